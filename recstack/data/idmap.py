@@ -1,0 +1,114 @@
+"""A vocabulary between external ids (what the user's data calls a user or an item) and the
+dense indices ``0..n-1`` that models use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recstack.errors import RecstackError
+
+
+class IdMap:
+    """Immutable two-way map between external ids and dense ``int32`` indices.
+
+    External ids are ints or strings; index ``i`` stands for ``external_ids[i]``.
+    Lookups are vectorised hash lookups (a :class:`pandas.Index`), never Python loops.
+
+    Examples
+    --------
+    >>> ids, codes = IdMap.encode(["b", "a", "b"])
+    >>> ids.external_ids.tolist(), codes.tolist()
+    (['a', 'b'], [1, 0, 1])
+    >>> ids.to_index(["b"]).tolist()
+    [1]
+    """
+
+    __slots__ = ("_index",)
+
+    def __init__(self, external_ids: Sequence[Any] | np.ndarray | pd.Index) -> None:
+        index = pd.Index(external_ids)
+        if not index.is_unique:
+            dupes = index[index.duplicated()].unique()[:5].tolist()
+            raise RecstackError(f"external ids must be unique; repeated: {dupes}")
+        self._index = index
+
+    @classmethod
+    def encode(cls, values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[IdMap, np.ndarray]:
+        """Build the map from a column of external ids (sorted, so the result is deterministic)
+        and return it with the ``int32`` index of every value."""
+        codes, uniques = pd.factorize(np.asarray(values) if not isinstance(values, pd.Series)
+                                      else values, sort=True)
+        if (codes < 0).any():
+            raise RecstackError("ids must not be missing (None/NaN)")
+        return cls(uniques), codes.astype(np.int32, copy=False)
+
+    @classmethod
+    def range(cls, n: int) -> IdMap:
+        """The identity map over ``0..n-1`` (external id equals index)."""
+        return cls(pd.RangeIndex(n))
+
+    @property
+    def external_ids(self) -> np.ndarray:
+        """External ids in index order (a read-only view)."""
+        arr = self._index.to_numpy()
+        arr.flags.writeable = False
+        return arr
+
+    @property
+    def pandas_index(self) -> pd.Index:
+        return self._index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, IdMap) and (
+            other is self or self._index.equals(other._index)
+        )
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        head = ", ".join(repr(x) for x in self._index[:3].tolist())
+        more = ", ..." if len(self) > 3 else ""
+        return f"IdMap({len(self)} ids: {head}{more})"
+
+    def to_index(self, external_ids: Any, *, missing: str = "raise") -> np.ndarray:
+        """Indices of ``external_ids``.
+
+        ``missing="raise"`` refuses unknown ids and names a few; ``missing="ignore"``
+        returns ``-1`` for them.
+        """
+        ids = np.atleast_1d(np.asarray(external_ids))
+        if ids.dtype.kind in "US" and self._index.dtype.kind in "iu":
+            # ids that came in as text for an integer vocabulary: compare as numbers
+            try:
+                ids = ids.astype(np.int64)
+            except ValueError:
+                pass
+        positions = self._index.get_indexer(ids)
+        if missing == "raise" and (positions < 0).any():
+            unknown = ids[positions < 0][:5].tolist()
+            raise RecstackError(
+                f"{int((positions < 0).sum())} unknown id(s), e.g. {unknown}; "
+                f"this map has {len(self)} ids"
+            )
+        if missing not in ("raise", "ignore"):
+            raise ValueError(f"missing must be 'raise' or 'ignore', not {missing!r}")
+        return positions.astype(np.int32, copy=False)
+
+    def to_external(self, indices: Any) -> np.ndarray:
+        """External ids of dense ``indices``."""
+        idx = np.asarray(indices)
+        if idx.size and (idx.min() < 0 or idx.max() >= len(self)):
+            raise RecstackError(f"index out of range 0..{len(self) - 1}")
+        return self._index.to_numpy()[idx]
+
+    def subset(self, indices: np.ndarray) -> IdMap:
+        """A new map over the given indices, in that order (used when compacting)."""
+        return IdMap(self._index[np.asarray(indices)])

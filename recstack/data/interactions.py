@@ -1,0 +1,426 @@
+"""`Interactions`: the one object that carries interaction data through recstack."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.data.idmap import IdMap
+from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+
+# Column names used whenever interactions become a table.
+USER_ID = "user_id"
+ITEM_ID = "item_id"
+VALUE = "value"
+TIMESTAMP = "timestamp"
+
+DuplicatePolicy = Literal["keep", "sum", "last", "first", "max", "mean", "error"]
+DUPLICATE_POLICIES: tuple[str, ...] = ("keep", "sum", "last", "first", "max", "mean", "error")
+
+RowSelector = slice | np.ndarray | Sequence[int]
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only view, so that arrays shared between slices cannot be changed under them."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+@dataclass(frozen=True, eq=False)
+class Interactions:
+    """User-item interactions with their id vocabularies and optional side tables.
+
+    Rows are events: ``user_index[r]`` interacted with ``item_index[r]`` with
+    ``value[r]`` (an explicit rating, or an implicit weight such as a count) at
+    ``timestamp[r]`` (Unix seconds, optional). Indices are dense and index into
+    ``users`` and ``items``, the :class:`IdMap` vocabularies to external ids.
+
+    ``item_table`` / ``user_table``, when present, have exactly one row per index
+    (row ``i`` describes index ``i``) and a first column ``item_id`` / ``user_id``
+    holding the external id; any other columns (title, genres, text...) are free.
+
+    ``rating_range`` is ``(low, high)`` for explicit ratings and ``None`` for
+    implicit data.
+
+    The arrays are read-only. Slicing (:meth:`select`, :meth:`for_users`,
+    :meth:`between`...) keeps the vocabularies and tables *shared*, so train and
+    test splits index the same users and items; contiguous slices are views.
+    Filters that remove users or items call :meth:`compact` to renumber.
+    """
+
+    user_index: np.ndarray
+    item_index: np.ndarray
+    value: np.ndarray
+    timestamp: np.ndarray | None
+    users: IdMap
+    items: IdMap
+    item_table: pd.DataFrame | None = field(default=None, repr=False)
+    user_table: pd.DataFrame | None = field(default=None, repr=False)
+    rating_range: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.user_index)
+        for name, arr, kind in (("user_index", self.user_index, np.int32),
+                                ("item_index", self.item_index, np.int32),
+                                ("value", self.value, np.float32)):
+            if not isinstance(arr, np.ndarray) or arr.dtype != kind or arr.ndim != 1:
+                raise TypeError(f"{name} must be a 1-d {np.dtype(kind).name} array")
+            if len(arr) != n:
+                raise ValueError(f"{name} has {len(arr)} rows, user_index has {n}")
+            object.__setattr__(self, name, _frozen(arr))
+        if self.timestamp is not None:
+            ts = self.timestamp
+            if not isinstance(ts, np.ndarray) or ts.dtype != np.int64 or ts.shape != (n,):
+                raise TypeError(f"timestamp must be a 1-d int64 array of {n} rows or None")
+            object.__setattr__(self, "timestamp", _frozen(ts))
+        for name, table, vocab in (("item_table", self.item_table, self.items),
+                                   ("user_table", self.user_table, self.users)):
+            if table is not None and len(table) != len(vocab):
+                raise ValueError(f"{name} has {len(table)} rows for {len(vocab)} ids")
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_arrays(
+        cls,
+        user_ids: Any,
+        item_ids: Any,
+        values: Any = None,
+        timestamps: Any = None,
+        *,
+        duplicates: DuplicatePolicy = "keep",
+        rating_range: tuple[float, float] | None = None,
+        item_table: pd.DataFrame | None = None,
+        user_table: pd.DataFrame | None = None,
+        keep_unseen_items: bool = False,
+    ) -> Interactions:
+        """Build from columns of external ids (values default to 1.0, an implicit event).
+
+        ``item_table`` / ``user_table`` are keyed by their first column (or a column
+        named ``item_id`` / ``user_id``) and aligned to the vocabulary; rows for ids
+        without interactions are dropped unless ``keep_unseen_items`` (the catalog
+        then includes items nobody has interacted with yet, e.g. for content models).
+        """
+        user_ids = np.asarray(user_ids)
+        item_ids = np.asarray(item_ids)
+        if user_ids.shape != item_ids.shape or user_ids.ndim != 1:
+            raise ValueError("user_ids and item_ids must be 1-d and of equal length")
+        n = len(user_ids)
+        value = (np.ones(n, np.float32) if values is None
+                 else np.asarray(values, dtype=np.float32))
+        _check_finite(value, VALUE)
+        ts = None if timestamps is None else np.asarray(timestamps, dtype=np.int64)
+        users, u_idx = IdMap.encode(user_ids)
+        if keep_unseen_items and item_table is not None:
+            table_ids = _key_column(item_table, ITEM_ID).to_numpy()
+            items, both = IdMap.encode(np.concatenate([item_ids, table_ids]))
+            i_idx = both[:n]
+        else:
+            items, i_idx = IdMap.encode(item_ids)
+        data = cls(
+            u_idx, i_idx, value, ts, users, items,
+            item_table=_align_table(item_table, items, ITEM_ID),
+            user_table=_align_table(user_table, users, USER_ID),
+            rating_range=rating_range,
+        )
+        return data.deduplicate(duplicates)
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        user_col: str = USER_ID,
+        item_col: str = ITEM_ID,
+        value_col: str | None = VALUE,
+        timestamp_col: str | None = TIMESTAMP,
+        **kwargs: Any,
+    ) -> Interactions:
+        """Build from a DataFrame. ``value_col`` / ``timestamp_col`` are optional: a
+        default name that is absent is skipped, an explicitly given one must exist."""
+        columns = list(frame.columns)
+
+        def pick(name: str | None, default: str | None, role: str) -> Any:
+            if name is None:
+                return None
+            if name not in frame.columns:
+                if name == default and role in ("values", "timestamps"):
+                    return None
+                raise UnknownColumnError(name, columns, role=role)
+            return frame[name].to_numpy()
+
+        users = pick(user_col, USER_ID, "user ids")
+        items = pick(item_col, ITEM_ID, "item ids")
+        values = pick(value_col, VALUE, "values")
+        ts = pick(timestamp_col, TIMESTAMP, "timestamps")
+        if ts is not None and ts.dtype.kind == "M":
+            ts = ts.astype("datetime64[s]").astype(np.int64)
+        return cls.from_arrays(users, items, values, ts, **kwargs)
+
+    # ------------------------------------------------------------------ basic facts
+    def __len__(self) -> int:
+        return len(self.user_index)
+
+    @property
+    def n_users(self) -> int:
+        return len(self.users)
+
+    @property
+    def n_items(self) -> int:
+        return len(self.items)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n_users, self.n_items)
+
+    @property
+    def density(self) -> float:
+        cells = self.n_users * self.n_items
+        return len(self) / cells if cells else 0.0
+
+    @property
+    def is_explicit(self) -> bool:
+        return self.rating_range is not None
+
+    @cached_property
+    def is_time_sorted(self) -> bool:
+        """Whether rows are in non-decreasing time order (then time slices are views)."""
+        return self.timestamp is not None and bool(np.all(np.diff(self.timestamp) >= 0))
+
+    def user_counts(self) -> np.ndarray:
+        """Rows per user index (``n_users`` long)."""
+        return np.bincount(self.user_index, minlength=self.n_users)
+
+    def item_counts(self) -> np.ndarray:
+        """Rows per item index (``n_items`` long)."""
+        return np.bincount(self.item_index, minlength=self.n_items)
+
+    def __repr__(self) -> str:
+        kind = f"explicit {self.rating_range}" if self.is_explicit else "implicit"
+        ts = "with" if self.timestamp is not None else "without"
+        return (f"Interactions({len(self):,} rows, {self.n_users:,} users x "
+                f"{self.n_items:,} items, {kind}, {ts} timestamps)")
+
+    # ------------------------------------------------------------------ conversions
+    def to_csr(self, dtype: Any = np.float32) -> sp.csr_matrix:
+        """The ``n_users x n_items`` matrix of values; repeated (user, item) rows are summed."""
+        matrix = sp.csr_matrix(
+            (self.value.astype(dtype, copy=False), (self.user_index, self.item_index)),
+            shape=self.shape,
+        )
+        matrix.sum_duplicates()
+        return matrix
+
+    def to_frame(self, *, external_ids: bool = True) -> pd.DataFrame:
+        """One row per interaction: ``user_id, item_id, value[, timestamp]`` (external ids
+        by default, dense indices with ``external_ids=False``)."""
+        if external_ids:
+            columns: dict[str, Any] = {
+                USER_ID: self.users.to_external(self.user_index),
+                ITEM_ID: self.items.to_external(self.item_index),
+            }
+        else:
+            columns = {USER_ID: self.user_index, ITEM_ID: self.item_index}
+        columns[VALUE] = self.value
+        if self.timestamp is not None:
+            columns[TIMESTAMP] = self.timestamp
+        return pd.DataFrame(columns)
+
+    # ------------------------------------------------------------------ slicing
+    def select(self, rows: RowSelector) -> Interactions:
+        """Rows chosen by a slice (views), a boolean mask or an index array; the
+        vocabularies and tables are shared, not copied."""
+        if isinstance(rows, np.ndarray) and rows.dtype == bool and len(rows) != len(self):
+            raise ValueError(f"mask has {len(rows)} entries for {len(self)} rows")
+        ts = None if self.timestamp is None else self.timestamp[rows]
+        return replace(self, user_index=self.user_index[rows], item_index=self.item_index[rows],
+                       value=self.value[rows], timestamp=ts)
+
+    def for_users(self, user_indices: Any) -> Interactions:
+        """Rows of the given user indices (an index array or a boolean mask over users)."""
+        return self.select(_membership(user_indices, self.n_users)[self.user_index])
+
+    def for_items(self, item_indices: Any) -> Interactions:
+        """Rows of the given item indices (an index array or a boolean mask over items)."""
+        return self.select(_membership(item_indices, self.n_items)[self.item_index])
+
+    def between(self, start: int | None = None, end: int | None = None) -> Interactions:
+        """Rows with ``start <= timestamp < end`` (Unix seconds; either bound optional)."""
+        if self.timestamp is None:
+            raise RecstackError("these interactions have no timestamps to slice by")
+        lo = np.iinfo(np.int64).min if start is None else int(start)
+        hi = np.iinfo(np.int64).max if end is None else int(end)
+        if self.is_time_sorted:
+            first, last = np.searchsorted(self.timestamp, [lo, hi], side="left")
+            return self.select(slice(int(first), int(last)))
+        return self.select((self.timestamp >= lo) & (self.timestamp < hi))
+
+    def sort_by_user_time(self) -> Interactions:
+        """Rows ordered by user, then time (then original order): the layout that
+        sequence models and leave-last-out splits read."""
+        keys = [self.user_index] if self.timestamp is None else [self.timestamp, self.user_index]
+        return self.select(np.lexsort(keys))
+
+    def sort_by_time(self) -> Interactions:
+        if self.timestamp is None:
+            raise RecstackError("these interactions have no timestamps to sort by")
+        return self.select(np.argsort(self.timestamp, kind="stable"))
+
+    def compact(self) -> Interactions:
+        """Renumber users and items so that only those with rows remain (and their table rows)."""
+        used_users = np.flatnonzero(self.user_counts())
+        used_items = np.flatnonzero(self.item_counts())
+        if len(used_users) == self.n_users and len(used_items) == self.n_items:
+            return self
+        user_remap = np.full(self.n_users, -1, np.int32)
+        user_remap[used_users] = np.arange(len(used_users), dtype=np.int32)
+        item_remap = np.full(self.n_items, -1, np.int32)
+        item_remap[used_items] = np.arange(len(used_items), dtype=np.int32)
+
+        def table(t: pd.DataFrame | None, keep: np.ndarray) -> pd.DataFrame | None:
+            return None if t is None else t.iloc[keep].reset_index(drop=True)
+
+        return replace(
+            self,
+            user_index=user_remap[self.user_index], item_index=item_remap[self.item_index],
+            users=self.users.subset(used_users), items=self.items.subset(used_items),
+            user_table=table(self.user_table, used_users),
+            item_table=table(self.item_table, used_items),
+        )
+
+    # ------------------------------------------------------------------ transformations
+    def deduplicate(self, policy: DuplicatePolicy = "last") -> Interactions:
+        """Resolve repeated (user, item) rows.
+
+        ``keep`` leaves them (sequence models want re-watches); ``sum``, ``max`` and
+        ``mean`` combine values; ``first`` / ``last`` keep the earliest / latest row
+        (by timestamp, then by row order); ``error`` refuses duplicates. A combined row
+        carries the latest timestamp of its group. Output rows are ordered by (user, item).
+        """
+        if policy not in DUPLICATE_POLICIES:
+            raise RecstackError(
+                f"unknown duplicate policy {policy!r}; use one of {', '.join(DUPLICATE_POLICIES)}")
+        if policy == "keep" or len(self) == 0:
+            return self
+        keys = [np.arange(len(self))]
+        if self.timestamp is not None:
+            keys.append(self.timestamp)
+        order = np.lexsort(keys + [self.item_index, self.user_index])
+        u, i = self.user_index[order], self.item_index[order]
+        starts = np.flatnonzero(np.r_[True, (u[1:] != u[:-1]) | (i[1:] != i[:-1])])
+        if len(starts) == len(self):
+            return self.select(order)
+        if policy == "error":
+            dup = order[np.flatnonzero(np.diff(np.r_[starts, len(self)]) > 1)[0]]
+            raise RecstackError(
+                f"{len(self) - len(starts):,} duplicate (user, item) rows, e.g. user "
+                f"{self.users.to_external(self.user_index[dup])!r} and item "
+                f"{self.items.to_external(self.item_index[dup])!r}; choose a policy: "
+                + ", ".join(p for p in DUPLICATE_POLICIES if p != "error"))
+        ends = np.r_[starts[1:], len(self)] - 1
+        if policy in ("first", "last"):
+            return self.select(order[starts if policy == "first" else ends])
+        values = self.value[order].astype(np.float64)
+        if policy == "sum":
+            combined = np.add.reduceat(values, starts)
+        elif policy == "max":
+            combined = np.maximum.reduceat(values, starts)
+        else:
+            combined = np.add.reduceat(values, starts) / (ends - starts + 1)
+        ts = None if self.timestamp is None else np.maximum.reduceat(
+            self.timestamp[order], starts)
+        return replace(self, user_index=u[starts], item_index=i[starts],
+                       value=combined.astype(np.float32), timestamp=ts)
+
+    def implicit(self, threshold: float | None = None, alpha: float | None = None
+                 ) -> Interactions:
+        """An implicit-feedback view.
+
+        Rows with ``value >= threshold`` are positives (all rows when ``threshold`` is
+        None). Their value becomes 1.0, or the confidence weight ``1 + alpha * value``
+        when ``alpha`` is given (Hu, Koren & Volinsky 2008).
+        """
+        data = self if threshold is None else self.select(self.value >= threshold)
+        if alpha is not None and alpha < 0:
+            raise RecstackError(f"alpha must be >= 0, got {alpha}")
+        weight = (np.ones(len(data), np.float32) if alpha is None
+                  else (1.0 + alpha * data.value).astype(np.float32))
+        return replace(data, value=weight, rating_range=None)
+
+    def with_values(self, values: np.ndarray) -> Interactions:
+        """Same rows with other values (e.g. weights computed by a caller)."""
+        values = np.asarray(values, dtype=np.float32)
+        _check_finite(values, VALUE)
+        return replace(self, value=values)
+
+
+def concat(parts: Sequence[Interactions]) -> Interactions:
+    """Rows of several interaction sets that share the same vocabularies."""
+    if not parts:
+        raise ValueError("nothing to concatenate")
+    first = parts[0]
+    for p in parts[1:]:
+        if p.users != first.users or p.items != first.items:
+            raise RecstackError("can only concatenate interactions that share id vocabularies")
+    has_ts = all(p.timestamp is not None for p in parts)
+    return replace(
+        first,
+        user_index=np.concatenate([p.user_index for p in parts]),
+        item_index=np.concatenate([p.item_index for p in parts]),
+        value=np.concatenate([p.value for p in parts]),
+        timestamp=np.concatenate([p.timestamp for p in parts]) if has_ts else None,  # type: ignore[misc]
+    )
+
+
+def _membership(selector: Any, n: int) -> np.ndarray:
+    selector = np.asarray(selector)
+    if selector.dtype == bool:
+        if selector.shape != (n,):
+            raise ValueError(f"mask has {selector.shape} entries for {n} ids")
+        return selector
+    mask = np.zeros(n, bool)
+    mask[selector] = True
+    return mask
+
+
+def _check_finite(values: np.ndarray, column: str) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataFormatError(
+            f"{int(bad.sum())} non-finite value(s), first at row {row}: {values[row]!r}",
+            column=column, expected="a finite number")
+
+
+def _key_column(table: pd.DataFrame, default: str) -> pd.Series:
+    return table[default] if default in table.columns else table.iloc[:, 0]
+
+
+def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFrame | None:
+    """One row per id, in index order, with the key column first and named ``key``."""
+    if table is None:
+        return None
+    keys = _key_column(table, key)
+    if keys.duplicated().any():
+        dup = keys[keys.duplicated()].iloc[:3].tolist()
+        raise DataFormatError(f"{key} repeats in the side table: {dup}", column=key)
+    rest = table.drop(columns=[keys.name])
+    lookup = pd.Index(keys.to_numpy())
+    if ids.pandas_index.dtype.kind in "iu" and lookup.dtype.kind not in "iu":
+        try:  # keys read as text for an integer vocabulary
+            lookup = pd.Index(keys.to_numpy().astype(np.int64))
+        except (TypeError, ValueError):
+            pass
+    positions = lookup.get_indexer(ids.pandas_index)
+    aligned = rest.iloc[np.where(positions >= 0, positions, 0)].reset_index(drop=True)
+    if (positions < 0).any():
+        aligned = aligned.astype(object)
+        aligned.loc[positions < 0, :] = None
+    aligned.insert(0, key, ids.external_ids)
+    return aligned

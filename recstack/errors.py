@@ -1,0 +1,69 @@
+"""Errors meant for people: each says what was wrong, where, and what would be right.
+
+The CLI prints these without a traceback and exits non-zero; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class RecstackError(Exception):
+    """Base class of every error caused by a user's input rather than by recstack itself."""
+
+
+class DataFormatError(RecstackError, ValueError):
+    """A file or table does not have the shape or content it should.
+
+    Carries the place of the problem (file, line, column) so that tools can
+    point at it, and renders as ``file:line: column 'c': message``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.expected = expected
+        self.detail = message
+        where = ""
+        if file is not None:
+            where = f"{file}:{line}: " if line is not None else f"{file}: "
+        elif line is not None:
+            where = f"line {line}: "
+        col = f"column {column!r}: " if column is not None else ""
+        tail = f" (expected {expected})" if expected else ""
+        super().__init__(f"{where}{col}{message}{tail}")
+
+
+class UnknownColumnError(RecstackError, KeyError):
+    """A column named by the user does not exist; the message lists those that do."""
+
+    def __init__(self, column: str, available: Iterable[str], *, role: str | None = None,
+                 file: str | None = None) -> None:
+        self.column = column
+        self.available = list(available)
+        role_text = f" for {role}" if role else ""
+        where = f"{file}: " if file else ""
+        super().__init__(
+            f"{where}no column {column!r}{role_text}; the columns are: "
+            + ", ".join(repr(c) for c in self.available)
+        )
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
+class EmptyResultError(RecstackError, ValueError):
+    """A filter or split left no rows; the message names the step that emptied the data."""
+
+
+class ConfigError(RecstackError, ValueError):
+    """An experiment file or a parameter has a value that cannot be used."""

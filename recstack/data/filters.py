@@ -1,0 +1,170 @@
+"""Filters that clean interaction data before it is split: k-core, rating threshold,
+time window, de-duplication. Each returns compacted data (only users and items that
+still have rows) and a :class:`FilterStep` saying what it removed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from recstack.data.interactions import DUPLICATE_POLICIES, DuplicatePolicy, Interactions
+from recstack.errors import ConfigError, EmptyResultError
+
+
+@dataclass(frozen=True)
+class FilterStep:
+    """What one filter did: sizes before and after, plus filter-specific details."""
+
+    name: str
+    rows_before: int
+    rows_after: int
+    users_before: int
+    users_after: int
+    items_before: int
+    items_after: int
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def between(cls, name: str, before: Interactions, after: Interactions,
+                **details: Any) -> FilterStep:
+        return cls(name, len(before), len(after), before.n_users, after.n_users,
+                   before.n_items, after.n_items, details)
+
+    def __str__(self) -> str:
+        return (f"{self.name}: removed {self.rows_before - self.rows_after:,} rows, "
+                f"{self.users_before - self.users_after:,} users, "
+                f"{self.items_before - self.items_after:,} items "
+                f"({self.rows_after:,} rows left)")
+
+
+@dataclass(frozen=True)
+class KCoreRound:
+    round: int
+    users_removed: int
+    items_removed: int
+    rows_removed: int
+
+
+@dataclass(frozen=True)
+class KCore:
+    """Keep the largest subset in which every user has at least ``user_min`` rows and every
+    item at least ``item_min`` rows, found by removing offenders until nothing changes
+    (removing an item can push a user below the bar, so one pass is not enough)."""
+
+    user_min: int = 5
+    item_min: int = 5
+
+    @property
+    def name(self) -> str:
+        return f"k_core(user_min={self.user_min}, item_min={self.item_min})"
+
+    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+        for param in ("user_min", "item_min"):
+            if getattr(self, param) < 1:
+                raise ConfigError(f"k_core {param} must be >= 1, got {getattr(self, param)}")
+        keep = np.ones(len(data), bool)
+        rounds: list[KCoreRound] = []
+        while True:
+            user_rows = np.bincount(data.user_index[keep], minlength=data.n_users)
+            item_rows = np.bincount(data.item_index[keep], minlength=data.n_items)
+            weak_users = (user_rows > 0) & (user_rows < self.user_min)
+            weak_items = (item_rows > 0) & (item_rows < self.item_min)
+            if not (weak_users.any() or weak_items.any()):
+                break
+            drop = keep & (weak_users[data.user_index] | weak_items[data.item_index])
+            keep &= ~drop
+            rounds.append(KCoreRound(len(rounds) + 1, int(weak_users.sum()),
+                                     int(weak_items.sum()), int(drop.sum())))
+        result = data.select(keep).compact()
+        return result, FilterStep.between(self.name, data, result, rounds=rounds)
+
+
+@dataclass(frozen=True)
+class MinValue:
+    """Keep rows whose value (rating) is at least ``threshold``."""
+
+    threshold: float
+
+    @property
+    def name(self) -> str:
+        return f"min_value(threshold={self.threshold:g})"
+
+    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+        result = data.select(data.value >= self.threshold).compact()
+        return result, FilterStep.between(self.name, data, result)
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """Keep rows with ``start <= timestamp < end``; bounds are Unix seconds or ISO dates."""
+
+    start: int | str | None = None
+    end: int | str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"time_window(start={self.start}, end={self.end})"
+
+    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+        result = data.between(to_unix_seconds(self.start, "start"),
+                              to_unix_seconds(self.end, "end")).compact()
+        return result, FilterStep.between(self.name, data, result)
+
+
+@dataclass(frozen=True)
+class Deduplicate:
+    """Resolve repeated (user, item) rows by ``policy`` (see :meth:`Interactions.deduplicate`)."""
+
+    policy: DuplicatePolicy = "last"
+
+    @property
+    def name(self) -> str:
+        return f"deduplicate(policy={self.policy})"
+
+    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+        if self.policy not in DUPLICATE_POLICIES:
+            raise ConfigError(f"deduplicate policy must be one of {DUPLICATE_POLICIES}, "
+                              f"got {self.policy!r}")
+        result = data.deduplicate(self.policy)
+        return result, FilterStep.between(self.name, data, result)
+
+
+Filter = KCore | MinValue | TimeWindow | Deduplicate
+
+
+def apply_filters(data: Interactions, filters: Sequence[Filter]
+                  ) -> tuple[Interactions, list[FilterStep]]:
+    """Apply ``filters`` in order; refuse, naming the step, if one of them leaves nothing."""
+    steps: list[FilterStep] = []
+    for number, step_filter in enumerate(filters, start=1):
+        data_after, step = step_filter.apply(data)
+        steps.append(step)
+        if len(data_after) == 0:
+            raise EmptyResultError(
+                f"filter step {number} of {len(filters)}, {step_filter.name}, removed all "
+                f"{len(data):,} remaining rows; loosen it or change the steps before it")
+        data = data_after
+    return data, steps
+
+
+def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interactions:
+    """Shorthand for ``KCore(user_min, item_min).apply(data)[0]``."""
+    return KCore(user_min, item_min).apply(data)[0]
+
+
+def to_unix_seconds(moment: int | str | None, what: str = "time") -> int | None:
+    """Unix seconds from an int or an ISO-8601 date/time string (UTC unless it says)."""
+    if moment is None or isinstance(moment, int | np.integer):
+        return None if moment is None else int(moment)
+    try:
+        parsed = datetime.fromisoformat(str(moment))
+    except ValueError:
+        raise ConfigError(f"{what}: cannot read {moment!r} as a time; use Unix seconds or "
+                          "an ISO date such as 2020-01-31 or 2020-01-31T12:00:00") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp())

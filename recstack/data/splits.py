@@ -1,0 +1,267 @@
+"""Leakage-free train/test splits.
+
+Every split shares the id vocabularies between its parts (indices mean the same thing in
+train and test), is seeded, and reports what it had to set apart instead of keeping or
+losing it silently: test rows whose item never occurs in training (no model can rank
+it), test rows of users with no training rows (unless held-out users are the point),
+and test rows repeating a (user, item) pair that is already in training (evaluation
+excludes seen items, so such a row can never be hit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from recstack.data.filters import to_unix_seconds
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, EmptyResultError, RecstackError
+
+
+@dataclass(frozen=True)
+class SplitReport:
+    """Sizes of each part and every row the split set apart, with the reason."""
+
+    method: str
+    params: dict[str, Any]
+    train_rows: int
+    test_rows: int
+    fold_in_rows: int
+    test_users: int
+    cold_item_rows: int = 0
+    cold_user_rows: int = 0
+    repeated_pair_rows: int = 0
+    cold_fold_in_rows: int = 0
+    users_without_test: int = 0
+
+    @property
+    def set_apart_rows(self) -> int:
+        return (self.cold_item_rows + self.cold_user_rows + self.repeated_pair_rows
+                + self.cold_fold_in_rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"set_apart_rows": self.set_apart_rows}
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.method} split ({', '.join(f'{k}={v}' for k, v in self.params.items())})",
+            f"  train: {self.train_rows:,} rows",
+            f"  test:  {self.test_rows:,} rows for {self.test_users:,} users",
+        ]
+        if self.fold_in_rows:
+            lines.append(f"  fold-in history of held-out users: {self.fold_in_rows:,} rows")
+        set_apart = [(self.cold_item_rows, "test rows whose item never occurs in train"),
+                     (self.cold_user_rows, "test rows of users with no train rows"),
+                     (self.repeated_pair_rows, "test rows repeating a train (user, item) pair"),
+                     (self.cold_fold_in_rows, "fold-in rows whose item never occurs in train")]
+        for count, reason in set_apart:
+            if count:
+                lines.append(f"  set apart: {count:,} {reason}")
+        if self.users_without_test:
+            lines.append(f"  {self.users_without_test:,} users have no test rows "
+                         "(too little history to hold any out)")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Split:
+    """``train`` to fit on, ``test`` to evaluate on, ``fold_in`` (held-out users' revealed
+    history, handed to the model at test time), and ``set_apart`` (test rows removed,
+    counted in ``report``)."""
+
+    train: Interactions
+    test: Interactions
+    set_apart: Interactions
+    report: SplitReport
+    fold_in: Interactions | None = None
+
+
+# --------------------------------------------------------------------------- the splits
+def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 0) -> Split:
+    """Per-user random holdout: each user's rows are shuffled and ``round(test_fraction *
+    n)`` of them (at most ``n - 1``, so every user keeps a training row) go to test."""
+    _check_fraction(test_fraction, "test_fraction")
+    _require_rows(data)
+    position, size = _rank_within_user(data, np.random.default_rng(seed).random(len(data)))
+    n_test = np.minimum(np.floor(test_fraction * size + 0.5), size - 1)
+    is_test = position < n_test[data.user_index]
+    return _finish(data, is_test, "random", {"test_fraction": test_fraction, "seed": seed})
+
+
+def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
+                   test_fraction: float | None = None) -> Split:
+    """Global temporal split: rows before ``cutoff`` train, rows at or after it test.
+
+    Give ``cutoff`` (Unix seconds or an ISO date) or ``test_fraction`` (the cutoff is then
+    the time that leaves that share of rows for test). Training never sees the future.
+    """
+    timestamps = _require_timestamps(data)
+    _require_rows(data)
+    if (cutoff is None) == (test_fraction is None):
+        raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
+    if test_fraction is not None:
+        _check_fraction(test_fraction, "test_fraction")
+        cutoff_s = int(np.quantile(timestamps, 1.0 - test_fraction, method="higher"))
+    else:
+        cutoff_s = to_unix_seconds(cutoff, "cutoff")  # type: ignore[assignment]
+    is_test = timestamps >= cutoff_s
+    params: dict[str, Any] = {"cutoff": cutoff_s}
+    if test_fraction is not None:
+        params["test_fraction"] = test_fraction
+    return _finish(data, is_test, "temporal", params)
+
+
+def leave_last_out(data: Interactions, n: int = 1) -> Split:
+    """Each user's last ``n`` rows by time (ties broken by row order) go to test; users with
+    ``n`` rows or fewer keep them all in training and are counted."""
+    if n < 1:
+        raise ConfigError(f"leave_last_out n must be >= 1, got {n}")
+    timestamps = _require_timestamps(data)
+    _require_rows(data)
+    position, size = _rank_within_user(data, -timestamps.astype(np.float64),
+                                       tie_break=-np.arange(len(data), dtype=np.float64))
+    is_test = (position < n) & (size[data.user_index] > n)
+    return _finish(data, is_test, "leave_last_out", {"n": n})
+
+
+def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction: float = 0.8,
+               by_time: bool = False, seed: int = 0) -> Split:
+    """Held-out users: a share of users is kept out of training entirely. Of each held-out
+    user's rows, ``fold_in_fraction`` (the earliest ones when ``by_time``, a random share
+    otherwise) is the history handed to the model at test time; the rest is the test."""
+    _check_fraction(test_users, "test_users")
+    _check_fraction(fold_in_fraction, "fold_in_fraction")
+    _require_rows(data)
+    rng = np.random.default_rng(seed)
+    active = np.flatnonzero(data.user_counts())
+    n_held = max(1, int(round(test_users * len(active))))
+    if n_held >= len(active):
+        raise EmptyResultError(f"user split: holding out {n_held} of {len(active)} users "
+                               f"(test_users={test_users}) leaves no training users")
+    held = np.zeros(data.n_users, bool)
+    held[rng.choice(active, size=n_held, replace=False)] = True
+    keys = (data.timestamp.astype(np.float64) if by_time and data.timestamp is not None
+            else rng.random(len(data)))
+    if by_time and data.timestamp is None:
+        raise RecstackError("user split by_time needs timestamps; these data have none")
+    # position 0 is the row revealed last, so the latest rows become test targets
+    position, size = _rank_within_user(data, -keys)
+    n_target = np.maximum(np.floor((1.0 - fold_in_fraction) * size + 0.5), 1)
+    row_held = held[data.user_index]
+    is_target = row_held & (position < n_target[data.user_index])
+    is_fold_in = row_held & ~is_target
+    return _finish(data, is_target, "user", {"test_users": test_users,
+                                             "fold_in_fraction": fold_in_fraction,
+                                             "by_time": by_time, "seed": seed},
+                   fold_in_mask=is_fold_in)
+
+
+def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user",
+                seed: int = 0) -> Iterator[Split]:
+    """``k`` splits whose test parts partition the data. ``stratify="user"`` deals each
+    user's shuffled rows round-robin into the folds, so every user is in every fold's
+    test (when they have ``k`` rows or more); ``stratify=None`` shuffles all rows."""
+    if k < 2:
+        raise ConfigError(f"kfold k must be >= 2, got {k}")
+    if stratify not in ("user", None):
+        raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}")
+    _require_rows(data)
+    rng = np.random.default_rng(seed)
+    if stratify == "user":
+        position, _ = _rank_within_user(data, rng.random(len(data)))
+        # a per-user random offset so that fold 0 does not always get users' first rows
+        offset = rng.integers(0, k, size=data.n_users)
+        fold = (position + offset[data.user_index]) % k
+    else:
+        fold = rng.permutation(len(data)) % k
+    for i in range(k):
+        yield _finish(data, fold == i, "kfold", {"k": k, "fold": i, "stratify": stratify,
+                                                 "seed": seed})
+
+
+# --------------------------------------------------------------------------- machinery
+def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[str, Any],
+            *, fold_in_mask: np.ndarray | None = None) -> Split:
+    """Set apart test rows no model could rank and build the report."""
+    is_train = ~is_test if fold_in_mask is None else ~is_test & ~fold_in_mask
+    train_items = np.zeros(data.n_items, bool)
+    train_items[data.item_index[is_train]] = True
+    train_users = np.zeros(data.n_users, bool)
+    train_users[data.user_index[is_train]] = True
+
+    cold_item = is_test & ~train_items[data.item_index]
+    cold_user = is_test & ~cold_item & ~train_users[data.user_index]
+    if fold_in_mask is not None:
+        cold_user[:] = False  # held-out users have no training rows by design
+    repeated = is_test & ~cold_item & ~cold_user & _pair_in(data, is_test, is_train)
+    set_apart = cold_item | cold_user | repeated
+    kept_test = is_test & ~set_apart
+
+    fold_in = None
+    cold_fold_in = np.zeros(len(data), bool)
+    if fold_in_mask is not None:
+        cold_fold_in = fold_in_mask & ~train_items[data.item_index]
+        fold_in = data.select(fold_in_mask & ~cold_fold_in)
+        set_apart = set_apart | cold_fold_in
+    if not is_train.any():
+        raise EmptyResultError(f"{method} split left no training rows ({params})")
+    if not kept_test.any():
+        raise EmptyResultError(
+            f"{method} split left no test rows ({params}): {int(is_test.sum()):,} rows were "
+            f"chosen for test and {int((set_apart & is_test).sum()):,} of them set apart")
+
+    users_with_rows = data.user_counts() > 0
+    test_users = np.zeros(data.n_users, bool)
+    test_users[data.user_index[kept_test]] = True
+    eligible = users_with_rows if fold_in_mask is None else np.isin(
+        np.arange(data.n_users), data.user_index[is_test | fold_in_mask])
+    report = SplitReport(
+        method=method, params=params, train_rows=int(is_train.sum()),
+        test_rows=int(kept_test.sum()),
+        fold_in_rows=0 if fold_in is None else len(fold_in),
+        test_users=int(test_users.sum()), cold_item_rows=int(cold_item.sum()),
+        cold_user_rows=int(cold_user.sum()), repeated_pair_rows=int(repeated.sum()),
+        cold_fold_in_rows=int(cold_fold_in.sum()),
+        users_without_test=int((eligible & ~test_users).sum()))
+    return Split(train=data.select(is_train), test=data.select(kept_test),
+                 set_apart=data.select(set_apart), report=report, fold_in=fold_in)
+
+
+def _rank_within_user(data: Interactions, key: np.ndarray,
+                      tie_break: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, its 0-based position among its user's rows ordered by ``key``
+    ascending, and each user's row count."""
+    keys = [key] if tie_break is None else [tie_break, key]
+    order = np.lexsort(keys + [data.user_index])
+    size = data.user_counts()
+    starts = np.concatenate([[0], np.cumsum(size)[:-1]])
+    position = np.empty(len(data), np.int64)
+    position[order] = np.arange(len(data)) - starts[data.user_index[order]]
+    return position, size
+
+
+def _pair_in(data: Interactions, rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Mask over all rows: ``rows`` whose (user, item) pair also occurs among ``reference``."""
+    pair = data.user_index.astype(np.int64) * data.n_items + data.item_index
+    result = np.zeros(len(data), bool)
+    result[rows] = np.isin(pair[rows], pair[reference])
+    return result
+
+
+def _check_fraction(value: float, name: str) -> None:
+    if not 0.0 < value < 1.0:
+        raise ConfigError(f"{name} must be between 0 and 1 (exclusive), got {value}")
+
+
+def _require_rows(data: Interactions) -> None:
+    if len(data) == 0:
+        raise EmptyResultError("cannot split: the data have no rows")
+
+
+def _require_timestamps(data: Interactions) -> np.ndarray:
+    if data.timestamp is None:
+        raise RecstackError("this split orders rows by time, but the data have no timestamps")
+    return data.timestamp

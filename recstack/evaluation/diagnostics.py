@@ -1,0 +1,75 @@
+"""Patterns in evaluation results that usually mean something is wrong, each with the
+likely cause. They are hints for a person, not verdicts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recstack.evaluation.results import EvaluationResult
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.message}"
+
+
+def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None, *,
+             level_tolerance: float = 0.05, behind_margin: float = 0.10,
+             high_precision: float = 0.3, low_recall: float = 0.05) -> list[Diagnostic]:
+    """Check ``result`` (against ``baseline`` where one is given) for:
+
+    - an **ordering problem**: recall and hit rate within ``level_tolerance`` (relative) of
+      the baseline's, while nDCG and MAP are more than ``behind_margin`` (relative) lower —
+      the model finds the right items but ranks them badly;
+    - a **ground-truth problem**: precision@K >= ``high_precision`` with recall@K <=
+      ``low_recall`` — users have far more relevant test items than K, so the test set is
+      probably not what was meant (e.g. every rating counted as relevant);
+    - **nDCG@K falling as K grows**: with a fixed list that only extends, nDCG rarely falls
+      on average; when it does, check the ideal DCG and the exclusion of seen items.
+    """
+    means = result.means()
+    found: list[Diagnostic] = []
+    for k in _ks(means, "ndcg"):
+        if baseline is None:
+            break
+        base = baseline.means()
+        needed = [f"{m}@{k}" for m in ("recall", "hit_rate", "ndcg", "map")]
+        if not all(n in means and n in base for n in needed):
+            continue
+        level = all(_relative_gap(means[f"{m}@{k}"], base[f"{m}@{k}"]) >= -level_tolerance
+                    for m in ("recall", "hit_rate"))
+        behind = all(_relative_gap(means[f"{m}@{k}"], base[f"{m}@{k}"]) < -behind_margin
+                     for m in ("ndcg", "map"))
+        if level and behind:
+            found.append(Diagnostic("ordering", (
+                f"at K={k}, recall and hit rate are level with {baseline.model} but nDCG and MAP "
+                f"fall behind it: the right items are found but ranked too low")))
+    for k in _ks(means, "precision"):
+        p, r = means.get(f"precision@{k}"), means.get(f"recall@{k}")
+        if p is not None and r is not None and p >= high_precision and r <= low_recall:
+            found.append(Diagnostic("ground truth", (
+                f"precision@{k} is {p:.3f} but recall@{k} only {r:.3f}: users have far more "
+                f"relevant test items than {k}; check the relevance threshold and the split")))
+    ndcg = [(k, means[f"ndcg@{k}"]) for k in _ks(means, "ndcg")]
+    for (k1, v1), (k2, v2) in zip(ndcg, ndcg[1:]):
+        if v2 < v1 - 1e-12:
+            found.append(Diagnostic("suspicious", (
+                f"nDCG falls from {v1:.4f} at K={k1} to {v2:.4f} at K={k2}; extending a list "
+                "should rarely lower it: check the ideal DCG and seen-item exclusion")))
+    return found
+
+
+def _ks(means: dict[str, float], metric: str) -> list[int]:
+    pattern = re.compile(rf"^{metric}@(\d+)$")
+    return sorted(int(m.group(1)) for name in means if (m := pattern.match(name)))
+
+
+def _relative_gap(value: float, reference: float) -> float:
+    if reference == 0:
+        return 0.0 if value == 0 else float("inf")
+    return (value - reference) / abs(reference)

@@ -1,0 +1,187 @@
+"""Full-catalog evaluation of any model that scores all items for a batch of users.
+
+For each batch of test users: score every catalog item, mask each user's training items,
+take the top ``max(K)`` with a partial sort, and compute every requested metric at every K
+from that one list. Memory is bounded by ``batch_size x n_items`` scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.evaluation.results import EvaluationResult
+from recstack.metrics import beyond_accuracy
+from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
+from recstack.models.base import mask_rows, top_k
+from recstack.progress import Progress, resolve
+
+#: per-user metrics that need the full score rows, not only the top-K list
+FULL_SCORE_METRICS = ("auc",)
+#: catalog-level metrics of the recommended lists, computed at each K
+LIST_METRICS = ("coverage", "novelty", "diversity", "popularity")
+DEFAULT_METRICS = ("precision", "recall", "hit_rate", "mrr", "map", "ndcg", "coverage")
+DEFAULT_MEMORY_BUDGET_BYTES = 512 * 2**20
+
+
+class Scorer(Protocol):
+    def score_users(self, user_indices: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass
+class Evaluator:
+    """Ranks the full catalog for every test user and computes ``metrics`` at each of ``ks``.
+
+    Parameters
+    ----------
+    metrics
+        Names from :data:`recstack.metrics.ranking.RANKING_METRICS` (per user, at each K),
+        ``"auc"`` (per user, over the full catalog) and the list metrics ``"coverage"``,
+        ``"novelty"``, ``"diversity"`` (needs item genres or vectors) and ``"popularity"``.
+    ks
+        Cut-offs.
+    relevance_threshold
+        Test rows with ``value >= relevance_threshold`` are relevant (all rows when None).
+    graded
+        Use the test values as relevance grades (for graded nDCG) instead of 1.
+    batch_size
+        Users scored at once; by default as many as fit in ``memory_budget_bytes``.
+    """
+
+    metrics: Sequence[str] = DEFAULT_METRICS
+    ks: Sequence[int] = (10, 20)
+    relevance_threshold: float | None = None
+    graded: bool = False
+    batch_size: int | None = None
+    memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES
+    item_features: np.ndarray | sp.spmatrix | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        known = set(RANKING_METRICS) | set(FULL_SCORE_METRICS) | set(LIST_METRICS)
+        unknown = [m for m in self.metrics if m not in known]
+        if unknown:
+            raise ConfigError(f"unknown metric(s) {unknown}; available: {', '.join(sorted(known))}")
+        if not self.ks or any(not isinstance(k, int | np.integer) or k < 1 for k in self.ks):
+            raise ConfigError(f"ks must be positive integers, got {list(self.ks)}")
+        self.ks = sorted(set(int(k) for k in self.ks))
+
+    def evaluate(self, model: Scorer, train: Interactions, test: Interactions, *,
+                 name: str | None = None, progress: Progress | None = None
+                 ) -> EvaluationResult:
+        """Evaluate ``model`` (fitted on ``train``) on ``test``; both must share vocabularies."""
+        if train.users != test.users or train.items != test.items:
+            raise RecstackError("train and test must come from one split (shared id maps)")
+        truth = self.relevance(test)
+        return self._run(model.score_users, truth, train.to_csr(), train,
+                         name=name or getattr(model, "name", type(model).__name__),
+                         progress=progress)
+
+    def evaluate_fold_in(self, model: Any, train: Interactions, fold_in: Interactions,
+                         test: Interactions, *, name: str | None = None,
+                         progress: Progress | None = None) -> EvaluationResult:
+        """Evaluate on held-out users: the model scores each user from their ``fold_in``
+        history (``model.score_histories(csr)``) without having trained on them."""
+        if not hasattr(model, "score_histories"):
+            raise RecstackError(f"{getattr(model, 'name', model)} cannot fold in new users")
+        history = fold_in.to_csr()
+        truth = self.relevance(test)
+
+        def score(users: np.ndarray) -> np.ndarray:
+            return model.score_histories(history[users])
+
+        return self._run(score, truth, history, train,
+                         name=name or getattr(model, "name", type(model).__name__),
+                         progress=progress)
+
+    def relevance(self, test: Interactions) -> sp.csr_matrix:
+        """The ground-truth matrix: relevant test rows, graded or binary."""
+        rows = test if self.relevance_threshold is None else test.select(
+            test.value >= self.relevance_threshold)
+        grades = rows.value if self.graded else np.ones(len(rows), np.float32)
+        truth = sp.csr_matrix((grades.astype(np.float64), (rows.user_index, rows.item_index)),
+                              shape=test.shape)
+        truth.sum_duplicates()
+        if not self.graded:
+            truth.data[:] = 1.0
+        return truth
+
+    # ------------------------------------------------------------------ the loop
+    def _run(self, score: Callable[[np.ndarray], np.ndarray], truth: sp.csr_matrix,
+             exclude: sp.csr_matrix, train: Interactions, *, name: str,
+             progress: Progress | None) -> EvaluationResult:
+        n_relevant = np.diff(truth.indptr)
+        users = np.flatnonzero(n_relevant > 0)
+        users_in_test = len(np.unique(truth.nonzero()[0])) if truth.nnz else 0
+        if len(users) == 0:
+            raise RecstackError("no test user has a relevant item"
+                                + (f" (relevance_threshold={self.relevance_threshold})"
+                                   if self.relevance_threshold is not None else ""))
+        ranking_names = [m for m in self.metrics if m in RANKING_METRICS]
+        want_auc = "auc" in self.metrics
+        k_max = max(self.ks)
+        n_items = truth.shape[1]
+        batch = self.batch_size or max(1, self.memory_budget_bytes // (n_items * 4 * 4))
+
+        per_user: dict[str, np.ndarray] = {}
+        top_lists = np.empty((len(users), min(k_max, n_items)), np.int64)
+        with resolve(progress).task(f"Evaluating {name}", total=len(users)) as task:
+            for start in range(0, len(users), batch):
+                batch_users = users[start:start + batch]
+                scores = np.array(score(batch_users), dtype=np.float32, copy=True)
+                if scores.shape != (len(batch_users), n_items):
+                    raise RecstackError(f"{name} returned scores of shape {scores.shape}, "
+                                        f"expected {(len(batch_users), n_items)}")
+                batch_exclude = exclude[batch_users]
+                mask_rows(scores, batch_exclude)
+                top, top_scores = top_k(scores, k_max)
+                top[np.isneginf(top_scores)] = -1  # masked items are not recommendations
+                top_lists[start:start + len(batch_users)] = top
+                batch_truth = truth[batch_users]
+                values = ranking_metrics(top, batch_truth, self.ks, ranking_names) \
+                    if ranking_names else {}
+                if want_auc:
+                    values["auc"] = auc_per_user(scores, batch_truth, batch_exclude)
+                for key, value in values.items():
+                    per_user.setdefault(key, np.empty(len(users)))[
+                        start:start + len(batch_users)] = value
+                task.advance(len(batch_users))
+
+        frame = pd.DataFrame(per_user, index=pd.Index(
+            train.users.to_external(users), name="user_id"))
+        return EvaluationResult(
+            model=name, per_user=frame, aggregate=self._list_metrics(top_lists, train),
+            users_without_relevant=int(users_in_test - len(users)),
+            meta={"n_users": int(len(users)), "n_items": int(n_items), "ks": list(self.ks),
+                  "relevance_threshold": self.relevance_threshold,
+                  "protocol": "full catalog, training items excluded"})
+
+    def _list_metrics(self, top_lists: np.ndarray, train: Interactions) -> dict[str, float]:
+        wanted = [m for m in self.metrics if m in LIST_METRICS]
+        if not wanted:
+            return {}
+        popularity = train.item_counts()
+        share = popularity / max(train.n_users, 1)
+        out: dict[str, float] = {}
+        for k in self.ks:
+            lists = top_lists[:, :k]
+            for metric in wanted:
+                if metric == "coverage":
+                    out[f"coverage@{k}"] = beyond_accuracy.catalog_coverage(lists, train.n_items)
+                elif metric == "novelty":
+                    out[f"novelty@{k}"] = beyond_accuracy.novelty(lists, share)
+                elif metric == "popularity":
+                    out[f"popularity@{k}"] = beyond_accuracy.average_popularity(lists, popularity)
+                elif metric == "diversity":
+                    features = self.item_features
+                    if features is None:
+                        raise ConfigError("the diversity metric needs item_features "
+                                          "(item vectors or a genre multi-hot matrix)")
+                    out[f"diversity@{k}"] = beyond_accuracy.intra_list_diversity(lists, features)
+        return out

@@ -1,0 +1,230 @@
+"""Input checks shared by the metric modules.
+
+Every check raises :class:`MetricInputError` (a :class:`ValueError`) whose message names the
+offending argument, says what was wrong and what would be right. Nothing here is public API
+except the error class, which :mod:`recstack.metrics` re-exports.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+from recstack.errors import RecstackError
+
+__all__ = ["MetricInputError"]
+
+# Keys ``row * n_items + item`` must fit in int64 for the vectorised CSR lookup.
+_MAX_KEY = np.iinfo(np.int64).max
+
+
+class MetricInputError(RecstackError, ValueError):
+    """A metric function received an argument it cannot use.
+
+    Subclasses :class:`ValueError` so that callers may catch either; subclasses
+    :class:`recstack.errors.RecstackError` so that the CLI reports it as a user error.
+    """
+
+
+def check_k(k: Any, name: str = "k") -> int:
+    """Return ``k`` as a Python int after checking that it is an integer >= 1."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+        raise MetricInputError(f"{name} must be a positive integer, got {k!r}")
+    if k <= 0:
+        raise MetricInputError(f"{name} must be a positive integer (>= 1), got {k}")
+    return int(k)
+
+
+def check_ks(ks: Any) -> tuple[int, ...]:
+    """Return the cut-offs as a tuple of distinct positive ints, in the order given."""
+    if isinstance(ks, numbers.Integral) and not isinstance(ks, bool):
+        ks = (ks,)
+    try:
+        values = tuple(ks)
+    except TypeError:
+        raise MetricInputError(f"ks must be an int or a sequence of ints, got {ks!r}") from None
+    if not values:
+        raise MetricInputError("ks is empty; give at least one cut-off, e.g. ks=(10,)")
+    checked = tuple(check_k(k, name="ks") for k in values)
+    if len(set(checked)) != len(checked):
+        raise MetricInputError(f"ks has repeated cut-offs: {list(checked)}")
+    return checked
+
+
+def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as a finite float that is > 0 (or >= 0 with ``allow_zero``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise MetricInputError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise MetricInputError(f"{name} must be a finite number {bound}, got {value}")
+    return value
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    """Return ``value`` after checking that it is one of ``choices``."""
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise MetricInputError(f"{name} must be one of {options}; got {value!r}")
+    return str(value)
+
+
+def as_float_1d(values: ArrayLike, name: str, *, allow_empty: bool = False) -> NDArray[np.float64]:
+    """Return a finite 1-D float64 array; empty only when ``allow_empty``."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise MetricInputError(f"{name} must be an array of numbers") from None
+    if array.ndim != 1:
+        raise MetricInputError(f"{name} must be 1-D, got an array of shape {array.shape}")
+    if array.size == 0 and not allow_empty:
+        raise MetricInputError(f"{name} is empty; the metric is undefined for no samples")
+    if not np.all(np.isfinite(array)):
+        bad = int(np.flatnonzero(~np.isfinite(array))[0])
+        raise MetricInputError(
+            f"{name} must be finite; position {bad} holds {array[bad]!r}"
+        )
+    return array
+
+
+def check_same_length(*named: tuple[str, np.ndarray]) -> None:
+    """Raise unless all arrays have the same first dimension."""
+    lengths = {name: array.shape[0] for name, array in named}
+    if len(set(lengths.values())) > 1:
+        described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise MetricInputError(f"length mismatch: {described} entries")
+
+
+def as_binary_labels(values: ArrayLike, name: str) -> NDArray[np.float64]:
+    """Return labels as float64 0/1 after checking every label is 0 or 1 (or False/True)."""
+    labels = as_float_1d(values, name)
+    bad = (labels != 0) & (labels != 1)
+    if np.any(bad):
+        first = int(np.flatnonzero(bad)[0])
+        raise MetricInputError(
+            f"{name} must hold binary labels 0 or 1; position {first} holds {labels[first]!r}"
+        )
+    return labels
+
+
+def as_probabilities(values: ArrayLike, name: str) -> NDArray[np.float64]:
+    """Return a 1-D float64 array after checking every value lies in [0, 1]."""
+    probs = as_float_1d(values, name)
+    bad = (probs < 0) | (probs > 1)
+    if np.any(bad):
+        first = int(np.flatnonzero(bad)[0])
+        raise MetricInputError(
+            f"{name} must be probabilities in [0, 1]; position {first} holds {probs[first]!r}"
+        )
+    return probs
+
+
+def as_recommended(
+    recommended: ArrayLike,
+    n_items: int | None,
+    *,
+    name: str = "recommended",
+    n_users: int | None = None,
+    check_duplicates: bool = True,
+) -> NDArray[np.int64]:
+    """Return the top-K matrix as C-contiguous int64 after checking its contract.
+
+    The contract: 2-D, integer dtype, every entry an item index in ``[0, n_items)`` or the
+    padding value ``-1``, and no item repeated within a row.
+    """
+    array = np.asarray(recommended)
+    if array.ndim != 2:
+        raise MetricInputError(
+            f"{name} must be a 2-D (n_users, K) array of item indices, got shape {array.shape}"
+        )
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        raise MetricInputError(
+            f"{name} must have an integer dtype (item indices, -1 for padding), "
+            f"got dtype {array.dtype}"
+        )
+    array = np.ascontiguousarray(array, dtype=np.int64)
+    if n_users is not None and array.shape[0] != n_users:
+        raise MetricInputError(
+            f"{name} has {array.shape[0]} rows but the ground truth has {n_users} users"
+        )
+    if array.size == 0:
+        return array
+    low, high = int(array.min()), int(array.max())
+    if low < -1:
+        raise MetricInputError(f"{name} holds {low}; item indices must be >= 0, or -1 for padding")
+    if n_items is not None and high >= n_items:
+        raise MetricInputError(
+            f"{name} holds item index {high} but the catalog has only {n_items} items "
+            f"(valid indices are 0..{n_items - 1})"
+        )
+    if check_duplicates and array.shape[1] > 1:
+        ordered = np.sort(array, axis=1)
+        repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)
+        if np.any(repeated):
+            row = int(np.flatnonzero(repeated.any(axis=1))[0])
+            item = int(ordered[row, 1:][repeated[row]][0])
+            raise MetricInputError(
+                f"{name} row {row} recommends item {item} more than once; "
+                "each item may appear at most once per list"
+            )
+    return array
+
+
+def as_csr(matrix: Any, name: str, *, shape: tuple[int, int] | None = None) -> sp.csr_matrix:
+    """Return a canonical (sorted, duplicate-free) float64 CSR copy-or-view of ``matrix``.
+
+    Accepts any scipy sparse matrix or array. Duplicate entries are summed, as scipy does.
+    """
+    if not sp.issparse(matrix):
+        raise MetricInputError(
+            f"{name} must be a scipy.sparse matrix (CSR preferred), got {type(matrix).__name__}"
+        )
+    if matrix.ndim != 2:
+        raise MetricInputError(f"{name} must be 2-D, got shape {matrix.shape}")
+    csr = sp.csr_matrix(matrix, dtype=np.float64)
+    if shape is not None and csr.shape != shape:
+        raise MetricInputError(f"{name} has shape {csr.shape}, expected {shape}")
+    if not csr.has_canonical_format:
+        csr = csr.copy()
+        csr.sum_duplicates()
+    if not np.all(np.isfinite(csr.data)):
+        raise MetricInputError(f"{name} has stored values that are NaN or infinite")
+    return csr
+
+
+def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.float64]:
+    """Return a 2-D float64 matrix of non-negative finite relevance grades."""
+    array = np.asarray(grades, dtype=np.float64)
+    if array.ndim != 2:
+        raise MetricInputError(f"{name} must be a 2-D (n_users, K) array, got shape {array.shape}")
+    if array.size and not (np.all(np.isfinite(array)) and array.min() >= 0):
+        raise MetricInputError(f"{name} must hold finite, non-negative relevance grades")
+    return array
+
+
+def as_counts(counts: ArrayLike, name: str, n: int) -> NDArray[np.int64]:
+    """Return a 1-D int64 array of ``n`` non-negative whole numbers."""
+    array = np.asarray(counts)
+    if array.ndim != 1 or array.shape[0] != n:
+        raise MetricInputError(f"{name} must be 1-D with {n} entries, got shape {array.shape}")
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        as_float = array.astype(np.float64)
+        if not np.all(np.isfinite(as_float) & (as_float == np.round(as_float))):
+            raise MetricInputError(f"{name} must hold whole numbers")
+    array = array.astype(np.int64)
+    if array.size and array.min() < 0:
+        raise MetricInputError(f"{name} must be non-negative, got {int(array.min())}")
+    return array
+
+
+def check_key_space(n_users: int, n_items: int) -> None:
+    """Raise when ``n_users * n_items`` does not fit the int64 keys of the CSR lookup."""
+    if n_users * n_items >= _MAX_KEY:
+        raise MetricInputError(
+            f"{n_users} users x {n_items} items is too large for one lookup; evaluate in batches"
+        )

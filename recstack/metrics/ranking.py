@@ -1,0 +1,873 @@
+r"""Top-K ranking metrics, computed per user from a matrix of recommended item indices.
+
+Inputs
+------
+``recommended`` : int array, shape (n_users, K)
+    Row ``u`` is user ``u``'s list, best first: column ``r - 1`` holds the item at rank ``r``.
+    ``-1`` pads lists shorter than ``K``; a padded rank is a rank with no relevant item.
+    An item may appear at most once per row. Ranks are positions: ties in the scores that
+    produced the list must be broken by whoever produced it.
+``truth`` : scipy sparse matrix, shape (n_users, n_items)
+    Ground truth. A stored value ``> 0`` is the relevance grade of that (user, item); binary data
+    stores ``1.0``. Explicit zeros are not relevant; negative values are rejected.
+
+Conventions shared by every per-user metric here
+------------------------------------------------
+* The result is a float64 array with one value per user (row).
+* A user with no relevant item is *excluded*: the metric is ``NaN`` for that user, for every
+  metric alike, so that all metrics average over the same users. :func:`mean_over_users`
+  averages the others and counts the excluded ones.
+* ``k`` is the cut-off; ``k`` may exceed the width of ``recommended``: the missing ranks count as
+  padding (not relevant). Precision always divides by ``k``, however many items were listed.
+* Zero users in, zero values out (an empty array); an empty batch is not an error.
+* Bad arguments raise :class:`~recstack.metrics.MetricInputError`, a ``ValueError``.
+
+Notation: :math:`g_r` is the grade of the item at rank :math:`r` (0 if not relevant),
+:math:`h_r = [g_r > 0]`, :math:`H@k = \sum_{r \le k} h_r` the hits within the top ``k``, and
+:math:`R` the number of the user's relevant items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+from recstack.metrics._validation import (
+    MetricInputError,
+    as_counts,
+    as_csr,
+    as_grades_matrix,
+    as_recommended,
+    check_choice,
+    check_k,
+    check_key_space,
+    check_ks,
+)
+
+__all__ = [
+    "RANKING_METRICS",
+    "Gain",
+    "UserAverage",
+    "auc_per_user",
+    "average_precision_at_k",
+    "dcg_at_k",
+    "f1_at_k",
+    "global_auc",
+    "hit_rate_at_k",
+    "ideal_dcg_at_k",
+    "ideal_grades",
+    "mean_over_users",
+    "n_relevant",
+    "ndcg_at_k",
+    "precision_at_k",
+    "ranking_metrics",
+    "recall_at_k",
+    "recall_capped_at_k",
+    "reciprocal_rank_at_k",
+    "relevance_at_ranks",
+]
+
+Gain = Literal["exponential", "linear"]
+_GAINS: tuple[str, ...] = ("exponential", "linear")
+
+#: Names accepted by :func:`ranking_metrics`, in the order results are returned.
+#: ``"ndcg"`` uses the exponential gain ``2**g - 1``; ``"ndcg_linear"`` uses the gain ``g``.
+RANKING_METRICS: tuple[str, ...] = (
+    "precision",
+    "recall",
+    "recall_capped",
+    "hit_rate",
+    "f1",
+    "mrr",
+    "map",
+    "ndcg",
+    "ndcg_linear",
+)
+
+# Rows per block in ranking_metrics: big enough to amortise numpy call overhead, small enough
+# that the handful of (rows, K) float64 temporaries stays in cache-friendly tens of megabytes.
+_DEFAULT_CHUNK_ROWS = 8192
+
+
+# --------------------------------------------------------------------------------------------
+# Ground-truth helpers
+# --------------------------------------------------------------------------------------------
+
+
+def relevance_at_ranks(recommended: ArrayLike, truth: Any) -> NDArray[np.float64]:
+    """Look up the relevance grade of every recommended item.
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+        Recommended item indices, best first, ``-1`` for padding.
+    truth : scipy.sparse matrix, shape (n_users, n_items)
+        Relevance grades; a stored value ``> 0`` marks a relevant item.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users, K)
+        ``grades[u, r]`` is the grade of ``recommended[u, r]`` for user ``u``; 0 for
+        non-relevant items and for padding.
+
+    Raises
+    ------
+    MetricInputError
+        If shapes disagree, an index is outside ``[-1, n_items)``, an item repeats within a row,
+        or ``truth`` holds negative or non-finite values.
+
+    Notes
+    -----
+    Vectorised: each stored (user, item) pair of the canonical CSR matrix becomes the key
+    ``user * n_items + item``; these keys are already sorted, so each recommended pair is found
+    by one :func:`numpy.searchsorted` over all users at once. Cost
+    ``O(n_users * K * log nnz)`` time and ``O(n_users * K)`` memory.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> truth = sp.csr_matrix([[0, 3, 0, 1], [1, 0, 0, 0]])
+    >>> relevance_at_ranks([[1, 0, 3], [2, -1, -1]], truth)
+    array([[3., 0., 1.],
+           [0., 0., 0.]])
+    """
+    truth_csr = _as_truth(truth)
+    rec = as_recommended(recommended, truth_csr.shape[1], n_users=truth_csr.shape[0])
+    return _lookup_grades(rec, truth_csr)
+
+
+def n_relevant(truth: Any) -> NDArray[np.int64]:
+    """Count each user's relevant items (stored values ``> 0``).
+
+    Parameters
+    ----------
+    truth : scipy.sparse matrix, shape (n_users, n_items)
+
+    Returns
+    -------
+    ndarray of int64, shape (n_users,)
+    """
+    return _count_relevant(_as_truth(truth))
+
+
+def ideal_grades(truth: Any, k: int) -> NDArray[np.float64]:
+    """Each user's ``k`` highest relevance grades, sorted in descending order.
+
+    This is the grade row of the best possible list, from which the ideal DCG is computed.
+
+    Parameters
+    ----------
+    truth : scipy.sparse matrix, shape (n_users, n_items)
+    k : int
+        Number of ranks, ``>= 1``.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users, k)
+        Row ``u`` holds the user's grades in descending order, zero-padded when the user has
+        fewer than ``k`` relevant items.
+    """
+    return _ideal_grades(_as_truth(truth), check_k(k))
+
+
+def dcg_at_k(grades: ArrayLike, k: int, *, gain: Gain = "exponential") -> NDArray[np.float64]:
+    r"""Discounted cumulative gain at ``k``.
+
+    .. math:: \mathrm{DCG@k} = \sum_{r=1}^{k} \frac{\mathrm{gain}(g_r)}{\log_2(r + 1)},
+              \qquad \mathrm{gain}(g) = 2^{g} - 1 \text{ (exponential, Burges et al. 2005)}
+              \text{ or } g \text{ (linear, Järvelin and Kekäläinen 2002)}.
+
+    For binary relevance both gains are equal. Unlike the normalised metrics, DCG is defined for
+    every user (0 for a user without relevant items) and is never ``NaN``.
+
+    Parameters
+    ----------
+    grades : array_like, shape (n_users, K)
+        Output of :func:`relevance_at_ranks`.
+    k : int
+        Cut-off, ``>= 1``.
+    gain : {"exponential", "linear"}, default "exponential"
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+    """
+    grades_arr = as_grades_matrix(grades)
+    k = check_k(k)
+    gain = check_choice(gain, "gain", _GAINS)  # type: ignore[assignment]
+    top = grades_arr[:, :k]
+    return (_gains(top, gain) * _discounts(top.shape[1])).sum(axis=1)
+
+
+def ideal_dcg_at_k(truth: Any, k: int, *, gain: Gain = "exponential") -> NDArray[np.float64]:
+    r"""DCG@k of each user's ideal list (their own relevant items, highest grade first).
+
+    .. math:: \mathrm{IDCG@k} = \sum_{r=1}^{\min(k, R)} \frac{\mathrm{gain}(g^*_r)}{\log_2(r+1)}
+
+    where :math:`g^*_1 \ge g^*_2 \ge \dots` are the user's grades. 0 for users with no relevant
+    item.
+
+    Parameters
+    ----------
+    truth : scipy.sparse matrix, shape (n_users, n_items)
+    k : int
+    gain : {"exponential", "linear"}, default "exponential"
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+    """
+    return dcg_at_k(ideal_grades(truth, k), k, gain=gain)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-user metrics from a grades matrix
+# --------------------------------------------------------------------------------------------
+
+
+def precision_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
+    r"""Precision at ``k``: the share of the top ``k`` ranks that hold a relevant item.
+
+    .. math:: \mathrm{P@k} = \frac{H@k}{k}
+
+    The denominator is ``k`` even when fewer than ``k`` items were recommended (padding counts
+    as a miss). Note that ranx divides by the list length instead when the list is shorter than
+    ``k``; the two agree whenever lists have at least ``k`` entries.
+
+    Parameters
+    ----------
+    grades : array_like, shape (n_users, K)
+        Output of :func:`relevance_at_ranks`.
+    n_relevant : array_like of int, shape (n_users,)
+        Output of :func:`n_relevant`; users with 0 get ``NaN``.
+    k : int
+        Cut-off, ``>= 1``.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        In ``[0, 1]``; ``NaN`` for users with no relevant item.
+    """
+    return _single_metric("precision", grades, n_relevant, k)
+
+
+def recall_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
+    r"""Recall at ``k``: the share of the user's relevant items found in the top ``k``.
+
+    .. math:: \mathrm{R@k} = \frac{H@k}{R}
+
+    This is the uncapped recall of IR tools (ranx, trec_eval); it cannot reach 1 when
+    ``R > k``. See :func:`recall_capped_at_k` for the capped variant.
+
+    Parameters
+    ----------
+    grades, n_relevant, k
+        As in :func:`precision_at_k`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        In ``[0, 1]``; ``NaN`` for users with no relevant item.
+    """
+    return _single_metric("recall", grades, n_relevant, k)
+
+
+def recall_capped_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
+    r"""Capped recall at ``k``, whose denominator is the most hits possible in ``k`` ranks.
+
+    .. math:: \mathrm{Recall_{cap}@k} = \frac{H@k}{\min(R, k)}
+
+    The variant of Liang et al. (2018, "Variational autoencoders for collaborative filtering")
+    and Rendle et al. (2022, "Revisiting the performance of iALS on item recommendation
+    benchmarks"); it equals 1 for a perfect list even when ``R > k``.
+
+    Parameters
+    ----------
+    grades, n_relevant, k
+        As in :func:`precision_at_k`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        In ``[0, 1]``; ``NaN`` for users with no relevant item.
+    """
+    return _single_metric("recall_capped", grades, n_relevant, k)
+
+
+def hit_rate_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
+    r"""Hit rate at ``k``: 1 if at least one relevant item is in the top ``k``, else 0.
+
+    .. math:: \mathrm{HR@k} = [H@k > 0]
+
+    Parameters
+    ----------
+    grades, n_relevant, k
+        As in :func:`precision_at_k`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        0.0 or 1.0; ``NaN`` for users with no relevant item.
+    """
+    return _single_metric("hit_rate", grades, n_relevant, k)
+
+
+def f1_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
+    r"""F1 at ``k``: the harmonic mean of :func:`precision_at_k` and :func:`recall_at_k`.
+
+    .. math:: \mathrm{F1@k} = \frac{2\,\mathrm{P@k}\,\mathrm{R@k}}{\mathrm{P@k} + \mathrm{R@k}}
+              = \frac{2\,H@k}{k + R}
+
+    (0 when there is no hit.) Precision here divides by ``k``; see :func:`precision_at_k`.
+
+    Parameters
+    ----------
+    grades, n_relevant, k
+        As in :func:`precision_at_k`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        In ``[0, 1]``; ``NaN`` for users with no relevant item.
+    """
+    return _single_metric("f1", grades, n_relevant, k)
+
+
+def reciprocal_rank_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
+    r"""Reciprocal rank at ``k``; its mean over users is MRR@k.
+
+    .. math:: \mathrm{RR@k} = \frac{1}{r_1} \text{ if } r_1 \le k \text{ else } 0
+
+    where :math:`r_1` is the rank of the first relevant item.
+
+    Parameters
+    ----------
+    grades, n_relevant, k
+        As in :func:`precision_at_k`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        In ``[0, 1]``; ``NaN`` for users with no relevant item.
+    """
+    return _single_metric("mrr", grades, n_relevant, k)
+
+
+def average_precision_at_k(
+    grades: ArrayLike, n_relevant: ArrayLike, k: int
+) -> NDArray[np.float64]:
+    r"""Average precision at ``k``; its mean over users is MAP@k.
+
+    .. math:: \mathrm{AP@k} = \frac{1}{\min(R, k)} \sum_{r=1}^{k} \mathrm{P@r}\; h_r
+
+    Normalised by :math:`\min(R, k)`, the most hits possible in ``k`` ranks, so that a perfect
+    list scores 1 (the convention of most recommender-system libraries). ranx and trec_eval
+    divide by :math:`R` instead; the two agree whenever ``R <= k``.
+
+    Parameters
+    ----------
+    grades, n_relevant, k
+        As in :func:`precision_at_k`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        In ``[0, 1]``; ``NaN`` for users with no relevant item.
+    """
+    return _single_metric("map", grades, n_relevant, k)
+
+
+def ndcg_at_k(
+    grades: ArrayLike, ideal: ArrayLike, k: int, *, gain: Gain = "exponential"
+) -> NDArray[np.float64]:
+    r"""Normalised discounted cumulative gain at ``k``, with graded relevance.
+
+    .. math:: \mathrm{nDCG@k} = \frac{\mathrm{DCG@k}}{\mathrm{IDCG@k}}
+
+    with DCG as in :func:`dcg_at_k` (discount :math:`\log_2(r + 1)`, gain :math:`2^g - 1` by
+    default or :math:`g` with ``gain="linear"``) and the ideal DCG computed from the user's own
+    relevant items, the ``k`` highest grades first (:func:`ideal_dcg_at_k`). Items outside the
+    list do not enter DCG; the ideal is never restricted to the recommended items.
+
+    Parameters
+    ----------
+    grades : array_like, shape (n_users, K)
+        Output of :func:`relevance_at_ranks`.
+    ideal : array_like, shape (n_users, >= k)
+        Output of ``ideal_grades(truth, k)`` (or of a larger ``k``).
+    k : int
+        Cut-off, ``>= 1``.
+    gain : {"exponential", "linear"}, default "exponential"
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        In ``[0, 1]``; ``NaN`` for users with no relevant item (``ideal[:, 0] == 0``).
+    """
+    grades_arr = as_grades_matrix(grades)
+    ideal_arr = as_grades_matrix(ideal, name="ideal")
+    k = check_k(k)
+    gain = check_choice(gain, "gain", _GAINS)  # type: ignore[assignment]
+    if ideal_arr.shape[0] != grades_arr.shape[0]:
+        raise MetricInputError(
+            f"ideal has {ideal_arr.shape[0]} rows but grades has {grades_arr.shape[0]}"
+        )
+    if ideal_arr.shape[1] < k:
+        raise MetricInputError(
+            f"ideal has {ideal_arr.shape[1]} columns but k={k}; build it with ideal_grades(truth, k)"
+        )
+    name = "ndcg" if gain == "exponential" else "ndcg_linear"
+    n_rel = (ideal_arr[:, :1] > 0).sum(axis=1)  # only zero vs non-zero matters for ndcg
+    values = _metrics_block(grades_arr, n_rel, ideal_arr, (k,), (name,))[f"{name}@{k}"]
+    if np.any(values > 1 + 1e-9):
+        raise MetricInputError(
+            "grades and ideal disagree: some user's DCG exceeds the ideal DCG; build both from "
+            "the same truth matrix"
+        )
+    return values
+
+
+# --------------------------------------------------------------------------------------------
+# Many metrics, many cut-offs, one pass
+# --------------------------------------------------------------------------------------------
+
+
+def ranking_metrics(
+    recommended: ArrayLike,
+    truth: Any,
+    ks: int | Iterable[int] = (10,),
+    metrics: Iterable[str] = RANKING_METRICS,
+    *,
+    chunk_rows: int = _DEFAULT_CHUNK_ROWS,
+) -> dict[str, NDArray[np.float64]]:
+    """Compute several ranking metrics at several cut-offs from one grade lookup.
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+        Recommended item indices, best first, ``-1`` for padding. Only the first ``max(ks)``
+        columns are read (and checked).
+    truth : scipy.sparse matrix, shape (n_users, n_items)
+        Relevance grades; a stored value ``> 0`` marks a relevant item.
+    ks : int or iterable of int, default (10,)
+        Cut-offs, each ``>= 1``; may exceed ``K`` (missing ranks count as padding).
+    metrics : iterable of str, default all of :data:`RANKING_METRICS`
+        Any of ``"precision"``, ``"recall"``, ``"recall_capped"``, ``"hit_rate"``, ``"f1"``,
+        ``"mrr"``, ``"map"``, ``"ndcg"`` (gain ``2**g - 1``) and ``"ndcg_linear"`` (gain ``g``).
+        Each is defined as in the function of the same meaning in this module.
+    chunk_rows : int, default 8192
+        Users processed per block; bounds the temporaries to a few ``chunk_rows x max(ks)``
+        float64 matrices. Results do not depend on it.
+
+    Returns
+    -------
+    dict of str to ndarray of float64, shape (n_users,)
+        Keys ``"<metric>@<k>"`` (e.g. ``"ndcg@10"``), ordered by metric as given, then by ``k``.
+        Values are per user; ``NaN`` for users with no relevant item (see
+        :func:`mean_over_users`).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> truth = sp.csr_matrix([[0, 1, 0, 1, 0]])
+    >>> out = ranking_metrics([[4, 1, 0]], truth, ks=(1, 3), metrics=("precision", "mrr"))
+    >>> {name: float(v[0]) for name, v in out.items()}
+    {'precision@1': 0.0, 'precision@3': 0.3333333333333333, 'mrr@1': 0.0, 'mrr@3': 0.5}
+    """
+    truth_csr = _as_truth(truth)
+    cutoffs = check_ks(ks)
+    names = _check_metric_names(metrics)
+    rows = check_k(chunk_rows, name="chunk_rows")
+    k_max = max(cutoffs)
+    rec = np.asarray(recommended)
+    if rec.ndim == 2 and rec.shape[1] > k_max:
+        rec = rec[:, :k_max]
+    rec = as_recommended(rec, truth_csr.shape[1], n_users=truth_csr.shape[0])
+
+    n_users = truth_csr.shape[0]
+    n_rel = _count_relevant(truth_csr)
+    needs_ideal = any(name.startswith("ndcg") for name in names)
+    ideal = _ideal_grades(truth_csr, k_max) if needs_ideal else None
+
+    keys = [f"{name}@{k}" for name in names for k in sorted(cutoffs)]
+    results = {key: np.empty(n_users, dtype=np.float64) for key in keys}
+    for start in range(0, n_users, rows):
+        stop = min(start + rows, n_users)
+        block_grades = _lookup_grades(rec[start:stop], truth_csr, first_row=start)
+        block = _metrics_block(
+            block_grades,
+            n_rel[start:stop],
+            None if ideal is None else ideal[start:stop],
+            cutoffs,
+            names,
+        )
+        for key in keys:
+            results[key][start:stop] = block[key]
+    return results
+
+
+@dataclass(frozen=True)
+class UserAverage:
+    """Mean of a per-user metric over the users for whom it is defined.
+
+    Attributes
+    ----------
+    mean : float
+        Mean over included users; ``NaN`` when no user is included.
+    n_users : int
+        All users in the input.
+    n_excluded : int
+        Users whose value was ``NaN`` (for ranking metrics: users without relevant items).
+    """
+
+    mean: float
+    n_users: int
+    n_excluded: int
+
+    @property
+    def n_included(self) -> int:
+        """Users that entered the mean."""
+        return self.n_users - self.n_excluded
+
+
+def mean_over_users(values: ArrayLike) -> UserAverage:
+    """Average per-user values, excluding ``NaN`` (undefined) users and counting them.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n_users,)
+        A per-user metric, e.g. one entry of :func:`ranking_metrics`.
+
+    Returns
+    -------
+    UserAverage
+        ``mean`` is ``NaN`` (not an error) when every user is excluded or there are no users,
+        so that a subgroup without eligible users can still be reported with its counts.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 1:
+        raise MetricInputError(f"values must be 1-D (one value per user), got shape {array.shape}")
+    defined = ~np.isnan(array)
+    n_included = int(defined.sum())
+    mean = float(array[defined].mean()) if n_included else float("nan")
+    return UserAverage(mean=mean, n_users=int(array.size), n_excluded=int(array.size - n_included))
+
+
+# --------------------------------------------------------------------------------------------
+# AUC from full score rows
+# --------------------------------------------------------------------------------------------
+
+
+def auc_per_user(
+    scores: ArrayLike, positives: Any, exclude: Any | None = None
+) -> NDArray[np.float64]:
+    r"""Per-user ROC AUC of full score rows: each user's positives against all their negatives.
+
+    For user :math:`u` with positive set :math:`P` and negative set :math:`N` (every catalog
+    item that is neither positive nor excluded),
+
+    .. math:: \mathrm{AUC}_u = \frac{1}{|P|\,|N|} \sum_{i \in P} \sum_{j \in N}
+              \left([s_i > s_j] + \tfrac{1}{2}[s_i = s_j]\right)
+              = \frac{\sum_{i \in P} \mathrm{rank}(s_i) - |P|(|P| + 1)/2}{|P|\,|N|},
+
+    where ranks are average ranks (ties share the mean of their positions) among the user's
+    candidates :math:`P \cup N`, ascending by score. Ties therefore count one half.
+
+    Parameters
+    ----------
+    scores : array_like of float, shape (n_users, n_items)
+        Dense model scores; higher means more likely relevant. ``±inf`` is allowed (e.g. masked
+        items), ``NaN`` is not.
+    positives : scipy.sparse matrix or array_like, shape (n_users, n_items)
+        A stored value ``> 0`` marks a positive (held-out) item.
+    exclude : scipy.sparse matrix or array_like, shape (n_users, n_items), optional
+        A non-zero entry removes the item from the user's candidates, positive or not
+        (typically the user's training items). Exclusion wins over positivity.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        In ``[0, 1]``; ``NaN`` for users without a positive or without a negative.
+
+    Notes
+    -----
+    Vectorised over users: one row-wise sort, ``O(n_users * n_items * log n_items)`` time and a
+    few ``(n_users, n_items)`` temporaries, so evaluate large catalogues in batches of users.
+    """
+    score_arr, positive_mask, candidate_mask = _auc_inputs(scores, positives, exclude)
+    return _rowwise_auc(score_arr, positive_mask & candidate_mask, candidate_mask)
+
+
+def global_auc(scores: ArrayLike, positives: Any, exclude: Any | None = None) -> float:
+    r"""ROC AUC over all (user, item) candidate pairs pooled into one sample.
+
+    Every non-excluded (user, item) cell is one example with label 1 if positive, 0 otherwise
+    and its score; the AUC of that pooled sample (ties count one half) compares scores *across*
+    users too, unlike :func:`auc_per_user`.
+
+    Parameters
+    ----------
+    scores, positives, exclude
+        As in :func:`auc_per_user`.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; ``NaN`` if the pooled sample lacks positives or negatives.
+
+    Raises
+    ------
+    MetricInputError
+        If there are no candidate pairs at all (empty input or everything excluded).
+    """
+    score_arr, positive_mask, candidate_mask = _auc_inputs(scores, positives, exclude)
+    if not candidate_mask.any():
+        raise MetricInputError("scores is empty (or all excluded); global AUC needs candidates")
+    pooled_scores = score_arr[candidate_mask][None, :]
+    pooled_labels = positive_mask[candidate_mask][None, :]
+    return float(_rowwise_auc(pooled_scores, pooled_labels, np.ones_like(pooled_labels))[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Internals
+# --------------------------------------------------------------------------------------------
+
+
+def _as_truth(truth: Any) -> sp.csr_matrix:
+    csr = as_csr(truth, "truth")
+    if csr.nnz and csr.data.min() < 0:
+        raise MetricInputError("truth holds negative grades; relevance grades must be >= 0")
+    check_key_space(*csr.shape)
+    return csr
+
+
+def _check_metric_names(metrics: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    names = tuple(metrics)
+    if not names:
+        raise MetricInputError("metrics is empty; name at least one, e.g. ('ndcg',)")
+    unknown = [name for name in names if name not in RANKING_METRICS]
+    if unknown:
+        raise MetricInputError(
+            f"unknown ranking metric(s) {unknown}; known: {', '.join(RANKING_METRICS)}"
+        )
+    if len(set(names)) != len(names):
+        raise MetricInputError(f"metrics has repeated names: {list(names)}")
+    return names
+
+
+def _count_relevant(truth: sp.csr_matrix) -> NDArray[np.int64]:
+    n_users = truth.shape[0]
+    if truth.nnz == 0 or truth.data.min() > 0:
+        return np.diff(truth.indptr).astype(np.int64)
+    rows = np.repeat(np.arange(n_users), np.diff(truth.indptr))
+    return np.bincount(rows[truth.data > 0], minlength=n_users).astype(np.int64)
+
+
+def _lookup_grades(
+    rec: NDArray[np.int64], truth: sp.csr_matrix, *, first_row: int = 0
+) -> NDArray[np.float64]:
+    """Grades of ``rec`` (rows ``first_row..``) in canonical CSR ``truth``; see relevance_at_ranks."""
+    n_rows, width = rec.shape
+    grades = np.zeros((n_rows, width), dtype=np.float64)
+    if n_rows == 0 or width == 0:
+        return grades
+    n_items = truth.shape[1]
+    lo, hi = truth.indptr[first_row], truth.indptr[first_row + n_rows]
+    if lo == hi:
+        return grades
+    # Canonical CSR: (row, column) pairs are sorted, so these keys are strictly increasing.
+    stored_rows = np.repeat(
+        np.arange(n_rows, dtype=np.int64), np.diff(truth.indptr[first_row : first_row + n_rows + 1])
+    )
+    stored_keys = stored_rows * n_items + truth.indices[lo:hi]
+    wanted = np.arange(n_rows, dtype=np.int64)[:, None] * n_items + rec
+    # Padding would alias the previous row's last item; -1 matches no stored key.
+    wanted[rec < 0] = -1
+    position = np.searchsorted(stored_keys, wanted)
+    np.minimum(position, stored_keys.size - 1, out=position)
+    found = stored_keys[position] == wanted
+    grades[found] = truth.data[lo:hi][position[found]]
+    return grades
+
+
+def _ideal_grades(truth: sp.csr_matrix, k: int) -> NDArray[np.float64]:
+    n_users = truth.shape[0]
+    ideal = np.zeros((n_users, k), dtype=np.float64)
+    rows = np.repeat(np.arange(n_users, dtype=np.int64), np.diff(truth.indptr))
+    data = truth.data
+    relevant = data > 0
+    rows, data = rows[relevant], data[relevant]
+    if data.size == 0:
+        return ideal
+    if data.min() != data.max():
+        # Rows stay grouped (primary key), grades descend within each row (secondary key).
+        order = np.lexsort((-data, rows))
+        rows, data = rows[order], data[order]
+    counts = np.bincount(rows, minlength=n_users)
+    row_start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    rank = np.arange(rows.size) - row_start[rows]
+    keep = rank < k
+    ideal[rows[keep], rank[keep]] = data[keep]
+    return ideal
+
+
+def _gains(grades: NDArray[np.float64], gain: str) -> NDArray[np.float64]:
+    if gain == "linear":
+        return grades
+    return np.exp2(grades) - 1.0
+
+
+def _discounts(width: int) -> NDArray[np.float64]:
+    return 1.0 / np.log2(np.arange(2, width + 2, dtype=np.float64))
+
+
+def _single_metric(
+    name: str, grades: ArrayLike, n_relevant: ArrayLike, k: int
+) -> NDArray[np.float64]:
+    grades_arr = as_grades_matrix(grades)
+    n_rel = as_counts(n_relevant, "n_relevant", grades_arr.shape[0])
+    k = check_k(k)
+    hits = (grades_arr > 0).sum(axis=1)
+    inconsistent = hits > n_rel
+    if np.any(inconsistent):
+        row = int(np.flatnonzero(inconsistent)[0])
+        raise MetricInputError(
+            f"grades row {row} has {int(hits[row])} relevant items but n_relevant says "
+            f"{int(n_rel[row])}; build both from the same truth matrix"
+        )
+    return _metrics_block(grades_arr[:, :k], n_rel, None, (k,), (name,))[f"{name}@{k}"]
+
+
+def _metrics_block(
+    grades: NDArray[np.float64],
+    n_rel: NDArray[np.int64],
+    ideal: NDArray[np.float64] | None,
+    ks: tuple[int, ...],
+    names: tuple[str, ...],
+) -> dict[str, NDArray[np.float64]]:
+    """All requested metrics for one block of users; inputs already validated.
+
+    Everything is read off running sums along the ranks, so each cut-off costs one column
+    gather rather than another pass over the matrix.
+    """
+    n_users, width = grades.shape
+    if width == 0:  # no ranks at all behaves like one padded rank
+        grades = np.zeros((n_users, 1), dtype=np.float64)
+        width = 1
+    excluded = n_rel == 0
+    n_rel_f = n_rel.astype(np.float64)
+    is_hit = grades > 0
+    wanted = set(names)
+    out: dict[str, NDArray[np.float64]] = {}
+
+    hits_cum = None
+    if wanted & {"precision", "recall", "recall_capped", "hit_rate", "f1", "map"}:
+        hits_cum = np.cumsum(is_hit, axis=1, dtype=np.float64)
+    ap_cum = None
+    if "map" in wanted and hits_cum is not None:
+        # P@r * h_r summed over ranks; P@r = hits up to r / r.
+        ap_cum = np.cumsum(
+            np.where(is_hit, hits_cum / np.arange(1, width + 1, dtype=np.float64), 0.0), axis=1
+        )
+    first_hit = None
+    if "mrr" in wanted:
+        first_hit = np.argmax(is_hit, axis=1)
+        has_hit = is_hit[np.arange(n_users), first_hit]
+        first_hit = np.where(has_hit, first_hit + 1, np.iinfo(np.int64).max)
+    dcg_cum: dict[str, NDArray[np.float64]] = {}
+    idcg_cum: dict[str, NDArray[np.float64]] = {}
+    for name, gain in (("ndcg", "exponential"), ("ndcg_linear", "linear")):
+        if name in wanted and ideal is not None:
+            dcg_cum[name] = np.cumsum(_gains(grades, gain) * _discounts(width), axis=1)
+            idcg_cum[name] = np.cumsum(_gains(ideal, gain) * _discounts(ideal.shape[1]), axis=1)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for name in names:
+            for k in sorted(ks):
+                col = min(k, width) - 1
+                hits = hits_cum[:, col] if hits_cum is not None else None
+                if name == "precision":
+                    value = hits / k
+                elif name == "recall":
+                    value = hits / n_rel_f
+                elif name == "recall_capped":
+                    value = hits / np.minimum(n_rel_f, k)
+                elif name == "hit_rate":
+                    value = (hits > 0).astype(np.float64)
+                elif name == "f1":
+                    value = 2.0 * hits / (k + n_rel_f)
+                elif name == "mrr":
+                    value = np.where(first_hit <= k, 1.0 / first_hit, 0.0)
+                elif name == "map":
+                    value = ap_cum[:, col] / np.minimum(n_rel_f, k)
+                else:  # ndcg, ndcg_linear
+                    value = dcg_cum[name][:, col] / idcg_cum[name][:, k - 1]
+                value = np.asarray(value, dtype=np.float64)
+                value[excluded] = np.nan
+                out[f"{name}@{k}"] = value
+    return out
+
+
+def _dense_mask(matrix: Any, shape: tuple[int, int], name: str, *, positive_only: bool) -> Any:
+    if matrix is None:
+        return np.zeros(shape, dtype=bool)
+    if sp.issparse(matrix):
+        csr = as_csr(matrix, name, shape=shape)
+        keep = csr.data > 0 if positive_only else csr.data != 0
+        rows = np.repeat(np.arange(shape[0]), np.diff(csr.indptr))
+        mask = np.zeros(shape, dtype=bool)
+        mask[rows[keep], csr.indices[keep]] = True
+        return mask
+    dense = np.asarray(matrix)
+    if dense.shape != shape:
+        raise MetricInputError(f"{name} has shape {dense.shape}, expected {shape}")
+    return dense > 0 if positive_only else dense != 0
+
+
+def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple[Any, Any, Any]:
+    score_arr = np.asarray(scores, dtype=np.float64)
+    if score_arr.ndim != 2:
+        raise MetricInputError(
+            f"scores must be a dense 2-D (n_users, n_items) array, got shape {score_arr.shape}"
+        )
+    if np.isnan(score_arr).any():
+        raise MetricInputError("scores holds NaN; give every item a score (±inf is allowed)")
+    positive_mask = _dense_mask(positives, score_arr.shape, "positives", positive_only=True)
+    excluded = _dense_mask(exclude, score_arr.shape, "exclude", positive_only=False)
+    return score_arr, positive_mask, ~excluded
+
+
+def _rowwise_auc(scores: Any, positive: Any, candidate: Any) -> NDArray[np.float64]:
+    """Mann-Whitney AUC of each row among its candidate cells; ``positive`` within candidates."""
+    n_rows, width = scores.shape
+    n_pos = positive.sum(axis=1).astype(np.float64)
+    n_neg = candidate.sum(axis=1) - n_pos
+    if width == 0:
+        return np.full(n_rows, np.nan)
+    # NaN marks non-candidates: argsort puts NaN last, and NaN != NaN so it never joins a tie.
+    keyed = np.where(candidate, scores, np.nan)
+    order = np.argsort(keyed, axis=1)
+    ordered = np.take_along_axis(keyed, order, axis=1)
+    ordered_pos = np.take_along_axis(positive, order, axis=1)
+    position = np.broadcast_to(np.arange(width), (n_rows, width))
+    starts_group = np.ones((n_rows, width), dtype=bool)
+    starts_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    ends_group = np.ones((n_rows, width), dtype=bool)
+    ends_group[:, :-1] = starts_group[:, 1:]
+    group_first = np.maximum.accumulate(np.where(starts_group, position, 0), axis=1)
+    group_last = np.minimum.accumulate(
+        np.where(ends_group, position, width)[:, ::-1], axis=1
+    )[:, ::-1]
+    average_rank = (group_first + group_last) / 2.0 + 1.0
+    rank_sum = np.where(ordered_pos, average_rank, 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        auc = (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
+    auc[(n_pos == 0) | (n_neg == 0)] = np.nan
+    return auc

@@ -1,0 +1,185 @@
+"""The contract every recommender follows, and the machinery they share.
+
+A model's constructor takes keyword-only hyperparameters and stores them as given;
+:meth:`Recommender.fit` validates them (naming the bad one), then calls the model's
+``_fit``. Public methods speak external ids; the base class maps them to indices,
+filters seen items, batches users and takes top-K, so each model writes only
+``_fit`` and ``_score_users`` (full-catalog scores for a batch of user indices).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import scipy.sparse as sp
+
+from recstack.data.idmap import IdMap
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.progress import Progress
+
+# Rows of scores computed at once: bounds memory at batch x n_items floats.
+DEFAULT_MEMORY_BUDGET_BYTES = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class Param:
+    """A hyperparameter's constraint: ``kind`` and an inclusive/exclusive range or choices."""
+
+    kind: type | tuple[type, ...]
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    choices: tuple[Any, ...] | None = None
+    optional: bool = False
+
+    def check(self, model: str, name: str, value: Any) -> None:
+        if value is None and self.optional:
+            return
+        if isinstance(value, bool) and self.kind is not bool:
+            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
+        if not isinstance(value, self.kind):
+            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
+        if self.choices is not None and value not in self.choices:
+            raise ConfigError(f"{model}: {name} must be one of {self.choices}, got {value!r}")
+        if self.low is not None and (value < self.low or
+                                     (value == self.low and not self.low_inclusive)):
+            sign = ">=" if self.low_inclusive else ">"
+            raise ConfigError(f"{model}: {name} must be {sign} {self.low}, got {value!r}")
+        if self.high is not None and value > self.high:
+            raise ConfigError(f"{model}: {name} must be <= {self.high}, got {value!r}")
+
+    def _kind_name(self) -> str:
+        kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
+        return " or ".join(k.__name__ for k in kinds)
+
+
+class Recommender(ABC):
+    """Base class of all recommenders (see the module docstring for the contract)."""
+
+    #: registry name, used by experiment files
+    name: ClassVar[str]
+    #: hyperparameter constraints, checked in fit
+    params: ClassVar[dict[str, Param]] = {}
+
+    users_: IdMap
+    items_: IdMap
+    seen_: sp.csr_matrix
+
+    # ------------------------------------------------------------------ training
+    def fit(self, train: Interactions, *, progress: Progress | None = None) -> Self:
+        """Learn from ``train``; returns ``self``."""
+        self.validate_params()
+        if len(train) == 0:
+            raise RecstackError(f"{self.name}: cannot fit on empty interactions")
+        self.users_, self.items_ = train.users, train.items
+        self.seen_ = train.to_csr()
+        self._fit(train, progress)
+        return self
+
+    def validate_params(self) -> None:
+        for param, constraint in self.params.items():
+            constraint.check(self.name, param, getattr(self, param))
+
+    def get_params(self) -> dict[str, Any]:
+        return {param: getattr(self, param) for param in self.params}
+
+    @abstractmethod
+    def _fit(self, train: Interactions, progress: Progress | None) -> None: ...
+
+    @abstractmethod
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        """Scores of every catalog item for each user index: float32 (n_users, n_items)."""
+
+    # ------------------------------------------------------------------ inference
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "seen_")
+
+    def score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        """Full-catalog scores for a batch of user indices (what the evaluator calls)."""
+        self._require_fitted()
+        return self._score_users(np.asarray(user_indices, dtype=np.int64))
+
+    def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
+                  batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` items for each external user id: ``(item_ids, scores)``, both
+        ``(n_users, k)``. Seen items are excluded by default; when fewer than ``k`` items
+        are left, the remaining slots hold ``-inf`` scores."""
+        self._require_fitted()
+        if not isinstance(k, int | np.integer) or k < 1:
+            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        user_index = self._user_indices(users)
+        top, scores = top_k_batched(self.score_users, user_index, k,
+                                    exclude=self.seen_ if exclude_seen else None,
+                                    batch_size=batch_size)
+        return self.items_.to_external(top), scores
+
+    def _user_indices(self, users: Any) -> np.ndarray:
+        index = self.users_.to_index(users, missing="ignore")
+        if (index < 0).any():
+            unknown = np.atleast_1d(np.asarray(users))[index < 0][:5].tolist()
+            raise RecstackError(
+                f"{self.name}: {int((index < 0).sum())} user(s) not seen in training, e.g. "
+                f"{unknown}; this model cannot recommend for them")
+        return index
+
+    def _require_fitted(self) -> None:
+        if not self.is_fitted:
+            raise RecstackError(f"{self.name}: call fit() before asking for recommendations")
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and values of the ``k`` largest scores per row, best first.
+
+    A partial sort (``argpartition``, O(n)) picks the top ``k`` before sorting only those;
+    ties are broken by the lower item index so results are deterministic.
+    """
+    n_items = scores.shape[1]
+    k = min(k, n_items)
+    if k < n_items:
+        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    else:
+        part = np.broadcast_to(np.arange(n_items), scores.shape).copy()
+    part_scores = np.take_along_axis(scores, part, axis=1)
+    order = np.lexsort((part, -part_scores), axis=1)
+    top = np.take_along_axis(part, order, axis=1)
+    return top, np.take_along_axis(part_scores, order, axis=1)
+
+
+def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: np.ndarray,
+                  k: int, *, exclude: sp.csr_matrix | None = None,
+                  batch_size: int | None = None, n_items: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` over the full catalog for many users, scoring ``batch_size`` users at a
+    time and masking ``exclude`` (e.g. training items) with ``-inf``."""
+    results_items, results_scores = [], []
+    n_items = n_items or (exclude.shape[1] if exclude is not None else None)
+    if batch_size is None:
+        width = n_items or 100_000
+        batch_size = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (width * 4 * 3))
+    for start in range(0, len(user_index), batch_size):
+        batch = user_index[start:start + batch_size]
+        scores = np.array(score_batch(batch), dtype=np.float32, copy=True)
+        if exclude is not None:
+            mask_rows(scores, exclude[batch])
+        items, values = top_k(scores, k)
+        results_items.append(items)
+        results_scores.append(values)
+    if not results_items:
+        return np.empty((0, k), np.int64), np.empty((0, k), np.float32)
+    return np.concatenate(results_items), np.concatenate(results_scores)
+
+
+def mask_rows(scores: np.ndarray, exclude: sp.csr_matrix) -> None:
+    """Set ``scores[r, j] = -inf`` for every stored entry (r, j) of ``exclude``, in place."""
+    rows = np.repeat(np.arange(exclude.shape[0]), np.diff(exclude.indptr))
+    scores[rows, exclude.indices] = -np.inf

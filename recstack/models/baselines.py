@@ -1,0 +1,78 @@
+"""Baselines every other model must beat: random and most-popular."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.models.base import Param, Recommender
+from recstack.models.registry import register
+from recstack.progress import Progress
+
+_SECONDS_PER_DAY = 86_400.0
+
+
+@register
+class RandomRecommender(Recommender):
+    """Uniformly random scores, the floor any model must clear.
+
+    Scores are a hash of (seed, user, item), so a user's ranking does not depend on
+    which batch the user is scored in, and one seed makes a run repeatable.
+    """
+
+    name = "random"
+    params = {"seed": Param(int, low=0)}
+
+    def __init__(self, *, seed: int = 0) -> None:
+        self.seed = seed
+
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        self.n_items_ = train.n_items
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        users = user_indices.astype(np.uint64)[:, None]
+        items = np.arange(self.n_items_, dtype=np.uint64)[None, :]
+        with np.errstate(over="ignore"):
+            key = (np.uint64(self.seed) * np.uint64(0x9E3779B97F4A7C15)
+                   ^ users * np.uint64(0xBF58476D1CE4E5B9) ^ items * np.uint64(0x94D049BB133111EB))
+            key = _splitmix64(key)
+        return (key >> np.uint64(40)).astype(np.float32) / np.float32(1 << 24)
+
+
+@register
+class MostPopular(Recommender):
+    """Items ranked by how many training rows they have (the same list for everyone).
+
+    With ``half_life_days``, each row counts ``2 ** (-age / half_life)``, its age measured
+    from the latest training timestamp: recent popularity outweighs old popularity.
+    """
+
+    name = "most_popular"
+    params = {"half_life_days": Param((int, float), low=0, low_inclusive=False, optional=True)}
+
+    def __init__(self, *, half_life_days: float | None = None) -> None:
+        self.half_life_days = half_life_days
+
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        weights = None
+        if self.half_life_days is not None:
+            if train.timestamp is None:
+                from recstack.errors import RecstackError
+
+                raise RecstackError("most_popular: half_life_days needs timestamps; "
+                                    "these training data have none")
+            age_days = (train.timestamp.max() - train.timestamp) / _SECONDS_PER_DAY
+            weights = np.exp2(-age_days / self.half_life_days)
+        self.popularity_ = np.bincount(train.item_index, weights=weights,
+                                       minlength=train.n_items).astype(np.float32)
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(self.popularity_, (len(user_indices), len(self.popularity_)))
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser: a cheap, well-mixed integer hash."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))

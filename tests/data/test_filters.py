@@ -1,0 +1,99 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from recstack.data.filters import (
+    Deduplicate, KCore, MinValue, TimeWindow, apply_filters, k_core, to_unix_seconds,
+)
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, EmptyResultError
+
+from .strategies import interactions
+
+
+def chain_data() -> Interactions:
+    # A chain where removing one weak item makes a user weak: one pass is not enough.
+    # users a,b,c each rate items so that c depends on item z (rated only by c and b).
+    users = ["a", "a", "b", "b", "b", "c", "c"]
+    items = ["x", "y", "x", "y", "z", "x", "w"]
+    return Interactions.from_arrays(users, items)
+
+
+def test_k_core_iterates_to_a_fixed_point_worked_by_hand():
+    # item_min=2: items w and z (1 row each) go in round 1; then user c has 1 row
+    # (< user_min=2) and goes in round 2; x keeps a and b, y keeps a and b.
+    data, step = KCore(user_min=2, item_min=2).apply(chain_data())
+    assert sorted(data.users.external_ids.tolist()) == ["a", "b"]
+    assert sorted(data.items.external_ids.tolist()) == ["x", "y"]
+    assert len(data) == 4
+    rounds = step.details["rounds"]
+    assert [(r.users_removed, r.items_removed, r.rows_removed) for r in rounds] == [
+        (0, 2, 2), (1, 0, 1)]
+    assert step.rows_before == 7 and step.rows_after == 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(interactions(), )
+def test_k_core_result_is_a_fixed_point(data):
+    try:
+        result = k_core(data, 3, 2)
+    except EmptyResultError:
+        return
+    if len(result) == 0:
+        return
+    assert result.user_counts().min() >= 3
+    assert result.item_counts().min() >= 2
+    again, step = KCore(3, 2).apply(result)
+    assert len(again) == len(result) and step.details["rounds"] == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(interactions())
+def test_k_core_keeps_every_row_of_a_valid_core(data):
+    # maximality: rows whose user and item both survive are all kept
+    result = k_core(data, 2, 2)
+    kept_users = set(result.users.external_ids.tolist())
+    kept_items = set(result.items.external_ids.tolist())
+    frame = data.to_frame()
+    expected = frame[frame.user_id.isin(kept_users) & frame.item_id.isin(kept_items)]
+    assert len(expected) == len(result)
+
+
+def test_min_value_and_time_window():
+    data = Interactions.from_arrays([1, 1, 2, 2], [1, 2, 1, 3], [5, 3, 4, 1],
+                                    [0, 86_400, 2 * 86_400, 3 * 86_400])
+    kept, step = MinValue(4).apply(data)
+    assert sorted(kept.value.tolist()) == [4.0, 5.0]
+    assert kept.n_items == 1  # items 2 and 3 have no rows left, so they are compacted away
+    assert step.rows_before - step.rows_after == 2
+    window, _ = TimeWindow("1970-01-02", "1970-01-04").apply(data)
+    assert sorted(window.timestamp.tolist()) == [86_400, 2 * 86_400]
+
+
+def test_chain_names_the_step_that_emptied_the_data():
+    data = Interactions.from_arrays([1, 2], [1, 2], [3, 4])
+    with pytest.raises(EmptyResultError) as error:
+        apply_filters(data, [Deduplicate("sum"), MinValue(5), KCore(1, 1)])
+    message = str(error.value)
+    assert "step 2 of 3" in message and "min_value(threshold=5)" in message
+
+
+def test_chain_reports_each_step():
+    data, steps = apply_filters(chain_data(), [Deduplicate("last"), KCore(2, 2)])
+    assert [s.name for s in steps] == ["deduplicate(policy=last)", "k_core(user_min=2, item_min=2)"]
+    assert "removed 3 rows, 1 users, 2 items" in str(steps[1])
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ConfigError, match="user_min"):
+        KCore(user_min=0).apply(chain_data())
+    with pytest.raises(ConfigError, match="policy"):
+        Deduplicate("median").apply(chain_data())
+    with pytest.raises(ConfigError, match="cannot read 'yesterday'"):
+        to_unix_seconds("yesterday")
+
+
+def test_to_unix_seconds():
+    assert to_unix_seconds("1970-01-02") == 86_400
+    assert to_unix_seconds("1970-01-01T01:00:00+01:00") == 0
+    assert to_unix_seconds(np.int64(5)) == 5 and to_unix_seconds(None) is None

@@ -1,0 +1,145 @@
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from recstack.data.idmap import IdMap
+from recstack.data.interactions import Interactions, concat
+from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+
+
+@pytest.fixture
+def small() -> Interactions:
+    # user "u2" rated item 30 twice; times are not sorted
+    return Interactions.from_arrays(
+        ["u1", "u2", "u2", "u1", "u2"], [10, 30, 20, 30, 30], [4, 2, 5, 3, 5],
+        [100, 50, 300, 200, 400], rating_range=(1.0, 5.0))
+
+
+def test_dtypes_and_vocabularies(small):
+    assert small.user_index.dtype == np.int32 and small.item_index.dtype == np.int32
+    assert small.value.dtype == np.float32 and small.timestamp.dtype == np.int64
+    assert small.users.external_ids.tolist() == ["u1", "u2"]
+    assert small.items.external_ids.tolist() == [10, 20, 30]
+    assert small.shape == (2, 3) and len(small) == 5
+    assert small.density == pytest.approx(5 / 6)
+
+
+def test_arrays_are_read_only(small):
+    with pytest.raises(ValueError):
+        small.value[0] = 1.0
+
+
+def test_to_csr_sums_repeated_pairs(small):
+    dense = small.to_csr().toarray()
+    np.testing.assert_array_equal(dense, [[4, 0, 3], [0, 5, 7]])
+    assert isinstance(small.to_csr(), sp.csr_matrix)
+
+
+def test_frame_round_trip(small):
+    frame = small.to_frame()
+    assert list(frame.columns) == ["user_id", "item_id", "value", "timestamp"]
+    back = Interactions.from_frame(frame, rating_range=(1.0, 5.0))
+    pd.testing.assert_frame_equal(back.to_frame(), frame)
+
+
+def test_from_frame_with_mapping_and_unknown_column():
+    frame = pd.DataFrame({"who": [1, 2], "what": ["a", "b"], "stars": [3.0, 4.0]})
+    data = Interactions.from_frame(frame, user_col="who", item_col="what", value_col="stars")
+    assert data.value.tolist() == [3.0, 4.0] and data.timestamp is None
+    with pytest.raises(UnknownColumnError) as error:
+        Interactions.from_frame(frame, user_col="user")
+    assert "'user'" in str(error.value) and "'who', 'what', 'stars'" in str(error.value)
+
+
+@pytest.mark.parametrize(("policy", "expected"), [
+    ("sum", {("u2", 30): 7.0}),
+    ("max", {("u2", 30): 5.0}),
+    ("mean", {("u2", 30): 3.5}),
+    ("last", {("u2", 30): 5.0}),   # the row at t=400
+    ("first", {("u2", 30): 2.0}),  # the row at t=50
+])
+def test_duplicate_policies(small, policy, expected):
+    frame = small.deduplicate(policy).to_frame()
+    assert len(frame) == 4
+    values = {(u, i): v for u, i, v in zip(frame.user_id, frame.item_id, frame.value)}
+    for pair, value in expected.items():
+        assert values[pair] == value
+    assert values[("u1", 10)] == 4.0
+
+
+def test_combined_duplicates_keep_latest_timestamp(small):
+    frame = small.deduplicate("sum").to_frame()
+    assert frame.loc[(frame.user_id == "u2") & (frame.item_id == 30), "timestamp"].item() == 400
+
+
+def test_duplicate_error_policy_names_a_pair(small):
+    with pytest.raises(RecstackError, match="duplicate.*'u2'.*30"):
+        small.deduplicate("error")
+    with pytest.raises(RecstackError, match="unknown duplicate policy"):
+        small.deduplicate("median")
+
+
+def test_implicit_view(small):
+    positives = small.implicit(threshold=4)
+    assert len(positives) == 3 and set(positives.value.tolist()) == {1.0}
+    assert not positives.is_explicit and small.is_explicit
+    weighted = small.implicit(alpha=2.0)
+    np.testing.assert_allclose(weighted.value, 1 + 2.0 * small.value)
+
+
+def test_slices_share_vocabularies_and_views(small):
+    by_time = small.sort_by_time()
+    window = by_time.between(100, 350)
+    assert window.timestamp.tolist() == [100, 200, 300]
+    assert np.shares_memory(window.value, by_time.value)  # contiguous: a view, not a copy
+    assert window.users is small.users and window.items is small.items
+    assert sorted(small.between(100, 350).timestamp.tolist()) == [100, 200, 300]  # a mask
+    assert small.for_users([0]).users.external_ids.tolist() == ["u1", "u2"]
+    assert set(small.for_users([0]).user_index.tolist()) == {0}
+    assert set(small.for_items(np.array([False, True, False])).item_index.tolist()) == {1}
+
+
+def test_compact_renumbers_and_keeps_tables():
+    table = pd.DataFrame({"item_id": [1, 2, 3], "title": ["A", "B", "C"]})
+    data = Interactions.from_arrays([0, 0, 1], [1, 2, 3], item_table=table)
+    only_b_c = data.for_items([1, 2]).compact()
+    assert only_b_c.items.external_ids.tolist() == [2, 3]
+    assert only_b_c.item_table.title.tolist() == ["B", "C"]
+    assert only_b_c.item_index.tolist() == [0, 1]
+
+
+def test_item_table_aligned_and_unseen_items_kept_on_request():
+    table = pd.DataFrame({"item_id": [9, 1, 5], "title": ["nine", "one", "five"]})
+    data = Interactions.from_arrays([0, 1], [5, 1], item_table=table)
+    assert data.item_table.item_id.tolist() == [1, 5]
+    assert data.item_table.title.tolist() == ["one", "five"]
+    catalog = Interactions.from_arrays([0, 1], [5, 1], item_table=table, keep_unseen_items=True)
+    assert catalog.n_items == 3 and catalog.item_counts().tolist() == [1, 1, 0]
+    assert catalog.item_table.title.tolist() == ["one", "five", "nine"]
+
+
+def test_non_finite_values_are_refused():
+    with pytest.raises(DataFormatError, match="row 1"):
+        Interactions.from_arrays([1, 2], [1, 2], [1.0, np.nan])
+
+
+def test_concat_requires_shared_vocabularies(small):
+    halves = concat([small.select(slice(0, 2)), small.select(slice(2, None))])
+    np.testing.assert_array_equal(halves.value, small.value)
+    other = Interactions.from_arrays([1], [1])
+    with pytest.raises(RecstackError, match="share"):
+        concat([small, other])
+
+
+def test_idmap_lookup():
+    ids = IdMap(["x", "y", "z"])
+    assert ids.to_index(["z", "x"]).tolist() == [2, 0]
+    assert ids.to_index(["q"], missing="ignore").tolist() == [-1]
+    with pytest.raises(RecstackError, match="unknown id"):
+        ids.to_index(["q"])
+    assert ids.to_external([1]).tolist() == ["y"]
+    numeric = IdMap([10, 20])
+    assert numeric.to_index(["20"]).tolist() == [1]
+    with pytest.raises(RecstackError, match="unique"):
+        IdMap([1, 1])

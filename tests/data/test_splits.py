@@ -1,0 +1,196 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recstack.data.interactions import Interactions
+from recstack.data.splits import (
+    Split, kfold_split, leave_last_out, random_split, temporal_split, user_split,
+)
+from recstack.errors import ConfigError, EmptyResultError, RecstackError
+
+from .strategies import interactions
+
+
+def pairs(data: Interactions) -> set[tuple[int, int]]:
+    return set(zip(data.user_index.tolist(), data.item_index.tolist()))
+
+
+def rows(data: Interactions) -> list[tuple]:
+    ts = data.timestamp.tolist() if data.timestamp is not None else [None] * len(data)
+    return list(zip(data.user_index.tolist(), data.item_index.tolist(), data.value.tolist(), ts))
+
+
+def assert_partition(data: Interactions, split: Split) -> None:
+    parts = rows(split.train) + rows(split.test) + rows(split.set_apart)
+    if split.fold_in is not None:
+        parts += rows(split.fold_in)
+    assert sorted(parts) == sorted(rows(data))
+    report = split.report
+    assert report.train_rows == len(split.train) and report.test_rows == len(split.test)
+    assert report.set_apart_rows == len(split.set_apart)
+
+
+def assert_no_leak(split: Split) -> None:
+    assert not pairs(split.test) & pairs(split.train)
+    train_items = set(split.train.item_index.tolist())
+    assert set(split.test.item_index.tolist()) <= train_items
+    assert split.train.users is split.test.users and split.train.items is split.test.items
+
+
+def run_or_empty(split_function, *args, **kwargs):
+    try:
+        return split_function(*args, **kwargs)
+    except EmptyResultError:
+        return None
+
+
+@settings(max_examples=120, deadline=None)
+@given(interactions(), st.floats(0.1, 0.9), st.integers(0, 10))
+def test_random_split_properties(data, fraction, seed):
+    split = run_or_empty(random_split, data, fraction, seed=seed)
+    if split is None:
+        return
+    assert_partition(data, split)
+    assert_no_leak(split)
+    # every user with rows keeps at least one training row
+    assert set(split.train.user_index.tolist()) == set(data.user_index.tolist())
+
+
+@settings(max_examples=120, deadline=None)
+@given(interactions(), st.floats(0.1, 0.9))
+def test_temporal_split_never_trains_on_the_future(data, fraction):
+    split = run_or_empty(temporal_split, data, test_fraction=fraction)
+    if split is None:
+        return
+    assert_partition(data, split)
+    assert_no_leak(split)
+    assert split.train.timestamp.max() < split.test.timestamp.min()
+    assert split.train.timestamp.max() < split.report.params["cutoff"] <= split.test.timestamp.min()
+
+
+@settings(max_examples=120, deadline=None)
+@given(interactions(), st.integers(1, 3))
+def test_leave_last_out_takes_each_users_latest(data, n):
+    split = run_or_empty(leave_last_out, data, n)
+    if split is None:
+        return
+    assert_partition(data, split)
+    assert_no_leak(split)
+    held = split.test.user_index
+    for user in np.unique(held):  # loop over a handful of users in a test is fine
+        train_times = split.train.timestamp[split.train.user_index == user]
+        test_times = split.test.timestamp[held == user]
+        assert train_times.max() <= test_times.min()
+    counts = np.bincount(split.test.user_index, minlength=data.n_users)
+    assert counts.max() <= n
+
+
+@settings(max_examples=100, deadline=None)
+@given(interactions(), st.integers(0, 5))
+def test_user_split_holds_out_whole_users(data, seed):
+    split = run_or_empty(user_split, data, 0.3, fold_in_fraction=0.5, seed=seed)
+    if split is None:
+        return
+    assert_partition(data, split)
+    assert_no_leak(split)
+    held = set(split.test.user_index.tolist()) | set(split.fold_in.user_index.tolist())
+    assert not held & set(split.train.user_index.tolist())
+    assert split.report.cold_user_rows == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(interactions(duplicates=False), st.integers(2, 5), st.sampled_from(["user", None]))
+def test_kfold_test_parts_partition_the_data(data, k, stratify):
+    try:
+        splits = list(kfold_split(data, k, stratify=stratify, seed=1))
+    except EmptyResultError:
+        return
+    all_test = []
+    for split in splits:
+        assert_partition(data, split)
+        assert_no_leak(split)
+        all_test += rows(split.test) + rows(split.set_apart)
+    assert sorted(all_test) == sorted(rows(data))
+
+
+def grid(n_users: int, per_user: int) -> Interactions:
+    """Every user rates items 0..per_user-1; user u rates item i at time ((i + u) % per_user),
+    so different users see the items in different orders."""
+    users = np.repeat(np.arange(n_users), per_user)
+    items = np.tile(np.arange(per_user), n_users)
+    times = (items + users) % per_user
+    return Interactions.from_arrays(users, items, np.ones(len(users)), times)
+
+
+def test_random_split_sizes_worked_by_hand():
+    split = random_split(grid(4, 10), 0.2, seed=3)
+    assert np.bincount(split.test.user_index).tolist() == [2, 2, 2, 2]
+    assert split.report.test_users == 4
+
+
+def test_splits_are_seeded():
+    data = grid(20, 10)
+    a, b = random_split(data, seed=7), random_split(data, seed=7)
+    np.testing.assert_array_equal(a.test.item_index, b.test.item_index)
+    c = random_split(data, seed=8)
+    assert not np.array_equal(a.test.item_index, c.test.item_index)
+
+
+def test_leave_last_out_worked_by_hand():
+    split = leave_last_out(grid(3, 5), 2)
+    # user u's latest two items are those with (i + u) % 5 in {3, 4}
+    expected = sorted((u, i) for u in range(3) for i in range(5) if (i + u) % 5 >= 3)
+    assert sorted(pairs(split.test)) == expected
+
+
+def test_leave_last_out_counts_users_too_short_to_split():
+    data = Interactions.from_arrays([1, 2, 2], [1, 2, 1], None, [5, 6, 7])
+    split = leave_last_out(data, 1)
+    assert split.report.users_without_test == 1
+    assert "1 users have no test rows" in str(split.report)
+
+
+def test_cold_items_and_repeats_are_set_apart_and_reported():
+    # item 9 only appears after the cutoff; user 1 re-rates item 1 after the cutoff;
+    # user 1 rating item 3 (known from user 2) after the cutoff is a fair test row
+    data = Interactions.from_arrays([1, 2, 2, 1, 2, 1], [1, 1, 3, 1, 9, 3], None,
+                                    [1, 2, 3, 10, 11, 12])
+    split = temporal_split(data, cutoff=10)
+    assert split.report.cold_item_rows == 1
+    assert split.report.repeated_pair_rows == 1
+    assert split.report.cold_user_rows == 0
+    assert len(split.test) == 1 and len(split.set_apart) == 2
+    assert "set apart: 1 test rows whose item never occurs in train" in str(split.report)
+
+
+def test_cold_users_are_set_apart():
+    data = Interactions.from_arrays([1, 1, 3, 2, 3], [1, 2, 2, 1, 1], None, [1, 2, 3, 10, 11])
+    split = temporal_split(data, cutoff=10)
+    assert split.report.cold_user_rows == 1 and len(split.test) == 1
+    with pytest.raises(EmptyResultError, match="no test rows"):
+        temporal_split(Interactions.from_arrays([1, 2], [1, 2], None, [1, 10]), cutoff=10)
+
+
+def test_user_split_by_time_folds_in_the_earliest_rows():
+    split = user_split(grid(10, 10), 0.5, fold_in_fraction=0.7, by_time=True, seed=0)
+    for user in np.unique(split.test.user_index):
+        fold_in_times = split.fold_in.timestamp[split.fold_in.user_index == user]
+        test_times = split.test.timestamp[split.test.user_index == user]
+        assert fold_in_times.max() < test_times.min()
+        assert len(test_times) == 3
+
+
+def test_bad_split_parameters():
+    data = grid(3, 3)
+    with pytest.raises(ConfigError, match="test_fraction"):
+        random_split(data, 1.5)
+    with pytest.raises(ConfigError, match="exactly one"):
+        temporal_split(data)
+    with pytest.raises(ConfigError, match="n must be"):
+        leave_last_out(data, 0)
+    with pytest.raises(ConfigError, match="k must be"):
+        list(kfold_split(data, 1))
+    no_time = Interactions.from_arrays([1], [1])
+    with pytest.raises(RecstackError, match="no timestamps"):
+        leave_last_out(no_time)

@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models import MostPopular, RandomRecommender, available_models, create_model
+from recstack.models.base import top_k
+
+
+@pytest.fixture
+def data() -> Interactions:
+    # item "c" is rated by 3 users, "b" by 2, "a" by 1; "c" ratings are old, "a" is recent
+    return Interactions.from_arrays(
+        ["u1", "u2", "u3", "u1", "u2", "u3"], ["c", "c", "c", "b", "b", "a"], None,
+        [0, 0, 0, 50 * 86_400, 50 * 86_400, 100 * 86_400])
+
+
+def test_most_popular_ranks_by_count_and_excludes_seen(data):
+    model = MostPopular().fit(data)
+    items, scores = model.recommend(["u3"], k=2)
+    assert items.tolist() == [["b", "a"]] and scores.tolist() == [[2.0, 1.0]]
+    items, _ = model.recommend(["u3"], k=3, exclude_seen=False)
+    assert items.tolist() == [["c", "b", "a"]]
+
+
+def test_time_decay_prefers_recent_items(data):
+    # half-life 10 days: "c" (3 rows, 100 days old) weighs 3 / 2**10; "a" (1 row, new) 1.0
+    model = MostPopular(half_life_days=10).fit(data)
+    expected = {"a": 1.0, "b": 2 * 2 ** -5, "c": 3 * 2 ** -10}
+    for item, weight in expected.items():
+        index = data.items.to_index([item])[0]
+        assert model.popularity_[index] == pytest.approx(weight)
+    items, _ = model.recommend(["u1"], k=3, exclude_seen=False)
+    assert items[0].tolist() == ["a", "b", "c"]
+
+
+def test_random_is_seeded_and_batch_independent(data):
+    a = RandomRecommender(seed=3).fit(data)
+    b = RandomRecommender(seed=3).fit(data)
+    users = np.arange(3)
+    np.testing.assert_array_equal(a.score_users(users), b.score_users(users))
+    np.testing.assert_array_equal(a.score_users(users)[2], a.score_users(np.array([2]))[0])
+    c = RandomRecommender(seed=4).fit(data)
+    assert not np.array_equal(a.score_users(users), c.score_users(users))
+
+
+def test_random_scores_are_roughly_uniform():
+    data = Interactions.from_arrays(np.arange(200), np.arange(200) % 50)
+    scores = RandomRecommender(seed=0).fit(data).score_users(np.arange(200)).ravel()
+    assert 0 <= scores.min() and scores.max() < 1
+    hist, _ = np.histogram(scores, bins=10, range=(0, 1))
+    assert hist.min() > 0.8 * len(scores) / 10
+
+
+def test_top_k_is_a_partial_sort_with_deterministic_ties():
+    scores = np.array([[0.1, 0.9, 0.5, 0.9, -np.inf]], dtype=np.float32)
+    items, values = top_k(scores, 3)
+    assert items.tolist() == [[1, 3, 2]]
+    np.testing.assert_allclose(values, [[0.9, 0.9, 0.5]])
+    items, _ = top_k(scores, 10)  # k beyond the catalog is capped
+    assert items.tolist() == [[1, 3, 2, 0, 4]]
+
+
+def test_registry_and_parameter_checks(data):
+    assert {"random", "most_popular"} <= set(available_models())
+    with pytest.raises(ConfigError, match="unknown model 'popular'"):
+        create_model("popular")
+    with pytest.raises(ConfigError, match="no parameter"):
+        create_model("random", sed=1)
+    with pytest.raises(ConfigError, match="half_life_days must be > 0"):
+        MostPopular(half_life_days=0).fit(data)
+    with pytest.raises(ConfigError, match="k must be a positive"):
+        MostPopular().fit(data).recommend(["u1"], k=0)
+
+
+def test_unknown_users_and_unfitted_models_are_refused(data):
+    with pytest.raises(RecstackError, match="call fit"):
+        MostPopular().recommend(["u1"])
+    with pytest.raises(RecstackError, match="not seen in training.*'zz'"):
+        MostPopular().fit(data).recommend(["zz"])

@@ -70,12 +70,15 @@ _EXPECTED_TEXT = {
     "id": "an id",
     "auto": "a value",
 }
+# Bytes per parse block: pyarrow parses blocks in parallel, inferring types per block.
+_BLOCK_SIZE = 16 << 20
 _EXTENSION_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 _PARQUET_EXTENSIONS = (".parquet", ".pq")
 _COMPRESSION_EXTENSIONS = (".gz", ".bz2", ".zst", ".lz4")
 _UNIX_FORMATS = {"unix": 1, "unix_s": 1, "unix_ms": 1_000, "unix_us": 1_000_000}
 _ISO_EXAMPLE = "an ISO-8601 date-time such as 2024-01-31T12:00:00"
-_METADATA_RATING_RANGE = b"recstack.rating_range"
+# Parquet metadata key under which the rating range travels with the data.
+RATING_RANGE_KEY = b"recstack.rating_range"
 
 
 # ---------------------------------------------------------------------------- layouts
@@ -156,9 +159,12 @@ def read_delimited(
     soft = [c for c, kind in columns.items() if kind in ("id", "auto")]
     try:
         table = _arrow_read(path, layout, names, columns, as_text=())
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
+        raise RecstackError(f"{path}: cannot read it ({error.strerror or error})") from None
     except pa.ArrowInvalid as first_error:
-        # Inferred columns (ids, timestamps) can change type half-way through a file; read
-        # them as text before deciding that the file is broken.
+        # Inferred columns (ids, timestamps) may change type half-way through a file.
+        # pyarrow usually re-infers across blocks by itself; where it gives up, read them
+        # as text before deciding that the file is broken.
         table = None
         if soft:
             try:
@@ -183,6 +189,8 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
     """The column names of a delimited file: ``layout.names`` or its header line."""
     if layout.names is not None:
         return list(layout.names)
+    if not Path(path).is_file():
+        raise RecstackError(f"{path}: no such file")
     # names=() makes the reader return the header line as the first record
     for _, fields in iter_records(path, replace(layout, names=()), limit=1):
         return [f.strip().lstrip("\ufeff") for f in fields]
@@ -231,12 +239,14 @@ def iter_records(
                     return
 
 
-def line_of_record(path: PathLike, layout: DelimitedLayout, index: int) -> tuple[int, list[str]]:
-    """Line number and fields of the ``index``-th data record (0-based, as pyarrow counts)."""
+def line_of_record(path: PathLike, layout: DelimitedLayout, index: int
+                   ) -> tuple[int | None, list[str]]:
+    """Line number and fields of the ``index``-th data record (0-based, as pyarrow counts);
+    ``(None, [])`` in the unlikely case that the two readers disagree on the records."""
     for position, (line, fields) in enumerate(iter_records(path, layout)):
         if position == index:
             return line, fields
-    raise IndexError(f"{path} has no record {index}")
+    return None, []
 
 
 def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
@@ -268,7 +278,7 @@ def _arrow_read(path: Path, layout: DelimitedLayout, names: list[str],
         column_names=read_names,
         skip_rows=1 if layout.has_header else 0,
         encoding=layout.encoding,
-        block_size=16 << 20,
+        block_size=_BLOCK_SIZE,
     )
     parse_options = pacsv.ParseOptions(
         delimiter=delimiter,
@@ -302,9 +312,9 @@ def _field_problem(text: str, kind: ColumnKind) -> str | None:
         if not _FLOAT_TEXT.fullmatch(text):
             return "found an empty field" if not text.strip() else f"found {text!r}"
         return None
-    if not text:
+    if kind in ("id", "auto") and not text.strip():
         return "found an empty field"
-    return None
+    return None  # text: anything goes, even nothing
 
 
 def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
@@ -566,8 +576,10 @@ def _load_delimited(path: Path, roles: dict[str, str], sep: str | None,
 
     def fail_at(index: int, column: str, message: str, wanted: str) -> DataFormatError:
         line, fields = line_of_record(path, layout, index)
-        text = fields[available.index(column)] if available.index(column) < len(fields) else ""
-        return DataFormatError(message.format(text=text), file=str(path), line=line,
+        position = available.index(column)
+        text = fields[position].strip() if position < len(fields) else ""
+        where = "" if line is not None else f"data row {index + 1}: "
+        return DataFormatError(where + message.format(text=text), file=str(path), line=line,
                                column=column, expected=wanted)
 
     return _build(table, roles, rating_range, duplicates, timestamp_format, fail_at)
@@ -583,7 +595,7 @@ def _load_parquet(path: Path, roles: dict[str, str], rating_range: tuple[float, 
         if column not in schema.names:
             raise UnknownColumnError(column, schema.names, role=role, file=str(path))
     if rating_range is None and "values" in roles and schema.metadata:
-        rating_range = _decode_rating_range(schema.metadata.get(_METADATA_RATING_RANGE))
+        rating_range = rating_range_from_metadata(schema.metadata.get(RATING_RANGE_KEY))
     table = pq.read_table(path, columns=list(dict.fromkeys(roles.values())))
     for role, column in roles.items():
         nulls = table.column(column).null_count
@@ -644,11 +656,12 @@ def interactions_to_arrow(data: Interactions) -> pa.Table:
     table = pa.table(columns)
     if data.rating_range is not None:
         low, high = data.rating_range
-        table = table.replace_schema_metadata({_METADATA_RATING_RANGE: f"{low!r},{high!r}"})
+        table = table.replace_schema_metadata(
+            {RATING_RANGE_KEY: f"{float(low)!r},{float(high)!r}"})
     return table
 
 
-def _decode_rating_range(raw: bytes | None) -> tuple[float, float] | None:
+def rating_range_from_metadata(raw: bytes | None) -> tuple[float, float] | None:
     if not raw:
         return None
     try:

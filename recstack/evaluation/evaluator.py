@@ -18,7 +18,6 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
-from recstack.metrics import beyond_accuracy
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
 from recstack.models.base import mask_rows, top_k
 from recstack.progress import Progress, resolve
@@ -79,7 +78,7 @@ class Evaluator:
         if train.users != test.users or train.items != test.items:
             raise RecstackError("train and test must come from one split (shared id maps)")
         truth = self.relevance(test)
-        return self._run(model.score_users, truth, train.to_csr(), train,
+        return self._run(model.score_users, truth, train.to_csr(), train, test,
                          name=name or getattr(model, "name", type(model).__name__),
                          progress=progress)
 
@@ -96,7 +95,7 @@ class Evaluator:
         def score(users: np.ndarray) -> np.ndarray:
             return model.score_histories(history[users])
 
-        return self._run(score, truth, history, train,
+        return self._run(score, truth, history, train, test,
                          name=name or getattr(model, "name", type(model).__name__),
                          progress=progress)
 
@@ -114,11 +113,11 @@ class Evaluator:
 
     # ------------------------------------------------------------------ the loop
     def _run(self, score: Callable[[np.ndarray], np.ndarray], truth: sp.csr_matrix,
-             exclude: sp.csr_matrix, train: Interactions, *, name: str,
+             exclude: sp.csr_matrix, train: Interactions, test: Interactions, *, name: str,
              progress: Progress | None) -> EvaluationResult:
         n_relevant = np.diff(truth.indptr)
         users = np.flatnonzero(n_relevant > 0)
-        users_in_test = len(np.unique(truth.nonzero()[0])) if truth.nnz else 0
+        users_in_test = int(np.count_nonzero(test.user_counts()))
         if len(users) == 0:
             raise RecstackError("no test user has a relevant item"
                                 + (f" (relevance_threshold={self.relevance_threshold})"
@@ -166,6 +165,8 @@ class Evaluator:
         wanted = [m for m in self.metrics if m in LIST_METRICS]
         if not wanted:
             return {}
+        from recstack.metrics import beyond_accuracy
+
         popularity = train.item_counts()
         share = popularity / max(train.n_users, 1)
         out: dict[str, float] = {}

@@ -66,6 +66,13 @@ def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> 
     return value
 
 
+def check_finite_float(value: Any, name: str) -> float:
+    """Return ``value`` as a finite float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise MetricInputError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     """Return ``value`` after checking that it is one of ``choices``."""
     if value not in choices:
@@ -74,8 +81,13 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     return str(value)
 
 
-def as_float_1d(values: ArrayLike, name: str, *, allow_empty: bool = False) -> NDArray[np.float64]:
-    """Return a finite 1-D float64 array; empty only when ``allow_empty``."""
+def as_float_1d(
+    values: ArrayLike, name: str, *, allow_empty: bool = False, finite: bool = True
+) -> NDArray[np.float64]:
+    """Return a 1-D float64 array without NaN (and, if ``finite``, without ``±inf``).
+
+    Empty only when ``allow_empty``.
+    """
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -84,11 +96,11 @@ def as_float_1d(values: ArrayLike, name: str, *, allow_empty: bool = False) -> N
         raise MetricInputError(f"{name} must be 1-D, got an array of shape {array.shape}")
     if array.size == 0 and not allow_empty:
         raise MetricInputError(f"{name} is empty; the metric is undefined for no samples")
-    if not np.all(np.isfinite(array)):
-        bad = int(np.flatnonzero(~np.isfinite(array))[0])
-        raise MetricInputError(
-            f"{name} must be finite; position {bad} holds {array[bad]!r}"
-        )
+    bad = ~np.isfinite(array) if finite else np.isnan(array)
+    if np.any(bad):
+        first = int(np.flatnonzero(bad)[0])
+        allowed = "finite" if finite else "a number (±inf is allowed, NaN is not)"
+        raise MetricInputError(f"{name} must be {allowed}; position {first} holds {array[first]!r}")
     return array
 
 
@@ -125,17 +137,12 @@ def as_probabilities(values: ArrayLike, name: str) -> NDArray[np.float64]:
 
 
 def as_recommended(
-    recommended: ArrayLike,
-    n_items: int | None,
-    *,
-    name: str = "recommended",
-    n_users: int | None = None,
-    check_duplicates: bool = True,
-) -> NDArray[np.int64]:
-    """Return the top-K matrix as C-contiguous int64 after checking its contract.
+    recommended: ArrayLike, *, name: str = "recommended", n_users: int | None = None
+) -> NDArray[np.integer]:
+    """Return the top-K matrix as a 2-D integer array after checking its shape and dtype.
 
-    The contract: 2-D, integer dtype, every entry an item index in ``[0, n_items)`` or the
-    padding value ``-1``, and no item repeated within a row.
+    Only the cheap structural checks happen here; :func:`check_recommended_rows` checks the
+    values, block by block.
     """
     array = np.asarray(recommended)
     if array.ndim != 2:
@@ -147,32 +154,56 @@ def as_recommended(
             f"{name} must have an integer dtype (item indices, -1 for padding), "
             f"got dtype {array.dtype}"
         )
-    array = np.ascontiguousarray(array, dtype=np.int64)
+    if array.size == 0:
+        array = array.astype(np.int64)
     if n_users is not None and array.shape[0] != n_users:
         raise MetricInputError(
             f"{name} has {array.shape[0]} rows but the ground truth has {n_users} users"
         )
-    if array.size == 0:
-        return array
-    low, high = int(array.min()), int(array.max())
+    return array
+
+
+def check_recommended_rows(
+    block: NDArray[np.integer],
+    n_items: int | None,
+    *,
+    name: str = "recommended",
+    first_row: int = 0,
+) -> NDArray[np.int64]:
+    """Check a block of rows of a top-K matrix; return it as C-contiguous int64.
+
+    The contract: every entry is an item index in ``[0, n_items)`` or the padding value ``-1``,
+    and no item repeats within a row. ``first_row`` makes row numbers in messages global.
+    """
+    block = np.ascontiguousarray(block, dtype=np.int64)
+    if block.size == 0:
+        return block
+    low, high = int(block.min()), int(block.max())
     if low < -1:
-        raise MetricInputError(f"{name} holds {low}; item indices must be >= 0, or -1 for padding")
-    if n_items is not None and high >= n_items:
+        local = int(np.flatnonzero((block < -1).any(axis=1))[0])
+        value = int(block[local][block[local] < -1][0])
         raise MetricInputError(
-            f"{name} holds item index {high} but the catalog has only {n_items} items "
-            f"(valid indices are 0..{n_items - 1})"
+            f"{name} row {first_row + local} holds {value}; item indices must be >= 0, "
+            "or -1 for padding"
         )
-    if check_duplicates and array.shape[1] > 1:
-        ordered = np.sort(array, axis=1)
+    if n_items is not None and high >= n_items:
+        local = int(np.flatnonzero((block >= n_items).any(axis=1))[0])
+        value = int(block[local][block[local] >= n_items][0])
+        raise MetricInputError(
+            f"{name} row {first_row + local} holds item index {value} but the catalog has only "
+            f"{n_items} items (valid indices are 0..{n_items - 1})"
+        )
+    if block.shape[1] > 1:
+        ordered = np.sort(block, axis=1)
         repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)
         if np.any(repeated):
-            row = int(np.flatnonzero(repeated.any(axis=1))[0])
-            item = int(ordered[row, 1:][repeated[row]][0])
+            local = int(np.flatnonzero(repeated.any(axis=1))[0])
+            item = int(ordered[local, 1:][repeated[local]][0])
             raise MetricInputError(
-                f"{name} row {row} recommends item {item} more than once; "
+                f"{name} row {first_row + local} recommends item {item} more than once; "
                 "each item may appear at most once per list"
             )
-    return array
+    return block
 
 
 def as_csr(matrix: Any, name: str, *, shape: tuple[int, int] | None = None) -> sp.csr_matrix:

@@ -29,7 +29,9 @@ Notation: :math:`g_r` is the grade of the item at rank :math:`r` (0 if not relev
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -37,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from recstack.metrics._auc import rowwise_auc
 from recstack.metrics._validation import (
     MetricInputError,
     as_counts,
@@ -47,6 +50,7 @@ from recstack.metrics._validation import (
     check_k,
     check_key_space,
     check_ks,
+    check_recommended_rows,
 )
 
 __all__ = [
@@ -88,10 +92,19 @@ RANKING_METRICS: tuple[str, ...] = (
     "ndcg",
     "ndcg_linear",
 )
+_NDCG_GAINS: dict[str, str] = {"ndcg": "exponential", "ndcg_linear": "linear"}
+
+# Bytes per user in the bitmap that screens recommended items before the exact lookup; with a
+# few dozen relevant items per user, 512 slots rule out ~95% of the non-relevant ones.
+_SIGNATURE_SLOTS = 512
+
+# Ideal DCG is computed from per-grade counts, without sorting, when grades are integers
+# spanning at most this many levels.
+_MAX_COUNTED_LEVELS = 32
 
 # Rows per block in ranking_metrics: big enough to amortise numpy call overhead, small enough
-# that the handful of (rows, K) float64 temporaries stays in cache-friendly tens of megabytes.
-_DEFAULT_CHUNK_ROWS = 8192
+# that the block's temporaries stay in cache and that blocks spread over threads evenly.
+_DEFAULT_CHUNK_ROWS = 4096
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,10 +136,11 @@ def relevance_at_ranks(recommended: ArrayLike, truth: Any) -> NDArray[np.float64
 
     Notes
     -----
-    Vectorised: each stored (user, item) pair of the canonical CSR matrix becomes the key
-    ``user * n_items + item``; these keys are already sorted, so each recommended pair is found
-    by one :func:`numpy.searchsorted` over all users at once. Cost
-    ``O(n_users * K * log nnz)`` time and ``O(n_users * K)`` memory.
+    Vectorised over all users at once, no loop over users: each stored (user, item) pair of the
+    canonical CSR matrix becomes the key ``user * n_items + item``; these keys are already
+    sorted, so a recommended pair is found with :func:`numpy.searchsorted`. A per-user bitmap
+    of hashed item indices first rules out most non-relevant items with a single gather, so the
+    binary search runs on a small fraction of the ``n_users * K`` entries.
 
     Examples
     --------
@@ -137,8 +151,12 @@ def relevance_at_ranks(recommended: ArrayLike, truth: Any) -> NDArray[np.float64
            [0., 0., 0.]])
     """
     truth_csr = _as_truth(truth)
-    rec = as_recommended(recommended, truth_csr.shape[1], n_users=truth_csr.shape[0])
-    return _lookup_grades(rec, truth_csr)
+    rec = as_recommended(recommended, n_users=truth_csr.shape[0])
+    rec = check_recommended_rows(rec, truth_csr.shape[1])
+    grades = np.zeros(rec.shape, dtype=np.float64)
+    flat, grade = _find_hits(rec, truth_csr, 0)
+    grades.ravel()[flat] = grade
+    return grades
 
 
 def n_relevant(truth: Any) -> NDArray[np.int64]:
@@ -172,7 +190,9 @@ def ideal_grades(truth: Any, k: int) -> NDArray[np.float64]:
         Row ``u`` holds the user's grades in descending order, zero-padded when the user has
         fewer than ``k`` relevant items.
     """
-    return _ideal_grades(_as_truth(truth), check_k(k))
+    truth_csr = _as_truth(truth)
+    rows, data = _relevant_entries(truth_csr.indptr, truth_csr.data)
+    return _ideal_matrix(rows, data, truth_csr.shape[0], check_k(k))
 
 
 def dcg_at_k(grades: ArrayLike, k: int, *, gain: Gain = "exponential") -> NDArray[np.float64]:
@@ -236,8 +256,7 @@ def precision_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[
     .. math:: \mathrm{P@k} = \frac{H@k}{k}
 
     The denominator is ``k`` even when fewer than ``k`` items were recommended (padding counts
-    as a miss). Note that ranx divides by the list length instead when the list is shorter than
-    ``k``; the two agree whenever lists have at least ``k`` entries.
+    as a miss), as in ranx and trec_eval.
 
     Parameters
     ----------
@@ -422,8 +441,19 @@ def ndcg_at_k(
             f"ideal has {ideal_arr.shape[1]} columns but k={k}; build it with ideal_grades(truth, k)"
         )
     name = "ndcg" if gain == "exponential" else "ndcg_linear"
-    n_rel = (ideal_arr[:, :1] > 0).sum(axis=1)  # only zero vs non-zero matters for ndcg
-    values = _metrics_block(grades_arr, n_rel, ideal_arr, (k,), (name,))[f"{name}@{k}"]
+    top = np.ascontiguousarray(grades_arr[:, :k])
+    flat = np.flatnonzero(top > 0)
+    idcg = (_gains(ideal_arr[:, :k], gain) * _discounts(k)).sum(axis=1)
+    has_relevant = ideal_arr[:, 0] > 0
+    values = _metrics_from_hits(
+        flat,
+        top.ravel()[flat],
+        max(top.shape[1], 1),
+        has_relevant.astype(np.int64),
+        {name: idcg[:, None]},
+        (k,),
+        (name,),
+    )[f"{name}@{k}"]
     if np.any(values > 1 + 1e-9):
         raise MetricInputError(
             "grades and ideal disagree: some user's DCG exceeds the ideal DCG; build both from "
@@ -444,8 +474,9 @@ def ranking_metrics(
     metrics: Iterable[str] = RANKING_METRICS,
     *,
     chunk_rows: int = _DEFAULT_CHUNK_ROWS,
+    n_threads: int | None = None,
 ) -> dict[str, NDArray[np.float64]]:
-    """Compute several ranking metrics at several cut-offs from one grade lookup.
+    """Compute several ranking metrics at several cut-offs in one pass over the lists.
 
     Parameters
     ----------
@@ -458,18 +489,31 @@ def ranking_metrics(
         Cut-offs, each ``>= 1``; may exceed ``K`` (missing ranks count as padding).
     metrics : iterable of str, default all of :data:`RANKING_METRICS`
         Any of ``"precision"``, ``"recall"``, ``"recall_capped"``, ``"hit_rate"``, ``"f1"``,
-        ``"mrr"``, ``"map"``, ``"ndcg"`` (gain ``2**g - 1``) and ``"ndcg_linear"`` (gain ``g``).
-        Each is defined as in the function of the same meaning in this module.
-    chunk_rows : int, default 8192
-        Users processed per block; bounds the temporaries to a few ``chunk_rows x max(ks)``
-        float64 matrices. Results do not depend on it.
+        ``"mrr"``, ``"map"``, ``"ndcg"`` (gain ``2**g - 1``) and ``"ndcg_linear"`` (gain ``g``),
+        defined exactly as :func:`precision_at_k`, :func:`recall_at_k`,
+        :func:`recall_capped_at_k`, :func:`hit_rate_at_k`, :func:`f1_at_k`,
+        :func:`reciprocal_rank_at_k`, :func:`average_precision_at_k` and :func:`ndcg_at_k`.
+    chunk_rows : int, default 4096
+        Users per block. Bounds the temporaries to a few ``chunk_rows x max(ks)`` arrays.
+    n_threads : int, optional
+        Threads that process blocks concurrently (numpy releases the GIL in the kernels).
+        Default: the CPUs available to this process. Results do not depend on ``chunk_rows``
+        or ``n_threads``.
 
     Returns
     -------
     dict of str to ndarray of float64, shape (n_users,)
-        Keys ``"<metric>@<k>"`` (e.g. ``"ndcg@10"``), ordered by metric as given, then by ``k``.
-        Values are per user; ``NaN`` for users with no relevant item (see
+        Keys ``"<metric>@<k>"`` (e.g. ``"ndcg@10"``), ordered by metric as given, then by
+        increasing ``k``. Values are per user; ``NaN`` for users with no relevant item (see
         :func:`mean_over_users`).
+
+    Notes
+    -----
+    Only the relevant recommended entries ("hits") are materialised: after the lookup of
+    :func:`relevance_at_ranks`, every metric at every cut-off is a per-user sum over hits,
+    taken with one :func:`numpy.bincount` per quantity over (user, cut-off segment) bins and a
+    running sum over the few segments. Ideal DCG needs no sort for binary or few-level integer
+    grades (it follows from the count of relevant items per grade).
 
     Examples
     --------
@@ -480,34 +524,43 @@ def ranking_metrics(
     {'precision@1': 0.0, 'precision@3': 0.3333333333333333, 'mrr@1': 0.0, 'mrr@3': 0.5}
     """
     truth_csr = _as_truth(truth)
-    cutoffs = check_ks(ks)
+    cutoffs = tuple(sorted(check_ks(ks)))
     names = _check_metric_names(metrics)
-    rows = check_k(chunk_rows, name="chunk_rows")
-    k_max = max(cutoffs)
-    rec = np.asarray(recommended)
-    if rec.ndim == 2 and rec.shape[1] > k_max:
+    block_rows = check_k(chunk_rows, name="chunk_rows")
+    n_users, n_items = truth_csr.shape
+    rec = as_recommended(recommended, n_users=n_users)
+    k_max = cutoffs[-1]
+    if rec.shape[1] > k_max:
         rec = rec[:, :k_max]
-    rec = as_recommended(rec, truth_csr.shape[1], n_users=truth_csr.shape[0])
-
-    n_users = truth_csr.shape[0]
+    width = max(rec.shape[1], 1)
     n_rel = _count_relevant(truth_csr)
-    needs_ideal = any(name.startswith("ndcg") for name in names)
-    ideal = _ideal_grades(truth_csr, k_max) if needs_ideal else None
+    ndcg_gains = {name: gain for name, gain in _NDCG_GAINS.items() if name in names}
 
-    keys = [f"{name}@{k}" for name in names for k in sorted(cutoffs)]
+    keys = [f"{name}@{k}" for name in names for k in cutoffs]
     results = {key: np.empty(n_users, dtype=np.float64) for key in keys}
-    for start in range(0, n_users, rows):
-        stop = min(start + rows, n_users)
-        block_grades = _lookup_grades(rec[start:stop], truth_csr, first_row=start)
-        block = _metrics_block(
-            block_grades,
-            n_rel[start:stop],
-            None if ideal is None else ideal[start:stop],
-            cutoffs,
-            names,
-        )
+
+    def process(start: int) -> None:
+        stop = min(start + block_rows, n_users)
+        block = check_recommended_rows(rec[start:stop], n_items, first_row=start)
+        flat, grade = _find_hits(block, truth_csr, start)
+        indptr = truth_csr.indptr[start : stop + 1]
+        idcg = {
+            name: _ideal_dcg(indptr, truth_csr.data, cutoffs, gain)
+            for name, gain in ndcg_gains.items()
+        }
+        values = _metrics_from_hits(flat, grade, width, n_rel[start:stop], idcg, cutoffs, names)
         for key in keys:
-            results[key][start:stop] = block[key]
+            results[key][start:stop] = values[key]
+
+    starts = range(0, n_users, block_rows)
+    workers = _thread_count(n_threads, len(starts))
+    if workers == 1:
+        for start in starts:
+            process(start)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            # list() re-raises the first block's error, if any, in this thread.
+            list(pool.map(process, starts))
     return results
 
 
@@ -600,7 +653,7 @@ def auc_per_user(
     few ``(n_users, n_items)`` temporaries, so evaluate large catalogues in batches of users.
     """
     score_arr, positive_mask, candidate_mask = _auc_inputs(scores, positives, exclude)
-    return _rowwise_auc(score_arr, positive_mask & candidate_mask, candidate_mask)
+    return rowwise_auc(score_arr, positive_mask, candidate_mask)
 
 
 def global_auc(scores: ArrayLike, positives: Any, exclude: Any | None = None) -> float:
@@ -630,7 +683,7 @@ def global_auc(scores: ArrayLike, positives: Any, exclude: Any | None = None) ->
         raise MetricInputError("scores is empty (or all excluded); global AUC needs candidates")
     pooled_scores = score_arr[candidate_mask][None, :]
     pooled_labels = positive_mask[candidate_mask][None, :]
-    return float(_rowwise_auc(pooled_scores, pooled_labels, np.ones_like(pooled_labels))[0])
+    return float(rowwise_auc(pooled_scores, pooled_labels, np.ones_like(pooled_labels))[0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -662,6 +715,17 @@ def _check_metric_names(metrics: Iterable[str]) -> tuple[str, ...]:
     return names
 
 
+def _thread_count(requested: int | None, n_blocks: int) -> int:
+    if requested is None:
+        try:
+            available = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            available = os.cpu_count() or 1
+    else:
+        available = check_k(requested, name="n_threads")
+    return max(1, min(available, n_blocks))
+
+
 def _count_relevant(truth: sp.csr_matrix) -> NDArray[np.int64]:
     n_users = truth.shape[0]
     if truth.nnz == 0 or truth.data.min() > 0:
@@ -670,52 +734,122 @@ def _count_relevant(truth: sp.csr_matrix) -> NDArray[np.int64]:
     return np.bincount(rows[truth.data > 0], minlength=n_users).astype(np.int64)
 
 
-def _lookup_grades(
-    rec: NDArray[np.int64], truth: sp.csr_matrix, *, first_row: int = 0
-) -> NDArray[np.float64]:
-    """Grades of ``rec`` (rows ``first_row..``) in canonical CSR ``truth``; see relevance_at_ranks."""
+def _find_hits(
+    rec: NDArray[np.int64], truth: sp.csr_matrix, first_row: int
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Relevant entries of a checked block ``rec`` of users ``first_row, first_row + 1, ...``.
+
+    Returns the flat (row-major) positions of the hits in ``rec``, ascending, and their grades.
+    """
+    no_hits = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
     n_rows, width = rec.shape
-    grades = np.zeros((n_rows, width), dtype=np.float64)
     if n_rows == 0 or width == 0:
-        return grades
-    n_items = truth.shape[1]
-    lo, hi = truth.indptr[first_row], truth.indptr[first_row + n_rows]
+        return no_hits
+    indptr = truth.indptr[first_row : first_row + n_rows + 1]
+    lo, hi = int(indptr[0]), int(indptr[-1])
     if lo == hi:
-        return grades
-    # Canonical CSR: (row, column) pairs are sorted, so these keys are strictly increasing.
-    stored_rows = np.repeat(
-        np.arange(n_rows, dtype=np.int64), np.diff(truth.indptr[first_row : first_row + n_rows + 1])
-    )
-    stored_keys = stored_rows * n_items + truth.indices[lo:hi]
-    wanted = np.arange(n_rows, dtype=np.int64)[:, None] * n_items + rec
-    # Padding would alias the previous row's last item; -1 matches no stored key.
-    wanted[rec < 0] = -1
+        return no_hits
+    items = truth.indices[lo:hi].astype(np.int64)
+    stored_rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(indptr))
+
+    slot_mask = _SIGNATURE_SLOTS - 1
+    signature = np.zeros(n_rows * _SIGNATURE_SLOTS, dtype=bool)
+    signature[stored_rows * _SIGNATURE_SLOTS + (items & slot_mask)] = True
+    row_base = np.arange(0, n_rows * _SIGNATURE_SLOTS, _SIGNATURE_SLOTS, dtype=np.int64)
+    maybe = signature[row_base[:, None] + (rec & slot_mask)]
+    maybe &= rec >= 0  # padding -1 would land in the last slot
+    flat = np.flatnonzero(maybe)
+    if flat.size == 0:
+        return no_hits
+
+    n_items = truth.shape[1]
+    # Canonical CSR: (row, item) pairs are sorted, so these keys are strictly increasing.
+    stored_keys = stored_rows * n_items + items
+    wanted = (flat // width) * n_items + rec.ravel()[flat]
     position = np.searchsorted(stored_keys, wanted)
     np.minimum(position, stored_keys.size - 1, out=position)
     found = stored_keys[position] == wanted
-    grades[found] = truth.data[lo:hi][position[found]]
-    return grades
+    grade = truth.data[lo:hi][position[found]]
+    relevant = grade > 0  # explicit zeros are stored but not relevant
+    return flat[found][relevant], grade[relevant]
 
 
-def _ideal_grades(truth: sp.csr_matrix, k: int) -> NDArray[np.float64]:
-    n_users = truth.shape[0]
-    ideal = np.zeros((n_users, k), dtype=np.float64)
-    rows = np.repeat(np.arange(n_users, dtype=np.int64), np.diff(truth.indptr))
-    data = truth.data
-    relevant = data > 0
-    rows, data = rows[relevant], data[relevant]
-    if data.size == 0:
+def _relevant_entries(
+    indptr: NDArray[np.integer], data: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Block-local row and grade of every relevant stored entry of rows ``indptr`` delimits."""
+    lo, hi = int(indptr[0]), int(indptr[-1])
+    rows = np.repeat(np.arange(indptr.size - 1, dtype=np.int64), np.diff(indptr))
+    grades = data[lo:hi]
+    relevant = grades > 0
+    if relevant.all():
+        return rows, grades
+    return rows[relevant], grades[relevant]
+
+
+def _ideal_matrix(
+    rows: NDArray[np.int64], grades: NDArray[np.float64], n_rows: int, k: int
+) -> NDArray[np.float64]:
+    """Each row's ``k`` highest grades in descending order, zero-padded; rows ascending."""
+    ideal = np.zeros((n_rows, k), dtype=np.float64)
+    if grades.size == 0:
         return ideal
-    if data.min() != data.max():
+    if grades.min() != grades.max():
         # Rows stay grouped (primary key), grades descend within each row (secondary key).
-        order = np.lexsort((-data, rows))
-        rows, data = rows[order], data[order]
-    counts = np.bincount(rows, minlength=n_users)
+        order = np.lexsort((-grades, rows))
+        rows, grades = rows[order], grades[order]
+    counts = np.bincount(rows, minlength=n_rows)
     row_start = np.concatenate(([0], np.cumsum(counts)[:-1]))
     rank = np.arange(rows.size) - row_start[rows]
     keep = rank < k
-    ideal[rows[keep], rank[keep]] = data[keep]
+    ideal[rows[keep], rank[keep]] = grades[keep]
     return ideal
+
+
+def _ideal_dcg(
+    indptr: NDArray[np.integer], data: NDArray[np.float64], ks: tuple[int, ...], gain: str
+) -> NDArray[np.float64]:
+    """IDCG at each cut-off in ascending ``ks`` for the rows ``indptr`` delimits.
+
+    Shape (n_rows, len(ks)). The ideal list holds the row's grades in descending order, so with
+    ``c_g`` items of grade ``g`` and ``s_g`` items of higher grades, grade ``g`` fills ranks
+    ``s_g + 1 .. s_g + c_g``: IDCG@k = sum_g gain(g) * (D[min(s_g + c_g, k)] - D[min(s_g, k)])
+    with D the running sum of discounts. That needs counts, not a sort.
+    """
+    n_rows = indptr.size - 1
+    rows, grades = _relevant_entries(indptr, data)
+    out = np.zeros((n_rows, len(ks)), dtype=np.float64)
+    if grades.size == 0:
+        return out
+    k_max = ks[-1]
+    running_discount = np.concatenate(([0.0], np.cumsum(_discounts(k_max))))
+    low, high = float(grades.min()), float(grades.max())
+    integer_levels = high - low < _MAX_COUNTED_LEVELS and bool(
+        np.all(grades == np.floor(grades))
+    )
+    if low == high or integer_levels:
+        n_levels = int(high - low) + 1
+        level = (high - grades).astype(np.int64)  # 0 is the best grade
+        counts = np.bincount(rows * n_levels + level, minlength=n_rows * n_levels)
+        counts = counts.reshape(n_rows, n_levels)
+        level_end = np.cumsum(counts, axis=1)
+        level_start = level_end - counts
+        level_gain = _gains(high - np.arange(n_levels, dtype=np.float64), gain)
+        for j, k in enumerate(ks):
+            filled = (
+                running_discount[np.minimum(level_end, k)]
+                - running_discount[np.minimum(level_start, k)]
+            )
+            # Summed level by level, not with a BLAS product, so that a user's value does not
+            # depend on how many users share the block.
+            for level in range(n_levels):
+                out[:, j] += filled[:, level] * level_gain[level]
+        return out
+    ideal = _ideal_matrix(rows, grades, n_rows, k_max)
+    running = np.cumsum(_gains(ideal, gain) * _discounts(k_max), axis=1)
+    for j, k in enumerate(ks):
+        out[:, j] = running[:, k - 1]
+    return out
 
 
 def _gains(grades: NDArray[np.float64], gain: str) -> NDArray[np.float64]:
@@ -734,82 +868,94 @@ def _single_metric(
     grades_arr = as_grades_matrix(grades)
     n_rel = as_counts(n_relevant, "n_relevant", grades_arr.shape[0])
     k = check_k(k)
-    hits = (grades_arr > 0).sum(axis=1)
-    inconsistent = hits > n_rel
+    listed = (grades_arr > 0).sum(axis=1)
+    inconsistent = listed > n_rel
     if np.any(inconsistent):
         row = int(np.flatnonzero(inconsistent)[0])
         raise MetricInputError(
-            f"grades row {row} has {int(hits[row])} relevant items but n_relevant says "
+            f"grades row {row} has {int(listed[row])} relevant items but n_relevant says "
             f"{int(n_rel[row])}; build both from the same truth matrix"
         )
-    return _metrics_block(grades_arr[:, :k], n_rel, None, (k,), (name,))[f"{name}@{k}"]
+    top = np.ascontiguousarray(grades_arr[:, :k])
+    flat = np.flatnonzero(top > 0)
+    width = max(top.shape[1], 1)
+    return _metrics_from_hits(flat, top.ravel()[flat], width, n_rel, {}, (k,), (name,))[
+        f"{name}@{k}"
+    ]
 
 
-def _metrics_block(
-    grades: NDArray[np.float64],
+def _metrics_from_hits(
+    flat: NDArray[np.int64],
+    grade: NDArray[np.float64],
+    width: int,
     n_rel: NDArray[np.int64],
-    ideal: NDArray[np.float64] | None,
+    idcg: dict[str, NDArray[np.float64]],
     ks: tuple[int, ...],
     names: tuple[str, ...],
 ) -> dict[str, NDArray[np.float64]]:
-    """All requested metrics for one block of users; inputs already validated.
+    """Every requested metric at every cut-off from the hits of one block of users.
 
-    Everything is read off running sums along the ranks, so each cut-off costs one column
-    gather rather than another pass over the matrix.
+    ``flat`` holds the row-major positions of the hits in a (n_rows, width) list matrix,
+    ascending, and ``grade`` their grades; ``ks`` ascend and every hit's rank is <= ks[-1];
+    ``idcg[name]`` is (n_rows, len(ks)) for each nDCG variant requested.
+
+    Each metric is a per-user sum over hits. Summing into bins (user, segment), where segment
+    ``j`` covers ranks ``ks[j-1] + 1 .. ks[j]``, and then a running sum over the few segments
+    gives the value at every cut-off from one pass over the hits.
     """
-    n_users, width = grades.shape
-    if width == 0:  # no ranks at all behaves like one padded rank
-        grades = np.zeros((n_users, 1), dtype=np.float64)
-        width = 1
-    excluded = n_rel == 0
-    n_rel_f = n_rel.astype(np.float64)
-    is_hit = grades > 0
+    n_rows = n_rel.shape[0]
+    n_seg = len(ks)
+    row = flat // width
+    rank = flat % width + 1
+    bins = row * n_seg + np.searchsorted(np.asarray(ks), rank)
+
+    def through_cutoffs(weights: NDArray[np.float64] | None) -> NDArray[np.float64]:
+        per_segment = np.bincount(bins, weights=weights, minlength=n_rows * n_seg)
+        return np.cumsum(per_segment.reshape(n_rows, n_seg), axis=1, dtype=np.float64)
+
     wanted = set(names)
-    out: dict[str, NDArray[np.float64]] = {}
+    n_rel_f = n_rel.astype(np.float64)
+    excluded = n_rel == 0
+    first_of_row = np.ones(row.size, dtype=bool)
+    first_of_row[1:] = row[1:] != row[:-1]
 
-    hits_cum = None
-    if wanted & {"precision", "recall", "recall_capped", "hit_rate", "f1", "map"}:
-        hits_cum = np.cumsum(is_hit, axis=1, dtype=np.float64)
-    ap_cum = None
-    if "map" in wanted and hits_cum is not None:
-        # P@r * h_r summed over ranks; P@r = hits up to r / r.
-        ap_cum = np.cumsum(
-            np.where(is_hit, hits_cum / np.arange(1, width + 1, dtype=np.float64), 0.0), axis=1
-        )
-    first_hit = None
+    hits = through_cutoffs(None)
+    first_rank = np.full(n_rows, np.inf)
     if "mrr" in wanted:
-        first_hit = np.argmax(is_hit, axis=1)
-        has_hit = is_hit[np.arange(n_users), first_hit]
-        first_hit = np.where(has_hit, first_hit + 1, np.iinfo(np.int64).max)
-    dcg_cum: dict[str, NDArray[np.float64]] = {}
-    idcg_cum: dict[str, NDArray[np.float64]] = {}
-    for name, gain in (("ndcg", "exponential"), ("ndcg_linear", "linear")):
-        if name in wanted and ideal is not None:
-            dcg_cum[name] = np.cumsum(_gains(grades, gain) * _discounts(width), axis=1)
-            idcg_cum[name] = np.cumsum(_gains(ideal, gain) * _discounts(ideal.shape[1]), axis=1)
+        first_rank[row[first_of_row]] = rank[first_of_row]
+    precision_sum = None
+    if "map" in wanted:
+        # The i-th hit of a row, at rank r, contributes P@r = i / r.
+        row_start = np.flatnonzero(first_of_row)
+        row_length = np.diff(np.append(row_start, row.size))
+        hit_index = np.arange(1, row.size + 1) - np.repeat(row_start, row_length)
+        precision_sum = through_cutoffs(hit_index / rank)
+    dcg: dict[str, NDArray[np.float64]] = {}
+    for name, gain in _NDCG_GAINS.items():
+        if name in wanted:
+            dcg[name] = through_cutoffs(_gains(grade, gain) / np.log2(rank + 1.0))
 
+    out: dict[str, NDArray[np.float64]] = {}
     with np.errstate(divide="ignore", invalid="ignore"):
         for name in names:
-            for k in sorted(ks):
-                col = min(k, width) - 1
-                hits = hits_cum[:, col] if hits_cum is not None else None
+            for j, k in enumerate(ks):
+                h = hits[:, j]
                 if name == "precision":
-                    value = hits / k
+                    value = h / k
                 elif name == "recall":
-                    value = hits / n_rel_f
+                    value = h / n_rel_f
                 elif name == "recall_capped":
-                    value = hits / np.minimum(n_rel_f, k)
+                    value = h / np.minimum(n_rel_f, k)
                 elif name == "hit_rate":
-                    value = (hits > 0).astype(np.float64)
+                    value = (h > 0).astype(np.float64)
                 elif name == "f1":
-                    value = 2.0 * hits / (k + n_rel_f)
+                    value = 2.0 * h / (k + n_rel_f)
                 elif name == "mrr":
-                    value = np.where(first_hit <= k, 1.0 / first_hit, 0.0)
+                    value = np.where(first_rank <= k, 1.0 / first_rank, 0.0)
                 elif name == "map":
-                    value = ap_cum[:, col] / np.minimum(n_rel_f, k)
-                else:  # ndcg, ndcg_linear
-                    value = dcg_cum[name][:, col] / idcg_cum[name][:, k - 1]
-                value = np.asarray(value, dtype=np.float64)
+                    value = precision_sum[:, j] / np.minimum(n_rel_f, k)  # type: ignore[index]
+                else:
+                    value = dcg[name][:, j] / idcg[name][:, j]
                 value[excluded] = np.nan
                 out[f"{name}@{k}"] = value
     return out
@@ -841,33 +987,5 @@ def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple
         raise MetricInputError("scores holds NaN; give every item a score (±inf is allowed)")
     positive_mask = _dense_mask(positives, score_arr.shape, "positives", positive_only=True)
     excluded = _dense_mask(exclude, score_arr.shape, "exclude", positive_only=False)
-    return score_arr, positive_mask, ~excluded
-
-
-def _rowwise_auc(scores: Any, positive: Any, candidate: Any) -> NDArray[np.float64]:
-    """Mann-Whitney AUC of each row among its candidate cells; ``positive`` within candidates."""
-    n_rows, width = scores.shape
-    n_pos = positive.sum(axis=1).astype(np.float64)
-    n_neg = candidate.sum(axis=1) - n_pos
-    if width == 0:
-        return np.full(n_rows, np.nan)
-    # NaN marks non-candidates: argsort puts NaN last, and NaN != NaN so it never joins a tie.
-    keyed = np.where(candidate, scores, np.nan)
-    order = np.argsort(keyed, axis=1)
-    ordered = np.take_along_axis(keyed, order, axis=1)
-    ordered_pos = np.take_along_axis(positive, order, axis=1)
-    position = np.broadcast_to(np.arange(width), (n_rows, width))
-    starts_group = np.ones((n_rows, width), dtype=bool)
-    starts_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    ends_group = np.ones((n_rows, width), dtype=bool)
-    ends_group[:, :-1] = starts_group[:, 1:]
-    group_first = np.maximum.accumulate(np.where(starts_group, position, 0), axis=1)
-    group_last = np.minimum.accumulate(
-        np.where(ends_group, position, width)[:, ::-1], axis=1
-    )[:, ::-1]
-    average_rank = (group_first + group_last) / 2.0 + 1.0
-    rank_sum = np.where(ordered_pos, average_rank, 0.0).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        auc = (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
-    auc[(n_pos == 0) | (n_neg == 0)] = np.nan
-    return auc
+    candidate = ~excluded
+    return score_arr, positive_mask & candidate, candidate

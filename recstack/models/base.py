@@ -109,7 +109,8 @@ class Recommender(ABC):
                   batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` items for each external user id: ``(item_ids, scores)``, both
         ``(n_users, k)``. Seen items are excluded by default; when fewer than ``k`` items
-        are left, the remaining slots hold ``-inf`` scores."""
+        are left, the remaining slots have score ``-inf`` and item id ``-1`` (integer ids)
+        or ``None`` (other ids)."""
         self._require_fitted()
         if not isinstance(k, int | np.integer) or k < 1:
             raise ConfigError(f"k must be a positive integer, got {k!r}")
@@ -117,7 +118,49 @@ class Recommender(ABC):
         top, scores = top_k_batched(self.score_users, user_index, k,
                                     exclude=self.seen_ if exclude_seen else None,
                                     batch_size=batch_size)
-        return self.items_.to_external(top), scores
+        empty = np.isneginf(scores)
+        item_ids = self.items_.to_external(np.where(empty, 0, top))
+        if empty.any():
+            if item_ids.dtype.kind not in "iu":
+                item_ids = item_ids.astype(object)
+            item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
+        return item_ids, scores
+
+    def score(self, users: Any, items: Any) -> np.ndarray:
+        """Scores of ``(users[j], items[j])`` pairs, by external ids (float32)."""
+        self._require_fitted()
+        user_index = self._user_indices(users)
+        item_index = self.items_.to_index(items)
+        if user_index.shape != item_index.shape:
+            raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
+                              f"{item_index.shape}")
+        return self._score_pairs(user_index.astype(np.int64), item_index.astype(np.int64))
+
+    def _score_pairs(self, user_index: np.ndarray, item_index: np.ndarray) -> np.ndarray:
+        """Pair scores from full rows, one batch of distinct users at a time (models with
+        factors override this with a row-wise dot product)."""
+        out = np.empty(len(user_index), np.float32)
+        distinct, inverse = np.unique(user_index, return_inverse=True)
+        n_items = len(self.items_)
+        batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (n_items * 4 * 2))
+        for start in range(0, len(distinct), batch):
+            rows = self.score_users(distinct[start:start + batch])
+            chosen = (inverse >= start) & (inverse < start + batch)
+            out[chosen] = rows[inverse[chosen] - start, item_index[chosen]]
+        return out
+
+    def save(self, path: Any, *, overwrite: bool = False) -> Any:
+        """Write the fitted model to a folder (npz + JSON, never pickle)."""
+        from recstack.models.persistence import save_model
+
+        return save_model(self, path, overwrite=overwrite)
+
+    def _state(self) -> dict[str, np.ndarray]:
+        """Learned arrays to save (besides the vocabularies and training matrix)."""
+        return {}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        """Restore what :meth:`_state` returned."""
 
     def _user_indices(self, users: Any) -> np.ndarray:
         index = self.users_.to_index(users, missing="ignore")

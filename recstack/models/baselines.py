@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from recstack.data.interactions import Interactions
@@ -28,6 +30,18 @@ class RandomRecommender(Recommender):
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         self.n_items_ = train.n_items
+
+    def _state(self) -> dict[str, np.ndarray]:
+        return {"n_items": np.asarray(self.n_items_)}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.n_items_ = int(arrays["n_items"])
+
+    def score_histories(self, histories: Any) -> np.ndarray:
+        """Scores for users known only by their history (random ignores it); each history
+        row gets the scores of a user index beyond the trained ones, so they differ."""
+        first = len(self.users_)
+        return self._score_users(np.arange(first, first + histories.shape[0]))
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         users = user_indices.astype(np.uint64)[:, None]
@@ -65,6 +79,16 @@ class MostPopular(Recommender):
             weights = np.exp2(-age_days / self.half_life_days)
         self.popularity_ = np.bincount(train.item_index, weights=weights,
                                        minlength=train.n_items).astype(np.float32)
+
+    def _state(self) -> dict[str, np.ndarray]:
+        return {"popularity": self.popularity_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.popularity_ = arrays["popularity"]
+
+    def score_histories(self, histories: Any) -> np.ndarray:
+        """The same popularity scores for users known only by their history."""
+        return self._score_users(np.arange(histories.shape[0]))
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return np.broadcast_to(self.popularity_, (len(user_indices), len(self.popularity_)))

@@ -37,6 +37,14 @@ def create_model(name: str, **params: Any) -> Recommender:
     return cls(**params)
 
 
+#: parameters that make each model quick enough for the conformance tests (tiny data)
+_CONFORMANCE_PARAMS: dict[str, dict[str, Any]] = {}
+
+
+def conformance_params(name: str) -> dict[str, Any]:
+    return dict(_CONFORMANCE_PARAMS.get(name, {}))
+
+
 def _import_builtin_models() -> None:
     # importing the modules runs their @register decorators
     from recstack.models import baselines  # noqa: F401

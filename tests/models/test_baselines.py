@@ -18,7 +18,8 @@ def data() -> Interactions:
 def test_most_popular_ranks_by_count_and_excludes_seen(data):
     model = MostPopular().fit(data)
     items, scores = model.recommend(["u3"], k=2)
-    assert items.tolist() == [["b", "a"]] and scores.tolist() == [[2.0, 1.0]]
+    # u3 has seen "c" and "a": only "b" is left, the second slot is empty
+    assert items.tolist() == [["b", None]] and scores.tolist() == [[2.0, -np.inf]]
     items, _ = model.recommend(["u3"], k=3, exclude_seen=False)
     assert items.tolist() == [["c", "b", "a"]]
 
@@ -78,3 +79,44 @@ def test_unknown_users_and_unfitted_models_are_refused(data):
         MostPopular().recommend(["u1"])
     with pytest.raises(RecstackError, match="not seen in training.*'zz'"):
         MostPopular().fit(data).recommend(["zz"])
+
+
+@pytest.mark.parametrize("model", [MostPopular(half_life_days=5), RandomRecommender(seed=2)])
+def test_save_and_load_give_identical_scores(data, tmp_path, model):
+    from recstack.models import load_model
+
+    model.fit(data)
+    model.save(tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert type(loaded) is type(model) and loaded.get_params() == model.get_params()
+    users = np.arange(3)
+    np.testing.assert_array_equal(loaded.score_users(users), model.score_users(users))
+    np.testing.assert_array_equal(loaded.recommend(["u1", "u2"], k=2)[0],
+                                  model.recommend(["u1", "u2"], k=2)[0])
+    np.testing.assert_array_equal(model.score(["u1", "u3"], ["a", "c"]),
+                                  model.score_users(np.array([0, 2]))[[0, 1], [0, 2]])
+
+
+def test_corrupted_or_incompatible_artifacts_are_refused(data, tmp_path):
+    import json
+
+    from recstack.models import load_model
+
+    MostPopular().fit(data).save(tmp_path / "m")
+    with pytest.raises(RecstackError, match="already exists"):
+        MostPopular().fit(data).save(tmp_path / "m")
+    arrays = tmp_path / "m" / "arrays.npz"
+    blob = bytearray(arrays.read_bytes())
+    blob[-10] ^= 0xFF
+    arrays.write_bytes(bytes(blob))
+    with pytest.raises(RecstackError, match="checksum mismatch"):
+        load_model(tmp_path / "m")
+    MostPopular().fit(data).save(tmp_path / "n")
+    meta_path = tmp_path / "n" / "model.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format_version"] = 99
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(RecstackError, match="format version 99"):
+        load_model(tmp_path / "n")
+    with pytest.raises(RecstackError, match="not a saved recstack model"):
+        load_model(tmp_path)

@@ -1,0 +1,298 @@
+"""Download, verify and unpack the official MovieLens archives into a local cache.
+
+``fetch("movielens-100k")`` downloads ``ml-100k.zip`` from GroupLens (in chunks, with
+progress), checks its SHA-256 against the value pinned in
+:data:`recstack.data.movielens.RELEASES`, extracts it (refusing members that would land
+outside the cache) and renames the folder into place, so the cache never holds half an
+archive. The next call finds the verified folder and downloads nothing.
+
+The cache is ``$RECSTACK_CACHE`` or ``~/.cache/recstack``; releases go to
+``<cache>/movielens/<folder>``, e.g. ``~/.cache/recstack/movielens/ml-100k``.
+
+:func:`main` is the ``recstack data fetch`` command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+from recstack import __version__
+from recstack.data.movielens import RELEASES, MovieLensRelease, release
+from recstack.errors import RecstackError
+from recstack.progress import Progress, resolve, terminal_progress
+
+__all__ = ["fetch", "cached_path", "default_cache_dir", "main", "CACHE_ENV", "DATASETS"]
+
+CACHE_ENV = "RECSTACK_CACHE"
+# Everything fetch() knows, by registry name ("movielens-100k", ...).
+DATASETS = RELEASES
+_MARKER = ".recstack-fetch.json"  # written into a folder only once it is verified
+_CHUNK = 1 << 20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def default_cache_dir() -> Path:
+    """``$RECSTACK_CACHE`` if set, else ``~/.cache/recstack``."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "recstack"
+
+
+def _release_folder(chosen: MovieLensRelease, cache_dir: str | os.PathLike[str] | None
+                    ) -> Path:
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    return cache / "movielens" / chosen.folder
+
+
+def cached_path(name: str, *, cache_dir: str | os.PathLike[str] | None = None
+                ) -> Path | None:
+    """The folder of a completed fetch of ``name``, or None when it is not in the cache.
+
+    Only folders that :func:`fetch` finished (verified, or knowingly unverified) count;
+    nothing is downloaded.
+    """
+    target = _release_folder(release(name), cache_dir)
+    return target if _is_verified(target, None) else None
+
+
+def fetch(
+    name: str,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    sha256: str | None = None,
+    verify: bool = True,
+    progress: Progress | None = None,
+    force: bool = False,
+    timeout: float = 60.0,
+) -> Path:
+    """Make a MovieLens release available locally and return its folder.
+
+    Parameters
+    ----------
+    name
+        ``"movielens-100k"``, ``"movielens-1m"``, ... (``"ml-100k"`` and ``"100k"`` work too).
+    cache_dir
+        Where downloads live; default :func:`default_cache_dir`.
+    url
+        Download from here instead of GroupLens (a mirror, or a test server).
+    sha256
+        The expected SHA-256 of the archive, overriding the pinned one; needed for
+        releases without a pinned digest (10M, latest) unless ``verify=False``.
+    verify
+        ``False`` accepts an archive whose digest cannot be checked (only for releases
+        without a pinned digest and no ``sha256``; a known digest is always checked).
+    progress
+        Progress reporter (None: silent).
+    force
+        Download again even when a verified copy is cached.
+    timeout
+        Seconds to wait on the network before giving up.
+
+    Returns
+    -------
+    Path
+        The extracted release folder, ready for
+        :func:`recstack.data.movielens.load_movielens`.
+
+    Raises
+    ------
+    RecstackError
+        Unknown release, no digest to verify against, network failure, SHA-256
+        mismatch (the download is deleted), or an unsafe or broken archive.
+    """
+    chosen = release(name)
+    expected = _expected_digest(chosen, sha256, verify)
+    target = _release_folder(chosen, cache_dir)
+    if not force and _is_verified(target, expected):
+        return target
+    source = url or chosen.url
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RecstackError(f"cannot create the cache folder {target.parent}: "
+                            f"{error.strerror or error}") from None
+    archive, actual = _download(source, target.parent, chosen, progress, timeout)
+    try:
+        if expected is not None and actual != expected:
+            raise RecstackError(
+                f"SHA-256 mismatch for {source}: expected {expected}, got {actual}. "
+                "The download was deleted. If GroupLens re-issued the archive and you trust "
+                "it, pass its digest with --sha256 (sha256=...).")
+        marker = {"name": chosen.name, "url": source, "sha256": actual,
+                  "verified": expected is not None}
+        _extract(archive, source, chosen.folder, target, marker, progress)
+    finally:
+        archive.unlink(missing_ok=True)
+    return target
+
+
+def _expected_digest(chosen: MovieLensRelease, sha256: str | None, verify: bool) -> str | None:
+    if sha256 is not None:
+        digest = sha256.strip().lower()
+        if not _SHA256.fullmatch(digest):
+            raise RecstackError(f"--sha256 must be 64 hexadecimal digits, got {sha256!r}")
+        return digest
+    if chosen.sha256 is not None:
+        return chosen.sha256
+    if verify:
+        raise RecstackError(
+            f"no SHA-256 is pinned for {chosen.name} (GroupLens publishes none we can "
+            "trust for it), so the download cannot be verified. Pass the archive's digest "
+            "with --sha256 <hex> (sha256=...), or accept it unverified with --no-verify "
+            "(verify=False).")
+    return None
+
+
+def _is_verified(target: Path, expected: str | None) -> bool:
+    """Whether ``target`` is a complete fetch matching ``expected`` (any, when None)."""
+    try:
+        marker = json.loads((target / _MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return expected is None or marker.get("sha256") == expected
+
+
+def _download(source: str, folder: Path, chosen: MovieLensRelease, progress: Progress | None,
+              timeout: float) -> tuple[Path, str]:
+    """Stream ``source`` to a temporary file in ``folder``; return it and its SHA-256."""
+    request = urllib.request.Request(source, headers={"User-Agent": f"recstack/{__version__}"})
+    try:
+        response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310
+    except urllib.error.HTTPError as error:
+        raise RecstackError(f"could not download {source}: HTTP {error.code} {error.reason}"
+                            ) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise RecstackError(f"could not download {source}: {reason}") from None
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{chosen.folder}.", suffix=".zip")
+    path = Path(temporary)
+    digest = hashlib.sha256()
+    received = 0
+    try:
+        with response, os.fdopen(handle, "wb") as out:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            with resolve(progress).task(f"Downloading {chosen.folder}.zip", total=total) as task:
+                while chunk := response.read(_CHUNK):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+                    task.advance(len(chunk))
+        if total is not None and received != total:
+            raise RecstackError(f"the download of {source} stopped after {received:,} of "
+                                f"{total:,} bytes; try again")
+    except (OSError, http.client.HTTPException) as error:
+        # a dropped connection surfaces as either (IncompleteRead is an HTTPException)
+        path.unlink(missing_ok=True)
+        raise RecstackError(f"could not download {source}: {error!r}") from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, digest.hexdigest()
+
+
+def _unsafe_member(name: str) -> bool:
+    """Whether a zip member would be written outside the folder it is extracted into."""
+    normalised = name.replace("\\", "/")
+    parts = PurePosixPath(normalised).parts
+    return (normalised.startswith("/") or False
+            or bool(parts and re.match(r"[A-Za-z]:", parts[0])))
+
+
+def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict[str, object],
+             progress: Progress | None) -> None:
+    """Unpack ``archive`` and rename its release folder to ``target`` (atomically)."""
+    try:
+        bundle = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile:
+        raise RecstackError(f"{source} is not a zip archive") from None
+    with bundle:
+        members = bundle.infolist()
+        for member in members:
+            if _unsafe_member(member.filename):
+                raise RecstackError(
+                    f"refusing to extract {source}: member {member.filename!r} would be "
+                    "written outside the cache folder")
+        tops = {PurePosixPath(m.filename).parts[0] for m in members if m.filename.strip("/")}
+        directories = {t for t in tops
+                       if any(m.filename.startswith(t + "/") for m in members)}
+        # The release folder itself, or the archive's only folder (a mirror may rename it),
+        # or, for an archive of loose files, the whole archive.
+        inner = folder if folder in directories else (
+            next(iter(directories)) if len(tops) == 1 and directories else "")
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{folder}.extracting-"))
+        try:
+            content = staging / "content"
+            with resolve(progress).task(f"Extracting {folder}", total=len(members)) as task:
+                for member in members:
+                    bundle.extract(member, content)
+                    task.advance()
+            extracted = content / inner if inner else content
+            if not extracted.is_dir():
+                raise RecstackError(f"{source} holds no files")
+            (extracted / _MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+            previous = staging / "previous"
+            if target.exists():
+                os.replace(target, previous)
+            try:
+                os.replace(extracted, target)
+            except BaseException:
+                if previous.exists():
+                    os.replace(previous, target)
+                raise
+        except zipfile.BadZipFile as error:
+            raise RecstackError(f"{source} is a damaged zip archive: {error}") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------- command line
+def main(argv: Sequence[str] | None = None) -> int:
+    """``recstack data fetch NAME [--cache-dir DIR] [--url URL] [--sha256 HEX] [--no-verify]
+    [--force]``: print the folder of the fetched release; errors go to stderr, exit 1."""
+    parser = argparse.ArgumentParser(
+        prog="recstack data fetch",
+        description="Download an official MovieLens release, verify its SHA-256 and unpack "
+                    "it into the cache.")
+    parser.add_argument("name", nargs="?", help="release, e.g. movielens-100k (see --list)")
+    parser.add_argument("--list", action="store_true", help="list the known releases")
+    parser.add_argument("--cache-dir", help=f"cache folder (default ${CACHE_ENV} or "
+                                            "~/.cache/recstack)")
+    parser.add_argument("--url", help="download from this URL instead (a mirror)")
+    parser.add_argument("--sha256", help="expected SHA-256 of the archive")
+    parser.add_argument("--no-verify", action="store_true",
+                        help="accept an archive that has no pinned SHA-256 unverified")
+    parser.add_argument("--force", action="store_true", help="download again")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    if args.list or args.name is None:
+        for known in RELEASES.values():
+            pinned = known.sha256[:12] + "..." if known.sha256 else "(no pinned SHA-256)"
+            print(f"{known.name:24} {known.url}  {pinned}")
+        return 0 if args.list else 2
+    try:
+        path = fetch(args.name, cache_dir=args.cache_dir, url=args.url, sha256=args.sha256,
+                     verify=not args.no_verify, force=args.force,
+                     progress=None if args.quiet else terminal_progress())
+    except RecstackError as error:
+        print(f"recstack: error: {error}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

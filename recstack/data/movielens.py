@@ -1,0 +1,500 @@
+"""MovieLens loaders (every GroupLens release, in its native layout) and the release registry.
+
+=============  ===============================  ==========================================
+layout         releases                         files read
+=============  ===============================  ==========================================
+``100k``       100K                             ``u.data`` (tabs), ``u.item`` (``|``,
+                                                latin-1, 19 genre flags), ``u.user``
+``dat``        1M, 10M                          ``ratings.dat``, ``movies.dat``,
+                                                ``users.dat`` (1M), ``tags.dat`` (10M);
+                                                fields separated by ``::``
+``csv``        20M, 25M, 32M, latest,           ``ratings.csv``, ``movies.csv``,
+               latest-small                     ``tags.csv``
+=============  ===============================  ==========================================
+
+:func:`load_movielens` returns explicit ratings (``rating_range`` (1, 5) for 100K and 1M,
+(0.5, 5) for the others) with int64 Unix-second timestamps and integer ids, rows in file
+order, and an ``item_table`` with columns
+
+* ``item_id`` -- the MovieLens movie id;
+* ``title`` -- as written in the file, e.g. ``"Toy Story (1995)"``;
+* ``year`` -- nullable ``Int64``, from the ``(YYYY)`` at the end of the title, else (100K)
+  from the release date;
+* ``genres`` -- a Python ``list`` of genre names per item (``[]`` when none are listed),
+  which content models can use without re-parsing;
+* ``tags`` -- (releases with a tags file) every tag applied to the movie, in file order,
+  joined by spaces; ``""`` for untagged movies.
+
+100K and 1M also have a ``user_table``: ``user_id, age, gender, occupation, zip``
+(1M ages are the release's age-group codes: 1, 18, 25, 35, 45, 50, 56).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from recstack.data.files import (
+    ColumnKind,
+    DelimitedLayout,
+    PathLike,
+    column_to_numpy,
+    first_nonfinite,
+    file_column_names,
+    first_out_of_range,
+    line_of_record,
+    range_text,
+    read_delimited,
+)
+from recstack.data.interactions import Interactions
+from recstack.errors import DataFormatError, RecstackError
+from recstack.progress import Progress, resolve
+
+__all__ = ["MovieLensRelease", "RELEASES", "release", "detect_variant", "load_movielens"]
+
+_BASE_URL = "https://files.grouplens.org/datasets/movielens"
+
+
+@dataclass(frozen=True)
+class MovieLensRelease:
+    """One official MovieLens archive.
+
+    Attributes
+    ----------
+    name
+        Registry name, e.g. ``"movielens-100k"`` (what ``recstack data fetch`` takes).
+    variant
+        Short name, e.g. ``"100k"`` (what :func:`load_movielens` takes).
+    url
+        The official GroupLens download.
+    sha256
+        SHA-256 of that zip, or None where no trustworthy value is pinned (then a fetch
+        needs an explicit digest or an explicit opt-out of verification).
+    folder
+        The folder the archive extracts to.
+    layout
+        ``"100k"``, ``"dat"`` or ``"csv"`` (see the module docstring).
+    rating_range
+        Lowest and highest rating.
+    """
+
+    name: str
+    variant: str
+    url: str
+    sha256: str | None
+    folder: str
+    layout: str
+    rating_range: tuple[float, float]
+
+
+def _release(variant: str, sha256: str | None, layout: str, low: float,
+             folder: str | None = None, archive: str | None = None) -> MovieLensRelease:
+    return MovieLensRelease(
+        name=f"movielens-{variant}", variant=variant,
+        url=f"{_BASE_URL}/{archive or f'ml-{variant}'}.zip", sha256=sha256,
+        folder=folder or f"ml-{variant}", layout=layout, rating_range=(low, 5.0))
+
+
+# SHA-256 of the official zips. Sources (looked up in public code, 2025):
+# * 100k, 1m, 20m, 25m, latest-small: tensorflow/datasets,
+#   tensorflow_datasets/url_checksums/movielens.txt (with sizes 4,924,029 / 5,917,549 /
+#   198,702,078 / 261,978,986 / 978,202 bytes). The 100k and 1m values are also pinned
+#   by other projects (e.g. the TensorFlow Lite on-device recommendation example for 1m).
+# * 32m: pinned identically by several independent projects (a Rust MovieLens
+#   downloader, research data manifests; 238,950,008 bytes).
+# * 10m: no SHA-256 found in public code (GroupLens itself publishes only MD5,
+#   ce571fd55effeba0271552578f2648bd): None.
+# * latest: GroupLens re-issues this archive from time to time, so no value stays
+#   right: None. (latest-small was last re-issued in 2018; if GroupLens changes it,
+#   the fetch fails loudly and --sha256 accepts the new digest.)
+RELEASES: Mapping[str, MovieLensRelease] = {
+    r.name: r for r in (
+        _release("100k", "50d2a982c66986937beb9ffb3aa76efe955bf3d5c6b761f4e3a7cd717c6a3229",
+                 "100k", 1.0),
+        _release("1m", "a6898adb50b9ca05aa231689da44c217cb524e7ebd39d264c56e2832f2c54e20",
+                 "dat", 1.0),
+        _release("10m", None, "dat", 0.5, folder="ml-10M100K"),
+        _release("20m", "96f243c338a8665f6bcc89c53edf6ee39162a846940de6b7c8c48aeada765ff3",
+                 "csv", 0.5),
+        _release("25m", "8b21cfb7eb1706b4ec0aac894368d90acf26ebdfb6aced3ebd4ad5bd1eb9c6aa",
+                 "csv", 0.5),
+        _release("32m", "e4a68655d7386b8f95f2f2424b2ff975dfdd15ffd59e0d864a14dca43e99d6ee",
+                 "csv", 0.5),
+        _release("latest", None, "csv", 0.5),
+        _release("latest-small",
+                 "696d65a3dfceac7c45750ad32df2c259311949efec81f0f144fdfb91ebc9e436", "csv", 0.5),
+    )
+}
+
+
+def release(name: str) -> MovieLensRelease:
+    """The release called ``name``: ``"movielens-100k"``, ``"ml-100k"`` or ``"100k"``.
+
+    Raises
+    ------
+    RecstackError
+        For an unknown name, listing the known ones.
+    """
+    key = name.strip().lower()
+    for prefix in ("movielens-", "ml-"):
+        key = key.removeprefix(prefix)
+    by_variant = {r.variant: r for r in RELEASES.values()}
+    if key == "10m100k":
+        key = "10m"
+    if key not in by_variant:
+        raise RecstackError(f"unknown MovieLens release {name!r}; known: "
+                            + ", ".join(RELEASES))
+    return by_variant[key]
+
+
+# ---------------------------------------------------------------------------- file layouts
+GENRES_100K = (
+    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
+    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
+    "Romance", "Sci-Fi", "Thriller", "War", "Western",
+)
+# From the 1M README: users.dat stores occupations as these codes.
+OCCUPATIONS_1M = (
+    "other", "academic/educator", "artist", "clerical/admin", "college/grad student",
+    "customer service", "doctor/health care", "executive/managerial", "farmer", "homemaker",
+    "K-12 student", "lawyer", "programmer", "retired", "sales/marketing", "scientist",
+    "self-employed", "technician/engineer", "tradesman/craftsman", "unemployed", "writer",
+)
+_NO_GENRES = "(no genres listed)"
+_SECONDS = "an integer Unix timestamp in seconds"
+_YEAR_AT_END = r"\((\d{4})(?:\s*[-\u2013]\s*\d{0,4})?\s*\)\s*$"
+
+_U_DATA = DelimitedLayout("\t", names=("user id", "item id", "rating", "timestamp"),
+                          quoted=False)
+_U_ITEM_NAMES = ("movie id", "movie title", "release date", "video release date", "IMDb URL",
+                 *GENRES_100K)
+_U_USER = ("user id", "age", "gender", "occupation", "zip code")
+_RATINGS_DAT = DelimitedLayout("::", names=("UserID", "MovieID", "Rating", "Timestamp"))
+_USERS_DAT = ("UserID", "Gender", "Age", "Occupation", "Zip-code")
+_RATINGS_CSV = DelimitedLayout(",")
+_RATING_COLUMNS = {  # layout -> (user, item, rating, timestamp) column names in the files
+    "100k": ("user id", "item id", "rating", "timestamp"),
+    "dat": ("UserID", "MovieID", "Rating", "Timestamp"),
+    "csv": ("userId", "movieId", "rating", "timestamp"),
+}
+
+
+def _required_files(layout: str) -> tuple[str, str]:
+    return {"100k": ("u.data", "u.item"), "dat": ("ratings.dat", "movies.dat"),
+            "csv": ("ratings.csv", "movies.csv")}[layout]
+
+
+def detect_variant(path: PathLike) -> str | None:
+    """The release in folder ``path``, from the files in it (and, for the CSV releases,
+    which share one layout, from the folder's name; an unknown name gives ``"latest"``),
+    or None when the folder holds no MovieLens ratings file.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        return None
+    present = {p.name for p in folder.iterdir()}
+    if "u.data" in present:
+        return "100k"
+    if "ratings.dat" in present:
+        return "1m" if "users.dat" in present else "10m"
+    if "ratings.csv" in present:
+        name = folder.name.lower()
+        by_folder = {r.folder.lower(): r.variant for r in RELEASES.values()}
+        return by_folder.get(name, "latest")
+    return None
+
+
+# ---------------------------------------------------------------------------- loading
+def load_movielens(
+    path: PathLike,
+    variant: str | None = None,
+    *,
+    keep_unseen_items: bool = False,
+    progress: Progress | None = None,
+) -> Interactions:
+    """Load a MovieLens release from its extracted folder.
+
+    Parameters
+    ----------
+    path
+        The folder (e.g. ``ml-100k/``, as extracted from the official zip or returned
+        by :func:`recstack.data.fetch.fetch`).
+    variant
+        ``"100k"``, ``"1m"``, ``"10m"``, ``"20m"``, ``"25m"``, ``"32m"``, ``"latest"`` or
+        ``"latest-small"`` (``"movielens-..."`` names work too); None detects it.
+    keep_unseen_items
+        Keep movies that nobody rated in the vocabulary and item table (the catalogue of
+        a content model); by default only rated movies are items.
+    progress
+        Progress reporter (None: silent).
+
+    Returns
+    -------
+    Interactions
+        Ratings in file order, with ``item_table`` (and ``user_table`` for 100K and 1M);
+        see the module docstring for the columns.
+
+    Raises
+    ------
+    DataFormatError
+        For a malformed file, naming the file, line, column and what was expected.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise RecstackError(f"{folder}: no such folder")
+    detected = variant or detect_variant(folder)
+    if detected is None:
+        shown = ", ".join(sorted(p.name for p in folder.iterdir())[:12]) or "nothing"
+        raise DataFormatError(
+            f"not a MovieLens folder (it holds {shown})", file=str(folder),
+            expected="u.data (100K), ratings.dat (1M, 10M) or ratings.csv (20M and later)")
+    chosen = release(detected)
+    layout = chosen.layout
+    for required in _required_files(layout):
+        if not (folder / required).is_file():
+            raise DataFormatError(
+                f"{required} is missing", file=str(folder),
+                expected=f"the files of MovieLens {chosen.variant.upper()}: "
+                         + ", ".join(_required_files(layout)))
+    # four steps: ratings, movies, tags, users + indexing
+    with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task:
+        users, items, ratings, timestamps = _read_ratings(folder, layout, chosen.rating_range)
+        task.advance()
+        item_table = _read_items(folder, layout)
+        task.advance()
+        tags = _read_tags(folder, layout)
+        if tags is not None:
+            text = tags.reindex(item_table["item_id"].to_numpy()).fillna("")
+            item_table["tags"] = pd.Series(text.to_numpy(), dtype="str")
+        task.advance()
+        user_table = _read_users(folder, layout)
+        data = Interactions.from_arrays(
+            users, items, ratings, timestamps, duplicates="keep",
+            rating_range=chosen.rating_range, item_table=item_table, user_table=user_table,
+            keep_unseen_items=keep_unseen_items)
+        task.advance()
+    return data
+
+
+def _ratings_layout(folder: Path, layout: str) -> tuple[Path, DelimitedLayout]:
+    if layout == "100k":
+        return folder / "u.data", _U_DATA
+    if layout == "dat":
+        return folder / "ratings.dat", _RATINGS_DAT
+    return folder / "ratings.csv", _RATINGS_CSV
+
+
+def _read_ratings(folder: Path, layout: str, rating_range: tuple[float, float]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The four rating columns as numpy arrays, checked (the fast path of every loader)."""
+    path, text_layout = _ratings_layout(folder, layout)
+    user, item, rating, timestamp = _RATING_COLUMNS[layout]
+    kinds: dict[str, ColumnKind] = {user: "int32", item: "int32", rating: "float32",
+                                    timestamp: "int64"}
+    table = read_delimited(path, text_layout, kinds, expected={timestamp: _SECONDS})
+    # Convert column by column, dropping each from the table, so that peak memory is
+    # the table plus one column rather than the table plus all of them.
+    arrays = {}
+    for name in (user, item, rating, timestamp):
+        arrays[name] = column_to_numpy(table, name)
+        table = table.drop_columns([name])
+    values = arrays[rating]
+    bad = first_nonfinite(values)
+    if bad is not None:
+        raise _error_at(path, text_layout, bad, rating, "a finite number")
+    bad = first_out_of_range(values, rating_range)
+    if bad is not None:
+        raise _error_at(path, text_layout, bad, rating, range_text(rating_range))
+    return arrays[user], arrays[item], values, arrays[timestamp]
+
+
+def _error_at(path: Path, layout: DelimitedLayout, record: int, column: str,
+              wanted: str) -> DataFormatError:
+    """The error for the value in ``column`` of data record ``record`` (slow; errors only)."""
+    line, fields = line_of_record(path, layout, record)
+    position = file_column_names(path, layout).index(column)
+    text = fields[position].strip() if position < len(fields) else ""
+    where = "" if line is not None else f"data row {record + 1}: "
+    return DataFormatError(f"{where}found {text!r}", file=str(path), line=line, column=column,
+                           expected=wanted)
+
+
+# ---------------------------------------------------------------------------- items
+def _read_items(folder: Path, layout: str) -> pd.DataFrame:
+    if layout == "100k":
+        return _read_u_item(folder / "u.item")
+    if layout == "dat":
+        path = folder / "movies.dat"
+        fields = _split_dat(path, ("MovieID", "Title", "Genres"), free=1)
+        ids = _dat_ints(path, fields, "MovieID")
+        titles, genres = fields["Title"][0], fields["Genres"][0]
+    else:
+        path = folder / "movies.csv"
+        table = read_delimited(
+            path, DelimitedLayout(",", encoding=_encoding(path), newlines_in_values=True),
+            {"movieId": "int32", "title": "text", "genres": "text"})
+        ids, titles, genres = (table.column("movieId").to_numpy(), table.column("title"),
+                               table.column("genres"))
+    return _item_frame(ids, titles, _genre_lists(genres))
+
+
+def _read_u_item(path: Path) -> pd.DataFrame:
+    text_layout = DelimitedLayout("|", names=_U_ITEM_NAMES, encoding=_encoding(path),
+                                  quoted=False)
+    kinds: dict[str, ColumnKind] = {"movie id": "int32", "movie title": "text",
+                                    "release date": "text"}
+    kinds.update({genre: "int32" for genre in GENRES_100K})
+    table = read_delimited(path, text_layout, kinds,
+                           expected={genre: "a genre flag, 0 or 1" for genre in GENRES_100K})
+    flags = np.column_stack([column_to_numpy(table, g) for g in GENRES_100K]) > 0
+    names = np.array(GENRES_100K, dtype=object)
+    genres = [names[row].tolist() for row in flags]
+    frame = _item_frame(table.column("movie id").to_numpy(), table.column("movie title"),
+                        genres)
+    # "01-Jan-1995": the year is the last four characters, where the title has none
+    released = pd.Series(table.column("release date").to_numpy(zero_copy_only=False))
+    release_year = pd.to_numeric(released.str[-4:], errors="coerce").astype("Int64")
+    frame["year"] = frame["year"].fillna(release_year)
+    return frame
+
+
+def _item_frame(ids: np.ndarray, titles: pa.ChunkedArray | pa.Array,
+                genres: list[list[str]]) -> pd.DataFrame:
+    title_series = pd.Series(pc.cast(titles, pa.string()).to_numpy(zero_copy_only=False),
+                             dtype="str")
+    year = pd.to_numeric(title_series.str.extract(_YEAR_AT_END, expand=False),
+                         errors="coerce").astype("Int64")
+    genre_series = pd.Series(genres, dtype=object)
+    return pd.DataFrame({"item_id": np.asarray(ids, dtype=np.int64), "title": title_series,
+                         "year": year, "genres": genre_series})
+
+
+def _genre_lists(genres: pa.ChunkedArray | pa.Array) -> list[list[str]]:
+    lists = pc.split_pattern(pc.cast(genres, pa.string()), "|").to_pylist()
+    return [[g for g in names if g and g != _NO_GENRES] for names in lists]
+
+
+# ---------------------------------------------------------------------------- tags, users
+def _read_tags(folder: Path, layout: str) -> pd.Series | None:
+    """Tags per movie id, space-joined in file order; None when the release has none."""
+    if layout == "dat" and (folder / "tags.dat").is_file():
+        path = folder / "tags.dat"
+        fields = _split_dat(path, ("UserID", "MovieID", "Tag", "Timestamp"), free=2)
+        ids, tags = _dat_ints(path, fields, "MovieID"), fields["Tag"][0]
+    elif layout == "csv" and (folder / "tags.csv").is_file():
+        path = folder / "tags.csv"
+        table = read_delimited(
+            path, DelimitedLayout(",", encoding=_encoding(path), newlines_in_values=True),
+            {"movieId": "int32", "tag": "text"})
+        ids, tags = table.column("movieId"), table.column("tag")
+    else:
+        return None
+    pairs = pa.table({"item_id": ids, "tag": pc.cast(tags, pa.string())})
+    # use_threads=False keeps each movie's tags in file order
+    grouped = pairs.group_by("item_id", use_threads=False).aggregate([("tag", "list")])
+    joined = pc.binary_join(grouped.column("tag_list"), " ")
+    return pd.Series(joined.to_numpy(zero_copy_only=False),
+                     index=grouped.column("item_id").to_numpy(), dtype=object)
+
+
+def _read_users(folder: Path, layout: str) -> pd.DataFrame | None:
+    """``user_id, age, gender, occupation, zip`` (100K ``u.user``, 1M ``users.dat``)."""
+    if layout == "100k" and (folder / "u.user").is_file():
+        path = folder / "u.user"
+        table = read_delimited(
+            path, DelimitedLayout("|", names=_U_USER, encoding=_encoding(path), quoted=False),
+            {"user id": "int32", "age": "int32", "gender": "text", "occupation": "text",
+             "zip code": "text"})
+        user_id, age, gender, zip_code = (table.column(c) for c in
+                                          ("user id", "age", "gender", "zip code"))
+        occupation = table.column("occupation").to_numpy(zero_copy_only=False)
+    elif layout == "dat" and (folder / "users.dat").is_file():
+        path = folder / "users.dat"
+        text_layout = DelimitedLayout("::", names=_USERS_DAT, encoding=_encoding(path))
+        wanted = f"an occupation code 0-{len(OCCUPATIONS_1M) - 1}"
+        table = read_delimited(
+            path, text_layout,
+            {"UserID": "int32", "Gender": "text", "Age": "int32", "Occupation": "int32",
+             "Zip-code": "text"}, expected={"Occupation": wanted})
+        codes = table.column("Occupation").to_numpy()
+        unknown = (codes < 0) | (codes >= len(OCCUPATIONS_1M))
+        if unknown.any():
+            raise _error_at(path, text_layout, int(np.argmax(unknown)), "Occupation", wanted)
+        user_id, age, gender, zip_code = (table.column(c) for c in
+                                          ("UserID", "Age", "Gender", "Zip-code"))
+        occupation = np.array(OCCUPATIONS_1M, dtype=object)[codes]
+    else:
+        return None
+    return pd.DataFrame({
+        "user_id": user_id.to_numpy().astype(np.int64),
+        "age": age.to_numpy().astype(np.int64),
+        "gender": pd.Series(gender.to_numpy(), dtype="str"),
+        "occupation": pd.Series(occupation, dtype="str"),
+        "zip": pd.Series(zip_code.to_numpy(), dtype="str"),
+    })
+
+
+# ---------------------------------------------------------------------------- '::' text
+def _encoding(path: Path) -> str:
+    """UTF-8 when the (small) file decodes as UTF-8, else latin-1 (the older releases)."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
+
+
+def _split_dat(path: Path, names: tuple[str, ...], free: int
+               ) -> dict[str, tuple[pa.Array, np.ndarray]]:
+    """Split a ``::`` file whose column ``names[free]`` is free text (a title or a tag that
+    may itself contain ``:`` or ``::``): fields left of it are split from the left, the
+    rest from the right. Vectorised with pyarrow; the files are small (metadata).
+
+    Returns column name -> (string array, line numbers) for the non-empty lines.
+    """
+    raw = path.read_bytes()
+    text = raw.decode("utf-8") if _encoding(path) == "utf-8" else raw.decode("latin-1")
+    lines = pa.array(text.splitlines(), pa.string())
+    numbers = np.arange(1, len(lines) + 1)
+    keep = pc.greater(pc.utf8_length(pc.utf8_rtrim_whitespace(lines)), 0)
+    lines, numbers = lines.filter(keep), numbers[np.asarray(keep.to_numpy(zero_copy_only=False))]
+    n_right = len(names) - free - 1
+    left = pc.split_pattern(lines, "::", max_splits=free)
+    _check_field_count(path, names, lines, numbers, pc.list_value_length(left), free + 1)
+    rest = pc.list_element(left, free)
+    right = pc.split_pattern(rest, "::", max_splits=n_right, reverse=True)
+    _check_field_count(path, names, lines, numbers, pc.list_value_length(right), n_right + 1)
+    columns = [pc.list_element(left, i) for i in range(free)]
+    columns += [pc.list_element(right, i) for i in range(n_right + 1)]
+    return {name: (column, numbers) for name, column in zip(names, columns, strict=True)}
+
+
+def _check_field_count(path: Path, names: tuple[str, ...], lines: pa.Array,
+                       numbers: np.ndarray, lengths: pa.Array, wanted: int) -> None:
+    ok = np.asarray(pc.equal(lengths, wanted).to_numpy(zero_copy_only=False), dtype=bool)
+    if ok.all():
+        return
+    bad = int(np.argmin(ok))
+    found = len(lines[bad].as_py().split("::"))
+    raise DataFormatError(
+        f"the row has {found} field(s)", file=str(path), line=int(numbers[bad]),
+        column=names[found] if found < len(names) else None,
+        expected=f"{len(names)} fields separated by '::'")
+
+
+def _dat_ints(path: Path, fields: dict[str, tuple[pa.Array, np.ndarray]], name: str
+              ) -> np.ndarray:
+    column, numbers = fields[name]
+    ok = np.asarray(pc.match_substring_regex(column, r"^\s*-?\d+\s*$").to_numpy(
+        zero_copy_only=False), dtype=bool)
+    if not ok.all():
+        bad = int(np.argmin(ok))
+        raise DataFormatError(f"found {column[bad].as_py()!r}", file=str(path),
+                              line=int(numbers[bad]), column=name, expected="an integer")
+    return pc.cast(pc.utf8_trim_whitespace(column), pa.int64()).to_numpy()

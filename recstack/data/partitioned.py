@@ -1,0 +1,326 @@
+"""Time-partitioned Parquet datasets: ``root/year=YYYY/month=MM/part-0.parquet``.
+
+Logs that grow by the month are kept as a Hive-partitioned dataset so that a reader
+asking for a time range opens only the folders that can hold it. :func:`write_partitioned`
+writes one atomically; :func:`read_partitioned` prunes folders by their ``year``/``month``
+(``day``) values and then applies the exact bound on the timestamps.
+
+Each file holds ``user_id, item_id, value, timestamp`` (int64 Unix seconds, UTC), rows in
+time order. ``root/_common_metadata`` (the Hive / Spark convention) holds the schema, the
+partitioning and the rating range, so a reader learns them without opening a data file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from recstack.data.files import (
+    RATING_RANGE_KEY,
+    PathLike,
+    ids_to_numpy,
+    interactions_to_arrow,
+    rating_range_from_metadata,
+)
+from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
+from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+from recstack.progress import Progress, resolve
+
+__all__ = ["write_partitioned", "read_partitioned", "partition_files", "is_partitioned"]
+
+_LEVELS = ("year", "month", "day")
+_LEVEL_TYPES = {"year": pa.int16(), "month": pa.int8(), "day": pa.int8()}
+_OPTIONAL_COLUMNS = (VALUE, TIMESTAMP)
+_COMMON_METADATA = "_common_metadata"
+_PARTITIONING_KEY = b"recstack.partitioning"
+TimeBound = int | str | dt.datetime | dt.date | np.datetime64 | None
+
+
+def write_partitioned(
+    data: Interactions,
+    root: PathLike,
+    *,
+    partitioning: Sequence[str] = ("year", "month"),
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> Path:
+    """Write interactions as a Hive-partitioned Parquet dataset, atomically.
+
+    Parameters
+    ----------
+    data
+        Interactions with timestamps.
+    root
+        The dataset's folder; it must not exist unless ``overwrite``.
+    partitioning
+        A leading run of ``("year", "month", "day")``: ``("year",)``, ``("year", "month")``
+        (folders ``year=2024/month=03``) or all three. Values are zero-padded so that
+        folders sort in time order.
+    overwrite
+        Replace an existing dataset at ``root``.
+    progress
+        Progress reporter (None: silent).
+
+    Returns
+    -------
+    Path
+        ``root``.
+
+    Notes
+    -----
+    The dataset is written into a fresh folder beside ``root`` and renamed into place,
+    so readers see either the old dataset or the complete new one, never part of it.
+    """
+    root = Path(root)
+    levels = tuple(partitioning)
+    if not levels or levels != _LEVELS[:len(levels)]:
+        raise RecstackError(f"partitioning must be a leading run of {_LEVELS}, got {levels}")
+    if data.timestamp is None:
+        raise RecstackError("cannot partition by time: these interactions have no timestamps")
+    if root.exists() and not overwrite:
+        raise RecstackError(f"{root} exists; pass overwrite=True to replace it")
+    root.parent.mkdir(parents=True, exist_ok=True)
+
+    with resolve(progress).task(f"Writing {root.name}", total=len(data)) as task:
+        ordered = data if data.is_time_sorted else data.sort_by_time()
+        table = interactions_to_arrow(ordered)
+        file_schema = table.schema.with_metadata(
+            {**(table.schema.metadata or {}), _PARTITIONING_KEY: ",".join(levels).encode()})
+        for level, values in _partition_values(ordered.timestamp, levels).items():
+            table = table.append_column(level, values)
+        staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.writing-"))
+        try:
+            built = staging / "data"
+            ds.write_dataset(
+                table, built, format="parquet",
+                partitioning=ds.partitioning(
+                    pa.schema([(level, pa.string()) for level in levels]), flavor="hive"),
+                basename_template="part-{i}.parquet",
+                existing_data_behavior="error",
+            )
+            built.mkdir(exist_ok=True)  # no rows, no folders: still a (empty) dataset
+            pq.write_metadata(file_schema, built / _COMMON_METADATA)
+            _swap_into_place(built, root, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        task.advance(len(data))
+    return root
+
+
+def _partition_values(timestamps: np.ndarray, levels: Sequence[str]) -> dict[str, pa.Array]:
+    """Zero-padded year / month / day strings of each timestamp (UTC), vectorised."""
+    seconds = timestamps.astype("datetime64[s]")
+    years = seconds.astype("datetime64[Y]")
+    months = seconds.astype("datetime64[M]")
+    numbers = {
+        "year": years.astype(np.int64) + 1970,
+        "month": (months - years.astype("datetime64[M]")).astype(np.int64) + 1,
+        "day": (seconds.astype("datetime64[D]") - months.astype("datetime64[D]")
+                ).astype(np.int64) + 1,
+    }
+    width = {"year": 4, "month": 2, "day": 2}
+    return {level: pc.utf8_lpad(pa.array(numbers[level]).cast(pa.string()), width[level], "0")
+            for level in levels}
+
+
+def _swap_into_place(built: Path, root: Path, staging: Path) -> None:
+    if not root.exists():
+        os.replace(built, root)
+        return
+    # Move the old dataset aside first: a directory cannot be renamed onto a non-empty one.
+    old = staging / "previous"
+    os.replace(root, old)
+    try:
+        os.replace(built, root)
+    except BaseException:
+        os.replace(old, root)
+        raise
+
+
+# ---------------------------------------------------------------------------- reading
+def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
+    """The dataset at ``root`` and its partition levels, without opening any data file
+    when ``_common_metadata`` is there (otherwise pyarrow infers the schema from one)."""
+    if not root.is_dir():
+        raise RecstackError(f"{root}: no such dataset folder")
+    schema = None
+    levels: tuple[str, ...] = ()
+    if (root / _COMMON_METADATA).is_file():
+        schema = pq.read_schema(root / _COMMON_METADATA)
+        levels = tuple((schema.metadata or {}).get(_PARTITIONING_KEY, b"").decode().split(","))
+    if not levels or not all(levels):
+        levels = _levels_from_folders(root)
+    if not levels or levels != _LEVELS[:len(levels)]:
+        raise RecstackError(
+            f"{root} is not a time-partitioned dataset (expected folders such as "
+            "year=2024/month=03, as written by write_partitioned)")
+    fields = [(level, _LEVEL_TYPES[level]) for level in levels]
+    if schema is not None:
+        schema = pa.schema([*schema, *fields], metadata=schema.metadata)
+    partitioning = ds.partitioning(pa.schema(fields), flavor="hive")
+    return ds.dataset(root, schema=schema, format="parquet", partitioning=partitioning), levels
+
+
+def is_partitioned(root: PathLike) -> bool:
+    """Whether ``root`` looks like a time-partitioned dataset (``year=YYYY/...`` folders or
+    the ``_common_metadata`` that :func:`write_partitioned` leaves)."""
+    root = Path(root)
+    if not root.is_dir():
+        return False
+    if (root / _COMMON_METADATA).is_file():
+        return True
+    levels = _levels_from_folders(root)
+    return bool(levels) and levels == _LEVELS[:len(levels)]
+
+
+def _levels_from_folders(root: Path) -> tuple[str, ...]:
+    """``("year", "month")`` from folders such as ``root/year=2024/month=03``."""
+    levels: list[str] = []
+    folder: Path | None = root
+    while folder is not None:
+        folder = next((p for p in sorted(folder.iterdir()) if p.is_dir() and "=" in p.name),
+                      None)
+        if folder is not None:
+            levels.append(folder.name.split("=", 1)[0])
+    return tuple(levels)
+
+
+def _to_seconds(bound: TimeBound, name: str) -> int | None:
+    if bound is None:
+        return None
+    if isinstance(bound, bool):
+        raise RecstackError(f"{name} must be a time, not {bound!r}")
+    if isinstance(bound, int | np.integer):
+        return int(bound)
+    try:
+        if isinstance(bound, dt.datetime) and bound.tzinfo is not None:
+            bound = bound.astimezone(dt.UTC).replace(tzinfo=None)
+        if isinstance(bound, str) and bound.endswith("Z"):
+            bound = bound[:-1]
+        return int(np.datetime64(bound, "s").astype(np.int64))
+    except (ValueError, TypeError):
+        raise RecstackError(
+            f"{name}={bound!r} is not a time; give Unix seconds, a datetime or an ISO-8601 "
+            "string such as '2024-01-31T12:00:00'") from None
+
+
+def _calendar(seconds: int) -> tuple[int, int, int]:
+    day = np.datetime64(seconds, "s").astype("datetime64[D]").astype(dt.date)
+    return day.year, day.month, day.day
+
+
+def _partition_filter(levels: Sequence[str], start: int | None, end: int | None
+                      ) -> ds.Expression | None:
+    """An expression on the partition fields alone that keeps every folder that may hold
+    a row in ``[start, end)``; pyarrow skips the other folders without opening them."""
+    def key(level_count: int) -> list[ds.Expression]:
+        return [ds.field(level) for level in levels[:level_count]]
+
+    def lexicographic(values: tuple[int, ...], upper: bool) -> ds.Expression:
+        # (year, month, day) >= values  (or <= values): a lexicographic tuple comparison
+        fields = key(len(values))
+        expression = (fields[-1] <= values[-1]) if upper else (fields[-1] >= values[-1])
+        for field, value in zip(reversed(fields[:-1]), reversed(values[:-1]), strict=True):
+            strict = (field < value) if upper else (field > value)
+            expression = strict | ((field == value) & expression)
+        return expression
+
+    n = len(levels)
+    parts = []
+    if start is not None:
+        parts.append(lexicographic(_calendar(start)[:n], upper=False))
+    if end is not None:
+        # the last folder that can hold a row before `end` is the one of `end - 1`
+        parts.append(lexicographic(_calendar(end - 1)[:n], upper=True))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else parts[0] & parts[1]
+
+
+def partition_files(root: PathLike, *, start: TimeBound = None, end: TimeBound = None
+                    ) -> list[str]:
+    """The files :func:`read_partitioned` opens for ``[start, end)`` (pruning, made visible)."""
+    dataset, levels = _dataset(Path(root))
+    expression = _partition_filter(levels, _to_seconds(start, "start"), _to_seconds(end, "end"))
+    return sorted(f.path for f in dataset.get_fragments(filter=expression))
+
+
+def read_partitioned(
+    root: PathLike,
+    *,
+    start: TimeBound = None,
+    end: TimeBound = None,
+    columns: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> Interactions:
+    """Read the rows with ``start <= timestamp < end`` from a time-partitioned dataset.
+
+    Only folders whose ``year``/``month``/``day`` can hold such rows are opened (see
+    :func:`partition_files`); the exact bound is then applied to the timestamps.
+
+    Parameters
+    ----------
+    root
+        The dataset's folder.
+    start, end
+        Unix seconds, a ``datetime`` / ``date`` (naive means UTC), ``numpy.datetime64``
+        or an ISO-8601 string; either may be None (unbounded).
+    columns
+        Which of the optional columns to read: ``"value"`` and/or ``"timestamp"``
+        (default both). Without ``"value"`` every row is an implicit event (1.0).
+    progress
+        Progress reporter (None: silent).
+
+    Returns
+    -------
+    Interactions
+        Rows in time order. The id vocabularies hold only the users and items of the
+        rows read.
+    """
+    root = Path(root)
+    dataset, levels = _dataset(root)
+    wanted = list(_OPTIONAL_COLUMNS if columns is None else columns)
+    stored = [name for name in dataset.schema.names if name not in levels]
+    for name in wanted:
+        if name not in _OPTIONAL_COLUMNS or name not in stored:
+            raise UnknownColumnError(name, [c for c in stored if c in _OPTIONAL_COLUMNS],
+                                     role="an optional column", file=str(root))
+    low, high = _to_seconds(start, "start"), _to_seconds(end, "end")
+    expression = _partition_filter(levels, low, high)
+    if low is not None:
+        expression = _and(expression, ds.field(TIMESTAMP) >= low)
+    if high is not None:
+        expression = _and(expression, ds.field(TIMESTAMP) < high)
+    with resolve(progress).task(f"Reading {root.name}", total=None) as task:
+        try:
+            table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted], filter=expression)
+        except (pa.ArrowInvalid, OSError) as error:
+            raise DataFormatError(f"could not read the dataset: {error}", file=str(root)
+                                  ) from None
+        task.advance(table.num_rows)
+    rating_range = None
+    if VALUE in wanted and dataset.schema.metadata:
+        rating_range = rating_range_from_metadata(dataset.schema.metadata.get(RATING_RANGE_KEY))
+    values = table.column(VALUE).to_numpy() if VALUE in wanted else None
+    timestamps = table.column(TIMESTAMP).to_numpy() if TIMESTAMP in wanted else None
+    data = Interactions.from_arrays(ids_to_numpy(table.column(USER_ID)),
+                                    ids_to_numpy(table.column(ITEM_ID)), values, timestamps,
+                                    rating_range=rating_range)
+    if timestamps is not None and not data.is_time_sorted:
+        data = data.sort_by_time()
+    return data
+
+
+def _and(left: ds.Expression | None, right: ds.Expression) -> Any:
+    return right if left is None else left & right

@@ -1,0 +1,280 @@
+r"""Beyond-accuracy metrics of recommendation lists: coverage, novelty, diversity, popularity.
+
+Lists come as in :mod:`recstack.metrics.ranking`: ``recommended`` is an int array
+(n_users, K) of item indices, best first, ``-1`` padding, no item twice in a row. Every function
+takes an optional cut-off ``k`` (only the first ``k`` columns are used; ``None`` uses all).
+
+Per-user functions return one float64 per row and ``NaN`` for a row whose metric is undefined
+(an empty list, or for diversity fewer than two usable items); average them with
+:func:`recstack.metrics.mean_over_users`. Scalar functions raise
+:class:`~recstack.metrics.MetricInputError` (a ``ValueError``) on an empty input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+from recstack.metrics._validation import (
+    MetricInputError,
+    as_csr,
+    as_recommended,
+    check_k,
+    check_recommended_rows,
+)
+
+__all__ = [
+    "average_popularity",
+    "catalog_coverage",
+    "intra_list_diversity",
+    "item_user_counts",
+    "novelty",
+]
+
+# Users per block in intra_list_diversity; bounds the (block, n_features) sums it builds.
+_DIVERSITY_BLOCK_ROWS = 8192
+
+
+def item_user_counts(interactions: Any) -> NDArray[np.int64]:
+    """Number of users who interacted with each item: the non-zero entries of each column.
+
+    Parameters
+    ----------
+    interactions : scipy.sparse matrix, shape (n_users, n_items)
+        Typically the training interactions; any stored non-zero value counts once.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_items,)
+    """
+    csr = as_csr(interactions, "interactions")
+    stored = csr.data != 0
+    return np.bincount(csr.indices[stored], minlength=csr.shape[1]).astype(np.int64)
+
+
+def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = None) -> float:
+    r"""Share of the catalog recommended to at least one user.
+
+    .. math:: \mathrm{Coverage@k} = \frac{\left|\bigcup_u L_u@k\right|}{n_\text{items}}
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+    n_items : int
+        Catalog size, the denominator.
+    k : int, optional
+        Cut-off; ``None`` uses every column.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``.
+
+    Raises
+    ------
+    MetricInputError
+        If ``recommended`` has no rows (coverage of no users is not a measurement).
+    """
+    n_items = check_k(n_items, name="n_items")
+    rec = _lists(recommended, n_items, k)
+    if rec.shape[0] == 0:
+        raise MetricInputError("recommended has no rows; coverage needs at least one user")
+    seen = np.zeros(n_items, dtype=bool)
+    seen[rec[rec >= 0]] = True
+    return float(seen.sum() / n_items)
+
+
+def novelty(
+    recommended: ArrayLike, item_counts: ArrayLike, n_users: int, *, k: int | None = None
+) -> NDArray[np.float64]:
+    r"""Mean self-information of each user's recommended items, in bits.
+
+    .. math:: \mathrm{Novelty}_u = \frac{1}{|L_u|} \sum_{i \in L_u} -\log_2 p(i),
+              \qquad p(i) = \frac{\text{users who interacted with } i}{n_\text{users}}
+
+    (Zhou et al. 2010, "Solving the apparent diversity-accuracy dilemma"). Rare items are
+    novel; an item every user knows scores 0. ``p(i)`` comes from the interactions the model
+    was trained on; :func:`item_user_counts` counts them.
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users_in_batch, K)
+    item_counts : array_like of int, shape (n_items,)
+        Users who interacted with each item (:func:`item_user_counts` of the training data).
+    n_users : int
+        Users in the training data, the denominator of ``p(i)``.
+    k : int, optional
+        Cut-off; ``None`` uses every column.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users_in_batch,)
+        ``>= 0``; ``NaN`` for a row without items.
+
+    Raises
+    ------
+    MetricInputError
+        If a recommended item has count 0 (its self-information is infinite; recommending
+        items unseen in training needs a smoothed popularity that this metric does not guess)
+        or a count exceeds ``n_users``.
+    """
+    n_users = check_k(n_users, name="n_users")
+    counts = _item_values(item_counts, "item_counts")
+    if counts.size and counts.max() > n_users:
+        raise MetricInputError(
+            f"item_counts holds {int(counts.max())} but n_users is {n_users}; "
+            "a count is a number of users"
+        )
+    rec = _lists(recommended, counts.size, k)
+    listed = rec >= 0
+    items = np.where(listed, rec, 0)
+    unseen = listed & (counts[items] == 0)
+    if np.any(unseen):
+        examples = sorted(set(rec[unseen].tolist()))[:5]
+        raise MetricInputError(
+            f"recommended holds items no training user interacted with (e.g. {examples}); "
+            "their novelty -log2(0) is infinite"
+        )
+    with np.errstate(divide="ignore"):
+        self_information = -np.log2(counts / n_users)
+    return _row_means(np.where(listed, self_information[items], 0.0), listed)
+
+
+def average_popularity(
+    recommended: ArrayLike, item_popularity: ArrayLike, *, k: int | None = None
+) -> NDArray[np.float64]:
+    r"""Mean popularity of each user's recommended items (ARP).
+
+    .. math:: \mathrm{ARP}_u = \frac{1}{|L_u|}\sum_{i \in L_u} \phi(i)
+
+    (Abdollahpouri et al. 2017), with :math:`\phi(i)` whatever popularity is given, usually the
+    number of training users who interacted with the item (:func:`item_user_counts`).
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+    item_popularity : array_like of float, shape (n_items,)
+        Popularity of each item, ``>= 0``.
+    k : int, optional
+        Cut-off; ``None`` uses every column.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        ``NaN`` for a row without items.
+    """
+    popularity = _item_values(item_popularity, "item_popularity")
+    rec = _lists(recommended, popularity.size, k)
+    listed = rec >= 0
+    values = np.where(listed, popularity[np.where(listed, rec, 0)], 0.0)
+    return _row_means(values, listed)
+
+
+def intra_list_diversity(
+    recommended: ArrayLike, item_features: Any, *, k: int | None = None
+) -> NDArray[np.float64]:
+    r"""Mean pairwise cosine distance between the items of each list.
+
+    .. math:: \mathrm{ILD}_u = \frac{2}{m(m-1)} \sum_{i<j \in L_u}
+              \left(1 - \frac{v_i \cdot v_j}{\lVert v_i \rVert\,\lVert v_j \rVert}\right)
+
+    (Ziegler et al. 2005), over the :math:`m` items of the list whose feature vector is not
+    zero: an item without features (e.g. a film with no genre) has no direction, so its pairs
+    are left out rather than counted as maximally dissimilar. With non-negative features (genre
+    multi-hot, tf-idf) ILD lies in ``[0, 1]``; with signed embeddings in ``[0, 2]``.
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+    item_features : array_like or scipy.sparse matrix, shape (n_items, n_features)
+        Item vectors: embeddings (dense) or a genre / tag multi-hot matrix (sparse or dense).
+    k : int, optional
+        Cut-off; ``None`` uses every column.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        ``NaN`` for a list with fewer than two items with features.
+
+    Notes
+    -----
+    With unit vectors :math:`u_i`, :math:`\sum_{i<j} u_i \cdot u_j =
+    (\lVert\sum_i u_i\rVert^2 - m)/2`, so the sum over all pairs needs one vector sum per list,
+    computed for many users at once as a sparse (users x items) by (items x features) matrix
+    product. Time and memory are linear in the list length, not quadratic.
+    """
+    features = _unit_rows(item_features)
+    n_items = features.shape[0]
+    rec = _lists(recommended, n_items, k)
+    has_direction = _row_norms(features) > 0
+    n_rows = rec.shape[0]
+    out = np.empty(n_rows, dtype=np.float64)
+    for start in range(0, n_rows, _DIVERSITY_BLOCK_ROWS):
+        block = rec[start : start + _DIVERSITY_BLOCK_ROWS]
+        usable = block >= 0
+        usable[usable] = has_direction[block[usable]]
+        rows, cols = np.nonzero(usable)
+        membership = sp.csr_matrix(
+            (np.ones(rows.size), (rows, block[rows, cols])), shape=(block.shape[0], n_items)
+        )
+        vector_sum = membership @ features
+        squared_norm = _row_norms(vector_sum) ** 2
+        m = usable.sum(axis=1).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean_similarity = (squared_norm - m) / (m * (m - 1.0))
+        diversity = 1.0 - mean_similarity
+        diversity[m < 2] = np.nan
+        out[start : start + block.shape[0]] = diversity
+    return out
+
+
+def _lists(recommended: ArrayLike, n_items: int, k: int | None) -> NDArray[np.int64]:
+    rec = as_recommended(recommended)
+    if k is not None:
+        rec = rec[:, : check_k(k)]
+    return check_recommended_rows(rec, n_items)
+
+
+def _item_values(values: ArrayLike, name: str) -> NDArray[np.float64]:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 1:
+        raise MetricInputError(f"{name} must be 1-D (one value per item), got shape {array.shape}")
+    if array.size and not (np.all(np.isfinite(array)) and array.min() >= 0):
+        raise MetricInputError(f"{name} must hold finite, non-negative values")
+    return array
+
+
+def _row_means(values: NDArray[np.float64], listed: NDArray[np.bool_]) -> NDArray[np.float64]:
+    n_listed = listed.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = values.sum(axis=1) / n_listed
+    means[n_listed == 0] = np.nan
+    return means
+
+
+def _row_norms(matrix: Any) -> NDArray[np.float64]:
+    if sp.issparse(matrix):
+        return np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+
+
+def _unit_rows(item_features: Any) -> Any:
+    """Item vectors scaled to unit length (zero vectors stay zero); CSR or dense float64."""
+    if sp.issparse(item_features):
+        features: Any = as_csr(item_features, "item_features")
+    else:
+        features = np.asarray(item_features, dtype=np.float64)
+        if features.ndim != 2:
+            raise MetricInputError(
+                f"item_features must be 2-D (n_items, n_features), got shape {features.shape}"
+            )
+        if not np.all(np.isfinite(features)):
+            raise MetricInputError("item_features holds NaN or infinite values")
+    norms = _row_norms(features)
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    if sp.issparse(features):
+        return sp.csr_matrix(sp.diags(scale) @ features)
+    return features * scale[:, None]

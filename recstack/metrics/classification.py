@@ -1,0 +1,402 @@
+r"""Metrics for binary predictions (click / no click, relevant / not), one number per sample.
+
+Inputs are 1-D: ``y_true`` holds labels 0 or 1 (booleans are fine), ``y_prob`` predicted
+probabilities of label 1 in ``[0, 1]``, ``y_score`` any real-valued score.
+
+Conventions
+-----------
+* An empty sample raises :class:`~recstack.metrics.MetricInputError` (a ``ValueError``), as do
+  lengths that differ, labels other than 0/1, probabilities outside ``[0, 1]`` and NaN.
+* A value whose formula is 0/0 on the given data (a single class for AUC, no predicted
+  positives for precision, no positive labels for the calibration ratio) is ``NaN``, never a
+  silent 0; each function says when.
+* Logarithms are natural logarithms (nats).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from recstack.metrics._auc import rowwise_auc
+from recstack.metrics._validation import (
+    MetricInputError,
+    as_binary_labels,
+    as_float_1d,
+    as_probabilities,
+    check_choice,
+    check_finite_float,
+    check_k,
+    check_positive_float,
+    check_same_length,
+)
+
+__all__ = [
+    "BinStrategy",
+    "ReliabilityCurve",
+    "ThresholdScores",
+    "calibration_ratio",
+    "expected_calibration_error",
+    "f1_at_threshold",
+    "log_loss",
+    "normalized_cross_entropy",
+    "precision_at_threshold",
+    "precision_recall_f1",
+    "recall_at_threshold",
+    "relative_information_gain",
+    "reliability_curve",
+    "roc_auc",
+]
+
+BinStrategy = Literal["uniform", "quantile"]
+_STRATEGIES: tuple[str, ...] = ("uniform", "quantile")
+
+#: Default clipping of probabilities in the log losses; keeps ``log(0)`` finite.
+DEFAULT_EPS = 1e-15
+
+
+def log_loss(y_true: ArrayLike, y_prob: ArrayLike, *, eps: float = DEFAULT_EPS) -> float:
+    r"""Mean binary cross-entropy (log loss), in nats.
+
+    .. math:: \mathrm{LL} = -\frac{1}{n} \sum_{i=1}^{n}
+              \left[y_i \ln \hat p_i + (1 - y_i) \ln(1 - \hat p_i)\right],
+              \qquad \hat p_i = \operatorname{clip}(p_i, \varepsilon, 1 - \varepsilon)
+
+    Parameters
+    ----------
+    y_true : array_like of {0, 1}, shape (n,)
+    y_prob : array_like of float in [0, 1], shape (n,)
+        Predicted probability of label 1.
+    eps : float, default 1e-15
+        Probabilities are clipped to ``[eps, 1 - eps]`` so that a confident mistake costs
+        ``-ln(eps)`` (about 34.5 nats) instead of infinity. Must lie in ``(0, 0.5)``.
+
+    Returns
+    -------
+    float
+        ``>= 0``; lower is better.
+    """
+    labels, probs = _labels_and_probabilities(y_true, y_prob)
+    return _log_loss(labels, probs, _check_eps(eps))
+
+
+def normalized_cross_entropy(
+    y_true: ArrayLike, y_prob: ArrayLike, *, eps: float = DEFAULT_EPS
+) -> float:
+    r"""Normalised cross-entropy: log loss relative to always predicting the base rate.
+
+    .. math:: \mathrm{NE} = \frac{\mathrm{LL}(y, \hat p)}
+              {-\left[\bar y \ln \bar y + (1 - \bar y) \ln(1 - \bar y)\right]},
+              \qquad \bar y = \frac{1}{n}\sum_i y_i
+
+    as defined by He et al. (2014, "Practical lessons from predicting clicks on ads at
+    Facebook"). The denominator is the log loss of the constant prediction :math:`\bar y` (the
+    entropy of the labels). Lower is better; 1 means no better than the base rate. The
+    numerator is :func:`log_loss` with the same clipping; the denominator is not clipped.
+
+    Parameters
+    ----------
+    y_true, y_prob, eps
+        As in :func:`log_loss`.
+
+    Returns
+    -------
+    float
+        ``>= 0``; ``NaN`` when all labels are equal (the base-rate log loss is 0).
+
+    See Also
+    --------
+    relative_information_gain : ``1 - NE``, where higher is better.
+    """
+    labels, probs = _labels_and_probabilities(y_true, y_prob)
+    model = _log_loss(labels, probs, _check_eps(eps))
+    base_rate = float(labels.mean())
+    if base_rate in (0.0, 1.0):
+        return float("nan")
+    baseline = -(base_rate * np.log(base_rate) + (1.0 - base_rate) * np.log1p(-base_rate))
+    return float(model / baseline)
+
+
+def relative_information_gain(
+    y_true: ArrayLike, y_prob: ArrayLike, *, eps: float = DEFAULT_EPS
+) -> float:
+    r"""Relative information gain, :math:`\mathrm{RIG} = 1 - \mathrm{NE}`.
+
+    The share of the label entropy that the model's predictions explain: 0 for the constant
+    base-rate prediction, 1 for perfect confident predictions, negative when worse than the base
+    rate. Higher is better. See :func:`normalized_cross_entropy` for NE.
+
+    Returns
+    -------
+    float
+        ``<= 1``; ``NaN`` when all labels are equal.
+    """
+    return 1.0 - normalized_cross_entropy(y_true, y_prob, eps=eps)
+
+
+def roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
+    r"""Area under the ROC curve, ties counted as one half.
+
+    .. math:: \mathrm{AUC} = \frac{1}{|P|\,|N|} \sum_{i \in P} \sum_{j \in N}
+              \left([s_i > s_j] + \tfrac{1}{2}[s_i = s_j]\right)
+
+    computed from average ranks (Mann-Whitney U), in ``O(n log n)``.
+
+    Parameters
+    ----------
+    y_true : array_like of {0, 1}, shape (n,)
+    y_score : array_like of float, shape (n,)
+        Higher means more likely positive; ``±inf`` allowed, NaN not.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; ``NaN`` if ``y_true`` holds a single class.
+    """
+    labels = as_binary_labels(y_true, "y_true")
+    scores = as_float_1d(y_score, "y_score", finite=False)
+    check_same_length(("y_true", labels), ("y_score", scores))
+    positive = labels[None, :] == 1
+    return float(rowwise_auc(scores[None, :], positive, np.ones_like(positive))[0])
+
+
+@dataclass(frozen=True)
+class ThresholdScores:
+    """Confusion counts and derived scores of the rule "predict 1 if score >= threshold".
+
+    ``precision`` is ``NaN`` when nothing is predicted positive, ``recall`` when there is no
+    positive label, ``f1`` when both (``tp + fp + fn == 0``).
+    """
+
+    threshold: float
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    true_negatives: int
+    precision: float
+    recall: float
+    f1: float
+
+
+def precision_recall_f1(
+    y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5
+) -> ThresholdScores:
+    r"""Precision, recall and F1 of the prediction ``y_score >= threshold``.
+
+    .. math:: \mathrm{P} = \frac{TP}{TP + FP}, \quad \mathrm{R} = \frac{TP}{TP + FN}, \quad
+              \mathrm{F1} = \frac{2\,TP}{2\,TP + FP + FN}
+
+    F1 written with counts equals :math:`2PR/(P+R)` wherever that is defined, and is 0 (not
+    NaN) when there is no true positive but some error.
+
+    Parameters
+    ----------
+    y_true : array_like of {0, 1}, shape (n,)
+    y_score : array_like of float, shape (n,)
+        Probabilities or any scores; a score equal to the threshold predicts 1.
+    threshold : float, default 0.5
+
+    Returns
+    -------
+    ThresholdScores
+    """
+    labels = as_binary_labels(y_true, "y_true")
+    scores = as_float_1d(y_score, "y_score", finite=False)
+    check_same_length(("y_true", labels), ("y_score", scores))
+    threshold = check_finite_float(threshold, "threshold")
+    predicted = scores >= threshold
+    actual = labels == 1
+    tp = int(np.count_nonzero(predicted & actual))
+    fp = int(np.count_nonzero(predicted & ~actual))
+    fn = int(np.count_nonzero(~predicted & actual))
+    tn = int(labels.size - tp - fp - fn)
+    return ThresholdScores(
+        threshold=float(threshold),
+        true_positives=tp,
+        false_positives=fp,
+        false_negatives=fn,
+        true_negatives=tn,
+        precision=_ratio(tp, tp + fp),
+        recall=_ratio(tp, tp + fn),
+        f1=_ratio(2 * tp, 2 * tp + fp + fn),
+    )
+
+
+def precision_at_threshold(
+    y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5
+) -> float:
+    """Precision of ``y_score >= threshold``; see :func:`precision_recall_f1`."""
+    return precision_recall_f1(y_true, y_score, threshold=threshold).precision
+
+
+def recall_at_threshold(y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5) -> float:
+    """Recall of ``y_score >= threshold``; see :func:`precision_recall_f1`."""
+    return precision_recall_f1(y_true, y_score, threshold=threshold).recall
+
+
+def f1_at_threshold(y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5) -> float:
+    """F1 of ``y_score >= threshold``; see :func:`precision_recall_f1`."""
+    return precision_recall_f1(y_true, y_score, threshold=threshold).f1
+
+
+def calibration_ratio(y_true: ArrayLike, y_prob: ArrayLike) -> float:
+    r"""Sum of predicted probabilities over the number of positive labels.
+
+    .. math:: \frac{\sum_i p_i}{\sum_i y_i}
+
+    1 for a model calibrated on average; above 1 it over-predicts, below 1 it under-predicts.
+
+    Returns
+    -------
+    float
+        ``NaN`` when there is no positive label.
+    """
+    labels, probs = _labels_and_probabilities(y_true, y_prob)
+    return _ratio(float(probs.sum()), float(labels.sum()))
+
+
+@dataclass(frozen=True)
+class ReliabilityCurve:
+    """Per-bin calibration statistics (a reliability diagram's data).
+
+    All arrays have one entry per bin, empty bins included (count 0, NaN means).
+
+    Attributes
+    ----------
+    bin_lower, bin_upper : ndarray of float64
+        Bin edges. A prediction ``p`` falls in bin ``b`` when ``bin_lower[b] < p <=
+        bin_upper[b]``; the first bin also takes ``p == bin_lower[0]``.
+    mean_predicted : ndarray of float64
+        Mean predicted probability in the bin.
+    observed_rate : ndarray of float64
+        Share of positive labels in the bin.
+    count : ndarray of int64
+        Predictions in the bin.
+    """
+
+    bin_lower: NDArray[np.float64]
+    bin_upper: NDArray[np.float64]
+    mean_predicted: NDArray[np.float64]
+    observed_rate: NDArray[np.float64]
+    count: NDArray[np.int64]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The curve as a DataFrame with one row per bin and one column per attribute."""
+        return pd.DataFrame(
+            {
+                "bin_lower": self.bin_lower,
+                "bin_upper": self.bin_upper,
+                "mean_predicted": self.mean_predicted,
+                "observed_rate": self.observed_rate,
+                "count": self.count,
+            }
+        )
+
+
+def reliability_curve(
+    y_true: ArrayLike,
+    y_prob: ArrayLike,
+    *,
+    n_bins: int = 10,
+    strategy: BinStrategy = "uniform",
+) -> ReliabilityCurve:
+    """Bin predictions and compare the mean prediction with the observed rate in each bin.
+
+    Parameters
+    ----------
+    y_true : array_like of {0, 1}, shape (n,)
+    y_prob : array_like of float in [0, 1], shape (n,)
+    n_bins : int, default 10
+    strategy : {"uniform", "quantile"}, default "uniform"
+        ``"uniform"``: edges ``0, 1/n_bins, ..., 1``. ``"quantile"``: edges at the
+        ``0, 1/n_bins, ..., 1`` quantiles of ``y_prob`` (linear interpolation), so bins hold
+        about equal counts; repeated predictions can make edges coincide and bins empty.
+        Bins are right-closed, ``(lower, upper]``, the first also closed on the left; this
+        matches :func:`sklearn.calibration.calibration_curve`.
+
+    Returns
+    -------
+    ReliabilityCurve
+    """
+    labels, probs = _labels_and_probabilities(y_true, y_prob)
+    n_bins = check_k(n_bins, name="n_bins")
+    strategy = check_choice(strategy, "strategy", _STRATEGIES)  # type: ignore[assignment]
+    if strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        edges = np.percentile(probs, np.linspace(0.0, 100.0, n_bins + 1))
+    bin_index = np.searchsorted(edges[1:-1], probs, side="left")
+    count = np.bincount(bin_index, minlength=n_bins)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_predicted = np.bincount(bin_index, weights=probs, minlength=n_bins) / count
+        observed_rate = np.bincount(bin_index, weights=labels, minlength=n_bins) / count
+    return ReliabilityCurve(
+        bin_lower=edges[:-1].copy(),
+        bin_upper=edges[1:].copy(),
+        mean_predicted=mean_predicted,
+        observed_rate=observed_rate,
+        count=count.astype(np.int64),
+    )
+
+
+def expected_calibration_error(
+    y_true: ArrayLike,
+    y_prob: ArrayLike,
+    *,
+    n_bins: int = 10,
+    strategy: BinStrategy = "uniform",
+) -> float:
+    r"""Expected calibration error: count-weighted mean gap between prediction and outcome.
+
+    .. math:: \mathrm{ECE} = \sum_{b} \frac{n_b}{n}\,\left|\bar p_b - \bar y_b\right|
+
+    over the non-empty bins of :func:`reliability_curve` (Naeini et al. 2015; Guo et al. 2017),
+    where :math:`n_b` is the bin's count, :math:`\bar p_b` its mean prediction and
+    :math:`\bar y_b` its share of positives. Each bin is weighted by its share of the
+    predictions, so empty bins do not count.
+
+    Parameters
+    ----------
+    y_true, y_prob, n_bins, strategy
+        As in :func:`reliability_curve`.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; lower is better.
+    """
+    curve = reliability_curve(y_true, y_prob, n_bins=n_bins, strategy=strategy)
+    filled = curve.count > 0
+    weights = curve.count[filled] / curve.count.sum()
+    gaps = np.abs(curve.mean_predicted[filled] - curve.observed_rate[filled])
+    return float(np.sum(weights * gaps))
+
+
+def _labels_and_probabilities(
+    y_true: ArrayLike, y_prob: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    labels = as_binary_labels(y_true, "y_true")
+    probs = as_probabilities(y_prob, "y_prob")
+    check_same_length(("y_true", labels), ("y_prob", probs))
+    return labels, probs
+
+
+def _check_eps(eps: float) -> float:
+    value = check_positive_float(eps, "eps")
+    if value >= 0.5:
+        raise MetricInputError(f"eps must lie in (0, 0.5), got {value}")
+    return value
+
+
+def _log_loss(labels: NDArray[np.float64], probs: NDArray[np.float64], eps: float) -> float:
+    clipped = np.clip(probs, eps, 1.0 - eps)
+    losses = -(labels * np.log(clipped) + (1.0 - labels) * np.log1p(-clipped))
+    return float(losses.mean())
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator != 0 else float("nan")

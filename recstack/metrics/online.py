@@ -1,0 +1,460 @@
+r"""Online (A/B test) metrics from an event log, and significance tests between variants.
+
+Event log schema
+----------------
+A long-format :class:`pandas.DataFrame`, one row per logged event, with these columns (others
+are ignored):
+
+============== ============================================================================
+column         meaning
+============== ============================================================================
+``variant``    Experiment arm that served the session (e.g. ``"control"``, ``"B"``).
+``session_id`` Session key. A session belongs to exactly one variant; it is the unit of
+               randomisation, so session-level metrics are the independent observations.
+``event``      One of ``"impression"`` (a recommendation shown), ``"click"`` (one clicked)
+               and ``"purchase"`` (a conversion).
+``timestamp``  When the event happened: datetimes, or numbers in seconds.
+``revenue``    Money earned by the event (usually non-zero on purchases only); missing = 0.
+``cost``       Money spent on the event (e.g. paid placement or serving cost); missing = 0.
+============== ============================================================================
+
+Metric definitions, per variant
+-------------------------------
+* **CTR** = clicks / impressions (event level).
+* **Conversion rate** = purchases / clicks: *post-click* conversion, per click (not per
+  impression or per session).
+* **Bounce rate** = sessions without any click or purchase / sessions: the share of sessions
+  that saw recommendations and left without engaging.
+* **ROI** = (revenue - cost) / cost, from the variant's totals.
+* **Engagement** = mean session duration in seconds, a session lasting from its first to its
+  last event (0 for a single-event session).
+
+Undefined ratios (no impressions, no clicks, zero cost) are ``NaN``. Malformed logs raise
+:class:`~recstack.metrics.MetricInputError` (a ``ValueError``) naming the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from recstack.metrics._validation import MetricInputError, as_float_1d
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "EVENT_TYPES",
+    "ONLINE_METRICS",
+    "SignificanceResult",
+    "bounce_rate",
+    "click_through_rate",
+    "compare_variants",
+    "conversion_rate",
+    "engagement",
+    "online_metrics",
+    "return_on_investment",
+    "session_table",
+    "two_proportion_ztest",
+    "validate_events",
+    "welch_ttest",
+]
+
+#: Columns an event log must have.
+EVENT_COLUMNS: tuple[str, ...] = ("variant", "session_id", "event", "timestamp", "revenue", "cost")
+#: Allowed values of the ``event`` column.
+EVENT_TYPES: tuple[str, ...] = ("impression", "click", "purchase")
+#: Metrics :func:`online_metrics` reports and how :func:`compare_variants` tests each one:
+#: rates with a two-proportion z-test, per-session means with Welch's t-test.
+ONLINE_METRICS: dict[str, str] = {
+    "ctr": "proportion",
+    "conversion_rate": "proportion",
+    "bounce_rate": "proportion",
+    "roi": "untestable",
+    "engagement": "mean",
+    "revenue_per_session": "mean",
+}
+
+
+def validate_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Check an event log against the schema and return a normalised copy.
+
+    The copy has only the schema columns; ``timestamp`` as float seconds, ``revenue`` and
+    ``cost`` as floats with missing values 0.
+
+    Raises
+    ------
+    MetricInputError
+        If ``events`` is not a DataFrame, is empty, lacks a column (the message lists the
+        missing columns and those present), holds an unknown event type, a missing variant,
+        session or timestamp, a negative revenue or cost, or a session in two variants.
+    """
+    if not isinstance(events, pd.DataFrame):
+        raise MetricInputError(f"events must be a pandas DataFrame, got {type(events).__name__}")
+    missing = [column for column in EVENT_COLUMNS if column not in events.columns]
+    if missing:
+        raise MetricInputError(
+            f"events lacks column(s) {missing}; it has {[str(c) for c in events.columns]}. "
+            f"Required: {list(EVENT_COLUMNS)}"
+        )
+    if events.empty:
+        raise MetricInputError("events is empty; online metrics need at least one event")
+    log = events.loc[:, list(EVENT_COLUMNS)].copy()
+    for column in ("variant", "session_id", "event", "timestamp"):
+        if log[column].isna().any():
+            row = log.index[log[column].isna()][0]
+            raise MetricInputError(f"events column {column!r} is missing a value at row {row!r}")
+    unknown = sorted(set(log["event"].unique()) - set(EVENT_TYPES), key=str)
+    if unknown:
+        raise MetricInputError(
+            f"events column 'event' holds unknown type(s) {unknown}; allowed: {list(EVENT_TYPES)}"
+        )
+    log["timestamp"] = _seconds(log["timestamp"])
+    for column in ("revenue", "cost"):
+        try:
+            values = pd.to_numeric(log[column]).astype(np.float64).fillna(0.0)
+        except (TypeError, ValueError):
+            raise MetricInputError(f"events column {column!r} must be numeric") from None
+        if not np.all(np.isfinite(values)) or (values < 0).any():
+            raise MetricInputError(f"events column {column!r} must be finite and >= 0")
+        log[column] = values
+    variants_per_session = log.groupby("session_id", sort=False)["variant"].nunique()
+    if (variants_per_session > 1).any():
+        session = variants_per_session.index[variants_per_session > 1][0]
+        raise MetricInputError(
+            f"session {session!r} appears in more than one variant; sessions are the unit of "
+            "randomisation and must belong to one variant"
+        )
+    return log
+
+
+def session_table(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per session: its variant, event counts, revenue, cost, duration and bounce.
+
+    Columns: ``variant``, ``impressions``, ``clicks``, ``purchases``, ``revenue``, ``cost``,
+    ``duration_s``, ``bounced``; indexed by ``session_id``.
+    """
+    log = validate_events(events)
+    return _sessions(log)
+
+
+def online_metrics(events: pd.DataFrame) -> pd.DataFrame:
+    """All online metrics per variant (see the module docstring for definitions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by variant, columns ``sessions``, ``impressions``, ``clicks``, ``purchases``,
+        ``revenue``, ``cost``, ``ctr``, ``conversion_rate``, ``bounce_rate``, ``roi``,
+        ``engagement`` (mean session seconds) and ``revenue_per_session``.
+    """
+    sessions = _sessions(validate_events(events))
+    grouped = sessions.groupby("variant", sort=True)
+    table = grouped[["impressions", "clicks", "purchases", "revenue", "cost"]].sum()
+    table.insert(0, "sessions", grouped.size())
+    table["ctr"] = _safe_ratio(table["clicks"], table["impressions"])
+    table["conversion_rate"] = _safe_ratio(table["purchases"], table["clicks"])
+    table["bounce_rate"] = grouped["bounced"].mean()
+    table["roi"] = _safe_ratio(table["revenue"] - table["cost"], table["cost"])
+    table["engagement"] = grouped["duration_s"].mean()
+    table["revenue_per_session"] = grouped["revenue"].mean()
+    return table
+
+
+def click_through_rate(events: pd.DataFrame) -> pd.Series:
+    """CTR per variant: clicks / impressions. ``NaN`` for a variant without impressions."""
+    return online_metrics(events)["ctr"]
+
+
+def conversion_rate(events: pd.DataFrame) -> pd.Series:
+    """Post-click conversion per variant: purchases / clicks. ``NaN`` without clicks."""
+    return online_metrics(events)["conversion_rate"]
+
+
+def bounce_rate(events: pd.DataFrame) -> pd.Series:
+    """Share of each variant's sessions with no click and no purchase."""
+    return online_metrics(events)["bounce_rate"]
+
+
+def return_on_investment(events: pd.DataFrame) -> pd.Series:
+    """ROI per variant: (revenue - cost) / cost. ``NaN`` for a variant with zero cost."""
+    return online_metrics(events)["roi"]
+
+
+def engagement(events: pd.DataFrame) -> pd.Series:
+    """Mean session duration per variant, in seconds (first to last event of a session)."""
+    return online_metrics(events)["engagement"]
+
+
+@dataclass(frozen=True)
+class SignificanceResult:
+    """Outcome of comparing a treatment with a control.
+
+    Attributes
+    ----------
+    test : str
+        ``"two-proportion z-test"`` or ``"Welch t-test"``.
+    control_value, treatment_value : float
+        The metric in each group.
+    difference : float
+        ``treatment_value - control_value``.
+    relative_lift : float
+        ``difference / control_value``; ``NaN`` when the control value is 0.
+    ci_low, ci_high : float
+        Confidence interval for ``difference`` at level ``confidence``.
+    p_value : float
+        Two-sided p-value of "no difference".
+    statistic : float
+        z or t statistic.
+    confidence : float
+        ``1 - alpha``.
+    metric, control, treatment : str or None
+        What was compared, when known (filled by :func:`compare_variants`).
+    """
+
+    test: str
+    control_value: float
+    treatment_value: float
+    difference: float
+    relative_lift: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    statistic: float
+    confidence: float
+    metric: str | None = None
+    control: str | None = None
+    treatment: str | None = None
+
+
+def two_proportion_ztest(
+    successes_control: int,
+    trials_control: int,
+    successes_treatment: int,
+    trials_treatment: int,
+    *,
+    alpha: float = 0.05,
+) -> SignificanceResult:
+    r"""Two-sided two-proportion z-test for :math:`p_T - p_C`.
+
+    .. math:: z = \frac{\hat p_T - \hat p_C}
+              {\sqrt{\bar p (1 - \bar p)\left(\frac{1}{n_C} + \frac{1}{n_T}\right)}},
+              \qquad \bar p = \frac{x_C + x_T}{n_C + n_T}
+
+    The test statistic uses the pooled proportion (the null hypothesis says they are equal);
+    the confidence interval is the unpooled Wald interval
+    :math:`\hat p_T - \hat p_C \pm z_{1-\alpha/2}
+    \sqrt{\hat p_C(1-\hat p_C)/n_C + \hat p_T(1-\hat p_T)/n_T}`. Both assume independent
+    trials: for event-level rates (CTR) the events of one session are correlated, which makes
+    the p-value optimistic.
+
+    Returns
+    -------
+    SignificanceResult
+        ``statistic`` and ``p_value`` are ``NaN`` when the pooled proportion is 0 or 1 (no
+        variation: the test is undefined).
+
+    Raises
+    ------
+    MetricInputError
+        If a count is negative, a number of trials is 0, or successes exceed trials.
+    """
+    counts = {
+        "successes_control": successes_control,
+        "trials_control": trials_control,
+        "successes_treatment": successes_treatment,
+        "trials_treatment": trials_treatment,
+    }
+    for name, value in counts.items():
+        if isinstance(value, bool) or not float(value).is_integer() or value < 0:
+            raise MetricInputError(f"{name} must be a non-negative whole number, got {value!r}")
+    x_c, n_c, x_t, n_t = (int(v) for v in counts.values())
+    for x, n, group in ((x_c, n_c, "control"), (x_t, n_t, "treatment")):
+        if n == 0:
+            raise MetricInputError(f"trials_{group} is 0; a proportion needs at least one trial")
+        if x > n:
+            raise MetricInputError(f"successes_{group} ({x}) exceeds trials_{group} ({n})")
+    from scipy import stats  # deferred: scipy.stats takes ~0.5 s to import
+
+    z_crit = _critical_value(alpha)
+    p_c, p_t = x_c / n_c, x_t / n_t
+    pooled = (x_c + x_t) / (n_c + n_t)
+    se_null = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n_c + 1.0 / n_t))
+    if se_null > 0:
+        statistic = (p_t - p_c) / se_null
+        p_value = float(2.0 * stats.norm.sf(abs(statistic)))
+    else:
+        statistic, p_value = float("nan"), float("nan")
+    se = np.sqrt(p_c * (1.0 - p_c) / n_c + p_t * (1.0 - p_t) / n_t)
+    difference = p_t - p_c
+    return SignificanceResult(
+        test="two-proportion z-test",
+        control_value=p_c,
+        treatment_value=p_t,
+        difference=difference,
+        relative_lift=_lift(difference, p_c),
+        ci_low=float(difference - z_crit * se),
+        ci_high=float(difference + z_crit * se),
+        p_value=p_value,
+        statistic=float(statistic),
+        confidence=1.0 - alpha,
+    )
+
+
+def welch_ttest(
+    control: ArrayLike, treatment: ArrayLike, *, alpha: float = 0.05
+) -> SignificanceResult:
+    r"""Two-sided Welch t-test for the difference of means, :math:`\bar x_T - \bar x_C`.
+
+    .. math:: t = \frac{\bar x_T - \bar x_C}{\sqrt{s_T^2/n_T + s_C^2/n_C}}
+
+    with Welch-Satterthwaite degrees of freedom; does not assume equal variances
+    (:func:`scipy.stats.ttest_ind` with ``equal_var=False``). The confidence interval is
+    :math:`\bar x_T - \bar x_C \pm t_{1-\alpha/2,\nu}\,\mathrm{SE}`.
+
+    Raises
+    ------
+    MetricInputError
+        If a sample has fewer than two observations or holds non-finite values.
+    """
+    a = as_float_1d(control, "control")
+    b = as_float_1d(treatment, "treatment")
+    for name, sample in (("control", a), ("treatment", b)):
+        if sample.size < 2:
+            raise MetricInputError(f"{name} needs at least 2 observations, got {sample.size}")
+    from scipy import stats  # deferred: scipy.stats takes ~0.5 s to import
+
+    _critical_value(alpha)
+    result = stats.ttest_ind(b, a, equal_var=False)
+    interval = result.confidence_interval(confidence_level=1.0 - alpha)
+    mean_c, mean_t = float(a.mean()), float(b.mean())
+    difference = mean_t - mean_c
+    return SignificanceResult(
+        test="Welch t-test",
+        control_value=mean_c,
+        treatment_value=mean_t,
+        difference=difference,
+        relative_lift=_lift(difference, mean_c),
+        ci_low=float(interval.low),
+        ci_high=float(interval.high),
+        p_value=float(result.pvalue),
+        statistic=float(result.statistic),
+        confidence=1.0 - alpha,
+    )
+
+
+def compare_variants(
+    events: pd.DataFrame,
+    metric: str,
+    control: Hashable,
+    treatment: Hashable,
+    *,
+    alpha: float = 0.05,
+) -> SignificanceResult:
+    """Test whether ``treatment`` differs from ``control`` on one online metric.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Event log in the module's schema.
+    metric : str
+        ``"ctr"`` (clicks of impressions), ``"conversion_rate"`` (purchases of clicks) and
+        ``"bounce_rate"`` (bounced sessions of sessions) use :func:`two_proportion_ztest`;
+        ``"engagement"`` (session duration) and ``"revenue_per_session"`` use
+        :func:`welch_ttest` on per-session values. ``"roi"`` is a ratio of sums with no
+        per-unit observations and is not testable here.
+    control, treatment : hashable
+        Values of the ``variant`` column.
+    alpha : float, default 0.05
+        1 - confidence level of the interval.
+    """
+    kind = ONLINE_METRICS.get(metric)
+    testable = [name for name, k in ONLINE_METRICS.items() if k != "untestable"]
+    if kind is None:
+        raise MetricInputError(f"unknown online metric {metric!r}; testable: {testable}")
+    if kind == "untestable":
+        raise MetricInputError(
+            f"{metric!r} is a ratio of totals without per-session observations, so neither test "
+            f"applies (use a bootstrap over sessions); testable: {testable}"
+        )
+    if control == treatment:
+        raise MetricInputError(f"control and treatment are both {control!r}; name two variants")
+    sessions = _sessions(validate_events(events))
+    present = sessions["variant"].unique().tolist()
+    for role, name in (("control", control), ("treatment", treatment)):
+        if name not in present:
+            raise MetricInputError(f"{role} variant {name!r} is not in the log; variants: {present}")
+    groups = {name: sessions[sessions["variant"] == name] for name in (control, treatment)}
+    if kind == "proportion":
+        numerator, denominator = {
+            "ctr": ("clicks", "impressions"),
+            "conversion_rate": ("purchases", "clicks"),
+            "bounce_rate": ("bounced", None),
+        }[metric]
+
+        def counts(group: pd.DataFrame) -> tuple[int, int]:
+            trials = len(group) if denominator is None else int(group[denominator].sum())
+            return int(group[numerator].sum()), trials
+
+        x_c, n_c = counts(groups[control])
+        x_t, n_t = counts(groups[treatment])
+        result = two_proportion_ztest(x_c, n_c, x_t, n_t, alpha=alpha)
+    else:
+        column = "duration_s" if metric == "engagement" else "revenue"
+        result = welch_ttest(
+            groups[control][column].to_numpy(), groups[treatment][column].to_numpy(), alpha=alpha
+        )
+    return replace(result, metric=metric, control=str(control), treatment=str(treatment))
+
+
+def _sessions(log: pd.DataFrame) -> pd.DataFrame:
+    counts = pd.crosstab(log["session_id"], log["event"]).reindex(
+        columns=list(EVENT_TYPES), fill_value=0
+    )
+    grouped = log.groupby("session_id", sort=True)
+    table = pd.DataFrame(
+        {
+            "variant": grouped["variant"].first(),
+            "impressions": counts["impression"],
+            "clicks": counts["click"],
+            "purchases": counts["purchase"],
+            "revenue": grouped["revenue"].sum(),
+            "cost": grouped["cost"].sum(),
+            "duration_s": grouped["timestamp"].max() - grouped["timestamp"].min(),
+        }
+    )
+    table["bounced"] = (table["clicks"] == 0) & (table["purchases"] == 0)
+    return table
+
+
+def _seconds(timestamps: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(timestamps):
+        return (timestamps - pd.Timestamp(0, tz=timestamps.dt.tz)).dt.total_seconds()
+    try:
+        seconds = pd.to_numeric(timestamps).astype(np.float64)
+    except (TypeError, ValueError):
+        raise MetricInputError(
+            "events column 'timestamp' must hold datetimes or numbers of seconds"
+        ) from None
+    if not np.all(np.isfinite(seconds)):
+        raise MetricInputError("events column 'timestamp' must be finite")
+    return seconds
+
+
+def _safe_ratio(numerator: Any, denominator: Any) -> Any:
+    return (numerator / denominator.where(denominator != 0)).astype(np.float64)
+
+
+def _lift(difference: float, baseline: float) -> float:
+    return float(difference / baseline) if baseline != 0 else float("nan")
+
+
+def _critical_value(alpha: float) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise MetricInputError(f"alpha must lie in (0, 1), got {alpha!r}")
+    from scipy import stats
+
+    return float(stats.norm.ppf(1.0 - alpha / 2.0))

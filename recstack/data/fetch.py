@@ -149,10 +149,9 @@ def _expected_digest(chosen: MovieLensRelease, sha256: str | None, verify: bool)
         return chosen.sha256
     if verify:
         raise RecstackError(
-            f"no SHA-256 is pinned for {chosen.name} (GroupLens publishes none we can "
-            "trust for it), so the download cannot be verified. Pass the archive's digest "
-            "with --sha256 <hex> (sha256=...), or accept it unverified with --no-verify "
-            "(verify=False).")
+            f"no SHA-256 is pinned for {chosen.name}, so the download cannot be verified. "
+            "Pass the archive's digest with --sha256 <hex> (sha256=...), or accept it "
+            "unverified with --no-verify (verify=False).")
     return None
 
 
@@ -208,7 +207,7 @@ def _unsafe_member(name: str) -> bool:
     """Whether a zip member would be written outside the folder it is extracted into."""
     normalised = name.replace("\\", "/")
     parts = PurePosixPath(normalised).parts
-    return (normalised.startswith("/") or False
+    return (normalised.startswith("/") or ".." in parts
             or bool(parts and re.match(r"[A-Za-z]:", parts[0])))
 
 

@@ -133,7 +133,9 @@ def test_a_row_with_an_extra_field_is_located(tmp_path):
 
 
 def test_a_multi_line_quoted_field_counts_its_lines(tmp_path):
-    path = _file(tmp_path, "log.csv", 'who,what,stars,when\n"u\n1",i1,4,100\nu2,i1,bad,200\n')
+    # the bad record starts on line 4 (after a two-line record) and ends on line 5
+    path = _file(tmp_path, "log.csv",
+                 'who,what,stars,when\n"u\n1",i1,4,100\n"u\n2",i1,bad,200\n')
     _located(path, 4, "stars", "found 'bad'", **_mapping())
 
 

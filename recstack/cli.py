@@ -46,10 +46,17 @@ def _data_info(args: argparse.Namespace) -> int:
 
 def _data_fetch(args: argparse.Namespace) -> int:
     from recstack.data.fetch import fetch
+    from recstack.data.movielens import RELEASES
     from recstack.progress import terminal_progress
 
+    if args.list or args.name is None:
+        for known in RELEASES.values():
+            pinned = known.sha256[:12] + "..." if known.sha256 else "(no pinned SHA-256)"
+            print(f"{known.name:24} {known.url}  {pinned}")
+        return 0 if args.list else EXIT_USER_ERROR
     path = fetch(args.name, cache_dir=args.cache_dir, url=args.url, sha256=args.sha256,
-                 force=args.force, progress=terminal_progress())
+                 verify=not args.no_verify, force=args.force,
+                 progress=None if args.quiet else terminal_progress())
     print(path)
     return 0
 
@@ -248,10 +255,14 @@ def _build_parser() -> argparse.ArgumentParser:
     info.set_defaults(run=_data_info)
 
     fetch = data_commands.add_parser("fetch", help="download a public dataset into the cache")
-    fetch.add_argument("name", help="e.g. movielens-100k, movielens-latest-small")
+    fetch.add_argument("name", nargs="?", help="e.g. movielens-100k (see --list)")
+    fetch.add_argument("--list", action="store_true", help="list the known datasets")
+    fetch.add_argument("--quiet", action="store_true", help="no progress bars")
     fetch.add_argument("--cache-dir", type=Path, default=None)
     fetch.add_argument("--url", default=None, help="a mirror to download from instead")
     fetch.add_argument("--sha256", default=None, help="expected SHA-256 of the archive")
+    fetch.add_argument("--no-verify", action="store_true",
+                       help="accept an archive without a pinned digest (10M, latest)")
     fetch.add_argument("--force", action="store_true", help="download again even if cached")
     fetch.set_defaults(run=_data_fetch)
 

@@ -9,30 +9,27 @@ archive. The next call finds the verified folder and downloads nothing.
 The cache is ``$RECSTACK_CACHE`` or ``~/.cache/recstack``; releases go to
 ``<cache>/movielens/<folder>``, e.g. ``~/.cache/recstack/movielens/ml-100k``.
 
-:func:`main` is the ``recstack data fetch`` command line.
+``recstack data fetch`` (in :mod:`recstack.cli`) is the command line.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import http.client
 import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from recstack import __version__
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
 from recstack.errors import RecstackError
-from recstack.progress import Progress, resolve, terminal_progress
+from recstack.progress import Progress, resolve
 
 __all__ = ["fetch", "cached_path", "default_cache_dir", "main", "CACHE_ENV", "DATASETS"]
 
@@ -256,42 +253,3 @@ def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict
             raise RecstackError(f"{source} is a damaged zip archive: {error}") from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-
-
-# ---------------------------------------------------------------------------- command line
-def main(argv: Sequence[str] | None = None) -> int:
-    """``recstack data fetch NAME [--cache-dir DIR] [--url URL] [--sha256 HEX] [--no-verify]
-    [--force]``: print the folder of the fetched release; errors go to stderr, exit 1."""
-    parser = argparse.ArgumentParser(
-        prog="recstack data fetch",
-        description="Download an official MovieLens release, verify its SHA-256 and unpack "
-                    "it into the cache.")
-    parser.add_argument("name", nargs="?", help="release, e.g. movielens-100k (see --list)")
-    parser.add_argument("--list", action="store_true", help="list the known releases")
-    parser.add_argument("--cache-dir", help=f"cache folder (default ${CACHE_ENV} or "
-                                            "~/.cache/recstack)")
-    parser.add_argument("--url", help="download from this URL instead (a mirror)")
-    parser.add_argument("--sha256", help="expected SHA-256 of the archive")
-    parser.add_argument("--no-verify", action="store_true",
-                        help="accept an archive that has no pinned SHA-256 unverified")
-    parser.add_argument("--force", action="store_true", help="download again")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    args = parser.parse_args(argv)
-    if args.list or args.name is None:
-        for known in RELEASES.values():
-            pinned = known.sha256[:12] + "..." if known.sha256 else "(no pinned SHA-256)"
-            print(f"{known.name:24} {known.url}  {pinned}")
-        return 0 if args.list else 2
-    try:
-        path = fetch(args.name, cache_dir=args.cache_dir, url=args.url, sha256=args.sha256,
-                     verify=not args.no_verify, force=args.force,
-                     progress=None if args.quiet else terminal_progress())
-    except RecstackError as error:
-        print(f"recstack: error: {error}", file=sys.stderr)
-        return 1
-    print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

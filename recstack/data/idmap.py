@@ -40,8 +40,11 @@ class IdMap:
     def encode(cls, values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[IdMap, np.ndarray]:
         """Build the map from a column of external ids (sorted, so the result is deterministic)
         and return it with the ``int32`` index of every value."""
-        codes, uniques = pd.factorize(np.asarray(values) if not isinstance(values, pd.Series)
-                                      else values, sort=True)
+        array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+        dense = _encode_dense_integers(array)
+        if dense is not None:
+            return cls(dense[0]), dense[1]
+        codes, uniques = pd.factorize(array, sort=True)
         if (codes < 0).any():
             raise RecstackError("ids must not be missing (None/NaN)")
         return cls(uniques), codes.astype(np.int32, copy=False)
@@ -112,3 +115,23 @@ class IdMap:
     def subset(self, indices: np.ndarray) -> IdMap:
         """A new map over the given indices, in that order (used when compacting)."""
         return IdMap(self._index[np.asarray(indices)])
+
+
+def _encode_dense_integers(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Sorted uniques and codes of integer ids spanning a small range, without hashing.
+
+    Marking present ids in a boolean array and taking a running count is several times
+    faster than a sorted factorize, and gives the same result. None when it does not apply.
+    """
+    if ids.dtype.kind not in "iu" or ids.size == 0:
+        return None
+    low, high = int(ids.min()), int(ids.max())
+    span = high - low + 1
+    if span > 4 * ids.size + 1_000_000:  # sparse ids: the bitmap would waste memory
+        return None
+    present = np.zeros(span, bool)
+    offsets = (ids - low).astype(np.int64, copy=False)
+    present[offsets] = True
+    rank = np.cumsum(present, dtype=np.int32) - 1
+    uniques = np.flatnonzero(present).astype(ids.dtype) + ids.dtype.type(low)
+    return uniques, rank[offsets]

@@ -152,37 +152,45 @@ class Evaluator:
                         start:start + len(batch_users)] = value
                 task.advance(len(batch_users))
 
-        frame = pd.DataFrame(per_user, index=pd.Index(
+        list_per_user, aggregate = self._list_metrics(top_lists, train)
+        frame = pd.DataFrame(per_user | list_per_user, index=pd.Index(
             train.users.to_external(users), name="user_id"))
         return EvaluationResult(
-            model=name, per_user=frame, aggregate=self._list_metrics(top_lists, train),
+            model=name, per_user=frame, aggregate=aggregate,
             users_without_relevant=int(users_in_test - len(users)),
             meta={"n_users": int(len(users)), "n_items": int(n_items), "ks": list(self.ks),
                   "relevance_threshold": self.relevance_threshold,
                   "protocol": "full catalog, training items excluded"})
 
-    def _list_metrics(self, top_lists: np.ndarray, train: Interactions) -> dict[str, float]:
+    def _list_metrics(self, top_lists: np.ndarray, train: Interactions
+                      ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """Per-user novelty, popularity and diversity of the lists, and catalog coverage.
+
+        Novelty uses add-one smoothing, p(i) = (users of i + 1) / (users + 1), so that an
+        item nobody trained on has a large but finite self-information.
+        """
         wanted = [m for m in self.metrics if m in LIST_METRICS]
+        per_user: dict[str, np.ndarray] = {}
+        aggregate: dict[str, float] = {}
         if not wanted:
-            return {}
+            return per_user, aggregate
         from recstack.metrics import beyond_accuracy
 
-        popularity = train.item_counts()
-        share = popularity / max(train.n_users, 1)
-        out: dict[str, float] = {}
+        if "diversity" in wanted and self.item_features is None:
+            raise ConfigError("the diversity metric needs item_features "
+                              "(item vectors or a genre multi-hot matrix)")
+        item_users = beyond_accuracy.item_user_counts(train.to_csr())
         for k in self.ks:
-            lists = top_lists[:, :k]
-            for metric in wanted:
-                if metric == "coverage":
-                    out[f"coverage@{k}"] = beyond_accuracy.catalog_coverage(lists, train.n_items)
-                elif metric == "novelty":
-                    out[f"novelty@{k}"] = beyond_accuracy.novelty(lists, share)
-                elif metric == "popularity":
-                    out[f"popularity@{k}"] = beyond_accuracy.average_popularity(lists, popularity)
-                elif metric == "diversity":
-                    features = self.item_features
-                    if features is None:
-                        raise ConfigError("the diversity metric needs item_features "
-                                          "(item vectors or a genre multi-hot matrix)")
-                    out[f"diversity@{k}"] = beyond_accuracy.intra_list_diversity(lists, features)
-        return out
+            if "coverage" in wanted:
+                aggregate[f"coverage@{k}"] = beyond_accuracy.catalog_coverage(
+                    top_lists, train.n_items, k=k)
+            if "novelty" in wanted:
+                per_user[f"novelty@{k}"] = beyond_accuracy.novelty(
+                    top_lists, item_users + 1, train.n_users + 1, k=k)
+            if "popularity" in wanted:
+                per_user[f"popularity@{k}"] = beyond_accuracy.average_popularity(
+                    top_lists, item_users, k=k)
+            if "diversity" in wanted:
+                per_user[f"diversity@{k}"] = beyond_accuracy.intra_list_diversity(
+                    top_lists, self.item_features, k=k)
+        return per_user, aggregate

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from recstack.data.fetch import DATASETS, cached_path, default_cache_dir, fetch, main
+from recstack.cli import main as cli_main
+from recstack.data.fetch import DATASETS, cached_path, default_cache_dir, fetch
 from recstack.data.movielens import load_movielens
 from recstack.errors import RecstackError
 
@@ -233,14 +234,14 @@ def test_network_failures_are_explained(server, tiny_zip, tmp_path):
 def test_command_line(server, tiny_zip, tmp_path, capsys):
     archive = tiny_zip()
     url = server.serve("/ml-100k.zip", archive)
-    code = main(["movielens-100k", "--cache-dir", str(tmp_path), "--url", url,
-                 "--sha256", _sha256(archive), "--quiet"])
+    code = cli_main(["data", "fetch", "movielens-100k", "--cache-dir", str(tmp_path),
+                     "--url", url, "--sha256", _sha256(archive), "--quiet"])
     out, err = capsys.readouterr()
     assert code == 0 and out.strip() == str(tmp_path / "movielens" / "ml-100k")
-    code = main(["movielens-100k", "--cache-dir", str(tmp_path), "--url", url,
-                 "--sha256", "f" * 64, "--force", "--quiet"])
+    code = cli_main(["data", "fetch", "movielens-100k", "--cache-dir", str(tmp_path),
+                     "--url", url, "--sha256", "f" * 64, "--force", "--quiet"])
     out, err = capsys.readouterr()
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert err.startswith("recstack: error: SHA-256 mismatch") and "Traceback" not in err
-    assert main(["--list"]) == 0
+    assert cli_main(["data", "fetch", "--list"]) == 0
     assert "movielens-latest-small" in capsys.readouterr().out

@@ -143,3 +143,14 @@ def test_idmap_lookup():
     assert numeric.to_index(["20"]).tolist() == [1]
     with pytest.raises(RecstackError, match="unique"):
         IdMap([1, 1])
+
+
+def test_integer_ids_encode_like_a_sorted_factorize():
+    rng = np.random.default_rng(0)
+    for ids in (rng.integers(-50, 50, 500), rng.integers(0, 10**12, 500),
+                rng.integers(0, 7, 3).astype(np.int32)):
+        vocab, codes = IdMap.encode(ids)
+        expected_codes, expected_uniques = pd.factorize(ids, sort=True)
+        np.testing.assert_array_equal(codes, expected_codes)
+        np.testing.assert_array_equal(vocab.external_ids, expected_uniques)
+        assert codes.dtype == np.int32

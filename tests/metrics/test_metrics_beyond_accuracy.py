@@ -27,7 +27,6 @@ def random_lists(seed: int, n_users: int = 80, n_items: int = 50, width: int = 1
     return lists
 
 
-@pytest.mark.reference("catalog_coverage")
 def test_catalog_coverage_by_hand() -> None:
     lists = np.array([[0, 1, 2], [2, 3, -1], [4, -1, -1]])
     assert catalog_coverage(lists, 10) == 5 / 10

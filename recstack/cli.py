@@ -115,6 +115,22 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tune(args: argparse.Namespace) -> int:
+    from recstack.config import load_experiment
+    from recstack.progress import terminal_progress
+    from recstack.tuning import tune
+
+    experiment = load_experiment(args.experiment)
+    result = tune(experiment, progress=terminal_progress())
+    out = args.out or args.experiment.with_name(args.experiment.stem + ".tuned.toml")
+    result.write_experiment(out)
+    print(f"best {result.metric} on the validation split: {result.best_value:.4f} with")
+    for name, value in result.best_params.items():
+        print(f"  {name} = {value!r}")
+    print(f"wrote {out} (run it with: recstack evaluate {out})")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
@@ -245,6 +261,13 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, default=None,
                           help="results folder (default: the file's output, or results/NAME)")
     evaluate.set_defaults(run=_evaluate)
+
+    tune = commands.add_parser("tune", help="search a model's hyperparameters (optuna) on a "
+                               "validation split of the training data")
+    tune.add_argument("experiment", type=Path, help="an experiment file with a [tune] table")
+    tune.add_argument("--out", type=Path, default=None,
+                      help="where to write the tuned experiment (default: NAME.tuned.toml)")
+    tune.set_defaults(run=_tune)
 
     data = commands.add_parser("data", help="inspect, fetch, generate and split data")
     data_commands = data.add_subparsers(title="data commands")

@@ -97,7 +97,8 @@ def load_experiment(path: str | Path) -> Experiment:
 def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>") -> Experiment:
     where = _Where(source)
     _check_keys(raw, {"name": str, "seed": int, "output": str, "data": dict, "filters": list,
-                      "split": dict, "evaluation": dict, "models": list}, where, required=(
+                      "split": dict, "evaluation": dict, "models": list, "tune": dict},
+                 where, required=(
                           "data", "split", "models"))
     seed = raw.get("seed", 0)
     data = raw["data"]
@@ -156,6 +157,13 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>") -> Ex
     return Experiment(name=raw.get("name", Path(source).stem), seed=seed, data=data,
                       filters=filters, split=split, evaluation=evaluation, models=models,
                       source_file=source, output=raw.get("output"), raw=raw)
+
+
+def dump_toml(raw: dict[str, Any]) -> str:
+    """An experiment (as parsed TOML) written back as TOML text."""
+    import tomli_w
+
+    return tomli_w.dumps(raw)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -65,6 +65,8 @@ class Recommender(ABC):
     name: ClassVar[str]
     #: hyperparameter constraints, checked in fit
     params: ClassVar[dict[str, Param]] = {}
+    #: default search space for `recstack tune` (see recstack.tuning), empty when none
+    search_space: ClassVar[dict[str, dict[str, Any]]] = {}
 
     users_: IdMap
     items_: IdMap

@@ -63,6 +63,7 @@ class MostPopular(Recommender):
 
     name = "most_popular"
     params = {"half_life_days": Param((int, float), low=0, low_inclusive=False, optional=True)}
+    search_space = {"half_life_days": {"type": "float", "low": 1.0, "high": 3650.0, "log": True}}
 
     def __init__(self, *, half_life_days: float | None = None) -> None:
         self.half_life_days = half_life_days

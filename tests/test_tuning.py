@@ -1,0 +1,111 @@
+import tomllib
+
+import numpy as np
+import pytest
+
+from recstack.cli import main
+from recstack.config import parse_experiment
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError
+from recstack.tuning import _validation_split, tune
+
+SMALL = "synthetic:n_users=300,n_items=200,n_interactions=6000,seed=2"
+
+
+def experiment(**tune_table):
+    return parse_experiment({
+        "seed": 3,
+        "data": {"source": SMALL},
+        "split": {"method": "random", "test_fraction": 0.2},
+        "evaluation": {"metrics": ["ndcg"], "ks": [10]},
+        "models": [{"type": "random"}, {"type": "most_popular", "label": "pop"}],
+        "tune": {"model": "pop", "trials": 4} | tune_table,
+    }, source="t.toml")
+
+
+def test_tuning_never_sees_the_test_split(monkeypatch):
+    """Every model fitted while tuning is fitted and scored on parts of the training split."""
+    from recstack import tuning
+    from recstack.experiment import make_split, prepare_data
+
+    exp = experiment()
+    data, _ = prepare_data(exp)
+    test_pairs = set(zip(*[a.tolist() for a in (
+        make_split(exp, data).test.user_index, make_split(exp, data).test.item_index)]))
+    seen_pairs: list[set] = []
+    original = tuning.Evaluator.evaluate
+
+    def spy(self, model, train, test, **kwargs):
+        for part in (train, test):
+            seen_pairs.append(set(zip(part.user_index.tolist(), part.item_index.tolist())))
+        return original(self, model, train, test, **kwargs)
+
+    monkeypatch.setattr(tuning.Evaluator, "evaluate", spy)
+    result = tune(exp)
+    assert len(seen_pairs) == 2 * 4
+    assert all(not pairs & test_pairs for pairs in seen_pairs)
+    assert len(result.trials) == 4
+    assert result.best_value == max(t["value"] for t in result.trials)
+    assert 1.0 <= result.best_params["half_life_days"] <= 3650.0
+
+
+def test_tuning_is_seeded():
+    a, b = tune(experiment()), tune(experiment())
+    assert a.best_params == b.best_params and a.best_value == b.best_value
+
+
+def test_tuned_experiment_file_round_trips(tmp_path, capsys):
+    path = tmp_path / "exp.toml"
+    path.write_text(f"""
+seed = 1
+[data]
+source = "{SMALL}"
+[split]
+method = "random"
+[evaluation]
+metrics = ["ndcg"]
+ks = [10]
+[[models]]
+type = "most_popular"
+label = "pop"
+[tune]
+model = "pop"
+trials = 3
+metric = "ndcg@10"
+[tune.space]
+half_life_days = {{ type = "float", low = 5.0, high = 50.0 }}
+""")
+    assert main(["tune", str(path)]) == 0
+    tuned = tomllib.loads((tmp_path / "exp.tuned.toml").read_text())
+    assert "tune" not in tuned
+    value = tuned["models"][0]["half_life_days"]
+    assert 5.0 <= value <= 50.0 and tuned["models"][0]["label"] == "pop"
+    assert f"half_life_days = {value!r}" in capsys.readouterr().out
+    parse_experiment(tuned)  # a valid experiment file
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ({"model": "als"}, "model: 'als' names no model"),
+    ({"metric": "ndcg at 10"}, "metric: expected a name like"),
+    ({"trials": 0}, "trials: expected a positive integer"),
+    ({"space": {"factors": {"type": "int", "low": 1, "high": 4}}}, "has no parameter 'factors'"),
+    ({"space": {"half_life_days": {"type": "float", "low": 0, "high": 4, "log": True}}},
+     "log-scale dimension needs low > 0"),
+    ({"model": "random"}, "has no default search space"),
+    ({"budget": 3}, "unknown key(s) ['budget']"),
+])
+def test_bad_tune_tables(table, message):
+    with pytest.raises(ConfigError) as error:
+        tune(experiment(**table))
+    assert message in str(error.value)
+
+
+def test_validation_split_follows_the_experiments_method():
+    rng = np.random.default_rng(0)
+    data = Interactions.from_arrays(rng.integers(0, 30, 600), rng.integers(0, 40, 600), None,
+                                    rng.integers(0, 10_000, 600)).deduplicate("last")
+    exp = parse_experiment({"data": {"source": "x"}, "split": {"method": "temporal",
+                                                             "test_fraction": 0.2},
+                            "models": [{"type": "random"}]})
+    inner = _validation_split(exp, data, 0.25)
+    assert inner.train.timestamp.max() < inner.test.timestamp.min()

@@ -126,3 +126,13 @@ def test_the_installed_entry_point_reports_errors_with_exit_code_2(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.startswith("recstack: error:") and "Traceback" not in result.stderr
+
+
+def test_data_info_reads_a_movielens_folder_and_a_fetched_name(tmp_path, capsys, monkeypatch,
+                                                               write_tiny_ml100k):
+    folder = write_tiny_ml100k(tmp_path / "ml-100k")
+    code, out, _ = run(capsys, "data", "info", str(folder))
+    assert code == 0 and "ratings" in out
+    monkeypatch.setenv("RECSTACK_CACHE", str(tmp_path / "empty-cache"))
+    code, _, err = run(capsys, "data", "info", "movielens-100k")
+    assert code == 2 and "recstack data fetch movielens-100k" in err

@@ -63,7 +63,7 @@ def load_source(source: str, *, columns: ColumnMapping | None = None,
             if cached is None:
                 raise RecstackError(f"{source} is not in the cache yet; run "
                                     f"`recstack data fetch {source}` first")
-            return movielens.load_movielens(cached)
+            return movielens.load_movielens(cached, progress=progress)
         raise RecstackError(
             f"no such file or folder: {source!r}; a source is a path, 'synthetic[:opts]', "
             f"or one of: {', '.join(sorted(fetch.DATASETS))}")
@@ -73,7 +73,7 @@ def load_source(source: str, *, columns: ColumnMapping | None = None,
         if is_partitioned(path):
             return read_partitioned(path)
         if movielens.detect_variant(path) is not None:
-            return movielens.load_movielens(path)
+            return movielens.load_movielens(path, progress=progress)
         raise RecstackError(f"{path}: a folder, but neither a MovieLens release nor a "
                             "partitioned Parquet dataset (year=YYYY/month=MM/)")
     from recstack.data.files import load_table
@@ -81,7 +81,7 @@ def load_source(source: str, *, columns: ColumnMapping | None = None,
     mapping = columns or ColumnMapping()
     return load_table(path, user_col=mapping.user, item_col=mapping.item,
                       value_col=mapping.value, timestamp_col=mapping.timestamp,
-                      rating_range=mapping.rating_range)
+                      rating_range=mapping.rating_range, progress=progress)
 
 
 def _number_or_text(raw: str) -> Any:

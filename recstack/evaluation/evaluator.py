@@ -19,7 +19,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
-from recstack.models.base import mask_rows, top_k
+from recstack.models.base import mask_rows, top_k, writable_scores
 from recstack.progress import Progress, resolve
 
 #: per-user metrics that need the full score rows, not only the top-K list
@@ -133,7 +133,7 @@ class Evaluator:
         with resolve(progress).task(f"Evaluating {name}", total=len(users)) as task:
             for start in range(0, len(users), batch):
                 batch_users = users[start:start + batch]
-                scores = np.array(score(batch_users), dtype=np.float32, copy=True)
+                scores = writable_scores(score(batch_users))
                 if scores.shape != (len(batch_users), n_items):
                     raise RecstackError(f"{name} returned scores of shape {scores.shape}, "
                                         f"expected {(len(batch_users), n_items)}")

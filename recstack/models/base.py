@@ -95,7 +95,10 @@ class Recommender(ABC):
 
     @abstractmethod
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
-        """Scores of every catalog item for each user index: float32 (n_users, n_items)."""
+        """Scores of every catalog item for each user index: float32 (n_users, n_items).
+
+        Return a new array (callers may modify it in place, e.g. to mask seen items) or a
+        read-only view of the model's state; never a writable view of that state."""
 
     # ------------------------------------------------------------------ inference
     @property
@@ -191,13 +194,21 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     n_items = scores.shape[1]
     k = min(k, n_items)
     if k < n_items:
-        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        # partition around position n - k: the k largest end up in the last k columns
+        part = np.argpartition(scores, n_items - k, axis=1)[:, n_items - k:]
     else:
         part = np.broadcast_to(np.arange(n_items), scores.shape).copy()
     part_scores = np.take_along_axis(scores, part, axis=1)
     order = np.lexsort((part, -part_scores), axis=1)
     top = np.take_along_axis(part, order, axis=1)
     return top, np.take_along_axis(part_scores, order, axis=1)
+
+
+def writable_scores(scores: np.ndarray) -> np.ndarray:
+    """``scores`` as a float32 array the caller may modify: models return either a fresh
+    array (used as it is) or a read-only view of their state (copied here)."""
+    out = np.asarray(scores, dtype=np.float32)
+    return out if out.flags.writeable else out.copy()
 
 
 def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: np.ndarray,
@@ -213,7 +224,7 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
         batch_size = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (width * 4 * 3))
     for start in range(0, len(user_index), batch_size):
         batch = user_index[start:start + batch_size]
-        scores = np.array(score_batch(batch), dtype=np.float32, copy=True)
+        scores = writable_scores(score_batch(batch))
         if exclude is not None:
             mask_rows(scores, exclude[batch])
         items, values = top_k(scores, k)

@@ -72,8 +72,8 @@ from recstack.metrics.ranking import (
     reciprocal_rank_at_k,
     relevance_at_ranks,
 )
-from recstack.metrics.regression import huber_loss, mae, mape, mse, msle, quantile_loss, rmse, smape
 from recstack.metrics.registry import METRICS, MetricSpec, get_metric, metric_names
+from recstack.metrics.regression import huber_loss, mae, mape, mse, msle, quantile_loss, rmse, smape
 
 __all__ = [
     "METRICS",

@@ -68,7 +68,9 @@ def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> 
 
 def check_finite_float(value: Any, name: str) -> float:
     """Return ``value`` as a finite float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise MetricInputError(f"{name} must be a finite number, got {value!r}")
+    if not np.isfinite(float(value)):
         raise MetricInputError(f"{name} must be a finite number, got {value!r}")
     return float(value)
 
@@ -175,26 +177,26 @@ def check_recommended_rows(
     The contract: every entry is an item index in ``[0, n_items)`` or the padding value ``-1``,
     and no item repeats within a row. ``first_row`` makes row numbers in messages global.
     """
-    block = np.ascontiguousarray(block, dtype=np.int64)
-    if block.size == 0:
-        return block
-    low, high = int(block.min()), int(block.max())
+    checked = np.ascontiguousarray(block, dtype=np.int64)
+    if checked.size == 0:
+        return checked
+    low, high = int(checked.min()), int(checked.max())
     if low < -1:
-        local = int(np.flatnonzero((block < -1).any(axis=1))[0])
-        value = int(block[local][block[local] < -1][0])
+        local = int(np.flatnonzero((checked < -1).any(axis=1))[0])
+        value = int(checked[local][checked[local] < -1][0])
         raise MetricInputError(
             f"{name} row {first_row + local} holds {value}; item indices must be >= 0, "
             "or -1 for padding"
         )
     if n_items is not None and high >= n_items:
-        local = int(np.flatnonzero((block >= n_items).any(axis=1))[0])
-        value = int(block[local][block[local] >= n_items][0])
+        local = int(np.flatnonzero((checked >= n_items).any(axis=1))[0])
+        value = int(checked[local][checked[local] >= n_items][0])
         raise MetricInputError(
             f"{name} row {first_row + local} holds item index {value} but the catalog has only "
             f"{n_items} items (valid indices are 0..{n_items - 1})"
         )
-    if block.shape[1] > 1:
-        ordered = np.sort(block, axis=1)
+    if checked.shape[1] > 1:
+        ordered = np.sort(checked, axis=1)
         repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)
         if np.any(repeated):
             local = int(np.flatnonzero(repeated.any(axis=1))[0])
@@ -203,7 +205,7 @@ def check_recommended_rows(
                 f"{name} row {first_row + local} recommends item {item} more than once; "
                 "each item may appear at most once per list"
             )
-    return block
+    return checked
 
 
 def as_csr(matrix: Any, name: str, *, shape: tuple[int, int] | None = None) -> sp.csr_matrix:

@@ -35,8 +35,9 @@ Undefined ratios (no impressions, no clicks, zero cost) are ``NaN``. Malformed l
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -69,14 +70,16 @@ EVENT_COLUMNS: tuple[str, ...] = ("variant", "session_id", "event", "timestamp",
 EVENT_TYPES: tuple[str, ...] = ("impression", "click", "purchase")
 #: Metrics :func:`online_metrics` reports and how :func:`compare_variants` tests each one:
 #: rates with a two-proportion z-test, per-session means with Welch's t-test.
-ONLINE_METRICS: dict[str, str] = {
-    "ctr": "proportion",
-    "conversion_rate": "proportion",
-    "bounce_rate": "proportion",
-    "roi": "untestable",
-    "engagement": "mean",
-    "revenue_per_session": "mean",
-}
+ONLINE_METRICS: Mapping[str, str] = MappingProxyType(
+    {
+        "ctr": "proportion",
+        "conversion_rate": "proportion",
+        "bounce_rate": "proportion",
+        "roi": "untestable",
+        "engagement": "mean",
+        "revenue_per_session": "mean",
+    }
+)
 
 
 def validate_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -386,7 +389,9 @@ def compare_variants(
     present = sessions["variant"].unique().tolist()
     for role, name in (("control", control), ("treatment", treatment)):
         if name not in present:
-            raise MetricInputError(f"{role} variant {name!r} is not in the log; variants: {present}")
+            raise MetricInputError(
+                f"{role} variant {name!r} is not in the log; variants: {present}"
+            )
     groups = {name: sessions[sessions["variant"] == name] for name in (control, treatment)}
     if kind == "proportion":
         numerator, denominator = {

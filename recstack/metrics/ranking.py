@@ -94,8 +94,9 @@ RANKING_METRICS: tuple[str, ...] = (
 )
 _NDCG_GAINS: dict[str, str] = {"ndcg": "exponential", "ndcg_linear": "linear"}
 
-# Bytes per user in the bitmap that screens recommended items before the exact lookup; with a
-# few dozen relevant items per user, 512 slots rule out ~95% of the non-relevant ones.
+# Bytes per user in the bitmap that screens recommended items before the exact lookup. With 30
+# relevant items a user has ~6% of the 512 slots set, so ~94% of non-relevant items never reach
+# the binary search.
 _SIGNATURE_SLOTS = 512
 
 # Ideal DCG is computed from per-grade counts, without sorting, when grades are integers
@@ -152,10 +153,13 @@ def relevance_at_ranks(recommended: ArrayLike, truth: Any) -> NDArray[np.float64
     """
     truth_csr = _as_truth(truth)
     rec = as_recommended(recommended, n_users=truth_csr.shape[0])
-    rec = check_recommended_rows(rec, truth_csr.shape[1])
     grades = np.zeros(rec.shape, dtype=np.float64)
-    flat, grade = _find_hits(rec, truth_csr, 0)
-    grades.ravel()[flat] = grade
+    for start in range(0, rec.shape[0], _DEFAULT_CHUNK_ROWS):
+        block = check_recommended_rows(
+            rec[start : start + _DEFAULT_CHUNK_ROWS], truth_csr.shape[1], first_row=start
+        )
+        flat, grade = _find_hits(block, truth_csr, start)
+        grades[start : start + block.shape[0]].ravel()[flat] = grade
     return grades
 
 
@@ -438,7 +442,8 @@ def ndcg_at_k(
         )
     if ideal_arr.shape[1] < k:
         raise MetricInputError(
-            f"ideal has {ideal_arr.shape[1]} columns but k={k}; build it with ideal_grades(truth, k)"
+            f"ideal has {ideal_arr.shape[1]} columns but k={k}; "
+            "build it with ideal_grades(truth, k)"
         )
     name = "ndcg" if gain == "exponential" else "ndcg_linear"
     top = np.ascontiguousarray(grades_arr[:, :k])
@@ -829,8 +834,8 @@ def _ideal_dcg(
     )
     if low == high or integer_levels:
         n_levels = int(high - low) + 1
-        level = (high - grades).astype(np.int64)  # 0 is the best grade
-        counts = np.bincount(rows * n_levels + level, minlength=n_rows * n_levels)
+        level_of_entry = (high - grades).astype(np.int64)  # 0 is the best grade
+        counts = np.bincount(rows * n_levels + level_of_entry, minlength=n_rows * n_levels)
         counts = counts.reshape(n_rows, n_levels)
         level_end = np.cumsum(counts, axis=1)
         level_start = level_end - counts
@@ -978,7 +983,9 @@ def _dense_mask(matrix: Any, shape: tuple[int, int], name: str, *, positive_only
 
 
 def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple[Any, Any, Any]:
-    score_arr = np.asarray(scores, dtype=np.float64)
+    score_arr = np.asarray(scores)
+    if not np.issubdtype(score_arr.dtype, np.floating):
+        score_arr = score_arr.astype(np.float64)  # only the order matters, so float32 stays
     if score_arr.ndim != 2:
         raise MetricInputError(
             f"scores must be a dense 2-D (n_users, n_items) array, got shape {score_arr.shape}"

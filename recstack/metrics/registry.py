@@ -176,7 +176,11 @@ METRICS: Mapping[str, MetricSpec] = MappingProxyType(
             _spec("mae", regression.mae, "regression", higher=False, per_user=False),
             _spec("huber", regression.huber_loss, "regression", higher=False, per_user=False),
             _spec(
-                "quantile_loss", regression.quantile_loss, "regression", higher=False, per_user=False
+                "quantile_loss",
+                regression.quantile_loss,
+                "regression",
+                higher=False,
+                per_user=False,
             ),
             _spec("mape", regression.mape, "regression", higher=False, per_user=False),
             _spec("smape", regression.smape, "regression", higher=False, per_user=False),

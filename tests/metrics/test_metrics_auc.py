@@ -127,3 +127,15 @@ def test_reversing_untied_scores_gives_one_minus_auc(scores, data) -> None:
     np.testing.assert_array_equal(defined, ~np.isnan(backward))
     np.testing.assert_allclose(backward[defined], 1.0 - forward[defined], atol=1e-12)
     assert np.all((forward[defined] >= 0) & (forward[defined] <= 1))
+
+
+@pytest.mark.reference("auc")
+def test_float32_scores_give_the_same_auc() -> None:
+    rng = np.random.default_rng(2)
+    scores = rng.normal(size=(20, 30)).astype(np.float32)
+    positive = rng.random((20, 30)) < 0.3
+    expected = [
+        roc_auc_score(positive[u], scores[u]) if 0 < positive[u].sum() < 30 else np.nan
+        for u in range(20)
+    ]
+    np.testing.assert_allclose(auc_per_user(scores, positive), expected, atol=1e-12)

@@ -27,6 +27,7 @@ def random_lists(seed: int, n_users: int = 80, n_items: int = 50, width: int = 1
     return lists
 
 
+@pytest.mark.reference("catalog_coverage")
 def test_catalog_coverage_by_hand() -> None:
     lists = np.array([[0, 1, 2], [2, 3, -1], [4, -1, -1]])
     assert catalog_coverage(lists, 10) == 5 / 10
@@ -90,11 +91,8 @@ def loop_ild(lists: np.ndarray, features: np.ndarray) -> np.ndarray:
         if not pairs:
             out.append(math.nan)
             continue
-        distances = [
-            1
-            - features[a] @ features[b] / (np.linalg.norm(features[a]) * np.linalg.norm(features[b]))
-            for a, b in pairs
-        ]
+        norms = np.linalg.norm(features, axis=1)
+        distances = [1 - features[a] @ features[b] / (norms[a] * norms[b]) for a, b in pairs]
         out.append(float(np.mean(distances)))
     return np.array(out)
 

@@ -106,7 +106,10 @@ def test_undefined_ratios_are_nan() -> None:
     [
         (lambda f: f.drop(columns=["cost", "event"]), r"lacks column\(s\) \['event', 'cost'\]; "
          r"it has \['variant', 'session_id', 'timestamp', 'revenue', 'user_agent'\]"),
-        (lambda f: f.assign(event=f["event"].replace("click", "tap")), r"unknown type\(s\) \['tap'\]"),
+        (
+            lambda f: f.assign(event=f["event"].replace("click", "tap")),
+            r"unknown type\(s\) \['tap'\]",
+        ),
         (lambda f: f.assign(variant=np.where(f["event"] == "click", "B", f["variant"])),
          "session 's1' appears in more than one variant|session 's3' appears"),
         (lambda f: f.assign(revenue=-f["revenue"]), "'revenue' must be finite and >= 0"),

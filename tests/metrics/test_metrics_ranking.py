@@ -30,6 +30,7 @@ from recstack.metrics import (
     reciprocal_rank_at_k,
     relevance_at_ranks,
 )
+from recstack.metrics import ranking as ranking_module
 
 ALL_RANKING = pytest.mark.reference(*RANKING_METRICS)
 
@@ -149,9 +150,7 @@ def test_dcg_and_ndcg_of_the_textbook_list() -> None:
     recommended = np.array([[0, 1, 2, 3, 4, 5]])
     grades = relevance_at_ranks(recommended, truth)
     expected_dcg = 3 + 2 / math.log2(3) + 3 / math.log2(4) + 0 + 1 / math.log2(6) + 2 / math.log2(7)
-    expected_idcg = (
-        3 + 3 / math.log2(3) + 3 / math.log2(4) + 2 / math.log2(5) + 2 / math.log2(6) + 2 / math.log2(7)
-    )
+    expected_idcg = sum(g / math.log2(r + 1) for r, g in enumerate([3, 3, 3, 2, 2, 2], start=1))
     assert dcg_at_k(grades, 6, gain="linear")[0] == pytest.approx(expected_dcg, abs=1e-12)
     assert dcg_at_k(grades, 6, gain="linear")[0] == pytest.approx(6.861, abs=5e-4)
     assert ideal_dcg_at_k(truth, 6, gain="linear")[0] == pytest.approx(8.740, abs=5e-4)
@@ -272,11 +271,14 @@ def test_agrees_with_loop_reference(grades: str) -> None:
             )
 
 
-def test_relevance_lookup_matches_dense_indexing() -> None:
+@pytest.mark.parametrize("block_rows", [7, 4096])
+def test_relevance_lookup_matches_dense_indexing(block_rows: int, monkeypatch) -> None:
+    monkeypatch.setattr(ranking_module, "_DEFAULT_CHUNK_ROWS", block_rows)
     # More items than bitmap slots, so hashed slots collide and the exact check must decide.
     rng = np.random.default_rng(3)
     n_users, n_items, width = 300, 3000, 40
-    dense = np.where(rng.random((n_users, n_items)) < 0.02, rng.integers(1, 5, (n_users, n_items)), 0)
+    grades = rng.integers(1, 5, (n_users, n_items))
+    dense = np.where(rng.random((n_users, n_items)) < 0.02, grades, 0)
     dense[:, 7] = 2  # item 7 relevant to all, item 7 + 512 to none: same bitmap slot
     dense[:, 7 + 512] = 0
     others = np.setdiff1d(np.arange(n_items), [7, 7 + 512])
@@ -286,6 +288,20 @@ def test_relevance_lookup_matches_dense_indexing() -> None:
     truth = sp.csr_matrix(dense.astype(float))
     expected = np.where(recommended >= 0, dense[np.arange(n_users)[:, None], recommended], 0)
     np.testing.assert_array_equal(relevance_at_ranks(recommended, truth), expected)
+
+
+def test_padding_never_matches_the_previous_users_last_item() -> None:
+    # A lookup keyed by user * n_items + item would map user 1's padding (-1) onto user 0's
+    # item n_items - 1; user 1's relevant item 511 shares the padding's bitmap slot.
+    n_items = 600
+    dense = np.zeros((2, n_items))
+    dense[0, n_items - 1] = 1.0
+    dense[1, 511] = 1.0
+    truth = sp.csr_matrix(dense)
+    recommended = np.array([[n_items - 1, -1], [-1, -1]])
+    np.testing.assert_array_equal(relevance_at_ranks(recommended, truth), [[1, 0], [0, 0]])
+    out = ranking_metrics(recommended, truth, ks=(2,), metrics=("hit_rate",))
+    np.testing.assert_array_equal(out["hit_rate@2"], [1.0, 0.0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,7 +498,10 @@ def test_precision_times_k_counts_the_hits(case) -> None:
     precision = ranking_metrics(recommended, truth, ks=(k,), metrics=("precision",))
     dense = truth.toarray()
     hits = np.array(
-        [sum(1 for item in row[:k] if item >= 0 and dense[u, item] > 0) for u, row in enumerate(recommended)]
+        [
+            sum(1 for item in row[:k] if item >= 0 and dense[u, item] > 0)
+            for u, row in enumerate(recommended)
+        ]
     )
     defined = n_relevant(truth) > 0
     np.testing.assert_array_equal(precision[f"precision@{k}"][defined] * k, hits[defined])

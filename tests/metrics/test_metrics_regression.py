@@ -82,7 +82,10 @@ def test_smape_against_a_loop_and_by_hand() -> None:
     y[:5], p[:5] = 0.0, 0.0  # both zero: a perfect prediction, term 0
     y[5], p[5] = 0.0, 3.0  # one zero: term 2
     expected = np.mean(
-        [0.0 if a == b == 0 else 2 * abs(a - b) / (abs(a) + abs(b)) for a, b in zip(y, p, strict=True)]
+        [
+            0.0 if a == b == 0 else 2 * abs(a - b) / (abs(a) + abs(b))
+            for a, b in zip(y, p, strict=True)
+        ]
     )
     assert smape(y, p) == pytest.approx(expected, abs=1e-12)
     assert smape([100.0, 0.0], [50.0, 0.0]) == pytest.approx((100 / 150 + 0) / 2, abs=1e-15)

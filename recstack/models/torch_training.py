@@ -1,0 +1,241 @@
+"""The training loop of recstack's PyTorch models: seeded, resumable, with early stopping.
+
+:class:`TorchTrainer` runs epochs of minibatch gradient descent on any ``torch.nn.Module``.
+A model supplies
+
+- ``batches(epoch, generator)``: an iterable of minibatches for one epoch, shuffled with the
+  given ``torch.Generator`` (seeded from the run's seed and the epoch number, so an epoch's
+  batches are the same whether the run was interrupted before it or not);
+- ``loss(module, batch) -> Tensor``: the minibatch loss;
+- optionally ``validate() -> float`` (higher is better, e.g. validation nDCG@10).
+
+Determinism: before each epoch the global torch RNG (dropout...) is re-seeded from
+``(seed, epoch)``, and the batch order comes from the seeded generator. A run with a
+checkpoint folder writes, after every epoch, the module, the optimizer state, the best
+module so far and the history, in safetensors plus JSON (never pickle); ``fit`` on the same
+folder resumes after the last finished epoch and ends with the same parameters as an
+uninterrupted run. A checkpoint written under another configuration is refused.
+Deterministic kernels (:func:`recstack.models.training.deterministic_torch`) cost little on
+the CPU and some speed on CUDA; they are opt-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from recstack.errors import RecstackError
+from recstack.models.training import TrainingHistory
+from recstack.progress import Progress, resolve
+
+CHECKPOINT_FORMAT = 1
+_MODULE = "module.safetensors"
+_BEST = "best.safetensors"
+_OPTIMIZER = "optimizer.safetensors"
+_STATE = "state.json"
+
+
+def require_torch() -> Any:
+    try:
+        import torch
+    except ImportError:
+        raise RecstackError('this model needs PyTorch: pip install "recstack[torch]"') from None
+    return torch
+
+
+def resolve_device(device: str) -> str:
+    """``"auto"`` means CUDA when present, else the CPU."""
+    torch = require_torch()
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise RecstackError(f"device {device!r} was asked for, but CUDA is not available")
+    return device
+
+
+@dataclass
+class TorchTrainer:
+    """Runs epochs with progress, validation, early stopping and checkpoints.
+
+    Parameters
+    ----------
+    epochs
+        Upper bound on the number of epochs.
+    seed
+        Seeds the batch order and the global torch RNG of every epoch.
+    patience
+        Epochs without validation improvement before stopping (with ``validate``).
+    checkpoint_dir
+        Where to write a checkpoint after every epoch and resume from; None: no checkpoints.
+    config
+        The model's configuration; a checkpoint made under another one is refused.
+    """
+
+    epochs: int
+    seed: int = 0
+    patience: int = 5
+    checkpoint_dir: str | Path | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def fit(self, module: Any, optimizer: Any,
+            batches: Callable[[int, Any], Iterable[Any]],
+            loss: Callable[[Any, Any], Any], *,
+            validate: Callable[[], float] | None = None,
+            description: str = "Training", progress: Progress | None = None,
+            ) -> TrainingHistory:
+        torch = require_torch()
+        history = TrainingHistory()
+        best_state: dict[str, Any] | None = None
+        start_epoch = 0
+        if self.checkpoint_dir is not None:
+            resumed = self._load_checkpoint(module, optimizer)
+            if resumed is not None:
+                start_epoch, history, best_state = resumed
+        with resolve(progress).task(description, total=self.epochs) as task:
+            task.advance(start_epoch)
+            stop = history.stopped_early
+            for epoch in range(start_epoch, self.epochs):
+                if stop:
+                    break
+                torch.manual_seed(self._epoch_seed(epoch))
+                generator = torch.Generator().manual_seed(self._epoch_seed(epoch))
+                module.train()
+                total, count = 0.0, 0
+                for batch in batches(epoch, generator):
+                    optimizer.zero_grad(set_to_none=True)
+                    value = loss(module, batch)
+                    value.backward()
+                    optimizer.step()
+                    total += float(value.detach())
+                    count += 1
+                numbers = {"loss": total / max(count, 1)}
+                if validate is not None:
+                    module.eval()
+                    with torch.no_grad():
+                        score = float(validate())
+                    numbers["val"] = score
+                    if score > history.best_score:
+                        history.best_score, history.best_epoch = score, epoch
+                        best_state = {k: v.detach().clone() for k, v in
+                                      module.state_dict().items()}
+                    if epoch - (history.best_epoch or 0) >= self.patience:
+                        history.stopped_early = stop = True
+                history.epochs.append(numbers)
+                task.report(**numbers)
+                task.advance()
+                if self.checkpoint_dir is not None:
+                    self._save_checkpoint(module, optimizer, epoch + 1, history, best_state)
+        if best_state is not None:
+            module.load_state_dict(best_state)
+        module.eval()
+        return history
+
+    # ------------------------------------------------------------------ checkpoints
+    def _epoch_seed(self, epoch: int) -> int:
+        return (self.seed * 1_000_003 + epoch) % 2**63
+
+    def _fingerprint(self) -> str:
+        text = json.dumps(self.config | {"seed": self.seed}, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _save_checkpoint(self, module: Any, optimizer: Any, epochs_done: int,
+                         history: TrainingHistory, best_state: dict[str, Any] | None) -> None:
+        from safetensors.torch import save_file
+
+        folder = Path(self.checkpoint_dir)  # type: ignore[arg-type]
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            save_file(_contiguous(module.state_dict()), staging / _MODULE)
+            if best_state is not None:
+                save_file(_contiguous(best_state), staging / _BEST)
+            optimizer_tensors, optimizer_meta = _flatten_optimizer(optimizer.state_dict())
+            save_file(optimizer_tensors, staging / _OPTIMIZER)
+            state = {
+                "format": CHECKPOINT_FORMAT, "fingerprint": self._fingerprint(),
+                "config": self.config, "epochs_done": epochs_done,
+                "history": {"epochs": history.epochs, "best_epoch": history.best_epoch,
+                            "best_score": None if math.isinf(history.best_score)
+                            else history.best_score,
+                            "stopped_early": history.stopped_early},
+                "optimizer": optimizer_meta,
+            }
+            (staging / _STATE).write_text(json.dumps(state, indent=2, default=str))
+            old = folder.with_name(folder.name + ".old")
+            if folder.exists():
+                os.replace(folder, old)
+            os.replace(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def _load_checkpoint(self, module: Any, optimizer: Any
+                         ) -> tuple[int, TrainingHistory, dict[str, Any] | None] | None:
+        from safetensors.torch import load_file
+
+        folder = Path(self.checkpoint_dir)  # type: ignore[arg-type]
+        if not (folder / _STATE).is_file():
+            return None
+        state = json.loads((folder / _STATE).read_text())
+        if state.get("format") != CHECKPOINT_FORMAT:
+            raise RecstackError(f"{folder}: checkpoint format {state.get('format')!r}, "
+                                f"expected {CHECKPOINT_FORMAT}")
+        if state.get("fingerprint") != self._fingerprint():
+            changed = sorted(k for k in set(state.get("config", {})) | set(self.config)
+                             if state.get("config", {}).get(k) != self.config.get(k))
+            raise RecstackError(
+                f"{folder}: this checkpoint was made with another model configuration "
+                f"(differs in: {', '.join(map(str, changed)) or 'seed'}); use another "
+                "checkpoint folder or the same configuration")
+        try:
+            module.load_state_dict(load_file(folder / _MODULE))
+        except RuntimeError as error:
+            raise RecstackError(f"{folder}: checkpoint does not fit this model: "
+                                f"{str(error).splitlines()[0]}") from None
+        optimizer.load_state_dict(_unflatten_optimizer(load_file(folder / _OPTIMIZER),
+                                                       state["optimizer"]))
+        best = load_file(folder / _BEST) if (folder / _BEST).is_file() else None
+        recorded = state["history"]
+        history = TrainingHistory(
+            epochs=recorded["epochs"], best_epoch=recorded["best_epoch"],
+            best_score=-math.inf if recorded["best_score"] is None else recorded["best_score"],
+            stopped_early=recorded["stopped_early"])
+        return int(state["epochs_done"]), history, best
+
+
+def _contiguous(tensors: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.detach().contiguous().cpu() for k, v in tensors.items()}
+
+
+def _flatten_optimizer(state_dict: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Tensors of an optimizer's state to a flat dict for safetensors; the rest to JSON."""
+    import torch
+
+    tensors: dict[str, Any] = {}
+    scalars: dict[str, dict[str, Any]] = {}
+    for param_id, per_param in state_dict["state"].items():
+        for key, value in per_param.items():
+            if isinstance(value, torch.Tensor):
+                tensors[f"{param_id}.{key}"] = value.detach().contiguous().cpu()
+            else:
+                scalars.setdefault(str(param_id), {})[key] = value
+    return tensors, {"param_groups": state_dict["param_groups"], "scalars": scalars}
+
+
+def _unflatten_optimizer(tensors: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
+    state: dict[int, dict[str, Any]] = {}
+    for name, value in tensors.items():
+        param_id, key = name.split(".", 1)
+        state.setdefault(int(param_id), {})[key] = value
+    for param_id, values in meta["scalars"].items():
+        state.setdefault(int(param_id), {}).update(values)
+    return {"state": state, "param_groups": meta["param_groups"]}

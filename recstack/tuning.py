@@ -65,44 +65,55 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
     """Search the ``[tune]`` model's hyperparameters (see the module docstring)."""
     settings = _tune_settings(experiment)
     spec = settings["spec"]
-    space = settings["space"]
-    metric = settings["metric"]
+    data, _ = prepare_data(experiment, progress)
+    train = make_split(experiment, data).train
+    inner = _validation_split(experiment, train, settings["validation_fraction"])
+    evaluator_settings = {k: experiment.evaluation[k] for k in ("relevance_threshold", "graded")
+                          if k in experiment.evaluation}
+    best, value, trials = search(spec.type, inner.train, inner.test, settings["space"],
+                                 base_params=spec.params, metric=settings["metric"],
+                                 trials=settings["trials"], seed=settings["seed"],
+                                 label=spec.label, progress=progress, **evaluator_settings)
+    tuned = _replace_model_params(experiment.raw, spec.label, best)
+    return TuningResult(spec.label, settings["metric"], best, value, trials, tuned)
 
+
+def search(model_type: str, train: Interactions, validation: Interactions,
+           space: dict[str, dict[str, Any]], *, base_params: dict[str, Any] | None = None,
+           metric: str = "ndcg@10", trials: int = 20, seed: int = 0, label: str | None = None,
+           progress: Progress | None = None, **evaluator_settings: Any
+           ) -> tuple[dict[str, Any], float, list[dict[str, Any]]]:
+    """Maximise ``metric`` on ``validation`` over ``space`` with optuna's seeded TPE sampler,
+    fitting each trial's model on ``train``. Returns the best parameters (``base_params``
+    updated), the best value and every trial's parameters and value."""
     try:
         import optuna
     except ImportError:
         raise RecstackError('tuning needs optuna: pip install "recstack[tune]"') from None
-
-    data, _ = prepare_data(experiment, progress)
-    train = make_split(experiment, data).train
-    inner = _validation_split(experiment, train, settings["validation_fraction"])
     name, _, k = metric.partition("@")
-    evaluator = Evaluator(metrics=(name,), ks=(int(k) if k else 10,),
-                          relevance_threshold=experiment.evaluation.get("relevance_threshold"),
-                          graded=experiment.evaluation.get("graded", False))
-
-    trials: list[dict[str, Any]] = []
+    evaluator = Evaluator(metrics=(name,), ks=(int(k) if k else 10,), **evaluator_settings)
+    key = metric if k else f"{name}@10"
+    base = dict(base_params or {})
+    history: list[dict[str, Any]] = []
 
     def objective(trial: optuna.Trial) -> float:
-        params = dict(spec.params) | {p: _suggest(trial, p, d) for p, d in space.items()}
-        model = create_model(spec.type, **params).fit(inner.train)
-        value = evaluator.evaluate(model, inner.train, inner.test, name=spec.label).means()[metric]
-        trials.append({"number": trial.number, "params": params, "value": value})
+        params = base | {p: _suggest(trial, p, d) for p, d in space.items()}
+        model = create_model(model_type, **params).fit(train)
+        value = evaluator.evaluate(model, train, validation, name=label or model_type
+                                   ).means()[key]
+        history.append({"number": trial.number, "params": params, "value": value})
         return value if not math.isnan(value) else -math.inf
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize",
-                                sampler=optuna.samplers.TPESampler(seed=settings["seed"]))
-    with resolve(progress).task(f"Tuning {spec.label}", total=settings["trials"]) as task:
+                                sampler=optuna.samplers.TPESampler(seed=seed))
+    with resolve(progress).task(f"Tuning {label or model_type}", total=trials) as task:
         def advance(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
             task.report(best=study.best_value)
             task.advance()
 
-        study.optimize(objective, n_trials=settings["trials"], callbacks=[advance])
-
-    best = dict(spec.params) | study.best_params
-    tuned = _replace_model_params(experiment.raw, spec.label, best)
-    return TuningResult(spec.label, metric, best, study.best_value, trials, tuned)
+        study.optimize(objective, n_trials=trials, callbacks=[advance])
+    return base | study.best_params, study.best_value, history
 
 
 # --------------------------------------------------------------------------- helpers

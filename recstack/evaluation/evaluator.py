@@ -126,7 +126,10 @@ class Evaluator:
         want_auc = "auc" in self.metrics
         k_max = max(self.ks)
         n_items = truth.shape[1]
-        batch = self.batch_size or max(1, self.memory_budget_bytes // (n_items * 4 * 4))
+        # bytes per score cell held at once: scores, masks and the partial sort's indices;
+        # the AUC's row-wise ranking needs several times more
+        cell_bytes = 40 if want_auc else 16
+        batch = self.batch_size or max(1, self.memory_budget_bytes // (n_items * cell_bytes))
 
         per_user: dict[str, np.ndarray] = {}
         top_lists = np.empty((len(users), min(k_max, n_items)), np.int64)

@@ -25,6 +25,9 @@ def evaluate_ratings(model: Any, test: Interactions,
     ``model.score(users, items)`` must return predicted ratings (explicit models such as
     ``mf``); lower is better for every metric here.
     """
+    if not test.is_explicit:
+        raise RecstackError("rating metrics need explicit ratings; these test interactions "
+                            "are implicit (rating_range is None)")
     unknown = [m for m in metrics if m not in RATING_METRICS]
     if unknown:
         raise RecstackError(f"unknown rating metric(s) {unknown}; available: "

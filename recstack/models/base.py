@@ -65,6 +65,8 @@ class Recommender(ABC):
     name: ClassVar[str]
     #: hyperparameter constraints, checked in fit
     params: ClassVar[dict[str, Param]] = {}
+    #: whether scores are predicted ratings (explicit models) rather than ranking scores
+    predicts_ratings: ClassVar[bool] = False
     #: default search space for `recstack tune` (see recstack.tuning), empty when none
     search_space: ClassVar[dict[str, dict[str, Any]]] = {}
 
@@ -188,8 +190,10 @@ class Recommender(ABC):
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices and values of the ``k`` largest scores per row, best first.
 
-    A partial sort (``argpartition``, O(n)) picks the top ``k`` before sorting only those;
-    ties are broken by the lower item index so results are deterministic.
+    A partial sort (``argpartition``, O(n)) picks the top ``k`` before sorting only those.
+    The result is deterministic for a given input; the selected items are ordered by score,
+    then by item index, but which of several items tied at the cut-off is kept is up to the
+    partition (not necessarily the lowest index).
     """
     n_items = scores.shape[1]
     k = min(k, n_items)

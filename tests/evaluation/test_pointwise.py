@@ -19,7 +19,8 @@ class MeanRating:
 
 
 def test_rating_errors_match_scikit_learn():
-    test = Interactions.from_arrays(["a", "a", "b", "c"], [1, 2, 1, 3], [4, 2, 5, 3])
+    test = Interactions.from_arrays(["a", "a", "b", "c"], [1, 2, 1, 3], [4, 2, 5, 3],
+                                    rating_range=(1.0, 5.0))
     model = MeanRating({1: 1.0, 2: -0.5, 3: 0.25})
     predicted = [4.0, 2.5, 4.0, 3.25]
     errors = evaluate_ratings(model, test, metrics=("rmse", "mae", "mse"))
@@ -27,6 +28,8 @@ def test_rating_errors_match_scikit_learn():
     assert errors["mae"] == pytest.approx(mean_absolute_error(test.value, predicted))
     with pytest.raises(RecstackError, match="unknown rating metric"):
         evaluate_ratings(model, test, metrics=("r2",))
+    with pytest.raises(RecstackError, match="explicit ratings"):
+        evaluate_ratings(model, test.implicit())
 
 
 def test_probability_report_matches_scikit_learn():

@@ -8,7 +8,7 @@ from recstack.data.splits import random_split
 from recstack.errors import RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.models import available_models, create_model, load_model
-from recstack.models.registry import conformance_params
+from recstack.models.registry import conformance_params, model_class
 
 MODELS = available_models()
 
@@ -102,10 +102,28 @@ def test_unknown_user_is_refused_or_folded_in(name, split):
         model.recommend(["no-such-user"], k=3)
 
 
-@pytest.mark.parametrize("name", [m for m in MODELS if m != "random"])
+RANKERS = [m for m in MODELS if m != "random" and not model_class(m).predicts_ratings]
+RATING_MODELS = [m for m in MODELS if model_class(m).predicts_ratings]
+
+
+@pytest.mark.parametrize("name", RANKERS)
 def test_accuracy_floor_beats_random_on_the_checkerboard(name, split):
     evaluator = Evaluator(metrics=("ndcg",), ks=(5,))
     score = evaluator.evaluate(fitted(name, split.train), split.train, split.test).means()
     chance = evaluator.evaluate(fitted("random", split.train), split.train,
                                 split.test).means()
     assert score["ndcg@5"] > chance["ndcg@5"]
+
+
+@pytest.mark.parametrize("name", RATING_MODELS)
+def test_rating_models_beat_the_global_mean(name):
+    """Rating predictors are held to predicting ratings: held-out RMSE below that of always
+    predicting the training mean, on synthetic ratings that carry user-item structure."""
+    from recstack.data.synthetic import generate
+    from recstack.evaluation.pointwise import evaluate_ratings
+
+    data = generate(n_users=300, n_items=200, n_interactions=12_000, seed=0)
+    split = random_split(data, 0.2, seed=0)
+    model = fitted(name, split.train)
+    baseline = float(np.sqrt(np.mean((split.test.value - split.train.value.mean()) ** 2)))
+    assert evaluate_ratings(model, split.test)["rmse"] < baseline

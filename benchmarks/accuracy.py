@@ -1,0 +1,237 @@
+"""Accuracy of recstack's candidate generators on real MovieLens data, under one protocol,
+beside the `implicit` library's own ALS and BPR given the same tuning budget.
+
+Protocol ("holdout"): MovieLens 100K and latest-small; positives are all rated items, or
+only ratings >= 4 (`--positives`); every positive counts 1 (implicit feedback); a seeded
+80/20 per-user random holdout (`random_split(data, 0.2, seed=0)`); each tunable model gets
+the same optuna budget (`--trials`, seeded TPE) on a validation split carved out of the
+training part (`random_split(train, 0.2, seed=1)`), is refitted on the whole training part
+with the best parameters, and ranked over the full catalog with training items excluded.
+
+Also, with `--recbole`, RecBole's quick-start protocol for BPR on MovieLens 100K (all
+ratings as positives, seeded per-user random 80/10/10 split, full ranking), and with
+`--surprise`, the explicit factorisation's RMSE under 5-fold cross-validation on 100K.
+
+Run:  RECSTACK_DATASETS=../shared/datasets python benchmarks/accuracy.py [--trials 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.data.movielens import load_movielens
+from recstack.data.splits import kfold_split, random_split
+from recstack.evaluation.evaluator import Evaluator
+from recstack.models.base import Param, Recommender
+from recstack.models.registry import create_model, register
+from recstack.progress import Progress
+from recstack.tuning import search
+
+METRICS = ("ndcg", "recall", "hit_rate", "map")
+K = 10
+
+INT = "int"
+FLOAT = "float"
+SPACES: dict[str, dict[str, dict[str, Any]]] = {
+    "most_popular": {},
+    "item_knn": {"neighbors": {"type": INT, "low": 10, "high": 1000, "log": True},
+                 "shrink": {"type": FLOAT, "low": 0.0, "high": 200.0},
+                 "similarity": {"type": "categorical", "choices": ["cosine", "jaccard", "lift"]}},
+    "ease": {"regularization": {"type": FLOAT, "low": 1.0, "high": 5000.0, "log": True}},
+    "content": {},
+    "als": {"factors": {"type": INT, "low": 16, "high": 256, "log": True},
+            "regularization": {"type": FLOAT, "low": 1e-3, "high": 50.0, "log": True},
+            "alpha": {"type": FLOAT, "low": 0.1, "high": 50.0, "log": True}},
+    "bpr": {"factors": {"type": INT, "low": 16, "high": 256, "log": True},
+            "learning_rate": {"type": FLOAT, "low": 1e-3, "high": 0.2, "log": True},
+            "regularization": {"type": FLOAT, "low": 1e-5, "high": 0.1, "log": True}},
+}
+# the implicit library's models get exactly the same spaces and budget
+SPACES["implicit_als"] = SPACES["als"]
+SPACES["implicit_bpr"] = SPACES["bpr"]
+FIXED: dict[str, dict[str, Any]] = {
+    "als": {"iterations": 15}, "implicit_als": {"iterations": 15},
+    "bpr": {"epochs": 100}, "implicit_bpr": {"epochs": 100},
+}
+
+
+class _ImplicitReference(Recommender):
+    """The `implicit` library's own model, scored as factors dot products (benchmark only)."""
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        return self.user_factors_[user_indices] @ self.item_factors_.T
+
+    def _fit_implicit(self, model: Any, train: Interactions) -> None:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1, "blas"):
+            model.fit(train.to_csr(), show_progress=False)
+        self.user_factors_ = np.asarray(model.user_factors, np.float32)
+        self.item_factors_ = np.asarray(model.item_factors, np.float32)
+
+
+@register
+class ImplicitALS(_ImplicitReference):
+    name = "implicit_als"
+    params = {"factors": Param(int, low=1), "regularization": Param((int, float), low=0),
+              "alpha": Param((int, float), low=0), "iterations": Param(int, low=1)}
+
+    def __init__(self, *, factors: int = 64, regularization: float = 0.01, alpha: float = 1.0,
+                 iterations: int = 15) -> None:
+        self.factors, self.regularization = factors, regularization
+        self.alpha, self.iterations = alpha, iterations
+
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        from implicit.cpu.als import AlternatingLeastSquares
+
+        self._fit_implicit(AlternatingLeastSquares(
+            factors=self.factors, regularization=self.regularization, alpha=self.alpha,
+            iterations=self.iterations, random_state=0), train)
+
+
+@register
+class ImplicitBPR(_ImplicitReference):
+    name = "implicit_bpr"
+    params = {"factors": Param(int, low=1), "learning_rate": Param(float, low=0),
+              "regularization": Param((int, float), low=0), "epochs": Param(int, low=1)}
+
+    def __init__(self, *, factors: int = 64, learning_rate: float = 0.01,
+                 regularization: float = 0.01, epochs: int = 100) -> None:
+        self.factors, self.learning_rate = factors, learning_rate
+        self.regularization, self.epochs = regularization, epochs
+
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        from implicit.cpu.bpr import BayesianPersonalizedRanking
+
+        self._fit_implicit(BayesianPersonalizedRanking(
+            factors=self.factors, learning_rate=self.learning_rate,
+            regularization=self.regularization, iterations=self.epochs, random_state=0),
+            train)
+
+
+def datasets_root() -> Path:
+    root = os.environ.get("RECSTACK_DATASETS")
+    if not root:
+        sys.exit("set RECSTACK_DATASETS to the folder holding ml-100k/ and ml-latest-small/")
+    return Path(root)
+
+
+def holdout(dataset: str, positives: str, models: list[str], trials: int) -> list[dict]:
+    data = load_movielens(datasets_root() / dataset)
+    threshold = None if positives == "all" else float(positives)
+    implicit = data.implicit(threshold=threshold).compact()
+    split = random_split(implicit, 0.2, seed=0)
+    inner = random_split(split.train, 0.2, seed=1)
+    evaluator = Evaluator(metrics=METRICS, ks=(K,))
+    rows = []
+    for name in models:
+        started = time.perf_counter()
+        params = dict(FIXED.get(name, {}))
+        if SPACES.get(name):
+            params, _, _ = search(name, inner.train, inner.test, SPACES[name],
+                                  base_params=params, metric=f"ndcg@{K}", trials=trials,
+                                  seed=0)
+        model = create_model(name, **params).fit(split.train)
+        result = evaluator.evaluate(model, split.train, split.test, name=name)
+        summary = result.summary()
+        rows.append({"dataset": dataset, "positives": positives, "model": name,
+                     **{m: summary[f"{m}@{K}"].mean for m in METRICS},
+                     "ndcg_ci": (summary[f"ndcg@{K}"].ci_low, summary[f"ndcg@{K}"].ci_high),
+                     "params": {k: (round(v, 5) if isinstance(v, float) else v)
+                                for k, v in params.items()},
+                     "seconds": time.perf_counter() - started, "result": result})
+        print(f"  {dataset} {positives} {name}: ndcg@{K}={rows[-1]['ndcg']:.4f} "
+              f"({rows[-1]['seconds']:.0f} s)", file=sys.stderr)
+    return rows
+
+
+def recbole_bpr(params: dict[str, Any]) -> dict[str, float]:
+    """RecBole's quick-start protocol on MovieLens 100K: every rating is a positive, a seeded
+    per-user 80/10/10 random split, full ranking; BPR early-stops on the validation 10%."""
+    data = load_movielens(datasets_root() / "ml-100k").implicit()
+    outer = random_split(data, 0.1, seed=2020)  # test: 10% of each user's rows
+    inner = random_split(outer.train, 1 / 9, seed=2020)  # validation: 10% of the total
+    model = create_model("bpr", **params)
+    model.fit_with_validation(inner.train, inner.test) if hasattr(
+        model, "fit_with_validation") else model.fit(inner.train)
+    result = Evaluator(metrics=("recall", "ndcg"), ks=(10,)).evaluate(
+        model, inner.train, outer.test)
+    return {"recall@10": result.means()["recall@10"], "ndcg@10": result.means()["ndcg@10"]}
+
+
+def surprise_rmse(params: dict[str, Any]) -> list[dict[str, float]]:
+    """5-fold cross-validation over all ratings, as in Surprise's published table."""
+    from recstack.evaluation.pointwise import evaluate_ratings
+
+    data = load_movielens(datasets_root() / "ml-100k")
+    folds = []
+    for split in kfold_split(data, 5, stratify=None, seed=0):
+        started = time.perf_counter()
+        model = create_model("mf", **params).fit(split.train)
+        errors = evaluate_ratings(model, split.test, metrics=("rmse", "mae"))
+        folds.append(errors | {"seconds": time.perf_counter() - started,
+                               "set_apart": split.report.set_apart_rows})
+    return folds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["ml-100k", "ml-latest-small"])
+    parser.add_argument("--positives", nargs="+", default=["all", "4"],
+                        help="'all' rated items, or a minimum rating such as 4")
+    parser.add_argument("--models", nargs="+", default=list(SPACES))
+    parser.add_argument("--trials", type=int, default=10, help="optuna trials per model")
+    parser.add_argument("--recbole", action="store_true")
+    parser.add_argument("--surprise", action="store_true")
+    args = parser.parse_args()
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; command: {' '.join(sys.argv)}\n")
+    if args.recbole:
+        from recstack.models.bpr import RECBOLE_PRESET
+
+        scores = recbole_bpr(RECBOLE_PRESET)
+        print(f"RecBole protocol, BPR on ML-100K ({RECBOLE_PRESET}): "
+              f"recall@10 {scores['recall@10']:.4f} (published 0.237-0.252), "
+              f"nDCG@10 {scores['ndcg@10']:.4f} (published 0.277-0.292)\n")
+    if args.surprise:
+        from recstack.models.mf import ML100K_PRESET
+
+        folds = surprise_rmse(ML100K_PRESET)
+        rmse = np.mean([f["rmse"] for f in folds])
+        print(f"Surprise protocol, mf on ML-100K ({ML100K_PRESET}): RMSE per fold "
+              + ", ".join(f"{f['rmse']:.4f}" for f in folds)
+              + f"; mean {rmse:.4f} (Surprise SVD 0.934, SVD++ 0.919); MAE mean "
+              f"{np.mean([f['mae'] for f in folds]):.4f}\n")
+    if not args.models:
+        return
+    print(f"Holdout protocol, {args.trials} tuning trials per tunable model "
+          f"(nDCG@{K} with its 95% CI):\n")
+    print(f"| dataset | positives | model | nDCG@{K} | recall@{K} | HR@{K} | MAP@{K} | "
+          "tuned parameters | time (s) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for dataset in args.datasets:
+        for positives in args.positives:
+            rows = holdout(dataset, positives, args.models, args.trials)
+            popular = next((r for r in rows if r["model"] == "most_popular"), None)
+            for r in rows:
+                low, high = r["ndcg_ci"]
+                mark = "" if popular is None or r is popular else (
+                    " (beats popular)" if r["ndcg"] > popular["ndcg"] else " (BELOW popular)")
+                print(f"| {dataset} | {positives} | {r['model']} | {r['ndcg']:.4f} "
+                      f"[{low:.4f}, {high:.4f}]{mark} | {r['recall']:.4f} | "
+                      f"{r['hit_rate']:.4f} | {r['map']:.4f} | {r['params']} | "
+                      f"{r['seconds']:.0f} |")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,781 @@
+r"""Explicit-rating matrix factorisation, plain and neural, trained in PyTorch.
+
+Both models predict a rating :math:`\hat r_{ui}` for every (user, item) pair and are fitted
+to the observed ratings by minibatch gradient descent (Adam) on the squared error.
+:class:`MatrixFactorization` (``"mf"``) is the biased factor model of Koren, Bell & Volinsky
+(2009) with its output squashed into the rating range; :class:`NeuralMatrixFactorization`
+(``"neural_mf"``) replaces the dot product by a multilayer perceptron over the concatenated
+embeddings, the "MLP" model of neural collaborative filtering (He et al. 2017) applied to
+ratings instead of clicks. :func:`recstack.evaluation.pointwise.evaluate_ratings` measures RMSE and MAE on
+held-out ratings.
+
+Scaled sigmoid
+--------------
+With the training ratings in ``[low, high]`` (``Interactions.rating_range``) and a margin
+:math:`m` (``rating_margin``, 0.5 by default), a raw score :math:`z` becomes
+
+.. math:: \hat r = (\mathrm{low} - m) + (\mathrm{high} - \mathrm{low} + 2m)\,\sigma(z),
+          \qquad \sigma(z) = 1 / (1 + e^{-z}).
+
+The sigmoid keeps predictions in range without clipping during training (clipping would
+stop the gradient), and the margin stretches the range slightly so that the extreme ratings
+are reached at finite :math:`z` (the fast.ai trick, which uses ``(0, 5.5)`` for 1-5 stars;
+the margin here is symmetric, ``(0.5, 5.5)``). Scores returned by the models are then
+clipped to ``[low, high]``: a true rating never lies outside it, so clipping can only bring
+a prediction closer. Implicit data (``rating_range`` None) are refused.
+
+Regularisation (``weight_decay``, :math:`\lambda`)
+--------------------------------------------------
+- ``optimizer="adam"`` (default): an L2 penalty on the parameters a minibatch :math:`B`
+  touches, added to its mean squared error,
+
+  .. math:: L_B = \frac{1}{|B|}\sum_{(u,i)\in B}\Big[(r_{ui} - \hat r_{ui})^2
+            + \lambda\big(\lVert p_u\rVert^2 + \lVert q_i\rVert^2 + b_u^2 + b_i^2\big)\Big]
+
+  (``neural_mf``: the two embeddings only; its MLP is regularised by dropout). Summed
+  over an epoch this is Koren et al.'s regularised objective, whose penalty on a user or
+  item grows with its number of ratings. The penalty reaches only the batch's rows
+  (Adam's momentum still moves rows updated recently).
+- ``optimizer="adamw"``: decoupled weight decay (Loshchilov & Hutter 2019), as fast.ai
+  does: every step shrinks *every* parameter, embeddings of users and items absent from
+  the batch and MLP weights included, by the factor :math:`1 - \eta\lambda` (:math:`\eta`
+  the learning rate); the loss is the plain mean squared error. Being a per-step factor,
+  its useful values are larger: on MovieLens 100K about 1.0 (RMSE 0.912 on two folds,
+  against 0.929 at 0.5 and 0.936 at 2.0), still behind ``"adam"`` with 0.1.
+
+Learning rate
+-------------
+``lr_schedule="cosine"`` (default) anneals the rate from ``learning_rate`` to 0 over the
+``epochs * ceil(rows / batch_size)`` steps (Loshchilov & Hutter 2017); ``"constant"`` keeps
+it. On MovieLens 100K annealing lowers the 5-fold RMSE of ``mf`` from 0.910 to 0.904, as the
+last epochs average out minibatch noise instead of adding it.
+
+Determinism
+-----------
+``fit`` seeds Python, numpy and torch (:func:`~recstack.models.training.seed_everything`),
+shuffles minibatches and initialises all weights with a ``torch.Generator`` seeded by
+``seed`` (``neural_mf``'s dropout masks come from torch's global generator, seeded by
+``seed_everything``), and runs with ``torch.use_deterministic_algorithms(True, warn_only=True)``,
+switched on for the duration of ``fit`` only (the caller's setting is restored). Two fits
+with the same seed give bit-identical parameters for the same torch version and device.
+On the CPU the setting costs nothing measurable here (MovieLens 100K, 20 epochs: 2.2 s of
+CPU either way, and the same parameters: the kernels used are deterministic anyway; both
+models' parameters were also identical with 1 and 2 threads). On CUDA, operations torch replaces by
+deterministic versions run slower, and cuBLAS matrix products (``neural_mf``) need
+``CUBLAS_WORKSPACE_CONFIG=:4096:8``, which ``fit`` sets when it is unset; if CUDA was
+initialised earlier without it, torch warns that the run may not be repeatable instead of
+failing.
+
+Inference uses numpy only: the learned parameters are stored as float32 arrays (saved as
+npz, never pickled), so a saved model loads and scores without torch.
+
+References
+----------
+Koren, Y., Bell, R. & Volinsky, C. (2009). Matrix factorization techniques for recommender
+systems. *Computer* 42(8), 30-37.
+
+He, X., Liao, L., Zhang, H., Nie, L., Hu, X. & Chua, T.-S. (2017). Neural collaborative
+filtering. *WWW '17*, 173-182.
+
+Loshchilov, I. & Hutter, F. (2017). SGDR: stochastic gradient descent with warm restarts.
+*ICLR 2017*.
+
+Loshchilov, I. & Hutter, F. (2019). Decoupled weight decay regularization. *ICLR 2019*.
+
+Howard, J. & Gugger, S. (2020). *Deep Learning for Coders with fastai and PyTorch*, ch. 8
+(collaborative filtering: ``y_range=(0, 5.5)``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from scipy.special import expit
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.metrics.regression import mae, rmse
+from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES, Param, Recommender, top_k
+from recstack.models.registry import register
+from recstack.models.training import TrainingHistory, run_epochs, seed_everything
+from recstack.progress import Progress
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = ["MatrixFactorization", "NeuralMatrixFactorization"]
+
+TORCH_INSTALL = 'pip install "recstack[torch]"'
+
+# Standard deviation of the initial embeddings: small, so that training starts from the
+# middle of the rating range (z near 0) and the factors grow only as the data ask.
+_INIT_STD = 0.01
+# Bytes of intermediate float32 activations neural_mf scoring may hold at once.
+_SCORING_BUDGET_BYTES = 64 * 2**20
+
+_COMMON_PARAMS: dict[str, Param] = {
+    "factors": Param(int, low=1),
+    "epochs": Param(int, low=1),
+    "batch_size": Param(int, low=1),
+    "learning_rate": Param((int, float), low=0, low_inclusive=False),
+    "weight_decay": Param((int, float), low=0),
+    "optimizer": Param(str, choices=("adam", "adamw")),
+    "lr_schedule": Param(str, choices=("cosine", "constant")),
+    "rating_margin": Param((int, float), low=0),
+    "seed": Param(int, low=0),
+    "validation_fraction": Param((int, float), low=0, high=0.5),
+    "patience": Param(int, low=1),
+    "device": Param(str),
+}
+
+
+class _RatingModel(Recommender):
+    """What ``mf`` and ``neural_mf`` share: checks, the training loop, rating-range handling,
+    and item similarities. Subclasses build the torch module, read its parameters back into
+    numpy, and score with numpy."""
+
+    params: ClassVar[dict[str, Param]] = _COMMON_PARAMS
+    predicts_ratings = True
+
+    rating_range_: tuple[float, float]
+    history_: TrainingHistory
+    validation_: Interactions | None
+
+    # ------------------------------------------------------------------ checks
+    def validate_params(self) -> None:
+        super().validate_params()
+        if not _is_device_name(self.device):
+            raise ConfigError(f"{self.name}: device must be 'auto', 'cpu', 'cuda' or "
+                              f"'cuda:<n>', got {self.device!r}")
+
+    def _check_ratings(self, train: Interactions) -> tuple[float, float]:
+        if train.rating_range is None:
+            raise RecstackError(
+                f"{self.name} predicts explicit ratings, but these interactions are implicit "
+                "(rating_range is None); build them with rating_range=(low, high) if the "
+                "values are ratings, or use an implicit-feedback model")
+        low, high = (float(v) for v in train.rating_range)
+        if not low < high:
+            raise RecstackError(f"{self.name}: rating_range must have low < high, "
+                                f"got {train.rating_range}")
+        outside = (train.value < low) | (train.value > high)
+        if outside.any():
+            first = int(np.flatnonzero(outside)[0])
+            raise RecstackError(
+                f"{self.name}: {int(outside.sum())} rating(s) outside rating_range "
+                f"{train.rating_range}, e.g. {float(train.value[first])} at row {first}")
+        return low, high
+
+    # ------------------------------------------------------------------ the scaled sigmoid
+    @property
+    def _output_scale(self) -> tuple[float, float]:
+        """``(offset, span)`` with prediction = offset + span * sigmoid(z)."""
+        low, high = self.rating_range_
+        margin = float(self.rating_margin)
+        return low - margin, high - low + 2 * margin
+
+    def _ratings_from_logits(self, logits: np.ndarray) -> np.ndarray:
+        offset, span = self._output_scale
+        low, high = self.rating_range_
+        predicted = np.float32(offset) + np.float32(span) * expit(logits.astype(np.float32))
+        return np.clip(predicted, low, high).astype(np.float32, copy=False)
+
+    # ------------------------------------------------------------------ training
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        torch = _import_torch(self.name)
+        self.rating_range_ = self._check_ratings(train)
+        rng = seed_everything(self.seed)
+        generator = torch.Generator().manual_seed(self.seed)
+        device = _resolve_device(torch, self.device, self.name)
+        fit_rows, self.validation_ = self._hold_out(train, rng)
+
+        with _deterministic_torch(torch, device):
+            module = self._build_module(torch, train.n_users, train.n_items, generator)
+            module.to(device)
+            optimizer = self._optimizer(torch, module)
+            steps_per_epoch = -(-len(fit_rows) // self.batch_size)
+            schedule = (torch.optim.lr_scheduler.CosineAnnealingLR(
+                optimizer, T_max=self.epochs * steps_per_epoch)
+                if self.lr_schedule == "cosine" else None)
+            offset, span = self._output_scale
+            low, high = self.rating_range_
+
+            def as_tensor(values: np.ndarray, dtype: Any) -> torch.Tensor:
+                # a copy: Interactions arrays are read-only, which torch warns about
+                return torch.as_tensor(np.array(values), dtype=dtype, device=device)
+
+            users = as_tensor(fit_rows.user_index, torch.long)
+            items = as_tensor(fit_rows.item_index, torch.long)
+            ratings = as_tensor(fit_rows.value, torch.float32)
+            penalty = float(self.weight_decay) if self.optimizer == "adam" else 0.0
+            last_validation_rmse: list[float] = []
+
+            def train_epoch(epoch: int) -> dict[str, float]:
+                module.train()
+                order = torch.randperm(len(ratings), generator=generator).to(device)
+                # summed on the device: a float() per step would wait for the GPU each time
+                total_loss = torch.zeros((), device=device)
+                total_squared = torch.zeros((), device=device)
+                for start in range(0, len(order), self.batch_size):
+                    batch = order[start:start + self.batch_size]
+                    logits, touched = module(users[batch], items[batch])
+                    predicted = offset + span * torch.sigmoid(logits)
+                    squared = (predicted - ratings[batch]).pow(2).mean()
+                    loss = squared + penalty * touched if penalty else squared
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimizer.step()
+                    if schedule is not None:
+                        schedule.step()
+                    total_loss += loss.detach() * len(batch)
+                    total_squared += squared.detach() * len(batch)
+                numbers = {"loss": float(total_loss) / len(order),
+                           "train_rmse": float(np.sqrt(float(total_squared) / len(order))),
+                           "lr": float(optimizer.param_groups[0]["lr"])}
+                if self.validation_ is not None:
+                    last_validation_rmse.append(self._torch_rmse(
+                        torch, module, self.validation_, device, offset, span, low, high))
+                    numbers["val_rmse"] = last_validation_rmse[-1]
+                return numbers
+
+            def snapshot() -> dict[str, torch.Tensor]:
+                return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+            # run_epochs keeps the highest validation score: hand it -RMSE
+            self.history_ = run_epochs(
+                train_epoch, epochs=self.epochs, description=f"Training {self.name}",
+                validate=((lambda: -last_validation_rmse[-1]) if self.validation_ is not None
+                          else None),
+                patience=self.patience, snapshot=snapshot, restore=module.load_state_dict,
+                progress=progress)
+            self._read_parameters(module)
+
+    def _hold_out(self, train: Interactions, rng: np.random.Generator
+                  ) -> tuple[Interactions, Interactions | None]:
+        """Random training rows set aside for early stopping (none when the fraction is 0)."""
+        if not self.validation_fraction:
+            return train, None
+        n_validation = int(round(self.validation_fraction * len(train)))
+        if not 0 < n_validation < len(train):
+            raise ConfigError(
+                f"{self.name}: validation_fraction={self.validation_fraction} of "
+                f"{len(train)} rows leaves {n_validation} validation rows; it must leave at "
+                "least one validation row and one training row")
+        held = np.zeros(len(train), bool)
+        held[rng.choice(len(train), size=n_validation, replace=False)] = True
+        return train.select(~held), train.select(held)
+
+    def _optimizer(self, torch: Any, module: Any) -> Any:
+        if self.optimizer == "adamw":
+            return torch.optim.AdamW(module.parameters(), lr=self.learning_rate,
+                                     weight_decay=self.weight_decay)
+        return torch.optim.Adam(module.parameters(), lr=self.learning_rate)
+
+    @staticmethod
+    def _torch_rmse(torch: Any, module: Any, rows: Interactions, device: Any, offset: float,
+                    span: float, low: float, high: float) -> float:
+        """RMSE of the clipped predictions on ``rows`` (the same prediction the numpy
+        scoring makes after training)."""
+        module.eval()
+        with torch.no_grad():
+            users = torch.as_tensor(np.array(rows.user_index), dtype=torch.long, device=device)
+            items = torch.as_tensor(np.array(rows.item_index), dtype=torch.long, device=device)
+            logits, _ = module(users, items)
+            predicted = (offset + span * torch.sigmoid(logits)).clamp(low, high)
+            target = torch.as_tensor(np.array(rows.value), device=device)
+            return float((predicted - target).pow(2).mean().sqrt())
+
+    def _build_module(self, torch: Any, n_users: int, n_items: int, generator: Any) -> Any:
+        raise NotImplementedError
+
+    def _read_parameters(self, module: Any) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ similar items
+    def _item_embeddings(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` items most similar to each given item, by cosine similarity of the
+        learned item embeddings, the item itself excluded.
+
+        Parameters
+        ----------
+        items
+            External item ids (a scalar or a sequence).
+        k
+            Neighbours per item.
+
+        Returns
+        -------
+        item_ids, similarities
+            Both ``(n_items_asked, k)``, most similar first. When the catalogue has fewer
+            than ``k`` other items the remaining slots have similarity ``-inf`` and id ``-1``
+            (integer ids) or ``None`` (other ids), as in :meth:`recommend`. An item whose
+            embedding is all zeros has similarity 0 to everything.
+        """
+        self._require_fitted()
+        if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
+            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        query = self.items_.to_index(np.atleast_1d(np.asarray(items))).astype(np.int64)
+        embeddings = self._item_embeddings().astype(np.float32, copy=False)
+        norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
+        unit = embeddings / np.where(norms > 0, norms, 1.0).astype(np.float32)
+        n_items = len(unit)
+        width = min(int(k), n_items)
+        # slots beyond the catalogue stay -inf, as recommend pads when fewer than k are left
+        top = np.zeros((len(query), k), np.int64)
+        values = np.full((len(query), k), -np.inf, np.float32)
+        batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (n_items * 4 * 2))
+        for start in range(0, len(query), batch):
+            rows = query[start:start + batch]
+            cosine = unit[rows] @ unit.T
+            cosine[np.arange(len(rows)), rows] = -np.inf  # never its own neighbour
+            best, best_values = top_k(cosine, width)
+            top[start:start + len(rows), :width] = best
+            values[start:start + len(rows), :width] = best_values
+        empty = np.isneginf(values)
+        item_ids = self.items_.to_external(np.where(empty, 0, top))
+        if empty.any():
+            if item_ids.dtype.kind not in "iu":
+                item_ids = item_ids.astype(object)
+            item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
+        return item_ids, values
+
+    # ------------------------------------------------------------------ persistence helpers
+    def _range_state(self) -> dict[str, np.ndarray]:
+        return {"rating_range": np.asarray(self.rating_range_, np.float64)}
+
+    def _load_range(self, arrays: dict[str, np.ndarray]) -> None:
+        low, high = (float(v) for v in arrays["rating_range"])
+        self.rating_range_ = (low, high)
+        self.validation_ = None
+
+
+@register
+class MatrixFactorization(_RatingModel):
+    r"""Biased matrix factorisation for explicit ratings, squashed into the rating range.
+
+    .. math:: \hat r_{ui} = (\mathrm{low} - m) + (\mathrm{high} - \mathrm{low} + 2m)\,
+              \sigma\!\left(p_u^\top q_i + b_u + b_i\right)
+
+    with user and item factors :math:`p_u, q_i \in \mathbb{R}^{\text{factors}}` and biases
+    :math:`b_u, b_i` (Koren, Bell & Volinsky 2009), fitted to the squared error by minibatch
+    Adam over shuffled rows; scores are clipped to ``[low, high]``. See the module docstring
+    for the scaled sigmoid, what ``weight_decay`` applies to, and determinism.
+    :meth:`recommend` ranks items by predicted rating.
+
+    On MovieLens 100K, under random 5-fold cross-validation over all ratings (the protocol of
+    Surprise's table: ``kfold_split(data, 5, stratify=None, seed=0)``), the defaults give a
+    mean RMSE of 0.9044 and MAE of 0.7178 (folds 0.901-0.912; seeds 1 and 2: 0.9046), in
+    about 2.2 s of one CPU thread per fold. Surprise reports SVD 0.934, SVD++ 0.919. With
+    ``lr_schedule="constant"`` the RMSE is 0.9098.
+
+    Parameters
+    ----------
+    factors
+        Dimension of :math:`p_u` and :math:`q_i`.
+    epochs
+        Passes over the training rows (the most, with early stopping).
+    batch_size
+        Rows per minibatch.
+    learning_rate
+        Adam's step size :math:`\eta`.
+    weight_decay
+        :math:`\lambda`: an L2 penalty on the batch's factors and biases (``"adam"``) or
+        decoupled decay of all parameters (``"adamw"``); see the module docstring.
+    optimizer
+        ``"adam"`` or ``"adamw"``.
+    lr_schedule
+        ``"cosine"`` (anneal to 0 over the epochs) or ``"constant"``.
+    rating_margin
+        :math:`m`, in rating units: how far the sigmoid's range extends beyond the ratings.
+    seed
+        Seeds initialisation and shuffling; the same seed gives the same model.
+    validation_fraction
+        Share of the training rows (at most 0.5) held out at random to measure validation
+        RMSE after every epoch; training stops after ``patience`` epochs without improvement
+        and keeps the best epoch (trained on the other rows only). 0 (default) trains on
+        every row for ``epochs`` epochs.
+    patience
+        Epochs without a better validation RMSE before stopping.
+    device
+        ``"auto"`` (CUDA when available, else the CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:<n>"``;
+        only training runs there.
+
+    Attributes
+    ----------
+    user_factors_, item_factors_ : ndarray, float32, (n_users | n_items, factors)
+    user_bias_, item_bias_ : ndarray, float32, (n_users,) | (n_items,)
+    rating_range_ : (float, float)
+        ``(low, high)`` of the training ratings.
+    history_ : TrainingHistory
+        Per-epoch ``loss`` (the penalised objective), ``train_rmse`` (running, over the
+        epoch's minibatches), ``lr`` (after the epoch) and, with a validation fraction,
+        ``val_rmse`` and ``val`` (its negative, which ``run_epochs`` maximises); also what
+        the progress reporter receives. Not saved with the model.
+    validation_ : Interactions or None
+        The rows held out for early stopping; not saved.
+    """
+
+    name = "mf"
+
+    def __init__(self, *, factors: int = 50, epochs: int = 20, batch_size: int = 1024,
+                 learning_rate: float = 5e-3, weight_decay: float = 0.1,
+                 optimizer: str = "adam", lr_schedule: str = "cosine",
+                 rating_margin: float = 0.5, seed: int = 0,
+                 validation_fraction: float = 0.0, patience: int = 3,
+                 device: str = "auto") -> None:
+        self.factors = factors
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.optimizer = optimizer
+        self.lr_schedule = lr_schedule
+        self.rating_margin = rating_margin
+        self.seed = seed
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.device = device
+
+    def _build_module(self, torch: Any, n_users: int, n_items: int, generator: Any) -> Any:
+        return _torch_modules(torch).BiasedDot(n_users, n_items, self.factors, generator)
+
+    def _read_parameters(self, module: Any) -> None:
+        self.user_factors_ = _numpy(module.user_factors.weight)
+        self.item_factors_ = _numpy(module.item_factors.weight)
+        self.user_bias_ = _numpy(module.user_bias.weight).ravel()
+        self.item_bias_ = _numpy(module.item_bias.weight).ravel()
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        logits = self.user_factors_[user_indices] @ self.item_factors_.T
+        logits += self.user_bias_[user_indices, None]
+        logits += self.item_bias_[None, :]
+        return self._ratings_from_logits(logits)
+
+    def _score_pairs(self, user_index: np.ndarray, item_index: np.ndarray) -> np.ndarray:
+        logits = np.einsum("nf,nf->n", self.user_factors_[user_index],
+                           self.item_factors_[item_index])
+        logits += self.user_bias_[user_index] + self.item_bias_[item_index]
+        return self._ratings_from_logits(logits)
+
+    def _item_embeddings(self) -> np.ndarray:
+        return self.item_factors_
+
+    def _state(self) -> dict[str, np.ndarray]:
+        return {"user_factors": self.user_factors_, "item_factors": self.item_factors_,
+                "user_bias": self.user_bias_, "item_bias": self.item_bias_,
+                **self._range_state()}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.user_factors_ = arrays["user_factors"]
+        self.item_factors_ = arrays["item_factors"]
+        self.user_bias_ = arrays["user_bias"]
+        self.item_bias_ = arrays["item_bias"]
+        self._load_range(arrays)
+
+
+@register
+class NeuralMatrixFactorization(_RatingModel):
+    r"""Neural matrix factorisation for explicit ratings: an MLP over both embeddings.
+
+    .. math:: h_0 = [p_u; q_i], \qquad h_l = \mathrm{ReLU}(W_l h_{l-1} + c_l)
+              \ (l = 1..L), \qquad
+              \hat r_{ui} = (\mathrm{low} - m) + (\mathrm{high} - \mathrm{low} + 2m)\,
+              \sigma(w^\top h_L + c)
+
+    the MLP model of neural collaborative filtering (He et al. 2017), with dropout after
+    every hidden layer during training and the scaled-sigmoid output of :class:`MatrixFactorization`
+    in place of NCF's click probability; trained on the squared error like ``mf``. Scoring
+    runs the MLP in numpy; the first layer is split into a user part and an item part,
+    :math:`W_1 h_0 = W_1^{(u)} p_u + W_1^{(i)} q_i`, computed once per user and per item.
+
+    On MovieLens 100K (the same 5-fold protocol as :class:`MatrixFactorization`) the defaults
+    give a mean RMSE of 0.9363 and MAE of 0.7305, in about 6 s per fold (one CPU thread);
+    ``mf`` is both better and faster on ratings.
+
+    As a ranker of unrated items it is weak: the MLP extrapolates from the observed pairs to
+    the unobserved ones almost additively (a user part plus an item part; cf. Rendle et al.
+    2020), so it misses the co-occurrence signal a dot product picks up. On the conformance
+    checkerboard, whose ratings are independent of taste, it ranks below random (0 of 9
+    data and model seeds), where ``mf`` beats random on all 9.
+
+    References
+    ----------
+    He et al. (2017), see the module docstring. Rendle, S., Krichene, W., Zhang, L. &
+    Anderson, J. (2020). Neural collaborative filtering vs. matrix factorization revisited.
+    *RecSys '20*, 240-248.
+
+    Parameters
+    ----------
+    factors
+        Dimension of each embedding (the MLP's input has twice as many).
+    layers
+        Widths of the hidden layers, e.g. ``(64, 32)``; ``()`` is a linear model of the
+        concatenated embeddings.
+    dropout
+        Dropout probability after each hidden layer, in ``[0, 1)``.
+    epochs, batch_size, learning_rate, weight_decay, optimizer, lr_schedule, rating_margin,
+    seed, validation_fraction, patience, device
+        As for :class:`MatrixFactorization`; with ``"adam"`` the L2 penalty covers the two
+        embeddings of each batch row, not the MLP weights.
+
+    Attributes
+    ----------
+    user_embeddings_, item_embeddings_ : ndarray, float32, (n_users | n_items, factors)
+    hidden_weights_, hidden_biases_ : list of ndarray, float32
+        :math:`W_l` (``(out, in)``, torch's layout) and :math:`c_l` per hidden layer.
+    output_weight_ : ndarray, float32, (layers[-1],) or (2 * factors,) without layers
+    output_bias_ : ndarray, float32, ()
+    rating_range_, history_, validation_
+        As for :class:`MatrixFactorization`.
+    """
+
+    name = "neural_mf"
+    params: ClassVar[dict[str, Param]] = {
+        **_COMMON_PARAMS,
+        "layers": Param((tuple, list)),
+        "dropout": Param((int, float), low=0, high=1),
+    }
+
+    def __init__(self, *, factors: int = 32, layers: tuple[int, ...] = (64, 32),
+                 dropout: float = 0.5, epochs: int = 20, batch_size: int = 1024,
+                 learning_rate: float = 5e-3, weight_decay: float = 0.1,
+                 optimizer: str = "adam", lr_schedule: str = "cosine",
+                 rating_margin: float = 0.5, seed: int = 0,
+                 validation_fraction: float = 0.0, patience: int = 3,
+                 device: str = "auto") -> None:
+        self.factors = factors
+        self.layers = layers
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.optimizer = optimizer
+        self.lr_schedule = lr_schedule
+        self.rating_margin = rating_margin
+        self.seed = seed
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.device = device
+
+    def validate_params(self) -> None:
+        super().validate_params()
+        if not all(isinstance(w, int) and not isinstance(w, bool) and w >= 1
+                   for w in self.layers):
+            raise ConfigError(f"{self.name}: layers must be positive integers (hidden layer "
+                              f"widths), got {self.layers!r}")
+        if self.dropout >= 1:
+            raise ConfigError(f"{self.name}: dropout must be < 1, got {self.dropout!r}")
+
+    def _build_module(self, torch: Any, n_users: int, n_items: int, generator: Any) -> Any:
+        return _torch_modules(torch).ConcatMLP(n_users, n_items, self.factors,
+                                               tuple(self.layers), float(self.dropout),
+                                               generator)
+
+    def _read_parameters(self, module: Any) -> None:
+        self.user_embeddings_ = _numpy(module.user_embeddings.weight)
+        self.item_embeddings_ = _numpy(module.item_embeddings.weight)
+        self.hidden_weights_ = [_numpy(layer.weight) for layer in module.hidden]
+        self.hidden_biases_ = [_numpy(layer.bias) for layer in module.hidden]
+        self.output_weight_ = _numpy(module.output.weight).ravel()
+        self.output_bias_ = _numpy(module.output.bias).reshape(())
+        self._split_first_layer()
+
+    def _split_first_layer(self) -> None:
+        """Per-user and per-item halves of the first layer's pre-activation (or of the
+        output logit when there are no hidden layers), so scoring a pair costs one add."""
+        if self.hidden_weights_:
+            weight, bias = self.hidden_weights_[0], self.hidden_biases_[0]
+        else:
+            weight, bias = self.output_weight_[None, :], self.output_bias_.reshape(1)
+        width = self.user_embeddings_.shape[1]
+        self._user_part = self.user_embeddings_ @ weight[:, :width].T + bias
+        self._item_part = self.item_embeddings_ @ weight[:, width:].T
+
+    def _logits_from_first_layer(self, pre_activation: np.ndarray) -> np.ndarray:
+        """The rest of the MLP after the first layer's pre-activation (..., width)."""
+        if not self.hidden_weights_:
+            return pre_activation[..., 0]
+        hidden = np.maximum(pre_activation, 0)
+        for weight, bias in zip(self.hidden_weights_[1:], self.hidden_biases_[1:],
+                                strict=True):
+            hidden = np.maximum(hidden @ weight.T + bias, 0)
+        return hidden @ self.output_weight_ + self.output_bias_
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        n_items = self._item_part.shape[0]
+        widest = max([self._user_part.shape[1], *(w.shape[0] for w in self.hidden_weights_)])
+        chunk = max(1, _SCORING_BUDGET_BYTES // (n_items * widest * 4 * 2))
+        out = np.empty((len(user_indices), n_items), np.float32)
+        for start in range(0, len(user_indices), chunk):
+            users = user_indices[start:start + chunk]
+            pre = self._user_part[users][:, None, :] + self._item_part[None, :, :]
+            out[start:start + chunk] = self._ratings_from_logits(
+                self._logits_from_first_layer(pre))
+        return out
+
+    def _score_pairs(self, user_index: np.ndarray, item_index: np.ndarray) -> np.ndarray:
+        widest = max([self._user_part.shape[1], *(w.shape[0] for w in self.hidden_weights_)])
+        chunk = max(1, _SCORING_BUDGET_BYTES // (widest * 4 * 2))
+        out = np.empty(len(user_index), np.float32)
+        for start in range(0, len(user_index), chunk):
+            users, items = user_index[start:start + chunk], item_index[start:start + chunk]
+            pre = self._user_part[users] + self._item_part[items]
+            out[start:start + chunk] = self._ratings_from_logits(
+                self._logits_from_first_layer(pre))
+        return out
+
+    def _item_embeddings(self) -> np.ndarray:
+        return self.item_embeddings_
+
+    def _state(self) -> dict[str, np.ndarray]:
+        state = {"user_embeddings": self.user_embeddings_,
+                 "item_embeddings": self.item_embeddings_,
+                 "output_weight": self.output_weight_, "output_bias": self.output_bias_,
+                 **self._range_state()}
+        for layer, (weight, bias) in enumerate(zip(self.hidden_weights_, self.hidden_biases_,
+                                                   strict=True)):
+            state[f"hidden_weight_{layer}"] = weight
+            state[f"hidden_bias_{layer}"] = bias
+        return state
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.user_embeddings_ = arrays["user_embeddings"]
+        self.item_embeddings_ = arrays["item_embeddings"]
+        n_hidden = sum(1 for name in arrays if name.startswith("hidden_weight_"))
+        self.hidden_weights_ = [arrays[f"hidden_weight_{layer}"] for layer in range(n_hidden)]
+        self.hidden_biases_ = [arrays[f"hidden_bias_{layer}"] for layer in range(n_hidden)]
+        self.output_weight_ = arrays["output_weight"]
+        self.output_bias_ = arrays["output_bias"]
+        self._load_range(arrays)
+        self._split_first_layer()
+
+
+# ---------------------------------------------------------------------------- torch plumbing
+def _import_torch(model: str) -> Any:
+    try:
+        import torch
+    except ImportError:
+        raise RecstackError(f"{model} is trained with PyTorch, which is not installed; "
+                            f"install it with: {TORCH_INSTALL}") from None
+    return torch
+
+
+def _is_device_name(device: Any) -> bool:
+    if device in ("auto", "cpu", "cuda"):
+        return True
+    return (isinstance(device, str) and device.startswith("cuda:")
+            and device[len("cuda:"):].isdigit())
+
+
+def _resolve_device(torch: Any, device: str, model: str) -> Any:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise RecstackError(f"{model}: device={device!r}, but CUDA is not available to "
+                                "this PyTorch; use device='cpu' or 'auto'")
+        position = int(device.partition(":")[2] or 0)
+        if position >= torch.cuda.device_count():
+            raise RecstackError(f"{model}: device={device!r}, but only "
+                                f"{torch.cuda.device_count()} CUDA device(s) exist")
+    return torch.device(device)
+
+
+@contextmanager
+def _deterministic_torch(torch: Any, device: Any) -> Iterator[None]:
+    """Deterministic kernels for the duration of a fit, the caller's setting restored after
+    (see the module docstring for the cost)."""
+    if device.type == "cuda":
+        # cuBLAS reads this when CUDA initialises; without it deterministic matmuls fail
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    enabled = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
+
+
+def _numpy(tensor: Any) -> np.ndarray:
+    return tensor.detach().to("cpu", copy=True).numpy().astype(np.float32, copy=False)
+
+
+_MODULES: Any = None
+
+
+def _torch_modules(torch: Any) -> Any:
+    """The torch modules, defined on first use so that importing this file needs no torch.
+
+    Each module's ``forward(users, items)`` returns the logits :math:`z` and the batch mean
+    of the squared norms of the parameters it gathered (the ``"adam"`` penalty).
+    """
+    global _MODULES
+    if _MODULES is not None:
+        return _MODULES
+    nn = torch.nn
+
+    class BiasedDot(nn.Module):
+        def __init__(self, n_users: int, n_items: int, factors: int, generator: Any) -> None:
+            super().__init__()
+            self.user_factors = nn.Embedding(n_users, factors)
+            self.item_factors = nn.Embedding(n_items, factors)
+            self.user_bias = nn.Embedding(n_users, 1)
+            self.item_bias = nn.Embedding(n_items, 1)
+            with torch.no_grad():
+                nn.init.normal_(self.user_factors.weight, std=_INIT_STD, generator=generator)
+                nn.init.normal_(self.item_factors.weight, std=_INIT_STD, generator=generator)
+                self.user_bias.weight.zero_()
+                self.item_bias.weight.zero_()
+
+        def forward(self, users: Any, items: Any) -> tuple[Any, Any]:
+            p, q = self.user_factors(users), self.item_factors(items)
+            b_u, b_i = self.user_bias(users).squeeze(1), self.item_bias(items).squeeze(1)
+            logits = (p * q).sum(1) + b_u + b_i
+            squared_norms = p.pow(2).sum(1) + q.pow(2).sum(1) + b_u.pow(2) + b_i.pow(2)
+            return logits, squared_norms.mean()
+
+    class ConcatMLP(nn.Module):
+        def __init__(self, n_users: int, n_items: int, factors: int, layers: tuple[int, ...],
+                     dropout: float, generator: Any) -> None:
+            super().__init__()
+            self.user_embeddings = nn.Embedding(n_users, factors)
+            self.item_embeddings = nn.Embedding(n_items, factors)
+            widths = (2 * factors, *layers)
+            self.hidden = nn.ModuleList(nn.Linear(a, b)
+                                        for a, b in zip(widths[:-1], widths[1:], strict=True))
+            self.output = nn.Linear(widths[-1], 1)
+            self.dropout = nn.Dropout(dropout)
+            with torch.no_grad():
+                nn.init.normal_(self.user_embeddings.weight, std=_INIT_STD, generator=generator)
+                nn.init.normal_(self.item_embeddings.weight, std=_INIT_STD, generator=generator)
+                for layer in (*self.hidden, self.output):
+                    # torch's default Linear initialisation, drawn from the seeded generator
+                    bound = 1.0 / np.sqrt(layer.in_features)
+                    nn.init.kaiming_uniform_(layer.weight, a=np.sqrt(5), generator=generator)
+                    nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+
+        def forward(self, users: Any, items: Any) -> tuple[Any, Any]:
+            p, q = self.user_embeddings(users), self.item_embeddings(items)
+            hidden = torch.cat([p, q], dim=1)
+            for layer in self.hidden:
+                hidden = self.dropout(torch.relu(layer(hidden)))
+            logits = self.output(hidden).squeeze(1)
+            return logits, (p.pow(2).sum(1) + q.pow(2).sum(1)).mean()
+
+    class _Namespace:
+        pass
+
+    namespace = _Namespace()
+    namespace.BiasedDot = BiasedDot  # type: ignore[attr-defined]
+    namespace.ConcatMLP = ConcatMLP  # type: ignore[attr-defined]
+    _MODULES = namespace
+    return namespace

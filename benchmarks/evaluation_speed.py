@@ -104,7 +104,7 @@ def main() -> None:
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
-    result = evaluator.evaluate(model, train, test)
+    evaluator.evaluate(model, train, test)
     seconds = time.perf_counter() - started
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nEvaluator, end to end: {args.users:,} users x {args.items:,} items, 64 factors, "

@@ -30,14 +30,15 @@ def test_tuning_never_sees_the_test_split(monkeypatch):
 
     exp = experiment()
     data, _ = prepare_data(exp)
-    test_pairs = set(zip(*[a.tolist() for a in (
-        make_split(exp, data).test.user_index, make_split(exp, data).test.item_index)]))
+    test = make_split(exp, data).test
+    test_pairs = set(zip(test.user_index.tolist(), test.item_index.tolist(), strict=True))
     seen_pairs: list[set] = []
     original = tuning.Evaluator.evaluate
 
     def spy(self, model, train, test, **kwargs):
         for part in (train, test):
-            seen_pairs.append(set(zip(part.user_index.tolist(), part.item_index.tolist())))
+            pairs = zip(part.user_index.tolist(), part.item_index.tolist(), strict=True)
+            seen_pairs.append(set(pairs))
         return original(self, model, train, test, **kwargs)
 
     monkeypatch.setattr(tuning.Evaluator, "evaluate", spy)

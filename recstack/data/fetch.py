@@ -31,7 +31,7 @@ from recstack.data.movielens import RELEASES, MovieLensRelease, release
 from recstack.errors import RecstackError
 from recstack.progress import Progress, resolve
 
-__all__ = ["fetch", "cached_path", "default_cache_dir", "main", "CACHE_ENV", "DATASETS"]
+__all__ = ["fetch", "cached_path", "default_cache_dir", "CACHE_ENV", "DATASETS"]
 
 CACHE_ENV = "RECSTACK_CACHE"
 # Everything fetch() knows, by registry name ("movielens-100k", ...).

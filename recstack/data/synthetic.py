@@ -883,8 +883,9 @@ def _item_table(model: _Model, config: SyntheticConfig, rng: np.random.Generator
 def _user_table(model: _Model, config: SyntheticConfig, first: int, rng: np.random.Generator
                 ) -> pd.DataFrame:
     """Sign-up time (the start of a user's active window, before the logged months for
-    users whose window the log cuts) and the favourite genre a user names at sign-up: the strongest genre of their early taste, or for one user in five, as people
-    answer such questions loosely, a genre drawn from that taste."""
+    users whose window the log cuts) and the favourite genre a user names at sign-up: the
+    strongest genre of their early taste, or for one user in five, as people answer such
+    questions loosely, a genre drawn from that taste."""
     names = np.array(GENRES[: config.n_genres], dtype=object)
     favourite = np.argmax(model.taste_early, axis=1)
     loose = np.flatnonzero(rng.random(config.n_users) < 0.2)

@@ -56,7 +56,7 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
                 f"precision@{k} is {p:.3f} but recall@{k} only {r:.3f}: users have far more "
                 f"relevant test items than {k}; check the relevance threshold and the split")))
     ndcg = [(k, means[f"ndcg@{k}"]) for k in _ks(means, "ndcg")]
-    for (k1, v1), (k2, v2) in zip(ndcg, ndcg[1:]):
+    for (k1, v1), (k2, v2) in zip(ndcg, ndcg[1:], strict=False):
         if v2 < v1 - 1e-12:
             found.append(Diagnostic("suspicious", (
                 f"nDCG falls from {v1:.4f} at K={k1} to {v2:.4f} at K={k2}; extending a list "

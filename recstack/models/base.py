@@ -166,7 +166,7 @@ class Recommender(ABC):
         """Learned arrays to save (besides the vocabularies and training matrix)."""
         return {}
 
-    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:  # noqa: B027 (optional hook)
         """Restore what :meth:`_state` returned."""
 
     def _user_indices(self, users: Any) -> np.ndarray:

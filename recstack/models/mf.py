@@ -6,8 +6,8 @@ to the observed ratings by minibatch gradient descent (Adam) on the squared erro
 (2009) with its output squashed into the rating range; :class:`NeuralMatrixFactorization`
 (``"neural_mf"``) replaces the dot product by a multilayer perceptron over the concatenated
 embeddings, the "MLP" model of neural collaborative filtering (He et al. 2017) applied to
-ratings instead of clicks. :func:`recstack.evaluation.pointwise.evaluate_ratings` measures RMSE and MAE on
-held-out ratings.
+ratings instead of clicks. :func:`recstack.evaluation.pointwise.evaluate_ratings`
+measures RMSE and MAE on held-out ratings.
 
 Scaled sigmoid
 --------------
@@ -98,7 +98,6 @@ from scipy.special import expit
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.metrics.regression import mae, rmse
 from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES, Param, Recommender, top_k
 from recstack.models.registry import register
 from recstack.models.training import TrainingHistory, run_epochs, seed_everything

@@ -93,7 +93,7 @@ def seed_everything(seed: int) -> np.random.Generator:
     import sys
 
     random.seed(seed)
-    np.random.seed(seed % 2**32)
+    np.random.seed(seed % 2**32)  # noqa: NPY002 (seeds code that uses the legacy global state)
     if "torch" in sys.modules:
         import torch
 

@@ -3,7 +3,13 @@ import pytest
 from hypothesis import given, settings
 
 from recstack.data.filters import (
-    Deduplicate, KCore, MinValue, TimeWindow, apply_filters, k_core, to_unix_seconds,
+    Deduplicate,
+    KCore,
+    MinValue,
+    TimeWindow,
+    apply_filters,
+    k_core,
+    to_unix_seconds,
 )
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, EmptyResultError

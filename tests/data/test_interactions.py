@@ -62,7 +62,7 @@ def test_from_frame_with_mapping_and_unknown_column():
 def test_duplicate_policies(small, policy, expected):
     frame = small.deduplicate(policy).to_frame()
     assert len(frame) == 4
-    values = {(u, i): v for u, i, v in zip(frame.user_id, frame.item_id, frame.value)}
+    values = {(u, i): v for u, i, v in zip(frame.user_id, frame.item_id, frame.value, strict=True)}
     for pair, value in expected.items():
         assert values[pair] == value
     assert values[("u1", 10)] == 4.0

@@ -5,7 +5,12 @@ from hypothesis import strategies as st
 
 from recstack.data.interactions import Interactions
 from recstack.data.splits import (
-    Split, kfold_split, leave_last_out, random_split, temporal_split, user_split,
+    Split,
+    kfold_split,
+    leave_last_out,
+    random_split,
+    temporal_split,
+    user_split,
 )
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 
@@ -13,12 +18,13 @@ from .strategies import interactions
 
 
 def pairs(data: Interactions) -> set[tuple[int, int]]:
-    return set(zip(data.user_index.tolist(), data.item_index.tolist()))
+    return set(zip(data.user_index.tolist(), data.item_index.tolist(), strict=True))
 
 
 def rows(data: Interactions) -> list[tuple]:
     ts = data.timestamp.tolist() if data.timestamp is not None else [None] * len(data)
-    return list(zip(data.user_index.tolist(), data.item_index.tolist(), data.value.tolist(), ts))
+    columns = (data.user_index.tolist(), data.item_index.tolist(), data.value.tolist(), ts)
+    return list(zip(*columns, strict=True))
 
 
 def assert_partition(data: Interactions, split: Split) -> None:

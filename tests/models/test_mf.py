@@ -16,8 +16,8 @@ from recstack.data.interactions import Interactions
 from recstack.data.splits import random_split
 from recstack.data.synthetic import generate
 from recstack.errors import ConfigError, RecstackError
-from recstack.models import create_model, load_model
 from recstack.evaluation.pointwise import evaluate_ratings
+from recstack.models import create_model, load_model
 from recstack.models.mf import MatrixFactorization, NeuralMatrixFactorization
 
 torch = pytest.importorskip("torch")

@@ -1,6 +1,6 @@
 import pytest
 
-torch = pytest.importorskip("torch", reason="PyTorch is not installed (pip install recstack[torch])")
+torch = pytest.importorskip("torch", reason="PyTorch is not installed: recstack[torch]")
 
 from recstack.errors import RecstackError  # noqa: E402
 from recstack.models.torch_training import TorchTrainer  # noqa: E402

@@ -9,6 +9,7 @@ filters seen items, batches users and takes top-K, so each model writes only
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ class Param:
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
         if not isinstance(value, self.kind):
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{model}: {name} must be a finite number, got {value!r}")
         if self.choices is not None and value not in self.choices:
             raise ConfigError(f"{model}: {name} must be one of {self.choices}, got {value!r}")
         if self.low is not None and (value < self.low or

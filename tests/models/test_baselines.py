@@ -120,3 +120,9 @@ def test_corrupted_or_incompatible_artifacts_are_refused(data, tmp_path):
         load_model(tmp_path / "n")
     with pytest.raises(RecstackError, match="not a saved recstack model"):
         load_model(tmp_path)
+
+
+def test_non_finite_hyperparameters_are_refused(data):
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ConfigError, match="half_life_days must be a finite number"):
+            MostPopular(half_life_days=bad).fit(data)

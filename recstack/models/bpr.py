@@ -1,0 +1,326 @@
+"""Bayesian personalised ranking (Rendle et al. 2009), trained by SGD in a numba kernel."""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ClassVar, Self
+
+import numpy as np
+
+from recstack.data.interactions import Interactions, concat
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.als import FactorMixin
+from recstack.models.base import Param, Recommender
+from recstack.models.registry import register
+from recstack.models.training import TrainingHistory, run_epochs, validation_ndcg
+from recstack.progress import Progress
+
+#: what to run when numba is missing
+BPR_INSTALL_COMMAND = 'pip install "recstack[bpr]"'
+
+# Standard deviation of the initial factors; small, so early scores are near the biases.
+_INIT_SCALE = 0.1
+
+
+@register
+class BPR(FactorMixin, Recommender):
+    r"""Matrix factorisation trained for pairwise ranking with sampled negatives
+    (Bayesian personalised ranking, Rendle, Freudenthaler, Gantner & Schmidt-Thieme 2009).
+
+    Every training interaction is a positive: for user :math:`u` with positives
+    :math:`I_u^+`, the model scores :math:`\hat x_{ui} = p_u^\top q_i + b_i` and maximises
+
+    .. math::
+
+        \sum_{(u, i, j):\ i \in I_u^+,\ j \notin I_u^+} \Big[\ln \sigma(\hat x_{ui} - \hat x_{uj})
+        - \tfrac{\lambda}{2} \left(\lVert p_u \rVert^2 + \lVert q_i \rVert^2
+        + \lVert q_j \rVert^2 + b_i^2 + b_j^2\right)\Big]
+
+    by stochastic gradient ascent (LearnBPR): each epoch visits every positive pair
+    :math:`(u, i)` once in a random order, draws one negative :math:`j` uniformly from the
+    items :math:`u` has not interacted with, and takes one step of size ``learning_rate``
+    on :math:`p_u, q_i, q_j, b_i, b_j`, so the :math:`\lambda` terms act as weight decay on
+    the parameters each step touches (Rendle et al.'s regularised LearnBPR).
+
+    Parameters
+    ----------
+    factors
+        Length of the factor vectors (>= 1).
+    learning_rate
+        SGD step size (> 0).
+    regularization
+        :math:`\lambda` (>= 0).
+    epochs
+        Most passes over the positives (>= 1).
+    seed
+        Seeds the initial factors, the visiting order and the negatives: with
+        ``num_threads=1`` the same seed gives bit-identical factors.
+    patience
+        With validation, stop after this many epochs without a better validation
+        nDCG@10 (>= 1), and restore the best epoch's parameters.
+    validation_fraction
+        When > 0 (at most 0.5), a per-user random share of the training rows
+        (:func:`recstack.data.splits.random_split`, seeded with ``seed``) is held out to
+        early-stop on, and the model trains on the rest; ``fit(train, validation=...)``
+        gives an explicit validation set instead.
+    num_threads
+        1 (default) runs each epoch in one thread, which is reproducible. More threads (0:
+        every core) split each epoch between threads that update the shared factors without
+        locks (Hogwild, Recht et al. 2011): faster on large data, but not bit-reproducible.
+
+    Notes
+    -----
+    *Negatives.* The negative is drawn exactly uniformly from the user's non-positives (the
+    k-th missing index in the user's sorted positives, found by binary search) instead of
+    by rejection, so no draw is wasted and heavy users are not under-sampled. A positive is
+    skipped only when its user has interacted with every item (there is no negative); the
+    share of skipped positives is reported each epoch as ``skipped``, beside ``auc``, the
+    share of sampled triples already ranked right (:math:`\hat x_{ui} > \hat x_{uj}`)
+    before their step, a running estimate of the training AUC.
+
+    *Values.* Interaction values are ignored (every recorded interaction is a positive);
+    use ``Interactions.implicit(threshold)`` to keep only, e.g., high ratings.
+
+    *Defaults.* They were chosen on MovieLens 100K under RecBole's quick-start protocol
+    (Zhao et al. 2021: all ratings positive, seeded per-user random 80/10/10 split,
+    full-catalog ranking with training and validation items masked), where RecBole
+    publishes BPR at recall@10 0.237-0.252 and nDCG@10 0.277-0.292. On three split seeds
+    the defaults reach recall@10 0.243-0.256 and nDCG@10 0.286-0.293 training 100 epochs
+    on the 80%, and 0.237-0.249 / 0.280-0.288 early-stopping on the 10% validation
+    (``fit(train, validation=valid)``).
+    """
+
+    name = "bpr"
+    params: ClassVar[dict[str, Param]] = {
+        "factors": Param(int, low=1),
+        "learning_rate": Param((int, float), low=0, low_inclusive=False),
+        "regularization": Param((int, float), low=0),
+        "epochs": Param(int, low=1),
+        "seed": Param(int, low=0),
+        "patience": Param(int, low=1),
+        "validation_fraction": Param((int, float), low=0, high=0.5),
+        "num_threads": Param(int, low=0),
+    }
+
+    history_: TrainingHistory
+
+    def __init__(self, *, factors: int = 64, learning_rate: float = 0.01,
+                 regularization: float = 0.01, epochs: int = 100, seed: int = 0,
+                 patience: int = 10, validation_fraction: float = 0.0,
+                 num_threads: int = 1) -> None:
+        self.factors = factors
+        self.learning_rate = learning_rate
+        self.regularization = regularization
+        self.epochs = epochs
+        self.seed = seed
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.num_threads = num_threads
+        self._explicit_validation: Interactions | None = None
+
+    def validate_params(self) -> None:
+        super().validate_params()
+        for param in ("learning_rate", "regularization", "validation_fraction"):
+            if not math.isfinite(getattr(self, param)):
+                raise ConfigError(f"{self.name}: {param} must be finite, "
+                                  f"got {getattr(self, param)!r}")
+
+    # ------------------------------------------------------------------ training
+    def fit(self, train: Interactions, *, progress: Progress | None = None,
+            validation: Interactions | None = None) -> Self:
+        """Learn from ``train``; with ``validation`` (rows of the same split, sharing its
+        vocabularies), early-stop on it instead of carving ``validation_fraction`` out of
+        ``train``. Returns ``self``; the per-epoch numbers are in ``history_``."""
+        if validation is not None and (validation.users != train.users
+                                       or validation.items != train.items):
+            raise RecstackError(f"{self.name}: validation must come from the same split as "
+                                "train (shared id maps)")
+        self._explicit_validation = validation
+        try:
+            return super().fit(train, progress=progress)
+        finally:
+            self._explicit_validation = None
+
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        sgd_block = _compiled_sgd_block()
+        fit_part, validation = self._fit_and_validation_parts(train)
+        positives = fit_part.to_csr()
+        positives.sort_indices()
+        indptr = positives.indptr.astype(np.int64)
+        indices = positives.indices.astype(np.int32)
+        pair_users = np.repeat(np.arange(positives.shape[0], dtype=np.int32),
+                               np.diff(indptr)).astype(np.int32)
+        n_pairs, n_items = len(indices), positives.shape[1]
+
+        rng = np.random.default_rng(self.seed)
+        self.user_factors_ = (rng.standard_normal((positives.shape[0], self.factors))
+                              * _INIT_SCALE).astype(np.float32)
+        self.item_factors_ = (rng.standard_normal((n_items, self.factors))
+                              * _INIT_SCALE).astype(np.float32)
+        self.item_bias_ = np.zeros(n_items, np.float32)
+        # users without training rows (a split's shared vocabulary has them) are never
+        # updated: zero factors rank items by bias alone rather than by random noise
+        self.user_factors_[np.diff(indptr) == 0] = 0.0
+        n_blocks = self._thread_count()
+        learning_rate, regularization = float(self.learning_rate), float(self.regularization)
+
+        def run_block(order: np.ndarray, begin: int, end: int, seed: int) -> tuple[int, ...]:
+            return sgd_block(indptr, indices, pair_users, order, begin, end, n_items,
+                             self.user_factors_, self.item_factors_, self.item_bias_,
+                             learning_rate, regularization, seed)
+
+        pool = ThreadPoolExecutor(n_blocks) if n_blocks > 1 else None
+
+        def train_epoch(epoch: int) -> dict[str, float]:
+            sequence = np.random.SeedSequence([self.seed, epoch])
+            order = np.random.default_rng(sequence).permutation(n_pairs)
+            seeds = sequence.generate_state(n_blocks).tolist()
+            bounds = np.linspace(0, n_pairs, n_blocks + 1).astype(np.int64).tolist()
+            if pool is None:
+                counts = [run_block(order, 0, n_pairs, seeds[0])]
+            else:
+                counts = list(pool.map(run_block, [order] * n_blocks, bounds[:-1],
+                                       bounds[1:], seeds))
+            correct, sampled, skipped = (sum(c[k] for c in counts) for k in range(3))
+            return {"auc": correct / max(sampled, 1), "skipped": skipped / max(n_pairs, 1)}
+
+        validate: Callable[[], float] | None = None
+        if validation is not None:
+            def validate() -> float:
+                return validation_ndcg(self._score_users, fit_part, validation)
+
+        try:
+            self.history_ = run_epochs(
+                train_epoch, epochs=self.epochs, description=f"Fitting {self.name}",
+                validate=validate, patience=self.patience, snapshot=self._snapshot,
+                restore=self._restore, progress=progress)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+
+    def _fit_and_validation_parts(self, train: Interactions
+                                  ) -> tuple[Interactions, Interactions | None]:
+        if self._explicit_validation is not None:
+            return train, self._explicit_validation
+        if self.validation_fraction <= 0:
+            return train, None
+        from recstack.data.splits import random_split
+
+        split = random_split(train, float(self.validation_fraction), seed=self.seed)
+        # rows the split could not validate on (e.g. items only in the holdout) still train
+        return concat([split.train, split.set_apart]), split.test
+
+    def _thread_count(self) -> int:
+        if self.num_threads == 0:
+            return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+                else (os.cpu_count() or 1)
+        return self.num_threads
+
+    def _snapshot(self) -> tuple[np.ndarray, ...]:
+        assert self.item_bias_ is not None
+        return self.user_factors_.copy(), self.item_factors_.copy(), self.item_bias_.copy()
+
+    def _restore(self, state: tuple[np.ndarray, ...]) -> None:
+        self.user_factors_, self.item_factors_, self.item_bias_ = state
+
+
+# ---------------------------------------------------------------------------- the kernel
+def _kth_non_positive(indices: np.ndarray, start: int, degree: int, k: int) -> int:
+    """The ``k``-th (0-based) item index absent from the sorted, distinct
+    ``indices[start:start + degree]``.
+
+    Before ``indices[start + m]`` there are ``indices[start + m] - m`` absent indices, a
+    non-decreasing count, so a binary search finds how many positives precede the answer.
+    """
+    low, high = 0, degree
+    while low < high:
+        middle = (low + high) // 2
+        if indices[start + middle] - middle <= k:
+            low = middle + 1
+        else:
+            high = middle
+    return k + low
+
+
+def _sgd_block(indptr: np.ndarray, indices: np.ndarray, pair_users: np.ndarray,
+               order: np.ndarray, begin: int, end: int, n_items: int,
+               user_factors: np.ndarray, item_factors: np.ndarray, item_bias: np.ndarray,
+               learning_rate: float, regularization: float, seed: int
+               ) -> tuple[int, int, int]:
+    """LearnBPR steps for the positive pairs ``order[begin:end]`` (pair ``p`` is user
+    ``pair_users[p]`` and item ``indices[p]``), updating the factors and biases in place.
+
+    Returns ``(correctly ordered, sampled, skipped)`` counts. Compiled by numba; seeding
+    numba's generator here makes the negatives depend on ``seed`` only.
+    """
+    # numba supports only the legacy global-state API; its state is per thread
+    np.random.seed(seed)  # noqa: NPY002
+    n_factors = user_factors.shape[1]
+    correct = 0
+    sampled = 0
+    skipped = 0
+    for position in range(begin, end):
+        pair = order[position]
+        user = pair_users[pair]
+        positive = indices[pair]
+        start = indptr[user]
+        degree = indptr[user + 1] - start
+        if degree >= n_items:
+            skipped += 1  # this user has every item: no negative exists
+            continue
+        negative = _kth_non_positive(indices, start, degree,
+                                     np.random.randint(0, n_items - degree))  # noqa: NPY002
+        difference = item_bias[positive] - item_bias[negative]
+        for f in range(n_factors):
+            difference += user_factors[user, f] * (item_factors[positive, f]
+                                                   - item_factors[negative, f])
+        sampled += 1
+        if difference > 0:
+            correct += 1
+        # d/dx ln sigmoid(x) = sigmoid(-x); written with exp(-|x|) so it cannot overflow
+        if difference >= 0:
+            decay = math.exp(-difference)
+            gradient = decay / (1.0 + decay)
+        else:
+            gradient = 1.0 / (1.0 + math.exp(difference))
+        for f in range(n_factors):
+            user_value = user_factors[user, f]
+            positive_value = item_factors[positive, f]
+            negative_value = item_factors[negative, f]
+            user_factors[user, f] += learning_rate * (
+                gradient * (positive_value - negative_value) - regularization * user_value)
+            item_factors[positive, f] += learning_rate * (
+                gradient * user_value - regularization * positive_value)
+            item_factors[negative, f] += learning_rate * (
+                -gradient * user_value - regularization * negative_value)
+        item_bias[positive] += learning_rate * (gradient - regularization * item_bias[positive])
+        item_bias[negative] += learning_rate * (-gradient
+                                                - regularization * item_bias[negative])
+    return correct, sampled, skipped
+
+
+@functools.cache
+def _compiled_sgd_block() -> Callable[..., tuple[int, int, int]]:
+    """The numba-compiled :func:`_sgd_block` (numba is imported here, not at import time;
+    ``cache=True`` keeps the machine code between processes)."""
+    try:
+        import numba
+    except ImportError:
+        raise RecstackError(f"the bpr model needs numba; install it with: "
+                            f"{BPR_INSTALL_COMMAND}") from None
+    _register_sampler()
+    return numba.njit(cache=True, nogil=True)(_sgd_block)
+
+
+@functools.cache
+def _register_sampler() -> None:
+    """Make :func:`_kth_non_positive` callable from compiled code (once per process); it
+    stays a plain Python function too."""
+    from numba.extending import register_jitable
+
+    register_jitable(_kth_non_positive)
+

@@ -1,0 +1,218 @@
+"""ALS: agreement with the implicit library, exact fold-in, similar items, bad input."""
+
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.data.splits import user_split
+from recstack.errors import ConfigError, RecstackError
+from recstack.evaluation.evaluator import Evaluator
+from recstack.models import create_model
+from recstack.models.als import ALS
+
+implicit_als = pytest.importorskip("implicit.cpu.als")
+
+
+def checkerboard(n_users: int = 60, n_items: int = 40, per_user: int = 10, *,
+                 seed: int = 0, graded: bool = False) -> Interactions:
+    """Even users pick even items and odd users odd items (ratings 1-5 when ``graded``)."""
+    rng = np.random.default_rng(seed)
+    users, items = [], []
+    for user in range(n_users):
+        chosen = rng.choice(np.arange(user % 2, n_items, 2), size=per_user, replace=False)
+        users += [user] * per_user
+        items += chosen.tolist()
+    values = rng.integers(1, 6, len(users)).astype(float) if graded else None
+    return Interactions.from_arrays(np.array(users), np.array(items), values)
+
+
+@pytest.fixture(scope="module")
+def binary() -> Interactions:
+    return checkerboard()
+
+
+@pytest.fixture(scope="module")
+def graded() -> Interactions:
+    return checkerboard(seed=1, graded=True)
+
+
+def dense_fold_in(item_factors, regularization, alpha, history_row):
+    """The ALS user step straight from Hu, Koren & Volinsky (2008), eq. 4, with dense
+    n_items x n_items matrices: x = (Y^T C Y + lambda I)^-1 Y^T C p."""
+    y = item_factors.astype(np.float64)
+    recorded = np.zeros(len(y), bool)
+    values = np.zeros(len(y))
+    recorded[history_row.indices] = True
+    values[history_row.indices] = history_row.data
+    confidence = np.diag(np.where(recorded, 1.0 + alpha * values, 1.0))
+    preference = recorded.astype(np.float64)
+    lhs = y.T @ confidence @ y + regularization * np.eye(y.shape[1])
+    return np.linalg.solve(lhs, y.T @ confidence @ preference)
+
+
+def test_factors_equal_implicit_with_alpha_shifted_by_one(binary):
+    # on binary data our confidence 1 + alpha * 1 is implicit's alpha' * 1 with alpha' = 1 + alpha
+    ours = ALS(factors=8, regularization=0.1, alpha=3.0, iterations=10, seed=3,
+               num_threads=1).fit(binary)
+    reference = implicit_als.AlternatingLeastSquares(
+        factors=8, regularization=0.1, alpha=4.0, iterations=10, random_state=3, num_threads=1,
+        use_cg=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # implicit's BLAS advice
+        reference.fit(binary.to_csr(), show_progress=False)
+    np.testing.assert_allclose(ours.user_factors_, reference.user_factors, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(ours.item_factors_, reference.item_factors, rtol=1e-4, atol=1e-6)
+    users = np.arange(binary.n_users)
+    np.testing.assert_allclose(ours.score_users(users),
+                               reference.user_factors @ reference.item_factors.T,
+                               rtol=1e-4, atol=1e-5)
+
+
+def test_same_seed_same_factors_other_seed_other_factors(graded):
+    first = ALS(factors=8, iterations=5, seed=1, num_threads=1).fit(graded)
+    again = ALS(factors=8, iterations=5, seed=1, num_threads=1).fit(graded)
+    other = ALS(factors=8, iterations=5, seed=2, num_threads=1).fit(graded)
+    np.testing.assert_array_equal(first.item_factors_, again.item_factors_)
+    assert not np.allclose(first.item_factors_, other.item_factors_)
+    assert first.user_factors_.dtype == first.item_factors_.dtype == np.float32
+
+
+def test_fold_in_equals_a_dense_solve_of_the_normal_equations(graded):
+    model = ALS(factors=6, regularization=0.5, alpha=2.0, iterations=5, num_threads=1).fit(graded)
+    rng = np.random.default_rng(0)
+    histories = sp.random(7, graded.n_items, density=0.2, random_state=1, format="csr",
+                          data_rvs=lambda n: rng.integers(1, 6, n).astype(float))
+    histories = sp.vstack([histories, sp.csr_matrix((1, graded.n_items))]).tocsr()  # + empty
+    folded = model.fold_in(histories)
+    expected = np.array([dense_fold_in(model.item_factors_, 0.5, 2.0, histories[r])
+                         for r in range(histories.shape[0])])
+    assert folded.shape == (8, 6) and folded.dtype == np.float32
+    np.testing.assert_allclose(folded, expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_array_equal(folded[-1], 0.0)  # no history: no evidence, zero factors
+    np.testing.assert_allclose(model.score_histories(histories),
+                               folded @ model.item_factors_.T, rtol=1e-6)
+
+
+def test_fold_in_agrees_with_implicit_recalculate_user(graded):
+    model = ALS(factors=8, regularization=0.2, alpha=1.5, iterations=5, num_threads=1).fit(graded)
+    rows = graded.to_csr()[:12]
+    reference = implicit_als.AlternatingLeastSquares(factors=8, regularization=0.2, alpha=1.0)
+    reference.item_factors = model.item_factors_.copy()
+    confidence = rows.copy()
+    confidence.data = (1.0 + 1.5 * confidence.data).astype(np.float32)
+    expected = reference.recalculate_user(np.arange(12), confidence)
+    np.testing.assert_allclose(model.fold_in(rows), expected, rtol=1e-3, atol=1e-4)
+
+
+def test_fold_in_of_a_training_user_is_close_to_the_converged_factors(graded):
+    # training solves users by a few warm-started CG steps; at convergence these agree
+    model = ALS(factors=4, regularization=1.0, alpha=1.0, iterations=60, num_threads=1).fit(graded)
+    folded = model.fold_in(graded.to_csr())
+    trained = model.user_factors_
+    relative = np.linalg.norm(folded - trained, axis=1) / np.linalg.norm(trained, axis=1)
+    assert np.median(relative) < 1e-3 and relative.max() < 2e-2
+
+
+def test_new_users_are_refused_by_recommend_and_served_by_fold_in():
+    data = checkerboard(n_users=120, seed=2)
+    split = user_split(data, 0.25, fold_in_fraction=0.6, seed=0)
+    model = ALS(factors=8, regularization=0.1, iterations=10, num_threads=1).fit(split.train)
+    with pytest.raises(RecstackError, match="not seen in training"):
+        model.recommend(["no-such-user"], k=3)
+    evaluator = Evaluator(metrics=("ndcg",), ks=(5,))
+    folded = evaluator.evaluate_fold_in(model, split.train, split.fold_in, split.test).means()
+    popular = evaluator.evaluate_fold_in(create_model("most_popular").fit(split.train),
+                                         split.train, split.fold_in, split.test).means()
+    assert folded["ndcg@5"] > popular["ndcg@5"] + 0.05
+
+
+def test_checkerboard_recommendations_keep_to_the_users_parity(binary):
+    model = ALS(factors=2, regularization=0.1, alpha=5.0, iterations=15, num_threads=1).fit(binary)
+    items, _ = model.recommend(binary.users.external_ids, k=5)
+    parity = binary.users.external_ids[:, None] % 2
+    assert np.mean(items % 2 == parity) > 0.98
+
+
+def test_similar_items_is_the_cosine_of_item_factors_without_the_item_itself(binary):
+    model = ALS(factors=8, iterations=5, num_threads=1).fit(binary)
+    query = binary.items.external_ids[[0, 3, 7]]
+    items, similarity = model.similar_items(query, k=4)
+    factors = model.item_factors_.astype(np.float64)
+    unit = factors / np.linalg.norm(factors, axis=1, keepdims=True)
+    for row, item in enumerate(query):
+        index = binary.items.to_index([item])[0]
+        cosine = unit @ unit[index]
+        cosine[index] = -np.inf
+        expected = np.argsort(-cosine, kind="stable")[:4]
+        assert items[row].tolist() == binary.items.to_external(expected).tolist()
+        np.testing.assert_allclose(similarity[row], cosine[expected], rtol=1e-5)
+    # asking for more neighbours than there are other items pads with -inf / -1
+    items, similarity = model.similar_items(query[:1], k=binary.n_items + 2)
+    assert items.shape == (1, binary.n_items + 2)
+    assert np.isneginf(similarity[0, -3:]).all() and (items[0, -3:] == -1).all()
+    assert query[0] not in items[0]
+    with pytest.raises(RecstackError, match="unknown id"):
+        model.similar_items(["no-such-item"])
+
+
+@pytest.mark.parametrize(("param", "value"), [
+    ("factors", 0), ("regularization", -0.1), ("regularization", float("nan")),
+    ("alpha", -1.0), ("iterations", 0), ("num_threads", -1), ("factors", 2.5),
+])
+def test_out_of_range_hyperparameters_are_refused_naming_them(binary, param, value):
+    with pytest.raises(ConfigError, match=param):
+        ALS(**{param: value}).fit(binary)
+
+
+def test_negative_values_are_refused(binary):
+    negative = binary.with_values(-np.ones(len(binary)))
+    with pytest.raises(RecstackError, match="must be >= 0"):
+        ALS(iterations=1, num_threads=1).fit(negative)
+
+
+def test_histories_of_the_wrong_width_are_refused(binary):
+    model = ALS(factors=4, iterations=2, num_threads=1).fit(binary)
+    with pytest.raises(RecstackError, match="columns"):
+        model.fold_in(sp.csr_matrix((1, binary.n_items + 1)))
+    with pytest.raises(RecstackError, match="sparse"):
+        model.fold_in(np.zeros((1, binary.n_items)))
+
+
+def test_blas_is_single_threaded_while_fitting_and_nobody_warns(binary, monkeypatch):
+    import implicit.utils
+    import threadpoolctl
+
+    monkeypatch.setattr(implicit.utils, "_checked_blas_config", False)  # let it check again
+    blas_threads, advances = [], []
+
+    class Recorder:
+        def task(self, description, total=None):
+            from contextlib import nullcontext
+
+            class Task:
+                def advance(self, n=1):
+                    advances.append(n)
+                    blas_threads.extend(api["num_threads"] for api in
+                                        threadpoolctl.threadpool_info()
+                                        if api["user_api"] == "blas")
+
+                def report(self, **values):
+                    pass
+
+            return nullcontext(Task())
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ALS(factors=4, iterations=3, num_threads=1).fit(binary, progress=Recorder())
+    assert [str(w.message) for w in caught] == []
+    assert len(advances) == 3 and set(blas_threads) == {1}
+
+
+def test_missing_implicit_names_the_install_command(binary, monkeypatch):
+    monkeypatch.setitem(sys.modules, "implicit.cpu.als", None)
+    with pytest.raises(RecstackError, match=r'pip install "recstack\[als\]"'):
+        ALS(iterations=1, num_threads=1).fit(binary)

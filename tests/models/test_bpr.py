@@ -1,8 +1,7 @@
-import re
-
 """BPR: the SGD step against the formula, the negative sampler, ranking on a checkerboard,
 determinism, the skipped share, early stopping and bad input."""
 
+import re
 import sys
 from contextlib import nullcontext
 

@@ -85,7 +85,13 @@ class Recommender(ABC):
             raise RecstackError(f"{self.name}: cannot fit on empty interactions")
         self.users_, self.items_ = train.users, train.items
         self.seen_ = train.to_csr()
-        self._fit(train, progress)
+        try:
+            self._fit(train, progress)
+        except BaseException:
+            # a failed fit leaves no half-fitted model behind
+            for attribute in ("users_", "items_", "seen_"):
+                self.__dict__.pop(attribute, None)
+            raise
         return self
 
     def validate_params(self) -> None:
@@ -194,21 +200,34 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices and values of the ``k`` largest scores per row, best first.
 
     A partial sort (``argpartition``, O(n)) picks the top ``k`` before sorting only those.
-    The result is deterministic for a given input; the selected items are ordered by score,
-    then by item index, but which of several items tied at the cut-off is kept is up to the
-    partition (not necessarily the lowest index).
+    The result is deterministic for a given input. numpy's selection slows down badly on
+    rows full of equal values (the zeros of sparse models such as item-kNN), so rows that
+    are mostly zeros are ranked on unique integer keys instead (the score's bits, then the
+    item index), which also breaks ties at the cut-off towards the lower item index.
     """
     n_items = scores.shape[1]
     k = min(k, n_items)
-    if k < n_items:
+    if k == n_items:
+        part = np.broadcast_to(np.arange(n_items), scores.shape).copy()
+    elif n_items - np.count_nonzero(scores, axis=1).min(initial=n_items) > n_items // 2:
+        part = _argpartition_unique(scores, k)
+    else:
         # partition around position n - k: the k largest end up in the last k columns
         part = np.argpartition(scores, n_items - k, axis=1)[:, n_items - k:]
-    else:
-        part = np.broadcast_to(np.arange(n_items), scores.shape).copy()
     part_scores = np.take_along_axis(scores, part, axis=1)
     order = np.lexsort((part, -part_scores), axis=1)
     top = np.take_along_axis(part, order, axis=1)
     return top, np.take_along_axis(part_scores, order, axis=1)
+
+
+def _argpartition_unique(scores: np.ndarray, k: int) -> np.ndarray:
+    """The top-``k`` columns per row, selected on keys that are unique within a row: the
+    float32 score's bits mapped to an order-preserving integer, then the item index."""
+    n_items = scores.shape[1]
+    bits = np.ascontiguousarray(scores, dtype=np.float32).view(np.int32)
+    ordered = (bits ^ ((bits >> 31) & 0x7FFFFFFF)).astype(np.int64)
+    keys = (ordered << 32) | (n_items - 1 - np.arange(n_items, dtype=np.int64))
+    return np.argpartition(keys, n_items - k, axis=1)[:, n_items - k:]
 
 
 def writable_scores(scores: np.ndarray) -> np.ndarray:

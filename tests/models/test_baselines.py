@@ -126,3 +126,26 @@ def test_non_finite_hyperparameters_are_refused(data):
     for bad in (float("nan"), float("inf")):
         with pytest.raises(ConfigError, match="half_life_days must be a finite number"):
             MostPopular(half_life_days=bad).fit(data)
+
+
+@pytest.mark.parametrize("density", [1.0, 0.03])
+def test_top_k_agrees_with_a_full_stable_sort(density):
+    rng = np.random.default_rng(1)
+    scores = rng.standard_normal((40, 300)).astype(np.float32)
+    scores[rng.random(scores.shape) > density] = 0.0  # sparse rows: many ties at zero
+    scores[:, 7] = -np.inf
+    items, values = top_k(scores, 25)
+    reference = np.argsort(-scores, axis=1, kind="stable")[:, :25]
+    np.testing.assert_array_equal(values, np.take_along_axis(scores, reference, axis=1))
+    if density < 1.0:  # the unique-key path also breaks ties towards the lower index
+        np.testing.assert_array_equal(items, reference)
+
+
+def test_a_failed_fit_leaves_the_model_unfitted():
+    undated = Interactions.from_arrays(["u1"], ["a"])
+    model = MostPopular(half_life_days=3)
+    with pytest.raises(RecstackError, match="needs timestamps"):
+        model.fit(undated)
+    assert not model.is_fitted
+    with pytest.raises(RecstackError, match="call fit"):
+        model.recommend(["u1"])

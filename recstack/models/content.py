@@ -1,0 +1,288 @@
+"""Content-based recommendation from item text: TF-IDF item vectors and user profiles.
+
+Items are described by the text of their ``item_table``; a user is the weighted mean of the
+vectors of the items they interacted with; an item's score is its cosine with that
+profile. Items nobody has interacted with yet are scored like any other, which is what a
+content model is for (build the data with ``keep_unseen_items=True`` so the catalog holds
+them). scikit-learn does the tokenising and weighting (``pip install "recstack[content]"``);
+it is needed only to fit and to vectorise new items, not to score a loaded model.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import RecstackError
+from recstack.models.base import Param, Recommender
+from recstack.models.knn import (
+    _as_history,
+    similar_items_from_rows,
+    sparse_from_state,
+    sparse_state,
+)
+from recstack.models.registry import register
+from recstack.progress import Progress, resolve
+
+#: item-table columns read as text, in this order, whichever the table has
+TEXT_COLUMNS = ("title", "genres", "tags", "description")
+_NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@register
+class ContentBased(Recommender):
+    r"""TF-IDF content-based recommender.
+
+    Each item's document is the text of the item-table columns it has among
+    :data:`TEXT_COLUMNS`: ``title``; ``genres`` (a list of names, or ``"A|B"`` text), each
+    genre becoming one token ``genre_<name>`` (``"Sci-Fi"`` -> ``genre_sci_fi``) so that a
+    genre is not confused with the same word in a title; ``tags`` (MovieLens releases with a
+    tags file); ``description`` (the synthetic dataset). Other columns are ignored.
+    :class:`sklearn.feature_extraction.text.TfidfVectorizer` turns the documents into
+    L2-normalised vectors :math:`v_i` with log-scaled term frequencies (``sublinear_tf``: a
+    tag applied by hundreds of users must not drown the title) and smoothed idf,
+    :math:`\mathrm{idf}(t) = \ln\frac{1 + n}{1 + \mathrm{df}(t)} + 1`.
+
+    A user's profile is the weighted mean of the vectors of the items in their history,
+    and an item's score is the cosine between the profile and the item's vector:
+
+    .. math:: p_u = \frac{\sum_{i \in I_u} w_{ui} v_i}{\sum_{i \in I_u} w_{ui}}, \qquad
+              \hat r_{uj} = \frac{p_u \cdot v_j}{\lVert p_u \rVert \, \lVert v_j \rVert}
+
+    with :math:`w_{ui}` the interaction value (1 when ``binary``); the cosine does not
+    depend on the :math:`1 / \sum w` scale. Scores lie in [0, 1]; an item with no text, or a
+    user with no history, scores 0.
+
+    With ``interaction_weight`` :math:`\alpha > 0` the item vector is the hybrid
+    :math:`[v_i, \alpha\, x_i / \lVert x_i \rVert]`, L2-normalised, where :math:`x_i` is the
+    item's 0/1 column of training interactions: items are then also alike when the same
+    users have them, and the model can run on data without an item table (collaborative
+    only). Items without interactions keep their text part.
+
+    Parameters
+    ----------
+    min_df
+        Ignore terms found in fewer than this many item documents.
+    max_features
+        Keep only the most frequent terms (all when None).
+    stop_words
+        ``"english"`` drops English stop words; None keeps every word.
+    binary
+        Weight every history item 1 instead of by its interaction value.
+    interaction_weight
+        :math:`\alpha >= 0` above; 0 (the default) is purely content-based.
+
+    Attributes
+    ----------
+    item_features_ : scipy.sparse.csr_matrix
+        ``n_items x n_features`` float32, rows L2-normalised (or zero): the TF-IDF columns
+        first, then (with ``interaction_weight``) one column per training user.
+    vocabulary_ : numpy.ndarray
+        The TF-IDF terms (unicode), in column order.
+    idf_ : numpy.ndarray
+        Their inverse document frequencies.
+
+    References
+    ----------
+    P. Lops, M. de Gemmis, G. Semeraro. "Content-based Recommender Systems: State of the
+    Art and Trends". Recommender Systems Handbook, 2011.
+    """
+
+    name = "content"
+    params = {
+        "min_df": Param(int, low=1),
+        "max_features": Param(int, low=1, optional=True),
+        "stop_words": Param(str, choices=("english",), optional=True),
+        "binary": Param(bool),
+        "interaction_weight": Param((int, float), low=0),
+    }
+
+    def __init__(self, *, min_df: int = 1, max_features: int | None = None,
+                 stop_words: str | None = "english", binary: bool = False,
+                 interaction_weight: float = 0.0) -> None:
+        self.min_df = min_df
+        self.max_features = max_features
+        self.stop_words = stop_words
+        self.binary = binary
+        self.interaction_weight = interaction_weight
+
+    # ------------------------------------------------------------------ training
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        table = train.item_table
+        columns = [] if table is None else [c for c in TEXT_COLUMNS if c in table.columns]
+        if not columns and self.interaction_weight == 0:
+            what = "no item table" if table is None else (
+                f"an item table without text columns (it has {list(table.columns)})")
+            raise RecstackError(
+                f"content: these interactions have {what}; the model reads "
+                f"{', '.join(TEXT_COLUMNS)} (build them with item_table=..., e.g. "
+                f"load_movielens or the synthetic dataset), or set interaction_weight > 0 "
+                f"to describe items by their interactions instead")
+        with resolve(progress).task("content: item features", total=2) as task:
+            if columns:
+                assert table is not None
+                vectorizer = _tfidf_vectorizer()(
+                    min_df=self.min_df, max_features=self.max_features,
+                    stop_words=self.stop_words, sublinear_tf=True, dtype=np.float32)
+                try:
+                    text = vectorizer.fit_transform(item_documents(table, columns))
+                except ValueError as error:  # e.g. "empty vocabulary"
+                    raise RecstackError(f"content: cannot build TF-IDF features from "
+                                        f"{columns}: {error}") from None
+                self.vocabulary_ = np.asarray(vectorizer.get_feature_names_out(), dtype=str)
+                self.idf_ = np.asarray(vectorizer.idf_, dtype=np.float64)
+            else:
+                text = sp.csr_matrix((train.n_items, 0), dtype=np.float32)
+                self.vocabulary_ = np.empty(0, dtype=str)
+                self.idf_ = np.empty(0, dtype=np.float64)
+            self.text_columns_ = np.asarray(columns, dtype=str)
+            task.advance()
+            self.item_features_ = self._with_interactions(sp.csr_matrix(text, dtype=np.float32))
+            task.advance()
+        self._index_features()
+
+    def _with_interactions(self, text: sp.csr_matrix) -> sp.csr_matrix:
+        if self.interaction_weight == 0:
+            return text
+        audience = self.seen_.T.tocsr().astype(np.float32)
+        audience.data[:] = 1.0
+        audience = _normalize_rows(audience)
+        audience.data *= np.float32(self.interaction_weight)
+        return _normalize_rows(sp.hstack([text, audience], format="csr", dtype=np.float32))
+
+    def _index_features(self) -> None:
+        # features x items, so that scoring is one CSR x CSR product
+        self.item_features_t_ = self.item_features_.T.tocsr()
+
+    # ------------------------------------------------------------------ inference
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        return self._scores(self.seen_[user_indices])
+
+    def score_histories(self, histories: Any) -> np.ndarray:
+        """Scores for users known only by a history (``n x n_items``, sparse or dense, in
+        this model's item order), without refitting."""
+        self._require_fitted()
+        return self._scores(_as_history(histories, len(self.items_), self.name))
+
+    def _scores(self, history: sp.csr_matrix) -> np.ndarray:
+        return np.asarray((self._profiles(history) @ self.item_features_t_).toarray(),
+                          dtype=np.float32)
+
+    def _profiles(self, history: sp.csr_matrix) -> sp.csr_matrix:
+        """Unit-length user profiles (rows), the direction of the weighted mean."""
+        weights = sp.csr_matrix(history, dtype=np.float32, copy=True)
+        if self.binary:
+            weights.data[:] = 1.0
+        return _normalize_rows(weights @ self.item_features_)
+
+    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` items whose vectors have the largest cosine with each item's:
+        ``(item_ids, cosines)``, both ``(n_items_asked, k)``, the item excluded."""
+
+        def rows(item_index: np.ndarray) -> np.ndarray:
+            return (self.item_features_[item_index] @ self.item_features_t_).toarray()
+
+        return similar_items_from_rows(self, items, k, rows)
+
+    # ------------------------------------------------------------------ new items
+    def item_vectors(self, item_table: pd.DataFrame) -> sp.csr_matrix:
+        """Feature vectors of any items (e.g. ones added after fitting) from their text,
+        with this model's vocabulary and idf: the same as fitting would have given an item
+        with that text and no interactions. Works on a loaded model (needs
+        scikit-learn for the tokeniser, never refits)."""
+        self._require_fitted()
+        columns = self.text_columns_.tolist()
+        missing = [c for c in columns if c not in item_table.columns]
+        if missing:
+            raise RecstackError(f"content: item_table lacks the column(s) {missing} the "
+                                f"model was fitted on ({columns})")
+        n_rows, n_features = len(item_table), self.item_features_.shape[1]
+        if not columns:
+            return sp.csr_matrix((n_rows, n_features), dtype=np.float32)
+        counter = _count_vectorizer()(
+            vocabulary={term: i for i, term in enumerate(self.vocabulary_.tolist())},
+            stop_words=self.stop_words, dtype=np.float64)
+        counts = sp.csr_matrix(counter.transform(item_documents(item_table, columns)))
+        # what TfidfVectorizer(sublinear_tf=True, norm="l2") does after counting
+        np.log(counts.data, out=counts.data)
+        counts.data += 1.0
+        text = _normalize_rows(counts @ sp.diags(self.idf_)).astype(np.float32)
+        padding = sp.csr_matrix((n_rows, n_features - text.shape[1]), dtype=np.float32)
+        return sp.hstack([text, padding], format="csr", dtype=np.float32)
+
+    def score_new_items(self, users: Any, item_table: pd.DataFrame) -> np.ndarray:
+        """Scores of items not in the catalog (rows of ``item_table``) for trained users:
+        ``(n_users, n_new_items)`` cosines, on the same scale as :meth:`score_users`."""
+        self._require_fitted()
+        history = self.seen_[self._user_indices(users)]
+        vectors = self.item_vectors(item_table)
+        return np.asarray((self._profiles(history) @ vectors.T).toarray(), dtype=np.float32)
+
+    # ------------------------------------------------------------------ persistence
+    def _state(self) -> dict[str, np.ndarray]:
+        return {**sparse_state("item_features", self.item_features_),
+                "vocabulary": self.vocabulary_, "idf": self.idf_,
+                "text_columns": self.text_columns_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.item_features_ = sparse_from_state("item_features", arrays)
+        self.vocabulary_ = arrays["vocabulary"].astype(str)
+        self.idf_ = arrays["idf"]
+        self.text_columns_ = arrays["text_columns"].astype(str)
+        self._index_features()
+
+
+# --------------------------------------------------------------------------- documents
+def item_documents(table: pd.DataFrame, columns: list[str]) -> list[str]:
+    """One text per item row: the given columns joined by spaces, genres as
+    ``genre_<name>`` tokens, missing values as nothing."""
+    parts = []
+    for column in columns:
+        values = table[column]
+        if column == "genres":
+            parts.append(values.map(_genre_tokens))
+        else:
+            parts.append(values.astype(object).where(values.notna(), "").astype(str))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.str.cat(part, sep=" ")
+    return joined.tolist()
+
+
+def _genre_tokens(genres: Any) -> str:
+    if isinstance(genres, str):
+        genres = genres.split("|")
+    elif genres is None or (np.ndim(genres) == 0 and pd.isna(genres)):
+        return ""
+    return " ".join(f"genre_{_NOT_A_WORD.sub('_', str(g).lower()).strip('_')}"
+                    for g in genres if str(g).strip())
+
+
+def _normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit L2 norm (zero rows stay zero), in float32."""
+    matrix = sp.csr_matrix(matrix)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1, dtype=np.float64)).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ matrix, dtype=np.float32)
+
+
+def _sklearn_text() -> Any:
+    try:
+        from sklearn.feature_extraction import text
+    except ImportError:
+        raise RecstackError('content: the content-based model needs scikit-learn: '
+                            'pip install "recstack[content]"') from None
+    return text
+
+
+def _tfidf_vectorizer() -> Any:
+    return _sklearn_text().TfidfVectorizer
+
+
+def _count_vectorizer() -> Any:
+    return _sklearn_text().CountVectorizer

@@ -1,0 +1,179 @@
+"""Item-kNN: similarities against references and hand computations, pruning, scoring."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.metrics.pairwise import cosine_similarity
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models import create_model, load_model
+from recstack.models import knn as knn_module
+from recstack.models.knn import ItemKNN, pruned_item_similarity
+
+
+def interactions_of(matrix: np.ndarray) -> Interactions:
+    """Interactions whose user/item indices equal the row/column numbers of ``matrix``."""
+    users, items = np.nonzero(matrix)
+    data = Interactions.from_arrays(users, items, matrix[users, items])
+    assert data.n_items == matrix.shape[1] and data.n_users == matrix.shape[0]
+    return data
+
+
+@pytest.fixture(scope="module")
+def ratings() -> np.ndarray:
+    rng = np.random.default_rng(1)
+    matrix = rng.integers(1, 6, (80, 30)).astype(np.float32)
+    matrix[rng.random(matrix.shape) > 0.25] = 0
+    matrix[np.arange(80), np.arange(80) % 30] = 3.0  # every user and item has a row
+    return matrix
+
+
+# 4 users, items a b c: u0 {a, b}, u1 {a, b, c}, u2 {a}, u3 {c}; ratings are ignored by
+# the set measures. c_a = 3, c_b = 2, c_c = 2, c_ab = 2, c_ac = 1, c_bc = 1, n = 4.
+TINY_USERS = ["u0", "u0", "u1", "u1", "u1", "u2", "u3"]
+TINY_ITEMS = ["a", "b", "a", "b", "c", "a", "c"]
+TINY_VALUES = [5.0, 1.0, 2.0, 4.0, 3.0, 1.0, 2.0]
+
+
+@pytest.fixture
+def tiny() -> Interactions:
+    return Interactions.from_arrays(TINY_USERS, TINY_ITEMS, TINY_VALUES)
+
+
+def test_cosine_equals_sklearn_without_shrink_or_pruning(ratings):
+    data = interactions_of(ratings)
+    for binary in (False, True):
+        model = ItemKNN(neighbors=1000, binary=binary).fit(data)
+        columns = (ratings > 0).astype(np.float32) if binary else ratings
+        expected = cosine_similarity(columns.T)
+        np.fill_diagonal(expected, 0.0)
+        np.testing.assert_allclose(model.similarity_.toarray(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_cosine_shrinkage_follows_the_formula(ratings):
+    model = ItemKNN(neighbors=1000, shrink=10.0, binary=False).fit(interactions_of(ratings))
+    norms = np.linalg.norm(ratings.astype(np.float64), axis=0)
+    expected = (ratings.T.astype(np.float64) @ ratings) / (np.outer(norms, norms) + 10.0)
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(model.similarity_.toarray(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_jaccard_and_lift_by_hand(tiny):
+    jaccard = ItemKNN(similarity="jaccard", neighbors=5).fit(tiny).similarity_.toarray()
+    np.testing.assert_allclose(jaccard, [[0, 2 / 3, 1 / 4],
+                                         [2 / 3, 0, 1 / 3],
+                                         [1 / 4, 1 / 3, 0]], rtol=1e-6)
+    shrunk = ItemKNN(similarity="jaccard", shrink=1, neighbors=5).fit(tiny).similarity_
+    assert shrunk[0, 1] == pytest.approx(2 / 4)   # 2 / (3 + 2 - 2 + 1)
+    lift = ItemKNN(similarity="lift", neighbors=5).fit(tiny).similarity_.toarray()
+    np.testing.assert_allclose(lift, [[0, 4 * 2 / 6, 4 * 1 / 6],
+                                      [4 * 2 / 6, 0, 4 * 1 / 4],
+                                      [4 * 1 / 6, 4 * 1 / 4, 0]], rtol=1e-6)
+    shrunk = ItemKNN(similarity="lift", shrink=2, neighbors=5).fit(tiny).similarity_
+    assert shrunk[1, 2] == pytest.approx(4 * 1 / (2 * 2 + 2))
+
+
+def test_set_measures_ignore_values_but_weighted_scoring_uses_them(tiny):
+    binary = ItemKNN(similarity="jaccard", neighbors=5).fit(tiny)
+    weighted = ItemKNN(similarity="jaccard", neighbors=5, binary=False).fit(tiny)
+    np.testing.assert_array_equal(binary.similarity_.toarray(), weighted.similarity_.toarray())
+    # u0 has a (5.0) and b (1.0): c gets 5 * s(a, c) + 1 * s(b, c) weighted, 1 + 1 binary
+    u0 = tiny.users.to_index(["u0"])
+    c = tiny.items.to_index(["c"])[0]
+    assert weighted.score_users(u0)[0, c] == pytest.approx(5 / 4 + 1 / 3, rel=1e-6)
+    assert binary.score_users(u0)[0, c] == pytest.approx(1 / 4 + 1 / 3, rel=1e-6)
+    items, scores = binary.recommend(["u2"], k=2)   # u2 has a: b (2/3) before c (1/4)
+    assert items.tolist() == [["b", "c"]]
+    np.testing.assert_allclose(scores, [[2 / 3, 1 / 4]], rtol=1e-6)
+
+
+def test_scores_are_history_times_similarity(ratings):
+    model = ItemKNN(neighbors=7, similarity="cosine", shrink=2.0).fit(interactions_of(ratings))
+    history = (ratings > 0).astype(np.float32)
+    expected = history @ model.similarity_.toarray()
+    np.testing.assert_allclose(model.score_users(np.arange(80)), expected, rtol=1e-5)
+    np.testing.assert_allclose(model.score_histories(sp.csr_matrix(history[:5])),
+                               expected[:5], rtol=1e-5)
+    with pytest.raises(RecstackError, match="columns"):
+        model.score_histories(np.ones((1, 29)))
+
+
+@pytest.mark.parametrize("similarity", ["cosine", "jaccard", "lift"])
+def test_pruning_keeps_exactly_the_top_k_per_item(ratings, similarity):
+    data = interactions_of(ratings)
+    full = ItemKNN(neighbors=1000, similarity=similarity).fit(data).similarity_.toarray()
+    pruned = ItemKNN(neighbors=4, similarity=similarity).fit(data).similarity_
+    for item in range(full.shape[0]):
+        row = pruned[item]
+        expected = np.sort(full[item][full[item] > 0])[::-1][:4]
+        assert row.nnz == len(expected)
+        np.testing.assert_allclose(np.sort(row.data)[::-1], expected, rtol=1e-6)
+        np.testing.assert_allclose(row.data, full[item, row.indices], rtol=1e-6)
+        assert item not in row.indices
+
+
+def test_blocking_does_not_change_the_result_and_ties_go_to_lower_indices():
+    # every pair of items co-occurs exactly once: all similarities tie
+    matrix = sp.csr_matrix(np.ones((1, 9), np.float32))
+    whole = pruned_item_similarity(matrix, "jaccard", 3)
+    assert whole[5].indices.tolist() == [0, 1, 2] and whole[0].indices.tolist() == [1, 2, 3]
+    rng = np.random.default_rng(2)
+    random = sp.random(300, 50, density=0.1, random_state=rng, format="csr", dtype=np.float32)
+    reference = pruned_item_similarity(random, "cosine", 5)
+    for block_size in (1, 7, 50):
+        blocked = pruned_item_similarity(random, "cosine", 5, block_size=block_size)
+        assert (blocked != reference).nnz == 0
+
+
+def test_the_item_item_matrix_is_never_dense(monkeypatch):
+    rng = np.random.default_rng(3)
+    n_items = 2_000
+    matrix = sp.random(3_000, n_items, density=0.02, random_state=rng, format="csr",
+                       dtype=np.float32)
+    monkeypatch.setattr(knn_module, "_BLOCK_BUDGET_BYTES", 2**20)
+    tracemalloc.start()
+    try:
+        similarity = pruned_item_similarity(matrix, "cosine", 10)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    dense_bytes = n_items * n_items * 4
+    assert similarity.nnz <= 10 * n_items
+    assert peak < dense_bytes / 4, f"peak {peak:,} bytes vs {dense_bytes:,} for a dense matrix"
+
+
+def test_similar_items_lists_neighbours_without_the_item(tiny):
+    model = ItemKNN(similarity="jaccard", neighbors=1).fit(tiny)
+    items, sims = model.similar_items(["a", "c"], k=2)
+    # one neighbour kept per item: the second slot is empty
+    assert items.tolist() == [["b", None], ["b", None]]
+    np.testing.assert_allclose(sims[:, 0], [2 / 3, 1 / 3], rtol=1e-6)
+    assert np.isneginf(sims[:, 1]).all()
+    with pytest.raises(RecstackError, match="unknown id"):
+        model.similar_items(["zz"])
+    with pytest.raises(ConfigError, match="k must be"):
+        model.similar_items(["a"], k=0)
+
+
+def test_save_and_load_round_trip(tiny, tmp_path):
+    model = ItemKNN(similarity="lift", neighbors=2, shrink=0.5).fit(tiny)
+    loaded = load_model(model.save(tmp_path / "knn"))
+    assert loaded.get_params() == model.get_params()
+    assert (loaded.similarity_ != model.similarity_).nnz == 0
+    assert loaded.similar_items(["b"], k=2)[0].tolist() == model.similar_items(["b"], k=2)[
+        0].tolist()
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"neighbors": 0}, "neighbors must be >= 1"),
+    ({"shrink": -1.0}, "shrink must be >= 0"),
+    ({"similarity": "pearson"}, "similarity must be one of"),
+    ({"binary": 1}, "binary must be bool"),
+])
+def test_bad_hyperparameters_are_refused_in_fit(tiny, params, message):
+    model = create_model("item_knn", **params)
+    with pytest.raises(ConfigError, match=message):
+        model.fit(tiny)

@@ -1,4 +1,5 @@
-"""Shared fixtures: a tiny MovieLens-100K-shaped folder whose contents are known by hand."""
+"""Shared fixtures: a tiny MovieLens-100K-shaped folder whose contents are known by hand,
+and one torch thread for the whole run."""
 
 from __future__ import annotations
 
@@ -45,3 +46,18 @@ def write_tiny_ml100k() -> Callable[[Path], Path]:
         return folder
 
     return write
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_torch_thread():
+    """The tests' models are tiny: with torch's default threads on a busy 2-core machine
+    each step waits on thread hand-offs (10x slower), and one thread is also repeatable."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

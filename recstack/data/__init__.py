@@ -1,0 +1,7 @@
+"""Interaction data: the `Interactions` object, loaders, the synthetic generator, filters
+and splits (each in its own module)."""
+
+from recstack.data.idmap import IdMap
+from recstack.data.interactions import Interactions
+
+__all__ = ["IdMap", "Interactions"]

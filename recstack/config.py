@@ -56,6 +56,7 @@ FILTERS = {
 DATA_KEYS = {"source": str, "user_col": str, "item_col": str, "value_col": str,
              "timestamp_col": str, "rating_range": list}
 EVALUATION_KEYS = {"metrics": list, "ks": list, "relevance_threshold": float, "graded": bool,
+                   "n_threads": int,
                    "batch_size": int}
 
 

@@ -7,7 +7,9 @@ from that one list. Memory is bounded by ``batch_size x n_items`` scores.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,7 +21,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
-from recstack.models.base import mask_rows, top_k, writable_scores
+from recstack.models.base import mask_rows, top_k_threaded, writable_scores
 from recstack.progress import Progress, resolve
 
 #: per-user metrics that need the full score rows, not only the top-K list
@@ -52,6 +54,8 @@ class Evaluator:
         Use the test values as relevance grades (for graded nDCG) instead of 1.
     batch_size
         Users scored at once; by default as many as fit in ``memory_budget_bytes``.
+    n_threads
+        Threads for the partial sort of each batch (default: every core).
     """
 
     metrics: Sequence[str] = DEFAULT_METRICS
@@ -60,6 +64,7 @@ class Evaluator:
     graded: bool = False
     batch_size: int | None = None
     memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES
+    n_threads: int | None = None
     item_features: np.ndarray | sp.spmatrix | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -133,7 +138,9 @@ class Evaluator:
 
         per_user: dict[str, np.ndarray] = {}
         top_lists = np.empty((len(users), min(k_max, n_items)), np.int64)
-        with resolve(progress).task(f"Evaluating {name}", total=len(users)) as task:
+        threads = self.n_threads or os.cpu_count() or 1
+        with resolve(progress).task(f"Evaluating {name}", total=len(users)) as task, \
+                ThreadPoolExecutor(threads) as executor:
             for start in range(0, len(users), batch):
                 batch_users = users[start:start + batch]
                 scores = writable_scores(score(batch_users))
@@ -142,7 +149,7 @@ class Evaluator:
                                         f"expected {(len(batch_users), n_items)}")
                 batch_exclude = exclude[batch_users]
                 mask_rows(scores, batch_exclude)
-                top, top_scores = top_k(scores, k_max)
+                top, top_scores = top_k_threaded(scores, k_max, executor, threads)
                 top[np.isneginf(top_scores)] = -1  # masked items are not recommendations
                 top_lists[start:start + len(batch_users)] = top
                 batch_truth = truth[batch_users]

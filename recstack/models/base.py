@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
@@ -218,6 +219,17 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.lexsort((part, -part_scores), axis=1)
     top = np.take_along_axis(part, order, axis=1)
     return top, np.take_along_axis(part_scores, order, axis=1)
+
+
+def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, workers: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`top_k` with the rows split in ``workers`` parts run on ``executor`` (numpy
+    releases the GIL while it partitions, so the cores work at once)."""
+    if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
+        return top_k(scores, k)
+    chunks = np.array_split(scores, workers)
+    parts = list(executor.map(lambda chunk: top_k(chunk, k), chunks))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _argpartition_unique(scores: np.ndarray, k: int) -> np.ndarray:

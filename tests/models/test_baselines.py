@@ -149,3 +149,15 @@ def test_a_failed_fit_leaves_the_model_unfitted():
     assert not model.is_fitted
     with pytest.raises(RecstackError, match="call fit"):
         model.recommend(["u1"])
+
+
+def test_threaded_top_k_equals_top_k():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from recstack.models.base import top_k_threaded
+
+    scores = np.random.default_rng(2).standard_normal((101, 500)).astype(np.float32)
+    with ThreadPoolExecutor(3) as executor:
+        threaded = top_k_threaded(scores, 20, executor, 3)
+    for got, expected in zip(threaded, top_k(scores, 20), strict=True):
+        np.testing.assert_array_equal(got, expected)

@@ -75,5 +75,6 @@ def _import_builtin_models() -> None:
         ease,
         knn,
         mf,
+        sasrec,
         two_tower,
     )

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES, Param, Recommender, top_k
+from recstack.models.base import Param, Recommender
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
@@ -60,43 +60,8 @@ class FactorMixin:
             scores += self.item_bias_[item_index]
         return scores.astype(np.float32, copy=False)
 
-    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` items most similar to each of ``items`` (external ids), by the cosine
-        of their factor vectors; an item is never its own neighbour.
-
-        Returns
-        -------
-        item_ids, similarities
-            Both ``(len(items), k)``, most similar first. Where the catalog has fewer than
-            ``k`` other items, the remaining slots have similarity ``-inf`` and item id
-            ``-1`` (integer ids) or ``None`` (other ids), as in ``recommend``. An item whose
-            factors are all zero has similarity 0 to everything.
-        """
-        self._require_fitted()
-        if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
-        query = self.items_.to_index(items).astype(np.int64)
-        norms = np.linalg.norm(self.item_factors_, axis=1, keepdims=True)
-        unit = self.item_factors_ / np.where(norms > 0, norms, 1.0).astype(np.float32)
-        n_items = len(unit)
-        batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (n_items * 4 * 2))
-        top = np.zeros((len(query), k), np.int64)
-        similarity = np.full((len(query), k), -np.inf, np.float32)
-        width = min(k, n_items)
-        for start in range(0, len(query), batch):
-            rows = query[start:start + batch]
-            cosine = unit[rows] @ unit.T
-            cosine[np.arange(len(rows)), rows] = -np.inf  # not its own neighbour
-            best, values = top_k(cosine, width)
-            top[start:start + len(rows), :width] = best
-            similarity[start:start + len(rows), :width] = values
-        empty = np.isneginf(similarity)
-        item_ids = self.items_.to_external(np.where(empty, 0, top))
-        if empty.any():
-            if item_ids.dtype.kind not in "iu":
-                item_ids = item_ids.astype(object)
-            item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
-        return item_ids, similarity
+    def _item_embeddings(self) -> np.ndarray:
+        return self.item_factors_
 
     def _state(self) -> dict[str, np.ndarray]:
         state = {"user_factors": self.user_factors_, "item_factors": self.item_factors_}

@@ -135,13 +135,55 @@ class Recommender(ABC):
         top, scores = top_k_batched(self.score_users, user_index, k,
                                     exclude=self.seen_ if exclude_seen else None,
                                     batch_size=batch_size)
+        top, scores = _pad_columns(top, scores, int(k))
+        return self._external_items(top, scores), scores
+
+    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` items most similar to each of ``items`` (external ids), the item itself
+        excluded: ``(item_ids, similarities)``, most similar first, with the empty-slot
+        conventions of :meth:`recommend`. Similarity is the model's own (cosine of item
+        embeddings for factor models, the learned item-item weights for neighbourhood
+        models); a model without one says so."""
+        self._require_fitted()
+        if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
+            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        item_index = self.items_.to_index(items).astype(np.int64)
+
+        def rows_without_self(batch: np.ndarray) -> np.ndarray:
+            values = np.array(self._similarity_rows(batch), dtype=np.float32, copy=True)
+            values[np.arange(len(batch)), batch] = -np.inf
+            return values
+
+        top, values = top_k_batched(rows_without_self, item_index, int(k),
+                                    n_items=len(self.items_))
+        top, values = _pad_columns(top, values, int(k))
+        return self._external_items(top, values), values
+
+    def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
+        """Similarity of each given item to every catalog item, ``(n, n_items)``. By default
+        the cosine of :meth:`_item_embeddings`; neighbourhood models override this."""
+        embeddings = self._item_embeddings()
+        if embeddings is None:
+            raise RecstackError(f"{self.name}: this model has no item similarity")
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
+        unit = embeddings / np.where(norms > 0, norms, 1.0)
+        return unit[item_indices] @ unit.T
+
+    def _item_embeddings(self) -> np.ndarray | None:
+        """Learned item vectors, when the model has them."""
+        return None
+
+    def _external_items(self, top: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """External ids of a top-K index matrix; empty (``-inf``) slots become ``-1`` for
+        integer ids and ``None`` otherwise."""
         empty = np.isneginf(scores)
         item_ids = self.items_.to_external(np.where(empty, 0, top))
         if empty.any():
             if item_ids.dtype.kind not in "iu":
                 item_ids = item_ids.astype(object)
             item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
-        return item_ids, scores
+        return item_ids
 
     def score(self, users: Any, items: Any) -> np.ndarray:
         """Scores of ``(users[j], items[j])`` pairs, by external ids (float32)."""
@@ -195,6 +237,17 @@ class Recommender(ABC):
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({params})"
+
+
+def _pad_columns(top: np.ndarray, scores: np.ndarray, k: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Widen a top-K result to ``k`` columns (a catalog can be smaller than ``k``); the added
+    slots are empty: index 0 with score ``-inf``."""
+    missing = k - top.shape[1]
+    if missing <= 0:
+        return top, scores
+    return (np.pad(top, ((0, 0), (0, missing))),
+            np.pad(scores, ((0, 0), (0, missing)), constant_values=-np.inf))
 
 
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

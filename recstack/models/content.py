@@ -22,7 +22,6 @@ from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.knn import (
     _as_history,
-    similar_items_from_rows,
     sparse_from_state,
     sparse_state,
 )
@@ -180,14 +179,9 @@ class ContentBased(Recommender):
             weights.data[:] = 1.0
         return _normalize_rows(weights @ self.item_features_)
 
-    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` items whose vectors have the largest cosine with each item's:
-        ``(item_ids, cosines)``, both ``(n_items_asked, k)``, the item excluded."""
-
-        def rows(item_index: np.ndarray) -> np.ndarray:
-            return (self.item_features_[item_index] @ self.item_features_t_).toarray()
-
-        return similar_items_from_rows(self, items, k, rows)
+    def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
+        """Cosine of the items' (L2-normalised) TF-IDF vectors."""
+        return (self.item_features_[item_indices] @ self.item_features_t_).toarray()
 
     # ------------------------------------------------------------------ new items
     def item_vectors(self, item_table: pd.DataFrame) -> sp.csr_matrix:

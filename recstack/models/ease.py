@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
-from recstack.models.knn import _as_history, similar_items_from_rows
+from recstack.models.knn import _as_history
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
@@ -139,12 +139,9 @@ class EASE(Recommender):
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
         return np.asarray(self._weighted(history) @ self.weights_, dtype=np.float32)
 
-    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` items each item pushes up most: the largest weights of its row of
-        :math:`B` (how much having item ``i`` adds to item ``j``'s score). These are
-        regression weights, not cosines: they can be negative and are not symmetric.
-        Returns ``(item_ids, weights)``, both ``(n_items_asked, k)``, the item excluded."""
-        return similar_items_from_rows(self, items, k, lambda rows: self.weights_[rows])
+    def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
+        """Item-item weights ``B``: how much each item predicts the others."""
+        return self.weights_[item_indices]
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:

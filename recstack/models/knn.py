@@ -14,7 +14,6 @@ This module also holds :func:`similar_items_from_rows`, the item-to-item lookup 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender, top_k_batched
+from recstack.models.base import Param, Recommender
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
@@ -139,20 +138,14 @@ class ItemKNN(Recommender):
         return np.asarray((self._weighted(history) @ self.similarity_).toarray(),
                           dtype=np.float32)
 
-    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` nearest neighbours of each item ("people who liked this also liked"):
-        ``(item_ids, similarities)``, both ``(n_items_asked, k)``, most similar first, the
-        item itself excluded. Only the ``neighbors`` kept at fit time can come back; slots
-        beyond them have similarity ``-inf`` and item id ``-1`` (integer ids) or ``None``."""
-
-        def rows(item_index: np.ndarray) -> np.ndarray:
-            block = self.similarity_[item_index].tocoo()
-            # items that are not neighbours are not "similar with 0": they are no answer
-            dense = np.full(block.shape, -np.inf, np.float32)
-            dense[block.row, block.col] = block.data
-            return dense
-
-        return similar_items_from_rows(self, items, k, rows)
+    def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
+        """The pruned neighbour rows: ``similar_items`` is "people who liked this also
+        liked", and only the ``neighbors`` kept at fit time can come back; other items are
+        not "similar with 0" but no answer (``-inf``)."""
+        block = self.similarity_[item_indices].tocoo()
+        dense = np.full(block.shape, -np.inf, np.float32)
+        dense[block.row, block.col] = block.data
+        return dense
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:
@@ -271,34 +264,6 @@ def _top_k_mask(block: np.ndarray, k: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- shared helpers
-def similar_items_from_rows(model: Recommender, items: Any, k: int,
-                            rows: Callable[[np.ndarray], np.ndarray]
-                            ) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` items of ``rows(item_indices)`` (full-catalog similarity rows, float) for
-    each external item id in ``items``, excluding the item itself: ``(item_ids, values)``
-    with the conventions of :meth:`Recommender.recommend` for empty slots (value ``-inf``,
-    id ``-1`` or ``None``). Unknown item ids are refused with a few named."""
-    model._require_fitted()
-    if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
-        raise ConfigError(f"k must be a positive integer, got {k!r}")
-    item_index = model.items_.to_index(items).astype(np.int64)
-
-    def rows_without_self(batch: np.ndarray) -> np.ndarray:
-        values = np.array(rows(batch), dtype=np.float32, copy=True)
-        values[np.arange(len(batch)), batch] = -np.inf
-        return values
-
-    top, values = top_k_batched(rows_without_self, item_index, int(k),
-                                n_items=len(model.items_))
-    empty = np.isneginf(values)
-    item_ids = model.items_.to_external(np.where(empty, 0, top))
-    if empty.any():
-        if item_ids.dtype.kind not in "iu":
-            item_ids = item_ids.astype(object)
-        item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
-    return item_ids, values
-
-
 def _as_history(histories: Any, n_items: int, model_name: str) -> sp.csr_matrix:
     """``histories`` (sparse or dense, ``n x n_items``) as float32 CSR, shape checked."""
     history = sp.csr_matrix(histories, dtype=np.float32)

@@ -98,7 +98,7 @@ from scipy.special import expit
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES, Param, Recommender, top_k
+from recstack.models.base import Param, Recommender
 from recstack.models.registry import register
 from recstack.models.training import TrainingHistory, run_epochs, seed_everything
 from recstack.progress import Progress
@@ -297,53 +297,6 @@ class _RatingModel(Recommender):
     # ------------------------------------------------------------------ similar items
     def _item_embeddings(self) -> np.ndarray:
         raise NotImplementedError
-
-    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` items most similar to each given item, by cosine similarity of the
-        learned item embeddings, the item itself excluded.
-
-        Parameters
-        ----------
-        items
-            External item ids (a scalar or a sequence).
-        k
-            Neighbours per item.
-
-        Returns
-        -------
-        item_ids, similarities
-            Both ``(n_items_asked, k)``, most similar first. When the catalogue has fewer
-            than ``k`` other items the remaining slots have similarity ``-inf`` and id ``-1``
-            (integer ids) or ``None`` (other ids), as in :meth:`recommend`. An item whose
-            embedding is all zeros has similarity 0 to everything.
-        """
-        self._require_fitted()
-        if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
-        query = self.items_.to_index(np.atleast_1d(np.asarray(items))).astype(np.int64)
-        embeddings = self._item_embeddings().astype(np.float32, copy=False)
-        norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
-        unit = embeddings / np.where(norms > 0, norms, 1.0).astype(np.float32)
-        n_items = len(unit)
-        width = min(int(k), n_items)
-        # slots beyond the catalogue stay -inf, as recommend pads when fewer than k are left
-        top = np.zeros((len(query), k), np.int64)
-        values = np.full((len(query), k), -np.inf, np.float32)
-        batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (n_items * 4 * 2))
-        for start in range(0, len(query), batch):
-            rows = query[start:start + batch]
-            cosine = unit[rows] @ unit.T
-            cosine[np.arange(len(rows)), rows] = -np.inf  # never its own neighbour
-            best, best_values = top_k(cosine, width)
-            top[start:start + len(rows), :width] = best
-            values[start:start + len(rows), :width] = best_values
-        empty = np.isneginf(values)
-        item_ids = self.items_.to_external(np.where(empty, 0, top))
-        if empty.any():
-            if item_ids.dtype.kind not in "iu":
-                item_ids = item_ids.astype(object)
-            item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
-        return item_ids, values
 
     # ------------------------------------------------------------------ persistence helpers
     def _range_state(self) -> dict[str, np.ndarray]:

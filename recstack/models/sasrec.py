@@ -424,6 +424,9 @@ class SASRec(Recommender):
                    if name not in _NOT_IN_CHECKPOINT_CONFIG}}
 
     # ------------------------------------------------------------------ scoring
+    def _item_embeddings(self) -> np.ndarray:
+        return self.item_embeddings_
+
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         scores = self.user_states_[user_indices] @ self.item_embeddings_.T
         without_history = ~self.sequences_[user_indices, -1].astype(bool)

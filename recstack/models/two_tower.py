@@ -619,6 +619,9 @@ class TwoTower(Recommender):
         counts = self.item_counts_.astype(np.float32)
         return counts / max(float(counts.max()), 1.0)
 
+    def _item_embeddings(self) -> np.ndarray:
+        return self.item_embeddings_
+
     def item_embeddings(self) -> np.ndarray:
         """Unit-length item embeddings :math:`q_i`, float32 ``(n_items, dim)`` in the
         model's item order (a copy): scores are ``user_embeddings() @ item_embeddings().T``.

@@ -161,3 +161,9 @@ def test_threaded_top_k_equals_top_k():
         threaded = top_k_threaded(scores, 20, executor, 3)
     for got, expected in zip(threaded, top_k(scores, 20), strict=True):
         np.testing.assert_array_equal(got, expected)
+
+
+def test_recommend_pads_to_k_when_the_catalog_is_smaller(data):
+    items, scores = MostPopular().fit(data).recommend(["u1"], k=5, exclude_seen=False)
+    assert items.shape == (1, 5)
+    assert items[0].tolist()[3:] == [None, None] and np.isneginf(scores[0, 3:]).all()

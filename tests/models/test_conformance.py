@@ -127,3 +127,19 @@ def test_rating_models_beat_the_global_mean(name):
     model = fitted(name, split.train)
     baseline = float(np.sqrt(np.mean((split.test.value - split.train.value.mean()) ** 2)))
     assert evaluate_ratings(model, split.test)["rmse"] < baseline
+
+
+@pytest.mark.parametrize("name", [m for m in MODELS if m not in ("random", "most_popular")])
+def test_similar_items_excludes_the_item_and_is_sorted(name, split):
+    model = fitted(name, split.train)
+    items = split.train.items.external_ids[:5]
+    neighbours, similarity = model.similar_items(items, k=4)
+    assert neighbours.shape == (5, 4) and similarity.shape == (5, 4)
+    assert np.all(np.diff(similarity, axis=1) <= 0)
+    for row, item in enumerate(items):
+        assert item not in neighbours[row].tolist()
+
+
+def test_models_without_item_similarity_say_so(split):
+    with pytest.raises(RecstackError, match="no item similarity"):
+        fitted("most_popular", split.train).similar_items(split.train.items.external_ids[:1])

@@ -202,14 +202,13 @@ def write_splits(results: dict[str, Any], out: Path, *, overwrite: bool) -> None
 
 
 def _write_parquet_table(frame: Any, path: Path) -> None:
-    import os
-
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
-    os.replace(tmp, path)
+    from recstack.atomic import write_with
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    write_with(path, lambda target: pq.write_table(table, target))
 
 
 def _load(args: argparse.Namespace) -> Any:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from recstack.atomic import write_text
 from recstack.config import Experiment
 from recstack.data import filters as filter_module
 from recstack.data import splits
@@ -53,8 +54,8 @@ class ExperimentResult:
             "diagnostics": {m: [str(d) for d in ds] for m, ds in self.diagnostics.items()},
             "significance": {m: str(t) for m, t in self.significance.items()},
         }
-        _atomic_text(out / "results.json", json.dumps(payload, indent=2, default=str))
-        _atomic_text(out / "summary.csv", self.table().to_csv(index_label="model"))
+        write_text(out / "results.json", json.dumps(payload, indent=2, default=str))
+        write_text(out / "summary.csv", self.table().to_csv(index_label="model"))
         for result in self.results:
             result.to_csv(out / f"per_user_{result.model}.csv", per_user=True)
         return out
@@ -147,11 +148,3 @@ def _make_filter(spec: dict[str, Any]) -> filter_module.Filter:
         "time_window": filter_module.TimeWindow,
         "deduplicate": filter_module.Deduplicate,
     }[spec["type"]](**params)
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    import os
-
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

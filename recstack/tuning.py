@@ -50,15 +50,10 @@ class TuningResult:
 
     def write_experiment(self, path: str | Path) -> Path:
         """The experiment with the tuned model's parameters replaced by the best ones."""
-        import os
-
+        from recstack.atomic import write_text
         from recstack.config import dump_toml
 
-        path = Path(path)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(dump_toml(self.tuned_experiment))
-        os.replace(tmp, path)
-        return path
+        return write_text(path, dump_toml(self.tuned_experiment))
 
 
 def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningResult:

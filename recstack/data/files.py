@@ -15,7 +15,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from recstack.atomic import write_with
 from recstack.data.interactions import (
     ITEM_ID,
     TIMESTAMP,
@@ -697,12 +697,4 @@ def save_table(data: Interactions, path: PathLike) -> Path:
     if not path.parent.is_dir():
         raise RecstackError(f"{path.parent}: no such folder")
     table = interactions_to_arrow(data)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        pq.write_table(table, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_with(path, lambda target: pq.write_table(table, target))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from recstack.atomic import write_text
 from recstack.errors import RecstackError
 
 CONFIDENCE = 0.95
@@ -138,24 +139,15 @@ class EvaluationResult:
     def to_json(self, path: str | Path | None = None) -> str:
         text = json.dumps(self.to_dict(), indent=2)
         if path is not None:
-            _atomic_write(Path(path), text)
+            write_text(path, text)
         return text
 
     def to_csv(self, path: str | Path, *, per_user: bool = False) -> None:
         """The summary table, or with ``per_user`` every user's values."""
         frame = self.per_user.reset_index() if per_user else self.to_pandas()
-        _atomic_write(Path(path), frame.to_csv(index=False))
+        write_text(path, frame.to_csv(index=False))
 
 
 def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
     """Models as rows, metric means as columns."""
     return pd.DataFrame({r.model: r.means() for r in results}).T
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

@@ -221,6 +221,16 @@ class Recommender(ABC):
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:  # noqa: B027 (optional hook)
         """Restore what :meth:`_state` returned."""
 
+    def _history_matrix(self, histories: Any) -> sp.csr_matrix:
+        """Users' histories for ``score_histories`` (sparse or dense, ``n x n_items`` in this
+        model's item order) as float32 CSR, with the width checked."""
+        history = sp.csr_matrix(histories, dtype=np.float32)
+        if history.shape[1] != len(self.items_):
+            raise RecstackError(f"{self.name}: histories have {history.shape[1]} columns; "
+                                f"this model has {len(self.items_)} items (columns must "
+                                "follow its item order)")
+        return history
+
     def _user_indices(self, users: Any) -> np.ndarray:
         index = self.users_.to_index(users, missing="ignore")
         if (index < 0).any():

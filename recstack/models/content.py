@@ -20,11 +20,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
-from recstack.models.knn import (
-    _as_history,
-    sparse_from_state,
-    sparse_state,
-)
+from recstack.models.persistence import sparse_from_state, sparse_state
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
@@ -166,7 +162,7 @@ class ContentBased(Recommender):
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order), without refitting."""
         self._require_fitted()
-        return self._scores(_as_history(histories, len(self.items_), self.name))
+        return self._scores(self._history_matrix(histories))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
         return np.asarray((self._profiles(history) @ self.item_features_t_).toarray(),
@@ -239,7 +235,7 @@ def item_documents(table: pd.DataFrame, columns: list[str]) -> list[str]:
     for column in columns:
         values = table[column]
         if column == "genres":
-            parts.append(values.map(_genre_tokens))
+            parts.append(values.map(genre_tokens))
         else:
             parts.append(values.astype(object).where(values.notna(), "").astype(str))
     joined = parts[0]
@@ -248,7 +244,7 @@ def item_documents(table: pd.DataFrame, columns: list[str]) -> list[str]:
     return joined.tolist()
 
 
-def _genre_tokens(genres: Any) -> str:
+def genre_tokens(genres: Any) -> str:
     if isinstance(genres, str):
         genres = genres.split("|")
     elif genres is None or (np.ndim(genres) == 0 and pd.isna(genres)):

@@ -23,7 +23,6 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
-from recstack.models.knn import _as_history
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
@@ -134,7 +133,7 @@ class EASE(Recommender):
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order): ``history @ weights_``, without refitting."""
         self._require_fitted()
-        return self._scores(_as_history(histories, len(self.items_), self.name))
+        return self._scores(self._history_matrix(histories))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
         return np.asarray(self._weighted(history) @ self.weights_, dtype=np.float32)

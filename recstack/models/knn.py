@@ -20,8 +20,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError
 from recstack.models.base import Param, Recommender
+from recstack.models.persistence import sparse_from_state, sparse_state
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
@@ -132,7 +133,7 @@ class ItemKNN(Recommender):
         columns in this model's item order): ``history @ similarity_``, the same as for a
         trained user with that history, without refitting."""
         self._require_fitted()
-        return self._scores(_as_history(histories, len(self.items_), self.name))
+        return self._scores(self._history_matrix(histories))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
         return np.asarray((self._weighted(history) @ self.similarity_).toarray(),
@@ -262,25 +263,3 @@ def _top_k_mask(block: np.ndarray, k: int) -> np.ndarray:
     keep &= positive
     return keep
 
-
-# --------------------------------------------------------------------------- shared helpers
-def _as_history(histories: Any, n_items: int, model_name: str) -> sp.csr_matrix:
-    """``histories`` (sparse or dense, ``n x n_items``) as float32 CSR, shape checked."""
-    history = sp.csr_matrix(histories, dtype=np.float32)
-    if history.shape[1] != n_items:
-        raise RecstackError(f"{model_name}: histories have {history.shape[1]} columns; this "
-                            f"model has {n_items} items (columns must follow its item order)")
-    return history
-
-
-def sparse_state(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
-    """A CSR matrix as plain arrays for :meth:`Recommender._state` (no pickle needed)."""
-    return {f"{prefix}_indptr": matrix.indptr, f"{prefix}_indices": matrix.indices,
-            f"{prefix}_data": matrix.data, f"{prefix}_shape": np.asarray(matrix.shape, np.int64)}
-
-
-def sparse_from_state(prefix: str, arrays: dict[str, np.ndarray]) -> sp.csr_matrix:
-    """The CSR matrix that :func:`sparse_state` stored under ``prefix``."""
-    return sp.csr_matrix((arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"],
-                          arrays[f"{prefix}_indptr"]),
-                         shape=tuple(int(s) for s in arrays[f"{prefix}_shape"]))

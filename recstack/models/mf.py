@@ -88,9 +88,6 @@ Howard, J. & Gugger, S. (2020). *Deep Learning for Coders with fastai and PyTorc
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -100,7 +97,17 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.registry import register
-from recstack.models.training import TrainingHistory, run_epochs, seed_everything
+from recstack.models.torch_training import (
+    check_device_name,
+    deterministic_torch,
+    resolve_device,
+)
+from recstack.models.training import (
+    TrainingHistory,
+    hold_out_rows,
+    run_epochs,
+    seed_everything,
+)
 from recstack.progress import Progress
 
 if TYPE_CHECKING:
@@ -147,9 +154,7 @@ class _RatingModel(Recommender):
     # ------------------------------------------------------------------ checks
     def validate_params(self) -> None:
         super().validate_params()
-        if not _is_device_name(self.device):
-            raise ConfigError(f"{self.name}: device must be 'auto', 'cpu', 'cuda' or "
-                              f"'cuda:<n>', got {self.device!r}")
+        check_device_name(self.name, self.device)
 
     def _check_ratings(self, train: Interactions) -> tuple[float, float]:
         if train.rating_range is None:
@@ -189,10 +194,11 @@ class _RatingModel(Recommender):
         self.rating_range_ = self._check_ratings(train)
         rng = seed_everything(self.seed)
         generator = torch.Generator().manual_seed(self.seed)
-        device = _resolve_device(torch, self.device, self.name)
-        fit_rows, self.validation_ = self._hold_out(train, rng)
+        device = resolve_device(self.device, self.name)
+        fit_rows, self.validation_ = hold_out_rows(train, self.validation_fraction, rng,
+                                                   model=self.name)
 
-        with _deterministic_torch(torch, device):
+        with deterministic_torch(device):
             module = self._build_module(torch, train.n_users, train.n_items, generator)
             module.to(device)
             optimizer = self._optimizer(torch, module)
@@ -252,21 +258,6 @@ class _RatingModel(Recommender):
                 patience=self.patience, snapshot=snapshot, restore=module.load_state_dict,
                 progress=progress)
             self._read_parameters(module)
-
-    def _hold_out(self, train: Interactions, rng: np.random.Generator
-                  ) -> tuple[Interactions, Interactions | None]:
-        """Random training rows set aside for early stopping (none when the fraction is 0)."""
-        if not self.validation_fraction:
-            return train, None
-        n_validation = int(round(self.validation_fraction * len(train)))
-        if not 0 < n_validation < len(train):
-            raise ConfigError(
-                f"{self.name}: validation_fraction={self.validation_fraction} of "
-                f"{len(train)} rows leaves {n_validation} validation rows; it must leave at "
-                "least one validation row and one training row")
-        held = np.zeros(len(train), bool)
-        held[rng.choice(len(train), size=n_validation, replace=False)] = True
-        return train.select(~held), train.select(held)
 
     def _optimizer(self, torch: Any, module: Any) -> Any:
         if self.optimizer == "adamw":
@@ -618,43 +609,6 @@ def _import_torch(model: str) -> Any:
         raise RecstackError(f"{model} is trained with PyTorch, which is not installed; "
                             f"install it with: {TORCH_INSTALL}") from None
     return torch
-
-
-def _is_device_name(device: Any) -> bool:
-    if device in ("auto", "cpu", "cuda"):
-        return True
-    return (isinstance(device, str) and device.startswith("cuda:")
-            and device[len("cuda:"):].isdigit())
-
-
-def _resolve_device(torch: Any, device: str, model: str) -> Any:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise RecstackError(f"{model}: device={device!r}, but CUDA is not available to "
-                                "this PyTorch; use device='cpu' or 'auto'")
-        position = int(device.partition(":")[2] or 0)
-        if position >= torch.cuda.device_count():
-            raise RecstackError(f"{model}: device={device!r}, but only "
-                                f"{torch.cuda.device_count()} CUDA device(s) exist")
-    return torch.device(device)
-
-
-@contextmanager
-def _deterministic_torch(torch: Any, device: Any) -> Iterator[None]:
-    """Deterministic kernels for the duration of a fit, the caller's setting restored after
-    (see the module docstring for the cost)."""
-    if device.type == "cuda":
-        # cuBLAS reads this when CUDA initialises; without it deterministic matmuls fail
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    enabled = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    torch.use_deterministic_algorithms(True, warn_only=True)
-    try:
-        yield
-    finally:
-        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
 
 
 def _numpy(tensor: Any) -> np.ndarray:

@@ -102,20 +102,28 @@ def load_model(path: str | Path) -> Recommender:
     return model
 
 
+def sparse_state(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
+    """A CSR matrix as plain arrays for :meth:`Recommender._state` (no pickle needed)."""
+    return {f"{prefix}_indptr": matrix.indptr, f"{prefix}_indices": matrix.indices,
+            f"{prefix}_data": matrix.data, f"{prefix}_shape": np.asarray(matrix.shape, np.int64)}
+
+
+def sparse_from_state(prefix: str, arrays: dict[str, np.ndarray]) -> sp.csr_matrix:
+    """The CSR matrix that :func:`sparse_state` stored under ``prefix``."""
+    return sp.csr_matrix((arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"],
+                          arrays[f"{prefix}_indptr"]),
+                         shape=tuple(int(s) for s in arrays[f"{prefix}_shape"]))
+
+
 def _base_state(model: Recommender) -> dict[str, np.ndarray]:
-    seen = model.seen_
-    return {
-        "user_ids": _storable_ids(model.users_), "item_ids": _storable_ids(model.items_),
-        "seen_indptr": seen.indptr, "seen_indices": seen.indices, "seen_data": seen.data,
-        "seen_shape": np.asarray(seen.shape, np.int64),
-    }
+    return {"user_ids": _storable_ids(model.users_), "item_ids": _storable_ids(model.items_),
+            **sparse_state("seen", model.seen_)}
 
 
 def _restore_base(model: Recommender, state: dict[str, np.ndarray]) -> None:
     model.users_ = IdMap(state["user_ids"])
     model.items_ = IdMap(state["item_ids"])
-    model.seen_ = sp.csr_matrix((state["seen_data"], state["seen_indices"],
-                                 state["seen_indptr"]), shape=tuple(state["seen_shape"]))
+    model.seen_ = sparse_from_state("seen", state)
 
 
 def _storable_ids(ids: IdMap) -> np.ndarray:

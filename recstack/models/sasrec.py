@@ -115,10 +115,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -128,7 +126,13 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender, top_k
 from recstack.models.registry import register
-from recstack.models.torch_training import TorchTrainer, require_torch, resolve_device
+from recstack.models.torch_training import (
+    TorchTrainer,
+    check_device_name,
+    deterministic_torch,
+    require_torch,
+    resolve_device,
+)
 from recstack.models.training import TrainingHistory, validation_ndcg
 from recstack.progress import Progress
 
@@ -146,7 +150,6 @@ _NEGATIVE_REDRAWS = 8
 # Hyperparameters that do not change what an epoch computes, so a checkpoint may be resumed
 # under other values of them (e.g. more epochs after an interrupted run).
 _NOT_IN_CHECKPOINT_CONFIG = ("epochs", "patience", "device", "checkpoint_dir")
-_DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?")
 
 EMPTY_HISTORY = "empty history: most popular training items"
 
@@ -343,20 +346,18 @@ class SASRec(Recommender):
                               f"heads ({self.heads})")
         if self.dropout >= 1:
             raise ConfigError(f"{self.name}: dropout must be < 1, got {self.dropout!r}")
-        if not _DEVICE.fullmatch(self.device):
-            raise ConfigError(f"{self.name}: device must be 'auto', 'cpu', 'cuda' or "
-                              f"'cuda:<n>', got {self.device!r}")
+        check_device_name(self.name, self.device)
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = require_torch()
-        device = torch.device(resolve_device(self.device))
+        device = resolve_device(self.device, self.name)
         self._network_cache = None
         data = _SequenceData.build(train, self.max_length, self.validation)
         self.popularity_ = train.item_counts().astype(np.float32)
         self.sequences_ = data.inference_sequences.astype(np.int32)
 
-        with _deterministic_torch(torch, device):
+        with deterministic_torch(device):
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(self.seed)
                 network = _network_class(torch)(train.n_items, **self._architecture())
@@ -676,21 +677,6 @@ def _encode(torch: Any, network: Any, sequences: np.ndarray, device: Any) -> Any
 
 def _numpy(tensor: Any) -> np.ndarray:
     return tensor.detach().to("cpu", copy=True).numpy().astype(np.float32, copy=False)
-
-
-@contextmanager
-def _deterministic_torch(torch: Any, device: Any) -> Iterator[None]:
-    """Deterministic kernels for the duration of a fit, the caller's setting restored."""
-    if device.type == "cuda":
-        # cuBLAS reads this when CUDA initialises; without it deterministic matmuls fail
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    enabled = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    torch.use_deterministic_algorithms(True, warn_only=True)
-    try:
-        yield
-    finally:
-        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
 
 
 _NETWORK: Any = None

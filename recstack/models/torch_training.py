@@ -15,8 +15,8 @@ checkpoint folder writes, after every epoch, the module, the optimizer state, th
 module so far and the history, in safetensors plus JSON (never pickle); ``fit`` on the same
 folder resumes after the last finished epoch and ends with the same parameters as an
 uninterrupted run. A checkpoint written under another configuration is refused.
-Deterministic kernels (:func:`recstack.models.training.deterministic_torch`) cost little on
-the CPU and some speed on CUDA; they are opt-in.
+Deterministic kernels (:func:`deterministic_torch`) cost little on the CPU and some speed
+on CUDA; the models switch them on for the duration of a fit.
 """
 
 from __future__ import annotations
@@ -25,14 +25,16 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.models.training import TrainingHistory
 from recstack.progress import Progress, resolve
 
@@ -51,14 +53,53 @@ def require_torch() -> Any:
     return torch
 
 
-def resolve_device(device: str) -> str:
-    """``"auto"`` means CUDA when present, else the CPU."""
+_DEVICE_NAME = re.compile(r"auto|cpu|cuda(:\d+)?")
+
+
+def check_device_name(model: str, device: Any) -> None:
+    """Refuse a ``device`` hyperparameter that is not auto, cpu, cuda or cuda:<n>."""
+    if not isinstance(device, str) or not _DEVICE_NAME.fullmatch(device):
+        raise ConfigError(f"{model}: device must be 'auto', 'cpu', 'cuda' or 'cuda:<n>', "
+                          f"got {device!r}")
+
+
+def resolve_device(device: str, model: str = "this model") -> Any:
+    """The ``torch.device`` for a device name: ``"auto"`` means CUDA when present, else
+    the CPU; a CUDA device that does not exist is refused."""
     torch = require_torch()
     if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise RecstackError(f"device {device!r} was asked for, but CUDA is not available")
-    return device
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise RecstackError(f"{model}: device={device!r}, but CUDA is not available to "
+                                "this PyTorch; use device='cpu' or 'auto'")
+        position = int(device.partition(":")[2] or 0)
+        if position >= torch.cuda.device_count():
+            raise RecstackError(f"{model}: device={device!r}, but only "
+                                f"{torch.cuda.device_count()} CUDA device(s) exist")
+    return torch.device(device)
+
+
+@contextmanager
+def deterministic_torch(device: Any) -> Iterator[None]:
+    """Deterministic torch kernels for the duration of a fit, the caller's setting restored.
+
+    Cost: on the CPU next to nothing (the operations recstack's models use already have
+    deterministic kernels); on CUDA some operations fall back to slower deterministic
+    versions (embedding gradients are accumulated by sorting instead of atomic adds), and
+    cuBLAS needs ``CUBLAS_WORKSPACE_CONFIG=:4096:8``, set here when it is not set already.
+    """
+    torch = require_torch()
+    if getattr(device, "type", device) == "cuda":
+        # cuBLAS reads this when CUDA initialises; without it deterministic matmuls fail
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    enabled = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError
 from recstack.progress import Progress, resolve
 
 
@@ -87,7 +88,8 @@ def seed_everything(seed: int) -> np.random.Generator:
     """Seed Python's random, numpy's legacy global state and torch (when installed), and
     return a fresh numpy Generator for the caller's own draws.
 
-    For bit-exact torch runs also call :func:`deterministic_torch` (slower: see there).
+    For bit-exact torch runs, fit inside
+    :func:`recstack.models.torch_training.deterministic_torch`.
     """
     import random
     import sys
@@ -101,13 +103,18 @@ def seed_everything(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def deterministic_torch() -> None:
-    """Make torch choose deterministic kernels (``torch.use_deterministic_algorithms``).
-
-    Cost: some CUDA operations fall back to slower deterministic versions and a few raise
-    instead of running; on the CPU the cost is small. Single-threaded CPU runs are
-    repeatable without it.
-    """
-    import torch
-
-    torch.use_deterministic_algorithms(True)
+def hold_out_rows(train: Interactions, fraction: float, rng: np.random.Generator, *,
+                  model: str) -> tuple[Interactions, Interactions | None]:
+    """A random ``fraction`` of training rows set aside for early stopping (none when the
+    fraction is 0); refuses a fraction that leaves either part empty."""
+    if not fraction:
+        return train, None
+    n_validation = int(round(fraction * len(train)))
+    if not 0 < n_validation < len(train):
+        raise ConfigError(
+            f"{model}: validation_fraction={fraction} of {len(train)} rows leaves "
+            f"{n_validation} validation rows; it must leave at least one validation row and "
+            "one training row")
+    held = np.zeros(len(train), bool)
+    held[rng.choice(len(train), size=n_validation, replace=False)] = True
+    return train.select(~held), train.select(held)

@@ -131,12 +131,21 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
-from recstack.models.content import _genre_tokens, item_documents
-from recstack.models.knn import _as_history
-from recstack.models.mf import _deterministic_torch, _is_device_name
+from recstack.models.content import genre_tokens, item_documents
 from recstack.models.registry import register
-from recstack.models.torch_training import TorchTrainer, require_torch, resolve_device
-from recstack.models.training import TrainingHistory, seed_everything, validation_ndcg
+from recstack.models.torch_training import (
+    TorchTrainer,
+    check_device_name,
+    deterministic_torch,
+    require_torch,
+    resolve_device,
+)
+from recstack.models.training import (
+    TrainingHistory,
+    hold_out_rows,
+    seed_everything,
+    validation_ndcg,
+)
 from recstack.progress import Progress
 
 __all__ = ["ItemContentEncoder", "TwoTower", "sampled_softmax_loss"]
@@ -438,9 +447,7 @@ class TwoTower(Recommender):
 
     def validate_params(self) -> None:
         super().validate_params()
-        if not _is_device_name(self.device):
-            raise ConfigError(f"{self.name}: device must be 'auto', 'cpu', 'cuda' or "
-                              f"'cuda:<n>', got {self.device!r}")
+        check_device_name(self.name, self.device)
         if not all(isinstance(c, str) for c in self.user_features):
             raise ConfigError(f"{self.name}: user_features must be user_table column names, "
                               f"got {self.user_features!r}")
@@ -449,8 +456,9 @@ class TwoTower(Recommender):
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = require_torch()
         rng = seed_everything(self.seed)
-        device = torch.device(resolve_device(self.device))
-        fit_rows, validation = self._hold_out(train, rng)
+        device = resolve_device(self.device, self.name)
+        fit_rows, validation = hold_out_rows(train, self.validation_fraction, rng,
+                                             model=self.name)
         self.content_ = ItemContentEncoder.fit(train.item_table, text_dim=self.text_dim,
                                                max_tags=self.max_tags, seed=self.seed)
         item_features = self.content_.transform(train.item_table, n_rows=train.n_items)
@@ -467,7 +475,7 @@ class TwoTower(Recommender):
         # the sampling probability Q_j of the log-Q correction: item j's share of the rows
         log_q = np.log(np.maximum(self.item_counts_, 1) / len(fit_rows)).astype(np.float32)
 
-        with _deterministic_torch(torch, device):
+        with deterministic_torch(device):
             generator = torch.Generator().manual_seed(self.seed)
             module = _torch_module(torch)(
                 torch.as_tensor(item_features), torch.as_tensor(user_features), self.dim,
@@ -515,21 +523,6 @@ class TwoTower(Recommender):
                 validate=validate if validation is not None else None,
                 description=f"Training {self.name}", progress=progress)
             self._read_parameters(module, window)
-
-    def _hold_out(self, train: Interactions, rng: np.random.Generator
-                  ) -> tuple[Interactions, Interactions | None]:
-        """Random training rows set aside for early stopping (none when the fraction is 0)."""
-        if not self.validation_fraction:
-            return train, None
-        n_validation = int(round(self.validation_fraction * len(train)))
-        if not 0 < n_validation < len(train):
-            raise ConfigError(
-                f"{self.name}: validation_fraction={self.validation_fraction} of "
-                f"{len(train)} rows leaves {n_validation} validation rows; it must leave at "
-                "least one validation row and one training row")
-        held = np.zeros(len(train), bool)
-        held[rng.choice(len(train), size=n_validation, replace=False)] = True
-        return train.select(~held), train.select(held)
 
     def _checkpoint_config(self, fit_rows: Interactions, train: Interactions
                            ) -> dict[str, Any]:
@@ -663,7 +656,7 @@ class TwoTower(Recommender):
         docstring)."""
         self._require_fitted()
         # a copy: the caller's matrix must not change, and its values are not used (1 each)
-        history = _as_history(histories, len(self.items_), self.name).copy()
+        history = self._history_matrix(histories).copy()
         history.eliminate_zeros()
         history.sum_duplicates()
         history.data[:] = 1.0
@@ -810,7 +803,7 @@ def _multi_hot(documents: list[str], vocabulary: np.ndarray, tokens: Any) -> sp.
 
 def _genre_documents(table: pd.DataFrame) -> list[str]:
     """``genre_<name>`` tokens per row, as the content model writes genres."""
-    return [_genre_tokens(g) for g in table["genres"].tolist()]
+    return [genre_tokens(g) for g in table["genres"].tolist()]
 
 
 def _strings(values: Any) -> np.ndarray:

@@ -18,6 +18,7 @@ Run:  RECSTACK_DATASETS=../shared/datasets python benchmarks/accuracy.py [--tria
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import sys
@@ -47,16 +48,21 @@ SPACES: dict[str, dict[str, dict[str, Any]]] = {
                  "shrink": {"type": FLOAT, "low": 0.0, "high": 200.0},
                  "similarity": {"type": "categorical", "choices": ["cosine", "jaccard", "lift"]}},
     "ease": {"regularization": {"type": FLOAT, "low": 1.0, "high": 5000.0, "log": True}},
-    "content": {},
+    "content": {"popularity_weight": {"type": FLOAT, "low": 0.0, "high": 4.0},
+                "binary": {"type": "categorical", "choices": [True, False]}},
     "als": {"factors": {"type": INT, "low": 16, "high": 256, "log": True},
             "regularization": {"type": FLOAT, "low": 1e-3, "high": 50.0, "log": True},
-            "alpha": {"type": FLOAT, "low": 0.1, "high": 50.0, "log": True}},
+            "alpha": {"type": FLOAT, "low": 0.0, "high": 20.0}},
     "bpr": {"factors": {"type": INT, "low": 16, "high": 256, "log": True},
             "learning_rate": {"type": FLOAT, "low": 1e-3, "high": 0.2, "log": True},
             "regularization": {"type": FLOAT, "low": 1e-5, "high": 0.1, "log": True}},
 }
-# the implicit library's models get exactly the same spaces and budget
-SPACES["implicit_als"] = SPACES["als"]
+# The implicit library's models get the same spaces and budget. Its ALS takes the
+# confidence of a positive as alpha * r where recstack's takes 1 + alpha * r, so on 0/1
+# data its alpha range is recstack's shifted by one: both searches then propose the same
+# confidences, and the seeded sampler sees the same trials (alpha is searched on a linear
+# scale because a log scale does not survive the shift).
+SPACES["implicit_als"] = SPACES["als"] | {"alpha": {"type": FLOAT, "low": 1.0, "high": 21.0}}
 SPACES["implicit_bpr"] = SPACES["bpr"]
 FIXED: dict[str, dict[str, Any]] = {
     "als": {"iterations": 15}, "implicit_als": {"iterations": 15},
@@ -125,7 +131,8 @@ def datasets_root() -> Path:
     return Path(root)
 
 
-def holdout(dataset: str, positives: str, models: list[str], trials: int) -> list[dict]:
+def holdout(dataset: str, positives: str, models: list[str], trials: int,
+            search_seed: int = 0) -> list[dict]:
     data = load_movielens(datasets_root() / dataset)
     threshold = None if positives == "all" else float(positives)
     implicit = data.implicit(threshold=threshold).compact()
@@ -139,11 +146,12 @@ def holdout(dataset: str, positives: str, models: list[str], trials: int) -> lis
         if SPACES.get(name):
             params, _, _ = search(name, inner.train, inner.test, SPACES[name],
                                   base_params=params, metric=f"ndcg@{K}", trials=trials,
-                                  seed=0)
+                                  seed=search_seed)
         model = create_model(name, **params).fit(split.train)
         result = evaluator.evaluate(model, split.train, split.test, name=name)
         summary = result.summary()
         rows.append({"dataset": dataset, "positives": positives, "model": name,
+                     "search_seed": search_seed,
                      **{m: summary[f"{m}@{K}"].mean for m in METRICS},
                      "ndcg_ci": (summary[f"ndcg@{K}"].ci_low, summary[f"ndcg@{K}"].ci_high),
                      "params": {k: (round(v, 5) if isinstance(v, float) else v)
@@ -154,14 +162,14 @@ def holdout(dataset: str, positives: str, models: list[str], trials: int) -> lis
     return rows
 
 
-def recbole_bpr(seed: int) -> dict[str, float]:
+def recbole_bpr(split_seed: int, model_seed: int) -> dict[str, float]:
     """RecBole's quick-start protocol on MovieLens 100K: every rating is a positive, a seeded
     per-user 80/10/10 random split, full ranking; BPR (default parameters) early-stops on
     validation nDCG@10 of the 10% validation part; test ranking masks train and validation."""
     data = load_movielens(datasets_root() / "ml-100k").implicit()
-    outer = random_split(data, 0.1, seed=seed)  # test: 10% of each user's rows
-    inner = random_split(outer.train, 1 / 9, seed=seed)  # validation: 10% of the total
-    model = create_model("bpr").fit(inner.train, validation=inner.test)
+    outer = random_split(data, 0.1, seed=split_seed)  # test: 10% of each user's rows
+    inner = random_split(outer.train, 1 / 9, seed=split_seed)  # validation: 10% of the total
+    model = create_model("bpr", seed=model_seed).fit(inner.train, validation=inner.test)
     result = Evaluator(metrics=("recall", "ndcg"), ks=(10,)).evaluate(
         model, outer.train, outer.test)
     return {"recall@10": result.means()["recall@10"], "ndcg@10": result.means()["ndcg@10"]}
@@ -187,8 +195,11 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=["ml-100k", "ml-latest-small"])
     parser.add_argument("--positives", nargs="+", default=["all", "4"],
                         help="'all' rated items, or a minimum rating such as 4")
-    parser.add_argument("--models", nargs="+", default=list(SPACES))
+    parser.add_argument("--models", nargs="*", default=list(SPACES),
+                        help="models for the holdout table (none: skip it)")
     parser.add_argument("--trials", type=int, default=10, help="optuna trials per model")
+    parser.add_argument("--search-seeds", type=int, nargs="+", default=[0],
+                        help="run every search once per sampler seed")
     parser.add_argument("--recbole", action="store_true")
     parser.add_argument("--surprise", action="store_true")
     args = parser.parse_args()
@@ -197,11 +208,18 @@ def main() -> None:
     if args.recbole:
         print("RecBole protocol, BPR with default parameters on ML-100K (published band: "
               "recall@10 0.237-0.252, nDCG@10 0.277-0.292):\n")
-        print("| split seed | recall@10 | nDCG@10 |\n|---|---|---|")
-        for seed in (2020, 1, 2):
-            scores = recbole_bpr(seed)
-            print(f"| {seed} | {scores['recall@10']:.4f} | {scores['ndcg@10']:.4f} |")
-        print()
+        print("| split seed | model seed | recall@10 | nDCG@10 |\n|---|---|---|---|")
+        runs = []
+        for split_seed in (2020, 1, 2, 3, 4):
+            for model_seed in (0, 1, 2):
+                runs.append(recbole_bpr(split_seed, model_seed))
+                print(f"| {split_seed} | {model_seed} | {runs[-1]['recall@10']:.4f} | "
+                      f"{runs[-1]['ndcg@10']:.4f} |")
+        recall = np.array([r["recall@10"] for r in runs])
+        ndcg = np.array([r["ndcg@10"] for r in runs])
+        print(f"| mean of {len(runs)} | | {recall.mean():.4f} | {ndcg.mean():.4f} |")
+        print(f"| range | | {recall.min():.4f}-{recall.max():.4f} | "
+              f"{ndcg.min():.4f}-{ndcg.max():.4f} |\n")
     if args.surprise:
         folds = surprise_rmse({})
         rmse = np.mean([f["rmse"] for f in folds])
@@ -213,22 +231,22 @@ def main() -> None:
         return
     print(f"Holdout protocol, {args.trials} tuning trials per tunable model "
           f"(nDCG@{K} with its 95% CI):\n")
-    print(f"| dataset | positives | model | nDCG@{K} | recall@{K} | HR@{K} | MAP@{K} | "
-          "tuned parameters | time (s) |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for dataset in args.datasets:
-        for positives in args.positives:
-            rows = holdout(dataset, positives, args.models, args.trials)
-            popular = next((r for r in rows if r["model"] == "most_popular"), None)
-            for r in rows:
-                low, high = r["ndcg_ci"]
-                mark = "" if popular is None or r is popular else (
-                    " (beats popular)" if r["ndcg"] > popular["ndcg"] else " (BELOW popular)")
-                print(f"| {dataset} | {positives} | {r['model']} | {r['ndcg']:.4f} "
-                      f"[{low:.4f}, {high:.4f}]{mark} | {r['recall']:.4f} | "
-                      f"{r['hit_rate']:.4f} | {r['map']:.4f} | {r['params']} | "
-                      f"{r['seconds']:.0f} |")
-            sys.stdout.flush()
+    print(f"| dataset | positives | search seed | model | nDCG@{K} | recall@{K} | HR@{K} | "
+          f"MAP@{K} | tuned parameters | time (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for dataset, positives, search_seed in itertools.product(
+            args.datasets, args.positives, args.search_seeds):
+        rows = holdout(dataset, positives, args.models, args.trials, search_seed)
+        popular = next((r for r in rows if r["model"] == "most_popular"), None)
+        for r in rows:
+            low, high = r["ndcg_ci"]
+            mark = "" if popular is None or r is popular else (
+                " (beats popular)" if r["ndcg"] > popular["ndcg"] else " (BELOW popular)")
+            print(f"| {dataset} | {positives} | {search_seed} | {r['model']} | "
+                  f"{r['ndcg']:.4f} [{low:.4f}, {high:.4f}]{mark} | {r['recall']:.4f} | "
+                  f"{r['hit_rate']:.4f} | {r['map']:.4f} | {r['params']} | "
+                  f"{r['seconds']:.0f} |")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -68,7 +68,8 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
     best, value, trials = search(spec.type, inner.train, inner.test, settings["space"],
                                  base_params=spec.params, metric=settings["metric"],
                                  trials=settings["trials"], seed=settings["seed"],
-                                 label=spec.label, progress=progress, **evaluator_settings)
+                                 label=spec.label, fold_in=inner.fold_in, progress=progress,
+                                 **evaluator_settings)
     tuned = _replace_model_params(experiment.raw, spec.label, best)
     return TuningResult(spec.label, settings["metric"], best, value, trials, tuned)
 
@@ -76,11 +77,15 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
 def search(model_type: str, train: Interactions, validation: Interactions,
            space: dict[str, dict[str, Any]], *, base_params: dict[str, Any] | None = None,
            metric: str = "ndcg@10", trials: int = 20, seed: int = 0, label: str | None = None,
-           progress: Progress | None = None, **evaluator_settings: Any
-           ) -> tuple[dict[str, Any], float, list[dict[str, Any]]]:
+           fold_in: Interactions | None = None, progress: Progress | None = None,
+           **evaluator_settings: Any) -> tuple[dict[str, Any], float, list[dict[str, Any]]]:
     """Maximise ``metric`` on ``validation`` over ``space`` with optuna's seeded TPE sampler,
     fitting each trial's model on ``train``. Returns the best parameters (``base_params``
-    updated), the best value and every trial's parameters and value."""
+    updated), the best value and every trial's parameters and value.
+
+    With ``fold_in`` (a held-out-users split: the validation users' revealed history), each
+    trial scores the validation users from that history
+    (:meth:`Evaluator.evaluate_fold_in`), since the model never trained on them."""
     try:
         import optuna
     except ImportError:
@@ -94,8 +99,12 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     def objective(trial: optuna.Trial) -> float:
         params = base | {p: _suggest(trial, p, d) for p, d in space.items()}
         model = create_model(model_type, **params).fit(train)
-        value = evaluator.evaluate(model, train, validation, name=label or model_type
-                                   ).means()[key]
+        if fold_in is None:
+            result = evaluator.evaluate(model, train, validation, name=label or model_type)
+        else:
+            result = evaluator.evaluate_fold_in(model, train, fold_in, validation,
+                                                name=label or model_type)
+        value = result.means()[key]
         history.append({"number": trial.number, "params": params, "value": value})
         return value if not math.isnan(value) else -math.inf
 

@@ -110,3 +110,33 @@ def test_validation_split_follows_the_experiments_method():
                             "models": [{"type": "random"}]})
     inner = _validation_split(exp, data, 0.25)
     assert inner.train.timestamp.max() < inner.test.timestamp.min()
+
+
+def test_held_out_user_splits_tune_on_the_validation_users_histories():
+    """With split method "users" the validation users are not in the inner training part:
+    each trial must score them from their revealed history, not from untrained state."""
+    from recstack.evaluation.evaluator import Evaluator
+    from recstack.experiment import make_split, prepare_data
+    from recstack.models import create_model
+
+    exp = parse_experiment({
+        "seed": 3,
+        "data": {"source": SMALL},
+        "split": {"method": "users", "test_users": 0.2},
+        "evaluation": {"metrics": ["ndcg"], "ks": [10]},
+        "models": [{"type": "als", "iterations": 3, "num_threads": 1}],
+        "tune": {"model": "als", "trials": 3, "space": {
+            "factors": {"type": "int", "low": 2, "high": 32},
+            "regularization": {"type": "float", "low": 0.01, "high": 10.0, "log": True}}},
+    }, source="t.toml")
+    result = tune(exp)
+    values = [t["value"] for t in result.trials]
+    assert len(set(values)) == 3            # untrained users would score the same every trial
+    data, _ = prepare_data(exp)
+    inner = _validation_split(exp, make_split(exp, data).train, 0.2)
+    assert inner.fold_in is not None
+    model = create_model("als", **result.best_params).fit(inner.train)
+    expected = Evaluator(metrics=("ndcg",), ks=(10,)).evaluate_fold_in(
+        model, inner.train, inner.fold_in, inner.test).means()["ndcg@10"]
+    assert result.best_value == pytest.approx(expected, rel=1e-6)
+    assert result.best_value > 0.1

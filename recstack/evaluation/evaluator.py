@@ -56,6 +56,23 @@ class Evaluator:
         Users scored at once; by default as many as fit in ``memory_budget_bytes``.
     n_threads
         Threads for the partial sort of each batch (default: every core).
+
+    Notes
+    -----
+    Every test user with a relevant test row is evaluated, through the model's
+    index-level ``score_users``, including users with no training row. The public
+    ``recommend`` and ``score`` refuse such users for most models (their scores mean
+    nothing: see :mod:`recstack.models.base`), but here they are kept, so that every model
+    is measured on the same users: a split that leaves a test user without training rows
+    is the split's business. recstack's own splits do not: ``random_split``,
+    ``temporal_split``, ``leave_last_out`` and ``kfold_split`` set such test rows apart and
+    count them (``SplitReport.cold_user_rows``), and the held-out users of ``user_split``
+    are evaluated with :meth:`evaluate_fold_in` from their fold-in history. How many
+    evaluated users had no history (no training row for :meth:`evaluate`, an empty fold-in
+    history for :meth:`evaluate_fold_in`) is in the result's
+    ``meta["users_without_history"]``; their metrics are those of whatever the model
+    returns for them (popularity for ``two_tower`` and ``sasrec``, often an arbitrary
+    ranking of all-zero or untrained scores for the others).
     """
 
     metrics: Sequence[str] = DEFAULT_METRICS
@@ -122,6 +139,7 @@ class Evaluator:
              progress: Progress | None) -> EvaluationResult:
         n_relevant = np.diff(truth.indptr)
         users = np.flatnonzero(n_relevant > 0)
+        users_without_history = int(np.count_nonzero(np.diff(exclude.indptr)[users] == 0))
         users_in_test = int(np.count_nonzero(test.user_counts()))
         if len(users) == 0:
             raise RecstackError("no test user has a relevant item"
@@ -170,6 +188,7 @@ class Evaluator:
             users_without_relevant=int(users_in_test - len(users)),
             meta={"n_users": int(len(users)), "n_items": int(n_items), "ks": list(self.ks),
                   "relevance_threshold": self.relevance_threshold,
+                  "users_without_history": users_without_history,
                   "protocol": "full catalog, training items excluded"})
 
     def _list_metrics(self, top_lists: np.ndarray, train: Interactions

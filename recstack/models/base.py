@@ -5,11 +5,27 @@ A model's constructor takes keyword-only hyperparameters and stores them as give
 ``_fit``. Public methods speak external ids; the base class maps them to indices,
 filters seen items, batches users and takes top-K, so each model writes only
 ``_fit`` and ``_score_users`` (full-catalog scores for a batch of user indices).
+
+Users without training rows
+---------------------------
+Splits share their id vocabularies, so a model's user vocabulary can hold users with no
+training row (e.g. the held-out users of :func:`recstack.data.splits.user_split`). Most
+models learned nothing about them: their scores would come from untrained factors or an
+empty history. The public methods that take external user ids (:meth:`Recommender.recommend`,
+:meth:`Recommender.score`, and model methods built on ``_user_indices``) refuse such users
+with a :class:`~recstack.errors.RecstackError` that names them and says what works instead
+(``score_histories`` / ``fold_in`` where the model has them), unless the model's
+:attr:`Recommender.serves_users_without_history` is True: non-personalised baselines, and
+models that rank such users by a documented stand-in (:attr:`Recommender.history_fallback`,
+announced with a :class:`PopularityFallbackWarning`). The index-level
+:meth:`Recommender.score_users` is not checked: it is the evaluator's batch path, and the
+evaluator decides which users to score.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -26,6 +42,11 @@ from recstack.progress import Progress
 
 # Rows of scores computed at once: bounds memory at batch x n_items floats.
 DEFAULT_MEMORY_BUDGET_BYTES = 256 * 2**20
+
+
+class PopularityFallbackWarning(UserWarning):
+    """Some users or sequences had no history, so their scores are item popularity (a
+    stand-in the model documents), not the model's own."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,16 @@ class Recommender(ABC):
     predicts_ratings: ClassVar[bool] = False
     #: default search space for `recstack tune` (see recstack.tuning), empty when none
     search_space: ClassVar[dict[str, dict[str, Any]]] = {}
+    #: whether the model's scores for a user of its vocabulary with no training rows are
+    #: meaningful: True for non-personalised baselines (their scores never depended on the
+    #: user's history) and for models with a documented stand-in for such users
+    #: (:attr:`history_fallback`). When False, ``recommend``, ``score`` and the other
+    #: methods taking external user ids refuse such users (see the module docstring).
+    serves_users_without_history: ClassVar[bool] = False
+    #: what users without training rows are scored by, for models that serve them with a
+    #: stand-in (a :class:`PopularityFallbackWarning` names them when they are asked for);
+    #: None when their scores are the model's own (e.g. the baselines)
+    history_fallback: ClassVar[str | None] = None
 
     users_: IdMap
     items_: IdMap
@@ -231,14 +262,66 @@ class Recommender(ABC):
                                 "follow its item order)")
         return history
 
-    def _user_indices(self, users: Any) -> np.ndarray:
+    def _user_indices(self, users: Any, *, needs_history: bool | None = None,
+                      hint: str | None = None) -> np.ndarray:
+        """Indices of external user ids, for the public methods that take them.
+
+        Ids outside the user vocabulary are refused. So are users with no training rows
+        (:meth:`_users_without_history`), unless ``needs_history`` is False; by default it
+        is ``not serves_users_without_history``. Users the model serves by a stand-in
+        (:attr:`history_fallback`) are named in a :class:`PopularityFallbackWarning`.
+        ``hint`` replaces :meth:`_no_history_hint` in the refusal (a method whose needs
+        differ from ``recommend``'s)."""
+        ids = np.atleast_1d(np.asarray(users))
         index = self.users_.to_index(users, missing="ignore")
         if (index < 0).any():
-            unknown = np.atleast_1d(np.asarray(users))[index < 0][:5].tolist()
+            unknown = ids[index < 0][:5].tolist()
             raise RecstackError(
                 f"{self.name}: {int((index < 0).sum())} user(s) not seen in training, e.g. "
                 f"{unknown}; this model cannot recommend for them")
+        without = self._users_without_history()[index]
+        if without.any():
+            if needs_history is None:
+                needs_history = not self.serves_users_without_history
+            if needs_history:
+                raise RecstackError(self._no_history_message(ids[without], hint))
+            if self.history_fallback is not None:
+                distinct = np.unique(index[without])
+                examples = self.users_.to_external(distinct[:5]).tolist()
+                warnings.warn(PopularityFallbackWarning(
+                    f"{self.name}: {len(distinct)} user(s) have no training interactions, "
+                    f"e.g. {examples}; their scores are {self.history_fallback}, not the "
+                    "model's"), stacklevel=3)
         return index
+
+    def _users_without_history(self) -> np.ndarray:
+        """Per user of the vocabulary (bool, ``(n_users,)``): True where the model has no
+        training rows of the user. Models that set rows aside while training (e.g. for
+        validation) may say more precisely which users they could not learn."""
+        return np.diff(self.seen_.indptr) == 0
+
+    def _no_history_message(self, user_ids: np.ndarray, hint: str | None = None) -> str:
+        """The refusal of users without training rows: the model, how many users, a few
+        ids, why, and what works instead."""
+        distinct = list(dict.fromkeys(user_ids.tolist()))
+        return (f"{self.name}: {len(distinct)} user(s) have no training interactions, e.g. "
+                f"{distinct[:5]}: they are in the model's user vocabulary (splits share "
+                "vocabularies) but the model learned nothing about them, so its scores for "
+                f"them would be meaningless; {hint or self._no_history_hint()}")
+
+    def _no_history_hint(self) -> str:
+        """What to do instead for users without training rows (models may override)."""
+        histories = ("(their interactions as a users x items matrix in this model's item "
+                     "order)")
+        if callable(getattr(self, "fold_in", None)):
+            return ("fold them in from their interactions without retraining: "
+                    "fold_in(histories) gives their factors and score_histories(histories) "
+                    f"their scores {histories}")
+        if callable(getattr(self, "score_histories", None)):
+            return ("score them from their interactions without retraining with "
+                    f"score_histories(histories) {histories}")
+        return ("this model cannot score users from their interactions without training; "
+                "refit it on data that includes their interactions")
 
     def _require_fitted(self) -> None:
         if not self.is_fitted:

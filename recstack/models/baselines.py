@@ -23,6 +23,8 @@ class RandomRecommender(Recommender):
     """
 
     name = "random"
+    # random for everyone: a user without training rows is served like any other
+    serves_users_without_history = True
     params = {"seed": Param(int, low=0)}
 
     def __init__(self, *, seed: int = 0) -> None:
@@ -62,6 +64,8 @@ class MostPopular(Recommender):
     """
 
     name = "most_popular"
+    # the same list for everyone, users without training rows included
+    serves_users_without_history = True
     params = {"half_life_days": Param((int, float), low=0, low_inclusive=False, optional=True)}
     search_space = {"half_life_days": {"type": "float", "low": 1.0, "high": 3650.0, "log": True}}
 

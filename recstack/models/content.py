@@ -11,7 +11,7 @@ it is needed only to fit and to vectorise new items, not to score a loaded model
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -50,7 +50,7 @@ class ContentBased(Recommender):
               \hat r_{uj} = \frac{p_u \cdot v_j}{\lVert p_u \rVert \, \lVert v_j \rVert}
 
     with :math:`w_{ui}` the interaction value (1 when ``binary``); the cosine does not
-    depend on the :math:`1 / \sum w` scale. Scores lie in [0, 1]; an item with no text, or a
+    depend on the :math:`1 / \sum w` scale. Cosines lie in [0, 1]; an item with no text, or a
     user with no history, scores 0.
 
     With ``interaction_weight`` :math:`\alpha > 0` the item vector is the hybrid
@@ -58,6 +58,20 @@ class ContentBased(Recommender):
     item's 0/1 column of training interactions: items are then also alike when the same
     users have them, and the model can run on data without an item table (collaborative
     only). Items without interactions keep their text part.
+
+    With ``popularity_weight`` :math:`\beta > 0` a log-popularity prior is added to the
+    cosine,
+
+    .. math:: \hat r_{uj} = \cos(p_u, v_j) + \beta\, \frac{\ln(1 + n_j)}{\ln(1 + \max_k n_k)}
+
+    with :math:`n_j` the number of training users of item :math:`j`: the text decides
+    between items of similar popularity, the prior between a well-matched obscure item and a
+    well-matched popular one. Purely textual similarity ranks poorly against popularity on
+    data where most test interactions go to popular items (MovieLens: nDCG@10 0.03-0.05
+    against most-popular's 0.14-0.23); tuned on validation data, the prior lifts the model
+    above most-popular (``benchmarks/RESULTS.md``). Items nobody has interacted with get a
+    prior of 0 and are still ranked by their text; keep :math:`\beta = 0` (the default) to
+    rank cold items on the same footing as popular ones.
 
     Parameters
     ----------
@@ -71,6 +85,8 @@ class ContentBased(Recommender):
         Weight every history item 1 instead of by its interaction value.
     interaction_weight
         :math:`\alpha >= 0` above; 0 (the default) is purely content-based.
+    popularity_weight
+        :math:`\beta >= 0` above; 0 (the default) uses no popularity.
 
     Attributes
     ----------
@@ -81,6 +97,8 @@ class ContentBased(Recommender):
         The TF-IDF terms (unicode), in column order.
     idf_ : numpy.ndarray
         Their inverse document frequencies.
+    popularity_prior_ : numpy.ndarray
+        :math:`\ln(1 + n_j) / \ln(1 + \max_k n_k)` per item, float32 in [0, 1].
 
     References
     ----------
@@ -95,16 +113,22 @@ class ContentBased(Recommender):
         "stop_words": Param(str, choices=("english",), optional=True),
         "binary": Param(bool),
         "interaction_weight": Param((int, float), low=0),
+        "popularity_weight": Param((int, float), low=0),
+    }
+    search_space: ClassVar[dict[str, dict[str, Any]]] = {
+        "popularity_weight": {"type": "float", "low": 0.0, "high": 4.0},
+        "binary": {"type": "categorical", "choices": [True, False]},
     }
 
     def __init__(self, *, min_df: int = 1, max_features: int | None = None,
                  stop_words: str | None = "english", binary: bool = False,
-                 interaction_weight: float = 0.0) -> None:
+                 interaction_weight: float = 0.0, popularity_weight: float = 0.0) -> None:
         self.min_df = min_df
         self.max_features = max_features
         self.stop_words = stop_words
         self.binary = binary
         self.interaction_weight = interaction_weight
+        self.popularity_weight = popularity_weight
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
@@ -138,6 +162,7 @@ class ContentBased(Recommender):
             self.text_columns_ = np.asarray(columns, dtype=str)
             task.advance()
             self.item_features_ = self._with_interactions(sp.csr_matrix(text, dtype=np.float32))
+            self.popularity_prior_ = _log_popularity(self.seen_)
             task.advance()
         self._index_features()
 
@@ -165,8 +190,11 @@ class ContentBased(Recommender):
         return self._scores(self._history_matrix(histories))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
-        return np.asarray((self._profiles(history) @ self.item_features_t_).toarray(),
-                          dtype=np.float32)
+        scores = np.asarray((self._profiles(history) @ self.item_features_t_).toarray(),
+                            dtype=np.float32)
+        if self.popularity_weight:
+            scores += np.float32(self.popularity_weight) * self.popularity_prior_
+        return scores
 
     def _profiles(self, history: sp.csr_matrix) -> sp.csr_matrix:
         """Unit-length user profiles (rows), the direction of the weighted mean."""
@@ -207,7 +235,8 @@ class ContentBased(Recommender):
 
     def score_new_items(self, users: Any, item_table: pd.DataFrame) -> np.ndarray:
         """Scores of items not in the catalog (rows of ``item_table``) for trained users:
-        ``(n_users, n_new_items)`` cosines, on the same scale as :meth:`score_users`."""
+        ``(n_users, n_new_items)`` cosines, on the same scale as :meth:`score_users` (a new
+        item has no interactions, so no popularity prior)."""
         self._require_fitted()
         history = self.seen_[self._user_indices(users)]
         vectors = self.item_vectors(item_table)
@@ -217,13 +246,14 @@ class ContentBased(Recommender):
     def _state(self) -> dict[str, np.ndarray]:
         return {**sparse_state("item_features", self.item_features_),
                 "vocabulary": self.vocabulary_, "idf": self.idf_,
-                "text_columns": self.text_columns_}
+                "text_columns": self.text_columns_, "popularity_prior": self.popularity_prior_}
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.item_features_ = sparse_from_state("item_features", arrays)
         self.vocabulary_ = arrays["vocabulary"].astype(str)
         self.idf_ = arrays["idf"]
         self.text_columns_ = arrays["text_columns"].astype(str)
+        self.popularity_prior_ = arrays["popularity_prior"].astype(np.float32)
         self._index_features()
 
 
@@ -251,6 +281,15 @@ def genre_tokens(genres: Any) -> str:
         return ""
     return " ".join(f"genre_{_NOT_A_WORD.sub('_', str(g).lower()).strip('_')}"
                     for g in genres if str(g).strip())
+
+
+def _log_popularity(seen: sp.csr_matrix) -> np.ndarray:
+    r""":math:`\ln(1 + n_j) / \ln(1 + \max_k n_k)` with :math:`n_j` the users of item j."""
+    by_item = sp.csc_matrix(seen)
+    by_item.sum_duplicates()
+    users_per_item = np.diff(by_item.indptr).astype(np.float64)
+    top = np.log1p(users_per_item.max(initial=0.0))
+    return (np.log1p(users_per_item) / top if top > 0 else users_per_item).astype(np.float32)
 
 
 def _normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -124,7 +124,7 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender, top_k
+from recstack.models.base import Param, PopularityFallbackWarning, Recommender, top_k
 from recstack.models.registry import register
 from recstack.models.torch_training import (
     TorchTrainer,
@@ -152,10 +152,6 @@ _NEGATIVE_REDRAWS = 8
 _NOT_IN_CHECKPOINT_CONFIG = ("epochs", "patience", "device", "checkpoint_dir")
 
 EMPTY_HISTORY = "empty history: most popular training items"
-
-
-class PopularityFallbackWarning(UserWarning):
-    """Some sequences had no items, so their scores are item popularity, not the model's."""
 
 
 @dataclass(frozen=True)
@@ -276,12 +272,17 @@ class SASRec(Recommender):
     Notes
     -----
     Users without any training row (possible when the vocabulary has more users than the
-    training rows) are scored by popularity. Users known only by a sequence are scored with
-    :meth:`score_sequences` or :meth:`recommend_sequences`; :meth:`score_histories` is
-    refused, since a sparse history matrix has lost the order this model reads.
+    training rows, e.g. the held-out users of a user split) are scored by popularity, in
+    ``recommend`` and ``score`` alike, with a :class:`PopularityFallbackWarning` naming
+    them (``score_users``, the evaluator's path, falls back silently). Users known only
+    by a sequence are scored with :meth:`score_sequences` or :meth:`recommend_sequences`;
+    :meth:`score_histories` is refused, since a sparse history matrix has lost the order
+    this model reads.
     """
 
     name = "sasrec"
+    serves_users_without_history = True
+    history_fallback = "item popularity (training interactions per item)"
     params: ClassVar[dict[str, Param]] = {
         "max_length": Param(int, low=1),
         "hidden": Param(int, low=1),

@@ -81,7 +81,9 @@ their content alone; :meth:`TwoTower.score_histories` scores users known only by
 history (the mean of the embeddings of all their history items, no id, no features).
 A history with no items gets item popularity instead (the number of training rows of each
 item, divided by the largest), with a warning saying how many rows fell back; so do users
-of the training vocabulary without a training row.
+of the training vocabulary without a training row (warned about by ``fit``, and by
+``recommend`` and ``score`` when they are asked for). :meth:`TwoTower.score_new_items`
+refuses such users: new items have no popularity to fall back on.
 
 Determinism
 -----------
@@ -397,6 +399,8 @@ class TwoTower(Recommender):
     history_: TrainingHistory
 
     name = "two_tower"
+    serves_users_without_history = True
+    history_fallback = "item popularity (training rows per item, divided by the largest)"
     params: ClassVar[dict[str, Param]] = {
         "dim": Param(int, low=1),
         "hidden": Param(int, low=1),
@@ -608,6 +612,11 @@ class TwoTower(Recommender):
         scores[fallback] = self._popularity()[item_index[fallback]]
         return scores
 
+    def _users_without_history(self) -> np.ndarray:
+        # the users scored by popularity: no row among the rows trained on (validation
+        # rows excluded), which is what fit warned about
+        return self.users_without_history_
+
     def _popularity(self) -> np.ndarray:
         counts = self.item_counts_.astype(np.float32)
         return counts / max(float(counts.max()), 1.0)
@@ -642,9 +651,14 @@ class TwoTower(Recommender):
 
     def score_new_items(self, users: Any, item_rows: pd.DataFrame) -> np.ndarray:
         """Scores of items not in the catalog (rows of an item table) for trained users:
-        ``(n_users, n_rows)`` cosines, on the scale of :meth:`score_users`."""
+        ``(n_users, n_rows)`` cosines, on the scale of :meth:`score_users`. Users without
+        training rows are refused: their popularity fallback does not cover new items."""
         self._require_fitted()
-        return self.user_embeddings_[self._user_indices(users)] @ self.embed_items(item_rows).T
+        users_index = self._user_indices(
+            users, needs_history=True,
+            hint="new items have no popularity to fall back on, so they cannot be scored "
+                 "for them; refit the model on data that includes their interactions")
+        return self.user_embeddings_[users_index] @ self.embed_items(item_rows).T
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """Full-catalog scores (float32 ``(n, n_items)``) for users known only by a

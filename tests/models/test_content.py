@@ -106,6 +106,38 @@ def test_load_scores_without_refitting_and_vectorises_new_items(catalog_data, tm
     assert scores[0, 0] > scores[0, 1] and scores[1, 1] > scores[1, 0]
 
 
+def test_popularity_weight_adds_a_log_popularity_prior(catalog_data, tmp_path):
+    plain = ContentBased().fit(catalog_data)
+    beta = 0.7
+    model = ContentBased(popularity_weight=beta).fit(catalog_data)
+    # users per item counted by hand from the fixture: each seen item has one user,
+    # space4 and laugh4 none
+    users_per_item = np.zeros(catalog_data.n_items)
+    for item in ["space1", "space2", "laugh1", "laugh2", "space3", "laugh3"]:
+        users_per_item[catalog_data.items.to_index([item])[0]] += 1
+    prior = np.log(1 + users_per_item) / np.log(1 + users_per_item.max())
+    users = np.arange(catalog_data.n_users)
+    np.testing.assert_allclose(model.score_users(users),
+                               plain.score_users(users) + beta * prior, rtol=1e-6, atol=1e-6)
+    space4 = catalog_data.items.to_index(["space4"])[0]
+    assert model.popularity_prior_[space4] == 0.0   # never-seen items get no prior
+    loaded = load_model(model.save(tmp_path / "content-prior"))
+    np.testing.assert_array_equal(loaded.score_users(users), model.score_users(users))
+
+
+def test_popularity_prior_follows_the_number_of_users_not_the_values():
+    items = ["a", "a", "a", "b", "b", "c"]
+    users = ["u1", "u2", "u3", "u1", "u2", "u3"]
+    table = pd.DataFrame({"item_id": ["a", "b", "c"],
+                          "title": ["red blue", "blue green", "green red"]})
+    data = Interactions.from_arrays(users, items, [1.0, 1.0, 1.0, 5.0, 5.0, 5.0],
+                                    item_table=table)
+    model = ContentBased(popularity_weight=1.0, stop_words=None).fit(data)
+    expected = np.log([4.0, 3.0, 2.0]) / np.log(4.0)
+    np.testing.assert_allclose(model.popularity_prior_[data.items.to_index(["a", "b", "c"])],
+                               expected, rtol=1e-6)
+
+
 def test_synthetic_items_are_read_from_title_genres_and_description():
     data = generate(n_users=60, n_items=40, n_interactions=600, seed=0)
     model = ContentBased(min_df=2).fit(data)
@@ -135,6 +167,8 @@ def test_missing_scikit_learn_names_the_extra(catalog_data, monkeypatch):
     ({"max_features": 0}, "max_features must be >= 1"),
     ({"stop_words": "french"}, "stop_words must be one of"),
     ({"interaction_weight": -1.0}, "interaction_weight must be >= 0"),
+    ({"popularity_weight": -0.5}, "popularity_weight must be >= 0"),
+    ({"popularity_weight": float("nan")}, "popularity_weight must be a finite number"),
 ])
 def test_bad_hyperparameters_are_refused_in_fit(catalog_data, params, message):
     with pytest.raises(ConfigError, match=message):

@@ -143,8 +143,9 @@ def holdout(dataset: str, positives: str, models: list[str], trials: int,
     for name in models:
         started = time.perf_counter()
         params = dict(FIXED.get(name, {}))
+        trials_run: list[dict] = []
         if SPACES.get(name):
-            params, _, _ = search(name, inner.train, inner.test, SPACES[name],
+            params, _, trials_run = search(name, inner.train, inner.test, SPACES[name],
                                   base_params=params, metric=f"ndcg@{K}", trials=trials,
                                   seed=search_seed)
         model = create_model(name, **params).fit(split.train)
@@ -156,7 +157,8 @@ def holdout(dataset: str, positives: str, models: list[str], trials: int,
                      "ndcg_ci": (summary[f"ndcg@{K}"].ci_low, summary[f"ndcg@{K}"].ci_high),
                      "params": {k: (round(v, 5) if isinstance(v, float) else v)
                                 for k, v in params.items()},
-                     "seconds": time.perf_counter() - started, "result": result})
+                     "seconds": time.perf_counter() - started, "result": result,
+                     "trial_values": [t["value"] for t in trials_run]})
         print(f"  {dataset} {positives} {name}: ndcg@{K}={rows[-1]['ndcg']:.4f} "
               f"({rows[-1]['seconds']:.0f} s)", file=sys.stderr)
     return rows
@@ -246,6 +248,12 @@ def main() -> None:
                   f"{r['ndcg']:.4f} [{low:.4f}, {high:.4f}]{mark} | {r['recall']:.4f} | "
                   f"{r['hit_rate']:.4f} | {r['map']:.4f} | {r['params']} | "
                   f"{r['seconds']:.0f} |")
+        by_model = {r["model"]: r["trial_values"] for r in rows}
+        if "als" in by_model and "implicit_als" in by_model:
+            gaps = np.abs(np.subtract(by_model["als"], by_model["implicit_als"]))
+            print(f"|  | ALS vs implicit ALS, validation nDCG@{K} trial by trial: "
+                  f"{int((gaps < 1e-6).sum())} of {len(gaps)} equal to 1e-6, largest gap "
+                  f"{gaps.max():.1e} | | | | | | | | |")
         sys.stdout.flush()
 
 

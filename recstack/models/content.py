@@ -238,7 +238,9 @@ class ContentBased(Recommender):
         ``(n_users, n_new_items)`` cosines, on the same scale as :meth:`score_users` (a new
         item has no interactions, so no popularity prior)."""
         self._require_fitted()
-        history = self.seen_[self._user_indices(users)]
+        history = self.seen_[self._user_indices(users, hint=(
+            "score_new_items profiles users from their training rows; refit with their "
+            "interactions (score_histories(histories) scores them on the catalog items)"))]
         vectors = self.item_vectors(item_table)
         return np.asarray((self._profiles(history) @ vectors.T).toarray(), dtype=np.float32)
 

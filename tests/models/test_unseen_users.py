@@ -231,8 +231,10 @@ def test_two_tower_score_new_items_refuses_users_scored_by_popularity(fitted, he
 def test_content_score_new_items_refuses_such_users(fitted, held_out):
     model = fitted("content")
     with pytest.raises(RecstackError, match=rf"^content: 1 user\(s\) have no training "
-                                            rf"interactions, e\.g\. \[{held_out[0]!r}\]"):
+                                            rf"interactions, e\.g\. \[{held_out[0]!r}\]"
+                       ) as error:
         model.score_new_items([held_out[0]], pd.DataFrame({"title": ["a new film"]}))
+    assert "score_new_items profiles users from their training rows; refit" in str(error.value)
 
 
 def test_the_evaluator_keeps_test_users_without_training_rows_and_counts_them(fitted, split):

@@ -248,14 +248,15 @@ class ContentBased(Recommender):
     def _state(self) -> dict[str, np.ndarray]:
         return {**sparse_state("item_features", self.item_features_),
                 "vocabulary": self.vocabulary_, "idf": self.idf_,
-                "text_columns": self.text_columns_, "popularity_prior": self.popularity_prior_}
+                "text_columns": self.text_columns_}
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.item_features_ = sparse_from_state("item_features", arrays)
         self.vocabulary_ = arrays["vocabulary"].astype(str)
         self.idf_ = arrays["idf"]
         self.text_columns_ = arrays["text_columns"].astype(str)
-        self.popularity_prior_ = arrays["popularity_prior"].astype(np.float32)
+        # derived from the saved training matrix, so older artifacts load too
+        self.popularity_prior_ = _log_popularity(self.seen_)
         self._index_features()
 
 

@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+from _machine import load_average
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"# ALS speed: recstack {__version__} vs implicit {implicit.__version__}\n")
     print(f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"load average before: {_load()}")
+          f"load average before: {load_average()}")
     started = time.perf_counter()
     data = generate(n_users=args.users, n_items=args.items, n_interactions=args.interactions,
                     seed=args.seed)
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                                           strict=True):
             cells += [f"{theirs:.{digits}f}", f"{ours:.{digits}f}", f"{ours / theirs:.3f}"]
         print("| " + " | ".join(cells) + " |")
-    print(f"\nload average after: {_load()}")
+    print(f"\nload average after: {load_average()}")
     return 0
 
 
@@ -152,12 +153,6 @@ def _better(old: tuple[float, ...] | None, new: tuple[float, ...]) -> tuple[floa
         return new  # type: ignore[return-value]
     return tuple(min(a, b) for a, b in zip(old, new, strict=True))  # type: ignore[return-value]
 
-
-def _load() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 if __name__ == "__main__":

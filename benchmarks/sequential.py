@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _machine import load_average
 
 DATASETS = {"ml-100k": "100k", "ml-latest-small": "latest-small"}
 MIB = 2**20
@@ -99,13 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# Sequential recommendation ({'speed' if args.speed else 'accuracy'})\n")
     print(f"- recstack {__version__}, torch {torch.__version__}, {args.threads} threads; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"load average before: {_load()}")
+          f"load average before: {load_average()}")
     print(f"- command: python {' '.join(sys.argv)}")
     if args.speed:
         speed(args)
     else:
         accuracy(args)
-    print(f"\nload average after: {_load()}")
+    print(f"\nload average after: {load_average()}")
     return 0
 
 
@@ -297,12 +298,6 @@ def _rss_mib() -> float:
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-
-def _load() -> str:
-    try:
-        return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 if __name__ == "__main__":

@@ -23,12 +23,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from _machine import load_average, peak_rss_mib
 
 DATASETS = {"ml-100k": "100k", "ml-latest-small": "latest-small"}
 ALS_PARAMS = {"factors": 64, "iterations": 15, "regularization": 0.05}
@@ -88,7 +89,7 @@ def _header(args: argparse.Namespace, params: dict[str, Any]) -> None:
 
     print(f"- recstack {__version__}, torch {torch.__version__}, "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"{args.threads} threads, load average before: {_load()}")
+          f"{args.threads} threads, load average before: {load_average()}")
     print(f"- two_tower: {create_model('two_tower', **params).get_params()}")
     print(f"- command: python {' '.join(sys.argv)}\n")
 
@@ -119,7 +120,7 @@ def accuracy(args: argparse.Namespace, params: dict[str, Any]) -> None:
             means = evaluator.evaluate(model, split.train, split.test).means()
             print(f"| {folder} | {name} | {means['ndcg@10']:.4f} | {means['recall@10']:.4f} "
                   f"| {means['hit_rate@10']:.4f} | {fit_seconds:.1f} |", flush=True)
-    print(f"\nload average after: {_load()}")
+    print(f"\nload average after: {load_average()}")
 
 
 def speed(args: argparse.Namespace, params: dict[str, Any]) -> None:
@@ -134,14 +135,14 @@ def speed(args: argparse.Namespace, params: dict[str, Any]) -> None:
     data = generate(n_users=args.users, n_items=args.items, n_interactions=args.interactions,
                     seed=args.seed)
     print(f"- data: {data!r} (generated in {time.perf_counter() - started:.0f} s, peak RSS "
-          f"{_peak_rss_mib():.0f} MiB)\n")
+          f"{peak_rss_mib():.0f} MiB)\n")
 
     model = create_model("two_tower", **params)
     ticks = _EpochTicks()
     started = time.perf_counter()
     model.fit(data, progress=ticks)
     fit_seconds = time.perf_counter() - started
-    fit_rss = _peak_rss_mib()
+    fit_rss = peak_rss_mib()
     epoch_seconds = ticks.epoch_seconds()
     throughput = len(data) / float(np.median(epoch_seconds))
 
@@ -158,8 +159,8 @@ def speed(args: argparse.Namespace, params: dict[str, Any]) -> None:
     print(f"| fit s (features + {len(epoch_seconds)} epochs + export) | {fit_seconds:.1f} |")
     print(f"| peak RSS after fit, MiB | {fit_rss:.0f} |")
     print(f"| top-100 for all {data.n_users:,} users, s | {top_seconds:.2f} |")
-    print(f"| peak RSS after top-100, MiB | {_peak_rss_mib():.0f} |")
-    print(f"\nload average after: {_load()}")
+    print(f"| peak RSS after top-100, MiB | {peak_rss_mib():.0f} |")
+    print(f"\nload average after: {load_average()}")
 
 
 class _EpochTicks:
@@ -187,16 +188,6 @@ class _EpochTicks:
         yield Task()
 
 
-def _peak_rss_mib() -> float:
-    # ru_maxrss is in KiB on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _load() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 if __name__ == "__main__":

@@ -388,6 +388,15 @@ def _argpartition_unique(scores: np.ndarray, k: int) -> np.ndarray:
     return np.argpartition(keys, n_items - k, axis=1)[:, n_items - k:]
 
 
+def history_weights(history: Any, *, binary: bool, dtype: Any = np.float32) -> sp.csr_matrix:
+    """A copy of a users x items history as CSR scoring weights: every stored entry 1 when
+    ``binary``, else its value."""
+    weights = sp.csr_matrix(history, dtype=dtype, copy=True)
+    if binary:
+        weights.data[:] = 1.0
+    return weights
+
+
 def writable_scores(scores: np.ndarray) -> np.ndarray:
     """``scores`` as a float32 array the caller may modify: models return either a fresh
     array (used as it is) or a read-only view of their state (copied here)."""

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import Param, Recommender, history_weights
 from recstack.models.persistence import sparse_from_state, sparse_state
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
@@ -198,9 +198,7 @@ class ContentBased(Recommender):
 
     def _profiles(self, history: sp.csr_matrix) -> sp.csr_matrix:
         """Unit-length user profiles (rows), the direction of the weighted mean."""
-        weights = sp.csr_matrix(history, dtype=np.float32, copy=True)
-        if self.binary:
-            weights.data[:] = 1.0
+        weights = history_weights(history, binary=self.binary)
         return _normalize_rows(weights @ self.item_features_)
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:

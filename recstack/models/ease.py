@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import Param, Recommender, history_weights
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
@@ -108,7 +108,7 @@ class EASE(Recommender):
                 f"stays sparse")
         if hasattr(self, "weights_"):
             del self.weights_  # a refit must not hold the old weights next to the new ones
-        matrix = self._weighted(self.seen_, np.float64)
+        matrix = history_weights(self.seen_, binary=self.binary, dtype=np.float64)
         with resolve(progress).task("ease: Gram matrix", total=n_items) as task:
             weights = _gram_matrix(matrix, task.advance)
         weights[np.diag_indices(n_items)] += float(self.regularization)
@@ -118,12 +118,6 @@ class EASE(Recommender):
         np.divide(weights, -diagonal[None, :], out=weights)
         weights[np.diag_indices(n_items)] = 0.0
         self.weights_ = _narrow_to_float32_in_place(weights)
-
-    def _weighted(self, history: sp.csr_matrix, dtype: Any = np.float32) -> sp.csr_matrix:
-        history = sp.csr_matrix(history, dtype=dtype, copy=True)
-        if self.binary:
-            history.data[:] = 1.0
-        return history
 
     # ------------------------------------------------------------------ inference
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
@@ -136,7 +130,8 @@ class EASE(Recommender):
         return self._scores(self._history_matrix(histories))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
-        return np.asarray(self._weighted(history) @ self.weights_, dtype=np.float32)
+        weights = history_weights(history, binary=self.binary)
+        return np.asarray(weights @ self.weights_, dtype=np.float32)
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """Item-item weights ``B``: how much each item predicts the others."""

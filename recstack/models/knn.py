@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import Param, Recommender, history_weights
 from recstack.models.persistence import sparse_from_state, sparse_state
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
@@ -114,15 +114,8 @@ class ItemKNN(Recommender):
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         self.similarity_ = pruned_item_similarity(
-            self._weighted(self.seen_), self.similarity, self.neighbors,
+            history_weights(self.seen_, binary=self.binary), self.similarity, self.neighbors,
             shrink=float(self.shrink), progress=progress)
-
-    def _weighted(self, history: sp.csr_matrix) -> sp.csr_matrix:
-        """The history as used for scoring: 0/1 when ``binary``, else the values."""
-        history = sp.csr_matrix(history, dtype=np.float32, copy=True)
-        if self.binary:
-            history.data[:] = 1.0
-        return history
 
     # ------------------------------------------------------------------ inference
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
@@ -136,8 +129,8 @@ class ItemKNN(Recommender):
         return self._scores(self._history_matrix(histories))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
-        return np.asarray((self._weighted(history) @ self.similarity_).toarray(),
-                          dtype=np.float32)
+        weights = history_weights(history, binary=self.binary)
+        return np.asarray((weights @ self.similarity_).toarray(), dtype=np.float32)
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The pruned neighbour rows: ``similar_items`` is "people who liked this also

@@ -501,12 +501,7 @@ class SASRec(Recommender):
             if len(rows):
                 scores[rows, np.concatenate(indices)] = -np.inf
         top, top_scores = top_k(scores, k)
-        missing = np.isneginf(top_scores)
-        item_ids = self.items_.to_external(np.where(missing, 0, top))
-        if missing.any():
-            if item_ids.dtype.kind not in "iu":
-                item_ids = item_ids.astype(object)
-            item_ids[missing] = -1 if item_ids.dtype.kind in "iu" else None
+        item_ids = self._external_items(top, top_scores)
         reasons = tuple(EMPTY_HISTORY if is_empty else None for is_empty in empty)
         return SequenceRecommendations(item_ids, top_scores, reasons)
 

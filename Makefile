@@ -1,26 +1,43 @@
 # Two commands for a new user: `make demo` and `make test`.
-# Both create (or reuse) a local virtual environment in .venv and install recstack into it.
+# Both create (or reuse) a local virtual environment in .venv. `make demo` installs recstack
+# with only what the demo needs; `make test` adds the test tools and every optional part.
+# Each install runs once per version of pyproject.toml (the stamp files record it).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+VERSION := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+DEMO_STAMP := $(VENV)/.installed-demo-$(VERSION)
+TEST_STAMP := $(VENV)/.installed-test-$(VERSION)
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	@echo "==> Creating the virtual environment in $(VENV)"
+	$(PYTHON) -m venv $(VENV)
+	@echo "==> Upgrading pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@rm -f $(VENV)/.installed-*
-	@touch $(STAMP)
 
-demo: $(STAMP)
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> Installing recstack and what the demo needs (numpy, scipy, pandas, pyarrow,"
+	@echo "    implicit; first run about a minute)"
+	$(BIN)/python -m pip install --progress-bar on -e ".[demo]"
+	@rm -f $(VENV)/.installed-demo-*
+	@touch $@
+
+$(TEST_STAMP): $(DEMO_STAMP)
+	@echo "==> Installing the test tools and every optional part (torch, numba, optuna,"
+	@echo "    scikit-learn...; first run about three minutes)"
+	$(BIN)/python -m pip install --progress-bar on -e ".[test]"
+	@rm -f $(VENV)/.installed-test-*
+	@touch $@
+
+demo: $(DEMO_STAMP)
 	$(BIN)/recstack demo
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet ruff
 	$(BIN)/ruff check recstack tests benchmarks
 

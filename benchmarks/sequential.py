@@ -173,8 +173,8 @@ def accuracy(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------------------- speed
 def speed(args: argparse.Namespace) -> None:
     from recstack.data.synthetic import generate
-    from recstack.models.base import mask_rows, top_k
     from recstack.models.sasrec import SASRec
+    from recstack.topk import mask_rows, top_k
 
     with peak_rss() as data_memory:
         raw = generate(n_users=args.users, n_items=args.items,

@@ -1,38 +1,432 @@
-"""Writing files so that a reader never sees half of one: write a temporary file beside the
-destination, then rename it into place (atomic on one filesystem)."""
+"""Writes that survive a crash: a reader sees the complete old version or the complete new one.
+
+Single files (:func:`atomic_path`, :func:`write_text`, :func:`write_with`) are written beside
+their destination and renamed over it. Folders (:func:`atomic_directory`) are built in a
+staging folder beside the target and swapped in: on Linux with one ``renameat2(...,
+RENAME_EXCHANGE)`` call, so the target name never stops pointing at a complete folder;
+elsewhere (or on a filesystem that refuses the exchange) by renaming the old folder aside,
+the new one in, and deleting the old one. A group of files that belong together (a split's
+train, test and report; ``data synth``'s interactions and item table) is written as one
+folder, so it appears all at once or not at all.
+
+Names of the work in progress
+-----------------------------
+Temporary files and folders live beside the target and say what they are::
+
+    .NAME.recstack-tmp-PID-TOKEN[.ext]    the new version being written
+    .NAME.recstack-old-PID-TOKEN          the old version, on its way out
+
+``PID`` is the writing process. A leftover whose writer is no longer running (the process
+was killed) is removed by the next write to the same target, and by :func:`recover`, which
+readers may call. If a fallback swap was interrupted between its two renames (the target
+missing, its old version set aside), that recovery first puts the old version back, so the
+target is whole again before anything is deleted.
+
+Permissions follow the user's umask (files ``0666 & ~umask``, folders ``0777 & ~umask``),
+as with any file the user creates, not the owner-only modes of :mod:`tempfile`.
+
+Problems with the destination (an unwritable parent, a file where a folder is expected or
+the reverse, a target that exists when ``overwrite`` is False) raise
+:class:`~recstack.errors.RecstackError` naming the path.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import errno
 import os
-import tempfile
+import re
+import secrets
+import shutil
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from recstack.errors import RecstackError
+
+__all__ = ["atomic_directory", "atomic_path", "recover", "write_bytes", "write_text",
+           "write_with"]
+
+_TMP = "recstack-tmp"
+_OLD = "recstack-old"
+# compressed files keep their two-part extension on the temporary name, so that writers
+# which infer the format or compression from the name (pandas, pyarrow) still do so
+_COMPRESSION_SUFFIXES = {".gz", ".bz2", ".xz", ".zst", ".zip"}
+
+
+# --------------------------------------------------------------------------------------
+# single files
+
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; once the block finishes, it replaces ``path``.
-    If the block fails, the temporary file is removed and ``path`` is untouched."""
+    """Yield a temporary path beside ``path``; when the block finishes it replaces ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The destination file. Missing parent folders are created.
+
+    Yields
+    ------
+    Path
+        An empty file named ``.NAME.recstack-tmp-PID-TOKEN.EXT`` (same extension as
+        ``path``) in the destination's folder, created with the user's umask. Write to it
+        (or replace it) inside the block.
+
+    Raises
+    ------
+    RecstackError
+        If ``path`` is a folder, its parent is not a folder, or the parent is not writable.
+        If the block raises, the temporary file is removed, ``path`` is untouched and the
+        block's exception propagates.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    if path.is_dir():
+        raise RecstackError(f"{path}: is a folder, but a file is to be written there; "
+                            f"choose a file name")
+    _make_parent(path)
+    _remove_stale_leftovers(path)
+    temporary = path.parent / _work_name(path, _TMP, keep_extension=True)
     try:
-        yield Path(temporary)
-        os.replace(temporary, path)
+        # 0o666 through the umask: the user's usual file permissions
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as error:
+        raise _destination_error(path, error) from None
+    try:
+        yield temporary
+        _fsync_file(temporary)
+        try:
+            os.replace(temporary, path)
+        except OSError as error:
+            raise _destination_error(path, error) from None
+        _fsync_folder(path.parent)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        _remove(temporary)
         raise
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    """Write ``text`` (UTF-8) to ``path`` atomically; returns ``path``."""
     return write_with(path, lambda target: target.write_text(text, encoding="utf-8"))
 
 
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; returns ``path``."""
+    return write_with(path, lambda target: target.write_bytes(data))
+
+
 def write_with(path: str | Path, write: Callable[[Path], object]) -> Path:
-    """Call ``write(temporary_path)`` and move the result to ``path`` atomically."""
+    """Call ``write(temporary_path)`` and move the result to ``path`` atomically.
+
+    See :func:`atomic_path` for the temporary's name, permissions and the errors raised.
+    """
     with atomic_path(path) as temporary:
         write(temporary)
     return Path(path)
+
+
+# --------------------------------------------------------------------------------------
+# folders
+
+
+@contextmanager
+def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
+    """Yield an empty staging folder; when the block finishes it replaces ``target``.
+
+    At every instant ``target`` is the complete old folder or the complete new one (see the
+    module docstring for how, and for what an interrupted swap leaves behind).
+
+    Parameters
+    ----------
+    target : str or Path
+        The folder to create or replace. Missing parent folders are created.
+    overwrite : bool
+        Whether an existing ``target`` may be replaced. The old folder stays readable under
+        its name until the new one is complete and swapped in.
+
+    Yields
+    ------
+    Path
+        An empty folder named ``.NAME.recstack-tmp-PID-TOKEN`` beside ``target``, created
+        with the user's umask. Write every file of the group into it.
+
+    Raises
+    ------
+    RecstackError
+        If ``target`` exists and ``overwrite`` is False, ``target`` is a file, its parent is
+        not a folder or not writable. If the block raises, the staging folder is removed,
+        ``target`` is untouched and the block's exception propagates.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_directory(root / "split", overwrite=False) as staging:
+    ...     _ = (staging / "train.csv").write_text("user,item\\n1,2\\n")
+    ...     _ = (staging / "test.csv").write_text("user,item\\n1,3\\n")
+    >>> sorted(p.name for p in (root / "split").iterdir())
+    ['test.csv', 'train.csv']
+    """
+    target = Path(target)
+    _make_parent(target)
+    recover(target)
+    _check_replaceable(target, overwrite=overwrite)
+    staging = target.parent / _work_name(target, _TMP)
+    try:
+        os.mkdir(staging, 0o777)  # through the umask: the user's usual folder permissions
+    except OSError as error:
+        raise _destination_error(target, error) from None
+    try:
+        yield staging
+        _fsync_tree(staging)
+        _check_replaceable(target, overwrite=overwrite)  # the block may have taken long
+        _swap_in(staging, target)
+    except BaseException:
+        _remove(staging)
+        raise
+
+
+def recover(target: str | Path) -> None:
+    """Repair what an interrupted write to ``target`` left beside it.
+
+    If ``target`` is missing and a finished writer set its old version aside
+    (``.NAME.recstack-old-*``), that version is renamed back to ``target``. Then every
+    leftover of writers that are no longer running is removed. Leftovers of running writers
+    are left alone. Cheap when there is nothing to do (one listing of the parent folder);
+    :func:`atomic_directory` and :func:`atomic_path` call it before writing, readers may call
+    it before reading.
+    """
+    target = Path(target)
+    if not target.parent.is_dir():
+        return
+    if not os.path.lexists(target):
+        olds = [p for p, pid in _leftovers(target) if _OLD in p.name and not _alive(pid)]
+        if olds:
+            # the newest set-aside version is the one the interrupted swap was replacing
+            with contextlib.suppress(OSError):
+                newest = max(olds, key=lambda p: p.stat().st_mtime_ns)
+                os.rename(newest, target)
+    _remove_stale_leftovers(target)
+
+
+# --------------------------------------------------------------------------------------
+# the swap
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    if not os.path.lexists(target):
+        try:
+            _rename_no_replace(staging, target)
+        except OSError as error:
+            raise _destination_error(target, error) from None
+        _fsync_folder(target.parent)
+        return
+    if _rename_exchange(staging, target):
+        # ``staging`` now holds the old version; the target was never missing
+        _fsync_folder(target.parent)
+        _remove(staging)
+        return
+    # fallback: old aside, new in, old deleted; ``recover`` repairs an interruption between
+    # the two renames, when the target is briefly missing
+    aside = target.parent / _work_name(target, _OLD)
+    try:
+        os.rename(target, aside)
+    except OSError as error:
+        raise _destination_error(target, error) from None
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.rename(aside, target)
+        raise
+    _fsync_folder(target.parent)
+    _remove(aside)
+
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+_RENAME_EXCHANGE = 2
+_renameat2: Callable[..., int] | None = None
+_renameat2_loaded = False
+
+
+def _load_renameat2() -> Callable[..., int] | None:
+    global _renameat2, _renameat2_loaded
+    if not _renameat2_loaded:
+        _renameat2_loaded = True
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+                function = libc.renameat2  # glibc >= 2.28
+            except (OSError, AttributeError):
+                function = None
+            if function is not None:
+                function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                                     ctypes.c_char_p, ctypes.c_uint]
+                function.restype = ctypes.c_int
+                _renameat2 = function
+    return _renameat2
+
+
+def _call_renameat2(source: Path, destination: Path, flags: int) -> bool:
+    """True if done; False if this system or filesystem does not offer ``flags``."""
+    function = _load_renameat2()
+    if function is None:
+        return False
+    result = function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(destination),
+                      flags)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(destination))
+
+
+def _rename_exchange(staging: Path, target: Path) -> bool:
+    try:
+        return _call_renameat2(staging, target, _RENAME_EXCHANGE)
+    except OSError as error:
+        raise _destination_error(target, error) from None
+
+
+def _rename_no_replace(staging: Path, target: Path) -> None:
+    # os.rename would silently replace an empty folder that appeared meanwhile
+    if not _call_renameat2(staging, target, _RENAME_NOREPLACE):
+        os.rename(staging, target)
+
+
+# --------------------------------------------------------------------------------------
+# names and leftovers
+
+
+def _work_name(target: Path, kind: str, *, keep_extension: bool = False) -> str:
+    extension = ""
+    if keep_extension:
+        suffixes = target.suffixes
+        if len(suffixes) >= 2 and suffixes[-1].lower() in _COMPRESSION_SUFFIXES:
+            extension = "".join(suffixes[-2:])
+        elif suffixes:
+            extension = suffixes[-1]
+    return f".{target.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}{extension}"
+
+
+def _leftovers(target: Path) -> list[tuple[Path, int]]:
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:{_TMP}|{_OLD})-(\d+)-[0-9a-f]+")
+    found = []
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    for name in names:
+        match = pattern.match(name)
+        if match:
+            found.append((target.parent / name, int(match.group(1))))
+    return found
+
+
+def _remove_stale_leftovers(target: Path) -> None:
+    for leftover, pid in _leftovers(target):
+        if not _alive(pid):
+            _remove(leftover)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # another thread of this process may be writing
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------
+# checks and errors
+
+
+def _make_parent(path: Path) -> None:
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next((p for p in [parent, *parent.parents] if p.exists() and not p.is_dir()),
+                        parent)
+        raise RecstackError(
+            f"{path}: cannot write here: {blocking} is a file, not a folder") from None
+    except OSError as error:
+        raise _destination_error(path, error) from None
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise RecstackError(f"{path}: cannot write here: the folder {parent} is not writable "
+                            f"by this user; choose another location or fix its permissions")
+
+
+def _check_replaceable(target: Path, *, overwrite: bool) -> None:
+    if not os.path.lexists(target):
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise RecstackError(f"{target}: is a file, but a folder is to be written there; "
+                            f"choose another name or remove the file")
+    if not overwrite:
+        raise RecstackError(f"{target} already exists; pass overwrite=True (--overwrite on "
+                            f"the command line) to replace it")
+
+
+def _destination_error(path: Path, error: OSError) -> RecstackError:
+    reason = error.strerror or str(error)
+    hint = {
+        errno.EACCES: "choose another location or fix its permissions",
+        errno.EPERM: "choose another location or fix its permissions",
+        errno.EROFS: "the filesystem is read-only; choose another location",
+        errno.ENOSPC: "the disk is full; free space or choose another location",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EISDIR: "it is a folder; choose a file name",
+        errno.ENOTEMPTY: "a folder of that name appeared meanwhile; pass overwrite to replace",
+        errno.EEXIST: "something of that name appeared meanwhile; pass overwrite to replace",
+    }.get(error.errno or 0, "")
+    return RecstackError(f"{path}: cannot write: {reason}" + (f" ({hint})" if hint else ""))
+
+
+# --------------------------------------------------------------------------------------
+# durability: a SIGKILL needs only the renames, a power cut also needs the data on disk
+
+
+def _fsync_file(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _fsync_folder(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _fsync_tree(root: Path) -> None:
+    for folder, _, files in os.walk(root):
+        for name in files:
+            _fsync_file(Path(folder, name))
+        _fsync_folder(Path(folder))

@@ -1,37 +1,69 @@
 """The `recstack` command line: parses arguments, calls the library, prints.
 
-A user's mistake (a `RecstackError`) is printed as one line on stderr with exit code 2;
-anything else is a bug and keeps its traceback.
+A user's mistake is printed as one line on stderr with exit status 2, without a
+traceback: every :class:`~recstack.errors.RecstackError`, and the operating system's
+refusals a user can cause (a missing file, a folder where a file is expected or the
+reverse, no permission, a full disk), which name the path. Anything else is a bug and
+keeps its traceback. A command group given alone (``recstack data``) prints its help on
+stderr and exits with status 2, as nothing was done.
+
+Split methods, filters and the options of data sources are the specs declared in
+:mod:`recstack.data.splits`, :mod:`recstack.data.filters` and
+:mod:`recstack.data.sources`: their flags are made from those declarations.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import errno
 import json
 import sys
-from collections.abc import Callable, Sequence
+import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from recstack import __version__
 from recstack.errors import RecstackError
 
 EXIT_USER_ERROR = 2
+#: errno values of operating-system errors a user's input or environment causes
+_USER_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
+                errno.ENOSPC, errno.EROFS, errno.EEXIST, errno.ENOTEMPTY, errno.ENAMETOOLONG,
+                errno.ELOOP, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "run"):
-        parser.print_help()
-        return EXIT_USER_ERROR
     try:
         return args.run(args) or 0
     except RecstackError as error:
-        print(f"recstack: error: {error}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return _user_error(str(error))
+    except OSError as error:
+        if error.errno not in _USER_ERRNOS:
+            raise
+        return _user_error(describe_os_error(error))
     except KeyboardInterrupt:
         print("recstack: interrupted", file=sys.stderr)
         return 130
+
+
+def describe_os_error(error: OSError) -> str:
+    """``path: reason`` for an operating-system error (both paths for a rename)."""
+    reason = error.strerror or str(error)
+    hint = {errno.ENOSPC: " (the disk is full)",
+            getattr(errno, "EDQUOT", -1): " (the disk quota is used up)"}.get(error.errno or 0,
+                                                                              "")
+    paths = [str(p) for p in (error.filename, error.filename2) if p is not None]
+    return f"{' -> '.join(paths) + ': ' if paths else ''}{reason}{hint}"
+
+
+def _user_error(message: str) -> int:
+    line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
+    print(f"recstack: error: {line}", file=sys.stderr)
+    return EXIT_USER_ERROR
 
 
 # --------------------------------------------------------------------------- commands
@@ -62,43 +94,49 @@ def _data_fetch(args: argparse.Namespace) -> int:
 
 
 def _data_synth(args: argparse.Namespace) -> int:
+    from recstack.atomic import atomic_directory
     from recstack.data.files import save_table
+    from recstack.data.sources import DATASET_INTERACTIONS, DATASET_ITEMS
     from recstack.data.synthetic import generate
     from recstack.progress import terminal_progress
 
+    if args.out.suffix in (".parquet", ".pq", ".csv"):
+        raise RecstackError(f"--out {args.out}: names a file, but data synth writes a folder "
+                            f"({DATASET_INTERACTIONS} and {DATASET_ITEMS}); e.g. --out "
+                            f"{args.out.with_suffix('')}")
     data = generate(n_users=args.users, n_items=args.items, n_interactions=args.interactions,
                     seed=args.seed, progress=terminal_progress())
-    save_table(data, args.out)
-    if data.item_table is not None:
-        items_path = args.out.with_name(args.out.stem + ".items.parquet")
-        _write_parquet_table(data.item_table, items_path)
-        print(f"wrote {len(data):,} interactions to {args.out} and {data.n_items:,} items "
-              f"to {items_path}")
+    with atomic_directory(args.out, overwrite=args.overwrite) as staging:
+        save_table(data, staging / DATASET_INTERACTIONS)
+        if data.item_table is not None:
+            _write_parquet_table(data.item_table, staging / DATASET_ITEMS)
+    print(f"wrote {len(data):,} interactions and {data.n_items:,} items to {args.out} "
+          f"(read it back with: recstack data info {args.out})")
     return 0
 
 
 def _data_split(args: argparse.Namespace) -> int:
-    from recstack.data import splits
     from recstack.data.filters import apply_filters
+    from recstack.data.splits import SPLITS
 
+    method_class = SPLITS.get(args.method, "--method: ")
+    given = _spec_values(args, _split_fields())
+    allowed = set(_field_names(method_class))
+    wrong = [name for name in given if name not in allowed]
+    if wrong:
+        users = [m for m in SPLITS.names() if wrong[0] in _field_names(SPLITS.get(m))]
+        raise RecstackError(f"{_flag(wrong[0])} does not apply to the {args.method} split "
+                            f"(it is for: {', '.join(users)}); the {args.method} split takes "
+                            f"{', '.join(map(_flag, allowed)) or 'no options'}")
+    method = SPLITS.build(args.method, given, "", key_text=_flag)
+    filters = [_parse_filter(text) for text in args.filter]
     data = _load(args)
-    data, steps = apply_filters(data, _filters_from_args(args))
+    data, steps = apply_filters(data, filters)
     for step in steps:
         print(step)
-    if args.method == "kfold":
-        results = {f"fold-{s.report.params['fold']}": s
-                   for s in splits.kfold_split(data, args.k, seed=args.seed)}
-    else:
-        method: Callable[..., splits.Split] = {
-            "random": lambda d: splits.random_split(d, args.test_fraction, seed=args.seed),
-            "temporal": lambda d: splits.temporal_split(
-                d, args.cutoff, test_fraction=None if args.cutoff else args.test_fraction),
-            "leave-last": lambda d: splits.leave_last_out(d, args.n),
-            "users": lambda d: splits.user_split(d, args.test_fraction,
-                                                 fold_in_fraction=args.fold_in_fraction,
-                                                 seed=args.seed),
-        }[args.method]
-        results = {"": method(data)}
+    parts = method.apply(data)
+    results = {"": parts[0]} if len(parts) == 1 else {
+        f"fold-{split.report.params['fold']}": split for split in parts}
     write_splits(results, args.out, overwrite=args.overwrite)
     for name, split in results.items():
         print(f"{name + ': ' if name else ''}{split.report}")
@@ -109,9 +147,9 @@ def _data_split(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from recstack.config import load_experiment
 
-    experiment = load_experiment(args.experiment)
-    out = args.out or Path(experiment.output or Path("results") / experiment.name)
-    _run_and_print(experiment, out)
+    experiment = _with_overrides(load_experiment(args.experiment), args)
+    out = args.out or experiment.result_folder()
+    _run_and_print(experiment, out, overwrite=args.overwrite)
     return 0
 
 
@@ -121,8 +159,8 @@ def _tune(args: argparse.Namespace) -> int:
     from recstack.tuning import tune
 
     experiment = load_experiment(args.experiment)
-    result = tune(experiment, progress=terminal_progress())
     out = args.out or args.experiment.with_name(args.experiment.stem + ".tuned.toml")
+    result = tune(experiment, progress=terminal_progress())
     result.write_experiment(out)
     print(f"best {result.metric} on the validation split: {result.best_value:.4f} with")
     for name, value in result.best_params.items():
@@ -132,7 +170,7 @@ def _tune(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from importlib.resources import files
+    from importlib.resources import as_file, files
 
     from recstack.config import load_experiment
     from recstack.data.stats import describe
@@ -142,49 +180,53 @@ def _demo(args: argparse.Namespace) -> int:
     print("recstack demo on the built-in synthetic dataset (generated users and items, not "
           "real people: see the README)\n")
     print(describe(generate(progress=terminal_progress())), end="\n\n")
-    experiment = load_experiment(files("recstack") / "experiments" / "demo.toml")
-    _run_and_print(experiment, args.out)
+    with as_file(files("recstack") / "experiments" / "demo.toml") as path:
+        experiment = _with_overrides(load_experiment(path), args)
+    # the demo is rerun as is: it replaces its own previous results
+    _run_and_print(experiment, args.out, overwrite=True)
     return 0
 
 
-def _run_and_print(experiment: Any, out: Path) -> None:
-    import pandas as pd
-
+def _run_and_print(experiment: Any, out: Path, *, overwrite: bool) -> None:
     from recstack.experiment import run_experiment
     from recstack.progress import terminal_progress
 
-    result = run_experiment(experiment, progress=terminal_progress())
+    result = run_experiment(experiment, out=out, overwrite=overwrite,
+                            progress=terminal_progress())
     for step in result.filter_steps:
         print(step)
-    print(result.split_report, end="\n\n")
-    with pd.option_context("display.width", 200, "display.max_columns", 50,
-                           "display.float_format", "{:.4f}".format):
-        print(result.table().T)
+    for report in result.split_reports:
+        print(report)
+    print()
+    print(result.format_table())
     for model, diagnostics in result.diagnostics.items():
         for diagnostic in diagnostics:
             print(f"{model}: {diagnostic}")
     for model, test in result.significance.items():
         print(f"{model} vs {result.results[0].model}: {test}")
-    print(f"\nwrote {result.write(out)}")
+    print(f"\nwrote {out}")
+
+
+def _with_overrides(experiment: Any, args: argparse.Namespace) -> Any:
+    """The experiment with the evaluation settings given on the command line."""
+    changes = {k: getattr(args, k) for k in ("n_threads", "batch_size")
+               if getattr(args, k, None) is not None}
+    if not changes:
+        return experiment
+    return dataclasses.replace(experiment,
+                               evaluation=dataclasses.replace(experiment.evaluation, **changes))
 
 
 # --------------------------------------------------------------------------- helpers
 def write_splits(results: dict[str, Any], out: Path, *, overwrite: bool) -> None:
     """Write each split's parts as Parquet plus report.json into ``out`` (one sub-folder per
-    named split). All files go to a temporary folder renamed into place at the end, so an
-    interrupted run leaves nothing half-written."""
-    import shutil
-    import tempfile
-
+    named split), as one folder that appears, or replaces the old one, only when complete.
+    The Parquet files carry their column roles and rating range, so an experiment reads
+    them back with ``[data] split = "OUT"``."""
+    from recstack.atomic import atomic_directory
     from recstack.data.files import save_table
 
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise RecstackError(f"{out} already exists and is not empty; pass --overwrite "
-                            "or choose another --out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_directory(out, overwrite=overwrite) as staging:
         for name, split in results.items():
             folder = staging / name if name else staging
             folder.mkdir(parents=True, exist_ok=True)
@@ -192,73 +234,184 @@ def write_splits(results: dict[str, Any], out: Path, *, overwrite: bool) -> None
                 frame = getattr(split, part)
                 if frame is not None:
                     save_table(frame, folder / f"{part}.parquet")
-            (folder / "report.json").write_text(json.dumps(split.report.to_dict(), indent=2))
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            (folder / "report.json").write_text(json.dumps(split.report.to_dict(), indent=2),
+                                                encoding="utf-8")
 
 
 def _write_parquet_table(frame: Any, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from recstack.atomic import write_with
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    write_with(path, lambda target: pq.write_table(table, target))
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from recstack.data.sources import ColumnMapping, load_source
+    from recstack.data.sources import LoaderOptions, load_source
     from recstack.progress import terminal_progress
+    from recstack.specs import build_spec
 
-    columns = ColumnMapping(user=args.user_col, item=args.item_col, value=args.value_col,
-                            timestamp=args.timestamp_col)
-    return load_source(args.source, columns=columns, progress=terminal_progress())
+    options = build_spec(LoaderOptions, _spec_values(args, _field_names(LoaderOptions)),
+                         key_text=_flag)
+    return load_source(args.source, options=options, progress=terminal_progress())
 
 
-def _filters_from_args(args: argparse.Namespace) -> list[Any]:
-    from recstack.data.filters import Deduplicate, KCore, MinValue, TimeWindow
+def _parse_filter(text: str) -> Any:
+    """``k_core:user_min=5,item_min=5`` -> the filter spec."""
+    from recstack.data.filters import FILTERS
+    from recstack.data.sources import parse_synthetic_spec
 
-    filters: list[Any] = []
-    if args.dedupe:
-        filters.append(Deduplicate(args.dedupe))
-    if args.min_value is not None:
-        filters.append(MinValue(args.min_value))
-    if args.start or args.end:
-        filters.append(TimeWindow(args.start, args.end))
-    if args.k_core:
-        filters.append(KCore(args.k_core, args.k_core))
-    return filters
+    name, _, _ = text.partition(":")
+    where = f"--filter {text}: "
+    try:
+        values = parse_synthetic_spec(text)
+    except RecstackError as error:
+        raise RecstackError(where + str(error).replace("synthetic option", "option")) from None
+    return FILTERS.build(name, values, where)
+
+
+def _field_names(spec_class: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(spec_class)]
+
+
+def _split_fields() -> list[str]:
+    from recstack.data.splits import SPLITS
+
+    names: list[str] = []
+    for method in SPLITS.names():
+        names += [n for n in _field_names(SPLITS.get(method)) if n not in names]
+    return names
+
+
+def _spec_values(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
+    """The spec fields given on the command line (flags left out are None)."""
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def add_spec_flags(group: Any, spec_classes: Sequence[type], *,
+                   used_by: dict[str, list[str]] | None = None) -> None:
+    """One flag per field of ``spec_classes`` (``test_fraction`` -> ``--test-fraction``),
+    typed and documented from the field's declaration; a field several specs share gets
+    one flag. Flags default to None (not given), so the spec's own default applies."""
+    from recstack.specs import fields_of, type_text
+
+    seen: set[str] = set()
+    for spec_class in spec_classes:
+        for name, (hint, declared, _required) in fields_of(spec_class).items():
+            if name in seen:
+                continue
+            seen.add(name)
+            users = f" [{', '.join(used_by[name])}]" if used_by and name in used_by else ""
+            limits = declared.range_text()
+            help_text = (declared.doc + (f"; {limits}" if limits else "") + users)
+            if _base_type(hint) is bool:
+                group.add_argument(_flag(name), action=argparse.BooleanOptionalAction,
+                                   default=None, help=help_text)
+                continue
+            base = _base_type(hint)
+            kind = (" (comma-separated)" if typing.get_origin(base) in (tuple, list)
+                    else "" if base is str else f" ({type_text(hint)})")
+            group.add_argument(_flag(name), type=_flag_type(hint), default=None,
+                               metavar=name.upper(), help=help_text.replace("%", "%%") + kind)
+
+
+def _base_type(hint: Any) -> Any:
+    members = [m for m in typing.get_args(hint) if m is not type(None)] or [hint]
+    return members[0] if len(members) == 1 else hint
+
+
+def _flag_type(hint: Any) -> Any:
+    """How the text of a flag becomes a value for ``hint`` (the spec then checks it)."""
+    base = _base_type(hint)
+    origin = typing.get_origin(base)
+    if origin in (tuple, list):
+        args = [a for a in typing.get_args(base) if a is not Ellipsis]
+        element = _flag_type(args[0]) if args else str
+        return lambda text: tuple(element(part.strip()) for part in text.split(","))
+    if base in (int, float, str):
+        return base
+    return _number_or_text
+
+
+def _number_or_text(text: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _int_at_least(lowest: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"must be >= {lowest}, got {value}")
+        return value
+    return parse
+
+
+_positive_int = _int_at_least(1)
+_non_negative_int = _int_at_least(0)
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
+    from recstack.data.sources import LoaderOptions
+
     parser.add_argument("source", help="a path (MovieLens folder, CSV/TSV/Parquet file, "
-                        "partitioned Parquet folder), a fetched dataset name such as "
-                        "movielens-100k, or synthetic[:name=value,...]")
-    group = parser.add_argument_group("columns of a generic CSV/TSV/Parquet file")
-    group.add_argument("--user-col", default="user_id")
-    group.add_argument("--item-col", default="item_id")
-    group.add_argument("--value-col", default=None, help="rating or weight (default: 1.0)")
-    group.add_argument("--timestamp-col", default=None)
+                        "partitioned Parquet folder, data synth folder), a fetched dataset "
+                        "name such as movielens-100k, or synthetic[:name=value,...]")
+    group = parser.add_argument_group("how to read a CSV/TSV/Parquet file (files written by "
+                                      "recstack need none of these)")
+    add_spec_flags(group, [LoaderOptions])
+
+
+def _add_run_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--n-threads", type=_positive_int, default=None,
+                        help="threads for the top-K selection (default: [evaluation] "
+                        "n_threads, or every core)")
+    parser.add_argument("--batch-size", type=_positive_int, default=None,
+                        help="users scored at once (default: [evaluation] batch_size, or "
+                        "what fits in 512 MiB)")
+
+
+def _help_of(parser: argparse.ArgumentParser) -> Any:
+    def show(args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return EXIT_USER_ERROR
+    return show
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    from recstack.data.filters import FILTERS
+    from recstack.data.splits import SPLITS
+
     parser = argparse.ArgumentParser(prog="recstack", description=(
         "Recommender systems from interaction logs to evaluated recommendations."))
+    parser.add_argument("--version", action="version", version=f"recstack {__version__}")
+    parser.set_defaults(run=_help_of(parser))
     commands = parser.add_subparsers(title="commands")
 
     demo = commands.add_parser("demo", help="run the main job on the built-in dataset")
-    demo.add_argument("--out", type=Path, default=Path("results") / "demo")
+    demo.add_argument("--out", type=Path, default=Path("results") / "demo",
+                      help="results folder (replaced on each run)")
+    _add_run_settings(demo)
     demo.set_defaults(run=_demo)
 
     evaluate = commands.add_parser("evaluate", help="run an experiment file (TOML)")
     evaluate.add_argument("experiment", type=Path)
     evaluate.add_argument("--out", type=Path, default=None,
-                          help="results folder (default: the file's output, or results/NAME)")
+                          help="results folder (default: results/NAME, NAME being the file's "
+                          "output or name)")
+    evaluate.add_argument("--overwrite", action="store_true",
+                          help="replace an existing results folder")
+    _add_run_settings(evaluate)
     evaluate.set_defaults(run=_evaluate)
 
     tune = commands.add_parser("tune", help="search a model's hyperparameters (optuna) on a "
@@ -269,6 +422,7 @@ def _build_parser() -> argparse.ArgumentParser:
     tune.set_defaults(run=_tune)
 
     data = commands.add_parser("data", help="inspect, fetch, generate and split data")
+    data.set_defaults(run=_help_of(data))
     data_commands = data.add_subparsers(title="data commands")
 
     info = data_commands.add_parser("info", help="statistics of a data source")
@@ -288,34 +442,35 @@ def _build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--force", action="store_true", help="download again even if cached")
     fetch.set_defaults(run=_data_fetch)
 
-    synth = data_commands.add_parser("synth", help="write the synthetic dataset as Parquet")
-    synth.add_argument("--users", type=int, default=2000)
-    synth.add_argument("--items", type=int, default=1500)
-    synth.add_argument("--interactions", type=int, default=100_000)
-    synth.add_argument("--seed", type=int, default=0)
-    synth.add_argument("--out", type=Path, required=True)
+    synth = data_commands.add_parser("synth", help="write the synthetic dataset as a folder "
+                                     "of Parquet files (interactions and items)")
+    synth.add_argument("--users", type=_positive_int, default=2000)
+    synth.add_argument("--items", type=_positive_int, default=1500)
+    synth.add_argument("--interactions", type=_positive_int, default=100_000)
+    synth.add_argument("--seed", type=_non_negative_int, default=0)
+    synth.add_argument("--out", type=Path, required=True, help="the folder to write")
+    synth.add_argument("--overwrite", action="store_true", help="replace an existing folder")
     synth.set_defaults(run=_data_synth)
 
-    split = data_commands.add_parser("split", help="filter and split a source into Parquet")
+    split = data_commands.add_parser(
+        "split", help="filter and split a source into Parquet",
+        description="Filter, then split, a data source; write train, test (and fold_in, "
+        "set_apart) as Parquet with a report.json. An experiment reads the folder with "
+        "[data] split = \"OUT\".")
     _add_source(split)
-    split.add_argument("--method", choices=["random", "temporal", "leave-last", "users",
-                                            "kfold"], default="random")
-    split.add_argument("--test-fraction", type=float, default=0.2,
-                       help="share of each user's rows (random), of all rows (temporal, "
-                       "without --cutoff) or of users (users)")
-    split.add_argument("--cutoff", default=None, help="temporal: Unix seconds or ISO date")
-    split.add_argument("--n", type=int, default=1, help="leave-last: rows per user")
-    split.add_argument("--fold-in-fraction", type=float, default=0.8,
-                       help="users: share of a held-out user's history given to the model")
-    split.add_argument("--k", type=int, default=5, help="kfold: number of folds")
-    split.add_argument("--seed", type=int, default=0)
-    split.add_argument("--k-core", type=int, default=0, help="k-core filter before splitting")
-    split.add_argument("--min-value", type=float, default=None,
-                       help="keep rows with value >= this (e.g. 4 for positives)")
-    split.add_argument("--start", default=None, help="time window start (ISO date or seconds)")
-    split.add_argument("--end", default=None, help="time window end, exclusive")
-    split.add_argument("--dedupe", choices=["sum", "last", "first", "max", "mean"],
-                       default=None, help="resolve repeated (user, item) rows")
+    split.add_argument("--method", default="random",
+                       help=f"one of {', '.join(SPLITS.names())} (default: random)")
+    used_by: dict[str, list[str]] = {}
+    for method in SPLITS.names():
+        for name in _field_names(SPLITS.get(method)):
+            used_by.setdefault(name, []).append(method)
+    add_spec_flags(split.add_argument_group("split options (each applies to the methods in "
+                                            "brackets)"),
+                   [SPLITS.get(m) for m in SPLITS.names()], used_by=used_by)
+    split.add_argument("--filter", action="append", default=[], metavar="TYPE[:KEY=VALUE,...]",
+                       help="a filter applied before splitting, in the order given; types: "
+                       + ", ".join(FILTERS.names()) + " (e.g. --filter k_core:user_min=5,"
+                       "item_min=5 --filter min_value:threshold=4)")
     split.add_argument("--out", type=Path, required=True)
     split.add_argument("--overwrite", action="store_true")
     split.set_defaults(run=_data_split)

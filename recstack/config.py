@@ -1,23 +1,32 @@
-"""Experiment files (TOML) validated into typed objects.
+"""Experiment files (TOML) validated as a whole into typed objects, before any data is read.
 
-Every mistake is reported with the file and the key that holds it, e.g.
-``demo.toml: [split] method: 'randm' is not one of random, temporal, ...``.
+Every mistake is reported with the file, the table and the key that hold it, and a "did you
+mean" for a near-miss name, e.g. ``demo.toml: [split] test_fraction = 1.5: must be in
+(0, 1)`` or ``demo.toml: [split] method: 'randm' is not a known split method (did you mean
+'random'?)``. Split methods, filters and data sources are the specs registered in
+:mod:`recstack.data.splits`, :mod:`recstack.data.filters` and :mod:`recstack.data.sources`;
+models are those of :mod:`recstack.models.registry`, their hyperparameters checked by the
+model's own declaration.
 
 Example::
 
-    name = "synthetic-baselines"
+    name = "synthetic-baselines"    # results go to results/NAME (a name, not a path)
     seed = 0
 
     [data]
     source = "synthetic"            # a path, a fetched dataset name, or synthetic[:opts]
+    # or data already split:  train = "split/train.parquet"  test = "split/test.parquet"
+    # or a folder written by `recstack data split`:  split = "split"
+    # loader options: user_col, item_col, value_col, timestamp_col, separator, encoding,
+    # column_names, timestamp_format, timestamp_unit, rating_range
 
     [[filters]]
-    type = "k_core"
+    type = "k_core"                 # k_core | min_value | time_window | deduplicate
     user_min = 5
     item_min = 5
 
     [split]
-    method = "random"               # random | temporal | leave_last_out | users
+    method = "random"               # random | temporal | leave_last_out | users | kfold
     test_fraction = 0.2
 
     [evaluation]
@@ -30,134 +39,226 @@ Example::
     [[models]]
     type = "random"
     seed = 1
+
+Relative paths are taken from the experiment file's folder.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recstack.data.filters import FILTERS, FilterSpec
+from recstack.data.sources import (
+    LoaderOptions,
+    SourceSpec,
+    check_options_apply,
+    loader_options,
+    resolve_source,
+)
+from recstack.data.splits import SPLITS, SplitSpec
 from recstack.errors import ConfigError
+from recstack.specs import Spec, build_spec, did_you_mean, fields_of, option
 
-SPLIT_METHODS = {
-    "random": {"test_fraction": float, "seed": int},
-    "temporal": {"cutoff": (int, str), "test_fraction": float},
-    "leave_last_out": {"n": int},
-    "users": {"test_users": float, "fold_in_fraction": float, "by_time": bool, "seed": int},
-}
-FILTERS = {
-    "k_core": {"user_min": int, "item_min": int},
-    "min_value": {"threshold": float},
-    "time_window": {"start": (int, str), "end": (int, str)},
-    "deduplicate": {"policy": str},
-}
-DATA_KEYS = {"source": str, "user_col": str, "item_col": str, "value_col": str,
-             "timestamp_col": str, "rating_range": list}
-EVALUATION_KEYS = {"metrics": list, "ks": list, "relevance_threshold": float, "graded": bool,
-                   "n_threads": int,
-                   "batch_size": int}
+#: parts of a folder written by ``recstack data split``
+SPLIT_PARTS = ("train", "test", "fold_in")
+#: keys of the [data] table besides the loader options
+DATA_KEYS = ("source", "split") + SPLIT_PARTS
+TOP_LEVEL = {"name": str, "seed": int, "output": str, "data": dict, "filters": list,
+             "split": dict, "evaluation": dict, "models": list, "tune": dict}
+#: the results folder, relative to the working directory, that run names live in
+RESULTS_FOLDER = Path("results")
+
+
+def _known_metrics() -> tuple[str, ...]:
+    from recstack.evaluation.evaluator import FULL_SCORE_METRICS, LIST_METRICS
+    from recstack.metrics.ranking import RANKING_METRICS
+
+    return tuple(RANKING_METRICS) + tuple(FULL_SCORE_METRICS) + tuple(LIST_METRICS)
+
+
+def _default_metrics() -> tuple[str, ...]:
+    from recstack.evaluation.evaluator import DEFAULT_METRICS
+
+    return tuple(DEFAULT_METRICS)
+
+
+@dataclass(frozen=True)
+class EvaluationSpec(Spec):
+    """The ``[evaluation]`` table: what the evaluator computes and with what resources."""
+
+    metrics: tuple[str, ...] = option(_default_metrics(), "metric names, computed at each K")
+    ks: tuple[int, ...] = option((10, 20), "cut-offs K of the ranked lists", low=1)
+    relevance_threshold: float | None = option(None, "test rows with value >= this are "
+                                               "relevant (default: every row)")
+    graded: bool = option(False, "use test values as relevance grades (graded nDCG)")
+    n_threads: int | None = option(None, "threads for the top-K selection (default: every "
+                                   "core)", low=1)
+    batch_size: int | None = option(None, "users scored at once (default: what fits in "
+                                    "512 MiB)", low=1)
+
+    def check(self) -> None:
+        if not self.metrics:
+            raise ConfigError("metrics = []: give at least one metric, e.g. [\"ndcg\"]; "
+                              "known: " + ", ".join(_known_metrics()))
+        known = _known_metrics()
+        for metric in self.metrics:
+            if metric not in known:
+                raise ConfigError(f"metrics: {metric!r} is not a known metric"
+                                  f"{did_you_mean(metric, known)}; known: {', '.join(known)}")
+        if not self.ks:
+            raise ConfigError("ks = []: give at least one cut-off, e.g. [10]")
+        if len(set(self.ks)) != len(self.ks):
+            raise ConfigError(f"ks = {list(self.ks)}: each K once")
+
+
+@dataclass(frozen=True)
+class TuneSpec(Spec):
+    """The ``[tune]`` table of :mod:`recstack.tuning`."""
+
+    model: str = option(doc="label (or type) of the model to tune")
+    metric: str = option("ndcg@10", "the per-user metric maximised, e.g. ndcg@10")
+    trials: int = option(20, "models fitted in the search", low=1)
+    validation_fraction: float = option(0.2, "share carved out of the training part to "
+                                        "validate on", low=0.0, high=1.0, open_low=True,
+                                        open_high=True)
+    space: dict[str, Any] | None = option(None, "search space: name = { type, low, high"
+                                          "[, log] } or { type = \"categorical\", choices }; "
+                                          "default: the model's own")
+    seed: int | None = option(None, "seed of the sampler (default: the experiment's)", low=0)
+
+    def check(self) -> None:
+        name, at, k = self.metric.partition("@")
+        from recstack.evaluation.evaluator import FULL_SCORE_METRICS
+        from recstack.metrics.ranking import RANKING_METRICS
+
+        per_user = tuple(RANKING_METRICS) + tuple(FULL_SCORE_METRICS)
+        if not re.fullmatch(r"[a-z_]+(@[1-9]\d*)?", self.metric):
+            raise ConfigError(f"metric = {self.metric!r}: expected a name like 'ndcg@10'")
+        if name not in per_user:
+            raise ConfigError(f"metric = {self.metric!r}: {name!r} is not a per-user metric"
+                              f"{did_you_mean(name, per_user)}; known: {', '.join(per_user)}")
 
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """One ``[[models]]`` entry: the registry type, its label in results, its parameters."""
+
     type: str
     label: str
     params: dict[str, Any]
 
 
 @dataclass(frozen=True)
+class DataSpec:
+    """The ``[data]`` table: one source to filter and split, or parts already split."""
+
+    source: SourceSpec | None
+    parts: dict[str, SourceSpec]
+    options: LoaderOptions
+    #: the folder a ``split = "..."`` named, for messages
+    split_folder: Path | None = None
+
+    @property
+    def is_split(self) -> bool:
+        return bool(self.parts)
+
+
+@dataclass(frozen=True)
 class Experiment:
+    """A whole experiment file, validated (see the module docstring)."""
+
     name: str
     seed: int
-    data: dict[str, Any]
-    filters: list[dict[str, Any]]
-    split: dict[str, Any]
-    evaluation: dict[str, Any]
-    models: list[ModelSpec]
+    data: DataSpec
+    filters: tuple[FilterSpec, ...]
+    split: SplitSpec | None
+    evaluation: EvaluationSpec
+    models: tuple[ModelSpec, ...]
+    tune: TuneSpec | None = None
     source_file: str | None = None
     output: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: the folder relative paths in the file are taken from
+    base_folder: Path | None = None
+
+    @property
+    def where(self) -> str:
+        """The file, as messages start."""
+        return f"{self.source_file or '<experiment>'}: "
+
+    def result_folder(self, results: str | Path = RESULTS_FOLDER) -> Path:
+        """Where the results go: ``results/<output or name>``."""
+        return Path(results) / (self.output or self.name)
 
 
 def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate an experiment file."""
+    """Read and validate an experiment file; relative paths in it are taken from its folder.
+
+    Raises
+    ------
+    ConfigError
+        Anything wrong in the file, naming the file, the table and the key.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such experiment file") from None
+        raise ConfigError(f"{path}: no such experiment file (looked at "
+                          f"{path.absolute()})") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; give the experiment's .toml file") from None
+    except UnicodeDecodeError as error:
+        line = text_line(path.read_bytes(), error.start)
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save the "
+                          "file as UTF-8") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    return parse_experiment(raw, source=str(path))
+    return parse_experiment(raw, source=str(path), base=path.parent.absolute())
 
 
-def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>") -> Experiment:
-    where = _Where(source)
-    _check_keys(raw, {"name": str, "seed": int, "output": str, "data": dict, "filters": list,
-                      "split": dict, "evaluation": dict, "models": list, "tune": dict},
-                 where, required=(
-                          "data", "split", "models"))
+def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
+                     base: str | Path | None = None) -> Experiment:
+    """Validate a parsed experiment (a dict as TOML gives it) into an :class:`Experiment`.
+
+    Parameters
+    ----------
+    raw
+        The parsed file.
+    source
+        The file's name, for messages.
+    base
+        The folder relative paths are taken from (default: the working directory).
+    """
+    file = f"{source}: "
+    _check_table(raw, TOP_LEVEL, file, required=("data", "models"))
     seed = raw.get("seed", 0)
-    data = raw["data"]
-    _check_keys(data, DATA_KEYS, where.at("[data]"), required=("source",))
-    if "rating_range" in data:
-        rr = data["rating_range"]
-        if len(rr) != 2 or not all(isinstance(x, int | float) for x in rr) or rr[0] >= rr[1]:
-            raise ConfigError(f"{where.at('[data]')}rating_range: expected [low, high] with "
-                              f"low < high, got {rr!r}")
+    if seed < 0:
+        raise ConfigError(f"{file}seed = {seed}: must be >= 0")
+    name = raw.get("name", Path(source).stem)
+    _check_run_name(name, f"{file}name = {name!r}")
+    output = raw.get("output")
+    if output is not None:
+        _check_run_name(output, f"{file}output = {output!r}")
+    base_folder = Path(base) if base is not None else Path.cwd()
 
-    filters = []
-    for i, spec in enumerate(raw.get("filters", [])):
-        place = where.at(f"[[filters]] #{i + 1}")
-        kind = _typed(spec, place)
-        _check_keys(_without_type(spec), FILTERS[kind], place)
-        filters.append(dict(spec))
-
-    split = dict(raw["split"])
-    _check_keys(split, {"method": str} | {k: v for m in SPLIT_METHODS.values()
-                                          for k, v in m.items()}, where.at("[split]"),
-                required=("method",))
-    method = split["method"]
-    if method not in SPLIT_METHODS:
-        raise ConfigError(f"{where.at('[split]')}method: {method!r} is not one of "
-                          f"{', '.join(SPLIT_METHODS)}")
-    _check_keys(_without(split, "method"), SPLIT_METHODS[method], where.at("[split]"),
-                what=f"{method} split")
-    if "seed" in SPLIT_METHODS[method]:
-        split.setdefault("seed", seed)
-
-    evaluation = dict(raw.get("evaluation", {}))
-    _check_keys(evaluation, EVALUATION_KEYS, where.at("[evaluation]"))
-    ks = evaluation.get("ks", [10])
-    if not ks or not all(isinstance(k, int) and not isinstance(k, bool) and k > 0 for k in ks):
-        raise ConfigError(f"{where.at('[evaluation]')}ks: expected a list of positive "
-                          f"integers, got {ks!r}")
-
-    from recstack.models.registry import available_models
-
-    models = []
-    if not raw["models"]:
-        raise ConfigError(f"{where.at('[[models]]')}at least one model is needed")
-    labels: set[str] = set()
-    for i, spec in enumerate(raw["models"]):
-        place = where.at(f"[[models]] #{i + 1}")
-        if not isinstance(spec, dict) or "type" not in spec:
-            raise ConfigError(f"{place}needs a 'type' (one of {', '.join(available_models())})")
-        if spec["type"] not in available_models():
-            raise ConfigError(f"{place}type: unknown model {spec['type']!r}; available: "
-                              + ", ".join(available_models()))
-        label = spec.get("label", spec["type"])
-        if label in labels:
-            raise ConfigError(f"{place}label: {label!r} is used twice; give each model a label")
-        labels.add(label)
-        models.append(ModelSpec(spec["type"], label, _without(spec, "type", "label")))
-    return Experiment(name=raw.get("name", Path(source).stem), seed=seed, data=data,
-                      filters=filters, split=split, evaluation=evaluation, models=models,
-                      source_file=source, output=raw.get("output"), raw=raw)
+    data = _parse_data(raw["data"], f"{file}[data] ", base_folder)
+    filters = _parse_filters(raw.get("filters", []), file, data)
+    split = _parse_split(raw.get("split"), file, data, seed)
+    evaluation = build_spec(EvaluationSpec, raw.get("evaluation", {}), f"{file}[evaluation] ")
+    models = _parse_models(raw["models"], file)
+    tune = _parse_tune(raw.get("tune"), file, models)
+    return Experiment(name=name, seed=seed, data=data, filters=filters, split=split,
+                      evaluation=evaluation, models=models, tune=tune, source_file=source,
+                      output=output, raw=raw, base_folder=base_folder)
 
 
 def dump_toml(raw: dict[str, Any]) -> str:
@@ -167,53 +268,244 @@ def dump_toml(raw: dict[str, Any]) -> str:
     return tomli_w.dumps(raw)
 
 
+def text_line(data: bytes, offset: int) -> int:
+    """The 1-based line number of byte ``offset``."""
+    return data.count(b"\n", 0, offset) + 1
+
+
+# --------------------------------------------------------------------------- the tables
+def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
+    option_keys = list(fields_of(LoaderOptions))
+    _check_table(table, {k: object for k in (*DATA_KEYS, *option_keys)}, where)
+    options = loader_options({k: v for k, v in table.items() if k in option_keys}, where)
+    given = [k for k in DATA_KEYS if k in table]
+    for key in given:
+        if not isinstance(table[key], str):
+            raise ConfigError(f"{where}{key} = {table[key]!r}: expected a string (a path or "
+                              "a source name)")
+    if "source" in table:
+        if len(given) > 1:
+            raise ConfigError(f"{where}give source (data to split) or train and test (data "
+                              f"already split), not both; found {', '.join(given)}")
+        spec = resolve_source(table["source"], base=base, where=f"{where}source: ")
+        check_options_apply(spec, options, where)
+        return DataSpec(spec, {}, options)
+    if "split" in table:
+        if len(given) > 1:
+            raise ConfigError(f"{where}split names a folder with the parts; drop "
+                              f"{', '.join(k for k in given if k != 'split')}")
+        folder = Path(table["split"]).expanduser()
+        folder = folder if folder.is_absolute() else base / folder
+        return DataSpec(None, _split_folder(folder, where, table["split"]), options, folder)
+    if "train" in table or "test" in table:
+        missing = [k for k in ("train", "test") if k not in table]
+        if missing:
+            raise ConfigError(f"{where}missing key {missing[0]!r}: data already split need "
+                              "both train and test")
+        parts = {k: resolve_source(table[k], base=base, where=f"{where}{k}: ")
+                 for k in SPLIT_PARTS if k in table}
+        for spec in parts.values():
+            check_options_apply(spec, options, where)
+        return DataSpec(None, parts, options)
+    raise ConfigError(f"{where}missing key 'source' (or train and test, or split)")
+
+
+def _split_folder(folder: Path, where: str, written: str) -> dict[str, SourceSpec]:
+    if not folder.is_dir():
+        raise ConfigError(f"{where}split = {written!r}: no such folder (looked at "
+                          f"{folder.resolve()})")
+    if not (folder / "train.parquet").exists():
+        folds = sorted(p.name for p in folder.glob("fold-*") if p.is_dir())
+        if folds:
+            raise ConfigError(f"{where}split = {written!r}: holds {len(folds)} folds; name "
+                              f"one of them, e.g. split = \"{Path(written) / folds[0]}\"")
+        raise ConfigError(f"{where}split = {written!r}: no train.parquet in "
+                          f"{folder.resolve()}; expected a folder written by "
+                          "`recstack data split`")
+    parts = {}
+    for part in SPLIT_PARTS:
+        path = folder / f"{part}.parquet"
+        if path.exists() or part != "fold_in":
+            parts[part] = resolve_source(str(path), where=f"{where}split = {written!r}: ")
+    return parts
+
+
+def _parse_filters(table: Any, file: str, data: DataSpec) -> tuple[FilterSpec, ...]:
+    if not isinstance(table, list):
+        raise ConfigError(f"{file}filters: expected [[filters]] tables")
+    if table and data.is_split:
+        raise ConfigError(f"{file}[[filters]]: the data come already split, and filters "
+                          "apply before splitting; filter when you split (recstack data "
+                          "split --filter ...) or give a source to split here")
+    filters = []
+    for number, entry in enumerate(table, start=1):
+        where = f"{file}[[filters]] #{number} "
+        if not isinstance(entry, dict) or "type" not in entry:
+            raise ConfigError(f"{where}needs a 'type' (one of {', '.join(FILTERS.names())})")
+        spec_class = FILTERS.get(entry["type"], f"{where}type: ")
+        filters.append(build_spec(spec_class, _without(entry, "type"), where))
+    return tuple(filters)
+
+
+def _parse_split(table: Any, file: str, data: DataSpec, seed: int) -> SplitSpec | None:
+    where = f"{file}[split] "
+    if data.is_split:
+        if table is not None:
+            raise ConfigError(f"{where}the [data] are already split (train and test); remove "
+                              "the [split] table")
+        return None
+    if table is None:
+        raise ConfigError(f"{file}missing table [split] (e.g. [split] method = \"random\"; "
+                          f"methods: {', '.join(SPLITS.names())})")
+    if "method" not in table:
+        raise ConfigError(f"{where}missing key 'method' (one of {', '.join(SPLITS.names())})")
+    spec_class = SPLITS.get(table["method"], f"{where}method: ")
+    values = _without(table, "method")
+    if "seed" in fields_of(spec_class):
+        values.setdefault("seed", seed)
+    return build_spec(spec_class, values, where)
+
+
+def _parse_models(table: Any, file: str) -> tuple[ModelSpec, ...]:
+    from recstack.models.registry import available_models, model_class
+
+    if not table:
+        raise ConfigError(f"{file}[[models]]: at least one model is needed")
+    models, labels = [], set()
+    known = available_models()
+    for number, entry in enumerate(table, start=1):
+        where = f"{file}[[models]] #{number} "
+        if not isinstance(entry, dict) or "type" not in entry:
+            raise ConfigError(f"{where}needs a 'type' (one of {', '.join(known)})")
+        kind = entry["type"]
+        if kind not in known:
+            raise ConfigError(f"{where}type: {kind!r} is not a known model"
+                              f"{did_you_mean(kind, known)}; known: {', '.join(known)}")
+        label = entry.get("label", kind)
+        if not isinstance(label, str) or not label:
+            raise ConfigError(f"{where}label = {label!r}: expected a non-empty string")
+        _check_run_name(label, f"{where}label = {label!r}")
+        if label in labels:
+            raise ConfigError(f"{where}label: {label!r} is used twice; give each model a label")
+        labels.add(label)
+        params = _without(entry, "type", "label")
+        _check_model_params(model_class(kind), kind, params, f"{where}({label}) ")
+        models.append(ModelSpec(kind, label, params))
+    return tuple(models)
+
+
+def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str) -> None:
+    """Each parameter against the model's declaration (so the message names the key), then
+    the model as a whole (checks across parameters)."""
+    from recstack.models.registry import create_model
+
+    declared = cls.params
+    for key, value in params.items():
+        if key not in declared:
+            raise ConfigError(f"{where}unknown key {key!r} for {kind}"
+                              f"{did_you_mean(key, declared)}; its parameters: "
+                              f"{', '.join(declared) or '(none)'}")
+        try:
+            declared[key].check(kind, key, value)
+        except ConfigError as error:
+            raise ConfigError(f"{where}{key} = {value!r}: {_strip(str(error), kind)}") from None
+    try:
+        create_model(kind, **params).validate_params()
+    except (ConfigError, TypeError, ValueError) as error:
+        raise ConfigError(f"{where}{_strip(str(error), kind)}") from None
+
+
+def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...]) -> TuneSpec | None:
+    if table is None:
+        return None
+    where = f"{file}[tune] "
+    spec = build_spec(TuneSpec, table, where)
+    matches = [m for m in models if spec.model in (m.label, m.type)]
+    if len(matches) != 1:
+        labels = [m.label for m in models]
+        raise ConfigError(f"{where}model: {spec.model!r} names "
+                          f"{'no' if not matches else 'more than one'} model"
+                          f"{did_you_mean(spec.model, labels) if not matches else ''}; "
+                          f"labels: {', '.join(labels)}")
+    from recstack.models.registry import model_class
+
+    model = matches[0]
+    cls = model_class(model.type)
+    space = spec.space if spec.space is not None else getattr(cls, "search_space", {})
+    if not space:
+        raise ConfigError(f"{where}space: model {model.type!r} has no default search space; "
+                          "give one, e.g. [tune.space] factors = { type = \"int\", low = 16, "
+                          "high = 128 }")
+    for param, description in space.items():
+        if param not in cls.params:
+            raise ConfigError(f"{where}space: {model.type} has no parameter {param!r}"
+                              f"{did_you_mean(param, cls.params)}; its parameters: "
+                              f"{', '.join(sorted(cls.params))}")
+        check_dimension(f"{where}space.{param}: ", description)
+    return spec
+
+
+SPACE_TYPES = ("int", "float", "categorical")
+
+
+def check_dimension(where: str, description: Any) -> None:
+    """One dimension of a search space: a table with a type and a range or choices."""
+    if not isinstance(description, dict) or description.get("type") not in SPACE_TYPES:
+        raise ConfigError(f"{where}expected a table with type = one of {SPACE_TYPES}")
+    unknown = set(description) - {"type", "low", "high", "log", "choices", "step"}
+    if unknown:
+        raise ConfigError(f"{where}unknown key(s) {sorted(unknown)}")
+    if description["type"] == "categorical":
+        if not isinstance(description.get("choices"), list) or not description["choices"]:
+            raise ConfigError(f"{where}a categorical dimension needs a non-empty 'choices'")
+        return
+    low, high = description.get("low"), description.get("high")
+    numbers = all(isinstance(x, int | float) and not isinstance(x, bool)
+                  and math.isfinite(x) for x in (low, high))
+    if not numbers or low >= high:  # type: ignore[operator]
+        raise ConfigError(f"{where}needs numbers low < high, got low={low!r}, high={high!r}")
+    if description.get("log") and low <= 0:  # type: ignore[operator]
+        raise ConfigError(f"{where}a log-scale dimension needs low > 0, got {low!r}")
+
+
 # --------------------------------------------------------------------------- helpers
-@dataclass(frozen=True)
-class _Where:
-    file: str
-    section: str = ""
-
-    def at(self, section: str) -> _Where:
-        return _Where(self.file, section)
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.section + ' ' if self.section else ''}"
-
-    def __add__(self, other: str) -> str:
-        return str(self) + other
-
-
-def _check_keys(table: Any, allowed: dict[str, Any], where: _Where, *,
-                required: tuple[str, ...] = (), what: str | None = None) -> None:
+def _check_table(table: Any, allowed: dict[str, type], where: str, *,
+                 required: tuple[str, ...] = ()) -> None:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}expected a table, got {type(table).__name__}")
-    for key in required:
-        if key not in table:
-            raise ConfigError(f"{where}missing key {key!r}")
     for key, value in table.items():
         if key not in allowed:
-            raise ConfigError(f"{where}unknown key {key!r}"
-                              + (f" for a {what}" if what else "")
-                              + f"; known keys: {', '.join(allowed)}")
+            raise ConfigError(f"{where}unknown key {key!r}{did_you_mean(key, allowed)}; "
+                              f"known keys: {', '.join(allowed)}")
         expected = allowed[key]
-        kinds = expected if isinstance(expected, tuple) else (expected,)
-        if float in kinds:
-            kinds = kinds + (int,)
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            names = " or ".join(k.__name__ for k in kinds)
-            raise ConfigError(f"{where}{key}: expected {names}, got {value!r}")
+        wrong = (isinstance(value, bool) and expected is not bool) or not isinstance(
+            value, expected)
+        if wrong:
+            raise ConfigError(f"{where}{key} = {value!r}: expected "
+                              f"{_type_words.get(expected, expected.__name__)}")
+    for key in required:
+        if key not in table:
+            raise ConfigError(f"{where}missing {'table' if allowed[key] in (dict, list) else 'key'}"
+                              f" {key!r}")
 
 
-def _typed(spec: Any, where: _Where) -> str:
-    if not isinstance(spec, dict) or "type" not in spec:
-        raise ConfigError(f"{where}needs a 'type' (one of {', '.join(FILTERS)})")
-    if spec["type"] not in FILTERS:
-        raise ConfigError(f"{where}type: {spec['type']!r} is not one of {', '.join(FILTERS)}")
-    return spec["type"]
+_type_words = {str: "a string", int: "an integer", dict: "a table", list: "an array of tables"}
 
 
-def _without_type(spec: dict[str, Any]) -> dict[str, Any]:
-    return _without(spec, "type")
+def _check_run_name(name: Any, where: str) -> None:
+    """A run name becomes a folder under the results folder: never a path out of it."""
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: expected a non-empty name")
+    if ("/" in name or "\\" in name or "\0" in name or name in (".", "..")
+            or Path(name).is_absolute()):
+        raise ConfigError(f"{where}: a run name is a folder name inside the results folder, "
+                          "without '/', '\\' or '..'; use --out on the command line to write "
+                          "elsewhere")
+
+
+def _strip(message: str, model: str) -> str:
+    prefix = f"{model}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
 
 
 def _without(spec: dict[str, Any], *keys: str) -> dict[str, Any]:

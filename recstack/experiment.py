@@ -1,76 +1,149 @@
-"""Run an experiment: load, filter, split, fit each model, evaluate, compare."""
+"""Run an experiment: load, filter, split, fit each model, evaluate, compare.
+
+Everything that can be checked without data was checked when the file was read
+(:mod:`recstack.config`). Before the first model is fitted, :func:`run_experiment` also
+checks the output folder (it must be new, or ``overwrite`` given, and writable) and the
+cut-offs against the catalog. Results are written as a whole folder at the end
+(:func:`recstack.atomic.atomic_directory`): a killed run leaves the old results or none.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+import os
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from recstack.atomic import write_text
 from recstack.config import Experiment
 from recstack.data import filters as filter_module
 from recstack.data import splits
 from recstack.data.filters import FilterStep
 from recstack.data.interactions import Interactions
-from recstack.data.sources import ColumnMapping, load_source
-from recstack.errors import ConfigError
+from recstack.data.sources import load_source
+from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.diagnostics import Diagnostic, diagnose
 from recstack.evaluation.evaluator import Evaluator
-from recstack.evaluation.results import EvaluationResult, PairedTest, comparison_table
+from recstack.evaluation.results import CONFIDENCE, EvaluationResult, PairedTest
 from recstack.models.base import Recommender
 from recstack.models.registry import create_model
-from recstack.progress import Progress
+from recstack.progress import Progress, resolve
 
 
 @dataclass
 class ExperimentResult:
+    """Everything a run produced. With a cross-validation split, each model's result holds
+    every user's metrics averaged over the folds that tested the user."""
+
     experiment: Experiment
     filter_steps: list[FilterStep]
-    split_report: splits.SplitReport
+    split_reports: list[splits.SplitReport]
     results: list[EvaluationResult]
     fit_seconds: dict[str, float]
     diagnostics: dict[str, list[Diagnostic]]
     significance: dict[str, PairedTest]
+    fold_results: dict[str, list[EvaluationResult]] = field(default_factory=dict)
+
+    @property
+    def split_report(self) -> splits.SplitReport:
+        """The (first) split's report."""
+        return self.split_reports[0]
 
     def table(self) -> pd.DataFrame:
-        table = comparison_table(self.results)
-        table["fit_s"] = pd.Series(self.fit_seconds)
-        return table
+        """One row per model: users evaluated, test users without a relevant item, each
+        per-user metric's mean with its 95% confidence interval (``METRIC_ci_low``,
+        ``METRIC_ci_high``), the catalog-level metrics and the fit time."""
+        rows = {}
+        for result in self.results:
+            row: dict[str, float] = {"users": len(result.per_user),
+                                     "no_relevant": result.users_without_relevant}
+            for metric, summary in result.summary().items():
+                row[metric] = summary.mean
+                row[f"{metric}_ci_low"] = summary.ci_low
+                row[f"{metric}_ci_high"] = summary.ci_high
+            row |= result.aggregate
+            row["fit_s"] = self.fit_seconds[result.model]
+            rows[result.model] = row
+        return pd.DataFrame(rows).T
 
-    def write(self, out: str | Path) -> Path:
-        """results.json (everything), summary.csv (the table) and one per-user CSV per model."""
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
+    def format_table(self) -> str:
+        """The comparison table as text: metrics as rows, models as columns, each mean with
+        its confidence interval, then the counts of users behind them."""
+        table = self.table()
+        lines: dict[str, dict[str, str]] = {}
+        per_user = [c for c in self.results[0].per_user.columns]
+        for model, row in table.iterrows():
+            column = {}
+            for metric in per_user:
+                # the Student t interval is symmetric: its half-width says it all
+                half = (row[f"{metric}_ci_high"] - row[f"{metric}_ci_low"]) / 2
+                column[metric] = f"{row[metric]:.4f}" + ("" if math.isnan(half)
+                                                         else f" ±{half:.4f}")
+            for metric in self.results[0].aggregate:
+                column[metric] = f"{row[metric]:.4f}"
+            column["users evaluated"] = f"{int(row['users']):,}"
+            column["no relevant item"] = f"{int(row['no_relevant']):,}"
+            column["fit seconds"] = f"{row['fit_s']:.1f}"
+            lines[str(model)] = column
+        frame = pd.DataFrame(lines)
+        threshold = self.experiment.evaluation.relevance_threshold
+        relevant = ("rows" if threshold is None else f"rows with value >= {threshold:g}")
+        folds = len(self.split_reports)
+        note = (f"metrics: mean ± half-width of the {CONFIDENCE:.0%} confidence interval "
+                f"(Student t over the users evaluated)\nusers evaluated: test users with a "
+                f"relevant item (relevant: test {relevant}); no relevant item: test users "
+                f"without one, not counted")
+        if folds > 1:
+            note += (f"; {folds}-fold cross-validation: each user's values averaged over "
+                     "the folds that tested them, users without a relevant item summed "
+                     "over folds")
+        with pd.option_context("display.width", 250, "display.max_columns", 50,
+                               "display.max_colwidth", 40):
+            return frame.to_string() + "\n" + note
+
+    def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
+        """results.json (everything), summary.csv (the table) and one per-user CSV per
+        model, written as one folder that replaces ``out`` only when complete."""
+        from recstack.atomic import atomic_directory
+
         payload = {
             "experiment": self.experiment.raw,
             "filters": [str(s) for s in self.filter_steps],
-            "split": self.split_report.to_dict(),
-            "models": [r.to_dict() | {"fit_seconds": self.fit_seconds[r.model]}
+            "split": [report.to_dict() for report in self.split_reports]
+                     if len(self.split_reports) > 1 else self.split_report.to_dict(),
+            "models": [r.to_dict() | {"fit_seconds": self.fit_seconds[r.model],
+                                      "users_evaluated": len(r.per_user)}
                        for r in self.results],
             "diagnostics": {m: [str(d) for d in ds] for m, ds in self.diagnostics.items()},
             "significance": {m: str(t) for m, t in self.significance.items()},
         }
-        write_text(out / "results.json", json.dumps(payload, indent=2, default=str))
-        write_text(out / "summary.csv", self.table().to_csv(index_label="model"))
-        for result in self.results:
-            result.to_csv(out / f"per_user_{result.model}.csv", per_user=True)
-        return out
+        if self.fold_results:
+            payload["folds"] = {m: [r.to_dict() for r in rs]
+                                for m, rs in self.fold_results.items()}
+        with atomic_directory(out, overwrite=overwrite) as staging:
+            (staging / "results.json").write_text(json.dumps(payload, indent=2, default=str),
+                                                  encoding="utf-8")
+            (staging / "summary.csv").write_text(self.table().to_csv(index_label="model"),
+                                                 encoding="utf-8")
+            for result in self.results:
+                result.to_csv(staging / f"per_user_{result.model}.csv", per_user=True)
+        return Path(out)
 
 
 def build_models(experiment: Experiment) -> list[tuple[str, Recommender]]:
-    """Create and validate every model before any data is loaded, so a typo in a model's
-    parameters fails in a second, pointing at the model in the file."""
+    """Create every model (their parameters were checked when the file was read)."""
     models = []
     for number, spec in enumerate(experiment.models, start=1):
         try:
             model = create_model(spec.type, **spec.params)
             model.validate_params()
         except ConfigError as error:
-            raise ConfigError(f"{experiment.source_file}: [[models]] #{number} "
+            raise ConfigError(f"{experiment.where}[[models]] #{number} "
                               f"({spec.label}): {error}") from None
         models.append((spec.label, model))
     return models
@@ -78,59 +151,164 @@ def build_models(experiment: Experiment) -> list[tuple[str, Recommender]]:
 
 def prepare_data(experiment: Experiment, progress: Progress | None = None
                  ) -> tuple[Interactions, list[FilterStep]]:
-    data_spec = experiment.data
-    rating_range = data_spec.get("rating_range")
-    columns = ColumnMapping(
-        user=data_spec.get("user_col", "user_id"), item=data_spec.get("item_col", "item_id"),
-        value=data_spec.get("value_col"), timestamp=data_spec.get("timestamp_col"),
-        rating_range=tuple(rating_range) if rating_range else None)
-    data = load_source(data_spec["source"], columns=columns, progress=progress)
-    return filter_module.apply_filters(data, [_make_filter(f) for f in experiment.filters])
+    """The experiment's source, loaded and filtered (for data to be split)."""
+    if experiment.data.source is None:
+        raise RecstackError(f"{experiment.where}[data] is already split; use load_split")
+    data = load_source(experiment.data.source, options=experiment.data.options,
+                       progress=progress)
+    return filter_module.apply_filters(data, list(experiment.filters))
 
 
 def make_split(experiment: Experiment, data: Interactions) -> splits.Split:
-    params = dict(experiment.split)
-    method = params.pop("method")
-    if method == "random":
-        return splits.random_split(data, **params)
-    if method == "temporal":
-        return splits.temporal_split(data, **params)
-    if method == "leave_last_out":
-        return splits.leave_last_out(data, **params)
-    return splits.user_split(data, **params)
+    """The experiment's split of ``data`` (the first fold of a cross-validation)."""
+    return make_splits(experiment, data)[0]
 
 
-def run_experiment(experiment: Experiment, *, progress: Progress | None = None,
+def make_splits(experiment: Experiment, data: Interactions) -> list[splits.Split]:
+    """Every split the experiment evaluates on: one, or one per fold."""
+    if experiment.split is None:
+        raise RecstackError(f"{experiment.where}[data] is already split; use load_split")
+    return experiment.split.apply(data)
+
+
+def load_split(experiment: Experiment, progress: Progress | None = None) -> splits.Split:
+    """The parts of data already split (``[data] train/test`` or ``split = folder``), read
+    into one shared vocabulary; test rows no model can rank are set apart and counted."""
+    parts = {name: load_source(spec, options=experiment.data.options, progress=progress)
+             for name, spec in experiment.data.parts.items()}
+    return combine_parts(parts)
+
+
+def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
+    """``train``, ``test`` and optionally ``fold_in`` interactions with separate id maps,
+    joined into one split over one vocabulary."""
+    names = list(parts)
+    frames = [parts[name].to_frame() for name in names]
+    has_time = all(parts[name].timestamp is not None for name in names)
+    joined = pd.concat(frames, ignore_index=True)
+    part_of_row = np.repeat(np.arange(len(names)), [len(f) for f in frames])
+    ranges = {parts[n].rating_range for n in names} - {None}
+    data = Interactions.from_arrays(
+        joined["user_id"].to_numpy(), joined["item_id"].to_numpy(),
+        joined["value"].to_numpy(), joined["timestamp"].to_numpy() if has_time else None,
+        rating_range=ranges.pop() if len(ranges) == 1 else None)
+    is_test = part_of_row == names.index("test")
+    fold_in = part_of_row == names.index("fold_in") if "fold_in" in parts else None
+    return splits.given_split(data, is_test, fold_in_mask=fold_in)
+
+
+def check_output(out: str | Path, *, overwrite: bool) -> Path:
+    """Refuse an existing ``out`` without ``overwrite``, create its parent folder and check
+    that a folder can be written there, before any work is done."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise RecstackError(f"{out}: is a file, but the results are a folder; choose "
+                            "another --out")
+    if out.exists() and not overwrite:
+        raise RecstackError(f"{out}: results already exist; pass --overwrite (overwrite=True)"
+                            " to replace them, or choose another --out / name")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=out.parent)
+        os.rmdir(probe)
+    except OSError as error:
+        raise RecstackError(f"{out}: cannot write the results there: "
+                            f"{error.strerror or error}") from None
+    return out
+
+
+def check_cutoffs(experiment: Experiment, data: Interactions) -> None:
+    """Refuse a K larger than the catalog: every list would hold all items."""
+    largest = max(experiment.evaluation.ks)
+    if largest > data.n_items:
+        raise ConfigError(f"{experiment.where}[evaluation] ks = "
+                          f"{list(experiment.evaluation.ks)}: K = {largest} is larger than "
+                          f"the catalog ({data.n_items:,} items after loading and filtering); "
+                          f"use K <= {data.n_items}")
+
+
+def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
+                   overwrite: bool = False, progress: Progress | None = None,
                    baseline: str | None = None) -> ExperimentResult:
-    """Fit and evaluate every model on one split. Diagnostics and paired significance tests
-    compare each model with ``baseline`` (default: the first model)."""
-    models = build_models(experiment)
-    data, steps = prepare_data(experiment, progress)
-    split = make_split(experiment, data)
-    evaluation = dict(experiment.evaluation)
-    evaluator = Evaluator(**evaluation)
+    """Fit and evaluate every model on the split (each fold of a cross-validation).
 
-    results: list[EvaluationResult] = []
-    fit_seconds: dict[str, float] = {}
-    for label, model in models:
-        started = time.perf_counter()
-        model.fit(split.train, progress=progress)
-        fit_seconds[label] = time.perf_counter() - started
-        if split.fold_in is not None:
-            result = evaluator.evaluate_fold_in(model, split.train, split.fold_in, split.test,
-                                                name=label, progress=progress)
-        else:
-            result = evaluator.evaluate(model, split.train, split.test, name=label,
-                                        progress=progress)
-        results.append(result)
+    Parameters
+    ----------
+    experiment
+        A validated experiment (:func:`recstack.config.load_experiment`).
+    out
+        Results folder, checked before any data is loaded and written when all is done;
+        None: nothing is written (call :meth:`ExperimentResult.write`).
+    overwrite
+        Whether an existing ``out`` may be replaced.
+    progress
+        Progress reporter (None: silent).
+    baseline
+        The label diagnostics and paired significance tests compare with (default: the
+        first model).
+    """
+    if out is not None:
+        check_output(out, overwrite=overwrite)
+    build_models(experiment)  # fail before loading data
+    if experiment.data.is_split:
+        steps: list[FilterStep] = []
+        split_list = [load_split(experiment, progress)]
+        check_cutoffs(experiment, split_list[0].train)
+    else:
+        data, steps = prepare_data(experiment, progress)
+        check_cutoffs(experiment, data)
+        split_list = make_splits(experiment, data)
+    evaluation = experiment.evaluation
+    evaluator = Evaluator(metrics=evaluation.metrics, ks=evaluation.ks,
+                          relevance_threshold=evaluation.relevance_threshold,
+                          graded=evaluation.graded, batch_size=evaluation.batch_size,
+                          n_threads=evaluation.n_threads)
+
+    per_fold: dict[str, list[EvaluationResult]] = {m.label: [] for m in experiment.models}
+    fit_seconds = dict.fromkeys(per_fold, 0.0)
+    with resolve(progress).task("Models", total=len(per_fold) * len(split_list)) as task:
+        for split in split_list:
+            for label, model in build_models(experiment):
+                task.report(model=label)
+                started = time.perf_counter()
+                model.fit(split.train, progress=progress)
+                fit_seconds[label] += time.perf_counter() - started
+                if split.fold_in is not None:
+                    result = evaluator.evaluate_fold_in(model, split.train, split.fold_in,
+                                                        split.test, name=label,
+                                                        progress=progress)
+                else:
+                    result = evaluator.evaluate(model, split.train, split.test, name=label,
+                                                progress=progress)
+                per_fold[label].append(result)
+                task.advance()
+    results = [folds[0] if len(folds) == 1 else _combine_folds(label, folds)
+               for label, folds in per_fold.items()]
 
     reference = next((r for r in results if r.model == baseline), results[0])
     diagnostics = {r.model: diagnose(r, None if r is reference else reference) for r in results}
     headline = _headline_metric(evaluator)
     significance = {r.model: r.compare(reference, headline) for r in results
                     if r is not reference and headline in r.per_user.columns}
-    return ExperimentResult(experiment, steps, split.report, results, fit_seconds,
-                            diagnostics, significance)
+    outcome = ExperimentResult(experiment, steps, [s.report for s in split_list], results,
+                               fit_seconds, diagnostics, significance,
+                               per_fold if len(split_list) > 1 else {})
+    if out is not None:
+        outcome.write(out, overwrite=overwrite)
+    return outcome
+
+
+def _combine_folds(label: str, folds: list[EvaluationResult]) -> EvaluationResult:
+    """One result from a cross-validation's folds: each user's values averaged over the
+    folds that tested the user, catalog metrics averaged over folds, users without a
+    relevant item summed."""
+    per_user = pd.concat([f.per_user for f in folds])
+    per_user = per_user.groupby(level=0, sort=True).mean()
+    aggregate = {name: float(np.mean([f.aggregate[name] for f in folds]))
+                 for name in folds[0].aggregate}
+    return EvaluationResult(label, per_user, aggregate,
+                            sum(f.users_without_relevant for f in folds),
+                            {"folds": len(folds)})
 
 
 def _headline_metric(evaluator: Evaluator) -> str:
@@ -138,13 +316,3 @@ def _headline_metric(evaluator: Evaluator) -> str:
         if metric in evaluator.metrics:
             return metric if metric == "auc" else f"{metric}@{min(evaluator.ks)}"
     return ""
-
-
-def _make_filter(spec: dict[str, Any]) -> filter_module.Filter:
-    params = {k: v for k, v in spec.items() if k != "type"}
-    return {
-        "k_core": filter_module.KCore,
-        "min_value": filter_module.MinValue,
-        "time_window": filter_module.TimeWindow,
-        "deduplicate": filter_module.Deduplicate,
-    }[spec["type"]](**params)

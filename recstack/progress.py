@@ -3,15 +3,19 @@
 Library functions that take a while accept ``progress: Progress | None``. They open a
 task with ``progress.task(description, total)`` (used as a context manager), advance it
 with ``advance(n)`` and may attach numbers (loss, AUC...) with ``report(**values)``.
-``None`` means silent. The CLI passes :func:`terminal_progress`, which draws tqdm bars on
-stderr; a notebook or service can pass anything with the same shape (e.g. a logger).
+``None`` means silent. The CLI passes :func:`terminal_progress`: tqdm bars on stderr when
+it is a terminal, plain log lines otherwise (:class:`LogProgress`: one line per epoch or
+per model, rate-limited, so that CI logs and batch jobs keep a trace of training). A
+notebook or service can pass anything with the same shape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Protocol
+from typing import Protocol, TextIO
 
 
 class Task(Protocol):
@@ -65,21 +69,93 @@ class _TqdmTask:
 class TerminalProgress:
     """tqdm bars on stderr; bars that finish within ``min_seconds`` never appear."""
 
-    def __init__(self, *, min_seconds: float = 1.0, disable: bool | None = None) -> None:
+    def __init__(self, *, min_seconds: float = 1.0, disable: bool | None = None,
+                 file: TextIO | None = None) -> None:
         self.min_seconds = min_seconds
         self.disable = disable
+        self.file = file
 
     @contextmanager
     def task(self, description: str, total: int | None = None) -> Iterator[Task]:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=total, desc=description, delay=self.min_seconds, leave=False,
-                   disable=self.disable, dynamic_ncols=True)
+                   disable=self.disable, dynamic_ncols=True, file=self.file)
         try:
             yield _TqdmTask(bar)
         finally:
             bar.close()
 
 
-def terminal_progress() -> TerminalProgress:
-    return TerminalProgress()
+class _LogTask:
+    def __init__(self, progress: LogProgress, description: str, total: int | None) -> None:
+        self._progress = progress
+        self._description = description
+        self._total = total
+        self._done = 0
+        self._values: dict[str, float | int | str] = {}
+        self._last_line = progress.clock()
+        self.lines = 0
+
+    def advance(self, n: int = 1) -> None:
+        self._done += n
+        now = self._progress.clock()
+        finished = self._total is not None and self._done >= self._total
+        # the last step is always logged once anything was, so the trace ends with totals
+        if now - self._last_line >= self._progress.min_interval or (finished and self.lines):
+            self._write(now)
+
+    def report(self, **values: float | int | str) -> None:
+        self._values.update(values)
+
+    def _write(self, now: float) -> None:
+        count = f" {self._done:,}/{self._total:,}" if self._total else f" {self._done:,}"
+        numbers = "".join(f" {k}={v:.4g}" if isinstance(v, float) else f" {k}={v}"
+                          for k, v in self._values.items())
+        self._progress.stream.write(f"{self._progress.prefix}{self._description}{count}"
+                                    f"{numbers}\n")
+        self._progress.stream.flush()
+        self._last_line = now
+        self.lines += 1
+
+
+class LogProgress:
+    """Progress as plain lines, e.g. ``recstack: Training bpr 3/20 loss=0.41 val=0.12``.
+
+    A task writes a line when it advances and at least ``min_interval`` seconds have passed
+    since its last line (or since it started), and a last line when it completes if it
+    wrote any: quick tasks stay silent, long ones leave one line per step at most.
+
+    Parameters
+    ----------
+    stream
+        Where lines go (default: ``sys.stderr`` at the time of writing).
+    min_interval
+        Fewest seconds between two lines of one task.
+    clock
+        Monotonic time in seconds (a test may pass its own).
+    """
+
+    prefix = "recstack: "
+
+    def __init__(self, stream: TextIO | None = None, *, min_interval: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._stream = stream
+        self.min_interval = min_interval
+        self.clock = clock
+
+    @property
+    def stream(self) -> TextIO:
+        return self._stream if self._stream is not None else sys.stderr
+
+    @contextmanager
+    def task(self, description: str, total: int | None = None) -> Iterator[Task]:
+        yield _LogTask(self, description, total)
+
+
+def terminal_progress(stream: TextIO | None = None) -> Progress:
+    """tqdm bars when ``stream`` (default stderr) is a terminal, :class:`LogProgress` lines
+    otherwise."""
+    target = stream if stream is not None else sys.stderr
+    is_terminal = getattr(target, "isatty", lambda: False)()
+    return TerminalProgress(file=stream) if is_terminal else LogProgress(stream)

@@ -21,7 +21,7 @@ An experiment file opts in with a ``[tune]`` table::
 from __future__ import annotations
 
 import math
-import re
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,9 @@ from recstack.data import splits
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
-from recstack.experiment import make_split, prepare_data
+from recstack.experiment import load_split, make_split, prepare_data
 from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
-
-TUNE_KEYS = {"model", "metric", "trials", "validation_fraction", "space", "seed"}
-SPACE_TYPES = ("int", "float", "categorical")
 
 
 @dataclass
@@ -48,30 +45,41 @@ class TuningResult:
     trials: list[dict[str, Any]] = field(default_factory=list)
     tuned_experiment: dict[str, Any] = field(default_factory=dict)
 
+    #: the folder the experiment's relative paths were taken from
+    base_folder: Path | None = None
+
     def write_experiment(self, path: str | Path) -> Path:
-        """The experiment with the tuned model's parameters replaced by the best ones."""
+        """The experiment with the tuned model's parameters replaced by the best ones; its
+        relative data paths are rewritten to hold from the new file's folder."""
         from recstack.atomic import write_text
         from recstack.config import dump_toml
 
-        return write_text(path, dump_toml(self.tuned_experiment))
+        raw = self.tuned_experiment
+        if self.base_folder is not None:
+            raw = _rebase_data_paths(raw, self.base_folder, Path(path).absolute().parent)
+        return write_text(path, dump_toml(raw))
 
 
 def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningResult:
     """Search the ``[tune]`` model's hyperparameters (see the module docstring)."""
     settings = _tune_settings(experiment)
     spec = settings["spec"]
-    data, _ = prepare_data(experiment, progress)
-    train = make_split(experiment, data).train
+    if experiment.data.is_split:
+        train = load_split(experiment, progress).train
+    else:
+        data, _ = prepare_data(experiment, progress)
+        train = make_split(experiment, data).train
     inner = _validation_split(experiment, train, settings["validation_fraction"])
-    evaluator_settings = {k: experiment.evaluation[k] for k in ("relevance_threshold", "graded")
-                          if k in experiment.evaluation}
+    evaluator_settings = {"relevance_threshold": experiment.evaluation.relevance_threshold,
+                          "graded": experiment.evaluation.graded}
     best, value, trials = search(spec.type, inner.train, inner.test, settings["space"],
                                  base_params=spec.params, metric=settings["metric"],
                                  trials=settings["trials"], seed=settings["seed"],
                                  label=spec.label, fold_in=inner.fold_in, progress=progress,
                                  **evaluator_settings)
     tuned = _replace_model_params(experiment.raw, spec.label, best)
-    return TuningResult(spec.label, settings["metric"], best, value, trials, tuned)
+    return TuningResult(spec.label, settings["metric"], best, value, trials, tuned,
+                        experiment.base_folder)
 
 
 def search(model_type: str, train: Interactions, validation: Interactions,
@@ -122,59 +130,16 @@ def search(model_type: str, train: Interactions, validation: Interactions,
 
 # --------------------------------------------------------------------------- helpers
 def _tune_settings(experiment: Experiment) -> dict[str, Any]:
-    where = f"{experiment.source_file}: [tune] "
-    raw = experiment.raw.get("tune")
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{experiment.source_file}: no [tune] table; add one naming the "
-                          "model to tune, e.g. [tune] model = \"als\"")
-    unknown = set(raw) - TUNE_KEYS
-    if unknown:
-        raise ConfigError(f"{where}unknown key(s) {sorted(unknown)}; known keys: "
-                          + ", ".join(sorted(TUNE_KEYS)))
-    label = raw.get("model")
-    matches = [m for m in experiment.models if label in (m.label, m.type)]
-    if len(matches) != 1:
-        raise ConfigError(f"{where}model: {label!r} names "
-                          f"{'no' if not matches else 'more than one'} model; labels: "
-                          + ", ".join(m.label for m in experiment.models))
-    spec: ModelSpec = matches[0]
-    metric = raw.get("metric", "ndcg@10")
-    if not isinstance(metric, str) or not re.fullmatch(r"[a-z_]+(@\d+)?", metric):
-        raise ConfigError(f"{where}metric: expected a name like 'ndcg@10', got {metric!r}")
-    trials = raw.get("trials", 20)
-    if not isinstance(trials, int) or isinstance(trials, bool) or trials < 1:
-        raise ConfigError(f"{where}trials: expected a positive integer, got {trials!r}")
-    fraction = raw.get("validation_fraction", 0.2)
-    if not isinstance(fraction, int | float) or not 0 < fraction < 1:
-        raise ConfigError(f"{where}validation_fraction: expected a number between 0 and 1, "
-                          f"got {fraction!r}")
-    space = raw.get("space") or getattr(model_class(spec.type), "search_space", {})
-    if not space:
-        raise ConfigError(f"{where}space: model {spec.type!r} has no default search space; "
-                          "give one, e.g. [tune.space] factors = { type = \"int\", low = 16, "
-                          "high = 128 }")
-    known = set(model_class(spec.type).params)
-    for param, description in space.items():
-        if param not in known:
-            raise ConfigError(f"{where}space: {spec.type} has no parameter {param!r}; its "
-                              f"parameters: {', '.join(sorted(known))}")
-        _check_dimension(f"{where}space.{param}: ", description)
-    return {"spec": spec, "space": space, "metric": metric, "trials": trials,
-            "validation_fraction": float(fraction), "seed": raw.get("seed", experiment.seed)}
-
-
-def _check_dimension(where: str, description: Any) -> None:
-    if not isinstance(description, dict) or description.get("type") not in SPACE_TYPES:
-        raise ConfigError(f"{where}expected a table with type = one of {SPACE_TYPES}")
-    if description["type"] == "categorical":
-        if not isinstance(description.get("choices"), list) or not description["choices"]:
-            raise ConfigError(f"{where}a categorical dimension needs a non-empty 'choices'")
-        return
-    low, high = description.get("low"), description.get("high")
-    if not isinstance(low, int | float) or not isinstance(high, int | float) or low >= high:
-        raise ConfigError(f"{where}needs numbers low < high, got low={low!r}, high={high!r}")
-    if description.get("log") and low <= 0:
-        raise ConfigError(f"{where}a log-scale dimension needs low > 0, got {low!r}")
+    """The ``[tune]`` table, checked when the file was read, with its defaults resolved."""
+    table = experiment.tune
+    if table is None:
+        raise ConfigError(f"{experiment.where}no [tune] table; add one naming the model to "
+                          "tune, e.g. [tune] model = \"als\"")
+    spec: ModelSpec = next(m for m in experiment.models if table.model in (m.label, m.type))
+    space = table.space if table.space is not None else model_class(spec.type).search_space
+    return {"spec": spec, "space": space, "metric": table.metric, "trials": table.trials,
+            "validation_fraction": table.validation_fraction,
+            "seed": experiment.seed if table.seed is None else table.seed}
 
 
 def _suggest(trial: Any, name: str, description: dict[str, Any]) -> Any:
@@ -190,16 +155,23 @@ def _suggest(trial: Any, name: str, description: dict[str, Any]) -> Any:
 
 def _validation_split(experiment: Experiment, train: Interactions,
                       fraction: float) -> splits.Split:
-    """Split the training part again, the way the experiment splits its data."""
-    method = experiment.split["method"]
+    """Split the training part again, the way the experiment splits its data (data that
+    came split are split again at random)."""
     seed = experiment.seed + 1  # not the test split's own draw
-    if method == "temporal":
-        return splits.temporal_split(train, test_fraction=fraction)
-    if method == "leave_last_out":
-        return splits.leave_last_out(train, experiment.split.get("n", 1))
-    if method == "users":
-        return splits.user_split(train, fraction, seed=seed)
-    return splits.random_split(train, fraction, seed=seed)
+    method = experiment.split or splits.RandomSplit(fraction, seed)
+    return method.for_validation(fraction, seed).apply(train)[0]
+
+
+def _rebase_data_paths(raw: dict[str, Any], old: Path, new: Path) -> dict[str, Any]:
+    """``raw`` with the relative paths of its [data] table made relative to ``new``."""
+    from recstack.config import DATA_KEYS
+
+    data = dict(raw.get("data", {}))
+    for key in DATA_KEYS:
+        value = data.get(key)
+        if isinstance(value, str) and not Path(value).is_absolute() and (old / value).exists():
+            data[key] = os.path.relpath(old / value, new)
+    return raw | {"data": data}
 
 
 def _replace_model_params(raw: dict[str, Any], label: str, params: dict[str, Any]

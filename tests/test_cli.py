@@ -47,8 +47,8 @@ def test_user_mistakes_exit_2_with_one_line_and_no_traceback(tmp_path, capsys):
 
 def test_data_split_writes_parquet_and_a_report(tmp_path, capsys):
     out_dir = tmp_path / "split"
-    code, out, _ = run(capsys, "data", "split", SMALL, "--method", "leave-last", "--n", "2",
-                       "--k-core", "3", "--out", str(out_dir))
+    code, out, _ = run(capsys, "data", "split", SMALL, "--method", "leave_last_out", "--n", "2",
+                       "--filter", "k_core:user_min=3,item_min=3", "--out", str(out_dir))
     assert code == 0, out
     train = pd.read_parquet(out_dir / "train.parquet")
     test = pd.read_parquet(out_dir / "test.parquet")
@@ -73,14 +73,19 @@ def test_kfold_split_writes_one_folder_per_fold(tmp_path, capsys):
 
 
 def test_synth_command(tmp_path, capsys):
-    out = tmp_path / "s.parquet"
+    out = tmp_path / "synth"
     code, _, _ = run(capsys, "data", "synth", "--users", "100", "--items", "80",
                      "--interactions", "1500", "--out", str(out))
     assert code == 0
-    frame = pd.read_parquet(out)
+    frame = pd.read_parquet(out / "interactions.parquet")
     assert len(frame) == 1500 and frame.user_id.nunique() == 100
-    items = pd.read_parquet(out.with_name("s.items.parquet"))
+    items = pd.read_parquet(out / "items.parquet")
     assert len(items) == 80 and "title" in items.columns
+    # the folder is a source: interactions and the item table come back together
+    from recstack.data.sources import load_source
+
+    data = load_source(str(out))
+    assert len(data) == 1500 and data.item_table is not None and len(data.item_table) == 80
 
 
 def test_evaluate_runs_an_experiment_file(tmp_path, capsys):
@@ -115,7 +120,7 @@ def test_bad_experiment_key_exits_2(tmp_path, capsys):
     experiment.write_text('[data]\nsource = "synthetic"\n[split]\nmethod = "rnd"\n'
                           '[[models]]\ntype = "random"\n')
     code, _, err = run(capsys, "evaluate", str(experiment))
-    assert code == 2 and "[split] method: 'rnd'" in err
+    assert code == 2 and "[split] method: 'rnd' is not a known split method" in err
 
 
 def test_the_installed_entry_point_reports_errors_with_exit_code_2(tmp_path):
@@ -136,3 +141,160 @@ def test_data_info_reads_a_movielens_folder_and_a_fetched_name(tmp_path, capsys,
     monkeypatch.setenv("RECSTACK_CACHE", str(tmp_path / "empty-cache"))
     code, _, err = run(capsys, "data", "info", "movielens-100k")
     assert code == 2 and "recstack data fetch movielens-100k" in err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    from recstack import __version__
+
+    assert capsys.readouterr().out.strip() == f"recstack {__version__}"
+
+
+@pytest.mark.parametrize(("argv", "heading"), [([], "commands:"), (["data"], "data commands:")])
+def test_a_command_group_alone_prints_its_help_and_exits_2(capsys, argv, heading):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and heading in err and "usage: recstack" in err and out == ""
+
+
+@pytest.mark.parametrize(("error", "line"), [
+    (PermissionError(13, "Permission denied", "/data/out"), "/data/out: Permission denied"),
+    (IsADirectoryError(21, "Is a directory", "/data/log.csv"), "/data/log.csv: Is a directory"),
+    (NotADirectoryError(20, "Not a directory", "/data/f/x"), "/data/f/x: Not a directory"),
+    (FileNotFoundError(2, "No such file or directory", "/nope"),
+     "/nope: No such file or directory"),
+    (OSError(28, "No space left on device", "/full/x"),
+     "/full/x: No space left on device (the disk is full)"),
+])
+def test_operating_system_refusals_are_one_line_naming_the_path(monkeypatch, capsys, error,
+                                                                 line):
+    import recstack.cli as cli
+
+    def fail(args):
+        raise error
+
+    monkeypatch.setattr(cli, "_data_info", fail)
+    code, _, err = run(capsys, "data", "info", "synthetic")
+    assert code == 2 and err == f"recstack: error: {line}\n"
+
+
+def test_other_operating_system_errors_are_bugs_and_keep_their_traceback(monkeypatch):
+    import recstack.cli as cli
+
+    def fail(args):
+        raise OSError(5, "Input/output error", "/disk")
+
+    monkeypatch.setattr(cli, "_data_info", fail)
+    with pytest.raises(OSError, match="Input/output error"):
+        main(["data", "info", "synthetic"])
+
+
+@pytest.mark.parametrize("argv", [
+    ["evaluate", "exp.toml", "--n-threads", "-1"],
+    ["evaluate", "exp.toml", "--batch-size", "0"],
+    ["data", "synth", "--users", "-5", "--out", "x"],
+])
+def test_negative_counts_on_the_command_line_are_refused(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "must be >= " in capsys.readouterr().err
+
+
+def write_experiment(path, body):
+    path.write_text(body)
+    return str(path)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["data", "split", SMALL, "--method", "randm", "--out", "{tmp}/s"],
+     "--method: 'randm' is not a known split method (did you mean 'random'?)"),
+    (["data", "split", SMALL, "--test-fraction", "1.5", "--out", "{tmp}/s"],
+     "--test-fraction = 1.5: must be in (0, 1)"),
+    (["data", "split", SMALL, "--n", "2", "--out", "{tmp}/s"],
+     "--n does not apply to the random split (it is for: leave_last_out)"),
+    (["data", "split", SMALL, "--filter", "kcore:user_min=2", "--out", "{tmp}/s"],
+     "--filter kcore:user_min=2: 'kcore' is not a known filter type (did you mean 'k_core'?)"),
+    (["data", "split", SMALL, "--filter", "k_core:user_min", "--out", "{tmp}/s"],
+     "--filter k_core:user_min: option 'user_min' should look like name=value"),
+    (["data", "split", SMALL, "--filter", "k_core:usermin=2", "--out", "{tmp}/s"],
+     "--filter k_core:usermin=2: unknown key 'usermin' for k_core (did you mean 'user_min'?)"),
+    (["data", "info", SMALL, "--separator", ";"],
+     "separator: loader options apply to CSV, TSV and Parquet files, not to a synthetic"),
+    (["data", "info", "{tmp}/log.csv", "--rating-range", "5,1"],
+     "rating_range = [5.0, 1.0]: expected [low, high] with low < high"),
+    (["data", "info", "{tmp}/log.csv", "--timestamp-unit", "sec"],
+     "--timestamp-unit = \"sec\": must be one of 's', 'ms', 'us', 'ns'"),
+    (["data", "info", "{tmp}"], "a folder, but neither a MovieLens release"),
+    (["data", "synth", "--out", "{tmp}/log.csv"], "names a file, but data synth writes a folder"),
+    (["evaluate", "{tmp}/missing.toml"], "missing.toml: no such experiment file"),
+    (["evaluate", "{tmp}"], "is a folder; give the experiment's .toml file"),
+    (["evaluate", "{tmp}/threads.toml"], "[evaluation] n_threads = -2: must be >= 1"),
+])
+def test_user_mistakes_give_one_line_and_exit_2(tmp_path, capsys, argv, message):
+    (tmp_path / "log.csv").write_text("user_id,item_id\n1,10\n")
+    write_experiment(tmp_path / "threads.toml", f'[data]\nsource = "{SMALL}"\n[split]\n'
+                     'method = "random"\n[evaluation]\nn_threads = -2\n'
+                     '[[models]]\ntype = "random"\n')
+    code, _, err = run(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in argv])
+    assert code == 2, err
+    assert err.startswith("recstack: error: ") and err.count("\n") == 1
+    assert message in err and "Traceback" not in err
+
+
+def test_loader_options_reach_the_loader(tmp_path, capsys):
+    path = tmp_path / "log.txt"
+    path.write_text("1;10;4\n2;10;5\n2;11;3\n")
+    code, out, err = run(capsys, "data", "info", str(path), "--separator", ";",
+                         "--column-names", "who,what,stars", "--user-col", "who",
+                         "--item-col", "what", "--value-col", "stars")
+    assert code == 0, err
+    assert "rows        3" in out and "items       2" in out
+
+
+def test_data_split_output_is_the_input_of_an_experiment(tmp_path, capsys):
+    code, _, err = run(capsys, "data", "split", SMALL, "--method", "leave_last_out",
+                       "--out", str(tmp_path / "split"))
+    assert code == 0, err
+    test = pd.read_parquet(tmp_path / "split" / "test.parquet")
+    experiment = write_experiment(tmp_path / "exp.toml", """
+[data]
+split = "split"
+[evaluation]
+metrics = ["ndcg"]
+ks = [10]
+[[models]]
+type = "most_popular"
+""")
+    code, out, err = run(capsys, "evaluate", experiment, "--out", str(tmp_path / "res"))
+    assert code == 0, err
+    results = json.loads((tmp_path / "res" / "results.json").read_text())
+    assert results["models"][0]["users_evaluated"] == test["user_id"].nunique()
+    assert results["split"]["test_rows"] == len(test)  # nothing more set apart
+    assert "users evaluated" in out
+    # the second run refuses to overwrite, the flag allows it
+    code, _, err = run(capsys, "evaluate", experiment, "--out", str(tmp_path / "res"))
+    assert code == 2 and "--overwrite" in err
+    code, _, _ = run(capsys, "evaluate", experiment, "--out", str(tmp_path / "res"),
+                     "--overwrite")
+    assert code == 0
+
+
+def test_evaluate_writes_under_results_by_name(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    experiment = write_experiment(tmp_path / "exp.toml", f"""
+name = "by-name"
+[data]
+source = "{SMALL}"
+[split]
+method = "random"
+[evaluation]
+metrics = ["ndcg"]
+ks = [10]
+[[models]]
+type = "random"
+""")
+    code, _, err = run(capsys, "evaluate", experiment)
+    assert code == 0, err
+    assert (tmp_path / "results" / "by-name" / "summary.csv").is_file()

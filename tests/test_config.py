@@ -1,8 +1,11 @@
+import copy
+from pathlib import Path
+
 import pytest
 
 from recstack.config import load_experiment, parse_experiment
+from recstack.data.splits import KFold, RandomSplit
 from recstack.errors import ConfigError
-from recstack.experiment import build_models
 
 BASE = {
     "data": {"source": "synthetic"},
@@ -11,52 +14,184 @@ BASE = {
 }
 
 
-def with_(**changes):
-    raw = {k: (dict(v) if isinstance(v, dict) else list(v)) for k, v in BASE.items()}
-    for path, value in changes.items():
-        section, _, key = path.partition("__")
-        if key:
-            raw[section][key] = value
-        else:
-            raw[section] = value
+def with_(path: str, value):
+    """BASE with the value at a dotted path replaced (``split.test_fraction``)."""
+    raw = copy.deepcopy(BASE)
+    *tables, key = path.split(".")
+    table = raw
+    for name in tables:
+        table = table.setdefault(name, {})
+    table[key] = value
     return raw
 
 
-def test_a_valid_experiment_parses_with_defaults():
-    experiment = parse_experiment(with_(seed=7), source="x.toml")
-    assert experiment.split == {"method": "random", "test_fraction": 0.2, "seed": 7}
+def test_a_valid_experiment_parses_into_typed_objects_with_defaults():
+    experiment = parse_experiment(with_("seed", 7), source="x.toml")
+    assert experiment.split == RandomSplit(test_fraction=0.2, seed=7)
     assert experiment.models[0].label == "most_popular" and experiment.name == "x"
+    assert experiment.evaluation.ks == (10, 20)
+    assert experiment.data.source.kind_name == "synthetic"
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    (with_(split__method="randm"), "x.toml: [split] method: 'randm' is not one of"),
-    (with_(split__tset_fraction=0.2), "x.toml: [split] unknown key 'tset_fraction'"),
-    (with_(split__n=2), "unknown key 'n' for a random split"),
-    (with_(split__test_fraction="big"), "[split] test_fraction: expected float"),
-    (with_(data={"sorce": "synthetic"}), "[data] missing key 'source'"),
-    (with_(evaluation={"ks": [10, 0]}), "[evaluation] ks: expected a list of positive"),
-    (with_(models=[{"type": "als2"}]), "[[models]] #1 type: unknown model 'als2'"),
-    (with_(models=[{"type": "random"}, {"type": "random"}]), "label: 'random' is used twice"),
-    (with_(filters=[{"type": "kcore"}]), "[[filters]] #1 type: 'kcore' is not one of"),
-    (with_(filters=[{"type": "k_core", "min": 5}]), "[[filters]] #1 unknown key 'min'"),
-    ({"data": {"source": "s"}, "models": []}, "missing key 'split'"),
-])
-def test_mistakes_point_at_the_key(raw, message):
+def test_kfold_is_spelt_the_same_in_experiment_files():
+    experiment = parse_experiment(with_("split", {"method": "kfold", "k": 3}), source="x.toml")
+    assert experiment.split == KFold(k=3, stratify="user", seed=0)
+
+
+# Every message is checked from its start up to the list of known names, which may grow.
+MISTAKES = [
+    (with_("split.method", "randm"),
+     "x.toml: [split] method: 'randm' is not a known split method (did you mean 'random'?)"),
+    (with_("split.method", "leave-last"),
+     "x.toml: [split] method: 'leave-last' is not a known split method (did you mean "
+     "'leave_last_out'?)"),
+    (with_("split.tset_fraction", 0.2),
+     "x.toml: [split] unknown key 'tset_fraction' for random (did you mean 'test_fraction'?); "
+     "known keys: test_fraction, seed"),
+    (with_("split.n", 2), "x.toml: [split] unknown key 'n' for random; known keys: "
+                          "test_fraction, seed"),
+    (with_("split.test_fraction", "big"), 'x.toml: [split] test_fraction = "big": expected a '
+                                          "number"),
+    (with_("split.test_fraction", 1.5), "x.toml: [split] test_fraction = 1.5: must be in (0, 1)"),
+    (with_("split.test_fraction", 0), "x.toml: [split] test_fraction = 0: must be in (0, 1)"),
+    (with_("split.seed", -2), "x.toml: [split] seed = -2: must be >= 0"),
+    (with_("split.seed", 1.5), "x.toml: [split] seed = 1.5: expected an integer"),
+    (with_("split", {"method": "leave_last_out", "n": 0}), "x.toml: [split] n = 0: must be >= 1"),
+    (with_("split", {"method": "kfold", "k": 1}), "x.toml: [split] k = 1: must be >= 2"),
+    (with_("split", {"method": "temporal", "cutoff": 10, "test_fraction": 0.2}),
+     "x.toml: [split] give cutoff or test_fraction, not both"),
+    (with_("split", {"method": "temporal", "cutoff": "yesterday"}),
+     "x.toml: [split] cutoff: cannot read 'yesterday' as a time"),
+    (with_("split", {"test_fraction": 0.2}), "x.toml: [split] missing key 'method' (one of "),
+    (with_("data", {"sorce": "synthetic"}),
+     "x.toml: [data] unknown key 'sorce' (did you mean 'source'?)"),
+    (with_("data.source", "synthetic:n_user=3"),
+     "x.toml: [data] source: synthetic: no setting 'n_user' (did you mean 'n_users'?)"),
+    (with_("data.source", "synthetic:n_users=0"),
+     "x.toml: [data] source: synthetic: n_users must be at least 1, got 0"),
+    (with_("data.separator", ";"), "x.toml: [data] separator: loader options apply to CSV, TSV "
+                                   "and Parquet files, not to a synthetic source"),
+    (with_("data.rating_range", [5, 1]),
+     "x.toml: [data] rating_range = [5.0, 1.0]: expected [low, high] with low < high"),
+    (with_("data.timestamp_unit", "sec"),
+     'x.toml: [data] timestamp_unit = "sec": must be one of '),
+    (with_("data", {"train": "a.parquet"}),
+     "x.toml: [data] missing key 'test': data already split need both train and test"),
+    (with_("evaluation", {"ks": [10, 0]}), "x.toml: [evaluation] ks = [10, 0]: must be >= 1"),
+    (with_("evaluation", {"ks": []}), "x.toml: [evaluation] ks = []: give at least one cut-off"),
+    (with_("evaluation", {"ks": [10, 10]}), "x.toml: [evaluation] ks = [10, 10]: each K once"),
+    (with_("evaluation", {"metrics": []}),
+     "x.toml: [evaluation] metrics = []: give at least one metric"),
+    (with_("evaluation", {"metrics": ["ndgc"]}),
+     "x.toml: [evaluation] metrics: 'ndgc' is not a known metric (did you mean 'ndcg'?)"),
+    (with_("evaluation", {"metrcs": ["ndcg"]}),
+     "x.toml: [evaluation] unknown key 'metrcs' (did you mean 'metrics'?)"),
+    (with_("evaluation", {"n_threads": -1}), "x.toml: [evaluation] n_threads = -1: must be >= 1"),
+    (with_("evaluation", {"batch_size": 0}), "x.toml: [evaluation] batch_size = 0: must be >= 1"),
+    (with_("evaluation", {"relevance_threshold": float("nan")}),
+     "x.toml: [evaluation] relevance_threshold = nan: must be a finite number"),
+    (with_("models", [{"type": "als2"}]),
+     "x.toml: [[models]] #1 type: 'als2' is not a known model (did you mean 'als'?)"),
+    (with_("models", [{"type": "random"}, {"type": "random"}]),
+     "x.toml: [[models]] #2 label: 'random' is used twice; give each model a label"),
+    (with_("models", [{"type": "als", "factor": 3}]),
+     "x.toml: [[models]] #1 (als) unknown key 'factor' for als (did you mean 'factors'?)"),
+    (with_("models", [{"type": "als", "factors": -3}]),
+     "x.toml: [[models]] #1 (als) factors = -3: "),
+    (with_("models", [{"type": "random", "seed": -3}]),
+     "x.toml: [[models]] #1 (random) seed = -3: "),
+    (with_("models", [{"type": "random", "label": "a/b"}]),
+     "x.toml: [[models]] #1 label = 'a/b': a run name is a folder name"),
+    (with_("models", []), "x.toml: [[models]]: at least one model is needed"),
+    (with_("filters", [{"type": "kcore"}]),
+     "x.toml: [[filters]] #1 type: 'kcore' is not a known filter type (did you mean 'k_core'?)"),
+    (with_("filters", [{"type": "k_core", "min": 5}]),
+     "x.toml: [[filters]] #1 unknown key 'min' for k_core; known keys: user_min, item_min"),
+    (with_("filters", [{"type": "k_core", "user_min": 0}]),
+     "x.toml: [[filters]] #1 user_min = 0: must be >= 1"),
+    (with_("filters", [{"type": "deduplicate", "policy": "median"}]),
+     'x.toml: [[filters]] #1 policy = "median": expected one of '),
+    (with_("filters", [{"type": "time_window", "start": "2020-02-01", "end": "2020-01-01"}]),
+     "x.toml: [[filters]] #1 start (2020-02-01) must come before end (2020-01-01)"),
+    (with_("filters", [{"user_min": 2}]), "x.toml: [[filters]] #1 needs a 'type' (one of "),
+    (with_("seed", -1), "x.toml: seed = -1: must be >= 0"),
+    (with_("sed", 3), "x.toml: unknown key 'sed' (did you mean 'seed'?)"),
+    (with_("name", "../elsewhere"), "x.toml: name = '../elsewhere': a run name is a folder name "
+                                    "inside the results folder"),
+    (with_("output", "/tmp/x"), "x.toml: output = '/tmp/x': a run name is a folder name"),
+    (with_("output", ".."), "x.toml: output = '..': a run name is a folder name"),
+    ({"data": {"source": "synthetic"}, "models": [{"type": "random"}]},
+     "x.toml: missing table [split]"),
+    ({"split": {"method": "random"}, "models": [{"type": "random"}]},
+     "x.toml: missing table 'data'"),
+]
+
+
+@pytest.mark.parametrize(("raw", "message"), MISTAKES)
+def test_mistakes_name_the_file_the_table_and_the_key(raw, message):
     with pytest.raises(ConfigError) as error:
         parse_experiment(raw, source="x.toml")
-    assert message in str(error.value)
+    assert str(error.value).startswith(message), str(error.value)
+    assert "\n" not in str(error.value)
 
 
-def test_model_parameters_are_checked_before_any_data_is_loaded():
-    experiment = parse_experiment(with_(models=[{"type": "random", "seed": -3}]), source="x.toml")
-    with pytest.raises(ConfigError, match=r"x.toml: \[\[models\]\] #1 \(random\): .*seed"):
-        build_models(experiment)
+def test_relative_paths_are_taken_from_the_experiment_files_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "log.csv").write_text("user_id,item_id\n1,10\n")
+    (folder / "exp.toml").write_text('[data]\nsource = "log.csv"\n[split]\nmethod = "random"\n'
+                                     '[[models]]\ntype = "random"\n')
+    monkeypatch.chdir(tmp_path)  # not the file's folder
+    experiment = load_experiment("project/exp.toml")
+    assert Path(experiment.data.source.path) == tmp_path / "project" / "log.csv"
+
+
+def test_a_missing_data_file_says_where_it_was_looked_for(tmp_path):
+    (tmp_path / "exp.toml").write_text('[data]\nsource = "data/log.csv"\n[split]\n'
+                                       'method = "random"\n[[models]]\ntype = "random"\n')
+    with pytest.raises(ConfigError) as error:
+        load_experiment(tmp_path / "exp.toml")
+    assert f"(looked at {tmp_path / 'data' / 'log.csv'})" in str(error.value)
+    assert str(error.value).startswith(f"{tmp_path / 'exp.toml'}: [data] source: no such file")
 
 
 def test_file_errors(tmp_path):
-    with pytest.raises(ConfigError, match="no such experiment file"):
+    with pytest.raises(ConfigError, match="missing.toml: no such experiment file"):
         load_experiment(tmp_path / "missing.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[data\nsource = 1")
     with pytest.raises(ConfigError, match="bad.toml: not valid TOML"):
         load_experiment(bad)
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'name = "ok"\n# caf\xe9\n')
+    with pytest.raises(ConfigError, match=r"latin.toml:2: not UTF-8 text"):
+        load_experiment(latin)
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_experiment(tmp_path)
+
+
+def test_the_tune_table_is_checked_with_the_rest():
+    raw = with_("tune", {"model": "most_popular", "trials": -1})
+    with pytest.raises(ConfigError, match=r"^x.toml: \[tune\] trials = -1: must be >= 1$"):
+        parse_experiment(raw, source="x.toml")
+
+
+def test_the_demo_experiment_is_valid():
+    from importlib.resources import files
+
+    experiment = load_experiment(files("recstack") / "experiments" / "demo.toml")
+    assert experiment.name == "demo" and len(experiment.models) >= 3
+
+
+def test_a_split_folder_of_folds_asks_for_one_fold(tmp_path):
+    (tmp_path / "cv" / "fold-0").mkdir(parents=True)
+    (tmp_path / "cv" / "fold-1").mkdir()
+    raw = {"data": {"split": "cv"}, "models": [{"type": "random"}]}
+    with pytest.raises(ConfigError) as error:
+        parse_experiment(raw, source="x.toml", base=tmp_path)
+    assert str(error.value) == ("x.toml: [data] split = 'cv': holds 2 folds; name one of them, "
+                                "e.g. split = \"cv/fold-0\"")
+    with pytest.raises(ConfigError, match=r"x.toml: \[data\] split = 'nowhere': no such folder "
+                                          r"\(looked at "):
+        parse_experiment({"data": {"split": "nowhere"}, "models": [{"type": "random"}]},
+                         source="x.toml", base=tmp_path)

@@ -1,4 +1,5 @@
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,26 +87,33 @@ half_life_days = {{ type = "float", low = 5.0, high = 50.0 }}
 
 
 @pytest.mark.parametrize(("table", "message"), [
-    ({"model": "als"}, "model: 'als' names no model"),
-    ({"metric": "ndcg at 10"}, "metric: expected a name like"),
-    ({"trials": 0}, "trials: expected a positive integer"),
-    ({"space": {"factors": {"type": "int", "low": 1, "high": 4}}}, "has no parameter 'factors'"),
+    ({"model": "als"}, "t.toml: [tune] model: 'als' names no model; labels: random, pop"),
+    ({"model": "po"}, "t.toml: [tune] model: 'po' names no model (did you mean 'pop'?); "
+                      "labels: random, pop"),
+    ({"metric": "ndcg at 10"}, "t.toml: [tune] metric = 'ndcg at 10': expected a name like "
+                               "'ndcg@10'"),
+    ({"metric": "ndgc@10"}, "t.toml: [tune] metric = 'ndgc@10': 'ndgc' is not a per-user "
+                            "metric (did you mean 'ndcg'?)"),
+    ({"trials": 0}, "t.toml: [tune] trials = 0: must be >= 1"),
+    ({"space": {"factors": {"type": "int", "low": 1, "high": 4}}},
+     "t.toml: [tune] space: most_popular has no parameter 'factors'"),
     ({"space": {"half_life_days": {"type": "float", "low": 0, "high": 4, "log": True}}},
-     "log-scale dimension needs low > 0"),
-    ({"model": "random"}, "has no default search space"),
-    ({"budget": 3}, "unknown key(s) ['budget']"),
+     "t.toml: [tune] space.half_life_days: a log-scale dimension needs low > 0, got 0"),
+    ({"model": "random"}, "t.toml: [tune] space: model 'random' has no default search space"),
+    ({"trails": 3}, "t.toml: [tune] unknown key 'trails' (did you mean 'trials'?); known keys: "
+                    "model, metric, trials, validation_fraction, space, seed"),
 ])
-def test_bad_tune_tables(table, message):
+def test_bad_tune_tables_are_refused_when_the_file_is_read(table, message):
     with pytest.raises(ConfigError) as error:
-        tune(experiment(**table))
-    assert message in str(error.value)
+        experiment(**table)
+    assert str(error.value).startswith(message)
 
 
 def test_validation_split_follows_the_experiments_method():
     rng = np.random.default_rng(0)
     data = Interactions.from_arrays(rng.integers(0, 30, 600), rng.integers(0, 40, 600), None,
                                     rng.integers(0, 10_000, 600)).deduplicate("last")
-    exp = parse_experiment({"data": {"source": "x"}, "split": {"method": "temporal",
+    exp = parse_experiment({"data": {"source": "synthetic"}, "split": {"method": "temporal",
                                                              "test_fraction": 0.2},
                             "models": [{"type": "random"}]})
     inner = _validation_split(exp, data, 0.25)
@@ -140,3 +148,37 @@ def test_held_out_user_splits_tune_on_the_validation_users_histories():
         model, inner.train, inner.fold_in, inner.test).means()["ndcg@10"]
     assert result.best_value == pytest.approx(expected, rel=1e-6)
     assert result.best_value > 0.1
+
+
+def test_a_tuned_file_written_elsewhere_still_finds_its_data(tmp_path, capsys):
+    project = tmp_path / "project"
+    project.mkdir()
+    rng = np.random.default_rng(0)
+    rows = [f"{u},{i},{t}" for u, i, t in zip(rng.integers(0, 60, 1500),
+                                              rng.integers(0, 40, 1500),
+                                              rng.integers(0, 10**8, 1500), strict=True)]
+    (project / "log.csv").write_text("user_id,item_id,timestamp\n" + "\n".join(rows) + "\n")
+    (project / "exp.toml").write_text("""
+[data]
+source = "log.csv"
+timestamp_col = "timestamp"
+[[filters]]
+type = "deduplicate"
+[split]
+method = "random"
+[evaluation]
+metrics = ["ndcg"]
+ks = [10]
+[[models]]
+type = "most_popular"
+[tune]
+model = "most_popular"
+trials = 2
+""")
+    out = tmp_path / "elsewhere" / "tuned.toml"
+    out.parent.mkdir()
+    assert main(["tune", str(project / "exp.toml"), "--out", str(out)]) == 0
+    assert tomllib.loads(out.read_text())["data"]["source"] == "../project/log.csv"
+    from recstack.config import load_experiment
+
+    assert Path(load_experiment(out).data.source.path).resolve() == project / "log.csv"

@@ -24,6 +24,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from recstack import __version__
@@ -213,8 +214,9 @@ def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict
     """Unpack ``archive`` and rename its release folder to ``target`` (atomically)."""
     try:
         bundle = zipfile.ZipFile(archive)
-    except zipfile.BadZipFile:
-        raise RecstackError(f"{source} is not a zip archive") from None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        raise RecstackError(f"{source} is not a zip archive (or one cut short); "
+                            "download it again") from None
     with bundle:
         members = bundle.infolist()
         for member in members:
@@ -249,7 +251,13 @@ def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict
                 if previous.exists():
                     os.replace(previous, target)
                 raise
-        except zipfile.BadZipFile as error:
-            raise RecstackError(f"{source} is a damaged zip archive: {error}") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+                RuntimeError) as error:
+            # a bad checksum, truncated or corrupt data, an unsupported method, encryption
+            raise RecstackError(f"{source} is a damaged zip archive ({error}); download it "
+                                "again") from None
+        except OSError as error:
+            raise RecstackError(f"cannot extract {source} into {target.parent}: "
+                                f"{error.strerror or error}") from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)

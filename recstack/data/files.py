@@ -1,9 +1,38 @@
-"""Interactions from generic CSV / TSV / Parquet files, and back to Parquet.
+"""Interactions from generic CSV / TSV / Parquet files, and back to the same formats.
 
 Reading is built for tens of millions of rows: :mod:`pyarrow.csv` parses on all cores
 into typed columns that go straight to numpy. Nothing loops over rows in Python until
 something is wrong; then a slow diagnostic pass (the :mod:`csv` module) re-reads the
 file to name the exact line, column and offending text in a :class:`DataFormatError`.
+No bad input (undecodable bytes, a damaged ``.gz``, an unterminated quote, a damaged
+Parquet file...) surfaces as anything but a :class:`~recstack.errors.RecstackError`.
+Bytes that are not valid text in the file's encoding are refused, with their line, in
+the header and in the columns read; columns that are not read are not checked.
+
+What recstack writes it reads back without being told: :func:`save_table` stores the
+column roles (user, item, value and timestamp columns), the kind of values (explicit
+ratings or implicit weights), the rating range and the timestamp unit in the Parquet
+schema metadata under the key ``recstack`` (JSON), and :func:`load_table` picks them up.
+A CSV/TSV file has no room for metadata: it is written with the column names that
+:func:`load_table` reads by default (``user_id, item_id, value, timestamp``), so ids,
+values and timestamps come back, but the rating range must be passed again.
+
+Ids
+    A column of ids becomes integers (int64, exact) only when every id in it is an
+    integer written plainly (``-?[1-9][0-9]*`` or ``0``, blanks around it ignored) and
+    fits in int64. Otherwise every id is kept as text exactly as written (trimmed of
+    surrounding blanks), so ``123456789012345678901234567`` stays that string rather than
+    becoming ``1.2345678901234568e+26``, and ``"1.0"`` and ``"1"`` are two different ids.
+    Parquet columns keep their type; float ids are accepted only when every value is a
+    whole number below 2**53 (they become int64), anything else is refused.
+
+Timestamps
+    Stored as int64 Unix seconds. Numbers are Unix time in ``timestamp_unit``; under
+    ``"auto"`` the unit is chosen by the magnitude of the largest absolute value:
+    below 1e11 seconds (up to the year 5138), below 1e14 milliseconds, below 1e17
+    microseconds, else nanoseconds. (So milliseconds from before March 1973 would be
+    taken for seconds: set the unit for such data.) Text is ISO-8601 or a strptime
+    pattern. A time outside the years 1 to 9999 is an error naming file, line and column.
 
 The delimited-text machinery here (:class:`DelimitedLayout`, :func:`read_delimited`,
 :func:`line_of_record`) is shared with the MovieLens loaders.
@@ -11,11 +40,16 @@ The delimited-text machinery here (:class:`DelimitedLayout`, :func:`read_delimit
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import json
+import math
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -39,14 +73,14 @@ from recstack.data.interactions import (
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
 
-__all__ = ["load_table", "save_table"]
+__all__ = ["load_table", "save_table", "TableRoles", "TIMESTAMP_UNITS"]
 
 PathLike = str | os.PathLike[str]
 
 # Column kinds understood by read_delimited:
 #   int32 / int64 / float32 / float64: strictly typed, a bad value is a DataFormatError;
-#   text: any string; id: whatever pyarrow infers (ints stay ints), falling back to text;
-#   auto: inferred like "id" but converted later (timestamps in generic files).
+#   text: any string; id: a non-empty string (converted by ids_from_text);
+#   auto: whatever pyarrow infers, falling back to text (timestamps in generic files).
 ColumnKind = Literal["int32", "int64", "float32", "float64", "text", "id", "auto"]
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
@@ -55,12 +89,16 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "float32": pa.float32(),
     "float64": pa.float64(),
     "text": pa.string(),
+    "id": pa.string(),
 }
 _INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
-# What pyarrow accepts as an integer / a float (it trims surrounding blanks and takes hex).
-_INT_TEXT = re.compile(r"\s*(-?\d+|0[xX][0-9a-fA-F]+)\s*")
-_FLOAT_TEXT = re.compile(
-    r"\s*[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE)
+# What pyarrow accepts as an integer / a float (it takes hex, trims only spaces and tabs
+# and knows only ASCII digits: Python's \s and \d would let through text int() refuses).
+_INT_TEXT = re.compile(r"[ \t]*(-?[0-9]+|0[xX][0-9a-fA-F]+)[ \t]*")
+_FLOAT_TEXT = re.compile(r"[ \t]*[+-]?([0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?"
+                         r"[0-9]+)?|inf|infinity|nan)[ \t]*", re.IGNORECASE)
+# An id read as an integer: written plainly, so that no two spellings become one id.
+_PLAIN_INTEGER = r"^-?(0|[1-9][0-9]*)$"
 _EXPECTED_TEXT = {
     "int32": "an integer",
     "int64": "an integer",
@@ -75,10 +113,21 @@ _BLOCK_SIZE = 16 << 20
 _EXTENSION_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 _PARQUET_EXTENSIONS = (".parquet", ".pq")
 _COMPRESSION_EXTENSIONS = (".gz", ".bz2", ".zst", ".lz4")
-_UNIX_FORMATS = {"unix": 1, "unix_s": 1, "unix_ms": 1_000, "unix_us": 1_000_000}
 _ISO_EXAMPLE = "an ISO-8601 date-time such as 2024-01-31T12:00:00"
-# Parquet metadata key under which the rating range travels with the data.
+TIMESTAMP_UNITS = ("s", "ms", "us", "ns", "auto")
+_UNIT_FACTORS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+_UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
+# "auto": the largest absolute value below each bound picks the unit (see the docstring)
+_AUTO_UNIT_BOUNDS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"))
+# Times that a calendar date can show: 0001-01-01T00:00:00 .. 9999-12-31T23:59:59 (UTC).
+_FIRST_SECOND, _LAST_SECOND = -62_135_596_800, 253_402_300_799
+# Exceptions that bad bytes can raise while reading; each becomes a DataFormatError.
+_READ_ERRORS = (pa.ArrowException, OSError, EOFError, zlib.error, UnicodeError, csv.Error)
+# Parquet schema metadata: the column roles (JSON) and, in files written before it, the
+# rating range alone.
+ROLES_KEY = b"recstack"
 RATING_RANGE_KEY = b"recstack.rating_range"
+_ROLES_VERSION = 1
 
 
 # ---------------------------------------------------------------------------- layouts
@@ -146,54 +195,120 @@ def read_delimited(
     Raises
     ------
     DataFormatError
-        Naming the file, line, column and expected value of the first bad row.
+        Naming the file, line, column and expected value of the first bad row, or the
+        file and line of undecodable bytes, an unterminated quote or damaged compression.
     UnknownColumnError
         When a requested column is not in the header.
     """
     path = Path(path)
+    check_file(path)
     names = file_column_names(path, layout)
     missing = [c for c in columns if c not in names]
     if missing:
         raise UnknownColumnError(missing[0], names, file=str(path))
     expected = {**{c: _EXPECTED_TEXT[k] for c, k in columns.items()}, **(expected or {})}
-    soft = [c for c, kind in columns.items() if kind in ("id", "auto")]
+    soft = [c for c, kind in columns.items() if kind == "auto"]
     try:
         table = _arrow_read(path, layout, names, columns, as_text=())
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
+    except PermissionError as error:
         raise RecstackError(f"{path}: cannot read it ({error.strerror or error})") from None
-    except pa.ArrowInvalid as first_error:
-        # Inferred columns (ids, timestamps) may change type half-way through a file.
+    except _READ_ERRORS as first_error:
+        # Inferred columns (timestamps) may change type half-way through a file.
         # pyarrow usually re-infers across blocks by itself; where it gives up, read them
         # as text before deciding that the file is broken.
         table = None
-        if soft:
+        if soft and isinstance(first_error, pa.ArrowInvalid):
             try:
                 table = _arrow_read(path, layout, names, columns, as_text=soft)
-            except pa.ArrowInvalid:
+            except _READ_ERRORS:
                 pass
         if table is None:
             raise _diagnose(path, layout, names, columns, expected, str(first_error)) from None
     table = table.select(list(columns))
     for name, kind in columns.items():
         column = table.column(name)
+        if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+            # what pyarrow infers for bytes that are not valid text
+            raise _diagnose(path, layout, names, columns, expected,
+                            f"column {name!r} is not valid {layout.encoding} text")
         empty = column.null_count
-        if kind == "id" and not empty and pa.types.is_string(column.type):
-            empty = pc.sum(pc.equal(pc.utf8_length(column), 0)).as_py() or 0
+        if kind == "id" and not empty:
+            empty = pc.sum(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
+                           ).as_py() or 0
         if empty:
             raise _diagnose(path, layout, names, columns, expected,
                             f"column {name!r} has {empty} empty field(s)")
+        if kind in ("text", "id") and layout.quoted and pc.any(
+                pc.match_substring_regex(column, "[\r\n]")).as_py():
+            # A line break inside a value: legitimate only in a quoted multi-line field;
+            # otherwise a quote that never closes has swallowed the lines after it.
+            problem = _unterminated_quote(path, layout)
+            if problem is not None:
+                raise problem
+            if not layout.newlines_in_values:
+                raise _diagnose(path, layout, names, columns, expected,
+                                f"column {name!r} holds a line break")
     return table
+
+
+def check_file(path: Path) -> None:
+    """Refuse a path that is not a readable file, saying what it is instead."""
+    if path.is_dir():
+        raise RecstackError(f"{path}: is a folder; expected a file")
+    if not path.exists():
+        raise RecstackError(f"{path}: no such file")
+    if not path.is_file():
+        raise RecstackError(f"{path}: not a regular file")
+
+
+@contextmanager
+def reading(path: PathLike) -> Iterator[None]:
+    """Turn the exceptions that bad bytes raise into a DataFormatError naming ``path``."""
+    try:
+        yield
+    except RecstackError:
+        raise
+    except PermissionError as error:
+        raise RecstackError(f"{path}: cannot read it ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        raise DataFormatError(f"holds bytes that are not valid {error.encoding} text "
+                              f"({error.reason})", file=str(path),
+                              expected="UTF-8 text, or the file's encoding as encoding="
+                              ) from None
+    except (OSError, EOFError, zlib.error) as error:
+        raise DataFormatError(f"cannot be read: {_short(error)}", file=str(path),
+                              expected=_intact(path)) from None
+    except (pa.ArrowException, csv.Error) as error:
+        raise DataFormatError(f"cannot be read: {_short(error)}", file=str(path)) from None
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).split("\n")[0].removeprefix("CSV parse error: ").strip()
+    return text or type(error).__name__
+
+
+def _intact(path: PathLike) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in _COMPRESSION_EXTENSIONS:
+        return f"an intact {suffix} file (it seems damaged or cut short)"
+    return "a complete, readable file"
 
 
 def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
     """The column names of a delimited file: ``layout.names`` or its header line."""
     if layout.names is not None:
         return list(layout.names)
-    if not Path(path).is_file():
-        raise RecstackError(f"{path}: no such file")
+    check_file(Path(path))
     # names=() makes the reader return the header line as the first record
-    for _, fields in iter_records(path, replace(layout, names=()), limit=1):
-        return [f.strip().lstrip("\ufeff") for f in fields]
+    with reading(path):
+        for line, fields in iter_records(path, replace(layout, names=()), limit=1):
+            if any("\ufffd" in f for f in fields) and _first_undecodable(
+                    path, layout.encoding, stop_at_line=line + 1) is not None:
+                raise DataFormatError(
+                    f"the header holds bytes that are not valid {layout.encoding} text",
+                    file=str(path), line=line,
+                    expected="column names in the file's encoding, given as encoding=")
+            return [f.strip().lstrip("\ufeff") for f in fields]
     raise DataFormatError("the file is empty", file=str(path), line=1,
                           expected="a header line naming the columns")
 
@@ -207,6 +322,14 @@ def iter_records(
     The header (if the layout has one) is skipped; line numbers are 1-based and count
     physical lines, so they match what an editor shows.
     """
+    for start, _, fields in _record_spans(path, layout, limit=limit):
+        yield start, fields
+
+
+def _record_spans(
+    path: PathLike, layout: DelimitedLayout, *, limit: int | None = None
+) -> Iterator[tuple[int, int, list[str]]]:
+    """``(first line, last line, fields)`` of each non-empty record (see iter_records)."""
     skip_header = layout.has_header
     yielded = 0
     with _open_text(path, layout.encoding) as handle:
@@ -218,7 +341,7 @@ def iter_records(
                 if skip_header:
                     skip_header = False
                     continue
-                yield number, text.split(layout.delimiter)
+                yield number, number, text.split(layout.delimiter)
                 yielded += 1
                 if limit is not None and yielded >= limit:
                     return
@@ -233,7 +356,7 @@ def iter_records(
                 if skip_header:
                     skip_header = False
                     continue
-                yield start, fields
+                yield start, last_line, fields
                 yielded += 1
                 if limit is not None and yielded >= limit:
                     return
@@ -255,8 +378,76 @@ def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
     return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
 
 
+def _first_undecodable(path: PathLike, encoding: str, stop_at_line: int | None = None
+                       ) -> tuple[int, bytes] | None:
+    """Line number and bytes of the first sequence that is not valid ``encoding`` (looking
+    no further than about ``stop_at_line`` when given)."""
+    line, carry = 1, b""
+    with pa.input_stream(str(path), compression="detect") as stream:
+        while chunk := stream.read(1 << 16 if stop_at_line else 1 << 22):
+            data = carry + chunk
+            carry = b""
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError as error:
+                if error.end == len(data) and error.reason == "unexpected end of data":
+                    # a character cut by the chunk boundary: finish it with the next chunk
+                    carry, data = data[error.start:], data[:error.start]
+                else:
+                    return line + data.count(b"\n", 0, error.start), data[
+                        error.start:error.end]
+            line += data.count(b"\n")
+            if stop_at_line is not None and line > stop_at_line:
+                return None
+    return (line, carry) if carry else None
+
+
+def _unterminated_quote(path: Path, layout: DelimitedLayout) -> DataFormatError | None:
+    """The error for a quoted field that is never closed, or None when all are closed."""
+    if not layout.quoted or layout.delimiter == "::":
+        return None
+    line = None
+    with reading(path):
+        if layout.newlines_in_values:
+            # a quoted field may span lines: only the end of the file can prove it open
+            with _open_text(path, layout.encoding) as handle:
+                reader = csv.reader(handle, delimiter=layout.delimiter, strict=True)
+                start = 1
+                try:
+                    for _ in reader:
+                        start = reader.line_num + 1
+                except csv.Error as error:
+                    if "unexpected end of data" in str(error):
+                        line = start
+        else:
+            # one record per line: a record that spans lines was opened by a stray quote
+            line = next((start for start, end, _ in _record_spans(path, layout)
+                         if end > start), None)
+    if line is None:
+        return None
+    if layout.newlines_in_values:
+        return DataFormatError(
+            "unterminated quote: a field opened with '\"' is not closed before the end of "
+            "the file", file=str(path), line=line,
+            expected='a closing \" (a quote inside a quoted field is written "")')
+    return DataFormatError(
+        "a quoted field opened with '\"' runs past the end of its line (an unterminated "
+        "quote?)", file=str(path), line=line,
+        expected='each record on one line, the quote closed (a quote inside a quoted field '
+                 'is written "")')
+
+
 def _arrow_read(path: Path, layout: DelimitedLayout, names: list[str],
                 columns: Mapping[str, ColumnKind], as_text: Sequence[str]) -> pa.Table:
+    read_options, parse_options, convert_options = _arrow_options(path, layout, names, columns,
+                                                                  as_text, _BLOCK_SIZE)
+    return pacsv.read_csv(str(path), read_options=read_options,
+                          parse_options=parse_options, convert_options=convert_options)
+
+
+def _arrow_options(path: Path, layout: DelimitedLayout, names: list[str],
+                   columns: Mapping[str, ColumnKind], as_text: Sequence[str], block_size: int
+                   ) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
     types = {c: _ARROW_TYPES[k] for c, k in columns.items() if k in _ARROW_TYPES}
     types.update({c: pa.string() for c in as_text})
     include = list(columns)
@@ -276,9 +467,9 @@ def _arrow_read(path: Path, layout: DelimitedLayout, names: list[str],
     read_options = pacsv.ReadOptions(
         use_threads=True,
         column_names=read_names,
-        skip_rows=1 if layout.has_header else 0,
+        skip_rows=_header_rows(path, layout),
         encoding=layout.encoding,
-        block_size=_BLOCK_SIZE,
+        block_size=block_size,
     )
     parse_options = pacsv.ParseOptions(
         delimiter=delimiter,
@@ -294,8 +485,97 @@ def _arrow_read(path: Path, layout: DelimitedLayout, names: list[str],
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    return pacsv.read_csv(str(path), read_options=read_options,
-                          parse_options=parse_options, convert_options=convert_options)
+    return read_options, parse_options, convert_options
+
+
+def _header_rows(path: Path, layout: DelimitedLayout) -> int:
+    """How many rows pyarrow must skip to pass the header: blank lines before it count."""
+    if not layout.has_header:
+        return 0
+    with reading(path):
+        for start, end, _ in _record_spans(path, replace(layout, names=()), limit=1):
+            return start if layout.newlines_in_values else end
+    return 0
+
+
+# Bytes per parse block of the numeric fast path: small enough that both cores stay busy
+# to the end of the file and that the text blocks in flight cost little memory.
+_NUMERIC_BLOCK_SIZE = 4 << 20
+_NUMPY_TYPES = {"int32": np.int32, "int64": np.int64, "float32": np.float32,
+                "float64": np.float64}
+
+
+def read_numeric_columns(
+    path: PathLike,
+    layout: DelimitedLayout,
+    columns: Mapping[str, ColumnKind],
+    *,
+    expected: Mapping[str, str] | None = None,
+) -> dict[str, np.ndarray]:
+    """Read numeric columns of a large delimited file into numpy arrays.
+
+    The fast path of the big ratings files: pyarrow parses blocks of the file on all
+    cores into typed columns; each parsed block is then copied into the numpy arrays and
+    its memory handed back at once, so the parsed table and the arrays never both exist
+    in full (the peak is the table plus a few blocks).
+
+    Parameters
+    ----------
+    path, layout, expected
+        As for :func:`read_delimited`.
+    columns
+        Column name -> ``"int32"``, ``"int64"``, ``"float32"`` or ``"float64"``.
+
+    Returns
+    -------
+    dict
+        Column name -> 1-d numpy array, in file order.
+
+    Raises
+    ------
+    DataFormatError, UnknownColumnError
+        As :func:`read_delimited`.
+    """
+    path = Path(path)
+    check_file(path)
+    names = file_column_names(path, layout)
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise UnknownColumnError(missing[0], names, file=str(path))
+    expected = {**{c: _EXPECTED_TEXT[k] for c, k in columns.items()}, **(expected or {})}
+    read_options, parse_options, convert_options = _arrow_options(
+        path, layout, names, columns, (), _NUMERIC_BLOCK_SIZE)
+    try:
+        table = pacsv.read_csv(str(path), read_options=read_options,
+                               parse_options=parse_options, convert_options=convert_options)
+    except PermissionError as error:
+        raise RecstackError(f"{path}: cannot read it ({error.strerror or error})") from None
+    except _READ_ERRORS as error:
+        raise _diagnose(path, layout, names, columns, expected, str(error)) from None
+    for name in columns:
+        empty = table.column(name).null_count
+        if empty:
+            raise _diagnose(path, layout, names, columns, expected,
+                            f"column {name!r} has {empty} empty field(s)")
+    arrays = {name: np.empty(table.num_rows, _NUMPY_TYPES[kind])
+              for name, kind in columns.items()}
+    positions = [table.schema.get_field_index(name) for name in columns]
+    # Batch by batch: each parsed block is copied out and let go at once, so the parsed
+    # table and the arrays never both exist in full.
+    batches = table.to_batches()
+    del table
+    pool, start = pa.default_memory_pool(), 0
+    for number in range(len(batches)):
+        batch, batches[number] = batches[number], None
+        end = start + batch.num_rows
+        for name, position in zip(columns, positions, strict=True):
+            arrays[name][start:end] = batch.column(position).to_numpy()
+        start = end
+        del batch
+        if number % 16 == 15:
+            pool.release_unused()  # hand the copied blocks' memory back to the system
+    pool.release_unused()
+    return arrays
 
 
 def _field_problem(text: str, kind: ColumnKind) -> str | None:
@@ -303,7 +583,8 @@ def _field_problem(text: str, kind: ColumnKind) -> str | None:
     if kind in ("int32", "int64"):
         if not _INT_TEXT.fullmatch(text):
             return "found an empty field" if not text.strip() else f"found {text!r}"
-        value = int(text, 0) if text.strip().lower().startswith("0x") else int(text)
+        digits = text.strip(" \t")
+        value = int(digits, 16) if digits.lower().startswith("0x") else int(digits)
         low, high = _INT_BOUNDS[kind]
         if not low <= value <= high:
             return f"found {text.strip()}, outside the {kind} range"
@@ -321,19 +602,36 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
               columns: Mapping[str, ColumnKind], expected: Mapping[str, str],
               arrow_message: str) -> DataFormatError:
     """The error for the first bad record of a file that the fast path rejected."""
-    n_fields = len(names)
-    positions = {c: names.index(c) for c in columns}
-    for line, fields in iter_records(path, layout):
-        if len(fields) != n_fields:
-            column = names[len(fields)] if len(fields) < n_fields else None
+    with reading(path):
+        undecodable = _first_undecodable(path, layout.encoding)
+        if undecodable is not None:
+            line, raw = undecodable
+            shown = raw.hex(" ") if raw else "a cut-off character at the end"
             return DataFormatError(
-                f"the row has {len(fields)} field(s)", file=str(path), line=line,
-                column=column, expected=f"{n_fields} fields separated by {layout.describe()}")
-        for column, kind in columns.items():
-            problem = _field_problem(fields[positions[column]], kind)
-            if problem is not None:
-                return DataFormatError(problem, file=str(path), line=line, column=column,
-                                      expected=expected[column])
+                f"bytes that are not valid {layout.encoding} text ({shown})", file=str(path),
+                line=line, expected=f"{layout.encoding} text, or the file's real encoding "
+                                    "given as encoding= (e.g. 'latin-1')")
+        quote = _unterminated_quote(path, layout)
+        if quote is not None:
+            return quote
+        n_fields = len(names)
+        positions = {c: names.index(c) for c in columns}
+        for line, _, fields in _record_spans(path, layout):
+            if len(fields) != n_fields:
+                column = names[len(fields)] if len(fields) < n_fields else None
+                return DataFormatError(
+                    f"the row has {len(fields)} field(s)", file=str(path), line=line,
+                    column=column,
+                    expected=f"{n_fields} fields separated by {layout.describe()}")
+            for column, kind in columns.items():
+                problem = _field_problem(fields[positions[column]], kind)
+                if problem is not None:
+                    return DataFormatError(problem, file=str(path), line=line, column=column,
+                                           expected=expected[column])
+        if not any(True for _ in _record_spans(path, layout, limit=1)):
+            return DataFormatError("holds no data rows", file=str(path),
+                                   expected="one row per line after the header"
+                                   if layout.has_header else "one row per line")
     # The exact reader found nothing the fast reader objected to: say what it said.
     detail = arrow_message.split("\n")[0].removeprefix("CSV parse error: ")
     return DataFormatError(f"could not be read: {detail}", file=str(path))
@@ -348,26 +646,83 @@ def column_to_numpy(table: pa.Table, name: str, dtype: Any | None = None) -> np.
     return array if dtype is None else array.astype(dtype, copy=False)
 
 
-def ids_to_numpy(column: pa.ChunkedArray) -> np.ndarray:
-    """External ids: integers stay integers (int64), anything else becomes text."""
-    if pa.types.is_integer(column.type):
-        return column.to_numpy().astype(np.int64, copy=False)
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-        column = pc.cast(column, pa.string())
-    return column.to_numpy()
+# Called with (row index, column, message with {text}, what was expected) -> the error.
+FailAt = Callable[[int, str, str, str], DataFormatError]
+
+
+def ids_from_text(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Text ids: int64 when every id is a plain integer that fits, else the trimmed text.
+
+    See the module docstring for why "plain": ``"007"`` and ``"7"``, or ``"1.0"`` and
+    ``"1"``, stay different ids because they are kept as text.
+    """
+    trimmed = pc.utf8_trim_whitespace(column)
+    if pc.all(pc.match_substring_regex(trimmed, _PLAIN_INTEGER)).as_py() is not False:
+        try:
+            return np.asarray(pc.cast(trimmed, pa.int64()).to_numpy(), dtype=np.int64)
+        except pa.ArrowInvalid:
+            pass  # beyond int64: exact only as text
+    return np.asarray(trimmed.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None = None
+                 ) -> np.ndarray:
+    """External ids from a typed (Parquet) column: integers stay exact integers, text stays
+    text, whole-number floats below 2**53 become int64; anything else is refused."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column, kind = pc.cast(column, kind.value_type), kind.value_type
+    if pa.types.is_integer(kind):
+        values = column.to_numpy()
+        if values.dtype == np.uint64 and values.size and values.max() > np.iinfo(np.int64).max:
+            return values  # ids above the int64 range stay unsigned, exactly
+        return values.astype(np.int64, copy=False)
+    if pa.types.is_floating(kind):
+        values = column.to_numpy().astype(np.float64, copy=False)
+        whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2**53)
+        if not whole.all():
+            raise _id_error(fail_at, int(np.argmin(whole)), name,
+                            "found {text}, not a whole number")
+        return values.astype(np.int64)
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        try:
+            column, kind = pc.cast(column, pa.string()), pa.string()
+        except pa.ArrowInvalid:
+            raise DataFormatError("holds ids that are not UTF-8 text", column=name,
+                                  expected="integer or text ids") from None
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        empty = np.asarray(pc.equal(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False),
+                           dtype=bool)
+        if empty.any():
+            raise _id_error(fail_at, int(np.argmax(empty)), name, "found an empty id")
+        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+    raise DataFormatError(f"holds {kind} values", column=name,
+                          expected="integer or text ids")
+
+
+def _id_error(fail_at: FailAt | None, index: int, name: str, message: str) -> DataFormatError:
+    if fail_at is None:
+        return DataFormatError(f"row {index + 1}: " + message.format(text="?"), column=name,
+                               expected="integer or text ids")
+    return fail_at(index, name, message, "integer or text ids")
 
 
 def first_nonfinite(values: np.ndarray) -> int | None:
     """Index of the first NaN or infinite value, or None."""
-    bad = ~np.isfinite(values)
-    return int(np.argmax(bad)) if bad.any() else None
+    # min and max are NaN or infinite exactly when some value is: the common case needs
+    # no temporary array (which, on tens of millions of rows, costs more than the test)
+    if not values.size or values.dtype.kind != "f" or (
+            np.isfinite(values.min()) and np.isfinite(values.max())):
+        return None
+    return int(np.argmin(np.isfinite(values)))
 
 
 def first_out_of_range(values: np.ndarray, rating_range: tuple[float, float]) -> int | None:
-    """Index of the first value outside ``[low, high]``, or None."""
+    """Index of the first value outside ``[low, high]`` (NaN included), or None."""
     low, high = rating_range
-    bad = (values < low) | (values > high)
-    return int(np.argmax(bad)) if bad.any() else None
+    if not values.size or (values.min() >= low and values.max() <= high):
+        return None
+    return int(np.argmin((values >= low) & (values <= high)))
 
 
 def range_text(rating_range: tuple[float, float]) -> str:
@@ -375,80 +730,146 @@ def range_text(rating_range: tuple[float, float]) -> str:
     return f"a rating between {low:g} and {high:g}"
 
 
-def timestamps_to_seconds(
-    column: pa.ChunkedArray, timestamp_format: str | None
-) -> tuple[np.ndarray, int | None]:
-    """Convert a timestamp column to int64 Unix seconds.
+def first_time_out_of_range(seconds: np.ndarray) -> int | None:
+    """Index of the first Unix time outside the years 1..9999, or None."""
+    if not seconds.size:
+        return None
+    low, high = seconds.min(), seconds.max()
+    if low >= _FIRST_SECOND and high <= _LAST_SECOND:
+        return None
+    return int(np.argmax((seconds < _FIRST_SECOND) | (seconds > _LAST_SECOND)))
 
-    Returns the seconds and the index of the first value that could not be converted
-    (None when all could; the seconds are then meaningless).
 
-    ``timestamp_format``: None (integers are Unix seconds, text is ISO-8601),
-    ``"unix"`` (seconds), ``"unix_ms"``, ``"unix_us"``, ``"iso8601"``, or a
-    :func:`time.strptime` pattern such as ``"%d/%m/%Y %H:%M"``. Typed date-time and
-    date columns (Parquet, Arrow) are used as they are. Text without a UTC offset is
-    taken as UTC; fractional seconds are floored.
+def time_range_expectation(unit: str) -> str:
+    """What an in-range timestamp is, and which option fixes a wrong unit."""
+    return (f"a time between the years 1 and 9999 read as {_UNIT_WORDS.get(unit, unit)}; "
+            "if the numbers are in another unit, set timestamp_unit to 's', 'ms', 'us' or 'ns'")
+
+
+def _auto_unit(values: np.ndarray) -> str:
+    """The unit that the magnitude of Unix times suggests (see the module docstring)."""
+    finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
+    largest = float(np.abs(finite).max()) if finite.size else 0.0
+    return next((unit for bound, unit in _AUTO_UNIT_BOUNDS if largest < bound), "ns")
+
+
+def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: str | None,
+                          timestamp_unit: str, fail_at: FailAt) -> np.ndarray:
+    """Convert a timestamp column to int64 Unix seconds, or raise the located error.
+
+    ``timestamp_format``: None (numbers are Unix time, text is ISO-8601), ``"unix"``,
+    ``"iso"`` or a :func:`time.strptime` pattern such as ``"%d/%m/%Y %H:%M"``;
+    ``timestamp_unit`` says what a number counts (``"auto"``: see the module docstring).
+    Typed date-time and date columns (Parquet, Arrow) are used as they are. Text without
+    a UTC offset is taken as UTC; fractional seconds are floored.
     """
-    fmt = _check_timestamp_format(timestamp_format)
+    fmt = check_timestamp_options(timestamp_format, timestamp_unit)
+    wanted = _timestamp_expectation(fmt, timestamp_unit)
     kind = column.type
-    failed = np.empty(0, np.int64)
+    if pa.types.is_dictionary(kind):
+        column, kind = pc.cast(column, kind.value_type), kind.value_type
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         if pa.types.is_date(kind):
             column = pc.cast(column, pa.timestamp("s"))
         elif kind.unit != "s":
             column = pc.floor_temporal(column, unit="second").cast(
                 pa.timestamp("s", tz=kind.tz), safe=False)
-        return column.cast(pa.int64()).to_numpy(), None
+        seconds = np.asarray(column.cast(pa.int64()).to_numpy(), dtype=np.int64)
+        bad = first_time_out_of_range(seconds)
+        if bad is not None:
+            raise fail_at(bad, name, "found {text}", "a time between the years 1 and 9999")
+        return seconds
     is_text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
-    if is_text and fmt in (None, *_UNIX_FORMATS):
-        integers = pc.match_substring_regex(column, r"^\s*-?\d+\s*$")
-        if pc.all(integers).as_py():
-            column, kind = pc.cast(pc.utf8_trim_whitespace(column), pa.int64()), pa.int64()
-        elif fmt is not None or (len(column) and integers[0].as_py()):
-            # Unix seconds asked for, or begun with: the first non-integer is the culprit
-            return failed, _first_false(integers)
-    if fmt in _UNIX_FORMATS or (fmt is None and _is_number(kind)):
+    if is_text and fmt in (None, "unix"):
+        trimmed = pc.utf8_trim_whitespace(column)
+        numbers = pc.match_substring_regex(
+            trimmed, r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
+        if pc.all(numbers).as_py() is not False:
+            integers = pc.all(pc.match_substring_regex(trimmed, r"^[+-]?\d{1,18}$")).as_py()
+            column = pc.cast(trimmed, pa.int64() if integers is not False else pa.float64())
+            kind = column.type
+        elif fmt is not None or (len(column) and numbers[0].as_py()):
+            # Unix time asked for, or begun with: the first non-number is the culprit
+            raise fail_at(_first_false(numbers), name, "cannot read {text!r} as a time", wanted)
+    if fmt == "unix" or (fmt is None and _is_number(kind)):
         if not _is_number(kind):
-            return failed, 0
-        values = column.to_numpy()
-        if values.dtype.kind == "f":
-            bad = first_nonfinite(values)
-            if bad is not None:
-                return failed, bad
-            values = np.floor(values)
-        return values.astype(np.int64) // _UNIX_FORMATS.get(fmt or "unix", 1), None
+            raise fail_at(0, name, "cannot read {text!r} as a time", wanted)
+        return _unix_to_seconds(column.to_numpy(), name, timestamp_unit, fail_at)
     # Text: ISO-8601 or a strptime pattern, through pandas (vectorised; handles offsets).
-    pandas_format = "ISO8601" if fmt in (None, "iso8601") else fmt
+    pandas_format = "ISO8601" if fmt in (None, "iso") else fmt
     text = pd.Series(pc.cast(column, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
-    parsed = pd.to_datetime(text, format=pandas_format, utc=True, errors="coerce")
+    try:
+        parsed = pd.to_datetime(text, format=pandas_format, utc=True, errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        raise fail_at(0, name, "cannot read {text!r} as a time", wanted) from None
     bad_mask = parsed.isna().to_numpy()
     if bad_mask.any():
-        return failed, int(np.argmax(bad_mask))
-    return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64), None
+        raise fail_at(int(np.argmax(bad_mask)), name, "cannot read {text!r} as a time", wanted)
+    return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
 
 
-def _check_timestamp_format(timestamp_format: str | None) -> str | None:
-    """The format normalised (None for automatic), or an error for an unknown one."""
+def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) -> np.ndarray:
+    if values.dtype.kind == "f":
+        bad = first_nonfinite(values)
+        if bad is not None:
+            raise fail_at(bad, name, "found {text!r}", "a finite number")
+    chosen = _auto_unit(values) if unit == "auto" else unit
+    factor = _UNIT_FACTORS[chosen]
+    if values.dtype.kind == "f":
+        seconds_float = np.floor(values.astype(np.float64) / factor)
+        bad_mask = (seconds_float < _FIRST_SECOND) | (seconds_float > _LAST_SECOND)
+        if bad_mask.any():
+            raise _out_of_range(fail_at, int(np.argmax(bad_mask)), name, chosen)
+        return seconds_float.astype(np.int64)
+    if values.dtype == np.uint64 and values.size and values.max() > np.iinfo(np.int64).max:
+        raise _out_of_range(fail_at, int(np.argmax(values > np.iinfo(np.int64).max)), name,
+                            chosen)
+    seconds = values.astype(np.int64, copy=False) // factor  # floor, also before 1970
+    bad = first_time_out_of_range(seconds)
+    if bad is not None:
+        raise _out_of_range(fail_at, bad, name, chosen)
+    return seconds
+
+
+def _out_of_range(fail_at: FailAt, index: int, name: str, unit: str) -> DataFormatError:
+    return fail_at(index, name, "found {text}, outside the years 1 to 9999",
+                   time_range_expectation(unit))
+
+
+def check_timestamp_options(timestamp_format: str | None, timestamp_unit: str = "auto"
+                            ) -> str | None:
+    """The format normalised (None for automatic), or an error for unknown options."""
+    if timestamp_unit not in TIMESTAMP_UNITS:
+        raise RecstackError(f"unknown timestamp_unit {timestamp_unit!r}; use one of "
+                            + ", ".join(repr(u) for u in TIMESTAMP_UNITS))
     if timestamp_format in (None, "auto"):
         return None
-    if timestamp_format in _UNIX_FORMATS or timestamp_format == "iso8601" or (
-            "%" in timestamp_format):
+    if not isinstance(timestamp_format, str):
+        raise RecstackError(f"timestamp_format must be text, not {timestamp_format!r}")
+    if timestamp_format in ("unix", "iso") or "%" in timestamp_format:
         return timestamp_format
+    older = {"unix_s": "s", "unix_ms": "ms", "unix_us": "us", "unix_ns": "ns"}
+    if timestamp_format in older:
+        raise RecstackError(
+            f"timestamp_format {timestamp_format!r} is spelt timestamp_format='unix', "
+            f"timestamp_unit={older[timestamp_format]!r}")
+    hint = " (write 'iso')" if timestamp_format.lower() in ("iso8601", "iso-8601") else ""
     raise RecstackError(
-        f"unknown timestamp_format {timestamp_format!r}; use None, 'unix', 'unix_ms', "
-        "'unix_us', 'iso8601' or a strptime pattern such as '%Y-%m-%d %H:%M:%S'")
+        f"unknown timestamp_format {timestamp_format!r}{hint}; use None (numbers are Unix "
+        "time, text is ISO-8601), 'unix', 'iso' or a strptime pattern such as "
+        "'%Y-%m-%d %H:%M:%S'")
 
 
-def _timestamp_expectation(timestamp_format: str | None) -> str:
+def _timestamp_expectation(timestamp_format: str | None, unit: str = "auto") -> str:
     """What a valid timestamp looks like under ``timestamp_format``, for messages."""
-    if timestamp_format in _UNIX_FORMATS:
-        unit = {1: "seconds", 1_000: "milliseconds", 1_000_000: "microseconds"}
-        return f"an integer Unix timestamp in {unit[_UNIX_FORMATS[timestamp_format]]}"
-    if timestamp_format == "iso8601":
+    in_unit = "" if unit == "auto" else f" in {_UNIT_WORDS[unit]}"
+    if timestamp_format == "unix":
+        return f"a Unix timestamp (a number){in_unit}"
+    if timestamp_format == "iso":
         return _ISO_EXAMPLE
     if timestamp_format and "%" in timestamp_format:
         return f"a date-time in the format {timestamp_format!r}"
-    return f"a Unix timestamp (integer seconds) or {_ISO_EXAMPLE}"
+    return f"a Unix timestamp (a number){in_unit} or {_ISO_EXAMPLE}"
 
 
 def _is_number(kind: pa.DataType) -> bool:
@@ -459,49 +880,157 @@ def _first_false(mask: pa.ChunkedArray | pa.Array) -> int:
     return int(np.argmin(np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)))
 
 
+# ---------------------------------------------------------------------------- roles
+@dataclass(frozen=True)
+class TableRoles:
+    """What each column of a table holds, as :func:`save_table` records it.
+
+    Stored as JSON in the Parquet schema metadata under the key ``recstack``::
+
+        {"version": 1, "user": "user_id", "item": "item_id", "value": "value",
+         "timestamp": "timestamp", "value_kind": "explicit", "rating_range": [0.5, 5.0],
+         "timestamp_unit": "s"}
+
+    ``value`` / ``timestamp`` are None when the table has no such column;
+    ``value_kind`` is ``"explicit"`` (ratings, with ``rating_range``) or ``"implicit"``.
+    """
+
+    user: str = USER_ID
+    item: str = ITEM_ID
+    value: str | None = None
+    timestamp: str | None = None
+    rating_range: tuple[float, float] | None = None
+    timestamp_unit: str | None = None
+
+    @property
+    def value_kind(self) -> str:
+        return "explicit" if self.rating_range is not None else "implicit"
+
+    def to_metadata(self) -> dict[bytes, bytes]:
+        document = {"version": _ROLES_VERSION, "user": self.user, "item": self.item,
+                    "value": self.value, "timestamp": self.timestamp,
+                    "value_kind": self.value_kind,
+                    "rating_range": None if self.rating_range is None
+                    else [float(v) for v in self.rating_range],
+                    "timestamp_unit": self.timestamp_unit}
+        return {ROLES_KEY: json.dumps(document).encode()}
+
+    @classmethod
+    def from_metadata(cls, metadata: Mapping[bytes, bytes] | None, file: str
+                      ) -> TableRoles | None:
+        """The roles recorded in a schema's metadata; None when it records none."""
+        metadata = metadata or {}
+        if ROLES_KEY not in metadata:
+            legacy = rating_range_from_metadata(metadata.get(RATING_RANGE_KEY))
+            if legacy is None:
+                return None
+            return cls(value=VALUE, timestamp=None, rating_range=legacy)
+        try:
+            document = json.loads(metadata[ROLES_KEY].decode())
+            roles = cls(
+                user=_text(document["user"]), item=_text(document["item"]),
+                value=_optional_text(document.get("value")),
+                timestamp=_optional_text(document.get("timestamp")),
+                rating_range=_checked_range(document.get("rating_range")),
+                timestamp_unit=document.get("timestamp_unit"))
+            if roles.timestamp_unit not in (None, *_UNIT_FACTORS):
+                raise ValueError("timestamp_unit")
+            if not isinstance(document.get("version"), int) or document["version"] < 1:
+                raise ValueError("version")
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            raise DataFormatError(
+                "its recstack metadata (the column roles) is damaged", file=file,
+                expected="the JSON that save_table writes; rewrite the file") from None
+        if document["version"] > _ROLES_VERSION:
+            raise DataFormatError(
+                f"written by a newer recstack (column roles version {document['version']})",
+                file=file, expected=f"version {_ROLES_VERSION}; upgrade recstack")
+        return roles
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("column name")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _checked_range(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    low, high = (float(v) for v in value)
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError("rating_range")
+    return (low, high)
+
+
+def rating_range_from_metadata(raw: bytes | None) -> tuple[float, float] | None:
+    """The rating range of files written before the column roles were recorded."""
+    if not raw:
+        return None
+    try:
+        return _checked_range(raw.decode().split(","))
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
 # ---------------------------------------------------------------------------- load_table
 def load_table(
     path: PathLike,
     *,
-    user_col: str = USER_ID,
-    item_col: str = ITEM_ID,
+    user_col: str | None = None,
+    item_col: str | None = None,
     value_col: str | None = None,
     timestamp_col: str | None = None,
-    sep: str | None = None,
-    names: Sequence[str] | None = None,
+    separator: str | None = None,
+    encoding: str = "utf-8",
+    column_names: Sequence[str] | None = None,
+    timestamp_format: str | None = None,
+    timestamp_unit: str = "auto",
     rating_range: tuple[float, float] | None = None,
     duplicates: DuplicatePolicy = "keep",
-    timestamp_format: str | None = None,
-    encoding: str = "utf-8",
     progress: Progress | None = None,
 ) -> Interactions:
-    """Load interactions from one CSV, TSV or Parquet file, naming its columns.
+    """Load interactions from one CSV, TSV or Parquet file.
+
+    With no column arguments, a file that :func:`save_table` wrote comes back as it was
+    written (its column roles, rating range and timestamp unit travel in its metadata);
+    any other file is read by the column names ``user_id``, ``item_id`` and, when
+    present, ``value`` and ``timestamp``. Arguments override what the file says.
 
     Parameters
     ----------
     path
         ``.csv`` / ``.tsv`` / ``.tab`` (optionally ``.gz``, ``.bz2``, ``.zst``) or
-        ``.parquet`` / ``.pq``. Other extensions need ``sep``.
+        ``.parquet`` / ``.pq``. Other extensions need ``separator``.
     user_col, item_col
-        Columns with the user and item ids (ints stay ints; anything else is text).
+        Columns with the user and item ids (see the module docstring for the id rule).
     value_col
-        Column with ratings or weights; None makes every row an implicit event (1.0).
+        Column with ratings or weights. None: the recorded one, else ``value`` if the
+        file has it, else none (every row is an implicit event, 1.0).
     timestamp_col
-        Column with event times; None loads no timestamps.
-    sep
-        Field delimiter of a text file; default from the extension.
-    names
-        Column names of a text file that has no header line.
+        Column with event times. None: the recorded one, else ``timestamp`` if the
+        file has it, else none.
+    separator
+        Field delimiter of a text file (one character); default from the extension.
+    encoding
+        Text encoding of a delimited file, e.g. ``"latin-1"``.
+    column_names
+        Header names for a text file without a header line.
+    timestamp_format
+        None (numbers are Unix time, text is ISO-8601), ``"unix"``, ``"iso"`` or a
+        strptime pattern such as ``"%Y-%m-%d %H:%M"``.
+    timestamp_unit
+        What a numeric timestamp counts: ``"s"``, ``"ms"``, ``"us"``, ``"ns"`` or
+        ``"auto"`` (the recorded unit, else chosen by magnitude: see the module docstring).
     rating_range
-        ``(low, high)`` for explicit ratings; values outside are an error. A Parquet
-        file written by :func:`save_table` remembers its range.
+        ``(low, high)`` for explicit ratings; values outside are an error. None: the
+        recorded range, else the values are implicit weights.
     duplicates
         Policy for repeated (user, item) rows, see :meth:`Interactions.deduplicate`.
-    timestamp_format
-        None (integers are Unix seconds, text is ISO-8601), ``"unix"``, ``"unix_ms"``,
-        ``"unix_us"``, ``"iso8601"`` or a strptime pattern such as ``"%Y-%m-%d %H:%M"``.
-    encoding
-        Text encoding of a delimited file.
     progress
         Progress reporter (None: silent).
 
@@ -514,28 +1043,66 @@ def load_table(
     UnknownColumnError
         A named column is not in the file (the message lists those that are).
     DataFormatError
-        A malformed row, a non-numeric / NaN / infinite / out-of-range value or an
-        unparseable timestamp, with file, line, column and what was expected.
+        A malformed row, undecodable bytes, an unterminated quote, a damaged file, a
+        non-numeric / NaN / infinite / out-of-range value or timestamp, with file, line,
+        column and what was expected.
+    RecstackError
+        A bad option, or a path that is not a file.
     """
     path = Path(path)
-    if not path.is_file():
-        raise RecstackError(f"{path}: no such file")
-    if rating_range is not None and value_col is None:
-        raise RecstackError("rating_range needs value_col: which column holds the ratings?")
-    _check_timestamp_format(timestamp_format)
-    roles = {"user ids": user_col, "item ids": item_col}
-    if value_col is not None:
-        roles["values"] = value_col
-    if timestamp_col is not None:
-        roles["timestamps"] = timestamp_col
-    with resolve(progress).task(f"Reading {path.name}", total=path.stat().st_size) as task:
+    check_file(path)
+    fmt = check_timestamp_options(timestamp_format, timestamp_unit)
+    rating_range = _check_rating_range(rating_range)
+    _check_encoding(encoding)
+    if separator is not None:
+        _check_separator(separator)
+    if column_names is not None:
+        column_names = _check_column_names(column_names)
+    given = TableRoles(user=user_col or "", item=item_col or "", value=value_col,
+                       timestamp=timestamp_col)
+    with resolve(progress).task(f"Reading {path.name}", total=path.stat().st_size) as task, \
+            reading(path):  # a safety net: any reading failure still names the file
         if _base_suffix(path) in _PARQUET_EXTENSIONS:
-            result = _load_parquet(path, roles, rating_range, duplicates, timestamp_format)
+            result = _load_parquet(path, given, rating_range, duplicates, fmt, timestamp_unit)
         else:
-            result = _load_delimited(path, roles, sep, names, encoding, rating_range,
-                                     duplicates, timestamp_format)
+            result = _load_delimited(path, given, separator, column_names, encoding,
+                                     rating_range, duplicates, fmt, timestamp_unit)
         task.advance(path.stat().st_size)
     return result
+
+
+def _check_rating_range(rating_range: Any) -> tuple[float, float] | None:
+    if rating_range is None:
+        return None
+    try:
+        return _checked_range(rating_range)
+    except (ValueError, TypeError):
+        raise RecstackError(f"rating_range must be two finite numbers (low, high) with "
+                            f"low < high, got {rating_range!r}") from None
+
+
+def _check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise RecstackError(f"unknown encoding {encoding!r}; use e.g. 'utf-8' or 'latin-1'"
+                            ) from None
+
+
+def _check_separator(separator: str) -> None:
+    if not isinstance(separator, str) or len(separator) != 1 or separator in '"\r\n':
+        raise RecstackError(f"separator must be one character such as ',', ';' or a tab, "
+                            f"not {separator!r}")
+
+
+def _check_column_names(names: Sequence[str]) -> list[str]:
+    names = list(names)
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise RecstackError(f"column_names must be non-empty text, got {names!r}")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise RecstackError(f"column_names repeat {', '.join(map(repr, repeated))}")
+    return names
 
 
 def _base_suffix(path: Path) -> str:
@@ -545,58 +1112,105 @@ def _base_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _load_delimited(path: Path, roles: dict[str, str], sep: str | None,
-                    names: Sequence[str] | None, encoding: str,
-                    rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
-                    timestamp_format: str | None) -> Interactions:
-    if sep is None:
-        sep = _EXTENSION_DELIMITERS.get(_base_suffix(path))
-        if sep is None:
-            raise RecstackError(
-                f"{path}: cannot tell the format from the extension "
-                f"{''.join(path.suffixes) or '(none)'}; use .csv, .tsv or .parquet, "
-                "or pass sep=")
-    layout = DelimitedLayout(delimiter=sep, names=tuple(names) if names else None,
-                             encoding=encoding)
-    available = file_column_names(path, layout)
+def _resolve_roles(given: TableRoles, stored: TableRoles | None, available: Sequence[str],
+                   rating_range: tuple[float, float] | None, path: Path
+                   ) -> tuple[dict[str, str], tuple[float, float] | None, str | None]:
+    """Role -> column, the rating range and the recorded timestamp unit, from the arguments,
+    else the file's recorded roles, else the default names."""
+    base = stored or TableRoles(
+        value=VALUE if VALUE in available else None,
+        timestamp=TIMESTAMP if TIMESTAMP in available else None)
+    roles = {"user ids": given.user or base.user, "item ids": given.item or base.item}
+    value = given.value or base.value
+    timestamp = given.timestamp or base.timestamp
+    if value is not None:
+        roles["values"] = value
+    if timestamp is not None:
+        roles["timestamps"] = timestamp
     for role, column in roles.items():
         if column not in available:
             raise UnknownColumnError(column, available, role=role, file=str(path))
+    if rating_range is None and stored is not None and value == stored.value:
+        rating_range = stored.rating_range
+    if rating_range is not None and value is None:
+        raise RecstackError(f"{path}: rating_range needs a value column; name it with "
+                            "value_col")
+    unit = stored.timestamp_unit if stored is not None and timestamp == stored.timestamp \
+        else None
+    return roles, rating_range, unit
+
+
+def _load_delimited(path: Path, given: TableRoles, separator: str | None,
+                    column_names: Sequence[str] | None, encoding: str,
+                    rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
+                    fmt: str | None, timestamp_unit: str) -> Interactions:
+    if separator is None:
+        separator = _EXTENSION_DELIMITERS.get(_base_suffix(path))
+        if separator is None:
+            raise RecstackError(
+                f"{path}: cannot tell the format from the extension "
+                f"{''.join(path.suffixes) or '(none)'}; use .csv, .tsv or .parquet, "
+                "or pass separator=")
+    with reading(path), pa.input_stream(str(path), compression="detect") as stream:
+        magic = stream.read(4)
+    if magic == b"PAR1":
+        raise DataFormatError("holds Parquet data, not delimited text", file=str(path),
+                              expected="the extension .parquet; rename the file")
+    layout = DelimitedLayout(delimiter=separator,
+                             names=tuple(column_names) if column_names else None,
+                             encoding=encoding)
+    available = file_column_names(path, layout)
+    roles, rating_range, _ = _resolve_roles(given, None, available, rating_range, path)
     kinds: dict[str, ColumnKind] = {roles["user ids"]: "id", roles["item ids"]: "id"}
     if "values" in roles:
         kinds[roles["values"]] = "float32"
     expected = {}
     if "timestamps" in roles:
-        fmt = _check_timestamp_format(timestamp_format)
-        # unix: strictly integers; None: let pyarrow infer (ints, ISO-8601); patterns: text
-        kinds[roles["timestamps"]] = ("int64" if fmt in _UNIX_FORMATS
-                                      else "auto" if fmt is None else "text")
-        expected[roles["timestamps"]] = _timestamp_expectation(fmt)
+        kinds[roles["timestamps"]] = "auto" if fmt in (None, "unix") else "text"
+        expected[roles["timestamps"]] = _timestamp_expectation(fmt, timestamp_unit)
     table = read_delimited(path, layout, kinds, expected=expected)
+    if table.num_rows == 0:
+        raise DataFormatError("holds no interactions (no data rows)", file=str(path),
+                              line=2 if layout.has_header else 1,
+                              expected="one row per interaction")
 
     def fail_at(index: int, column: str, message: str, wanted: str) -> DataFormatError:
-        line, fields = line_of_record(path, layout, index)
+        with reading(path):
+            line, fields = line_of_record(path, layout, index)
         position = available.index(column)
         text = fields[position].strip() if position < len(fields) else ""
         where = "" if line is not None else f"data row {index + 1}: "
         return DataFormatError(where + message.format(text=text), file=str(path), line=line,
                                column=column, expected=wanted)
 
-    return _build(table, roles, rating_range, duplicates, timestamp_format, fail_at)
+    users = ids_from_text(table.column(roles["user ids"]))
+    items = ids_from_text(table.column(roles["item ids"]))
+    table = table.drop_columns(list(dict.fromkeys([roles["user ids"], roles["item ids"]])))
+    return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
+                  fail_at)
 
 
-def _load_parquet(path: Path, roles: dict[str, str], rating_range: tuple[float, float] | None,
-                  duplicates: DuplicatePolicy, timestamp_format: str | None) -> Interactions:
+def _load_parquet(path: Path, given: TableRoles, rating_range: tuple[float, float] | None,
+                  duplicates: DuplicatePolicy, fmt: str | None, timestamp_unit: str
+                  ) -> Interactions:
     try:
         schema = pq.read_schema(path)
-    except (pa.ArrowInvalid, OSError) as error:
-        raise DataFormatError(f"not a readable Parquet file ({error})", file=str(path)) from None
-    for role, column in roles.items():
-        if column not in schema.names:
-            raise UnknownColumnError(column, schema.names, role=role, file=str(path))
-    if rating_range is None and "values" in roles and schema.metadata:
-        rating_range = rating_range_from_metadata(schema.metadata.get(RATING_RANGE_KEY))
-    table = pq.read_table(path, columns=list(dict.fromkeys(roles.values())))
+    except _READ_ERRORS as error:
+        raise DataFormatError(f"not a readable Parquet file ({_short(error)})", file=str(path),
+                              expected="an intact Parquet file") from None
+    stored = TableRoles.from_metadata(schema.metadata, str(path))
+    roles, rating_range, stored_unit = _resolve_roles(given, stored, schema.names,
+                                                      rating_range, path)
+    if timestamp_unit == "auto" and stored_unit is not None:
+        timestamp_unit = stored_unit
+    try:
+        table = pq.read_table(path, columns=list(dict.fromkeys(roles.values())))
+    except _READ_ERRORS as error:
+        raise DataFormatError(f"not a readable Parquet file ({_short(error)})", file=str(path),
+                              expected="an intact Parquet file") from None
+    if table.num_rows == 0 and stored is None:
+        raise DataFormatError("holds no interactions (no rows)", file=str(path),
+                              expected="one row per interaction")
     for role, column in roles.items():
         nulls = table.column(column).null_count
         if nulls:
@@ -612,12 +1226,21 @@ def _load_parquet(path: Path, roles: dict[str, str], rating_range: tuple[float, 
         return DataFormatError(f"row {index + 1}: " + message.format(text=text), file=str(path),
                                column=column, expected=wanted)
 
-    return _build(table, roles, rating_range, duplicates, timestamp_format, fail_at)
+    try:
+        users = ids_to_numpy(table.column(roles["user ids"]), roles["user ids"], fail_at)
+        items = ids_to_numpy(table.column(roles["item ids"]), roles["item ids"], fail_at)
+    except DataFormatError as error:
+        if error.file is not None:
+            raise
+        raise DataFormatError(error.detail, file=str(path), column=error.column,
+                              expected=error.expected) from None
+    return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
+                  fail_at)
 
 
-def _build(table: pa.Table, roles: dict[str, str], rating_range: tuple[float, float] | None,
-           duplicates: DuplicatePolicy, timestamp_format: str | None, fail_at: Any
-           ) -> Interactions:
+def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[str, str],
+           rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
+           fmt: str | None, timestamp_unit: str, fail_at: FailAt) -> Interactions:
     """Typed columns -> checked numpy arrays -> Interactions (the shared tail of loaders)."""
     values = timestamps = None
     if "values" in roles:
@@ -632,12 +1255,8 @@ def _build(table: pa.Table, roles: dict[str, str], rating_range: tuple[float, fl
                 raise fail_at(bad, column, "found {text}", range_text(rating_range))
     if "timestamps" in roles:
         column = roles["timestamps"]
-        timestamps, bad = timestamps_to_seconds(table.column(column), timestamp_format)
-        if bad is not None:
-            raise fail_at(bad, column, "cannot read {text!r} as a time",
-                          _timestamp_expectation(timestamp_format))
-    users = ids_to_numpy(table.column(roles["user ids"]))
-    items = ids_to_numpy(table.column(roles["item ids"]))
+        timestamps = timestamps_to_seconds(table.column(column), column, fmt, timestamp_unit,
+                                           fail_at)
     del table
     return Interactions.from_arrays(users, items, values, timestamps, duplicates=duplicates,
                                     rating_range=rating_range)
@@ -645,7 +1264,8 @@ def _build(table: pa.Table, roles: dict[str, str], rating_range: tuple[float, fl
 
 # ---------------------------------------------------------------------------- save_table
 def interactions_to_arrow(data: Interactions) -> pa.Table:
-    """``user_id, item_id, value[, timestamp]`` with external ids, the range in the metadata."""
+    """``user_id, item_id, value[, timestamp]`` with external ids; the column roles, the
+    rating range and the timestamp unit in the schema metadata (see :class:`TableRoles`)."""
     columns: dict[str, Any] = {
         USER_ID: data.users.to_external(data.user_index),
         ITEM_ID: data.items.to_external(data.item_index),
@@ -654,29 +1274,23 @@ def interactions_to_arrow(data: Interactions) -> pa.Table:
     if data.timestamp is not None:
         columns[TIMESTAMP] = data.timestamp
     table = pa.table(columns)
-    if data.rating_range is not None:
-        low, high = data.rating_range
-        table = table.replace_schema_metadata(
-            {RATING_RANGE_KEY: f"{float(low)!r},{float(high)!r}"})
-    return table
-
-
-def rating_range_from_metadata(raw: bytes | None) -> tuple[float, float] | None:
-    if not raw:
-        return None
-    try:
-        low, high = (float(x) for x in raw.decode().split(","))
-    except ValueError:
-        return None
-    return (low, high)
+    has_time = data.timestamp is not None
+    roles = TableRoles(value=VALUE, timestamp=TIMESTAMP if has_time else None,
+                       rating_range=data.rating_range, timestamp_unit="s" if has_time else None)
+    return table.replace_schema_metadata(roles.to_metadata())
 
 
 def save_table(data: Interactions, path: PathLike) -> Path:
-    """Write interactions to one Parquet file, atomically.
+    """Write interactions to one Parquet, CSV or TSV file (by its extension), atomically.
 
     Columns are ``user_id, item_id, value`` and ``timestamp`` (int64 Unix seconds) when
-    present, with external ids; the rating range is kept in the file's metadata so
-    that :func:`load_table` restores it. Side tables are not written.
+    present, with external ids. A Parquet file (``.parquet``, ``.pq``) also records the
+    column roles, the kind of values, the rating range and the timestamp unit (see
+    :class:`TableRoles`), so :func:`load_table` restores them without being told. A
+    ``.csv`` / ``.tsv`` / ``.tab`` file (optionally ``.gz``) is plain text with a header
+    that :func:`load_table` reads by default; it cannot record the rating range (pass it
+    again on loading) and does not keep the type of text ids that all look like integers.
+    Side tables are not written.
 
     The file is written next to its destination under a temporary name and renamed
     into place, so a reader never sees half a file and a failure leaves no debris.
@@ -686,15 +1300,39 @@ def save_table(data: Interactions, path: PathLike) -> Path:
     data
         The interactions.
     path
-        Destination ``.parquet`` file; its folder must exist.
+        Destination file; its folder must exist.
 
     Returns
     -------
     Path
         ``path``.
+
+    Raises
+    ------
+    RecstackError
+        For a missing folder or an extension that names no format recstack writes.
     """
     path = Path(path)
     if not path.parent.is_dir():
         raise RecstackError(f"{path.parent}: no such folder")
+    if path.is_dir():
+        raise RecstackError(f"{path}: is a folder; expected a file name")
+    suffix = _base_suffix(path)
+    compressed = path.suffix.lower() in _COMPRESSION_EXTENSIONS
     table = interactions_to_arrow(data)
-    return write_with(path, lambda target: pq.write_table(table, target))
+    if suffix in _PARQUET_EXTENSIONS and not compressed:
+        return write_with(path, lambda target: pq.write_table(table, target))
+    if suffix in _EXTENSION_DELIMITERS and path.suffix.lower() in (suffix, ".gz"):
+        options = pacsv.WriteOptions(delimiter=_EXTENSION_DELIMITERS[suffix])
+
+        def write_text(target: Path) -> None:
+            codec = "gzip" if compressed else None
+            sink = (pa.CompressedOutputStream(str(target), codec) if codec
+                    else pa.OSFile(str(target), "wb"))
+            with sink:
+                pacsv.write_csv(table, sink, write_options=options)
+
+        return write_with(path, write_text)
+    raise RecstackError(
+        f"{path}: cannot tell which format to write from the extension "
+        f"{''.join(path.suffixes) or '(none)'}; use .parquet, .csv, .tsv or .csv.gz")

@@ -13,6 +13,23 @@ import numpy as np
 
 from recstack.data.interactions import DUPLICATE_POLICIES, DuplicatePolicy, Interactions
 from recstack.errors import ConfigError, EmptyResultError
+from recstack.specs import Registry, Spec, option
+
+#: every filter by its one name: experiment files (``[[filters]] type = ...``) and
+#: ``recstack data split --filter`` read this (add a filter here and both know it)
+FILTERS: Registry[FilterSpec] = Registry("filter type")
+
+
+class FilterSpec(Spec):
+    """A filter with its parameters; :meth:`apply` runs it."""
+
+    @property
+    def name(self) -> str:
+        """The filter as written: ``k_core(user_min=5, item_min=5)``."""
+        return f"{self.kind_name}({', '.join(f'{k}={v}' for k, v in self.params().items())})"
+
+    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -49,23 +66,17 @@ class KCoreRound:
     rows_removed: int
 
 
+@FILTERS.register("k_core")
 @dataclass(frozen=True)
-class KCore:
+class KCore(FilterSpec):
     """Keep the largest subset in which every user has at least ``user_min`` rows and every
     item at least ``item_min`` rows, found by removing offenders until nothing changes
     (removing an item can push a user below the bar, so one pass is not enough)."""
 
-    user_min: int = 5
-    item_min: int = 5
-
-    @property
-    def name(self) -> str:
-        return f"k_core(user_min={self.user_min}, item_min={self.item_min})"
+    user_min: int = option(5, "fewest rows a kept user has", low=1)
+    item_min: int = option(5, "fewest rows a kept item has", low=1)
 
     def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
-        for param in ("user_min", "item_min"):
-            if getattr(self, param) < 1:
-                raise ConfigError(f"k_core {param} must be >= 1, got {getattr(self, param)}")
         keep = np.ones(len(data), bool)
         rounds: list[KCoreRound] = []
         while True:
@@ -83,11 +94,12 @@ class KCore:
         return result, FilterStep.between(self.name, data, result, rounds=rounds)
 
 
+@FILTERS.register("min_value")
 @dataclass(frozen=True)
-class MinValue:
+class MinValue(FilterSpec):
     """Keep rows whose value (rating) is at least ``threshold``."""
 
-    threshold: float
+    threshold: float = option(doc="smallest value (rating) kept, e.g. 4 for positives")
 
     @property
     def name(self) -> str:
@@ -98,16 +110,19 @@ class MinValue:
         return result, FilterStep.between(self.name, data, result)
 
 
+@FILTERS.register("time_window")
 @dataclass(frozen=True)
-class TimeWindow:
+class TimeWindow(FilterSpec):
     """Keep rows with ``start <= timestamp < end``; bounds are Unix seconds or ISO dates."""
 
-    start: int | str | None = None
-    end: int | str | None = None
+    start: int | str | None = option(None, "first moment kept: Unix seconds or an ISO date")
+    end: int | str | None = option(None, "first moment no longer kept (exclusive)")
 
-    @property
-    def name(self) -> str:
-        return f"time_window(start={self.start}, end={self.end})"
+    def check(self) -> None:
+        start, end = to_unix_seconds(self.start, "start"), to_unix_seconds(self.end, "end")
+        if start is not None and end is not None and start >= end:
+            raise ConfigError(f"time_window: start ({self.start}) must come before end "
+                              f"({self.end})")
 
     def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         result = data.between(to_unix_seconds(self.start, "start"),
@@ -115,25 +130,20 @@ class TimeWindow:
         return result, FilterStep.between(self.name, data, result)
 
 
+@FILTERS.register("deduplicate")
 @dataclass(frozen=True)
-class Deduplicate:
+class Deduplicate(FilterSpec):
     """Resolve repeated (user, item) rows by ``policy`` (see :meth:`Interactions.deduplicate`)."""
 
-    policy: DuplicatePolicy = "last"
-
-    @property
-    def name(self) -> str:
-        return f"deduplicate(policy={self.policy})"
+    policy: DuplicatePolicy = option("last", "which value a repeated (user, item) pair keeps",
+                                     choices=[p for p in DUPLICATE_POLICIES if p != "keep"])
 
     def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
-        if self.policy not in DUPLICATE_POLICIES:
-            raise ConfigError(f"deduplicate policy must be one of {DUPLICATE_POLICIES}, "
-                              f"got {self.policy!r}")
         result = data.deduplicate(self.policy)
         return result, FilterStep.between(self.name, data, result)
 
 
-Filter = KCore | MinValue | TimeWindow | Deduplicate
+Filter = FilterSpec
 
 
 def apply_filters(data: Interactions, filters: Sequence[Filter]

@@ -121,17 +121,24 @@ def _encode_dense_integers(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | N
     """Sorted uniques and codes of integer ids spanning a small range, without hashing.
 
     Marking present ids in a boolean array and taking a running count is several times
-    faster than a sorted factorize, and gives the same result. None when it does not apply.
+    faster than a sorted factorize, and gives the same result. Non-negative ids index the
+    marks directly, so a column of tens of millions of ids needs no temporary copy.
+    None when it does not apply (empty, or ids too sparse for the marks to pay).
     """
     if ids.dtype.kind not in "iu" or ids.size == 0:
         return None
     low, high = int(ids.min()), int(ids.max())
-    span = high - low + 1
-    if span > 4 * ids.size + 1_000_000:  # sparse ids: the bitmap would waste memory
+    limit = 4 * ids.size + 1_000_000  # marks beyond this would waste memory
+    base = 0 if low >= 0 and high < limit else low
+    if high - base + 1 > limit:
         return None
-    present = np.zeros(span, bool)
-    offsets = (ids - low).astype(np.int64, copy=False)
+    offsets = ids if base == 0 else (ids.astype(np.int64) - base)
+    present = np.zeros(high - base + 1, bool)
     present[offsets] = True
     rank = np.cumsum(present, dtype=np.int32) - 1
-    uniques = np.flatnonzero(present).astype(ids.dtype) + ids.dtype.type(low)
+    uniques = (np.flatnonzero(present) + base).astype(ids.dtype)
+    if len(uniques) == len(present):
+        # every id in the span occurs (users numbered 1..n): the code is the offset, and a
+        # subtraction is cheaper than looking each one up
+        return uniques, offsets.astype(np.int32)
     return uniques, rank[offsets]

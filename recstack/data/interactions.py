@@ -116,13 +116,15 @@ class Interactions:
                  else np.asarray(values, dtype=np.float32))
         _check_finite(value, VALUE)
         ts = None if timestamps is None else np.asarray(timestamps, dtype=np.int64)
-        users, u_idx = IdMap.encode(user_ids)
         if keep_unseen_items and item_table is not None:
             table_ids = _key_column(item_table, ITEM_ID).to_numpy()
-            items, both = IdMap.encode(np.concatenate([item_ids, table_ids]))
-            i_idx = both[:n]
+            item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
         else:
-            items, i_idx = IdMap.encode(item_ids)
+            item_column, n_item_rows = item_ids, None
+        users, u_idx = IdMap.encode(user_ids)
+        items, i_idx = IdMap.encode(item_column)
+        if n_item_rows is not None:
+            i_idx = i_idx[:n_item_rows]
         data = cls(
             u_idx, i_idx, value, ts, users, items,
             item_table=_align_table(item_table, items, ITEM_ID),
@@ -390,6 +392,10 @@ def _membership(selector: Any, n: int) -> np.ndarray:
 
 
 def _check_finite(values: np.ndarray, column: str) -> None:
+    # min and max are finite exactly when every value is: no temporary array in the
+    # common case
+    if not values.size or (np.isfinite(values.min()) and np.isfinite(values.max())):
+        return
     bad = ~np.isfinite(values)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
@@ -418,8 +424,12 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
         except (TypeError, ValueError):
             pass
     positions = lookup.get_indexer(ids.pandas_index)
-    aligned = rest.iloc[np.where(positions >= 0, positions, 0)].reset_index(drop=True)
-    if (positions < 0).any():
+    if len(rest) == 0:  # no row to take: every id gets an empty row
+        aligned = pd.DataFrame({c: pd.Series([None] * len(ids), dtype=object)
+                                for c in rest.columns})
+    else:
+        aligned = rest.iloc[np.where(positions >= 0, positions, 0)].reset_index(drop=True)
+    if len(rest) and (positions < 0).any():
         aligned = aligned.astype(object)
         aligned.loc[positions < 0, :] = None
     aligned.insert(0, key, ids.external_ids)

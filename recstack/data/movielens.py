@@ -31,7 +31,7 @@ order, and an ``item_table`` with columns
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,9 +48,12 @@ from recstack.data.files import (
     file_column_names,
     first_nonfinite,
     first_out_of_range,
+    first_time_out_of_range,
     line_of_record,
     range_text,
     read_delimited,
+    read_numeric_columns,
+    reading,
 )
 from recstack.data.interactions import Interactions
 from recstack.errors import DataFormatError, RecstackError
@@ -246,6 +249,9 @@ def load_movielens(
         For a malformed file, naming the file, line, column and what was expected.
     """
     folder = Path(path)
+    if folder.is_file():
+        raise RecstackError(f"{folder}: is a file; expected the folder extracted from a "
+                            "MovieLens zip (e.g. ml-100k/)")
     if not folder.is_dir():
         raise RecstackError(f"{folder}: no such folder")
     detected = variant or detect_variant(folder)
@@ -258,28 +264,36 @@ def load_movielens(
     layout = chosen.layout
     for required in _required_files(layout):
         if not (folder / required).is_file():
+            state = "is not a file" if (folder / required).exists() else "is missing"
             raise DataFormatError(
-                f"{required} is missing", file=str(folder),
+                f"{required} {state}", file=str(folder),
                 expected=f"the files of MovieLens {chosen.variant.upper()}: "
                          + ", ".join(_required_files(layout)))
     # four steps: ratings, movies, tags, users + indexing
-    with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task:
+    with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task, \
+            reading(folder):  # a safety net: any reading failure still names the folder
         users, items, ratings, timestamps = _read_ratings(folder, layout, chosen.rating_range)
         task.advance()
-        item_table = _read_items(folder, layout)
-        task.advance()
-        tags = _read_tags(folder, layout)
-        if tags is not None:
-            text = tags.reindex(item_table["item_id"].to_numpy()).fillna("")
-            item_table["tags"] = pd.Series(text.to_numpy(), dtype="str")
-        task.advance()
-        user_table = _read_users(folder, layout)
+        item_table, user_table = _read_side_tables(folder, layout)
+        task.advance(2)
         data = Interactions.from_arrays(
             users, items, ratings, timestamps, duplicates="keep",
             rating_range=chosen.rating_range, item_table=item_table, user_table=user_table,
             keep_unseen_items=keep_unseen_items)
         task.advance()
     return data
+
+
+def _read_side_tables(folder: Path, layout: str
+                      ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The item table (with tags where the release has them) and the user table."""
+    with reading(folder):
+        item_table = _read_items(folder, layout)
+        tags = _read_tags(folder, layout)
+        if tags is not None:
+            text = tags.reindex(item_table["item_id"].to_numpy()).fillna("")
+            item_table["tags"] = pd.Series(text.to_numpy(), dtype="str")
+        return item_table, _read_users(folder, layout)
 
 
 def _ratings_layout(folder: Path, layout: str) -> tuple[Path, DelimitedLayout]:
@@ -297,13 +311,10 @@ def _read_ratings(folder: Path, layout: str, rating_range: tuple[float, float]
     user, item, rating, timestamp = _RATING_COLUMNS[layout]
     kinds: dict[str, ColumnKind] = {user: "int32", item: "int32", rating: "float32",
                                     timestamp: "int64"}
-    table = read_delimited(path, text_layout, kinds, expected={timestamp: _SECONDS})
-    # Convert column by column, dropping each from the table, so that peak memory is
-    # the table plus one column rather than the table plus all of them.
-    arrays = {}
-    for name in (user, item, rating, timestamp):
-        arrays[name] = column_to_numpy(table, name)
-        table = table.drop_columns([name])
+    arrays = read_numeric_columns(path, text_layout, kinds, expected={timestamp: _SECONDS})
+    if len(arrays[user]) == 0:
+        raise DataFormatError("holds no ratings", file=str(path),
+                              expected="one rating per line")
     values = arrays[rating]
     bad = first_nonfinite(values)
     if bad is not None:
@@ -311,6 +322,10 @@ def _read_ratings(folder: Path, layout: str, rating_range: tuple[float, float]
     bad = first_out_of_range(values, rating_range)
     if bad is not None:
         raise _error_at(path, text_layout, bad, rating, range_text(rating_range))
+    bad = first_time_out_of_range(arrays[timestamp])
+    if bad is not None:
+        raise _error_at(path, text_layout, bad, timestamp, "Unix seconds between the years 1 "
+                        "and 9999 (MovieLens timestamps are seconds)")
     return arrays[user], arrays[item], values, arrays[timestamp]
 
 
@@ -334,14 +349,32 @@ def _read_items(folder: Path, layout: str) -> pd.DataFrame:
         fields = _split_dat(path, ("MovieID", "Title", "Genres"), free=1)
         ids = _dat_ints(path, fields, "MovieID")
         titles, genres = fields["Title"][0], fields["Genres"][0]
+        numbers = fields["MovieID"][1]
+        _check_ids(path, ids, "MovieID", lambda index: int(numbers[index]))
     else:
         path = folder / "movies.csv"
-        table = read_delimited(
-            path, DelimitedLayout(",", encoding=_encoding(path), newlines_in_values=True),
-            {"movieId": "int32", "title": "text", "genres": "text"})
+        text_layout = DelimitedLayout(",", encoding=_encoding(path), newlines_in_values=True)
+        table = read_delimited(path, text_layout,
+                               {"movieId": "int32", "title": "text", "genres": "text"})
         ids, titles, genres = (table.column("movieId").to_numpy(), table.column("title"),
                                table.column("genres"))
+        _check_ids(path, ids, "movieId",
+                   lambda index: line_of_record(path, text_layout, index)[0])
     return _item_frame(ids, titles, _genre_lists(genres))
+
+
+def _check_ids(path: Path, ids: np.ndarray, column: str, line_of: Callable[[int], int | None]
+               ) -> None:
+    """Refuse a movie or user table without rows or with an id on two rows."""
+    if len(ids) == 0:
+        raise DataFormatError("holds no rows", file=str(path), expected="one line per id")
+    order = np.argsort(ids, kind="stable")
+    repeated = np.flatnonzero(ids[order][1:] == ids[order][:-1])
+    if repeated.size:
+        second = int(order[repeated[0] + 1])
+        raise DataFormatError(f"id {int(ids[second])} is listed a second time", file=str(path),
+                              line=line_of(second), column=column,
+                              expected="each id on one line only")
 
 
 def _read_u_item(path: Path) -> pd.DataFrame:
@@ -352,6 +385,8 @@ def _read_u_item(path: Path) -> pd.DataFrame:
     kinds.update({genre: "int32" for genre in GENRES_100K})
     table = read_delimited(path, text_layout, kinds,
                            expected={genre: "a genre flag, 0 or 1" for genre in GENRES_100K})
+    _check_ids(path, table.column("movie id").to_numpy(), "movie id",
+               lambda index: line_of_record(path, text_layout, index)[0])
     flags = np.column_stack([column_to_numpy(table, g) for g in GENRES_100K]) > 0
     names = np.array(GENRES_100K, dtype=object)
     genres = [names[row].tolist() for row in flags]
@@ -359,7 +394,8 @@ def _read_u_item(path: Path) -> pd.DataFrame:
                         genres)
     # "01-Jan-1995": the year is the last four characters, where the title has none
     released = pd.Series(table.column("release date").to_numpy(zero_copy_only=False))
-    release_year = pd.to_numeric(released.str[-4:], errors="coerce").astype("Int64")
+    release_year = pd.to_numeric(released.str.extract(r"(\d{4})\s*$", expand=False),
+                                 errors="coerce").astype("Int64")
     frame["year"] = frame["year"].fillna(release_year)
     return frame
 
@@ -414,6 +450,8 @@ def _read_users(folder: Path, layout: str) -> pd.DataFrame | None:
         user_id, age, gender, zip_code = (table.column(c) for c in
                                           ("user id", "age", "gender", "zip code"))
         occupation = table.column("occupation").to_numpy(zero_copy_only=False)
+        text_layout = DelimitedLayout("|", names=_U_USER, encoding=_encoding(path),
+                                      quoted=False)
     elif layout == "dat" and (folder / "users.dat").is_file():
         path = folder / "users.dat"
         text_layout = DelimitedLayout("::", names=_USERS_DAT, encoding=_encoding(path))
@@ -431,6 +469,8 @@ def _read_users(folder: Path, layout: str) -> pd.DataFrame | None:
         occupation = np.array(OCCUPATIONS_1M, dtype=object)[codes]
     else:
         return None
+    _check_ids(path, user_id.to_numpy(), "user id" if layout == "100k" else "UserID",
+               lambda index: line_of_record(path, text_layout, index)[0])
     return pd.DataFrame({
         "user_id": user_id.to_numpy().astype(np.int64),
         "age": age.to_numpy().astype(np.int64),
@@ -491,7 +531,8 @@ def _check_field_count(path: Path, names: tuple[str, ...], lines: pa.Array,
 def _dat_ints(path: Path, fields: dict[str, tuple[pa.Array, np.ndarray]], name: str
               ) -> np.ndarray:
     column, numbers = fields[name]
-    ok = np.asarray(pc.match_substring_regex(column, r"^\s*-?\d+\s*$").to_numpy(
+    # at most 18 digits: always inside int64 (ids beyond are refused, never wrapped)
+    ok = np.asarray(pc.match_substring_regex(column, r"^\s*-?\d{1,18}\s*$").to_numpy(
         zero_copy_only=False), dtype=bool)
     if not ok.all():
         bad = int(np.argmin(ok))

@@ -27,11 +27,15 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from recstack.data.files import (
-    RATING_RANGE_KEY,
     PathLike,
+    TableRoles,
+    first_nonfinite,
+    first_out_of_range,
+    first_time_out_of_range,
     ids_to_numpy,
     interactions_to_arrow,
-    rating_range_from_metadata,
+    range_text,
+    reading,
 )
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
@@ -97,7 +101,8 @@ def write_partitioned(
         table = interactions_to_arrow(ordered)
         file_schema = table.schema.with_metadata(
             {**(table.schema.metadata or {}), _PARTITIONING_KEY: ",".join(levels).encode()})
-        for level, values in _partition_values(ordered.timestamp, levels).items():
+        times = ordered.timestamp if ordered.timestamp is not None else np.empty(0, np.int64)
+        for level, values in _partition_values(times, levels).items():
             table = table.append_column(level, values)
         staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.writing-"))
         try:
@@ -152,13 +157,17 @@ def _swap_into_place(built: Path, root: Path, staging: Path) -> None:
 def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
     """The dataset at ``root`` and its partition levels, without opening any data file
     when ``_common_metadata`` is there (otherwise pyarrow infers the schema from one)."""
+    if root.is_file():
+        raise RecstackError(f"{root}: is a file; expected the folder of a partitioned dataset")
     if not root.is_dir():
         raise RecstackError(f"{root}: no such dataset folder")
     schema = None
     levels: tuple[str, ...] = ()
     if (root / _COMMON_METADATA).is_file():
-        schema = pq.read_schema(root / _COMMON_METADATA)
-        levels = tuple((schema.metadata or {}).get(_PARTITIONING_KEY, b"").decode().split(","))
+        with reading(root / _COMMON_METADATA):
+            schema = pq.read_schema(root / _COMMON_METADATA)
+        raw = (schema.metadata or {}).get(_PARTITIONING_KEY, b"")
+        levels = tuple(raw.decode("utf-8", "replace").split(","))
     if not levels or not all(levels):
         levels = _levels_from_folders(root)
     if not levels or levels != _LEVELS[:len(levels)]:
@@ -169,7 +178,10 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
     if schema is not None:
         schema = pa.schema([*schema, *fields], metadata=schema.metadata)
     partitioning = ds.partitioning(pa.schema(fields), flavor="hive")
-    return ds.dataset(root, schema=schema, format="parquet", partitioning=partitioning), levels
+    with reading(root):
+        dataset = ds.dataset(root, schema=schema, format="parquet", partitioning=partitioning,
+                             exclude_invalid_files=False)
+    return dataset, levels
 
 
 def is_partitioned(root: PathLike) -> bool:
@@ -208,7 +220,7 @@ def _to_seconds(bound: TimeBound, name: str) -> int | None:
             bound = bound.astimezone(dt.UTC).replace(tzinfo=None)
         if isinstance(bound, str) and bound.endswith("Z"):
             bound = bound[:-1]
-        return int(np.datetime64(bound, "s").astype(np.int64))
+        return int(np.datetime64(bound, "s").astype(np.int64))  # type: ignore[call-overload]
     except (ValueError, TypeError):
         raise RecstackError(
             f"{name}={bound!r} is not a time; give Unix seconds, a datetime or an ISO-8601 "
@@ -305,21 +317,80 @@ def read_partitioned(
     with resolve(progress).task(f"Reading {root.name}", total=None) as task:
         try:
             table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted], filter=expression)
-        except (pa.ArrowInvalid, OSError) as error:
-            raise DataFormatError(f"could not read the dataset: {error}", file=str(root)
-                                  ) from None
+        except (pa.ArrowException, OSError) as error:
+            detail = str(error).split("\n")[0]
+            raise DataFormatError(f"could not read the dataset: {detail}", file=str(root),
+                                  expected="the intact Parquet files that write_partitioned "
+                                           "writes") from None
         task.advance(table.num_rows)
-    rating_range = None
-    if VALUE in wanted and dataset.schema.metadata:
-        rating_range = rating_range_from_metadata(dataset.schema.metadata.get(RATING_RANGE_KEY))
-    values = table.column(VALUE).to_numpy() if VALUE in wanted else None
-    timestamps = table.column(TIMESTAMP).to_numpy() if TIMESTAMP in wanted else None
-    data = Interactions.from_arrays(ids_to_numpy(table.column(USER_ID)),
-                                    ids_to_numpy(table.column(ITEM_ID)), values, timestamps,
+    roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
+    rating_range = roles.rating_range if roles is not None and VALUE in wanted else None
+    return _to_interactions(table, root, wanted, rating_range)
+
+
+def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
+                     rating_range: tuple[float, float] | None) -> Interactions:
+    """Checked arrays from the table read; every problem named with the dataset."""
+    def fail_at(index: int, column: str, message: str, expected: str) -> DataFormatError:
+        text = str(table.column(column)[index].as_py())
+        return DataFormatError(f"row {index + 1}: " + message.format(text=text),
+                               file=str(root), column=column, expected=expected)
+
+    for name in table.column_names:
+        column = table.column(name)
+        if column.null_count:
+            raise fail_at(_first_null(column), name, "is empty", "a value in every row")
+    arrays: dict[str, np.ndarray] = {}
+    for name in (USER_ID, ITEM_ID):
+        try:
+            arrays[name] = ids_to_numpy(table.column(name), name, fail_at)
+        except DataFormatError as error:
+            if error.file is not None:
+                raise
+            raise DataFormatError(error.detail, file=str(root), column=name,
+                                  expected=error.expected) from None
+    values = timestamps = None
+    if VALUE in wanted:
+        column = table.column(VALUE)
+        if not _is_number(column.type):
+            raise DataFormatError(f"holds {column.type} values", file=str(root), column=VALUE,
+                                  expected="numbers")
+        values = column.to_numpy().astype(np.float32)
+        bad = first_nonfinite(values)
+        if bad is not None:
+            raise fail_at(bad, VALUE, "found {text}", "a finite number")
+        if rating_range is not None:
+            bad = first_out_of_range(values, rating_range)
+            if bad is not None:
+                raise fail_at(bad, VALUE, "found {text}", range_text(rating_range))
+    if TIMESTAMP in wanted:
+        column = table.column(TIMESTAMP)
+        if not pa.types.is_integer(column.type):
+            raise DataFormatError(f"holds {column.type} values", file=str(root),
+                                  column=TIMESTAMP, expected="int64 Unix seconds")
+        raw = column.to_numpy()
+        if raw.dtype == np.uint64 and raw.size and raw.max() > np.iinfo(np.int64).max:
+            bad = int(np.argmax(raw > np.iinfo(np.int64).max))
+        else:
+            timestamps = raw.astype(np.int64, copy=False)
+            bad = first_time_out_of_range(timestamps)
+        if bad is not None:
+            raise fail_at(bad, TIMESTAMP, "found {text}", "Unix seconds between the years "
+                                                          "1 and 9999")
+    data = Interactions.from_arrays(arrays[USER_ID], arrays[ITEM_ID], values, timestamps,
                                     rating_range=rating_range)
     if timestamps is not None and not data.is_time_sorted:
         data = data.sort_by_time()
     return data
+
+
+def _is_number(kind: pa.DataType) -> bool:
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+
+
+def _first_null(column: pa.ChunkedArray) -> int:
+    return int(np.argmin(np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False),
+                                    dtype=bool)))
 
 
 def _and(left: ds.Expression | None, right: ds.Expression) -> Any:

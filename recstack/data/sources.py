@@ -1,37 +1,308 @@
 """Resolve what a user names as a data source into `Interactions`.
 
-A source is one of:
+A source is one of (tried in this order, each a spec in :data:`SOURCES`):
 
 - ``synthetic`` or ``synthetic:n_users=5000,n_interactions=200000,seed=3``: the built-in
-  generator with optional overrides;
+  generator with optional overrides of :class:`~recstack.data.synthetic.SyntheticConfig`;
 - a registered dataset name such as ``movielens-100k``: read from the cache that
   ``recstack data fetch`` fills (it is not downloaded implicitly);
 - a path: a MovieLens folder (detected from its files), a Hive-partitioned Parquet folder
-  (``year=YYYY/month=MM/``), or one CSV / TSV / Parquet file.
+  (``year=YYYY/month=MM/``), a folder written by ``recstack data synth``
+  (``interactions.parquet`` and ``items.parquet``), or one CSV / TSV / Parquet file.
+
+How a file is read (column names, separator, encoding, timestamp format and unit, rating
+range) is declared once, in :class:`LoaderOptions`: the CLI's flags and an experiment's
+``[data]`` keys are made from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress
+from recstack.specs import Registry, Spec, build_spec, option
 
 SYNTHETIC = "synthetic"
+#: the interactions file of a dataset folder written by ``recstack data synth``
+DATASET_INTERACTIONS = "interactions.parquet"
+#: its item table
+DATASET_ITEMS = "items.parquet"
 
 
 @dataclass(frozen=True)
-class ColumnMapping:
-    """Names of the columns of a generic file; ``None`` means the file has no such column."""
+class LoaderOptions(Spec):
+    """How to read a CSV, TSV or Parquet file; None leaves each choice to the file (its
+    metadata, header or extension) or to :func:`~recstack.data.files.load_table`'s default."""
 
-    user: str = "user_id"
-    item: str = "item_id"
-    value: str | None = None
-    timestamp: str | None = None
-    rating_range: tuple[float, float] | None = None
+    user_col: str | None = option(None, "column of user ids (default: user_id)")
+    item_col: str | None = option(None, "column of item ids (default: item_id)")
+    value_col: str | None = option(None, "column of ratings or weights (default: 1.0 each)")
+    timestamp_col: str | None = option(None, "column of event times (default: none)")
+    separator: str | None = option(None, "field separator of a text file (default: from "
+                                   "the extension)")
+    encoding: str | None = option(None, "text encoding of a text file (default: utf-8)")
+    column_names: tuple[str, ...] | None = option(None, "column names of a text file "
+                                                  "without a header line")
+    timestamp_format: str | None = option(None, "unix, iso or a strptime pattern such as "
+                                          "%Y-%m-%d %H:%M (default: numbers are Unix time, "
+                                          "text ISO-8601)")
+    timestamp_unit: str | None = option(None, "what a numeric timestamp counts (default: "
+                                        "auto, the unit the file records or one chosen by "
+                                        "magnitude)", choices=TIMESTAMP_UNITS)
+    rating_range: tuple[float, float] | None = option(None, "lowest and highest valid "
+                                                      "rating; others are an error")
+
+    def check(self) -> None:
+        if self.rating_range is not None and self.rating_range[0] >= self.rating_range[1]:
+            raise ConfigError(f"rating_range = {list(self.rating_range)}: expected "
+                              "[low, high] with low < high")
+        if self.separator is not None and (len(self.separator) != 1
+                                           or self.separator in '"\r\n'):
+            raise ConfigError(f"separator = {self.separator!r}: expected one character such "
+                              "as ',', ';' or a tab")
+        if self.column_names is not None:
+            repeated = sorted({n for n in self.column_names if self.column_names.count(n) > 1})
+            if repeated or not all(self.column_names):
+                raise ConfigError(f"column_names = {list(self.column_names)}: expected "
+                                  "distinct, non-empty names")
+        try:
+            check_timestamp_options(self.timestamp_format, self.timestamp_unit or "auto")
+        except RecstackError as error:
+            raise ConfigError(str(error)) from None
+        if self.encoding is not None:
+            import codecs
+
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ConfigError(f"encoding = {self.encoding!r}: not an encoding Python "
+                                  "knows; e.g. utf-8, latin-1, cp1252") from None
+
+    def given(self) -> dict[str, Any]:
+        """The options that were set (not None)."""
+        return {k: v for k, v in self.params().items() if v is not None}
+
+
+#: every kind of data source, tried in order on what the user names
+SOURCES: Registry[SourceSpec] = Registry("data source")
+
+
+class SourceSpec(Spec):
+    """One kind of data source; :meth:`recognise` claims a name, :meth:`load` reads it."""
+
+    #: whether :class:`LoaderOptions` apply (only generic files)
+    takes_loader_options = False
+
+    @classmethod
+    def recognise(cls, text: str, path: Path) -> SourceSpec | None:
+        """The spec for ``text`` (``path`` is it as a path) if this kind claims it."""
+        raise NotImplementedError
+
+    def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
+        raise NotImplementedError
+
+
+@SOURCES.register("synthetic")
+@dataclass(frozen=True)
+class SyntheticSource(SourceSpec):
+    """The built-in generator; ``settings`` overrides fields of ``SyntheticConfig``."""
+
+    settings: str = option("", "name=value,... overrides of the generator's settings")
+
+    def check(self) -> None:
+        from recstack.data.synthetic import SyntheticConfig
+
+        overrides = parse_synthetic_spec(SYNTHETIC + ":" + self.settings)
+        known = [f.name for f in fields(SyntheticConfig)]
+        for name in overrides:
+            if name not in known:
+                from recstack.specs import did_you_mean
+
+                raise ConfigError(f"synthetic: no setting {name!r}{did_you_mean(name, known)};"
+                                  f" settings: {', '.join(known)}")
+        try:
+            SyntheticConfig(**overrides)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"synthetic: {error}") from None
+
+    @classmethod
+    def recognise(cls, text: str, path: Path) -> SourceSpec | None:
+        if text == SYNTHETIC or text.startswith(SYNTHETIC + ":"):
+            return cls(text.partition(":")[2])
+        return None
+
+    def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
+        from recstack.data.synthetic import generate
+
+        return generate(progress=progress,
+                        **parse_synthetic_spec(SYNTHETIC + ":" + self.settings))
+
+
+@SOURCES.register("dataset")
+@dataclass(frozen=True)
+class FetchedDataset(SourceSpec):
+    """A public dataset by name, read from the cache that ``recstack data fetch`` fills."""
+
+    name: str = option(doc="e.g. movielens-100k (see recstack data fetch --list)")
+
+    @classmethod
+    def recognise(cls, text: str, path: Path) -> SourceSpec | None:
+        from recstack.data import fetch
+
+        return cls(text) if text in fetch.DATASETS and not path.exists() else None
+
+    def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
+        from recstack.data import fetch, movielens
+
+        cached = fetch.cached_path(self.name)
+        if cached is None:
+            raise RecstackError(f"{self.name} is not in the cache yet; run "
+                                f"`recstack data fetch {self.name}` first")
+        return movielens.load_movielens(cached, progress=progress)
+
+
+@SOURCES.register("movielens")
+@dataclass(frozen=True)
+class MovieLensFolder(SourceSpec):
+    """An unpacked MovieLens release (detected from its files)."""
+
+    path: str = option(doc="the release's folder")
+
+    @classmethod
+    def recognise(cls, text: str, path: Path) -> SourceSpec | None:
+        from recstack.data import movielens
+
+        if path.is_dir() and movielens.detect_variant(path) is not None:
+            return cls(str(path))
+        return None
+
+    def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
+        from recstack.data import movielens
+
+        return movielens.load_movielens(Path(self.path), progress=progress)
+
+
+@SOURCES.register("partitioned")
+@dataclass(frozen=True)
+class PartitionedFolder(SourceSpec):
+    """A Hive-partitioned Parquet folder (``year=YYYY/month=MM/``)."""
+
+    path: str = option(doc="the dataset's root folder")
+
+    @classmethod
+    def recognise(cls, text: str, path: Path) -> SourceSpec | None:
+        from recstack.data.partitioned import is_partitioned
+
+        return cls(str(path)) if path.is_dir() and is_partitioned(path) else None
+
+    def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
+        from recstack.data.partitioned import read_partitioned
+
+        return read_partitioned(Path(self.path))
+
+
+@SOURCES.register("dataset_folder")
+@dataclass(frozen=True)
+class DatasetFolder(SourceSpec):
+    """A folder written by ``recstack data synth``: interactions plus an item table."""
+
+    path: str = option(doc="the folder")
+
+    @classmethod
+    def recognise(cls, text: str, path: Path) -> SourceSpec | None:
+        return cls(str(path)) if (path / DATASET_INTERACTIONS).is_file() else None
+
+    def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
+        import pyarrow.parquet as pq
+
+        folder = Path(self.path)
+        data = _load_file(folder / DATASET_INTERACTIONS, options, progress)
+        items_path = folder / DATASET_ITEMS
+        if not items_path.is_file():
+            return data
+        try:
+            items = pq.read_table(items_path).to_pandas()
+        except Exception as error:  # pyarrow raises several types for a damaged file
+            raise RecstackError(f"{items_path}: not a readable Parquet file ({error})") from None
+        return attach_item_table(data, items)
+
+
+@SOURCES.register("file")
+@dataclass(frozen=True)
+class TableFile(SourceSpec):
+    """One CSV, TSV or Parquet file, read as :class:`LoaderOptions` say."""
+
+    path: str = option(doc="the file")
+    takes_loader_options = True
+
+    @classmethod
+    def recognise(cls, text: str, path: Path) -> SourceSpec | None:
+        return cls(str(path)) if path.is_file() else None
+
+    def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
+        return _load_file(Path(self.path), options, progress)
+
+
+def resolve_source(source: str, *, base: Path | None = None, where: str = "") -> SourceSpec:
+    """The spec of what ``source`` names; a relative path is taken from ``base`` (the
+    experiment file's folder) when given. Nothing is read yet.
+
+    Raises
+    ------
+    ConfigError
+        Nothing answers to ``source``; the message says where a path was looked for.
+    """
+    if not isinstance(source, str) or not source:
+        raise ConfigError(f"{where}expected a path, a dataset name or 'synthetic', "
+                          f"got {source!r}")
+    path = Path(source).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
+    for kind in SOURCES.names():
+        try:
+            spec = SOURCES.get(kind).recognise(source, path)  # type: ignore[attr-defined]
+        except ConfigError as error:
+            raise ConfigError(f"{where}{error}") from None
+        if spec is not None:
+            return spec
+    from recstack.data import fetch
+
+    if path.is_dir():
+        raise ConfigError(f"{where}{path}: a folder, but neither a MovieLens release, a "
+                          f"partitioned Parquet dataset (year=YYYY/month=MM/) nor a folder "
+                          f"with {DATASET_INTERACTIONS}")
+    if path.exists():
+        raise ConfigError(f"{where}{path}: neither a file nor a folder")
+    raise ConfigError(f"{where}no such file or folder: {source!r} (looked at {path.resolve()});"
+                      f" a source is a path, 'synthetic[:opts]', or one of: "
+                      f"{', '.join(sorted(fetch.DATASETS))}")
+
+
+def load_source(source: str | SourceSpec, *, options: LoaderOptions | None = None,
+                progress: Progress | None = None, base: Path | None = None) -> Interactions:
+    """Load the interactions a source names (see the module docstring)."""
+    spec = resolve_source(source, base=base) if isinstance(source, str) else source
+    options = options or LoaderOptions()
+    check_options_apply(spec, options)
+    return spec.load(options, progress)
+
+
+def check_options_apply(spec: SourceSpec, options: LoaderOptions, where: str = "") -> None:
+    """Refuse loader options given for a source they do not apply to."""
+    given = options.given()
+    if given and not (spec.takes_loader_options or isinstance(spec, DatasetFolder)):
+        raise ConfigError(f"{where}{', '.join(given)}: loader options apply to CSV, TSV and "
+                          f"Parquet files, not to a {spec.kind_name} source")
+
+
+def loader_options(values: dict[str, Any], where: str = "") -> LoaderOptions:
+    """:class:`LoaderOptions` from a table of values, problems reported at ``where``."""
+    return build_spec(LoaderOptions, values, where)
 
 
 def parse_synthetic_spec(spec: str) -> dict[str, Any]:
@@ -46,42 +317,27 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
     return overrides
 
 
-def load_source(source: str, *, columns: ColumnMapping | None = None,
-                progress: Progress | None = None) -> Interactions:
-    """Load the interactions a source names (see the module docstring)."""
-    if source == SYNTHETIC or source.startswith(SYNTHETIC + ":"):
-        from recstack.data.synthetic import generate
+def attach_item_table(data: Interactions, items: Any) -> Interactions:
+    """``data`` with ``items`` (a DataFrame keyed by ``item_id``) as its item table."""
+    frame = data.to_frame()
+    return Interactions.from_arrays(
+        frame["user_id"].to_numpy(), frame["item_id"].to_numpy(), data.value, data.timestamp,
+        rating_range=data.rating_range, item_table=items, user_table=data.user_table)
 
-        return generate(progress=progress, **parse_synthetic_spec(source))
 
-    from recstack.data import fetch, movielens
-
-    path = Path(source).expanduser()
-    if not path.exists():
-        if source in fetch.DATASETS:
-            cached = fetch.cached_path(source)
-            if cached is None:
-                raise RecstackError(f"{source} is not in the cache yet; run "
-                                    f"`recstack data fetch {source}` first")
-            return movielens.load_movielens(cached, progress=progress)
-        raise RecstackError(
-            f"no such file or folder: {source!r}; a source is a path, 'synthetic[:opts]', "
-            f"or one of: {', '.join(sorted(fetch.DATASETS))}")
-    if path.is_dir():
-        from recstack.data.partitioned import is_partitioned, read_partitioned
-
-        if is_partitioned(path):
-            return read_partitioned(path)
-        if movielens.detect_variant(path) is not None:
-            return movielens.load_movielens(path, progress=progress)
-        raise RecstackError(f"{path}: a folder, but neither a MovieLens release nor a "
-                            "partitioned Parquet dataset (year=YYYY/month=MM/)")
+def _load_file(path: Path, options: LoaderOptions, progress: Progress | None) -> Interactions:
     from recstack.data.files import load_table
 
-    mapping = columns or ColumnMapping()
-    return load_table(path, user_col=mapping.user, item_col=mapping.item,
-                      value_col=mapping.value, timestamp_col=mapping.timestamp,
-                      rating_range=mapping.rating_range, progress=progress)
+    return load_table(path, progress=progress, **_load_table_arguments(options))
+
+
+def _load_table_arguments(options: LoaderOptions) -> dict[str, Any]:
+    """The options given, as :func:`~recstack.data.files.load_table` takes them; those not
+    given are left to it (and to what the file's metadata records)."""
+    arguments = options.given()
+    if "column_names" in arguments:
+        arguments["column_names"] = list(arguments["column_names"])
+    return arguments
 
 
 def _number_or_text(raw: str) -> Any:

@@ -19,6 +19,7 @@ import numpy as np
 from recstack.data.filters import to_unix_seconds
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
+from recstack.specs import Registry, Spec, option
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,129 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     for i in range(k):
         yield _finish(data, fold == i, "kfold", {"k": k, "fold": i, "stratify": stratify,
                                                  "seed": seed})
+
+
+def given_split(data: Interactions, is_test: np.ndarray, *,
+                fold_in_mask: np.ndarray | None = None) -> Split:
+    """A split whose parts were decided elsewhere (e.g. files written by ``recstack data
+    split``): rows flagged ``is_test`` are the test part, ``fold_in_mask`` the revealed
+    history of held-out users. Test rows no model could rank are set apart and counted, as
+    in every other split."""
+    return _finish(data, np.asarray(is_test, bool), "given", {}, fold_in_mask=fold_in_mask)
+
+
+# --------------------------------------------------------------------------- the registry
+#: every split method by its one name: experiment files, ``recstack data split`` and
+#: ``recstack tune`` all read this (add a split here and all three know it)
+SPLITS: Registry[SplitSpec] = Registry("split method")
+
+
+class SplitSpec(Spec):
+    """A split method with its parameters; :meth:`apply` runs it."""
+
+    def apply(self, data: Interactions) -> list[Split]:
+        """The split (one element), or every fold of a cross-validation."""
+        raise NotImplementedError
+
+    def for_validation(self, fraction: float, seed: int) -> SplitSpec:
+        """The split that carves a validation part out of this split's training part (for
+        tuning): the same method, holding out ``fraction`` where the method has a share."""
+        raise NotImplementedError
+
+
+@SPLITS.register("random")
+@dataclass(frozen=True)
+class RandomSplit(SplitSpec):
+    """Per-user random holdout (:func:`random_split`)."""
+
+    test_fraction: float = option(0.2, "share of each user's rows held out for test",
+                                  low=0.0, high=1.0, open_low=True, open_high=True)
+    seed: int = option(0, "random seed", low=0)
+
+    def apply(self, data: Interactions) -> list[Split]:
+        return [random_split(data, self.test_fraction, seed=self.seed)]
+
+    def for_validation(self, fraction: float, seed: int) -> SplitSpec:
+        return RandomSplit(fraction, seed)
+
+
+@SPLITS.register("temporal")
+@dataclass(frozen=True)
+class TemporalSplit(SplitSpec):
+    """Global temporal split at a cutoff time (:func:`temporal_split`)."""
+
+    cutoff: int | str | None = option(None, "first test moment: Unix seconds or an ISO date")
+    test_fraction: float | None = option(
+        None, "share of all rows, the latest, held out for test when no cutoff is given "
+        "(default 0.2)", low=0.0, high=1.0, open_low=True, open_high=True)
+
+    def check(self) -> None:
+        if self.cutoff is not None and self.test_fraction is not None:
+            raise ConfigError("temporal: give cutoff or test_fraction, not both")
+        if isinstance(self.cutoff, str):
+            to_unix_seconds(self.cutoff, "cutoff")
+
+    def apply(self, data: Interactions) -> list[Split]:
+        if self.cutoff is not None:
+            return [temporal_split(data, self.cutoff)]
+        fraction = 0.2 if self.test_fraction is None else self.test_fraction
+        return [temporal_split(data, test_fraction=fraction)]
+
+    def for_validation(self, fraction: float, seed: int) -> SplitSpec:
+        return TemporalSplit(test_fraction=fraction)
+
+
+@SPLITS.register("leave_last_out")
+@dataclass(frozen=True)
+class LeaveLastOut(SplitSpec):
+    """Each user's latest rows held out (:func:`leave_last_out`)."""
+
+    n: int = option(1, "rows per user held out for test, the latest", low=1)
+
+    def apply(self, data: Interactions) -> list[Split]:
+        return [leave_last_out(data, self.n)]
+
+    def for_validation(self, fraction: float, seed: int) -> SplitSpec:
+        return self
+
+
+@SPLITS.register("users")
+@dataclass(frozen=True)
+class UserSplit(SplitSpec):
+    """Held-out users, evaluated from a revealed share of their history (:func:`user_split`)."""
+
+    test_users: float = option(0.2, "share of users held out of training",
+                               low=0.0, high=1.0, open_low=True, open_high=True)
+    fold_in_fraction: float = option(0.8, "share of a held-out user's rows given to the model",
+                                     low=0.0, high=1.0, open_low=True, open_high=True)
+    by_time: bool = option(False, "reveal each held-out user's earliest rows, test the rest")
+    seed: int = option(0, "random seed", low=0)
+
+    def apply(self, data: Interactions) -> list[Split]:
+        return [user_split(data, self.test_users, fold_in_fraction=self.fold_in_fraction,
+                           by_time=self.by_time, seed=self.seed)]
+
+    def for_validation(self, fraction: float, seed: int) -> SplitSpec:
+        return UserSplit(fraction, self.fold_in_fraction, self.by_time, seed)
+
+
+@SPLITS.register("kfold")
+@dataclass(frozen=True)
+class KFold(SplitSpec):
+    """Cross-validation: ``k`` splits whose test parts partition the data (:func:`kfold_split`)."""
+
+    k: int = option(5, "number of folds", low=2)
+    stratify: str = option("user", "'user' deals each user's rows over the folds; 'none' "
+                           "shuffles all rows", choices=("user", "none"))
+    seed: int = option(0, "random seed", low=0)
+
+    def apply(self, data: Interactions) -> list[Split]:
+        return list(kfold_split(data, self.k, seed=self.seed,
+                                stratify=None if self.stratify == "none" else self.stratify))
+
+    def for_validation(self, fraction: float, seed: int) -> SplitSpec:
+        # one fold's worth of each user's rows, as in the folds themselves
+        return RandomSplit(fraction, seed)
 
 
 # --------------------------------------------------------------------------- machinery

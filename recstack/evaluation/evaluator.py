@@ -1,8 +1,9 @@
 """Full-catalog evaluation of any model that scores all items for a batch of users.
 
 For each batch of test users: score every catalog item, mask each user's training items,
-take the top ``max(K)`` with a partial sort, and compute every requested metric at every K
-from that one list. Memory is bounded by ``batch_size x n_items`` scores.
+take the top ``max(K)`` (:mod:`recstack.topk`: among equal scores the lower item index
+ranks first, also at the cut-off), and compute every requested metric at every K from that
+one list. Memory is bounded by ``batch_size x n_items`` scores.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,8 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
-from recstack.models.base import mask_rows, top_k_threaded, writable_scores
 from recstack.progress import Progress, resolve
+from recstack.topk import mask_rows, rows_with_nan, top_k_threaded, writable_scores
 
 #: per-user metrics that need the full score rows, not only the top-K list
 FULL_SCORE_METRICS = ("auc",)
@@ -30,6 +31,8 @@ FULL_SCORE_METRICS = ("auc",)
 LIST_METRICS = ("coverage", "novelty", "diversity", "popularity")
 DEFAULT_METRICS = ("precision", "recall", "hit_rate", "mrr", "map", "ndcg", "coverage")
 DEFAULT_MEMORY_BUDGET_BYTES = 512 * 2**20
+#: how one grade is chosen for a (user, item) pair that appears several times in the test data
+DUPLICATE_GRADES = ("last", "first", "max", "mean")
 
 
 class Scorer(Protocol):
@@ -49,17 +52,34 @@ class Evaluator:
     ks
         Cut-offs.
     relevance_threshold
-        Test rows with ``value >= relevance_threshold`` are relevant (all rows when None).
+        Test pairs with ``value >= relevance_threshold`` are relevant (all pairs when None).
     graded
-        Use the test values as relevance grades (for graded nDCG) instead of 1.
+        Use the test values as relevance grades (for graded nDCG) instead of 1; a pair with
+        a grade <= 0 is not relevant.
+    duplicate_grade
+        The one value of a (user, item) pair that appears several times in the test data,
+        before the threshold and the grades apply: ``"last"`` (the latest row by timestamp,
+        then by row order; the default), ``"first"``, ``"max"`` or ``"mean"``. Values are
+        never summed.
     batch_size
         Users scored at once; by default as many as fit in ``memory_budget_bytes``.
     n_threads
-        Threads for the partial sort of each batch (default: every core).
+        Threads for the top-K selection and the metrics of each batch (default: every core).
+    novelty_smoothing
+        Passed to :func:`recstack.metrics.novelty` as ``smoothing``: ``p(i) = (users of i +
+        s) / (users + s)``. The default 1 gives an item nobody trained on (which a model may
+        recommend) a large but finite novelty; 0 is the unsmoothed definition, which refuses
+        such items.
 
     Notes
     -----
-    Every test user with a relevant test row is evaluated, through the model's
+    Ranking follows :mod:`recstack.topk`: among equal scores the lower item index ranks
+    first, so a model that gives every item the same score is evaluated on the list
+    ``0, 1, 2, ...`` minus the user's training items, whatever the constant. Scores keep
+    the model's dtype. A model that returns ``NaN`` scores is refused with an error naming
+    it.
+
+    Every test user with a relevant test pair is evaluated, through the model's
     index-level ``score_users``, including users with no training row. The public
     ``recommend`` and ``score`` refuse such users for most models (their scores mean
     nothing: see :mod:`recstack.models.base`), but here they are kept, so that every model
@@ -79,9 +99,11 @@ class Evaluator:
     ks: Sequence[int] = (10, 20)
     relevance_threshold: float | None = None
     graded: bool = False
+    duplicate_grade: Literal["last", "first", "max", "mean"] = "last"
     batch_size: int | None = None
     memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES
     n_threads: int | None = None
+    novelty_smoothing: float = 1.0
     item_features: np.ndarray | sp.spmatrix | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -92,6 +114,16 @@ class Evaluator:
         if not self.ks or any(not isinstance(k, int | np.integer) or k < 1 for k in self.ks):
             raise ConfigError(f"ks must be positive integers, got {list(self.ks)}")
         self.ks = sorted(set(int(k) for k in self.ks))
+        if self.duplicate_grade not in DUPLICATE_GRADES:
+            raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
+                              f"got {self.duplicate_grade!r}")
+        if self.n_threads is not None and (isinstance(self.n_threads, bool) or not isinstance(
+                self.n_threads, int | np.integer) or self.n_threads < 1):
+            raise ConfigError(f"n_threads must be a positive integer, got {self.n_threads!r}")
+        if not isinstance(self.novelty_smoothing, int | float | np.number) or isinstance(
+                self.novelty_smoothing, bool) or not 0 <= self.novelty_smoothing < np.inf:
+            raise ConfigError("novelty_smoothing must be a number >= 0, got "
+                              f"{self.novelty_smoothing!r}")
 
     def evaluate(self, model: Scorer, train: Interactions, test: Interactions, *,
                  name: str | None = None, progress: Progress | None = None
@@ -122,16 +154,25 @@ class Evaluator:
                          progress=progress)
 
     def relevance(self, test: Interactions) -> sp.csr_matrix:
-        """The ground-truth matrix: relevant test rows, graded or binary."""
-        rows = test if self.relevance_threshold is None else test.select(
-            test.value >= self.relevance_threshold)
-        grades = rows.value if self.graded else np.ones(len(rows), np.float32)
-        truth = sp.csr_matrix((grades.astype(np.float64), (rows.user_index, rows.item_index)),
-                              shape=test.shape)
-        truth.sum_duplicates()
-        if not self.graded:
-            truth.data[:] = 1.0
-        return truth
+        """The ground-truth matrix: one entry per relevant test pair, its grade (graded) or 1.
+
+        A pair that appears several times gets one value by ``duplicate_grade``; then the
+        threshold applies. With ``graded``, pairs with a grade <= 0 are left out, so a user
+        whose grades are all 0 has no relevant item (not evaluated, counted in
+        ``users_without_relevant``).
+        """
+        pairs = test.deduplicate(self.duplicate_grade)
+        values = np.asarray(pairs.value, dtype=np.float64)
+        if self.relevance_threshold is not None:
+            keep = values >= self.relevance_threshold
+            pairs, values = pairs.select(keep), values[keep]
+        if self.graded:
+            # as in recstack.metrics.ranking, only a grade > 0 is relevant
+            keep = values > 0
+            pairs, grades = pairs.select(keep), values[keep]
+        else:
+            grades = np.ones(len(values))
+        return sp.csr_matrix((grades, (pairs.user_index, pairs.item_index)), shape=test.shape)
 
     # ------------------------------------------------------------------ the loop
     def _run(self, score: Callable[[np.ndarray], np.ndarray], truth: sp.csr_matrix,
@@ -161,18 +202,16 @@ class Evaluator:
                 ThreadPoolExecutor(threads) as executor:
             for start in range(0, len(users), batch):
                 batch_users = users[start:start + batch]
-                scores = writable_scores(score(batch_users))
-                if scores.shape != (len(batch_users), n_items):
-                    raise RecstackError(f"{name} returned scores of shape {scores.shape}, "
-                                        f"expected {(len(batch_users), n_items)}")
+                scores = self._checked_scores(score(batch_users), batch_users, n_items,
+                                              train, name, executor, threads)
                 batch_exclude = exclude[batch_users]
                 mask_rows(scores, batch_exclude)
                 top, top_scores = top_k_threaded(scores, k_max, executor, threads)
                 top[np.isneginf(top_scores)] = -1  # masked items are not recommendations
                 top_lists[start:start + len(batch_users)] = top
                 batch_truth = truth[batch_users]
-                values = ranking_metrics(top, batch_truth, self.ks, ranking_names) \
-                    if ranking_names else {}
+                values = ranking_metrics(top, batch_truth, self.ks, ranking_names,
+                                         n_threads=threads) if ranking_names else {}
                 if want_auc:
                     values["auc"] = auc_per_user(scores, batch_truth, batch_exclude)
                 for key, value in values.items():
@@ -188,15 +227,37 @@ class Evaluator:
             users_without_relevant=int(users_in_test - len(users)),
             meta={"n_users": int(len(users)), "n_items": int(n_items), "ks": list(self.ks),
                   "relevance_threshold": self.relevance_threshold,
+                  "graded": self.graded, "duplicate_grade": self.duplicate_grade,
                   "users_without_history": users_without_history,
                   "protocol": "full catalog, training items excluded"})
+
+    @staticmethod
+    def _checked_scores(raw: Any, batch_users: np.ndarray, n_items: int, train: Interactions,
+                        name: str, executor: ThreadPoolExecutor, threads: int) -> np.ndarray:
+        """The model's scores for a batch as a writable array in its own dtype, refused
+        with the model's name when they are not a (batch, n_items) array of numbers."""
+        try:
+            scores = writable_scores(raw)
+        except (ConfigError, TypeError, ValueError) as error:
+            raise RecstackError(f"{name} returned scores that are not numbers: {error}"
+                                ) from None
+        if scores.shape != (len(batch_users), n_items):
+            raise RecstackError(f"{name} returned scores of shape {scores.shape}, "
+                                f"expected {(len(batch_users), n_items)}")
+        bad = rows_with_nan(scores, executor, threads)
+        if len(bad):
+            user = train.users.to_external(batch_users[bad[:1]]).tolist()[0]
+            raise RecstackError(
+                f"{name} returned NaN scores for {len(bad)} of {len(batch_users)} users in a "
+                f"batch (e.g. user {user!r}); scores must be numbers, -inf for items that "
+                "must not be recommended")
+        return scores
 
     def _list_metrics(self, top_lists: np.ndarray, train: Interactions
                       ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Per-user novelty, popularity and diversity of the lists, and catalog coverage.
 
-        Novelty uses add-one smoothing, p(i) = (users of i + 1) / (users + 1), so that an
-        item nobody trained on has a large but finite self-information.
+        Novelty is :func:`recstack.metrics.novelty` with ``smoothing=novelty_smoothing``.
         """
         wanted = [m for m in self.metrics if m in LIST_METRICS]
         per_user: dict[str, np.ndarray] = {}
@@ -215,7 +276,8 @@ class Evaluator:
                     top_lists, train.n_items, k=k)
             if "novelty" in wanted:
                 per_user[f"novelty@{k}"] = beyond_accuracy.novelty(
-                    top_lists, item_users + 1, train.n_users + 1, k=k)
+                    top_lists, item_users, train.n_users, k=k,
+                    smoothing=self.novelty_smoothing)
             if "popularity" in wanted:
                 per_user[f"popularity@{k}"] = beyond_accuracy.average_popularity(
                     top_lists, item_users, k=k)

@@ -88,16 +88,25 @@ def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = No
 
 
 def novelty(
-    recommended: ArrayLike, item_counts: ArrayLike, n_users: int, *, k: int | None = None
+    recommended: ArrayLike,
+    item_counts: ArrayLike,
+    n_users: int,
+    *,
+    k: int | None = None,
+    smoothing: float = 0.0,
 ) -> NDArray[np.float64]:
     r"""Mean self-information of each user's recommended items, in bits.
 
     .. math:: \mathrm{Novelty}_u = \frac{1}{|L_u|} \sum_{i \in L_u} -\log_2 p(i),
-              \qquad p(i) = \frac{\text{users who interacted with } i}{n_\text{users}}
+              \qquad p(i) = \frac{c_i + s}{n_\text{users} + s}
 
-    (Zhou et al. 2010, "Solving the apparent diversity-accuracy dilemma"). Rare items are
-    novel; an item every user knows scores 0. ``p(i)`` comes from the interactions the model
-    was trained on; :func:`item_user_counts` counts them.
+    with :math:`c_i` the users who interacted with item :math:`i` and :math:`s` the
+    ``smoothing`` (Zhou et al. 2010, "Solving the apparent diversity-accuracy dilemma", is
+    :math:`s = 0`). Rare items are novel; an item every user knows scores 0. ``p(i)`` comes
+    from the interactions the model was trained on; :func:`item_user_counts` counts them.
+    Additive smoothing counts ``s`` extra users who interacted with every item, so that an
+    item nobody trained on has a large but finite novelty,
+    :math:`\log_2((n_\text{users} + s) / s)` (the evaluator uses :math:`s = 1`).
 
     Parameters
     ----------
@@ -108,6 +117,8 @@ def novelty(
         Users in the training data, the denominator of ``p(i)``.
     k : int, optional
         Cut-off; ``None`` uses every column.
+    smoothing : float, default 0
+        The :math:`s` above, ``>= 0``.
 
     Returns
     -------
@@ -117,11 +128,14 @@ def novelty(
     Raises
     ------
     MetricInputError
-        If a recommended item has count 0 (its self-information is infinite; recommending
-        items unseen in training needs a smoothed popularity that this metric does not guess)
-        or a count exceeds ``n_users``.
+        If ``smoothing`` is 0 and a recommended item has count 0 (its self-information is
+        infinite: pass a ``smoothing`` > 0 to rank such items), or a count exceeds
+        ``n_users``.
     """
     n_users = check_k(n_users, name="n_users")
+    if (isinstance(smoothing, bool) or not isinstance(smoothing, int | float | np.number)
+            or not 0 <= smoothing < np.inf):
+        raise MetricInputError(f"smoothing must be a finite number >= 0, got {smoothing!r}")
     counts = _item_values(item_counts, "item_counts")
     if counts.size and counts.max() > n_users:
         raise MetricInputError(
@@ -132,14 +146,14 @@ def novelty(
     listed = rec >= 0
     items = np.where(listed, rec, 0)
     unseen = listed & (counts[items] == 0)
-    if np.any(unseen):
+    if smoothing == 0 and np.any(unseen):
         examples = sorted(set(rec[unseen].tolist()))[:5]
         raise MetricInputError(
             f"recommended holds items no training user interacted with (e.g. {examples}); "
-            "their novelty -log2(0) is infinite"
+            "their novelty -log2(0) is infinite (pass smoothing > 0, e.g. smoothing=1)"
         )
     with np.errstate(divide="ignore"):
-        self_information = -np.log2(counts / n_users)
+        self_information = -np.log2((counts + smoothing) / (n_users + smoothing))
     return _row_means(np.where(listed, self_information[items], 0.0), listed)
 
 

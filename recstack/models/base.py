@@ -1,8 +1,14 @@
 """The contract every recommender follows, and the machinery they share.
 
-A model's constructor takes keyword-only hyperparameters and stores them as given;
-:meth:`Recommender.fit` validates them (naming the bad one), then calls the model's
-``_fit``. Public methods speak external ids; the base class maps them to indices,
+A model declares each hyperparameter once, in its ``params`` (a :class:`Param` each: type,
+range or choices, default, one line of documentation, optional search range). From that
+declaration come the keyword-only constructor (it stores the values as given; its signature
+is generated, so ``inspect.signature`` and ``help`` show the parameters), ``validate_params``
+(run by :meth:`Recommender.fit`, naming the bad parameter; models add only checks that
+involve several parameters), ``get_params``, the "Parameters" section of the class
+docstring (:meth:`Recommender.describe_params`) and the default ``search_space`` of
+``recstack tune``. :meth:`Recommender.fit` validates the hyperparameters, then calls the
+model's ``_fit``. Public methods speak external ids; the base class maps them to indices,
 filters seen items, batches users and takes top-K, so each model writes only
 ``_fit`` and ``_score_users`` (full-catalog scores for a batch of user indices).
 
@@ -24,13 +30,15 @@ evaluator decides which users to score.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
+import re
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,6 +47,7 @@ from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress
+from recstack.topk import pad_columns, top_k_batched, writable_scores
 
 # Rows of scores computed at once: bounds memory at batch x n_items floats.
 DEFAULT_MEMORY_BUDGET_BYTES = 256 * 2**20
@@ -49,9 +58,44 @@ class PopularityFallbackWarning(UserWarning):
     stand-in the model documents), not the model's own."""
 
 
+#: marks a hyperparameter without a default (the caller must give it)
+REQUIRED: Any = inspect.Parameter.empty
+
+
 @dataclass(frozen=True)
 class Param:
-    """A hyperparameter's constraint: ``kind`` and an inclusive/exclusive range or choices."""
+    """One hyperparameter, declared once: its type and allowed values, its default, one line
+    of documentation and, optionally, its default search range for ``recstack tune``.
+
+    A model's ``params`` (name -> Param) is the single source of its constructor (keyword-only,
+    values stored as given), of :meth:`Recommender.validate_params`,
+    :meth:`Recommender.get_params`, the "Parameters" section of its docstring
+    (:meth:`Recommender.describe_params`) and its ``search_space``.
+
+    Attributes
+    ----------
+    kind
+        Accepted type(s); ``bool`` is accepted only where ``kind`` is ``bool``.
+    low, high
+        Range of a number; ``low_inclusive`` / ``high_inclusive`` say whether the bound
+        itself is allowed. Floats must also be finite.
+    choices
+        The allowed values, when they are a closed set.
+    optional
+        Whether None is allowed (it then means "not set").
+    default
+        The constructor's default (:data:`REQUIRED`: none, the caller must give it).
+    doc
+        One line saying what the parameter does, for the generated documentation.
+    element
+        For a tuple/list value: the constraint each element must meet.
+    pattern, pattern_doc
+        For a string: a regular expression it must match in full, and how to say it in an
+        error ("'auto', 'cpu', 'cuda' or 'cuda:<n>'").
+    search
+        Its range in the model's default search space (``{"type": "int" | "float" |
+        "categorical", ...}``, see :mod:`recstack.tuning`); None: not tuned by default.
+    """
 
     kind: type | tuple[type, ...]
     low: float | None = None
@@ -59,14 +103,24 @@ class Param:
     low_inclusive: bool = True
     choices: tuple[Any, ...] | None = None
     optional: bool = False
+    default: Any = REQUIRED
+    doc: str = ""
+    high_inclusive: bool = True
+    element: Param | None = None
+    pattern: str | None = None
+    pattern_doc: str = ""
+    search: dict[str, Any] | None = None
 
     def check(self, model: str, name: str, value: Any) -> None:
+        """Raise a :class:`~recstack.errors.ConfigError` naming ``model`` and ``name`` when
+        ``value`` breaks this constraint."""
         if value is None and self.optional:
             return
         if isinstance(value, bool) and self.kind is not bool:
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
         if not isinstance(value, self.kind):
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
+        value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{model}: {name} must be a finite number, got {value!r}")
         if self.choices is not None and value not in self.choices:
@@ -75,12 +129,59 @@ class Param:
                                      (value == self.low and not self.low_inclusive)):
             sign = ">=" if self.low_inclusive else ">"
             raise ConfigError(f"{model}: {name} must be {sign} {self.low}, got {value!r}")
-        if self.high is not None and value > self.high:
-            raise ConfigError(f"{model}: {name} must be <= {self.high}, got {value!r}")
+        if self.high is not None and (value > self.high or
+                                      (value == self.high and not self.high_inclusive)):
+            sign = "<=" if self.high_inclusive else "<"
+            raise ConfigError(f"{model}: {name} must be {sign} {self.high}, got {value!r}")
+        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+            raise ConfigError(f"{model}: {name} must be {self.pattern_doc or self.pattern}, "
+                              f"got {value!r}")
+        if self.element is not None:
+            for position, item in enumerate(value):
+                self.element.check(model, f"{name}[{position}]", item)
+
+    def describe(self) -> str:
+        """The constraint in words, e.g. ``"float in [0, 0.5]"``, ``"int >= 1"``."""
+        kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
+        if float in kinds:
+            kinds = tuple(k for k in kinds if k is not int)  # an int is accepted as a float
+        text = " or ".join(k.__name__ for k in kinds)
+        if self.element is not None:
+            text += f" of ({self.element.describe()})"
+        if self.choices is not None:
+            text = "one of " + ", ".join(repr(c) for c in self.choices)
+        elif self.pattern is not None:
+            text += f": {self.pattern_doc or self.pattern}"
+        elif self.low is not None and self.high is not None:
+            opening = "[" if self.low_inclusive else "("
+            closing = "]" if self.high_inclusive else ")"
+            text += f" in {opening}{_number(self.low)}, {_number(self.high)}{closing}"
+        elif self.low is not None:
+            text += f" {'>=' if self.low_inclusive else '>'} {_number(self.low)}"
+        elif self.high is not None:
+            text += f" {'<=' if self.high_inclusive else '<'} {_number(self.high)}"
+        if self.optional:
+            text += ", or None"
+        return text
+
+    @property
+    def annotation(self) -> Any:
+        """The type for the generated constructor's signature."""
+        kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
+        if float in kinds:
+            kinds = tuple(k for k in kinds if k is not int)  # int is accepted as a float
+        annotation: Any = kinds[0]
+        for other in kinds[1:]:
+            annotation = annotation | other
+        return annotation | None if self.optional else annotation
 
     def _kind_name(self) -> str:
         kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
         return " or ".join(k.__name__ for k in kinds)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 class Recommender(ABC):
@@ -88,11 +189,13 @@ class Recommender(ABC):
 
     #: registry name, used by experiment files
     name: ClassVar[str]
-    #: hyperparameter constraints, checked in fit
+    #: the hyperparameters, each declared once (see :class:`Param`): the constructor,
+    #: validation, ``get_params``, the docstring's "Parameters" and ``search_space`` follow
     params: ClassVar[dict[str, Param]] = {}
     #: whether scores are predicted ratings (explicit models) rather than ranking scores
     predicts_ratings: ClassVar[bool] = False
-    #: default search space for `recstack tune` (see recstack.tuning), empty when none
+    #: default search space for `recstack tune` (see recstack.tuning), empty when none;
+    #: gathered from the ``search`` of each :class:`Param`
     search_space: ClassVar[dict[str, dict[str, Any]]] = {}
     #: whether the model's scores for a user of its vocabulary with no training rows are
     #: meaningful: True for non-personalised baselines (their scores never depended on the
@@ -108,6 +211,49 @@ class Recommender(ABC):
     users_: IdMap
     items_: IdMap
     seen_: sp.csr_matrix
+
+    # ------------------------------------------------------------------ hyperparameters
+    if TYPE_CHECKING:
+        # The hyperparameters become attributes at run time, from ``params``; declaring
+        # each a second time for the type checker would defeat declaring it once.
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __init__(self, **params: Any) -> None:
+        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`).
+        Every model's constructor is this one, with a signature generated from ``params``."""
+        unknown = [name for name in params if name not in self.params]
+        if unknown:
+            raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
+        missing = [name for name, param in self.params.items()
+                   if param.default is REQUIRED and name not in params]
+        if missing:
+            raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
+        for name, param in self.params.items():
+            setattr(self, name, params[name] if name in params else param.default)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # classes that write their own constructor (and their subclasses) keep it
+        if "__init__" not in cls.__dict__ and getattr(cls.__init__, "_from_params", False):
+            cls.__init__ = _constructor(cls)  # type: ignore[method-assign]
+        if "search_space" not in cls.__dict__:
+            cls.search_space = {name: dict(param.search)
+                                for name, param in cls.params.items() if param.search}
+        if cls.__doc__ and cls.params and "name" in cls.__dict__:
+            cls.__doc__ = _with_parameters_section(inspect.cleandoc(cls.__doc__),
+                                                   cls.describe_params())
+
+    @classmethod
+    def describe_params(cls) -> str:
+        """The hyperparameters in numpydoc form (what the docstring's "Parameters" section
+        shows): name, constraint, default and the one-line documentation of each."""
+        lines = []
+        for name, param in cls.params.items():
+            default = "" if param.default is REQUIRED else f", default {param.default!r}"
+            lines.append(f"{name} : {param.describe()}{default}")
+            if param.doc:
+                lines.append(f"    {param.doc}")
+        return "\n".join(lines)
 
     # ------------------------------------------------------------------ training
     def fit(self, train: Interactions, *, progress: Progress | None = None) -> Self:
@@ -127,10 +273,14 @@ class Recommender(ABC):
         return self
 
     def validate_params(self) -> None:
+        """Check every hyperparameter against its declaration (models add only checks that
+        involve several parameters); raises :class:`~recstack.errors.ConfigError`."""
         for param, constraint in self.params.items():
             constraint.check(self.name, param, getattr(self, param))
 
     def get_params(self) -> dict[str, Any]:
+        """The hyperparameters as stored: ``type(self)(**model.get_params())`` is the same
+        model, unfitted."""
         return {param: getattr(self, param) for param in self.params}
 
     @abstractmethod
@@ -138,7 +288,8 @@ class Recommender(ABC):
 
     @abstractmethod
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
-        """Scores of every catalog item for each user index: float32 (n_users, n_items).
+        """Scores of every catalog item for each user index, ``(n_users, n_items)``: float32,
+        or float64 where the model computes in float64 (the dtype is kept through top-K).
 
         Return a new array (callers may modify it in place, e.g. to mask seen items) or a
         read-only view of the model's state; never a writable view of that state."""
@@ -158,7 +309,8 @@ class Recommender(ABC):
         """Top ``k`` items for each external user id: ``(item_ids, scores)``, both
         ``(n_users, k)``. Seen items are excluded by default; when fewer than ``k`` items
         are left, the remaining slots have score ``-inf`` and item id ``-1`` (integer ids)
-        or ``None`` (other ids)."""
+        or ``None`` (other ids). Equal scores rank the lower item index first, as everywhere
+        (:mod:`recstack.topk`); scores keep the model's dtype."""
         self._require_fitted()
         if not isinstance(k, int | np.integer) or k < 1:
             raise ConfigError(f"k must be a positive integer, got {k!r}")
@@ -166,7 +318,7 @@ class Recommender(ABC):
         top, scores = top_k_batched(self.score_users, user_index, k,
                                     exclude=self.seen_ if exclude_seen else None,
                                     batch_size=batch_size)
-        top, scores = _pad_columns(top, scores, int(k))
+        top, scores = pad_columns(top, scores, int(k))
         return self._external_items(top, scores), scores
 
     def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
@@ -181,13 +333,13 @@ class Recommender(ABC):
         item_index = self.items_.to_index(items).astype(np.int64)
 
         def rows_without_self(batch: np.ndarray) -> np.ndarray:
-            values = np.array(self._similarity_rows(batch), dtype=np.float32, copy=True)
+            values = writable_scores(self._similarity_rows(batch), copy=True)
             values[np.arange(len(batch)), batch] = -np.inf
             return values
 
         top, values = top_k_batched(rows_without_self, item_index, int(k),
                                     n_items=len(self.items_))
-        top, values = _pad_columns(top, values, int(k))
+        top, values = pad_columns(top, values, int(k))
         return self._external_items(top, values), values
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
@@ -202,13 +354,52 @@ class Recommender(ABC):
         return unit[item_indices] @ unit.T
 
     def _item_embeddings(self) -> np.ndarray | None:
-        """Learned item vectors, when the model has them."""
+        """Learned item vectors, when the model has them (what :meth:`similar_items` takes
+        the cosine of)."""
         return None
 
+    def _user_embeddings(self) -> np.ndarray | None:
+        """Learned user vectors, when the model has them."""
+        return None
+
+    def item_embeddings(self) -> np.ndarray:
+        """The model's item vectors: float ``(n_items, dim)``, row ``i`` for item index
+        ``i`` (the order of ``items_``), a copy. What they are, and how they combine with
+        :meth:`user_embeddings` into scores, is in each model's documentation (for factor
+        models ``user_embeddings() @ item_embeddings().T`` are the scores). A model
+        without item vectors (neighbourhood models, baselines) raises a
+        :class:`~recstack.errors.RecstackError` saying so."""
+        self._require_fitted()
+        return self._embeddings_or_refuse(self._public_item_embeddings(), "item")
+
+    def user_embeddings(self) -> np.ndarray:
+        """The model's user vectors: float ``(n_users, dim)``, row ``u`` for user index
+        ``u`` (the order of ``users_``), a copy; see :meth:`item_embeddings`. Models without
+        user vectors raise a :class:`~recstack.errors.RecstackError` saying so."""
+        self._require_fitted()
+        return self._embeddings_or_refuse(self._public_user_embeddings(), "user")
+
+    def _public_item_embeddings(self) -> np.ndarray | None:
+        """What :meth:`item_embeddings` returns; by default :meth:`_item_embeddings`."""
+        return self._item_embeddings()
+
+    def _public_user_embeddings(self) -> np.ndarray | None:
+        """What :meth:`user_embeddings` returns; by default :meth:`_user_embeddings`."""
+        return self._user_embeddings()
+
+    def _embeddings_or_refuse(self, embeddings: np.ndarray | None, kind: str) -> np.ndarray:
+        if embeddings is None:
+            raise RecstackError(
+                f"{self.name}: this model has no {kind} embeddings (it does not represent "
+                f"{kind}s as vectors); models that do: als, bpr, mf, neural_mf, two_tower, "
+                "sasrec")
+        return np.array(embeddings, copy=True)
+
     def _external_items(self, top: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """External ids of a top-K index matrix; empty (``-inf``) slots become ``-1`` for
-        integer ids and ``None`` otherwise."""
-        empty = np.isneginf(scores)
+        """External ids of a top-K index matrix; empty slots (score ``-inf``, or ``NaN``,
+        which :mod:`recstack.topk` ranks last) become ``-1`` for integer ids and ``None``
+        otherwise."""
+        empty = np.isneginf(scores) | np.isnan(scores)
         item_ids = self.items_.to_external(np.where(empty, 0, top))
         if empty.any():
             if item_ids.dtype.kind not in "iu":
@@ -251,6 +442,22 @@ class Recommender(ABC):
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:  # noqa: B027 (optional hook)
         """Restore what :meth:`_state` returned."""
+
+    def _state_spec(self) -> dict[str, Any] | None:
+        """What each array of :meth:`_state` must be when loaded: ``{name: ArraySpec}`` (or
+        ``SparseSpec`` under a :func:`~recstack.models.persistence.sparse_state` prefix),
+        with shapes in symbols (``"n_items"``, a hyperparameter's name, a free name), checked
+        by :func:`~recstack.models.persistence.load_model` before :meth:`_load_state` runs.
+        Called on an unfitted model built from the saved hyperparameters. None (the default)
+        means undeclared: such a model can be saved but not loaded."""
+        return None
+
+    def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        """What is inconsistent between loaded arrays beyond :meth:`_state_spec` (e.g. a
+        layer's width against a vocabulary's length), or None; run after the spec checks.
+        ``arrays`` holds every array of the artifact: those of :meth:`_state` under their
+        names, the id lists as ``base__user_ids`` and ``base__item_ids``."""
+        return None
 
     def _history_matrix(self, histories: Any) -> sp.csr_matrix:
         """Users' histories for ``score_histories`` (sparse or dense, ``n x n_items`` in this
@@ -332,60 +539,57 @@ class Recommender(ABC):
         return f"{type(self).__name__}({params})"
 
 
-def _pad_columns(top: np.ndarray, scores: np.ndarray, k: int
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Widen a top-K result to ``k`` columns (a catalog can be smaller than ``k``); the added
-    slots are empty: index 0 with score ``-inf``."""
-    missing = k - top.shape[1]
-    if missing <= 0:
-        return top, scores
-    return (np.pad(top, ((0, 0), (0, missing))),
-            np.pad(scores, ((0, 0), (0, missing)), constant_values=-np.inf))
+# the constructors generated from ``params`` (this one included) may be regenerated
+Recommender.__init__._from_params = True  # type: ignore[attr-defined]
 
 
-def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and values of the ``k`` largest scores per row, best first.
-
-    A partial sort (``argpartition``, O(n)) picks the top ``k`` before sorting only those.
-    The result is deterministic for a given input. numpy's selection slows down badly on
-    rows full of equal values (the zeros of sparse models such as item-kNN), so rows that
-    are mostly zeros are ranked on unique integer keys instead (the score's bits, then the
-    item index), which also breaks ties at the cut-off towards the lower item index.
-    """
-    n_items = scores.shape[1]
-    k = min(k, n_items)
-    if k == n_items:
-        part = np.broadcast_to(np.arange(n_items), scores.shape).copy()
-    elif n_items - np.count_nonzero(scores, axis=1).min(initial=n_items) > n_items // 2:
-        part = _argpartition_unique(scores, k)
-    else:
-        # partition around position n - k: the k largest end up in the last k columns
-        part = np.argpartition(scores, n_items - k, axis=1)[:, n_items - k:]
-    part_scores = np.take_along_axis(scores, part, axis=1)
-    order = np.lexsort((part, -part_scores), axis=1)
-    top = np.take_along_axis(part, order, axis=1)
-    return top, np.take_along_axis(part_scores, order, axis=1)
+def _unknown_params_message(model: str, unknown: list[str], params: dict[str, Param]
+                            ) -> str:
+    """``model has no parameter 'factor' (did you mean 'factors'?); its parameters: ...``."""
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(str(name), list(params), n=1)
+        hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return (f"{model}: no parameter {', '.join(hints)}; its parameters: "
+            f"{', '.join(params) or '(none)'}")
 
 
-def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, workers: int
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`top_k` with the rows split in ``workers`` parts run on ``executor`` (numpy
-    releases the GIL while it partitions, so the cores work at once)."""
-    if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
-        return top_k(scores, k)
-    chunks = np.array_split(scores, workers)
-    parts = list(executor.map(lambda chunk: top_k(chunk, k), chunks))
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+def _constructor(cls: type[Recommender]) -> Callable[..., None]:
+    """A keyword-only ``__init__`` for ``cls`` whose signature lists its ``params`` with
+    their defaults (so ``inspect.signature``, ``help`` and IDEs show them); it calls
+    :meth:`Recommender.__init__`, which stores the values as given."""
+
+    def __init__(self: Recommender, **params: Any) -> None:
+        Recommender.__init__(self, **params)
+
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    parameters += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                     default=param.default, annotation=param.annotation)
+                   for name, param in cls.params.items()]
+    __init__.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        parameters, return_annotation=None)
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__module__ = cls.__module__
+    __init__.__doc__ = Recommender.__init__.__doc__
+    __init__._from_params = True  # type: ignore[attr-defined]
+    return __init__
 
 
-def _argpartition_unique(scores: np.ndarray, k: int) -> np.ndarray:
-    """The top-``k`` columns per row, selected on keys that are unique within a row: the
-    float32 score's bits mapped to an order-preserving integer, then the item index."""
-    n_items = scores.shape[1]
-    bits = np.ascontiguousarray(scores, dtype=np.float32).view(np.int32)
-    ordered = (bits ^ ((bits >> 31) & 0x7FFFFFFF)).astype(np.int64)
-    keys = (ordered << 32) | (n_items - 1 - np.arange(n_items, dtype=np.int64))
-    return np.argpartition(keys, n_items - k, axis=1)[:, n_items - k:]
+# numpydoc sections that come after "Parameters"
+_LATER_SECTIONS = ("Returns", "Yields", "Raises", "Warns", "See Also", "Notes", "References",
+                   "Examples", "Attributes", "Methods")
+
+
+def _with_parameters_section(doc: str, parameters: str) -> str:
+    """``doc`` with a "Parameters" section (``parameters``) put before its first later
+    numpydoc section (Attributes, Notes...), or at its end."""
+    lines = doc.splitlines()
+    section = ["Parameters", "----------", *parameters.splitlines(), ""]
+    for position in range(len(lines) - 1):
+        if (lines[position].strip() in _LATER_SECTIONS
+                and set(lines[position + 1].strip()) == {"-"}):
+            return "\n".join(lines[:position] + section + lines[position:])
+    return "\n".join([*lines, "", *section]).rstrip() + "\n"
 
 
 def history_weights(history: Any, *, binary: bool, dtype: Any = np.float32) -> sp.csr_matrix:
@@ -395,40 +599,3 @@ def history_weights(history: Any, *, binary: bool, dtype: Any = np.float32) -> s
     if binary:
         weights.data[:] = 1.0
     return weights
-
-
-def writable_scores(scores: np.ndarray) -> np.ndarray:
-    """``scores`` as a float32 array the caller may modify: models return either a fresh
-    array (used as it is) or a read-only view of their state (copied here)."""
-    out = np.asarray(scores, dtype=np.float32)
-    return out if out.flags.writeable else out.copy()
-
-
-def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: np.ndarray,
-                  k: int, *, exclude: sp.csr_matrix | None = None,
-                  batch_size: int | None = None, n_items: int | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` over the full catalog for many users, scoring ``batch_size`` users at a
-    time and masking ``exclude`` (e.g. training items) with ``-inf``."""
-    results_items, results_scores = [], []
-    n_items = n_items or (exclude.shape[1] if exclude is not None else None)
-    if batch_size is None:
-        width = n_items or 100_000
-        batch_size = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (width * 4 * 3))
-    for start in range(0, len(user_index), batch_size):
-        batch = user_index[start:start + batch_size]
-        scores = writable_scores(score_batch(batch))
-        if exclude is not None:
-            mask_rows(scores, exclude[batch])
-        items, values = top_k(scores, k)
-        results_items.append(items)
-        results_scores.append(values)
-    if not results_items:
-        return np.empty((0, k), np.int64), np.empty((0, k), np.float32)
-    return np.concatenate(results_items), np.concatenate(results_scores)
-
-
-def mask_rows(scores: np.ndarray, exclude: sp.csr_matrix) -> None:
-    """Set ``scores[r, j] = -inf`` for every stored entry (r, j) of ``exclude``, in place."""
-    rows = np.repeat(np.arange(exclude.shape[0]), np.diff(exclude.indptr))
-    scores[rows, exclude.indices] = -np.inf

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.models.base import Param, Recommender
+from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.progress import Progress
 
@@ -25,10 +26,9 @@ class RandomRecommender(Recommender):
     name = "random"
     # random for everyone: a user without training rows is served like any other
     serves_users_without_history = True
-    params = {"seed": Param(int, low=0)}
-
-    def __init__(self, *, seed: int = 0) -> None:
-        self.seed = seed
+    params: ClassVar[dict[str, Param]] = {
+        "seed": Param(int, low=0, default=0, doc="Seeds the scores: one seed, one ranking."),
+    }
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         self.n_items_ = train.n_items
@@ -38,6 +38,9 @@ class RandomRecommender(Recommender):
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.n_items_ = int(arrays["n_items"])
+
+    def _state_spec(self) -> dict[str, ArraySpec]:
+        return {"n_items": ArraySpec("int", (), low="n_items", high="n_items")}
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """Scores for users known only by their history (random ignores it); each history
@@ -66,11 +69,12 @@ class MostPopular(Recommender):
     name = "most_popular"
     # the same list for everyone, users without training rows included
     serves_users_without_history = True
-    params = {"half_life_days": Param((int, float), low=0, low_inclusive=False, optional=True)}
-    search_space = {"half_life_days": {"type": "float", "low": 1.0, "high": 3650.0, "log": True}}
-
-    def __init__(self, *, half_life_days: float | None = None) -> None:
-        self.half_life_days = half_life_days
+    params: ClassVar[dict[str, Param]] = {
+        "half_life_days": Param(
+            (int, float), low=0, low_inclusive=False, optional=True, default=None,
+            doc="Each row counts 2 ** (-age / half_life_days); None counts every row 1.",
+            search={"type": "float", "low": 1.0, "high": 3650.0, "log": True}),
+    }
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         weights = None
@@ -90,6 +94,9 @@ class MostPopular(Recommender):
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.popularity_ = arrays["popularity"]
+
+    def _state_spec(self) -> dict[str, ArraySpec]:
+        return {"popularity": ArraySpec("float32", ("n_items",), low=0)}
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """The same popularity scores for users known only by their history."""

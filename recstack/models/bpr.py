@@ -12,9 +12,10 @@ from typing import ClassVar, Self
 import numpy as np
 
 from recstack.data.interactions import Interactions, concat
-from recstack.errors import ConfigError, RecstackError
-from recstack.models.als import FactorMixin
+from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
+from recstack.models.factors import FactorMixin
+from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.training import TrainingHistory, run_epochs, validation_ndcg
 from recstack.progress import Progress
@@ -46,32 +47,6 @@ class BPR(FactorMixin, Recommender):
     on :math:`p_u, q_i, q_j, b_i, b_j`, so the :math:`\lambda` terms act as weight decay on
     the parameters each step touches (Rendle et al.'s regularised LearnBPR).
 
-    Parameters
-    ----------
-    factors
-        Length of the factor vectors (>= 1).
-    learning_rate
-        SGD step size (> 0).
-    regularization
-        :math:`\lambda` (>= 0).
-    epochs
-        Most passes over the positives (>= 1).
-    seed
-        Seeds the initial factors, the visiting order and the negatives: with
-        ``num_threads=1`` the same seed gives bit-identical factors.
-    patience
-        With validation, stop after this many epochs without a better validation
-        nDCG@10 (>= 1), and restore the best epoch's parameters.
-    validation_fraction
-        When > 0 (at most 0.5), a per-user random share of the training rows
-        (:func:`recstack.data.splits.random_split`, seeded with ``seed``) is held out to
-        early-stop on, and the model trains on the rest; ``fit(train, validation=...)``
-        gives an explicit validation set instead.
-    num_threads
-        1 (default) runs each epoch in one thread, which is reproducible. More threads (0:
-        every core) split each epoch between threads that update the shared factors without
-        locks (Hogwild, Recht et al. 2011): faster on large data, but not bit-reproducible.
-
     Notes
     -----
     *Negatives.* The negative is drawn exactly uniformly from the user's non-positives (the
@@ -81,6 +56,17 @@ class BPR(FactorMixin, Recommender):
     share of skipped positives is reported each epoch as ``skipped``, beside ``auc``, the
     share of sampled triples already ranked right (:math:`\hat x_{ui} > \hat x_{uj}`)
     before their step, a running estimate of the training AUC.
+
+    *Validation.* With ``validation_fraction`` > 0 a per-user random share of the training
+    rows (:func:`recstack.data.splits.random_split`, seeded with ``seed``) is held out to
+    early-stop on (validation nDCG@10, the best epoch's parameters restored) and the model
+    trains on the rest; ``fit(train, validation=...)`` gives an explicit validation set
+    instead.
+
+    *Threads.* ``num_threads=1`` (default) runs each epoch in one thread: the same seed
+    gives bit-identical factors. More threads (0: every core) split each epoch between
+    threads that update the shared factors without locks (Hogwild, Recht et al. 2011):
+    faster on large data, but not bit-reproducible.
 
     *Values.* Interaction values are ignored (every recorded interaction is a positive);
     use ``Interactions.implicit(threshold)`` to keep only, e.g., high ratings.
@@ -97,38 +83,32 @@ class BPR(FactorMixin, Recommender):
 
     name = "bpr"
     params: ClassVar[dict[str, Param]] = {
-        "factors": Param(int, low=1),
-        "learning_rate": Param((int, float), low=0, low_inclusive=False),
-        "regularization": Param((int, float), low=0),
-        "epochs": Param(int, low=1),
-        "seed": Param(int, low=0),
-        "patience": Param(int, low=1),
-        "validation_fraction": Param((int, float), low=0, high=0.5),
-        "num_threads": Param(int, low=0),
+        "factors": Param(int, low=1, default=128, doc="Length of the factor vectors.",
+                         search={"type": "int", "low": 16, "high": 256, "log": True}),
+        "learning_rate": Param((int, float), low=0, low_inclusive=False, default=0.01,
+                               doc="SGD step size.",
+                               search={"type": "float", "low": 1e-3, "high": 0.2,
+                                       "log": True}),
+        "regularization": Param((int, float), low=0, default=0.01,
+                                doc="lambda, weight decay on the parameters each step touches.",
+                                search={"type": "float", "low": 1e-5, "high": 0.1,
+                                        "log": True}),
+        "epochs": Param(int, low=1, default=100, doc="Most passes over the positives."),
+        "seed": Param(int, low=0, default=0,
+                      doc="Seeds the initial factors, the visiting order and the negatives."),
+        "patience": Param(int, low=1, default=20,
+                          doc="With validation: epochs without a better validation nDCG@10 "
+                              "before stopping."),
+        "validation_fraction": Param((int, float), low=0, high=0.5, default=0.0,
+                                     doc="Share of each user's rows held out to early-stop "
+                                         "on; 0: none."),
+        "num_threads": Param(int, low=0, default=1,
+                             doc="Threads per epoch; 1 is reproducible, 0 uses every core."),
     }
 
     history_: TrainingHistory
-
-    def __init__(self, *, factors: int = 128, learning_rate: float = 0.01,
-                 regularization: float = 0.01, epochs: int = 100, seed: int = 0,
-                 patience: int = 20, validation_fraction: float = 0.0,
-                 num_threads: int = 1) -> None:
-        self.factors = factors
-        self.learning_rate = learning_rate
-        self.regularization = regularization
-        self.epochs = epochs
-        self.seed = seed
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.num_threads = num_threads
-        self._explicit_validation: Interactions | None = None
-
-    def validate_params(self) -> None:
-        super().validate_params()
-        for param in ("learning_rate", "regularization", "validation_fraction"):
-            if not math.isfinite(getattr(self, param)):
-                raise ConfigError(f"{self.name}: {param} must be finite, "
-                                  f"got {getattr(self, param)!r}")
+    #: the validation rows given to fit(), for the duration of the fit only
+    _explicit_validation: Interactions | None = None
 
     # ------------------------------------------------------------------ training
     def fit(self, train: Interactions, *, progress: Progress | None = None,
@@ -220,6 +200,11 @@ class BPR(FactorMixin, Recommender):
             return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
                 else (os.cpu_count() or 1)
         return self.num_threads
+
+    def _state_spec(self) -> dict[str, ArraySpec]:
+        return {"user_factors": ArraySpec("float32", ("n_users", "factors")),
+                "item_factors": ArraySpec("float32", ("n_items", "factors")),
+                "item_bias": ArraySpec("float32", ("n_items",))}
 
     def _snapshot(self) -> tuple[np.ndarray, ...]:
         assert self.item_bias_ is not None

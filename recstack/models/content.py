@@ -10,7 +10,6 @@ it is needed only to fit and to vectorise new items, not to score a loaded model
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 import numpy as np
@@ -20,13 +19,18 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender, history_weights
-from recstack.models.persistence import sparse_from_state, sparse_state
+from recstack.models.persistence import (
+    ArraySpec,
+    SparseSpec,
+    sparse_from_state,
+    sparse_state,
+)
 from recstack.models.registry import register
+from recstack.models.text_features import item_documents, sklearn_text
 from recstack.progress import Progress, resolve
 
 #: item-table columns read as text, in this order, whichever the table has
 TEXT_COLUMNS = ("title", "genres", "tags", "description")
-_NOT_A_WORD = re.compile(r"[^0-9a-z]+")
 
 
 @register
@@ -73,21 +77,6 @@ class ContentBased(Recommender):
     prior of 0 and are still ranked by their text; keep :math:`\beta = 0` (the default) to
     rank cold items on the same footing as popular ones.
 
-    Parameters
-    ----------
-    min_df
-        Ignore terms found in fewer than this many item documents.
-    max_features
-        Keep only the most frequent terms (all when None).
-    stop_words
-        ``"english"`` drops English stop words; None keeps every word.
-    binary
-        Weight every history item 1 instead of by its interaction value.
-    interaction_weight
-        :math:`\alpha >= 0` above; 0 (the default) is purely content-based.
-    popularity_weight
-        :math:`\beta >= 0` above; 0 (the default) uses no popularity.
-
     Attributes
     ----------
     item_features_ : scipy.sparse.csr_matrix
@@ -107,28 +96,22 @@ class ContentBased(Recommender):
     """
 
     name = "content"
-    params = {
-        "min_df": Param(int, low=1),
-        "max_features": Param(int, low=1, optional=True),
-        "stop_words": Param(str, choices=("english",), optional=True),
-        "binary": Param(bool),
-        "interaction_weight": Param((int, float), low=0),
-        "popularity_weight": Param((int, float), low=0),
+    params: ClassVar[dict[str, Param]] = {
+        "min_df": Param(int, low=1, default=1,
+                        doc="Ignore terms found in fewer than this many item documents."),
+        "max_features": Param(int, low=1, optional=True, default=None,
+                              doc="Keep only the most frequent terms (all when None)."),
+        "stop_words": Param(str, choices=("english",), optional=True, default="english",
+                            doc="'english' drops English stop words; None keeps every word."),
+        "binary": Param(bool, default=False,
+                        doc="Weight every history item 1 instead of by its interaction value.",
+                        search={"type": "categorical", "choices": [True, False]}),
+        "interaction_weight": Param((int, float), low=0, default=0.0,
+                                    doc="alpha above; 0 is purely content-based."),
+        "popularity_weight": Param((int, float), low=0, default=0.0,
+                                   doc="beta above; 0 uses no popularity.",
+                                   search={"type": "float", "low": 0.0, "high": 4.0}),
     }
-    search_space: ClassVar[dict[str, dict[str, Any]]] = {
-        "popularity_weight": {"type": "float", "low": 0.0, "high": 4.0},
-        "binary": {"type": "categorical", "choices": [True, False]},
-    }
-
-    def __init__(self, *, min_df: int = 1, max_features: int | None = None,
-                 stop_words: str | None = "english", binary: bool = False,
-                 interaction_weight: float = 0.0, popularity_weight: float = 0.0) -> None:
-        self.min_df = min_df
-        self.max_features = max_features
-        self.stop_words = stop_words
-        self.binary = binary
-        self.interaction_weight = interaction_weight
-        self.popularity_weight = popularity_weight
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
@@ -257,31 +240,22 @@ class ContentBased(Recommender):
         self.popularity_prior_ = _log_popularity(self.seen_)
         self._index_features()
 
+    def _state_spec(self) -> dict[str, ArraySpec | SparseSpec]:
+        return {"item_features": SparseSpec(("n_items", "features")),
+                "vocabulary": ArraySpec("str", ("terms",)),
+                "idf": ArraySpec("float64", ("terms",), low=0),
+                "text_columns": ArraySpec("str", ("text_columns",))}
 
-# --------------------------------------------------------------------------- documents
-def item_documents(table: pd.DataFrame, columns: list[str]) -> list[str]:
-    """One text per item row: the given columns joined by spaces, genres as
-    ``genre_<name>`` tokens, missing values as nothing."""
-    parts = []
-    for column in columns:
-        values = table[column]
-        if column == "genres":
-            parts.append(values.map(genre_tokens))
-        else:
-            parts.append(values.astype(object).where(values.notna(), "").astype(str))
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined.str.cat(part, sep=" ")
-    return joined.tolist()
-
-
-def genre_tokens(genres: Any) -> str:
-    if isinstance(genres, str):
-        genres = genres.split("|")
-    elif genres is None or (np.ndim(genres) == 0 and pd.isna(genres)):
-        return ""
-    return " ".join(f"genre_{_NOT_A_WORD.sub('_', str(g).lower()).strip('_')}"
-                    for g in genres if str(g).strip())
+    def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        # one column per term, then (with interaction_weight) one per training user
+        terms = len(arrays["vocabulary"])
+        users = len(arrays["base__user_ids"]) if self.interaction_weight > 0 else 0
+        columns = int(arrays["item_features_shape"][1])
+        if columns != terms + users:
+            return (f"item_features has {columns} columns, expected {terms + users} "
+                    f"({terms} terms + {users} users with interaction_weight = "
+                    f"{self.interaction_weight})")
+        return None
 
 
 def _log_popularity(seen: sp.csr_matrix) -> np.ndarray:
@@ -302,12 +276,7 @@ def _normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def _sklearn_text() -> Any:
-    try:
-        from sklearn.feature_extraction import text
-    except ImportError:
-        raise RecstackError('content: the content-based model needs scikit-learn: '
-                            'pip install "recstack[content]"') from None
-    return text
+    return sklearn_text("content", "the content-based model")
 
 
 def _tfidf_vectorizer() -> Any:

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender, history_weights
+from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
@@ -56,18 +57,10 @@ class EASE(Recommender):
     A user's scores are :math:`\hat r_u = x_u^\top B`; a history not seen in training is
     scored the same way (:meth:`score_histories`), without refitting.
 
-    Parameters
-    ----------
-    regularization
-        :math:`\lambda > 0`. Steck reports a few hundred to a few thousand as best on
-        MovieLens-20M / Netflix-sized data.
-    binary
-        Fit and score on the 0/1 pattern of the interactions (the default, as in the
-        paper) instead of their values.
-    max_memory_bytes
-        The most memory :meth:`fit` may use; by default what the system reports available
-        (``MemAvailable``, or a cgroup limit when lower). Fitting needs about
-        :func:`ease_memory_bytes` and is refused, with both numbers, when that is more.
+    Fitting needs about :func:`ease_memory_bytes` and is refused, with both numbers, when
+    that is more than the memory available (``MemAvailable``, or a cgroup limit when lower,
+    :func:`available_memory_bytes`). Steck reports a ``regularization`` of a few hundred to
+    a few thousand as best on MovieLens-20M / Netflix-sized data.
 
     Attributes
     ----------
@@ -80,25 +73,22 @@ class EASE(Recommender):
     """
 
     name = "ease"
-    params = {
-        "regularization": Param((int, float), low=0, low_inclusive=False),
-        "binary": Param(bool),
-        "max_memory_bytes": Param(int, low=1, optional=True),
+    params: ClassVar[dict[str, Param]] = {
+        "regularization": Param((int, float), low=0, low_inclusive=False, default=500.0,
+                                doc="lambda, added to the diagonal of the Gram matrix.",
+                                search={"type": "float", "low": 1.0, "high": 5000.0,
+                                        "log": True}),
+        "binary": Param(bool, default=True,
+                        doc="Fit and score on the 0/1 pattern of the interactions (as in the "
+                            "paper) instead of their values."),
     }
-
-    def __init__(self, *, regularization: float = 500.0, binary: bool = True,
-                 max_memory_bytes: int | None = None) -> None:
-        self.regularization = regularization
-        self.binary = binary
-        self.max_memory_bytes = max_memory_bytes
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         n_items = train.n_items
         _require_thread_control(n_items)
         needed = ease_memory_bytes(n_items, self.seen_.nnz)
-        limit, source = ((self.max_memory_bytes, "allowed by max_memory_bytes")
-                         if self.max_memory_bytes is not None else available_memory_bytes())
+        limit, source = available_memory_bytes()
         if needed > limit:
             raise RecstackError(
                 f"ease: {n_items:,} items need about {_gib(needed)} ({needed:,} bytes: a dense "
@@ -143,6 +133,9 @@ class EASE(Recommender):
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.weights_ = np.ascontiguousarray(arrays["weights"], dtype=np.float32)
+
+    def _state_spec(self) -> dict[str, ArraySpec]:
+        return {"weights": ArraySpec("float32", ("n_items", "n_items"))}
 
 
 # --------------------------------------------------------------------------- memory

@@ -1,24 +1,65 @@
-"""Saving and loading fitted models without pickle.
+"""Saving and loading fitted models without pickle, refusing any artifact that does not check out.
 
 A saved model is a folder with two files:
 
 - ``arrays.npz``: every learned array, plus the id vocabularies and the training matrix
-  (read back with ``allow_pickle=False``, so opening it cannot run code);
+  (stored uncompressed; read back without pickle, so opening it cannot run code);
 - ``model.json``: the format version, the model's registry name and hyperparameters, the
-  recstack version, and the SHA-256 of ``arrays.npz``.
+  recstack version, the dtype and shape of every array, and two SHA-256 checksums:
+  ``sha256["arrays.npz"]`` of the archive's bytes and ``sha256["model.json"]`` of the
+  metadata itself, taken over its canonical JSON form (keys sorted, no whitespace, ASCII)
+  with the ``sha256`` field left out. Editing any field of the metadata by hand, or any byte
+  of the archive, is therefore detected. (The checksums detect corruption and accidental
+  edits; they are not a signature: whoever can write the folder can recompute them.)
 
-Loading checks the format version and the checksum and refuses, with the reason, an
-artifact that is corrupted, from a newer format, or for an unknown model. The folder is
-written under a temporary name and renamed into place, so it is never half-written.
+Loading checks, in this order, and refuses with a :class:`~recstack.errors.RecstackError`
+that names the file and what is wrong:
+
+1. ``model.json`` is UTF-8 JSON holding an object, of this format, with an integer
+   ``format_version`` in ``[MIN_FORMAT_VERSION, FORMAT_VERSION]`` (a string, float, bool,
+   negative or newer version is refused);
+2. both checksums;
+3. the model is registered, its hyperparameters are exactly the model's (none unknown, none
+   missing) and pass the checks ``fit`` applies (:meth:`Recommender.validate_params`);
+4. ``arrays.npz`` is a readable archive holding exactly the arrays the metadata lists, each
+   with the listed dtype and shape;
+5. every array matches the model's declaration, :meth:`Recommender._state_spec` (and the
+   vocabularies and training matrix, which every model has): present, nothing extra, the
+   declared dtype, a shape consistent with the id lists and the hyperparameters (e.g. item
+   factors have ``n_items`` rows and ``factors`` columns), finite where floats, within the
+   declared value bounds (indices inside the catalog), sparse matrices structurally valid;
+   then the model's own cross-array check, :meth:`Recommender._check_state`, if it has one.
+
+Only then are the arrays handed to the model, so a loaded model never meets an array it was
+not built for (no NaN scores, no ``IndexError`` later). :func:`save_model` applies step 5
+before writing, so a model that could not be loaded (e.g. factors that diverged to NaN) is
+refused instead of saved.
+
+Declaring the arrays
+--------------------
+A model's ``_state_spec()`` maps each name its ``_state()`` returns to an :class:`ArraySpec`
+(or, for a CSR matrix stored with :func:`sparse_state`, a :class:`SparseSpec` under the
+prefix). Shapes are written with symbols, checked generically here:
+
+- an ``int``: that exact length;
+- ``"n_users"`` / ``"n_items"``: the lengths of the user and item id lists;
+- a hyperparameter's name (e.g. ``"factors"``): that hyperparameter's value;
+- any other name (e.g. ``"features"``): free, but the same wherever it appears in the model;
+- ``"NAME+K"`` or ``"NAME*K"``: the symbol plus or times an integer (``"n_items+1"``).
+
+The folder is written with :func:`recstack.atomic.atomic_directory`: overwriting a model keeps
+the old one loadable until the new one is complete and swapped in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
+import math
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,80 +67,73 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack import __version__
+from recstack.atomic import atomic_directory, recover
 from recstack.data.idmap import IdMap
 from recstack.errors import RecstackError
 
 if TYPE_CHECKING:
     from recstack.models.base import Recommender
 
+__all__ = ["ArraySpec", "SparseSpec", "describe_artifact", "load_model", "save_model",
+           "sparse_from_state", "sparse_state"]
+
 FORMAT = "recstack-model"
-FORMAT_VERSION = 1
+#: version 2: the metadata is checksummed and lists every array's dtype and shape
+FORMAT_VERSION = 2
+MIN_FORMAT_VERSION = 2
 ARRAYS = "arrays.npz"
 META = "model.json"
 _BASE_PREFIX = "base__"
+_META_FIELDS = {"format", "format_version", "recstack_version", "model", "params", "arrays",
+                "sha256"}
 
 
-def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write a fitted ``model`` to the folder ``path`` (see the module docstring)."""
-    model._require_fitted()
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise RecstackError(f"{path} already exists; pass overwrite=True to replace it")
-    arrays = {f"{_BASE_PREFIX}{k}": v for k, v in _base_state(model).items()}
-    for name, value in model._state().items():
-        arrays[name] = np.asarray(value)
-    for name, value in arrays.items():
-        if value.dtype == object:
-            raise TypeError(f"state array {name!r} has dtype object, which needs pickle")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        np.savez(staging / ARRAYS, **arrays)
-        meta = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "recstack_version": __version__,
-            "model": model.name, "params": model.get_params(),
-            "sha256": {ARRAYS: _sha256(staging / ARRAYS)},
-        }
-        (staging / META).write_text(json.dumps(meta, indent=2))
-        if path.exists():
-            shutil.rmtree(path)
-        os.replace(staging, path)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return path
+# --------------------------------------------------------------------------- declarations
+_MAX_ABS = 1e15
 
 
-def load_model(path: str | Path) -> Recommender:
-    """Read a model saved by :func:`save_model`, refusing anything that does not check out."""
-    from recstack.models.registry import create_model
+@dataclass(frozen=True)
+class ArraySpec:
+    """What one saved array must be.
 
-    path = Path(path)
-    meta_path, arrays_path = path / META, path / ARRAYS
-    if not meta_path.is_file() or not arrays_path.is_file():
-        raise RecstackError(f"{path}: not a saved recstack model (needs {META} and {ARRAYS})")
-    try:
-        meta = json.loads(meta_path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise RecstackError(f"{meta_path}: corrupted metadata ({error})") from None
-    if meta.get("format") != FORMAT:
-        raise RecstackError(f"{meta_path}: not a recstack model (format {meta.get('format')!r})")
-    version = meta.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise RecstackError(f"{path}: model format version {version!r}; this recstack "
-                            f"({__version__}) reads versions up to {FORMAT_VERSION}: upgrade it")
-    expected = meta.get("sha256", {}).get(ARRAYS)
-    actual = _sha256(arrays_path)
-    if expected != actual:
-        raise RecstackError(f"{arrays_path}: checksum mismatch (expected {expected}, got "
-                            f"{actual}); the artifact is corrupted or was modified")
-    model = create_model(meta["model"], **meta.get("params", {}))
-    with np.load(arrays_path, allow_pickle=False) as stored:
-        arrays = {name: stored[name] for name in stored.files}
-    base = {k[len(_BASE_PREFIX):]: v for k, v in arrays.items() if k.startswith(_BASE_PREFIX)}
-    _restore_base(model, base)
-    model._load_state({k: v for k, v in arrays.items() if not k.startswith(_BASE_PREFIX)})
-    return model
+    Parameters
+    ----------
+    dtype : str
+        A numpy dtype name (``"float32"``, ``"int64"``, ``"bool"``) or a family: ``"int"``
+        (any signed or unsigned integer), ``"str"`` (fixed-width unicode) or ``"id"`` (an
+        integer, float or unicode id list).
+    shape : tuple of int or str
+        One entry per dimension, written as the module docstring explains.
+    finite : bool
+        For floating arrays: refuse NaN and infinities (the default).
+    max_abs : float or None
+        For floating arrays: refuse values of larger magnitude. The default, 1e15, is far
+        beyond any learned weight, so only damage reaches it, and it keeps the products and
+        sums that scoring computes finite in float32 (a dot product of two such vectors stays
+        below 1e30 per term, where float32 ends near 3.4e38).
+    low, high : int, float, str or None
+        Inclusive bounds of the values (a symbol is allowed, e.g. ``high="n_items"``).
+    """
+
+    dtype: str
+    shape: tuple[int | str, ...]
+    finite: bool = True
+    max_abs: float | None = _MAX_ABS
+    low: float | str | None = None
+    high: float | str | None = None
+
+
+@dataclass(frozen=True)
+class SparseSpec:
+    """A CSR matrix saved by :func:`sparse_state` under a prefix: its ``(rows, columns)``
+    shape (symbols as for :class:`ArraySpec`) and the dtype of its values (finite and
+    within ``max_abs``, as for :class:`ArraySpec`). The structure (row pointers rising from 0
+    to the number of values, column indices inside the shape) is checked too."""
+
+    shape: tuple[int | str, str | int]
+    dtype: str = "float32"
+    finite: bool = True
+    max_abs: float | None = _MAX_ABS
 
 
 def sparse_state(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
@@ -115,6 +149,452 @@ def sparse_from_state(prefix: str, arrays: dict[str, np.ndarray]) -> sp.csr_matr
                          shape=tuple(int(s) for s in arrays[f"{prefix}_shape"]))
 
 
+_BASE_SPEC: dict[str, ArraySpec | SparseSpec] = {
+    "user_ids": ArraySpec("id", ("n_users",)),
+    "item_ids": ArraySpec("id", ("n_items",)),
+    "seen": SparseSpec(("n_users", "n_items")),
+}
+
+
+# --------------------------------------------------------------------------- saving
+def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write a fitted ``model`` to the folder ``path`` (see the module docstring).
+
+    Raises
+    ------
+    RecstackError
+        If ``path`` exists and ``overwrite`` is False, or cannot be written.
+    """
+    model._require_fitted()
+    path = Path(path)
+    arrays = {f"{_BASE_PREFIX}{k}": np.asarray(v) for k, v in _base_state(model).items()}
+    for name, value in model._state().items():
+        arrays[name] = np.asarray(value)
+    for name, value in arrays.items():
+        if value.dtype.hasobject:
+            raise TypeError(f"state array {name!r} has dtype object, which needs pickle")
+    # what load_model would refuse is not written (e.g. factors that diverged to NaN)
+    _check_arrays(f"{path} (not saved)", model, arrays)
+    with atomic_directory(path, overwrite=overwrite) as staging:
+        np.savez(staging / ARRAYS, **arrays)  # type: ignore[arg-type]  # numpy stubs
+        meta: dict[str, Any] = {
+            "format": FORMAT, "format_version": FORMAT_VERSION,
+            "recstack_version": __version__, "model": model.name,
+            "params": json.loads(json.dumps(model.get_params(), default=_jsonable)),
+            "arrays": {name: {"dtype": value.dtype.str, "shape": list(value.shape)}
+                       for name, value in arrays.items()},
+        }
+        meta["sha256"] = {ARRAYS: _sha256(staging / ARRAYS), META: _metadata_digest(meta)}
+        (staging / META).write_text(json.dumps(meta, indent=2, allow_nan=False) + "\n",
+                                    encoding="utf-8")
+    return path
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"hyperparameter value {value!r} cannot be written as JSON")
+
+
+def _metadata_digest(meta: Mapping[str, Any]) -> str:
+    body = {key: value for key, value in meta.items() if key != "sha256"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                           allow_nan=False)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+# --------------------------------------------------------------------------- loading
+def load_model(path: str | Path) -> Recommender:
+    """Read a model saved by :func:`save_model`, refusing anything that does not check out.
+
+    Raises
+    ------
+    RecstackError
+        Naming the file and what is wrong, for any of the checks of the module docstring.
+    """
+    path = Path(path)
+    recover(path)  # an interrupted overwrite may have left the old version set aside
+    meta = _read_metadata(path)
+    _check_checksums(path, meta)
+    model = _model_from_metadata(path, meta)
+    arrays = _read_arrays(path, meta["arrays"])
+    _check_arrays(str(path / ARRAYS), model, arrays)
+    base = {k[len(_BASE_PREFIX):]: v for k, v in arrays.items() if k.startswith(_BASE_PREFIX)}
+    state = {k: v for k, v in arrays.items() if not k.startswith(_BASE_PREFIX)}
+    try:
+        _restore_base(model, base)
+        model._load_state(state)
+    except RecstackError as error:
+        raise RecstackError(f"{path}: {error}") from None
+    return model
+
+
+def describe_artifact(path: str | Path) -> dict[str, Any]:
+    """The metadata of a saved model (format, model, hyperparameters, arrays), checked like
+    :func:`load_model` checks it, without reading the arrays."""
+    path = Path(path)
+    meta = _read_metadata(path)
+    _check_metadata_digest(path / META, meta)
+    return meta
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    meta_path, arrays_path = path / META, path / ARRAYS
+    if not path.exists():
+        raise RecstackError(f"{path}: no such folder (a saved model is a folder with {META} "
+                            f"and {ARRAYS})")
+    if not path.is_dir():
+        raise RecstackError(f"{path}: is a file; a saved model is a folder with {META} and "
+                            f"{ARRAYS}")
+    for needed in (meta_path, arrays_path):
+        if not needed.is_file():
+            raise RecstackError(f"{path}: not a saved recstack model (missing {needed.name}; "
+                                f"it needs {META} and {ARRAYS})")
+    try:
+        raw = meta_path.read_bytes()
+    except OSError as error:
+        raise RecstackError(f"{meta_path}: cannot read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RecstackError(f"{meta_path}: not UTF-8 text (byte {error.start}); the metadata "
+                            "is corrupted") from None
+    try:
+        meta = json.loads(text, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, ValueError) as error:
+        detail = (f"line {error.lineno}, column {error.colno}: {error.msg}"
+                  if isinstance(error, json.JSONDecodeError) else str(error))
+        raise RecstackError(f"{meta_path}: not valid JSON ({detail}); the metadata is "
+                            "corrupted") from None
+    except RecursionError:
+        raise RecstackError(f"{meta_path}: JSON nested too deeply; the metadata is "
+                            "corrupted") from None
+    if not isinstance(meta, dict):
+        raise RecstackError(f"{meta_path}: expected a JSON object, found "
+                            f"{type(meta).__name__}")
+    if meta.get("format") != FORMAT:
+        raise RecstackError(f"{meta_path}: not a recstack model (format "
+                            f"{meta.get('format')!r}, expected {FORMAT!r})")
+    version = meta.get("format_version")
+    if type(version) is not int:
+        raise RecstackError(f"{meta_path}: format_version must be an integer, found "
+                            f"{version!r}; the metadata is corrupted")
+    if version > FORMAT_VERSION:
+        raise RecstackError(f"{meta_path}: model format version {version}; this recstack "
+                            f"({__version__}) reads versions {MIN_FORMAT_VERSION} to "
+                            f"{FORMAT_VERSION}: upgrade recstack to load it")
+    if version < MIN_FORMAT_VERSION:
+        raise RecstackError(f"{meta_path}: model format version {version} is no longer read "
+                            f"(this recstack reads {MIN_FORMAT_VERSION} to {FORMAT_VERSION}, "
+                            "which checksum the metadata too); fit and save the model again")
+    missing = sorted(_META_FIELDS - set(meta))
+    if missing:
+        raise RecstackError(f"{meta_path}: missing field(s) {missing}; the metadata is "
+                            "corrupted")
+    unknown = sorted(set(meta) - _META_FIELDS)
+    if unknown:
+        raise RecstackError(f"{meta_path}: unknown field(s) {unknown}; the metadata was "
+                            "edited or is corrupted")
+    return meta
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _check_metadata_digest(meta_path: Path, meta: dict[str, Any]) -> None:
+    checksums = meta.get("sha256")
+    if (not isinstance(checksums, dict) or set(checksums) != {ARRAYS, META}
+            or not all(isinstance(v, str) for v in checksums.values())):
+        raise RecstackError(f"{meta_path}: sha256 must map {ARRAYS!r} and {META!r} to "
+                            f"hexadecimal digests, found {checksums!r}")
+    try:
+        actual = _metadata_digest(meta)
+    except (TypeError, ValueError) as error:
+        raise RecstackError(f"{meta_path}: metadata cannot be checksummed ({error})") from None
+    if checksums[META] != actual:
+        raise RecstackError(f"{meta_path}: checksum mismatch for the metadata (expected "
+                            f"{checksums[META]}, got {actual}); it was edited or is corrupted")
+
+
+def _check_checksums(path: Path, meta: dict[str, Any]) -> None:
+    _check_metadata_digest(path / META, meta)
+    expected = meta["sha256"][ARRAYS]
+    try:
+        actual = _sha256(path / ARRAYS)
+    except OSError as error:
+        raise RecstackError(f"{path / ARRAYS}: cannot read ({error.strerror})") from None
+    if expected != actual:
+        raise RecstackError(f"{path / ARRAYS}: checksum mismatch (expected {expected}, got "
+                            f"{actual}); the artifact is corrupted or was modified")
+
+
+def _model_from_metadata(path: Path, meta: dict[str, Any]) -> Recommender:
+    from recstack.models.registry import available_models, model_class
+
+    meta_path = path / META
+    name, params = meta["model"], meta["params"]
+    if not isinstance(name, str) or name not in available_models():
+        raise RecstackError(f"{meta_path}: unknown model {name!r}; this recstack has: "
+                            f"{', '.join(available_models())}")
+    if not isinstance(params, dict):
+        raise RecstackError(f"{meta_path}: params must be a JSON object, found {params!r}")
+    cls = model_class(name)
+    declared = set(cls.params)
+    unknown, missing = sorted(set(params) - declared), sorted(declared - set(params))
+    if unknown or missing:
+        raise RecstackError(
+            f"{meta_path}: the hyperparameters do not match model {name!r}"
+            + (f"; unknown: {unknown}" if unknown else "")
+            + (f"; missing: {missing}" if missing else "")
+            + f" (its parameters are: {', '.join(sorted(declared)) or '(none)'})")
+    try:
+        model = cls(**params)
+        model.validate_params()
+    except RecstackError as error:
+        raise RecstackError(f"{meta_path}: {error}") from None
+    except (TypeError, ValueError) as error:
+        raise RecstackError(f"{meta_path}: hyperparameters refused by {name!r}: "
+                            f"{error}") from None
+    return model
+
+
+def _read_arrays(path: Path, manifest: Any) -> dict[str, np.ndarray]:
+    """Read every array of the archive, checking each against the metadata's list before
+    allocating it; any damage is a RecstackError, whatever the reader tripped over."""
+    arrays_path, meta_path = path / ARRAYS, path / META
+    if not isinstance(manifest, dict) or not all(
+            isinstance(entry, dict) and set(entry) == {"dtype", "shape"}
+            and isinstance(entry["dtype"], str) and isinstance(entry["shape"], list)
+            and all(type(n) is int and n >= 0 for n in entry["shape"])
+            for entry in manifest.values()):
+        raise RecstackError(f"{meta_path}: arrays must map each array name to "
+                            "{\"dtype\": ..., \"shape\": [...]}; the metadata is corrupted")
+    arrays: dict[str, np.ndarray] = {}
+    try:
+        with zipfile.ZipFile(arrays_path) as archive:
+            members = {info.filename: info for info in archive.infolist()}
+            stored = {name[:-4] for name in members if name.endswith(".npy")}
+            if stored != set(manifest) or len(stored) != len(members):
+                extra = sorted(set(members) - {f"{n}.npy" for n in manifest})
+                absent = sorted(set(manifest) - stored)
+                raise RecstackError(f"{arrays_path}: holds other arrays than {META} lists"
+                                    + (f"; missing: {absent}" if absent else "")
+                                    + (f"; not listed: {extra}" if extra else ""))
+            for name, entry in manifest.items():
+                info = members[f"{name}.npy"]
+                with archive.open(info) as member:
+                    arrays[name] = _read_member(arrays_path, name, member, info.file_size,
+                                                entry)
+    except RecstackError:
+        raise
+    except Exception as error:  # noqa: BLE001 (a damaged archive can fail in many ways)
+        raise RecstackError(f"{arrays_path}: unreadable archive ({type(error).__name__}: "
+                            f"{error}); the artifact is corrupted") from None
+    return arrays
+
+
+def _read_member(arrays_path: Path, name: str, member: Any, stored_size: int,
+                 entry: dict[str, Any]) -> np.ndarray:
+    fmt = np.lib.format
+    version = fmt.read_magic(member)
+    if version == (1, 0):
+        shape, fortran, dtype = fmt.read_array_header_1_0(member)
+    elif version == (2, 0):
+        shape, fortran, dtype = fmt.read_array_header_2_0(member)
+    else:
+        raise RecstackError(f"{arrays_path}: array {name!r} has npy format {version}")
+    if dtype.hasobject:
+        raise RecstackError(f"{arrays_path}: array {name!r} holds Python objects, which "
+                            "recstack never writes (they would need pickle)")
+    if dtype.str != entry["dtype"] or list(shape) != entry["shape"]:
+        raise RecstackError(f"{arrays_path}: array {name!r} is {dtype.str} {list(shape)}, but "
+                            f"{META} lists {entry['dtype']} {entry['shape']}")
+    if math.prod(shape) * dtype.itemsize > stored_size:
+        raise RecstackError(f"{arrays_path}: array {name!r} is truncated")
+    # read straight into the array: one copy of it in memory, not two
+    array = np.empty(math.prod(shape), dtype=dtype)
+    if array.nbytes and member.readinto(array.view(np.uint8)) != array.nbytes:
+        raise RecstackError(f"{arrays_path}: array {name!r} is truncated")
+    if fortran:
+        return np.ascontiguousarray(array.reshape(shape[::-1]).transpose())
+    return array.reshape(shape)
+
+
+# --------------------------------------------------------------------------- array checks
+def _check_arrays(where: str, model: Recommender, arrays: dict[str, np.ndarray]) -> None:
+    """Check ``arrays`` against the model's declaration; errors start with ``where``."""
+    state_spec = model._state_spec() if hasattr(model, "_state_spec") else None
+    if state_spec is None:
+        raise RecstackError(f"{where}: model {model.name!r} does not declare its saved "
+                            "arrays (_state_spec), so they cannot be checked")
+    specs = {f"{_BASE_PREFIX}{k}": v for k, v in _BASE_SPEC.items()}
+    specs.update(state_spec)
+    expected = _expected_names(specs)
+    missing, extra = sorted(expected - set(arrays)), sorted(set(arrays) - expected)
+    if missing or extra:
+        raise RecstackError(f"{where}: the arrays do not match model {model.name!r}"
+                            + (f"; missing: {missing}" if missing else "")
+                            + (f"; unexpected: {extra}" if extra else ""))
+    symbols: dict[str, int] = {
+        "n_users": len(arrays[f"{_BASE_PREFIX}user_ids"]),
+        "n_items": len(arrays[f"{_BASE_PREFIX}item_ids"]),
+    }
+    for param, value in model.get_params().items():
+        if type(value) is int:
+            symbols[param] = value
+    checker = _Checker(where, model, symbols)
+    for name, spec in specs.items():
+        if isinstance(spec, SparseSpec):
+            checker.sparse(name, spec, arrays)
+        else:
+            checker.array(name, spec, arrays[name])
+    for name in ("user_ids", "item_ids"):
+        ids = arrays[f"{_BASE_PREFIX}{name}"]
+        if len(np.unique(ids)) != len(ids):
+            raise RecstackError(f"{where}: {name} has repeated ids")
+    check_state = getattr(model, "_check_state", None)
+    if check_state is not None:
+        problem = check_state(arrays)
+        if problem:
+            raise RecstackError(f"{where}: {problem}")
+
+
+def _expected_names(specs: Mapping[str, ArraySpec | SparseSpec]) -> set[str]:
+    names = set()
+    for name, spec in specs.items():
+        if isinstance(spec, SparseSpec):
+            names |= {f"{name}_{part}" for part in ("indptr", "indices", "data", "shape")}
+        else:
+            names.add(name)
+    return names
+
+
+_DTYPE_FAMILIES = {"int": "iu", "str": "U", "id": "iufU"}
+_SYMBOL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:([+*])\s*(\d+))?\s*$")
+
+
+class _Checker:
+    """Checks arrays against declarations, binding free shape symbols on first sight."""
+
+    def __init__(self, where: str, model: Recommender, symbols: dict[str, int]) -> None:
+        self.where = where
+        self.model = model
+        self.symbols = dict(symbols)
+        self.bound_by: dict[str, str] = {}
+
+    def fail(self, name: str, problem: str) -> None:
+        raise RecstackError(f"{self.where}: array {name!r} of model "
+                            f"{self.model.name!r} {problem}")
+
+    def dtype(self, name: str, wanted: str, array: np.ndarray) -> None:
+        family = _DTYPE_FAMILIES.get(wanted)
+        ok = (array.dtype.kind in family) if family else array.dtype == np.dtype(wanted)
+        if not ok:
+            self.fail(name, f"has dtype {array.dtype}, expected {wanted}")
+
+    def resolve(self, name: str, axis: int, dim: int | str, actual: int) -> int:
+        """The declared length of ``axis`` (binding a free symbol to ``actual``)."""
+        if isinstance(dim, int):
+            return dim
+        match = _SYMBOL.match(dim)
+        if match is None:
+            raise ValueError(f"bad shape symbol {dim!r} in {self.model.name}._state_spec")
+        symbol, operator, operand = match.groups()
+        if symbol not in self.symbols:
+            if operator is None:
+                self.symbols[symbol] = actual
+            elif operator == "+":
+                self.symbols[symbol] = actual - int(operand)
+            elif actual % int(operand) == 0:
+                self.symbols[symbol] = actual // int(operand)
+            else:
+                return -1
+            self.bound_by[symbol] = f"{name!r} axis {axis}"
+        value = self.symbols[symbol]
+        if operator == "+":
+            return value + int(operand)
+        if operator == "*":
+            return value * int(operand)
+        return value
+
+    def shape(self, name: str, declared: tuple[int | str, ...], actual: tuple[int, ...]) -> None:
+        if len(declared) != len(actual):
+            self.fail(name, f"has {len(actual)} dimension(s) {actual}, expected "
+                            f"{len(declared)} {tuple(declared)}")
+        for axis, (dim, length) in enumerate(zip(declared, actual, strict=True)):
+            wanted = self.resolve(name, axis, dim, length)
+            if wanted != length:
+                origin = self._origin(dim)
+                self.fail(name, f"has length {length} on axis {axis}, expected {wanted} "
+                                f"({dim}{origin}); shape {actual} vs declared {tuple(declared)}")
+
+    def _origin(self, dim: int | str) -> str:
+        if not isinstance(dim, str):
+            return ""
+        match = _SYMBOL.match(dim)
+        symbol = match.group(1) if match else dim
+        if symbol in ("n_users", "n_items"):
+            return f" = length of the {symbol[2:-1]} id list"
+        if symbol in self.bound_by:
+            return f", as in {self.bound_by[symbol]}"
+        return f" = hyperparameter {symbol}" if symbol in self.model.get_params() else ""
+
+    def bound(self, value: float | str | None) -> float | None:
+        if value is None or isinstance(value, int | float):
+            return value
+        match = _SYMBOL.match(value)
+        if match is None or match.group(1) not in self.symbols:
+            raise ValueError(f"bad bound {value!r} in {self.model.name}._state_spec")
+        return self.resolve("bound", 0, value, 0)
+
+    def values(self, name: str, spec: ArraySpec | SparseSpec, array: np.ndarray) -> None:
+        if array.dtype.kind in "fc" and spec.finite and not np.isfinite(array).all():
+            bad = int((~np.isfinite(array)).sum())
+            self.fail(name, f"has {bad} value(s) that are NaN or infinite")
+        if array.dtype.kind == "f" and spec.max_abs is not None and array.size:
+            largest = float(np.abs(array).max())
+            if largest > spec.max_abs:
+                self.fail(name, f"has a value of magnitude {largest:.3g}, beyond the "
+                                f"{spec.max_abs:.0e} no learned weight reaches")
+        if isinstance(spec, ArraySpec) and array.size and array.dtype.kind in "iuf":
+            low, high = self.bound(spec.low), self.bound(spec.high)
+            if low is not None and array.min() < low:
+                self.fail(name, f"has value {array.min()} below its minimum {spec.low}")
+            if high is not None and array.max() > high:
+                self.fail(name, f"has value {array.max()} above its maximum {spec.high}")
+
+    def array(self, name: str, spec: ArraySpec, array: np.ndarray) -> None:
+        self.dtype(name, spec.dtype, array)
+        self.shape(name, spec.shape, array.shape)
+        self.values(name, spec, array)
+
+    def sparse(self, prefix: str, spec: SparseSpec, arrays: dict[str, np.ndarray]) -> None:
+        indptr, indices = arrays[f"{prefix}_indptr"], arrays[f"{prefix}_indices"]
+        data, shape = arrays[f"{prefix}_data"], arrays[f"{prefix}_shape"]
+        for part, array in (("indptr", indptr), ("indices", indices), ("shape", shape)):
+            self.dtype(f"{prefix}_{part}", "int", array)
+        self.dtype(f"{prefix}_data", spec.dtype, data)
+        self.shape(f"{prefix}_shape", (2,), shape.shape)
+        rows, columns = (int(v) for v in shape)
+        if rows < 0 or columns < 0:
+            self.fail(f"{prefix}_shape", f"has a negative length: {(rows, columns)}")
+        self.shape(f"{prefix}_shape", spec.shape, (rows, columns))
+        if indices.ndim != 1 or data.ndim != 1:
+            self.fail(prefix, "is not a valid sparse matrix (indices and data must be 1-D)")
+        self.shape(f"{prefix}_indptr", (rows + 1,), indptr.shape)
+        self.shape(f"{prefix}_indices", (len(data),), indices.shape)
+        if indptr[0] != 0 or indptr[-1] != len(indices) or (np.diff(indptr) < 0).any():
+            self.fail(f"{prefix}_indptr", "is not a valid row pointer (must rise from 0 to "
+                                          "the number of stored values)")
+        if len(indices) and (indices.min() < 0 or indices.max() >= columns):
+            self.fail(f"{prefix}_indices", f"has column indices outside [0, {columns})")
+        self.values(f"{prefix}_data", spec, data)
+
+
+# --------------------------------------------------------------------------- base state
 def _base_state(model: Recommender) -> dict[str, np.ndarray]:
     return {"user_ids": _storable_ids(model.users_), "item_ids": _storable_ids(model.items_),
             **sparse_state("seen", model.seen_)}
@@ -140,8 +620,3 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def describe_artifact(path: str | Path) -> dict[str, Any]:
-    """The metadata of a saved model, without loading its arrays."""
-    return json.loads((Path(path) / META).read_text())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from recstack.errors import ConfigError
@@ -27,7 +28,10 @@ def model_class(name: str) -> type[Recommender]:
     """The class registered as ``name``."""
     _import_builtin_models()
     if name not in _REGISTRY:
-        raise ConfigError(f"unknown model {name!r}; available: {', '.join(sorted(_REGISTRY))}")
+        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(f"unknown model {name!r}{hint}; available: "
+                          f"{', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[name]
 
 
@@ -35,34 +39,7 @@ def create_model(name: str, **params: Any) -> Recommender:
     """An unfitted model by registry name; unknown names or parameters are refused with
     the list of what exists."""
     cls = model_class(name)
-    unknown = set(params) - set(cls.params)
-    if unknown:
-        raise ConfigError(f"model {name!r} has no parameter(s) {sorted(unknown)}; its "
-                          f"parameters are: {', '.join(cls.params) or '(none)'}")
     return cls(**params)
-
-
-#: parameters that make each model quick enough for the conformance tests (tiny data)
-_CONFORMANCE_PARAMS: dict[str, dict[str, Any]] = {
-    "als": {"factors": 8, "iterations": 5, "num_threads": 1},
-    "bpr": {"factors": 8, "epochs": 20},
-    "item_knn": {"neighbors": 20},
-    "ease": {"regularization": 10.0},
-    # the conformance data has no item table: content runs on interaction features there
-    "content": {"interaction_weight": 1.0},
-    "mf": {"factors": 8, "epochs": 5, "batch_size": 128, "learning_rate": 0.02,
-           "device": "cpu"},
-    "neural_mf": {"factors": 8, "layers": (16,), "epochs": 5, "batch_size": 128,
-                  "learning_rate": 0.02, "device": "cpu"},
-    "sasrec": {"max_length": 10, "hidden": 16, "blocks": 1, "epochs": 10, "batch_size": 64,
-               "learning_rate": 0.02, "validation": False, "device": "cpu"},
-    "two_tower": {"dim": 8, "hidden": 16, "epochs": 8, "batch_size": 128,
-                  "learning_rate": 0.02, "recent_items": 5, "device": "cpu"},
-}
-
-
-def conformance_params(name: str) -> dict[str, Any]:
-    return dict(_CONFORMANCE_PARAMS.get(name, {}))
 
 
 def _import_builtin_models() -> None:

@@ -114,7 +114,6 @@ recommendation trained with negative sampling. *RecSys '23*, 116-128.
 from __future__ import annotations
 
 import hashlib
-import os
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -124,17 +123,20 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, PopularityFallbackWarning, Recommender, top_k
+from recstack.models.base import Param, PopularityFallbackWarning, Recommender
+from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
+    CHECKPOINT_DIR_PARAM,
+    DEVICE_PARAM,
     TorchTrainer,
-    check_device_name,
     deterministic_torch,
     require_torch,
     resolve_device,
 )
 from recstack.models.training import TrainingHistory, validation_ndcg
 from recstack.progress import Progress
+from recstack.topk import top_k
 
 __all__ = ["PopularityFallbackWarning", "SASRec", "SequenceRecommendations",
            "left_padded_sequences"]
@@ -213,44 +215,10 @@ class SASRec(Recommender):
     filtering (``KCore(5, 5)``) followed by a leave-last-out split by time, evaluated over
     the full catalog.
 
-    Parameters
-    ----------
-    max_length
-        :math:`L`, the number of most recent items read per user (longer histories are
-        truncated from the left, in training and inference alike).
-    hidden
-        Embedding and hidden size :math:`d` (a multiple of ``heads``).
-    blocks
-        Number of self-attention blocks.
-    heads
-        Attention heads per block.
-    dropout
-        Dropout probability on the embeddings, attention weights, feed-forward and
-        residual branches, in ``[0, 1)``.
-    loss
-        ``"softmax"`` (full-catalog cross-entropy) or ``"bce"`` (binary cross-entropy with
-        sampled negatives, the original).
-    negatives
-        Negatives per position for ``loss="bce"`` (ignored by ``"softmax"``).
-    epochs
-        Upper bound on the training epochs (one pass over all users' sequences each).
-    batch_size
-        Sequences per minibatch. A data set of a few hundred users makes only a few steps
-        per epoch at 128; ``benchmarks/sequential.py`` uses 32 on MovieLens 100K.
-    learning_rate
-        Adam's step size (:math:`\beta = (0.9, 0.98)` as in the paper).
-    patience
-        Epochs without validation improvement before stopping (with ``validation``).
-    validation
-        Hold out each user's last training item for early stopping on nDCG@10.
-    device
-        ``"auto"`` (CUDA when available, else the CPU), ``"cpu"``, ``"cuda"`` or
-        ``"cuda:<n>"``; training runs there, scoring with numpy.
-    seed
-        Seeds the initialisation, batch order, negatives and dropout.
-    checkpoint_dir
-        A folder (string) for a checkpoint after every epoch, resumed by the next ``fit``;
-        None: no checkpoints.
+    :meth:`item_embeddings` are the catalog items' :math:`E_i` (``(n_items, hidden)``) and
+    :meth:`user_embeddings` each training user's :math:`h_L` (``(n_users, hidden)``): the
+    scores are ``user_embeddings() @ item_embeddings().T``, except for users without
+    training rows, who are scored by popularity.
 
     Attributes
     ----------
@@ -284,27 +252,40 @@ class SASRec(Recommender):
     serves_users_without_history = True
     history_fallback = "item popularity (training interactions per item)"
     params: ClassVar[dict[str, Param]] = {
-        "max_length": Param(int, low=1),
-        "hidden": Param(int, low=1),
-        "blocks": Param(int, low=1),
-        "heads": Param(int, low=1),
-        "dropout": Param((int, float), low=0, high=1),
-        "loss": Param(str, choices=("softmax", "bce")),
-        "negatives": Param(int, low=1),
-        "epochs": Param(int, low=1),
-        "batch_size": Param(int, low=1),
-        "learning_rate": Param((int, float), low=0, low_inclusive=False),
-        "patience": Param(int, low=1),
-        "validation": Param(bool),
-        "device": Param(str),
-        "seed": Param(int, low=0),
-        "checkpoint_dir": Param(str, optional=True),
-    }
-    search_space: ClassVar[dict[str, dict[str, Any]]] = {
-        "hidden": {"type": "categorical", "choices": [32, 64, 128]},
-        "blocks": {"type": "int", "low": 1, "high": 3},
-        "dropout": {"type": "float", "low": 0.0, "high": 0.5},
-        "learning_rate": {"type": "float", "low": 1e-4, "high": 1e-2, "log": True},
+        "max_length": Param(int, low=1, default=50,
+                            doc="L, the most recent items read per user (longer histories are "
+                                "truncated from the left)."),
+        "hidden": Param(int, low=1, default=64,
+                        doc="Embedding and hidden size d (a multiple of heads).",
+                        search={"type": "categorical", "choices": [32, 64, 128]}),
+        "blocks": Param(int, low=1, default=2, doc="Number of self-attention blocks.",
+                        search={"type": "int", "low": 1, "high": 3}),
+        "heads": Param(int, low=1, default=1, doc="Attention heads per block."),
+        "dropout": Param((int, float), low=0, high=1, high_inclusive=False, default=0.2,
+                         doc="Dropout on the embeddings, attention, feed-forward and "
+                             "residual branches.",
+                         search={"type": "float", "low": 0.0, "high": 0.5}),
+        "loss": Param(str, choices=("softmax", "bce"), default="softmax",
+                      doc="'softmax' (full-catalog cross-entropy) or 'bce' (sampled "
+                          "negatives, the original)."),
+        "negatives": Param(int, low=1, default=1,
+                           doc="Negatives per position for loss='bce'."),
+        "epochs": Param(int, low=1, default=200,
+                        doc="Most epochs (one pass over all users' sequences each)."),
+        "batch_size": Param(int, low=1, default=128, doc="Sequences per minibatch."),
+        "learning_rate": Param((int, float), low=0, low_inclusive=False, default=1e-3,
+                               doc="Adam's step size (betas 0.9, 0.98 as in the paper).",
+                               search={"type": "float", "low": 1e-4, "high": 1e-2,
+                                       "log": True}),
+        "patience": Param(int, low=1, default=10,
+                          doc="Epochs without validation improvement before stopping."),
+        "validation": Param(bool, default=True,
+                            doc="Hold out each user's last training item to early-stop on "
+                                "nDCG@10."),
+        "device": DEVICE_PARAM,
+        "seed": Param(int, low=0, default=0,
+                      doc="Seeds the initialisation, batch order, negatives and dropout."),
+        "checkpoint_dir": CHECKPOINT_DIR_PARAM,
     }
 
     item_embeddings_: np.ndarray
@@ -314,40 +295,11 @@ class SASRec(Recommender):
     network_: dict[str, np.ndarray]
     history_: TrainingHistory
 
-    def __init__(self, *, max_length: int = 50, hidden: int = 64, blocks: int = 2,
-                 heads: int = 1, dropout: float = 0.2, loss: str = "softmax",
-                 negatives: int = 1, epochs: int = 200, batch_size: int = 128,
-                 learning_rate: float = 1e-3, patience: int = 10, validation: bool = True,
-                 device: str = "auto", seed: int = 0, checkpoint_dir: str | None = None
-                 ) -> None:
-        self.max_length = max_length
-        self.hidden = hidden
-        self.blocks = blocks
-        self.heads = heads
-        self.dropout = dropout
-        self.loss = loss
-        self.negatives = negatives
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.patience = patience
-        self.validation = validation
-        self.device = device
-        self.seed = seed
-        self.checkpoint_dir = checkpoint_dir
-
     def validate_params(self) -> None:
-        if isinstance(self.checkpoint_dir, os.PathLike):
-            raise ConfigError(f"{self.name}: checkpoint_dir must be a string (it is saved "
-                              f"with the model as JSON), got {self.checkpoint_dir!r}; pass "
-                              "str(path)")
         super().validate_params()
         if self.hidden % self.heads:
             raise ConfigError(f"{self.name}: hidden ({self.hidden}) must be a multiple of "
                               f"heads ({self.heads})")
-        if self.dropout >= 1:
-            raise ConfigError(f"{self.name}: dropout must be < 1, got {self.dropout!r}")
-        check_device_name(self.name, self.device)
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
@@ -428,6 +380,9 @@ class SASRec(Recommender):
     # ------------------------------------------------------------------ scoring
     def _item_embeddings(self) -> np.ndarray:
         return self.item_embeddings_
+
+    def _user_embeddings(self) -> np.ndarray:
+        return self.user_states_
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         scores = self.user_states_[user_indices] @ self.item_embeddings_.T
@@ -565,6 +520,31 @@ class SASRec(Recommender):
         self.network_ = {name[len("network."):]: value for name, value in arrays.items()
                          if name.startswith("network.")}
         self.item_embeddings_ = self.network_["item_embeddings.weight"][1:]
+
+    def _state_spec(self) -> dict[str, ArraySpec]:
+        # the network's parameters, named as torch's state_dict names them (see _Network)
+        vector, square = ("hidden",), ("hidden", "hidden")
+        network = {"item_embeddings.weight": ("n_items+1", "hidden"),
+                   "position_embeddings.weight": ("max_length", "hidden")}
+        for block in range(self.blocks):
+            prefix = f"blocks.{block}."
+            network.update({
+                f"{prefix}attention_norm.weight": vector, f"{prefix}attention_norm.bias": vector,
+                f"{prefix}attention.in_projection.weight": ("hidden*3", "hidden"),
+                f"{prefix}attention.in_projection.bias": ("hidden*3",),
+                f"{prefix}attention.out_projection.weight": square,
+                f"{prefix}attention.out_projection.bias": vector,
+                f"{prefix}feedforward_norm.weight": vector,
+                f"{prefix}feedforward_norm.bias": vector,
+                f"{prefix}feedforward.0.weight": square, f"{prefix}feedforward.0.bias": vector,
+                f"{prefix}feedforward.3.weight": square, f"{prefix}feedforward.3.bias": vector})
+        network.update({"final_norm.weight": vector, "final_norm.bias": vector})
+        return {"user_states": ArraySpec("float32", ("n_users", "hidden")),
+                # item indices shifted by one, 0 for padding
+                "sequences": ArraySpec("int", ("n_users", "max_length"), low=0, high="n_items"),
+                "popularity": ArraySpec("float32", ("n_items",), low=0),
+                **{f"network.{name}": ArraySpec("float32", shape)
+                   for name, shape in network.items()}}
 
 
 # ---------------------------------------------------------------------------- sequences

@@ -1,6 +1,8 @@
-"""The training loop of recstack's PyTorch models: seeded, resumable, with early stopping.
+"""Minibatch epochs for recstack's PyTorch models: seeded, resumable, with early stopping.
 
-:class:`TorchTrainer` runs epochs of minibatch gradient descent on any ``torch.nn.Module``.
+:class:`TorchTrainer` turns a ``torch.nn.Module`` and its optimizer into the epoch function
+of the shared loop (:func:`recstack.models.training.run_epochs`, which owns progress,
+validation, early stopping and restoring the best epoch), and adds the checkpoint hooks.
 A model supplies
 
 - ``batches(epoch, generator)``: an iterable of minibatches for one epoch, shuffled with the
@@ -25,7 +27,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -34,9 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recstack.errors import ConfigError, RecstackError
-from recstack.models.training import TrainingHistory
-from recstack.progress import Progress, resolve
+from recstack.errors import RecstackError
+from recstack.models.base import Param
+from recstack.models.training import ResumePoint, TrainingHistory, run_epochs
+from recstack.progress import Progress
 
 CHECKPOINT_FORMAT = 1
 _MODULE = "module.safetensors"
@@ -53,14 +55,15 @@ def require_torch() -> Any:
     return torch
 
 
-_DEVICE_NAME = re.compile(r"auto|cpu|cuda(:\d+)?")
-
-
-def check_device_name(model: str, device: Any) -> None:
-    """Refuse a ``device`` hyperparameter that is not auto, cpu, cuda or cuda:<n>."""
-    if not isinstance(device, str) or not _DEVICE_NAME.fullmatch(device):
-        raise ConfigError(f"{model}: device must be 'auto', 'cpu', 'cuda' or 'cuda:<n>', "
-                          f"got {device!r}")
+#: the ``device`` hyperparameter of the PyTorch models, declared once for all of them
+DEVICE_PARAM = Param(str, default="auto", pattern=r"auto|cpu|cuda(:\d+)?",
+                     pattern_doc="'auto', 'cpu', 'cuda' or 'cuda:<n>'",
+                     doc="Where training runs: 'auto' (CUDA when available, else the CPU), "
+                         "'cpu', 'cuda' or 'cuda:<n>'.")
+#: the ``checkpoint_dir`` hyperparameter of the resumable PyTorch models
+CHECKPOINT_DIR_PARAM = Param(str, optional=True, default=None,
+                             doc="A folder (text path) to checkpoint every epoch into and "
+                                 "resume from; None: no checkpoints.")
 
 
 def resolve_device(device: str, model: str = "this model") -> Any:
@@ -133,49 +136,49 @@ class TorchTrainer:
             description: str = "Training", progress: Progress | None = None,
             ) -> TrainingHistory:
         torch = require_torch()
-        history = TrainingHistory()
-        best_state: dict[str, Any] | None = None
-        start_epoch = 0
+        resume_from = None
         if self.checkpoint_dir is not None:
             resumed = self._load_checkpoint(module, optimizer)
             if resumed is not None:
-                start_epoch, history, best_state = resumed
-        with resolve(progress).task(description, total=self.epochs) as task:
-            task.advance(start_epoch)
-            stop = history.stopped_early
-            for epoch in range(start_epoch, self.epochs):
-                if stop:
-                    break
-                torch.manual_seed(self._epoch_seed(epoch))
-                generator = torch.Generator().manual_seed(self._epoch_seed(epoch))
-                module.train()
-                total, count = 0.0, 0
-                for batch in batches(epoch, generator):
-                    optimizer.zero_grad(set_to_none=True)
-                    value = loss(module, batch)
-                    value.backward()
-                    optimizer.step()
-                    total += float(value.detach())
-                    count += 1
-                numbers = {"loss": total / max(count, 1)}
-                if validate is not None:
-                    module.eval()
-                    with torch.no_grad():
-                        score = float(validate())
-                    numbers["val"] = score
-                    if score > history.best_score:
-                        history.best_score, history.best_epoch = score, epoch
-                        best_state = {k: v.detach().clone() for k, v in
-                                      module.state_dict().items()}
-                    if epoch - (history.best_epoch or 0) >= self.patience:
-                        history.stopped_early = stop = True
-                history.epochs.append(numbers)
-                task.report(**numbers)
-                task.advance()
-                if self.checkpoint_dir is not None:
-                    self._save_checkpoint(module, optimizer, epoch + 1, history, best_state)
-        if best_state is not None:
-            module.load_state_dict(best_state)
+                epochs_done, history, best_state = resumed
+                del history.epochs[epochs_done:]  # the loop resumes after the finished ones
+                resume_from = ResumePoint(history, best_state)
+
+        def train_epoch(epoch: int) -> dict[str, float]:
+            # seeded per epoch: a resumed epoch draws what it would have drawn in one run
+            torch.manual_seed(self._epoch_seed(epoch))
+            generator = torch.Generator().manual_seed(self._epoch_seed(epoch))
+            module.train()
+            total: Any = None
+            count = 0
+            for batch in batches(epoch, generator):
+                optimizer.zero_grad(set_to_none=True)
+                value = loss(module, batch)
+                value.backward()
+                optimizer.step()
+                # summed on the device: a float() per step would wait for the GPU each time
+                total = value.detach() if total is None else total + value.detach()
+                count += 1
+            return {"loss": float(total) / count if count else 0.0}
+
+        def validate_in_eval_mode() -> float:
+            assert validate is not None
+            module.eval()
+            with torch.no_grad():
+                return float(validate())
+
+        def snapshot() -> dict[str, Any]:
+            return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+        def checkpoint(epochs_done: int, history: TrainingHistory, best_state: Any) -> None:
+            self._save_checkpoint(module, optimizer, epochs_done, history, best_state)
+
+        history = run_epochs(
+            train_epoch, epochs=self.epochs, description=description,
+            validate=validate_in_eval_mode if validate is not None else None,
+            patience=self.patience, snapshot=snapshot, restore=module.load_state_dict,
+            progress=progress, resume_from=resume_from,
+            after_epoch=checkpoint if self.checkpoint_dir is not None else None)
         module.eval()
         return history
 

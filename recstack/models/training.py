@@ -1,9 +1,17 @@
-"""The epoch loop iterative models share: progress, validation, early stopping.
+"""The one epoch loop of recstack's iterative models: progress, validation, early stopping,
+restoring the best epoch, and hooks for checkpoints.
 
 A model writes one function that trains an epoch and returns its numbers (loss, train
 AUC...); :func:`run_epochs` owns the loop, reports those numbers through the progress
 mechanism, validates, stops when validation has not improved for ``patience`` epochs,
-and restores the best epoch's state.
+and restores the best epoch's state. BPR and the rating models hand it their epoch directly;
+the PyTorch models go through :class:`~recstack.models.torch_training.TorchTrainer`, which
+supplies the minibatch epoch, its seeding, and the checkpoint hooks (``resume_from`` and
+``after_epoch``) to this same loop.
+
+Validation is a callable the model is handed or builds: :func:`validation_ndcg` scores it
+with the shared top-K selection and the metric functions, never with the evaluator (models
+sit below evaluation in the package layers).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
@@ -30,6 +39,15 @@ class TrainingHistory:
     stopped_early: bool = False
 
 
+@dataclass
+class ResumePoint:
+    """Where an interrupted run stands: the history of its finished epochs and the state
+    of its best epoch so far (what ``snapshot`` returned), e.g. read from a checkpoint."""
+
+    history: TrainingHistory
+    best_state: Any = None
+
+
 def run_epochs(
     train_epoch: Callable[[int], dict[str, float]],
     *,
@@ -40,17 +58,50 @@ def run_epochs(
     snapshot: Callable[[], Any] | None = None,
     restore: Callable[[Any], None] | None = None,
     progress: Progress | None = None,
+    resume_from: ResumePoint | None = None,
+    after_epoch: Callable[[int, TrainingHistory, Any], None] | None = None,
 ) -> TrainingHistory:
     """Run up to ``epochs`` epochs of ``train_epoch(epoch)``.
 
-    With ``validate`` (higher is better, e.g. validation nDCG@10), the loop stops after
-    ``patience`` epochs without improvement and, given ``snapshot``/``restore``, puts back
-    the parameters of the best epoch.
+    Parameters
+    ----------
+    train_epoch
+        Trains one epoch (0-based number) and returns its numbers, which go to the
+        progress reporter and :attr:`TrainingHistory.epochs`.
+    epochs
+        Upper bound on the number of epochs (finished ones included when resuming).
+    description
+        What the progress reporter shows.
+    validate
+        Higher is better (e.g. validation nDCG@10; hand it ``-RMSE`` for an error). With
+        it, the loop stops after ``patience`` epochs without improvement and, given
+        ``snapshot``/``restore``, puts back the parameters of the best epoch.
+    patience
+        Epochs without improvement before stopping.
+    snapshot, restore
+        Copy the model's parameters, and put a copy back.
+    progress
+        The progress mechanism (see :mod:`recstack.progress`).
+    resume_from
+        The finished epochs of an interrupted run: the loop continues after them (and
+        stops at once if that run had stopped early).
+    after_epoch
+        Called after every epoch with the number of finished epochs, the history and the
+        best state so far (e.g. to write a checkpoint).
+
+    Returns
+    -------
+    TrainingHistory
     """
-    history = TrainingHistory()
-    best_state = None
+    history = resume_from.history if resume_from is not None else TrainingHistory()
+    best_state = resume_from.best_state if resume_from is not None else None
+    start = len(history.epochs)
     with resolve(progress).task(description, total=epochs) as task:
-        for epoch in range(epochs):
+        if start:
+            task.advance(start)
+        for epoch in range(start, epochs):
+            if history.stopped_early:
+                break
             numbers = dict(train_epoch(epoch))
             if validate is not None:
                 score = float(validate())
@@ -58,13 +109,15 @@ def run_epochs(
                 if score > history.best_score:
                     history.best_score, history.best_epoch = score, epoch
                     best_state = snapshot() if snapshot is not None else None
+                # an epoch that never validated (NaN) counts as no improvement
+                last_improvement = -1 if history.best_epoch is None else history.best_epoch
+                if epoch - last_improvement >= patience:
+                    history.stopped_early = True
             history.epochs.append(numbers)
             task.report(**numbers)
             task.advance()
-            if (validate is not None and history.best_epoch is not None
-                    and epoch - history.best_epoch >= patience):
-                history.stopped_early = True
-                break
+            if after_epoch is not None:
+                after_epoch(epoch + 1, history, best_state)
     if best_state is not None and restore is not None:
         restore(best_state)
     return history
@@ -72,16 +125,28 @@ def run_epochs(
 
 def validation_ndcg(score_users: Callable[[np.ndarray], np.ndarray], train: Interactions,
                     validation: Interactions, *, k: int = 10) -> float:
-    """Mean nDCG@k on ``validation`` (full catalog, training items excluded)."""
-    from recstack.evaluation.evaluator import Evaluator
+    """Mean nDCG@k over the users with a validation row: every validation item relevant
+    (grade 1), the full catalog ranked with the user's ``train`` items excluded, ties
+    broken by the shared top-K rule. The evaluator computes the same number; this one
+    needs only the top-K selection and the metric functions, so models can early-stop
+    without importing :mod:`recstack.evaluation`."""
+    from recstack.metrics.ranking import ideal_grades, ndcg_at_k, relevance_at_ranks
+    from recstack.topk import top_k_batched
 
-    class _Scorer:
-        def __init__(self) -> None:
-            self.score_users = score_users
-
-    result = Evaluator(metrics=("ndcg",), ks=(k,)).evaluate(_Scorer(), train, validation,
-                                                            name="validation")
-    return result.means()[f"ndcg@{k}"]
+    truth = sp.csr_matrix(validation.to_csr(), dtype=np.float64, copy=True)
+    truth.sum_duplicates()
+    truth.eliminate_zeros()
+    truth.data[:] = 1.0
+    users = np.flatnonzero(np.diff(truth.indptr) > 0)
+    if not len(users):
+        return math.nan
+    top, scores = top_k_batched(score_users, users, k, exclude=train.to_csr(),
+                                n_items=truth.shape[1])
+    recommended = np.where(np.isneginf(scores), -1, top)
+    user_truth = truth[users]
+    values = ndcg_at_k(relevance_at_ranks(recommended, user_truth),
+                       ideal_grades(user_truth, k), k)
+    return float(np.mean(values))
 
 
 def seed_everything(seed: int) -> np.random.Generator:

@@ -133,11 +133,13 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
-from recstack.models.content import genre_tokens, item_documents
+from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
+from recstack.models.text_features import genre_tokens, item_documents, sklearn_text
 from recstack.models.torch_training import (
+    CHECKPOINT_DIR_PARAM,
+    DEVICE_PARAM,
     TorchTrainer,
-    check_device_name,
     deterministic_torch,
     require_torch,
     resolve_device,
@@ -337,50 +339,11 @@ class TwoTower(Recommender):
     0.100, below most popular; without id dropout it rises to 0.439, the price of
     embeddings that also serve items nobody has seen.
 
-    Parameters
-    ----------
-    dim
-        Dimension of the user and item embeddings.
-    hidden
-        Width of the hidden layer of both towers' perceptrons.
-    epochs
-        Passes over the training rows (the most, with early stopping).
-    batch_size
-        Rows per minibatch, which is also the number of in-batch candidates per example.
-    learning_rate
-        Adam's step size.
-    weight_decay
-        Decoupled weight decay (AdamW) of all parameters; 0 is plain Adam.
-    temperature
-        :math:`\tau`: cosines are divided by it before the softmax.
-    logq_correction
-        Subtract :math:`\log Q_j` from the in-batch logits (Yi et al. 2019).
-    recent_items
-        How many of a user's latest training items make their history vector.
-    id_dropout
-        Probability of dropping an item's (and, independently, a user's) id embedding in
-        training, so that content (history) alone must place it; 1 trains a pure content
-        and history model.
-    text_dim
-        Dimensions of the title (+ description) text vector; 0: no text vector.
-    max_tags
-        Most tag words in the tag multi-hot; 0: no tags.
-    user_features
-        ``user_table`` columns to one-hot into the user tower (e.g. ``("gender",
-        "occupation")`` on MovieLens 100K); ``()`` uses none.
-    validation_fraction
-        Share of the training rows held out at random to measure validation nDCG@10 after
-        every epoch (early stopping with ``patience``, the best epoch kept); 0 trains on
-        every row for ``epochs`` epochs.
-    patience
-        Epochs without a better validation nDCG@10 before stopping.
-    seed
-        Seeds initialisation, shuffling, dropout and the text SVD.
-    device
-        ``"auto"`` (CUDA when available, else the CPU), ``"cpu"``, ``"cuda"`` or
-        ``"cuda:<n>"``; only training runs there.
-    checkpoint_dir
-        A folder (text path) to checkpoint every epoch into and resume from; None: none.
+    :meth:`item_embeddings` (``(n_items, dim)``) and :meth:`user_embeddings`
+    (``(n_users, dim)``) are the unit-length :math:`q_i` and :math:`p_u`: the scores are
+    ``user_embeddings() @ item_embeddings().T``, except for users without training rows,
+    whose rows are 0 (they are scored by popularity). Items without training rows have
+    their content-only embedding.
 
     Attributes
     ----------
@@ -402,59 +365,47 @@ class TwoTower(Recommender):
     serves_users_without_history = True
     history_fallback = "item popularity (training rows per item, divided by the largest)"
     params: ClassVar[dict[str, Param]] = {
-        "dim": Param(int, low=1),
-        "hidden": Param(int, low=1),
-        "epochs": Param(int, low=1),
-        "batch_size": Param(int, low=2),
-        "learning_rate": Param((int, float), low=0, low_inclusive=False),
-        "weight_decay": Param((int, float), low=0),
-        "temperature": Param((int, float), low=0, low_inclusive=False),
-        "logq_correction": Param(bool),
-        "recent_items": Param(int, low=1),
-        "id_dropout": Param((int, float), low=0, high=1),
-        "text_dim": Param(int, low=0),
-        "max_tags": Param(int, low=0),
-        "user_features": Param((tuple, list)),
-        "validation_fraction": Param((int, float), low=0, high=0.5),
-        "patience": Param(int, low=1),
-        "seed": Param(int, low=0),
-        "device": Param(str),
-        "checkpoint_dir": Param(str, optional=True),
+        "dim": Param(int, low=1, default=64, doc="Dimension of the user and item embeddings."),
+        "hidden": Param(int, low=1, default=128,
+                        doc="Width of the hidden layer of both towers' perceptrons."),
+        "epochs": Param(int, low=1, default=10,
+                        doc="Passes over the training rows (the most, with early stopping)."),
+        "batch_size": Param(int, low=2, default=512,
+                            doc="Rows per minibatch, also the in-batch candidates per "
+                                "example."),
+        "learning_rate": Param((int, float), low=0, low_inclusive=False, default=2e-3,
+                               doc="Adam's step size."),
+        "weight_decay": Param((int, float), low=0, default=0.0,
+                              doc="Decoupled weight decay (AdamW) of all parameters; 0 is "
+                                  "plain Adam."),
+        "temperature": Param((int, float), low=0, low_inclusive=False, default=0.2,
+                             doc="tau: cosines are divided by it before the softmax."),
+        "logq_correction": Param(bool, default=True,
+                                 doc="Subtract log Q_j from the in-batch logits (Yi et al. "
+                                     "2019)."),
+        "recent_items": Param(int, low=1, default=20,
+                              doc="How many of a user's latest training items make their "
+                                  "history vector."),
+        "id_dropout": Param((int, float), low=0, high=1, default=0.3,
+                            doc="Probability of dropping an item's (and a user's) id "
+                                "embedding in training; 1: pure content and history."),
+        "text_dim": Param(int, low=0, default=32,
+                          doc="Dimensions of the title (+ description) text vector; 0: none."),
+        "max_tags": Param(int, low=0, default=500,
+                          doc="Most tag words in the tag multi-hot; 0: no tags."),
+        "user_features": Param((tuple, list), default=(), element=Param(str),
+                               doc="user_table columns one-hot encoded into the user tower, "
+                                   "e.g. ('gender', 'occupation'); () uses none."),
+        "validation_fraction": Param((int, float), low=0, high=0.5, default=0.0,
+                                     doc="Share of the rows held out for validation nDCG@10 "
+                                         "and early stopping; 0 trains on every row."),
+        "patience": Param(int, low=1, default=3,
+                          doc="Epochs without a better validation nDCG@10 before stopping."),
+        "seed": Param(int, low=0, default=0,
+                      doc="Seeds initialisation, shuffling, dropout and the text SVD."),
+        "device": DEVICE_PARAM,
+        "checkpoint_dir": CHECKPOINT_DIR_PARAM,
     }
-
-    def __init__(self, *, dim: int = 64, hidden: int = 128, epochs: int = 10,
-                 batch_size: int = 512, learning_rate: float = 2e-3,
-                 weight_decay: float = 0.0, temperature: float = 0.2,
-                 logq_correction: bool = True, recent_items: int = 20,
-                 id_dropout: float = 0.3, text_dim: int = 32, max_tags: int = 500,
-                 user_features: tuple[str, ...] = (), validation_fraction: float = 0.0,
-                 patience: int = 3, seed: int = 0, device: str = "auto",
-                 checkpoint_dir: str | None = None) -> None:
-        self.dim = dim
-        self.hidden = hidden
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.temperature = temperature
-        self.logq_correction = logq_correction
-        self.recent_items = recent_items
-        self.id_dropout = id_dropout
-        self.text_dim = text_dim
-        self.max_tags = max_tags
-        self.user_features = user_features
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.seed = seed
-        self.device = device
-        self.checkpoint_dir = checkpoint_dir
-
-    def validate_params(self) -> None:
-        super().validate_params()
-        check_device_name(self.name, self.device)
-        if not all(isinstance(c, str) for c in self.user_features):
-            raise ConfigError(f"{self.name}: user_features must be user_table column names, "
-                              f"got {self.user_features!r}")
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
@@ -624,18 +575,8 @@ class TwoTower(Recommender):
     def _item_embeddings(self) -> np.ndarray:
         return self.item_embeddings_
 
-    def item_embeddings(self) -> np.ndarray:
-        """Unit-length item embeddings :math:`q_i`, float32 ``(n_items, dim)`` in the
-        model's item order (a copy): scores are ``user_embeddings() @ item_embeddings().T``.
-        Items without training rows have their content-only embedding."""
-        self._require_fitted()
-        return self.item_embeddings_.copy()
-
-    def user_embeddings(self) -> np.ndarray:
-        """Unit-length user embeddings :math:`p_u`, float32 ``(n_users, dim)`` (a copy);
-        rows of users without training rows are 0 (they are scored by popularity)."""
-        self._require_fitted()
-        return self.user_embeddings_.copy()
+    def _user_embeddings(self) -> np.ndarray:
+        return self.user_embeddings_
 
     def embed_items(self, item_rows: pd.DataFrame) -> np.ndarray:
         """Embeddings of items from their item-table rows alone (content, no id): float32
@@ -709,6 +650,41 @@ class TwoTower(Recommender):
         self.item_layers_ = [arrays[f"item_layer_{k}"] for k in range(4)]
         self.user_layers_ = [arrays[f"user_layer_{k}"] for k in range(4)]
         self.content_ = ItemContentEncoder.from_state(arrays)
+
+    def _state_spec(self) -> dict[str, ArraySpec]:
+        # torch's Linear weights are (outputs, inputs): hidden layer, then output layer
+        spec = {"user_embeddings": ArraySpec("float32", ("n_users", "dim")),
+                "item_embeddings": ArraySpec("float32", ("n_items", "dim")),
+                "item_counts": ArraySpec("int", ("n_items",), low=0),
+                "users_without_history": ArraySpec("bool", ("n_users",)),
+                "content_genres": ArraySpec("str", ("genres",)),
+                "content_tags": ArraySpec("str", ("tags",)),
+                "content_text_columns": ArraySpec("str", ("text_columns",)),
+                "content_text_vocabulary": ArraySpec("str", ("text_terms",)),
+                "content_text_idf": ArraySpec("float64", ("text_terms",), low=0),
+                "content_text_components": ArraySpec("float32", ("text_dim_used",
+                                                                 "text_terms")),
+                "content_text_scale": ArraySpec("float32", ("text_dim_used",))}
+        for tower, inputs in (("item", "item_inputs"), ("user", "user_inputs")):
+            spec.update({f"{tower}_layer_0": ArraySpec("float32", ("hidden", inputs)),
+                         f"{tower}_layer_1": ArraySpec("float32", ("hidden",)),
+                         f"{tower}_layer_2": ArraySpec("float32", ("dim", "hidden")),
+                         f"{tower}_layer_3": ArraySpec("float32", ("dim",))})
+        return spec
+
+    def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        # the item tower reads the content vector (ItemContentEncoder.n_features); the user
+        # tower its history mean (dim) and the user features
+        content = (len(arrays["content_genres"]) + len(arrays["content_tags"])
+                   + len(arrays["content_text_components"])) or 1
+        item_inputs = arrays["item_layer_0"].shape[1]
+        if item_inputs != content:
+            return (f"item_layer_0 reads {item_inputs} inputs, but the content vocabularies "
+                    f"give {content} features")
+        if arrays["user_layer_0"].shape[1] < self.dim:
+            return (f"user_layer_0 reads {arrays['user_layer_0'].shape[1]} inputs, fewer "
+                    f"than dim = {self.dim}")
+        return None
 
 
 # ---------------------------------------------------------------------------- the loss
@@ -830,12 +806,7 @@ def _numpy(tensor: Any) -> np.ndarray:
 
 
 def _sklearn_text() -> Any:
-    try:
-        from sklearn.feature_extraction import text
-    except ImportError:
-        raise RecstackError('two_tower: item content features need scikit-learn: '
-                            'pip install "recstack[content]"') from None
-    return text
+    return sklearn_text("two_tower", "item content features")
 
 
 _MODULE: Any = None

@@ -245,3 +245,28 @@ def test_command_line(server, tiny_zip, tmp_path, capsys):
     assert err.startswith("recstack: error: SHA-256 mismatch") and "Traceback" not in err
     assert cli_main(["data", "fetch", "--list"]) == 0
     assert "movielens-latest-small" in capsys.readouterr().out
+
+
+def _damaged_member(archive: bytes) -> bytes:
+    """The archive with bytes inside its first member's compressed data changed (the zip
+    directory stays readable, so the damage shows only while extracting)."""
+    data = bytearray(archive)
+    start = data.index(b"PK\x03\x04")
+    name_length = int.from_bytes(data[start + 26:start + 28], "little")
+    extra_length = int.from_bytes(data[start + 28:start + 30], "little")
+    payload = start + 30 + name_length + extra_length
+    for offset in range(payload, payload + 8):
+        data[offset] ^= 0xFF
+    return bytes(data)
+
+
+@pytest.mark.parametrize("damage", ["member", "truncated", "not a zip"])
+def test_a_damaged_archive_is_explained_and_leaves_nothing(server, tiny_zip, tmp_path, damage):
+    archive = tiny_zip()
+    broken = {"member": _damaged_member(archive), "truncated": archive[:len(archive) // 2],
+              "not a zip": b"<html>moved</html>"}[damage]
+    url = server.serve("/ml-100k.zip", broken)
+    with pytest.raises(RecstackError, match="zip archive") as caught:
+        fetch("movielens-100k", cache_dir=tmp_path, url=url, sha256=_sha256(broken))
+    assert "download it again" in str(caught.value)
+    assert _leftovers(tmp_path) == []

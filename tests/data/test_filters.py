@@ -103,3 +103,33 @@ def test_to_unix_seconds():
     assert to_unix_seconds("1970-01-02") == 86_400
     assert to_unix_seconds("1970-01-01T01:00:00+01:00") == 0
     assert to_unix_seconds(np.int64(5)) == 5 and to_unix_seconds(None) is None
+
+
+def test_every_filter_is_declared_once_with_documented_fields():
+    from dataclasses import fields
+
+    from recstack.data.filters import FILTERS
+
+    assert FILTERS.names() == ["k_core", "min_value", "time_window", "deduplicate"]
+    for name in FILTERS.names():
+        spec_class = FILTERS.get(name)
+        assert spec_class.__doc__ and spec_class.kind_name == name
+        for spec_field in fields(spec_class):
+            assert spec_field.metadata["recstack_option"].doc, (name, spec_field.name)
+
+
+def test_filters_are_built_from_tables_with_the_key_in_each_message():
+    from recstack.data.filters import FILTERS
+
+    assert FILTERS.build("k_core", {"user_min": 3}) == KCore(3, 5)
+    assert FILTERS.build("min_value", {"threshold": 4}).threshold == 4.0
+    with pytest.raises(ConfigError, match=r"^f: unknown key 'usermin' for k_core \(did you "
+                                          r"mean 'user_min'\?\)"):
+        FILTERS.build("k_core", {"usermin": 3}, "f: ")
+    with pytest.raises(ConfigError, match=r"^f: missing key 'threshold' for min_value"):
+        FILTERS.build("min_value", {}, "f: ")
+    with pytest.raises(ConfigError, match=r"^f: 'kcore' is not a known filter type \(did you "
+                                          r"mean 'k_core'\?\)"):
+        FILTERS.build("kcore", {}, "f: ")
+    with pytest.raises(ConfigError, match="start .* must come before end"):
+        TimeWindow("2021-01-01", "2020-01-01")

@@ -148,7 +148,13 @@ def test_idmap_lookup():
 def test_integer_ids_encode_like_a_sorted_factorize():
     rng = np.random.default_rng(0)
     for ids in (rng.integers(-50, 50, 500), rng.integers(0, 10**12, 500),
-                rng.integers(0, 7, 3).astype(np.int32)):
+                rng.integers(0, 7, 3).astype(np.int32),
+                rng.integers(10**12, 10**12 + 100, 500),  # far from 0, a narrow span
+                # every id of the span present, from 1 and far from 0
+                np.array([3, 1, 2, 3], dtype=np.int32), np.array([2**40 + 1, 2**40]),
+                rng.integers(1, 200, 500).astype(np.uint8),
+                np.array([2**64 - 1, 2**64 - 2, 5, 2**64 - 1], dtype=np.uint64),
+                np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).max, 0, 0])):
         vocab, codes = IdMap.encode(ids)
         expected_codes, expected_uniques = pd.factorize(ids, sort=True)
         np.testing.assert_array_equal(codes, expected_codes)

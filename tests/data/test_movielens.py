@@ -238,6 +238,64 @@ def test_an_unknown_occupation_code_is_located(tmp_path):
                       "found '99' (expected an occupation code 0-20)")
 
 
+@pytest.mark.parametrize(("files", "name", "line", "column", "expected"), [
+    # a movie listed twice would give one item two rows of metadata
+    ({"movies.csv": "movieId,title,genres\n10,A (1990),Drama\n10,B (1991),Drama\n"},
+     "movies.csv", 3, "movieId", "id 10 is listed a second time"),
+    # a timestamp in milliseconds: MovieLens counts seconds, year 33658 is refused
+    ({"ratings.csv": "userId,movieId,rating,timestamp\n1,10,4,1000000000000\n"},
+     "ratings.csv", 2, "timestamp", "found '1000000000000' (expected Unix seconds between"),
+    # an id beyond the int32 range the releases use
+    ({"ratings.csv": "userId,movieId,rating,timestamp\n1,99999999999,4,100\n"},
+     "ratings.csv", 2, "movieId", "outside the int32 range"),
+])
+def test_bad_csv_release_files_are_located(tmp_path, files, name, line, column, expected):
+    base = {"ratings.csv": "userId,movieId,rating,timestamp\n1,10,4,100\n",
+            "movies.csv": "movieId,title,genres\n10,A (1990),Drama\n"}
+    folder = _write(tmp_path / "ml-latest", {**base, **files})
+    _assert_points_at(_error(folder), folder / name, line, column, expected)
+
+
+def test_empty_and_damaged_files_are_named(tmp_path):
+    cases = {
+        "no ratings": ({"ratings.csv": "userId,movieId,rating,timestamp\n"}, "holds no ratings"),
+        "empty movies": ({"movies.csv": "movieId,title,genres\n"}, "holds no rows"),
+        "not utf-8": ({"ratings.csv": b"userId,movieId,rating,timestamp\n1,1\xff,4,100\n"},
+                      "not valid utf-8"),
+        "open quote": ({"movies.csv": 'movieId,title,genres\n10,"A (1990),Drama\n'},
+                       "unterminated quote"),
+    }
+    base = {"ratings.csv": "userId,movieId,rating,timestamp\n1,10,4,100\n",
+            "movies.csv": "movieId,title,genres\n10,A (1990),Drama\n"}
+    for case, (files, message) in cases.items():
+        folder = tmp_path / case
+        folder.mkdir()
+        for name, text in {**base, **files}.items():
+            data = text if isinstance(text, bytes) else text.encode()
+            (folder / name).write_bytes(data)
+        with pytest.raises(DataFormatError, match=message):
+            load_movielens(folder, variant="latest")
+
+
+def test_an_overflowing_dat_id_is_located(tmp_path):
+    folder = _write(tmp_path / "ml-1m", {
+        "ratings.dat": "1::10::4::881250949\n",
+        "movies.dat": "10::A (1990)::Drama\n1234567890123456789012::B (1991)::Drama\n",
+        "users.dat": "1::F::1::10::48067\n"})
+    _assert_points_at(_error(folder), folder / "movies.dat", 2, "MovieID",
+                      "expected an integer")
+
+
+def test_a_file_where_the_folder_belongs_and_a_folder_for_a_file(tmp_path):
+    (tmp_path / "ratings.zip").write_bytes(b"PK")
+    with pytest.raises(RecstackError, match="is a file; expected the folder"):
+        load_movielens(tmp_path / "ratings.zip")
+    folder = _write(tmp_path / "ml-latest", {"ratings.csv": ML_CSV["ratings.csv"]})
+    (folder / "movies.csv").mkdir()
+    with pytest.raises(DataFormatError, match="movies.csv is not a file"):
+        load_movielens(folder)
+
+
 # ---------------------------------------------------------------------------- registry
 def test_registry_lists_every_release_with_official_urls():
     assert list(RELEASES) == [

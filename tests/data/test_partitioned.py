@@ -159,3 +159,21 @@ def test_bad_arguments_are_explained(daily, tmp_path):
         read_partitioned(root, start="next week")
     with pytest.raises(RecstackError, match="not a time-partitioned dataset"):
         read_partitioned(tmp_path)
+
+
+@pytest.mark.parametrize("target", ["part", "_common_metadata"])
+def test_a_damaged_file_is_an_error_naming_the_dataset(daily, tmp_path, target):
+    root = write_partitioned(daily, tmp_path / "log")
+    path = (root / "_common_metadata" if target == "_common_metadata"
+            else sorted(root.rglob("part-*.parquet"))[0])
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises(DataFormatError) as caught:
+        read_partitioned(root)
+    assert str(root) in str(caught.value)
+    assert caught.value.__cause__ is None
+
+
+def test_a_file_given_for_the_dataset_folder(tmp_path):
+    (tmp_path / "log.parquet").write_bytes(b"PAR1")
+    with pytest.raises(RecstackError, match="is a file; expected the folder"):
+        read_partitioned(tmp_path / "log.parquet")

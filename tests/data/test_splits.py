@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from recstack.data.interactions import Interactions
 from recstack.data.splits import (
     Split,
+    given_split,
     kfold_split,
     leave_last_out,
     random_split,
@@ -200,3 +201,56 @@ def test_bad_split_parameters():
     no_time = Interactions.from_arrays([1], [1])
     with pytest.raises(RecstackError, match="no timestamps"):
         leave_last_out(no_time)
+
+
+# --------------------------------------------------------------------------- the registry
+def test_every_split_method_is_declared_with_documented_fields():
+    from dataclasses import fields
+
+    from recstack.data.splits import SPLITS
+
+    assert SPLITS.names() == ["random", "temporal", "leave_last_out", "users", "kfold"]
+    for name in SPLITS.names():
+        spec_class = SPLITS.get(name)
+        assert spec_class.__doc__ and spec_class.kind_name == name
+        for spec_field in fields(spec_class):
+            assert spec_field.metadata["recstack_option"].doc, (name, spec_field.name)
+
+
+def test_split_specs_check_their_fields_in_python_too():
+    from recstack.data.splits import KFold, RandomSplit, TemporalSplit
+
+    with pytest.raises(ConfigError, match=r"^random: test_fraction = 1.5: must be in \(0, 1\)$"):
+        RandomSplit(test_fraction=1.5)
+    with pytest.raises(ConfigError, match=r"^kfold: stratify = 'items': must be one of"):
+        KFold(stratify="items")
+    with pytest.raises(ConfigError, match="give cutoff or test_fraction, not both"):
+        TemporalSplit(cutoff=5, test_fraction=0.1)
+    with pytest.raises(ConfigError, match="test_fraction = 1: must be in"):
+        RandomSplit(test_fraction=1)
+
+
+@pytest.mark.parametrize("method", ["random", "temporal", "leave_last_out", "users", "kfold"])
+def test_every_split_method_runs_from_its_spec_and_for_validation(method):
+    from recstack.data.splits import SPLITS
+
+    data = grid(20, 10)
+    spec = SPLITS.build(method, {})
+    parts = spec.apply(data)
+    assert len(parts) == (5 if method == "kfold" else 1)
+    for split in parts:
+        assert_partition(data, split)
+        assert_no_leak(split)
+    inner = spec.for_validation(0.25, seed=1).apply(parts[0].train)[0]
+    assert_no_leak(inner)
+    assert len(inner.train) + len(inner.test) + len(inner.set_apart) + (
+        0 if inner.fold_in is None else len(inner.fold_in)) == len(parts[0].train)
+
+
+def test_given_split_sets_apart_rows_no_model_can_rank():
+    # test rows: (1, 2), fine since user 2 trains on item 2, and (2, 9), whose item never
+    # occurs in training
+    data = Interactions.from_arrays([1, 1, 2, 2, 2], [1, 2, 1, 2, 9])
+    split = given_split(data, np.array([False, True, False, False, True]))
+    assert split.report.method == "given"
+    assert split.report.test_rows == 1 and split.report.cold_item_rows == 1

@@ -161,3 +161,156 @@ def test_bad_evaluator_settings():
         Evaluator(metrics=("ndgc",))
     with pytest.raises(ConfigError, match="ks"):
         Evaluator(ks=(0,))
+
+
+# ---------------------------------------------------------------- one tie rule, one grade
+ALL_METRICS = ("precision", "recall", "recall_capped", "hit_rate", "f1", "mrr", "map", "ndcg",
+               "ndcg_linear", "auc", "coverage", "novelty", "popularity", "diversity")
+#: user -> (training items, test items) over items 0..11
+TIE_SPLIT = {0: ([0, 3], [2, 7]), 1: ([1], [11]), 2: ([0, 1, 2], [3, 4]), 3: ([5], [0])}
+
+
+class ConstantScores:
+    """A 'model' that gives every item the same score."""
+
+    def __init__(self, constant, dtype, n_items=12):
+        self.name, self.constant, self.dtype, self.n_items = "constant", constant, dtype, n_items
+
+    def score_users(self, users):
+        return np.full((len(users), self.n_items), self.constant, self.dtype)
+
+
+def tie_split():
+    train = [(u, i) for u, (seen, _) in TIE_SPLIT.items() for i in seen]
+    test = [(u, i) for u, (_, held) in TIE_SPLIT.items() for i in held]
+    return split_of(train, test, 4, 12)
+
+
+@pytest.mark.parametrize("constant, dtype", [(0.0, np.float32), (1.0, np.float32),
+                                             (-1e30, np.float32), (1e-40, np.float32),
+                                             (5e-324, np.float64)])
+def test_a_constant_model_is_evaluated_on_the_index_order(constant, dtype):
+    train, test = tie_split()
+    features = np.random.default_rng(0).random((12, 3))
+    evaluator = Evaluator(metrics=ALL_METRICS, ks=(1, 5), item_features=features)
+    result = evaluator.evaluate(ConstantScores(constant, dtype), train, test)
+    reference = evaluator.evaluate(ConstantScores(0.0, np.float64), train, test)
+    pd.testing.assert_frame_equal(result.per_user, reference.per_user)
+    assert result.aggregate == reference.aggregate
+    # the lists are 0, 1, 2, ... minus the training items: check some metrics by hand
+    for user, (seen, held) in TIE_SPLIT.items():
+        top5 = [i for i in range(12) if i not in seen][:5]
+        hits = [rank for rank, item in enumerate(top5, 1) if item in held]
+        row = result.per_user.loc[user]
+        assert row["precision@5"] == len(hits) / 5
+        assert row["mrr@5"] == (1 / hits[0] if hits else 0.0)
+        assert row["auc"] == 0.5  # every relevant item is tied with every other one
+    assert result.aggregate["coverage@1"] == 3 / 12  # items 0 (users 1, 3), 1 (0) and 3 (2)
+
+
+def test_float64_scores_are_not_turned_into_ties():
+    train, test = split_of([(0, 0)], [(0, 9)], 1, 10)
+    # distinct in float64, all equal in float32: the best item is the last one
+    scores = 1.0 + np.arange(10)[None, :] * 1e-12
+    assert len(np.unique(scores.astype(np.float32))) == 1
+
+    class Float64Scores:
+        name = "float64"
+
+        def score_users(self, users):
+            return scores[users]
+
+    result = Evaluator(metrics=("mrr",), ks=(1,)).evaluate(Float64Scores(), train, test)
+    assert result.means()["mrr@1"] == 1.0
+
+
+def test_nan_scores_are_refused_with_the_model_name():
+    train, test = split_of([(0, 0)], [(0, 1), (1, 2)], 2, 4)
+    scores = np.zeros((2, 4))
+    scores[1, 3] = np.nan
+    with pytest.raises(RecstackError, match=r"fixed returned NaN scores for 1 of 2 users in a "
+                                            r"batch \(e.g. user 1\)"):
+        Evaluator(metrics=("recall",), ks=(2,)).evaluate(FixedScores(scores), train, test)
+
+
+def test_scores_that_are_not_numbers_are_refused_with_the_model_name():
+    train, test = split_of([(0, 0)], [(0, 1)], 1, 3)
+
+    class Words:
+        name = "words"
+
+        def score_users(self, users):
+            return np.array([["a", "b", "c"]], dtype=object)
+
+    with pytest.raises(RecstackError, match="words returned scores that are not numbers"):
+        Evaluator(metrics=("recall",), ks=(2,)).evaluate(Words(), train, test)
+
+
+def graded_split():
+    """User 0 rated item 2 twice: 1 at t=5 (latest, but first in row order), 5 at t=1;
+    user 1's only test grade is 0."""
+    users = [0, 1, 0, 0, 0, 1] + [0, 0, 0, 0, 1, 1]
+    items = [0, 1, 2, 2, 3, 4] + [5, 6, 7, 8, 9, 10]
+    values = [1, 1, 1, 5, 2, 0] + [1] * 6
+    times = [0, 0, 5, 1, 0, 0] + [0] * 6
+    data = Interactions.from_arrays(users, items, values, times)
+    return data.select(slice(0, 2)), data.select(slice(2, 6))
+
+
+@pytest.mark.parametrize("policy, grade", [("last", 1.0), ("first", 5.0), ("max", 5.0),
+                                           ("mean", 3.0)])
+def test_a_repeated_test_pair_gets_one_grade_never_the_sum(policy, grade):
+    train, test = graded_split()
+    evaluator = Evaluator(metrics=("ndcg",), ks=(3,), graded=True, duplicate_grade=policy)
+    truth = evaluator.relevance(test).toarray()
+    assert truth[0, 2] == grade and truth[0, 3] == 2.0
+    assert truth[1].sum() == 0  # grade 0: not relevant
+
+    # scores rank item 3 first, then item 2: DCG and the ideal DCG by hand (gain 2^g - 1)
+    scores = np.zeros((2, 11))
+    scores[:, 3], scores[:, 2] = 2.0, 1.0
+    result = evaluator.evaluate(FixedScores(scores), train, test)
+    dcg = (2**2 - 1) + (2**grade - 1) / math.log2(3)
+    ideal = sorted([2**2 - 1, 2**grade - 1], reverse=True)
+    assert result.per_user.loc[0, "ndcg@3"] == pytest.approx(
+        dcg / (ideal[0] + ideal[1] / math.log2(3)))
+
+
+def test_users_whose_grades_are_all_zero_are_counted_as_without_relevant_items():
+    train, test = graded_split()
+    result = Evaluator(metrics=("ndcg",), ks=(3,), graded=True).evaluate(
+        FixedScores(np.zeros((2, 11))), train, test)
+    assert list(result.per_user.index) == [0]
+    assert result.users_without_relevant == 1
+
+
+def test_bad_duplicate_grade_and_threads():
+    with pytest.raises(ConfigError, match="duplicate_grade must be one of last, first"):
+        Evaluator(duplicate_grade="sum")
+    with pytest.raises(ConfigError, match="n_threads"):
+        Evaluator(n_threads=0)
+    with pytest.raises(ConfigError, match="novelty_smoothing"):
+        Evaluator(novelty_smoothing=-1)
+
+
+def test_evaluator_novelty_is_the_metric_novelty():
+    from recstack.metrics import item_user_counts, novelty
+
+    rng = np.random.default_rng(3)
+    n_users, n_items = 30, 25
+    data = Interactions.from_arrays(rng.integers(0, n_users, 300), rng.integers(0, n_items, 300))
+    split = random_split(data, 0.3, seed=1)
+    scores = rng.random((data.n_users, data.n_items))
+    train_csr = split.train.to_csr()
+    unseen = np.flatnonzero(item_user_counts(train_csr) == 0)
+    scores[:, unseen] = 2.0  # recommend items nobody trained on: smoothing matters
+    result = Evaluator(metrics=("novelty",), ks=(3, 8)).evaluate(
+        FixedScores(scores), split.train, split.test)
+    users = split.train.users.to_index(result.per_user.index.to_numpy())
+    masked = np.where(train_csr.toarray()[users] != 0, -np.inf,
+                      scores[users].astype(np.float32))
+    lists = np.argsort(-masked, axis=1, kind="stable")[:, :8]
+    for k in (3, 8):
+        expected = novelty(lists, item_user_counts(train_csr), data.n_users, k=k,
+                           smoothing=1.0)
+        np.testing.assert_allclose(result.per_user[f"novelty@{k}"], expected, rtol=1e-12)

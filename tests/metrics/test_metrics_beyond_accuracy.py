@@ -70,6 +70,21 @@ def test_novelty_by_hand_and_unseen_items() -> None:
         novelty([[0]], counts, 10)
 
 
+@pytest.mark.reference("novelty")
+def test_novelty_smoothing_by_hand() -> None:
+    # p(i) = (count + s) / (n_users + s): with s = 1 and 100 users, an item everybody knows
+    # stays at 0 bits, an item nobody trained on gets log2(101)
+    counts = np.array([100, 50, 0])
+    got = novelty([[0, 1, 2], [2, -1, -1]], counts, 100, smoothing=1)
+    assert got[0] == pytest.approx((0 + math.log2(101 / 51) + math.log2(101)) / 3, abs=1e-12)
+    assert got[1] == pytest.approx(math.log2(101), abs=1e-12)
+    assert novelty([[1]], counts, 100, smoothing=0.5)[0] == pytest.approx(
+        math.log2(100.5 / 50.5), abs=1e-12)
+    for bad in (-1, float("nan"), float("inf"), True, "1"):
+        with pytest.raises(MetricInputError, match="smoothing must be a finite number >= 0"):
+            novelty([[0]], counts, 100, smoothing=bad)
+
+
 @pytest.mark.reference("average_popularity")
 def test_average_popularity_against_a_loop() -> None:
     rng = np.random.default_rng(2)

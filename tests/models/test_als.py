@@ -138,7 +138,9 @@ def test_checkerboard_recommendations_keep_to_the_users_parity(binary):
 
 
 def test_similar_items_is_the_cosine_of_item_factors_without_the_item_itself(binary):
-    model = ALS(factors=8, iterations=5, num_threads=1).fit(binary)
+    # weakly regularised: on 600 rows the default lambda shrinks all items to nearly one
+    # direction, where float32 cosines cannot order them
+    model = ALS(factors=8, iterations=5, regularization=0.01, num_threads=1).fit(binary)
     query = binary.items.external_ids[[0, 3, 7]]
     items, similarity = model.similar_items(query, k=4)
     factors = model.item_factors_.astype(np.float64)
@@ -216,3 +218,29 @@ def test_missing_implicit_names_the_install_command(binary, monkeypatch):
     monkeypatch.setitem(sys.modules, "implicit.cpu.als", None)
     with pytest.raises(RecstackError, match=r'pip install "recstack\[als\]"'):
         ALS(iterations=1, num_threads=1).fit(binary)
+
+
+@pytest.mark.realdata
+def test_the_defaults_beat_implicits_defaults_on_movielens_100k():
+    """The accuracy benchmark's protocol (80/20 per-user random holdout, every rating a
+    positive, full catalog): the defaults reach nDCG@10 0.453, where implicit's defaults
+    (regularization 0.01, alpha 1) reach 0.358 and ALS tuned with 10 trials 0.454."""
+    import os
+    from pathlib import Path
+
+    from recstack.data.movielens import load_movielens
+    from recstack.data.splits import random_split
+
+    root = os.environ.get("RECSTACK_DATASETS")
+    if not root or not (Path(root) / "ml-100k").is_dir():
+        pytest.skip("RECSTACK_DATASETS does not name a folder holding ml-100k/")
+    data = load_movielens(Path(root) / "ml-100k").implicit().compact()
+    split = random_split(data, 0.2, seed=0)
+    evaluator = Evaluator(metrics=("ndcg",), ks=(10,))
+
+    def ndcg(**params):
+        model = ALS(num_threads=1, **params).fit(split.train)
+        return evaluator.evaluate(model, split.train, split.test).means()["ndcg@10"]
+
+    new, old = ndcg(), ndcg(regularization=0.01, alpha=1.0)
+    assert new > 0.44 and old < 0.37, (new, old)

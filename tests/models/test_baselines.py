@@ -4,7 +4,7 @@ import pytest
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models import MostPopular, RandomRecommender, available_models, create_model
-from recstack.models.base import top_k
+from recstack.topk import top_k
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def test_a_failed_fit_leaves_the_model_unfitted():
 def test_threaded_top_k_equals_top_k():
     from concurrent.futures import ThreadPoolExecutor
 
-    from recstack.models.base import top_k_threaded
+    from recstack.topk import top_k_threaded
 
     scores = np.random.default_rng(2).standard_normal((101, 500)).astype(np.float32)
     with ThreadPoolExecutor(3) as executor:

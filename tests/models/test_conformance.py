@@ -1,14 +1,17 @@
 """The contract every registered model keeps, checked on every model found in the registry."""
 
+import inspect
+
 import numpy as np
 import pytest
 
 from recstack.data.interactions import Interactions
 from recstack.data.splits import random_split
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.models import available_models, create_model, load_model
-from recstack.models.registry import conformance_params, model_class
+from recstack.models.registry import model_class
+from tests.models.quick_params import quick_params
 
 MODELS = available_models()
 
@@ -40,7 +43,7 @@ def split(checkerboard):
 
 
 def fitted(name, train):
-    return create_model(name, **conformance_params(name)).fit(train)
+    return create_model(name, **quick_params(name)).fit(train)
 
 
 def test_every_model_module_is_registered():
@@ -129,7 +132,11 @@ def test_rating_models_beat_the_global_mean(name):
     assert evaluate_ratings(model, split.test)["rmse"] < baseline
 
 
-@pytest.mark.parametrize("name", [m for m in MODELS if m not in ("random", "most_popular")])
+#: models without an item-item similarity (baselines; user_knn relates users, not items)
+WITHOUT_ITEM_SIMILARITY = ("random", "most_popular", "user_knn")
+
+
+@pytest.mark.parametrize("name", [m for m in MODELS if m not in WITHOUT_ITEM_SIMILARITY])
 def test_similar_items_excludes_the_item_and_is_sorted(name, split):
     model = fitted(name, split.train)
     items = split.train.items.external_ids[:5]
@@ -140,6 +147,138 @@ def test_similar_items_excludes_the_item_and_is_sorted(name, split):
         assert item not in neighbours[row].tolist()
 
 
-def test_models_without_item_similarity_say_so(split):
+@pytest.mark.parametrize("name", WITHOUT_ITEM_SIMILARITY)
+def test_models_without_item_similarity_say_so(name, split):
     with pytest.raises(RecstackError, match="no item similarity"):
-        fitted("most_popular", split.train).similar_items(split.train.items.external_ids[:1])
+        fitted(name, split.train).similar_items(split.train.items.external_ids[:1])
+
+
+# ---------------------------------------------------------------------------- declarations
+@pytest.mark.parametrize("name", MODELS)
+def test_the_constructor_is_the_declaration(name):
+    """Signature, defaults and stored values all come from ``params``: the constructor is
+    keyword-only, lists exactly the declared names in order with their defaults, and a
+    default-constructed model's get_params are those defaults."""
+    cls = model_class(name)
+    signature = inspect.signature(cls)
+    assert list(signature.parameters) == list(cls.params)
+    for param_name, parameter in signature.parameters.items():
+        assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        assert parameter.default == cls.params[param_name].default
+        assert cls.params[param_name].doc, f"{name}.{param_name} has no documentation"
+    assert create_model(name).get_params() == {k: p.default for k, p in cls.params.items()}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_docstring_lists_every_declared_parameter_once(name):
+    cls = model_class(name)
+    doc = cls.__doc__
+    assert doc.count("\nParameters\n----------\n") == 1
+    section = doc.split("\nParameters\n----------\n")[1].split("\n\n")[0]
+    documented = [line.split(" : ")[0] for line in section.splitlines()
+                  if line and not line.startswith(" ")]
+    assert documented == list(cls.params)
+    assert cls.describe_params() in doc
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_defaults_lie_inside_the_default_search_space(name):
+    cls = model_class(name)
+    for param_name, space in cls.search_space.items():
+        default = cls.params[param_name].default
+        if default is None:
+            continue  # "not set" (e.g. most_popular without decay) is no point of a range
+        if space["type"] == "categorical":
+            assert default in space["choices"], (param_name, default)
+        else:
+            assert space["low"] <= default <= space["high"], (param_name, default, space)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_every_range_bound_is_enforced_by_name(name):
+    """One value just outside each declared bound is refused at fit (validate_params), with
+    the model and the parameter named; the declaration is the only place that says so."""
+    cls = model_class(name)
+    for param_name, param in cls.params.items():
+        bad_values = []
+        if param.low is not None:
+            bad_values.append(param.low if not param.low_inclusive else param.low - 1)
+        if param.high is not None:
+            bad_values.append(param.high if not param.high_inclusive else param.high + 1)
+        for bad in bad_values:
+            if param.kind is int or param.kind == (int,):
+                bad = int(bad)
+            model = create_model(name, **{param_name: bad})
+            with pytest.raises(ConfigError, match=rf"^{name}: {param_name} must be"):
+                model.validate_params()
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_misspelt_parameter_is_refused_with_a_suggestion(name):
+    first = next(iter(model_class(name).params))
+    with pytest.raises(ConfigError, match=rf"did you mean '{first}'\?"):
+        create_model(name, **{first + "x": 1})
+
+
+def test_no_model_module_imports_the_evaluator_or_another_model():
+    """Models sit below evaluation, and share code only through the neutral modules."""
+    import ast
+    from pathlib import Path
+
+    import recstack.models
+
+    folder = Path(recstack.models.__file__).parent
+    neutral = {"base", "factors", "text_features", "training", "torch_training", "registry",
+               "persistence"}
+    for path in sorted(folder.glob("*.py")):
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+        assert not any(m.startswith("recstack.evaluation") for m in imported), path.name
+        if path.stem in neutral or path.stem == "__init__":
+            continue
+        others = {m.split(".")[2] for m in imported
+                  if m.startswith("recstack.models.") and len(m.split(".")) > 2}
+        assert others <= neutral, f"{path.name} imports {sorted(others - neutral)}"
+
+
+# ---------------------------------------------------------------------------- embeddings
+#: models whose user and item vectors are public (a model that loses them fails here)
+EMBEDDING_MODELS = {"als", "bpr", "mf", "neural_mf", "two_tower", "sasrec"}
+#: ... and whose scores are exactly the dot product of the two, for users with history
+DOT_PRODUCT_MODELS = {"als", "bpr", "two_tower", "sasrec"}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_embeddings_are_public_or_refused_with_a_reason(name, split):
+    model = fitted(name, split.train)
+    if name not in EMBEDDING_MODELS:
+        for method in (model.item_embeddings, model.user_embeddings):
+            with pytest.raises(RecstackError, match=rf"^{name}: this model has no (item|user) "
+                                                    "embeddings"):
+                method()
+        return
+    items, users = model.item_embeddings(), model.user_embeddings()
+    assert items.ndim == users.ndim == 2
+    assert items.shape[0] == split.train.n_items and users.shape[0] == split.train.n_users
+    assert np.issubdtype(items.dtype, np.floating) and np.isfinite(items).all()
+    # copies: changing them changes nothing in the model
+    before = model.score_users(np.arange(3)).copy()
+    items[:] = 0.0
+    users[:] = 0.0
+    np.testing.assert_array_equal(model.score_users(np.arange(3)), before)
+    if name in DOT_PRODUCT_MODELS:
+        items, users = model.item_embeddings(), model.user_embeddings()
+        assert items.shape[1] == users.shape[1]
+        with_history = np.flatnonzero(np.diff(split.train.to_csr().indptr) > 0)
+        np.testing.assert_allclose(users[with_history] @ items.T,
+                                   model.score_users(with_history), rtol=1e-4, atol=1e-5)
+
+
+def test_embeddings_need_a_fitted_model():
+    with pytest.raises(RecstackError, match="call fit"):
+        create_model("als").item_embeddings()

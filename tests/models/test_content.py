@@ -11,7 +11,8 @@ from recstack.data.interactions import Interactions
 from recstack.data.synthetic import generate
 from recstack.errors import ConfigError, RecstackError
 from recstack.models import create_model, load_model
-from recstack.models.content import ContentBased, item_documents
+from recstack.models.content import ContentBased
+from recstack.models.text_features import item_documents
 
 # Two genres with their own words; "space4" and "laugh4" are in the catalog but nobody has
 # interacted with them yet.

@@ -177,3 +177,85 @@ def test_bad_hyperparameters_are_refused_in_fit(tiny, params, message):
     model = create_model("item_knn", **params)
     with pytest.raises(ConfigError, match=message):
         model.fit(tiny)
+
+
+# ---------------------------------------------------------------------------- user-kNN
+# 4 users x 4 items (0/1): u0 {0, 1}, u1 {0, 1, 2}, u2 {2, 3}, u3 {0, 3}. Norms: sqrt 2,
+# sqrt 3, sqrt 2, sqrt 2. Overlaps: u0.u1 = 2, u0.u2 = 0, u0.u3 = 1, u1.u2 = 1, u1.u3 = 1,
+# u2.u3 = 1. So cos(u0, u1) = 2/sqrt 6, cos(u0, u3) = 1/2, cos(u1, u2) = cos(u1, u3) =
+# 1/sqrt 6, cos(u2, u3) = 1/2.
+USER_MATRIX = np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1], [1, 0, 0, 1]], np.float32)
+
+
+def test_user_knn_scores_by_hand():
+    model = create_model("user_knn", neighbors=2).fit(interactions_of(USER_MATRIX))
+    scores = model.score_users(np.arange(4))
+    # u0's two neighbours: u1 (2/sqrt 6) and u3 (1/2)
+    np.testing.assert_allclose(scores[0], 2 / np.sqrt(6) * USER_MATRIX[1] + 0.5 * USER_MATRIX[3],
+                               rtol=1e-6)
+    # u1: u0 (2/sqrt 6), then u2 and u3 tie at 1/sqrt 6: the lower index, u2, is kept
+    np.testing.assert_allclose(scores[1], 2 / np.sqrt(6) * USER_MATRIX[0]
+                               + 1 / np.sqrt(6) * USER_MATRIX[2], rtol=1e-6)
+    # u2: u3 (1/2) and u1 (1/sqrt 6)
+    np.testing.assert_allclose(scores[2], 0.5 * USER_MATRIX[3] + 1 / np.sqrt(6) * USER_MATRIX[1],
+                               rtol=1e-6)
+    assert model.similarity_.nnz == 8  # two neighbours per user, never the user itself
+    assert np.all(model.similarity_.diagonal() == 0)
+
+
+def test_user_knn_shrinkage_and_one_neighbour_by_hand():
+    model = create_model("user_knn", neighbors=1, shrink=1.0).fit(interactions_of(USER_MATRIX))
+    # u0: 2 / (sqrt 2 sqrt 3 + 1) for u1 beats 1 / (2 + 1) for u3
+    np.testing.assert_allclose(model.score_users([0])[0],
+                               2 / (np.sqrt(6) + 1) * USER_MATRIX[1], rtol=1e-6)
+
+
+def test_user_knn_recommends_from_neighbours_and_skips_seen_items():
+    data = interactions_of(USER_MATRIX)
+    model = create_model("user_knn", neighbors=2).fit(data)
+    items, scores = model.recommend([0], k=2)
+    # unseen by u0: item 2 (2/sqrt 6 from u1) and item 3 (1/2 from u3)
+    assert items[0].tolist() == [2, 3]
+    np.testing.assert_allclose(scores[0], [2 / np.sqrt(6), 0.5], rtol=1e-6)
+
+
+def test_user_knn_on_values_agrees_with_sklearn_cosine(ratings):
+    """With every other user a neighbour, scores are the off-diagonal positive cosines of
+    the rating rows times the ratings (an independent computation)."""
+    model = create_model("user_knn", neighbors=len(ratings), binary=False).fit(
+        interactions_of(ratings))
+    cosine = cosine_similarity(ratings)
+    np.fill_diagonal(cosine, 0.0)
+    cosine[cosine < 0] = 0.0
+    np.testing.assert_allclose(model.score_users(np.arange(len(ratings))), cosine @ ratings,
+                               rtol=1e-4, atol=1e-5)
+
+
+def test_user_knn_folds_in_a_new_history_by_hand():
+    model = create_model("user_knn", neighbors=2).fit(interactions_of(USER_MATRIX))
+    # the history {0, 1}: cosine 1 with u0, 2/sqrt 6 with u1, 1/2 with u3, 0 with u2
+    scores = model.score_histories(sp.csr_matrix([[1.0, 1.0, 0.0, 0.0], [0, 0, 0, 0]]))
+    np.testing.assert_allclose(scores[0], USER_MATRIX[0] + 2 / np.sqrt(6) * USER_MATRIX[1],
+                               rtol=1e-6)
+    np.testing.assert_array_equal(scores[1], 0.0)  # an empty history has no neighbours
+
+
+def test_the_user_user_matrix_is_never_dense(monkeypatch):
+    rng = np.random.default_rng(3)
+    n_users = 3_000
+    matrix = sp.random(n_users, 500, density=0.02, random_state=rng, format="csr",
+                       dtype=np.float32)
+    matrix.data[:] = 1.0
+    users, items = matrix.nonzero()
+    data = Interactions.from_arrays(users, items)
+    monkeypatch.setattr(knn_module, "_BLOCK_BUDGET_BYTES", 2**20)
+    tracemalloc.start()
+    try:
+        model = create_model("user_knn", neighbors=10).fit(data)
+        model.score_histories(matrix[:500])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    dense_bytes = data.n_users * data.n_users * 4
+    assert model.similarity_.nnz <= 10 * data.n_users
+    assert peak < dense_bytes / 4, f"peak {peak:,} bytes vs {dense_bytes:,} for a dense matrix"

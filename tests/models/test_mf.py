@@ -276,7 +276,8 @@ def test_bad_hyperparameters_are_named(param, value, message, ratings):
 
 
 @pytest.mark.parametrize("param, value, message", [
-    ("layers", (64, 0), "layers must be positive integers"),
+    ("layers", (64, 0), r"layers\[1\] must be >= 1, got 0"),
+    ("layers", (64, 2.5), r"layers\[1\] must be int"),
     ("layers", "64", "layers must be tuple or list"),
     ("dropout", 1.0, "dropout must be < 1"),
 ])

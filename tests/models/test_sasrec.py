@@ -244,7 +244,7 @@ def test_bad_sequences_and_parameters_are_refused(fitted, data, tmp_path):
         fitted.score_sequences([[0, 30]])
     with pytest.raises(ConfigError, match="multiple of heads"):
         SASRec(hidden=10, heads=3).fit(data)
-    with pytest.raises(ConfigError, match="checkpoint_dir must be a string"):
+    with pytest.raises(ConfigError, match="checkpoint_dir must be str"):
         SASRec(checkpoint_dir=tmp_path).fit(data)
     with pytest.raises(ConfigError, match="device"):
         SASRec(device="gpu").fit(data)

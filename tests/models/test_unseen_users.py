@@ -16,7 +16,8 @@ from recstack.errors import RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.models import available_models, create_model, load_model
 from recstack.models.base import PopularityFallbackWarning
-from recstack.models.registry import conformance_params, model_class
+from recstack.models.registry import model_class
+from tests.models.quick_params import quick_params
 
 MODELS = available_models()
 REFUSING = [m for m in MODELS if not model_class(m).serves_users_without_history]
@@ -59,7 +60,7 @@ def fitted(split):
             with warnings.catch_warnings():
                 # two_tower's fit warns that the held-out users will get popularity
                 warnings.simplefilter("ignore", UserWarning)
-                cache[name] = create_model(name, **conformance_params(name)).fit(split.train)
+                cache[name] = create_model(name, **quick_params(name)).fit(split.train)
         return cache[name]
 
     return get

@@ -1,0 +1,80 @@
+"""Scoring shared by the factor models (ALS, BPR): a dot product of user and item factors.
+
+Kept apart from any one model so that each factor model imports this module, never another
+model's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class FactorMixin:
+    """Scoring for models whose score is a dot product of user and item factors.
+
+    ``score(u, i) = user_factors_[u] · item_factors_[i] (+ item_bias_[i])``. Mix it in before
+    :class:`~recstack.models.base.Recommender`; the model sets ``user_factors_`` and
+    ``item_factors_`` (float32, C-contiguous) and, if it has one, ``item_bias_``. It supplies
+    ``_score_users``, ``_score_pairs`` (a row-wise dot product instead of full rows), the
+    item vectors of ``similar_items`` (the factors), the public embeddings and the
+    ``_state``/``_load_state`` pair.
+
+    Embeddings: ``user_embeddings()`` and ``item_embeddings()`` are such that
+    ``user_embeddings() @ item_embeddings().T`` equals the scores. Without an item bias they
+    are the factors, ``(n_users, factors)`` and ``(n_items, factors)``; with one, each gets
+    one more column, 1 for users and the bias for items, ``(n, factors + 1)``, so that a
+    maximum-inner-product index over them ranks as the model does.
+    """
+
+    user_factors_: np.ndarray
+    item_factors_: np.ndarray
+    #: models without an item bias leave this None
+    item_bias_: np.ndarray | None = None
+
+    # the attributes below come from Recommender, which this class is mixed into
+    items_: Any
+    _require_fitted: Any
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        scores = self.user_factors_[user_indices] @ self.item_factors_.T
+        if self.item_bias_ is not None:
+            scores += self.item_bias_
+        return scores
+
+    def _score_pairs(self, user_index: np.ndarray, item_index: np.ndarray) -> np.ndarray:
+        scores = np.einsum("ij,ij->i", self.user_factors_[user_index],
+                           self.item_factors_[item_index])
+        if self.item_bias_ is not None:
+            scores += self.item_bias_[item_index]
+        return scores.astype(np.float32, copy=False)
+
+    def _item_embeddings(self) -> np.ndarray:
+        return self.item_factors_
+
+    def _user_embeddings(self) -> np.ndarray:
+        return self.user_factors_
+
+    def _public_item_embeddings(self) -> np.ndarray:
+        if self.item_bias_ is None:
+            return self.item_factors_
+        return np.hstack([self.item_factors_, self.item_bias_[:, None]])
+
+    def _public_user_embeddings(self) -> np.ndarray:
+        if self.item_bias_ is None:
+            return self.user_factors_
+        ones = np.ones((len(self.user_factors_), 1), self.user_factors_.dtype)
+        return np.hstack([self.user_factors_, ones])
+
+    def _state(self) -> dict[str, np.ndarray]:
+        state = {"user_factors": self.user_factors_, "item_factors": self.item_factors_}
+        if self.item_bias_ is not None:
+            state["item_bias"] = self.item_bias_
+        return state
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.user_factors_ = np.ascontiguousarray(arrays["user_factors"], dtype=np.float32)
+        self.item_factors_ = np.ascontiguousarray(arrays["item_factors"], dtype=np.float32)
+        if "item_bias" in arrays:
+            self.item_bias_ = np.ascontiguousarray(arrays["item_bias"], dtype=np.float32)

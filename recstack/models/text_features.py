@@ -1,0 +1,59 @@
+"""Item text as the content models read it: one document per item-table row.
+
+Shared by the content-based model (:mod:`recstack.models.content`) and the two-tower model's
+item tower (:mod:`recstack.models.two_tower`), so that neither imports the other and both
+tokenise genres the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recstack.errors import RecstackError
+
+__all__ = ["genre_tokens", "item_documents", "sklearn_text"]
+
+_NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def item_documents(table: pd.DataFrame, columns: list[str]) -> list[str]:
+    """One text per item row: the given columns joined by spaces, genres as
+    ``genre_<name>`` tokens (:func:`genre_tokens`), missing values as nothing."""
+    parts = []
+    for column in columns:
+        values = table[column]
+        if column == "genres":
+            parts.append(values.map(genre_tokens))
+        else:
+            parts.append(values.astype(object).where(values.notna(), "").astype(str))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.str.cat(part, sep=" ")
+    return joined.tolist()
+
+
+def genre_tokens(genres: Any) -> str:
+    """A genre list (or ``"A|B"`` text) as one token per genre, ``genre_<name>``
+    (``"Sci-Fi"`` -> ``genre_sci_fi``), so that a genre is not confused with the same word
+    in a title; missing values give ``""``."""
+    if isinstance(genres, str):
+        genres = genres.split("|")
+    elif genres is None or (np.ndim(genres) == 0 and pd.isna(genres)):
+        return ""
+    return " ".join(f"genre_{_NOT_A_WORD.sub('_', str(g).lower()).strip('_')}"
+                    for g in genres if str(g).strip())
+
+
+def sklearn_text(model: str, purpose: str) -> Any:
+    """:mod:`sklearn.feature_extraction.text`, or a one-line error naming ``model``, what
+    it needs scikit-learn for and the install command."""
+    try:
+        from sklearn.feature_extraction import text
+    except ImportError:
+        raise RecstackError(f'{model}: {purpose} needs scikit-learn: '
+                            'pip install "recstack[content]"') from None
+    return text

@@ -1,0 +1,341 @@
+"""Small declared objects for the named steps of a run (splits, filters, data sources), and
+one registry per kind of step.
+
+A spec is a frozen dataclass whose fields are declared with :func:`option`: a type (the
+annotation), a default, a range or a set of choices, and one line of documentation. From
+that one declaration come the checks (at construction, in Python), the validation of an
+experiment file's table (with the file, the table and the key in every message), the CLI
+flags and their help text. A registry maps the one spelling of each step's name to its
+spec class, so that experiment files, the CLI and ``recstack tune`` accept the same names.
+
+Example::
+
+    @SPLITS.register("random")
+    @dataclass(frozen=True)
+    class RandomSplit(Spec):
+        \"\"\"Per-user random holdout.\"\"\"
+
+        test_fraction: float = option(0.2, "share of each user's rows held out",
+                                      low=0.0, high=1.0, open_low=True, open_high=True)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from recstack.errors import ConfigError
+
+_OPTION = "recstack_option"
+
+
+@dataclass(frozen=True)
+class Option:
+    """What a spec field accepts beyond its type: a range, choices, and its documentation."""
+
+    doc: str
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+    open_high: bool = False
+    choices: tuple[Any, ...] | None = None
+
+    def range_text(self) -> str:
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.low is not None and self.high is not None:
+            return (f"in {'(' if self.open_low else '['}{_number(self.low)}, "
+                    f"{_number(self.high)}{')' if self.open_high else ']'}")
+        if self.low is not None:
+            return f"{'>' if self.open_low else '>='} {_number(self.low)}"
+        if self.high is not None:
+            return f"{'<' if self.open_high else '<='} {_number(self.high)}"
+        return ""
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` (already of the right type) is refused, or None."""
+        if value is None:
+            return None
+        if self.choices is not None:
+            return None if value in self.choices else f"must be {self.range_text()}"
+        numbers = [value] if isinstance(value, int | float) else (
+            list(value) if isinstance(value, tuple | list) else [])
+        for number in numbers:
+            if not isinstance(number, int | float) or isinstance(number, bool):
+                continue
+            if isinstance(number, float) and not math.isfinite(number):
+                return "must be a finite number"
+            too_low = self.low is not None and (number < self.low
+                                                or (self.open_low and number == self.low))
+            too_high = self.high is not None and (number > self.high
+                                                  or (self.open_high and number == self.high))
+            if too_low or too_high:
+                return f"must be {self.range_text()}"
+        return None
+
+
+def option(default: Any = dataclasses.MISSING, doc: str = "", *, low: float | None = None,
+           high: float | None = None, open_low: bool = False, open_high: bool = False,
+           choices: Iterable[Any] | None = None) -> Any:
+    """Declare a spec field: its default (omit it for a required field), its one line of
+    documentation and the values it accepts (a closed or open range, or choices)."""
+    declared = Option(doc, low, high, open_low, open_high,
+                      None if choices is None else tuple(choices))
+    return dataclasses.field(default=default, metadata={_OPTION: declared})
+
+
+class Spec:
+    """Base of the declared steps: checks every field against its declaration on creation."""
+
+    #: the registry name, set by :meth:`Registry.register`
+    kind_name: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        for name, (hint, declared, _) in fields_of(type(self)).items():
+            value = getattr(self, name)
+            converted = convert(value, hint)
+            if converted is _WRONG_TYPE:
+                raise ConfigError(f"{self.kind_name or type(self).__name__}: {name} = "
+                                  f"{value!r}: expected {type_text(hint)}")
+            if converted is not value:
+                object.__setattr__(self, name, converted)
+            problem = declared.problem(converted)
+            if problem:
+                raise ConfigError(f"{self.kind_name or type(self).__name__}: {name} = "
+                                  f"{value!r}: {problem}")
+        self.check()
+
+    def check(self) -> None:
+        """Checks across fields (e.g. "give cutoff or test_fraction, not both"); raise
+        :class:`ConfigError` naming the fields."""
+
+    def params(self) -> dict[str, Any]:
+        """The fields as a plain dict (what an experiment file would hold)."""
+        declared = dataclasses.fields(self)  # type: ignore[arg-type]
+        return {f.name: getattr(self, f.name) for f in declared}
+
+
+S = TypeVar("S", bound=Spec)
+
+
+class Registry(Generic[S]):
+    """Spec classes by their one name.
+
+    Parameters
+    ----------
+    kind
+        What the names name, for messages: ``"split method"``, ``"filter type"``.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._entries: dict[str, type[S]] = {}
+
+    def register(self, name: str) -> Callable[[type[S]], type[S]]:
+        """Class decorator: make the spec available as ``name``."""
+        def decorate(cls: type[S]) -> type[S]:
+            if name in self._entries and self._entries[name] is not cls:
+                raise ValueError(f"two {self.kind}s registered as {name!r}")
+            cls.kind_name = name
+            self._entries[name] = cls
+            return cls
+        return decorate
+
+    def unregister(self, name: str) -> None:
+        """Remove ``name`` (for tests that register a toy spec)."""
+        self._entries.pop(name, None)
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def get(self, name: Any, where: str = "") -> type[S]:
+        """The spec class registered as ``name``; an unknown name is refused with a
+        "did you mean" and the list of names."""
+        if isinstance(name, str) and name in self._entries:
+            return self._entries[name]
+        raise ConfigError(f"{where}{name!r} is not a known {self.kind}"
+                          f"{did_you_mean(name, self._entries)}; known: "
+                          + ", ".join(self._entries))
+
+    def build(self, name: str, values: Mapping[str, Any], where: str = "", *,
+              key_text: Callable[[str], str] = str) -> S:
+        """The spec ``name`` from a table of values, every problem reported at ``where``
+        with the key (see :func:`build_spec`)."""
+        return build_spec(self.get(name, where), values, where, key_text=key_text)
+
+
+def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
+               key_text: Callable[[str], str] = str) -> S:
+    """Create ``cls`` from ``values`` (an experiment table or parsed flags).
+
+    Unknown keys are refused with a "did you mean"; each value is checked against its
+    declaration, so that the message names the key: ``x.toml: [split] test_fraction =
+    1.5: must be in (0, 1)``. ``key_text`` spells a key in messages (the CLI gives
+    ``--test-fraction`` for ``test_fraction``).
+    """
+    declared = fields_of(cls)
+    what = f" for {cls.kind_name}" if cls.kind_name else ""
+    for key in values:
+        if key not in declared:
+            near = closest(key, declared)
+            hint = f" (did you mean {key_text(near)!r}?)" if near else ""
+            raise ConfigError(f"{where}unknown key {key_text(key)!r}{what}{hint}; "
+                              f"known keys: {', '.join(map(key_text, declared)) or '(none)'}")
+    converted: dict[str, Any] = {}
+    for key, (hint, option_, required) in declared.items():
+        if key not in values:
+            if required:
+                raise ConfigError(f"{where}missing key {key_text(key)!r}{what} ({option_.doc})")
+            continue
+        value = values[key]
+        result = convert(value, hint)
+        if result is _WRONG_TYPE:
+            wanted = option_.range_text() if option_.choices is not None else type_text(hint)
+            raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: expected {wanted}")
+        problem = option_.problem(result)
+        if problem:
+            raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: {problem}")
+        converted[key] = result
+    try:
+        return cls(**converted)
+    except ConfigError as error:
+        # a check across fields; its message starts with the spec name, which `where` holds
+        message = str(error)
+        prefix = f"{cls.kind_name}: "
+        raise ConfigError(where + (message[len(prefix):] if message.startswith(prefix)
+                                   else message)) from None
+
+
+def fields_of(cls: type) -> dict[str, tuple[Any, Option, bool]]:
+    """Each declared field of a spec class: its type hint, its :class:`Option` and whether
+    it is required."""
+    hints = typing.get_type_hints(cls)
+    result = {}
+    for spec_field in dataclasses.fields(cls):
+        declared = spec_field.metadata.get(_OPTION, Option(""))
+        required = (spec_field.default is dataclasses.MISSING
+                    and spec_field.default_factory is dataclasses.MISSING)
+        result[spec_field.name] = (hints[spec_field.name], declared, required)
+    return result
+
+
+def closest(name: Any, known: Iterable[str]) -> str | None:
+    """The one of ``known`` nearest to ``name`` (difflib's ratio at least 0.6), or None."""
+    if not isinstance(name, str):
+        return None
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(name: Any, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the nearest of ``known``, or nothing."""
+    near = closest(name, known)
+    return f" (did you mean {near!r}?)" if near else ""
+
+
+# ------------------------------------------------------------------- types of field values
+class _Wrong:
+    def __repr__(self) -> str:
+        return "<wrong type>"
+
+
+_WRONG_TYPE: Any = _Wrong()
+
+
+def convert(value: Any, hint: Any) -> Any:
+    """``value`` as the type ``hint`` declares (an int where a float is declared becomes a
+    float, a list where a tuple is declared a tuple), or ``_WRONG_TYPE``."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        members = typing.get_args(hint)
+        # an exact match first, so that 3 stays an int in `int | str`
+        for member in members:
+            if _exact(value, member):
+                return convert(value, member)
+        for member in members:
+            result = convert(value, member)
+            if result is not _WRONG_TYPE:
+                return result
+        return _WRONG_TYPE
+    if hint is type(None):
+        return None if value is None else _WRONG_TYPE
+    if origin is typing.Literal:
+        return value if value in typing.get_args(hint) else _WRONG_TYPE
+    if origin in (tuple, list):
+        if not isinstance(value, list | tuple):
+            return _WRONG_TYPE
+        args = typing.get_args(hint)
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            if len(value) != len(args):
+                return _WRONG_TYPE
+            items = [convert(v, a) for v, a in zip(value, args, strict=True)]
+        else:
+            item_hint = args[0] if args else Any
+            items = [convert(v, item_hint) for v in value]
+        if any(item is _WRONG_TYPE for item in items):
+            return _WRONG_TYPE
+        return tuple(items) if origin is tuple else list(items)
+    if origin is dict:
+        return value if isinstance(value, dict) else _WRONG_TYPE
+    if hint is Any:
+        return value
+    if hint is bool:
+        return value if isinstance(value, bool) else _WRONG_TYPE
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _WRONG_TYPE
+        return float(value)
+    if hint is int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _WRONG_TYPE
+    if isinstance(hint, type):
+        return value if isinstance(value, hint) else _WRONG_TYPE
+    return value
+
+
+def _exact(value: Any, hint: Any) -> bool:
+    if hint is type(None):
+        return value is None
+    if isinstance(hint, type) and typing.get_origin(hint) is None:
+        return type(value) is hint
+    return False
+
+
+def type_text(hint: Any) -> str:
+    """A type hint as words: ``int | str | None`` -> ``an integer, a string or nothing``."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        parts = [type_text(member) for member in typing.get_args(hint)
+                 if member is not type(None)]
+        return " or ".join(parts)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(hint))
+    if origin in (tuple, list):
+        args = typing.get_args(hint)
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            return f"a list of {len(args)} ({', '.join(type_text(a) for a in args)})"
+        return f"a list of {type_text(args[0]) if args else 'values'}"
+    if origin is dict:
+        return "a table"
+    return {int: "an integer", float: "a number", bool: "true or false",
+            str: "a string"}.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)

@@ -1,0 +1,477 @@
+"""Top-K selection with one tie rule, masking of seen items, and padding: the ranking step
+shared by the evaluator, every model's ``recommend`` and ``similar_items``, and (later) the
+pipeline and the service.
+
+The ranking rule
+----------------
+Within a row, items are ranked by score, highest first. **Among equal scores the item with
+the lower index ranks first**, everywhere: inside the top-K list and at its cut-off (when a
+tie group straddles position ``k``, its lowest-indexed members are the ones kept), on every
+path (compiled or numpy, threaded or not, dense rows or rows that are mostly zeros). This
+is a fixed rule, as trec_eval fixes one by document id, so the same scores always give
+the same list and the same metrics. Scores are compared as numbers: ``-0.0`` equals
+``0.0``, and two float64 scores that differ only beyond float32 precision are *not* a tie
+(scores keep the dtype the model produced; see :func:`writable_scores`).
+
+``-inf`` marks an item that must not be recommended (a masked seen item, the item itself in
+``similar_items``, an empty slot): it ranks below every number. ``NaN`` is not a score:
+it ranks after ``-inf``, ties again broken by index. The evaluator refuses scores with
+``NaN`` (naming the model); ``recommend`` and ``similar_items`` treat a ``NaN`` slot as
+empty, like ``-inf``.
+
+Speed
+-----
+With numba installed (the ``bpr`` extra), selection runs in a compiled kernel that keeps
+the ``k`` best items of a row in a heap and compares each block of 32 scores with the
+heap's worst score at once, so most items cost one vectorised comparison; rows are split
+between threads (the kernel releases the GIL). Without numba, a numpy path built on
+``argpartition`` gives identical results, more slowly.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from recstack.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_MEMORY_BUDGET_BYTES",
+    "mask_rows",
+    "pad_columns",
+    "rows_with_nan",
+    "top_k",
+    "top_k_batched",
+    "top_k_threaded",
+    "writable_scores",
+]
+
+#: Rows of scores computed at once by :func:`top_k_batched`: bounds memory at
+#: ``batch x n_items`` scores.
+DEFAULT_MEMORY_BUDGET_BYTES = 256 * 2**20
+
+#: Scores per block compared at once with a row's current k-th best score.
+_BLOCK = 32
+
+Method = Literal["auto", "numba", "numpy"]
+
+
+# ---------------------------------------------------------------------------- public API
+def top_k(scores: np.ndarray, k: int, *, method: Method = "auto"
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and values of the ``k`` best scores of each row, best first.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (n_rows, n_items)
+        float32 or float64 (other dtypes go through :func:`writable_scores` first).
+    k : int
+        List length, ``>= 1``; capped at ``n_items`` (see :func:`pad_columns`).
+    method : {"auto", "numba", "numpy"}, default "auto"
+        ``"auto"`` uses the compiled kernel when numba is installed. Both give identical
+        results.
+
+    Returns
+    -------
+    indices : ndarray of int64, shape (n_rows, min(k, n_items))
+    values : ndarray of the dtype of ``scores``, same shape
+        Ranked by the module's rule: higher score first, the lower index first among equal
+        scores, ``-inf`` then ``NaN`` last.
+
+    Examples
+    --------
+    >>> top_k(np.array([[0.5, 0.9, 0.5, 0.9, 0.1]]), 3)[0].tolist()
+    [[1, 3, 0]]
+    """
+    scores = _as_rows(scores)
+    k = _check_k(k)
+    n_rows, n_items = scores.shape
+    k = min(k, n_items)
+    if n_rows == 0 or n_items == 0:
+        return np.empty((n_rows, k), np.int64), np.empty((n_rows, k), scores.dtype)
+    if _use_numba(method):
+        # one compiled signature per dtype: C-ordered and writable
+        if not scores.flags.c_contiguous or not scores.flags.writeable:
+            scores = np.array(scores, order="C")
+        indices = np.empty((n_rows, k), np.int64)
+        values = np.empty((n_rows, k), scores.dtype)
+        _compiled_kernel()(scores, k, indices, values)
+        return indices, values
+    return _top_k_numpy(scores, k)
+
+
+def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, workers: int, *,
+                   method: Method = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """:func:`top_k` with the rows split in ``workers`` parts run on ``executor`` (the
+    compiled kernel and numpy's partition both release the GIL, so the cores work at once).
+    The result is the same as :func:`top_k`'s."""
+    scores = _as_rows(scores)
+    if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
+        return top_k(scores, k, method=method)
+    chunks = np.array_split(scores, workers)
+    parts = list(executor.map(lambda chunk: top_k(chunk, k, method=method), chunks))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def rows_with_nan(scores: np.ndarray, executor: Executor | None = None, workers: int = 1
+                  ) -> np.ndarray:
+    """Indices of the rows of ``scores`` that hold a ``NaN`` (one vectorised pass; ``max``
+    propagates ``NaN``), split over ``executor`` like :func:`top_k_threaded`."""
+    scores = _as_rows(scores)
+    if scores.size == 0:
+        return np.empty(0, np.int64)
+    if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
+        return np.flatnonzero(np.isnan(scores.max(axis=1)))
+    chunks = np.array_split(scores, workers)
+    flags = list(executor.map(lambda chunk: np.isnan(chunk.max(axis=1)), chunks))
+    return np.flatnonzero(np.concatenate(flags))
+
+
+def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
+    """``scores`` as an array the caller may modify, in the model's own precision.
+
+    float32 and float64 are kept as they are (float64 scores that differ beyond float32
+    precision stay distinct); any other real dtype becomes float64, which is exact for
+    float16 and for integers below 2**53. Models return either a fresh array (used as it
+    is unless ``copy``) or a read-only view of their state (copied here).
+    """
+    out = np.asarray(scores)
+    if out.dtype not in (np.float32, np.float64):
+        if out.dtype.kind not in "biuf":
+            raise ConfigError(f"scores must be real numbers, got an array of dtype {out.dtype}")
+        return out.astype(np.float64)
+    return out.copy() if copy or not out.flags.writeable else out
+
+
+def mask_rows(scores: np.ndarray, exclude: sp.csr_matrix) -> None:
+    """Set ``scores[r, j] = -inf`` for every stored entry ``(r, j)`` of ``exclude`` (e.g.
+    each user's training items), in place."""
+    exclude = sp.csr_matrix(exclude)
+    rows = np.repeat(np.arange(exclude.shape[0]), np.diff(exclude.indptr))
+    scores[rows, exclude.indices] = -np.inf
+
+
+def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Widen a top-K result to ``k`` columns (a catalog can be smaller than ``k``); the added
+    slots are empty: index 0 with score ``-inf``."""
+    missing = k - top.shape[1]
+    if missing <= 0:
+        return top, scores
+    return (np.pad(top, ((0, 0), (0, missing))),
+            np.pad(scores, ((0, 0), (0, missing)), constant_values=-np.inf))
+
+
+def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: np.ndarray,
+                  k: int, *, exclude: sp.csr_matrix | None = None,
+                  batch_size: int | None = None, n_items: int | None = None,
+                  n_threads: int | None = None, method: Method = "auto"
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` over the full catalog for many rows (users, or items for
+    ``similar_items``), scoring ``batch_size`` of them at a time.
+
+    Parameters
+    ----------
+    score_batch : callable
+        Maps an array of row indices to their full score rows ``(len(rows), n_items)``.
+    user_index : ndarray of int
+        The rows to rank.
+    k : int
+        List length (capped at the catalog size; see :func:`pad_columns`).
+    exclude : scipy.sparse.csr_matrix, optional
+        Items to mask with ``-inf`` for each row index (e.g. training items).
+    batch_size : int, optional
+        Rows scored at once; by default as many as fit in
+        :data:`DEFAULT_MEMORY_BUDGET_BYTES`.
+    n_items : int, optional
+        Catalog size, to size the default batch when ``exclude`` is not given.
+    n_threads : int, optional
+        Threads for the selection (default: every core). Results do not depend on it.
+    method : {"auto", "numba", "numpy"}
+        As in :func:`top_k`.
+
+    Returns
+    -------
+    indices : ndarray of int64, shape (len(user_index), min(k, n_items))
+    values : ndarray, same shape, in the dtype of the scores
+    """
+    k = _check_k(k)
+    n_items = n_items or (exclude.shape[1] if exclude is not None else None)
+    if batch_size is None:
+        width = n_items or 100_000
+        # float64 scores, with room for the selection's temporaries
+        batch_size = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (width * 8 * 2))
+    elif isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) \
+            or batch_size < 1:
+        raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
+    threads = _check_threads(n_threads)
+    results_items, results_scores = [], []
+    with ThreadPoolExecutor(threads) as executor:
+        for start in range(0, len(user_index), batch_size):
+            batch = user_index[start:start + batch_size]
+            scores = writable_scores(score_batch(batch))
+            if exclude is not None:
+                mask_rows(scores, exclude[batch])
+            items, values = top_k_threaded(scores, k, executor, threads, method=method)
+            results_items.append(items)
+            results_scores.append(values)
+    if not results_items:
+        return np.empty((0, k), np.int64), np.empty((0, k), np.float32)
+    return np.concatenate(results_items), np.concatenate(results_scores)
+
+
+# ---------------------------------------------------------------------------- checks
+def _as_rows(scores: Any) -> np.ndarray:
+    scores = np.asarray(scores)
+    if scores.ndim != 2:
+        raise ConfigError(f"scores must be a 2-d array (rows x items), got shape {scores.shape}")
+    if scores.dtype not in (np.float32, np.float64):
+        scores = writable_scores(scores)
+    return scores
+
+
+def _check_k(k: Any) -> int:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ConfigError(f"k must be a positive integer, got {k!r}")
+    return int(k)
+
+
+def _check_threads(n_threads: Any) -> int:
+    if n_threads is None:
+        return os.cpu_count() or 1
+    if isinstance(n_threads, bool) or not isinstance(n_threads, int | np.integer) \
+            or n_threads < 1:
+        raise ConfigError(f"n_threads must be a positive integer, got {n_threads!r}")
+    return int(n_threads)
+
+
+def _use_numba(method: str) -> bool:
+    if method == "numpy":
+        return False
+    if method == "numba":
+        if not _numba_available():
+            raise ConfigError("top_k(method='numba') needs numba; install it with: "
+                              "pip install 'recstack[bpr]'")
+        return True
+    if method == "auto":
+        return _numba_available()
+    raise ConfigError(f"method must be 'auto', 'numba' or 'numpy', got {method!r}")
+
+
+@functools.cache
+def _numba_available() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------- numpy path
+def _top_k_numpy(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The selection with numpy only, identical to the compiled kernel's."""
+    n_rows, n_items = scores.shape
+    if k == n_items:
+        order = _full_order(scores)
+        return order, np.take_along_axis(scores, order, axis=1)
+    order = np.empty((n_rows, k), np.int64)
+    with_nan = np.isnan(scores).any(axis=1)
+    if with_nan.any():
+        order[with_nan] = _full_order(scores[with_nan])[:, :k]
+    plain = np.flatnonzero(~with_nan)
+    if len(plain):
+        rows = scores if len(plain) == n_rows else scores[plain]
+        mostly_zeros = n_items - np.count_nonzero(rows, axis=1).min() > n_items // 2
+        if mostly_zeros and rows.dtype == np.float32:
+            order[plain] = _select_float32(rows, k)
+        else:
+            order[plain] = _select_by_value(rows, k)
+    return order, np.take_along_axis(scores, order, axis=1)
+
+
+def _full_order(scores: np.ndarray) -> np.ndarray:
+    """Every column of each row in rank order: a full sort, the reference of the rule
+    (numpy sorts ``NaN`` last, and ``-(-inf)`` after every number)."""
+    columns = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
+    return np.lexsort((columns, np.isnan(scores), -scores), axis=1)
+
+
+def _select_float32(scores: np.ndarray, k: int) -> np.ndarray:
+    """Top-``k`` of float32 rows without ``NaN``, on keys unique within a row: the score
+    mapped to an order-preserving integer, then the item index (lower first). Unique keys
+    make the partition exact at the cut-off, and keep it fast on rows of equal values
+    (numpy's selection slows down badly on the many zeros of sparse models)."""
+    n_items = scores.shape[1]
+    keys = np.ascontiguousarray(scores).view(np.int32).astype(np.int64)
+    # a negative float's bits are its sign and magnitude: its key is minus the magnitude
+    # (which also makes -0.0 equal to 0.0); in place, as the keys are the big temporary
+    negative = keys < 0
+    np.bitwise_and(keys, 0x7FFFFFFF, out=keys, where=negative)
+    np.negative(keys, out=keys, where=negative)
+    keys <<= 32
+    keys |= n_items - 1 - np.arange(n_items, dtype=np.int64)
+    part = np.argpartition(keys, n_items - k, axis=1)[:, n_items - k:]
+    order = np.argsort(-np.take_along_axis(keys, part, axis=1), axis=1)
+    return np.take_along_axis(part, order, axis=1)
+
+
+def _select_by_value(scores: np.ndarray, k: int) -> np.ndarray:
+    """Top-``k`` of rows without ``NaN``. ``argpartition`` picks ``k`` items, exact except
+    where a tie group straddles the cut-off (it then keeps arbitrary members of it); those
+    rows are redone: everything above the k-th best value, then the lowest-indexed items
+    equal to it."""
+    n_items = scores.shape[1]
+    chosen = np.argpartition(scores, n_items - k, axis=1)[:, n_items - k:]
+    values = np.take_along_axis(scores, chosen, axis=1)
+    kth = values.min(axis=1, keepdims=True)
+    straddling = np.flatnonzero(np.count_nonzero(scores == kth, axis=1)
+                                != np.count_nonzero(values == kth, axis=1))
+    if len(straddling):
+        rows = scores[straddling]
+        above = rows > kth[straddling]
+        tied = rows == kth[straddling]
+        still_needed = k - np.count_nonzero(above, axis=1)
+        tied &= np.cumsum(tied, axis=1) <= still_needed[:, None]
+        chosen[straddling] = np.nonzero(above | tied)[1].reshape(len(straddling), k)
+        values[straddling] = np.take_along_axis(rows, chosen[straddling], axis=1)
+    order = np.lexsort((chosen, -values), axis=1)
+    return np.take_along_axis(chosen, order, axis=1)
+
+
+# ---------------------------------------------------------------------------- numba path
+def _ranks_after(value_a: float, index_a: int, value_b: float, index_b: int) -> bool:
+    """Whether item a ranks after item b: a lower score, or an equal one and a higher
+    index; ``NaN`` after every number."""
+    if value_a != value_a:
+        return value_b == value_b or index_a > index_b
+    if value_b != value_b:
+        return False
+    return value_a < value_b or (value_a == value_b and index_a > index_b)
+
+
+def _sift_down(heap_values: np.ndarray, heap_index: np.ndarray, size: int, position: int
+               ) -> None:
+    """Restore the heap below ``position``: the root holds the item that ranks last."""
+    while True:
+        child = 2 * position + 1
+        if child >= size:
+            return
+        right = child + 1
+        if right < size and _ranks_after(heap_values[right], heap_index[right],
+                                         heap_values[child], heap_index[child]):
+            child = right
+        if not _ranks_after(heap_values[child], heap_index[child],
+                            heap_values[position], heap_index[position]):
+            return
+        value, index = heap_values[position], heap_index[position]
+        heap_values[position], heap_index[position] = heap_values[child], heap_index[child]
+        heap_values[child], heap_index[child] = value, index
+        position = child
+
+
+def _heap_top_k(scores: np.ndarray, k: int, out_index: np.ndarray, out_values: np.ndarray
+                ) -> None:
+    """For each row, keep the ``k`` best items seen so far in a heap whose root is the
+    worst of them.
+
+    A first pass takes the maximum of each block of scores (a vectorised loop). The k-th
+    largest block maximum is a floor for the k-th best score (the k blocks with the largest
+    maxima hold at least k scores at or above it): blocks whose maximum is below the floor
+    are skipped whole, and so are scores below it. Items then arrive in index order, so a
+    later item with a score equal to the root's ranks after it: only a strictly greater
+    score enters the full heap (the tie rule at the cut-off for free).
+    """
+    n_rows, n_items = scores.shape
+    n_full = n_items // _BLOCK
+    n_blocks = (n_items + _BLOCK - 1) // _BLOCK
+    heap_values = np.empty(k, scores.dtype)
+    heap_index = np.empty(k, np.int64)
+    block_max = np.empty(n_blocks, scores.dtype)
+    lowest = np.full(1, -np.inf, scores.dtype)[0]
+    for row in range(n_rows):
+        line = scores[row]
+        # the ternary form is what LLVM vectorises; it skips NaN, which cannot beat a
+        # number anyway (an all-NaN block gets -inf)
+        for block in range(n_full):
+            largest = lowest
+            first = block * _BLOCK
+            for j in range(_BLOCK):
+                value = line[first + j]
+                largest = value if value > largest else largest
+            block_max[block] = largest
+        if n_blocks > n_full:
+            largest = lowest
+            for j in range(n_full * _BLOCK, n_items):
+                value = line[j]
+                largest = value if value > largest else largest
+            block_max[n_full] = largest
+
+        floor = lowest
+        if n_blocks > k:
+            # the k-th largest block maximum, by the same heap over the blocks
+            for block in range(k):
+                heap_values[block] = block_max[block]
+                heap_index[block] = block
+            for position in range(k // 2 - 1, -1, -1):
+                _sift_down(heap_values, heap_index, k, position)
+            for block in range(k, n_blocks):
+                if block_max[block] > heap_values[0]:
+                    heap_values[0] = block_max[block]
+                    heap_index[0] = block
+                    _sift_down(heap_values, heap_index, k, 0)
+            floor = heap_values[0]
+        # with no finite floor every item counts, NaN included (a row may have fewer than
+        # k numbers); otherwise NaN fails "value >= floor" and never enters
+        take_all = not floor > lowest
+
+        size = 0
+        threshold = lowest
+        threshold_is_nan = False
+        for block in range(n_blocks):
+            if block_max[block] < floor:
+                continue
+            if size == k and not threshold_is_nan and not block_max[block] > threshold:
+                continue
+            for j in range(block * _BLOCK, min((block + 1) * _BLOCK, n_items)):
+                value = line[j]
+                if size < k:
+                    if take_all or value >= floor:
+                        heap_values[size] = value
+                        heap_index[size] = j
+                        size += 1
+                        if size == k:
+                            for position in range(k // 2 - 1, -1, -1):
+                                _sift_down(heap_values, heap_index, k, position)
+                            threshold = heap_values[0]
+                            threshold_is_nan = threshold != threshold
+                elif value > threshold or (threshold_is_nan and value == value):
+                    heap_values[0] = value
+                    heap_index[0] = j
+                    _sift_down(heap_values, heap_index, k, 0)
+                    threshold = heap_values[0]
+                    threshold_is_nan = threshold != threshold
+        # pop the worst into the last free slot until the heap is empty: best first
+        for size in range(k - 1, -1, -1):
+            out_values[row, size] = heap_values[0]
+            out_index[row, size] = heap_index[0]
+            heap_values[0] = heap_values[size]
+            heap_index[0] = heap_index[size]
+            _sift_down(heap_values, heap_index, size, 0)
+
+
+@functools.cache
+def _compiled_kernel() -> Callable[..., None]:
+    """:func:`_heap_top_k` compiled by numba (imported here, not at import time;
+    ``cache=True`` keeps the machine code between processes)."""
+    import numba
+    from numba.extending import register_jitable
+
+    register_jitable(_ranks_after)
+    register_jitable(_sift_down)
+    return numba.njit(cache=True, nogil=True)(_heap_top_k)

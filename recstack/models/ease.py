@@ -11,10 +11,8 @@ saying how much, when it would not fit.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -23,6 +21,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender, history_weights
+from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
@@ -91,9 +90,9 @@ class EASE(Recommender):
         limit, source = available_memory_bytes()
         if needed > limit:
             raise RecstackError(
-                f"ease: {n_items:,} items need about {_gib(needed)} ({needed:,} bytes: a dense "
+                f"ease: {n_items:,} items need about {gib(needed)} ({needed:,} bytes: a dense "
                 f"{n_items:,} x {n_items:,} float64 matrix, {8 * n_items**2:,} bytes, plus "
-                f"working space) but only {_gib(limit)} ({limit:,} bytes) is {source}; "
+                f"working space) but only {gib(limit)} ({limit:,} bytes) is {source}; "
                 f"keep fewer items (e.g. drop rarely seen ones) or use item_knn, which "
                 f"stays sparse")
         if hasattr(self, "weights_"):
@@ -150,40 +149,6 @@ def ease_memory_bytes(n_items: int, n_interactions: int) -> int:
     """
     return (8 * n_items * n_items + _SPARSE_COPIES * 12 * n_interactions
             + _FIXED_OVERHEAD_BYTES)
-
-
-def available_memory_bytes() -> tuple[int, str]:
-    """Memory this process can still take, and where that number came from: the kernel's
-    ``MemAvailable`` (or free pages), lowered to the cgroup v2 limit's headroom when a
-    container sets one."""
-    available, source = None, "available (MemAvailable)"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                available = int(line.split()[1]) * 1024
-                break
-    except OSError:
-        pass
-    if available is None:
-        try:
-            available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-            source = "available (free pages)"
-        except (ValueError, OSError, AttributeError):
-            return 2**63 - 1, "unknown (no limit applied)"
-    try:
-        cgroup = Path("/sys/fs/cgroup")
-        limit_text = (cgroup / "memory.max").read_text().strip()
-        if limit_text != "max":
-            headroom = int(limit_text) - int((cgroup / "memory.current").read_text())
-            if headroom < available:
-                available, source = max(headroom, 0), "left under the cgroup memory limit"
-    except (OSError, ValueError):
-        pass
-    return available, source
-
-
-def _gib(n_bytes: int) -> str:
-    return f"{n_bytes / 2**30:.2f} GiB"
 
 
 # --------------------------------------------------------------------------- linear algebra

@@ -19,7 +19,7 @@ $(BIN)/python:
 
 $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	@echo "==> Installing recstack and what the demo needs (numpy, scipy, pandas, pyarrow,"
-	@echo "    implicit; first run about a minute)"
+	@echo "    implicit, numba; first run about a minute)"
 	$(BIN)/python -m pip install --progress-bar on -e ".[demo]"
 	@rm -f $(VENV)/.installed-demo-*
 	@touch $@

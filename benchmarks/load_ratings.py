@@ -8,11 +8,21 @@ one measurement cannot inherit another's memory:
 - ``recstack``: ``load_movielens`` on the folder (ratings parsed and validated, ids
   encoded, the ``Interactions`` arrays built, plus the small ``movies.csv``);
 - ``pandas``: ``pandas.read_csv`` of the same file with the same column types (parsing
-  only; no validation and no id encoding, so it does less work than recstack).
+  only; no validation and no id encoding, so it does less work than recstack);
+- ``recstack, no numba``: ``load_movielens`` as if numba were not installed (pyarrow's
+  reader and numpy's id encoding).
 
 Each child imports its libraries before the clock starts, so the time is the load alone,
 and reports the growth of its peak RSS over the RSS after the imports ("load peak"): the
 memory the load itself needed, to compare with the arrays it produced.
+
+With numba installed, recstack parses the file and encodes the ids with compiled kernels.
+The recstack child warms them before the clock (it loads their machine code from numba's
+cache, or compiles them where there is none yet), as a long-running process would have.
+Those costs are measured apart, each in a fresh process, and printed under the table:
+the very first call on a machine compiles the kernels (a one-time cost: ``cache=True``
+keeps the machine code for later processes), and every later process loads them from
+the cache once (importing numba and loading the cached code).
 
 Run:  python benchmarks/load_ratings.py [--rows 20000000] [--repeat 3]
 """
@@ -21,9 +31,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,8 +44,19 @@ DATA = Path(__file__).resolve().parent / "_data"
 CHILD = r"""
 import json, os, resource, sys, time
 which, folder = sys.argv[1], sys.argv[2]
-if which == "recstack":
+if which == "recstack, no numba":
+    sys.modules["numba"] = None  # as if numba were not installed: pyarrow and numpy only
     from recstack.data.movielens import load_movielens
+elif which == "recstack":
+    from recstack.data.movielens import load_movielens
+    try:  # the compiled kernels, warmed before the clock (their cost is measured apart)
+        import numba  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        from recstack.data import _fast_csv, _fast_ids
+        _fast_csv.warm_up()
+        _fast_ids.warm_up()
 else:
     import pandas as pd
 try:  # resident memory now (KiB), not the high-water mark of the imports
@@ -42,7 +65,7 @@ try:  # resident memory now (KiB), not the high-water mark of the imports
 except OSError:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
-if which == "recstack":
+if which.startswith("recstack"):
     data = load_movielens(folder, variant="20m")
     rows = len(data)
     output = sum(a.nbytes for a in (data.user_index, data.item_index, data.value, data.timestamp))
@@ -83,10 +106,38 @@ def write_ratings(folder: Path, rows: int) -> None:
     pacsv.write_csv(movies, folder / "movies.csv")
 
 
+# The one-time costs of the compiled kernels: importing numba and loading (or compiling)
+# them, in a fresh process whose libraries are already imported.
+WARM_UP_CHILD = r"""
+import json, time
+import numpy, pandas, pyarrow
+import recstack.data.movielens
+started = time.perf_counter()
+import numba
+from recstack.data import _fast_csv, _fast_ids
+_fast_csv.warm_up()
+_fast_ids.warm_up()
+print(json.dumps({"seconds": time.perf_counter() - started}))
+"""
+
+
 def measure(which: str, folder: Path) -> dict:
     result = subprocess.run([sys.executable, "-c", CHILD, which, str(folder)], check=True,
                             capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def warm_up_seconds(cache_dir: str | None) -> float | None:
+    """Seconds to import numba and ready the kernels in a fresh process; ``cache_dir``
+    an empty folder to time a compilation from scratch. None without numba."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return None
+    env = dict(os.environ, **({"NUMBA_CACHE_DIR": cache_dir} if cache_dir else {}))
+    result = subprocess.run([sys.executable, "-c", WARM_UP_CHILD], check=True,
+                            capture_output=True, text=True, env=env)
+    return json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
 
 
 def main() -> None:
@@ -102,7 +153,7 @@ def main() -> None:
         print(f"wrote {args.rows:,} rows in {time.perf_counter() - started:.1f} s",
               file=sys.stderr)
     size_mib = (folder / "ratings.csv").stat().st_size / 2**20
-    runs: dict[str, list[dict]] = {"recstack": [], "pandas": []}
+    runs: dict[str, list[dict]] = {"recstack": [], "pandas": [], "recstack, no numba": []}
     for _ in range(args.repeat):  # interleaved, so drift in machine load hits both alike
         for which in runs:
             runs[which].append(measure(which, folder))
@@ -123,6 +174,15 @@ def main() -> None:
     ratio = min(r["seconds"] for r in runs["recstack"]) / min(
         r["seconds"] for r in runs["pandas"])
     print(f"\nrecstack / pandas time ratio: {ratio:.2f}")
+    with tempfile.TemporaryDirectory() as empty_cache:
+        compile_seconds = warm_up_seconds(empty_cache)
+    cached_seconds = warm_up_seconds(None)
+    if compile_seconds is None or cached_seconds is None:
+        print("numba is not installed: recstack read the file with pyarrow")
+    else:
+        print(f"compiled kernels, not in the times above: first call on a machine (compiles "
+              f"them) {compile_seconds:.2f} s; first call in each later process (imports "
+              f"numba, loads them from the cache) {cached_seconds:.2f} s")
 
 
 if __name__ == "__main__":

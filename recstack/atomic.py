@@ -171,6 +171,9 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     >>> sorted(p.name for p in (root / "split").iterdir())
     ['test.csv', 'train.csv']
     """
+    if not isinstance(overwrite, bool):
+        # a truthy string such as "no" must not replace a folder
+        raise RecstackError(f"overwrite must be True or False, got {overwrite!r}")
     target = Path(target)
     _make_parent(target)
     recover(target)

@@ -18,9 +18,11 @@ import argparse
 import dataclasses
 import errno
 import json
+import logging
 import sys
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,11 @@ _USER_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.E
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    with _notes_on_stderr():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.run(args) or 0
     except RecstackError as error:
@@ -45,9 +52,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.errno not in _USER_ERRNOS:
             raise
         return _user_error(describe_os_error(error))
+    except MemoryError as error:
+        return _user_error(f"out of memory{f' ({error})' if str(error) else ''}; use less "
+                           "data, smaller models (e.g. fewer factors) or a smaller "
+                           "--batch-size")
     except KeyboardInterrupt:
         print("recstack: interrupted", file=sys.stderr)
         return 130
+
+
+@contextmanager
+def _notes_on_stderr() -> Iterator[None]:
+    """Show the library's INFO notes (e.g. which column a loader picked) as
+    ``recstack: note: ...`` lines for the length of one command."""
+    logger = logging.getLogger("recstack")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("recstack: note: %(message)s"))
+    previous_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
 
 
 def describe_os_error(error: OSError) -> str:
@@ -197,6 +225,10 @@ def _run_and_print(experiment: Any, out: Path, *, overwrite: bool) -> None:
         print(step)
     for report in result.split_reports:
         print(report)
+    for label, tuned in result.tuning.items():
+        params = ", ".join(f"{k}={v!r}" for k, v in tuned.best_params.items())
+        print(f"{label}: tuned on validation, {tuned.metric} = {tuned.best_value:.4f} after "
+              f"{len(tuned.trials)} trials ({params})")
     print()
     print(result.format_table())
     for model, diagnostics in result.diagnostics.items():
@@ -330,10 +362,34 @@ def _flag_type(hint: Any) -> Any:
     if origin in (tuple, list):
         args = [a for a in typing.get_args(base) if a is not Ellipsis]
         element = _flag_type(args[0]) if args else str
-        return lambda text: tuple(element(part.strip()) for part in text.split(","))
-    if base in (int, float, str):
+
+        def parse_list(text: str) -> tuple[Any, ...]:
+            try:
+                return tuple(element(part.strip()) for part in text.split(","))
+            except (ValueError, argparse.ArgumentTypeError):
+                words = {int: "whole numbers", float: "numbers"}.get(
+                    _base_type(args[0]) if args else str, "values")
+                raise argparse.ArgumentTypeError(
+                    f"expected comma-separated {words}, got {text!r}") from None
+        return parse_list
+    if base is str:
+        return _text
+    if base in (int, float):
         return base
     return _number_or_text
+
+
+def _text(text: str) -> str:
+    if text == "":  # a tab or a space is a separator
+        raise argparse.ArgumentTypeError("expected a value, got an empty string")
+    return text
+
+
+def _path(text: str) -> Path:
+    """A path argument; an empty one is refused (``Path("")`` would be the working folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    return Path(text)
 
 
 def _number_or_text(text: str) -> Any:
@@ -399,14 +455,14 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands")
 
     demo = commands.add_parser("demo", help="run the main job on the built-in dataset")
-    demo.add_argument("--out", type=Path, default=Path("results") / "demo",
+    demo.add_argument("--out", type=_path, default=Path("results") / "demo",
                       help="results folder (replaced on each run)")
     _add_run_settings(demo)
     demo.set_defaults(run=_demo)
 
     evaluate = commands.add_parser("evaluate", help="run an experiment file (TOML)")
-    evaluate.add_argument("experiment", type=Path)
-    evaluate.add_argument("--out", type=Path, default=None,
+    evaluate.add_argument("experiment", type=_path)
+    evaluate.add_argument("--out", type=_path, default=None,
                           help="results folder (default: results/NAME, NAME being the file's "
                           "output or name)")
     evaluate.add_argument("--overwrite", action="store_true",
@@ -416,8 +472,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     tune = commands.add_parser("tune", help="search a model's hyperparameters (optuna) on a "
                                "validation split of the training data")
-    tune.add_argument("experiment", type=Path, help="an experiment file with a [tune] table")
-    tune.add_argument("--out", type=Path, default=None,
+    tune.add_argument("experiment", type=_path, help="an experiment file with a [tune] table")
+    tune.add_argument("--out", type=_path, default=None,
                       help="where to write the tuned experiment (default: NAME.tuned.toml)")
     tune.set_defaults(run=_tune)
 
@@ -434,7 +490,7 @@ def _build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("name", nargs="?", help="e.g. movielens-100k (see --list)")
     fetch.add_argument("--list", action="store_true", help="list the known datasets")
     fetch.add_argument("--quiet", action="store_true", help="no progress bars")
-    fetch.add_argument("--cache-dir", type=Path, default=None)
+    fetch.add_argument("--cache-dir", type=_path, default=None)
     fetch.add_argument("--url", default=None, help="a mirror to download from instead")
     fetch.add_argument("--sha256", default=None, help="expected SHA-256 of the archive")
     fetch.add_argument("--no-verify", action="store_true",
@@ -448,7 +504,7 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--items", type=_positive_int, default=1500)
     synth.add_argument("--interactions", type=_positive_int, default=100_000)
     synth.add_argument("--seed", type=_non_negative_int, default=0)
-    synth.add_argument("--out", type=Path, required=True, help="the folder to write")
+    synth.add_argument("--out", type=_path, required=True, help="the folder to write")
     synth.add_argument("--overwrite", action="store_true", help="replace an existing folder")
     synth.set_defaults(run=_data_synth)
 
@@ -471,7 +527,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="a filter applied before splitting, in the order given; types: "
                        + ", ".join(FILTERS.names()) + " (e.g. --filter k_core:user_min=5,"
                        "item_min=5 --filter min_value:threshold=4)")
-    split.add_argument("--out", type=Path, required=True)
+    split.add_argument("--out", type=_path, required=True)
     split.add_argument("--overwrite", action="store_true")
     split.set_defaults(run=_data_split)
     return parser

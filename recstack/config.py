@@ -17,6 +17,8 @@ Example::
     source = "synthetic"            # a path, a fetched dataset name, or synthetic[:opts]
     # or data already split:  train = "split/train.parquet"  test = "split/test.parquet"
     # or a folder written by `recstack data split`:  split = "split"
+    # or a graph-CF split folder (train.txt, valid.txt, test.txt), detected from its files
+    # (or format = "adjacency"): the graph-CF protocol, see below
     # loader options: user_col, item_col, value_col, timestamp_col, separator, encoding,
     # column_names, timestamp_format, timestamp_unit, rating_range
 
@@ -41,6 +43,30 @@ Example::
     seed = 1
 
 Relative paths are taken from the experiment file's folder.
+
+The graph-CF protocol (LightGCN, GF-CF, BSPM and their successors; He et al., SIGIR 2020,
+section 4.1) is one ``[data]`` line::
+
+    [data]
+    split = "lightgcn-splits/ml-1m"   # train.txt, valid.txt, test.txt (adjacency lists)
+
+    [tune]                            # optional: tune every model on valid.txt first
+    trials = 20                       # each model's own budget and default search space
+    # metric = "recall@20"            # the default under this protocol
+
+    [[models]]
+    type = "ease"
+
+Each model with a search space is tuned on ``valid.txt`` with ``train.txt`` as its only
+training data (``[tune] model = LABEL`` tunes only that one, ``[tune.space]`` its space);
+then every model is refit on train plus valid and evaluated on ``test.txt``, ranking the
+full catalog with the train and valid items masked. The metrics default to ``recall`` and
+``ndcg`` at K = 20: with binary relevance these are the protocol's recall@20 (hits over all
+of the user's test items) and nDCG@20 (ideal over min(test items, 20)). The three files
+are read together (one vocabulary), but the search is handed the training and validation
+parts only; the test file's cold items and repeated pairs stay in the denominators and are
+counted in the loader's report. Without ``valid.txt`` the models
+fit on ``train.txt`` and ``[tune]`` carves its validation part out of it at random.
 """
 
 from __future__ import annotations
@@ -54,9 +80,11 @@ from typing import Any
 
 from recstack.data.filters import FILTERS, FilterSpec
 from recstack.data.sources import (
+    AdjacencyFolder,
     LoaderOptions,
     SourceSpec,
     check_options_apply,
+    is_adjacency_folder,
     loader_options,
     resolve_source,
 )
@@ -66,12 +94,21 @@ from recstack.specs import Spec, build_spec, did_you_mean, fields_of, option
 
 #: parts of a folder written by ``recstack data split``
 SPLIT_PARTS = ("train", "test", "fold_in")
-#: keys of the [data] table besides the loader options
+#: keys of the [data] table besides the loader options (those naming data)
 DATA_KEYS = ("source", "split") + SPLIT_PARTS
+#: ``[data] format``: the layout of a ``split`` folder (default: detected from its files)
+SPLIT_FORMATS = ("recstack", "adjacency")
+#: the evaluation of the graph-CF protocol unless ``[evaluation]`` says otherwise
+PROTOCOL_METRICS = ("recall", "ndcg")
+PROTOCOL_KS = (20,)
+PROTOCOL_TUNE_METRIC = "recall@20"
 TOP_LEVEL = {"name": str, "seed": int, "output": str, "data": dict, "filters": list,
              "split": dict, "evaluation": dict, "models": list, "tune": dict}
 #: the results folder, relative to the working directory, that run names live in
 RESULTS_FOLDER = Path("results")
+#: the longest run name or model label: file systems take 255 bytes per name, and
+#: results add suffixes and temporary prefixes to it
+MAX_NAME_BYTES = 200
 
 
 def _known_metrics() -> tuple[str, ...]:
@@ -105,6 +142,10 @@ class EvaluationSpec(Spec):
         if not self.metrics:
             raise ConfigError("metrics = []: give at least one metric, e.g. [\"ndcg\"]; "
                               "known: " + ", ".join(_known_metrics()))
+        repeated = sorted({m for m in self.metrics if self.metrics.count(m) > 1})
+        if repeated:
+            raise ConfigError(f"metrics = {list(self.metrics)}: each metric once (repeated: "
+                              f"{', '.join(repeated)})")
         known = _known_metrics()
         for metric in self.metrics:
             if metric not in known:
@@ -120,7 +161,8 @@ class EvaluationSpec(Spec):
 class TuneSpec(Spec):
     """The ``[tune]`` table of :mod:`recstack.tuning`."""
 
-    model: str = option(doc="label (or type) of the model to tune")
+    model: str | None = option(None, "label (or type) of the model to tune; under the "
+                               "graph-CF protocol, default: every model with a search space")
     metric: str = option("ndcg@10", "the per-user metric maximised, e.g. ndcg@10")
     trials: int = option(20, "models fitted in the search", low=1)
     validation_fraction: float = option(0.2, "share carved out of the training part to "
@@ -129,9 +171,13 @@ class TuneSpec(Spec):
     space: dict[str, Any] | None = option(None, "search space: name = { type, low, high"
                                           "[, log] } or { type = \"categorical\", choices }; "
                                           "default: the model's own")
-    seed: int | None = option(None, "seed of the sampler (default: the experiment's)", low=0)
+    seed: int | None = option(None, "seed of the sampler (default: the experiment's)", low=0,
+                              high=2**32 - 1)
 
     def check(self) -> None:
+        if self.model is None and self.space is not None:
+            raise ConfigError("space: a search space is one model's; name it with model = "
+                              "LABEL")
         name, at, k = self.metric.partition("@")
         from recstack.evaluation.evaluator import FULL_SCORE_METRICS
         from recstack.metrics.ranking import RANKING_METRICS
@@ -162,10 +208,17 @@ class DataSpec:
     options: LoaderOptions
     #: the folder a ``split = "..."`` named, for messages
     split_folder: Path | None = None
+    #: a graph-CF split folder (``split = FOLDER`` with train.txt, test.txt): the protocol
+    adjacency: AdjacencyFolder | None = None
 
     @property
     def is_split(self) -> bool:
-        return bool(self.parts)
+        return bool(self.parts) or self.adjacency is not None
+
+    @property
+    def is_graph_cf(self) -> bool:
+        """Whether the experiment runs the graph-CF protocol (see the module docstring)."""
+        return self.adjacency is not None
 
 
 @dataclass(frozen=True)
@@ -253,9 +306,13 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     data = _parse_data(raw["data"], f"{file}[data] ", base_folder)
     filters = _parse_filters(raw.get("filters", []), file, data)
     split = _parse_split(raw.get("split"), file, data, seed)
-    evaluation = build_spec(EvaluationSpec, raw.get("evaluation", {}), f"{file}[evaluation] ")
+    evaluation_table = raw.get("evaluation", {})
+    if data.is_graph_cf and isinstance(evaluation_table, dict):
+        evaluation_table = {"metrics": list(PROTOCOL_METRICS), "ks": list(PROTOCOL_KS)
+                            } | evaluation_table
+    evaluation = build_spec(EvaluationSpec, evaluation_table, f"{file}[evaluation] ")
     models = _parse_models(raw["models"], file)
-    tune = _parse_tune(raw.get("tune"), file, models)
+    tune = _parse_tune(raw.get("tune"), file, models, graph_cf=data.is_graph_cf)
     return Experiment(name=name, seed=seed, data=data, filters=filters, split=split,
                       evaluation=evaluation, models=models, tune=tune, source_file=source,
                       output=output, raw=raw, base_folder=base_folder)
@@ -276,8 +333,17 @@ def text_line(data: bytes, offset: int) -> int:
 # --------------------------------------------------------------------------- the tables
 def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
     option_keys = list(fields_of(LoaderOptions))
-    _check_table(table, {k: object for k in (*DATA_KEYS, *option_keys)}, where)
+    _check_table(table, {k: object for k in (*DATA_KEYS, "format", *option_keys)}, where)
     options = loader_options({k: v for k, v in table.items() if k in option_keys}, where)
+    layout = table.get("format")
+    if layout is not None:
+        if layout not in SPLIT_FORMATS:
+            raise ConfigError(f"{where}format = {layout!r}: expected one of "
+                              f"{', '.join(map(repr, SPLIT_FORMATS))}"
+                              f"{did_you_mean(layout, SPLIT_FORMATS)}")
+        if "split" not in table:
+            raise ConfigError(f"{where}format = {layout!r}: says how a split folder is laid "
+                              "out; give the folder as split = \"...\"")
     given = [k for k in DATA_KEYS if k in table]
     for key in given:
         if not isinstance(table[key], str):
@@ -296,6 +362,8 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
                               f"{', '.join(k for k in given if k != 'split')}")
         folder = Path(table["split"]).expanduser()
         folder = folder if folder.is_absolute() else base / folder
+        if layout == "adjacency" or (layout is None and is_adjacency_folder(folder)):
+            return _adjacency_folder(folder, where, table["split"], options)
         return DataSpec(None, _split_folder(folder, where, table["split"]), options, folder)
     if "train" in table or "test" in table:
         missing = [k for k in ("train", "test") if k not in table]
@@ -308,6 +376,27 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
             check_options_apply(spec, options, where)
         return DataSpec(None, parts, options)
     raise ConfigError(f"{where}missing key 'source' (or train and test, or split)")
+
+
+def _adjacency_folder(folder: Path, where: str, written: str, options: LoaderOptions
+                      ) -> DataSpec:
+    """The ``[data]`` of the graph-CF protocol; its files are checked for presence here and
+    read (and their lines checked) when the experiment runs."""
+    from recstack.data.adjacency import FILE_NAMES
+
+    if not folder.is_dir():
+        raise ConfigError(f"{where}split = {written!r}: no such folder (looked at "
+                          f"{folder.resolve()})")
+    missing = [FILE_NAMES[p] for p in ("train", "test") if not (folder / FILE_NAMES[p]).is_file()]
+    if missing:
+        raise ConfigError(f"{where}split = {written!r}: no {' or '.join(missing)} in "
+                          f"{folder.resolve()}; a graph-CF split holds train.txt, test.txt "
+                          "and optionally valid.txt")
+    given = options.given()
+    if given:
+        raise ConfigError(f"{where}{', '.join(given)}: loader options apply to CSV, TSV and "
+                          "Parquet files, not to a graph-CF split (user item item ... lines)")
+    return DataSpec(None, {}, options, folder, adjacency=AdjacencyFolder(str(folder)))
 
 
 def _split_folder(folder: Path, where: str, written: str) -> dict[str, SourceSpec]:
@@ -415,11 +504,27 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str)
         raise ConfigError(f"{where}{_strip(str(error), kind)}") from None
 
 
-def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...]) -> TuneSpec | None:
+def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
+                graph_cf: bool = False) -> TuneSpec | None:
     if table is None:
         return None
     where = f"{file}[tune] "
+    if graph_cf and isinstance(table, dict):
+        table = {"metric": PROTOCOL_TUNE_METRIC} | table
     spec = build_spec(TuneSpec, table, where)
+    if spec.model is None:
+        if not graph_cf:
+            labels = [m.label for m in models]
+            raise ConfigError(f"{where}missing key 'model' (the label of the model to tune; "
+                              f"labels: {', '.join(labels)})")
+        for model in models:
+            for param, description in tunable_space(model.type, timestamps=False).items():
+                from recstack.models.registry import model_class
+
+                check_dimension(f"{where}({model.label}) space.{param}: ", description,
+                                declared=model_class(model.type).params[param],
+                                model=model.type, name=param)
+        return spec
     matches = [m for m in models if spec.model in (m.label, m.type)]
     if len(matches) != 1:
         labels = [m.label for m in models]
@@ -431,9 +536,11 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...]) -> TuneSpe
 
     model = matches[0]
     cls = model_class(model.type)
-    space = spec.space if spec.space is not None else getattr(cls, "search_space", {})
+    space = spec.space if spec.space is not None else tunable_space(
+        model.type, timestamps=not graph_cf)
     if not space:
-        raise ConfigError(f"{where}space: model {model.type!r} has no default search space; "
+        raise ConfigError(f"{where}space: model {model.type!r} has no default search space"
+                          f"{' for data without timestamps' if graph_cf else ''}; "
                           "give one, e.g. [tune.space] factors = { type = \"int\", low = 16, "
                           "high = 128 }")
     for param, description in space.items():
@@ -441,31 +548,88 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...]) -> TuneSpe
             raise ConfigError(f"{where}space: {model.type} has no parameter {param!r}"
                               f"{did_you_mean(param, cls.params)}; its parameters: "
                               f"{', '.join(sorted(cls.params))}")
-        check_dimension(f"{where}space.{param}: ", description)
+        check_dimension(f"{where}space.{param}: ", description,
+                        declared=cls.params[param], model=model.type, name=param)
     return spec
+
+
+#: hyperparameters that act only on timestamps (a graph-CF split has none, so searching
+#: them would only fail); left out of default search spaces for data without timestamps
+TIME_ONLY_PARAMS = frozenset({"half_life_days"})
+
+
+def tunable_space(model_type: str, *, timestamps: bool = True) -> dict[str, dict[str, Any]]:
+    """The default search space of a model type (empty when it has nothing to tune); without
+    ``timestamps``, the dimensions of :data:`TIME_ONLY_PARAMS` are left out."""
+    from recstack.models.registry import model_class
+
+    space = dict(getattr(model_class(model_type), "search_space", {}) or {})
+    return space if timestamps else {name: dimension for name, dimension in space.items()
+                                     if name not in TIME_ONLY_PARAMS}
 
 
 SPACE_TYPES = ("int", "float", "categorical")
 
 
-def check_dimension(where: str, description: Any) -> None:
-    """One dimension of a search space: a table with a type and a range or choices."""
+def check_dimension(where: str, description: Any, *, declared: Any = None, model: str = "",
+                    name: str = "") -> None:
+    """One dimension of a search space: a table with a type and a range or choices. With
+    the parameter's declaration (``declared``, a :class:`~recstack.models.base.Param`),
+    the range's ends and each choice must also be values the model accepts."""
     if not isinstance(description, dict) or description.get("type") not in SPACE_TYPES:
         raise ConfigError(f"{where}expected a table with type = one of {SPACE_TYPES}")
     unknown = set(description) - {"type", "low", "high", "log", "choices", "step"}
     if unknown:
         raise ConfigError(f"{where}unknown key(s) {sorted(unknown)}")
     if description["type"] == "categorical":
-        if not isinstance(description.get("choices"), list) or not description["choices"]:
+        choices = description.get("choices")
+        if not isinstance(choices, list) or not choices:
             raise ConfigError(f"{where}a categorical dimension needs a non-empty 'choices'")
+        for choice in choices:
+            # optuna stores choices as plain values: no lists or tables
+            if choice is not None and not isinstance(choice, str | int | float | bool):
+                raise ConfigError(f"{where}choices: {choice!r} is not a plain value (a "
+                                  "string, a number or true/false)")
+            _check_value(where, declared, model, name, choice, "choice")
         return
     low, high = description.get("low"), description.get("high")
-    numbers = all(isinstance(x, int | float) and not isinstance(x, bool)
+    whole = description["type"] == "int"
+    kinds: Any = int if whole else int | float
+    numbers = all(isinstance(x, kinds) and not isinstance(x, bool)
                   and math.isfinite(x) for x in (low, high))
     if not numbers or low >= high:  # type: ignore[operator]
-        raise ConfigError(f"{where}needs numbers low < high, got low={low!r}, high={high!r}")
-    if description.get("log") and low <= 0:  # type: ignore[operator]
+        wanted = "whole numbers" if whole else "numbers"
+        raise ConfigError(f"{where}needs {wanted} low < high, got low={low!r}, high={high!r}")
+    if not math.isfinite(float(high) - float(low)):  # type: ignore[arg-type]
+        raise ConfigError(f"{where}low={low!r} to high={high!r} is wider than a float can "
+                          "hold; narrow it")
+    log = description.get("log", False)
+    if not isinstance(log, bool):
+        raise ConfigError(f"{where}log = {log!r}: expected true or false")
+    if log and low <= 0:  # type: ignore[operator]
         raise ConfigError(f"{where}a log-scale dimension needs low > 0, got {low!r}")
+    if "step" in description:
+        step = description["step"]
+        if isinstance(step, bool) or not isinstance(step, kinds) or not step > 0:
+            raise ConfigError(f"{where}step = {step!r}: expected a positive "
+                              f"{'whole number' if whole else 'number'}")
+        if log:
+            raise ConfigError(f"{where}give step or log = true, not both")
+    # a float dimension draws floats: check the ends as floats (an int parameter refuses)
+    as_drawn = int if whole else float
+    _check_value(where, declared, model, name, as_drawn(low), "low")  # type: ignore[arg-type]
+    _check_value(where, declared, model, name, as_drawn(high), "high")  # type: ignore[arg-type]
+
+
+def _check_value(where: str, declared: Any, model: str, name: str, value: Any,
+                 key: str) -> None:
+    """``value`` (an end of a range, or a choice) against the parameter's declaration."""
+    if declared is None:
+        return
+    try:
+        declared.check(model, name, value)
+    except ConfigError as error:
+        raise ConfigError(f"{where}{key} = {value!r}: {_strip(str(error), model)}") from None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -501,6 +665,13 @@ def _check_run_name(name: Any, where: str) -> None:
         raise ConfigError(f"{where}: a run name is a folder name inside the results folder, "
                           "without '/', '\\' or '..'; use --out on the command line to write "
                           "elsewhere")
+    if not name.isprintable():
+        raise ConfigError(f"{where}: a run name becomes a file or folder name; use no line "
+                          "breaks, tabs or other control characters")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        # found only when the results are written, after every model was fitted
+        raise ConfigError(f"{where}: {len(name.encode('utf-8'))} bytes long; a run name "
+                          f"becomes a file or folder name, at most {MAX_NAME_BYTES} bytes")
 
 
 def _strip(message: str, model: str) -> str:

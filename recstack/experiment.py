@@ -3,8 +3,12 @@
 Everything that can be checked without data was checked when the file was read
 (:mod:`recstack.config`). Before the first model is fitted, :func:`run_experiment` also
 checks the output folder (it must be new, or ``overwrite`` given, and writable) and the
-cut-offs against the catalog. Results are written as a whole folder at the end
-(:func:`recstack.atomic.atomic_directory`): a killed run leaves the old results or none.
+cut-offs against the catalog. Under the graph-CF protocol (``[data] split`` naming a folder
+of ``train.txt``, ``valid.txt``, ``test.txt``), each model is first tuned on the validation
+file with the training file only (when the file has a ``[tune]`` table), then refit on
+training plus validation and evaluated on the test file. Results are written as a whole
+folder at the end (:func:`recstack.atomic.atomic_directory`): a killed run leaves the old
+results or none.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ import math
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,10 +30,11 @@ import pandas as pd
 from recstack.config import Experiment
 from recstack.data import filters as filter_module
 from recstack.data import splits
+from recstack.data.adjacency import AdjacencyReport, AdjacencySplits
 from recstack.data.filters import FilterStep
 from recstack.data.interactions import Interactions
 from recstack.data.sources import load_source
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.evaluation.diagnostics import Diagnostic, diagnose
 from recstack.evaluation.evaluator import Evaluator
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, PairedTest
@@ -42,15 +50,18 @@ class ExperimentResult:
 
     experiment: Experiment
     filter_steps: list[FilterStep]
-    split_reports: list[splits.SplitReport]
+    #: each split's report (the loader's :class:`AdjacencyReport` for a graph-CF split)
+    split_reports: list[splits.SplitReport | AdjacencyReport]
     results: list[EvaluationResult]
     fit_seconds: dict[str, float]
     diagnostics: dict[str, list[Diagnostic]]
     significance: dict[str, PairedTest]
     fold_results: dict[str, list[EvaluationResult]] = field(default_factory=dict)
+    #: label -> the search on the validation part (graph-CF protocol with ``[tune]``)
+    tuning: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def split_report(self) -> splits.SplitReport:
+    def split_report(self) -> splits.SplitReport | AdjacencyReport:
         """The (first) split's report."""
         return self.split_reports[0]
 
@@ -122,6 +133,8 @@ class ExperimentResult:
             "diagnostics": {m: [str(d) for d in ds] for m, ds in self.diagnostics.items()},
             "significance": {m: str(t) for m, t in self.significance.items()},
         }
+        if self.tuning:
+            payload["tuning"] = {label: tuned.to_dict() for label, tuned in self.tuning.items()}
         if self.fold_results:
             payload["folds"] = {m: [r.to_dict() for r in rs]
                                 for m, rs in self.fold_results.items()}
@@ -135,12 +148,14 @@ class ExperimentResult:
         return Path(out)
 
 
-def build_models(experiment: Experiment) -> list[tuple[str, Recommender]]:
-    """Create every model (their parameters were checked when the file was read)."""
+def build_models(experiment: Experiment, tuned: dict[str, dict[str, Any]] | None = None
+                 ) -> list[tuple[str, Recommender]]:
+    """Create every model (their parameters were checked when the file was read); a model
+    in ``tuned`` (label -> parameters) takes those parameters instead."""
     models = []
     for number, spec in enumerate(experiment.models, start=1):
         try:
-            model = create_model(spec.type, **spec.params)
+            model = create_model(spec.type, **(tuned or {}).get(spec.label, spec.params))
             model.validate_params()
         except ConfigError as error:
             raise ConfigError(f"{experiment.where}[[models]] #{number} "
@@ -173,10 +188,34 @@ def make_splits(experiment: Experiment, data: Interactions) -> list[splits.Split
 
 def load_split(experiment: Experiment, progress: Progress | None = None) -> splits.Split:
     """The parts of data already split (``[data] train/test`` or ``split = folder``), read
-    into one shared vocabulary; test rows no model can rank are set apart and counted."""
+    into one shared vocabulary; test rows no model can rank are set apart and counted.
+
+    For a graph-CF split, the training part is train plus valid (the protocol's refit) and
+    nothing is set apart: the cold and repeated test rows stay in the test part, as the
+    protocol's recall counts them, and are counted in the loader's report (the split's
+    ``report``, an :class:`~recstack.data.adjacency.AdjacencyReport`)."""
+    if experiment.data.is_graph_cf:
+        return graph_cf_split(load_graph_cf(experiment, progress))
     parts = {name: load_source(spec, options=experiment.data.options, progress=progress)
              for name, spec in experiment.data.parts.items()}
     return combine_parts(parts)
+
+
+def load_graph_cf(experiment: Experiment, progress: Progress | None = None
+                  ) -> AdjacencySplits:
+    """The train, valid and test files of a graph-CF experiment, sharing one vocabulary."""
+    if experiment.data.adjacency is None:
+        raise RecstackError(f"{experiment.where}[data] is not a graph-CF split folder")
+    return experiment.data.adjacency.load_parts()
+
+
+def graph_cf_split(parts: AdjacencySplits) -> splits.Split:
+    """The protocol's final step as a split: fit on train plus valid, test on the test file
+    (every row kept; the report is the loader's)."""
+    test = parts.test
+    return splits.Split(train=parts.refit_train(), test=test,
+                        set_apart=test.select(np.zeros(len(test), bool)),
+                        report=parts.report)  # type: ignore[arg-type]
 
 
 def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
@@ -195,6 +234,25 @@ def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
     is_test = part_of_row == names.index("test")
     fold_in = part_of_row == names.index("fold_in") if "fold_in" in parts else None
     return splits.given_split(data, is_test, fold_in_mask=fold_in)
+
+
+@contextmanager
+def _named_step(where: str) -> Iterator[None]:
+    """Prefix a user's-mistake error raised while the data are loaded, split, fitted or
+    evaluated with the part of the experiment file it comes from (the step itself knows
+    only its own settings)."""
+    try:
+        yield
+    except RecstackError as error:
+        message = str(error)
+        if message.startswith(where.strip()) or type(error) not in _PLAIN_ERRORS:
+            raise
+        raise type(error)(where + message) from None
+
+
+#: error classes built from one message (others, e.g. DataFormatError, name their own file
+#: and keep their type)
+_PLAIN_ERRORS = (RecstackError, ConfigError, EmptyResultError)
 
 
 def check_output(out: str | Path, *, overwrite: bool) -> Path:
@@ -250,14 +308,29 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
     if out is not None:
         check_output(out, overwrite=overwrite)
     build_models(experiment)  # fail before loading data
-    if experiment.data.is_split:
-        steps: list[FilterStep] = []
-        split_list = [load_split(experiment, progress)]
+    tuning: dict[str, Any] = {}
+    steps: list[FilterStep] = []
+    if experiment.data.is_graph_cf:
+        with _named_step(f"{experiment.where}[data] "):
+            parts = load_graph_cf(experiment, progress)
+        check_cutoffs(experiment, parts.train)
+        if experiment.tune is not None:
+            from recstack.tuning import tune_models
+
+            # the test part is not handed over: the search cannot look at it
+            with _named_step(f"{experiment.where}[tune] "):
+                tuning = tune_models(experiment, parts.train, parts.valid, progress=progress)
+        split_list = [graph_cf_split(parts)]
+    elif experiment.data.is_split:
+        with _named_step(f"{experiment.where}[data] "):
+            split_list = [load_split(experiment, progress)]
         check_cutoffs(experiment, split_list[0].train)
     else:
-        data, steps = prepare_data(experiment, progress)
+        with _named_step(f"{experiment.where}"):
+            data, steps = prepare_data(experiment, progress)
         check_cutoffs(experiment, data)
-        split_list = make_splits(experiment, data)
+        with _named_step(f"{experiment.where}[split] "):
+            split_list = make_splits(experiment, data)
     evaluation = experiment.evaluation
     evaluator = Evaluator(metrics=evaluation.metrics, ks=evaluation.ks,
                           relevance_threshold=evaluation.relevance_threshold,
@@ -268,18 +341,22 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
     fit_seconds = dict.fromkeys(per_fold, 0.0)
     with resolve(progress).task("Models", total=len(per_fold) * len(split_list)) as task:
         for split in split_list:
-            for label, model in build_models(experiment):
+            tuned_params = {label: tuned.best_params for label, tuned in tuning.items()}
+            for number, (label, model) in enumerate(build_models(experiment, tuned_params),
+                                                    start=1):
                 task.report(model=label)
                 started = time.perf_counter()
-                model.fit(split.train, progress=progress)
+                with _named_step(f"{experiment.where}[[models]] #{number} ({label}): "):
+                    model.fit(split.train, progress=progress)
                 fit_seconds[label] += time.perf_counter() - started
-                if split.fold_in is not None:
-                    result = evaluator.evaluate_fold_in(model, split.train, split.fold_in,
-                                                        split.test, name=label,
-                                                        progress=progress)
-                else:
-                    result = evaluator.evaluate(model, split.train, split.test, name=label,
-                                                progress=progress)
+                with _named_step(f"{experiment.where}[evaluation] ({label}): "):
+                    if split.fold_in is not None:
+                        result = evaluator.evaluate_fold_in(model, split.train, split.fold_in,
+                                                            split.test, name=label,
+                                                            progress=progress)
+                    else:
+                        result = evaluator.evaluate(model, split.train, split.test,
+                                                    name=label, progress=progress)
                 per_fold[label].append(result)
                 task.advance()
     results = [folds[0] if len(folds) == 1 else _combine_folds(label, folds)
@@ -292,7 +369,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                     if r is not reference and headline in r.per_user.columns}
     outcome = ExperimentResult(experiment, steps, [s.report for s in split_list], results,
                                fit_seconds, diagnostics, significance,
-                               per_fold if len(split_list) > 1 else {})
+                               per_fold if len(split_list) > 1 else {}, tuning)
     if out is not None:
         outcome.write(out, overwrite=overwrite)
     return outcome

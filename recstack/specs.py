@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import numbers
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -290,12 +291,16 @@ def convert(value: Any, hint: Any) -> Any:
         return value
     if hint is bool:
         return value if isinstance(value, bool) else _WRONG_TYPE
+    # numbers.Integral / Real also take numpy's scalars (a seed or a cutoff computed with
+    # numpy), which become plain Python numbers
     if hint is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
             return _WRONG_TYPE
         return float(value)
     if hint is int:
-        return value if isinstance(value, int) and not isinstance(value, bool) else _WRONG_TYPE
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            return _WRONG_TYPE
+        return value if type(value) is int else int(value)
     if isinstance(hint, type):
         return value if isinstance(value, hint) else _WRONG_TYPE
     return value
@@ -330,7 +335,8 @@ def type_text(hint: Any) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    # whole numbers in full: 4294967295, not 4.29497e+09
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _show(value: Any) -> str:

@@ -257,7 +257,7 @@ def _use_numba(method: str) -> bool:
     if method == "numba":
         if not _numba_available():
             raise ConfigError("top_k(method='numba') needs numba; install it with: "
-                              "pip install 'recstack[bpr]'")
+                              "pip install 'recstack[fast]'")
         return True
     if method == "auto":
         return _numba_available()

@@ -16,6 +16,12 @@ An experiment file opts in with a ``[tune]`` table::
     [tune.space]               # optional: the model's default search space otherwise
     factors = { type = "int", low = 16, high = 256, log = true }
     regularization = { type = "float", low = 1e-4, high = 1.0, log = true }
+
+Under the graph-CF protocol (``[data] split`` names a folder of ``train.txt``,
+``valid.txt``, ``test.txt``), the validation part is ``valid.txt`` and the training part
+``train.txt``; ``recstack evaluate`` then tunes every model with a search space
+(:func:`tune_models`) before refitting it on train plus valid, and ``recstack tune`` writes
+one model's best parameters.
 """
 
 from __future__ import annotations
@@ -26,13 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from recstack.config import Experiment, ModelSpec
 from recstack.data import splits
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.experiment import load_split, make_split, prepare_data
-from recstack.models.registry import create_model, model_class
+from recstack.models.registry import create_model
 from recstack.progress import Progress, resolve
 
 
@@ -60,16 +68,88 @@ class TuningResult:
         return write_text(path, dump_toml(raw))
 
 
+@dataclass
+class TunedModel:
+    """One model's search under the graph-CF protocol: the best parameters found on the
+    validation part and how they scored there."""
+
+    best_params: dict[str, Any]
+    best_value: float
+    metric: str
+    trials: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"best_params": self.best_params, "validation_value": self.best_value,
+                "metric": self.metric, "trials": len(self.trials), "seconds": self.seconds}
+
+
+def tune_models(experiment: Experiment, train: Interactions, validation: Interactions | None,
+                *, progress: Progress | None = None) -> dict[str, TunedModel]:
+    """Tune the ``[tune]`` model(s) of a graph-CF experiment on ``validation``, fitting each
+    trial on ``train`` only (the test part is not an argument: it cannot be looked at).
+
+    Every model with a search space is tuned when ``[tune]`` names none; each gets the same
+    budget (``trials``, the same seeded sampler). Without ``validation`` (a split with no
+    ``valid.txt``), a random ``validation_fraction`` of each user's training rows is
+    carved out instead. Returns label -> :class:`TunedModel` (models with nothing to tune
+    are left out)."""
+    import time
+
+    from recstack.config import tunable_space
+
+    table = experiment.tune
+    if table is None:
+        return {}
+    if validation is None:
+        inner = _validation_split(experiment, train, table.validation_fraction)
+        train, validation = inner.train, inner.test
+    seed = experiment.seed % 2**32 if table.seed is None else table.seed
+    tuned = {}
+    for spec in experiment.models:
+        if table.model is not None and table.model not in (spec.label, spec.type):
+            continue
+        space = table.space if table.space is not None else tunable_space(
+            spec.type, timestamps=train.timestamp is not None)
+        if not space:
+            continue
+        started = time.perf_counter()
+        best, value, trials = search(
+            spec.type, train, validation, space, base_params=spec.params,
+            metric=table.metric, trials=table.trials, seed=seed, label=spec.label,
+            progress=progress, relevance_threshold=experiment.evaluation.relevance_threshold,
+            graded=experiment.evaluation.graded)
+        tuned[spec.label] = TunedModel(best, value, table.metric, trials,
+                                       time.perf_counter() - started)
+    return tuned
+
+
 def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningResult:
     """Search the ``[tune]`` model's hyperparameters (see the module docstring)."""
     settings = _tune_settings(experiment)
     spec = settings["spec"]
-    if experiment.data.is_split:
+    if experiment.data.is_graph_cf:
+        from recstack.experiment import load_graph_cf
+
+        parts = load_graph_cf(experiment, progress)
+        if parts.valid is None:
+            inner = _validation_split(experiment, parts.train, settings["validation_fraction"])
+        else:
+            inner = splits.Split(parts.train, parts.valid, parts.valid.select(
+                np.zeros(len(parts.valid), bool)), parts.report)  # type: ignore[arg-type]
+        train = parts.train
+    elif experiment.data.is_split:
         train = load_split(experiment, progress).train
     else:
         data, _ = prepare_data(experiment, progress)
         train = make_split(experiment, data).train
-    inner = _validation_split(experiment, train, settings["validation_fraction"])
+    k = int(settings["metric"].partition("@")[2] or 10)
+    if k > train.n_items:
+        raise ConfigError(f"{experiment.where}[tune] metric = {settings['metric']!r}: K = {k} "
+                          f"is larger than the catalog ({train.n_items:,} items in the "
+                          f"training part); use K <= {train.n_items}")
+    if not experiment.data.is_graph_cf:
+        inner = _validation_split(experiment, train, settings["validation_fraction"])
     evaluator_settings = {"relevance_threshold": experiment.evaluation.relevance_threshold,
                           "graded": experiment.evaluation.graded}
     best, value, trials = search(spec.type, inner.train, inner.test, settings["space"],
@@ -86,14 +166,18 @@ def search(model_type: str, train: Interactions, validation: Interactions,
            space: dict[str, dict[str, Any]], *, base_params: dict[str, Any] | None = None,
            metric: str = "ndcg@10", trials: int = 20, seed: int = 0, label: str | None = None,
            fold_in: Interactions | None = None, progress: Progress | None = None,
-           **evaluator_settings: Any) -> tuple[dict[str, Any], float, list[dict[str, Any]]]:
+           timeout: float | None = None, **evaluator_settings: Any
+           ) -> tuple[dict[str, Any], float, list[dict[str, Any]]]:
     """Maximise ``metric`` on ``validation`` over ``space`` with optuna's seeded TPE sampler,
     fitting each trial's model on ``train``. Returns the best parameters (``base_params``
     updated), the best value and every trial's parameters and value.
 
     With ``fold_in`` (a held-out-users split: the validation users' revealed history), each
     trial scores the validation users from that history
-    (:meth:`Evaluator.evaluate_fold_in`), since the model never trained on them."""
+    (:meth:`Evaluator.evaluate_fold_in`), since the model never trained on them.
+
+    With ``timeout`` (seconds), no trial starts after that long; the trials finished count
+    (at least one always does)."""
     try:
         import optuna
     except ImportError:
@@ -124,32 +208,48 @@ def search(model_type: str, train: Interactions, validation: Interactions,
             task.report(best=study.best_value)
             task.advance()
 
-        study.optimize(objective, n_trials=trials, callbacks=[advance])
+        study.optimize(objective, n_trials=trials, timeout=timeout, callbacks=[advance])
     return base | study.best_params, study.best_value, history
 
 
 # --------------------------------------------------------------------------- helpers
 def _tune_settings(experiment: Experiment) -> dict[str, Any]:
     """The ``[tune]`` table, checked when the file was read, with its defaults resolved."""
+    from recstack.config import tunable_space
+
     table = experiment.tune
     if table is None:
         raise ConfigError(f"{experiment.where}no [tune] table; add one naming the model to "
                           "tune, e.g. [tune] model = \"als\"")
-    spec: ModelSpec = next(m for m in experiment.models if table.model in (m.label, m.type))
-    space = table.space if table.space is not None else model_class(spec.type).search_space
+    if table.model is None:
+        tunable = [m for m in experiment.models
+                   if tunable_space(m.type, timestamps=not experiment.data.is_graph_cf)]
+        if len(tunable) != 1:
+            raise ConfigError(f"{experiment.where}[tune] model: recstack tune writes one "
+                              "model's best parameters; name it with model = LABEL (labels: "
+                              f"{', '.join(m.label for m in tunable)}); recstack evaluate "
+                              "tunes every model under the graph-CF protocol")
+        spec: ModelSpec = tunable[0]
+    else:
+        spec = next(m for m in experiment.models if table.model in (m.label, m.type))
+    space = table.space if table.space is not None else tunable_space(
+        spec.type, timestamps=not experiment.data.is_graph_cf)
     return {"spec": spec, "space": space, "metric": table.metric, "trials": table.trials,
             "validation_fraction": table.validation_fraction,
-            "seed": experiment.seed if table.seed is None else table.seed}
+            # optuna's sampler takes a 32-bit seed; the experiment's may be wider
+            "seed": experiment.seed % 2**32 if table.seed is None else table.seed}
 
 
 def _suggest(trial: Any, name: str, description: dict[str, Any]) -> Any:
     kind = description["type"]
+    log = bool(description.get("log", False))
     if kind == "int":
         return trial.suggest_int(name, int(description["low"]), int(description["high"]),
-                                 log=bool(description.get("log", False)))
+                                 step=int(description.get("step", 1)), log=log)
     if kind == "float":
+        step = description.get("step")
         return trial.suggest_float(name, float(description["low"]), float(description["high"]),
-                                   log=bool(description.get("log", False)))
+                                   step=None if step is None else float(step), log=log)
     return trial.suggest_categorical(name, description["choices"])
 
 

@@ -165,7 +165,13 @@ def _is_verified(target: Path, expected: str | None) -> bool:
 def _download(source: str, folder: Path, chosen: MovieLensRelease, progress: Progress | None,
               timeout: float) -> tuple[Path, str]:
     """Stream ``source`` to a temporary file in ``folder``; return it and its SHA-256."""
-    request = urllib.request.Request(source, headers={"User-Agent": f"recstack/{__version__}"})
+    try:
+        request = urllib.request.Request(source,
+                                         headers={"User-Agent": f"recstack/{__version__}"})
+    except ValueError as error:  # not a URL at all
+        raise RecstackError(f"could not download {source}: {error}; give a URL such as "
+                            "https://host/path/ml-100k.zip or file:///path/ml-100k.zip"
+                            ) from None
     try:
         response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310
     except urllib.error.HTTPError as error:

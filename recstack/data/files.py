@@ -42,8 +42,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import enum
 import io
 import json
+import logging
 import math
 import os
 import re
@@ -73,9 +75,39 @@ from recstack.data.interactions import (
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
 
-__all__ = ["load_table", "save_table", "TableRoles", "TIMESTAMP_UNITS"]
+__all__ = ["load_table", "save_table", "TableRoles", "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS",
+           "DETECT"]
 
 PathLike = str | os.PathLike[str]
+
+_log = logging.getLogger(__name__)
+
+
+class _Detect(enum.Enum):
+    """The type of :data:`DETECT`."""
+
+    DETECT = "detect"
+
+    def __repr__(self) -> str:
+        return "DETECT"
+
+
+#: The default of ``value_col`` / ``timestamp_col``: find the column by its name (see
+#: :data:`WELL_KNOWN_COLUMNS`). ``None`` instead means that the file has no such column.
+DETECT = _Detect.DETECT
+
+#: The column names :func:`load_table` recognises for each role when it is not told
+#: which column to read, the default name first (exact spelling, case included).
+WELL_KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "user ids": (USER_ID, "userId", "user", "userid", "uid"),
+    "item ids": (ITEM_ID, "itemId", "movieId", "item", "itemid", "iid", "product_id"),
+    "values": (VALUE, "rating", "ratings", "score", "weight", "count"),
+    "timestamps": (TIMESTAMP, "time", "ts", "datetime", "date"),
+}
+# role -> the column the caller named, None (no such column) or DETECT
+_GivenRoles = Mapping[str, "str | None | _Detect"]
+_ROLE_OPTIONS = {"user ids": "user_col", "item ids": "item_col", "values": "value_col",
+                 "timestamps": "timestamp_col"}
 
 # Column kinds understood by read_delimited:
 #   int32 / int64 / float32 / float64: strictly typed, a bad value is a DataFormatError;
@@ -262,8 +294,9 @@ def check_file(path: Path) -> None:
 
 
 @contextmanager
-def reading(path: PathLike) -> Iterator[None]:
-    """Turn the exceptions that bad bytes raise into a DataFormatError naming ``path``."""
+def reading(path: PathLike, encoding: str | None = None) -> Iterator[None]:
+    """Turn the exceptions that bad bytes raise into a DataFormatError naming ``path``
+    (and ``encoding``, the text encoding the file is read in, where one is)."""
     try:
         yield
     except RecstackError:
@@ -275,11 +308,31 @@ def reading(path: PathLike) -> Iterator[None]:
                               f"({error.reason})", file=str(path),
                               expected="UTF-8 text, or the file's encoding as encoding="
                               ) from None
+    except UnicodeError as error:
+        # A codec's refusal that is not about particular bytes, e.g. "UTF-16 stream does
+        # not start with BOM": the file is not text in this encoding at all.
+        raise DataFormatError(
+            f"cannot be read as {f'{encoding} text' if encoding else 'text'} "
+            f"({_short(error)})", file=str(path),
+            expected=_encoding_hint(encoding)) from None
     except (OSError, EOFError, zlib.error) as error:
         raise DataFormatError(f"cannot be read: {_short(error)}", file=str(path),
                               expected=_intact(path)) from None
     except (pa.ArrowException, csv.Error) as error:
         raise DataFormatError(f"cannot be read: {_short(error)}", file=str(path)) from None
+
+
+def _encoding_hint(encoding: str | None) -> str:
+    """What to do about a file that a codec refuses as a whole."""
+    try:
+        name = codecs.lookup(encoding).name if encoding else ""
+    except LookupError:
+        name = ""
+    if name in ("utf-16", "utf-32"):
+        # the codecs without a byte order need a byte-order mark to know it
+        return (f"the file's real encoding as encoding=; without a byte-order mark, "
+                f"{name} text needs its byte order spelt out, e.g. '{name}-le' or '{name}-be'")
+    return "the file's real encoding as encoding= (e.g. 'utf-8' or 'latin-1')"
 
 
 def _short(error: BaseException) -> str:
@@ -300,7 +353,7 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
         return list(layout.names)
     check_file(Path(path))
     # names=() makes the reader return the header line as the first record
-    with reading(path):
+    with reading(path, layout.encoding):
         for line, fields in iter_records(path, replace(layout, names=()), limit=1):
             if any("\ufffd" in f for f in fields) and _first_undecodable(
                     path, layout.encoding, stop_at_line=line + 1) is not None:
@@ -308,9 +361,27 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
                     f"the header holds bytes that are not valid {layout.encoding} text",
                     file=str(path), line=line,
                     expected="column names in the file's encoding, given as encoding=")
-            return [f.strip().lstrip("\ufeff") for f in fields]
+            names = [f.strip().lstrip("\ufeff") for f in fields]
+            repeated = first_repeated_name(names)
+            if repeated is not None:
+                name, first, second = repeated
+                raise DataFormatError(
+                    f"the header names column {name!r} twice (columns {first} and {second})",
+                    file=str(path), line=line,
+                    expected="distinct column names; rename one of them")
+            return names
     raise DataFormatError("the file is empty", file=str(path), line=1,
                           expected="a header line naming the columns")
+
+
+def first_repeated_name(names: Sequence[str]) -> tuple[str, int, int] | None:
+    """The first column name that appears twice, with both positions (1-based), or None."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in seen:
+            return name, seen[name], position
+        seen[name] = position
+    return None
 
 
 def iter_records(
@@ -407,7 +478,7 @@ def _unterminated_quote(path: Path, layout: DelimitedLayout) -> DataFormatError 
     if not layout.quoted or layout.delimiter == "::":
         return None
     line = None
-    with reading(path):
+    with reading(path, layout.encoding):
         if layout.newlines_in_values:
             # a quoted field may span lines: only the end of the file can prove it open
             with _open_text(path, layout.encoding) as handle:
@@ -492,7 +563,7 @@ def _header_rows(path: Path, layout: DelimitedLayout) -> int:
     """How many rows pyarrow must skip to pass the header: blank lines before it count."""
     if not layout.has_header:
         return 0
-    with reading(path):
+    with reading(path, layout.encoding):
         for start, end, _ in _record_spans(path, replace(layout, names=()), limit=1):
             return start if layout.newlines_in_values else end
     return 0
@@ -514,10 +585,15 @@ def read_numeric_columns(
 ) -> dict[str, np.ndarray]:
     """Read numeric columns of a large delimited file into numpy arrays.
 
-    The fast path of the big ratings files: pyarrow parses blocks of the file on all
-    cores into typed columns; each parsed block is then copied into the numpy arrays and
-    its memory handed back at once, so the parsed table and the arrays never both exist
-    in full (the peak is the table plus a few blocks).
+    The fast path of the big ratings files. With numba installed, a file of plain
+    numbers (see :mod:`recstack.data._fast_csv` for the exact grammar) of at least
+    ``_COMPILED_MIN_BYTES`` is parsed by compiled kernels on all cores straight into the
+    arrays. Any other file, or one that breaks that grammar anywhere, is read by
+    pyarrow, with identical results: it parses blocks of the file on all cores into
+    typed columns; each parsed block is then copied into the numpy arrays and its memory
+    handed back at once, so the parsed table and the arrays never both exist in full
+    (the peak is the table plus a few blocks). Errors are always found and reported by
+    the pyarrow path.
 
     Parameters
     ----------
@@ -542,6 +618,9 @@ def read_numeric_columns(
     missing = [c for c in columns if c not in names]
     if missing:
         raise UnknownColumnError(missing[0], names, file=str(path))
+    fast = _read_numeric_compiled(path, layout, names, columns)
+    if fast is not None:
+        return fast
     expected = {**{c: _EXPECTED_TEXT[k] for c, k in columns.items()}, **(expected or {})}
     read_options, parse_options, convert_options = _arrow_options(
         path, layout, names, columns, (), _NUMERIC_BLOCK_SIZE)
@@ -578,6 +657,50 @@ def read_numeric_columns(
     return arrays
 
 
+# Files smaller than this are read by pyarrow alone: they take milliseconds either way,
+# and importing numba would cost more.
+_COMPILED_MIN_BYTES = 16 << 20
+# Encodings in which every ASCII byte is that ASCII character and no other character uses
+# ASCII bytes: the compiled reader works on the bytes, and accepts only ASCII ones.
+_ASCII_COMPATIBLE = frozenset({"utf-8", "utf-8-sig", "ascii", "iso8859-1", "cp1252"})
+# Delimiters that cannot be part of a number (a '.', '-' or 'e' could).
+_COMPILED_DELIMITERS = frozenset({",", "\t", ";", "|", ":", "::", " "})
+
+
+def _read_numeric_compiled(path: Path, layout: DelimitedLayout, names: list[str],
+                           columns: Mapping[str, ColumnKind]) -> dict[str, np.ndarray] | None:
+    """The columns parsed by the compiled reader, or None where it does not apply (no
+    numba, a small, compressed or quoted-multiline file, another encoding) or where the
+    file breaks its strict grammar; pyarrow then reads the file and explains any error."""
+    from recstack.data import _fast_csv
+
+    try:
+        size = path.stat().st_size
+        encoding = codecs.lookup(layout.encoding).name
+    except (OSError, LookupError):
+        return None
+    if (size < _COMPILED_MIN_BYTES or layout.newlines_in_values
+            or path.suffix.lower() in _COMPRESSION_EXTENSIONS
+            or encoding not in _ASCII_COMPATIBLE
+            or any(kind not in _fast_csv.KINDS for kind in columns.values())
+            or layout.delimiter not in _COMPILED_DELIMITERS
+            or len(set(names)) != len(names)  # which "a" of "a,a" is meant is pyarrow's call
+            or not _fast_csv.numba_available()):
+        return None
+    try:
+        start = _fast_csv.data_offset(path, _header_rows(path, layout))
+        if start is None:
+            return None
+        arrays = _fast_csv.read_columns(
+            path, start, layout.delimiter.encode("ascii"), len(names),
+            [(names.index(name), kind) for name, kind in columns.items()])
+    except (OSError, RecstackError):
+        return None  # the pyarrow path says what is wrong with the file
+    if arrays is None:
+        return None
+    return dict(zip(columns, arrays, strict=True))
+
+
 def _field_problem(text: str, kind: ColumnKind) -> str | None:
     """Why ``text`` is not a valid ``kind`` value, or None if it is."""
     if kind in ("int32", "int64"):
@@ -602,7 +725,7 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
               columns: Mapping[str, ColumnKind], expected: Mapping[str, str],
               arrow_message: str) -> DataFormatError:
     """The error for the first bad record of a file that the fast path rejected."""
-    with reading(path):
+    with reading(path, layout.encoding):
         undecodable = _first_undecodable(path, layout.encoding)
         if undecodable is not None:
             line, raw = undecodable
@@ -983,8 +1106,8 @@ def load_table(
     *,
     user_col: str | None = None,
     item_col: str | None = None,
-    value_col: str | None = None,
-    timestamp_col: str | None = None,
+    value_col: str | None | _Detect = DETECT,
+    timestamp_col: str | None | _Detect = DETECT,
     separator: str | None = None,
     encoding: str = "utf-8",
     column_names: Sequence[str] | None = None,
@@ -997,9 +1120,29 @@ def load_table(
     """Load interactions from one CSV, TSV or Parquet file.
 
     With no column arguments, a file that :func:`save_table` wrote comes back as it was
-    written (its column roles, rating range and timestamp unit travel in its metadata);
-    any other file is read by the column names ``user_id``, ``item_id`` and, when
-    present, ``value`` and ``timestamp``. Arguments override what the file says.
+    written (its column roles, rating range and timestamp unit travel in its metadata).
+    In any other file each role's column is found by its name; arguments override what
+    the file says. For a role whose column is not named, the column is
+
+    1. the one the file's metadata records (files written by :func:`save_table`), else
+    2. the column of the default name (``user_id``, ``item_id``, ``value``,
+       ``timestamp``), else
+    3. the only column with one of the well-known names of that role
+       (:data:`WELL_KNOWN_COLUMNS`; the choice is logged at INFO level on the logger
+       ``recstack.data.files``):
+
+       ========== =============================================================
+       user ids   user_id, userId, user, userid, uid
+       item ids   item_id, itemId, movieId, item, itemid, iid, product_id
+       values     value, rating, ratings, score, weight, count
+       timestamps timestamp, time, ts, datetime, date
+       ========== =============================================================
+
+    Where several well-known names of a role are columns of the file (and the default
+    name is not), the call is refused, naming them and the option that chooses. So a
+    file with a ``rating`` or ``time`` column never loses it silently. A file with no
+    column for values is implicit feedback (every row 1.0); with none for timestamps it
+    has no times.
 
     Parameters
     ----------
@@ -1008,12 +1151,13 @@ def load_table(
         ``.parquet`` / ``.pq``. Other extensions need ``separator``.
     user_col, item_col
         Columns with the user and item ids (see the module docstring for the id rule).
+        None: found by name, as above.
     value_col
-        Column with ratings or weights. None: the recorded one, else ``value`` if the
-        file has it, else none (every row is an implicit event, 1.0).
+        Column with ratings or weights. :data:`DETECT` (the default): found by name, as
+        above. None: the file has none, every row is an implicit event (1.0).
     timestamp_col
-        Column with event times. None: the recorded one, else ``timestamp`` if the
-        file has it, else none.
+        Column with event times. :data:`DETECT` (the default): found by name, as above.
+        None: read no times.
     separator
         Field delimiter of a text file (one character); default from the extension.
     encoding
@@ -1047,7 +1191,8 @@ def load_table(
         non-numeric / NaN / infinite / out-of-range value or timestamp, with file, line,
         column and what was expected.
     RecstackError
-        A bad option, or a path that is not a file.
+        A bad option, a path that is not a file, or several columns that could hold one
+        role (see above).
     """
     path = Path(path)
     check_file(path)
@@ -1058,10 +1203,18 @@ def load_table(
         _check_separator(separator)
     if column_names is not None:
         column_names = _check_column_names(column_names)
-    given = TableRoles(user=user_col or "", item=item_col or "", value=value_col,
-                       timestamp=timestamp_col)
-    with resolve(progress).task(f"Reading {path.name}", total=path.stat().st_size) as task, \
-            reading(path):  # a safety net: any reading failure still names the file
+    given: dict[str, str | None | _Detect] = {
+        "user ids": user_col or DETECT, "item ids": item_col or DETECT,
+        "values": value_col, "timestamps": timestamp_col}
+    for role, column in given.items():
+        if column is not DETECT and column is not None and (
+                not isinstance(column, str) or not column):
+            raise RecstackError(f"{_ROLE_OPTIONS[role]} must be a column name, not "
+                                f"{column!r}")
+    reporter = resolve(progress)
+    # reading(): a safety net, so that any reading failure still names the file
+    with reporter.task(f"Reading {path.name}", total=path.stat().st_size) as task, \
+            reading(path, encoding):
         if _base_suffix(path) in _PARQUET_EXTENSIONS:
             result = _load_parquet(path, given, rating_range, duplicates, fmt, timestamp_unit)
         else:
@@ -1112,24 +1265,28 @@ def _base_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _resolve_roles(given: TableRoles, stored: TableRoles | None, available: Sequence[str],
-                   rating_range: tuple[float, float] | None, path: Path
+def _resolve_roles(given: _GivenRoles, stored: TableRoles | None,
+                   available: Sequence[str], rating_range: tuple[float, float] | None,
+                   path: Path
                    ) -> tuple[dict[str, str], tuple[float, float] | None, str | None]:
     """Role -> column, the rating range and the recorded timestamp unit, from the arguments,
-    else the file's recorded roles, else the default names."""
-    base = stored or TableRoles(
-        value=VALUE if VALUE in available else None,
-        timestamp=TIMESTAMP if TIMESTAMP in available else None)
-    roles = {"user ids": given.user or base.user, "item ids": given.item or base.item}
-    value = given.value or base.value
-    timestamp = given.timestamp or base.timestamp
-    if value is not None:
-        roles["values"] = value
-    if timestamp is not None:
-        roles["timestamps"] = timestamp
+    else the file's recorded roles, else the names of the columns (see :func:`load_table`).
+    """
+    recorded: dict[str, str | None] = {} if stored is None else {
+        "user ids": stored.user, "item ids": stored.item, "values": stored.value,
+        "timestamps": stored.timestamp}
+    taken = {c for c in given.values() if isinstance(c, str)}
+    roles: dict[str, str] = {}
+    for role, column in given.items():
+        if column is DETECT:
+            column = recorded.get(role) or _detect_column(role, available, taken, path)
+        if column is not None:
+            roles[role] = column
+            taken.add(column)
     for role, column in roles.items():
         if column not in available:
             raise UnknownColumnError(column, available, role=role, file=str(path))
+    value, timestamp = roles.get("values"), roles.get("timestamps")
     if rating_range is None and stored is not None and value == stored.value:
         rating_range = stored.rating_range
     if rating_range is not None and value is None:
@@ -1140,7 +1297,29 @@ def _resolve_roles(given: TableRoles, stored: TableRoles | None, available: Sequ
     return roles, rating_range, unit
 
 
-def _load_delimited(path: Path, given: TableRoles, separator: str | None,
+def _detect_column(role: str, available: Sequence[str], taken: set[str], path: Path
+                   ) -> str | None:
+    """The column of ``role`` found by its name (see :func:`load_table`): the default name,
+    else the one well-known name present; None where the file has none (the default name
+    for ids, which are required, so that the error lists the columns)."""
+    default, *others = WELL_KNOWN_COLUMNS[role]
+    if default in available and default not in taken:
+        return default
+    candidates = [name for name in others if name in available and name not in taken]
+    option = _ROLE_OPTIONS[role]
+    if len(candidates) > 1:
+        none = "" if role in ("user ids", "item ids") else f", or {option}=None for none"
+        raise RecstackError(
+            f"{path}: several columns could hold the {role}: "
+            f"{', '.join(map(repr, candidates))}; name the one to read with {option}=" + none)
+    if candidates:
+        _log.info("%s: reading the %s from column %r (there is no column %r; %s= chooses "
+                  "another)", path, role, candidates[0], default, option)
+        return candidates[0]
+    return default if role in ("user ids", "item ids") else None
+
+
+def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                     column_names: Sequence[str] | None, encoding: str,
                     rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
                     fmt: str | None, timestamp_unit: str) -> Interactions:
@@ -1175,7 +1354,7 @@ def _load_delimited(path: Path, given: TableRoles, separator: str | None,
                               expected="one row per interaction")
 
     def fail_at(index: int, column: str, message: str, wanted: str) -> DataFormatError:
-        with reading(path):
+        with reading(path, layout.encoding):
             line, fields = line_of_record(path, layout, index)
         position = available.index(column)
         text = fields[position].strip() if position < len(fields) else ""
@@ -1190,7 +1369,7 @@ def _load_delimited(path: Path, given: TableRoles, separator: str | None,
                   fail_at)
 
 
-def _load_parquet(path: Path, given: TableRoles, rating_range: tuple[float, float] | None,
+def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, float] | None,
                   duplicates: DuplicatePolicy, fmt: str | None, timestamp_unit: str
                   ) -> Interactions:
     try:
@@ -1198,6 +1377,13 @@ def _load_parquet(path: Path, given: TableRoles, rating_range: tuple[float, floa
     except _READ_ERRORS as error:
         raise DataFormatError(f"not a readable Parquet file ({_short(error)})", file=str(path),
                               expected="an intact Parquet file") from None
+    repeated = first_repeated_name(schema.names)
+    if repeated is not None:
+        name, first, second = repeated
+        raise DataFormatError(
+            f"its schema names column {name!r} twice (columns {first} and {second})",
+            file=str(path), expected="distinct column names: rewrite the file with one of "
+                                     "them renamed")
     stored = TableRoles.from_metadata(schema.metadata, str(path))
     roles, rating_range, stored_unit = _resolve_roles(given, stored, schema.names,
                                                       rating_range, path)
@@ -1263,6 +1449,17 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
 
 
 # ---------------------------------------------------------------------------- save_table
+def _missing_folder(path: Path) -> str:
+    """Why the folder of ``path`` is not there: a file in its way, or simply missing."""
+    for folder in path.parents:
+        if folder.is_dir():
+            break
+        if folder.exists():
+            return (f"{path}: cannot write it, {folder} is a file, not a folder; choose "
+                    "another path or move that file")
+    return f"{path.parent}: no such folder; create it first"
+
+
 def interactions_to_arrow(data: Interactions) -> pa.Table:
     """``user_id, item_id, value[, timestamp]`` with external ids; the column roles, the
     rating range and the timestamp unit in the schema metadata (see :class:`TableRoles`)."""
@@ -1310,11 +1507,12 @@ def save_table(data: Interactions, path: PathLike) -> Path:
     Raises
     ------
     RecstackError
-        For a missing folder or an extension that names no format recstack writes.
+        For a missing folder (or a file where one of its folders should be) or an
+        extension that names no format recstack writes.
     """
     path = Path(path)
     if not path.parent.is_dir():
-        raise RecstackError(f"{path.parent}: no such folder")
+        raise RecstackError(_missing_folder(path))
     if path.is_dir():
         raise RecstackError(f"{path}: is a folder; expected a file name")
     suffix = _base_suffix(path)

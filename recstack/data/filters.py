@@ -151,6 +151,10 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
     """Apply ``filters`` in order; refuse, naming the step, if one of them leaves nothing."""
     steps: list[FilterStep] = []
     for number, step_filter in enumerate(filters, start=1):
+        if not isinstance(step_filter, FilterSpec):
+            raise ConfigError(f"filter step {number}: expected a filter such as "
+                              f"KCore(user_min=5) (one of {', '.join(FILTERS.names())}), got "
+                              f"{step_filter!r}")
         data_after, step = step_filter.apply(data)
         steps.append(step)
         if len(data_after) == 0:

@@ -3,6 +3,7 @@ dense indices ``0..n-1`` that models use."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -117,6 +118,12 @@ class IdMap:
         return IdMap(self._index[np.asarray(indices)])
 
 
+# Columns at least this long are encoded by compiled kernels on all cores, when numba is
+# already loaded (the CSV fast path loads it): never imported for this alone, since the
+# import would cost more than it saves on all but the longest columns.
+_COMPILED_MIN_IDS = 1 << 20
+
+
 def _encode_dense_integers(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Sorted uniques and codes of integer ids spanning a small range, without hashing.
 
@@ -127,11 +134,23 @@ def _encode_dense_integers(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | N
     """
     if ids.dtype.kind not in "iu" or ids.size == 0:
         return None
-    low, high = int(ids.min()), int(ids.max())
+    compiled = _use_compiled(ids)
+    if compiled:
+        from recstack.data import _fast_csv, _fast_ids
+
+        n_threads = _fast_csv.default_threads()
+        low, high = _fast_ids.min_max(ids, n_threads)
+    else:
+        low, high = int(ids.min()), int(ids.max())
     limit = 4 * ids.size + 1_000_000  # marks beyond this would waste memory
     base = 0 if low >= 0 and high < limit else low
     if high - base + 1 > limit:
         return None
+    if compiled:
+        present = _fast_ids.mark(ids, base, high - base + 1, n_threads)
+        rank = np.cumsum(present, dtype=np.int32) - 1
+        uniques = (np.flatnonzero(present) + base).astype(ids.dtype)
+        return uniques, _fast_ids.lookup(ids, base, rank, n_threads)
     offsets = ids if base == 0 else (ids.astype(np.int64) - base)
     present = np.zeros(high - base + 1, bool)
     present[offsets] = True
@@ -142,3 +161,10 @@ def _encode_dense_integers(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | N
         # subtraction is cheaper than looking each one up
         return uniques, offsets.astype(np.int32)
     return uniques, rank[offsets]
+
+
+def _use_compiled(ids: np.ndarray) -> bool:
+    """Whether the compiled kernels encode ``ids`` (see ``_COMPILED_MIN_IDS``)."""
+    return (ids.size >= _COMPILED_MIN_IDS and ids.dtype in (np.int32, np.int64)
+            and ids.ndim == 1 and ids.flags.c_contiguous
+            and sys.modules.get("numba") is not None)

@@ -12,7 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+from recstack.errors import ConfigError, DataFormatError, RecstackError, UnknownColumnError
 
 # Column names used whenever interactions become a table.
 USER_ID = "user_id"
@@ -107,15 +107,18 @@ class Interactions:
         without interactions are dropped unless ``keep_unseen_items`` (the catalog
         then includes items nobody has interacted with yet, e.g. for content models).
         """
-        user_ids = np.asarray(user_ids)
-        item_ids = np.asarray(item_ids)
-        if user_ids.shape != item_ids.shape or user_ids.ndim != 1:
-            raise ValueError("user_ids and item_ids must be 1-d and of equal length")
+        user_ids = _id_column(user_ids, USER_ID)
+        item_ids = _id_column(item_ids, ITEM_ID)
         n = len(user_ids)
+        if len(item_ids) != n:
+            raise DataFormatError(f"{n} user ids but {len(item_ids)} item ids",
+                                  expected="one user id and one item id per interaction")
         value = (np.ones(n, np.float32) if values is None
-                 else np.asarray(values, dtype=np.float32))
+                 else _number_column(values, np.float32, VALUE, n))
         _check_finite(value, VALUE)
-        ts = None if timestamps is None else np.asarray(timestamps, dtype=np.int64)
+        ts = None if timestamps is None else _number_column(timestamps, np.int64, TIMESTAMP, n)
+        if rating_range is not None:
+            _check_rating_range(rating_range, value)
         if keep_unseen_items and item_table is not None:
             table_ids = _key_column(item_table, ITEM_ID).to_numpy()
             item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
@@ -238,8 +241,8 @@ class Interactions:
     def select(self, rows: RowSelector) -> Interactions:
         """Rows chosen by a slice (views), a boolean mask or an index array; the
         vocabularies and tables are shared, not copied."""
-        if isinstance(rows, np.ndarray) and rows.dtype == bool and len(rows) != len(self):
-            raise ValueError(f"mask has {len(rows)} entries for {len(self)} rows")
+        if not isinstance(rows, slice):
+            rows = _checked_positions(rows, len(self), "rows")
         ts = None if self.timestamp is None else self.timestamp[rows]
         return replace(self, user_index=self.user_index[rows], item_index=self.item_index[rows],
                        value=self.value[rows], timestamp=ts)
@@ -256,8 +259,8 @@ class Interactions:
         """Rows with ``start <= timestamp < end`` (Unix seconds; either bound optional)."""
         if self.timestamp is None:
             raise RecstackError("these interactions have no timestamps to slice by")
-        lo = np.iinfo(np.int64).min if start is None else int(start)
-        hi = np.iinfo(np.int64).max if end is None else int(end)
+        lo = np.iinfo(np.int64).min if start is None else _whole_seconds(start, "start")
+        hi = np.iinfo(np.int64).max if end is None else _whole_seconds(end, "end")
         if self.is_time_sorted:
             first, last = np.searchsorted(self.timestamp, [lo, hi], side="left")
             return self.select(slice(int(first), int(last)))
@@ -348,6 +351,10 @@ class Interactions:
         None). Their value becomes 1.0, or the confidence weight ``1 + alpha * value``
         when ``alpha`` is given (Hu, Koren & Volinsky 2008).
         """
+        for name, number in (("threshold", threshold), ("alpha", alpha)):
+            if number is not None and (isinstance(number, bool) or not isinstance(
+                    number, int | float | np.number) or not np.isfinite(number)):
+                raise ConfigError(f"{name} must be a finite number or None, got {number!r}")
         data = self if threshold is None else self.select(self.value >= threshold)
         if alpha is not None and alpha < 0:
             raise RecstackError(f"alpha must be >= 0, got {alpha}")
@@ -357,7 +364,7 @@ class Interactions:
 
     def with_values(self, values: np.ndarray) -> Interactions:
         """Same rows with other values (e.g. weights computed by a caller)."""
-        values = np.asarray(values, dtype=np.float32)
+        values = _number_column(values, np.float32, VALUE, len(self))
         _check_finite(values, VALUE)
         return replace(self, value=values)
 
@@ -365,7 +372,7 @@ class Interactions:
 def concat(parts: Sequence[Interactions]) -> Interactions:
     """Rows of several interaction sets that share the same vocabularies."""
     if not parts:
-        raise ValueError("nothing to concatenate")
+        raise ConfigError("concat: nothing to concatenate (an empty list of parts)")
     first = parts[0]
     for p in parts[1:]:
         if p.users != first.users or p.items != first.items:
@@ -381,14 +388,92 @@ def concat(parts: Sequence[Interactions]) -> Interactions:
 
 
 def _membership(selector: Any, n: int) -> np.ndarray:
-    selector = np.asarray(selector)
+    selector = _checked_positions(selector, n, "ids")
     if selector.dtype == bool:
-        if selector.shape != (n,):
-            raise ValueError(f"mask has {selector.shape} entries for {n} ids")
         return selector
     mask = np.zeros(n, bool)
     mask[selector] = True
     return mask
+
+
+def _checked_positions(selector: Any, n: int, what: str) -> np.ndarray:
+    """A boolean mask of ``n`` entries or an array of positions in ``0..n-1``; a negative
+    position (numpy would count it from the end) or one past the end is refused."""
+    selector = np.asarray(selector)
+    if selector.dtype == bool:
+        if selector.shape != (n,):
+            raise ConfigError(f"mask has {selector.shape} entries for {n} {what}")
+        return selector
+    if selector.dtype.kind not in "iu" or selector.ndim != 1:
+        if selector.size == 0:  # [] has dtype float64
+            return selector.astype(np.int64).ravel()
+        raise ConfigError(f"expected a boolean mask or integer positions of {what}, got a "
+                          f"{selector.dtype} array of shape {selector.shape}")
+    if selector.size and (selector.min() < 0 or selector.max() >= n):
+        bad = selector[(selector < 0) | (selector >= n)][:5].tolist()
+        raise ConfigError(f"positions out of range 0..{n - 1} for {n} {what}, e.g. {bad}")
+    return selector
+
+
+def _whole_seconds(moment: Any, name: str) -> int:
+    if isinstance(moment, bool) or not isinstance(moment, int | np.integer):
+        raise ConfigError(f"{name} must be Unix seconds (an integer), got {moment!r}")
+    return int(moment)
+
+
+def _id_column(ids: Any, column: str) -> np.ndarray:
+    """A column of external ids as a 1-D array. A list mixing numbers and text is refused:
+    numpy would turn ``[1, "1"]`` into two equal strings and merge two ids."""
+    array = np.asarray(ids)
+    if array.ndim != 1:
+        raise DataFormatError(f"ids must be a flat list, got an array of shape {array.shape}",
+                              column=column, expected="one id per interaction")
+    if array.dtype.kind in "US" and not isinstance(ids, np.ndarray | pd.Series | pd.Index):
+        kinds = {type(value).__name__ for value in ids}
+        if len(kinds - {"str", "bytes", "str_"}) and kinds & {"str", "str_"}:
+            raise DataFormatError(f"ids mix text and other types ({', '.join(sorted(kinds))}),"
+                                  " which would merge ids such as 1 and '1'", column=column,
+                                  expected="ids of one type (all text, or all numbers)")
+    return array
+
+
+def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
+    """``values`` as a 1-D array of ``dtype`` with ``n`` rows, or a DataFormatError naming the
+    column (text, NaN or out-of-range times would otherwise be numpy's own errors)."""
+    raw = np.asarray(values)
+    if raw.shape != (n,):
+        raise DataFormatError(f"has shape {raw.shape} for {n} interactions", column=column,
+                              expected=f"one number per interaction, shape ({n},)")
+    if raw.dtype.kind == "O":  # numbers held as Python objects (e.g. a pandas column)
+        try:
+            raw = raw.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    if raw.dtype.kind not in "biuf":
+        raise DataFormatError(f"holds {raw.dtype} values, e.g. {raw[:3].tolist()}",
+                              column=column, expected="numbers")
+    if np.dtype(dtype).kind == "i":
+        if raw.dtype.kind == "f" and raw.size and not np.isfinite(raw).all():
+            raise DataFormatError("holds NaN or infinite times", column=column,
+                                  expected="Unix seconds (finite numbers)")
+        if raw.size and raw.dtype.kind in "fiu" and (raw.min() < -2**62 or raw.max() > 2**62):
+            raise DataFormatError(f"holds times out of range, e.g. {raw.max()!r}",
+                                  column=column, expected="Unix seconds")
+    with np.errstate(over="ignore"):  # a float64 beyond float32 becomes inf, refused next
+        return raw.astype(dtype, copy=False)
+
+
+def _check_rating_range(rating_range: Any, value: np.ndarray) -> None:
+    """A usable ``(low, high)``; values outside it are the business of the models that
+    read ratings (they refuse them naming the count)."""
+    try:
+        low, high = (float(end) for end in rating_range)
+    except (TypeError, ValueError):
+        raise DataFormatError(f"rating_range = {rating_range!r}", column=VALUE,
+                              expected="(low, high)") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise DataFormatError(f"rating_range = {rating_range!r}", column=VALUE,
+                              expected="(low, high), finite numbers with low < high")
 
 
 def _check_finite(values: np.ndarray, column: str) -> None:

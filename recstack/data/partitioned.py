@@ -31,6 +31,7 @@ from recstack.data.files import (
     TableRoles,
     first_nonfinite,
     first_out_of_range,
+    first_repeated_name,
     first_time_out_of_range,
     ids_to_numpy,
     interactions_to_arrow,
@@ -179,9 +180,36 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
         schema = pa.schema([*schema, *fields], metadata=schema.metadata)
     partitioning = ds.partitioning(pa.schema(fields), flavor="hive")
     with reading(root):
-        dataset = ds.dataset(root, schema=schema, format="parquet", partitioning=partitioning,
-                             exclude_invalid_files=False)
+        try:
+            dataset = ds.dataset(root, schema=schema, format="parquet",
+                                 partitioning=partitioning, exclude_invalid_files=False)
+        except pa.ArrowInvalid as error:
+            # pyarrow says "duplicate field names" without saying where: find the file
+            if "duplicate field" in str(error):
+                _check_repeated_names(root)
+            raise
     return dataset, levels
+
+
+def _check_repeated_names(root: Path) -> None:
+    """Raise for the first data file under ``root`` whose schema repeats a column name."""
+    for file in sorted(root.rglob("*")):
+        if not file.is_file() or file.name.startswith(("_", ".")):
+            continue
+        try:
+            names = pq.read_schema(file).names
+        except (pa.ArrowException, OSError):
+            continue  # not for this check to explain
+        _refuse_repeated_names(root, _relative(root, str(file)), names)
+
+
+def _refuse_repeated_names(root: Path, where: str, names: Sequence[str]) -> None:
+    repeated = first_repeated_name(names)
+    if repeated is not None:
+        name, first, second = repeated
+        raise DataFormatError(
+            f"{where} names column {name!r} twice (columns {first} and {second})",
+            file=str(root), expected="distinct column names in every data file")
 
 
 def is_partitioned(root: PathLike) -> bool:
@@ -299,17 +327,30 @@ def read_partitioned(
     Interactions
         Rows in time order. The id vocabularies hold only the users and items of the
         rows read.
+
+    Raises
+    ------
+    RecstackError
+        ``root`` is not a partitioned dataset, or holds no data files (the message lists
+        the partition folders looked at, within the time range when one is given).
+    DataFormatError
+        A file that cannot be read; a file that names a column twice; files that store
+        the ids of one column as numbers in one partition and as text in another (merged,
+        ``1`` and ``"1"`` would become one id): ids of any integer width, or whole-number
+        floats, merge; numbers and text are refused, naming both files and both kinds.
+        A problem with a value, naming the column and row.
     """
     root = Path(root)
     dataset, levels = _dataset(root)
+    low, high = _to_seconds(start, "start"), _to_seconds(end, "end")
+    expression = _partition_filter(levels, low, high)
+    _check_files(root, dataset, levels, expression, low, high)
     wanted = list(_OPTIONAL_COLUMNS if columns is None else columns)
     stored = [name for name in dataset.schema.names if name not in levels]
     for name in wanted:
         if name not in _OPTIONAL_COLUMNS or name not in stored:
             raise UnknownColumnError(name, [c for c in stored if c in _OPTIONAL_COLUMNS],
                                      role="an optional column", file=str(root))
-    low, high = _to_seconds(start, "start"), _to_seconds(end, "end")
-    expression = _partition_filter(levels, low, high)
     if low is not None:
         expression = _and(expression, ds.field(TIMESTAMP) >= low)
     if high is not None:
@@ -318,14 +359,118 @@ def read_partitioned(
         try:
             table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted], filter=expression)
         except (pa.ArrowException, OSError) as error:
-            detail = str(error).split("\n")[0]
-            raise DataFormatError(f"could not read the dataset: {detail}", file=str(root),
-                                  expected="the intact Parquet files that write_partitioned "
-                                           "writes") from None
+            raise _unreadable(root, error) from None
         task.advance(table.num_rows)
     roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     rating_range = roles.rating_range if roles is not None and VALUE in wanted else None
     return _to_interactions(table, root, wanted, rating_range)
+
+
+def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
+                 expression: ds.Expression | None, low: int | None, high: int | None) -> None:
+    """Refuse a dataset without data files, and files whose columns cannot be merged: a
+    repeated column name, or ids stored as numbers in one file and as text in another
+    (``1`` and ``"1"`` would silently become one user). Opens the footers of the files
+    that the time range selects, not their data."""
+    with reading(root):
+        selected = sorted(dataset.get_fragments(filter=expression), key=lambda f: f.path)
+        if not selected and not (root / _COMMON_METADATA).is_file() and next(
+                iter(dataset.get_fragments()), None) is None:
+            # A dataset written by write_partitioned always has _common_metadata, even
+            # when empty; a tree of folders without it or any file is not a dataset.
+            raise RecstackError(_no_files_message(root, levels, low, high))
+        seen: dict[str, tuple[str, str]] = {}  # id column -> (first file, its kind of id)
+        for name in (USER_ID, ITEM_ID):
+            if name in dataset.schema.names and (root / _COMMON_METADATA).is_file():
+                seen[name] = (_COMMON_METADATA, _id_kind(dataset.schema.field(name).type))
+        for fragment in selected:
+            try:
+                schema = fragment.physical_schema
+            except (pa.ArrowException, OSError) as error:
+                raise _unreadable(root, error) from None
+            where = _relative(root, fragment.path)
+            _refuse_repeated_names(root, where, schema.names)
+            for name in (USER_ID, ITEM_ID):
+                if name not in schema.names:
+                    continue
+                kind = _id_kind(schema.field(name).type)
+                first_file, first_kind = seen.setdefault(name, (where, kind))
+                if kind != first_kind:
+                    raise DataFormatError(
+                        f"{first_file} holds {name} as {first_kind}, {where} as {kind}; "
+                        "merged, the number 1 and the text '1' would become one id",
+                        file=str(root), column=name,
+                        expected="the same type of id in every partition: rewrite the odd "
+                                 "partition with its ids as "
+                                 f"{first_kind}, or all as text")
+
+
+def _unreadable(root: Path, error: BaseException) -> DataFormatError:
+    detail = str(error).split("\n")[0]
+    return DataFormatError(f"could not read the dataset: {detail}", file=str(root),
+                           expected="the intact Parquet files that write_partitioned writes")
+
+
+def _id_kind(kind: pa.DataType) -> str:
+    """What an id column holds, in the terms that decide whether two files can merge:
+    numbers of any width merge losslessly (as :func:`ids_to_numpy` reads them); numbers
+    and text do not."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if _is_number(kind):
+        return "numbers"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(
+            kind) or pa.types.is_large_binary(kind):
+        return "text"
+    return str(kind)
+
+
+def _relative(root: Path, file: str) -> str:
+    try:
+        return Path(file).relative_to(root).as_posix()
+    except ValueError:
+        return file
+
+
+def _no_files_message(root: Path, levels: Sequence[str], low: int | None, high: int | None
+                      ) -> str:
+    """No data files under ``root``: say so, and which partition folders were looked at."""
+    depth = len(levels)
+    folders = sorted(p.relative_to(root).as_posix()
+                     for p in root.glob("/".join(["*"] * depth)) if p.is_dir())
+    if low is not None or high is not None:
+        bounds = (_calendar(low)[:depth] if low is not None else None,
+                  _calendar(high - 1)[:depth] if high is not None else None)
+        folders = [f for f in folders if _folder_in_range(f, bounds)]
+        span = (f"[{_iso(low) if low is not None else '...'}, "
+                f"{_iso(high) if high is not None else '...'})")
+        looked = (f"looked in the {len(folders)} partition folder(s) that can hold times in "
+                  f"{span}: " + _listing(folders)) if folders else (
+                  f"no partition folder can hold times in {span}")
+    else:
+        looked = (f"looked in {len(folders)} partition folder(s): " + _listing(folders)
+                  ) if folders else "there are no partition folders"
+    return (f"{root}: no data files were found under it ({looked}); expected Parquet files "
+            "such as year=2024/month=03/part-0.parquet, as write_partitioned writes")
+
+
+def _folder_in_range(folder: str, bounds: tuple[tuple[int, ...] | None,
+                                                 tuple[int, ...] | None]) -> bool:
+    try:
+        values = tuple(int(part.split("=", 1)[1]) for part in folder.split("/"))
+    except (IndexError, ValueError):
+        return True  # a folder whose name says no time: it may hold anything
+    low, high = bounds
+    return (low is None or values >= low) and (high is None or values <= high)
+
+
+def _iso(seconds: int) -> str:
+    return str(np.datetime64(seconds, "s"))
+
+
+def _listing(folders: Sequence[str], most: int = 5) -> str:
+    shown = ", ".join(folders[:most])
+    return shown + (f" and {len(folders) - most} more" if len(folders) > most else "")
 
 
 def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],

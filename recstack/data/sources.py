@@ -8,7 +8,9 @@ A source is one of (tried in this order, each a spec in :data:`SOURCES`):
   ``recstack data fetch`` fills (it is not downloaded implicitly);
 - a path: a MovieLens folder (detected from its files), a Hive-partitioned Parquet folder
   (``year=YYYY/month=MM/``), a folder written by ``recstack data synth``
-  (``interactions.parquet`` and ``items.parquet``), or one CSV / TSV / Parquet file.
+  (``interactions.parquet`` and ``items.parquet``), one CSV / TSV / Parquet file, or a
+  graph-CF split folder (``train.txt``, ``valid.txt``, ``test.txt``, read as one set of
+  interactions; as ``[data] split = FOLDER`` its parts keep their roles).
 
 How a file is read (column names, separator, encoding, timestamp format and unit, rating
 range) is declared once, in :class:`LoaderOptions`: the CLI's flags and an experiment's
@@ -23,7 +25,7 @@ from typing import Any
 
 from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.progress import Progress
 from recstack.specs import Registry, Spec, build_spec, option
 
@@ -58,6 +60,11 @@ class LoaderOptions(Spec):
                                                       "rating; others are an error")
 
     def check(self) -> None:
+        for role in ("user_col", "item_col", "value_col", "timestamp_col", "timestamp_format"):
+            # an empty name would read as "not given" and silently fall back to the default
+            if getattr(self, role) is not None and not getattr(self, role).strip():
+                raise ConfigError(f"{role} = {getattr(self, role)!r}: expected a non-empty "
+                                  "value (leave the key out for the default)")
         if self.rating_range is not None and self.rating_range[0] >= self.rating_range[1]:
             raise ConfigError(f"rating_range = {list(self.rating_range)}: expected "
                               "[low, high] with low < high")
@@ -248,6 +255,43 @@ class TableFile(SourceSpec):
         return _load_file(Path(self.path), options, progress)
 
 
+@SOURCES.register("adjacency")
+@dataclass(frozen=True)
+class AdjacencyFolder(SourceSpec):
+    """A graph-CF split folder: ``train.txt``, optionally ``valid.txt``, and ``test.txt``,
+    one ``user item item ...`` line per user (:mod:`recstack.data.adjacency`).
+
+    As ``[data] split = FOLDER`` it is the graph-CF protocol (tune on valid, refit on train
+    plus valid, test on test: :func:`recstack.experiment.run_experiment`); as a source to
+    split anew, its parts are read as one set of interactions."""
+
+    path: str = option(doc="the folder holding train.txt, test.txt and optionally valid.txt")
+
+    @classmethod
+    def recognise(cls, text: str, path: Path) -> SourceSpec | None:
+        return cls(str(path)) if is_adjacency_folder(path) else None
+
+    def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
+        from recstack.data.adjacency import union
+
+        parts = self.load_parts()
+        return union(*(p for p in (parts.train, parts.valid, parts.test) if p is not None))
+
+    def load_parts(self) -> Any:
+        """The parts with their report (:class:`~recstack.data.adjacency.AdjacencySplits`)."""
+        from recstack.data.adjacency import load_adjacency_splits
+
+        return load_adjacency_splits(Path(self.path))
+
+
+def is_adjacency_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder laid out as a graph-CF split (train.txt and test.txt)."""
+    from recstack.data.adjacency import FILE_NAMES
+
+    return path.is_dir() and all((path / FILE_NAMES[part]).is_file()
+                                 for part in ("train", "test"))
+
+
 def resolve_source(source: str, *, base: Path | None = None, where: str = "") -> SourceSpec:
     """The spec of what ``source`` names; a relative path is taken from ``base`` (the
     experiment file's folder) when given. Nothing is read yet.
@@ -274,8 +318,9 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
 
     if path.is_dir():
         raise ConfigError(f"{where}{path}: a folder, but neither a MovieLens release, a "
-                          f"partitioned Parquet dataset (year=YYYY/month=MM/) nor a folder "
-                          f"with {DATASET_INTERACTIONS}")
+                          f"partitioned Parquet dataset (year=YYYY/month=MM/), a folder "
+                          f"with {DATASET_INTERACTIONS} nor a graph-CF split (train.txt and "
+                          f"test.txt)")
     if path.exists():
         raise ConfigError(f"{where}{path}: neither a file nor a folder")
     raise ConfigError(f"{where}no such file or folder: {source!r} (looked at {path.resolve()});"
@@ -328,7 +373,14 @@ def attach_item_table(data: Interactions, items: Any) -> Interactions:
 def _load_file(path: Path, options: LoaderOptions, progress: Progress | None) -> Interactions:
     from recstack.data.files import load_table
 
-    return load_table(path, progress=progress, **_load_table_arguments(options))
+    try:
+        return load_table(path, progress=progress, **_load_table_arguments(options))
+    except UnicodeError as error:
+        # a codec's own refusal, e.g. utf-16 without a byte-order mark (UnicodeDecodeError
+        # is handled by load_table with the line)
+        raise DataFormatError(f"cannot be read as {options.encoding or 'utf-8'} text "
+                              f"({error})", file=str(path),
+                              expected="the file's real encoding as encoding=") from None
 
 
 def _load_table_arguments(options: LoaderOptions) -> dict[str, Any]:

@@ -84,7 +84,7 @@ class Split:
 def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 0) -> Split:
     """Per-user random holdout: each user's rows are shuffled and ``round(test_fraction *
     n)`` of them (at most ``n - 1``, so every user keeps a training row) go to test."""
-    _check_fraction(test_fraction, "test_fraction")
+    RandomSplit(test_fraction, seed)  # the declared checks, naming the argument
     _require_rows(data)
     position, size = _rank_within_user(data, np.random.default_rng(seed).random(len(data)))
     n_test = np.minimum(np.floor(test_fraction * size + 0.5), size - 1)
@@ -103,8 +103,8 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
     _require_rows(data)
     if (cutoff is None) == (test_fraction is None):
         raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
+    TemporalSplit(cutoff, test_fraction)
     if test_fraction is not None:
-        _check_fraction(test_fraction, "test_fraction")
         cutoff_s = int(np.quantile(timestamps, 1.0 - test_fraction, method="higher"))
     else:
         cutoff_s = to_unix_seconds(cutoff, "cutoff")  # type: ignore[assignment]
@@ -118,8 +118,7 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
 def leave_last_out(data: Interactions, n: int = 1) -> Split:
     """Each user's last ``n`` rows by time (ties broken by row order) go to test; users with
     ``n`` rows or fewer keep them all in training and are counted."""
-    if n < 1:
-        raise ConfigError(f"leave_last_out n must be >= 1, got {n}")
+    LeaveLastOut(n)
     timestamps = _require_timestamps(data)
     _require_rows(data)
     position, size = _rank_within_user(data, -timestamps.astype(np.float64),
@@ -133,8 +132,7 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     """Held-out users: a share of users is kept out of training entirely. Of each held-out
     user's rows, ``fold_in_fraction`` (the earliest ones when ``by_time``, a random share
     otherwise) is the history handed to the model at test time; the rest is the test."""
-    _check_fraction(test_users, "test_users")
-    _check_fraction(fold_in_fraction, "fold_in_fraction")
+    UserSplit(test_users, fold_in_fraction, by_time, seed)
     _require_rows(data)
     rng = np.random.default_rng(seed)
     active = np.flatnonzero(data.user_counts())
@@ -164,12 +162,17 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
                 seed: int = 0) -> Iterator[Split]:
     """``k`` splits whose test parts partition the data. ``stratify="user"`` deals each
     user's shuffled rows round-robin into the folds, so every user is in every fold's
-    test (when they have ``k`` rows or more); ``stratify=None`` shuffles all rows."""
-    if k < 2:
-        raise ConfigError(f"kfold k must be >= 2, got {k}")
+    test (when they have ``k`` rows or more); ``stratify=None`` shuffles all rows.
+    The arguments are checked at the call, before the first fold is asked for."""
     if stratify not in ("user", None):
         raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}")
+    KFold(k, "none" if stratify is None else stratify, seed)
     _require_rows(data)
+    return _kfold_folds(data, k, stratify, seed)
+
+
+def _kfold_folds(data: Interactions, k: int, stratify: str | None, seed: int
+                 ) -> Iterator[Split]:
     rng = np.random.default_rng(seed)
     if stratify == "user":
         position, _ = _rank_within_user(data, rng.random(len(data)))
@@ -189,7 +192,13 @@ def given_split(data: Interactions, is_test: np.ndarray, *,
     split``): rows flagged ``is_test`` are the test part, ``fold_in_mask`` the revealed
     history of held-out users. Test rows no model could rank are set apart and counted, as
     in every other split."""
-    return _finish(data, np.asarray(is_test, bool), "given", {}, fold_in_mask=fold_in_mask)
+    masks = {"is_test": is_test, "fold_in_mask": fold_in_mask}
+    for name, mask in masks.items():
+        if mask is not None and np.shape(mask) != (len(data),):
+            raise ConfigError(f"given split: {name} has shape {np.shape(mask)}; expected one "
+                              f"flag per row, ({len(data)},)")
+    return _finish(data, np.asarray(is_test, bool), "given", {},
+                   fold_in_mask=None if fold_in_mask is None else np.asarray(fold_in_mask, bool))
 
 
 # --------------------------------------------------------------------------- the registry
@@ -373,11 +382,6 @@ def _pair_in(data: Interactions, rows: np.ndarray, reference: np.ndarray) -> np.
     result = np.zeros(len(data), bool)
     result[rows] = np.isin(pair[rows], pair[reference])
     return result
-
-
-def _check_fraction(value: float, name: str) -> None:
-    if not 0.0 < value < 1.0:
-        raise ConfigError(f"{name} must be between 0 and 1 (exclusive), got {value}")
 
 
 def _require_rows(data: Interactions) -> None:

@@ -331,13 +331,16 @@ class SyntheticConfig:
         _between("activity_sigma", self.activity_sigma, 0.0, 5.0)
         _between("drift", self.drift, 0.0, 1.0)
         _at_least("noise", self.noise, 0.0)
-        if not 1 <= self.n_genres <= min(len(GENRES), self.n_items):
-            raise ConfigError(f"n_genres must be between 1 and {min(len(GENRES), self.n_items)}"
-                              f" (the named genres, and at most n_items), got {self.n_genres}")
+        most_genres = min(len(GENRES), self.n_items)
+        if not 1 <= self.n_genres <= most_genres:
+            raise ConfigError(f"n_genres must be between 1 and {most_genres} (the named "
+                              f"genres, and at most n_items), got {self.n_genres}"
+                              f"{_default_hint(self, 'n_genres', most_genres)}")
         if self.min_user_interactions > self.n_items // 2:
             raise ConfigError(
                 f"min_user_interactions ({self.min_user_interactions}) must be at most half of "
-                f"n_items ({self.n_items // 2})")
+                f"n_items ({self.n_items // 2})"
+                f"{_default_hint(self, 'min_user_interactions', max(1, self.n_items // 2))}")
         lowest = self.n_users * self.min_user_interactions
         if self.n_interactions < lowest:
             raise ConfigError(
@@ -364,6 +367,16 @@ class SyntheticConfig:
                               f"({self.months}) fit in the calendar, got {self.start!r}"
                               ) from error
         return int(first.timestamp()), int(end.timestamp())
+
+
+def _default_hint(config: SyntheticConfig, name: str, fitting: int) -> str:
+    """For a setting left at its default that a small catalog cannot take: say so, and how
+    to set it (the CLI's ``data synth`` has flags for the sizes only)."""
+    default = next(f.default for f in dataclasses.fields(SyntheticConfig) if f.name == name)
+    if getattr(config, name) != default:
+        return ""
+    return (f" (its default; with n_items = {config.n_items} set it too, e.g. the source "
+            f"synthetic:n_items={config.n_items},{name}={fitting})")
 
 
 def _as_int(name: str, value: Any) -> int:

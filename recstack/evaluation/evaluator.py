@@ -108,11 +108,30 @@ class Evaluator:
 
     def __post_init__(self) -> None:
         known = set(RANKING_METRICS) | set(FULL_SCORE_METRICS) | set(LIST_METRICS)
+        if isinstance(self.metrics, str) or not isinstance(self.metrics, Sequence | np.ndarray) \
+                or not len(self.metrics):
+            raise ConfigError(f"metrics must be a non-empty list of names such as "
+                              f"[\"ndcg\"], got {self.metrics!r}")
         unknown = [m for m in self.metrics if m not in known]
         if unknown:
             raise ConfigError(f"unknown metric(s) {unknown}; available: {', '.join(sorted(known))}")
-        if not self.ks or any(not isinstance(k, int | np.integer) or k < 1 for k in self.ks):
-            raise ConfigError(f"ks must be positive integers, got {list(self.ks)}")
+        if not isinstance(self.ks, Sequence | np.ndarray) or not len(self.ks) or any(
+                isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
+                for k in self.ks):
+            raise ConfigError(f"ks must be a list of positive integers such as [10, 20], got "
+                              f"{self.ks!r}")
+        threshold = self.relevance_threshold
+        if threshold is not None and (isinstance(threshold, bool) or not isinstance(
+                threshold, int | float | np.number) or not np.isfinite(threshold)):
+            raise ConfigError(f"relevance_threshold must be a finite number or None, got "
+                              f"{threshold!r}")
+        if not isinstance(self.graded, bool | np.bool_):
+            raise ConfigError(f"graded must be True or False, got {self.graded!r}")
+        for name in ("batch_size", "memory_budget_bytes"):
+            size = getattr(self, name)
+            if size is not None and (isinstance(size, bool) or not isinstance(
+                    size, int | np.integer) or size < 1):
+                raise ConfigError(f"{name} must be a positive integer, got {size!r}")
         self.ks = sorted(set(int(k) for k in self.ks))
         if self.duplicate_grade not in DUPLICATE_GRADES:
             raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
@@ -129,6 +148,9 @@ class Evaluator:
                  name: str | None = None, progress: Progress | None = None
                  ) -> EvaluationResult:
         """Evaluate ``model`` (fitted on ``train``) on ``test``; both must share vocabularies."""
+        if not callable(getattr(model, "score_users", None)):
+            raise RecstackError(f"model: expected a fitted recommender (with score_users), "
+                                f"got {type(model).__name__} {model!r:.60}")
         if train.users != test.users or train.items != test.items:
             raise RecstackError("train and test must come from one split (shared id maps)")
         truth = self.relevance(test)

@@ -232,7 +232,14 @@ def as_csr(matrix: Any, name: str, *, shape: tuple[int, int] | None = None) -> s
 
 def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.float64]:
     """Return a 2-D float64 matrix of non-negative finite relevance grades."""
-    array = np.asarray(grades, dtype=np.float64)
+    if sp.issparse(grades):
+        raise MetricInputError(f"{name} must be a dense 2-D (n_users, K) array, got a sparse "
+                               "matrix (the truth matrix goes to the arguments named truth)")
+    try:
+        array = np.asarray(grades, dtype=np.float64)
+    except (TypeError, ValueError):  # ragged rows, or values that are not numbers
+        raise MetricInputError(f"{name} must be a 2-D (n_users, K) array of numbers, got "
+                               f"{type(grades).__name__}") from None
     if array.ndim != 2:
         raise MetricInputError(f"{name} must be a 2-D (n_users, K) array, got shape {array.shape}")
     if array.size and not (np.all(np.isfinite(array)) and array.min() >= 0):

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import MAX_THREADS, Param, Recommender
 from recstack.models.factors import FactorMixin
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -97,7 +97,7 @@ class ALS(FactorMixin, Recommender):
                        search={"type": "float", "low": 0.0, "high": 20.0}),
         "iterations": Param(int, low=1, default=15,
                             doc="ALS sweeps; each solves all users, then all items."),
-        "num_threads": Param(int, low=0, default=0,
+        "num_threads": Param(int, low=0, high=MAX_THREADS, default=0,
                              doc="Threads of implicit's solver; 0 uses every core."),
         "seed": Param(int, low=0, default=0,
                       doc="Seeds the random initial factors: the same seed, the same model."),
@@ -118,8 +118,19 @@ class ALS(FactorMixin, Recommender):
                 calculate_training_loss=False, num_threads=self.num_threads,
                 random_state=self.seed)
             with resolve(progress).task(f"Fitting {self.name}", total=self.iterations) as task:
-                solver.fit(confidence, show_progress=False,
-                           callback=lambda *_: task.advance())
+                try:
+                    solver.fit(confidence, show_progress=False,
+                               callback=lambda *_: task.advance())
+                except Exception as error:
+                    # implicit's ModelFitError: extreme regularization or alpha overflow
+                    # float32 and the factors become NaN
+                    if type(error).__name__ != "ModelFitError":
+                        raise
+                    raise RecstackError(
+                        f"{self.name}: the factors diverged to NaN ({error}) with "
+                        f"regularization={self.regularization!r}, alpha={self.alpha!r}; use "
+                        "values within float32 range, e.g. regularization 0.01 to 1000 and "
+                        "alpha 0.1 to 100") from None
         self.user_factors_ = np.ascontiguousarray(solver.user_factors, dtype=np.float32)
         self.item_factors_ = np.ascontiguousarray(solver.item_factors, dtype=np.float32)
 

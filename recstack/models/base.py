@@ -60,6 +60,10 @@ class PopularityFallbackWarning(UserWarning):
 
 #: marks a hyperparameter without a default (the caller must give it)
 REQUIRED: Any = inspect.Parameter.empty
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: the most threads a thread-count hyperparameter accepts (the solvers take a C int, and
+#: more threads than this is a typo rather than a machine)
+MAX_THREADS = 4096
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,10 @@ class Param:
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{model}: {name} must be a finite number, got {value!r}")
+        if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
+            # numpy, torch and the compiled solvers take 64-bit integers at most
+            raise ConfigError(f"{model}: {name} must fit in a 64-bit integer (at most "
+                              f"{_INT64_MAX}), got {value!r}")
         if self.choices is not None and value not in self.choices:
             raise ConfigError(f"{model}: {name} must be one of {self.choices}, got {value!r}")
         if self.low is not None and (value < self.low or
@@ -265,12 +273,40 @@ class Recommender(ABC):
         self.seen_ = train.to_csr()
         try:
             self._fit(train, progress)
-        except BaseException:
+        except BaseException as error:
             # a failed fit leaves no half-fitted model behind
             for attribute in ("users_", "items_", "seen_"):
                 self.__dict__.pop(attribute, None)
+            if _out_of_memory(error):
+                raise RecstackError(
+                    f"{self.name}: not enough memory to fit {train.n_users:,} users x "
+                    f"{train.n_items:,} items with {self._params_text()} ({error}); lower "
+                    "the sizes (factors, neighbours, batch size...) or use less data"
+                ) from None
             raise
+        self._check_diverged()
         return self
+
+    def _check_diverged(self) -> None:
+        """Refuse learned vectors that are not finite (training diverged, e.g. with a huge
+        learning rate): every score would be NaN and every list empty."""
+        for kind, vectors in (("item", self._item_embeddings()),
+                              ("user", self._user_embeddings())):
+            if vectors is None:
+                continue
+            vectors = np.asarray(vectors)
+            if vectors.dtype.kind == "f" and not np.isfinite(vectors).all():
+                for attribute in ("users_", "items_", "seen_"):
+                    self.__dict__.pop(attribute, None)
+                raise RecstackError(
+                    f"{self.name}: training diverged: the learned {kind} vectors hold NaN "
+                    f"or infinite values, with {self._params_text()}; lower the learning "
+                    "rate or the regularization (or other weights), or standardise the "
+                    "interaction values")
+
+    def _params_text(self) -> str:
+        """The hyperparameters as ``name=value, ...``, for messages."""
+        return ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()) or "defaults"
 
     def validate_params(self) -> None:
         """Check every hyperparameter against its declaration (models add only checks that
@@ -312,9 +348,10 @@ class Recommender(ABC):
         or ``None`` (other ids). Equal scores rank the lower item index first, as everywhere
         (:mod:`recstack.topk`); scores keep the model's dtype."""
         self._require_fitted()
-        if not isinstance(k, int | np.integer) or k < 1:
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        if not isinstance(exclude_seen, bool | np.bool_):
+            raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
         user_index = self._user_indices(users)
+        k = check_list_length(k, len(user_index), len(self.items_))
         top, scores = top_k_batched(self.score_users, user_index, k,
                                     exclude=self.seen_ if exclude_seen else None,
                                     batch_size=batch_size)
@@ -328,9 +365,8 @@ class Recommender(ABC):
         embeddings for factor models, the learned item-item weights for neighbourhood
         models); a model without one says so."""
         self._require_fitted()
-        if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
-        item_index = self.items_.to_index(items).astype(np.int64)
+        item_index = _lookup(self.items_, _as_ids(items, "items"), "items").astype(np.int64)
+        k = check_list_length(k, len(item_index), len(self.items_))
 
         def rows_without_self(batch: np.ndarray) -> np.ndarray:
             values = writable_scores(self._similarity_rows(batch), copy=True)
@@ -391,8 +427,7 @@ class Recommender(ABC):
         if embeddings is None:
             raise RecstackError(
                 f"{self.name}: this model has no {kind} embeddings (it does not represent "
-                f"{kind}s as vectors); models that do: als, bpr, mf, neural_mf, two_tower, "
-                "sasrec")
+                f"{kind}s as vectors); models that do: {', '.join(_models_with_vectors(kind))}")
         return np.array(embeddings, copy=True)
 
     def _external_items(self, top: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -411,7 +446,7 @@ class Recommender(ABC):
         """Scores of ``(users[j], items[j])`` pairs, by external ids (float32)."""
         self._require_fitted()
         user_index = self._user_indices(users)
-        item_index = self.items_.to_index(items)
+        item_index = _lookup(self.items_, _as_ids(items, "items"), "items")
         if user_index.shape != item_index.shape:
             raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
                               f"{item_index.shape}")
@@ -479,8 +514,8 @@ class Recommender(ABC):
         (:attr:`history_fallback`) are named in a :class:`PopularityFallbackWarning`.
         ``hint`` replaces :meth:`_no_history_hint` in the refusal (a method whose needs
         differ from ``recommend``'s)."""
-        ids = np.atleast_1d(np.asarray(users))
-        index = self.users_.to_index(users, missing="ignore")
+        ids = _as_ids(users, "users")
+        index = _lookup(self.users_, ids, "users", missing="ignore")
         if (index < 0).any():
             unknown = ids[index < 0][:5].tolist()
             raise RecstackError(
@@ -543,6 +578,70 @@ class Recommender(ABC):
 Recommender.__init__._from_params = True  # type: ignore[attr-defined]
 
 
+def _as_ids(ids: Any, what: str) -> np.ndarray:
+    """External ids as given to the public methods (one id, or a flat sequence or array of
+    them) as a 1-D array; anything else (a table, a set, nested lists) is refused with a
+    :class:`~recstack.errors.RecstackError` rather than a numpy or pandas error."""
+    if isinstance(ids, dict | set | frozenset):
+        raise RecstackError(f"{what}: expected one id or a list of ids, got a "
+                            f"{type(ids).__name__} (its order is not the order of the "
+                            "results); pass a list")
+    if not isinstance(ids, str | bytes | np.ndarray) and not np.isscalar(ids) \
+            and hasattr(ids, "__iter__") and not hasattr(ids, "__len__"):
+        ids = list(ids)  # a generator or other one-pass iterable
+    try:
+        array = np.atleast_1d(np.asarray(ids))
+    except ValueError:  # ragged nesting
+        array = None
+    if array is None or array.ndim != 1:
+        raise RecstackError(f"{what}: expected one id or a flat list of ids, got "
+                            f"{_preview(ids)}; flatten it first (nested lists and 2-D arrays "
+                            "are not ids)")
+    return array
+
+
+def check_list_length(k: Any, n_rows: int, n_items: int) -> int:
+    """``k`` as an int: a positive integer, and, beyond the catalog (the extra slots are
+    empty padding), not so large that the padding alone would not fit the memory budget."""
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ConfigError(f"k must be a positive integer, got {k!r}")
+    if k > n_items and n_rows * int(k) * 16 > DEFAULT_MEMORY_BUDGET_BYTES:
+        raise ConfigError(f"k = {k} is larger than the catalog ({n_items:,} items): each "
+                          f"list would be padded with {int(k) - n_items:,} empty slots; use "
+                          f"k <= {n_items:,}")
+    return int(k)
+
+
+def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "raise"
+            ) -> np.ndarray:
+    """``ids.to_index`` that reports an id that cannot be looked up (a list or a table
+    inside the list) as a user's mistake."""
+    try:
+        return ids.to_index(external, missing=missing)
+    except TypeError as error:
+        raise RecstackError(f"{what}: each id must be a number or a string, got "
+                            f"{_preview(external)} ({error})") from None
+
+
+def _preview(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+#: what numpy and torch say when an array cannot be allocated (besides MemoryError): its
+#: size does not fit in an address, or the allocator refused it
+_NO_MEMORY_MESSAGES = ("array is too big", "Maximum allowed dimension exceeded",
+                       "Storage size calculation overflowed", "can't allocate memory",
+                       "out of memory")
+
+
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` says an array would not fit in memory."""
+    return isinstance(error, MemoryError) or (
+        isinstance(error, ValueError | RuntimeError)
+        and any(message in str(error) for message in _NO_MEMORY_MESSAGES))
+
+
 def _unknown_params_message(model: str, unknown: list[str], params: dict[str, Param]
                             ) -> str:
     """``model has no parameter 'factor' (did you mean 'factors'?); its parameters: ...``."""
@@ -590,6 +689,17 @@ def _with_parameters_section(doc: str, parameters: str) -> str:
                 and set(lines[position + 1].strip()) == {"-"}):
             return "\n".join(lines[:position] + section + lines[position:])
     return "\n".join([*lines, "", *section]).rstrip() + "\n"
+
+
+def _models_with_vectors(kind: str) -> list[str]:
+    """Registered models that expose ``kind`` ("item" or "user") embeddings: those whose
+    class overrides the hook behind the public method."""
+    from recstack.models.registry import available_models, model_class
+
+    hooks = (f"_{kind}_embeddings", f"_public_{kind}_embeddings")
+    return [name for name in available_models()
+            if any(getattr(model_class(name), hook) is not getattr(Recommender, hook)
+                   for hook in hooks)]
 
 
 def history_weights(history: Any, *, binary: bool, dtype: Any = np.float32) -> sp.csr_matrix:

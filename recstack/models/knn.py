@@ -2,13 +2,15 @@
 2004) and user-based kNN (Herlocker et al. 1999).
 
 :class:`ItemKNN` is a sparse item-item similarity matrix ``S`` in which row ``i`` keeps only
-the ``neighbors`` items most similar to item ``i``; a user's scores are their history times
-``S``. :class:`UserKNN` is the same construction on the other axis: a sparse user-user
-matrix ``W`` keeping each user's ``neighbors`` most similar users, and a user's scores are
-``W``'s row times the training matrix. Neither ever holds a dense ``n x n`` matrix: the
-co-occurrence matrix (``XᵀX`` or ``XXᵀ``) is computed a block of rows at a time, each block
-is turned into similarities and pruned to its top ``neighbors`` per row before the next
-block starts, so memory is bounded by one block plus the pruned result."""
+the ``neighbors`` items most similar to item ``i``; a user's score for item ``j`` sums their
+(optionally feature-weighted) history over ``j``'s neighbours, ``history @ Sᵀ``, as in the
+ItemKNNCF of the reproducibility studies. :class:`UserKNN` is the same construction on
+the other axis: a sparse user-user matrix ``W`` keeping each user's ``neighbors`` most
+similar users, and a user's scores are ``W``'s row times the training matrix. Neither ever
+holds a dense ``n x n`` matrix: the co-occurrence matrix (``XᵀX`` or ``XXᵀ``) is computed a
+block of rows at a time, each block is turned into similarities and pruned to its top
+``neighbors`` per row before the next block starts, so memory is bounded by one block plus
+the pruned result."""
 
 from __future__ import annotations
 
@@ -24,7 +26,12 @@ from recstack.models.persistence import SparseSpec, sparse_from_state, sparse_st
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
-SIMILARITIES = ("cosine", "jaccard", "lift")
+SIMILARITIES = ("cosine", "asymmetric", "jaccard", "lift")
+FEATURE_WEIGHTINGS = ("none", "tf-idf", "bm25")
+
+# Okapi BM25's constants, fixed at these values by Dacrema et al.'s code
+_BM25_K1 = 1.2
+_BM25_B = 0.75
 
 # Working memory of one block of similarity rows. Per entry of a block: the sparse product
 # (float32 value + int32 column, when the block comes out dense), its dense copy, the
@@ -35,45 +42,102 @@ _BYTES_PER_BLOCK_ENTRY = 24
 
 @register
 class ItemKNN(Recommender):
-    r"""Item-based top-N recommendation from a pruned item-item similarity matrix.
+    r"""Item-based top-N recommendation from a pruned item-item similarity matrix, the
+    neighbourhood model of the reproducibility studies (ItemKNNCF of Ferrari Dacrema,
+    Cremonesi & Jannach 2019, which the BARS benchmark reuses).
 
     With :math:`X` the users x items training matrix (0/1 when ``binary``, else the
-    interaction values), :math:`x_i` its column for item :math:`i`,
-    :math:`c_i = |\{u : X_{ui} \ne 0\}|` the number of users of item :math:`i`,
-    :math:`c_{ij}` the number of users of both :math:`i` and :math:`j`, :math:`n` the number
-    of users with at least one training interaction and :math:`\lambda` = ``shrink``:
+    interaction values):
 
-    ``cosine`` (Sarwar et al. 2001), with shrinkage towards zero for items with little
-    support:
+    **1. Feature weighting** (``feature_weighting``; items are the documents and users the
+    terms, as in Dacrema et al.'s ``IR_feature_weighting``). With :math:`n_I` the number of
+    items, :math:`n_u` the number of items of user :math:`u` and the user's inverse
+    frequency :math:`\mathrm{idf}_u = \ln\big(n_I / (1 + n_u)\big)`:
 
-    .. math:: s_{ij} = \frac{x_i \cdot x_j}{\lVert x_i \rVert \lVert x_j \rVert + \lambda}
+    - ``"tf-idf"``: :math:`X'_{ui} = \sqrt{X_{ui}}\;\mathrm{idf}_u`;
+    - ``"bm25"`` (Okapi BM25, :math:`k_1 = 1.2`, :math:`b = 0.75`), with
+      :math:`r_i = \sum_u X_{ui}` and :math:`\bar r` its mean over all items:
+      :math:`X'_{ui} = X_{ui}\,(k_1 + 1) / \big(k_1 L_i + X_{ui}\big)\;\mathrm{idf}_u`,
+      :math:`L_i = 1 - b + b\, r_i / \bar r`;
+    - ``"none"``: :math:`X' = X`.
 
-    ``jaccard``, the share of either item's users who have both:
+    **2. Similarity** of the columns :math:`x'_i` of :math:`X'`, with :math:`\lambda` =
+    ``shrink``, :math:`c_i` the number of users of item :math:`i`, :math:`c_{ij}` of both
+    and :math:`n` the number of users with a training interaction:
 
-    .. math:: s_{ij} = \frac{c_{ij}}{c_i + c_j - c_{ij} + \lambda}
+    ``cosine`` with shrinkage (Dacrema et al.'s ``Compute_Similarity``): with ``normalize``
 
-    ``lift``, co-occurrence against what independence would give (1 = independent):
+    .. math:: s_{ij} = \frac{x'_i \cdot x'_j}{\lVert x'_i \rVert \lVert x'_j \rVert + \lambda}
 
-    .. math:: s_{ij} = \frac{n \, c_{ij}}{c_i \, c_j + \lambda}
+    and without it the plain dot product, divided by :math:`\lambda` when
+    :math:`\lambda > 0`. ``asymmetric`` is their asymmetric cosine (Aiolli 2013), with
+    :math:`\alpha` = ``asymmetric_alpha`` (0.5: the cosine) and :math:`j` the item whose
+    neighbours are sought:
 
-    Jaccard and lift are set measures: they always read the 0/1 pattern of :math:`X`, and
-    ``binary`` only changes how a history is weighted when scoring. Only positive
-    similarities are kept, an item is never its own neighbour, and row :math:`i` of
-    :math:`S` keeps the ``neighbors`` largest :math:`s_{ij}` (ties at the cut go to the
-    lower item index). A user's scores are (Deshpande & Karypis 2004)
+    .. math:: s_{ji} = \frac{x'_j \cdot x'_i}
+              {\lVert x'_j \rVert^{2\alpha} \lVert x'_i \rVert^{2(1-\alpha)} + \lambda}
 
-    .. math:: \hat r_{u} = x_u^\top S, \qquad \hat r_{uj} = \sum_{i \in I_u} X_{ui}\, S_{ij}
+    ``jaccard`` (their Tanimoto on the 0/1 pattern) and ``lift`` are
+    set measures that always read the 0/1 pattern:
 
-    that is, every item the user has sends its neighbours its similarity, weighted by the
-    interaction (1 when ``binary``).
+    .. math:: s_{ij} = \frac{c_{ij}}{c_i + c_j - c_{ij} + \lambda}, \qquad
+              s_{ij} = \frac{n \, c_{ij}}{c_i \, c_j + \lambda}
+
+    The diagonal is 0 (an item is never its own neighbour). Dacrema et al. add
+    :math:`10^{-6}` to every denominator against a division by zero; here a zero
+    denominator, which comes only with a zero numerator, gives 0 instead.
+
+    **3. Pruning** after the similarity (and its shrinkage) is computed: each item
+    :math:`j` keeps its ``neighbors`` (topK) largest positive similarities
+    :math:`N_K(j)` (ties at the cut go to the lower item index); row :math:`j` of
+    ``similarity_`` holds them.
+
+    **4. Scores**, as in their code: an item's score sums the user's history over the
+    item's own neighbourhood,
+
+    .. math:: \hat r_{uj} = \sum_{i \in I_u \cap N_K(j)} p_{ui}\, W_{ij}, \qquad
+              W = S_K^\top
+
+    where :math:`p_u` is the user's profile, the feature-weighted row :math:`x'_u` (when
+    ``weight_profiles``, as Dacrema et al.'s ItemKNNCF scores with the weighted matrix)
+    or the plain :math:`x_u` (as re-implementations that weight only the similarity do).
+    With ``normalize_similarity`` each row of :math:`W` (what one history item sends out)
+    is scaled to sum to 1 after pruning (the ``normalize_similarity`` of the same code
+    base's graph models).
+
+    Notes
+    -----
+    On the MovieLens 1M graph-CF split (``lightgcn-splits/ml-1m``: tuned on the validation
+    file with the training file only, about 130 configurations of topK 20-500, shrink
+    0-500, the three weightings, ``normalize``, ``normalize_similarity`` and the
+    asymmetric alpha; refit on training plus validation; test file, full catalog) the best
+    configuration on validation, ``similarity="asymmetric"``, ``asymmetric_alpha=0.3``,
+    ``feature_weighting="tf-idf"``, ``neighbors=100``, gives recall@20 0.2532 and nDCG@20
+    0.3486, 10.2% below EASE (lambda 500: 0.2819 / 0.3858) in recall; the best plain cosine
+    (TF-IDF, topK 200) gives 0.2480 / 0.3429, and the cosine without weighting 0.221 on
+    validation against TF-IDF's 0.234. ``normalize_similarity`` lowered validation recall
+    there (0.198 against 0.234).
+
+    Only positive similarities are kept: with non-negative data a similarity is negative
+    only through a negative :math:`\mathrm{idf}_u` (a user who has every item), which
+    Dacrema et al. would keep when an item has fewer than topK positive neighbours.
 
     Attributes
     ----------
     similarity_ : scipy.sparse.csr_matrix
-        ``n_items x n_items`` float32, row ``i`` holding item ``i``'s neighbours.
+        ``n_items x n_items`` float32, row ``j`` holding item ``j``'s neighbours
+        :math:`N_K(j)` and their similarities (before ``normalize_similarity``).
 
     References
     ----------
+    M. Ferrari Dacrema, P. Cremonesi, D. Jannach. "Are we really making much progress? A
+    worrying analysis of recent neural recommendation approaches". RecSys 2019.
+
+    J. Zhu et al. "BARS: Towards open benchmarking for recommender systems". SIGIR 2022.
+
+    F. Aiolli. "Efficient top-N recommendation for very large scale binary rated
+    datasets". RecSys 2013.
+
     B. Sarwar, G. Karypis, J. Konstan, J. Riedl. "Item-based collaborative filtering
     recommendation algorithms". WWW 2001.
 
@@ -83,24 +147,63 @@ class ItemKNN(Recommender):
 
     name = "item_knn"
     params: ClassVar[dict[str, Param]] = {
-        "neighbors": Param(int, low=1, default=100, doc="Neighbours kept per item.",
-                           search={"type": "int", "low": 10, "high": 1000, "log": True}),
+        "neighbors": Param(int, low=1, default=100,
+                           doc="topK: neighbours kept per item.",
+                           search={"type": "int", "low": 5, "high": 1000, "log": True}),
         "similarity": Param(str, choices=SIMILARITIES, default="cosine",
-                            doc="'cosine', 'jaccard' or 'lift' (formulas above).",
+                            doc="'cosine', 'asymmetric', 'jaccard' or 'lift' (formulas "
+                                "above).",
                             search={"type": "categorical", "choices": list(SIMILARITIES)}),
         "shrink": Param((int, float), low=0, default=0.0,
                         doc="lambda, added to each similarity's denominator; 0: the plain "
                             "measure.",
-                        search={"type": "float", "low": 0.0, "high": 200.0}),
+                        search={"type": "float", "low": 0.0, "high": 1000.0}),
+        "asymmetric_alpha": Param((int, float), low=0, high=2, default=0.5,
+                                  doc="alpha of the asymmetric cosine; 0.5: the cosine.",
+                                  search={"type": "float", "low": 0.0, "high": 2.0}),
+        "normalize": Param(bool, default=True,
+                           doc="cosine: divide by the norms (True) or only by shrink.",
+                           search={"type": "categorical", "choices": [True, False]}),
+        "feature_weighting": Param(str, choices=FEATURE_WEIGHTINGS, default="none",
+                                   doc="'none', 'tf-idf' or 'bm25' weighting of X (above).",
+                                   search={"type": "categorical",
+                                           "choices": list(FEATURE_WEIGHTINGS)}),
+        "weight_profiles": Param(bool, default=True,
+                                 doc="Score with the feature-weighted history (True) or the "
+                                     "plain one."),
+        "normalize_similarity": Param(bool, default=False,
+                                      doc="Scale what each history item sends out to sum 1.",
+                                      search={"type": "categorical",
+                                              "choices": [True, False]}),
         "binary": Param(bool, default=True,
                         doc="Treat every interaction as 1 instead of using its value."),
     }
 
+    similarity_: sp.csr_matrix
+    #: W: the pruned similarities transposed (row i: what history item i sends out)
+    _scoring: sp.csr_matrix
+    #: L_i of BM25, from the training matrix (None for other weightings)
+    _length_norm: np.ndarray | None = None
+
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        matrix = _canonical(history_weights(self.seen_, binary=self.binary))
+        self._length_norm = (bm25_length_norm(matrix) if self.feature_weighting == "bm25"
+                             else None)
+        weighted = weight_features(matrix, self.feature_weighting, self._length_norm)
         self.similarity_ = pruned_item_similarity(
-            history_weights(self.seen_, binary=self.binary), self.similarity, self.neighbors,
-            shrink=float(self.shrink), progress=progress)
+            weighted, self.similarity, self.neighbors, shrink=float(self.shrink),
+            normalize=self.normalize, asymmetric_alpha=float(self.asymmetric_alpha),
+            progress=progress)
+        self._scoring = self._scoring_matrix()
+
+    def _scoring_matrix(self) -> sp.csr_matrix:
+        scoring = sp.csr_matrix(self.similarity_.T, dtype=np.float32)
+        if self.normalize_similarity:
+            sums = np.asarray(scoring.sum(axis=1), np.float64).ravel()
+            scale = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
+            scoring = sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ scoring)
+        return scoring
 
     # ------------------------------------------------------------------ inference
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
@@ -108,14 +211,16 @@ class ItemKNN(Recommender):
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense,
-        columns in this model's item order): ``history @ similarity_``, the same as for a
-        trained user with that history, without refitting."""
+        columns in this model's item order), weighted as a training user's profile is
+        (the item lengths of BM25 are the training set's), without refitting."""
         self._require_fitted()
         return self._scores(self._history_matrix(histories))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
-        weights = history_weights(history, binary=self.binary)
-        return np.asarray((weights @ self.similarity_).toarray(), dtype=np.float32)
+        profiles = _canonical(history_weights(history, binary=self.binary))
+        if self.weight_profiles:
+            profiles = weight_features(profiles, self.feature_weighting, self._length_norm)
+        return np.asarray((profiles @ self._scoring).toarray(), dtype=np.float32)
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The pruned neighbour rows: ``similar_items`` is "people who liked this also
@@ -132,6 +237,12 @@ class ItemKNN(Recommender):
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.similarity_ = sparse_from_state("similarity", arrays)
+        # derived from the saved training matrix, which is restored before this
+        self._length_norm = None
+        if self.feature_weighting == "bm25":
+            matrix = _canonical(history_weights(self.seen_, binary=self.binary))
+            self._length_norm = bm25_length_norm(matrix)
+        self._scoring = self._scoring_matrix()
 
     def _state_spec(self) -> dict[str, SparseSpec]:
         return {"similarity": SparseSpec(("n_items", "n_items"))}
@@ -259,11 +370,13 @@ class UserKNN(Recommender):
 
 # --------------------------------------------------------------------------- similarities
 def pruned_item_similarity(matrix: sp.csr_matrix, similarity: str, neighbors: int, *,
-                           shrink: float = 0.0, progress: Progress | None = None,
+                           shrink: float = 0.0, normalize: bool = True,
+                           asymmetric_alpha: float = 0.5, progress: Progress | None = None,
                            block_size: int | None = None) -> sp.csr_matrix:
     """The item-item similarity of the columns of ``matrix`` (users x items), each row
     pruned to its ``neighbors`` largest positive entries, diagonal excluded (see
-    :class:`ItemKNN` for the formulas).
+    :class:`ItemKNN` for the formulas; ``normalize`` applies to the cosines only). Row
+    ``j`` is the target item: for the asymmetric cosine its norm carries ``2 alpha``.
 
     ``XᵀX`` is computed ``block_size`` item rows at a time (by default as many as fit in
     256 MiB); only a block is ever dense, never the ``n_items x n_items`` matrix.
@@ -277,7 +390,7 @@ def pruned_item_similarity(matrix: sp.csr_matrix, similarity: str, neighbors: in
         matrix.sum_duplicates()
         matrix.eliminate_zeros()
     n_items = matrix.shape[1]
-    if similarity == "cosine":
+    if similarity in ("cosine", "asymmetric"):
         operand = matrix
         # norms summed in float64: sums of many squares lose digits in float32
         squares = np.square(matrix.data, dtype=np.float64)
@@ -302,7 +415,8 @@ def pruned_item_similarity(matrix: sp.csr_matrix, similarity: str, neighbors: in
         for start in range(0, n_items, block_size):
             stop = min(start + block_size, n_items)
             block = (by_item[start:stop] @ operand).toarray()
-            _to_similarity(block, start, similarity, column_scale, shrink, n_active_users)
+            _to_similarity(block, start, similarity, column_scale, shrink, n_active_users,
+                           normalize, asymmetric_alpha)
             rows, columns = np.nonzero(_top_k_mask(block, neighbors))
             index_parts.append(columns.astype(np.int32))
             value_parts.append(block[rows, columns])
@@ -317,12 +431,23 @@ def pruned_item_similarity(matrix: sp.csr_matrix, similarity: str, neighbors: in
 
 
 def _to_similarity(block: np.ndarray, start: int, similarity: str, column_scale: np.ndarray,
-                   shrink: float, n_active_users: float) -> None:
+                   shrink: float, n_active_users: float, normalize: bool = True,
+                   asymmetric_alpha: float = 0.5) -> None:
     """Turn rows ``start..`` of ``XᵀX`` (dense, float32) into similarities, in place, with a
     zero diagonal. ``column_scale`` holds the item norms (cosine) or user counts."""
     row_scale = column_scale[start:start + len(block), None]
+    if similarity in ("cosine", "asymmetric") and not normalize:
+        # the unnormalised dot product, scaled by the shrink term alone (as Dacrema et al.)
+        if shrink > 0:
+            block /= np.float32(shrink)
+        block[np.arange(len(block)), start + np.arange(len(block))] = 0.0
+        return
     if similarity == "cosine":
         denominator = row_scale * column_scale[None, :]
+        denominator += shrink
+    elif similarity == "asymmetric":
+        denominator = (np.power(row_scale, np.float32(2 * asymmetric_alpha))
+                       * np.power(column_scale, np.float32(2 * (1 - asymmetric_alpha)))[None, :])
         denominator += shrink
     elif similarity == "jaccard":
         denominator = row_scale + column_scale[None, :]
@@ -335,6 +460,57 @@ def _to_similarity(block: np.ndarray, start: int, similarity: str, column_scale:
     # a zero denominator comes only with a zero co-occurrence (an item nobody has): 0
     np.divide(block, denominator, out=block, where=denominator > 0)
     block[np.arange(len(block)), start + np.arange(len(block))] = 0.0
+
+
+def _canonical(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """``matrix`` with duplicates summed and stored zeros dropped (in place when needed):
+    the weightings count a user's items as stored entries."""
+    if not matrix.has_canonical_format or not np.all(matrix.data != 0):
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+    return matrix
+
+
+def bm25_length_norm(matrix: sp.csr_matrix) -> np.ndarray:
+    r"""BM25's per-item length normalisation :math:`L_i = 1 - b + b\, r_i / ar r`, with
+    :math:`r_i` the column sums of the users x items ``matrix`` and :math:`ar r` their
+    mean over all items (:math:`b` = 0.75)."""
+    totals = np.asarray(matrix.sum(axis=0), np.float64).ravel()
+    mean = totals.mean() if len(totals) else 0.0
+    if mean <= 0:
+        return np.full(len(totals), 1.0 - _BM25_B)
+    return (1.0 - _BM25_B) + _BM25_B * totals / mean
+
+
+def weight_features(matrix: sp.csr_matrix, weighting: str,
+                    length_norm: np.ndarray | None = None) -> sp.csr_matrix:
+    r"""A copy of the users x items ``matrix`` (canonical CSR) with each entry weighted by
+    ``weighting`` (``"none"``, ``"tf-idf"`` or ``"bm25"``; formulas in :class:`ItemKNN`).
+
+    The user's inverse frequency :math:`\ln(n_I / (1 + n_u))` needs only the row itself,
+    so a new user's history is weighted exactly as a training row; BM25 also needs the
+    training items' ``length_norm`` (:func:`bm25_length_norm`).
+    """
+    if weighting == "none":
+        return matrix
+    if weighting not in FEATURE_WEIGHTINGS:
+        raise ConfigError(f"feature_weighting must be one of {FEATURE_WEIGHTINGS}, "
+                          f"got {weighting!r}")
+    n_items = matrix.shape[1]
+    per_user = np.diff(matrix.indptr)
+    idf = np.log(n_items / (1.0 + per_user))
+    entry_idf = np.repeat(idf, per_user)
+    values = matrix.data.astype(np.float64)
+    if weighting == "tf-idf":
+        weighted = np.sqrt(values) * entry_idf
+    else:
+        if length_norm is None:
+            length_norm = bm25_length_norm(matrix)
+        weighted = (values * (_BM25_K1 + 1.0) / (_BM25_K1 * length_norm[matrix.indices] + values)
+                    * entry_idf)
+    out = matrix.copy()
+    out.data = weighted.astype(np.float32)
+    return out
 
 
 def _top_k_mask(block: np.ndarray, k: int) -> np.ndarray:

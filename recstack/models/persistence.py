@@ -453,6 +453,11 @@ def _check_arrays(where: str, model: Recommender, arrays: dict[str, np.ndarray])
             checker.array(name, spec, arrays[name])
     for name in ("user_ids", "item_ids"):
         ids = arrays[f"{_BASE_PREFIX}{name}"]
+        if ids.dtype.kind == "f" and (ids.dtype.itemsize < 4 or not np.isfinite(ids).all()):
+            # an id vocabulary is built on a pandas index, which has no float16
+            raise RecstackError(f"{where}: {name} are {ids.dtype} with NaN, infinite or "
+                                "half-precision values; ids are integers, text, or finite "
+                                "float32/float64")
         if len(np.unique(ids)) != len(ids):
             raise RecstackError(f"{where}: {name} has repeated ids")
     check_state = getattr(model, "_check_state", None)

@@ -47,11 +47,16 @@ def _import_builtin_models() -> None:
     from recstack.models import (  # noqa: F401
         als,
         baselines,
+        blend,
         bpr,
         content,
         ease,
+        graph_filters,
+        ials,
         knn,
+        lightgcn,
         mf,
+        rp3beta,
         sasrec,
         two_tower,
     )

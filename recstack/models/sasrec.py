@@ -123,7 +123,12 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, PopularityFallbackWarning, Recommender
+from recstack.models.base import (
+    Param,
+    PopularityFallbackWarning,
+    Recommender,
+    check_list_length,
+)
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
@@ -136,7 +141,7 @@ from recstack.models.torch_training import (
 )
 from recstack.models.training import TrainingHistory, validation_ndcg
 from recstack.progress import Progress
-from recstack.topk import top_k
+from recstack.topk import pad_columns, top_k
 
 __all__ = ["PopularityFallbackWarning", "SASRec", "SequenceRecommendations",
            "left_padded_sequences"]
@@ -445,8 +450,9 @@ class SASRec(Recommender):
             ``fallback_reason`` (None, or why popularity was used).
         """
         self._require_fitted()
-        if not isinstance(k, int | np.integer) or k < 1:
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        if not isinstance(exclude_seen, bool | np.bool_):
+            raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
+        k = check_list_length(k, len(sequences), len(self.items_))
         indices = [self.items_.to_index(np.asarray(s)) if len(s) else np.empty(0, np.int64)
                    for s in sequences]
         scores, empty = self._score_sequences(indices)
@@ -455,7 +461,7 @@ class SASRec(Recommender):
             rows = np.repeat(np.arange(len(indices)), lengths)
             if len(rows):
                 scores[rows, np.concatenate(indices)] = -np.inf
-        top, top_scores = top_k(scores, k)
+        top, top_scores = pad_columns(*top_k(scores, k), k)
         item_ids = self._external_items(top, top_scores)
         reasons = tuple(EMPTY_HISTORY if is_empty else None for is_empty in empty)
         return SequenceRecommendations(item_ids, top_scores, reasons)

@@ -61,7 +61,9 @@ DEVICE_PARAM = Param(str, default="auto", pattern=r"auto|cpu|cuda(:\d+)?",
                      doc="Where training runs: 'auto' (CUDA when available, else the CPU), "
                          "'cpu', 'cuda' or 'cuda:<n>'.")
 #: the ``checkpoint_dir`` hyperparameter of the resumable PyTorch models
-CHECKPOINT_DIR_PARAM = Param(str, optional=True, default=None,
+# a non-blank path: "" would be the working folder, which a checkpoint swap cannot replace
+CHECKPOINT_DIR_PARAM = Param(str, optional=True, default=None, pattern=r"(?s).*\S.*",
+                             pattern_doc="a folder path (not empty)",
                              doc="A folder (text path) to checkpoint every epoch into and "
                                  "resume from; None: no checkpoints.")
 
@@ -194,7 +196,7 @@ class TorchTrainer:
                          history: TrainingHistory, best_state: dict[str, Any] | None) -> None:
         from safetensors.torch import save_file
 
-        folder = Path(self.checkpoint_dir)  # type: ignore[arg-type]
+        folder = self._checkpoint_folder()
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
         try:
@@ -226,9 +228,37 @@ class TorchTrainer:
                          ) -> tuple[int, TrainingHistory, dict[str, Any] | None] | None:
         from safetensors.torch import load_file
 
-        folder = Path(self.checkpoint_dir)  # type: ignore[arg-type]
+        folder = self._checkpoint_folder()
         if not (folder / _STATE).is_file():
             return None
+        try:
+            return self._read_checkpoint(folder, module, optimizer, load_file)
+        except RecstackError:
+            raise
+        except Exception as error:  # json, safetensors and torch each raise their own
+            raise RecstackError(f"{folder}: not a readable checkpoint ({type(error).__name__}: "
+                                f"{str(error).splitlines()[0] if str(error) else ''}); remove "
+                                "the folder to start training afresh") from None
+
+    def _checkpoint_folder(self) -> Path:
+        """``checkpoint_dir`` as a path, refused when a checkpoint must not go there: each
+        epoch replaces the whole folder, so it must be a folder of its own."""
+        folder = Path(self.checkpoint_dir).expanduser()  # type: ignore[arg-type]
+        if folder.name in ("", ".", ".."):
+            raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: name a folder of "
+                                "its own, e.g. 'checkpoints/run-1' (each epoch replaces it "
+                                "whole)")
+        if folder.exists() and not folder.is_dir():
+            raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} is a "
+                                "file; name a folder for the checkpoints")
+        if folder.is_dir() and not (folder / _STATE).is_file() and any(folder.iterdir()):
+            raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} holds "
+                                "files that are not a recstack checkpoint, and each epoch "
+                                "replaces the whole folder; name a new or empty folder")
+        return folder
+
+    def _read_checkpoint(self, folder: Path, module: Any, optimizer: Any, load_file: Any
+                         ) -> tuple[int, TrainingHistory, dict[str, Any] | None]:
         state = json.loads((folder / _STATE).read_text())
         if state.get("format") != CHECKPOINT_FORMAT:
             raise RecstackError(f"{folder}: checkpoint format {state.get('format')!r}, "

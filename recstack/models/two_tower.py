@@ -401,7 +401,8 @@ class TwoTower(Recommender):
                                          "and early stopping; 0 trains on every row."),
         "patience": Param(int, low=1, default=3,
                           doc="Epochs without a better validation nDCG@10 before stopping."),
-        "seed": Param(int, low=0, default=0,
+        # scikit-learn's TruncatedSVD takes a 32-bit seed
+        "seed": Param(int, low=0, high=2**32 - 1, default=0,
                       doc="Seeds initialisation, shuffling, dropout and the text SVD."),
         "device": DEVICE_PARAM,
         "checkpoint_dir": CHECKPOINT_DIR_PARAM,

@@ -435,7 +435,9 @@ def test_a_damaged_gzip_file_is_named(tmp_path):
 @pytest.mark.parametrize(("text", "message"), [
     ("", "the file is empty"),
     ("user_id,item_id\n", "holds no interactions"),
-    ("user,item\n1,2\n", "no column 'user_id' for user ids"),
+    # names that are not among the well-known ones (user, item would be found)
+    ("who,what\n1,2\n", "no column 'user_id' for user ids"),
+    ("1,2\n3,4\n", "no column 'user_id' for user ids"),
 ])
 def test_empty_and_headless_files(tmp_path, text, message):
     with pytest.raises(RecstackError, match=message):

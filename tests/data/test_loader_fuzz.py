@@ -80,6 +80,25 @@ def _reference_records(text: str, delimiter: str) -> list[list[str]] | None:
     return rows[1:] if rows else None
 
 
+#: the documented names load_table recognises for each role, the default name first (the
+#: specification, written out here rather than imported from the code under test)
+ROLE_NAMES = {
+    "user_id": ("user_id", "userId", "user", "userid", "uid"),
+    "item_id": ("item_id", "itemId", "movieId", "item", "itemid", "iid", "product_id"),
+    "value": ("value", "rating", "ratings", "score", "weight", "count"),
+    "timestamp": ("timestamp", "time", "ts", "datetime", "date"),
+}
+
+
+def _column_for(header: list[str], role: str) -> str | None:
+    """The column load_table must read for ``role``: the default name, else the one
+    well-known alias present (several or none: no column)."""
+    if role in header:
+        return role
+    found = [name for name in ROLE_NAMES[role][1:] if name in header]
+    return found[0] if len(found) == 1 else None
+
+
 def _check_delimited(data: Interactions, raw: bytes, delimiter: str) -> None:
     """A load that succeeded must give exactly the rows the file holds."""
     # Bytes that are not UTF-8 may sit in a column that is not read; in the columns that
@@ -90,19 +109,22 @@ def _check_delimited(data: Interactions, raw: bytes, delimiter: str) -> None:
     header = next(r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
                   if r)
     header = [h.strip().lstrip("\ufeff") for h in header]
+    assert len(set(header)) == len(header), "a header naming a column twice must be refused"
     columns = {name: [r[header.index(name)] for r in records] for name in header}
-    for name in ("user_id", "item_id", "value", "timestamp"):
+    chosen = {role: _column_for(header, role) for role in ROLE_NAMES}
+    assert chosen["user_id"] is not None and chosen["item_id"] is not None
+    for name in chosen.values():
         assert not any("\ufffd" in v for v in columns.get(name, [])), "undecodable bytes read"
     users = [str(u) for u in data.users.to_external(data.user_index)]
     items = [str(i) for i in data.items.to_external(data.item_index)]
-    assert users == [u.strip() for u in columns["user_id"]]
-    assert items == [i.strip() for i in columns["item_id"]]
-    if "value" in header:
-        expected = np.array([float(v) for v in columns["value"]], dtype=np.float32)
+    assert users == [u.strip() for u in columns[chosen["user_id"]]]
+    assert items == [i.strip() for i in columns[chosen["item_id"]]]
+    if chosen["value"] is not None:
+        expected = np.array([float(v) for v in columns[chosen["value"]]], dtype=np.float32)
         np.testing.assert_array_equal(data.value, expected)
-    if "timestamp" in header:
+    if chosen["timestamp"] is not None:
         assert data.timestamp is not None
-        plain = [t.strip() for t in columns["timestamp"]]
+        plain = [t.strip() for t in columns[chosen["timestamp"]]]
         if all(t.lstrip("-").isdigit() and abs(int(t)) < 10**11 for t in plain):
             assert data.timestamp.tolist() == [int(t) for t in plain]
 

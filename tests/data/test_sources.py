@@ -29,7 +29,7 @@ def test_each_kind_of_source_is_recognised(tmp_path, write_tiny_ml100k):
     folder = write_tiny_ml100k(tmp_path / "ml-100k")
     assert resolve_source(str(folder)).kind_name == "movielens"
     assert SOURCES.names() == ["synthetic", "dataset", "movielens", "partitioned",
-                               "dataset_folder", "file"]
+                               "dataset_folder", "file", "adjacency"]
 
 
 def test_unknown_sources_say_where_they_were_looked_for(tmp_path):

@@ -11,6 +11,12 @@ QUICK_PARAMS: dict[str, dict[str, Any]] = {
     "item_knn": {"neighbors": 20},
     "user_knn": {"neighbors": 20},
     "ease": {"regularization": 10.0},
+    "gf_cf": {"k": 8},
+    "bspm": {"k": 8},
+    "rp3beta": {"neighbors": 20},
+    "blend": {"members": ({"type": "ease", "regularization": 10.0},
+                          {"type": "rp3beta", "neighbors": 20}), "rounds": 1},
+    "ials": {"factors": 8, "iterations": 6, "block_size": 4, "regularization": 0.01},
     # the conformance data has no item table: content runs on interaction features there
     "content": {"interaction_weight": 1.0},
     "mf": {"factors": 8, "epochs": 5, "batch_size": 128, "learning_rate": 0.02,
@@ -19,6 +25,8 @@ QUICK_PARAMS: dict[str, dict[str, Any]] = {
                   "learning_rate": 0.02, "device": "cpu"},
     "sasrec": {"max_length": 10, "hidden": 16, "blocks": 1, "epochs": 10, "batch_size": 64,
                "learning_rate": 0.02, "validation": False, "device": "cpu"},
+    "lightgcn": {"dim": 16, "layers": 2, "epochs": 30, "batch_size": 128,
+                 "learning_rate": 0.02, "device": "cpu"},
     "two_tower": {"dim": 8, "hidden": 16, "epochs": 8, "batch_size": 128,
                   "learning_rate": 0.02, "recent_items": 5, "device": "cpu"},
 }

@@ -207,3 +207,51 @@ def test_missing_numba_names_the_install_command(board, monkeypatch):
             BPR(epochs=1).fit(board)
     finally:
         bpr_module._compiled_sgd_block.cache_clear()
+
+
+def stop_epoch_by_the_rule(aucs: list[float], patience: int, tolerance: float) -> int:
+    """How many epochs the documented rule runs on this training-AUC sequence: an epoch is
+    progress when its AUC beats the last progress epoch's by ``tolerance`` (relative); the
+    run ends after ``patience`` epochs without progress."""
+    reference, last_progress = aucs[0], 0
+    for epoch, auc in enumerate(aucs[1:], start=1):
+        if auc > reference * (1 + tolerance):
+            reference, last_progress = auc, epoch
+        if epoch - last_progress >= patience:
+            return epoch + 1
+    return len(aucs)
+
+
+def test_without_validation_the_run_stops_when_the_training_auc_levels_off(board):
+    # (a 1% tolerance: on the 1,200 positives of the board one more correct triple is
+    # already a 0.08% rise)
+    model = BPR(factors=8, learning_rate=0.05, patience=10, tolerance=1e-2).fit(board)
+    aucs = [epoch["auc"] for epoch in model.history_.epochs]
+    assert len(aucs) < 1000                           # the default budget is an upper bound
+    assert model.history_.stopped_early
+    assert all("val" not in epoch for epoch in model.history_.epochs)
+    # the same rule, written out, on a run that never stops (patience beyond the budget)
+    long = BPR(factors=8, learning_rate=0.05, epochs=len(aucs) + 50,
+               patience=10_000).fit(board)
+    long_aucs = [epoch["auc"] for epoch in long.history_.epochs]
+    assert long_aucs[:len(aucs)] == aucs              # same seed, same epochs
+    assert len(aucs) == stop_epoch_by_the_rule(long_aucs, 10, 1e-2)
+    # any rise counting as progress would have run on
+    assert stop_epoch_by_the_rule(long_aucs, 10, 0.0) > len(aucs)
+
+
+def test_a_run_still_improving_is_not_stopped(board):
+    # a small step improves the training AUC slowly but steadily: the default patience
+    # lets it run the whole budget
+    model = BPR(factors=8, learning_rate=0.005, epochs=60).fit(board)
+    aucs = [epoch["auc"] for epoch in model.history_.epochs]
+    assert len(aucs) == 60 and not model.history_.stopped_early
+    assert aucs[-1] > aucs[0] * 1.2
+
+
+def test_default_fit_stops_by_itself_at_the_converged_accuracy(board):
+    model = BPR(factors=8).fit(board)
+    assert model.history_.stopped_early and len(model.history_.epochs) < 400
+    # a run with three times the epochs and no stopping is no better on the parity AUC
+    longer = BPR(factors=8, epochs=3 * len(model.history_.epochs), patience=10_000).fit(board)
+    assert parity_auc(model, board) > parity_auc(longer, board) - 0.01

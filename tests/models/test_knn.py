@@ -90,10 +90,11 @@ def test_set_measures_ignore_values_but_weighted_scoring_uses_them(tiny):
     np.testing.assert_allclose(scores, [[2 / 3, 1 / 4]], rtol=1e-6)
 
 
-def test_scores_are_history_times_similarity(ratings):
+def test_scores_sum_the_history_over_each_items_own_neighbours(ratings):
+    # Dacrema et al.: item j's score sums the history over N_K(j), row j of similarity_
     model = ItemKNN(neighbors=7, similarity="cosine", shrink=2.0).fit(interactions_of(ratings))
     history = (ratings > 0).astype(np.float32)
-    expected = history @ model.similarity_.toarray()
+    expected = history @ model.similarity_.toarray().T
     np.testing.assert_allclose(model.score_users(np.arange(80)), expected, rtol=1e-5)
     np.testing.assert_allclose(model.score_histories(sp.csr_matrix(history[:5])),
                                expected[:5], rtol=1e-5)
@@ -259,3 +260,134 @@ def test_the_user_user_matrix_is_never_dense(monkeypatch):
     dense_bytes = data.n_users * data.n_users * 4
     assert model.similarity_.nnz <= 10 * data.n_users
     assert peak < dense_bytes / 4, f"peak {peak:,} bytes vs {dense_bytes:,} for a dense matrix"
+
+
+# ----------------------------------------------------- the reproducibility studies' model
+# 4 users x 4 items (0/1): u0 {0}, u1 {0, 1}, u2 {1, 2}, u3 {2, 3}. A user's inverse
+# frequency is ln(n_items / (1 + n_u)): a = ln(4/2) for u0, b = ln(4/3) for the others.
+CHAIN = np.array([[1, 0, 0, 0], [1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1]], np.float32)
+A, B = np.log(2.0), np.log(4.0 / 3.0)
+
+
+def test_tf_idf_cosine_with_shrink_by_hand():
+    # TF-IDF of 0/1 data: X'_ui = sqrt(1) * idf_u. Columns: x0 = (a, b, 0, 0),
+    # x1 = (0, b, b, 0), x2 = (0, 0, b, b), x3 = (0, 0, 0, b).
+    model = ItemKNN(feature_weighting="tf-idf", shrink=1.0, neighbors=3).fit(
+        interactions_of(CHAIN))
+    s01 = B * B / (np.sqrt(A * A + B * B) * np.sqrt(2) * B + 1)
+    s12 = B * B / (2 * B * B + 1)
+    s23 = B * B / (np.sqrt(2) * B * B + 1)
+    expected = np.array([[0, s01, 0, 0], [s01, 0, s12, 0], [0, s12, 0, s23], [0, 0, s23, 0]])
+    np.testing.assert_allclose(model.similarity_.toarray(), expected, rtol=1e-5)
+    # u1's weighted profile is b on items 0 and 1; item 2's neighbours are 1 and 3
+    assert model.score_users([1])[0, 2] == pytest.approx(B * s12, rel=1e-5)
+    plain = ItemKNN(feature_weighting="tf-idf", shrink=1.0, neighbors=3,
+                    weight_profiles=False).fit(interactions_of(CHAIN))
+    assert plain.score_users([1])[0, 2] == pytest.approx(s12, rel=1e-5)
+
+
+def test_bm25_weights_by_hand():
+    # item totals r = (2, 2, 2, 1), mean 7/4; L_i = 0.25 + 0.75 r_i / 1.75;
+    # X'_ui = 2.2 / (1.2 L_i + 1) * idf_u for the 0/1 data
+    length = 0.25 + 0.75 * np.array([2, 2, 2, 1]) / 1.75
+    idf = np.array([A, B, B, B])
+    weighted = CHAIN * (2.2 / (1.2 * length + 1.0))[None, :] * idf[:, None]
+    norms = np.linalg.norm(weighted, axis=0)
+    expected = weighted.T @ weighted / (np.outer(norms, norms) + 5.0)
+    np.fill_diagonal(expected, 0.0)
+    model = ItemKNN(feature_weighting="bm25", shrink=5.0, neighbors=3).fit(
+        interactions_of(CHAIN))
+    np.testing.assert_allclose(model.similarity_.toarray(), expected, rtol=1e-5, atol=1e-7)
+    # a new user with item 1 only: idf ln(4/2), BM25 weight of item 1 with L_1
+    scores = model.score_histories(sp.csr_matrix([[0, 1.0, 0, 0]]))
+    profile_weight = 2.2 / (1.2 * length[1] + 1.0) * A
+    np.testing.assert_allclose(scores[0], profile_weight * expected[1], rtol=1e-5, atol=1e-7)
+
+
+def test_each_item_is_scored_over_its_own_neighbourhood():
+    # with one neighbour, item 2 keeps item 3 (s23 > s12), so u1 = {0, 1} gives item 2
+    # nothing, although item 1's own nearest neighbour is item 2
+    model = ItemKNN(feature_weighting="tf-idf", shrink=1.0, neighbors=1).fit(
+        interactions_of(CHAIN))
+    assert model.similarity_[2].indices.tolist() == [3]
+    assert model.similarity_[1].indices.tolist() == [2]
+    assert model.score_users([1])[0, 2] == 0.0
+
+
+def dense_item_knn(ratings: np.ndarray, *, neighbors: int, shrink: float, normalize: bool,
+                   feature_weighting: str, weight_profiles: bool,
+                   normalize_similarity: bool, asymmetric_alpha: float = 0.5) -> np.ndarray:
+    """Scores of Dacrema et al.'s ItemKNNCF written out densely from its definition:
+    weight X, cosine (or scaled dot product) per column with the diagonal zeroed, keep each
+    column's top K, optionally l1-normalise W's rows, score profile @ W."""
+    n_users, n_items = ratings.shape
+    present = ratings != 0
+    weighted = ratings.astype(np.float64)
+    idf = np.log(n_items / (1.0 + present.sum(axis=1)))[:, None]
+    if feature_weighting == "tf-idf":
+        weighted = np.where(present, np.sqrt(weighted) * idf, 0.0)
+    elif feature_weighting == "bm25":
+        totals = weighted.sum(axis=0)
+        length = 0.25 + 0.75 * totals / totals.mean()
+        weighted = np.where(present, weighted * 2.2 / (1.2 * length[None, :] + weighted) * idf,
+                            0.0)
+    dots = weighted.T @ weighted
+    norms = np.sqrt((weighted ** 2).sum(axis=0))
+    if normalize:
+        # Dacrema et al.: column j (the target) takes |x_j|^(2 alpha), the others the rest
+        similarity = dots / (np.outer(norms ** (2 * (1 - asymmetric_alpha)),
+                                      norms ** (2 * asymmetric_alpha)) + shrink)
+    else:
+        similarity = dots / shrink if shrink else dots
+    np.fill_diagonal(similarity, 0.0)
+    kept = np.zeros_like(similarity)
+    for column in range(n_items):
+        order = np.argsort(-similarity[:, column], kind="stable")[:neighbors]
+        order = order[similarity[order, column] > 0]
+        kept[order, column] = similarity[order, column]
+    if normalize_similarity:
+        sums = kept.sum(axis=1, keepdims=True)
+        kept = np.divide(kept, sums, out=np.zeros_like(kept), where=sums > 0)
+    profile = weighted if weight_profiles else ratings
+    return profile @ kept
+
+
+@pytest.mark.parametrize(("feature_weighting", "normalize", "weight_profiles",
+                          "normalize_similarity", "shrink", "asymmetric_alpha"), [
+    ("none", True, True, False, 0.0, 0.5),
+    ("none", True, True, True, 20.0, 0.5),
+    ("none", False, True, False, 7.0, 0.5),
+    ("tf-idf", True, True, False, 3.0, 0.5),
+    ("tf-idf", True, False, True, 3.0, 0.5),
+    ("bm25", True, True, False, 50.0, 0.5),
+    ("bm25", False, False, False, 0.0, 0.5),
+    ("bm25", True, True, True, 1.0, 0.5),
+    ("none", True, True, False, 4.0, 0.2),
+    ("tf-idf", True, True, True, 0.0, 1.7),
+])
+def test_agrees_with_a_dense_implementation_of_the_definition(
+        ratings, feature_weighting, normalize, weight_profiles, normalize_similarity, shrink,
+        asymmetric_alpha):
+    # real-valued ratings: no ties at the top-K cut, so the kept sets are unambiguous
+    rng = np.random.default_rng(7)
+    values = np.where(ratings > 0, ratings + rng.random(ratings.shape), 0).astype(np.float32)
+    params = dict(neighbors=6, shrink=shrink, normalize=normalize,
+                  feature_weighting=feature_weighting, weight_profiles=weight_profiles,
+                  normalize_similarity=normalize_similarity, asymmetric_alpha=asymmetric_alpha)
+    similarity = "cosine" if asymmetric_alpha == 0.5 else "asymmetric"
+    model = ItemKNN(binary=False, similarity=similarity, **params).fit(interactions_of(values))
+    expected = dense_item_knn(values, **params)
+    np.testing.assert_allclose(model.score_users(np.arange(len(values))), expected,
+                               rtol=2e-4, atol=1e-5)
+
+
+def test_bm25_model_round_trips_and_scores_new_users_like_training_users(ratings, tmp_path):
+    data = interactions_of(ratings)
+    model = ItemKNN(feature_weighting="bm25", shrink=10.0, neighbors=5,
+                    normalize_similarity=True).fit(data)
+    loaded = load_model(model.save(tmp_path / "knn-bm25"))
+    np.testing.assert_array_equal(loaded.score_users(np.arange(10)),
+                                  model.score_users(np.arange(10)))
+    histories = sp.csr_matrix((ratings[:10] > 0).astype(np.float32))
+    np.testing.assert_allclose(model.score_histories(histories),
+                               model.score_users(np.arange(10)), rtol=1e-6)

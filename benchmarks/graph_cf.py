@@ -1,0 +1,272 @@
+"""Accuracy, fit time and peak memory of every candidate generator under the graph-CF
+protocol, on the LightGCN++ splits of MovieLens 1M and Last.fm, beside the `implicit`
+library's ALS given the same tuning budget.
+
+Protocol (the one ``[data] split = FOLDER`` runs in an experiment file, see
+:mod:`recstack.config`): for each dataset folder under ``$RECSTACK_DATASETS/lightgcn-splits/``
+(``train.txt``, ``valid.txt``, ``test.txt``), each model with a search space is tuned by
+optuna's seeded TPE sampler (``--trials`` trials, the same seed for every model, the
+model's own default search space ``model_class(name).search_space``, less the dimensions
+that act only on timestamps, which these files do not have) on ``valid.txt`` with
+``train.txt`` as its only training data, maximising recall@20; it is then refit on train
+plus valid with the best parameters and ranked over the full catalog for every test user,
+train and valid items masked: recall@20 (hits over all of the user's test items) and
+nDCG@20 (binary, ideal over min(test items, 20)), the evaluator's ``recall`` and ``ndcg``.
+
+Each model is tuned in one child process and refit in another, so that the refit's fit time
+and peak memory are its own: the peak is the child's ``ru_maxrss`` (resident memory, which
+numpy and BLAS allocations count in, unlike tracemalloc) at the end of the fit, shown whole
+(libraries and data included) and above the resident memory the child had once its
+libraries and the data were loaded; the evaluation's own peak (its score batches) is left
+out of the table and kept in ``--json``.
+
+The blend (no search space of its own) blends the tuned EASE, RP3beta and GF-CF of the same
+run when they were run before it, with weights chosen on its own validation share of the
+refit data (never the test file).
+
+Run:  RECSTACK_DATASETS=../shared/datasets nice python benchmarks/graph_cf.py --trials 20
+      [--datasets ml-1m lastfm] [--models ease gf_cf ...] [--time-budget SECONDS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.models.base import Param, Recommender
+from recstack.models.registry import register
+from recstack.progress import Progress
+
+K = 20
+METRIC = f"recall@{K}"
+MODELS = ("most_popular", "item_knn", "ease", "als", "implicit_als", "ials", "bpr",
+          "rp3beta", "lightgcn", "gf_cf", "bspm", "blend")
+DATASETS = ("ml-1m", "lastfm")
+#: the members of the blend, taken with their tuned parameters when run before it
+BLEND_MEMBERS = ("ease", "rp3beta", "gf_cf")
+
+
+@register
+class ImplicitALS(Recommender):
+    """The `implicit` library's ALS (CPU), scored as user-item factor dot products; a thin
+    adapter for this benchmark only.
+
+    Its confidence of a positive is ``alpha * r`` where recstack's ALS takes ``1 + alpha *
+    r``: on 0/1 data its alpha range is recstack's shifted by one, so both searches propose
+    the same confidences."""
+
+    name = "implicit_als"
+    params: ClassVar[dict[str, Param]] = {
+        "factors": Param(int, low=1, default=64, doc="latent factors",
+                         search={"type": "int", "low": 16, "high": 256, "log": True}),
+        "regularization": Param((int, float), low=0, default=0.01, doc="L2 penalty",
+                                search={"type": "float", "low": 0.01, "high": 100.0,
+                                        "log": True}),
+        "alpha": Param((int, float), low=0, default=1.0, doc="confidence scale",
+                       search={"type": "float", "low": 1.0, "high": 21.0}),
+        "iterations": Param(int, low=1, default=15, doc="ALS sweeps"),
+    }
+
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        from implicit.cpu.als import AlternatingLeastSquares
+        from threadpoolctl import threadpool_limits
+
+        model = AlternatingLeastSquares(factors=self.factors,
+                                        regularization=self.regularization,
+                                        alpha=self.alpha, iterations=self.iterations,
+                                        random_state=0)
+        # implicit's own threads do the work; BLAS threads inside them would oversubscribe
+        with threadpool_limits(1, "blas"):
+            model.fit(train.to_csr(), show_progress=False)
+        self.user_factors_ = np.asarray(model.user_factors, np.float32)
+        self.item_factors_ = np.asarray(model.item_factors, np.float32)
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        return self.user_factors_[user_indices] @ self.item_factors_.T
+
+
+# ------------------------------------------------------------------------ child processes
+def _resident_mib() -> float:
+    """Resident memory now (not the high-water mark), in MiB."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child(job: dict[str, Any]) -> dict[str, Any]:
+    """One step for one model on one dataset: ``tune`` (search on valid) or ``fit`` (refit
+    on train + valid, evaluate on test)."""
+    import resource
+
+    from recstack.config import tunable_space
+    from recstack.data.adjacency import load_adjacency_splits
+    from recstack.evaluation.evaluator import Evaluator
+    from recstack.models.registry import create_model
+    from recstack.tuning import search
+
+    parts = load_adjacency_splits(job["folder"])
+    name = job["model"]
+    params = dict(job.get("params") or {})
+    create_model(name, **params)  # import the model's libraries before the baseline
+    if job["step"] == "tune":
+        # the model's default space, less what needs timestamps (these files have none)
+        space = tunable_space(name, timestamps=False)
+        started = time.perf_counter()
+        best, value, trials = search(name, parts.train, parts.valid, space, base_params=params,
+                                     metric=METRIC, trials=job["trials"], seed=job["seed"],
+                                     timeout=job.get("time_budget"))
+        return {"params": best, "validation": value, "trials": len(trials),
+                "tune_s": time.perf_counter() - started}
+    refit = parts.refit_train()
+    baseline = _resident_mib()
+    started = time.perf_counter()
+    model = create_model(name, **params).fit(refit)
+    fit_s = time.perf_counter() - started
+    fit_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = Evaluator(metrics=("recall", "ndcg"), ks=(K,)).evaluate(model, refit, parts.test,
+                                                                     name=name)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    means = result.means()
+    return {"recall": means[f"recall@{K}"], "ndcg": means[f"ndcg@{K}"], "fit_s": fit_s,
+            "peak_mib": fit_peak, "evaluation_peak_mib": peak, "baseline_mib": baseline,
+            "users": len(result.per_user)}
+
+
+def run_child(job: dict[str, Any]) -> dict[str, Any]:
+    """Run :func:`_child` in a fresh interpreter; its result is the last stdout line."""
+    process = subprocess.run([sys.executable, __file__, "--child", json.dumps(job)],
+                             capture_output=True, text=True)
+    if process.returncode != 0:
+        tail = (process.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return {"error": f"{job['step']} failed: {tail[:200]}"}
+    return json.loads(process.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------- the run
+def benchmark(folder: Path, models: list[str], trials: int, seed: int,
+              time_budget: float | None) -> list[dict[str, Any]]:
+    from recstack.config import tunable_space
+
+    rows: list[dict[str, Any]] = []
+    tuned: dict[str, dict[str, Any]] = {}
+    for name in models:
+        job: dict[str, Any] = {"folder": str(folder), "model": name, "trials": trials,
+                               "seed": seed, "time_budget": time_budget}
+        row: dict[str, Any] = {"dataset": folder.name, "model": name, "trials": 0,
+                               "tune_s": 0.0, "params": {}}
+        if name == "blend":
+            members = [{"type": m} | tuned.get(m, {}) for m in BLEND_MEMBERS]
+            row["params"] = {"members": members}
+        elif tunable_space(name, timestamps=False):
+            outcome = run_child(job | {"step": "tune"})
+            if "error" in outcome:
+                rows.append(row | outcome)
+                print(f"  {folder.name} {name}: {outcome['error']}", file=sys.stderr)
+                continue
+            row |= outcome
+            tuned[name] = outcome["params"]
+        outcome = run_child(job | {"step": "fit", "params": row["params"]})
+        row |= outcome
+        rows.append(row)
+        if "error" in row:
+            print(f"  {folder.name} {name}: {row['error']}", file=sys.stderr)
+        else:
+            print(f"  {folder.name} {name}: recall@{K} {row['recall']:.4f} nDCG@{K} "
+                  f"{row['ndcg']:.4f} (tune {row['tune_s']:.0f} s, fit {row['fit_s']:.1f} s, "
+                  f"peak {row['peak_mib']:.0f} MiB)", file=sys.stderr)
+    return rows
+
+
+def _short(params: dict[str, Any]) -> str:
+    def show(value: Any) -> Any:
+        if isinstance(value, float):
+            return float(f"{value:.4g}")
+        if isinstance(value, list):
+            return [show(v) for v in value]
+        if isinstance(value, dict):
+            return {k: show(v) for k, v in value.items()}
+        return value
+
+    return ", ".join(f"{k}={show(v)}" for k, v in params.items()) or "defaults"
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    lines = [f"| dataset | model | recall@{K} | nDCG@{K} | fit (s) | peak RSS (MiB) | "
+             f"above data (MiB) | tuning trials | tuning (s) | tuned parameters |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['dataset']} | {r['model']} | {r['error']} | | | | | "
+                         f"{r['trials']} | {r['tune_s']:.0f} | |")
+            continue
+        lines.append(f"| {r['dataset']} | {r['model']} | {r['recall']:.4f} | {r['ndcg']:.4f} | "
+                     f"{r['fit_s']:.1f} | {r['peak_mib']:.0f} | "
+                     f"{r['peak_mib'] - r['baseline_mib']:.0f} | {r['trials']} | "
+                     f"{r['tune_s']:.0f} | {_short(r['params'])} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS),
+                        help="folders under $RECSTACK_DATASETS/lightgcn-splits/")
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS,
+                        metavar="MODEL", help=f"any of: {', '.join(MODELS)}")
+    parser.add_argument("--trials", type=int, default=20,
+                        help="optuna trials per tunable model (the same for every model)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the TPE sampler")
+    parser.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                        help="stop a model's search after this long (the trials finished "
+                             "are shown); the refit is not cut short")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="also write the markdown table to this file")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="also write every row (tuned parameters, validation values, "
+                             "evaluation peak) as JSON to this file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(json.loads(args.child))))
+        return
+    if args.trials < 1:
+        parser.error("--trials must be >= 1")
+    root = Path(os.environ.get("RECSTACK_DATASETS")
+                or Path(__file__).resolve().parents[2] / "shared" / "datasets")
+    folders = [root / "lightgcn-splits" / name for name in args.datasets]
+    missing = [str(f) for f in folders if not (f / "train.txt").is_file()]
+    if missing:
+        parser.error(f"no train.txt in {', '.join(missing)}; set RECSTACK_DATASETS to the "
+                     "folder holding lightgcn-splits/")
+    started = time.perf_counter()
+    rows = []
+    for folder in folders:
+        rows += benchmark(folder, args.models, args.trials, args.seed, args.time_budget)
+    from _machine import load_average
+
+    text = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, load average {load_average()}; command: "
+            f"{' '.join(sys.argv)}; {time.perf_counter() - started:.0f} s in all\n\n"
+            + markdown(rows))
+    print(text)
+    if args.out is not None:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    if args.json is not None:
+        args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,343 @@
+"""Adjacency-list split files, the format of the graph-CF benchmarks (NGCF, LightGCN, GF-CF,
+BSPM and LightGCN++ ship Gowalla, Yelp2018, Amazon-Book, MovieLens 1M and Last.fm this way).
+
+Each split is one text file per part (``train.txt``, optionally ``valid.txt``,
+``test.txt``) with one line per user::
+
+    user item item item ...
+
+user and item ids being non-negative integers separated by spaces; every listed pair is an
+implicit positive. :func:`load_adjacency_splits` reads the parts into :class:`Interactions`
+sharing one user and one item vocabulary (the files' integers are the external ids), and
+reports what a model cannot learn from: items and users that occur only in the validation
+or test file, and held-out rows that repeat a training pair. Nothing is dropped: under the
+protocol these papers use, recall divides by *all* of a user's test items, so such rows stay
+in the test part and are only counted. :func:`union` gives the training rows of the refit
+step (train plus validation).
+
+The protocol (e.g. He et al., LightGCN, SIGIR 2020, section 4.1): tune on ``valid.txt``
+with ``train.txt`` as training data; refit on ``train`` + ``valid``; rank the full catalog
+for each test user with their training items masked; recall@20 = hits / |test items|,
+nDCG@20 binary with the ideal over ``min(|test items|, 20)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recstack.data.idmap import IdMap
+from recstack.data.interactions import Interactions, concat
+from recstack.errors import DataFormatError, RecstackError
+
+#: the parts of a split, in the order they are read, and their file names in a folder
+PARTS: tuple[str, ...] = ("train", "valid", "test")
+FILE_NAMES: dict[str, str] = {"train": "train.txt", "valid": "valid.txt", "test": "test.txt"}
+
+_EXPECTED = "one user per line: 'user item item ...', non-negative integer ids separated by " \
+            "spaces"
+# int64 holds every 18-digit number; a longer id is refused rather than wrapped around
+_MAX_DIGITS = 18
+_DIGIT_0, _DIGIT_9, _SPACE, _TAB, _CR, _LF, _MINUS = 48, 57, 32, 9, 13, 10, 45
+
+
+@dataclass(frozen=True)
+class AdjacencyReport:
+    """What the split files hold, and every row a model cannot learn from, by reason.
+
+    Attributes
+    ----------
+    files
+        Part name -> the file it was read from.
+    users, items
+        Sizes of the shared vocabularies (every id of every file).
+    train_rows, valid_rows, test_rows
+        Distinct (user, item) rows of each part (``valid_rows`` is 0 without a validation
+        file).
+    duplicate_rows
+        Part name -> items listed twice on one line, read once (a positive is a positive).
+    items_without_train
+        Items of the vocabulary with no training row (they occur only in valid/test).
+    users_without_train
+        Users of the vocabulary with no training row (only in valid/test, or a line
+        listing no items).
+    valid_cold_item_rows, valid_cold_user_rows
+        Validation rows whose item / user has no training row.
+    test_cold_item_rows, test_cold_user_rows
+        Test rows whose item / user has no row in train or valid (the refit's training
+        data): no model trained under the protocol can rank them.
+    valid_repeated_pair_rows, test_repeated_pair_rows
+        Validation rows repeating a training pair; test rows repeating a train or valid
+        pair. Evaluation masks training items, so these can never be hit.
+    """
+
+    files: dict[str, str]
+    users: int
+    items: int
+    train_rows: int
+    valid_rows: int
+    test_rows: int
+    duplicate_rows: dict[str, int] = field(default_factory=dict)
+    items_without_train: int = 0
+    users_without_train: int = 0
+    valid_cold_item_rows: int = 0
+    valid_cold_user_rows: int = 0
+    test_cold_item_rows: int = 0
+    test_cold_user_rows: int = 0
+    valid_repeated_pair_rows: int = 0
+    test_repeated_pair_rows: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        lines = [f"adjacency-list split ({self.users:,} users, {self.items:,} items)",
+                 f"  train: {self.train_rows:,} rows ({self.files.get('train')})"]
+        if "valid" in self.files:
+            lines.append(f"  valid: {self.valid_rows:,} rows ({self.files['valid']})")
+        lines.append(f"  test:  {self.test_rows:,} rows ({self.files.get('test')})")
+        notes = [
+            (self.items_without_train, "items occur only in valid/test (cold items)"),
+            (self.users_without_train, "users have no training rows (cold users)"),
+            (self.valid_cold_item_rows, "valid rows have an item with no training row"),
+            (self.valid_cold_user_rows, "valid rows have a user with no training row"),
+            (self.test_cold_item_rows, "test rows have an item in neither train nor valid"),
+            (self.test_cold_user_rows, "test rows have a user in neither train nor valid"),
+            (self.valid_repeated_pair_rows, "valid rows repeat a train (user, item) pair"),
+            (self.test_repeated_pair_rows, "test rows repeat a train or valid pair"),
+        ]
+        notes += [(count, f"items listed twice on one line of {part}, read once")
+                  for part, count in self.duplicate_rows.items()]
+        lines += [f"  note: {count:,} {reason}" for count, reason in notes if count]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class AdjacencySplits:
+    """The parts of an adjacency-list split, sharing their vocabularies, and the report.
+
+    ``valid`` is None when the split has no validation file. :meth:`refit_train` is the
+    training data of the protocol's final step (train plus valid)."""
+
+    train: Interactions
+    valid: Interactions | None
+    test: Interactions
+    report: AdjacencyReport
+
+    def refit_train(self) -> Interactions:
+        """Train plus validation rows (each pair once), to refit on before the test."""
+        return self.train if self.valid is None else union(self.train, self.valid)
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """One parsed file: the user of each non-empty line (and its 1-based line number), and
+    the (user, item) rows in file order, repeats within a line removed."""
+
+    line_users: np.ndarray
+    line_numbers: np.ndarray
+    row_users: np.ndarray
+    row_items: np.ndarray
+    duplicate_rows: int
+
+
+def load_adjacency_splits(source: str | Path | Mapping[str, str | Path]) -> AdjacencySplits:
+    """Read an adjacency-list split into :class:`Interactions` sharing one vocabulary.
+
+    Parameters
+    ----------
+    source
+        A folder holding ``train.txt``, ``test.txt`` and optionally ``valid.txt``; or a
+        mapping from part (``"train"``, ``"test"``, optionally ``"valid"``) to a file.
+
+    Returns
+    -------
+    AdjacencySplits
+        ``train``, ``valid`` (None without a validation file), ``test`` (values 1.0, no
+        timestamps, rows ordered by user then item) and the :class:`AdjacencyReport`.
+
+    Raises
+    ------
+    DataFormatError
+        A missing file, an empty file, or a malformed line (a token that is not a
+        non-negative integer, an id too long for 64 bits, a user with a second line),
+        naming the file and the line.
+    """
+    files = _resolve_files(source)
+    lists = {part: _read_lists(path) for part, path in files.items()}
+    parts = list(lists)
+    # one vocabulary over every file; line heads included, so a user whose line lists no
+    # item still belongs to it
+    users, user_codes = IdMap.encode(np.concatenate(
+        [lists[p].line_users for p in parts] + [lists[p].row_users for p in parts]))
+    items, item_codes = IdMap.encode(np.concatenate([lists[p].row_items for p in parts]))
+    offset_users = sum(len(lists[p].line_users) for p in parts)
+    frames: dict[str, Interactions] = {}
+    offset_items = 0
+    for part in parts:
+        n_rows = len(lists[part].row_items)
+        row_users = user_codes[offset_users:offset_users + n_rows]
+        row_items = item_codes[offset_items:offset_items + n_rows]
+        offset_users += n_rows
+        offset_items += n_rows
+        frames[part] = _interactions(row_users, row_items, users, items)
+    report = _report(frames, {p: str(files[p]) for p in parts},
+                     {p: lists[p].duplicate_rows for p in parts})
+    return AdjacencySplits(frames["train"], frames.get("valid"), frames["test"], report)
+
+
+def union(*parts: Interactions) -> Interactions:
+    """The rows of several parts sharing vocabularies, each (user, item) pair once, ordered
+    by user then item (e.g. train plus valid for the protocol's refit step)."""
+    if not parts:
+        raise RecstackError("union: give at least one set of interactions")
+    return concat(list(parts)).deduplicate("first")
+
+
+# ---------------------------------------------------------------------------- reading
+def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, Path]:
+    if isinstance(source, Mapping):
+        unknown = sorted(set(source) - set(PARTS))
+        if unknown:
+            raise RecstackError(f"adjacency split: unknown part(s) {unknown}; the parts are "
+                                f"{', '.join(PARTS)}")
+        files = {part: Path(source[part]) for part in PARTS if part in source}
+        missing = [part for part in ("train", "test") if part not in files]
+        if missing:
+            raise RecstackError(f"adjacency split: no file given for {', '.join(missing)} "
+                                "(train and test are required, valid is optional)")
+    else:
+        folder = Path(source)
+        if not folder.is_dir():
+            raise DataFormatError("not a folder (expected one holding train.txt, test.txt "
+                                  "and optionally valid.txt)", file=str(folder))
+        files = {part: folder / name for part, name in FILE_NAMES.items()
+                 if part != "valid" or (folder / name).exists()}
+    for part, path in files.items():
+        if not path.is_file():
+            raise DataFormatError(f"the {part} file does not exist", file=str(path))
+    return files
+
+
+def _read_lists(path: Path) -> _Lists:
+    """Parse one file with whole-array operations: tokens are found from a mask of digit
+    bytes and their values built digit by digit (at most 18 passes over the tokens), never
+    by a Python loop over tokens or lines."""
+    raw = path.read_bytes()
+    data = np.frombuffer(raw, np.uint8)
+    file = str(path)
+    is_digit = (data >= _DIGIT_0) & (data <= _DIGIT_9)
+    is_space = (data == _SPACE) | (data == _TAB) | (data == _CR) | (data == _LF)
+    newlines = np.flatnonzero(data == _LF)
+    bad = np.flatnonzero(~(is_digit | is_space))
+    if len(bad):
+        _refuse_token(raw, int(bad[0]), newlines, file)
+    if not is_digit.any():
+        raise DataFormatError("the file is empty (no user line)", file=file,
+                              expected=_EXPECTED)
+    before = np.r_[False, is_digit[:-1]]
+    after = np.r_[is_digit[1:], False]
+    starts = np.flatnonzero(is_digit & ~before)
+    lengths = np.flatnonzero(is_digit & ~after) + 1 - starts
+    token_lines = np.searchsorted(newlines, starts)  # 0-based line of each token
+    too_long = np.flatnonzero(lengths > _MAX_DIGITS)
+    if len(too_long):
+        token = raw[starts[too_long[0]]:starts[too_long[0]] + lengths[too_long[0]]].decode()
+        raise DataFormatError(f"id {token} is too large (more than {_MAX_DIGITS} digits)",
+                              file=file, line=int(token_lines[too_long[0]]) + 1,
+                              expected=_EXPECTED)
+    values = np.zeros(len(starts), np.int64)
+    for position in range(int(lengths.max())):
+        more = lengths > position
+        values[more] = values[more] * 10 + (data[starts[more] + position] - _DIGIT_0)
+    heads = np.r_[True, token_lines[1:] != token_lines[:-1]]
+    line_users = values[heads]
+    line_numbers = token_lines[heads] + 1
+    _refuse_repeated_users(line_users, line_numbers, file)
+    tokens_per_line = np.diff(np.r_[np.flatnonzero(heads), len(values)])
+    row_users = np.repeat(line_users, tokens_per_line - 1)
+    row_items = values[~heads]
+    # repeats within a line: the first of each (user, item) pair is kept, in file order
+    pair_order = np.lexsort((row_items, row_users))
+    repeated = np.zeros(len(row_items), bool)
+    same = ((row_users[pair_order][1:] == row_users[pair_order][:-1])
+            & (row_items[pair_order][1:] == row_items[pair_order][:-1]))
+    repeated[pair_order[1:][same]] = True
+    return _Lists(line_users, line_numbers, row_users[~repeated], row_items[~repeated],
+                  int(repeated.sum()))
+
+
+def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str) -> None:
+    """Raise a DataFormatError naming the line and the token that holds byte ``position``."""
+    line = int(np.searchsorted(newlines, position)) + 1
+    line_start = int(newlines[line - 2]) + 1 if line > 1 else 0
+    line_end = int(newlines[line - 1]) if line - 1 < len(newlines) else len(raw)
+    text = raw[line_start:line_end].decode("utf-8", errors="replace")
+    token = next((t for t in text.split() if not t.isdigit() or not t.isascii()), text)
+    if token.startswith("-") and token[1:].isdigit():
+        message = f"negative id {token}"
+    else:
+        message = f"{token[:40]!r} is not an integer id"
+    raise DataFormatError(message, file=file, line=line, expected=_EXPECTED)
+
+
+def _refuse_repeated_users(line_users: np.ndarray, line_numbers: np.ndarray, file: str
+                           ) -> None:
+    """A user on two lines is refused at the later line (whose items would otherwise be
+    merged silently, hiding e.g. two files concatenated)."""
+    order = np.argsort(line_users, kind="stable")
+    again = np.flatnonzero(line_users[order][1:] == line_users[order][:-1])
+    if len(again):
+        later = order[again + 1]
+        first_repeat = later[np.argmin(line_numbers[later])]
+        earlier = order[again[np.argmin(line_numbers[later])]]
+        raise DataFormatError(
+            f"user {int(line_users[first_repeat])} has a second line (its first is line "
+            f"{int(line_numbers[earlier])}); each user must be listed on one line",
+            file=file, line=int(line_numbers[first_repeat]), expected=_EXPECTED)
+
+
+def _interactions(row_users: np.ndarray, row_items: np.ndarray, users: IdMap, items: IdMap
+                  ) -> Interactions:
+    order = np.lexsort((row_items, row_users))
+    return Interactions(row_users[order].astype(np.int32), row_items[order].astype(np.int32),
+                        np.ones(len(order), np.float32), None, users, items)
+
+
+# ---------------------------------------------------------------------------- the report
+def _report(frames: dict[str, Interactions], files: dict[str, str],
+            duplicates: dict[str, int]) -> AdjacencyReport:
+    train, valid, test = frames["train"], frames.get("valid"), frames["test"]
+    n_users, n_items = len(train.users), len(train.items)
+    train_items = np.bincount(train.item_index, minlength=n_items) > 0
+    train_users = np.bincount(train.user_index, minlength=n_users) > 0
+    known_items, known_users = train_items.copy(), train_users.copy()
+    counts: dict[str, int] = {}
+    if valid is not None:
+        counts["valid_cold_item_rows"] = int((~train_items[valid.item_index]).sum())
+        counts["valid_cold_user_rows"] = int((~train_users[valid.user_index]).sum())
+        counts["valid_repeated_pair_rows"] = _repeated_pairs(valid, [train])
+        known_items[valid.item_index] = True
+        known_users[valid.user_index] = True
+    counts["test_cold_item_rows"] = int((~known_items[test.item_index]).sum())
+    counts["test_cold_user_rows"] = int((~known_users[test.user_index]).sum())
+    counts["test_repeated_pair_rows"] = _repeated_pairs(
+        test, [train] if valid is None else [train, valid])
+    return AdjacencyReport(
+        files=files, users=n_users, items=n_items, train_rows=len(train),
+        valid_rows=0 if valid is None else len(valid), test_rows=len(test),
+        duplicate_rows=duplicates, items_without_train=int((~train_items).sum()),
+        users_without_train=int((~train_users).sum()), **counts)
+
+
+def _repeated_pairs(part: Interactions, earlier: list[Interactions]) -> int:
+    """Rows of ``part`` whose (user, item) pair is also in one of ``earlier``."""
+    n_items = np.int64(len(part.items))
+    keys = np.unique(np.concatenate([p.user_index.astype(np.int64) * n_items + p.item_index
+                                     for p in earlier]))
+    mine = part.user_index.astype(np.int64) * n_items + part.item_index
+    return int(np.isin(mine, keys, assume_unique=False).sum())

@@ -1,0 +1,371 @@
+"""A learned blend: a weighted sum of several fitted models' per-user normalised scores, the
+weights chosen on a validation split carved from the training data, itself a model behind
+the one contract (fit, recommend, save/load, fold-in when every member has it).
+
+The blend only ever sees the ``train`` it is given: it sets aside a seeded random share of
+each user's training pairs as validation, fits every member on the rest, chooses the
+weights by coordinate ascent on validation nDCG@k, then refits every member on all of
+``train``. The test split of an experiment never reaches it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, ClassVar
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import Param, Recommender
+from recstack.models.memory import require_memory
+from recstack.models.persistence import ArraySpec, SparseSpec
+from recstack.models.registry import create_model, model_class, register
+from recstack.models.training import validation_ndcg
+from recstack.progress import Progress, resolve
+
+NORMALIZATIONS = ("zscore", "minmax")
+#: the weights tried for one member while the others stay fixed (relative: the ranking
+#: depends only on the ratios of the weights)
+WEIGHT_GRID = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 20.0)
+# Validation users whose member scores are cached for the weight search: the cache holds
+# users x items x members float32 scores, kept within this many bytes (a seeded sample of
+# the validation users when they do not all fit).
+_CACHE_BUDGET_BYTES = 512 * 2**20
+_PREFIX = "m{}__"
+_SYMBOL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:([+*])\s*(\d+))?\s*$")
+
+
+@register
+class Blend(Recommender):
+    r"""A weighted sum of member models' normalised scores, weights learned on validation.
+
+    Each member :math:`m` (a registered model with its hyperparameters) scores every
+    catalog item for user :math:`u`; the scores are normalised per user over the whole
+    catalog (seen items included, before any masking), with ``normalization``
+
+    - ``"zscore"``: :math:`z_{mui} = (s_{mui} - \mu_{mu}) / \sigma_{mu}` (mean and
+      standard deviation of the user's row; a constant row becomes 0),
+    - ``"minmax"``: :math:`z_{mui} = (s_{mui} - \min_j s_{muj}) / (\max_j s_{muj} -
+      \min_j s_{muj})` (a constant row becomes 0),
+
+    and the blend's score is :math:`\hat r_{ui} = \sum_m w_m z_{mui}` with
+    :math:`w_m \ge 0`, :math:`\sum_m w_m = 1`.
+
+    *Choosing the weights.* :meth:`fit` sets aside ``validation_fraction`` of each user's
+    distinct training items (seeded by ``seed``; users with a single item keep it), fits
+    every member on the rest, and runs ``rounds`` rounds of coordinate ascent from equal
+    weights: each member's weight in turn takes the value of :data:`WEIGHT_GRID` (relative
+    to the others) that maximises validation nDCG@``metric_k`` (every held-out item
+    relevant, the full catalog ranked with the fitting items masked; a change must improve
+    it to be kept). The members are then refitted on all of ``train``. With ``weights``
+    given, there is no validation: the members are fitted on all of ``train`` and blended
+    with those weights. When the validation users' cached scores would exceed 512 MiB, a
+    seeded sample of them is used.
+
+    *Members in an experiment file* (TOML)::
+
+        [[models]]
+        type = "blend"
+        members = [{type = "ease", regularization = 500.0},
+                   {type = "rp3beta", beta = 0.6}]
+
+    Each member is checked like a model of its own (its name and every hyperparameter),
+    and its learned arrays are saved inside the blend's artifact under ``m<k>__``.
+
+    Attributes
+    ----------
+    members_ : list of Recommender
+        The members, fitted on all of ``train``.
+    weights_ : numpy.ndarray
+        float32 ``(n_members,)``, summing to 1.
+    validation_ndcg_ : float
+        Validation nDCG@``metric_k`` of the chosen weights (NaN when ``weights`` was given,
+        and after loading: it is not saved).
+    """
+
+    name = "blend"
+    params: ClassVar[dict[str, Param]] = {
+        "members": Param((list, tuple), element=Param(dict),
+                         default=({"type": "ease"}, {"type": "rp3beta"}),
+                         doc="The blended models: each a table with 'type' (a registered "
+                             "model) and its hyperparameters."),
+        "normalization": Param(str, choices=NORMALIZATIONS, default="zscore",
+                               doc="Per-user score normalisation: 'zscore' or 'minmax'."),
+        "weights": Param((list, tuple), element=Param((int, float), low=0), optional=True,
+                         default=None,
+                         doc="Fixed member weights (one each, >= 0); None: learned on "
+                             "validation."),
+        "validation_fraction": Param(float, low=0, high=1, low_inclusive=False,
+                                     high_inclusive=False, default=0.2,
+                                     doc="Share of each user's training items held out to "
+                                         "choose the weights."),
+        "metric_k": Param(int, low=1, high=10_000, default=20,
+                          doc="The weights maximise validation nDCG at this cut-off."),
+        "rounds": Param(int, low=1, high=100, default=3,
+                        doc="Rounds of coordinate ascent over the members' weights."),
+        "seed": Param(int, low=0, default=0,
+                      doc="Seeds the validation hold-out (and the sample of its users)."),
+    }
+
+    # ------------------------------------------------------------------ declarations
+    def validate_params(self) -> None:
+        super().validate_params()
+        if not self.members:
+            raise ConfigError(f"{self.name}: members must name at least one model, e.g. "
+                              "[{type = 'ease'}, {type = 'rp3beta'}]")
+        for position in range(len(self.members)):
+            self._member(position)
+        if self.weights is not None:
+            if len(self.weights) != len(self.members):
+                raise ConfigError(f"{self.name}: weights has {len(self.weights)} values for "
+                                  f"{len(self.members)} members; give one weight per member")
+            if not sum(float(w) for w in self.weights) > 0:
+                raise ConfigError(f"{self.name}: weights must not all be 0")
+
+    def _member(self, position: int) -> Recommender:
+        """An unfitted member built from its declaration, checked like a model of its own;
+        errors name the member."""
+        where = f"{self.name}: members[{position}]"
+        entry = self.members[position]
+        kind = entry.get("type")
+        if not isinstance(kind, str):
+            raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
+                              "{type = 'ease'}; got " + repr(entry))
+        if kind == self.name:
+            raise ConfigError(f"{where}: a blend cannot be a member of a blend; list its "
+                              "members directly")
+        params = {key: value for key, value in entry.items() if key != "type"}
+        try:
+            model_class(kind)
+            member = create_model(kind, **params)
+            member.validate_params()
+        except ConfigError as error:
+            raise ConfigError(f"{where} ({kind}): {error}") from None
+        return member
+
+    # ------------------------------------------------------------------ training
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        reporter = resolve(progress)
+        n_members = len(self.members)
+        if self.weights is None:
+            weights, score = self._learn_weights(train, reporter)
+        else:
+            weights = np.asarray(self.weights, dtype=np.float64)
+            score = float("nan")
+        members = []
+        for position in range(n_members):
+            members.append(self._member(position).fit(train, progress=progress))
+        self.members_ = members
+        self.weights_ = (weights / weights.sum()).astype(np.float32)
+        self.validation_ndcg_ = score
+
+    def _learn_weights(self, train: Interactions, reporter: Any) -> tuple[np.ndarray, float]:
+        fitting, validation = self._hold_out(train)
+        n_members, n_items = len(self.members), train.n_items
+        validation_users = np.flatnonzero(np.diff(validation.to_csr().indptr) > 0)
+        per_user = 4 * n_items * (n_members + 2)  # the cache, plus a blended row and a mask
+        most_users = max(1, _CACHE_BUDGET_BYTES // per_user)
+        if len(validation_users) > most_users:
+            rng = np.random.default_rng([self.seed, 1])
+            validation_users = np.sort(rng.choice(validation_users, most_users,
+                                                  replace=False))
+            validation = validation.for_users(validation_users)
+        require_memory(self.name, per_user * len(validation_users),
+                       f"caching {n_members} members' scores of {len(validation_users):,} "
+                       "validation users")
+        cache = np.empty((n_members, len(validation_users), n_items), np.float32)
+        with reporter.task(f"{self.name}: members on the validation split",
+                           total=n_members) as task:
+            for position in range(n_members):
+                member = self._member(position).fit(fitting)
+                cache[position] = self._normalised(member.score_users(validation_users))
+                del member
+                task.advance()
+        row_of = np.full(train.n_users, -1, np.int64)
+        row_of[validation_users] = np.arange(len(validation_users))
+
+        def quality(weights: np.ndarray) -> float:
+            def blended(users: np.ndarray) -> np.ndarray:
+                rows = cache[:, row_of[users]]
+                return np.tensordot(weights.astype(np.float32), rows, axes=1)
+
+            return validation_ndcg(blended, fitting, validation, k=self.metric_k)
+
+        weights = np.ones(n_members)
+        best = quality(weights)
+        if n_members == 1:
+            return weights, best
+        with reporter.task(f"{self.name}: weights", total=self.rounds * n_members) as task:
+            for _ in range(self.rounds):
+                changed = False
+                for position in range(n_members):
+                    for value in WEIGHT_GRID:
+                        if value == weights[position]:
+                            continue
+                        trial = weights.copy()
+                        trial[position] = value
+                        if not trial.sum() > 0:
+                            continue
+                        score = quality(trial)
+                        if score > best:
+                            best, weights, changed = score, trial, True
+                    task.advance()
+                    task.report(ndcg=best)
+                if not changed:
+                    break
+        return weights, best
+
+    def _hold_out(self, train: Interactions) -> tuple[Interactions, Interactions]:
+        """Split ``train`` by (user, item) pair: each user with at least two distinct items
+        gives ``validation_fraction`` of them (rounded, at least 1, never all) to
+        validation; repeated rows of a pair stay together."""
+        users = train.user_index.astype(np.int64)
+        items = train.item_index.astype(np.int64)
+        pair = users * train.n_items + items
+        distinct, row_pair = np.unique(pair, return_inverse=True)
+        pair_user = distinct // train.n_items
+        rng = np.random.default_rng(self.seed)
+        # a random order of each user's pairs: sort by user, then by a random key
+        order = np.lexsort((rng.random(len(distinct)), pair_user))
+        counts = np.bincount(pair_user, minlength=train.n_users)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        rank = np.empty(len(distinct), np.int64)
+        rank[order] = np.arange(len(distinct)) - np.repeat(starts, counts)
+        quota = np.clip(np.rint(self.validation_fraction * counts), 1, counts - 1)
+        held_pair = rank < quota[pair_user]
+        held = held_pair[row_pair]
+        if not held.any():
+            raise RecstackError(f"{self.name}: no user has two distinct training items, so "
+                                "no validation split can be carved to learn the weights; "
+                                "give weights = [...] instead")
+        return train.select(~held), train.select(held)
+
+    # ------------------------------------------------------------------ inference
+    def _normalised(self, scores: np.ndarray) -> np.ndarray:
+        """Each row of ``scores`` normalised over the catalog (see the class docstring);
+        non-finite scores (a member's -inf) count as the row's minimum."""
+        rows = np.array(scores, dtype=np.float32, copy=True)
+        finite = np.isfinite(rows)
+        if not finite.all():
+            low = np.where(finite, rows, np.inf).min(axis=1, keepdims=True)
+            low = np.where(np.isfinite(low), low, 0.0)
+            rows = np.where(finite, rows, low)
+        if self.normalization == "zscore":
+            center = rows.mean(axis=1, keepdims=True, dtype=np.float64)
+            spread = rows.std(axis=1, keepdims=True, dtype=np.float64)
+        else:
+            center = rows.min(axis=1, keepdims=True)
+            spread = rows.max(axis=1, keepdims=True) - center
+        rows -= center.astype(np.float32)
+        scale = np.divide(1.0, spread, out=np.zeros_like(spread, dtype=np.float64),
+                          where=spread > 0)
+        rows *= scale.astype(np.float32)
+        return rows
+
+    def _blend(self, parts: list[np.ndarray]) -> np.ndarray:
+        total = np.zeros_like(parts[0], dtype=np.float32)
+        for weight, part in zip(self.weights_, parts, strict=True):
+            if weight:
+                total += weight * self._normalised(part)
+        return total
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        return self._blend([member.score_users(user_indices) for member in self.members_])
+
+    def score_histories(self, histories: Any) -> np.ndarray:
+        """Scores for users known only by a history (``n x n_items`` in this model's item
+        order), blended from the members' own ``score_histories``; refused when a member
+        cannot score histories."""
+        self._require_fitted()
+        history = self._history_matrix(histories)
+        lacking = [m.name for m in self.members_ if not callable(getattr(m, "score_histories",
+                                                                         None))]
+        if lacking:
+            raise RecstackError(f"{self.name}: members {lacking} cannot score users from "
+                                "their histories, so the blend cannot either; refit with "
+                                "data that includes these users")
+        return self._blend([m.score_histories(history) for m in self.members_])
+
+    def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
+        """The members' item similarities, each normalised per row like the scores, blended
+        with the same weights."""
+        return self._blend([m._similarity_rows(item_indices) for m in self.members_])
+
+    # ------------------------------------------------------------------ persistence
+    def _state(self) -> dict[str, np.ndarray]:
+        state = {"weights": self.weights_}
+        for position, member in enumerate(self.members_):
+            prefix = _PREFIX.format(position)
+            state.update({prefix + key: value for key, value in member._state().items()})
+        return state
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.weights_ = np.asarray(arrays["weights"], dtype=np.float32)
+        self.validation_ndcg_ = float("nan")
+        members = []
+        for position in range(len(self.members)):
+            member = self._member(position)
+            member.users_, member.items_, member.seen_ = self.users_, self.items_, self.seen_
+            member._load_state(_unprefixed(arrays, position))
+            members.append(member)
+        self.members_ = members
+
+    def _state_spec(self) -> dict[str, ArraySpec | SparseSpec] | None:
+        spec: dict[str, ArraySpec | SparseSpec] = {
+            "weights": ArraySpec("float32", (len(self.members),), low=0.0, high=1.0)}
+        for position in range(len(self.members)):
+            member = self._member(position)
+            member_spec = member._state_spec()
+            if member_spec is None:
+                return None  # a member that cannot be checked on load: neither can the blend
+            prefix = _PREFIX.format(position)
+            symbols = {k: v for k, v in member.get_params().items() if type(v) is int}
+            for name, entry in member_spec.items():
+                spec[prefix + name] = _rebound(entry, symbols, prefix)
+        return spec
+
+    def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        for position in range(len(self.members)):
+            member = self._member(position)
+            part = _unprefixed(arrays, position)
+            part.update({k: v for k, v in arrays.items() if k.startswith("base__")})
+            problem = member._check_state(part)
+            if problem:
+                return f"members[{position}] ({member.name}): {problem}"
+        return None
+
+
+def _unprefixed(arrays: dict[str, np.ndarray], position: int) -> dict[str, np.ndarray]:
+    prefix = _PREFIX.format(position)
+    return {key[len(prefix):]: value for key, value in arrays.items()
+            if key.startswith(prefix)}
+
+
+def _rebound(entry: Any, symbols: dict[str, int], prefix: str) -> Any:
+    """A member's array declaration with its symbols made the blend's: the member's integer
+    hyperparameters become their values, other free names get the member's prefix (so two
+    members' ``factors`` are not forced equal); ``n_users``/``n_items`` stay."""
+
+    def symbol(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _SYMBOL.match(value)
+        if match is None:
+            return value
+        name, operator, number = match.groups()
+        if name in ("n_users", "n_items"):
+            return value
+        if name in symbols:
+            base = symbols[name]
+            if operator is None:
+                return base
+            return base + int(number) if operator == "+" else base * int(number)
+        return prefix + value.strip()
+
+    changes: dict[str, Any] = {"shape": tuple(symbol(s) for s in entry.shape)}
+    if isinstance(entry, ArraySpec):
+        changes["low"] = symbol(entry.low)
+        changes["high"] = symbol(entry.high)
+    return dataclasses.replace(entry, **changes)

@@ -1,0 +1,554 @@
+r"""Training-free graph filters on the item graph: GF-CF (Shen et al., CIKM 2021) and BSPM
+(Choi et al., SIGIR 2023).
+
+Both start from the binary interaction matrix :math:`R` (``n_users x n_items``) and its
+symmetrically normalised form
+
+.. math:: \tilde R = D_U^{-1/2} R D_I^{-1/2},
+
+(:math:`D_U`, :math:`D_I` the user and item degrees of :math:`R`; a user or item without
+interactions gets a zero row or column), and use two item-item operators:
+
+- the *linear filter* :math:`\tilde P = \tilde R^\top \tilde R` (GF-CF eq. 6);
+- the *ideal low-pass filter* :math:`D_I^{-1/2} \bar V_k \bar V_k^\top D_I^{1/2}`, with
+  :math:`\bar V_k` the top-``k`` right singular vectors of :math:`\tilde R` (GF-CF eq. 7).
+  :math:`D_I^{1/2}` of an item without interactions is taken as 0 (its column of
+  :math:`\bar V_k` is zero anyway; the authors' code divides by zero there).
+
+A user's input signal is the user's raw binary row :math:`r_u` of :math:`R` (not its
+normalised row: the authors' ``getUsersRating`` multiplies ``adj_mat[batch_users]``), so a
+history not seen in training is scored the same way (``score_histories``).
+
+Neither operator is ever materialised as a dense ``n_items x n_items`` matrix unless it is
+small and faster that way: :math:`x \tilde P` is computed as :math:`(x \tilde R^\top)
+\tilde R` through the sparse :math:`\tilde R` (2 nnz(R) multiply-adds per user), and the
+ideal filter as :math:`((x D_I^{-1/2}) \bar V_k) \bar V_k^\top D_I^{1/2}`
+(``2 k n_items`` per user). The dense :math:`\tilde P` (float32) is built only when it takes
+at most :data:`DENSE_FILTER_BYTES` and a dense product is cheaper than the sparse ones
+(:func:`uses_dense_filter`); scores are the same either way (up to float32 rounding).
+
+The top-``k`` right singular vectors are computed exactly, as the authors' ``sparsesvd``
+(SVDLIBC's Lanczos) does, never by a randomised SVD, which only approximates the subspace and
+would move the published figures: for a catalog with a dense filter of at most
+:data:`SVD_BY_EIGH_MAX_ITEMS` items, as the top eigenvectors of the float64 Gram matrix
+:math:`\tilde R^\top \tilde R` (LAPACK ``syevr`` on that subset, :func:`top_eigenvectors`);
+otherwise by :func:`scipy.sparse.linalg.svds` (ARPACK, float64, from a fixed starting
+vector, so it is deterministic). Their order and signs do not matter: only
+:math:`\bar V_k \bar V_k^\top` enters the scores (exactly tied singular values at the
+cut would make the subspace ambiguous, in the paper's code as here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES, Param, Recommender
+from recstack.models.memory import available_memory_bytes, gib
+from recstack.models.persistence import ArraySpec
+from recstack.models.registry import register
+from recstack.progress import Progress, resolve
+
+#: the dense linear filter is built only when it takes at most this many bytes (float32)
+DENSE_FILTER_BYTES = 512 * 2**20
+#: ... and when a dense row product (n_items² multiply-adds, BLAS) is cheaper than the two
+#: sparse ones (2 nnz(R), scipy, single-threaded), taking BLAS to run this many times
+#: faster per multiply-add (a conservative ratio: float32 GEMM against a memory-bound
+#: sparse-dense product)
+DENSE_SPEEDUP = 16
+#: catalogs up to this size with a dense filter get their singular vectors from a dense
+#: eigendecomposition of the float64 Gram matrix (exact, and faster than ARPACK there:
+#: 3,628 items, k = 256, 18 s against 62 s on a loaded 2-core machine)
+SVD_BY_EIGH_MAX_ITEMS = 8_192
+#: rows of :math:`\tilde P` computed per sparse product while building the dense filter
+_BLOCK_BYTES = 64 * 2**20
+#: rows scored at once through the sparse factors
+_SPARSE_PATH_BATCH = 128
+#: the ODE solvers of BSPM, with the names torchdiffeq gives them (the authors' solver)
+SOLVERS = ("euler", "midpoint", "rk4")
+
+
+def uses_dense_filter(n_items: int, n_interactions: int) -> bool:
+    """Whether the linear filter :math:`\\tilde P` is materialised as a dense float32 matrix:
+    only when it takes at most :data:`DENSE_FILTER_BYTES` and one dense row product
+    (``n_items²``) costs less than :data:`DENSE_SPEEDUP` times the two sparse ones
+    (``2 nnz``)."""
+    return (4 * n_items * n_items <= DENSE_FILTER_BYTES
+            and n_items * n_items <= DENSE_SPEEDUP * 2 * n_interactions)
+
+
+def graph_filter_memory_bytes(n_users: int, n_items: int, n_interactions: int,
+                              rank: int) -> int:
+    """Peak memory of fitting a graph filter beyond the training data, in bytes.
+
+    The normalised matrix in float32 by user and by item (8 bytes per stored entry each) and
+    in float64 for the SVD (12 bytes, twice: ARPACK's operator keeps the transpose), the
+    ARPACK work space (``2k + 1`` Lanczos vectors over the smaller side, float64), the
+    singular vectors of both sides (float64) and, when :func:`uses_dense_filter`, the dense
+    float32 filter plus one block of its sparse rows; 64 MiB of fixed overhead.
+    """
+    sparse = (2 * 8 + 2 * 12) * n_interactions + 8 * (n_users + n_items)
+    svd = 0
+    if rank > 0:
+        lanczos = min(min(n_users, n_items), max(2 * rank + 1, 20))
+        svd = 8 * (lanczos * min(n_users, n_items) + rank * (n_users + n_items))
+    dense = 0
+    if uses_dense_filter(n_items, n_interactions):
+        dense = 4 * n_items * n_items + 3 * _BLOCK_BYTES
+        if n_items <= SVD_BY_EIGH_MAX_ITEMS:
+            # the float64 Gram matrix it is narrowed from, and LAPACK's copy for the SVD
+            dense += 8 * n_items * n_items * (2 if rank > 0 else 1)
+    return sparse + svd + dense + 64 * 2**20
+
+
+class _ItemGraph:
+    """The two item-item operators of a fitted graph filter, applied to rows of signals.
+
+    Attributes
+    ----------
+    normalized : scipy.sparse.csr_matrix
+        :math:`\\tilde R`, float32, ``n_users x n_items``.
+    normalized_t : scipy.sparse.csr_matrix
+        :math:`\\tilde R^\\top` as CSR (item rows).
+    item_scale, item_unscale : numpy.ndarray
+        :math:`D_I^{-1/2}` and :math:`D_I^{1/2}` (0 for items without interactions).
+    basis : numpy.ndarray
+        :math:`\\bar V_k^\\top`, float32 ``(k, n_items)`` (``k`` may be 0).
+    dense_filter : numpy.ndarray or None
+        :math:`\\tilde P` as dense float32 when :func:`uses_dense_filter`, else None.
+    """
+
+    def __init__(self, seen: sp.csr_matrix, basis: np.ndarray | None = None,
+                 rank: int = 0) -> None:
+        """From the training matrix ``seen``; ``basis`` (:math:`\\bar V_k^\\top`) as
+        saved, or None to compute it with ``rank`` singular vectors."""
+        normalized, self.item_scale, self.item_unscale = normalize(_binary(seen))
+        n_items = normalized.shape[1]
+        dense = uses_dense_filter(n_items, normalized.nnz)
+        gram = None
+        if dense and n_items <= SVD_BY_EIGH_MAX_ITEMS:
+            # built the same way whether fitting or loading, so that a loaded model's
+            # dense filter is the fitted one to the bit
+            gram = _dense_gram(normalized.T.tocsr(), normalized, np.float64)
+        if basis is None and gram is not None and rank > 0:
+            basis = top_eigenvectors(gram, rank)
+        elif basis is None:
+            basis = top_right_singular_vectors(normalized, rank)
+        self.normalized = sp.csr_matrix(normalized, dtype=np.float32)
+        del normalized
+        self.normalized_t = self.normalized.T.tocsr()
+        self.basis = np.ascontiguousarray(basis, dtype=np.float32)
+        self._scaled_basis_t = np.ascontiguousarray(
+            (self.basis * self.item_scale).T, dtype=np.float32)
+        self._unscaled_basis = np.ascontiguousarray(self.basis * self.item_unscale,
+                                                    dtype=np.float32)
+        self.dense_filter = None
+        if gram is not None:
+            self.dense_filter = gram.astype(np.float32)
+            del gram
+        elif dense:
+            self.dense_filter = _dense_gram(self.normalized_t, self.normalized, np.float32)
+
+    def linear(self, signal: np.ndarray | sp.csr_matrix) -> np.ndarray:
+        """:math:`x \\tilde P` for each row ``x`` of ``signal`` (dense float32 result)."""
+        if self.dense_filter is not None:
+            return np.asarray(signal @ self.dense_filter, dtype=np.float32)
+        if sp.issparse(signal):
+            # (x R~ᵀ) R~ with x sparse: R~ x ᵀ touches only the history's item rows
+            users = (self.normalized @ signal.T).T.toarray()
+        else:
+            users = (self.normalized @ np.ascontiguousarray(signal.T)).T
+        return np.ascontiguousarray(
+            (self.normalized_t @ np.ascontiguousarray(users.T)).T, dtype=np.float32)
+
+    def ideal(self, signal: np.ndarray | sp.csr_matrix) -> np.ndarray:
+        """:math:`x D_I^{-1/2} \\bar V_k \\bar V_k^\\top D_I^{1/2}` for each row ``x``."""
+        coefficients = np.asarray(signal @ self._scaled_basis_t, dtype=np.float32)
+        return coefficients @ self._unscaled_basis
+
+
+def normalize(binary: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """:math:`\\tilde R = D_U^{-1/2} R D_I^{-1/2}` (float64 CSR), with :math:`D_I^{-1/2}`
+    and :math:`D_I^{1/2}` (float64, 0 where an item has no interactions)."""
+    user_degree = np.asarray(binary.sum(axis=1)).ravel()
+    item_degree = np.asarray(binary.sum(axis=0)).ravel()
+    user_scale = _inverse_sqrt(user_degree)
+    item_scale = _inverse_sqrt(item_degree)
+    item_unscale = np.sqrt(item_degree)
+    normalized = sp.diags(user_scale) @ binary @ sp.diags(item_scale)
+    return sp.csr_matrix(normalized, dtype=np.float64), item_scale, item_unscale
+
+
+def _inverse_sqrt(degree: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(degree))
+    positive = degree > 0
+    out[positive] = degree[positive] ** -0.5
+    return out
+
+
+def _dense_gram(by_item: sp.csr_matrix, by_user: sp.csr_matrix, dtype: Any) -> np.ndarray:
+    """:math:`\\tilde R^\\top \\tilde R` as a dense ``dtype`` array, a block of item rows at a
+    time so the sparse product never holds more than one block."""
+    n_items = by_item.shape[0]
+    gram = np.zeros((n_items, n_items), dtype=dtype)
+    block = max(1, _BLOCK_BYTES // (max(n_items, 1) * 12))
+    for start in range(0, n_items, block):
+        stop = min(start + block, n_items)
+        (by_item[start:stop] @ by_user).toarray(out=gram[start:stop])
+    return gram
+
+
+def top_eigenvectors(gram: np.ndarray, rank: int) -> np.ndarray:
+    """The eigenvectors of the ``rank`` largest eigenvalues of the symmetric ``gram``
+    (:math:`\\tilde R^\\top \\tilde R`, float64), as rows ``(rank, n)`` float32: the top
+    right singular vectors of :math:`\\tilde R` (eigenvalues :math:`\\sigma^2`), exact, by
+    LAPACK's ``syevr`` on that subset only."""
+    from scipy.linalg import eigh
+
+    n = len(gram)
+    _, vectors = eigh(gram, subset_by_index=[n - rank, n - 1], driver="evr")
+    return np.ascontiguousarray(vectors.T, dtype=np.float32)
+
+
+def top_right_singular_vectors(matrix: sp.csr_matrix, rank: int) -> np.ndarray:
+    """The top-``rank`` right singular vectors of ``matrix`` as rows, ``(rank, n_columns)``
+    float32, by ARPACK (:func:`scipy.sparse.linalg.svds`, float64) from a fixed starting
+    vector; their order and signs are irrelevant to :math:`V V^\\top`."""
+    from scipy.sparse.linalg import svds
+
+    if rank == 0:
+        return np.zeros((0, matrix.shape[1]), dtype=np.float32)
+    operator = sp.csr_matrix(matrix, dtype=np.float64)
+    start = np.random.default_rng(0).standard_normal(min(operator.shape))
+    _, _, vt = svds(operator, k=rank, v0=start, solver="arpack",
+                    return_singular_vectors="vh")
+    return np.ascontiguousarray(vt, dtype=np.float32)
+
+
+class _GraphFilterModel(Recommender):
+    """What GF-CF and BSPM share: the fit (normalisation, truncated SVD, optional dense
+    filter), memory checks, scoring by user batch, fold-in and persistence. Subclasses say
+    which parameter is the rank and which the ideal filter's weight, and write
+    :meth:`_filter` (scores of a batch of binary histories)."""
+
+    #: the hyperparameter that is the SVD's rank, and the one that weighs the ideal filter
+    _rank_param: ClassVar[str] = "k"
+    _ideal_weight_param: ClassVar[str]
+
+    # ------------------------------------------------------------------ training
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        n_users, n_items = self.seen_.shape
+        rank = self._rank()
+        limit = min(n_users, n_items)
+        if rank >= limit:
+            raise ConfigError(
+                f"{self.name}: {self._rank_param} must be < min(n_users, n_items) = {limit} "
+                f"for this data (the truncated SVD keeps fewer vectors than the matrix has "
+                f"rows and columns), got {getattr(self, self._rank_param)}")
+        needed = graph_filter_memory_bytes(n_users, n_items, self.seen_.nnz, rank)
+        available, source = available_memory_bytes()
+        if needed > available:
+            raise RecstackError(
+                f"{self.name}: {n_users:,} users x {n_items:,} items with "
+                f"{self._rank_param}={rank} need about {gib(needed)} ({needed:,} bytes: the "
+                f"normalised matrix, the truncated SVD and the item filter) but only "
+                f"{gib(available)} ({available:,} bytes) is {source}; lower "
+                f"{self._rank_param} or keep fewer items")
+        for stale in ("graph_", "basis_"):
+            self.__dict__.pop(stale, None)  # a refit must not hold the old filter
+        with resolve(progress).task(f"{self.name}: item graph and truncated SVD",
+                                    total=1) as task:
+            self.graph_ = _ItemGraph(self.seen_, rank=rank)
+            task.advance(1)
+        self.basis_ = self.graph_.basis
+
+    def _rank(self) -> int:
+        """The SVD's rank: 0 when the ideal filter has no weight (nothing to compute)."""
+        if getattr(self, self._ideal_weight_param) == 0:
+            return 0
+        return int(getattr(self, self._rank_param))
+
+    # ------------------------------------------------------------------ inference
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        return self._scores(self.seen_[user_indices])
+
+    def score_histories(self, histories: Any) -> np.ndarray:
+        """Scores for users known only by a history (``n x n_items``, sparse or dense, in
+        this model's item order; every stored entry counts as 1), without refitting: the
+        filter is a function of the history, so this is exactly how trained users are
+        scored."""
+        self._require_fitted()
+        return self._scores(self._history_matrix(histories))
+
+    def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
+        """The filter's response to each item alone: the scores of a one-item history."""
+        n = len(item_indices)
+        one_hot = sp.csr_matrix((np.ones(n, np.float32), item_indices, np.arange(n + 1)),
+                                shape=(n, len(self.items_)))
+        return self._scores(one_hot)
+
+    def _scores(self, history: sp.csr_matrix) -> np.ndarray:
+        binary = _binary(history).astype(np.float32)
+        n_items = binary.shape[1]
+        n_users = self.seen_.shape[0]
+        # each row in flight holds a few dense item-length states and one user-length one
+        row_bytes = 4 * (self._states_in_flight * n_items + n_users)
+        batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // row_bytes)
+        if self.graph_.dense_filter is None:
+            # the sparse products stream the batch's dense states once per stored entry:
+            # narrow batches keep them in cache (Gowalla-sized, 1,024 rows: 128 at a time
+            # ran 2.5x faster than all at once)
+            batch = min(batch, _SPARSE_PATH_BATCH)
+        out = np.empty((binary.shape[0], n_items), dtype=np.float32)
+        for start in range(0, binary.shape[0], batch):
+            out[start:start + batch] = self._filter(binary[start:start + batch])
+        return out
+
+    #: dense ``n_items`` rows per user that :meth:`_filter` holds at once
+    _states_in_flight: ClassVar[int] = 3
+
+    def _filter(self, history: sp.csr_matrix) -> np.ndarray:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ persistence
+    def _state(self) -> dict[str, np.ndarray]:
+        # the normalised matrix and the dense filter follow from the training matrix, which
+        # is saved anyway; only the singular vectors cost something to recompute
+        return {"basis": self.basis_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.graph_ = _ItemGraph(self.seen_, basis=arrays["basis"])
+        self.basis_ = self.graph_.basis
+
+    def _state_spec(self) -> dict[str, ArraySpec]:
+        return {"basis": ArraySpec("float32", ("rank", "n_items"), max_abs=1.0 + 1e-3)}
+
+    def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        rows = arrays["basis"].shape[0]
+        if rows != self._rank():
+            return (f"basis has {rows} singular vectors; {self._rank_param}="
+                    f"{getattr(self, self._rank_param)} with {self._ideal_weight_param}="
+                    f"{getattr(self, self._ideal_weight_param)} needs {self._rank()}")
+        return None
+
+
+def _binary(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """The 0/1 pattern of ``matrix`` (explicit zeros dropped, duplicates merged)."""
+    binary = sp.csr_matrix(matrix, copy=True)
+    binary.sum_duplicates()
+    binary.eliminate_zeros()
+    binary.data = np.ones_like(binary.data, dtype=np.float64)
+    return binary
+
+
+# --------------------------------------------------------------------------- GF-CF
+@register
+class GFCF(_GraphFilterModel):
+    r"""GF-CF (Shen et al., "How Powerful is Graph Convolution for Recommendation?",
+    CIKM 2021): a user's scores are the user's binary history passed through the linear
+    item-item filter plus ``alpha`` times the ideal low-pass filter,
+
+    .. math:: s_u = r_u \left(\tilde R^\top \tilde R
+              + \alpha\, D_I^{-1/2} \bar V_k \bar V_k^\top D_I^{1/2}\right)
+
+    (paper eq. 8, with :math:`\tilde R = D_U^{-1/2} R D_I^{-1/2}` and :math:`\bar V_k` the
+    top-``k`` right singular vectors of :math:`\tilde R`, eqs. 6-7; module docstring). The
+    paper uses ``alpha = 0.3`` and ``k = 256`` on Gowalla and Yelp2018, and ``alpha = 0``
+    (linear filter only, no SVD computed) on Amazon-Book. Nothing is trained beyond the SVD:
+    a new user's history is scored by :meth:`score_histories` exactly as a training user's.
+
+    Attributes
+    ----------
+    basis_ : numpy.ndarray
+        :math:`\bar V_k^\top`, float32 ``(k, n_items)`` (no rows when ``alpha`` is 0).
+
+    References
+    ----------
+    Y. Shen, Y. Wu, Y. Zhang, C. Shan, J. Zhang, K. B. Letaief, D. Li. "How Powerful is
+    Graph Convolution for Recommendation?" CIKM 2021. Official code:
+    github.com/yshenaw/GF_CF (``GF_CF.train`` / ``getUsersRating``).
+    """
+
+    name = "gf_cf"
+    params: ClassVar[dict[str, Param]] = {
+        "alpha": Param((int, float), low=0, default=0.3,
+                       doc="Weight of the ideal low-pass filter (paper: 0.3; 0 keeps only "
+                           "the linear filter and skips the SVD).",
+                       search={"type": "float", "low": 0.0, "high": 1.0}),
+        "k": Param(int, low=1, default=256,
+                   doc="Singular vectors of the ideal low-pass filter (paper: 256); must be "
+                       "below min(n_users, n_items).",
+                   search={"type": "int", "low": 32, "high": 512, "log": True}),
+    }
+    _ideal_weight_param = "alpha"
+    _states_in_flight = 3
+
+    def _filter(self, history: sp.csr_matrix) -> np.ndarray:
+        scores = self.graph_.linear(history)
+        if self.alpha != 0:
+            scores += np.float32(self.alpha) * self.graph_.ideal(history)
+        return scores
+
+
+# --------------------------------------------------------------------------- BSPM
+@register
+class BSPM(_GraphFilterModel):
+    r"""BSPM, the blurring-sharpening process model (Choi et al., "Blurring-Sharpening
+    Process Models for Collaborative Filtering", SIGIR 2023).
+
+    A user's binary history :math:`r_u` (the state at :math:`t = 0`) is
+
+    1. *blurred* by the heat equation on the item graph (paper eq. 6), from 0 to
+       ``blur_time`` in ``blur_steps`` equal steps of ``blur_solver``:
+       :math:`\frac{d s}{d t} = s \tilde P - s`, with :math:`\tilde P = \tilde R^\top
+       \tilde R` (GF-CF's linear filter, module docstring);
+    2. passed through the ideal low-pass filter, as the authors' code does it: the ODE
+       :math:`\frac{d s}{d t} = s\, D_I^{-1/2} \bar V_k \bar V_k^\top D_I^{1/2} - s` from 0
+       to ``ideal_time`` in ``ideal_steps`` steps of ``ideal_solver`` (one Euler step of
+       length 1, the default, is the filter itself); its result is weighted by ``beta``
+       (the code's ``idl_beta``);
+    3. *sharpened* (eq. 7) by the reverse process :math:`\frac{d s}{d t} = -s \tilde P`
+       from 0 to ``sharpen_time`` in ``sharpen_steps`` steps of ``sharpen_solver``
+       (``sharpen_steps = 0``: no sharpening, the code's ``sharpening_off``).
+
+    ``merge`` chooses where the ideal filter joins (paper section 4.3): ``"early"`` (BSPM-EM,
+    the code's ``final_sharpening=True``) sharpens the blurred state plus ``beta`` times the
+    ideal one; ``"late"`` (BSPM-LM) sharpens the blurred state alone and adds ``beta`` times
+    the ideal one to the result. With ``average_time_points`` (the code's
+    ``t_point_combination``) the result is the mean of the states at every step of the
+    blurring and the sharpening (the initial states excluded) instead of the last state;
+    without sharpening, the ideal part is added after either merge.
+
+    The solvers are those of torchdiffeq, which the authors use, with the same steps on the
+    grid ``linspace(0, T, K + 1)``: ``euler`` :math:`s + h f(s)`; ``midpoint``
+    :math:`s + h f(s + \frac{h}{2} f(s))`; ``rk4`` torchdiffeq's 3/8-rule Runge-Kutta (on
+    these linear, time-invariant processes every 4-stage 4th-order method gives the same
+    step, :math:`s \sum_{j \le 4} (hA)^j / j!`). They run in numpy over a batch of user rows,
+    applying :math:`\tilde P` through the sparse factors (module docstring).
+
+    The defaults are the authors' published Gowalla settings (their README: ``--solver_shr
+    rk4 --K_s 1 --T_s 2.5 --final_sharpening True --idl_beta 0.2 --factor_dim 448``, the
+    other settings at their defaults: one Euler step of length 1 for blurring and the ideal
+    filter). Yelp2018: ``sharpen_solver="euler", sharpen_time=1.2, average_time_points=True,
+    k=384, beta=0.3``; Amazon-Book: ``sharpen_steps=2, sharpen_time=2.2, merge="late",
+    beta=0`` (no ideal filter).
+
+    Attributes
+    ----------
+    basis_ : numpy.ndarray
+        :math:`\bar V_k^\top`, float32 ``(k, n_items)`` (no rows when ``beta`` is 0).
+
+    References
+    ----------
+    J. Choi, S. Hong, N. Park, S.-B. Cho. "Blurring-Sharpening Process Models for
+    Collaborative Filtering". SIGIR 2023. Official code: github.com/jeongwhanchoi/BSPM
+    (``bspm/model.py``, class ``BSPM``).
+    """
+
+    name = "bspm"
+    params: ClassVar[dict[str, Param]] = {
+        "k": Param(int, low=1, default=448,
+                   doc="Singular vectors of the ideal low-pass filter (the code's "
+                       "factor_dim; Gowalla 448); must be below min(n_users, n_items).",
+                   search={"type": "int", "low": 32, "high": 512, "log": True}),
+        "beta": Param((int, float), low=0, default=0.2,
+                      doc="Weight of the ideal low-pass filter (the code's idl_beta; 0 "
+                          "skips it and the SVD).",
+                      search={"type": "float", "low": 0.0, "high": 1.0}),
+        "merge": Param(str, choices=("early", "late"), default="early",
+                       doc="Where the ideal filter joins: 'early' (BSPM-EM, before "
+                           "sharpening) or 'late' (BSPM-LM, after it).",
+                       search={"type": "categorical", "choices": ["early", "late"]}),
+        "blur_time": Param((int, float), low=0, low_inclusive=False, default=1.0,
+                           doc="Terminal time of the blurring process (T_b)."),
+        "blur_steps": Param(int, low=1, default=1,
+                            doc="Steps of the blurring process (K_b)."),
+        "blur_solver": Param(str, choices=SOLVERS, default="euler",
+                             doc="ODE solver of the blurring process."),
+        "ideal_time": Param((int, float), low=0, low_inclusive=False, default=1.0,
+                            doc="Terminal time of the ideal low-pass process (T_idl)."),
+        "ideal_steps": Param(int, low=1, default=1,
+                             doc="Steps of the ideal low-pass process (K_idl)."),
+        "ideal_solver": Param(str, choices=SOLVERS, default="euler",
+                              doc="ODE solver of the ideal low-pass process."),
+        "sharpen_time": Param((int, float), low=0, low_inclusive=False, default=2.5,
+                              doc="Terminal time of the sharpening process (T_s).",
+                              search={"type": "float", "low": 0.5, "high": 4.0}),
+        "sharpen_steps": Param(int, low=0, default=1,
+                               doc="Steps of the sharpening process (K_s; 0: no "
+                                   "sharpening)."),
+        "sharpen_solver": Param(str, choices=SOLVERS, default="rk4",
+                                doc="ODE solver of the sharpening process."),
+        "average_time_points": Param(bool, default=False,
+                                     doc="Average the states at every step instead of "
+                                         "taking the last (the code's "
+                                         "t_point_combination)."),
+    }
+    _ideal_weight_param = "beta"
+    # the state, a running mean, the ideal result and the solver's four stages
+    _states_in_flight = 8
+
+    def _filter(self, history: sp.csr_matrix) -> np.ndarray:
+        graph = self.graph_
+        start = history.toarray()
+        ideal = None
+        if self.beta != 0:
+            ideal, _ = integrate(lambda s: graph.ideal(s) - s, start, self.ideal_time,
+                                 self.ideal_steps, self.ideal_solver)
+            ideal *= np.float32(self.beta)
+        blurred, blurred_sum = integrate(lambda s: graph.linear(s) - s, start,
+                                         self.blur_time, self.blur_steps, self.blur_solver)
+        del start
+        sharpening = self.sharpen_steps > 0
+        if sharpening:
+            origin = blurred + ideal if ideal is not None and self.merge == "early" \
+                else blurred
+            del blurred
+            sharpened, sharpened_sum = integrate(lambda s: -graph.linear(s), origin,
+                                                 self.sharpen_time, self.sharpen_steps,
+                                                 self.sharpen_solver)
+            if self.average_time_points:
+                result = (blurred_sum + sharpened_sum) / np.float32(
+                    self.blur_steps + self.sharpen_steps)
+            else:
+                result = sharpened
+        else:
+            result = blurred_sum / np.float32(self.blur_steps) \
+                if self.average_time_points else blurred
+        # BSPM-EM has the ideal part inside what it sharpened; otherwise it is added now
+        if ideal is not None and not (sharpening and self.merge == "early"):
+            result = result + ideal
+        return np.asarray(result, dtype=np.float32)
+
+
+def integrate(derivative: Callable[[np.ndarray], np.ndarray], start: np.ndarray,
+              terminal_time: float, steps: int, solver: str
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Integrate the autonomous ODE :math:`ds/dt = f(s)` from ``start`` at :math:`t = 0` to
+    ``terminal_time`` in ``steps`` equal steps of ``solver`` (torchdiffeq's fixed-grid
+    steps, see :class:`BSPM`). Returns the last state and the sum of the states after each
+    step (for averaging over time points)."""
+    step = np.float32(terminal_time / steps)
+    state: np.ndarray = np.array(start, dtype=np.float32)
+    total = np.zeros_like(state)
+    for _ in range(steps):
+        if solver == "euler":
+            state = state + step * derivative(state)
+        elif solver == "midpoint":
+            state = state + step * derivative(state + (step / 2) * derivative(state))
+        elif solver == "rk4":
+            k1 = derivative(state)
+            k2 = derivative(state + step * k1 / 3)
+            k3 = derivative(state + step * (k2 - k1 / 3))
+            k4 = derivative(state + step * (k1 - k2 + k3))
+            state = state + (k1 + 3 * (k2 + k3) + k4) * (step * np.float32(0.125))
+            del k1, k2, k3, k4
+        else:  # the parameter's choices keep this out of reach
+            raise ConfigError(f"unknown ODE solver {solver!r}; one of {SOLVERS}")
+        total += state
+    return state, total

@@ -1,0 +1,98 @@
+"""RP3beta against its definition, worked by hand and computed densely in the test."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models import create_model
+from recstack.models.rp3beta import rp3beta_similarity
+
+
+def interactions_of(matrix: np.ndarray) -> Interactions:
+    users, items = np.nonzero(matrix)
+    return Interactions.from_arrays(users, items, matrix[users, items].astype(float))
+
+
+def dense_rp3beta(matrix: np.ndarray, alpha: float, beta: float, neighbors: int,
+                  normalize: bool) -> np.ndarray:
+    """The definition written out densely (Dacrema et al.'s RP3beta)."""
+    x = (matrix > 0).astype(float)
+    p_ui = x / x.sum(axis=1, keepdims=True)
+    p_iu = x.T / x.T.sum(axis=1, keepdims=True)
+    # the power applies to the transitions that exist: 0 stays 0, even for alpha = 0
+    w = np.where(p_iu > 0, p_iu, 0) ** alpha * (p_iu > 0) @ (
+        np.where(p_ui > 0, p_ui, 0) ** alpha * (p_ui > 0))
+    w = w / x.sum(axis=0)[None, :] ** beta
+    np.fill_diagonal(w, 0.0)
+    pruned = np.zeros_like(w)
+    for row in range(len(w)):
+        # stable sort of -w: ties go to the lower index
+        keep = np.argsort(-w[row], kind="stable")[:neighbors]
+        pruned[row, keep] = w[row, keep]
+    if normalize:
+        sums = pruned.sum(axis=1, keepdims=True)
+        pruned = np.divide(pruned, sums, out=np.zeros_like(pruned), where=sums > 0)
+    return pruned
+
+
+def test_two_users_three_items_worked_by_hand():
+    # X = [[1,1,0],[0,1,1]]: P_ui rows [.5,.5,0],[0,.5,.5]; P_iu rows [1,0],[.5,.5],[0,1];
+    # P_iu P_ui = [[.5,.5,0],[.25,.5,.25],[0,.5,.5]]; diagonal zeroed, then columns divided
+    # by popularity [1,2,1] ** 1
+    model = create_model("rp3beta", alpha=1.0, beta=1.0, neighbors=5).fit(
+        interactions_of(np.array([[1, 1, 0], [0, 1, 1]])))
+    expected = np.array([[0, 0.25, 0], [0.25, 0, 0.25], [0, 0.25, 0]])
+    np.testing.assert_allclose(model.similarity_.toarray(), expected, rtol=1e-6)
+    # user 0 has items 0 and 1: scores = row 0 + row 1
+    np.testing.assert_allclose(model.score_users(np.array([0])),
+                               [[0.25, 0.25, 0.25]], rtol=1e-6)
+
+
+@pytest.mark.parametrize(("alpha", "beta", "neighbors", "normalize"),
+                         [(1.0, 0.6, 100, False), (0.7, 0.3, 3, False),
+                          (1.4, 0.0, 2, True), (0.0, 1.2, 4, True)])
+def test_matches_the_dense_definition(alpha, beta, neighbors, normalize):
+    rng = np.random.default_rng(3)
+    matrix = (rng.random((30, 12)) < 0.3).astype(float)
+    matrix[np.arange(30), rng.integers(0, 12, 30)] = 1.0  # nobody without history
+    model = create_model("rp3beta", alpha=alpha, beta=beta, neighbors=neighbors,
+                         normalize=normalize).fit(interactions_of(matrix))
+    expected = dense_rp3beta(matrix, alpha, beta, neighbors, normalize)
+    order = model.items_.to_index(np.arange(12))  # external item ids are 0..11
+    got = model.similarity_.toarray()[np.ix_(order, order)]
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_blocks_do_not_change_the_result():
+    rng = np.random.default_rng(0)
+    matrix = sp.csr_matrix((rng.random((40, 25)) < 0.2).astype(np.float32))
+    whole = rp3beta_similarity(matrix, alpha=0.8, beta=0.5, neighbors=6)
+    one_row = rp3beta_similarity(matrix, alpha=0.8, beta=0.5, neighbors=6, block_size=1)
+    np.testing.assert_array_equal(whole.toarray(), one_row.toarray())
+    assert np.diff(whole.indptr).max() <= 6
+
+
+def test_score_histories_equals_training_scores():
+    rng = np.random.default_rng(1)
+    matrix = (rng.random((20, 15)) < 0.3).astype(float)
+    matrix[:, 0] = 1.0
+    data = interactions_of(matrix)
+    model = create_model("rp3beta", neighbors=5).fit(data)
+    np.testing.assert_allclose(model.score_histories(model.seen_[:4]),
+                               model.score_users(np.arange(4)), rtol=1e-6)
+
+
+def test_a_parameter_out_of_range_is_refused_by_name():
+    data = interactions_of(np.eye(3))
+    with pytest.raises(ConfigError, match="^rp3beta: beta must be >= 0"):
+        create_model("rp3beta", beta=-0.5).fit(data)
+
+
+def test_refuses_with_the_bytes_needed_when_memory_is_short(monkeypatch):
+    import recstack.models.memory as memory
+
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: (1000, "available (test)"))
+    with pytest.raises(RecstackError, match=r"rp3beta: the pruned .* needs about"):
+        create_model("rp3beta").fit(interactions_of(np.eye(4)))

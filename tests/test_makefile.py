@@ -1,5 +1,6 @@
 """`make demo` installs only what the demo needs and says so; `make test` adds the rest."""
 
+import os
 import shutil
 import subprocess
 import tomllib
@@ -16,8 +17,11 @@ def dry_run(target: str, tmp_path: Path) -> list[str]:
     # a copy without .venv: what a fresh machine sees
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    result = subprocess.run(["make", "-n", target], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60, check=True)
+    # run as a user would, not as a sub-make of `make test` (which would print the folders
+    # it enters and pass its own flags down)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    result = subprocess.run(["make", "--no-print-directory", "-n", target], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, check=True, env=env)
     return result.stdout.splitlines()
 
 

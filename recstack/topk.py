@@ -21,7 +21,7 @@ empty, like ``-inf``.
 
 Speed
 -----
-With numba installed (the ``bpr`` extra), selection runs in a compiled kernel that keeps
+With numba installed (the ``fast`` extra), selection runs in a compiled kernel that keeps
 the ``k`` best items of a row in a heap and compares each block of 32 scores with the
 heap's worst score at once, so most items cost one vectorised comparison; rows are split
 between threads (the kernel releases the GIL). Without numba, a numpy path built on

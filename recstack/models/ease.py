@@ -50,6 +50,9 @@ _GRAM_BLOCK_FRACTION = 32
 # (value + int32 index per stored entry each; 3 copies leave a margin), the Gram block and
 # the mirroring scratch (one block each).
 _SPARSE_COPIES = 3
+# Code and buffers the first fit of a process loads (LAPACK wrappers, BLAS thread buffers,
+# bytecode compiled on a fresh install): measured at 5-15 MiB.
+_FIXED_BYTES = 16 * 2**20
 _DTYPES = ("float32", "float64")
 # Catalogs below this size are factorised with threads without a probe: crashes were only
 # seen from ~16,000 rows, and a probe (a Python start-up) would cost more than the
@@ -189,14 +192,16 @@ def ease_memory_bytes(n_items: int, n_interactions: int, *, dtype: str = "float3
 
     One dense ``n_items²`` matrix of ``dtype``, the only one; the training matrix in
     ``dtype`` by user and by item (value + int32 index per stored entry; 3 copies leave a
-    margin) and one Gram block plus one mirroring block (:func:`_block_bytes` each).
+    margin), one Gram block plus one mirroring block (:func:`_block_bytes` each), and the
+    code and buffers a first fit loads (``_FIXED_BYTES``).
     ``test_the_memory_estimate_matches_the_measured_peak`` holds it against the peak RSS
     of a fit in a child process.
     """
     itemsize = np.dtype(dtype).itemsize
     return (itemsize * n_items * n_items
             + _SPARSE_COPIES * (itemsize + 4) * n_interactions
-            + 2 * _block_bytes(n_items, itemsize))
+            + 2 * _block_bytes(n_items, itemsize)
+            + _FIXED_BYTES)
 
 
 def _block_bytes(n_items: int, itemsize: int) -> int:

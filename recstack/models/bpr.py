@@ -8,17 +8,22 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import ClassVar, Self
+from typing import ClassVar
 
 import numpy as np
 
-from recstack.data.interactions import Interactions, concat
+from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import MAX_THREADS, Param, Recommender
 from recstack.models.factors import FactorMixin
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
-from recstack.models.training import TrainingHistory, run_epochs, validation_ndcg
+from recstack.models.training import (
+    TrainingHistory,
+    ValidationSplitMixin,
+    run_epochs,
+    validation_ndcg,
+)
 from recstack.progress import Progress, Task, resolve
 
 #: what to run when numba is missing
@@ -29,7 +34,7 @@ _INIT_SCALE = 0.1
 
 
 @register
-class BPR(FactorMixin, Recommender):
+class BPR(ValidationSplitMixin, FactorMixin, Recommender):
     r"""Matrix factorisation trained for pairwise ranking with sampled negatives
     (Bayesian personalised ranking, Rendle, Freudenthaler, Gantner & Schmidt-Thieme 2009).
 
@@ -135,25 +140,8 @@ class BPR(FactorMixin, Recommender):
     }
 
     history_: TrainingHistory
-    #: the validation rows given to fit(), for the duration of the fit only
-    _explicit_validation: Interactions | None = None
 
     # ------------------------------------------------------------------ training
-    def fit(self, train: Interactions, *, progress: Progress | None = None,
-            validation: Interactions | None = None) -> Self:
-        """Learn from ``train``; with ``validation`` (rows of the same split, sharing its
-        vocabularies), early-stop on it instead of carving ``validation_fraction`` out of
-        ``train``. Returns ``self``; the per-epoch numbers are in ``history_``."""
-        if validation is not None and (validation.users != train.users
-                                       or validation.items != train.items):
-            raise RecstackError(f"{self.name}: validation must come from the same split as "
-                                "train (shared id maps)")
-        self._explicit_validation = validation
-        try:
-            return super().fit(train, progress=progress)
-        finally:
-            self._explicit_validation = None
-
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         sgd_block = _compiled_sgd_block()
         fit_part, validation = self._fit_and_validation_parts(train)
@@ -244,18 +232,6 @@ class BPR(FactorMixin, Recommender):
         for numbers in self.history_.epochs:
             numbers.pop("val", None)
         self.history_.best_epoch, self.history_.best_score = None, -math.inf
-
-    def _fit_and_validation_parts(self, train: Interactions
-                                  ) -> tuple[Interactions, Interactions | None]:
-        if self._explicit_validation is not None:
-            return train, self._explicit_validation
-        if self.validation_fraction <= 0:
-            return train, None
-        from recstack.data.splits import random_split
-
-        split = random_split(train, float(self.validation_fraction), seed=self.seed)
-        # rows the split could not validate on (e.g. items only in the holdout) still train
-        return concat([split.train, split.set_apart]), split.test
 
     def _thread_count(self) -> int:
         if self.num_threads == 0:

@@ -11,12 +11,12 @@ import functools
 import hashlib
 import warnings
 from collections.abc import Callable
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions, concat
+from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.factors import FactorMixin
@@ -31,7 +31,12 @@ from recstack.models.torch_training import (
     require_torch,
     resolve_device,
 )
-from recstack.models.training import TrainingHistory, seed_everything, validation_ndcg
+from recstack.models.training import (
+    TrainingHistory,
+    ValidationSplitMixin,
+    seed_everything,
+    validation_ndcg,
+)
 from recstack.progress import Progress
 
 #: standard deviation of the initial (layer-0) embeddings, as in the authors' PyTorch code
@@ -44,7 +49,7 @@ _TORCH_RUNTIME_BYTES = 96 * 2**20
 
 
 @register
-class LightGCN(FactorMixin, Recommender):
+class LightGCN(ValidationSplitMixin, FactorMixin, Recommender):
     r"""Light graph convolution over the user-item graph, trained with BPR (He et al. 2020).
 
     Every user and item has a layer-0 ("ego") embedding :math:`e^{(0)}`. With :math:`R` the
@@ -164,26 +169,8 @@ class LightGCN(FactorMixin, Recommender):
     history_: TrainingHistory
     user_ego_: np.ndarray
     item_ego_: np.ndarray
-    #: the validation rows given to fit(), for the duration of the fit only
-    _explicit_validation: Interactions | None = None
 
     # ------------------------------------------------------------------ training
-    def fit(self, train: Interactions, *, progress: Progress | None = None,
-            validation: Interactions | None = None) -> Self:
-        """Learn from ``train``; with ``validation`` (rows sharing its vocabularies, e.g.
-        an adjacency split's ``valid``), early-stop on it instead of carving
-        ``validation_fraction`` out of ``train``. Returns ``self``; the per-epoch numbers
-        are in ``history_``."""
-        if validation is not None and (validation.users != train.users
-                                       or validation.items != train.items):
-            raise RecstackError(f"{self.name}: validation must come from the same split as "
-                                "train (shared id maps)")
-        self._explicit_validation = validation
-        try:
-            return super().fit(train, progress=progress)
-        finally:
-            self._explicit_validation = None
-
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = require_torch()
         device = resolve_device(self.device, self.name)
@@ -236,18 +223,6 @@ class LightGCN(FactorMixin, Recommender):
                                         description=f"Training {self.name}",
                                         progress=progress)
             self._read_embeddings(graph, module, positives)
-
-    def _fit_and_validation_parts(self, train: Interactions
-                                  ) -> tuple[Interactions, Interactions | None]:
-        if self._explicit_validation is not None:
-            return train, self._explicit_validation
-        if self.validation_fraction <= 0:
-            return train, None
-        from recstack.data.splits import random_split
-
-        split = random_split(train, float(self.validation_fraction), seed=self.seed)
-        # rows the split could not validate on (e.g. items only in the holdout) still train
-        return concat([split.train, split.set_apart]), split.test
 
     def _read_embeddings(self, graph: Any, module: Any, positives: sp.csr_matrix) -> None:
         """The final embeddings as numpy (float32), zero for users without training rows."""

@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.data.interactions import Interactions, concat
+from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress, resolve
 
 
@@ -183,3 +183,45 @@ def hold_out_rows(train: Interactions, fraction: float, rng: np.random.Generator
     held = np.zeros(len(train), bool)
     held[rng.choice(len(train), size=n_validation, replace=False)] = True
     return train.select(~held), train.select(held)
+
+
+class ValidationSplitMixin:
+    """``fit(train, validation=...)`` for models that early-stop: validation rows given by
+    the caller (e.g. an adjacency split's ``valid``), or else ``validation_fraction`` of
+    each user's rows carved out of ``train`` (seeded by ``seed``), or none.
+
+    Mix in before :class:`~recstack.models.base.Recommender`; ``_fit`` calls
+    :meth:`_fit_and_validation_parts`."""
+
+    validation_fraction: float
+    seed: int
+    name: str
+    #: the validation rows given to fit(), for the duration of the fit only
+    _explicit_validation: Interactions | None = None
+
+    def fit(self, train: Interactions, *, progress: Progress | None = None,
+            validation: Interactions | None = None) -> Self:
+        """Learn from ``train``; with ``validation`` (rows of the same split, sharing its
+        vocabularies), early-stop on it instead of carving ``validation_fraction`` out of
+        ``train``. Returns ``self``; the per-epoch numbers are in ``history_``."""
+        if validation is not None and (validation.users != train.users
+                                       or validation.items != train.items):
+            raise RecstackError(f"{self.name}: validation must come from the same split as "
+                                "train (shared id maps)")
+        self._explicit_validation = validation
+        try:
+            return super().fit(train, progress=progress)  # type: ignore[misc]
+        finally:
+            self._explicit_validation = None
+
+    def _fit_and_validation_parts(self, train: Interactions
+                                  ) -> tuple[Interactions, Interactions | None]:
+        if self._explicit_validation is not None:
+            return train, self._explicit_validation
+        if self.validation_fraction <= 0:
+            return train, None
+        from recstack.data.splits import random_split
+
+        split = random_split(train, float(self.validation_fraction), seed=self.seed)
+        # rows the split could not validate on (e.g. items only in the holdout) still train
+        return concat([split.train, split.set_apart]), split.test

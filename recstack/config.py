@@ -553,19 +553,16 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
     return spec
 
 
-#: hyperparameters that act only on timestamps (a graph-CF split has none, so searching
-#: them would only fail); left out of default search spaces for data without timestamps
-TIME_ONLY_PARAMS = frozenset({"half_life_days"})
-
-
 def tunable_space(model_type: str, *, timestamps: bool = True) -> dict[str, dict[str, Any]]:
     """The default search space of a model type (empty when it has nothing to tune); without
-    ``timestamps``, the dimensions of :data:`TIME_ONLY_PARAMS` are left out."""
+    ``timestamps``, the parameters declared ``needs_timestamps`` are left out."""
     from recstack.models.registry import model_class
 
-    space = dict(getattr(model_class(model_type), "search_space", {}) or {})
-    return space if timestamps else {name: dimension for name, dimension in space.items()
-                                     if name not in TIME_ONLY_PARAMS}
+    cls = model_class(model_type)
+    space = dict(getattr(cls, "search_space", {}) or {})
+    return space if timestamps else {
+        name: dimension for name, dimension in space.items()
+        if not getattr(cls.params.get(name), "needs_timestamps", False)}
 
 
 SPACE_TYPES = ("int", "float", "categorical")

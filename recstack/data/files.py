@@ -853,6 +853,19 @@ def range_text(rating_range: tuple[float, float]) -> str:
     return f"a rating between {low:g} and {high:g}"
 
 
+def check_values(values: np.ndarray, column: str, rating_range: tuple[float, float] | None,
+                 fail_at: FailAt) -> None:
+    """Refuse, naming the first bad row, a value that is not finite or (with a
+    ``rating_range``) outside it: the check every loader makes of its value column."""
+    bad = first_nonfinite(values)
+    if bad is not None:
+        raise fail_at(bad, column, "found {text!r}", "a finite number")
+    if rating_range is not None:
+        bad = first_out_of_range(values, rating_range)
+        if bad is not None:
+            raise fail_at(bad, column, "found {text}", range_text(rating_range))
+
+
 def first_time_out_of_range(seconds: np.ndarray) -> int | None:
     """Index of the first Unix time outside the years 1..9999, or None."""
     if not seconds.size:
@@ -1432,13 +1445,7 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
     if "values" in roles:
         column = roles["values"]
         values = column_to_numpy(table, column, np.float32)
-        bad = first_nonfinite(values)
-        if bad is not None:
-            raise fail_at(bad, column, "found {text!r}", "a finite number")
-        if rating_range is not None:
-            bad = first_out_of_range(values, rating_range)
-            if bad is not None:
-                raise fail_at(bad, column, "found {text}", range_text(rating_range))
+        check_values(values, column, rating_range, fail_at)
     if "timestamps" in roles:
         column = roles["timestamps"]
         timestamps = timestamps_to_seconds(table.column(column), column, fmt, timestamp_unit,

@@ -29,13 +29,11 @@ import pyarrow.parquet as pq
 from recstack.data.files import (
     PathLike,
     TableRoles,
-    first_nonfinite,
-    first_out_of_range,
+    check_values,
     first_repeated_name,
     first_time_out_of_range,
     ids_to_numpy,
     interactions_to_arrow,
-    range_text,
     reading,
 )
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
@@ -501,13 +499,7 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
             raise DataFormatError(f"holds {column.type} values", file=str(root), column=VALUE,
                                   expected="numbers")
         values = column.to_numpy().astype(np.float32)
-        bad = first_nonfinite(values)
-        if bad is not None:
-            raise fail_at(bad, VALUE, "found {text}", "a finite number")
-        if rating_range is not None:
-            bad = first_out_of_range(values, rating_range)
-            if bad is not None:
-                raise fail_at(bad, VALUE, "found {text}", range_text(rating_range))
+        check_values(values, VALUE, rating_range, fail_at)
     if TIMESTAMP in wanted:
         column = table.column(TIMESTAMP)
         if not pa.types.is_integer(column.type):

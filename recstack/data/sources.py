@@ -25,7 +25,7 @@ from typing import Any
 
 from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, DataFormatError, RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress
 from recstack.specs import Registry, Spec, build_spec, option
 
@@ -373,14 +373,7 @@ def attach_item_table(data: Interactions, items: Any) -> Interactions:
 def _load_file(path: Path, options: LoaderOptions, progress: Progress | None) -> Interactions:
     from recstack.data.files import load_table
 
-    try:
-        return load_table(path, progress=progress, **_load_table_arguments(options))
-    except UnicodeError as error:
-        # a codec's own refusal, e.g. utf-16 without a byte-order mark (UnicodeDecodeError
-        # is handled by load_table with the line)
-        raise DataFormatError(f"cannot be read as {options.encoding or 'utf-8'} text "
-                              f"({error})", file=str(path),
-                              expected="the file's real encoding as encoding=") from None
+    return load_table(path, progress=progress, **_load_table_arguments(options))
 
 
 def _load_table_arguments(options: LoaderOptions) -> dict[str, Any]:

@@ -99,6 +99,9 @@ class Param:
     search
         Its range in the model's default search space (``{"type": "int" | "float" |
         "categorical", ...}``, see :mod:`recstack.tuning`); None: not tuned by default.
+    needs_timestamps
+        The parameter acts only on timestamps, so searching it on data without them (e.g. a
+        graph-CF split) is pointless; default search spaces leave it out there.
     """
 
     kind: type | tuple[type, ...]
@@ -114,6 +117,7 @@ class Param:
     pattern: str | None = None
     pattern_doc: str = ""
     search: dict[str, Any] | None = None
+    needs_timestamps: bool = False
 
     def check(self, model: str, name: str, value: Any) -> None:
         """Raise a :class:`~recstack.errors.ConfigError` naming ``model`` and ``name`` when

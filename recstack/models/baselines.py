@@ -73,7 +73,8 @@ class MostPopular(Recommender):
         "half_life_days": Param(
             (int, float), low=0, low_inclusive=False, optional=True, default=None,
             doc="Each row counts 2 ** (-age / half_life_days); None counts every row 1.",
-            search={"type": "float", "low": 1.0, "high": 3650.0, "log": True}),
+            search={"type": "float", "low": 1.0, "high": 3650.0, "log": True},
+            needs_timestamps=True),
     }
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:

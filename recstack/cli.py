@@ -237,6 +237,22 @@ def _run_and_print(experiment: Any, out: Path, *, overwrite: bool) -> None:
     for model, test in result.significance.items():
         print(f"{model} vs {result.results[0].model}: {test}")
     print(f"\nwrote {out}")
+    if experiment.report.html:
+        print(f"report: {(out / 'report.html').absolute()} (open it in a browser)")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from recstack.analysis.report import write_report
+    from recstack.progress import terminal_progress
+
+    path = write_report(args.results, args.out, refit=args.refit,
+                        projection=None if args.projection == "none" else args.projection,
+                        max_points=args.max_points,
+                        interactive=False if args.static else None,
+                        colour_by=args.colour_by, experiment_base=args.experiment_base,
+                        progress=terminal_progress())
+    print(f"wrote {path}")
+    return 0
 
 
 def _with_overrides(experiment: Any, args: argparse.Namespace) -> Any:
@@ -247,6 +263,50 @@ def _with_overrides(experiment: Any, args: argparse.Namespace) -> Any:
         return experiment
     return dataclasses.replace(experiment,
                                evaluation=dataclasses.replace(experiment.evaluation, **changes))
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from recstack.progress import terminal_progress
+    from recstack.serving.commands import fit_and_publish
+    from recstack.serving.registry import ModelRegistry
+
+    registry = ModelRegistry(args.registry)
+    published = fit_and_publish(args.experiment, args.model, registry, name=args.name,
+                                on=args.on, results=args.results,
+                                index=None if args.no_index else args.index,
+                                keep=args.keep, progress=terminal_progress())
+    manifest = published.manifest
+    index = manifest["index"]
+    index_text = ("no item index (the model has no item vectors)" if index is None else
+                  f"{index['backend']} item index over {index['n_items']:,} items, "
+                  f"recall@10 {index['recall_at_10']:.3f} against exact search")
+    print(f"published {published.reference} to {registry.root} (current; {index_text}; "
+          f"data fingerprint {manifest['data_fingerprint'][:12]})")
+    print(f"recommend with: recstack recommend {published.name} --registry {registry.root} "
+          "--users USER_ID --k 20")
+    return 0
+
+
+def _recommend(args: argparse.Namespace) -> int:
+    from recstack.progress import terminal_progress
+    from recstack.serving.commands import (
+        model_user_ids,
+        open_artifact,
+        recommendation_batches,
+        write_recommendations,
+    )
+    from recstack.serving.registry import ModelRegistry
+
+    registry = ModelRegistry(args.registry) if args.registry is not None else None
+    model, where = open_artifact(args.artifact, registry)
+    users = None if args.all_users else model_user_ids(model, args.users)
+    batches = recommendation_batches(model, users, args.k, exclude_seen=not args.include_seen,
+                                     batch_size=args.batch_size,
+                                     progress=terminal_progress() if args.out else None)
+    rows = write_recommendations(batches, args.out)
+    if args.out is not None:
+        print(f"wrote {rows:,} recommendations from {where} to {args.out}")
+    return 0
 
 
 # --------------------------------------------------------------------------- helpers
@@ -477,6 +537,26 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="where to write the tuned experiment (default: NAME.tuned.toml)")
     tune.set_defaults(run=_tune)
 
+    report = commands.add_parser("report", help="write the HTML report of a results folder")
+    report.add_argument("results", type=_path, metavar="RESULTS_DIR",
+                        help="a folder written by recstack evaluate")
+    report.add_argument("--out", type=_path, default=None,
+                        help="the file to write (default: RESULTS_DIR/report.html)")
+    report.add_argument("--refit", choices=("all", "embeddings", "none"), default="all",
+                        help="models to refit when RESULTS_DIR/models/ lacks them")
+    report.add_argument("--projection", choices=("tsne", "umap", "none"), default="tsne",
+                        help="the 2-D map of the embeddings")
+    report.add_argument("--max-points", type=_int_at_least(5), default=2000,
+                        help="points per 2-D map at most (a seeded subsample)")
+    report.add_argument("--static", action="store_true",
+                        help="PNG charts (matplotlib) instead of interactive Plotly ones")
+    report.add_argument("--colour-by", default=None,
+                        help="'popularity' or an item-table column (default: genre if the "
+                             "items have one, else popularity)")
+    report.add_argument("--experiment-base", type=_path, default=None,
+                        help="the folder relative data paths of the experiment start from")
+    report.set_defaults(run=_report)
+
     data = commands.add_parser("data", help="inspect, fetch, generate and split data")
     data.set_defaults(run=_help_of(data))
     data_commands = data.add_subparsers(title="data commands")
@@ -530,6 +610,49 @@ def _build_parser() -> argparse.ArgumentParser:
     split.add_argument("--out", type=_path, required=True)
     split.add_argument("--overwrite", action="store_true")
     split.set_defaults(run=_data_split)
+
+    fit = commands.add_parser(
+        "fit", help="fit one model of an experiment on all its data and publish it to a "
+        "model registry")
+    fit.add_argument("experiment", type=_path)
+    fit.add_argument("--model", required=True, metavar="LABEL",
+                     help="the model's label in the file (its type when it has no label)")
+    fit.add_argument("--registry", required=True, type=_text, metavar="DIR",
+                     help="the registry: a folder, or an fsspec URL such as s3://bucket/models")
+    fit.add_argument("--name", type=_text, default=None,
+                     help="the model's name in the registry (default: the label)")
+    fit.add_argument("--on", choices=("all", "train"), default="all",
+                     help="fit on every interaction the experiment reads (all, the default) or "
+                     "on its training split (train: the model the evaluation measured)")
+    fit.add_argument("--results", type=_path, default=None,
+                     help="an evaluation's results.json (or its folder) to record in the "
+                     "manifest")
+    fit.add_argument("--index", choices=("auto", "hnsw", "exact"), default="auto",
+                     help="item index saved with the version: auto = HNSW from 10,000 items "
+                     "when hnswlib is installed, else exact search")
+    fit.add_argument("--no-index", action="store_true", help="save no item index")
+    fit.add_argument("--keep", type=_positive_int, default=None,
+                     help="then delete all but the newest KEEP versions (never the current)")
+    fit.set_defaults(run=_fit)
+
+    recommend = commands.add_parser(
+        "recommend", help="top-K lists from a saved model or a registry name[@version]")
+    recommend.add_argument("artifact", type=_text,
+                           help="a saved model folder, or NAME / NAME@VERSION with --registry")
+    who = recommend.add_mutually_exclusive_group(required=True)
+    who.add_argument("--users", nargs="+", type=_text, metavar="USER_ID")
+    who.add_argument("--all-users", action="store_true",
+                     help="every user the model can recommend for, in batches")
+    recommend.add_argument("--k", type=_positive_int, default=20)
+    recommend.add_argument("--registry", type=_text, default=None, metavar="DIR")
+    recommend.add_argument("--out", type=_path, default=None,
+                           help=".csv or .parquet file (default: CSV on stdout)")
+    recommend.add_argument("--include-seen", action="store_true",
+                           help="keep items the user interacted with in training")
+    recommend.add_argument("--batch-size", type=_positive_int, default=None,
+                           help="users per batch (default: what fits in 256 MiB, at most "
+                           "10,000)")
+    recommend.set_defaults(run=_recommend)
     return parser
 
 

@@ -103,7 +103,8 @@ PROTOCOL_METRICS = ("recall", "ndcg")
 PROTOCOL_KS = (20,)
 PROTOCOL_TUNE_METRIC = "recall@20"
 TOP_LEVEL = {"name": str, "seed": int, "output": str, "data": dict, "filters": list,
-             "split": dict, "evaluation": dict, "models": list, "tune": dict}
+             "split": dict, "evaluation": dict, "models": list, "tune": dict,
+             "report": dict}
 #: the results folder, relative to the working directory, that run names live in
 RESULTS_FOLDER = Path("results")
 #: the longest run name or model label: file systems take 255 bytes per name, and
@@ -191,6 +192,23 @@ class TuneSpec(Spec):
 
 
 @dataclass(frozen=True)
+class ReportSpec(Spec):
+    """The ``[report]`` table: the HTML report written at the end of ``recstack evaluate``
+    (:func:`recstack.analysis.report.write_report`)."""
+
+    html: bool = option(False, "write RESULTS/report.html when the evaluation is done")
+    save_models: bool = option(False, "save every fitted model under RESULTS/models/LABEL "
+                               "(the report then loads them instead of refitting)")
+    refit: str = option("all", "models the report refits when they were not saved",
+                        choices=("all", "embeddings", "none"))
+    projection: str = option("tsne", "the 2-D map of the embeddings",
+                             choices=("tsne", "umap", "none"))
+    max_points: int = option(2000, "points per 2-D map at most (a seeded subsample)", low=5)
+    colour_by: str | None = option(None, "what colours the maps: 'popularity' or an "
+                                   "item-table column (default: genre, else popularity)")
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """One ``[[models]]`` entry: the registry type, its label in results, its parameters."""
 
@@ -233,6 +251,7 @@ class Experiment:
     evaluation: EvaluationSpec
     models: tuple[ModelSpec, ...]
     tune: TuneSpec | None = None
+    report: ReportSpec = ReportSpec()
     source_file: str | None = None
     output: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -313,8 +332,10 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     evaluation = build_spec(EvaluationSpec, evaluation_table, f"{file}[evaluation] ")
     models = _parse_models(raw["models"], file)
     tune = _parse_tune(raw.get("tune"), file, models, graph_cf=data.is_graph_cf)
+    report = build_spec(ReportSpec, raw.get("report", {}), f"{file}[report] ")
     return Experiment(name=name, seed=seed, data=data, filters=filters, split=split,
-                      evaluation=evaluation, models=models, tune=tune, source_file=source,
+                      evaluation=evaluation, models=models, tune=tune, report=report,
+                      source_file=source,
                       output=output, raw=raw, base_folder=base_folder)
 
 

@@ -59,6 +59,8 @@ class ExperimentResult:
     fold_results: dict[str, list[EvaluationResult]] = field(default_factory=dict)
     #: label -> the search on the validation part (graph-CF protocol with ``[tune]``)
     tuning: dict[str, Any] = field(default_factory=dict)
+    #: label -> the fitted model (of the first fold), kept when ``[report] save_models``
+    models: dict[str, Recommender] = field(default_factory=dict)
 
     @property
     def split_report(self) -> splits.SplitReport | AdjacencyReport:
@@ -138,6 +140,9 @@ class ExperimentResult:
         if self.fold_results:
             payload["folds"] = {m: [r.to_dict() for r in rs]
                                 for m, rs in self.fold_results.items()}
+        payload["environment"] = environment()
+        if self.experiment.base_folder is not None:
+            payload["base_folder"] = str(self.experiment.base_folder)
         with atomic_directory(out, overwrite=overwrite) as staging:
             (staging / "results.json").write_text(json.dumps(payload, indent=2, default=str),
                                                   encoding="utf-8")
@@ -145,7 +150,28 @@ class ExperimentResult:
                                                  encoding="utf-8")
             for result in self.results:
                 result.to_csv(staging / f"per_user_{result.model}.csv", per_user=True)
+            for label, model in self.models.items():
+                model.save(staging / "models" / label)
         return Path(out)
+
+
+def environment() -> dict[str, Any]:
+    """Where a run happened: Python, the main libraries' versions, the machine and the
+    time (recorded in results.json and shown by the report)."""
+    import platform
+    from datetime import UTC, datetime
+    from importlib.metadata import PackageNotFoundError, version
+
+    packages = {}
+    for name in ("recstack", "numpy", "scipy", "pandas", "pyarrow", "implicit", "torch",
+                 "lightgbm", "scikit-learn", "numba"):
+        try:
+            packages[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count(), "packages": packages,
+            "time": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def build_models(experiment: Experiment, tuned: dict[str, dict[str, Any]] | None = None
@@ -339,6 +365,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
 
     per_fold: dict[str, list[EvaluationResult]] = {m.label: [] for m in experiment.models}
     fit_seconds = dict.fromkeys(per_fold, 0.0)
+    kept: dict[str, Recommender] = {}
     with resolve(progress).task("Models", total=len(per_fold) * len(split_list)) as task:
         for split in split_list:
             tuned_params = {label: tuned.best_params for label, tuned in tuning.items()}
@@ -358,6 +385,8 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                         result = evaluator.evaluate(model, split.train, split.test,
                                                     name=label, progress=progress)
                 per_fold[label].append(result)
+                if experiment.report.save_models and out is not None:
+                    kept.setdefault(label, model)
                 task.advance()
     results = [folds[0] if len(folds) == 1 else _combine_folds(label, folds)
                for label, folds in per_fold.items()]
@@ -369,10 +398,25 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                     if r is not reference and headline in r.per_user.columns}
     outcome = ExperimentResult(experiment, steps, [s.report for s in split_list], results,
                                fit_seconds, diagnostics, significance,
-                               per_fold if len(split_list) > 1 else {}, tuning)
+                               per_fold if len(split_list) > 1 else {}, tuning, kept)
     if out is not None:
         outcome.write(out, overwrite=overwrite)
+        if experiment.report.html:
+            write_experiment_report(experiment, out, progress)
     return outcome
+
+
+def write_experiment_report(experiment: Experiment, out: str | Path,
+                            progress: Progress | None = None) -> Path:
+    """The ``[report]`` of an experiment, written into its results folder ``out``."""
+    from recstack.analysis.report import write_report
+
+    settings = experiment.report
+    return write_report(out, refit=settings.refit,
+                        projection=None if settings.projection == "none"
+                        else settings.projection,
+                        max_points=settings.max_points, colour_by=settings.colour_by,
+                        experiment_base=experiment.base_folder, progress=progress)
 
 
 def _combine_folds(label: str, folds: list[EvaluationResult]) -> EvaluationResult:

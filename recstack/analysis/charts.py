@@ -1,0 +1,250 @@
+"""Charts described once, drawn by Plotly (interactive) or matplotlib (static).
+
+The analysis objects and the report describe what to draw as a :class:`Chart` (lines,
+bands, markers, bars or a heatmap); :func:`plotly_figure` and :func:`draw_matplotlib` turn
+that description into a figure, so that the report needs no second version of each chart
+for its static fallback.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from recstack.errors import RecstackError
+
+#: a qualitative palette that stays readable for the common colour-vision deficiencies
+#: (Okabe & Ito 2008), cycled over models
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#000000")
+#: for points coloured by a label (genres...): more distinct colours than there are models
+LABEL_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                 "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896",
+                 "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5")
+
+
+@dataclass
+class Series:
+    """One trace: ``x`` against ``y``.
+
+    ``mode`` is "lines", "markers", "lines+markers" or "bar". ``low``/``high`` draw a band
+    (e.g. a confidence interval) around a line. ``text`` is shown on hover (Plotly only).
+    ``colour`` gives one number or label per point: markers are coloured by it.
+    """
+
+    name: str
+    x: Any
+    y: Any
+    mode: str = "lines"
+    low: Any = None
+    high: Any = None
+    text: Any = None
+    colour: Any = None
+    colour_label: str = ""
+
+
+@dataclass
+class Heatmap:
+    """A matrix of values with row and column labels and a text per cell."""
+
+    z: np.ndarray
+    x_labels: list[str]
+    y_labels: list[str]
+    text: list[list[str]] | None = None
+    colour_label: str = ""
+    symmetric: bool = True
+
+
+@dataclass
+class Chart:
+    title: str
+    x_label: str = ""
+    y_label: str = ""
+    series: list[Series] = field(default_factory=list)
+    heatmap: Heatmap | None = None
+    note: str = ""
+    log_x: bool = False
+    #: drawn at half the page width (small multiples side by side)
+    half: bool = False
+
+
+def plotly_available() -> bool:
+    try:
+        import plotly  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def matplotlib_available() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _colour(position: int) -> str:
+    return PALETTE[position % len(PALETTE)]
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _is_numeric(values: Any) -> bool:
+    return np.asarray(values).dtype.kind in "iuf"
+
+
+def plotly_figure(chart: Chart) -> Any:
+    """The chart as a ``plotly.graph_objects.Figure``."""
+    try:
+        import plotly.graph_objects as go
+    except ImportError:
+        raise RecstackError('interactive charts need plotly: pip install '
+                            '"recstack[insight]"') from None
+    figure = go.Figure()
+    if chart.heatmap is not None:
+        h = chart.heatmap
+        limit = float(np.nanmax(np.abs(h.z))) if np.isfinite(h.z).any() else 1.0
+        figure.add_trace(go.Heatmap(
+            z=h.z, x=h.x_labels, y=h.y_labels, text=h.text, texttemplate="%{text}",
+            colorscale="RdBu" if h.symmetric else "Viridis",
+            zmid=0 if h.symmetric else None, zmin=-limit if h.symmetric else None,
+            zmax=limit if h.symmetric else None, colorbar={"title": h.colour_label}))
+        figure.update_yaxes(autorange="reversed")
+    for position, s in enumerate(chart.series):
+        colour = _colour(position)
+        x = np.asarray(s.x)
+        if s.low is not None and s.high is not None:
+            band_x = np.concatenate([x, x[::-1]])
+            band_y = np.concatenate([np.asarray(s.high), np.asarray(s.low)[::-1]])
+            figure.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself", mode="lines",
+                                        line={"width": 0}, fillcolor=_rgba(colour, 0.18),
+                                        hoverinfo="skip", showlegend=False,
+                                        legendgroup=s.name))
+        if s.mode == "bar":
+            figure.add_trace(go.Bar(x=x, y=s.y, name=s.name, marker_color=colour,
+                                    hovertext=s.text))
+            continue
+        marker: dict[str, Any] = {"color": colour}
+        if s.colour is not None and _is_numeric(s.colour):
+            marker = {"color": np.asarray(s.colour, dtype=np.float64), "colorscale": "Viridis",
+                      "showscale": True, "colorbar": {"title": s.colour_label}, "size": 5}
+        elif s.colour is not None:
+            # a label per point: one trace per label, so the legend names them
+            labels = np.asarray(s.colour, dtype=object)
+            for number, label in enumerate(sorted(set(labels.tolist()), key=str)):
+                chosen = labels == label
+                figure.add_trace(go.Scattergl(
+                    x=x[chosen], y=np.asarray(s.y)[chosen], mode="markers", name=str(label),
+                    marker={"color": LABEL_PALETTE[number % len(LABEL_PALETTE)], "size": 5},
+                    hovertext=None if s.text is None else np.asarray(s.text)[chosen],
+                    hoverinfo="text" if s.text is not None else None))
+            continue
+        trace = go.Scattergl if s.mode == "markers" and len(x) > 1000 else go.Scatter
+        figure.add_trace(trace(x=x, y=s.y, mode=s.mode, name=s.name, marker=marker,
+                               line={"color": colour}, legendgroup=s.name, hovertext=s.text,
+                               hoverinfo="text+name" if s.text is not None else None))
+    figure.update_layout(title=chart.title, xaxis_title=chart.x_label,
+                         yaxis_title=chart.y_label, template="plotly_white",
+                         margin={"l": 60, "r": 20, "t": 50, "b": 50}, height=420)
+    if chart.log_x:
+        figure.update_xaxes(type="log")
+    return figure
+
+
+def plotly_div(chart: Chart, div_id: str) -> str:
+    """The chart as an HTML ``<div>`` and its script; plotly.js must be on the page."""
+    return plotly_figure(chart).to_html(full_html=False, include_plotlyjs=False,
+                                        div_id=div_id,
+                                        config={"displaylogo": False, "responsive": True})
+
+
+def plotly_script() -> str:
+    """plotly.js itself, to inline once per page (no network needed to open the page)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
+    """Draw the chart on a matplotlib axes (a new figure when None); returns the axes."""
+    try:
+        import matplotlib
+        if ax is None:
+            matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise RecstackError('drawing charts needs matplotlib: pip install matplotlib') from None
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    if chart.heatmap is not None:
+        h = chart.heatmap
+        limit = float(np.nanmax(np.abs(h.z))) if np.isfinite(h.z).any() else 1.0
+        image = ax.imshow(h.z, cmap="RdBu" if h.symmetric else "viridis",
+                          vmin=-limit if h.symmetric else None,
+                          vmax=limit if h.symmetric else None)
+        ax.set_xticks(range(len(h.x_labels)), h.x_labels, rotation=45, ha="right")
+        ax.set_yticks(range(len(h.y_labels)), h.y_labels)
+        if h.text is not None and len(h.x_labels) * len(h.y_labels) <= 144:
+            for i, row in enumerate(h.text):
+                for j, cell in enumerate(row):
+                    ax.text(j, i, cell, ha="center", va="center", fontsize=7)
+        ax.figure.colorbar(image, ax=ax, label=h.colour_label)
+    bars = [s for s in chart.series if s.mode == "bar"]
+    width = 0.8 / max(len(bars), 1)
+    for position, s in enumerate(chart.series):
+        colour = _colour(position)
+        x = np.asarray(s.x)
+        if s.mode == "bar":
+            at = np.arange(len(x)) if not _is_numeric(x) else x.astype(float)
+            offset = (bars.index(s) - (len(bars) - 1) / 2) * width
+            ax.bar(at + offset, s.y, width=width, label=s.name, color=colour)
+            if not _is_numeric(x):
+                ax.set_xticks(np.arange(len(x)), [str(v) for v in x], rotation=20, ha="right")
+            continue
+        if s.low is not None and s.high is not None:
+            ax.fill_between(x, s.low, s.high, color=colour, alpha=0.18, linewidth=0)
+        if s.colour is not None and _is_numeric(s.colour):
+            points = ax.scatter(x, s.y, c=np.asarray(s.colour, dtype=float), s=6,
+                                cmap="viridis")
+            ax.figure.colorbar(points, ax=ax, label=s.colour_label)
+        elif s.colour is not None:
+            labels = np.asarray(s.colour, dtype=object)
+            for number, label in enumerate(sorted(set(labels.tolist()), key=str)):
+                chosen = labels == label
+                ax.scatter(x[chosen], np.asarray(s.y)[chosen], s=6, label=str(label),
+                           color=LABEL_PALETTE[number % len(LABEL_PALETTE)])
+        elif s.mode == "markers":
+            ax.scatter(x, s.y, s=6, label=s.name, color=colour)
+        else:
+            ax.plot(x, s.y, "-o" if "markers" in s.mode else "-", label=s.name,
+                    color=colour, markersize=3)
+    ax.set_title(chart.title, fontsize=10)
+    ax.set_xlabel(chart.x_label)
+    ax.set_ylabel(chart.y_label)
+    if chart.log_x:
+        ax.set_xscale("log")
+    if chart.series and (len(chart.series) > 1 or (chart.series[0].colour is not None
+                                                   and not _is_numeric(chart.series[0].colour))):
+        ax.legend(fontsize=7)
+    return ax
+
+
+def png_data_uri(chart: Chart) -> str:
+    """The chart drawn by matplotlib as a PNG ``data:`` URI, to inline in a page."""
+    import matplotlib.pyplot as plt
+
+    ax = draw_matplotlib(chart)
+    figure = ax.figure
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -1,0 +1,329 @@
+"""What a factor model's vectors carry: principal components and health diagnostics.
+
+Each function computes once and returns a result object that draws itself later
+(scikit-learn's Display pattern): :func:`pca_analysis` -> :class:`PCAAnalysis`,
+:func:`embedding_health` -> :class:`EmbeddingHealth`. The vectors are any float matrix
+``(n_rows, dim)``, e.g. ``model.item_embeddings()``; popularity is one number per row
+(a training count), read on a log scale.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from recstack.analysis.charts import Chart, Series
+from recstack.errors import RecstackError
+
+#: a first component correlating more than this with log popularity "captures popularity"
+POPULARITY_CORRELATION = 0.6
+#: share of the variance in the first component above which the vectors count as collapsed
+COLLAPSE_SHARE = 0.9
+#: rows per block when projecting onto the components: bounds memory for millions of users
+_BLOCK_ROWS = 1 << 16
+
+
+def log_popularity(counts: Any) -> np.ndarray:
+    """``log(1 + count)``: the popularity scale every correlation here is taken on (counts
+    span orders of magnitude, and an item never seen in training stays finite at 0)."""
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.ndim != 1 or (counts < 0).any() or not np.isfinite(counts).all():
+        raise RecstackError("popularity must be one finite count >= 0 per row")
+    return np.log1p(counts)
+
+
+def _as_vectors(vectors: Any, what: str) -> np.ndarray:
+    array = np.asarray(vectors, dtype=np.float64)
+    if array.ndim != 2 or array.shape[0] < 2 or array.shape[1] < 1:
+        raise RecstackError(f"{what} must be a matrix (n_rows >= 2, dim >= 1), got shape "
+                            f"{array.shape}")
+    if not np.isfinite(array).all():
+        raise RecstackError(f"{what} holds NaN or infinite values (training diverged?)")
+    return array
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    """Pearson correlation, NaN (not a warning) when either side is constant."""
+    if x.std() == 0 or y.std() == 0:
+        return math.nan
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+@dataclass(frozen=True)
+class PCAAnalysis:
+    """Principal components of a set of vectors (see :func:`pca_analysis`).
+
+    Attributes
+    ----------
+    explained_variance_ratio
+        Share of the total variance along each component, largest first (all ``dim``).
+    components
+        The first ``n_components`` unit directions, ``(n_components, dim)``.
+    popularity_correlation
+        Pearson correlation of the scores on each of the first components with
+        ``log(1 + popularity)``; empty when no popularity was given. A component's sign is
+        arbitrary, so is the correlation's: its size is what counts.
+    kind
+        "item" or "user", for titles.
+    """
+
+    explained_variance_ratio: np.ndarray
+    components: np.ndarray
+    popularity_correlation: np.ndarray
+    n_rows: int
+    kind: str = "item"
+    model: str = ""
+
+    @property
+    def cumulative(self) -> np.ndarray:
+        """Cumulative share of the variance of the first 1, 2, ... components."""
+        return np.cumsum(self.explained_variance_ratio)
+
+    def components_for(self, share: float) -> int:
+        """Fewest components whose variance adds up to at least ``share`` of the total."""
+        if not 0 < share <= 1:
+            raise RecstackError(f"share must be in (0, 1], got {share}")
+        # a tolerance so that share = 1 is reached despite rounding in the sum
+        return int(np.searchsorted(self.cumulative, share - 1e-12) + 1)
+
+    @property
+    def n_for_50(self) -> int:
+        return self.components_for(0.5)
+
+    @property
+    def n_for_90(self) -> int:
+        return self.components_for(0.9)
+
+    @property
+    def captures_popularity(self) -> bool:
+        """Whether the first component correlates above :data:`POPULARITY_CORRELATION` (in
+        size) with log popularity."""
+        return (len(self.popularity_correlation) > 0
+                and abs(self.popularity_correlation[0]) > POPULARITY_CORRELATION)
+
+    def reading(self) -> str:
+        """The numbers in plain words."""
+        dim = len(self.explained_variance_ratio)
+        text = (f"{self.n_rows:,} {self.kind} vectors of dimension {dim}: the first "
+                f"component carries {self.explained_variance_ratio[0]:.0%} of the variance; "
+                f"{self.n_for_50} component(s) carry half of it and {self.n_for_90} carry 90%.")
+        # a user's "popularity" is their activity: the same count, read in its own words
+        word, what = (("popularity", "how popular an item is") if self.kind == "item"
+                      else ("activity", f"how active a {self.kind} is"))
+        if len(self.popularity_correlation):
+            r = self.popularity_correlation[0]
+            if self.captures_popularity:
+                text += (f" The first component captures {word} (correlation {r:+.2f} "
+                         f"with log {word}): the main direction the model learned is {what}.")
+            elif math.isnan(r):
+                text += f" {word.capitalize()} is constant, so no correlation can be read."
+            else:
+                strongest = int(np.nanargmax(np.abs(self.popularity_correlation)))
+                text += (f" The first component does not capture {word} (correlation "
+                         f"{r:+.2f}); the component most related to it is PC{strongest + 1} "
+                         f"({self.popularity_correlation[strongest]:+.2f}).")
+        return text
+
+    def chart(self, max_components: int = 30) -> Chart:
+        """Explained variance per component (bars) and cumulative (line)."""
+        shown = min(max_components, len(self.explained_variance_ratio))
+        x = np.arange(1, shown + 1)
+        title = f"{self.model}: PCA of the {self.kind} embeddings".lstrip(": ")
+        return Chart(title=title, x_label="component", y_label="share of variance",
+                     series=[Series("per component", x, self.explained_variance_ratio[:shown],
+                                    mode="bar"),
+                             Series("cumulative", x, self.cumulative[:shown],
+                                    mode="lines+markers")],
+                     note=self.reading())
+
+    def plot(self, ax: Any = None) -> Any:
+        """Draw :meth:`chart` on a matplotlib axes (a new figure when None); returns it."""
+        from recstack.analysis.charts import draw_matplotlib
+
+        return draw_matplotlib(self.chart(), ax=ax)
+
+
+def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int = 10,
+                 kind: str = "item", model: str = "") -> PCAAnalysis:
+    r"""Principal component analysis of embedding vectors.
+
+    With :math:`X_c = X - \bar{x}` (rows centred), the components are the eigenvectors of
+    the scatter matrix :math:`X_c^\top X_c` and component :math:`j` explains
+    :math:`\lambda_j / \sum_k \lambda_k` of the variance (the same as
+    ``sklearn.decomposition.PCA(...).explained_variance_ratio_``). The ``dim x dim`` scatter
+    matrix is accumulated block by block, so millions of rows fit in memory.
+
+    Parameters
+    ----------
+    vectors : array_like, shape (n_rows, dim)
+    popularity : array_like, shape (n_rows,), optional
+        Training counts; the scores on each of the first components are correlated with
+        ``log(1 + popularity)``.
+    n_components : int
+        How many leading components to keep directions and correlations for.
+    """
+    x = _as_vectors(vectors, f"{kind} embeddings")
+    n, dim = x.shape
+    mean = x.mean(axis=0)
+    scatter = np.zeros((dim, dim))
+    for start in range(0, n, _BLOCK_ROWS):
+        block = x[start:start + _BLOCK_ROWS] - mean
+        scatter += block.T @ block
+    eigenvalues, eigenvectors = np.linalg.eigh(scatter)
+    order = np.argsort(eigenvalues)[::-1]
+    eigenvalues = np.clip(eigenvalues[order], 0.0, None)
+    eigenvectors = eigenvectors[:, order]
+    total = eigenvalues.sum()
+    if total <= 0:
+        raise RecstackError(f"{kind} embeddings: every vector is the same, so there is no "
+                            "variance to analyse (collapsed embeddings)")
+    keep = min(n_components, dim)
+    components = eigenvectors[:, :keep].T
+    correlations = np.array([])
+    if popularity is not None:
+        target = log_popularity(popularity)
+        if len(target) != n:
+            raise RecstackError(f"popularity has {len(target):,} values for {n:,} "
+                                f"{kind} vectors")
+        scores = np.concatenate([(x[s:s + _BLOCK_ROWS] - mean) @ components.T
+                                 for s in range(0, n, _BLOCK_ROWS)])
+        correlations = np.array([_pearson(scores[:, j], target) for j in range(keep)])
+    return PCAAnalysis(eigenvalues / total, components, correlations, n, kind, model)
+
+
+@dataclass(frozen=True)
+class EmbeddingHealth:
+    """Warning signs in a set of vectors (see :func:`embedding_health`).
+
+    Attributes
+    ----------
+    first_component_share
+        Share of the variance along the first principal component.
+    effective_rank
+        :math:`\\exp(H)` of the normalised eigenvalues (Roy & Vetterli 2007): the number of
+        directions in use, between 1 and ``dim``.
+    dead
+        Row indices of vectors with (near) zero length.
+    duplicate_groups
+        Groups (arrays of row indices) of vectors equal to each other up to ``1e-6``
+        relative; only the first :data:`_SHOWN_GROUPS` are kept, ``n_duplicates`` counts all.
+    norm_popularity_correlation
+        Spearman correlation of vector lengths with popularity (NaN without popularity).
+    """
+
+    dim: int
+    n_rows: int
+    first_component_share: float
+    effective_rank: float
+    dead: np.ndarray
+    duplicate_groups: list[np.ndarray]
+    n_duplicates: int
+    norm_popularity_correlation: float
+    norms: np.ndarray = field(repr=False)
+    kind: str = "item"
+    model: str = ""
+
+    @property
+    def collapsed(self) -> bool:
+        return (self.first_component_share > COLLAPSE_SHARE
+                or (self.dim > 2 and self.effective_rank < 1.5))
+
+    def findings(self) -> list[str]:
+        """One sentence per problem found; empty when the vectors look healthy."""
+        found = []
+        if self.collapsed:
+            found.append(f"collapsed: the first direction carries "
+                         f"{self.first_component_share:.0%} of the variance and only "
+                         f"{self.effective_rank:.1f} of {self.dim} dimensions are in use")
+        if len(self.dead):
+            found.append(f"{len(self.dead):,} dead {self.kind} vector(s) (length ~0), e.g. "
+                         f"rows {self.dead[:5].tolist()}: the model learned nothing for them")
+        if self.n_duplicates:
+            found.append(f"{self.n_duplicates:,} {self.kind} vectors duplicate another one "
+                         f"({len(self.duplicate_groups)} group(s) shown): they cannot be "
+                         "told apart")
+        r = self.norm_popularity_correlation
+        if not math.isnan(r) and abs(r) > POPULARITY_CORRELATION:
+            found.append(f"vector lengths track popularity (Spearman {r:+.2f}): dot-product "
+                         "scores favour popular items by length alone")
+        return found
+
+    def reading(self) -> str:
+        found = self.findings()
+        head = (f"{self.effective_rank:.1f} of {self.dim} dimensions in use (effective rank); "
+                f"first direction {self.first_component_share:.0%} of the variance")
+        if not math.isnan(self.norm_popularity_correlation):
+            head += f"; length-popularity Spearman {self.norm_popularity_correlation:+.2f}"
+        return head + (". Problems: " + "; ".join(found) + "." if found
+                       else ". No problem found.")
+
+    def chart(self, popularity: Any = None) -> Chart:
+        """Vector length against log popularity (or a histogram-like sorted curve)."""
+        title = f"{self.model}: {self.kind} vector lengths".lstrip(": ")
+        if popularity is None:
+            y = np.sort(self.norms)[::-1]
+            return Chart(title=title, x_label="rank", y_label="length",
+                         series=[Series("length", np.arange(1, len(y) + 1), y)],
+                         note=self.reading())
+        return Chart(title=title, x_label="log(1 + popularity)", y_label="length",
+                     series=[Series("vectors", log_popularity(popularity), self.norms,
+                                    mode="markers")], note=self.reading())
+
+    def plot(self, ax: Any = None, popularity: Any = None) -> Any:
+        from recstack.analysis.charts import draw_matplotlib
+
+        return draw_matplotlib(self.chart(popularity), ax=ax)
+
+
+_SHOWN_GROUPS = 20
+
+
+def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: float = 1e-6,
+                     kind: str = "item", model: str = "") -> EmbeddingHealth:
+    """Collapse, dead and duplicated vectors, and lengths that track popularity.
+
+    Parameters
+    ----------
+    vectors : array_like, shape (n_rows, dim)
+    popularity : array_like, shape (n_rows,), optional
+        Training counts, for the length-popularity correlation.
+    dead_tolerance : float
+        A vector shorter than ``dead_tolerance`` times the median length is dead.
+    """
+    x = _as_vectors(vectors, f"{kind} embeddings")
+    n, dim = x.shape
+    norms = np.linalg.norm(x, axis=1)
+    median = float(np.median(norms))
+    dead = np.flatnonzero(norms <= dead_tolerance * max(median, np.finfo(float).tiny))
+    centred = x - x.mean(axis=0)
+    eigenvalues = np.clip(np.linalg.eigvalsh(centred.T @ centred), 0.0, None)
+    total = eigenvalues.sum()
+    if total > 0:
+        p = eigenvalues[eigenvalues > 0] / total
+        first_share = float(eigenvalues.max() / total)
+        effective_rank = float(np.exp(-(p * np.log(p)).sum()))
+    else:
+        first_share, effective_rank = 1.0, 1.0
+    # Rounded to 6 significant digits of the typical length, equal rows share one key.
+    scale = median if median > 0 else 1.0
+    keys = np.round(x / scale, 6)
+    alive = np.setdiff1d(np.arange(n), dead)
+    _, inverse, counts = np.unique(keys[alive], axis=0, return_inverse=True,
+                                   return_counts=True)
+    inverse = inverse.ravel()
+    repeated = np.flatnonzero(counts > 1)
+    n_duplicates = int((counts[repeated] - 1).sum())
+    groups = [alive[inverse == g] for g in repeated[:_SHOWN_GROUPS]]
+    spearman = math.nan
+    if popularity is not None:
+        pop = np.asarray(popularity, dtype=np.float64)
+        if len(pop) != n:
+            raise RecstackError(f"popularity has {len(pop):,} values for {n:,} {kind} vectors")
+        if pop.std() > 0 and norms.std() > 0:
+            spearman = float(stats.spearmanr(norms, pop).statistic)
+    return EmbeddingHealth(dim, n, first_share, effective_rank, dead, groups, n_duplicates,
+                           spearman, norms, kind, model)

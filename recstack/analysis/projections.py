@@ -1,0 +1,147 @@
+"""2-D maps of embeddings: t-SNE (openTSNE) and UMAP (umap-learn), both optional extras.
+
+:func:`project` computes the map once and returns a :class:`Projection` that draws
+itself later, coloured by popularity or an item-table column, with titles on hover.
+Above ``max_points`` rows a random subset (the stated seed) is mapped, because both methods
+take minutes on hundreds of thousands of points and a page cannot show them anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from recstack.analysis.charts import Chart, Series
+from recstack.errors import RecstackError
+
+METHODS = ("tsne", "umap")
+#: rows mapped at most, by default: a t-SNE of 2,000 points takes a few seconds on 2 cores
+DEFAULT_MAX_POINTS = 2000
+#: t-SNE optimisation steps (early exaggeration, then the rest): two thirds of openTSNE's
+#: defaults (250 + 500), which leave the clusters of a few thousand points where they are
+#: and cut the report's largest cost by a third
+_TSNE_EXAGGERATION_ITER = 125
+_TSNE_ITER = 375
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A 2-D map of (a subset of) embedding rows.
+
+    Attributes
+    ----------
+    rows
+        The row indices mapped (all rows, or the seeded subset).
+    coordinates
+        ``(len(rows), 2)``.
+    n_rows
+        Rows there were before subsampling.
+    """
+
+    method: str
+    rows: np.ndarray
+    coordinates: np.ndarray
+    n_rows: int
+    seed: int
+    kind: str = "item"
+    model: str = ""
+
+    @property
+    def subsampled(self) -> bool:
+        return len(self.rows) < self.n_rows
+
+    def note(self) -> str:
+        name = {"tsne": "t-SNE (openTSNE)", "umap": "UMAP (umap-learn)"}[self.method]
+        text = f"{name} map of the {self.kind} embeddings"
+        if self.subsampled:
+            text += (f"; {len(self.rows):,} of {self.n_rows:,} {self.kind}s, drawn at random "
+                     f"with seed {self.seed}")
+        return text + "."
+
+    def chart(self, colour: Any = None, *, colour_label: str = "", titles: Any = None) -> Chart:
+        """The map, points coloured by ``colour`` (one value per row of the *full* set:
+        numbers for a colour scale, labels for a legend) with ``titles`` (one per row) on
+        hover."""
+        def chosen(values: Any) -> Any:
+            if values is None:
+                return None
+            values = np.asarray(values, dtype=object if not _numeric(values) else np.float64)
+            if len(values) != self.n_rows:
+                raise RecstackError(f"{len(values):,} values for {self.n_rows:,} rows")
+            return values[self.rows]
+
+        title = f"{self.model}: {self.method.upper()} of the {self.kind} embeddings".lstrip(": ")
+        return Chart(title=title, x_label="", y_label="",
+                     series=[Series(self.kind + "s", self.coordinates[:, 0],
+                                    self.coordinates[:, 1], mode="markers",
+                                    text=chosen(titles), colour=chosen(colour),
+                                    colour_label=colour_label)],
+                     note=self.note())
+
+    def plot(self, ax: Any = None, colour: Any = None, *, colour_label: str = "") -> Any:
+        from recstack.analysis.charts import draw_matplotlib
+
+        return draw_matplotlib(self.chart(colour, colour_label=colour_label), ax=ax)
+
+
+def _numeric(values: Any) -> bool:
+    return np.asarray(values).dtype.kind in "iuf"
+
+
+def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX_POINTS,
+            seed: int = 0, n_threads: int = 1, kind: str = "item", model: str = "",
+            perplexity: float = 30.0) -> Projection:
+    """A 2-D map of the rows of ``vectors`` by ``method`` ("tsne" or "umap").
+
+    Parameters
+    ----------
+    max_points : int
+        Above this many rows, a random subset of this size (drawn with ``seed``) is mapped.
+    seed : int
+        Seeds the subset and the method, so a run is repeatable.
+    n_threads : int
+        Threads the method may use. One is often fastest on a shared machine: on 2 busy
+        cores, 2 threads took three times as long as 1.
+    perplexity : float
+        t-SNE's perplexity (van der Maaten & Hinton 2008), capped below a third of the
+        points.
+    """
+    if method not in METHODS:
+        raise RecstackError(f"projection method must be one of {METHODS}, got {method!r}")
+    x = np.asarray(vectors, dtype=np.float32)
+    if x.ndim != 2 or x.shape[0] < 5:
+        raise RecstackError(f"a 2-D map needs a matrix with at least 5 rows, got shape "
+                            f"{x.shape}")
+    n = x.shape[0]
+    rng = np.random.default_rng(seed)
+    rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points,
+                                                                   replace=False))
+    data = x[rows]
+    if method == "tsne":
+        try:
+            from openTSNE import TSNE
+        except ImportError:
+            raise RecstackError('t-SNE maps need openTSNE: pip install "recstack[insight]"'
+                                ) from None
+        perplexity = min(perplexity, (len(rows) - 1) / 3)
+        # Euclidean distance between unit vectors ranks pairs as cosine does, and openTSNE's
+        # Annoy index handles it without compiling pynndescent's numba kernels (~10 s cold)
+        norms = np.linalg.norm(data, axis=1, keepdims=True)
+        unit = data / np.where(norms > 0, norms, 1.0)
+        embedding = TSNE(n_components=2, perplexity=perplexity, metric="euclidean",
+                         neighbors="annoy", random_state=seed, n_jobs=n_threads,
+                         early_exaggeration_iter=_TSNE_EXAGGERATION_ITER, n_iter=_TSNE_ITER,
+                         verbose=False).fit(unit)
+        coordinates = np.asarray(embedding, dtype=np.float64)
+    else:
+        try:
+            import umap
+        except ImportError:
+            raise RecstackError('UMAP maps need umap-learn: pip install "recstack[insight]"'
+                                ) from None
+        reducer = umap.UMAP(n_components=2, metric="cosine", random_state=seed,
+                            n_neighbors=min(15, len(rows) - 1), n_jobs=n_threads)
+        coordinates = np.asarray(reducer.fit_transform(data), dtype=np.float64)
+    return Projection(method, rows, coordinates, n, seed, kind, model)

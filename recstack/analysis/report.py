@@ -1,0 +1,871 @@
+"""One self-contained ``report.html`` per experiment: tables, curves, significance,
+segments, beyond-accuracy, diagnostics, calibration, embeddings, and what produced it.
+
+:func:`write_report` reads a results folder (:mod:`recstack.analysis.results_folder`),
+builds the sections (:func:`build_report`) and renders one HTML file with every script and
+datum inlined: it opens without a network. Charts are interactive (Plotly, the ``insight``
+extra, with plotly.js inlined) or, without Plotly, static matplotlib PNGs.
+
+Where the fitted models come from
+---------------------------------
+The segments by item popularity, the average popularity and diversity of the lists, and
+the embedding plots need the fitted models and the training data. The results folder holds
+neither (only metrics), so the report rebuilds them: it reads the experiment stored in
+``results.json``, loads and splits the data exactly as ``recstack evaluate`` did (the same
+seed gives the same split), and takes each model from ``RESULTS_DIR/models/<label>/`` when
+the evaluate step saved it there, else refits it with the stored hyperparameters
+(``refit="all"``; ``"embeddings"`` refits only models with embeddings, ``"none"`` none). A
+model with a seed refits to the same model. When the data cannot be loaded (moved files),
+those sections say why and the rest of the report is written from the results alone.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
+from recstack.analysis.results_folder import ResultsFolder, read_results
+from recstack.atomic import write_text
+from recstack.errors import RecstackError, UnknownColumnError
+from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
+from recstack.progress import Progress, resolve
+
+REFIT_CHOICES = ("all", "embeddings", "none")
+#: test users the list-based sections look at, at most (a seeded subset above it)
+MAX_SEGMENT_USERS = 20_000
+#: items listed in the neighbour tables of each model
+NEIGHBOUR_QUERIES = 3
+#: packages whose versions the environment section lists
+_PACKAGES = ("recstack", "numpy", "scipy", "pandas", "pyarrow", "numba", "implicit",
+             "torch", "scikit-learn", "plotly", "openTSNE", "umap-learn", "matplotlib")
+SECTIONS = (("comparison", "Comparison"), ("curves", "Metric vs K"),
+            ("significance", "Significance"), ("segments", "Segments"),
+            ("beyond-accuracy", "Beyond accuracy"), ("diagnostics", "Diagnostics"),
+            ("calibration", "Calibration"), ("embeddings", "Embeddings"),
+            ("environment", "Experiment and environment"))
+
+
+@dataclass
+class Section:
+    """A part of the report: trusted HTML snippets (already escaped) and charts."""
+
+    id: str
+    title: str
+    blocks: list[str | Chart] = field(default_factory=list)
+
+    def text(self, words: str) -> None:
+        self.blocks.append(f"<p>{html.escape(words)}</p>")
+
+
+@dataclass
+class Report:
+    title: str
+    sections: list[Section]
+    notes: list[str]
+
+
+@dataclass
+class _Context:
+    """What the data-dependent sections need: the split and the fitted models."""
+
+    train: Any
+    test: Any
+    relevance_threshold: float | None
+    models: dict[str, Any]
+    how: dict[str, str]
+
+
+# --------------------------------------------------------------------------- entry point
+def write_report(results_dir: str | Path, out: str | Path | None = None, *,
+                 refit: str = "all", projection: str | None = "tsne",
+                 max_points: int = 2000, interactive: bool | None = None,
+                 colour_by: str | None = None, experiment_base: str | Path | None = None,
+                 n_threads: int = 1, progress: Progress | None = None) -> Path:
+    """Write the HTML report of a results folder; returns its path.
+
+    Parameters
+    ----------
+    results_dir
+        A folder written by ``recstack evaluate --out``.
+    out
+        The file to write (default ``RESULTS_DIR/report.html``).
+    refit
+        Which models to refit when the folder holds no saved model: "all" (every section
+        filled), "embeddings" (only models with embeddings; no per-item-popularity
+        segments) or "none" (sections that need models say so).
+    projection
+        "tsne", "umap" or None (no 2-D maps).
+    max_points
+        Points per 2-D map at most (a seeded random subset above it, said in the report).
+    interactive
+        Plotly (True), static PNGs (False), or Plotly when installed (None).
+    colour_by
+        What colours the maps: "popularity" or an item-table column (default: the first
+        genre where the item table has ``genres``, else popularity).
+    experiment_base
+        Folder that relative data paths of the experiment are relative to (default: the
+        ``base_folder`` results.json records, else the current folder).
+    """
+    if refit not in REFIT_CHOICES:
+        raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}")
+    if projection not in (None, "tsne", "umap"):
+        raise RecstackError(f"projection must be 'tsne', 'umap' or None, got {projection!r}")
+    if interactive is None:
+        interactive = plotly_available()
+    elif interactive and not plotly_available():
+        raise RecstackError('interactive charts need plotly: pip install "recstack[insight]"'
+                            ' (or pass interactive=False / --static for PNG charts)')
+    folder = read_results(results_dir)
+    started = time.perf_counter()
+    report = build_report(folder, refit=refit, projection=projection, max_points=max_points,
+                          colour_by=colour_by, experiment_base=experiment_base,
+                          n_threads=n_threads, progress=progress)
+    page = render_html(report, interactive=interactive,
+                       seconds=time.perf_counter() - started)
+    target = Path(out) if out is not None else folder.path / "report.html"
+    write_text(target, page)
+    return target
+
+
+def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str | None = "tsne",
+                 max_points: int = 2000, colour_by: str | None = None,
+                 experiment_base: str | Path | None = None, n_threads: int = 1,
+                 progress: Progress | None = None) -> Report:
+    """The report's sections, before rendering."""
+    raw = folder.experiment_raw
+    seed = int(raw.get("seed", 0))
+    notes: list[str] = []
+    context, why_not = _rebuild(folder, refit, experiment_base, progress)
+    if context is None:
+        notes.append(f"Sections that need the data or the fitted models are incomplete: "
+                     f"{why_not}")
+    headline = _headline(folder.results)
+    lists = _lists(context, seed, notes) if context is not None else None
+    steps: list[tuple[str, Callable[[], Section]]] = [
+        ("comparison", lambda: _comparison(folder)),
+        ("curves", lambda: _curves(folder)),
+        ("significance", lambda: _significance(folder, headline)),
+        ("segments", lambda: _segments(folder, context, why_not, headline, lists)),
+        ("beyond-accuracy", lambda: _beyond_accuracy(folder, context, lists)),
+        ("diagnostics", lambda: _diagnostics(folder)),
+        ("calibration", lambda: _calibration(folder)),
+        ("embeddings", lambda: _embeddings(folder, context, why_not, projection, max_points,
+                                           colour_by, seed, n_threads, notes)),
+        ("environment", lambda: _environment(folder, context)),
+    ]
+    sections = []
+    with resolve(progress).task("Report", total=len(steps)) as task:
+        for name, step in steps:
+            task.report(section=name)
+            sections.append(step())
+            task.advance()
+    name = raw.get("name", folder.path.name)
+    return Report(f"recstack report: {name}", sections, notes)
+
+
+# --------------------------------------------------------------------------- rebuilding
+def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
+             progress: Progress | None) -> tuple[_Context | None, str]:
+    """The split and models behind the results (see the module docstring), or None and
+    why not."""
+    from recstack.config import parse_experiment
+    from recstack.experiment import build_models, load_split, make_splits, prepare_data
+    from recstack.models.persistence import load_model
+
+    if base is None:
+        # where the experiment file was (when results.json records it), else here
+        base = folder.payload.get("base_folder") or Path.cwd()
+    try:
+        experiment = parse_experiment(folder.experiment_raw,
+                                      source=str(folder.path / "results.json"),
+                                      base=Path(base))
+        if experiment.data.is_split or experiment.data.is_graph_cf:
+            split = load_split(experiment, progress)
+        else:
+            data, _ = prepare_data(experiment, progress)
+            split = make_splits(experiment, data)[0]
+    except RecstackError as error:
+        return None, f"the experiment's data could not be loaded again ({error})"
+    models: dict[str, Any] = {}
+    how: dict[str, str] = {}
+    built = dict(build_models(experiment))
+    for label, model in built.items():
+        saved = folder.saved_model(label)
+        if saved is not None:
+            models[label] = load_model(saved)
+            how[label] = f"loaded from {saved}"
+            continue
+        if refit == "none" or (refit == "embeddings" and not _has_vectors(model)):
+            how[label] = "not refitted (refit=" + refit + ")"
+            continue
+        models[label] = model.fit(split.train, progress=progress)
+        how[label] = "refitted on the same split with the stored hyperparameters"
+    return _Context(split.train, split.test, experiment.evaluation.relevance_threshold,
+                    models, how), ""
+
+
+def _has_vectors(model: Any) -> bool:
+    from recstack.models.base import Recommender
+
+    return any(getattr(type(model), hook) is not getattr(Recommender, hook)
+               for hook in ("_item_embeddings", "_public_item_embeddings"))
+
+
+# --------------------------------------------------------------------------- helpers
+def _split_metric(name: str) -> tuple[str, int | None]:
+    base, _, k = name.partition("@")
+    return (base, int(k)) if k.isdigit() else (name, None)
+
+
+def _headline(results: list[EvaluationResult]) -> str:
+    columns = results[0].per_user.columns
+    for base in ("ndcg", "recall", "map", "precision", "hit_rate", "mrr", "auc"):
+        with_k = sorted((k, c) for c in columns
+                        for b, k in [_split_metric(c)] if b == base and k is not None)
+        if with_k:
+            return with_k[0][1]
+        if base in columns:
+            return base
+    return str(columns[0])
+
+
+def _fmt(value: float, digits: int = 4) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else f"{value:.{digits}f}"
+
+
+def _table(header: list[str], rows: list[list[str]], *, caption: str = "") -> str:
+    """An HTML table from cells that are already escaped HTML."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def recall_by_bucket(relevant: sp.csr_matrix, tops: dict[str, np.ndarray],
+                     bucket_of_item: np.ndarray, n_buckets: int
+                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    r"""Pooled recall of the relevant (user, item) pairs of each item bucket:
+
+    .. math:: R_b = \frac{|\{(u, i) : i \in \mathrm{rel}(u) \cap L_u, b(i) = b\}|}
+              {|\{(u, i) : i \in \mathrm{rel}(u), b(i) = b\}|}
+
+    ``relevant`` is users x items (1 = relevant), ``tops[model]`` the users' lists (item
+    indices, ``-1`` for an empty slot). Returns the relevant pairs per bucket and each
+    model's :math:`R_b` (NaN for a bucket without relevant pairs)."""
+    relevant = sp.csr_matrix(relevant)
+    relevant_per_bucket = np.bincount(bucket_of_item[relevant.indices], minlength=n_buckets)
+    recall = {}
+    for label, top in tops.items():
+        rows = np.repeat(np.arange(top.shape[0]), top.shape[1])
+        filled = top.ravel() >= 0
+        listed = sp.csr_matrix((np.ones(int(filled.sum())), (rows[filled], top.ravel()[filled])),
+                               shape=relevant.shape)
+        hits = relevant.multiply(listed).tocsr()
+        hits.eliminate_zeros()
+        hits_per_bucket = np.bincount(bucket_of_item[hits.indices], minlength=n_buckets)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            recall[label] = hits_per_bucket / relevant_per_bucket
+    return relevant_per_bucket, recall
+
+
+_LOWER_IS_BETTER = ("popularity", "rmse", "mae", "mse", "log_loss")
+
+
+def _best(values: dict[str, float], metric: str) -> str | None:
+    finite = {m: v for m, v in values.items() if v is not None and not math.isnan(v)}
+    if not finite:
+        return None
+    lower = any(word in metric for word in _LOWER_IS_BETTER)
+    return (min if lower else max)(finite, key=finite.__getitem__)
+
+
+# --------------------------------------------------------------------------- sections
+def _comparison(folder: ResultsFolder) -> Section:
+    section = Section("comparison", "Comparison")
+    results = folder.results
+    per_user = list(results[0].per_user.columns)
+    aggregate = list(results[0].aggregate)
+    summaries = {r.model: r.summary() for r in results}
+    rows = []
+    for metric in per_user + aggregate:
+        values = {r.model: (summaries[r.model][metric].mean if metric in summaries[r.model]
+                            else r.aggregate.get(metric, math.nan)) for r in results}
+        best = _best(values, metric)
+        cells = [html.escape(metric)]
+        for r in results:
+            value = values[r.model]
+            text = _fmt(value)
+            if metric in summaries[r.model]:
+                s = summaries[r.model][metric]
+                if not math.isnan(s.ci_low):
+                    text += f" <small>[{_fmt(s.ci_low)}, {_fmt(s.ci_high)}]</small>"
+            cells.append(f"<b>{text}</b>" if r.model == best else text)
+        rows.append(cells)
+    rows.append(["users evaluated"] + [f"{len(r.per_user):,}" for r in results])
+    rows.append(["fit seconds"] + [_fmt(folder.fit_seconds.get(r.model, math.nan), 1)
+                                   for r in results])
+    section.blocks.append(_table(["metric"] + [html.escape(r.model) for r in results], rows,
+                                 caption=f"Mean over users [{CONFIDENCE:.0%} confidence "
+                                         "interval, Student t]; best of each row in bold."))
+    return section
+
+
+def _curves(folder: ResultsFolder) -> Section:
+    section = Section("curves", "Metric vs K")
+    by_base: dict[str, list[tuple[int, str]]] = {}
+    for column in folder.results[0].per_user.columns:
+        base, k = _split_metric(column)
+        if k is not None:
+            by_base.setdefault(base, []).append((k, column))
+    curves = {base: sorted(entries) for base, entries in by_base.items() if len(entries) > 1}
+    if not curves:
+        section.text("The experiment evaluated a single cut-off K, so there are no curves; "
+                     "list several in [evaluation] ks to see them.")
+        return section
+    section.text(f"Mean of each metric at every evaluated K, with its {CONFIDENCE:.0%} "
+                 "confidence band (Student t over users).")
+    for base, entries in curves.items():
+        ks = np.array([k for k, _ in entries])
+        series = []
+        for result in folder.results:
+            summary = result.summary()
+            s = [summary[c] for _, c in entries]
+            series.append(Series(result.model, ks, np.array([x.mean for x in s]),
+                                 mode="lines+markers", low=np.array([x.ci_low for x in s]),
+                                 high=np.array([x.ci_high for x in s])))
+        section.blocks.append(Chart(title=f"{base} vs K", x_label="K", y_label=base,
+                                    series=series, half=True))
+    return section
+
+
+def holm_adjust(p_values: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment (Holm 1979) of a family of p-values."""
+    flat = p_values.ravel()
+    finite = np.flatnonzero(~np.isnan(flat))
+    order = finite[np.argsort(flat[finite])]
+    m = len(order)
+    adjusted = np.full_like(flat, np.nan)
+    running = 0.0
+    for rank, position in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * flat[position]))
+        adjusted[position] = running
+    return adjusted.reshape(p_values.shape)
+
+
+def _significance(folder: ResultsFolder, headline: str) -> Section:
+    section = Section("significance", "Significance")
+    results = folder.results
+    n = len(results)
+    if n < 2:
+        section.text("One model only: nothing to compare.")
+        return section
+    diff = np.full((n, n), np.nan)
+    p = np.full((n, n), np.nan)
+    for i in range(n):
+        for j in range(i + 1, n):
+            try:
+                test = results[i].compare(results[j], headline)
+            except RecstackError:
+                continue
+            diff[i, j], diff[j, i] = test.mean_difference, -test.mean_difference
+            p[i, j] = p[j, i] = test.t_p_value
+    upper = np.triu_indices(n, 1)
+    adjusted_upper = holm_adjust(p[upper])
+    adjusted = np.full((n, n), np.nan)
+    adjusted[upper] = adjusted_upper
+    adjusted.T[upper] = adjusted_upper
+    alpha = 1 - CONFIDENCE
+    text = [["" if i == j else f"{diff[i, j]:+.4f}{'*' if adjusted[i, j] < alpha else ''}"
+             for j in range(n)] for i in range(n)]
+    labels = [r.model for r in results]
+    section.text(f"Row model minus column model in {headline}, on the users both were "
+                 f"evaluated on (paired t-test); * marks a difference significant at "
+                 f"{alpha:.0%} after Holm's correction for the {len(adjusted_upper)} pairs.")
+    section.blocks.append(Chart(title=f"Paired differences in {headline}",
+                                heatmap=Heatmap(diff, labels, labels, text,
+                                                colour_label="difference")))
+    rows = [[html.escape(labels[i]), html.escape(labels[j]), _fmt(diff[i, j]),
+             f"{p[i, j]:.3g}", f"{adjusted[i, j]:.3g}",
+             "yes" if adjusted[i, j] < alpha else "no"]
+            for i, j in zip(*upper, strict=True) if not math.isnan(diff[i, j])]
+    section.blocks.append(_table(["model A", "model B", "A − B", "paired t p",
+                                  "Holm-adjusted p", "significant"], rows))
+    return section
+
+
+def _needs_context(section: Section, context: _Context | None, why_not: str) -> bool:
+    if context is None:
+        section.text(f"Not available: {why_not}.")
+        return False
+    return True
+
+
+def _activity_buckets(counts: np.ndarray, n_buckets: int = 4) -> tuple[np.ndarray, list[str]]:
+    """Quantile buckets of training rows per user, labelled by their count ranges."""
+    edges = np.unique(np.quantile(counts, np.linspace(0, 1, n_buckets + 1)))
+    if len(edges) == 1:  # every user has as many rows: one bucket
+        edges = np.repeat(edges, 2)
+    bucket = np.clip(np.searchsorted(edges, counts, side="right") - 1, 0, len(edges) - 2)
+    labels = []
+    for b in range(len(edges) - 1):
+        members = counts[bucket == b]
+        labels.append(f"{int(members.min())}–{int(members.max())} rows" if len(members)
+                      else "empty")
+    return bucket, labels
+
+
+def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, headline: str,
+              lists: _Lists | None) -> Section:
+    section = Section("segments", "Segments")
+    if not _needs_context(section, context, why_not):
+        return section
+    assert context is not None
+    train = context.train
+    # by user activity: the per-user values already written, grouped by training rows
+    counts = pd.Series(train.user_counts(), index=train.users.to_external(
+        np.arange(train.n_users)))
+    models = [r.model for r in folder.results]
+    first = folder.results[0].per_user
+    activity = counts.reindex(first.index).to_numpy()
+    known = ~np.isnan(activity.astype(np.float64))
+    bucket, labels = _activity_buckets(activity[known].astype(np.int64))
+    rows, series = [], []
+    means = np.full((len(models), len(labels)), np.nan)
+    for m, result in enumerate(folder.results):
+        values = result.per_user[headline].reindex(first.index).to_numpy(np.float64)[known]
+        for b in range(len(labels)):
+            means[m, b] = MetricSummary.from_values(headline, values[bucket == b]).mean
+        series.append(Series(result.model, labels, means[m], mode="bar"))
+    for b, label in enumerate(labels):
+        winner = models[int(np.nanargmax(means[:, b]))] if np.isfinite(means[:, b]).any() else "–"
+        rows.append([html.escape(label), f"{int((bucket == b).sum()):,}"]
+                    + [_fmt(v) for v in means[:, b]] + [html.escape(winner)])
+    section.text(f"{headline} by user activity (training rows per user, in quartiles): "
+                 "where each model wins.")
+    section.blocks.append(Chart(title=f"{headline} by user activity", x_label="training rows",
+                                y_label=headline, series=series))
+    section.blocks.append(_table(["user activity", "users"] + [html.escape(m) for m in models]
+                                 + ["best"], rows))
+    if lists is None:
+        section.text("Segments by item popularity need the fitted models: none was saved "
+                     "or refitted (refit='all' refits them).")
+        return section
+    k, users, relevant, tops = lists.k, lists.users, lists.relevant, lists.tops
+    item_counts = train.item_counts()
+    bucket_of_item, item_labels = popularity_buckets(item_counts)
+    relevant_per_bucket, recall = recall_by_bucket(relevant, tops, bucket_of_item,
+                                                   len(item_labels))
+    section.text(f"Recall@{k} of the relevant test items in each item-popularity bucket "
+                 "(items ordered by training rows, each bucket a third of the training "
+                 "rows): whether a model finds the long tail or only the head. Pooled over "
+                 f"{len(users):,} test users.")
+    section.blocks.append(Chart(title=f"recall@{k} by item popularity",
+                                x_label="item popularity", y_label=f"recall@{k}",
+                                series=[Series(label, item_labels, values, mode="bar")
+                                        for label, values in recall.items()]))
+    rows = []
+    for b, label in enumerate(item_labels):
+        values = {m: recall[m][b] for m in recall}
+        best = _best(values, "recall") or "–"
+        rows.append([html.escape(label), f"{int(relevant_per_bucket[b]):,}"]
+                    + [_fmt(values[m]) for m in recall] + [html.escape(best)])
+    section.blocks.append(_table(["item popularity", "relevant test pairs"]
+                                 + [html.escape(m) for m in recall] + ["best"], rows))
+    return section
+
+
+def popularity_buckets(item_counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Head, middle and tail: items by training rows, most popular first; an item is in
+    the head while the rows of the items before it are under a third of the total, in the
+    middle while under two thirds, else in the tail."""
+    order = np.argsort(-item_counts, kind="stable")
+    sorted_counts = item_counts[order].astype(np.float64)
+    before = (np.cumsum(sorted_counts) - sorted_counts) / max(sorted_counts.sum(), 1.0)
+    bucket_sorted = (before >= 1 / 3).astype(np.int64) + (before >= 2 / 3)
+    bucket = np.empty_like(bucket_sorted)
+    bucket[order] = bucket_sorted
+    names = ("head", "middle", "tail")
+    labels = [f"{names[b]} ({int((bucket == b).sum()):,} items)" for b in range(3)]
+    return bucket, labels
+
+
+@dataclass
+class _Lists:
+    """Top-``k`` lists (item indices) of each model at hand for ``users``, and the users'
+    relevant test items (rows: ``users``)."""
+
+    k: int
+    users: np.ndarray
+    relevant: sp.csr_matrix
+    tops: dict[str, np.ndarray]
+
+
+def _lists(context: _Context, seed: int, notes: list[str]) -> _Lists | None:
+    """Top-K lists of every available model for the test users with a relevant item
+    (seen items excluded, as the evaluator does)."""
+    from recstack.topk import top_k_batched
+
+    if not context.models:
+        return None
+    test = context.test
+    keep = (np.ones(len(test), bool) if context.relevance_threshold is None
+            else test.value >= context.relevance_threshold)
+    relevant = sp.csr_matrix((np.ones(int(keep.sum()), np.float32),
+                              (test.user_index[keep], test.item_index[keep])),
+                             shape=(test.n_users, test.n_items))
+    relevant.sum_duplicates()
+    relevant.data[:] = 1.0
+    users = np.flatnonzero(np.diff(relevant.indptr) > 0)
+    if len(users) > MAX_SEGMENT_USERS:
+        users = np.sort(np.random.default_rng(seed).choice(users, MAX_SEGMENT_USERS,
+                                                           replace=False))
+        notes.append(f"Lists for segments and beyond-accuracy: {MAX_SEGMENT_USERS:,} test "
+                     f"users drawn at random with seed {seed}.")
+    k = 10
+    exclude = context.train.to_csr()
+    tops = {}
+    for label, model in context.models.items():
+        top, _ = top_k_batched(model.score_users, users, k, exclude=exclude,
+                               n_items=context.train.n_items)
+        tops[label] = np.asarray(top, dtype=np.int64)
+    return _Lists(k, users, relevant[users], tops)
+
+
+def _genres(context: _Context) -> list[Any] | None:
+    table = context.train.item_table
+    if table is None or "genres" not in table.columns:
+        return None
+    return table["genres"].tolist()
+
+
+def _beyond_accuracy(folder: ResultsFolder, context: _Context | None,
+                     lists: _Lists | None) -> Section:
+    from recstack.analysis.neighbours import label_matrix
+    from recstack.metrics.beyond_accuracy import average_popularity, intra_list_diversity
+
+    section = Section("beyond-accuracy", "Beyond accuracy")
+    wanted = ("coverage", "novelty", "diversity", "popularity", "serendipity", "gini")
+    columns = {name for r in folder.results
+               for name in list(r.per_user.columns) + list(r.aggregate)
+               if any(w in _split_metric(name)[0] for w in wanted)}
+    table: dict[str, dict[str, float]] = {}
+    for r in folder.results:
+        means = r.means()
+        table[r.model] = {c: means.get(c, math.nan) for c in sorted(columns)}
+    if lists is not None and context is not None:
+        k, tops = lists.k, lists.tops
+        counts = context.train.item_counts()
+        genres = _genres(context)
+        features = label_matrix(genres)[0] if genres is not None else None
+        for label, top in tops.items():
+            table[label][f"average popularity@{k} (training rows)"] = float(
+                np.nanmean(average_popularity(top, counts)))
+            if features is not None:
+                table[label][f"genre diversity@{k}"] = float(
+                    np.nanmean(intra_list_diversity(top, features)))
+    metrics = sorted({m for row in table.values() for m in row})
+    if not metrics:
+        section.text("No beyond-accuracy metric was evaluated and no model is at hand to "
+                     "compute them (add coverage and novelty to [evaluation] metrics).")
+        return section
+    section.text("Coverage (share of the catalog recommended), novelty (mean self-information "
+                 "of recommended items), average popularity of the lists and their genre "
+                 "diversity (mean pairwise cosine distance of the genre vectors, Ziegler "
+                 "et al. 2005); the last two from the lists of the fitted models.")
+    rows = []
+    for metric in metrics:
+        values = {m: table[m].get(metric, math.nan) for m in table}
+        best = _best(values, metric)
+        rows.append([html.escape(metric)] + [f"<b>{_fmt(v)}</b>" if m == best else _fmt(v)
+                                             for m, v in values.items()])
+    section.blocks.append(_table(["metric"] + [html.escape(m) for m in table], rows,
+                                 caption="Best of each row in bold (lowest average "
+                                         "popularity, highest otherwise)."))
+    accuracy = _headline(folder.results)
+    novelty = next((m for m in metrics if m.startswith("novelty")), None)
+    if novelty is not None:
+        series = [Series(r.model, [table[r.model][novelty]], [r.means()[accuracy]],
+                         mode="markers", text=[r.model]) for r in folder.results]
+        section.blocks.append(Chart(title=f"{accuracy} against {novelty}", x_label=novelty,
+                                    y_label=accuracy, series=series))
+    return section
+
+
+def _diagnostics(folder: ResultsFolder) -> Section:
+    section = Section("diagnostics", "Diagnostics")
+    found = {m: d for m, d in folder.diagnostics.items() if d}
+    if not found:
+        section.text("The evaluator raised no diagnostic for any model.")
+    for model, items in found.items():
+        section.blocks.append(f"<h3>{html.escape(model)}</h3><ul>"
+                              + "".join(f"<li>{html.escape(str(d))}</li>" for d in items)
+                              + "</ul>")
+    significance = folder.payload.get("significance") or {}
+    if significance:
+        section.blocks.append("<h3>Against the baseline (as evaluated)</h3><ul>"
+                              + "".join(f"<li>{html.escape(m)}: {html.escape(str(t))}</li>"
+                                        for m, t in significance.items()) + "</ul>")
+    return section
+
+
+def _calibration(folder: ResultsFolder) -> Section:
+    section = Section("calibration", "Calibration")
+    if not folder.calibration:
+        section.text("No probabilities were evaluated in this experiment, so there is no "
+                     "calibration curve (the evaluate step writes calibration_<model>.csv "
+                     "when it evaluates predicted probabilities).")
+        return section
+    series = [Series("perfectly calibrated", [0.0, 1.0], [0.0, 1.0])]
+    for label, table in folder.calibration.items():
+        series.append(Series(label, table["mean_predicted"].to_numpy(),
+                             table["observed_rate"].to_numpy(), mode="lines+markers",
+                             text=[f"{int(c):,} predictions" for c in table["count"]]))
+    section.text("Observed rate of positives against the mean predicted probability, per "
+                 "bin: a calibrated model lies on the diagonal.")
+    section.blocks.append(Chart(title="Calibration (reliability) curves",
+                                x_label="mean predicted probability",
+                                y_label="observed positive rate", series=series))
+    return section
+
+
+def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
+                projection: str | None, max_points: int, colour_by: str | None, seed: int,
+                n_threads: int, notes: list[str]) -> Section:
+    from recstack.analysis.embeddings import embedding_health, pca_analysis
+    from recstack.analysis.neighbours import nearest_neighbours, neighbourhood_coherence
+    from recstack.analysis.projections import project
+
+    section = Section("embeddings", "Embeddings")
+    if not _needs_context(section, context, why_not):
+        return section
+    assert context is not None
+    train = context.train
+    with_vectors = {label: m for label, m in context.models.items() if _has_vectors(m)}
+    without = [label for label in folder.labels if label not in with_vectors]
+    unavailable = [label for label in without if label not in context.models]
+    if without:
+        section.text("No embedding section for: " + ", ".join(
+            f"{label} ({'not refitted' if label in unavailable else 'no embeddings'})"
+            for label in without) + ".")
+    if not with_vectors:
+        section.text("No model of this experiment represents items as vectors.")
+        return section
+    counts = train.item_counts()
+    table = train.item_table
+    titles = (table["title"].astype(str).to_numpy()
+              if table is not None and "title" in table.columns
+              else np.asarray([str(i) for i in train.items.to_external(
+                  np.arange(train.n_items))], dtype=object))
+    genres = _genres(context)
+    colour, colour_label = _colouring(colour_by, table, genres, counts)
+    for label, model in with_vectors.items():
+        section.blocks.append(f"<h3>{html.escape(label)}</h3>")
+        vectors = model.item_embeddings()
+        if vectors.shape[0] != len(counts):
+            section.text(f"{label}: {vectors.shape[0]:,} item vectors for {len(counts):,} "
+                         "items of the split; skipped.")
+            continue
+        pca = pca_analysis(vectors, counts, model=label)
+        section.text(pca.reading())
+        scree = pca.chart()
+        scree.note = ""  # the reading is already above the chart
+        section.blocks.append(scree)
+        health = embedding_health(vectors, counts, model=label)
+        section.text("Health: " + health.reading())
+        try:
+            users = pca_analysis(model.user_embeddings(), train.user_counts(), kind="user",
+                                 model=label)
+            section.text("Users: " + users.reading())
+        except RecstackError:
+            pass
+        if projection is not None:
+            try:
+                mapped = project(vectors, projection, max_points=max_points, seed=seed,
+                                 n_threads=n_threads, model=label)
+            except RecstackError as error:  # the extra is missing: the rest still stands
+                section.text(f"No {projection} map: {error}")
+                mapped = None
+            if mapped is not None and mapped.subsampled:
+                notes.append(f"{label}: the {projection} map shows {len(mapped.rows):,} of "
+                             f"{mapped.n_rows:,} items (seed {seed}) to keep the file small "
+                             "and the report fast.")
+            if mapped is not None:
+                section.blocks.append(mapped.chart(colour, colour_label=colour_label,
+                                                   titles=titles))
+        if genres is not None:
+            try:
+                coherence = neighbourhood_coherence(vectors, genres, k=10, seed=seed,
+                                                    model=label)
+                section.text("Neighbourhood coherence: " + coherence.reading())
+            except RecstackError as error:
+                section.text(f"Neighbourhood coherence not computed: {error}")
+        queries = np.argsort(-counts, kind="stable")[:NEIGHBOUR_QUERIES]
+        table_n = nearest_neighbours(vectors, queries, 5, titles=titles, model=label)
+        frame = table_n.to_frame()
+        rows = [[html.escape(str(r.query)), str(r.rank), html.escape(str(r.neighbour)),
+                 f"{r.cosine:.3f}"] for r in frame.itertuples()]
+        section.blocks.append(_table(["item", "rank", "nearest by cosine", "cosine"], rows,
+                                     caption="Nearest neighbours of the most popular items."))
+    return section
+
+
+def _colouring(colour_by: str | None, table: pd.DataFrame | None, genres: list[Any] | None,
+               counts: np.ndarray) -> tuple[Any, str]:
+    """What colours the maps: popularity, the first genre (the default with genres) or an
+    item-table column (its first element for list columns)."""
+    from recstack.analysis.embeddings import log_popularity
+
+    if colour_by is None:
+        if genres is None:
+            return log_popularity(counts), "log(1 + training rows)"
+        first = [g[0] if isinstance(g, list | tuple | np.ndarray) and len(g) else
+                 (g.split("|")[0] if isinstance(g, str) and g else "(none)") for g in genres]
+        return np.asarray(first, dtype=object), "first genre"
+    if colour_by == "popularity":
+        return log_popularity(counts), "log(1 + training rows)"
+    if table is None or colour_by not in table.columns:
+        raise UnknownColumnError(colour_by, ["popularity"] + ([] if table is None
+                                                              else list(table.columns)),
+                                 role="colouring the embedding maps")
+    values = table[colour_by]
+    if values.map(lambda v: isinstance(v, list | tuple | np.ndarray)).any():
+        values = values.map(lambda v: v[0] if len(v) else "(none)")
+    return values.to_numpy(), colour_by
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in _PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def _environment(folder: ResultsFolder, context: _Context | None) -> Section:
+    from recstack.config import dump_toml
+
+    section = Section("environment", "Experiment and environment")
+    raw = folder.experiment_raw
+    section.text(f"Seed {raw.get('seed', 0)}; results folder {folder.path.resolve()}.")
+    try:
+        toml = dump_toml(raw)
+    except Exception:  # noqa: BLE001 (a value TOML cannot hold: show it as JSON instead)
+        import json
+
+        toml = json.dumps(raw, indent=2, default=str)
+    section.blocks.append("<h3>Experiment file</h3><pre>" + html.escape(toml) + "</pre>")
+    split = folder.payload.get("split")
+    if split:
+        import json
+
+        section.blocks.append("<h3>Split</h3><pre>" + html.escape(json.dumps(split, indent=2))
+                              + "</pre>")
+    stored = folder.payload.get("environment")
+    if stored:
+        import json
+
+        section.blocks.append("<h3>Where the experiment ran</h3><pre>"
+                              + html.escape(json.dumps(stored, indent=2)) + "</pre>")
+    else:
+        section.text("results.json does not record where the experiment ran; below is where "
+                     "this report was written.")
+    machine = {"python": sys.version.split()[0], "platform": platform.platform(),
+               "processor": platform.processor() or platform.machine(),
+               "cpus": os.cpu_count(), "written": datetime.now(UTC).isoformat(timespec="seconds")}
+    rows = [[html.escape(k), html.escape(str(v))] for k, v in machine.items()]
+    rows += [[html.escape(k), html.escape(v)] for k, v in _versions().items()]
+    section.blocks.append(_table(["", "version / value"], rows,
+                                 caption="Where this report was written."))
+    if context is not None and context.how:
+        section.blocks.append(_table(["model", "fitted model for this report"],
+                                     [[html.escape(k), html.escape(v)]
+                                      for k, v in context.how.items()]))
+    return section
+
+
+# --------------------------------------------------------------------------- rendering
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222}
+header{background:#0b3d62;color:#fff;padding:16px 28px}
+header h1{margin:0;font-size:22px} header p{margin:4px 0 0;opacity:.85}
+nav{position:sticky;top:0;background:#f4f6f8;padding:8px 28px;border-bottom:1px solid #ddd;
+z-index:10} nav a{margin-right:14px;color:#0b3d62;text-decoration:none;font-size:14px}
+main{padding:0 28px 40px;max-width:1200px} section{margin-top:28px}
+h2{border-bottom:2px solid #0b3d62;padding-bottom:4px} table{border-collapse:collapse;
+margin:10px 0;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
+th:first-child,td:first-child{text-align:left} caption{caption-side:bottom;font-size:12px;
+color:#555;text-align:left;padding-top:4px} pre{background:#f6f8fa;padding:10px;
+overflow:auto;font-size:12px} .note{font-size:12px;color:#555;margin-top:-4px}
+.chart{margin:12px 0} .half{display:inline-block;width:49%;vertical-align:top}
+.notes{background:#fff8e1;border-left:4px solid #e69f00;
+padding:8px 12px;margin-top:16px} img{max-width:100%}
+"""
+
+
+def render_html(report: Report, *, interactive: bool, seconds: float = 0.0) -> str:
+    """The page: every script, style and chart inlined."""
+    from recstack.analysis.charts import (
+        matplotlib_available,
+        plotly_div,
+        plotly_script,
+        png_data_uri,
+    )
+
+    static_charts = interactive or matplotlib_available()
+    parts: list[str] = []
+    number = 0
+    for section in report.sections:
+        parts.append(f'<section id="{section.id}"><h2>{html.escape(section.title)}</h2>')
+        for block in section.blocks:
+            if isinstance(block, str):
+                parts.append(block)
+                continue
+            number += 1
+            if interactive:
+                body = plotly_div(block, f"chart-{number}")
+            elif not static_charts:
+                body = (f"<p><i>Chart “{html.escape(block.title)}” not drawn: charts need "
+                        'plotly or matplotlib: pip install "recstack[insight]"</i></p>')
+            else:
+                body = (f'<img alt="{html.escape(block.title)}" '
+                        f'src="{png_data_uri(block)}">')
+            parts.append(f'<div class="chart{" half" if block.half else ""}">{body}</div>')
+            if block.note:
+                parts.append(f'<p class="note">{html.escape(block.note)}</p>')
+        parts.append("</section>")
+    nav = "".join(f'<a href="#{s.id}">{html.escape(s.title)}</a>' for s in report.sections)
+    notes = ""
+    if report.notes:
+        notes = ('<div class="notes" id="notes"><b>Notes</b><ul>'
+                 + "".join(f"<li>{html.escape(n)}</li>" for n in report.notes) + "</ul></div>")
+    script = (f'<script type="text/javascript">{plotly_script()}</script>' if interactive
+              else "")
+    kind = ("interactive (Plotly)" if interactive else "static (matplotlib)"
+            if static_charts else 'none (pip install "recstack[insight]" to draw them)')
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(report.title)}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{_CSS}</style>{script}</head><body>"
+        f"<header><h1>{html.escape(report.title)}</h1><p>Charts: {kind}; built in "
+        f"{seconds:.1f} s; opens without a network.</p></header>"
+        f"<nav>{nav}</nav><main>{notes}{''.join(parts)}</main></body></html>\n"
+    )

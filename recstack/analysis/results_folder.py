@@ -1,0 +1,145 @@
+"""Reading a results folder written by ``recstack evaluate --out`` back into objects.
+
+The folder holds ``results.json`` (the experiment, each model's summary, diagnostics),
+``summary.csv`` and one ``per_user_<label>.csv`` per model
+(:meth:`recstack.experiment.ExperimentResult.write`). Optional files the report uses
+when present: ``models/<label>/`` (a saved model, :func:`recstack.models.persistence.save_model`)
+and ``calibration_<label>.csv`` (columns ``mean_predicted, observed_rate, count``: a
+reliability curve). Anything missing or of an older format is refused with one message
+naming every missing piece.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recstack.errors import RecstackError
+from recstack.evaluation.results import EvaluationResult
+
+RESULTS_FILE = "results.json"
+#: what results.json must hold (a folder from before these keys existed is refused)
+REQUIRED_KEYS = ("experiment", "split", "models", "diagnostics")
+MODEL_KEYS = ("model", "metrics", "aggregate")
+CALIBRATION_COLUMNS = ("mean_predicted", "observed_rate", "count")
+
+
+@dataclass
+class ResultsFolder:
+    """One experiment's results, as written by ``recstack evaluate``."""
+
+    path: Path
+    payload: dict[str, Any]
+    results: list[EvaluationResult]
+    fit_seconds: dict[str, float]
+    diagnostics: dict[str, list[str]]
+    calibration: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def experiment_raw(self) -> dict[str, Any]:
+        return self.payload["experiment"]
+
+    @property
+    def labels(self) -> list[str]:
+        return [r.model for r in self.results]
+
+    def saved_model(self, label: str) -> Path | None:
+        """The folder of ``label``'s saved model, when the evaluate step saved it."""
+        from recstack.models.persistence import META
+
+        folder = self.path / "models" / label
+        return folder if (folder / META).exists() else None
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise RecstackError(f"{path}:{error.lineno}: not valid JSON ({error.msg}); the file "
+                            "is damaged: rerun `recstack evaluate`") from None
+    if not isinstance(payload, dict):
+        raise RecstackError(f"{path}: expected a JSON object (results of `recstack "
+                            f"evaluate`), got a {type(payload).__name__}")
+    return payload
+
+
+def read_results(path: str | Path) -> ResultsFolder:
+    """Read and check a results folder.
+
+    Raises
+    ------
+    RecstackError
+        Naming the folder and every missing file or key, e.g. a folder written by an
+        older recstack, or one that is not a results folder at all.
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise RecstackError(f"{folder}: no such folder; give the --out folder of "
+                            "`recstack evaluate`")
+    if not folder.is_dir():
+        raise RecstackError(f"{folder}: is a file; give the results folder (the --out "
+                            "folder of `recstack evaluate`)")
+    results_path = folder / RESULTS_FILE
+    if not results_path.exists():
+        present = sorted(p.name for p in folder.iterdir())[:8]
+        raise RecstackError(f"{folder}: missing {RESULTS_FILE}, so this is not a results "
+                            f"folder of `recstack evaluate --out` (it holds: "
+                            f"{', '.join(present) or 'nothing'})")
+    payload = _load_json(results_path)
+    missing_keys = [key for key in REQUIRED_KEYS if key not in payload]
+    if missing_keys:
+        raise RecstackError(f"{results_path}: missing {', '.join(map(repr, missing_keys))}; "
+                            "written by an older recstack? rerun `recstack evaluate` to "
+                            "write the current format")
+    models = payload["models"]
+    if not isinstance(models, list) or not models:
+        raise RecstackError(f"{results_path}: 'models' must be a non-empty list of model "
+                            "results")
+    problems: list[str] = []
+    for number, entry in enumerate(models, start=1):
+        absent = [key for key in MODEL_KEYS if not isinstance(entry, dict) or key not in entry]
+        if absent:
+            problems.append(f"models[{number}] lacks {', '.join(map(repr, absent))}")
+    if problems:
+        raise RecstackError(f"{results_path}: {'; '.join(problems)}; written by an older "
+                            "recstack? rerun `recstack evaluate`")
+    labels = [entry["model"] for entry in models]
+    missing_files = [f"per_user_{label}.csv" for label in labels
+                     if not (folder / f"per_user_{label}.csv").exists()]
+    if missing_files:
+        raise RecstackError(f"{folder}: missing {', '.join(missing_files)} (each model's "
+                            "per-user values, which the confidence bands, significance "
+                            "matrix and segments need); rerun `recstack evaluate`")
+    results = []
+    for entry in models:
+        per_user_path = folder / f"per_user_{entry['model']}.csv"
+        frame = pd.read_csv(per_user_path)
+        if frame.shape[1] < 2:
+            raise RecstackError(f"{per_user_path}: expected a user id column and one column "
+                                f"per metric, got columns {list(frame.columns)}")
+        frame = frame.set_index(frame.columns[0])
+        aggregate = {k: (np.nan if v is None else float(v))
+                     for k, v in (entry.get("aggregate") or {}).items()}
+        results.append(EvaluationResult(entry["model"], frame, aggregate,
+                                        int(entry.get("users_without_relevant", 0)),
+                                        entry.get("meta", {}) or {}))
+    calibration = {}
+    for label in labels:
+        table_path = folder / f"calibration_{label}.csv"
+        if table_path.exists():
+            table = pd.read_csv(table_path)
+            absent = [c for c in CALIBRATION_COLUMNS if c not in table.columns]
+            if absent:
+                raise RecstackError(f"{table_path}: missing column(s) {absent}; expected "
+                                    f"{list(CALIBRATION_COLUMNS)}")
+            calibration[label] = table
+    return ResultsFolder(
+        folder, payload, results,
+        {entry["model"]: float(entry.get("fit_seconds", np.nan)) for entry in models},
+        {label: list(found) for label, found in payload["diagnostics"].items()},
+        calibration)

@@ -1,0 +1,3 @@
+"""The stages after candidate generation: candidates from several generators, features,
+learned rankers and the two-stage recommender (see :mod:`recstack.pipeline.schema` for the
+feature frame every stage passes along)."""

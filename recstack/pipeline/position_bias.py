@@ -1,0 +1,151 @@
+r"""Position bias: propensities per position, and inverse propensity weights for rankers.
+
+A logged click at position :math:`k` is the product of two events, the user examining the
+slot and the item being relevant (the examination hypothesis, Richardson et al. 2007):
+
+.. math:: P(c = 1 \mid i, k) = \theta_k \cdot \mathrm{rel}_i
+
+so a ranker trained on raw clicks learns :math:`\theta_k \mathrm{rel}_i`, and whatever put
+items high in the log (the old ranking) looks relevant. recstack offers two corrections,
+each usable with every ranker:
+
+1. **Position as a feature.** Put the logged position in the frame as the numeric feature
+   ``"position"``; the ranker learns its effect next to the others, and at serving scores
+   every candidate at one fixed position (the rankers' ``serving_position``
+   hyperparameter; :func:`with_serving_position` does the same to a frame by hand).
+2. **Inverse propensity weighting** (Joachims, Swaminathan & Schnabel 2017, "Unbiased
+   Learning-to-Rank with Biased Feedback", eq. 4 ff.). With the examination propensity
+   :math:`\theta_k` of each position, relative to position 1, a click at position
+   :math:`k` is weighted :math:`1 / \theta_k` (:func:`ipw_sample_weights`), which makes
+   the weighted clicks an unbiased estimate of relevance: :math:`E[c / \theta_k] =
+   \mathrm{rel}_i`. Non-clicked rows keep weight 1 (the pairwise and listwise losses
+   weight a pair or a list term by the clicked row's weight, as the paper does).
+
+Propensities are given (e.g. from a swap experiment) or estimated from a log by
+:func:`estimate_propensities`: the click-through rate at each position divided by the one
+at position 1. This estimate is unbiased only when the items' relevance does not depend on
+their position in the log, i.e. the log comes from a randomised ordering (a RandTop-n or
+randomised-swap slice of traffic); from a log ranked by an earlier model it confounds
+position with relevance and overstates the bias.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recstack.errors import RecstackError
+from recstack.pipeline.schema import FeatureFrame
+
+
+def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
+                          n_positions: int | None = None, smoothing: float = 1.0
+                          ) -> np.ndarray:
+    r"""Examination propensity per position relative to position 1, from a click log.
+
+    .. math:: \hat\theta_k = \frac{\mathrm{CTR}_k}{\mathrm{CTR}_1}, \qquad
+              \mathrm{CTR}_k = \frac{\text{clicks at } k + \alpha\,\overline{\mathrm{CTR}}}
+                                    {\text{impressions at } k + \alpha}
+
+    with :math:`\alpha` = ``smoothing`` pseudo-impressions at the overall click rate (so
+    that a rarely shown position does not get a propensity of 0 or a wild one).
+
+    Parameters
+    ----------
+    positions : array of int, shape (n,)
+        The 1-based position each impression was shown at.
+    clicks : array of {0, 1}, shape (n,)
+    n_positions : int, optional
+        How many positions to return (default: the largest logged).
+    smoothing : float
+        :math:`\alpha` above; 0 turns smoothing off.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_positions,)
+        ``result[k - 1]`` is :math:`\hat\theta_k`; ``result[0]`` is 1.
+
+    Notes
+    -----
+    Unbiased only for a log whose order was randomised (see the module docstring).
+    """
+    positions = np.asarray(positions)
+    clicks = np.asarray(clicks, dtype=np.float64)
+    if positions.shape != clicks.shape or positions.ndim != 1 or not len(positions):
+        raise RecstackError(f"estimate_propensities: positions {positions.shape} and clicks "
+                            f"{clicks.shape} must be two 1-D arrays of the same, non-zero "
+                            "length")
+    if not np.issubdtype(positions.dtype, np.integer) or positions.min() < 1:
+        raise RecstackError("estimate_propensities: positions must be integers >= 1 "
+                            "(1 = top)")
+    if not np.isin(clicks, (0.0, 1.0)).all():
+        raise RecstackError("estimate_propensities: clicks must be 0 or 1")
+    size = int(positions.max()) if n_positions is None else int(n_positions)
+    if size < positions.max():
+        raise RecstackError(f"estimate_propensities: n_positions={n_positions} but the log "
+                            f"has position {int(positions.max())}")
+    impressions = np.bincount(positions - 1, minlength=size).astype(np.float64)
+    clicked = np.bincount(positions - 1, clicks, minlength=size)
+    overall = clicks.mean()
+    ctr = (clicked + smoothing * overall) / np.maximum(impressions + smoothing, 1e-12)
+    if not ctr[0] > 0:
+        raise RecstackError("estimate_propensities: no click at position 1, so no position "
+                            "can be compared with it")
+    return ctr / ctr[0]
+
+
+def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
+                       propensities: np.ndarray, *, clip: float | None = 0.05,
+                       clicked_only: bool = True) -> np.ndarray:
+    r"""Inverse propensity weights for a ranker's ``sample_weight``.
+
+    .. math:: w_i = \frac{1}{\max(\theta_{k_i}, \text{clip})} \text{ for clicked rows
+              } (y_i > 0), \qquad w_i = 1 \text{ otherwise}
+
+    (with ``clicked_only=False`` every row gets :math:`1 / \theta_{k_i}`). Clipping
+    bounds the variance that tiny propensities bring (Joachims et al. 2017, sec. 4.3),
+    at the price of some bias.
+
+    Parameters
+    ----------
+    positions : array of int, shape (n,)
+        1-based logged position of each row.
+    labels : array, shape (n,)
+        Clicks (or graded labels; > 0 counts as clicked).
+    propensities : array of float, shape (n_positions,)
+        :math:`\theta_k` at index ``k - 1`` (from :func:`estimate_propensities` or given).
+    clip : float or None
+        Smallest propensity used; None: no clipping.
+    """
+    positions = np.asarray(positions)
+    labels = np.asarray(labels, dtype=np.float64)
+    propensities = np.asarray(propensities, dtype=np.float64)
+    if positions.shape != labels.shape or positions.ndim != 1:
+        raise RecstackError(f"ipw_sample_weights: positions {positions.shape} and labels "
+                            f"{labels.shape} must be 1-D of the same length")
+    if not np.issubdtype(positions.dtype, np.integer):
+        if not np.all(np.mod(positions, 1) == 0):
+            raise RecstackError("ipw_sample_weights: positions must be whole numbers >= 1")
+        positions = positions.astype(np.int64)
+    if len(positions) and (positions.min() < 1 or positions.max() > len(propensities)):
+        raise RecstackError(f"ipw_sample_weights: positions run from {positions.min()} to "
+                            f"{positions.max()}, propensities cover 1..{len(propensities)}")
+    if propensities.ndim != 1 or not np.isfinite(propensities).all() \
+            or not (propensities > 0).all():
+        raise RecstackError("ipw_sample_weights: propensities must be finite and > 0")
+    theta = propensities if clip is None else np.maximum(propensities, float(clip))
+    weights = 1.0 / theta[positions - 1]
+    if clicked_only:
+        weights = np.where(labels > 0, weights, 1.0)
+    return weights
+
+
+def with_serving_position(frame: FeatureFrame, value: float = 1.0, *,
+                          feature: str = "position") -> FeatureFrame:
+    """A copy of ``frame`` with the numeric feature ``feature`` set to ``value`` on every
+    row (what a ranker with ``serving_position`` does inside ``score``)."""
+    if feature not in {f.name for f in frame.schema.numeric}:
+        raise RecstackError(f"with_serving_position: the frame has no numeric feature "
+                            f"{feature!r} (its features: {', '.join(frame.schema.names)})")
+    from recstack.pipeline.rankers.base import with_position
+
+    return with_position(frame, feature, float(value))

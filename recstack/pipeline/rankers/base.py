@@ -1,0 +1,296 @@
+"""The ranker contract: fit on a feature frame with labels, score candidates.
+
+Every ranker declares its hyperparameters with :class:`recstack.models.base.Param` (the
+same declarations that give models their constructors, checks and search spaces), the
+losses it supports, and how it saves itself in a safe format.
+
+The public :meth:`Ranker.fit` and :meth:`Ranker.score` are written once, here: they
+validate the hyperparameters (naming the bad one; an unsupported loss is refused with the
+list of the losses the ranker supports), check the frame, labels and weights (empty frame,
+length mismatch, NaN labels, negative weights: one-line :class:`~recstack.errors.RecstackError`),
+refuse a frame whose schema differs from the fitted one, and apply the serving position
+(:mod:`recstack.pipeline.position_bias`). Each ranker writes only ``_fit``, ``_score``,
+``_save_files`` and ``_load_files``.
+
+Position as a feature
+---------------------
+When ``serving_position`` is set, the numeric feature ``position_feature`` (default
+``"position"``) must be in the schema: the ranker learns from the logged positions, and
+:meth:`Ranker.score` replaces the column by ``serving_position`` for every row, so that
+candidates are compared as if all were shown at the same place (the bias the position
+explains is left out of the ranking).
+"""
+
+from __future__ import annotations
+
+import inspect
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import numpy as np
+
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import REQUIRED, Param, _unknown_params_message
+from recstack.pipeline.schema import FeatureFrame, FeatureSchema
+from recstack.progress import Progress
+
+#: the hyperparameters every ranker has: position as a feature (see the module docstring)
+POSITION_PARAMS: dict[str, Param] = {
+    "position_feature": Param(str, default="position",
+                              doc="The numeric feature holding the logged position (1 = top)."),
+    "serving_position": Param((int, float), optional=True, default=None,
+                              doc="When set, score() replaces position_feature by this value "
+                                  "for every row; None: the column is used as given."),
+}
+
+
+class Ranker(ABC):
+    """Orders candidates by a learned function of their features.
+
+    ``fit(frame, labels, sample_weight=None, validation=None, progress=None)`` learns from
+    one row per (user, candidate) with ``labels`` (float, shape (n_rows,): 1/0 for
+    interaction, or a graded relevance); ``frame.groups`` gives the request each row belongs
+    to (listwise and pairwise losses compare rows within a group). ``score(frame)`` returns
+    float32 scores, higher is better, one per row. ``save(path)`` writes the ranker (its own
+    safe format plus JSON); :func:`recstack.pipeline.rankers.load_ranker` reads it back.
+    """
+
+    name: ClassVar[str]
+    params: ClassVar[dict[str, Param]] = {}
+    #: the values the ``loss`` hyperparameter may take (empty: the ranker has one loss)
+    supported_losses: ClassVar[tuple[str, ...]] = ()
+    #: how many label columns ``fit`` takes (the multitask ranker takes two)
+    label_columns: ClassVar[int] = 1
+
+    schema_: FeatureSchema
+
+    if TYPE_CHECKING:
+        # hyperparameters become attributes at run time, from ``params``
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __init__(self, **params: Any) -> None:
+        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`)."""
+        unknown = [name for name in params if name not in self.params]
+        if unknown:
+            raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
+        missing = [n for n, p in self.params.items() if p.default is REQUIRED and n not in params]
+        if missing:
+            raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
+        for name, param in self.params.items():
+            setattr(self, name, params[name] if name in params else param.default)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "params" in cls.__dict__:
+            # the generated signature shows the hyperparameters (help, IDEs, inspect)
+            parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+            parameters += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY,
+                                             default=p.default, annotation=p.annotation)
+                           for n, p in cls.params.items()]
+
+            def __init__(self: Ranker, **params: Any) -> None:
+                Ranker.__init__(self, **params)
+
+            __init__.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+            __init__.__doc__ = Ranker.__init__.__doc__
+            cls.__init__ = __init__  # type: ignore[method-assign]
+
+    # ------------------------------------------------------------------ hyperparameters
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.params}
+
+    def validate_params(self) -> None:
+        """Check each hyperparameter against its declaration; the loss first, with the list
+        of the supported ones. Raises :class:`~recstack.errors.ConfigError`."""
+        if "loss" in self.params and self.loss not in self.supported_losses:
+            raise ConfigError(f"{self.name}: loss {self.loss!r} is not supported by this "
+                              f"ranker; it supports {', '.join(self.supported_losses)}")
+        for name, constraint in self.params.items():
+            constraint.check(self.name, name, getattr(self, name))
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    # ------------------------------------------------------------------ the public contract
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "schema_")
+
+    def fit(self, frame: FeatureFrame, labels: np.ndarray, *,
+            sample_weight: np.ndarray | None = None,
+            validation: tuple[FeatureFrame, np.ndarray] | None = None,
+            progress: Progress | None = None) -> Self:
+        """Learn from ``frame`` and ``labels``; returns ``self``.
+
+        Parameters
+        ----------
+        frame : FeatureFrame
+            One row per (user, candidate); ``frame.groups`` the request of each row.
+        labels : array of float, shape (n_rows,) (``(n_rows, 2)`` for the multitask ranker)
+            Interaction (1/0) or graded relevance (>= 0); no NaN.
+        sample_weight : array of float, shape (n_rows,), optional
+            Non-negative weight of each row in the loss (e.g. inverse propensity weights
+            from :func:`recstack.pipeline.position_bias.ipw_sample_weights`).
+        validation : (FeatureFrame, labels), optional
+            Rows for early stopping (same schema), where the ranker supports it.
+        """
+        self.validate_params()
+        where = f"{self.name}.fit"
+        labels = check_labels(frame, labels, where, self.label_columns)
+        weights = check_weights(frame, sample_weight, where)
+        self._check_position(frame.schema)
+        if validation is not None:
+            if not isinstance(validation, tuple) or len(validation) != 2:
+                raise RecstackError(f"{where}: validation must be a (frame, labels) pair")
+            frame.schema.require_same(validation[0].schema, f"{where} (validation)")
+            validation = (validation[0], check_labels(validation[0], validation[1],
+                                                      f"{where} (validation)",
+                                                      self.label_columns))
+        self.__dict__.pop("schema_", None)
+        self._fit(frame, labels, weights, validation, progress)
+        self.schema_ = frame.schema
+        return self
+
+    def score(self, frame: FeatureFrame) -> np.ndarray:
+        """Scores of each row (float32, higher is better). A frame of zero rows (zero
+        candidates) gives an empty array; a frame of another schema is refused."""
+        if not self.is_fitted:
+            raise RecstackError(f"{self.name}: call fit() before score()")
+        self.schema_.require_same(frame.schema, f"{self.name}.score")
+        if not len(frame):
+            return np.zeros(0, np.float32)
+        if self.serving_position is not None:
+            frame = with_position(frame, self.position_feature, float(self.serving_position))
+        return np.asarray(self._score(frame), dtype=np.float32).reshape(len(frame))
+
+    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the fitted ranker to the folder ``path``: its own files (LightGBM text,
+        npz, safetensors) and ``ranker.json``, checksummed (never pickle)."""
+        from recstack.pipeline.rankers.storage import save_ranker
+
+        if not self.is_fitted:
+            raise RecstackError(f"{self.name}: call fit() before save()")
+        return save_ranker(self, path, overwrite=overwrite)
+
+    # ------------------------------------------------------------------ what each ranker writes
+    @abstractmethod
+    def _fit(self, frame: FeatureFrame, labels: np.ndarray, weights: np.ndarray | None,
+             validation: tuple[FeatureFrame, np.ndarray] | None,
+             progress: Progress | None) -> None: ...
+
+    @abstractmethod
+    def _score(self, frame: FeatureFrame) -> np.ndarray: ...
+
+    @abstractmethod
+    def _save_files(self, folder: Path) -> dict[str, Any]:
+        """Write the learned state into ``folder``; return JSON-able facts to keep."""
+
+    @abstractmethod
+    def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
+        """Restore what :meth:`_save_files` wrote (``state`` is what it returned)."""
+
+    # ------------------------------------------------------------------ helpers
+    def _check_position(self, schema: FeatureSchema) -> None:
+        if self.serving_position is None:
+            return
+        if self.position_feature not in {f.name for f in schema.numeric}:
+            raise RecstackError(
+                f"{self.name}: serving_position={self.serving_position!r} but the frame has no "
+                f"numeric feature {self.position_feature!r} (its features: "
+                f"{', '.join(schema.names) or 'none'}); add the logged position as a numeric "
+                "feature or set serving_position=None")
+
+
+def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1) -> np.ndarray:
+    """``labels`` as float64, refused when the frame is empty, the length differs, or the
+    (first) column holds NaN or infinities. ``columns`` = 2: a second column of ratings,
+    where NaN means "no rating"."""
+    if not isinstance(frame, FeatureFrame):
+        raise RecstackError(f"{where}: expected a FeatureFrame, got {type(frame).__name__}")
+    if not len(frame):
+        raise RecstackError(f"{where}: the feature frame has no rows; fit needs at least one "
+                            "(user, candidate) row with a label")
+    try:
+        values = np.asarray(labels, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise RecstackError(f"{where}: labels must be numbers") from None
+    shape = (len(frame),) if columns == 1 else (len(frame), columns)
+    if values.shape != shape:
+        extra = "" if columns == 1 else (" (column 0: interaction 0/1, column 1: rating, "
+                                         "NaN where none)")
+        raise RecstackError(f"{where}: labels have shape {values.shape}, the frame has "
+                            f"{len(frame)} rows; expected shape {shape}{extra}")
+    first = values if columns == 1 else values[:, 0]
+    bad = ~np.isfinite(first)
+    if bad.any():
+        raise RecstackError(f"{where}: {int(bad.sum())} label(s) are NaN or infinite, first at "
+                            f"row {int(np.flatnonzero(bad)[0])}; every row needs a label")
+    if (first < 0).any():
+        raise RecstackError(f"{where}: labels must be >= 0 (interaction 1/0 or a graded "
+                            f"relevance), row {int(np.flatnonzero(first < 0)[0])} has "
+                            f"{first[first < 0][0]:g}")
+    if columns > 1 and np.isinf(values[:, 1:]).any():
+        raise RecstackError(f"{where}: ratings (labels column 1) must be finite or NaN")
+    return values
+
+
+def check_weights(frame: FeatureFrame, sample_weight: Any, where: str) -> np.ndarray | None:
+    """``sample_weight`` as float64 (None stays None), refused unless one finite
+    non-negative weight per row, not all zero."""
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise RecstackError(f"{where}: sample_weight must be numbers") from None
+    if weights.shape != (len(frame),):
+        raise RecstackError(f"{where}: sample_weight has shape {weights.shape}, the frame "
+                            f"has {len(frame)} rows")
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        row = int(np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)))[0])
+        raise RecstackError(f"{where}: sample_weight must be finite and >= 0; row {row} has "
+                            f"{weights[row]}")
+    if not weights.sum() > 0:
+        raise RecstackError(f"{where}: every sample_weight is 0")
+    return weights
+
+
+def with_position(frame: FeatureFrame, feature: str, value: float) -> FeatureFrame:
+    """A copy of ``frame`` whose numeric column ``feature`` is ``value`` on every row."""
+    names = [f.name for f in frame.schema.numeric]
+    numeric = frame.numeric.copy()
+    numeric[:, names.index(feature)] = value
+    return FeatureFrame(frame.schema, numeric, frame.categorical, frame.users, frame.items,
+                        frame.groups, dict(frame.extra))
+
+
+def group_starts(groups: np.ndarray) -> np.ndarray:
+    """Index of the first row of each group (rows of a group are contiguous)."""
+    return np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+
+
+def grouped_ndcg(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray,
+                 k: int = 10) -> float:
+    r"""Mean nDCG@k over the groups with a positive label (validation of the rankers).
+
+    .. math:: \mathrm{nDCG@k} = \frac{\sum_{r=1}^{k} (2^{\ell_r} - 1) / \log_2(r + 1)}
+                                     {\sum_{r=1}^{k} (2^{\ell^*_r} - 1) / \log_2(r + 1)}
+
+    with :math:`\ell_r` the label at rank r by score (ties: the earlier row first) and
+    :math:`\ell^*` the labels sorted descending. Vectorised over groups.
+    """
+    starts = group_starts(groups)
+    sizes = np.diff(np.r_[starts, len(groups)])
+    group_of = np.repeat(np.arange(len(starts)), sizes)
+    # rank within group by score: sort by (group, -score, row)
+    order = np.lexsort((np.arange(len(scores)), -scores, group_of))
+    ideal = np.lexsort((-labels, group_of))
+    rank = np.arange(len(scores)) - np.repeat(starts, sizes)  # 0-based position in group
+    discount = np.where(rank < k, 1.0 / np.log2(rank + 2.0), 0.0)
+    dcg = np.bincount(group_of, (2.0 ** labels[order] - 1) * discount, len(starts))
+    idcg = np.bincount(group_of, (2.0 ** labels[ideal] - 1) * discount, len(starts))
+    kept = idcg > 0
+    return float(np.mean(dcg[kept] / idcg[kept])) if kept.any() else float("nan")
+

@@ -1,0 +1,181 @@
+"""Gradient-boosted trees with LightGBM: pointwise (``binary``) and listwise
+(``lambdarank``) objectives.
+
+``binary`` minimises the log loss of each row, :math:`-[y \\log p + (1 - y) \\log(1 - p)]`
+with :math:`p = \\sigma(f(x))` (labels > 0 count as positives); scores are the
+probabilities. ``lambdarank`` (Burges 2010) optimises nDCG within each group (the groups
+come from ``frame.group_sizes()``): the gradient of each pair of rows with different labels
+is the RankNet gradient scaled by the change in nDCG their swap would cause; labels must be
+integer grades (0, 1, 2...); scores are raw. Categorical features are passed to LightGBM as
+categorical (its own optimal splits over the codes; code 0, the unknown level, is a level
+like any other). NaN numerics are LightGBM's missing values. Row weights multiply each row's
+gradient (for lambdarank, each row's lambdas).
+
+Saved as LightGBM's own text model (``model.txt``) plus the JSON metadata; never pickle.
+Needs the ``ranking`` extra: ``pip install "recstack[ranking]"``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recstack.errors import RecstackError
+from recstack.models.base import Param
+from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker
+from recstack.pipeline.rankers.registry import register
+from recstack.pipeline.schema import FeatureFrame
+from recstack.progress import Progress, resolve
+
+MODEL_FILE = "model.txt"
+#: LightGBM's default label_gain (2^i - 1) covers grades up to 30
+_MAX_GRADE = 30
+
+
+def require_lightgbm() -> Any:
+    try:
+        import lightgbm
+    except ImportError:
+        raise RecstackError('this ranker needs LightGBM: pip install "recstack[ranking]"'
+                            ) from None
+    return lightgbm
+
+
+@register
+class LightGBMRanker(Ranker):
+    """LightGBM trees over the frame's numeric and categorical features."""
+
+    name = "lightgbm"
+    supported_losses = ("binary", "lambdarank")
+    params = {
+        "loss": Param(str, default="lambdarank",
+                      doc="'binary' (pointwise log loss) or 'lambdarank' (listwise nDCG)."),
+        "n_estimators": Param(int, low=1, default=300, doc="Boosting rounds (trees)."),
+        "learning_rate": Param((int, float), low=0, low_inclusive=False, default=0.05,
+                               doc="Shrinkage of each tree."),
+        "num_leaves": Param(int, low=2, default=31, doc="Leaves per tree."),
+        "min_child_samples": Param(int, low=1, default=20, doc="Rows per leaf at least."),
+        "feature_fraction": Param((int, float), low=0, low_inclusive=False, high=1,
+                                  default=1.0, doc="Share of features tried per tree."),
+        "reg_lambda": Param((int, float), low=0, default=0.0, doc="L2 on leaf values."),
+        "early_stopping_rounds": Param(int, low=1, optional=True, default=None,
+                                       doc="With validation: stop after this many rounds "
+                                           "without a better validation metric."),
+        "n_jobs": Param(int, low=1, optional=True, default=None,
+                        doc="Threads (None: LightGBM's default, one per core)."),
+        "seed": Param(int, low=0, high=2**31 - 1, default=0, doc="Seeds LightGBM."),
+        **POSITION_PARAMS,
+    }
+
+    def _lgb_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "objective": self.loss, "learning_rate": float(self.learning_rate),
+            "num_leaves": self.num_leaves, "min_data_in_leaf": self.min_child_samples,
+            "feature_fraction": float(self.feature_fraction),
+            "lambda_l2": float(self.reg_lambda), "seed": self.seed, "deterministic": True,
+            "force_row_wise": True, "verbosity": -1,
+            # categorical codes are small dense integers; give every level its own split
+            "max_cat_to_onehot": 8, "min_data_per_group": 10, "cat_smooth": 10,
+        }
+        if self.n_jobs is not None:
+            params["num_threads"] = self.n_jobs
+        if self.loss == "lambdarank":
+            params["metric"] = "ndcg"
+            params["eval_at"] = [10]
+        else:
+            params["metric"] = "binary_logloss"
+        return params
+
+    def _dataset(self, lgb: Any, frame: FeatureFrame, labels: np.ndarray,
+                 weights: np.ndarray | None, reference: Any = None) -> Any:
+        target = self._target(labels)
+        return lgb.Dataset(
+            _matrix(frame), label=target, weight=weights,
+            group=frame.group_sizes() if self.loss == "lambdarank" else None,
+            feature_name=[_safe(n) for n in _column_names(frame)],
+            categorical_feature=list(range(frame.numeric.shape[1], frame.numeric.shape[1]
+                                           + frame.categorical.shape[1])),
+            reference=reference, free_raw_data=True)
+
+    def _target(self, labels: np.ndarray) -> np.ndarray:
+        if self.loss == "binary":
+            return (labels > 0).astype(np.float64)
+        grades = np.rint(labels)
+        bad = ~np.isclose(grades, labels) | (labels > _MAX_GRADE)
+        if bad.any():
+            raise RecstackError(f"{self.name}: loss 'lambdarank' needs integer grades "
+                                f"0..{_MAX_GRADE} as labels, got e.g. {labels[bad][0]:g} "
+                                f"(row {int(np.flatnonzero(bad)[0])})")
+        return grades.astype(np.int32)
+
+    def _fit(self, frame: FeatureFrame, labels: np.ndarray, weights: np.ndarray | None,
+             validation: tuple[FeatureFrame, np.ndarray] | None,
+             progress: Progress | None) -> None:
+        if self.early_stopping_rounds is not None and validation is None:
+            raise RecstackError(f"{self.name}: early_stopping_rounds="
+                                f"{self.early_stopping_rounds} needs validation rows: pass "
+                                "fit(..., validation=(frame, labels)) or set it to None")
+        lgb = require_lightgbm()
+        train = self._dataset(lgb, frame, labels, weights)
+        valid_sets, callbacks = [], []
+        if validation is not None:
+            valid_sets = [self._dataset(lgb, validation[0], validation[1], None, train)]
+            if self.early_stopping_rounds is not None:
+                callbacks.append(lgb.early_stopping(self.early_stopping_rounds, verbose=False))
+        with resolve(progress).task(f"Training {self.name}", total=self.n_estimators) as task:
+            def report(env: Any) -> None:
+                task.advance(1)
+                for _, metric, value, _ in env.evaluation_result_list or ():
+                    task.report(**{metric: float(value)})
+
+            callbacks.append(report)
+            try:
+                self.booster_ = lgb.train(self._lgb_params(), train,
+                                          num_boost_round=self.n_estimators,
+                                          valid_sets=valid_sets, callbacks=callbacks)
+            except lgb.basic.LightGBMError as error:
+                raise RecstackError(f"{self.name}: LightGBM refused the data: {error}") from None
+
+    def _score(self, frame: FeatureFrame) -> np.ndarray:
+        return self.booster_.predict(_matrix(frame), raw_score=self.loss == "lambdarank",
+                                     num_iteration=self.booster_.best_iteration or None)
+
+    def _save_files(self, folder: Path) -> dict[str, Any]:
+        (folder / MODEL_FILE).write_text(self.booster_.model_to_string(), encoding="utf-8")
+        return {"best_iteration": int(self.booster_.best_iteration or 0)}
+
+    def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
+        lgb = require_lightgbm()
+        try:
+            self.booster_ = lgb.Booster(model_str=(folder / MODEL_FILE).read_text("utf-8"))
+        except lgb.basic.LightGBMError as error:
+            raise RecstackError(f"{folder / MODEL_FILE}: not a LightGBM model ({error})"
+                                ) from None
+        self.booster_.best_iteration = int(state.get("best_iteration", 0))
+        width = len(self.schema_.numeric) + len(self.schema_.categorical)
+        if self.booster_.num_feature() != width:
+            raise RecstackError(f"{folder / MODEL_FILE}: the model has "
+                                f"{self.booster_.num_feature()} features, the feature schema "
+                                f"of ranker.json {width}")
+
+    def feature_importance(self, kind: str = "gain") -> dict[str, float]:
+        """Each feature's total split gain (or split count: ``kind="split"``)."""
+        values = self.booster_.feature_importance(importance_type=kind)
+        names = [f.name for f in self.schema_.numeric] + [f.name for f in self.schema_.categorical]
+        return dict(zip(names, map(float, values), strict=True))
+
+
+def _matrix(frame: FeatureFrame) -> np.ndarray:
+    # codes < 2^24 are exact in float32; LightGBM reads categorical columns as integers
+    return np.hstack([frame.numeric, frame.categorical.astype(np.float32)])
+
+
+def _column_names(frame: FeatureFrame) -> list[str]:
+    return [f.name for f in frame.schema.numeric] + [f.name for f in frame.schema.categorical]
+
+
+def _safe(name: str) -> str:
+    # LightGBM refuses some JSON special characters in feature names
+    return "".join(c if c.isalnum() or c in "_-." else "_" for c in name)

@@ -1,0 +1,133 @@
+"""Logistic regression: the pointwise baseline ranker (scikit-learn's solver).
+
+.. math:: p(y = 1 \\mid x) = \\sigma(w^\\top \\phi(x) + b), \\qquad
+          \\min_{w, b}\\; \\tfrac{1}{2}\\lVert w \\rVert^2
+          - C \\sum_i c_{y_i} s_i \\left[y_i \\log p_i + (1 - y_i) \\log(1 - p_i)\\right]
+
+with :math:`s_i` the row weights and :math:`c_y` the class weights. :math:`\\phi(x)`:
+numeric features with NaN replaced by the training mean, then standardised with the
+training mean and standard deviation (so that ``C`` means the same for every feature);
+each categorical feature one-hot over all its ``cardinality`` codes, the unknown level 0
+kept as a column of its own (an unseen category at serving scores as the unknown level
+did in training). Labels > 0 count as positives.
+
+Class weights (``class_weight``): None, ``"balanced"`` (:math:`c_y = n / (2 n_y)`, as
+scikit-learn), or a number: the weight of the positive class, negatives 1 (the
+alternative to downsampling negatives).
+
+Saved as ``weights.npz`` (coefficients, intercept, means, scales; read without pickle)
+plus JSON. Scoring needs numpy only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import Param
+from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker
+from recstack.pipeline.rankers.registry import register
+from recstack.pipeline.schema import FeatureFrame
+from recstack.progress import Progress, resolve
+
+WEIGHTS_FILE = "weights.npz"
+
+
+@register
+class LogisticRanker(Ranker):
+    """Logistic regression over standardised numerics and one-hot categoricals."""
+
+    name = "logistic"
+    supported_losses = ("bce",)
+    params = {
+        "loss": Param(str, default="bce", doc="Only 'bce' (the log loss)."),
+        "C": Param((int, float), low=0, low_inclusive=False, default=1.0,
+                   doc="Inverse L2 strength (scikit-learn's C)."),
+        "class_weight": Param((str, int, float), optional=True, default=None,
+                              doc="None, 'balanced', or the positive class's weight."),
+        "max_iter": Param(int, low=1, default=200, doc="Most L-BFGS iterations."),
+        **POSITION_PARAMS,
+    }
+
+    def validate_params(self) -> None:
+        super().validate_params()
+        weight = self.class_weight
+        if isinstance(weight, str) and weight != "balanced":
+            raise ConfigError(f"{self.name}: class_weight must be None, 'balanced' or a "
+                              f"positive number, got {weight!r}")
+        if isinstance(weight, int | float) and not weight > 0:
+            raise ConfigError(f"{self.name}: class_weight must be > 0, got {weight!r}")
+
+    def _fit(self, frame: FeatureFrame, labels: np.ndarray, weights: np.ndarray | None,
+             validation: tuple[FeatureFrame, np.ndarray] | None,
+             progress: Progress | None) -> None:
+        try:
+            from sklearn.linear_model import LogisticRegression
+        except ImportError:
+            raise RecstackError('this ranker needs scikit-learn: pip install '
+                                '"recstack[ranking]"') from None
+        target = (labels > 0).astype(np.int64)
+        if len(np.unique(target)) < 2:
+            raise RecstackError(f"{self.name}.fit: the labels hold one class only "
+                                f"({'all positive' if target[0] else 'no positive'}); "
+                                "logistic regression needs positives and negatives")
+        numeric = frame.numeric.astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            means = np.nanmean(numeric, axis=0) if len(numeric) else np.zeros(0)
+        self.means_ = np.where(np.isnan(means), 0.0, means)  # an all-NaN column imputes 0
+        filled = np.where(np.isnan(numeric), self.means_, numeric)
+        scales = filled.std(axis=0)
+        self.scales_ = np.where(scales > 0, scales, 1.0)
+        self.cardinalities_ = np.array([f.cardinality for f in frame.schema.categorical],
+                                       np.int64)
+        weight = self.class_weight
+        class_weight = {0: 1.0, 1: float(weight)} if isinstance(weight, int | float) else weight
+        model = LogisticRegression(C=float(self.C), class_weight=class_weight,
+                                   max_iter=self.max_iter, solver="lbfgs")
+        with resolve(progress).task(f"Training {self.name}", total=1) as task:
+            model.fit(self._design(frame), target, sample_weight=weights)
+            task.advance(1)
+        self.coef_ = model.coef_.ravel().astype(np.float64)
+        self.intercept_ = float(model.intercept_[0])
+
+    def _design(self, frame: FeatureFrame) -> sp.csr_matrix:
+        """:math:`\\phi(x)`: standardised numerics then the one-hot blocks, sparse."""
+        numeric = frame.numeric.astype(np.float64)
+        numeric = (np.where(np.isnan(numeric), self.means_, numeric) - self.means_) / self.scales_
+        offsets = np.r_[0, np.cumsum(self.cardinalities_)[:-1]] if len(self.cardinalities_) \
+            else np.zeros(0, np.int64)
+        n = len(frame)
+        columns = (frame.categorical.astype(np.int64) + offsets).ravel()
+        rows = np.repeat(np.arange(n), len(self.cardinalities_))
+        onehot = sp.csr_matrix((np.ones(len(columns)), (rows, columns)),
+                               shape=(n, int(self.cardinalities_.sum())))
+        return sp.hstack([sp.csr_matrix(numeric), onehot], format="csr")
+
+    def _score(self, frame: FeatureFrame) -> np.ndarray:
+        logits = self._design(frame) @ self.coef_ + self.intercept_
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def _save_files(self, folder: Path) -> dict[str, Any]:
+        np.savez(folder / WEIGHTS_FILE, coef=self.coef_, intercept=np.array([self.intercept_]),
+                 means=self.means_, scales=self.scales_, cardinalities=self.cardinalities_)
+        return {}
+
+    def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
+        with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as arrays:
+            self.coef_ = arrays["coef"]
+            self.intercept_ = float(arrays["intercept"][0])
+            self.means_, self.scales_ = arrays["means"], arrays["scales"]
+            self.cardinalities_ = arrays["cardinalities"]
+        declared = [f.cardinality for f in self.schema_.categorical]
+        if self.cardinalities_.tolist() != declared or len(self.means_) != len(
+                self.schema_.numeric):
+            raise RecstackError(f"{folder / WEIGHTS_FILE}: the weights were not fitted on the "
+                                "feature schema of ranker.json")
+        width = len(self.means_) + int(self.cardinalities_.sum())
+        if self.coef_.shape != (width,) or not np.isfinite(self.coef_).all():
+            raise RecstackError(f"{folder / WEIGHTS_FILE}: coefficients of shape "
+                                f"{self.coef_.shape}, expected ({width},), finite")

@@ -1,0 +1,103 @@
+r"""Multitask ranker: a shared bottom MLP and two heads, interaction and rating
+(Caruana 1997, "Multitask Learning"; the shared-bottom baseline of Ma et al. 2018, MMoE).
+
+Labels have two columns, ``labels[:, 0]`` the interaction label (0/1 or a grade: what the
+ranking loss, ``loss``, is computed on and what :meth:`score` ranks by) and
+``labels[:, 1]`` the rating, NaN where the row has none (e.g. a candidate the user never
+rated). The rating head is trained by the mean squared error over the rows that have a
+rating, on ratings standardised with their training mean and deviation:
+
+.. math:: L = L_{rank}(s, y)
+          + \lambda \frac{\sum_{i \in R} w_i (r_i - \hat r_i)^2}{\sum_{i \in R} w_i}
+
+with :math:`\lambda` = ``rating_weight``. :meth:`predict_ratings` gives the rating head's
+predictions on the original scale.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from recstack.errors import RecstackError
+from recstack.models.base import Param
+from recstack.pipeline.rankers.neural import (
+    TORCH_PARAMS,
+    TorchRanker,
+    embeddings,
+    first_layer_input,
+    mlp,
+)
+from recstack.pipeline.rankers.registry import register
+from recstack.pipeline.schema import FeatureFrame
+
+
+@register
+class MultitaskRanker(TorchRanker):
+    """Shared bottom + interaction head (ranked by) + rating head; labels (n, 2)."""
+
+    name = "multitask"
+    label_columns = 2
+    params = {
+        **TORCH_PARAMS,
+        "rating_weight": Param((int, float), low=0, default=1.0,
+                               doc="lambda: weight of the rating loss."),
+    }
+
+    def _prepare_labels(self, labels: np.ndarray) -> np.ndarray:
+        ratings = labels[:, 1]
+        rated = ~np.isnan(ratings)
+        if not rated.any():
+            raise RecstackError(f"{self.name}.fit: labels[:, 1] (ratings) are all NaN; the "
+                                "rating head needs some rated rows")
+        self.rating_mean_ = float(ratings[rated].mean())
+        deviation = float(ratings[rated].std())
+        self.rating_scale_ = deviation if deviation > 0 else 1.0
+        standard = (ratings - self.rating_mean_) / self.rating_scale_
+        return np.column_stack([labels[:, 0], standard]).astype(np.float32)
+
+    def _extra_loss(self, torch: Any, output: Any, labels: Any, mask: Any, weights: Any
+                    ) -> Any:
+        ratings = labels[..., 1]
+        rated = mask & ~torch.isnan(ratings)
+        predicted = output[1].reshape(ratings.shape)
+        errors = (predicted - torch.nan_to_num(ratings)) ** 2
+        w = weights * rated
+        return float(self.rating_weight) * (errors * w).sum() / w.sum().clamp_min(1e-12)
+
+    def _network(self, torch: Any, n_numeric: int, cardinalities: list[int]) -> Any:
+        nn = torch.nn
+        module: Any = nn.Module  # a variable: torch is imported at run time only
+        dim, hidden, dropout = self.embedding_dim, self.hidden, self.dropout
+
+        class SharedBottom(module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.tables = embeddings(torch, cardinalities, dim)
+                self.bottom, width = mlp(torch, n_numeric + dim * len(cardinalities),
+                                         hidden, dropout)
+                self.interaction = nn.Linear(width, 1)
+                self.rating = nn.Linear(width, 1)
+
+            def forward(self, numeric: Any, categorical: Any) -> Any:
+                shared = self.bottom(first_layer_input(torch, self.tables, numeric,
+                                                       categorical))
+                return self.interaction(shared)[:, 0], self.rating(shared)[:, 0]
+
+        return SharedBottom()
+
+    def predict_ratings(self, frame: FeatureFrame) -> np.ndarray:
+        """The rating head's predictions (original scale), one per row."""
+        if not self.is_fitted:
+            raise RecstackError(f"{self.name}: call fit() before predict_ratings()")
+        self.schema_.require_same(frame.schema, f"{self.name}.predict_ratings")
+        standard = self._forward(frame, head=1)
+        return (standard * self.rating_scale_ + self.rating_mean_).astype(np.float32)
+
+    def _extra_tensors(self, torch: Any) -> dict[str, Any]:
+        return {"ratings.mean_scale": torch.tensor([self.rating_mean_, self.rating_scale_],
+                                                   dtype=torch.float64)}
+
+    def _load_extra_tensors(self, tensors: dict[str, Any]) -> None:
+        self.rating_mean_, self.rating_scale_ = map(float, tensors["ratings.mean_scale"])

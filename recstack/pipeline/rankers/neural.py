@@ -1,0 +1,277 @@
+"""What the PyTorch rankers share: inputs, batches of whole groups, the loss as a
+parameter, training on the shared trainer, scoring in batches, safetensors files.
+
+Inputs. Numeric features: NaN replaced by the training mean, then standardised with the
+training mean and standard deviation (statistics of the fit frame, kept with the model).
+Categorical features: one embedding table per feature with ``cardinality`` rows; row 0 is
+the shared unknown level, trained like any other (an unseen category at serving is scored
+as the unknown level was in training). ``x0`` is the concatenation of the standardised
+numerics and the embeddings.
+
+Batches hold whole groups (``batch_groups`` of them, padded to the longest), so the
+pairwise and listwise losses of :mod:`recstack.pipeline.rankers.losses` compare rows of one
+request only; pointwise losses ignore the grouping. Training runs on
+:class:`~recstack.models.torch_training.TorchTrainer` (seeded batch order and dropout per
+epoch; with ``validation``, early stopping on its mean nDCG@10 and the best epoch
+restored). Deterministic kernels are on during fit: the same seed gives the same scores.
+
+Saved as ``weights.safetensors`` (the network and the input statistics) plus JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recstack.errors import RecstackError
+from recstack.models.base import Param
+from recstack.models.torch_training import (
+    DEVICE_PARAM,
+    TorchTrainer,
+    deterministic_torch,
+    require_torch,
+    resolve_device,
+)
+from recstack.models.training import seed_everything
+from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker, group_starts, grouped_ndcg
+from recstack.pipeline.rankers.losses import LOSSES, ranking_loss
+from recstack.pipeline.schema import FeatureFrame
+from recstack.progress import Progress
+
+WEIGHTS_FILE = "weights.safetensors"
+_SCORE_BATCH_ROWS = 65_536
+
+#: the hyperparameters every PyTorch ranker has
+TORCH_PARAMS: dict[str, Param] = {
+    "loss": Param(str, default="bce", doc=f"The training loss: {', '.join(LOSSES)}."),
+    "embedding_dim": Param(int, low=1, default=8, doc="Width of each categorical embedding."),
+    "hidden": Param((tuple, list), default=(64, 32), element=Param(int, low=1),
+                    doc="Widths of the MLP's hidden layers."),
+    "dropout": Param((int, float), low=0, high=1, high_inclusive=False, default=0.0,
+                     doc="Dropout after each hidden layer."),
+    "epochs": Param(int, low=1, default=10, doc="Passes over the training groups."),
+    "batch_groups": Param(int, low=1, default=64, doc="Groups (requests) per minibatch."),
+    "learning_rate": Param((int, float), low=0, low_inclusive=False, default=1e-2,
+                           doc="Adam's step size."),
+    "weight_decay": Param((int, float), low=0, default=0.0, doc="AdamW's weight decay."),
+    "focal_gamma": Param((int, float), low=0, default=2.0,
+                         doc="Focusing exponent gamma of the focal loss."),
+    "focal_alpha": Param((int, float), low=0, high=1, optional=True, default=None,
+                         doc="Positive-class weight alpha of the focal loss; None: none."),
+    "margin": Param((int, float), low=0, low_inclusive=False, default=1.0,
+                    doc="Margin of the hinge loss."),
+    "patience": Param(int, low=1, default=3,
+                      doc="With validation: epochs without a better nDCG@10 before stopping."),
+    "seed": Param(int, low=0, high=2**63 - 1, default=0,
+                  doc="Seeds the initialisation, batch order and dropout."),
+    "device": DEVICE_PARAM,
+    **POSITION_PARAMS,
+}
+
+
+class TorchRanker(Ranker):
+    """Base of the PyTorch rankers; a subclass builds its network in :meth:`_network`."""
+
+    supported_losses = LOSSES
+
+    # ------------------------------------------------------------------ the network
+    def _network(self, torch: Any, n_numeric: int, cardinalities: list[int]) -> Any:
+        """The ``nn.Module``: ``forward(numeric, categorical)`` -> logits ``(n,)`` (the
+        multitask network returns ``(logits, ratings)``)."""
+        raise NotImplementedError
+
+    def _extra_loss(self, torch: Any, output: Any, labels: Any, mask: Any,
+                    weights: Any) -> Any:
+        """A second task's loss added to the ranking loss (the multitask ranker's)."""
+        return None
+
+    def _prepare_labels(self, labels: np.ndarray) -> np.ndarray:
+        """Labels as the network's training targets, ``(n, k)`` float32."""
+        return labels.reshape(len(labels), -1).astype(np.float32)
+
+    # ------------------------------------------------------------------ fit
+    def _fit(self, frame: FeatureFrame, labels: np.ndarray, weights: np.ndarray | None,
+             validation: tuple[FeatureFrame, np.ndarray] | None,
+             progress: Progress | None) -> None:
+        torch = require_torch()
+        seed_everything(self.seed)
+        device = resolve_device(self.device, self.name)
+        numeric = frame.numeric.astype(np.float64)
+        with np.errstate(invalid="ignore"), _quiet_nanmean():
+            means = np.nanmean(numeric, axis=0) if numeric.shape[1] else np.zeros(0)
+        self.means_ = np.where(np.isnan(means), 0.0, means).astype(np.float32)
+        filled = np.where(np.isnan(numeric), self.means_, numeric)
+        scales = filled.std(axis=0)
+        self.scales_ = np.where(scales > 0, scales, 1.0).astype(np.float32)
+        self.cardinalities_ = [int(f.cardinality or 0) for f in frame.schema.categorical]
+        targets = self._prepare_labels(labels)
+
+        with deterministic_torch(device):
+            torch.manual_seed(self.seed)
+            module = self._network(torch, len(self.means_), self.cardinalities_).to(device)
+            optimizer = torch.optim.AdamW(module.parameters(), lr=float(self.learning_rate),
+                                          weight_decay=float(self.weight_decay))
+            x_num = torch.as_tensor(self._standardise(frame.numeric), device=device)
+            x_cat = torch.as_tensor(frame.categorical.astype(np.int64), device=device)
+            y = torch.as_tensor(targets, device=device)
+            w = torch.as_tensor((np.ones(len(frame)) if weights is None else weights)
+                                .astype(np.float32), device=device)
+            starts = group_starts(frame.groups)
+            sizes = np.diff(np.r_[starts, len(frame)])
+            starts_t = torch.as_tensor(starts, device=device)
+            sizes_t = torch.as_tensor(sizes, device=device)
+            n_groups, n_rows = len(starts), len(frame)
+
+            def batches(epoch: int, generator: Any) -> Any:
+                order = torch.randperm(n_groups, generator=generator).to(device)
+                for begin in range(0, n_groups, self.batch_groups):
+                    chosen = order[begin:begin + self.batch_groups]
+                    width = int(sizes_t[chosen].max())
+                    offsets = torch.arange(width, device=device)
+                    mask = offsets[None, :] < sizes_t[chosen, None]
+                    rows = (starts_t[chosen, None] + offsets[None, :]).clamp_max(n_rows - 1)
+                    yield rows, mask
+
+            def loss(module: Any, batch: Any) -> Any:
+                rows, mask = batch
+                flat = rows.reshape(-1)
+                output = module(x_num[flat], x_cat[flat])
+                logits = (output[0] if isinstance(output, tuple) else output).reshape(rows.shape)
+                row_labels, row_weights = y[rows], w[rows]
+                value = ranking_loss(self.loss, logits, row_labels[..., 0], mask, row_weights,
+                                     focal_gamma=float(self.focal_gamma),
+                                     focal_alpha=None if self.focal_alpha is None
+                                     else float(self.focal_alpha),
+                                     margin=float(self.margin))
+                extra = self._extra_loss(torch, output, row_labels, mask, row_weights)
+                return value if extra is None else value + extra
+
+            def validate() -> float:
+                assert validation is not None
+                self.module_ = module
+                frame_v, labels_v = validation
+                first = labels_v if labels_v.ndim == 1 else labels_v[:, 0]
+                return grouped_ndcg(self._forward(frame_v, device), first, frame_v.groups)
+
+            trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience)
+            self.history_ = trainer.fit(module, optimizer, batches, loss,
+                                        validate=validate if validation is not None else None,
+                                        description=f"Training {self.name}",
+                                        progress=progress)
+        self.module_ = module.to("cpu").eval()
+        for tensor in self.module_.state_dict().values():
+            if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+                del self.module_
+                raise RecstackError(f"{self.name}: training diverged (weights hold NaN or "
+                                    f"infinite values) with learning_rate={self.learning_rate}; "
+                                    "lower the learning rate")
+
+    def _standardise(self, numeric: np.ndarray) -> np.ndarray:
+        values = np.where(np.isnan(numeric), self.means_, numeric)
+        return ((values - self.means_) / self.scales_).astype(np.float32)
+
+    # ------------------------------------------------------------------ score
+    def _forward(self, frame: FeatureFrame, device: Any = "cpu", head: int = 0) -> np.ndarray:
+        """The network's output ``head`` for every row, in batches of rows."""
+        torch = require_torch()
+        module = self.module_
+        was_training = module.training
+        module.eval()
+        out = np.empty(len(frame), np.float32)
+        numeric = self._standardise(frame.numeric)
+        with torch.no_grad():
+            for begin in range(0, len(frame), _SCORE_BATCH_ROWS):
+                end = begin + _SCORE_BATCH_ROWS
+                output = module(torch.as_tensor(numeric[begin:end], device=device),
+                                torch.as_tensor(frame.categorical[begin:end].astype(np.int64),
+                                                device=device))
+                if isinstance(output, tuple):
+                    output = output[head]
+                out[begin:end] = output.float().cpu().numpy()
+        module.train(was_training)
+        return out
+
+    def _score(self, frame: FeatureFrame) -> np.ndarray:
+        return self._forward(frame)
+
+    # ------------------------------------------------------------------ files
+    def _save_files(self, folder: Path) -> dict[str, Any]:
+        from safetensors.torch import save_file
+
+        torch = require_torch()
+        tensors = {f"network.{k}": v.detach().contiguous().cpu()
+                   for k, v in self.module_.state_dict().items()}
+        tensors["inputs.means"] = torch.as_tensor(self.means_)
+        tensors["inputs.scales"] = torch.as_tensor(self.scales_)
+        tensors.update(self._extra_tensors(torch))
+        save_file(tensors, str(folder / WEIGHTS_FILE))
+        return {"cardinalities": self.cardinalities_}
+
+    def _extra_tensors(self, torch: Any) -> dict[str, Any]:
+        return {}
+
+    def _load_extra_tensors(self, tensors: dict[str, Any]) -> None:
+        pass
+
+    def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
+        from safetensors.torch import load_file
+
+        torch = require_torch()
+        tensors = load_file(str(folder / WEIGHTS_FILE))
+        self.means_ = tensors["inputs.means"].numpy()
+        self.scales_ = tensors["inputs.scales"].numpy()
+        self.cardinalities_ = [int(c) for c in state["cardinalities"]]
+        if (len(self.means_) != len(self.schema_.numeric) or self.cardinalities_
+                != [f.cardinality for f in self.schema_.categorical]):
+            raise RecstackError(f"{folder / WEIGHTS_FILE}: the network was not fitted on "
+                                "the feature schema of ranker.json")
+        module = self._network(torch, len(self.means_), self.cardinalities_)
+        network = {k[len("network."):]: v for k, v in tensors.items()
+                   if k.startswith("network.")}
+        try:
+            module.load_state_dict(network)
+        except RuntimeError as error:
+            raise RecstackError(f"{folder / WEIGHTS_FILE}: the weights do not fit this "
+                                f"network: {str(error).splitlines()[0]}") from None
+        self._load_extra_tensors(tensors)
+        self.module_ = module.eval()
+
+
+def mlp(torch: Any, n_in: int, widths: Any, dropout: float) -> tuple[Any, int]:
+    """Linear + ReLU (+ dropout) layers of the given widths; returns it and its output
+    width."""
+    nn = torch.nn
+    layers: list[Any] = []
+    for width in widths:
+        layers += [nn.Linear(n_in, int(width)), nn.ReLU()]
+        if dropout:
+            layers.append(nn.Dropout(float(dropout)))
+        n_in = int(width)
+    return nn.Sequential(*layers), n_in
+
+
+def embeddings(torch: Any, cardinalities: list[int], dim: int) -> Any:
+    """One table per categorical feature (row 0: the unknown level)."""
+    return torch.nn.ModuleList(torch.nn.Embedding(c, dim) for c in cardinalities)
+
+
+def first_layer_input(torch: Any, tables: Any, numeric: Any, categorical: Any) -> Any:
+    """``x0``: standardised numerics then each categorical's embedding."""
+    parts = [numeric] + [table(categorical[:, j]) for j, table in enumerate(tables)]
+    return torch.cat(parts, dim=1)
+
+
+class _quiet_nanmean:
+    """Silences numpy's "mean of empty slice" for all-NaN columns (imputed 0 after)."""
+
+    def __enter__(self) -> None:
+        import warnings
+
+        self._catch = warnings.catch_warnings()
+        self._catch.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *args: Any) -> None:
+        self._catch.__exit__(*args)

@@ -1,0 +1,135 @@
+"""Saving and loading rankers: a folder of the ranker's own safe files plus ``ranker.json``.
+
+``ranker.json`` holds the format and its version, the ranker's registry name, its
+hyperparameters, the feature schema it was fitted with, what the ranker chose to keep
+(``state``: e.g. the architecture's sizes), and the SHA-256 of every other file of the
+folder and of the metadata itself (its canonical JSON without the ``sha256`` field). The
+other files are never pickles: LightGBM's text model, ``.npz`` read with
+``allow_pickle=False``, safetensors. Loading checks, in order: the metadata is a JSON object
+of this format and version; the checksums; the ranker is registered and its hyperparameters
+pass :meth:`Ranker.validate_params`; then the ranker reads its files. Anything else is
+refused with a :class:`~recstack.errors.RecstackError` naming the file. The folder is
+written with :func:`recstack.atomic.atomic_directory` (an overwrite keeps the old ranker
+readable until the new one is complete).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recstack import __version__
+from recstack.atomic import atomic_directory, recover
+from recstack.errors import RecstackError
+from recstack.pipeline.schema import FeatureSchema
+
+if TYPE_CHECKING:
+    from recstack.pipeline.rankers.base import Ranker
+
+FORMAT = "recstack-ranker"
+FORMAT_VERSION = 1
+META = "ranker.json"
+_FIELDS = {"format", "format_version", "recstack_version", "ranker", "params", "schema",
+           "state", "sha256"}
+
+
+def save_ranker(ranker: Ranker, path: str | Path, *, overwrite: bool = False) -> Path:
+    path = Path(path)
+    with atomic_directory(path, overwrite=overwrite) as staging:
+        state = ranker._save_files(staging)
+        files = sorted(p.name for p in staging.iterdir())
+        meta: dict[str, Any] = {
+            "format": FORMAT, "format_version": FORMAT_VERSION,
+            "recstack_version": __version__, "ranker": ranker.name,
+            "params": _jsonable(ranker.get_params()),
+            "schema": ranker.schema_.to_json(), "state": _jsonable(state),
+        }
+        meta["sha256"] = {name: _sha256(staging / name) for name in files}
+        meta["sha256"][META] = _digest(meta)
+        (staging / META).write_text(json.dumps(meta, indent=2, allow_nan=False) + "\n",
+                                    encoding="utf-8")
+    return path
+
+
+def load_ranker(path: str | Path) -> Ranker:
+    """Read a ranker written by :meth:`Ranker.save`, refusing anything that does not check
+    out (see the module docstring)."""
+    from recstack.pipeline.rankers.registry import ranker_class
+
+    path = Path(path)
+    recover(path)
+    meta_path = path / META
+    if not meta_path.is_file():
+        raise RecstackError(f"{path}: not a saved recstack ranker (no {META})")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"),
+                          parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise RecstackError(f"{meta_path}: not valid UTF-8 JSON ({error}); the metadata is "
+                            "corrupted") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise RecstackError(f"{meta_path}: not a recstack ranker (format "
+                            f"{meta.get('format') if isinstance(meta, dict) else None!r}, "
+                            f"expected {FORMAT!r})")
+    version = meta.get("format_version")
+    if type(version) is not int or not 1 <= version <= FORMAT_VERSION:
+        raise RecstackError(f"{meta_path}: ranker format version {version!r}; this recstack "
+                            f"({__version__}) reads 1 to {FORMAT_VERSION}")
+    if set(meta) != _FIELDS:
+        raise RecstackError(f"{meta_path}: fields {sorted(set(meta) ^ _FIELDS)} missing or "
+                            "unexpected; the metadata was edited or is corrupted")
+    checksums = meta["sha256"]
+    if not isinstance(checksums, dict) or checksums.get(META) != _digest(meta):
+        raise RecstackError(f"{meta_path}: checksum mismatch for the metadata; it was edited "
+                            "or is corrupted")
+    for name, expected in checksums.items():
+        if name == META:
+            continue
+        file = path / name
+        if Path(name).name != name or not file.is_file():
+            raise RecstackError(f"{file}: missing (the ranker's metadata lists it)")
+        if _sha256(file) != expected:
+            raise RecstackError(f"{file}: checksum mismatch; the file was changed or is "
+                                "corrupted")
+    cls = ranker_class(meta["ranker"])
+    try:
+        # JSON has no tuples: sequences come back as the tuples they were declared as
+        ranker = cls(**{k: tuple(v) if isinstance(v, list) else v
+                        for k, v in meta["params"].items()})
+        ranker.validate_params()
+        # the schema first: a ranker checks its files against it
+        ranker.schema_ = FeatureSchema.from_json(meta["schema"])
+        ranker._load_files(path, meta["state"])
+    except RecstackError as error:
+        raise RecstackError(f"{path}: {error}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise RecstackError(f"{path}: the saved ranker does not fit {cls.name} "
+                            f"({type(error).__name__}: {error})") from None
+    return ranker
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=lambda v: v.item() if hasattr(v, "item")
+                                 else list(v) if isinstance(v, tuple) else str(v)))
+
+
+def _digest(meta: dict[str, Any]) -> str:
+    body = {k: v for k, v in meta.items() if k != "sha256"}
+    body["sha256"] = {k: v for k, v in meta.get("sha256", {}).items() if k != META}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")

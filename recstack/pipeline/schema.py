@@ -1,0 +1,218 @@
+"""The feature frame: the one table the feature stage builds and every ranker reads.
+
+A :class:`FeatureFrame` holds one row per (user, candidate item) pair, grouped by the
+request it belongs to (``groups``: rows of one group are contiguous), with numeric
+features in one float32 matrix and categorical features as integer codes in another. The
+columns are declared once in a :class:`FeatureSchema`, so the code that builds a frame for
+training and the code that builds it at serving time cannot disagree on names, order,
+kinds or vocabularies.
+
+Categorical codes: ``0`` is the shared "unknown" level (a category never seen when the
+vocabulary was built, or a missing value); known levels are ``1 .. cardinality - 1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from recstack.errors import RecstackError
+
+#: the code every categorical feature gives an unseen or missing level
+UNKNOWN = 0
+
+FeatureKind = Literal["numeric", "categorical"]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One named, typed column of a feature frame.
+
+    Parameters
+    ----------
+    name : str
+        Unique within a schema.
+    kind : {"numeric", "categorical"}
+    doc : str
+        What the value means and which data it is computed from (shown in reports).
+    cardinality : int, optional
+        Categorical features only: the number of codes, the unknown level ``0`` included.
+    """
+
+    name: str
+    kind: FeatureKind
+    doc: str = ""
+    cardinality: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("numeric", "categorical"):
+            raise RecstackError(f"feature {self.name!r}: kind must be 'numeric' or "
+                                f"'categorical', not {self.kind!r}")
+        if self.kind == "categorical" and (self.cardinality is None or self.cardinality < 1):
+            raise RecstackError(f"categorical feature {self.name!r} needs a cardinality >= 1 "
+                                "(the unknown level 0 included)")
+        if self.kind == "numeric" and self.cardinality is not None:
+            raise RecstackError(f"numeric feature {self.name!r} takes no cardinality")
+
+
+@dataclass(frozen=True)
+class FeatureSchema:
+    """The ordered columns of a feature frame; numeric and categorical kept apart."""
+
+    features: tuple[Feature, ...]
+
+    def __post_init__(self) -> None:
+        names = [f.name for f in self.features]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise RecstackError(f"feature schema names {', '.join(duplicates)} more than once")
+
+    @property
+    def numeric(self) -> tuple[Feature, ...]:
+        return tuple(f for f in self.features if f.kind == "numeric")
+
+    @property
+    def categorical(self) -> tuple[Feature, ...]:
+        return tuple(f for f in self.features if f.kind == "categorical")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.features)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [{"name": f.name, "kind": f.kind, "doc": f.doc, "cardinality": f.cardinality}
+                for f in self.features]
+
+    @classmethod
+    def from_json(cls, entries: Iterable[dict[str, Any]]) -> FeatureSchema:
+        return cls(tuple(Feature(e["name"], e["kind"], e.get("doc", ""), e.get("cardinality"))
+                         for e in entries))
+
+    def require_same(self, other: FeatureSchema, where: str) -> None:
+        """Refuse a frame built with other columns than the ones a ranker was fitted on."""
+        if other == self:
+            return
+        mine, theirs = set(self.names), set(other.names)
+        missing, extra = sorted(mine - theirs), sorted(theirs - mine)
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(missing)}")
+        if extra:
+            parts.append(f"unexpected {', '.join(extra)}")
+        if not parts:
+            parts.append("same names but another order, kind or cardinality")
+        raise RecstackError(f"{where}: the feature frame does not match the schema it was "
+                            f"fitted with ({'; '.join(parts)})")
+
+
+@dataclass
+class FeatureFrame:
+    """Rows of (user, item) pairs with their features.
+
+    Attributes
+    ----------
+    schema : FeatureSchema
+    numeric : ndarray of float32, shape (n_rows, len(schema.numeric))
+        NaN marks a missing value (LightGBM handles it; the other rankers impute the
+        training mean, recorded at fit).
+    categorical : ndarray of int32, shape (n_rows, len(schema.categorical))
+        Codes in ``0 .. cardinality - 1``; 0 is unknown.
+    users, items : ndarray of int64, shape (n_rows,)
+        Internal indices of the pair (the model's id maps translate them).
+    groups : ndarray of int64, shape (n_rows,)
+        The request (query) each row belongs to; rows of one group are contiguous.
+    """
+
+    schema: FeatureSchema
+    numeric: np.ndarray
+    categorical: np.ndarray
+    users: np.ndarray
+    items: np.ndarray
+    groups: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.users)
+        self.numeric = np.asarray(self.numeric, dtype=np.float32).reshape(n, -1) \
+            if n else np.zeros((0, len(self.schema.numeric)), np.float32)
+        self.categorical = np.asarray(self.categorical, dtype=np.int32).reshape(n, -1) \
+            if n else np.zeros((0, len(self.schema.categorical)), np.int32)
+        checks = {"numeric columns": (self.numeric.shape[1], len(self.schema.numeric)),
+                  "categorical columns": (self.categorical.shape[1],
+                                          len(self.schema.categorical))}
+        for what, (have, want) in checks.items():
+            if have != want:
+                raise RecstackError(f"feature frame has {have} {what}; its schema declares "
+                                    f"{want}")
+        for name in ("items", "groups"):
+            if len(getattr(self, name)) != n:
+                raise RecstackError(f"feature frame: {name} has {len(getattr(self, name))} "
+                                    f"rows, users has {n}")
+        for j, feature in enumerate(self.schema.categorical):
+            column = self.categorical[:, j]
+            if n and (column.min() < 0 or column.max() >= feature.cardinality):
+                raise RecstackError(f"categorical feature {feature.name!r} has codes outside "
+                                    f"0..{feature.cardinality - 1}")
+        if n and not _contiguous(self.groups):
+            raise RecstackError("feature frame: the rows of a group must be contiguous")
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    def column(self, name: str) -> np.ndarray:
+        """One feature's values by name."""
+        for j, f in enumerate(self.schema.numeric):
+            if f.name == name:
+                return self.numeric[:, j]
+        for j, f in enumerate(self.schema.categorical):
+            if f.name == name:
+                return self.categorical[:, j]
+        raise RecstackError(f"no feature named {name!r}; the frame has "
+                            f"{', '.join(self.schema.names) or 'none'}")
+
+    def take(self, rows: np.ndarray) -> FeatureFrame:
+        """The frame restricted to ``rows`` (kept in the given order)."""
+        return FeatureFrame(self.schema, self.numeric[rows], self.categorical[rows],
+                            self.users[rows], self.items[rows], self.groups[rows],
+                            {k: v[rows] for k, v in self.extra.items()})
+
+    def group_sizes(self) -> np.ndarray:
+        """Rows per group, in the order the groups appear (LightGBM's ``group``)."""
+        if not len(self):
+            return np.zeros(0, np.int64)
+        starts = np.flatnonzero(np.r_[True, self.groups[1:] != self.groups[:-1]])
+        return np.diff(np.r_[starts, len(self)])
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame (categoricals as integer codes) for inspection."""
+        import pandas as pd
+
+        data: dict[str, Any] = {"user": self.users, "item": self.items, "group": self.groups}
+        data |= {f.name: self.numeric[:, j] for j, f in enumerate(self.schema.numeric)}
+        data |= {f.name: self.categorical[:, j] for j, f in enumerate(self.schema.categorical)}
+        return pd.DataFrame(data)
+
+
+def _contiguous(groups: np.ndarray) -> bool:
+    starts = groups[np.r_[True, groups[1:] != groups[:-1]]]
+    return len(np.unique(starts)) == len(starts)
+
+
+def concat_frames(frames: Sequence[FeatureFrame]) -> FeatureFrame:
+    """Frames of one schema stacked (their groups must not overlap)."""
+    if not frames:
+        raise RecstackError("no feature frames to concatenate")
+    schema = frames[0].schema
+    for frame in frames[1:]:
+        schema.require_same(frame.schema, "concat_frames")
+    keys = set(frames[0].extra)
+    return FeatureFrame(schema, np.concatenate([f.numeric for f in frames]),
+                        np.concatenate([f.categorical for f in frames]),
+                        np.concatenate([f.users for f in frames]),
+                        np.concatenate([f.items for f in frames]),
+                        np.concatenate([f.groups for f in frames]),
+                        {k: np.concatenate([f.extra[k] for f in frames]) for k in keys
+                         if all(k in f.extra for f in frames)})

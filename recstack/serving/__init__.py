@@ -1,0 +1,3 @@
+"""Serving foundations: the model registry, the embedding store and the item index the
+HTTP service builds on (each importable on its own; heavy dependencies are imported when
+used)."""

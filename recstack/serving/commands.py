@@ -1,0 +1,253 @@
+"""What ``recstack fit`` and ``recstack recommend`` do, as library functions.
+
+:func:`fit_and_publish` fits one model of an experiment file on all of its data (or on its
+training split) and publishes it to a :class:`~recstack.serving.registry.ModelRegistry`.
+:func:`open_artifact` opens a saved model folder or a registry reference (``name`` or
+``name@version``), and :func:`recommendation_batches` / :func:`write_recommendations` turn
+top-K lists into a long table (``user_id, rank, item_id, score``), a bounded number of
+users at a time, so that lists for every user never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from recstack.errors import ConfigError, RecstackError
+from recstack.progress import Progress, resolve
+
+if TYPE_CHECKING:
+    from recstack.config import Experiment
+    from recstack.data.interactions import Interactions
+    from recstack.models.base import Recommender
+    from recstack.serving.registry import ModelRegistry, ModelVersion
+
+__all__ = ["TRAINING_CHOICES", "fit_and_publish", "fit_model", "open_artifact",
+           "recommendation_batches", "training_data", "write_recommendations"]
+
+#: what ``fit`` trains on: every interaction the experiment reads, or its training split
+TRAINING_CHOICES = ("all", "train")
+RECOMMENDATION_COLUMNS = ("user_id", "rank", "item_id", "score")
+#: users per batch at most, whatever the catalog, so each written chunk stays small
+_MAX_USERS_PER_BATCH = 10_000
+
+
+def training_data(experiment: Experiment, *, on: str = "all",
+                  progress: Progress | None = None) -> Interactions:
+    """The interactions a published model is fitted on.
+
+    ``on="all"``: everything the experiment reads, after its filters (a source is not
+    split; data already split is joined back: train, test and fold-in parts, or a
+    graph-CF folder's train, valid and test files, each pair once). ``on="train"``: the
+    training part the experiment's evaluation fits on (the first fold of a
+    cross-validation), to publish exactly the evaluated model.
+    """
+    from recstack.data.adjacency import union
+    from recstack.data.interactions import concat
+    from recstack.experiment import load_graph_cf, load_split, make_split, prepare_data
+
+    if on not in TRAINING_CHOICES:
+        raise ConfigError(f"on must be one of {TRAINING_CHOICES}, got {on!r}")
+    where = experiment.where
+    if experiment.data.is_graph_cf:
+        parts = load_graph_cf(experiment, progress)
+        return parts.refit_train() if on == "train" else union(parts.refit_train(), parts.test)
+    if experiment.data.is_split:
+        split = load_split(experiment, progress)
+        if on == "train":
+            return split.train
+        pieces = [split.train, split.test, split.set_apart, split.fold_in]
+        return concat([p for p in pieces if p is not None and len(p)])
+    data, _steps = prepare_data(experiment, progress)
+    if len(data) == 0:
+        raise RecstackError(f"{where}the filters left no interactions to fit on")
+    return make_split(experiment, data).train if on == "train" else data
+
+
+def fit_model(experiment: Experiment, label: str, *, on: str = "all",
+              progress: Progress | None = None) -> tuple[Recommender, Interactions]:
+    """The model labelled ``label`` in ``experiment`` (its file's hyperparameters), fitted on
+    :func:`training_data`; returns the model and the data."""
+    from recstack.experiment import build_models
+
+    labels = [spec.label for spec in experiment.models]
+    if label not in labels:
+        from recstack.specs import did_you_mean
+
+        raise ConfigError(f"{experiment.where}no model labelled {label!r}"
+                          f"{did_you_mean(label, labels)}; the models are: "
+                          f"{', '.join(labels)}")
+    model = dict(build_models(experiment))[label]
+    data = training_data(experiment, on=on, progress=progress)
+    with resolve(progress).task(f"Fitting {label} on {len(data):,} interactions"):
+        model.fit(data, progress=progress)
+    return model, data
+
+
+def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
+    """The entry of model ``label`` in an experiment's ``results.json`` (what
+    ``recstack evaluate`` wrote), to record in the registry manifest."""
+    path = Path(results)
+    if path.is_dir():
+        path = path / "results.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RecstackError(f"{path}: no such results file (recstack evaluate writes "
+                            "results/NAME/results.json)") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise RecstackError(f"{path}: not valid JSON ({error})") from None
+    models = payload.get("models") if isinstance(payload, dict) else None
+    entries = {m.get("model"): m for m in models or [] if isinstance(m, dict)}
+    if label not in entries:
+        raise RecstackError(f"{path}: no results for model {label!r} (it has: "
+                            f"{', '.join(map(str, entries)) or 'none'})")
+    return entries[label]
+
+
+def fit_and_publish(experiment_file: str | Path, label: str, registry: ModelRegistry, *,
+                    name: str | None = None, on: str = "all",
+                    results: str | Path | None = None, index: str | None = "auto",
+                    keep: int | None = None, progress: Progress | None = None
+                    ) -> ModelVersion:
+    """Fit model ``label`` of ``experiment_file`` (:func:`fit_model`) and publish it to
+    ``registry`` as ``name`` (default: the label), with the data's fingerprint, the
+    evaluation in ``results`` (a ``results.json`` or its folder) when given, and an item
+    index (see :meth:`ModelRegistry.publish`). Everything that can be checked before
+    fitting is: the file, the label, the name, the results file."""
+    from recstack.config import load_experiment
+    from recstack.serving.registry import check_name
+
+    experiment = load_experiment(experiment_file)
+    name = check_name(name if name is not None else label)
+    evaluation = evaluation_of(results, label) if results is not None else None
+    if on not in TRAINING_CHOICES:
+        raise ConfigError(f"on must be one of {TRAINING_CHOICES}, got {on!r}")
+    model, data = fit_model(experiment, label, on=on, progress=progress)
+    if evaluation is not None:
+        evaluation = {"trained_on": on, "results": evaluation}
+    return registry.publish(name, model, data=data, evaluation=evaluation, index=index,
+                            keep=keep)
+
+
+def open_artifact(artifact: str | Path, registry: ModelRegistry | None = None
+                  ) -> tuple[Recommender, str]:
+    """A model from a saved folder (``model.save``) or, with ``registry``, from a
+    reference ``name`` / ``name@version``; returns it and a description for messages."""
+    from recstack.models.persistence import load_model
+
+    path = Path(artifact)
+    if registry is None and not path.exists() and "/" not in str(artifact):
+        raise RecstackError(f"{artifact}: no such saved model folder; to use a registry "
+                            f"name, add --registry DIR (registry=...)")
+    if (path / "model.json").is_file() or registry is None:
+        return load_model(path), str(path)
+    loaded = registry.load(str(artifact))
+    return loaded.model, f"{registry.root}: {loaded.reference}"
+
+
+def model_user_ids(model: Recommender, given: list[str]) -> np.ndarray:
+    """User ids typed on a command line, in the type of the model's ids (integers where
+    the model's are)."""
+    known = model.users_.external_ids
+    if np.asarray(known).dtype.kind in "iu":
+        try:
+            return np.asarray([int(text) for text in given], dtype=np.int64)
+        except ValueError:
+            bad = next(t for t in given if not t.strip().lstrip("-").isdigit())
+            raise RecstackError(f"{model.name}: user {bad!r} not seen in training (this "
+                                "model's user ids are integers)") from None
+    return np.asarray(given, dtype=object)
+
+
+def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
+                           exclude_seen: bool = True, batch_size: int | None = None,
+                           progress: Progress | None = None) -> Iterator[pd.DataFrame]:
+    """Top-``k`` lists as long tables (``user_id, rank, item_id, score``; rank from 1, empty
+    slots left out), one table per batch of users.
+
+    ``users=None`` means every user the model can recommend for (users without training
+    rows are left out unless the model serves them). A batch holds at most ``batch_size``
+    users (default: as many as fit in the scoring memory budget, at most 10,000).
+    """
+    from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES
+
+    model._require_fitted()
+    if users is None:
+        eligible = np.ones(len(model.users_), bool)
+        if not model.serves_users_without_history:
+            eligible &= ~model._users_without_history()
+        user_ids = model.users_.to_external(np.flatnonzero(eligible))
+    else:
+        user_ids = np.atleast_1d(np.asarray(users))
+    if batch_size is None:
+        batch_size = max(1, min(_MAX_USERS_PER_BATCH,
+                                DEFAULT_MEMORY_BUDGET_BYTES // (len(model.items_) * 8 * 2)))
+    elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
+    with resolve(progress).task("Recommending", total=len(user_ids)) as task:
+        for start in range(0, len(user_ids), batch_size):
+            batch = user_ids[start:start + batch_size]
+            items, scores = model.recommend(batch, k, exclude_seen=exclude_seen,
+                                            batch_size=batch_size)
+            filled = np.isfinite(scores)
+            rank = np.broadcast_to(np.arange(1, items.shape[1] + 1), items.shape)
+            yield pd.DataFrame({
+                "user_id": np.repeat(batch, items.shape[1]).reshape(items.shape)[filled],
+                "rank": rank[filled].astype(np.int32),
+                "item_id": items[filled],
+                "score": scores[filled].astype(np.float32)})
+            task.advance(len(batch))
+
+
+def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | None, *,
+                          stream: TextIO | None = None) -> int:
+    """Write the batches to ``out`` (``.csv`` or ``.parquet``/``.pq``, replaced atomically
+    when complete) or, when ``out`` is None, as CSV to ``stream``; returns the rows
+    written."""
+    import sys
+
+    if out is None:
+        stream = stream or sys.stdout
+        rows = 0
+        for number, frame in enumerate(batches):
+            frame.to_csv(stream, index=False, header=number == 0)
+            rows += len(frame)
+        if rows == 0:
+            stream.write(",".join(RECOMMENDATION_COLUMNS) + "\n")
+        return rows
+    from recstack.atomic import atomic_path
+
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".pq"):
+        raise ConfigError(f"--out {out}: write .csv or .parquet (by the file's extension)")
+    rows = 0
+    with atomic_path(out) as temporary:
+        if suffix == ".csv":
+            with open(temporary, "w", encoding="utf-8", newline="") as handle:
+                rows = write_recommendations(batches, None, stream=handle)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            writer = None
+            try:
+                for frame in batches:
+                    table = pa.Table.from_pandas(frame, preserve_index=False)
+                    if writer is None:
+                        writer = pq.ParquetWriter(temporary, table.schema)
+                    writer.write_table(table.cast(writer.schema))
+                    rows += len(frame)
+                if writer is None:  # no users: an empty table with the columns
+                    pq.write_table(pa.Table.from_pandas(pd.DataFrame(
+                        {c: [] for c in RECOMMENDATION_COLUMNS})), temporary)
+            finally:
+                if writer is not None:
+                    writer.close()
+    return rows

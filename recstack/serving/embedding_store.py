@@ -1,0 +1,476 @@
+"""User and item vectors keyed by external id, in SQLite (the default) or Redis.
+
+One interface, :class:`EmbeddingStore`: ``put(kind, ids, vectors)`` and ``get(kind, ids)``
+in bulk (``kind`` is ``"user"`` or ``"item"``), vectors as float32 rows. Ids are the
+external ids of :class:`~recstack.data.interactions.Interactions` (integers or strings;
+``1`` and ``"1"`` are different ids). Each kind has one dimension, fixed by its first
+``put``.
+
+- :class:`SQLiteEmbeddingStore` (stdlib ``sqlite3``): one table, a float32 blob per row,
+  written in one transaction per ``put``; WAL mode so readers are not blocked by a writer.
+- :class:`RedisEmbeddingStore` (the ``redis`` package, the ``serving`` extra): one key per
+  vector, ``PREFIX:KIND:ID``, read with one ``MGET`` and written with one pipelined
+  ``MSET`` per call.
+
+Open either with :func:`open_store` (``"path/to/file.sqlite"``, ``"sqlite:///path"`` or
+``"redis://host:port/db"``).
+
+When the store cannot be reached
+--------------------------------
+Every operation that cannot reach its store (Redis down or timing out, an SQLite file that
+cannot be opened, is locked past its timeout or is damaged) raises
+:class:`StoreUnavailableError`, and only that. The documented fallback for a service is
+:func:`read_with_fallback`: it serves the vectors the loaded model holds (its
+``user_embeddings()`` / ``item_embeddings()`` at fit time, so nearline updates since are
+missing) and says that it did, so the caller can count it in an alert metric rather than
+fail the request.
+
+Nearline fold-in
+----------------
+:func:`fold_in_users` recomputes users' vectors from new events without retraining: each
+user's history (their training row in the model, when they have one, plus the new events;
+a repeated item adds its values) goes through the model's exact ``fold_in`` (ALS, iALS: the
+user step of the training objective with item factors fixed) and the result is written to
+the store in the space of ``user_embeddings()`` (so ``user · item`` is the model's score).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.errors import ConfigError, RecstackError
+
+if TYPE_CHECKING:
+    from recstack.models.base import Recommender
+
+__all__ = ["EmbeddingStore", "FoldInReport", "RedisEmbeddingStore", "SQLiteEmbeddingStore",
+           "StoreUnavailableError", "fold_in_users", "open_store", "read_with_fallback"]
+
+KINDS = ("user", "item")
+#: SQLite's default limit on parameters of one statement is 999 (older builds)
+_SQL_CHUNK = 900
+_REDIS_INSTALL = 'pip install "recstack[serving]"'
+
+
+class StoreUnavailableError(RecstackError):
+    """The embedding store cannot be reached or read (see the module docstring for the
+    fallback a service uses)."""
+
+
+# --------------------------------------------------------------------------- interface
+class EmbeddingStore(ABC):
+    """Vectors by (kind, external id); see the module docstring."""
+
+    @abstractmethod
+    def put(self, kind: str, ids: Any, vectors: Any) -> None:
+        """Write ``vectors[j]`` as the vector of ``ids[j]`` (replacing an existing one)."""
+
+    @abstractmethod
+    def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
+        """``(vectors, found)``: float32 ``(len(ids), dim)`` with zero rows where
+        ``found`` (bool ``(len(ids),)``) is False."""
+
+    @abstractmethod
+    def dim(self, kind: str) -> int | None:
+        """The dimension of ``kind``'s vectors (None while it has none)."""
+
+    @abstractmethod
+    def count(self, kind: str) -> int:
+        """How many vectors of ``kind`` are stored."""
+
+    @abstractmethod
+    def delete(self, kind: str, ids: Any) -> None:
+        """Remove the vectors of ``ids`` (missing ones are ignored)."""
+
+    def close(self) -> None:  # noqa: B027 (optional)
+        """Release the connection."""
+
+    def __enter__(self) -> EmbeddingStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def put_model(self, model: Recommender) -> None:
+        """Store every user and item vector of a fitted model (by its external ids)."""
+        self.put("item", model.items_.external_ids, model.item_embeddings())
+        self.put("user", model.users_.external_ids, model.user_embeddings())
+
+    # shared checks ---------------------------------------------------------------
+    def _prepare_put(self, kind: str, ids: Any, vectors: Any) -> tuple[list[str], np.ndarray]:
+        _check_kind(kind)
+        keys = encode_ids(ids)
+        try:
+            array = np.ascontiguousarray(vectors, dtype=np.float32)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"{kind} vectors must be numbers ({error})") from None
+        if array.ndim != 2 or len(array) != len(keys):
+            raise ConfigError(f"{kind} vectors must be a 2-d array with one row per id "
+                              f"({len(keys)}), got shape {array.shape}")
+        if len(set(keys)) != len(keys):
+            raise ConfigError(f"{kind} ids must be distinct within one put")
+        if not np.isfinite(array).all():
+            raise ConfigError(f"{kind} vectors hold NaN or infinite values")
+        known = self.dim(kind)
+        if known is not None and array.shape[1] != known and len(array):
+            raise ConfigError(f"{kind} vectors have {array.shape[1]} dimensions; the store "
+                              f"holds {kind} vectors of {known} (delete them first to change)")
+        return keys, array
+
+
+def encode_ids(ids: Any) -> list[str]:
+    """External ids as store keys: ``i:42`` for integers, ``s:abc`` for strings (so 42 and
+    "42" stay different ids)."""
+    array = id_array(ids)
+    if array.ndim != 1:
+        raise ConfigError(f"ids must be a flat list, got shape {array.shape}")
+    if array.dtype.kind in "iu":
+        return [f"i:{v}" for v in array.tolist()]
+    keys = []
+    for value in array.tolist():
+        if isinstance(value, bool) or not isinstance(value, int | str | np.integer):
+            raise ConfigError(f"each id must be an integer or a string, got {value!r}")
+        keys.append(f"i:{value}" if isinstance(value, int | np.integer) else f"s:{value}")
+    return keys
+
+
+def id_array(ids: Any) -> np.ndarray:
+    """Ids as a 1-d array without numpy's coercion of a mixed list (``[20, "20"]`` would
+    become two strings): arrays are kept, other sequences become object arrays."""
+    if isinstance(ids, np.ndarray):
+        return np.atleast_1d(ids)
+    if isinstance(ids, str | bytes) or np.isscalar(ids):
+        ids = [ids]
+    values = list(ids)
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _check_kind(kind: Any) -> None:
+    if kind not in KINDS:
+        raise ConfigError(f"kind must be 'user' or 'item', got {kind!r}")
+
+
+# --------------------------------------------------------------------------- SQLite
+class SQLiteEmbeddingStore(EmbeddingStore):
+    """Vectors in one SQLite file (see the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file (created with its table when missing; its folder must exist).
+    timeout : float
+        Seconds to wait for a lock held by another writer before
+        :class:`StoreUnavailableError`.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 5.0) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        with self._errors():
+            # check_same_thread=False: one connection shared by a server's threads,
+            # serialised by the lock above
+            self._db = sqlite3.connect(str(self.path), timeout=timeout,
+                                       check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (kind TEXT NOT NULL, "
+                             "id TEXT NOT NULL, vector BLOB NOT NULL, "
+                             "PRIMARY KEY (kind, id)) WITHOUT ROWID")
+            self._db.execute("CREATE TABLE IF NOT EXISTS dims (kind TEXT PRIMARY KEY, "
+                             "dim INTEGER NOT NULL)")
+
+    @contextlib.contextmanager
+    def _errors(self) -> Any:
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise StoreUnavailableError(f"embedding store {self.path}: {error} (the SQLite "
+                                        "file cannot be opened, is locked or damaged)") from None
+
+    def put(self, kind: str, ids: Any, vectors: Any) -> None:
+        keys, array = self._prepare_put(kind, ids, vectors)
+        if not keys:
+            return
+        blobs = [memoryview(row) for row in array]  # zero-copy views of each float32 row
+        with self._lock, self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("INSERT OR IGNORE INTO dims VALUES (?, ?)",
+                                 (kind, array.shape[1]))
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                                     zip([kind] * len(keys), keys, blobs, strict=True))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
+        _check_kind(kind)
+        keys = encode_ids(ids)
+        dim = self.dim(kind) or 0
+        found_rows: dict[str, bytes] = {}
+        with self._lock, self._errors():
+            unique = list(dict.fromkeys(keys))
+            for start in range(0, len(unique), _SQL_CHUNK):
+                chunk = unique[start:start + _SQL_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                found_rows.update(self._db.execute(
+                    f"SELECT id, vector FROM vectors WHERE kind = ? AND id IN ({marks})",
+                    [kind, *chunk]).fetchall())
+        return _assemble(keys, found_rows, dim)
+
+    def dim(self, kind: str) -> int | None:
+        _check_kind(kind)
+        with self._lock, self._errors():
+            row = self._db.execute("SELECT dim FROM dims WHERE kind = ?", (kind,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def count(self, kind: str) -> int:
+        _check_kind(kind)
+        with self._lock, self._errors():
+            return int(self._db.execute("SELECT COUNT(*) FROM vectors WHERE kind = ?",
+                                        (kind,)).fetchone()[0])
+
+    def delete(self, kind: str, ids: Any) -> None:
+        _check_kind(kind)
+        keys = encode_ids(ids)
+        with self._lock, self._errors():
+            self._db.executemany("DELETE FROM vectors WHERE kind = ? AND id = ?",
+                                 [(kind, key) for key in keys])
+            if not self._db.execute("SELECT 1 FROM vectors WHERE kind = ? LIMIT 1",
+                                    (kind,)).fetchone():
+                self._db.execute("DELETE FROM dims WHERE kind = ?", (kind,))
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+
+def _assemble(keys: list[str], rows: dict[str, bytes], dim: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(vectors, found)`` of ``keys`` from ``key -> float32 bytes``, in one
+    ``frombuffer`` over the joined bytes."""
+    found = np.fromiter((key in rows for key in keys), bool, len(keys))
+    vectors = np.zeros((len(keys), dim), np.float32)
+    if found.any():
+        joined = b"".join(rows[key] for key, hit in zip(keys, found, strict=True) if hit)
+        vectors[found] = np.frombuffer(joined, np.float32).reshape(-1, dim)
+    return vectors, found
+
+
+# --------------------------------------------------------------------------- Redis
+class RedisEmbeddingStore(EmbeddingStore):
+    """Vectors in Redis, one key each (see the module docstring).
+
+    Parameters
+    ----------
+    url : str
+        ``redis://host:port/db`` (``rediss://`` for TLS).
+    prefix : str
+        Namespace of the keys, so that several models can share a Redis.
+    timeout : float
+        Socket timeout in seconds; past it an operation raises
+        :class:`StoreUnavailableError`.
+    """
+
+    def __init__(self, url: str = "redis://localhost:6379/0", *, prefix: str = "recstack",
+                 timeout: float = 1.0) -> None:
+        try:
+            import redis
+        except ImportError:
+            raise RecstackError(f"the Redis embedding store needs the redis package: "
+                                f"{_REDIS_INSTALL}") from None
+        self._redis_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
+                              OSError)
+        self.url = url
+        self.prefix = prefix
+        try:
+            self._client = redis.Redis.from_url(url, socket_timeout=timeout,
+                                                socket_connect_timeout=timeout)
+        except ValueError as error:
+            raise ConfigError(f"redis url {url!r}: {error}") from None
+
+    @contextlib.contextmanager
+    def _errors(self) -> Any:
+        try:
+            yield
+        except self._redis_errors as error:
+            raise StoreUnavailableError(f"embedding store {self.url}: cannot reach Redis "
+                                        f"({error})") from None
+
+    def _key(self, kind: str, key: str) -> str:
+        return f"{self.prefix}:{kind}:{key}"
+
+    def put(self, kind: str, ids: Any, vectors: Any) -> None:
+        keys, array = self._prepare_put(kind, ids, vectors)
+        if not keys:
+            return
+        mapping = {self._key(kind, key): row.tobytes()
+                   for key, row in zip(keys, array, strict=True)}
+        with self._errors():
+            pipe = self._client.pipeline(transaction=True)
+            pipe.setnx(f"{self.prefix}:dim:{kind}", array.shape[1])
+            pipe.mset(mapping)
+            pipe.sadd(f"{self.prefix}:ids:{kind}", *keys)
+            pipe.execute()
+
+    def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
+        _check_kind(kind)
+        keys = encode_ids(ids)
+        dim = self.dim(kind) or 0
+        if not keys:
+            return np.zeros((0, dim), np.float32), np.zeros(0, bool)
+        with self._errors():
+            values = self._client.mget([self._key(kind, key) for key in keys])
+        # the client returns bytes (responses are not decoded)
+        rows: dict[str, bytes] = {key: cast(bytes, value) for key, value in
+                                  zip(keys, values, strict=True) if value is not None}
+        return _assemble(keys, rows, dim)
+
+    def dim(self, kind: str) -> int | None:
+        _check_kind(kind)
+        with self._errors():
+            value = self._client.get(f"{self.prefix}:dim:{kind}")
+        return None if value is None else int(value)
+
+    def count(self, kind: str) -> int:
+        _check_kind(kind)
+        with self._errors():
+            return int(self._client.scard(f"{self.prefix}:ids:{kind}"))
+
+    def delete(self, kind: str, ids: Any) -> None:
+        _check_kind(kind)
+        keys = encode_ids(ids)
+        if not keys:
+            return
+        with self._errors():
+            pipe = self._client.pipeline(transaction=True)
+            pipe.delete(*[self._key(kind, key) for key in keys])
+            pipe.srem(f"{self.prefix}:ids:{kind}", *keys)
+            pipe.execute()
+            if self._client.scard(f"{self.prefix}:ids:{kind}") == 0:
+                self._client.delete(f"{self.prefix}:dim:{kind}")
+
+    def close(self) -> None:
+        with contextlib.suppress(*self._redis_errors):
+            self._client.close()
+
+
+def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
+    """The store at ``location``: ``redis://...`` / ``rediss://...`` for Redis,
+    ``sqlite:///path`` or a plain path for SQLite; ``options`` go to its constructor."""
+    text = str(location)
+    if text.startswith(("redis://", "rediss://", "unix://")):
+        return RedisEmbeddingStore(text, **options)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///"):]
+    elif "://" in text:
+        raise ConfigError(f"embedding store {text!r}: use a file path, sqlite:///PATH or "
+                          "redis://HOST:PORT/DB")
+    return SQLiteEmbeddingStore(text, **options)
+
+
+def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
+                       model: Recommender) -> tuple[np.ndarray, np.ndarray, str]:
+    """``store.get(kind, ids)``, or, when the store is unreachable (or None), the model's
+    own vectors of those ids: ``(vectors, found, source)`` with ``source`` ``"store"`` or
+    ``"model"`` (count the latter: the store is down and nearline updates are not served).
+    Ids the model does not know are not found."""
+    if store is not None:
+        try:
+            vectors, found = store.get(kind, ids)
+            return vectors, found, "store"
+        except StoreUnavailableError:
+            pass
+    vocabulary = model.users_ if kind == "user" else model.items_
+    all_vectors = model.user_embeddings() if kind == "user" else model.item_embeddings()
+    index = vocabulary.to_index(id_array(ids), missing="ignore")
+    found = index >= 0
+    vectors = np.zeros((len(index), all_vectors.shape[1]), np.float32)
+    vectors[found] = all_vectors[index[found]]
+    return vectors, found, "model"
+
+
+# --------------------------------------------------------------------------- fold-in
+@dataclass(frozen=True)
+class FoldInReport:
+    """What :func:`fold_in_users` did: the users written with their vectors, the items of
+    events it ignored because they are not in the model's catalog (a retrain is needed for
+    those), and the users not written because none of their history is in the catalog."""
+
+    users: np.ndarray
+    vectors: np.ndarray
+    unknown_items: np.ndarray
+    skipped_users: np.ndarray
+
+
+def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[Any],
+                  item_ids: Sequence[Any], values: Sequence[float] | None = None, *,
+                  include_training: bool = True) -> FoldInReport:
+    """Recompute the vectors of the users in new events and write them to ``store``.
+
+    Parameters
+    ----------
+    model : Recommender
+        A fitted model with ``fold_in`` (ALS, iALS).
+    store : EmbeddingStore
+    user_ids, item_ids : sequences of external ids
+        The new events, one per position.
+    values : sequence of float, optional
+        Event values (default 1 each), as the model was trained on.
+    include_training : bool
+        Whether a user's training row in the model is part of the history (True: the new
+        events add to what the model saw; False: the events are the whole history).
+
+    Returns
+    -------
+    FoldInReport
+    """
+    fold_in = getattr(model, "fold_in", None)
+    if not callable(fold_in):
+        raise RecstackError(f"{model.name}: nearline updates need a model with fold_in "
+                            "(als, ials); this one must be retrained to change user vectors")
+    model._require_fitted()
+    users, items = id_array(user_ids), id_array(item_ids)
+    weights = (np.ones(len(users), np.float32) if values is None
+               else np.asarray(values, dtype=np.float32))
+    if not (len(users) == len(items) == len(weights)):
+        raise ConfigError(f"events: user_ids ({len(users)}), item_ids ({len(items)}) and "
+                          f"values ({len(weights)}) must have one entry per event")
+    item_index = model.items_.to_index(items, missing="ignore")
+    known = item_index >= 0
+    # factorize, not np.unique: ids of mixed types (1 and "a") do not sort
+    row, distinct = pd.factorize(users)
+    distinct = id_array(np.asarray(distinct, dtype=users.dtype))
+    n_items = len(model.items_)
+    # repeated (user, item) events add up, as a training matrix sums duplicates
+    history = sp.csr_matrix((weights[known], (row[known], item_index[known])),
+                            shape=(len(distinct), n_items), dtype=np.float32)
+    if include_training:
+        trained = model.users_.to_index(distinct, missing="ignore")
+        present = np.flatnonzero(trained >= 0)
+        rows = sp.csr_matrix((np.ones(len(present), np.float32), (present, trained[present])),
+                             shape=(len(distinct), len(model.users_)))
+        history = history + rows @ model.seen_
+    history = sp.csr_matrix(history)
+    # a user with nothing the model knows has no history to fold in: left as they are
+    empty = np.diff(history.indptr) == 0
+    factors = np.asarray(fold_in(history[~empty]), dtype=np.float32)
+    if getattr(model, "item_bias_", None) is not None:
+        # the public user vectors carry a constant 1 to meet the items' bias column
+        factors = np.hstack([factors, np.ones((len(factors), 1), np.float32)])
+    store.put("user", distinct[~empty], factors)
+    return FoldInReport(distinct[~empty], factors, pd.unique(items[~known]), distinct[empty])

@@ -1,0 +1,654 @@
+"""A versioned model registry: publish, load, alias, roll back and prune fitted models.
+
+Layout under the registry's root (a local folder, or any fsspec URL such as
+``s3://bucket/models``)::
+
+    NAME/current.json                       {"version": 3, "history": [1, 2]}
+    NAME/versions/00000003/manifest.json    written last: the version exists once it does
+    NAME/versions/00000003/model/...        model.save() (model.json + arrays.npz)
+    NAME/versions/00000003/index/...        the item index (ItemIndex.save), when built
+
+The manifest (``format = "recstack-registry-version"``) records the model name, version,
+model type and hyperparameters, the training data's fingerprint (:func:`data_fingerprint`),
+evaluation results when given, the creation time (UTC, ISO 8601), the recstack version, the
+item index's description with its recall@10 against exact search, and the SHA-256 and size
+of every other file of the version; ``manifest_sha256`` is the digest of the manifest's
+canonical JSON (keys sorted, no whitespace, ASCII) without that field, so an edit to any
+field is detected.
+
+Publishing is atomic. The version is assembled and verified in a local staging folder,
+then: in a local registry the staging folder is renamed into place in one step
+(:func:`recstack.atomic.atomic_directory`); in a remote one every file is uploaded, read back
+and checked against the manifest, and the manifest is uploaded last. A version without a
+valid manifest is never listed or loaded, so a reader never sees half a version. A version
+whose files do not match its manifest, or whose manifest does not check out, is refused
+both on publish and on load (:class:`CorruptVersionError`).
+
+The ``current`` alias of each name is one small JSON object replaced in one write (a rename
+locally, one PUT on object stores); it keeps the earlier current versions, so
+:meth:`ModelRegistry.rollback` returns to the one before. :meth:`ModelRegistry.prune` keeps
+the newest ``keep`` versions and never deletes the current one.
+
+Version numbers come from the versions present; two processes publishing the same name at
+once into a local registry get different numbers (the rename refuses an existing folder and
+the loser takes the next one). Object stores have no such guard: publish one name from one
+process at a time there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from recstack import __version__
+from recstack.errors import ConfigError, RecstackError
+
+if TYPE_CHECKING:
+    from recstack.data.interactions import Interactions
+    from recstack.models.base import Recommender
+    from recstack.serving.ann import ItemIndex
+
+__all__ = ["CorruptVersionError", "ModelRegistry", "ModelVersion", "data_fingerprint",
+           "parse_reference"]
+
+FORMAT = "recstack-registry-version"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CURRENT = "current.json"
+MODEL_FOLDER = "model"
+INDEX_FOLDER = "index"
+_VERSIONS = "versions"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_MANIFEST_FIELDS = {"format", "format_version", "name", "version", "model", "params",
+                    "data_fingerprint", "evaluation", "created", "recstack_version", "index",
+                    "files", "manifest_sha256"}
+
+
+class CorruptVersionError(RecstackError):
+    """A registry version whose manifest or files do not check out (refused, never loaded:
+    a service keeps the version it has)."""
+
+
+@dataclass
+class ModelVersion:
+    """A loaded, verified version: the model, its item index (or None), the manifest and
+    the local folder it was read from (None for a remote registry without ``cache_dir``,
+    whose download is removed once everything is in memory)."""
+
+    name: str
+    version: int
+    model: Recommender
+    index: ItemIndex | None
+    manifest: dict[str, Any]
+    path: Path | None
+
+    @property
+    def reference(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+def parse_reference(reference: str) -> tuple[str, int | None]:
+    """``"als"`` -> ``("als", None)`` (the current version), ``"als@3"`` -> ``("als", 3)``."""
+    name, at, version = str(reference).partition("@")
+    check_name(name)
+    if not at:
+        return name, None
+    if not version.isdigit() or int(version) < 1:
+        raise ConfigError(f"{reference!r}: the version after '@' must be a positive whole "
+                          "number, e.g. als@3")
+    return name, int(version)
+
+
+def check_name(name: Any) -> str:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ConfigError(f"model name {name!r}: use 1 to 100 letters, digits, '.', '_' or "
+                          "'-', starting with a letter or digit")
+    return name
+
+
+def data_fingerprint(data: Interactions) -> str:
+    """SHA-256 over the interactions as external ids: the id vocabularies, then the user
+    index, item index, value and timestamp columns (the same data gives the same
+    fingerprint, any changed row a different one)."""
+    digest = hashlib.sha256(b"recstack-interactions-v1")
+    for ids in (data.users.external_ids, data.items.external_ids):
+        digest.update(_ids_bytes(np.asarray(ids)))
+    for column in (data.user_index, data.item_index, data.value):
+        digest.update(np.ascontiguousarray(column).tobytes())
+    if data.timestamp is not None:
+        digest.update(np.ascontiguousarray(data.timestamp).tobytes())
+    return digest.hexdigest()
+
+
+def _ids_bytes(ids: np.ndarray) -> bytes:
+    if ids.dtype.kind in "iuf":
+        return ids.dtype.str.encode() + np.ascontiguousarray(ids).tobytes()
+    return "\x00".join(map(str, ids.tolist())).encode("utf-8")
+
+
+class ModelRegistry:
+    """Versioned models under ``root`` (see the module docstring).
+
+    Parameters
+    ----------
+    root : str or Path
+        A local folder (created when publishing), or an fsspec URL (``s3://bucket/prefix``,
+        ``memory://...``) for which the fsspec implementation is installed.
+    storage_options : dict, optional
+        Passed to fsspec for a URL (e.g. ``{"endpoint_url": ..., "key": ..., "secret":
+        ...}`` for S3).
+    cache_dir : str or Path, optional
+        Where versions of a remote registry are downloaded to be loaded, and kept (default:
+        a temporary folder per load, removed once the version is in memory).
+    """
+
+    def __init__(self, root: str | Path, *, storage_options: Mapping[str, Any] | None = None,
+                 cache_dir: str | Path | None = None) -> None:
+        text = str(root)
+        if not text.strip():
+            raise ConfigError("registry root: expected a folder or URL, got an empty string")
+        self.is_remote = "://" in text and not text.startswith("file://")
+        if self.is_remote:
+            try:
+                import fsspec
+                self._fs, self._root = fsspec.core.url_to_fs(text, **(storage_options or {}))
+            except ImportError as error:
+                raise RecstackError(f"registry {text}: this location needs a package that "
+                                    f"is missing ({error}); for S3: pip install "
+                                    '"recstack[s3]"') from None
+            except ValueError as error:
+                raise ConfigError(f"registry {text}: {error}") from None
+            self._root = self._root.rstrip("/")
+        else:
+            self._fs = None
+            self._root = text.removeprefix("file://")
+        self.root = text
+        self._cache_dir = Path(cache_dir) if cache_dir is not None else None
+
+    def __repr__(self) -> str:
+        return f"ModelRegistry({self.root!r})"
+
+    # ------------------------------------------------------------------ paths
+    def _join(self, *parts: str) -> str:
+        return "/".join([self._root, *parts])
+
+    def _version_key(self, name: str, version: int) -> str:
+        return self._join(name, _VERSIONS, f"{version:08d}")
+
+    # ------------------------------------------------------------------ reading
+    def names(self) -> list[str]:
+        """Model names that have at least one complete version."""
+        return sorted(name for name in self._list(self._root)
+                      if _NAME.fullmatch(name) and self.versions(name))
+
+    def versions(self, name: str) -> list[int]:
+        """Complete versions of ``name`` (their manifest exists), oldest first."""
+        check_name(name)
+        return [v for v in self._numbers(name)
+                if self._exists(f"{self._version_key(name, v)}/{MANIFEST}")]
+
+    def current(self, name: str) -> int | None:
+        """The version the ``current`` alias points at (None before the first publish)."""
+        alias = self._read_alias(name)
+        return None if alias is None else alias["version"]
+
+    def manifest(self, name: str, version: int | None = None) -> dict[str, Any]:
+        """A version's manifest, checked (fields and its own digest; not the files)."""
+        name, version = self._resolve(name, version)
+        key = f"{self._version_key(name, version)}/{MANIFEST}"
+        try:
+            raw = self._read_bytes(key)
+        except FileNotFoundError:
+            raise RecstackError(f"{self.root}: {name}@{version} does not exist (versions: "
+                                f"{self.versions(name) or 'none'})") from None
+        return _parse_manifest(raw, f"{self.root}: {name}@{version}/{MANIFEST}")
+
+    def load(self, reference: str, version: int | None = None) -> ModelVersion:
+        """Load ``reference`` (``"name"``: the current version, ``"name@3"``, or ``name``
+        with ``version``) after verifying every file against its manifest.
+
+        Raises
+        ------
+        CorruptVersionError
+            The manifest or a file does not check out, or the model or index refuses to
+            load.
+        RecstackError
+            No such name or version.
+        """
+        name, given = parse_reference(reference)
+        name, version = self._resolve(name, version if version is not None else given)
+        where = f"{self.root}: {name}@{version}"
+        if not self.is_remote:
+            folder = Path(self._version_key(name, version))
+            if not (folder / MANIFEST).is_file():
+                raise RecstackError(f"{where} does not exist (versions: "
+                                    f"{self.versions(name) or 'none'})")
+            return _load_folder(name, version, folder, where, folder)
+        if self._cache_dir is not None:
+            folder = self._download(name, version, self._cache_dir)
+            return _load_folder(name, version, folder, where, folder)
+        # everything is read into memory: the download is not needed once loaded
+        with tempfile.TemporaryDirectory(prefix="recstack-registry-") as scratch:
+            folder = self._download(name, version, Path(scratch))
+            return _load_folder(name, version, folder, where, None)
+
+    # ------------------------------------------------------------------ publishing
+    def publish(self, name: str, model: Recommender, *, data: Interactions | None = None,
+                fingerprint: str | None = None, evaluation: Mapping[str, Any] | None = None,
+                index: str | None = "auto", index_options: Mapping[str, Any] | None = None,
+                make_current: bool = True, keep: int | None = None) -> ModelVersion:
+        """Publish a fitted ``model`` as the next version of ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The model's name in the registry (letters, digits, ``.``, ``_``, ``-``).
+        model : Recommender
+            A fitted model.
+        data, fingerprint
+            The training data (its :func:`data_fingerprint` is recorded), or the
+            fingerprint itself.
+        evaluation : mapping, optional
+            Evaluation results to record (JSON-serialisable).
+        index : {"auto", "hnsw", "exact"} or None
+            The item index built over ``model.item_embeddings()`` and saved with the
+            version (backend as :meth:`recstack.serving.ann.ItemIndex.build`); ``"auto"``
+            skips models without item vectors; None builds none.
+        index_options : mapping, optional
+            More arguments of :meth:`~recstack.serving.ann.ItemIndex.build` (metric, M...).
+        make_current : bool
+            Point the ``current`` alias at the new version.
+        keep : int, optional
+            Then prune to the newest ``keep`` versions (:meth:`prune`).
+        """
+        check_name(name)
+        if not model.is_fitted:
+            raise RecstackError(f"{name}: the model is not fitted; fit it before publishing")
+        if keep is not None:
+            _check_keep(keep)
+        if fingerprint is None and data is not None:
+            fingerprint = data_fingerprint(data)
+        with tempfile.TemporaryDirectory(prefix="recstack-publish-") as scratch:
+            staging = Path(scratch) / "version"
+            staging.mkdir()
+            model.save(staging / MODEL_FOLDER)
+            built = _build_index(model, index, dict(index_options or {}))
+            if built is not None:
+                built.save(staging / INDEX_FOLDER)
+            manifest = {
+                "format": FORMAT, "format_version": FORMAT_VERSION, "name": name,
+                "version": None, "model": model.name,
+                "params": json.loads(json.dumps(model.get_params(), default=_jsonable)),
+                "data_fingerprint": fingerprint,
+                "evaluation": json.loads(json.dumps(evaluation, default=_jsonable))
+                if evaluation is not None else None,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "recstack_version": __version__,
+                "index": built.describe() if built is not None else None,
+                "files": _file_table(staging),
+            }
+            version = self._commit(name, staging, manifest)
+        try:
+            published = self.load(name, version)  # read back as a reader will see it
+        except CorruptVersionError:
+            # damaged between the check and the store: withdrawn before anyone points at it
+            self._withdraw(name, version)
+            raise
+        if make_current:
+            self._point_current(name, version)
+        if keep is not None:
+            self.prune(name, keep)
+        return published
+
+    def publish_artifact(self, name: str, path: str | Path, **options: Any) -> ModelVersion:
+        """Publish a model saved with ``model.save(path)``; it is loaded (and so checked:
+        checksums, format, arrays) first, so a damaged artifact is refused. ``options`` as
+        :meth:`publish`."""
+        from recstack.models.persistence import load_model
+
+        try:
+            model = load_model(path)
+        except RecstackError as error:
+            raise CorruptVersionError(f"{name}: refusing to publish {path}: {error}") from None
+        return self.publish(name, model, **options)
+
+    def _commit(self, name: str, staging: Path, manifest: dict[str, Any]) -> int:
+        """Give the staged version the next number and make it visible at once."""
+        from recstack.atomic import atomic_directory
+
+        for _attempt in range(100):
+            version = max(self._numbers(name), default=0) + 1
+            manifest["version"] = version
+            manifest["manifest_sha256"] = _manifest_digest(manifest)
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n",
+                                            encoding="utf-8")
+            verify_folder(staging, f"{name}@{version} (not published)")
+            key = self._version_key(name, version)
+            if not self.is_remote:
+                target = Path(key)
+                if target.exists():
+                    continue
+                try:
+                    # copied, not moved: after a lost race the staging folder is still whole
+                    with atomic_directory(target, overwrite=False) as folder:
+                        _copy_into(staging, folder)
+                except RecstackError:
+                    if target.exists():  # another publisher took this number first
+                        continue
+                    raise
+                return version
+            self._upload(staging, key, f"{self.root}: {name}@{version}")
+            return version
+        raise RecstackError(f"{self.root}: {name}: could not find a free version number")
+
+    def _upload(self, staging: Path, key: str, where: str) -> None:
+        files = [p for p in sorted(staging.rglob("*"))
+                 if p.is_file() and p.relative_to(staging).as_posix() != MANIFEST]
+        try:
+            for path in files:
+                self._fs.put_file(str(path), f"{key}/{path.relative_to(staging).as_posix()}")
+            # read back what the store holds before the manifest makes it visible
+            table = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))["files"]
+            for relative, entry in table.items():
+                held = self._fs.cat_file(f"{key}/{relative}")
+                if hashlib.sha256(held).hexdigest() != entry["sha256"]:
+                    raise CorruptVersionError(f"{where}/{relative}: the stored copy does not "
+                                              "match its checksum; not published")
+            self._fs.put_file(str(staging / MANIFEST), f"{key}/{MANIFEST}")
+        except BaseException:
+            try:
+                self._fs.rm(key, recursive=True)
+            except (OSError, FileNotFoundError):
+                pass
+            raise
+
+    # ------------------------------------------------------------------ alias, rollback
+    def set_current(self, name: str, version: int) -> None:
+        """Point ``current`` at ``version`` (verified first: a corrupt version is refused)."""
+        self.load(name, version)
+        self._point_current(name, version)
+
+    def _point_current(self, name: str, version: int) -> None:
+        alias = self._read_alias(name)
+        history: list[int] = []
+        if alias is not None:
+            if alias["version"] == version:
+                return
+            history = [*alias["history"], alias["version"]]
+        self._write_alias(name, {"version": version, "history": history[-100:]})
+
+    def rollback(self, name: str, to: int | None = None) -> int:
+        """Point ``current`` back at version ``to``, or at the version that was current
+        before (skipping versions pruned since); returns the version now current."""
+        alias = self._read_alias(name)
+        if alias is None:
+            raise RecstackError(f"{self.root}: {name} has no current version to roll back")
+        if to is None:
+            present = set(self.versions(name))
+            history = [v for v in alias["history"] if v in present and v != alias["version"]]
+            if not history:
+                raise RecstackError(f"{self.root}: {name}@{alias['version']} has no earlier "
+                                    "current version to roll back to; name one (to=N)")
+            to = history[-1]
+            last = max(i for i, v in enumerate(alias["history"]) if v == to)
+            remaining = alias["history"][:last]
+        else:
+            remaining = [*alias["history"], alias["version"]]
+        self.load(name, to)
+        self._write_alias(name, {"version": to, "history": remaining[-100:]})
+        return to
+
+    def prune(self, name: str, keep: int) -> list[int]:
+        """Delete all but the newest ``keep`` complete versions, never the current one;
+        returns the versions deleted."""
+        _check_keep(keep)
+        versions = self.versions(name)
+        current = self.current(name)
+        doomed = [v for v in versions[:max(0, len(versions) - keep)] if v != current]
+        for version in doomed:
+            self._withdraw(name, version)
+        return doomed
+
+    def _withdraw(self, name: str, version: int) -> None:
+        key = self._version_key(name, version)
+        # the manifest goes first: the version stops existing before its files do
+        self._remove(f"{key}/{MANIFEST}")
+        self._remove_tree(key)
+
+    # ------------------------------------------------------------------ storage
+    def _resolve(self, name: str, version: int | None) -> tuple[str, int]:
+        check_name(name)
+        if version is None:
+            version = self.current(name)
+            if version is None:
+                known = self.names()
+                raise RecstackError(f"{self.root}: no model named {name!r} (names: "
+                                    f"{', '.join(known) or 'none yet'})")
+        elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise ConfigError(f"version must be a positive whole number, got {version!r}")
+        return name, int(version)
+
+    def _numbers(self, name: str) -> list[int]:
+        entries = self._list(self._join(name, _VERSIONS))
+        return sorted(int(e) for e in entries if len(e) == 8 and e.isdigit())
+
+    def _list(self, key: str) -> list[str]:
+        if not self.is_remote:
+            folder = Path(key)
+            return [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        try:
+            return [entry.rstrip("/").rsplit("/", 1)[-1]
+                    for entry in self._fs.ls(key, detail=False)]
+        except FileNotFoundError:
+            return []
+
+    def _exists(self, key: str) -> bool:
+        return Path(key).is_file() if not self.is_remote else bool(self._fs.exists(key))
+
+    def _read_bytes(self, key: str) -> bytes:
+        if not self.is_remote:
+            return Path(key).read_bytes()
+        return bytes(self._fs.cat_file(key))
+
+    def _remove(self, key: str) -> None:
+        if not self.is_remote:
+            Path(key).unlink(missing_ok=True)
+        elif self._fs.exists(key):
+            self._fs.rm_file(key)
+
+    def _remove_tree(self, key: str) -> None:
+        if not self.is_remote:
+            shutil.rmtree(key, ignore_errors=True)
+        elif self._fs.exists(key):
+            self._fs.rm(key, recursive=True)
+
+    def _read_alias(self, name: str) -> dict[str, Any] | None:
+        check_name(name)
+        key = self._join(name, CURRENT)
+        try:
+            raw = self._read_bytes(key)
+        except FileNotFoundError:
+            return None
+        try:
+            alias = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            alias = None
+        if (not isinstance(alias, dict) or type(alias.get("version")) is not int
+                or not isinstance(alias.get("history"), list)
+                or not all(type(v) is int for v in alias["history"])):
+            raise CorruptVersionError(f"{self.root}: {name}/{CURRENT} is damaged; point it "
+                                      "at a version again with set_current(name, version)")
+        return alias
+
+    def _write_alias(self, name: str, alias: dict[str, Any]) -> None:
+        data = (json.dumps(alias) + "\n").encode("utf-8")
+        key = self._join(name, CURRENT)
+        if not self.is_remote:
+            from recstack.atomic import write_bytes
+
+            write_bytes(key, data)
+        else:
+            self._fs.pipe_file(key, data)  # one PUT: readers see the old or the new object
+
+    def _download(self, name: str, version: int, into: Path) -> Path:
+        key = self._version_key(name, version)
+        if not self._fs.exists(f"{key}/{MANIFEST}"):
+            raise RecstackError(f"{self.root}: {name}@{version} does not exist (versions: "
+                                f"{self.versions(name) or 'none'})")
+        target = into / name / f"{version:08d}"
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        for remote in self._fs.find(key):
+            relative = remote[len(key.rstrip("/")) + 1:] if remote.startswith(key) else \
+                remote.split(f"{version:08d}/", 1)[-1]
+            local = target / relative
+            local.parent.mkdir(parents=True, exist_ok=True)
+            self._fs.get_file(remote, str(local))
+        return target
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, dirs_exist_ok=True)
+
+
+def _load_folder(name: str, version: int, folder: Path, where: str,
+                 keep: Path | None) -> ModelVersion:
+    """Verify a version folder and load its model and index (``keep``: the path to
+    record, None when the folder is about to be removed)."""
+    from recstack.models.persistence import load_model
+    from recstack.serving.ann import ItemIndex
+
+    manifest = verify_folder(folder, where)
+    try:
+        model = load_model(folder / MODEL_FOLDER)
+        index = (ItemIndex.load(folder / INDEX_FOLDER) if manifest["index"] is not None
+                 else None)
+    except RecstackError as error:
+        raise CorruptVersionError(f"{where}: {error}") from None
+    return ModelVersion(name, version, model, index, manifest, keep)
+
+
+# --------------------------------------------------------------------------- checks
+def verify_folder(folder: Path, where: str) -> dict[str, Any]:
+    """Check a version folder against its manifest: the manifest itself, then every file
+    (none missing, none extra, each SHA-256 and size). Returns the manifest."""
+    try:
+        raw = (folder / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        raise CorruptVersionError(f"{where}: no {MANIFEST}; not a complete version") from None
+    manifest = _parse_manifest(raw, f"{where}/{MANIFEST}")
+    table = manifest["files"]
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    present.discard(MANIFEST)
+    missing, extra = sorted(set(table) - present), sorted(present - set(table))
+    if missing or extra:
+        raise CorruptVersionError(
+            f"{where}: files do not match {MANIFEST}"
+            + (f"; missing: {missing}" if missing else "")
+            + (f"; not listed: {extra}" if extra else ""))
+    for relative, entry in table.items():
+        path = folder / relative
+        if path.stat().st_size != entry["size"] or _sha256(path) != entry["sha256"]:
+            raise CorruptVersionError(f"{where}/{relative}: checksum mismatch; the file is "
+                                      "corrupted or was modified")
+    return manifest
+
+
+def _parse_manifest(raw: bytes, where: str) -> dict[str, Any]:
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise CorruptVersionError(f"{where}: not valid JSON ({error}); the manifest is "
+                                  "corrupted") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise CorruptVersionError(f"{where}: not a recstack registry manifest (expected "
+                                  f"format {FORMAT!r})")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise CorruptVersionError(f"{where}: manifest format version "
+                                  f"{manifest.get('format_version')!r}; this recstack reads "
+                                  f"{FORMAT_VERSION}")
+    if set(manifest) != _MANIFEST_FIELDS:
+        missing = sorted(_MANIFEST_FIELDS - set(manifest))
+        unknown = sorted(set(manifest) - _MANIFEST_FIELDS)
+        raise CorruptVersionError(f"{where}: manifest fields wrong"
+                                  + (f"; missing: {missing}" if missing else "")
+                                  + (f"; unknown: {unknown}" if unknown else ""))
+    if manifest["manifest_sha256"] != _manifest_digest(manifest):
+        raise CorruptVersionError(f"{where}: the manifest's checksum does not match its "
+                                  "content; it was edited or is corrupted")
+    files = manifest["files"]
+    if not isinstance(files, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("sha256"), str)
+            and type(e.get("size")) is int and ".." not in k.split("/")
+            for k, e in files.items()):
+        raise CorruptVersionError(f"{where}: files must map each path to its sha256 and "
+                                  "size")
+    return manifest
+
+
+def _manifest_digest(manifest: Mapping[str, Any]) -> str:
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _file_table(folder: Path) -> dict[str, dict[str, Any]]:
+    return {p.relative_to(folder).as_posix(): {"sha256": _sha256(p), "size": p.stat().st_size}
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _build_index(model: Recommender, backend: str | None,
+                 options: dict[str, Any]) -> ItemIndex | None:
+    from recstack.serving.ann import ItemIndex
+
+    if backend is None:
+        return None
+    if backend not in ("auto", "hnsw", "exact"):
+        raise ConfigError(f"index must be 'auto', 'hnsw', 'exact' or None, got {backend!r}")
+    try:
+        items = model.item_embeddings()
+    except RecstackError as error:
+        if backend == "auto":
+            return None  # a model without item vectors is served by its own scoring
+        raise RecstackError(f"{error}; publish it without an item index (index=None, "
+                            "--no-index)") from None
+    try:
+        queries = model.user_embeddings()
+    except RecstackError:
+        queries = None
+    options.setdefault("check_queries", queries)
+    return ItemIndex.build(items, backend=backend, **options)  # type: ignore[arg-type]
+
+
+def _check_keep(keep: Any) -> None:
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise ConfigError(f"keep must be a positive whole number, got {keep!r}")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"{value!r} cannot be written as JSON")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,31 @@
+"""Small fitted models shared by the serving tests (fitted once per test session)."""
+
+from __future__ import annotations
+
+import pytest
+
+from recstack.data.synthetic import generate
+
+# the lifecycle shared by the local and S3 tests asserts in a helper module
+pytest.register_assert_rewrite("tests.serving.registry_scenario")
+
+pytest.importorskip("implicit", reason="the serving tests fit ALS, which needs implicit")
+
+
+@pytest.fixture(scope="session")
+def train():
+    return generate(n_users=120, n_items=80, n_interactions=2000, seed=5, progress=None)
+
+
+@pytest.fixture(scope="session")
+def als(train):
+    from recstack.models.als import ALS
+
+    return ALS(factors=8, iterations=4, regularization=5.0, alpha=2.0, seed=0).fit(train)
+
+
+@pytest.fixture(scope="session")
+def popular(train):
+    from recstack.models.baselines import MostPopular
+
+    return MostPopular().fit(train)

@@ -20,7 +20,7 @@ numpy and BLAS allocations count in, unlike tracemalloc) at the end of the fit, 
 libraries and the data were loaded; the evaluation's own peak (its score batches) is left
 out of the table and kept in ``--json``.
 
-The blend (no search space of its own) blends the tuned EASE, RP3beta and GF-CF of the same
+The blend (no search space of its own) blends the tuned EASE, iALS, RP3beta and GF-CF of the same
 run when they were run before it, with weights chosen on its own validation share of the
 refit data (never the test file).
 
@@ -53,7 +53,7 @@ MODELS = ("most_popular", "item_knn", "ease", "als", "implicit_als", "ials", "bp
           "rp3beta", "lightgcn", "gf_cf", "bspm", "blend")
 DATASETS = ("ml-1m", "lastfm")
 #: the members of the blend, taken with their tuned parameters when run before it
-BLEND_MEMBERS = ("ease", "rp3beta", "gf_cf")
+BLEND_MEMBERS = ("ease", "ials", "rp3beta", "gf_cf")
 
 
 @register
@@ -158,10 +158,12 @@ def run_child(job: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------- the run
 def benchmark(folder: Path, models: list[str], trials: int, seed: int,
-              time_budget: float | None) -> list[dict[str, Any]]:
+              time_budget: float | None, rows: list[dict[str, Any]],
+              save: Any) -> list[dict[str, Any]]:
+    """Tune, refit and evaluate each model on one dataset folder, appending to ``rows`` and
+    calling ``save(rows)`` after each model (so a long run keeps what it has done)."""
     from recstack.config import tunable_space
 
-    rows: list[dict[str, Any]] = []
     tuned: dict[str, dict[str, Any]] = {}
     for name in models:
         job: dict[str, Any] = {"folder": str(folder), "model": name, "trials": trials,
@@ -182,6 +184,7 @@ def benchmark(folder: Path, models: list[str], trials: int, seed: int,
         outcome = run_child(job | {"step": "fit", "params": row["params"]})
         row |= outcome
         rows.append(row)
+        save(rows)
         if "error" in row:
             print(f"  {folder.name} {name}: {row['error']}", file=sys.stderr)
         else:
@@ -251,10 +254,14 @@ def main() -> None:
     if missing:
         parser.error(f"no train.txt in {', '.join(missing)}; set RECSTACK_DATASETS to the "
                      "folder holding lightgcn-splits/")
+    def save(rows: list[dict[str, Any]]) -> None:
+        if args.json is not None:
+            args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
+
     started = time.perf_counter()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for folder in folders:
-        rows += benchmark(folder, args.models, args.trials, args.seed, args.time_budget)
+        benchmark(folder, args.models, args.trials, args.seed, args.time_budget, rows, save)
     from _machine import load_average
 
     text = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -264,8 +271,7 @@ def main() -> None:
     print(text)
     if args.out is not None:
         args.out.write_text(text + "\n", encoding="utf-8")
-    if args.json is not None:
-        args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
+    save(rows)
 
 
 if __name__ == "__main__":

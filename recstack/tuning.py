@@ -177,7 +177,11 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     (:meth:`Evaluator.evaluate_fold_in`), since the model never trained on them.
 
     With ``timeout`` (seconds), no trial starts after that long; the trials finished count
-    (at least one always does)."""
+    (at least one always does).
+
+    The first trial is the starting point: ``base_params`` over the model's defaults, for
+    the dimensions of ``space`` where that value lies in the space (:func:`starting_point`),
+    so a search never ends below the configuration it starts from on validation."""
     try:
         import optuna
     except ImportError:
@@ -203,6 +207,9 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
+    start = starting_point(model_type, space, base)
+    if start:
+        study.enqueue_trial(start)
     with resolve(progress).task(f"Tuning {label or model_type}", total=trials) as task:
         def advance(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
             task.report(best=study.best_value)
@@ -238,6 +245,43 @@ def _tune_settings(experiment: Experiment) -> dict[str, Any]:
             "validation_fraction": table.validation_fraction,
             # optuna's sampler takes a 32-bit seed; the experiment's may be wider
             "seed": experiment.seed % 2**32 if table.seed is None else table.seed}
+
+
+def starting_point(model_type: str, space: dict[str, dict[str, Any]],
+                   base_params: dict[str, Any]) -> dict[str, Any]:
+    """For each dimension of ``space``, the value the search starts from: the one in
+    ``base_params``, else the model's default, kept only where the space holds it (inside
+    the range and on the step of a numeric dimension, among the choices of a categorical
+    one); dimensions without one are sampled."""
+    from recstack.models.registry import model_class
+
+    declared = model_class(model_type).params
+    start = {}
+    for name, description in space.items():
+        if name in base_params:
+            value = base_params[name]
+        elif name in declared:
+            value = declared[name].default
+        else:
+            continue
+        if _in_space(value, description):
+            start[name] = value
+    return start
+
+
+def _in_space(value: Any, description: dict[str, Any]) -> bool:
+    if description["type"] == "categorical":
+        return any(value == choice and type(value) is type(choice)
+                   for choice in description["choices"])
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    low, high = description["low"], description["high"]
+    if description["type"] == "int" and not float(value).is_integer():
+        return False
+    if not low <= value <= high:
+        return False
+    step = description.get("step")
+    return step is None or math.isclose((value - low) / step, round((value - low) / step))
 
 
 def _suggest(trial: Any, name: str, description: dict[str, Any]) -> Any:

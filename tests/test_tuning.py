@@ -182,3 +182,39 @@ trials = 2
     from recstack.config import load_experiment
 
     assert Path(load_experiment(out).data.source.path).resolve() == project / "log.csv"
+
+
+def test_the_search_starts_from_the_configuration_it_was_given():
+    """Trial 0 is the base parameters over the model's defaults, where the space holds them;
+    the rest is sampled."""
+    from recstack.data.splits import random_split
+    from recstack.data.synthetic import generate
+    from recstack.tuning import search
+
+    data = generate(n_users=200, n_items=150, n_interactions=4000, seed=5)
+    split = random_split(data, 0.2, seed=0)
+    space = {"neighbors": {"type": "int", "low": 5, "high": 50},
+             "shrink": {"type": "float", "low": 1.0, "high": 10.0},  # default 0 lies outside
+             "similarity": {"type": "categorical", "choices": ["cosine", "jaccard"]}}
+    _, best, trials = search("item_knn", split.train, split.test, space,
+                             base_params={"neighbors": 7}, trials=3, seed=0)
+    first = trials[0]["params"]
+    assert first["neighbors"] == 7 and first["similarity"] == "cosine"
+    assert 1.0 <= first["shrink"] <= 10.0
+    assert best == max(t["value"] for t in trials)
+
+
+@pytest.mark.parametrize(("value", "description", "held"), [
+    (0.5, {"type": "float", "low": 0.0, "high": 1.0}, True),
+    (2.0, {"type": "float", "low": 0.0, "high": 1.0}, False),
+    (6, {"type": "int", "low": 2, "high": 10, "step": 2}, True),
+    (5, {"type": "int", "low": 2, "high": 10, "step": 2}, False),
+    (True, {"type": "int", "low": 0, "high": 10}, False),
+    (True, {"type": "categorical", "choices": [True, False]}, True),
+    (1, {"type": "categorical", "choices": [True, False]}, False),
+    (None, {"type": "float", "low": 0.0, "high": 1.0}, False),
+])
+def test_a_starting_value_is_kept_only_inside_the_space(value, description, held):
+    from recstack.tuning import _in_space
+
+    assert _in_space(value, description) is held

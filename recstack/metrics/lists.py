@@ -1,0 +1,307 @@
+r"""Metrics of whole recommendation lists beyond accuracy: list calibration (Steck 2018),
+long-tail share and position-discounted exposure of item groups.
+
+Lists come as in :mod:`recstack.metrics.ranking`: ``recommended`` is an int array
+(n_users, K) of item indices, best first, ``-1`` padding. Genres are an ``(n_items,
+n_genres)`` non-negative matrix (a multi-hot genre matrix, dense or sparse); an item's genre
+distribution is its row divided by the row's sum (Steck's :math:`p(g|i)`), and an item
+without any genre has none (it adds nothing to a distribution).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+from recstack.metrics._validation import (
+    MetricInputError,
+    as_csr,
+    as_recommended,
+    check_k,
+    check_recommended_rows,
+)
+
+__all__ = [
+    "STECK_ALPHA",
+    "exposure_disparity",
+    "genre_distributions",
+    "group_exposure",
+    "history_genre_distribution",
+    "item_genre_shares",
+    "list_genre_distribution",
+    "long_tail_share",
+    "miscalibration_kl",
+    "position_discount",
+]
+
+#: the smoothing of Steck (2018), :math:`\tilde q = (1 - \alpha) q + \alpha p`
+STECK_ALPHA = 0.01
+
+
+def item_genre_shares(item_genres: Any) -> NDArray[np.float64]:
+    r"""Each item's genre distribution :math:`p(g|i)`: its genre row divided by the row sum
+    (Steck 2018, sec. 2: a film with two genres counts half for each). Rows of items without
+    genres stay zero.
+
+    Parameters
+    ----------
+    item_genres : array_like or scipy.sparse matrix, shape (n_items, n_genres)
+        Non-negative, e.g. a multi-hot genre matrix.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_items, n_genres)
+    """
+    genres = item_genres.toarray() if sp.issparse(item_genres) else item_genres
+    matrix = np.asarray(genres, dtype=np.float64)
+    if matrix.ndim != 2:
+        raise MetricInputError(f"item_genres must be 2-D (n_items, n_genres), got shape "
+                               f"{matrix.shape}")
+    if not np.all(np.isfinite(matrix)) or (matrix.size and matrix.min() < 0):
+        raise MetricInputError("item_genres must hold finite, non-negative values")
+    totals = matrix.sum(axis=1, keepdims=True)
+    return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+
+
+def genre_distributions(weights: Any, item_genres: Any) -> NDArray[np.float64]:
+    r"""Weighted genre distributions of sets of items:
+
+    .. math:: p(g|u) = \frac{\sum_i w_{ui}\, p(g|i)}{\sum_i w_{ui}\,[i \text{ has a genre}]}
+
+    Parameters
+    ----------
+    weights : scipy.sparse matrix or array_like, shape (n_users, n_items)
+        Non-negative weight of each item in each user's set (1 for membership; Steck weights
+        a history by recency or rating, a list by position).
+    item_genres : array_like or sparse, shape (n_items, n_genres)
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users, n_genres)
+        Rows sum to 1; a row whose items have no genre is all zero.
+    """
+    shares = item_genre_shares(item_genres)
+    matrix = sp.csr_matrix(weights, dtype=np.float64)
+    if matrix.shape[1] != shares.shape[0]:
+        raise MetricInputError(f"weights has {matrix.shape[1]} columns but item_genres has "
+                               f"{shares.shape[0]} items")
+    if matrix.nnz and matrix.data.min() < 0:
+        raise MetricInputError("weights must be non-negative")
+    mass = np.asarray(matrix @ shares)
+    totals = mass.sum(axis=1, keepdims=True)
+    return np.divide(mass, totals, out=np.zeros_like(mass), where=totals > 0)
+
+
+def history_genre_distribution(history: Any, item_genres: Any, *, binary: bool = True
+                               ) -> NDArray[np.float64]:
+    r"""The genre distribution of each user's history, Steck's :math:`p(g|u)`.
+
+    Parameters
+    ----------
+    history : scipy.sparse matrix, shape (n_users, n_items)
+        The training interactions.
+    item_genres : array_like or sparse, shape (n_items, n_genres)
+    binary : bool, default True
+        Weight each item of the history 1 (True) or by its stored value (False).
+    """
+    matrix = as_csr(history, "history").astype(np.float64)
+    if binary:
+        matrix.data[:] = 1.0
+    return genre_distributions(matrix, item_genres)
+
+
+def position_discount(n: int) -> NDArray[np.float64]:
+    r"""The exposure of each of the first ``n`` positions: :math:`d_r = 1/\log_2(r + 1)`,
+    :math:`r = 1, \dots, n` (the DCG discount, as in Singh & Joachims 2018)."""
+    return 1.0 / np.log2(np.arange(2, check_k(n, name="n") + 2, dtype=np.float64))
+
+
+def list_genre_distribution(recommended: ArrayLike, item_genres: Any, *,
+                            k: int | None = None, weighting: str = "uniform"
+                            ) -> NDArray[np.float64]:
+    r"""The genre distribution of each recommended list, Steck's :math:`q(g|u)`:
+
+    .. math:: q(g|u) = \frac{\sum_{r} w_r\, p(g|i_r)}{\sum_r w_r}
+
+    over the list's items :math:`i_r` with genres, with :math:`w_r = 1` (``"uniform"``, the
+    choice of the paper's experiments) or :math:`w_r = 1/\log_2(r+1)` (``"position"``).
+    """
+    shares = item_genre_shares(item_genres)
+    rec = _lists(recommended, shares.shape[0], k)
+    if weighting not in ("uniform", "position"):
+        raise MetricInputError(f"weighting must be 'uniform' or 'position', got {weighting!r}")
+    listed = rec >= 0
+    if rec.shape[1] == 0:
+        return np.zeros((rec.shape[0], shares.shape[1]))
+    position = (position_discount(rec.shape[1]) if weighting == "position"
+                else np.ones(rec.shape[1]))
+    rows, cols = np.nonzero(listed)
+    weights = sp.csr_matrix((position[cols], (rows, rec[rows, cols])),
+                            shape=(rec.shape[0], shares.shape[0]))
+    return genre_distributions(weights, shares)
+
+
+def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLike, *,
+                      k: int | None = None, alpha: float = STECK_ALPHA,
+                      weighting: str = "uniform") -> NDArray[np.float64]:
+    r"""Miscalibration of each list (Steck, "Calibrated recommendations", RecSys 2018, eq. 3):
+    the Kullback-Leibler divergence of the list's genre distribution from the user's
+
+    .. math:: C_{KL}(p, q) = \sum_g p(g|u) \log \frac{p(g|u)}{\tilde q(g|u)},
+              \qquad \tilde q = (1 - \alpha)\, q + \alpha\, p
+
+    with :math:`p` the target (the history's distribution,
+    :func:`history_genre_distribution`), :math:`q` the list's
+    (:func:`list_genre_distribution`) and the paper's smoothing :math:`\alpha = 0.01`, which
+    keeps the divergence finite when the list misses a genre of the history. Terms with
+    :math:`p(g|u) = 0` are 0. Natural logarithm; 0 means perfectly calibrated.
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+    item_genres : array_like or sparse, shape (n_items, n_genres)
+    target : array_like, shape (n_users, n_genres)
+        Each user's :math:`p(g|u)`; rows sum to 1 (an all-zero row: the user has no genre
+        history, the result is NaN).
+    k : int, optional
+        Cut-off; ``None`` uses every column.
+    alpha : float in (0, 1], default 0.01
+    weighting : {"uniform", "position"}
+        See :func:`list_genre_distribution`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        ``>= 0``; NaN for users without a target distribution.
+    """
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha <= 1:
+        raise MetricInputError(f"alpha must be in (0, 1], got {alpha!r}")
+    q = list_genre_distribution(recommended, item_genres, k=k, weighting=weighting)
+    p = _distributions(target, q.shape, "target")
+    return kl_smoothed(p, q, alpha)
+
+
+def kl_smoothed(p: NDArray[np.float64], q: NDArray[np.float64], alpha: float
+                ) -> NDArray[np.float64]:
+    r""":math:`\sum_g p \log(p / \tilde q)` over the last axis, :math:`\tilde q = (1 -
+    \alpha) q + \alpha p`; NaN where :math:`p` is all zero (shared with the re-ranker)."""
+    smoothed = (1.0 - alpha) * q + alpha * p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * np.log(p / smoothed), 0.0)
+    out = terms.sum(axis=-1)
+    return np.where(p.sum(axis=-1) > 0, out, np.nan)
+
+
+def long_tail_share(recommended: ArrayLike, long_tail: ArrayLike, *, k: int | None = None
+                    ) -> NDArray[np.float64]:
+    r"""Share of each list's items that are long-tail items (Abdollahpouri et al. 2019,
+    "APLT"): :math:`|\{i \in L_u : i \in T\}| / |L_u|`.
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+    long_tail : array_like of bool, shape (n_items,)
+        True for the items of the long tail :math:`T` (e.g. outside the short head that takes
+        the first 20% of the training interactions).
+
+    Returns
+    -------
+    ndarray of float64, shape (n_users,)
+        NaN for an empty list.
+    """
+    tail = np.asarray(long_tail)
+    if tail.ndim != 1 or tail.dtype != bool:
+        raise MetricInputError("long_tail must be a 1-D boolean array, one entry per item")
+    rec = _lists(recommended, tail.size, k)
+    listed = rec >= 0
+    hits = (listed & tail[np.where(listed, rec, 0)]).sum(axis=1).astype(np.float64)
+    n = listed.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, hits / n, np.nan)
+
+
+def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int, *,
+                   k: int | None = None) -> NDArray[np.float64]:
+    r"""Share of the position-discounted exposure that each item group receives over all
+    lists (Singh & Joachims, "Fairness of exposure in rankings", KDD 2018):
+
+    .. math:: E_g = \frac{\sum_u \sum_{r} d_r\,[\mathrm{group}(i_{ur}) = g]}
+                        {\sum_u \sum_r d_r}, \qquad d_r = \frac{1}{\log_2(r + 1)}
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+    item_groups : array_like of int, shape (n_items,)
+        Each item's group in ``0 .. n_groups - 1``.
+    n_groups : int
+
+    Returns
+    -------
+    ndarray of float64, shape (n_groups,)
+        Sums to 1 (all NaN when no list holds an item).
+    """
+    n_groups = check_k(n_groups, name="n_groups")
+    groups = np.asarray(item_groups)
+    if groups.ndim != 1 or groups.dtype.kind not in "iu":
+        raise MetricInputError("item_groups must be a 1-D integer array, one group per item")
+    if groups.size and (groups.min() < 0 or groups.max() >= n_groups):
+        raise MetricInputError(f"item_groups must lie in 0..{n_groups - 1}, found "
+                               f"{int(groups.min())}..{int(groups.max())}")
+    rec = _lists(recommended, groups.size, k)
+    listed = rec >= 0
+    if rec.shape[1] == 0 or not listed.any():
+        return np.full(n_groups, np.nan)
+    discount = np.broadcast_to(position_discount(rec.shape[1]), rec.shape)
+    totals = np.bincount(groups[rec[listed]], weights=discount[listed], minlength=n_groups)
+    return totals / totals.sum()
+
+
+def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> float:
+    r"""Distance of the groups' exposure shares from a target: the total variation
+    :math:`\frac12 \sum_g |E_g - t_g|`, in ``[0, 1]``; 0 when every group gets its target
+    share. The default target is equal exposure, :math:`t_g = 1/G`.
+
+    Parameters
+    ----------
+    exposure : array_like, shape (n_groups,)
+        :func:`group_exposure`.
+    target : array_like, shape (n_groups,), optional
+        Shares summing to 1.
+    """
+    shares = np.asarray(exposure, dtype=np.float64)
+    if shares.ndim != 1 or shares.size == 0:
+        raise MetricInputError("exposure must be a 1-D array with one share per group")
+    wanted = (np.full(shares.size, 1.0 / shares.size) if target is None
+              else np.asarray(target, dtype=np.float64))
+    if wanted.shape != shares.shape:
+        raise MetricInputError(f"target has shape {wanted.shape}, exposure {shares.shape}")
+    if not np.all(np.isfinite(wanted)) or wanted.min() < 0 or abs(wanted.sum() - 1) > 1e-9:
+        raise MetricInputError("target must hold non-negative shares summing to 1")
+    return float(0.5 * np.abs(shares - wanted).sum())
+
+
+def _distributions(values: ArrayLike, shape: tuple[int, ...], name: str
+                   ) -> NDArray[np.float64]:
+    array = np.asarray(values, dtype=np.float64)
+    if array.shape != shape:
+        raise MetricInputError(f"{name} must have shape {shape} (users x genres), got "
+                               f"{array.shape}")
+    if not np.all(np.isfinite(array)) or (array.size and array.min() < 0):
+        raise MetricInputError(f"{name} must hold finite, non-negative shares")
+    totals = array.sum(axis=1)
+    bad = (totals > 0) & (np.abs(totals - 1.0) > 1e-6)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise MetricInputError(f"{name} row {row} sums to {totals[row]:.6g}; each row must be "
+                               "a distribution summing to 1 (or all zero)")
+    return array
+
+
+def _lists(recommended: ArrayLike, n_items: int, k: int | None) -> NDArray[np.int64]:
+    rec = as_recommended(recommended)
+    if k is not None:
+        rec = rec[:, : check_k(k)]
+    return check_recommended_rows(rec, n_items)

@@ -1,0 +1,334 @@
+r"""Exploration policies: which ``k`` items to show each user of a round, learning from clicks.
+
+Every policy has the same two methods, each over a whole round (a batch of users):
+
+- ``select(users, k, contexts=None, available=None)`` returns an int array (n_users, k) of
+  item indices, best first, never an item outside ``available`` (a boolean mask over the
+  catalogue, e.g. items not yet released) and never one item twice in a row;
+- ``update(users, items, rewards, contexts=None)`` learns from the rewards (clicks, in
+  [0, 1]) of the items shown, shape (n_users, k).
+
+Feedback arrives once per round (a batched bandit): all users of a round are served from
+the same state. Context-free policies keep per-item counts :math:`n_i` (impressions) and
+:math:`s_i` (summed rewards) and score every (user, item) pair of a round at once:
+
+- :class:`EpsilonGreedy`: with probability :math:`\varepsilon` per user, ``k`` random
+  available items; otherwise the top ``k`` by the empirical mean :math:`s_i / n_i`, items
+  never shown first.
+- :class:`UCB1` (Auer, Cesa-Bianchi & Fischer 2002): the top ``k`` by
+  :math:`s_i / n_i + \sqrt{c \ln t / n_i}` with :math:`t` the impressions so far
+  (:math:`c = 2` is the paper's), items never shown first.
+- :class:`BetaThompson` (Thompson 1933; Chapelle & Li 2011): per user a draw
+  :math:`\theta_i \sim \mathrm{Beta}(\alpha_0 + s_i, \beta_0 + n_i - s_i)` of every item's
+  click rate, and the top ``k`` draws.
+
+Contextual policies score a feature vector per (user, item) pair, ``contexts`` of shape
+(n_users, n_items, n_features) in ``select`` and (n_users, k, n_features) for the shown
+items in ``update``, with the :class:`~recstack.pipeline.bayesian.BayesianLogisticRegression`
+as their model of the click probability, updated online after every round:
+
+- :class:`ContextualThompson` (Chapelle & Li 2011, Algorithm 3): per user one draw of the
+  weights from the Laplace posterior and the top ``k`` logits under it.
+- :class:`LinUCB`: the top ``k`` by the upper confidence bound of the logit,
+  :math:`m^\top x + \alpha \sqrt{x^\top P^{-1} x}` (Li, Chu, Langford & Schapire 2010,
+  eq. 5, with the posterior of the logistic model in place of ridge regression, as in
+  GLM-UCB, Filippi et al. 2010); the logistic link is monotone, so ranking by the logit's
+  bound ranks by the probability's.
+
+Ties are broken at random (a fresh permutation of the catalogue per round), so that equally
+scored items, such as all items before the first click, share the exploration. Every
+policy is seeded; :meth:`Policy.reset` returns it to its state before any round.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import numpy as np
+
+from recstack.errors import ConfigError
+from recstack.models.base import REQUIRED, Param
+from recstack.pipeline.bandit_checks import (
+    BanditInputError,
+    as_float_array,
+    as_index_array,
+    check_shape,
+    check_unit_interval,
+)
+from recstack.pipeline.bayesian import BayesianLogisticRegression
+
+__all__ = ["POLICIES", "BetaThompson", "ContextualThompson", "EpsilonGreedy", "LinUCB",
+           "Policy", "UCB1"]
+
+# Score given to items never shown by the policies that try every item once: above any
+# real score, below infinity so that the random tie-break still orders them.
+_UNTRIED = 1e12
+
+
+class Policy(ABC):
+    """The interface of every exploration policy (see the module docstring).
+
+    Constructor arguments are keyword-only hyperparameters, declared in ``params`` and
+    validated when the policy is first used.
+    """
+
+    name: ClassVar[str]
+    contextual: ClassVar[bool] = False
+    params: ClassVar[dict[str, Param]] = {}
+
+    if TYPE_CHECKING:
+        # hyperparameters become attributes at run time, from ``params``
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __init__(self, **params: Any) -> None:
+        unknown = sorted(set(params) - set(self.params))
+        if unknown:
+            raise ConfigError(f"{self.name}: unknown parameter(s) {unknown}; the parameters "
+                              f"are {sorted(self.params)}")
+        for name, param in self.params.items():
+            if name not in params and param.default is REQUIRED:
+                raise ConfigError(f"{self.name}: missing parameter {name!r}")
+            setattr(self, name, params.get(name, param.default))
+        self._state_ready = False
+
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.params}
+
+    def reset(self) -> Self:
+        """Forget every round: back to the prior, the generator re-seeded."""
+        for name, param in self.params.items():
+            param.check(self.name, name, getattr(self, name))
+        self._rng = np.random.default_rng(self.seed)
+        self._reset()
+        self._state_ready = True
+        return self
+
+    def _ready(self) -> None:
+        if not self._state_ready:
+            self.reset()
+
+    @abstractmethod
+    def _reset(self) -> None: ...
+
+    @abstractmethod
+    def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
+        """Scores (n_users, n_items) of this round; higher is shown first."""
+
+    @abstractmethod
+    def _learn(self, items: np.ndarray, rewards: np.ndarray,
+               contexts: np.ndarray | None) -> None: ...
+
+    # ------------------------------------------------------------------ the interface
+    def select(self, users: Any, k: int, *, contexts: Any = None, available: Any = None
+               ) -> np.ndarray:
+        """The ``k`` items to show each user, best first: int64 array (n_users, k)."""
+        self._ready()
+        where = f"{self.name}.select"
+        users = np.asarray(users)
+        if users.ndim != 1:
+            raise BanditInputError(f"{where}: users must be a 1-D array, got shape "
+                                   f"{users.shape}")
+        contexts = self._check_contexts(where, contexts, (len(users), self.n_items))
+        mask = self._check_available(where, available)
+        n_available = int(mask.sum())
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= n_available:
+            raise BanditInputError(f"{where}: k must be an integer from 1 to the number of "
+                                   f"available items ({n_available}), got {k!r}")
+        scores = np.array(self._scores(len(users), contexts), dtype=np.float64)
+        scores[:, ~mask] = -np.inf
+        return _top_k_random_ties(scores, int(k), self._rng)
+
+    def update(self, users: Any, items: Any, rewards: Any, *, contexts: Any = None) -> Self:
+        """Learn from the rewards (in [0, 1]) of the items shown: arrays (n_users, k)."""
+        self._ready()
+        where = f"{self.name}.update"
+        items = as_index_array(where, "items", items, ndim=2, size=self.n_items)
+        rewards = as_float_array(where, "rewards", rewards, ndim=2)
+        check_shape(where, "rewards", rewards, items.shape)
+        check_unit_interval(where, "rewards", rewards)
+        users = np.asarray(users)
+        if users.shape != (items.shape[0],):
+            raise BanditInputError(f"{where}: users must have one entry per row of items "
+                                   f"({items.shape[0]}), got shape {users.shape}")
+        contexts = self._check_contexts(where, contexts, items.shape)
+        self._learn(items, rewards, contexts)
+        return self
+
+    def _check_contexts(self, where: str, contexts: Any, lead: tuple[int, ...]
+                        ) -> np.ndarray | None:
+        if not self.contextual:
+            return None
+        if contexts is None:
+            raise BanditInputError(f"{where}: this policy is contextual; give contexts of "
+                                   f"shape {(*lead, self.n_features)}")
+        contexts = as_float_array(where, "contexts", contexts, ndim=3)
+        check_shape(where, "contexts", contexts, (*lead, self.n_features))
+        return contexts
+
+    def _check_available(self, where: str, available: Any) -> np.ndarray:
+        if available is None:
+            return np.ones(self.n_items, dtype=bool)
+        mask = np.asarray(available)
+        if mask.dtype != bool or mask.shape != (self.n_items,):
+            raise BanditInputError(f"{where}: available must be a boolean mask of shape "
+                                   f"({self.n_items},), got {mask.dtype} {mask.shape}")
+        return mask
+
+
+def _top_k_random_ties(scores: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of each row's ``k`` largest scores, best first, ties in a random order."""
+    permutation = rng.permutation(scores.shape[1])
+    shuffled = scores[:, permutation]
+    part = np.argpartition(-shuffled, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(shuffled, part, axis=1), axis=1, kind="stable")
+    return permutation[np.take_along_axis(part, order, axis=1)]
+
+
+_N_ITEMS = Param(int, low=1, doc="size of the catalogue (item indices 0..n_items-1)")
+_SEED = Param(int, low=0, default=0, doc="seed of the policy's random choices")
+
+
+class _CountingPolicy(Policy):
+    """Shared state of the context-free policies: impressions and summed rewards per item."""
+
+    def _reset(self) -> None:
+        self.impressions_ = np.zeros(self.n_items)
+        self.successes_ = np.zeros(self.n_items)
+
+    def _learn(self, items: np.ndarray, rewards: np.ndarray, contexts: np.ndarray | None
+               ) -> None:
+        self.impressions_ += np.bincount(items.ravel(), minlength=self.n_items)
+        self.successes_ += np.bincount(items.ravel(), weights=rewards.ravel(),
+                                       minlength=self.n_items)
+
+    def _means_untried_first(self) -> np.ndarray:
+        shown = self.impressions_ > 0
+        return np.where(shown, self.successes_ / np.maximum(self.impressions_, 1), _UNTRIED)
+
+
+class EpsilonGreedy(_CountingPolicy):
+    """Greedy on the empirical click rate, random for a share ``epsilon`` of the users."""
+
+    name = "epsilon_greedy"
+    params = {"n_items": _N_ITEMS,
+              "epsilon": Param(float, low=0.0, high=1.0, default=0.1,
+                               doc="probability that a user's list is random"),
+              "seed": _SEED}
+
+    def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
+        scores = np.broadcast_to(self._means_untried_first(), (n_users, self.n_items)).copy()
+        explore = self._rng.random(n_users) < self.epsilon
+        # an exploring user's whole row is random: a uniformly random list
+        scores[explore] = self._rng.random((int(explore.sum()), self.n_items))
+        return scores
+
+
+class UCB1(_CountingPolicy):
+    """Upper confidence bound on each item's click rate (Auer et al. 2002)."""
+
+    name = "ucb1"
+    params = {"n_items": _N_ITEMS,
+              "exploration": Param(float, low=0.0, default=2.0,
+                                   doc="c in sqrt(c ln t / n_i) (2: the paper's UCB1)"),
+              "seed": _SEED}
+
+    def upper_bounds(self) -> np.ndarray:
+        """Every item's bound :math:`s_i / n_i + \\sqrt{c \\ln t / n_i}` (inf: never shown)."""
+        self._ready()
+        total = max(float(self.impressions_.sum()), 1.0)
+        shown = self.impressions_ > 0
+        bonus = np.sqrt(self.exploration * np.log(total) / np.maximum(self.impressions_, 1))
+        return np.where(shown, self.successes_ / np.maximum(self.impressions_, 1) + bonus,
+                        np.inf)
+
+    def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
+        upper = np.minimum(self.upper_bounds(), _UNTRIED)
+        return np.broadcast_to(upper, (n_users, self.n_items))
+
+
+class BetaThompson(_CountingPolicy):
+    """Thompson sampling over a Beta posterior of every item's click rate."""
+
+    name = "thompson"
+    params = {"n_items": _N_ITEMS,
+              "prior_alpha": Param(float, low=0.0, low_inclusive=False, default=1.0,
+                                   doc="Beta prior pseudo-clicks"),
+              "prior_beta": Param(float, low=0.0, low_inclusive=False, default=1.0,
+                                  doc="Beta prior pseudo-non-clicks"),
+              "seed": _SEED}
+
+    def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
+        alpha = self.prior_alpha + self.successes_
+        beta = self.prior_beta + self.impressions_ - self.successes_
+        return self._rng.beta(alpha, beta, size=(n_users, self.n_items))
+
+
+class _BayesianPolicy(Policy):
+    """Shared state of the contextual policies: the online Bayesian logistic regression."""
+
+    contextual = True
+
+    def _reset(self) -> None:
+        self.model_ = BayesianLogisticRegression(
+            prior_precision=self.prior_precision, fit_intercept=False, diagonal=self.diagonal,
+            forgetting=self.forgetting, seed=self.seed)
+
+    def _learn(self, items: np.ndarray, rewards: np.ndarray, contexts: np.ndarray | None
+               ) -> None:
+        assert contexts is not None  # checked by update
+        self.model_.partial_fit(contexts.reshape(-1, self.n_features), rewards.ravel())
+
+    def _fitted(self) -> bool:
+        return hasattr(self.model_, "mean_")
+
+
+_BAYES_PARAMS: dict[str, Param] = {
+    "n_items": _N_ITEMS,
+    "n_features": Param(int, low=1, doc="length of a (user, item) context vector"),
+    "prior_precision": Param(float, low=0.0, low_inclusive=False, default=1.0,
+                             doc="precision of the Gaussian prior on the weights"),
+    "diagonal": Param(bool, default=False, doc="diagonal posterior (many features)"),
+    "forgetting": Param(float, low=0.0, high=1.0, low_inclusive=False, default=1.0,
+                        doc="forgetting factor per round (1: none)"),
+    "seed": _SEED,
+}
+
+
+class ContextualThompson(_BayesianPolicy):
+    """Thompson sampling over the Laplace posterior of a Bayesian logistic regression."""
+
+    name = "contextual_thompson"
+    params = dict(_BAYES_PARAMS)
+
+    def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
+        assert contexts is not None
+        if self._fitted():
+            weights = self.model_.sample_weights(n_users, rng=self._rng)
+        else:
+            # before any feedback the posterior is the prior N(0, I / lambda)
+            weights = (self._rng.standard_normal((n_users, self.n_features))
+                       / np.sqrt(self.prior_precision))
+        return np.einsum("bmd,bd->bm", contexts, weights)
+
+
+class LinUCB(_BayesianPolicy):
+    """Upper confidence bound on the logit of a Bayesian logistic regression."""
+
+    name = "linucb"
+    params = {**_BAYES_PARAMS,
+              "alpha": Param(float, low=0.0, default=1.0,
+                             doc="width of the bound in posterior standard deviations")}
+
+    def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
+        assert contexts is not None
+        if not self._fitted():
+            variance = np.einsum("bmd,bmd->bm", contexts, contexts) / self.prior_precision
+            return self.alpha * np.sqrt(variance)
+        mean, variance = self.model_.latent_mean_variance(contexts)
+        return mean + self.alpha * np.sqrt(variance)
+
+
+#: every policy by its name
+POLICIES: dict[str, type[Policy]] = {cls.name: cls for cls in (
+    EpsilonGreedy, UCB1, BetaThompson, ContextualThompson, LinUCB)}

@@ -1,0 +1,352 @@
+r"""Bayesian logistic regression with a Laplace posterior, updated online batch by batch.
+
+The model is :math:`p(y = 1 \mid x, w) = \sigma(w^\top x)` (an intercept, when fitted, is a
+weight on a constant feature) with a Gaussian prior :math:`w \sim \mathcal N(m_0, P_0^{-1})`.
+The posterior is approximated by a Gaussian at its mode (the Laplace approximation; Bishop,
+*Pattern Recognition and Machine Learning*, 2006, section 4.5):
+
+.. math:: m = \arg\min_w \; \sum_i s_i\,[\log(1 + e^{z_i}) - y_i z_i]
+          + \tfrac12 (w - m_0)^\top P_0 (w - m_0), \qquad z_i = w^\top x_i
+
+.. math:: P = P_0 + \sum_i s_i\, p_i (1 - p_i)\, x_i x_i^\top, \qquad p_i = \sigma(m^\top x_i)
+
+with row weights :math:`s_i`. ``diagonal=True`` keeps only the diagonal of the precision,
+:math:`P_{jj} = P_{0,jj} + \sum_i s_i p_i (1 - p_i) x_{ij}^2`, which costs :math:`O(d)`
+memory for :math:`d` features (Chapelle & Li 2011, "An Empirical Evaluation of Thompson
+Sampling", Algorithm 3). The mode is found with scipy: an exact-Hessian trust-region Newton
+method for the full posterior, L-BFGS for the diagonal one.
+
+**Online updates.** :meth:`BayesianLogisticRegression.partial_fit` treats the current
+posterior :math:`\mathcal N(m, P^{-1})` as the prior of the next batch, so that a stream of
+batches is learned without refitting on the history. With a forgetting factor
+:math:`\gamma \in (0, 1]` the prior for the next batch is
+
+.. math:: m_0 \leftarrow m, \qquad P_0 \leftarrow \gamma P + (1 - \gamma) P_{\text{init}}
+
+(:math:`P_{\text{init}}` the initial prior precision): the evidence of a batch seen
+:math:`a` updates ago weighs :math:`\gamma^a`, an effective memory of about
+:math:`1 / (1 - \gamma)` batches, and the covariance of weights the recent data does not
+inform returns towards the initial prior instead of growing without bound. :math:`\gamma = 1`
+is plain sequential Bayesian updating (for stationary data it lands near a fit on all the
+data at once); :math:`\gamma < 1` tracks drifting behaviour.
+
+**Predictions.** :meth:`predict_proba` integrates the weight uncertainty with the probit
+approximation (MacKay 1992, "The evidence framework applied to classification networks";
+Bishop eq. 4.155):
+
+.. math:: p(y = 1 \mid x) \approx \sigma\!\left(\frac{\mu}{\sqrt{1 + \pi s^2 / 8}}\right),
+          \qquad \mu = m^\top x, \quad s^2 = x^\top P^{-1} x
+
+:meth:`sample_weights` draws weight vectors from the posterior, for Thompson sampling.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, ClassVar, Self
+
+import numpy as np
+from scipy import linalg, optimize, special
+
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import Param
+from recstack.pipeline.bandit_checks import (
+    BanditInputError,
+    as_float_array,
+    check_same_length,
+    check_unit_interval,
+)
+
+__all__ = ["BayesianLogisticRegression", "probit_sigmoid"]
+
+_NAME = "BayesianLogisticRegression"
+
+
+def probit_sigmoid(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    r""":math:`\sigma(\mu / \sqrt{1 + \pi s^2 / 8})`: the logistic of a Gaussian logit
+    :math:`\mathcal N(\mu, s^2)` integrated with the probit approximation (MacKay 1992)."""
+    return special.expit(np.asarray(mean) / np.sqrt(1.0 + np.pi * np.asarray(variance) / 8.0))
+
+
+class BayesianLogisticRegression:
+    """Logistic regression with a Gaussian (Laplace) posterior over its weights, fitted in
+    batch and updated online; see the module docstring for the formulas.
+
+    Parameters
+    ----------
+    prior_precision : float > 0
+        :math:`\\lambda`: the prior is :math:`\\mathcal N(0, \\lambda^{-1} I)` on the feature
+        weights. The MAP estimate equals scikit-learn's L2 logistic regression with
+        ``C = 1 / prior_precision``.
+    intercept_precision : float >= 0
+        Prior precision of the intercept (0: a flat prior, which needs both classes in the
+        first batch). Ignored without an intercept.
+    fit_intercept : bool
+        Whether to learn an intercept (a weight on a constant feature).
+    diagonal : bool
+        Keep only the diagonal of the posterior precision (for many features). Online
+        updates then drop the weights' correlations between batches and land less close to
+        a full refit (in the tests: within 1.2 posterior standard deviations, against 0.15
+        for the full posterior).
+    forgetting : float in (0, 1]
+        :math:`\\gamma` of the online update (1: no forgetting).
+    max_iter : int >= 1
+        Iterations of the optimiser per fit or update.
+    tol : float > 0
+        Gradient tolerance of the optimiser.
+    seed : int >= 0
+        Seed of the generator behind :meth:`sample_weights`.
+
+    Attributes
+    ----------
+    coef_ : ndarray (n_features,)
+        Posterior mean of the feature weights.
+    intercept_ : float
+        Posterior mean of the intercept (0.0 without one).
+    precision_ : ndarray
+        Posterior precision over ``[coef_, intercept_]``: (d, d), or (d,) when diagonal.
+    n_updates_ : int
+        Batches learned: 1 after :meth:`fit`, +1 per :meth:`partial_fit`.
+    """
+
+    params: ClassVar[dict[str, Param]] = {
+        "prior_precision": Param(float, low=0.0, low_inclusive=False, default=1.0,
+                                 doc="precision of the Gaussian prior on the weights"),
+        "intercept_precision": Param(float, low=0.0, default=1e-4,
+                                     doc="precision of the prior on the intercept"),
+        "fit_intercept": Param(bool, default=True, doc="learn an intercept"),
+        "diagonal": Param(bool, default=False, doc="diagonal posterior precision"),
+        "forgetting": Param(float, low=0.0, high=1.0, low_inclusive=False, default=1.0,
+                            doc="forgetting factor of online updates (1: none)"),
+        "max_iter": Param(int, low=1, default=200, doc="optimiser iterations per batch"),
+        "tol": Param(float, low=0.0, low_inclusive=False, default=1e-8,
+                     doc="gradient tolerance of the optimiser"),
+        "seed": Param(int, low=0, default=0, doc="seed of the Thompson draws"),
+    }
+
+    def __init__(self, *, prior_precision: float = 1.0, intercept_precision: float = 1e-4,
+                 fit_intercept: bool = True, diagonal: bool = False, forgetting: float = 1.0,
+                 max_iter: int = 200, tol: float = 1e-8, seed: int = 0) -> None:
+        self.prior_precision = prior_precision
+        self.intercept_precision = intercept_precision
+        self.fit_intercept = fit_intercept
+        self.diagonal = diagonal
+        self.forgetting = forgetting
+        self.max_iter = max_iter
+        self.tol = tol
+        self.seed = seed
+
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.params}
+
+    def validate_params(self) -> None:
+        for name, param in self.params.items():
+            param.check(_NAME, name, getattr(self, name))
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
+        """Fit the posterior on one batch, starting from the initial prior (a refit forgets
+        every earlier batch).
+
+        Parameters
+        ----------
+        X : array (n, n_features)
+        y : array (n,) of values in [0, 1]
+            Clicks (0/1); fractional labels are read as click probabilities.
+        sample_weight : array (n,) of values >= 0, optional
+        """
+        self.validate_params()
+        X, y, weight = self._check_batch(X, y, sample_weight, n_features=None)
+        self.n_features_in_ = X.shape[1]
+        d = self.n_features_in_ + int(self.fit_intercept)
+        self.initial_precision_ = np.full(d, float(self.prior_precision))
+        if self.fit_intercept:
+            self.initial_precision_[-1] = float(self.intercept_precision)
+        prior_mean = np.zeros(d)
+        prior_precision = (self.initial_precision_.copy() if self.diagonal
+                           else np.diag(self.initial_precision_))
+        self._rng = np.random.default_rng(self.seed)
+        self.n_updates_ = 0
+        self._update(X, y, weight, prior_mean, prior_precision)
+        return self
+
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
+        """Update the posterior with a new batch, the current posterior (its precision
+        discounted by ``forgetting``, see the module docstring) acting as the prior. Before
+        any fit this is :meth:`fit`."""
+        if not hasattr(self, "mean_"):
+            return self.fit(X, y, sample_weight)
+        self.validate_params()
+        X, y, weight = self._check_batch(X, y, sample_weight, n_features=self.n_features_in_)
+        gamma = float(self.forgetting)
+        initial = (self.initial_precision_ if self.diagonal
+                   else np.diag(self.initial_precision_))
+        prior_precision = gamma * self.precision_ + (1.0 - gamma) * initial
+        self._update(X, y, weight, self.mean_.copy(), prior_precision)
+        return self
+
+    def _update(self, X: np.ndarray, y: np.ndarray, weight: np.ndarray,
+                prior_mean: np.ndarray, prior_precision: np.ndarray) -> None:
+        design = self._design(X)
+        diagonal = prior_precision.ndim == 1
+
+        def prior_term(delta: np.ndarray) -> np.ndarray:
+            return prior_precision * delta if diagonal else prior_precision @ delta
+
+        def objective(w: np.ndarray) -> tuple[float, np.ndarray]:
+            z = design @ w
+            delta = w - prior_mean
+            penalty = prior_term(delta)
+            # log(1 + e^z) - y z, summed stably
+            value = float(weight @ (np.logaddexp(0.0, z) - y * z)) + 0.5 * float(delta @ penalty)
+            gradient = design.T @ (weight * (special.expit(z) - y)) + penalty
+            return value, gradient
+
+        def curvature(w: np.ndarray) -> np.ndarray:
+            p = special.expit(design @ w)
+            return weight * p * (1.0 - p)
+
+        def hessian(w: np.ndarray) -> np.ndarray:
+            data = (design * curvature(w)[:, None]).T @ design
+            return data + (np.diag(prior_precision) if diagonal else prior_precision)
+
+        start = prior_mean
+        if diagonal:
+            result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
+                                       options={"maxiter": self.max_iter, "gtol": self.tol,
+                                                "ftol": 0.0})
+        else:
+            result = optimize.minimize(objective, start, jac=True, hess=hessian,
+                                       method="trust-exact",
+                                       options={"maxiter": self.max_iter, "gtol": self.tol})
+        mean = np.asarray(result.x, dtype=np.float64)
+        gradient_norm = float(np.max(np.abs(objective(mean)[1])))
+        if not result.success and gradient_norm > 1e-4 * max(1.0, float(weight.sum())):
+            warnings.warn(f"{_NAME}: the MAP search stopped before converging "
+                          f"({result.message}; largest gradient {gradient_norm:.3g}); raise "
+                          "max_iter or prior_precision", RuntimeWarning, stacklevel=3)
+        if diagonal:
+            precision = prior_precision + curvature(mean) @ design**2
+        else:
+            precision = hessian(mean)
+            precision = 0.5 * (precision + precision.T)
+        self.mean_ = mean
+        self.precision_ = precision
+        # L^-1 of P = L L', kept once per update: draws and variances are then products
+        self._inverse_factor = None if diagonal else self._inverse_cholesky(precision)
+        self.coef_ = mean[: self.n_features_in_]
+        self.intercept_ = float(mean[-1]) if self.fit_intercept else 0.0
+        self.n_updates_ += 1
+
+    @staticmethod
+    def _inverse_cholesky(precision: np.ndarray) -> np.ndarray:
+        """:math:`L^{-1}` for :math:`P = L L^\top` (LAPACK's triangular inverse: a small
+        matrix, where BLAS's threaded triangular solve costs more than it saves)."""
+        factor, info = linalg.lapack.dpotrf(precision, lower=1, clean=1)
+        if info == 0:
+            inverse, info = linalg.lapack.dtrtri(factor, lower=1)
+        if info != 0:
+            raise RecstackError(f"{_NAME}: the posterior precision is not positive definite "
+                                "(a flat intercept prior with a single class?); set "
+                                "intercept_precision > 0")
+        return np.tril(inverse)
+
+    # ------------------------------------------------------------------ prediction
+    def latent_mean_variance(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        r"""Mean :math:`\mu = m^\top x` and variance :math:`s^2 = x^\top P^{-1} x` of the
+        logit of each row under the posterior; ``X`` may have any leading shape
+        ``(..., n_features)``."""
+        self._check_fitted()
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim < 1 or X.shape[-1] != self.n_features_in_:
+            raise BanditInputError(f"{_NAME}: X must have {self.n_features_in_} features "
+                                   f"(as in fit) in its last dimension, got shape {X.shape}")
+        lead = X.shape[:-1]
+        design = self._design(X.reshape(-1, self.n_features_in_))
+        mean = design @ self.mean_
+        if self.diagonal:
+            variance = design**2 @ (1.0 / self.precision_)
+        else:
+            # x' P^-1 x = |L^-1 x|^2 with P = L L'
+            half = design @ self._l_inverse().T
+            variance = np.einsum("ij,ij->i", half, half)
+        return mean.reshape(lead), variance.reshape(lead)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The posterior-mean logit :math:`m^\\top x` of each row."""
+        return self.latent_mean_variance(X)[0]
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probability of a click for each row, the weights' uncertainty integrated out with
+        the probit approximation (module docstring); shape ``X.shape[:-1]``."""
+        mean, variance = self.latent_mean_variance(X)
+        return probit_sigmoid(mean, variance)
+
+    def predict_proba_map(self, X: Any) -> np.ndarray:
+        """:math:`\\sigma(m^\\top x)`: the plug-in probability at the posterior mean, which
+        ignores the weights' uncertainty (over-confident far from the data)."""
+        return special.expit(self.decision_function(X))
+
+    def sample_weights(self, n_draws: int, *, rng: np.random.Generator | None = None
+                       ) -> np.ndarray:
+        """Draws of the weight vector ``[coef, intercept]`` from the posterior, for Thompson
+        sampling: :math:`w = m + L^{-\\top} z`, :math:`z \\sim \\mathcal N(0, I)`, whose
+        covariance is :math:`P^{-1}`. Shape (n_draws, d); the model's own seeded generator
+        when ``rng`` is None."""
+        self._check_fitted()
+        generator = self._rng if rng is None else rng
+        z = generator.standard_normal((int(n_draws), len(self.mean_)))
+        if self.diagonal:
+            return self.mean_ + z / np.sqrt(self.precision_)
+        # rows: w' = m' + z' L^-1
+        return self.mean_ + z @ self._l_inverse()
+
+    @property
+    def covariance_(self) -> np.ndarray:
+        """The posterior covariance :math:`P^{-1}` (a vector when diagonal)."""
+        self._check_fitted()
+        if self.diagonal:
+            return 1.0 / self.precision_
+        return self._l_inverse().T @ self._l_inverse()
+
+    # ------------------------------------------------------------------ helpers
+    def _l_inverse(self) -> np.ndarray:
+        """:math:`L^{-1}` of the full posterior's precision (None only when diagonal)."""
+        assert self._inverse_factor is not None
+        return self._inverse_factor
+
+    def _design(self, X: np.ndarray) -> np.ndarray:
+        if not self.fit_intercept:
+            return X
+        return np.hstack([X, np.ones((X.shape[0], 1))])
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "mean_"):
+            raise RecstackError(f"{_NAME}: call fit (or partial_fit) before predicting")
+
+    def _check_batch(self, X: Any, y: Any, sample_weight: Any, *, n_features: int | None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        X = as_float_array(_NAME, "X", X, ndim=2)
+        y = as_float_array(_NAME, "y", y, ndim=1)
+        check_same_length(_NAME, X=X, y=y)
+        if not len(y):
+            raise BanditInputError(f"{_NAME}: the batch is empty; give at least one row")
+        check_unit_interval(_NAME, "y", y)
+        if n_features is not None and X.shape[1] != n_features:
+            raise BanditInputError(f"{_NAME}: X has {X.shape[1]} features, the model was "
+                                   f"fitted with {n_features}")
+        if sample_weight is None:
+            weight = np.ones(len(y))
+        else:
+            weight = as_float_array(_NAME, "sample_weight", sample_weight, ndim=1)
+            check_same_length(_NAME, X=X, sample_weight=weight)
+            if (weight < 0).any():
+                raise BanditInputError(f"{_NAME}: sample_weight must be >= 0, row "
+                                       f"{int(np.argmax(weight < 0))} is "
+                                       f"{float(weight[weight < 0][0])!r}")
+        if (self.fit_intercept and float(self.intercept_precision) == 0.0
+                and n_features is None and (np.all(y == y[0]) and y[0] in (0.0, 1.0))):
+            raise ConfigError(f"{_NAME}: every label is {y[0]:g}, so with a flat intercept "
+                              "prior (intercept_precision=0) the intercept is infinite; "
+                              "set intercept_precision > 0")
+        return X, y, weight

@@ -1,0 +1,597 @@
+r"""Calibrators: maps from a model's scores to probabilities that mean what they say, fitted
+on held-out data, and the measurements that say whether they do.
+
+Every calibrator has ``fit(scores, labels)`` (returns ``self``), ``predict(scores)``
+(float64 probabilities) and a JSON form (``to_json`` / :func:`calibrator_from_json`,
+:meth:`Calibrator.save` / :func:`load_calibrator`: plain JSON, never pickle).
+
+**Fit on held-out data.** A calibrator learns how the model's scores relate to outcomes
+the model has not seen; on the model's own training data the scores are over-confident
+(the model fitted those labels), so the correction learned there is wrong. Fit on a
+validation split (e.g. later events, or users held out of the ranker's training) and
+measure on a third.
+
+================================  ================  =====================================
+calibrator                        input             map
+================================  ================  =====================================
+:class:`PlattCalibrator`          any score         :math:`\sigma(a s + b)`
+:class:`IsotonicCalibrator`       any score         a non-decreasing step function (PAV)
+:class:`TemperatureCalibrator`    logits            :math:`\sigma(z / T)`
+:class:`HistogramCalibrator`      any score         the positive rate of the score's bin
+:class:`DownsamplingCorrection`   probabilities     :math:`p / (p + (1 - p) / w)`
+================================  ================  =====================================
+
+All five are non-decreasing in the score, so none changes a ranking's AUC (Platt,
+temperature and the correction are strictly increasing; isotonic and histogram binning
+can tie scores that were apart, which may only change the AUC through ties, and the
+isotonic fit is strictly increasing wherever the data allow).
+
+:class:`CalibratedScorer` wraps a fitted model or ranker with a calibrator.
+
+Measurements: :func:`reliability_table` (a reliability diagram's data),
+:func:`calibration_by_segment` (ECE and calibration ratio overall and per user-activity or
+item-popularity bucket, :func:`activity_buckets`), on top of
+:func:`recstack.metrics.expected_calibration_error` and
+:func:`recstack.metrics.calibration_ratio`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from recstack.atomic import write_text
+from recstack.errors import RecstackError
+from recstack.metrics.classification import (
+    calibration_ratio,
+    expected_calibration_error,
+    reliability_curve,
+)
+
+__all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
+           "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",
+           "TemperatureCalibrator", "activity_buckets", "calibration_by_segment",
+           "calibrator_from_json", "load_calibrator", "reliability_table"]
+
+_FORMAT = "recstack-calibrator"
+_REGISTRY: dict[str, type[Calibrator]] = {}
+
+
+class CalibrationError(RecstackError, ValueError):
+    """Calibration data or inputs that a calibrator cannot use."""
+
+
+def _register(cls: type[Calibrator]) -> type[Calibrator]:
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+class Calibrator(ABC):
+    """Base class: checks inputs once, here, for every calibrator."""
+
+    name: ClassVar[str]
+    #: what the calibrator maps: "score" (any real), "logit" or "probability" ([0, 1])
+    takes: ClassVar[str] = "score"
+    #: whether fit learns from labels (the downsampling correction does not)
+    learns: ClassVar[bool] = True
+
+    def fit(self, scores: ArrayLike, labels: ArrayLike) -> Self:
+        """Learn the map from held-out ``scores`` and their 0/1 ``labels``; returns self.
+
+        Raises
+        ------
+        CalibrationError
+            Empty data, lengths that differ, labels other than 0/1, non-finite scores,
+            probabilities outside [0, 1] (for probability inputs), or labels of a single
+            class (nothing to calibrate against: the map would be a constant).
+        """
+        self._check_params()
+        x = self._inputs(scores, "scores")
+        y = _labels(labels, len(x))
+        if self.learns:
+            positives = int(y.sum())
+            if positives in (0, len(y)):
+                raise CalibrationError(
+                    f"{self.name}: the calibration data hold only label {int(y[0])} "
+                    f"({len(y)} rows); a calibrator needs both outcomes, so give held-out "
+                    "data with positives and negatives")
+            self._fit(x, y)
+        self.fitted_ = True
+        return self
+
+    def predict(self, scores: ArrayLike) -> np.ndarray:
+        """Calibrated probabilities of ``scores`` (float64, same shape, in [0, 1])."""
+        if not getattr(self, "fitted_", False):
+            raise CalibrationError(f"{self.name}: call fit() before predict()")
+        array = np.asarray(scores, dtype=np.float64)
+        flat = self._inputs(array.ravel(), "scores", allow_empty=True)
+        return np.clip(self._predict(flat), 0.0, 1.0).reshape(array.shape)
+
+    def _check_params(self) -> None:  # noqa: B027 (optional hook)
+        """Refuse bad hyperparameters (named)."""
+
+    def _inputs(self, values: ArrayLike, name: str, *, allow_empty: bool = False
+                ) -> np.ndarray:
+        try:
+            array = np.asarray(values, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise CalibrationError(f"{self.name}: {name} must be numbers") from None
+        if not allow_empty and array.size == 0:
+            raise CalibrationError(f"{self.name}: {name} is empty; calibration needs data")
+        bad = ~np.isfinite(array)
+        if bad.any():
+            position = int(np.flatnonzero(bad)[0])
+            raise CalibrationError(f"{self.name}: {name} must be finite; position {position} "
+                                   f"holds {float(array[position])!r}")
+        if self.takes == "probability":
+            outside = (array < 0) | (array > 1)
+            if outside.any():
+                position = int(np.flatnonzero(outside)[0])
+                raise CalibrationError(
+                    f"{self.name}: {name} must be probabilities in [0, 1]; position "
+                    f"{position} holds {float(array[position])!r} (pass a model's probabilities, "
+                    "not raw scores or logits)")
+        return array
+
+    @abstractmethod
+    def _fit(self, x: np.ndarray, y: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def _predict(self, x: np.ndarray) -> np.ndarray: ...
+
+    # ------------------------------------------------------------------ JSON
+    def to_json(self) -> dict[str, Any]:
+        """The fitted calibrator as a JSON-able object."""
+        if not getattr(self, "fitted_", False):
+            raise CalibrationError(f"{self.name}: call fit() before saving")
+        return {"format": _FORMAT, "type": self.name, **self._config(), **self._learned()}
+
+    def save(self, path: str | Path) -> Path:
+        """Write :meth:`to_json` to a file (atomically)."""
+        return write_text(path, json.dumps(self.to_json(), indent=2, allow_nan=False) + "\n")
+
+    def _config(self) -> dict[str, Any]:
+        return {}
+
+    @abstractmethod
+    def _learned(self) -> dict[str, Any]: ...
+
+    @classmethod
+    @abstractmethod
+    def _from_json(cls, data: dict[str, Any]) -> Calibrator: ...
+
+
+def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
+    """The calibrator that :meth:`Calibrator.to_json` described."""
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        raise CalibrationError(f"{where}: not a recstack calibrator (expected an object with "
+                               f"format {_FORMAT!r})")
+    kind = data.get("type")
+    if kind not in _REGISTRY:
+        raise CalibrationError(f"{where}: unknown calibrator type {kind!r}; known: "
+                               f"{', '.join(sorted(_REGISTRY))}")
+    try:
+        calibrator = _REGISTRY[kind]._from_json(data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise CalibrationError(f"{where}: damaged {kind} calibrator ({error})") from None
+    calibrator._check_params()
+    calibrator.fitted_ = True
+    return calibrator
+
+
+def load_calibrator(path: str | Path) -> Calibrator:
+    """Read a calibrator written by :meth:`Calibrator.save`."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CalibrationError(f"{path}: cannot read ({error.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CalibrationError(f"{path}: not JSON ({error})") from None
+    return calibrator_from_json(data, str(path))
+
+
+def _labels(values: ArrayLike, n: int) -> np.ndarray:
+    try:
+        labels = np.asarray(values, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise CalibrationError("labels must be 0 or 1") from None
+    if len(labels) != n:
+        raise CalibrationError(f"labels has {len(labels)} entries, scores {n}; give one "
+                               "label per score")
+    bad = (labels != 0) & (labels != 1)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise CalibrationError(f"labels must be 0 or 1; position {position} holds "
+                               f"{float(labels[position])!r}")
+    return labels
+
+
+def _require_sklearn() -> None:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise RecstackError('this calibrator needs scikit-learn: pip install '
+                            '"recstack[ranking]"') from None
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    out = np.empty_like(z)
+    positive = z >= 0
+    out[positive] = 1.0 / (1.0 + np.exp(-z[positive]))
+    e = np.exp(z[~positive])
+    out[~positive] = e / (1.0 + e)
+    return out
+
+
+@_register
+class PlattCalibrator(Calibrator):
+    r"""Platt scaling (Platt 1999): :math:`P(y = 1 | s) = \sigma(a s + b)`, the logistic
+    regression of the labels on the score, fitted by maximum likelihood (scikit-learn's
+    ``LogisticRegression`` without penalty). Unlike Platt's paper, the targets are the 0/1
+    labels themselves (no prior-based smoothing).
+
+    Attributes
+    ----------
+    slope_, intercept_ : float
+        :math:`a` and :math:`b`.
+    """
+
+    name = "platt"
+
+    def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
+        _require_sklearn()
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=np.inf, solver="lbfgs", max_iter=1000, tol=1e-10)
+        center, scale = float(x.mean()), float(x.std()) or 1.0
+        model.fit(((x - center) / scale)[:, None], y)
+        # undo the standardisation (taken for the solver's conditioning)
+        self.slope_ = float(model.coef_[0, 0] / scale)
+        self.intercept_ = float(model.intercept_[0] - model.coef_[0, 0] * center / scale)
+
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        return _sigmoid(self.slope_ * x + self.intercept_)
+
+    def _learned(self) -> dict[str, Any]:
+        return {"slope": self.slope_, "intercept": self.intercept_}
+
+    @classmethod
+    def _from_json(cls, data: dict[str, Any]) -> Calibrator:
+        out = cls()
+        out.slope_, out.intercept_ = _finite(data["slope"]), _finite(data["intercept"])
+        return out
+
+
+@_register
+class IsotonicCalibrator(Calibrator):
+    """Isotonic regression (Zadrozny & Elkan 2002): the non-decreasing map from score to
+    probability that minimises the squared error on the calibration data (pool adjacent
+    violators, scikit-learn's ``IsotonicRegression``), linear between its breakpoints and
+    constant beyond the fitted range.
+
+    Attributes
+    ----------
+    thresholds_, values_ : numpy.ndarray of float64
+        The breakpoints (increasing scores) and the probabilities there.
+    """
+
+    name = "isotonic"
+
+    def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
+        _require_sklearn()
+        from sklearn.isotonic import IsotonicRegression
+
+        model = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True,
+                                   out_of_bounds="clip").fit(x, y)
+        self.thresholds_ = np.asarray(model.X_thresholds_, np.float64)
+        self.values_ = np.asarray(model.y_thresholds_, np.float64)
+
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        return np.interp(x, self.thresholds_, self.values_)
+
+    def _learned(self) -> dict[str, Any]:
+        return {"thresholds": self.thresholds_.tolist(), "values": self.values_.tolist()}
+
+    @classmethod
+    def _from_json(cls, data: dict[str, Any]) -> Calibrator:
+        out = cls()
+        out.thresholds_ = np.asarray(data["thresholds"], np.float64)
+        out.values_ = np.asarray(data["values"], np.float64)
+        if (out.thresholds_.ndim != 1 or out.thresholds_.shape != out.values_.shape
+                or not len(out.thresholds_) or np.any(np.diff(out.thresholds_) < 0)
+                or np.any(np.diff(out.values_) < 0)
+                or not np.all((out.values_ >= 0) & (out.values_ <= 1))):
+            raise ValueError("thresholds and values must be non-decreasing lists of one "
+                             "length, values in [0, 1]")
+        return out
+
+
+@_register
+class TemperatureCalibrator(Calibrator):
+    r"""Temperature scaling (Guo et al., ICML 2017) for logit outputs:
+    :math:`P(y = 1 | z) = \sigma(z / T)`, with the one parameter :math:`T > 0` chosen to
+    minimise the log loss on the calibration data (bounded search over :math:`\log T`).
+    :math:`T > 1` softens over-confident logits. It keeps :math:`\sigma(0) = 1/2`: with a
+    shifted base rate (e.g. after negative downsampling) use Platt scaling or the
+    downsampling correction.
+
+    Attributes
+    ----------
+    temperature_ : float
+    """
+
+    name = "temperature"
+    takes = "logit"
+
+    def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
+        from scipy.optimize import minimize_scalar
+
+        def loss(log_t: float) -> float:
+            z = x / math.exp(log_t)
+            # log(1 + e^z) - y z, computed without overflow
+            return float(np.mean(np.logaddexp(0.0, z) - y * z))
+
+        result = minimize_scalar(loss, bounds=(-10.0, 10.0), method="bounded",
+                                 options={"xatol": 1e-10})
+        self.temperature_ = float(math.exp(result.x))
+
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        return _sigmoid(x / self.temperature_)
+
+    def _learned(self) -> dict[str, Any]:
+        return {"temperature": self.temperature_}
+
+    @classmethod
+    def _from_json(cls, data: dict[str, Any]) -> Calibrator:
+        out = cls()
+        out.temperature_ = _finite(data["temperature"])
+        if not out.temperature_ > 0:
+            raise ValueError("temperature must be > 0")
+        return out
+
+
+@_register
+class HistogramCalibrator(Calibrator):
+    r"""Histogram binning (Zadrozny & Elkan 2001): the score range is cut into ``n_bins``
+    bins and each score gets the positive rate of the calibration data in its bin,
+    :math:`\hat p_b = \sum_{i \in b} y_i / n_b`. ``strategy="quantile"`` places the edges at
+    quantiles of the calibration scores (bins of about equal counts), ``"uniform"`` splits
+    ``[min, max]`` evenly. Bins are right-closed, ``(lower, upper]``, the first also closed
+    on the left, and the outer bins extend to infinity. A bin without calibration data takes
+    the rate of all the data.
+
+    Attributes
+    ----------
+    edges_ : numpy.ndarray of float64, shape (n_bins - 1,)
+        The inner edges.
+    rates_ : numpy.ndarray of float64, shape (n_bins,)
+    counts_ : numpy.ndarray of int64, shape (n_bins,)
+    """
+
+    name = "histogram"
+
+    def __init__(self, *, n_bins: int = 10, strategy: str = "quantile") -> None:
+        self.n_bins = n_bins
+        self.strategy = strategy
+
+    def _check_params(self) -> None:
+        if isinstance(self.n_bins, bool) or not isinstance(self.n_bins, int) \
+                or not 1 <= self.n_bins <= 100_000:
+            raise CalibrationError(f"{self.name}: n_bins must be an integer in [1, 100000], "
+                                   f"got {self.n_bins!r}")
+        if self.strategy not in ("quantile", "uniform"):
+            raise CalibrationError(f"{self.name}: strategy must be 'quantile' or 'uniform', "
+                                   f"got {self.strategy!r}")
+
+    def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
+        cuts = np.linspace(0.0, 1.0, self.n_bins + 1)[1:-1]
+        if self.strategy == "quantile":
+            edges = np.quantile(x, cuts)
+        else:
+            edges = x.min() + cuts * (x.max() - x.min())
+        self.edges_ = np.asarray(edges, np.float64)
+        index = np.searchsorted(self.edges_, x, side="left")
+        self.counts_ = np.bincount(index, minlength=self.n_bins).astype(np.int64)
+        hits = np.bincount(index, weights=y, minlength=self.n_bins)
+        overall = float(y.mean())
+        self.rates_ = np.divide(hits, self.counts_, out=np.full(self.n_bins, overall),
+                                where=self.counts_ > 0)
+
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        return self.rates_[np.searchsorted(self.edges_, x, side="left")]
+
+    def _config(self) -> dict[str, Any]:
+        return {"n_bins": self.n_bins, "strategy": self.strategy}
+
+    def _learned(self) -> dict[str, Any]:
+        return {"edges": self.edges_.tolist(), "rates": self.rates_.tolist(),
+                "counts": self.counts_.tolist()}
+
+    @classmethod
+    def _from_json(cls, data: dict[str, Any]) -> Calibrator:
+        out = cls(n_bins=data["n_bins"], strategy=data["strategy"])
+        out.edges_ = np.asarray(data["edges"], np.float64)
+        out.rates_ = np.asarray(data["rates"], np.float64)
+        out.counts_ = np.asarray(data["counts"], np.int64)
+        if (len(out.edges_) != out.n_bins - 1 or len(out.rates_) != out.n_bins
+                or np.any(np.diff(out.edges_) < 0)
+                or not np.all((out.rates_ >= 0) & (out.rates_ <= 1))):
+            raise ValueError("edges, rates and counts do not match n_bins")
+        return out
+
+
+@_register
+class DownsamplingCorrection(Calibrator):
+    r"""Undo uniform negative downsampling (He et al. 2014): a model trained on all the
+    positives and a share :math:`w` (``rate``) of the negatives predicts :math:`p` on the
+    downsampled scale; on the original scale
+
+    .. math:: q = \frac{p}{p + (1 - p) / w}
+
+    (the odds scale by :math:`w`). Nothing is learned: ``fit`` only checks its inputs, and
+    ``predict`` needs probabilities in [0, 1].
+    """
+
+    name = "downsampling"
+    takes = "probability"
+    learns = False
+
+    def __init__(self, *, rate: float) -> None:
+        self.rate = rate
+
+    def _check_params(self) -> None:
+        if isinstance(self.rate, bool) or not isinstance(self.rate, int | float) \
+                or not 0 < self.rate <= 1:
+            raise CalibrationError(f"{self.name}: rate (the share of negatives kept) must be "
+                                   f"in (0, 1], got {self.rate!r}")
+
+    def fit(self, scores: ArrayLike | None = None, labels: ArrayLike | None = None) -> Self:
+        """Nothing to learn; checks ``rate`` (and the inputs, when given)."""
+        if scores is None:
+            self._check_params()
+            self.fitted_ = True
+            return self
+        return super().fit(scores, labels if labels is not None else np.zeros(
+            np.asarray(scores).size))
+
+    def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Nothing to learn."""
+
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        return x / (x + (1.0 - x) / self.rate)
+
+    def _config(self) -> dict[str, Any]:
+        return {"rate": self.rate}
+
+    def _learned(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def _from_json(cls, data: dict[str, Any]) -> Calibrator:
+        return cls(rate=data["rate"])
+
+
+def _finite(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+class CalibratedScorer:
+    """A fitted model or ranker whose outputs pass through a calibrator: ``fit`` on held-out
+    inputs (never the wrapped model's training data: see the module docstring), then
+    ``predict`` gives calibrated probabilities.
+
+    Parameters
+    ----------
+    scorer : object with ``score(inputs)``, or a callable
+        E.g. a fitted :class:`~recstack.pipeline.rankers.base.Ranker` (inputs: a feature
+        frame), or ``lambda pairs: model.score(pairs.user, pairs.item)``.
+    calibrator : Calibrator
+        Unfitted; it takes the scorer's outputs (logits for ``TemperatureCalibrator``,
+        probabilities for ``DownsamplingCorrection``).
+    """
+
+    def __init__(self, scorer: Any, calibrator: Calibrator) -> None:
+        self.scorer = scorer
+        self.calibrator = calibrator
+
+    def _raw(self, inputs: Any) -> np.ndarray:
+        score = getattr(self.scorer, "score", None)
+        if callable(score):
+            return np.asarray(score(inputs), dtype=np.float64)
+        if callable(self.scorer):
+            return np.asarray(self.scorer(inputs), dtype=np.float64)
+        raise CalibrationError(f"scorer must have a score() method or be callable, got "
+                               f"{type(self.scorer).__name__}")
+
+    def fit(self, held_out: Any, labels: ArrayLike) -> Self:
+        """Fit the calibrator on the scorer's outputs for ``held_out`` inputs."""
+        self.calibrator.fit(self._raw(held_out), labels)
+        return self
+
+    def predict(self, inputs: Any) -> np.ndarray:
+        """Calibrated probabilities of ``inputs``."""
+        return self.calibrator.predict(self._raw(inputs))
+
+
+# --------------------------------------------------------------------------- measurements
+def reliability_table(labels: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10,
+                      strategy: str = "uniform") -> pd.DataFrame:
+    """A reliability diagram's data: one row per bin with its edges, mean prediction,
+    observed rate and count (:func:`recstack.metrics.reliability_curve`); plot
+    ``observed_rate`` against ``mean_predicted`` beside the diagonal."""
+    return reliability_curve(labels, probabilities, n_bins=n_bins,
+                             strategy=strategy).to_frame()  # type: ignore[arg-type]
+
+
+def activity_buckets(counts: ArrayLike, edges: tuple[int, ...] = (5, 20, 100)
+                     ) -> pd.Categorical:
+    """A bucket per entry of ``counts`` (interactions of a user, users of an item), as an
+    ordered categorical: with edges ``(5, 20, 100)``, ``"<5"`` < ``"5-19"`` < ``"20-99"`` <
+    ``">=100"`` (:func:`calibration_by_segment` reports them in that order)."""
+    values = np.asarray(counts)
+    bounds = [int(e) for e in edges]
+    if not bounds or any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)):
+        raise CalibrationError(f"edges must be increasing integers, got {edges!r}")
+    names = [f"<{bounds[0]}"] + [f"{a}-{b - 1}" for a, b in zip(bounds, bounds[1:],
+                                                                 strict=False)]
+    names.append(f">={bounds[-1]}")
+    codes = np.searchsorted(bounds, values, side="right")
+    return pd.Categorical.from_codes(codes, categories=names, ordered=True)
+
+
+def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
+                           segments: dict[str, ArrayLike] | None = None, *,
+                           n_bins: int = 10) -> pd.DataFrame:
+    """ECE and calibration ratio overall and per segment value.
+
+    Parameters
+    ----------
+    labels, probabilities : array_like, shape (n,)
+    segments : dict of name -> array_like or pandas.Categorical of shape (n,), optional
+        E.g. ``{"user_activity": activity_buckets(user_counts[users]), "item_popularity":
+        activity_buckets(item_counts[items])}``.
+    n_bins : int
+        Uniform bins of the ECE.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``segment``, ``value``, ``n``, ``positives``, ``mean_predicted``,
+        ``observed_rate``, ``ece``, ``calibration_ratio``; the first row is ``("all",
+        "all")``. A segment value with a single class still gets its ECE; its ratio is NaN
+        without positives.
+    """
+    y = np.asarray(labels, dtype=np.float64).ravel()
+    p = np.asarray(probabilities, dtype=np.float64).ravel()
+    rows = [_segment_row("all", "all", y, p, n_bins)]
+    for name, values in (segments or {}).items():
+        # an ordered categorical (activity_buckets) keeps its order, other values sort
+        keys = (values if isinstance(values, pd.Categorical)
+                else pd.Categorical(np.asarray(values, dtype=object).ravel()))
+        if len(keys) != len(y):
+            raise CalibrationError(f"segment {name!r} has {len(keys)} entries for "
+                                   f"{len(y)} predictions")
+        for code, value in enumerate(keys.categories):
+            chosen = np.asarray(keys.codes) == code
+            if chosen.any():
+                rows.append(_segment_row(name, str(value), y[chosen], p[chosen], n_bins))
+    return pd.DataFrame(rows)
+
+
+def _segment_row(segment: str, value: str, y: np.ndarray, p: np.ndarray, n_bins: int
+                 ) -> dict[str, Any]:
+    return {"segment": segment, "value": value, "n": len(y), "positives": int(y.sum()),
+            "mean_predicted": float(p.mean()), "observed_rate": float(y.mean()),
+            "ece": expected_calibration_error(y, p, n_bins=n_bins),
+            "calibration_ratio": calibration_ratio(y, p)}

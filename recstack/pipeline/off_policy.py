@@ -1,0 +1,292 @@
+r"""Off-policy evaluation: the value of a new policy estimated from a log of an old one.
+
+The log holds, for rounds :math:`t = 1..n`, the action shown :math:`a_t`, the probability
+:math:`\pi_0(a_t \mid x_t)` with which the logging policy chose it (its *propensity*) and
+the reward :math:`r_t`. The evaluated (target) policy is given as its action probabilities
+:math:`\pi(a \mid x_t)` for every round and action, an array (n, n_actions) whose rows sum
+to 1 (:func:`deterministic_target` builds it for a policy that picks one action). With the
+importance weight :math:`w_t = \pi(a_t \mid x_t) / \pi_0(a_t \mid x_t)` and, for the
+model-based estimators, a reward model's predictions :math:`\hat q(x_t, a)` (n, n_actions):
+
+.. math::
+
+   \hat V_{\mathrm{IPS}} = \frac1n \sum_t w_t r_t
+   \qquad
+   \hat V_{\mathrm{SNIPS}} = \frac{\sum_t w_t r_t}{\sum_t w_t}
+
+   \hat V_{\mathrm{DM}} = \frac1n \sum_t \hat q(x_t, \pi), \qquad
+   \hat q(x_t, \pi) = \sum_a \pi(a \mid x_t)\, \hat q(x_t, a)
+
+   \hat V_{\mathrm{DR}} = \frac1n \sum_t \Big[\hat q(x_t, \pi)
+                          + w_t \big(r_t - \hat q(x_t, a_t)\big)\Big]
+
+(IPS: Horvitz & Thompson 1952, Strehl et al. 2010; SNIPS: Swaminathan & Joachims 2015;
+DM and DR: Dudík, Langford & Li 2011, "Doubly Robust Policy Evaluation and Learning",
+eq. 1-3). IPS and DR are unbiased when the propensities are right; DR also needs only one
+of the propensities and the reward model to be right; SNIPS trades a small bias for less
+variance; DM is as good as its reward model. The definitions are those of Open Bandit
+Pipeline (``obp.ope``), which the tests check agreement with.
+
+**Confidence intervals.** ``interval="normal"``: each estimate is the mean of per-round
+terms :math:`\psi_t` (the summands above; for SNIPS the linearised terms
+:math:`\psi_t = \hat V + w_t (r_t - \hat V) / \bar w`, the delta method), and the interval
+is :math:`\hat V \pm z_{1 - \alpha/2}\, s_\psi / \sqrt n` with :math:`s_\psi` the sample
+standard deviation. ``interval="bootstrap"``: the ``alpha/2`` and ``1 - alpha/2``
+percentiles of the estimator recomputed on ``n_bootstrap`` resamples of the rounds with
+replacement (SNIPS re-normalised on each resample), seeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from scipy import stats
+
+from recstack.errors import ConfigError
+from recstack.pipeline.bandit_checks import (
+    BanditInputError,
+    as_float_array,
+    as_index_array,
+    check_same_length,
+    check_shape,
+    check_unit_interval,
+)
+
+__all__ = ["ESTIMATORS", "OffPolicyEstimate", "deterministic_target", "direct_method",
+           "doubly_robust", "estimate_all", "ips", "snips"]
+
+Interval = Literal["normal", "bootstrap"]
+# resampled rounds held at once by the bootstrap: bounds its memory at ~32 MiB of indices
+_BOOTSTRAP_CELLS = 1 << 22
+# rows of the target policy may miss 1 by rounding, not by more
+_ROW_SUM_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class OffPolicyEstimate:
+    """An estimated policy value with its confidence interval.
+
+    Attributes
+    ----------
+    estimator : str
+        ``"ips"``, ``"snips"``, ``"dm"`` or ``"dr"``.
+    value : float
+    lower, upper : float
+        The interval's bounds.
+    std_error : float
+        Standard error of the normal approximation, :math:`s_\\psi / \\sqrt n` (reported
+        with either interval).
+    confidence : float
+    interval : str
+        ``"normal"`` or ``"bootstrap"``.
+    n_rounds : int
+    """
+
+    estimator: str
+    value: float
+    lower: float
+    upper: float
+    std_error: float
+    confidence: float
+    interval: str
+    n_rounds: int
+
+
+def deterministic_target(actions: Any, n_actions: int) -> np.ndarray:
+    """The action probabilities (n, n_actions) of a policy that picks ``actions[t]`` in
+    round ``t`` (one-hot rows)."""
+    actions = as_index_array("deterministic_target", "actions", actions, ndim=1,
+                             size=n_actions, what="action")
+    target = np.zeros((len(actions), n_actions))
+    target[np.arange(len(actions)), actions] = 1.0
+    return target
+
+
+# --------------------------------------------------------------------------- estimators
+def ips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
+        confidence: float = 0.95, interval: Interval = "normal", n_bootstrap: int = 2000,
+        seed: int = 0) -> OffPolicyEstimate:
+    """Inverse propensity scoring (module docstring).
+
+    Parameters
+    ----------
+    rewards : array (n,)
+    actions : array of int (n,)
+        The logged actions, indices into the columns of ``target``.
+    propensities : array (n,) in (0, 1]
+        The logging policy's probability of each logged action.
+    target : array (n, n_actions)
+        The evaluated policy's action probabilities; rows sum to 1.
+    confidence, interval, n_bootstrap, seed
+        The confidence interval (module docstring).
+    """
+    where = "ips"
+    r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
+    weight = pi[np.arange(len(a)), a] / p
+    terms = weight * r
+    return _estimate(where, terms, None, confidence, interval, n_bootstrap, seed)
+
+
+def snips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
+          confidence: float = 0.95, interval: Interval = "normal", n_bootstrap: int = 2000,
+          seed: int = 0) -> OffPolicyEstimate:
+    """Self-normalised inverse propensity scoring; arguments as :func:`ips`."""
+    where = "snips"
+    r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
+    weight = pi[np.arange(len(a)), a] / p
+    if not weight.sum() > 0:
+        raise BanditInputError("snips: the target policy gives probability 0 to every logged "
+                               "action, so the self-normalised estimate is undefined")
+    return _estimate(where, weight * r, weight, confidence, interval, n_bootstrap, seed)
+
+
+def direct_method(target: Any, reward_model: Any, *, confidence: float = 0.95,
+                  interval: Interval = "normal", n_bootstrap: int = 2000, seed: int = 0
+                  ) -> OffPolicyEstimate:
+    """The direct method: the reward model's value of the target policy.
+
+    Parameters
+    ----------
+    target : array (n, n_actions)
+        The evaluated policy's action probabilities; rows sum to 1.
+    reward_model : array (n, n_actions)
+        :math:`\\hat q(x_t, a)`: the predicted reward of every action in every round.
+    """
+    where = "direct_method"
+    pi = _check_target(where, target)
+    q = as_float_array(where, "reward_model", reward_model, ndim=2)
+    check_shape(where, "reward_model", q, pi.shape)
+    return _estimate("dm", np.einsum("ij,ij->i", pi, q), None, confidence, interval,
+                     n_bootstrap, seed)
+
+
+def doubly_robust(rewards: Any, actions: Any, propensities: Any, target: Any,
+                  reward_model: Any, *, confidence: float = 0.95,
+                  interval: Interval = "normal", n_bootstrap: int = 2000, seed: int = 0
+                  ) -> OffPolicyEstimate:
+    """Doubly robust estimation; arguments as :func:`ips` and :func:`direct_method`."""
+    where = "doubly_robust"
+    r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
+    q = as_float_array(where, "reward_model", reward_model, ndim=2)
+    check_shape(where, "reward_model", q, pi.shape)
+    rows = np.arange(len(a))
+    weight = pi[rows, a] / p
+    terms = np.einsum("ij,ij->i", pi, q) + weight * (r - q[rows, a])
+    return _estimate("dr", terms, None, confidence, interval, n_bootstrap, seed)
+
+
+def estimate_all(rewards: Any, actions: Any, propensities: Any, target: Any,
+                 reward_model: Any = None, **interval_options: Any
+                 ) -> dict[str, OffPolicyEstimate]:
+    """IPS and SNIPS, and with a ``reward_model`` also DM and DR, by estimator name."""
+    out = {"ips": ips(rewards, actions, propensities, target, **interval_options),
+           "snips": snips(rewards, actions, propensities, target, **interval_options)}
+    if reward_model is not None:
+        out["dm"] = direct_method(target, reward_model, **interval_options)
+        out["dr"] = doubly_robust(rewards, actions, propensities, target, reward_model,
+                                  **interval_options)
+    return out
+
+
+#: the estimators by name
+ESTIMATORS = {"ips": ips, "snips": snips, "dm": direct_method, "dr": doubly_robust}
+
+
+# --------------------------------------------------------------------------- machinery
+def _estimate(name: str, terms: np.ndarray, weight: np.ndarray | None, confidence: float,
+              interval: str, n_bootstrap: int, seed: int) -> OffPolicyEstimate:
+    """The estimate from its per-round terms (``weight``: SNIPS's importance weights, the
+    terms then being ``w r``), with the requested interval."""
+    _check_interval_options(name, confidence, interval, n_bootstrap, seed)
+    n = len(terms)
+    if weight is None:
+        value = float(terms.mean())
+        linear = terms
+    else:
+        value = float(terms.sum() / weight.sum())
+        linear = value + (terms - weight * value) / weight.mean()
+    std_error = float(linear.std(ddof=1) / np.sqrt(n))
+    if interval == "normal":
+        half = float(stats.norm.ppf(0.5 + confidence / 2)) * std_error
+        lower, upper = value - half, value + half
+    else:
+        replicates = _bootstrap(terms, weight, n_bootstrap, seed)
+        alpha = 1.0 - confidence
+        lower, upper = (float(x) for x in np.quantile(replicates, [alpha / 2, 1 - alpha / 2]))
+    return OffPolicyEstimate(estimator=name, value=value, lower=lower, upper=upper,
+                             std_error=std_error, confidence=float(confidence),
+                             interval=interval, n_rounds=n)
+
+
+def _bootstrap(terms: np.ndarray, weight: np.ndarray | None, n_bootstrap: int, seed: int
+               ) -> np.ndarray:
+    """The estimate on ``n_bootstrap`` resamples of the rounds, in blocks of resamples."""
+    rng = np.random.default_rng(seed)
+    n = len(terms)
+    out = np.empty(n_bootstrap)
+    block = max(1, _BOOTSTRAP_CELLS // n)
+    for start in range(0, n_bootstrap, block):
+        stop = min(start + block, n_bootstrap)
+        index = rng.integers(0, n, size=(stop - start, n))
+        if weight is None:
+            out[start:stop] = terms[index].mean(axis=1)
+        else:
+            total = weight[index].sum(axis=1)
+            # a resample without any weight has no self-normalised value; it counts as 0,
+            # the value every round's reward-free estimate would give
+            out[start:stop] = np.divide(terms[index].sum(axis=1), total,
+                                        out=np.zeros(stop - start), where=total > 0)
+    return out
+
+
+def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootstrap: Any,
+                            seed: Any) -> None:
+    if isinstance(confidence, bool) or not isinstance(confidence, float | int) or not (
+            0.0 < confidence < 1.0):
+        raise ConfigError(f"{where}: confidence must be a number in (0, 1), e.g. 0.95, got "
+                          f"{confidence!r}")
+    if interval not in ("normal", "bootstrap"):
+        raise ConfigError(f"{where}: interval must be 'normal' or 'bootstrap', got "
+                          f"{interval!r}")
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int) or n_bootstrap < 2:
+        raise ConfigError(f"{where}: n_bootstrap must be an integer >= 2, got "
+                          f"{n_bootstrap!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError(f"{where}: seed must be an integer >= 0, got {seed!r}")
+
+
+def _check_target(where: str, target: Any) -> np.ndarray:
+    pi = as_float_array(where, "target", target, ndim=2)
+    if len(pi) < 2:
+        raise BanditInputError(f"{where}: the log must have at least 2 rounds for an "
+                               f"interval, got {len(pi)}")
+    check_unit_interval(where, "target", pi)
+    sums = pi.sum(axis=1)
+    off = np.abs(sums - 1.0) > _ROW_SUM_TOLERANCE
+    if off.any():
+        row = int(np.argmax(off))
+        raise BanditInputError(f"{where}: each row of target must be the evaluated policy's "
+                               f"action probabilities, summing to 1; row {row} sums to "
+                               f"{float(sums[row])!r}")
+    return pi
+
+
+def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target: Any
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r = as_float_array(where, "rewards", rewards, ndim=1)
+    p = as_float_array(where, "propensities", propensities, ndim=1)
+    pi = as_float_array(where, "target", target, ndim=2)
+    a_raw = np.asarray(actions)
+    check_same_length(where, rewards=r, actions=a_raw, propensities=p, target=pi)
+    pi = _check_target(where, pi)
+    a = as_index_array(where, "actions", a_raw, ndim=1, size=pi.shape[1], what="action")
+    bad = (p <= 0) | (p > 1)
+    if bad.any():
+        row = int(np.argmax(bad))
+        why = ("an action the logging policy never shows cannot be reweighted"
+               if p[row] <= 0 else "a probability cannot exceed 1")
+        raise BanditInputError(f"{where}: propensities must be in (0, 1]; row {row} is "
+                               f"{float(p[row])!r} ({why})")
+    return r, a, p, pi

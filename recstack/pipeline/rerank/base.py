@@ -1,0 +1,372 @@
+"""The re-ranker contract: one method over a batch of users' scored lists, composable in a
+chain.
+
+A re-ranker takes the lists of a batch of users, ``items`` and ``scores`` (both ``(n_users,
+n)``, best first, empty slots ``-1`` with score ``-inf``), and returns new lists of the same
+width with the same padding convention: a filter moves what it removes out (the slots at the
+end become empty), a boost changes scores and re-sorts, a greedy re-ranker (MMR, Steck,
+exposure) reorders. Asked for more items than it has, a re-ranker never invents any: the
+list keeps its empty slots.
+
+Everything a re-ranker takes from the data (genre matrix, item popularity, item ages,
+block-list masks, item vectors) is computed once by :meth:`Reranker.fit` from the training
+:class:`~recstack.data.interactions.Interactions` (and the wrapped model, for its item
+vectors) into arrays ending in ``_``, which :meth:`Reranker.state` returns for saving; the
+hyperparameters (declared with :class:`~recstack.models.base.Param`, as models declare
+theirs) round-trip to JSON with :meth:`Reranker.config`, so a chain is a list of
+``{type = ..., ...}`` tables in an experiment file. What changes per request (the users'
+histories) comes in a :class:`RerankContext`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import REQUIRED, Param, _unknown_params_message
+
+__all__ = ["RerankContext", "Reranker", "available_rerankers", "create_reranker",
+           "register_reranker", "reranker_class", "run_chain"]
+
+_REGISTRY: dict[str, type[Reranker]] = {}
+
+
+@dataclass(frozen=True)
+class RerankContext:
+    """What a re-ranker may need about the users of a batch beyond their lists.
+
+    Attributes
+    ----------
+    seen : scipy.sparse.csr_matrix, shape (n_users_of_vocabulary, n_items)
+        The training interactions (row = user index): histories for the seen-item filter
+        and for Steck's target genre distribution.
+    """
+
+    seen: sp.csr_matrix
+
+
+class Reranker(ABC):
+    """Base class of re-rankers (see the module docstring)."""
+
+    #: registry name, used in chains (``{type = "mmr", ...}``)
+    name: ClassVar[str]
+    #: the hyperparameters, each declared once
+    params: ClassVar[dict[str, Param]] = {}
+
+    n_items_: int
+
+    if TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __init__(self, **params: Any) -> None:
+        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`)."""
+        unknown = [name for name in params if name not in self.params]
+        if unknown:
+            raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
+        missing = [n for n, p in self.params.items() if p.default is REQUIRED and n not in params]
+        if missing:
+            raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
+        for name, param in self.params.items():
+            setattr(self, name, params[name] if name in params else param.default)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "params" in cls.__dict__:
+            parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+            parameters += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY,
+                                             default=p.default, annotation=p.annotation)
+                           for n, p in cls.params.items()]
+
+            def __init__(self: Reranker, **params: Any) -> None:
+                Reranker.__init__(self, **params)
+
+            __init__.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+            __init__.__doc__ = Reranker.__init__.__doc__
+            cls.__init__ = __init__  # type: ignore[method-assign]
+
+    # ------------------------------------------------------------------ hyperparameters
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.params}
+
+    def config(self) -> dict[str, Any]:
+        """The re-ranker as a JSON-able table: ``{"type": name, **hyperparameters}``."""
+        return {"type": self.name, **self.get_params()}
+
+    def validate_params(self) -> None:
+        """Check each hyperparameter against its declaration; subclasses add checks that
+        involve several. Raises :class:`~recstack.errors.ConfigError`."""
+        for name, constraint in self.params.items():
+            constraint.check(self.name, name, getattr(self, name))
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    # ------------------------------------------------------------------ fitting
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "n_items_")
+
+    def fit(self, train: Interactions, *, item_vectors: np.ndarray | None = None) -> Self:
+        """Compute what the re-ranker needs from the training data (``item_vectors``: the
+        wrapped model's item embeddings, for re-rankers that use them); returns ``self``."""
+        self.validate_params()
+        self._fit(train, item_vectors)
+        self.n_items_ = train.n_items
+        return self
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:  # noqa: B027
+        """Learn the arrays the re-ranker needs (none by default)."""
+
+    def state(self) -> dict[str, np.ndarray]:
+        """The fitted arrays, for saving (npz, never pickle)."""
+        return {}
+
+    def load_state(self, arrays: dict[str, np.ndarray], n_items: int) -> None:
+        """Restore what :meth:`state` returned (arrays checked by :meth:`state_spec`)."""
+        self.validate_params()
+        self._load_state(arrays)
+        self.n_items_ = n_items
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:  # noqa: B027
+        """Restore the fitted arrays (none by default)."""
+
+    def state_spec(self) -> dict[str, Any]:
+        """What each array of :meth:`state` must be (see
+        :mod:`recstack.models.persistence`)."""
+        return {}
+
+    # ------------------------------------------------------------------ re-ranking
+    def rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+               context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        """New lists for a batch of users.
+
+        Parameters
+        ----------
+        users : ndarray of int, shape (n_users,)
+            User indices (rows of ``context.seen``).
+        items : ndarray of int, shape (n_users, n)
+            Item indices, best first; ``-1`` for an empty slot.
+        scores : ndarray of float, shape (n_users, n)
+            Their scores; ``-inf`` for an empty slot.
+        context : RerankContext
+
+        Returns
+        -------
+        items : ndarray of int64, shape (n_users, n)
+        scores : ndarray of float64, shape (n_users, n)
+            Same padding convention; the scores are the re-ranker's (e.g. boosted), or, for
+            a greedy reordering, the objective each item was picked with.
+        """
+        if not self.is_fitted:
+            raise RecstackError(f"{self.name}: call fit() before rerank()")
+        users, items, scores = check_lists(users, items, scores, self.n_items_, self.name)
+        if items.shape[1] == 0 or items.shape[0] == 0:
+            return items, scores
+        return self._rerank(users, items, scores, context)
+
+    @abstractmethod
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray | None:
+        """For filters: a boolean ``(n_users, n_items)`` mask of the items that may be
+        recommended, applied to the whole catalog before candidates are taken (so no
+        candidate slot is spent on a blocked item); None for other re-rankers."""
+        return None
+
+
+def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lists as int64 / float64 arrays, refused with a one-line error when their shapes
+    disagree or an index is outside the catalog; empty slots normalised to ``-1`` / ``-inf``."""
+    users = np.asarray(users, dtype=np.int64).ravel()
+    items = np.asarray(items)
+    scores = np.asarray(scores, dtype=np.float64)
+    if items.ndim != 2 or items.dtype.kind not in "iu":
+        raise RecstackError(f"{where}: items must be a 2-D integer array (users x list), got "
+                            f"shape {items.shape} and dtype {items.dtype}")
+    if scores.shape != items.shape or len(users) != items.shape[0]:
+        raise RecstackError(f"{where}: users {users.shape}, items {items.shape} and scores "
+                            f"{scores.shape} must have one row per user and the same shape")
+    if np.isnan(scores).any():
+        raise RecstackError(f"{where}: scores hold NaN; use -inf for an empty slot")
+    items = items.astype(np.int64)
+    if items.size and (items.min() < -1 or items.max() >= n_items):
+        raise RecstackError(f"{where}: item indices must lie in 0..{n_items - 1} (or -1 for an "
+                            f"empty slot), found {int(items.min())}..{int(items.max())}")
+    empty = (items < 0) | np.isneginf(scores)
+    return users, np.where(empty, -1, items), np.where(empty, -np.inf, scores)
+
+
+def sort_lists(items: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row sorted by score, highest first; among equal scores the earlier slot first
+    (stable), empty slots last."""
+    order = np.argsort(-scores, axis=1, kind="stable")
+    return np.take_along_axis(items, order, 1), np.take_along_axis(scores, order, 1)
+
+
+def keep_in_lists(items: np.ndarray, scores: np.ndarray, keep: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The lists with the slots where ``keep`` is False emptied and moved to the end, the
+    order of the others unchanged."""
+    keep = keep & (items >= 0)
+    order = np.argsort(~keep, axis=1, kind="stable")
+    kept = np.take_along_axis(keep, order, 1)
+    return (np.where(kept, np.take_along_axis(items, order, 1), -1),
+            np.where(kept, np.take_along_axis(scores, order, 1), -np.inf))
+
+
+def min_max_rows(scores: np.ndarray) -> np.ndarray:
+    """Each row's finite scores mapped to [0, 1] by min-max over the row (a constant row
+    becomes 1); empty slots stay ``-inf``. Greedy objectives mix relevance with other terms,
+    so their trade-off parameter needs relevance on a fixed scale."""
+    finite = np.isfinite(scores)
+    low = np.where(finite, scores, np.inf).min(axis=1, keepdims=True)
+    high = np.where(finite, scores, -np.inf).max(axis=1, keepdims=True)
+    spread = high - low
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(spread > 0, (scores - low) / np.where(spread > 0, spread, 1), 1.0)
+    return np.where(finite, scaled, -np.inf)
+
+
+def item_column(train: Interactions, column: str, where: str) -> pd.Series:
+    """A column of the item table (row ``i`` = item index ``i``), refused with the list of
+    the columns when absent."""
+    table = train.item_table
+    if table is None:
+        raise RecstackError(f"{where}: the training data has no item table, and column "
+                            f"{column!r} is needed; load data with an item table")
+    if column not in table.columns:
+        raise RecstackError(f"{where}: the item table has no column {column!r}; its columns "
+                            f"are: {', '.join(map(repr, table.columns))}")
+    return table[column].reset_index(drop=True)
+
+
+def multi_hot(values: pd.Series, where: str) -> tuple[np.ndarray, list[str]]:
+    """A column of label lists (e.g. MovieLens ``genres``) or single labels as a float32
+    ``(n_items, n_labels)`` multi-hot matrix, and the labels in sorted order."""
+    def as_list(value: Any) -> list[Any]:
+        if isinstance(value, list | tuple | np.ndarray):
+            return list(value)
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return []
+        if isinstance(value, str) and "|" in value:
+            return value.split("|")
+        return [value]
+
+    lists = [as_list(v) for v in values]
+    labels = sorted({str(label) for row in lists for label in row})
+    if not labels:
+        raise RecstackError(f"{where}: the column holds no labels (every row is empty)")
+    position = {label: p for p, label in enumerate(labels)}
+    rows = np.repeat(np.arange(len(lists)), [len(row) for row in lists])
+    cols = np.array([position[str(label)] for row in lists for label in row], dtype=np.int64)
+    matrix = np.zeros((len(lists), len(labels)), np.float32)
+    matrix[rows, cols] = 1.0
+    return matrix, labels
+
+
+# --------------------------------------------------------------------------- registry
+def register_reranker(cls: type[Reranker]) -> type[Reranker]:
+    """Class decorator: make ``cls`` available in chains as ``cls.name``."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"two re-rankers registered as {cls.name!r}")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def available_rerankers() -> list[str]:
+    _import_builtin()
+    return sorted(_REGISTRY)
+
+
+def reranker_class(name: str) -> type[Reranker]:
+    """The class registered as ``name``; an unknown name is refused with the list."""
+    _import_builtin()
+    if name not in _REGISTRY:
+        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(f"unknown re-ranker {name!r}{hint}; available: "
+                          f"{', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[name]
+
+
+def create_reranker(entry: dict[str, Any], where: str = "chain") -> Reranker:
+    """An unfitted re-ranker from its table ``{"type": name, **hyperparameters}``; errors
+    name ``where``."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
+        raise ConfigError(f"{where} needs a 'type' naming a re-ranker, e.g. "
+                          f"{{type = 'mmr', trade_off = 0.7}}; got {entry!r}")
+    params = {key: value for key, value in entry.items() if key != "type"}
+    try:
+        reranker = reranker_class(entry["type"])(**params)
+        reranker.validate_params()
+    except ConfigError as error:
+        raise ConfigError(f"{where} ({entry['type']}): {error}") from None
+    return reranker
+
+
+def run_chain(chain: list[Reranker], users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+              context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+    """The lists after each re-ranker of ``chain`` in turn."""
+    for reranker in chain:
+        items, scores = reranker.rerank(users, items, scores, context)
+    return items, scores
+
+
+def _import_builtin() -> None:
+    # importing the modules runs their @register_reranker decorators
+    from recstack.pipeline.rerank import (  # noqa: F401
+        boosts,
+        calibrated,
+        debias,
+        diversity,
+        fairness,
+        filters,
+    )
+
+
+def greedy_lists(items: np.ndarray, scores: np.ndarray, depth: int | None,
+                 objective: Any, update: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy re-ordering of lists, all users at once, one list position per step.
+
+    At each of the first ``depth`` positions (all when None), ``objective(step, available)``
+    gives each slot's value ``(n_users, n)``; the available slot with the highest value is
+    picked (the earlier slot among equal values) and ``update(picked, has_pick)`` is told
+    which slot each row took. Positions after ``depth`` keep the remaining items in their
+    incoming order. Returns the new lists; their scores are each pick's objective (the
+    incoming score after ``depth``), so the order, not the score, is the result.
+    """
+    n_users, n = items.shape
+    steps = n if depth is None else min(int(depth), n)
+    available = items >= 0
+    rows = np.arange(n_users)
+    out_items = np.full((n_users, n), -1, np.int64)
+    out_scores = np.full((n_users, n), -np.inf)
+    for step in range(steps):
+        if not available.any():
+            break
+        value = np.where(available, objective(step, available), -np.inf)
+        # a row whose objective is -inf everywhere still picks among its available slots
+        value = np.where(available & np.isneginf(value), -np.finfo(np.float64).max, value)
+        picked = np.argmax(value, axis=1)
+        has_pick = available[rows, picked]
+        out_items[:, step] = np.where(has_pick, items[rows, picked], -1)
+        out_scores[:, step] = np.where(has_pick, value[rows, picked], -np.inf)
+        update(picked, has_pick)
+        available[rows[has_pick], picked[has_pick]] = False
+    if steps < n:
+        rest_items, rest_scores = keep_in_lists(items, scores, available)
+        out_items[:, steps:] = rest_items[:, :n - steps]
+        out_scores[:, steps:] = rest_scores[:, :n - steps]
+    return out_items, out_scores

@@ -1,0 +1,140 @@
+r"""Boosts: score adjustments from an item-table column or from item age, then a re-sort.
+
+Both take ``mode``:
+
+- ``"add"``: :math:`s'_{ui} = s_{ui} + w\,x_i`;
+- ``"multiply"``: :math:`s'_{ui} = s_{ui}\,(1 + w\,x_i)` (meant for non-negative scores such
+  as probabilities: a negative score would move the wrong way).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from recstack.data.interactions import Interactions
+from recstack.errors import RecstackError
+from recstack.models.base import Param
+from recstack.models.persistence import ArraySpec
+from recstack.pipeline.rerank.base import (
+    RerankContext,
+    Reranker,
+    item_column,
+    register_reranker,
+    sort_lists,
+)
+
+__all__ = ["ColumnBoost", "FreshnessBoost"]
+
+_DAY = 86_400.0
+_MODES = ("add", "multiply")
+
+
+class _Boost(Reranker):
+    """A boost by one value per item, ``value_`` (float64, ``(n_items,)``)."""
+
+    value_: np.ndarray
+
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        x = self.value_[np.maximum(items, 0)]
+        boosted = (scores + self.weight * x if self.mode == "add"
+                   else scores * (1.0 + self.weight * x))
+        return sort_lists(items, np.where(items >= 0, boosted, -np.inf))
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {"value": self.value_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.value_ = np.asarray(arrays["value"], np.float64)
+
+    def state_spec(self) -> dict[str, Any]:
+        return {"value": ArraySpec("float64", ("n_items",))}
+
+
+@register_reranker
+class ColumnBoost(_Boost):
+    """Adds or multiplies by a numeric item-table column (e.g. a margin, an editorial score):
+    :math:`x_i` is the column's value, 0 where it is missing.
+
+    Attributes
+    ----------
+    value_ : numpy.ndarray of float64, shape (n_items,)
+    """
+
+    name = "column_boost"
+    params: ClassVar[dict[str, Param]] = {
+        "column": Param(str, doc="The numeric item-table column."),
+        "mode": Param(str, choices=_MODES, default="add", doc="'add' or 'multiply'."),
+        "weight": Param((int, float), default=1.0, doc="The w of the module's formulas."),
+    }
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        column = item_column(train, self.column, self.name)
+        values = pd.to_numeric(column, errors="coerce")
+        bad = column.notna() & values.isna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise RecstackError(f"{self.name}: column {self.column!r} must be numeric; item "
+                                f"{train.items.to_external([row])[0]!r} holds "
+                                f"{column.iloc[row]!r}")
+        numbers = values.fillna(0.0).to_numpy(np.float64)
+        if not np.isfinite(numbers).all():
+            raise RecstackError(f"{self.name}: column {self.column!r} holds infinite values")
+        self.value_ = numbers
+
+
+@register_reranker
+class FreshnessBoost(_Boost):
+    r"""Promotes new items: :math:`x_i = 2^{-a_i / h}`, an exponential decay of the item's age
+    :math:`a_i` with half-life :math:`h` (``half_life_days``): a brand-new item gets the full
+    boost :math:`w`, one :math:`h` old half of it, and old items almost none.
+
+    The age is :math:`a_i = \max(0, t_\text{now} - t_i)`, with :math:`t_i` the item's
+    ``time_column`` in the item table (Unix seconds) or, when no column is given, the time
+    of its first training interaction; :math:`t_\text{now}` is ``now`` (Unix seconds) or,
+    when not given, the last training timestamp. An item without a time (not in the
+    training log and no column value) counts as new (:math:`a_i = 0`).
+
+    Attributes
+    ----------
+    value_ : numpy.ndarray of float64, shape (n_items,)
+        :math:`x_i`.
+    """
+
+    name = "freshness"
+    params: ClassVar[dict[str, Param]] = {
+        "half_life_days": Param((int, float), low=0, low_inclusive=False, default=30.0,
+                                doc="Age (days) at which the boost has halved."),
+        "mode": Param(str, choices=_MODES, default="add", doc="'add' or 'multiply'."),
+        "weight": Param((int, float), default=1.0, doc="The boost of a brand-new item."),
+        "time_column": Param(str, optional=True, default=None,
+                             doc="Item-table column of item times (Unix seconds); None: "
+                                 "the first training interaction."),
+        "now": Param(int, optional=True, default=None,
+                     doc="The present (Unix seconds); None: the last training timestamp."),
+    }
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        if self.time_column is not None:
+            column = pd.to_numeric(item_column(train, self.time_column, self.name),
+                                   errors="coerce")
+            born = column.to_numpy(np.float64)
+        else:
+            if train.timestamp is None:
+                raise RecstackError(f"{self.name}: the training data has no timestamps; give "
+                                    "time_column (item times in the item table)")
+            born = np.full(train.n_items, np.inf)
+            np.minimum.at(born, train.item_index, train.timestamp.astype(np.float64))
+            born[np.isinf(born)] = np.nan
+        if self.now is not None:
+            now = float(self.now)
+        elif train.timestamp is not None and len(train):
+            now = float(train.timestamp.max())
+        else:
+            raise RecstackError(f"{self.name}: give now (Unix seconds): the training data "
+                                "has no timestamps to take the present from")
+        age_days = np.maximum(0.0, now - born) / _DAY
+        self.value_ = np.where(np.isnan(born), 1.0, np.exp2(-age_days / self.half_life_days))

@@ -1,0 +1,145 @@
+r"""Popularity debiasing: a score penalty on popular items, and a re-ranker that gives a
+share of each list to the long tail.
+
+Popularity :math:`c_i` is the number of training users who interacted with item :math:`i`
+(:func:`recstack.metrics.item_user_counts`). The *head* is the ``head_items`` share of the
+catalog with the highest :math:`c_i` (ties to the lower index); the *long tail* :math:`T`
+is every other item.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.metrics.beyond_accuracy import item_user_counts
+from recstack.models.base import Param
+from recstack.models.persistence import ArraySpec
+from recstack.pipeline.rerank.base import (
+    RerankContext,
+    Reranker,
+    greedy_lists,
+    min_max_rows,
+    register_reranker,
+    sort_lists,
+)
+
+__all__ = ["LongTailShare", "PopularityPenalty", "long_tail_items"]
+
+
+def long_tail_items(item_counts: np.ndarray, head_items: float) -> np.ndarray:
+    """True for the items outside the head: the ``ceil(head_items * n_items)`` items with
+    the most users (ties to the lower index)."""
+    counts = np.asarray(item_counts)
+    n_head = math.ceil(head_items * len(counts))
+    order = np.lexsort((np.arange(len(counts)), -counts))
+    tail = np.ones(len(counts), bool)
+    tail[order[:n_head]] = False
+    return tail
+
+
+@register_reranker
+class PopularityPenalty(Reranker):
+    r"""Subtracts a penalty that grows with popularity:
+
+    .. math:: s'_{ui} = \hat s_{ui} - \beta\, \frac{\log(1 + c_i)}{\log(1 + c_{\max})}
+
+    with :math:`\hat s_{ui}` the incoming scores min-max scaled to [0, 1] within the user's
+    list and :math:`c_{\max}` the largest count, so both terms lie in [0, 1] and
+    :math:`\beta` (``strength``) is the most relevance the most popular item can lose. The
+    logarithm spreads the penalty over the long tail instead of concentrating it on the
+    few blockbusters. The list is re-sorted by :math:`s'`.
+
+    Attributes
+    ----------
+    penalty_ : numpy.ndarray of float64, shape (n_items,)
+        :math:`\log(1 + c_i)/\log(1 + c_{\max})`.
+    """
+
+    name = "popularity_penalty"
+    params: ClassVar[dict[str, Param]] = {
+        "strength": Param((int, float), low=0, default=0.3,
+                          doc="beta: the penalty of the most popular item (scores in [0, 1])."),
+    }
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        counts = item_user_counts(train.to_csr()).astype(np.float64)
+        top = np.log1p(counts.max()) if counts.max() > 0 else 1.0
+        self.penalty_ = np.log1p(counts) / top
+
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        adjusted = min_max_rows(scores) - self.strength * self.penalty_[np.maximum(items, 0)]
+        return sort_lists(items, np.where(items >= 0, adjusted, -np.inf))
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {"penalty": self.penalty_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.penalty_ = np.asarray(arrays["penalty"], np.float64)
+
+    def state_spec(self) -> dict[str, Any]:
+        return {"penalty": ArraySpec("float64", ("n_items",), low=0.0, high=1.0)}
+
+
+@register_reranker
+class LongTailShare(Reranker):
+    r"""Gives the long tail a target share of every prefix of each list.
+
+    Position by position (greedily, all users at once), the item placed at position
+    :math:`r` is the best remaining long-tail item when the list so far holds fewer than
+    :math:`\lceil \tau r \rceil` long-tail items (:math:`\tau` = ``share``) and a long-tail
+    candidate remains; otherwise the best remaining item. So every prefix of length
+    :math:`r` holds at least :math:`\lceil \tau r \rceil` long-tail items when the
+    candidates allow, and otherwise as many as there are; relevance decides everything
+    else. ``share = 0`` keeps the list.
+
+    Attributes
+    ----------
+    long_tail_ : numpy.ndarray of bool, shape (n_items,)
+    """
+
+    name = "long_tail_share"
+    params: ClassVar[dict[str, Param]] = {
+        "share": Param((int, float), low=0, high=1, default=0.3,
+                       doc="tau: the least share of long-tail items in every list prefix."),
+        "head_items": Param((int, float), low=0, high=1, default=0.2,
+                            doc="Share of the catalog, most popular first, that is the head."),
+        "depth": Param(int, low=1, optional=True, default=None,
+                       doc="Positions re-ordered greedily; None: the whole list."),
+    }
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        self.long_tail_ = long_tail_items(item_user_counts(train.to_csr()), self.head_items)
+
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        relevance = min_max_rows(scores)
+        tail = self.long_tail_[np.maximum(items, 0)] & (items >= 0)
+        placed_tail = np.zeros(len(items))
+        rows = np.arange(len(items))
+        share = float(self.share)
+
+        def objective(step: int, available: np.ndarray) -> np.ndarray:
+            need = np.ceil(share * (step + 1) - 1e-12) - placed_tail > 0
+            tail_left = (available & tail).any(axis=1)
+            force = need & tail_left
+            # forced rows: the tail items (relevance + 2) rank above every other item (<= 1)
+            return np.where(force[:, None] & tail, relevance + 2.0, relevance)
+
+        def update(picked: np.ndarray, has_pick: np.ndarray) -> None:
+            placed_tail[:] += has_pick & tail[rows, picked]
+
+        return greedy_lists(items, scores, self.depth, objective, update)
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {"long_tail": self.long_tail_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.long_tail_ = np.asarray(arrays["long_tail"], bool)
+
+    def state_spec(self) -> dict[str, Any]:
+        return {"long_tail": ArraySpec("bool", ("n_items",))}

@@ -1,0 +1,108 @@
+r"""Maximal marginal relevance (Carbonell & Goldstein, SIGIR 1998): a greedy re-ordering
+that trades relevance against similarity to the items already in the list.
+
+At each position the item picked is
+
+.. math:: \arg\max_{i \notin S} \; \lambda\, \hat s_{ui} - (1 - \lambda)
+          \max_{j \in S} \cos(v_i, v_j)
+
+with :math:`S` the items already placed (the maximum is 0 while :math:`S` is empty),
+:math:`\hat s_{ui}` the incoming scores min-max scaled to [0, 1] within the user's list, and
+:math:`v_i` item vectors: a label column of the item table as multi-hot rows (e.g. MovieLens
+``genres``) or the wrapped model's item embeddings. :math:`\lambda = 1` keeps the list as it
+is; :math:`\lambda = 0` ignores relevance after the first item. An item without features
+(a zero vector) is similar to nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.errors import RecstackError
+from recstack.models.base import Param
+from recstack.models.persistence import ArraySpec
+from recstack.pipeline.rerank.base import (
+    RerankContext,
+    Reranker,
+    greedy_lists,
+    item_column,
+    min_max_rows,
+    multi_hot,
+    register_reranker,
+)
+
+__all__ = ["MMR", "unit_rows"]
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), float32."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+@register_reranker
+class MMR(Reranker):
+    """Maximal marginal relevance over item genres or item vectors (see the module
+    docstring).
+
+    Attributes
+    ----------
+    vectors_ : numpy.ndarray of float32, shape (n_items, n_features)
+        Unit item vectors.
+    """
+
+    name = "mmr"
+    params: ClassVar[dict[str, Param]] = {
+        "trade_off": Param((int, float), low=0, high=1, default=0.7,
+                           doc="lambda: 1 keeps relevance only, 0 diversity only."),
+        "features": Param(str, choices=("column", "model"), default="column",
+                          doc="Item vectors: an item-table label column, or the wrapped "
+                              "model's item embeddings."),
+        "column": Param(str, default="genres",
+                        doc="The label column (lists of labels) when features = 'column'."),
+        "depth": Param(int, low=1, optional=True, default=None,
+                       doc="Positions re-ordered greedily; None: the whole list."),
+    }
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        if self.features == "column":
+            vectors, _ = multi_hot(item_column(train, self.column, self.name), self.name)
+        else:
+            if item_vectors is None:
+                raise RecstackError(f"{self.name}: features = 'model' needs the wrapped "
+                                    "model's item embeddings, and it has none; use "
+                                    "features = 'column'")
+            vectors = item_vectors
+        self.vectors_ = unit_rows(vectors)
+
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        relevance = min_max_rows(scores)
+        candidates = self.vectors_[np.maximum(items, 0)]  # (users, n, features)
+        closest = np.zeros(items.shape)
+        rows = np.arange(len(items))
+        weight = float(self.trade_off)
+
+        def objective(step: int, available: np.ndarray) -> np.ndarray:
+            return weight * relevance - (1.0 - weight) * closest
+
+        def update(picked: np.ndarray, has_pick: np.ndarray) -> None:
+            chosen = candidates[rows, picked]  # (users, features)
+            similarity = np.einsum("bnf,bf->bn", candidates, chosen)
+            np.maximum(closest, np.where(has_pick[:, None], similarity, 0.0), out=closest)
+
+        return greedy_lists(items, scores, self.depth, objective, update)
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {"vectors": self.vectors_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.vectors_ = np.asarray(arrays["vectors"], np.float32)
+
+    def state_spec(self) -> dict[str, Any]:
+        return {"vectors": ArraySpec("float32", ("n_items", "features"), low=-1.0001,
+                                     high=1.0001)}

@@ -1,0 +1,143 @@
+r"""Exposure fairness: bound or equalise the position-discounted exposure that groups of
+items receive in each list.
+
+Position :math:`r` gives exposure :math:`d_r = 1/\log_2(r + 1)` (the metric is
+:func:`recstack.metrics.lists.group_exposure`). With target shares :math:`t_g` (equal,
+:math:`1/G`, or given) and ``strength`` :math:`\gamma \in [0, 1]`, each group must hold at
+least :math:`\gamma\, t_g` of the exposure of every prefix of the list:
+
+.. math:: E_g(r) \ge \gamma\, t_g \sum_{s \le r} d_s
+
+Greedily, position by position, all users at once: the group with the largest deficit
+:math:`\gamma t_g \sum_{s \le r} d_s - E_g(r - 1)` (if positive, and if the group still
+has a candidate) gets position :math:`r`, filled by its best remaining item; otherwise the
+best remaining item overall. :math:`\gamma = 0` keeps the list; :math:`\gamma = 1` with
+equal targets equalises exposure as far as the candidates allow. Since every list meets
+the bound, so does the total over users.
+
+Groups are the values of an item-table column, or (``group_column = None``) popularity:
+group 0 the head (the ``head_items`` most popular share of the catalog), group 1 the long
+tail (see :mod:`recstack.pipeline.rerank.debias`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.metrics.beyond_accuracy import item_user_counts
+from recstack.metrics.lists import position_discount
+from recstack.models.base import Param
+from recstack.models.persistence import ArraySpec
+from recstack.pipeline.rerank.base import (
+    RerankContext,
+    Reranker,
+    greedy_lists,
+    item_column,
+    min_max_rows,
+    register_reranker,
+)
+from recstack.pipeline.rerank.debias import long_tail_items
+
+__all__ = ["ExposureFairness"]
+
+
+@register_reranker
+class ExposureFairness(Reranker):
+    """Bounds each item group's share of position-discounted exposure from below (see the
+    module docstring).
+
+    Attributes
+    ----------
+    groups_ : numpy.ndarray of int64, shape (n_items,)
+        Each item's group.
+    labels_ : list of str
+        The group names, in group order (the column's sorted values; "head", "tail").
+    target_ : numpy.ndarray of float64, shape (n_groups,)
+        :math:`t_g`.
+    """
+
+    name = "exposure_fairness"
+    params: ClassVar[dict[str, Param]] = {
+        "strength": Param((int, float), low=0, high=1, default=1.0,
+                          doc="gamma: the share of its target each group is guaranteed."),
+        "group_column": Param(str, optional=True, default=None,
+                              doc="Item-table column of groups; None: head / long tail."),
+        "target": Param((list, tuple), element=Param((int, float), low=0), optional=True,
+                        default=None,
+                        doc="Target share per group (sorted group order); None: equal."),
+        "head_items": Param((int, float), low=0, high=1, default=0.2,
+                            doc="With group_column = None: the head's share of the catalog."),
+        "depth": Param(int, low=1, optional=True, default=None,
+                       doc="Positions re-ordered greedily; None: the whole list."),
+    }
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        if self.group_column is None:
+            tail = long_tail_items(item_user_counts(train.to_csr()), self.head_items)
+            self.groups_, self.labels_ = tail.astype(np.int64), ["head", "tail"]
+        else:
+            column = item_column(train, self.group_column, self.name)
+            codes, labels = column.astype(str).factorize(sort=True)
+            self.groups_, self.labels_ = codes.astype(np.int64), [str(v) for v in labels]
+        n_groups = len(self.labels_)
+        if self.target is None:
+            self.target_ = np.full(n_groups, 1.0 / n_groups)
+        else:
+            if len(self.target) != n_groups:
+                raise ConfigError(f"{self.name}: target has {len(self.target)} shares for "
+                                  f"{n_groups} groups {self.labels_}; give one per group")
+            total = float(sum(self.target))
+            if not total > 0:
+                raise ConfigError(f"{self.name}: target shares must not all be 0")
+            self.target_ = np.asarray(self.target, np.float64) / total
+
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        n_groups = len(self.target_)
+        discount = position_discount(items.shape[1])
+        group = np.where(items >= 0, self.groups_[np.maximum(items, 0)], -1)
+        members = group[:, :, None] == np.arange(n_groups)  # (users, n, groups)
+        exposure = np.zeros((len(items), n_groups))
+        relevance = min_max_rows(scores)
+        rows = np.arange(len(items))
+        bound = float(self.strength) * self.target_
+
+        def objective(step: int, available: np.ndarray) -> np.ndarray:
+            deficit = bound * discount[:step + 1].sum() - exposure  # (users, groups)
+            has_left = (members & available[:, :, None]).any(axis=1)
+            deficit = np.where(has_left, deficit, -np.inf)
+            neediest = np.argmax(deficit, axis=1)
+            force = deficit[rows, neediest] > 1e-12
+            favoured = force[:, None] & (group == neediest[:, None])
+            return np.where(favoured, relevance + 2.0, relevance)
+
+        position = [0]
+
+        def update(picked: np.ndarray, has_pick: np.ndarray) -> None:
+            chosen = group[rows, picked]
+            placed = has_pick & (chosen >= 0)
+            exposure[rows[placed], chosen[placed]] += discount[position[0]]
+            position[0] += 1
+
+        return greedy_lists(items, scores, self.depth, objective, update)
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {"groups": self.groups_, "target": self.target_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.groups_ = np.asarray(arrays["groups"], np.int64)
+        self.target_ = np.asarray(arrays["target"], np.float64)
+        self.labels_ = [str(g) for g in range(len(self.target_))]
+        if len(self.groups_) and self.groups_.max() >= len(self.target_):
+            raise RecstackError(f"{self.name}: saved item groups reach "
+                                f"{int(self.groups_.max())} but there are "
+                                f"{len(self.target_)} target shares; the artifact is damaged")
+
+    def state_spec(self) -> dict[str, Any]:
+        # the target first: its length defines the symbol that bounds the groups
+        return {"target": ArraySpec("float64", ("groups",), low=0.0, high=1.0),
+                "groups": ArraySpec("int64", ("n_items",), low=0, high="groups")}

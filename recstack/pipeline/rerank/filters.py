@@ -1,0 +1,228 @@
+"""Filters: re-rankers that remove items from the lists (already seen, block lists, items
+failing a predicate over the item table). Each also gives a catalog mask, so that
+:class:`~recstack.pipeline.rerank.model.Reranked` removes the items before it takes
+candidates and no candidate slot is spent on a blocked item."""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError
+from recstack.models.base import Param
+from recstack.models.persistence import ArraySpec, SparseSpec, sparse_from_state, sparse_state
+from recstack.pipeline.rerank.base import (
+    RerankContext,
+    Reranker,
+    item_column,
+    keep_in_lists,
+    register_reranker,
+)
+
+__all__ = ["BlockList", "ItemPredicate", "SeenFilter", "UnknownIdsWarning"]
+
+
+class UnknownIdsWarning(UserWarning):
+    """A block list names ids that the training data does not have (counted, not an
+    error: a catalog changes, and a stale block list must not stop serving)."""
+
+
+@register_reranker
+class SeenFilter(Reranker):
+    """Removes the items each user interacted with in the training data."""
+
+    name = "seen"
+    params: ClassVar[dict[str, Param]] = {}
+
+    def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
+        return context.seen[users].toarray() == 0
+
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        seen = context.seen[users]
+        # membership of (row, item) in the CSR rows, without densifying the catalog
+        rows = np.repeat(np.arange(len(users)), items.shape[1])
+        flat = items.ravel()
+        hit = np.asarray(seen[rows, np.maximum(flat, 0)]).ravel() != 0
+        return keep_in_lists(items, scores, ~hit.reshape(items.shape))
+
+
+@register_reranker
+class BlockList(Reranker):
+    """Removes explicitly blocked items: a global list, and lists per user.
+
+    Ids are external ids. Ids the training data does not have (unknown items, unknown users)
+    are not an error: they are counted in ``unknown_items_`` and ``unknown_users_`` and
+    announced once by an :class:`UnknownIdsWarning` at :meth:`fit`, and otherwise ignored
+    (an item the model does not know can never be recommended anyway).
+
+    Attributes
+    ----------
+    blocked_ : numpy.ndarray of bool, shape (n_items,)
+        Globally blocked items.
+    per_user_ : scipy.sparse.csr_matrix, shape (n_users, n_items)
+        Items blocked per user (stored value 1).
+    unknown_items_, unknown_users_ : int
+        Ids of the lists that were not found (0 after loading: the lists were resolved at
+        fit).
+    """
+
+    name = "block_list"
+    params: ClassVar[dict[str, Param]] = {
+        "items": Param((list, tuple), default=(),
+                       doc="Item ids blocked for every user."),
+        "per_user": Param((list, tuple), element=Param(dict), default=(),
+                          doc="Tables {user = id, items = [ids]}: items blocked for one user."),
+    }
+
+    def validate_params(self) -> None:
+        super().validate_params()
+        for position, entry in enumerate(self.per_user):
+            if set(entry) != {"user", "items"} or not isinstance(entry["items"], list | tuple):
+                raise ConfigError(f"{self.name}: per_user[{position}] must be a table "
+                                  f"{{user = id, items = [ids]}}, got {entry!r}")
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        unknown_items = 0
+        blocked = np.zeros(train.n_items, bool)
+        index = _known(train.items, list(self.items))
+        unknown_items += int((index < 0).sum())
+        blocked[index[index >= 0]] = True
+        users = _known(train.users, [entry["user"] for entry in self.per_user])
+        self.unknown_users_ = int((users < 0).sum())
+        rows, cols = [], []
+        for user, entry in zip(users, self.per_user, strict=True):
+            found = _known(train.items, list(entry["items"]))
+            unknown_items += int((found < 0).sum())
+            if user >= 0:
+                rows.append(np.full(int((found >= 0).sum()), user))
+                cols.append(found[found >= 0])
+        row = np.concatenate(rows) if rows else np.empty(0, np.int64)
+        col = np.concatenate(cols) if cols else np.empty(0, np.int64)
+        matrix = sp.csr_matrix((np.ones(len(row), np.float32), (row, col)),
+                               shape=(train.n_users, train.n_items))
+        matrix.sum_duplicates()
+        matrix.data[:] = 1.0
+        self.blocked_, self.per_user_ = blocked, matrix
+        self.unknown_items_ = unknown_items
+        if unknown_items or self.unknown_users_:
+            warnings.warn(UnknownIdsWarning(
+                f"{self.name}: {unknown_items} blocked item id(s) and {self.unknown_users_} "
+                "user id(s) are not in the training data; they are ignored"), stacklevel=3)
+
+    def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
+        return (self.per_user_[users].toarray() == 0) & ~self.blocked_[None, :]
+
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        safe = np.maximum(items, 0)
+        rows = np.repeat(users, items.shape[1])
+        personal = np.asarray(self.per_user_[rows, safe.ravel()]).reshape(items.shape) != 0
+        return keep_in_lists(items, scores, ~(self.blocked_[safe] | personal))
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {"blocked": self.blocked_, **sparse_state("per_user", self.per_user_)}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.blocked_ = np.asarray(arrays["blocked"], bool)
+        self.per_user_ = sparse_from_state("per_user", arrays)
+        self.unknown_items_ = self.unknown_users_ = 0
+
+    def state_spec(self) -> dict[str, Any]:
+        return {"blocked": ArraySpec("bool", ("n_items",)),
+                "per_user": SparseSpec(("n_users", "n_items"))}
+
+
+def _known(ids: Any, external: list[Any]) -> np.ndarray:
+    """Indices of ``external`` in the vocabulary ``ids``, -1 for those it lacks (and for
+    values that cannot be ids at all)."""
+    if not external:
+        return np.empty(0, np.int64)
+    try:
+        return np.asarray(ids.to_index(np.asarray(external), missing="ignore"), np.int64)
+    except (TypeError, ValueError):
+        out = np.full(len(external), -1, np.int64)
+        for position, value in enumerate(external):  # a few ids of mixed types: rare
+            try:
+                out[position] = int(ids.to_index(np.asarray([value]), missing="ignore")[0])
+            except (TypeError, ValueError):
+                pass
+        return out
+
+
+_OPERATORS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+              ">": operator.gt, ">=": operator.ge}
+
+
+@register_reranker
+class ItemPredicate(Reranker):
+    """Keeps only items whose item-table ``column`` satisfies ``op value`` (or removes them,
+    with ``keep = false``).
+
+    ``op`` is a comparison (``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``), ``in`` (the value
+    is a list of allowed values) or ``contains`` (the column holds lists, e.g. MovieLens
+    ``genres``, and must contain the value). A missing value never satisfies the predicate.
+    E.g. ``{type = "item_predicate", column = "genres", op = "contains", value =
+    "Children's"}``, or ``{column = "available", op = "==", value = true}``.
+
+    Attributes
+    ----------
+    allowed_ : numpy.ndarray of bool, shape (n_items,)
+    """
+
+    name = "item_predicate"
+    params: ClassVar[dict[str, Param]] = {
+        "column": Param(str, doc="The item-table column tested."),
+        "op": Param(str, choices=(*_OPERATORS, "in", "contains"), default="==",
+                    doc="The test: a comparison, 'in' (a list of values) or 'contains'."),
+        "value": Param((str, int, float, list, tuple),
+                       doc="What the column is compared with (true/false allowed too)."),
+        "keep": Param(bool, default=True,
+                      doc="True: keep the items that pass; False: remove them."),
+    }
+
+    def validate_params(self) -> None:
+        # a bool value is allowed (an availability flag), which Param refuses for a
+        # number-or-text kind; check the others through their declarations
+        for name, constraint in self.params.items():
+            if not (name == "value" and isinstance(self.value, bool)):
+                constraint.check(self.name, name, getattr(self, name))
+        if self.op == "in" and not isinstance(self.value, list | tuple):
+            raise ConfigError(f"{self.name}: op 'in' needs a list value, got {self.value!r}")
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        column = item_column(train, self.column, self.name)
+        if self.op == "contains":
+            passes = np.array([isinstance(v, list | tuple | np.ndarray) and self.value in list(v)
+                               for v in column], dtype=bool)
+        elif self.op == "in":
+            passes = column.isin(list(self.value)).to_numpy(dtype=bool)
+        else:
+            try:
+                result = _OPERATORS[self.op](column, self.value)
+            except TypeError:
+                raise ConfigError(f"{self.name}: column {self.column!r} ({column.dtype}) cannot "
+                                  f"be compared with {self.value!r} by {self.op!r}") from None
+            passes = result.fillna(False).to_numpy(dtype=bool)
+        self.allowed_ = passes if self.keep else ~passes
+
+    def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
+        return np.broadcast_to(self.allowed_, (len(users), len(self.allowed_)))
+
+    def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
+                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        return keep_in_lists(items, scores, self.allowed_[np.maximum(items, 0)])
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {"allowed": self.allowed_}
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.allowed_ = np.asarray(arrays["allowed"], bool)
+
+    def state_spec(self) -> dict[str, Any]:
+        return {"allowed": ArraySpec("bool", ("n_items",))}

@@ -1,0 +1,256 @@
+r"""A click simulator built from the synthetic dataset's hidden truth, to run bandit policies.
+
+:func:`recstack.data.synthetic.generate_with_truth` gives every user a latent vector that
+drifts along their active window (from ``user_factors_early`` to ``user_factors_late``) and
+every item a latent vector and a bias. The environment turns the generator's rating
+affinity into a click probability:
+
+.. math:: a_{ui}(f) = u_u(f)^\top v_i + b_u + b_i, \qquad
+          u_u(f) = u_u^{\text{early}} + f\,(u_u^{\text{late}} - u_u^{\text{early}})
+
+.. math:: p_{ui}(f) = \sigma\!\left(\mathrm{logit}(\text{base\_ctr})
+          + \text{click\_scale} \cdot \frac{a_{ui}(f) - \bar a}{\mathrm{sd}(a)}\right)
+
+with :math:`f = r / T` the share of the simulation elapsed at round :math:`r` (so users'
+tastes drift as in the generator) and :math:`\bar a`, :math:`\mathrm{sd}(a)` the mean and
+standard deviation of the early affinity over all (user, item) pairs.
+
+**New items.** A share ``new_item_share`` of the catalogue (chosen at random) is not
+available at first; each such item arrives at a uniformly drawn round and can be shown from
+then on. The best list a round could have shown uses the items available in that round.
+
+**Contexts.** Contextual policies see, for each (user, item) pair, the outer product
+:math:`x_{ui} = \tilde u'_u \otimes \tilde v'_i` of a user vector
+:math:`\tilde u' = (\tilde u, \tilde b_u, 1)` and an item vector
+:math:`\tilde v' = (\tilde v, 1, \tilde b_i)`, where the tilde marks the early latent values
+plus Gaussian noise of ``feature_noise`` times each column's standard deviation: what a
+system would know from a factorisation of past data. The click model's logit is linear in
+:math:`x_{ui}` (it contains :math:`\tilde u^\top \tilde v`, :math:`\tilde b_u`,
+:math:`\tilde b_i` and a constant), so with no noise and no drift a logistic model over the
+contexts is well specified. ``n_features = (n_factors + 2) ** 2``.
+
+**A round.** ``users_per_round`` users drawn uniformly; the policy picks ``k`` items for
+each; clicks are Bernoulli draws of :math:`p_{ui}`; the round's regret is
+
+.. math:: \mathrm{regret}_r = \sum_{u} \Big(\max_{|S| = k,\, S \subseteq A_r}
+          \sum_{i \in S} p_{ui} - \sum_{i \in \text{shown}_u} p_{ui}\Big)
+
+(expected clicks lost against the best list among the available items :math:`A_r`).
+Users and clicks come from two generators seeded by the run's seed, so policies run with the
+same seed meet the same users and the same click noise (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import special
+from threadpoolctl import threadpool_limits
+
+from recstack.data.synthetic import SyntheticConfig, generate_with_truth
+from recstack.errors import ConfigError
+from recstack.pipeline.bandits import Policy
+
+__all__ = ["BanditEnvironment", "SimulationResult"]
+
+# Pairs used to standardise the affinity; more than enough for a stable mean and sd.
+_STANDARDISE_PAIRS = 1_000_000
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What one policy did in one simulation.
+
+    Attributes
+    ----------
+    policy : str
+    regret : ndarray (n_rounds,)
+        Expected clicks lost in each round (see the module docstring).
+    cumulative_regret : ndarray (n_rounds,)
+    clicks : ndarray (n_rounds,)
+        Clicks drawn in each round.
+    expected_clicks : ndarray (n_rounds,)
+        Sum of the click probabilities of the items shown.
+    impressions_per_round : int
+    """
+
+    policy: str
+    regret: np.ndarray
+    cumulative_regret: np.ndarray
+    clicks: np.ndarray
+    expected_clicks: np.ndarray
+    impressions_per_round: int
+
+    @property
+    def ctr(self) -> np.ndarray:
+        """Click-through rate of each round."""
+        return self.clicks / self.impressions_per_round
+
+    @property
+    def total_regret(self) -> float:
+        return float(self.cumulative_regret[-1])
+
+    @property
+    def overall_ctr(self) -> float:
+        return float(self.clicks.sum() / (self.impressions_per_round * len(self.clicks)))
+
+
+class BanditEnvironment:
+    """Users' true click probabilities from the synthetic generator's hidden truth; runs any
+    :class:`~recstack.pipeline.bandits.Policy` (see the module docstring).
+
+    Parameters
+    ----------
+    config : SyntheticConfig, optional
+        The synthetic dataset whose truth defines users and items; ``**overrides`` change
+        its fields (e.g. ``n_users=300, n_items=200``).
+    base_ctr : float in (0, 1)
+        Click probability of a pair of average affinity.
+    click_scale : float >= 0
+        Log-odds per standard deviation of affinity.
+    feature_noise : float >= 0
+        Noise of the contexts' latent estimates, in column standard deviations.
+    new_item_share : float in [0, 1)
+        Share of items that arrive during the simulation.
+    drift : bool
+        Whether users' vectors move from early to late over the simulation.
+    seed : int >= 0
+        Seed of the contexts' noise and of the items' arrival.
+    """
+
+    def __init__(self, config: SyntheticConfig | None = None, *, base_ctr: float = 0.05,
+                 click_scale: float = 1.5, feature_noise: float = 0.3,
+                 new_item_share: float = 0.2, drift: bool = True, seed: int = 0,
+                 **overrides: Any) -> None:
+        if not 0.0 < base_ctr < 1.0:
+            raise ConfigError(f"BanditEnvironment: base_ctr must be in (0, 1), got {base_ctr}")
+        if not (click_scale >= 0 and feature_noise >= 0):
+            raise ConfigError("BanditEnvironment: click_scale and feature_noise must be >= 0, "
+                              f"got {click_scale} and {feature_noise}")
+        if not 0.0 <= new_item_share < 1.0:
+            raise ConfigError("BanditEnvironment: new_item_share must be in [0, 1), got "
+                              f"{new_item_share}")
+        if config is None and not overrides:
+            overrides = {"n_users": 300, "n_items": 200, "n_interactions": 3000,
+                         "n_factors": 4, "n_genres": 6}
+        elif config is None:
+            overrides = {"n_interactions": 10 * overrides.get("n_users", 300), **overrides}
+        _, truth = generate_with_truth(config, **overrides)
+        rng = np.random.default_rng(seed)
+        self.base_ctr, self.click_scale, self.drift = base_ctr, click_scale, drift
+        self._early = truth.user_factors_early.astype(np.float64)
+        self._late = truth.user_factors_late.astype(np.float64)
+        self._user_bias = truth.user_bias.astype(np.float64)
+        self._items = truth.item_factors.astype(np.float64)
+        self._item_bias = truth.item_bias.astype(np.float64)
+        self.n_users, self.n_factors = self._early.shape
+        self.n_items = self._items.shape[0]
+        self.n_features = (self.n_factors + 2) ** 2
+
+        pairs = min(self.n_users * self.n_items, _STANDARDISE_PAIRS)
+        u = rng.integers(0, self.n_users, pairs)
+        i = rng.integers(0, self.n_items, pairs)
+        affinity = (np.einsum("ij,ij->i", self._early[u], self._items[i])
+                    + self._user_bias[u] + self._item_bias[i])
+        self._mean, self._sd = float(affinity.mean()), float(affinity.std()) or 1.0
+
+        def noisy(values: np.ndarray) -> np.ndarray:
+            scale = feature_noise * values.std(axis=0, keepdims=True)
+            return values + scale * rng.standard_normal(values.shape)
+
+        self.user_vectors = np.column_stack([noisy(self._early), noisy(self._user_bias[:, None]),
+                                             np.ones(self.n_users)])
+        self.item_vectors = np.column_stack([noisy(self._items), np.ones(self.n_items),
+                                             noisy(self._item_bias[:, None])])
+        arrival = np.zeros(self.n_items)
+        new = rng.random(self.n_items) < new_item_share
+        arrival[new] = rng.random(np.count_nonzero(new))
+        #: share of the run after which each item can be shown (0: from the start)
+        self.arrival = arrival
+
+    # ------------------------------------------------------------------ the world
+    def click_probability(self, users: np.ndarray, fraction: float = 0.0) -> np.ndarray:
+        """True click probability of every item for each user, shape (len(users), n_items),
+        at the share ``fraction`` of the run (0: early tastes)."""
+        users = np.asarray(users)
+        vectors = self._early[users]
+        if self.drift:
+            vectors = vectors + fraction * (self._late[users] - vectors)
+        affinity = vectors @ self._items.T + self._user_bias[users, None] + self._item_bias
+        logit = special.logit(self.base_ctr) + self.click_scale * (affinity - self._mean) / self._sd
+        return special.expit(logit)
+
+    def contexts(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
+        """Context vectors (len(users), n_items or items.shape[1], n_features) for every
+        item, or for ``items`` (n_users, k) when given."""
+        u = self.user_vectors[np.asarray(users)]
+        if items is None:
+            outer = u[:, None, :, None] * self.item_vectors[None, :, None, :]
+        else:
+            outer = u[:, None, :, None] * self.item_vectors[np.asarray(items)][:, :, None, :]
+        return outer.reshape(*outer.shape[:2], self.n_features)
+
+    def available(self, fraction: float) -> np.ndarray:
+        """Boolean mask of the items released by the share ``fraction`` of the run."""
+        return self.arrival <= fraction
+
+    # ------------------------------------------------------------------ a run
+    def run(self, policy: Policy, *, n_rounds: int, users_per_round: int = 50, k: int = 5,
+            seed: int = 0) -> SimulationResult:
+        """Run ``policy`` (reset first) for ``n_rounds`` rounds; see the module docstring.
+
+        Memory per round: the true probabilities, ``users_per_round x n_items`` floats, and
+        for a contextual policy the contexts, ``users_per_round x n_items x n_features``;
+        lower ``users_per_round`` for a large catalogue.
+
+        *Threads.* BLAS is limited to one thread during the run (``threadpoolctl``, restored
+        afterwards): a round's matrix products are small, and synchronising BLAS threads
+        on every one of them cost up to ten times the products on a busy machine.
+        """
+        if policy.n_items != self.n_items:
+            raise ConfigError(f"BanditEnvironment.run: {policy.name} has n_items="
+                              f"{policy.n_items}, the environment {self.n_items}")
+        if policy.contextual and policy.n_features != self.n_features:
+            raise ConfigError(f"BanditEnvironment.run: {policy.name} has n_features="
+                              f"{policy.n_features}, the environment's contexts have "
+                              f"{self.n_features}")
+        for name, value in (("n_rounds", n_rounds), ("users_per_round", users_per_round),
+                            ("k", k)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"BanditEnvironment.run: {name} must be an integer >= 1, "
+                                  f"got {value!r}")
+        if k > int(self.available(0.0).sum()):
+            raise ConfigError(f"BanditEnvironment.run: k={k} is more than the "
+                              f"{int(self.available(0.0).sum())} items available at the start")
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._run(policy, n_rounds, users_per_round, k, seed)
+
+    def _run(self, policy: Policy, n_rounds: int, users_per_round: int, k: int, seed: int
+             ) -> SimulationResult:
+        policy.reset()
+        user_rng, click_rng = (np.random.default_rng(s)
+                               for s in np.random.SeedSequence(seed).spawn(2))
+        regret = np.empty(n_rounds)
+        clicks = np.empty(n_rounds)
+        expected = np.empty(n_rounds)
+        for r in range(n_rounds):
+            fraction = r / n_rounds
+            users = user_rng.integers(0, self.n_users, users_per_round)
+            mask = self.available(fraction)
+            truth = self.click_probability(users, fraction)
+            contexts = self.contexts(users) if policy.contextual else None
+            shown = policy.select(users, k, contexts=contexts, available=mask)
+            p_shown = np.take_along_axis(truth, shown, axis=1)
+            reward = (click_rng.random(shown.shape) < p_shown).astype(np.float64)
+            best = -np.partition(-np.where(mask, truth, -np.inf), k - 1, axis=1)[:, :k]
+            regret[r] = best.sum() - p_shown.sum()
+            clicks[r] = reward.sum()
+            expected[r] = p_shown.sum()
+            policy.update(users, shown, reward,
+                          contexts=self.contexts(users, shown) if policy.contextual else None)
+        return SimulationResult(policy=policy.name, regret=regret,
+                                cumulative_regret=np.cumsum(regret), clicks=clicks,
+                                expected_clicks=expected,
+                                impressions_per_round=users_per_round * k)

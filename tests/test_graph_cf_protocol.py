@@ -151,7 +151,7 @@ class Favourite(Recommender):
 def planted(tmp_path, monkeypatch):
     """Validation says item 8, test says item 9: a search that peeked at the test file
     would choose 9."""
-    monkeypatch.setitem(registry._REGISTRY, Favourite.name, Favourite)
+    monkeypatch.setitem(registry.MODELS._classes, Favourite.name, Favourite)
     users = range(6)
     write_split(tmp_path / "planted", train=[f"{u} {u} {u + 1}" for u in users],
                 valid=[f"{u} 8" for u in users], test=[f"{u} 9" for u in users])

@@ -196,11 +196,85 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
-class Recommender(ABC):
-    """Base class of all recommenders (see the module docstring for the contract)."""
+def _constructor(cls: type[Configurable]) -> Callable[..., None]:
+    """A keyword-only ``__init__`` for ``cls`` whose signature lists its ``params`` with
+    their defaults (so ``inspect.signature``, ``help`` and IDEs show them); it calls
+    :meth:`Configurable.__init__`, which stores the values as given."""
+
+    def __init__(self: Configurable, **params: Any) -> None:
+        Configurable.__init__(self, **params)
+
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    parameters += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                     default=param.default, annotation=param.annotation)
+                   for name, param in cls.params.items()]
+    __init__.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        parameters, return_annotation=None)
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__module__ = cls.__module__
+    __init__.__doc__ = Configurable.__init__.__doc__
+    __init__._from_params = True  # type: ignore[attr-defined]
+    return __init__
+
+
+class Configurable:
+    """What every named, parameterised part shares (models, rankers, re-rankers): the
+    hyperparameters are declared once in ``params`` (see :class:`Param`), and the
+    keyword-only constructor (with a signature generated from them), ``get_params``,
+    ``validate_params`` and ``repr`` follow from that one declaration."""
 
     #: registry name, used by experiment files
     name: ClassVar[str]
+    #: the hyperparameters, each declared once
+    params: ClassVar[dict[str, Param]] = {}
+
+    if TYPE_CHECKING:
+        # The hyperparameters become attributes at run time, from ``params``; declaring
+        # each a second time for the type checker would defeat declaring it once.
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __init__(self, **params: Any) -> None:
+        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`).
+        Every subclass's constructor is this one, with a signature generated from ``params``."""
+        unknown = [name for name in params if name not in self.params]
+        if unknown:
+            raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
+        missing = [name for name, param in self.params.items()
+                   if param.default is REQUIRED and name not in params]
+        if missing:
+            raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
+        for name, param in self.params.items():
+            setattr(self, name, params[name] if name in params else param.default)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # classes that write their own constructor (and their subclasses) keep it
+        if "__init__" not in cls.__dict__ and getattr(cls.__init__, "_from_params", False):
+            cls.__init__ = _constructor(cls)  # type: ignore[method-assign]
+
+    def validate_params(self) -> None:
+        """Check every hyperparameter against its declaration (subclasses add only checks
+        that involve several parameters); raises :class:`~recstack.errors.ConfigError`."""
+        for param, constraint in self.params.items():
+            constraint.check(self.name, param, getattr(self, param))
+
+    def get_params(self) -> dict[str, Any]:
+        """The hyperparameters as stored: ``type(self)(**obj.get_params())`` is the same
+        object, unfitted."""
+        return {param: getattr(self, param) for param in self.params}
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+
+# the constructors generated from ``params`` (this one included) may be regenerated
+Configurable.__init__._from_params = True  # type: ignore[attr-defined]
+
+
+class Recommender(Configurable, ABC):
+    """Base class of all recommenders (see the module docstring for the contract)."""
+
     #: the hyperparameters, each declared once (see :class:`Param`): the constructor,
     #: validation, ``get_params``, the docstring's "Parameters" and ``search_space`` follow
     params: ClassVar[dict[str, Param]] = {}
@@ -225,29 +299,8 @@ class Recommender(ABC):
     seen_: sp.csr_matrix
 
     # ------------------------------------------------------------------ hyperparameters
-    if TYPE_CHECKING:
-        # The hyperparameters become attributes at run time, from ``params``; declaring
-        # each a second time for the type checker would defeat declaring it once.
-        def __getattr__(self, name: str) -> Any: ...
-
-    def __init__(self, **params: Any) -> None:
-        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`).
-        Every model's constructor is this one, with a signature generated from ``params``."""
-        unknown = [name for name in params if name not in self.params]
-        if unknown:
-            raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
-        missing = [name for name, param in self.params.items()
-                   if param.default is REQUIRED and name not in params]
-        if missing:
-            raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
-        for name, param in self.params.items():
-            setattr(self, name, params[name] if name in params else param.default)
-
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # classes that write their own constructor (and their subclasses) keep it
-        if "__init__" not in cls.__dict__ and getattr(cls.__init__, "_from_params", False):
-            cls.__init__ = _constructor(cls)  # type: ignore[method-assign]
         if "search_space" not in cls.__dict__:
             cls.search_space = {name: dict(param.search)
                                 for name, param in cls.params.items() if param.search}
@@ -311,17 +364,6 @@ class Recommender(ABC):
     def _params_text(self) -> str:
         """The hyperparameters as ``name=value, ...``, for messages."""
         return ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()) or "defaults"
-
-    def validate_params(self) -> None:
-        """Check every hyperparameter against its declaration (models add only checks that
-        involve several parameters); raises :class:`~recstack.errors.ConfigError`."""
-        for param, constraint in self.params.items():
-            constraint.check(self.name, param, getattr(self, param))
-
-    def get_params(self) -> dict[str, Any]:
-        """The hyperparameters as stored: ``type(self)(**model.get_params())`` is the same
-        model, unfitted."""
-        return {param: getattr(self, param) for param in self.params}
 
     @abstractmethod
     def _fit(self, train: Interactions, progress: Progress | None) -> None: ...
@@ -573,13 +615,6 @@ class Recommender(ABC):
         if not self.is_fitted:
             raise RecstackError(f"{self.name}: call fit() before asking for recommendations")
 
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
-
-
-# the constructors generated from ``params`` (this one included) may be regenerated
-Recommender.__init__._from_params = True  # type: ignore[attr-defined]
 
 
 def _as_ids(ids: Any, what: str) -> np.ndarray:
@@ -655,27 +690,6 @@ def _unknown_params_message(model: str, unknown: list[str], params: dict[str, Pa
         hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
     return (f"{model}: no parameter {', '.join(hints)}; its parameters: "
             f"{', '.join(params) or '(none)'}")
-
-
-def _constructor(cls: type[Recommender]) -> Callable[..., None]:
-    """A keyword-only ``__init__`` for ``cls`` whose signature lists its ``params`` with
-    their defaults (so ``inspect.signature``, ``help`` and IDEs show them); it calls
-    :meth:`Recommender.__init__`, which stores the values as given."""
-
-    def __init__(self: Recommender, **params: Any) -> None:
-        Recommender.__init__(self, **params)
-
-    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    parameters += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                                     default=param.default, annotation=param.annotation)
-                   for name, param in cls.params.items()]
-    __init__.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        parameters, return_annotation=None)
-    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
-    __init__.__module__ = cls.__module__
-    __init__.__doc__ = Recommender.__init__.__doc__
-    __init__._from_params = True  # type: ignore[attr-defined]
-    return __init__
 
 
 # numpydoc sections that come after "Parameters"

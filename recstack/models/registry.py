@@ -2,37 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
-from recstack.errors import ConfigError
 from recstack.models.base import Recommender
-
-_REGISTRY: dict[str, type[Recommender]] = {}
-
-
-def register(cls: type[Recommender]) -> type[Recommender]:
-    """Class decorator: make ``cls`` available as ``cls.name``."""
-    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
-        raise ValueError(f"two models registered as {cls.name!r}")
-    _REGISTRY[cls.name] = cls
-    return cls
-
-
-def available_models() -> list[str]:
-    _import_builtin_models()
-    return sorted(_REGISTRY)
-
-
-def model_class(name: str) -> type[Recommender]:
-    """The class registered as ``name``."""
-    _import_builtin_models()
-    if name not in _REGISTRY:
-        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ConfigError(f"unknown model {name!r}{hint}; available: "
-                          f"{', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name]
+from recstack.registry import Registry
 
 
 def create_model(name: str, **params: Any) -> Recommender:
@@ -60,3 +33,14 @@ def _import_builtin_models() -> None:
         sasrec,
         two_tower,
     )
+
+    # models built from other models in the pipeline package, above this one: the registry
+    # knows them by name so experiment files and load_model find them
+    from recstack.pipeline.rerank import model as _reranked  # noqa: F401
+
+
+MODELS: Registry[Recommender] = Registry("model", _import_builtin_models)
+#: class decorator: make a model available as its ``name``
+register = MODELS.register
+available_models = MODELS.names
+model_class = MODELS.get

@@ -23,15 +23,14 @@ explains is left out of the ranking).
 
 from __future__ import annotations
 
-import inspect
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import REQUIRED, Param, _unknown_params_message
+from recstack.models.base import Configurable, Param
 from recstack.pipeline.schema import FeatureFrame, FeatureSchema
 from recstack.progress import Progress
 
@@ -45,7 +44,7 @@ POSITION_PARAMS: dict[str, Param] = {
 }
 
 
-class Ranker(ABC):
+class Ranker(Configurable, ABC):
     """Orders candidates by a learned function of their features.
 
     ``fit(frame, labels, sample_weight=None, validation=None, progress=None)`` learns from
@@ -56,7 +55,6 @@ class Ranker(ABC):
     safe format plus JSON); :func:`recstack.pipeline.rankers.load_ranker` reads it back.
     """
 
-    name: ClassVar[str]
     params: ClassVar[dict[str, Param]] = {}
     #: the values the ``loss`` hyperparameter may take (empty: the ranker has one loss)
     supported_losses: ClassVar[tuple[str, ...]] = ()
@@ -65,53 +63,14 @@ class Ranker(ABC):
 
     schema_: FeatureSchema
 
-    if TYPE_CHECKING:
-        # hyperparameters become attributes at run time, from ``params``
-        def __getattr__(self, name: str) -> Any: ...
-
-    def __init__(self, **params: Any) -> None:
-        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`)."""
-        unknown = [name for name in params if name not in self.params]
-        if unknown:
-            raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
-        missing = [n for n, p in self.params.items() if p.default is REQUIRED and n not in params]
-        if missing:
-            raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
-        for name, param in self.params.items():
-            setattr(self, name, params[name] if name in params else param.default)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "params" in cls.__dict__:
-            # the generated signature shows the hyperparameters (help, IDEs, inspect)
-            parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-            parameters += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY,
-                                             default=p.default, annotation=p.annotation)
-                           for n, p in cls.params.items()]
-
-            def __init__(self: Ranker, **params: Any) -> None:
-                Ranker.__init__(self, **params)
-
-            __init__.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-            __init__.__doc__ = Ranker.__init__.__doc__
-            cls.__init__ = __init__  # type: ignore[method-assign]
-
     # ------------------------------------------------------------------ hyperparameters
-    def get_params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.params}
-
     def validate_params(self) -> None:
         """Check each hyperparameter against its declaration; the loss first, with the list
         of the supported ones. Raises :class:`~recstack.errors.ConfigError`."""
         if "loss" in self.params and self.loss not in self.supported_losses:
             raise ConfigError(f"{self.name}: loss {self.loss!r} is not supported by this "
                               f"ranker; it supports {', '.join(self.supported_losses)}")
-        for name, constraint in self.params.items():
-            constraint.check(self.name, name, getattr(self, name))
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
+        super().validate_params()
 
     # ------------------------------------------------------------------ the public contract
     @property

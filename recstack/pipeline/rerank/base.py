@@ -20,11 +20,9 @@ histories) comes in a :class:`RerankContext`.
 
 from __future__ import annotations
 
-import difflib
-import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -32,12 +30,12 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import REQUIRED, Param, _unknown_params_message
+from recstack.models.base import Configurable
+from recstack.registry import Registry
 
 __all__ = ["RerankContext", "Reranker", "available_rerankers", "create_reranker",
            "register_reranker", "reranker_class", "run_chain"]
 
-_REGISTRY: dict[str, type[Reranker]] = {}
 
 
 @dataclass(frozen=True)
@@ -54,62 +52,15 @@ class RerankContext:
     seen: sp.csr_matrix
 
 
-class Reranker(ABC):
+class Reranker(Configurable, ABC):
     """Base class of re-rankers (see the module docstring)."""
-
-    #: registry name, used in chains (``{type = "mmr", ...}``)
-    name: ClassVar[str]
-    #: the hyperparameters, each declared once
-    params: ClassVar[dict[str, Param]] = {}
 
     n_items_: int
 
-    if TYPE_CHECKING:
-        def __getattr__(self, name: str) -> Any: ...
-
-    def __init__(self, **params: Any) -> None:
-        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`)."""
-        unknown = [name for name in params if name not in self.params]
-        if unknown:
-            raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
-        missing = [n for n, p in self.params.items() if p.default is REQUIRED and n not in params]
-        if missing:
-            raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
-        for name, param in self.params.items():
-            setattr(self, name, params[name] if name in params else param.default)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "params" in cls.__dict__:
-            parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-            parameters += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY,
-                                             default=p.default, annotation=p.annotation)
-                           for n, p in cls.params.items()]
-
-            def __init__(self: Reranker, **params: Any) -> None:
-                Reranker.__init__(self, **params)
-
-            __init__.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-            __init__.__doc__ = Reranker.__init__.__doc__
-            cls.__init__ = __init__  # type: ignore[method-assign]
-
     # ------------------------------------------------------------------ hyperparameters
-    def get_params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.params}
-
     def config(self) -> dict[str, Any]:
         """The re-ranker as a JSON-able table: ``{"type": name, **hyperparameters}``."""
         return {"type": self.name, **self.get_params()}
-
-    def validate_params(self) -> None:
-        """Check each hyperparameter against its declaration; subclasses add checks that
-        involve several. Raises :class:`~recstack.errors.ConfigError`."""
-        for name, constraint in self.params.items():
-            constraint.check(self.name, name, getattr(self, name))
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
 
     # ------------------------------------------------------------------ fitting
     @property
@@ -277,30 +228,6 @@ def multi_hot(values: pd.Series, where: str) -> tuple[np.ndarray, list[str]]:
 
 
 # --------------------------------------------------------------------------- registry
-def register_reranker(cls: type[Reranker]) -> type[Reranker]:
-    """Class decorator: make ``cls`` available in chains as ``cls.name``."""
-    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
-        raise ValueError(f"two re-rankers registered as {cls.name!r}")
-    _REGISTRY[cls.name] = cls
-    return cls
-
-
-def available_rerankers() -> list[str]:
-    _import_builtin()
-    return sorted(_REGISTRY)
-
-
-def reranker_class(name: str) -> type[Reranker]:
-    """The class registered as ``name``; an unknown name is refused with the list."""
-    _import_builtin()
-    if name not in _REGISTRY:
-        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ConfigError(f"unknown re-ranker {name!r}{hint}; available: "
-                          f"{', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name]
-
-
 def create_reranker(entry: dict[str, Any], where: str = "chain") -> Reranker:
     """An unfitted re-ranker from its table ``{"type": name, **hyperparameters}``; errors
     name ``where``."""
@@ -334,6 +261,13 @@ def _import_builtin() -> None:
         fairness,
         filters,
     )
+
+
+RERANKERS: Registry[Reranker] = Registry("re-ranker", _import_builtin)
+#: class decorator: make a re-ranker available in chains as its ``name``
+register_reranker = RERANKERS.register
+available_rerankers = RERANKERS.names
+reranker_class = RERANKERS.get
 
 
 def greedy_lists(items: np.ndarray, scores: np.ndarray, depth: int | None,

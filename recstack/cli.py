@@ -309,6 +309,41 @@ def _recommend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from recstack.serving.settings import settings_from_options
+    except ImportError as error:
+        raise RecstackError(f"recstack serve needs the serving extra ({error.name} is "
+                            'missing): pip install "recstack[serving]"') from None
+    settings = settings_from_options(
+        args.config, registry=args.registry, model=args.model, variants=args.variant,
+        admin_token_file=args.admin_token_file, log_dir=args.log_dir, store=args.store,
+        items_file=args.items_file, unknown_user=args.unknown_user,
+        poll_seconds=args.poll_seconds)
+    try:
+        from recstack.serving.app import serve
+    except ImportError as error:
+        raise RecstackError(f"recstack serve needs the serving extra ({error.name} is "
+                            'missing): pip install "recstack[serving]"') from None
+    from recstack.serving.service import preflight
+
+    preflight(settings)
+    print(f"serving {settings.registry} on http://{args.host}:{args.port}/ "
+          f"({args.workers} worker{'s' if args.workers > 1 else ''}; Ctrl-C stops)",
+          file=sys.stderr)
+    serve(settings, host=args.host, port=args.port, workers=args.workers,
+          log_level=args.log_level)
+    return 0
+
+
+def _online(args: argparse.Namespace) -> int:
+    from recstack.serving.online import online_report, render_report
+
+    report = online_report(args.events, control=args.control, alpha=args.alpha)
+    print(render_report(report))
+    return 0
+
+
 # --------------------------------------------------------------------------- helpers
 def write_splits(results: dict[str, Any], out: Path, *, overwrite: bool) -> None:
     """Write each split's parts as Parquet plus report.json into ``out`` (one sub-folder per
@@ -653,6 +688,49 @@ def _build_parser() -> argparse.ArgumentParser:
                            help="users per batch (default: what fits in 256 MiB, at most "
                            "10,000)")
     recommend.set_defaults(run=_recommend)
+
+    serve = commands.add_parser(
+        "serve", help="run the HTTP service (FastAPI under uvicorn) over a model registry")
+    serve.add_argument("--registry", required=True, type=_text, metavar="DIR")
+    serve.add_argument("--model", type=_text, default=None, metavar="NAME[@VERSION]",
+                       help="what to serve (default: the registry's only model; NAME "
+                       "follows its current version, NAME@N is pinned)")
+    serve.add_argument("--variant", action="append", default=[], metavar="NAME=MODEL:SHARE",
+                       help="an A/B arm, e.g. --variant control=als:0.5 --variant "
+                       "test=ease:0.5 (instead of --model)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_positive_int, default=8000)
+    serve.add_argument("--workers", type=_positive_int, default=1,
+                       help="uvicorn worker processes (each loads the model; see deploy/)")
+    serve.add_argument("--config", type=_path, default=None, metavar="JSON",
+                       help="a JSON file of further settings (ServiceSettings fields); "
+                       "flags given here win")
+    serve.add_argument("--admin-token-file", type=_path, default=None,
+                       help="file holding the bearer token of the admin endpoints")
+    serve.add_argument("--log-dir", type=_path, default=None,
+                       help="folder of the rotated Parquet request and event logs")
+    serve.add_argument("--store", type=_text, default=None,
+                       help="embedding store (path.sqlite or redis://...) for user vectors")
+    serve.add_argument("--items", type=_path, default=None, dest="items_file",
+                       help="CSV or Parquet with item_id and title columns")
+    serve.add_argument("--unknown-user", choices=("404", "popular"), default=None,
+                       help="an unknown user gets 404 naming the cold-start endpoint "
+                       "(default) or popular items with the reason")
+    serve.add_argument("--poll-seconds", type=float, default=None,
+                       help="follow newly published versions, checking this often")
+    serve.add_argument("--log-level", default="info",
+                       choices=("critical", "error", "warning", "info", "debug"))
+    serve.set_defaults(run=_serve)
+
+    online = commands.add_parser(
+        "online", help="A/B metrics per variant from the service's event log, with tests")
+    online.add_argument("events", type=_path,
+                        help="the service's --log-dir (or its events folder, or one file)")
+    online.add_argument("--control", type=_text, default=None,
+                        help="the variant others are tested against")
+    online.add_argument("--alpha", type=float, default=0.05,
+                        help="1 - confidence level of the intervals (default 0.05)")
+    online.set_defaults(run=_online)
     return parser
 
 

@@ -263,6 +263,9 @@ class ItemIndex:
                                           mask[pending] if mask is not None else None)
                 out_index[pending], out_scores[pending] = top, scores
                 break
+            # the search keeps ef candidates: fewer than the k asked for makes hnswlib
+            # fail outright on graphs of weakly structured vectors
+            self._graph.set_ef(max(int(self.params.get("ef", fetch)), fetch))
             try:
                 labels, distances = self._graph.knn_query(queries[pending], k=fetch,
                                                           num_threads=1)

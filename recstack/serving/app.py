@@ -1,0 +1,386 @@
+"""The HTTP service: a FastAPI app over :class:`recstack.serving.service.Service`.
+
+:func:`create_app` builds the app for a :class:`~recstack.serving.settings.ServiceSettings`;
+the model is loaded in the ``lifespan`` handler (so importing this module or building the
+app does no work) and reaches the routes through a dependency. :func:`serve` runs it under
+uvicorn, with several worker processes when asked (each loads the model itself; set
+``poll_seconds`` so that every worker follows a publish; see ``deploy/README.md``).
+Shutting down (SIGINT/SIGTERM) stops accepting connections, lets requests in flight finish
+(uvicorn's graceful shutdown), then writes the logs' last rows.
+
+Endpoints (one router per resource; the OpenAPI schema is at ``/openapi.json``, the docs
+at ``/docs``):
+
+=================================== =====================================================
+``GET /users/{id}/recommendations`` top ``k`` for a known user (404 naming the
+                                    cold-start endpoint for an unknown one, or popularity
+                                    with the reason, per ``unknown_user``)
+``POST /recommendations/new-user``  top ``k`` for a new visitor from posted items
+                                    (unknown items ignored and listed)
+``GET /items/{id}/similar``         the ``k`` most similar items
+``GET /items/search?q=``            items whose title contains ``q``
+``GET /users``, ``/users/{id}/history``  for the web page
+``POST /events``                    impressions, clicks, purchases to the event log
+``GET /health``, ``GET /ready``     liveness with details (status ``degraded`` after a
+                                    failed reload or with the store down); readiness
+``GET /metrics``                    Prometheus (:mod:`recstack.serving.telemetry`)
+``POST /admin/reload``              reload, or switch a variant's version (bearer token)
+``GET /``                           the web page
+=================================== =====================================================
+
+Every error answer is JSON ``{"detail": "..."}`` saying what was wrong: 404 unknown user or
+item, 413 body over ``max_body_bytes``, 422 invalid or over-limit input, 401/403 admin
+without or with a wrong token, 409 a reload that failed (the previous version is still
+served) or events without a log folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+
+from recstack import __version__
+from recstack.errors import RecstackError
+from recstack.serving import schemas
+from recstack.serving.service import (
+    NotLoggingError,
+    NotReadyError,
+    ReloadFailedError,
+    RequestLimitError,
+    Served,
+    Service,
+    UnknownItemError,
+    UnknownUserError,
+)
+from recstack.serving.settings import SETTINGS_ENV, ServiceSettings, settings_from_env
+from recstack.serving.telemetry import ServiceMetrics
+
+__all__ = ["create_app", "serve"]
+
+logger = logging.getLogger(__name__)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": schemas.Problem} for code in (404, 413, 422)}
+UserId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
+ItemId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
+K = Annotated[int | None, Query(ge=1, le=schemas.MAX_K,
+                                description="list length (default: the service's default_k)")]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+# --------------------------------------------------------------------------- middleware
+class _LimitsAndMetrics:
+    """Pure ASGI middleware: refuse bodies over the limit (413, by Content-Length or
+    while streaming) and count and time every request by its route template."""
+
+    def __init__(self, app: Any, max_body_bytes: int, metrics: ServiceMetrics) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+        self.metrics = metrics
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 500, "sent": False}
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        problem = None
+        if declared is not None:
+            if not declared.isdigit():
+                problem = (400, "Content-Length must be a whole number of bytes")
+            elif int(declared) > self.max_body:
+                problem = (413, f"request body of {int(declared)} bytes exceeds this "
+                           f"service's limit of {self.max_body} bytes")
+        if problem is not None:
+            await _send_problem(send, *problem)
+            self._count(scope, problem[0], started)
+            return
+        received = 0
+        refused = False
+
+        async def limited_receive() -> dict[str, Any]:
+            nonlocal received, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body and not refused:
+                    # answered here: the app only learns that the client went away
+                    refused = True
+                    if not status["sent"]:
+                        status["code"], status["sent"] = 413, True
+                        await _send_problem(send, 413, "request body exceeds this service's "
+                                            f"limit of {self.max_body} bytes")
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracked_send(message: dict[str, Any]) -> None:
+            if refused:
+                return
+            if message["type"] == "http.response.start":
+                status["code"], status["sent"] = message["status"], True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracked_send)
+        except Exception:
+            if not refused:
+                raise
+        finally:
+            self._count(scope, status["code"], started)
+
+    def _count(self, scope: dict[str, Any], code: int, started: float) -> None:
+        route = scope.get("route")
+        # the template, never the raw path: ids in paths would make a series per user
+        endpoint = getattr(route, "path", None) or "unmatched"
+        self.metrics.requests.labels(endpoint, scope.get("method", ""), str(code)).inc()
+        self.metrics.latency.labels(endpoint).observe(time.perf_counter() - started)
+
+
+async def _send_problem(send: Any, code: int, detail: str) -> None:
+    body = JSONResponse({"detail": detail}).body
+    await send({"type": "http.response.start", "status": code,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+# --------------------------------------------------------------------------- dependencies
+async def _service(request: Request) -> Service:
+    # async: a plain def dependency would cost a hop to the thread pool per request
+    return request.app.state.service
+
+
+ServiceDep = Annotated[Service, Depends(_service)]
+_bearer = HTTPBearer(auto_error=False, description="the admin_token of the settings")
+
+
+async def _admin(request: Request,
+           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+           ) -> None:
+    token = request.app.state.settings.admin_token
+    if token is None:
+        raise HTTPException(403, "the admin endpoints are disabled: start the service with "
+                            "an admin token (--admin-token-file, admin_token)")
+    if credentials is None:
+        raise HTTPException(401, "send the admin token as 'Authorization: Bearer TOKEN'",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(credentials.credentials.encode(),
+                               token.get_secret_value().encode()):
+        raise HTTPException(403, "wrong admin token")
+
+
+def _render(service: Service, served: Served) -> JSONResponse:
+    """The response, built here rather than validated again by FastAPI (the hot path;
+    the declared response_model still documents it and the schema tests check it)."""
+    service.log_request(served)
+    return JSONResponse({
+        "request_id": served.request_id, "user_id": served.user_id,
+        "variant": served.variant, "model": served.model, "fallback": served.fallback,
+        "unknown_items": served.unknown_items,
+        "items": _items(served),
+    })
+
+
+def _items(served: Served) -> list[dict[str, Any]]:
+    return [{"rank": rank, "item_id": item, "title": title, "score": float(score),
+             "source": source}
+            for rank, (item, title, score, source) in enumerate(
+                zip(served.item_ids.tolist(), served.titles.tolist(), served.scores.tolist(),
+                    served.sources.tolist(), strict=True), start=1)]
+
+
+# --------------------------------------------------------------------------- routers
+users = APIRouter(prefix="/users", tags=["users"])
+items = APIRouter(prefix="/items", tags=["items"])
+recommendations = APIRouter(prefix="/recommendations", tags=["recommendations"])
+events = APIRouter(prefix="/events", tags=["events"])
+operations = APIRouter(tags=["operations"])
+admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)])
+page = APIRouter(include_in_schema=False)
+
+
+@users.get("/{user_id}/recommendations", response_model=schemas.Recommendations,
+           responses=_ERRORS)
+async def recommend_user(service: ServiceDep, user_id: UserId, k: K = None,
+                         exclude_seen: bool = True) -> JSONResponse:
+    """Top ``k`` items for a known user, seen items excluded by default."""
+    served = service.recommend_user(user_id, k or service.settings.default_k,
+                                    exclude_seen=exclude_seen)
+    return _render(service, served)
+
+
+@users.get("", response_model=schemas.UserList)
+async def list_users(service: ServiceDep, limit: Limit = 50) -> dict[str, Any]:
+    """Some users the model knows (for the page's picker)."""
+    return {"users": service.some_users(limit)}
+
+
+@users.get("/{user_id}/history", response_model=schemas.History, responses=_ERRORS)
+async def user_history(service: ServiceDep, user_id: UserId, limit: Limit = 50
+                       ) -> dict[str, Any]:
+    """The items the model saw the user interact with."""
+    ids, titles = service.history(user_id, limit)
+    return {"user_id": user_id, "items": [{"item_id": i, "title": t}
+                                          for i, t in zip(ids, titles, strict=True)]}
+
+
+@recommendations.post("/new-user", response_model=schemas.Recommendations,
+                      responses=_ERRORS)
+async def recommend_new_user(service: ServiceDep, body: schemas.NewUserRequest
+                             ) -> JSONResponse:
+    """Top ``k`` for a new visitor from the items they chose (cold start); items not in
+    the catalog are ignored and listed in ``unknown_items``."""
+    return _render(service, service.recommend_new(body.items, body.k))
+
+
+@items.get("/search", response_model=schemas.ItemList, responses=_ERRORS)
+async def search_items(service: ServiceDep,
+                       q: Annotated[str, Query(min_length=1,
+                                               max_length=schemas.MAX_QUERY_LENGTH)],
+                       limit: Limit = 20) -> dict[str, Any]:
+    """Items whose title (or id, without titles) contains ``q``, ignoring case."""
+    ids, titles = service.search_titles(q, limit)
+    return {"items": [{"item_id": i, "title": t} for i, t in zip(ids, titles, strict=True)]}
+
+
+@items.get("/{item_id}/similar", response_model=schemas.SimilarItems, responses=_ERRORS)
+async def similar_items(service: ServiceDep, item_id: ItemId, k: K = None) -> dict[str, Any]:
+    """The ``k`` items most similar to ``item_id`` (the model's own similarity)."""
+    loaded, item, served = service.similar(item_id, k or service.settings.default_k)
+    return {"item_id": item_id, "title": loaded.titles[item], "model": served.model,
+            "items": _items(served)}
+
+
+@events.post("", response_model=schemas.EventsAccepted, status_code=202,
+             responses={**_ERRORS, 409: {"model": schemas.Problem}})
+async def post_events(service: ServiceDep, body: schemas.EventsRequest) -> dict[str, Any]:
+    """Append impressions, clicks and purchases to the event log (with each user's
+    variant)."""
+    return {"accepted": service.record_events(body.events)}
+
+
+@operations.get("/health", response_model=schemas.Health)
+async def health(service: ServiceDep) -> dict[str, Any]:
+    """Liveness and details: ``degraded`` after a failed reload (the previous version
+    is served) or while the embedding store is unreachable."""
+    return service.health()
+
+
+@operations.get("/ready", responses={503: {"model": schemas.Problem}})
+async def ready(service: ServiceDep) -> dict[str, Any]:
+    """200 once every variant has a model loaded."""
+    state = service.health()
+    if state["status"] == "starting":
+        raise HTTPException(503, "the model is still loading")
+    return {"ready": True, "models": [v["model"] for v in state["variants"]]}
+
+
+@operations.get("/metrics", response_class=Response)
+async def metrics(request: Request) -> Response:
+    """Prometheus text format."""
+    return Response(request.app.state.metrics.render(),
+                    media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+@admin.post("/reload", responses={401: {"model": schemas.Problem},
+                                  403: {"model": schemas.Problem},
+                                  409: {"model": schemas.Problem}})
+async def reload(service: ServiceDep, body: schemas.ReloadRequest | None = None
+                 ) -> dict[str, Any]:
+    """Reload each variant's current version from the registry, or switch ``variant`` to
+    ``version``. A version that fails to load changes nothing (409)."""
+    body = body or schemas.ReloadRequest()
+    served = await asyncio.to_thread(service.reload, body.variant, body.version)
+    return {"models": served}
+
+
+@page.get("/", response_class=HTMLResponse)
+async def index() -> HTMLResponse:
+    return HTMLResponse(_static().joinpath("index.html").read_text(encoding="utf-8"))
+
+
+def _static() -> Any:
+    return resources.files("recstack.serving").joinpath("static")
+
+
+# --------------------------------------------------------------------------- the app
+def create_app(settings: ServiceSettings) -> FastAPI:
+    """The app for ``settings``; its model loads when the app starts (lifespan)."""
+    metrics = ServiceMetrics()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = Service(settings, metrics)
+        await asyncio.to_thread(service.start)
+        app.state.service = service
+        poller = (asyncio.create_task(_poll(service, settings.poll_seconds))
+                  if settings.poll_seconds else None)
+        try:
+            yield
+        finally:
+            if poller is not None:
+                poller.cancel()
+            await asyncio.to_thread(service.close)
+
+    app = FastAPI(title="recstack", version=__version__, lifespan=lifespan,
+                  description="Recommendations from a recstack model registry.")
+    app.state.settings = settings
+    app.state.metrics = metrics
+    for router in (users, items, recommendations, events, operations, admin, page):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(_static())), name="static")
+    for error, code in ((UnknownUserError, 404), (UnknownItemError, 404),
+                        (RequestLimitError, 422), (ReloadFailedError, 409),
+                        (NotLoggingError, 409), (NotReadyError, 503),
+                        (RecstackError, 422)):
+        app.add_exception_handler(error, _problem(code))
+    app.add_middleware(_LimitsAndMetrics, max_body_bytes=settings.max_body_bytes,
+                       metrics=metrics)
+    return app
+
+
+def _problem(code: int) -> Any:
+    async def handler(_request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=code)
+    return handler
+
+
+async def _poll(service: Service, seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(service.poll)
+        except Exception as error:  # the poller must outlive a bad registry read
+            logger.warning("registry poll failed: %s", error)
+
+
+def app_from_env() -> FastAPI:
+    """The app of a uvicorn worker process, from the settings ``serve`` left in the
+    environment (uvicorn's factory for ``--workers``)."""
+    return create_app(settings_from_env())
+
+
+def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 8000,
+          workers: int = 1, log_level: str = "info") -> None:
+    """Run the service under uvicorn until interrupted (graceful shutdown: requests in
+    flight finish, within 30 seconds)."""
+    import uvicorn
+
+    os.environ[SETTINGS_ENV] = settings.to_json()
+    uvicorn.run("recstack.serving.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level=log_level, access_log=False,
+                timeout_graceful_shutdown=30)

@@ -1,0 +1,190 @@
+"""Append-only logs of the service as rotated Parquet files: requests served and events.
+
+A :class:`ParquetLog` keeps appended rows in memory and writes them as new Parquet files
+of at most ``rotate_rows`` rows each (one file per rotation) when ``rotate_rows`` rows are
+waiting, when ``rotate_seconds`` have passed since the last write, and on
+:meth:`ParquetLog.close` (the service's shutdown). Files are
+named ``PREFIX-YYYYmmddTHHMMSSffffffZ-PID-SEQ.parquet`` (UTC), so several worker processes
+write into one folder without clashing and names sort by time; each is written to a
+temporary file and renamed (:func:`recstack.atomic.write_with`), so a reader never sees half
+a file. With ``keep_files`` the oldest files of the prefix beyond that number are deleted.
+
+Writing happens on a background thread, never on a request's path; appending takes a lock
+and a list append. A crash loses at most the rows not yet written (``rotate_seconds``).
+
+:data:`REQUEST_SCHEMA` and :data:`EVENT_SCHEMA` are the two logs the service writes;
+:func:`read_log` reads a prefix's files back as one table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from recstack.atomic import write_with
+from recstack.errors import RecstackError
+
+__all__ = ["EVENT_SCHEMA", "REQUEST_SCHEMA", "ParquetLog", "read_log"]
+
+logger = logging.getLogger(__name__)
+
+_TIME = pa.timestamp("us", tz="UTC")
+#: one row per served list: who, which arm and model, what was shown where, and the
+#: features a ranking stage used (JSON text, null when no stage used any)
+REQUEST_SCHEMA = pa.schema([
+    ("request_id", pa.string()), ("time", _TIME), ("endpoint", pa.string()),
+    ("user_id", pa.string()), ("variant", pa.string()), ("model", pa.string()),
+    ("k", pa.int32()), ("input_items", pa.list_(pa.string())),
+    ("items", pa.list_(pa.string())), ("positions", pa.list_(pa.int32())),
+    ("scores", pa.list_(pa.float32())), ("sources", pa.list_(pa.string())),
+    ("vector_source", pa.string()), ("fallback", pa.string()), ("features", pa.string()),
+])
+#: one row per posted event, with the arm and model the user was being served
+EVENT_SCHEMA = pa.schema([
+    ("time", _TIME), ("timestamp", pa.float64()), ("event", pa.string()),
+    ("user_id", pa.string()), ("item_id", pa.string()), ("session_id", pa.string()),
+    ("variant", pa.string()), ("model", pa.string()), ("request_id", pa.string()),
+    ("position", pa.int32()), ("revenue", pa.float64()), ("cost", pa.float64()),
+])
+
+
+class ParquetLog:
+    """Rows appended in memory, written as rotated Parquet files (see the module docstring).
+
+    Parameters
+    ----------
+    folder : Path
+        Where the files go (created).
+    prefix : str
+        The files' name prefix (``"requests"``, ``"events"``).
+    schema : pyarrow.Schema
+        The columns; appended rows are mappings with these keys (missing ones are null).
+    rotate_rows, rotate_seconds : int, float
+        Write a file once this many rows wait, or this long after the last one.
+    keep_files : int, optional
+        Delete the oldest files of ``prefix`` beyond this number.
+    on_failure : callable, optional
+        Called with the error when a file cannot be written (the rows are kept and tried
+        again at the next rotation).
+    """
+
+    def __init__(self, folder: str | Path, prefix: str, schema: pa.Schema, *,
+                 rotate_rows: int = 10_000, rotate_seconds: float = 60.0,
+                 keep_files: int | None = None,
+                 on_failure: Callable[[BaseException], None] | None = None) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.schema = schema
+        self.rotate_rows = int(rotate_rows)
+        self.rotate_seconds = float(rotate_seconds)
+        self.keep_files = keep_files
+        self._rows: list[Mapping[str, Any]] = []
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = False
+        self._sequence = itertools.count(1)
+        self.files_written = 0
+        self.failures = 0
+        self._on_failure = on_failure
+        self._thread = threading.Thread(target=self._run, name=f"recstack-log-{prefix}",
+                                        daemon=True)
+        self._thread.start()
+
+    def append(self, row: Mapping[str, Any]) -> None:
+        """Queue one row (cheap: the write happens on the log's thread)."""
+        self.extend([row])
+
+    def extend(self, rows: list[Mapping[str, Any]]) -> None:
+        with self._lock:
+            if self._closed:
+                raise RecstackError(f"{self.folder}: the {self.prefix} log is closed")
+            self._rows.extend(rows)
+            full = len(self._rows) >= self.rotate_rows
+        if full:
+            self._wake.set()
+
+    def flush(self, *, whole_only: bool = False) -> list[Path]:
+        """Write the waiting rows now, ``rotate_rows`` at most per file; returns the new
+        files. ``whole_only``: only full files, the rest keeps waiting (a rotation by
+        size)."""
+        written = []
+        with self._write_lock:
+            with self._lock:
+                cut = (len(self._rows) // self.rotate_rows * self.rotate_rows if whole_only
+                       else len(self._rows))
+                rows, self._rows = self._rows[:cut], self._rows[cut:]
+            for start in range(0, len(rows), self.rotate_rows):
+                try:
+                    written.append(self._write(rows[start:start + self.rotate_rows]))
+                except BaseException:
+                    with self._lock:  # kept, in order, for the next try
+                        self._rows[:0] = rows[start:]
+                    raise
+            if self.keep_files is not None and written:
+                for old in log_files(self.folder, self.prefix)[:-self.keep_files]:
+                    old.unlink(missing_ok=True)
+        return written
+
+    def _write(self, rows: list[Mapping[str, Any]]) -> Path:
+        now = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        path = self.folder / (f"{self.prefix}-{now}-{os.getpid()}-"
+                              f"{next(self._sequence):06d}.parquet")
+        table = pa.Table.from_pylist([dict(r) for r in rows], schema=self.schema)
+        write_with(path, lambda target: pq.write_table(table, target))
+        self.files_written += 1
+        return path
+
+    def close(self) -> None:
+        """Write what is left and stop the thread (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._wake.set()
+        self._thread.join(timeout=30)
+        self.flush()
+
+    def _run(self) -> None:
+        while True:
+            by_size = self._wake.wait(self.rotate_seconds)
+            self._wake.clear()
+            with self._lock:
+                closing = self._closed
+            try:
+                # a rotation by size writes full files; by time (or closing), everything
+                self.flush(whole_only=by_size and not closing)
+            except Exception as error:  # a full disk must not take the service down
+                self.failures += 1
+                if self._on_failure is not None:
+                    self._on_failure(error)
+                logger.warning("%s log: could not write (%s); rows kept for the next try",
+                               self.prefix, error)
+            with self._lock:
+                if self._closed:
+                    return
+
+
+def log_files(folder: str | Path, prefix: str) -> list[Path]:
+    """The complete files of ``prefix`` in ``folder``, oldest first."""
+    return sorted(Path(folder).glob(f"{prefix}-*.parquet"), key=lambda p: p.name)
+
+
+def read_log(folder: str | Path, prefix: str) -> pd.DataFrame:
+    """Every file of ``prefix`` in ``folder`` as one table (oldest first)."""
+    files = log_files(folder, prefix)
+    if not files:
+        raise RecstackError(f"{folder}: no {prefix}-*.parquet files; is this the service's "
+                            "log_dir (its requests/ or events/ folder)?")
+    return pa.concat_tables([pq.read_table(f) for f in files]).to_pandas()

@@ -1,0 +1,702 @@
+"""The model holder behind the HTTP service: variants, hot swap, the request path, logs.
+
+A :class:`Service` holds one :class:`LoadedModel` per A/B variant. A request reads its
+variant's ``loaded`` attribute once and works on that object to the end, so swapping in a
+new version (:meth:`Service.reload`, one attribute assignment, made after the new version
+is fully loaded and verified) never disturbs a request in flight and never fails one: old
+requests finish on the old model, new ones start on the new. A version that fails to load
+(:class:`~recstack.serving.registry.CorruptVersionError`, any :class:`RecstackError`)
+changes nothing; the failure is kept for ``/health`` and the ``recstack_reload_failing``
+gauge until a reload succeeds.
+
+The request path
+----------------
+1. **Retrieval.** A known user's vector (from the embedding store when one is configured,
+   else the model's) searched in the version's item index (``ann`` or ``exact``), seen
+   items excluded; a model without vectors scores the full catalog itself (``model``). A
+   new visitor is scored by the model's ``score_histories`` from the posted items (fold-in
+   for ALS and iALS). Unknown users get a 404 naming ``POST /recommendations/new-user``,
+   or, with ``unknown_user = "popular"``, the most popular items with the reason.
+2. **Stages**, when configured: each :class:`Stage` (ranking, then re-ranking, in the
+   order of the settings) takes the retrieved :class:`Candidates` (``candidates`` of them)
+   and returns a reordered, possibly shorter list; each is timed separately
+   (``recstack_stage_seconds``). This is the seam for :mod:`recstack.pipeline`.
+3. The first ``k`` are returned with titles, scores and their source, and logged.
+
+When the embedding store cannot be reached, the model's own vectors are served (nearline
+updates since the fit are missing), ``recstack_store_fallback_total`` counts it and the
+store is not tried again for ``store_retry_seconds``, so an outage costs neither errors nor
+a timeout per request.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.errors import ConfigError, RecstackError
+from recstack.serving.variants import VariantAssigner
+
+if TYPE_CHECKING:
+    from recstack.models.base import Recommender
+    from recstack.serving.embedding_store import EmbeddingStore
+    from recstack.serving.registry import ModelRegistry, ModelVersion
+    from recstack.serving.request_log import ParquetLog
+    from recstack.serving.settings import ServiceSettings
+    from recstack.serving.telemetry import ServiceMetrics
+
+__all__ = ["Candidates", "LoadedModel", "NotLoggingError", "NotReadyError",
+           "ReloadFailedError", "RequestLimitError", "Service",
+           "Stage", "StageRequest", "UnknownItemError", "UnknownUserError"]
+
+logger = logging.getLogger(__name__)
+
+NEW_USER_PATH = "POST /recommendations/new-user"
+
+
+class UnknownUserError(RecstackError):
+    """The user is neither in the model nor in the embedding store (HTTP 404)."""
+
+
+class UnknownItemError(RecstackError):
+    """The item is not in the model's catalog (HTTP 404)."""
+
+
+class RequestLimitError(RecstackError):
+    """A request exceeds a limit of the settings (HTTP 422)."""
+
+
+class ReloadFailedError(RecstackError):
+    """A version could not be loaded; the previous one is still served (HTTP 409)."""
+
+
+class NotReadyError(RecstackError):
+    """No model is loaded yet (HTTP 503)."""
+
+
+class NotLoggingError(RecstackError):
+    """Events were posted to a service started without a log folder (HTTP 409)."""
+
+
+# --------------------------------------------------------------------------- stages seam
+@dataclass(frozen=True)
+class Candidates:
+    """A list being built: item indices in the model's item order, best first, with their
+    scores and what produced each (``sources``); ``features``: what a ranking stage used,
+    JSON-serialisable, logged with the request."""
+
+    items: np.ndarray
+    scores: np.ndarray
+    sources: np.ndarray
+    features: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class StageRequest:
+    """What a stage knows about the request: the user (None for a new visitor), the item
+    indices of their history (training row or posted items), ``k`` and the model."""
+
+    user_id: str | None
+    history: np.ndarray
+    k: int
+    loaded: LoadedModel
+
+
+class Stage(Protocol):
+    """A ranking or re-ranking step after retrieval (see the module docstring)."""
+
+    name: str
+    kind: Literal["ranking", "re-ranking"]
+
+    def __call__(self, request: StageRequest, candidates: Candidates) -> Candidates: ...
+
+
+def load_stage(path: str, settings: ServiceSettings) -> Stage:
+    """``"package.module:factory"`` -> ``factory(settings)``, checked to be a stage."""
+    module_name, _, attribute = path.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise ConfigError(f"stage {path!r}: cannot import it ({error})") from None
+    stage = factory(settings)
+    if getattr(stage, "kind", None) not in ("ranking", "re-ranking") or not callable(stage) \
+            or not isinstance(getattr(stage, "name", None), str):
+        raise ConfigError(f"stage {path!r}: the factory must return a callable with a str "
+                          "name and kind 'ranking' or 're-ranking'")
+    return stage
+
+
+# --------------------------------------------------------------------------- one version
+class LoadedModel:
+    """A verified registry version made ready to serve: id lookups by text, titles,
+    user vectors and the popularity order, all computed once at load time."""
+
+    def __init__(self, version: ModelVersion, titles: dict[str, str] | None) -> None:
+        model = version.model
+        self.version = version
+        self.model: Recommender = model
+        self.reference = version.reference
+        self.index = version.index
+        self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.item_ids = np.array([str(i) for i in model.items_.external_ids.tolist()],
+                                 dtype=object)
+        self.item_lookup = {text: i for i, text in enumerate(self.item_ids.tolist())}
+        self.user_ids = np.array([str(u) for u in model.users_.external_ids.tolist()],
+                                 dtype=object)
+        self.user_lookup = {text: i for i, text in enumerate(self.user_ids.tolist())}
+        self.integer_users = model.users_.external_ids.dtype.kind in "iu"
+        seen = sp.csr_matrix(model.seen_)
+        self.seen_indptr, self.seen_indices = seen.indptr, seen.indices
+        self.has_history = np.diff(seen.indptr) > 0
+        self.n_items = len(self.item_ids)
+        counts = np.bincount(seen.indices, minlength=self.n_items)
+        # most interactions first; equal counts keep the lower item index first
+        self.popular = np.argsort(-counts, kind="stable")
+        self.popular_scores = counts[self.popular].astype(np.float32)
+        self.titles = (np.array([titles.get(i) for i in self.item_ids.tolist()], dtype=object)
+                       if titles else np.full(self.n_items, None, dtype=object))
+        self.user_vectors: np.ndarray | None = None
+        if self.index is not None:
+            try:
+                vectors = np.asarray(model.user_embeddings(), dtype=np.float32)
+            except RecstackError:
+                vectors = None
+            if vectors is not None and vectors.shape[1] == self.index.dim:
+                self.user_vectors = vectors
+        self.retrieval = ("model" if self.user_vectors is None else
+                          "ann" if self.index is not None and self.index.backend == "hnsw"
+                          else "exact")
+
+    def seen(self, user: int) -> np.ndarray:
+        return self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
+
+    def typed_user_id(self, text: str) -> Any:
+        """The id as the model's vocabulary types it (an int for integer ids)."""
+        if self.integer_users and text.lstrip("-").isdigit() and len(text) < 19:
+            return int(text)
+        return text
+
+
+@dataclass
+class VariantSlot:
+    """One A/B arm: its configured reference and the version it serves now."""
+
+    name: str
+    share: float
+    model_name: str
+    reference: str
+    pinned: bool
+    loaded: LoadedModel | None = None
+
+
+@dataclass
+class Served:
+    """The outcome of one request, before rendering: what the response and log need."""
+
+    request_id: str
+    endpoint: str
+    user_id: str | None
+    variant: str
+    model: str
+    k: int
+    items: np.ndarray
+    scores: np.ndarray
+    sources: np.ndarray
+    titles: np.ndarray
+    item_ids: np.ndarray
+    fallback: str | None = None
+    unknown_items: list[str] = field(default_factory=list)
+    input_items: list[str] = field(default_factory=list)
+    vector_source: str | None = None
+    features: dict[str, Any] | None = None
+
+
+# --------------------------------------------------------------------------- the service
+class Service:
+    """Variants, their loaded models, the store, the logs and the stages (see the module
+    docstring). Build it, :meth:`start` it (loads every variant), :meth:`close` it."""
+
+    def __init__(self, settings: ServiceSettings, metrics: ServiceMetrics) -> None:
+        from recstack.serving.registry import ModelRegistry, check_name, parse_reference
+
+        self.settings = settings
+        self.metrics = metrics
+        self.registry: ModelRegistry = ModelRegistry(settings.registry)
+        specs = ([(v.name, v.model, v.share) for v in settings.variants] if settings.variants
+                 else [("default", settings.model, 1.0)])
+        self.slots: list[VariantSlot] = []
+        for name, reference, share in specs:
+            if reference is None:
+                names = self.registry.names()
+                if len(names) != 1:
+                    raise ConfigError(f"{self.registry.root}: holds {len(names)} model names "
+                                      f"({', '.join(names) or 'none'}); choose one with "
+                                      "--model NAME")
+                reference = names[0]
+            model_name, version = parse_reference(reference)
+            check_name(model_name)
+            self.slots.append(VariantSlot(name, share, model_name, reference,
+                                          pinned=version is not None))
+        self.by_name = {slot.name: slot for slot in self.slots}
+        self.assigner = VariantAssigner([s.name for s in self.slots],
+                                        [s.share for s in self.slots], settings.variant_salt)
+        self.titles = _read_titles(settings.items_file) if settings.items_file else None
+        self.stages: list[Stage] = []
+        self.store: EmbeddingStore | None = None
+        self.store_error: str | None = None
+        self._store_down_until = 0.0
+        self.last_reload_error: str | None = None
+        self._failed: dict[str, int] = {}  # model name -> version that failed to load
+        self._reload_lock = threading.Lock()
+        self.request_log: ParquetLog | None = None
+        self.event_log: ParquetLog | None = None
+        self.started = False
+
+    # ------------------------------------------------------------------ life
+    def start(self) -> None:
+        """Load every variant (a corrupt current version: the newest earlier one that
+        loads, with the failure reported), open the store, the logs and the stages."""
+        for slot in self.slots:
+            self._load_initial(slot)
+        if self.settings.store:
+            self._open_store()
+        if self.settings.log_dir is not None:
+            from recstack.serving.request_log import EVENT_SCHEMA, REQUEST_SCHEMA, ParquetLog
+
+            folder = Path(self.settings.log_dir)
+
+            def open_log(name: str, schema: Any) -> ParquetLog:
+                return ParquetLog(folder / name, name, schema,
+                                  rotate_rows=self.settings.log_rotate_rows,
+                                  rotate_seconds=self.settings.log_rotate_seconds,
+                                  keep_files=self.settings.log_keep_files,
+                                  on_failure=lambda _e: self.metrics.log_failures.inc())
+
+            self.request_log = open_log("requests", REQUEST_SCHEMA)
+            self.event_log = open_log("events", EVENT_SCHEMA)
+        self.stages = [load_stage(path, self.settings) for path in self.settings.stages]
+        self.started = True
+
+    def _open_store(self) -> None:
+        from recstack.serving.embedding_store import open_store
+
+        if not self.settings.store:
+            return
+        try:
+            self.store = open_store(self.settings.store)
+            self.store_error = None
+        except RecstackError as error:  # served from the model; tried again later
+            self.store_error = str(error)
+            self._store_down_until = time.monotonic() + self.settings.store_retry_seconds
+            logger.warning("embedding store unavailable: %s", error)
+
+    def close(self) -> None:
+        for log in (self.request_log, self.event_log):
+            if log is not None:
+                log.close()
+        if self.store is not None:
+            self.store.close()
+
+    def _load_initial(self, slot: VariantSlot) -> None:
+        try:
+            self._swap(slot, slot.reference)
+            return
+        except RecstackError as error:
+            if slot.pinned:
+                raise
+            self._note_failure(slot, str(error))
+        for version in reversed(self.registry.versions(slot.model_name)):
+            if version == self._failed.get(slot.model_name):
+                continue
+            try:
+                self._swap(slot, f"{slot.model_name}@{version}")
+                return
+            except RecstackError as error:
+                logger.warning("%s", error)
+        raise RecstackError(f"{self.registry.root}: no version of {slot.model_name} loads "
+                            f"({self.last_reload_error})")
+
+    def _swap(self, slot: VariantSlot, reference: str) -> None:
+        loaded = LoadedModel(self.registry.load(reference), self.titles)
+        slot.loaded = loaded  # one assignment: requests see the old or the new, whole
+        self.metrics.model_version.clear()
+        for other in self.slots:
+            if other.loaded is not None:
+                self.metrics.model_version.labels(other.name, other.model_name).set(
+                    other.loaded.version.version)
+
+    def _note_failure(self, slot: VariantSlot, message: str) -> None:
+        version = self.registry.current(slot.model_name) if not slot.pinned else None
+        if version is not None:
+            self._failed[slot.model_name] = version
+        kept = slot.loaded.reference if slot.loaded is not None else "nothing yet"
+        self.last_reload_error = f"{message} (still serving {kept})"
+        self.metrics.reloads.labels("failed").inc()
+        self.metrics.reload_failing.set(1)
+        logger.error("reload failed: %s", self.last_reload_error)
+
+    # ------------------------------------------------------------------ reload
+    def reload(self, variant: str | None = None, version: int | None = None) -> list[str]:
+        """Load the current version of each variant's model (or of ``variant``), or switch
+        ``variant`` to ``version``; returns the references now served.
+
+        Raises
+        ------
+        ReloadFailedError
+            A version did not load; every variant keeps what it served.
+        """
+        with self._reload_lock:
+            if variant is not None and variant not in self.by_name:
+                raise RequestLimitError(f"no variant {variant!r}; variants: "
+                                        f"{', '.join(self.by_name)}")
+            if version is not None and variant is None and len(self.slots) > 1:
+                raise RequestLimitError("name the variant whose version to switch "
+                                        f"({', '.join(self.by_name)})")
+            slots = [self.by_name[variant]] if variant is not None else self.slots
+            for slot in slots:
+                reference = (f"{slot.model_name}@{version}" if version is not None
+                             else slot.reference)
+                try:
+                    self._swap(slot, reference)
+                except RecstackError as error:
+                    self._note_failure(slot, str(error))
+                    raise ReloadFailedError(self.last_reload_error or str(error)) from None
+                if version is not None:
+                    slot.reference, slot.pinned = reference, True
+            self.last_reload_error = None
+            self.metrics.reloads.labels("ok").inc()
+            self.metrics.reload_failing.set(0)
+            return [s.loaded.reference for s in self.slots if s.loaded is not None]
+
+    def poll(self) -> bool:
+        """Reload the variants whose model's current alias moved (a newly published
+        version); a version that failed once is not retried. Returns whether any moved."""
+        moved = False
+        for slot in self.slots:
+            if slot.pinned or slot.loaded is None:
+                continue
+            try:
+                current = self.registry.current(slot.model_name)
+            except RecstackError as error:
+                logger.warning("poll: %s", error)
+                continue
+            if current in (None, slot.loaded.version.version,
+                           self._failed.get(slot.model_name)):
+                continue
+            try:
+                self.reload(slot.name)
+                moved = True
+            except ReloadFailedError:
+                pass
+        return moved
+
+    # ------------------------------------------------------------------ requests
+    def variant_for(self, user_id: str | None) -> VariantSlot:
+        slot = self.by_name[self.assigner.assign(user_id)] if user_id else self.slots[0]
+        return slot
+
+    def _loaded(self, slot: VariantSlot) -> LoadedModel:
+        loaded = slot.loaded
+        if loaded is None:
+            raise NotReadyError("the service is still loading its model; retry shortly")
+        return loaded
+
+    def _check_k(self, k: int) -> int:
+        if k > self.settings.max_k:
+            raise RequestLimitError(f"k={k} exceeds this service's max_k "
+                                    f"({self.settings.max_k})")
+        return k
+
+    def recommend_user(self, user_id: str, k: int, *, exclude_seen: bool = True) -> Served:
+        """Recommendations for a known user (see the module docstring)."""
+        k = self._check_k(k)
+        slot = self.variant_for(user_id)
+        loaded = self._loaded(slot)
+        user = loaded.user_lookup.get(user_id, -1)
+        if user >= 0 and not loaded.has_history[user]:
+            user = -1  # in the vocabulary, but the model learned nothing about them
+        vector, vector_source = self._user_vector(loaded, user_id, user)
+        if user < 0 and vector is None:
+            reason = (f"user {user_id!r} is unknown to {loaded.reference}; recommend for a "
+                      f"new visitor from their items with {NEW_USER_PATH}")
+            if self.settings.unknown_user == "404":
+                raise UnknownUserError(reason)
+            return self._popular(slot, loaded, user_id, k, "unknown_user", reason,
+                                 endpoint="user")
+        history = loaded.seen(user) if user >= 0 else np.empty(0, np.int32)
+        n = max(k, self.settings.candidates) if self.stages else k
+        n = min(n, loaded.n_items)
+        started = time.perf_counter()
+        exclude = history if exclude_seen else np.empty(0, np.int32)
+        if vector is not None and loaded.index is not None:
+            mask = sp.csr_matrix((np.ones(len(exclude), bool), exclude, [0, len(exclude)]),
+                                 shape=(1, loaded.n_items))
+            items, scores = loaded.index.search(vector[None, :], n, exclude=mask)
+            items, scores = items[0], scores[0]
+            source = loaded.retrieval
+        else:
+            from recstack.topk import top_k, writable_scores
+
+            row = writable_scores(loaded.model.score_users(np.array([user])), copy=True)
+            row[0, exclude] = -np.inf
+            items, scores = (a[0] for a in top_k(row, n))
+            source = "model"
+        self.metrics.stage.labels("retrieval", source).observe(time.perf_counter() - started)
+        candidates = _valid(Candidates(items.astype(np.int64), scores.astype(np.float32),
+                                       np.full(len(items), source, dtype=object)))
+        candidates = self._run_stages(StageRequest(user_id, history, k, loaded), candidates)
+        return self._served(slot, loaded, "user", user_id, k, candidates,
+                            vector_source=vector_source)
+
+    def recommend_new(self, items: Sequence[str], k: int, *,
+                      user_id: str | None = None) -> Served:
+        """Recommendations for a new visitor from the items they chose: unknown items are
+        ignored and reported; the model scores the known ones with ``score_histories``."""
+        k = self._check_k(k)
+        if len(items) > self.settings.max_items:
+            raise RequestLimitError(f"{len(items)} items posted; this service takes at most "
+                                    f"{self.settings.max_items} (max_items)")
+        slot = self.variant_for(user_id)
+        loaded = self._loaded(slot)
+        index = np.array([loaded.item_lookup.get(i, -1) for i in items], dtype=np.int64)
+        unknown = list(dict.fromkeys(i for i, j in zip(items, index, strict=True) if j < 0))
+        known = np.unique(index[index >= 0])
+        scorer = getattr(loaded.model, "score_histories", None)
+        if not len(known) or not callable(scorer):
+            reason = ("none of the posted items is in the catalog" if not len(known) else
+                      f"{loaded.model.name} cannot score a new visitor from their items")
+            served = self._popular(slot, loaded, user_id, k, "cold_start", reason,
+                                   endpoint="new-user", exclude=known)
+            served.unknown_items, served.input_items = unknown, list(items)
+            return served
+        n = min(max(k, self.settings.candidates) if self.stages else k, loaded.n_items)
+        started = time.perf_counter()
+        from recstack.topk import top_k, writable_scores
+
+        history = sp.csr_matrix((np.ones(len(known), np.float32), known, [0, len(known)]),
+                                shape=(1, loaded.n_items))
+        row = writable_scores(scorer(history), copy=True)
+        row[0, known] = -np.inf
+        top, scores = (a[0] for a in top_k(row, n))
+        self.metrics.stage.labels("retrieval", "fold-in").observe(time.perf_counter() - started)
+        candidates = _valid(Candidates(top.astype(np.int64), scores.astype(np.float32),
+                                       np.full(len(top), "fold-in", dtype=object)))
+        candidates = self._run_stages(StageRequest(user_id, known, k, loaded), candidates)
+        served = self._served(slot, loaded, "new-user", user_id, k, candidates)
+        served.unknown_items, served.input_items = unknown, list(items)
+        return served
+
+    def similar(self, item_id: str, k: int) -> tuple[LoadedModel, int, Served]:
+        """The ``k`` items most similar to ``item_id`` by the model's own similarity."""
+        k = self._check_k(k)
+        slot = self.slots[0]
+        loaded = self._loaded(slot)
+        item = loaded.item_lookup.get(item_id, -1)
+        if item < 0:
+            raise UnknownItemError(f"item {item_id!r} is not in the catalog of "
+                                   f"{loaded.reference}; search titles with GET /items/search")
+        started = time.perf_counter()
+        external = loaded.model.items_.external_ids[[item]]
+        try:
+            ids, scores = loaded.model.similar_items(external, min(k, loaded.n_items - 1)
+                                                     or 1)
+        except RecstackError as error:
+            raise RequestLimitError(str(error)) from None
+        self.metrics.stage.labels("retrieval", "similar").observe(time.perf_counter() - started)
+        index = loaded.model.items_.to_index(ids[0], missing="ignore")
+        candidates = _valid(Candidates(index.astype(np.int64),
+                                       np.asarray(scores[0], np.float32),
+                                       np.full(len(index), "similar", dtype=object)))
+        return loaded, item, self._served(slot, loaded, "similar", None, k, candidates,
+                                          log=False)
+
+    def _user_vector(self, loaded: LoadedModel, user_id: str, user: int
+                     ) -> tuple[np.ndarray | None, str | None]:
+        """The user's query vector and where it came from (store, model), or None when
+        the model is served by its own scoring or nobody knows the user."""
+        if loaded.index is None or loaded.user_vectors is None:
+            return None, None
+        if self.store is None and self.settings.store \
+                and time.monotonic() >= self._store_down_until:
+            self._open_store()
+        if self.store is not None and time.monotonic() >= self._store_down_until:
+            from recstack.serving.embedding_store import StoreUnavailableError
+
+            try:
+                vectors, found = self.store.get("user", [loaded.typed_user_id(user_id)])
+                self.store_error = None  # reachable again
+                if found[0] and vectors.shape[1] == loaded.index.dim:
+                    return vectors[0], "store"
+            except StoreUnavailableError as error:
+                self.store_error = str(error)
+                self._store_down_until = time.monotonic() + self.settings.store_retry_seconds
+                self.metrics.store_fallback.inc()
+        elif self.store is not None or self.store_error is not None:
+            self.metrics.store_fallback.inc()  # inside the retry pause: still a fallback
+        if user < 0:
+            return None, None
+        return loaded.user_vectors[user], "model"
+
+    def _popular(self, slot: VariantSlot, loaded: LoadedModel, user_id: str | None, k: int,
+                 reason_label: str, reason: str, *, endpoint: str,
+                 exclude: np.ndarray | None = None) -> Served:
+        self.metrics.fallback.labels(reason_label).inc()
+        order, scores = loaded.popular, loaded.popular_scores
+        if exclude is not None and len(exclude):
+            keep = ~np.isin(order[:k + len(exclude)], exclude)
+            order, scores = order[:k + len(exclude)][keep], scores[:k + len(exclude)][keep]
+        candidates = Candidates(order[:k].astype(np.int64), scores[:k],
+                                np.full(min(k, len(order)), "popularity", dtype=object))
+        served = self._served(slot, loaded, endpoint, user_id, k, candidates)
+        served.fallback = reason
+        return served
+
+    def _run_stages(self, request: StageRequest, candidates: Candidates) -> Candidates:
+        for stage in self.stages:
+            started = time.perf_counter()
+            candidates = stage(request, candidates)
+            self.metrics.stage.labels(stage.kind, stage.name).observe(
+                time.perf_counter() - started)
+        return candidates
+
+    def _served(self, slot: VariantSlot, loaded: LoadedModel, endpoint: str,
+                user_id: str | None, k: int, candidates: Candidates, *,
+                vector_source: str | None = None, log: bool = True) -> Served:
+        candidates = _valid(candidates)  # a stage may leave non-finite scores too
+        items = candidates.items[:k]
+        return Served(uuid.uuid4().hex, endpoint, user_id, slot.name, loaded.reference, k,
+                      items, candidates.scores[:k], candidates.sources[:k],
+                      loaded.titles[items], loaded.item_ids[items],
+                      vector_source=vector_source, features=candidates.features)
+
+    def log_request(self, served: Served) -> None:
+        """Queue the request's log row (no-op without a log folder)."""
+        if self.request_log is None:
+            return
+        self.request_log.append({
+            "request_id": served.request_id, "time": datetime.now(UTC),
+            "endpoint": served.endpoint, "user_id": served.user_id,
+            "variant": served.variant, "model": served.model, "k": served.k,
+            "input_items": served.input_items, "items": served.item_ids.tolist(),
+            "positions": list(range(1, len(served.items) + 1)),
+            "scores": served.scores.tolist(), "sources": served.sources.tolist(),
+            "vector_source": served.vector_source, "fallback": served.fallback,
+            "features": json.dumps(served.features) if served.features else None,
+        })
+
+    # ------------------------------------------------------------------ events
+    def record_events(self, events: Sequence[Any]) -> int:
+        """Append events (schemas.Event) to the event log with each user's variant and the
+        version that variant serves now."""
+        if self.event_log is None:
+            raise NotLoggingError("this service keeps no event log; start it with "
+                                  "--log-dir DIR (log_dir in the settings)")
+        if len(events) > self.settings.max_events:
+            raise RequestLimitError(f"{len(events)} events posted; this service takes at "
+                                    f"most {self.settings.max_events} per request (max_events)")
+        now = datetime.now(UTC)
+        rows: list[Mapping[str, Any]] = []
+        for event in events:
+            slot = self.variant_for(event.user_id)
+            rows.append({
+                "time": now, "timestamp": event.timestamp, "event": event.event,
+                "user_id": event.user_id, "item_id": event.item_id,
+                "session_id": event.session_id or event.user_id, "variant": slot.name,
+                "model": slot.loaded.reference if slot.loaded is not None else None,
+                "request_id": event.request_id, "position": event.position,
+                "revenue": event.revenue, "cost": event.cost,
+            })
+        self.event_log.extend(rows)
+        return len(rows)
+
+    # ------------------------------------------------------------------ page helpers
+    def search_titles(self, text: str, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        loaded = self._loaded(self.slots[0])
+        titles = pd.Series(loaded.titles, dtype=object).fillna("")
+        haystack = titles.where(titles != "", pd.Series(loaded.item_ids))
+        hits = np.flatnonzero(haystack.str.contains(text, case=False, regex=False).to_numpy())
+        hits = hits[:limit]
+        return loaded.item_ids[hits], loaded.titles[hits]
+
+    def some_users(self, limit: int) -> list[str]:
+        loaded = self._loaded(self.slots[0])
+        return loaded.user_ids[np.flatnonzero(loaded.has_history)[:limit]].tolist()
+
+    def history(self, user_id: str, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        loaded = self._loaded(self.variant_for(user_id))
+        user = loaded.user_lookup.get(user_id, -1)
+        if user < 0:
+            raise UnknownUserError(f"user {user_id!r} is unknown to {loaded.reference}")
+        seen = loaded.seen(user)[:limit]
+        return loaded.item_ids[seen], loaded.titles[seen]
+
+    def health(self) -> dict[str, Any]:
+        store = ("none" if not self.settings.store else
+                 "unavailable" if self.store_error is not None else "ok")
+        loaded = all(s.loaded is not None for s in self.slots)
+        status = ("starting" if not loaded else
+                  "degraded" if self.last_reload_error or store == "unavailable" else "ok")
+        return {
+            "status": status, "last_reload_error": self.last_reload_error, "store": store,
+            "variants": [{"name": s.name, "model": s.loaded.reference if s.loaded else "",
+                          "share": s.share, "pinned": s.pinned,
+                          "loaded_at": s.loaded.loaded_at if s.loaded else ""}
+                         for s in self.slots],
+        }
+
+
+def preflight(settings: ServiceSettings) -> None:
+    """Check, before a server starts, what would otherwise fail in its startup with a
+    traceback: the registry, each variant's model name and pinned version, the items
+    file, the stages' import paths (nothing is loaded)."""
+    from recstack.serving.telemetry import ServiceMetrics
+
+    service = Service(settings, ServiceMetrics())
+    for slot in service.slots:
+        versions = service.registry.versions(slot.model_name)
+        if not versions:
+            raise ConfigError(f"{service.registry.root}: no model named "
+                              f"{slot.model_name!r} (names: "
+                              f"{', '.join(service.registry.names()) or 'none yet'})")
+        if slot.pinned and int(slot.reference.partition("@")[2]) not in versions:
+            raise ConfigError(f"{service.registry.root}: {slot.reference} does not exist "
+                              f"(versions: {versions})")
+    for path in settings.stages:
+        load_stage(path, settings)
+
+
+def _valid(candidates: Candidates) -> Candidates:
+    """Drop the empty slots (index -1, score -inf) a search leaves when the catalog runs
+    out, so every returned item is a real one."""
+    keep = (candidates.items >= 0) & np.isfinite(candidates.scores)
+    if keep.all():
+        return candidates
+    return replace(candidates, items=candidates.items[keep], scores=candidates.scores[keep],
+                   sources=candidates.sources[keep])
+
+
+def _read_titles(path: Path) -> dict[str, str]:
+    """``item_id -> title`` from a CSV or Parquet table with those two columns."""
+    path = Path(path)
+    try:
+        table = (pd.read_parquet(path, columns=["item_id", "title"])
+                 if path.suffix.lower() in (".parquet", ".pq")
+                 else pd.read_csv(path, usecols=["item_id", "title"], dtype={"item_id": str}))
+    except (KeyError, ValueError) as error:
+        raise ConfigError(f"{path}: an items file needs columns 'item_id' and 'title' "
+                          f"({error})") from None
+    return dict(zip(table["item_id"].astype(str), table["title"].astype(str), strict=True))
+

@@ -1,0 +1,237 @@
+"""The HTTP service's settings: one validated object, refusing unsafe or unusable values.
+
+:class:`ServiceSettings` is built by ``recstack serve`` from its flags, or from JSON (the
+environment variable :data:`SETTINGS_ENV`, which is how several uvicorn worker processes
+receive the same settings). Unknown fields are refused (a misspelt key never silently
+becomes a default). Every limit on requests (``max_k``, ``max_items``, ``max_events``,
+``max_id_length``, ``max_body_bytes``) may be lowered from the hard caps the request
+schemas declare (:mod:`recstack.serving.schemas`), never raised above them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from recstack.errors import ConfigError
+from recstack.serving import schemas
+
+__all__ = ["SETTINGS_ENV", "ServiceSettings", "VariantSettings", "settings_from_env",
+           "settings_from_options"]
+
+#: the environment variable holding the settings as JSON for worker processes
+SETTINGS_ENV = "RECSTACK_SERVE_SETTINGS"
+#: shortest admin token accepted: 128 bits of hex, so it cannot be guessed by trying
+MIN_TOKEN_LENGTH = 32
+_VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+
+
+class VariantSettings(BaseModel):
+    """One arm of an A/B test: its name, the registry reference it serves (``name`` for
+    the current version, ``name@3`` to pin one) and its share of users."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    model: str
+    share: float = Field(gt=0, le=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _VARIANT_NAME.fullmatch(value):
+            raise ValueError("use 1 to 40 letters, digits, '.', '_' or '-'")
+        return value
+
+    @field_validator("model")
+    @classmethod
+    def _reference(cls, value: str) -> str:
+        from recstack.serving.registry import parse_reference
+
+        parse_reference(value)
+        return value
+
+
+class ServiceSettings(BaseModel):
+    """What ``recstack serve`` runs with (see the module docstring).
+
+    Attributes
+    ----------
+    registry : str
+        The model registry (folder or fsspec URL).
+    model : str, optional
+        The reference served when no ``variants`` are given (``name`` follows the current
+        alias; ``name@3`` is pinned). Default: the registry's only model name.
+    variants : list of VariantSettings
+        Two or more arms of an A/B test, shares summing to 1; users are assigned by
+        :func:`recstack.serving.variants.bucket` of their id with ``variant_salt``.
+    admin_token : str, optional
+        Bearer token of the admin endpoints (at least 32 characters); without one they
+        answer 403.
+    unknown_user : {"404", "popular"}
+        An unknown user gets a 404 naming the cold-start endpoint, or the most popular
+        items with the reason in the response.
+    candidates : int
+        Items retrieved for the ranking and re-ranking stages, when ``stages`` are set.
+    stages : list of str
+        ``"package.module:factory"`` import paths; each factory is called with the
+        settings and returns a stage (see :class:`recstack.serving.service.Stage`),
+        called in this order after retrieval.
+    store : str, optional
+        Embedding store location (:func:`recstack.serving.embedding_store.open_store`)
+        read for user vectors; when it cannot be reached the model's own vectors are
+        served, counted in ``recstack_store_fallback_total``, and the store is not tried
+        again for ``store_retry_seconds``.
+    log_dir : Path, optional
+        Folder of the rotated Parquet request log (``requests-*.parquet``) and event log
+        (``events-*.parquet``); None logs nothing (and refuses events).
+    log_rotate_rows, log_rotate_seconds, log_keep_files
+        A new log file at least every so many rows or seconds; keep the newest files.
+    poll_seconds : float, optional
+        Check the registry's current alias this often and swap in a newly published
+        version (how several worker processes all follow a publish).
+    items_file : Path, optional
+        CSV or Parquet table with ``item_id`` and ``title`` columns, for titles.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    registry: str = Field(min_length=1)
+    model: str | None = None
+    variants: list[VariantSettings] = Field(default_factory=list)
+    variant_salt: str = Field(default="recstack", min_length=1, max_length=100)
+    admin_token: SecretStr | None = None
+    unknown_user: Literal["404", "popular"] = "404"
+    default_k: int = Field(default=20, ge=1, le=schemas.MAX_K)
+    max_k: int = Field(default=100, ge=1, le=schemas.MAX_K)
+    max_items: int = Field(default=schemas.MAX_ITEMS, ge=1, le=schemas.MAX_ITEMS)
+    max_events: int = Field(default=schemas.MAX_EVENTS, ge=1, le=schemas.MAX_EVENTS)
+    max_id_length: int = Field(default=schemas.MAX_ID_LENGTH, ge=1, le=schemas.MAX_ID_LENGTH)
+    max_body_bytes: int = Field(default=schemas.MAX_BODY_BYTES, ge=1024,
+                                le=schemas.MAX_BODY_BYTES)
+    candidates: int = Field(default=200, ge=1, le=10_000)
+    stages: list[str] = Field(default_factory=list)
+    store: str | None = None
+    store_retry_seconds: float = Field(default=5.0, ge=0, le=3600)
+    log_dir: Path | None = None
+    log_rotate_rows: int = Field(default=10_000, ge=1, le=10_000_000)
+    log_rotate_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    log_keep_files: int | None = Field(default=None, ge=1)
+    poll_seconds: float | None = Field(default=None, gt=0, le=3600)
+    items_file: Path | None = None
+
+    @field_validator("admin_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_LENGTH:
+            raise ValueError(f"must be at least {MIN_TOKEN_LENGTH} characters (e.g. "
+                             "python -c 'import secrets; print(secrets.token_hex(16))')")
+        return value
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, value: list[str]) -> list[str]:
+        for path in value:
+            module, colon, name = path.partition(":")
+            if not colon or not module or not name.isidentifier():
+                raise ValueError(f"{path!r}: write a stage as 'package.module:factory'")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ServiceSettings:
+        if self.default_k > self.max_k:
+            raise ValueError(f"default_k ({self.default_k}) exceeds max_k ({self.max_k})")
+        if self.variants:
+            if self.model is not None:
+                raise ValueError("give either model or variants, not both")
+            names = [v.name for v in self.variants]
+            if len(set(names)) != len(names):
+                raise ValueError(f"variant names must be distinct, got {names}")
+            total = sum(v.share for v in self.variants)
+            if abs(total - 1.0) > 1e-9:
+                raise ValueError(f"variant shares must sum to 1, got {total:g}")
+        return self
+
+    @classmethod
+    def create(cls, **values: Any) -> ServiceSettings:
+        """Validated settings, a mistake raised as one-line :class:`ConfigError`."""
+        try:
+            return cls.model_validate(values)
+        except ValidationError as error:
+            raise ConfigError(describe_validation_error(error)) from None
+
+    def to_json(self) -> str:
+        """JSON that :func:`settings_from_env` reads back (the token included: it only
+        travels to this service's own worker processes)."""
+        data = json.loads(self.model_dump_json())
+        if self.admin_token is not None:
+            data["admin_token"] = self.admin_token.get_secret_value()
+        return json.dumps(data)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """``serve settings: field 'x': message; ...`` on one line."""
+    parts = []
+    for item in error.errors():
+        message = item["msg"].removeprefix("Value error, ")
+        where = ".".join(str(p) for p in item["loc"])
+        parts.append(f"field {where!r}: {message}" if where else message)
+    return "serve settings: " + "; ".join(parts)
+
+
+def settings_from_env() -> ServiceSettings:
+    """The settings a worker process was given in :data:`SETTINGS_ENV`."""
+    raw = os.environ.get(SETTINGS_ENV)
+    if not raw:
+        raise ConfigError(f"{SETTINGS_ENV} is not set; start the service with recstack serve")
+    try:
+        return ServiceSettings.model_validate_json(raw)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error)) from None
+
+
+def settings_from_options(config: Path | None, *, variants: list[str] | None = None,
+                          admin_token_file: Path | None = None, **flags: Any
+                          ) -> ServiceSettings:
+    """Settings from ``recstack serve``: a JSON ``config`` file, then the flags that were
+    given (None: not given). ``variants`` as ``NAME=MODEL:SHARE``; the admin token is read
+    from a file so that it never shows in the process list."""
+    values: dict[str, Any] = {}
+    if config is not None:
+        try:
+            values = json.loads(Path(config).read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise ConfigError(f"{config}: not valid JSON ({error})") from None
+        if not isinstance(values, dict):
+            raise ConfigError(f"{config}: expected a JSON object of settings")
+    values.update({k: v for k, v in flags.items() if v is not None})
+    if variants:
+        values["variants"] = [_parse_variant(text) for text in variants]
+    if admin_token_file is not None:
+        values["admin_token"] = Path(admin_token_file).read_text(encoding="utf-8").strip()
+    return ServiceSettings.create(**values)
+
+
+def _parse_variant(text: str) -> dict[str, Any]:
+    name, equals, rest = text.partition("=")
+    model, colon, share = rest.rpartition(":")
+    try:
+        value = float(share)
+    except ValueError:
+        value = None
+    if not equals or not colon or not name or not model or value is None:
+        raise ConfigError(f"--variant {text!r}: write NAME=MODEL:SHARE, e.g. control=als:0.5")
+    return {"name": name, "model": model, "share": value}

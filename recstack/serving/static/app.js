@@ -1,0 +1,109 @@
+// The recstack page: plain DOM calls against the service's JSON API (no framework, no CDN).
+"use strict";
+
+const visitor = new Map();  // item_id -> title of the items a new visitor chose
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.detail || response.statusText);
+  return body;
+}
+
+function label(item) {
+  return item.title ? `${item.title} (${item.item_id})` : item.item_id;
+}
+
+function showError(error) {
+  document.getElementById("error").textContent = error ? String(error.message || error) : "";
+}
+
+function fillList(id, items, extra) {
+  const list = document.getElementById(id);
+  list.replaceChildren();
+  for (const item of items) {
+    const li = el("li", label(item));
+    li.dataset.itemId = item.item_id;
+    if (item.source !== undefined) {
+      li.append(" ", el("span", `why: ${item.source}, score ${item.score.toFixed(3)}`, "why"));
+    }
+    if (extra) extra(li, item);
+    list.append(li);
+  }
+}
+
+async function showUser(userId) {
+  try {
+    const [history, recs] = await Promise.all([
+      api(`users/${encodeURIComponent(userId)}/history?limit=20`),
+      api(`users/${encodeURIComponent(userId)}/recommendations?k=10`)]);
+    fillList("history", history.items);
+    fillList("user-recs", recs.items);
+    document.getElementById("user-note").textContent = recs.fallback || "";
+    document.getElementById("model").textContent = `(${recs.model}, variant ${recs.variant})`;
+    showError(null);
+  } catch (error) { showError(error); }
+}
+
+async function showSimilar(item) {
+  try {
+    const similar = await api(`items/${encodeURIComponent(item.item_id)}/similar?k=10`);
+    document.getElementById("similar-of").textContent = label(item);
+    fillList("similar", similar.items);
+    showError(null);
+  } catch (error) { showError(error); }
+}
+
+async function updateVisitor() {
+  const list = document.getElementById("visitor-items");
+  list.replaceChildren();
+  for (const [itemId, title] of visitor) list.append(el("li", label({item_id: itemId, title})));
+  if (visitor.size === 0) { fillList("visitor-recs", []); return; }
+  try {
+    const recs = await api("recommendations/new-user", {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({items: [...visitor.keys()], k: 10})});
+    fillList("visitor-recs", recs.items);
+    document.getElementById("visitor-note").textContent = recs.fallback || "";
+    showError(null);
+  } catch (error) { showError(error); }
+}
+
+async function search(event) {
+  event.preventDefault();
+  const text = document.getElementById("search-text").value.trim();
+  if (!text) return;
+  try {
+    const found = await api(`items/search?q=${encodeURIComponent(text)}&limit=20`);
+    fillList("search-results", found.items, (li, item) => {
+      const neighbours = el("button", "neighbours", "pick neighbours");
+      neighbours.type = "button";
+      neighbours.addEventListener("click", () => showSimilar(item));
+      const add = el("button", "+ visitor", "pick add-visitor");
+      add.type = "button";
+      add.addEventListener("click", () => { visitor.set(item.item_id, item.title); updateVisitor(); });
+      li.append(neighbours, add);
+    });
+    showError(null);
+  } catch (error) { showError(error); }
+}
+
+async function start() {
+  document.getElementById("search-form").addEventListener("submit", search);
+  const select = document.getElementById("user-select");
+  select.addEventListener("change", () => showUser(select.value));
+  try {
+    const {users} = await api("users?limit=200");
+    for (const user of users) select.append(el("option", user));
+    if (users.length) await showUser(users[0]);
+  } catch (error) { showError(error); }
+}
+
+start();

@@ -1,0 +1,130 @@
+"""Shared pieces of the HTTP service tests: a registry with a published ALS, settings,
+a test client, and stages for the ranking seam."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from recstack.serving.registry import ModelRegistry
+from recstack.serving.service import Candidates
+from recstack.serving.settings import ServiceSettings
+
+TOKEN = "t" * 40
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_service(tmp_path: Path, registry, *extra: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    command = [sys.executable, "-m", "recstack.cli", "serve", "--registry", registry.root,
+               "--port", str(port), "--admin-token-file", str(token), "--log-level",
+               "warning", *extra]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the service exited: {process.stdout.read()}")
+        try:
+            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("the service did not become ready in 60 s")
+
+
+def stop_service(process: subprocess.Popen) -> int:
+    """SIGTERM, then the exit status: uvicorn finishes its graceful shutdown and then
+    re-raises the signal, so a clean stop reads as -SIGTERM (or 0)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    output = process.stdout.read()
+    assert "Traceback" not in output, output
+    return 0 if code == -signal.SIGTERM else code
+
+
+
+
+def publish(root: Path, model, train, name: str = "als") -> ModelRegistry:
+    registry = ModelRegistry(root)
+    registry.publish(name, model, data=train)
+    return registry
+
+
+def settings(registry: Path | ModelRegistry, **values) -> ServiceSettings:
+    root = registry.root if isinstance(registry, ModelRegistry) else str(registry)
+    return ServiceSettings.create(registry=str(root), **values)
+
+
+def client(settings_: ServiceSettings):
+    from recstack.serving.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette's note about its httpx-based client
+        from fastapi.testclient import TestClient
+    return TestClient(create_app(settings_))
+
+
+def write_titles(path: Path, train) -> Path:
+    train.item_table[["item_id", "title"]].to_parquet(path)
+    return path
+
+
+class ReverseStage:
+    """A re-ranking stage for the seam test: the retrieved list, reversed."""
+
+    name = "reverse"
+    kind = "re-ranking"
+
+    def __call__(self, request, candidates: Candidates) -> Candidates:
+        seen.append(len(candidates.items))
+        return Candidates(candidates.items[::-1], candidates.scores[::-1],
+                          np.full(len(candidates.items), "reverse", dtype=object),
+                          features={"n": len(candidates.items)})
+
+
+#: candidate counts the stage received, for the test to read
+seen: list[int] = []
+
+
+def reverse_stage(_settings) -> ReverseStage:
+    return ReverseStage()
+
+
+class SlowStage:
+    """A stage that sleeps, so that a request is in flight during a shutdown."""
+
+    name = "slow"
+    kind = "ranking"
+
+    def __call__(self, request, candidates: Candidates) -> Candidates:
+        import time
+
+        time.sleep(1.5)
+        return candidates
+
+
+def slow_stage(_settings) -> SlowStage:
+    return SlowStage()

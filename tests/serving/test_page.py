@@ -1,0 +1,92 @@
+"""The web page in headless Chromium (Selenium): pick a user, search a title and see its
+neighbours, build a new visitor and see recommendations update; a screenshot is saved."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("uvicorn", reason="the service tests need the serving extra")
+webdriver = pytest.importorskip("selenium.webdriver", reason="the page test needs selenium")
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from tests.serving.service_helpers import (  # noqa: E402
+    publish,
+    start_service,
+    stop_service,
+    write_titles,
+)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("needs the chromium and chromedriver system packages")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                 "--disable-gpu", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _texts(driver, list_id: str) -> list[str]:
+    # read in one script: the page replaces lists while they update
+    return driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(li => li.innerText)",
+        f"#{list_id} > li")
+
+
+@pytest.mark.slow
+def test_click_through_the_page(tmp_path, browser, als, train):
+    registry = publish(tmp_path / "registry", als, train)
+    titles = write_titles(tmp_path / "items.parquet", train)
+    process, url = start_service(tmp_path, registry, "--items", str(titles))
+    wait = WebDriverWait(browser, 20)
+    try:
+        browser.get(url + "/")
+        wait.until(lambda d: len(_texts(d, "user-recs")) == 10)
+        history = _texts(browser, "history")
+        assert history and all("(" in line for line in history)  # title (id)
+        assert "why: exact, score" in _texts(browser, "user-recs")[0]
+
+        select = browser.find_element(By.ID, "user-select")
+        options = select.find_elements(By.TAG_NAME, "option")
+        before = _texts(browser, "user-recs")
+        options[3].click()
+        wait.until(lambda d: _texts(d, "user-recs") != before)
+
+        word = "the"
+        browser.find_element(By.ID, "search-text").send_keys(word)
+        browser.find_element(By.ID, "search-button").click()
+        wait.until(lambda d: len(_texts(d, "search-results")) > 0)
+        assert all(word.lower() in line.lower() for line in _texts(browser, "search-results"))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results button"))
+        browser.find_element(By.CSS_SELECTOR, "#search-results button.neighbours").click()
+        wait.until(lambda d: len(_texts(d, "similar")) == 10)
+        assert "why: similar" in _texts(browser, "similar")[0]
+
+        buttons = browser.find_elements(By.CSS_SELECTOR, "#search-results button.add-visitor")
+        buttons[0].click()
+        wait.until(lambda d: len(_texts(d, "visitor-recs")) == 10)
+        first = _texts(browser, "visitor-recs")
+        assert "why: fold-in" in first[0]
+        assert len(buttons) > 1
+        buttons[1].click()
+        wait.until(lambda d: len(_texts(d, "visitor-items")) == 2)
+        wait.until(ec.none_of(lambda d: _texts(d, "visitor-recs") == first))
+        assert browser.find_element(By.ID, "error").text == ""
+        shot = tmp_path / "page.png"
+        assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    finally:
+        stop_service(process)

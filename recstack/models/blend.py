@@ -10,8 +10,6 @@ weights by coordinate ascent on validation nDCG@k, then refits every member on a
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from typing import Any, ClassVar
 
 import numpy as np
@@ -20,7 +18,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.memory import require_memory
-from recstack.models.persistence import ArraySpec, SparseSpec
+from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_model, model_class, register
 from recstack.models.training import validation_ndcg
 from recstack.progress import Progress, resolve
@@ -34,7 +32,6 @@ WEIGHT_GRID = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 20.0)
 # the validation users when they do not all fit).
 _CACHE_BUDGET_BYTES = 512 * 2**20
 _PREFIX = "m{}__"
-_SYMBOL = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:([+*])\s*(\d+))?\s*$")
 
 
 @register
@@ -323,7 +320,7 @@ class Blend(Recommender):
             prefix = _PREFIX.format(position)
             symbols = {k: v for k, v in member.get_params().items() if type(v) is int}
             for name, entry in member_spec.items():
-                spec[prefix + name] = _rebound(entry, symbols, prefix)
+                spec[prefix + name] = rebound_spec(entry, symbols, prefix)
         return spec
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
@@ -341,31 +338,3 @@ def _unprefixed(arrays: dict[str, np.ndarray], position: int) -> dict[str, np.nd
     prefix = _PREFIX.format(position)
     return {key[len(prefix):]: value for key, value in arrays.items()
             if key.startswith(prefix)}
-
-
-def _rebound(entry: Any, symbols: dict[str, int], prefix: str) -> Any:
-    """A member's array declaration with its symbols made the blend's: the member's integer
-    hyperparameters become their values, other free names get the member's prefix (so two
-    members' ``factors`` are not forced equal); ``n_users``/``n_items`` stay."""
-
-    def symbol(value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        match = _SYMBOL.match(value)
-        if match is None:
-            return value
-        name, operator, number = match.groups()
-        if name in ("n_users", "n_items"):
-            return value
-        if name in symbols:
-            base = symbols[name]
-            if operator is None:
-                return base
-            return base + int(number) if operator == "+" else base * int(number)
-        return prefix + value.strip()
-
-    changes: dict[str, Any] = {"shape": tuple(symbol(s) for s in entry.shape)}
-    if isinstance(entry, ArraySpec):
-        changes["low"] = symbol(entry.low)
-        changes["high"] = symbol(entry.high)
-    return dataclasses.replace(entry, **changes)

@@ -53,6 +53,7 @@ the old one loadable until the new one is complete and swapped in.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -625,3 +626,33 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def rebound_spec(entry: Any, symbols: dict[str, int], prefix: str) -> Any:
+    """A nested model's array declaration restated in its container's terms (a blend's
+    members, a two-stage model's generators, a re-ranked model's inner model), for arrays
+    saved under ``prefix``: the nested model's integer hyperparameters (``symbols``) become
+    their values, other free names get the prefix (so two members' ``factors`` are not forced
+    equal); ``n_users``/``n_items`` stay."""
+
+    def symbol(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _SYMBOL.match(value)
+        if match is None:
+            return value
+        name, operator, number = match.groups()
+        if name in ("n_users", "n_items"):
+            return value
+        if name in symbols:
+            base = symbols[name]
+            if operator is None:
+                return base
+            return base + int(number) if operator == "+" else base * int(number)
+        return prefix + value.strip()
+
+    changes: dict[str, Any] = {"shape": tuple(symbol(s) for s in entry.shape)}
+    if isinstance(entry, ArraySpec):
+        changes["low"] = symbol(entry.low)
+        changes["high"] = symbol(entry.high)
+    return dataclasses.replace(entry, **changes)

@@ -36,6 +36,7 @@ def _import_builtin_models() -> None:
 
     # models built from other models in the pipeline package, above this one: the registry
     # knows them by name so experiment files and load_model find them
+    from recstack.pipeline import two_stage  # noqa: F401
     from recstack.pipeline.rerank import model as _reranked  # noqa: F401
 
 

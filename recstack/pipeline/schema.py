@@ -153,9 +153,10 @@ class FeatureFrame:
                                     f"rows, users has {n}")
         for j, feature in enumerate(self.schema.categorical):
             column = self.categorical[:, j]
-            if n and (column.min() < 0 or column.max() >= feature.cardinality):
+            levels = int(feature.cardinality or 0)  # set for every categorical feature
+            if n and (column.min() < 0 or column.max() >= levels):
                 raise RecstackError(f"categorical feature {feature.name!r} has codes outside "
-                                    f"0..{feature.cardinality - 1}")
+                                    f"0..{levels - 1}")
         if n and not _contiguous(self.groups):
             raise RecstackError("feature frame: the rows of a group must be contiguous")
 

@@ -29,6 +29,9 @@ QUICK_PARAMS: dict[str, dict[str, Any]] = {
                  "learning_rate": 0.02, "device": "cpu"},
     "two_tower": {"dim": 8, "hidden": 16, "epochs": 8, "batch_size": 128,
                   "learning_rate": 0.02, "recent_items": 5, "device": "cpu"},
+    "two_stage": {"generators": ({"type": "most_popular"},
+                                 {"type": "item_knn", "neighbors": 20}),
+                  "ranker": {"type": "logistic"}, "n_candidates": 10},
     "reranked": {"model": {"type": "item_knn", "neighbors": 20},
                  "chain": ({"type": "popularity_penalty", "strength": 0.5},), "n_candidates": 20},
 }

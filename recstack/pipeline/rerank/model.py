@@ -18,8 +18,7 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
-from recstack.models.blend import _rebound
-from recstack.models.persistence import ArraySpec, SparseSpec
+from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_model, model_class, register
 from recstack.pipeline.rerank.base import (
     RerankContext,
@@ -202,12 +201,12 @@ class Reranked(Recommender):
             return None  # a model that cannot be checked on load: neither can this
         symbols = {k: v for k, v in wrapped.get_params().items() if type(v) is int}
         spec: dict[str, ArraySpec | SparseSpec] = {
-            _MODEL + name: _rebound(entry, symbols, _MODEL)
+            _MODEL + name: rebound_spec(entry, symbols, _MODEL)
             for name, entry in wrapped_spec.items()}
         for position, step in enumerate(self._steps()):
             prefix = _STEP.format(position)
             for name, entry in step.state_spec().items():
-                spec[prefix + name] = _rebound(entry, {}, prefix)
+                spec[prefix + name] = rebound_spec(entry, {}, prefix)
         return spec
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:

@@ -1,0 +1,212 @@
+"""The candidate stage: several fitted generators each propose their top ``n`` items per user;
+the proposals are merged into one deduplicated set per user, keeping every source's score
+and rank as features, and :func:`candidate_recall` says how much of the test set the merged
+set holds (the ceiling any ranker of these candidates can reach).
+
+Merging is a union: a (user, item) pair proposed by several generators appears once, with
+one score and one rank column per generator. A generator that did not propose the pair
+gives it a score of NaN and the rank ``n + 1`` (one past its list), so "not proposed" sits
+just below its worst proposal for every ranker, including those that cannot take NaN.
+Items the user has already interacted with (``exclude``) are never candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import Recommender
+from recstack.topk import top_k_batched
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The merged candidates of a batch of users, one row per (user, item) pair.
+
+    Attributes
+    ----------
+    users, items : ndarray of int64, shape (n_rows,)
+        Internal indices. Rows are sorted by user, then item, so each user's candidates
+        are contiguous.
+    scores : ndarray of float32, shape (n_rows, n_sources)
+        Each source's score of the pair; NaN where the source did not propose it.
+    ranks : ndarray of float32, shape (n_rows, n_sources)
+        Each source's 1-based rank of the pair; ``n_per_source + 1`` where it did not
+        propose it.
+    sources : tuple of str
+        The column names of ``scores`` and ``ranks`` (one per generator).
+    n_per_source : int
+        How many items each source was asked for.
+    similarity : ndarray of float32, shape (n_rows, n_scorers)
+        Scores of every pair by models that propose nothing but score every candidate
+        (:func:`score_candidates`; e.g. the content model's text similarity to the user's
+        history). Empty by default.
+    scorers : tuple of str
+        The column names of ``similarity``.
+    """
+
+    users: np.ndarray
+    items: np.ndarray
+    scores: np.ndarray
+    ranks: np.ndarray
+    sources: tuple[str, ...]
+    n_per_source: int
+    similarity: np.ndarray | None = None
+    scorers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.similarity is None:
+            object.__setattr__(self, "similarity", np.zeros((len(self.users), 0), np.float32))
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    def best_rank(self) -> np.ndarray:
+        """The best (lowest) rank any source gave each pair: how "hard" a negative is."""
+        return self.ranks.min(axis=1) if self.ranks.shape[1] else np.zeros(len(self))
+
+    def take(self, rows: np.ndarray) -> Candidates:
+        """The candidates restricted to ``rows`` (a boolean mask or sorted positions)."""
+        return Candidates(self.users[rows], self.items[rows], self.scores[rows],
+                          self.ranks[rows], self.sources, self.n_per_source,
+                          np.asarray(self.similarity)[rows], self.scorers)
+
+
+def source_names(generators: Sequence[Recommender]) -> tuple[str, ...]:
+    """One column name per generator: its registry name, numbered when repeated
+    (``ease``, ``item_knn``, ``item_knn_2``)."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for generator in generators:
+        seen[generator.name] = seen.get(generator.name, 0) + 1
+        count = seen[generator.name]
+        names.append(generator.name if count == 1 else f"{generator.name}_{count}")
+    return tuple(names)
+
+
+def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndarray,
+                        n: int, *, exclude: sp.csr_matrix | None = None,
+                        sources: Sequence[str] | None = None,
+                        batch_size: int | None = None) -> Candidates:
+    """Merge each generator's top ``n`` items for every user of ``user_indices``.
+
+    Parameters
+    ----------
+    generators : sequence of Recommender
+        Fitted models sharing one item vocabulary (any registered model).
+    user_indices : ndarray of int
+        Internal user indices to propose items for.
+    n : int
+        Items asked of each generator per user (``>= 1``).
+    exclude : scipy.sparse.csr_matrix, optional
+        ``n_users x n_items``: items never proposed to a user (those already seen). By
+        default the first generator's training matrix.
+    sources : sequence of str, optional
+        Column names; by default :func:`source_names`.
+    batch_size : int, optional
+        Users scored at once by each generator (default: within the memory budget of
+        :func:`recstack.topk.top_k_batched`).
+
+    Returns
+    -------
+    Candidates
+        Sorted by user then item; a generator's empty slots (fewer than ``n`` unseen items
+        left) and non-finite scores propose nothing.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ConfigError(f"candidates: n (items asked of each generator) must be a positive "
+                          f"integer, got {n!r}")
+    if not generators:
+        raise ConfigError("candidates: no generators given; name at least one fitted model")
+    for position, generator in enumerate(generators):
+        if not isinstance(generator, Recommender):
+            raise RecstackError(f"candidates: generators[{position}] is a "
+                                f"{type(generator).__name__}, not a recstack model")
+        if not generator.is_fitted:
+            raise RecstackError(f"candidates: generators[{position}] ({generator.name}) is "
+                                "not fitted; call fit() on it before asking for candidates")
+    n_items = len(generators[0].items_)
+    for position, generator in enumerate(generators[1:], start=1):
+        if len(generator.items_) != n_items:
+            raise RecstackError(f"candidates: generators[{position}] ({generator.name}) has "
+                                f"{len(generator.items_)} items, generators[0] has {n_items};"
+                                " fit every generator on the same data (one vocabulary)")
+    names = tuple(sources) if sources is not None else source_names(generators)
+    if len(names) != len(generators):
+        raise ConfigError(f"candidates: {len(names)} source names for {len(generators)} "
+                          "generators")
+    users = np.asarray(user_indices, dtype=np.int64)
+    if exclude is None:
+        exclude = generators[0].seen_
+    keys, values, ranks, origin = [], [], [], []
+    for column, generator in enumerate(generators):
+        top, scores = top_k_batched(generator.score_users, users, int(n), exclude=exclude,
+                                    batch_size=batch_size, n_items=n_items)
+        rank = np.broadcast_to(np.arange(1, top.shape[1] + 1, dtype=np.float32), top.shape)
+        proposed = np.isfinite(scores)
+        row_user = np.broadcast_to(users[:, None], top.shape)
+        keys.append(row_user[proposed] * n_items + top[proposed])
+        values.append(scores[proposed].astype(np.float32))
+        ranks.append(rank[proposed])
+        origin.append(np.full(int(proposed.sum()), column, np.int64))
+    all_keys = np.concatenate(keys)
+    pairs, row = np.unique(all_keys, return_inverse=True)
+    source = np.concatenate(origin)
+    merged_scores = np.full((len(pairs), len(generators)), np.nan, np.float32)
+    merged_ranks = np.full((len(pairs), len(generators)), n + 1, np.float32)
+    merged_scores[row, source] = np.concatenate(values)
+    merged_ranks[row, source] = np.concatenate(ranks)
+    return Candidates(pairs // n_items, pairs % n_items, merged_scores, merged_ranks, names,
+                      int(n))
+
+
+def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
+                     names: Sequence[str], *, batch_users: int = 1024) -> Candidates:
+    """``candidates`` with every pair scored by each of ``scorers`` (fitted models on the
+    same vocabulary) as its ``similarity`` columns named ``names``; non-finite scores
+    become NaN. Users are scored ``batch_users`` at a time (their full rows, then the
+    candidates' entries)."""
+    for position, scorer in enumerate(scorers):
+        if not scorer.is_fitted:
+            raise RecstackError(f"candidates: scorers[{position}] ({scorer.name}) is not "
+                                "fitted; call fit() on it first")
+    columns = np.full((len(candidates), len(scorers)), np.nan, np.float32)
+    distinct, row_user = np.unique(candidates.users, return_inverse=True)
+    for start in range(0, len(distinct), batch_users):
+        chosen = (row_user >= start) & (row_user < start + batch_users)
+        local = row_user[chosen] - start
+        for column, scorer in enumerate(scorers):
+            rows = scorer.score_users(distinct[start:start + batch_users])
+            columns[chosen, column] = rows[local, candidates.items[chosen]]
+    columns[~np.isfinite(columns)] = np.nan
+    return Candidates(candidates.users, candidates.items, candidates.scores, candidates.ranks,
+                      candidates.sources, candidates.n_per_source, columns, tuple(names))
+
+
+def candidate_recall(candidates: Candidates, test: Interactions) -> float:
+    r"""Mean per-user share of the test items that are among the user's candidates.
+
+    .. math:: \mathrm{recall}_{cand} = \frac{1}{|U_T|} \sum_{u \in U_T}
+              \frac{|C_u \cap T_u|}{|T_u|}
+
+    over the users :math:`U_T` with at least one test item (:math:`T_u`, distinct items;
+    :math:`C_u` the merged candidates, empty for a user who was not given any). No ranker of
+    these candidates can reach a higher recall at any cut-off, so this is the ceiling of
+    the two-stage model's recall@K. NaN when ``test`` is empty.
+    """
+    if len(test) == 0:
+        return float("nan")
+    n_items = test.n_items
+    test_keys = np.unique(test.user_index.astype(np.int64) * n_items
+                          + test.item_index.astype(np.int64))
+    found = np.isin(test_keys, candidates.users * n_items + candidates.items)
+    test_users = test_keys // n_items
+    distinct, per_user = np.unique(test_users, return_inverse=True)
+    hits = np.bincount(per_user, weights=found, minlength=len(distinct))
+    totals = np.bincount(per_user, minlength=len(distinct))
+    return float(np.mean(hits / totals))

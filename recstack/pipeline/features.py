@@ -1,0 +1,503 @@
+r"""Features of (user, candidate) pairs, declared in one place and computed without leakage.
+
+:class:`FeatureBuilder` is the one piece of code that turns candidates into a
+:class:`~recstack.pipeline.schema.FeatureFrame`, for the ranker's training examples and at
+serving alike, so the two cannot disagree. It works in three steps:
+
+1. :meth:`FeatureBuilder.fit` (once, at training) decides the columns and fits the
+   vocabularies of the categorical ones from the item and user tables: the
+   :class:`~recstack.pipeline.schema.FeatureSchema` is fixed from then on;
+2. :meth:`FeatureBuilder.statistics` summarises a ``history`` that must end before an
+   explicit ``cutoff`` (every row at or after it is refused, so no feature can see the
+   future of the example it belongs to) into a :class:`HistoryState`;
+3. :meth:`FeatureBuilder.build` assembles the frame of a set of candidates from that state.
+
+The columns (``<s>`` is each candidate source, ``<c>`` a table column):
+
+======================  ============  =====================================================
+name                    kind          value
+======================  ============  =====================================================
+``score_<s>``           numeric       source ``s``'s score (NaN: not proposed by it)
+``rank_<s>``            numeric       its 1-based rank (``n + 1``: not proposed)
+``n_sources``           numeric       how many sources proposed the item
+``similarity_<m>``      numeric       scorer ``m``'s score of the pair (a model that scores
+                                      every candidate, e.g. ``content``: the text
+                                      similarity to the user's history)
+``item_log_count``      numeric       :math:`\log(1 + n_i)`, interactions with the item
+``item_recent``         numeric       :math:`\sum_r 2^{-(t_c - t_r)/h}` over the item's
+                                      interactions (half-life :math:`h`)
+``item_age_days``       numeric       days from its first interaction to the cutoff (NaN:
+                                      never seen)
+``user_log_count``      numeric       :math:`\log(1 + n_u)`
+``user_days_since``     numeric       days from the user's last interaction to the cutoff
+``item_<c>``            either        an item-table column: numbers as they are, text
+                                      levels as categorical codes; for a multi-valued
+                                      column (e.g. ``genres``) its first listed value
+``user_<c>``            either        a user-table column, likewise
+``user_<c>_affinity``   numeric       multi-valued item column ``c``:
+                                      :math:`\frac{1}{|G_i|}\sum_{g \in G_i} s_{ug}`, with
+                                      :math:`s_{ug}` the share of the user's history
+                                      interactions whose item has level :math:`g`
+======================  ============  =====================================================
+
+Categorical codes follow :mod:`recstack.pipeline.schema`: ``0`` is the one shared
+"unknown" level, for a value never seen when the vocabulary was fitted or a missing one.
+Text columns with many distinct values (titles, zip codes: more than ``max_levels`` levels
+or more than half of the rows distinct) are left out by ``"auto"``: they identify rows
+rather than group them. The interaction log carries no context columns
+(:class:`~recstack.data.interactions.Interactions` has none), so there are no context
+features yet.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.pipeline.candidates import Candidates
+from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
+
+_SECONDS_PER_DAY = 86_400.0
+#: stands for "no interaction" in the first/last time arrays (so they stay integers)
+NEVER = np.iinfo(np.int64).min
+ColumnRole = Literal["numeric", "categorical", "multi"]
+_OPTIONS = {"half_life_days", "item_columns", "user_columns", "max_levels"}
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A table column the builder uses: which table, its name, its role and its levels."""
+
+    table: Literal["item", "user"]
+    column: str
+    role: ColumnRole
+    levels: tuple[str, ...] = ()
+
+    @property
+    def feature(self) -> str:
+        return f"{self.table}_{self.column}"
+
+
+@dataclass
+class HistoryState:
+    """What the features of one cutoff need from the history before it (see
+    :meth:`FeatureBuilder.statistics`). Every array has one row per item or per user of the
+    vocabulary."""
+
+    cutoff: int
+    item_count: np.ndarray
+    item_recent: np.ndarray
+    item_first: np.ndarray
+    user_count: np.ndarray
+    user_last: np.ndarray
+    item_codes: np.ndarray
+    item_numeric: np.ndarray
+    user_codes: np.ndarray
+    user_numeric: np.ndarray
+    #: items x levels of every multi-valued column (one block per column), 1 where listed
+    item_levels: sp.csr_matrix
+    #: users x levels: the share of each user's history interactions with each level
+    user_levels: sp.csr_matrix
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Plain arrays (no pickle) for a model's saved state."""
+        arrays = {name: getattr(self, name) for name in _STATE_ARRAYS}
+        arrays["cutoff"] = np.asarray(self.cutoff, np.int64)
+        for name in ("item_levels", "user_levels"):
+            matrix = getattr(self, name)
+            arrays |= {f"{name}_{part}": value for part, value in (
+                ("indptr", matrix.indptr.astype(np.int64)),
+                ("indices", matrix.indices.astype(np.int64)),
+                ("data", matrix.data.astype(np.float32)),
+                ("shape", np.asarray(matrix.shape, np.int64)))}
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> HistoryState:
+        matrices = {name: sp.csr_matrix(
+            (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]),
+            shape=tuple(int(s) for s in arrays[f"{name}_shape"]))
+            for name in ("item_levels", "user_levels")}
+        return cls(cutoff=int(arrays["cutoff"]), **{n: arrays[n] for n in _STATE_ARRAYS},
+                   **matrices)
+
+
+_STATE_ARRAYS = ("item_count", "item_recent", "item_first", "user_count", "user_last",
+                 "item_codes", "item_numeric", "user_codes", "user_numeric")
+
+
+class FeatureBuilder:
+    """Builds the feature frame of candidates, for training and serving alike (see the module
+    docstring for the columns).
+
+    Parameters
+    ----------
+    half_life_days : float, default 30.0
+        Half-life :math:`h` of the recent popularity ``item_recent``, in days.
+    item_columns, user_columns : "auto" or sequence of str, default "auto"
+        Table columns to use; ``"auto"`` takes every numeric column, every multi-valued one
+        (a list per row) and every text column with few enough levels.
+    max_levels : int, default 1000
+        ``"auto"`` leaves out text columns with more distinct values than this.
+    """
+
+    def __init__(self, *, half_life_days: float = 30.0,
+                 item_columns: str | Sequence[str] = "auto",
+                 user_columns: str | Sequence[str] = "auto", max_levels: int = 1000) -> None:
+        self.half_life_days = half_life_days
+        self.item_columns = item_columns
+        self.user_columns = user_columns
+        self.max_levels = max_levels
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any], where: str) -> FeatureBuilder:
+        """A builder from an experiment file's ``features`` table; unknown keys are refused
+        with the known ones."""
+        unknown = sorted(set(options) - _OPTIONS)
+        if unknown:
+            raise ConfigError(f"{where}: unknown feature option(s) {unknown}; the options are "
+                              f"{sorted(_OPTIONS)}")
+        return cls(**options)
+
+    def get_options(self) -> dict[str, Any]:
+        columns = {k: v if isinstance(v, str) else list(v) for k, v in
+                   (("item_columns", self.item_columns), ("user_columns", self.user_columns))}
+        return {"half_life_days": self.half_life_days, "max_levels": self.max_levels, **columns}
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, data: Interactions, sources: Sequence[str], n_per_source: int,
+            scorers: Sequence[str] = ()) -> FeatureBuilder:
+        """Fix the columns and fit the categorical vocabularies from ``data``'s tables.
+
+        ``sources`` are the candidate sources (their score and rank columns),
+        ``n_per_source`` how many items each proposes (its "not proposed" rank is one more)
+        and ``scorers`` the models that score every candidate (their similarity columns).
+        """
+        self._validate()
+        self.sources_ = tuple(sources)
+        self.n_per_source_ = int(n_per_source)
+        self.scorers_ = tuple(scorers)
+        self.columns_ = (_table_columns("item", data.item_table, self.item_columns,
+                                        self.max_levels)
+                         + _table_columns("user", data.user_table, self.user_columns,
+                                          self.max_levels))
+        self.schema_ = self._schema()
+        return self
+
+    def _validate(self) -> None:
+        h = self.half_life_days
+        if isinstance(h, bool) or not isinstance(h, int | float) or not np.isfinite(h) \
+                or h <= 0:
+            raise ConfigError(f"features: half_life_days must be a positive number of days, "
+                              f"got {h!r}")
+        m = self.max_levels
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            raise ConfigError(f"features: max_levels must be a positive integer, got {m!r}")
+        for name in ("item_columns", "user_columns"):
+            value = getattr(self, name)
+            if value != "auto" and (isinstance(value, str) or not all(
+                    isinstance(c, str) for c in value)):
+                raise ConfigError(f"features: {name} must be 'auto' or a list of column "
+                                  f"names, got {value!r}")
+
+    def _schema(self) -> FeatureSchema:
+        features = []
+        for source in self.sources_:
+            features += [Feature(f"score_{source}", "numeric",
+                                 f"{source}'s score (NaN: not proposed by it)"),
+                         Feature(f"rank_{source}", "numeric",
+                                 f"{source}'s rank, 1 = best ({self.n_per_source_ + 1}: not "
+                                 "proposed)")]
+        features += [Feature(f"similarity_{scorer}", "numeric",
+                             f"{scorer}'s score of the pair (NaN: none)")
+                     for scorer in self.scorers_]
+        features += [
+            Feature("n_sources", "numeric", "how many sources proposed the item"),
+            Feature("item_log_count", "numeric", "log(1 + interactions with the item)"),
+            Feature("item_recent", "numeric",
+                    f"interactions with the item, each weighted 2^(-age / "
+                    f"{self.half_life_days} days)"),
+            Feature("item_age_days", "numeric", "days from the item's first interaction"),
+            Feature("user_log_count", "numeric", "log(1 + the user's interactions)"),
+            Feature("user_days_since", "numeric", "days since the user's last interaction"),
+        ]
+        for column in self.columns_:
+            if column.role == "numeric":
+                features.append(Feature(column.feature, "numeric",
+                                        f"{column.table} table column {column.column!r}"))
+            else:
+                first = " (first listed value)" if column.role == "multi" else ""
+                features.append(Feature(column.feature, "categorical",
+                                        f"{column.table} table column {column.column!r}"
+                                        f"{first}", cardinality=len(column.levels) + 1))
+            if column.role == "multi":
+                features.append(Feature(f"user_{column.column}_affinity", "numeric",
+                                        f"mean share of the user's history in the item's "
+                                        f"{column.column}"))
+        return FeatureSchema(tuple(features))
+
+    def _require_fitted(self) -> None:
+        if not hasattr(self, "schema_"):
+            raise RecstackError("features: call fit() before building features")
+
+    # ------------------------------------------------------------------ history
+    def statistics(self, history: Interactions, cutoff: int) -> HistoryState:
+        """Summarise ``history`` for examples at ``cutoff`` (Unix seconds).
+
+        Raises
+        ------
+        RecstackError
+            If ``history`` has no timestamps, or any row at or after ``cutoff``: features
+            are computed only from data before the cutoff of the example they belong to.
+        """
+        self._require_fitted()
+        if history.timestamp is None:
+            raise RecstackError("features: the history has no timestamps; recency and "
+                                "time-decayed features need them")
+        cutoff = int(cutoff)
+        late = history.timestamp >= cutoff
+        if late.any():
+            raise RecstackError(
+                f"features: the history holds {int(late.sum())} interaction(s) at or after "
+                f"the cutoff {cutoff} (latest {int(history.timestamp.max())}); features may "
+                "only see data before the cutoff: pass history.between(end=cutoff)")
+        items = history.item_index.astype(np.int64)
+        users = history.user_index.astype(np.int64)
+        times = history.timestamp
+        n_items, n_users = history.n_items, history.n_users
+        age_days = (cutoff - times) / _SECONDS_PER_DAY
+        decay = np.exp2(-age_days / float(self.half_life_days))
+        item_first = np.full(n_items, np.iinfo(np.int64).max, np.int64)
+        np.minimum.at(item_first, items, times)
+        item_first[item_first == np.iinfo(np.int64).max] = NEVER
+        user_last = np.full(n_users, NEVER, np.int64)
+        np.maximum.at(user_last, users, times)
+        user_count = np.bincount(users, minlength=n_users).astype(np.float32)
+        item_levels = self._item_levels(history)
+        per_user = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)),
+                                 shape=(n_users, n_items))
+        share = sp.diags(1.0 / np.maximum(user_count, 1.0)).astype(np.float32)
+        user_levels = sp.csr_matrix(share @ per_user @ item_levels, dtype=np.float32)
+        item_codes, item_numeric = self._table_values("item", history.item_table, n_items)
+        user_codes, user_numeric = self._table_values("user", history.user_table, n_users)
+        return HistoryState(
+            cutoff=cutoff,
+            item_count=np.bincount(items, minlength=n_items).astype(np.float32),
+            item_recent=np.bincount(items, weights=decay, minlength=n_items).astype(np.float32),
+            item_first=item_first, user_count=user_count, user_last=user_last,
+            item_codes=item_codes, item_numeric=item_numeric, user_codes=user_codes,
+            user_numeric=user_numeric, item_levels=item_levels, user_levels=user_levels)
+
+    def _item_levels(self, data: Interactions) -> sp.csr_matrix:
+        blocks = []
+        for column in self.columns_:
+            if column.role != "multi":
+                continue
+            values = _column(data.item_table, column, data.n_items)
+            lengths = np.fromiter((len(v) if _is_list(v) else 0 for v in values), np.int64,
+                                  len(values))
+            flat = [str(x) for v in values if _is_list(v) for x in v]
+            codes = pd.Index(column.levels).get_indexer(flat) if flat else np.zeros(0, int)
+            rows = np.repeat(np.arange(len(values)), lengths)
+            known = codes >= 0
+            blocks.append(sp.csr_matrix((np.ones(int(known.sum()), np.float32),
+                                         (rows[known], codes[known])),
+                                        shape=(len(values), len(column.levels))))
+        if not blocks:
+            return sp.csr_matrix((data.n_items, 0), dtype=np.float32)
+        levels = sp.hstack(blocks, format="csr", dtype=np.float32)
+        levels.data[:] = 1.0  # a level listed twice for one item still counts once
+        return levels
+
+    def _table_values(self, table_name: str, table: pd.DataFrame | None, n: int
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        mine = [c for c in self.columns_ if c.table == table_name]
+        codes = [_encode(_column(table, c, n), c) for c in mine if c.role != "numeric"]
+        numbers = [_numbers(_column(table, c, n), c) for c in mine if c.role == "numeric"]
+        return (np.column_stack(codes).astype(np.int32) if codes
+                else np.zeros((n, 0), np.int32),
+                np.column_stack(numbers).astype(np.float32) if numbers
+                else np.zeros((n, 0), np.float32))
+
+    # ------------------------------------------------------------------ frames
+    def build(self, candidates: Candidates, state: HistoryState) -> FeatureFrame:
+        """The feature frame of ``candidates`` at ``state``'s cutoff (one group per user)."""
+        self._require_fitted()
+        if candidates.sources != self.sources_:
+            missing = [s for s in self.sources_ if s not in candidates.sources]
+            extra = [s for s in candidates.sources if s not in self.sources_]
+            raise RecstackError(
+                "features: the candidates come from other sources than the builder was "
+                f"fitted with (missing {missing or 'none'}, unexpected {extra or 'none'}): the "
+                f"features score_/rank_ of {missing or extra} would be missing or unknown; "
+                f"build candidates from {list(self.sources_)}")
+        if candidates.n_per_source != self.n_per_source_:
+            raise RecstackError(
+                f"features: the candidates hold {candidates.n_per_source} items per source, "
+                f"the builder was fitted with {self.n_per_source_} (their rank features "
+                "would mean something else); generate the same number")
+        if candidates.scorers != self.scorers_:
+            raise RecstackError(
+                f"features: the candidates are scored by {list(candidates.scorers)}, the "
+                f"builder was fitted with scorers {list(self.scorers_)}: their similarity "
+                "features would be missing or unknown; score them with the same models")
+        users, items = candidates.users, candidates.items
+        cutoff = state.cutoff
+        columns: list[np.ndarray] = []
+        for j in range(len(self.sources_)):
+            columns += [candidates.scores[:, j], candidates.ranks[:, j]]
+        similarity = np.asarray(candidates.similarity)
+        columns += [similarity[:, j] for j in range(len(self.scorers_))]
+        item_first = state.item_first[items]
+        user_last = state.user_last[users]
+        columns += [
+            np.isfinite(candidates.scores).sum(axis=1),
+            np.log1p(state.item_count[items]),
+            state.item_recent[items],
+            np.where(item_first == NEVER, np.nan, (cutoff - item_first) / _SECONDS_PER_DAY),
+            np.log1p(state.user_count[users]),
+            np.where(user_last == NEVER, np.nan, (cutoff - user_last) / _SECONDS_PER_DAY),
+        ]
+        categorical: list[np.ndarray] = []
+        item_numeric = iter(state.item_numeric[items].T)
+        user_numeric = iter(state.user_numeric[users].T)
+        item_codes = iter(state.item_codes[items].T)
+        user_codes = iter(state.user_codes[users].T)
+        offset = 0
+        for column in self.columns_:
+            if column.role == "numeric":
+                columns.append(next(item_numeric if column.table == "item" else user_numeric))
+                continue
+            categorical.append(next(item_codes if column.table == "item" else user_codes))
+            if column.role == "multi":
+                width = len(column.levels)
+                columns.append(_affinity(state, users, items, slice(offset, offset + width)))
+                offset += width
+        n = len(users)
+        return FeatureFrame(
+            self.schema_,
+            np.column_stack(columns).astype(np.float32) if columns
+            else np.zeros((n, 0), np.float32),
+            np.column_stack(categorical).astype(np.int32) if categorical
+            else np.zeros((n, 0), np.int32),
+            users, items, users.copy())
+
+    # ------------------------------------------------------------------ persistence
+    def to_json(self) -> str:
+        """The fitted builder (options, sources, columns and vocabularies) as JSON text."""
+        self._require_fitted()
+        return json.dumps({
+            "options": self.get_options(), "sources": list(self.sources_),
+            "n_per_source": self.n_per_source_, "scorers": list(self.scorers_),
+            "columns": [{"table": c.table, "column": c.column, "role": c.role,
+                         "levels": list(c.levels)} for c in self.columns_],
+        }, ensure_ascii=True, allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> FeatureBuilder:
+        """The builder :meth:`to_json` wrote; a malformed text is a RecstackError."""
+        try:
+            raw = json.loads(text)
+            builder = cls(**raw["options"])
+            builder._validate()
+            builder.sources_ = tuple(str(s) for s in raw["sources"])
+            builder.n_per_source_ = int(raw["n_per_source"])
+            builder.scorers_ = tuple(str(s) for s in raw["scorers"])
+            builder.columns_ = tuple(
+                TableColumn(c["table"], str(c["column"]), c["role"],
+                            tuple(str(v) for v in c["levels"])) for c in raw["columns"])
+            if any(c.table not in ("item", "user") or c.role not in
+                   ("numeric", "categorical", "multi") for c in builder.columns_):
+                raise ValueError("unknown table or role")
+            builder.schema_ = builder._schema()
+        except RecstackError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise RecstackError(f"features: the saved feature builder is malformed "
+                                f"({type(error).__name__}: {error})") from None
+        return builder
+
+
+# --------------------------------------------------------------------------- helpers
+def _affinity(state: HistoryState, users: np.ndarray, items: np.ndarray, block: slice
+              ) -> np.ndarray:
+    """Mean, over the item's levels of one multi-valued column, of the user's share of
+    history in that level; 0 for an item without levels, NaN for a user without history."""
+    item_levels = state.item_levels[:, block]
+    user_levels = state.user_levels[:, block]
+    per_item = np.asarray(item_levels.sum(axis=1)).ravel()
+    overlap = np.asarray(item_levels[items].multiply(user_levels[users]).sum(axis=1)).ravel()
+    value = overlap / np.maximum(per_item[items], 1.0)
+    return np.where(state.user_count[users] > 0, value, np.nan)
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list | tuple | np.ndarray)
+
+
+def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | None,
+                   wanted: str | Sequence[str], max_levels: int) -> tuple[TableColumn, ...]:
+    if table is None:
+        if wanted != "auto" and len(wanted):
+            raise ConfigError(f"features: {table_name}_columns = {list(wanted)}, but the data "
+                              f"have no {table_name} table")
+        return ()
+    names = [str(c) for c in table.columns[1:]]  # the first column is the id
+    if wanted != "auto":
+        unknown = [c for c in wanted if c not in names]
+        if unknown:
+            raise ConfigError(f"features: {table_name}_columns names {unknown}, which the "
+                              f"{table_name} table does not have; its columns: {names}")
+    columns = []
+    for name in names if wanted == "auto" else list(wanted):
+        series = table[name]
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+            columns.append(TableColumn(table_name, name, "numeric"))
+            continue
+        present = series.dropna()
+        if len(present) and all(_is_list(v) for v in present):
+            levels = sorted({str(x) for v in present for x in v})
+            columns.append(TableColumn(table_name, name, "multi", tuple(levels)))
+            continue
+        levels = sorted({str(v) for v in present})
+        id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
+        if wanted == "auto" and (id_like or not levels):
+            continue
+        columns.append(TableColumn(table_name, name, "categorical", tuple(levels)))
+    return tuple(columns)
+
+
+def _column(table: pd.DataFrame | None, column: TableColumn, n: int) -> np.ndarray:
+    if table is None or column.column not in table.columns:
+        # a table or column that disappeared since fit: every value unknown (code 0, NaN)
+        return np.full(n, None, dtype=object)
+    return table[column.column].to_numpy(dtype=object)
+
+
+def _encode(values: np.ndarray, column: TableColumn) -> np.ndarray:
+    """Codes ``1..len(levels)`` of the known levels, 0 for unseen or missing ones (the first
+    listed value of a multi-valued column)."""
+    if column.role == "multi":
+        values = np.array([v[0] if _is_list(v) and len(v) else None for v in values],
+                          dtype=object)
+    present = pd.notna(values)
+    text = np.where(present, values.astype(str), "")
+    codes = pd.Index(column.levels).get_indexer(text) + 1
+    return np.where(present, codes, 0)
+
+
+def _numbers(values: np.ndarray, column: TableColumn) -> np.ndarray:
+    try:
+        return pd.to_numeric(pd.Series(values), errors="raise").to_numpy(np.float64,
+                                                                          na_value=np.nan)
+    except (ValueError, TypeError) as error:
+        raise RecstackError(f"features: {column.table} table column {column.column!r} was "
+                            f"numeric at fit and is not now ({error})") from None

@@ -1,0 +1,281 @@
+r"""The ranker's training examples, made the way production systems make them.
+
+*The time-based scheme* (:func:`time_window`, :func:`make_training_data`): the training
+log is cut at a time
+:math:`t_c`. Candidate generators are fitted on the history before :math:`t_c` only; they
+propose candidates for the users active in the label window :math:`[t_c, t_{end}]`, and a
+candidate is a positive when the user interacted with it in the window, a negative
+otherwise. Every feature is computed from the history before :math:`t_c`
+(:meth:`~recstack.pipeline.features.FeatureBuilder.statistics` refuses anything later), so
+an example never sees its own future. The final model then refits its generators on all
+of the training log, and serves with features computed from all of it
+(:class:`recstack.pipeline.two_stage.TwoStage`).
+
+*The per-user scheme* (:func:`user_window`) labels each user's latest training
+interactions instead, mirroring an evaluation that holds out each user's last ones (the
+per-user temporal protocol): the generators and features see everything else.
+
+*Negatives.* Candidates are mostly negatives. Three ways to deal with it:
+
+- :func:`sample_negatives` with ``"uniform"`` keeps each negative with probability
+  :math:`w` (every positive is kept). A pointwise model fitted on the sample estimates
+  :math:`p = P(y = 1 \mid x, \text{kept})`; the probability on the original scale is
+  (:func:`correct_probability`; He et al., "Practical lessons from predicting clicks on
+  ads at Facebook", 2014)
+
+  .. math:: q = \frac{p}{p + (1 - p) / w}
+
+  since the odds :math:`p / (1 - p)` of the sample are the original odds divided by
+  :math:`w`.
+- :func:`sample_negatives` with ``"hard"`` keeps, in each user's group, the
+  :math:`\lceil w \, n^-_u \rceil` negatives the generators ranked best (lowest best rank
+  over the sources): those are the ones a ranker must learn to push down. The sample is
+  not random, so no probability correction applies: use it for ranking, not calibration.
+- :func:`class_weights` keeps every example and weights the classes instead (``balanced``:
+  :math:`w_c = N / (2 N_c)`, as scikit-learn's ``class_weight="balanced"``), which
+  leaves the ranking of a pointwise model's scores and changes its intercept only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import Recommender
+from recstack.pipeline.candidates import (
+    Candidates,
+    candidate_recall,
+    generate_candidates,
+    score_candidates,
+    source_names,
+)
+from recstack.pipeline.features import FeatureBuilder
+from recstack.pipeline.schema import FeatureFrame
+
+NegativeSampling = Literal["all", "uniform", "hard"]
+
+
+@dataclass
+class TrainingData:
+    """The examples one cutoff gives the ranker.
+
+    Attributes
+    ----------
+    frame : FeatureFrame
+        One row per kept (user, candidate) pair, grouped by user.
+    labels : ndarray of float32
+        1 where the user interacted with the candidate in the label window, else 0.
+    weights : ndarray of float32
+        Sample weights (all 1 unless class weights were asked for).
+    cutoff : int
+        :math:`t_c`: the history is everything before it, the labels everything after.
+    candidate_recall : float
+        The share of the window's items the candidates hold (the ranker's ceiling there).
+    negative_rate : float
+        The rate :math:`w` the negatives were kept with (1: all kept).
+    """
+
+    frame: FeatureFrame
+    labels: np.ndarray
+    weights: np.ndarray
+    cutoff: int
+    candidate_recall: float
+    negative_rate: float
+
+
+def window_cutoff(train: Interactions, label_fraction: float) -> int:
+    """The cutoff time :math:`t_c` that leaves (about) the latest ``label_fraction`` of the
+    rows of ``train`` in the label window: the smallest timestamp among them, so rows that
+    share a timestamp stay on one side."""
+    if train.timestamp is None:
+        raise RecstackError("training data: the interactions have no timestamps; the "
+                            "ranker's examples come from a later time window than the "
+                            "history its features see, which needs them")
+    if not 0.0 < label_fraction < 1.0:
+        raise ConfigError(f"training data: label_fraction must be in (0, 1), got "
+                          f"{label_fraction!r}")
+    times = np.sort(train.timestamp)
+    position = min(len(times) - 1, int(np.floor(len(times) * (1.0 - label_fraction))))
+    cutoff = int(times[position])
+    if cutoff <= int(times[0]):
+        raise RecstackError(f"training data: every interaction before the label window "
+                            f"shares the first timestamp {cutoff}; there is no history to "
+                            "fit the generators on (lower label_fraction)")
+    return cutoff
+
+
+def time_window(train: Interactions, cutoff: int) -> tuple[Interactions, Interactions]:
+    """The time-based scheme's two sides: ``(history, window)``, the rows before ``cutoff``
+    and those at or after it."""
+    if train.timestamp is None:
+        raise RecstackError("training data: the interactions have no timestamps; the "
+                            "time-based scheme needs them")
+    return (train.select(train.timestamp < cutoff), train.select(train.timestamp >= cutoff))
+
+
+def user_window(train: Interactions, n: int) -> tuple[Interactions, Interactions, int]:
+    """The per-user scheme's sides: ``(history, window, cutoff)``, each user's last ``n``
+    rows by time in the window (users with ``n`` rows or fewer keep theirs in the
+    history), as :func:`recstack.data.splits.leave_last_out` splits a test set; the
+    features' cutoff is just after the history's last row.
+
+    This mirrors an evaluation that holds out each user's last interactions: the history
+    that serves the examples' features and generators holds other users' interactions
+    later than a given user's labels exactly as the training data of such an evaluation
+    holds them for its test items. A user's own features still see only the user's past.
+    """
+    from recstack.data.splits import leave_last_out
+
+    if train.timestamp is None:
+        raise RecstackError("training data: the interactions have no timestamps; the "
+                            "per-user scheme takes each user's latest ones")
+    inner = leave_last_out(train, n)
+    return inner.train, inner.test, int(inner.train.timestamp.max()) + 1
+
+
+def make_training_data(history: Interactions, window: Interactions,
+                       make_generators: Callable[[], Sequence[Recommender]],
+                       builder: FeatureBuilder, *, cutoff: int, n_candidates: int,
+                       sources: Sequence[str] | None = None,
+                       negatives: NegativeSampling = "all", negative_rate: float = 1.0,
+                       balanced: bool = False, seed: int = 0,
+                       make_scorers: Callable[[], Sequence[Recommender]] | None = None
+                       ) -> TrainingData:
+    """The ranker's examples: candidates from generators fitted on ``history``, labelled
+    by ``window`` (see the module docstring).
+
+    Parameters
+    ----------
+    history, window : Interactions
+        What the generators and features see, and what labels the candidates (from
+        :func:`time_window` or :func:`user_window`; never the test split).
+    make_generators : callable
+        Returns fresh, unfitted generators; they are fitted on ``history`` here.
+    builder : FeatureBuilder
+        Fitted here on ``history`` (its columns and vocabularies).
+    cutoff : int
+        The time the features are computed at; ``history`` must end before it.
+    n_candidates : int
+        Items asked of each generator per user.
+    negatives, negative_rate, seed
+        See :func:`sample_negatives`.
+    balanced : bool
+        Weight the classes with :func:`class_weights` (after any sampling).
+    make_scorers : callable, optional
+        Returns fresh, unfitted models that score every candidate (fitted on ``history``
+        here; their scores become the ``similarity_`` features).
+
+    Users who have no history (the generators know nothing of them), or no interaction
+    in the window, give no example; nor do users none of whose window items is among
+    their candidates (they teach a ranker nothing about order).
+    """
+    if len(history) == 0 or len(window) == 0:
+        raise RecstackError(f"training data: {len(history)} interactions in the history "
+                            f"and {len(window)} in the label window; both sides need some "
+                            "(choose another cutoff or label_fraction)")
+    n_users = history.n_users
+    known = np.bincount(history.user_index, minlength=n_users) > 0
+    active = np.unique(window.user_index)
+    users = active[known[active]]
+    if not len(users):
+        raise RecstackError("training data: no user of the label window has any history; "
+                            "no example can be made")
+    generators = [g.fit(history) for g in make_generators()]
+    candidates = generate_candidates(generators, users, n_candidates,
+                                     exclude=history.to_csr(), sources=sources)
+    labels = _labels(candidates, window)
+    recall = candidate_recall(candidates, window.for_users(users))
+    with_positive = np.bincount(candidates.users, weights=labels, minlength=n_users) > 0
+    keep = with_positive[candidates.users]
+    if not keep.any():
+        raise RecstackError(f"training data: none of the {len(users)} users' candidates "
+                            "holds any of their items of the label window (candidate recall "
+                            "0); ask for more candidates or other generators")
+    candidates, labels = candidates.take(keep), labels[keep]
+    chosen = sample_negatives(labels, candidates, negatives, negative_rate, seed=seed)
+    candidates, labels = candidates.take(chosen), labels[chosen]
+    scorers = [m.fit(history) for m in make_scorers()] if make_scorers is not None else []
+    if scorers:
+        candidates = score_candidates(candidates, scorers, source_names(scorers))
+    builder.fit(history, candidates.sources, n_candidates, candidates.scorers)
+    frame = builder.build(candidates, builder.statistics(history, cutoff))
+    weights = (class_weights(labels) if balanced else np.ones(len(labels), np.float32))
+    return TrainingData(frame, labels, weights, int(cutoff), recall,
+                        negative_rate if negatives == "uniform" else 1.0)
+
+
+def _labels(candidates: Candidates, window: Interactions) -> np.ndarray:
+    n_items = window.n_items
+    window_keys = np.unique(window.user_index.astype(np.int64) * n_items
+                            + window.item_index.astype(np.int64))
+    return np.isin(candidates.users * n_items + candidates.items,
+                   window_keys).astype(np.float32)
+
+
+def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSampling,
+                     rate: float, *, seed: int = 0) -> np.ndarray:
+    """Rows to keep (sorted positions): every positive, and the negatives chosen by ``how``.
+
+    Parameters
+    ----------
+    labels : ndarray
+        > 0 for positives.
+    candidates : Candidates
+        Their users (the groups) and generator ranks.
+    how : {"all", "uniform", "hard"}
+        ``"all"``: every row. ``"uniform"``: each negative kept independently with
+        probability ``rate`` (seeded). ``"hard"``: in each user's group, the
+        :math:`\\lceil rate \\cdot n^-_u \\rceil` negatives with the best (lowest) rank over
+        the sources, ties to the lower item index.
+    rate : float
+        :math:`w \\in (0, 1]`.
+    """
+    if how not in ("all", "uniform", "hard"):
+        raise ConfigError(f"negative sampling must be 'all', 'uniform' or 'hard', got {how!r}")
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1:
+        raise ConfigError(f"negative sampling rate must be in (0, 1], got {rate!r}")
+    positive = np.asarray(labels) > 0
+    if how == "all" or rate == 1:
+        return np.arange(len(positive))
+    if how == "uniform":
+        drawn = np.random.default_rng(seed).random(len(positive))
+        return np.flatnonzero(positive | (drawn < rate))
+    negative = np.flatnonzero(~positive)
+    users = candidates.users[negative]
+    # order the negatives by user, then best rank, then item: position within the user
+    order = np.lexsort((candidates.items[negative], candidates.best_rank()[negative], users))
+    ordered_users = users[order]
+    starts = np.flatnonzero(np.r_[True, ordered_users[1:] != ordered_users[:-1]])
+    counts = np.diff(np.r_[starts, len(order)])
+    position = np.arange(len(order)) - np.repeat(starts, counts)
+    quota = np.ceil(rate * counts)
+    kept_negative = negative[order[position < np.repeat(quota, counts)]]
+    mask = positive.copy()
+    mask[kept_negative] = True
+    return np.flatnonzero(mask)
+
+
+def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
+    r"""Put a probability learned on uniformly down-sampled negatives back on the original
+    scale: :math:`q = p / (p + (1 - p) / w)`, ``rate`` being :math:`w`."""
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1:
+        raise ConfigError(f"negative sampling rate must be in (0, 1], got {rate!r}")
+    p = np.asarray(p, dtype=np.float64)
+    return p / (p + (1.0 - p) / rate)
+
+
+def class_weights(labels: np.ndarray) -> np.ndarray:
+    r"""Per-row weights that balance the classes: :math:`w_c = N / (2 N_c)` for class
+    :math:`c \in \{0, 1\}` with :math:`N_c` rows of :math:`N` (each class then weighs
+    :math:`N/2` in total). A class without rows leaves the weights at 1."""
+    positive = np.asarray(labels) > 0
+    n, n_positive = len(positive), int(positive.sum())
+    if n_positive in (0, n):
+        return np.ones(n, np.float32)
+    return np.where(positive, n / (2.0 * n_positive),
+                    n / (2.0 * (n - n_positive))).astype(np.float32)

@@ -1,0 +1,471 @@
+"""The two-stage recommender: candidate generators narrow the catalog, a learned ranker orders
+the candidates, and the whole is one model behind the model contract (fit, recommend,
+score, save/load), registered as ``two_stage`` for experiment files::
+
+    [[models]]
+    type = "two_stage"
+    generators = [{type = "ease", regularization = 500.0}, {type = "rp3beta"}]
+    ranker = {type = "lightgbm", loss = "binary"}
+    features = {half_life_days = 14.0}
+    n_candidates = 100
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
+
+import numpy as np
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import Param, Recommender
+from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
+from recstack.models.registry import create_model, model_class, register
+from recstack.pipeline.candidates import (
+    Candidates,
+    generate_candidates,
+    score_candidates,
+    source_names,
+)
+from recstack.pipeline.features import FeatureBuilder, HistoryState
+from recstack.pipeline.training_data import (
+    make_training_data,
+    time_window,
+    user_window,
+    window_cutoff,
+)
+from recstack.progress import Progress, resolve
+
+_GENERATOR = "g{}__"
+_SCORER = "s{}__"
+_FEATURES = "f__"
+_RANKER = "r__"
+
+
+@register
+class TwoStage(Recommender):
+    """Candidates from several generators, ordered by a learned ranker over rich features.
+
+    *Fitting* (all from the ``train`` given, never the test split): with ``window="time"``
+    the training log is cut at the time that leaves its latest ``label_fraction`` of rows
+    in a label window (:func:`~recstack.pipeline.training_data.window_cutoff`); with
+    ``window="user"`` each user's last ``user_labels`` rows are the label window
+    (:func:`~recstack.pipeline.training_data.user_window`, mirroring a per-user temporal
+    evaluation). Fresh generators are fitted on the rows before the window and propose
+    ``n_candidates`` items each to the users active in it; the candidates the users
+    interacted with in the window are the positives, the rest negatives (optionally
+    sampled, or class-weighted); their features come from the rows outside the window only
+    (:mod:`recstack.pipeline.training_data`). The ranker learns from these examples. The
+    generators are then refitted on all of ``train``, and serving features are computed
+    from all of it.
+
+    *Scorers* (optional) propose nothing but score every candidate; their scores are the
+    ``similarity_<name>`` features (e.g. ``{type = "content"}``: the text similarity of the
+    item to the user's history, when the item table has text).
+
+    *Scoring*: a user's candidates (the union of the generators' top ``n_candidates``
+    unseen items) get the ranker's score; every other item gets a score below every
+    candidate of that user (ordered among themselves by training popularity), so a
+    full-catalog evaluation ranks the whole catalog and stays honest.
+
+    *Saving*: one artifact (``arrays.npz`` + ``model.json``, checked and checksummed by
+    :mod:`recstack.models.persistence`): the generators' and scorers' learned arrays under
+    ``g<k>__`` and ``s<k>__`` (checked against their own declarations, as a blend's
+    members), the fitted feature
+    builder and its history statistics under ``f__``, and the files of the ranker's own
+    format (LightGBM text, safetensors + JSON...) byte for byte under ``r__``, read back
+    with :func:`recstack.pipeline.rankers.load_ranker`.
+
+    Attributes
+    ----------
+    generators_ : list of Recommender
+        The generators, refitted on all of ``train``.
+    scorers_ : list of Recommender
+        The scorers, refitted on all of ``train``.
+    ranker_ : Ranker
+        The fitted ranker.
+    builder_ : FeatureBuilder
+        The fitted feature builder (its ``schema_`` is the ranker's input).
+    state_ : HistoryState
+        The serving features' statistics (all of ``train``, cutoff after its last row).
+    training_cutoff_ : int
+        The cutoff of the ranker's examples (not saved: -1 after loading).
+    training_candidate_recall_ : float
+        The candidates' recall of the label window's items (NaN after loading).
+    """
+
+    name = "two_stage"
+    params: ClassVar[dict[str, Param]] = {
+        "generators": Param((list, tuple), element=Param(dict),
+                            default=({"type": "ease"}, {"type": "rp3beta"},
+                                     {"type": "most_popular"}),
+                            doc="The candidate generators: each a table with 'type' (a "
+                                "registered model) and its hyperparameters."),
+        "scorers": Param((list, tuple), element=Param(dict), default=(),
+                         doc="Models that propose nothing but score every candidate (e.g. "
+                             "{type = 'content'}: text similarity to the user's history)."),
+        "ranker": Param(dict, default={"type": "lightgbm", "loss": "binary"},
+                        doc="The ranker: a table with 'type' (a registered ranker) and its "
+                            "hyperparameters, the loss among them."),
+        "features": Param(dict, default={},
+                          doc="Feature options: half_life_days, item_columns, user_columns, "
+                              "max_levels (see recstack.pipeline.features)."),
+        "n_candidates": Param(int, low=1, high=10_000, default=100,
+                              doc="Items each generator proposes per user."),
+        "window": Param(str, choices=("time", "user"), default="time",
+                        doc="How the ranker's labels are cut from the training data: 'time' "
+                            "(the latest label_fraction of rows, one cutoff for all) or "
+                            "'user' (each user's last user_labels rows)."),
+        "label_fraction": Param(float, low=0, high=1, low_inclusive=False,
+                                high_inclusive=False, default=0.2,
+                                doc="window='time': share of the training rows, latest in "
+                                    "time, whose interactions label the ranker's examples."),
+        "user_labels": Param(int, low=1, high=10_000, default=5,
+                             doc="window='user': each user's latest rows that label the "
+                                 "ranker's examples."),
+        "negatives": Param(str, choices=("all", "uniform", "hard"), default="all",
+                           doc="Negative sampling among the candidates: 'all', 'uniform' or "
+                               "'hard' (best generator rank first)."),
+        "negative_rate": Param(float, low=0, high=1, low_inclusive=False, default=1.0,
+                               doc="Share w of the negatives kept by the sampling."),
+        "class_weight": Param(str, choices=("none", "balanced"), default="none",
+                              doc="'balanced' weights each class by N / (2 N_c)."),
+        "seed": Param(int, low=0, default=0, doc="Seeds the negative sampling."),
+    }
+
+    # ------------------------------------------------------------------ declarations
+    def validate_params(self) -> None:
+        super().validate_params()
+        if not self.generators:
+            raise ConfigError(f"{self.name}: generators must name at least one model, e.g. "
+                              "[{type = 'ease'}, {type = 'rp3beta'}]")
+        for position in range(len(self.generators)):
+            self._generator(position)
+        for position in range(len(self.scorers)):
+            self._scorer(position)
+        kind = self.ranker.get("type")
+        if not isinstance(kind, str):
+            raise ConfigError(f"{self.name}: ranker needs a 'type' naming a ranker, e.g. "
+                              "{type = 'lightgbm'}; got " + repr(self.ranker))
+        FeatureBuilder.from_options(dict(self.features), f"{self.name}: features")._validate()
+
+    def _generator(self, position: int) -> Recommender:
+        """An unfitted generator built from its declaration; errors name it."""
+        return self._declared("generators", position)
+
+    def _scorer(self, position: int) -> Recommender:
+        """An unfitted scorer built from its declaration; errors name it."""
+        return self._declared("scorers", position)
+
+    def _declared(self, kind_list: str, position: int) -> Recommender:
+        where = f"{self.name}: {kind_list}[{position}]"
+        entry = getattr(self, kind_list)[position]
+        kind = entry.get("type")
+        if not isinstance(kind, str):
+            raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
+                              "{type = 'ease'}; got " + repr(entry))
+        if kind == self.name:
+            raise ConfigError(f"{where}: a two-stage model cannot serve inside another; list "
+                              "its generators directly")
+        params = {key: value for key, value in entry.items() if key != "type"}
+        try:
+            model_class(kind)
+            model = create_model(kind, **params)
+            model.validate_params()
+        except ConfigError as error:
+            raise ConfigError(f"{where} ({kind}): {error}") from None
+        return model
+
+    def _generators(self) -> list[Recommender]:
+        return [self._generator(p) for p in range(len(self.generators))]
+
+    def _scorers(self) -> list[Recommender]:
+        return [self._scorer(p) for p in range(len(self.scorers))]
+
+    def _new_ranker(self) -> Any:
+        spec = {key: value for key, value in self.ranker.items() if key != "type"}
+        kind = self.ranker["type"]
+        create = getattr(_rankers(), "create_ranker", None)
+        if create is None:
+            raise RecstackError(f"{self.name}: this recstack has no rankers "
+                                "(recstack.pipeline.rankers.create_ranker is missing)")
+        try:
+            ranker = create(kind, **spec)
+            ranker.validate_params()  # an unsupported loss is refused before any work
+        except ConfigError as error:
+            raise ConfigError(f"{self.name}: ranker ({kind}): {error}") from None
+        return ranker
+
+    # ------------------------------------------------------------------ training
+    def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        if train.timestamp is None:
+            raise RecstackError(
+                f"{self.name}: the training data have no timestamps; the ranker learns from "
+                "a later time window than the history its features see, which needs them "
+                "(load the data with its timestamp column)")
+        reporter = resolve(progress)
+        builder = FeatureBuilder.from_options(dict(self.features), f"{self.name}: features")
+        sources = source_names(self._generators())
+        if self.window == "time":
+            cutoff = window_cutoff(train, self.label_fraction)
+            history, window = time_window(train, cutoff)
+        else:
+            history, window, cutoff = user_window(train, self.user_labels)
+        ranker = self._new_ranker()
+        with reporter.task(f"{self.name}: ranker examples", total=1) as task:
+            data = make_training_data(
+                history, window, self._generators, builder, cutoff=cutoff,
+                n_candidates=self.n_candidates, sources=sources, negatives=self.negatives,
+                negative_rate=self.negative_rate, balanced=self.class_weight == "balanced",
+                seed=self.seed, make_scorers=self._scorers)
+            task.advance()
+            task.report(examples=len(data.labels), positives=int(data.labels.sum()),
+                        candidate_recall=data.candidate_recall)
+        ranker.fit(data.frame, data.labels, sample_weight=data.weights, progress=progress)
+        generators = [g.fit(train, progress=progress) for g in self._generators()]
+        self.scorers_ = [m.fit(train, progress=progress) for m in self._scorers()]
+        end = int(train.timestamp.max()) + 1
+        self.generators_ = generators
+        self.ranker_ = ranker
+        self.builder_ = builder
+        self.state_ = builder.statistics(train, end)
+        self.training_cutoff_ = data.cutoff
+        self.training_candidate_recall_ = data.candidate_recall
+
+    # ------------------------------------------------------------------ inference
+    def candidates(self, user_indices: np.ndarray) -> Candidates:
+        """The merged candidates of these user indices (their seen items excluded), scored
+        by the scorers."""
+        self._require_fitted()
+        candidates = generate_candidates(self.generators_, np.asarray(user_indices, np.int64),
+                                         self.n_candidates, exclude=self.seen_,
+                                         sources=self.builder_.sources_)
+        if self.scorers_:
+            candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_)
+        return candidates
+
+    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        distinct, row_of = np.unique(user_indices, return_inverse=True)
+        candidates = self.candidates(distinct)
+        frame = self.builder_.build(candidates, self.state_)
+        scores = np.asarray(self.ranker_.score(frame), dtype=np.float64).ravel()
+        if scores.shape != (len(candidates),) or not np.isfinite(scores).all():
+            raise RecstackError(f"{self.name}: the ranker ({type(self.ranker_).__name__}) "
+                                f"gave {scores.shape[0]} scores, "
+                                f"{int((~np.isfinite(scores)).sum())} not finite, for "
+                                f"{len(candidates)} candidates; every candidate needs one "
+                                "finite score")
+        row = np.searchsorted(distinct, candidates.users)
+        lowest = np.full(len(distinct), np.inf)
+        np.minimum.at(lowest, row, scores)
+        floor = np.where(np.isfinite(lowest), lowest, 1.0) - 1.0
+        # the rest of the catalog: below every candidate, in popularity order (in [0, 1))
+        out = floor[:, None] - 1.0 + self._popularity_order()[None, :]
+        out[row, candidates.items] = scores
+        if np.array_equal(distinct, user_indices):
+            return out
+        return out[row_of]
+
+    def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
+        """The item similarity of the first generator that has one (the ranker scores
+        (user, item) pairs; it has no item-item similarity of its own)."""
+        for generator in self.generators_:
+            try:
+                return generator._similarity_rows(item_indices)
+            except RecstackError:
+                continue
+        raise RecstackError(f"{self.name}: this model has no item similarity (none of its "
+                            f"generators {[g.name for g in self.generators_]} has one)")
+
+    def _popularity_order(self) -> np.ndarray:
+        """Each item's place in the training popularity order, scaled into [0, 1): the most
+        popular item gets the most, ties to the lower index."""
+        n_items = len(self.items_)
+        order = np.lexsort((-np.arange(n_items), self.state_.item_count))
+        place = np.empty(n_items)
+        place[order] = np.arange(n_items)
+        return place / n_items
+
+    # ------------------------------------------------------------------ persistence
+    def _state(self) -> dict[str, np.ndarray]:
+        state: dict[str, np.ndarray] = {}
+        for prefix, model in self._nested():
+            state |= {prefix + key: value for key, value in model._state().items()}
+        state[_FEATURES + "builder"] = np.asarray(self.builder_.to_json())
+        state |= {_FEATURES + key: value for key, value in self.state_.to_arrays().items()}
+        state |= {_RANKER + key: value for key, value in _ranker_files(self.ranker_).items()}
+        return state
+
+    def _nested(self) -> list[tuple[str, Recommender]]:
+        """The fitted generators and scorers with the prefixes of their arrays."""
+        return ([(_GENERATOR.format(p), m) for p, m in enumerate(self.generators_)]
+                + [(_SCORER.format(p), m) for p, m in enumerate(self.scorers_)])
+
+    def _declared_nested(self) -> list[tuple[str, Recommender]]:
+        """Unfitted generators and scorers from the declarations, with their prefixes."""
+        return ([(_GENERATOR.format(p), m) for p, m in enumerate(self._generators())]
+                + [(_SCORER.format(p), m) for p, m in enumerate(self._scorers())])
+
+    def _state_spec(self) -> dict[str, ArraySpec | SparseSpec] | None:
+        spec: dict[str, ArraySpec | SparseSpec] = {}
+        for prefix, model in self._declared_nested():
+            model_spec = model._state_spec()
+            if model_spec is None:
+                return None  # a model that cannot be checked on load: neither can this
+            symbols = {k: v for k, v in model.get_params().items() if type(v) is int}
+            for name, entry in model_spec.items():
+                spec[prefix + name] = rebound_spec(entry, symbols, prefix)
+        f = _FEATURES
+        spec |= {
+            f + "builder": ArraySpec("str", ()),
+            f + "cutoff": ArraySpec("int", ()),
+            f + "item_count": ArraySpec("float32", ("n_items",), low=0.0),
+            f + "item_recent": ArraySpec("float32", ("n_items",), low=0.0),
+            f + "item_first": ArraySpec("int64", ("n_items",)),
+            f + "user_count": ArraySpec("float32", ("n_users",), low=0.0),
+            f + "user_last": ArraySpec("int64", ("n_users",)),
+            f + "item_codes": ArraySpec("int32", ("n_items", "item_categorical"), low=0),
+            f + "item_numeric": ArraySpec("float32", ("n_items", "item_numbers"),
+                                          finite=False),
+            f + "user_codes": ArraySpec("int32", ("n_users", "user_categorical"), low=0),
+            f + "user_numeric": ArraySpec("float32", ("n_users", "user_numbers"),
+                                          finite=False),
+            f + "item_levels": SparseSpec(("n_items", "levels")),
+            f + "user_levels": SparseSpec(("n_users", "levels")),
+            _RANKER + "names": ArraySpec("str", ("ranker_files",)),
+            _RANKER + "sizes": ArraySpec("int64", ("ranker_files",), low=0),
+            _RANKER + "bytes": ArraySpec("uint8", ("ranker_bytes",)),
+        }
+        return spec
+
+    def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        for prefix, model in self._declared_nested():
+            part = _unprefixed(arrays, prefix)
+            part.update({k: v for k, v in arrays.items() if k.startswith("base__")})
+            problem = model._check_state(part)
+            if problem:
+                return f"{_where(prefix)} ({model.name}): {problem}"
+        try:
+            builder = FeatureBuilder.from_json(str(arrays[_FEATURES + "builder"]))
+        except RecstackError as error:
+            return str(error)
+        if builder.sources_ != source_names(self._generators()):
+            return (f"the feature builder's sources {list(builder.sources_)} are not the "
+                    "generators'")
+        if builder.scorers_ != (source_names(self._scorers()) if self.scorers else ()):
+            return (f"the feature builder's scorers {list(builder.scorers_)} are not the "
+                    "model's")
+        if builder.n_per_source_ != self.n_candidates:
+            return (f"the feature builder was fitted for {builder.n_per_source_} candidates "
+                    f"per source, n_candidates is {self.n_candidates}")
+        widths = _state_widths(builder)
+        for name, width in widths.items():
+            array = arrays[_FEATURES + name]
+            if array.shape[1] != width:
+                return (f"array {_FEATURES + name!r} has {array.shape[1]} columns; the feature "
+                        f"builder declares {width}")
+        for table in ("item", "user"):
+            codes = arrays[f"{_FEATURES}{table}_codes"]
+            cardinality = [len(c.levels) + 1 for c in builder.columns_
+                           if c.table == table and c.role != "numeric"]
+            if codes.size and (codes.max(axis=0) >= np.asarray(cardinality)).any():
+                return f"array {_FEATURES}{table}_codes holds codes beyond its vocabulary"
+        names, sizes = arrays[_RANKER + "names"], arrays[_RANKER + "sizes"]
+        if int(sizes.sum()) != len(arrays[_RANKER + "bytes"]):
+            return (f"the ranker's file sizes add up to {int(sizes.sum())} bytes, its archive "
+                    f"holds {len(arrays[_RANKER + 'bytes'])}")
+        for name in names.tolist():
+            if not _safe_relative(name):
+                return f"the ranker's file name {name!r} is not a plain relative path"
+        return None
+
+    def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
+        models = []
+        for prefix, model in self._declared_nested():
+            model.users_, model.items_, model.seen_ = self.users_, self.items_, self.seen_
+            model._load_state(_unprefixed(arrays, prefix))
+            models.append(model)
+        generators = models[:len(self.generators)]
+        self.scorers_ = models[len(self.generators):]
+        features = {k[len(_FEATURES):]: v for k, v in arrays.items()
+                    if k.startswith(_FEATURES)}
+        self.builder_ = FeatureBuilder.from_json(str(features.pop("builder")))
+        self.state_ = HistoryState.from_arrays(features)
+        self.ranker_ = _load_ranker_files({k[len(_RANKER):]: v for k, v in arrays.items()
+                                           if k.startswith(_RANKER)})
+        self.generators_ = generators
+        self.training_cutoff_ = -1
+        self.training_candidate_recall_ = float("nan")
+
+
+# --------------------------------------------------------------------------- helpers
+def _where(prefix: str) -> str:
+    kind = "generators" if prefix.startswith("g") else "scorers"
+    return f"{kind}[{prefix[1:-2]}]"
+
+
+def _unprefixed(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    return {key[len(prefix):]: value for key, value in arrays.items()
+            if key.startswith(prefix)}
+
+
+def _rankers() -> Any:
+    # imported when first needed: the rankers' heavy dependencies load only for a fit/load
+    from recstack.pipeline import rankers
+
+    return rankers
+
+
+def _state_widths(builder: FeatureBuilder) -> dict[str, int]:
+    def count(table: str, numeric: bool) -> int:
+        return sum(1 for c in builder.columns_
+                   if c.table == table and (c.role == "numeric") == numeric)
+
+    return {"item_codes": count("item", False), "item_numeric": count("item", True),
+            "user_codes": count("user", False), "user_numeric": count("user", True)}
+
+
+def _safe_relative(name: str) -> bool:
+    path = PurePosixPath(name)
+    return (bool(name) and "\\" not in name and not path.is_absolute()
+            and ".." not in path.parts and name == path.as_posix())
+
+
+def _ranker_files(ranker: Any) -> dict[str, np.ndarray]:
+    """The files of the ranker's own save, byte for byte: names, sizes and the bytes."""
+    with tempfile.TemporaryDirectory(prefix="recstack-ranker-") as folder:
+        target = Path(folder) / "ranker"
+        ranker.save(target)
+        files = sorted(p for p in target.rglob("*") if p.is_file())
+        names = [p.relative_to(target).as_posix() for p in files]
+        contents = [p.read_bytes() for p in files]
+    return {"names": np.array(names, dtype=str) if names else np.zeros(0, "<U1"),
+            "sizes": np.array([len(c) for c in contents], np.int64),
+            "bytes": np.frombuffer(b"".join(contents), np.uint8).copy()}
+
+
+def _load_ranker_files(arrays: dict[str, np.ndarray]) -> Any:
+    load = getattr(_rankers(), "load_ranker", None)
+    if load is None:
+        raise RecstackError("this recstack has no rankers (recstack.pipeline.rankers."
+                            "load_ranker is missing), so the model's ranker cannot be read")
+    data = arrays["bytes"].tobytes()
+    ends = np.cumsum(arrays["sizes"])
+    with tempfile.TemporaryDirectory(prefix="recstack-ranker-") as folder:
+        target = Path(folder) / "ranker"
+        target.mkdir()
+        start = 0
+        for name, end in zip(arrays["names"].tolist(), ends.tolist(), strict=True):
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data[start:end])
+            start = end
+        try:
+            return load(target)
+        except RecstackError as error:
+            raise RecstackError(f"the ranker: {error}") from None
+        except Exception as error:  # noqa: BLE001 (a damaged ranker file fails in many ways)
+            raise RecstackError(f"the ranker's files are damaged ({type(error).__name__}: "
+                                f"{error})") from None

@@ -592,6 +592,10 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="the folder relative data paths of the experiment start from")
     report.set_defaults(run=_report)
 
+    from recstack.ops.cli import add_commands as add_pipeline_commands
+
+    add_pipeline_commands(commands)
+
     data = commands.add_parser("data", help="inspect, fetch, generate and split data")
     data.set_defaults(run=_help_of(data))
     data_commands = data.add_subparsers(title="data commands")

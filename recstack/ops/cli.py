@@ -1,0 +1,54 @@
+"""``recstack pipeline run PIPELINE.toml``: parse, call :func:`run_pipeline`, print.
+
+Registered into the main parser by :func:`add_commands` (one line in ``recstack/cli.py``).
+Exit status: 0 when the run completed (published or held back by the gate) or was already
+complete; the CLI's user-error status when a quality check failed, the file is wrong or
+another run of the pipeline holds the lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["add_commands"]
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add ``pipeline run`` to the main parser's subcommands."""
+    pipeline = subparsers.add_parser(
+        "pipeline", help="production loop: new partitions -> checks -> drift -> retrain -> "
+                         "gate -> publish")
+    commands = pipeline.add_subparsers(title="pipeline commands")
+
+    def show_help(args: argparse.Namespace) -> int:
+        pipeline.print_help(sys.stderr)
+        return 2
+
+    pipeline.set_defaults(run=show_help)
+    run = commands.add_parser(
+        "run", help="run (or resume) the pipeline of a PIPELINE.toml file",
+        description="Reads the partitions, checks their quality, measures drift, retrains, "
+                    "evaluates against the published model and publishes when the gate "
+                    "passes. A rerun resumes an interrupted run; after a completed run it "
+                    "does nothing until new partitions arrive.")
+    run.add_argument("file", metavar="PIPELINE.toml", help="the pipeline file")
+    run.add_argument("--quiet", action="store_true", help="print only the result line")
+    run.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from recstack.ops.pipeline import run_pipeline
+
+    outcome = run_pipeline(args.file)
+    if outcome.up_to_date:
+        print(f"pipeline up to date: run {outcome.run} is complete ({outcome.folder}); "
+              "nothing new to do")
+        return 0
+    report_text = (outcome.folder / "report" / "report.txt").read_text(encoding="utf-8")
+    if not args.quiet:
+        print(report_text, end="")
+    else:
+        print(report_text.rstrip().splitlines()[-1])
+    return 0

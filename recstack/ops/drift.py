@@ -1,0 +1,349 @@
+"""Drift between a reference window and a new window of interactions.
+
+Each measure compares one distribution of the reference window with the same distribution
+of the new window:
+
+* user activity (interactions per active user) and ratings: the population stability
+  index (:func:`psi`) and the two-sample Kolmogorov-Smirnov statistic (:func:`ks_test`);
+* item popularity: the PSI of the interactions over the reference's popularity groups,
+  head to tail (:func:`popularity_psi`), and the KS statistic of the items' shares of
+  their window's interactions (over the items of either window);
+* the share of the new window's interactions on items, and from users, that the reference
+  window does not have (:func:`new_share`);
+* popularity shift: Spearman's rank correlation of the item counts of both windows over
+  the items of either (:func:`spearman`);
+* genre mix shift: the total variation distance and the PSI between the genre shares of
+  the interactions (:func:`genre_mix`), from the item table's ``genres`` column.
+
+:func:`measure_drift` computes them all and flags those past the thresholds of a
+:class:`DriftSpec` (a ``[drift]`` table of a pipeline file). Drift is reported, never a
+reason to stop: a model is retrained because behaviour moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from recstack.data.interactions import Interactions
+from recstack.errors import RecstackError
+from recstack.specs import Spec, option
+
+__all__ = ["DriftReport", "DriftSpec", "genre_mix", "genre_weights", "ks_test",
+           "measure_drift", "new_share", "popularity_psi", "psi", "spearman"]
+
+#: proportions below this are raised to it in PSI, so an empty bin gives a large, finite term
+PSI_FLOOR = 1e-4
+
+
+@dataclass(frozen=True)
+class DriftSpec(Spec):
+    """Thresholds past which a drift measure is flagged (the ``[drift]`` table)."""
+
+    reference_partitions: int = option(1, "partitions just before the newest that form the "
+                                       "reference window (windows of equal length compare "
+                                       "per-user and per-item counts fairly)", low=1)
+    psi_bins: int = option(10, "quantile bins of the reference for PSI on counts", low=2)
+    psi_warn: float = option(0.2, "PSI above this is flagged (0.1-0.25: moderate shift, "
+                             "above 0.25: major)", low=0.0)
+    ks_warn: float = option(0.1, "KS statistic D above this is flagged (when also "
+                            "significant at ks_alpha)", low=0.0, high=1.0)
+    ks_alpha: float = option(0.01, "a KS shift is flagged only with a p-value below this",
+                             low=0.0, high=1.0)
+    new_items_warn: float = option(0.2, "share of new-window interactions on items unseen "
+                                   "in the reference above this is flagged", low=0.0, high=1.0)
+    new_users_warn: float = option(0.5, "share of new-window interactions from users unseen "
+                                   "in the reference above this is flagged", low=0.0, high=1.0)
+    spearman_warn: float = option(0.5, "rank correlation of item counts below this is "
+                                  "flagged", low=-1.0, high=1.0)
+    genre_tv_warn: float = option(0.1, "total variation distance of genre shares above this "
+                                  "is flagged", low=0.0, high=1.0)
+
+
+@dataclass
+class DriftReport:
+    """Every measure (``name -> value``) and the names of those past their threshold."""
+
+    measures: dict[str, float]
+    flagged: list[str] = field(default_factory=list)
+    reference_rows: int = 0
+    new_rows: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        clean = {k: (None if v is None or not np.isfinite(v) else float(v))
+                 for k, v in self.measures.items()}
+        return {"measures": clean, "flagged": list(self.flagged),
+                "reference_rows": self.reference_rows, "new_rows": self.new_rows}
+
+    def text(self) -> str:
+        lines = [f"drift: reference {self.reference_rows:,} rows, new {self.new_rows:,} rows"]
+        for name, value in self.measures.items():
+            mark = "  <- drift" if name in self.flagged else ""
+            lines.append(f"  {name:32s} {value:10.4f}{mark}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------- the measures
+def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
+        edges: Any = None) -> float:
+    r"""Population stability index of ``new`` against ``reference``.
+
+    .. math::
+
+        \mathrm{PSI} = \sum_b (q_b - p_b) \ln \frac{q_b}{p_b}
+
+    where :math:`p_b` and :math:`q_b` are the shares of the reference and of the new
+    sample in bin :math:`b` (each raised to :data:`PSI_FLOOR` so that an empty bin gives a
+    large, finite term). It is the symmetrised Kullback-Leibler divergence
+    :math:`\mathrm{KL}(q\|p) + \mathrm{KL}(p\|q)`; by the usual rule of thumb below 0.1 is
+    stable, 0.1-0.25 a moderate and above 0.25 a major shift.
+
+    Parameters
+    ----------
+    reference, new : array_like
+        The two samples.
+    bins : int
+        Number of quantile bins of the reference (inner edges at its ``1/bins, 2/bins...``
+        quantiles; repeated edges, as with discrete counts, are merged).
+    categorical : bool
+        One bin per distinct value of either sample (ratings, genres) instead.
+    edges : array_like, optional
+        Inner bin edges to use instead of quantiles; a value ``x`` falls in bin
+        ``searchsorted(edges, x, side="right")``.
+    """
+    reference = np.asarray(reference, dtype=np.float64).ravel()
+    new = np.asarray(new, dtype=np.float64).ravel()
+    if not len(reference) or not len(new):
+        return float("nan")
+    if categorical:
+        levels, codes = np.unique(np.concatenate([reference, new]), return_inverse=True)
+        p = np.bincount(codes[:len(reference)], minlength=len(levels))
+        q = np.bincount(codes[len(reference):], minlength=len(levels))
+    else:
+        if edges is None:
+            edges = np.unique(np.quantile(reference, np.arange(1, bins) / bins))
+        edges = np.asarray(edges, dtype=np.float64)
+        n_bins = len(edges) + 1
+        p = np.bincount(np.searchsorted(edges, reference, side="right"), minlength=n_bins)
+        q = np.bincount(np.searchsorted(edges, new, side="right"), minlength=n_bins)
+    return _psi_of_counts(p, q)
+
+
+def _psi_of_counts(p: np.ndarray, q: np.ndarray) -> float:
+    p = np.maximum(p / p.sum(), PSI_FLOOR)
+    q = np.maximum(q / q.sum(), PSI_FLOOR)
+    return float(np.sum((q - p) * np.log(q / p)))
+
+
+def popularity_psi(reference_ids: Any, new_ids: Any, *, bins: int = 10) -> float:
+    r"""PSI of the interactions' spread from the reference's head items to its tail.
+
+    Items are ordered by their reference count (most popular first) and cut into ``bins``
+    groups holding equal shares of the reference interactions (an item heavier than a
+    share makes its group larger); items the reference never saw form one more group.
+    With :math:`p_b, q_b` the shares of the reference and new interactions on the items of
+    group :math:`b`, the PSI is that of :func:`psi`,
+    :math:`\sum_b (q_b - p_b) \ln(q_b / p_b)`. It compares windows of any volumes, and
+    grows when interactions move between head and tail (or to new items); which items
+    swapped places within a group is :func:`spearman`'s to see.
+    """
+    reference_ids = np.asarray(reference_ids)
+    new_ids = np.asarray(new_ids)
+    if not len(reference_ids) or not len(new_ids):
+        return float("nan")
+    ids, codes = np.unique(np.concatenate([reference_ids, new_ids]), return_inverse=True)
+    count_ref = np.bincount(codes[:len(reference_ids)], minlength=len(ids)).astype(float)
+    count_new = np.bincount(codes[len(reference_ids):], minlength=len(ids)).astype(float)
+    order = np.argsort(-count_ref, kind="stable")
+    before = np.concatenate([[0.0], np.cumsum(count_ref[order])[:-1]]) / count_ref.sum()
+    group = np.empty(len(ids), np.int64)
+    group[order] = np.minimum((before * bins).astype(np.int64), bins - 1)
+    group[count_ref == 0] = bins
+    p = np.bincount(group, weights=count_ref, minlength=bins + 1)
+    q = np.bincount(group, weights=count_new, minlength=bins + 1)
+    used = (p > 0) | (q > 0)
+    return _psi_of_counts(p[used], q[used])
+
+
+def ks_test(reference: Any, new: Any) -> tuple[float, float]:
+    r"""Two-sample Kolmogorov-Smirnov test: ``(D, p_value)``.
+
+    .. math::
+
+        D = \sup_x \lvert F_{\mathrm{ref}}(x) - F_{\mathrm{new}}(x) \rvert
+
+    over the empirical distribution functions of the two samples (sizes :math:`n, m`).
+    The p-value is the asymptotic one: the survival function of the one-sample
+    Kolmogorov-Smirnov distribution at the effective size :math:`nm/(n+m)` (as scipy's
+    ``ks_2samp(method="asymp")``; exact p-values are too slow for windows of millions of
+    rows).
+    """
+    reference = np.sort(np.asarray(reference, dtype=np.float64).ravel())
+    new = np.sort(np.asarray(new, dtype=np.float64).ravel())
+    n, m = len(reference), len(new)
+    if not n or not m:
+        return float("nan"), float("nan")
+    # the supremum is reached at one of the observed values: evaluate both CDFs there
+    points = np.concatenate([reference, new])
+    cdf_ref = np.searchsorted(reference, points, side="right") / n
+    cdf_new = np.searchsorted(new, points, side="right") / m
+    d = float(np.max(np.abs(cdf_ref - cdf_new)))
+    # the one-sample distribution of D at the effective size nm/(n+m), as scipy's
+    # ks_2samp(method="asymp") does
+    p_value = float(stats.kstwo.sf(d, int(np.round(n * m / (n + m)))))
+    return d, min(1.0, p_value)
+
+
+def new_share(reference_ids: Any, new_ids: Any) -> float:
+    r"""Share of the new window's rows whose id does not occur in the reference window.
+
+    .. math::
+
+        s = \frac{\lvert\{r \in \mathrm{new} :
+                       \mathrm{id}_r \notin \mathrm{ids}(\mathrm{ref})\}\rvert}
+                 {\lvert\mathrm{new}\rvert}
+    """
+    new_ids = np.asarray(new_ids)
+    if not len(new_ids):
+        return float("nan")
+    return float(np.mean(~np.isin(new_ids, np.unique(np.asarray(reference_ids)))))
+
+
+def spearman(reference_ids: Any, new_ids: Any) -> float:
+    r"""Popularity shift: Spearman's rank correlation of the ids' counts in both windows.
+
+    Over the ids of either window (an id absent from one counts 0 there), with average
+    ranks for ties:
+
+    .. math::
+
+        \rho = \frac{\mathrm{cov}(R(c^{\mathrm{ref}}), R(c^{\mathrm{new}}))}
+                    {\sigma_{R(c^{\mathrm{ref}})}\,\sigma_{R(c^{\mathrm{new}})}}
+
+    1 when the popularity order is unchanged; near 0 when it was reshuffled.
+    """
+    reference_ids = np.asarray(reference_ids)
+    new_ids = np.asarray(new_ids)
+    ids, codes = np.unique(np.concatenate([reference_ids, new_ids]), return_inverse=True)
+    count_ref = np.bincount(codes[:len(reference_ids)], minlength=len(ids))
+    count_new = np.bincount(codes[len(reference_ids):], minlength=len(ids))
+    rank_ref = stats.rankdata(count_ref)
+    rank_new = stats.rankdata(count_new)
+    if rank_ref.std() == 0 or rank_new.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(rank_ref, rank_new)[0, 1])
+
+
+def genre_mix(reference: dict[Any, float], new: dict[Any, float]) -> tuple[float, float]:
+    r"""Genre mix shift: ``(total variation distance, PSI)`` of two genre weightings.
+
+    With :func:`genre_weights`, an interaction with an item of ``g`` genres counts ``1/g``
+    for each; the shares :math:`p_g, q_g` (weights over their sum) give
+
+    .. math::
+
+        \mathrm{TV} = \tfrac12 \sum_g \lvert q_g - p_g \rvert
+
+    (0: the same mix, 1: no genre in common), and the PSI is :func:`psi` over the genres
+    (a genre missing from one window has share 0 there).
+    """
+    names = sorted(set(reference) | set(new), key=str)
+    p = np.array([reference.get(g, 0.0) for g in names], dtype=np.float64)
+    q = np.array([new.get(g, 0.0) for g in names], dtype=np.float64)
+    if not p.sum() or not q.sum():
+        return float("nan"), float("nan")
+    total_variation = 0.5 * float(np.abs(q / q.sum() - p / p.sum()).sum())
+    return total_variation, _psi_of_counts(p, q)
+
+
+def genre_weights(data: Interactions) -> dict[Any, float] | None:
+    """Interactions per genre (``1/g`` per genre of an item with ``g``), from the item
+    table's ``genres`` column (a list of names, or one name, per item); None without it.
+    The Python loop runs over the interacted items, not over the rows."""
+    table = data.item_table
+    if table is None or "genres" not in table.columns:
+        return None
+    column = table["genres"].to_numpy()
+    counts = np.bincount(np.asarray(data.item_index), minlength=len(column))
+    weights: dict[Any, float] = {}
+    for index in np.flatnonzero(counts):
+        genres = column[index]
+        listed = [genres] if isinstance(genres, str) else list(
+            genres if genres is not None else ())
+        for genre in listed:
+            weights[genre] = weights.get(genre, 0.0) + float(counts[index]) / len(listed)
+    return weights
+
+
+# ------------------------------------------------------------------------ all at once
+def _external(data: Interactions) -> tuple[np.ndarray, np.ndarray]:
+    return (data.users.to_external(data.user_index), data.items.to_external(data.item_index))
+
+
+def measure_drift(reference: Interactions, new: Interactions,
+                  spec: DriftSpec | None = None) -> DriftReport:
+    """Every drift measure of the module between two windows, flagged by ``spec``.
+
+    The windows may have different vocabularies: users and items are matched by their
+    external ids. Genre measures need an item table with a ``genres`` column in both
+    (left out otherwise); ratings measures need explicit ratings (left out for implicit
+    data).
+    """
+    spec = spec or DriftSpec()
+    if not len(reference) or not len(new):
+        raise RecstackError(f"drift needs interactions in both windows (reference: "
+                            f"{len(reference):,} rows, new: {len(new):,} rows)")
+    ref_users, ref_items = _external(reference)
+    new_users, new_items = _external(new)
+    activity = (_counts(ref_users), _counts(new_users))
+    popularity = _shares(ref_items, new_items)
+    measures: dict[str, float] = {}
+    flagged: list[str] = []
+
+    def put(name: str, value: float, is_drift: bool) -> None:
+        measures[name] = value
+        if is_drift:
+            flagged.append(name)
+
+    value = psi(*activity, bins=spec.psi_bins)
+    put("user_activity_psi", value, value > spec.psi_warn)
+    value = popularity_psi(ref_items, new_items, bins=spec.psi_bins)
+    put("item_popularity_psi", value, value > spec.psi_warn)
+    for label, (a, b) in (("user_activity", activity), ("item_popularity", popularity)):
+        d, p_value = ks_test(a, b)
+        put(f"{label}_ks", d, d > spec.ks_warn and p_value < spec.ks_alpha)
+        measures[f"{label}_ks_p_value"] = p_value
+    if reference.is_explicit and new.is_explicit:
+        value = psi(reference.value, new.value, categorical=True)
+        put("rating_psi", value, value > spec.psi_warn)
+        d, p_value = ks_test(reference.value, new.value)
+        put("rating_ks", d, d > spec.ks_warn and p_value < spec.ks_alpha)
+        measures["rating_ks_p_value"] = p_value
+    value = new_share(ref_items, new_items)
+    put("new_item_share", value, value > spec.new_items_warn)
+    value = new_share(ref_users, new_users)
+    put("new_user_share", value, value > spec.new_users_warn)
+    value = spearman(ref_items, new_items)
+    put("popularity_spearman", value, value < spec.spearman_warn)
+    ref_genres, new_genres = genre_weights(reference), genre_weights(new)
+    if ref_genres and new_genres:
+        tv, value = genre_mix(ref_genres, new_genres)
+        put("genre_tv", tv, tv > spec.genre_tv_warn)
+        put("genre_psi", value, value > spec.psi_warn)
+    return DriftReport(measures, flagged, len(reference), len(new))
+
+
+def _counts(ids: np.ndarray) -> np.ndarray:
+    return np.unique(ids, return_counts=True)[1]
+
+
+def _shares(reference_ids: np.ndarray, new_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's share of its window's interactions, over the items of either window
+    (0 where absent), so that windows of different volumes compare."""
+    ids, codes = np.unique(np.concatenate([reference_ids, new_ids]), return_inverse=True)
+    a = np.bincount(codes[:len(reference_ids)], minlength=len(ids)) / len(reference_ids)
+    b = np.bincount(codes[len(reference_ids):], minlength=len(ids)) / len(new_ids)
+    return a, b

@@ -1,0 +1,146 @@
+"""The publishing gate: a new model against the published one on the most recent window.
+
+Both models rank the full catalog they know for every user of the evaluation window who
+has a relevant row there; the items each user had in the training window, and those the
+model itself was trained on, are left out of the lists. Lists and the window are matched
+by external ids, so two models with different vocabularies (trained on different windows)
+are compared on the same relevant items: an item a model has never seen counts as one it
+failed to recommend. The comparison is paired, on the users both models know
+(:meth:`recstack.evaluation.results.EvaluationResult.compare`: Student's paired t-test
+and the Wilcoxon signed-rank test), and the new model passes when
+
+.. math::
+
+    \\bar m_{\\mathrm{new}} - \\bar m_{\\mathrm{published}} \\ge -\\mathrm{margin}
+
+over those users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.evaluation.results import EvaluationResult
+from recstack.metrics.ranking import ranking_metrics
+from recstack.topk import top_k_batched
+
+__all__ = ["GateDecision", "decide", "holdout_metric"]
+
+
+def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, metric: str,
+                   k: int, relevance_threshold: float | None = None) -> pd.Series:
+    """``metric@k`` of ``model`` for each user of ``holdout`` it can rank, by external id.
+
+    ``train`` and ``holdout`` share vocabularies (one pipeline read); ``train`` holds the
+    training window, whose items are excluded from each user's list with those
+    ``model`` was fitted on. Users without a relevant holdout row, or unknown to the model
+    (or without history in it, for models that need one), are left out.
+    """
+    relevant = holdout.value >= relevance_threshold if relevance_threshold is not None \
+        else np.ones(len(holdout), bool)
+    users = np.unique(holdout.user_index[relevant])
+    external_users = holdout.users.to_external(users)
+    model_users = model.users_.to_index(external_users, missing="ignore")
+    known = model_users >= 0
+    if not model.serves_users_without_history:
+        known &= _has_history(model, model_users)
+    users, external_users, model_users = users[known], external_users[known], model_users[known]
+    if not len(users):
+        return pd.Series(dtype=np.float64, name=f"{metric}@{k}")
+    # training-window history in the model's item space, added to what it was fitted on
+    window = train.for_users(np.isin(np.arange(train.n_users), users))
+    item_in_model = model.items_.to_index(train.items.external_ids, missing="ignore")
+    user_in_model = model.users_.to_index(train.users.external_ids, missing="ignore")
+    rows = user_in_model[window.user_index]
+    cols = item_in_model[window.item_index]
+    keep = (rows >= 0) & (cols >= 0)
+    history = sp.csr_matrix((np.ones(int(keep.sum()), np.float32), (rows[keep], cols[keep])),
+                            shape=model.seen_.shape)
+    exclude = (model.seen_.astype(bool) + history.astype(bool)).tocsr()
+    top, scores = top_k_batched(model.score_users, model_users.astype(np.int64), k,
+                                exclude=exclude)
+    external_items = model.items_.to_external(np.where(top >= 0, top, 0))
+    listed = holdout.items.to_index(external_items.ravel(), missing="ignore").reshape(top.shape)
+    listed = np.where((top >= 0) & np.isfinite(scores), listed, -1)
+    # rows of the truth matrix: the evaluated users in order
+    row_of = np.full(holdout.n_users, -1, np.int64)
+    row_of[users] = np.arange(len(users))
+    mask = relevant & (row_of[holdout.user_index] >= 0)
+    truth = sp.csr_matrix((np.ones(int(mask.sum()), np.float32),
+                           (row_of[holdout.user_index[mask]], holdout.item_index[mask])),
+                          shape=(len(users), holdout.n_items))
+    truth.data[:] = 1.0  # a pair repeated in the window is one relevant item
+    values = ranking_metrics(listed, truth, ks=[k], metrics=[metric])[f"{metric}@{k}"]
+    return pd.Series(values, index=pd.Index(external_users, name="user_id"),
+                     name=f"{metric}@{k}")
+
+
+def _has_history(model: Any, model_users: np.ndarray) -> np.ndarray:
+    counts = np.diff(model.seen_.indptr)
+    return counts[np.maximum(model_users, 0)] > 0
+
+
+@dataclass
+class GateDecision:
+    """What the gate decided and why."""
+
+    publish: bool
+    reason: str
+    metric: str
+    margin: float
+    candidate_mean: float | None
+    published_mean: float | None = None
+    published_version: int | None = None
+    difference: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    t_p_value: float | None = None
+    wilcoxon_p_value: float | None = None
+    shared_users: int = 0
+    candidate_users: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, margin: float,
+           min_users: int, published_version: int | None = None) -> GateDecision:
+    """The gate's decision from the two models' per-user values (see the module
+    docstring); ``published`` None means nothing is published yet."""
+    candidate_mean = float(candidate.mean()) if len(candidate) else None
+    base: dict[str, Any] = {"metric": metric, "margin": margin, "candidate_mean": candidate_mean,
+            "candidate_users": int(candidate.notna().sum())}
+    if published is None:
+        if not len(candidate):
+            return GateDecision(False, "the new model could be evaluated for no user of the "
+                                "evaluation window", **base)
+        return GateDecision(True, "no model is published yet: publishing the first", **base)
+    a = EvaluationResult("candidate", candidate.to_frame(metric))
+    b = EvaluationResult("published", published.to_frame(metric))
+    shared = candidate.index.intersection(published.index)
+    shared = shared[candidate[shared].notna().to_numpy() & published[shared].notna().to_numpy()]
+    base |= {"published_version": published_version,
+             "published_mean": float(published.mean()) if len(published) else None,
+             "shared_users": int(len(shared))}
+    if len(shared) < min_users:
+        return GateDecision(False, f"only {len(shared)} users of the evaluation window are "
+                            f"known to both models (min_users = {min_users}): no fair "
+                            "comparison, not publishing", **base)
+    test = a.compare(b, metric)
+    base |= {"difference": test.mean_difference, "ci_low": test.ci_low,
+             "ci_high": test.ci_high, "t_p_value": test.t_p_value,
+             "wilcoxon_p_value": test.wilcoxon_p_value}
+    if test.mean_difference >= -margin:
+        reason = (f"{metric} {test.mean_difference:+.4f} against version {published_version} "
+                  f"(margin {margin:g}; paired t p={test.t_p_value:.3g}): publishing")
+        return GateDecision(True, reason, **base)
+    reason = (f"{metric} {test.mean_difference:+.4f} against version {published_version}, "
+              f"worse than the margin {margin:g} allows (paired t p={test.t_p_value:.3g}, "
+              f"Wilcoxon p={test.wilcoxon_p_value:.3g}): not publishing")
+    return GateDecision(False, reason, **base)

@@ -1,0 +1,69 @@
+"""One run of a pipeline at a time: an exclusive, non-blocking lock on a file.
+
+The lock is an ``flock`` on ``WORK/lock``: the operating system releases it when the
+holding process ends, however it ends (a run killed with SIGKILL leaves no stale lock to
+clean up). The file records the holder's process id and start time, so that a second run
+can say who holds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from recstack.errors import RecstackError
+
+__all__ = ["PipelineBusy", "pipeline_lock"]
+
+
+class PipelineBusy(RecstackError):
+    """Another run of the same pipeline holds the lock."""
+
+
+@contextlib.contextmanager
+def pipeline_lock(work: Path, name: str) -> Iterator[None]:
+    """Hold the lock of the pipeline whose work folder is ``work`` for the block.
+
+    Raises
+    ------
+    PipelineBusy
+        Another process holds it (the message names its process id and start time).
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        raise RecstackError("pipeline runs need file locks (fcntl), available on Linux and "
+                            "macOS") from None
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "lock"
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(path)
+            raise PipelineBusy(f"pipeline {name!r} is already running ({holder}; lock "
+                               f"{path}); wait for it to finish") from None
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, json.dumps({
+            "pid": os.getpid(),
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}).encode())
+        try:
+            yield
+        finally:
+            os.ftruncate(descriptor, 0)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _holder(path: Path) -> str:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8") or "{}")
+        return f"process {raw['pid']}, started {raw['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "by another process"

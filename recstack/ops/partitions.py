@@ -1,0 +1,195 @@
+"""The partitions of a time-partitioned Parquet folder, as a pipeline sees them.
+
+A pipeline reads the folders ``year=YYYY[/month=MM[/day=DD]]`` that
+:func:`recstack.data.partitioned.write_partitioned` writes (and that a log job appends to),
+one leaf folder per partition. Unlike :func:`~recstack.data.partitioned.read_partitioned`,
+which refuses a dataset with a broken file, this module lists every partition, even an
+empty or malformed one, and reads each on its own, so that the quality checks can say
+which partition is wrong and how.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
+from recstack.errors import DataFormatError, RecstackError
+
+__all__ = ["Partition", "list_partitions", "missing_periods", "read_table", "to_interactions"]
+
+_LEVEL = re.compile(r"(year|month|day)=(\d+)")
+_LEVELS = ("year", "month", "day")
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One leaf folder: its label (``2024-03``), its folder relative to the root, the
+    period ``[start, end)`` it holds (Unix seconds), its data files, row count (from the
+    Parquet footers; -1 when a footer cannot be read) and a fingerprint of its files
+    (names, sizes, modification times)."""
+
+    label: str
+    folder: str
+    start: int
+    end: int
+    files: tuple[str, ...]
+    rows: int
+    fingerprint: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"label": self.label, "folder": self.folder, "start": self.start,
+                "end": self.end, "files": list(self.files), "rows": self.rows,
+                "fingerprint": self.fingerprint}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Partition:
+        return cls(raw["label"], raw["folder"], int(raw["start"]), int(raw["end"]),
+                   tuple(raw["files"]), int(raw["rows"]), raw["fingerprint"])
+
+
+def list_partitions(root: str | Path) -> list[Partition]:
+    """Every leaf partition folder under ``root``, oldest first.
+
+    Raises
+    ------
+    RecstackError
+        ``root`` is missing, or its folders are not ``year=/month=/day=`` levels of one
+        depth.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise RecstackError(f"{root}: no such partitioned data folder (expected folders "
+                            "such as year=2024/month=03 holding Parquet files)")
+    found = []
+    for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
+        relative = folder.relative_to(root).as_posix()
+        parts = relative.split("/")
+        if any(part.startswith((".", "_")) for part in parts):
+            continue  # staging folders of atomic writes, _temporary and the like
+        if any(child.is_dir() and not child.name.startswith((".", "_"))
+               for child in folder.iterdir()):
+            continue  # not a leaf
+        matches = [_LEVEL.fullmatch(part) for part in parts]
+        levels = [m for m in matches if m is not None]
+        if len(levels) != len(parts) or tuple(m.group(1) for m in levels) != _LEVELS[:len(levels)]:
+            raise RecstackError(f"{root}: folder {relative!r} is not a time partition "
+                                "(expected year=YYYY[/month=MM[/day=DD]])")
+        values = [int(m.group(2)) for m in levels]
+        found.append(_partition(root, folder, relative, values))
+    depths = {len(p.folder.split("/")) for p in found}
+    if len(depths) > 1:
+        raise RecstackError(f"{root}: partitions of different depths (e.g. "
+                            f"{found[0].folder!r}); use one of year, year/month or "
+                            "year/month/day throughout")
+    return sorted(found, key=lambda p: p.start)
+
+
+def _partition(root: Path, folder: Path, relative: str, values: list[int]) -> Partition:
+    try:
+        start_day = dt.date(values[0], values[1] if len(values) > 1 else 1,
+                            values[2] if len(values) > 2 else 1)
+    except ValueError:
+        raise RecstackError(f"{root}: folder {relative!r} names no calendar date") from None
+    if len(values) == 1:
+        end_day = dt.date(values[0] + 1, 1, 1)
+        label = f"{values[0]:04d}"
+    elif len(values) == 2:
+        end_day = dt.date(values[0] + values[1] // 12, values[1] % 12 + 1, 1)
+        label = f"{values[0]:04d}-{values[1]:02d}"
+    else:
+        end_day = start_day + dt.timedelta(days=1)
+        label = f"{values[0]:04d}-{values[1]:02d}-{values[2]:02d}"
+    files = sorted(f for f in folder.iterdir() if f.is_file()
+                   and not f.name.startswith((".", "_")))
+    digest = hashlib.sha256()
+    rows = 0
+    for file in files:
+        stat = file.stat()
+        digest.update(f"{file.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        try:
+            rows += pq.ParquetFile(file).metadata.num_rows
+        except (pa.ArrowException, OSError):
+            rows = -1 if rows >= 0 else rows
+    return Partition(label, relative, _seconds(start_day), _seconds(end_day),
+                     tuple(f"{relative}/{f.name}" for f in files), rows, digest.hexdigest())
+
+
+def _seconds(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def missing_periods(partitions: list[Partition]) -> list[str]:
+    """Labels of the periods between the first and the last partition that have no folder
+    (a month, day or year the log job did not write)."""
+    missing = []
+    for before, after in zip(partitions, partitions[1:], strict=False):
+        moment = before.end
+        while moment < after.start:
+            day = dt.datetime.fromtimestamp(moment, dt.UTC).date()
+            depth = len(before.folder.split("/"))
+            gap = _partition_label(day, depth)
+            missing.append(gap)
+            if depth == 1:
+                day = dt.date(day.year + 1, 1, 1)
+            elif depth == 2:
+                day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            else:
+                day = day + dt.timedelta(days=1)
+            moment = _seconds(day)
+    return missing
+
+
+def _partition_label(day: dt.date, depth: int) -> str:
+    return [f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}", day.isoformat()][depth - 1]
+
+
+def read_table(root: str | Path, partition: Partition) -> pa.Table:
+    """The rows of one partition as stored (no conversion), its files concatenated.
+
+    Raises
+    ------
+    DataFormatError
+        A file that is not readable Parquet, or files of one partition with different
+        columns.
+    """
+    root = Path(root)
+    tables = []
+    for name in partition.files:
+        try:
+            tables.append(pq.read_table(root / name))
+        except (pa.ArrowException, OSError) as error:
+            raise DataFormatError(f"not a readable Parquet file ({error})",
+                                  file=str(root / name)) from None
+    if not tables:
+        return pa.table({})
+    try:
+        return pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowException, TypeError) as error:
+        raise DataFormatError(f"its files have different columns ({error})",
+                              file=str(root / partition.folder)) from None
+
+
+def to_interactions(tables: list[pa.Table], *, explicit: bool,
+                    rating_range: tuple[float, float] | None,
+                    item_table: pd.DataFrame | None = None) -> tuple[Interactions, np.ndarray]:
+    """One :class:`Interactions` over the rows of several partitions (checked by the
+    quality checks first), with one vocabulary; returns it and each row's partition number
+    (the position in ``tables``), so that windows can be cut by partition."""
+    columns = [USER_ID, ITEM_ID, TIMESTAMP] + ([VALUE] if explicit else [])
+    frames = [t.select(columns).to_pandas() for t in tables]
+    origin = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
+    frame = pd.concat(frames, ignore_index=True)
+    data = Interactions.from_arrays(
+        frame[USER_ID].to_numpy(), frame[ITEM_ID].to_numpy(),
+        frame[VALUE].to_numpy() if explicit else None, frame[TIMESTAMP].to_numpy(),
+        rating_range=rating_range, item_table=item_table, keep_unseen_items=False)
+    return data, origin

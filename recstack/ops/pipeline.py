@@ -1,0 +1,453 @@
+"""``recstack pipeline run PIPELINE.toml``: from new log partitions to a published model.
+
+One run takes the partitions present when it starts and goes through six steps, each
+writing its outputs into its own folder of the run folder, atomically
+(:func:`recstack.atomic.atomic_directory`: a step's folder exists complete or not at
+all)::
+
+    WORK/runs/RUN/check/      partitions.json (the snapshot), quality.json
+    WORK/runs/RUN/drift/      drift.json
+    WORK/runs/RUN/train/      model/ (model.save), train.json
+    WORK/runs/RUN/evaluate/   evaluation.json, per_user.csv
+    WORK/runs/RUN/publish/    publish.json
+    WORK/runs/RUN/report/     report.json, report.txt
+    WORK/state.json           the completed runs and the partitions they saw
+    WORK/lock                 held while a run is in progress (recstack.ops.lock)
+
+``RUN`` is the newest partition's label and a digest of every partition's fingerprint and
+of the file's settings, so new or rewritten partitions (or a changed file) make a new run,
+and a rerun of a run that stopped (a crash, a SIGKILL, a failed quality check fixed since)
+resumes after its last completed step. A rerun after the run completed does nothing.
+
+The steps:
+
+1. **check**: list the partitions; run the quality checks (:mod:`recstack.ops.quality`)
+   on those not seen by the last completed run, and on the sequence (missing periods). A
+   failed check writes ``RUN/check.failed.json`` and stops the run (exit non-zero) before
+   anything is trained; the check is repeated on the next run.
+2. **drift**: the measures of :mod:`recstack.ops.drift` between the partition(s) just
+   before the newest (``[drift] reference_partitions``) and the newest.
+3. **train**: a model as ``[model]`` declares, on the training window
+   (:mod:`recstack.ops.retraining`).
+4. **evaluate**: the new model and the published one (when there is one) on the newest
+   partition; the gate (:mod:`recstack.ops.gate`).
+5. **publish**: when the gate passes, into the registry, the run recorded in the
+   manifest's evaluation so that a publish interrupted before its step folder was written
+   is found again, not repeated.
+6. **report**: text and JSON, then the state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recstack.atomic import atomic_directory, recover, write_text
+from recstack.errors import RecstackError
+from recstack.ops.lock import pipeline_lock
+from recstack.ops.pipeline_config import Pipeline, load_pipeline
+from recstack.ops.quality import FAILED, CheckResult, QualityFailure, check_partition, summary
+from recstack.progress import Progress, resolve
+
+__all__ = ["RunOutcome", "run_pipeline", "STEPS"]
+
+STEPS = ("check", "drift", "train", "evaluate", "publish", "report")
+STATE = "state.json"
+RUNS = "runs"
+
+
+@dataclass
+class RunOutcome:
+    """What :func:`run_pipeline` did: the run, whether it did anything, the steps it ran
+    now (the others were done before), and the report (None when nothing was done)."""
+
+    run: str
+    folder: Path
+    ran: list[str]
+    up_to_date: bool
+    report: dict[str, Any] | None
+
+    @property
+    def published(self) -> bool:
+        return bool(self.report and self.report["publish"]["published"])
+
+
+def run_pipeline(pipeline: str | Path | Pipeline, *, now: int | None = None,
+                 progress: Progress | None = None,
+                 on_step: Callable[[str], None] | None = None) -> RunOutcome:
+    """Run (or resume) the pipeline of a pipeline file; see the module docstring.
+
+    Parameters
+    ----------
+    pipeline
+        The pipeline file, or one already loaded.
+    now
+        The clock of the future-timestamp check (Unix seconds; default: the current time).
+    progress
+        Progress reporter (None: silent).
+    on_step
+        Called with each step's name once its outputs are committed.
+
+    Raises
+    ------
+    PipelineBusy
+        Another run of this pipeline is in progress.
+    QualityFailure
+        A quality check failed (the reasons are in the message and ``check.failed.json``).
+    """
+    spec = pipeline if isinstance(pipeline, Pipeline) else load_pipeline(pipeline)
+    with pipeline_lock(spec.work, spec.name):
+        return _Run(spec, now, resolve(progress), on_step).go()
+
+
+class _Run:
+    def __init__(self, spec: Pipeline, now: int | None, progress: Progress,
+                 on_step: Callable[[str], None] | None) -> None:
+        self.spec = spec
+        self.now = now
+        self.progress = progress
+        self.on_step = on_step or (lambda step: None)
+        self.root = spec.path(spec.data.partitions)
+        self.ran: list[str] = []
+        self._data: tuple[Any, np.ndarray] | None = None
+
+    # ------------------------------------------------------------------ driver
+    def go(self) -> RunOutcome:
+        from recstack.ops.partitions import list_partitions
+
+        work = self.spec.work
+        recover(work / STATE)
+        state = self._state()
+        partitions = list_partitions(self.root)
+        if not partitions:
+            raise QualityFailure(f"{self.root}: no partitions to run on (expected folders "
+                                 "such as year=2024/month=03 holding Parquet files)")
+        # the partitions and the file's settings: new data or a changed file is a new run
+        digest = hashlib.sha256(("".join(
+            f"{p.folder}:{p.fingerprint};" for p in partitions)
+            + json.dumps(self.spec.raw, sort_keys=True, default=str)).encode()
+        ).hexdigest()[:10]
+        self.run_id = f"{partitions[-1].label}-{digest}"
+        self.folder = work / RUNS / self.run_id
+        for step in STEPS:
+            recover(self.folder / step)
+        if self.run_id in state["completed"]:
+            report = json.loads((self.folder / "report" / "report.json").read_text())
+            return RunOutcome(self.run_id, self.folder, [], True, report)
+        if not self._done("check"):
+            self._check(partitions, state)
+        self.snapshot = [_partition(raw) for raw in self._read("check", "partitions.json")]
+        for step, action in (("drift", self._drift), ("train", self._train),
+                             ("evaluate", self._evaluate), ("publish", self._publish),
+                             ("report", self._report)):
+            if not self._done(step):
+                with self.progress.task(f"{self.spec.name}: {step}"):
+                    action()
+        report = self._read("report", "report.json")
+        self._finish(state)
+        return RunOutcome(self.run_id, self.folder, self.ran, False, report)
+
+    def _done(self, step: str) -> bool:
+        return (self.folder / step).is_dir()
+
+    def _read(self, step: str, name: str) -> Any:
+        return json.loads((self.folder / step / name).read_text(encoding="utf-8"))
+
+    def _commit(self, step: str, files: dict[str, Any],
+                extra: Callable[[Path], None] | None = None) -> None:
+        with atomic_directory(self.folder / step, overwrite=False) as staging:
+            for name, payload in files.items():
+                text = payload if isinstance(payload, str) else json.dumps(
+                    payload, indent=2, default=_json_default)
+                (staging / name).write_text(text, encoding="utf-8")
+            if extra is not None:
+                extra(staging)
+        self.ran.append(step)
+        self.on_step(step)
+
+    def _state(self) -> dict[str, Any]:
+        path = self.spec.work / STATE
+        if not path.is_file():
+            return {"completed": [], "partitions": {}}
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise RecstackError(f"{path}: not valid JSON ({error}); it records the completed "
+                                "runs: restore it or remove it to start over") from None
+
+    def _finish(self, state: dict[str, Any]) -> None:
+        if self.run_id in state["completed"]:
+            return
+        state["completed"].append(self.run_id)
+        state["last"] = self.run_id
+        state["partitions"] = {p.label: p.fingerprint for p in self.snapshot}
+        write_text(self.spec.work / STATE, json.dumps(state, indent=2))
+
+    # ------------------------------------------------------------------ data
+    def _catalog(self, which: str) -> pd.DataFrame | None:
+        name = getattr(self.spec.data, which)
+        if name is None:
+            return None
+        path = self.spec.path(name)
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path)
+
+    def _interactions(self) -> tuple[Any, np.ndarray]:
+        """Every partition of the snapshot as one Interactions, and each row's partition."""
+        if self._data is None:
+            from recstack.ops.partitions import read_table, to_interactions
+
+            tables = [read_table(self.root, p) for p in self.snapshot]
+            items = self._catalog("items")
+            data, origin = to_interactions(
+                tables, explicit=self.spec.data.rating_range is not None,
+                rating_range=self.spec.data.rating_range, item_table=items)
+            self._data = (data, origin)
+        return self._data
+
+    def _windows(self) -> tuple[Any, Any, list[int]]:
+        from recstack.ops.retraining import training_window
+
+        data, origin = self._interactions()
+        positions = training_window(len(self.snapshot), self.spec.training)
+        train = data.select(np.flatnonzero(np.isin(origin, positions)))
+        holdout = data.select(np.flatnonzero(origin == len(self.snapshot) - 1))
+        return train, holdout, positions
+
+    # ------------------------------------------------------------------ steps
+    def _check(self, partitions: list[Any], state: dict[str, Any]) -> None:
+        from recstack.ops.partitions import missing_periods, read_table
+
+        spec = self.spec
+        seen = state.get("partitions", {})
+        new = [p for p in partitions if seen.get(p.label) != p.fingerprint]
+        items = self._catalog("items")
+        users = self._catalog("users")
+        catalog_items = None if items is None else items["item_id"].to_numpy()
+        catalog_users = None if users is None else users["user_id"].to_numpy()
+        results: list[CheckResult] = []
+        gaps = missing_periods(partitions)
+        status = FAILED if len(gaps) > spec.quality.max_missing_partitions else (
+            "warned" if gaps else "passed")
+        results.append(CheckResult("missing_partitions", status, len(gaps), 0.0, gaps[:5],
+                                   f"{len(gaps)} period(s) without a partition between "
+                                   f"{partitions[0].label} and {partitions[-1].label}"))
+        if len(partitions) < 2:
+            results.append(CheckResult("partitions", FAILED, len(partitions), 0.0, [],
+                                       "a run needs at least 2 partitions: one to train on, "
+                                       "the newest to evaluate on"))
+        rows_before = {p.label: [q.rows for q in partitions[:i] if q.rows > 0]
+                       for i, p in enumerate(partitions)}
+        for partition in new:
+            try:
+                table = read_table(self.root, partition)
+            except RecstackError as error:
+                results.append(CheckResult("readable", FAILED, 1, 0.0, [], str(error),
+                                           partition.label))
+                continue
+            results += check_partition(
+                table, spec.quality, label=partition.label,
+                rating_range=spec.data.rating_range,
+                explicit=spec.data.rating_range is not None, now=self.now,
+                previous_rows=rows_before[partition.label],
+                period=(partition.start, partition.end), catalog_items=catalog_items,
+                catalog_users=catalog_users)
+        report = {"run": self.run_id, "new_partitions": [p.label for p in new],
+                  "summary": summary(results), "checks": [r.to_dict() for r in results]}
+        failed = [r for r in results if r.status == FAILED]
+        if failed:
+            write_text(self.folder / "check.failed.json",
+                       json.dumps(report, indent=2, default=_json_default))
+            first = failed[0]
+            others = sorted({f"{r.check} ({r.partition})" if r.partition else r.check
+                             for r in failed[1:]})
+            more = f"; also failed: {', '.join(others)}" if others else ""
+            where = f" in partition {first.partition}" if first.partition else ""
+            examples = f" (e.g. {first.examples})" if first.examples else ""
+            raise QualityFailure(
+                f"{spec.source_file}: quality check {first.check!r} failed{where}: "
+                f"{first.message}{examples}{more}; nothing was trained (report: "
+                f"{self.folder / 'check.failed.json'})")
+        self._commit("check", {"partitions.json": [p.to_dict() for p in partitions],
+                               "quality.json": report})
+
+    def _drift(self) -> None:
+        from recstack.ops.drift import measure_drift
+
+        data, origin = self._interactions()
+        newest = len(self.snapshot) - 1
+        positions = list(range(max(0, newest - self.spec.drift.reference_partitions), newest))
+        reference = data.select(np.flatnonzero(np.isin(origin, positions)))
+        holdout = data.select(np.flatnonzero(origin == newest))
+        report = measure_drift(reference, holdout, self.spec.drift)
+        payload = report.to_dict() | {
+            "reference": [self.snapshot[i].label for i in positions],
+            "new": [self.snapshot[-1].label]}
+        self._commit("drift", {"drift.json": payload, "drift.txt": report.text() + "\n"})
+
+    def _train(self) -> None:
+        from recstack.models.registry import model_class
+        from recstack.ops.retraining import fit_candidate
+
+        train, _holdout, positions = self._windows()
+        params = dict(self.spec.model.params)
+        if "seed" in model_class(self.spec.model.type).params and "seed" not in params:
+            params["seed"] = self.spec.seed  # repeatable, so a resumed run equals one run
+        started = time.perf_counter()
+        model = fit_candidate(self.spec.model.type, params, train)
+        seconds = time.perf_counter() - started
+        meta = {"model": self.spec.model.type, "params": params,
+                "window": self.spec.training.window,
+                "partitions": [self.snapshot[i].label for i in positions],
+                "rows": len(train), "fit_seconds": round(seconds, 3)}
+        self._commit("train", {"train.json": meta},
+                     extra=lambda staging: model.save(staging / "model"))
+
+    def _evaluate(self) -> None:
+        from recstack.models.persistence import load_model
+        from recstack.ops.gate import decide, holdout_metric
+        from recstack.serving.registry import ModelRegistry
+
+        gate = self.spec.gate
+        train, holdout, _ = self._windows()
+        candidate = load_model(self.folder / "train" / "model")
+        options: dict[str, Any] = {"metric": gate.metric_name, "k": gate.k,
+                   "relevance_threshold": gate.relevance_threshold}
+        ours = holdout_metric(candidate, train, holdout, **options)
+        registry = ModelRegistry(self._registry_root())
+        name = self.spec.registry_name
+        version = registry.current(name) if name in registry.names() else None
+        theirs = None
+        if version is not None:
+            published = registry.load(name, version)
+            theirs = holdout_metric(published.model, train, holdout, **options)
+        decision = decide(ours, theirs, metric=gate.metric, margin=gate.margin,
+                          min_users=gate.min_users, published_version=version)
+        per_user = pd.DataFrame({"candidate": ours})
+        if theirs is not None:
+            per_user = per_user.join(theirs.rename("published"), how="outer")
+        self._commit("evaluate", {"evaluation.json": decision.to_dict() | {
+            "window": self.snapshot[-1].label, "evaluated_rows": len(holdout)},
+            "per_user.csv": per_user.reset_index().to_csv(index=False)})
+
+    def _registry_root(self) -> str:
+        root = self.spec.registry.root
+        return root if "://" in root else str(self.spec.path(root))
+
+    def _publish(self) -> None:
+        from recstack.models.persistence import load_model
+        from recstack.serving.registry import ModelRegistry
+
+        decision = self._read("evaluate", "evaluation.json")
+        payload: dict[str, Any] = {"published": False, "version": None,
+                                   "reason": decision["reason"]}
+        if decision["publish"]:
+            registry = ModelRegistry(self._registry_root())
+            name = self.spec.registry_name
+            version = self._already_published(registry, name)
+            if version is None:
+                model = load_model(self.folder / "train" / "model")
+                train, _, _ = self._windows()
+                evaluation = {"pipeline": self.spec.name, "pipeline_run": self.run_id,
+                              "gate": decision}
+                published = registry.publish(name, model, data=train.compact(),
+                                             evaluation=evaluation, keep=self.spec.registry.keep)
+                version = published.version
+            elif registry.current(name) != version:
+                registry.set_current(name, version)
+            payload = {"published": True, "version": version, "name": name,
+                       "reason": decision["reason"]}
+        self._commit("publish", {"publish.json": payload})
+
+    def _already_published(self, registry: Any, name: str) -> int | None:
+        """The version a previous, interrupted attempt of this run published, if any."""
+        if name not in registry.names():
+            return None
+        for version in reversed(registry.versions(name)):
+            evaluation = registry.manifest(name, version).get("evaluation") or {}
+            if evaluation.get("pipeline_run") == self.run_id:
+                return int(version)
+        return None
+
+    def _report(self) -> None:
+        quality = self._read("check", "quality.json")
+        drift = self._read("drift", "drift.json")
+        train = self._read("train", "train.json")
+        evaluation = self._read("evaluate", "evaluation.json")
+        publish = self._read("publish", "publish.json")
+        report = {"pipeline": self.spec.name, "run": self.run_id,
+                  "partitions": [p.label for p in self.snapshot],
+                  "quality": quality, "drift": drift, "train": train,
+                  "evaluation": evaluation, "publish": publish,
+                  "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        self._commit("report", {"report.json": report, "report.txt": _text(report)})
+
+
+def _partition(raw: dict[str, Any]) -> Any:
+    from recstack.ops.partitions import Partition
+
+    return Partition.from_dict(raw)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _number(value: Any, spec: str = ".4f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _text(report: dict[str, Any]) -> str:
+    """The run report as text (the JSON has everything; this is what a person reads)."""
+    quality, drift = report["quality"], report["drift"]
+    train, evaluation, publish = report["train"], report["evaluation"], report["publish"]
+    counts = quality["summary"]
+    lines = [f"pipeline {report['pipeline']}  run {report['run']}",
+             f"partitions: {report['partitions'][0]} .. {report['partitions'][-1]} "
+             f"({len(report['partitions'])}); new: {', '.join(quality['new_partitions'])}",
+             "",
+             f"quality: {counts['passed']} passed, {counts['warned']} warned, "
+             f"{counts['failed']} failed, {counts['skipped']} skipped"]
+    lines += ["  " + CheckResult(**check).line() for check in quality["checks"]
+              if check["status"] == "warned"]
+    lines += ["", f"drift: {drift['reference'][0]}..{drift['reference'][-1]} against "
+              f"{drift['new'][0]}"]
+    for name, value in drift["measures"].items():
+        mark = "  <- drift" if name in drift["flagged"] else ""
+        lines.append(f"  {name:28s} {_number(value)}{mark}")
+    lines += ["", f"train: {train['model']} on {train['rows']:,} rows of "
+              f"{', '.join(train['partitions'])} ({train['window']} window) in "
+              f"{train['fit_seconds']:.1f} s",
+              "", f"gate on {evaluation['window']} ({evaluation['metric']}, margin "
+              f"{evaluation['margin']:g}):",
+              f"  new model        {_number(evaluation['candidate_mean'])} over "
+              f"{evaluation['candidate_users']:,} users"]
+    if evaluation["published_version"] is not None:
+        lines += [f"  published v{evaluation['published_version']:<6} "
+                  f"{_number(evaluation['published_mean'])}",
+                  f"  difference       {_number(evaluation['difference'], '+.4f')} "
+                  f"[{_number(evaluation['ci_low'], '+.4f')}, "
+                  f"{_number(evaluation['ci_high'], '+.4f')}] over "
+                  f"{evaluation['shared_users']:,} shared users; paired t p="
+                  f"{_number(evaluation['t_p_value'], '.3g')}, Wilcoxon p="
+                  f"{_number(evaluation['wilcoxon_p_value'], '.3g')}"]
+    verdict = (f"published as {publish['name']}@{publish['version']}" if publish["published"]
+               else "not published")
+    lines += [f"  {evaluation['reason']}", "", f"result: {verdict}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,220 @@
+"""The pipeline file (``PIPELINE.toml``), validated as a whole before any data is read.
+
+Example::
+
+    name = "daily-als"            # the registry name and the pipeline's identity
+    seed = 0
+    work = "pipeline-work"        # run folders, the state and the lock (default: beside
+                                  # the file, in NAME.pipeline/)
+
+    [data]
+    partitions = "logs"           # a time-partitioned Parquet folder (year=/month=/day=)
+    rating_range = [1.0, 5.0]     # explicit ratings; leave out for implicit events
+    items = "items.parquet"       # optional catalog (item_id, genres...): unknown-id
+                                  # checks and the genre mix
+
+    [quality]                     # see recstack.ops.quality
+    timestamp_floor = "2000-01-01"
+    volume_warn = 2.0
+    [quality.duplicates]
+    warn = 0.0
+    fail = 0.01
+
+    [drift]                       # see recstack.ops.drift
+    psi_warn = 0.2
+
+    [training]
+    window = "sliding"            # or "expanding": every partition before the evaluation one
+    partitions = 3                # a sliding window's length, in partitions
+
+    [model]                       # one model, as a [[models]] entry of an experiment file
+    type = "als"
+    factors = 64
+
+    [evaluation]
+    metric = "ndcg@10"            # the gate's metric
+    margin = 0.01                 # refuse a model worse than the published one by more
+    relevance_threshold = 4.0
+
+    [registry]
+    root = "registry"
+
+Every mistake is reported with the file, the table and the key, as for experiment files;
+the model table is checked by :mod:`recstack.config`'s own model parsing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from recstack.config import ModelSpec, _check_run_name, _check_table, _parse_models
+from recstack.errors import ConfigError
+from recstack.metrics.ranking import RANKING_METRICS
+from recstack.ops.drift import DriftSpec
+from recstack.ops.quality import QualitySpec
+from recstack.specs import Spec, build_spec, option
+
+__all__ = ["DataOptions", "GateSpec", "Pipeline", "RegistryOptions", "TrainingSpec",
+           "load_pipeline", "parse_pipeline"]
+
+TOP_LEVEL = {"name": str, "seed": int, "work": str, "data": dict, "quality": dict,
+             "drift": dict, "training": dict, "model": dict, "evaluation": dict,
+             "registry": dict}
+
+
+@dataclass(frozen=True)
+class DataOptions(Spec):
+    """The ``[data]`` table."""
+
+    partitions: str = option(doc="the time-partitioned Parquet folder the logs arrive in")
+    rating_range: tuple[float, float] | None = option(
+        None, "(low, high) of explicit ratings; leave out for implicit events")
+    items: str | None = option(None, "item table (Parquet or CSV with item_id): the catalog "
+                               "for the unknown-item check, genres for the genre mix")
+    users: str | None = option(None, "user table (Parquet or CSV with user_id): the known "
+                               "users for the unknown-user check")
+
+    def check(self) -> None:
+        if self.rating_range is not None and not self.rating_range[0] < self.rating_range[1]:
+            raise ConfigError(f"rating_range = {list(self.rating_range)}: low must be below "
+                              "high")
+
+
+#: how the training window is cut: every earlier partition, or the last few
+WINDOWS = ("expanding", "sliding")
+
+
+@dataclass(frozen=True)
+class TrainingSpec(Spec):
+    """The ``[training]`` table: which partitions a model is trained on."""
+
+    window: str = option("expanding", "'expanding': every partition before the evaluation "
+                         "one; 'sliding': the last `partitions` of them", choices=WINDOWS)
+    partitions: int = option(3, "length of a sliding window, in partitions", low=1)
+
+
+@dataclass(frozen=True)
+class GateSpec(Spec):
+    """The ``[evaluation]`` table: the metric and margin of the publishing gate."""
+
+    metric: str = option("ndcg@10", "the per-user metric the gate compares, NAME@K")
+    margin: float = option(0.0, "publish unless the new model's mean is below the "
+                           "published one's by more than this (absolute)", low=0.0)
+    relevance_threshold: float | None = option(None, "evaluation rows with value >= this "
+                                               "are relevant (all rows when left out)")
+    min_users: int = option(10, "fewest evaluated users both models share for a "
+                            "comparison; with fewer the gate refuses", low=2)
+
+    def check(self) -> None:
+        name, at, k = self.metric.partition("@")
+        if name not in RANKING_METRICS or not at or not k.isdigit() or int(k) < 1:
+            raise ConfigError(f"metric = {self.metric!r}: expected NAME@K with NAME one of "
+                              f"{', '.join(RANKING_METRICS)}, e.g. 'ndcg@10'")
+
+    @property
+    def metric_name(self) -> str:
+        return self.metric.partition("@")[0]
+
+    @property
+    def k(self) -> int:
+        return int(self.metric.partition("@")[2])
+
+
+@dataclass(frozen=True)
+class RegistryOptions(Spec):
+    """The ``[registry]`` table."""
+
+    root: str = option(doc="the model registry's folder (or fsspec URL)")
+    name: str | None = option(None, "the model's name in it (default: the pipeline name)")
+    keep: int | None = option(None, "prune to the newest `keep` versions after a publish",
+                              low=1)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A whole pipeline file, validated."""
+
+    name: str
+    seed: int
+    work: Path
+    data: DataOptions
+    quality: QualitySpec
+    drift: DriftSpec
+    training: TrainingSpec
+    model: ModelSpec
+    gate: GateSpec
+    registry: RegistryOptions
+    base: Path
+    source_file: str
+    raw: dict[str, Any]
+
+    def path(self, text: str) -> Path:
+        """A path of the file, relative ones taken from the file's folder."""
+        path = Path(text)
+        return path if path.is_absolute() else self.base / path
+
+    @property
+    def registry_name(self) -> str:
+        return self.registry.name or self.name
+
+
+def load_pipeline(path: str | Path) -> Pipeline:
+    """Read and validate a pipeline file; relative paths are taken from its folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such pipeline file (looked at {path.absolute()})"
+                          ) from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; give the pipeline's .toml file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return parse_pipeline(raw, source=str(path), base=path.parent.absolute())
+
+
+def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
+                   base: str | Path | None = None) -> Pipeline:
+    """Validate a parsed pipeline file (see the module docstring)."""
+    file = f"{source}: "
+    _check_table(raw, TOP_LEVEL, file, required=("data", "model", "registry"))
+    name = raw.get("name", Path(source).stem)
+    _check_run_name(name, f"{file}name = {name!r}")
+    from recstack.serving.registry import check_name
+
+    seed = raw.get("seed", 0)
+    if seed < 0:
+        raise ConfigError(f"{file}seed = {seed}: must be >= 0")
+    base_folder = Path(base) if base is not None else Path.cwd()
+    data = build_spec(DataOptions, raw["data"], f"{file}[data] ")
+    quality = QualitySpec.from_table(raw.get("quality", {}), file)
+    drift = build_spec(DriftSpec, raw.get("drift", {}), f"{file}[drift] ")
+    training = build_spec(TrainingSpec, raw.get("training", {}), f"{file}[training] ")
+    model_table = dict(raw["model"])
+    if "label" in model_table:
+        raise ConfigError(f"{file}[model] label: a pipeline has one model, named by the "
+                          "pipeline's name (or [registry] name); remove label")
+    try:
+        model = _parse_models([model_table], file)[0]
+    except ConfigError as error:
+        # the experiment parser speaks of [[models]] entries; a pipeline has one [model]
+        message = str(error).replace("[[models]] #1 ", "[model] ")
+        raise ConfigError(message) from None
+    gate = build_spec(GateSpec, raw.get("evaluation", {}), f"{file}[evaluation] ")
+    registry = build_spec(RegistryOptions, raw["registry"], f"{file}[registry] ")
+    try:
+        check_name(registry.name or name)
+    except ConfigError as error:
+        raise ConfigError(f"{file}[registry] name: {error}") from None
+    work_text = raw.get("work", f"{name}.pipeline")
+    work = Path(work_text)
+    work = work if work.is_absolute() else base_folder / work
+    return Pipeline(name, seed, work, data, quality, drift, training, model, gate, registry,
+                    base_folder, source, raw)

@@ -1,0 +1,374 @@
+"""Data quality checks on a batch of interactions, with thresholds from a pipeline file.
+
+Each check looks at one partition as read from its files (a pyarrow table, before anything
+is converted, so that wrong types and nulls can be counted rather than refused on the first
+row) and returns a :class:`CheckResult`: ``passed``, ``warned``, ``failed`` or ``skipped``,
+with the count of offending rows, their share and up to five examples.
+
+The checks (``[quality]`` table of a pipeline file, :class:`QualitySpec`):
+
+``schema``
+    ``user_id`` and ``item_id`` (integers or text), ``timestamp`` (integer Unix seconds)
+    and, for explicit data, ``value`` (numbers) are present with those types. A failure
+    here skips the checks that read the column.
+``empty``
+    The partition has rows.
+``nulls``, ``range``, ``duplicates``, ``future``, ``before_floor``, ``outside_partition``,
+``unknown_items``, ``unknown_users``
+    Shares of rows with a null, a value outside the rating range, a repeated
+    ``(user_id, item_id, timestamp)``, a timestamp after the run's clock, before
+    ``timestamp_floor`` or outside the period the partition's folder names (late events,
+    or a file put in the wrong folder), an item not in the catalog or a user not in the
+    user table. Each
+    has a ``[quality.NAME]`` table with ``warn`` and ``fail``: a share above ``fail``
+    fails, above ``warn`` warns.
+``volume``
+    Rows against the median of the previous ``volume_history`` partitions: a ratio (either
+    way) above ``volume_warn`` warns, above ``volume_fail`` fails.
+
+A failed check stops a pipeline before training (:class:`QualityFailure`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE
+from recstack.errors import ConfigError, RecstackError
+from recstack.specs import Spec, build_spec, option
+
+__all__ = ["CheckResult", "QualityFailure", "QualitySpec", "ShareThreshold",
+           "check_partition", "SHARE_CHECKS"]
+
+PASSED, WARNED, FAILED, SKIPPED = "passed", "warned", "failed", "skipped"
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class ShareThreshold(Spec):
+    """Shares of offending rows that warn and fail (a ``[quality.NAME]`` table)."""
+
+    warn: float = option(0.0, "a share of offending rows above this warns", low=0.0, high=1.0)
+    fail: float = option(0.0, "a share of offending rows above this fails", low=0.0, high=1.0)
+
+    def check(self) -> None:
+        if self.fail < self.warn:
+            raise ConfigError(f"fail = {self.fail} must be at least warn = {self.warn}")
+
+
+#: the share checks and their default thresholds (warn, fail)
+SHARE_CHECKS: dict[str, tuple[float, float]] = {
+    "nulls": (0.0, 0.0),
+    "range": (0.0, 0.0),
+    "duplicates": (0.0, 0.01),
+    "future": (0.0, 0.0),
+    "before_floor": (0.0, 0.0),
+    "outside_partition": (0.0, 0.01),
+    "unknown_items": (0.0, 0.01),
+    "unknown_users": (1.0, 1.0),  # new users are normal: reported, never a stop
+}
+
+
+@dataclass(frozen=True)
+class QualitySpec(Spec):
+    """The ``[quality]`` table of a pipeline file (the share checks' thresholds are in
+    :attr:`shares`, from its ``[quality.NAME]`` sub-tables)."""
+
+    timestamp_floor: str | None = option(None, "timestamps before this date (ISO 8601, UTC) "
+                                         "are counted by the before_floor check")
+    volume_history: int = option(4, "previous partitions whose median row count the volume "
+                                 "check compares with", low=1)
+    volume_warn: float = option(2.0, "a row-count ratio (either way) above this warns",
+                                low=1.0)
+    volume_fail: float = option(10.0, "a row-count ratio (either way) above this fails",
+                                low=1.0)
+    max_missing_partitions: int = option(0, "gaps in the sequence of partitions above this "
+                                         "fail", low=0)
+    shares: dict | None = option(None, "thresholds of the share checks, by name")
+
+    def check(self) -> None:
+        if self.volume_fail < self.volume_warn:
+            raise ConfigError(f"volume_fail = {self.volume_fail} must be at least "
+                              f"volume_warn = {self.volume_warn}")
+        if self.timestamp_floor is not None:
+            floor_seconds(self.timestamp_floor)
+        if self.shares is None:
+            object.__setattr__(self, "shares", {
+                name: ShareThreshold(*default) for name, default in SHARE_CHECKS.items()})
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any], file: str = "") -> QualitySpec:
+        """From a ``[quality]`` table: plain keys, and a sub-table per share check;
+        ``file`` starts the messages (``"PIPELINE.toml: "``)."""
+        where = f"{file}[quality] "
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}expected a table")
+        plain = {k: v for k, v in table.items() if not isinstance(v, dict)}
+        if "shares" in plain:
+            raise ConfigError(f"{where}unknown key 'shares'; give each check's thresholds "
+                              f"as a table, e.g. [quality.duplicates] warn = 0.0 fail = 0.01")
+        shares = {name: ShareThreshold(*default) for name, default in SHARE_CHECKS.items()}
+        for name, sub in table.items():
+            if not isinstance(sub, dict):
+                continue
+            if name not in SHARE_CHECKS:
+                from recstack.specs import did_you_mean
+
+                raise ConfigError(f"{file}[quality.{name}]: not a check with thresholds"
+                                  f"{did_you_mean(name, SHARE_CHECKS)}; they are: "
+                                  + ", ".join(SHARE_CHECKS))
+            default = dict(zip(("warn", "fail"), SHARE_CHECKS[name], strict=True))
+            shares[name] = build_spec(ShareThreshold, default | sub,
+                                      f"{file}[quality.{name}] ")
+        if "shares" in plain:
+            raise ConfigError(f"{where}unknown key 'shares'")
+        spec = build_spec(cls, plain, where)
+        object.__setattr__(spec, "shares", shares)
+        return spec
+
+
+@dataclass
+class CheckResult:
+    """One check of one partition."""
+
+    check: str
+    status: str
+    count: int = 0
+    share: float = 0.0
+    examples: list[Any] = field(default_factory=list)
+    message: str = ""
+    partition: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        where = f"{self.partition}: " if self.partition else ""
+        examples = f" e.g. {self.examples}" if self.examples else ""
+        return f"{self.status.upper():7s} {where}{self.check}: {self.message}{examples}"
+
+
+class QualityFailure(RecstackError):
+    """A quality check failed: the pipeline stops before training."""
+
+
+def floor_seconds(text: str) -> int:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        raise ConfigError(f"timestamp_floor = {text!r}: expected a date such as "
+                          "'2000-01-01' (ISO 8601, UTC)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return int(moment.timestamp())
+
+
+def _share_status(name: str, count: int, total: int, spec: QualitySpec) -> tuple[str, float]:
+    share = count / total if total else 0.0
+    assert spec.shares is not None  # filled in by QualitySpec.check
+    threshold = spec.shares[name]
+    if share > threshold.fail:
+        return FAILED, share
+    if share > threshold.warn:
+        return WARNED, share
+    return PASSED, share
+
+
+def _examples(values: Any) -> list[Any]:
+    return [v.item() if isinstance(v, np.generic) else v for v in list(values[:EXAMPLES])]
+
+
+# ------------------------------------------------------------------------------ checks
+def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
+                    rating_range: tuple[float, float] | None = None,
+                    explicit: bool = True, now: int | None = None,
+                    previous_rows: list[int] | None = None,
+                    period: tuple[int, int] | None = None,
+                    catalog_items: np.ndarray | None = None,
+                    catalog_users: np.ndarray | None = None) -> list[CheckResult]:
+    """Every check of the module on one partition's rows.
+
+    Parameters
+    ----------
+    table
+        The partition as read from its files.
+    spec
+        Thresholds.
+    label
+        The partition's name, for the results.
+    rating_range
+        ``(low, high)`` for the range check (skipped when None).
+    explicit
+        Whether a ``value`` column is required.
+    now
+        The clock (Unix seconds) of the future check (default: the current time).
+    previous_rows
+        Row counts of the partitions before this one, oldest first (volume check).
+    period
+        ``[start, end)`` in Unix seconds that the partition's folder names (the
+        outside_partition check is skipped when None).
+    catalog_items, catalog_users
+        Known item and user ids (the unknown-id checks are skipped when None).
+    """
+    results: list[CheckResult] = []
+
+    def add(check: str, status: str, message: str, count: int = 0, share: float = 0.0,
+            examples: list[Any] | None = None) -> None:
+        results.append(CheckResult(check, status, int(count), float(share), examples or [],
+                                   message, label))
+
+    n = table.num_rows
+    if n == 0:
+        add("empty", FAILED, "the partition has no rows" if table.num_columns
+            else "the partition has no data files")
+        return results
+    add("empty", PASSED, f"{n:,} rows")
+    usable = _schema(table, explicit, add)
+
+    null_rows = np.zeros(n, dtype=bool)
+    for name in table.column_names:
+        column = table.column(name)
+        if column.null_count:
+            null_rows |= ~np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False))
+    count = int(null_rows.sum())
+    status, share = _share_status("nulls", count, n, spec)
+    nulls_where = [name for name in table.column_names if table.column(name).null_count]
+    add("nulls", status, f"{count:,} rows with an empty value"
+        + (f" (in {', '.join(nulls_where)})" if nulls_where else ""), count, share,
+        _examples(np.flatnonzero(null_rows)))
+
+    if VALUE in usable and rating_range is not None:
+        values = table.column(VALUE).to_numpy(zero_copy_only=False).astype(np.float64)
+        low, high = rating_range
+        outside = _valid(table, VALUE) & ((values < low) | (values > high) | ~np.isfinite(values))
+        count = int(outside.sum())
+        status, share = _share_status("range", count, n, spec)
+        add("range", status, f"{count:,} values outside [{low:g}, {high:g}]", count, share,
+            _examples(values[outside]))
+    else:
+        add("range", SKIPPED, "no rating range declared" if rating_range is None
+            else "no usable value column")
+
+    if {USER_ID, ITEM_ID, TIMESTAMP} <= usable:
+        keys = table.select([USER_ID, ITEM_ID, TIMESTAMP]).to_pandas()
+        repeated = keys.duplicated(keep="first").to_numpy()
+        count = int(repeated.sum())
+        status, share = _share_status("duplicates", count, n, spec)
+        add("duplicates", status, f"{count:,} rows repeat an earlier (user_id, item_id, "
+            "timestamp)", count, share,
+            [tuple(_examples(row)) for row in keys[repeated].head(EXAMPLES).to_numpy()])
+    else:
+        add("duplicates", SKIPPED, "needs user_id, item_id and timestamp")
+
+    if TIMESTAMP in usable:
+        times = table.column(TIMESTAMP).to_numpy(zero_copy_only=False)
+        valid = _valid(table, TIMESTAMP)
+        clock = int(dt.datetime.now(dt.UTC).timestamp()) if now is None else int(now)
+        late = valid & (times > clock)
+        count = int(late.sum())
+        status, share = _share_status("future", count, n, spec)
+        add("future", status, f"{count:,} timestamps after the run's clock", count, share,
+            [_iso(t) for t in times[late][:EXAMPLES]])
+        if spec.timestamp_floor is not None:
+            floor = floor_seconds(spec.timestamp_floor)
+            early = valid & (times < floor)
+            count = int(early.sum())
+            status, share = _share_status("before_floor", count, n, spec)
+            add("before_floor", status, f"{count:,} timestamps before {spec.timestamp_floor}",
+                count, share, [_iso(t) for t in times[early][:EXAMPLES]])
+        else:
+            add("before_floor", SKIPPED, "no timestamp_floor declared")
+        if period is not None:
+            outside = valid & ((times < period[0]) | (times >= period[1]))
+            count = int(outside.sum())
+            status, share = _share_status("outside_partition", count, n, spec)
+            add("outside_partition", status, f"{count:,} timestamps outside the partition's "
+                f"period [{_iso(period[0])}, {_iso(period[1])})", count, share,
+                [_iso(t) for t in times[outside][:EXAMPLES]])
+        else:
+            add("outside_partition", SKIPPED, "no period given")
+    else:
+        for check in ("future", "before_floor", "outside_partition"):
+            add(check, SKIPPED, "no usable timestamp column")
+
+    for check, column, known in (("unknown_items", ITEM_ID, catalog_items),
+                                 ("unknown_users", USER_ID, catalog_users)):
+        if known is None:
+            add(check, SKIPPED, "no catalog declared")
+            continue
+        if column not in usable:
+            add(check, SKIPPED, f"no usable {column} column")
+            continue
+        ids = table.column(column).to_numpy(zero_copy_only=False)
+        unknown = _valid(table, column) & ~np.isin(ids, np.asarray(known))
+        count = int(unknown.sum())
+        status, share = _share_status(check, count, n, spec)
+        add(check, status, f"{count:,} rows with a {column} not in the catalog", count,
+            share, _examples(np.unique(ids[unknown])))
+
+    if previous_rows:
+        recent = previous_rows[-spec.volume_history:]
+        median = float(np.median(recent))
+        ratio = max(n / median, median / n) if median > 0 else float("inf")
+        status = (FAILED if ratio > spec.volume_fail else WARNED if ratio > spec.volume_warn
+                  else PASSED)
+        add("volume", status, f"{n:,} rows against a median of {median:,.0f} over the "
+            f"previous {len(recent)} partition(s) (ratio {ratio:.2f})", n, ratio)
+    else:
+        add("volume", SKIPPED, "no previous partitions to compare with")
+    return results
+
+
+def _valid(table: pa.Table, name: str) -> np.ndarray:
+    """Rows where column ``name`` has a value (its nulls are the nulls check's to count)."""
+    column = table.column(name)
+    if not column.null_count:
+        return np.ones(table.num_rows, dtype=bool)
+    return np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _schema(table: pa.Table, explicit: bool, add: Any) -> set[str]:
+    """Check the columns and types; returns the columns the other checks may read."""
+    wanted: dict[str, tuple[Any, str]] = {
+        USER_ID: (lambda t: pa.types.is_integer(t) or pa.types.is_string(t)
+                  or pa.types.is_large_string(t), "integers or text"),
+        ITEM_ID: (lambda t: pa.types.is_integer(t) or pa.types.is_string(t)
+                  or pa.types.is_large_string(t), "integers or text"),
+        TIMESTAMP: (pa.types.is_integer, "integer Unix seconds"),
+    }
+    if explicit:
+        wanted[VALUE] = (lambda t: pa.types.is_integer(t) or pa.types.is_floating(t),
+                         "numbers")
+    problems = []
+    usable = set()
+    names = table.column_names
+    for name, (accepts, words) in wanted.items():
+        if name not in names:
+            problems.append(f"no column {name!r}")
+        elif not accepts(table.schema.field(name).type):
+            problems.append(f"column {name!r} holds {table.schema.field(name).type} "
+                            f"(expected {words})")
+        else:
+            usable.add(name)
+    if problems:
+        add("schema", FAILED, "; ".join(problems) + f" (the columns are: {', '.join(names)})",
+            len(problems))
+    else:
+        add("schema", PASSED, "columns and types as expected")
+    return usable
+
+
+def _iso(seconds: Any) -> str:
+    return str(np.datetime64(int(seconds), "s")) + "Z"
+
+
+def summary(results: list[CheckResult]) -> dict[str, int]:
+    """How many checks passed, warned, failed and were skipped."""
+    return {status: sum(r.status == status for r in results)
+            for status in (PASSED, WARNED, FAILED, SKIPPED)}

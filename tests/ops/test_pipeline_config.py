@@ -1,0 +1,76 @@
+"""The pipeline file: every mistake named with the file, the table and the key."""
+
+from __future__ import annotations
+
+import pytest
+
+from recstack.errors import ConfigError
+from recstack.ops.pipeline_config import load_pipeline, parse_pipeline
+from recstack.ops.retraining import training_window
+
+GOOD = {"data": {"partitions": "logs"}, "model": {"type": "ease"},
+        "registry": {"root": "registry"}}
+
+
+def parse(**changes):
+    raw = {k: dict(v) for k, v in GOOD.items()}
+    for key, value in changes.items():
+        raw[key] = value
+    return parse_pipeline(raw, source="p.toml", base="/base")
+
+
+def test_defaults_and_paths():
+    pipeline = parse()
+    assert pipeline.name == "p" and pipeline.registry_name == "p"
+    assert str(pipeline.work) == "/base/p.pipeline"
+    assert pipeline.gate.metric_name == "ndcg" and pipeline.gate.k == 10
+    assert pipeline.training.window == "expanding"
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"trainig": {}}, r"p.toml: unknown key 'trainig' \(did you mean 'training'\?\)"),
+    ({"training": {"window": "slidng"}}, r"\[training\] window = \"slidng\": must be one of"),
+    ({"training": {"partitions": 0}}, r"\[training\] partitions = 0: must be >= 1"),
+    ({"evaluation": {"metric": "ndcg10"}}, r"\[evaluation\] metric = 'ndcg10': expected NAME@K"),
+    ({"evaluation": {"margin": -1}}, r"\[evaluation\] margin = -1: must be >= 0"),
+    ({"model": {"type": "alz"}}, r"\[model\] type: 'alz' is not a known model \(did you mean "
+                                 r"'als'\?\)"),
+    ({"model": {"type": "als", "factor": 3}}, r"\[model\] \(als\) unknown key 'factor'"),
+    ({"data": {}}, r"\[data\] missing key 'partitions'"),
+    ({"data": {"partitions": "x", "rating_range": [5, 1]}}, r"\[data\] rating_range"),
+    ({"drift": {"psi_warm": 1}}, r"\[drift\] unknown key 'psi_warm' \(did you mean "
+                                 r"'psi_warn'\?\)"),
+    ({"quality": {"nulls": {"fail": 3}}}, r"\[quality.nulls\] fail = 3"),
+    ({"registry": {}}, r"\[registry\] missing key 'root'"),
+])
+def test_mistakes_are_named(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        parse(**changes)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="no such pipeline file"):
+        load_pipeline(tmp_path / "nope.toml")
+    (tmp_path / "bad.toml").write_text("name = ")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_pipeline(tmp_path / "bad.toml")
+
+
+def test_training_windows():
+    sliding = parse(training={"window": "sliding", "partitions": 2}).training
+    assert training_window(5, sliding) == [2, 3]
+    assert training_window(5, parse().training) == [0, 1, 2, 3]
+    with pytest.raises(Exception, match="at least 2 partitions"):
+        training_window(1, sliding)
+
+
+def test_carry_factors_copies_known_rows_and_draws_new_ones():
+    import numpy as np
+
+    from recstack.ops.retraining import carry_factors
+
+    previous = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    out = carry_factors(["a", "b", "c"], previous, ["c", "z", "a"], seed=1, scale=0.01)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out[[0, 2]], [[5.0, 6.0], [1.0, 2.0]])
+    assert (0 <= out[1]).all() and (out[1] < 0.01).all()

@@ -9,9 +9,8 @@ the training window's and the model's own items excluded, users the model knows)
 - ``expanding``: ALS retrained from scratch on every earlier month;
 - ``sliding-3``: ALS retrained from scratch on the last 3 months;
 - ``warm-expanding``: ALS on every earlier month, started from last month's factors
-  (:func:`recstack.ops.retraining.carry_factors`) with ``--warm-iterations`` sweeps
-  instead of ``--iterations``; implicit's solver is driven directly here because
-  recstack's ALS has no warm-start hook yet (the fit time counted is the solver's);
+  (:meth:`recstack.models.als.ALS.fit_from`, the pipeline's ``[training] warm_start``)
+  with ``--warm-iterations`` sweeps instead of ``--iterations``;
 - ``stale``: the expanding model of the first evaluation month, never retrained;
 - ``popular-1``: the most popular items of the last month (a baseline).
 
@@ -119,32 +118,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _warm_start(previous: Any, train: Any, als: dict[str, Any], iterations: int
                 ) -> tuple[Any, float]:
-    """ALS on ``train`` from ``previous``'s factors (see the module docstring)."""
-    from implicit.cpu.als import AlternatingLeastSquares
-    from threadpoolctl import threadpool_limits
-
+    """ALS on ``train`` from ``previous``'s factors (:meth:`recstack.models.als.ALS.fit_from`,
+    what ``[training] warm_start`` does in a pipeline), with ``iterations`` sweeps."""
     from recstack.models.registry import create_model
-    from recstack.ops.retraining import carry_factors
 
-    # a one-sweep fit gives the model its vocabulary and seen items; its factors are then
-    # replaced by the warm-started ones (not timed: a warm-start hook in ALS would not do it)
-    model = create_model("als", **als, iterations=1).fit(train.compact())
     started = time.perf_counter()
-    solver = AlternatingLeastSquares(
-        factors=als["factors"], regularization=als["regularization"], alpha=1.0,
-        dtype=np.float32, use_cg=True, iterations=iterations, calculate_training_loss=False,
-        num_threads=als["num_threads"], random_state=als["seed"])
-    solver.user_factors = carry_factors(previous.users_.external_ids, previous.user_factors_,
-                                        model.users_.external_ids, seed=als["seed"])
-    solver.item_factors = carry_factors(previous.items_.external_ids, previous.item_factors_,
-                                        model.items_.external_ids, seed=als["seed"] + 1)
-    with threadpool_limits(limits=1, user_api="blas"):
-        solver.fit(model._confidence(model.seen_), show_progress=False)
-    seconds = time.perf_counter() - started
-    model.user_factors_ = np.ascontiguousarray(solver.user_factors, dtype=np.float32)
-    model.item_factors_ = np.ascontiguousarray(solver.item_factors, dtype=np.float32)
-    return model, seconds
-
+    model = create_model("als", **(als | {"iterations": iterations}))
+    model.fit_from(previous, train.compact())
+    return model, time.perf_counter() - started
 
 if __name__ == "__main__":
     raise SystemExit(main())

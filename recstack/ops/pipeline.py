@@ -303,20 +303,36 @@ class _Run:
         params = dict(self.spec.model.params)
         if "seed" in model_class(self.spec.model.type).params and "seed" not in params:
             params["seed"] = self.spec.seed  # repeatable, so a resumed run equals one run
+        training = self.spec.training
+        previous = self._published_model()[1] if training.warm_start else None
         started = time.perf_counter()
-        model = fit_candidate(self.spec.model.type, params, train)
+        model, warm = fit_candidate(self.spec.model.type, params, train, previous=previous,
+                                    warm_iterations=training.warm_iterations)
         seconds = time.perf_counter() - started
-        meta = {"model": self.spec.model.type, "params": params,
+        meta = {"model": self.spec.model.type, "params": params, "warm_start": warm,
                 "window": self.spec.training.window,
                 "partitions": [self.snapshot[i].label for i in positions],
                 "rows": len(train), "fit_seconds": round(seconds, 3)}
         self._commit("train", {"train.json": meta},
                      extra=lambda staging: model.save(staging / "model"))
 
+    def _published_model(self) -> tuple[int | None, Any]:
+        """The registry's current version of this pipeline's model and the model (None,
+        None before the first publish)."""
+        from recstack.serving.registry import ModelRegistry
+
+        registry = ModelRegistry(self._registry_root())
+        name = self.spec.registry_name
+        if name not in registry.names():
+            return None, None
+        version = registry.current(name)
+        if version is None:
+            return None, None
+        return version, registry.load(name, version).model
+
     def _evaluate(self) -> None:
         from recstack.models.persistence import load_model
         from recstack.ops.gate import decide, holdout_metric
-        from recstack.serving.registry import ModelRegistry
 
         gate = self.spec.gate
         train, holdout, _ = self._windows()
@@ -324,13 +340,10 @@ class _Run:
         options: dict[str, Any] = {"metric": gate.metric_name, "k": gate.k,
                    "relevance_threshold": gate.relevance_threshold}
         ours = holdout_metric(candidate, train, holdout, **options)
-        registry = ModelRegistry(self._registry_root())
-        name = self.spec.registry_name
-        version = registry.current(name) if name in registry.names() else None
+        version, published = self._published_model()
         theirs = None
-        if version is not None:
-            published = registry.load(name, version)
-            theirs = holdout_metric(published.model, train, holdout, **options)
+        if published is not None:
+            theirs = holdout_metric(published, train, holdout, **options)
         decision = decide(ours, theirs, metric=gate.metric, margin=gate.margin,
                           min_users=gate.min_users, published_version=version)
         per_user = pd.DataFrame({"candidate": ours})

@@ -94,6 +94,11 @@ class TrainingSpec(Spec):
     window: str = option("expanding", "'expanding': every partition before the evaluation "
                          "one; 'sliding': the last `partitions` of them", choices=WINDOWS)
     partitions: int = option(3, "length of a sliding window, in partitions", low=1)
+    warm_start: bool = option(False, "start from the published model's factors (models "
+                              "with fit_from, e.g. als) when it has the same type and "
+                              "factors; otherwise train from scratch")
+    warm_iterations: int | None = option(None, "iterations of a warm start (default: the "
+                                         "model's own)", low=1)
 
 
 @dataclass(frozen=True)

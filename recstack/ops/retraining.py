@@ -19,7 +19,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.ops.pipeline_config import TrainingSpec
 
-__all__ = ["carry_factors", "fit_candidate", "training_window"]
+__all__ = ["fit_candidate", "training_window"]
 
 
 def training_window(n_partitions: int, spec: TrainingSpec) -> list[int]:
@@ -43,45 +43,23 @@ def training_window(n_partitions: int, spec: TrainingSpec) -> list[int]:
 
 
 def fit_candidate(model_type: str, params: dict[str, Any], train: Interactions,
-                  progress: Any = None) -> Any:
+                  progress: Any = None, *, previous: Any = None,
+                  warm_iterations: int | None = None) -> tuple[Any, bool]:
     """A new model of ``model_type`` with ``params``, fitted on ``train`` (compacted: the
-    model's vocabulary is the window's users and items)."""
+    model's vocabulary is the window's users and items), and whether it was warm-started.
+
+    With ``previous`` (the published model), a model that can start from another's factors
+    (``fit_from``) of the same type and factor count starts from them, with
+    ``warm_iterations`` iterations when given; any other model trains from scratch."""
     from recstack.models.registry import create_model
 
     model = create_model(model_type, **params)
+    warm = (previous is not None and hasattr(model, "fit_from")
+            and type(previous) is type(model)
+            and getattr(previous, "factors", None) == getattr(model, "factors", None))
+    if warm and warm_iterations is not None:
+        model = create_model(model_type, **(params | {"iterations": warm_iterations}))
     model.validate_params()
-    return model.fit(train.compact(), progress=progress)
-
-
-def carry_factors(previous_ids: Any, previous_factors: Any, new_ids: Any, *, seed: int = 0,
-                  scale: float = 0.01) -> Any:
-    """Initial factors for a warm start: the previous model's row for every id it knew,
-    a fresh random row (uniform on ``[0, scale)``, as implicit's ALS initialises) for the
-    others.
-
-    Parameters
-    ----------
-    previous_ids
-        The previous model's external ids (``model.users_.external_ids`` or items).
-    previous_factors
-        Its factors, one row per id.
-    new_ids
-        The external ids of the model to train.
-    seed
-        Seeds the rows of new ids.
-
-    Returns
-    -------
-    numpy.ndarray
-        float32 ``(len(new_ids), factors)``.
-    """
-    import numpy as np
-    import pandas as pd
-
-    previous_factors = np.asarray(previous_factors, dtype=np.float32)
-    rng = np.random.default_rng(seed)
-    out = (rng.random((len(new_ids), previous_factors.shape[1])) * scale).astype(np.float32)
-    position = pd.Index(np.asarray(previous_ids)).get_indexer(np.asarray(new_ids))
-    known = position >= 0
-    out[known] = previous_factors[position[known]]
-    return out
+    if warm:
+        return model.fit_from(previous, train.compact(), progress=progress), True
+    return model.fit(train.compact(), progress=progress), False

@@ -4,6 +4,7 @@ import sys
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -244,3 +245,48 @@ def test_the_defaults_beat_implicits_defaults_on_movielens_100k():
 
     new, old = ndcg(), ndcg(regularization=0.01, alpha=1.0)
     assert new > 0.44 and old < 0.37, (new, old)
+
+
+def test_a_warm_start_continues_the_fit_it_starts_from():
+    """Three sweeps, then three more from those factors, is six sweeps: the solver's state
+    is its factors, so a warm start on the same data continues the same fit."""
+    from recstack.data.synthetic import generate
+
+    data = generate(n_users=150, n_items=120, n_interactions=3000, seed=4)
+    params = {"factors": 8, "regularization": 0.1, "alpha": 2.0, "seed": 1, "num_threads": 1}
+    straight = ALS(iterations=6, **params).fit(data)
+    first = ALS(iterations=3, **params).fit(data)
+    warm = ALS(iterations=3, **params).fit_from(first, data)
+    np.testing.assert_allclose(warm.user_factors_, straight.user_factors_, rtol=1e-4,
+                               atol=1e-6)
+    np.testing.assert_allclose(warm.item_factors_, straight.item_factors_, rtol=1e-4,
+                               atol=1e-6)
+    # and it is not what three sweeps from scratch give
+    assert not np.allclose(ALS(iterations=3, **params).fit(data).user_factors_,
+                           warm.user_factors_, atol=1e-3)
+
+
+def test_a_warm_start_matches_users_and_items_by_id():
+    """On new data, known users and items start from their previous factors (by external
+    id, whatever their new index), new ones from a fresh start; factors must agree."""
+    old = Interactions.from_frame(pd.DataFrame({"user": ["a", "b", "c"],
+                                                "item": ["x", "y", "x"]}),
+                                  user_col="user", item_col="item")
+    new = Interactions.from_frame(pd.DataFrame({"user": ["d", "c", "a"],
+                                                "item": ["z", "x", "y"]}),
+                                  user_col="user", item_col="item")
+    previous = ALS(factors=4, iterations=2, seed=0).fit(old)
+    model = ALS(factors=4, iterations=1, seed=0)
+    model._warm_start_from = previous
+    model._prepare_warm_start(new)
+    users, items = model._warm_start
+    for user in ("a", "c"):
+        row = new.users.to_index([user])[0]
+        np.testing.assert_array_equal(users[row],
+                                      previous.user_factors_[previous.users_.to_index([user])[0]])
+    assert np.all((users[new.users.to_index(["d"])[0]] >= 0)
+                  & (users[new.users.to_index(["d"])[0]] < 0.01))
+    np.testing.assert_array_equal(items[new.items.to_index(["x"])[0]],
+                                  previous.item_factors_[previous.items_.to_index(["x"])[0]])
+    with pytest.raises(ConfigError, match="same factors"):
+        ALS(factors=8, iterations=1).fit_from(previous, new)

@@ -43,7 +43,7 @@ def make_data(folder: Path, *, months: int = MONTHS, seed: int = 0) -> Path:
 
 
 def write_pipeline(folder: Path, *, model: str = 'type = "ease"\nregularization = 50.0',
-                   extra: str = "", name: str = "shop") -> Path:
+                   extra: str = "", name: str = "shop", training: str = "") -> Path:
     text = textwrap.dedent(f"""\
         name = "{name}"
         seed = 0
@@ -55,6 +55,7 @@ def write_pipeline(folder: Path, *, model: str = 'type = "ease"\nregularization 
 
         [training]
         window = "expanding"
+        {training}
 
         [evaluation]
         metric = "ndcg@10"

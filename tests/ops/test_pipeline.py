@@ -10,7 +10,14 @@ from recstack.ops.pipeline import STEPS, run_pipeline
 from recstack.ops.quality import QualityFailure
 from recstack.serving.registry import ModelRegistry
 
-from .scenario import add_month, make_data, month_frame, next_month, partition_file, write_pipeline
+from .scenario import (
+    add_month,
+    make_data,
+    month_frame,
+    next_month,
+    partition_file,
+    write_pipeline,
+)
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +185,33 @@ def test_file_in_the_wrong_partition_folder_fails(folder):
     add_month(folder, "2019-05", month_frame(folder, "2019-03"))
     message = _fails(path, "outside_partition")
     assert "partition 2019-05" in message
+
+
+def test_warm_start_starts_from_the_published_factors(folder):
+    """With [training] warm_start, the second run's ALS starts from the published model's
+    factors (the first run has none to start from); EASE, which cannot, trains from
+    scratch whatever the file says."""
+    als = 'type = "als"\nfactors = 8\niterations = 6\nregularization = 0.1'
+    path = write_pipeline(folder, model=als,
+                          training="warm_start = true\nwarm_iterations = 2")
+    first = run_pipeline(path)
+    assert first.report["train"]["warm_start"] is False
+    add_month(folder, "2019-05", next_month(folder))
+    second = run_pipeline(path)
+    assert second.report["train"]["warm_start"] is True
+
+
+def test_a_model_that_cannot_warm_start_trains_from_scratch():
+    from recstack.data.synthetic import generate
+    from recstack.models import create_model
+    from recstack.ops.retraining import fit_candidate
+
+    data = generate(n_users=60, n_items=50, n_interactions=900, seed=3)
+    ease = create_model("ease", regularization=10.0).fit(data)
+    _, warm = fit_candidate("ease", {"regularization": 10.0}, data, previous=ease)
+    assert warm is False
+    als = create_model("als", factors=4, iterations=2).fit(data)
+    _, warm = fit_candidate("als", {"factors": 8, "iterations": 2}, data, previous=als)
+    assert warm is False  # another factor count: nothing to start from
+    _, warm = fit_candidate("als", {"factors": 4, "iterations": 2}, data, previous=als)
+    assert warm is True

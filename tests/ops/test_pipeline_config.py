@@ -62,15 +62,3 @@ def test_training_windows():
     assert training_window(5, parse().training) == [0, 1, 2, 3]
     with pytest.raises(Exception, match="at least 2 partitions"):
         training_window(1, sliding)
-
-
-def test_carry_factors_copies_known_rows_and_draws_new_ones():
-    import numpy as np
-
-    from recstack.ops.retraining import carry_factors
-
-    previous = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
-    out = carry_factors(["a", "b", "c"], previous, ["c", "z", "a"], seed=1, scale=0.01)
-    assert out.dtype == np.float32
-    np.testing.assert_array_equal(out[[0, 2]], [[5.0, 6.0], [1.0, 2.0]])
-    assert (0 <= out[1]).all() and (out[1] < 0.01).all()

@@ -1,0 +1,509 @@
+"""Interaction data as Spark DataFrames: reading, the id-to-index encoding, k-core filtering
+and the splits, with the semantics and reports of :mod:`recstack.data.filters` and
+:mod:`recstack.data.splits`.
+
+The encoding is the single-machine one: indices ``0..n-1`` follow the sorted external ids
+(:meth:`recstack.data.idmap.IdMap.encode`), so the same data get the same indices on both
+paths. Every row carries a ``row`` number (its position in the source; files: Spark's
+``monotonically_increasing_id`` in file order), used where the single-machine code uses the
+row order: the tie-break of leave-last-N and the seed of the random split.
+
+Seeds of the random split. The single-machine split orders each user's rows by numpy's
+``default_rng(seed).random``; a stream like that cannot be reproduced across executors, so
+here the order is ``xxhash64(seed, row)``: the same for every partitioning and cluster, and
+uniform, but not the numpy order. The same seed therefore gives the same number of test
+rows per user as :func:`recstack.data.splits.random_split`, drawn from the same
+distribution, not the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recstack.data.filters import FilterStep, KCore, KCoreRound, to_unix_seconds
+from recstack.data.idmap import IdMap
+from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
+from recstack.data.splits import LeaveLastOut, RandomSplit, SplitReport, TemporalSplit
+from recstack.errors import (
+    ConfigError,
+    DataFormatError,
+    EmptyResultError,
+    RecstackError,
+    UnknownColumnError,
+)
+
+USER_INDEX = "user_index"
+ITEM_INDEX = "item_index"
+ROW = "row"
+_LEVELS = ("year", "month", "day")
+_DAY = 86_400
+
+
+@dataclass(frozen=True)
+class SparkInteractions:
+    """Interactions as a DataFrame (``user_index, item_index, value[, timestamp], row``)
+    with the two vocabularies as DataFrames (``user_id, user_index`` and ``item_id,
+    item_index``). Splits share the vocabularies, as on a single machine."""
+
+    frame: Any
+    users: Any
+    items: Any
+    n_users: int
+    n_items: int
+    has_timestamps: bool
+
+    def with_frame(self, frame: Any) -> SparkInteractions:
+        return SparkInteractions(frame, self.users, self.items, self.n_users, self.n_items,
+                                 self.has_timestamps)
+
+    def to_interactions(self) -> Interactions:
+        """The rows on the driver as :class:`Interactions` in ``row`` order (for exports
+        and checks; it collects everything)."""
+        users = _ids_in_index_order(self.users, USER_ID, USER_INDEX, self.n_users)
+        items = _ids_in_index_order(self.items, ITEM_ID, ITEM_INDEX, self.n_items)
+        columns = [USER_INDEX, ITEM_INDEX, VALUE] + ([TIMESTAMP] if self.has_timestamps else [])
+        frame = self.frame.select(ROW, *columns).toPandas().sort_values(ROW, kind="stable")
+        timestamp = frame[TIMESTAMP].to_numpy(np.int64) if self.has_timestamps else None
+        return Interactions(frame[USER_INDEX].to_numpy(np.int32),
+                            frame[ITEM_INDEX].to_numpy(np.int32),
+                            frame[VALUE].to_numpy(np.float32), timestamp, users, items)
+
+
+@dataclass(frozen=True)
+class SparkSplit:
+    """``train``, ``test`` and ``set_apart`` (test rows no model could rank), and the
+    :class:`~recstack.data.splits.SplitReport` counting them."""
+
+    train: SparkInteractions
+    test: SparkInteractions
+    set_apart: SparkInteractions
+    report: SplitReport
+
+
+# --------------------------------------------------------------------------- reading
+def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
+    """The same interactions as a Spark DataFrame (same indices; ``row`` = position)."""
+    import pandas as pd
+
+    columns = {USER_INDEX: data.user_index, ITEM_INDEX: data.item_index,
+               VALUE: data.value.astype(np.float64), ROW: np.arange(len(data), dtype=np.int64)}
+    if data.timestamp is not None:
+        columns[TIMESTAMP] = data.timestamp
+    frame = spark.createDataFrame(pd.DataFrame(columns))
+    users = spark.createDataFrame(pd.DataFrame({USER_ID: data.users.external_ids,
+                                                USER_INDEX: np.arange(data.n_users)}))
+    items = spark.createDataFrame(pd.DataFrame({ITEM_ID: data.items.external_ids,
+                                                ITEM_INDEX: np.arange(data.n_items)}))
+    return SparkInteractions(frame, users, items, data.n_users, data.n_items,
+                             data.timestamp is not None)
+
+
+def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
+    """Index a DataFrame of ``user_id, item_id[, value][, timestamp]`` (a ``row`` column is
+    kept if present, else numbered in the frame's order): indices follow the sorted external
+    ids, as :meth:`IdMap.encode` does."""
+    from pyspark.sql import functions as F
+
+    for column in (USER_ID, ITEM_ID):
+        missing = frame.filter(F.col(column).isNull()).limit(1).count()
+        if missing:
+            raise DataFormatError("ids must not be missing (null)", file=where, column=column,
+                                  expected="an id on every row")
+    if ROW not in frame.columns:
+        frame = frame.withColumn(ROW, F.monotonically_increasing_id())
+    if VALUE not in frame.columns:
+        frame = frame.withColumn(VALUE, F.lit(1.0))
+    users, n_users = _vocabulary(frame, USER_ID, USER_INDEX)
+    items, n_items = _vocabulary(frame, ITEM_ID, ITEM_INDEX)
+    has_time = TIMESTAMP in frame.columns
+    columns = [USER_INDEX, ITEM_INDEX, F.col(VALUE).cast("double").alias(VALUE), ROW]
+    if has_time:
+        columns.append(F.col(TIMESTAMP).cast("long").alias(TIMESTAMP))
+    indexed = (frame.join(F.broadcast(users) if n_users < 1_000_000 else users, USER_ID)
+               .join(F.broadcast(items) if n_items < 1_000_000 else items, ITEM_ID)
+               .select(*columns))
+    return SparkInteractions(indexed, users, items, n_users, n_items, has_time)
+
+
+def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
+               item_col: str = ITEM_ID, value_col: str | None = None,
+               timestamp_col: str | None = None, file_format: str | None = None,
+               options: dict[str, str] | None = None) -> SparkInteractions:
+    """A CSV or Parquet file (or folder of them) with its columns' roles named.
+
+    ``file_format`` is ``"csv"`` or ``"parquet"`` (default: from the suffix). CSV files have
+    a header line; other reader options go in ``options`` (e.g. ``{"sep": "\\t"}``).
+    """
+    path = str(path)
+    kind = file_format or ("parquet" if path.rstrip("/").endswith(".parquet") else "csv")
+    if kind not in ("csv", "parquet"):
+        raise ConfigError(f"{path}: file_format must be 'csv' or 'parquet', got {kind!r}")
+    reader = spark.read.options(**(options or {}))
+    frame = (reader.option("header", "true").option("inferSchema", "true").csv(path)
+             if kind == "csv" else reader.parquet(path))
+    roles = {USER_ID: (user_col, "user ids"), ITEM_ID: (item_col, "item ids"),
+             VALUE: (value_col, "values"), TIMESTAMP: (timestamp_col, "timestamps")}
+    chosen = []
+    for role, (column, what) in roles.items():
+        if column is None:
+            continue
+        if column not in frame.columns:
+            raise UnknownColumnError(column, frame.columns, role=what, file=path)
+        chosen.append(frame[column].alias(role))
+    return encode(frame.select(*chosen), where=path)
+
+
+def read_partitioned(spark: Any, root: str | Path, *, start: Any = None, end: Any = None
+                     ) -> SparkInteractions:
+    """Rows with ``start <= timestamp < end`` of a dataset written by
+    :func:`recstack.data.partitioned.write_partitioned` (``root/year=YYYY/month=MM/...``).
+
+    The bounds become predicates on the ``year``/``month``/``day`` partition columns, which
+    Spark uses to skip folders that cannot hold such rows (see :func:`input_files`); the
+    exact bound then applies to the timestamps.
+    """
+    frame = partitioned_frame(spark, root, start=start, end=end)
+    levels = [level for level in _LEVELS if level in frame.columns]
+    return encode(frame.drop(*levels), where=str(root))
+
+
+def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: Any = None
+                      ) -> Any:
+    """The pruned, bounded DataFrame :func:`read_partitioned` encodes."""
+    from pyspark.sql import functions as F
+
+    root = str(root)
+    try:
+        frame = spark.read.option("basePath", root).parquet(root)
+    except Exception as error:  # Spark's AnalysisException: no such path, no data files
+        raise RecstackError(f"{root}: cannot read it as a partitioned Parquet dataset "
+                            f"({str(error).splitlines()[0]})") from None
+    levels = [level for level in _LEVELS if level in frame.columns]
+    if not levels:
+        raise RecstackError(f"{root}: no year=/month=/day= partition folders; write it with "
+                            "recstack.data.partitioned.write_partitioned")
+    low, high = to_unix_seconds(_seconds(start), "start"), to_unix_seconds(_seconds(end), "end")
+    condition = None
+    if low is not None:
+        condition = _lexicographic(levels, _calendar(low), upper=False)
+        condition = condition & (F.col(TIMESTAMP) >= low)
+    if high is not None:
+        # the last folder that can hold a row before `end` is that of `end - 1`
+        upper = _lexicographic(levels, _calendar(high - 1), upper=True) & (F.col(TIMESTAMP) < high)
+        condition = upper if condition is None else condition & upper
+    return frame if condition is None else frame.filter(condition)
+
+
+def input_files(frame: Any) -> list[str]:
+    """The data files Spark's own file index selects for the partition filters of
+    ``frame``'s scan (partition pruning, made visible; ``DataFrame.inputFiles`` lists every
+    file of the dataset instead)."""
+    plan = frame._jdf.queryExecution().executedPlan()
+    leaves = plan.collectLeaves()
+    files: list[str] = []
+    for position in range(leaves.size()):
+        scan = leaves.apply(position)
+        if not scan.nodeName().startswith("Scan parquet"):
+            continue
+        folders = scan.relation().location().listFiles(scan.partitionFilters(),
+                                                       scan.dataFilters())
+        for i in range(folders.size()):
+            listed = folders.apply(i).files()
+            files += [str(listed.apply(j).getPath().toString()) for j in range(listed.size())]
+    return sorted(files)
+
+
+def write_parquet(frame: Any, path: str | Path, *, overwrite: bool = False) -> str:
+    """Write ``frame`` as Parquet through Spark's output commit protocol: task outputs are
+    staged and only a job that succeeds moves them to ``path``; when the job fails nothing
+    is left at ``path``."""
+    path = str(path)
+    try:
+        frame.write.mode("overwrite" if overwrite else "errorifexists").parquet(path)
+    except Exception as error:
+        local = Path(path.removeprefix("file:"))
+        # the committer removes its staging folder; on a local filesystem an empty
+        # target folder may remain, which would read as an empty dataset
+        if local.is_dir() and not any(p for p in local.rglob("*") if p.is_file()
+                                      and not p.name.startswith((".", "_"))):
+            for child in sorted(local.rglob("*"), reverse=True):
+                child.rmdir() if child.is_dir() else child.unlink()
+            local.rmdir()
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if "already exists" in first:
+            raise RecstackError(f"{path} exists; pass overwrite=True to replace it") from None
+        raise RecstackError(f"writing {path} failed, and nothing was written there: {first}"
+                            ) from None
+    return path
+
+
+# --------------------------------------------------------------------------- filters
+def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5
+           ) -> tuple[SparkInteractions, FilterStep]:
+    """:class:`recstack.data.filters.KCore` as rounds of distributed counts and anti-joins:
+    each round drops the rows of users with fewer than ``user_min`` rows and items with
+    fewer than ``item_min``, until a round drops nothing; the result is compacted."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    spec = KCore(user_min, item_min)
+    frame = data.frame
+    rows_before = rows = frame.count()
+    rounds: list[KCoreRound] = []
+    previous = None
+    while True:
+        # one pass per round: both counts as windows, the round's report in one aggregation
+        counted = _materialise(frame
+                               .withColumn("_user_rows", F.count(F.lit(1)).over(
+                                   Window.partitionBy(USER_INDEX)))
+                               .withColumn("_item_rows", F.count(F.lit(1)).over(
+                                   Window.partitionBy(ITEM_INDEX))))
+        weak_user = F.col("_user_rows") < user_min
+        weak_item = F.col("_item_rows") < item_min
+        found = counted.agg(
+            F.countDistinct(F.when(weak_user, F.col(USER_INDEX))).alias("users"),
+            F.countDistinct(F.when(weak_item, F.col(ITEM_INDEX))).alias("items"),
+            F.sum((weak_user | weak_item).cast("long")).alias("rows")).first()
+        if previous is not None:
+            previous.unpersist()  # this round is materialised now; the last one is not needed
+        previous = counted
+        if not (found["users"] or found["items"]):
+            frame = counted.drop("_user_rows", "_item_rows")  # the cached copy
+            break
+        rounds.append(KCoreRound(len(rounds) + 1, int(found["users"]), int(found["items"]),
+                                 int(found["rows"])))
+        rows -= int(found["rows"])
+        frame = counted.filter(~weak_user & ~weak_item).drop("_user_rows", "_item_rows")
+    result = compact(data.with_frame(frame))
+    step = FilterStep(spec.name, rows_before, rows, data.n_users, result.n_users, data.n_items,
+                      result.n_items, {"rounds": rounds})
+    if rows == 0:
+        raise EmptyResultError(f"{spec.name} removed all {rows_before:,} rows; loosen it")
+    return result, step
+
+
+def compact(data: SparkInteractions) -> SparkInteractions:
+    """Renumber so that only users and items with rows remain, in their old order (as
+    :meth:`Interactions.compact`)."""
+    frame = data.frame
+    users, n_users = _renumber(frame, data.users, USER_ID, USER_INDEX)
+    items, n_items = _renumber(frame, data.items, ITEM_ID, ITEM_INDEX)
+    remapped = (frame.join(users.select(USER_INDEX, "_new_" + USER_INDEX), USER_INDEX)
+                .join(items.select(ITEM_INDEX, "_new_" + ITEM_INDEX), ITEM_INDEX)
+                .drop(USER_INDEX, ITEM_INDEX)
+                .withColumnRenamed("_new_" + USER_INDEX, USER_INDEX)
+                .withColumnRenamed("_new_" + ITEM_INDEX, ITEM_INDEX))
+    columns = [USER_INDEX, ITEM_INDEX] + [c for c in frame.columns
+                                          if c not in (USER_INDEX, ITEM_INDEX)]
+    return SparkInteractions(remapped.select(*columns),
+                             users.select(USER_ID, F_col("_new_" + USER_INDEX, USER_INDEX)),
+                             items.select(ITEM_ID, F_col("_new_" + ITEM_INDEX, ITEM_INDEX)),
+                             n_users, n_items, data.has_timestamps)
+
+
+# --------------------------------------------------------------------------- splits
+def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: int = 0
+                 ) -> SparkSplit:
+    """Per-user random holdout with :func:`recstack.data.splits.random_split`'s counts:
+    ``min(round(test_fraction * n), n - 1)`` of each user's ``n`` rows go to test, chosen by
+    the order of ``xxhash64(seed, row)`` (see the module notes on seeds)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    RandomSplit(test_fraction, seed)
+    key = F.xxhash64(F.lit(int(seed)), F.col(ROW))
+    by_user = Window.partitionBy(USER_INDEX)
+    position = F.row_number().over(by_user.orderBy(key, F.col(ROW))) - 1
+    size = F.count(F.lit(1)).over(by_user)
+    n_test = F.least(F.floor(F.lit(float(test_fraction)) * size + 0.5), size - 1)
+    flagged = data.frame.withColumn("_is_test", position < n_test)
+    return _finish(data, flagged, "random", {"test_fraction": test_fraction, "seed": seed})
+
+
+def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
+                   test_fraction: float | None = None) -> SparkSplit:
+    """Global temporal split (:func:`recstack.data.splits.temporal_split`): rows at or after
+    ``cutoff`` test; with ``test_fraction`` the cutoff is the exact ``1 - test_fraction``
+    quantile of the timestamps (numpy's ``method="higher"``), found from per-day counts and
+    then the counts of one day, never by sorting all rows."""
+    from pyspark.sql import functions as F
+
+    _require_timestamps(data)
+    if (cutoff is None) == (test_fraction is None):
+        raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
+    TemporalSplit(cutoff, test_fraction)
+    cutoff_s: int | None = (_quantile_higher(data.frame, 1.0 - test_fraction)
+                            if test_fraction is not None else to_unix_seconds(cutoff, "cutoff"))
+    params: dict[str, Any] = {"cutoff": cutoff_s}
+    if test_fraction is not None:
+        params["test_fraction"] = test_fraction
+    flagged = data.frame.withColumn("_is_test", F.col(TIMESTAMP) >= F.lit(cutoff_s))
+    return _finish(data, flagged, "temporal", params)
+
+
+def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
+    """Each user's last ``n`` rows by time, later ``row`` first among equal times, go to
+    test; users with ``n`` rows or fewer keep them all (as
+    :func:`recstack.data.splits.leave_last_out`)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    LeaveLastOut(n)
+    _require_timestamps(data)
+    by_user = Window.partitionBy(USER_INDEX)
+    position = F.row_number().over(by_user.orderBy(F.col(TIMESTAMP).desc(), F.col(ROW).desc()))
+    size = F.count(F.lit(1)).over(by_user)
+    flagged = data.frame.withColumn("_is_test", (position <= n) & (size > n))
+    return _finish(data, flagged, "leave_last_out", {"n": n})
+
+
+def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str, Any]
+            ) -> SparkSplit:
+    """Set apart test rows no model could rank and count everything, as the single-machine
+    splits do (cold item, then cold user, then a repeated training pair)."""
+    from pyspark.sql import functions as F
+
+    flagged = _materialise(flagged)
+    train = flagged.filter(~F.col("_is_test")).drop("_is_test")
+    test = flagged.filter(F.col("_is_test")).drop("_is_test")
+    train_items = train.select(ITEM_INDEX).distinct().withColumn("_item_known", F.lit(True))
+    train_users = train.select(USER_INDEX).distinct().withColumn("_user_known", F.lit(True))
+    train_pairs = (train.select(USER_INDEX, ITEM_INDEX).distinct()
+                   .withColumn("_pair_known", F.lit(True)))
+    cold_item = F.col("_item_known").isNull()
+    cold_user = ~cold_item & F.col("_user_known").isNull()
+    repeated = ~cold_item & ~cold_user & F.col("_pair_known").isNotNull()
+    judged = (test.join(train_items, ITEM_INDEX, "left").join(train_users, USER_INDEX, "left")
+              .join(train_pairs, [USER_INDEX, ITEM_INDEX], "left")
+              .withColumn("_reason", F.when(cold_item, "cold_item").when(cold_user, "cold_user")
+                          .when(repeated, "repeated").otherwise(None)))
+    judged = _materialise(judged)
+    columns = data.frame.columns
+    kept = judged.filter(F.col("_reason").isNull()).select(*columns)
+    set_apart = judged.filter(F.col("_reason").isNotNull()).select(*columns)
+    reasons = {row["_reason"]: row["count"]
+               for row in judged.groupBy("_reason").count().collect()}
+    train_rows = train.count()
+    test_rows = reasons.get(None, 0)
+    chosen = sum(reasons.values())
+    if train_rows == 0:
+        raise EmptyResultError(f"{method} split left no training rows ({params})")
+    if test_rows == 0:
+        raise EmptyResultError(
+            f"{method} split left no test rows ({params}): {chosen:,} rows were chosen for "
+            f"test and {chosen - test_rows:,} of them set apart")
+    test_users = kept.select(USER_INDEX).distinct().count()
+    users_with_rows = flagged.select(USER_INDEX).distinct().count()
+    report = SplitReport(
+        method=method, params=params, train_rows=train_rows, test_rows=test_rows,
+        fold_in_rows=0, test_users=test_users, cold_item_rows=reasons.get("cold_item", 0),
+        cold_user_rows=reasons.get("cold_user", 0),
+        repeated_pair_rows=reasons.get("repeated", 0),
+        users_without_test=users_with_rows - test_users)
+    return SparkSplit(data.with_frame(train), data.with_frame(kept),
+                      data.with_frame(set_apart), report)
+
+
+# --------------------------------------------------------------------------- machinery
+def F_col(name: str, alias: str) -> Any:  # noqa: N802 (reads like pyspark's F.col)
+    from pyspark.sql import functions as F
+
+    return F.col(name).alias(alias)
+
+
+def _vocabulary(frame: Any, id_column: str, index_column: str) -> tuple[Any, int]:
+    """Distinct ids numbered in sorted order, without collecting them on the driver."""
+    spark = frame.sparkSession
+    distinct = frame.select(id_column).distinct().orderBy(id_column)
+    pairs = distinct.rdd.zipWithIndex().map(lambda pair: (pair[0][0], int(pair[1])))
+    schema = f"{id_column} {distinct.schema[id_column].dataType.simpleString()}, " \
+             f"{index_column} int"
+    vocabulary = _materialise(spark.createDataFrame(pairs, schema))
+    return vocabulary, vocabulary.count()
+
+
+def _renumber(frame: Any, vocabulary: Any, id_column: str, index_column: str
+              ) -> tuple[Any, int]:
+    spark = frame.sparkSession
+    used = frame.select(index_column).distinct().orderBy(index_column)
+    pairs = used.rdd.zipWithIndex().map(lambda pair: (int(pair[0][0]), int(pair[1])))
+    mapping = spark.createDataFrame(pairs, f"{index_column} int, _new_{index_column} int")
+    renumbered = _materialise(vocabulary.join(mapping, index_column))
+    return renumbered, renumbered.count()
+
+
+def _materialise(frame: Any) -> Any:
+    """Cut the lineage of an iterative job: a reliable checkpoint when the session has a
+    checkpoint directory (survives a lost executor), else a cached copy."""
+    context = frame.sparkSession.sparkContext
+    if context.getCheckpointDir():
+        return frame.checkpoint(eager=True)
+    return frame.cache()
+
+
+def _quantile_higher(frame: Any, quantile: float) -> int:
+    """numpy's ``quantile(timestamps, q, method="higher")``: the value at sorted position
+    ``ceil(q * (n - 1))``, from per-day counts and then the distinct times of that day."""
+    from pyspark.sql import functions as F
+
+    days = frame.groupBy(F.floor(F.col(TIMESTAMP) / _DAY).alias("_day")).count().toPandas()
+    days = days.sort_values("_day")
+    n = int(days["count"].sum())
+    position = math.ceil(quantile * (n - 1))
+    ends = np.cumsum(days["count"].to_numpy())
+    day_at = int(np.searchsorted(ends, position, side="right"))
+    before = int(ends[day_at - 1]) if day_at else 0
+    day = int(days["_day"].iloc[day_at])
+    times = (frame.filter(F.floor(F.col(TIMESTAMP) / _DAY) == day).groupBy(TIMESTAMP).count()
+             .toPandas().sort_values(TIMESTAMP))
+    within = np.cumsum(times["count"].to_numpy())
+    return int(times[TIMESTAMP].iloc[int(np.searchsorted(within, position - before,
+                                                          side="right"))])
+
+
+def _lexicographic(levels: Sequence[str], values: tuple[int, ...], *, upper: bool) -> Any:
+    """``(year, month, day) >= values`` (or ``<=`` when ``upper``) on the partition columns."""
+    from pyspark.sql import functions as F
+
+    levels = list(levels)[:len(values)]
+    result = None
+    for depth in range(len(levels) - 1, -1, -1):
+        column, value = F.col(levels[depth]), values[depth]
+        if result is None:
+            result = column <= value if upper else column >= value
+        else:
+            strict = column < value if upper else column > value
+            result = strict | ((column == value) & result)
+    return result
+
+
+def _calendar(seconds: int) -> tuple[int, int, int]:
+    moment = np.datetime64(int(seconds), "s").astype(object)
+    return moment.year, moment.month, moment.day
+
+
+def _seconds(bound: Any) -> Any:
+    """Dates and datetimes as ISO text (what :func:`to_unix_seconds` reads)."""
+    if bound is None or isinstance(bound, int | str):
+        return bound
+    if isinstance(bound, np.datetime64):
+        return int(bound.astype("datetime64[s]").astype(np.int64))
+    return bound.isoformat()
+
+
+def _ids_in_index_order(vocabulary: Any, id_column: str, index_column: str, n: int) -> IdMap:
+    frame = vocabulary.toPandas().sort_values(index_column)
+    if len(frame) != n or not np.array_equal(frame[index_column].to_numpy(), np.arange(n)):
+        raise RecstackError(f"the {id_column} vocabulary is not a dense 0..{n - 1} numbering")
+    return IdMap(frame[id_column].to_numpy())
+
+
+def _require_timestamps(data: SparkInteractions) -> None:
+    if not data.has_timestamps:
+        raise RecstackError("this split orders rows by time, but the data have no timestamps")

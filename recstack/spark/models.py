@@ -1,0 +1,242 @@
+r"""Models trained on Spark: implicit ALS (``pyspark.ml.recommendation.ALS``), popularity and
+item co-occurrence neighbours, each a distributed job over :class:`SparkInteractions`.
+
+A fitted :class:`SparkALS` exports to the single-machine contract
+(:meth:`SparkALS.to_recstack`): a :class:`recstack.models.als.ALS` holding the cluster's
+factors, which saves as a normal recstack artifact and is served unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from recstack.errors import ConfigError, RecstackError
+from recstack.spark.data import ITEM_INDEX, USER_INDEX, SparkInteractions
+from recstack.spark.evaluation import FEATURES
+
+#: what a user without factors gets where scores are asked for pairs (see SparkALS)
+COLD_START = ("error", "nan")
+
+
+class SparkALS:
+    r"""Implicit-feedback ALS (Hu, Koren & Volinsky 2008) on a cluster, through
+    ``pyspark.ml.recommendation.ALS`` with ``implicitPrefs=True``.
+
+    Confidence is :math:`c_{ui} = 1 + \alpha\, r_{ui}` (Spark uses :math:`|r_{ui}|`; values
+    must be >= 0 here, as in :class:`recstack.models.als.ALS`), preference 1 where an
+    interaction is recorded, and the objective is
+
+    .. math::
+
+        \sum_{u,i} c_{ui} (p_{ui} - x_u^\top y_i)^2
+        + \lambda \Big(\sum_u n_u \lVert x_u \rVert^2 + \sum_i n_i \lVert y_i \rVert^2\Big)
+
+    Note the :math:`n_u, n_i` (rows of each user and item): Spark scales
+    :math:`\lambda` by them (ALS-WR, Zhou et al. 2008), recstack's ALS does not. The same
+    ``regularization`` therefore regularises much more here; roughly, recstack's
+    :math:`\lambda` corresponds to Spark's :math:`\lambda / \bar n`.
+
+    Parameters
+    ----------
+    factors, regularization, alpha, iterations, seed
+        As in :class:`recstack.models.als.ALS` (``rank``, ``regParam``, ``alpha``,
+        ``maxIter``, ``seed`` in Spark).
+    blocks
+        Spark's ``numUserBlocks`` = ``numItemBlocks`` (parallelism of each step).
+    checkpoint_interval
+        Checkpoint the factors every this many iterations (long runs: bounds the lineage a
+        lost executor makes Spark recompute). Needs a checkpoint directory on the session
+        (``checkpoint_dir`` below, or
+        :class:`recstack.spark.session.SparkSettings.checkpoint_dir`); without one Spark
+        ignores it.
+    checkpoint_dir
+        Sets the session's checkpoint directory before fitting (on a cluster: a shared
+        filesystem path such as ``hdfs://...``); None keeps the session's.
+    cold_start
+        What :meth:`score_pairs` does with a user or item that has no factors (it had no
+        training row): ``"error"`` refuses, naming how many and one example; ``"nan"``
+        gives NaN scores. Never silently dropped (Spark's ``coldStartStrategy="drop"``).
+    """
+
+    def __init__(self, *, factors: int = 64, regularization: float = 0.1, alpha: float = 3.0,
+                 iterations: int = 15, seed: int = 0, blocks: int = 4,
+                 checkpoint_interval: int = 10, cold_start: str = "error",
+                 checkpoint_dir: str | None = None) -> None:
+        self.factors = factors
+        self.regularization = regularization
+        self.alpha = alpha
+        self.iterations = iterations
+        self.seed = seed
+        self.blocks = blocks
+        self.checkpoint_interval = checkpoint_interval
+        self.cold_start = cold_start
+        self.checkpoint_dir = checkpoint_dir
+
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in (
+            "factors", "regularization", "alpha", "iterations", "seed", "blocks",
+            "checkpoint_interval", "cold_start", "checkpoint_dir")}
+
+    def _validate(self) -> None:
+        for name in ("factors", "iterations", "blocks", "checkpoint_interval"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"SparkALS {name}: expected an integer >= 1, got {value!r}")
+        for name in ("regularization", "alpha"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                    0 <= value < float("inf")):
+                raise ConfigError(f"SparkALS {name}: expected a number >= 0, got {value!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ConfigError(f"SparkALS seed: expected an integer >= 0, got {self.seed!r}")
+        if self.cold_start not in COLD_START:
+            raise ConfigError(f"SparkALS cold_start: expected one of {', '.join(COLD_START)}, "
+                              f"got {self.cold_start!r}")
+
+    def fit(self, train: SparkInteractions) -> SparkALS:
+        """Fit on ``train``; sets ``user_factors_`` and ``item_factors_`` (DataFrames
+        ``(index, features)``) and ``train_`` (the data, for the export)."""
+        from pyspark.ml.recommendation import ALS as SparkMLALS
+        from pyspark.sql import functions as F
+
+        self._validate()
+        if self.checkpoint_dir is not None:
+            train.frame.sparkSession.sparkContext.setCheckpointDir(str(self.checkpoint_dir))
+        negative = train.frame.filter(F.col("value") < 0).limit(1).collect()
+        if negative:
+            raise RecstackError(f"SparkALS: interaction values must be >= 0 (they set the "
+                                f"confidence 1 + alpha * value), got {negative[0]['value']}")
+        solver = SparkMLALS(
+            rank=self.factors, maxIter=self.iterations, regParam=float(self.regularization),
+            alpha=float(self.alpha), implicitPrefs=True, seed=self.seed,
+            numUserBlocks=self.blocks, numItemBlocks=self.blocks,
+            checkpointInterval=self.checkpoint_interval, coldStartStrategy="nan",
+            userCol=USER_INDEX, itemCol=ITEM_INDEX, ratingCol="value")
+        # repeated (user, item) rows are summed, as recstack's training matrix does
+        ratings = train.frame.groupBy(USER_INDEX, ITEM_INDEX).agg(F.sum("value").alias("value"))
+        self.model_ = solver.fit(ratings)
+        self.user_factors_ = self.model_.userFactors.withColumnRenamed("id", USER_INDEX)
+        self.item_factors_ = self.model_.itemFactors.withColumnRenamed("id", ITEM_INDEX)
+        self.train_ = train
+        return self
+
+    def _require_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise RecstackError("SparkALS: call fit() first")
+
+    def score_pairs(self, pairs: Any) -> Any:
+        """Scores ``x_u . y_i`` of a DataFrame of ``user_index, item_index`` pairs (column
+        ``prediction``); cold users and items as ``cold_start`` says."""
+        from pyspark.sql import functions as F
+
+        self._require_fitted()
+        scored = self.model_.transform(pairs)
+        if self.cold_start == "error":
+            cold = scored.filter(F.isnan("prediction"))
+            first = cold.limit(1).collect()
+            if first:
+                raise RecstackError(
+                    f"SparkALS: {cold.count():,} pairs have a user or item without factors "
+                    f"(no training row), e.g. user_index {first[0][USER_INDEX]}, item_index "
+                    f"{first[0][ITEM_INDEX]}; score them with cold_start='nan', or drop them "
+                    "explicitly before scoring")
+        return scored
+
+    def factor_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Dense float32 factors in index order; a user or item without factors (no
+        training row) gets a zero row, whose scores are all 0."""
+        self._require_fitted()
+        return (_dense(self.user_factors_, USER_INDEX, self.train_.n_users, self.factors),
+                _dense(self.item_factors_, ITEM_INDEX, self.train_.n_items, self.factors))
+
+    def to_recstack(self) -> Any:
+        """A fitted :class:`recstack.models.als.ALS` with these factors, vocabularies and
+        training matrix: save it with ``.save(path)`` and load it with
+        :func:`recstack.models.load_model`, like any recstack model."""
+        from recstack.models.als import ALS
+
+        self._require_fitted()
+        train = self.train_.to_interactions()
+        model = ALS(factors=self.factors, regularization=float(self.regularization),
+                    alpha=float(self.alpha), iterations=self.iterations, seed=self.seed)
+        model.validate_params()
+        model.users_, model.items_ = train.users, train.items
+        model.seen_ = train.to_csr()
+        model.user_factors_, model.item_factors_ = self.factor_arrays()
+        return model
+
+
+class SparkPopularity:
+    """Items ranked by their number of distinct training users (ties: lower item index)."""
+
+    def fit(self, train: SparkInteractions) -> SparkPopularity:
+        from pyspark.sql import functions as F
+
+        self.item_users_ = (train.frame.groupBy(ITEM_INDEX)
+                            .agg(F.countDistinct(USER_INDEX).alias("users")))
+        self.train_ = train
+        return self
+
+    def top(self, k: int) -> Any:
+        """The ``k`` most popular items: ``item_index, users``."""
+        from pyspark.sql import functions as F
+
+        return self.item_users_.orderBy(F.col("users").desc(), F.col(ITEM_INDEX)).limit(k)
+
+
+class SparkItemCooccurrence:
+    r"""Item-item cosine neighbours from co-occurrence, as a distributed self-join.
+
+    With :math:`c_{ij}` the number of users who have both items and :math:`n_i` the users
+    of item :math:`i` (binary), :math:`s_{ij} = c_{ij} / \sqrt{n_i n_j}` (Sarwar et al.
+    2001); each item keeps its ``neighbors`` most similar other items (ties: lower index).
+    The self-join costs :math:`\sum_u n_u^2` pairs: users with more than
+    ``max_user_items`` items are left out of the co-occurrence (counted in
+    ``users_left_out_``), as very long histories say little about item similarity.
+    """
+
+    def __init__(self, *, neighbors: int = 50, max_user_items: int = 1000) -> None:
+        self.neighbors = neighbors
+        self.max_user_items = max_user_items
+
+    def fit(self, train: SparkInteractions) -> SparkItemCooccurrence:
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        for name in ("neighbors", "max_user_items"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"SparkItemCooccurrence {name}: expected an integer >= 1, "
+                                  f"got {value!r}")
+        pairs = train.frame.select(USER_INDEX, ITEM_INDEX).distinct()
+        lengths = pairs.groupBy(USER_INDEX).count()
+        too_long = lengths.filter(F.col("count") > self.max_user_items)
+        self.users_left_out_ = too_long.count()
+        pairs = pairs.join(too_long.select(USER_INDEX), USER_INDEX, "left_anti")
+        item_users = pairs.groupBy(ITEM_INDEX).agg(F.count(F.lit(1)).alias("_n"))
+        left = pairs.withColumnRenamed(ITEM_INDEX, "item")
+        right = pairs.withColumnRenamed(ITEM_INDEX, "neighbor")
+        counts = (left.join(right, USER_INDEX).filter(F.col("item") != F.col("neighbor"))
+                  .groupBy("item", "neighbor").agg(F.count(F.lit(1)).alias("_c")))
+        n_item = item_users.select(F.col(ITEM_INDEX).alias("item"), F.col("_n").alias("_ni"))
+        n_neighbor = item_users.select(F.col(ITEM_INDEX).alias("neighbor"),
+                                       F.col("_n").alias("_nj"))
+        similarity = (counts.join(n_item, "item").join(n_neighbor, "neighbor")
+                      .withColumn("similarity", F.col("_c") / F.sqrt(F.col("_ni") * F.col("_nj"))))
+        order = Window.partitionBy("item").orderBy(F.col("similarity").desc(), F.col("neighbor"))
+        self.neighbors_ = (similarity.withColumn("rank", F.row_number().over(order))
+                           .filter(F.col("rank") <= self.neighbors)
+                           .select("item", "rank", "neighbor", "similarity"))
+        self.train_ = train
+        return self
+
+
+def _dense(frame: Any, index_column: str, n: int, n_factors: int) -> np.ndarray:
+    rows = frame.select(index_column, FEATURES).toPandas()
+    result = np.zeros((n, n_factors), np.float32)
+    if len(rows):
+        result[rows[index_column].to_numpy()] = np.stack(rows[FEATURES].to_numpy())
+    return result
+

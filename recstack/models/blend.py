@@ -19,7 +19,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_model, model_class, register
+from recstack.models.registry import create_declared, register
 from recstack.models.training import validation_ndcg
 from recstack.progress import Progress, resolve
 
@@ -124,23 +124,10 @@ class Blend(Recommender):
     def _member(self, position: int) -> Recommender:
         """An unfitted member built from its declaration, checked like a model of its own;
         errors name the member."""
-        where = f"{self.name}: members[{position}]"
-        entry = self.members[position]
-        kind = entry.get("type")
-        if not isinstance(kind, str):
-            raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
-                              "{type = 'ease'}; got " + repr(entry))
-        if kind == self.name:
-            raise ConfigError(f"{where}: a blend cannot be a member of a blend; list its "
-                              "members directly")
-        params = {key: value for key, value in entry.items() if key != "type"}
-        try:
-            model_class(kind)
-            member = create_model(kind, **params)
-            member.validate_params()
-        except ConfigError as error:
-            raise ConfigError(f"{where} ({kind}): {error}") from None
-        return member
+        return create_declared(self.members[position], f"{self.name}: members[{position}]",
+                               container=self.name,
+                               nesting="a blend cannot be a member of a blend; list its "
+                                       "members directly")
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:

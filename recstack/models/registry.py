@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from recstack.errors import ConfigError
 from recstack.models.base import Recommender
 from recstack.registry import Registry
 
@@ -13,6 +14,28 @@ def create_model(name: str, **params: Any) -> Recommender:
     the list of what exists."""
     cls = model_class(name)
     return cls(**params)
+
+
+def create_declared(entry: Any, where: str, *, container: str, nesting: str) -> Recommender:
+    """An unfitted model from its declaration inside another model (a blend's member, a
+    two-stage model's generator, a re-ranked model's inner model): ``{"type": name,
+    **hyperparameters}``, checked like a model of its own; errors start with ``where``.
+
+    A declaration of the ``container`` type itself is refused with ``nesting`` (what to do
+    instead), since such models do not nest."""
+    kind = entry.get("type") if isinstance(entry, dict) else None
+    if not isinstance(kind, str):
+        raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
+                          "{type = 'ease'}; got " + repr(entry))
+    if kind == container:
+        raise ConfigError(f"{where}: {nesting}")
+    params = {key: value for key, value in entry.items() if key != "type"}
+    try:
+        model = create_model(kind, **params)
+        model.validate_params()
+    except ConfigError as error:
+        raise ConfigError(f"{where} ({kind}): {error}") from None
+    return model
 
 
 def _import_builtin_models() -> None:

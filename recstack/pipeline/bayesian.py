@@ -49,7 +49,7 @@ import numpy as np
 from scipy import linalg, optimize, special
 
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param
+from recstack.models.base import Configurable, Param
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -68,7 +68,7 @@ def probit_sigmoid(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
     return special.expit(np.asarray(mean) / np.sqrt(1.0 + np.pi * np.asarray(variance) / 8.0))
 
 
-class BayesianLogisticRegression:
+class BayesianLogisticRegression(Configurable):
     """Logistic regression with a Gaussian (Laplace) posterior over its weights, fitted in
     batch and updated online; see the module docstring for the formulas.
 
@@ -109,6 +109,7 @@ class BayesianLogisticRegression:
         Batches learned: 1 after :meth:`fit`, +1 per :meth:`partial_fit`.
     """
 
+    name = _NAME
     params: ClassVar[dict[str, Param]] = {
         "prior_precision": Param(float, low=0.0, low_inclusive=False, default=1.0,
                                  doc="precision of the Gaussian prior on the weights"),
@@ -123,25 +124,6 @@ class BayesianLogisticRegression:
                      doc="gradient tolerance of the optimiser"),
         "seed": Param(int, low=0, default=0, doc="seed of the Thompson draws"),
     }
-
-    def __init__(self, *, prior_precision: float = 1.0, intercept_precision: float = 1e-4,
-                 fit_intercept: bool = True, diagonal: bool = False, forgetting: float = 1.0,
-                 max_iter: int = 200, tol: float = 1e-8, seed: int = 0) -> None:
-        self.prior_precision = prior_precision
-        self.intercept_precision = intercept_precision
-        self.fit_intercept = fit_intercept
-        self.diagonal = diagonal
-        self.forgetting = forgetting
-        self.max_iter = max_iter
-        self.tol = tol
-        self.seed = seed
-
-    def get_params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.params}
-
-    def validate_params(self) -> None:
-        for name, param in self.params.items():
-            param.check(_NAME, name, getattr(self, name))
 
     # ------------------------------------------------------------------ fitting
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:

@@ -22,7 +22,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_model, model_class, register
+from recstack.models.registry import create_declared, register
 from recstack.pipeline.candidates import (
     Candidates,
     generate_candidates,
@@ -160,23 +160,10 @@ class TwoStage(Recommender):
         return self._declared("scorers", position)
 
     def _declared(self, kind_list: str, position: int) -> Recommender:
-        where = f"{self.name}: {kind_list}[{position}]"
-        entry = getattr(self, kind_list)[position]
-        kind = entry.get("type")
-        if not isinstance(kind, str):
-            raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
-                              "{type = 'ease'}; got " + repr(entry))
-        if kind == self.name:
-            raise ConfigError(f"{where}: a two-stage model cannot serve inside another; list "
-                              "its generators directly")
-        params = {key: value for key, value in entry.items() if key != "type"}
-        try:
-            model_class(kind)
-            model = create_model(kind, **params)
-            model.validate_params()
-        except ConfigError as error:
-            raise ConfigError(f"{where} ({kind}): {error}") from None
-        return model
+        return create_declared(getattr(self, kind_list)[position],
+                               f"{self.name}: {kind_list}[{position}]", container=self.name,
+                               nesting="a two-stage model cannot serve inside another; "
+                                       "list its generators directly")
 
     def _generators(self) -> list[Recommender]:
         return [self._generator(p) for p in range(len(self.generators))]

@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_model, model_class, register
+from recstack.models.registry import create_declared, register
 from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
@@ -88,22 +88,9 @@ class Reranked(Recommender):
         self._steps()
 
     def _wrapped(self) -> Recommender:
-        where = f"{self.name}: model"
-        kind = self.model.get("type")
-        if not isinstance(kind, str):
-            raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
-                              "{type = 'ease'}; got " + repr(self.model))
-        if kind == self.name:
-            raise ConfigError(f"{where}: a reranked model cannot wrap another; put all "
-                              "re-rankers in one chain")
-        params = {key: value for key, value in self.model.items() if key != "type"}
-        try:
-            model_class(kind)
-            wrapped = create_model(kind, **params)
-            wrapped.validate_params()
-        except ConfigError as error:
-            raise ConfigError(f"{where} ({kind}): {error}") from None
-        return wrapped
+        return create_declared(self.model, f"{self.name}: model", container=self.name,
+                               nesting="a reranked model cannot wrap another; put all "
+                                       "re-rankers in one chain")
 
     def _steps(self) -> list[Reranker]:
         return [create_reranker(entry, f"{self.name}: chain[{position}]")

@@ -19,7 +19,8 @@ $(BIN)/python:
 
 $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	@echo "==> Installing recstack and what the demo needs (numpy, scipy, pandas, pyarrow,"
-	@echo "    implicit, numba; first run about a minute)"
+	@echo "    implicit, numba, and plotly, openTSNE and umap-learn for the report; first run"
+	@echo "    a minute or two)"
 	$(BIN)/python -m pip install --progress-bar on -e ".[demo]"
 	@rm -f $(VENV)/.installed-demo-*
 	@touch $@

@@ -17,3 +17,21 @@ def load_average() -> str:
 def peak_rss_mib() -> float:
     """This process's peak resident memory so far, in MiB (``ru_maxrss`` is KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def status_bytes(key: str) -> int:
+    """A memory figure of this process from ``/proc/self/status`` (Linux), in bytes:
+    ``VmRSS`` (resident now) or ``VmHWM`` (its high-water mark)."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no {key} in /proc/self/status")
+
+
+def reset_peak() -> int:
+    """Reset this process's peak resident memory to what is resident now (Linux), and
+    return that, so a later ``status_bytes("VmHWM")`` measures only what came after."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+    return status_bytes("VmRSS")

@@ -40,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _machine import reset_peak, status_bytes
+
 MIB = 2**20
 ROOT = Path(__file__).resolve().parents[1]
 ML1M = ROOT.parent / "shared" / "datasets" / "lightgcn-splits" / "ml-1m"
@@ -64,21 +66,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # --------------------------------------------------------------------------- children
-def _status_bytes(key: str) -> int:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no {key} in /proc/self/status")
-
-
-def _reset_peak() -> int:
-    """Reset this process's peak RSS to its current RSS (Linux), and return that."""
-    with open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")
-    return _status_bytes("VmRSS")
-
-
 def generate_child(spec: dict) -> dict:
     import numpy as np
 
@@ -108,7 +95,7 @@ def reference_child(spec: dict) -> dict:
     data = _load(spec)
     matrix = data.to_csr().astype(np.float32)
     matrix.data[:] = 1.0
-    before = _reset_peak()
+    before = reset_peak()
     start = time.perf_counter()
     gram = (matrix.T @ matrix).toarray()
     gram[np.diag_indices_from(gram)] += spec["regularization"]
@@ -118,7 +105,7 @@ def reference_child(spec: dict) -> dict:
     del inverse
     weights[np.diag_indices_from(weights)] = 0.0
     seconds = time.perf_counter() - start
-    return {"fit_s": seconds, "above": _status_bytes("VmHWM") - before,
+    return {"fit_s": seconds, "above": status_bytes("VmHWM") - before,
             "dtype": str(weights.dtype), "nnz": matrix.nnz}
 
 
@@ -127,12 +114,12 @@ def recstack_child(spec: dict) -> dict:
 
     data = _load(spec)
     model = ease.EASE(regularization=spec["regularization"], dtype=spec["dtype"])
-    before = _reset_peak()
+    before = reset_peak()
     start = time.perf_counter()
     model.fit(data)
     seconds = time.perf_counter() - start
     threads = ease.blas_threads_survive(data.n_items, spec["dtype"])  # cached by now
-    return {"fit_s": seconds, "above": _status_bytes("VmHWM") - before, "threads": threads,
+    return {"fit_s": seconds, "above": status_bytes("VmHWM") - before, "threads": threads,
             "estimate": ease.ease_memory_bytes(data.n_items, model.seen_.nnz,
                                                dtype=spec["dtype"])}
 

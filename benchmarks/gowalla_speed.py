@@ -40,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _machine import load_average, reset_peak, status_bytes
+
 MIB = 2**20
 ROOT = Path(__file__).resolve().parents[1]
 JOBS = ("gf_cf", "bspm", "lightgcn", "ials_256", "implicit_256", "ials_1024", "implicit_1024")
@@ -60,22 +62,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # --------------------------------------------------------------------------- children
-def _status_bytes(key: str) -> int:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no {key} in /proc/self/status")
-
-
-def _reset_peak() -> int:
-    with open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")
-    return _status_bytes("VmRSS")
-
-
 def _peak_above(before: int) -> float:
-    return (_status_bytes("VmHWM") - before) / MIB
+    return (status_bytes("VmHWM") - before) / MIB
 
 
 def generate_child(spec: dict) -> dict:
@@ -112,7 +100,7 @@ def graph_filter_child(spec: dict) -> dict:
     train, test = _load(spec, "train"), _load(spec, "test")
     model = create_model(spec["model"], **spec["params"])
     evaluator = Evaluator(metrics=("recall", "ndcg"), ks=(20,))
-    before = _reset_peak()
+    before = reset_peak()
     start = time.perf_counter()
     model.fit(train)
     fit_s = time.perf_counter() - start
@@ -130,7 +118,7 @@ def lightgcn_child(spec: dict) -> dict:
     train = _load(spec, "train")
     epochs = spec["epochs"]
     model = create_model("lightgcn", epochs=epochs, dim=64, layers=3, batch_size=2048, seed=0)
-    before = _reset_peak()
+    before = reset_peak()
     start = time.perf_counter()
     model.fit(train)
     return {"per_unit_s": (time.perf_counter() - start) / epochs, "peak": _peak_above(before)}
@@ -166,7 +154,7 @@ def als_child(spec: dict) -> dict:
                 _implicit(spec, n).fit(matrix, show_progress=False)
 
     fit(1)  # warm-up: numba compilation, thread pools
-    before = _reset_peak()
+    before = reset_peak()
     start = time.perf_counter()
     fit(iterations)
     return {"per_unit_s": (time.perf_counter() - start) / iterations,
@@ -213,9 +201,6 @@ def main(argv: list[str] | None = None) -> None:
         spec = json.loads(args.child)
         print(json.dumps(CHILDREN[spec.pop("kind")](spec)))
         return
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _machine import load_average
-
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="recstack-gowalla-") as scratch:
         base = {"n_users": args.users, "n_items": args.items, "seed": args.seed,

@@ -14,7 +14,7 @@ Regret is the expected clicks lost against each user's best available list
 a markdown table of the final cumulative regret and CTR (mean +/- sd over seeds), the
 machine and the wall time.
 
-Run:  nice python benchmarks/bandits.py [--seeds 3] [--rounds 500] [--small-rounds 2000]
+Run:  nice python benchmarks/bandits.py [--seeds 3] [--rounds 2000] [--small-rounds 2000]
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def table(results: dict[str, list[SimulationResult]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=2000)
     parser.add_argument("--small-rounds", type=int, default=2000)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "bandits_regret.png")
     args = parser.parse_args()

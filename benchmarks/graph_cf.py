@@ -20,12 +20,18 @@ numpy and BLAS allocations count in, unlike tracemalloc) at the end of the fit, 
 libraries and the data were loaded; the evaluation's own peak (its score batches) is left
 out of the table and kept in ``--json``.
 
-The blend (no search space of its own) blends the tuned EASE, iALS, RP3beta and GF-CF of the same
-run when they were run before it, with weights chosen on its own validation share of the
-refit data (never the test file).
+The blend (no search space of its own) blends the tuned ALS, EASE, RP3beta, BSPM and
+item-kNN of the same run when they were run before it (or their parameters from
+``--tuned``), with weights chosen on its own validation share of the refit data (never the
+test file).
+
+``--tuned FILE`` reuses the tuned parameters of an earlier run (the ``--json`` file it
+wrote, or any JSON list of rows with ``dataset``, ``model`` and ``params``): a model found
+there is refit with them and not tuned again.
 
 Run:  RECSTACK_DATASETS=../shared/datasets nice python benchmarks/graph_cf.py --trials 20
       [--datasets ml-1m lastfm] [--models ease gf_cf ...] [--time-budget SECONDS]
+      [--tuned earlier.json]
 """
 
 from __future__ import annotations
@@ -52,8 +58,9 @@ METRIC = f"recall@{K}"
 MODELS = ("most_popular", "item_knn", "ease", "als", "implicit_als", "ials", "bpr",
           "rp3beta", "lightgcn", "gf_cf", "bspm", "blend")
 DATASETS = ("ml-1m", "lastfm")
-#: the members of the blend, taken with their tuned parameters when run before it
-BLEND_MEMBERS = ("ease", "ials", "rp3beta", "gf_cf")
+#: the members of the blend (one of each family: factors, linear autoencoder, random walk,
+#: graph filter, neighbourhood), taken with their tuned parameters when run before it
+BLEND_MEMBERS = ("als", "ease", "rp3beta", "bspm", "item_knn")
 
 
 @register
@@ -159,12 +166,13 @@ def run_child(job: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------- the run
 def benchmark(folder: Path, models: list[str], trials: int, seed: int,
               time_budget: float | None, rows: list[dict[str, Any]],
-              save: Any) -> list[dict[str, Any]]:
+              save: Any, earlier: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Tune, refit and evaluate each model on one dataset folder, appending to ``rows`` and
-    calling ``save(rows)`` after each model (so a long run keeps what it has done)."""
+    calling ``save(rows)`` after each model (so a long run keeps what it has done).
+    ``earlier`` maps a model to its row from an earlier run, whose parameters are reused."""
     from recstack.config import tunable_space
 
-    tuned: dict[str, dict[str, Any]] = {}
+    tuned = {name: row["params"] for name, row in earlier.items()}
     for name in models:
         job: dict[str, Any] = {"folder": str(folder), "model": name, "trials": trials,
                                "seed": seed, "time_budget": time_budget}
@@ -173,6 +181,10 @@ def benchmark(folder: Path, models: list[str], trials: int, seed: int,
         if name == "blend":
             members = [{"type": m} | tuned.get(m, {}) for m in BLEND_MEMBERS]
             row["params"] = {"members": members}
+        elif name in earlier:
+            row |= {key: earlier[name][key] for key in ("params", "trials", "tune_s",
+                                                        "validation") if key in earlier[name]}
+            row["reused"] = True
         elif tunable_space(name, timestamps=False):
             outcome = run_child(job | {"step": "tune"})
             if "error" in outcome:
@@ -240,6 +252,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None,
                         help="also write every row (tuned parameters, validation values, "
                              "evaluation peak) as JSON to this file")
+    parser.add_argument("--tuned", type=Path, default=None,
+                        help="reuse the tuned parameters of the models found in this JSON "
+                             "(an earlier run's --json): refit, not tuned again")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -258,10 +273,17 @@ def main() -> None:
         if args.json is not None:
             args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
 
+    earlier: dict[str, dict[str, dict[str, Any]]] = {}
+    if args.tuned is not None:
+        for row in json.loads(args.tuned.read_text(encoding="utf-8")):
+            if "error" not in row:
+                earlier.setdefault(row["dataset"], {})[row["model"]] = row
+
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     for folder in folders:
-        benchmark(folder, args.models, args.trials, args.seed, args.time_budget, rows, save)
+        benchmark(folder, args.models, args.trials, args.seed, args.time_budget, rows, save,
+                  earlier.get(folder.name, {}))
     from _machine import load_average
 
     text = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "

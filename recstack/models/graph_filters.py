@@ -52,6 +52,7 @@ from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES, Param, Recommender
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
+from recstack.models.sparse_dense import sparse_times_dense
 from recstack.progress import Progress, resolve
 
 #: the dense linear filter is built only when it takes at most this many bytes (float32)
@@ -170,6 +171,23 @@ class _ItemGraph:
         """:math:`x D_I^{-1/2} \\bar V_k \\bar V_k^\\top D_I^{1/2}` for each row ``x``."""
         coefficients = np.asarray(signal @ self._scaled_basis_t, dtype=np.float32)
         return coefficients @ self._unscaled_basis
+
+    # The column forms below keep a batch of signals as the columns of an ``n_items x b``
+    # array: both sparse products of the linear filter then read and write whole rows of
+    # ``b`` contiguous values (and run on every core, :mod:`recstack.models.sparse_dense`),
+    # and no transposed copy is made between them. BSPM, which applies the filter several
+    # times per batch, keeps its states this way.
+    def linear_columns(self, states: np.ndarray) -> np.ndarray:
+        """:math:`\\tilde P s` for each column ``s`` of ``states`` (``n_items x b``, float32;
+        :math:`\\tilde P` is symmetric, so this is :meth:`linear` transposed)."""
+        if self.dense_filter is not None:
+            return self.dense_filter @ states
+        return sparse_times_dense(self.normalized_t,
+                                  sparse_times_dense(self.normalized, states))
+
+    def ideal_columns(self, states: np.ndarray) -> np.ndarray:
+        """:meth:`ideal` of each column of ``states`` (``n_items x b``)."""
+        return self._unscaled_basis.T @ (self._scaled_basis_t.T @ states)
 
 
 def normalize(binary: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
@@ -495,13 +513,14 @@ class BSPM(_GraphFilterModel):
 
     def _filter(self, history: sp.csr_matrix) -> np.ndarray:
         graph = self.graph_
-        start = history.toarray()
+        # states are kept as columns (n_items x batch): see _ItemGraph.linear_columns
+        start = np.ascontiguousarray(history.T.toarray(), dtype=np.float32)
         ideal = None
         if self.beta != 0:
-            ideal, _ = integrate(lambda s: graph.ideal(s) - s, start, self.ideal_time,
-                                 self.ideal_steps, self.ideal_solver)
+            ideal, _ = integrate(lambda s: graph.ideal_columns(s) - s, start,
+                                 self.ideal_time, self.ideal_steps, self.ideal_solver)
             ideal *= np.float32(self.beta)
-        blurred, blurred_sum = integrate(lambda s: graph.linear(s) - s, start,
+        blurred, blurred_sum = integrate(lambda s: graph.linear_columns(s) - s, start,
                                          self.blur_time, self.blur_steps, self.blur_solver)
         del start
         sharpening = self.sharpen_steps > 0
@@ -509,7 +528,7 @@ class BSPM(_GraphFilterModel):
             origin = blurred + ideal if ideal is not None and self.merge == "early" \
                 else blurred
             del blurred
-            sharpened, sharpened_sum = integrate(lambda s: -graph.linear(s), origin,
+            sharpened, sharpened_sum = integrate(lambda s: -graph.linear_columns(s), origin,
                                                  self.sharpen_time, self.sharpen_steps,
                                                  self.sharpen_solver)
             if self.average_time_points:
@@ -523,7 +542,7 @@ class BSPM(_GraphFilterModel):
         # BSPM-EM has the ideal part inside what it sharpened; otherwise it is added now
         if ideal is not None and not (sharpening and self.merge == "early"):
             result = result + ideal
-        return np.asarray(result, dtype=np.float32)
+        return np.asarray(result.T, dtype=np.float32)
 
 
 def integrate(derivative: Callable[[np.ndarray], np.ndarray], start: np.ndarray,

@@ -11,11 +11,20 @@ the training window's and the model's own items excluded, users the model knows)
 - ``warm-expanding``: ALS on every earlier month, started from last month's factors
   (:meth:`recstack.models.als.ALS.fit_from`, the pipeline's ``[training] warm_start``)
   with ``--warm-iterations`` sweeps instead of ``--iterations``;
+- ``fold-in-2``: ALS on every earlier month retrained from scratch every other
+  evaluation month; in between, the last retrained model with the new users and items of
+  the window folded in, no training (:func:`recstack.ops.fold_in.fold_in_model`, the
+  pipeline's ``[training] fold_in_between = 1``);
+- ``bpr-expanding``: BPR retrained from scratch (``--bpr-epochs``) on every earlier month;
+- ``bpr-warm-expanding``: BPR on every earlier month, started from last month's BPR
+  (:meth:`recstack.models.bpr.BPR.fit_from`) with ``--bpr-warm-epochs`` epochs;
 - ``stale``: the expanding model of the first evaluation month, never retrained;
 - ``popular-1``: the most popular items of the last month (a baseline).
 
-Prints a markdown table (nDCG@10 per month, mean, fit seconds per retrain). Run
-``python benchmarks/retraining.py --help`` for the options.
+Every model is evaluated on the users it knows (a fold-in model knows last month's new
+users, a stale one does not). Prints a markdown table (nDCG@10 per month, mean, and per
+retrain the wall-clock and the process CPU seconds: the CPU time is the figure to compare
+on a loaded machine). Run ``python benchmarks/retraining.py --help`` for the options.
 """
 
 from __future__ import annotations
@@ -42,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--factors", type=int, default=64)
     parser.add_argument("--iterations", type=int, default=15)
     parser.add_argument("--warm-iterations", type=int, default=3)
+    parser.add_argument("--bpr-epochs", type=int, default=100)
+    parser.add_argument("--bpr-warm-epochs", type=int, default=15)
+    parser.add_argument("--bpr-learning-rate", type=float, default=0.05)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -61,23 +73,34 @@ def main(argv: list[str] | None = None) -> int:
     def rows(first: int, stop: int) -> Any:
         return data.select(np.flatnonzero((month >= first) & (month < stop)))
 
-    def full(train: Any) -> tuple[Any, float]:
-        started = time.perf_counter()
-        model = create_model("als", **als, iterations=args.iterations).fit(train.compact())
-        return model, time.perf_counter() - started
+    bpr = {"factors": args.factors, "learning_rate": args.bpr_learning_rate,
+           "seed": args.seed}
+
+    def timed(function: Any, *arguments: Any) -> tuple[Any, tuple[float, float]]:
+        """``function(*arguments)`` and its (wall, process CPU) seconds."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        model = function(*arguments)
+        return model, (time.perf_counter() - wall, time.process_time() - cpu)
+
+    def full(train: Any) -> tuple[Any, tuple[float, float]]:
+        return timed(create_model("als", **als, iterations=args.iterations).fit,
+                     train.compact())
 
     results: dict[str, dict[int, float]] = {}
-    costs: dict[str, list[float]] = {}
+    costs: dict[str, list[tuple[float, float]]] = {}
 
-    def record(name: str, t: int, model: Any, train: Any, seconds: float | None) -> None:
+    def record(name: str, t: int, model: Any, train: Any,
+               seconds: tuple[float, float] | None) -> None:
         values = holdout_metric(model, train, rows(t, t + 1), metric="ndcg", k=10,
                                 relevance_threshold=4.0)
         results.setdefault(name, {})[t] = float(values.mean())
         if seconds is not None:
             costs.setdefault(name, []).append(seconds)
 
+    from recstack.ops.fold_in import fold_in_model
+
     first_eval = args.months - args.eval
-    stale = warm = None
+    stale = warm = retrained = bpr_warm = None
     for t in range(first_eval, args.months):
         train = rows(0, t)
         model, seconds = full(train)
@@ -91,41 +114,52 @@ def main(argv: list[str] | None = None) -> int:
         if warm is None:
             warm, seconds = model, None  # the first month starts from a full retrain
         else:
-            warm, seconds = _warm_start(warm, train, als, args.warm_iterations)
+            warm, seconds = timed(create_model("als", **als,
+                                               iterations=args.warm_iterations).fit_from,
+                                  warm, train.compact())
         record("warm-expanding", t, warm, train, seconds)
+        if (t - first_eval) % 2 == 0:
+            retrained = model  # this month's full retrain (timed above, as expanding)
+            record("fold-in-2", t, model, train, None)
+        else:
+            folded, seconds = timed(fold_in_model, retrained, train.compact())
+            record("fold-in-2", t, folded, train, seconds)
+        full_bpr, seconds = timed(create_model("bpr", **bpr, epochs=args.bpr_epochs).fit,
+                                  train.compact())
+        record("bpr-expanding", t, full_bpr, train, seconds)
+        if bpr_warm is None:
+            bpr_warm, seconds = full_bpr, None  # the first month starts from a full retrain
+        else:
+            bpr_warm, seconds = timed(create_model("bpr", **bpr,
+                                                   epochs=args.bpr_warm_epochs).fit_from,
+                                      bpr_warm, train.compact())
+        record("bpr-warm-expanding", t, bpr_warm, train, seconds)
         last = rows(t - 1, t)
-        started = time.perf_counter()
-        popular = create_model("most_popular").fit(last.compact())
-        record("popular-1", t, popular, last, time.perf_counter() - started)
+        popular, seconds = timed(create_model("most_popular").fit, last.compact())
+        record("popular-1", t, popular, last, seconds)
 
     months = list(range(first_eval, args.months))
     print(f"recstack retraining benchmark: {args.users:,} users, {args.items:,} items, "
           f"{args.interactions:,} interactions over {args.months} months, drift "
           f"{args.drift}; ALS {args.factors} factors, {args.iterations} iterations (warm: "
-          f"{args.warm_iterations}), {args.threads} threads")
+          f"{args.warm_iterations}), {args.threads} threads; BPR {args.factors} factors, "
+          f"step {args.bpr_learning_rate}, {args.bpr_epochs} epochs at most (warm: "
+          f"{args.bpr_warm_epochs}), one thread")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"load {load_average()}\n")
     header = " | ".join(f"month {t + 1}" for t in months)
-    print(f"| strategy | {header} | mean nDCG@10 | fit s per retrain |")
-    print("|---" * (len(months) + 3) + "|")
+    print(f"| strategy | {header} | mean nDCG@10 | wall s per retrain | CPU s per retrain |")
+    print("|---" * (len(months) + 4) + "|")
     for name, by_month in results.items():
         cells = " | ".join(f"{by_month[t]:.4f}" for t in months)
-        cost = costs.get(name)
-        cost_text = f"{np.mean(cost):.2f}" if cost else "-"
-        print(f"| {name} | {cells} | {np.mean(list(by_month.values())):.4f} | {cost_text} |")
+        cost = np.array(costs.get(name, []))
+        wall_text, cpu_text = ((f"{cost[:, 0].mean():.2f}", f"{cost[:, 1].mean():.2f}")
+                               if len(cost) else ("-", "-"))
+        print(f"| {name} | {cells} | {np.mean(list(by_month.values())):.4f} | {wall_text} "
+              f"| {cpu_text} |")
+    print("\nfold-in-2 costs: only its fold-in months (its retrains are the expanding ones)")
     return 0
 
-
-def _warm_start(previous: Any, train: Any, als: dict[str, Any], iterations: int
-                ) -> tuple[Any, float]:
-    """ALS on ``train`` from ``previous``'s factors (:meth:`recstack.models.als.ALS.fit_from`,
-    what ``[training] warm_start`` does in a pipeline), with ``iterations`` sweeps."""
-    from recstack.models.registry import create_model
-
-    started = time.perf_counter()
-    model = create_model("als", **(als | {"iterations": iterations}))
-    model.fit_from(previous, train.compact())
-    return model, time.perf_counter() - started
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -8,17 +8,18 @@ the factor models' shared :class:`~recstack.models.factors.FactorMixin`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import RecstackError
 from recstack.models.base import MAX_THREADS, Param, Recommender
 from recstack.models.factors import FactorMixin
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
+from recstack.models.warm_start import WarmStartMixin, copy_known_rows
 from recstack.progress import Progress, resolve
 
 #: what to run when the optional ALS dependencies are missing
@@ -29,7 +30,7 @@ _FOLD_IN_BUDGET_BYTES = 64 * 2**20
 
 
 @register
-class ALS(FactorMixin, Recommender):
+class ALS(WarmStartMixin, FactorMixin, Recommender):
     r"""Weighted matrix factorisation for implicit feedback, fitted by alternating least
     squares with a conjugate-gradient solver (Hu, Koren & Volinsky 2008; Takács, Pilászy &
     Tikk 2011).
@@ -79,6 +80,10 @@ class ALS(FactorMixin, Recommender):
     its best value grows with the number of interactions per user and item. The default
     search space (``search_space``, used by ``recstack tune``) contains these values.
 
+    *Warm start.* :meth:`fit_from` (from :class:`~recstack.models.warm_start.WarmStartMixin`)
+    fits on new data from a previous model's factors, matched by external id, with fewer
+    ``iterations``; the previous model needs the same ``factors``.
+
     *New users.* ``recommend`` refuses users not seen in training; :meth:`fold_in` and
     :meth:`score_histories` compute factors for them from their histories without
     retraining.
@@ -118,7 +123,7 @@ class ALS(FactorMixin, Recommender):
                 dtype=np.float32, use_cg=True, iterations=self.iterations,
                 calculate_training_loss=False, num_threads=self.num_threads,
                 random_state=self.seed)
-            start = getattr(self, "_warm_start", None)
+            start = self.__dict__.pop("_warm_start", None)
             if start is not None:
                 solver.user_factors, solver.item_factors = start
             with resolve(progress).task(f"Fitting {self.name}", total=self.iterations) as task:
@@ -138,29 +143,12 @@ class ALS(FactorMixin, Recommender):
         self.user_factors_ = np.ascontiguousarray(solver.user_factors, dtype=np.float32)
         self.item_factors_ = np.ascontiguousarray(solver.item_factors, dtype=np.float32)
 
-    def fit_from(self, previous: ALS, train: Interactions, *,
-                 progress: Progress | None = None) -> Self:
-        """Fit on ``train`` starting from ``previous``'s factors (warm start), for
-        retraining on new data with fewer ``iterations`` than a fit from scratch needs.
-
-        Users and items ``previous`` knew start from their factors (matched by external
-        id); new ones start as a fresh fit would (implicit's uniform ``[0, 0.01)``
-        initialisation, seeded by ``seed``). ``previous`` must have the same ``factors``.
-        """
-        previous._require_fitted()
-        if previous.factors != self.factors:
-            raise ConfigError(f"{self.name}: a warm start needs the same factors as the "
-                              f"previous model ({previous.factors}), got {self.factors}")
-        self._warm_start_from = previous
-        try:
-            return self.fit(train, progress=progress)
-        finally:
-            del self._warm_start_from
-            self.__dict__.pop("_warm_start", None)
-
     def _prepare_warm_start(self, train: Interactions) -> None:
-        """The solver's starting factors for :meth:`fit_from` (set before ``_fit``)."""
-        previous = getattr(self, "_warm_start_from", None)
+        """The solver's starting factors for :meth:`fit_from` (set before ``_fit``):
+        implicit's uniform ``[0, 0.01)`` initialisation, seeded by ``seed``, with the rows
+        of users and items the previous model knew replaced by its factors
+        (:mod:`recstack.models.warm_start`)."""
+        previous = self._warm_previous()
         if previous is None:
             return
         rng = np.random.default_rng(self.seed)
@@ -170,9 +158,7 @@ class ALS(FactorMixin, Recommender):
                                           (train.items, previous.items_,
                                            previous.item_factors_)):
             factors = (rng.random((len(ids), self.factors), dtype=np.float32) * 0.01)
-            known = old_ids.to_index(ids.external_ids, missing="ignore")
-            factors[known >= 0] = old_factors[known[known >= 0]]
-            starts.append(factors)
+            starts.append(copy_known_rows(factors, ids, old_ids, old_factors))
         self._warm_start = tuple(starts)
 
     def _confidence(self, values: sp.csr_matrix) -> sp.csr_matrix:

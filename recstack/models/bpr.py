@@ -24,6 +24,7 @@ from recstack.models.training import (
     run_epochs,
     validation_ndcg,
 )
+from recstack.models.warm_start import WarmStartMixin, copy_known_rows
 from recstack.progress import Progress, Task, resolve
 
 #: what to run when numba is missing
@@ -34,7 +35,7 @@ _INIT_SCALE = 0.1
 
 
 @register
-class BPR(ValidationSplitMixin, FactorMixin, Recommender):
+class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
     r"""Matrix factorisation trained for pairwise ranking with sampled negatives
     (Bayesian personalised ranking, Rendle, Freudenthaler, Gantner & Schmidt-Thieme 2009).
 
@@ -93,6 +94,12 @@ class BPR(ValidationSplitMixin, FactorMixin, Recommender):
     gives bit-identical factors. More threads (0: every core) split each epoch between
     threads that update the shared factors without locks (Hogwild, Recht et al. 2011):
     faster on large data, but not bit-reproducible.
+
+    *Warm start.* :meth:`fit_from` fits on new data starting from a previous model's
+    factors and item biases (matched by external id; new users and items start from the
+    seeded initialisation a fresh fit draws, see :mod:`recstack.models.warm_start`), for
+    retraining with a smaller ``epochs``; the previous model needs the same ``factors``.
+    The stopping rule starts afresh.
 
     *Values.* Interaction values are ignored (every recorded interaction is a positive);
     use ``Interactions.implicit(threshold)`` to keep only, e.g., high ratings.
@@ -159,6 +166,7 @@ class BPR(ValidationSplitMixin, FactorMixin, Recommender):
         self.item_factors_ = (rng.standard_normal((n_items, self.factors))
                               * _INIT_SCALE).astype(np.float32)
         self.item_bias_ = np.zeros(n_items, np.float32)
+        self._start_from_previous(fit_part)
         # users without training rows (a split's shared vocabulary has them) are never
         # updated: zero factors rank items by bias alone rather than by random noise
         self.user_factors_[np.diff(indptr) == 0] = 0.0
@@ -225,6 +233,20 @@ class BPR(ValidationSplitMixin, FactorMixin, Recommender):
         finally:
             if pool is not None:
                 pool.shutdown()
+
+    def _start_from_previous(self, fit_part: Interactions) -> None:
+        """In :meth:`fit_from`: the previous model's factors and biases for the users and
+        items it knew (by external id), over the fresh initialisation just drawn."""
+        previous = self._warm_previous()
+        if previous is None:
+            return
+        copy_known_rows(self.user_factors_, fit_part.users, previous.users_,
+                        previous.user_factors_)
+        copy_known_rows(self.item_factors_, fit_part.items, previous.items_,
+                        previous.item_factors_)
+        assert self.item_bias_ is not None  # drawn just before
+        copy_known_rows(self.item_bias_, fit_part.items, previous.items_,
+                        previous.item_bias_)
 
     def _drop_convergence_scores(self) -> None:
         """The loop records the stopping rule's running score as ``val``; without

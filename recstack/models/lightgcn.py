@@ -37,6 +37,7 @@ from recstack.models.training import (
     seed_everything,
     validation_ndcg,
 )
+from recstack.models.warm_start import IdRows, WarmStartMixin, warm_module
 from recstack.progress import Progress
 
 #: standard deviation of the initial (layer-0) embeddings, as in the authors' PyTorch code
@@ -49,7 +50,7 @@ _TORCH_RUNTIME_BYTES = 96 * 2**20
 
 
 @register
-class LightGCN(ValidationSplitMixin, FactorMixin, Recommender):
+class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
     r"""Light graph convolution over the user-item graph, trained with BPR (He et al. 2020).
 
     Every user and item has a layer-0 ("ego") embedding :math:`e^{(0)}`. With :math:`R` the
@@ -130,6 +131,11 @@ class LightGCN(ValidationSplitMixin, FactorMixin, Recommender):
     *Embeddings.* :meth:`user_embeddings` and :meth:`item_embeddings` are the final
     (layer-averaged) embeddings, whose dot products are the scores; the layer-0 embeddings
     are kept as ``user_ego_`` and ``item_ego_``.
+
+    *Warm start.* :meth:`fit_from` starts the layer-0 embeddings of the users and items a
+    previous model knew (by external id) from its ``user_ego_`` / ``item_ego_``; new ones
+    start from the fresh seeded initialisation (:mod:`recstack.models.warm_start`). The
+    previous model needs the same ``dim``.
     """
 
     name = "lightgcn"
@@ -166,6 +172,7 @@ class LightGCN(ValidationSplitMixin, FactorMixin, Recommender):
         "checkpoint_dir": CHECKPOINT_DIR_PARAM,
     }
 
+    warm_start_params = ("dim",)
     history_: TrainingHistory
     user_ego_: np.ndarray
     item_ego_: np.ndarray
@@ -187,6 +194,14 @@ class LightGCN(ValidationSplitMixin, FactorMixin, Recommender):
         with deterministic_torch(device):
             graph = normalized_adjacency(positives, device=device)
             module = _embedding_module(torch)(n_users, n_items, self.dim, self.seed).to(device)
+            previous = self._warm_previous()
+            if previous is not None:
+                # the layer-0 embeddings are what training updates; the final ones follow
+                warm_module(module, {"users.weight": IdRows(previous.user_ego_, "users"),
+                                     "items.weight": IdRows(previous.item_ego_, "items")},
+                            users=fit_part.users, items=fit_part.items,
+                            old_users=previous.users_, old_items=previous.items_,
+                            model=self.name)
             optimizer = torch.optim.Adam(module.parameters(), lr=float(self.learning_rate))
             indptr, indices = positives.indptr.astype(np.int64), positives.indices
             layers, weight_decay = self.layers, float(self.weight_decay)

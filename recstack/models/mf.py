@@ -66,6 +66,14 @@ deterministic versions run slower, and cuBLAS matrix products (``neural_mf``) ne
 initialised earlier without it, torch warns that the run may not be repeatable instead of
 failing.
 
+Warm start
+----------
+``fit_from(previous, train)`` fits on new ratings starting from a previous model's
+parameters: the embeddings and biases of users and items it knew (matched by external id;
+new ones start from the seeded initialisation of a fresh fit), and ``neural_mf``'s MLP
+whole; ``factors`` (and ``neural_mf``'s ``layers``) must be equal. Adam's state and the
+learning-rate schedule start afresh. See :mod:`recstack.models.warm_start`.
+
 Inference uses numpy only: the learned parameters are stored as float32 arrays (saved as
 npz, never pickled), so a saved model loads and scores without torch.
 
@@ -110,6 +118,7 @@ from recstack.models.training import (
     run_epochs,
     seed_everything,
 )
+from recstack.models.warm_start import IdRows, WarmStartMixin, warm_module
 from recstack.progress import Progress
 
 if TYPE_CHECKING:
@@ -153,7 +162,7 @@ _COMMON_PARAMS: dict[str, Param] = {
 }
 
 
-class _RatingModel(Recommender):
+class _RatingModel(WarmStartMixin, Recommender):
     """What ``mf`` and ``neural_mf`` share: checks, the training loop, rating-range handling,
     and item similarities. Subclasses build the torch module, read its parameters back into
     numpy, and score with numpy."""
@@ -210,6 +219,11 @@ class _RatingModel(Recommender):
 
         with deterministic_torch(device):
             module = self._build_module(torch, train.n_users, train.n_items, generator)
+            previous = self._warm_previous()
+            if previous is not None:
+                warm_module(module, self._warm_values(previous), users=train.users,
+                            items=train.items, old_users=previous.users_,
+                            old_items=previous.items_, model=self.name)
             module.to(device)
             optimizer = self._optimizer(torch, module)
             steps_per_epoch = -(-len(fit_rows) // self.batch_size)
@@ -268,6 +282,11 @@ class _RatingModel(Recommender):
                 patience=self.patience, snapshot=snapshot, restore=module.load_state_dict,
                 progress=progress)
             self._read_parameters(module)
+
+    def _warm_values(self, previous: Any) -> dict[str, Any]:
+        """The previous model's parameters by the torch module's names, for
+        :meth:`fit_from` (:func:`~recstack.models.warm_start.warm_module`)."""
+        raise NotImplementedError
 
     def _optimizer(self, torch: Any, module: Any) -> Any:
         if self.optimizer == "adamw":
@@ -347,6 +366,12 @@ class MatrixFactorization(_RatingModel):
     """
 
     name = "mf"
+
+    def _warm_values(self, previous: Any) -> dict[str, Any]:
+        return {"user_factors.weight": IdRows(previous.user_factors_, "users"),
+                "item_factors.weight": IdRows(previous.item_factors_, "items"),
+                "user_bias.weight": IdRows(previous.user_bias_[:, None], "users"),
+                "item_bias.weight": IdRows(previous.item_bias_[:, None], "items")}
 
     def _build_module(self, torch: Any, n_users: int, n_items: int, generator: Any) -> Any:
         return _torch_modules(torch).BiasedDot(n_users, n_items, self.factors, generator)
@@ -451,6 +476,19 @@ class NeuralMatrixFactorization(_RatingModel):
                          doc="Dropout probability after each hidden layer."),
         **{name: param for name, param in _COMMON_PARAMS.items() if name != "factors"},
     }
+
+    warm_start_params = ("factors", "layers")
+
+    def _warm_values(self, previous: Any) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "user_embeddings.weight": IdRows(previous.user_embeddings_, "users"),
+            "item_embeddings.weight": IdRows(previous.item_embeddings_, "items"),
+            "output.weight": previous.output_weight_[None, :],
+            "output.bias": previous.output_bias_.reshape(1)}
+        for layer, (weight, bias) in enumerate(zip(previous.hidden_weights_,
+                                                   previous.hidden_biases_, strict=True)):
+            values[f"hidden.{layer}.weight"], values[f"hidden.{layer}.bias"] = weight, bias
+        return values
 
     def _build_module(self, torch: Any, n_users: int, n_items: int, generator: Any) -> Any:
         return _torch_modules(torch).ConcatMLP(n_users, n_items, self.factors,

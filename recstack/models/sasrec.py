@@ -140,6 +140,7 @@ from recstack.models.torch_training import (
     resolve_device,
 )
 from recstack.models.training import TrainingHistory, validation_ndcg
+from recstack.models.warm_start import IdRows, WarmStartMixin, warm_module
 from recstack.progress import Progress
 from recstack.topk import pad_columns, top_k
 
@@ -212,7 +213,7 @@ def left_padded_sequences(items: np.ndarray, lengths: np.ndarray, width: int) ->
 
 
 @register
-class SASRec(Recommender):
+class SASRec(WarmStartMixin, Recommender):
     r"""Self-attentive sequential recommendation (Kang & McAuley 2018).
 
     The module docstring has the sequences, the architecture, the two losses, validation,
@@ -251,6 +252,12 @@ class SASRec(Recommender):
     by a sequence are scored with :meth:`score_sequences` or :meth:`recommend_sequences`;
     :meth:`score_histories` is refused, since a sparse history matrix has lost the order
     this model reads.
+
+    :meth:`fit_from` (warm start) starts the item embeddings of items a previous model knew
+    (by external id) from its own, and every other weight (positions, attention blocks,
+    norms) from the previous network; new items start from the fresh seeded
+    initialisation (:mod:`recstack.models.warm_start`). ``max_length``, ``hidden``,
+    ``blocks`` and ``heads`` must equal the previous model's.
     """
 
     name = "sasrec"
@@ -293,6 +300,7 @@ class SASRec(Recommender):
         "checkpoint_dir": CHECKPOINT_DIR_PARAM,
     }
 
+    warm_start_params = ("max_length", "hidden", "blocks", "heads")
     item_embeddings_: np.ndarray
     user_states_: np.ndarray
     sequences_: np.ndarray
@@ -319,6 +327,15 @@ class SASRec(Recommender):
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(self.seed)
                 network = _network_class(torch)(train.n_items, **self._architecture())
+            previous = self._warm_previous()
+            if previous is not None:
+                # items by id (row 0 is the padding); the attention blocks whole
+                values: dict[str, Any] = dict(previous.network_)
+                values["item_embeddings.weight"] = IdRows(
+                    previous.network_["item_embeddings.weight"], "items", offset=1)
+                warm_module(network, values, users=train.users, items=train.items,
+                            old_users=previous.users_, old_items=previous.items_,
+                            model=self.name)
             network.to(device)
             optimizer = torch.optim.Adam(network.parameters(), lr=self.learning_rate,
                                          betas=(0.9, 0.98))

@@ -150,6 +150,7 @@ from recstack.models.training import (
     seed_everything,
     validation_ndcg,
 )
+from recstack.models.warm_start import WarmStartMixin, warm_module
 from recstack.progress import Progress
 
 __all__ = ["ItemContentEncoder", "TwoTower", "sampled_softmax_loss"]
@@ -325,7 +326,7 @@ class ItemContentEncoder:
 
 # ---------------------------------------------------------------------------- the model
 @register
-class TwoTower(Recommender):
+class TwoTower(WarmStartMixin, Recommender):
     r"""Two-tower retrieval model trained with in-batch softmax and the log-Q correction.
 
     See the module docstring for the towers, the loss, id dropout, new items and users,
@@ -356,12 +357,21 @@ class TwoTower(Recommender):
     content_ : ItemContentEncoder
     history_ : TrainingHistory
         Per-epoch ``loss`` (and ``val``); not saved.
+
+    Notes
+    -----
+    :meth:`fit_from` (warm start) copies a previous model's towers (both perceptrons)
+    and keeps its content vocabularies (``content_``), so new items are embedded with the
+    features the towers were trained on; ``dim``, ``hidden`` and ``user_features`` must be
+    equal. The id embeddings start at zero as in a fresh fit: a fitted model keeps only
+    the unit vectors they end in, not the ids' own vectors.
     """
 
     content_: ItemContentEncoder
     history_: TrainingHistory
 
     name = "two_tower"
+    warm_start_params = ("dim", "hidden", "user_features")
     serves_users_without_history = True
     history_fallback = "item popularity (training rows per item, divided by the largest)"
     params: ClassVar[dict[str, Param]] = {
@@ -415,8 +425,12 @@ class TwoTower(Recommender):
         device = resolve_device(self.device, self.name)
         fit_rows, validation = hold_out_rows(train, self.validation_fraction, rng,
                                              model=self.name)
-        self.content_ = ItemContentEncoder.fit(train.item_table, text_dim=self.text_dim,
-                                               max_tags=self.max_tags, seed=self.seed)
+        previous = self._warm_previous()
+        # a warm start keeps the previous content vocabularies, so the item tower's first
+        # layer reads the same features
+        self.content_ = (previous.content_ if previous is not None else
+                         ItemContentEncoder.fit(train.item_table, text_dim=self.text_dim,
+                                                max_tags=self.max_tags, seed=self.seed))
         item_features = self.content_.transform(train.item_table, n_rows=train.n_items)
         user_features = self._user_feature_matrix(train)
         window = recent_item_window(fit_rows, self.recent_items + 1)
@@ -436,6 +450,10 @@ class TwoTower(Recommender):
             module = _torch_module(torch)(
                 torch.as_tensor(item_features), torch.as_tensor(user_features), self.dim,
                 self.hidden, generator).to(device)
+            if previous is not None:
+                warm_module(module, self._warm_values(previous), users=train.users,
+                            items=train.items, old_users=previous.users_,
+                            old_items=previous.items_, model=self.name)
             if self.weight_decay:
                 optimizer = torch.optim.AdamW(module.parameters(), lr=self.learning_rate,
                                               weight_decay=self.weight_decay)
@@ -479,6 +497,18 @@ class TwoTower(Recommender):
                 validate=validate if validation is not None else None,
                 description=f"Training {self.name}", progress=progress)
             self._read_parameters(module, window)
+
+    @staticmethod
+    def _warm_values(previous: TwoTower) -> dict[str, Any]:
+        """The previous towers' weights by the torch module's names, for :meth:`fit_from`.
+        The id embeddings are not kept by a fitted model (only the unit vectors they end
+        in), so they start as in a fresh fit, at zero."""
+        names = ("hidden.weight", "hidden.bias", "output.weight", "output.bias")
+        values: dict[str, Any] = {"item_ids.weight": None, "user_ids.weight": None}
+        for tower, layers in (("item", previous.item_layers_), ("user", previous.user_layers_)):
+            values |= {f"{tower}_{name}": array for name, array in zip(names, layers,
+                                                                       strict=True)}
+        return values
 
     def _checkpoint_config(self, fit_rows: Interactions, train: Interactions
                            ) -> dict[str, Any]:

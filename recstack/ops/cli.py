@@ -1,4 +1,5 @@
-"""``recstack pipeline run PIPELINE.toml``: parse, call :func:`run_pipeline`, print.
+"""``recstack pipeline run PIPELINE.toml``: parse, call :func:`run_pipeline`, print;
+``recstack pipeline report RUN``: rewrite a run's HTML page.
 
 Registered into the main parser by :func:`add_commands` (one line in ``recstack/cli.py``).
 Exit status: 0 when the run completed (published or held back by the gate) or was already
@@ -16,7 +17,7 @@ __all__ = ["add_commands"]
 
 
 def add_commands(subparsers: Any) -> None:
-    """Add ``pipeline run`` to the main parser's subcommands."""
+    """Add ``pipeline run`` and ``pipeline report`` to the main parser's subcommands."""
     pipeline = subparsers.add_parser(
         "pipeline", help="production loop: new partitions -> checks -> drift -> retrain -> "
                          "gate -> publish")
@@ -36,6 +37,20 @@ def add_commands(subparsers: Any) -> None:
     run.add_argument("file", metavar="PIPELINE.toml", help="the pipeline file")
     run.add_argument("--quiet", action="store_true", help="print only the result line")
     run.set_defaults(run=_run)
+    report = commands.add_parser(
+        "report", help="(re)write the HTML page of a pipeline run folder",
+        description="Writes RUN/report/report.html (or --out) from the run's report.json; "
+                    "the pipeline writes it itself, this rebuilds it for any past run.")
+    report.add_argument("run_folder", metavar="RUN", help="a run folder, WORK/runs/RUN")
+    report.add_argument("--out", default=None, help="the file to write")
+    report.set_defaults(run=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from recstack.analysis.pipeline_report import write_pipeline_report
+
+    print(f"report: {write_pipeline_report(args.run_folder, args.out).absolute()}")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ all)::
     WORK/runs/RUN/train/      model/ (model.save), train.json
     WORK/runs/RUN/evaluate/   evaluation.json, per_user.csv
     WORK/runs/RUN/publish/    publish.json
-    WORK/runs/RUN/report/     report.json, report.txt
+    WORK/runs/RUN/report/     report.json, report.txt, report.html
     WORK/state.json           the completed runs and the partitions they saw
     WORK/lock                 held while a run is in progress (recstack.ops.lock)
 
@@ -28,13 +28,17 @@ The steps:
 2. **drift**: the measures of :mod:`recstack.ops.drift` between the partition(s) just
    before the newest (``[drift] reference_partitions``) and the newest.
 3. **train**: a model as ``[model]`` declares, on the training window
-   (:mod:`recstack.ops.retraining`).
+   (:mod:`recstack.ops.retraining`): from scratch, warm-started from the published model
+   (``[training] warm_start``), or, for up to ``[training] fold_in_between`` runs after
+   a retrain, the published model with the window's new users and items folded in
+   (:mod:`recstack.ops.fold_in`); ``train.json`` says which (``strategy``).
 4. **evaluate**: the new model and the published one (when there is one) on the newest
    partition; the gate (:mod:`recstack.ops.gate`).
 5. **publish**: when the gate passes, into the registry, the run recorded in the
    manifest's evaluation so that a publish interrupted before its step folder was written
    is found again, not repeated.
-6. **report**: text and JSON, then the state.
+6. **report**: text, JSON and an HTML page
+   (:mod:`recstack.analysis.pipeline_report`), then the state.
 """
 
 from __future__ import annotations
@@ -297,6 +301,7 @@ class _Run:
 
     def _train(self) -> None:
         from recstack.models.registry import model_class
+        from recstack.ops.fold_in import fold_in_model, use_fold_in
         from recstack.ops.retraining import fit_candidate
 
         train, _holdout, positions = self._windows()
@@ -304,17 +309,36 @@ class _Run:
         if "seed" in model_class(self.spec.model.type).params and "seed" not in params:
             params["seed"] = self.spec.seed  # repeatable, so a resumed run equals one run
         training = self.spec.training
-        previous = self._published_model()[1] if training.warm_start else None
+        needs_published = training.warm_start or training.fold_in_between > 0
+        previous = self._published_model()[1] if needs_published else None
         started = time.perf_counter()
-        model, warm = fit_candidate(self.spec.model.type, params, train, previous=previous,
-                                    warm_iterations=training.warm_iterations)
+        if (type(previous) is model_class(self.spec.model.type)
+                and use_fold_in(training.fold_in_between, self._past_strategies(), previous)):
+            model, warm, strategy = fold_in_model(previous, train.compact()), False, "fold_in"
+        else:
+            model, warm = fit_candidate(
+                self.spec.model.type, params, train,
+                previous=previous if training.warm_start else None,
+                warm_iterations=training.warm_iterations)
+            strategy = "warm_start" if warm else "retrain"
         seconds = time.perf_counter() - started
         meta = {"model": self.spec.model.type, "params": params, "warm_start": warm,
-                "window": self.spec.training.window,
+                "strategy": strategy, "window": self.spec.training.window,
                 "partitions": [self.snapshot[i].label for i in positions],
                 "rows": len(train), "fit_seconds": round(seconds, 3)}
         self._commit("train", {"train.json": meta},
                      extra=lambda staging: model.save(staging / "model"))
+
+    def _past_strategies(self) -> list[str]:
+        """How the completed runs made their models (oldest first): ``retrain``,
+        ``warm_start`` or ``fold_in``; for counting the fold-in runs since a retrain."""
+        strategies = []
+        for run in self._state()["completed"]:
+            path = self.spec.work / RUNS / run / "train" / "train.json"
+            if path.is_file():
+                meta = json.loads(path.read_text(encoding="utf-8"))
+                strategies.append(meta.get("strategy", "retrain"))
+        return strategies
 
     def _published_model(self) -> tuple[int | None, Any]:
         """The registry's current version of this pipeline's model and the model (None,
@@ -403,7 +427,10 @@ class _Run:
                   "quality": quality, "drift": drift, "train": train,
                   "evaluation": evaluation, "publish": publish,
                   "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        self._commit("report", {"report.json": report, "report.txt": _text(report)})
+        from recstack.analysis.pipeline_report import pipeline_report_html
+
+        self._commit("report", {"report.json": report, "report.txt": _text(report),
+                                "report.html": pipeline_report_html(report)})
 
 
 def _partition(raw: dict[str, Any]) -> Any:
@@ -444,7 +471,9 @@ def _text(report: dict[str, Any]) -> str:
     for name, value in drift["measures"].items():
         mark = "  <- drift" if name in drift["flagged"] else ""
         lines.append(f"  {name:28s} {_number(value)}{mark}")
-    lines += ["", f"train: {train['model']} on {train['rows']:,} rows of "
+    strategy = {"retrain": "trained", "warm_start": "warm-started",
+                "fold_in": "folded in"}[train.get("strategy", "retrain")]
+    lines += ["", f"train: {train['model']} {strategy} on {train['rows']:,} rows of "
               f"{', '.join(train['partitions'])} ({train['window']} window) in "
               f"{train['fit_seconds']:.1f} s",
               "", f"gate on {evaluation['window']} ({evaluation['metric']}, margin "

@@ -26,6 +26,9 @@ Example::
     [training]
     window = "sliding"            # or "expanding": every partition before the evaluation one
     partitions = 3                # a sliding window's length, in partitions
+    warm_start = true             # start from the published model's factors (fit_from)
+    warm_iterations = 3           # ... with this many iterations (epochs)
+    fold_in_between = 2           # two runs fold new users and items in, the third retrains
 
     [model]                       # one model, as a [[models]] entry of an experiment file
     type = "als"
@@ -54,6 +57,7 @@ from recstack.config import ModelSpec, _check_run_name, _check_table, _parse_mod
 from recstack.errors import ConfigError
 from recstack.metrics.ranking import RANKING_METRICS
 from recstack.ops.drift import DriftSpec
+from recstack.ops.fold_in import FOLD_IN_MODELS
 from recstack.ops.quality import QualitySpec
 from recstack.specs import Spec, build_spec, option
 
@@ -94,11 +98,17 @@ class TrainingSpec(Spec):
     window: str = option("expanding", "'expanding': every partition before the evaluation "
                          "one; 'sliding': the last `partitions` of them", choices=WINDOWS)
     partitions: int = option(3, "length of a sliding window, in partitions", low=1)
-    warm_start: bool = option(False, "start from the published model's factors (models "
-                              "with fit_from, e.g. als) when it has the same type and "
-                              "factors; otherwise train from scratch")
-    warm_iterations: int | None = option(None, "iterations of a warm start (default: the "
-                                         "model's own)", low=1)
+    warm_start: bool = option(False, "start from the published model's vectors (models "
+                              "with fit_from: als, bpr, mf, neural_mf, lightgcn, sasrec, "
+                              "two_tower) when it has the same type and architecture; "
+                              "otherwise train from scratch")
+    warm_iterations: int | None = option(None, "iterations (ALS) or epochs (the others) "
+                                         "of a warm start (default: the model's own)",
+                                         low=1)
+    fold_in_between: int = option(0, "runs after a full retrain that fold the window's new "
+                                  "users and items into the published model instead of "
+                                  "training (als, ials; see recstack.ops.fold_in); 0: "
+                                  "train every run", low=0)
 
 
 @dataclass(frozen=True)
@@ -212,6 +222,11 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
         # the experiment parser speaks of [[models]] entries; a pipeline has one [model]
         message = str(error).replace("[[models]] #1 ", "[model] ")
         raise ConfigError(message) from None
+    if training.fold_in_between and model.type not in FOLD_IN_MODELS:
+        raise ConfigError(f"{file}[training] fold_in_between = {training.fold_in_between}: "
+                          f"folding in new users and items needs a model type among "
+                          f"{', '.join(FOLD_IN_MODELS)}, not {model.type!r}; use 0 (train "
+                          "every run) or warm_start")
     gate = build_spec(GateSpec, raw.get("evaluation", {}), f"{file}[evaluation] ")
     registry = build_spec(RegistryOptions, raw["registry"], f"{file}[registry] ")
     try:

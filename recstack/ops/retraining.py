@@ -1,7 +1,7 @@
-"""Retraining strategies: which partitions a model is retrained on, and the retrain.
+"""Retraining strategies: which partitions a model is retrained on, and how.
 
-Every pipeline run retrains from scratch (periodic full retraining) on a window of
-partitions before the evaluation partition (the newest):
+The training window, cut from the partitions before the evaluation partition (the
+newest):
 
 ``expanding``
     every earlier partition: the model keeps all history (old tastes weigh as much as
@@ -9,6 +9,18 @@ partitions before the evaluation partition (the newest):
 ``sliding``
     the last ``partitions`` of them: the model forgets what is older, following drift
     faster at the cost of less data.
+
+How the model is made on that window (``[training]`` of the pipeline file):
+
+periodic full retraining (the default)
+    a fresh fit every run;
+warm start (``warm_start = true``, ``warm_iterations``)
+    a fit that starts from the published model's vectors, matched by id
+    (:mod:`recstack.models.warm_start`; ALS, BPR and the torch models), with fewer
+    iterations (:func:`fit_candidate`);
+nearline fold-in (``fold_in_between = N``)
+    between two retrains, the published model with the window's new users and items
+    folded in, no training (:mod:`recstack.ops.fold_in`; ALS, iALS).
 """
 
 from __future__ import annotations
@@ -48,17 +60,24 @@ def fit_candidate(model_type: str, params: dict[str, Any], train: Interactions,
     """A new model of ``model_type`` with ``params``, fitted on ``train`` (compacted: the
     model's vocabulary is the window's users and items), and whether it was warm-started.
 
-    With ``previous`` (the published model), a model that can start from another's factors
-    (``fit_from``) of the same type and factor count starts from them, with
-    ``warm_iterations`` iterations when given; any other model trains from scratch."""
-    from recstack.models.registry import create_model
+    With ``previous`` (the published model), a model that can start from another's vectors
+    (:class:`~recstack.models.warm_start.WarmStartMixin`: ALS, BPR, the torch models) of
+    the same type and architecture (its ``warm_start_params``) starts from them, with
+    ``warm_iterations`` iterations when given: the hyperparameter that counts them is read
+    from the model's declarations (``iterations`` for ALS, ``epochs`` for the others,
+    :func:`~recstack.models.warm_start.iteration_param`). Any other model, or one whose
+    architecture differs, trains from scratch."""
+    from recstack.models.registry import create_model, model_class
+    from recstack.models.warm_start import WarmStartMixin, iteration_param
 
-    model = create_model(model_type, **params)
-    warm = (previous is not None and hasattr(model, "fit_from")
-            and type(previous) is type(model)
-            and getattr(previous, "factors", None) == getattr(model, "factors", None))
+    cls = model_class(model_type)
+    warm = (previous is not None and issubclass(cls, WarmStartMixin)
+            and cls.warm_compatible(previous, params))
     if warm and warm_iterations is not None:
-        model = create_model(model_type, **(params | {"iterations": warm_iterations}))
+        name = iteration_param(cls)
+        if name is not None:
+            params = params | {name: warm_iterations}
+    model = create_model(model_type, **params)
     model.validate_params()
     if warm:
         return model.fit_from(previous, train.compact(), progress=progress), True

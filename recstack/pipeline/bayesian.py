@@ -38,6 +38,11 @@ Bishop eq. 4.155):
           \qquad \mu = m^\top x, \quad s^2 = x^\top P^{-1} x
 
 :meth:`sample_weights` draws weight vectors from the posterior, for Thompson sampling.
+
+**Imbalanced clicks.** ``negative_rate`` (uniform negative downsampling) and
+``class_weight`` train on lighter negatives; :meth:`predict_proba` then undoes the shift
+of the odds with the shared correction of :mod:`recstack.pipeline.imbalance`, so its
+probabilities keep the data's base rate.
 """
 
 from __future__ import annotations
@@ -95,7 +100,18 @@ class BayesianLogisticRegression(Configurable):
     tol : float > 0
         Gradient tolerance of the optimiser.
     seed : int >= 0
-        Seed of the generator behind :meth:`sample_weights`.
+        Seed of the generator behind :meth:`sample_weights` and of the negative
+        downsampling.
+    negative_rate : float in (0, 1]
+        :math:`w`: each batch keeps every positive and each negative with probability
+        :math:`w` (:func:`recstack.pipeline.imbalance.downsample_negatives`); labels must
+        then be 0 or 1. 1 keeps every row.
+    class_weight : None, "balanced" or float > 0
+        Row weights by class: ``"balanced"`` gives :math:`c_y = N / (2 N_y)`
+        (:func:`recstack.pipeline.imbalance.class_weights`) computed on the first batch
+        (after downsampling) and kept for the online updates, so every batch is weighed
+        alike; a number is the positives' weight (negatives 1). Multiplies
+        ``sample_weight``.
 
     Attributes
     ----------
@@ -107,6 +123,16 @@ class BayesianLogisticRegression(Configurable):
         Posterior precision over ``[coef_, intercept_]``: (d, d), or (d,) when diagonal.
     n_updates_ : int
         Batches learned: 1 after :meth:`fit`, +1 per :meth:`partial_fit`.
+    class_weights_ : tuple of float
+        :math:`(c_0, c_1)`, the negatives' and positives' weights (1, 1 without
+        ``class_weight``).
+    odds_rate_ : float
+        :math:`r = w c_0 / c_1`: the factor the negatives' weight was multiplied by.
+        :meth:`predict_proba` and :meth:`predict_proba_map` return
+        :math:`q = p / (p + (1 - p) / r)` (He et al. 2014; see
+        :mod:`recstack.pipeline.imbalance`), so that probabilities are on the scale of the
+        data before downsampling and weighting, while :meth:`decision_function` and
+        :meth:`sample_weights` stay on the training scale (ranking is the same on both).
     """
 
     name = _NAME
@@ -122,7 +148,15 @@ class BayesianLogisticRegression(Configurable):
         "max_iter": Param(int, low=1, default=200, doc="optimiser iterations per batch"),
         "tol": Param(float, low=0.0, low_inclusive=False, default=1e-8,
                      doc="gradient tolerance of the optimiser"),
-        "seed": Param(int, low=0, default=0, doc="seed of the Thompson draws"),
+        "seed": Param(int, low=0, default=0,
+                      doc="seed of the Thompson draws and of the negative downsampling"),
+        "negative_rate": Param((int, float), low=0.0, high=1.0, low_inclusive=False,
+                               default=1.0,
+                               doc="share w of the negatives (y = 0) each batch keeps, "
+                                   "drawn uniformly; probabilities are corrected back"),
+        "class_weight": Param((str, int, float), optional=True, default=None,
+                              doc="None, 'balanced' (N / (2 N_c), from the first batch) or "
+                                  "the positives' weight; probabilities are corrected back"),
     }
 
     # ------------------------------------------------------------------ fitting
@@ -138,7 +172,13 @@ class BayesianLogisticRegression(Configurable):
         sample_weight : array (n,) of values >= 0, optional
         """
         self.validate_params()
+        self._check_imbalance_params()
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=None)
+        X, y, weight = self._downsample(X, y, weight, batch=0)
+        self.class_weights_ = self._class_weights(y)
+        self.odds_rate_ = float(self.negative_rate) * self.class_weights_[0] \
+            / self.class_weights_[1]
+        weight = weight * np.where(y > 0, self.class_weights_[1], self.class_weights_[0])
         self.n_features_in_ = X.shape[1]
         d = self.n_features_in_ + int(self.fit_intercept)
         self.initial_precision_ = np.full(d, float(self.prior_precision))
@@ -159,7 +199,10 @@ class BayesianLogisticRegression(Configurable):
         if not hasattr(self, "mean_"):
             return self.fit(X, y, sample_weight)
         self.validate_params()
+        self._check_imbalance_params()
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=self.n_features_in_)
+        X, y, weight = self._downsample(X, y, weight, batch=self.n_updates_)
+        weight = weight * np.where(y > 0, self.class_weights_[1], self.class_weights_[0])
         gamma = float(self.forgetting)
         initial = (self.initial_precision_ if self.diagonal
                    else np.diag(self.initial_precision_))
@@ -262,12 +305,12 @@ class BayesianLogisticRegression(Configurable):
         """Probability of a click for each row, the weights' uncertainty integrated out with
         the probit approximation (module docstring); shape ``X.shape[:-1]``."""
         mean, variance = self.latent_mean_variance(X)
-        return probit_sigmoid(mean, variance)
+        return self._original_scale(probit_sigmoid(mean, variance))
 
     def predict_proba_map(self, X: Any) -> np.ndarray:
         """:math:`\\sigma(m^\\top x)`: the plug-in probability at the posterior mean, which
         ignores the weights' uncertainty (over-confident far from the data)."""
-        return special.expit(self.decision_function(X))
+        return self._original_scale(special.expit(self.decision_function(X)))
 
     def sample_weights(self, n_draws: int, *, rng: np.random.Generator | None = None
                        ) -> np.ndarray:
@@ -290,6 +333,54 @@ class BayesianLogisticRegression(Configurable):
         if self.diagonal:
             return 1.0 / self.precision_
         return self._l_inverse().T @ self._l_inverse()
+
+    # ------------------------------------------------------------------ imbalance
+    def _check_imbalance_params(self) -> None:
+        weight = self.class_weight
+        if isinstance(weight, str) and weight != "balanced":
+            raise ConfigError(f"{_NAME}: class_weight must be None, 'balanced' or the "
+                              f"positives' weight (a number > 0), got {weight!r}")
+        if isinstance(weight, int | float) and not (weight > 0 and np.isfinite(weight)):
+            raise ConfigError(f"{_NAME}: class_weight must be > 0, got {weight!r}")
+
+    def _downsample(self, X: np.ndarray, y: np.ndarray, weight: np.ndarray, *, batch: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The batch with its negatives downsampled (every row when ``negative_rate`` is
+        1); batch ``k`` draws with the seed ``(seed, k)``."""
+        from recstack.pipeline.imbalance import downsample_negatives
+
+        rate = float(self.negative_rate)
+        if rate == 1.0:
+            return X, y, weight
+        fractional = (y > 0) & (y < 1)
+        if fractional.any():
+            raise ConfigError(f"{_NAME}: negative_rate < 1 needs 0/1 labels (which rows "
+                              f"are negatives?), but y[{int(np.argmax(fractional))}] = "
+                              f"{float(y[fractional][0])!r}; use negative_rate = 1")
+        seed = int(np.random.SeedSequence([self.seed, batch]).generate_state(1)[0])
+        keep = downsample_negatives(y, rate, seed=seed)
+        return X[keep], y[keep], weight[keep]
+
+    def _class_weights(self, y: np.ndarray) -> tuple[float, float]:
+        """:math:`(c_0, c_1)` for the first batch (see ``class_weight``)."""
+        from recstack.pipeline.imbalance import class_weights
+
+        if self.class_weight is None:
+            return 1.0, 1.0
+        if self.class_weight == "balanced":
+            weights = class_weights(y)
+            positive = y > 0
+            if positive.all() or not positive.any():
+                return 1.0, 1.0
+            return float(weights[~positive][0]), float(weights[positive][0])
+        return 1.0, float(self.class_weight)
+
+    def _original_scale(self, p: np.ndarray) -> np.ndarray:
+        """Probabilities learned with lighter negatives, on the original scale."""
+        from recstack.pipeline.imbalance import correct_probability
+
+        rate = getattr(self, "odds_rate_", 1.0)
+        return p if rate == 1.0 else correct_probability(p, rate)
 
     # ------------------------------------------------------------------ helpers
     def _l_inverse(self) -> np.ndarray:

@@ -20,8 +20,8 @@ per-user temporal protocol): the generators and features see everything else.
 - :func:`sample_negatives` with ``"uniform"`` keeps each negative with probability
   :math:`w` (every positive is kept). A pointwise model fitted on the sample estimates
   :math:`p = P(y = 1 \mid x, \text{kept})`; the probability on the original scale is
-  (:func:`correct_probability`; He et al., "Practical lessons from predicting clicks on
-  ads at Facebook", 2014)
+  (:func:`~recstack.pipeline.imbalance.correct_probability`; He et al., "Practical
+  lessons from predicting clicks on ads at Facebook", 2014)
 
   .. math:: q = \frac{p}{p + (1 - p) / w}
 
@@ -31,9 +31,10 @@ per-user temporal protocol): the generators and features see everything else.
   :math:`\lceil w \, n^-_u \rceil` negatives the generators ranked best (lowest best rank
   over the sources): those are the ones a ranker must learn to push down. The sample is
   not random, so no probability correction applies: use it for ranking, not calibration.
-- :func:`class_weights` keeps every example and weights the classes instead (``balanced``:
-  :math:`w_c = N / (2 N_c)`, as scikit-learn's ``class_weight="balanced"``), which
-  leaves the ranking of a pointwise model's scores and changes its intercept only.
+- :func:`~recstack.pipeline.imbalance.class_weights` keeps every example and weights the
+  classes instead (``balanced``: :math:`w_c = N / (2 N_c)`, as scikit-learn's
+  ``class_weight="balanced"``), which leaves the ranking of a pointwise model's scores
+  and changes its intercept only.
 """
 
 from __future__ import annotations
@@ -55,6 +56,14 @@ from recstack.pipeline.candidates import (
     source_names,
 )
 from recstack.pipeline.features import FeatureBuilder
+
+# the shared imbalance tools live in their own module (used by the Bayesian logistic
+# regression too); imported here so that their old import path keeps working
+from recstack.pipeline.imbalance import (  # noqa: F401 (re-exported)
+    class_weights,
+    correct_probability,
+    downsample_negatives,
+)
 from recstack.pipeline.schema import FeatureFrame
 
 NegativeSampling = Literal["all", "uniform", "hard"]
@@ -243,8 +252,7 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     if how == "all" or rate == 1:
         return np.arange(len(positive))
     if how == "uniform":
-        drawn = np.random.default_rng(seed).random(len(positive))
-        return np.flatnonzero(positive | (drawn < rate))
+        return downsample_negatives(positive, rate, seed=seed)
     negative = np.flatnonzero(~positive)
     users = candidates.users[negative]
     # order the negatives by user, then best rank, then item: position within the user
@@ -258,24 +266,3 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     mask = positive.copy()
     mask[kept_negative] = True
     return np.flatnonzero(mask)
-
-
-def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
-    r"""Put a probability learned on uniformly down-sampled negatives back on the original
-    scale: :math:`q = p / (p + (1 - p) / w)`, ``rate`` being :math:`w`."""
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1:
-        raise ConfigError(f"negative sampling rate must be in (0, 1], got {rate!r}")
-    p = np.asarray(p, dtype=np.float64)
-    return p / (p + (1.0 - p) / rate)
-
-
-def class_weights(labels: np.ndarray) -> np.ndarray:
-    r"""Per-row weights that balance the classes: :math:`w_c = N / (2 N_c)` for class
-    :math:`c \in \{0, 1\}` with :math:`N_c` rows of :math:`N` (each class then weighs
-    :math:`N/2` in total). A class without rows leaves the weights at 1."""
-    positive = np.asarray(labels) > 0
-    n, n_positive = len(positive), int(positive.sum())
-    if n_positive in (0, n):
-        return np.ones(n, np.float32)
-    return np.where(positive, n / (2.0 * n_positive),
-                    n / (2.0 * (n - n_positive))).astype(np.float32)

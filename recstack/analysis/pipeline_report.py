@@ -1,0 +1,167 @@
+"""The HTML page of a pipeline run (``recstack pipeline run``): what was checked, what
+drifted, what was trained, what the gate compared and what was published.
+
+It reads the run's ``report/report.json`` (the dictionary the pipeline's report step
+writes) and nothing else, so it can be rebuilt for any past run
+(:func:`write_pipeline_report`); the pipeline's report step writes it as
+``report/report.html`` beside ``report.txt``. The page shell (style, navigation,
+self-contained HTML) is the results report's, :func:`recstack.analysis.report.render_html`.
+
+Sections: the run (partitions, the result), quality checks (each check's status,
+passed / warned / failed, with counts, shares and examples), drift (every measure, those
+past their threshold flagged), training (model, strategy: retrain, warm start or
+fold-in, window, rows, time), the gate (both models' means, the paired difference with
+its 95% confidence interval, the paired t and Wilcoxon p-values, the margin and the
+decision) and the publication.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from recstack.analysis.report import Report, Section, _table, render_html
+from recstack.atomic import write_text
+from recstack.errors import RecstackError
+
+__all__ = ["pipeline_report_html", "write_pipeline_report"]
+
+#: the colour of each check status on the page
+_STATUS_COLOUR = {"passed": "#1a7f37", "warned": "#9a6700", "failed": "#cf222e",
+                  "skipped": "#57606a"}
+
+
+def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None) -> Path:
+    """Write the HTML page of a pipeline run folder (``WORK/runs/RUN``, holding
+    ``report/report.json``); returns its path (default ``RUN/report/report.html``)."""
+    folder = Path(run_folder)
+    source = folder / "report" / "report.json"
+    if not source.is_file():
+        raise RecstackError(f"{folder}: not a completed pipeline run (no {source}); give a "
+                            "folder WORK/runs/RUN whose report step has run")
+    try:
+        report = json.loads(source.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise RecstackError(f"{source}: not valid JSON ({error})") from None
+    target = Path(out) if out is not None else folder / "report" / "report.html"
+    write_text(target, pipeline_report_html(report))
+    return target
+
+
+def pipeline_report_html(report: dict[str, Any]) -> str:
+    """The page of a run report (the pipeline's ``report.json`` dictionary), as text."""
+    started = time.perf_counter()
+    sections = [_run_section(report), _quality_section(report["quality"]),
+                _drift_section(report["drift"]), _train_section(report["train"]),
+                _gate_section(report["evaluation"]), _publish_section(report["publish"])]
+    page = Report(f"Pipeline {report['pipeline']}: run {report['run']}", sections, [])
+    return render_html(page, interactive=False, seconds=time.perf_counter() - started)
+
+
+# --------------------------------------------------------------------------- sections
+def _run_section(report: dict[str, Any]) -> Section:
+    section = Section("run", "Run")
+    publish = report["publish"]
+    result = (f"published as {publish['name']}@{publish['version']}" if publish["published"]
+              else "not published")
+    partitions = report["partitions"]
+    rows = [["pipeline", _e(report["pipeline"])], ["run", _e(report["run"])],
+            ["partitions", _e(f"{partitions[0]} .. {partitions[-1]} ({len(partitions)})")],
+            ["new partitions", _e(", ".join(report["quality"]["new_partitions"]) or "-")],
+            ["finished", _e(report.get("finished", "-"))], ["result", f"<b>{_e(result)}</b>"]]
+    section.blocks.append(_table(["", ""], rows))
+    return section
+
+
+def _quality_section(quality: dict[str, Any]) -> Section:
+    section = Section("quality", "Quality checks")
+    counts = quality["summary"]
+    section.text(f"{counts['passed']} passed, {counts['warned']} warned, {counts['failed']} "
+                 f"failed, {counts.get('skipped', 0)} skipped.")
+    rows = []
+    for check in quality["checks"]:
+        status = check["status"]
+        colour = _STATUS_COLOUR.get(status, "#222")
+        rows.append([_e(check["check"]), _e(check.get("partition") or "all"),
+                     f'<b style="color:{colour}">{_e(status)}</b>',
+                     f"{int(check.get('count', 0)):,}", _number(check.get("share"), ".2%"),
+                     _e(check.get("message", "")),
+                     _e(", ".join(str(x) for x in check.get("examples", [])[:5]))])
+    section.blocks.append(_table(["check", "partition", "status", "count", "share", "message",
+                                  "examples"], rows))
+    return section
+
+
+def _drift_section(drift: dict[str, Any]) -> Section:
+    section = Section("drift", "Drift")
+    section.text(f"Reference {', '.join(drift['reference'])} against {', '.join(drift['new'])}"
+                 f" ({drift.get('reference_rows', 0):,} and {drift.get('new_rows', 0):,} "
+                 "rows); flagged measures are past their threshold.")
+    flagged = set(drift["flagged"])
+    rows = [[_e(name), _number(value), "<b>drift</b>" if name in flagged else ""]
+            for name, value in drift["measures"].items()]
+    section.blocks.append(_table(["measure", "value", ""], rows))
+    return section
+
+
+def _train_section(train: dict[str, Any]) -> Section:
+    section = Section("training", "Training")
+    strategy = {"retrain": "full retrain", "warm_start": "warm start from the published model",
+                "fold_in": "fold-in of new users and items into the published model"}
+    rows = [["model", _e(train["model"])],
+            ["strategy", _e(strategy.get(train.get("strategy", "retrain"), "-"))],
+            ["window", _e(f"{train['window']}: {', '.join(train['partitions'])}")],
+            ["rows", f"{train['rows']:,}"], ["seconds", f"{train['fit_seconds']:.2f}"],
+            ["hyperparameters", _e(json.dumps(train.get("params", {}), sort_keys=True))]]
+    section.blocks.append(_table(["", ""], rows))
+    return section
+
+
+def _gate_section(evaluation: dict[str, Any]) -> Section:
+    section = Section("gate", "Gate")
+    section.text(f"{evaluation['metric']} on {evaluation.get('window', '-')}: the new model is "
+                 f"published unless its mean is below the published model's by more than the "
+                 f"margin ({evaluation['margin']:g}). The difference is paired over the users "
+                 "both models were evaluated for, with its 95% confidence interval and the "
+                 "p-values of the paired t and Wilcoxon signed-rank tests.")
+    rows = [["new model mean", _number(evaluation.get("candidate_mean"))],
+            ["users evaluated", f"{evaluation.get('candidate_users', 0):,}"]]
+    if evaluation.get("published_version") is not None:
+        rows += [["published model", f"v{evaluation['published_version']}"],
+                 ["published model mean", _number(evaluation.get("published_mean"))],
+                 ["shared users", f"{evaluation.get('shared_users', 0):,}"],
+                 ["difference (new - published)", _number(evaluation.get("difference"),
+                                                          "+.4f")],
+                 ["95% CI", f"[{_number(evaluation.get('ci_low'), '+.4f')}, "
+                            f"{_number(evaluation.get('ci_high'), '+.4f')}]"],
+                 ["paired t p-value", _number(evaluation.get("t_p_value"), ".3g")],
+                 ["Wilcoxon p-value", _number(evaluation.get("wilcoxon_p_value"), ".3g")]]
+    else:
+        rows.append(["published model", "none yet"])
+    decision = "publish" if evaluation["publish"] else "hold back"
+    rows += [["margin", f"{evaluation['margin']:g}"],
+             ["decision", f"<b>{decision}</b>"], ["reason", _e(evaluation["reason"])]]
+    section.blocks.append(_table(["", ""], rows))
+    return section
+
+
+def _publish_section(publish: dict[str, Any]) -> Section:
+    section = Section("published", "Published")
+    if publish["published"]:
+        section.text(f"Published as {publish['name']} version {publish['version']} "
+                     "(now the registry's current version).")
+    else:
+        section.text(f"Nothing was published: {publish['reason']}")
+    return section
+
+
+# --------------------------------------------------------------------------- helpers
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _number(value: Any, spec: str = ".4f") -> str:
+    return "-" if value is None else format(value, spec)

@@ -1,0 +1,190 @@
+"""Warm starts: fitting a model on new data from a previous model's learned vectors.
+
+A production model is retrained as new logs arrive; most users and items of the new
+window were already in the previous model, whose vectors are close to where a fresh fit
+would take them. Starting there needs fewer iterations than a fit from random vectors.
+
+The rule, the same for every model that offers ``fit_from(previous, train)`` (ALS, BPR,
+``mf``, ``neural_mf``, LightGCN, SASRec, the two-tower model):
+
+- users and items are matched by **external id** (the new window's vocabulary is not the
+  previous one's: indices differ, ids do not); a matched row starts from the previous
+  model's vector (and bias);
+- a user or item the previous model did not know starts as a fresh fit would start it
+  (the model's own seeded initialisation: a fresh fit's initial values are drawn first,
+  then the matched rows are overwritten, so a new id's vector is exactly what ``fit``
+  would have given it before its first step);
+- weights that belong to no id (the layers of an MLP, the attention blocks, the towers)
+  are copied whole;
+- the previous model must be of the same class with the same architecture: the
+  hyperparameters listed in the class's ``warm_start_params`` must be equal, or a
+  :class:`~recstack.errors.ConfigError` names the first that differs.
+
+What is *not* carried over: optimiser state (Adam's moments start at zero), learning-rate
+schedules (they restart) and early-stopping references. The number of iterations of a
+warm start is the model's own iteration hyperparameter (:func:`iteration_param`), usually
+set lower than for a fresh fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import numpy as np
+
+from recstack.errors import ConfigError
+
+if TYPE_CHECKING:
+    from recstack.data.idmap import IdMap
+    from recstack.data.interactions import Interactions
+    from recstack.progress import Progress
+
+__all__ = ["IdRows", "WarmStartMixin", "copy_known_rows", "iteration_param",
+           "known_rows", "warm_module"]
+
+#: the hyperparameters that count training iterations, in the order they are looked for
+_ITERATION_NAMES = ("iterations", "epochs")
+
+
+def known_rows(new_ids: IdMap, old_ids: IdMap) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the ids both vocabularies hold: ``(new_index, old_index)``, int64,
+    ``new_ids[new_index[k]] == old_ids[old_index[k]]``, in the new vocabulary's order."""
+    old_index = old_ids.to_index(new_ids.external_ids, missing="ignore")
+    new_index = np.flatnonzero(old_index >= 0)
+    return new_index.astype(np.int64), old_index[new_index].astype(np.int64)
+
+
+def copy_known_rows(fresh: np.ndarray, new_ids: IdMap, old_ids: IdMap,
+                    old_values: np.ndarray, *, offset: int = 0) -> np.ndarray:
+    """``fresh`` (rows ``offset:`` indexed by ``new_ids``) with the rows of ids
+    ``old_ids`` knows replaced by ``old_values``'s (rows ``offset:`` indexed by
+    ``old_ids``), in place; returns ``fresh``.
+
+    ``offset`` skips leading rows that stand for no id (SASRec's padding row); they are
+    left as they are. Shapes beyond the first axis must agree.
+    """
+    if fresh.shape[1:] != old_values.shape[1:]:
+        raise ConfigError(f"warm start: the previous vectors have shape "
+                          f"{old_values.shape[1:]} per row, this model {fresh.shape[1:]}")
+    new_index, old_index = known_rows(new_ids, old_ids)
+    fresh[new_index + offset] = old_values[old_index + offset]
+    return fresh
+
+
+def iteration_param(model_class: type) -> str | None:
+    """The name of the hyperparameter counting a model's training iterations
+    (``iterations`` for ALS, ``epochs`` for BPR and the torch models), read from its
+    ``params`` declarations; None when it has neither."""
+    params = getattr(model_class, "params", {})
+    return next((name for name in _ITERATION_NAMES if name in params), None)
+
+
+@dataclass(frozen=True)
+class IdRows:
+    """A previous model's array whose rows stand for ids: ``kind`` is ``"users"`` or
+    ``"items"``; ``offset`` leading rows stand for none (they are copied as they are)."""
+
+    values: np.ndarray
+    kind: str
+    offset: int = 0
+
+
+def warm_module(module: Any, previous: Mapping[str, np.ndarray | IdRows | None], *,
+                users: IdMap, items: IdMap, old_users: IdMap, old_items: IdMap,
+                model: str) -> None:
+    """Overwrite a freshly initialised torch module's parameters with a previous model's.
+
+    ``previous`` maps names of ``module.state_dict()`` to the previous model's values: an
+    :class:`IdRows` is copied row by row for the ids both vocabularies hold (the others
+    keep their fresh values), a plain array is copied whole and must have the same shape,
+    None keeps the fresh values (a parameter the previous model does not keep). Every
+    parameter of the module must be named (a forgotten one would silently start fresh).
+    """
+    import torch
+
+    state = module.state_dict()
+    missing = sorted(set(state) - set(previous))
+    if missing:
+        raise ConfigError(f"{model}: the previous model has no values for {missing}; a warm "
+                          "start needs a model of the same architecture")
+    with torch.no_grad():
+        for name, tensor in state.items():
+            source = previous[name]
+            if source is None:
+                continue
+            fresh = tensor.detach().cpu().numpy().copy()
+            if isinstance(source, IdRows):
+                ids, old = (users, old_users) if source.kind == "users" else (items, old_items)
+                values = copy_known_rows(fresh, ids, old, np.asarray(source.values),
+                                         offset=source.offset)
+                # rows before the offset stand for no id: they come from the previous model
+                values[:source.offset] = np.asarray(source.values)[:source.offset]
+            else:
+                values = np.asarray(source)
+                if values.shape != fresh.shape:
+                    raise ConfigError(f"{model}: the previous model's {name} has shape "
+                                      f"{values.shape}, this one {fresh.shape}; a warm start "
+                                      "needs the same architecture")
+            tensor.copy_(torch.as_tensor(values, dtype=tensor.dtype))
+
+
+class WarmStartMixin:
+    """``fit_from(previous, train)``: fit on ``train`` starting from ``previous`` (see the
+    module docstring). Mix it in before :class:`~recstack.models.base.Recommender`; the
+    model's ``_fit`` asks :meth:`_warm_previous` for the model to start from (None in a
+    plain ``fit``) and starts from its vectors."""
+
+    #: hyperparameters that fix the shapes of what is copied: they must be equal
+    warm_start_params: ClassVar[tuple[str, ...]] = ("factors",)
+
+    # from Recommender
+    name: ClassVar[str]
+    fit: Any
+    _require_fitted: Any
+
+    def fit_from(self, previous: Any, train: Interactions, *,
+                 progress: Progress | None = None) -> Self:
+        """Fit on ``train`` starting from ``previous``'s learned vectors (a warm start).
+
+        Users and items ``previous`` knew start from its vectors (matched by external id);
+        new ones start as a fresh fit would (seeded). ``previous`` must be a fitted model of
+        the same class with the same ``warm_start_params``; train with fewer iterations
+        than a fresh fit needs. Returns ``self``.
+        """
+        if type(previous) is not type(self):
+            raise ConfigError(f"{self.name}: a warm start needs a previous {self.name} model, "
+                              f"got {type(previous).__name__}")
+        previous._require_fitted()
+        for param in self.warm_start_params:
+            ours, theirs = _comparable(getattr(self, param)), _comparable(getattr(previous,
+                                                                                  param))
+            if ours != theirs:
+                raise ConfigError(f"{self.name}: {param} = {getattr(self, param)!r}, but the "
+                                  f"previous model has {param} = {getattr(previous, param)!r};"
+                                  f" a warm start needs the same {param}")
+        self._warm_start_from = previous
+        try:
+            return self.fit(train, progress=progress)
+        finally:
+            self.__dict__.pop("_warm_start_from", None)
+
+    def _warm_previous(self) -> Any:
+        """The model :meth:`fit_from` starts from, or None during a plain ``fit``."""
+        return self.__dict__.get("_warm_start_from")
+
+    @classmethod
+    def warm_compatible(cls, previous: Any, params: Mapping[str, Any]) -> bool:
+        """Whether a model of this class with ``params`` (defaults for the rest) can start
+        from ``previous``: same class, fitted, same ``warm_start_params``."""
+        if type(previous) is not cls or not getattr(previous, "is_fitted", False):
+            return False
+        declared = getattr(cls, "params", {})
+        return all(_comparable(params.get(p, declared[p].default))
+                   == _comparable(getattr(previous, p)) for p in cls.warm_start_params)
+
+
+def _comparable(value: Any) -> Any:
+    # a tuple hyperparameter comes back from JSON as a list
+    return list(value) if isinstance(value, tuple | list) else value

@@ -1,0 +1,168 @@
+r"""Nearline fold-in between full retrains: new users and new items join a published
+factor model without training it.
+
+Between two full retrains, new logs bring users and items the published model has never
+seen; it cannot recommend to them or recommend them. Folding in computes their factors
+from the new window's events with every other factor held fixed, which costs a few
+least-squares solves instead of a training run (:func:`fold_in_model`):
+
+1. **new users** from their events on items the model knows, with the item factors
+   fixed: the model's own exact ``fold_in`` (for ALS, the user step of the objective,
+   :math:`(Y^\top C_u Y + \lambda I) x_u = Y^\top C_u p_u`);
+2. **new items** from the events of every user of the window (known users with their
+   trained factors, new ones with those of step 1), the user factors fixed: the item
+   step of the same objective,
+
+   .. math:: \left(X^\top C_i X + \lambda I\right) y_i = X^\top C_i\, p_i ,
+
+   with :math:`X` the user factors of the window's users and :math:`C_i` the diagonal of
+   confidences ``1 + alpha * r`` of item :math:`i`'s column. The objectives of ALS and
+   iALS are symmetric in users and items, so this is the model's user fold-in applied to
+   the transposed problem (the item columns as histories, the user factors in the place
+   of item factors): the same exact solver, not a second implementation;
+3. **new users again**, now from all their events (those on new items included), so a
+   user whose events were all on new items gets factors too.
+
+Users and items the published model knew keep their trained factors (a retrain updates
+them; the serving layer's :func:`recstack.serving.embedding_store.fold_in_users`
+refreshes known users' vectors nearline). The result is a model of the same type and
+hyperparameters whose vocabulary is the window's users and items, saved, gated and
+published like a trained one.
+
+In a pipeline file, ``[training] fold_in_between = N`` makes up to ``N`` consecutive runs
+after a full retrain fold in instead of training (:func:`use_fold_in`); the next run
+retrains (from scratch or warm-started, as the file says), and so on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError
+from recstack.models.warm_start import known_rows
+
+__all__ = ["FOLD_IN_MODELS", "fold_in_items", "fold_in_model", "use_fold_in"]
+
+#: models whose objective is symmetric in users and items, with an exact user fold-in:
+#: their item fold-in is the user fold-in of the transposed problem
+FOLD_IN_MODELS = ("als", "ials")
+
+
+def fold_in_items(model: Any, histories: Any, user_factors: np.ndarray) -> np.ndarray:
+    """Factors of items known only by their columns of events, user factors held fixed.
+
+    Parameters
+    ----------
+    model
+        A fitted ALS or iALS model (its hyperparameters set the objective).
+    histories
+        Sparse ``n_new_items x n_users`` values: row ``i`` is item ``i``'s events, one
+        column per row of ``user_factors``.
+    user_factors
+        ``(n_users, factors)``: the fixed factors of the users of those columns.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``(n_new_items, factors)``: the exact item step of the model's objective
+        (see the module docstring).
+    """
+    _check_foldable(model)
+    return _solve_rows(model, sp.csr_matrix(histories, dtype=np.float32), user_factors)
+
+
+def fold_in_model(previous: Any, train: Interactions) -> Any:
+    """``previous`` (a fitted ALS or iALS model) extended to the users and items of
+    ``train`` without training: known ids keep their factors, new ones are folded in
+    (see the module docstring). Returns a new fitted model of the same type and
+    hyperparameters whose vocabulary is ``train``'s (compact it first to drop ids
+    without events)."""
+    _check_foldable(previous)
+    previous._require_fitted()
+    n_factors = previous.item_factors_.shape[1]
+    seen = sp.csr_matrix(train.to_csr(), dtype=np.float32)
+    seen.sum_duplicates()
+
+    items = np.zeros((train.n_items, n_factors), np.float32)
+    new_item, old_item = known_rows(train.items, previous.items_)
+    items[new_item] = previous.item_factors_[old_item]
+    item_known = np.zeros(train.n_items, bool)
+    item_known[new_item] = True
+
+    users = np.zeros((train.n_users, n_factors), np.float32)
+    new_user, old_user = known_rows(train.users, previous.users_)
+    users[new_user] = previous.user_factors_[old_user]
+    user_new = np.ones(train.n_users, bool)
+    user_new[new_user] = False
+
+    def fold_users(columns: np.ndarray, factors: np.ndarray) -> None:
+        rows = np.flatnonzero(user_new)
+        if len(rows) and len(columns):
+            history = seen[rows][:, columns]
+            users[rows] = _solve_rows(previous, history, factors)
+
+    # 1. new users from the known items
+    known_items = np.flatnonzero(item_known)
+    fold_users(known_items, items[known_items])
+    # 2. new items from every user of the window
+    fresh_items = np.flatnonzero(~item_known)
+    if len(fresh_items):
+        items[fresh_items] = fold_in_items(previous, sp.csr_matrix(seen.T)[fresh_items],
+                                           users)
+    # 3. new users again, from all their events
+    fold_users(np.arange(train.n_items), items)
+
+    model = type(previous)(**previous.get_params())
+    model.users_, model.items_, model.seen_ = train.users, train.items, seen
+    model.user_factors_, model.item_factors_ = users, items
+    return model
+
+
+def use_fold_in(between: int, strategies: Sequence[str], previous: Any) -> bool:
+    """Whether this run folds in rather than trains: ``between`` > 0, a published model
+    that can be folded into, and fewer than ``between`` fold-in runs since the last
+    training run (``strategies``: the completed runs' strategies, oldest first)."""
+    if between <= 0 or previous is None or getattr(previous, "name", None) not in \
+            FOLD_IN_MODELS:
+        return False
+    streak = 0
+    for strategy in reversed(strategies):
+        if strategy != "fold_in":
+            break
+        streak += 1
+    return streak < between
+
+
+def _solve_rows(model: Any, history: sp.csr_matrix, fixed: np.ndarray) -> np.ndarray:
+    """The model's exact user fold-in of the rows of ``history`` against the ``fixed``
+    factors of its columns (item factors, or user factors for the transposed problem):
+    a copy of the model whose items are those columns runs its own ``fold_in``. Rows
+    without events get 0 (there is nothing to solve from)."""
+    mirror = type(model)(**model.get_params())
+    mirror.item_factors_ = np.ascontiguousarray(fixed, dtype=np.float32)
+    mirror.user_factors_ = np.zeros((0, fixed.shape[1]), np.float32)
+    mirror.items_, mirror.users_ = _positions(len(fixed)), _positions(0)
+    mirror.seen_ = sp.csr_matrix((0, len(fixed)), dtype=np.float32)
+    out = np.zeros((history.shape[0], fixed.shape[1]), np.float32)
+    nonempty = np.diff(history.indptr) > 0
+    if nonempty.any():
+        out[nonempty] = mirror.fold_in(history[nonempty])
+    return out
+
+
+def _positions(n: int) -> Any:
+    from recstack.data.idmap import IdMap
+
+    return IdMap(np.arange(n, dtype=np.int64))
+
+
+def _check_foldable(model: Any) -> None:
+    if getattr(model, "name", None) not in FOLD_IN_MODELS:
+        raise ConfigError(f"fold-in needs a model whose user and item steps are exact "
+                          f"least-squares solves ({', '.join(FOLD_IN_MODELS)}); "
+                          f"{getattr(model, 'name', type(model).__name__)} must be retrained")

@@ -1,0 +1,74 @@
+r"""Imbalanced binary labels: negative downsampling, class weights and the probability
+correction, shared by every pointwise model trained on 0/1 labels (the rankers' training
+data, :mod:`recstack.pipeline.training_data`, and the Bayesian logistic regression,
+:mod:`recstack.pipeline.bayesian`).
+
+Clicks, purchases and watched-to-the-end are rare: most examples are negatives. Two ways
+to train on fewer or lighter negatives, and what each does to predicted probabilities:
+
+- **Uniform negative downsampling** (:func:`downsample_negatives`): every positive is
+  kept and each negative with probability :math:`w`. A model fitted on the sample
+  estimates the sample's odds, the original odds divided by :math:`w`.
+- **Class weights** (:func:`class_weights`, ``balanced``: :math:`c_y = N / (2 N_y)` as
+  scikit-learn's ``class_weight="balanced"``): a weighted likelihood whose optimum has the
+  odds multiplied by :math:`c_1 / c_0`, the same as keeping a share
+  :math:`c_0 / c_1` of the negatives.
+
+Either way the probability on the original scale is (He et al. 2014, "Practical lessons
+from predicting clicks on ads at Facebook")
+
+.. math:: q = \frac{p}{p + (1 - p) / r}
+
+(:func:`correct_probability`), with :math:`r` the factor the negatives' weight was
+multiplied by: :math:`w` for downsampling, :math:`c_0 / c_1` for class weights,
+:math:`w\, c_0 / c_1` for both. Ranking is unchanged (the map is increasing); only the
+probabilities move back to the true base rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recstack.errors import ConfigError
+
+__all__ = ["class_weights", "correct_probability", "downsample_negatives"]
+
+
+def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0) -> np.ndarray:
+    """Rows to keep (sorted positions): every positive (label > 0) and each negative
+    independently with probability ``rate`` (:math:`w \\in (0, 1]`), seeded."""
+    _check_rate(rate, "negative sampling rate", upper=True)
+    positive = np.asarray(labels) > 0
+    if rate == 1:
+        return np.arange(len(positive))
+    drawn = np.random.default_rng(seed).random(len(positive))
+    return np.flatnonzero(positive | (drawn < rate))
+
+
+def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
+    r"""Put a probability learned with lighter negatives back on the original scale:
+    :math:`q = p / (p + (1 - p) / r)`, ``rate`` being :math:`r`, the factor the negatives'
+    weight was multiplied by (the share kept by downsampling, :math:`c_0 / c_1` under class
+    weights; see the module docstring)."""
+    _check_rate(rate, "negative sampling rate", upper=False)
+    p = np.asarray(p, dtype=np.float64)
+    return p / (p + (1.0 - p) / rate)
+
+
+def class_weights(labels: np.ndarray) -> np.ndarray:
+    r"""Per-row weights that balance the classes: :math:`w_c = N / (2 N_c)` for class
+    :math:`c \in \{0, 1\}` with :math:`N_c` rows of :math:`N` (each class then weighs
+    :math:`N/2` in total). A class without rows leaves the weights at 1."""
+    positive = np.asarray(labels) > 0
+    n, n_positive = len(positive), int(positive.sum())
+    if n_positive in (0, n):
+        return np.ones(n, np.float32)
+    return np.where(positive, n / (2.0 * n_positive),
+                    n / (2.0 * (n - n_positive))).astype(np.float32)
+
+
+def _check_rate(rate: float, what: str, *, upper: bool) -> None:
+    if isinstance(rate, bool) or not isinstance(rate, int | float | np.floating) \
+            or not rate > 0 or (upper and rate > 1) or not np.isfinite(rate):
+        bound = "in (0, 1]" if upper else "in (0, inf)"
+        raise ConfigError(f"{what} must be {bound}, got {rate!r}")

@@ -344,6 +344,14 @@ def _online(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skew(args: argparse.Namespace) -> int:
+    from recstack.serving.skew import check_skew, render_skew
+
+    report = check_skew(args.logs, args.registry, tolerance=args.tolerance, limit=args.limit)
+    print(render_skew(report))
+    return 1 if report.mismatched else 0
+
+
 # --------------------------------------------------------------------------- helpers
 def write_splits(results: dict[str, Any], out: Path, *, overwrite: bool) -> None:
     """Write each split's parts as Parquet plus report.json into ``out`` (one sub-folder per
@@ -510,6 +518,16 @@ def _int_at_least(lowest: int) -> Any:
 
 _positive_int = _int_at_least(1)
 _non_negative_int = _int_at_least(0)
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):  # NaN fails the comparison
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
@@ -735,6 +753,18 @@ def _build_parser() -> argparse.ArgumentParser:
     online.add_argument("--alpha", type=float, default=0.05,
                         help="1 - confidence level of the intervals (default 0.05)")
     online.set_defaults(run=_online)
+
+    skew = commands.add_parser(
+        "skew", help="recompute the service's logged requests offline and report every "
+        "mismatch (training-serving skew); exit status 1 when there is one")
+    skew.add_argument("logs", type=_path, help="the service's --log-dir (or its requests "
+                      "folder)")
+    skew.add_argument("--registry", required=True, type=_text, metavar="DIR")
+    skew.add_argument("--tolerance", type=_non_negative_float, default=1e-4,
+                      help="largest difference of a score or feature counted as equal")
+    skew.add_argument("--limit", type=_positive_int, default=None,
+                      help="check only the newest N requests")
+    skew.set_defaults(run=_skew)
     return parser
 
 

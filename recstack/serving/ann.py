@@ -214,6 +214,61 @@ class ItemIndex:
             return self._exact(queries, k, mask)
         return self._graph_search(queries, k, mask)
 
+    def search_one(self, query: np.ndarray, k: int, exclude: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """One query's ``k`` best items, as :meth:`search` answers them (same widening,
+        same tie rule), without its checks and sparse masks: the service's request path.
+
+        Parameters
+        ----------
+        query : ndarray of float32, shape (dim,)
+        k : int
+            At least 1.
+        exclude : ndarray of int, optional
+            Item indices not to return (any order, repeats allowed).
+
+        Returns
+        -------
+        indices : ndarray of int64, shape (k,)
+        scores : ndarray of float32, shape (k,)
+            ``-1`` / ``-inf`` in slots left empty.
+        """
+        excluded = (np.unique(np.asarray(exclude, np.int64)) if exclude is not None
+                    and len(exclude) else np.empty(0, np.int64))
+        query = np.asarray(query, np.float32)[None, :]
+        if self.backend == "exact":
+            return self._exact_one(query, k, excluded)
+        n_items = self.n_items
+        fetch = min(n_items, k + min(len(excluded), 4 * k))
+        while fetch < n_items:
+            self._graph.set_ef(max(int(self.params.get("ef", fetch)), fetch))
+            try:
+                labels, distances = self._graph.knn_query(query, k=fetch, num_threads=1)
+            except RuntimeError:
+                fetch = min(n_items, fetch * 2)
+                continue
+            labels = labels[0].astype(np.int64)
+            scores = (1.0 - distances[0]).astype(np.float32)
+            if len(excluded):
+                at = np.minimum(np.searchsorted(excluded, labels), len(excluded) - 1)
+                scores[excluded[at] == labels] = -np.inf
+            order = np.lexsort((labels, -scores))[:k]
+            if len(order) == k and np.isfinite(scores[order]).all():
+                return labels[order], scores[order]
+            fetch = min(n_items, fetch * 2)
+        return self._exact_one(query, k, excluded)
+
+    def _exact_one(self, query: np.ndarray, k: int, excluded: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        from recstack.topk import top_k
+
+        # the same product as exact_search, so the same float32 scores
+        row = _prepare(query, self.metric) @ self._searchable.T
+        row[0, excluded] = -np.inf
+        top, scores = top_k(row, min(k, self.n_items))
+        top, scores = _finish(top, scores, k)
+        return top[0], scores[0]
+
     def _exclusions(self, n: int, exclude: Any, blocked: Any) -> sp.csr_matrix | None:
         """One ``(n, n_items)`` boolean CSR of what each query must not get."""
         parts = []

@@ -52,18 +52,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
 from recstack import __version__
-from recstack.errors import RecstackError
 from recstack.serving import schemas
-from recstack.serving.service import (
-    NotLoggingError,
-    NotReadyError,
-    ReloadFailedError,
-    RequestLimitError,
-    Served,
-    Service,
-    UnknownItemError,
-    UnknownUserError,
+from recstack.serving.fast_path import ENDPOINT as FAST_ENDPOINT
+from recstack.serving.fast_path import (
+    ERROR_CODES,
+    answer_recommendations,
+    dumps,
+    items_body,
+    recommendations_body,
 )
+from recstack.serving.service import Served, Service
 from recstack.serving.settings import SETTINGS_ENV, ServiceSettings, settings_from_env
 from recstack.serving.telemetry import ServiceMetrics
 
@@ -108,6 +106,11 @@ class _LimitsAndMetrics:
             await _send_problem(send, *problem)
             self._count(scope, problem[0], started)
             return
+        if scope["method"] == "GET":
+            answered = await answer_recommendations(scope, send)
+            if answered is not None:
+                self._count(scope, answered, started, endpoint=FAST_ENDPOINT)
+                return
         received = 0
         refused = False
 
@@ -141,12 +144,13 @@ class _LimitsAndMetrics:
         finally:
             self._count(scope, status["code"], started)
 
-    def _count(self, scope: dict[str, Any], code: int, started: float) -> None:
-        route = scope.get("route")
+    def _count(self, scope: dict[str, Any], code: int, started: float, *,
+               endpoint: str | None = None) -> None:
         # the template, never the raw path: ids in paths would make a series per user
-        endpoint = getattr(route, "path", None) or "unmatched"
-        self.metrics.requests.labels(endpoint, scope.get("method", ""), str(code)).inc()
-        self.metrics.latency.labels(endpoint).observe(time.perf_counter() - started)
+        endpoint = endpoint or getattr(scope.get("route"), "path", None) or "unmatched"
+        self.metrics.child(self.metrics.requests, endpoint, scope.get("method", ""),
+                           str(code)).inc()
+        self.metrics.child(self.metrics.latency, endpoint).observe(time.perf_counter() - started)
 
 
 async def _send_problem(send: Any, code: int, detail: str) -> None:
@@ -183,24 +187,12 @@ async def _admin(request: Request,
         raise HTTPException(403, "wrong admin token")
 
 
-def _render(service: Service, served: Served) -> JSONResponse:
-    """The response, built here rather than validated again by FastAPI (the hot path;
-    the declared response_model still documents it and the schema tests check it)."""
+def _render(service: Service, served: Served) -> Response:
+    """The response, built here rather than validated again by FastAPI (the declared
+    response_model still documents it and the schema tests check it); the same bytes as
+    :mod:`recstack.serving.fast_path` writes."""
     service.log_request(served)
-    return JSONResponse({
-        "request_id": served.request_id, "user_id": served.user_id,
-        "variant": served.variant, "model": served.model, "fallback": served.fallback,
-        "unknown_items": served.unknown_items,
-        "items": _items(served),
-    })
-
-
-def _items(served: Served) -> list[dict[str, Any]]:
-    return [{"rank": rank, "item_id": item, "title": title, "score": float(score),
-             "source": source}
-            for rank, (item, title, score, source) in enumerate(
-                zip(served.item_ids.tolist(), served.titles.tolist(), served.scores.tolist(),
-                    served.sources.tolist(), strict=True), start=1)]
+    return Response(dumps(recommendations_body(served)), media_type="application/json")
 
 
 # --------------------------------------------------------------------------- routers
@@ -216,8 +208,9 @@ page = APIRouter(include_in_schema=False)
 @users.get("/{user_id}/recommendations", response_model=schemas.Recommendations,
            responses=_ERRORS)
 async def recommend_user(service: ServiceDep, user_id: UserId, k: K = None,
-                         exclude_seen: bool = True) -> JSONResponse:
-    """Top ``k`` items for a known user, seen items excluded by default."""
+                         exclude_seen: bool = True) -> Response:
+    """Top ``k`` items for a known user, seen items excluded by default. (Well-formed
+    requests are answered by :mod:`recstack.serving.fast_path` before routing.)"""
     served = service.recommend_user(user_id, k or service.settings.default_k,
                                     exclude_seen=exclude_seen)
     return _render(service, served)
@@ -241,7 +234,7 @@ async def user_history(service: ServiceDep, user_id: UserId, limit: Limit = 50
 @recommendations.post("/new-user", response_model=schemas.Recommendations,
                       responses=_ERRORS)
 async def recommend_new_user(service: ServiceDep, body: schemas.NewUserRequest
-                             ) -> JSONResponse:
+                             ) -> Response:
     """Top ``k`` for a new visitor from the items they chose (cold start); items not in
     the catalog are ignored and listed in ``unknown_items``."""
     return _render(service, service.recommend_new(body.items, body.k))
@@ -262,7 +255,7 @@ async def similar_items(service: ServiceDep, item_id: ItemId, k: K = None) -> di
     """The ``k`` items most similar to ``item_id`` (the model's own similarity)."""
     loaded, item, served = service.similar(item_id, k or service.settings.default_k)
     return {"item_id": item_id, "title": loaded.titles[item], "model": served.model,
-            "items": _items(served)}
+            "items": items_body(served)}
 
 
 @events.post("", response_model=schemas.EventsAccepted, status_code=202,
@@ -305,6 +298,7 @@ async def reload(service: ServiceDep, body: schemas.ReloadRequest | None = None
     ``version``. A version that fails to load changes nothing (409)."""
     body = body or schemas.ReloadRequest()
     served = await asyncio.to_thread(service.reload, body.variant, body.version)
+    limit_threads(service.settings.compute_threads)  # a new model may bring a new library
     return {"models": served}
 
 
@@ -326,6 +320,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = Service(settings, metrics)
         await asyncio.to_thread(service.start)
+        limit_threads(settings.compute_threads)
         app.state.service = service
         poller = (asyncio.create_task(_poll(service, settings.poll_seconds))
                   if settings.poll_seconds else None)
@@ -343,10 +338,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     for router in (users, items, recommendations, events, operations, admin, page):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(_static())), name="static")
-    for error, code in ((UnknownUserError, 404), (UnknownItemError, 404),
-                        (RequestLimitError, 422), (ReloadFailedError, 409),
-                        (NotLoggingError, 409), (NotReadyError, 503),
-                        (RecstackError, 422)):
+    for error, code in ERROR_CODES:
         app.add_exception_handler(error, _problem(code))
     app.add_middleware(_LimitsAndMetrics, max_body_bytes=settings.max_body_bytes,
                        metrics=metrics)
@@ -363,9 +355,22 @@ async def _poll(service: Service, seconds: float) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:
-            await asyncio.to_thread(service.poll)
+            if await asyncio.to_thread(service.poll):
+                limit_threads(service.settings.compute_threads)
         except Exception as error:  # the poller must outlive a bad registry read
             logger.warning("registry poll failed: %s", error)
+
+
+def limit_threads(threads: int) -> None:
+    """Cap BLAS and OpenMP (LightGBM's) at ``threads`` in the calling thread, the event
+    loop's, where requests are computed. One request is small: spreading it over cores
+    costs more in thread wake-ups and spinning than it gains (a LightGBM ranker over 200
+    candidates took 8.3 ms of CPU with OpenMP's default threads on 2 busy cores, 1.0 ms
+    with one), and a service scales by worker processes. OpenMP's limit is per thread
+    and only reaches libraries already loaded, so this runs again after every reload."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads)
 
 
 def app_from_env() -> FastAPI:
@@ -381,6 +386,10 @@ def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 800
     import uvicorn
 
     os.environ[SETTINGS_ENV] = settings.to_json()
+    # worker processes read these before loading any BLAS or OpenMP library (see
+    # limit_threads, which caps the ones already loaded in this one)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, str(settings.compute_threads))
     uvicorn.run("recstack.serving.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level=log_level, access_log=False,
                 timeout_graceful_shutdown=30)

@@ -43,7 +43,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,11 +67,15 @@ MANIFEST = "manifest.json"
 CURRENT = "current.json"
 MODEL_FOLDER = "model"
 INDEX_FOLDER = "index"
+#: the item indexes of a two-stage model's candidate generators: ``generator-index/g<p>``
+GENERATOR_INDEX_FOLDER = "generator-index"
 _VERSIONS = "versions"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _MANIFEST_FIELDS = {"format", "format_version", "name", "version", "model", "params",
                     "data_fingerprint", "evaluation", "created", "recstack_version", "index",
                     "files", "manifest_sha256"}
+#: fields a manifest may hold beyond those (absent from versions published before them)
+_OPTIONAL_FIELDS = {"generator_indexes"}
 
 
 class CorruptVersionError(RecstackError):
@@ -83,7 +87,8 @@ class CorruptVersionError(RecstackError):
 class ModelVersion:
     """A loaded, verified version: the model, its item index (or None), the manifest and
     the local folder it was read from (None for a remote registry without ``cache_dir``,
-    whose download is removed once everything is in memory)."""
+    whose download is removed once everything is in memory); for a two-stage model the
+    item indexes of its generators that have vectors, by position."""
 
     name: str
     version: int
@@ -91,6 +96,7 @@ class ModelVersion:
     index: ItemIndex | None
     manifest: dict[str, Any]
     path: Path | None
+    generator_indexes: dict[int, ItemIndex] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
@@ -285,6 +291,10 @@ class ModelRegistry:
             built = _build_index(model, index, dict(index_options or {}))
             if built is not None:
                 built.save(staging / INDEX_FOLDER)
+            generator_indexes = _build_generator_indexes(model, index,
+                                                         dict(index_options or {}))
+            for position, generator_index in generator_indexes.items():
+                generator_index.save(staging / GENERATOR_INDEX_FOLDER / f"g{position}")
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION, "name": name,
                 "version": None, "model": model.name,
@@ -297,6 +307,10 @@ class ModelRegistry:
                 "index": built.describe() if built is not None else None,
                 "files": _file_table(staging),
             }
+            if generator_indexes:
+                manifest["generator_indexes"] = {
+                    str(position): generator_index.describe()
+                    for position, generator_index in generator_indexes.items()}
             version = self._commit(name, staging, manifest)
         try:
             published = self.load(name, version)  # read back as a reader will see it
@@ -534,9 +548,12 @@ def _load_folder(name: str, version: int, folder: Path, where: str,
         model = load_model(folder / MODEL_FOLDER)
         index = (ItemIndex.load(folder / INDEX_FOLDER) if manifest["index"] is not None
                  else None)
-    except RecstackError as error:
+        generator_indexes = {
+            int(position): ItemIndex.load(folder / GENERATOR_INDEX_FOLDER / f"g{position}")
+            for position in (manifest.get("generator_indexes") or {})}
+    except (RecstackError, ValueError) as error:
         raise CorruptVersionError(f"{where}: {error}") from None
-    return ModelVersion(name, version, model, index, manifest, keep)
+    return ModelVersion(name, version, model, index, manifest, keep, generator_indexes)
 
 
 # --------------------------------------------------------------------------- checks
@@ -578,9 +595,9 @@ def _parse_manifest(raw: bytes, where: str) -> dict[str, Any]:
         raise CorruptVersionError(f"{where}: manifest format version "
                                   f"{manifest.get('format_version')!r}; this recstack reads "
                                   f"{FORMAT_VERSION}")
-    if set(manifest) != _MANIFEST_FIELDS:
+    if not _MANIFEST_FIELDS <= set(manifest) <= _MANIFEST_FIELDS | _OPTIONAL_FIELDS:
         missing = sorted(_MANIFEST_FIELDS - set(manifest))
-        unknown = sorted(set(manifest) - _MANIFEST_FIELDS)
+        unknown = sorted(set(manifest) - _MANIFEST_FIELDS - _OPTIONAL_FIELDS)
         raise CorruptVersionError(f"{where}: manifest fields wrong"
                                   + (f"; missing: {missing}" if missing else "")
                                   + (f"; unknown: {unknown}" if unknown else ""))
@@ -629,6 +646,27 @@ def _build_index(model: Recommender, backend: str | None,
         queries = None
     options.setdefault("check_queries", queries)
     return ItemIndex.build(items, backend=backend, **options)  # type: ignore[arg-type]
+
+
+def _build_generator_indexes(model: Recommender, backend: str | None,
+                             options: dict[str, Any]) -> dict[int, ItemIndex]:
+    """For a two-stage model: an item index per candidate generator whose user and item
+    vectors reproduce its scores (what the service searches instead of scoring the
+    catalog; :mod:`recstack.serving.two_stage`), by generator position."""
+    from recstack.serving.ann import ItemIndex
+    from recstack.serving.two_stage import reproducing_vectors
+
+    generators = getattr(model, "generators_", None)
+    if backend is None or model.name != "two_stage" or not generators:
+        return {}
+    built = {}
+    for position, generator in enumerate(generators):
+        vectors = reproducing_vectors(generator)
+        if vectors is not None:
+            users, items = vectors
+            built[position] = ItemIndex.build(items, backend=backend,  # type: ignore[arg-type]
+                                              **{"check_queries": users, **options})
+    return built
 
 
 def _check_keep(keep: Any) -> None:

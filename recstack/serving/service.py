@@ -17,10 +17,16 @@ The request path
    new visitor is scored by the model's ``score_histories`` from the posted items (fold-in
    for ALS and iALS). Unknown users get a 404 naming ``POST /recommendations/new-user``,
    or, with ``unknown_user = "popular"``, the most popular items with the reason.
-2. **Stages**, when configured: each :class:`Stage` (ranking, then re-ranking, in the
-   order of the settings) takes the retrieved :class:`Candidates` (``candidates`` of them)
-   and returns a reordered, possibly shorter list; each is timed separately
-   (``recstack_stage_seconds``). This is the seam for :mod:`recstack.pipeline`.
+   A published ``two_stage`` model retrieves with each of its candidate generators and
+   ranks the merged candidates with its ranker over features from its own feature builder
+   (:mod:`recstack.serving.two_stage`; each generator, the features and the ranker timed).
+2. **Stages**, when configured: each :class:`Stage` takes the retrieved
+   :class:`Candidates` (``candidates`` of them; a ``reranked`` model's own
+   ``n_candidates``) and returns a reordered, possibly shorter list; each is timed
+   separately (``recstack_stage_seconds``). In order: the chain of a published
+   ``reranked`` model, the settings' ``rerank`` chain (both
+   :mod:`recstack.serving.rerank`: the pipeline's re-rankers; their filters are also
+   excluded at retrieval, so ``k`` items survive), then the settings' ``stages``.
 3. The first ``k`` are returned with titles, scores and their source, and logged.
 
 When the embedding store cannot be reached, the model's own vectors are served (nearline
@@ -41,7 +47,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -52,11 +58,13 @@ from recstack.serving.variants import VariantAssigner
 
 if TYPE_CHECKING:
     from recstack.models.base import Recommender
+    from recstack.pipeline.two_stage import TwoStage
     from recstack.serving.embedding_store import EmbeddingStore
     from recstack.serving.registry import ModelRegistry, ModelVersion
     from recstack.serving.request_log import ParquetLog
     from recstack.serving.settings import ServiceSettings
     from recstack.serving.telemetry import ServiceMetrics
+    from recstack.serving.two_stage import TwoStageServing
 
 __all__ = ["Candidates", "LoadedModel", "NotLoggingError", "NotReadyError",
            "ReloadFailedError", "RequestLimitError", "Service",
@@ -96,23 +104,27 @@ class NotLoggingError(RecstackError):
 class Candidates:
     """A list being built: item indices in the model's item order, best first, with their
     scores and what produced each (``sources``); ``features``: what a ranking stage used,
-    JSON-serialisable, logged with the request."""
+    logged with the request: a JSON-serialisable dict, or an object whose
+    ``to_json(served_items)`` gives the JSON text (a two-stage ranker's
+    :class:`~recstack.serving.two_stage.RankerFeatures`)."""
 
     items: np.ndarray
     scores: np.ndarray
     sources: np.ndarray
-    features: dict[str, Any] | None = None
+    features: Any = None
 
 
 @dataclass(frozen=True)
 class StageRequest:
     """What a stage knows about the request: the user (None for a new visitor), the item
-    indices of their history (training row or posted items), ``k`` and the model."""
+    indices of their history (training row or posted items), ``k``, the model, and the
+    user's row in the model (``-1`` for a new visitor or one known only to the store)."""
 
     user_id: str | None
     history: np.ndarray
     k: int
     loaded: LoadedModel
+    user: int = -1
 
 
 class Stage(Protocol):
@@ -142,12 +154,40 @@ def load_stage(path: str, settings: ServiceSettings) -> Stage:
 # --------------------------------------------------------------------------- one version
 class LoadedModel:
     """A verified registry version made ready to serve: id lookups by text, titles,
-    user vectors and the popularity order, all computed once at load time."""
+    user vectors, the popularity order and the version's own stages, all computed once
+    at load time.
 
-    def __init__(self, version: ModelVersion, titles: dict[str, str] | None) -> None:
+    ``base`` is the model that retrieves: the model itself, or the wrapped model of a
+    ``reranked`` one (whose fitted chain becomes the first :attr:`stages`). A ``two_stage``
+    model retrieves and ranks through :attr:`two_stage`. ``stages`` then holds the
+    settings' re-ranking chain fitted for this version (:mod:`recstack.serving.rerank`).
+    """
+
+    def __init__(self, version: ModelVersion, titles: dict[str, str] | None,
+                 settings: ServiceSettings | None = None,
+                 item_table: pd.DataFrame | None = None) -> None:
+        from recstack.serving.rerank import RerankerStage, fit_chain
+
         model = version.model
         self.version = version
         self.model: Recommender = model
+        self.base: Recommender = model
+        self.stages: list[Stage] = []
+        self.two_stage: TwoStageServing | None = None
+        self.n_candidates = settings.candidates if settings is not None else 200
+        if model.name == "reranked":
+            self.base = model.model_
+            self.stages = [RerankerStage(step, origin="model") for step in model.chain_]
+            self.n_candidates = int(model.n_candidates)
+        elif model.name == "two_stage":
+            from recstack.serving.two_stage import TwoStageServing
+
+            options = {"ef": settings.ann_ef} if settings is not None and settings.ann_ef \
+                else {}
+            self.two_stage = TwoStageServing(
+                cast("TwoStage", model),
+                index=settings.two_stage_index if settings is not None else "auto",
+                index_options=options, saved=version.generator_indexes)
         self.reference = version.reference
         self.index = version.index
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -159,6 +199,7 @@ class LoadedModel:
         self.user_lookup = {text: i for i, text in enumerate(self.user_ids.tolist())}
         self.integer_users = model.users_.external_ids.dtype.kind in "iu"
         seen = sp.csr_matrix(model.seen_)
+        self.seen_matrix = seen
         self.seen_indptr, self.seen_indices = seen.indptr, seen.indices
         self.has_history = np.diff(seen.indptr) > 0
         self.n_items = len(self.item_ids)
@@ -171,14 +212,19 @@ class LoadedModel:
         self.user_vectors: np.ndarray | None = None
         if self.index is not None:
             try:
-                vectors = np.asarray(model.user_embeddings(), dtype=np.float32)
+                vectors = np.asarray(self.base.user_embeddings(), dtype=np.float32)
             except RecstackError:
                 vectors = None
             if vectors is not None and vectors.shape[1] == self.index.dim:
                 self.user_vectors = vectors
-        self.retrieval = ("model" if self.user_vectors is None else
+            if settings is not None and settings.ann_ef and self.index.backend == "hnsw":
+                self.index.params["ef"] = int(settings.ann_ef)
+        self.retrieval = ("two_stage" if self.two_stage is not None else
+                          "model" if self.user_vectors is None else
                           "ann" if self.index is not None and self.index.backend == "hnsw"
                           else "exact")
+        if settings is not None and settings.rerank:
+            self.stages += fit_chain(settings.rerank, self.base, item_table)
 
     def seen(self, user: int) -> np.ndarray:
         return self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
@@ -221,7 +267,7 @@ class Served:
     unknown_items: list[str] = field(default_factory=list)
     input_items: list[str] = field(default_factory=list)
     vector_source: str | None = None
-    features: dict[str, Any] | None = None
+    features: Any = None
 
 
 # --------------------------------------------------------------------------- the service
@@ -254,6 +300,11 @@ class Service:
         self.assigner = VariantAssigner([s.name for s in self.slots],
                                         [s.share for s in self.slots], settings.variant_salt)
         self.titles = _read_titles(settings.items_file) if settings.items_file else None
+        self.item_table: pd.DataFrame | None = None
+        if settings.items_file and settings.rerank:
+            from recstack.serving.rerank import read_item_table
+
+            self.item_table = read_item_table(settings.items_file)
         self.stages: list[Stage] = []
         self.store: EmbeddingStore | None = None
         self.store_error: str | None = None
@@ -330,7 +381,8 @@ class Service:
                             f"({self.last_reload_error})")
 
     def _swap(self, slot: VariantSlot, reference: str) -> None:
-        loaded = LoadedModel(self.registry.load(reference), self.titles)
+        loaded = LoadedModel(self.registry.load(reference), self.titles, self.settings,
+                             self.item_table)
         slot.loaded = loaded  # one assignment: requests see the old or the new, whole
         self.metrics.model_version.clear()
         for other in self.slots:
@@ -437,29 +489,49 @@ class Service:
             return self._popular(slot, loaded, user_id, k, "unknown_user", reason,
                                  endpoint="user")
         history = loaded.seen(user) if user >= 0 else np.empty(0, np.int32)
-        n = max(k, self.settings.candidates) if self.stages else k
+        request = StageRequest(user_id, history, k, loaded, user)
+        if loaded.two_stage is not None:
+            return self._two_stage(slot, loaded, loaded.two_stage, request)
+        n = max(k, loaded.n_candidates) if loaded.stages or self.stages else k
         n = min(n, loaded.n_items)
         started = time.perf_counter()
         exclude = history if exclude_seen else np.empty(0, np.int32)
+        if loaded.stages:
+            from recstack.serving.rerank import chain_exclusions
+
+            blocked = chain_exclusions(loaded.stages, request)
+            if len(blocked):
+                exclude = np.union1d(exclude, blocked)
         if vector is not None and loaded.index is not None:
-            mask = sp.csr_matrix((np.ones(len(exclude), bool), exclude, [0, len(exclude)]),
-                                 shape=(1, loaded.n_items))
-            items, scores = loaded.index.search(vector[None, :], n, exclude=mask)
-            items, scores = items[0], scores[0]
+            items, scores = loaded.index.search_one(vector, n, exclude)
             source = loaded.retrieval
         else:
             from recstack.topk import top_k, writable_scores
 
-            row = writable_scores(loaded.model.score_users(np.array([user])), copy=True)
+            row = writable_scores(loaded.base.score_users(np.array([user])), copy=True)
             row[0, exclude] = -np.inf
             items, scores = (a[0] for a in top_k(row, n))
             source = "model"
-        self.metrics.stage.labels("retrieval", source).observe(time.perf_counter() - started)
+        self._timed("retrieval", source, started)
         candidates = _valid(Candidates(items.astype(np.int64), scores.astype(np.float32),
                                        np.full(len(items), source, dtype=object)))
-        candidates = self._run_stages(StageRequest(user_id, history, k, loaded), candidates)
+        candidates = self._run_stages(request, candidates)
         return self._served(slot, loaded, "user", user_id, k, candidates,
                             vector_source=vector_source)
+
+    def _two_stage(self, slot: VariantSlot, loaded: LoadedModel, two_stage: TwoStageServing,
+                   request: StageRequest) -> Served:
+        """A two-stage version: its generators retrieve, its ranker ranks (each step
+        timed), then the chains and stages as for any model."""
+
+        def timer(stage: str, name: str, seconds: float) -> None:
+            self.metrics.child(self.metrics.stage, stage, name).observe(seconds)
+
+        items, scores, sources, features = two_stage.rank(request.user, timer)
+        candidates = Candidates(items, scores.astype(np.float32), sources, features=features)
+        candidates = self._run_stages(request, candidates)
+        return self._served(slot, loaded, "user", request.user_id, request.k, candidates,
+                            vector_source="model")
 
     def recommend_new(self, items: Sequence[str], k: int, *,
                       user_id: str | None = None) -> Served:
@@ -474,7 +546,9 @@ class Service:
         index = np.array([loaded.item_lookup.get(i, -1) for i in items], dtype=np.int64)
         unknown = list(dict.fromkeys(i for i, j in zip(items, index, strict=True) if j < 0))
         known = np.unique(index[index >= 0])
-        scorer = getattr(loaded.model, "score_histories", None)
+        # a two-stage model's features need a user row: a new visitor gets popularity
+        scorer = (getattr(loaded.base, "score_histories", None)
+                  if loaded.two_stage is None else None)
         if not len(known) or not callable(scorer):
             reason = ("none of the posted items is in the catalog" if not len(known) else
                       f"{loaded.model.name} cannot score a new visitor from their items")
@@ -482,7 +556,9 @@ class Service:
                                    endpoint="new-user", exclude=known)
             served.unknown_items, served.input_items = unknown, list(items)
             return served
-        n = min(max(k, self.settings.candidates) if self.stages else k, loaded.n_items)
+        n = min(max(k, loaded.n_candidates) if loaded.stages or self.stages else k,
+                loaded.n_items)
+        request = StageRequest(user_id, known, k, loaded)
         started = time.perf_counter()
         from recstack.topk import top_k, writable_scores
 
@@ -490,11 +566,15 @@ class Service:
                                 shape=(1, loaded.n_items))
         row = writable_scores(scorer(history), copy=True)
         row[0, known] = -np.inf
+        if loaded.stages:
+            from recstack.serving.rerank import chain_exclusions
+
+            row[0, chain_exclusions(loaded.stages, request)] = -np.inf
         top, scores = (a[0] for a in top_k(row, n))
-        self.metrics.stage.labels("retrieval", "fold-in").observe(time.perf_counter() - started)
+        self._timed("retrieval", "fold-in", started)
         candidates = _valid(Candidates(top.astype(np.int64), scores.astype(np.float32),
                                        np.full(len(top), "fold-in", dtype=object)))
-        candidates = self._run_stages(StageRequest(user_id, known, k, loaded), candidates)
+        candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "new-user", user_id, k, candidates)
         served.unknown_items, served.input_items = unknown, list(items)
         return served
@@ -515,7 +595,7 @@ class Service:
                                                      or 1)
         except RecstackError as error:
             raise RequestLimitError(str(error)) from None
-        self.metrics.stage.labels("retrieval", "similar").observe(time.perf_counter() - started)
+        self._timed("retrieval", "similar", started)
         index = loaded.model.items_.to_index(ids[0], missing="ignore")
         candidates = _valid(Candidates(index.astype(np.int64),
                                        np.asarray(scores[0], np.float32),
@@ -564,11 +644,18 @@ class Service:
         served.fallback = reason
         return served
 
+    def _timed(self, stage: str, name: str, started: float) -> None:
+        """Observe a stage's time since ``started`` (``recstack_stage_seconds``)."""
+        self.metrics.child(self.metrics.stage, stage, name).observe(
+            time.perf_counter() - started)
+
     def _run_stages(self, request: StageRequest, candidates: Candidates) -> Candidates:
-        for stage in self.stages:
+        """The version's chains (a reranked model's, the settings'), then the stages of
+        the settings, each timed."""
+        for stage in (*request.loaded.stages, *self.stages):
             started = time.perf_counter()
             candidates = stage(request, candidates)
-            self.metrics.stage.labels(stage.kind, stage.name).observe(
+            self.metrics.child(self.metrics.stage, stage.kind, stage.name).observe(
                 time.perf_counter() - started)
         return candidates
 
@@ -594,7 +681,7 @@ class Service:
             "positions": list(range(1, len(served.items) + 1)),
             "scores": served.scores.tolist(), "sources": served.sources.tolist(),
             "vector_source": served.vector_source, "fallback": served.fallback,
-            "features": json.dumps(served.features) if served.features else None,
+            "features": _features_json(served),
         })
 
     # ------------------------------------------------------------------ events
@@ -676,6 +763,18 @@ def preflight(settings: ServiceSettings) -> None:
                               f"(versions: {versions})")
     for path in settings.stages:
         load_stage(path, settings)
+
+
+def _features_json(served: Served) -> str | None:
+    """The features a ranker used, as JSON: a two-stage ranker's for the served items
+    (:class:`~recstack.serving.two_stage.RankerFeatures`), or what a stage left."""
+    features = served.features
+    if not features:
+        return None
+    to_json = getattr(features, "to_json", None)
+    if callable(to_json):
+        return str(to_json(served.items))
+    return json.dumps(features)
 
 
 def _valid(candidates: Candidates) -> Candidates:

@@ -86,10 +86,23 @@ class ServiceSettings(BaseModel):
         items with the reason in the response.
     candidates : int
         Items retrieved for the ranking and re-ranking stages, when ``stages`` are set.
+    rerank : list of dict
+        A chain of the pipeline's re-rankers applied to the retrieved candidates, each
+        spelled as in experiment files (``{"type": "mmr", "trade_off": 0.7}``); fitted when
+        a version loads, from the version's training matrix, its item vectors and the
+        ``items_file`` (:mod:`recstack.serving.rerank`). It follows the chain of a
+        published ``reranked`` model.
     stages : list of str
         ``"package.module:factory"`` import paths; each factory is called with the
         settings and returns a stage (see :class:`recstack.serving.service.Stage`),
-        called in this order after retrieval.
+        called in this order after retrieval and the re-ranking chains.
+    two_stage_index : {"auto", "hnsw", "exact"}
+        How the candidate generators of a ``two_stage`` version published without their
+        item indexes are searched (an index per generator with vectors, built when the
+        version loads; :mod:`recstack.serving.two_stage`).
+    ann_ef : int, optional
+        The query-time candidate list length of every HNSW index served (default: the
+        one the index was built with); lower is faster and less exact.
     store : str, optional
         Embedding store location (:func:`recstack.serving.embedding_store.open_store`)
         read for user vectors; when it cannot be reached the model's own vectors are
@@ -104,7 +117,12 @@ class ServiceSettings(BaseModel):
         Check the registry's current alias this often and swap in a newly published
         version (how several worker processes all follow a publish).
     items_file : Path, optional
-        CSV or Parquet table with ``item_id`` and ``title`` columns, for titles.
+        CSV or Parquet table with ``item_id`` and ``title`` columns, for titles (and any
+        item columns the ``rerank`` chain reads, e.g. ``genres``).
+    compute_threads : int
+        BLAS and OpenMP threads per worker process for computing a request (default 1:
+        a request is small, and the service scales by worker processes;
+        :func:`recstack.serving.app.limit_threads`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -123,7 +141,10 @@ class ServiceSettings(BaseModel):
     max_body_bytes: int = Field(default=schemas.MAX_BODY_BYTES, ge=1024,
                                 le=schemas.MAX_BODY_BYTES)
     candidates: int = Field(default=200, ge=1, le=10_000)
+    rerank: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
     stages: list[str] = Field(default_factory=list)
+    two_stage_index: Literal["auto", "hnsw", "exact"] = "auto"
+    ann_ef: int | None = Field(default=None, ge=1, le=10_000)
     store: str | None = None
     store_retry_seconds: float = Field(default=5.0, ge=0, le=3600)
     log_dir: Path | None = None
@@ -131,6 +152,7 @@ class ServiceSettings(BaseModel):
     log_rotate_seconds: float = Field(default=60.0, gt=0, le=86_400)
     log_keep_files: int | None = Field(default=None, ge=1)
     poll_seconds: float | None = Field(default=None, gt=0, le=3600)
+    compute_threads: int = Field(default=1, ge=1, le=256)
     items_file: Path | None = None
 
     @field_validator("admin_token")
@@ -139,6 +161,17 @@ class ServiceSettings(BaseModel):
         if value is not None and len(value.get_secret_value()) < MIN_TOKEN_LENGTH:
             raise ValueError(f"must be at least {MIN_TOKEN_LENGTH} characters (e.g. "
                              "python -c 'import secrets; print(secrets.token_hex(16))')")
+        return value
+
+    @field_validator("rerank")
+    @classmethod
+    def _rerank(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from recstack.serving.rerank import check_chain
+
+        try:
+            check_chain(value)
+        except ConfigError as error:
+            raise ValueError(str(error)) from None
         return value
 
     @field_validator("stages")

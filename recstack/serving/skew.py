@@ -13,13 +13,26 @@ the log is loaded from the registry and the request is recomputed the offline wa
   index may miss items by design, and stages reorder), the logged list must equal the
   model's own top-``k`` (``recommend`` with seen items excluded).
 
-Features that ranking stages logged are recorded for the same check once those stages
-exist (:mod:`recstack.pipeline`); requests whose list a stage reordered are checked on
-scores only.
+- **features** (a ``two_stage`` version): the logged features of each served item (what
+  its ranker scored, :mod:`recstack.serving.two_stage`) against the model's offline
+  path, ``model.candidates`` then ``builder_.build(candidates, state_)``; a logged item
+  that is not an offline candidate, or a feature value differing beyond ``tolerance``
+  (NaN equal to NaN, categorical codes exactly), is a mismatch. With exact retrieval by
+  every generator the list must also equal the model's ``recommend``;
+- **re-ranked lists** (a ``reranked`` version): when its retrieval was exact, the logged
+  list and scores must be the start of the model's own ``rerank_lists`` (the chain's
+  output); after approximate retrieval the chain saw other candidates, so the request is
+  skipped with that reason.
+
+Requests whose list a chain of the service's settings re-ranked (sources naming a
+re-ranker) are skipped: the chain is configuration of the service, not of the version; so
+are a ``reranked`` version's lists for new visitors (no training row to recompute them
+from).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +44,9 @@ import scipy.sparse as sp
 from recstack.errors import RecstackError
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
+from recstack.serving.two_stage import frame_values
 
-__all__ = ["SkewReport", "check_skew"]
+__all__ = ["SkewReport", "check_skew", "render_skew"]
 
 _EXACT_SOURCES = {"exact", "model"}
 
@@ -65,6 +79,9 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                    "requests")
     if limit is not None:
         log = log.tail(limit)
+    from recstack.pipeline.rerank import available_rerankers
+
+    rerankers = set(available_rerankers())
     report = SkewReport()
     problems: list[dict[str, Any]] = []
 
@@ -73,11 +90,13 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
 
     for reference, group in log.groupby("model", sort=False):
         try:
-            model = registry.load(str(reference)).model
+            version = registry.load(str(reference))
         except RecstackError:
             for _ in range(len(group)):
                 skip(f"{reference} is no longer in the registry")
             continue
+        model = version.model
+        exact_index = version.index is None or version.index.backend == "exact"
         lookup = {str(i): j for j, i in enumerate(model.items_.external_ids.tolist())}
         users = {str(u): j for j, u in enumerate(model.users_.external_ids.tolist())}
         for row in group.itertuples(index=False):
@@ -97,6 +116,22 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                 report.mismatched += 1
                 continue
             logged = np.asarray(row.scores, dtype=np.float64)
+            if model.name == "reranked" and row.endpoint == "user":
+                known = users.get(row.user_id)
+                if known is None:
+                    skip("user not in the model")
+                elif not exact_index:
+                    skip("re-ranked after approximate retrieval")
+                else:
+                    report.checked += 1
+                    differs = _reranked(row, model, known, item_index, logged, tolerance)
+                    report.mismatched += bool(differs)
+                    problems.extend(differs)
+                continue
+            if set(row.sources) & rerankers:
+                skip("a new visitor's re-ranked list" if model.name == "reranked"
+                     else "re-ranked by the service's chain")
+                continue
             user: int | None = None
             if row.endpoint == "user":
                 user = users.get(row.user_id)
@@ -107,9 +142,9 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                     model.users_.external_ids[np.full(len(item_index), user)],
                     model.items_.external_ids[item_index])
             else:
-                known = np.unique([lookup[i] for i in row.input_items if i in lookup])
-                history = sp.csr_matrix((np.ones(len(known), np.float32), known,
-                                         [0, len(known)]), shape=(1, len(lookup)))
+                posted = np.unique([lookup[i] for i in row.input_items if i in lookup])
+                history = sp.csr_matrix((np.ones(len(posted), np.float32), posted,
+                                         [0, len(posted)]), shape=(1, len(lookup)))
                 recomputed = np.asarray(model.score_histories(history))[0, item_index]
             report.checked += 1
             differs = []
@@ -126,12 +161,85 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                 if list(row.items) != expected:
                     differs.append(_problem(row, "items", f"logged {list(row.items)[:5]}..., "
                                             f"recomputed {expected[:5]}..."))
+            if model.name == "two_stage" and user is not None:
+                differs.extend(_two_stage(row, model, user, tolerance))
             if differs:
                 report.mismatched += 1
                 problems.extend(differs)
     if problems:
         report.mismatches = pd.DataFrame(problems)
     return report
+
+
+def render_skew(report: SkewReport, *, show: int = 20) -> str:
+    """The report as text: counts, the skipped requests by reason, and the first ``show``
+    mismatches as a Markdown table (what a ``recstack skew`` command prints)."""
+    rate = "n/a" if not report.checked else f"{report.mismatch_rate:.2%}"
+    lines = [f"requests recomputed: {report.checked}; with a mismatch: {report.mismatched} "
+             f"({rate})"]
+    lines += [f"skipped ({count}): {reason}" for reason, count in sorted(report.skipped.items())]
+    if len(report.mismatches):
+        lines += ["", "| request | model | what | detail |", "|---|---|---|---|"]
+        for row in report.mismatches.head(show).itertuples(index=False):
+            lines.append(f"| {row.request_id} | {row.model} | {row.what} | {row.detail} |")
+        if len(report.mismatches) > show:
+            lines.append(f"... and {len(report.mismatches) - show} more")
+    return "\n".join(lines)
+
+
+def _reranked(row: Any, model: Any, user: int, item_index: np.ndarray, logged: np.ndarray,
+              tolerance: float) -> list[dict[str, Any]]:
+    """A ``reranked`` version's logged list against its own chain's list for the user."""
+    items, scores = model.rerank_lists(np.array([user]))
+    n = len(item_index)
+    if not np.array_equal(items[0][:n], item_index):
+        return [_problem(row, "items", f"logged {list(row.items)[:5]}..., recomputed "
+                         f"{[str(i) for i in model.items_.external_ids[items[0][:5]]]}...")]
+    gap = np.abs(logged - scores[0][:n])
+    if (gap > tolerance * np.maximum(1.0, np.abs(scores[0][:n]))).any():
+        worst = int(np.argmax(gap))
+        return [_problem(row, "scores", f"position {worst + 1}: logged {logged[worst]:.6g}, "
+                         f"recomputed {scores[0][worst]:.6g}")]
+    return []
+
+
+def _two_stage(row: Any, model: Any, user: int, tolerance: float) -> list[dict[str, Any]]:
+    """A ``two_stage`` version's logged features against the offline features."""
+    if row.features is None or pd.isna(row.features):
+        return [_problem(row, "features", "no features logged for a two-stage request")]
+    logged = json.loads(row.features)
+    candidates = model.candidates(np.array([user]))
+    frame = model.builder_.build(candidates, model.state_)
+    names = [f.name for f in frame.schema.features]
+    if list(logged["columns"]) != names:
+        return [_problem(row, "features", f"logged columns {logged['columns']} are not the "
+                         f"model's {names}")]
+    offline = frame_values(frame)
+    position = {item: r for r, item in enumerate(candidates.items.tolist())}
+    problems = []
+    for item, values in zip(logged["items"], logged["values"], strict=True):
+        if item not in position:
+            problems.append(_problem(row, "features", f"item {model.items_.external_ids[item]}"
+                                     " was served but is not an offline candidate"))
+            continue
+        served = np.array([np.nan if v is None else v for v in values], np.float64)
+        expected = offline[position[item]]
+        same = (np.isclose(served, expected, rtol=tolerance, atol=tolerance)
+                | (np.isnan(served) & np.isnan(expected)))
+        if not same.all():
+            column = int(np.flatnonzero(~same)[0])
+            problems.append(_problem(
+                row, "features", f"item {model.items_.external_ids[item]}, feature "
+                f"{names[column]!r}: logged {served[column]:.6g}, recomputed "
+                f"{expected[column]:.6g}"))
+    retrieval = set(logged.get("retrieval", {}).values())
+    if retrieval <= _EXACT_SOURCES and not problems:
+        expected_items = model.recommend(model.users_.external_ids[[user]], int(row.k))[0][0]
+        expected_items = [str(i) for i in expected_items[:len(row.items)].tolist()]
+        if list(row.items) != expected_items:
+            problems.append(_problem(row, "items", f"logged {list(row.items)[:5]}..., "
+                                     f"recomputed {expected_items[:5]}..."))
+    return problems
 
 
 def _problem(row: Any, what: str, detail: str) -> dict[str, Any]:

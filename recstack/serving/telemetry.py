@@ -26,6 +26,8 @@ per port behind the load balancer, as ``deploy/`` shows).
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 __all__ = ["ServiceMetrics"]
@@ -60,6 +62,17 @@ class ServiceMetrics:
                                 ["reason"], registry=r)
         self.log_failures = Counter("recstack_log_failures", "log files not written",
                                     registry=r)
+
+        # labelled children looked up once: labels() takes a lock and builds a key
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def child(self, metric: Any, *labels: str) -> Any:
+        """``metric.labels(*labels)``, cached (the request path calls it per request)."""
+        key = (id(metric), *labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*labels)
+        return found
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -128,3 +128,25 @@ class SlowStage:
 
 def slow_stage(_settings) -> SlowStage:
     return SlowStage()
+
+
+class ThreadsStage:
+    """Records the BLAS/OpenMP thread counts a request is computed with."""
+
+    name = "threads"
+    kind = "ranking"
+
+    def __call__(self, request, candidates: Candidates) -> Candidates:
+        from threadpoolctl import threadpool_info
+
+        threads.append({info["internal_api"]: info["num_threads"]
+                        for info in threadpool_info()})
+        return candidates
+
+
+#: what ThreadsStage saw, for the test to read
+threads: list[dict[str, int]] = []
+
+
+def threads_stage(_settings) -> ThreadsStage:
+    return ThreadsStage()

@@ -161,3 +161,27 @@ def test_bad_queries_are_named():
         index.search(np.full((1, 3), np.nan), 1)
     with pytest.raises(ConfigError, match="blocked item indices"):
         index.search(np.ones((1, 3)), 1, blocked=[3])
+
+
+@pytest.mark.parametrize("backend", ["exact", "hnsw"])
+def test_search_one_answers_as_search_does_with_exclusions(catalog, graph, backend):
+    index = graph if backend == "hnsw" else ItemIndex.build(catalog, backend="exact")
+    rng = np.random.default_rng(11)
+    queries = rng.normal(size=(12, 16)).astype(np.float32)
+    # a few, many (the graph is widened), and most of the catalog (exact search answers)
+    excluded = {row: set(rng.choice(3000, size=size, replace=False).tolist())
+                for row, size in enumerate([0, 3, 50, 400, 2990, 5] * 2)}
+    expected = reference_top(catalog, queries, 10, excluded)
+    for row, query in enumerate(queries):
+        drop = np.array(sorted(excluded[row]), np.int64)
+        top, scores = index.search_one(query, 10, np.concatenate([drop, drop[:2]]))
+        mask = sp.csr_matrix((np.ones(len(drop), bool), drop, [0, len(drop)]),
+                             shape=(1, 3000))
+        batch_top, batch_scores = index.search(query[None, :], 10, exclude=mask)
+        assert top.tolist() == batch_top[0].tolist()
+        np.testing.assert_array_equal(scores, batch_scores[0])
+        assert not set(top[top >= 0].tolist()) & excluded[row]
+        found = top[top >= 0].tolist()
+        if backend == "exact" or len(excluded[row]) > 2900:
+            assert found == expected[row][:len(found)]  # exact: the full sort's answer
+        assert len(found) == min(10, 3000 - len(excluded[row]))

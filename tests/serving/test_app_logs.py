@@ -140,6 +140,30 @@ def test_skew_check_finds_no_mismatch_then_finds_a_tampered_score(tmp_path, regi
     assert tampered.mismatches.iloc[0]["what"] == "scores"
 
 
+def test_the_skew_command_prints_the_report_and_exits_1_on_a_mismatch(tmp_path, registry, als,
+                                                                      capsys):
+    from recstack.cli import main
+
+    logs = tmp_path / "logs"
+    with client(settings(registry, log_dir=str(logs))) as http:
+        for user in als.users_.external_ids[:3]:
+            http.get(f"/users/{user}/recommendations", params={"k": 5})
+    assert main(["skew", str(logs), "--registry", str(registry.root)]) == 0
+    assert "requests recomputed: 3; with a mismatch: 0" in capsys.readouterr().out
+    files = sorted((logs / "requests").glob("*.parquet"))
+    table = pd.read_parquet(files[0])
+    table.at[1, "items"] = list(reversed(table.at[1, "items"]))
+    table.to_parquet(files[0])
+    assert main(["skew", str(logs), "--registry", str(registry.root)]) == 1
+    out = capsys.readouterr().out
+    assert "with a mismatch: 1" in out and "| items |" in out, out
+    assert main(["skew", str(tmp_path / "nowhere"), "--registry", str(registry.root)]) == 2
+    with pytest.raises(SystemExit) as refused:  # argparse's own exit
+        main(["skew", str(logs), "--registry", str(registry.root), "--tolerance", "-1"])
+    assert refused.value.code == 2
+    assert "--tolerance: must be a finite number >= 0" in capsys.readouterr().err
+
+
 def test_parquet_log_rotates_by_time_and_keeps_the_newest_files(tmp_path):
     import time
 

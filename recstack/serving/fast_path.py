@@ -1,0 +1,138 @@
+"""The service's hot request, answered without the web framework's per-request work.
+
+``GET /users/{user_id}/recommendations`` is most of a recommender's traffic. FastAPI
+spends more time on each such request (routing, dependency solving, validating the path
+and query parameters with pydantic, encoding the response with the standard ``json``)
+than the recommendation itself costs (profiled with py-spy: the endpoint's own work was
+under half of a request's time). :func:`answer_recommendations` answers the *well-formed*
+requests of that route directly from the ASGI scope, with the same service call, the same
+error answers and the same JSON; anything it is not sure of (a malformed or over-long id,
+a ``k`` that is not a plain number in ``1..MAX_K``, an unknown query parameter, a
+``HEAD``) returns ``False`` untouched and FastAPI answers it as before, so validation
+errors keep FastAPI's messages and the OpenAPI schema still describes the route.
+
+Responses are encoded with ``orjson`` when it is installed (a few times faster than
+``json``; scores are finite, so both write the same numbers), else with ``json``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from recstack.errors import RecstackError
+from recstack.serving import schemas
+from recstack.serving.service import (
+    NotLoggingError,
+    NotReadyError,
+    ReloadFailedError,
+    RequestLimitError,
+    Served,
+    UnknownItemError,
+    UnknownUserError,
+)
+
+__all__ = ["ENDPOINT", "ERROR_CODES", "answer_recommendations", "dumps", "problem_code",
+           "recommendations_body"]
+
+#: the route template the fast path answers (and counts its requests under)
+ENDPOINT = "/users/{user_id}/recommendations"
+#: the HTTP status of each service error, most specific first (the app's handlers too)
+ERROR_CODES: tuple[tuple[type[RecstackError], int], ...] = (
+    (UnknownUserError, 404), (UnknownItemError, 404), (RequestLimitError, 422),
+    (ReloadFailedError, 409), (NotLoggingError, 409), (NotReadyError, 503),
+    (RecstackError, 422))
+_TRUE, _FALSE = {b"true", b"1"}, {b"false", b"0"}
+_JSON_HEADERS = [(b"content-type", b"application/json")]
+
+try:
+    import orjson
+
+    def dumps(value: Any) -> bytes:
+        """JSON bytes of ``value`` (orjson)."""
+        return orjson.dumps(value)
+except ImportError:  # the serving extra brings orjson; without it the standard library
+    def dumps(value: Any) -> bytes:
+        """JSON bytes of ``value`` (the standard library, as Starlette writes it)."""
+        return json.dumps(value, ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":")).encode("utf-8")
+
+
+def problem_code(error: RecstackError) -> int:
+    """The HTTP status of a service error (:data:`ERROR_CODES`)."""
+    return next(code for kind, code in ERROR_CODES if isinstance(error, kind))
+
+
+def recommendations_body(served: Served) -> dict[str, Any]:
+    """The response of the recommendation endpoints (``schemas.Recommendations``)."""
+    return {
+        "request_id": served.request_id, "user_id": served.user_id,
+        "variant": served.variant, "model": served.model, "fallback": served.fallback,
+        "unknown_items": served.unknown_items, "items": items_body(served),
+    }
+
+
+def items_body(served: Served) -> list[dict[str, Any]]:
+    return [{"rank": rank, "item_id": item, "title": title, "score": score,
+             "source": source}
+            for rank, (item, title, score, source) in enumerate(
+                zip(served.item_ids.tolist(), served.titles.tolist(), served.scores.tolist(),
+                    served.sources.tolist(), strict=True), start=1)]
+
+
+def _parse(scope: dict[str, Any]) -> tuple[str, int | None, bool] | None:
+    """``(user_id, k, exclude_seen)`` of a well-formed request of the route, else None."""
+    if scope["method"] != "GET":
+        return None
+    path = scope["path"]
+    if not path.startswith("/users/") or not path.endswith("/recommendations"):
+        return None
+    user_id = path[7:-16]
+    if not user_id or "/" in user_id or len(user_id) > schemas.MAX_ID_LENGTH:
+        return None
+    k, exclude_seen = None, True
+    query = scope.get("query_string", b"")
+    if query:
+        seen_keys = set()
+        for pair in query.split(b"&"):
+            key, _, value = pair.partition(b"=")
+            if key in seen_keys:
+                return None
+            seen_keys.add(key)
+            if key == b"k" and value.isdigit() and len(value) <= 4 \
+                    and 1 <= int(value) <= schemas.MAX_K:
+                k = int(value)
+            elif key == b"exclude_seen" and (value in _TRUE or value in _FALSE):
+                exclude_seen = value in _TRUE
+            else:
+                return None  # FastAPI answers (or ignores) it as it always has
+    return user_id, k, exclude_seen
+
+
+async def answer_recommendations(scope: dict[str, Any], send: Any) -> int | None:
+    """Answer the request when it is a well-formed one of :data:`ENDPOINT`; returns the
+    status sent, or None when FastAPI should answer it."""
+    parsed = _parse(scope)
+    if parsed is None:
+        return None
+    state = getattr(scope.get("app"), "state", None)
+    service = getattr(state, "service", None)
+    if service is None:
+        return None  # not started yet: FastAPI's path says so
+    user_id, k, exclude_seen = parsed
+    try:
+        served = service.recommend_user(user_id, k or service.settings.default_k,
+                                        exclude_seen=exclude_seen)
+    except RecstackError as error:
+        code = problem_code(error)
+        await _send(send, code, dumps({"detail": str(error)}))
+        return code
+    service.log_request(served)
+    await _send(send, 200, dumps(recommendations_body(served)))
+    return 200
+
+
+async def _send(send: Any, code: int, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": code,
+                "headers": [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

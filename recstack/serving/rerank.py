@@ -1,0 +1,190 @@
+"""The pipeline's re-rankers as stages of the service's request path.
+
+Two chains can follow retrieval, in this order:
+
+1. the chain of a published ``reranked`` model (:class:`recstack.pipeline.rerank.Reranked`):
+   its wrapped model retrieves (through the version's item index, or its own scoring) and
+   its fitted re-rankers, saved with it, reorder, so the service answers what the model's
+   own ``recommend`` answers;
+2. the chain of the settings (``rerank``, spelled as in experiment files:
+   ``[{"type": "block_list", "items": [50]}, {"type": "mmr", "trade_off": 0.7}]``), fitted
+   when a version is loaded from what the version holds: its training matrix (``seen_``),
+   its vocabularies, its item vectors (``mmr`` with ``features = "model"``) and the items
+   file of the settings as the item table (genres, groups, ages). Re-rankers that need
+   timestamps (``freshness`` without a time column) are refused at load, with the reason.
+
+Each re-ranker is one :class:`RerankerStage` (timed on its own in
+``recstack_stage_seconds{stage="re-ranking", name=...}``). Filters act twice, as in the
+``reranked`` model: their catalog mask is excluded at retrieval (:func:`chain_exclusions`,
+so a filter costs no list slot: ``k`` results survive), and the filter runs again in the
+chain.
+
+A new visitor has no row in the training matrix: the chain sees a one-row history of the
+posted items instead (:func:`context_for`), which is what the seen-item filter and Steck's
+calibration read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recstack.errors import ConfigError, RecstackError
+
+if TYPE_CHECKING:
+    from recstack.models.base import Recommender
+    from recstack.pipeline.rerank import RerankContext, Reranker
+    from recstack.serving.service import Candidates, StageRequest
+
+__all__ = ["RerankerStage", "chain_exclusions", "check_chain", "context_for", "fit_chain",
+           "read_item_table", "training_data"]
+
+
+class RerankerStage:
+    """One fitted re-ranker applied to the retrieved list of one request.
+
+    The list comes back reordered and possibly shorter (a filter's empty slots are
+    dropped). An item's ``source`` becomes the re-ranker's name when the re-ranker changed
+    the list's order or its scores (``block_list`` alone keeps them: it only removes)."""
+
+    kind: Literal["ranking", "re-ranking"] = "re-ranking"
+
+    def __init__(self, reranker: Reranker, *, origin: str) -> None:
+        self.reranker = reranker
+        self.name = reranker.name
+        self.origin = origin  # "model" (the reranked model's chain) or "settings"
+
+    def __call__(self, request: StageRequest, candidates: Candidates) -> Candidates:
+        from dataclasses import replace
+
+        users, context = context_for(request)
+        items, scores = self.reranker.rerank(users, candidates.items[None, :],
+                                             candidates.scores[None, :].astype(np.float64),
+                                             context)
+        keep = items[0] >= 0
+        new_items, new_scores = items[0][keep], scores[0][keep]
+        # where each returned item was in the incoming list (the chain only reorders
+        # and removes, so every returned item is found)
+        by_item = np.argsort(candidates.items, kind="stable")
+        old = by_item[np.searchsorted(candidates.items[by_item], new_items)]
+        new_scores = new_scores.astype(np.float32)
+        # a filter hands the incoming float32 scores back untouched, in the same order
+        unchanged = bool(np.all(np.diff(old) > 0)) and np.array_equal(
+            new_scores, candidates.scores[old])
+        sources = (candidates.sources[old] if unchanged
+                   else np.full(len(new_items), self.name, dtype=object))
+        return replace(candidates, items=new_items, scores=new_scores,
+                       sources=sources)
+
+
+def context_for(request: StageRequest) -> tuple[np.ndarray, RerankContext]:
+    """The re-rankers' user row and context: the version's training matrix for a known
+    user, a one-row history of the posted items for a new visitor."""
+    from recstack.pipeline.rerank import RerankContext
+
+    loaded = request.loaded
+    if request.user >= 0:
+        return np.array([request.user], np.int64), RerankContext(seen=loaded.seen_matrix)
+    history = np.unique(np.asarray(request.history, np.int64))
+    row = sp.csr_matrix((np.ones(len(history), np.float32), history, [0, len(history)]),
+                        shape=(1, loaded.n_items))
+    return np.zeros(1, np.int64), RerankContext(seen=row)
+
+
+def chain_exclusions(stages: Sequence[Any], request: StageRequest) -> np.ndarray:
+    """Item indices that a filter of the chain blocks for this request (empty without
+    filters): excluded at retrieval so that the list keeps ``k`` items."""
+    filters = [s.reranker for s in stages if isinstance(s, RerankerStage)]
+    masks = []
+    if filters:
+        users, context = context_for(request)
+        for reranker in filters:
+            allowed = reranker.catalog_mask(users, context)
+            if allowed is not None:
+                masks.append(np.flatnonzero(~np.asarray(allowed)[0]))
+    if not masks:
+        return np.empty(0, np.int64)
+    return np.unique(np.concatenate(masks)).astype(np.int64)
+
+
+def check_chain(entries: Sequence[Mapping[str, Any]]) -> None:
+    """Refuse a chain whose entries do not name re-rankers with valid hyperparameters
+    (:class:`ConfigError` naming ``rerank[i]``)."""
+    from recstack.pipeline.rerank import create_reranker
+
+    for position, entry in enumerate(entries):
+        create_reranker(dict(entry), f"rerank[{position}]")
+
+
+def fit_chain(entries: Sequence[Mapping[str, Any]], model: Recommender,
+              item_table: pd.DataFrame | None) -> list[RerankerStage]:
+    """The settings' chain fitted on what the loaded version holds (see the module
+    docstring); a re-ranker that cannot be fitted from it is refused with the reason."""
+    if not entries:
+        return []
+    from recstack.pipeline.rerank import create_reranker
+
+    train = training_data(model, item_table)
+    try:
+        vectors: np.ndarray | None = model.item_embeddings()
+    except RecstackError:
+        vectors = None
+    stages = []
+    for position, entry in enumerate(entries):
+        reranker = create_reranker(dict(entry), f"rerank[{position}]")
+        try:
+            reranker.fit(train, item_vectors=vectors)
+        except RecstackError as error:
+            raise ConfigError(f"rerank[{position}] ({reranker.name}): cannot be fitted from "
+                              f"the served version ({error})") from None
+        stages.append(RerankerStage(reranker, origin="settings"))
+    return stages
+
+
+def training_data(model: Recommender, item_table: pd.DataFrame | None) -> Any:
+    """The version's training interactions as far as the artifact keeps them: the rows
+    of its ``seen_`` matrix with their values, no timestamps, the model's vocabularies,
+    and ``item_table`` (external ids in its first column) aligned to the items."""
+    from recstack.data.interactions import Interactions
+
+    seen = sp.csr_matrix(model.seen_)
+    users = np.repeat(np.arange(seen.shape[0], dtype=np.int32), np.diff(seen.indptr))
+    aligned = _aligned(item_table, model) if item_table is not None else None
+    return Interactions(users, seen.indices.astype(np.int32),
+                        np.asarray(seen.data, np.float32), None, model.users_, model.items_,
+                        item_table=aligned)
+
+
+def _aligned(table: pd.DataFrame, model: Recommender) -> pd.DataFrame:
+    """One row per item of the model, in its order; ids missing from the table get
+    empty values (the re-rankers treat them as unknown)."""
+    keys = table.iloc[:, 0].astype(str)
+    if keys.duplicated().any():
+        raise ConfigError(f"items file: item_id repeats ({keys[keys.duplicated()].iloc[0]!r})")
+    rest = table.iloc[:, 1:].reset_index(drop=True)
+    ids = [str(i) for i in model.items_.external_ids.tolist()]
+    positions = pd.Index(keys.to_numpy()).get_indexer(ids)
+    aligned = rest.iloc[np.maximum(positions, 0)].reset_index(drop=True)
+    if (positions < 0).any():
+        aligned = aligned.astype(object)
+        aligned.loc[positions < 0, :] = None
+    aligned.insert(0, "item_id", model.items_.external_ids)
+    return aligned
+
+
+def read_item_table(path: Path) -> pd.DataFrame:
+    """The items file (CSV or Parquet, ``item_id`` first or named) with every column; a
+    text column of ``|``-separated labels (``genres`` as MovieLens writes them) stays text:
+    the re-rankers split it."""
+    path = Path(path)
+    table = (pd.read_parquet(path) if path.suffix.lower() in (".parquet", ".pq")
+             else pd.read_csv(path, dtype={"item_id": str}))
+    if "item_id" not in table.columns:
+        raise ConfigError(f"{path}: an items file needs an 'item_id' column; its columns: "
+                          f"{', '.join(map(str, table.columns))}")
+    return table[["item_id", *[c for c in table.columns if c != "item_id"]]]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,12 @@ _DAY = 86_400
 class SparkInteractions:
     """Interactions as a DataFrame (``user_index, item_index, value[, timestamp], row``)
     with the two vocabularies as DataFrames (``user_id, user_index`` and ``item_id,
-    item_index``). Splits share the vocabularies, as on a single machine."""
+    item_index``). Splits share the vocabularies, as on a single machine.
+
+    ``item_table`` / ``user_table``, when present, are the side tables of
+    :class:`Interactions` as DataFrames with the index added: ``item_index, item_id, ...``
+    with exactly one row per index (see :func:`with_side_tables`); filters that compact
+    the data renumber them with the vocabularies, splits share them."""
 
     frame: Any
     users: Any
@@ -57,14 +62,15 @@ class SparkInteractions:
     n_users: int
     n_items: int
     has_timestamps: bool
+    item_table: Any = None
+    user_table: Any = None
 
     def with_frame(self, frame: Any) -> SparkInteractions:
-        return SparkInteractions(frame, self.users, self.items, self.n_users, self.n_items,
-                                 self.has_timestamps)
+        return replace(self, frame=frame)
 
     def to_interactions(self) -> Interactions:
-        """The rows on the driver as :class:`Interactions` in ``row`` order (for exports
-        and checks; it collects everything)."""
+        """The rows on the driver as :class:`Interactions` in ``row`` order, with the side
+        tables (for exports and checks; it collects everything)."""
         users = _ids_in_index_order(self.users, USER_ID, USER_INDEX, self.n_users)
         items = _ids_in_index_order(self.items, ITEM_ID, ITEM_INDEX, self.n_items)
         columns = [USER_INDEX, ITEM_INDEX, VALUE] + ([TIMESTAMP] if self.has_timestamps else [])
@@ -72,18 +78,22 @@ class SparkInteractions:
         timestamp = frame[TIMESTAMP].to_numpy(np.int64) if self.has_timestamps else None
         return Interactions(frame[USER_INDEX].to_numpy(np.int32),
                             frame[ITEM_INDEX].to_numpy(np.int32),
-                            frame[VALUE].to_numpy(np.float32), timestamp, users, items)
+                            frame[VALUE].to_numpy(np.float32), timestamp, users, items,
+                            item_table=_table_on_driver(self.item_table, ITEM_INDEX),
+                            user_table=_table_on_driver(self.user_table, USER_INDEX))
 
 
 @dataclass(frozen=True)
 class SparkSplit:
-    """``train``, ``test`` and ``set_apart`` (test rows no model could rank), and the
-    :class:`~recstack.data.splits.SplitReport` counting them."""
+    """``train``, ``test`` and ``set_apart`` (test rows no model could rank), the
+    :class:`~recstack.data.splits.SplitReport` counting them, and ``fold_in`` (the
+    revealed history of held-out users; None for splits without held-out users)."""
 
     train: SparkInteractions
     test: SparkInteractions
     set_apart: SparkInteractions
     report: SplitReport
+    fold_in: SparkInteractions | None = None
 
 
 # --------------------------------------------------------------------------- reading
@@ -100,8 +110,54 @@ def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
                                                 USER_INDEX: np.arange(data.n_users)}))
     items = spark.createDataFrame(pd.DataFrame({ITEM_ID: data.items.external_ids,
                                                 ITEM_INDEX: np.arange(data.n_items)}))
-    return SparkInteractions(frame, users, items, data.n_users, data.n_items,
-                             data.timestamp is not None)
+    result = SparkInteractions(frame, users, items, data.n_users, data.n_items,
+                               data.timestamp is not None)
+    return with_side_tables(
+        result,
+        item_table=None if data.item_table is None else spark.createDataFrame(data.item_table),
+        user_table=None if data.user_table is None else spark.createDataFrame(data.user_table))
+
+
+def with_side_tables(data: SparkInteractions, *, item_table: Any = None,
+                     user_table: Any = None) -> SparkInteractions:
+    """``data`` carrying item and/or user side tables (Spark DataFrames), aligned to its
+    vocabularies as :meth:`Interactions.from_arrays` aligns them: the key is the column
+    named ``item_id`` / ``user_id``, else the first column; a key that repeats is refused;
+    rows of ids without interactions are dropped, ids without a row get nulls; the result
+    has one row per index, ``item_index, item_id, <the other columns>``. A distributed
+    join, so a catalog of millions of items never passes through the driver."""
+    changes = {}
+    if item_table is not None:
+        changes["item_table"] = _align_side_table(item_table, data.items, ITEM_ID, ITEM_INDEX)
+    if user_table is not None:
+        changes["user_table"] = _align_side_table(user_table, data.users, USER_ID, USER_INDEX)
+    return replace(data, **changes)
+
+
+def read_movielens(spark: Any, folder: str | Path) -> SparkInteractions:
+    """MovieLens 100K from its extracted folder, as
+    :func:`recstack.data.movielens.load_movielens` reads it: the ratings of ``u.data``
+    (read by Spark, ``row`` = line order) and the side tables of ``u.item`` and ``u.user``
+    (parsed by the single-machine reader: their genres, years and titles are the same
+    values; they are small), aligned with :func:`with_side_tables`. Other releases: read
+    their ratings with :func:`read_table` and add the tables with :func:`with_side_tables`.
+    """
+    from recstack.data import movielens
+
+    folder = Path(folder)
+    variant = movielens.detect_variant(folder) if folder.is_dir() else None
+    if variant != "100k":
+        raise RecstackError(f"{folder}: read_movielens reads MovieLens 100K (a folder holding "
+                            f"u.data, u.item and u.user), got {variant or 'no MovieLens folder'}; "
+                            "read other releases with read_table and with_side_tables")
+    frame = (spark.read.options(sep="\t", header="false")
+             .schema(f"{USER_ID} int, {ITEM_ID} int, {VALUE} double, {TIMESTAMP} long")
+             .csv(str(folder / "u.data")))
+    data = encode(frame, where=str(folder / "u.data"))
+    item_table, user_table = movielens._read_side_tables(folder, "100k")
+    return with_side_tables(
+        data, item_table=spark.createDataFrame(item_table),
+        user_table=None if user_table is None else spark.createDataFrame(user_table))
 
 
 def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
@@ -304,7 +360,18 @@ def compact(data: SparkInteractions) -> SparkInteractions:
     return SparkInteractions(remapped.select(*columns),
                              users.select(USER_ID, F_col("_new_" + USER_INDEX, USER_INDEX)),
                              items.select(ITEM_ID, F_col("_new_" + ITEM_INDEX, ITEM_INDEX)),
-                             n_users, n_items, data.has_timestamps)
+                             n_users, n_items, data.has_timestamps,
+                             item_table=_renumbered_table(data.item_table, items, ITEM_INDEX),
+                             user_table=_renumbered_table(data.user_table, users, USER_INDEX))
+
+
+def _renumbered_table(table: Any, mapping: Any, index_column: str) -> Any:
+    """The side table rows of the indices that remain, under their new numbers."""
+    if table is None:
+        return None
+    new = "_new_" + index_column
+    columns = [F_col(new, index_column)] + [c for c in table.columns if c != index_column]
+    return table.join(mapping.select(index_column, new), index_column).select(*columns)
 
 
 # --------------------------------------------------------------------------- splits
@@ -363,32 +430,45 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     return _finish(data, flagged, "leave_last_out", {"n": n})
 
 
-def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str, Any]
-            ) -> SparkSplit:
+def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str, Any],
+            *, fold_in: bool = False) -> SparkSplit:
     """Set apart test rows no model could rank and count everything, as the single-machine
-    splits do (cold item, then cold user, then a repeated training pair)."""
+    splits do (cold item, then cold user, then a repeated training pair). ``flagged`` has
+    ``_is_test`` and, with ``fold_in``, ``_is_fold_in`` (held-out users' revealed rows:
+    neither train nor test; those whose item never occurs in train are set apart, and no
+    test row of a held-out user counts as a cold user, as in
+    :func:`recstack.data.splits.user_split`)."""
     from pyspark.sql import functions as F
 
+    if not fold_in:
+        flagged = flagged.withColumn("_is_fold_in", F.lit(False))
     flagged = _materialise(flagged)
-    train = flagged.filter(~F.col("_is_test")).drop("_is_test")
-    test = flagged.filter(F.col("_is_test")).drop("_is_test")
+    columns = data.frame.columns
+    train = flagged.filter(~F.col("_is_test") & ~F.col("_is_fold_in")).select(*columns)
+    candidates = flagged.filter(F.col("_is_test") | F.col("_is_fold_in"))
     train_items = train.select(ITEM_INDEX).distinct().withColumn("_item_known", F.lit(True))
     train_users = train.select(USER_INDEX).distinct().withColumn("_user_known", F.lit(True))
     train_pairs = (train.select(USER_INDEX, ITEM_INDEX).distinct()
                    .withColumn("_pair_known", F.lit(True)))
+    is_test = F.col("_is_test")
     cold_item = F.col("_item_known").isNull()
-    cold_user = ~cold_item & F.col("_user_known").isNull()
+    cold_user = F.lit(False) if fold_in else ~cold_item & F.col("_user_known").isNull()
     repeated = ~cold_item & ~cold_user & F.col("_pair_known").isNotNull()
-    judged = (test.join(train_items, ITEM_INDEX, "left").join(train_users, USER_INDEX, "left")
+    reason = (F.when(is_test & cold_item, "cold_item").when(is_test & cold_user, "cold_user")
+              .when(is_test & repeated, "repeated")
+              .when(~is_test & cold_item, "cold_fold_in").otherwise(None))
+    judged = (candidates.join(train_items, ITEM_INDEX, "left")
+              .join(train_users, USER_INDEX, "left")
               .join(train_pairs, [USER_INDEX, ITEM_INDEX], "left")
-              .withColumn("_reason", F.when(cold_item, "cold_item").when(cold_user, "cold_user")
-                          .when(repeated, "repeated").otherwise(None)))
+              .withColumn("_reason", reason))
     judged = _materialise(judged)
-    columns = data.frame.columns
-    kept = judged.filter(F.col("_reason").isNull()).select(*columns)
+    kept_rows = judged.filter(F.col("_reason").isNull())
+    kept = kept_rows.filter(is_test).select(*columns)
+    revealed = kept_rows.filter(~is_test).select(*columns)
     set_apart = judged.filter(F.col("_reason").isNotNull()).select(*columns)
-    reasons = {row["_reason"]: row["count"]
-               for row in judged.groupBy("_reason").count().collect()}
+    counts = {(row["_is_test"], row["_reason"]): row["count"]
+              for row in judged.groupBy("_is_test", "_reason").count().collect()}
+    reasons = {reason: count for (test, reason), count in counts.items() if test}
     train_rows = train.count()
     test_rows = reasons.get(None, 0)
     chosen = sum(reasons.values())
@@ -399,15 +479,18 @@ def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str
             f"{method} split left no test rows ({params}): {chosen:,} rows were chosen for "
             f"test and {chosen - test_rows:,} of them set apart")
     test_users = kept.select(USER_INDEX).distinct().count()
-    users_with_rows = flagged.select(USER_INDEX).distinct().count()
+    eligible = (candidates if fold_in else flagged).select(USER_INDEX).distinct().count()
     report = SplitReport(
         method=method, params=params, train_rows=train_rows, test_rows=test_rows,
-        fold_in_rows=0, test_users=test_users, cold_item_rows=reasons.get("cold_item", 0),
+        fold_in_rows=counts.get((False, None), 0), test_users=test_users,
+        cold_item_rows=reasons.get("cold_item", 0),
         cold_user_rows=reasons.get("cold_user", 0),
         repeated_pair_rows=reasons.get("repeated", 0),
-        users_without_test=users_with_rows - test_users)
+        cold_fold_in_rows=counts.get((False, "cold_fold_in"), 0),
+        users_without_test=eligible - test_users)
     return SparkSplit(data.with_frame(train), data.with_frame(kept),
-                      data.with_frame(set_apart), report)
+                      data.with_frame(set_apart), report,
+                      data.with_frame(revealed) if fold_in else None)
 
 
 # --------------------------------------------------------------------------- machinery
@@ -502,6 +585,48 @@ def _ids_in_index_order(vocabulary: Any, id_column: str, index_column: str, n: i
     if len(frame) != n or not np.array_equal(frame[index_column].to_numpy(), np.arange(n)):
         raise RecstackError(f"the {id_column} vocabulary is not a dense 0..{n - 1} numbering")
     return IdMap(frame[id_column].to_numpy())
+
+
+def _align_side_table(table: Any, vocabulary: Any, key: str, index_column: str) -> Any:
+    from pyspark.sql import functions as F
+
+    source = key if key in table.columns else table.columns[0]
+    duplicated = (table.groupBy(source).count().filter(F.col("count") > 1)
+                  .select(source).limit(3).collect())
+    if duplicated:
+        raise DataFormatError(f"{key} repeats in the side table: {[r[0] for r in duplicated]}",
+                              column=key)
+    id_type = vocabulary.schema[key].dataType
+    rest = [c for c in table.columns if c != source]
+    keyed = table.select(F.col(source).cast(id_type).alias(key), *rest)
+    return (vocabulary.join(keyed, key, "left")
+            .select(index_column, key, *rest))
+
+
+def _table_on_driver(table: Any, index_column: str) -> Any:
+    """A side table as :class:`Interactions` holds it: rows in index order, the index
+    dropped, arrays as lists and integer columns with nulls as pandas' ``Int64``."""
+    if table is None:
+        return None
+    from pyspark.sql.types import IntegralType
+
+    frame = table.toPandas().sort_values(index_column).reset_index(drop=True)
+    frame = frame.drop(columns=[index_column])
+    for field in table.schema.fields:
+        if field.name == index_column:
+            continue
+        column = frame[field.name]
+        if isinstance(field.dataType, IntegralType) and column.dtype.kind == "f":
+            frame[field.name] = column.astype("Int64")
+        elif field.dataType.typeName() == "array":
+            frame[field.name] = _object_series([None if v is None else list(v) for v in column])
+    return frame
+
+
+def _object_series(values: list[Any]) -> Any:
+    import pandas as pd
+
+    return pd.Series(values, dtype=object)
 
 
 def _require_timestamps(data: SparkInteractions) -> None:

@@ -7,20 +7,27 @@ training pairs with ``-inf``, and keeps each user's top ``K`` within the block. 
 top ``K`` over those candidates (at most ``K`` per item block) gives the final lists. Equal
 scores rank the lower item index first, the rule of :mod:`recstack.topk`.
 
-The metrics have the definitions of :mod:`recstack.metrics.ranking` with binary relevance
-(a test pair is relevant when its value is at least ``relevance_threshold``, or always):
-with :math:`h_r` = 1 when rank :math:`r` holds a relevant item, :math:`H@k = \sum_{r\le k}
-h_r` and :math:`R` the user's relevant items,
+The metrics have the definitions of :mod:`recstack.metrics.ranking` and the ground truth
+of :meth:`recstack.evaluation.evaluator.Evaluator.relevance` (:func:`relevance`): one grade
+per test pair (``duplicate_grade``), relevant when its value is at least
+``relevance_threshold`` (or always), graded by its value with ``graded`` (else 1). With
+:math:`g_r` the grade at rank :math:`r` (0 when not relevant), :math:`h_r = [g_r > 0]`,
+:math:`H@k = \sum_{r\le k} h_r` and :math:`R` the user's relevant items,
 
 .. math::
 
     P@k = \frac{H@k}{k},\quad R@k = \frac{H@k}{R},\quad
-    \mathrm{nDCG@k} = \frac{\sum_{r \le k} h_r / \log_2(r+1)}
-                           {\sum_{r=1}^{\min(R,k)} 1/\log_2(r+1)},\quad
+    \mathrm{nDCG@k} = \frac{\sum_{r \le k} (2^{g_r} - 1) / \log_2(r+1)}
+                           {\sum_{r=1}^{\min(R,k)} (2^{g^*_r} - 1)/\log_2(r+1)},\quad
     \mathrm{AP@k} = \frac{1}{\min(R,k)} \sum_{r \le k} \frac{H@r}{r} h_r,
 
-hit rate :math:`[H@k > 0]` and reciprocal rank :math:`1/r_1` (0 when :math:`r_1 > k`),
-each averaged over the users with :math:`R > 0`.
+with :math:`g^*` the user's grades sorted best first (``ndcg_linear``: gain :math:`g`
+instead of :math:`2^g - 1`; both are the binary nDCG when every grade is 1); hit rate
+:math:`[H@k > 0]`, reciprocal rank :math:`1/r_1` (0 when :math:`r_1 > k`), capped recall
+:math:`H@k / \min(R, k)` and F1 :math:`2 H@k / (k + R)`, each averaged over the users with
+:math:`R > 0`. The list metrics (catalog coverage, novelty, average popularity) are those
+of :mod:`recstack.metrics.beyond_accuracy` as the Evaluator computes them (see
+:func:`ranking_metrics`).
 """
 
 from __future__ import annotations
@@ -31,10 +38,13 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import ConfigError, RecstackError
-from recstack.spark.data import ITEM_INDEX, USER_INDEX, SparkInteractions
+from recstack.spark.data import ITEM_INDEX, USER_INDEX, VALUE, SparkInteractions
 
-#: metrics computed here (binary relevance), named as in recstack.metrics.ranking
-SPARK_METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")
+#: list metrics of the Evaluator computed here (diversity needs item features: not here)
+LIST_METRICS = ("coverage", "novelty", "popularity")
+#: metrics computed here, named as in recstack.metrics.ranking and the Evaluator
+SPARK_METRICS = ("precision", "recall", "recall_capped", "hit_rate", "f1", "mrr", "map",
+                 "ndcg", "ndcg_linear") + LIST_METRICS
 FEATURES = "features"
 SCORE = "score"
 RANK = "rank"
@@ -147,16 +157,54 @@ def _array(values: Any) -> np.ndarray:
     return np.zeros(0, np.int32) if values is None else np.asarray(values, np.int32)
 
 
+def relevance(test: SparkInteractions, *, relevance_threshold: float | None = None,
+              graded: bool = False, duplicate_grade: str = "last") -> Any:
+    """The ground truth as :meth:`recstack.evaluation.evaluator.Evaluator.relevance` builds
+    it: one value per (user, item) pair by ``duplicate_grade`` (``last``, ``first``,
+    ``max``, ``mean``; never summed), then the threshold (``value >= threshold``), then the
+    grade: the value with ``graded`` (only grades > 0 are relevant), else 1.
+
+    Returns
+    -------
+    DataFrame
+        ``user_index, item_index, _grade`` (float64).
+    """
+    from pyspark.sql import functions as F
+
+    from recstack.evaluation.evaluator import DUPLICATE_GRADES
+    from recstack.spark.filters import deduplicated
+
+    if duplicate_grade not in DUPLICATE_GRADES:
+        raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
+                          f"got {duplicate_grade!r}")
+    pairs = deduplicated(test, duplicate_grade).frame
+    # the values are float32 on a single machine; compare and grade with those
+    value = F.col(VALUE).cast("float").cast("double")
+    if relevance_threshold is not None:
+        pairs = pairs.filter(value >= F.lit(float(relevance_threshold)))
+    truth = pairs.select(USER_INDEX, ITEM_INDEX,
+                         (value if graded else F.lit(1.0)).alias("_grade"))
+    return truth.filter(F.col("_grade") > 0) if graded else truth
+
+
 def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
                     metrics: Sequence[str] = ("precision", "recall", "ndcg", "map"),
-                    relevance_threshold: float | None = None) -> tuple[Any, dict[str, float]]:
+                    relevance_threshold: float | None = None, graded: bool = False,
+                    duplicate_grade: str = "last", train: SparkInteractions | None = None,
+                    novelty_smoothing: float = 1.0) -> tuple[Any, dict[str, float]]:
     """Per-user metrics of top-K ``lists`` (from :func:`top_k`) against ``test``, and their
-    means over the users with a relevant test item (see the module docstring).
+    means over the users with a relevant test item (see the module docstring), with the
+    ground truth of :func:`relevance`.
+
+    The list metrics (``coverage``, ``novelty``, ``popularity``) need ``train`` (the
+    item popularity is counted there, and coverage divides by its catalog size); they are
+    computed on the lists of the evaluated users, as the Evaluator does.
 
     Returns
     -------
     (DataFrame, dict)
-        ``user_index`` and one column per ``metric@k``; the means by the same names.
+        ``user_index`` and one column per per-user ``metric@k``; the means by the same
+        names, and ``coverage@k`` (one value for the catalog).
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -168,58 +216,133 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     ks = sorted({int(k) for k in ks})
     if not ks or ks[0] < 1:
         raise ConfigError(f"ks must be positive integers such as [10, 20], got {ks!r}")
-    relevant = test.frame
-    if relevance_threshold is not None:
-        relevant = relevant.filter(F.col("value") >= float(relevance_threshold))
-    truth = relevant.select(USER_INDEX, ITEM_INDEX).distinct().withColumn("_hit", F.lit(1))
+    listed = [m for m in metrics if m in LIST_METRICS]
+    if listed and train is None:
+        raise ConfigError(f"{', '.join(listed)} need the training data: pass train=")
+    ranking = [m for m in metrics if m not in LIST_METRICS]
+    truth = relevance(test, relevance_threshold=relevance_threshold, graded=graded,
+                      duplicate_grade=duplicate_grade)
     n_relevant = truth.groupBy(USER_INDEX).agg(F.count(F.lit(1)).alias("_R"))
     if n_relevant.limit(1).count() == 0:
-        raise RecstackError("no test user has a relevant item")
+        raise RecstackError("no test user has a relevant item"
+                            + (f" (relevance_threshold={relevance_threshold})"
+                               if relevance_threshold is not None else ""))
+    k_max = max(ks)
+    discount = 1.0 / F.log2(F.col(RANK) + 1.0)
+    gains = {"ndcg": F.pow(F.lit(2.0), F.col("_grade")) - 1.0, "ndcg_linear": F.col("_grade")}
+    # the ideal list: the user's grades, best first (Jarvelin & Kekalainen 2002)
+    ideal_rank = F.row_number().over(Window.partitionBy(USER_INDEX).orderBy(
+        F.col("_grade").desc(), F.col(ITEM_INDEX)))
+    ideal = truth.withColumn(RANK, ideal_rank).filter(F.col(RANK) <= k_max)
+    ideal = ideal.groupBy(USER_INDEX).agg(*[
+        F.sum(F.when(F.col(RANK) <= k, gain * discount).otherwise(0.0)).alias(f"_i{name}{k}")
+        for name, gain in gains.items() if name in ranking for k in ks])
+    lists = lists.filter(F.col(RANK) <= k_max)
     by_rank = Window.partitionBy(USER_INDEX).orderBy(RANK).rowsBetween(
         Window.unboundedPreceding, Window.currentRow)
-    hits = (lists.join(truth, [USER_INDEX, ITEM_INDEX], "left").fillna(0, ["_hit"])
+    hits = (lists.join(truth, [USER_INDEX, ITEM_INDEX], "left")
+            .withColumn("_hit", F.col("_grade").isNotNull().cast("int"))
             .withColumn("_hits_so_far", F.sum("_hit").over(by_rank)))
-    discount = 1.0 / F.log2(F.col(RANK) + 1.0)
-    # IDCG@k for R relevant items: cumulative 1/log2(r+1), looked up at min(R, k)
-    cumulative = np.cumsum(1.0 / np.log2(np.arange(2, max(ks) + 2)))
-    ideal_table = F.array(*[F.lit(float(v)) for v in cumulative])
     aggregates = []
     for k in ks:
         within = F.col(RANK) <= k
         hit = F.when(within, F.col("_hit")).otherwise(0)
         aggregates += [F.sum(hit).alias(f"_H{k}"),
-                       F.sum(hit * discount).alias(f"_dcg{k}"),
                        F.sum(hit * F.col("_hits_so_far") / F.col(RANK)).alias(f"_ap{k}"),
                        F.min(F.when(within & (F.col("_hit") == 1), F.col(RANK))).alias(f"_r1{k}")]
-    per_user = n_relevant.join(hits.groupBy(USER_INDEX).agg(*aggregates), USER_INDEX, "left")
+        aggregates += [F.sum(F.when(within & (F.col("_hit") == 1), gain * discount)
+                             .otherwise(0.0)).alias(f"_d{name}{k}")
+                       for name, gain in gains.items() if name in ranking]
+    per_user = (n_relevant.join(hits.groupBy(USER_INDEX).agg(*aggregates), USER_INDEX, "left")
+                .join(ideal, USER_INDEX, "left"))
     columns = [F.col(USER_INDEX)]
     for k in ks:
         found = F.coalesce(F.col(f"_H{k}"), F.lit(0)).cast("double")
-        capped = F.least(F.col("_R"), F.lit(k)).cast("int")
+        n_rel = F.col("_R").cast("double")
+        capped = F.least(n_rel, F.lit(float(k)))
         formulas = {
             "precision": found / k,
-            "recall": found / F.col("_R"),
-            "ndcg": F.coalesce(F.col(f"_dcg{k}"), F.lit(0.0)) / F.element_at(ideal_table, capped),
-            "map": F.coalesce(F.col(f"_ap{k}"), F.lit(0.0)) / capped,
+            "recall": found / n_rel,
+            "recall_capped": found / capped,
             "hit_rate": (found > 0).cast("double"),
+            "f1": 2.0 * found / (n_rel + k),
             "mrr": F.coalesce(1.0 / F.col(f"_r1{k}"), F.lit(0.0)),
+            "map": F.coalesce(F.col(f"_ap{k}"), F.lit(0.0)) / capped,
         }
-        columns += [formulas[name].alias(f"{name}@{k}") for name in metrics]
+        for name in gains:
+            if name in ranking:
+                formulas[name] = (F.coalesce(F.col(f"_d{name}{k}"), F.lit(0.0))
+                                  / F.col(f"_i{name}{k}"))
+        columns += [formulas[name].alias(f"{name}@{k}") for name in ranking]
     per_user = per_user.select(*columns)
-    names = [f"{name}@{k}" for k in ks for name in metrics]
+    aggregate: dict[str, float] = {}
+    if listed:
+        assert train is not None
+        evaluated = lists.join(n_relevant.select(USER_INDEX), USER_INDEX)
+        list_user, aggregate = _list_metrics(evaluated, train, ks, listed, novelty_smoothing)
+        per_user = per_user.join(list_user, USER_INDEX, "left")
+    names = [f"{name}@{k}" for name in ranking + [m for m in listed if m != "coverage"]
+             for k in ks]
     means = per_user.agg(*[F.avg(name).alias(name) for name in names]).first().asDict()
-    return per_user, {name: float(means[name]) for name in names}
+    return per_user, {name: float(means[name]) for name in names} | aggregate
+
+
+def _list_metrics(lists: Any, train: SparkInteractions, ks: Sequence[int],
+                  metrics: Sequence[str], smoothing: float) -> tuple[Any, dict[str, float]]:
+    r"""The Evaluator's list metrics (:mod:`recstack.metrics.beyond_accuracy`): catalog
+    coverage :math:`|\bigcup_u L_u@k| / n_\text{items}`, novelty
+    :math:`\frac{1}{|L_u|}\sum_{i \in L_u} -\log_2 \frac{c_i + s}{n_\text{users} + s}`
+    and average popularity :math:`\frac{1}{|L_u|}\sum_{i \in L_u} c_i`, with
+    :math:`c_i` the training users of item :math:`i` (a pair counts when its summed value
+    is not 0, as :func:`~recstack.metrics.beyond_accuracy.item_user_counts` counts the
+    training matrix) and :math:`n_\text{users}` the training vocabulary's size."""
+    from pyspark.sql import functions as F
+
+    if isinstance(smoothing, bool) or not isinstance(smoothing, int | float) or not (
+            0 <= smoothing < float("inf")):
+        raise ConfigError(f"novelty_smoothing must be a number >= 0, got {smoothing!r}")
+    popularity = (train.frame.groupBy(USER_INDEX, ITEM_INDEX).agg(F.sum(VALUE).alias("_v"))
+                  .filter(F.col("_v") != 0).groupBy(ITEM_INDEX)
+                  .agg(F.count(F.lit(1)).cast("double").alias("_c")))
+    scored = (lists.join(popularity, ITEM_INDEX, "left").fillna(0.0, ["_c"])
+              .withColumn("_info", -F.log2((F.col("_c") + float(smoothing))
+                                           / F.lit(float(train.n_users + smoothing)))))
+    if "novelty" in metrics and smoothing == 0:
+        unseen = scored.filter(F.col("_c") == 0).select(ITEM_INDEX).limit(5).collect()
+        if unseen:
+            raise RecstackError(
+                f"recommended holds items no training user interacted with (e.g. "
+                f"{sorted(r[0] for r in unseen)}); their novelty -log2(0) is infinite (pass "
+                "novelty_smoothing > 0, e.g. 1)")
+    aggregates = []
+    aggregate: dict[str, float] = {}
+    for k in ks:
+        within = F.col(RANK) <= k
+        if "novelty" in metrics:
+            aggregates.append(F.avg(F.when(within, F.col("_info"))).alias(f"novelty@{k}"))
+        if "popularity" in metrics:
+            aggregates.append(F.avg(F.when(within, F.col("_c"))).alias(f"popularity@{k}"))
+        if "coverage" in metrics:
+            covered = lists.filter(within).select(ITEM_INDEX).distinct().count()
+            aggregate[f"coverage@{k}"] = covered / train.n_items
+    per_user = (scored.groupBy(USER_INDEX).agg(*aggregates) if aggregates
+                else lists.select(USER_INDEX).distinct())
+    return per_user, aggregate
 
 
 def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteractions,
                      test: SparkInteractions, *, ks: Sequence[int] = (10, 20),
                      metrics: Sequence[str] = ("precision", "recall", "ndcg", "map"),
-                     relevance_threshold: float | None = None, block_size: int = 4096
-                     ) -> tuple[Any, dict[str, float]]:
+                     relevance_threshold: float | None = None, graded: bool = False,
+                     duplicate_grade: str = "last", novelty_smoothing: float = 1.0,
+                     block_size: int = 4096) -> tuple[Any, dict[str, float]]:
     """Full-catalog evaluation of a factor model (scores ``x_u . y_i``) with training items
-    excluded: :func:`top_k` for the test users, then :func:`ranking_metrics`."""
+    excluded: :func:`top_k` for the test users, then :func:`ranking_metrics` (arguments as
+    :class:`recstack.evaluation.evaluator.Evaluator`'s)."""
     test_users = test.frame.select(USER_INDEX).distinct()
     lists = top_k(user_factors, item_factors, train, max(ks), users=test_users,
                   block_size=block_size)
     return ranking_metrics(lists, test, ks, metrics=metrics,
-                           relevance_threshold=relevance_threshold)
+                           relevance_threshold=relevance_threshold, graded=graded,
+                           duplicate_grade=duplicate_grade, train=train,
+                           novelty_smoothing=novelty_smoothing)

@@ -189,17 +189,27 @@ class SparkPopularity:
 class SparkItemCooccurrence:
     r"""Item-item cosine neighbours from co-occurrence, as a distributed self-join.
 
-    With :math:`c_{ij}` the number of users who have both items and :math:`n_i` the users
-    of item :math:`i` (binary), :math:`s_{ij} = c_{ij} / \sqrt{n_i n_j}` (Sarwar et al.
-    2001); each item keeps its ``neighbors`` most similar other items (ties: lower index).
+    With :math:`c_{ij}` the number of users who have both items, :math:`n_i` the users
+    of item :math:`i` (binary) and :math:`\lambda` = ``shrink``,
+
+    .. math:: s_{ij} = \frac{c_{ij}}{\sqrt{n_i}\,\sqrt{n_j} + \lambda}
+
+    (Sarwar et al. 2001; the shrunk cosine of :class:`recstack.models.knn.ItemKNN`), and
+    each item keeps its ``neighbors`` most similar other items (ties: lower index). The
+    arithmetic is float32 step by step as in ``ItemKNN`` (each step computed in float64
+    and rounded to float32, which gives the float32 result exactly), so the similarities,
+    and the ties at the cut, are bit for bit those of ``ItemKNN`` (see :meth:`to_recstack`).
+
     The self-join costs :math:`\sum_u n_u^2` pairs: users with more than
     ``max_user_items`` items are left out of the co-occurrence (counted in
     ``users_left_out_``), as very long histories say little about item similarity.
     """
 
-    def __init__(self, *, neighbors: int = 50, max_user_items: int = 1000) -> None:
+    def __init__(self, *, neighbors: int = 50, max_user_items: int = 1000,
+                 shrink: float = 0.0) -> None:
         self.neighbors = neighbors
         self.max_user_items = max_user_items
+        self.shrink = shrink
 
     def fit(self, train: SparkInteractions) -> SparkItemCooccurrence:
         from pyspark.sql import Window
@@ -210,27 +220,88 @@ class SparkItemCooccurrence:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"SparkItemCooccurrence {name}: expected an integer >= 1, "
                                   f"got {value!r}")
+        if isinstance(self.shrink, bool) or not isinstance(self.shrink, int | float) or not (
+                0 <= self.shrink < float("inf")):
+            raise ConfigError(f"SparkItemCooccurrence shrink: expected a number >= 0, got "
+                              f"{self.shrink!r}")
         pairs = train.frame.select(USER_INDEX, ITEM_INDEX).distinct()
         lengths = pairs.groupBy(USER_INDEX).count()
         too_long = lengths.filter(F.col("count") > self.max_user_items)
         self.users_left_out_ = too_long.count()
         pairs = pairs.join(too_long.select(USER_INDEX), USER_INDEX, "left_anti")
-        item_users = pairs.groupBy(ITEM_INDEX).agg(F.count(F.lit(1)).alias("_n"))
+        # sqrt(n_i) rounded to float32, as ItemKNN's column norms
+        item_users = pairs.groupBy(ITEM_INDEX).agg(
+            F.sqrt(F.count(F.lit(1)).cast("double")).cast("float").alias("_norm"))
         left = pairs.withColumnRenamed(ITEM_INDEX, "item")
         right = pairs.withColumnRenamed(ITEM_INDEX, "neighbor")
         counts = (left.join(right, USER_INDEX).filter(F.col("item") != F.col("neighbor"))
                   .groupBy("item", "neighbor").agg(F.count(F.lit(1)).alias("_c")))
-        n_item = item_users.select(F.col(ITEM_INDEX).alias("item"), F.col("_n").alias("_ni"))
+        n_item = item_users.select(F.col(ITEM_INDEX).alias("item"), F.col("_norm").alias("_ni"))
         n_neighbor = item_users.select(F.col(ITEM_INDEX).alias("neighbor"),
-                                       F.col("_n").alias("_nj"))
+                                       F.col("_norm").alias("_nj"))
+        shrink32 = float(np.float32(self.shrink))
+
+        def float32(column: Any) -> Any:
+            return column.cast("float").cast("double")
+
+        denominator = float32(float32(F.col("_ni").cast("double") * F.col("_nj").cast("double"))
+                              + F.lit(shrink32))
         similarity = (counts.join(n_item, "item").join(n_neighbor, "neighbor")
-                      .withColumn("similarity", F.col("_c") / F.sqrt(F.col("_ni") * F.col("_nj"))))
+                      .withColumn("similarity", F.when(denominator > 0, (
+                          F.col("_c").cast("double") / denominator).cast("float"))
+                                  .otherwise(F.lit(0.0).cast("float")))
+                      .filter(F.col("similarity") > 0))
         order = Window.partitionBy("item").orderBy(F.col("similarity").desc(), F.col("neighbor"))
         self.neighbors_ = (similarity.withColumn("rank", F.row_number().over(order))
                            .filter(F.col("rank") <= self.neighbors)
                            .select("item", "rank", "neighbor", "similarity"))
         self.train_ = train
         return self
+
+    def to_recstack(self, *, normalize_similarity: bool = False) -> Any:
+        """A fitted :class:`recstack.models.knn.ItemKNN` whose similarity matrix holds these
+        neighbours (row ``i``: item ``i``'s neighbours), with the training matrix and
+        vocabularies: save it with ``.save(path)``, load it with
+        :func:`recstack.models.load_model`.
+
+        It equals ``ItemKNN`` fitted on the same data with ``neighbors`` = this
+        ``neighbors``, ``shrink`` = this ``shrink``, ``similarity="cosine"``,
+        ``normalize=True``, ``feature_weighting="none"``, ``binary=True`` and the given
+        ``normalize_similarity`` (which only rescales at scoring time): the same matrix and
+        the same recommendations. Only when no user was left out (``users_left_out_`` 0:
+        ItemKNN has no ``max_user_items``); otherwise the export is refused. ItemKNN's
+        other similarities and weightings (asymmetric, jaccard, lift, TF-IDF, BM25) have no
+        distributed counterpart here.
+        """
+        import scipy.sparse as sp
+
+        from recstack.models.knn import ItemKNN
+
+        if not hasattr(self, "neighbors_"):
+            raise RecstackError("SparkItemCooccurrence: call fit() first")
+        if self.users_left_out_:
+            raise RecstackError(
+                f"SparkItemCooccurrence: {self.users_left_out_:,} users with more than "
+                f"max_user_items={self.max_user_items} items were left out, which ItemKNN "
+                "does not do; refit with a max_user_items above the longest history to "
+                "export it as item_knn")
+        train = self.train_.to_interactions()
+        rows = self.neighbors_.select("item", "neighbor", "similarity").toPandas()
+        similarity = sp.csr_matrix(
+            (rows["similarity"].to_numpy(np.float32),
+             (rows["item"].to_numpy(np.int32), rows["neighbor"].to_numpy(np.int32))),
+            shape=(train.n_items, train.n_items), dtype=np.float32)
+        similarity.sort_indices()
+        model = ItemKNN(neighbors=self.neighbors, similarity="cosine",
+                        shrink=float(self.shrink), normalize=True, feature_weighting="none",
+                        binary=True, normalize_similarity=normalize_similarity)
+        model.validate_params()
+        model.users_, model.items_ = train.users, train.items
+        model.seen_ = train.to_csr()
+        model.similarity_ = similarity
+        model._length_norm = None
+        model._scoring = model._scoring_matrix()
+        return model
 
 
 def _dense(frame: Any, index_column: str, n: int, n_factors: int) -> np.ndarray:

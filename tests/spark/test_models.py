@@ -97,3 +97,36 @@ def test_spark_als_checkpoints_into_the_directory_it_is_given(spark, tmp_path):
     SparkALS(factors=2, iterations=3, checkpoint_interval=1,
              checkpoint_dir=str(tmp_path / "checkpoints")).fit(sd.from_interactions(spark, data))
     assert any((tmp_path / "checkpoints").rglob("*"))
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_cooccurrence_exports_to_item_knn_identical_to_a_fitted_one(spark, ml100k, tmp_path):
+    from recstack.models.knn import ItemKNN
+
+    # 300 users of MovieLens 100K (the self-join is sum(n_u^2) pairs; this keeps it small)
+    data = ml100k.implicit().for_users(np.arange(300)).compact()
+    train = random_split(data, 0.2, seed=0).train
+    cooccurrence = SparkItemCooccurrence(neighbors=20, shrink=10.0, max_user_items=10_000)
+    exported = cooccurrence.fit(sd.from_interactions(spark, train)).to_recstack()
+    exported.save(tmp_path / "knn")
+    loaded = load_model(tmp_path / "knn")
+    fitted = ItemKNN(neighbors=20, shrink=10.0).fit(train)
+    assert type(loaded) is ItemKNN and loaded.get_params() == fitted.get_params()
+    # the same similarity matrix, bit for bit (ties at the cut included)
+    got, want = loaded.similarity_.tocsr(), fitted.similarity_.tocsr()
+    got.sort_indices()
+    want.sort_indices()
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)
+    assert np.diff(want.indptr).max() == 20  # the cut bites
+    users = train.users.external_ids
+    got_items, got_scores = loaded.recommend(users, k=10)
+    want_items, want_scores = fitted.recommend(users, k=10)
+    assert np.array_equal(got_items, want_items) and np.array_equal(got_scores, want_scores)
+    # users longer than max_user_items make the export differ from ItemKNN: refused
+    short = SparkItemCooccurrence(neighbors=20, max_user_items=50).fit(
+        sd.from_interactions(spark, train))
+    with pytest.raises(Exception, match=r"users with more than max_user_items=50 items were "
+                                        r"left out, which ItemKNN does not do"):
+        short.to_recstack()

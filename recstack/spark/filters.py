@@ -1,0 +1,168 @@
+"""The filters of :mod:`recstack.data.filters` as distributed operations, driven by the same
+spec objects (the ``FILTERS`` registry, an experiment file's ``[[filters]]``).
+
+Each function returns the filtered :class:`~recstack.spark.data.SparkInteractions`
+(compacted where the single-machine filter compacts) and the same
+:class:`~recstack.data.filters.FilterStep`; on the same data the rows, vocabularies and
+reports equal the single-machine ones (``tests/spark/test_filters_splits.py``). One
+difference of arithmetic, not of rows: ``deduplicate`` with ``sum`` or ``mean`` adds a
+pair's values in whatever order Spark meets them (numpy adds them by time), so with
+non-integer values the float32 result may differ in its last bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from recstack.data.filters import (
+    FILTERS,
+    Deduplicate,
+    FilterSpec,
+    FilterStep,
+    KCore,
+    MinValue,
+    TimeWindow,
+    to_unix_seconds,
+)
+from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE, DuplicatePolicy
+from recstack.errors import ConfigError, EmptyResultError, RecstackError
+from recstack.spark.data import ITEM_INDEX, ROW, USER_INDEX, SparkInteractions, compact, k_core
+
+#: the filter types this module runs (the names of the FILTERS registry)
+SPARK_FILTERS = ("k_core", "min_value", "time_window", "deduplicate")
+
+
+def min_value(data: SparkInteractions, threshold: float
+              ) -> tuple[SparkInteractions, FilterStep]:
+    """:class:`~recstack.data.filters.MinValue`: rows with ``value >= threshold``.
+
+    The comparison is in float32, as numpy compares the single-machine float32 values
+    with a Python threshold, so a threshold such as 3.7 keeps the same rows on both paths.
+    """
+    from pyspark.sql import functions as F
+
+    spec = MinValue(threshold)
+    kept = data.frame.filter(F.col(VALUE).cast("float") >= F.lit(spec.threshold).cast("float"))
+    return _step(spec, data, compact(data.with_frame(kept)))
+
+
+def time_window(data: SparkInteractions, start: int | str | None = None,
+                end: int | str | None = None) -> tuple[SparkInteractions, FilterStep]:
+    """:class:`~recstack.data.filters.TimeWindow`: rows with ``start <= timestamp < end``
+    (Unix seconds or ISO dates; either bound optional)."""
+    from pyspark.sql import functions as F
+
+    spec = TimeWindow(start, end)
+    if not data.has_timestamps:
+        raise RecstackError("these interactions have no timestamps to slice by")
+    low, high = to_unix_seconds(spec.start, "start"), to_unix_seconds(spec.end, "end")
+    condition = F.lit(True)
+    if low is not None:
+        condition = condition & (F.col(TIMESTAMP) >= F.lit(low))
+    if high is not None:
+        condition = condition & (F.col(TIMESTAMP) < F.lit(high))
+    return _step(spec, data, compact(data.with_frame(data.frame.filter(condition))))
+
+
+def deduplicate(data: SparkInteractions, policy: DuplicatePolicy = "last"
+                ) -> tuple[SparkInteractions, FilterStep]:
+    """:class:`~recstack.data.filters.Deduplicate`: one row per (user, item) pair, as
+    :meth:`Interactions.deduplicate` resolves them.
+
+    ``first`` / ``last`` keep the earliest / latest row (by timestamp, then ``row``);
+    ``sum``, ``max`` and ``mean`` combine the values (stored as float32, as on a single
+    machine) and carry the pair's latest timestamp; ``error`` refuses duplicates. The
+    single-machine result is ordered by (user, item); here the ``row`` becomes
+    ``user_index * n_items + item_index``, which orders the rows the same way, so what
+    reads the row order afterwards (the tie-break of leave-last-N) sees the same order.
+    """
+    spec = Deduplicate(policy)
+    return _step(spec, data, deduplicated(data, spec.policy))
+
+
+def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
+    """The rows of :func:`deduplicate` (also the evaluation's ``duplicate_grade``)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    if policy not in DUPLICATE_POLICIES:
+        raise RecstackError(f"unknown duplicate policy {policy!r}; use one of "
+                            f"{', '.join(DUPLICATE_POLICIES)}")
+    if policy == "keep":
+        return data
+    frame = data.frame
+    pair = [USER_INDEX, ITEM_INDEX]
+    if policy == "error":
+        _refuse_duplicates(data)
+        resolved = frame
+    elif policy in ("first", "last"):
+        time = [F.col(TIMESTAMP)] if data.has_timestamps else []
+        keys = [*time, F.col(ROW)]
+        order = [k.asc() for k in keys] if policy == "first" else [k.desc() for k in keys]
+        position = F.row_number().over(Window.partitionBy(*pair).orderBy(*order))
+        resolved = frame.withColumn("_position", position).filter(F.col("_position") == 1)
+    else:
+        combine = {"sum": F.sum, "max": F.max, "mean": F.avg}[policy]
+        aggregates = [combine(VALUE).cast("float").cast("double").alias(VALUE)]
+        if data.has_timestamps:
+            aggregates.append(F.max(TIMESTAMP).alias(TIMESTAMP))
+        resolved = frame.groupBy(*pair).agg(*aggregates)
+    renumbered = resolved.withColumn(
+        ROW, F.col(USER_INDEX).cast("long") * data.n_items + F.col(ITEM_INDEX))
+    return data.with_frame(renumbered.select(*frame.columns))
+
+
+def _refuse_duplicates(data: SparkInteractions) -> None:
+    from pyspark.sql import functions as F
+
+    groups = (data.frame.groupBy(USER_INDEX, ITEM_INDEX).count()
+              .filter(F.col("count") > 1))
+    found = groups.agg(F.sum(F.col("count") - 1).alias("extra"),
+                       F.min(F.struct(USER_INDEX, ITEM_INDEX)).alias("first")).first()
+    if found["extra"]:
+        user = (data.users.filter(F.col(USER_INDEX) == found["first"][USER_INDEX])
+                .first()[0])
+        item = (data.items.filter(F.col(ITEM_INDEX) == found["first"][ITEM_INDEX])
+                .first()[0])
+        raise RecstackError(
+            f"{found['extra']:,} duplicate (user, item) rows, e.g. user {user!r} and item "
+            f"{item!r}; choose a policy: "
+            + ", ".join(p for p in DUPLICATE_POLICIES if p != "error"))
+
+
+def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
+                  ) -> tuple[SparkInteractions, list[FilterStep]]:
+    """Run ``filters`` (the specs of an experiment file's ``[[filters]]``, e.g.
+    ``load_experiment(path).filters``) in order, as
+    :func:`recstack.data.filters.apply_filters` does; a filter type without a distributed
+    version is refused before anything runs, naming it."""
+    runners = {KCore: lambda d, s: k_core(d, s.user_min, s.item_min),
+               MinValue: lambda d, s: min_value(d, s.threshold),
+               TimeWindow: lambda d, s: time_window(d, s.start, s.end),
+               Deduplicate: lambda d, s: deduplicate(d, s.policy)}
+    for number, step_filter in enumerate(filters, start=1):
+        if not isinstance(step_filter, FilterSpec):
+            raise ConfigError(f"filter step {number}: expected a filter such as "
+                              f"KCore(user_min=5) (one of {', '.join(FILTERS.names())}), got "
+                              f"{step_filter!r}")
+        if type(step_filter) not in runners:
+            raise RecstackError(
+                f"filter step {number}: {step_filter.kind_name or type(step_filter).__name__}"
+                f" has no distributed version in the Spark backend; it runs "
+                f"{', '.join(SPARK_FILTERS)} (filter on a single machine, or drop the step)")
+    steps: list[FilterStep] = []
+    for number, step_filter in enumerate(filters, start=1):
+        data_after, step = runners[type(step_filter)](data, step_filter)
+        steps.append(step)
+        if step.rows_after == 0:
+            raise EmptyResultError(
+                f"filter step {number} of {len(filters)}, {step_filter.name}, removed all "
+                f"{step.rows_before:,} remaining rows; loosen it or change the steps before it")
+        data = data_after
+    return data, steps
+
+
+def _step(spec: FilterSpec, before: SparkInteractions, after: SparkInteractions
+          ) -> tuple[SparkInteractions, FilterStep]:
+    return after, FilterStep(spec.name, before.frame.count(), after.frame.count(),
+                             before.n_users, after.n_users, before.n_items, after.n_items, {})

@@ -1,0 +1,184 @@
+"""Held-out users and k-fold cross-validation as distributed operations, and
+:func:`apply_split`, which runs any split spec of the ``SPLITS`` registry (an experiment
+file's ``[split]``) on Spark.
+
+The random, temporal and leave-last-N splits live in :mod:`recstack.spark.data`; this
+module adds :func:`user_split` (:func:`recstack.data.splits.user_split`) and
+:func:`kfold_split` (:func:`recstack.data.splits.kfold_split`), with the same counts per
+user, the same reports and the same rules for what is set apart.
+
+Seeds. As for the random split (see :mod:`recstack.spark.data`), numpy's generator
+cannot be reproduced across executors, so every random choice is the order of a 64-bit
+hash of the seed and a stable position, salted by what it decides:
+
+- ``user_split``: the held-out users are the ``n_held`` users with the smallest
+  ``xxhash64(seed, "users", user_index)`` (``n_held = max(1, round(test_users * active
+  users))``, as on a single machine); with ``by_time=False`` each held-out user's rows
+  are ordered by ``xxhash64(seed, "rows", row)``, and the first ``max(round((1 -
+  fold_in_fraction) * n), 1)`` of them are the test targets (``by_time=True``: the latest
+  rows, ties to the earlier row, exactly as on a single machine).
+- ``kfold_split``: with ``stratify="user"`` each user's rows are ordered by
+  ``xxhash64(seed, "kfold", row)`` and dealt round-robin from a per-user offset
+  ``xxhash64(seed, "offset", user_index) mod k``; with ``stratify=None`` all rows are
+  ordered by that hash and row ``r`` of the order goes to fold ``r mod k``.
+
+The same seed therefore gives the same number of held-out users and, for every user, the
+same number of test (and fold-in) rows as the single-machine split, and the same number of
+rows per fold; the users and rows chosen are drawn from the same (uniform) distribution,
+but are not numpy's. Neither depends on the partitioning or the cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from recstack.data.splits import (
+    SPLITS,
+    KFold,
+    LeaveLastOut,
+    RandomSplit,
+    SplitSpec,
+    TemporalSplit,
+    UserSplit,
+)
+from recstack.errors import ConfigError, EmptyResultError, RecstackError
+from recstack.spark.data import (
+    ROW,
+    TIMESTAMP,
+    USER_INDEX,
+    SparkInteractions,
+    SparkSplit,
+    _finish,
+    _materialise,
+    leave_last_out,
+    random_split,
+    temporal_split,
+)
+
+#: the split methods this backend runs (the names of the SPLITS registry)
+SPARK_SPLITS = ("random", "temporal", "leave_last_out", "users", "kfold")
+
+
+def user_split(data: SparkInteractions, test_users: float = 0.2, *,
+               fold_in_fraction: float = 0.8, by_time: bool = False, seed: int = 0
+               ) -> SparkSplit:
+    """Held-out users (:func:`recstack.data.splits.user_split`): a share of the users is
+    kept out of training; of each held-out user's rows ``fold_in_fraction`` is the
+    revealed history (``SparkSplit.fold_in``) and the rest the test targets. Seeds: see
+    the module notes."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    UserSplit(test_users, fold_in_fraction, by_time, seed)
+    if by_time and not data.has_timestamps:
+        raise RecstackError("user split by_time needs timestamps; these data have none")
+    active = data.frame.select(USER_INDEX).distinct()
+    n_active = active.count()
+    if n_active == 0:
+        raise EmptyResultError("cannot split: the data have no rows")
+    n_held = max(1, int(round(test_users * n_active)))
+    if n_held >= n_active:
+        raise EmptyResultError(f"user split: holding out {n_held} of {n_active} users "
+                               f"(test_users={test_users}) leaves no training users")
+    held = _first_by_hash(active, F.xxhash64(F.lit(int(seed)), F.lit("users"),
+                                             F.col(USER_INDEX)), [USER_INDEX], n_held)
+    held = held.select(USER_INDEX).withColumn("_held", F.lit(True))
+    key = (F.col(TIMESTAMP) if by_time
+           else F.xxhash64(F.lit(int(seed)), F.lit("rows"), F.col(ROW)))
+    by_user = Window.partitionBy(USER_INDEX)
+    # position 0 is the row revealed last (the largest key, the earlier row among equal
+    # keys), so the latest rows become the test targets
+    position = F.row_number().over(by_user.orderBy(key.desc(), F.col(ROW).asc())) - 1
+    size = F.count(F.lit(1)).over(by_user)
+    n_target = F.greatest(F.floor(F.lit(1.0 - fold_in_fraction) * size + 0.5), F.lit(1))
+    row_held = F.coalesce(F.col("_held"), F.lit(False))
+    flagged = (data.frame.join(held, USER_INDEX, "left")
+               .withColumn("_is_test", row_held & (position < n_target))
+               .withColumn("_is_fold_in", row_held & ~(position < n_target))
+               .drop("_held"))
+    return _finish(data, flagged, "user", {"test_users": test_users,
+                                           "fold_in_fraction": fold_in_fraction,
+                                           "by_time": by_time, "seed": seed}, fold_in=True)
+
+
+def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "user",
+                seed: int = 0) -> Iterator[SparkSplit]:
+    """``k`` splits whose test parts partition the data
+    (:func:`recstack.data.splits.kfold_split`); the folds are assigned once (one
+    materialised pass) and each split is built when it is asked for. Seeds: see the
+    module notes."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    if stratify not in ("user", None):
+        raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}")
+    KFold(k, "none" if stratify is None else stratify, seed)
+    if data.frame.limit(1).count() == 0:
+        raise EmptyResultError("cannot split: the data have no rows")
+    key = F.xxhash64(F.lit(int(seed)), F.lit("kfold"), F.col(ROW))
+    if stratify == "user":
+        position = F.row_number().over(Window.partitionBy(USER_INDEX).orderBy(key, ROW)) - 1
+        # a per-user offset, so that fold 0 does not always get users' first rows
+        offset = F.pmod(F.xxhash64(F.lit(int(seed)), F.lit("offset"), F.col(USER_INDEX)),
+                        F.lit(k))
+        folded = data.frame.withColumn("_fold", F.pmod(position + offset, F.lit(k)))
+    else:
+        ranked = _first_by_hash(data.frame, key, [ROW], None)
+        folded = ranked.withColumn("_fold", F.pmod(F.col("_order"), F.lit(k))).drop("_order")
+    folded = _materialise(folded)
+    return _kfold_folds(data, folded, k, stratify, seed)
+
+
+def _kfold_folds(data: SparkInteractions, folded: Any, k: int, stratify: str | None,
+                 seed: int) -> Iterator[SparkSplit]:
+    from pyspark.sql import functions as F
+
+    for i in range(k):
+        flagged = folded.withColumn("_is_test", F.col("_fold") == i).drop("_fold")
+        yield _finish(data, flagged, "kfold", {"k": k, "fold": i, "stratify": stratify,
+                                               "seed": seed})
+
+
+def apply_split(data: SparkInteractions, spec: SplitSpec) -> list[SparkSplit]:
+    """Run a split spec (an experiment file's ``[split]``, e.g.
+    ``load_experiment(path).split``, or ``SPLITS.build(...)``) as
+    :meth:`SplitSpec.apply` does: one split, or every fold of a cross-validation. A method
+    without a distributed version is refused, naming it."""
+    if not isinstance(spec, SplitSpec):
+        raise ConfigError(f"split: expected a split method such as RandomSplit(0.2) (one of "
+                          f"{', '.join(SPLITS.names())}), got {spec!r}")
+    if isinstance(spec, RandomSplit):
+        return [random_split(data, spec.test_fraction, seed=spec.seed)]
+    if isinstance(spec, TemporalSplit):
+        if spec.cutoff is not None:
+            return [temporal_split(data, spec.cutoff)]
+        fraction = 0.2 if spec.test_fraction is None else spec.test_fraction
+        return [temporal_split(data, test_fraction=fraction)]
+    if isinstance(spec, LeaveLastOut):
+        return [leave_last_out(data, spec.n)]
+    if isinstance(spec, UserSplit):
+        return [user_split(data, spec.test_users, fold_in_fraction=spec.fold_in_fraction,
+                           by_time=spec.by_time, seed=spec.seed)]
+    if isinstance(spec, KFold):
+        return list(kfold_split(data, spec.k, seed=spec.seed,
+                                stratify=None if spec.stratify == "none" else spec.stratify))
+    raise RecstackError(f"split method {spec.kind_name or type(spec).__name__!r} has no "
+                        f"distributed version in the Spark backend; it runs "
+                        f"{', '.join(SPARK_SPLITS)} (split on a single machine, or choose "
+                        "one of those)")
+
+
+def _first_by_hash(frame: Any, key: Any, tie_break: list[str], n: int | None) -> Any:
+    """``frame``'s rows in the order of ``key`` (then ``tie_break``) with their 0-based
+    position as ``_order``; only the first ``n`` when ``n`` is given. A distributed sort
+    (range partitioning) and Spark's ``zipWithIndex``: nothing is collected."""
+    from pyspark.sql.types import LongType, StructField, StructType
+
+    ordered = frame.withColumn("_key", key).orderBy("_key", *tie_break).drop("_key")
+    schema = StructType(ordered.schema.fields + [StructField("_order", LongType(), False)])
+    numbered = ordered.rdd.zipWithIndex()
+    if n is not None:
+        numbered = numbered.filter(lambda pair: pair[1] < n)
+    rows = numbered.map(lambda pair: (*pair[0], pair[1]))
+    return frame.sparkSession.createDataFrame(rows, schema)

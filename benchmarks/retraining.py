@@ -108,6 +108,23 @@ def main(argv: list[str] | None = None) -> int:
         if seconds is not None:
             costs.setdefault(name, []).append(seconds)
 
+    def full_and_warm(name: str, params: dict[str, Any], epochs: int, warm_epochs: int,
+                      previous: Any, t: int, train: Any) -> Any:
+        """Month ``t``'s full retrain of ``name`` and its warm start from ``previous`` (last
+        month's warm model; None: the first month, which starts from the full retrain),
+        both recorded; returns the warm model."""
+        full_model, seconds = timed(create_model(name, **params, epochs=epochs).fit,
+                                    train.compact())
+        record(f"{name}-expanding", t, full_model, train, seconds)
+        if previous is None:
+            warm_model, seconds = full_model, None
+        else:
+            warm_model, seconds = timed(
+                create_model(name, **params, epochs=warm_epochs).fit_from, previous,
+                train.compact())
+        record(f"{name}-warm-expanding", t, warm_model, train, seconds)
+        return warm_model
+
     from recstack.ops.fold_in import fold_in_model
 
     first_eval = args.months - args.eval
@@ -135,29 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             folded, seconds = timed(fold_in_model, retrained, train.compact())
             record("fold-in-2", t, folded, train, seconds)
-        full_bpr, seconds = timed(create_model("bpr", **bpr, epochs=args.bpr_epochs).fit,
-                                  train.compact())
-        record("bpr-expanding", t, full_bpr, train, seconds)
-        if bpr_warm is None:
-            bpr_warm, seconds = full_bpr, None  # the first month starts from a full retrain
-        else:
-            bpr_warm, seconds = timed(create_model("bpr", **bpr,
-                                                   epochs=args.bpr_warm_epochs).fit_from,
-                                      bpr_warm, train.compact())
-        record("bpr-warm-expanding", t, bpr_warm, train, seconds)
+        bpr_warm = full_and_warm("bpr", bpr, args.bpr_epochs, args.bpr_warm_epochs, bpr_warm,
+                                 t, train)
         if args.lightgcn_epochs > 0:
-            full_lightgcn, seconds = timed(
-                create_model("lightgcn", **lightgcn, epochs=args.lightgcn_epochs).fit,
-                train.compact())
-            record("lightgcn-expanding", t, full_lightgcn, train, seconds)
-            if lightgcn_warm is None:
-                lightgcn_warm, seconds = full_lightgcn, None
-            else:
-                lightgcn_warm, seconds = timed(
-                    create_model("lightgcn", **lightgcn,
-                                 epochs=args.lightgcn_warm_epochs).fit_from,
-                    lightgcn_warm, train.compact())
-            record("lightgcn-warm-expanding", t, lightgcn_warm, train, seconds)
+            lightgcn_warm = full_and_warm("lightgcn", lightgcn, args.lightgcn_epochs,
+                                          args.lightgcn_warm_epochs, lightgcn_warm, t, train)
         last = rows(t - 1, t)
         popular, seconds = timed(create_model("most_popular").fit, last.compact())
         record("popular-1", t, popular, last, seconds)

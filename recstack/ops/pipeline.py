@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.atomic import atomic_directory, recover, write_text
+from recstack.data.side_table import read_side_table
 from recstack.errors import RecstackError
 from recstack.ops.lock import pipeline_lock
 from recstack.ops.pipeline_config import Pipeline, load_pipeline
@@ -201,10 +202,8 @@ class _Run:
         name = getattr(self.spec.data, which)
         if name is None:
             return None
-        path = self.spec.path(name)
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        return pd.read_csv(path)
+        key = "item_id" if which == "items" else "user_id"
+        return read_side_table(self.spec.path(name), what=f"[data] {which} file", key=key)
 
     def _interactions(self) -> tuple[Any, np.ndarray]:
         """Every partition of the snapshot as one Interactions, and each row's partition."""

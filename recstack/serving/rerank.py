@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError
 
 if TYPE_CHECKING:
@@ -181,10 +182,4 @@ def read_item_table(path: Path) -> pd.DataFrame:
     """The items file (CSV or Parquet, ``item_id`` first or named) with every column; a
     text column of ``|``-separated labels (``genres`` as MovieLens writes them) stays text:
     the re-rankers split it."""
-    path = Path(path)
-    table = (pd.read_parquet(path) if path.suffix.lower() in (".parquet", ".pq")
-             else pd.read_csv(path, dtype={"item_id": str}))
-    if "item_id" not in table.columns:
-        raise ConfigError(f"{path}: an items file needs an 'item_id' column; its columns: "
-                          f"{', '.join(map(str, table.columns))}")
-    return table[["item_id", *[c for c in table.columns if c != "item_id"]]]
+    return read_side_table(path, key_as_text=True)

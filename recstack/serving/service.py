@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError
 from recstack.serving.variants import VariantAssigner
 
@@ -789,13 +790,6 @@ def _valid(candidates: Candidates) -> Candidates:
 
 def _read_titles(path: Path) -> dict[str, str]:
     """``item_id -> title`` from a CSV or Parquet table with those two columns."""
-    path = Path(path)
-    try:
-        table = (pd.read_parquet(path, columns=["item_id", "title"])
-                 if path.suffix.lower() in (".parquet", ".pq")
-                 else pd.read_csv(path, usecols=["item_id", "title"], dtype={"item_id": str}))
-    except (KeyError, ValueError) as error:
-        raise ConfigError(f"{path}: an items file needs columns 'item_id' and 'title' "
-                          f"({error})") from None
-    return dict(zip(table["item_id"].astype(str), table["title"].astype(str), strict=True))
+    table = read_side_table(path, columns=["title"], key_as_text=True)
+    return dict(zip(table["item_id"], table["title"].astype(str), strict=True))
 

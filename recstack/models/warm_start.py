@@ -142,7 +142,7 @@ class WarmStartMixin:
     # from Recommender
     name: ClassVar[str]
     fit: Any
-    _require_fitted: Any
+    is_fitted: Any
 
     def fit_from(self, previous: Any, train: Interactions, *,
                  progress: Progress | None = None) -> Self:
@@ -156,7 +156,9 @@ class WarmStartMixin:
         if type(previous) is not type(self):
             raise ConfigError(f"{self.name}: a warm start needs a previous {self.name} model, "
                               f"got {type(previous).__name__}")
-        previous._require_fitted()
+        if not previous.is_fitted:
+            raise ConfigError(f"{self.name}: the previous model to warm-start from is not "
+                              "fitted; fit it first (or use fit for a fresh start)")
         for param in self.warm_start_params:
             ours, theirs = _comparable(getattr(self, param)), _comparable(getattr(previous,
                                                                                   param))

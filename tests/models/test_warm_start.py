@@ -146,6 +146,9 @@ def test_a_warm_start_from_another_kind_of_model_is_refused(windows, monkeypatch
     previous = create_model("mf", **quick_params("mf")).fit(old)
     with pytest.raises(ConfigError, match="previous bpr model"):
         create_model("bpr", **quick_params("bpr")).fit_from(previous, new)
+    with pytest.raises(ConfigError, match="the previous model to warm-start from is not "
+                                          "fitted"):
+        create_model("bpr", **quick_params("bpr")).fit_from(create_model("bpr"), new)
 
 
 def test_bpr_warm_started_for_a_few_epochs_beats_as_many_epochs_from_scratch(windows):

@@ -293,6 +293,10 @@ class Recommender(Configurable, ABC):
     #: stand-in (a :class:`PopularityFallbackWarning` names them when they are asked for);
     #: None when their scores are the model's own (e.g. the baselines)
     history_fallback: ClassVar[str | None] = None
+    #: whether items are placed by their content (item-table text, genres...) as well as by
+    #: interactions, so that an item without training rows still has a meaningful vector
+    #: and item similarity (:meth:`similar_items`)
+    places_items_by_content: ClassVar[bool] = False
 
     users_: IdMap
     items_: IdMap
@@ -409,14 +413,24 @@ class Recommender(Configurable, ABC):
         excluded: ``(item_ids, similarities)``, most similar first, with the empty-slot
         conventions of :meth:`recommend`. Similarity is the model's own (cosine of item
         embeddings for factor models, the learned item-item weights for neighbourhood
-        models); a model without one says so."""
+        models); a model without one says so.
+
+        An item without training interactions has learned nothing in a collaborative model
+        (its vector is its random initialisation, or zero): it gets no neighbours (its row
+        is all empty slots) and is nobody's neighbour. Models that place items by their
+        content (:attr:`places_items_by_content`) keep them."""
         self._require_fitted()
         item_index = _lookup(self.items_, _as_ids(items, "items"), "items").astype(np.int64)
         k = check_list_length(k, len(item_index), len(self.items_))
+        untrained = (None if self.places_items_by_content
+                     else np.diff(self.seen_.tocsc().indptr) == 0)
 
         def rows_without_self(batch: np.ndarray) -> np.ndarray:
             values = writable_scores(self._similarity_rows(batch), copy=True)
             values[np.arange(len(batch)), batch] = -np.inf
+            if untrained is not None and untrained.any():
+                values[:, untrained] = -np.inf
+                values[untrained[batch]] = -np.inf
             return values
 
         top, values = top_k_batched(rows_without_self, item_index, int(k),

@@ -96,6 +96,7 @@ class ContentBased(Recommender):
     """
 
     name = "content"
+    places_items_by_content = True
     params: ClassVar[dict[str, Param]] = {
         "min_df": Param(int, low=1, default=1,
                         doc="Ignore terms found in fewer than this many item documents."),

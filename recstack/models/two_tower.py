@@ -373,6 +373,7 @@ class TwoTower(WarmStartMixin, Recommender):
     name = "two_tower"
     warm_start_params = ("dim", "hidden", "user_features")
     serves_users_without_history = True
+    places_items_by_content = True
     history_fallback = "item popularity (training rows per item, divided by the largest)"
     params: ClassVar[dict[str, Param]] = {
         "dim": Param(int, low=1, default=64, doc="Dimension of the user and item embeddings."),

@@ -17,14 +17,28 @@ candidates' recall ceiling, fit and inference seconds, and a paired Wilcoxon tes
 all seeds pooled) of the best two-stage configuration against the best single generator.
 
 With ``--speed N``, instead: the serving path's throughput on the synthetic dataset with N
-users (most_popular and item_knn proposing 100 items each, about 200 merged candidates per
-user): candidates, feature assembly and LightGBM ranking in batches of ``--batch`` users
-(memory bounded by the batch), the peak resident memory, and LightGBM's training time on
-the frame of the ranker's examples.
+users (most_popular and item_knn proposing ``--per-user`` items each, their lists read in
+interleaved rank order until every user has exactly ``--per-user`` distinct candidates):
+candidates, feature assembly and LightGBM ranking in batches of ``--batch`` users (memory
+bounded by the batch), the peak resident memory, and LightGBM's training time on the frame
+of the ranker's examples (the union of the two top-``--per-user`` lists of the users' label
+windows, a fifth of the negatives kept).
+
+``synthetic-<N>`` in ``--datasets`` is the built-in generator with N users, 5,000 items and
+20 interactions per user (seed 0), run with the same protocol; for its size the options
+``--eval-users`` (tune and evaluate on a seeded sample of that many users, the same for
+every model of a seed), ``--negative-rate`` (keep that share of the ranker's negatives) and
+``--torch-epochs`` / ``--batch-groups`` cut the cost. ``--seed-list K --keep DIR`` runs one
+seed (one process per seed in parallel) and ``--combine DIR`` prints the table and the
+paired tests of all kept seeds.
 
 Run:  RECSTACK_DATASETS=../shared/datasets nice python benchmarks/two_stage.py \
           [--datasets ml-100k ml-latest-small] [--seeds 3] [--trials 10]
-      nice python benchmarks/two_stage.py --speed 100000
+      nice python benchmarks/two_stage.py --datasets synthetic-100000 --seed-list 0 \
+          --trials 2 --eval-users 5000 --negative-rate 0.1 --torch-epochs 2 \
+          --batch-groups 256 --rankers lightgbm-binary wide_deep-bce multitask-softmax \
+          --keep KEEP   (likewise seeds 1 and 2), then --combine KEEP
+      nice python benchmarks/two_stage.py --speed 100000 [--per-user 200]
 """
 
 from __future__ import annotations
@@ -57,8 +71,18 @@ RANKERS: dict[str, dict[str, Any]] = {
     "lightgbm-binary": {"type": "lightgbm", "loss": "binary"},
     "lightgbm-lambdarank": {"type": "lightgbm", "loss": "lambdarank"},
     "logistic": {"type": "logistic"},
+    "wide_deep-bce": {"type": "wide_deep", "loss": "bce"},
+    "dcn_v2-bce": {"type": "dcn_v2", "loss": "bce"},
+    "multitask-bce": {"type": "multitask", "loss": "bce"},
+    "multitask-softmax": {"type": "multitask", "loss": "softmax"},
 }
+TORCH_RANKERS = ("wide_deep", "dcn_v2", "multitask")
+#: the synthetic dataset of the accuracy run: ``synthetic-<users>`` in --datasets
+SYNTHETIC_ITEMS = 5_000
+SYNTHETIC_ROWS_PER_USER = 20
 METRICS = ("ndcg@10", "recall@10", "precision@1")
+#: each model's per-user results, with the split seed of each
+PerUser = dict[str, list[tuple[int, EvaluationResult]]]
 
 
 def users_subset(data: Interactions, seed: int, share: float = 0.9) -> Interactions:
@@ -67,13 +91,14 @@ def users_subset(data: Interactions, seed: int, share: float = 0.9) -> Interacti
     return data.for_users(keep).compact()
 
 
-def tuned_params(name: str, train: Interactions, trials: int, holdout: int, seed: int
-                 ) -> dict[str, Any]:
+def tuned_params(name: str, train: Interactions, trials: int, holdout: int, seed: int,
+                 eval_users: int = 0) -> dict[str, Any]:
     space = model_class(name).search_space
     if not space or trials == 0:
         return {}
     inner = leave_last_out(train, holdout)
-    best, _, _ = search(name, inner.train, inner.test, space, trials=trials, seed=seed,
+    validation = evaluation_users(inner.test, eval_users, seed)
+    best, _, _ = search(name, inner.train, validation, space, trials=trials, seed=seed,
                         metric="ndcg@10")
     return best
 
@@ -89,14 +114,38 @@ def timed_evaluation(model: Any, train: Interactions, test: Interactions, label:
     return result, fitted, time.perf_counter() - start
 
 
+def load_dataset(name: str, root: Path) -> Interactions:
+    """A MovieLens folder under ``root``, or ``synthetic-<n_users>``: the built-in generator
+    with 5,000 items and 20 interactions per user on average (seed 0)."""
+    if not name.startswith("synthetic-"):
+        return load_movielens(root / name)
+    from recstack.data.synthetic import generate
+
+    n_users = int(name.split("-", 1)[1])
+    return generate(n_users=n_users, n_items=SYNTHETIC_ITEMS,
+                    n_interactions=SYNTHETIC_ROWS_PER_USER * n_users, seed=0)
+
+
+def evaluation_users(test: Interactions, n: int, seed: int) -> Interactions:
+    """The test rows of a seeded random sample of ``n`` test users (all when ``n`` is 0);
+    every model of a seed is evaluated on the same users, so the test stays paired."""
+    users = np.unique(test.user_index)
+    if not n or n >= len(users):
+        return test
+    chosen = np.random.default_rng(1_000 + seed).choice(users, size=n, replace=False)
+    return test.for_users(chosen)
+
+
 def run_dataset(name: str, root: Path, args: argparse.Namespace) -> pd.DataFrame:
-    data = load_movielens(root / name)
+    data = load_dataset(name, root)
+    print(f"{name}: {data}", flush=True)
     rows: list[dict[str, Any]] = []
-    per_user: dict[str, list[EvaluationResult]] = {}
-    for seed in range(args.seeds):
+    per_user: PerUser = {}
+    seeds = args.seed_list if args.seed_list is not None else list(range(args.seeds))
+    for seed in seeds:
         split = leave_last_out(users_subset(data, seed), args.holdout)
-        train, test = split.train, split.test
-        tuned = {g: tuned_params(g, train, args.trials, args.holdout, seed)
+        train, test = split.train, evaluation_users(split.test, args.eval_users, seed)
+        tuned = {g: tuned_params(g, train, args.trials, args.holdout, seed, args.eval_users)
                  for g in GENERATORS}
         print(f"[{name} seed {seed}] tuned: {tuned}", flush=True)
         for g in GENERATORS:
@@ -104,22 +153,65 @@ def run_dataset(name: str, root: Path, args: argparse.Namespace) -> pd.DataFrame
                                                      test, g)
             rows.append({"seed": seed, "model": g, **_means(result), "fit_s": fit_s,
                          "eval_s": eval_s, "candidate_recall": np.nan})
-            per_user.setdefault(g, []).append(result)
+            per_user.setdefault(g, []).append((seed, result))
             print(rows[-1], flush=True)
+            _keep(args, name, rows[-1], result)
         sources = [{"type": g, **tuned[g]} for g in GENERATORS]
         for label, ranker in RANKERS.items():
             if label not in args.rankers:
                 continue
+            ranker = dict(ranker)
+            if args.torch_epochs and ranker["type"] in TORCH_RANKERS:
+                ranker |= {"epochs": args.torch_epochs, "batch_groups": args.batch_groups}
+            sampling = ({} if args.negative_rate >= 1 else
+                        {"negatives": "uniform", "negative_rate": args.negative_rate})
             model = create_model("two_stage", generators=sources, ranker=dict(ranker),
                                  n_candidates=args.candidates, window="user",
-                                 user_labels=args.holdout, seed=seed)
+                                 user_labels=args.holdout, seed=seed, **sampling)
             result, fit_s, eval_s = timed_evaluation(model, train, test,
                                                      f"two_stage[{label}]")
             ceiling = candidate_recall(model.candidates(np.unique(test.user_index)), test)
             rows.append({"seed": seed, "model": f"two_stage[{label}]", **_means(result),
                          "fit_s": fit_s, "eval_s": eval_s, "candidate_recall": ceiling})
-            per_user.setdefault(f"two_stage[{label}]", []).append(result)
+            per_user.setdefault(f"two_stage[{label}]", []).append((seed, result))
             print(rows[-1], flush=True)
+            _keep(args, name, rows[-1], result)
+    return summarise(name, rows, per_user, args)
+
+
+def _keep(args: argparse.Namespace, dataset: str, row: dict[str, Any],
+          result: EvaluationResult) -> None:
+    """With --keep DIR: the row and the per-user values on disk, for --combine."""
+    if not args.keep:
+        return
+    folder = Path(args.keep)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{dataset}__{row['seed']}__{row['model']}"
+    result.per_user.to_csv(folder / f"{stem}.csv")
+    (folder / f"{stem}.json").write_text(pd.Series(row).to_json())
+
+
+def combine(folder: Path, args: argparse.Namespace) -> None:
+    """The table and paired tests of runs kept with --keep (e.g. one process per seed)."""
+    import json
+
+    by_dataset: dict[str, tuple[list[dict[str, Any]], PerUser]] = {}
+    for path in sorted(folder.glob("*.json")):
+        dataset = path.name.split("__")[0]
+        row = json.loads(path.read_text())
+        rows, per_user = by_dataset.setdefault(dataset, ([], {}))
+        rows.append(row)
+        frame = pd.read_csv(path.with_suffix(".csv"), index_col=0)
+        per_user.setdefault(row["model"], []).append(
+            (int(row["seed"]), EvaluationResult(model=row["model"], per_user=frame)))
+    for dataset, (rows, per_user) in by_dataset.items():
+        args.seeds = len({r["seed"] for r in rows})
+        summarise(dataset, rows, per_user, args)
+
+
+def summarise(name: str, rows: list[dict[str, Any]],
+              per_user: PerUser, args: argparse.Namespace
+              ) -> pd.DataFrame:
     table = pd.DataFrame(rows).groupby("model", sort=False).mean(numeric_only=True)
     table = table.drop(columns="seed")
     singles = table.loc[list(GENERATORS)]
@@ -142,17 +234,18 @@ def _means(result: EvaluationResult) -> dict[str, float]:
     return {m: means[m] for m in METRICS}
 
 
-def _pooled(results: list[EvaluationResult]) -> EvaluationResult:
-    """One result whose users are (seed, user) pairs, for a paired test over all seeds."""
+def _pooled(results: list[tuple[int, EvaluationResult]]) -> EvaluationResult:
+    """One result whose users are (seed, user) pairs, for a paired test over all seeds
+    (a model run on fewer seeds is paired on the seeds both have)."""
     frames = []
-    for seed, result in enumerate(results):
+    for seed, result in results:
         frame = result.per_user.copy()
         frame.index = [f"{seed}:{u}" for u in frame.index]
         frames.append(frame)
-    return EvaluationResult(model=results[0].model, per_user=pd.concat(frames))
+    return EvaluationResult(model=results[0][1].model, per_user=pd.concat(frames))
 
 
-def speed(n_users: int, batch: int) -> None:
+def speed(n_users: int, batch: int, per_user: int) -> None:
     from recstack.data.synthetic import generate
     from recstack.pipeline.candidates import generate_candidates, source_names
     from recstack.pipeline.features import FeatureBuilder
@@ -169,28 +262,31 @@ def speed(n_users: int, batch: int) -> None:
     history, window, cutoff = user_window(data, 5)
     start = time.perf_counter()
     examples = make_training_data(history, window, generators, FeatureBuilder(),
-                                  cutoff=cutoff, n_candidates=100, negatives="uniform",
+                                  cutoff=cutoff, n_candidates=per_user, negatives="uniform",
                                   negative_rate=0.2)
     print(f"ranker examples: {len(examples.labels):,} rows x "
           f"{len(examples.frame.schema.names)} features in "
           f"{time.perf_counter() - start:.1f} s", flush=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     ranker = create_ranker("lightgbm", loss="binary").fit(examples.frame, examples.labels)
-    print(f"LightGBM training (300 trees): {time.perf_counter() - start:.1f} s", flush=True)
+    print(f"LightGBM training (300 trees): {time.perf_counter() - start:.1f} s wall, "
+          f"{time.process_time() - cpu:.1f} s CPU", flush=True)
     serving = generators()
     for generator in serving:
         generator.fit(data)
-    builder = FeatureBuilder().fit(data, source_names(serving), 100)
+    builder = FeatureBuilder().fit(data, source_names(serving), per_user)
     state = builder.statistics(data, int(data.timestamp.max()) + 1)
     users = np.arange(data.n_users)
     seen = data.to_csr()
     seconds = {"candidates": 0.0, "features": 0.0, "ranking": 0.0}
     rows = 0
+    fewest = per_user
+    cpu = time.process_time()
     for first in range(0, len(users), batch):
         chunk = users[first:first + batch]
         t0 = time.perf_counter()
-        candidates = generate_candidates(serving, chunk, 100, exclude=seen,
-                                         sources=builder.sources_)
+        candidates = generate_candidates(serving, chunk, per_user, exclude=seen,
+                                         sources=builder.sources_, per_user=per_user)
         t1 = time.perf_counter()
         frame = builder.build(candidates, state)
         t2 = time.perf_counter()
@@ -200,10 +296,13 @@ def speed(n_users: int, batch: int) -> None:
         seconds["features"] += t2 - t1
         seconds["ranking"] += t3 - t2
         rows += len(candidates)
+        fewest = min(fewest, int(np.bincount(candidates.users - chunk[0]).min()))
     total = sum(seconds.values())
-    print(f"serving {len(users):,} users, {rows / len(users):.0f} candidates each, batches of "
+    print(f"serving {len(users):,} users, {rows / len(users):.1f} candidates each (fewest "
+          f"{fewest}), batches of "
           f"{batch:,}: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
-          + f"; {len(users) / total:,.0f} users/s, {rows / total:,.0f} rows/s; peak RSS "
+          + f"; {len(users) / total:,.0f} users/s, {rows / total:,.0f} rows/s (wall; CPU "
+          f"{time.process_time() - cpu:.0f} s in all); peak RSS "
           f"{peak_rss_mib():.0f} MiB", flush=True)
 
 
@@ -215,13 +314,32 @@ def main() -> None:
     parser.add_argument("--holdout", type=int, default=5)
     parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--rankers", nargs="+", default=list(RANKERS))
+    parser.add_argument("--seed-list", type=int, nargs="+", default=None,
+                        help="run these split seeds (instead of 0 .. --seeds - 1)")
+    parser.add_argument("--keep", default="", help="write each result to this folder")
+    parser.add_argument("--combine", default="",
+                        help="print the table of the results kept in this folder, run nothing")
+    parser.add_argument("--eval-users", type=int, default=0,
+                        help="evaluate (and tune) on a seeded sample of this many test "
+                             "(validation) users (0: all)")
+    parser.add_argument("--torch-epochs", type=int, default=0,
+                        help="epochs of the torch rankers (0: their default, 10)")
+    parser.add_argument("--batch-groups", type=int, default=64,
+                        help="with --torch-epochs: users (groups) per torch minibatch")
+    parser.add_argument("--negative-rate", type=float, default=1.0,
+                        help="keep this share of the ranker's negatives (uniform sampling)")
     parser.add_argument("--speed", type=int, default=0, help="users of the speed run")
     parser.add_argument("--batch", type=int, default=5_000)
+    parser.add_argument("--per-user", type=int, default=200,
+                        help="candidates per user of the speed run")
     args = parser.parse_args()
     root = Path(os.environ.get("RECSTACK_DATASETS", "../shared/datasets"))
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, load {load_average()}")
     if args.speed:
-        speed(args.speed, args.batch)
+        speed(args.speed, args.batch, args.per_user)
+        return
+    if args.combine:
+        combine(Path(args.combine), args)
         return
     for name in args.datasets:
         start = time.perf_counter()

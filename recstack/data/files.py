@@ -1025,10 +1025,11 @@ class TableRoles:
 
         {"version": 1, "user": "user_id", "item": "item_id", "value": "value",
          "timestamp": "timestamp", "value_kind": "explicit", "rating_range": [0.5, 5.0],
-         "timestamp_unit": "s"}
+         "timestamp_unit": "s", "context": ["device"]}
 
     ``value`` / ``timestamp`` are None when the table has no such column;
-    ``value_kind`` is ``"explicit"`` (ratings, with ``rating_range``) or ``"implicit"``.
+    ``value_kind`` is ``"explicit"`` (ratings, with ``rating_range``) or ``"implicit"``;
+    ``context`` lists the per-row context columns (absent when there are none).
     """
 
     user: str = USER_ID
@@ -1037,6 +1038,7 @@ class TableRoles:
     timestamp: str | None = None
     rating_range: tuple[float, float] | None = None
     timestamp_unit: str | None = None
+    context: tuple[str, ...] = ()
 
     @property
     def value_kind(self) -> str:
@@ -1049,6 +1051,8 @@ class TableRoles:
                     "rating_range": None if self.rating_range is None
                     else [float(v) for v in self.rating_range],
                     "timestamp_unit": self.timestamp_unit}
+        if self.context:  # absent, not empty, without context: the document stays as it was
+            document["context"] = list(self.context)
         return {ROLES_KEY: json.dumps(document).encode()}
 
     @classmethod
@@ -1068,7 +1072,8 @@ class TableRoles:
                 value=_optional_text(document.get("value")),
                 timestamp=_optional_text(document.get("timestamp")),
                 rating_range=_checked_range(document.get("rating_range")),
-                timestamp_unit=document.get("timestamp_unit"))
+                timestamp_unit=document.get("timestamp_unit"),
+                context=tuple(_text(c) for c in document.get("context") or ()))
             if roles.timestamp_unit not in (None, *_UNIT_FACTORS):
                 raise ValueError("timestamp_unit")
             if not isinstance(document.get("version"), int) or document["version"] < 1:
@@ -1129,6 +1134,7 @@ def load_table(
     rating_range: tuple[float, float] | None = None,
     duplicates: DuplicatePolicy = "keep",
     progress: Progress | None = None,
+    context: Sequence[str] | None = None,
 ) -> Interactions:
     """Load interactions from one CSV, TSV or Parquet file.
 
@@ -1190,6 +1196,13 @@ def load_table(
         Policy for repeated (user, item) rows, see :meth:`Interactions.deduplicate`.
     progress
         Progress reporter (None: silent).
+    context
+        Columns kept as the per-row context of the interactions (e.g. ``["device"]``;
+        see :class:`~recstack.data.interactions.Interactions`), every other column being
+        dropped. None: the context columns the file's metadata records (a Parquet file
+        :func:`save_table` wrote), else none. In a text file a context column whose every
+        value is a number (or empty) is read as numbers, any other as text; an empty
+        field is a missing value.
 
     Returns
     -------
@@ -1216,6 +1229,8 @@ def load_table(
         _check_separator(separator)
     if column_names is not None:
         column_names = _check_column_names(column_names)
+    if context is not None:
+        context = _check_context_names(context)
     given: dict[str, str | None | _Detect] = {
         "user ids": user_col or DETECT, "item ids": item_col or DETECT,
         "values": value_col, "timestamps": timestamp_col}
@@ -1229,10 +1244,12 @@ def load_table(
     with reporter.task(f"Reading {path.name}", total=path.stat().st_size) as task, \
             reading(path, encoding):
         if _base_suffix(path) in _PARQUET_EXTENSIONS:
-            result = _load_parquet(path, given, rating_range, duplicates, fmt, timestamp_unit)
+            result = _load_parquet(path, given, rating_range, duplicates, fmt, timestamp_unit,
+                                   context)
         else:
             result = _load_delimited(path, given, separator, column_names, encoding,
-                                     rating_range, duplicates, fmt, timestamp_unit)
+                                     rating_range, duplicates, fmt, timestamp_unit,
+                                     context or ())
         task.advance(path.stat().st_size)
     return result
 
@@ -1269,6 +1286,43 @@ def _check_column_names(names: Sequence[str]) -> list[str]:
     if repeated:
         raise RecstackError(f"column_names repeat {', '.join(map(repr, repeated))}")
     return names
+
+
+def _check_context_names(names: Any) -> list[str]:
+    if isinstance(names, str) or not all(isinstance(n, str) and n for n in names):
+        raise RecstackError(f"context must be a list of column names, got {names!r}")
+    names = list(names)
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise RecstackError(f"context names {', '.join(map(repr, repeated))} twice")
+    return names
+
+
+def _context_columns(context: Sequence[str], roles: dict[str, str], available: Sequence[str],
+                     path: Path) -> list[str]:
+    """The context columns, checked: present in the file and holding no other role."""
+    for column in context:
+        if column not in available:
+            raise UnknownColumnError(column, available, role="context", file=str(path))
+        taken = [role for role, name in roles.items() if name == column]
+        if taken:
+            raise RecstackError(f"{path}: column {column!r} holds the {taken[0]}; it cannot "
+                                "also be a context column")
+    return list(context)
+
+
+def _context_from_text(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame | None:
+    """Context columns read as text: numbers where every present value is one, text
+    otherwise; an empty field is missing."""
+    if not columns:
+        return None
+    frame = {}
+    for name in columns:
+        text = pd.Series(table.column(name).to_pandas(), dtype=object)
+        text = text.where(text.str.len() > 0, None)
+        numbers = pd.to_numeric(text, errors="coerce")
+        frame[name] = numbers if numbers.notna().sum() == text.notna().sum() else text
+    return pd.DataFrame(frame)
 
 
 def _base_suffix(path: Path) -> str:
@@ -1335,7 +1389,8 @@ def _detect_column(role: str, available: Sequence[str], taken: set[str], path: P
 def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                     column_names: Sequence[str] | None, encoding: str,
                     rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
-                    fmt: str | None, timestamp_unit: str) -> Interactions:
+                    fmt: str | None, timestamp_unit: str, context: Sequence[str]
+                    ) -> Interactions:
     if separator is None:
         separator = _EXTENSION_DELIMITERS.get(_base_suffix(path))
         if separator is None:
@@ -1353,6 +1408,7 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                              encoding=encoding)
     available = file_column_names(path, layout)
     roles, rating_range, _ = _resolve_roles(given, None, available, rating_range, path)
+    context = _context_columns(context, roles, available, path)
     kinds: dict[str, ColumnKind] = {roles["user ids"]: "id", roles["item ids"]: "id"}
     if "values" in roles:
         kinds[roles["values"]] = "float32"
@@ -1360,6 +1416,7 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
     if "timestamps" in roles:
         kinds[roles["timestamps"]] = "auto" if fmt in (None, "unix") else "text"
         expected[roles["timestamps"]] = _timestamp_expectation(fmt, timestamp_unit)
+    kinds |= {column: "text" for column in context}
     table = read_delimited(path, layout, kinds, expected=expected)
     if table.num_rows == 0:
         raise DataFormatError("holds no interactions (no data rows)", file=str(path),
@@ -1377,14 +1434,16 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
 
     users = ids_from_text(table.column(roles["user ids"]))
     items = ids_from_text(table.column(roles["item ids"]))
-    table = table.drop_columns(list(dict.fromkeys([roles["user ids"], roles["item ids"]])))
+    frame = _context_from_text(table, context)
+    table = table.drop_columns(list(dict.fromkeys([roles["user ids"], roles["item ids"],
+                                                   *context])))
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
-                  fail_at)
+                  fail_at, frame)
 
 
 def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, float] | None,
-                  duplicates: DuplicatePolicy, fmt: str | None, timestamp_unit: str
-                  ) -> Interactions:
+                  duplicates: DuplicatePolicy, fmt: str | None, timestamp_unit: str,
+                  context: Sequence[str] | None) -> Interactions:
     try:
         schema = pq.read_schema(path)
     except _READ_ERRORS as error:
@@ -1402,8 +1461,11 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
                                                       rating_range, path)
     if timestamp_unit == "auto" and stored_unit is not None:
         timestamp_unit = stored_unit
+    if context is None:
+        context = list(stored.context) if stored is not None else []
+    context = _context_columns(context, roles, schema.names, path)
     try:
-        table = pq.read_table(path, columns=list(dict.fromkeys(roles.values())))
+        table = pq.read_table(path, columns=list(dict.fromkeys([*roles.values(), *context])))
     except _READ_ERRORS as error:
         raise DataFormatError(f"not a readable Parquet file ({_short(error)})", file=str(path),
                               expected="an intact Parquet file") from None
@@ -1433,13 +1495,15 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
             raise
         raise DataFormatError(error.detail, file=str(path), column=error.column,
                               expected=error.expected) from None
+    frame = table.select(context).to_pandas() if context else None
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
-                  fail_at)
+                  fail_at, frame)
 
 
 def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[str, str],
            rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
-           fmt: str | None, timestamp_unit: str, fail_at: FailAt) -> Interactions:
+           fmt: str | None, timestamp_unit: str, fail_at: FailAt,
+           context: pd.DataFrame | None = None) -> Interactions:
     """Typed columns -> checked numpy arrays -> Interactions (the shared tail of loaders)."""
     values = timestamps = None
     if "values" in roles:
@@ -1452,7 +1516,7 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
                                            fail_at)
     del table
     return Interactions.from_arrays(users, items, values, timestamps, duplicates=duplicates,
-                                    rating_range=rating_range)
+                                    rating_range=rating_range, context=context)
 
 
 # ---------------------------------------------------------------------------- save_table
@@ -1468,8 +1532,9 @@ def _missing_folder(path: Path) -> str:
 
 
 def interactions_to_arrow(data: Interactions) -> pa.Table:
-    """``user_id, item_id, value[, timestamp]`` with external ids; the column roles, the
-    rating range and the timestamp unit in the schema metadata (see :class:`TableRoles`)."""
+    """``user_id, item_id, value[, timestamp]`` with external ids, then the context
+    columns; the column roles, the rating range, the timestamp unit and the context columns
+    in the schema metadata (see :class:`TableRoles`)."""
     columns: dict[str, Any] = {
         USER_ID: data.users.to_external(data.user_index),
         ITEM_ID: data.items.to_external(data.item_index),
@@ -1478,9 +1543,16 @@ def interactions_to_arrow(data: Interactions) -> pa.Table:
     if data.timestamp is not None:
         columns[TIMESTAMP] = data.timestamp
     table = pa.table(columns)
+    context: tuple[str, ...] = ()
+    if data.context is not None:
+        extra = pa.Table.from_pandas(data.context, preserve_index=False)
+        for name, column in zip(extra.column_names, extra.columns, strict=True):
+            table = table.append_column(str(name), column)
+        context = tuple(str(name) for name in extra.column_names)
     has_time = data.timestamp is not None
     roles = TableRoles(value=VALUE, timestamp=TIMESTAMP if has_time else None,
-                       rating_range=data.rating_range, timestamp_unit="s" if has_time else None)
+                       rating_range=data.rating_range, timestamp_unit="s" if has_time else None,
+                       context=context)
     return table.replace_schema_metadata(roles.to_metadata())
 
 
@@ -1488,9 +1560,10 @@ def save_table(data: Interactions, path: PathLike) -> Path:
     """Write interactions to one Parquet, CSV or TSV file (by its extension), atomically.
 
     Columns are ``user_id, item_id, value`` and ``timestamp`` (int64 Unix seconds) when
-    present, with external ids. A Parquet file (``.parquet``, ``.pq``) also records the
-    column roles, the kind of values, the rating range and the timestamp unit (see
-    :class:`TableRoles`), so :func:`load_table` restores them without being told. A
+    present, with external ids, then the context columns. A Parquet file (``.parquet``,
+    ``.pq``) also records the column roles, the kind of values, the rating range, the
+    timestamp unit and the context columns (see :class:`TableRoles`), so
+    :func:`load_table` restores them without being told (a text file: pass ``context=``). A
     ``.csv`` / ``.tsv`` / ``.tab`` file (optionally ``.gz``) is plain text with a header
     that :func:`load_table` reads by default; it cannot record the rating range (pass it
     again on loading) and does not keep the type of text ids that all look like integers.

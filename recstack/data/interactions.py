@@ -49,6 +49,12 @@ class Interactions:
     ``rating_range`` is ``(low, high)`` for explicit ratings and ``None`` for
     implicit data.
 
+    ``context``, when present, has exactly one row per interaction (row ``r`` describes
+    the circumstances of event ``r``: a device, a page, a country...) and free columns
+    (none named ``user_id``, ``item_id``, ``value`` or ``timestamp``). Every operation
+    that selects, reorders, merges or concatenates rows keeps it aligned; without it
+    (``None``, the default) nothing is stored or copied for it.
+
     The arrays are read-only. Slicing (:meth:`select`, :meth:`for_users`,
     :meth:`between`...) keeps the vocabularies and tables *shared*, so train and
     test splits index the same users and items; contiguous slices are views.
@@ -64,6 +70,7 @@ class Interactions:
     item_table: pd.DataFrame | None = field(default=None, repr=False)
     user_table: pd.DataFrame | None = field(default=None, repr=False)
     rating_range: tuple[float, float] | None = None
+    context: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.user_index)
@@ -84,6 +91,8 @@ class Interactions:
                                    ("user_table", self.user_table, self.users)):
             if table is not None and len(table) != len(vocab):
                 raise ValueError(f"{name} has {len(table)} rows for {len(vocab)} ids")
+        if self.context is not None:
+            object.__setattr__(self, "context", _context_frame(self.context, n))
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -99,8 +108,13 @@ class Interactions:
         item_table: pd.DataFrame | None = None,
         user_table: pd.DataFrame | None = None,
         keep_unseen_items: bool = False,
+        context: pd.DataFrame | None = None,
     ) -> Interactions:
         """Build from columns of external ids (values default to 1.0, an implicit event).
+
+        ``context`` (optional) is a frame with one row per interaction, in the order of
+        the ids (see the class docstring); duplicates resolved by ``duplicates`` keep the
+        context of the row whose value they keep (:meth:`deduplicate`).
 
         ``item_table`` / ``user_table`` are keyed by their first column (or a column
         named ``item_id`` / ``user_id``) and aligned to the vocabulary; rows for ids
@@ -133,6 +147,7 @@ class Interactions:
             item_table=_align_table(item_table, items, ITEM_ID),
             user_table=_align_table(user_table, users, USER_ID),
             rating_range=rating_range,
+            context=context,
         )
         return data.deduplicate(duplicates)
 
@@ -145,11 +160,16 @@ class Interactions:
         item_col: str = ITEM_ID,
         value_col: str | None = VALUE,
         timestamp_col: str | None = TIMESTAMP,
+        context_cols: Sequence[str] = (),
         **kwargs: Any,
     ) -> Interactions:
         """Build from a DataFrame. ``value_col`` / ``timestamp_col`` are optional: a
-        default name that is absent is skipped, an explicitly given one must exist."""
+        default name that is absent is skipped, an explicitly given one must exist.
+        ``context_cols`` are columns kept as the per-row ``context``."""
         columns = list(frame.columns)
+        for name in context_cols:
+            if name not in frame.columns:
+                raise UnknownColumnError(name, columns, role="context")
 
         def pick(name: str | None, default: str | None, role: str) -> Any:
             if name is None:
@@ -166,7 +186,8 @@ class Interactions:
         ts = pick(timestamp_col, TIMESTAMP, "timestamps")
         if ts is not None and ts.dtype.kind == "M":
             ts = ts.astype("datetime64[s]").astype(np.int64)
-        return cls.from_arrays(users, items, values, ts, **kwargs)
+        context = frame[list(context_cols)].reset_index(drop=True) if context_cols else None
+        return cls.from_arrays(users, items, values, ts, context=context, **kwargs)
 
     # ------------------------------------------------------------------ basic facts
     def __len__(self) -> int:
@@ -224,7 +245,7 @@ class Interactions:
 
     def to_frame(self, *, external_ids: bool = True) -> pd.DataFrame:
         """One row per interaction: ``user_id, item_id, value[, timestamp]`` (external ids
-        by default, dense indices with ``external_ids=False``)."""
+        by default, dense indices with ``external_ids=False``), then the context columns."""
         if external_ids:
             columns: dict[str, Any] = {
                 USER_ID: self.users.to_external(self.user_index),
@@ -235,7 +256,10 @@ class Interactions:
         columns[VALUE] = self.value
         if self.timestamp is not None:
             columns[TIMESTAMP] = self.timestamp
-        return pd.DataFrame(columns)
+        frame = pd.DataFrame(columns)
+        if self.context is not None:
+            frame = pd.concat([frame, self.context], axis=1)
+        return frame
 
     # ------------------------------------------------------------------ slicing
     def select(self, rows: RowSelector) -> Interactions:
@@ -244,8 +268,9 @@ class Interactions:
         if not isinstance(rows, slice):
             rows = _checked_positions(rows, len(self), "rows")
         ts = None if self.timestamp is None else self.timestamp[rows]
+        context = None if self.context is None else _context_rows(self.context, rows)
         return replace(self, user_index=self.user_index[rows], item_index=self.item_index[rows],
-                       value=self.value[rows], timestamp=ts)
+                       value=self.value[rows], timestamp=ts, context=context)
 
     def for_users(self, user_indices: Any) -> Interactions:
         """Rows of the given user indices (an index array or a boolean mask over users)."""
@@ -307,6 +332,11 @@ class Interactions:
         ``mean`` combine values; ``first`` / ``last`` keep the earliest / latest row
         (by timestamp, then by row order); ``error`` refuses duplicates. A combined row
         carries the latest timestamp of its group. Output rows are ordered by (user, item).
+
+        The context of a kept row is that of the row whose value it keeps: the first or
+        last row for ``first`` / ``last``, the first row holding the largest value for
+        ``max``, and the latest row (the one whose timestamp it carries) for ``sum`` and
+        ``mean``.
         """
         if policy not in DUPLICATE_POLICIES:
             raise RecstackError(
@@ -340,8 +370,17 @@ class Interactions:
             combined = np.add.reduceat(values, starts) / (ends - starts + 1)
         ts = None if self.timestamp is None else np.maximum.reduceat(
             self.timestamp[order], starts)
+        context = None
+        if self.context is not None:
+            source = ends
+            if policy == "max":
+                # the first row of each group that holds the group's largest value
+                holds_max = values == np.repeat(combined, ends - starts + 1)
+                position = np.flatnonzero(holds_max)
+                source = position[np.searchsorted(position, starts)]
+            context = _context_rows(self.context, order[source])
         return replace(self, user_index=u[starts], item_index=i[starts],
-                       value=combined.astype(np.float32), timestamp=ts)
+                       value=combined.astype(np.float32), timestamp=ts, context=context)
 
     def implicit(self, threshold: float | None = None, alpha: float | None = None
                  ) -> Interactions:
@@ -378,13 +417,49 @@ def concat(parts: Sequence[Interactions]) -> Interactions:
         if p.users != first.users or p.items != first.items:
             raise RecstackError("can only concatenate interactions that share id vocabularies")
     has_ts = all(p.timestamp is not None for p in parts)
+    context = None
+    if any(p.context is not None for p in parts):
+        # a part without context contributes rows whose context is missing (NaN)
+        context = pd.concat([p.context if p.context is not None
+                             else pd.DataFrame(index=pd.RangeIndex(len(p))) for p in parts],
+                            ignore_index=True)
     return replace(
         first,
         user_index=np.concatenate([p.user_index for p in parts]),
         item_index=np.concatenate([p.item_index for p in parts]),
         value=np.concatenate([p.value for p in parts]),
         timestamp=np.concatenate([p.timestamp for p in parts]) if has_ts else None,  # type: ignore[misc]
+        context=context,
     )
+
+
+#: names the context may not use: they are the columns of :meth:`Interactions.to_frame`
+RESERVED_COLUMNS = (USER_ID, ITEM_ID, VALUE, TIMESTAMP)
+
+
+def _context_frame(context: Any, n: int) -> pd.DataFrame:
+    """``context`` checked (a DataFrame of ``n`` rows, no reserved column name) and with a
+    plain 0..n-1 index, so that positions and labels agree."""
+    if not isinstance(context, pd.DataFrame):
+        raise DataFormatError(f"context is a {type(context).__name__}", column="context",
+                              expected="a pandas DataFrame with one row per interaction")
+    if len(context) != n:
+        raise DataFormatError(f"context has {len(context)} rows for {n} interactions",
+                              column="context", expected="one context row per interaction")
+    clash = [c for c in context.columns if c in RESERVED_COLUMNS]
+    if clash:
+        raise DataFormatError(f"context has a column named {clash[0]!r}", column=str(clash[0]),
+                              expected="context columns other than "
+                                       + ", ".join(RESERVED_COLUMNS))
+    if not isinstance(context.index, pd.RangeIndex) or context.index.start != 0 \
+            or context.index.step != 1:
+        context = context.reset_index(drop=True)
+    return context
+
+
+def _context_rows(context: pd.DataFrame, rows: Any) -> pd.DataFrame:
+    """The context rows at positions (or a mask, or a slice), re-indexed 0..k-1."""
+    return context.iloc[rows].reset_index(drop=True)
 
 
 def _membership(selector: Any, n: int) -> np.ndarray:

@@ -58,6 +58,9 @@ class LoaderOptions(Spec):
                                         "magnitude)", choices=TIMESTAMP_UNITS)
     rating_range: tuple[float, float] | None = option(None, "lowest and highest valid "
                                                       "rating; others are an error")
+    context: tuple[str, ...] | None = option(None, "columns kept as per-row context of the "
+                                             "interactions, e.g. device (default: none, or "
+                                             "those a Parquet file by recstack records)")
 
     def check(self) -> None:
         for role in ("user_col", "item_col", "value_col", "timestamp_col", "timestamp_format"):
@@ -72,6 +75,11 @@ class LoaderOptions(Spec):
                                            or self.separator in '"\r\n'):
             raise ConfigError(f"separator = {self.separator!r}: expected one character such "
                               "as ',', ';' or a tab")
+        if self.context is not None:
+            repeated = sorted({n for n in self.context if self.context.count(n) > 1})
+            if repeated or not all(name.strip() for name in self.context):
+                raise ConfigError(f"context = {list(self.context)}: expected distinct, "
+                                  "non-empty column names")
         if self.column_names is not None:
             repeated = sorted({n for n in self.column_names if self.column_names.count(n) > 1})
             if repeated or not all(self.column_names):
@@ -367,7 +375,8 @@ def attach_item_table(data: Interactions, items: Any) -> Interactions:
     frame = data.to_frame()
     return Interactions.from_arrays(
         frame["user_id"].to_numpy(), frame["item_id"].to_numpy(), data.value, data.timestamp,
-        rating_range=data.rating_range, item_table=items, user_table=data.user_table)
+        rating_range=data.rating_range, item_table=items, user_table=data.user_table,
+        context=data.context)
 
 
 def _load_file(path: Path, options: LoaderOptions, progress: Progress | None) -> Interactions:
@@ -380,8 +389,9 @@ def _load_table_arguments(options: LoaderOptions) -> dict[str, Any]:
     """The options given, as :func:`~recstack.data.files.load_table` takes them; those not
     given are left to it (and to what the file's metadata records)."""
     arguments = options.given()
-    if "column_names" in arguments:
-        arguments["column_names"] = list(arguments["column_names"])
+    for name in ("column_names", "context"):
+        if name in arguments:
+            arguments[name] = list(arguments[name])
     return arguments
 
 

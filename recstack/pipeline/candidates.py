@@ -92,8 +92,17 @@ def source_names(generators: Sequence[Recommender]) -> tuple[str, ...]:
 def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndarray,
                         n: int, *, exclude: sp.csr_matrix | None = None,
                         sources: Sequence[str] | None = None,
-                        batch_size: int | None = None) -> Candidates:
+                        batch_size: int | None = None,
+                        per_user: int | None = None) -> Candidates:
     """Merge each generator's top ``n`` items for every user of ``user_indices``.
+
+    With ``per_user = N`` instead, every user gets exactly ``N`` candidates (fewer only
+    where the generators together cannot propose that many unseen items), even when the
+    generators' lists overlap: each generator is asked for its top ``n`` (``n >= N``), the
+    lists are read in interleaved rank order (every source's rank 1, then every source's
+    rank 2, ..., sources in the order given) and the first ``N`` distinct items are kept.
+    The score and rank columns of a kept pair are still every source's score and rank
+    within its top ``n``, so the features mean the same with and without the cut.
 
     Parameters
     ----------
@@ -111,6 +120,8 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     batch_size : int, optional
         Users scored at once by each generator (default: within the memory budget of
         :func:`recstack.topk.top_k_batched`).
+    per_user : int, optional
+        Candidates per user after the merge (see above); ``None`` keeps the whole union.
 
     Returns
     -------
@@ -136,6 +147,12 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
             raise RecstackError(f"candidates: generators[{position}] ({generator.name}) has "
                                 f"{len(generator.items_)} items, generators[0] has {n_items};"
                                 " fit every generator on the same data (one vocabulary)")
+    if per_user is not None and (isinstance(per_user, bool)
+                                 or not isinstance(per_user, int | np.integer)
+                                 or not 1 <= per_user <= n):
+        raise ConfigError(f"candidates: per_user (candidates kept per user) must be an "
+                          f"integer in 1..n = 1..{n} (each generator proposes n), got "
+                          f"{per_user!r}")
     names = tuple(sources) if sources is not None else source_names(generators)
     if len(names) != len(generators):
         raise ConfigError(f"candidates: {len(names)} source names for {len(generators)} "
@@ -155,14 +172,34 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
         ranks.append(rank[proposed])
         origin.append(np.full(int(proposed.sum()), column, np.int64))
     all_keys = np.concatenate(keys)
-    pairs, row = np.unique(all_keys, return_inverse=True)
     source = np.concatenate(origin)
+    pairs, row = np.unique(all_keys, return_inverse=True)
     merged_scores = np.full((len(pairs), len(generators)), np.nan, np.float32)
     merged_ranks = np.full((len(pairs), len(generators)), n + 1, np.float32)
     merged_scores[row, source] = np.concatenate(values)
     merged_ranks[row, source] = np.concatenate(ranks)
-    return Candidates(pairs // n_items, pairs % n_items, merged_scores, merged_ranks, names,
-                      int(n))
+    merged = Candidates(pairs // n_items, pairs % n_items, merged_scores, merged_ranks, names,
+                        int(n))
+    return merged if per_user is None else limit_per_user(merged, int(per_user))
+
+
+def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:
+    """Each user's first ``per_user`` candidates in interleaved rank order: every source's
+    rank 1, then every source's rank 2, ..., sources in column order (the order in which
+    reading the generators' lists side by side meets the items). Rows stay sorted by user,
+    then item; score and rank columns are unchanged."""
+    if isinstance(per_user, bool) or not isinstance(per_user, int | np.integer) \
+            or per_user < 1:
+        raise ConfigError(f"candidates: per_user must be a positive integer, got {per_user!r}")
+    n_sources = candidates.ranks.shape[1]
+    # where the interleaved reading first meets each pair: its best (rank, source)
+    met = (candidates.ranks.astype(np.int64) * n_sources
+           + np.arange(n_sources, dtype=np.int64)).min(axis=1)
+    order = np.lexsort((met, candidates.users))
+    users = candidates.users[order]
+    starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
+    position = np.arange(len(users)) - np.repeat(starts, np.diff(np.r_[starts, len(users)]))
+    return candidates.take(np.sort(order[position < per_user]))
 
 
 def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],

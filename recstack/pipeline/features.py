@@ -38,15 +38,35 @@ name                    kind          value
                                       :math:`\frac{1}{|G_i|}\sum_{g \in G_i} s_{ug}`, with
                                       :math:`s_{ug}` the share of the user's history
                                       interactions whose item has level :math:`g`
+``context_<c>``         either        a context column of the interaction log (a device, a
+                                      page...): numbers as they are, text levels as codes
+``context_hour``        categorical   ``context_time``: the event's hour of day (UTC),
+                                      code ``1 + hour``
+``context_weekday``     categorical   ``context_time``: its day of the week (UTC), code
+                                      ``1 + day`` with Monday 0
 ======================  ============  =====================================================
 
 Categorical codes follow :mod:`recstack.pipeline.schema`: ``0`` is the one shared
 "unknown" level, for a value never seen when the vocabulary was fitted or a missing one.
 Text columns with many distinct values (titles, zip codes: more than ``max_levels`` levels
 or more than half of the rows distinct) are left out by ``"auto"``: they identify rows
-rather than group them. The interaction log carries no context columns
-(:class:`~recstack.data.interactions.Interactions` has none), so there are no context
-features yet.
+rather than group them.
+
+*Context features* describe the request, not the user or the item: the columns of the
+log's per-row :attr:`~recstack.data.interactions.Interactions.context` (their vocabularies
+fitted on the history, like the tables') and, with ``context_time``, the hour and weekday
+of the event. Their values are not statistics of a history but the circumstances of one
+example, passed to :meth:`FeatureBuilder.build` as ``context``, one row per candidate:
+
+- at training, the label row's own context (:func:`label_context`): a positive candidate
+  gets the context and time of the label-window interaction that made it positive, a
+  negative one those of one of the same user's label-window interactions (drawn at
+  random, seeded), so no example sees a context other than its user's own label rows;
+- at serving, the request's context (``context=`` of
+  :meth:`~recstack.pipeline.two_stage.TwoStage.recommend`): a column it does not give,
+  or a missing value, is the unknown level (code 0; NaN for a number), as is a ``timestamp``
+  it does not give for the time features. Offline evaluation, which passes no context,
+  therefore scores every candidate with unknown context.
 """
 
 from __future__ import annotations
@@ -69,14 +89,20 @@ _SECONDS_PER_DAY = 86_400.0
 #: stands for "no interaction" in the first/last time arrays (so they stay integers)
 NEVER = np.iinfo(np.int64).min
 ColumnRole = Literal["numeric", "categorical", "multi"]
-_OPTIONS = {"half_life_days", "item_columns", "user_columns", "max_levels"}
+_OPTIONS = {"half_life_days", "item_columns", "user_columns", "max_levels", "context_columns",
+            "context_time"}
+#: the context column that carries the event's time (Unix seconds) for ``context_time``
+CONTEXT_TIME = "timestamp"
+_HOURS, _WEEKDAYS = 24, 7
+#: 1970-01-01, day 0 of Unix time, was a Thursday (Monday = 0)
+_EPOCH_WEEKDAY = 3
 
 
 @dataclass(frozen=True)
 class TableColumn:
     """A table column the builder uses: which table, its name, its role and its levels."""
 
-    table: Literal["item", "user"]
+    table: Literal["item", "user", "context"]
     column: str
     role: ColumnRole
     levels: tuple[str, ...] = ()
@@ -147,15 +173,27 @@ class FeatureBuilder:
         (a list per row) and every text column with few enough levels.
     max_levels : int, default 1000
         ``"auto"`` leaves out text columns with more distinct values than this.
+    context_columns : "auto" or sequence of str, default "auto"
+        Columns of the log's per-row context to use (see the module docstring); ``"auto"``
+        takes every numeric one and every text one with few enough levels (none when the
+        log has no context).
+    context_time : bool, default False
+        Add the event's hour of day and day of week (``context_hour``,
+        ``context_weekday``), from the label row's time at training and the request's
+        ``timestamp`` at serving.
     """
 
     def __init__(self, *, half_life_days: float = 30.0,
                  item_columns: str | Sequence[str] = "auto",
-                 user_columns: str | Sequence[str] = "auto", max_levels: int = 1000) -> None:
+                 user_columns: str | Sequence[str] = "auto", max_levels: int = 1000,
+                 context_columns: str | Sequence[str] = "auto",
+                 context_time: bool = False) -> None:
         self.half_life_days = half_life_days
         self.item_columns = item_columns
         self.user_columns = user_columns
         self.max_levels = max_levels
+        self.context_columns = context_columns
+        self.context_time = context_time
 
     @classmethod
     def from_options(cls, options: dict[str, Any], where: str) -> FeatureBuilder:
@@ -169,13 +207,16 @@ class FeatureBuilder:
 
     def get_options(self) -> dict[str, Any]:
         columns = {k: v if isinstance(v, str) else list(v) for k, v in
-                   (("item_columns", self.item_columns), ("user_columns", self.user_columns))}
-        return {"half_life_days": self.half_life_days, "max_levels": self.max_levels, **columns}
+                   (("item_columns", self.item_columns), ("user_columns", self.user_columns),
+                    ("context_columns", self.context_columns))}
+        return {"half_life_days": self.half_life_days, "max_levels": self.max_levels,
+                "context_time": self.context_time, **columns}
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data: Interactions, sources: Sequence[str], n_per_source: int,
             scorers: Sequence[str] = ()) -> FeatureBuilder:
-        """Fix the columns and fit the categorical vocabularies from ``data``'s tables.
+        """Fix the columns and fit the categorical vocabularies from ``data``'s tables and
+        its per-row context.
 
         ``sources`` are the candidate sources (their score and rank columns),
         ``n_per_source`` how many items each proposes (its "not proposed" rank is one more)
@@ -189,6 +230,7 @@ class FeatureBuilder:
                                         self.max_levels)
                          + _table_columns("user", data.user_table, self.user_columns,
                                           self.max_levels))
+        self.context_ = _context_columns(data.context, self.context_columns, self.max_levels)
         self.schema_ = self._schema()
         return self
 
@@ -201,7 +243,10 @@ class FeatureBuilder:
         m = self.max_levels
         if isinstance(m, bool) or not isinstance(m, int) or m < 1:
             raise ConfigError(f"features: max_levels must be a positive integer, got {m!r}")
-        for name in ("item_columns", "user_columns"):
+        if not isinstance(self.context_time, bool):
+            raise ConfigError(f"features: context_time must be true or false, got "
+                              f"{self.context_time!r}")
+        for name in ("item_columns", "user_columns", "context_columns"):
             value = getattr(self, name)
             if value != "auto" and (isinstance(value, str) or not all(
                     isinstance(c, str) for c in value)):
@@ -242,6 +287,18 @@ class FeatureBuilder:
                 features.append(Feature(f"user_{column.column}_affinity", "numeric",
                                         f"mean share of the user's history in the item's "
                                         f"{column.column}"))
+        # context features come last, so that build() can fill them in apart
+        for column in self.context_:
+            doc = f"context column {column.column!r} of the request (label row at training)"
+            features.append(Feature(column.feature, "numeric", doc) if column.role == "numeric"
+                            else Feature(column.feature, "categorical", doc,
+                                         cardinality=len(column.levels) + 1))
+        if self.context_time:
+            features += [Feature("context_hour", "categorical", "hour of day of the event "
+                                 "(UTC), 1 + hour; 0 unknown", cardinality=_HOURS + 1),
+                         Feature("context_weekday", "categorical", "day of week of the event "
+                                 "(UTC), 1 + day (Monday 0); 0 unknown",
+                                 cardinality=_WEEKDAYS + 1)]
         return FeatureSchema(tuple(features))
 
     def _require_fitted(self) -> None:
@@ -328,8 +385,14 @@ class FeatureBuilder:
                 else np.zeros((n, 0), np.float32))
 
     # ------------------------------------------------------------------ frames
-    def build(self, candidates: Candidates, state: HistoryState) -> FeatureFrame:
-        """The feature frame of ``candidates`` at ``state``'s cutoff (one group per user)."""
+    def build(self, candidates: Candidates, state: HistoryState,
+              context: pd.DataFrame | None = None) -> FeatureFrame:
+        """The feature frame of ``candidates`` at ``state``'s cutoff (one group per user).
+
+        ``context`` gives the context features: a frame with one row per candidate and
+        the context columns (plus ``timestamp``, Unix seconds, for ``context_time``);
+        None, or a column it lacks, leaves them at the unknown level (module docstring).
+        """
         self._require_fitted()
         if candidates.sources != self.sources_:
             missing = [s for s in self.sources_ if s not in candidates.sources]
@@ -382,6 +445,9 @@ class FeatureBuilder:
                 columns.append(_affinity(state, users, items, slice(offset, offset + width)))
                 offset += width
         n = len(users)
+        context_numeric, context_codes = self.context_features(context, n)
+        columns += list(context_numeric.T)
+        categorical += list(context_codes.T)
         return FeatureFrame(
             self.schema_,
             np.column_stack(columns).astype(np.float32) if columns
@@ -389,6 +455,54 @@ class FeatureBuilder:
             np.column_stack(categorical).astype(np.int32) if categorical
             else np.zeros((n, 0), np.int32),
             users, items, users.copy())
+
+    def context_features(self, context: pd.DataFrame | None, n: int
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """The context features of ``n`` rows: ``(numeric (n, a), codes (n, b))``, in the
+        schema's order (the last numeric and last categorical columns of a frame)."""
+        self._require_fitted()
+        if context is not None:
+            if not isinstance(context, pd.DataFrame) or len(context) != n:
+                raise RecstackError(
+                    f"features: context must be a DataFrame with one row per candidate "
+                    f"({n}), got {type(context).__name__} of {len(context)} rows")
+            context = context.reset_index(drop=True)
+        numbers, codes = [], []
+        for column in self.context_:
+            if context is not None and column.column in context.columns:
+                values = context[column.column].to_numpy(dtype=object)
+            else:
+                values = np.full(n, None, dtype=object)
+            if column.role == "numeric":
+                numbers.append(_numbers(values, column))
+            else:
+                codes.append(_encode(values, column))
+        if self.context_time:
+            codes += list(_time_codes(None if context is None or CONTEXT_TIME not in context
+                                      else context[CONTEXT_TIME], n))
+        return (np.column_stack(numbers).astype(np.float32) if numbers
+                else np.zeros((n, 0), np.float32),
+                np.column_stack(codes).astype(np.int32) if codes else np.zeros((n, 0), np.int32))
+
+    def with_context(self, frame: FeatureFrame, context: pd.DataFrame | None) -> FeatureFrame:
+        """``frame`` (built by this builder) with its context features computed from
+        ``context`` (one row per frame row), the other features unchanged."""
+        self._require_fitted()
+        self.schema_.require_same(frame.schema, "features: with_context")
+        numbers, codes = self.context_features(context, len(frame))
+        numeric, categorical = frame.numeric.copy(), frame.categorical.copy()
+        if numbers.shape[1]:
+            numeric[:, -numbers.shape[1]:] = numbers
+        if codes.shape[1]:
+            categorical[:, -codes.shape[1]:] = codes
+        return FeatureFrame(frame.schema, numeric, categorical, frame.users, frame.items,
+                            frame.groups, dict(frame.extra))
+
+    @property
+    def uses_context(self) -> bool:
+        """Whether the fitted schema has context features."""
+        self._require_fitted()
+        return bool(self.context_) or bool(self.context_time)
 
     # ------------------------------------------------------------------ persistence
     def to_json(self) -> str:
@@ -399,6 +513,8 @@ class FeatureBuilder:
             "n_per_source": self.n_per_source_, "scorers": list(self.scorers_),
             "columns": [{"table": c.table, "column": c.column, "role": c.role,
                          "levels": list(c.levels)} for c in self.columns_],
+            "context": [{"column": c.column, "role": c.role, "levels": list(c.levels)}
+                        for c in self.context_],
         }, ensure_ascii=True, allow_nan=False)
 
     @classmethod
@@ -414,8 +530,13 @@ class FeatureBuilder:
             builder.columns_ = tuple(
                 TableColumn(c["table"], str(c["column"]), c["role"],
                             tuple(str(v) for v in c["levels"])) for c in raw["columns"])
+            builder.context_ = tuple(
+                TableColumn("context", str(c["column"]), c["role"],
+                            tuple(str(v) for v in c["levels"]))
+                for c in raw.get("context", ()))  # absent in builders saved before it
             if any(c.table not in ("item", "user") or c.role not in
-                   ("numeric", "categorical", "multi") for c in builder.columns_):
+                   ("numeric", "categorical", "multi") for c in builder.columns_) or any(
+                    c.role not in ("numeric", "categorical") for c in builder.context_):
                 raise ValueError("unknown table or role")
             builder.schema_ = builder._schema()
         except RecstackError:
@@ -424,6 +545,133 @@ class FeatureBuilder:
             raise RecstackError(f"features: the saved feature builder is malformed "
                                 f"({type(error).__name__}: {error})") from None
         return builder
+
+
+# --------------------------------------------------------------------------- context
+def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
+                  window: Interactions, *, seed: int = 0) -> pd.DataFrame:
+    """The context of training examples, one row per ``(users[r], items[r])``: the label
+    row's own (module docstring).
+
+    A positive (``labels > 0``) takes the context and time of its user's earliest
+    interaction with the item in ``window``; any other row those of one of its user's
+    ``window`` interactions, drawn uniformly (seeded). Nothing outside ``window`` (the
+    history before it, rows after it) is ever read.
+
+    Returns
+    -------
+    DataFrame
+        The window's context columns (none when it has no context) and ``timestamp``
+        (when it has timestamps).
+
+    Raises
+    ------
+    RecstackError
+        A row whose user has no interaction in ``window``.
+    """
+    users = np.asarray(users, np.int64)
+    items = np.asarray(items, np.int64)
+    n_items = window.n_items
+    wu = window.user_index.astype(np.int64)
+    times = (window.timestamp if window.timestamp is not None
+             else np.zeros(len(window), np.int64))
+    # the window's rows by user, then item, then time: a user's rows are contiguous and
+    # a pair's earliest row comes first
+    order = np.lexsort((np.arange(len(window)), times, window.item_index, wu))
+    keys = wu[order] * n_items + window.item_index[order]
+    row_keys = users * n_items + items
+    at = np.minimum(np.searchsorted(keys, row_keys), max(len(keys) - 1, 0))
+    own = (np.asarray(labels) > 0) & (len(keys) > 0) & (keys[at] == row_keys)
+    sorted_users = wu[order]
+    first = np.searchsorted(sorted_users, users, side="left")
+    count = np.searchsorted(sorted_users, users, side="right") - first
+    if (count == 0).any():
+        missing = int(users[count == 0][0])
+        raise RecstackError(f"features: user index {missing} has no interaction in the label "
+                            "window, so its examples have no context to take")
+    drawn = first + np.floor(np.random.default_rng(seed).random(len(users)) * count
+                             ).astype(np.int64)
+    source = order[np.where(own, at, drawn)]
+    frame = (pd.DataFrame(index=pd.RangeIndex(len(users))) if window.context is None
+             else window.context.iloc[source].reset_index(drop=True))
+    if window.timestamp is not None:
+        frame[CONTEXT_TIME] = window.timestamp[source]
+    return frame
+
+
+def request_context(context: Any, n_requests: int) -> pd.DataFrame:
+    """A serving call's ``context`` as one row per request: a mapping of column -> value,
+    the same for every request; or a DataFrame (or a mapping of column -> sequence) with
+    one row per request, in the order of the users asked for."""
+    if isinstance(context, pd.DataFrame):
+        frame = context.reset_index(drop=True)
+    elif isinstance(context, dict):
+        sequences = [v for v in context.values() if isinstance(v, list | tuple | np.ndarray
+                                                                 | pd.Series)]
+        if sequences:
+            frame = pd.DataFrame({k: list(v) if isinstance(v, list | tuple | np.ndarray
+                                                           | pd.Series) else [v] * n_requests
+                                  for k, v in context.items()})
+        else:
+            frame = pd.DataFrame({k: [v] * n_requests for k, v in context.items()},
+                                 index=pd.RangeIndex(n_requests))
+    else:
+        raise RecstackError(f"context must be a dict (column -> value) or a DataFrame with one "
+                            f"row per user asked for, got {type(context).__name__}")
+    if len(frame) != n_requests:
+        raise RecstackError(f"context has {len(frame)} rows for {n_requests} users asked for; "
+                            "give one row per user, or a dict of single values for all")
+    return frame
+
+
+def _time_codes(times: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hour-of-day and weekday codes (``1 + hour``, ``1 + day`` with Monday 0; 0 where the
+    time is missing) of Unix seconds, in UTC."""
+    if times is None:
+        return np.zeros(n, np.int32), np.zeros(n, np.int32)
+    seconds = pd.to_numeric(pd.Series(np.asarray(times, dtype=object)), errors="coerce"
+                            ).to_numpy(np.float64, na_value=np.nan)
+    known = np.isfinite(seconds)
+    whole = np.where(known, np.floor(seconds), 0).astype(np.int64)
+    hour = (whole // 3600) % _HOURS
+    weekday = (whole // 86_400 + _EPOCH_WEEKDAY) % _WEEKDAYS
+    return (np.where(known, hour + 1, 0).astype(np.int32),
+            np.where(known, weekday + 1, 0).astype(np.int32))
+
+
+def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],
+                     max_levels: int) -> tuple[TableColumn, ...]:
+    """The context columns to use, as :func:`_table_columns` chooses table columns; a
+    column holding lists is not a context feature (left out by ``"auto"``)."""
+    if context is None:
+        if wanted != "auto" and len(wanted):
+            raise ConfigError(f"features: context_columns = {list(wanted)}, but the "
+                              "interactions have no context (load them with context columns)")
+        return ()
+    names = [str(c) for c in context.columns]
+    if wanted != "auto":
+        unknown = [c for c in wanted if c not in names]
+        if unknown:
+            raise ConfigError(f"features: context_columns names {unknown}, which the context "
+                              f"does not have; its columns: {names}")
+    columns = []
+    for name in names if wanted == "auto" else list(wanted):
+        series = context[name]
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+            columns.append(TableColumn("context", name, "numeric"))
+            continue
+        present = series.dropna()
+        if len(present) and any(_is_list(v) for v in present.iloc[:1000]):
+            if wanted != "auto":
+                raise ConfigError(f"features: context column {name!r} holds lists; a context "
+                                  "feature takes one value per interaction")
+            continue
+        levels = sorted({str(v) for v in present.unique()})
+        id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
+        if wanted == "auto" and (id_like or not levels):
+            continue
+        columns.append(TableColumn("context", name, "categorical", tuple(levels)))
+    return tuple(columns)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -20,7 +20,7 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import Param, Recommender, _as_ids, _lookup, check_list_length
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
 from recstack.pipeline.candidates import (
@@ -29,7 +29,12 @@ from recstack.pipeline.candidates import (
     score_candidates,
     source_names,
 )
-from recstack.pipeline.features import FeatureBuilder, HistoryState
+from recstack.pipeline.features import (
+    FeatureBuilder,
+    HistoryState,
+    label_context,
+    request_context,
+)
 from recstack.pipeline.training_data import (
     make_training_data,
     time_window,
@@ -37,6 +42,7 @@ from recstack.pipeline.training_data import (
     window_cutoff,
 )
 from recstack.progress import Progress, resolve
+from recstack.topk import DEFAULT_MEMORY_BUDGET_BYTES, pad_columns, top_k_batched
 
 _GENERATOR = "g{}__"
 _SCORER = "s{}__"
@@ -66,9 +72,18 @@ class TwoStage(Recommender):
     item to the user's history, when the item table has text).
 
     *Scoring*: a user's candidates (the union of the generators' top ``n_candidates``
-    unseen items) get the ranker's score; every other item gets a score below every
-    candidate of that user (ordered among themselves by training popularity), so a
-    full-catalog evaluation ranks the whole catalog and stays honest.
+    unseen items, or its first ``candidates_per_user`` items in interleaved rank order:
+    :func:`~recstack.pipeline.candidates.generate_candidates`) get the ranker's score;
+    every other item gets a score below every candidate of that user (ordered among
+    themselves by training popularity), so a full-catalog evaluation ranks the whole
+    catalog and stays honest.
+
+    *Context*: when the training log has a per-row context (a device, a page...), its
+    columns are features (``features = {context_columns = [...], context_time = true}``;
+    see :mod:`recstack.pipeline.features`): each training example takes its label row's
+    own context, and :meth:`recommend` / :meth:`score` take the request's as
+    ``context=``. Without it (as in an offline evaluation) the context features are the
+    unknown level.
 
     *Saving*: one artifact (``arrays.npz`` + ``model.json``, checked and checksummed by
     :mod:`recstack.models.persistence`): the generators' and scorers' learned arrays under
@@ -114,6 +129,12 @@ class TwoStage(Recommender):
                               "max_levels (see recstack.pipeline.features)."),
         "n_candidates": Param(int, low=1, high=10_000, default=100,
                               doc="Items each generator proposes per user."),
+        "candidates_per_user": Param(int, low=1, high=10_000, optional=True, default=None,
+                                     doc="Candidates ranked per user at serving: the first "
+                                         "this many distinct items of the generators' lists "
+                                         "read in interleaved rank order (at most "
+                                         "n_candidates); None: the whole union. The ranker "
+                                         "learns from the whole union either way."),
         "window": Param(str, choices=("time", "user"), default="time",
                         doc="How the ranker's labels are cut from the training data: 'time' "
                             "(the latest label_fraction of rows, one cutoff for all) or "
@@ -145,6 +166,11 @@ class TwoStage(Recommender):
             self._generator(position)
         for position in range(len(self.scorers)):
             self._scorer(position)
+        if self.candidates_per_user is not None and self.candidates_per_user > self.n_candidates:
+            raise ConfigError(f"{self.name}: candidates_per_user = {self.candidates_per_user} "
+                              f"exceeds n_candidates = {self.n_candidates} (each generator "
+                              "proposes n_candidates items; raise it or lower "
+                              "candidates_per_user)")
         kind = self.ranker.get("type")
         if not isinstance(kind, str):
             raise ConfigError(f"{self.name}: ranker needs a 'type' naming a ranker, e.g. "
@@ -210,7 +236,14 @@ class TwoStage(Recommender):
             task.advance()
             task.report(examples=len(data.labels), positives=int(data.labels.sum()),
                         candidate_recall=data.candidate_recall)
-        ranker.fit(data.frame, data.labels, sample_weight=data.weights, progress=progress)
+        if builder.uses_context:
+            # the examples' context is their label row's own (features.label_context)
+            data.frame = builder.with_context(data.frame, label_context(
+                data.frame.users, data.frame.items, data.labels, window, seed=self.seed))
+        labels = data.labels
+        if getattr(ranker, "label_columns", 1) == 2:
+            labels = np.column_stack([labels, _window_ratings(data.frame, labels, window)])
+        ranker.fit(data.frame, labels, sample_weight=data.weights, progress=progress)
         generators = [g.fit(train, progress=progress) for g in self._generators()]
         self.scorers_ = [m.fit(train, progress=progress) for m in self._scorers()]
         end = int(train.timestamp.max()) + 1
@@ -228,15 +261,90 @@ class TwoStage(Recommender):
         self._require_fitted()
         candidates = generate_candidates(self.generators_, np.asarray(user_indices, np.int64),
                                          self.n_candidates, exclude=self.seen_,
-                                         sources=self.builder_.sources_)
+                                         sources=self.builder_.sources_,
+                                         per_user=self.candidates_per_user)
         if self.scorers_:
             candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_)
         return candidates
 
-    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+    def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
+                  batch_size: int | None = None, context: Any = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """As every model's :meth:`~recstack.models.base.Recommender.recommend`, plus the
+        request's ``context`` for the context features: a dict of column -> value (the
+        same for every user; ``timestamp`` in Unix seconds for the time features) or a
+        DataFrame with one row per user asked for. A column it does not give, or no
+        context at all, is the unknown level (see :mod:`recstack.pipeline.features`)."""
+        if context is None:
+            return super().recommend(users, k, exclude_seen=exclude_seen,
+                                     batch_size=batch_size)
+        self._require_fitted()
+        if not isinstance(exclude_seen, bool | np.bool_):
+            raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
+        user_index = np.asarray(self._user_indices(users), np.int64)
+        requests = request_context(context, len(user_index))
+        k = check_list_length(k, len(user_index), len(self.items_))
+
+        def score_requests(positions: np.ndarray) -> np.ndarray:
+            return self._score_requests(user_index[positions], requests.iloc[positions])
+
+        top, scores = top_k_batched(score_requests, np.arange(len(user_index)), k,
+                                    exclude=self.seen_[user_index] if exclude_seen else None,
+                                    batch_size=batch_size, n_items=len(self.items_))
+        top, scores = pad_columns(top, scores, int(k))
+        return self._external_items(top, scores), scores
+
+    def score(self, users: Any, items: Any, context: Any = None) -> np.ndarray:
+        """Scores of ``(users[j], items[j])`` pairs (float32), with an optional ``context``
+        as in :meth:`recommend` (a DataFrame: one row per pair)."""
+        if context is None:
+            return super().score(users, items)
+        self._require_fitted()
+        user_index = np.asarray(self._user_indices(users), np.int64)
+        item_index = np.asarray(_lookup(self.items_, _as_ids(items, "items"), "items"),
+                                np.int64)
+        if user_index.shape != item_index.shape:
+            raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
+                              f"{item_index.shape}")
+        requests = request_context(context, len(user_index))
+        out = np.empty(len(user_index), np.float32)
+        # a full-catalog row per pair: batched so that the rows fit the memory budget
+        batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (len(self.items_) * 8 * 2))
+        for start in range(0, len(user_index), batch):
+            chosen = slice(start, start + batch)
+            rows = self._score_requests(user_index[chosen],
+                                        requests.iloc[chosen].reset_index(drop=True))
+            out[chosen] = rows[np.arange(len(rows)), item_index[chosen]]
+        return out
+
+    def _score_requests(self, user_index: np.ndarray, requests: Any) -> np.ndarray:
+        """Full-catalog scores of requests (a user and a context row each), one row per
+        request; a user asked for twice is scored once per context."""
+        out = np.empty((len(user_index), len(self.items_)))
+        # occurrence number of each request among its user's requests: one round each
+        order = np.argsort(user_index, kind="stable")
+        sorted_users = user_index[order]
+        starts = np.flatnonzero(np.r_[True, sorted_users[1:] != sorted_users[:-1]])
+        occurrence = np.empty(len(user_index), np.int64)
+        occurrence[order] = np.arange(len(order)) - np.repeat(
+            starts, np.diff(np.r_[starts, len(order)]))
+        for round_ in range(int(occurrence.max()) + 1 if len(occurrence) else 0):
+            chosen = np.flatnonzero(occurrence == round_)
+            out[chosen] = self._score_users(user_index[chosen],
+                                            requests.iloc[chosen].reset_index(drop=True))
+        return out
+
+    def _score_users(self, user_indices: np.ndarray, context: Any = None) -> np.ndarray:
+        """Full-catalog scores; ``context`` (a frame, one row per user index, each user
+        once) feeds the context features, None leaves them unknown."""
         distinct, row_of = np.unique(user_indices, return_inverse=True)
         candidates = self.candidates(distinct)
-        frame = self.builder_.build(candidates, self.state_)
+        rows = None
+        if context is not None and self.builder_.uses_context:
+            by_user = np.empty(len(distinct), np.int64)
+            by_user[row_of] = np.arange(len(user_indices))
+            rows = context.iloc[by_user[np.searchsorted(distinct, candidates.users)]]
+        frame = self.builder_.build(candidates, self.state_, context=rows)
         scores = np.asarray(self.ranker_.score(frame), dtype=np.float64).ravel()
         if scores.shape != (len(candidates),) or not np.isfinite(scores).all():
             raise RecstackError(f"{self.name}: the ranker ({type(self.ranker_).__name__}) "
@@ -388,6 +496,20 @@ class TwoStage(Recommender):
 
 
 # --------------------------------------------------------------------------- helpers
+def _window_ratings(frame: Any, labels: np.ndarray, window: Interactions) -> np.ndarray:
+    """The second label column of a multitask ranker: a positive's value in the label
+    window (its rating; the mean where the pair repeats), NaN for the negatives."""
+    n_items = window.n_items
+    keys = window.user_index.astype(np.int64) * n_items + window.item_index
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    mean = (np.bincount(inverse, weights=window.value, minlength=len(distinct))
+            / np.bincount(inverse, minlength=len(distinct)))
+    rows = frame.users.astype(np.int64) * n_items + frame.items
+    # the window is never empty here (make_training_data refuses an empty one)
+    position = np.minimum(np.searchsorted(distinct, rows), len(distinct) - 1)
+    return np.where((labels > 0) & (distinct[position] == rows), mean[position], np.nan)
+
+
 def _where(prefix: str) -> str:
     kind = "generators" if prefix.startswith("g") else "scorers"
     return f"{kind}[{prefix[1:-2]}]"

@@ -155,3 +155,42 @@ def test_bad_requests_are_refused_clearly(two_generators):
         generate_candidates([generators[0], FixedScores(np.zeros((3, 7))).fit(other)], users, 3)
     with pytest.raises(RecstackError, match="not a recstack model"):
         generate_candidates([generators[0], "ease"], users, 3)
+
+
+def test_per_user_fills_exactly_n_in_interleaved_rank_order_worked_by_hand(two_generators):
+    generators, _ = two_generators
+    # each source's top 3 unseen items (ties to the lower index):
+    #   user 0 (seen 0): A 1, 2, 3   B 1, 2, 3
+    #   user 1 (seen 3): A 4, 2, 1   B 0, 4, 1
+    #   user 2 (none):   A 4, 0, 1   B 0, 1, 2
+    # interleaved (rank 1 of A, of B, rank 2 of A...), first distinct items:
+    #   user 0: 1, 2, 3   user 1: 4, 0, 2, 1   user 2: 4, 0, 1, 2
+    c = generate_candidates(generators, np.array([0, 1, 2]), 3, sources=["a", "b"],
+                            per_user=3)
+    assert c.users.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert c.items.tolist() == [1, 2, 3, 0, 2, 4, 0, 1, 4]
+    nan = np.nan
+    # the features of a kept pair are each source's score and rank within its top 3
+    np.testing.assert_array_equal(c.scores[3:6], [[nan, 9], [3, nan], [5, 8]])
+    np.testing.assert_array_equal(c.ranks[3:6], [[4, 1], [2, 4], [1, 2]])
+    assert c.n_per_source == 3
+    two = generate_candidates(generators, np.array([1]), 3, per_user=2)
+    assert two.items.tolist() == [0, 4]
+    with pytest.raises(ConfigError, match=r"1\.\.3 \(each generator proposes n\), got 4"):
+        generate_candidates(generators, np.array([1]), 3, per_user=4)
+
+
+def test_per_user_gives_every_user_exactly_n_from_overlapping_real_generators():
+    rng = np.random.default_rng(5)
+    data = Interactions.from_arrays(rng.integers(0, 50, 1500), rng.integers(0, 80, 1500),
+                                    duplicates="first")
+    generators = [create_model("most_popular").fit(data),
+                  create_model("item_knn", neighbors=20).fit(data)]
+    users = np.arange(data.n_users)
+    union = generate_candidates(generators, users, 20)
+    assert np.bincount(union.users).min() < 40  # the lists overlap: a union falls short
+    c = generate_candidates(generators, users, 40, per_user=25)
+    np.testing.assert_array_equal(np.bincount(c.users, minlength=data.n_users), 25)
+    keys = c.users * data.n_items + c.items
+    assert len(np.unique(keys)) == len(keys)
+    assert not np.asarray(data.to_csr()[c.users, c.items]).any()

@@ -156,6 +156,10 @@ class TwoStageServing:
         started = time.perf_counter()
         candidates = merge_proposals(user, proposals, self.n, self.n_items, self.sources)
         model = self.model
+        if model.candidates_per_user is not None:
+            from recstack.pipeline.candidates import limit_per_user
+
+            candidates = limit_per_user(candidates, model.candidates_per_user)
         if model.scorers_:
             from recstack.pipeline.candidates import score_candidates
 

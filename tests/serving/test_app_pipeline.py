@@ -181,6 +181,24 @@ def two_stage(train):
                         ranker={"type": "logistic"}, n_candidates=15).fit(train)
 
 
+def test_a_two_stage_model_cut_to_n_candidates_per_user_is_served_as_it_recommends(
+        tmp_path, train):
+    model = create_model("two_stage", generators=[ALS, {"type": "most_popular"}],
+                         ranker={"type": "logistic"}, n_candidates=15,
+                         candidates_per_user=9).fit(train)
+    registry = publish(tmp_path / "registry", model, train, name="ts")
+    users = model.users_.external_ids[:4]
+    process, url = start_service(tmp_path, registry)
+    try:
+        bodies = [httpx.get(f"{url}/users/{u}/recommendations", params={"k": 9}).json()
+                  for u in users]
+    finally:
+        stop_service(process)
+    for user, body in zip(users, bodies, strict=True):
+        expected = model.recommend([user], k=9)[0][0]
+        assert [it["item_id"] for it in body["items"]] == [str(i) for i in expected]
+
+
 def test_a_two_stage_model_retrieves_ranks_and_logs_its_features(tmp_path, two_stage,
                                                                   train):
     from recstack.serving.skew import check_skew, render_skew

@@ -19,14 +19,23 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def status_bytes(key: str) -> int:
-    """A memory figure of this process from ``/proc/self/status`` (Linux), in bytes:
-    ``VmRSS`` (resident now) or ``VmHWM`` (its high-water mark)."""
-    with open("/proc/self/status") as handle:
+def status_bytes(key: str, pid: int | str = "self") -> int:
+    """A memory figure of a process (this one by default) from ``/proc/PID/status``
+    (Linux), in bytes: ``VmRSS`` (resident now) or ``VmHWM`` (its high-water mark)."""
+    with open(f"/proc/{pid}/status") as handle:
         for line in handle:
             if line.startswith(key + ":"):
                 return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no {key} in /proc/self/status")
+    raise RuntimeError(f"no {key} in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User plus system CPU seconds a process (this one by default) has used, from
+    ``/proc/PID/stat`` (Linux)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        # the command name (field 2) may hold spaces: count fields after its ")"
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def reset_peak() -> int:

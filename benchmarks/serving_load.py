@@ -30,7 +30,7 @@ What it does:
    rate; the same load with two publish-and-reloads inside it; then a closed-loop run
    with 32 connections for the maximum throughput.
 4. Reads, per phase, the service's own p99 (from its Prometheus histogram: request in to
-   response out) and its CPU time per request (psutil), and after the runs its resident
+   response out) and its CPU time per request (``/proc``), and after the runs its resident
    memory and the load average.
 
 The service and the load generator share the machine's cores (and other jobs: the load
@@ -60,6 +60,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from _machine import cpu_seconds, load_average, status_bytes  # noqa: E402
+
 N_ITEMS, N_USERS, PER_USER, DIM, K, CANDIDATES = 50_000, 20_000, 20, 64, 20, 200
 TWO_STAGE_USERS, TWO_STAGE_PER_SOURCE = 5_000, 115
 TOKEN = "b" * 40
@@ -365,23 +367,12 @@ def server_p99(before: dict[float, float], after: dict[float, float]) -> float:
 
 
 def rss_mib(pid: int) -> float:
-    import psutil
-
-    return psutil.Process(pid).memory_info().rss / 2**20
-
-
-def cpu_seconds(pid: int) -> float:
-    import psutil
-
-    times = psutil.Process(pid).cpu_times()
-    return times.user + times.system
+    return status_bytes("VmRSS", pid) / 2**20
 
 
 def phase(url: str, pid: int, paths: list[str], paths_file: Path, **options: Any
           ) -> dict[str, Any]:
     """A phase with the service's own p99 and CPU time per request added."""
-    from _machine import load_average
-
     before, mark, cpu = load_average(), server_histogram(url), cpu_seconds(pid)
     result = drive(url, paths, paths_file, **options)
     result["server_p99"] = server_p99(mark, server_histogram(url))

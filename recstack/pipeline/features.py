@@ -648,14 +648,9 @@ def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],
             raise ConfigError(f"features: context_columns = {list(wanted)}, but the "
                               "interactions have no context (load them with context columns)")
         return ()
-    names = [str(c) for c in context.columns]
-    if wanted != "auto":
-        unknown = [c for c in wanted if c not in names]
-        if unknown:
-            raise ConfigError(f"features: context_columns names {unknown}, which the context "
-                              f"does not have; its columns: {names}")
     columns = []
-    for name in names if wanted == "auto" else list(wanted):
+    for name in _chosen_columns([str(c) for c in context.columns], wanted,
+                                "context_columns", "context"):
         series = context[name]
         if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
             columns.append(TableColumn("context", name, "numeric"))
@@ -687,6 +682,18 @@ def _affinity(state: HistoryState, users: np.ndarray, items: np.ndarray, block: 
     return np.where(state.user_count[users] > 0, value, np.nan)
 
 
+def _chosen_columns(names: list[str], wanted: str | Sequence[str], setting: str,
+                    holder: str) -> list[str]:
+    """Every column for ``"auto"``, else the ``wanted`` ones, each of which must exist."""
+    if wanted == "auto":
+        return names
+    unknown = [c for c in wanted if c not in names]
+    if unknown:
+        raise ConfigError(f"features: {setting} names {unknown}, which the {holder} does not "
+                          f"have; its columns: {names}")
+    return list(wanted)
+
+
 def _is_list(value: Any) -> bool:
     return isinstance(value, list | tuple | np.ndarray)
 
@@ -698,14 +705,9 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
             raise ConfigError(f"features: {table_name}_columns = {list(wanted)}, but the data "
                               f"have no {table_name} table")
         return ()
-    names = [str(c) for c in table.columns[1:]]  # the first column is the id
-    if wanted != "auto":
-        unknown = [c for c in wanted if c not in names]
-        if unknown:
-            raise ConfigError(f"features: {table_name}_columns names {unknown}, which the "
-                              f"{table_name} table does not have; its columns: {names}")
     columns = []
-    for name in names if wanted == "auto" else list(wanted):
+    names = [str(c) for c in table.columns[1:]]  # the first column is the id
+    for name in _chosen_columns(names, wanted, f"{table_name}_columns", f"{table_name} table"):
         series = table[name]
         if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
             columns.append(TableColumn(table_name, name, "numeric"))

@@ -179,6 +179,10 @@ def run_dataset(name: str, root: Path, args: argparse.Namespace) -> pd.DataFrame
     return summarise(name, rows, per_user, args)
 
 
+#: the options that label a kept run's table (--combine prints them from the kept rows)
+RUN_SETTINGS = ("trials", "holdout", "candidates")
+
+
 def _keep(args: argparse.Namespace, dataset: str, row: dict[str, Any],
           result: EvaluationResult) -> None:
     """With --keep DIR: the row and the per-user values on disk, for --combine."""
@@ -188,7 +192,8 @@ def _keep(args: argparse.Namespace, dataset: str, row: dict[str, Any],
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{dataset}__{row['seed']}__{row['model']}"
     result.per_user.to_csv(folder / f"{stem}.csv")
-    (folder / f"{stem}.json").write_text(pd.Series(row).to_json())
+    settings = {key: getattr(args, key) for key in RUN_SETTINGS}
+    (folder / f"{stem}.json").write_text(pd.Series(row | settings).to_json())
 
 
 def combine(folder: Path, args: argparse.Namespace) -> None:
@@ -199,6 +204,9 @@ def combine(folder: Path, args: argparse.Namespace) -> None:
     for path in sorted(folder.glob("*.json")):
         dataset = path.name.split("__")[0]
         row = json.loads(path.read_text())
+        # the kept runs' own settings label the table, not this command line's defaults
+        for key in RUN_SETTINGS:
+            setattr(args, key, row.pop(key, getattr(args, key)))
         rows, per_user = by_dataset.setdefault(dataset, ([], {}))
         rows.append(row)
         frame = pd.read_csv(path.with_suffix(".csv"), index_col=0)

@@ -422,8 +422,7 @@ class Recommender(Configurable, ABC):
         self._require_fitted()
         item_index = _lookup(self.items_, _as_ids(items, "items"), "items").astype(np.int64)
         k = check_list_length(k, len(item_index), len(self.items_))
-        untrained = (None if self.places_items_by_content
-                     else np.diff(self.seen_.tocsc().indptr) == 0)
+        untrained = None if self.places_items_by_content else self._items_without_rows()
 
         def rows_without_self(batch: np.ndarray) -> np.ndarray:
             values = writable_scores(self._similarity_rows(batch), copy=True)
@@ -437,6 +436,16 @@ class Recommender(Configurable, ABC):
                                     n_items=len(self.items_))
         top, values = pad_columns(top, values, int(k))
         return self._external_items(top, values), values
+
+    def _items_without_rows(self) -> np.ndarray:
+        """Which items have no training row (a boolean mask), computed once per training
+        matrix: :meth:`similar_items` serves single requests and must not redo it."""
+        cached = self.__dict__.get("_items_without_rows_of")
+        if cached is None or cached[0] is not self.seen_:
+            counts = np.bincount(self.seen_.indices, minlength=self.seen_.shape[1])
+            cached = (self.seen_, counts == 0)
+            self.__dict__["_items_without_rows_of"] = cached
+        return cached[1]
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """Similarity of each given item to every catalog item, ``(n, n_items)``. By default

@@ -5,7 +5,9 @@ the one contract (fit, recommend, save/load, fold-in when every member has it).
 The blend only ever sees the ``train`` it is given: it sets aside a seeded random share of
 each user's training pairs as validation, fits every member on the rest, chooses the
 weights by coordinate ascent on validation nDCG@k, then refits every member on all of
-``train``. The test split of an experiment never reaches it.
+``train``. Given validation rows of the same split (``fit(train, validation=valid)``, e.g.
+the graph-CF protocol's ``valid.txt``), it fits every member on ``train`` once and chooses
+the weights on those rows instead. The test split of an experiment never reaches it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from recstack.models.base import Param, Recommender
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
-from recstack.models.training import validation_ndcg
+from recstack.models.training import ValidationSplitMixin, validation_ndcg
 from recstack.progress import Progress, resolve
 
 NORMALIZATIONS = ("zscore", "minmax")
@@ -35,7 +37,7 @@ _PREFIX = "m{}__"
 
 
 @register
-class Blend(Recommender):
+class Blend(ValidationSplitMixin, Recommender):
     r"""A weighted sum of member models' normalised scores, weights learned on validation.
 
     Each member :math:`m` (a registered model with its hyperparameters) scores every
@@ -56,10 +58,14 @@ class Blend(Recommender):
     weights: each member's weight in turn takes the value of :data:`WEIGHT_GRID` (relative
     to the others) that maximises validation nDCG@``metric_k`` (every held-out item
     relevant, the full catalog ranked with the fitting items masked; a change must improve
-    it to be kept). The members are then refitted on all of ``train``. With ``weights``
-    given, there is no validation: the members are fitted on all of ``train`` and blended
-    with those weights. When the validation users' cached scores would exceed 512 MiB, a
-    seeded sample of them is used.
+    it to be kept). The members are then refitted on all of ``train``. With
+    ``fit(train, validation=rows)`` the members are fitted on all of ``train`` once, the
+    weights are chosen the same way on ``rows`` (with ``train``'s items masked), and there
+    is no refit: this is how the graph-CF protocol tunes a blend on ``valid.txt`` before
+    refitting it, with the weights found, on train + valid. With ``weights`` given, there is
+    no validation: the members are fitted on all of ``train`` and blended with those
+    weights. When the validation users' cached scores would exceed 512 MiB, a seeded sample
+    of them is used.
 
     *Members in an experiment file* (TOML)::
 
@@ -132,22 +138,27 @@ class Blend(Recommender):
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         reporter = resolve(progress)
-        n_members = len(self.members)
-        if self.weights is None:
-            weights, score = self._learn_weights(train, reporter)
-        else:
+        members: list[Recommender] = []
+        if self.weights is not None:
             weights = np.asarray(self.weights, dtype=np.float64)
             score = float("nan")
-        members = []
-        for position in range(n_members):
-            members.append(self._member(position).fit(train, progress=progress))
+        elif self._explicit_validation is not None:
+            weights, score = self._learn_weights(train, self._explicit_validation, reporter,
+                                                 keep=members)
+        else:
+            weights, score = self._learn_weights(*self._hold_out(train), reporter)
+        if not members:
+            for position in range(len(self.members)):
+                members.append(self._member(position).fit(train, progress=progress))
         self.members_ = members
         self.weights_ = (weights / weights.sum()).astype(np.float32)
         self.validation_ndcg_ = score
 
-    def _learn_weights(self, train: Interactions, reporter: Any) -> tuple[np.ndarray, float]:
-        fitting, validation = self._hold_out(train)
-        n_members, n_items = len(self.members), train.n_items
+    def _learn_weights(self, fitting: Interactions, validation: Interactions, reporter: Any,
+                       keep: list[Recommender] | None = None) -> tuple[np.ndarray, float]:
+        """Weights by coordinate ascent on ``validation``, members fitted on ``fitting``;
+        the fitted members are appended to ``keep`` when it is given (else dropped)."""
+        n_members, n_items = len(self.members), fitting.n_items
         validation_users = np.flatnonzero(np.diff(validation.to_csr().indptr) > 0)
         per_user = 4 * n_items * (n_members + 2)  # the cache, plus a blended row and a mask
         most_users = max(1, _CACHE_BUDGET_BYTES // per_user)
@@ -165,9 +176,11 @@ class Blend(Recommender):
             for position in range(n_members):
                 member = self._member(position).fit(fitting)
                 cache[position] = self._normalised(member.score_users(validation_users))
+                if keep is not None:
+                    keep.append(member)
                 del member
                 task.advance()
-        row_of = np.full(train.n_users, -1, np.int64)
+        row_of = np.full(fitting.n_users, -1, np.int64)
         row_of[validation_users] = np.arange(len(validation_users))
 
         def quality(weights: np.ndarray) -> float:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.models import create_model, load_model
 
@@ -79,6 +79,51 @@ def test_weights_come_from_train_only_never_from_the_test_split():
     popularity = create_model("most_popular").fit(train_part)
     assert (evaluator.evaluate(popularity, train_part, test_part).means()["ndcg@5"]
             > evaluator.evaluate(knn, train_part, test_part).means()["ndcg@5"])
+
+
+def _checkerboard_and_popular_holdout() -> tuple[Interactions, Interactions]:
+    """Train carries the checkerboard; the held-out rows are the same four items for
+    everyone (where popularity wins), none of them already in the user's train."""
+    rng = np.random.default_rng(0)
+    train = checkerboard(n_users=80, n_items=40, per_user=8)
+    test_users = np.repeat(np.arange(80), 2)
+    test_items = np.concatenate([rng.choice(4, 2, replace=False) for _ in range(80)])
+    all_rows = Interactions.from_arrays(
+        np.concatenate([train.users.to_external(train.user_index), test_users]),
+        np.concatenate([train.items.to_external(train.item_index), test_items]))
+    in_train = np.arange(len(all_rows)) < len(train)
+    pair = all_rows.user_index.astype(np.int64) * all_rows.n_items + all_rows.item_index
+    in_test = ~in_train & ~np.isin(pair, pair[in_train])
+    return all_rows.select(in_train), all_rows.select(in_test)
+
+
+def test_given_validation_rows_choose_the_weights_and_the_members_are_not_refit():
+    """With fit(train, validation=rows) the weights follow those rows (popularity wins
+    there, co-occurrence wins on any share of train), and the members are the ones fitted
+    on all of train: the graph-CF protocol tunes a blend on valid.txt this way."""
+    train_part, held_part = _checkerboard_and_popular_holdout()
+    members = [{"type": "item_knn", "neighbors": 10}, {"type": "most_popular"}]
+    carved = create_model("blend", members=members, rounds=2).fit(train_part)
+    given = create_model("blend", members=members, rounds=2).fit(train_part,
+                                                                  validation=held_part)
+    assert carved.weights_[0] > carved.weights_[1]
+    assert given.weights_[1] > given.weights_[0]
+    # the reported validation nDCG@20 is the chosen weights' on the given rows, by hand
+    evaluator = Evaluator(metrics=("ndcg",), ks=(20,))
+    fixed = create_model("blend", members=members, weights=given.weights_.tolist())
+    expected = evaluator.evaluate(fixed.fit(train_part), train_part, held_part)
+    assert given.validation_ndcg_ == pytest.approx(expected.means()["ndcg@20"], abs=1e-6)
+    knn = create_model("item_knn", neighbors=10).fit(train_part)
+    users = np.arange(train_part.n_users)
+    np.testing.assert_array_equal(given.members_[0].score_users(users),
+                                  knn.score_users(users))
+
+
+def test_validation_rows_from_another_split_are_refused():
+    train_part, _ = _checkerboard_and_popular_holdout()
+    other = checkerboard(n_users=10, n_items=12, per_user=3)
+    with pytest.raises(RecstackError, match="same split"):
+        create_model("blend", members=[EASE]).fit(train_part, validation=other)
 
 
 def test_the_validation_split_is_a_seeded_per_user_hold_out_of_train():

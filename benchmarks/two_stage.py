@@ -12,9 +12,14 @@ full catalog, training items excluded. The two-stage model uses the tuned genera
 candidate sources (plus most_popular) and learns its ranker from the per-user window before
 the test (``window = "user"``: each user's last ``--holdout`` training interactions label
 the ranker's examples; the generators and features see the rest); it never sees the test
-window. Reported: nDCG@10, recall@10, precision@1 averaged over the seeds, the merged
-candidates' recall ceiling, fit and inference seconds, and a paired Wilcoxon test (per user,
-all seeds pooled) of the best two-stage configuration against the best single generator.
+window. Rankers (``--rankers``, :data:`RANKERS`): every family with every loss it supports,
+LightGBM (binary, lambdarank), logistic regression, and Wide & Deep, DCN v2 and the
+multitask model each with bce, focal, bpr, ranknet, hinge, softmax and lambdarank.
+Reported: nDCG@10, recall@10, precision@1 averaged over the seeds, the merged candidates'
+recall ceiling, fit seconds (wall and the process's CPU), inference seconds, and paired
+tests (Student's t and Wilcoxon) of every two-stage configuration against the best single
+generator, with one value per distinct user: the user's mean over the seeds (the seeds'
+user samples overlap and a user's test window is the same in each).
 
 With ``--speed N``, instead: the serving path's throughput on the synthetic dataset with N
 users (most_popular and item_knn proposing ``--per-user`` items each, their lists read in
@@ -30,7 +35,9 @@ windows, a fifth of the negatives kept).
 every model of a seed), ``--negative-rate`` (keep that share of the ranker's negatives) and
 ``--torch-epochs`` / ``--batch-groups`` cut the cost. ``--seed-list K --keep DIR`` runs one
 seed (one process per seed in parallel) and ``--combine DIR`` prints the table and the
-paired tests of all kept seeds.
+paired tests of all kept seeds. A (dataset, seed, model) already kept in DIR is read back,
+not rerun, and the generators' tuned parameters are kept too (``DIR/tuned/DATASET__SEED.json``)
+and reused, so a second run that adds rankers neither retunes nor recomputes.
 
 Run:  RECSTACK_DATASETS=../shared/datasets nice python benchmarks/two_stage.py \
           [--datasets ml-100k ml-latest-small] [--seeds 3] [--trials 10]
@@ -54,11 +61,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recstack.atomic import write_text, write_with
 from recstack.data.interactions import Interactions
 from recstack.data.movielens import load_movielens
 from recstack.data.splits import leave_last_out
 from recstack.evaluation.evaluator import Evaluator
-from recstack.evaluation.results import EvaluationResult
+from recstack.evaluation.results import EvaluationResult, PairedTest
 from recstack.models.registry import create_model, model_class
 from recstack.pipeline.candidates import candidate_recall
 from recstack.tuning import search
@@ -67,16 +75,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _machine import load_average, peak_rss_mib  # noqa: E402
 
 GENERATORS = ("most_popular", "item_knn", "rp3beta", "ease")
+TORCH_RANKERS = ("wide_deep", "dcn_v2", "multitask")
+#: every ranker family with every loss it supports (LightGBM: binary, lambdarank; logistic:
+#: the log loss; each torch family: recstack.pipeline.rankers.losses.LOSSES)
+TORCH_LOSSES = ("bce", "focal", "bpr", "ranknet", "hinge", "softmax", "lambdarank")
 RANKERS: dict[str, dict[str, Any]] = {
     "lightgbm-binary": {"type": "lightgbm", "loss": "binary"},
     "lightgbm-lambdarank": {"type": "lightgbm", "loss": "lambdarank"},
-    "logistic": {"type": "logistic"},
-    "wide_deep-bce": {"type": "wide_deep", "loss": "bce"},
-    "dcn_v2-bce": {"type": "dcn_v2", "loss": "bce"},
-    "multitask-bce": {"type": "multitask", "loss": "bce"},
-    "multitask-softmax": {"type": "multitask", "loss": "softmax"},
-}
-TORCH_RANKERS = ("wide_deep", "dcn_v2", "multitask")
+    "logistic": {"type": "logistic", "loss": "bce"},
+} | {f"{family}-{loss}": {"type": family, "loss": loss}
+     for family in TORCH_RANKERS for loss in TORCH_LOSSES}
 #: the synthetic dataset of the accuracy run: ``synthetic-<users>`` in --datasets
 SYNTHETIC_ITEMS = 5_000
 SYNTHETIC_ROWS_PER_USER = 20
@@ -104,14 +112,16 @@ def tuned_params(name: str, train: Interactions, trials: int, holdout: int, seed
 
 
 def timed_evaluation(model: Any, train: Interactions, test: Interactions, label: str
-                     ) -> tuple[EvaluationResult, float, float]:
+                     ) -> tuple[EvaluationResult, float, float, float]:
+    """The result, fit seconds (wall and this process's CPU: the machine is shared, so
+    the CPU figure is the steadier one) and evaluation seconds (wall)."""
     evaluator = Evaluator(metrics=("ndcg", "recall", "precision"), ks=(1, 10))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     model.fit(train)
-    fitted = time.perf_counter() - start
+    fitted, fitted_cpu = time.perf_counter() - start, time.process_time() - cpu
     start = time.perf_counter()
     result = evaluator.evaluate(model, train, test, name=label)
-    return result, fitted, time.perf_counter() - start
+    return result, fitted, fitted_cpu, time.perf_counter() - start
 
 
 def load_dataset(name: str, root: Path) -> Interactions:
@@ -145,22 +155,33 @@ def run_dataset(name: str, root: Path, args: argparse.Namespace) -> pd.DataFrame
     for seed in seeds:
         split = leave_last_out(users_subset(data, seed), args.holdout)
         train, test = split.train, evaluation_users(split.test, args.eval_users, seed)
-        tuned = {g: tuned_params(g, train, args.trials, args.holdout, seed, args.eval_users)
-                 for g in GENERATORS}
+        labels = [*GENERATORS, *(f"two_stage[{r}]" for r in args.rankers)]
+        kept = {label: _kept(args, name, seed, label) for label in labels}
+        for label, found in kept.items():
+            if found is not None:
+                rows.append(found[0])
+                per_user.setdefault(label, []).append((seed, found[1]))
+                print(f"kept: {found[0]}", flush=True)
+        if all(found is not None for found in kept.values()):
+            continue
+        tuned = _tuned(name, train, seed, args)
         print(f"[{name} seed {seed}] tuned: {tuned}", flush=True)
         for g in GENERATORS:
-            result, fit_s, eval_s = timed_evaluation(create_model(g, **tuned[g]), train,
-                                                     test, g)
+            if kept[g] is not None:
+                continue
+            result, fit_s, fit_cpu_s, eval_s = timed_evaluation(
+                create_model(g, **tuned[g]), train, test, g)
             rows.append({"seed": seed, "model": g, **_means(result), "fit_s": fit_s,
-                         "eval_s": eval_s, "candidate_recall": np.nan})
+                         "fit_cpu_s": fit_cpu_s, "eval_s": eval_s,
+                         "candidate_recall": np.nan})
             per_user.setdefault(g, []).append((seed, result))
             print(rows[-1], flush=True)
             _keep(args, name, rows[-1], result)
         sources = [{"type": g, **tuned[g]} for g in GENERATORS]
-        for label, ranker in RANKERS.items():
-            if label not in args.rankers:
+        for label in args.rankers:  # in the command line's order
+            if kept[f"two_stage[{label}]"] is not None:
                 continue
-            ranker = dict(ranker)
+            ranker = dict(RANKERS[label])
             if args.torch_epochs and ranker["type"] in TORCH_RANKERS:
                 ranker |= {"epochs": args.torch_epochs, "batch_groups": args.batch_groups}
             sampling = ({} if args.negative_rate >= 1 else
@@ -168,11 +189,16 @@ def run_dataset(name: str, root: Path, args: argparse.Namespace) -> pd.DataFrame
             model = create_model("two_stage", generators=sources, ranker=dict(ranker),
                                  n_candidates=args.candidates, window="user",
                                  user_labels=args.holdout, seed=seed, **sampling)
-            result, fit_s, eval_s = timed_evaluation(model, train, test,
-                                                     f"two_stage[{label}]")
+            result, fit_s, fit_cpu_s, eval_s = timed_evaluation(model, train, test,
+                                                                f"two_stage[{label}]")
+            # the label must name the ranker and loss that were trained, not just asked for
+            fitted = (model.ranker_.name, model.ranker_.loss)
+            if fitted != (ranker["type"], ranker["loss"]):
+                raise RuntimeError(f"two_stage[{label}] trained {fitted}")
             ceiling = candidate_recall(model.candidates(np.unique(test.user_index)), test)
             rows.append({"seed": seed, "model": f"two_stage[{label}]", **_means(result),
-                         "fit_s": fit_s, "eval_s": eval_s, "candidate_recall": ceiling})
+                         "fit_s": fit_s, "fit_cpu_s": fit_cpu_s, "eval_s": eval_s,
+                         "candidate_recall": ceiling})
             per_user.setdefault(f"two_stage[{label}]", []).append((seed, result))
             print(rows[-1], flush=True)
             _keep(args, name, rows[-1], result)
@@ -183,17 +209,54 @@ def run_dataset(name: str, root: Path, args: argparse.Namespace) -> pd.DataFrame
 RUN_SETTINGS = ("trials", "holdout", "candidates")
 
 
+def _tuned(dataset: str, train: Interactions, seed: int, args: argparse.Namespace
+           ) -> dict[str, dict[str, Any]]:
+    """The generators' tuned parameters; with --keep DIR read from (or written to)
+    ``DIR/tuned/DATASET__SEED.json``, so a later run adding rankers does not retune."""
+    import json
+
+    path = Path(args.keep) / "tuned" / f"{dataset}__{seed}.json" if args.keep else None
+    if path is not None and path.exists():
+        return json.loads(path.read_text())
+    tuned = {g: tuned_params(g, train, args.trials, args.holdout, seed, args.eval_users)
+             for g in GENERATORS}
+    if path is not None:
+        # numpy scalars (optuna may hand them back) are written as Python numbers
+        write_text(path, json.dumps(tuned, default=lambda value: value.item()))
+    return tuned
+
+
+def _kept(args: argparse.Namespace, dataset: str, seed: int, model: str
+          ) -> tuple[dict[str, Any], EvaluationResult] | None:
+    """With --keep DIR: the row and per-user values kept for (dataset, seed, model), or
+    None when there are none; kept with other settings is an error, not a silent mix."""
+    if not args.keep:
+        return None
+    import json
+
+    row_path = Path(args.keep) / f"{dataset}__{seed}__{model}.json"
+    if not row_path.exists():  # written last (_keep): it says the run is complete
+        return None
+    row = json.loads(row_path.read_text())
+    for key in RUN_SETTINGS:
+        if key in row and row.pop(key) != getattr(args, key):
+            raise SystemExit(f"{row_path}: kept with another --{key} than this run's "
+                             f"{getattr(args, key)}; use another --keep folder")
+    frame = pd.read_csv(row_path.with_suffix(".csv"), index_col=0)
+    return row, EvaluationResult(model=model, per_user=frame)
+
+
 def _keep(args: argparse.Namespace, dataset: str, row: dict[str, Any],
           result: EvaluationResult) -> None:
-    """With --keep DIR: the row and the per-user values on disk, for --combine."""
+    """With --keep DIR: the row and the per-user values on disk, for --combine and for
+    a later run (which reads them back instead of recomputing)."""
     if not args.keep:
         return
     folder = Path(args.keep)
-    folder.mkdir(parents=True, exist_ok=True)
     stem = f"{dataset}__{row['seed']}__{row['model']}"
-    result.per_user.to_csv(folder / f"{stem}.csv")
+    write_with(folder / f"{stem}.csv", result.per_user.to_csv)
     settings = {key: getattr(args, key) for key in RUN_SETTINGS}
-    (folder / f"{stem}.json").write_text(pd.Series(row | settings).to_json())
+    write_text(folder / f"{stem}.json", pd.Series(row | settings).to_json())
 
 
 def combine(folder: Path, args: argparse.Namespace) -> None:
@@ -222,6 +285,8 @@ def summarise(name: str, rows: list[dict[str, Any]],
               ) -> pd.DataFrame:
     table = pd.DataFrame(rows).groupby("model", sort=False).mean(numeric_only=True)
     table = table.drop(columns="seed")
+    order = [*GENERATORS, *(f"two_stage[{label}]" for label in RANKERS)]
+    table = table.loc[sorted(table.index, key=lambda m: (order + [m]).index(m))]
     singles = table.loc[list(GENERATORS)]
     stages = table.drop(index=list(GENERATORS))
     best_single = singles["ndcg@10"].idxmax()
@@ -231,9 +296,21 @@ def summarise(name: str, rows: list[dict[str, Any]],
     print(table.to_markdown(floatfmt=".4f"))
     for metric in METRICS:
         gain = table.loc[best_stage, metric] / table.loc[best_single, metric] - 1
-        test_result = _pooled(per_user[best_stage]).compare(_pooled(per_user[best_single]),
-                                                            metric)
+        test_result = _paired(per_user[best_stage], per_user[best_single], metric)
         print(f"{best_stage} vs {best_single} on {metric}: {gain:+.1%} ({test_result})")
+    # every configuration, not only the best: the best of many is picked on the test itself
+    versus = {}
+    for model in stages.index:
+        cells = {}
+        for metric in METRICS:
+            test_result = _paired(per_user[model], per_user[best_single], metric)
+            gain = table.loc[model, metric] / table.loc[best_single, metric] - 1
+            cells[metric] = (f"{gain:+.1%} (p {test_result.t_p_value:.2g} / "
+                             f"{test_result.wilcoxon_p_value:.2g})")
+        versus[model] = cells
+    print(f"\nEach two-stage configuration against {best_single}: the gain of the seeds' "
+          "means (paired t p / Wilcoxon p, one value per user: its mean over the seeds)\n")
+    print(pd.DataFrame.from_dict(versus, orient="index").rename_axis("model").to_markdown())
     return table
 
 
@@ -242,15 +319,20 @@ def _means(result: EvaluationResult) -> dict[str, float]:
     return {m: means[m] for m in METRICS}
 
 
-def _pooled(results: list[tuple[int, EvaluationResult]]) -> EvaluationResult:
-    """One result whose users are (seed, user) pairs, for a paired test over all seeds
-    (a model run on fewer seeds is paired on the seeds both have)."""
-    frames = []
-    for seed, result in results:
-        frame = result.per_user.copy()
-        frame.index = [f"{seed}:{u}" for u in frame.index]
-        frames.append(frame)
-    return EvaluationResult(model=results[0][1].model, per_user=pd.concat(frames))
+def _paired(a: list[tuple[int, EvaluationResult]], b: list[tuple[int, EvaluationResult]],
+            metric: str) -> PairedTest:
+    """Paired test of ``a`` against ``b`` with one value per distinct user: the user's mean
+    over the seeds both models ran. The seeds keep overlapping 90% samples of the same users
+    and a user's test window is the same in each, so (seed, user) rows are not independent:
+    pooling them would count most users three times and understate the p-values."""
+    seeds = {seed for seed, _ in a} & {seed for seed, _ in b}
+
+    def by_user(results: list[tuple[int, EvaluationResult]]) -> EvaluationResult:
+        frame = pd.concat(r.per_user for seed, r in results if seed in seeds)
+        return EvaluationResult(model=results[0][1].model,
+                                per_user=frame.groupby(level=0).mean())
+
+    return by_user(a).compare(by_user(b), metric)
 
 
 def speed(n_users: int, batch: int, per_user: int) -> None:
@@ -321,7 +403,9 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--holdout", type=int, default=5)
     parser.add_argument("--candidates", type=int, default=50)
-    parser.add_argument("--rankers", nargs="+", default=list(RANKERS))
+    parser.add_argument("--rankers", nargs="+", default=list(RANKERS), choices=list(RANKERS),
+                        metavar="RANKER", help="run these, in this order (default: all: "
+                        + ", ".join(RANKERS) + ")")
     parser.add_argument("--seed-list", type=int, nargs="+", default=None,
                         help="run these split seeds (instead of 0 .. --seeds - 1)")
     parser.add_argument("--keep", default="", help="write each result to this folder")

@@ -15,8 +15,12 @@ at ``/docs``):
 ``GET /users/{id}/recommendations`` top ``k`` for a known user (404 naming the
                                     cold-start endpoint for an unknown one, or popularity
                                     with the reason, per ``unknown_user``)
+``POST /users/{id}/recommendations`` the same with a JSON body: ``k``, ``exclude_seen``
+                                    and the request's ``context`` and ``timestamp`` (for a
+                                    two-stage model with context features)
 ``POST /recommendations/new-user``  top ``k`` for a new visitor from posted items
-                                    (unknown items ignored and listed)
+                                    (unknown items ignored and listed; ``context`` and
+                                    ``timestamp`` as above)
 ``GET /items/{id}/similar``         the ``k`` most similar items
 ``GET /items/search?q=``            items whose title contains ``q``
 ``GET /users``, ``/users/{id}/history``  for the web page
@@ -40,13 +44,16 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import math
 import os
 import time
 from collections.abc import AsyncIterator
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -61,7 +68,7 @@ from recstack.serving.fast_path import (
     items_body,
     recommendations_body,
 )
-from recstack.serving.service import Served, Service
+from recstack.serving.service import InvalidContextError, Served, Service
 from recstack.serving.settings import SETTINGS_ENV, ServiceSettings, settings_from_env
 from recstack.serving.telemetry import ServiceMetrics
 
@@ -207,12 +214,39 @@ page = APIRouter(include_in_schema=False)
 
 @users.get("/{user_id}/recommendations", response_model=schemas.Recommendations,
            responses=_ERRORS)
-async def recommend_user(service: ServiceDep, user_id: UserId, k: K = None,
-                         exclude_seen: bool = True) -> Response:
-    """Top ``k`` items for a known user, seen items excluded by default. (Well-formed
-    requests are answered by :mod:`recstack.serving.fast_path` before routing.)"""
+async def recommend_user(request: Request, service: ServiceDep, user_id: UserId,
+                         k: K = None, exclude_seen: bool = True) -> Response:
+    """Top ``k`` items for a known user, seen items excluded by default, without a request
+    context (``POST`` carries one: a query parameter named like a context column is
+    refused, 422, rather than silently ignored). (Well-formed requests are answered by
+    :mod:`recstack.serving.fast_path` before routing.)"""
+    columns, timed = service.context_keys()
+    misplaced = [key for key in request.query_params
+                 if key in columns or key in ("context", "timestamp")]
+    if misplaced:
+        fields = '"context": {...}' + (', "timestamp": ...' if timed else "")
+        raise InvalidContextError(
+            f"query parameter {misplaced[0]!r}: a request context goes in the JSON body of "
+            f"POST /users/{{user_id}}/recommendations ({{{fields}}})")
     served = service.recommend_user(user_id, k or service.settings.default_k,
                                     exclude_seen=exclude_seen)
+    return _render(service, served)
+
+
+@users.post("/{user_id}/recommendations", response_model=schemas.Recommendations,
+            responses=_ERRORS)
+async def recommend_user_in_context(service: ServiceDep, user_id: UserId,
+                                    body: schemas.UserRecommendationsRequest | None = None
+                                    ) -> Response:
+    """Top ``k`` items for a known user as ``GET`` gives them, in the request's
+    ``context`` (column -> value) at ``timestamp`` for a two-stage model trained with
+    context features: the response's ``context`` says what the model was given. A key
+    that no served model uses is refused (422, naming the accepted keys); a column left
+    out is the unknown level."""
+    body = body or schemas.UserRecommendationsRequest()
+    served = service.recommend_user(user_id, body.k or service.settings.default_k,
+                                    exclude_seen=body.exclude_seen, context=body.context,
+                                    timestamp=body.timestamp)
     return _render(service, served)
 
 
@@ -237,7 +271,8 @@ async def recommend_new_user(service: ServiceDep, body: schemas.NewUserRequest
                              ) -> Response:
     """Top ``k`` for a new visitor from the items they chose (cold start); items not in
     the catalog are ignored and listed in ``unknown_items``."""
-    return _render(service, service.recommend_new(body.items, body.k))
+    return _render(service, service.recommend_new(body.items, body.k, context=body.context,
+                                                  timestamp=body.timestamp))
 
 
 @items.get("/search", response_model=schemas.ItemList, responses=_ERRORS)
@@ -340,6 +375,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(_static())), name="static")
     for error, code in ERROR_CODES:
         app.add_exception_handler(error, _problem(code))
+    app.add_exception_handler(RequestValidationError, _invalid)
     app.add_middleware(_LimitsAndMetrics, max_body_bytes=settings.max_body_bytes,
                        metrics=metrics)
     return app
@@ -349,6 +385,24 @@ def _problem(code: int) -> Any:
     async def handler(_request: Request, error: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=code)
     return handler
+
+
+async def _invalid(_request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's 422 answer, whose errors repeat the input: a number out of float range
+    (``1e999`` in a JSON body parses as infinity) is written as text, where FastAPI's own
+    handler fails to encode it and answers 500."""
+    errors = jsonable_encoder(cast(RequestValidationError, error).errors())
+    return JSONResponse({"detail": _finite(errors)}, status_code=422)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
 
 
 async def _poll(service: Service, seconds: float) -> None:

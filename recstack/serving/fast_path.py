@@ -11,6 +11,10 @@ a ``k`` that is not a plain number in ``1..MAX_K``, an unknown query parameter, 
 ``HEAD``) returns ``False`` untouched and FastAPI answers it as before, so validation
 errors keep FastAPI's messages and the OpenAPI schema still describes the route.
 
+A ``GET`` carries no request context: a request with one is a ``POST`` to the same path
+(FastAPI's route), so a list computed for one context never answers another. Nothing here
+caches responses; a cache added later must key on the context (``Served.context``) too.
+
 Responses are encoded with ``orjson`` when it is installed (a few times faster than
 ``json``; scores are finite, so both write the same numbers), else with ``json``.
 """
@@ -23,6 +27,7 @@ from typing import Any
 from recstack.errors import RecstackError
 from recstack.serving import schemas
 from recstack.serving.service import (
+    InvalidContextError,
     NotLoggingError,
     NotReadyError,
     ReloadFailedError,
@@ -40,6 +45,7 @@ ENDPOINT = "/users/{user_id}/recommendations"
 #: the HTTP status of each service error, most specific first (the app's handlers too)
 ERROR_CODES: tuple[tuple[type[RecstackError], int], ...] = (
     (UnknownUserError, 404), (UnknownItemError, 404), (RequestLimitError, 422),
+    (InvalidContextError, 422),
     (ReloadFailedError, 409), (NotLoggingError, 409), (NotReadyError, 503),
     (RecstackError, 422))
 _TRUE, _FALSE = {b"true", b"1"}, {b"false", b"0"}
@@ -68,7 +74,8 @@ def recommendations_body(served: Served) -> dict[str, Any]:
     return {
         "request_id": served.request_id, "user_id": served.user_id,
         "variant": served.variant, "model": served.model, "fallback": served.fallback,
-        "unknown_items": served.unknown_items, "items": items_body(served),
+        "unknown_items": served.unknown_items, "context": served.context,
+        "items": items_body(served),
     }
 
 

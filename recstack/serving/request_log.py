@@ -39,8 +39,10 @@ __all__ = ["EVENT_SCHEMA", "REQUEST_SCHEMA", "ParquetLog", "read_log"]
 logger = logging.getLogger(__name__)
 
 _TIME = pa.timestamp("us", tz="UTC")
-#: one row per served list: who, which arm and model, what was shown where, and the
-#: features a ranking stage used (JSON text, null when no stage used any)
+#: one row per served list: who, which arm and model, what was shown where, the
+#: features a ranking stage used (JSON text, null when no stage used any) and the request
+#: context the model was given (JSON text of column -> value with ``timestamp``; null when
+#: it used none; absent from files written before it, read as null)
 REQUEST_SCHEMA = pa.schema([
     ("request_id", pa.string()), ("time", _TIME), ("endpoint", pa.string()),
     ("user_id", pa.string()), ("variant", pa.string()), ("model", pa.string()),
@@ -48,6 +50,7 @@ REQUEST_SCHEMA = pa.schema([
     ("items", pa.list_(pa.string())), ("positions", pa.list_(pa.int32())),
     ("scores", pa.list_(pa.float32())), ("sources", pa.list_(pa.string())),
     ("vector_source", pa.string()), ("fallback", pa.string()), ("features", pa.string()),
+    ("context", pa.string()),
 ])
 #: one row per posted event, with the arm and model the user was being served
 EVENT_SCHEMA = pa.schema([
@@ -182,9 +185,11 @@ def log_files(folder: str | Path, prefix: str) -> list[Path]:
 
 
 def read_log(folder: str | Path, prefix: str) -> pd.DataFrame:
-    """Every file of ``prefix`` in ``folder`` as one table (oldest first)."""
+    """Every file of ``prefix`` in ``folder`` as one table (oldest first); a column that
+    older files lack (added to the schema since) is null in their rows."""
     files = log_files(folder, prefix)
     if not files:
         raise RecstackError(f"{folder}: no {prefix}-*.parquet files; is this the service's "
                             "log_dir (its requests/ or events/ folder)?")
-    return pa.concat_tables([pq.read_table(f) for f in files]).to_pandas()
+    return pa.concat_tables([pq.read_table(f) for f in files],
+                            promote_options="default").to_pandas()

@@ -25,9 +25,36 @@ MAX_ID_LENGTH = 128
 MAX_BODY_BYTES = 1 << 20
 #: the longest title search text
 MAX_QUERY_LENGTH = 200
+#: the most keys a request's context may have
+MAX_CONTEXT_KEYS = 32
+#: the longest context key (a context column's name) in characters
+MAX_CONTEXT_KEY_LENGTH = 64
+#: the longest text value of a context key
+MAX_CONTEXT_VALUE_LENGTH = 256
+#: integers beyond this lose precision as float64 (2**53): refused in a context
+MAX_CONTEXT_INTEGER = 2**53
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH)]
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+ContextKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTEXT_KEY_LENGTH)]
+#: a context value: text, a whole number, a finite number or a boolean (bool before int:
+#: JSON ``true`` stays a boolean; int before float: ``3`` stays ``"3"`` as a text level)
+ContextValue = (Annotated[str, StringConstraints(max_length=MAX_CONTEXT_VALUE_LENGTH)] | bool
+                | Annotated[int, Field(ge=-MAX_CONTEXT_INTEGER, le=MAX_CONTEXT_INTEGER)]
+                | Annotated[float, Field(allow_inf_nan=False)])
+Context = Annotated[dict[ContextKey, ContextValue], Field(
+    max_length=MAX_CONTEXT_KEYS,
+    description="the request's context for a two-stage model trained with context features "
+    "(`features.context_columns`): column -> value, e.g. `{\"device\": \"phone\"}`. Keys "
+    "must be context columns of a served model (422 naming the key and the accepted ones "
+    "otherwise; a service whose models use no context accepts none); a column left out, "
+    "or a text value never seen in training, is the feature's unknown level, as offline. "
+    "Models of a variant that does not use a key ignore it.")]
+RequestTime = Annotated[float, Field(
+    ge=0, le=1e11, allow_inf_nan=False,
+    description="the request's time, seconds since 1970 (UTC), for the hour and weekday "
+    "features of a model trained with `context_time`; default: the server's clock. Refused "
+    "(422) when no served model has time features.")]
 
 
 class _Request(BaseModel):
@@ -40,6 +67,19 @@ class NewUserRequest(_Request):
 
     items: list[Id] = Field(min_length=1, max_length=MAX_ITEMS)
     k: int = Field(default=20, ge=1, le=MAX_K)
+    context: Context | None = None
+    timestamp: RequestTime | None = None
+
+
+class UserRecommendationsRequest(_Request):
+    """What ``GET /users/{id}/recommendations`` asks in its query, plus the request's
+    context (the body form of that endpoint)."""
+
+    k: int | None = Field(default=None, ge=1, le=MAX_K,
+                          description="list length (default: the service's default_k)")
+    exclude_seen: bool = True
+    context: Context | None = None
+    timestamp: RequestTime | None = None
 
 
 class Event(_Request):
@@ -93,6 +133,10 @@ class Recommendations(BaseModel):
                                  "model's own (e.g. popularity for an unknown user)")
     unknown_items: list[str] = Field(default_factory=list,
                                      description="posted items not in the catalog (ignored)")
+    context: dict[str, str | bool | int | float] | None = Field(
+        default=None, description="the context the model's ranker was given (the request's "
+        "keys it uses, and `timestamp`, the server's clock when the request gave none, for "
+        "time features); null when the model uses no context")
 
 
 class SimilarItems(BaseModel):

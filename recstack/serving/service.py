@@ -29,6 +29,25 @@ The request path
    excluded at retrieval, so ``k`` items survive), then the settings' ``stages``.
 3. The first ``k`` are returned with titles, scores and their source, and logged.
 
+The request's context
+---------------------
+A two-stage model trained with context features (``features.context_columns``,
+``context_time``) is given the request's context, as offline
+``TwoStage.recommend(users, k, context=...)`` is: ``context`` maps its columns to values and
+``timestamp`` is the request time for the hour and weekday features (the server's clock
+when the request gives none). A column the request leaves out, or a text value the model
+never saw, is the feature's unknown level, as offline. The checks (:meth:`Service.
+request_context`): a key must be a context column of a served model, and ``timestamp`` needs
+a served model with time features (else :class:`InvalidContextError`, HTTP 422, naming the
+key and the accepted ones; a service whose models use no context therefore refuses any
+context rather than ignore what the client believes matters); a numeric column takes a
+number or a boolean. "Served" is every variant's current model: with A/B variants a client
+cannot know its arm, so a key that one arm's model uses is accepted by all and ignored by
+the arms that do not use it. The context used (with the ``timestamp`` the clock gave) is in
+the response, the request log and :class:`StageRequest`, so that the skew check recomputes
+the request with it. Only the ``POST`` form of the endpoints carries a context; nothing is
+cached between requests.
+
 When the embedding store cannot be reached, the model's own vectors are served (nearline
 updates since the fit are missing), ``recstack_store_fallback_total`` counts it and the
 store is not tried again for ``store_retry_seconds``, so an outage costs neither errors nor
@@ -67,8 +86,8 @@ if TYPE_CHECKING:
     from recstack.serving.telemetry import ServiceMetrics
     from recstack.serving.two_stage import TwoStageServing
 
-__all__ = ["Candidates", "LoadedModel", "NotLoggingError", "NotReadyError",
-           "ReloadFailedError", "RequestLimitError", "Service",
+__all__ = ["Candidates", "InvalidContextError", "LoadedModel", "NotLoggingError",
+           "NotReadyError", "ReloadFailedError", "RequestLimitError", "Service",
            "Stage", "StageRequest", "UnknownItemError", "UnknownUserError"]
 
 logger = logging.getLogger(__name__)
@@ -86,6 +105,11 @@ class UnknownItemError(RecstackError):
 
 class RequestLimitError(RecstackError):
     """A request exceeds a limit of the settings (HTTP 422)."""
+
+
+class InvalidContextError(RecstackError):
+    """A request's context names a column no served model uses, or gives a value of the
+    wrong kind (HTTP 422)."""
 
 
 class ReloadFailedError(RecstackError):
@@ -118,14 +142,16 @@ class Candidates:
 @dataclass(frozen=True)
 class StageRequest:
     """What a stage knows about the request: the user (None for a new visitor), the item
-    indices of their history (training row or posted items), ``k``, the model, and the
-    user's row in the model (``-1`` for a new visitor or one known only to the store)."""
+    indices of their history (training row or posted items), ``k``, the model, the
+    user's row in the model (``-1`` for a new visitor or one known only to the store) and
+    the context the model was given (None when it uses none; see the module docstring)."""
 
     user_id: str | None
     history: np.ndarray
     k: int
     loaded: LoadedModel
     user: int = -1
+    context: Mapping[str, Any] | None = None
 
 
 class Stage(Protocol):
@@ -189,6 +215,12 @@ class LoadedModel:
                 cast("TwoStage", model),
                 index=settings.two_stage_index if settings is not None else "auto",
                 index_options=options, saved=version.generator_indexes)
+        # the request context this version uses: column -> "numeric" or "categorical",
+        # and whether it has time features (only a two-stage ranker is given a context)
+        builder = getattr(model, "builder_", None) if self.two_stage is not None else None
+        self.context_columns: dict[str, str] = (
+            {c.column: c.role for c in builder.context_} if builder is not None else {})
+        self.context_time = bool(builder is not None and builder.context_time)
         self.reference = version.reference
         self.index = version.index
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -269,6 +301,7 @@ class Served:
     input_items: list[str] = field(default_factory=list)
     vector_source: str | None = None
     features: Any = None
+    context: dict[str, Any] | None = None
 
 
 # --------------------------------------------------------------------------- the service
@@ -473,11 +506,70 @@ class Service:
                                     f"({self.settings.max_k})")
         return k
 
-    def recommend_user(self, user_id: str, k: int, *, exclude_seen: bool = True) -> Served:
-        """Recommendations for a known user (see the module docstring)."""
+    def context_keys(self) -> tuple[list[str], bool]:
+        """The context columns some served model uses (sorted), and whether one has time
+        features (accepts ``timestamp``)."""
+        slots = [s.loaded for s in self.slots if s.loaded is not None]
+        return (sorted({c for m in slots for c in m.context_columns}),
+                any(m.context_time for m in slots))
+
+    def request_context(self, loaded: LoadedModel, context: Mapping[str, Any] | None,
+                        timestamp: float | None) -> dict[str, Any] | None:
+        """The context ``loaded`` is given for a request's ``context`` and ``timestamp``:
+        the keys it uses, and ``timestamp`` (the server's clock when not given) when it has
+        time features; None when it uses no context. The keys are checked against every
+        served model (see the module docstring).
+
+        Raises
+        ------
+        InvalidContextError
+            A key no served model uses, a ``timestamp`` no served model reads, or text for
+            a numeric column.
+        """
+        context = context or {}
+        if context or timestamp is not None:
+            accepted, timed = self.context_keys()
+            unknown = [key for key in context if key not in accepted]
+            if unknown:
+                served = ", ".join(s.loaded.reference for s in self.slots
+                                   if s.loaded is not None)
+                hint = ("; give the request time as the body's 'timestamp'"
+                        if unknown[0] == "timestamp" and timed else "")
+                raise InvalidContextError(
+                    f"context key {unknown[0]!r} is not a context column of the served "
+                    f"model ({served}); accepted keys: "
+                    f"{accepted if accepted else 'none (the model uses no context)'}{hint}")
+            if timestamp is not None and not timed:
+                raise InvalidContextError(
+                    "timestamp: the served model has no time features (context_time); "
+                    "leave it out")
+        if not loaded.context_columns and not loaded.context_time:
+            return None
+        used: dict[str, Any] = {}
+        for key, value in context.items():
+            role = loaded.context_columns.get(key)
+            if role is None:
+                continue  # another variant's column
+            if role == "numeric" and isinstance(value, str):
+                raise InvalidContextError(f"context key {key!r}: {loaded.reference} takes a "
+                                          f"number for it (got text {value[:40]!r})")
+            used[key] = value
+        if loaded.context_time:
+            from recstack.pipeline.features import CONTEXT_TIME
+
+            used[CONTEXT_TIME] = float(timestamp) if timestamp is not None else time.time()
+        return used or None
+
+    def recommend_user(self, user_id: str, k: int, *, exclude_seen: bool = True,
+                       context: Mapping[str, Any] | None = None,
+                       timestamp: float | None = None) -> Served:
+        """Recommendations for a known user (see the module docstring), in the request's
+        ``context`` (column -> value) at ``timestamp`` (Unix seconds) for a model that
+        uses them (:meth:`request_context`)."""
         k = self._check_k(k)
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
+        used = self.request_context(loaded, context, timestamp)
         user = loaded.user_lookup.get(user_id, -1)
         if user >= 0 and not loaded.has_history[user]:
             user = -1  # in the vocabulary, but the model learned nothing about them
@@ -490,7 +582,7 @@ class Service:
             return self._popular(slot, loaded, user_id, k, "unknown_user", reason,
                                  endpoint="user")
         history = loaded.seen(user) if user >= 0 else np.empty(0, np.int32)
-        request = StageRequest(user_id, history, k, loaded, user)
+        request = StageRequest(user_id, history, k, loaded, user, used)
         if loaded.two_stage is not None:
             return self._two_stage(slot, loaded, loaded.two_stage, request)
         n = max(k, loaded.n_candidates) if loaded.stages or self.stages else k
@@ -528,22 +620,30 @@ class Service:
         def timer(stage: str, name: str, seconds: float) -> None:
             self.metrics.child(self.metrics.stage, stage, name).observe(seconds)
 
-        items, scores, sources, features = two_stage.rank(request.user, timer)
+        items, scores, sources, features = two_stage.rank(request.user, timer,
+                                                          context=request.context)
         candidates = Candidates(items, scores.astype(np.float32), sources, features=features)
         candidates = self._run_stages(request, candidates)
-        return self._served(slot, loaded, "user", request.user_id, request.k, candidates,
-                            vector_source="model")
+        served = self._served(slot, loaded, "user", request.user_id, request.k, candidates,
+                              vector_source="model")
+        served.context = dict(request.context) if request.context else None
+        return served
 
     def recommend_new(self, items: Sequence[str], k: int, *,
-                      user_id: str | None = None) -> Served:
+                      user_id: str | None = None, context: Mapping[str, Any] | None = None,
+                      timestamp: float | None = None) -> Served:
         """Recommendations for a new visitor from the items they chose: unknown items are
-        ignored and reported; the model scores the known ones with ``score_histories``."""
+        ignored and reported; the model scores the known ones with ``score_histories``.
+        ``context`` and ``timestamp`` are checked as for a known user; no model scores a
+        new visitor with a context (a two-stage model, the one kind that uses one, answers
+        a new visitor with popularity), so the stages alone see it."""
         k = self._check_k(k)
         if len(items) > self.settings.max_items:
             raise RequestLimitError(f"{len(items)} items posted; this service takes at most "
                                     f"{self.settings.max_items} (max_items)")
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
+        used = self.request_context(loaded, context, timestamp)
         index = np.array([loaded.item_lookup.get(i, -1) for i in items], dtype=np.int64)
         unknown = list(dict.fromkeys(i for i, j in zip(items, index, strict=True) if j < 0))
         known = np.unique(index[index >= 0])
@@ -559,7 +659,7 @@ class Service:
             return served
         n = min(max(k, loaded.n_candidates) if loaded.stages or self.stages else k,
                 loaded.n_items)
-        request = StageRequest(user_id, known, k, loaded)
+        request = StageRequest(user_id, known, k, loaded, context=used)
         started = time.perf_counter()
         from recstack.topk import top_k, writable_scores
 
@@ -683,6 +783,7 @@ class Service:
             "scores": served.scores.tolist(), "sources": served.sources.tolist(),
             "vector_source": served.vector_source, "fallback": served.fallback,
             "features": _features_json(served),
+            "context": json.dumps(served.context) if served.context else None,
         })
 
     # ------------------------------------------------------------------ events

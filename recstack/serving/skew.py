@@ -18,7 +18,10 @@ the log is loaded from the registry and the request is recomputed the offline wa
   path, ``model.candidates`` then ``builder_.build(candidates, state_)``; a logged item
   that is not an offline candidate, or a feature value differing beyond ``tolerance``
   (NaN equal to NaN, categorical codes exactly), is a mismatch. With exact retrieval by
-  every generator the list must also equal the model's ``recommend``;
+  every generator the list must also equal the model's ``recommend``. A request served
+  in a context (the log's ``context``: the columns and ``timestamp`` the model was given)
+  is recomputed in that same context (``score``/``recommend``/``build`` with
+  ``context=``), so a context feature computed differently online shows as a mismatch;
 - **re-ranked lists** (a ``reranked`` version): when its retrieval was exact, the logged
   list and scores must be the start of the model's own ``rerank_lists`` (the chain's
   output); after approximate retrieval the chain saw other candidates, so the request is
@@ -35,7 +38,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -44,7 +47,10 @@ import scipy.sparse as sp
 from recstack.errors import RecstackError
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
-from recstack.serving.two_stage import frame_values
+from recstack.serving.two_stage import candidate_context, frame_values
+
+if TYPE_CHECKING:
+    from recstack.pipeline.two_stage import TwoStage
 
 __all__ = ["SkewReport", "check_skew", "render_skew"]
 
@@ -133,14 +139,16 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                      else "re-ranked by the service's chain")
                 continue
             user: int | None = None
+            context = _logged_context(row) if model.name == "two_stage" else None
             if row.endpoint == "user":
                 user = users.get(row.user_id)
                 if user is None:
                     skip("user not in the model")
                     continue
-                recomputed = model.score(
-                    model.users_.external_ids[np.full(len(item_index), user)],
-                    model.items_.external_ids[item_index])
+                pairs = (model.users_.external_ids[np.full(len(item_index), user)],
+                         model.items_.external_ids[item_index])
+                recomputed = (model.score(*pairs) if context is None  # only TwoStage's
+                              else cast("TwoStage", model).score(*pairs, context=context))
             else:
                 posted = np.unique([lookup[i] for i in row.input_items if i in lookup])
                 history = sp.csr_matrix((np.ones(len(posted), np.float32), posted,
@@ -162,7 +170,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                     differs.append(_problem(row, "items", f"logged {list(row.items)[:5]}..., "
                                             f"recomputed {expected[:5]}..."))
             if model.name == "two_stage" and user is not None:
-                differs.extend(_two_stage(row, model, user, tolerance))
+                differs.extend(_two_stage(row, model, user, tolerance, context))
             if differs:
                 report.mismatched += 1
                 problems.extend(differs)
@@ -203,13 +211,24 @@ def _reranked(row: Any, model: Any, user: int, item_index: np.ndarray, logged: n
     return []
 
 
-def _two_stage(row: Any, model: Any, user: int, tolerance: float) -> list[dict[str, Any]]:
-    """A ``two_stage`` version's logged features against the offline features."""
+def _logged_context(row: Any) -> dict[str, Any] | None:
+    """The context a request was served in (None in logs written before it was logged)."""
+    text = getattr(row, "context", None)
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None
+    return dict(json.loads(text)) or None
+
+
+def _two_stage(row: Any, model: Any, user: int, tolerance: float,
+               context: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A ``two_stage`` version's logged features against the offline features, in the
+    logged context."""
     if row.features is None or pd.isna(row.features):
         return [_problem(row, "features", "no features logged for a two-stage request")]
     logged = json.loads(row.features)
     candidates = model.candidates(np.array([user]))
-    frame = model.builder_.build(candidates, model.state_)
+    frame = model.builder_.build(candidates, model.state_,
+                                 context=candidate_context(model, context, len(candidates)))
     names = [f.name for f in frame.schema.features]
     if list(logged["columns"]) != names:
         return [_problem(row, "features", f"logged columns {logged['columns']} are not the "
@@ -234,7 +253,8 @@ def _two_stage(row: Any, model: Any, user: int, tolerance: float) -> list[dict[s
                 f"{expected[column]:.6g}"))
     retrieval = set(logged.get("retrieval", {}).values())
     if retrieval <= _EXACT_SOURCES and not problems:
-        expected_items = model.recommend(model.users_.external_ids[[user]], int(row.k))[0][0]
+        expected_items = model.recommend(model.users_.external_ids[[user]], int(row.k),
+                                         context=context)[0][0]
         expected_items = [str(i) for i in expected_items[:len(row.items)].tolist()]
         if list(row.items) != expected_items:
             problems.append(_problem(row, "items", f"logged {list(row.items)[:5]}..., "

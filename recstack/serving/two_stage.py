@@ -16,9 +16,11 @@ candidate generators, then its ranker over the merged candidates.
    does (a union; a source that did not propose a pair gives it score NaN and rank
    ``n + 1``), scores them with the model's scorers, and builds their features with the
    model's own fitted :class:`~recstack.pipeline.features.FeatureBuilder` and serving
-   statistics (``builder_.build(candidates, state_)``: the code and the numbers the model
-   scores with offline, so training and serving cannot compute features differently);
-   timed as ``stage="ranking", name="features"``;
+   statistics (``builder_.build(candidates, state_, context=...)``: the code and the
+   numbers the model scores with offline, so training and serving cannot compute features
+   differently), the request's context (a dict column -> value, ``timestamp`` for the time
+   features) repeated on every candidate as ``TwoStage.recommend(..., context=)`` repeats
+   it; timed as ``stage="ranking", name="features"``;
 3. **ranks** them with the model's ranker (``stage="ranking", name=<ranker>``), best
    first, equal scores to the lower item index (the tie rule of ``recommend``).
 
@@ -36,11 +38,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from recstack.errors import RecstackError
@@ -50,8 +53,8 @@ if TYPE_CHECKING:
     from recstack.pipeline.two_stage import TwoStage
     from recstack.serving.ann import ItemIndex
 
-__all__ = ["RankerFeatures", "TwoStageServing", "frame_values", "merge_proposals",
-           "reproducing_vectors"]
+__all__ = ["RankerFeatures", "TwoStageServing", "candidate_context", "frame_values",
+           "merge_proposals", "reproducing_vectors"]
 
 #: users checked at load for ``user_vectors @ item_vectors.T == score_users``
 _CHECK_USERS = 4
@@ -141,11 +144,14 @@ class TwoStageServing:
     def describe(self) -> str:
         return ", ".join(f"{source}: {how}" for source, how in self.retrieval.items())
 
-    def rank(self, user: int, timer: Callable[[str, str, float], None]
+    def rank(self, user: int, timer: Callable[[str, str, float], None], *,
+             context: Mapping[str, Any] | None = None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, RankerFeatures]:
         """The ranked candidates of user index ``user``: item indices, the ranker's
         scores, each item's proposing sources (``"als+item_knn"``) and the features.
-        ``timer(stage, name, seconds)`` is told each step's time."""
+        ``timer(stage, name, seconds)`` is told each step's time. ``context``: the
+        request's (column -> value; ``timestamp`` for time features), None for the
+        unknown level (:mod:`recstack.pipeline.features`)."""
         seen = self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
         proposals = []
         for retriever in self.retrievers:
@@ -164,7 +170,9 @@ class TwoStageServing:
             from recstack.pipeline.candidates import score_candidates
 
             candidates = score_candidates(candidates, model.scorers_, model.builder_.scorers_)
-        frame = model.builder_.build(candidates, model.state_)
+        frame = model.builder_.build(candidates, model.state_,
+                                     context=candidate_context(model, context,
+                                                               len(candidates)))
         timer("ranking", "features", time.perf_counter() - started)
         started = time.perf_counter()
         scores = np.asarray(model.ranker_.score(frame), dtype=np.float64).ravel()
@@ -193,6 +201,18 @@ class TwoStageServing:
         row[0, seen] = -np.inf
         top, scores = top_k(row, min(self.n, self.n_items))
         return top[0], scores[0]
+
+
+def candidate_context(model: TwoStage, context: Mapping[str, Any] | None, n: int
+                      ) -> pd.DataFrame | None:
+    """One request's ``context`` as the feature builder takes it, one row per candidate
+    (None without a context, or for a model without context features), as
+    ``TwoStage.recommend(..., context=)`` builds it offline."""
+    if not context or not model.builder_.uses_context:
+        return None
+    from recstack.pipeline.features import request_context
+
+    return request_context(dict(context), 1).iloc[np.zeros(n, np.int64)]
 
 
 def merge_proposals(user: int, proposals: list[tuple[np.ndarray, np.ndarray]], n: int,

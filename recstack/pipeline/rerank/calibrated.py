@@ -22,6 +22,14 @@ paper's smoothing :math:`\tilde q = (1 - \alpha) q + \alpha p` with :math:`\alph
 the incoming scores min-max scaled to [0, 1] within the list (Steck uses the model's
 predicted scores; the scaling makes :math:`\lambda` comparable between models). A user
 whose history has no genre is left as is (:math:`C_{KL}` counts 0).
+
+*Order of the chosen items.* With :math:`q` weighting every placed item 1, the objective
+depends only on the set of the first :math:`N` = ``depth`` items, not on their order. The
+greedy's own order (``order = "greedy"``, the default and the paper's list) puts first the
+item that best calibrates a one-item list; ``order = "relevance"`` shows the same set
+sorted by the incoming scores instead, which leaves the objective and :math:`C_{KL}` of the
+top :math:`N` exactly as they are and can only raise position-discounted accuracy (nDCG)
+of the top :math:`N`.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError
 from recstack.metrics.lists import STECK_ALPHA, item_genre_shares, kl_smoothed
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
@@ -68,7 +77,18 @@ class CalibratedRerank(Reranker):
                        doc="The smoothing of q (Steck: 0.01)."),
         "depth": Param(int, low=1, optional=True, default=None,
                        doc="Positions built greedily (Steck's N); None: the whole list."),
+        "order": Param(str, choices=("greedy", "relevance"), default="greedy",
+                       doc="The first depth items in the greedy's order (the paper's), or "
+                           "the same set by incoming score; 'relevance' needs depth."),
     }
+
+    def validate_params(self) -> None:
+        super().validate_params()
+        if self.order == "relevance" and self.depth is None:
+            raise ConfigError(f"{self.name}: order = 'relevance' sorts the first depth items "
+                              "chosen; with depth = None the whole list is chosen and would "
+                              "come back unchanged; set depth (e.g. 10, the list length "
+                              "shown)")
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         matrix, self.genres_ = multi_hot(item_column(train, self.column, self.name), self.name)
@@ -101,7 +121,10 @@ class CalibratedRerank(Reranker):
         def update(picked: np.ndarray, has_pick: np.ndarray) -> None:
             placed[has_pick] += candidates[rows[has_pick], picked[has_pick]]
 
-        return greedy_lists(items, scores, self.depth, objective, update)
+        lists, values = greedy_lists(items, scores, self.depth, objective, update)
+        if self.order == "relevance":
+            lists, values = _chosen_by_score(lists, values, items, scores, int(self.depth))
+        return lists, values
 
     def state(self) -> dict[str, np.ndarray]:
         return {"shares": self.shares_}
@@ -112,3 +135,25 @@ class CalibratedRerank(Reranker):
 
     def state_spec(self) -> dict[str, Any]:
         return {"shares": ArraySpec("float64", ("n_items", "genres"), low=0.0, high=1.0)}
+
+
+def _chosen_by_score(lists: np.ndarray, values: np.ndarray, items: np.ndarray,
+                     scores: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``depth`` items of each list sorted by their incoming score (highest
+    first, the earlier incoming slot among equal scores) and given those scores; the rest
+    of each list untouched."""
+    head = lists[:, :depth]
+    n_users, n = items.shape
+    # find each chosen item's incoming slot: one sorted search over (row, item) keys
+    width = int(max(items.max(initial=0), head.max(initial=0))) + 2
+    offset = np.arange(n_users, dtype=np.int64)[:, None] * width
+    keys = (items.astype(np.int64) + 1 + offset).ravel()
+    by_key = np.argsort(keys, kind="stable")
+    found = np.searchsorted(keys[by_key], (head.astype(np.int64) + 1 + offset).ravel())
+    slot = by_key[np.minimum(found, keys.size - 1)].reshape(head.shape)
+    head_scores = np.where(head >= 0, scores.ravel()[slot].astype(np.float64), -np.inf)
+    order = np.lexsort((slot % n, -head_scores))
+    lists, values = lists.copy(), values.copy()
+    lists[:, :depth] = np.take_along_axis(head, order, axis=1)
+    values[:, :depth] = np.take_along_axis(head_scores, order, axis=1)
+    return lists, values

@@ -231,6 +231,43 @@ def test_calibrated_matches_a_plain_loop_on_random_lists():
         assert out[u].tolist() == lists[u][order].tolist()
 
 
+def test_calibrated_relevance_order_shows_the_greedy_set_by_score():
+    """order = 'relevance': the first depth items are the plain loop's first depth picks
+    (the same set, so the same KL), sorted by incoming score; the rest as the greedy left
+    them."""
+    rng = np.random.default_rng(3)
+    n_items, n_genres, depth = 40, 5, 4
+    genres = (rng.random((n_items, n_genres)) < 0.35).astype(int)
+    genres[genres.sum(1) == 0, rng.integers(n_genres)] = 1
+    table = pd.DataFrame({"item_id": np.arange(n_items),
+                          "genres": [[f"g{g}" for g in np.flatnonzero(row)] for row in genres]})
+    users = np.repeat(np.arange(5), 6)
+    items = np.concatenate([rng.choice(n_items, 6, replace=False) for _ in range(5)])
+    data = Interactions.from_arrays(users, items, item_table=table, keep_unseen_items=True)
+    context = RerankContext(seen=data.to_csr())
+    lists = np.stack([rng.choice(n_items, 9, replace=False) for _ in range(5)])
+    lists[2, -2:] = -1  # a short list: padding stays last
+    scores = rng.random((5, 9))
+    scores[2, -2:] = -np.inf
+    greedy = CalibratedRerank(trade_off=0.6, depth=depth).fit(data)
+    shown = CalibratedRerank(trade_off=0.6, depth=depth, order="relevance").fit(data)
+    by_greedy, _ = greedy.rerank(np.arange(5), lists, scores, context)
+    by_score, values = shown.rerank(np.arange(5), lists, scores, context)
+    p = shown.target(np.arange(5), context)
+    for u in range(5):
+        real = lists[u] >= 0
+        relevance = scores[u][real]
+        relevance = (relevance - relevance.min()) / (relevance.max() - relevance.min())
+        picks = _steck_by_loops(p[u], shown.shares_[lists[u][real]], relevance, 0.6, 0.01)
+        chosen = lists[u][real][picks[:depth]]
+        score_of = dict(zip(lists[u].tolist(), scores[u].tolist(), strict=True))
+        assert by_score[u, :depth].tolist() == sorted(chosen.tolist(), key=lambda i: -score_of[i])
+        assert values[u, :depth].tolist() == sorted((score_of[i] for i in chosen), reverse=True)
+        assert by_score[u, depth:].tolist() == by_greedy[u, depth:].tolist()
+    with pytest.raises(ConfigError, match="set depth"):
+        CalibratedRerank(order="relevance").fit(data)
+
+
 def test_calibrated_extremes(train, context):
     # user "b" saw only 12 (genre y); candidates 10 (x), 11 (x), 13 (y)
     lists, scores = [[10, 11, 13]], [[3.0, 2.0, 1.0]]

@@ -208,16 +208,23 @@ def _steck_by_loops(p, shares, relevance, weight, alpha):
     return chosen
 
 
-def test_calibrated_matches_a_plain_loop_on_random_lists():
-    rng = np.random.default_rng(0)
-    n_items, n_genres = 30, 4
-    genres = (rng.random((n_items, n_genres)) < 0.4).astype(int)
+def _random_genres(rng, n_items, n_genres, density, n_users, per_user) -> Interactions:
+    """``n_users`` users with ``per_user`` random items each; every item has at least one
+    of ``n_genres`` genres, each present with probability ``density``."""
+    genres = (rng.random((n_items, n_genres)) < density).astype(int)
     genres[genres.sum(1) == 0, rng.integers(n_genres)] = 1
     table = pd.DataFrame({"item_id": np.arange(n_items),
                           "genres": [[f"g{g}" for g in np.flatnonzero(row)] for row in genres]})
-    users = np.repeat(np.arange(6), 5)
-    items = np.concatenate([rng.choice(n_items, 5, replace=False) for _ in range(6)])
-    data = Interactions.from_arrays(users, items, item_table=table, keep_unseen_items=True)
+    users = np.repeat(np.arange(n_users), per_user)
+    items = np.concatenate([rng.choice(n_items, per_user, replace=False)
+                            for _ in range(n_users)])
+    return Interactions.from_arrays(users, items, item_table=table, keep_unseen_items=True)
+
+
+def test_calibrated_matches_a_plain_loop_on_random_lists():
+    rng = np.random.default_rng(0)
+    n_items = 30
+    data = _random_genres(rng, n_items, 4, 0.4, n_users=6, per_user=5)
     r = CalibratedRerank(trade_off=0.2).fit(data)
     context = RerankContext(seen=data.to_csr())
     lists = np.stack([rng.choice(n_items, 8, replace=False) for _ in range(6)])
@@ -236,14 +243,8 @@ def test_calibrated_relevance_order_shows_the_greedy_set_by_score():
     (the same set, so the same KL), sorted by incoming score; the rest as the greedy left
     them."""
     rng = np.random.default_rng(3)
-    n_items, n_genres, depth = 40, 5, 4
-    genres = (rng.random((n_items, n_genres)) < 0.35).astype(int)
-    genres[genres.sum(1) == 0, rng.integers(n_genres)] = 1
-    table = pd.DataFrame({"item_id": np.arange(n_items),
-                          "genres": [[f"g{g}" for g in np.flatnonzero(row)] for row in genres]})
-    users = np.repeat(np.arange(5), 6)
-    items = np.concatenate([rng.choice(n_items, 6, replace=False) for _ in range(5)])
-    data = Interactions.from_arrays(users, items, item_table=table, keep_unseen_items=True)
+    n_items, depth = 40, 4
+    data = _random_genres(rng, n_items, 5, 0.35, n_users=5, per_user=6)
     context = RerankContext(seen=data.to_csr())
     lists = np.stack([rng.choice(n_items, 9, replace=False) for _ in range(5)])
     lists[2, -2:] = -1  # a short list: padding stays last

@@ -187,7 +187,7 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
         yield staging
         _fsync_tree(staging)
         _check_replaceable(target, overwrite=overwrite)  # the block may have taken long
-        _swap_in(staging, target)
+        _swap_in(staging, target, overwrite=overwrite)
     except BaseException:
         _remove(staging)
         raise
@@ -220,8 +220,10 @@ def recover(target: str | Path) -> None:
 # the swap
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    if not os.path.lexists(target):
+def _swap_in(staging: Path, target: Path, *, overwrite: bool) -> None:
+    # without overwrite, a target that appeared after the last check (a concurrent writer
+    # of the same name) makes the no-replace rename fail: it is never exchanged
+    if not overwrite or not os.path.lexists(target):
         try:
             _rename_no_replace(staging, target)
         except OSError as error:

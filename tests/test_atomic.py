@@ -362,3 +362,26 @@ def test_on_linux_an_overwrite_is_one_atomic_exchange(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert (target / "train.csv").read_text() == "new"
     assert _work_files(tmp_path) == []
+
+
+def test_a_folder_that_appears_after_the_last_check_is_never_replaced(tmp_path, monkeypatch):
+    """Two writers of one new folder without overwrite (e.g. two publishers taking the same
+    version number): the one whose swap comes second fails; it never exchanges the
+    winner's folder for its own."""
+    target = tmp_path / "00000003"
+    real_check = atomic._check_replaceable
+    checks = []
+
+    def check_then_lose_the_race(path, *, overwrite):
+        real_check(path, overwrite=overwrite)
+        checks.append(path)
+        if len(checks) == 2:  # the other writer lands between the last check and the swap
+            path.mkdir()
+            (path / "theirs.txt").write_text("theirs")
+
+    monkeypatch.setattr(atomic, "_check_replaceable", check_then_lose_the_race)
+    with pytest.raises(RecstackError, match="appeared meanwhile"):
+        with atomic_directory(target, overwrite=False) as staging:
+            (staging / "mine.txt").write_text("mine")
+    assert [p.name for p in target.iterdir()] == ["theirs.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["00000003"]  # no staging left behind

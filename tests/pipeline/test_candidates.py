@@ -100,12 +100,17 @@ def test_the_default_exclusion_is_the_first_generators_training_items(two_genera
     assert sorted(c.items.tolist()) == [1, 2, 3, 4]
 
 
+def _popularity_and_knn(seed: int, n_users: int, n_items: int, rows: int, neighbors: int):
+    """A random log and two real generators fitted on it."""
+    rng = np.random.default_rng(seed)
+    data = Interactions.from_arrays(rng.integers(0, n_users, rows),
+                                    rng.integers(0, n_items, rows), duplicates="first")
+    return data, [create_model("most_popular").fit(data),
+                  create_model("item_knn", neighbors=neighbors).fit(data)]
+
+
 def test_agrees_with_each_generators_recommend_on_real_models():
-    rng = np.random.default_rng(3)
-    data = Interactions.from_arrays(rng.integers(0, 40, 600), rng.integers(0, 60, 600),
-                                    duplicates="first")
-    generators = [create_model("most_popular").fit(data),
-                  create_model("item_knn", neighbors=10).fit(data)]
+    data, generators = _popularity_and_knn(3, 40, 60, 600, neighbors=10)
     users = np.arange(data.n_users)
     c = generate_candidates(generators, users, 7)
     expected: dict[int, set[int]] = {int(u): set() for u in users}
@@ -181,11 +186,7 @@ def test_per_user_fills_exactly_n_in_interleaved_rank_order_worked_by_hand(two_g
 
 
 def test_per_user_gives_every_user_exactly_n_from_overlapping_real_generators():
-    rng = np.random.default_rng(5)
-    data = Interactions.from_arrays(rng.integers(0, 50, 1500), rng.integers(0, 80, 1500),
-                                    duplicates="first")
-    generators = [create_model("most_popular").fit(data),
-                  create_model("item_knn", neighbors=20).fit(data)]
+    data, generators = _popularity_and_knn(5, 50, 80, 1500, neighbors=20)
     users = np.arange(data.n_users)
     union = generate_candidates(generators, users, 20)
     assert np.bincount(union.users).min() < 40  # the lists overlap: a union falls short

@@ -118,12 +118,15 @@ class CalibratedRerank(Reranker):
             divergence = np.nan_to_num(kl_smoothed(p, q, alpha), nan=0.0)
             return (1.0 - weight) * relevance - weight * divergence
 
+        picks: list[np.ndarray] = []  # each step's incoming slot per row (-1: none)
+
         def update(picked: np.ndarray, has_pick: np.ndarray) -> None:
             placed[has_pick] += candidates[rows[has_pick], picked[has_pick]]
+            picks.append(np.where(has_pick, picked, -1))
 
         lists, values = greedy_lists(items, scores, self.depth, objective, update)
-        if self.order == "relevance":
-            lists, values = _chosen_by_score(lists, values, items, scores, int(self.depth))
+        if self.order == "relevance" and picks:
+            lists, values = _chosen_by_score(lists, values, np.stack(picks, axis=1), scores)
         return lists, values
 
     def state(self) -> dict[str, np.ndarray]:
@@ -137,23 +140,17 @@ class CalibratedRerank(Reranker):
         return {"shares": ArraySpec("float64", ("n_items", "genres"), low=0.0, high=1.0)}
 
 
-def _chosen_by_score(lists: np.ndarray, values: np.ndarray, items: np.ndarray,
-                     scores: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first ``depth`` items of each list sorted by their incoming score (highest
-    first, the earlier incoming slot among equal scores) and given those scores; the rest
-    of each list untouched."""
-    head = lists[:, :depth]
-    n_users, n = items.shape
-    # find each chosen item's incoming slot: one sorted search over (row, item) keys
-    width = int(max(items.max(initial=0), head.max(initial=0))) + 2
-    offset = np.arange(n_users, dtype=np.int64)[:, None] * width
-    keys = (items.astype(np.int64) + 1 + offset).ravel()
-    by_key = np.argsort(keys, kind="stable")
-    found = np.searchsorted(keys[by_key], (head.astype(np.int64) + 1 + offset).ravel())
-    slot = by_key[np.minimum(found, keys.size - 1)].reshape(head.shape)
-    head_scores = np.where(head >= 0, scores.ravel()[slot].astype(np.float64), -np.inf)
-    order = np.lexsort((slot % n, -head_scores))
+def _chosen_by_score(lists: np.ndarray, values: np.ndarray, slots: np.ndarray,
+                     scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The greedy's picks (the first ``slots.shape[1]`` items of each list; ``slots`` their
+    incoming positions, -1 for none) sorted by their incoming score, highest first, the
+    earlier incoming slot among equal scores, and given those scores; the rest of each
+    list untouched."""
+    chosen = slots.shape[1]
+    rows = np.arange(len(slots))[:, None]
+    head_scores = np.where(slots >= 0, scores[rows, np.maximum(slots, 0)], -np.inf)
+    order = np.lexsort((slots, -head_scores.astype(np.float64)))
     lists, values = lists.copy(), values.copy()
-    lists[:, :depth] = np.take_along_axis(head, order, axis=1)
-    values[:, :depth] = np.take_along_axis(head_scores, order, axis=1)
+    lists[:, :chosen] = np.take_along_axis(lists[:, :chosen], order, axis=1)
+    values[:, :chosen] = np.take_along_axis(head_scores, order, axis=1)
     return lists, values

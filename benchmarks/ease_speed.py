@@ -7,13 +7,21 @@ in its own child process:
 * ``reference``: plain numpy EASE in float32, the way it is usually written: the Gram matrix
   ``(XᵀX).toarray()`` of the binary float32 matrix, ``λ`` on its diagonal,
   ``P = np.linalg.inv(G)``, ``B = -P / diag(P)`` with a zero diagonal;
+* ``inplace``: the leanest plain float32 inverse of the same Gram matrix: ``G`` filled as a
+  dense float32 array a block of item rows at a time (so no sparse ``XᵀX`` is ever whole),
+  then ``scipy.linalg.inv(G, overwrite_a=True)`` (LAPACK ``sgetrf`` + ``sgetri`` in place)
+  and ``B = -P / diag(P)`` in place: one ``n x n`` buffer, where ``np.linalg.inv`` needs
+  three. Where multithreaded OpenBLAS crashes it (a signal), it is rerun on one BLAS
+  thread, and the table says so;
 * ``recstack``: ``EASE(dtype=...)`` fit, with an empty probe cache (its first fit on a
   machine, the multithreaded-BLAS probe included) and then again with the verdict cached.
 
 Each child loads the cached data, resets its peak resident memory to what is resident now
 (``/proc/self/clear_refs``), runs, and reports the time and the peak above the loaded data
 (``VmHWM``, which ``ru_maxrss`` reads too); for recstack also ``ease_memory_bytes``, the
-refusal estimate. The ratio recstack / reference is the figure of issue #10 (at most 1.2x).
+refusal estimate. The ratio recstack / reference is the figure of issue #10 (at most 1.2x),
+taken against the in-place reference when it ran (``--references``: which ones run; at
+40,000 items ``np.linalg.inv`` needs about 18 GiB for its three buffers alone).
 
 Accuracy (``--accuracy``): EASE in float32 and in float64 on the graph-CF split of
 MovieLens 1M, refit on train + validation, evaluated on test (recall@20, nDCG@20, full
@@ -25,6 +33,7 @@ Usage::
     nice python benchmarks/ease_speed.py --items 10000 --users 20000 --interactions 500000
     python benchmarks/ease_speed.py --accuracy
     python benchmarks/ease_speed.py --only recstack --dtype float64      # one side
+    nice python benchmarks/ease_speed.py --references inplace           # 40,000 items
 
 Prints a markdown table.
 """
@@ -55,6 +64,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--regularization", type=float, default=500.0)
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--only", choices=("reference", "recstack", "both"), default="both")
+    parser.add_argument("--references", nargs="+", choices=("numpy", "inplace"),
+                        default=["numpy", "inplace"],
+                        help="plain versions to run: np.linalg.inv, in-place LAPACK, or both")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="where to cache generated data (a temporary folder by default)")
@@ -109,6 +121,34 @@ def reference_child(spec: dict) -> dict:
             "dtype": str(weights.dtype), "nnz": matrix.nnz}
 
 
+def inplace_child(spec: dict) -> dict:
+    import numpy as np
+    import scipy.linalg
+
+    data = _load(spec)
+    matrix = data.to_csr().astype(np.float32)
+    matrix.data[:] = 1.0
+    by_item = matrix.T.tocsr()
+    before = reset_peak()
+    start = time.perf_counter()
+    n_items = matrix.shape[1]
+    gram = np.empty((n_items, n_items), dtype=np.float32)
+    rows = 1024
+    for first in range(0, n_items, rows):
+        (by_item[first:first + rows] @ matrix).toarray(out=gram[first:first + rows])
+    gram[np.diag_indices_from(gram)] += spec["regularization"]
+    # G is symmetric, so its C-ordered buffer read in Fortran order is G itself: LAPACK can
+    # work in place (a C-ordered argument would be copied), and the inverse is symmetric too
+    inverse = scipy.linalg.inv(gram.T, overwrite_a=True, check_finite=False).T
+    in_place = bool(np.shares_memory(inverse, gram))
+    del gram
+    inverse /= -np.diag(inverse)
+    inverse[np.diag_indices_from(inverse)] = 0.0
+    seconds = time.perf_counter() - start
+    return {"fit_s": seconds, "above": status_bytes("VmHWM") - before,
+            "dtype": str(inverse.dtype), "nnz": matrix.nnz, "in_place": in_place}
+
+
 def recstack_child(spec: dict) -> dict:
     from recstack.models import ease
 
@@ -154,18 +194,37 @@ def accuracy_child(spec: dict) -> dict:
 
 
 CHILDREN = {"generate": generate_child, "reference": reference_child,
-            "recstack": recstack_child, "accuracy": accuracy_child}
+            "inplace": inplace_child, "recstack": recstack_child,
+            "accuracy": accuracy_child}
 
 
-def run_child(kind: str, spec: dict, env: dict | None = None) -> dict:
+def run_child(kind: str, spec: dict, env: dict | None = None, *,
+              crash_ok: bool = False) -> dict:
+    """Run one measurement in a child process; with ``crash_ok``, a child killed by a
+    signal gives ``{"signal": number}`` instead of stopping the benchmark."""
     environment = dict(os.environ if env is None else env)
     environment["PYTHONPATH"] = str(ROOT) + os.pathsep + environment.get("PYTHONPATH", "")
     result = subprocess.run(
         [sys.executable, __file__, "--child", json.dumps({"kind": kind, **spec})],
         capture_output=True, text=True, env=environment, check=False)
+    if result.returncode < 0 and crash_ok:
+        return {"signal": -result.returncode}
     if result.returncode != 0:
         raise SystemExit(f"{kind} child failed ({result.returncode}):\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_inplace(spec: dict) -> tuple[str, dict]:
+    """The in-place reference, on every BLAS thread, or on one where that crashed."""
+    outcome = run_child("inplace", spec, crash_ok=True)
+    if "signal" not in outcome:
+        copied = "" if outcome["in_place"] else " (LAPACK copied it after all)"
+        return f"plain float32 in place, `scipy.linalg.inv(overwrite_a=True)`{copied}", outcome
+    print(f"  multithreaded sgetrf died with signal {outcome['signal']}; one thread...",
+          file=sys.stderr)
+    single = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    return ("plain float32 in place, `scipy.linalg.inv(overwrite_a=True)`, one BLAS thread "
+            f"(threads crashed: signal {outcome['signal']})", run_child("inplace", spec, single))
 
 
 # --------------------------------------------------------------------------- parent
@@ -197,10 +256,15 @@ def speed(args: argparse.Namespace) -> None:
         spec = {**shape, "data": str(path), "regularization": args.regularization,
                 "dtype": args.dtype}
         rows = []
-        if args.only in ("reference", "both"):
+        reference = None
+        if args.only in ("reference", "both") and "numpy" in args.references:
             print("plain numpy float32 inverse...", file=sys.stderr)
-            rows.append(("numpy float32 `np.linalg.inv` (reference)",
-                         run_child("reference", spec)))
+            reference = run_child("reference", spec)
+            rows.append(("plain numpy float32 `np.linalg.inv`", reference))
+        if args.only in ("reference", "both") and "inplace" in args.references:
+            print("plain float32 inverse in place...", file=sys.stderr)
+            rows.append(run_inplace(spec))
+            reference = rows[-1][1]
         if args.only in ("recstack", "both"):
             # a cache of its own: the first fit runs the thread probe, the second reads it
             env = {**os.environ, "RECSTACK_CACHE": str(Path(scratch) / "cache")}
@@ -215,7 +279,8 @@ def speed(args: argparse.Namespace) -> None:
           f"{args.users:,} users x {args.items:,} items x {args.interactions:,} interactions, "
           f"regularization {args.regularization:g}; {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f} at the end\n")
-    reference = rows[0][1] if args.only == "both" else None
+    if args.only != "both":
+        reference = None
     print("| fit | time (s) | peak above data (MiB) | refusal estimate (MiB) "
           "| BLAS threads in potrf | time / reference | memory / reference |")
     print("|---|---:|---:|---:|---|---:|---:|")

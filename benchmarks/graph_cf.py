@@ -147,7 +147,7 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         model = create_model(name, **params).fit(parts.train, validation=parts.valid)
         return {"weights": [round(float(w), 6) for w in model.weights_],
-                "validation": model.validation_ndcg_, "tune_s": time.perf_counter() - started}
+                "validation": model.validation_score_, "tune_s": time.perf_counter() - started}
     if job["step"] == "epochs":
         started = time.perf_counter()
         model = create_model(name, **params).fit(parts.train, validation=parts.valid)

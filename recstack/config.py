@@ -539,12 +539,14 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
             raise ConfigError(f"{where}missing key 'model' (the label of the model to tune; "
                               f"labels: {', '.join(labels)})")
         for model in models:
-            for param, description in tunable_space(model.type, timestamps=False).items():
+            space = tunable_space(model.type, timestamps=False)
+            for param, description in space.items():
                 from recstack.models.registry import model_class
 
                 check_dimension(f"{where}({model.label}) space.{param}: ", description,
                                 declared=model_class(model.type).params[param],
                                 model=model.type, name=param)
+            check_conditions(f"{where}({model.label}) space", space)
         return spec
     matches = [m for m in models if spec.model in (m.label, m.type)]
     if len(matches) != 1:
@@ -571,6 +573,7 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
                               f"{', '.join(sorted(cls.params))}")
         check_dimension(f"{where}space.{param}: ", description,
                         declared=cls.params[param], model=model.type, name=param)
+    check_conditions(f"{where}space", space)
     return spec
 
 
@@ -596,7 +599,7 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     the range's ends and each choice must also be values the model accepts."""
     if not isinstance(description, dict) or description.get("type") not in SPACE_TYPES:
         raise ConfigError(f"{where}expected a table with type = one of {SPACE_TYPES}")
-    unknown = set(description) - {"type", "low", "high", "log", "choices", "step"}
+    unknown = set(description) - {"type", "low", "high", "log", "choices", "step", "when"}
     if unknown:
         raise ConfigError(f"{where}unknown key(s) {sorted(unknown)}")
     if description["type"] == "categorical":
@@ -637,6 +640,41 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     as_drawn = int if whole else float
     _check_value(where, declared, model, name, as_drawn(low), "low")  # type: ignore[arg-type]
     _check_value(where, declared, model, name, as_drawn(high), "high")  # type: ignore[arg-type]
+
+
+def check_conditions(where: str, space: dict[str, Any]) -> None:
+    """The ``when`` tables of a search space's dimensions: ``when = { similarity =
+    ["asymmetric"] }`` searches a dimension only in trials where every named dimension drew
+    one of the listed values (elsewhere the parameter keeps its base value). Each named
+    dimension must be a categorical one listed before it, and each value one of its
+    choices, so that the condition can hold and is known when the dimension is drawn."""
+    names = list(space)
+    for position, (param, description) in enumerate(space.items()):
+        if not isinstance(description, dict) or "when" not in description:
+            continue
+        here = f"{where}.{param}.when: "
+        conditions = description["when"]
+        if not isinstance(conditions, dict) or not conditions:
+            raise ConfigError(f"{here}expected a table naming earlier categorical dimensions "
+                              "and the values they must take, e.g. when = { similarity = "
+                              "[\"asymmetric\"] }")
+        for other, values in conditions.items():
+            if other not in names[:position]:
+                listed = ", ".join(names[:position]) or "none"
+                raise ConfigError(f"{here}{other!r} is not a dimension listed before "
+                                  f"{param!r} (those are: {listed})")
+            choices = space[other].get("choices") if space[other].get(
+                "type") == "categorical" else None
+            if choices is None:
+                raise ConfigError(f"{here}{other!r} is not a categorical dimension; a "
+                                  "condition can only name one")
+            if not isinstance(values, list) or not values:
+                raise ConfigError(f"{here}{other} = {values!r}: expected a non-empty list "
+                                  f"of its choices ({choices})")
+            for value in values:
+                if not any(value == c and type(value) is type(c) for c in choices):
+                    raise ConfigError(f"{here}{other} = {value!r} is not one of its choices "
+                                      f"{choices}")
 
 
 def _check_value(where: str, declared: Any, model: str, name: str, value: Any,

@@ -17,6 +17,14 @@ An experiment file opts in with a ``[tune]`` table::
     factors = { type = "int", low = 16, high = 256, log = true }
     regularization = { type = "float", low = 1e-4, high = 1.0, log = true }
 
+A dimension that matters only for some values of a categorical one says so with ``when``;
+trials that draw other values leave it at its base value, so the sampler does not spend
+trials on it there (optuna's TPE handles such conditional spaces)::
+
+    similarity = { type = "categorical", choices = ["cosine", "asymmetric", "jaccard"] }
+    asymmetric_alpha = { type = "float", low = 0.0, high = 2.0,
+                         when = { similarity = ["asymmetric"] } }
+
 Under the graph-CF protocol (``[data] split`` names a folder of ``train.txt``,
 ``valid.txt``, ``test.txt``), the validation part is ``valid.txt`` and the training part
 ``train.txt``; ``recstack evaluate`` then tunes every model with a search space
@@ -40,7 +48,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.experiment import load_split, make_split, prepare_data
-from recstack.models.registry import create_model
+from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
 
 
@@ -190,10 +198,14 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     evaluator = Evaluator(metrics=(name,), ks=(int(k) if k else 10,), **evaluator_settings)
     key = metric if k else f"{name}@10"
     base = dict(base_params or {})
+    defaults = _defaults(model_class(model_type).params)
     history: list[dict[str, Any]] = []
 
     def objective(trial: optuna.Trial) -> float:
-        params = base | {p: _suggest(trial, p, d) for p, d in space.items()}
+        params = dict(base)
+        for param, description in space.items():
+            if applies(description, defaults | params):
+                params[param] = _suggest(trial, param, description)
         model = create_model(model_type, **params).fit(train)
         if fold_in is None:
             result = evaluator.evaluate(model, train, validation, name=label or model_type)
@@ -253,11 +265,11 @@ def starting_point(model_type: str, space: dict[str, dict[str, Any]],
     ``base_params``, else the model's default, kept only where the space holds it (inside
     the range and on the step of a numeric dimension, among the choices of a categorical
     one); dimensions without one are sampled."""
-    from recstack.models.registry import model_class
-
     declared = model_class(model_type).params
-    start = {}
+    start: dict[str, Any] = {}
     for name, description in space.items():
+        if not applies(description, {**_defaults(declared), **base_params, **start}):
+            continue
         if name in base_params:
             value = base_params[name]
         elif name in declared:
@@ -267,6 +279,21 @@ def starting_point(model_type: str, space: dict[str, dict[str, Any]],
         if _in_space(value, description):
             start[name] = value
     return start
+
+
+def applies(description: dict[str, Any], params: dict[str, Any]) -> bool:
+    """Whether a dimension is searched given the values drawn (or set) so far: always,
+    unless its ``when`` table names a parameter whose value is not among those listed."""
+    return all(any(params.get(name) == value and type(params.get(name)) is type(value)
+                   for value in values)
+               for name, values in description.get("when", {}).items())
+
+
+def _defaults(declared: dict[str, Any]) -> dict[str, Any]:
+    from recstack.models.base import REQUIRED
+
+    return {name: param.default for name, param in declared.items()
+            if param.default is not REQUIRED}
 
 
 def _in_space(value: Any, description: dict[str, Any]) -> bool:

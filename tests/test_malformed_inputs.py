@@ -265,6 +265,22 @@ TUNE_BASE = ('[split]\nmethod = "random"\n[[models]]\ntype = "als"\nfactors = 8\
      r"space\.regularization: .*wider than a float can hold"),
     # optuna's sampler takes a 32-bit seed
     ("seed = 4294967296", r"seed = 4294967296: must be in \[0, 4294967295\]"),
+    # a condition that could never hold, or that names what is drawn after it
+    ('[tune.space]\nfactors = { type = "int", low = 4, high = 8, when = { alpha = [1] } }\n'
+     'alpha = { type = "categorical", choices = [1, 2] }',
+     r"space\.factors\.when: 'alpha' is not a dimension listed before 'factors' "
+     r"\(those are: none\)"),
+    ('[tune.space]\nalpha = { type = "float", low = 1, high = 2 }\n'
+     'factors = { type = "int", low = 4, high = 8, when = { alpha = [1.5] } }',
+     r"space\.factors\.when: 'alpha' is not a categorical dimension"),
+    ('[tune.space]\nalpha = { type = "categorical", choices = [1.0, 2.0] }\n'
+     'factors = { type = "int", low = 4, high = 8, when = { alpha = [3.0] } }',
+     r"space\.factors\.when: alpha = 3\.0 is not one of its choices \[1\.0, 2\.0\]"),
+    ('[tune.space]\nalpha = { type = "categorical", choices = [1.0, 2.0] }\n'
+     'factors = { type = "int", low = 4, high = 8, when = { alpha = 1.0 } }',
+     r"space\.factors\.when: alpha = 1\.0: expected a non-empty list"),
+    ('[tune.space]\nfactors = { type = "int", low = 4, high = 8, when = "always" }',
+     r"space\.factors\.when: expected a table naming earlier categorical dimensions"),
 ])
 def test_a_malformed_search_space_is_refused_when_the_file_is_read(tmp_path, tune, says):
     path = write_experiment(tmp_path, TUNE_BASE + tune + "\n")

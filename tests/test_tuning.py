@@ -218,3 +218,31 @@ def test_a_starting_value_is_kept_only_inside_the_space(value, description, held
     from recstack.tuning import _in_space
 
     assert _in_space(value, description) is held
+
+
+def test_a_conditional_dimension_is_drawn_only_where_its_condition_holds():
+    """``when`` (here: the asymmetric cosine's alpha only with ``similarity =
+    "asymmetric"``): trials drawing another similarity leave alpha at its base value, and
+    the starting point leaves it out when the base similarity is another one."""
+    from recstack.data.splits import random_split
+    from recstack.data.synthetic import generate
+    from recstack.tuning import search, starting_point
+
+    data = generate(n_users=200, n_items=150, n_interactions=4000, seed=5)
+    split = random_split(data, 0.2, seed=0)
+    space = {"similarity": {"type": "categorical", "choices": ["cosine", "asymmetric"]},
+             "asymmetric_alpha": {"type": "float", "low": 1.0, "high": 2.0,
+                                  "when": {"similarity": ["asymmetric"]}}}
+    _, _, trials = search("item_knn", split.train, split.test, space,
+                          base_params={"asymmetric_alpha": 0.25}, trials=12, seed=1)
+    drawn = [t["params"] for t in trials]
+    assert {p["similarity"] for p in drawn} == {"cosine", "asymmetric"}
+    for params in drawn:
+        if params["similarity"] == "asymmetric":
+            assert 1.0 <= params["asymmetric_alpha"] <= 2.0
+        else:
+            assert params["asymmetric_alpha"] == 0.25
+    assert starting_point("item_knn", space, {}) == {"similarity": "cosine"}
+    assert starting_point("item_knn", space, {"similarity": "asymmetric",
+                                              "asymmetric_alpha": 1.5}) == {
+        "similarity": "asymmetric", "asymmetric_alpha": 1.5}

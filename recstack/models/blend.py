@@ -4,8 +4,8 @@ the one contract (fit, recommend, save/load, fold-in when every member has it).
 
 The blend only ever sees the ``train`` it is given: it sets aside a seeded random share of
 each user's training pairs as validation, fits every member on the rest, chooses the
-weights by coordinate ascent on validation nDCG@k, then refits every member on all of
-``train``. Given validation rows of the same split (``fit(train, validation=valid)``, e.g.
+weights by coordinate ascent on validation nDCG@k (or recall@k), then refits every member
+on all of ``train``. Given validation rows of the same split (``fit(train, validation=valid)``, e.g.
 the graph-CF protocol's ``valid.txt``), it fits every member on ``train`` once and chooses
 the weights on those rows instead. The test split of an experiment never reaches it.
 """
@@ -22,7 +22,7 @@ from recstack.models.base import Param, Recommender
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
-from recstack.models.training import ValidationSplitMixin, validation_ndcg
+from recstack.models.training import VALIDATION_METRICS, ValidationSplitMixin, validation_metric
 from recstack.progress import Progress, resolve
 
 NORMALIZATIONS = ("zscore", "minmax")
@@ -56,7 +56,8 @@ class Blend(ValidationSplitMixin, Recommender):
     distinct training items (seeded by ``seed``; users with a single item keep it), fits
     every member on the rest, and runs ``rounds`` rounds of coordinate ascent from equal
     weights: each member's weight in turn takes the value of :data:`WEIGHT_GRID` (relative
-    to the others) that maximises validation nDCG@``metric_k`` (every held-out item
+    to the others) that maximises the validation ``metric`` (nDCG or recall, which counts
+    hits over all of the user's held-out items) at ``metric_k`` (every held-out item
     relevant, the full catalog ranked with the fitting items masked; a change must improve
     it to be kept). The members are then refitted on all of ``train``. With
     ``fit(train, validation=rows)`` the members are fitted on all of ``train`` once, the
@@ -83,9 +84,9 @@ class Blend(ValidationSplitMixin, Recommender):
         The members, fitted on all of ``train``.
     weights_ : numpy.ndarray
         float32 ``(n_members,)``, summing to 1.
-    validation_ndcg_ : float
-        Validation nDCG@``metric_k`` of the chosen weights (NaN when ``weights`` was given,
-        and after loading: it is not saved).
+    validation_score_ : float
+        The validation ``metric`` at ``metric_k`` of the chosen weights (NaN when
+        ``weights`` was given, and after loading: it is not saved).
     """
 
     name = "blend"
@@ -104,8 +105,10 @@ class Blend(ValidationSplitMixin, Recommender):
                                      high_inclusive=False, default=0.2,
                                      doc="Share of each user's training items held out to "
                                          "choose the weights."),
+        "metric": Param(str, choices=VALIDATION_METRICS, default="ndcg",
+                        doc="What the weights maximise on validation: 'ndcg' or 'recall'."),
         "metric_k": Param(int, low=1, high=10_000, default=20,
-                          doc="The weights maximise validation nDCG at this cut-off."),
+                          doc="The cut-off of that metric."),
         "rounds": Param(int, low=1, high=100, default=3,
                         doc="Rounds of coordinate ascent over the members' weights."),
         "seed": Param(int, low=0, default=0,
@@ -152,7 +155,7 @@ class Blend(ValidationSplitMixin, Recommender):
                 members.append(self._member(position).fit(train, progress=progress))
         self.members_ = members
         self.weights_ = (weights / weights.sum()).astype(np.float32)
-        self.validation_ndcg_ = score
+        self.validation_score_ = score
 
     def _learn_weights(self, fitting: Interactions, validation: Interactions, reporter: Any,
                        keep: list[Recommender] | None = None) -> tuple[np.ndarray, float]:
@@ -188,7 +191,8 @@ class Blend(ValidationSplitMixin, Recommender):
                 rows = cache[:, row_of[users]]
                 return np.tensordot(weights.astype(np.float32), rows, axes=1)
 
-            return validation_ndcg(blended, fitting, validation, k=self.metric_k)
+            return validation_metric(blended, fitting, validation, metric=self.metric,
+                                     k=self.metric_k)
 
         weights = np.ones(n_members)
         best = quality(weights)
@@ -209,7 +213,7 @@ class Blend(ValidationSplitMixin, Recommender):
                         if score > best:
                             best, weights, changed = score, trial, True
                     task.advance()
-                    task.report(ndcg=best)
+                    task.report(**{self.metric: best})
                 if not changed:
                     break
         return weights, best
@@ -300,7 +304,7 @@ class Blend(ValidationSplitMixin, Recommender):
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.weights_ = np.asarray(arrays["weights"], dtype=np.float32)
-        self.validation_ndcg_ = float("nan")
+        self.validation_score_ = float("nan")
         members = []
         for position in range(len(self.members)):
             member = self._member(position)

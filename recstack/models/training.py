@@ -123,15 +123,29 @@ def run_epochs(
     return history
 
 
+#: what :func:`validation_metric` computes
+VALIDATION_METRICS = ("ndcg", "recall")
+
+
 def validation_ndcg(score_users: Callable[[np.ndarray], np.ndarray], train: Interactions,
                     validation: Interactions, *, k: int = 10) -> float:
-    """Mean nDCG@k over the users with a validation row: every validation item relevant
-    (grade 1), the full catalog ranked with the user's ``train`` items excluded, ties
-    broken by the shared top-K rule. The evaluator computes the same number; this one
-    needs only the top-K selection and the metric functions, so models can early-stop
-    without importing :mod:`recstack.evaluation`."""
-    from recstack.metrics.ranking import ideal_grades, ndcg_at_k, relevance_at_ranks
+    """Mean nDCG@k over the users with a validation row (:func:`validation_metric`)."""
+    return validation_metric(score_users, train, validation, metric="ndcg", k=k)
+
+
+def validation_metric(score_users: Callable[[np.ndarray], np.ndarray], train: Interactions,
+                      validation: Interactions, *, metric: str = "ndcg", k: int = 10) -> float:
+    """Mean nDCG@k or recall@k (hits over all of the user's validation items) over the
+    users with a validation row: every validation item relevant (grade 1), the full
+    catalog ranked with the user's ``train`` items excluded, ties broken by the shared
+    top-K rule. The evaluator computes the same numbers; this needs only the top-K
+    selection and the metric functions, so models can early-stop without importing
+    :mod:`recstack.evaluation`."""
+    from recstack.metrics.ranking import ideal_grades, ndcg_at_k, recall_at_k, relevance_at_ranks
     from recstack.topk import top_k_batched
+
+    if metric not in VALIDATION_METRICS:
+        raise ValueError(f"metric must be one of {VALIDATION_METRICS}, got {metric!r}")
 
     truth = sp.csr_matrix(validation.to_csr(), dtype=np.float64, copy=True)
     truth.sum_duplicates()
@@ -144,8 +158,11 @@ def validation_ndcg(score_users: Callable[[np.ndarray], np.ndarray], train: Inte
                                 n_items=truth.shape[1])
     recommended = np.where(np.isneginf(scores), -1, top)
     user_truth = truth[users]
-    values = ndcg_at_k(relevance_at_ranks(recommended, user_truth),
-                       ideal_grades(user_truth, k), k)
+    grades = relevance_at_ranks(recommended, user_truth)
+    if metric == "recall":
+        values = recall_at_k(grades, np.diff(user_truth.indptr), k)
+    else:
+        values = ndcg_at_k(grades, ideal_grades(user_truth, k), k)
     return float(np.mean(values))
 
 

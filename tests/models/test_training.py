@@ -9,7 +9,13 @@ from recstack.data.interactions import Interactions
 from recstack.data.splits import random_split
 from recstack.evaluation.evaluator import Evaluator
 from recstack.models import training
-from recstack.models.training import ResumePoint, TrainingHistory, run_epochs, validation_ndcg
+from recstack.models.training import (
+    ResumePoint,
+    TrainingHistory,
+    run_epochs,
+    validation_metric,
+    validation_ndcg,
+)
 
 
 def scripted(scores):
@@ -165,3 +171,30 @@ def test_every_iterative_model_trains_through_the_one_loop(monkeypatch):
     assert calls == ["Fitting bpr", "Training mf", "Training neural_mf", "Training two_tower",
                      "Training sasrec"]
     assert training.run_epochs is run_epochs
+
+
+def test_validation_recall_by_hand_and_against_the_evaluator():
+    # the by-hand case above: hits at ranks 2 and 4 of user 0's two validation items
+    data = Interactions.from_arrays(np.array([0, 1, 1, 0, 0]), np.array([0, 1, 2, 3, 4]))
+    is_validation = np.isin(data.item_index, data.items.to_index([3, 4]))
+    train, validation = data.select(~is_validation), data.select(is_validation)
+    scores = np.zeros((2, 5), np.float32)
+    scores[:, data.items.to_index([0, 1, 2, 3, 4])] = [9.0, 0.5, 0.9, 0.7, 0.1]
+    assert validation_metric(lambda users: scores[users], train, validation,
+                             metric="recall", k=10) == 1.0
+    assert validation_metric(lambda users: scores[users], train, validation,
+                             metric="recall", k=2) == 0.5
+    rng = np.random.default_rng(5)
+    data = Interactions.from_arrays(rng.integers(0, 80, 3000), rng.integers(0, 120, 3000))
+    split = random_split(data, 0.2, seed=0)
+    table = rng.standard_normal((data.n_users, data.n_items)).astype(np.float32)
+
+    class Scorer:
+        def score_users(self, users):
+            return table[users]
+
+    expected = Evaluator(metrics=("recall",), ks=(10,)).evaluate(
+        Scorer(), split.train, split.test).means()["recall@10"]
+    got = validation_metric(lambda users: table[users], split.train, split.test,
+                            metric="recall", k=10)
+    assert got == pytest.approx(expected, abs=1e-12)

@@ -20,11 +20,11 @@ numpy and BLAS allocations count in, unlike tracemalloc) at the end of the fit, 
 libraries and the data were loaded; the evaluation's own peak (its score batches) is left
 out of the table and kept in ``--json``.
 
-The blend blends the tuned ALS, EASE, RP3beta, BSPM and item-kNN of the same run when they
-were run before it (or their parameters from ``--tuned``). Its weights are tuned like any
-other hyperparameter: the members are fitted on ``train.txt`` and the weights chosen on
-``valid.txt`` by recall@20 (``Blend.fit(train, validation=valid)``); the blend is then
-refit on train + valid with those weights fixed. The test file never reaches it.
+The blend blends the tuned ALS, iALS, EASE, RP3beta, BSPM and item-kNN of the same run
+when they were run before it (or their parameters from ``--tuned``). Its weights are tuned
+like any other hyperparameter: the members are fitted on ``train.txt`` and the weights
+chosen on ``valid.txt`` by recall@20 (``Blend.fit(train, validation=valid)``); the blend
+is then refit on train + valid with those weights fixed. The test file never reaches it.
 
 ``--tuned FILE`` reuses the tuned parameters of an earlier run (the ``--json`` file it
 wrote, or any JSON list of rows with ``dataset``, ``model`` and ``params``): a model found
@@ -75,9 +75,10 @@ FIXED_RECIPES: dict[str, dict[str, dict[str, Any]]] = {
         "lastfm": {"batch_size": 2048, "learning_rate": 0.001, "epochs": 1000, "patience": 20},
     },
 }
-#: the members of the blend (one of each family: factors, linear autoencoder, random walk,
-#: graph filter, neighbourhood), taken with their tuned parameters when run before it
-BLEND_MEMBERS = ("als", "ease", "rp3beta", "bspm", "item_knn")
+#: the members of the blend (both factor models, the linear autoencoder, the random walk,
+#: the graph filter, the neighbourhood model), taken with their tuned parameters when run
+#: before it
+BLEND_MEMBERS = ("als", "ials", "ease", "rp3beta", "bspm", "item_knn")
 
 
 @register

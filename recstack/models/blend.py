@@ -5,9 +5,9 @@ the one contract (fit, recommend, save/load, fold-in when every member has it).
 The blend only ever sees the ``train`` it is given: it sets aside a seeded random share of
 each user's training pairs as validation, fits every member on the rest, chooses the
 weights by coordinate ascent on validation nDCG@k (or recall@k), then refits every member
-on all of ``train``. Given validation rows of the same split (``fit(train, validation=valid)``, e.g.
-the graph-CF protocol's ``valid.txt``), it fits every member on ``train`` once and chooses
-the weights on those rows instead. The test split of an experiment never reaches it.
+on all of ``train``. Given validation rows of the same split (``fit(train,
+validation=valid)``, e.g. the graph-CF protocol's ``valid.txt``), it fits every member on
+``train`` once and chooses the weights on those rows instead. The test split of an experiment never reaches it.
 """
 
 from __future__ import annotations

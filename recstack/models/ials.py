@@ -88,13 +88,17 @@ class IALS(FactorMixin, Recommender):
     12 sweeps. :math:`\lambda` scales with the frequencies, so it is far smaller than the
     :math:`\lambda` of :class:`~recstack.models.als.ALS`.
 
-    *Tuning.* The default search space holds :math:`\lambda`, :math:`\nu` and
-    :math:`\alpha_0`, not ``factors``: as in the paper, the dimension is set first (larger
-    is better once these are tuned for it, and costs more) and the rest is tuned for it. A
-    search that also draws the dimension within a time budget spends it on the largest
-    trials and picks small dimensions (on the MovieLens 1M graph-CF split, 7 trials in 600
-    s of 32-1024 factors chose 34, recall@20 0.2736, where 256 hand-set factors give
-    0.2911); add ``factors`` to a ``[tune.space]`` to search it anyway.
+    *Tuning.* The default search space holds :math:`\lambda` and :math:`\alpha_0`, with
+    ``factors`` and :math:`\nu` as set. As in the paper, the dimension is set first (larger
+    is better once the rest is tuned for it, and costs more): a search that also draws it
+    within a time budget spends the budget on the largest trials and picks small ones (on
+    the MovieLens 1M graph-CF split, 7 trials in 600 s over 32-1024 factors chose 34,
+    recall@20 0.2736, where 256 hand-set factors give 0.2911). :math:`\nu` stays at the
+    paper's 1 because the good :math:`\lambda` moves by orders of magnitude with it (the
+    paper's Figure 1: :math:`(|I_u| + \alpha_0 |I|)^{\nu}` is in the thousands at
+    :math:`\nu = 1`), which a search drawing both independently cannot follow (there, 12
+    trials over :math:`\lambda`, :math:`\nu`, :math:`\alpha_0` at 128 factors never
+    beat the defaults). Add either to a ``[tune.space]`` to search it anyway.
 
     *New users.* :meth:`fold_in` solves a history's user factors exactly with the item
     factors fixed; :meth:`score_histories` scores them.
@@ -125,8 +129,8 @@ class IALS(FactorMixin, Recommender):
             search={"type": "float", "low": 1e-4, "high": 0.1, "log": True}),
         "regularization_exp": Param(
             (int, float), low=0, high=4, default=1.0,
-            doc="nu, the exponent of the frequency scaling (0: plain lambda).",
-            search={"type": "float", "low": 0.0, "high": 1.0}),
+            doc="nu, the exponent of the frequency scaling (0: plain lambda); not searched "
+                "by default (see Tuning)."),
         "unobserved_weight": Param(
             (int, float), low=0, default=0.1,
             doc="alpha0, the weight of the squared scores of all user-item pairs.",

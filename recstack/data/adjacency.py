@@ -42,6 +42,7 @@ _EXPECTED = "one user per line: 'user item item ...', non-negative integer ids s
             "spaces"
 # int64 holds every 18-digit number; a longer id is refused rather than wrapped around
 _MAX_DIGITS = 18
+_UTF8_BOM = b"\xef\xbb\xbf"
 _DIGIT_0, _DIGIT_9, _SPACE, _TAB, _CR, _LF, _MINUS = 48, 57, 32, 9, 13, 10, 45
 
 
@@ -228,8 +229,14 @@ def _read_lists(path: Path) -> _Lists:
     bytes and their values built digit by digit (at most 18 passes over the tokens), never
     by a Python loop over tokens or lines."""
     raw = path.read_bytes()
-    data = np.frombuffer(raw, np.uint8)
     file = str(path)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataFormatError("the file is UTF-16 text; save it as ASCII or UTF-8",
+                              file=file, expected=_EXPECTED)
+    if raw.startswith(_UTF8_BOM):
+        # an editor's byte-order mark, not content: blanked, so positions stay the same
+        raw = b" " * len(_UTF8_BOM) + raw[len(_UTF8_BOM):]
+    data = np.frombuffer(raw, np.uint8)
     is_digit = (data >= _DIGIT_0) & (data <= _DIGIT_9)
     is_space = (data == _SPACE) | (data == _TAB) | (data == _CR) | (data == _LF)
     newlines = np.flatnonzero(data == _LF)

@@ -96,6 +96,18 @@ def test_whitespace_variants_blank_lines_and_users_without_items(tmp_path):
     assert split.report.users_without_train == 1
 
 
+def test_a_utf8_byte_order_mark_is_not_content_and_utf16_is_refused(tmp_path):
+    plain = load_adjacency_splits(write_split(tmp_path / "plain", "0 1 2\n1 2\n", "0 3\n"))
+    marked = write_split(tmp_path / "bom", "0 1 2\n1 2\n", "0 3\n")
+    (marked / "train.txt").write_bytes(b"\xef\xbb\xbf0 1 2\n1 2\n")
+    assert pairs(load_adjacency_splits(marked).train) == pairs(plain.train) == {
+        (0, 1), (0, 2), (1, 2)}
+    wide = write_split(tmp_path / "utf16", "0 1\n", "0 3\n")
+    (wide / "train.txt").write_bytes("0 1 2\n".encode("utf-16"))
+    with pytest.raises(DataFormatError, match=r"utf16/train\.txt: the file is UTF-16 text"):
+        load_adjacency_splits(wide)
+
+
 def test_large_ids_are_read_exactly(tmp_path):
     big = 10**17 + 12345
     folder = write_split(tmp_path / "big", train=f"{big} {big - 1}\n", test=f"{big} 7\n")

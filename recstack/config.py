@@ -405,9 +405,7 @@ def _adjacency_folder(folder: Path, where: str, written: str, options: LoaderOpt
     read (and their lines checked) when the experiment runs."""
     from recstack.data.adjacency import FILE_NAMES
 
-    if not folder.is_dir():
-        raise ConfigError(f"{where}split = {written!r}: no such folder (looked at "
-                          f"{folder.resolve()})")
+    _require_folder(folder, where, written)
     missing = [FILE_NAMES[p] for p in ("train", "test") if not (folder / FILE_NAMES[p]).is_file()]
     if missing:
         raise ConfigError(f"{where}split = {written!r}: no {' or '.join(missing)} in "
@@ -420,15 +418,31 @@ def _adjacency_folder(folder: Path, where: str, written: str, options: LoaderOpt
     return DataSpec(None, {}, options, folder, adjacency=AdjacencyFolder(str(folder)))
 
 
-def _split_folder(folder: Path, where: str, written: str) -> dict[str, SourceSpec]:
+def _require_folder(folder: Path, where: str, written: str) -> None:
+    if folder.is_file():
+        raise ConfigError(f"{where}split = {written!r}: {folder.resolve()} is a file; split "
+                          "names a folder (of train.txt, test.txt for a graph-CF split, or "
+                          "written by `recstack data split`)")
     if not folder.is_dir():
         raise ConfigError(f"{where}split = {written!r}: no such folder (looked at "
                           f"{folder.resolve()})")
+
+
+def _split_folder(folder: Path, where: str, written: str) -> dict[str, SourceSpec]:
+    from recstack.data.adjacency import FILE_NAMES
+
+    _require_folder(folder, where, written)
     if not (folder / "train.parquet").exists():
         folds = sorted(p.name for p in folder.glob("fold-*") if p.is_dir())
         if folds:
             raise ConfigError(f"{where}split = {written!r}: holds {len(folds)} folds; name "
                               f"one of them, e.g. split = \"{Path(written) / folds[0]}\"")
+        lists = [name for name in FILE_NAMES.values() if (folder / name).is_file()]
+        if lists:
+            missing = [name for name in ("train.txt", "test.txt") if name not in lists]
+            raise ConfigError(f"{where}split = {written!r}: holds {', '.join(lists)} but no "
+                              f"{' or '.join(missing)}; a graph-CF split needs train.txt and "
+                              "test.txt (valid.txt is optional)")
         raise ConfigError(f"{where}split = {written!r}: no train.parquet in "
                           f"{folder.resolve()}; expected a folder written by "
                           "`recstack data split`")

@@ -274,6 +274,19 @@ def test_a_folder_without_test_file_is_refused_naming_it(tmp_path):
     with pytest.raises(ConfigError, match=r"e\.toml: \[data\] split = 'half': no test\.txt in"):
         parse_experiment({"data": {"split": "half", "format": "adjacency"},
                           "models": [{"type": "random"}]}, source="e.toml", base=tmp_path)
+    # without format = "adjacency" the folder is not recognised as a graph-CF split, but
+    # the error still says what it lacks, not that a `recstack data split` folder was meant
+    (tmp_path / "half" / "valid.txt").write_text("0 2\n")
+    with pytest.raises(ConfigError, match=r"split = 'half': holds train\.txt, valid\.txt but "
+                                          r"no test\.txt; a graph-CF split needs"):
+        parse_experiment({"data": {"split": "half"}, "models": [{"type": "random"}]},
+                         source="e.toml", base=tmp_path)
+    (tmp_path / "file.txt").write_text("0 1\n")
+    for layout in ({}, {"format": "adjacency"}):
+        with pytest.raises(ConfigError, match=r"split = 'file\.txt': .*file\.txt is a file; "
+                                              r"split names a folder"):
+            parse_experiment({"data": {"split": "file.txt"} | layout,
+                              "models": [{"type": "random"}]}, source="e.toml", base=tmp_path)
 
 
 def test_split_and_filters_tables_are_refused_with_graph_cf_data(tiny):

@@ -512,3 +512,29 @@ def test_a_default_a_small_synthetic_catalog_cannot_take_says_how_to_set_it(caps
                         "n_interactions=10")
     assert code == 2 and "got 12 (its default" in err
     assert "synthetic:n_items=5,n_genres=5" in err
+
+
+# --------------------------------------------------------------------------- torch settings
+@pytest.mark.parametrize("name", ["mf", "neural_mf", "sasrec", "two_tower", "lightgcn"])
+def test_a_learning_rate_torch_cannot_hold_is_refused_by_name(name):
+    """torch keeps step sizes as float32: 1e308 failed inside the optimiser with "value
+    cannot be converted to type float without overflow"."""
+    pytest.importorskip("torch")
+    data = generate(n_users=30, n_items=20, n_interactions=200, seed=0)
+    with pytest.raises(ConfigError, match=rf"{name}: learning_rate must be <= 3\.4"):
+        create_model(name, learning_rate=1e308).fit(data)
+
+
+def test_a_negative_zero_initial_spread_is_zero():
+    data = generate(n_users=30, n_items=20, n_interactions=200, seed=0)
+    signed = create_model("ials", factors=4, iterations=1, init_stddev=-0.0).fit(data)
+    plain = create_model("ials", factors=4, iterations=1, init_stddev=0.0).fit(data)
+    np.testing.assert_array_equal(signed.item_factors_, plain.item_factors_)
+
+
+@pytest.mark.parametrize("name", ["dcn_v2", "multitask", "wide_deep"])
+def test_the_neural_rankers_bound_their_learning_rate_the_same_way(name):
+    from recstack.pipeline.rankers.registry import create_ranker
+
+    with pytest.raises(ConfigError, match=r"learning_rate must be <= 3\.4"):
+        create_ranker(name, learning_rate=1e308).validate_params()

@@ -7,7 +7,8 @@ each user's training pairs as validation, fits every member on the rest, chooses
 weights by coordinate ascent on validation nDCG@k (or recall@k), then refits every member
 on all of ``train``. Given validation rows of the same split (``fit(train,
 validation=valid)``, e.g. the graph-CF protocol's ``valid.txt``), it fits every member on
-``train`` once and chooses the weights on those rows instead. The test split of an experiment never reaches it.
+``train`` once and chooses the weights on those rows instead. The test split of an
+experiment never reaches it.
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ class IALS(FactorMixin, Recommender):
                        f"fitting {dim} factors for {n_users:,} users and {n_items:,} items")
         by_item, to_user_order = _transpose_with_order(by_user)
         rng = np.random.default_rng(self.seed)
-        scale = float(self.init_stddev) / math.sqrt(dim)
+        scale = float(self.init_stddev) / math.sqrt(dim) + 0.0  # + 0.0: -0.0 is 0
         users = rng.normal(0.0, scale, (n_users, dim))
         items = rng.normal(0.0, scale, (n_items, dim))
         user_reg = self._frequency_regularization(np.diff(by_user.indptr), n_items)

@@ -26,6 +26,7 @@ from recstack.models.registry import register
 from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
+    MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
     require_torch,
@@ -147,7 +148,8 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         "layers": Param(int, low=0, high=16, default=3,
                         doc="K, propagation layers; 0 is matrix factorisation with BPR.",
                         search={"type": "int", "low": 1, "high": 4}),
-        "learning_rate": Param((int, float), low=0, low_inclusive=False, default=1e-3,
+        "learning_rate": Param((int, float), low=0, low_inclusive=False,
+                               high=MAX_TORCH_STEP, default=1e-3,
                                doc="Adam's step size.",
                                search={"type": "float", "low": 1e-4, "high": 1e-2,
                                        "log": True}),

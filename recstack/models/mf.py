@@ -109,6 +109,7 @@ from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
     DEVICE_PARAM,
+    MAX_TORCH_STEP,
     deterministic_torch,
     resolve_device,
 )
@@ -139,7 +140,8 @@ _COMMON_PARAMS: dict[str, Param] = {
     "epochs": Param(int, low=1, default=20,
                     doc="Passes over the training rows (the most, with early stopping)."),
     "batch_size": Param(int, low=1, default=1024, doc="Rows per minibatch."),
-    "learning_rate": Param((int, float), low=0, low_inclusive=False, default=5e-3,
+    "learning_rate": Param((int, float), low=0, low_inclusive=False, high=MAX_TORCH_STEP,
+                           default=5e-3,
                            doc="Adam's step size."),
     "weight_decay": Param((int, float), low=0, default=0.1,
                           doc="lambda: L2 penalty on the batch's parameters ('adam') or "

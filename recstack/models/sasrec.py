@@ -134,6 +134,7 @@ from recstack.models.registry import register
 from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
+    MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
     require_torch,
@@ -285,7 +286,8 @@ class SASRec(WarmStartMixin, Recommender):
         "epochs": Param(int, low=1, default=200,
                         doc="Most epochs (one pass over all users' sequences each)."),
         "batch_size": Param(int, low=1, default=128, doc="Sequences per minibatch."),
-        "learning_rate": Param((int, float), low=0, low_inclusive=False, default=1e-3,
+        "learning_rate": Param((int, float), low=0, low_inclusive=False,
+                               high=MAX_TORCH_STEP, default=1e-3,
                                doc="Adam's step size (betas 0.9, 0.98 as in the paper).",
                                search={"type": "float", "low": 1e-4, "high": 1e-2,
                                        "log": True}),

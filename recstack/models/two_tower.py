@@ -139,6 +139,7 @@ from recstack.models.text_features import genre_tokens, item_documents, sklearn_
 from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
+    MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
     require_torch,
@@ -384,7 +385,8 @@ class TwoTower(WarmStartMixin, Recommender):
         "batch_size": Param(int, low=2, default=512,
                             doc="Rows per minibatch, also the in-batch candidates per "
                                 "example."),
-        "learning_rate": Param((int, float), low=0, low_inclusive=False, default=2e-3,
+        "learning_rate": Param((int, float), low=0, low_inclusive=False,
+                               high=MAX_TORCH_STEP, default=2e-3,
                                doc="Adam's step size."),
         "weight_decay": Param((int, float), low=0, default=0.0,
                               doc="Decoupled weight decay (AdamW) of all parameters; 0 is "

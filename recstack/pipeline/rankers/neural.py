@@ -29,6 +29,7 @@ from recstack.errors import RecstackError
 from recstack.models.base import Param
 from recstack.models.torch_training import (
     DEVICE_PARAM,
+    MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
     require_torch,
@@ -53,7 +54,8 @@ TORCH_PARAMS: dict[str, Param] = {
                      doc="Dropout after each hidden layer."),
     "epochs": Param(int, low=1, default=10, doc="Passes over the training groups."),
     "batch_groups": Param(int, low=1, default=64, doc="Groups (requests) per minibatch."),
-    "learning_rate": Param((int, float), low=0, low_inclusive=False, default=1e-2,
+    "learning_rate": Param((int, float), low=0, low_inclusive=False, high=MAX_TORCH_STEP,
+                           default=1e-2,
                            doc="Adam's step size."),
     "weight_decay": Param((int, float), low=0, default=0.0, doc="AdamW's weight decay."),
     "focal_gamma": Param((int, float), low=0, default=2.0,

@@ -521,7 +521,7 @@ def test_a_learning_rate_torch_cannot_hold_is_refused_by_name(name):
     cannot be converted to type float without overflow"."""
     pytest.importorskip("torch")
     data = generate(n_users=30, n_items=20, n_interactions=200, seed=0)
-    with pytest.raises(ConfigError, match=rf"{name}: learning_rate must be <= 3\.4"):
+    with pytest.raises(ConfigError, match=rf"{name}: learning_rate must be < 3\.4"):
         create_model(name, learning_rate=1e308).fit(data)
 
 
@@ -536,5 +536,5 @@ def test_a_negative_zero_initial_spread_is_zero():
 def test_the_neural_rankers_bound_their_learning_rate_the_same_way(name):
     from recstack.pipeline.rankers.registry import create_ranker
 
-    with pytest.raises(ConfigError, match=r"learning_rate must be <= 3\.4"):
+    with pytest.raises(ConfigError, match=r"learning_rate must be < 3\.4"):
         create_ranker(name, learning_rate=1e308).validate_params()

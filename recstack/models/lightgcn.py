@@ -149,7 +149,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                         doc="K, propagation layers; 0 is matrix factorisation with BPR.",
                         search={"type": "int", "low": 1, "high": 4}),
         "learning_rate": Param((int, float), low=0, low_inclusive=False,
-                               high=MAX_TORCH_STEP, default=1e-3,
+                               high=MAX_TORCH_STEP, high_inclusive=False, default=1e-3,
                                doc="Adam's step size.",
                                search={"type": "float", "low": 1e-4, "high": 1e-2,
                                        "log": True}),

@@ -141,7 +141,7 @@ _COMMON_PARAMS: dict[str, Param] = {
                     doc="Passes over the training rows (the most, with early stopping)."),
     "batch_size": Param(int, low=1, default=1024, doc="Rows per minibatch."),
     "learning_rate": Param((int, float), low=0, low_inclusive=False, high=MAX_TORCH_STEP,
-                           default=5e-3,
+                           high_inclusive=False, default=5e-3,
                            doc="Adam's step size."),
     "weight_decay": Param((int, float), low=0, default=0.1,
                           doc="lambda: L2 penalty on the batch's parameters ('adam') or "

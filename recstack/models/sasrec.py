@@ -287,7 +287,7 @@ class SASRec(WarmStartMixin, Recommender):
                         doc="Most epochs (one pass over all users' sequences each)."),
         "batch_size": Param(int, low=1, default=128, doc="Sequences per minibatch."),
         "learning_rate": Param((int, float), low=0, low_inclusive=False,
-                               high=MAX_TORCH_STEP, default=1e-3,
+                               high=MAX_TORCH_STEP, high_inclusive=False, default=1e-3,
                                doc="Adam's step size (betas 0.9, 0.98 as in the paper).",
                                search={"type": "float", "low": 1e-4, "high": 1e-2,
                                        "log": True}),

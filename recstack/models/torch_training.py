@@ -60,8 +60,8 @@ DEVICE_PARAM = Param(str, default="auto", pattern=r"auto|cpu|cuda(:\d+)?",
                      pattern_doc="'auto', 'cpu', 'cuda' or 'cuda:<n>'",
                      doc="Where training runs: 'auto' (CUDA when available, else the CPU), "
                          "'cpu', 'cuda' or 'cuda:<n>'.")
-#: the largest step size torch's optimisers take (they hold it as a float32: a larger one
-#: fails inside torch); the bound of every ``learning_rate`` of a torch-trained model
+#: float32's largest value: torch's optimisers hold the step size as a float32, and a larger
+#: one fails inside torch; the (exclusive) bound of every torch-trained ``learning_rate``
 MAX_TORCH_STEP = 3.4028234663852886e38
 #: the ``checkpoint_dir`` hyperparameter of the resumable PyTorch models
 # a non-blank path: "" would be the working folder, which a checkpoint swap cannot replace

@@ -386,7 +386,7 @@ class TwoTower(WarmStartMixin, Recommender):
                             doc="Rows per minibatch, also the in-batch candidates per "
                                 "example."),
         "learning_rate": Param((int, float), low=0, low_inclusive=False,
-                               high=MAX_TORCH_STEP, default=2e-3,
+                               high=MAX_TORCH_STEP, high_inclusive=False, default=2e-3,
                                doc="Adam's step size."),
         "weight_decay": Param((int, float), low=0, default=0.0,
                               doc="Decoupled weight decay (AdamW) of all parameters; 0 is "

@@ -55,7 +55,7 @@ TORCH_PARAMS: dict[str, Param] = {
     "epochs": Param(int, low=1, default=10, doc="Passes over the training groups."),
     "batch_groups": Param(int, low=1, default=64, doc="Groups (requests) per minibatch."),
     "learning_rate": Param((int, float), low=0, low_inclusive=False, high=MAX_TORCH_STEP,
-                           default=1e-2,
+                           high_inclusive=False, default=1e-2,
                            doc="Adam's step size."),
     "weight_decay": Param((int, float), low=0, default=0.0, doc="AdamW's weight decay."),
     "focal_gamma": Param((int, float), low=0, default=2.0,

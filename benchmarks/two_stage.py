@@ -51,6 +51,7 @@ Run:  RECSTACK_DATASETS=../shared/datasets nice python benchmarks/two_stage.py \
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -213,8 +214,6 @@ def _tuned(dataset: str, train: Interactions, seed: int, args: argparse.Namespac
            ) -> dict[str, dict[str, Any]]:
     """The generators' tuned parameters; with --keep DIR read from (or written to)
     ``DIR/tuned/DATASET__SEED.json``, so a later run adding rankers does not retune."""
-    import json
-
     path = Path(args.keep) / "tuned" / f"{dataset}__{seed}.json" if args.keep else None
     if path is not None and path.exists():
         return json.loads(path.read_text())
@@ -232,8 +231,6 @@ def _kept(args: argparse.Namespace, dataset: str, seed: int, model: str
     None when there are none; kept with other settings is an error, not a silent mix."""
     if not args.keep:
         return None
-    import json
-
     row_path = Path(args.keep) / f"{dataset}__{seed}__{model}.json"
     if not row_path.exists():  # written last (_keep): it says the run is complete
         return None
@@ -261,8 +258,6 @@ def _keep(args: argparse.Namespace, dataset: str, row: dict[str, Any],
 
 def combine(folder: Path, args: argparse.Namespace) -> None:
     """The table and paired tests of runs kept with --keep (e.g. one process per seed)."""
-    import json
-
     by_dataset: dict[str, tuple[list[dict[str, Any]], PerUser]] = {}
     for path in sorted(folder.glob("*.json")):
         dataset = path.name.split("__")[0]
@@ -285,8 +280,8 @@ def summarise(name: str, rows: list[dict[str, Any]],
               ) -> pd.DataFrame:
     table = pd.DataFrame(rows).groupby("model", sort=False).mean(numeric_only=True)
     table = table.drop(columns="seed")
-    order = [*GENERATORS, *(f"two_stage[{label}]" for label in RANKERS)]
-    table = table.loc[sorted(table.index, key=lambda m: (order + [m]).index(m))]
+    order = {m: i for i, m in enumerate([*GENERATORS, *(f"two_stage[{r}]" for r in RANKERS)])}
+    table = table.loc[sorted(table.index, key=lambda m: order.get(m, len(order)))]
     singles = table.loc[list(GENERATORS)]
     stages = table.drop(index=list(GENERATORS))
     best_single = singles["ndcg@10"].idxmax()

@@ -37,7 +37,7 @@ A two-stage model trained with context features (``features.context_columns``,
 ``timestamp`` is the request time for the hour and weekday features (the server's clock
 when the request gives none). A column the request leaves out, or a text value the model
 never saw, is the feature's unknown level, as offline. The checks (:meth:`Service.
-request_context`): a key must be a context column of a served model, and ``timestamp`` needs
+context_for`): a key must be a context column of a served model, and ``timestamp`` needs
 a served model with time features (else :class:`InvalidContextError`, HTTP 422, naming the
 key and the accepted ones; a service whose models use no context therefore refuses any
 context rather than ignore what the client believes matters); a numeric column takes a
@@ -513,7 +513,7 @@ class Service:
         return (sorted({c for m in slots for c in m.context_columns}),
                 any(m.context_time for m in slots))
 
-    def request_context(self, loaded: LoadedModel, context: Mapping[str, Any] | None,
+    def context_for(self, loaded: LoadedModel, context: Mapping[str, Any] | None,
                         timestamp: float | None) -> dict[str, Any] | None:
         """The context ``loaded`` is given for a request's ``context`` and ``timestamp``:
         the keys it uses, and ``timestamp`` (the server's clock when not given) when it has
@@ -565,11 +565,11 @@ class Service:
                        timestamp: float | None = None) -> Served:
         """Recommendations for a known user (see the module docstring), in the request's
         ``context`` (column -> value) at ``timestamp`` (Unix seconds) for a model that
-        uses them (:meth:`request_context`)."""
+        uses them (:meth:`context_for`)."""
         k = self._check_k(k)
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
-        used = self.request_context(loaded, context, timestamp)
+        used = self.context_for(loaded, context, timestamp)
         user = loaded.user_lookup.get(user_id, -1)
         if user >= 0 and not loaded.has_history[user]:
             user = -1  # in the vocabulary, but the model learned nothing about them
@@ -643,7 +643,7 @@ class Service:
                                     f"{self.settings.max_items} (max_items)")
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
-        used = self.request_context(loaded, context, timestamp)
+        used = self.context_for(loaded, context, timestamp)
         index = np.array([loaded.item_lookup.get(i, -1) for i in items], dtype=np.int64)
         unknown = list(dict.fromkeys(i for i, j in zip(items, index, strict=True) if j < 0))
         known = np.unique(index[index >= 0])

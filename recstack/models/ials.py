@@ -1,14 +1,16 @@
 """iALS with frequency-scaled regularisation and an unobserved weight (Rendle, Krichene,
 Zhang & Koren, RecSys 2022), solved exactly (alternating least squares with the Gramian
 trick) or by iALS++ subspace (block coordinate) descent (Rendle, Krichene, Zhang & Koren,
-"iALS++", 2021), both in numpy: each sweep solves every user (then every item) with batched
-dense solves over groups of rows of similar history length, never a Python loop per user.
+"iALS++", 2021), both in numpy and LAPACK: each sweep solves every user (then every item)
+over groups of rows of similar history length, never a Python loop per user in numpy.
 
 The details the papers leave open follow the authors' code (google-research ``ials/``):
 the initial factors are normal with standard deviation ``init_stddev / sqrt(factors)``; the
 unobserved term runs over *all* user-item pairs, observed ones included; the iALS++ sweep
 takes, for each block of factors in turn, a user step then an item step; every recorded
-interaction is a positive of target 1 (its value is not used).
+interaction is a positive of target 1 (its value is not used). The factors and systems are
+float32, like ``implicit``'s ALS; the predictions of the recorded pairs that iALS++ keeps
+current are float64, so their error does not build up over the blocks of a sweep.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import lapack
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
@@ -31,8 +34,15 @@ from recstack.models.registry import register
 from recstack.progress import Progress, resolve
 
 # The padded per-group arrays of a batched solve (rows x longest history x block, and the
-# rows x block x block systems) are kept within this many bytes.
-_GROUP_BUDGET_BYTES = 96 * 2**20
+# rows x block x block systems) are kept within this many bytes: small enough to stay in
+# cache between the product that builds a group's systems and their solve (16 MiB took
+# 10.0-10.3 s an iteration at 256 factors on Gowalla-size data, 96 MiB 11.3-12.1 s).
+_GROUP_BUDGET_BYTES = 16 * 2**20
+# From this block size up, LAPACK's Cholesky solve (posv) one system at a time beats
+# numpy's batched LU solve, which copies every matrix into Fortran order first (measured,
+# 400 systems on one thread: 32: 1.3 against 2.1 ms; 128: 14 against 38 ms; 16: 0.7
+# against 0.5 ms)
+_CHOLESKY_FROM = 32
 
 
 @register
@@ -165,8 +175,8 @@ class IALS(FactorMixin, Recommender):
         by_item, to_user_order = _transpose_with_order(by_user)
         rng = np.random.default_rng(self.seed)
         scale = float(self.init_stddev) / math.sqrt(dim) + 0.0  # + 0.0: -0.0 is 0
-        users = rng.normal(0.0, scale, (n_users, dim))
-        items = rng.normal(0.0, scale, (n_items, dim))
+        users = rng.normal(0.0, scale, (n_users, dim)).astype(np.float32)
+        items = rng.normal(0.0, scale, (n_items, dim)).astype(np.float32)
         user_reg = self._frequency_regularization(np.diff(by_user.indptr), n_items)
         item_reg = self._frequency_regularization(np.diff(by_item.indptr), n_users)
         weight = float(self.unobserved_weight)
@@ -190,13 +200,14 @@ class IALS(FactorMixin, Recommender):
         if not (np.isfinite(users).all() and np.isfinite(items).all()):
             raise RecstackError(f"{self.name}: the factors diverged to NaN or infinity; use "
                                 "a larger regularization")
-        self.user_factors_ = np.ascontiguousarray(users, dtype=np.float32)
-        self.item_factors_ = np.ascontiguousarray(items, dtype=np.float32)
+        self.user_factors_ = np.ascontiguousarray(users)
+        self.item_factors_ = np.ascontiguousarray(items)
 
     def _frequency_regularization(self, counts: np.ndarray, n_other: int) -> np.ndarray:
-        """:math:`\\lambda (|I_u| + \\alpha_0 |I|)^{\\nu}` for each row (float64)."""
+        """:math:`\\lambda (|I_u| + \\alpha_0 |I|)^{\\nu}` for each row (float32)."""
         base = counts.astype(np.float64) + float(self.unobserved_weight) * n_other
-        return float(self.regularization) * np.power(base, float(self.regularization_exp))
+        scaled = float(self.regularization) * np.power(base, float(self.regularization_exp))
+        return scaled.astype(np.float32)
 
     def loss(self) -> float:
         """The objective :math:`L(W, H)` (see the class docstring) at the fitted float32
@@ -228,12 +239,12 @@ class IALS(FactorMixin, Recommender):
         """
         self._require_fitted()
         history = _pattern(self._history_matrix(histories))
-        items = self.item_factors_.astype(np.float64)
-        users = np.zeros((history.shape[0], items.shape[1]))
+        items = self.item_factors_
+        users = np.zeros((history.shape[0], items.shape[1]), np.float32)
         reg = self._frequency_regularization(np.diff(history.indptr), len(items))
         groups = _length_groups(history.indptr, items.shape[1])
         _exact_step(history, users, items, reg, float(self.unobserved_weight), groups)
-        return users.astype(np.float32)
+        return users
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """Full-catalog scores (float32 ``(n, n_items)``) for users known only by their
@@ -249,19 +260,20 @@ class IALS(FactorMixin, Recommender):
 # --------------------------------------------------------------------------- memory
 def ials_memory_bytes(n_users: int, n_items: int, n_pairs: int, factors: int,
                       block: int) -> int:
-    """Peak memory of :meth:`IALS.fit` beyond the training data, in bytes: the float64
-    factors and right-hand sides (3 rows of ``factors`` per user and item), their float32
-    copies, the training pattern by user and by item with the pair predictions (40 bytes a
-    pair) and the padded group arrays of one batched solve."""
+    """Peak memory of :meth:`IALS.fit` beyond the training data, in bytes: the float32
+    factors and right-hand sides or gradients (2 rows of ``factors`` and one of ``block``
+    per user and item), the training pattern by user and by item with the pair predictions
+    and one pass's errors (48 bytes a pair) and the padded group arrays of one batched
+    solve (with their temporaries, twice the group budget)."""
     rows = n_users + n_items
-    return (rows * factors * (3 * 8 + 4) + 40 * n_pairs + rows * block * 8
+    return (rows * (2 * factors + block) * 4 + 48 * n_pairs
             + 2 * _GROUP_BUDGET_BYTES)
 
 
 # --------------------------------------------------------------------------- solvers
 def _pattern(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """The 0/1 pattern of ``matrix`` as float64 CSR, duplicates merged, zeros dropped."""
-    pattern = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
+    """The 0/1 pattern of ``matrix`` as float32 CSR, duplicates merged, zeros dropped."""
+    pattern = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
     pattern.sum_duplicates()
     pattern.eliminate_zeros()
     pattern.data[:] = 1.0
@@ -276,19 +288,20 @@ def _transpose_with_order(by_user: sp.csr_matrix) -> tuple[sp.csr_matrix, np.nda
     transposed = positions.T.tocsr()
     transposed.sort_indices()
     order = transposed.data.astype(np.int64)
-    transposed.data = np.ones(len(order))
+    transposed.data = np.ones(len(order), np.float32)
     return transposed, order
 
 
 def _pair_scores(by_row: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """``<rows[u], columns[i]>`` for every stored pair, in storage order, in chunks."""
+    """``<rows[u], columns[i]>`` for every stored pair, in storage order, in chunks
+    (float64)."""
     out = np.empty(by_row.nnz)
     row_of = np.repeat(np.arange(by_row.shape[0]), np.diff(by_row.indptr))
     chunk = max(1, _GROUP_BUDGET_BYTES // (16 * max(rows.shape[1], 1)))
     for start in range(0, by_row.nnz, chunk):
         stop = min(start + chunk, by_row.nnz)
         out[start:stop] = np.einsum("ij,ij->i", rows[row_of[start:stop]],
-                                    columns[by_row.indices[start:stop]])
+                                    columns[by_row.indices[start:stop]], dtype=np.float64)
     return out
 
 
@@ -300,13 +313,13 @@ def _length_groups(indptr: np.ndarray, block: int) -> Iterator[np.ndarray]:
     order = np.argsort(lengths, kind="stable")
     sorted_lengths = lengths[order]
     # per row of a group: its padded factors (3 copies) and two systems of block x block
-    fixed = 3 * 8 * block * block
+    fixed = 3 * 4 * block * block
     start, n = 0, len(order)
     most_rows = _GROUP_BUDGET_BYTES // fixed + 1
     while start < n:
         window = sorted_lengths[start:start + most_rows]
-        # a group [start, stop) costs (stop - start) * (3 * 8 * block * longest + fixed)
-        cost = np.arange(1, len(window) + 1) * (3 * 8 * block * window + fixed)
+        # a group [start, stop) costs (stop - start) * (3 * 4 * block * longest + fixed)
+        cost = np.arange(1, len(window) + 1) * (3 * 4 * block * window + fixed)
         stop = start + max(1, int(np.searchsorted(cost, _GROUP_BUDGET_BYTES, side="right")))
         yield order[start:stop]
         start = stop
@@ -330,7 +343,10 @@ def _one_blas_thread() -> AbstractContextManager[Any]:
     """BLAS limited to one thread (when threadpoolctl is installed) for the batched small
     products and solves: OpenBLAS threads on many ``block x block`` problems cost far more
     than they give (measured on 2 busy cores: 4.6 s against 0.03 s for 300 products of
-    64 x 220 by 220 x 64), while the large Gramian products outside stay multithreaded."""
+    64 x 220 by 220 x 64). Spreading the groups over two threads of their own gained under
+    10% an iteration on 2 idle cores (the groups' gathers and products ran up to 6x slower
+    side by side), so they run in turn. The large Gramian products outside stay
+    multithreaded."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
@@ -339,29 +355,43 @@ def _one_blas_thread() -> AbstractContextManager[Any]:
 
 
 def _solve(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Batched ``lhs[g] x = rhs[g]``; singular systems (possible only with a zero
-    regularization) get the minimum-norm least-squares solution."""
-    try:
-        return np.linalg.solve(lhs, rhs[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        return np.matmul(np.linalg.pinv(lhs), rhs[..., None])[..., 0]
+    """``lhs[g] x = rhs[g]`` for symmetric positive definite systems: a Cholesky solve each
+    (batched LU below ``_CHOLESKY_FROM``). A singular system (possible only with a zero
+    regularization) gets the minimum-norm least-squares solution."""
+    if lhs.shape[-1] < _CHOLESKY_FROM:
+        try:
+            return np.linalg.solve(lhs, rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            return np.matmul(np.linalg.pinv(lhs), rhs[..., None])[..., 0]
+    posv = lapack.get_lapack_funcs("posv", (lhs,))
+    out = np.empty_like(rhs)
+    for k in range(len(lhs)):
+        # the transpose is the same symmetric matrix, in the Fortran order LAPACK takes
+        _, out[k], info = posv(lhs[k].T, rhs[k], lower=True)
+        if info != 0:
+            out[k] = np.linalg.lstsq(lhs[k], rhs[k], rcond=None)[0]
+    return out
+
+
+def _systems(factors: np.ndarray, gram: np.ndarray, reg: np.ndarray) -> np.ndarray:
+    """``factors[g].T @ factors[g] + gram + reg[g] I`` for each row ``g`` of a group."""
+    lhs = np.matmul(factors.transpose(0, 2, 1), factors)
+    lhs += gram
+    dim = lhs.shape[-1]
+    lhs.reshape(len(lhs), dim * dim)[:, ::dim + 1] += reg[:, None]  # the diagonals
+    return lhs
 
 
 def _exact_step(by_row: sp.csr_matrix, solved: np.ndarray, fixed: np.ndarray,
                 reg: np.ndarray, weight: float, groups: Any) -> None:
     """Set every row of ``solved`` to its exact minimiser given ``fixed`` (in place)."""
-    dim = fixed.shape[1]
-    gram = weight * (fixed.T @ fixed)
+    gram = np.float32(weight) * (fixed.T @ fixed)
     rhs = np.asarray(by_row @ fixed)  # sum of the fixed factors of each row's pairs
-    eye = np.eye(dim)
     with _one_blas_thread():
         for rows in groups:
             _, mask, columns = _padded(by_row, rows)
             factors = fixed[columns] * mask[..., None]
-            lhs = np.matmul(factors.transpose(0, 2, 1), factors)
-            lhs += gram
-            lhs += reg[rows, None, None] * eye
-            solved[rows] = _solve(lhs, rhs[rows])
+            solved[rows] = _solve(_systems(factors, gram, reg[rows]), rhs[rows])
 
 
 def _block_step(by_row: sp.csr_matrix, solved: np.ndarray, fixed: np.ndarray,
@@ -371,25 +401,21 @@ def _block_step(by_row: sp.csr_matrix, solved: np.ndarray, fixed: np.ndarray,
     minimiser, the other coordinates and ``fixed`` held (in place), and update the
     predictions of the recorded pairs (``to_shared`` maps this matrix's storage order to
     that of ``predictions``; None: the same order)."""
-    local = fixed[:, start:stop]
-    local_gram = weight * (local.T @ local)
+    local = np.ascontiguousarray(fixed[:, start:stop])
+    local_gram = np.float32(weight) * (local.T @ local)
     local_global = local.T @ fixed
     shared = np.arange(by_row.nnz) if to_shared is None else to_shared
-    errors = sp.csr_matrix((predictions[shared] - 1.0, by_row.indices, by_row.indptr),
-                           shape=by_row.shape)
+    errors = sp.csr_matrix(((predictions[shared] - 1.0).astype(np.float32), by_row.indices,
+                            by_row.indptr), shape=by_row.shape)
     # the gradient's three terms: observed errors, all pairs (through the Gramian), penalty
     gradient = np.asarray(errors @ local)
-    gradient += weight * (solved @ local_global.T)
+    gradient += np.float32(weight) * (solved @ local_global.T)
     gradient += reg[:, None] * solved[:, start:stop]
-    eye = np.eye(stop - start)
     with _one_blas_thread():
         for rows in groups:
             positions, mask, columns = _padded(by_row, rows)
             factors = local[columns] * mask[..., None]
-            lhs = np.matmul(factors.transpose(0, 2, 1), factors)
-            lhs += local_gram
-            lhs += reg[rows, None, None] * eye
-            delta = -_solve(lhs, gradient[rows])
+            delta = -_solve(_systems(factors, local_gram, reg[rows]), gradient[rows])
             solved[rows, start:stop] += delta
             change = np.matmul(factors, delta[..., None])[..., 0]
             predictions[shared[positions[mask]]] += change[mask]

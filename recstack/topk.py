@@ -106,6 +106,16 @@ def top_k(scores: np.ndarray, k: int, *, method: Method = "auto"
     return _top_k_numpy(scores, k)
 
 
+def warm_up() -> None:
+    """Load the compiled kernel for float32 and float64 scores now (compile it, the first
+    time on a machine), so that the first real call does not pay for importing numba and
+    loading the machine code (half a second on an idle machine, seconds on a busy one).
+    Without numba, nothing to do."""
+    if _use_numba("auto"):
+        for dtype in (np.float32, np.float64):
+            top_k(np.zeros((1, 2), dtype), 1)
+
+
 def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, workers: int, *,
                    method: Method = "auto") -> tuple[np.ndarray, np.ndarray]:
     """:func:`top_k` with the rows split in ``workers`` parts run on ``executor`` (the

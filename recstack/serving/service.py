@@ -353,7 +353,8 @@ class Service:
     # ------------------------------------------------------------------ life
     def start(self) -> None:
         """Load every variant (a corrupt current version: the newest earlier one that
-        loads, with the failure reported), open the store, the logs and the stages."""
+        loads, with the failure reported), open the store, the logs and the stages, and
+        warm up the compiled top-K kernel."""
         for slot in self.slots:
             self._load_initial(slot)
         if self.settings.store:
@@ -373,6 +374,10 @@ class Service:
             self.request_log = open_log("requests", REQUEST_SCHEMA)
             self.event_log = open_log("events", EVENT_SCHEMA)
         self.stages = [load_stage(path, self.settings) for path in self.settings.stages]
+        # before /ready: otherwise the first request would load the kernel, not the warm-up
+        from recstack.topk import warm_up
+
+        warm_up()
         self.started = True
 
     def _open_store(self) -> None:

@@ -45,6 +45,26 @@ def test_known_user_gets_top_k_of_dot_products_without_seen(registry, als, train
             assert {it["source"] for it in body["items"]} == {"exact"}
 
 
+def test_the_compiled_top_k_kernel_is_loaded_before_the_service_is_ready(registry):
+    """Loading numba and the kernel costs the first request half a second to seconds, so
+    start() does it; a fresh dispatcher holds no signature until then."""
+    pytest.importorskip("numba", reason="the compiled top-K kernel needs numba")
+    from recstack import topk
+    from recstack.serving.service import Service
+    from recstack.serving.telemetry import ServiceMetrics
+
+    topk._compiled_kernel.cache_clear()
+    service = Service(settings(registry), ServiceMetrics())
+    assert not topk._compiled_kernel().signatures
+    service.start()
+    try:
+        loaded = {str(signature[0].dtype) for signature in topk._compiled_kernel().signatures}
+        assert loaded == {"float32", "float64"}
+        assert service.metrics.render().count(b"recstack_stage_seconds_count{") == 0
+    finally:
+        service.close()
+
+
 def test_unknown_user_404_names_the_cold_start_endpoint(registry):
     with client(settings(registry)) as http:
         answer = http.get("/users/nobody/recommendations")

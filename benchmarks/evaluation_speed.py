@@ -169,7 +169,7 @@ def main() -> None:
     threads = os.cpu_count() or 1
     print(f"Machine: {platform.machine()}, {threads} cores, Python {platform.python_version()}, "
           f"numpy {np.__version__}, BLAS threads {[b.get('num_threads') for b in blas]}, "
-          f"top-K kernel: {'numba' if topk._numba_available() else 'numpy'}; "
+          f"top-K kernel: {'numba' if topk.numba_available() else 'numpy'}; "
           f"load average before: {load_average()}")
     train, test, model = synthetic_split(args.users, args.items)
     evaluator = Evaluator(metrics=METRICS, ks=KS)

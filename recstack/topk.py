@@ -265,17 +265,19 @@ def _use_numba(method: str) -> bool:
     if method == "numpy":
         return False
     if method == "numba":
-        if not _numba_available():
+        if not numba_available():
             raise ConfigError("top_k(method='numba') needs numba; install it with: "
                               "pip install 'recstack[fast]'")
         return True
     if method == "auto":
-        return _numba_available()
+        return numba_available()
     raise ConfigError(f"method must be 'auto', 'numba' or 'numpy', got {method!r}")
 
 
 @functools.cache
-def _numba_available() -> bool:
+def numba_available() -> bool:
+    """Whether numba (the ``fast`` extra) imports: the compiled kernels here and in
+    :mod:`recstack.models.sparse_dense` need it, and fall back to numpy without it."""
     try:
         import numba  # noqa: F401
     except ImportError:

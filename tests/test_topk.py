@@ -49,7 +49,7 @@ def tie_heavy_scores(rng: np.random.Generator, shape: tuple[int, int], dtype) ->
 @pytest.fixture(scope="module", autouse=True)
 def _compiled_once():
     """Pay the kernel's compilation (or cache load) once for the module, both dtypes."""
-    if topk._numba_available():
+    if topk.numba_available():
         for dtype in (np.float32, np.float64):
             top_k(np.zeros((1, 3), dtype), 1, method="numba")
 
@@ -141,7 +141,7 @@ def test_compiled_and_numpy_paths_agree_on_dense_rows():
 
 def test_auto_falls_back_to_numpy_without_numba(monkeypatch):
     scores = tie_heavy_scores(np.random.default_rng(2), (5, 300), np.float64)
-    monkeypatch.setattr(topk, "_numba_available", lambda: False)
+    monkeypatch.setattr(topk, "numba_available", lambda: False)
     got = top_k(scores, 20)
     expected = reference_top_k(scores, 20)
     np.testing.assert_array_equal(got[0], expected[0])

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.topk import _numba_available
+from recstack.topk import numba_available
 
 __all__ = ["sparse_times_dense"]
 
@@ -28,7 +28,7 @@ def sparse_times_dense(matrix: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
     Rows of ``dense`` are read whole, so a wide ``b`` (a batch of signals side by side)
     amortises each stored entry's index over ``b`` multiply-adds."""
     dense = np.ascontiguousarray(dense, dtype=np.float32)
-    if not _numba_available() or matrix.dtype != np.float32:
+    if not numba_available() or matrix.dtype != np.float32:
         return np.ascontiguousarray(matrix @ dense, dtype=np.float32)
     out = np.zeros((matrix.shape[0], dense.shape[1]), dtype=np.float32)
     _compiled_kernel()(matrix.indptr, matrix.indices, matrix.data, dense, out)

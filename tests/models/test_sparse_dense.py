@@ -21,7 +21,7 @@ def operands():
 def test_equals_scipys_product(operands, numba, monkeypatch):
     if numba:
         pytest.importorskip("numba", reason="the compiled kernel needs numba")
-    monkeypatch.setattr(sparse_dense, "_numba_available", lambda: numba)
+    monkeypatch.setattr(sparse_dense, "numba_available", lambda: numba)
     matrix, dense = operands
     got = sparse_times_dense(matrix, dense)
     expected = (matrix.astype(np.float64) @ dense.astype(np.float64))

@@ -293,6 +293,7 @@ def _recommend(args: argparse.Namespace) -> int:
         model_user_ids,
         open_artifact,
         recommendation_batches,
+        request_context_from_text,
         write_recommendations,
     )
     from recstack.serving.registry import ModelRegistry
@@ -300,9 +301,11 @@ def _recommend(args: argparse.Namespace) -> int:
     registry = ModelRegistry(args.registry) if args.registry is not None else None
     model, where = open_artifact(args.artifact, registry)
     users = None if args.all_users else model_user_ids(model, args.users)
+    context = request_context_from_text(model, args.context or [], args.timestamp)
     batches = recommendation_batches(model, users, args.k, exclude_seen=not args.include_seen,
                                      batch_size=args.batch_size,
-                                     progress=terminal_progress() if args.out else None)
+                                     progress=terminal_progress() if args.out else None,
+                                     context=context)
     rows = write_recommendations(batches, args.out)
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
@@ -709,6 +712,13 @@ def _build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("--batch-size", type=_positive_int, default=None,
                            help="users per batch (default: what fits in 256 MiB, at most "
                            "10,000)")
+    recommend.add_argument("--context", nargs="+", type=_text, metavar="KEY=VALUE",
+                           help="the request context of a two-stage model with context "
+                           "features, the same for every user (default: unknown, as in "
+                           "an offline evaluation)")
+    recommend.add_argument("--timestamp", type=_non_negative_float, default=None,
+                           metavar="SECONDS", help="the request time (Unix seconds) for a "
+                           "model with time features (default: unknown)")
     recommend.set_defaults(run=_recommend)
 
     serve = commands.add_parser(

@@ -6,12 +6,15 @@ training split) and publishes it to a :class:`~recstack.serving.registry.ModelRe
 ``name@version``), and :func:`recommendation_batches` / :func:`write_recommendations` turn
 top-K lists into a long table (``user_id, rank, item_id, score``), a bounded number of
 users at a time, so that lists for every user never sit in memory at once.
+:func:`request_context_from_text` reads the ``--context KEY=VALUE`` pairs of a model that
+takes a request context.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import math
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -28,7 +31,8 @@ if TYPE_CHECKING:
     from recstack.serving.registry import ModelRegistry, ModelVersion
 
 __all__ = ["TRAINING_CHOICES", "fit_and_publish", "fit_model", "open_artifact",
-           "recommendation_batches", "training_data", "write_recommendations"]
+           "recommendation_batches", "request_context_from_text", "training_data",
+           "write_recommendations"]
 
 #: what ``fit`` trains on: every interaction the experiment reads, or its training split
 TRAINING_CHOICES = ("all", "train")
@@ -165,15 +169,74 @@ def model_user_ids(model: Recommender, given: list[str]) -> np.ndarray:
     return np.asarray(given, dtype=object)
 
 
+def request_context_from_text(model: Recommender, pairs: Sequence[str],
+                              timestamp: float | None = None) -> dict[str, Any] | None:
+    """The request context typed on a command line (``KEY=VALUE`` pairs and a Unix
+    ``timestamp``) as ``model`` takes it: a number for each of its numeric context
+    columns, the text for the others, ``timestamp`` for its time features. None when
+    neither is given: the context is then unknown, as in an offline evaluation.
+
+    Raises
+    ------
+    ConfigError
+        The model takes no context (only a two-stage model with context features does);
+        a pair without ``=``, a key given twice or not among the model's context columns,
+        a number column given text, or a timestamp for a model without time features.
+    """
+    if not pairs and timestamp is None:
+        return None
+    builder = getattr(model, "builder_", None)
+    columns = {c.column: c.role for c in builder.context_} if builder is not None else {}
+    timed = bool(builder is not None and builder.context_time)
+    if not columns and not timed:
+        raise ConfigError(f"--context/--timestamp: {model.name} uses no request context "
+                          "(a two_stage model with features.context_columns or "
+                          "context_time does); leave them out")
+    context: dict[str, Any] = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key:
+            raise ConfigError(f"--context {pair!r}: write KEY=VALUE, e.g. "
+                              f"{next(iter(columns), 'device')}=...")
+        if key not in columns:
+            raise ConfigError(f"--context {key!r} is not a context column of {model.name}; "
+                              f"its context columns: {', '.join(sorted(columns)) or 'none'}"
+                              + ("; give the time with --timestamp" if timed else ""))
+        if key in context:
+            raise ConfigError(f"--context {key!r} is given twice; give each column once")
+        if columns[key] == "numeric":
+            try:
+                number = float(value)
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number):
+                raise ConfigError(f"--context {key}={value!r}: {model.name} takes a finite "
+                                  f"number for {key!r}")
+            context[key] = number
+        else:
+            context[key] = value
+    if timestamp is not None:
+        if not timed:
+            raise ConfigError(f"--timestamp: {model.name} has no time features "
+                              "(features.context_time); leave it out")
+        from recstack.pipeline.features import CONTEXT_TIME
+
+        context[CONTEXT_TIME] = float(timestamp)
+    return context
+
+
 def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
                            exclude_seen: bool = True, batch_size: int | None = None,
-                           progress: Progress | None = None) -> Iterator[pd.DataFrame]:
+                           progress: Progress | None = None,
+                           context: dict[str, Any] | None = None) -> Iterator[pd.DataFrame]:
     """Top-``k`` lists as long tables (``user_id, rank, item_id, score``; rank from 1, empty
     slots left out), one table per batch of users.
 
     ``users=None`` means every user the model can recommend for (users without training
     rows are left out unless the model serves them). A batch holds at most ``batch_size``
     users (default: as many as fit in the scoring memory budget, at most 10,000).
+    ``context`` (see :func:`request_context_from_text`) is the same request context for
+    every user; None: unknown.
     """
     from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES
 
@@ -193,8 +256,9 @@ def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
     with resolve(progress).task("Recommending", total=len(user_ids)) as task:
         for start in range(0, len(user_ids), batch_size):
             batch = user_ids[start:start + batch_size]
+            extra = {} if context is None else {"context": context}
             items, scores = model.recommend(batch, k, exclude_seen=exclude_seen,
-                                            batch_size=batch_size)
+                                            batch_size=batch_size, **extra)
             filled = np.isfinite(scores)
             rank = np.broadcast_to(np.arange(1, items.shape[1] + 1), items.shape)
             yield pd.DataFrame({

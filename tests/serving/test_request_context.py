@@ -331,3 +331,88 @@ def test_with_variants_a_key_one_arms_model_uses_is_accepted_by_all(tmp_path, mo
     assert _ids(pop.json()) == [str(i) for i in popular.recommend([int(on_pop)], k=K)[0][0]]
     assert ctx.json()["context"] == {"device": "a"} and ctx.json()["variant"] == "ctx"
     assert unknown.status_code == 422 and "['device', 'screen']" in unknown.json()["detail"]
+
+
+# --------------------------------------------------------------------------- the CLI
+def _cli(capsys, *argv) -> tuple[int, str, str]:
+    from recstack.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_recommend_on_the_command_line_takes_the_context(tmp_path, model, timed, data,
+                                                         capsys):
+    """``recstack recommend --context`` ranks as ``recommend(..., context=)``: device
+    ``a`` fills the lists with genre X, ``b`` with genre Y; ``--timestamp`` reaches the
+    time features; numbers are read as numbers."""
+    from recstack.serving.registry import ModelRegistry
+
+    registry = ModelRegistry(tmp_path / "registry")
+    registry.publish("ctx", model, data=data)
+    registry.publish("timed", timed, data=data)
+    users = [str(u) for u in data.users.external_ids[:30]]
+    shares = {}
+    for device in ("a", "b"):
+        code, out, err = _cli(capsys, "recommend", "ctx", "--registry", registry.root,
+                              "--users", *users, "--k", K, "--context", f"device={device}",
+                              "screen=5.5")
+        assert code == 0, err
+        table = pd.read_csv(pd.io.common.StringIO(out))
+        expected, _ = model.recommend([int(u) for u in users], K,
+                                      context={"device": device, "screen": 5.5})
+        assert table["item_id"].tolist() == expected.ravel().tolist()
+        shares[device] = _genre_x_share([str(i) for i in table["item_id"]])
+    assert shares["a"] > 0.8 and shares["b"] < 0.2
+    moment = 1_700_000_000.0
+    code, out, err = _cli(capsys, "recommend", "timed", "--registry", registry.root,
+                          "--users", *users[:5], "--k", K, "--context", "device=a",
+                          "--timestamp", moment)
+    assert code == 0, err
+    expected, _ = timed.recommend([int(u) for u in users[:5]], K,
+                                  context={"device": "a", "timestamp": moment})
+    table = pd.read_csv(pd.io.common.StringIO(out))
+    assert table["item_id"].tolist() == expected.ravel().tolist()
+
+
+CLI_MISTAKES = {
+    "unknown column": (["--context", "os=linux"], ["'os'", "device, screen"]),
+    "no equals sign": (["--context", "device"], ["KEY=VALUE"]),
+    "empty key": (["--context", "=a"], ["KEY=VALUE"]),
+    "a column twice": (["--context", "device=a", "device=b"], ["'device'", "twice"]),
+    "text for a number": (["--context", "screen=big"], ["screen", "finite number"]),
+    "infinite number": (["--context", "screen=inf"], ["screen", "finite number"]),
+    "timestamp, no time features": (["--timestamp", "5"], ["--timestamp", "context_time"]),
+}
+
+
+@pytest.mark.parametrize("case", CLI_MISTAKES)
+def test_a_bad_command_line_context_is_one_line_and_exit_2(tmp_path, model, data, capsys,
+                                                           case):
+    from recstack.serving.registry import ModelRegistry
+
+    registry = ModelRegistry(tmp_path / "registry")
+    registry.publish("ctx", model, data=data)
+    extra, words = CLI_MISTAKES[case]
+    code, out, err = _cli(capsys, "recommend", "ctx", "--registry", registry.root,
+                          "--users", str(data.users.external_ids[0]), *extra)
+    assert code == 2 and out == ""
+    assert all(word in err for word in words), err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_negative_timestamp_is_an_argument_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        _cli(capsys, "recommend", "ctx", "--registry", tmp_path, "--users", "1",
+             "--timestamp", "-5")
+    assert stopped.value.code == 2
+    assert "argument --timestamp: must be a finite number >= 0" in capsys.readouterr().err
+
+
+def test_a_model_without_context_features_refuses_a_command_line_context(tmp_path, als,
+                                                                          train, capsys):
+    registry = publish(tmp_path / "registry", als, train)
+    code, _, err = _cli(capsys, "recommend", "als", "--registry", registry.root, "--users",
+                        str(train.users.external_ids[0]), "--context", "device=a")
+    assert code == 2 and "uses no request context" in err and err.count("\n") == 1

@@ -12,7 +12,7 @@ Items the user has already interacted with (``exclude``) are never candidates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,7 +93,8 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                         n: int, *, exclude: sp.csr_matrix | None = None,
                         sources: Sequence[str] | None = None,
                         batch_size: int | None = None,
-                        per_user: int | None = None) -> Candidates:
+                        per_user: int | None = None,
+                        histories: sp.csr_matrix | None = None) -> Candidates:
     """Merge each generator's top ``n`` items for every user of ``user_indices``.
 
     With ``per_user = N`` instead, every user gets exactly ``N`` candidates (fewer only
@@ -122,6 +123,10 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
         :func:`recstack.topk.top_k_batched`).
     per_user : int, optional
         Candidates per user after the merge (see above); ``None`` keeps the whole union.
+    histories : scipy.sparse.csr_matrix, optional
+        New users known only by their histories (``n x n_items``): ``user_indices`` are
+        then its row positions, each generator proposes from ``score_histories`` of a
+        row, and ``exclude`` defaults to the histories themselves.
 
     Returns
     -------
@@ -141,6 +146,11 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
         if not generator.is_fitted:
             raise RecstackError(f"candidates: generators[{position}] ({generator.name}) is "
                                 "not fitted; call fit() on it before asking for candidates")
+        if histories is not None and not callable(getattr(generator, "score_histories",
+                                                          None)):
+            raise RecstackError(f"candidates: generators[{position}] ({generator.name}) "
+                                "cannot score a new user from their history (it has no "
+                                "score_histories)")
     n_items = len(generators[0].items_)
     for position, generator in enumerate(generators[1:], start=1):
         if len(generator.items_) != n_items:
@@ -159,11 +169,11 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                           "generators")
     users = np.asarray(user_indices, dtype=np.int64)
     if exclude is None:
-        exclude = generators[0].seen_
+        exclude = generators[0].seen_ if histories is None else histories
     keys, values, ranks, origin = [], [], [], []
     for column, generator in enumerate(generators):
-        top, scores = top_k_batched(generator.score_users, users, int(n), exclude=exclude,
-                                    batch_size=batch_size, n_items=n_items)
+        top, scores = top_k_batched(_scoring(generator, histories), users, int(n),
+                                    exclude=exclude, batch_size=batch_size, n_items=n_items)
         rank = np.broadcast_to(np.arange(1, top.shape[1] + 1, dtype=np.float32), top.shape)
         proposed = np.isfinite(scores)
         row_user = np.broadcast_to(users[:, None], top.shape)
@@ -203,26 +213,40 @@ def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:
 
 
 def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
-                     names: Sequence[str], *, batch_users: int = 1024) -> Candidates:
+                     names: Sequence[str], *, batch_users: int = 1024,
+                     histories: sp.csr_matrix | None = None) -> Candidates:
     """``candidates`` with every pair scored by each of ``scorers`` (fitted models on the
     same vocabulary) as its ``similarity`` columns named ``names``; non-finite scores
     become NaN. Users are scored ``batch_users`` at a time (their full rows, then the
-    candidates' entries)."""
+    candidates' entries). With ``histories``, the candidates' users are its row positions
+    (new users, as in :func:`generate_candidates`), scored by ``score_histories``."""
     for position, scorer in enumerate(scorers):
         if not scorer.is_fitted:
             raise RecstackError(f"candidates: scorers[{position}] ({scorer.name}) is not "
                                 "fitted; call fit() on it first")
+        if histories is not None and not callable(getattr(scorer, "score_histories", None)):
+            raise RecstackError(f"candidates: scorers[{position}] ({scorer.name}) cannot "
+                                "score a new user from their history (it has no "
+                                "score_histories)")
     columns = np.full((len(candidates), len(scorers)), np.nan, np.float32)
     distinct, row_user = np.unique(candidates.users, return_inverse=True)
     for start in range(0, len(distinct), batch_users):
         chosen = (row_user >= start) & (row_user < start + batch_users)
         local = row_user[chosen] - start
         for column, scorer in enumerate(scorers):
-            rows = scorer.score_users(distinct[start:start + batch_users])
+            rows = _scoring(scorer, histories)(distinct[start:start + batch_users])
             columns[chosen, column] = rows[local, candidates.items[chosen]]
     columns[~np.isfinite(columns)] = np.nan
     return Candidates(candidates.users, candidates.items, candidates.scores, candidates.ranks,
                       candidates.sources, candidates.n_per_source, columns, tuple(names))
+
+
+def _scoring(model: Recommender, histories: sp.csr_matrix | None
+             ) -> Callable[[np.ndarray], np.ndarray]:
+    """Full score rows of user indices, or of rows of ``histories`` (new users)."""
+    if histories is None:
+        return model.score_users
+    return lambda rows: np.asarray(model.score_histories(histories[rows]))  # type: ignore[attr-defined]
 
 
 def candidate_recall(candidates: Candidates, test: Interactions) -> float:

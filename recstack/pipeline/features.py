@@ -73,7 +73,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -352,6 +352,27 @@ class FeatureBuilder:
             item_first=item_first, user_count=user_count, user_last=user_last,
             item_codes=item_codes, item_numeric=item_numeric, user_codes=user_codes,
             user_numeric=user_numeric, item_levels=item_levels, user_levels=user_levels)
+
+    def visitor_state(self, state: HistoryState, histories: sp.csr_matrix) -> HistoryState:
+        """``state`` with its user rows replaced by those of new users known only by their
+        histories (``n x n_items`` in the model's item order; row ``j`` is user index
+        ``j``): their history length as the interaction count, their last interaction at
+        the cutoff (the items are what they just chose), the user table's columns unknown
+        and their share of history in each level of the multi-valued item columns, as
+        :meth:`statistics` computes it for a training user. The item rows are unchanged."""
+        self._require_fitted()
+        chosen = sp.csr_matrix(histories, dtype=np.float32, copy=True)
+        chosen.sum_duplicates()
+        chosen.eliminate_zeros()
+        chosen.data[:] = 1.0
+        n = chosen.shape[0]
+        count = np.diff(chosen.indptr).astype(np.float32)
+        share = sp.diags(1.0 / np.maximum(count, 1.0)).astype(np.float32)
+        user_codes, user_numeric = self._table_values("user", None, n)
+        return replace(
+            state, user_count=count, user_last=np.full(n, state.cutoff, np.int64),
+            user_codes=user_codes, user_numeric=user_numeric,
+            user_levels=sp.csr_matrix(share @ chosen @ state.item_levels, dtype=np.float32))
 
     def _item_levels(self, data: Interactions) -> sp.csr_matrix:
         blocks = []

@@ -344,7 +344,49 @@ class TwoStage(Recommender):
             by_user = np.empty(len(distinct), np.int64)
             by_user[row_of] = np.arange(len(user_indices))
             rows = context.iloc[by_user[np.searchsorted(distinct, candidates.users)]]
-        frame = self.builder_.build(candidates, self.state_, context=rows)
+        out = self._catalog_scores(candidates, np.searchsorted(distinct, candidates.users),
+                                   len(distinct), self.state_, rows)
+        if np.array_equal(distinct, user_indices):
+            return out
+        return out[row_of]
+
+    def score_histories(self, histories: Any, context: Any = None) -> np.ndarray:
+        """Full-catalog scores (float64 ``(n, n_items)``) of new users known only by their
+        histories (sparse or dense ``n x n_items``, columns in the model's item order),
+        ranked as a known user is: each generator proposes from the history (its own
+        ``score_histories``), the scorers score from it, and the ranker orders the
+        candidates above the rest of the catalog (in popularity order). The user features
+        are the history's own (:meth:`FeatureBuilder.visitor_state`: its length, its
+        share of each level, the last interaction at the training end, the user table
+        unknown). ``context`` as in :meth:`recommend`, one row per history.
+
+        Raises
+        ------
+        RecstackError
+            A generator or scorer that cannot score a history (no ``score_histories``).
+        """
+        self._require_fitted()
+        history = self._history_matrix(histories)
+        n = history.shape[0]
+        candidates = generate_candidates(self.generators_, np.arange(n), self.n_candidates,
+                                         sources=self.builder_.sources_,
+                                         per_user=self.candidates_per_user,
+                                         histories=history)
+        if self.scorers_:
+            candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_,
+                                          histories=history)
+        rows = None
+        if context is not None and self.builder_.uses_context:
+            rows = request_context(context, n).iloc[candidates.users]
+        state = self.builder_.visitor_state(self.state_, history)
+        return self._catalog_scores(candidates, candidates.users, n, state, rows)
+
+    def _catalog_scores(self, candidates: Candidates, row: np.ndarray, n_rows: int,
+                        state: HistoryState, context: Any) -> np.ndarray:
+        """``n_rows`` full-catalog rows: each candidate (on row ``row[j]``) gets the ranker's
+        score from its features at ``state`` in ``context`` (one row per candidate, or
+        None); the rest of the catalog ranks below every candidate of its row."""
+        frame = self.builder_.build(candidates, state, context=context)
         scores = np.asarray(self.ranker_.score(frame), dtype=np.float64).ravel()
         if scores.shape != (len(candidates),) or not np.isfinite(scores).all():
             raise RecstackError(f"{self.name}: the ranker ({type(self.ranker_).__name__}) "
@@ -352,16 +394,13 @@ class TwoStage(Recommender):
                                 f"{int((~np.isfinite(scores)).sum())} not finite, for "
                                 f"{len(candidates)} candidates; every candidate needs one "
                                 "finite score")
-        row = np.searchsorted(distinct, candidates.users)
-        lowest = np.full(len(distinct), np.inf)
+        lowest = np.full(n_rows, np.inf)
         np.minimum.at(lowest, row, scores)
         floor = np.where(np.isfinite(lowest), lowest, 1.0) - 1.0
         # the rest of the catalog: below every candidate, in popularity order (in [0, 1))
         out = floor[:, None] - 1.0 + self._popularity_order()[None, :]
         out[row, candidates.items] = scores
-        if np.array_equal(distinct, user_indices):
-            return out
-        return out[row_of]
+        return out
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The item similarity of the first generator that has one (the ranker scores

@@ -19,7 +19,9 @@ The request path
    or, with ``unknown_user = "popular"``, the most popular items with the reason.
    A published ``two_stage`` model retrieves with each of its candidate generators and
    ranks the merged candidates with its ranker over features from its own feature builder
-   (:mod:`recstack.serving.two_stage`; each generator, the features and the ranker timed).
+   (:mod:`recstack.serving.two_stage`; each generator, the features and the ranker timed);
+   a new visitor through its ``score_histories`` when every generator and scorer can
+   score a history, else popularity with the reason.
 2. **Stages**, when configured: each :class:`Stage` takes the retrieved
    :class:`Candidates` (``candidates`` of them; a ``reranked`` model's own
    ``n_candidates``) and returns a reordered, possibly shorter list; each is timed
@@ -56,6 +58,7 @@ a timeout per request.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import logging
@@ -639,9 +642,9 @@ class Service:
                       timestamp: float | None = None) -> Served:
         """Recommendations for a new visitor from the items they chose: unknown items are
         ignored and reported; the model scores the known ones with ``score_histories``.
-        ``context`` and ``timestamp`` are checked as for a known user; no model scores a
-        new visitor with a context (a two-stage model, the one kind that uses one, answers
-        a new visitor with popularity), so the stages alone see it."""
+        ``context`` and ``timestamp`` are checked as for a known user; a two-stage model
+        ranks in that context. A model that cannot score a history (or a two-stage model
+        whose generators cannot) answers with popularity and says why."""
         k = self._check_k(k)
         if len(items) > self.settings.max_items:
             raise RequestLimitError(f"{len(items)} items posted; this service takes at most "
@@ -652,13 +655,15 @@ class Service:
         index = np.array([loaded.item_lookup.get(i, -1) for i in items], dtype=np.int64)
         unknown = list(dict.fromkeys(i for i, j in zip(items, index, strict=True) if j < 0))
         known = np.unique(index[index >= 0])
-        # a two-stage model's features need a user row: a new visitor gets popularity
-        scorer = (getattr(loaded.base, "score_histories", None)
-                  if loaded.two_stage is None else None)
-        if not len(known) or not callable(scorer):
-            reason = ("none of the posted items is in the catalog" if not len(known) else
-                      f"{loaded.model.name} cannot score a new visitor from their items")
-            served = self._popular(slot, loaded, user_id, k, "cold_start", reason,
+        scorer = getattr(loaded.base, "score_histories", None)
+        cannot = None if callable(scorer) else (f"{loaded.model.name} cannot score a new "
+                                                "visitor from their items")
+        if loaded.two_stage is not None and cannot is None:
+            cannot = loaded.two_stage.cannot_fold_in
+            scorer = functools.partial(scorer, context=used)
+        if not len(known) or cannot is not None:
+            reason = "none of the posted items is in the catalog" if not len(known) else cannot
+            served = self._popular(slot, loaded, user_id, k, "cold_start", str(reason),
                                    endpoint="new-user", exclude=known)
             served.unknown_items, served.input_items = unknown, list(items)
             return served
@@ -683,6 +688,7 @@ class Service:
         candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "new-user", user_id, k, candidates)
         served.unknown_items, served.input_items = unknown, list(items)
+        served.context = dict(used) if used else None
         return served
 
     def similar(self, item_id: str, k: int) -> tuple[LoadedModel, int, Served]:

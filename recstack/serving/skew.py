@@ -6,7 +6,8 @@ the embedding store held at the time, which offline code cannot see), the versio
 the log is loaded from the registry and the request is recomputed the offline way:
 
 - **scores**: the model's score of each logged item for that user (``model.score``), or,
-  for a new visitor, ``score_histories`` of the posted items; a logged score differing
+  for a new visitor, ``score_histories`` of the posted items (in the logged context for a
+  ``two_stage`` version); a logged score differing
   from it by more than ``tolerance`` (relative, with an absolute floor of ``tolerance``)
   is a mismatch;
 - **items**: where retrieval was exact (sources ``exact`` or ``model``; an approximate
@@ -153,7 +154,10 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                 posted = np.unique([lookup[i] for i in row.input_items if i in lookup])
                 history = sp.csr_matrix((np.ones(len(posted), np.float32), posted,
                                          [0, len(posted)]), shape=(1, len(lookup)))
-                recomputed = np.asarray(model.score_histories(history))[0, item_index]
+                scored = (model.score_histories(history) if context is None  # TwoStage's
+                          else cast("TwoStage", model).score_histories(history,
+                                                                       context=context))
+                recomputed = np.asarray(scored)[0, item_index]
             report.checked += 1
             differs = []
             gap = np.abs(logged - recomputed)

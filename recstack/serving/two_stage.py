@@ -140,6 +140,13 @@ class TwoStageServing:
             how = "ann" if built.backend == "hnsw" else "exact"
             self.retrievers.append(_Retriever(source, how, generator, built, users))
         self.retrieval = {r.source: r.how for r in self.retrievers}
+        lacking = [m.name for m in (*model.generators_, *model.scorers_)
+                   if not callable(getattr(m, "score_histories", None))]
+        #: why a new visitor cannot be ranked (a generator or scorer without fold-in), or
+        #: None: then ``model.score_histories`` ranks them
+        self.cannot_fold_in = (None if not lacking else
+                               f"two_stage: its {', '.join(lacking)} cannot score a new "
+                               "visitor from their items")
 
     def describe(self) -> str:
         return ", ".join(f"{source}: {how}" for source, how in self.retrieval.items())

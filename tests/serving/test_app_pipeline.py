@@ -288,13 +288,34 @@ def test_a_two_stage_version_published_without_indexes_gets_them_at_load(
     assert 'name="als:exact",stage="retrieval"} 3.0' in metrics
 
 
-def test_a_new_visitor_of_a_two_stage_model_gets_popular_items_with_the_reason(
+def test_a_new_visitor_of_a_two_stage_model_is_ranked_from_their_items(
         tmp_path, two_stage, train):
     registry = publish(tmp_path / "registry", two_stage, train, name="ts")
+    posted = [0, 1, 5]
     with client(settings(registry)) as http:
         body = http.post("/recommendations/new-user",
-                         json={"items": _ids(two_stage, [0, 1]), "k": 5}).json()
-    assert "cannot score a new visitor" in body["fallback"]
+                         json={"items": _ids(two_stage, posted), "k": 5}).json()
+    history = np.zeros((1, len(two_stage.items_)), np.float32)
+    history[0, posted] = 1.0
+    scores = two_stage.score_histories(history)[0]
+    scores[posted] = -np.inf
+    assert [it["item_id"] for it in body["items"]] == _ids(two_stage, _top(scores, 5))
+    np.testing.assert_allclose([it["score"] for it in body["items"]],
+                               np.sort(scores)[::-1][:5], rtol=1e-5)
+    assert body["fallback"] is None
+    assert {it["source"] for it in body["items"]} == {"fold-in"}
+
+
+def test_a_new_visitor_of_a_two_stage_model_without_fold_in_gets_popular_items(
+        tmp_path, train):
+    model = create_model("two_stage", generators=[{"type": "bpr", "factors": 4, "epochs": 2},
+                                                  {"type": "most_popular"}],
+                         ranker={"type": "logistic"}, n_candidates=15).fit(train)
+    registry = publish(tmp_path / "registry", model, train, name="ts")
+    with client(settings(registry)) as http:
+        body = http.post("/recommendations/new-user",
+                         json={"items": _ids(model, [0, 1]), "k": 5}).json()
+    assert "its bpr cannot score a new visitor" in body["fallback"]
     assert {it["source"] for it in body["items"]} == {"popularity"}
 
 

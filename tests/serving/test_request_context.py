@@ -35,6 +35,7 @@ from tests.serving.service_helpers import (  # noqa: E402
 
 K = 5
 N_GENRE_X = 30
+NEW_VISITOR_ITEMS = ["1", "31"]  # one item of each genre
 
 
 def device_log(seed: int = 0) -> Interactions:
@@ -135,9 +136,10 @@ def served(tmp_path_factory, model, data):
                 f"/users/{users[0]}/recommendations",
                 content=b'{"context": {"screen": 1e999}}',
                 headers={"content-type": "application/json"})
-            answers["new"] = http.post("/recommendations/new-user",
-                                       json={"items": ["1", "2"], "k": K,
-                                             "context": {"device": "a"}})
+            for device in ("a", "b"):
+                answers[f"new_{device}"] = http.post(
+                    "/recommendations/new-user",
+                    json={"items": NEW_VISITOR_ITEMS, "k": K, "context": {"device": device}})
             answers["new_bad"] = http.post("/recommendations/new-user",
                                            json={"items": ["1"], "context": {"os": "x"}})
             answers["get_device"] = http.get(f"/users/{users[0]}/recommendations",
@@ -215,11 +217,25 @@ def test_an_infinite_number_a_new_visitors_unknown_key_and_a_query_context_are_4
     assert misplaced.status_code == 422
     assert "'device'" in misplaced.json()["detail"] and "POST" in misplaced.json()["detail"]
     assert "'os'" in served["new_bad"].json()["detail"]
-    # a new visitor of a two-stage model is answered with popularity: the context is
-    # checked, and unused
-    new = served["new"].json()
-    assert served["new"].status_code == 200 and "cannot score a new visitor" in new["fallback"]
-    assert new["context"] is None
+
+
+def test_a_new_visitor_is_ranked_in_the_context_as_offline(served, model):
+    """The new visitor's items are neutral (one of each genre); the device decides."""
+    history = np.zeros((1, len(model.items_)), np.float32)
+    history[0, model.items_.to_index(np.array([int(i) for i in NEW_VISITOR_ITEMS]))] = 1.0
+    shares = {}
+    for device in ("a", "b"):
+        answer = served[f"new_{device}"]
+        body = answer.json()
+        assert answer.status_code == 200 and body["fallback"] is None
+        assert body["context"] == {"device": device}
+        scores = model.score_histories(history, context={"device": device})[0]
+        scores[history[0] > 0] = -np.inf
+        expected = np.lexsort((np.arange(len(scores)), -scores))[:K]
+        assert _ids(body) == [str(i) for i in model.items_.to_external(expected)]
+        np.testing.assert_allclose(_scores(body), scores[expected], rtol=0, atol=1e-6)
+        shares[device] = _genre_x_share(_ids(body))
+    assert shares["a"] > shares["b"], shares
 
 
 def test_the_skew_check_recomputes_each_request_in_its_logged_context(served, model):
@@ -227,12 +243,12 @@ def test_the_skew_check_recomputes_each_request_in_its_logged_context(served, mo
 
     logs, registry = served["logs"], served["registry"]
     report = check_skew(logs, registry, tolerance=1e-6)
-    # 13 requests in a context, 12 without (the new visitor's popularity is skipped)
-    assert (report.checked, report.mismatched) == (25, 0), report.mismatches
+    # 15 requests in a context (2 of them new visitors), 12 without
+    assert (report.checked, report.mismatched) == (27, 0), report.mismatches
     files = sorted((logs / "requests").glob("*.parquet"))
     table = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
     logged = table["context"].dropna().map(json.loads).tolist()
-    assert logged.count({"device": "a"}) == 6 and logged.count({"device": "b"}) == 6
+    assert logged.count({"device": "a"}) == 7 and logged.count({"device": "b"}) == 7
     # a planted change: one request logged as served on device b although it was a's
     row = int(np.flatnonzero(table["context"].to_numpy() == '{"device": "a"}')[0])
     table.at[row, "context"] = '{"device": "b"}'

@@ -23,6 +23,7 @@ nDCG@20 binary with the ideal over ``min(|test items|, 20)``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -239,7 +240,9 @@ def _read_lists(path: Path) -> _Lists:
     data = np.frombuffer(raw, np.uint8)
     is_digit = (data >= _DIGIT_0) & (data <= _DIGIT_9)
     is_space = (data == _SPACE) | (data == _TAB) | (data == _CR) | (data == _LF)
-    newlines = np.flatnonzero(data == _LF)
+    # a line ends at LF, CRLF or a lone CR (old Mac files), as text mode reads them
+    lone_cr = (data == _CR) & (np.r_[data[1:], np.uint8(_SPACE)] != _LF)
+    newlines = np.flatnonzero((data == _LF) | lone_cr)
     bad = np.flatnonzero(~(is_digit | is_space))
     if len(bad):
         _refuse_token(raw, int(bad[0]), newlines, file)
@@ -251,6 +254,11 @@ def _read_lists(path: Path) -> _Lists:
     starts = np.flatnonzero(is_digit & ~before)
     lengths = np.flatnonzero(is_digit & ~after) + 1 - starts
     token_lines = np.searchsorted(newlines, starts)  # 0-based line of each token
+    # leading zeros carry no value (0007 is 7): skipped, the last digit always kept
+    significant_at = np.r_[np.flatnonzero(data != _DIGIT_0), len(data)]
+    first_significant = significant_at[np.searchsorted(significant_at, starts)]
+    leading = np.minimum(first_significant - starts, lengths - 1)
+    starts, lengths = starts + leading, lengths - leading
     too_long = np.flatnonzero(lengths > _MAX_DIGITS)
     if len(too_long):
         token = raw[starts[too_long[0]]:starts[too_long[0]] + lengths[too_long[0]]].decode()
@@ -268,6 +276,9 @@ def _read_lists(path: Path) -> _Lists:
     tokens_per_line = np.diff(np.r_[np.flatnonzero(heads), len(values)])
     row_users = np.repeat(line_users, tokens_per_line - 1)
     row_items = values[~heads]
+    if not len(row_items):
+        raise DataFormatError("no line lists an item: every line holds a user id alone",
+                              file=file, expected=_EXPECTED)
     # repeats within a line: the first of each (user, item) pair is kept, in file order
     pair_order = np.lexsort((row_items, row_users))
     repeated = np.zeros(len(row_items), bool)
@@ -283,13 +294,18 @@ def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str) ->
     line = int(np.searchsorted(newlines, position)) + 1
     line_start = int(newlines[line - 2]) + 1 if line > 1 else 0
     line_end = int(newlines[line - 1]) if line - 1 < len(newlines) else len(raw)
+    # only the separators the format knows split tokens (str.split would also split at a
+    # vertical tab or a no-break space, the very bytes refused here)
     text = raw[line_start:line_end].decode("utf-8", errors="replace")
-    token = next((t for t in text.split() if not t.isdigit() or not t.isascii()), text)
+    tokens = [t for t in re.split(r"[ \t\r]+", text) if t]
+    token = next((t for t in tokens if not t.isdigit() or not t.isascii()), text)
+    character = len(raw[line_start:position].decode("utf-8", errors="replace")) + 1
     if token.startswith("-") and token[1:].isdigit():
         message = f"negative id {token}"
     else:
         message = f"{token[:40]!r} is not an integer id"
-    raise DataFormatError(message, file=file, line=line, expected=_EXPECTED)
+    raise DataFormatError(f"{message} (character {character})", file=file, line=line,
+                          expected=_EXPECTED)
 
 
 def _refuse_repeated_users(line_users: np.ndarray, line_numbers: np.ndarray, file: str

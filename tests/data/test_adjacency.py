@@ -96,6 +96,28 @@ def test_whitespace_variants_blank_lines_and_users_without_items(tmp_path):
     assert split.report.users_without_train == 1
 
 
+def test_a_lone_carriage_return_ends_a_line_as_in_old_mac_files(tmp_path):
+    unix = load_adjacency_splits(write_split(tmp_path / "lf", "0 1 2\n1 3 4\n2 5\n",
+                                             "0 3\n1 5\n"))
+    mac = load_adjacency_splits(write_split(tmp_path / "cr", "0 1 2\r1 3 4\r2 5\r",
+                                            "0 3\r1 5\r"))
+    assert pairs(mac.train) == pairs(unix.train) == {(0, 1), (0, 2), (1, 3), (1, 4), (2, 5)}
+    assert pairs(mac.test) == {(0, 3), (1, 5)}
+    # and a malformed line is counted the same way
+    bad = write_split(tmp_path / "crbad", "0 1\r1 x\r", "0 3\r")
+    with pytest.raises(DataFormatError) as caught:
+        load_adjacency_splits(bad)
+    assert caught.value.line == 2
+
+
+def test_leading_zeros_are_no_part_of_an_ids_size(tmp_path):
+    folder = write_split(tmp_path / "zeros", train="30 0000000000000000001 007 0\n",
+                         test="0030 5\n")
+    split = load_adjacency_splits(folder)
+    assert pairs(split.train) == {(30, 1), (30, 7), (30, 0)}
+    assert pairs(split.test) == {(30, 5)}
+
+
 def test_a_utf8_byte_order_mark_is_not_content_and_utf16_is_refused(tmp_path):
     plain = load_adjacency_splits(write_split(tmp_path / "plain", "0 1 2\n1 2\n", "0 3\n"))
     marked = write_split(tmp_path / "bom", "0 1 2\n1 2\n", "0 3\n")
@@ -123,6 +145,9 @@ def test_large_ids_are_read_exactly(tmp_path):
     ("0 1\n1 2,3\n", 2, "'2,3' is not an integer id"),
     ("0 1\n1 2\n0 5\n", 3, "user 0 has a second line (its first is line 1)"),
     ("0 1\n1 " + "9" * 19 + "\n", 2, "too large"),
+    # characters Python would take for spaces are not separators of this format
+    ("0 1\n1 2\x0b3\n", 2, "'2\\x0b3' is not an integer id (character 4)"),
+    ("0 1\n1 2\u00a03\n", 2, "'2\\xa03' is not an integer id (character 4)"),
 ])
 def test_malformed_line_names_file_and_line(tmp_path, train, line, words):
     folder = write_split(tmp_path / "bad", train=train, test="0 1\n")
@@ -140,6 +165,16 @@ def test_empty_file_is_refused(tmp_path, text):
     with pytest.raises(DataFormatError, match="empty") as caught:
         load_adjacency_splits(folder)
     assert caught.value.file == str(folder / "test.txt")
+
+
+@pytest.mark.parametrize("part", ["train", "valid", "test"])
+def test_a_file_whose_lines_list_no_item_is_refused(tmp_path, part):
+    files = {"train": "0 1 2\n1 3\n", "valid": "0 4\n", "test": "0 5\n1 2\n"}
+    files[part] = "0\n1\n"
+    folder = write_split(tmp_path / part, files["train"], files["test"], files["valid"])
+    with pytest.raises(DataFormatError, match="no line lists an item") as caught:
+        load_adjacency_splits(folder)
+    assert caught.value.file == str(folder / f"{part}.txt")
 
 
 def test_missing_files_and_parts_are_refused(tmp_path):

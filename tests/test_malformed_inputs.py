@@ -111,7 +111,7 @@ def test_a_repeated_metric_is_refused_up_front_naming_the_file_and_key(tmp_path)
     # a fit that cannot fit in memory, or that diverges, named the model only
     ('[split]\nmethod = "random"\n[[models]]\ntype = "als"\nfactors = 4611686018427387904\n',
      r"exp\.toml: \[\[models\]\] #1 \(als\): als: not enough memory"),
-    ('[split]\nmethod = "random"\n[[models]]\ntype = "als"\nalpha = 1e300\niterations = 2\n',
+    ('[split]\nmethod = "random"\n[[models]]\ntype = "als"\nalpha = 3e38\niterations = 2\n',
      r"exp\.toml: \[\[models\]\] #1 \(als\): als: the factors diverged to NaN"),
 ])
 def test_errors_found_while_running_name_the_part_of_the_file(tmp_path, body, says):
@@ -122,9 +122,9 @@ def test_errors_found_while_running_name_the_part_of_the_file(tmp_path, body, sa
 
 def test_an_experiment_error_is_one_cli_line_with_exit_status_2(tmp_path, capsys):
     path = write_experiment(tmp_path, '[split]\nmethod = "random"\n[[models]]\ntype = "als"\n'
-                            "regularization = 1e300\niterations = 2\n")
+                            "regularization = 3e38\niterations = 2\n")
     code, err = run_cli(capsys, "evaluate", str(path), "--out", str(tmp_path / "out"))
-    assert code == 2 and "regularization=1e+300" in err and "Traceback" not in err
+    assert code == 2 and "regularization=3e+38" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
 
@@ -146,10 +146,10 @@ def test_integer_hyperparameters_beyond_what_the_solvers_take_are_refused(data, 
 @pytest.mark.parametrize(("model", "params", "says"), [
     ("als", {"factors": 2**61, "iterations": 1}, "not enough memory to fit 60 users x 40"),
     ("bpr", {"factors": 2**61, "epochs": 1}, "not enough memory to fit 60 users x 40"),
-    ("als", {"alpha": 1e300, "iterations": 2}, "the factors diverged to NaN"),
+    ("als", {"alpha": 3e38, "iterations": 2}, "the factors diverged to NaN"),
     # BPR's NaN factors were kept: every list came back empty (ids -1, scores NaN)
-    ("bpr", {"learning_rate": 1e300, "epochs": 2}, "training diverged"),
-    ("bpr", {"regularization": 1e300, "epochs": 2}, "training diverged"),
+    ("bpr", {"learning_rate": 1e20, "epochs": 2}, "training diverged"),
+    ("bpr", {"regularization": 3e38, "epochs": 2}, "training diverged"),
 ])
 def test_a_fit_that_cannot_work_says_why_and_leaves_no_model(data, model, params, says):
     recommender = create_model(model, **params)
@@ -522,14 +522,33 @@ def test_a_learning_rate_torch_cannot_hold_is_refused_by_name(name):
     pytest.importorskip("torch")
     data = generate(n_users=30, n_items=20, n_interactions=200, seed=0)
     with pytest.raises(ConfigError, match=rf"{name}: learning_rate must be < 3\.4"):
-        create_model(name, learning_rate=1e308).fit(data)
+        create_model(name, learning_rate=3.4028234663852886e38).fit(data)
 
 
-def test_a_negative_zero_initial_spread_is_zero():
+@pytest.mark.parametrize("spread", [0.0, -0.0, 0])
+def test_a_zero_initial_spread_is_refused(spread):
+    """All-zero factors are a fixed point of iALS: it trained nothing and every score was
+    0, reported as an ordinary result."""
     data = generate(n_users=30, n_items=20, n_interactions=200, seed=0)
-    signed = create_model("ials", factors=4, iterations=1, init_stddev=-0.0).fit(data)
-    plain = create_model("ials", factors=4, iterations=1, init_stddev=0.0).fit(data)
-    np.testing.assert_array_equal(signed.item_factors_, plain.item_factors_)
+    with pytest.raises(ConfigError, match=r"^ials: init_stddev must be > 0, got"):
+        create_model("ials", factors=4, iterations=1, init_stddev=spread).fit(data)
+
+
+# a value beyond float32 overflowed where recstack computes (float32 similarities, factors
+# and scores): item-kNN's every similarity became 0, the blend's weights summed to inf
+@pytest.mark.parametrize(("name", "params"), [
+    ("item_knn", {"shrink": 1e308}),
+    ("gf_cf", {"alpha": 1e39}),
+    ("blend", {"members": [{"type": "most_popular"}, {"type": "item_knn"}],
+               "weights": [1e308, 1.0]}),
+    ("ease", {"regularization": -1e300}),
+])
+def test_a_number_beyond_float32_is_refused_by_name(name, params):
+    data = generate(n_users=30, n_items=20, n_interactions=200, seed=0)
+    key = next(k for k in params if k != "members")
+    with pytest.raises(ConfigError, match=rf"^{name}: {key}(\[0\])? must lie within "
+                                          r"float32's range"):
+        create_model(name, **params).fit(data)
 
 
 @pytest.mark.parametrize("name", ["dcn_v2", "multitask", "wide_deep"])
@@ -537,4 +556,4 @@ def test_the_neural_rankers_bound_their_learning_rate_the_same_way(name):
     from recstack.pipeline.rankers.registry import create_ranker
 
     with pytest.raises(ConfigError, match=r"learning_rate must be < 3\.4"):
-        create_ranker(name, learning_rate=1e308).validate_params()
+        create_ranker(name, learning_rate=3.4028234663852886e38).validate_params()

@@ -61,6 +61,9 @@ class PopularityFallbackWarning(UserWarning):
 #: marks a hyperparameter without a default (the caller must give it)
 REQUIRED: Any = inspect.Parameter.empty
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: float32's largest value: factors, similarities and scores are float32, so a larger
+#: setting overflows to infinity there (a shrink of 1e308 made every similarity 0)
+_FLOAT32_MAX = 3.4028234663852886e38
 #: the most threads a thread-count hyperparameter accepts (the solvers take a C int, and
 #: more threads than this is a typo rather than a machine)
 MAX_THREADS = 4096
@@ -82,7 +85,7 @@ class Param:
         Accepted type(s); ``bool`` is accepted only where ``kind`` is ``bool``.
     low, high
         Range of a number; ``low_inclusive`` / ``high_inclusive`` say whether the bound
-        itself is allowed. Floats must also be finite.
+        itself is allowed. Floats must also be finite and within float32's range.
     choices
         The allowed values, when they are a closed set.
     optional
@@ -131,6 +134,9 @@ class Param:
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{model}: {name} must be a finite number, got {value!r}")
+        if isinstance(value, float) and abs(value) > _FLOAT32_MAX:
+            raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
+                              f"3.4e38 in size: recstack computes in float32), got {value!r}")
         if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
             # numpy, torch and the compiled solvers take 64-bit integers at most
             raise ConfigError(f"{model}: {name} must fit in a 64-bit integer (at most "

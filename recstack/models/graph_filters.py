@@ -72,6 +72,9 @@ _BLOCK_BYTES = 64 * 2**20
 _SPARSE_PATH_BATCH = 128
 #: the ODE solvers of BSPM, with the names torchdiffeq gives them (the authors' solver)
 SOLVERS = ("euler", "midpoint", "rk4")
+#: most steps of one BSPM process: each is one or more filter products per scored user
+#: (the paper's settings take 1 to 8), so more only stalls scoring
+MAX_ODE_STEPS = 10_000
 
 
 def uses_dense_filter(n_items: int, n_interactions: int) -> bool:
@@ -323,9 +326,18 @@ class _GraphFilterModel(Recommender):
             # ran 2.5x faster than all at once)
             batch = min(batch, _SPARSE_PATH_BATCH)
         out = np.empty((binary.shape[0], n_items), dtype=np.float32)
-        for start in range(0, binary.shape[0], batch):
-            out[start:start + batch] = self._filter(binary[start:start + batch])
+        with np.errstate(over="ignore", invalid="ignore"):  # refused just below
+            for start in range(0, binary.shape[0], batch):
+                out[start:start + batch] = self._filter(binary[start:start + batch])
+        if not np.isfinite(out).all():
+            raise RecstackError(f"{self.name}: the scores overflowed float32 ("
+                                f"{self._overflow_hint()}); use smaller values")
         return out
+
+    def _overflow_hint(self) -> str:
+        """The settings that scale the scores, named in the overflow error."""
+        names = [self._ideal_weight_param, "blur_time", "sharpen_time", "ideal_time"]
+        return ", ".join(f"{n}={getattr(self, n)}" for n in names if hasattr(self, n))
 
     #: dense ``n_items`` rows per user that :meth:`_filter` holds at once
     _states_in_flight: ClassVar[int] = 3
@@ -484,20 +496,20 @@ class BSPM(_GraphFilterModel):
                        search={"type": "categorical", "choices": ["early", "late"]}),
         "blur_time": Param((int, float), low=0, low_inclusive=False, default=1.0,
                            doc="Terminal time of the blurring process (T_b)."),
-        "blur_steps": Param(int, low=1, default=1,
+        "blur_steps": Param(int, low=1, high=MAX_ODE_STEPS, default=1,
                             doc="Steps of the blurring process (K_b)."),
         "blur_solver": Param(str, choices=SOLVERS, default="euler",
                              doc="ODE solver of the blurring process."),
         "ideal_time": Param((int, float), low=0, low_inclusive=False, default=1.0,
                             doc="Terminal time of the ideal low-pass process (T_idl)."),
-        "ideal_steps": Param(int, low=1, default=1,
+        "ideal_steps": Param(int, low=1, high=MAX_ODE_STEPS, default=1,
                              doc="Steps of the ideal low-pass process (K_idl)."),
         "ideal_solver": Param(str, choices=SOLVERS, default="euler",
                               doc="ODE solver of the ideal low-pass process."),
         "sharpen_time": Param((int, float), low=0, low_inclusive=False, default=2.5,
                               doc="Terminal time of the sharpening process (T_s).",
                               search={"type": "float", "low": 0.5, "high": 4.0}),
-        "sharpen_steps": Param(int, low=0, default=1,
+        "sharpen_steps": Param(int, low=0, high=MAX_ODE_STEPS, default=1,
                                doc="Steps of the sharpening process (K_s; 0: no "
                                    "sharpening)."),
         "sharpen_solver": Param(str, choices=SOLVERS, default="rk4",

@@ -145,8 +145,10 @@ class IALS(FactorMixin, Recommender):
             (int, float), low=0, default=0.1,
             doc="alpha0, the weight of the squared scores of all user-item pairs.",
             search={"type": "float", "low": 1e-3, "high": 1.0, "log": True}),
-        "init_stddev": Param((int, float), low=0, default=0.1,
-                             doc="Initial factors are normal with this stddev / sqrt(factors)."),
+        "init_stddev": Param((int, float), low=0, low_inclusive=False, default=0.1,
+                             doc="Initial factors are normal with this stddev / sqrt(factors); "
+                                 "> 0, since all-zero factors are a fixed point (every "
+                                 "solve returns 0 again)."),
         "iterations": Param(int, low=1, high=10_000, default=16,
                             doc="Sweeps; each updates every user and every item once."),
         "block_size": Param(int, low=1, optional=True, default=128,
@@ -174,7 +176,7 @@ class IALS(FactorMixin, Recommender):
                        f"fitting {dim} factors for {n_users:,} users and {n_items:,} items")
         by_item, to_user_order = _transpose_with_order(by_user)
         rng = np.random.default_rng(self.seed)
-        scale = float(self.init_stddev) / math.sqrt(dim) + 0.0  # + 0.0: -0.0 is 0
+        scale = float(self.init_stddev) / math.sqrt(dim)
         users = rng.normal(0.0, scale, (n_users, dim)).astype(np.float32)
         items = rng.normal(0.0, scale, (n_items, dim)).astype(np.float32)
         user_reg = self._frequency_regularization(np.diff(by_user.indptr), n_items)

@@ -252,12 +252,24 @@ def test_bspm_defaults_are_the_published_gowalla_settings():
     ("bspm", {"k": 2, "sharpen_steps": -1}, r"^bspm: sharpen_steps must be >= 0"),
     ("bspm", {"k": 2, "ideal_steps": 0}, r"^bspm: ideal_steps must be >= 1"),
     ("bspm", {"k": 2, "merge": "middle"}, r"^bspm: merge must be one of"),
+    # a step count with no end stalled scoring silently
+    ("bspm", {"k": 2, "blur_steps": 10**12}, r"^bspm: blur_steps must be <= 10000"),
+    ("bspm", {"k": 2, "sharpen_steps": 10_001}, r"^bspm: sharpen_steps must be <= 10000"),
 ])
 def test_parameters_out_of_range_are_refused_at_fit_by_name(small, name, params, message):
     model = create_model(name, **params)
     with pytest.raises(ConfigError, match=message):
         model.fit(interactions_of(small))
     assert not model.is_fitted
+
+
+def test_scores_that_overflow_are_refused_naming_the_settings(small):
+    # one RK4 sharpening step is a degree-4 polynomial in its time: (1e12)^4 overflows
+    params = bspm_params(sharpen_time=1e12, sharpen_steps=1, sharpen_solver="rk4")
+    model = create_model("bspm", **params).fit(interactions_of(small))
+    with pytest.raises(RecstackError, match=r"^bspm: the scores overflowed float32 "
+                                            r"\(.*sharpen_time=1000000000000\.0"):
+        model.score_histories(small[:2])
 
 
 def test_without_the_ideal_filter_no_rank_limit_applies(small):

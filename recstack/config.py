@@ -189,6 +189,10 @@ class TuneSpec(Spec):
         if name not in per_user:
             raise ConfigError(f"metric = {self.metric!r}: {name!r} is not a per-user metric"
                               f"{did_you_mean(name, per_user)}; known: {', '.join(per_user)}")
+        if at and name in FULL_SCORE_METRICS:
+            # the evaluator names these columns without a K: they rank the whole catalog
+            raise ConfigError(f"metric = {self.metric!r}: {name} is computed over the whole "
+                              f"catalog, without a cut-off; write metric = \"{name}\"")
 
 
 @dataclass(frozen=True)
@@ -385,7 +389,8 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
         folder = folder if folder.is_absolute() else base / folder
         if layout == "adjacency" or (layout is None and is_adjacency_folder(folder)):
             return _adjacency_folder(folder, where, table["split"], options)
-        return DataSpec(None, _split_folder(folder, where, table["split"]), options, folder)
+        return DataSpec(None, _split_folder(folder, where, table["split"], layout), options,
+                        folder)
     if "train" in table or "test" in table:
         missing = [k for k in ("train", "test") if k not in table]
         if missing:
@@ -428,7 +433,8 @@ def _require_folder(folder: Path, where: str, written: str) -> None:
                           f"{folder.resolve()})")
 
 
-def _split_folder(folder: Path, where: str, written: str) -> dict[str, SourceSpec]:
+def _split_folder(folder: Path, where: str, written: str, layout: str | None = None
+                  ) -> dict[str, SourceSpec]:
     from recstack.data.adjacency import FILE_NAMES
 
     _require_folder(folder, where, written)
@@ -438,7 +444,13 @@ def _split_folder(folder: Path, where: str, written: str) -> dict[str, SourceSpe
             raise ConfigError(f"{where}split = {written!r}: holds {len(folds)} folds; name "
                               f"one of them, e.g. split = \"{Path(written) / folds[0]}\"")
         lists = [name for name in FILE_NAMES.values() if (folder / name).is_file()]
-        if lists:
+        if layout == "recstack" and is_adjacency_folder(folder):
+            files = ", ".join(f"{part}.parquet" for part in SPLIT_PARTS)
+            raise ConfigError(f"{where}format = 'recstack': expects the files `recstack data "
+                              f"split` writes ({files}; fold_in optional), but split = "
+                              f"{written!r} holds {', '.join(lists)}, a graph-CF split; drop "
+                              "format (it is detected) or write format = \"adjacency\"")
+        if lists and layout != "recstack":
             missing = [name for name in ("train.txt", "test.txt") if name not in lists]
             raise ConfigError(f"{where}split = {written!r}: holds {', '.join(lists)} but no "
                               f"{' or '.join(missing)}; a graph-CF split needs train.txt and "
@@ -604,6 +616,10 @@ def tunable_space(model_type: str, *, timestamps: bool = True) -> dict[str, dict
 
 
 SPACE_TYPES = ("int", "float", "categorical")
+#: the keys each type of search-space dimension takes
+DIMENSION_KEYS = {"int": ("type", "low", "high", "log", "step", "when"),
+                  "float": ("type", "low", "high", "log", "step", "when"),
+                  "categorical": ("type", "choices", "when")}
 
 
 def check_dimension(where: str, description: Any, *, declared: Any = None, model: str = "",
@@ -613,10 +629,17 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     the range's ends and each choice must also be values the model accepts."""
     if not isinstance(description, dict) or description.get("type") not in SPACE_TYPES:
         raise ConfigError(f"{where}expected a table with type = one of {SPACE_TYPES}")
-    unknown = set(description) - {"type", "low", "high", "log", "choices", "step", "when"}
-    if unknown:
-        raise ConfigError(f"{where}unknown key(s) {sorted(unknown)}")
-    if description["type"] == "categorical":
+    kind = description["type"]
+    allowed = DIMENSION_KEYS[kind]
+    stray = [key for key in description if key not in allowed]
+    if stray:
+        # optuna ignores them: choices given with a range (or the reverse) are not searched
+        near = did_you_mean(stray[0], allowed) if len(stray) == 1 else ""
+        article = "an" if kind == "int" else "a"
+        raise ConfigError(f"{where}{', '.join(stray)}: not {'keys' if len(stray) > 1 else 'a key'}"
+                          f" of {article} {kind} dimension{near}; its keys are "
+                          f"{', '.join(allowed)}")
+    if kind == "categorical":
         choices = description.get("choices")
         if not isinstance(choices, list) or not choices:
             raise ConfigError(f"{where}a categorical dimension needs a non-empty 'choices'")
@@ -650,10 +673,37 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
                               f"{'whole number' if whole else 'number'}")
         if log:
             raise ConfigError(f"{where}give step or log = true, not both")
+        _check_step(where, low, high, step, whole=whole)  # type: ignore[arg-type]
     # a float dimension draws floats: check the ends as floats (an int parameter refuses)
     as_drawn = int if whole else float
     _check_value(where, declared, model, name, as_drawn(low), "low")  # type: ignore[arg-type]
     _check_value(where, declared, model, name, as_drawn(high), "high")  # type: ignore[arg-type]
+
+
+def _check_step(where: str, low: float, high: float, step: float, *, whole: bool) -> None:
+    """A step must leave more than ``low`` in the range and land on ``high``: optuna would
+    otherwise search ``low`` alone, or quietly lower ``high`` to the last step below it."""
+    width = high - low
+    if step > width:
+        raise ConfigError(f"{where}step = {step!r} is larger than high - low = "
+                          f"{_plain(width)}: the dimension would hold low = {low!r} alone; use "
+                          f"a step <= {_plain(width)}")
+    steps = width / step
+    if whole:
+        fits = width % step == 0
+    else:
+        fits = math.isclose(steps, round(steps), rel_tol=1e-9, abs_tol=1e-9)
+    if not fits:
+        below = low + math.floor(steps) * step
+        raise ConfigError(f"{where}step = {step!r} does not divide high - low = "
+                          f"{_plain(width)} (low = {low!r}, high = {high!r}): the last value "
+                          f"would be {_plain(below)}; use high = {_plain(below)} or "
+                          f"{_plain(below + step)}")
+
+
+def _plain(number: float) -> str:
+    """A step's multiple as the user would write it (0.9, not 0.8999999999999999)."""
+    return f"{number:.12g}" if isinstance(number, float) else str(number)
 
 
 def check_conditions(where: str, space: dict[str, Any]) -> None:

@@ -25,6 +25,15 @@ trials on it there (optuna's TPE handles such conditional spaces)::
     asymmetric_alpha = { type = "float", low = 0.0, high = 2.0,
                          when = { similarity = ["asymmetric"] } }
 
+The metric is any per-user metric of the evaluator: a ranking metric at a cut-off
+(``recall@20``; ``ndcg`` alone means ``ndcg@10``) or ``auc``, which has none.
+
+Some parameters have a range that depends on the data (GF-CF's and BSPM's SVD rank ``k``
+must be below ``min(n_users, n_items)``): a default search space is clipped to what the
+data allow before the search (refused when nothing of it is left), a ``[tune.space]``
+reaching beyond it is refused, naming the limit. A trial whose model refuses the drawn
+values ends the search with one error naming them.
+
 Under the graph-CF protocol (``[data] split`` names a folder of ``train.txt``,
 ``valid.txt``, ``test.txt``), the validation part is ``valid.txt`` and the training part
 ``train.txt``; ``recstack evaluate`` then tunes every model with a search space
@@ -36,6 +45,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,6 +124,7 @@ def tune_models(experiment: Experiment, train: Interactions, validation: Interac
         inner = _validation_split(experiment, train, table.validation_fraction)
         train, validation = inner.train, inner.test
     seed = experiment.seed % 2**32 if table.seed is None else table.seed
+    where = f"{experiment.where}[tune] "
     tuned = {}
     for spec in experiment.models:
         if table.model is not None and table.model not in (spec.label, spec.type):
@@ -122,11 +134,15 @@ def tune_models(experiment: Experiment, train: Interactions, validation: Interac
         if not space:
             continue
         started = time.perf_counter()
-        best, value, trials = search(
-            spec.type, train, validation, space, base_params=spec.params,
-            metric=table.metric, trials=table.trials, seed=seed, label=spec.label,
-            progress=progress, relevance_threshold=experiment.evaluation.relevance_threshold,
-            graded=experiment.evaluation.graded)
+        with _prefixed(where):
+            space = fit_space_to_data(spec.type, space, train, default=table.space is None,
+                                      label=spec.label, base_params=spec.params)
+            best, value, trials = search(
+                spec.type, train, validation, space, base_params=spec.params,
+                metric=table.metric, trials=table.trials, seed=seed, label=spec.label,
+                progress=progress, default_space=table.space is None,
+                relevance_threshold=experiment.evaluation.relevance_threshold,
+                graded=experiment.evaluation.graded)
         tuned[spec.label] = TunedModel(best, value, table.metric, trials,
                                        time.perf_counter() - started)
     return tuned
@@ -151,20 +167,22 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
     else:
         data, _ = prepare_data(experiment, progress)
         train = make_split(experiment, data).train
-    k = int(settings["metric"].partition("@")[2] or 10)
-    if k > train.n_items:
-        raise ConfigError(f"{experiment.where}[tune] metric = {settings['metric']!r}: K = {k} "
-                          f"is larger than the catalog ({train.n_items:,} items in the "
-                          f"training part); use K <= {train.n_items}")
+    where = f"{experiment.where}[tune] "
+    _check_cutoff(where, settings["metric"], train)
     if not experiment.data.is_graph_cf:
         inner = _validation_split(experiment, train, settings["validation_fraction"])
     evaluator_settings = {"relevance_threshold": experiment.evaluation.relevance_threshold,
                           "graded": experiment.evaluation.graded}
-    best, value, trials = search(spec.type, inner.train, inner.test, settings["space"],
-                                 base_params=spec.params, metric=settings["metric"],
-                                 trials=settings["trials"], seed=settings["seed"],
-                                 label=spec.label, fold_in=inner.fold_in, progress=progress,
-                                 **evaluator_settings)
+    default = settings["default_space"]
+    with _prefixed(where):
+        space = fit_space_to_data(spec.type, settings["space"], inner.train, default=default,
+                                  label=spec.label, base_params=spec.params)
+        best, value, trials = search(spec.type, inner.train, inner.test, space,
+                                     base_params=spec.params, metric=settings["metric"],
+                                     trials=settings["trials"], seed=settings["seed"],
+                                     label=spec.label, fold_in=inner.fold_in,
+                                     progress=progress, default_space=default,
+                                     **evaluator_settings)
     tuned = _replace_model_params(experiment.raw, spec.label, best)
     return TuningResult(spec.label, settings["metric"], best, value, trials, tuned,
                         experiment.base_folder)
@@ -174,7 +192,8 @@ def search(model_type: str, train: Interactions, validation: Interactions,
            space: dict[str, dict[str, Any]], *, base_params: dict[str, Any] | None = None,
            metric: str = "ndcg@10", trials: int = 20, seed: int = 0, label: str | None = None,
            fold_in: Interactions | None = None, progress: Progress | None = None,
-           timeout: float | None = None, **evaluator_settings: Any
+           timeout: float | None = None, default_space: bool | None = None,
+           **evaluator_settings: Any
            ) -> tuple[dict[str, Any], float, list[dict[str, Any]]]:
     """Maximise ``metric`` on ``validation`` over ``space`` with optuna's seeded TPE sampler,
     fitting each trial's model on ``train``. Returns the best parameters (``base_params``
@@ -189,29 +208,48 @@ def search(model_type: str, train: Interactions, validation: Interactions,
 
     The first trial is the starting point: ``base_params`` over the model's defaults, for
     the dimensions of ``space`` where that value lies in the space (:func:`starting_point`),
-    so a search never ends below the configuration it starts from on validation."""
+    so a search never ends below the configuration it starts from on validation. A value
+    of ``base_params`` the space leaves out is still used as is in that first trial (not
+    drawn), where the model and the data accept it.
+
+    A trial whose model refuses its parameters (a :class:`~recstack.errors.RecstackError`
+    from the fit or the evaluation) ends the search with one error naming the trial's
+    values and where they came from (``default_space``: whether ``space`` is the model's
+    default search space or an experiment's ``[tune.space]``; None: neither)."""
     try:
         import optuna
     except ImportError:
         raise RecstackError('tuning needs optuna: pip install "recstack[tune]"') from None
-    name, _, k = metric.partition("@")
-    evaluator = Evaluator(metrics=(name,), ks=(int(k) if k else 10,), **evaluator_settings)
-    key = metric if k else f"{name}@10"
+    name, k, key = metric_column(metric)
+    evaluator = Evaluator(metrics=(name,), ks=(k,), **evaluator_settings)
     base = dict(base_params or {})
     defaults = _defaults(model_class(model_type).params)
     history: list[dict[str, Any]] = []
+    start = starting_point(model_type, space, base)
+    kept = _kept_outside_space(model_type, space, base, start, train)
+    failure: list[RecstackError] = []
 
     def objective(trial: optuna.Trial) -> float:
         params = dict(base)
         for param, description in space.items():
+            if trial.number == 0 and param in kept:
+                continue  # the configured value, which the space cannot draw
             if applies(description, defaults | params):
                 params[param] = _suggest(trial, param, description)
-        model = create_model(model_type, **params).fit(train)
-        if fold_in is None:
-            result = evaluator.evaluate(model, train, validation, name=label or model_type)
-        else:
-            result = evaluator.evaluate_fold_in(model, train, fold_in, validation,
-                                                name=label or model_type)
+        try:
+            model = create_model(model_type, **params).fit(train)
+            if fold_in is None:
+                result = evaluator.evaluate(model, train, validation, name=label or model_type)
+            else:
+                result = evaluator.evaluate_fold_in(model, train, fold_in, validation,
+                                                    name=label or model_type)
+        except RecstackError as error:
+            # optuna would log the failure with its traceback before passing it on; the
+            # user can act on one line naming the values that failed and where they came from
+            failure.append(_trial_error(error, trial, trials, model_type, label, params,
+                                        start, kept, default_space))
+            trial.study.stop()
+            raise optuna.TrialPruned() from None
         value = result.means()[key]
         history.append({"number": trial.number, "params": params, "value": value})
         return value if not math.isnan(value) else -math.inf
@@ -219,15 +257,20 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
-    start = starting_point(model_type, space, base)
     if start:
         study.enqueue_trial(start)
     with resolve(progress).task(f"Tuning {label or model_type}", total=trials) as task:
         def advance(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+            if failure:
+                return
             task.report(best=study.best_value)
             task.advance()
 
         study.optimize(objective, n_trials=trials, timeout=timeout, callbacks=[advance])
+    if failure:
+        raise failure[0]
+    # a dimension left out of the best trial (the configured value kept as is, a condition
+    # that did not hold) keeps its base value
     return base | study.best_params, study.best_value, history
 
 
@@ -253,10 +296,173 @@ def _tune_settings(experiment: Experiment) -> dict[str, Any]:
         spec = next(m for m in experiment.models if table.model in (m.label, m.type))
     space = table.space if table.space is not None else tunable_space(
         spec.type, timestamps=not experiment.data.is_graph_cf)
-    return {"spec": spec, "space": space, "metric": table.metric, "trials": table.trials,
+    return {"spec": spec, "space": space, "default_space": table.space is None,
+            "metric": table.metric, "trials": table.trials,
             "validation_fraction": table.validation_fraction,
             # optuna's sampler takes a 32-bit seed; the experiment's may be wider
             "seed": experiment.seed % 2**32 if table.seed is None else table.seed}
+
+
+def metric_column(metric: str) -> tuple[str, int, str]:
+    """A ``[tune] metric`` as the evaluator's metric name, the cut-off it needs and the
+    column of :meth:`EvaluationResult.means` holding it: ``ndcg`` means ``ndcg@10``; a
+    metric over the whole catalog (``auc``) has no cut-off in its column name."""
+    from recstack.evaluation.evaluator import FULL_SCORE_METRICS
+
+    name, at, k = metric.partition("@")
+    if name in FULL_SCORE_METRICS:
+        if at:
+            raise ConfigError(f"metric = {metric!r}: {name} is computed over the whole "
+                              f"catalog, without a cut-off; write metric = \"{name}\"")
+        return name, 10, name  # the evaluator needs some K; the column does not carry it
+    cutoff = int(k) if k else 10
+    return name, cutoff, f"{name}@{cutoff}"
+
+
+def data_limits(model_type: str, train: Interactions) -> dict[str, tuple[int, str]]:
+    """Parameters whose valid values depend on the data: name -> (the exclusive upper
+    bound on ``train``, the bound in words). Only the models' SVD rank has one so far: a
+    truncated SVD keeps fewer vectors than the matrix has rows and columns."""
+    rank = getattr(model_class(model_type), "_rank_param", None)
+    if rank is None:
+        return {}
+    limit = min(train.n_users, train.n_items)
+    return {rank: (limit, f"{rank} < min(n_users, n_items) = {limit}")}
+
+
+def fit_space_to_data(model_type: str, space: dict[str, dict[str, Any]], train: Interactions,
+                      *, default: bool, label: str | None = None,
+                      base_params: dict[str, Any] | None = None
+                      ) -> dict[str, dict[str, Any]]:
+    """``space`` with its dimensions kept to what ``train`` allows (:func:`data_limits`).
+
+    A default space is clipped, since its ranges were written for data of any size; a given
+    one (``default`` false) is refused where it reaches beyond the limit, since the user
+    chose its range. A default range wholly beyond the limit is refused too."""
+    name = label or model_type
+    base = base_params or {}
+    fitted = dict(space)
+    for param, (limit, words) in data_limits(model_type, train).items():
+        description = space.get(param)
+        if description is None:
+            continue
+        if description["type"] == "categorical":
+            allowed = [c for c in description["choices"]
+                       if not isinstance(c, int | float) or c < limit]
+            beyond = [c for c in description["choices"] if c not in allowed]
+            if not beyond:
+                continue
+            if not default or not allowed:
+                raise ConfigError(_beyond_message(name, param, default,
+                                                  f"choices {description['choices']}", words,
+                                                  limit, base.get(param)))
+            fitted[param] = description | {"choices": allowed}
+            continue
+        low, high = description["low"], description["high"]
+        if high < limit:
+            continue
+        if not default or low >= limit:
+            ends = f"{param} = {low!r}..{high!r}"
+            raise ConfigError(_beyond_message(name, param, default, ends, words, limit,
+                                              base.get(param)))
+        top = limit - 1 if description["type"] == "int" else float(limit - 1)
+        step = description.get("step")
+        if step is not None:
+            top = low + (top - low) // step * step
+        fitted[param] = description | {"high": top}
+    return fitted
+
+
+def _beyond_message(name: str, param: str, default: bool, what: str, words: str, limit: int,
+                    configured: Any) -> str:
+    if default:
+        # a configured value the data allow is a natural bottom for the range to suggest
+        low = configured if isinstance(configured, int) and 1 <= configured < limit else 1
+        return (f"{name}: the default search space has {what}, all of it beyond what this "
+                f"data allows ({words}); search {param} below {limit} with [tune] model = "
+                f"\"{name}\" and a [tune.space] table (e.g. {param} = {{ type = \"int\", "
+                f"low = {low}, high = {limit - 1} }}, with the other dimensions to search)")
+    return (f"space.{param}: {what} reaches beyond what this data allows ({words}); keep "
+            f"{param} below {limit}")
+
+
+def _kept_outside_space(model_type: str, space: dict[str, dict[str, Any]],
+                        base: dict[str, Any], start: dict[str, Any], train: Interactions
+                        ) -> set[str]:
+    """The configured values the starting trial uses as they are: those the space cannot
+    draw, where the model and the data accept them (a value they refuse is searched)."""
+    declared = model_class(model_type).params
+    limits = data_limits(model_type, train)
+    kept = set()
+    for name in space:
+        if name not in base or name in start or name not in declared:
+            continue
+        value = base[name]
+        try:
+            declared[name].check(model_type, name, value)
+        except ConfigError:
+            continue
+        if name in limits and isinstance(value, int | float) and value >= limits[name][0]:
+            continue
+        kept.add(name)
+    return kept
+
+
+def _trial_error(error: RecstackError, trial: Any, trials: int, model_type: str,
+                 label: str | None, params: dict[str, Any], start: dict[str, Any],
+                 kept: set[str], default_space: bool | None) -> RecstackError:
+    """The one-line error ending a search whose trial failed: the trial's values, whether
+    they were configured or drawn (and from which space), and how to narrow the space."""
+    name = label or model_type
+    configured = set(kept) | set(start) if trial.number == 0 else set()
+    drawn = {p: v for p, v in trial.params.items() if p not in configured}
+    given = {p: v for p, v in params.items() if p in configured}
+    origin = {True: f"{model_type}'s default search space", False: "[tune.space]",
+              None: "the search space"}[default_space]
+    parts = []
+    if given:
+        parts.append(f"{_listed(given)} from the starting configuration (its [[models]] "
+                     "values, else the model's defaults)")
+    if drawn:
+        parts.append(f"{_listed(drawn)} drawn from {origin}")
+    if drawn and default_space:
+        hint = (f"narrow the space with [tune] model = \"{name}\" and a [tune.space] table "
+                "(type, low, high or choices per dimension)")
+    elif drawn:
+        hint = f"narrow the ranges in {origin}"
+    else:
+        hint = f"change these values in {name}'s [[models]] table"
+    message = str(error)
+    if message.startswith(f"{model_type}: "):
+        message = message[len(model_type) + 2:]
+    values = " and ".join(parts) or "the configured values"
+    kind = ConfigError if isinstance(error, ConfigError) else RecstackError
+    return kind(f"{name}: trial {trial.number + 1} of {trials} failed with {values}: "
+                f"{message}; {hint}")
+
+
+def _listed(params: dict[str, Any]) -> str:
+    return ", ".join(f"{name} = {value!r}" for name, value in params.items())
+
+
+def _check_cutoff(where: str, metric: str, train: Interactions) -> None:
+    """Refuse a cut-off beyond the catalog: every list would hold every item."""
+    name, k, key = metric_column(metric)
+    if key != name and k > train.n_items:
+        raise ConfigError(f"{where}metric = {metric!r}: K = {k} is larger than the catalog "
+                          f"({train.n_items:,} items in the training part); use K <= "
+                          f"{train.n_items}")
+
+
+@contextmanager
+def _prefixed(where: str) -> Iterator[None]:
+    """Name the file and the [tune] table in a search's errors (the search knows neither)."""
+    try:
+        yield
+    except RecstackError as error:
+        if type(error) not in (RecstackError, ConfigError) or str(error).startswith(where):
+            raise
+        raise type(error)(where + str(error)) from None
 
 
 def starting_point(model_type: str, space: dict[str, dict[str, Any]],

@@ -195,3 +195,80 @@ def test_a_split_folder_of_folds_asks_for_one_fold(tmp_path):
                                           r"\(looked at "):
         parse_experiment({"data": {"split": "nowhere"}, "models": [{"type": "random"}]},
                          source="x.toml", base=tmp_path)
+
+
+def _tuned(space):
+    return with_("tune", {"model": "item_knn", "space": space}) | {
+        "models": [{"type": "item_knn"}]}
+
+
+@pytest.mark.parametrize(("dimension", "message"), [
+    # keys of the other type were ignored: the range was searched, the choices never
+    ({"type": "int", "low": 5, "high": 50, "choices": [5, 10]},
+     "choices: not a key of an int dimension; its keys are type, low, high, log, step, when"),
+    ({"type": "float", "low": 5, "high": 50, "choices": [5.0]},
+     "choices: not a key of a float dimension; its keys are type, low, high, log, step, when"),
+    ({"type": "categorical", "choices": [5, 10], "low": 5, "log": True},
+     "low, log: not keys of a categorical dimension; its keys are type, choices, when"),
+    ({"type": "categorical", "choices": [5, 10], "step": 5},
+     "step: not a key of a categorical dimension; its keys are type, choices, when"),
+    ({"type": "int", "low": 5, "high": 50, "hihg": 60},
+     "hihg: not a key of an int dimension (did you mean 'high'?); its keys are type, low, "
+     "high, log, step, when"),
+    # optuna searched 5 alone
+    ({"type": "int", "low": 5, "high": 10, "step": 100},
+     "step = 100 is larger than high - low = 5: the dimension would hold low = 5 alone; use "
+     "a step <= 5"),
+    # optuna lowered high to the last step below it: 5 + 2 * 20 = 45, the next one 65
+    ({"type": "int", "low": 5, "high": 50, "step": 20},
+     "step = 20 does not divide high - low = 45 (low = 5, high = 50): the last value would be "
+     "45; use high = 45 or 65"),
+    # 3 * 0.3 = 0.9, the next step 1.2
+    ({"type": "float", "low": 0.0, "high": 1.0, "step": 0.3},
+     "step = 0.3 does not divide high - low = 1 (low = 0.0, high = 1.0): the last value would "
+     "be 0.9; use high = 0.9 or 1.2"),
+])
+def test_a_dimension_takes_only_its_own_keys_and_a_step_that_fits(dimension, message):
+    with pytest.raises(ConfigError) as error:
+        parse_experiment(_tuned({"neighbors": dimension}), source="x.toml")
+    assert str(error.value) == f"x.toml: [tune] space.neighbors: {message}"
+
+
+@pytest.mark.parametrize(("name", "dimension"), [
+    ("neighbors", {"type": "int", "low": 5, "high": 50, "step": 5}),
+    ("neighbors", {"type": "int", "low": 5, "high": 50, "step": 45}),  # the two ends
+    # 0.6 / 0.2 is 2.9999999999999996 in floats
+    ("shrink", {"type": "float", "low": 0.1, "high": 0.7, "step": 0.2}),
+])
+def test_steps_that_land_on_high_are_taken(name, dimension):
+    exp = parse_experiment(_tuned({name: dimension}), source="x.toml")
+    assert exp.tune.space == {name: dimension}
+
+
+def test_a_conditional_dimension_still_parses():
+    space = {"similarity": {"type": "categorical", "choices": ["cosine", "asymmetric"],
+                            "when": {}}}
+    with pytest.raises(ConfigError, match="similarity.when: expected a table"):
+        parse_experiment(_tuned(space), source="x.toml")
+    space = {"similarity": {"type": "categorical", "choices": ["cosine", "asymmetric"]},
+             "asymmetric_alpha": {"type": "float", "low": 0.0, "high": 2.0, "step": 0.5,
+                                  "when": {"similarity": ["asymmetric"]}}}
+    assert parse_experiment(_tuned(space), source="x.toml").tune.space == space
+
+
+def test_format_recstack_on_a_graph_cf_folder_says_which_files_it_expects(tmp_path):
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    for name in ("train.txt", "valid.txt", "test.txt"):
+        (folder / name).write_text("0 1 2\n")
+    raw = {"data": {"split": "lists", "format": "recstack"}, "models": [{"type": "random"}]}
+    with pytest.raises(ConfigError) as error:
+        parse_experiment(raw, source="x.toml", base=tmp_path)
+    assert str(error.value) == (
+        "x.toml: [data] format = 'recstack': expects the files `recstack data split` writes "
+        "(train.parquet, test.parquet, fold_in.parquet; fold_in optional), but split = 'lists' "
+        "holds train.txt, valid.txt, test.txt, a graph-CF split; drop format (it is detected) "
+        "or write format = \"adjacency\"")
+    # without format, the folder is read as the graph-CF split it is
+    assert parse_experiment(raw | {"data": {"split": "lists"}}, source="x.toml",
+                            base=tmp_path).data.is_graph_cf

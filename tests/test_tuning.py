@@ -1,3 +1,4 @@
+import re
 import tomllib
 from pathlib import Path
 
@@ -246,3 +247,177 @@ def test_a_conditional_dimension_is_drawn_only_where_its_condition_holds():
     assert starting_point("item_knn", space, {"similarity": "asymmetric",
                                               "asymmetric_alpha": 1.5}) == {
         "similarity": "asymmetric", "asymmetric_alpha": 1.5}
+
+
+# --------------------------------------------------------------------------- metrics without K
+def write_adjacency(folder, n_users, n_items):
+    """A graph-CF split where user u holds items 3u .. 3u+11 (mod n_items): 8 in train.txt,
+    2 in valid.txt, 2 in test.txt, so every user and every item occurs and the vocabulary is
+    exactly n_users x n_items."""
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = {"train": [], "valid": [], "test": []}
+    for user in range(n_users):
+        items = [(3 * user + j) % n_items for j in range(12)]
+        for part, chosen in (("train", items[:8]), ("valid", items[8:10]),
+                             ("test", items[10:])):
+            parts[part].append(" ".join(map(str, [user, *chosen])))
+    for part, lines in parts.items():
+        (folder / f"{part}.txt").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+@pytest.mark.parametrize(("metric", "column"), [
+    ("ndcg", "ndcg@10"), ("recall@5", "recall@5"), ("auc", "auc")])
+def test_the_tuned_metric_is_read_from_the_column_the_evaluator_writes(metric, column):
+    from recstack.data.synthetic import generate
+    from recstack.evaluation.evaluator import FULL_SCORE_METRICS, Evaluator
+    from recstack.metrics.ranking import RANKING_METRICS
+    from recstack.models import create_model
+    from recstack.tuning import metric_column
+
+    assert metric_column(metric)[2] == column
+    # every per-user metric [tune] takes: its column must be among those the evaluator writes
+    data = generate(n_users=40, n_items=30, n_interactions=600, seed=0)
+    model = create_model("most_popular").fit(data)
+    for name in RANKING_METRICS + FULL_SCORE_METRICS:
+        name, k, key = metric_column(name)
+        means = Evaluator(metrics=(name,), ks=(k,)).evaluate(model, data, data).means()
+        assert list(means) == [key]
+
+
+def test_auc_can_be_tuned_on_and_takes_no_cutoff(tmp_path, capsys):
+    split = write_adjacency(tmp_path / "base", 30, 40)
+    path = tmp_path / "auc.toml"
+    path.write_text(f'name = "auc"\n[data]\nsplit = "{split}"\n[tune]\ntrials = 2\n'
+                    'metric = "auc"\n[[models]]\ntype = "rp3beta"\n')
+    assert main(["tune", str(path), "--out", str(tmp_path / "auc.tuned.toml")]) == 0
+    assert "best auc on the validation split" in capsys.readouterr().out
+    assert main(["evaluate", str(path), "--out", str(tmp_path / "results")]) == 0
+    assert "rp3beta: tuned on validation, auc = " in capsys.readouterr().out
+    with pytest.raises(ConfigError) as error:
+        experiment(metric="auc@10")
+    assert str(error.value) == ("t.toml: [tune] metric = 'auc@10': auc is computed over the "
+                                "whole catalog, without a cut-off; write metric = \"auc\"")
+
+
+# --------------------------------------------------------------------------- data-bound ranges
+def test_a_default_range_is_clipped_to_what_the_data_allow():
+    """GF-CF's SVD rank k must be below min(n_users, n_items); its default range is
+    32..512 (log scale)."""
+    from recstack.data.synthetic import generate
+    from recstack.tuning import fit_space_to_data
+
+    # 100 users x 60 items: k < 60
+    data = generate(n_users=100, n_items=60, n_interactions=3000, seed=0)
+    assert (data.n_users, data.n_items) == (100, 60)
+    default = {"k": {"type": "int", "low": 32, "high": 512, "log": True}}
+    assert fit_space_to_data("gf_cf", default, data, default=True) == {
+        "k": {"type": "int", "low": 32, "high": 59, "log": True}}
+    # on a step: 32 + 3 * 8 = 56 is the last step below 60
+    stepped = {"k": {"type": "int", "low": 32, "high": 512, "step": 8}}
+    assert fit_space_to_data("bspm", stepped, data, default=True)["k"]["high"] == 56
+    choices = {"k": {"type": "categorical", "choices": [16, 32, 64, 128]}}
+    assert fit_space_to_data("gf_cf", choices, data, default=True)["k"]["choices"] == [16, 32]
+    # a range the user wrote is theirs to change
+    with pytest.raises(ConfigError) as error:
+        fit_space_to_data("gf_cf", {"k": {"type": "int", "low": 20, "high": 80}}, data,
+                          default=False)
+    assert str(error.value) == ("space.k: k = 20..80 reaches beyond what this data allows "
+                                "(k < min(n_users, n_items) = 60); keep k below 60")
+    # other models and other dimensions are left alone
+    assert fit_space_to_data("als", default | {"alpha": {"type": "float", "low": 0.0,
+                                                         "high": 1.0}}, data, default=True
+                             )["k"]["high"] == 512
+
+
+@pytest.mark.parametrize("model", ["gf_cf", "bspm"])
+def test_a_default_range_the_data_rule_out_is_one_cli_line(tmp_path, capfd, model):
+    # 30 users x 40 items: k < 30, below all of the default range 32..512
+    split = write_adjacency(tmp_path / "base", 30, 40)
+    path = tmp_path / "g.toml"
+    path.write_text(f'name = "g"\n[data]\nsplit = "{split}"\n[tune]\ntrials = 1\n'
+                    f'[[models]]\ntype = "{model}"\nk = 8\n')
+    says = (f"{path}: [tune] {model}: the default search space has k = 32..512, all of it "
+            "beyond what this data allows (k < min(n_users, n_items) = 30); search k below 30 "
+            f"with [tune] model = \"{model}\" and a [tune.space] table (e.g. k = {{ type = "
+            "\"int\", low = 8, high = 29 }, with the other dimensions to search)")
+    for command in (["evaluate", str(path), "--out", str(tmp_path / "r")],
+                    ["tune", str(path), "--out", str(tmp_path / "t.toml")]):
+        assert main(command) == 2
+        err = capfd.readouterr().err
+        assert err.strip().splitlines() == [f"recstack: error: {says}"]
+
+
+def test_a_configured_value_outside_the_default_range_starts_the_search(tmp_path):
+    """k = 8 lies below GF-CF's default range (32..512, clipped to 32..59 on 100 users x 60
+    items): the first trial fits k = 8 as configured, the others draw from the range."""
+    from recstack.config import load_experiment
+    from recstack.experiment import load_graph_cf
+    from recstack.tuning import tune_models
+
+    split = write_adjacency(tmp_path / "mid", 100, 60)
+    path = tmp_path / "g.toml"
+    path.write_text(f'[data]\nsplit = "{split}"\n[tune]\ntrials = 4\n'
+                    '[[models]]\ntype = "gf_cf"\nk = 8\n')
+    exp = load_experiment(path)
+    parts = load_graph_cf(exp, None)
+    tuned = tune_models(exp, parts.train, parts.valid)["gf_cf"]
+    first, *others = [trial["params"] for trial in tuned.trials]
+    assert first == {"k": 8, "alpha": 0.3}  # alpha's default lies in its range 0..1
+    assert all(32 <= params["k"] <= 59 for params in others) and len(others) == 3
+    best = max(tuned.trials, key=lambda trial: trial["value"])
+    assert tuned.best_params == best["params"]
+
+
+# --------------------------------------------------------------------------- failing trials
+def test_a_failing_trial_ends_the_search_with_one_error_naming_its_values(tmp_path, capfd):
+    from recstack.data.interactions import Interactions
+    from recstack.errors import RecstackError
+    from recstack.tuning import search
+
+    # 30 users x 40 items, 4 training items each: gf_cf's k must be < 30
+    users = np.repeat(np.arange(30), 4)
+    items = (users * 3 + np.tile(np.arange(4), 30)) % 40
+    train = Interactions.from_arrays(users, items)
+    assert train.shape == (30, 40)
+    space = {"k": {"type": "int", "low": 31, "high": 40}}
+    with pytest.raises(RecstackError) as error:
+        search("gf_cf", train, train, space, base_params={"k": 8}, trials=5, seed=0,
+               default_space=False)
+    # the first trial fits the configured k = 8 (the space cannot draw it); the second
+    # draws k from 31..40, all refused
+    assert re.fullmatch(
+        r"gf_cf: trial 2 of 5 failed with k = (3[1-9]|40) drawn from \[tune\.space\]: k must "
+        r"be < min\(n_users, n_items\) = 30 for this data \(.*\), got \1; narrow the ranges "
+        r"in \[tune\.space\]", str(error.value))
+    with pytest.raises(ConfigError, match=r"^gf_cf: trial 1 of 5 failed with k = 35 from the "
+                                          r"starting configuration .* got 35; change these "
+                                          r"values in gf_cf's \[\[models\]\] table$"):
+        search("gf_cf", train, train, space, base_params={"k": 35}, trials=5, seed=0)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Trial" not in err  # optuna's own report
+
+
+def test_a_failing_trial_is_one_cli_line_saying_the_default_space_drew_it(tmp_path, capfd,
+                                                                         monkeypatch):
+    """A limit the search does not know of before it starts (here: forgotten) is found by
+    the trial that breaks it."""
+    from recstack import tuning
+
+    monkeypatch.setattr(tuning, "data_limits", lambda model_type, train: {})
+    split = write_adjacency(tmp_path / "base", 30, 40)
+    path = tmp_path / "g.toml"
+    path.write_text(f'[data]\nsplit = "{split}"\n[tune]\ntrials = 3\n'
+                    '[[models]]\ntype = "gf_cf"\nk = 8\n')
+    for command in (["evaluate", str(path), "--out", str(tmp_path / "r")],
+                    ["tune", str(path), "--out", str(tmp_path / "t.toml")]):
+        assert main(command) == 2
+        lines = capfd.readouterr().err.strip().splitlines()
+        assert len(lines) == 1, lines
+        # trial 1 fits the configured k = 8; trial 2 draws k from 32..512 (all >= 30)
+        assert re.fullmatch(
+            r"recstack: error: .*g\.toml: \[tune\] gf_cf: trial 2 of 3 failed with alpha = "
+            r"[0-9.e-]+, k = \d+ drawn from gf_cf's default search space: k must be < "
+            r"min\(n_users, n_items\) = 30 .*; narrow the space with \[tune\] model = "
+            r"\"gf_cf\" and a \[tune\.space\] table \(type, low, high or choices per "
+            r"dimension\)", lines[0])

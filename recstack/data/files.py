@@ -28,10 +28,12 @@ Ids
 
 Timestamps
     Stored as int64 Unix seconds. Numbers are Unix time in ``timestamp_unit``; under
-    ``"auto"`` the unit is chosen by the magnitude of the largest absolute value:
-    below 1e11 seconds (up to the year 5138), below 1e14 milliseconds, below 1e17
-    microseconds, else nanoseconds. (So milliseconds from before March 1973 would be
-    taken for seconds: set the unit for such data.) Text is ISO-8601 or a strptime
+    ``"auto"`` the unit is chosen by magnitude: an absolute value below 1e11 looks like
+    seconds (up to the year 5138), below 1e14 milliseconds, below 1e17 microseconds, else
+    nanoseconds. Every non-zero value of the column must look like the same unit; a column
+    where some look like seconds and others like milliseconds (say) is refused, naming a
+    row of each, rather than read all in the larger unit. (So milliseconds from before
+    March 1973 look like seconds: set the unit for such data.) Text is ISO-8601 or a strptime
     pattern. A time outside the years 1 to 9999 is an error naming file, line and column.
 
 The delimited-text machinery here (:class:`DelimitedLayout`, :func:`read_delimited`,
@@ -149,8 +151,10 @@ _ISO_EXAMPLE = "an ISO-8601 date-time such as 2024-01-31T12:00:00"
 TIMESTAMP_UNITS = ("s", "ms", "us", "ns", "auto")
 _UNIT_FACTORS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 _UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
-# "auto": the largest absolute value below each bound picks the unit (see the docstring)
-_AUTO_UNIT_BOUNDS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"))
+# "auto": an absolute value below the n-th bound (and not below the one before) looks like
+# the n-th unit; at or above the last, the last unit (see the docstring)
+_AUTO_UNIT_BOUNDS = (1e11, 1e14, 1e17)
+_AUTO_UNITS = ("s", "ms", "us", "ns")
 # Times that a calendar date can show: 0001-01-01T00:00:00 .. 9999-12-31T23:59:59 (UTC).
 _FIRST_SECOND, _LAST_SECOND = -62_135_596_800, 253_402_300_799
 # Exceptions that bad bytes can raise while reading; each becomes a DataFormatError.
@@ -882,11 +886,46 @@ def time_range_expectation(unit: str) -> str:
             "if the numbers are in another unit, set timestamp_unit to 's', 'ms', 'us' or 'ns'")
 
 
-def _auto_unit(values: np.ndarray) -> str:
-    """The unit that the magnitude of Unix times suggests (see the module docstring)."""
-    finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
-    largest = float(np.abs(finite).max()) if finite.size else 0.0
-    return next((unit for bound, unit in _AUTO_UNIT_BOUNDS if largest < bound), "ns")
+def _auto_unit(values: np.ndarray, name: str, fail_at: FailAt) -> str:
+    """The unit that the magnitude of Unix times suggests (see the module docstring), or
+    the located error where rows of the column suggest different units."""
+    if not values.size:
+        return "s"
+    # float64 for the magnitude: abs() of the lowest int64 would stay negative
+    magnitude = np.abs(values, dtype=np.float64)
+    largest = magnitude.max()
+    # zero is the same instant in every unit: no evidence either way
+    magnitude[magnitude == 0] = np.inf
+    smallest = magnitude.min()
+    unit = _AUTO_UNITS[np.searchsorted(_AUTO_UNIT_BOUNDS, largest, side="right")]
+    if smallest == np.inf or unit == _AUTO_UNITS[np.searchsorted(_AUTO_UNIT_BOUNDS, smallest,
+                                                                 side="right")]:
+        return unit
+    # Two magnitudes in one column: reading all in the larger unit (as the largest value
+    # alone would choose) silently moves every other row, by decades, to 1970.
+    bands = np.searchsorted(_AUTO_UNIT_BOUNDS, magnitude, side="right")
+    bands[magnitude == np.inf] = -1
+    first = int(np.argmax(bands >= 0))
+    other = int(np.argmax((bands >= 0) & (bands != bands[first])))
+    first_unit, other_unit = _AUTO_UNITS[bands[first]], _AUTO_UNITS[bands[other]]
+    units = " or ".join(repr(u) for u in _AUTO_UNITS if u in (first_unit, other_unit))
+    # braces doubled: the message is a template for fail_at ({text})
+    holding = _row_holding(fail_at, first, name).replace("{", "{{").replace("}", "}}")
+    raise fail_at(other, name,
+                  f"found {{text}}, which looks like {_UNIT_WORDS[other_unit]}, but "
+                  f"{holding}, which looks like {_UNIT_WORDS[first_unit]}",
+                  f"one unit for the whole column: correct the rows in the other unit, or "
+                  f"set timestamp_unit to {units}")
+
+
+def _row_holding(fail_at: FailAt, index: int, column: str) -> str:
+    """Row ``index`` as the loader's errors name it, with its text ("line 2 holds 7" in a
+    text file, "row 1 holds 7" in a table): a probe error from ``fail_at`` carries both."""
+    probe = fail_at(index, column, "{text}", "")
+    if probe.line is not None:
+        return f"line {probe.line} holds {probe.detail}"
+    place, _, text = probe.detail.partition(": ")
+    return f"{place} holds {text}"
 
 
 def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: str | None,
@@ -949,7 +988,7 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
         bad = first_nonfinite(values)
         if bad is not None:
             raise fail_at(bad, name, "found {text!r}", "a finite number")
-    chosen = _auto_unit(values) if unit == "auto" else unit
+    chosen = _auto_unit(values, name, fail_at) if unit == "auto" else unit
     factor = _UNIT_FACTORS[chosen]
     if values.dtype.kind == "f":
         seconds_float = np.floor(values.astype(np.float64) / factor)
@@ -1161,7 +1200,9 @@ def load_table(
     name is not), the call is refused, naming them and the option that chooses. So a
     file with a ``rating`` or ``time`` column never loses it silently. A file with no
     column for values is implicit feedback (every row 1.0); with none for timestamps it
-    has no times.
+    has no times. One column holds one role: naming a column for two roles is refused, and
+    so is naming for one role the column another role finds by its name or the file's
+    metadata (``item_col="user_id"`` where ``user_id`` holds the users).
 
     Parameters
     ----------
@@ -1214,11 +1255,12 @@ def load_table(
         A named column is not in the file (the message lists those that are).
     DataFormatError
         A malformed row, undecodable bytes, an unterminated quote, a damaged file, a
-        non-numeric / NaN / infinite / out-of-range value or timestamp, with file, line,
-        column and what was expected.
+        non-numeric / NaN / infinite / out-of-range value or timestamp, numeric timestamps
+        that look like two units under ``timestamp_unit="auto"``, with file, line, column
+        and what was expected.
     RecstackError
-        A bad option, a path that is not a file, or several columns that could hold one
-        role (see above).
+        A bad option, a path that is not a file, several columns that could hold one
+        role or one column for two roles (see above).
     """
     path = Path(path)
     check_file(path)
@@ -1344,15 +1386,20 @@ def _resolve_roles(given: _GivenRoles, stored: TableRoles | None,
         "timestamps": stored.timestamp}
     taken = {c for c in given.values() if isinstance(c, str)}
     roles: dict[str, str] = {}
+    found: dict[str, str] = {}  # role -> how its column was found, where none was named
     for role, column in given.items():
         if column is DETECT:
-            column = recorded.get(role) or _detect_column(role, available, taken, path)
+            column, found[role] = recorded.get(role), "recorded in the file's metadata"
+            if column is None:
+                column = _detect_column(role, available, taken, path)
+                found[role] = "found by its name"
         if column is not None:
             roles[role] = column
             taken.add(column)
     for role, column in roles.items():
         if column not in available:
             raise UnknownColumnError(column, available, role=role, file=str(path))
+    _check_one_role_per_column(roles, found, path)
     value, timestamp = roles.get("values"), roles.get("timestamps")
     if rating_range is None and stored is not None and value == stored.value:
         rating_range = stored.rating_range
@@ -1364,15 +1411,52 @@ def _resolve_roles(given: _GivenRoles, stored: TableRoles | None,
     return roles, rating_range, unit
 
 
+def _check_one_role_per_column(roles: Mapping[str, str], found: Mapping[str, str],
+                               path: Path) -> None:
+    """Refuse one column in two roles, naming the column, both roles and what to change.
+
+    ``found``: how the column of each role not named by the caller was found.
+    """
+    holder: dict[str, str] = {}
+    for role, column in roles.items():
+        if column not in holder:
+            holder[column] = role
+            continue
+        first, second = holder[column], role
+        how = {r: found.get(r, f"named with {_ROLE_OPTIONS[r]}") for r in (first, second)}
+        named = [r for r in (first, second) if r not in found]
+        if len(named) == 2:
+            fix = (f"name different columns with {_ROLE_OPTIONS[first]} and "
+                   f"{_ROLE_OPTIONS[second]}")
+        else:
+            fix = " or ".join(_name_it(r) for r in (first, second) if r in found)
+            if named:
+                fix = f"name another column with {_ROLE_OPTIONS[named[0]]}, or {fix}"
+        raise RecstackError(
+            f"{path}: column {column!r} would hold both the {first} ({how[first]}) and the "
+            f"{second} ({how[second]}); one column cannot hold two roles: {fix}")
+
+
+def _name_it(role: str) -> str:
+    """How to name the column of a role that was found, not named."""
+    option = _ROLE_OPTIONS[role]
+    none = "" if role in ("user ids", "item ids") else f" ({option}=None for none)"
+    return f"name the column of the {role} with {option}{none}"
+
+
 def _detect_column(role: str, available: Sequence[str], taken: set[str], path: Path
                    ) -> str | None:
     """The column of ``role`` found by its name (see :func:`load_table`): the default name,
     else the one well-known name present; None where the file has none (the default name
-    for ids, which are required, so that the error lists the columns)."""
+    for ids, which are required, so that the error lists the columns). A column in
+    ``taken`` (named for another role) settles a choice between several well-known names;
+    otherwise it is still returned, for the caller to refuse one column in two roles."""
     default, *others = WELL_KNOWN_COLUMNS[role]
-    if default in available and default not in taken:
+    if default in available:
         return default
-    candidates = [name for name in others if name in available and name not in taken]
+    candidates = [name for name in others if name in available]
+    if len(candidates) > 1:
+        candidates = [name for name in candidates if name not in taken]
     option = _ROLE_OPTIONS[role]
     if len(candidates) > 1:
         none = "" if role in ("user ids", "item ids") else f", or {option}=None for none"
@@ -1380,8 +1464,9 @@ def _detect_column(role: str, available: Sequence[str], taken: set[str], path: P
             f"{path}: several columns could hold the {role}: "
             f"{', '.join(map(repr, candidates))}; name the one to read with {option}=" + none)
     if candidates:
-        _log.info("%s: reading the %s from column %r (there is no column %r; %s= chooses "
-                  "another)", path, role, candidates[0], default, option)
+        if candidates[0] not in taken:  # else it is refused: a note of the choice would mislead
+            _log.info("%s: reading the %s from column %r (there is no column %r; %s= chooses "
+                      "another)", path, role, candidates[0], default, option)
         return candidates[0]
     return default if role in ("user ids", "item ids") else None
 

@@ -36,6 +36,11 @@ DATASET_INTERACTIONS = "interactions.parquet"
 DATASET_ITEMS = "items.parquet"
 
 
+#: the options of LoaderOptions that name a column for a role, and the role
+_ROLES = {"user_col": "user ids", "item_col": "item ids", "value_col": "values",
+          "timestamp_col": "timestamps"}
+
+
 @dataclass(frozen=True)
 class LoaderOptions(Spec):
     """How to read a CSV, TSV or Parquet file; None leaves each choice to the file (its
@@ -80,6 +85,17 @@ class LoaderOptions(Spec):
             if repeated or not all(name.strip() for name in self.context):
                 raise ConfigError(f"context = {list(self.context)}: expected distinct, "
                                   "non-empty column names")
+        named: dict[str, str] = {}
+        for key, role in _ROLES.items():
+            column = getattr(self, key)
+            if column is not None and column in named:
+                # refused here too, so that an experiment file fails before any data is read
+                first = named[column]
+                raise ConfigError(f"{first} = {key} = {column!r}: one column cannot hold both "
+                                  f"the {_ROLES[first]} and the {role}; name a different "
+                                  f"column with {first} or {key}")
+            if column is not None:
+                named[column] = key
         if self.column_names is not None:
             repeated = sorted({n for n in self.column_names if self.column_names.count(n) > 1})
             if repeated or not all(self.column_names):

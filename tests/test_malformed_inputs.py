@@ -557,3 +557,18 @@ def test_the_neural_rankers_bound_their_learning_rate_the_same_way(name):
 
     with pytest.raises(ConfigError, match=r"learning_rate must be < 3\.4"):
         create_ranker(name, learning_rate=3.4028234663852886e38).validate_params()
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    # the last of two values won silently
+    (["data", "info", "synthetic:n_users=50,n_users=60"],
+     "synthetic option 'n_users' is given twice"),
+    (["data", "split", "synthetic:n_users=50,n_items=40,n_interactions=500", "--filter",
+      "k_core:user_min=5,user_min=6", "--out", "OUT"],
+     "--filter k_core:user_min=5,user_min=6: option 'user_min' is given twice"),
+])
+def test_an_option_given_twice_in_a_spec_is_refused(tmp_path, capsys, argv, says):
+    argv = [str(tmp_path / "out") if a == "OUT" else a for a in argv]
+    code, err = run_cli(capsys, *argv)
+    assert code == 2 and says in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

@@ -382,6 +382,9 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
         key, sep, raw = part.partition("=")
         if not sep:
             raise ConfigError(f"synthetic option {part!r} should look like name=value")
+        if key.strip() in overrides:
+            raise ConfigError(f"synthetic option {key.strip()!r} is given twice; give each "
+                              "option once")
         overrides[key.strip()] = _number_or_text(raw.strip())
     return overrides
 

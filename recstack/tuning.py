@@ -321,13 +321,9 @@ def metric_column(metric: str) -> tuple[str, int, str]:
 
 def data_limits(model_type: str, train: Interactions) -> dict[str, tuple[int, str]]:
     """Parameters whose valid values depend on the data: name -> (the exclusive upper
-    bound on ``train``, the bound in words). Only the models' SVD rank has one so far: a
-    truncated SVD keeps fewer vectors than the matrix has rows and columns."""
-    rank = getattr(model_class(model_type), "_rank_param", None)
-    if rank is None:
-        return {}
-    limit = min(train.n_users, train.n_items)
-    return {rank: (limit, f"{rank} < min(n_users, n_items) = {limit}")}
+    bound on ``train``, the bound in words), as the model declares them
+    (:meth:`~recstack.models.base.Recommender.data_limits`)."""
+    return model_class(model_type).data_limits(train.n_users, train.n_items)
 
 
 def fit_space_to_data(model_type: str, space: dict[str, dict[str, Any]], train: Interactions,

@@ -264,6 +264,13 @@ class Configurable:
         for param, constraint in self.params.items():
             constraint.check(self.name, param, getattr(self, param))
 
+    @classmethod
+    def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+        """Hyperparameters whose valid values depend on the training data's size: name ->
+        (the exclusive upper bound for ``n_users x n_items``, the bound in words), so that
+        a search space can be kept to them. None here; models with one override this."""
+        return {}
+
     def get_params(self) -> dict[str, Any]:
         """The hyperparameters as stored: ``type(self)(**obj.get_params())`` is the same
         object, unfitted."""

@@ -261,6 +261,14 @@ class _GraphFilterModel(Recommender):
     _rank_param: ClassVar[str] = "k"
     _ideal_weight_param: ClassVar[str]
 
+    @classmethod
+    def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+        """The SVD's rank: a truncated SVD keeps fewer vectors than the matrix has rows and
+        columns."""
+        limit = min(n_users, n_items)
+        return {cls._rank_param: (limit, f"{cls._rank_param} < min(n_users, n_items) = "
+                                         f"{limit}")}
+
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         n_users, n_items = self.seen_.shape

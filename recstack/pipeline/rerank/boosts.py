@@ -78,7 +78,7 @@ class ColumnBoost(_Boost):
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise RecstackError(f"{self.name}: column {self.column!r} must be numeric; item "
-                                f"{train.items.to_external([row])[0]!r} holds "
+                                f"{train.items.to_external([row]).tolist()[0]!r} holds "
                                 f"{column.iloc[row]!r}")
         numbers = values.fillna(0.0).to_numpy(np.float64)
         if not np.isfinite(numbers).all():
@@ -93,10 +93,10 @@ class FreshnessBoost(_Boost):
     boost :math:`w`, one :math:`h` old half of it, and old items almost none.
 
     The age is :math:`a_i = \max(0, t_\text{now} - t_i)`, with :math:`t_i` the item's
-    ``time_column`` in the item table (Unix seconds) or, when no column is given, the time
-    of its first training interaction; :math:`t_\text{now}` is ``now`` (Unix seconds) or,
-    when not given, the last training timestamp. An item without a time (not in the
-    training log and no column value) counts as new (:math:`a_i = 0`).
+    ``time_column`` in the item table (Unix seconds, or datetimes) or, when no column is
+    given, the time of its first training interaction; :math:`t_\text{now}` is ``now``
+    (Unix seconds) or, when not given, the last training timestamp. An item without a time
+    (not in the training log and no column value) counts as new (:math:`a_i = 0`).
 
     Attributes
     ----------
@@ -119,9 +119,7 @@ class FreshnessBoost(_Boost):
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         if self.time_column is not None:
-            column = pd.to_numeric(item_column(train, self.time_column, self.name),
-                                   errors="coerce")
-            born = column.to_numpy(np.float64)
+            born = self._column_times(train)
         else:
             if train.timestamp is None:
                 raise RecstackError(f"{self.name}: the training data has no timestamps; give "
@@ -138,3 +136,24 @@ class FreshnessBoost(_Boost):
                                 "has no timestamps to take the present from")
         age_days = np.maximum(0.0, now - born) / _DAY
         self.value_ = np.where(np.isnan(born), 1.0, np.exp2(-age_days / self.half_life_days))
+
+    def _column_times(self, train: Interactions) -> np.ndarray:
+        """The item times of ``time_column`` in Unix seconds, NaN where missing."""
+        column = item_column(train, self.time_column, self.name)
+        if pd.api.types.is_datetime64_any_dtype(column):
+            if column.dt.tz is not None:
+                column = column.dt.tz_convert(None)
+            return ((column - pd.Timestamp(0)).dt.total_seconds()).to_numpy(np.float64)
+        # a value that is not a time would be coerced to NaN, which counts as new: a text
+        # column would then make every item brand new and change nothing
+        values = (pd.Series(np.nan, index=column.index)
+                  if pd.api.types.is_bool_dtype(column)
+                  else pd.to_numeric(column, errors="coerce"))
+        bad = column.notna() & values.isna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise RecstackError(f"{self.name}: column {self.time_column!r} must be numeric "
+                                "(Unix seconds) or datetimes; item "
+                                f"{train.items.to_external([row]).tolist()[0]!r} holds "
+                                f"{column.iloc[row]!r}")
+        return values.to_numpy(np.float64)

@@ -5,13 +5,16 @@ candidates and no candidate slot is spent on a blocked item."""
 
 from __future__ import annotations
 
+import numbers
 import operator
 import warnings
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
+from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
 from recstack.models.base import Param
@@ -86,19 +89,26 @@ class BlockList(Reranker):
             if set(entry) != {"user", "items"} or not isinstance(entry["items"], list | tuple):
                 raise ConfigError(f"{self.name}: per_user[{position}] must be a table "
                                   f"{{user = id, items = [ids]}}, got {entry!r}")
+        for position, value in enumerate(self.items):
+            _check_id(self.name, f"items[{position}]", value)
+        for position, entry in enumerate(self.per_user):
+            _check_id(self.name, f"per_user[{position}].user", entry["user"])
+            for inner, value in enumerate(entry["items"]):
+                _check_id(self.name, f"per_user[{position}].items[{inner}]", value)
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
-        unknown_items = 0
+        unknown_items: list[Any] = []
         blocked = np.zeros(train.n_items, bool)
         index = _known(train.items, list(self.items))
-        unknown_items += int((index < 0).sum())
+        unknown_items += [v for v, i in zip(self.items, index, strict=True) if i < 0]
         blocked[index[index >= 0]] = True
-        users = _known(train.users, [entry["user"] for entry in self.per_user])
-        self.unknown_users_ = int((users < 0).sum())
+        user_ids = [entry["user"] for entry in self.per_user]
+        users = _known(train.users, user_ids)
+        unknown_users = [v for v, i in zip(user_ids, users, strict=True) if i < 0]
         rows, cols = [], []
         for user, entry in zip(users, self.per_user, strict=True):
             found = _known(train.items, list(entry["items"]))
-            unknown_items += int((found < 0).sum())
+            unknown_items += [v for v, i in zip(entry["items"], found, strict=True) if i < 0]
             if user >= 0:
                 rows.append(np.full(int((found >= 0).sum()), user))
                 cols.append(found[found >= 0])
@@ -109,11 +119,14 @@ class BlockList(Reranker):
         matrix.sum_duplicates()
         matrix.data[:] = 1.0
         self.blocked_, self.per_user_ = blocked, matrix
-        self.unknown_items_ = unknown_items
-        if unknown_items or self.unknown_users_:
+        self.unknown_items_, self.unknown_users_ = len(unknown_items), len(unknown_users)
+        if unknown_items or unknown_users:
+            named = "; ".join(f"{what}: {_few(values)}" for what, values in
+                              (("items", unknown_items), ("users", unknown_users)) if values)
             warnings.warn(UnknownIdsWarning(
-                f"{self.name}: {unknown_items} blocked item id(s) and {self.unknown_users_} "
-                "user id(s) are not in the training data; they are ignored"), stacklevel=3)
+                f"{self.name}: {len(unknown_items)} blocked item id(s) and "
+                f"{len(unknown_users)} user id(s) are not in the training data ({named}); "
+                "they are ignored"), stacklevel=3)
 
     def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
         return (self.per_user_[users].toarray() == 0) & ~self.blocked_[None, :]
@@ -138,25 +151,70 @@ class BlockList(Reranker):
                 "per_user": SparseSpec(("n_users", "n_items"))}
 
 
-def _known(ids: Any, external: list[Any]) -> np.ndarray:
-    """Indices of ``external`` in the vocabulary ``ids``, -1 for those it lacks (and for
-    values that cannot be ids at all)."""
+def _check_id(step: str, where: str, value: Any) -> None:
+    """Refuses what cannot be an external id (a table, a list, true/false), which would
+    otherwise only be counted as an unknown id."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, str | numbers.Number):
+        raise ConfigError(f"{step}: {where} must be an id (a whole number or text), got "
+                          f"{value!r}")
+
+
+def _known(ids: IdMap, external: list[Any]) -> np.ndarray:
+    """Indices of ``external`` in the vocabulary ``ids``, -1 for those it lacks.
+
+    Each id keeps its own type: one numpy array of ids of mixed types (``[27, "zzz"]``)
+    turns them all into text, and 27 would then never match an integer vocabulary. Text
+    that spells a whole number matches an integer vocabulary, as in
+    :meth:`~recstack.data.idmap.IdMap.to_index`.
+    """
     if not external:
         return np.empty(0, np.int64)
+    integer = ids.pandas_index.dtype.kind in "iu"
+    keys = [_as_integer(value) if integer and isinstance(value, str) else value
+            for value in external]
+    return ids.pandas_index.get_indexer(pd.Index(keys, dtype=object)).astype(np.int64)
+
+
+def _as_integer(text: str) -> Any:
     try:
-        return np.asarray(ids.to_index(np.asarray(external), missing="ignore"), np.int64)
-    except (TypeError, ValueError):
-        out = np.full(len(external), -1, np.int64)
-        for position, value in enumerate(external):  # a few ids of mixed types: rare
-            try:
-                out[position] = int(ids.to_index(np.asarray([value]), missing="ignore")[0])
-            except (TypeError, ValueError):
-                pass
-        return out
+        return int(text)
+    except ValueError:
+        return text  # not a number: unknown to an integer vocabulary, and counted so
+
+
+def _few(values: list[Any], limit: int = 5) -> str:
+    shown = ", ".join(map(repr, values[:limit]))
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
 _OPERATORS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
               ">": operator.gt, ">=": operator.ge}
+_OPS_BY_KIND = {"numbers": (*_OPERATORS, "in"), "datetimes": (*_OPERATORS, "in"),
+                "text": ("==", "!=", "in"), "true/false values": ("==", "!=", "in"),
+                "lists": ("contains",)}
+
+
+def _column_kind(column: pd.Series) -> str:
+    """What an item-table column holds, judged on its present values; "mixed" (or
+    "nothing" when every value is missing) leaves every op allowed."""
+    if pd.api.types.is_bool_dtype(column):
+        return "true/false values"
+    if pd.api.types.is_numeric_dtype(column):
+        return "numbers"
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return "datetimes"
+    present = [v for v in column
+               if isinstance(v, list | tuple | np.ndarray) or not pd.isna(v)]
+    if not present:
+        return "nothing"
+    for kind, types in (("lists", list | tuple | np.ndarray), ("text", str),
+                        ("true/false values", bool | np.bool_)):
+        if all(isinstance(v, types) for v in present):
+            return kind
+    if all(isinstance(v, numbers.Number) and not isinstance(v, bool | np.bool_)
+           for v in present):
+        return "numbers"
+    return "mixed"
 
 
 @register_reranker
@@ -197,6 +255,14 @@ class ItemPredicate(Reranker):
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         column = item_column(train, self.column, self.name)
+        kind = _column_kind(column)
+        fitting = _OPS_BY_KIND.get(kind)
+        # an op of the wrong kind (contains on numbers, < on text) passes no item, or all
+        # of them with keep = false, without a word: refused instead
+        if fitting is not None and self.op not in fitting:
+            raise ConfigError(f"{self.name}: op {self.op!r} does not fit column "
+                              f"{self.column!r}, which holds {kind}; ops that fit: "
+                              f"{', '.join(fitting)}")
         if self.op == "contains":
             passes = np.array([isinstance(v, list | tuple | np.ndarray) and self.value in list(v)
                                for v in column], dtype=bool)

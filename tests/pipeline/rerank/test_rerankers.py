@@ -4,6 +4,7 @@ independently of the vectorised code), and the bad inputs of issue 12 point 6.""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -142,6 +143,93 @@ def test_freshness_decay_halves_every_half_life(train, context):
     assert ids(train, items) == [[13, 14, 10]]
     later = FreshnessBoost(half_life_days=10.0, now=NOW + 10 * DAY).fit(train)
     np.testing.assert_allclose(later.value_[idx(train, 14)], [0.5])
+
+
+@pytest.fixture(scope="module")
+def typed() -> Interactions:
+    """Items 10, 11, 12 with a text, a number, a datetime and a number-of-seconds column;
+    12 has no year and no release time."""
+    table = pd.DataFrame({
+        "item_id": [10, 11, 12],
+        "title": ["Alpha", "Beta", "Gamma"],
+        "year": [1990.0, 2005.0, None],
+        "released": pd.to_datetime([NOW - 10 * DAY, NOW - 20 * DAY, None], unit="s"),
+        "released_s": [NOW - 10 * DAY, NOW - 20 * DAY, None],
+    })
+    return Interactions.from_arrays(["a", "b", "b"], [10, 11, 12],
+                                    timestamps=[NOW - DAY, NOW - DAY, NOW], item_table=table)
+
+
+def test_block_list_mixed_id_types_block_the_known_and_name_the_unknown(train, context):
+    # 13 as a number and "12" as text both name integer items; "zzz", 14.5 and user 5
+    # (users are text) are the only unknown ids
+    with pytest.warns(UnknownIdsWarning, match=r"2 blocked item id\(s\) and 1 user id\(s\).*"
+                                               r"\(items: 'zzz', 14.5; users: 5\)"):
+        f = BlockList(items=[13, "zzz", "12"], per_user=[{"user": "b", "items": [10, 14.5]},
+                                                         {"user": 5, "items": [11]}]
+                      ).fit(train)
+    assert (f.unknown_items_, f.unknown_users_) == (2, 1)
+    items, _ = run(f, train, context, ["a", "b"], [[10, 13, 11, 12], [10, 13, 11, 12]],
+                   [[4, 3, 2, 1], [4, 3, 2, 1]])
+    assert ids(train, items) == [[10, 11, -1, -1], [11, -1, -1, -1]]
+
+
+def test_block_list_without_unknown_ids_stays_silent(train):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = BlockList(items=[15, "11"]).fit(train)
+    assert f.blocked_.tolist() == [False, True, False, False, False, True]
+
+
+@pytest.mark.parametrize("params, where", [
+    ({"items": [10, {"a": 1}]}, r"items\[1\]"),
+    ({"items": [[1, 2]]}, r"items\[0\]"),
+    ({"items": [True]}, r"items\[0\]"),
+    ({"per_user": [{"user": ["a"], "items": [10]}]}, r"per_user\[0\]\.user"),
+    ({"per_user": [{"user": "a", "items": [10, [11]]}]}, r"per_user\[0\]\.items\[1\]"),
+])
+def test_block_list_refuses_what_cannot_be_an_id(train, params, where):
+    with pytest.raises(ConfigError, match=rf"^block_list: {where} must be an id \(a whole "
+                                          r"number or text\), got "):
+        BlockList(**params).fit(train)
+
+
+@pytest.mark.parametrize("column, op, value, holds, fitting", [
+    ("year", "contains", 1, "numbers", "==, !=, <, <=, >, >=, in"),
+    ("title", "<", "M", "text", "==, !=, in"),
+    ("title", "contains", "a", "text", "==, !=, in"),
+    ("genres", "==", "x", "lists", "contains"),
+    ("available", ">", 0, "true/false values", "==, !=, in"),
+])
+def test_item_predicate_refuses_an_op_that_does_not_fit_the_column(
+        train, typed, column, op, value, holds, fitting):
+    data = typed if column in typed.item_table.columns else train
+    message = (f"item_predicate: op '{op}' does not fit column '{column}', which holds "
+               f"{holds}; ops that fit: {fitting}")
+    with pytest.raises(ConfigError) as raised:
+        ItemPredicate(column=column, op=op, value=value).fit(data)
+    assert str(raised.value) == message
+
+
+def test_item_predicate_on_numbers_and_text_with_a_missing_value(typed):
+    recent = ItemPredicate(column="year", op=">", value=2000).fit(typed)
+    assert recent.allowed_.tolist() == [False, True, False]  # 12 has no year
+    named = ItemPredicate(column="title", op="in", value=["Gamma", "Alpha"]).fit(typed)
+    assert named.allowed_.tolist() == [True, False, True]
+
+
+def test_freshness_refuses_a_text_time_column(typed):
+    with pytest.raises(RecstackError) as raised:
+        FreshnessBoost(time_column="title", weight=100).fit(typed)
+    assert str(raised.value) == ("freshness: column 'title' must be numeric (Unix seconds) "
+                                 "or datetimes; item 10 holds 'Alpha'")
+
+
+@pytest.mark.parametrize("column", ["released", "released_s"])
+def test_freshness_from_a_time_column_keeps_missing_times_new(typed, column):
+    # now = the last training time, NOW: 10 is 10 days old, 11 20 days, 12 has no time
+    boost = FreshnessBoost(time_column=column, half_life_days=10.0).fit(typed)
+    np.testing.assert_allclose(boost.value_, [0.5, 0.25, 1.0])
 
 
 # ------------------------------------------------------------------ diversity

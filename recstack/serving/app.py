@@ -161,7 +161,7 @@ class _LimitsAndMetrics:
 
 
 async def _send_problem(send: Any, code: int, detail: str) -> None:
-    body = JSONResponse({"detail": detail}).body
+    body = JSONResponse({"detail": _text(detail)}).body
     await send({"type": "http.response.start", "status": code,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
@@ -383,25 +383,38 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
 def _problem(code: int) -> Any:
     async def handler(_request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=code)
+        return JSONResponse({"detail": _text(str(error))}, status_code=code)
     return handler
 
 
 async def _invalid(_request: Request, error: Exception) -> JSONResponse:
-    """FastAPI's 422 answer, whose errors repeat the input: a number out of float range
-    (``1e999`` in a JSON body parses as infinity) is written as text, where FastAPI's own
-    handler fails to encode it and answers 500."""
+    """FastAPI's 422 answer, whose errors repeat the input, made encodable: a number out
+    of float range (``1e999`` in a JSON body parses as infinity) is written as text, and
+    text that UTF-8 cannot carry (a lone surrogate such as ``"\\ud800"``, which JSON's
+    escapes allow) is written with backslash escapes; FastAPI's own handler fails to
+    encode either and answers 500."""
     errors = jsonable_encoder(cast(RequestValidationError, error).errors())
-    return JSONResponse({"detail": _finite(errors)}, status_code=422)
+    return JSONResponse({"detail": _encodable(errors)}, status_code=422)
 
 
-def _finite(value: Any) -> Any:
+def _encodable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, str):
+        return _text(value)
     if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(item) for item in value]
+    return value
+
+
+def _text(value: str) -> str:
+    """``value``, or with what UTF-8 cannot encode (lone surrogates) backslash-escaped."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
     return value
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 #: the most items one list may ask for
 MAX_K = 1000
@@ -33,9 +41,30 @@ MAX_CONTEXT_KEY_LENGTH = 64
 MAX_CONTEXT_VALUE_LENGTH = 256
 #: integers beyond this lose precision as float64 (2**53): refused in a context
 MAX_CONTEXT_INTEGER = 2**53
+#: how far past the server's clock an event's timestamp may be, in seconds: clocks of
+#: clients drift, but an event cannot have happened tomorrow
+MAX_EVENT_AHEAD_SECONDS = 86_400
 
+
+
+def _whole_number(value: object) -> object:
+    # pydantic's strict int refuses 5.0, which JSON Schema (and so the published schema)
+    # calls an integer; its lax int takes true and "5". Refuse those two, keep the rest.
+    if isinstance(value, bool | str | bytes):
+        raise PydanticCustomError("int_type", "Input should be a whole number, not {kind}",
+                                  {"kind": "a boolean" if isinstance(value, bool) else "text"})
+    return value
+
+
+def whole(low: int, high: int) -> object:
+    """An integer of a JSON body in ``[low, high]``: a number (5 or 5.0), never ``true``
+    or ``"5"`` (the bounds go before the validator: after it, the OpenAPI schema would
+    carry pydantic's ``ge``/``le`` rather than JSON Schema's ``minimum``/``maximum``)."""
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_whole_number)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH)]
-Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+# strict (here and for every number and flag of a body): JSON `true` is not 1 and "5" is
+# not 5; a client sending them has a bug that a coerced answer would hide
+Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False, strict=True)]
 ContextKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTEXT_KEY_LENGTH)]
 #: a context value: text, a whole number, a finite number or a boolean (bool before int:
 #: JSON ``true`` stays a boolean; int before float: ``3`` stays ``"3"`` as a text level)
@@ -51,7 +80,7 @@ Context = Annotated[dict[ContextKey, ContextValue], Field(
     "or a text value never seen in training, is the feature's unknown level, as offline. "
     "Models of a variant that does not use a key ignore it.")]
 RequestTime = Annotated[float, Field(
-    ge=0, le=1e11, allow_inf_nan=False,
+    ge=0, le=1e11, allow_inf_nan=False, strict=True,
     description="the request's time, seconds since 1970 (UTC), for the hour and weekday "
     "features of a model trained with `context_time`; default: the server's clock. Refused "
     "(422) when no served model has time features.")]
@@ -66,7 +95,7 @@ class NewUserRequest(_Request):
     """A new visitor known only by the items they chose (cold start)."""
 
     items: list[Id] = Field(min_length=1, max_length=MAX_ITEMS)
-    k: int = Field(default=20, ge=1, le=MAX_K)
+    k: whole(1, MAX_K) = 20  # type: ignore[valid-type]
     context: Context | None = None
     timestamp: RequestTime | None = None
 
@@ -75,23 +104,25 @@ class UserRecommendationsRequest(_Request):
     """What ``GET /users/{id}/recommendations`` asks in its query, plus the request's
     context (the body form of that endpoint)."""
 
-    k: int | None = Field(default=None, ge=1, le=MAX_K,
-                          description="list length (default: the service's default_k)")
-    exclude_seen: bool = True
+    k: whole(1, MAX_K) | None = Field(  # type: ignore[valid-type]
+        default=None, description="list length (default: the service's default_k)")
+    exclude_seen: bool = Field(default=True, strict=True)
     context: Context | None = None
     timestamp: RequestTime | None = None
 
 
 class Event(_Request):
-    """One impression, click or purchase. ``timestamp``: seconds since 1970 (UTC)."""
+    """One impression, click or purchase. ``timestamp``: seconds since 1970 (UTC), at
+    most :data:`MAX_EVENT_AHEAD_SECONDS` past the server's clock (checked by the service,
+    as the schema can only state a fixed bound)."""
 
     event: Literal["impression", "click", "purchase"]
     user_id: Id
     item_id: Id
-    timestamp: float = Field(ge=0, le=1e11, allow_inf_nan=False)
+    timestamp: float = Field(ge=0, le=1e11, allow_inf_nan=False, strict=True)
     session_id: Id | None = None
     request_id: Annotated[str, StringConstraints(max_length=64)] | None = None
-    position: int | None = Field(default=None, ge=1, le=MAX_K)
+    position: whole(1, MAX_K) | None = None  # type: ignore[valid-type]
     revenue: Money = 0.0
     cost: Money = 0.0
 
@@ -105,7 +136,7 @@ class ReloadRequest(_Request):
     variant to that version of its model (pinned until the next switch)."""
 
     variant: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
-    version: int | None = Field(default=None, ge=1, le=10**8)
+    version: whole(1, 10**8) | None = None  # type: ignore[valid-type]
 
 
 # --------------------------------------------------------------------------- responses

@@ -305,6 +305,8 @@ class Served:
     vector_source: str | None = None
     features: Any = None
     context: dict[str, Any] | None = None
+    #: whether the user's seen items were excluded (True where the request cannot choose)
+    exclude_seen: bool = True
 
 
 # --------------------------------------------------------------------------- the service
@@ -423,8 +425,13 @@ class Service:
                             f"({self.last_reload_error})")
 
     def _swap(self, slot: VariantSlot, reference: str) -> None:
-        loaded = LoadedModel(self.registry.load(reference), self.titles, self.settings,
-                             self.item_table)
+        self._install(slot, self._load(reference))
+
+    def _load(self, reference: str) -> LoadedModel:
+        return LoadedModel(self.registry.load(reference), self.titles, self.settings,
+                           self.item_table)
+
+    def _install(self, slot: VariantSlot, loaded: LoadedModel) -> None:
         slot.loaded = loaded  # one assignment: requests see the old or the new, whole
         self.metrics.model_version.clear()
         for other in self.slots:
@@ -433,7 +440,14 @@ class Service:
                     other.loaded.version.version)
 
     def _note_failure(self, slot: VariantSlot, message: str) -> None:
-        version = self.registry.current(slot.model_name) if not slot.pinned else None
+        version = None
+        if not slot.pinned:
+            try:
+                version = self.registry.current(slot.model_name)
+            except RecstackError:
+                # the alias itself is what failed (damaged current.json): the failure
+                # must still be recorded, and no version can be marked as the bad one
+                version = None
         if version is not None:
             self._failed[slot.model_name] = version
         kept = slot.loaded.reference if slot.loaded is not None else "nothing yet"
@@ -446,6 +460,9 @@ class Service:
     def reload(self, variant: str | None = None, version: int | None = None) -> list[str]:
         """Load the current version of each variant's model (or of ``variant``), or switch
         ``variant`` to ``version``; returns the references now served.
+
+        Every variant's version is loaded before any is swapped in, so that a failure
+        in one leaves all of them serving what they served (no mix of old and new).
 
         Raises
         ------
@@ -460,14 +477,17 @@ class Service:
                 raise RequestLimitError("name the variant whose version to switch "
                                         f"({', '.join(self.by_name)})")
             slots = [self.by_name[variant]] if variant is not None else self.slots
+            ready: list[tuple[VariantSlot, str, LoadedModel]] = []
             for slot in slots:
                 reference = (f"{slot.model_name}@{version}" if version is not None
                              else slot.reference)
                 try:
-                    self._swap(slot, reference)
+                    ready.append((slot, reference, self._load(reference)))
                 except RecstackError as error:
                     self._note_failure(slot, str(error))
                     raise ReloadFailedError(self.last_reload_error or str(error)) from None
+            for slot, reference, loaded in ready:
+                self._install(slot, loaded)
                 if version is not None:
                     slot.reference, slot.pinned = reference, True
             self.last_reload_error = None
@@ -617,8 +637,12 @@ class Service:
         candidates = _valid(Candidates(items.astype(np.int64), scores.astype(np.float32),
                                        np.full(len(items), source, dtype=object)))
         candidates = self._run_stages(request, candidates)
-        return self._served(slot, loaded, "user", user_id, k, candidates,
-                            vector_source=vector_source)
+        served = self._served(slot, loaded, "user", user_id, k, candidates,
+                              vector_source=vector_source)
+        # the only path that honours exclude_seen=False: a two-stage model's generators
+        # always exclude seen items, and an unknown user has none, so both log True
+        served.exclude_seen = exclude_seen
+        return served
 
     def _two_stage(self, slot: VariantSlot, loaded: LoadedModel, two_stage: TwoStageServing,
                    request: StageRequest) -> Served:
@@ -701,16 +725,21 @@ class Service:
             raise UnknownItemError(f"item {item_id!r} is not in the catalog of "
                                    f"{loaded.reference}; search titles with GET /items/search")
         started = time.perf_counter()
+        # no user: the chains' filters that hold for everyone (a block list) apply
+        blocked = self._blocked(StageRequest(None, np.empty(0, np.int64), k, loaded))
         external = loaded.model.items_.external_ids[[item]]
         try:
-            ids, scores = loaded.model.similar_items(external, min(k, loaded.n_items - 1)
-                                                     or 1)
+            ids, scores = loaded.model.similar_items(
+                external, min(k + len(blocked), loaded.n_items - 1) or 1)
         except RecstackError as error:
             raise RequestLimitError(str(error)) from None
         self._timed("retrieval", "similar", started)
         index = loaded.model.items_.to_index(ids[0], missing="ignore")
-        candidates = _valid(Candidates(index.astype(np.int64),
-                                       np.asarray(scores[0], np.float32),
+        scores = np.asarray(scores[0], np.float32)
+        if len(blocked):
+            keep = ~np.isin(index, blocked)
+            index, scores = index[keep], scores[keep]
+        candidates = _valid(Candidates(index.astype(np.int64), scores,
                                        np.full(len(index), "similar", dtype=object)))
         return loaded, item, self._served(slot, loaded, "similar", None, k, candidates,
                                           log=False)
@@ -747,6 +776,11 @@ class Service:
                  exclude: np.ndarray | None = None) -> Served:
         self.metrics.fallback.labels(reason_label).inc()
         order, scores = loaded.popular, loaded.popular_scores
+        history = exclude if exclude is not None else np.empty(0, np.int64)
+        # the filters of the chains (a block list above all) bind the fallback too
+        blocked = self._blocked(StageRequest(user_id, history, k, loaded))
+        if len(blocked):
+            exclude = np.union1d(history, blocked)
         if exclude is not None and len(exclude):
             keep = ~np.isin(order[:k + len(exclude)], exclude)
             order, scores = order[:k + len(exclude)][keep], scores[:k + len(exclude)][keep]
@@ -755,6 +789,15 @@ class Service:
         served = self._served(slot, loaded, endpoint, user_id, k, candidates)
         served.fallback = reason
         return served
+
+    @staticmethod
+    def _blocked(request: StageRequest) -> np.ndarray:
+        """The items a filter of the version's chains blocks for ``request``."""
+        if not request.loaded.stages:
+            return np.empty(0, np.int64)
+        from recstack.serving.rerank import chain_exclusions
+
+        return chain_exclusions(request.loaded.stages, request)
 
     def _timed(self, stage: str, name: str, started: float) -> None:
         """Observe a stage's time since ``started`` (``recstack_stage_seconds``)."""
@@ -795,6 +838,7 @@ class Service:
             "vector_source": served.vector_source, "fallback": served.fallback,
             "features": _features_json(served),
             "context": json.dumps(served.context) if served.context else None,
+            "exclude_seen": served.exclude_seen,
         })
 
     # ------------------------------------------------------------------ events
@@ -807,6 +851,17 @@ class Service:
         if len(events) > self.settings.max_events:
             raise RequestLimitError(f"{len(events)} events posted; this service takes at "
                                     f"most {self.settings.max_events} per request (max_events)")
+        from recstack.serving.schemas import MAX_EVENT_AHEAD_SECONDS
+
+        clock = time.time()
+        for position, event in enumerate(events):
+            # the schema's fixed bound (year 5138) lets a milliseconds time through as
+            # seconds, which the online metrics then read as thousands of years
+            if event.timestamp > clock + MAX_EVENT_AHEAD_SECONDS:
+                raise RequestLimitError(
+                    f"events[{position}].timestamp: {event.timestamp:.0f} is more than "
+                    f"{MAX_EVENT_AHEAD_SECONDS} s past the server's clock ({clock:.0f}); give "
+                    "seconds since 1970 (UTC), not milliseconds")
         now = datetime.now(UTC)
         rows: list[Mapping[str, Any]] = []
         for event in events:

@@ -533,6 +533,27 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    # uvicorn takes a port above 65535 modulo 2**16 and binds another port without a word
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a TCP port, 1..65535, got {value}")
+    return value
+
+
+def _open_unit_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < 1:  # NaN fails the comparison too
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text}")
+    return value
+
+
 def _add_source(parser: argparse.ArgumentParser) -> None:
     from recstack.data.sources import LoaderOptions
 
@@ -731,7 +752,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="an A/B arm, e.g. --variant control=als:0.5 --variant "
                        "test=ease:0.5 (instead of --model)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=_positive_int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--workers", type=_positive_int, default=1,
                        help="uvicorn worker processes (each loads the model; see deploy/)")
     serve.add_argument("--config", type=_path, default=None, metavar="JSON",
@@ -760,7 +781,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="the service's --log-dir (or its events folder, or one file)")
     online.add_argument("--control", type=_text, default=None,
                         help="the variant others are tested against")
-    online.add_argument("--alpha", type=float, default=0.05,
+    online.add_argument("--alpha", type=_open_unit_float, default=0.05,
                         help="1 - confidence level of the intervals (default 0.05)")
     online.set_defaults(run=_online)
 

@@ -190,6 +190,9 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
     if base is None:
         # where the experiment file was (when results.json records it), else here
         base = folder.payload.get("base_folder") or Path.cwd()
+        if not isinstance(base, str | Path):  # read_results refuses it; a payload built by hand
+            raise RecstackError(f"{folder.path / 'results.json'}: 'base_folder' is "
+                                f"{base!r}; expected the experiment file's folder or null")
     try:
         experiment = parse_experiment(folder.experiment_raw,
                                       source=str(folder.path / "results.json"),

@@ -62,10 +62,87 @@ def _load_json(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise RecstackError(f"{path}:{error.lineno}: not valid JSON ({error.msg}); the file "
                             "is damaged: rerun `recstack evaluate`") from None
+    except UnicodeDecodeError as error:
+        raise RecstackError(f"{path}: byte {error.start} is not UTF-8 text (recstack writes "
+                            "UTF-8); the file is damaged: rerun `recstack evaluate`") from None
     if not isinstance(payload, dict):
         raise RecstackError(f"{path}: expected a JSON object (results of `recstack "
                             f"evaluate`), got a {type(payload).__name__}")
     return payload
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise RecstackError(f"{path}: empty; the file is damaged: rerun `recstack "
+                            "evaluate`") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
+        raise RecstackError(f"{path}: not a readable CSV file ({reason}); the file is "
+                            "damaged: rerun `recstack evaluate`") from None
+
+
+def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) -> None:
+    """Refuse a per-user table that is not the one results.json summarises: a truncated file
+    still parses, and the report would then be built from the users that are left."""
+    for column in frame.columns:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() & frame[column].notna()
+        if bad.any():
+            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # line 1 is the header
+            raise RecstackError(f"{path}: line {line}: column {column!r} holds "
+                                f"{frame[column][bad].iloc[0]!r}; expected a number; the "
+                                "file is damaged: rerun `recstack evaluate`")
+        frame[column] = values.astype(np.float64)
+    for metric, stored in metrics.items():
+        expected = stored.get("n_users") if isinstance(stored, dict) else None
+        if metric not in frame.columns or not isinstance(expected, int):
+            continue
+        found = int(frame[metric].notna().sum())
+        if found != expected:
+            raise RecstackError(f"{path}: {found} users, {RESULTS_FILE} says {expected} "
+                                f"(users with a {metric} value); the file is damaged, rerun "
+                                "`recstack evaluate`")
+
+
+def _check_types(path: Path, payload: dict[str, Any]) -> None:
+    """Refuse a value of the wrong type (a hand-edited results.json) naming its field,
+    before the report trips over it somewhere with no word of where."""
+    def refuse(field: str, value: Any, expected: str) -> None:
+        raise RecstackError(f"{path}: {field!r} is {json.dumps(value)[:60]}; expected "
+                            f"{expected}; rerun `recstack evaluate` or restore the file")
+
+    if not isinstance(payload["experiment"], dict):
+        refuse("experiment", payload["experiment"], "the experiment as an object")
+    seed = payload["experiment"].get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        refuse("experiment.seed", seed, "a whole number")
+    diagnostics = payload["diagnostics"]
+    if not isinstance(diagnostics, dict):
+        refuse("diagnostics", diagnostics, "an object of model: [notes]")
+    for label, notes in diagnostics.items():
+        if not isinstance(notes, list):
+            refuse(f"diagnostics.{label}", notes, "a list of notes")
+    for key, expected in (("base_folder", str), ("significance", dict), ("split", dict),
+                          ("environment", dict)):
+        value = payload.get(key)
+        if value is not None and not isinstance(value, expected):
+            refuse(key, value, f"{'a folder path' if expected is str else 'an object'} or null")
+    for number, entry in enumerate(payload["models"], start=1):
+        if not isinstance(entry["model"], str) or not entry["model"]:
+            refuse(f"models[{number}].model", entry["model"], "the model's label")
+        for key in ("metrics", "aggregate", "meta"):
+            if entry.get(key) is not None and not isinstance(entry[key], dict):
+                refuse(f"models[{number}].{key}", entry[key], "an object")
+        for key, kind in (("fit_seconds", (int, float)), ("users_without_relevant", (int,))):
+            value = entry.get(key)
+            if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+                refuse(f"models[{number}].{key}", value, "a number")
+        for name, value in (entry.get("aggregate") or {}).items():
+            if value is not None and (not isinstance(value, int | float)
+                                      or isinstance(value, bool)):
+                refuse(f"models[{number}].aggregate.{name}", value, "a number or null")
 
 
 def read_results(path: str | Path) -> ResultsFolder:
@@ -108,6 +185,7 @@ def read_results(path: str | Path) -> ResultsFolder:
     if problems:
         raise RecstackError(f"{results_path}: {'; '.join(problems)}; written by an older "
                             "recstack? rerun `recstack evaluate`")
+    _check_types(results_path, payload)
     labels = [entry["model"] for entry in models]
     missing_files = [f"per_user_{label}.csv" for label in labels
                      if not (folder / f"per_user_{label}.csv").exists()]
@@ -118,11 +196,12 @@ def read_results(path: str | Path) -> ResultsFolder:
     results = []
     for entry in models:
         per_user_path = folder / f"per_user_{entry['model']}.csv"
-        frame = pd.read_csv(per_user_path)
+        frame = _read_csv(per_user_path)
         if frame.shape[1] < 2:
             raise RecstackError(f"{per_user_path}: expected a user id column and one column "
                                 f"per metric, got columns {list(frame.columns)}")
         frame = frame.set_index(frame.columns[0])
+        _check_per_user(per_user_path, frame, entry["metrics"] or {})
         aggregate = {k: (np.nan if v is None else float(v))
                      for k, v in (entry.get("aggregate") or {}).items()}
         results.append(EvaluationResult(entry["model"], frame, aggregate,
@@ -132,7 +211,7 @@ def read_results(path: str | Path) -> ResultsFolder:
     for label in labels:
         table_path = folder / f"calibration_{label}.csv"
         if table_path.exists():
-            table = pd.read_csv(table_path)
+            table = _read_csv(table_path)
             absent = [c for c in CALIBRATION_COLUMNS if c not in table.columns]
             if absent:
                 raise RecstackError(f"{table_path}: missing column(s) {absent}; expected "

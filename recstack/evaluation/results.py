@@ -83,8 +83,17 @@ class EvaluationResult:
         return list(self.per_user.columns)
 
     def summary(self) -> dict[str, MetricSummary]:
-        return {m: MetricSummary.from_values(m, self.per_user[m].to_numpy(np.float64))
-                for m in self.per_user.columns}
+        return {m: MetricSummary.from_values(m, self._values(m)) for m in self.per_user.columns}
+
+    def _values(self, metric: str) -> np.ndarray:
+        # per_user may come from a hand-edited CSV: a word among the numbers must say where
+        values = pd.to_numeric(self.per_user[metric], errors="coerce")
+        bad = values.isna() & self.per_user[metric].notna()
+        if bad.any():
+            raise RecstackError(f"{self.model}: per-user {metric!r} of user "
+                                f"{self.per_user.index[bad.to_numpy()][0]!r} is "
+                                f"{self.per_user[metric][bad].iloc[0]!r}; expected a number")
+        return values.to_numpy(np.float64)
 
     def means(self) -> dict[str, float]:
         out = {m: s.mean for m, s in self.summary().items()}

@@ -12,7 +12,9 @@ the log is loaded from the registry and the request is recomputed the offline wa
   is a mismatch;
 - **items**: where retrieval was exact (sources ``exact`` or ``model``; an approximate
   index may miss items by design, and stages reorder), the logged list must equal the
-  model's own top-``k`` (``recommend`` with seen items excluded).
+  model's own top-``k`` (``recommend`` with seen items excluded, or kept where the log's
+  ``exclude_seen`` says the request kept them; logs from before that column are all
+  excluded).
 
 - **features** (a ``two_stage`` version): the logged features of each served item (what
   its ranker scored, :mod:`recstack.serving.two_stage`) against the model's offline
@@ -46,8 +48,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.errors import RecstackError
+from recstack.serving.online import read_log_checked
 from recstack.serving.registry import ModelRegistry
-from recstack.serving.request_log import read_log
 from recstack.serving.two_stage import candidate_context, frame_values
 
 if TYPE_CHECKING:
@@ -56,6 +58,10 @@ if TYPE_CHECKING:
 __all__ = ["SkewReport", "check_skew", "render_skew"]
 
 _EXACT_SOURCES = {"exact", "model"}
+# what every request log since the first has; ``context`` and ``exclude_seen`` came later
+# and are read when present
+_REQUIRED = ["request_id", "endpoint", "user_id", "model", "k", "input_items", "items",
+             "scores", "sources", "vector_source", "fallback", "features"]
 
 
 @dataclass
@@ -82,8 +88,15 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     if not isinstance(registry, ModelRegistry):
         registry = ModelRegistry(registry)
     folder = Path(log_dir)
-    log = read_log(folder / "requests" if (folder / "requests").is_dir() else folder,
-                   "requests")
+    log = read_log_checked(folder / "requests" if (folder / "requests").is_dir() else folder,
+                           "requests", _REQUIRED)
+    # a wrong --registry would skip every request and pass with "0 recomputed"
+    if not registry.is_remote and not Path(registry.root).is_dir():
+        raise RecstackError(f"registry {registry.root}: no such folder; give the registry "
+                            "the service served from")
+    if not registry.names():
+        raise RecstackError(f"registry {registry.root}: holds no model; give the registry "
+                            "the service served from")
     if limit is not None:
         log = log.tail(limit)
     from recstack.pipeline.rerank import available_rerankers
@@ -113,7 +126,11 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
             if row.vector_source == "store":
                 skip("user vector from the embedding store")
                 continue
-            if row.endpoint not in ("user", "new-user") or not len(row.items):
+            if row.endpoint not in ("user", "new-user"):
+                skip(f"{row.endpoint} not recomputed")
+                continue
+            _check_row(row)
+            if not len(row.items):
                 skip(f"{row.endpoint} not recomputed")
                 continue
             item_index = np.array([lookup.get(i, -1) for i in row.items])
@@ -168,7 +185,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                                         f"{recomputed[worst]:.6g}"))
             if user is not None and set(row.sources) <= _EXACT_SOURCES:
                 expected = model.recommend(model.users_.external_ids[[user]],
-                                           int(row.k))[0][0]
+                                           int(row.k), exclude_seen=_exclude_seen(row))[0][0]
                 expected = [str(i) for i in expected[:len(row.items)].tolist()]
                 if list(row.items) != expected:
                     differs.append(_problem(row, "items", f"logged {list(row.items)[:5]}..., "
@@ -229,7 +246,13 @@ def _two_stage(row: Any, model: Any, user: int, tolerance: float,
     logged context."""
     if row.features is None or pd.isna(row.features):
         return [_problem(row, "features", "no features logged for a two-stage request")]
-    logged = json.loads(row.features)
+    try:
+        logged = json.loads(row.features)
+        if not isinstance(logged, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as error:
+        raise RecstackError(f"{_where(row)}: 'features' is not the JSON object the service "
+                            f"writes ({error})") from None
     candidates = model.candidates(np.array([user]))
     frame = model.builder_.build(candidates, model.state_,
                                  context=candidate_context(model, context, len(candidates)))
@@ -258,12 +281,57 @@ def _two_stage(row: Any, model: Any, user: int, tolerance: float,
     retrieval = set(logged.get("retrieval", {}).values())
     if retrieval <= _EXACT_SOURCES and not problems:
         expected_items = model.recommend(model.users_.external_ids[[user]], int(row.k),
+                                         exclude_seen=_exclude_seen(row),
                                          context=context)[0][0]
         expected_items = [str(i) for i in expected_items[:len(row.items)].tolist()]
         if list(row.items) != expected_items:
             problems.append(_problem(row, "items", f"logged {list(row.items)[:5]}..., "
                                      f"recomputed {expected_items[:5]}..."))
     return problems
+
+
+def _exclude_seen(row: Any) -> bool:
+    """How the request was served; logs written before the column are all True."""
+    value = getattr(row, "exclude_seen", True)
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return True
+    return bool(value)
+
+
+def _where(row: Any) -> str:
+    return f"{row.log_file_}: row {row.log_row_} (request {row.request_id})"
+
+
+def _check_row(row: Any) -> None:
+    """Refuse a row the recomputation would trip over (a log edited by hand or written by
+    something else), naming its file, row and request."""
+    def refuse(problem: str) -> None:
+        raise RecstackError(f"{_where(row)}: {problem}; restore the row or move the file "
+                            "out of the log folder")
+
+    for column in ("items", "scores", "sources"):
+        if not isinstance(getattr(row, column), np.ndarray | list):
+            refuse(f"{column!r} is {getattr(row, column)!r}, expected a list")
+    if row.endpoint == "new-user" and not isinstance(row.input_items, np.ndarray | list):
+        refuse(f"'input_items' is {row.input_items!r}, expected the posted items")
+    if len(row.scores) != len(row.items):
+        refuse(f"'scores' holds {len(row.scores)} value(s) for {len(row.items)} item(s); "
+               "expected one score per item")
+    if any(not isinstance(i, str) for i in row.items):
+        refuse("'items' holds a missing item id")
+    k = row.k
+    if k is None or pd.isna(k) or int(k) != k or k < 1:
+        refuse(f"'k' is {k!r}; expected a whole number >= 1")
+    if int(k) < len(row.items):
+        refuse(f"'k' is {int(k)} but {len(row.items)} items were logged; expected k >= "
+               "the number of items")
+    text = getattr(row, "context", None)
+    if isinstance(text, str):
+        try:
+            if not isinstance(json.loads(text), dict):
+                raise ValueError("not a JSON object")
+        except ValueError as error:
+            refuse(f"'context' is not the JSON object the service writes ({error})")
 
 
 def _problem(row: Any, what: str, detail: str) -> dict[str, Any]:

@@ -1,0 +1,115 @@
+"""`recstack report` on a damaged or hand-edited results folder: one line naming the file
+(and its line or field), exit status 2, never a report built from what is left."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from recstack.cli import main
+from recstack.config import parse_experiment
+from recstack.experiment import run_experiment
+
+RAW = {
+    "name": "tiny",
+    "seed": 0,
+    "data": {"source": "synthetic:n_users=60,n_items=40,n_interactions=800,seed=3"},
+    "split": {"method": "random", "test_fraction": 0.2},
+    "evaluation": {"metrics": ["precision", "ndcg"], "ks": [5]},
+    "models": [{"type": "most_popular"}],
+}
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("results") / "good"
+    run_experiment(parse_experiment(RAW, source="tiny.toml", base=Path.cwd()), out=out)
+    return out
+
+
+@pytest.fixture
+def results(tmp_path, good) -> Path:
+    copy = tmp_path / "results"
+    shutil.copytree(good, copy)
+    return copy
+
+
+def _per_user(folder: Path) -> Path:
+    return next(folder.glob("per_user_*.csv"))
+
+
+def _refused(folder: Path, capsys) -> str:
+    assert main(["report", str(folder), "--out", str(folder / "r.html"), "--refit",
+                 "none"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("recstack: error: "), err
+    assert not (folder / "r.html").exists()
+    return lines[0]
+
+
+def test_the_undamaged_folder_makes_a_report(results, capsys):
+    assert main(["report", str(results), "--out", str(results / "r.html"), "--refit",
+                 "none"]) == 0
+    assert (results / "r.html").exists()
+
+
+def test_a_truncated_per_user_file_is_refused_with_both_counts(results, capsys):
+    path = _per_user(results)
+    lines = path.read_text().splitlines()
+    stored = json.loads((results / "results.json").read_text())["models"][0]["metrics"]
+    expected = stored["ndcg@5"]["n_users"]
+    assert expected == len(lines) - 1  # every evaluated user has an ndcg
+    path.write_text("\n".join(lines[:3]) + "\n")  # the header and two users
+    line = _refused(results, capsys)
+    assert f"{path}: 2 users, results.json says {expected}" in line
+    assert "the file is damaged, rerun" in line
+
+
+def test_an_empty_per_user_file_is_refused(results, capsys):
+    path = _per_user(results)
+    path.write_text("")
+    assert f"{path}: empty" in _refused(results, capsys)
+
+
+def test_a_word_among_the_per_user_numbers_names_its_line(results, capsys):
+    path = _per_user(results)
+    table = pd.read_csv(path)
+    table[table.columns[1]] = table[table.columns[1]].astype(object)
+    table.iloc[4, 1] = "oops"
+    table.to_csv(path, index=False)
+    line = _refused(results, capsys)
+    # row 4 of the data is line 6: the header is line 1
+    assert f"{path}: line 6: column {table.columns[1]!r} holds 'oops'; expected a number" \
+        in line
+
+
+def test_results_json_that_is_not_utf8_is_refused(results, capsys):
+    path = results / "results.json"
+    path.write_bytes(path.read_bytes().replace(b'"tiny"', b'"t\xe9ny"', 1))
+    assert f"{path}: byte " in _refused(results, capsys)
+
+
+@pytest.mark.parametrize(("field", "value"), [("diagnostics", None), ("base_folder", 123),
+                                              ("significance", [1])])
+def test_a_field_of_the_wrong_type_is_refused_naming_it(results, capsys, field, value):
+    path = results / "results.json"
+    payload = json.loads(path.read_text())
+    payload[field] = value
+    path.write_text(json.dumps(payload))
+    line = _refused(results, capsys)
+    assert f"{path}: {field!r} is {json.dumps(value)}; expected" in line
+
+
+def test_a_non_numeric_value_in_a_result_built_by_hand_names_the_user():
+    from recstack.errors import RecstackError
+    from recstack.evaluation.results import EvaluationResult
+
+    result = EvaluationResult("m", pd.DataFrame({"ndcg@5": [0.5, "x"]}, index=["u1", "u2"]))
+    with pytest.raises(RecstackError, match="per-user 'ndcg@5' of user 'u2' is 'x'"):
+        result.summary()

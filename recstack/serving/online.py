@@ -20,8 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from recstack.errors import RecstackError
 from recstack.metrics.online import (
@@ -31,10 +29,9 @@ from recstack.metrics.online import (
     compare_variants,
     online_metrics,
 )
-from recstack.serving.request_log import log_files
+from recstack.serving.request_log import check_log_columns, read_log, read_log_file
 
-__all__ = ["OnlineReport", "online_report", "read_events", "read_log_checked",
-           "render_report"]
+__all__ = ["OnlineReport", "online_report", "read_events", "render_report"]
 
 _COLUMNS = ["variant", "session_id", "event", "timestamp", "revenue", "cost"]
 
@@ -56,14 +53,12 @@ def read_events(location: str | Path) -> pd.DataFrame:
     path = Path(location)
     if path.is_dir():
         folder = path / "events" if (path / "events").is_dir() else path
-        table = read_log_checked(folder, "events", _COLUMNS)
+        table = read_log(folder, "events", _COLUMNS)
         _check_rows(table, table["log_file_"].tolist(), table["log_row_"].tolist())
     elif not path.exists():
         raise RecstackError(f"{path}: no such file or folder (give the service's log_dir)")
     elif path.suffix.lower() == ".parquet":
-        table = _read_parquet(path)
-        _require_columns(table.schema.names, _COLUMNS, path, "events")
-        table = table.to_pandas()
+        table = read_log_file(path, "events", _COLUMNS).to_pandas()
         _check_rows(table, [str(path)] * len(table), list(range(len(table))))
     elif path.suffix.lower() == ".csv":
         try:
@@ -71,7 +66,7 @@ def read_events(location: str | Path) -> pd.DataFrame:
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
             raise RecstackError(f"{path}: not a readable CSV file ({_first_line(error)}); "
                                 "export the event log again") from None
-        _require_columns(list(table.columns), _COLUMNS, path, "events")
+        check_log_columns(list(table.columns), _COLUMNS, path, "events")
         # line 1 is the header
         _check_rows(table, [str(path)] * len(table), [f"line {i + 2}" for i in range(len(table))])
     else:
@@ -111,65 +106,6 @@ def _check_rows(table: pd.DataFrame, files: list[str], rows: list[Any]) -> None:
             position = int(bad.argmax())
             refuse(position, f"'timestamp' is {table['timestamp'].iloc[position]!r}; expected "
                    "a datetime or a finite number of seconds")
-
-
-def read_log_checked(folder: str | Path, prefix: str, required: list[str]) -> pd.DataFrame:
-    """Every ``prefix`` file in ``folder`` as one table (oldest first), as
-    :func:`~recstack.serving.request_log.read_log`, but a file that is not readable
-    Parquet, or lacks one of the ``required`` columns, is refused naming it: one damaged
-    or misplaced file must not end the command with a traceback, nor be skipped silently.
-    The table carries ``log_file_`` and ``log_row_`` (each row's file and row in it) so a check
-    of the rows can name where a bad one came from."""
-    files = log_files(folder, prefix)
-    if not files:
-        raise RecstackError(f"{folder}: no {prefix}-*.parquet files; is this the service's "
-                            "log_dir (its requests/ or events/ folder)?")
-    tables = []
-    for path in files:
-        table = _read_parquet(path)
-        _require_columns(table.schema.names, required, path, prefix)
-        tables.append(table)
-    try:
-        whole = pa.concat_tables(tables, promote_options="default")
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        # name the first file whose column types differ from the first file's
-        first = tables[0].schema
-        for path, table in zip(files, tables, strict=True):
-            for name in table.schema.names:
-                if name in first.names and table.schema.field(name).type != \
-                        first.field(name).type:
-                    raise RecstackError(
-                        f"{path}: column {name!r} is {table.schema.field(name).type}, but "
-                        f"{first.field(name).type} in {files[0].name}; the file was not "
-                        f"written by the service, move it out of {folder}") from None
-        raise
-    frame = whole.to_pandas()
-    frame["log_file_"] = [str(p) for p, t in zip(files, tables, strict=True)
-                      for _ in range(t.num_rows)]
-    frame["log_row_"] = [r for t in tables for r in range(t.num_rows)]
-    return frame
-
-
-def _read_parquet(path: Path) -> pa.Table:
-    try:
-        return pq.read_table(path)
-    except OSError as error:  # arrow's "Couldn't deserialize thrift" on a corrupted footer
-        if error.errno is not None:  # the file system's (permission...): the CLI says those
-            raise
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        pass
-    # arrow's own words ("magic bytes not found in footer...") do not say what to do
-    raise RecstackError(f"{path}: not a readable Parquet file (damaged or truncated); move "
-                        f"it out of {path.parent} or delete it to read the rest of the log")
-
-
-def _require_columns(columns: list[str], required: list[str], path: Path,
-                     prefix: str) -> None:
-    missing = [c for c in required if c not in columns]
-    if missing:
-        raise RecstackError(f"{path}: lacks column(s) {', '.join(missing)} of the "
-                            f"service's {prefix} log; is it another log's file? move it out "
-                            f"of {path.parent}")
 
 
 def _first_line(error: BaseException) -> str:

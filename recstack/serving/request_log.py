@@ -13,7 +13,8 @@ Writing happens on a background thread, never on a request's path; appending tak
 and a list append. A crash loses at most the rows not yet written (``rotate_seconds``).
 
 :data:`REQUEST_SCHEMA` and :data:`EVENT_SCHEMA` are the two logs the service writes;
-:func:`read_log` reads a prefix's files back as one table.
+:func:`read_log` reads a prefix's files back as one table, refusing a damaged or foreign
+file by name.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import itertools
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -186,12 +187,69 @@ def log_files(folder: str | Path, prefix: str) -> list[Path]:
     return sorted(Path(folder).glob(f"{prefix}-*.parquet"), key=lambda p: p.name)
 
 
-def read_log(folder: str | Path, prefix: str) -> pd.DataFrame:
+def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> pd.DataFrame:
     """Every file of ``prefix`` in ``folder`` as one table (oldest first); a column that
-    older files lack (added to the schema since) is null in their rows."""
+    older files lack (added to the schema since) is null in their rows. Each row carries
+    ``log_file_`` and ``log_row_`` (its file and its row there), so a check of the rows can
+    name where a bad one came from.
+
+    Raises
+    ------
+    RecstackError
+        No such file; a file that is not readable Parquet, lacks one of the ``required``
+        columns or types a column unlike the first file: named, since one damaged or
+        misplaced file must neither end a command with a traceback nor be skipped."""
     files = log_files(folder, prefix)
     if not files:
         raise RecstackError(f"{folder}: no {prefix}-*.parquet files; is this the service's "
                             "log_dir (its requests/ or events/ folder)?")
-    return pa.concat_tables([pq.read_table(f) for f in files],
-                            promote_options="default").to_pandas()
+    tables = [read_log_file(path, prefix, required) for path in files]
+    try:
+        whole = pa.concat_tables(tables, promote_options="default")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # name the first file whose column types differ from the first file's
+        first = tables[0].schema
+        for path, table in zip(files, tables, strict=True):
+            for name in table.schema.names:
+                if name in first.names and table.schema.field(name).type != \
+                        first.field(name).type:
+                    raise RecstackError(
+                        f"{path}: column {name!r} is {table.schema.field(name).type}, but "
+                        f"{first.field(name).type} in {files[0].name}; the file was not "
+                        f"written by the service, move it out of {folder}") from None
+        raise
+    frame = whole.to_pandas()
+    frame["log_file_"] = [str(p) for p, t in zip(files, tables, strict=True)
+                          for _ in range(t.num_rows)]
+    frame["log_row_"] = [r for t in tables for r in range(t.num_rows)]
+    return frame
+
+
+def read_log_file(path: Path, prefix: str, required: Sequence[str] = ()) -> pa.Table:
+    """One log file, refused by name when it is not readable Parquet or lacks one of the
+    ``required`` columns of the ``prefix`` log."""
+    try:
+        table = pq.read_table(path)
+    except OSError as error:  # arrow's "Couldn't deserialize thrift" on a corrupted footer
+        if error.errno is not None:  # the file system's (permission...): the CLI says those
+            raise
+        table = None
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        table = None
+    if table is None:
+        # arrow's own words ("magic bytes not found in footer...") do not say what to do
+        raise RecstackError(f"{path}: not a readable Parquet file (damaged or truncated); "
+                            f"move it out of {path.parent} or delete it to read the rest of "
+                            "the log")
+    check_log_columns(table.schema.names, required, path, prefix)
+    return table
+
+
+def check_log_columns(columns: Sequence[str], required: Sequence[str], path: Path,
+                      prefix: str) -> None:
+    """Refuse a file of the ``prefix`` log that lacks one of the ``required`` columns."""
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise RecstackError(f"{path}: lacks column(s) {', '.join(missing)} of the "
+                            f"service's {prefix} log; is it another log's file? move it out "
+                            f"of {path.parent}")

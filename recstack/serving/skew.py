@@ -48,8 +48,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.errors import RecstackError
-from recstack.serving.online import read_log_checked
 from recstack.serving.registry import ModelRegistry
+from recstack.serving.request_log import read_log
 from recstack.serving.two_stage import candidate_context, frame_values
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     if not isinstance(registry, ModelRegistry):
         registry = ModelRegistry(registry)
     folder = Path(log_dir)
-    log = read_log_checked(folder / "requests" if (folder / "requests").is_dir() else folder,
+    log = read_log(folder / "requests" if (folder / "requests").is_dir() else folder,
                            "requests", _REQUIRED)
     # a wrong --registry would skip every request and pass with "0 recomputed"
     if not registry.is_remote and not Path(registry.root).is_dir():

@@ -507,20 +507,24 @@ def _number_or_text(text: str) -> Any:
     return text
 
 
-def _int_at_least(lowest: int) -> Any:
+def _int_at_least(lowest: int, highest: int | None = None, what: str = "") -> Any:
+    """A whole-number argument in ``lowest..highest`` (``what`` names the range)."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < lowest:
-            raise argparse.ArgumentTypeError(f"must be >= {lowest}, got {value}")
+        if value < lowest or (highest is not None and value > highest):
+            bound = f">= {lowest}" if highest is None else f"{what}, {lowest}..{highest}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
         return value
     return parse
 
 
 _positive_int = _int_at_least(1)
 _non_negative_int = _int_at_least(0)
+# uvicorn takes a port above 65535 modulo 2**16 and binds another port without a word
+_port = _int_at_least(1, 65535, "a TCP port")
 
 
 def _non_negative_float(text: str) -> float:
@@ -530,17 +534,6 @@ def _non_negative_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not value >= 0 or value == float("inf"):  # NaN fails the comparison
         raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
-
-
-def _port(text: str) -> int:
-    # uvicorn takes a port above 65535 modulo 2**16 and binds another port without a word
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a TCP port, 1..65535, got {value}")
     return value
 
 

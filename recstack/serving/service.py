@@ -617,12 +617,9 @@ class Service:
         n = min(n, loaded.n_items)
         started = time.perf_counter()
         exclude = history if exclude_seen else np.empty(0, np.int32)
-        if loaded.stages:
-            from recstack.serving.rerank import chain_exclusions
-
-            blocked = chain_exclusions(loaded.stages, request)
-            if len(blocked):
-                exclude = np.union1d(exclude, blocked)
+        blocked = self._blocked(request)
+        if len(blocked):
+            exclude = np.union1d(exclude, blocked)
         if vector is not None and loaded.index is not None:
             items, scores = loaded.index.search_one(vector, n, exclude)
             source = loaded.retrieval
@@ -701,10 +698,7 @@ class Service:
                                 shape=(1, loaded.n_items))
         row = writable_scores(scorer(history), copy=True)
         row[0, known] = -np.inf
-        if loaded.stages:
-            from recstack.serving.rerank import chain_exclusions
-
-            row[0, chain_exclusions(loaded.stages, request)] = -np.inf
+        row[0, self._blocked(request)] = -np.inf
         top, scores = (a[0] for a in top_k(row, n))
         self._timed("retrieval", "fold-in", started)
         candidates = _valid(Candidates(top.astype(np.int64), scores.astype(np.float32),

@@ -45,7 +45,9 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
+from recstack.atomic import atomic_directory
 from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import check_list_length
 
 __all__ = ["ItemIndex", "SERVING_INSTALL", "exact_search", "recall_at"]
 
@@ -206,9 +208,7 @@ class ItemIndex:
         if queries.shape[1] != self.dim:
             raise ConfigError(f"queries have {queries.shape[1]} dimensions; the index has "
                               f"{self.dim}")
-        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
-        k = int(k)
+        k = check_list_length(k, len(queries), self.n_items)
         mask = self._exclusions(len(queries), exclude, blocked)
         if self.backend == "exact" or len(queries) == 0:
             return self._exact(queries, k, mask)
@@ -342,22 +342,24 @@ class ItemIndex:
         return out_index, out_scores
 
     # ------------------------------------------------------------------ persistence
-    def save(self, folder: str | Path) -> Path:
-        """Write the index into ``folder`` (created; existing files of the index replaced).
-        Callers that need the folder to appear at once write into a staging folder (the
-        model registry does)."""
+    def save(self, folder: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the index into ``folder`` as a whole: it appears complete or not at all
+        (:func:`recstack.atomic.atomic_directory`); an existing folder is replaced only with
+        ``overwrite=True``."""
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / ITEMS_FILE, self.vectors, allow_pickle=False)
-        files = [ITEMS_FILE]
-        if self.backend == "hnsw":
-            self._graph.save_index(str(folder / HNSW_FILE))
-            files.append(HNSW_FILE)
-        meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "metric": self.metric,
-                "backend": self.backend, "n_items": self.n_items, "dim": self.dim,
-                "params": self.params, "recall_at_10": self.recall_at_10,
-                "sha256": {name: _sha256(folder / name) for name in files}}
-        (folder / INDEX_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        with atomic_directory(folder, overwrite=overwrite) as staging:
+            np.save(staging / ITEMS_FILE, self.vectors, allow_pickle=False)
+            files = [ITEMS_FILE]
+            if self.backend == "hnsw":
+                self._graph.save_index(str(staging / HNSW_FILE))
+                files.append(HNSW_FILE)
+            meta = {"format": FORMAT, "format_version": FORMAT_VERSION,
+                    "metric": self.metric, "backend": self.backend, "n_items": self.n_items,
+                    "dim": self.dim, "params": self.params,
+                    "recall_at_10": self.recall_at_10,
+                    "sha256": {name: _sha256(staging / name) for name in files}}
+            (staging / INDEX_META).write_text(json.dumps(meta, indent=2) + "\n",
+                                              encoding="utf-8")
         return folder
 
     @classmethod

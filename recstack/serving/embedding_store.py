@@ -152,7 +152,11 @@ def id_array(ids: Any) -> np.ndarray:
         return np.atleast_1d(ids)
     if isinstance(ids, str | bytes) or np.isscalar(ids):
         ids = [ids]
-    values = list(ids)
+    try:
+        values = list(ids)
+    except TypeError:
+        raise ConfigError(f"ids must be one id or a list of ids (integers or strings), got "
+                          f"{ids!r}") from None
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array

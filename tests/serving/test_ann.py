@@ -116,6 +116,26 @@ def test_builds_are_repeatable_and_survive_save_and_load(graph, catalog, tmp_pat
         ["hnsw.bin", "index.json", "items.npy"]
 
 
+def test_saving_is_all_or_nothing_and_never_onto_a_file_or_silently_over_a_folder(
+        graph, tmp_path):
+    (tmp_path / "a_file").write_text("keep me")
+    with pytest.raises(RecstackError, match="a_file: is a file"):
+        graph.save(tmp_path / "a_file")
+    assert (tmp_path / "a_file").read_text() == "keep me"
+    folder = graph.save(tmp_path / "index")
+    with pytest.raises(RecstackError, match="already exists; pass overwrite=True"):
+        graph.save(folder)
+    graph.save(folder, overwrite=True)
+    assert ItemIndex.load(folder).n_items == graph.n_items
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "index"]
+
+
+def test_a_list_length_beyond_what_memory_holds_is_refused(graph):
+    queries = np.ones((2, graph.dim), np.float32)
+    with pytest.raises(ConfigError, match=f"larger than the catalog .*use k <= {graph.n_items:,}"):
+        graph.search(queries, 10**12)
+
+
 def test_a_damaged_index_is_refused(graph, tmp_path):
     folder = graph.save(tmp_path / "index")
     data = bytearray((folder / "hnsw.bin").read_bytes())

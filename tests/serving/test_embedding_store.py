@@ -110,6 +110,9 @@ def test_wrong_input_is_named(store):
         store.put("user", [3], [[np.nan, 1.0]])
     with pytest.raises(ConfigError, match="distinct"):
         store.put("user", [4, 4], [[1.0, 1.0], [2.0, 2.0]])
+    for not_ids in (None, object()):
+        with pytest.raises(ConfigError, match="one id or a list of ids"):
+            store.get("user", not_ids)
 
 
 def test_an_unreachable_redis_is_one_error_type():

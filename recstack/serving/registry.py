@@ -37,16 +37,17 @@ process at a time there.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -58,8 +59,8 @@ if TYPE_CHECKING:
     from recstack.models.base import Recommender
     from recstack.serving.ann import ItemIndex
 
-__all__ = ["CorruptVersionError", "ModelRegistry", "ModelVersion", "data_fingerprint",
-           "parse_reference"]
+__all__ = ["CorruptVersionError", "ModelRegistry", "ModelVersion", "RegistryUnavailableError",
+           "data_fingerprint", "parse_reference"]
 
 FORMAT = "recstack-registry-version"
 FORMAT_VERSION = 1
@@ -142,6 +143,38 @@ def _ids_bytes(ids: np.ndarray) -> bytes:
     return "\x00".join(map(str, ids.tolist())).encode("utf-8")
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _storage_errors(method: _Method) -> _Method:
+    """Report what the storage under the registry refused (missing credentials, a bucket
+    that does not exist, a connection that failed, a folder without permission) as a
+    :class:`RegistryUnavailableError` naming the registry, not as the storage library's own
+    exception. A missing key stays :class:`FileNotFoundError`: callers treat it as "no such
+    version"."""
+
+    @functools.wraps(method)
+    def reaching(self: ModelRegistry, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (RecstackError, FileNotFoundError):
+            raise
+        except Exception as error:
+            # fsspec backends raise their own types (botocore's NoCredentialsError, ...)
+            if not self.is_remote and not isinstance(error, OSError):
+                raise
+            raise RegistryUnavailableError(
+                f"registry {self.root}: the storage refused or could not be reached "
+                f"({type(error).__name__}: {error}); check the location, credentials "
+                "(storage_options) and permissions") from None
+
+    return reaching  # type: ignore[return-value]
+
+
+class RegistryUnavailableError(RecstackError):
+    """The storage holding the registry cannot be read or written."""
+
+
 class ModelRegistry:
     """Versioned models under ``root`` (see the module docstring).
 
@@ -178,6 +211,9 @@ class ModelRegistry:
         else:
             self._fs = None
             self._root = text.removeprefix("file://")
+            if Path(self._root).exists() and not Path(self._root).is_dir():
+                raise ConfigError(f"registry {text}: is a file; the registry root is a "
+                                  "folder (created when the first model is published)")
         self.root = text
         self._cache_dir = Path(cache_dir) if cache_dir is not None else None
 
@@ -278,6 +314,12 @@ class ModelRegistry:
             Then prune to the newest ``keep`` versions (:meth:`prune`).
         """
         check_name(name)
+        from recstack.models.base import Recommender
+
+        if not isinstance(model, Recommender):
+            raise ConfigError(f"{name}: publish takes a recstack model (a Recommender), got "
+                              f"{type(model).__name__}; to publish a saved folder use "
+                              "publish_artifact(name, path)")
         if not model.is_fitted:
             raise RecstackError(f"{name}: the model is not fitted; fit it before publishing")
         if keep is not None:
@@ -365,6 +407,7 @@ class ModelRegistry:
             return version
         raise RecstackError(f"{self.root}: {name}: could not find a free version number")
 
+    @_storage_errors
     def _upload(self, staging: Path, key: str, where: str) -> None:
         files = [p for p in sorted(staging.rglob("*"))
                  if p.is_file() and p.relative_to(staging).as_posix() != MANIFEST]
@@ -456,6 +499,7 @@ class ModelRegistry:
         entries = self._list(self._join(name, _VERSIONS))
         return sorted(int(e) for e in entries if len(e) == 8 and e.isdigit())
 
+    @_storage_errors
     def _list(self, key: str) -> list[str]:
         if not self.is_remote:
             folder = Path(key)
@@ -466,20 +510,24 @@ class ModelRegistry:
         except FileNotFoundError:
             return []
 
+    @_storage_errors
     def _exists(self, key: str) -> bool:
         return Path(key).is_file() if not self.is_remote else bool(self._fs.exists(key))
 
+    @_storage_errors
     def _read_bytes(self, key: str) -> bytes:
         if not self.is_remote:
             return Path(key).read_bytes()
         return bytes(self._fs.cat_file(key))
 
+    @_storage_errors
     def _remove(self, key: str) -> None:
         if not self.is_remote:
             Path(key).unlink(missing_ok=True)
         elif self._fs.exists(key):
             self._fs.rm_file(key)
 
+    @_storage_errors
     def _remove_tree(self, key: str) -> None:
         if not self.is_remote:
             shutil.rmtree(key, ignore_errors=True)
@@ -504,6 +552,7 @@ class ModelRegistry:
                                       "at a version again with set_current(name, version)")
         return alias
 
+    @_storage_errors
     def _write_alias(self, name: str, alias: dict[str, Any]) -> None:
         data = (json.dumps(alias) + "\n").encode("utf-8")
         key = self._join(name, CURRENT)
@@ -514,6 +563,7 @@ class ModelRegistry:
         else:
             self._fs.pipe_file(key, data)  # one PUT: readers see the old or the new object
 
+    @_storage_errors
     def _download(self, name: str, version: int, into: Path) -> Path:
         key = self._version_key(name, version)
         if not self._fs.exists(f"{key}/{MANIFEST}"):

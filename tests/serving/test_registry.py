@@ -16,6 +16,7 @@ from recstack.serving import registry as registry_module
 from recstack.serving.registry import (
     CorruptVersionError,
     ModelRegistry,
+    RegistryUnavailableError,
     data_fingerprint,
     parse_reference,
 )
@@ -97,6 +98,39 @@ def test_missing_names_and_versions_are_explained(tmp_path, als):
         registry.rollback("als")
     with pytest.raises(ConfigError, match="keep must be"):
         registry.prune("als", 0)
+
+
+def test_a_root_that_is_a_file_and_a_thing_that_is_not_a_model_are_refused(tmp_path, als):
+    (tmp_path / "models").write_text("")
+    with pytest.raises(ConfigError, match="models: is a file; the registry root is a folder"):
+        ModelRegistry(tmp_path / "models")
+    with pytest.raises(ConfigError, match="publish takes a recstack model .* got str"):
+        ModelRegistry(tmp_path / "registry").publish("als", "als")
+
+
+class _RefusingFileSystem:
+    """Stands in for a remote store whose every call fails with the backend's own error
+    type, as s3fs does with botocore's NoCredentialsError."""
+
+    class Refused(Exception):
+        pass
+
+    def __getattr__(self, name):
+        def refuse(*args, **kwargs):
+            raise self.Refused("Unable to locate credentials")
+        return refuse
+
+
+def test_what_the_remote_storage_refuses_is_one_error_naming_the_registry(als):
+    registry = ModelRegistry("memory://refusing")
+    registry._fs = _RefusingFileSystem()
+    expected = r"registry memory://refusing: the storage refused .*\(Refused: Unable to locate"
+    with pytest.raises(RegistryUnavailableError, match=expected):
+        registry.names()
+    with pytest.raises(RegistryUnavailableError, match=expected):
+        registry.load("als")
+    with pytest.raises(RegistryUnavailableError, match=expected):
+        registry.publish("als", als)
 
 
 @pytest.mark.parametrize("reference", ["", "a/b", "../x", "als@0", "als@x", "@3"])

@@ -48,12 +48,17 @@ class Feature:
     cardinality: int | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise RecstackError(f"feature name must be a non-empty string, got {self.name!r}")
         if self.kind not in ("numeric", "categorical"):
             raise RecstackError(f"feature {self.name!r}: kind must be 'numeric' or "
                                 f"'categorical', not {self.kind!r}")
-        if self.kind == "categorical" and (self.cardinality is None or self.cardinality < 1):
-            raise RecstackError(f"categorical feature {self.name!r} needs a cardinality >= 1 "
-                                "(the unknown level 0 included)")
+        if self.kind == "categorical" and (
+                isinstance(self.cardinality, bool)
+                or not isinstance(self.cardinality, int | np.integer) or self.cardinality < 1):
+            raise RecstackError(f"categorical feature {self.name!r} needs an integer "
+                                "cardinality >= 1 (the unknown level 0 included), got "
+                                f"{self.cardinality!r}")
         if self.kind == "numeric" and self.cardinality is not None:
             raise RecstackError(f"numeric feature {self.name!r} takes no cardinality")
 
@@ -65,6 +70,16 @@ class FeatureSchema:
     features: tuple[Feature, ...]
 
     def __post_init__(self) -> None:
+        if isinstance(self.features, str | bytes | dict) or not isinstance(self.features,
+                                                                          Iterable):
+            raise RecstackError(f"feature schema: features must be a sequence of Feature, got "
+                                f"{type(self.features).__name__}")
+        # a tuple whatever sequence was given, so that schemas compare equal by content
+        object.__setattr__(self, "features", tuple(self.features))
+        for position, feature in enumerate(self.features):
+            if not isinstance(feature, Feature):
+                raise RecstackError(f"feature schema: entry {position} must be a Feature, got "
+                                    f"{feature!r}")
         names = [f.name for f in self.features]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -88,8 +103,19 @@ class FeatureSchema:
 
     @classmethod
     def from_json(cls, entries: Iterable[dict[str, Any]]) -> FeatureSchema:
-        return cls(tuple(Feature(e["name"], e["kind"], e.get("doc", ""), e.get("cardinality"))
-                         for e in entries))
+        """The schema :meth:`to_json` wrote; anything else is a RecstackError naming the
+        entry."""
+        if not isinstance(entries, list | tuple):
+            raise RecstackError(f"feature schema: expected a list of features, got "
+                                f"{type(entries).__name__}")
+        features = []
+        for position, entry in enumerate(entries):
+            if not isinstance(entry, dict) or "name" not in entry or "kind" not in entry:
+                raise RecstackError(f"feature schema: entry {position} must be an object with "
+                                    f"'name' and 'kind', got {entry!r}")
+            features.append(Feature(entry["name"], entry["kind"], str(entry.get("doc", "")),
+                                    entry.get("cardinality")))
+        return cls(tuple(features))
 
     def require_same(self, other: FeatureSchema, where: str) -> None:
         """Refuse a frame built with other columns than the ones a ranker was fitted on."""
@@ -135,28 +161,19 @@ class FeatureFrame:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.schema, FeatureSchema):
+            raise RecstackError(f"feature frame: schema must be a FeatureSchema, got "
+                                f"{type(self.schema).__name__}")
+        self.users = _index_column(self.users, "users")
         n = len(self.users)
-        self.numeric = np.asarray(self.numeric, dtype=np.float32).reshape(n, -1) \
-            if n else np.zeros((0, len(self.schema.numeric)), np.float32)
-        self.categorical = np.asarray(self.categorical, dtype=np.int32).reshape(n, -1) \
-            if n else np.zeros((0, len(self.schema.categorical)), np.int32)
-        checks = {"numeric columns": (self.numeric.shape[1], len(self.schema.numeric)),
-                  "categorical columns": (self.categorical.shape[1],
-                                          len(self.schema.categorical))}
-        for what, (have, want) in checks.items():
-            if have != want:
-                raise RecstackError(f"feature frame has {have} {what}; its schema declares "
-                                    f"{want}")
         for name in ("items", "groups"):
+            setattr(self, name, _index_column(getattr(self, name), name))
             if len(getattr(self, name)) != n:
                 raise RecstackError(f"feature frame: {name} has {len(getattr(self, name))} "
                                     f"rows, users has {n}")
-        for j, feature in enumerate(self.schema.categorical):
-            column = self.categorical[:, j]
-            levels = int(feature.cardinality or 0)  # set for every categorical feature
-            if n and (column.min() < 0 or column.max() >= levels):
-                raise RecstackError(f"categorical feature {feature.name!r} has codes outside "
-                                    f"0..{levels - 1}")
+        self.numeric = _feature_matrix(self.numeric, n, self.schema.numeric, "numeric")
+        self.categorical = _feature_matrix(self.categorical, n, self.schema.categorical,
+                                           "categorical")
         if n and not _contiguous(self.groups):
             raise RecstackError("feature frame: the rows of a group must be contiguous")
 
@@ -195,6 +212,67 @@ class FeatureFrame:
         data |= {f.name: self.numeric[:, j] for j, f in enumerate(self.schema.numeric)}
         data |= {f.name: self.categorical[:, j] for j, f in enumerate(self.schema.categorical)}
         return pd.DataFrame(data)
+
+
+def _index_column(values: Any, name: str) -> np.ndarray:
+    """``users``, ``items`` or ``groups`` as a 1-D int64 array (whole numbers only)."""
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise RecstackError(f"feature frame: {name} must be a 1-D array of integer indices, "
+                            f"got shape {array.shape}")
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        whole = (np.issubdtype(array.dtype, np.floating) and np.isfinite(array).all()
+                 and (array == np.round(array)).all())
+        if not whole:
+            raise RecstackError(f"feature frame: {name} must hold integer indices, got "
+                                f"dtype {array.dtype}")
+    return array.astype(np.int64)
+
+
+def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
+                    kind: FeatureKind) -> np.ndarray:
+    """The numeric (float32, NaN = missing, never infinite) or categorical (int32 codes in
+    ``0 .. cardinality - 1``) matrix of ``n`` rows, checked against its ``features``."""
+    array = np.asarray(values)
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise RecstackError(f"feature frame: the {kind} features must be numbers, got "
+                                f"dtype {array.dtype}") from None
+    if array.ndim == 1 and n and array.size == n * len(features):
+        array = array.reshape(n, -1)
+    if not n:
+        array = np.zeros((0, len(features)))
+    if array.ndim != 2 or array.shape != (n, len(features)):
+        raise RecstackError(f"feature frame: the {kind} features have shape {array.shape}; "
+                            f"the frame has {n} rows and its schema declares "
+                            f"{len(features)} {kind} columns, so expected "
+                            f"{(n, len(features))}")
+    if kind == "numeric":
+        # beyond float32's range a value would become infinite in the frame
+        bad = np.isinf(array)
+        if array.dtype.itemsize > 4 or np.issubdtype(array.dtype, np.integer):
+            bad |= np.abs(array) > np.finfo(np.float32).max
+        if bad.any():
+            row, column = (int(i) for i in np.argwhere(bad)[0])
+            raise RecstackError(f"feature frame: numeric feature {features[column].name!r} "
+                                f"is {float(array[row, column])!r} at row {row}; features must be "
+                                "finite float32 numbers (NaN marks a missing value)")
+        return array.astype(np.float32)
+    whole = np.issubdtype(array.dtype, np.integer) or array.dtype == bool
+    for column, feature in enumerate(features):
+        codes = array[:, column]
+        levels = int(feature.cardinality or 0)  # set for every categorical feature
+        bad = (codes < 0) | (codes >= levels)
+        if not whole:
+            bad |= ~np.isfinite(codes) | (codes != np.round(codes))
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise RecstackError(f"feature frame: categorical feature {feature.name!r} has "
+                                f"code {float(codes[row])!r} at row {row}; codes are whole numbers "
+                                f"in 0..{levels - 1} (0: unknown)")
+    return array.astype(np.int32)
 
 
 def _contiguous(groups: np.ndarray) -> bool:

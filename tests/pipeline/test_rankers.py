@@ -179,6 +179,73 @@ def test_bad_input_gets_one_clear_line(name):
 
 
 @pytest.mark.parametrize("name", sorted(QUICK))
+def test_labels_without_anything_to_learn_are_refused(name):
+    frame, labels, _ = synthetic_frame(n_groups=10)
+    with pytest.raises(RecstackError, match=rf"{name}.fit: every label is 0, so there is "
+                       "nothing to learn"):
+        make(name).fit(frame, labels_for(name, np.zeros_like(labels)))
+    with pytest.raises(RecstackError, match=r"\(validation\): expected a FeatureFrame"):
+        make(name).fit(frame, labels_for(name, labels), validation=(frame.to_pandas(), labels))
+    with pytest.raises(RecstackError, match=rf"{name}.score: expected a FeatureFrame .*got "
+                       "DataFrame"):
+        make(name).fit(frame, labels_for(name, labels)).score(frame.to_pandas())
+
+
+@pytest.mark.parametrize("name,loss", [("lightgbm", "lambdarank"), ("wide_deep", "bpr"),
+                                       ("dcn_v2", "softmax"), ("multitask", "hinge")])
+def test_a_group_loss_refuses_groups_that_hold_one_label_each(name, loss):
+    frame, labels, _ = synthetic_frame(n_groups=30, size=1)  # one row per request
+    with pytest.raises(RecstackError, match=rf"loss {loss!r} compares the rows of a group, "
+                       r"but none of the 30 groups \(largest: 1 row\(s\)\)"):
+        make(name, loss=loss).fit(frame, labels_for(name, labels))
+
+
+def test_a_malformed_feature_frame_names_the_column_and_row():
+    frame, _, _ = synthetic_frame(n_groups=3, size=2)
+    parts = {"schema": SCHEMA, "numeric": frame.numeric, "categorical": frame.categorical,
+             "users": frame.users, "items": frame.items, "groups": frame.groups}
+
+    def build(**changes):
+        return FeatureFrame(**(parts | changes))
+
+    numeric = frame.numeric.copy()
+    numeric[4, 1] = np.inf
+    with pytest.raises(RecstackError, match="numeric feature 'noise' is inf at row 4; "
+                       "features must be finite"):
+        build(numeric=numeric)
+    with pytest.raises(RecstackError, match="numeric feature 'signal' is 1e\\+40 at row 0"):
+        build(numeric=np.full((6, 2), 1e40))  # beyond float32: it would become inf
+    with pytest.raises(RecstackError, match="the numeric features must be numbers"):
+        build(numeric=np.full((6, 2), "x"))
+    with pytest.raises(RecstackError, match=r"numeric features have shape \(13,\); the frame "
+                       r"has 6 rows .* expected \(6, 2\)"):
+        build(numeric=np.zeros(13))
+    with pytest.raises(RecstackError, match="categorical feature 'genre' has code 1.5 at row "
+                       "0; codes are whole numbers in 0..4"):
+        build(categorical=np.full((6, 2), 1.5))
+    with pytest.raises(RecstackError, match="categorical feature 'device' has code nan"):
+        build(categorical=np.column_stack([np.ones(6), np.full(6, np.nan)]))
+    with pytest.raises(RecstackError, match="groups must hold integer indices, got dtype "
+                       "float64"):
+        build(groups=frame.groups + 0.5)
+    with pytest.raises(RecstackError, match=r"users must be a 1-D array .* shape \(6, 1\)"):
+        build(users=frame.users[:, None])
+    assert build(groups=list(frame.groups)).groups.dtype == np.int64
+    with pytest.raises(RecstackError, match="integer cardinality >= 1 .* got 2.5"):
+        Feature("genre", "categorical", cardinality=2.5)
+    with pytest.raises(RecstackError, match="feature name must be a non-empty string, got 3"):
+        Feature(3, "numeric")  # type: ignore[arg-type]
+    with pytest.raises(RecstackError, match="feature schema: entry 1 must be a Feature, got "
+                       "'genre'"):
+        FeatureSchema((Feature("a", "numeric"), "genre"))  # type: ignore[arg-type]
+    with pytest.raises(RecstackError, match="entry 0 must be an object with 'name' and "
+                       "'kind'"):
+        FeatureSchema.from_json([{"kind": "numeric"}])
+    # a list compares equal to the tuple it holds, so require_same accepts it
+    SCHEMA.require_same(FeatureSchema(list(SCHEMA.features)), "here")
+
+
+@pytest.mark.parametrize("name", sorted(QUICK))
 def test_an_unsupported_loss_names_the_supported_ones(name):
     frame, labels, _ = synthetic_frame(n_groups=10)
     ranker = make(name, loss="pairwise-magic")

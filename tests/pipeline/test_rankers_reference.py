@@ -118,5 +118,7 @@ def test_logistic_class_weight_equals_weighting_the_positives():
 
 def test_logistic_needs_both_classes():
     frame, labels, _ = synthetic_frame(n_groups=5)
-    with pytest.raises(RecstackError, match="one class only \\(no positive\\)"):
+    with pytest.raises(RecstackError, match="every label is 0, so there is nothing to learn"):
         make("logistic").fit(frame, np.zeros_like(labels))
+    with pytest.raises(RecstackError, match="every label is > 0"):
+        make("logistic").fit(frame, 1 + labels)

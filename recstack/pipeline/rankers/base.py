@@ -98,11 +98,13 @@ class Ranker(Configurable, ABC):
         self.validate_params()
         where = f"{self.name}.fit"
         labels = check_labels(frame, labels, where, self.label_columns)
+        check_learnable(frame, labels, where, getattr(self, "loss", None))
         weights = check_weights(frame, sample_weight, where)
         self._check_position(frame.schema)
         if validation is not None:
             if not isinstance(validation, tuple) or len(validation) != 2:
                 raise RecstackError(f"{where}: validation must be a (frame, labels) pair")
+            check_frame(validation[0], f"{where} (validation)")
             frame.schema.require_same(validation[0].schema, f"{where} (validation)")
             validation = (validation[0], check_labels(validation[0], validation[1],
                                                       f"{where} (validation)",
@@ -117,6 +119,7 @@ class Ranker(Configurable, ABC):
         candidates) gives an empty array; a frame of another schema is refused."""
         if not self.is_fitted:
             raise RecstackError(f"{self.name}: call fit() before score()")
+        check_frame(frame, f"{self.name}.score")
         self.schema_.require_same(frame.schema, f"{self.name}.score")
         if not len(frame):
             return np.zeros(0, np.float32)
@@ -162,12 +165,51 @@ class Ranker(Configurable, ABC):
                 "feature or set serving_position=None")
 
 
+#: losses that compare the rows of a group: they learn nothing from a group whose rows all
+#: have one label
+GROUP_LOSSES = frozenset({"lambdarank", "bpr", "ranknet", "hinge", "softmax"})
+
+
+def check_frame(frame: Any, where: str) -> None:
+    """Refuse anything but a :class:`FeatureFrame` (e.g. a DataFrame or an array)."""
+    if not isinstance(frame, FeatureFrame):
+        raise RecstackError(f"{where}: expected a FeatureFrame (recstack.pipeline.schema), "
+                            f"got {type(frame).__name__}")
+
+
+def check_learnable(frame: FeatureFrame, labels: np.ndarray, where: str,
+                    loss: str | None) -> None:
+    """Refuse labels a ranker cannot learn an order from: a single value on every row, or,
+    for a loss that compares rows within a group, no group whose rows differ (e.g. groups
+    of one row each). Either way the fit would return a constant or untrained scorer."""
+    first = labels if labels.ndim == 1 else labels[:, 0]
+    positive = first > 0
+    # a pointwise loss sees labels > 0 as positives, so grades 1 and 2 alone are one class
+    one_class = (first.min() == first.max() if loss in GROUP_LOSSES
+                 else positive.all() or not positive.any())
+    if one_class:
+        described = (f"every label is {first[0]:g}" if first.min() == first.max()
+                     else "every label is > 0 (a positive)")
+        raise RecstackError(f"{where}: {described}, so there is nothing to learn; the "
+                            "training rows need positives and negatives (labels > 0 and 0)")
+    if loss not in GROUP_LOSSES:
+        return
+    starts = group_starts(frame.groups)
+    varied = np.maximum.reduceat(first, starts) > np.minimum.reduceat(first, starts)
+    if not varied.any():
+        sizes = np.diff(np.r_[starts, len(first)])
+        raise RecstackError(
+            f"{where}: loss {loss!r} compares the rows of a group, but none of the "
+            f"{len(starts)} groups (largest: {int(sizes.max())} row(s)) holds two different "
+            "labels; give groups (frame.groups) with positives and negatives, or use a "
+            "pointwise loss")
+
+
 def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1) -> np.ndarray:
     """``labels`` as float64, refused when the frame is empty, the length differs, or the
     (first) column holds NaN or infinities. ``columns`` = 2: a second column of ratings,
     where NaN means "no rating"."""
-    if not isinstance(frame, FeatureFrame):
-        raise RecstackError(f"{where}: expected a FeatureFrame, got {type(frame).__name__}")
+    check_frame(frame, where)
     if not len(frame):
         raise RecstackError(f"{where}: the feature frame has no rows; fit needs at least one "
                             "(user, candidate) row with a label")

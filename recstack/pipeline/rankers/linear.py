@@ -70,11 +70,7 @@ class LogisticRanker(Ranker):
         except ImportError:
             raise RecstackError('this ranker needs scikit-learn: pip install '
                                 '"recstack[ranking]"') from None
-        target = (labels > 0).astype(np.int64)
-        if len(np.unique(target)) < 2:
-            raise RecstackError(f"{self.name}.fit: the labels hold one class only "
-                                f"({'all positive' if target[0] else 'no positive'}); "
-                                "logistic regression needs positives and negatives")
+        target = (labels > 0).astype(np.int64)  # both classes: checked by Ranker.fit
         numeric = frame.numeric.astype(np.float64)
         with np.errstate(invalid="ignore"):
             means = np.nanmean(numeric, axis=0) if len(numeric) else np.zeros(0)

@@ -93,6 +93,9 @@ def load_ranker(path: str | Path) -> Ranker:
         if _sha256(file) != expected:
             raise RecstackError(f"{file}: checksum mismatch; the file was changed or is "
                                 "corrupted")
+    if not isinstance(meta["ranker"], str) or not isinstance(meta["params"], dict):
+        raise RecstackError(f"{meta_path}: 'ranker' must be a ranker's name and 'params' an "
+                            "object of its hyperparameters; the metadata is corrupted")
     cls = ranker_class(meta["ranker"])
     try:
         # JSON has no tuples: sequences come back as the tuples they were declared as

@@ -110,19 +110,22 @@ class Calibrator(ABC):
         """Calibrated probabilities of ``scores`` (float64, same shape, in [0, 1])."""
         if not getattr(self, "fitted_", False):
             raise CalibrationError(f"{self.name}: call fit() before predict()")
-        array = np.asarray(scores, dtype=np.float64)
-        flat = self._inputs(array.ravel(), "scores", allow_empty=True)
-        return np.clip(self._predict(flat), 0.0, 1.0).reshape(array.shape)
+        shape = np.shape(scores)
+        flat = self._inputs(scores, "scores", allow_empty=True, any_shape=True)
+        return np.clip(self._predict(flat), 0.0, 1.0).reshape(shape)
 
     def _check_params(self) -> None:  # noqa: B027 (optional hook)
         """Refuse bad hyperparameters (named)."""
 
-    def _inputs(self, values: ArrayLike, name: str, *, allow_empty: bool = False
-                ) -> np.ndarray:
-        try:
-            array = np.asarray(values, dtype=np.float64).ravel()
-        except (TypeError, ValueError):
-            raise CalibrationError(f"{self.name}: {name} must be numbers") from None
+    def _inputs(self, values: ArrayLike, name: str, *, allow_empty: bool = False,
+                any_shape: bool = False) -> np.ndarray:
+        """``values`` flattened to finite float64 (in [0, 1] for probability inputs); fit
+        takes one score per label, a 1-D array, predict any shape."""
+        array = _numbers(values, f"{self.name}: {name}")
+        if not any_shape and array.ndim != 1:
+            raise CalibrationError(f"{self.name}: {name} must be a 1-D array (one score per "
+                                   f"label), got shape {array.shape}")
+        array = array.ravel()
         if not allow_empty and array.size == 0:
             raise CalibrationError(f"{self.name}: {name} is empty; calibration needs data")
         bad = ~np.isfinite(array)
@@ -174,14 +177,17 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
         raise CalibrationError(f"{where}: not a recstack calibrator (expected an object with "
                                f"format {_FORMAT!r})")
     kind = data.get("type")
-    if kind not in _REGISTRY:
+    if not isinstance(kind, str) or kind not in _REGISTRY:
         raise CalibrationError(f"{where}: unknown calibrator type {kind!r}; known: "
                                f"{', '.join(sorted(_REGISTRY))}")
     try:
         calibrator = _REGISTRY[kind]._from_json(data)
     except (KeyError, TypeError, ValueError) as error:
         raise CalibrationError(f"{where}: damaged {kind} calibrator ({error})") from None
-    calibrator._check_params()
+    try:
+        calibrator._check_params()
+    except CalibrationError as error:
+        raise CalibrationError(f"{where}: {error}") from None
     calibrator.fitted_ = True
     return calibrator
 
@@ -193,19 +199,30 @@ def load_calibrator(path: str | Path) -> Calibrator:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise CalibrationError(f"{path}: cannot read ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CalibrationError(f"{path}: not JSON ({error})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise CalibrationError(f"{path}: not JSON ({type(error).__name__}: {error})") from None
     return calibrator_from_json(data, str(path))
 
 
-def _labels(values: ArrayLike, n: int) -> np.ndarray:
+def _numbers(values: Any, where: str) -> np.ndarray:
+    """``values`` as a float64 array; text, objects or ragged lists are refused by name."""
+    if isinstance(values, str | bytes | dict) or values is None:
+        raise CalibrationError(f"{where} must be an array of numbers, got "
+                               f"{type(values).__name__}")
     try:
-        labels = np.asarray(values, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
-        raise CalibrationError("labels must be 0 or 1") from None
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise CalibrationError(f"{where} must be an array of numbers ({error})") from None
+    return array
+
+
+def _labels(values: ArrayLike, n: int, paired: str = "scores") -> np.ndarray:
+    labels = _numbers(values, "labels")
+    if labels.ndim != 1:
+        raise CalibrationError(f"labels must be a 1-D array of 0/1, got shape {labels.shape}")
     if len(labels) != n:
-        raise CalibrationError(f"labels has {len(labels)} entries, scores {n}; give one "
-                               "label per score")
+        raise CalibrationError(f"labels has {len(labels)} entries, {paired} {n}; give one "
+                               f"label per entry of {paired}")
     bad = (labels != 0) & (labels != 1)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
@@ -303,9 +320,9 @@ class IsotonicCalibrator(Calibrator):
     @classmethod
     def _from_json(cls, data: dict[str, Any]) -> Calibrator:
         out = cls()
-        out.thresholds_ = np.asarray(data["thresholds"], np.float64)
-        out.values_ = np.asarray(data["values"], np.float64)
-        if (out.thresholds_.ndim != 1 or out.thresholds_.shape != out.values_.shape
+        out.thresholds_ = _finite_list(data["thresholds"], "thresholds")
+        out.values_ = _finite_list(data["values"], "values")
+        if (out.thresholds_.shape != out.values_.shape
                 or not len(out.thresholds_) or np.any(np.diff(out.thresholds_) < 0)
                 or np.any(np.diff(out.values_) < 0)
                 or not np.all((out.values_ >= 0) & (out.values_ <= 1))):
@@ -418,13 +435,16 @@ class HistogramCalibrator(Calibrator):
     @classmethod
     def _from_json(cls, data: dict[str, Any]) -> Calibrator:
         out = cls(n_bins=data["n_bins"], strategy=data["strategy"])
-        out.edges_ = np.asarray(data["edges"], np.float64)
-        out.rates_ = np.asarray(data["rates"], np.float64)
-        out.counts_ = np.asarray(data["counts"], np.int64)
+        out._check_params()
+        out.edges_ = _finite_list(data["edges"], "edges")
+        out.rates_ = _finite_list(data["rates"], "rates")
+        counts = _finite_list(data["counts"], "counts")
         if (len(out.edges_) != out.n_bins - 1 or len(out.rates_) != out.n_bins
-                or np.any(np.diff(out.edges_) < 0)
+                or len(counts) != out.n_bins or np.any(counts < 0)
+                or np.any(counts != np.round(counts)) or np.any(np.diff(out.edges_) < 0)
                 or not np.all((out.rates_ >= 0) & (out.rates_ <= 1))):
             raise ValueError("edges, rates and counts do not match n_bins")
+        out.counts_ = counts.astype(np.int64)
         return out
 
 
@@ -476,14 +496,28 @@ class DownsamplingCorrection(Calibrator):
 
     @classmethod
     def _from_json(cls, data: dict[str, Any]) -> Calibrator:
-        return cls(rate=data["rate"])
+        return cls(rate=_finite(data["rate"]))
 
 
 def _finite(value: Any) -> float:
+    """A saved number: a JSON number (not true/false, text or a list), finite."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"{value!r} is not a finite number")
     return number
+
+
+def _finite_list(value: Any, name: str) -> np.ndarray:
+    """A saved list of finite numbers as a 1-D float64 array."""
+    if not isinstance(value, list) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        raise ValueError(f"{name} must be a list of numbers")
+    array = np.asarray(value, dtype=np.float64)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite")
+    return array
 
 
 class CalibratedScorer:
@@ -508,9 +542,9 @@ class CalibratedScorer:
     def _raw(self, inputs: Any) -> np.ndarray:
         score = getattr(self.scorer, "score", None)
         if callable(score):
-            return np.asarray(score(inputs), dtype=np.float64)
+            return _numbers(score(inputs), "CalibratedScorer: the scorer's outputs")
         if callable(self.scorer):
-            return np.asarray(self.scorer(inputs), dtype=np.float64)
+            return _numbers(self.scorer(inputs), "CalibratedScorer: the scorer's outputs")
         raise CalibrationError(f"scorer must have a score() method or be callable, got "
                                f"{type(self.scorer).__name__}")
 
@@ -539,10 +573,21 @@ def activity_buckets(counts: ArrayLike, edges: tuple[int, ...] = (5, 20, 100)
     """A bucket per entry of ``counts`` (interactions of a user, users of an item), as an
     ordered categorical: with edges ``(5, 20, 100)``, ``"<5"`` < ``"5-19"`` < ``"20-99"`` <
     ``">=100"`` (:func:`calibration_by_segment` reports them in that order)."""
-    values = np.asarray(counts)
-    bounds = [int(e) for e in edges]
-    if not bounds or any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)):
-        raise CalibrationError(f"edges must be increasing integers, got {edges!r}")
+    values = _numbers(counts, "activity_buckets: counts")
+    bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
+    if bad.any():
+        position = int(np.flatnonzero(bad.ravel())[0])
+        raise CalibrationError(f"activity_buckets: counts must be whole numbers >= 0; "
+                               f"position {position} holds {float(values.ravel()[position])!r}")
+    try:
+        whole = all(float(e) == int(e) and not isinstance(e, bool) for e in edges)
+        bounds = [int(e) for e in edges]
+    except (TypeError, ValueError, OverflowError):
+        whole, bounds = False, []
+    if not whole or not bounds or any(b <= a for a, b in zip(bounds, bounds[1:],
+                                                             strict=False)):
+        raise CalibrationError(f"activity_buckets: edges must be increasing integers, got "
+                               f"{edges!r}")
     names = [f"<{bounds[0]}"] + [f"{a}-{b - 1}" for a, b in zip(bounds, bounds[1:],
                                                                  strict=False)]
     names.append(f">={bounds[-1]}")
@@ -572,8 +617,20 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
         "all")``. A segment value with a single class still gets its ECE; its ratio is NaN
         without positives.
     """
-    y = np.asarray(labels, dtype=np.float64).ravel()
-    p = np.asarray(probabilities, dtype=np.float64).ravel()
+    p = _numbers(probabilities, "probabilities")
+    if p.ndim != 1:
+        raise CalibrationError(f"probabilities must be a 1-D array, got shape {p.shape}")
+    y = _labels(labels, len(p), "probabilities")
+    if not len(y):
+        raise CalibrationError("calibration_by_segment: labels and probabilities are empty")
+    outside = ~np.isfinite(p) | (p < 0) | (p > 1)
+    if outside.any():
+        position = int(np.flatnonzero(outside)[0])
+        raise CalibrationError(f"probabilities must be in [0, 1]; position {position} holds "
+                               f"{float(p[position])!r}")
+    if segments is not None and not isinstance(segments, dict):
+        raise CalibrationError(f"segments must be a dict of name -> one value per prediction, "
+                               f"got {type(segments).__name__}")
     rows = [_segment_row("all", "all", y, p, n_bins)]
     for name, values in (segments or {}).items():
         # an ordered categorical (activity_buckets) keeps its order, other values sort

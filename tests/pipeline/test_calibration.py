@@ -185,6 +185,30 @@ def test_json_round_trip_and_files(held_out, tmp_path):
         calibrator_from_json({"format": "recstack-calibrator", "type": "beta"})
 
 
+@pytest.mark.parametrize("fields, message", [
+    ({"type": ["platt"]}, "unknown calibrator type \\['platt'\\]"),
+    ({"type": "platt", "slope": True, "intercept": 0}, "damaged platt .*True is not a number"),
+    ({"type": "isotonic", "thresholds": [float("nan"), 1.0], "values": [0, 1]},
+     "damaged isotonic .*thresholds must be finite"),
+    ({"type": "isotonic", "thresholds": [[0.5]], "values": [[1]]},
+     "thresholds must be a list of numbers"),
+    ({"type": "histogram", "n_bins": 3, "strategy": "uniform", "edges": [1, 2],
+      "rates": [0, 0.5, 1], "counts": [1]}, "do not match n_bins"),
+    ({"type": "histogram", "n_bins": 3, "strategy": "uniform", "edges": [float("nan"), 2],
+      "rates": [0, 0.5, 1], "counts": [1, 1, 1]}, "edges must be finite"),
+    ({"type": "downsampling", "rate": 2}, "calibrator.json: downsampling: rate"),
+])
+def test_a_damaged_saved_calibrator_is_refused_by_name(fields, message, tmp_path):
+    path = tmp_path / "calibrator.json"
+    # NaN is written as the bare constant a JSON encoder emits for it
+    path.write_text(json.dumps({"format": "recstack-calibrator", **fields}))
+    with pytest.raises(CalibrationError, match=message):
+        load_calibrator(path)
+    path.write_text("[" * 100_000 + "]" * 100_000)  # nested past the parser's recursion
+    with pytest.raises(CalibrationError, match="calibrator.json: not JSON"):
+        load_calibrator(path)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: DownsamplingCorrection(rate=0.1).fit().predict([0.2, 1.5]),
      "probabilities in \\[0, 1\\]; position 1 holds 1.5"),
@@ -199,6 +223,22 @@ def test_json_round_trip_and_files(held_out, tmp_path):
     (lambda: HistogramCalibrator(n_bins=0).fit([0.1, 0.2], [0, 1]), "n_bins"),
     (lambda: PlattCalibrator().fit([], []), "empty"),
     (lambda: PlattCalibrator().predict([0.5]), "call fit"),
+    # text, 2-D inputs and non-numbers name the argument instead of a numpy error
+    (lambda: PlattCalibrator().fit([0.1, 0.9], [0, 1]).predict(["high"]),
+     "platt: scores must be an array of numbers \\(could not convert"),
+    (lambda: PlattCalibrator().fit(np.zeros((2, 2)), [0, 1, 0, 1]),
+     "platt: scores must be a 1-D array .* got shape \\(2, 2\\)"),
+    (lambda: IsotonicCalibrator().fit([0.1, 0.9], [[0, 1]]), "labels must be a 1-D array"),
+    (lambda: CalibratedScorer(lambda x: ["a"] * len(x), PlattCalibrator()).fit([1, 2], [0, 1]),
+     "the scorer's outputs must be an array of numbers"),
+    (lambda: activity_buckets([3, np.nan]), "counts must be whole numbers >= 0; position 1"),
+    (lambda: activity_buckets([3], edges=("a",)), "edges must be increasing integers"),
+    (lambda: calibration_by_segment([0, 1], [0.5, np.nan]),
+     "probabilities must be in \\[0, 1\\]; position 1 holds nan"),
+    (lambda: calibration_by_segment(["a", "b"], [0.5, 0.5]), "labels must be an array"),
+    (lambda: calibration_by_segment([0, 1], [0.5]), "labels has 2 entries, probabilities 1"),
+    (lambda: calibration_by_segment([0, 1], [0.5, 0.5], segments=[1, 2]),
+     "segments must be a dict"),
 ])
 def test_bad_input_is_one_clear_error(call, message):
     with pytest.raises(CalibrationError, match=message) as caught:

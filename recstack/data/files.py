@@ -52,7 +52,7 @@ import math
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -67,11 +67,13 @@ import pyarrow.parquet as pq
 
 from recstack.atomic import write_with
 from recstack.data.interactions import (
+    DUPLICATE_POLICIES,
     ITEM_ID,
     TIMESTAMP,
     USER_ID,
     VALUE,
     DuplicatePolicy,
+    DuplicateRowsError,
     Interactions,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
@@ -108,6 +110,8 @@ WELL_KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # role -> the column the caller named, None (no such column) or DETECT
 _GivenRoles = Mapping[str, "str | None | _Detect"]
+#: separators a header that reads as one column is tried with, to name the file's own
+_USUAL_SEPARATORS = (",", ";", "\t", "|")
 _ROLE_OPTIONS = {"user ids": "user_col", "item ids": "item_col", "values": "value_col",
                  "timestamps": "timestamp_col"}
 
@@ -373,9 +377,26 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
                     f"the header names column {name!r} twice (columns {first} and {second})",
                     file=str(path), line=line,
                     expected="distinct column names; rename one of them")
+            _refuse_other_separator(path, layout, names, line)
             return names
     raise DataFormatError("the file is empty", file=str(path), line=1,
                           expected="a header line naming the columns")
+
+
+def _refuse_other_separator(path: PathLike, layout: DelimitedLayout, names: Sequence[str],
+                            line: int) -> None:
+    """A header read as one column that another usual separator would split: every reader
+    here needs two columns or more, so say which separator the file seems to use rather
+    than that the columns are missing."""
+    if len(names) != 1:
+        return
+    for candidate in _USUAL_SEPARATORS:
+        if candidate != layout.delimiter and candidate in names[0]:
+            raise DataFormatError(
+                f"the header is one column, {names[0]!r}: its fields seem to be separated by "
+                f"{candidate!r}, not {layout.delimiter!r}", file=str(path), line=line,
+                expected=f"fields separated by {layout.delimiter!r} (for a log of your own, "
+                         f"pass separator={candidate!r})")
 
 
 def first_repeated_name(names: Sequence[str]) -> tuple[str, int, int] | None:
@@ -1047,6 +1068,10 @@ def _timestamp_expectation(timestamp_format: str | None, unit: str = "auto") -> 
     return f"a Unix timestamp (a number){in_unit} or {_ISO_EXAMPLE}"
 
 
+def _is_time_type(kind: pa.DataType) -> bool:
+    return pa.types.is_timestamp(kind) or pa.types.is_date(kind)
+
+
 def _is_number(kind: pa.DataType) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind)
 
@@ -1270,11 +1295,12 @@ def load_table(
     if separator is not None:
         _check_separator(separator)
     if column_names is not None:
-        column_names = _check_column_names(column_names)
+        column_names = check_name_list(column_names, "column_names", allow_empty=False)
     if context is not None:
-        context = _check_context_names(context)
+        context = check_name_list(context, "context")
     given: dict[str, str | None | _Detect] = {
-        "user ids": user_col or DETECT, "item ids": item_col or DETECT,
+        "user ids": DETECT if user_col is None else user_col,
+        "item ids": DETECT if item_col is None else item_col,
         "values": value_col, "timestamps": timestamp_col}
     for role, column in given.items():
         if column is not DETECT and column is not None and (
@@ -1320,23 +1346,20 @@ def _check_separator(separator: str) -> None:
                             f"not {separator!r}")
 
 
-def _check_column_names(names: Sequence[str]) -> list[str]:
+def check_name_list(names: Any, option: str, *, allow_empty: bool = True) -> list[str]:
+    """``names`` as a list of distinct, non-empty column names, or an error naming
+    ``option``. A lone string is refused rather than read as a list of its characters."""
+    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+        raise RecstackError(f"{option} must be a list of column names such as "
+                            f"['user_id', 'item_id'], not {names!r}")
     names = list(names)
-    if not names or not all(isinstance(n, str) and n for n in names):
-        raise RecstackError(f"column_names must be non-empty text, got {names!r}")
+    bad = [n for n in names if not isinstance(n, str) or not n]
+    if bad or (not names and not allow_empty):
+        raise RecstackError(f"{option} must be a list of non-empty column names, got "
+                            f"{names!r}")
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise RecstackError(f"column_names repeat {', '.join(map(repr, repeated))}")
-    return names
-
-
-def _check_context_names(names: Any) -> list[str]:
-    if isinstance(names, str) or not all(isinstance(n, str) and n for n in names):
-        raise RecstackError(f"context must be a list of column names, got {names!r}")
-    names = list(names)
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise RecstackError(f"context names {', '.join(map(repr, repeated))} twice")
+        raise RecstackError(f"{option} names {', '.join(map(repr, repeated))} twice")
     return names
 
 
@@ -1517,6 +1540,11 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
         return DataFormatError(where + message.format(text=text), file=str(path), line=line,
                                column=column, expected=wanted)
 
+    if fmt == "unix" and "timestamps" in roles and _is_time_type(
+            table.column(roles["timestamps"]).type):
+        # the reader recognised dates in the text, but Unix time (numbers) was asked for
+        raise fail_at(0, roles["timestamps"], "cannot read {text!r} as a time",
+                      _timestamp_expectation(fmt, timestamp_unit))
     users = ids_from_text(table.column(roles["user ids"]))
     items = ids_from_text(table.column(roles["item ids"]))
     frame = _context_from_text(table, context)
@@ -1600,8 +1628,19 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
         timestamps = timestamps_to_seconds(table.column(column), column, fmt, timestamp_unit,
                                            fail_at)
     del table
-    return Interactions.from_arrays(users, items, values, timestamps, duplicates=duplicates,
-                                    rating_range=rating_range, context=context)
+    try:
+        return Interactions.from_arrays(users, items, values, timestamps,
+                                        duplicates=duplicates, rating_range=rating_range,
+                                        context=context)
+    except DuplicateRowsError as error:
+        # the second occurrence's line, and the first's row, in the file's own terms
+        first, second = error.rows
+        raise fail_at(second, roles["user ids"],
+                      f"{error.pair} again, as in data row {first + 1} ({error.count:,} "
+                      "repeated row(s) in all)",
+                      "each (user, item) pair once under duplicates='error'; or another "
+                      "policy: " + ", ".join(p for p in DUPLICATE_POLICIES if p != "error")
+                      ) from None
 
 
 # ---------------------------------------------------------------------------- save_table

@@ -26,6 +26,15 @@ DUPLICATE_POLICIES: tuple[str, ...] = ("keep", "sum", "last", "first", "max", "m
 RowSelector = slice | np.ndarray | Sequence[int]
 
 
+class DuplicateRowsError(RecstackError, ValueError):
+    """``duplicates="error"`` met a repeated (user, item) pair; ``rows`` are the (0-based)
+    row numbers of its first two occurrences, for a loader to turn into file lines."""
+
+    def __init__(self, message: str, rows: tuple[int, int], pair: str, count: int) -> None:
+        super().__init__(message)
+        self.rows, self.pair, self.count = rows, pair, count
+
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     """A read-only view, so that arrays shared between slices cannot be changed under them."""
     view = array.view()
@@ -352,12 +361,17 @@ class Interactions:
         if len(starts) == len(self):
             return self.select(order)
         if policy == "error":
-            dup = order[np.flatnonzero(np.diff(np.r_[starts, len(self)]) > 1)[0]]
-            raise RecstackError(
-                f"{len(self) - len(starts):,} duplicate (user, item) rows, e.g. user "
-                f"{self.users.to_external(self.user_index[dup])!r} and item "
-                f"{self.items.to_external(self.item_index[dup])!r}; choose a policy: "
-                + ", ".join(p for p in DUPLICATE_POLICIES if p != "error"))
+            group = np.flatnonzero(np.diff(np.r_[starts, len(self)]) > 1)[0]
+            first, second = np.sort(order[starts[group]:starts[group] + 2]).tolist()
+            # .tolist(): plain Python ids in the message, not np.int64(...)
+            user = self.users.to_external([self.user_index[first]]).tolist()[0]
+            item = self.items.to_external([self.item_index[first]]).tolist()[0]
+            pair, count = f"user {user!r} and item {item!r}", len(self) - len(starts)
+            raise DuplicateRowsError(
+                f"{count:,} duplicate (user, item) rows, e.g. {pair} in rows {first + 1} and "
+                f"{second + 1}; choose a policy: "
+                + ", ".join(p for p in DUPLICATE_POLICIES if p != "error"),
+                (first, second), pair, count)
         ends = np.r_[starts[1:], len(self)] - 1
         if policy in ("first", "last"):
             return self.select(order[starts if policy == "first" else ends])

@@ -144,6 +144,9 @@ def release(name: str) -> MovieLensRelease:
     RecstackError
         For an unknown name, listing the known ones.
     """
+    if not isinstance(name, str):
+        raise RecstackError(f"a MovieLens release is named by text such as 'movielens-100k', "
+                            f"not {name!r}; known: " + ", ".join(RELEASES))
     key = name.strip().lower()
     for prefix in ("movielens-", "ml-"):
         key = key.removeprefix(prefix)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -342,7 +343,14 @@ def test_separator_encoding_and_column_names(tmp_path):
     ({"timestamp_format": "unix_ms"}, "timestamp_format='unix', timestamp_unit='ms'"),
     ({"timestamp_format": "iso8601"}, "write 'iso'"),
     ({"rating_range": (5, 1)}, "low < high"),
-    ({"column_names": ["a", "a"]}, "column_names repeat 'a'"),
+    ({"column_names": ["a", "a"]}, "column_names names 'a' twice"),
+    # a lone string is not read as a list of its characters
+    ({"column_names": "user_id,item_id"}, "column_names must be a list of column names"),
+    ({"column_names": []}, "column_names must be a list of non-empty column names"),
+    ({"context": "device"}, "context must be a list of column names"),
+    # an empty or non-text column option is refused, not taken as "find it by name"
+    ({"user_col": ""}, "user_col must be a column name, not ''"),
+    ({"item_col": 0}, "item_col must be a column name, not 0"),
 ])
 def test_bad_options_are_refused_before_reading(tmp_path, options, message):
     with pytest.raises(RecstackError, match=re.escape(message)):
@@ -465,3 +473,39 @@ def test_first_bad_value_helpers(values, nonfinite, outside):
     array = np.array(values, dtype=np.float32)
     assert files.first_nonfinite(array) == nonfinite
     assert files.first_out_of_range(array, (1.0, 5.0)) == outside
+
+
+@pytest.mark.parametrize(("header", "separator"), [
+    ("user_id;item_id;rating", ";"), ("user_id\titem_id\trating", "\t"),
+    ("user_id|item_id|rating", "|")])
+def test_a_header_split_by_another_separator_names_it(tmp_path, header, separator):
+    # read with ',' the header is one column: say which separator the file seems to use
+    row = separator.join(["1", "2", "3"])
+    path = _file(tmp_path, "log.csv", f"{header}\n{row}\n")
+    with pytest.raises(DataFormatError, match=re.escape(f"separator={separator!r}")) as error:
+        load_table(path)
+    assert error.value.file == str(path) and error.value.line == 1
+    assert load_table(path, separator=separator).to_frame()["value"].tolist() == [3.0]
+
+
+def test_unix_timestamps_asked_for_refuse_dates(tmp_path):
+    # the reader recognises '2020-01-01' as a date; timestamp_format="unix" wants numbers
+    path = _file(tmp_path, "log.csv", "user_id,item_id,timestamp\n1,2,2020-01-01\n")
+    with pytest.raises(DataFormatError, match="cannot read '2020-01-01' as a time") as error:
+        load_table(path, timestamp_format="unix")
+    assert (error.value.line, error.value.column) == (2, "timestamp")
+    assert load_table(path).timestamp.tolist() == [1577836800]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_duplicates_error_names_the_file_line_and_pair(tmp_path, suffix):
+    frame = pd.DataFrame({"user_id": ["a", "b", "a"], "item_id": [1, 2, 1]})
+    path = tmp_path / f"log.{suffix}"
+    frame.to_csv(path, index=False) if suffix == "csv" else frame.to_parquet(path)
+    with pytest.raises(DataFormatError, match=r"user 'a' and item 1 again, as in data row 1"
+                       ) as error:
+        load_table(path, duplicates="error")
+    assert error.value.file == str(path) and error.value.column == "user_id"
+    assert "np.int64" not in str(error.value)
+    if suffix == "csv":
+        assert error.value.line == 4  # the second occurrence, after the header

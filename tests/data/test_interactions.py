@@ -76,6 +76,10 @@ def test_combined_duplicates_keep_latest_timestamp(small):
 def test_duplicate_error_policy_names_a_pair(small):
     with pytest.raises(RecstackError, match="duplicate.*'u2'.*30"):
         small.deduplicate("error")
+    with pytest.raises(RecstackError, match=r"user 'u2' and item 30 in rows \d+ and \d+"
+                       ) as error:  # plain ids, not np.int64(30)
+        small.deduplicate("error")
+    assert "np." not in str(error.value)
     with pytest.raises(RecstackError, match="unknown duplicate policy"):
         small.deduplicate("median")
 

@@ -148,6 +148,9 @@ def test_variant_names_and_detection(tmp_path, write_tiny_ml100k):
     assert release("ml-10M100K").folder == "ml-10M100K"
     with pytest.raises(RecstackError, match="known: movielens-100k, movielens-1m"):
         release("movielens-7m")
+    # a number is not a release name (100 is not "100k"): refused, never an AttributeError
+    with pytest.raises(RecstackError, match="not 100; known: movielens-100k"):
+        load_movielens(folder, variant=100)
 
 
 def test_a_folder_without_movielens_files_is_refused(tmp_path):

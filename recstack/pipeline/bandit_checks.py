@@ -1,6 +1,7 @@
 """Input checks shared by the Bayesian logistic regression, the bandit policies, the bandit
-simulation and the off-policy estimators: each refuses a bad array with one line that names
-the argument, the first offending position and value, and what would be right."""
+simulation, the off-policy estimators, position bias and the imbalance helpers: each refuses
+a bad array or number with one line that names the argument, the first offending position
+and value, and what would be right."""
 
 from __future__ import annotations
 
@@ -21,17 +22,22 @@ def _first_bad(mask: np.ndarray) -> tuple[int, ...]:
 
 
 def _position(index: tuple[int, ...]) -> str:
+    if not index:
+        return "the value"
     return f"row {index[0]}" if len(index) == 1 else "position " + str(list(index))
 
 
-def as_float_array(where: str, name: str, value: Any, *, ndim: int) -> np.ndarray:
-    """``value`` as a finite float64 array with ``ndim`` dimensions."""
+def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np.ndarray:
+    """``value`` as a finite float64 array with ``ndim`` dimensions (None: any)."""
+    if isinstance(value, str | bytes | dict) or value is None:
+        raise BanditInputError(f"{where}: {name} must be an array of numbers, got "
+                               f"{type(value).__name__}")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise BanditInputError(f"{where}: {name} must be an array of numbers ({error})"
                                ) from None
-    if array.ndim != ndim:
+    if ndim is not None and array.ndim != ndim:
         raise BanditInputError(f"{where}: {name} must be a {ndim}-D array, got shape "
                                f"{array.shape}")
     bad = ~np.isfinite(array)
@@ -46,6 +52,9 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int,
                    what: str = "item") -> np.ndarray:
     """``value`` as an int64 array of indices in ``[0, size)`` (else: an unknown ``what``)."""
     array = np.asarray(value)
+    if array.dtype == bool:
+        raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "
+                               "true/false values")
     if array.ndim != ndim:
         raise BanditInputError(f"{where}: {name} must be a {ndim}-D array of {what} indices, "
                                f"got shape {array.shape}")
@@ -84,3 +93,30 @@ def check_same_length(where: str, **arrays: np.ndarray) -> None:
 def check_shape(where: str, name: str, array: np.ndarray, shape: tuple[int, ...]) -> None:
     if array.shape != shape:
         raise BanditInputError(f"{where}: {name} must have shape {shape}, got {array.shape}")
+
+
+def check_count(where: str, name: str, value: Any, *, low: int = 1,
+                high: int | None = None) -> int:
+    """``value`` as an int in ``[low, high]`` (a whole number, not true/false)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low \
+            or (high is not None and value > high):
+        bound = f">= {low}" if high is None else f"from {low} to {high}"
+        raise BanditInputError(f"{where}: {name} must be an integer {bound}, got {value!r}")
+    return int(value)
+
+
+def check_number(where: str, name: str, value: Any, *, low: float = -np.inf,
+                 high: float = np.inf, low_inclusive: bool = True,
+                 high_inclusive: bool = True) -> float:
+    """``value`` as a finite float in the given interval (not true/false or text)."""
+    ok = not isinstance(value, bool) and isinstance(value, int | float | np.integer
+                                                   | np.floating)
+    number = float(value) if ok else float("nan")
+    ok = ok and np.isfinite(number) and (number >= low if low_inclusive else number > low) \
+        and (number <= high if high_inclusive else number < high)
+    if not ok:
+        left = "[" if low_inclusive else "("
+        right = "]" if high_inclusive else ")"
+        raise BanditInputError(f"{where}: {name} must be a finite number in {left}{low:g}, "
+                               f"{high:g}{right}, got {value!r}")
+    return number

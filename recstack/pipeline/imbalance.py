@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from recstack.errors import ConfigError
+from recstack.pipeline.bandit_checks import as_float_array, check_unit_interval
 
 __all__ = ["class_weights", "correct_probability", "downsample_negatives"]
 
@@ -38,7 +39,7 @@ def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0) -> n
     """Rows to keep (sorted positions): every positive (label > 0) and each negative
     independently with probability ``rate`` (:math:`w \\in (0, 1]`), seeded."""
     _check_rate(rate, "negative sampling rate", upper=True)
-    positive = np.asarray(labels) > 0
+    positive = as_float_array("downsample_negatives", "labels", labels, ndim=1) > 0
     if rate == 1:
         return np.arange(len(positive))
     drawn = np.random.default_rng(seed).random(len(positive))
@@ -51,7 +52,8 @@ def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
     weight was multiplied by (the share kept by downsampling, :math:`c_0 / c_1` under class
     weights; see the module docstring)."""
     _check_rate(rate, "negative sampling rate", upper=False)
-    p = np.asarray(p, dtype=np.float64)
+    p = as_float_array("correct_probability", "p", p, ndim=None)
+    check_unit_interval("correct_probability", "p", p)
     return p / (p + (1.0 - p) / rate)
 
 
@@ -59,7 +61,7 @@ def class_weights(labels: np.ndarray) -> np.ndarray:
     r"""Per-row weights that balance the classes: :math:`w_c = N / (2 N_c)` for class
     :math:`c \in \{0, 1\}` with :math:`N_c` rows of :math:`N` (each class then weighs
     :math:`N/2` in total). A class without rows leaves the weights at 1."""
-    positive = np.asarray(labels) > 0
+    positive = as_float_array("class_weights", "labels", labels, ndim=1) > 0
     n, n_positive = len(positive), int(positive.sum())
     if n_positive in (0, n):
         return np.ones(n, np.float32)

@@ -31,10 +31,23 @@ position with relevance and overstates the bias.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from recstack.errors import RecstackError
+from recstack.pipeline.bandit_checks import (
+    BanditInputError,
+    as_float_array,
+    check_count,
+    check_number,
+    check_same_length,
+)
 from recstack.pipeline.schema import FeatureFrame
+
+#: the deepest position a log may hold (a shown list is far shorter; beyond it a typo,
+#: such as a timestamp in the position column, would allocate a huge table)
+MAX_POSITION = 1_000_000
 
 
 def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
@@ -68,21 +81,22 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     -----
     Unbiased only for a log whose order was randomised (see the module docstring).
     """
-    positions = np.asarray(positions)
-    clicks = np.asarray(clicks, dtype=np.float64)
-    if positions.shape != clicks.shape or positions.ndim != 1 or not len(positions):
-        raise RecstackError(f"estimate_propensities: positions {positions.shape} and clicks "
-                            f"{clicks.shape} must be two 1-D arrays of the same, non-zero "
-                            "length")
-    if not np.issubdtype(positions.dtype, np.integer) or positions.min() < 1:
-        raise RecstackError("estimate_propensities: positions must be integers >= 1 "
-                            "(1 = top)")
+    where = "estimate_propensities"
+    positions = as_positions(where, positions)
+    clicks = as_float_array(where, "clicks", clicks, ndim=1)
+    check_same_length(where, positions=positions, clicks=clicks)
+    if not len(positions):
+        raise BanditInputError(f"{where}: the log is empty; give at least one impression")
     if not np.isin(clicks, (0.0, 1.0)).all():
-        raise RecstackError("estimate_propensities: clicks must be 0 or 1")
-    size = int(positions.max()) if n_positions is None else int(n_positions)
+        row = int(np.flatnonzero(~np.isin(clicks, (0.0, 1.0)))[0])
+        raise BanditInputError(f"{where}: clicks must be 0 or 1, row {row} is "
+                               f"{float(clicks[row])!r}")
+    smoothing = check_number(where, "smoothing", smoothing, low=0.0)
+    size = (int(positions.max()) if n_positions is None
+            else check_count(where, "n_positions", n_positions, high=MAX_POSITION))
     if size < positions.max():
-        raise RecstackError(f"estimate_propensities: n_positions={n_positions} but the log "
-                            f"has position {int(positions.max())}")
+        raise BanditInputError(f"{where}: n_positions={n_positions} but the log has position "
+                               f"{int(positions.max())}")
     impressions = np.bincount(positions - 1, minlength=size).astype(np.float64)
     clicked = np.bincount(positions - 1, clicks, minlength=size)
     overall = clicks.mean()
@@ -116,27 +130,41 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     clip : float or None
         Smallest propensity used; None: no clipping.
     """
-    positions = np.asarray(positions)
-    labels = np.asarray(labels, dtype=np.float64)
-    propensities = np.asarray(propensities, dtype=np.float64)
-    if positions.shape != labels.shape or positions.ndim != 1:
-        raise RecstackError(f"ipw_sample_weights: positions {positions.shape} and labels "
-                            f"{labels.shape} must be 1-D of the same length")
-    if not np.issubdtype(positions.dtype, np.integer):
-        if not np.all(np.mod(positions, 1) == 0):
-            raise RecstackError("ipw_sample_weights: positions must be whole numbers >= 1")
-        positions = positions.astype(np.int64)
-    if len(positions) and (positions.min() < 1 or positions.max() > len(propensities)):
-        raise RecstackError(f"ipw_sample_weights: positions run from {positions.min()} to "
-                            f"{positions.max()}, propensities cover 1..{len(propensities)}")
-    if propensities.ndim != 1 or not np.isfinite(propensities).all() \
-            or not (propensities > 0).all():
-        raise RecstackError("ipw_sample_weights: propensities must be finite and > 0")
+    where = "ipw_sample_weights"
+    positions = as_positions(where, positions)
+    labels = as_float_array(where, "labels", labels, ndim=1)
+    check_same_length(where, positions=positions, labels=labels)
+    propensities = as_float_array(where, "propensities", propensities, ndim=1)
+    if not (propensities > 0).all():
+        row = int(np.flatnonzero(propensities <= 0)[0])
+        raise BanditInputError(f"{where}: propensities must be > 0 (a position nobody examines "
+                               f"cannot be reweighted); position {row + 1} has "
+                               f"{float(propensities[row])!r}")
+    if len(positions) and positions.max() > len(propensities):
+        raise BanditInputError(f"{where}: positions run up to {int(positions.max())}, "
+                               f"propensities cover 1..{len(propensities)}")
+    if clip is not None:
+        clip = check_number(where, "clip", clip, low=0.0, low_inclusive=False)
     theta = propensities if clip is None else np.maximum(propensities, float(clip))
     weights = 1.0 / theta[positions - 1]
     if clicked_only:
         weights = np.where(labels > 0, weights, 1.0)
     return weights
+
+
+def as_positions(where: str, positions: Any) -> np.ndarray:
+    """Logged positions as int64: a 1-D array of whole numbers from 1 (the top) to
+    :data:`MAX_POSITION`."""
+    if np.asarray(positions).dtype == bool:
+        raise BanditInputError(f"{where}: positions must be whole numbers >= 1, got "
+                               "true/false values")
+    array = as_float_array(where, "positions", positions, ndim=1)
+    bad = (array != np.round(array)) | (array < 1) | (array > MAX_POSITION)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise BanditInputError(f"{where}: positions must be whole numbers from 1 (the top) to "
+                               f"{MAX_POSITION}; row {row} is {float(array[row])!r}")
+    return array.astype(np.int64)
 
 
 def with_serving_position(frame: FeatureFrame, value: float = 1.0, *,

@@ -74,3 +74,24 @@ def test_bad_imbalance_options_are_refused(clicks):
         BayesianLogisticRegression(negative_rate=0.0).fit(X, y)
     with pytest.raises(ConfigError, match="needs 0/1 labels"):
         BayesianLogisticRegression(negative_rate=0.5).fit(X[:10], np.full(10, 0.3))
+
+
+def test_the_shared_imbalance_helpers_name_bad_labels_and_probabilities():
+    from recstack.errors import RecstackError
+    from recstack.pipeline.imbalance import (
+        class_weights,
+        correct_probability,
+        downsample_negatives,
+    )
+
+    with pytest.raises(RecstackError, match="downsample_negatives: labels must be finite, row "
+                       "1 is nan"):
+        downsample_negatives(np.array([0.0, np.nan]), 0.5)  # NaN would count as a negative
+    with pytest.raises(RecstackError, match="class_weights: labels must be an array of numbers"):
+        class_weights(np.array(["click", "skip"]))
+    with pytest.raises(RecstackError, match=r"correct_probability: p must be probabilities in "
+                       r"\[0, 1\], row 0 is 1.5"):
+        correct_probability(np.array([1.5]), 0.5)  # would give 3.0
+    with pytest.raises(RecstackError, match="p must be finite"):
+        correct_probability(np.array([np.nan]), 0.5)
+    assert correct_probability(0.5, 1.0) == 0.5  # a scalar stays accepted

@@ -92,14 +92,43 @@ def test_ipw_weights_by_hand():
 
 
 def test_bad_logs_are_refused():
-    with pytest.raises(RecstackError, match="positions must be integers >= 1"):
+    with pytest.raises(RecstackError, match="positions must be whole numbers from 1 .* row 0 "
+                       "is 0.0"):
         estimate_propensities(np.array([0, 1]), np.array([1, 0]))
     with pytest.raises(RecstackError, match="no click at position 1"):
         estimate_propensities(np.array([1, 2]), np.array([0, 1]), smoothing=0)
     with pytest.raises(RecstackError, match="propensities cover 1..2"):
         ipw_sample_weights(np.array([1, 3]), np.array([1, 1]), np.array([1.0, 0.5]))
-    with pytest.raises(RecstackError, match="finite and > 0"):
+    with pytest.raises(RecstackError, match="propensities must be > 0 .* position 2 has 0.0"):
         ipw_sample_weights(np.array([1, 2]), np.array([1, 1]), np.array([1.0, 0.0]))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: estimate_propensities([1, 2], ["yes", "no"]),
+     "estimate_propensities: clicks must be an array of numbers"),
+    (lambda: estimate_propensities([1, 2], [1, np.nan]), "clicks must be finite, row 1"),
+    (lambda: estimate_propensities([1, 2, 2], [1, 0, 1], smoothing=-1),
+     "smoothing must be a finite number in \\[0, inf\\], got -1"),
+    (lambda: estimate_propensities([1, 2], [1, 0], n_positions="3"),
+     "n_positions must be an integer from 1 to 1000000, got '3'"),
+    # a timestamp in the position column would otherwise allocate a table of its size
+    (lambda: estimate_propensities([1, 1_700_000_000], [1, 0]),
+     "positions must be whole numbers from 1 .* row 1 is 1700000000.0"),
+    (lambda: estimate_propensities([], []), "the log is empty"),
+    (lambda: ipw_sample_weights([1, 2], [np.nan, 1], [1.0, 0.5]),
+     "ipw_sample_weights: labels must be finite, row 0 is nan"),
+    (lambda: ipw_sample_weights([1, 2], [1, 1], [1.0, 0.5], clip=np.nan),
+     "clip must be a finite number in \\(0, inf\\], got nan"),
+    (lambda: ipw_sample_weights(["a", "b"], [1, 1], [1.0, 0.5]),
+     "positions must be an array of numbers"),
+    (lambda: ipw_sample_weights([1.5, 2], [1, 1], [1.0, 0.5]), "row 0 is 1.5"),
+    (lambda: ipw_sample_weights(np.array([True, True]), [1, 1], [1.0, 0.5]),
+     "positions must be whole numbers >= 1, got true/false"),
+    (lambda: ipw_sample_weights([1, 2], [1], [1.0, 0.5]), "lengths positions 2, labels 1"),
+])
+def test_malformed_logs_name_the_argument_and_row(call, message):
+    with pytest.raises(RecstackError, match=message):
+        call()
 
 
 RANKERS = {

@@ -90,19 +90,54 @@ def as_float_1d(
 
     Empty only when ``allow_empty``.
     """
+    array = as_float_array(values, name, ndim=1, allow_inf=not finite)
+    if array.size == 0 and not allow_empty:
+        raise MetricInputError(f"{name} is empty; the metric is undefined for no samples")
+    return array
+
+
+def as_float_array(
+    values: Any,
+    name: str,
+    *,
+    ndim: int,
+    allow_inf: bool = False,
+    allow_nan: bool = False,
+    non_negative: bool = False,
+) -> NDArray[np.float64]:
+    """Return ``values`` as a float64 array of ``ndim`` dimensions, checked value by value.
+
+    The one place where user arrays become numbers: ragged rows, words and ``None`` among the
+    numbers, the wrong number of dimensions, ``NaN`` and ``±inf`` (unless allowed) and, with
+    ``non_negative``, values below 0 raise :class:`MetricInputError` naming ``name`` and the
+    position of the first bad value.
+    """
+    shape_words = {1: "1-D", 2: "2-D (rows x columns)"}.get(ndim, f"{ndim}-D")
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise MetricInputError(f"{name} must be an array of numbers") from None
-    if array.ndim != 1:
-        raise MetricInputError(f"{name} must be 1-D, got an array of shape {array.shape}")
-    if array.size == 0 and not allow_empty:
-        raise MetricInputError(f"{name} is empty; the metric is undefined for no samples")
-    bad = ~np.isfinite(array) if finite else np.isnan(array)
+        raise MetricInputError(
+            f"{name} must be an array of numbers ({shape_words}); the {type(values).__name__} "
+            "given holds values that are not numbers, or rows of different lengths"
+        ) from None
+    if array.ndim != ndim:
+        raise MetricInputError(f"{name} must be {shape_words}, got an array of shape {array.shape}")
+    bad = np.zeros(array.shape, dtype=bool)
+    if not allow_nan:
+        bad |= np.isnan(array)
+    if not allow_inf:
+        bad |= np.isinf(array)
+    if non_negative:
+        bad |= array < 0
     if np.any(bad):
-        first = int(np.flatnonzero(bad)[0])
-        allowed = "finite" if finite else "a number (±inf is allowed, NaN is not)"
-        raise MetricInputError(f"{name} must be {allowed}; position {first} holds {array[first]!r}")
+        position = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = position[0] if ndim == 1 else position
+        wanted = ("a number" if allow_inf else "finite") + (" or NaN" if allow_nan else "")
+        if non_negative:
+            wanted += " and non-negative (>= 0)"
+        raise MetricInputError(
+            f"{name} must be {wanted}; position {where} holds {float(array[position])!r}"
+        )
     return array
 
 
@@ -146,7 +181,13 @@ def as_recommended(
     Only the cheap structural checks happen here; :func:`check_recommended_rows` checks the
     values, block by block.
     """
-    array = np.asarray(recommended)
+    try:
+        array = np.asarray(recommended)
+    except ValueError:  # rows of different lengths
+        raise MetricInputError(
+            f"{name} must be a 2-D (n_users, K) array of item indices; its rows have different "
+            "lengths (pad short lists with -1)"
+        ) from None
     if array.ndim != 2:
         raise MetricInputError(
             f"{name} must be a 2-D (n_users, K) array of item indices, got shape {array.shape}"

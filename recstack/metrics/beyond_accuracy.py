@@ -21,6 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 from recstack.metrics._validation import (
     MetricInputError,
     as_csr,
+    as_float_array,
     as_recommended,
     check_k,
     check_recommended_rows,
@@ -253,12 +254,7 @@ def _lists(recommended: ArrayLike, n_items: int, k: int | None) -> NDArray[np.in
 
 
 def _item_values(values: ArrayLike, name: str) -> NDArray[np.float64]:
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim != 1:
-        raise MetricInputError(f"{name} must be 1-D (one value per item), got shape {array.shape}")
-    if array.size and not (np.all(np.isfinite(array)) and array.min() >= 0):
-        raise MetricInputError(f"{name} must hold finite, non-negative values")
-    return array
+    return as_float_array(values, name, ndim=1, non_negative=True)
 
 
 def _row_means(values: NDArray[np.float64], listed: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -280,13 +276,7 @@ def _unit_rows(item_features: Any) -> Any:
     if sp.issparse(item_features):
         features: Any = as_csr(item_features, "item_features")
     else:
-        features = np.asarray(item_features, dtype=np.float64)
-        if features.ndim != 2:
-            raise MetricInputError(
-                f"item_features must be 2-D (n_items, n_features), got shape {features.shape}"
-            )
-        if not np.all(np.isfinite(features)):
-            raise MetricInputError("item_features holds NaN or infinite values")
+        features = as_float_array(item_features, "item_features", ndim=2)
     norms = _row_norms(features)
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
     if sp.issparse(features):

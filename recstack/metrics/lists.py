@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from recstack.metrics._validation import (
     MetricInputError,
     as_csr,
+    as_float_array,
     as_recommended,
     check_k,
     check_recommended_rows,
@@ -56,12 +57,8 @@ def item_genre_shares(item_genres: Any) -> NDArray[np.float64]:
     ndarray of float64, shape (n_items, n_genres)
     """
     genres = item_genres.toarray() if sp.issparse(item_genres) else item_genres
-    matrix = np.asarray(genres, dtype=np.float64)
-    if matrix.ndim != 2:
-        raise MetricInputError(f"item_genres must be 2-D (n_items, n_genres), got shape "
-                               f"{matrix.shape}")
-    if not np.all(np.isfinite(matrix)) or (matrix.size and matrix.min() < 0):
-        raise MetricInputError("item_genres must hold finite, non-negative values")
+    matrix = as_float_array(genres, "item_genres", ndim=2,
+                            non_negative=True)
     totals = matrix.sum(axis=1, keepdims=True)
     return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
 
@@ -84,12 +81,16 @@ def genre_distributions(weights: Any, item_genres: Any) -> NDArray[np.float64]:
         Rows sum to 1; a row whose items have no genre is all zero.
     """
     shares = item_genre_shares(item_genres)
-    matrix = sp.csr_matrix(weights, dtype=np.float64)
+    if sp.issparse(weights):
+        matrix = as_csr(weights, "weights")
+        if matrix.nnz and matrix.data.min() < 0:
+            raise MetricInputError("weights must be non-negative")
+    else:
+        matrix = sp.csr_matrix(as_float_array(weights, "weights", ndim=2,
+                                              non_negative=True))
     if matrix.shape[1] != shares.shape[0]:
         raise MetricInputError(f"weights has {matrix.shape[1]} columns but item_genres has "
                                f"{shares.shape[0]} items")
-    if matrix.nnz and matrix.data.min() < 0:
-        raise MetricInputError("weights must be non-negative")
     mass = np.asarray(matrix @ shares)
     totals = mass.sum(axis=1, keepdims=True)
     return np.divide(mass, totals, out=np.zeros_like(mass), where=totals > 0)
@@ -271,26 +272,27 @@ def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> 
     target : array_like, shape (n_groups,), optional
         Shares summing to 1.
     """
-    shares = np.asarray(exposure, dtype=np.float64)
-    if shares.ndim != 1 or shares.size == 0:
+    shares = as_float_array(exposure, "exposure", ndim=1,
+                            non_negative=True)
+    if shares.size == 0:
         raise MetricInputError("exposure must be a 1-D array with one share per group")
     wanted = (np.full(shares.size, 1.0 / shares.size) if target is None
-              else np.asarray(target, dtype=np.float64))
+              else as_float_array(target, "target", ndim=1,
+                                  non_negative=True))
     if wanted.shape != shares.shape:
         raise MetricInputError(f"target has shape {wanted.shape}, exposure {shares.shape}")
-    if not np.all(np.isfinite(wanted)) or wanted.min() < 0 or abs(wanted.sum() - 1) > 1e-9:
+    if abs(wanted.sum() - 1) > 1e-9:
         raise MetricInputError("target must hold non-negative shares summing to 1")
     return float(0.5 * np.abs(shares - wanted).sum())
 
 
 def _distributions(values: ArrayLike, shape: tuple[int, ...], name: str
                    ) -> NDArray[np.float64]:
-    array = np.asarray(values, dtype=np.float64)
+    array = as_float_array(values, name, ndim=len(shape),
+                           non_negative=True)
     if array.shape != shape:
         raise MetricInputError(f"{name} must have shape {shape} (users x genres), got "
                                f"{array.shape}")
-    if not np.all(np.isfinite(array)) or (array.size and array.min() < 0):
-        raise MetricInputError(f"{name} must hold finite, non-negative shares")
     totals = array.sum(axis=1)
     bad = (totals > 0) & (np.abs(totals - 1.0) > 1e-6)
     if bad.any():

@@ -35,6 +35,7 @@ Undefined ratios (no impressions, no clicks, zero cost) are ``NaN``. Malformed l
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -110,6 +111,8 @@ def validate_events(events: pd.DataFrame) -> pd.DataFrame:
         if log[column].isna().any():
             row = log.index[log[column].isna()][0]
             raise MetricInputError(f"events column {column!r} is missing a value at row {row!r}")
+    for column in ("variant", "session_id", "event"):
+        _check_keys(log[column])
     unknown = sorted(set(log["event"].unique()) - set(EVENT_TYPES), key=str)
     if unknown:
         raise MetricInputError(
@@ -272,7 +275,8 @@ def two_proportion_ztest(
         "trials_treatment": trials_treatment,
     }
     for name, value in counts.items():
-        if isinstance(value, bool) or not float(value).is_integer() or value < 0:
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                or not float(value).is_integer() or value < 0):
             raise MetricInputError(f"{name} must be a non-negative whole number, got {value!r}")
     x_c, n_c, x_t, n_t = (int(v) for v in counts.values())
     for x, n, group in ((x_c, n_c, "control"), (x_t, n_t, "treatment")):
@@ -318,6 +322,12 @@ def welch_ttest(
     (:func:`scipy.stats.ttest_ind` with ``equal_var=False``). The confidence interval is
     :math:`\bar x_T - \bar x_C \pm t_{1-\alpha/2,\nu}\,\mathrm{SE}`.
 
+    Returns
+    -------
+    SignificanceResult
+        ``statistic`` and ``p_value`` are ``NaN`` when neither sample varies (every value of
+        each sample is the same: the test is undefined); the interval is then the difference.
+
     Raises
     ------
     MetricInputError
@@ -331,20 +341,28 @@ def welch_ttest(
     from scipy import stats  # deferred: scipy.stats takes ~0.5 s to import
 
     _critical_value(alpha)
-    result = stats.ttest_ind(b, a, equal_var=False)
-    interval = result.confidence_interval(confidence_level=1.0 - alpha)
     mean_c, mean_t = float(a.mean()), float(b.mean())
     difference = mean_t - mean_c
+    if np.ptp(a) == 0 and np.ptp(b) == 0:
+        # no variation in either sample: the standard error is 0 and t is undefined (scipy
+        # would warn of catastrophic cancellation and return a rounding artefact)
+        ci_low = ci_high = difference
+        statistic = p_value = float("nan")
+    else:
+        result = stats.ttest_ind(b, a, equal_var=False)
+        interval = result.confidence_interval(confidence_level=1.0 - alpha)
+        ci_low, ci_high = float(interval.low), float(interval.high)
+        statistic, p_value = float(result.statistic), float(result.pvalue)
     return SignificanceResult(
         test="Welch t-test",
         control_value=mean_c,
         treatment_value=mean_t,
         difference=difference,
         relative_lift=_lift(difference, mean_c),
-        ci_low=float(interval.low),
-        ci_high=float(interval.high),
-        p_value=float(result.pvalue),
-        statistic=float(result.statistic),
+        ci_low=ci_low,
+        ci_high=ci_high,
+        p_value=p_value,
+        statistic=statistic,
         confidence=1.0 - alpha,
     )
 
@@ -374,7 +392,7 @@ def compare_variants(
     alpha : float, default 0.05
         1 - confidence level of the interval.
     """
-    kind = ONLINE_METRICS.get(metric)
+    kind = ONLINE_METRICS.get(metric) if isinstance(metric, str) else None
     testable = [name for name, k in ONLINE_METRICS.items() if k != "untestable"]
     if kind is None:
         raise MetricInputError(f"unknown online metric {metric!r}; testable: {testable}")
@@ -433,6 +451,19 @@ def _sessions(log: pd.DataFrame) -> pd.DataFrame:
     )
     table["bounced"] = (table["clicks"] == 0) & (table["purchases"] == 0)
     return table
+
+
+def _check_keys(column: pd.Series) -> None:
+    """Refuse values that cannot be grouped on (lists, dicts: a mis-parsed log)."""
+    if column.dtype != object:
+        return
+    unhashable = ~column.map(lambda value: isinstance(value, Hashable))
+    if unhashable.any():
+        row = column.index[unhashable.to_numpy()][0]
+        raise MetricInputError(
+            f"events column {column.name!r} holds {column[row]!r} at row {row!r}; expected a "
+            "single value (a name or a number) per event"
+        )
 
 
 def _seconds(timestamps: pd.Series) -> pd.Series:

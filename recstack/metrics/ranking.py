@@ -44,6 +44,7 @@ from recstack.metrics._validation import (
     MetricInputError,
     as_counts,
     as_csr,
+    as_float_array,
     as_grades_matrix,
     as_recommended,
     check_choice,
@@ -102,6 +103,9 @@ _SIGNATURE_SLOTS = 512
 # Ideal DCG is computed from per-grade counts, without sorting, when grades are integers
 # spanning at most this many levels.
 _MAX_COUNTED_LEVELS = 32
+
+# 2**1024 overflows float64: the largest grade the exponential gain 2**g - 1 can take.
+_MAX_EXPONENTIAL_GRADE = 1023
 
 # Rows per block in ranking_metrics: big enough to amortise numpy call overhead, small enough
 # that the block's temporaries stay in cache and that blocks spread over threads evenly.
@@ -607,9 +611,8 @@ def mean_over_users(values: ArrayLike) -> UserAverage:
         ``mean`` is ``NaN`` (not an error) when every user is excluded or there are no users,
         so that a subgroup without eligible users can still be reported with its counts.
     """
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim != 1:
-        raise MetricInputError(f"values must be 1-D (one value per user), got shape {array.shape}")
+    # NaN marks an excluded user; ±inf is no metric value and would make the mean inf
+    array = as_float_array(values, "values", ndim=1, allow_nan=True)
     defined = ~np.isnan(array)
     n_included = int(defined.sum())
     mean = float(array[defined].mean()) if n_included else float("nan")
@@ -707,13 +710,20 @@ def _as_truth(truth: Any) -> sp.csr_matrix:
 def _check_metric_names(metrics: Iterable[str]) -> tuple[str, ...]:
     if isinstance(metrics, str):
         metrics = (metrics,)
-    names = tuple(metrics)
+    try:
+        names = tuple(metrics)
+    except TypeError:
+        raise MetricInputError(
+            f"metrics must be a name or a list of names such as ('ndcg',), got {metrics!r}"
+        ) from None
     if not names:
         raise MetricInputError("metrics is empty; name at least one, e.g. ('ndcg',)")
-    unknown = [name for name in names if name not in RANKING_METRICS]
+    unknown = [name for name in names if not isinstance(name, str) or name not in RANKING_METRICS]
     if unknown:
+        hint = (" (give the cut-off in ks, not in the name)"
+                if any(isinstance(name, str) and "@" in name for name in unknown) else "")
         raise MetricInputError(
-            f"unknown ranking metric(s) {unknown}; known: {', '.join(RANKING_METRICS)}"
+            f"unknown ranking metric(s) {unknown}{hint}; known: {', '.join(RANKING_METRICS)}"
         )
     if len(set(names)) != len(names):
         raise MetricInputError(f"metrics has repeated names: {list(names)}")
@@ -826,6 +836,10 @@ def _ideal_dcg(
     out = np.zeros((n_rows, len(ks)), dtype=np.float64)
     if grades.size == 0:
         return out
+    # An ideal list is no longer than the row's relevant items, so cut-offs beyond the
+    # longest row change nothing: capping them keeps a huge k from allocating k discounts.
+    depth = int(np.bincount(rows).max())
+    ks = tuple(min(k, depth) for k in ks)
     k_max = ks[-1]
     running_discount = np.concatenate(([0.0], np.cumsum(_discounts(k_max))))
     low, high = float(grades.min()), float(grades.max())
@@ -860,6 +874,13 @@ def _ideal_dcg(
 def _gains(grades: NDArray[np.float64], gain: str) -> NDArray[np.float64]:
     if gain == "linear":
         return grades
+    if grades.size and grades.max() > _MAX_EXPONENTIAL_GRADE:
+        # 2**g overflows to inf, and nDCG would silently become inf / inf = NaN
+        raise MetricInputError(
+            f"relevance grade {float(grades.max()):g} is too large for the exponential gain "
+            f"2**g - 1 (grades up to {_MAX_EXPONENTIAL_GRADE} fit a float); use the linear "
+            "gain (metric 'ndcg_linear', gain='linear') or rescale the grades"
+        )
     return np.exp2(grades) - 1.0
 
 
@@ -976,16 +997,17 @@ def _dense_mask(matrix: Any, shape: tuple[int, int], name: str, *, positive_only
         mask = np.zeros(shape, dtype=bool)
         mask[rows[keep], csr.indices[keep]] = True
         return mask
-    dense = np.asarray(matrix)
+    dense = as_float_array(matrix, name, ndim=2, allow_inf=not positive_only)
     if dense.shape != shape:
         raise MetricInputError(f"{name} has shape {dense.shape}, expected {shape}")
     return dense > 0 if positive_only else dense != 0
 
 
 def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple[Any, Any, Any]:
-    score_arr = np.asarray(scores)
-    if not np.issubdtype(score_arr.dtype, np.floating):
-        score_arr = score_arr.astype(np.float64)  # only the order matters, so float32 stays
+    score_arr = scores if isinstance(scores, np.ndarray) else None
+    if score_arr is None or not np.issubdtype(score_arr.dtype, np.floating):
+        # only the order matters, so float32 scores stay float32
+        score_arr = as_float_array(scores, "scores", ndim=2, allow_inf=True, allow_nan=True)
     if score_arr.ndim != 2:
         raise MetricInputError(
             f"scores must be a dense 2-D (n_users, n_items) array, got shape {score_arr.shape}"

@@ -199,7 +199,7 @@ METRICS: Mapping[str, MetricSpec] = MappingProxyType(
 def metric_names(kind: MetricKind | None = None) -> tuple[str, ...]:
     """Registered metric names, all or of one ``kind``, in registration order."""
     kinds = {spec.kind for spec in METRICS.values()}
-    if kind is not None and kind not in kinds:
+    if kind is not None and (not isinstance(kind, str) or kind not in kinds):
         raise MetricInputError(f"unknown metric kind {kind!r}; kinds: {sorted(kinds)}")
     return tuple(name for name, spec in METRICS.items() if kind is None or spec.kind == kind)
 

@@ -168,10 +168,11 @@ def test_per_user_functions_accept_an_empty_batch_and_scalars_reject_it() -> Non
         (lambda: catalog_coverage([[0, 0]], 5), "recommends item 0 more than once"),
         (lambda: catalog_coverage([[0, 1]], 0), "n_items must be a positive integer"),
         (lambda: catalog_coverage([[0, 1]], 5, k=0), "k must be a positive integer"),
-        (lambda: average_popularity([[0]], [-1.0]), "item_popularity must hold finite, non-neg"),
+        (lambda: average_popularity([[0]], [-1.0]), "item_popularity must be finite and non-neg"),
         (lambda: average_popularity([[0]], [[1.0]]), "item_popularity must be 1-D"),
         (lambda: intra_list_diversity([[0]], np.ones(3)), "item_features must be 2-D"),
-        (lambda: intra_list_diversity([[0]], np.full((1, 2), np.nan)), "NaN or infinite"),
+        (lambda: intra_list_diversity([[0]], np.full((1, 2), np.nan)),
+         r"item_features must be finite; position \(0, 0\) holds nan"),
         (lambda: item_user_counts(np.eye(2)), "interactions must be a scipy.sparse matrix"),
     ],
 )

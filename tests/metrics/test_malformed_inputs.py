@@ -1,0 +1,127 @@
+"""Malformed arguments to the metric functions end in a MetricInputError naming the argument
+(and the place of the bad value), never in a numpy/pandas error or a silently wrong number."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from recstack.errors import RecstackError
+from recstack.metrics import (
+    MetricInputError,
+    auc_per_user,
+    average_popularity,
+    catalog_coverage,
+    compare_variants,
+    dcg_at_k,
+    global_auc,
+    intra_list_diversity,
+    mean_over_users,
+    metric_names,
+    ndcg_at_k,
+    novelty,
+    online_metrics,
+    ranking_metrics,
+    two_proportion_ztest,
+    welch_ttest,
+)
+from recstack.metrics.lists import (
+    exposure_disparity,
+    genre_distributions,
+    item_genre_shares,
+    list_genre_distribution,
+    miscalibration_kl,
+)
+
+TRUTH = sp.csr_matrix(np.array([[0, 1, 0, 1, 0], [1, 0, 0, 0, 0]], dtype=float))
+GENRES = np.array([[1, 0], [0, 1], [1, 1], [0, 0], [1, 0]])
+RAGGED = [[1, 0, 3], [2]]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: ranking_metrics(RAGGED, TRUTH), "recommended .*rows have different lengths"),
+    (lambda: catalog_coverage(RAGGED, 5), "recommended .*rows have different lengths"),
+    (lambda: novelty(RAGGED, [1] * 5, 3), "recommended .*rows have different lengths"),
+    (lambda: list_genre_distribution(RAGGED, GENRES), "rows have different lengths"),
+    (lambda: ranking_metrics([[1, 0]] * 2, TRUTH, metrics=None), "metrics must be a name or"),
+    (lambda: ranking_metrics([[1, 0]] * 2, TRUTH, metrics=5), "metrics must be a name or"),
+    (lambda: ranking_metrics([[1, 0]] * 2, TRUTH, metrics=("ndcg@10",)),
+     "unknown ranking metric.*'ndcg@10'.*cut-off in ks"),
+    (lambda: mean_over_users(["a", 0.5]), "values must be an array of numbers"),
+    (lambda: mean_over_users([0.5, np.inf]), "values must be finite or NaN; position 1"),
+    (lambda: global_auc([["a"] * 5] * 2, TRUTH), "scores must be an array of numbers"),
+    (lambda: auc_per_user(np.ones((2, 5)), np.full((2, 5), np.nan)),
+     r"positives must be finite; position \(0, 0\)"),
+    (lambda: average_popularity([[0]], ["a"]), "item_popularity must be an array of numbers"),
+    (lambda: intra_list_diversity([[0, 1]], "genres"), "item_features must be an array"),
+    (lambda: item_genre_shares([["a", "b"]]), "item_genres must be an array of numbers"),
+    (lambda: genre_distributions(np.array([[np.nan, 1, 0, 0, 0]]), GENRES),
+     r"weights must be finite and non-negative .*position \(0, 0\) holds nan"),
+    (lambda: miscalibration_kl([[0, 1]], GENRES, [["a", "b"]]), "target must be an array"),
+    (lambda: exposure_disparity([np.nan, 0.5]), "exposure must be finite .*position 0"),
+    (lambda: exposure_disparity([-0.5, 1.5]), "exposure must be finite and non-negative"),
+    (lambda: exposure_disparity([0.5, 0.5], ["a", "b"]), "target must be an array"),
+    (lambda: metric_names(["ranking"]), "unknown metric kind"),
+])
+def test_malformed_metric_arguments_are_named(call, message):
+    with pytest.raises(MetricInputError, match=message):
+        call()
+
+
+def test_a_grade_too_large_for_the_exponential_gain_is_refused_not_turned_into_nan():
+    truth = sp.csr_matrix(np.array([[5000.0, 1.0, 0.0]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning on the way to the error
+        with pytest.raises(MetricInputError, match="grade 5000 is too large.*ndcg_linear"):
+            ranking_metrics([[0, 1]], truth, ks=2, metrics=("ndcg",))
+        with pytest.raises(MetricInputError, match="grade 5000 is too large"):
+            dcg_at_k([[5000.0, 1.0]], 2)
+    # the linear gain takes such grades
+    linear = ranking_metrics([[0, 1]], truth, ks=2, metrics=("ndcg_linear",))
+    assert linear["ndcg_linear@2"][0] == pytest.approx(1.0)
+    assert ndcg_at_k([[1.0]], [[1.0]], 1)[0] == 1.0
+
+
+def test_a_huge_cut_off_does_not_allocate_one_discount_per_rank():
+    out = ranking_metrics([[1, 0]] * 2, TRUTH, ks=(2, 10**30), metrics=("ndcg", "recall"))
+    assert out["ndcg@1000000000000000000000000000000"] == pytest.approx(out["ndcg@2"])
+    assert out["recall@1000000000000000000000000000000"].tolist() == [0.5, 1.0]
+
+
+def _log(**columns):
+    log = pd.DataFrame({"variant": ["A", "A", "B", "B"], "session_id": [1, 1, 2, 3],
+                        "event": ["impression", "click", "impression", "impression"],
+                        "timestamp": [0, 5, 1, 2], "revenue": [0.0] * 4, "cost": [0.0] * 4})
+    return log.assign(**columns)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: online_metrics(_log(session_id=[[1], [1], [2], [3]])),
+     r"column 'session_id' holds \[1\] at row 0"),
+    (lambda: online_metrics(_log(variant=[{"a": 1}, "A", "B", "B"])), "column 'variant' holds"),
+    (lambda: compare_variants(_log(), ["ctr"], "A", "B"), "unknown online metric"),
+    (lambda: two_proportion_ztest("1", 10, 2, 10), "successes_control must be a non-negative"),
+    (lambda: two_proportion_ztest(1, None, 2, 10), "trials_control must be a non-negative"),
+])
+def test_malformed_online_arguments_are_named(call, message):
+    with pytest.raises(MetricInputError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(("control", "treatment"), [([1.0] * 3, [1.0] * 3),
+                                                    ([1.0] * 3, [2.0] * 4)])
+def test_welch_on_samples_without_variation_is_undefined_quietly(control, treatment):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = welch_ttest(control, treatment)
+    assert math.isnan(result.p_value) and math.isnan(result.statistic)
+    assert result.ci_low == result.ci_high == result.difference
+
+
+def test_every_error_here_is_a_recstack_error():
+    assert issubclass(MetricInputError, RecstackError)

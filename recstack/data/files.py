@@ -901,6 +901,13 @@ def first_time_out_of_range(seconds: np.ndarray) -> int | None:
     return int(np.argmax((seconds < _FIRST_SECOND) | (seconds > _LAST_SECOND)))
 
 
+def clamp_to_time_range(seconds: int, *, exclusive_end: bool = False) -> int:
+    """``seconds`` moved into the years 1..9999 (a bound beyond them means "no bound");
+    an exclusive end stays one second past a time of that range."""
+    shift = int(exclusive_end)
+    return min(max(seconds, _FIRST_SECOND + shift), _LAST_SECOND + shift)
+
+
 def time_range_expectation(unit: str) -> str:
     """What an in-range timestamp is, and which option fixes a wrong unit."""
     return (f"a time between the years 1 and 9999 read as {_UNIT_WORDS.get(unit, unit)}; "

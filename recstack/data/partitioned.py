@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,9 @@ import pyarrow.parquet as pq
 from recstack.data.files import (
     PathLike,
     TableRoles,
+    check_name_list,
     check_values,
+    clamp_to_time_range,
     first_repeated_name,
     first_time_out_of_range,
     ids_to_numpy,
@@ -182,9 +184,11 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
             dataset = ds.dataset(root, schema=schema, format="parquet",
                                  partitioning=partitioning, exclude_invalid_files=False)
         except pa.ArrowInvalid as error:
-            # pyarrow says "duplicate field names" without saying where: find the file
+            # pyarrow says "duplicate field names" or "error parsing 'x'" without saying
+            # where: find the file or folder
             if "duplicate field" in str(error):
                 _check_repeated_names(root)
+            _check_folder_values(root, levels)
             raise
     return dataset, levels
 
@@ -199,6 +203,20 @@ def _check_repeated_names(root: Path) -> None:
         except (pa.ArrowException, OSError):
             continue  # not for this check to explain
         _refuse_repeated_names(root, _relative(root, str(file)), names)
+
+
+def _check_folder_values(root: Path, levels: Sequence[str]) -> None:
+    """Raise for the first partition folder whose value is not a whole number
+    (``year=abc``): pyarrow names the value but not the folder."""
+    for folder in sorted(root.glob("/".join(["*"] * len(levels)))):
+        for part in folder.relative_to(root).parts:
+            level, _, value = part.partition("=")
+            if level in levels and not (value.isascii() and value.isdigit()):
+                raise DataFormatError(
+                    f"partition folder {folder.relative_to(root).as_posix()!r}: {level}="
+                    f"{value!r} is not a whole number", file=str(root),
+                    expected="folders such as year=2024/month=03, as write_partitioned "
+                             "writes them")
 
 
 def _refuse_repeated_names(root: Path, where: str, names: Sequence[str]) -> None:
@@ -247,10 +265,22 @@ def _to_seconds(bound: TimeBound, name: str) -> int | None:
         if isinstance(bound, str) and bound.endswith("Z"):
             bound = bound[:-1]
         return int(np.datetime64(bound, "s").astype(np.int64))  # type: ignore[call-overload]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         raise RecstackError(
             f"{name}={bound!r} is not a time; give Unix seconds, a datetime or an ISO-8601 "
             "string such as '2024-01-31T12:00:00'") from None
+
+
+def _time_range(start: TimeBound, end: TimeBound) -> tuple[int | None, int | None]:
+    """``[start, end)`` in Unix seconds, refused when it holds no time at all."""
+    low, high = _to_seconds(start, "start"), _to_seconds(end, "end")
+    # a bound past the years 1..9999 that times can have bounds nothing more than their end
+    low = None if low is None else clamp_to_time_range(low)
+    high = None if high is None else clamp_to_time_range(high, exclusive_end=True)
+    if low is not None and high is not None and low >= high:
+        raise RecstackError(f"start={start!r} must come before end={end!r}: the range "
+                            "[start, end) holds no time")
+    return low, high
 
 
 def _calendar(seconds: int) -> tuple[int, int, int]:
@@ -290,7 +320,7 @@ def partition_files(root: PathLike, *, start: TimeBound = None, end: TimeBound =
                     ) -> list[str]:
     """The files :func:`read_partitioned` opens for ``[start, end)`` (pruning, made visible)."""
     dataset, levels = _dataset(Path(root))
-    expression = _partition_filter(levels, _to_seconds(start, "start"), _to_seconds(end, "end"))
+    expression = _partition_filter(levels, *_time_range(start, end))
     return sorted(f.path for f in dataset.get_fragments(filter=expression))
 
 
@@ -340,15 +370,18 @@ def read_partitioned(
     """
     root = Path(root)
     dataset, levels = _dataset(root)
-    low, high = _to_seconds(start, "start"), _to_seconds(end, "end")
-    expression = _partition_filter(levels, low, high)
-    _check_files(root, dataset, levels, expression, low, high)
-    wanted = list(_OPTIONAL_COLUMNS if columns is None else columns)
+    low, high = _time_range(start, end)
+    folders = _partition_filter(levels, low, high)
+    wanted = check_name_list(_OPTIONAL_COLUMNS if columns is None else columns, "columns")
+    _check_files(root, dataset, levels, folders, low, high,
+                 [USER_ID, ITEM_ID, *(name for name in wanted if name in _OPTIONAL_COLUMNS
+                                      and name in dataset.schema.names)])
     stored = [name for name in dataset.schema.names if name not in levels]
     for name in wanted:
         if name not in _OPTIONAL_COLUMNS or name not in stored:
             raise UnknownColumnError(name, [c for c in stored if c in _OPTIONAL_COLUMNS],
                                      role="an optional column", file=str(root))
+    expression = folders
     if low is not None:
         expression = _and(expression, ds.field(TIMESTAMP) >= low)
     if high is not None:
@@ -361,15 +394,19 @@ def read_partitioned(
         task.advance(table.num_rows)
     roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     rating_range = roles.rating_range if roles is not None and VALUE in wanted else None
-    return _to_interactions(table, root, wanted, rating_range)
+    return _to_interactions(table, root, wanted, rating_range,
+                            _row_locator(root, dataset, folders, low, high))
 
 
 def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
-                 expression: ds.Expression | None, low: int | None, high: int | None) -> None:
+                 expression: ds.Expression | None, low: int | None, high: int | None,
+                 needed: Sequence[str]) -> None:
     """Refuse a dataset without data files, and files whose columns cannot be merged: a
-    repeated column name, or ids stored as numbers in one file and as text in another
-    (``1`` and ``"1"`` would silently become one user). Opens the footers of the files
-    that the time range selects, not their data."""
+    repeated column name, a ``needed`` column missing (merged, its rows would be empty),
+    values that are not numbers or timestamps that are not integers (a typed date-time
+    would merge as its raw count of milliseconds, say), or ids stored as numbers in one
+    file and as text in another (``1`` and ``"1"`` would silently become one user). Opens
+    the footers of the files that the time range selects, not their data."""
     with reading(root):
         selected = sorted(dataset.get_fragments(filter=expression), key=lambda f: f.path)
         if not selected and not (root / _COMMON_METADATA).is_file() and next(
@@ -388,6 +425,7 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                 raise _unreadable(root, error) from None
             where = _relative(root, fragment.path)
             _refuse_repeated_names(root, where, schema.names)
+            _refuse_unmergeable_columns(root, where, schema, needed)
             for name in (USER_ID, ITEM_ID):
                 if name not in schema.names:
                     continue
@@ -401,6 +439,52 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                         expected="the same type of id in every partition: rewrite the odd "
                                  "partition with its ids as "
                                  f"{first_kind}, or all as text")
+
+
+def _refuse_unmergeable_columns(root: Path, where: str, schema: pa.Schema,
+                                needed: Sequence[str]) -> None:
+    """One data file's columns against what every file must hold (see :func:`_check_files`;
+    the id columns' kinds are compared across files there)."""
+    for name in needed:
+        if name not in schema.names:
+            raise DataFormatError(
+                f"{where} has no column {name!r} (its columns: "
+                f"{', '.join(map(repr, schema.names))})", file=str(root), column=name,
+                expected="the columns user_id, item_id, value, timestamp in every data file, "
+                         "as write_partitioned writes them")
+        kind = schema.field(name).type
+        wrong = {VALUE: not _is_number(kind) and "numbers",
+                 TIMESTAMP: not pa.types.is_integer(kind) and "integer Unix seconds"
+                 }.get(name)
+        if wrong:
+            raise DataFormatError(f"{where} holds {name} as {kind}", file=str(root),
+                                  column=name, expected=f"{wrong} in every data file")
+
+
+def _row_locator(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
+                 low: int | None, high: int | None) -> Callable[[int], str]:
+    """``locate(index)``: the file and the row in it of row ``index`` of the table read
+    (the files' rows in the time range, file after file in the dataset's order). Counted
+    only when a row is wrong, so a clean read pays nothing for it."""
+    def locate(index: int) -> str:
+        try:
+            with reading(root):
+                for fragment in dataset.get_fragments(filter=folders):
+                    times = fragment.to_table(columns=[TIMESTAMP]).column(TIMESTAMP).to_numpy()
+                    kept = np.ones(len(times), bool)
+                    if low is not None:
+                        kept &= times >= low
+                    if high is not None:
+                        kept &= times < high
+                    rows = np.flatnonzero(kept)
+                    if index < len(rows):
+                        return f"{_relative(root, fragment.path)}, row {int(rows[index]) + 1}"
+                    index -= len(rows)
+        except (RecstackError, pa.ArrowException, OSError):
+            pass  # the row's place is a courtesy: the error itself must still be raised
+        return f"row {index + 1}"
+
+    return locate
 
 
 def _unreadable(root: Path, error: BaseException) -> DataFormatError:
@@ -472,11 +556,13 @@ def _listing(folders: Sequence[str], most: int = 5) -> str:
 
 
 def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
-                     rating_range: tuple[float, float] | None) -> Interactions:
-    """Checked arrays from the table read; every problem named with the dataset."""
+                     rating_range: tuple[float, float] | None,
+                     locate: Callable[[int], str]) -> Interactions:
+    """Checked arrays from the table read; every problem named with the dataset, the file
+    and the row."""
     def fail_at(index: int, column: str, message: str, expected: str) -> DataFormatError:
         text = str(table.column(column)[index].as_py())
-        return DataFormatError(f"row {index + 1}: " + message.format(text=text),
+        return DataFormatError(f"{locate(index)}: " + message.format(text=text),
                                file=str(root), column=column, expected=expected)
 
     for name in table.column_names:

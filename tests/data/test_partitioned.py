@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from recstack.data import partitioned
@@ -177,3 +180,68 @@ def test_a_file_given_for_the_dataset_folder(tmp_path):
     (tmp_path / "log.parquet").write_bytes(b"PAR1")
     with pytest.raises(RecstackError, match="is a file; expected the folder"):
         read_partitioned(tmp_path / "log.parquet")
+
+
+def test_time_bounds_that_hold_no_time_or_pass_the_calendar(daily, tmp_path):
+    root = write_partitioned(daily, tmp_path / "log")
+    with pytest.raises(RecstackError, match="start='2024-02-01' must come before end="):
+        read_partitioned(root, start="2024-02-01", end="2024-01-01")
+    with pytest.raises(RecstackError, match="must come before end"):
+        partition_files(root, start=100, end=100)
+    # a bound past the years 1..9999 is no bound at all, never an OverflowError
+    assert len(read_partitioned(root, start=-10**30, end=10**30)) == len(daily)
+    assert len(read_partitioned(root, start=10**20)) == 0
+
+
+def test_columns_given_as_one_string_are_refused(daily, tmp_path):
+    root = write_partitioned(daily, tmp_path / "log")
+    with pytest.raises(RecstackError, match="columns must be a list of column names"):
+        read_partitioned(root, columns="value")  # not the columns 'v', 'a', 'l'...
+
+
+def _replace_file(root: Path, position: int, table) -> str:
+    path = sorted(root.rglob("part-*.parquet"))[position]
+    pq.write_table(table, path)
+    return path.relative_to(root).as_posix()
+
+
+@pytest.mark.parametrize(("columns", "message"), [
+    ({"user_id": [1], "item_id": [2]}, "has no column 'value'"),
+    ({"uid": [1], "item_id": [2], "value": [1.0], "timestamp": [1]},
+     "has no column 'user_id'"),
+    ({"user_id": [1], "item_id": [2], "value": ["4"], "timestamp": [1]},
+     "holds value as string"),
+    # a typed date-time would merge as its raw count of milliseconds
+    ({"user_id": [1], "item_id": [2], "value": [1.0],
+      "timestamp": np.array(["2024-01-05"], "datetime64[ms]")}, "holds timestamp as timestamp"),
+    ({"user_id": [1], "item_id": [2], "value": [1.0], "timestamp": [1.7e9]},
+     "holds timestamp as double"),
+])
+def test_a_data_file_that_cannot_merge_is_named(daily, tmp_path, columns, message):
+    root = write_partitioned(daily, tmp_path / "log")
+    where = _replace_file(root, 2, pa.table(columns))
+    with pytest.raises(DataFormatError, match=re.escape(f"{where} {message}")):
+        read_partitioned(root)
+
+
+def test_a_bad_row_is_named_by_its_file_and_row(daily, tmp_path):
+    root = write_partitioned(daily, tmp_path / "log")
+    path = sorted(root.rglob("part-*.parquet"))[1]
+    table = pq.read_table(path)
+    values = table.column("value").to_numpy().copy()
+    values[4] = np.nan
+    where = _replace_file(root, 1, table.set_column(
+        table.schema.get_field_index("value"), "value", pa.array(values)))
+    for start in (None, int(table.column("timestamp")[2].as_py())):
+        with pytest.raises(DataFormatError, match=re.escape(f"{where}, row 5: found 'nan'")):
+            read_partitioned(root, start=start)
+
+
+def test_a_partition_folder_that_is_not_a_number_is_named(daily, tmp_path):
+    root = write_partitioned(daily, tmp_path / "log")
+    (root / "_common_metadata").unlink()
+    (root / "year=20x4" / "month=01").mkdir(parents=True)
+    pq.write_table(pa.table({"user_id": [1], "item_id": [2], "value": [1.0],
+                             "timestamp": [1]}), root / "year=20x4" / "month=01" / "p.parquet")
+    with pytest.raises(DataFormatError, match="'year=20x4/month=01': year='20x4' is not a"):
+        read_partitioned(root)

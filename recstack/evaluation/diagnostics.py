@@ -3,9 +3,11 @@ likely cause. They are hints for a person, not verdicts."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
+from recstack.errors import RecstackError
 from recstack.evaluation.results import EvaluationResult
 
 
@@ -32,6 +34,15 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
     - **nDCG@K falling as K grows**: with a fixed list that only extends, nDCG rarely falls
       on average; when it does, check the ideal DCG and the exclusion of seen items.
     """
+    for role, given in (("result", result), ("baseline", baseline)):
+        if not isinstance(given, EvaluationResult) and not (role == "baseline" and given is None):
+            raise RecstackError(f"diagnose: {role} must be an EvaluationResult, got "
+                                f"{type(given).__name__}")
+    for name, value in (("level_tolerance", level_tolerance), ("behind_margin", behind_margin),
+                        ("high_precision", high_precision), ("low_recall", low_recall)):
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not 0 <= value < math.inf:
+            raise RecstackError(f"diagnose: {name} must be a finite number >= 0, got {value!r}")
     means = result.means()
     found: list[Diagnostic] = []
     for k in _ks(means, "ndcg"):

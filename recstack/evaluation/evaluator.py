@@ -112,9 +112,12 @@ class Evaluator:
                 or not len(self.metrics):
             raise ConfigError(f"metrics must be a non-empty list of names such as "
                               f"[\"ndcg\"], got {self.metrics!r}")
-        unknown = [m for m in self.metrics if m not in known]
+        unknown = [m for m in self.metrics if not isinstance(m, str) or m not in known]
         if unknown:
-            raise ConfigError(f"unknown metric(s) {unknown}; available: {', '.join(sorted(known))}")
+            hint = (" (the cut-offs go in ks, not in the names)"
+                    if any(isinstance(m, str) and "@" in m for m in unknown) else "")
+            raise ConfigError(f"unknown metric(s) {unknown}{hint}; available: "
+                              f"{', '.join(sorted(known))}")
         if not isinstance(self.ks, Sequence | np.ndarray) or not len(self.ks) or any(
                 isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
                 for k in self.ks):

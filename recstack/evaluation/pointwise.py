@@ -28,7 +28,9 @@ def evaluate_ratings(model: Any, test: Interactions,
     if not test.is_explicit:
         raise RecstackError("rating metrics need explicit ratings; these test interactions "
                             "are implicit (rating_range is None)")
-    unknown = [m for m in metrics if m not in RATING_METRICS]
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    unknown = [m for m in metrics if not isinstance(m, str) or m not in RATING_METRICS]
     if unknown:
         raise RecstackError(f"unknown rating metric(s) {unknown}; available: "
                             + ", ".join(RATING_METRICS))

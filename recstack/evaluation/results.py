@@ -15,6 +15,7 @@ from scipy import stats
 
 from recstack.atomic import write_text
 from recstack.errors import RecstackError
+from recstack.metrics._validation import as_float_array
 
 CONFIDENCE = 0.95
 
@@ -32,6 +33,11 @@ class MetricSummary:
     @classmethod
     def from_values(cls, metric: str, values: np.ndarray,
                     confidence: float = CONFIDENCE) -> MetricSummary:
+        if isinstance(confidence, bool) or not isinstance(confidence, int | float | np.floating) \
+                or not 0 < confidence < 1:
+            raise RecstackError(f"confidence must be a level strictly between 0 and 1 (e.g. "
+                                f"0.95), got {confidence!r}")
+        values = as_float_array(values, f"values of {metric}", ndim=1, allow_nan=True)
         values = values[~np.isnan(values)]
         n = len(values)
         if n == 0:
@@ -83,17 +89,33 @@ class EvaluationResult:
         return list(self.per_user.columns)
 
     def summary(self) -> dict[str, MetricSummary]:
-        return {m: MetricSummary.from_values(m, self._values(m)) for m in self.per_user.columns}
+        return {m: MetricSummary.from_values(m, self._values(m).to_numpy())
+                for m in self.per_user.columns}
 
-    def _values(self, metric: str) -> np.ndarray:
-        # per_user may come from a hand-edited CSV: a word among the numbers must say where
-        values = pd.to_numeric(self.per_user[metric], errors="coerce")
-        bad = values.isna() & self.per_user[metric].notna()
+    def _values(self, metric: str) -> pd.Series:
+        """One model's per-user values of ``metric``, NaN for excluded users.
+
+        per_user may come from a hand-edited CSV: a word among the numbers, an infinite
+        value or a user listed twice must say where, not surface as NaN statistics."""
+        self._check_metric(metric)
+        column = self.per_user[metric]
+        values = pd.to_numeric(column, errors="coerce").astype(np.float64)
+        bad = (values.isna() & column.notna()) | np.isinf(values)
         if bad.any():
             raise RecstackError(f"{self.model}: per-user {metric!r} of user "
-                                f"{self.per_user.index[bad.to_numpy()][0]!r} is "
-                                f"{self.per_user[metric][bad].iloc[0]!r}; expected a number")
-        return values.to_numpy(np.float64)
+                                f"{_shown(self.per_user.index[bad.to_numpy()][0])} is "
+                                f"{_shown(column[bad].iloc[0])}; expected a finite number")
+        repeated = self.per_user.index.duplicated()
+        if repeated.any():
+            user = _shown(self.per_user.index[repeated][0])
+            raise RecstackError(f"{self.model}: user {user} has two rows of per-user values; "
+                                "each user must appear once")
+        return values
+
+    def _check_metric(self, metric: str) -> None:
+        if not isinstance(metric, str) or metric not in self.per_user.columns:
+            raise RecstackError(f"{self.model} has no per-user metric {metric!r}; it has: "
+                                + ", ".join(map(str, self.per_user.columns)))
 
     def means(self) -> dict[str, float]:
         out = {m: s.mean for m, s in self.summary().items()}
@@ -103,11 +125,10 @@ class EvaluationResult:
         """Paired test of this model against ``other`` on the users both have a value for:
         Student's paired t-test (with a CI of the mean difference) and the Wilcoxon
         signed-rank test, which does not assume normal differences."""
-        for result in (self, other):
-            if metric not in result.per_user.columns:
-                raise RecstackError(f"{result.model} has no per-user metric {metric!r}; it has: "
-                                    + ", ".join(result.per_user.columns))
-        joined = pd.concat([self.per_user[metric], other.per_user[metric]], axis=1,
+        if not isinstance(other, EvaluationResult):
+            raise RecstackError(f"compare needs another EvaluationResult, got "
+                                f"{type(other).__name__}")
+        joined = pd.concat([self._values(metric), other._values(metric)], axis=1,
                            join="inner", keys=["a", "b"]).dropna()
         diff = (joined["a"] - joined["b"]).to_numpy(np.float64)
         n = len(diff)
@@ -157,6 +178,14 @@ class EvaluationResult:
         write_text(path, frame.to_csv(index=False))
 
 
+def _shown(value: Any) -> str:
+    """A value as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
     """Models as rows, metric means as columns."""
+    strangers = [type(r).__name__ for r in results if not isinstance(r, EvaluationResult)]
+    if strangers:
+        raise RecstackError(f"comparison_table needs EvaluationResults, got {strangers[0]}")
     return pd.DataFrame({r.model: r.means() for r in results}).T

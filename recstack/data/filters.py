@@ -149,6 +149,9 @@ Filter = FilterSpec
 def apply_filters(data: Interactions, filters: Sequence[Filter]
                   ) -> tuple[Interactions, list[FilterStep]]:
     """Apply ``filters`` in order; refuse, naming the step, if one of them leaves nothing."""
+    if isinstance(filters, FilterSpec | str) or not isinstance(filters, Sequence):
+        raise ConfigError(f"filters must be a list of filters such as [KCore(user_min=5)], "
+                          f"got {filters!r}")
     steps: list[FilterStep] = []
     for number, step_filter in enumerate(filters, start=1):
         if not isinstance(step_filter, FilterSpec):

@@ -168,19 +168,31 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
         raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}")
     KFold(k, "none" if stratify is None else stratify, seed)
     _require_rows(data)
-    return _kfold_folds(data, k, stratify, seed)
+    fold = _kfold_assignment(data, k, stratify, seed)
+    # every fold must have test rows: found here, not after the folds before it have run
+    sizes = np.bincount(fold, minlength=k)
+    if not sizes.all():
+        raise EmptyResultError(
+            f"kfold: k = {k} folds, but fold {int(np.argmin(sizes))} would have no test rows "
+            f"({len(data):,} rows in all{', dealt per user' if stratify else ''}); choose a "
+            f"smaller k")
+    return _kfold_folds(data, k, stratify, seed, fold)
 
 
-def _kfold_folds(data: Interactions, k: int, stratify: str | None, seed: int
-                 ) -> Iterator[Split]:
+def _kfold_assignment(data: Interactions, k: int, stratify: str | None, seed: int
+                      ) -> np.ndarray:
+    """The fold of every row."""
     rng = np.random.default_rng(seed)
     if stratify == "user":
         position, _ = _rank_within_user(data, rng.random(len(data)))
         # a per-user random offset so that fold 0 does not always get users' first rows
         offset = rng.integers(0, k, size=data.n_users)
-        fold = (position + offset[data.user_index]) % k
-    else:
-        fold = rng.permutation(len(data)) % k
+        return (position + offset[data.user_index]) % k
+    return rng.permutation(len(data)) % k
+
+
+def _kfold_folds(data: Interactions, k: int, stratify: str | None, seed: int,
+                 fold: np.ndarray) -> Iterator[Split]:
     for i in range(k):
         yield _finish(data, fold == i, "kfold", {"k": k, "fold": i, "stratify": stratify,
                                                  "seed": seed})
@@ -197,6 +209,10 @@ def given_split(data: Interactions, is_test: np.ndarray, *,
         if mask is not None and np.shape(mask) != (len(data),):
             raise ConfigError(f"given split: {name} has shape {np.shape(mask)}; expected one "
                               f"flag per row, ({len(data)},)")
+        if mask is not None and not _is_flags(np.asarray(mask)):
+            # 2 or "x" would silently count as True
+            raise ConfigError(f"given split: {name} holds {np.asarray(mask).dtype} values; "
+                              "expected one true/false (or 0/1) flag per row")
     return _finish(data, np.asarray(is_test, bool), "given", {},
                    fold_in_mask=None if fold_in_mask is None else np.asarray(fold_in_mask, bool))
 
@@ -382,6 +398,12 @@ def _pair_in(data: Interactions, rows: np.ndarray, reference: np.ndarray) -> np.
     result = np.zeros(len(data), bool)
     result[rows] = np.isin(pair[rows], pair[reference])
     return result
+
+
+def _is_flags(mask: np.ndarray) -> bool:
+    if mask.dtype == bool:
+        return True
+    return mask.dtype.kind in "iu" and bool(np.isin(mask, (0, 1)).all())
 
 
 def _require_rows(data: Interactions) -> None:

@@ -39,6 +39,7 @@ truth (genres, factors, biases, preferences, per-row affinity) is never in the t
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -294,7 +295,8 @@ class SyntheticConfig:
     drift
         How far tastes move over a user's active window, from 0 (fixed) to 1 (entirely).
     noise
-        Standard deviation of the rating noise, in units of the affinity's standard deviation.
+        Standard deviation of the rating noise, in units of the affinity's standard deviation
+        (0 to 1000).
     seed
         Everything is a deterministic function of the configuration, this included.
     """
@@ -330,7 +332,9 @@ class SyntheticConfig:
         _between("popularity_exponent", self.popularity_exponent, 0.0, 5.0)
         _between("activity_sigma", self.activity_sigma, 0.0, 5.0)
         _between("drift", self.drift, 0.0, 1.0)
-        _at_least("noise", self.noise, 0.0)
+        # noise is in units of the affinity's spread: beyond 1000 the ratings are pure
+        # noise already, and far beyond it float32 overflows into constant ratings
+        _between("noise", self.noise, 0.0, 1000.0)
         most_genres = min(len(GENRES), self.n_items)
         if not 1 <= self.n_genres <= most_genres:
             raise ConfigError(f"n_genres must be between 1 and {most_genres} (the named "
@@ -356,6 +360,10 @@ class SyntheticConfig:
 
     def time_span(self) -> tuple[int, int]:
         """``(first, end)`` in Unix seconds: timestamps satisfy ``first <= t < end``."""
+        if not isinstance(self.start, str | dt.date | np.datetime64):
+            # a number would be read as nanoseconds since 1970: say what a date is instead
+            raise ConfigError(f"start must be a date such as '2019-01-01', got "
+                              f"{self.start!r}")
         try:
             first = pd.Timestamp(self.start)
             if first is pd.NaT:

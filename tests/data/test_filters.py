@@ -133,3 +133,9 @@ def test_filters_are_built_from_tables_with_the_key_in_each_message():
         FILTERS.build("kcore", {}, "f: ")
     with pytest.raises(ConfigError, match="start .* must come before end"):
         TimeWindow("2021-01-01", "2020-01-01")
+
+
+@pytest.mark.parametrize("filters", [KCore(5, 5), "k_core", None])
+def test_filters_must_be_a_list(filters):
+    with pytest.raises(ConfigError, match="filters must be a list of filters"):
+        apply_filters(chain_data(), filters)

@@ -254,3 +254,22 @@ def test_given_split_sets_apart_rows_no_model_can_rank():
     split = given_split(data, np.array([False, True, False, False, True]))
     assert split.report.method == "given"
     assert split.report.test_rows == 1 and split.report.cold_item_rows == 1
+
+
+def test_kfold_with_more_folds_than_rows_fails_at_the_call():
+    # refused before the first fold, not after the folds before the empty one have run
+    data = Interactions.from_arrays([1, 1, 2, 2, 3, 3], [1, 2, 1, 3, 2, 3])
+    for stratify in ("user", None):
+        with pytest.raises(EmptyResultError, match=r"k = 7 folds, but fold \d+ would have no "
+                                                   r"test rows \(6 rows in all"):
+            kfold_split(data, 7, stratify=stratify)
+    assert len(list(kfold_split(data, 2))) == 2
+
+
+@pytest.mark.parametrize("flags", [np.full(5, 2), np.array(list("xxxxx")),
+                                   np.array([0.0, 1.0, 0.0, 0.0, 1.0])])
+def test_given_split_refuses_flags_that_are_not_true_or_false(flags):
+    data = Interactions.from_arrays([1, 1, 2, 2, 2], [1, 2, 1, 2, 9])
+    with pytest.raises(ConfigError, match="is_test holds .* values; expected one true/false"):
+        given_split(data, flags)
+    assert given_split(data, np.array([0, 1, 0, 0, 1])).report.test_rows == 1

@@ -351,6 +351,11 @@ def test_progress_advances_to_the_total_in_blocks():
     (dict(months=0), "months"),
     (dict(drift=1.5), "drift"),
     (dict(noise=-0.1), "noise"),
+    # float32 would overflow into constant ratings
+    (dict(noise=1e300), "noise"),
+    # a number would be nanoseconds since 1970 (synthetic:start=2019 is not the year 2019)
+    (dict(start=2019), "start"),
+    (dict(start=None), "start"),
     (dict(seed=-1), "seed"),
     (dict(n_user=10), "n_user"),
 ])

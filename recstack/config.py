@@ -149,6 +149,11 @@ class EvaluationSpec(Spec):
                               f"{', '.join(repeated)})")
         known = _known_metrics()
         for metric in self.metrics:
+            name, at, cutoff = metric.partition("@")
+            if at and name in known:
+                raise ConfigError(f"metrics: {metric!r}: metrics are named without a cut-off; "
+                                  f"write {name!r} and give the cut-offs in ks (e.g. ks = "
+                                  f"[{cutoff if cutoff.isdigit() else 10}])")
             if metric not in known:
                 raise ConfigError(f"metrics: {metric!r} is not a known metric"
                                   f"{did_you_mean(metric, known)}; known: {', '.join(known)}")

@@ -233,7 +233,12 @@ def closest(name: Any, known: Iterable[str]) -> str | None:
     """The one of ``known`` nearest to ``name`` (difflib's ratio at least 0.6), or None."""
     if not isinstance(name, str):
         return None
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    known = list(known)
+    # a difference of case alone ('NDCG', 'Random') is the nearest of all
+    same_letters = [k for k in known if k.lower() == name.lower()]
+    if same_letters:
+        return same_letters[0]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return close[0] if close else None
 
 

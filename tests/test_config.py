@@ -78,6 +78,15 @@ MISTAKES = [
     (with_("data", {"train": "a.parquet"}),
      "x.toml: [data] missing key 'test': data already split need both train and test"),
     (with_("evaluation", {"ks": [10, 0]}), "x.toml: [evaluation] ks = [10, 0]: must be >= 1"),
+    # the cut-off belongs in ks; a difference of case alone is the nearest name
+    (with_("evaluation", {"metrics": ["ndcg@20"]}),
+     "x.toml: [evaluation] metrics: 'ndcg@20': metrics are named without a cut-off; write "
+     "'ndcg' and give the cut-offs in ks (e.g. ks = [20])"),
+    (with_("evaluation", {"metrics": ["NDCG"]}),
+     "x.toml: [evaluation] metrics: 'NDCG' is not a known metric (did you mean 'ndcg'?)"),
+    (with_("models", [{"type": "Most_Popular"}]),
+     "x.toml: [[models]] #1 type: 'Most_Popular' is not a known model (did you mean "
+     "'most_popular'?)"),
     (with_("evaluation", {"ks": []}), "x.toml: [evaluation] ks = []: give at least one cut-off"),
     (with_("evaluation", {"ks": [10, 10]}), "x.toml: [evaluation] ks = [10, 10]: each K once"),
     (with_("evaluation", {"metrics": []}),

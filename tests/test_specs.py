@@ -61,6 +61,8 @@ def test_registry_refuses_two_specs_under_one_name_and_suggests_names():
                                           r"'toy'\?\); known: toy$"):
         registry.get("tyo")
     assert closest("zzz", ["toy"]) is None
+    # a difference of case alone wins over a nearer spelling ('AL' is closer to 'al' too)
+    assert closest("NDCG", ["ndcg_linear", "ndcg"]) == "ndcg"
 
 
 def test_type_words():

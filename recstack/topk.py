@@ -161,8 +161,16 @@ def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
 
 def mask_rows(scores: np.ndarray, exclude: sp.csr_matrix) -> None:
     """Set ``scores[r, j] = -inf`` for every stored entry ``(r, j)`` of ``exclude`` (e.g.
-    each user's training items), in place."""
+    each user's training items), in place. ``exclude`` must have the shape of ``scores``
+    (a narrower or shorter mask would leave rows unmasked) and ``scores`` a float dtype."""
     exclude = sp.csr_matrix(exclude)
+    if exclude.shape != np.shape(scores):
+        raise ConfigError(f"the items to exclude form a {exclude.shape[0]} x {exclude.shape[1]} "
+                          f"matrix but the scores are {' x '.join(map(str, np.shape(scores)))}; "
+                          "give one row of exclusions per row of scores, one column per item")
+    if np.asarray(scores).dtype.kind != "f":
+        raise ConfigError(f"scores must be floats to be masked with -inf, got dtype "
+                          f"{np.asarray(scores).dtype} (pass them through writable_scores)")
     rows = np.repeat(np.arange(exclude.shape[0]), np.diff(exclude.indptr))
     scores[rows, exclude.indices] = -np.inf
 
@@ -171,7 +179,7 @@ def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Widen a top-K result to ``k`` columns (a catalog can be smaller than ``k``); the added
     slots are empty: index 0 with score ``-inf``."""
-    missing = k - top.shape[1]
+    missing = _check_k(k) - top.shape[1]
     if missing <= 0:
         return top, scores
     return (np.pad(top, ((0, 0), (0, missing))),
@@ -225,7 +233,13 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
     with ThreadPoolExecutor(threads) as executor:
         for start in range(0, len(user_index), batch_size):
             batch = user_index[start:start + batch_size]
-            scores = writable_scores(score_batch(batch))
+            scores = _as_rows(writable_scores(score_batch(batch)))
+            if scores.shape[0] != len(batch) or (n_items is not None
+                                                 and scores.shape[1] != n_items):
+                wanted = f"{len(batch)} x {n_items}" if n_items else f"{len(batch)} rows"
+                raise ConfigError(f"the scoring function returned scores of shape "
+                                  f"{scores.shape} for {len(batch)} rows; expected {wanted} "
+                                  "(one row per requested index, one column per item)")
             if exclude is not None:
                 mask_rows(scores, exclude[batch])
             items, values = top_k_threaded(scores, k, executor, threads, method=method)
@@ -238,7 +252,11 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
 
 # ---------------------------------------------------------------------------- checks
 def _as_rows(scores: Any) -> np.ndarray:
-    scores = np.asarray(scores)
+    try:
+        scores = np.asarray(scores)
+    except ValueError:  # rows of different lengths
+        raise ConfigError("scores must be a 2-d array (rows x items); its rows have different "
+                          "lengths") from None
     if scores.ndim != 2:
         raise ConfigError(f"scores must be a 2-d array (rows x items), got shape {scores.shape}")
     if scores.dtype not in (np.float32, np.float64):

@@ -252,3 +252,38 @@ def test_topk_imports_nothing_above_the_ground_floor():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "['recstack.errors', 'recstack.topk']"
+
+
+# ---------------------------------------------------------------------------- malformed input
+def test_ragged_score_rows_are_refused_by_name():
+    with pytest.raises(ConfigError, match="rows have different lengths"):
+        top_k([[1.0, 2.0], [3.0]], 1)
+
+
+@pytest.mark.parametrize(("exclude_shape", "message"), [
+    ((2, 5), "a 2 x 5 matrix but the scores are 3 x 5"),
+    ((3, 9), "a 3 x 9 matrix but the scores are 3 x 5"),
+])
+def test_an_exclusion_mask_of_another_shape_is_refused_not_half_applied(exclude_shape, message):
+    scores = np.zeros((3, 5))
+    with pytest.raises(ConfigError, match=message):
+        mask_rows(scores, sp.csr_matrix(np.ones(exclude_shape)))
+    assert not np.isinf(scores).any()  # nothing masked on the way to the error
+
+
+def test_integer_scores_cannot_be_masked_in_place():
+    with pytest.raises(ConfigError, match="scores must be floats to be masked"):
+        mask_rows(np.ones((1, 2), int), sp.csr_matrix(np.ones((1, 2))))
+
+
+def test_pad_columns_checks_k():
+    with pytest.raises(ConfigError, match="k must be a positive integer, got '5'"):
+        pad_columns(np.zeros((1, 2), np.int64), np.zeros((1, 2)), "5")
+
+
+def test_a_scoring_function_returning_the_wrong_rows_is_refused_not_returned():
+    scores = np.random.default_rng(0).random((3, 5))
+    with pytest.raises(ConfigError, match=r"shape \(3, 5\) for 2 rows; expected 2 x 5"):
+        top_k_batched(lambda rows: scores, np.arange(2), 2, n_items=5)
+    with pytest.raises(ConfigError, match=r"shape \(2, 4\) for 2 rows; expected 2 x 5"):
+        top_k_batched(lambda rows: scores[rows, :4], np.arange(2), 2, n_items=5)

@@ -212,7 +212,7 @@ class EpsilonGreedy(_CountingPolicy):
 
     name = "epsilon_greedy"
     params = {"n_items": _N_ITEMS,
-              "epsilon": Param(float, low=0.0, high=1.0, default=0.1,
+              "epsilon": Param((int, float), low=0.0, high=1.0, default=0.1,
                                doc="probability that a user's list is random"),
               "seed": _SEED}
 
@@ -229,7 +229,7 @@ class UCB1(_CountingPolicy):
 
     name = "ucb1"
     params = {"n_items": _N_ITEMS,
-              "exploration": Param(float, low=0.0, default=2.0,
+              "exploration": Param((int, float), low=0.0, default=2.0,
                                    doc="c in sqrt(c ln t / n_i) (2: the paper's UCB1)"),
               "seed": _SEED}
 
@@ -252,9 +252,9 @@ class BetaThompson(_CountingPolicy):
 
     name = "thompson"
     params = {"n_items": _N_ITEMS,
-              "prior_alpha": Param(float, low=0.0, low_inclusive=False, default=1.0,
+              "prior_alpha": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
                                    doc="Beta prior pseudo-clicks"),
-              "prior_beta": Param(float, low=0.0, low_inclusive=False, default=1.0,
+              "prior_beta": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
                                   doc="Beta prior pseudo-non-clicks"),
               "seed": _SEED}
 
@@ -286,10 +286,10 @@ class _BayesianPolicy(Policy):
 _BAYES_PARAMS: dict[str, Param] = {
     "n_items": _N_ITEMS,
     "n_features": Param(int, low=1, doc="length of a (user, item) context vector"),
-    "prior_precision": Param(float, low=0.0, low_inclusive=False, default=1.0,
+    "prior_precision": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
                              doc="precision of the Gaussian prior on the weights"),
     "diagonal": Param(bool, default=False, doc="diagonal posterior (many features)"),
-    "forgetting": Param(float, low=0.0, high=1.0, low_inclusive=False, default=1.0,
+    "forgetting": Param((int, float), low=0.0, high=1.0, low_inclusive=False, default=1.0,
                         doc="forgetting factor per round (1: none)"),
     "seed": _SEED,
 }
@@ -317,7 +317,7 @@ class LinUCB(_BayesianPolicy):
 
     name = "linucb"
     params = {**_BAYES_PARAMS,
-              "alpha": Param(float, low=0.0, default=1.0,
+              "alpha": Param((int, float), low=0.0, default=1.0,
                              doc="width of the bound in posterior standard deviations")}
 
     def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:

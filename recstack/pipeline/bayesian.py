@@ -58,6 +58,7 @@ from recstack.models.base import Configurable, Param
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
+    check_count,
     check_same_length,
     check_unit_interval,
 )
@@ -65,6 +66,8 @@ from recstack.pipeline.bandit_checks import (
 __all__ = ["BayesianLogisticRegression", "probit_sigmoid"]
 
 _NAME = "BayesianLogisticRegression"
+#: the most numbers one call of sample_weights may draw (8 bytes each: 1 GiB)
+_MAX_DRAWN_VALUES = 1 << 27
 
 
 def probit_sigmoid(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
@@ -137,16 +140,16 @@ class BayesianLogisticRegression(Configurable):
 
     name = _NAME
     params: ClassVar[dict[str, Param]] = {
-        "prior_precision": Param(float, low=0.0, low_inclusive=False, default=1.0,
+        "prior_precision": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
                                  doc="precision of the Gaussian prior on the weights"),
-        "intercept_precision": Param(float, low=0.0, default=1e-4,
+        "intercept_precision": Param((int, float), low=0.0, default=1e-4,
                                      doc="precision of the prior on the intercept"),
         "fit_intercept": Param(bool, default=True, doc="learn an intercept"),
         "diagonal": Param(bool, default=False, doc="diagonal posterior precision"),
-        "forgetting": Param(float, low=0.0, high=1.0, low_inclusive=False, default=1.0,
+        "forgetting": Param((int, float), low=0.0, high=1.0, low_inclusive=False, default=1.0,
                             doc="forgetting factor of online updates (1: none)"),
         "max_iter": Param(int, low=1, default=200, doc="optimiser iterations per batch"),
-        "tol": Param(float, low=0.0, low_inclusive=False, default=1e-8,
+        "tol": Param((int, float), low=0.0, low_inclusive=False, default=1e-8,
                      doc="gradient tolerance of the optimiser"),
         "seed": Param(int, low=0, default=0,
                       doc="seed of the Thompson draws and of the negative downsampling"),
@@ -236,15 +239,26 @@ class BayesianLogisticRegression(Configurable):
             return data + (np.diag(prior_precision) if diagonal else prior_precision)
 
         start = prior_mean
-        if diagonal:
-            result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
-                                       options={"maxiter": self.max_iter, "gtol": self.tol,
-                                                "ftol": 0.0})
-        else:
-            result = optimize.minimize(objective, start, jac=True, hess=hessian,
-                                       method="trust-exact",
-                                       options={"maxiter": self.max_iter, "gtol": self.tol})
-        mean = np.asarray(result.x, dtype=np.float64)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                if diagonal:
+                    result = optimize.minimize(
+                        objective, start, jac=True, method="L-BFGS-B",
+                        options={"maxiter": self.max_iter, "gtol": self.tol, "ftol": 0.0})
+                else:
+                    result = optimize.minimize(
+                        objective, start, jac=True, hess=hessian, method="trust-exact",
+                        options={"maxiter": self.max_iter, "gtol": self.tol})
+        except (ValueError, ArithmeticError, linalg.LinAlgError):
+            result = None
+        mean = (np.asarray(result.x, dtype=np.float64) if result is not None
+                else np.full_like(start, np.nan))
+        if not np.isfinite(mean).all() or not np.isfinite(objective(mean)[0]):
+            # features so large that the logits overflow: the posterior is not a number
+            raise BanditInputError(
+                f"{_NAME}: the MAP search overflowed (largest |feature| "
+                f"{float(np.max(np.abs(X))) if X.size else 0.0:.3g}); standardise the "
+                "features (e.g. to mean 0 and standard deviation 1)")
         gradient_norm = float(np.max(np.abs(objective(mean)[1])))
         if not result.success and gradient_norm > 1e-4 * max(1.0, float(weight.sum())):
             warnings.warn(f"{_NAME}: the MAP search stopped before converging "
@@ -282,12 +296,13 @@ class BayesianLogisticRegression(Configurable):
         logit of each row under the posterior; ``X`` may have any leading shape
         ``(..., n_features)``."""
         self._check_fitted()
-        X = np.asarray(X, dtype=np.float64)
+        X = as_float_array(_NAME, "X", X, ndim=None)
         if X.ndim < 1 or X.shape[-1] != self.n_features_in_:
             raise BanditInputError(f"{_NAME}: X must have {self.n_features_in_} features "
                                    f"(as in fit) in its last dimension, got shape {X.shape}")
         lead = X.shape[:-1]
-        design = self._design(X.reshape(-1, self.n_features_in_))
+        # rows counted from the shape: reshape(-1, 0) cannot infer them
+        design = self._design(X.reshape(int(np.prod(lead)), self.n_features_in_))
         mean = design @ self.mean_
         if self.diagonal:
             variance = design**2 @ (1.0 / self.precision_)
@@ -319,8 +334,14 @@ class BayesianLogisticRegression(Configurable):
         covariance is :math:`P^{-1}`. Shape (n_draws, d); the model's own seeded generator
         when ``rng`` is None."""
         self._check_fitted()
+        n_draws = check_count(_NAME, "n_draws", n_draws,
+                              high=max(1, _MAX_DRAWN_VALUES // len(self.mean_)))
         generator = self._rng if rng is None else rng
-        z = generator.standard_normal((int(n_draws), len(self.mean_)))
+        if not isinstance(generator, np.random.Generator):
+            raise BanditInputError(f"{_NAME}: rng must be a numpy.random.Generator "
+                                   f"(numpy.random.default_rng(seed)), got "
+                                   f"{type(generator).__name__}")
+        z = generator.standard_normal((n_draws, len(self.mean_)))
         if self.diagonal:
             return self.mean_ + z / np.sqrt(self.precision_)
         # rows: w' = m' + z' L^-1

@@ -49,6 +49,7 @@ from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
     as_index_array,
+    check_count,
     check_same_length,
     check_shape,
     check_unit_interval,
@@ -62,6 +63,10 @@ Interval = Literal["normal", "bootstrap"]
 _BOOTSTRAP_CELLS = 1 << 22
 # rows of the target policy may miss 1 by rounding, not by more
 _ROW_SUM_TOLERANCE = 1e-6
+# bootstrap resamples one call may ask for (their estimates take 8 bytes each)
+_MAX_BOOTSTRAP = 1_000_000
+# probabilities of a dense target built by deterministic_target (8 bytes each: 2 GiB)
+_MAX_TARGET_CELLS = 1 << 28
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,13 @@ class OffPolicyEstimate:
 def deterministic_target(actions: Any, n_actions: int) -> np.ndarray:
     """The action probabilities (n, n_actions) of a policy that picks ``actions[t]`` in
     round ``t`` (one-hot rows)."""
-    actions = as_index_array("deterministic_target", "actions", actions, ndim=1,
-                             size=n_actions, what="action")
+    where = "deterministic_target"
+    n_actions = check_count(where, "n_actions", n_actions)
+    actions = as_index_array(where, "actions", actions, ndim=1, size=n_actions, what="action")
+    if len(actions) * n_actions > _MAX_TARGET_CELLS:
+        raise BanditInputError(f"{where}: {len(actions)} rounds x {n_actions} actions is more "
+                               f"than the {_MAX_TARGET_CELLS} probabilities a dense target "
+                               "may hold; estimate on a sample of rounds")
     target = np.zeros((len(actions), n_actions))
     target[np.arange(len(actions)), actions] = 1.0
     return target
@@ -181,6 +191,10 @@ def estimate_all(rewards: Any, actions: Any, propensities: Any, target: Any,
                  reward_model: Any = None, **interval_options: Any
                  ) -> dict[str, OffPolicyEstimate]:
     """IPS and SNIPS, and with a ``reward_model`` also DM and DR, by estimator name."""
+    unknown = sorted(set(interval_options) - {"confidence", "interval", "n_bootstrap", "seed"})
+    if unknown:
+        raise ConfigError(f"estimate_all: unknown option(s) {unknown}; the interval options "
+                          "are confidence, interval, n_bootstrap and seed")
     out = {"ips": ips(rewards, actions, propensities, target, **interval_options),
            "snips": snips(rewards, actions, propensities, target, **interval_options)}
     if reward_model is not None:
@@ -250,10 +264,11 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
     if interval not in ("normal", "bootstrap"):
         raise ConfigError(f"{where}: interval must be 'normal' or 'bootstrap', got "
                           f"{interval!r}")
-    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int) or n_bootstrap < 2:
-        raise ConfigError(f"{where}: n_bootstrap must be an integer >= 2, got "
-                          f"{n_bootstrap!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int | np.integer) \
+            or not 2 <= n_bootstrap <= _MAX_BOOTSTRAP:
+        raise ConfigError(f"{where}: n_bootstrap must be an integer from 2 to "
+                          f"{_MAX_BOOTSTRAP}, got {n_bootstrap!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ConfigError(f"{where}: seed must be an integer >= 0, got {seed!r}")
 
 

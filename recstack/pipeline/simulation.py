@@ -51,6 +51,12 @@ from threadpoolctl import threadpool_limits
 
 from recstack.data.synthetic import SyntheticConfig, generate_with_truth
 from recstack.errors import ConfigError
+from recstack.pipeline.bandit_checks import (
+    as_index_array,
+    check_count,
+    check_number,
+    check_shape,
+)
 from recstack.pipeline.bandits import Policy
 
 __all__ = ["BanditEnvironment", "SimulationResult"]
@@ -124,14 +130,16 @@ class BanditEnvironment:
                  click_scale: float = 1.5, feature_noise: float = 0.3,
                  new_item_share: float = 0.2, drift: bool = True, seed: int = 0,
                  **overrides: Any) -> None:
-        if not 0.0 < base_ctr < 1.0:
-            raise ConfigError(f"BanditEnvironment: base_ctr must be in (0, 1), got {base_ctr}")
-        if not (click_scale >= 0 and feature_noise >= 0):
-            raise ConfigError("BanditEnvironment: click_scale and feature_noise must be >= 0, "
-                              f"got {click_scale} and {feature_noise}")
-        if not 0.0 <= new_item_share < 1.0:
-            raise ConfigError("BanditEnvironment: new_item_share must be in [0, 1), got "
-                              f"{new_item_share}")
+        where = "BanditEnvironment"
+        base_ctr = check_number(where, "base_ctr", base_ctr, low=0.0, high=1.0,
+                                low_inclusive=False, high_inclusive=False)
+        click_scale = check_number(where, "click_scale", click_scale, low=0.0)
+        feature_noise = check_number(where, "feature_noise", feature_noise, low=0.0)
+        check_number(where, "new_item_share", new_item_share, low=0.0, high=1.0,
+                     high_inclusive=False)
+        if not isinstance(drift, bool):
+            raise ConfigError(f"{where}: drift must be True or False, got {drift!r}")
+        check_count(where, "seed", seed, low=0)
         if config is None and not overrides:
             overrides = {"n_users": 300, "n_items": 200, "n_interactions": 3000,
                          "n_factors": 4, "n_genres": 6}
@@ -174,7 +182,9 @@ class BanditEnvironment:
     def click_probability(self, users: np.ndarray, fraction: float = 0.0) -> np.ndarray:
         """True click probability of every item for each user, shape (len(users), n_items),
         at the share ``fraction`` of the run (0: early tastes)."""
-        users = np.asarray(users)
+        users = self._users("click_probability", users)
+        fraction = check_number("BanditEnvironment.click_probability", "fraction", fraction,
+                                low=0.0, high=1.0)
         vectors = self._early[users]
         if self.drift:
             vectors = vectors + fraction * (self._late[users] - vectors)
@@ -185,16 +195,27 @@ class BanditEnvironment:
     def contexts(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
         """Context vectors (len(users), n_items or items.shape[1], n_features) for every
         item, or for ``items`` (n_users, k) when given."""
-        u = self.user_vectors[np.asarray(users)]
+        users = self._users("contexts", users)
+        u = self.user_vectors[users]
         if items is None:
             outer = u[:, None, :, None] * self.item_vectors[None, :, None, :]
         else:
-            outer = u[:, None, :, None] * self.item_vectors[np.asarray(items)][:, :, None, :]
+            items = as_index_array("BanditEnvironment.contexts", "items", items, ndim=2,
+                                   size=self.n_items)
+            check_shape("BanditEnvironment.contexts", "items", items,
+                        (len(users), items.shape[1]))
+            outer = u[:, None, :, None] * self.item_vectors[items][:, :, None, :]
         return outer.reshape(*outer.shape[:2], self.n_features)
 
     def available(self, fraction: float) -> np.ndarray:
         """Boolean mask of the items released by the share ``fraction`` of the run."""
+        check_number("BanditEnvironment.available", "fraction", fraction, low=0.0, high=1.0)
         return self.arrival <= fraction
+
+    def _users(self, method: str, users: Any) -> np.ndarray:
+        """User indices of the environment (``0 .. n_users - 1``), as a 1-D int64 array."""
+        return as_index_array(f"BanditEnvironment.{method}", "users", users, ndim=1,
+                              size=self.n_users, what="user")
 
     # ------------------------------------------------------------------ a run
     def run(self, policy: Policy, *, n_rounds: int, users_per_round: int = 50, k: int = 5,
@@ -209,6 +230,10 @@ class BanditEnvironment:
         afterwards): a round's matrix products are small, and synchronising BLAS threads
         on every one of them cost up to ten times the products on a busy machine.
         """
+        if not isinstance(policy, Policy):
+            raise ConfigError(f"BanditEnvironment.run: policy must be a bandit policy (e.g. "
+                              f"UCB1(n_items={self.n_items})), got {type(policy).__name__}")
+        check_count("BanditEnvironment.run", "seed", seed, low=0)
         if policy.n_items != self.n_items:
             raise ConfigError(f"BanditEnvironment.run: {policy.name} has n_items="
                               f"{policy.n_items}, the environment {self.n_items}")

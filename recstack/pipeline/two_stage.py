@@ -139,7 +139,7 @@ class TwoStage(Recommender):
                         doc="How the ranker's labels are cut from the training data: 'time' "
                             "(the latest label_fraction of rows, one cutoff for all) or "
                             "'user' (each user's last user_labels rows)."),
-        "label_fraction": Param(float, low=0, high=1, low_inclusive=False,
+        "label_fraction": Param((int, float), low=0, high=1, low_inclusive=False,
                                 high_inclusive=False, default=0.2,
                                 doc="window='time': share of the training rows, latest in "
                                     "time, whose interactions label the ranker's examples."),
@@ -149,7 +149,7 @@ class TwoStage(Recommender):
         "negatives": Param(str, choices=("all", "uniform", "hard"), default="all",
                            doc="Negative sampling among the candidates: 'all', 'uniform' or "
                                "'hard' (best generator rank first)."),
-        "negative_rate": Param(float, low=0, high=1, low_inclusive=False, default=1.0,
+        "negative_rate": Param((int, float), low=0, high=1, low_inclusive=False, default=1.0,
                                doc="Share w of the negatives kept by the sampling."),
         "class_weight": Param(str, choices=("none", "balanced"), default="none",
                               doc="'balanced' weights each class by N / (2 N_c)."),

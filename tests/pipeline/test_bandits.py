@@ -302,5 +302,23 @@ def test_environment_refuses_mismatched_policies(medium_env: BanditEnvironment) 
         medium_env.run(LinUCB(n_items=40, n_features=3), n_rounds=2)
     with pytest.raises(ConfigError, match="n_rounds must be an integer >= 1"):
         medium_env.run(UCB1(n_items=40), n_rounds=0)
-    with pytest.raises(ConfigError, match="base_ctr must be in"):
+    with pytest.raises(BanditInputError, match=r"base_ctr must be a finite number in \(0, 1\)"):
         BanditEnvironment(**SMALL, base_ctr=1.0)
+    with pytest.raises(BanditInputError, match="base_ctr must be .* got '0.05'"):
+        BanditEnvironment(**SMALL, base_ctr="0.05")
+    with pytest.raises(ConfigError, match="policy must be a bandit policy .* got str"):
+        medium_env.run("ucb1", n_rounds=2)  # type: ignore[arg-type]
+
+
+def test_environment_lookups_name_unknown_users_and_bad_fractions(
+        medium_env: BanditEnvironment) -> None:
+    with pytest.raises(BanditInputError, match="click_probability: unknown user 10000 in "
+                       "users at row 1; users are 0..299"):
+        medium_env.click_probability(np.array([0, 10_000]))
+    with pytest.raises(BanditInputError, match="contexts: unknown user -1 in users at row 0"):
+        medium_env.contexts(np.array([-1]))
+    with pytest.raises(BanditInputError, match="contexts: unknown item 40 in items"):
+        medium_env.contexts(np.array([0]), np.array([[40]]))
+    with pytest.raises(BanditInputError, match=r"fraction must be a finite number in \[0, 1\], "
+                       "got nan"):
+        medium_env.available(float("nan"))

@@ -191,3 +191,25 @@ def test_other_misuse_is_refused() -> None:
         BayesianLogisticRegression(prior_precision=-1.0).fit(X, y)
     with pytest.raises(ConfigError, match="every label is 1"):
         BayesianLogisticRegression(intercept_precision=0.0).fit(X, np.ones(50))
+
+
+def test_predictions_draws_and_overflowing_features_are_checked() -> None:
+    X, y = _data(50, TRUE_W[:2], 0.0, seed=11)
+    model = BayesianLogisticRegression().fit(X, y)
+    with pytest.raises(BanditInputError, match=r"X must be finite, position \[0, 1\] is nan"):
+        model.predict_proba([[0.0, np.nan]])
+    with pytest.raises(BanditInputError, match="X must be an array of numbers"):
+        model.predict_proba([["a", "b"]])
+    for bad in (-1, 1.5, "3", 10**13):  # 10**13 draws would take 240 TB
+        with pytest.raises(BanditInputError, match=f"n_draws must be an integer from 1 to "
+                           f".*got {bad!r}"):
+            model.sample_weights(bad)  # type: ignore[arg-type]
+    with pytest.raises(BanditInputError, match="rng must be a numpy.random.Generator"):
+        model.sample_weights(2, rng=3)  # type: ignore[arg-type]
+    with pytest.raises(BanditInputError, match="the MAP search overflowed .*standardise"):
+        BayesianLogisticRegression().fit(X * 1e200, y)
+    # an intercept-only model (no features) predicts for rows of zero width
+    alone = BayesianLogisticRegression().fit(np.zeros((50, 0)), y)
+    assert alone.predict_proba(np.zeros((3, 0))).shape == (3,)
+    # whole numbers are accepted where a float is declared (TOML writes 1, not 1.0)
+    BayesianLogisticRegression(prior_precision=2, forgetting=1).fit(X, y)

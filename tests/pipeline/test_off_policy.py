@@ -179,8 +179,16 @@ def test_bad_models_and_options_are_refused() -> None:
         ips(*args, confidence=95)
     with pytest.raises(ConfigError, match="interval must be 'normal' or 'bootstrap'"):
         ips(*args, interval="percentile")
-    with pytest.raises(ConfigError, match="n_bootstrap must be an integer >= 2"):
+    with pytest.raises(ConfigError, match="n_bootstrap must be an integer from 2 to 1000000"):
         ips(*args, interval="bootstrap", n_bootstrap=1)
+    with pytest.raises(ConfigError, match="n_bootstrap must be .* got 10000000000"):
+        ips(*args, interval="bootstrap", n_bootstrap=10**10)  # would allocate 74 GiB
+    with pytest.raises(ConfigError, match=r"estimate_all: unknown option\(s\) \['confidnce'\]"):
+        estimate_all(*args, confidnce=0.9)
+    with pytest.raises(BanditInputError, match="n_actions must be an integer >= 1, got '3'"):
+        deterministic_target([0, 1], "3")  # type: ignore[arg-type]
+    with pytest.raises(BanditInputError, match="n_actions must be an integer >= 1, got -3"):
+        deterministic_target([], -3)
     with pytest.raises(BanditInputError, match="at least 2 rounds"):
         ips([1.0], [0], [0.5], [[1.0, 0.0, 0.0]])
     with pytest.raises(BanditInputError, match="gives probability 0 to every logged action"):

@@ -71,6 +71,7 @@ example, passed to :meth:`FeatureBuilder.build` as ``context``, one row per cand
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -627,9 +628,14 @@ def request_context(context: Any, n_requests: int) -> pd.DataFrame:
     if isinstance(context, pd.DataFrame):
         frame = context.reset_index(drop=True)
     elif isinstance(context, dict):
-        sequences = [v for v in context.values() if isinstance(v, list | tuple | np.ndarray
-                                                                 | pd.Series)]
-        if sequences:
+        lengths = {str(k): len(v) for k, v in context.items()
+                   if isinstance(v, list | tuple | np.ndarray | pd.Series)}
+        if len(set(lengths.values())) > 1:
+            raise RecstackError("context: its columns have different lengths ("
+                                + ", ".join(f"{k!r}: {n}" for k, n in lengths.items())
+                                + f"); give one value per user asked for ({n_requests}), or "
+                                "a single value for all")
+        if lengths:
             frame = pd.DataFrame({k: list(v) if isinstance(v, list | tuple | np.ndarray
                                                            | pd.Series) else [v] * n_requests
                                   for k, v in context.items()})
@@ -650,14 +656,43 @@ def _time_codes(times: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     time is missing) of Unix seconds, in UTC."""
     if times is None:
         return np.zeros(n, np.int32), np.zeros(n, np.int32)
-    seconds = pd.to_numeric(pd.Series(np.asarray(times, dtype=object)), errors="coerce"
-                            ).to_numpy(np.float64, na_value=np.nan)
+    seconds = _unix_seconds(pd.Series(times).reset_index(drop=True))
     known = np.isfinite(seconds)
     whole = np.where(known, np.floor(seconds), 0).astype(np.int64)
     hour = (whole // 3600) % _HOURS
     weekday = (whole // 86_400 + _EPOCH_WEEKDAY) % _WEEKDAYS
     return (np.where(known, hour + 1, 0).astype(np.int32),
             np.where(known, weekday + 1, 0).astype(np.int32))
+
+
+def _unix_seconds(values: pd.Series) -> np.ndarray:
+    """Times as Unix seconds (float64, NaN where missing): numbers as they are, datetimes
+    (naive ones read as UTC) converted; anything else (text, true/false) is refused with
+    its row, where coercing it to "missing" would silently drop the time features."""
+    if pd.api.types.is_bool_dtype(values):
+        values = values.astype(object)
+    elif pd.api.types.is_numeric_dtype(values):  # the training examples' own timestamps
+        return values.to_numpy(np.float64, na_value=np.nan)
+    elif pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values.dt.tz_localize("UTC") if values.dt.tz is None else values
+        return (stamps - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(
+            np.float64, na_value=np.nan)
+    # mixed values (a serving request's context): checked one by one
+    is_time = values.map(lambda v: isinstance(v, dt.datetime | np.datetime64)).to_numpy(bool)
+    if is_time.any():
+        stamps = pd.to_datetime(values[is_time], utc=True)
+        values = values.copy()
+        values[is_time] = (stamps - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
+    is_bool = values.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(bool)
+    seconds = pd.to_numeric(values.mask(is_bool), errors="coerce").to_numpy(np.float64,
+                                                                             na_value=np.nan)
+    bad = np.isnan(seconds) & values.notna().to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise RecstackError(f"context column {CONTEXT_TIME!r}: row {row} holds "
+                            f"{values.iloc[row]!r}; give Unix seconds or a datetime (a "
+                            "missing value is the unknown level)")
+    return seconds
 
 
 def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],

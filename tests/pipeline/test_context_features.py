@@ -105,6 +105,23 @@ def test_serving_context_unknown_levels_and_bad_requests():
     assert saved.schema_ == builder.schema_ and saved.context_ == builder.context_
 
 
+def test_a_request_time_that_is_not_a_time_is_refused_not_made_unknown():
+    with pytest.raises(RecstackError, match="context column 'timestamp': row 1 holds 'noon'; "
+                       "give Unix seconds or a datetime"):
+        _time_codes(pd.Series([3600, "noon"]), 2)
+    with pytest.raises(RecstackError, match="row 0 holds True"):
+        _time_codes(pd.Series([True]), 1)
+    # datetimes are read as Unix seconds (naive ones as UTC), numbers written as text too
+    hours, days = _time_codes(pd.Series([datetime(1970, 1, 5, 13, tzinfo=UTC), "3600", None],
+                                        dtype=object), 3)
+    assert hours.tolist() == [14, 2, 0] and days.tolist() == [1, 4, 0]
+    hours, _ = _time_codes(pd.Series(pd.to_datetime(["1970-01-01 05:00", None])), 2)
+    assert hours.tolist() == [6, 0]
+    with pytest.raises(RecstackError, match="context: its columns have different lengths "
+                       "\\('device': 2, 'screen': 1\\)"):
+        request_context({"device": ["m", "w"], "screen": [4]}, 2)
+
+
 def device_log(seed: int = 0) -> Interactions:
     """400 users x 60 items; items 0-29 are apps, 30-59 web pages. On a phone a user opens
     an app 90% of the time, on a desktop a web page: what is clicked depends on the device,

@@ -113,6 +113,16 @@ def test_bad_declarations_are_refused_with_the_place_named(data, tiny_ranker):  
         two_stage(features={"halflife": 3}).fit(data)
 
 
+def test_candidates_of_unknown_user_indices_are_refused(fitted, data):
+    with pytest.raises(RecstackError, match="two_stage.candidates: unknown user 300 in "
+                       "user_indices at row 1; users are 0..299"):
+        fitted.candidates(np.array([0, 300]))
+    with pytest.raises(RecstackError, match="unknown user -1"):
+        fitted.candidates(np.array([-1]))  # would index from the end
+    with pytest.raises(RecstackError, match="user_indices must hold integer user indices"):
+        fitted.candidates(np.array(["a"]))
+
+
 def test_an_unfitted_model_says_so(tiny_ranker):  # noqa: F811
     with pytest.raises(RecstackError, match="call fit"):
         two_stage().recommend([1], k=3)

@@ -183,11 +183,16 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _tune(args: argparse.Namespace) -> int:
     from recstack.config import load_experiment
+    from recstack.experiment import check_output_file
     from recstack.progress import terminal_progress
     from recstack.tuning import tune
 
     experiment = load_experiment(args.experiment)
-    out = args.out or args.experiment.with_name(args.experiment.stem + ".tuned.toml")
+    # NAME.tuned.toml is tune's own output, replaced by each run; any other file only
+    # with --overwrite. Checked before the search, not after it.
+    out = check_output_file(
+        args.out or args.experiment.with_name(args.experiment.stem + ".tuned.toml"),
+        overwrite=args.overwrite or args.out is None, reads=args.experiment)
     result = tune(experiment, progress=terminal_progress())
     result.write_experiment(out)
     print(f"best {result.metric} on the validation split: {result.best_value:.4f} with")
@@ -604,7 +609,10 @@ def _build_parser() -> argparse.ArgumentParser:
                                "validation split of the training data")
     tune.add_argument("experiment", type=_path, help="an experiment file with a [tune] table")
     tune.add_argument("--out", type=_path, default=None,
-                      help="where to write the tuned experiment (default: NAME.tuned.toml)")
+                      help="where to write the tuned experiment (default: NAME.tuned.toml, "
+                           "replaced by each run)")
+    tune.add_argument("--overwrite", action="store_true",
+                      help="replace an existing --out file")
     tune.set_defaults(run=_tune)
 
     report = commands.add_parser("report", help="write the HTML report of a results folder")

@@ -291,14 +291,40 @@ def check_output(out: str | Path, *, overwrite: bool) -> Path:
     if out.exists() and not overwrite:
         raise RecstackError(f"{out}: results already exist; pass --overwrite (overwrite=True)"
                             " to replace them, or choose another --out / name")
+    _check_parent_writable(out, "the results")
+    return out
+
+
+def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = None) -> Path:
+    """Refuse, before any work is done, a file output that is a folder, that already exists
+    (without ``overwrite``), that is the file the command ``reads``, or whose folder cannot
+    be made or written."""
+    out = Path(out)
+    if out.is_dir():
+        raise RecstackError(f"{out}: is a folder, but a file is to be written there; choose "
+                            "a file name")
+    if reads is not None and out.exists() and out.resolve() == Path(reads).resolve():
+        raise RecstackError(f"{out}: is the file this command reads; choose another --out")
+    if out.exists() and not overwrite:
+        raise RecstackError(f"{out}: already exists; pass --overwrite to replace it, or "
+                            "choose another --out")
+    _check_parent_writable(out, "it")
+    return out
+
+
+def _check_parent_writable(out: Path, what: str) -> None:
+    """Create ``out``'s folder and check that something can be written in it."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=out.parent)
         os.rmdir(probe)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next((p for p in out.parents if p.exists() and not p.is_dir()), out.parent)
+        raise RecstackError(f"{out}: cannot write {what} there: {blocking} is a file, not a "
+                            "folder") from None
     except OSError as error:
-        raise RecstackError(f"{out}: cannot write the results there: "
+        raise RecstackError(f"{out}: cannot write {what} there: "
                             f"{error.strerror or error}") from None
-    return out
 
 
 def check_cutoffs(experiment: Experiment, data: Interactions) -> None:

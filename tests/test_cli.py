@@ -298,3 +298,38 @@ type = "random"
     code, _, err = run(capsys, "evaluate", experiment)
     assert code == 0, err
     assert (tmp_path / "results" / "by-name" / "summary.csv").is_file()
+
+
+def test_tune_checks_where_it_writes_before_searching(tmp_path, capsys, monkeypatch):
+    import recstack.tuning
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the search ran before the output was checked")
+
+    monkeypatch.setattr(recstack.tuning, "tune", no_search)
+    experiment = tmp_path / "exp.toml"
+    experiment.write_text(f'[data]\nsource = "{SMALL}"\n[split]\nmethod = "random"\n'
+                          '[[models]]\ntype = "most_popular"\n[tune]\nmodel = "most_popular"\n')
+    data = tmp_path / "log.csv"
+    data.write_text("user_id,item_id\n1,10\n")
+    for out, message in [
+            (data, "log.csv: already exists; pass --overwrite to replace it"),
+            (experiment, "exp.toml: is the file this command reads"),
+            (tmp_path, "is a folder, but a file is to be written there"),
+            (data / "t.toml", f"cannot write it there: {data} is a file, not a folder")]:
+        for extra in ([], ["--overwrite"]) if out == experiment else ([],):
+            code, _, err = run(capsys, "tune", str(experiment), "--out", str(out), *extra)
+            assert code == 2 and message in err and err.count("\n") == 1, err
+    assert data.read_text() == "user_id,item_id\n1,10\n"  # never written over
+
+
+def test_evaluate_out_under_a_file_names_the_file(tmp_path, capsys):
+    experiment = tmp_path / "exp.toml"
+    experiment.write_text(f'[data]\nsource = "{SMALL}"\n[split]\nmethod = "random"\n'
+                          '[[models]]\ntype = "most_popular"\n')
+    (tmp_path / "log.csv").write_text("x")
+    code, _, err = run(capsys, "evaluate", str(experiment), "--out",
+                       str(tmp_path / "log.csv" / "results"))
+    assert code == 2
+    assert f"cannot write the results there: {tmp_path / 'log.csv'} is a file, not a folder" \
+        in err

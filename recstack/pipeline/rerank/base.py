@@ -121,6 +121,7 @@ class Reranker(Configurable, ABC):
         if not self.is_fitted:
             raise RecstackError(f"{self.name}: call fit() before rerank()")
         users, items, scores = check_lists(users, items, scores, self.n_items_, self.name)
+        check_context(context, users, self.n_items_, self.name)
         if items.shape[1] == 0 or items.shape[0] == 0:
             return items, scores
         return self._rerank(users, items, scores, context)
@@ -139,24 +140,60 @@ class Reranker(Configurable, ABC):
 def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The lists as int64 / float64 arrays, refused with a one-line error when their shapes
-    disagree or an index is outside the catalog; empty slots normalised to ``-1`` / ``-inf``."""
-    users = np.asarray(users, dtype=np.int64).ravel()
+    disagree, an index is outside the catalog, a score is NaN or +inf (greedy re-rankers
+    would treat it as an empty slot) or a list holds an item twice; empty slots normalised
+    to ``-1`` / ``-inf``."""
+    users = np.asarray(users)
+    if users.ndim != 1 or (users.size and users.dtype.kind not in "iu"):
+        raise RecstackError(f"{where}: users must be a 1-D array of integer user indices, got "
+                            f"shape {users.shape} and dtype {users.dtype}")
+    users = users.astype(np.int64)
     items = np.asarray(items)
-    scores = np.asarray(scores, dtype=np.float64)
+    try:
+        scores = np.asarray(scores, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise RecstackError(f"{where}: scores must be numbers") from None
     if items.ndim != 2 or items.dtype.kind not in "iu":
         raise RecstackError(f"{where}: items must be a 2-D integer array (users x list), got "
                             f"shape {items.shape} and dtype {items.dtype}")
     if scores.shape != items.shape or len(users) != items.shape[0]:
         raise RecstackError(f"{where}: users {users.shape}, items {items.shape} and scores "
                             f"{scores.shape} must have one row per user and the same shape")
-    if np.isnan(scores).any():
-        raise RecstackError(f"{where}: scores hold NaN; use -inf for an empty slot")
+    bad = np.isnan(scores) | np.isposinf(scores)
+    if bad.any():
+        row, slot = (int(i) for i in np.argwhere(bad)[0])
+        raise RecstackError(f"{where}: scores must be finite numbers (-inf for an empty "
+                            f"slot); row {row}, slot {slot} holds {float(scores[row, slot])}")
     items = items.astype(np.int64)
     if items.size and (items.min() < -1 or items.max() >= n_items):
         raise RecstackError(f"{where}: item indices must lie in 0..{n_items - 1} (or -1 for an "
                             f"empty slot), found {int(items.min())}..{int(items.max())}")
     empty = (items < 0) | np.isneginf(scores)
-    return users, np.where(empty, -1, items), np.where(empty, -np.inf, scores)
+    items = np.where(empty, -1, items)
+    ordered = np.sort(items, axis=1)
+    repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)
+    if repeated.any():
+        row, slot = (int(i) for i in np.argwhere(repeated)[0])
+        raise RecstackError(f"{where}: row {row} lists item index {int(ordered[row, slot])} "
+                            "more than once; each list must hold distinct items")
+    return users, items, np.where(empty, -np.inf, scores)
+
+
+def check_context(context: Any, users: np.ndarray, n_items: int, where: str) -> None:
+    """Refuse a context that is not a :class:`RerankContext` of this catalog, or users
+    outside its rows (a negative index would silently read another user's history)."""
+    seen = getattr(context, "seen", None)
+    if not isinstance(context, RerankContext) or not sp.issparse(seen) or seen.ndim != 2:
+        raise RecstackError(f"{where}: context must be a RerankContext(seen=<users x items "
+                            f"sparse matrix>), got {type(context).__name__}")
+    if seen.shape[1] != n_items:
+        raise RecstackError(f"{where}: context.seen has {seen.shape[1]} item columns, the "
+                            f"re-ranker was fitted on {n_items} items")
+    outside = (users < 0) | (users >= seen.shape[0])
+    if outside.any():
+        row = int(np.flatnonzero(outside)[0])
+        raise RecstackError(f"{where}: user index {int(users[row])} (row {row}) is not a row of "
+                            f"context.seen (0..{seen.shape[0] - 1})")
 
 
 def sort_lists(items: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

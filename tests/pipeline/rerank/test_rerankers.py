@@ -430,7 +430,8 @@ def test_bad_lists_and_params_are_refused(train, context):
         r.rerank(np.array([0]), np.array([[1, 2]]), np.array([[1.0]]), context)
     with pytest.raises(RecstackError, match="item indices must lie in 0..5"):
         r.rerank(np.array([0]), np.array([[1, 7]]), np.array([[1.0, 0.5]]), context)
-    with pytest.raises(RecstackError, match="NaN"):
+    with pytest.raises(RecstackError, match="scores must be finite numbers .*row 0, slot 1 "
+                       "holds nan"):
         r.rerank(np.array([0]), np.array([[1, 2]]), np.array([[1.0, np.nan]]), context)
     with pytest.raises(ConfigError, match="trade_off must be <= 1"):
         MMR(trade_off=1.5).fit(train)
@@ -438,3 +439,32 @@ def test_bad_lists_and_params_are_refused(train, context):
         create_reranker({"type": "mmx"})
     with pytest.raises(RecstackError, match="call fit"):
         MMR().rerank(np.array([0]), np.array([[1]]), np.array([[1.0]]), context)
+
+
+@pytest.mark.parametrize("entry", [{"type": "seen"}, {"type": "mmr", "trade_off": 0.5},
+                                   {"type": "calibrated", "trade_off": 0.5},
+                                   {"type": "column_boost", "column": "margin"}])
+def test_malformed_lists_and_contexts_are_refused_by_every_reranker(train, context, entry):
+    r = create_reranker(entry).fit(train)
+    items, scores = np.array([[0, 1, 2], [3, 4, -1]]), np.array([[3.0, 2, 1], [2, 1, -np.inf]])
+    # +inf would read as an empty slot to the greedy re-rankers: the best item shown last
+    with pytest.raises(RecstackError, match="row 0, slot 0 holds inf"):
+        r.rerank(np.array([0, 1]), items, np.where(items == 0, np.inf, scores), context)
+    with pytest.raises(RecstackError, match="row 0 lists item index 1 more than once"):
+        r.rerank(np.array([0, 1]), np.array([[1, 1, 2], [3, 4, -1]]), scores, context)
+    with pytest.raises(RecstackError, match="scores must be numbers"):
+        r.rerank(np.array([0, 1]), items, np.full((2, 3), "high"), context)
+    with pytest.raises(RecstackError, match="users must be a 1-D array of integer user "
+                       "indices, got shape \\(2,\\) and dtype <U1"):
+        r.rerank(np.array(["a", "b"]), items, scores, context)
+    # a negative index would silently read the last user's history
+    with pytest.raises(RecstackError, match="user index -1 \\(row 1\\) is not a row of "
+                       "context.seen \\(0..3\\)"):
+        r.rerank(np.array([0, -1]), items, scores, context)
+    with pytest.raises(RecstackError, match="user index 9 \\(row 0\\)"):
+        r.rerank(np.array([9, 1]), items, scores, context)
+    with pytest.raises(RecstackError, match="context must be a RerankContext"):
+        r.rerank(np.array([0, 1]), items, scores, None)
+    with pytest.raises(RecstackError, match="context.seen has 2 item columns, the re-ranker "
+                       "was fitted on 6 items"):
+        r.rerank(np.array([0, 1]), items, scores, RerankContext(seen=context.seen[:, :2]))

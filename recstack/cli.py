@@ -248,8 +248,11 @@ def _run_and_print(experiment: Any, out: Path, *, overwrite: bool) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     from recstack.analysis.report import write_report
+    from recstack.experiment import check_output_file
     from recstack.progress import terminal_progress
 
+    if args.out is not None:  # RESULTS_DIR/report.html is the report's own, replaced
+        check_output_file(args.out, overwrite=args.overwrite)
     path = write_report(args.results, args.out, refit=args.refit,
                         projection=None if args.projection == "none" else args.projection,
                         max_points=args.max_points,
@@ -293,6 +296,7 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _recommend(args: argparse.Namespace) -> int:
+    from recstack.experiment import check_output_file
     from recstack.progress import terminal_progress
     from recstack.serving.commands import (
         model_user_ids,
@@ -303,6 +307,8 @@ def _recommend(args: argparse.Namespace) -> int:
     )
     from recstack.serving.registry import ModelRegistry
 
+    if args.out is not None:
+        check_output_file(args.out, overwrite=args.overwrite)
     registry = ModelRegistry(args.registry) if args.registry is not None else None
     model, where = open_artifact(args.artifact, registry)
     users = None if args.all_users else model_user_ids(model, args.users)
@@ -619,7 +625,10 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("results", type=_path, metavar="RESULTS_DIR",
                         help="a folder written by recstack evaluate")
     report.add_argument("--out", type=_path, default=None,
-                        help="the file to write (default: RESULTS_DIR/report.html)")
+                        help="the file to write (default: RESULTS_DIR/report.html, "
+                             "replaced by each run)")
+    report.add_argument("--overwrite", action="store_true",
+                        help="replace an existing --out file")
     report.add_argument("--refit", choices=("all", "embeddings", "none"), default="all",
                         help="models to refit when RESULTS_DIR/models/ lacks them")
     report.add_argument("--projection", choices=("tsne", "umap", "none"), default="tsne",
@@ -729,6 +738,8 @@ def _build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("--registry", type=_text, default=None, metavar="DIR")
     recommend.add_argument("--out", type=_path, default=None,
                            help=".csv or .parquet file (default: CSV on stdout)")
+    recommend.add_argument("--overwrite", action="store_true",
+                           help="replace an existing --out file")
     recommend.add_argument("--include-seen", action="store_true",
                            help="keep items the user interacted with in training")
     recommend.add_argument("--batch-size", type=_positive_int, default=None,

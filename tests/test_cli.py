@@ -333,3 +333,16 @@ def test_evaluate_out_under_a_file_names_the_file(tmp_path, capsys):
     assert code == 2
     assert f"cannot write the results there: {tmp_path / 'log.csv'} is a file, not a folder" \
         in err
+
+
+def test_recommend_and_report_do_not_write_over_an_existing_file(tmp_path, capsys):
+    # checked before the model is opened or the report built: neither exists here
+    data = tmp_path / "log.csv"
+    data.write_text("user_id,item_id\n1,10\n")
+    for argv in (["recommend", str(tmp_path / "model"), "--users", "1", "--out", str(data)],
+                 ["report", str(tmp_path / "results"), "--out", str(data)]):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "log.csv: already exists; pass --overwrite" in err, err
+        code, _, err = run(capsys, *argv, "--overwrite")
+        assert code == 2 and "already exists" not in err  # on to the next check
+    assert data.read_text() == "user_id,item_id\n1,10\n"

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Recommender
+from recstack.pipeline.bandit_checks import as_index_array
 from recstack.topk import top_k_batched
 
 
@@ -167,9 +168,15 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     if len(names) != len(generators):
         raise ConfigError(f"candidates: {len(names)} source names for {len(generators)} "
                           "generators")
-    users = np.asarray(user_indices, dtype=np.int64)
     if exclude is None:
         exclude = generators[0].seen_ if histories is None else histories
+    n_users = len(generators[0].users_) if histories is None else histories.shape[0]
+    users = as_index_array("candidates", "user_indices", user_indices, ndim=1, size=n_users,
+                           what="user")
+    if not sp.issparse(exclude) or exclude.shape[1] != n_items or exclude.shape[0] < n_users:
+        raise RecstackError(f"candidates: exclude must be a sparse users x items matrix with at "
+                            f"least {n_users} rows and {n_items} columns, got "
+                            f"{getattr(exclude, 'shape', type(exclude).__name__)}")
     keys, values, ranks, origin = [], [], [], []
     for column, generator in enumerate(generators):
         top, scores = top_k_batched(_scoring(generator, histories), users, int(n),

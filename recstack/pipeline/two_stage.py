@@ -23,7 +23,6 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender, _as_ids, _lookup, check_list_length
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
-from recstack.pipeline.bandit_checks import as_index_array
 from recstack.pipeline.candidates import (
     Candidates,
     generate_candidates,
@@ -260,8 +259,6 @@ class TwoStage(Recommender):
         """The merged candidates of these user indices (their seen items excluded), scored
         by the scorers."""
         self._require_fitted()
-        user_indices = as_index_array(f"{self.name}.candidates", "user_indices", user_indices,
-                                      ndim=1, size=len(self.users_), what="user")
         candidates = generate_candidates(self.generators_, user_indices,
                                          self.n_candidates, exclude=self.seen_,
                                          sources=self.builder_.sources_,

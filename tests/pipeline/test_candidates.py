@@ -160,6 +160,16 @@ def test_bad_requests_are_refused_clearly(two_generators):
         generate_candidates([generators[0], FixedScores(np.zeros((3, 7))).fit(other)], users, 3)
     with pytest.raises(RecstackError, match="not a recstack model"):
         generate_candidates([generators[0], "ease"], users, 3)
+    n_users = len(generators[0].users_)
+    with pytest.raises(RecstackError, match=f"candidates: unknown user {n_users} in "
+                       f"user_indices at row 1; users are 0..{n_users - 1}"):
+        generate_candidates(generators, np.array([0, n_users]), 3)
+    with pytest.raises(RecstackError, match="unknown user -1"):  # would index from the end
+        generate_candidates(generators, np.array([-1]), 3)
+    with pytest.raises(RecstackError, match="user_indices must hold integer user indices"):
+        generate_candidates(generators, np.array([0.5]), 3)
+    with pytest.raises(RecstackError, match="exclude must be a sparse users x items matrix"):
+        generate_candidates(generators, users, 3, exclude=np.zeros((n_users, 2)))
 
 
 def test_per_user_fills_exactly_n_in_interleaved_rank_order_worked_by_hand(two_generators):

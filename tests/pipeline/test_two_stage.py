@@ -114,7 +114,7 @@ def test_bad_declarations_are_refused_with_the_place_named(data, tiny_ranker):  
 
 
 def test_candidates_of_unknown_user_indices_are_refused(fitted, data):
-    with pytest.raises(RecstackError, match="two_stage.candidates: unknown user 300 in "
+    with pytest.raises(RecstackError, match="candidates: unknown user 300 in "
                        "user_indices at row 1; users are 0..299"):
         fitted.candidates(np.array([0, 300]))
     with pytest.raises(RecstackError, match="unknown user -1"):

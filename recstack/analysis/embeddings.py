@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from recstack.analysis import _checks as checks
 from recstack.analysis.charts import Chart, Series
 from recstack.errors import RecstackError
+from recstack.metrics._validation import MetricInputError, as_float_array
 
 #: a first component correlating more than this with log popularity "captures popularity"
 POPULARITY_CORRELATION = 0.6
@@ -30,20 +32,17 @@ _BLOCK_ROWS = 1 << 16
 def log_popularity(counts: Any) -> np.ndarray:
     """``log(1 + count)``: the popularity scale every correlation here is taken on (counts
     span orders of magnitude, and an item never seen in training stays finite at 0)."""
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.ndim != 1 or (counts < 0).any() or not np.isfinite(counts).all():
-        raise RecstackError("popularity must be one finite count >= 0 per row")
-    return np.log1p(counts)
+    return np.log1p(as_float_array(counts, "popularity", ndim=1, non_negative=True))
 
 
 def _as_vectors(vectors: Any, what: str) -> np.ndarray:
-    array = np.asarray(vectors, dtype=np.float64)
-    if array.ndim != 2 or array.shape[0] < 2 or array.shape[1] < 1:
-        raise RecstackError(f"{what} must be a matrix (n_rows >= 2, dim >= 1), got shape "
-                            f"{array.shape}")
-    if not np.isfinite(array).all():
-        raise RecstackError(f"{what} holds NaN or infinite values (training diverged?)")
-    return array
+    try:
+        return checks.vectors(vectors, what)
+    except MetricInputError as error:
+        if "must be finite" not in str(error):
+            raise
+        # NaN or inf in a model's vectors: say the likely cause
+        raise RecstackError(f"{error} (did training diverge?)") from None
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
@@ -85,8 +84,8 @@ class PCAAnalysis:
 
     def components_for(self, share: float) -> int:
         """Fewest components whose variance adds up to at least ``share`` of the total."""
-        if not 0 < share <= 1:
-            raise RecstackError(f"share must be in (0, 1], got {share}")
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+            raise RecstackError(f"share must be a number in (0, 1], got {share!r}")
         # a tolerance so that share = 1 is reached despite rounding in the sum
         return int(np.searchsorted(self.cumulative, share - 1e-12) + 1)
 
@@ -130,7 +129,8 @@ class PCAAnalysis:
 
     def chart(self, max_components: int = 30) -> Chart:
         """Explained variance per component (bars) and cumulative (line)."""
-        shown = min(max_components, len(self.explained_variance_ratio))
+        shown = min(checks.whole_number(max_components, "max_components"),
+                    len(self.explained_variance_ratio))
         x = np.arange(1, shown + 1)
         title = f"{self.model}: PCA of the {self.kind} embeddings".lstrip(": ")
         return Chart(title=title, x_label="component", y_label="share of variance",
@@ -168,6 +168,9 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int = 10
     """
     x = _as_vectors(vectors, f"{kind} embeddings")
     n, dim = x.shape
+    n_components = checks.whole_number(n_components, "n_components")
+    target = None if popularity is None else log_popularity(
+        checks.counts(popularity, n, f"popularity of the {kind} vectors"))
     mean = x.mean(axis=0)
     scatter = np.zeros((dim, dim))
     for start in range(0, n, _BLOCK_ROWS):
@@ -184,11 +187,7 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int = 10
     keep = min(n_components, dim)
     components = eigenvectors[:, :keep].T
     correlations = np.array([])
-    if popularity is not None:
-        target = log_popularity(popularity)
-        if len(target) != n:
-            raise RecstackError(f"popularity has {len(target):,} values for {n:,} "
-                                f"{kind} vectors")
+    if target is not None:
         scores = np.concatenate([(x[s:s + _BLOCK_ROWS] - mean) @ components.T
                                  for s in range(0, n, _BLOCK_ROWS)])
         correlations = np.array([_pearson(scores[:, j], target) for j in range(keep)])
@@ -269,8 +268,10 @@ class EmbeddingHealth:
             return Chart(title=title, x_label="rank", y_label="length",
                          series=[Series("length", np.arange(1, len(y) + 1), y)],
                          note=self.reading())
+        counts = checks.counts(popularity, len(self.norms), f"popularity of the {self.kind} "
+                               "vectors")
         return Chart(title=title, x_label="log(1 + popularity)", y_label="length",
-                     series=[Series("vectors", log_popularity(popularity), self.norms,
+                     series=[Series("vectors", log_popularity(counts), self.norms,
                                     mode="markers")], note=self.reading())
 
     def plot(self, ax: Any = None, popularity: Any = None) -> Any:
@@ -296,6 +297,9 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
     """
     x = _as_vectors(vectors, f"{kind} embeddings")
     n, dim = x.shape
+    dead_tolerance = checks.positive_number(dead_tolerance, "dead_tolerance", allow_zero=True)
+    pop = None if popularity is None else checks.counts(popularity, n,
+                                                        f"popularity of the {kind} vectors")
     norms = np.linalg.norm(x, axis=1)
     median = float(np.median(norms))
     dead = np.flatnonzero(norms <= dead_tolerance * max(median, np.finfo(float).tiny))
@@ -319,10 +323,7 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
     n_duplicates = int((counts[repeated] - 1).sum())
     groups = [alive[inverse == g] for g in repeated[:_SHOWN_GROUPS]]
     spearman = math.nan
-    if popularity is not None:
-        pop = np.asarray(popularity, dtype=np.float64)
-        if len(pop) != n:
-            raise RecstackError(f"popularity has {len(pop):,} values for {n:,} {kind} vectors")
+    if pop is not None:
         if pop.std() > 0 and norms.std() > 0:
             spearman = float(stats.spearmanr(norms, pop).statistic)
     return EmbeddingHealth(dim, n, first_share, effective_rank, dead, groups, n_duplicates,

@@ -8,6 +8,7 @@ than random items do, the check that an embedding grouped like with like.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.analysis import _checks as checks
 from recstack.errors import RecstackError
 
 #: query rows scored against the whole set at once: bounds memory at block x n_rows floats
@@ -23,10 +25,7 @@ _BLOCK_ROWS = 1024
 
 
 def _unit(vectors: Any) -> np.ndarray:
-    x = np.asarray(vectors, dtype=np.float32)
-    if x.ndim != 2 or x.shape[0] < 2:
-        raise RecstackError(f"embeddings must be a matrix with at least 2 rows, got shape "
-                            f"{x.shape}")
+    x = checks.vectors(vectors, "embeddings").astype(np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return x / np.where(norms > 0, norms, 1.0)
 
@@ -39,13 +38,11 @@ def cosine_top_k(vectors: Any, rows: Any, k: int) -> tuple[np.ndarray, np.ndarra
     lower index. Zero vectors have cosine 0 with everything.
     """
     unit = _unit(vectors)
-    rows = np.asarray(rows, dtype=np.int64)
     n = unit.shape[0]
-    k = int(k)
-    if not 1 <= k < n:
+    rows = checks.row_indices(rows, "query rows", n)
+    k = checks.whole_number(k, "k")
+    if k >= n:
         raise RecstackError(f"k must be between 1 and {n - 1} (the other rows), got {k}")
-    if rows.size and (rows.min() < 0 or rows.max() >= n):
-        raise RecstackError(f"row indices must be in [0, {n}), got {rows.min()}..{rows.max()}")
     indices = np.empty((len(rows), k), np.int64)
     sims = np.empty((len(rows), k), np.float32)
     for start in range(0, len(rows), _BLOCK_ROWS):
@@ -89,18 +86,25 @@ def nearest_neighbours(vectors: Any, queries: Any, k: int = 10, *, titles: Any =
                        model: str = "") -> NeighbourTable:
     """Cosine nearest neighbours of the rows ``queries`` (indices), titled by ``titles``
     (one per row) when given."""
-    queries = np.asarray(queries, dtype=np.int64)
-    neighbours, sims = cosine_top_k(vectors, queries, k)
-    named = None if titles is None else np.asarray(titles, dtype=object)
-    if named is not None and len(named) != np.asarray(vectors).shape[0]:
-        raise RecstackError(f"titles has {len(named):,} entries for "
-                            f"{np.asarray(vectors).shape[0]:,} rows")
+    neighbours, sims = cosine_top_k(vectors, queries, k)  # checks vectors, queries and k
+    n_rows = np.shape(vectors)[0]
+    queries = checks.row_indices(queries, "query rows", n_rows)
+    named = None
+    if titles is not None:
+        named = np.asarray(titles, dtype=object) if not isinstance(titles, str) else None
+        if named is None or named.ndim != 1 or len(named) != n_rows:
+            shape = "a string" if named is None else f"shape {named.shape}"
+            raise RecstackError(f"titles must hold one title per row ({n_rows:,}), got "
+                                f"{shape}")
     return NeighbourTable(queries, neighbours, sims, named, model)
 
 
 def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     """Rows x distinct labels, 1 where the row has the label. Each entry of ``labels`` is
     one label, a list of labels, a ``"A|B"`` string, or empty/None for none."""
+    if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray | pd.Series):
+        raise RecstackError(f"labels must be a list with one entry per row (a label, a list "
+                            f"of labels or an 'A|B' string), got {type(labels).__name__}")
     rows: list[int] = []
     names: list[str] = []
     position: dict[str, int] = {}
@@ -108,7 +112,15 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     for row, entry in enumerate(labels):
         if entry is None or (isinstance(entry, float) and math.isnan(entry)):
             continue
-        items = entry.split("|") if isinstance(entry, str) else list(entry)
+        if isinstance(entry, str):
+            items = entry.split("|")
+        elif isinstance(entry, list | tuple | set | np.ndarray):
+            items = list(entry)
+        elif isinstance(entry, numbers.Number):
+            items = [entry]  # a numeric genre code is one label
+        else:
+            raise RecstackError(f"labels entry {row} is a {type(entry).__name__}; expected a "
+                                "label, a list of labels, an 'A|B' string or None")
         for label in items:
             if label == "" or label is None:
                 continue
@@ -180,7 +192,10 @@ def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
     subset (``seed``) is queried.
     """
     matrix, _ = label_matrix(labels)
-    x = np.asarray(vectors)
+    x = checks.vectors(vectors, "embeddings")
+    k = checks.whole_number(k, "k")
+    max_queries = checks.whole_number(max_queries, "max_queries")
+    seed = checks.whole_number(seed, "seed", minimum=0)
     if matrix.shape[0] != x.shape[0]:
         raise RecstackError(f"labels has {matrix.shape[0]:,} entries for {x.shape[0]:,} "
                             "embedding rows")

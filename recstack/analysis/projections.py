@@ -13,10 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from recstack.analysis import _checks as checks
 from recstack.analysis.charts import Chart, Series
 from recstack.errors import RecstackError
 
 METHODS = ("tsne", "umap")
+#: fewest rows a map is drawn for (t-SNE's neighbourhoods need a few points)
+MIN_POINTS = 5
 #: rows mapped at most, by default: a t-SNE of 2,000 points takes a few seconds on 2 cores
 DEFAULT_MAX_POINTS = 2000
 #: t-SNE optimisation steps (early exaggeration, then the rest): two thirds of openTSNE's
@@ -86,6 +89,13 @@ class Projection:
         return draw_matplotlib(self.chart(colour, colour_label=colour_label), ax=ax)
 
 
+def check_map_options(*, max_points: Any, n_threads: Any, seed: Any = 0) -> None:
+    """Refuse map options the methods cannot take, before any vector is loaded."""
+    checks.whole_number(max_points, "max_points", minimum=MIN_POINTS)
+    checks.whole_number(n_threads, "n_threads")
+    checks.whole_number(seed, "seed", minimum=0)
+
+
 def _numeric(values: Any) -> bool:
     return np.asarray(values).dtype.kind in "iuf"
 
@@ -108,12 +118,12 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         t-SNE's perplexity (van der Maaten & Hinton 2008), capped below a third of the
         points.
     """
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise RecstackError(f"projection method must be one of {METHODS}, got {method!r}")
-    x = np.asarray(vectors, dtype=np.float32)
-    if x.ndim != 2 or x.shape[0] < 5:
-        raise RecstackError(f"a 2-D map needs a matrix with at least 5 rows, got shape "
-                            f"{x.shape}")
+    check_map_options(max_points=max_points, n_threads=n_threads, seed=seed)
+    perplexity = checks.positive_number(perplexity, "perplexity")
+    x = checks.vectors(vectors, f"{kind} embeddings (for a 2-D map)",
+                       min_rows=MIN_POINTS).astype(np.float32)
     n = x.shape[0]
     rng = np.random.default_rng(seed)
     rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points,

@@ -39,6 +39,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
+from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
 from recstack.atomic import write_text
 from recstack.errors import RecstackError, UnknownColumnError
@@ -125,19 +126,24 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
         raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}")
     if projection not in (None, "tsne", "umap"):
         raise RecstackError(f"projection must be 'tsne', 'umap' or None, got {projection!r}")
+    if interactive is not None and not isinstance(interactive, bool):
+        raise RecstackError(f"interactive must be True, False or None, got {interactive!r}")
     if interactive is None:
         interactive = plotly_available()
     elif interactive and not plotly_available():
         raise RecstackError('interactive charts need plotly: pip install "recstack[insight]"'
                             ' (or pass interactive=False / --static for PNG charts)')
     folder = read_results(results_dir)
+    target = Path(out) if out is not None else folder.path / "report.html"
+    if target.is_dir():  # said now, not after minutes of refitting
+        raise RecstackError(f"{target}: is a folder; give the report's file name (e.g. "
+                            f"{target / 'report.html'})")
     started = time.perf_counter()
     report = build_report(folder, refit=refit, projection=projection, max_points=max_points,
                           colour_by=colour_by, experiment_base=experiment_base,
                           n_threads=n_threads, progress=progress)
     page = render_html(report, interactive=interactive,
                        seconds=time.perf_counter() - started)
-    target = Path(out) if out is not None else folder.path / "report.html"
     write_text(target, page)
     return target
 
@@ -147,6 +153,10 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
                  experiment_base: str | Path | None = None, n_threads: int = 1,
                  progress: Progress | None = None) -> Report:
     """The report's sections, before rendering."""
+    if refit not in REFIT_CHOICES:
+        raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}")
+    # checked before the (slow) rebuild, not when the first map is drawn
+    check_map_options(max_points=max_points, n_threads=n_threads)
     raw = folder.experiment_raw
     seed = int(raw.get("seed", 0))
     notes: list[str] = []

@@ -83,18 +83,40 @@ def _read_csv(path: Path) -> pd.DataFrame:
                             "damaged: rerun `recstack evaluate`") from None
 
 
+def _check_numbers(path: Path, frame: pd.DataFrame) -> None:
+    """Make every column of ``frame`` float64, refusing a word or an infinite value with its
+    line and column (an empty cell stays NaN: a user without a value)."""
+    for column in frame.columns:
+        values = pd.to_numeric(frame[column], errors="coerce").astype(np.float64)
+        bad = (values.isna() & frame[column].notna()) | np.isinf(values)
+        if bad.any():
+            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # line 1 is the header
+            shown = frame[column][bad].iloc[0]
+            shown = shown.item() if isinstance(shown, np.generic) else shown
+            raise RecstackError(f"{path}: line {line}: column {column!r} holds {shown!r}; "
+                                "expected a finite number; the file is damaged: rerun "
+                                "`recstack evaluate`")
+        frame[column] = values
+
+
 def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) -> None:
     """Refuse a per-user table that is not the one results.json summarises: a truncated file
     still parses, and the report would then be built from the users that are left."""
-    for column in frame.columns:
-        values = pd.to_numeric(frame[column], errors="coerce")
-        bad = values.isna() & frame[column].notna()
-        if bad.any():
-            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # line 1 is the header
-            raise RecstackError(f"{path}: line {line}: column {column!r} holds "
-                                f"{frame[column][bad].iloc[0]!r}; expected a number; the "
-                                "file is damaged: rerun `recstack evaluate`")
-        frame[column] = values.astype(np.float64)
+    _check_numbers(path, frame)
+    repeated = frame.index.duplicated()
+    if repeated.any():
+        line = int(np.flatnonzero(repeated)[0]) + 2
+        user = frame.index[repeated][0]
+        user = user.item() if isinstance(user, np.generic) else user
+        raise RecstackError(f"{path}: line {line}: user {user!r} appears a second time; "
+                            "each user has one row; the file is damaged: rerun "
+                            "`recstack evaluate`")
+    absent = [metric for metric in metrics if metric not in frame.columns]
+    if absent:
+        raise RecstackError(f"{path}: no column for {', '.join(map(repr, absent))}, which "
+                            f"{RESULTS_FILE} summarises; the columns are "
+                            f"{list(frame.columns)}; the file is damaged: rerun "
+                            "`recstack evaluate`")
     for metric, stored in metrics.items():
         expected = stored.get("n_users") if isinstance(stored, dict) else None
         if metric not in frame.columns or not isinstance(expected, int):
@@ -187,6 +209,11 @@ def read_results(path: str | Path) -> ResultsFolder:
                             "recstack? rerun `recstack evaluate`")
     _check_types(results_path, payload)
     labels = [entry["model"] for entry in models]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        raise RecstackError(f"{results_path}: model label(s) {repeated} appear more than once "
+                            "in 'models'; each model has its own label and per-user file; "
+                            "rerun `recstack evaluate` or restore the file")
     missing_files = [f"per_user_{label}.csv" for label in labels
                      if not (folder / f"per_user_{label}.csv").exists()]
     if missing_files:
@@ -216,6 +243,7 @@ def read_results(path: str | Path) -> ResultsFolder:
             if absent:
                 raise RecstackError(f"{table_path}: missing column(s) {absent}; expected "
                                     f"{list(CALIBRATION_COLUMNS)}")
+            _check_numbers(table_path, table)
             calibration[label] = table
     return ResultsFolder(
         folder, payload, results,

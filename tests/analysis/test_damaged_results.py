@@ -12,6 +12,7 @@ import pytest
 
 from recstack.cli import main
 from recstack.config import parse_experiment
+from recstack.errors import RecstackError
 from recstack.experiment import run_experiment
 
 RAW = {
@@ -85,8 +86,74 @@ def test_a_word_among_the_per_user_numbers_names_its_line(results, capsys):
     table.to_csv(path, index=False)
     line = _refused(results, capsys)
     # row 4 of the data is line 6: the header is line 1
-    assert f"{path}: line 6: column {table.columns[1]!r} holds 'oops'; expected a number" \
-        in line
+    assert f"{path}: line 6: column {table.columns[1]!r} holds 'oops'; expected a finite " \
+        "number" in line
+
+
+def _edit_per_user(results: Path, edit) -> tuple[Path, pd.DataFrame]:
+    path = _per_user(results)
+    table = pd.read_csv(path)
+    edit(table)
+    table.to_csv(path, index=False)
+    return path, table
+
+
+def test_an_infinite_per_user_value_names_its_line(results, capsys):
+    path, table = _edit_per_user(results, lambda t: t.__setitem__(t.columns[1], [float("inf")]
+                                                                   + list(t[t.columns[1]][1:])))
+    assert (f"{path}: line 2: column {table.columns[1]!r} holds inf; expected a finite "
+            "number") in _refused(results, capsys)
+
+
+def test_a_user_listed_twice_names_the_second_line(results, capsys):
+    def repeat_first_user(table):
+        table.iloc[3, 0] = table.iloc[0, 0]
+
+    path, table = _edit_per_user(results, repeat_first_user)
+    assert (f"{path}: line 5: user {table.iloc[0, 0].item()!r} appears a second time"
+            in _refused(results, capsys))
+
+
+def test_a_per_user_file_without_a_summarised_metric_names_it(results, capsys):
+    path, _ = _edit_per_user(results, lambda t: t.drop(columns=["ndcg@5"], inplace=True))
+    assert f"{path}: no column for 'ndcg@5', which results.json summarises" \
+        in _refused(results, capsys)
+
+
+def test_a_model_label_listed_twice_is_refused(results, capsys):
+    path = results / "results.json"
+    payload = json.loads(path.read_text())
+    payload["models"].append(payload["models"][0])
+    path.write_text(json.dumps(payload))
+    assert f"{path}: model label(s) ['most_popular'] appear more than once" \
+        in _refused(results, capsys)
+
+
+def test_a_word_in_a_calibration_table_names_its_line(results, capsys):
+    path = results / "calibration_most_popular.csv"
+    path.write_text("mean_predicted,observed_rate,count\n0.1,0.2,3\nhigh,0.5,4\n")
+    assert f"{path}: line 3: column 'mean_predicted' holds 'high'" in _refused(results, capsys)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"max_points": 0}, "max_points must be a whole number >= 5, got 0"),
+    ({"n_threads": 0}, "n_threads must be a whole number >= 1, got 0"),
+    ({"interactive": "yes"}, "interactive must be True, False or None, got 'yes'"),
+])
+def test_report_options_are_checked_before_any_work(results, options, message):
+    from recstack.analysis.report import write_report
+
+    with pytest.raises(RecstackError, match=message):
+        write_report(results, refit="none", **options)
+    assert not (results / "report.html").exists()
+
+
+def test_a_report_path_that_is_a_folder_is_refused_before_building(results, capsys):
+    (results / "page").mkdir()
+    from recstack.analysis.report import write_report
+
+    with pytest.raises(RecstackError, match="page: is a folder; give the report's file name"):
+        write_report(results, results / "page", refit="none")
 
 
 def test_results_json_that_is_not_utf8_is_refused(results, capsys):

@@ -1,0 +1,68 @@
+"""Argument checks shared by the embedding analyses, the maps and the report.
+
+Each check raises :class:`recstack.errors.RecstackError` naming the argument, what was wrong
+and what would be right, before numpy, scikit-learn or openTSNE can fail with words of
+their own (or, worse, quietly draw a map of NaN).
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from recstack.errors import RecstackError
+from recstack.metrics._validation import as_float_array
+
+
+def vectors(values: Any, what: str, *, min_rows: int = 2) -> np.ndarray:
+    """Embedding vectors as a finite float64 ``(n_rows, dim)`` matrix with at least
+    ``min_rows`` rows and one column."""
+    matrix = as_float_array(values, what, ndim=2)
+    if matrix.shape[0] < min_rows or matrix.shape[1] < 1:
+        raise RecstackError(f"{what} must be a matrix with at least {min_rows} rows and one "
+                            f"column, got shape {matrix.shape}")
+    return matrix
+
+
+def counts(values: Any, n_rows: int, what: str) -> np.ndarray:
+    """One finite count >= 0 per row (a training count: popularity or activity)."""
+    array = as_float_array(values, what, ndim=1, non_negative=True)
+    if array.shape[0] != n_rows:
+        raise RecstackError(f"{what} has {array.shape[0]:,} values for {n_rows:,} rows; give "
+                            "one count per row")
+    return array
+
+
+def whole_number(value: Any, name: str, *, minimum: int = 1) -> int:
+    """``value`` as an int after checking it is a whole number >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise RecstackError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def positive_number(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    """``value`` as a finite float > 0 (or >= 0 with ``allow_zero``)."""
+    bound = ">= 0" if allow_zero else "> 0"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not np.isfinite(float(value)) or value < 0 or (value == 0 and not allow_zero):
+        raise RecstackError(f"{name} must be a finite number {bound}, got {value!r}")
+    return float(value)
+
+
+def row_indices(values: Any, name: str, n_rows: int) -> np.ndarray:
+    """Row indices as a 1-D int64 array, each a whole number in ``[0, n_rows)``."""
+    if isinstance(values, numbers.Number | str):  # one query given on its own
+        values = [values]
+    array = as_float_array(values, name, ndim=1)
+    if not np.all(array == np.round(array)):
+        position = int(np.flatnonzero(array != np.round(array))[0])
+        raise RecstackError(f"{name} must hold whole row numbers; position {position} holds "
+                            f"{float(array[position])!r}")
+    outside = (array < 0) | (array >= n_rows)
+    if outside.any():
+        position = int(np.flatnonzero(outside)[0])
+        raise RecstackError(f"{name} must be row numbers in [0, {n_rows}); position "
+                            f"{position} holds {int(array[position])}")
+    return array.astype(np.int64)

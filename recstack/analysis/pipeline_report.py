@@ -46,9 +46,100 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
         report = json.loads(source.read_text(encoding="utf-8"))
     except ValueError as error:
         raise RecstackError(f"{source}: not valid JSON ({error})") from None
+    _check_report(source, report)
+    try:
+        page = pipeline_report_html(report)
+    except (KeyError, TypeError, ValueError) as error:
+        # an optional field (a count, a mean) of the wrong type, past the checked ones
+        raise RecstackError(f"{source}: a field has a value the page cannot show ({error}); "
+                            "rerun the pipeline's report step or restore the file") from None
     target = Path(out) if out is not None else folder / "report" / "report.html"
-    write_text(target, pipeline_report_html(report))
+    write_text(target, page)
     return target
+
+
+_NUMBER = (int, float)
+#: what the page reads from report.json, field by field (dotted paths; ``[]`` is every entry
+#: of a list): a damaged or foreign file is refused naming the field, before rendering
+_REPORT_FIELDS: tuple[tuple[str, tuple[type, ...], str], ...] = (
+    ("pipeline", (str,), "the pipeline's name"),
+    ("run", (str, int), "the run's name"),
+    ("partitions", (list,), "a non-empty list of partitions"),
+    ("quality", (dict,), "an object"),
+    ("quality.summary", (dict,), "an object of counts"),
+    ("quality.summary.passed", (int,), "a count"),
+    ("quality.summary.warned", (int,), "a count"),
+    ("quality.summary.failed", (int,), "a count"),
+    ("quality.checks", (list,), "a list of checks"),
+    ("quality.checks[]", (dict,), "a check as an object"),
+    ("quality.checks[].check", (str,), "the check's name"),
+    ("quality.checks[].status", (str,), "passed, warned, failed or skipped"),
+    ("quality.new_partitions", (list,), "a list of partitions"),
+    ("drift", (dict,), "an object"),
+    ("drift.reference", (list,), "a list of partitions"),
+    ("drift.new", (list,), "a list of partitions"),
+    ("drift.flagged", (list,), "a list of measure names"),
+    ("drift.measures", (dict,), "an object of measure: value"),
+    ("train", (dict,), "an object"),
+    ("train.model", (str,), "the model's type"),
+    ("train.window", (str, int), "the training window"),
+    ("train.partitions", (list,), "a list of partitions"),
+    ("train.rows", (int,), "a count"),
+    ("train.fit_seconds", _NUMBER, "a number of seconds"),
+    ("evaluation", (dict,), "an object"),
+    ("evaluation.metric", (str,), "the gate's metric"),
+    ("evaluation.margin", _NUMBER, "a number"),
+    ("evaluation.publish", (bool,), "true or false"),
+    ("evaluation.reason", (str,), "the decision's reason"),
+    ("publish", (dict,), "an object"),
+    ("publish.published", (bool,), "true or false"),
+)
+
+
+_MISSING = object()
+
+
+def _values_at(report: dict[str, Any], path: str) -> list[tuple[str, Any]]:
+    """Every (location, value) the dotted ``path`` reaches; ``_MISSING`` for an absent key.
+    Parents come first in :data:`_REPORT_FIELDS`, so a parent of the wrong type was refused
+    already and is skipped here."""
+    found: list[tuple[str, Any]] = [("", report)]
+    for part in path.split("."):
+        key = part.removesuffix("[]")
+        found = [(f"{where}.{key}".lstrip("."), value.get(key, _MISSING))
+                 for where, value in found if isinstance(value, dict)]
+        if part.endswith("[]"):
+            found = [(f"{where}[{i}]", entry) for where, value in found
+                     if isinstance(value, list) for i, entry in enumerate(value)]
+    return found
+
+
+def _check_report(source: Path, report: Any) -> None:
+    """Refuse a report.json the page cannot be drawn from, naming the first bad field."""
+    if not isinstance(report, dict):
+        raise RecstackError(f"{source}: expected a JSON object (a pipeline run's report), "
+                            f"got a {type(report).__name__}")
+    for path, kinds, expected in _REPORT_FIELDS:
+        for where, value in _values_at(report, path):
+            if value is _MISSING:
+                raise RecstackError(f"{source}: missing {where!r} ({expected}); not the "
+                                    "report of a pipeline run, or a damaged one: rerun the "
+                                    "pipeline's report step")
+            if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+                _refuse_field(source, where, value, expected)
+    if not report["partitions"]:
+        _refuse_field(source, "partitions", [], "a non-empty list of partitions")
+    publish = report["publish"]
+    for key in (("name", "version") if publish["published"] else ("reason",)):
+        if key not in publish:
+            raise RecstackError(f"{source}: missing 'publish.{key}'; not the report of a "
+                                "pipeline run, or a damaged one: rerun the pipeline's report "
+                                "step")
+
+
+def _refuse_field(source: Path, field: str, value: Any, expected: str) -> None:
+    raise RecstackError(f"{source}: {field!r} is {json.dumps(value)[:60]}; expected {expected}; "
+                        "rerun the pipeline's report step or restore the file")
 
 
 def pipeline_report_html(report: dict[str, Any]) -> str:

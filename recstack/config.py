@@ -466,7 +466,12 @@ def _split_folder(folder: Path, where: str, written: str, layout: str | None = N
     parts = {}
     for part in SPLIT_PARTS:
         path = folder / f"{part}.parquet"
-        if path.exists() or part != "fold_in":
+        if not path.exists() and part != "fold_in":
+            # train.parquet is there (checked above): the folder lost a part
+            raise ConfigError(f"{where}split = {written!r}: no {path.name} in "
+                              f"{folder.resolve()} beside train.parquet; expected a folder "
+                              "written by `recstack data split`")
+        if path.exists():
             parts[part] = resolve_source(str(path), where=f"{where}split = {written!r}: ")
     return parts
 

@@ -248,6 +248,7 @@ def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
     """``train``, ``test`` and optionally ``fold_in`` interactions with separate id maps,
     joined into one split over one vocabulary."""
     names = list(parts)
+    _check_id_kinds(parts)
     frames = [parts[name].to_frame() for name in names]
     has_time = all(parts[name].timestamp is not None for name in names)
     joined = pd.concat(frames, ignore_index=True)
@@ -262,8 +263,23 @@ def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
     return splits.given_split(data, is_test, fold_in_mask=fold_in)
 
 
+def _check_id_kinds(parts: dict[str, Interactions]) -> None:
+    """Refuse parts whose ids of one kind are numbers in one part and text in another:
+    joined, the number 1 and the text '1' would be two users, and every test row of a user
+    would silently look like one never seen in training."""
+    for role in ("users", "items"):
+        kinds = {name: "numbers" if getattr(data, role).external_ids.dtype.kind in "iuf"
+                 else "text" for name, data in parts.items() if len(data)}
+        if len(set(kinds.values())) > 1:
+            shown = ", ".join(f"{name} as {kind}" for name, kind in kinds.items())
+            raise RecstackError(
+                f"the {role[:-1]} ids are stored as numbers in one part and as text in "
+                f"another ({shown}); joined, the number 1 and the text '1' would be two "
+                f"different {role}: rewrite one part with its ids as numbers, or all as text")
+
+
 @contextmanager
-def _named_step(where: str) -> Iterator[None]:
+def named_step(where: str) -> Iterator[None]:
     """Prefix a user's-mistake error raised while the data are loaded, split, fitted or
     evaluated with the part of the experiment file it comes from (the step itself knows
     only its own settings)."""
@@ -363,25 +379,25 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
     tuning: dict[str, Any] = {}
     steps: list[FilterStep] = []
     if experiment.data.is_graph_cf:
-        with _named_step(f"{experiment.where}[data] "):
+        with named_step(f"{experiment.where}[data] "):
             parts = load_graph_cf(experiment, progress)
         check_cutoffs(experiment, parts.train)
         if experiment.tune is not None:
             from recstack.tuning import tune_models
 
             # the test part is not handed over: the search cannot look at it
-            with _named_step(f"{experiment.where}[tune] "):
+            with named_step(f"{experiment.where}[tune] "):
                 tuning = tune_models(experiment, parts.train, parts.valid, progress=progress)
         split_list = [graph_cf_split(parts)]
     elif experiment.data.is_split:
-        with _named_step(f"{experiment.where}[data] "):
+        with named_step(f"{experiment.where}[data] "):
             split_list = [load_split(experiment, progress)]
         check_cutoffs(experiment, split_list[0].train)
     else:
-        with _named_step(f"{experiment.where}"):
+        with named_step(f"{experiment.where}"):
             data, steps = prepare_data(experiment, progress)
         check_cutoffs(experiment, data)
-        with _named_step(f"{experiment.where}[split] "):
+        with named_step(f"{experiment.where}[split] "):
             split_list = make_splits(experiment, data)
     evaluation = experiment.evaluation
     evaluator = Evaluator(metrics=evaluation.metrics, ks=evaluation.ks,
@@ -399,10 +415,10 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                                                     start=1):
                 task.report(model=label)
                 started = time.perf_counter()
-                with _named_step(f"{experiment.where}[[models]] #{number} ({label}): "):
+                with named_step(f"{experiment.where}[[models]] #{number} ({label}): "):
                     model.fit(split.train, progress=progress)
                 fit_seconds[label] += time.perf_counter() - started
-                with _named_step(f"{experiment.where}[evaluation] ({label}): "):
+                with named_step(f"{experiment.where}[evaluation] ({label}): "):
                     if split.fold_in is not None:
                         result = evaluator.evaluate_fold_in(model, split.train, split.fold_in,
                                                             split.test, name=label,

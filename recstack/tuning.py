@@ -58,7 +58,7 @@ from recstack.data import splits
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
-from recstack.experiment import load_split, make_split, prepare_data
+from recstack.experiment import load_split, make_split, named_step, prepare_data
 from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
 
@@ -163,10 +163,13 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
                 np.zeros(len(parts.valid), bool)), parts.report)  # type: ignore[arg-type]
         train = parts.train
     elif experiment.data.is_split:
-        train = load_split(experiment, progress).train
+        with named_step(f"{experiment.where}[data] "):
+            train = load_split(experiment, progress).train
     else:
-        data, _ = prepare_data(experiment, progress)
-        train = make_split(experiment, data).train
+        with named_step(experiment.where):
+            data, _ = prepare_data(experiment, progress)
+        with named_step(f"{experiment.where}[split] "):
+            train = make_split(experiment, data).train
     where = f"{experiment.where}[tune] "
     _check_cutoff(where, settings["metric"], train)
     if not experiment.data.is_graph_cf:

@@ -199,3 +199,39 @@ def test_a_toy_split_registered_in_one_place_is_usable_from_files_and_the_cli(tm
         assert "--n does not apply to the every_other split" in capsys.readouterr().err
     finally:
         splits.SPLITS.unregister("every_other")
+
+
+def _split_experiment(tmp_path, train_users, test_users, **data):
+    pd.DataFrame({"user_id": train_users, "item_id": [1, 2, 1, 2]}).to_parquet(
+        tmp_path / "train.parquet")
+    pd.DataFrame({"user_id": test_users, "item_id": [2, 1]}).to_parquet(
+        tmp_path / "test.parquet")
+    return parse_experiment({"data": {"train": "train.parquet", "test": "test.parquet"},
+                             "models": [{"type": "most_popular"}]},
+                            source="x.toml", base=tmp_path)
+
+
+def test_parts_with_user_ids_as_numbers_and_as_text_are_refused(tmp_path):
+    # joined, 1 and "1" were two users: every test row set apart, a puzzling empty test
+    experiment = _split_experiment(tmp_path, [1, 1, 2, 2], ["1", "2"])
+    with pytest.raises(RecstackError, match=r"x\.toml: \[data\] the user ids are stored as "
+                                            r"numbers in one part and as text in another "
+                                            r"\(train as numbers, test as text\)"):
+        run_experiment(experiment, out=tmp_path / "out")
+
+
+def test_an_empty_test_part_says_why_its_rows_were_set_apart(tmp_path):
+    experiment = _split_experiment(tmp_path, [1, 1, 2, 2], [1, 2])  # both pairs in train
+    with pytest.raises(RecstackError, match=r"2 of them set apart \(2 repeating a training "
+                                            r"\(user, item\) pair\)"):
+        run_experiment(experiment, out=tmp_path / "out")
+
+
+def test_a_split_folder_missing_its_test_file_says_so(tmp_path):
+    folder = tmp_path / "split"
+    folder.mkdir()
+    pd.DataFrame({"user_id": [1], "item_id": [1]}).to_parquet(folder / "train.parquet")
+    with pytest.raises(ConfigError, match=r"x\.toml: \[data\] split = 'split': no test\.parquet "
+                                          r"in .* beside train\.parquet"):
+        parse_experiment({"data": {"split": "split"}, "models": [{"type": "random"}]},
+                         source="x.toml", base=tmp_path)

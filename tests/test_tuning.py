@@ -8,7 +8,7 @@ import pytest
 from recstack.cli import main
 from recstack.config import parse_experiment
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, RecstackError
 from recstack.tuning import _validation_split, tune
 
 SMALL = "synthetic:n_users=300,n_items=200,n_interactions=6000,seed=2"
@@ -421,3 +421,12 @@ def test_a_failing_trial_is_one_cli_line_saying_the_default_space_drew_it(tmp_pa
             r"min\(n_users, n_items\) = 30 .*; narrow the space with \[tune\] model = "
             r"\"gf_cf\" and a \[tune\.space\] table \(type, low, high or choices per "
             r"dimension\)", lines[0])
+
+
+def test_a_data_mistake_met_while_tuning_names_the_experiment_file():
+    # as recstack evaluate does: the step that failed is named with the file it comes from
+    raw = {"data": {"source": SMALL}, "filters": [{"type": "k_core", "user_min": 10_000}],
+           "split": {"method": "random"}, "models": [{"type": "most_popular"}],
+           "tune": {"model": "most_popular", "trials": 1}}
+    with pytest.raises(RecstackError, match=r"^t\.toml: filter step 1 of 1, k_core"):
+        tune(parse_experiment(raw, source="t.toml"))

@@ -358,9 +358,15 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
     if not is_train.any():
         raise EmptyResultError(f"{method} split left no training rows ({params})")
     if not kept_test.any():
+        reasons = {"of items never seen in training": cold_item,
+                   "of users without training rows": cold_user,
+                   "repeating a training (user, item) pair": repeated}
+        why = "; ".join(f"{int(mask.sum()):,} {reason}" for reason, mask in reasons.items()
+                        if mask.any())
         raise EmptyResultError(
             f"{method} split left no test rows ({params}): {int(is_test.sum()):,} rows were "
-            f"chosen for test and {int((set_apart & is_test).sum()):,} of them set apart")
+            f"chosen for test and {int((set_apart & is_test).sum()):,} of them set apart"
+            + (f" ({why})" if why else ""))
 
     users_with_rows = data.user_counts() > 0
     test_users = np.zeros(data.n_users, bool)

@@ -54,6 +54,8 @@ __all__ = [
 
 BinStrategy = Literal["uniform", "quantile"]
 _STRATEGIES: tuple[str, ...] = ("uniform", "quantile")
+#: bins of a reliability curve at most: a finer curve means nothing and would only allocate
+MAX_BINS = 100_000
 
 #: Default clipping of probabilities in the log losses; keeps ``log(0)`` finite.
 DEFAULT_EPS = 1e-15
@@ -324,6 +326,9 @@ def reliability_curve(
     """
     labels, probs = _labels_and_probabilities(y_true, y_prob)
     n_bins = check_k(n_bins, name="n_bins")
+    if n_bins > MAX_BINS:
+        raise MetricInputError(f"n_bins must be at most {MAX_BINS:,} (each bin is an array "
+                               f"entry), got {n_bins:,}")
     strategy = check_choice(strategy, "strategy", _STRATEGIES)  # type: ignore[assignment]
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)

@@ -125,3 +125,11 @@ def test_welch_on_samples_without_variation_is_undefined_quietly(control, treatm
 
 def test_every_error_here_is_a_recstack_error():
     assert issubclass(MetricInputError, RecstackError)
+
+
+def test_a_reliability_curve_with_absurdly_many_bins_is_refused_before_allocating():
+    from recstack.metrics import expected_calibration_error, reliability_curve
+
+    for function in (reliability_curve, expected_calibration_error):
+        with pytest.raises(MetricInputError, match="n_bins must be at most 100,000"):
+            function([0, 1], [0.2, 0.7], n_bins=10**12)

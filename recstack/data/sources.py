@@ -25,7 +25,7 @@ from typing import Any
 
 from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.progress import Progress
 from recstack.specs import Registry, Spec, build_spec, option
 
@@ -249,18 +249,22 @@ class DatasetFolder(SourceSpec):
         return cls(str(path)) if (path / DATASET_INTERACTIONS).is_file() else None
 
     def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
-        import pyarrow.parquet as pq
+        from recstack.data.side_table import read_side_table
 
         folder = Path(self.path)
         data = _load_file(folder / DATASET_INTERACTIONS, options, progress)
         items_path = folder / DATASET_ITEMS
-        if not items_path.is_file():
+        if not items_path.exists():
             return data
+        # the shared reader: a damaged file, or one without item_id, is refused naming it
+        items = read_side_table(items_path, what="item table")
         try:
-            items = pq.read_table(items_path).to_pandas()
-        except Exception as error:  # pyarrow raises several types for a damaged file
-            raise RecstackError(f"{items_path}: not a readable Parquet file ({error})") from None
-        return attach_item_table(data, items)
+            return attach_item_table(data, items)
+        except DataFormatError as error:
+            if error.file is not None:
+                raise
+            raise DataFormatError(error.detail, file=str(items_path), column=error.column,
+                                  expected=error.expected) from None
 
 
 @SOURCES.register("file")

@@ -1,5 +1,7 @@
 import inspect
+import re
 
+import pandas as pd
 import pytest
 
 from recstack.data.sources import (
@@ -13,7 +15,7 @@ from recstack.data.sources import (
     load_source,
     resolve_source,
 )
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, DataFormatError
 from recstack.specs import fields_of
 
 
@@ -79,3 +81,17 @@ def test_a_csv_is_read_with_the_options(tmp_path):
         value_col="r", rating_range=(1, 5)))
     assert len(data) == 3 and data.n_items == 2 and data.rating_range == (1.0, 5.0)
     assert sorted(data.value.tolist()) == [3.0, 4.0, 5.0]
+
+
+@pytest.mark.parametrize(("items", "message"), [
+    ({"id": [1], "title": ["a"]}, "the item table needs the column(s) 'item_id'"),
+    ({"item_id": [1, 1], "title": ["a", "b"]}, "item_id repeats in the side table"),
+])
+def test_a_dataset_folders_item_table_is_checked_naming_it(tmp_path, items, message):
+    # an item table without item_id was dropped without a word; a repeated id said no file
+    pd.DataFrame({"user_id": [1, 2], "item_id": [1, 2]}).to_parquet(
+        tmp_path / "interactions.parquet")
+    pd.DataFrame(items).to_parquet(tmp_path / "items.parquet")
+    with pytest.raises(DataFormatError, match=re.escape(message)) as error:
+        resolve_source(str(tmp_path)).load(LoaderOptions(), None)
+    assert str(tmp_path / "items.parquet") in str(error.value)

@@ -221,7 +221,8 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
                  if part != "valid" or (folder / name).exists()}
     for part, path in files.items():
         if not path.is_file():
-            raise DataFormatError(f"the {part} file does not exist", file=str(path))
+            state = "is a folder, not a file" if path.is_dir() else "does not exist"
+            raise DataFormatError(f"the {part} file {state}", file=str(path))
     return files
 
 

@@ -184,6 +184,9 @@ def test_missing_files_and_parts_are_refused(tmp_path):
     (tmp_path / "half" / "train.txt").write_text("0 1\n")
     with pytest.raises(DataFormatError, match="test file does not exist"):
         load_adjacency_splits(tmp_path / "half")
+    (tmp_path / "half" / "test.txt").mkdir()
+    with pytest.raises(DataFormatError, match="test file is a folder, not a file"):
+        load_adjacency_splits(tmp_path / "half")
     with pytest.raises(RecstackError, match="no file given for test"):
         load_adjacency_splits({"train": tmp_path / "half" / "train.txt"})
     with pytest.raises(RecstackError, match="unknown part"):

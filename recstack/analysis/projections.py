@@ -67,19 +67,23 @@ class Projection:
         """The map, points coloured by ``colour`` (one value per row of the *full* set:
         numbers for a colour scale, labels for a legend) with ``titles`` (one per row) on
         hover."""
-        def chosen(values: Any) -> Any:
+        def chosen(values: Any, name: str) -> Any:
             if values is None:
                 return None
-            values = np.asarray(values, dtype=object if not _numeric(values) else np.float64)
-            if len(values) != self.n_rows:
-                raise RecstackError(f"{len(values):,} values for {self.n_rows:,} rows")
-            return values[self.rows]
+            array = (np.asarray(values, dtype=np.float64) if _numeric(values)
+                     else np.asarray(values, dtype=object))
+            if isinstance(values, str) or array.ndim != 1 or len(array) != self.n_rows:
+                got = "a string" if isinstance(values, str) else f"shape {array.shape}"
+                raise RecstackError(f"{name} must hold one value per row ({self.n_rows:,} "
+                                    f"rows of the full set), got {got}")
+            return array[self.rows]
 
         title = f"{self.model}: {self.method.upper()} of the {self.kind} embeddings".lstrip(": ")
         return Chart(title=title, x_label="", y_label="",
                      series=[Series(self.kind + "s", self.coordinates[:, 0],
                                     self.coordinates[:, 1], mode="markers",
-                                    text=chosen(titles), colour=chosen(colour),
+                                    text=chosen(titles, "titles"),
+                                    colour=chosen(colour, "colour"),
                                     colour_label=colour_label)],
                      note=self.note())
 
@@ -97,7 +101,10 @@ def check_map_options(*, max_points: Any, n_threads: Any, seed: Any = 0) -> None
 
 
 def _numeric(values: Any) -> bool:
-    return np.asarray(values).dtype.kind in "iuf"
+    try:
+        return np.asarray(values).dtype.kind in "iuf"
+    except ValueError:  # ragged: not numbers for a colour scale
+        return False
 
 
 def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX_POINTS,

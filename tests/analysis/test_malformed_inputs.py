@@ -65,3 +65,15 @@ def test_a_single_query_and_numeric_labels_are_accepted():
     assert table.queries.tolist() == [0] and table.neighbours.shape == (1, 3)
     matrix, names = label_matrix([1, 2, None, 1])
     assert names == ["1", "2"] and matrix.shape == (4, 2)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"colour": [1, 2]}, r"colour must hold one value per row \(30 rows .*shape \(2,\)"),
+    ({"colour": "red"}, "colour must hold one value per row .*got a string"),
+    ({"colour": np.ones((30, 2))}, r"colour must hold one value per row .*shape \(30, 2\)"),
+    ({"titles": ["a"]}, r"titles must hold one value per row .*shape \(1,\)"),
+])
+def test_map_colours_and_titles_must_match_the_rows(options, message):
+    projection = project(VECTORS, max_points=10)
+    with pytest.raises(RecstackError, match=message):
+        projection.chart(**options)

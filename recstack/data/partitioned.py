@@ -422,7 +422,7 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
             try:
                 schema = fragment.physical_schema
             except (pa.ArrowException, OSError) as error:
-                raise _unreadable(root, error) from None
+                raise _unreadable(root, error, _relative(root, fragment.path)) from None
             where = _relative(root, fragment.path)
             _refuse_repeated_names(root, where, schema.names)
             _refuse_unmergeable_columns(root, where, schema, needed)
@@ -487,8 +487,15 @@ def _row_locator(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
     return locate
 
 
-def _unreadable(root: Path, error: BaseException) -> DataFormatError:
+def _unreadable(root: Path, error: BaseException, where: str | None = None
+                ) -> DataFormatError:
     detail = str(error).split("\n")[0]
+    if where is not None and not where.endswith((".parquet", ".pq")):
+        # every file under the root is read as data (but _* and .* ones)
+        return DataFormatError(
+            f"{where} is not a Parquet file ({detail})", file=str(root),
+            expected="only the dataset's Parquet files under it: move other files out, or "
+                     "name them with a leading '_' or '.'")
     return DataFormatError(f"could not read the dataset: {detail}", file=str(root),
                            expected="the intact Parquet files that write_partitioned writes")
 

@@ -245,3 +245,14 @@ def test_a_partition_folder_that_is_not_a_number_is_named(daily, tmp_path):
                              "timestamp": [1]}), root / "year=20x4" / "month=01" / "p.parquet")
     with pytest.raises(DataFormatError, match="'year=20x4/month=01': year='20x4' is not a"):
         read_partitioned(root)
+
+
+def test_a_stray_file_in_the_dataset_is_named_as_not_parquet(daily, tmp_path):
+    root = write_partitioned(daily, tmp_path / "log")
+    (root / "year=2024" / "month=01" / "NOTES.md").write_text("checked by hand")
+    with pytest.raises(DataFormatError, match=r"year=2024/month=01/NOTES\.md is not a Parquet "
+                                              r"file .*move other files out"):
+        read_partitioned(root)
+    (root / "year=2024" / "month=01" / "NOTES.md").rename(
+        root / "year=2024" / "month=01" / "_NOTES.md")  # ignored, as Hive tools do
+    assert len(read_partitioned(root)) == len(daily)

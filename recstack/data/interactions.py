@@ -411,9 +411,15 @@ class Interactions:
         data = self if threshold is None else self.select(self.value >= threshold)
         if alpha is not None and alpha < 0:
             raise RecstackError(f"alpha must be >= 0, got {alpha}")
-        weight = (np.ones(len(data), np.float32) if alpha is None
-                  else (1.0 + alpha * data.value).astype(np.float32))
-        return replace(data, value=weight, rating_range=None)
+        if alpha is None:
+            return replace(data, value=np.ones(len(data), np.float32), rating_range=None)
+        weight = 1.0 + alpha * data.value.astype(np.float64)
+        if len(weight) and np.abs(weight).max() > np.finfo(np.float32).max:
+            # float32 weights would be inf, and every model fitted on them NaN
+            raise ConfigError(f"alpha = {alpha:g} makes weights up to {np.abs(weight).max():.3g}"
+                              f", beyond float32's range ({np.finfo(np.float32).max:.3g}); "
+                              "choose a smaller alpha")
+        return replace(data, value=weight.astype(np.float32), rating_range=None)
 
     def with_values(self, values: np.ndarray) -> Interactions:
         """Same rows with other values (e.g. weights computed by a caller)."""

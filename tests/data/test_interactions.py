@@ -5,7 +5,7 @@ import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, concat
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+from recstack.errors import ConfigError, DataFormatError, RecstackError, UnknownColumnError
 
 
 @pytest.fixture
@@ -90,6 +90,10 @@ def test_implicit_view(small):
     assert not positives.is_explicit and small.is_explicit
     weighted = small.implicit(alpha=2.0)
     np.testing.assert_allclose(weighted.value, 1 + 2.0 * small.value)
+    # float32 weights of inf would make every model fitted on them NaN
+    with pytest.raises(ConfigError, match=r"alpha = 1e\+300 makes weights up to .* beyond "
+                                          r"float32's range"):
+        small.implicit(alpha=1e300)
 
 
 def test_slices_share_vocabularies_and_views(small):

@@ -118,6 +118,10 @@ class Evaluator:
                     if any(isinstance(m, str) and "@" in m for m in unknown) else "")
             raise ConfigError(f"unknown metric(s) {unknown}{hint}; available: "
                               f"{', '.join(sorted(known))}")
+        repeated = sorted({m for m in self.metrics if list(self.metrics).count(m) > 1})
+        if repeated:
+            raise ConfigError(f"metrics names {', '.join(repeated)} more than once; name each "
+                              "metric once (every one is computed at each of ks)")
         if not isinstance(self.ks, Sequence | np.ndarray) or not len(self.ks) or any(
                 isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
                 for k in self.ks):
@@ -294,6 +298,11 @@ class Evaluator:
         if "diversity" in wanted and self.item_features is None:
             raise ConfigError("the diversity metric needs item_features "
                               "(item vectors or a genre multi-hot matrix)")
+        shape = getattr(self.item_features, "shape", None)  # other forms are refused below
+        if "diversity" in wanted and shape and len(shape) == 2 and shape[0] != train.n_items:
+            raise ConfigError(f"item_features has {shape[0]:,} rows but the catalog has "
+                              f"{train.n_items:,} items; give one row per item, in the order "
+                              "of the item index")
         item_users = beyond_accuracy.item_user_counts(train.to_csr())
         for k in self.ks:
             if "coverage" in wanted:

@@ -112,7 +112,7 @@ def as_float_array(
     ``non_negative``, values below 0 raise :class:`MetricInputError` naming ``name`` and the
     position of the first bad value.
     """
-    shape_words = {1: "1-D", 2: "2-D (rows x columns)"}.get(ndim, f"{ndim}-D")
+    shape_words = f"{ndim}-D"
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -121,7 +121,10 @@ def as_float_array(
             "given holds values that are not numbers, or rows of different lengths"
         ) from None
     if array.ndim != ndim:
-        raise MetricInputError(f"{name} must be {shape_words}, got an array of shape {array.shape}")
+        layout = " (rows x columns)" if ndim == 2 else ""
+        raise MetricInputError(
+            f"{name} must be {shape_words}{layout}, got an array of shape {array.shape}"
+        )
     bad = np.zeros(array.shape, dtype=bool)
     if not allow_nan:
         bad |= np.isnan(array)
@@ -212,11 +215,14 @@ def check_recommended_rows(
     *,
     name: str = "recommended",
     first_row: int = 0,
+    catalog: str | None = None,
 ) -> NDArray[np.int64]:
     """Check a block of rows of a top-K matrix; return it as C-contiguous int64.
 
     The contract: every entry is an item index in ``[0, n_items)`` or the padding value ``-1``,
-    and no item repeats within a row. ``first_row`` makes row numbers in messages global.
+    and no item repeats within a row. ``first_row`` makes row numbers in messages global;
+    ``catalog`` names the argument ``n_items`` was read from (one entry per item), so that a
+    short item table is named rather than blamed on the lists.
     """
     checked = np.ascontiguousarray(block, dtype=np.int64)
     if checked.size == 0:
@@ -232,9 +238,11 @@ def check_recommended_rows(
     if n_items is not None and high >= n_items:
         local = int(np.flatnonzero((checked >= n_items).any(axis=1))[0])
         value = int(checked[local][checked[local] >= n_items][0])
+        size = (f"{catalog} covers only {n_items} items (one entry per catalog item)"
+                if catalog else f"the catalog has only {n_items} items")
         raise MetricInputError(
-            f"{name} row {first_row + local} holds item index {value} but the catalog has only "
-            f"{n_items} items (valid indices are 0..{n_items - 1})"
+            f"{name} row {first_row + local} holds item index {value} but {size} (valid "
+            f"indices are 0..{n_items - 1})"
         )
     if checked.shape[1] > 1:
         ordered = np.sort(checked, axis=1)
@@ -247,6 +255,17 @@ def check_recommended_rows(
                 "each item may appear at most once per list"
             )
     return checked
+
+
+def check_lists(
+    recommended: ArrayLike, n_items: int, k: Any = None, *, catalog: str | None = None
+) -> NDArray[np.int64]:
+    """The first ``k`` columns (all when ``k`` is None) of a checked top-K matrix, for the
+    metrics of whole lists; ``catalog`` as in :func:`check_recommended_rows`."""
+    rec = as_recommended(recommended)
+    if k is not None:
+        rec = rec[:, : check_k(k)]
+    return check_recommended_rows(rec, n_items, catalog=catalog)
 
 
 def as_csr(matrix: Any, name: str, *, shape: tuple[int, int] | None = None) -> sp.csr_matrix:

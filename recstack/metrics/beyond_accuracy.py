@@ -22,9 +22,8 @@ from recstack.metrics._validation import (
     MetricInputError,
     as_csr,
     as_float_array,
-    as_recommended,
     check_k,
-    check_recommended_rows,
+    check_lists,
 )
 
 __all__ = [
@@ -80,7 +79,7 @@ def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = No
         If ``recommended`` has no rows (coverage of no users is not a measurement).
     """
     n_items = check_k(n_items, name="n_items")
-    rec = _lists(recommended, n_items, k)
+    rec = check_lists(recommended, n_items, k)
     if rec.shape[0] == 0:
         raise MetricInputError("recommended has no rows; coverage needs at least one user")
     seen = np.zeros(n_items, dtype=bool)
@@ -143,7 +142,7 @@ def novelty(
             f"item_counts holds {int(counts.max())} but n_users is {n_users}; "
             "a count is a number of users"
         )
-    rec = _lists(recommended, counts.size, k)
+    rec = check_lists(recommended, counts.size, k, catalog="item_counts")
     listed = rec >= 0
     items = np.where(listed, rec, 0)
     unseen = listed & (counts[items] == 0)
@@ -182,7 +181,7 @@ def average_popularity(
         ``NaN`` for a row without items.
     """
     popularity = _item_values(item_popularity, "item_popularity")
-    rec = _lists(recommended, popularity.size, k)
+    rec = check_lists(recommended, popularity.size, k, catalog="item_popularity")
     listed = rec >= 0
     values = np.where(listed, popularity[np.where(listed, rec, 0)], 0.0)
     return _row_means(values, listed)
@@ -223,7 +222,7 @@ def intra_list_diversity(
     """
     features = _unit_rows(item_features)
     n_items = features.shape[0]
-    rec = _lists(recommended, n_items, k)
+    rec = check_lists(recommended, n_items, k, catalog="item_features")
     has_direction = _row_norms(features) > 0
     n_rows = rec.shape[0]
     out = np.empty(n_rows, dtype=np.float64)
@@ -244,13 +243,6 @@ def intra_list_diversity(
         diversity[m < 2] = np.nan
         out[start : start + block.shape[0]] = diversity
     return out
-
-
-def _lists(recommended: ArrayLike, n_items: int, k: int | None) -> NDArray[np.int64]:
-    rec = as_recommended(recommended)
-    if k is not None:
-        rec = rec[:, : check_k(k)]
-    return check_recommended_rows(rec, n_items)
 
 
 def _item_values(values: ArrayLike, name: str) -> NDArray[np.float64]:

@@ -20,9 +20,8 @@ from recstack.metrics._validation import (
     MetricInputError,
     as_csr,
     as_float_array,
-    as_recommended,
     check_k,
-    check_recommended_rows,
+    check_lists,
 )
 
 __all__ = [
@@ -131,7 +130,7 @@ def list_genre_distribution(recommended: ArrayLike, item_genres: Any, *,
     choice of the paper's experiments) or :math:`w_r = 1/\log_2(r+1)` (``"position"``).
     """
     shares = item_genre_shares(item_genres)
-    rec = _lists(recommended, shares.shape[0], k)
+    rec = check_lists(recommended, shares.shape[0], k, catalog="item_genres")
     if weighting not in ("uniform", "position"):
         raise MetricInputError(f"weighting must be 'uniform' or 'position', got {weighting!r}")
     listed = rec >= 0
@@ -216,7 +215,7 @@ def long_tail_share(recommended: ArrayLike, long_tail: ArrayLike, *, k: int | No
     tail = np.asarray(long_tail)
     if tail.ndim != 1 or tail.dtype != bool:
         raise MetricInputError("long_tail must be a 1-D boolean array, one entry per item")
-    rec = _lists(recommended, tail.size, k)
+    rec = check_lists(recommended, tail.size, k, catalog="long_tail")
     listed = rec >= 0
     hits = (listed & tail[np.where(listed, rec, 0)]).sum(axis=1).astype(np.float64)
     n = listed.sum(axis=1)
@@ -251,7 +250,7 @@ def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int
     if groups.size and (groups.min() < 0 or groups.max() >= n_groups):
         raise MetricInputError(f"item_groups must lie in 0..{n_groups - 1}, found "
                                f"{int(groups.min())}..{int(groups.max())}")
-    rec = _lists(recommended, groups.size, k)
+    rec = check_lists(recommended, groups.size, k, catalog="item_groups")
     listed = rec >= 0
     if rec.shape[1] == 0 or not listed.any():
         return np.full(n_groups, np.nan)
@@ -300,10 +299,3 @@ def _distributions(values: ArrayLike, shape: tuple[int, ...], name: str
         raise MetricInputError(f"{name} row {row} sums to {totals[row]:.6g}; each row must be "
                                "a distribution summing to 1 (or all zero)")
     return array
-
-
-def _lists(recommended: ArrayLike, n_items: int, k: int | None) -> NDArray[np.int64]:
-    rec = as_recommended(recommended)
-    if k is not None:
-        rec = rec[:, : check_k(k)]
-    return check_recommended_rows(rec, n_items)

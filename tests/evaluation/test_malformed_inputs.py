@@ -65,3 +65,20 @@ def test_comparison_table_and_diagnose_name_a_stranger():
         diagnose("x")
     with pytest.raises(RecstackError, match="level_tolerance must be a finite number >= 0"):
         diagnose(BASE, BASE, level_tolerance="x")
+
+
+def test_a_metric_named_twice_is_refused_before_any_scoring():
+    with pytest.raises(ConfigError, match="metrics names ndcg more than once"):
+        Evaluator(metrics=("ndcg", "recall", "ndcg"))
+
+
+def test_item_features_of_another_catalog_are_named_not_blamed_on_the_lists():
+    from tests.evaluation.test_evaluator import FixedScores, split_of
+
+    train, test = split_of([(0, 0), (1, 1)], [(0, 5), (1, 6)], 2, 10)
+    scores = np.random.default_rng(0).random((2, 10))
+    for features in (np.ones((3, 2)), np.ones((12, 2))):
+        evaluator = Evaluator(metrics=("diversity",), ks=(2,), item_features=features)
+        with pytest.raises(ConfigError, match=f"item_features has {len(features)} rows but "
+                                              "the catalog has 10 items"):
+            evaluator.evaluate(FixedScores(scores), train, test)

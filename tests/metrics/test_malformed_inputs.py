@@ -133,3 +133,15 @@ def test_a_reliability_curve_with_absurdly_many_bins_is_refused_before_allocatin
     for function in (reliability_curve, expected_calibration_error):
         with pytest.raises(MetricInputError, match="n_bins must be at most 100,000"):
             function([0, 1], [0.2, 0.7], n_bins=10**12)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: intra_list_diversity([[0, 4]], np.eye(3)), "item_features covers only 3 items"),
+    (lambda: average_popularity([[0, 4]], [1.0, 2.0]), "item_popularity covers only 2 items"),
+    (lambda: novelty([[0, 4]], [1, 2], 3), "item_counts covers only 2 items"),
+    (lambda: list_genre_distribution([[0, 7]], GENRES), "item_genres covers only 5 items"),
+])
+def test_a_short_item_table_is_named_rather_than_blamed_on_the_lists(call, message):
+    with pytest.raises(MetricInputError, match=f"recommended row 0 holds item index .* but "
+                                               f"{message}"):
+        call()

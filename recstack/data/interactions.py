@@ -175,6 +175,9 @@ class Interactions:
         """Build from a DataFrame. ``value_col`` / ``timestamp_col`` are optional: a
         default name that is absent is skipped, an explicitly given one must exist.
         ``context_cols`` are columns kept as the per-row ``context``."""
+        if not isinstance(frame, pd.DataFrame):
+            raise ConfigError(f"from_frame needs a pandas DataFrame, not "
+                              f"{type(frame).__name__}; use from_arrays for columns")
         columns = list(frame.columns)
         for name in context_cols:
             if name not in frame.columns:
@@ -552,10 +555,18 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
             raise DataFormatError("holds NaN or infinite times", column=column,
                                   expected="Unix seconds (finite numbers)")
         if raw.size and raw.dtype.kind in "fiu" and (raw.min() < -2**62 or raw.max() > 2**62):
-            raise DataFormatError(f"holds times out of range, e.g. {raw.max()!r}",
+            worst = raw.max() if raw.max() > 2**62 else raw.min()
+            raise DataFormatError(f"holds times out of range, e.g. {worst.item()!r}",
                                   column=column, expected="Unix seconds")
-    with np.errstate(over="ignore"):  # a float64 beyond float32 becomes inf, refused next
-        return raw.astype(dtype, copy=False)
+    if np.dtype(dtype) == np.float32 and raw.dtype.kind == "f" and raw.size:
+        finite_beyond = np.isfinite(raw) & (np.abs(raw) > np.finfo(np.float32).max)
+        if finite_beyond.any():  # as float32 it would be inf
+            row = int(np.argmax(finite_beyond))
+            raise DataFormatError(
+                f"{int(finite_beyond.sum())} value(s) beyond float32's range, first at row "
+                f"{row}: {raw[row].item()!r}", column=column,
+                expected=f"numbers within ±{np.finfo(np.float32).max:.3g}")
+    return raw.astype(dtype, copy=False)
 
 
 def _check_rating_range(rating_range: Any, value: np.ndarray) -> None:
@@ -580,7 +591,8 @@ def _check_finite(values: np.ndarray, column: str) -> None:
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise DataFormatError(
-            f"{int(bad.sum())} non-finite value(s), first at row {row}: {values[row]!r}",
+            f"{int(bad.sum())} non-finite value(s), first at row {row}: "
+            f"{values[row].item()!r}",
             column=column, expected="a finite number")
 
 
@@ -592,6 +604,9 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
     """One row per id, in index order, with the key column first and named ``key``."""
     if table is None:
         return None
+    if not isinstance(table, pd.DataFrame):
+        raise ConfigError(f"the {key.removesuffix('_id')} table must be a pandas DataFrame "
+                          f"keyed by {key}, not {type(table).__name__}")
     keys = _key_column(table, key)
     if keys.duplicated().any():
         dup = keys[keys.duplicated()].iloc[:3].tolist()

@@ -168,3 +168,17 @@ def test_integer_ids_encode_like_a_sorted_factorize():
         np.testing.assert_array_equal(codes, expected_codes)
         np.testing.assert_array_equal(vocab.external_ids, expected_uniques)
         assert codes.dtype == np.int32
+
+
+def test_values_beyond_float32_and_tables_of_the_wrong_type_are_named():
+    # 1e39 became inf in float32 and was reported as "inf", a value never written
+    with pytest.raises(DataFormatError, match=r"column 'value': 1 value\(s\) beyond float32's "
+                                              r"range, first at row 1: 1e\+39"):
+        Interactions.from_arrays([1, 2], [3, 4], [1.0, 1e39])
+    with pytest.raises(DataFormatError, match=r"first at row 0: nan \(expected a finite"):
+        Interactions.from_arrays([1], [3], [np.nan])  # not np.float32(nan)
+    with pytest.raises(ConfigError, match="the item table must be a pandas DataFrame keyed by "
+                                          "item_id, not list"):
+        Interactions.from_arrays([1], [3], item_table=[3])
+    with pytest.raises(ConfigError, match="from_frame needs a pandas DataFrame, not dict"):
+        Interactions.from_frame({"user_id": [1], "item_id": [3]})

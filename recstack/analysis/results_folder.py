@@ -56,9 +56,19 @@ class ResultsFolder:
         return folder if (folder / META).exists() else None
 
 
+def _unreadable(path: Path, error: OSError) -> RecstackError:
+    """A file of the folder that cannot be opened: a folder in its place, or no access."""
+    if path.is_dir():
+        return RecstackError(f"{path}: is a folder, where `recstack evaluate` writes a file; "
+                             "the results folder is damaged: rerun `recstack evaluate`")
+    return RecstackError(f"{path}: cannot be read ({error.strerror or error})")
+
+
 def _load_json(path: Path) -> dict[str, Any]:
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise _unreadable(path, error) from None
     except json.JSONDecodeError as error:
         raise RecstackError(f"{path}:{error.lineno}: not valid JSON ({error.msg}); the file "
                             "is damaged: rerun `recstack evaluate`") from None
@@ -74,6 +84,8 @@ def _load_json(path: Path) -> dict[str, Any]:
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path)
+    except OSError as error:
+        raise _unreadable(path, error) from None
     except pd.errors.EmptyDataError:
         raise RecstackError(f"{path}: empty; the file is damaged: rerun `recstack "
                             "evaluate`") from None

@@ -180,3 +180,14 @@ def test_a_non_numeric_value_in_a_result_built_by_hand_names_the_user():
     result = EvaluationResult("m", pd.DataFrame({"ndcg@5": [0.5, "x"]}, index=["u1", "u2"]))
     with pytest.raises(RecstackError, match="per-user 'ndcg@5' of user 'u2' is 'x'"):
         result.summary()
+
+
+@pytest.mark.parametrize("name", ["results.json", "per_user_most_popular.csv",
+                                  "calibration_most_popular.csv"])
+def test_a_folder_in_place_of_a_results_file_is_named(results, capsys, name):
+    path = results / name
+    if path.exists():
+        path.unlink()
+    path.mkdir()
+    assert f"{path}: is a folder, where `recstack evaluate` writes a file" \
+        in _refused(results, capsys)

@@ -115,7 +115,7 @@ def test_a_user_listed_twice_names_the_second_line(results, capsys):
 
 
 def test_a_per_user_file_without_a_summarised_metric_names_it(results, capsys):
-    path, _ = _edit_per_user(results, lambda t: t.drop(columns=["ndcg@5"], inplace=True))
+    path, _ = _edit_per_user(results, lambda t: t.pop("ndcg@5"))
     assert f"{path}: no column for 'ndcg@5', which results.json summarises" \
         in _refused(results, capsys)
 

@@ -1524,6 +1524,8 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
     available = file_column_names(path, layout)
     roles, rating_range, _ = _resolve_roles(given, None, available, rating_range, path)
     context = _context_columns(context, roles, available, path)
+    if column_names:
+        _refuse_header_given_names(path, layout)
     kinds: dict[str, ColumnKind] = {roles["user ids"]: "id", roles["item ids"]: "id"}
     if "values" in roles:
         kinds[roles["values"]] = "float32"
@@ -1552,6 +1554,8 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
         # the reader recognised dates in the text, but Unix time (numbers) was asked for
         raise fail_at(0, roles["timestamps"], "cannot read {text!r} as a time",
                       _timestamp_expectation(fmt, timestamp_unit))
+    if column_names:
+        _refuse_header_read_as_ids(path, layout, table, roles)
     users = ids_from_text(table.column(roles["user ids"]))
     items = ids_from_text(table.column(roles["item ids"]))
     frame = _context_from_text(table, context)
@@ -1559,6 +1563,40 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                                                    *context])))
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame)
+
+
+def _refuse_header_given_names(path: Path, layout: DelimitedLayout) -> None:
+    """``column_names`` are for a file without a header: one whose first line spells those
+    names has a header, which would otherwise be read as an interaction."""
+    with reading(path, layout.encoding):
+        for line, fields in iter_records(path, replace(layout, names=()), limit=1):
+            if [f.strip().lstrip("\ufeff").lower() for f in fields] == [
+                    n.lower() for n in layout.names or ()]:
+                raise DataFormatError(
+                    "the first line is a header naming the columns given as column_names",
+                    file=str(path), line=line,
+                    expected="column_names only for a file without a header; leave it out "
+                             "to read this header")
+
+
+def _refuse_header_read_as_ids(path: Path, layout: DelimitedLayout, table: pa.Table,
+                               roles: Mapping[str, str]) -> None:
+    """Under ``column_names``, a first row whose user and item ids are the only ones that
+    are not integers is a header of other names, not the interaction of users 'u' and 'i'."""
+    if table.num_rows < 2:
+        return
+    for role in ("user ids", "item ids"):
+        plain = pc.match_substring_regex(pc.utf8_trim_whitespace(table.column(roles[role])),
+                                         _PLAIN_INTEGER)
+        if plain[0].as_py() or not pc.all(plain.slice(1)).as_py():
+            return
+    with reading(path, layout.encoding):
+        line, fields = line_of_record(path, layout, 0)
+    raise DataFormatError(
+        f"the first row, {', '.join(map(repr, fields))}, looks like a header: its ids are "
+        "the only ones that are not integers", file=str(path), line=line,
+        expected="column_names only for a file without a header; leave it out to read the "
+                 "header, or name the columns with user_col=, item_col=...")
 
 
 def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, float] | None,

@@ -509,3 +509,18 @@ def test_duplicates_error_names_the_file_line_and_pair(tmp_path, suffix):
     assert "np.int64" not in str(error.value)
     if suffix == "csv":
         assert error.value.line == 4  # the second occurrence, after the header
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("user_id,item_id\n1,2\n", "the first line is a header naming the columns given"),
+    ("u,i\n1,2\n3,4\n", "the first row, 'u', 'i', looks like a header"),
+])
+def test_column_names_on_a_file_with_a_header_are_refused(tmp_path, text, message):
+    # the header was read as an interaction of user 'user_id' (or 'u') with item 'item_id'
+    path = _file(tmp_path, "log.csv", text)
+    with pytest.raises(DataFormatError, match=re.escape(message)) as error:
+        load_table(path, column_names=["user_id", "item_id"])
+    assert error.value.line == 1
+    # a file without a header, whose first ids happen to be text, is still read
+    plain = _file(tmp_path, "plain.csv", "abc,1\n2,3\n")
+    assert len(load_table(plain, column_names=["user_id", "item_id"])) == 2

@@ -35,6 +35,17 @@ DEFAULT_MEMORY_BUDGET_BYTES = 512 * 2**20
 DUPLICATE_GRADES = ("last", "first", "max", "mean")
 
 
+def check_interactions(**named: Any) -> None:
+    """Refuse an argument that is not :class:`Interactions` (a DataFrame, a sparse matrix),
+    naming it, before an attribute lookup fails somewhere inside."""
+    for name, value in named.items():
+        if not isinstance(value, Interactions):
+            raise RecstackError(
+                f"{name} must be recstack Interactions (a split's train or test from "
+                f"recstack.data.splits, or Interactions.from_frame(...)), got "
+                f"{type(value).__name__}")
+
+
 class Scorer(Protocol):
     def score_users(self, user_indices: np.ndarray) -> np.ndarray: ...
 
@@ -158,6 +169,7 @@ class Evaluator:
         if not callable(getattr(model, "score_users", None)):
             raise RecstackError(f"model: expected a fitted recommender (with score_users), "
                                 f"got {type(model).__name__} {model!r:.60}")
+        check_interactions(train=train, test=test)
         if train.users != test.users or train.items != test.items:
             raise RecstackError("train and test must come from one split (shared id maps)")
         truth = self.relevance(test)
@@ -172,6 +184,7 @@ class Evaluator:
         history (``model.score_histories(csr)``) without having trained on them."""
         if not hasattr(model, "score_histories"):
             raise RecstackError(f"{getattr(model, 'name', model)} cannot fold in new users")
+        check_interactions(train=train, fold_in=fold_in, test=test)
         history = fold_in.to_csr()
         truth = self.relevance(test)
 
@@ -190,6 +203,7 @@ class Evaluator:
         whose grades are all 0 has no relevant item (not evaluated, counted in
         ``users_without_relevant``).
         """
+        check_interactions(test=test)
         pairs = test.deduplicate(self.duplicate_grade)
         values = np.asarray(pairs.value, dtype=np.float64)
         if self.relevance_threshold is not None:

@@ -9,6 +9,7 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
+from recstack.evaluation.evaluator import check_interactions
 from recstack.metrics import classification, regression
 
 RATING_METRICS = {
@@ -25,6 +26,7 @@ def evaluate_ratings(model: Any, test: Interactions,
     ``model.score(users, items)`` must return predicted ratings (explicit models such as
     ``mf``); lower is better for every metric here.
     """
+    check_interactions(test=test)
     if not test.is_explicit:
         raise RecstackError("rating metrics need explicit ratings; these test interactions "
                             "are implicit (rating_range is None)")

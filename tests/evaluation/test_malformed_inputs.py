@@ -82,3 +82,19 @@ def test_item_features_of_another_catalog_are_named_not_blamed_on_the_lists():
         with pytest.raises(ConfigError, match=f"item_features has {len(features)} rows but "
                                               "the catalog has 10 items"):
             evaluator.evaluate(FixedScores(scores), train, test)
+
+
+def test_a_data_frame_in_place_of_interactions_is_named():
+    from recstack.evaluation.pointwise import evaluate_ratings
+    from tests.evaluation.test_evaluator import FixedScores, split_of
+
+    train, test = split_of([(0, 0)], [(0, 5)], 1, 10)
+    frame = pd.DataFrame({"user": [0], "item": [1]})
+    model = FixedScores(np.zeros((1, 10)))
+    for call, name in ((lambda: Evaluator().evaluate(model, frame, test), "train"),
+                       (lambda: Evaluator().evaluate(model, train, frame), "test"),
+                       (lambda: Evaluator().relevance(frame), "test"),
+                       (lambda: evaluate_ratings(model, frame), "test")):
+        with pytest.raises(RecstackError, match=f"{name} must be recstack Interactions .*got "
+                                                "DataFrame"):
+            call()

@@ -424,6 +424,12 @@ def compare_variants(
 
         x_c, n_c = counts(groups[control])
         x_t, n_t = counts(groups[treatment])
+        for role, name, trials in (("control", control, n_c), ("treatment", treatment, n_t)):
+            if trials == 0:
+                raise MetricInputError(
+                    f"{role} variant {name!r} has no {denominator or 'sessions'}, so its "
+                    f"{metric} is undefined and cannot be tested"
+                )
         result = two_proportion_ztest(x_c, n_c, x_t, n_t, alpha=alpha)
     else:
         column = "duration_s" if metric == "engagement" else "revenue"

@@ -145,3 +145,12 @@ def test_a_short_item_table_is_named_rather_than_blamed_on_the_lists(call, messa
     with pytest.raises(MetricInputError, match=f"recommended row 0 holds item index .* but "
                                                f"{message}"):
         call()
+
+
+def test_a_rate_without_trials_names_the_variant_and_what_it_lacks():
+    log = _log(event=["impression", "impression", "click", "click"])
+    with pytest.raises(MetricInputError, match="treatment variant 'B' has no impressions, so "
+                                               "its ctr is undefined"):
+        compare_variants(log, "ctr", "A", "B")
+    with pytest.raises(MetricInputError, match="control variant 'A' has no clicks"):
+        compare_variants(log, "conversion_rate", "A", "B")

@@ -790,7 +790,7 @@ def _check_run_name(name: Any, where: str) -> None:
     """A run name becomes a folder under the results folder: never a path out of it."""
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{where}: expected a non-empty name")
-    if ("/" in name or "\\" in name or "\0" in name or name in (".", "..")
+    if ("/" in name or "\\" in name or name in (".", "..")
             or Path(name).is_absolute()):
         raise ConfigError(f"{where}: a run name is a folder name inside the results folder, "
                           "without '/', '\\' or '..'; use --out on the command line to write "

@@ -22,6 +22,7 @@ Example::
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import math
 import numbers
@@ -306,6 +307,10 @@ def convert(value: Any, hint: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             return _WRONG_TYPE
         return value if type(value) is int else int(value)
+    if hint is str and isinstance(value, datetime.date):
+        # a TOML date or date-time written unquoted (cutoff = 2020-01-01): its ISO text,
+        # which every time option reads
+        return value.isoformat()
     if isinstance(hint, type):
         return value if isinstance(value, hint) else _WRONG_TYPE
     return value

@@ -281,3 +281,21 @@ def test_format_recstack_on_a_graph_cf_folder_says_which_files_it_expects(tmp_pa
     # without format, the folder is read as the graph-CF split it is
     assert parse_experiment(raw | {"data": {"split": "lists"}}, source="x.toml",
                             base=tmp_path).data.is_graph_cf
+
+
+def test_unquoted_toml_dates_are_read_as_times(tmp_path):
+    # cutoff = 2020-01-01 is a TOML date: it was refused as "expected an integer or a string"
+    path = tmp_path / "exp.toml"
+    path.write_text('[data]\nsource = "synthetic"\n[split]\nmethod = "temporal"\n'
+                    "cutoff = 2020-01-01T06:00:00Z\n[[filters]]\ntype = \"time_window\"\n"
+                    'start = 2019-06-01\n[[models]]\ntype = "random"\n')
+    experiment = load_experiment(path)
+    assert experiment.split.cutoff == "2020-01-01T06:00:00+00:00"
+    assert experiment.filters[0].start == "2019-06-01"
+
+
+def test_a_control_character_in_a_run_name_is_named_as_such():
+    with pytest.raises(ConfigError, match=r"name = 'a\\x00b': a run name becomes a file or "
+                                          "folder name; use no line breaks, tabs or other "
+                                          "control characters"):
+        parse_experiment(with_("name", "a\0b"), source="x.toml")

@@ -405,11 +405,18 @@ def compare_variants(
         raise MetricInputError(f"control and treatment are both {control!r}; name two variants")
     sessions = _sessions(validate_events(events))
     present = sessions["variant"].unique().tolist()
+    resolved = []
     for role, name in (("control", control), ("treatment", treatment)):
-        if name not in present:
+        # a name typed on a command line is text: "1" names the variant 1 of a numeric column
+        matches = [v for v in present if v == name] or [v for v in present if str(v) == str(name)]
+        if len(matches) != 1:
             raise MetricInputError(
                 f"{role} variant {name!r} is not in the log; variants: {present}"
             )
+        resolved.append(matches[0])
+    control, treatment = resolved
+    if control == treatment:
+        raise MetricInputError(f"control and treatment are both {control!r}; name two variants")
     groups = {name: sessions[sessions["variant"] == name] for name in (control, treatment)}
     if kind == "proportion":
         numerator, denominator = {

@@ -154,3 +154,11 @@ def test_a_rate_without_trials_names_the_variant_and_what_it_lacks():
         compare_variants(log, "ctr", "A", "B")
     with pytest.raises(MetricInputError, match="control variant 'A' has no clicks"):
         compare_variants(log, "conversion_rate", "A", "B")
+
+
+def test_variants_of_a_numeric_column_may_be_named_as_text():
+    log = _log(variant=[1, 1, 2, 2])
+    result = compare_variants(log, "bounce_rate", "1", "2")
+    assert (result.control, result.treatment) == ("1", "2")
+    with pytest.raises(MetricInputError, match="treatment variant '3' is not in the log"):
+        compare_variants(log, "bounce_rate", "1", "3")

@@ -181,8 +181,8 @@ def test_bad_models_and_options_are_refused() -> None:
         ips(*args, interval="percentile")
     with pytest.raises(ConfigError, match="n_bootstrap must be an integer from 2 to 1000000"):
         ips(*args, interval="bootstrap", n_bootstrap=1)
-    with pytest.raises(ConfigError, match="n_bootstrap must be .* got 10000000000"):
-        ips(*args, interval="bootstrap", n_bootstrap=10**10)  # would allocate 74 GiB
+    with pytest.raises(ConfigError, match="n_bootstrap must be .* got 2000000"):
+        ips(*args, interval="bootstrap", n_bootstrap=2_000_000)
     with pytest.raises(ConfigError, match=r"estimate_all: unknown option\(s\) \['confidnce'\]"):
         estimate_all(*args, confidnce=0.9)
     with pytest.raises(BanditInputError, match="n_actions must be an integer >= 1, got '3'"):

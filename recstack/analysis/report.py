@@ -157,6 +157,9 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
         raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}")
     # checked before the (slow) rebuild, not when the first map is drawn
     check_map_options(max_points=max_points, n_threads=n_threads)
+    if colour_by is not None and not isinstance(colour_by, str):
+        raise RecstackError(f"colour_by must be 'popularity' or an item-table column name, "
+                            f"got {colour_by!r}")
     raw = folder.experiment_raw
     seed = int(raw.get("seed", 0))
     notes: list[str] = []

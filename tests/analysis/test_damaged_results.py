@@ -139,6 +139,7 @@ def test_a_word_in_a_calibration_table_names_its_line(results, capsys):
     ({"max_points": 0}, "max_points must be a whole number >= 5, got 0"),
     ({"n_threads": 0}, "n_threads must be a whole number >= 1, got 0"),
     ({"interactive": "yes"}, "interactive must be True, False or None, got 'yes'"),
+    ({"colour_by": ["genres"]}, r"colour_by must be 'popularity' or an item-table column"),
 ])
 def test_report_options_are_checked_before_any_work(results, options, message):
     from recstack.analysis.report import write_report

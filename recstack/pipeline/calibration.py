@@ -400,10 +400,11 @@ class HistogramCalibrator(Calibrator):
         self.strategy = strategy
 
     def _check_params(self) -> None:
-        if isinstance(self.n_bins, bool) or not isinstance(self.n_bins, int) \
+        if isinstance(self.n_bins, bool) or not isinstance(self.n_bins, int | np.integer) \
                 or not 1 <= self.n_bins <= 100_000:
             raise CalibrationError(f"{self.name}: n_bins must be an integer in [1, 100000], "
                                    f"got {self.n_bins!r}")
+        self.n_bins = int(self.n_bins)  # a numpy integer would not be JSON
         if self.strategy not in ("quantile", "uniform"):
             raise CalibrationError(f"{self.name}: strategy must be 'quantile' or 'uniform', "
                                    f"got {self.strategy!r}")
@@ -468,10 +469,11 @@ class DownsamplingCorrection(Calibrator):
         self.rate = rate
 
     def _check_params(self) -> None:
-        if isinstance(self.rate, bool) or not isinstance(self.rate, int | float) \
-                or not 0 < self.rate <= 1:
+        if isinstance(self.rate, bool) or not isinstance(
+                self.rate, int | float | np.integer | np.floating) or not 0 < self.rate <= 1:
             raise CalibrationError(f"{self.name}: rate (the share of negatives kept) must be "
                                    f"in (0, 1], got {self.rate!r}")
+        self.rate = float(self.rate)  # a numpy number would not be JSON
 
     def fit(self, scores: ArrayLike | None = None, labels: ArrayLike | None = None) -> Self:
         """Nothing to learn; checks ``rate`` (and the inputs, when given)."""

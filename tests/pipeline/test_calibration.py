@@ -185,6 +185,15 @@ def test_json_round_trip_and_files(held_out, tmp_path):
         calibrator_from_json({"format": "recstack-calibrator", "type": "beta"})
 
 
+def test_numpy_numbers_are_accepted_as_settings_and_saved_as_json(held_out, tmp_path):
+    scores, labels = held_out
+    binned = HistogramCalibrator(n_bins=np.int64(5)).fit(scores, labels)
+    again = load_calibrator(binned.save(tmp_path / "binned.json"))
+    np.testing.assert_array_equal(again.predict(scores), binned.predict(scores))
+    corrected = DownsamplingCorrection(rate=np.float32(0.5)).fit()
+    assert load_calibrator(corrected.save(tmp_path / "down.json")).rate == 0.5
+
+
 @pytest.mark.parametrize("fields, message", [
     ({"type": ["platt"]}, "unknown calibrator type \\['platt'\\]"),
     ({"type": "platt", "slope": True, "intercept": 0}, "damaged platt .*True is not a number"),
@@ -198,15 +207,6 @@ def test_json_round_trip_and_files(held_out, tmp_path):
       "rates": [0, 0.5, 1], "counts": [1, 1, 1]}, "edges must be finite"),
     ({"type": "downsampling", "rate": 2}, "calibrator.json: downsampling: rate"),
 ])
-def test_numpy_numbers_are_accepted_as_settings_and_saved_as_json(held_out, tmp_path):
-    scores, labels = held_out
-    binned = HistogramCalibrator(n_bins=np.int64(5)).fit(scores, labels)
-    again = load_calibrator(binned.save(tmp_path / "binned.json"))
-    np.testing.assert_array_equal(again.predict(scores), binned.predict(scores))
-    corrected = DownsamplingCorrection(rate=np.float32(0.5)).fit()
-    assert load_calibrator(corrected.save(tmp_path / "down.json")).rate == 0.5
-
-
 def test_a_damaged_saved_calibrator_is_refused_by_name(fields, message, tmp_path):
     path = tmp_path / "calibrator.json"
     # NaN is written as the bare constant a JSON encoder emits for it

@@ -131,7 +131,7 @@ def fetch(
                 "it, pass its digest with --sha256 (sha256=...).")
         marker = {"name": chosen.name, "url": source, "sha256": actual,
                   "verified": expected is not None}
-        _extract(archive, source, chosen.folder, target, marker, progress)
+        _extract(archive, source, chosen.folder, target, marker, progress, chosen.layout)
     finally:
         archive.unlink(missing_ok=True)
     return target
@@ -215,8 +215,22 @@ def _unsafe_member(name: str) -> bool:
             or bool(parts and re.match(r"[A-Za-z]:", parts[0])))
 
 
+def _check_release_files(extracted: Path, source: str, layout: str) -> None:
+    """Refuse an archive (a mirror's, or one given by --url) that is not the release: the
+    fetch would succeed and the cache hold a folder no loader can read."""
+    from recstack.data.movielens import required_files
+
+    missing = [name for name in required_files(layout) if not (extracted / name).is_file()]
+    if missing:
+        held = sorted(p.name for p in extracted.iterdir())
+        raise RecstackError(
+            f"{source} is not this MovieLens release: it lacks {', '.join(missing)} (it "
+            f"holds {', '.join(held[:8]) or 'nothing'}{' ...' if len(held) > 8 else ''}); "
+            "check the URL")
+
+
 def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict[str, object],
-             progress: Progress | None) -> None:
+             progress: Progress | None, layout: str) -> None:
     """Unpack ``archive`` and rename its release folder to ``target`` (atomically)."""
     try:
         bundle = zipfile.ZipFile(archive)
@@ -247,6 +261,7 @@ def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict
             extracted = content / inner if inner else content
             if not extracted.is_dir():
                 raise RecstackError(f"{source} holds no files")
+            _check_release_files(extracted, source, layout)
             (extracted / _MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
             previous = staging / "previous"
             if target.exists():

@@ -191,7 +191,8 @@ _RATING_COLUMNS = {  # layout -> (user, item, rating, timestamp) column names in
 }
 
 
-def _required_files(layout: str) -> tuple[str, str]:
+def required_files(layout: str) -> tuple[str, str]:
+    """The ratings and movies files every release of ``layout`` has."""
     return {"100k": ("u.data", "u.item"), "dat": ("ratings.dat", "movies.dat"),
             "csv": ("ratings.csv", "movies.csv")}[layout]
 
@@ -265,13 +266,13 @@ def load_movielens(
             expected="u.data (100K), ratings.dat (1M, 10M) or ratings.csv (20M and later)")
     chosen = release(detected)
     layout = chosen.layout
-    for required in _required_files(layout):
+    for required in required_files(layout):
         if not (folder / required).is_file():
             state = "is not a file" if (folder / required).exists() else "is missing"
             raise DataFormatError(
                 f"{required} {state}", file=str(folder),
                 expected=f"the files of MovieLens {chosen.variant.upper()}: "
-                         + ", ".join(_required_files(layout)))
+                         + ", ".join(required_files(layout)))
     # four steps: ratings, movies, tags, users + indexing
     with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task, \
             reading(folder):  # a safety net: any reading failure still names the folder

@@ -199,8 +199,9 @@ def test_members_outside_the_folder_are_refused(server, tmp_path, evil):
     assert _leftovers(cache) == []
 
 
-def test_unpinned_releases_need_a_digest_or_an_opt_out(server, tiny_zip, tmp_path):
-    archive = tiny_zip(folder="ml-10M100K")
+def test_unpinned_releases_need_a_digest_or_an_opt_out(server, tmp_path):
+    archive = _zip({"ml-10M100K/ratings.dat": b"1::2::4.5::978300760\n",
+                    "ml-10M100K/movies.dat": b"2::Heat (1995)::Action\n"})
     url = server.serve("/ml-10m.zip", archive)
     with pytest.raises(RecstackError, match=r"no SHA-256 is pinned for movielens-10m.*"
                                             r"--sha256.*--no-verify"):
@@ -208,8 +209,21 @@ def test_unpinned_releases_need_a_digest_or_an_opt_out(server, tiny_zip, tmp_pat
     assert server.requests == []  # refused before downloading anything
     folder = fetch("movielens-10m", cache_dir=tmp_path, url=url, verify=False)
     assert folder == tmp_path / "movielens" / "ml-10M100K"
-    assert (folder / "u.data").is_file()
+    assert (folder / "ratings.dat").is_file()
     assert fetch("movielens-10m", cache_dir=tmp_path, url=url, sha256=_sha256(archive)) == folder
+
+
+def test_an_archive_without_the_releases_files_is_refused(server, tiny_zip, tmp_path):
+    # a wrong --url or mirror: the fetch succeeded and the cache held a folder no loader
+    # could read
+    archive = tiny_zip(folder="ml-10M100K")  # 100K's files under 10M's name
+    url = server.serve("/ml-10m.zip", archive)
+    with pytest.raises(RecstackError, match=r"ml-10m\.zip is not this MovieLens release: it "
+                                            r"lacks ratings\.dat, movies\.dat \(it holds "
+                                            r"u\.data"):
+        fetch("movielens-10m", cache_dir=tmp_path, url=url, verify=False)
+    assert not (tmp_path / "movielens" / "ml-10M100K").exists()
+    assert _leftovers(tmp_path) == []
 
 
 def test_network_failures_are_explained(server, tiny_zip, tmp_path):

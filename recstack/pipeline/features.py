@@ -224,9 +224,14 @@ class FeatureBuilder:
         and ``scorers`` the models that score every candidate (their similarity columns).
         """
         self._validate()
-        self.sources_ = tuple(sources)
+        _require(data, Interactions, "data", "the training Interactions")
+        self.sources_ = _names(sources, "sources")
+        if isinstance(n_per_source, bool) or not isinstance(n_per_source, int | np.integer) \
+                or n_per_source < 1:
+            raise ConfigError(f"features: n_per_source (items each source proposes) must be a "
+                              f"positive integer, got {n_per_source!r}")
         self.n_per_source_ = int(n_per_source)
-        self.scorers_ = tuple(scorers)
+        self.scorers_ = _names(scorers, "scorers")
         self.columns_ = (_table_columns("item", data.item_table, self.item_columns,
                                         self.max_levels)
                          + _table_columns("user", data.user_table, self.user_columns,
@@ -317,9 +322,15 @@ class FeatureBuilder:
             are computed only from data before the cutoff of the example they belong to.
         """
         self._require_fitted()
+        _require(history, Interactions, "history", "Interactions")
         if history.timestamp is None:
             raise RecstackError("features: the history has no timestamps; recency and "
                                 "time-decayed features need them")
+        if isinstance(cutoff, bool) or not isinstance(cutoff, int | np.integer | float
+                                                      | np.floating) \
+                or not np.isfinite(cutoff) or cutoff != int(cutoff):
+            raise ConfigError(f"features: cutoff must be a whole number of Unix seconds, got "
+                              f"{cutoff!r}")
         cutoff = int(cutoff)
         late = history.timestamp >= cutoff
         if late.any():
@@ -416,6 +427,8 @@ class FeatureBuilder:
         None, or a column it lacks, leaves them at the unknown level (module docstring).
         """
         self._require_fitted()
+        _require(candidates, Candidates, "candidates", "Candidates (generate_candidates)")
+        _require(state, HistoryState, "state", "a HistoryState (FeatureBuilder.statistics)")
         if candidates.sources != self.sources_:
             missing = [s for s in self.sources_ if s not in candidates.sources]
             extra = [s for s in candidates.sources if s not in self.sources_]
@@ -663,6 +676,22 @@ def _time_codes(times: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     weekday = (whole // 86_400 + _EPOCH_WEEKDAY) % _WEEKDAYS
     return (np.where(known, hour + 1, 0).astype(np.int32),
             np.where(known, weekday + 1, 0).astype(np.int32))
+
+
+def _require(value: Any, kind: type, name: str, what: str) -> None:
+    """Refuse an argument of another type than the documented one, by name."""
+    if not isinstance(value, kind):
+        raise RecstackError(f"features: {name} must be {what}, got {type(value).__name__}")
+
+
+def _names(values: Any, name: str) -> tuple[str, ...]:
+    """Source or scorer names: a list of distinct non-empty strings (a single string would
+    otherwise be read letter by letter)."""
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not all(
+            isinstance(v, str) and v for v in values):
+        raise ConfigError(f"features: {name} must be a list of non-empty names, got "
+                          f"{values!r}")
+    return tuple(values)
 
 
 def _unix_seconds(values: pd.Series) -> np.ndarray:

@@ -151,3 +151,20 @@ def test_bad_options_and_data_are_refused():
         fitted(data).statistics(undated, CUTOFF)
     with pytest.raises(RecstackError, match="call fit"):
         FeatureBuilder().statistics(data, CUTOFF)
+
+
+def test_misused_arguments_are_named():
+    data = tiny_log()
+    with pytest.raises(ConfigError, match="sources must be a list of non-empty names, got "
+                       "'ease'"):
+        FeatureBuilder().fit(data, "ease", 3)  # would be read as sources e, a, s, e
+    with pytest.raises(ConfigError, match="n_per_source .* must be a positive integer, got 0"):
+        FeatureBuilder().fit(data, ["ease"], 0)
+    with pytest.raises(RecstackError, match="data must be the training Interactions, got "
+                       "DataFrame"):
+        FeatureBuilder().fit(pd.DataFrame(), ["ease"], 3)
+    with pytest.raises(ConfigError, match="cutoff must be a whole number of Unix seconds, "
+                       "got nan"):
+        fitted(data).statistics(data, float("nan"))
+    with pytest.raises(RecstackError, match="candidates must be Candidates"):
+        fitted(data).build(None, fitted(data).statistics(data, CUTOFF))

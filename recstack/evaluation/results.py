@@ -84,6 +84,15 @@ class EvaluationResult:
     users_without_relevant: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.per_user, pd.DataFrame):
+            raise RecstackError(f"{self.model}: per_user must be a pandas DataFrame with one "
+                                "row per user (indexed by user id) and one column per metric, "
+                                f"got {type(self.per_user).__name__}")
+        if not isinstance(self.aggregate, dict):
+            raise RecstackError(f"{self.model}: aggregate must be a dict of metric: value, got "
+                                f"{type(self.aggregate).__name__}")
+
     @property
     def metrics(self) -> list[str]:
         return list(self.per_user.columns)

@@ -98,3 +98,8 @@ def test_a_data_frame_in_place_of_interactions_is_named():
         with pytest.raises(RecstackError, match=f"{name} must be recstack Interactions .*got "
                                                 "DataFrame"):
             call()
+
+
+def test_a_result_built_from_something_else_than_a_frame_is_refused():
+    with pytest.raises(RecstackError, match="m: per_user must be a pandas DataFrame .*got dict"):
+        EvaluationResult("m", {"ndcg@5": [0.1, 0.2]})

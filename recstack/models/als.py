@@ -177,9 +177,9 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
     def fold_in(self, histories: Any) -> np.ndarray:
         r"""Factors of users known only by their histories, item factors held fixed.
 
-        For each row :math:`u` of ``histories`` (a sparse ``n x n_items`` matrix of values,
-        columns in the model's item index order), the exact minimiser of the ALS objective
-        over :math:`x_u`:
+        For each row :math:`u` of ``histories`` (an ``n x n_items`` matrix of values, sparse
+        or dense, columns in the model's item index order), the exact minimiser of the ALS
+        objective over :math:`x_u`:
 
         .. math::
 
@@ -196,7 +196,7 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
             float32 ``(n, factors)``.
         """
         self._require_fitted()
-        matrix = self._confidence(self._check_histories(histories))
+        matrix = self._confidence(self._history_matrix(histories))
         item_factors = self.item_factors_.astype(np.float64)
         n_factors = item_factors.shape[1]
         gram = item_factors.T @ item_factors + float(self.regularization) * np.eye(n_factors)
@@ -214,15 +214,6 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
         histories, from their :meth:`fold_in` factors."""
         return self.fold_in(histories) @ self.item_factors_.T
 
-    def _check_histories(self, histories: Any) -> sp.csr_matrix:
-        if not sp.issparse(histories):
-            raise RecstackError(f"{self.name}: histories must be a scipy sparse matrix "
-                                f"(users x items), got {type(histories).__name__}")
-        n_items = self.item_factors_.shape[0]
-        if histories.ndim != 2 or histories.shape[1] != n_items:
-            raise RecstackError(f"{self.name}: histories must have {n_items} columns (the "
-                                f"model's items), got shape {histories.shape}")
-        return sp.csr_matrix(histories)
 
 
 def _length_blocks(sorted_lengths: np.ndarray, n_factors: int) -> list[slice]:

@@ -199,6 +199,9 @@ class Param:
 
 
 def _number(value: float) -> str:
+    # a bound such as float32's largest value reads better as 3.4e+38 than as 39 digits
+    if abs(value) >= 1e15:
+        return f"{value:.2g}"
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
@@ -577,14 +580,10 @@ class Recommender(Configurable, ABC):
         return None
 
     def _history_matrix(self, histories: Any) -> sp.csr_matrix:
-        """Users' histories for ``score_histories`` (sparse or dense, ``n x n_items`` in this
-        model's item order) as float32 CSR, with the width checked."""
-        history = sp.csr_matrix(histories, dtype=np.float32)
-        if history.shape[1] != len(self.items_):
-            raise RecstackError(f"{self.name}: histories have {history.shape[1]} columns; "
-                                f"this model has {len(self.items_)} items (columns must "
-                                "follow its item order)")
-        return history
+        """Users' histories for ``score_histories`` and ``fold_in`` as float32 CSR: see
+        :func:`history_matrix` for what is accepted."""
+        self._require_fitted()
+        return history_matrix(histories, len(self.items_), self.name)
 
     def _user_indices(self, users: Any, *, needs_history: bool | None = None,
                       hint: str | None = None) -> np.ndarray:
@@ -754,6 +753,47 @@ def _models_with_vectors(kind: str) -> list[str]:
     return [name for name in available_models()
             if any(getattr(model_class(name), hook) is not getattr(Recommender, hook)
                    for hook in hooks)]
+
+
+def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
+    """Users' histories as float32 CSR, checked: a 2-D matrix (scipy sparse, or dense: an
+    array or nested lists; one 1-D row is one user) of finite numbers with ``n_items``
+    columns in the model's item order. Anything else (text, a 3-D array, NaN or infinite
+    values, another width) is refused with a :class:`~recstack.errors.RecstackError` that
+    says what was given; a NaN would otherwise become NaN scores, or be binarised into an
+    interaction that never happened."""
+    what = f"{model}: histories"
+    if sp.issparse(histories):
+        shape, kind = histories.shape, histories.dtype.kind
+    else:
+        try:
+            array = np.asarray(histories)
+            if array.dtype.kind == "O":  # numbers held as Python objects
+                array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise RecstackError(f"{what} must be a users x items matrix of numbers, got "
+                                f"{_preview(histories)}") from None
+        shape, kind = array.shape, array.dtype.kind
+        histories = array[None, :] if array.ndim == 1 else array
+    if kind not in "biuf":
+        raise RecstackError(f"{what} must hold numbers (interaction values), got dtype "
+                            f"{np.dtype(histories.dtype)} ({_preview(histories)})")
+    if len(shape) not in (1, 2) or (len(shape) == 1 and sp.issparse(histories)):
+        raise RecstackError(f"{what} must be a 2-D users x items matrix, got shape "
+                            f"{tuple(shape)}")
+    with np.errstate(over="ignore"):  # values beyond float32 become inf, refused below
+        matrix = sp.csr_matrix(histories, dtype=np.float32)
+    if matrix.shape[1] != n_items:
+        raise RecstackError(f"{what} have {matrix.shape[1]} columns; this model has "
+                            f"{n_items} items (columns must follow its item order)")
+    if not np.isfinite(matrix.data).all():
+        bad = np.flatnonzero(~np.isfinite(matrix.data))
+        rows = np.searchsorted(matrix.indptr, bad[:3], side="right") - 1
+        places = list(zip(rows.tolist(), matrix.indices[bad[:3]].tolist(), strict=True))
+        raise RecstackError(
+            f"{what} hold {len(bad)} NaN or infinite value(s) (or values beyond float32's "
+            f"range), e.g. at (row, column) {places}; give finite interaction values")
+    return matrix
 
 
 def history_weights(history: Any, *, binary: bool, dtype: Any = np.float32) -> sp.csr_matrix:

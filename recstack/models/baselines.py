@@ -45,8 +45,9 @@ class RandomRecommender(Recommender):
     def score_histories(self, histories: Any) -> np.ndarray:
         """Scores for users known only by their history (random ignores it); each history
         row gets the scores of a user index beyond the trained ones, so they differ."""
+        n_rows = self._history_matrix(histories).shape[0]
         first = len(self.users_)
-        return self._score_users(np.arange(first, first + histories.shape[0]))
+        return self._score_users(np.arange(first, first + n_rows))
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         users = user_indices.astype(np.uint64)[:, None]
@@ -101,7 +102,7 @@ class MostPopular(Recommender):
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """The same popularity scores for users known only by their history."""
-        return self._score_users(np.arange(histories.shape[0]))
+        return self._score_users(np.arange(self._history_matrix(histories).shape[0]))
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return np.broadcast_to(self.popularity_, (len(user_indices), len(self.popularity_)))

@@ -60,9 +60,10 @@ DEVICE_PARAM = Param(str, default="auto", pattern=r"auto|cpu|cuda(:\d+)?",
                      pattern_doc="'auto', 'cpu', 'cuda' or 'cuda:<n>'",
                      doc="Where training runs: 'auto' (CUDA when available, else the CPU), "
                          "'cpu', 'cuda' or 'cuda:<n>'.")
-#: float32's largest value: torch's optimisers hold the step size as a float32, and a larger
-#: one fails inside torch; the (exclusive) bound of every torch-trained ``learning_rate``
-MAX_TORCH_STEP = 3.4028234663852886e38
+#: the (exclusive) bound of every torch-trained ``learning_rate``: Adam's first step is
+#: ``lr / (1 - beta1)`` = 10 lr (beta1 = 0.9 in every model), which torch holds as a float32,
+#: so a rate above a tenth of float32's largest value fails inside torch at the first step
+MAX_TORCH_STEP = 3.4028234663852886e37
 #: the ``checkpoint_dir`` hyperparameter of the resumable PyTorch models
 # a non-blank path: "" would be the working folder, which a checkpoint swap cannot replace
 CHECKPOINT_DIR_PARAM = Param(str, optional=True, default=None, pattern=r"(?s).*\S.*",

@@ -177,12 +177,19 @@ def test_negative_values_are_refused(binary):
         ALS(iterations=1, num_threads=1).fit(negative)
 
 
-def test_histories_of_the_wrong_width_are_refused(binary):
+def test_histories_of_the_wrong_width_are_refused_and_dense_ones_accepted(binary):
     model = ALS(factors=4, iterations=2, num_threads=1).fit(binary)
     with pytest.raises(RecstackError, match="columns"):
         model.fold_in(sp.csr_matrix((1, binary.n_items + 1)))
-    with pytest.raises(RecstackError, match="sparse"):
-        model.fold_in(np.zeros((1, binary.n_items)))
+    history = sp.random(3, binary.n_items, density=0.3, format="csr", random_state=0)
+    np.testing.assert_array_equal(model.fold_in(history.toarray()), model.fold_in(history))
+
+
+def test_histories_with_nan_are_refused_not_folded_into_nan_factors(binary):
+    model = ALS(factors=4, iterations=2, num_threads=1).fit(binary)
+    history = sp.csr_matrix(([np.nan], ([0], [1])), shape=(1, binary.n_items))
+    with pytest.raises(RecstackError, match=r"als: histories hold 1 NaN.*\(0, 1\)"):
+        model.fold_in(history)
 
 
 def test_blas_is_single_threaded_while_fitting_and_nobody_warns(binary, monkeypatch):

@@ -4,6 +4,7 @@ import inspect
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.data.splits import random_split
@@ -298,3 +299,31 @@ def test_embeddings_are_public_or_refused_with_a_reason(name, split):
 def test_embeddings_need_a_fitted_model():
     with pytest.raises(RecstackError, match="call fit"):
         create_model("als").item_embeddings()
+
+
+HISTORY_MODELS = [m for m in MODELS if callable(getattr(model_class(m), "score_histories", None))
+                  and m != "sasrec"]  # sasrec refuses matrices outright (order is lost)
+
+
+@pytest.mark.parametrize("name", HISTORY_MODELS)
+def test_malformed_histories_are_refused_by_name(name, split):
+    model = fitted(name, split.train)
+    n_items = len(model.items_)
+    nan_row = np.zeros((1, n_items))
+    nan_row[0, 3] = np.nan
+    malformed = {
+        "NaN": (nan_row, r"NaN or infinite.*\(0, 3\)"),
+        "infinite": (sp.csr_matrix(np.full((1, n_items), np.inf)), "NaN or infinite"),
+        "beyond float32": (np.full((1, n_items), 1e300), "NaN or infinite"),
+        "text": (np.array([["a"] * n_items]), "must hold numbers"),
+        "objects": ([[object()] * n_items], "matrix of numbers"),
+        "3-D": (np.ones((1, 1, n_items)), "2-D users x items"),
+        "width": (np.ones((1, n_items + 1)), f"{n_items + 1} columns"),
+    }
+    methods = [model.score_histories] + ([model.fold_in] if hasattr(model, "fold_in") else [])
+    for method in methods:
+        for histories, message in malformed.values():
+            with pytest.raises(RecstackError, match=f"{name}: histories.*{message}"):
+                method(histories)
+    with pytest.raises(RecstackError, match="call fit"):
+        create_model(name).score_histories(np.zeros((1, n_items)))

@@ -82,3 +82,18 @@ def test_a_checkpoint_from_another_configuration_is_refused(tmp_path):
     with pytest.raises(RecstackError, match="another model configuration.*factors"):
         TorchTrainer(epochs=2, checkpoint_dir=tmp_path / "ck", config={"factors": 32}).fit(
             module, optimizer, batches, loss)
+
+
+@pytest.mark.parametrize("name", ["mf", "lightgcn"])
+def test_the_largest_accepted_learning_rate_diverges_by_name_not_inside_torch(name):
+    """Adam's first step is 10 x the rate: a rate of 3.4e38 passed the float32 bound and
+    then failed inside torch ("value cannot be converted to type float without overflow")."""
+    from recstack.data.synthetic import generate
+    from recstack.models import create_model
+    from recstack.models.torch_training import MAX_TORCH_STEP
+
+    data = generate(n_users=30, n_items=20, n_interactions=200, seed=0)
+    model = create_model(name, learning_rate=MAX_TORCH_STEP * 0.99, epochs=2, batch_size=16,
+                         device="cpu")
+    with pytest.raises(RecstackError, match=f"{name}: training diverged.*lower the learning"):
+        model.fit(data)

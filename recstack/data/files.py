@@ -878,13 +878,17 @@ def range_text(rating_range: tuple[float, float]) -> str:
     return f"a rating between {low:g} and {high:g}"
 
 
+#: what a value (rating or weight) must be: values are float32, so 1e39 is as bad as inf
+FINITE_VALUE = f"a finite number within ±{np.finfo(np.float32).max:.3g} (float32's range)"
+
+
 def check_values(values: np.ndarray, column: str, rating_range: tuple[float, float] | None,
                  fail_at: FailAt) -> None:
     """Refuse, naming the first bad row, a value that is not finite or (with a
     ``rating_range``) outside it: the check every loader makes of its value column."""
     bad = first_nonfinite(values)
     if bad is not None:
-        raise fail_at(bad, column, "found {text!r}", "a finite number")
+        raise fail_at(bad, column, "found {text!r}", FINITE_VALUE)
     if rating_range is not None:
         bad = first_out_of_range(values, rating_range)
         if bad is not None:

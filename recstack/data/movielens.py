@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recstack.data.files import (
+    FINITE_VALUE,
     ColumnKind,
     DelimitedLayout,
     PathLike,
@@ -322,7 +323,7 @@ def _read_ratings(folder: Path, layout: str, rating_range: tuple[float, float]
     values = arrays[rating]
     bad = first_nonfinite(values)
     if bad is not None:
-        raise _error_at(path, text_layout, bad, rating, "a finite number")
+        raise _error_at(path, text_layout, bad, rating, FINITE_VALUE)
     bad = first_out_of_range(values, rating_range)
     if bad is not None:
         raise _error_at(path, text_layout, bad, rating, range_text(rating_range))

@@ -161,6 +161,11 @@ class Coherence:
         return self.score / self.chance if self.chance > 0 else math.nan
 
     def reading(self) -> str:
+        if math.isnan(self.lift):
+            return (f"{self.score:.0%} of the {self.k} nearest neighbours share a genre with "
+                    f"the item, and no random item does ({self.n_queries:,} items checked, "
+                    f"seed {self.seed}): with labels this rare there is no chance level to "
+                    "compare with.")
         verdict = ("neighbours group like with like" if self.lift >= 1.5
                    else "neighbours are barely more alike than random items"
                    if self.lift > 1.1 else "neighbours are no more alike than random items")

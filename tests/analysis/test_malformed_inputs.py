@@ -77,3 +77,9 @@ def test_map_colours_and_titles_must_match_the_rows(options, message):
     projection = project(VECTORS, max_points=10)
     with pytest.raises(RecstackError, match=message):
         projection.chart(**options)
+
+
+def test_coherence_with_labels_no_random_pair_shares_reads_without_nan():
+    coherence = neighbourhood_coherence(VECTORS, [str(i) for i in range(30)], k=3)
+    assert coherence.chance == 0
+    assert "nan" not in coherence.reading() and "no chance level" in coherence.reading()

@@ -40,6 +40,7 @@ from __future__ import annotations
 import json
 import math
 from abc import ABC, abstractmethod
+from os import PathLike
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -158,6 +159,7 @@ class Calibrator(ABC):
 
     def save(self, path: str | Path) -> Path:
         """Write :meth:`to_json` to a file (atomically)."""
+        _check_path(path, f"{self.name}.save")
         return write_text(path, json.dumps(self.to_json(), indent=2, allow_nan=False) + "\n")
 
     def _config(self) -> dict[str, Any]:
@@ -194,6 +196,7 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
 
 def load_calibrator(path: str | Path) -> Calibrator:
     """Read a calibrator written by :meth:`Calibrator.save`."""
+    _check_path(path, "load_calibrator")
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -202,6 +205,12 @@ def load_calibrator(path: str | Path) -> Calibrator:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise CalibrationError(f"{path}: not JSON ({type(error).__name__}: {error})") from None
     return calibrator_from_json(data, str(path))
+
+
+def _check_path(path: Any, where: str) -> None:
+    if not isinstance(path, str | PathLike) or not str(path):
+        raise CalibrationError(f"{where}: path must be a file's path (a string or Path), got "
+                               f"{path!r}")
 
 
 def _numbers(values: Any, where: str) -> np.ndarray:

@@ -216,6 +216,10 @@ def test_a_damaged_saved_calibrator_is_refused_by_name(fields, message, tmp_path
     path.write_text("[" * 100_000 + "]" * 100_000)  # nested past the parser's recursion
     with pytest.raises(CalibrationError, match="calibrator.json: not JSON"):
         load_calibrator(path)
+    with pytest.raises(CalibrationError, match="path must be a file's path .*got None"):
+        load_calibrator(None)  # type: ignore[arg-type]
+    with pytest.raises(CalibrationError, match="platt.save: path must be a file's path"):
+        PlattCalibrator().fit([0.1, 0.9], [0, 1]).save(None)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("call, message", [

@@ -117,6 +117,19 @@ def test_a_changed_file_is_refused_at_load(name, tmp_path):
         load_ranker(tmp_path / "r")
 
 
+def test_a_file_or_a_non_path_is_refused_where_a_ranker_folder_is_expected(tmp_path):
+    frame, labels, _ = synthetic_frame(n_groups=10)
+    make("logistic").fit(frame, labels).save(tmp_path / "r")
+    with pytest.raises(RecstackError, match="ranker.json: is a file; a saved ranker is a "
+                       "folder"):
+        load_ranker(tmp_path / "r" / "ranker.json")
+    with pytest.raises(RecstackError, match="load_ranker: path must be a folder's path .*got "
+                       "None"):
+        load_ranker(None)  # type: ignore[arg-type]
+    with pytest.raises(RecstackError, match="logistic.save: path must be a folder's path"):
+        make("logistic").fit(frame, labels).save(3)  # type: ignore[arg-type]
+
+
 def test_edited_metadata_is_refused(tmp_path):
     frame, labels, _ = synthetic_frame(n_groups=30)
     make("logistic").fit(frame, labels).save(tmp_path / "r")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,7 @@ _FIELDS = {"format", "format_version", "recstack_version", "ranker", "params", "
 
 
 def save_ranker(ranker: Ranker, path: str | Path, *, overwrite: bool = False) -> Path:
-    path = Path(path)
+    path = _as_path(path, f"{ranker.name}.save")
     with atomic_directory(path, overwrite=overwrite) as staging:
         state = ranker._save_files(staging)
         files = sorted(p.name for p in staging.iterdir())
@@ -58,7 +59,10 @@ def load_ranker(path: str | Path) -> Ranker:
     out (see the module docstring)."""
     from recstack.pipeline.rankers.registry import ranker_class
 
-    path = Path(path)
+    path = _as_path(path, "load_ranker")
+    if path.is_file():
+        raise RecstackError(f"{path}: is a file; a saved ranker is a folder (the one holding "
+                            f"{META})")
     recover(path)
     meta_path = path / META
     if not meta_path.is_file():
@@ -111,6 +115,13 @@ def load_ranker(path: str | Path) -> Ranker:
         raise RecstackError(f"{path}: the saved ranker does not fit {cls.name} "
                             f"({type(error).__name__}: {error})") from None
     return ranker
+
+
+def _as_path(path: Any, where: str) -> Path:
+    if not isinstance(path, str | PathLike) or not str(path):
+        raise RecstackError(f"{where}: path must be a folder's path (a string or Path), got "
+                            f"{path!r}")
+    return Path(path)
 
 
 def _jsonable(value: Any) -> Any:

@@ -164,6 +164,8 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     user's shuffled rows round-robin into the folds, so every user is in every fold's
     test (when they have ``k`` rows or more); ``stratify=None`` shuffles all rows.
     The arguments are checked at the call, before the first fold is asked for."""
+    if stratify == "none":  # the spelling of experiment files and the command line
+        stratify = None
     if stratify not in ("user", None):
         raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}")
     KFold(k, "none" if stratify is None else stratify, seed)
@@ -356,7 +358,10 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
         fold_in = data.select(fold_in_mask & ~cold_fold_in)
         set_apart = set_apart | cold_fold_in
     if not is_train.any():
-        raise EmptyResultError(f"{method} split left no training rows ({params})")
+        tied = (f"; all {len(data):,} rows share the time {int(data.timestamp[0])}"
+                if data.timestamp is not None and len(data) and np.all(
+                    data.timestamp == data.timestamp[0]) else "")
+        raise EmptyResultError(f"{method} split left no training rows ({params}){tied}")
     if not kept_test.any():
         reasons = {"of items never seen in training": cold_item,
                    "of users without training rows": cold_user,

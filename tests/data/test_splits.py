@@ -273,3 +273,16 @@ def test_given_split_refuses_flags_that_are_not_true_or_false(flags):
     with pytest.raises(ConfigError, match="is_test holds .* values; expected one true/false"):
         given_split(data, flags)
     assert given_split(data, np.array([0, 1, 0, 0, 1])).report.test_rows == 1
+
+
+def test_kfold_takes_the_spec_spelling_of_no_stratification():
+    data = Interactions.from_arrays([1, 1, 2, 2, 3, 3], [1, 2, 1, 3, 2, 3])
+    folds = [split.test for split in kfold_split(data, 2, stratify="none", seed=1)]
+    same = [split.test for split in kfold_split(data, 2, stratify=None, seed=1)]
+    assert [rows(a) for a in folds] == [rows(b) for b in same]
+
+
+def test_a_temporal_split_of_rows_at_one_time_says_so():
+    data = Interactions.from_arrays([1, 2, 3], [1, 2, 3], None, [1_600_000_000] * 3)
+    with pytest.raises(EmptyResultError, match="all 3 rows share the time 1600000000"):
+        temporal_split(data, test_fraction=0.2)

@@ -147,8 +147,11 @@ class EvaluationResult:
         if np.allclose(diff, 0):
             t_p = w_p = 1.0
         else:
-            t_p = float(stats.ttest_rel(joined["a"], joined["b"]).pvalue)
             w_p = float(stats.wilcoxon(diff, zero_method="zsplit").pvalue)
+            # every user moved by the same amount (up to rounding): t is infinite and p its
+            # limit, 0 (scipy would warn of catastrophic cancellation and return an artefact)
+            t_p = 0.0 if np.ptp(diff) <= 1e-12 * np.abs(diff).max() else float(
+                stats.ttest_rel(joined["a"], joined["b"]).pvalue)
         return PairedTest(metric, summary.mean, summary.ci_low, summary.ci_high, t_p, w_p, n)
 
     # ------------------------------------------------------------------ export

@@ -103,3 +103,15 @@ def test_a_data_frame_in_place_of_interactions_is_named():
 def test_a_result_built_from_something_else_than_a_frame_is_refused():
     with pytest.raises(RecstackError, match="m: per_user must be a pandas DataFrame .*got dict"):
         EvaluationResult("m", {"ndcg@5": [0.1, 0.2]})
+
+
+def test_a_constant_difference_over_users_is_tested_without_warnings():
+    import warnings
+
+    shifted = result("shifted", [0.6, 0.7, 0.8, 0.9])
+    plus = BASE.per_user["ndcg@5"] + 0.25  # every user gains the same
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        test = EvaluationResult("plus", plus.to_frame()).compare(BASE, "ndcg@5")
+    assert test.t_p_value == 0.0 and test.mean_difference == pytest.approx(0.25)
+    assert BASE.compare(shifted, "ndcg@5").t_p_value == 0.0

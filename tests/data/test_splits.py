@@ -276,7 +276,8 @@ def test_given_split_refuses_flags_that_are_not_true_or_false(flags):
 
 
 def test_kfold_takes_the_spec_spelling_of_no_stratification():
-    data = Interactions.from_arrays([1, 1, 2, 2, 3, 3], [1, 2, 1, 3, 2, 3])
+    users = np.repeat(np.arange(10), 6)
+    data = Interactions.from_arrays(users, (users + np.tile(np.arange(6), 10)) % 8)
     folds = [split.test for split in kfold_split(data, 2, stratify="none", seed=1)]
     same = [split.test for split in kfold_split(data, 2, stratify=None, seed=1)]
     assert [rows(a) for a in folds] == [rows(b) for b in same]

@@ -35,6 +35,7 @@ Undefined ratios (no impressions, no clicks, zero cost) are ``NaN``. Malformed l
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
@@ -325,8 +326,9 @@ def welch_ttest(
     Returns
     -------
     SignificanceResult
-        ``statistic`` and ``p_value`` are ``NaN`` when neither sample varies (every value of
-        each sample is the same: the test is undefined); the interval is then the difference.
+        When neither sample varies (every value of each sample is the same), the interval
+        is the difference itself, and ``statistic`` and ``p_value`` are ``NaN`` for equal
+        means (the test is undefined) and ``±inf`` and 0 (their limits) for different ones.
 
     Raises
     ------
@@ -344,10 +346,14 @@ def welch_ttest(
     mean_c, mean_t = float(a.mean()), float(b.mean())
     difference = mean_t - mean_c
     if np.ptp(a) == 0 and np.ptp(b) == 0:
-        # no variation in either sample: the standard error is 0 and t is undefined (scipy
-        # would warn of catastrophic cancellation and return a rounding artefact)
+        # no variation in either sample: the standard error is 0, so t is 0/0 (undefined)
+        # for equal means and infinite otherwise (scipy would warn of catastrophic
+        # cancellation and return a rounding artefact)
         ci_low = ci_high = difference
-        statistic = p_value = float("nan")
+        if difference == 0:
+            statistic = p_value = float("nan")
+        else:
+            statistic, p_value = math.copysign(math.inf, difference), 0.0
     else:
         result = stats.ttest_ind(b, a, equal_var=False)
         interval = result.confidence_interval(confidence_level=1.0 - alpha)

@@ -585,11 +585,33 @@ def _help_of(parser: argparse.ArgumentParser) -> Any:
     return show
 
 
+class _StoreOnce(argparse.Action):
+    """An option that takes one value refuses a second one (``--k 5 --k 10``) instead of
+    keeping the last, as a spec option given twice is refused."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        seen = namespace.__dict__.setdefault("_options_given", set())
+        if self.option_strings and self.dest in seen:
+            parser.error(f"{'/'.join(self.option_strings)} is given twice; give it once")
+        seen.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
+class _Parser(argparse.ArgumentParser):
+    """The parser of every command: single-valued options are :class:`_StoreOnce`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from recstack.data.filters import FILTERS
     from recstack.data.splits import SPLITS
 
-    parser = argparse.ArgumentParser(prog="recstack", description=(
+    parser = _Parser(prog="recstack", description=(
         "Recommender systems from interaction logs to evaluated recommendations."))
     parser.add_argument("--version", action="version", version=f"recstack {__version__}")
     parser.set_defaults(run=_help_of(parser))

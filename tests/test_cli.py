@@ -346,3 +346,22 @@ def test_recommend_and_report_do_not_write_over_an_existing_file(tmp_path, capsy
         code, _, err = run(capsys, *argv, "--overwrite")
         assert code == 2 and "already exists" not in err  # on to the next check
     assert data.read_text() == "user_id,item_id\n1,10\n"
+
+
+@pytest.mark.parametrize("argv", [
+    ["data", "split", SMALL, "--test-fraction", "0.1", "--test-fraction", "0.3", "--out", "s"],
+    ["data", "split", SMALL, "--method", "random", "--method=kfold", "--out", "s"],
+    ["evaluate", "exp.toml", "--out", "a", "--out", "b"],
+])
+def test_an_option_given_twice_is_refused(capsys, argv):
+    # argparse kept the last value silently, as spec options given twice once did
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "is given twice; give it once" in capsys.readouterr().err
+
+
+def test_an_option_given_twice_names_the_option(capsys):
+    with pytest.raises(SystemExit):
+        main(["data", "split", SMALL, "--k", "2", "--method", "kfold", "--k", "3", "--out", "s"])
+    assert "--k is given twice; give it once" in capsys.readouterr().err

@@ -1357,17 +1357,17 @@ def _check_separator(separator: str) -> None:
                             f"not {separator!r}")
 
 
-def check_name_list(names: Any, option: str, *, allow_empty: bool = True) -> list[str]:
+def check_name_list(names: Any, option: str, *, allow_empty: bool = True,
+                    example: str = "['user_id', 'item_id']") -> list[str]:
     """``names`` as a list of distinct, non-empty column names, or an error naming
     ``option``. A lone string is refused rather than read as a list of its characters."""
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):
-        raise RecstackError(f"{option} must be a list of column names such as "
-                            f"['user_id', 'item_id'], not {names!r}")
+        raise RecstackError(f"{option} must be a list of names such as {example}, not "
+                            f"{names!r}")
     names = list(names)
     bad = [n for n in names if not isinstance(n, str) or not n]
     if bad or (not names and not allow_empty):
-        raise RecstackError(f"{option} must be a list of non-empty column names, got "
-                            f"{names!r}")
+        raise RecstackError(f"{option} must be a list of non-empty names, got {names!r}")
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise RecstackError(f"{option} names {', '.join(map(repr, repeated))} twice")

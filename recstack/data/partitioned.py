@@ -88,8 +88,9 @@ def write_partitioned(
     so readers see either the old dataset or the complete new one, never part of it.
     """
     root = Path(root)
-    levels = tuple(partitioning)
-    if not levels or levels != _LEVELS[:len(levels)]:
+    levels = tuple(check_name_list(partitioning, "partitioning", allow_empty=False,
+                                   example="('year', 'month')"))
+    if levels != _LEVELS[:len(levels)]:
         raise RecstackError(f"partitioning must be a leading run of {_LEVELS}, got {levels}")
     if data.timestamp is None:
         raise RecstackError("cannot partition by time: these interactions have no timestamps")

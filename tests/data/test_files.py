@@ -345,9 +345,9 @@ def test_separator_encoding_and_column_names(tmp_path):
     ({"rating_range": (5, 1)}, "low < high"),
     ({"column_names": ["a", "a"]}, "column_names names 'a' twice"),
     # a lone string is not read as a list of its characters
-    ({"column_names": "user_id,item_id"}, "column_names must be a list of column names"),
-    ({"column_names": []}, "column_names must be a list of non-empty column names"),
-    ({"context": "device"}, "context must be a list of column names"),
+    ({"column_names": "user_id,item_id"}, "column_names must be a list of names such as"),
+    ({"column_names": []}, "column_names must be a list of non-empty names"),
+    ({"context": "device"}, "context must be a list of names such as"),
     # an empty or non-text column option is refused, not taken as "find it by name"
     ({"user_col": ""}, "user_col must be a column name, not ''"),
     ({"item_col": 0}, "item_col must be a column name, not 0"),

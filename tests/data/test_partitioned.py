@@ -157,6 +157,10 @@ def test_bad_arguments_are_explained(daily, tmp_path):
         write_partitioned(no_time, tmp_path / "a")
     with pytest.raises(RecstackError, match="leading run"):
         write_partitioned(daily, tmp_path / "b", partitioning=("month",))
+    # not the levels 'y', 'e', 'a', 'r'
+    with pytest.raises(RecstackError, match=r"partitioning must be a list of names such as "
+                                            r"\('year', 'month'\), not 'year'"):
+        write_partitioned(daily, tmp_path / "b", partitioning="year")
     root = write_partitioned(daily, tmp_path / "log")
     with pytest.raises(RecstackError, match="is not a time"):
         read_partitioned(root, start="next week")
@@ -195,7 +199,7 @@ def test_time_bounds_that_hold_no_time_or_pass_the_calendar(daily, tmp_path):
 
 def test_columns_given_as_one_string_are_refused(daily, tmp_path):
     root = write_partitioned(daily, tmp_path / "log")
-    with pytest.raises(RecstackError, match="columns must be a list of column names"):
+    with pytest.raises(RecstackError, match="columns must be a list of names such as"):
         read_partitioned(root, columns="value")  # not the columns 'v', 'a', 'l'...
 
 

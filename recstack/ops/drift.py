@@ -22,10 +22,13 @@ reason to stop: a model is retrained because behaviour moves.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from recstack.data.interactions import Interactions
@@ -37,6 +40,8 @@ __all__ = ["DriftReport", "DriftSpec", "genre_mix", "genre_weights", "ks_test",
 
 #: proportions below this are raised to it in PSI, so an empty bin gives a large, finite term
 PSI_FLOOR = 1e-4
+#: the most bins a PSI takes: far beyond the usual 10, and a bound on the bins' memory
+MAX_BINS = 10_000
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ class DriftSpec(Spec):
     reference_partitions: int = option(1, "partitions just before the newest that form the "
                                        "reference window (windows of equal length compare "
                                        "per-user and per-item counts fairly)", low=1)
-    psi_bins: int = option(10, "quantile bins of the reference for PSI on counts", low=2)
+    psi_bins: int = option(10, "quantile bins of the reference for PSI on counts", low=2,
+                           high=MAX_BINS)
     psi_warn: float = option(0.2, "PSI above this is flagged (0.1-0.25: moderate shift, "
                              "above 0.25: major)", low=0.0)
     ks_warn: float = option(0.1, "KS statistic D above this is flagged (when also "
@@ -112,20 +118,25 @@ def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
         One bin per distinct value of either sample (ratings, genres) instead.
     edges : array_like, optional
         Inner bin edges to use instead of quantiles; a value ``x`` falls in bin
-        ``searchsorted(edges, x, side="right")``.
+        ``searchsorted(edges, x, side="right")``; increasing finite numbers.
+
+    Every argument is checked (:func:`_sample`, :func:`_labels`, :func:`_bins`): an empty
+    sample, a NaN, text where numbers are due or a bad ``bins`` is refused with a
+    :class:`~recstack.errors.RecstackError` naming it.
     """
-    reference = np.asarray(reference, dtype=np.float64).ravel()
-    new = np.asarray(new, dtype=np.float64).ravel()
-    if not len(reference) or not len(new):
-        return float("nan")
     if categorical:
+        reference, new = _labels(reference, new, "psi")
         levels, codes = np.unique(np.concatenate([reference, new]), return_inverse=True)
         p = np.bincount(codes[:len(reference)], minlength=len(levels))
         q = np.bincount(codes[len(reference):], minlength=len(levels))
     else:
+        reference, new = _sample(reference, "psi", "reference"), _sample(new, "psi", "new")
         if edges is None:
+            bins = _bins(bins, "psi")
             edges = np.unique(np.quantile(reference, np.arange(1, bins) / bins))
-        edges = np.asarray(edges, dtype=np.float64)
+        edges = _sample(edges, "psi", "edges", allow_empty=True)
+        if np.any(np.diff(edges) <= 0):
+            raise RecstackError(f"psi: edges must increase strictly, got {_preview(edges)}")
         n_bins = len(edges) + 1
         p = np.bincount(np.searchsorted(edges, reference, side="right"), minlength=n_bins)
         q = np.bincount(np.searchsorted(edges, new, side="right"), minlength=n_bins)
@@ -150,10 +161,8 @@ def popularity_psi(reference_ids: Any, new_ids: Any, *, bins: int = 10) -> float
     grows when interactions move between head and tail (or to new items); which items
     swapped places within a group is :func:`spearman`'s to see.
     """
-    reference_ids = np.asarray(reference_ids)
-    new_ids = np.asarray(new_ids)
-    if not len(reference_ids) or not len(new_ids):
-        return float("nan")
+    bins = _bins(bins, "popularity_psi")
+    reference_ids, new_ids = _labels(reference_ids, new_ids, "popularity_psi")
     ids, codes = np.unique(np.concatenate([reference_ids, new_ids]), return_inverse=True)
     count_ref = np.bincount(codes[:len(reference_ids)], minlength=len(ids)).astype(float)
     count_new = np.bincount(codes[len(reference_ids):], minlength=len(ids)).astype(float)
@@ -181,11 +190,9 @@ def ks_test(reference: Any, new: Any) -> tuple[float, float]:
     ``ks_2samp(method="asymp")``; exact p-values are too slow for windows of millions of
     rows).
     """
-    reference = np.sort(np.asarray(reference, dtype=np.float64).ravel())
-    new = np.sort(np.asarray(new, dtype=np.float64).ravel())
+    reference = np.sort(_sample(reference, "ks_test", "reference"))
+    new = np.sort(_sample(new, "ks_test", "new"))
     n, m = len(reference), len(new)
-    if not n or not m:
-        return float("nan"), float("nan")
     # the supremum is reached at one of the observed values: evaluate both CDFs there
     points = np.concatenate([reference, new])
     cdf_ref = np.searchsorted(reference, points, side="right") / n
@@ -206,10 +213,9 @@ def new_share(reference_ids: Any, new_ids: Any) -> float:
                        \mathrm{id}_r \notin \mathrm{ids}(\mathrm{ref})\}\rvert}
                  {\lvert\mathrm{new}\rvert}
     """
-    new_ids = np.asarray(new_ids)
-    if not len(new_ids):
-        return float("nan")
-    return float(np.mean(~np.isin(new_ids, np.unique(np.asarray(reference_ids)))))
+    reference_ids, new_ids = _labels(reference_ids, new_ids, "new_share",
+                                     allow_empty_reference=True)
+    return float(np.mean(~np.isin(new_ids, np.unique(reference_ids))))
 
 
 def spearman(reference_ids: Any, new_ids: Any) -> float:
@@ -223,10 +229,10 @@ def spearman(reference_ids: Any, new_ids: Any) -> float:
         \rho = \frac{\mathrm{cov}(R(c^{\mathrm{ref}}), R(c^{\mathrm{new}}))}
                     {\sigma_{R(c^{\mathrm{ref}})}\,\sigma_{R(c^{\mathrm{new}})}}
 
-    1 when the popularity order is unchanged; near 0 when it was reshuffled.
+    1 when the popularity order is unchanged; near 0 when it was reshuffled; NaN when
+    either window's counts are all equal (a rank correlation is then undefined).
     """
-    reference_ids = np.asarray(reference_ids)
-    new_ids = np.asarray(new_ids)
+    reference_ids, new_ids = _labels(reference_ids, new_ids, "spearman")
     ids, codes = np.unique(np.concatenate([reference_ids, new_ids]), return_inverse=True)
     count_ref = np.bincount(codes[:len(reference_ids)], minlength=len(ids))
     count_new = np.bincount(codes[len(reference_ids):], minlength=len(ids))
@@ -250,11 +256,14 @@ def genre_mix(reference: dict[Any, float], new: dict[Any, float]) -> tuple[float
     (0: the same mix, 1: no genre in common), and the PSI is :func:`psi` over the genres
     (a genre missing from one window has share 0 there).
     """
+    reference, new = _weights(reference, "reference"), _weights(new, "new")
     names = sorted(set(reference) | set(new), key=str)
     p = np.array([reference.get(g, 0.0) for g in names], dtype=np.float64)
     q = np.array([new.get(g, 0.0) for g in names], dtype=np.float64)
-    if not p.sum() or not q.sum():
-        return float("nan"), float("nan")
+    for what, weights in (("reference", p), ("new", q)):
+        if not weights.sum():
+            raise RecstackError(f"genre_mix: the {what} weights sum to 0 (no genre has "
+                                "interactions); there is no mix to compare")
     total_variation = 0.5 * float(np.abs(q / q.sum() - p / p.sum()).sum())
     return total_variation, _psi_of_counts(p, q)
 
@@ -347,3 +356,85 @@ def _shares(reference_ids: np.ndarray, new_ids: np.ndarray) -> tuple[np.ndarray,
     a = np.bincount(codes[:len(reference_ids)], minlength=len(ids)) / len(reference_ids)
     b = np.bincount(codes[len(reference_ids):], minlength=len(ids)) / len(new_ids)
     return a, b
+
+
+# --------------------------------------------------------------------- argument checks
+def _sample(values: Any, measure: str, what: str, *, allow_empty: bool = False
+            ) -> np.ndarray:
+    """A sample of numbers as a 1-D float64 array: finite, and not empty unless allowed."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf" or array.ndim > 1:
+        raise RecstackError(f"{measure}: {what} must be a flat list or array of numbers, got "
+                            f"{_preview(values)}")
+    array = array.astype(np.float64).ravel()
+    if not allow_empty and not len(array):
+        raise RecstackError(f"{measure}: the {what} sample is empty; a distribution needs "
+                            "values to compare")
+    if not np.isfinite(array).all():
+        raise RecstackError(f"{measure}: {what} holds {int((~np.isfinite(array)).sum())} "
+                            "NaN or infinite value(s); drop or fill them first")
+    return array
+
+
+def _labels(reference: Any, new: Any, measure: str, *, allow_empty_reference: bool = False
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Two samples of ids or categories: flat, without missing values, and of one kind
+    (numbers in both, or text in both: ``5`` and ``"5"`` would be different ids)."""
+    arrays = []
+    for what, values in (("reference", reference), ("new", new)):
+        array = np.asarray(values)
+        if array.ndim > 1:
+            raise RecstackError(f"{measure}: {what} must be a flat list of ids, got "
+                                f"{_preview(values)}")
+        array = array.ravel()
+        if not len(array) and not (what == "reference" and allow_empty_reference):
+            raise RecstackError(f"{measure}: the {what} sample is empty; there is nothing "
+                                "to compare")
+        if array.dtype.kind == "O" and len(array):
+            # one pass in pandas' compiled code, not a Python loop over the rows
+            inferred = pd.api.types.infer_dtype(array, skipna=False)
+            if inferred not in ("string", "integer"):
+                raise RecstackError(f"{measure}: {what} must hold ids of one kind (numbers "
+                                    f"or text) without missing values, got {_preview(values)}")
+            if inferred == "integer":
+                array = array.astype(np.int64)
+        elif array.dtype.kind == "f" and not np.isfinite(array).all():
+            raise RecstackError(f"{measure}: {what} holds NaN or infinite ids")
+        arrays.append(array)
+    kinds = [_id_kind(a) for a in arrays if len(a)]
+    if len(set(kinds)) > 1:
+        raise RecstackError(f"{measure}: the reference holds ids as {kinds[0]} and the new "
+                            f"sample as {kinds[1]}; give both as numbers or both as text (5 "
+                            "and '5' would count as different ids)")
+    return arrays[0], arrays[1]
+
+
+def _id_kind(ids: np.ndarray) -> str:
+    return "numbers" if ids.dtype.kind in "biuf" else "text"
+
+
+def _bins(bins: Any, measure: str) -> int:
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) \
+            or not 1 <= bins <= MAX_BINS:
+        raise RecstackError(f"{measure}: bins must be an integer in [1, {MAX_BINS}], got "
+                            f"{bins!r}")
+    return int(bins)
+
+
+def _weights(weights: Any, what: str) -> dict[Any, float]:
+    """A genre weighting: a mapping of genre to a finite, non-negative number."""
+    if not isinstance(weights, Mapping):
+        raise RecstackError(f"genre_mix: {what} must map each genre to its weight (as "
+                            f"genre_weights gives), got {_preview(weights)}")
+    bad = {genre: value for genre, value in weights.items()
+           if isinstance(value, bool) or not isinstance(value, int | float | np.number)
+           or not math.isfinite(value) or value < 0}
+    if bad:
+        raise RecstackError(f"genre_mix: {what} weights must be finite numbers >= 0, got "
+                            f"{_preview(bad)}")
+    return dict(weights)
+
+
+def _preview(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

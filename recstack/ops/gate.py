@@ -18,6 +18,7 @@ over those users.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import ranking_metrics
 from recstack.topk import top_k_batched
@@ -42,6 +44,11 @@ def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, me
     ``model`` was fitted on. Users without a relevant holdout row, or unknown to the model
     (or without history in it, for models that need one), are left out.
     """
+    if not getattr(model, "is_fitted", False):
+        raise RecstackError(f"gate: the model ({type(model).__name__}) is not fitted; fit it "
+                            "(or load a saved one) before evaluating it")
+    if relevance_threshold is not None:
+        _check_number("relevance_threshold", relevance_threshold)
     relevant = holdout.value >= relevance_threshold if relevance_threshold is not None \
         else np.ones(len(holdout), bool)
     users = np.unique(holdout.user_index[relevant])
@@ -112,12 +119,26 @@ class GateDecision:
 def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, margin: float,
            min_users: int, published_version: int | None = None) -> GateDecision:
     """The gate's decision from the two models' per-user values (see the module
-    docstring); ``published`` None means nothing is published yet."""
-    candidate_mean = float(candidate.mean()) if len(candidate) else None
+    docstring); ``published`` None means nothing is published yet.
+
+    ``candidate`` and ``published`` are per-user values indexed by user id (NaN: the user
+    was not evaluated); ``margin`` is a finite number >= 0 and ``min_users`` an integer
+    >= 2 (a paired test needs two users). Anything else is refused with a
+    :class:`~recstack.errors.ConfigError` naming the argument."""
+    _check_number("margin", margin, low=0.0)
+    if isinstance(min_users, bool) or not isinstance(min_users, int | np.integer) \
+            or min_users < 2:
+        raise ConfigError(f"gate: min_users must be an integer >= 2 (a paired test needs "
+                          f"two users), got {min_users!r}")
+    candidate = _per_user(candidate, "candidate")
+    if published is not None:
+        published = _per_user(published, "published")
+    evaluated = int(candidate.notna().sum())
+    candidate_mean = float(candidate.mean()) if evaluated else None
     base: dict[str, Any] = {"metric": metric, "margin": margin, "candidate_mean": candidate_mean,
-            "candidate_users": int(candidate.notna().sum())}
+            "candidate_users": evaluated}
     if published is None:
-        if not len(candidate):
+        if not evaluated:
             return GateDecision(False, "the new model could be evaluated for no user of the "
                                 "evaluation window", **base)
         return GateDecision(True, "no model is published yet: publishing the first", **base)
@@ -144,3 +165,23 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
               f"worse than the margin {margin:g} allows (paired t p={test.t_p_value:.3g}, "
               f"Wilcoxon p={test.wilcoxon_p_value:.3g}): not publishing")
     return GateDecision(False, reason, **base)
+
+
+def _check_number(name: str, value: Any, *, low: float | None = None) -> None:
+    """A gate setting that must be a finite real number (``>= low`` when given)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
+            or not math.isfinite(value) or (low is not None and value < low):
+        bound = f" >= {low:g}" if low is not None else ""
+        raise ConfigError(f"gate: {name} must be a finite number{bound}, got {value!r}")
+
+
+def _per_user(values: Any, which: str) -> pd.Series:
+    """Per-user metric values as the gate compares them: a Series with one row per user."""
+    if not isinstance(values, pd.Series):
+        raise RecstackError(f"gate: the {which} model's values must be a pandas Series of "
+                            f"per-user values indexed by user id, got {type(values).__name__}")
+    if values.index.has_duplicates:
+        repeated = values.index[values.index.duplicated()].unique()[:5].tolist()
+        raise RecstackError(f"gate: the {which} model's values repeat user(s) {repeated}; "
+                            "give one value per user")
+    return values

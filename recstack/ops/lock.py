@@ -38,9 +38,20 @@ def pipeline_lock(work: Path, name: str) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         raise RecstackError("pipeline runs need file locks (fcntl), available on Linux and "
                             "macOS") from None
-    work.mkdir(parents=True, exist_ok=True)
     path = work / "lock"
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except (FileExistsError, NotADirectoryError):
+        raise RecstackError(f"pipeline {name!r}: its work folder {work} is (or lies under) a "
+                            "file; remove the file or set another `work` folder in the "
+                            "pipeline file") from None
+    except IsADirectoryError:
+        raise RecstackError(f"pipeline {name!r}: its lock {path} is a folder; remove it (the "
+                            "lock is a file the pipeline creates)") from None
+    except OSError as error:
+        raise RecstackError(f"pipeline {name!r}: cannot create its lock {path}: "
+                            f"{error.strerror}") from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

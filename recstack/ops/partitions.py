@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
 from recstack.errors import DataFormatError, RecstackError
 
-__all__ = ["Partition", "list_partitions", "missing_periods", "read_table", "to_interactions"]
+__all__ = ["Partition", "check_id_types", "list_partitions", "missing_periods", "read_table",
+           "to_interactions"]
 
 _LEVEL = re.compile(r"(year|month|day)=(\d+)")
 _LEVELS = ("year", "month", "day")
@@ -152,6 +153,16 @@ def _partition_label(day: dt.date, depth: int) -> str:
     return [f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}", day.isoformat()][depth - 1]
 
 
+def read_schema(root: str | Path, partition: Partition) -> pa.Schema | None:
+    """The columns of a partition's first file, from its footer (None: no readable file)."""
+    for name in partition.files:
+        try:
+            return pq.read_schema(Path(root) / name)
+        except (pa.ArrowException, OSError):
+            continue
+    return None
+
+
 def read_table(root: str | Path, partition: Partition) -> pa.Table:
     """The rows of one partition as stored (no conversion), its files concatenated.
 
@@ -180,10 +191,19 @@ def read_table(root: str | Path, partition: Partition) -> pa.Table:
 
 def to_interactions(tables: list[pa.Table], *, explicit: bool,
                     rating_range: tuple[float, float] | None,
-                    item_table: pd.DataFrame | None = None) -> tuple[Interactions, np.ndarray]:
+                    item_table: pd.DataFrame | None = None,
+                    labels: list[str] | None = None) -> tuple[Interactions, np.ndarray]:
     """One :class:`Interactions` over the rows of several partitions (checked by the
     quality checks first), with one vocabulary; returns it and each row's partition number
-    (the position in ``tables``), so that windows can be cut by partition."""
+    (the position in ``tables``), so that windows can be cut by partition.
+
+    Raises
+    ------
+    DataFormatError
+        The partitions (named by ``labels``) hold an id column as integers in some and as
+        text in others: user 5 and user "5" would become two users.
+    """
+    check_id_types([t.schema for t in tables], labels or [f"#{i}" for i in range(len(tables))])
     columns = [USER_ID, ITEM_ID, TIMESTAMP] + ([VALUE] if explicit else [])
     frames = [t.select(columns).to_pandas() for t in tables]
     origin = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
@@ -193,3 +213,28 @@ def to_interactions(tables: list[pa.Table], *, explicit: bool,
         frame[VALUE].to_numpy() if explicit else None, frame[TIMESTAMP].to_numpy(),
         rating_range=rating_range, item_table=item_table, keep_unseen_items=False)
     return data, origin
+
+
+def check_id_types(schemas: list[pa.Schema], labels: list[str]) -> None:
+    """Refuse partitions (their schemas, named by ``labels``) that hold an id column as
+    integers in some and as text in others; a schema without the column is the schema
+    check's to report.
+
+    Raises
+    ------
+    DataFormatError
+        Naming the column and the partitions of each kind.
+    """
+    for column in (USER_ID, ITEM_ID):
+        kinds: dict[str, list[str]] = {}
+        for schema, label in zip(schemas, labels, strict=True):
+            if column not in schema.names:
+                continue
+            kind = "integers" if pa.types.is_integer(schema.field(column).type) else "text"
+            kinds.setdefault(kind, []).append(label)
+        if len(kinds) > 1:
+            raise DataFormatError(
+                f"partitions {', '.join(kinds['text'][:5])} hold it as text but partitions "
+                f"{', '.join(kinds['integers'][:5])} as integers: the same id would count as "
+                "two (5 and '5'); rewrite the partitions with one type",
+                column=column)

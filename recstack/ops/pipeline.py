@@ -60,7 +60,14 @@ from recstack.data.side_table import read_side_table
 from recstack.errors import RecstackError
 from recstack.ops.lock import pipeline_lock
 from recstack.ops.pipeline_config import Pipeline, load_pipeline
-from recstack.ops.quality import FAILED, CheckResult, QualityFailure, check_partition, summary
+from recstack.ops.quality import (
+    FAILED,
+    PASSED,
+    CheckResult,
+    QualityFailure,
+    check_partition,
+    summary,
+)
 from recstack.progress import Progress, resolve
 
 __all__ = ["RunOutcome", "run_pipeline", "STEPS"]
@@ -146,11 +153,14 @@ class _Run:
         for step in STEPS:
             recover(self.folder / step)
         if self.run_id in state["completed"]:
-            report = json.loads((self.folder / "report" / "report.json").read_text())
+            report = _read_json(
+                self.folder / "report" / "report.json",
+                f"the run is recorded as complete in {work / STATE}: restore the file, or "
+                f"remove {self.folder} and the run's name from that list to run it again")
             return RunOutcome(self.run_id, self.folder, [], True, report)
         if not self._done("check"):
             self._check(partitions, state)
-        self.snapshot = [_partition(raw) for raw in self._read("check", "partitions.json")]
+        self.snapshot = self._snapshot()
         for step, action in (("drift", self._drift), ("train", self._train),
                              ("evaluate", self._evaluate), ("publish", self._publish),
                              ("report", self._report)):
@@ -164,8 +174,23 @@ class _Run:
     def _done(self, step: str) -> bool:
         return (self.folder / step).is_dir()
 
-    def _read(self, step: str, name: str) -> Any:
-        return json.loads((self.folder / step / name).read_text(encoding="utf-8"))
+    def _read(self, step: str, name: str) -> dict[str, Any]:
+        """A JSON file (an object) that an earlier step of this run committed."""
+        return _read_json(self.folder / step / name,
+                          f"remove the folder {self.folder / step} to redo that step")
+
+    def _snapshot(self) -> list[Any]:
+        """The partitions the check step saw (what the other steps read)."""
+        from recstack.ops.partitions import Partition
+
+        path = self.folder / "check" / "partitions.json"
+        remedy = f"remove the folder {path.parent} to redo the check step"
+        raw = _read_json(path, remedy, kind=list)
+        try:
+            return [Partition.from_dict(entry) for entry in raw]
+        except (KeyError, TypeError, ValueError) as error:
+            raise RecstackError(f"{path}: damaged: a partition entry lacks or mangles "
+                                f"{error}; {remedy}") from None
 
     def _commit(self, step: str, files: dict[str, Any],
                 extra: Callable[[Path], None] | None = None) -> None:
@@ -183,11 +208,15 @@ class _Run:
         path = self.spec.work / STATE
         if not path.is_file():
             return {"completed": [], "partitions": {}}
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as error:
-            raise RecstackError(f"{path}: not valid JSON ({error}); it records the completed "
-                                "runs: restore it or remove it to start over") from None
+        remedy = "it records the completed runs: restore it or remove it to start over"
+        state = _read_json(path, remedy)
+        completed, partitions = state.get("completed"), state.get("partitions", {})
+        if not (isinstance(completed, list) and all(isinstance(r, str) for r in completed)
+                and isinstance(partitions, dict)):
+            raise RecstackError(f"{path}: damaged: expected \"completed\" (a list of run "
+                                "names) and \"partitions\" (label -> fingerprint); "
+                                f"{remedy}")
+        return state
 
     def _finish(self, state: dict[str, Any]) -> None:
         if self.run_id in state["completed"]:
@@ -214,7 +243,8 @@ class _Run:
             items = self._catalog("items")
             data, origin = to_interactions(
                 tables, explicit=self.spec.data.rating_range is not None,
-                rating_range=self.spec.data.rating_range, item_table=items)
+                rating_range=self.spec.data.rating_range, item_table=items,
+                labels=[p.label for p in self.snapshot])
             self._data = (data, origin)
         return self._data
 
@@ -229,7 +259,12 @@ class _Run:
 
     # ------------------------------------------------------------------ steps
     def _check(self, partitions: list[Any], state: dict[str, Any]) -> None:
-        from recstack.ops.partitions import missing_periods, read_table
+        from recstack.ops.partitions import (
+            check_id_types,
+            missing_periods,
+            read_schema,
+            read_table,
+        )
 
         spec = self.spec
         seen = state.get("partitions", {})
@@ -251,6 +286,7 @@ class _Run:
                                        "the newest to evaluate on"))
         rows_before = {p.label: [q.rows for q in partitions[:i] if q.rows > 0]
                        for i, p in enumerate(partitions)}
+        schemas = {p.label: read_schema(self.root, p) for p in partitions if p not in new}
         for partition in new:
             try:
                 table = read_table(self.root, partition)
@@ -258,6 +294,7 @@ class _Run:
                 results.append(CheckResult("readable", FAILED, 1, 0.0, [], str(error),
                                            partition.label))
                 continue
+            schemas[partition.label] = table.schema
             results += check_partition(
                 table, spec.quality, label=partition.label,
                 rating_range=spec.data.rating_range,
@@ -265,6 +302,13 @@ class _Run:
                 previous_rows=rows_before[partition.label],
                 period=(partition.start, partition.end), catalog_items=catalog_items,
                 catalog_users=catalog_users)
+        known = {label: schema for label, schema in schemas.items() if schema is not None}
+        try:
+            check_id_types(list(known.values()), list(known))
+            results.append(CheckResult("id_types", PASSED, 0, 0.0, [], "user and item ids "
+                                       "of one type (integers or text) in every partition"))
+        except RecstackError as error:
+            results.append(CheckResult("id_types", FAILED, 1, 0.0, [], str(error)))
         report = {"run": self.run_id, "new_partitions": [p.label for p in new],
                   "summary": summary(results), "checks": [r.to_dict() for r in results]}
         failed = [r for r in results if r.status == FAILED]
@@ -335,7 +379,8 @@ class _Run:
         for run in self._state()["completed"]:
             path = self.spec.work / RUNS / run / "train" / "train.json"
             if path.is_file():
-                meta = json.loads(path.read_text(encoding="utf-8"))
+                meta = _read_json(path, f"restore it or remove {self.spec.work / STATE} "
+                                        "to start over")
                 strategies.append(meta.get("strategy", "retrain"))
         return strategies
 
@@ -432,10 +477,25 @@ class _Run:
                                 "report.html": pipeline_report_html(report)})
 
 
-def _partition(raw: dict[str, Any]) -> Any:
-    from recstack.ops.partitions import Partition
-
-    return Partition.from_dict(raw)
+def _read_json(path: Path, remedy: str, *, kind: type = dict) -> Any:
+    """A JSON file the pipeline wrote earlier (its state, a step's output), refused with
+    the file, what is wrong and ``remedy`` when it is missing, unreadable or not a ``kind``
+    (edited or damaged by hand: the pipeline writes them atomically)."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RecstackError(f"{path}: missing; {remedy}") from None
+    except IsADirectoryError:
+        raise RecstackError(f"{path}: is a folder, not the file the pipeline wrote; "
+                            f"{remedy}") from None
+    except (OSError, ValueError) as error:
+        raise RecstackError(f"{path}: damaged, not readable JSON ({error}); {remedy}"
+                            ) from None
+    if not isinstance(value, kind):
+        raise RecstackError(f"{path}: damaged: expected a JSON "
+                            f"{'object' if kind is dict else 'array'}, got "
+                            f"{type(value).__name__}; {remedy}")
+    return value
 
 
 def _json_default(value: Any) -> Any:

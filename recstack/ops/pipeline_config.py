@@ -53,7 +53,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from recstack.config import ModelSpec, _check_run_name, _check_table, _parse_models
+from recstack.config import (
+    ModelSpec,
+    _check_run_name,
+    _check_table,
+    _parse_models,
+    text_line,
+)
 from recstack.errors import ConfigError
 from recstack.metrics.ranking import RANKING_METRICS
 from recstack.ops.drift import DriftSpec
@@ -82,6 +88,8 @@ class DataOptions(Spec):
                                "users for the unknown-user check")
 
     def check(self) -> None:
+        for key in ("partitions", "items", "users"):
+            _check_path_text(key, getattr(self, key))
         if self.rating_range is not None and not self.rating_range[0] < self.rating_range[1]:
             raise ConfigError(f"rating_range = {list(self.rating_range)}: low must be below "
                               "high")
@@ -147,6 +155,9 @@ class RegistryOptions(Spec):
     keep: int | None = option(None, "prune to the newest `keep` versions after a publish",
                               low=1)
 
+    def check(self) -> None:
+        _check_path_text("root", self.root)
+
 
 @dataclass(frozen=True)
 class Pipeline:
@@ -176,18 +187,37 @@ class Pipeline:
         return self.registry.name or self.name
 
 
+def _check_path_text(key: str, value: str | None) -> None:
+    """A path setting must name something: a blank one would be the pipeline file's own
+    folder (scanned as partitions, or filled with runs, a lock and a registry)."""
+    if value is not None and not value.strip():
+        raise ConfigError(f"{key} = {value!r}: expected a path (relative ones are taken "
+                          "from the pipeline file's folder), not an empty string")
+    if value is not None and "\0" in value:
+        raise ConfigError(f"{key} = {value!r}: a path cannot hold a NUL character")
+
+
 def load_pipeline(path: str | Path) -> Pipeline:
     """Read and validate a pipeline file; relative paths are taken from its folder."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such pipeline file (looked at {path.absolute()})"
                           ) from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a folder; give the pipeline's .toml file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}:{text_line(data, error.start)}: not UTF-8 text (byte "
+                          f"{error.start}); save the file as UTF-8") from None
+    if text.startswith("\ufeff"):
+        # TOML forbids it, and tomllib's "Invalid statement (at line 1, column 1)" hides why
+        raise ConfigError(f"{path}:1: starts with a byte-order mark (BOM), which TOML does "
+                          "not allow; save the file as UTF-8 without BOM")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -234,6 +264,10 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     except ConfigError as error:
         raise ConfigError(f"{file}[registry] name: {error}") from None
     work_text = raw.get("work", f"{name}.pipeline")
+    try:
+        _check_path_text("work", work_text)
+    except ConfigError as error:
+        raise ConfigError(f"{file}{error}") from None
     work = Path(work_text)
     work = work if work.is_absolute() else base_folder / work
     return Pipeline(name, seed, work, data, quality, drift, training, model, gate, registry,

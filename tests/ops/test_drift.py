@@ -7,6 +7,7 @@ import pytest
 from scipy import stats
 
 from recstack.data.synthetic import generate
+from recstack.errors import RecstackError
 from recstack.ops.drift import (
     DriftSpec,
     genre_mix,
@@ -183,3 +184,39 @@ def test_planted_genre_shift_is_found(windows):
     assert "rating_psi" not in report.flagged
     quiet = measure_drift(*windows)
     assert quiet.measures["genre_tv"] < DriftSpec().genre_tv_warn / 3
+
+
+@pytest.mark.parametrize(("measure", "says"), [
+    (lambda: psi([], [1.0]), r"^psi: the reference sample is empty"),
+    (lambda: psi([1.0, np.nan], [1.0]), r"^psi: reference holds 1 NaN or infinite"),
+    (lambda: psi(["a"], ["b"]), r"^psi: reference must be a flat list or array of numbers"),
+    (lambda: psi([[1, 2]], [1]), r"^psi: reference must be a flat list"),
+    (lambda: psi([1, 2], [2, 3], bins=0), r"^psi: bins must be an integer in \[1, 10000\]"),
+    (lambda: psi([1, 2], [2, 3], bins=10**12), r"^psi: bins must be an integer"),
+    (lambda: psi([1, 2], [2, 3], bins=2.5), r"^psi: bins must be an integer"),
+    (lambda: psi([1, 2], [2, 3], edges=[3, 1]), r"^psi: edges must increase strictly"),
+    (lambda: popularity_psi([1, 2], [1], bins=0), r"^popularity_psi: bins must be"),
+    (lambda: popularity_psi([None, 1], [1]), r"^popularity_psi: reference must hold ids of "
+                                             "one kind"),
+    (lambda: ks_test([], [1.0]), r"^ks_test: the reference sample is empty"),
+    (lambda: ks_test(["a"], ["b"]), r"^ks_test: reference must be a flat list"),
+    (lambda: new_share([1], []), r"^new_share: the new sample is empty"),
+    (lambda: new_share([1, 2], ["1"]), r"^new_share: the reference holds ids as numbers and "
+                                       "the new sample as text"),
+    (lambda: spearman([], [1]), r"^spearman: the reference sample is empty"),
+    (lambda: genre_mix({}, {"a": 1.0}), r"^genre_mix: the reference weights sum to 0"),
+    (lambda: genre_mix({"a": np.nan}, {"a": 1.0}), r"^genre_mix: reference weights must be "
+                                                   "finite numbers >= 0"),
+    (lambda: genre_mix([1], {"a": 1.0}), r"^genre_mix: reference must map each genre"),
+])
+def test_malformed_samples_are_refused_by_measure_and_argument(measure, says):
+    """Before: empty samples gave NaN, a NaN value a finite PSI, bins=0 a PSI of 0, ids
+    5 and '5' a new share of 1, and text a numpy error."""
+    with pytest.raises(RecstackError, match=says):
+        measure()
+
+
+def test_categorical_psi_takes_text_categories():
+    # the docstring's genres: text, which the numeric conversion refused
+    expected = psi([0, 1], [1, 1], categorical=True)
+    assert psi(["drama", "war"], ["war", "war"], categorical=True) == pytest.approx(expected)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
 from recstack.models.registry import create_model
 from recstack.ops.gate import decide, holdout_metric
 
@@ -67,3 +68,49 @@ def test_decide():
     assert decide(worse, better, metric="ndcg@10", margin=0.2, min_users=10).publish
     few = decide(better[:5], worse[:5], metric="ndcg@10", margin=0.0, min_users=10)
     assert not few.publish and "only 5 users" in few.reason
+
+
+@pytest.mark.parametrize(("settings", "says"), [
+    ({"margin": float("nan")}, "margin must be a finite number >= 0, got nan"),
+    ({"margin": -0.1}, "margin must be a finite number >= 0, got -0.1"),
+    ({"margin": "0.1"}, "margin must be a finite number >= 0, got '0.1'"),
+    ({"min_users": 1}, "min_users must be an integer >= 2"),
+    ({"min_users": 2.5}, "min_users must be an integer >= 2"),
+    ({"min_users": True}, "min_users must be an integer >= 2"),
+])
+def test_gate_settings_out_of_range_are_refused_by_name(settings, says):
+    """A NaN margin made every comparison False (never publish) without a word."""
+    values = pd.Series(np.linspace(0, 1, 20), index=pd.RangeIndex(20, name="user_id"))
+    arguments = {"metric": "ndcg@10", "margin": 0.0, "min_users": 10} | settings
+    with pytest.raises(ConfigError, match=f"^gate: {says}"):
+        decide(values, values, **arguments)
+
+
+def test_per_user_values_must_be_one_series_row_per_user():
+    values = pd.Series(np.linspace(0, 1, 20), index=pd.RangeIndex(20, name="user_id"))
+    with pytest.raises(RecstackError, match=r"candidate model's values repeat user\(s\) \[0, 1"):
+        decide(pd.concat([values, values]), values, metric="m", margin=0.0, min_users=10)
+    with pytest.raises(RecstackError, match="published model's values must be a pandas "
+                                            "Series.*got list"):
+        decide(values, [0.5] * 20, metric="m", margin=0.0, min_users=10)
+
+
+def test_a_candidate_evaluated_for_nobody_is_not_published_first():
+    """Every per-user value NaN (no user evaluated) published as 'the first model'."""
+    nobody = pd.Series([np.nan] * 5, index=pd.RangeIndex(5, name="user_id"))
+    decision = decide(nobody, None, metric="ndcg@10", margin=0.0, min_users=10)
+    assert not decision.publish and decision.candidate_mean is None
+    assert "no user" in decision.reason
+
+
+def test_holdout_metric_refuses_an_unfitted_model_and_a_nan_threshold():
+    data = Interactions.from_arrays([1, 2, 2], ["a", "a", "b"], [5.0, 5.0, 4.0],
+                                    np.arange(3, dtype=np.int64))
+    train, holdout = data.select(np.arange(2)), data.select(np.array([2]))
+    with pytest.raises(RecstackError, match=r"gate: the model \(EASE\) is not fitted"):
+        holdout_metric(create_model("ease"), train, holdout, metric="ndcg", k=2)
+    model = create_model("most_popular").fit(train.compact())
+    with pytest.raises(ConfigError, match="relevance_threshold must be a finite number, got "
+                                          "nan"):
+        holdout_metric(model, train, holdout, metric="ndcg", k=2,
+                       relevance_threshold=float("nan"))

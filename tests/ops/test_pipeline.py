@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from .scenario import (
     month_frame,
     next_month,
     partition_file,
+    shifted,
     write_pipeline,
 )
 
@@ -148,6 +150,22 @@ def test_partition_with_another_schema_fails(folder):
     add_month(folder, "2019-05", frame)
     message = _fails(path, "schema")
     assert "no column 'value'" in message and "column 'timestamp' holds" in message
+
+
+@pytest.mark.parametrize("column", ["user_id", "item_id"])
+def test_ids_as_text_in_one_partition_and_integers_in_the_others_fail(folder, column):
+    """User 5 and user '5' became two users: every user of the new month was "new" and
+    the model was published all the same."""
+    path = write_pipeline(folder)
+    frame = shifted(month_frame(folder, "2019-04"), 1)
+    frame[column] = frame[column].astype(str)
+    add_month(folder, "2019-05", frame)
+    with pytest.raises(QualityFailure, match="id_types") as caught:
+        run_pipeline(path)  # the item ids are also unknown to the (integer) catalog
+    report = json.loads(Path(str(caught.value).rsplit("report: ", 1)[1][:-1]).read_text())
+    (failed,) = [c for c in report["checks"] if c["check"] == "id_types"]
+    assert failed["message"].startswith(f"column '{column}': partitions 2019-05 hold it as "
+                                        "text but partitions 2019-01, 2019-02")
 
 
 def test_unreadable_file_fails(folder):

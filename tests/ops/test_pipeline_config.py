@@ -42,6 +42,12 @@ def test_defaults_and_paths():
                                  r"'psi_warn'\?\)"),
     ({"quality": {"nulls": {"fail": 3}}}, r"\[quality.nulls\] fail = 3"),
     ({"registry": {}}, r"\[registry\] missing key 'root'"),
+    # a blank path was the pipeline file's own folder: scanned as partitions, or filled
+    # with the runs, the lock and the registry
+    ({"work": ""}, r"p.toml: work = '': expected a path .* not an empty string"),
+    ({"data": {"partitions": " "}}, r"\[data\] partitions = ' ': expected a path"),
+    ({"data": {"partitions": "logs", "items": ""}}, r"\[data\] items = '': expected a path"),
+    ({"registry": {"root": ""}}, r"\[registry\] root = '': expected a path"),
 ])
 def test_mistakes_are_named(changes, message):
     with pytest.raises(ConfigError, match=message):
@@ -54,6 +60,16 @@ def test_missing_file(tmp_path):
     (tmp_path / "bad.toml").write_text("name = ")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_pipeline(tmp_path / "bad.toml")
+
+
+def test_undecodable_files_name_the_line_and_the_fix(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_bytes(b'name = "p"\n# caf\xe9\n')
+    with pytest.raises(ConfigError, match=r"p.toml:2: not UTF-8 text \(byte 16\)"):
+        load_pipeline(path)
+    path.write_bytes(b'\xef\xbb\xbfname = "p"\n')
+    with pytest.raises(ConfigError, match=r"p.toml:1: starts with a byte-order mark"):
+        load_pipeline(path)
 
 
 def test_training_windows():

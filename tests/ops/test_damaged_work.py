@@ -1,0 +1,80 @@
+"""A pipeline's own work files (state, lock, step outputs) damaged or replaced by hand: each
+is refused naming the file and what to do, never a KeyError or JSONDecodeError."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from recstack.errors import RecstackError
+from recstack.ops.pipeline import run_pipeline
+
+from .scenario import make_data, write_pipeline
+
+
+@pytest.fixture(scope="module")
+def completed(tmp_path_factory) -> Path:
+    folder = make_data(tmp_path_factory.mktemp("data"))
+    write_pipeline(folder)
+    run_pipeline(folder / "pipeline.toml")
+    return folder
+
+
+@pytest.fixture
+def copy(completed, tmp_path) -> Path:
+    return Path(shutil.copytree(completed, tmp_path / "p"))
+
+
+def work(folder: Path) -> Path:
+    return folder / "shop.pipeline"
+
+
+def only_run(folder: Path) -> Path:
+    (run,) = (work(folder) / "runs").iterdir()
+    return run
+
+
+@pytest.mark.parametrize(("state", "says"), [
+    ("[]", "expected a JSON object, got list"),
+    ('{"completed": 5}', 'expected "completed" \\(a list of run names\\)'),
+    ('{"partitions": {}}', 'expected "completed"'),
+    ('{"completed": [], "partitions": []}', '"partitions" \\(label -> fingerprint\\)'),
+    ("{", "not readable JSON"),
+])
+def test_a_damaged_state_file_is_refused_with_the_way_out(copy, state, says):
+    (work(copy) / "state.json").write_text(state)
+    with pytest.raises(RecstackError, match=rf"state\.json: damaged.*{says}.*remove it to "
+                                            "start over"):
+        run_pipeline(copy / "pipeline.toml")
+
+
+def test_a_completed_run_without_its_report_says_how_to_rerun(copy):
+    shutil.rmtree(only_run(copy) / "report")
+    with pytest.raises(RecstackError, match=r"report\.json: missing; the run is recorded as "
+                                            "complete"):
+        run_pipeline(copy / "pipeline.toml")
+
+
+@pytest.mark.parametrize("snapshot", ["[{}]", '{"label": "2019-01"}', "not json"])
+def test_a_damaged_step_output_is_refused_naming_the_step_to_redo(copy, snapshot):
+    state = json.loads((work(copy) / "state.json").read_text())
+    (work(copy) / "state.json").write_text(json.dumps(state | {"completed": []}))
+    (only_run(copy) / "check" / "partitions.json").write_text(snapshot)
+    with pytest.raises(RecstackError, match=r"partitions\.json: damaged.*remove the folder "
+                                            r".*check to redo the check step"):
+        run_pipeline(copy / "pipeline.toml")
+
+
+def test_a_work_folder_that_is_a_file_or_a_lock_that_is_a_folder(copy):
+    shutil.rmtree(work(copy))
+    work(copy).write_text("not a folder")
+    with pytest.raises(RecstackError, match=r"work folder .*shop\.pipeline is \(or lies "
+                                            "under\\) a file"):
+        run_pipeline(copy / "pipeline.toml")
+    work(copy).unlink()
+    (work(copy) / "lock").mkdir(parents=True)
+    with pytest.raises(RecstackError, match=r"its lock .*lock is a folder; remove it"):
+        run_pipeline(copy / "pipeline.toml")

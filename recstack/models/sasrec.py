@@ -271,7 +271,10 @@ class SASRec(WarmStartMixin, Recommender):
         "hidden": Param(int, low=1, default=64,
                         doc="Embedding and hidden size d (a multiple of heads).",
                         search={"type": "categorical", "choices": [32, 64, 128]}),
-        "blocks": Param(int, low=1, default=2, doc="Number of self-attention blocks.",
+        # bounded: each block is built (and, when scoring, run) by a Python loop, so a typo
+        # such as 2**62 hung before any memory ran out
+        "blocks": Param(int, low=1, high=64, default=2,
+                        doc="Number of self-attention blocks (at most 64).",
                         search={"type": "int", "low": 1, "high": 3}),
         "heads": Param(int, low=1, default=1, doc="Attention heads per block."),
         "dropout": Param((int, float), low=0, high=1, high_inclusive=False, default=0.2,

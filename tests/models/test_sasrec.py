@@ -248,3 +248,9 @@ def test_bad_sequences_and_parameters_are_refused(fitted, data, tmp_path):
         SASRec(checkpoint_dir=tmp_path).fit(data)
     with pytest.raises(ConfigError, match="device"):
         SASRec(device="gpu").fit(data)
+
+
+def test_a_huge_number_of_blocks_is_refused_by_name_not_built():
+    """blocks=2**62 passed validation, then a Python loop built blocks until killed."""
+    with pytest.raises(ConfigError, match=r"^sasrec: blocks must be <= 64, got 46116860"):
+        create_model("sasrec", blocks=2**62).validate_params()

@@ -52,7 +52,7 @@ import math
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -75,6 +75,7 @@ from recstack.data.interactions import (
     DuplicatePolicy,
     DuplicateRowsError,
     Interactions,
+    check_name_list,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
@@ -1355,23 +1356,6 @@ def _check_separator(separator: str) -> None:
     if not isinstance(separator, str) or len(separator) != 1 or separator in '"\r\n':
         raise RecstackError(f"separator must be one character such as ',', ';' or a tab, "
                             f"not {separator!r}")
-
-
-def check_name_list(names: Any, option: str, *, allow_empty: bool = True,
-                    example: str = "['user_id', 'item_id']") -> list[str]:
-    """``names`` as a list of distinct, non-empty column names, or an error naming
-    ``option``. A lone string is refused rather than read as a list of its characters."""
-    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
-        raise RecstackError(f"{option} must be a list of names such as {example}, not "
-                            f"{names!r}")
-    names = list(names)
-    bad = [n for n in names if not isinstance(n, str) or not n]
-    if bad or (not names and not allow_empty):
-        raise RecstackError(f"{option} must be a list of non-empty names, got {names!r}")
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise RecstackError(f"{option} names {', '.join(map(repr, repeated))} twice")
-    return names
 
 
 def _context_columns(context: Sequence[str], roles: dict[str, str], available: Sequence[str],

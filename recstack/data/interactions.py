@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -179,7 +179,7 @@ class Interactions:
             raise ConfigError(f"from_frame needs a pandas DataFrame, not "
                               f"{type(frame).__name__}; use from_arrays for columns")
         columns = list(frame.columns)
-        for name in context_cols:
+        for name in check_name_list(context_cols, "context_cols", example="['device']"):
             if name not in frame.columns:
                 raise UnknownColumnError(name, columns, role="context")
 
@@ -629,3 +629,20 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
         aligned.loc[positions < 0, :] = None
     aligned.insert(0, key, ids.external_ids)
     return aligned
+
+
+def check_name_list(names: Any, option: str, *, allow_empty: bool = True,
+                    example: str = "['user_id', 'item_id']") -> list[str]:
+    """``names`` as a list of distinct, non-empty column names, or an error naming
+    ``option``. A lone string is refused rather than read as a list of its characters."""
+    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+        raise RecstackError(f"{option} must be a list of names such as {example}, not "
+                            f"{names!r}")
+    names = list(names)
+    bad = [n for n in names if not isinstance(n, str) or not n]
+    if bad or (not names and not allow_empty):
+        raise RecstackError(f"{option} must be a list of non-empty names, got {names!r}")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise RecstackError(f"{option} names {', '.join(map(repr, repeated))} twice")
+    return names

@@ -43,6 +43,15 @@ def test_frame_round_trip(small):
     pd.testing.assert_frame_equal(back.to_frame(), frame)
 
 
+def test_from_frame_refuses_one_string_for_the_context_columns():
+    frame = pd.DataFrame({"user_id": [1], "item_id": [2], "device": ["phone"]})
+    with pytest.raises(RecstackError, match="context_cols must be a list of names such as "
+                                            r"\['device'\], not 'device'"):
+        Interactions.from_frame(frame, context_cols="device")
+    data = Interactions.from_frame(frame, context_cols=["device"])
+    assert data.context["device"].tolist() == ["phone"]
+
+
 def test_from_frame_with_mapping_and_unknown_column():
     frame = pd.DataFrame({"who": [1, 2], "what": ["a", "b"], "stars": [3.0, 4.0]})
     data = Interactions.from_frame(frame, user_col="who", item_col="what", value_col="stars")

@@ -43,7 +43,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import history_matrix
 from recstack.models.warm_start import known_rows
 
 __all__ = ["FOLD_IN_MODELS", "fold_in_items", "fold_in_model", "use_fold_in"]
@@ -73,7 +74,20 @@ def fold_in_items(model: Any, histories: Any, user_factors: np.ndarray) -> np.nd
         (see the module docstring).
     """
     _check_foldable(model)
-    return _solve_rows(model, sp.csr_matrix(histories, dtype=np.float32), user_factors)
+    try:
+        factors = np.asarray(user_factors, dtype=np.float32)
+    except (TypeError, ValueError):
+        factors = None
+    if factors is None or factors.ndim != 2 or factors.shape[1] != model.factors \
+            or not np.isfinite(factors).all():
+        raise RecstackError(
+            f"fold_in_items: user_factors must be a finite (n_users, {model.factors}) "
+            "matrix (the model's factors per user), got "
+            + ("values that are not numbers" if factors is None else
+               f"shape {factors.shape}" if factors.ndim != 2 or factors.shape[1] !=
+               model.factors else "NaN or infinite values"))
+    history = history_matrix(histories, len(factors), model.name)
+    return _solve_rows(model, history, factors)
 
 
 def fold_in_model(previous: Any, train: Interactions) -> Any:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, RecstackError
 from recstack.models import create_model
 from recstack.ops.fold_in import fold_in_items, fold_in_model, use_fold_in
 
@@ -45,6 +45,22 @@ def test_item_fold_in_is_the_least_squares_item_step():
         lhs = x.T @ (confidence[:, None] * x) + ALS["regularization"] * np.eye(6)
         rhs = x.T @ (confidence * preference)
         np.testing.assert_allclose(got[i], np.linalg.solve(lhs, rhs), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize(("columns", "users", "says"), [
+    (np.ones((2, 12)), np.full((12, 6), np.nan), r"user_factors must be a finite \(n_users, "
+                                                 r"6\) matrix .*NaN or infinite"),
+    (np.ones((2, 12)), np.ones(12), r"user_factors must be .*got shape \(12,\)"),
+    (np.ones((2, 12)), np.ones((12, 5)), r"got shape \(12, 5\)"),
+    (np.full((2, 12), np.nan), np.ones((12, 6)), r"als: histories hold 24 NaN"),
+    (np.array([["a"] * 12]), np.ones((12, 6)), r"als: histories must hold numbers"),
+    (np.ones((2, 11)), np.ones((12, 6)), r"als: histories have 11 columns"),
+])
+def test_item_fold_in_refuses_malformed_inputs_by_name(columns, users, says):
+    """Before: NaN user factors gave NaN item factors, a 1-D one an IndexError, text a
+    scipy ValueError."""
+    with pytest.raises(RecstackError, match=says):
+        fold_in_items(create_model("als", **ALS), columns, users)
 
 
 def test_a_folded_model_knows_and_scores_the_new_users_and_items(windows):

@@ -39,6 +39,12 @@ class Registry(Generic[T]):
         """The class registered as ``name``; an unknown name is refused with the closest
         match and the list of names."""
         self._import_builtin()
+        if not isinstance(name, str):
+            # a list or table here would fail the lookup itself (unhashable), not name it
+            raise ConfigError(f"a {self.kind} is named by a string such as "
+                              f"{min(self._classes, default='name')!r}; got "
+                              f"{type(name).__name__} {name!r}; available: "
+                              f"{', '.join(sorted(self._classes))}")
         if name not in self._classes:
             close = difflib.get_close_matches(str(name), list(self._classes), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""

@@ -327,3 +327,11 @@ def test_malformed_histories_are_refused_by_name(name, split):
                 method(histories)
     with pytest.raises(RecstackError, match="call fit"):
         create_model(name).score_histories(np.zeros((1, n_items)))
+
+
+@pytest.mark.parametrize("name", [["als"], {"type": "als"}, None, 3])
+def test_a_model_named_by_something_else_than_a_string_is_refused(name):
+    """A list or a table failed inside the registry's lookup: "unhashable type"."""
+    with pytest.raises(ConfigError, match=rf"a model is named by a string such as 'als'; got "
+                                          rf"{type(name).__name__} .*available: als, "):
+        create_model(name)

@@ -166,11 +166,7 @@ def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
     ids, as :meth:`IdMap.encode` does."""
     from pyspark.sql import functions as F
 
-    for column in (USER_ID, ITEM_ID):
-        missing = frame.filter(F.col(column).isNull()).limit(1).count()
-        if missing:
-            raise DataFormatError("ids must not be missing (null)", file=where, column=column,
-                                  expected="an id on every row")
+    frame = _checked_columns(frame, where)
     if ROW not in frame.columns:
         frame = frame.withColumn(ROW, F.monotonically_increasing_id())
     if VALUE not in frame.columns:
@@ -187,6 +183,73 @@ def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
     return SparkInteractions(indexed, users, items, n_users, n_items, has_time)
 
 
+def _checked_columns(frame: Any, where: str) -> Any:
+    """``frame`` with its id, value and timestamp columns checked, text numbers cast.
+
+    Ids must be present on every row and plain values (numbers or text); values numbers
+    (or text that reads as numbers), finite; timestamps whole Unix seconds (integers, a
+    timestamp or date type, or text that reads as an integer). One pass over the data
+    finds the first offending row; Spark would otherwise fail later, deep in a job, or
+    (NaN, infinity) give NaN results."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    for column in (USER_ID, ITEM_ID):
+        if column not in frame.columns:
+            raise UnknownColumnError(column, frame.columns, role="ids", file=where)
+        kind = frame.schema[column].dataType
+        if not isinstance(kind, T.AtomicType) or isinstance(kind, T.BinaryType):
+            raise DataFormatError(f"holds {kind.simpleString()}", file=where, column=column,
+                                  expected="ids: integers or text")
+    wanted = {VALUE: ("double", (T.NumericType, T.BooleanType), "numbers"),
+              TIMESTAMP: ("long", (T.IntegralType, T.TimestampType, T.DateType),
+                          "whole Unix seconds")}
+    problems = [F.col(USER_ID).isNull(), F.col(ITEM_ID).isNull()]
+    for column, (target, accepted, words) in wanted.items():
+        if column not in frame.columns:
+            continue
+        kind = frame.schema[column].dataType
+        if isinstance(kind, T.StringType):
+            cast = F.col(column).try_cast(target)
+            unreadable = frame.filter(F.col(column).isNotNull() & cast.isNull()).limit(1)
+            example = unreadable.collect()
+            if example:
+                raise DataFormatError(f"cannot read {example[0][column]!r} as {words}",
+                                      file=where, column=column, expected=words)
+            frame = frame.withColumn(column, cast)
+        elif not isinstance(kind, accepted):
+            raise DataFormatError(f"holds {kind.simpleString()}", file=where, column=column,
+                                  expected=words)
+        values = F.col(column).cast("double")
+        problems.append(values.isNull())
+        if column == VALUE:
+            problems += [F.isnan(values), F.abs(values) == float("inf")]
+    condition = problems[0]
+    for problem in problems[1:]:
+        condition = condition | problem
+    offending = frame.filter(condition).limit(1).collect()
+    if offending:
+        row = offending[0].asDict()
+        expected = {USER_ID: "an id on every row", ITEM_ID: "an id on every row",
+                    VALUE: "a finite number on every row",
+                    TIMESTAMP: "whole Unix seconds on every row"}
+        for column, words in expected.items():
+            value = row.get(column, 0.0)
+            if value is None:
+                raise DataFormatError(f"a missing (null) value on the row "
+                                      f"{_preview_row(row)}", file=where, column=column,
+                                      expected=words)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise DataFormatError(f"{value} on the row {_preview_row(row)}", file=where,
+                                      column=column, expected=words)
+    return frame
+
+
+def _preview_row(row: dict[str, Any]) -> str:
+    text = "(" + ", ".join(f"{key}={value!r}" for key, value in row.items()) + ")"
+    return text if len(text) <= 120 else text[:116] + "...)"
+
+
 def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
                item_col: str = ITEM_ID, value_col: str | None = None,
                timestamp_col: str | None = None, file_format: str | None = None,
@@ -201,8 +264,12 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
     if kind not in ("csv", "parquet"):
         raise ConfigError(f"{path}: file_format must be 'csv' or 'parquet', got {kind!r}")
     reader = spark.read.options(**(options or {}))
-    frame = (reader.option("header", "true").option("inferSchema", "true").csv(path)
-             if kind == "csv" else reader.parquet(path))
+    try:
+        frame = (reader.option("header", "true").option("inferSchema", "true").csv(path)
+                 if kind == "csv" else reader.parquet(path))
+    except Exception as error:  # Spark's AnalysisException: no such path, no data files
+        raise RecstackError(f"{path}: cannot read it as {kind} "
+                            f"({str(error).splitlines()[0]})") from None
     roles = {USER_ID: (user_col, "user ids"), ITEM_ID: (item_col, "item ids"),
              VALUE: (value_col, "values"), TIMESTAMP: (timestamp_col, "timestamps")}
     chosen = []

@@ -54,7 +54,16 @@ def factor_frame(spark: Any, factors: np.ndarray, index_column: str) -> Any:
     """A ``(index, features)`` DataFrame of a factor matrix (row ``i`` is index ``i``)."""
     import pandas as pd
 
-    factors = np.asarray(factors, np.float32)
+    try:
+        factors = np.asarray(factors, np.float32)
+    except (TypeError, ValueError):
+        factors = None
+    if factors is None or factors.ndim != 2 or not np.isfinite(factors).all():
+        raise RecstackError(f"factor_frame ({index_column}): expected a 2-D matrix of finite "
+                            "numbers (one row of factors per index), got "
+                            + ("values that are not numbers" if factors is None else
+                               f"shape {factors.shape}" if factors.ndim != 2 else
+                               "NaN or infinite values (beyond float32's range)"))
     frame = pd.DataFrame({index_column: np.arange(len(factors), dtype=np.int32),
                           FEATURES: list(factors)})
     return spark.createDataFrame(frame, f"{index_column} int, {FEATURES} array<float>")
@@ -116,6 +125,17 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
     order = Window.partitionBy(USER_INDEX).orderBy(F.col(SCORE).desc(), F.col(ITEM_INDEX))
     return (candidates.withColumn(RANK, F.row_number().over(order)).filter(F.col(RANK) <= k)
             .select(USER_INDEX, RANK, ITEM_INDEX, SCORE))
+
+
+def _cutoffs(ks: Any) -> list[int]:
+    """The cut-offs K, sorted and distinct: a non-empty list of positive integers (2.7
+    or "10" are refused, not read as 2 or 10)."""
+    values = list(ks) if isinstance(ks, list | tuple | range) else None
+    if not values or any(isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
+                         for k in values):
+        raise ConfigError(f"ks must be a non-empty list of positive integers such as [10, "
+                          f"20], got {ks!r}")
+    return sorted({int(k) for k in values})
 
 
 def _block_top_k(k: int) -> Any:
@@ -213,9 +233,7 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     if unknown or not metrics:
         raise ConfigError(f"unknown metric(s) {unknown or metrics}; the Spark evaluator has "
                           f"{', '.join(SPARK_METRICS)}")
-    ks = sorted({int(k) for k in ks})
-    if not ks or ks[0] < 1:
-        raise ConfigError(f"ks must be positive integers such as [10, 20], got {ks!r}")
+    ks = _cutoffs(ks)
     listed = [m for m in metrics if m in LIST_METRICS]
     if listed and train is None:
         raise ConfigError(f"{', '.join(listed)} need the training data: pass train=")
@@ -340,7 +358,7 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     excluded: :func:`top_k` for the test users, then :func:`ranking_metrics` (arguments as
     :class:`recstack.evaluation.evaluator.Evaluator`'s)."""
     test_users = test.frame.select(USER_INDEX).distinct()
-    lists = top_k(user_factors, item_factors, train, max(ks), users=test_users,
+    lists = top_k(user_factors, item_factors, train, max(_cutoffs(ks)), users=test_users,
                   block_size=block_size)
     return ranking_metrics(lists, test, ks, metrics=metrics,
                            relevance_threshold=relevance_threshold, graded=graded,

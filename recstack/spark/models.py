@@ -12,12 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, UnknownColumnError
 from recstack.spark.data import ITEM_INDEX, USER_INDEX, SparkInteractions
 from recstack.spark.evaluation import FEATURES
 
 #: what a user without factors gets where scores are asked for pairs (see SparkALS)
 COLD_START = ("error", "nan")
+#: Spark's settings are Java ints (rank, blocks, iterations, limits) and longs (the seed)
+JAVA_INT_MAX = 2**31 - 1
+JAVA_LONG_MAX = 2**63 - 1
 
 
 class SparkALS:
@@ -81,16 +84,10 @@ class SparkALS:
 
     def _validate(self) -> None:
         for name in ("factors", "iterations", "blocks", "checkpoint_interval"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"SparkALS {name}: expected an integer >= 1, got {value!r}")
+            check_integer("SparkALS", name, getattr(self, name))
         for name in ("regularization", "alpha"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                    0 <= value < float("inf")):
-                raise ConfigError(f"SparkALS {name}: expected a number >= 0, got {value!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ConfigError(f"SparkALS seed: expected an integer >= 0, got {self.seed!r}")
+            check_number("SparkALS", name, getattr(self, name))
+        check_integer("SparkALS", "seed", self.seed, low=0, high=JAVA_LONG_MAX)
         if self.cold_start not in COLD_START:
             raise ConfigError(f"SparkALS cold_start: expected one of {', '.join(COLD_START)}, "
                               f"got {self.cold_start!r}")
@@ -102,6 +99,7 @@ class SparkALS:
         from pyspark.sql import functions as F
 
         self._validate()
+        check_train("SparkALS", train)
         if self.checkpoint_dir is not None:
             train.frame.sparkSession.sparkContext.setCheckpointDir(str(self.checkpoint_dir))
         negative = train.frame.filter(F.col("value") < 0).limit(1).collect()
@@ -132,6 +130,10 @@ class SparkALS:
         from pyspark.sql import functions as F
 
         self._require_fitted()
+        missing = [c for c in (USER_INDEX, ITEM_INDEX) if c not in getattr(pairs, "columns", ())]
+        if missing:
+            raise UnknownColumnError(missing[0], getattr(pairs, "columns", []),
+                                     role="the pairs to score")
         scored = self.model_.transform(pairs)
         if self.cold_start == "error":
             cold = scored.filter(F.isnan("prediction"))
@@ -174,16 +176,22 @@ class SparkPopularity:
     def fit(self, train: SparkInteractions) -> SparkPopularity:
         from pyspark.sql import functions as F
 
+        check_train("SparkPopularity", train)
         self.item_users_ = (train.frame.groupBy(ITEM_INDEX)
                             .agg(F.countDistinct(USER_INDEX).alias("users")))
         self.train_ = train
         return self
 
     def top(self, k: int) -> Any:
-        """The ``k`` most popular items: ``item_index, users``."""
+        """The ``k`` most popular items: ``item_index, users`` (all of them when the
+        catalog has fewer)."""
         from pyspark.sql import functions as F
 
-        return self.item_users_.orderBy(F.col("users").desc(), F.col(ITEM_INDEX)).limit(k)
+        if not hasattr(self, "item_users_"):
+            raise RecstackError("SparkPopularity: call fit() first")
+        check_integer("SparkPopularity", "k", k, high=None)
+        ranked = self.item_users_.orderBy(F.col("users").desc(), F.col(ITEM_INDEX))
+        return ranked.limit(min(k, self.train_.n_items))
 
 
 class SparkItemCooccurrence:
@@ -216,14 +224,9 @@ class SparkItemCooccurrence:
         from pyspark.sql import functions as F
 
         for name in ("neighbors", "max_user_items"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"SparkItemCooccurrence {name}: expected an integer >= 1, "
-                                  f"got {value!r}")
-        if isinstance(self.shrink, bool) or not isinstance(self.shrink, int | float) or not (
-                0 <= self.shrink < float("inf")):
-            raise ConfigError(f"SparkItemCooccurrence shrink: expected a number >= 0, got "
-                              f"{self.shrink!r}")
+            check_integer("SparkItemCooccurrence", name, getattr(self, name), high=None)
+        check_number("SparkItemCooccurrence", "shrink", self.shrink)
+        check_train("SparkItemCooccurrence", train)
         pairs = train.frame.select(USER_INDEX, ITEM_INDEX).distinct()
         lengths = pairs.groupBy(USER_INDEX).count()
         too_long = lengths.filter(F.col("count") > self.max_user_items)
@@ -311,3 +314,30 @@ def _dense(frame: Any, index_column: str, n: int, n_factors: int) -> np.ndarray:
         result[rows[index_column].to_numpy()] = np.stack(rows[FEATURES].to_numpy())
     return result
 
+
+# ------------------------------------------------------------------ argument checks
+def check_integer(owner: str, name: str, value: Any, *, low: int = 1,
+                  high: int | None = JAVA_INT_MAX) -> None:
+    """An integer setting in ``[low, high]`` (``high``: what Spark's Java side holds)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low \
+            or (high is not None and value > high):
+        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ConfigError(f"{owner} {name}: expected an integer {bound}, got {value!r}")
+
+
+def check_number(owner: str, name: str, value: Any) -> None:
+    """A finite number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
+            0 <= value < float("inf")):
+        raise ConfigError(f"{owner} {name}: expected a finite number >= 0, got {value!r}")
+
+
+def check_train(owner: str, train: Any) -> None:
+    """Training data: :class:`SparkInteractions` with at least one row (Spark's own
+    failures on empty data read "requirement failed: No ratings available")."""
+    if not isinstance(train, SparkInteractions):
+        raise RecstackError(f"{owner}: fit() takes SparkInteractions (from "
+                            "recstack.spark.data: encode, read_table, from_interactions...), "
+                            f"got {type(train).__name__}")
+    if train.n_users == 0 or train.frame.limit(1).count() == 0:
+        raise RecstackError(f"{owner}: cannot fit on empty interactions")

@@ -109,3 +109,94 @@ def test_a_failed_write_leaves_nothing_at_the_target(spark, tmp_path):
     assert (target / "_SUCCESS").exists() and spark.read.parquet(str(target)).count() == 20
     with pytest.raises(RecstackError, match="exists; pass overwrite=True"):
         sd.write_parquet(spark.range(3), target)
+
+
+# ------------------------------------------------------------------ bad data and settings
+@pytest.fixture(scope="module")
+def toy(spark):
+    data = Interactions.from_arrays([1, 1, 2, 2, 3], [10, 20, 10, 30, 20])
+    return sd.from_interactions(spark, data)
+
+
+@pytest.mark.parametrize(("rows", "schema", "says"), [
+    ([(10, 1.0)], "item_id long, value double", r"no column 'user_id' for ids"),
+    ([(1, 10, "abc")], "user_id long, item_id long, value string",
+     r"column 'value': cannot read 'abc' as numbers"),
+    ([(1, 10, "yesterday")], "user_id long, item_id long, timestamp string",
+     r"column 'timestamp': cannot read 'yesterday' as whole Unix seconds"),
+    ([(1, 10, float("nan"))], "user_id long, item_id long, value double",
+     r"column 'value': nan on the row .* \(expected a finite number on every row\)"),
+    ([(1, 10, float("inf"))], "user_id long, item_id long, value double",
+     r"column 'value': inf on the row"),
+    ([(1, 10, None)], "user_id long, item_id long, timestamp long",
+     r"column 'timestamp': a missing \(null\) value on the row"),
+    ([(None, 10)], "user_id long, item_id long",
+     r"column 'user_id': a missing \(null\) value .*an id on every row"),
+])
+def test_bad_columns_and_values_are_refused_when_encoding(spark, rows, schema, says):
+    """Before: a raw AnalysisException, a NumberFormatException at the first action, or NaN
+    values taken in (NaN scores later)."""
+    with pytest.raises(RecstackError, match=rf"^where: {says}"):
+        sd.encode(spark.createDataFrame(rows, schema), where="where")
+
+
+def test_text_numbers_are_read_as_numbers(spark):
+    frame = spark.createDataFrame([(1, 10, "4.5", "7")], "user_id long, item_id long, "
+                                  "value string, timestamp string")
+    row = sd.encode(frame).frame.collect()[0]
+    assert row["value"] == 4.5 and row["timestamp"] == 7
+
+
+def test_a_missing_table_path_is_named(spark, tmp_path):
+    with pytest.raises(RecstackError, match=r"nope\.csv: cannot read it as csv \(.*PATH_NOT"):
+        sd.read_table(spark, tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize(("settings", "says"), [
+    ({"factors": 2**31}, r"factors: expected an integer in \[1, 2147483647\]"),
+    ({"blocks": 2**40}, r"blocks: expected an integer in \[1, 2147483647\]"),
+    ({"seed": 2**63}, r"seed: expected an integer in \[0, 9223372036854775807\]"),
+    ({"alpha": float("nan")}, r"alpha: expected a finite number >= 0, got nan"),
+])
+def test_spark_als_settings_beyond_what_java_holds_are_refused(toy, settings, says):
+    """Before: a ClassCastException or NumberFormatException from the JVM."""
+    with pytest.raises(ConfigError, match=rf"^SparkALS {says}"):
+        SparkALS(iterations=1, **settings).fit(toy)
+
+
+def test_models_refuse_empty_or_foreign_training_data(toy):
+    from recstack.spark.models import SparkItemCooccurrence, SparkPopularity
+
+    empty = toy.with_frame(toy.frame.limit(0))
+    for model in (SparkALS(iterations=1), SparkPopularity(), SparkItemCooccurrence()):
+        name = type(model).__name__
+        with pytest.raises(RecstackError, match=f"^{name}: cannot fit on empty interactions"):
+            model.fit(empty)
+        with pytest.raises(RecstackError, match=f"^{name}: fit\\(\\) takes SparkInteractions"):
+            model.fit(toy.frame)
+
+
+def test_scoring_and_top_lists_refuse_bad_requests(spark, toy):
+    from recstack.spark.evaluation import evaluate_factors, factor_frame
+    from recstack.spark.models import SparkPopularity
+
+    als = SparkALS(factors=2, iterations=1).fit(toy)
+    with pytest.raises(RecstackError, match=r"no column 'user_index' for the pairs to score"):
+        als.score_pairs(spark.createDataFrame([(1,)], "x int"))
+    popularity = SparkPopularity().fit(toy)
+    assert len(popularity.top(10**12).collect()) == toy.n_items  # not a JVM int overflow
+    for k in (-1, 1.5, True):
+        with pytest.raises(ConfigError, match=f"SparkPopularity k: expected an integer >= 1, "
+                                              f"got {k!r}"):
+            popularity.top(k)
+    with pytest.raises(RecstackError, match="SparkPopularity: call fit"):
+        SparkPopularity().top(3)
+    with pytest.raises(RecstackError, match=r"factor_frame \(user_index\): .*got shape \(3,\)"):
+        factor_frame(spark, np.ones(3), sd.USER_INDEX)
+    with pytest.raises(RecstackError, match="factor_frame .*NaN or infinite"):
+        factor_frame(spark, np.full((2, 2), np.nan), sd.USER_INDEX)
+    users, items = (factor_frame(spark, f, c) for f, c in zip(
+        als.factor_arrays(), (sd.USER_INDEX, sd.ITEM_INDEX), strict=True))
+    for ks in ([], [2.7], ["10"]):
+        with pytest.raises(ConfigError, match=r"ks must be a non-empty list of positive"):
+            evaluate_factors(users, items, toy, toy, ks=ks)

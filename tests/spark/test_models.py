@@ -64,7 +64,8 @@ def test_spark_als_refuses_cold_pairs_instead_of_dropping_them(spark):
     with pytest.raises(Exception, match=r"1 pairs have a user or item without factors "
                                         r"\(no training row\), e.g. user_index 9"):
         spark_als.score_pairs(cold)
-    with pytest.raises(Exception, match="SparkALS factors: expected an integer >= 1, got 0"):
+    with pytest.raises(Exception, match=r"SparkALS factors: expected an integer in \[1, "
+                                        r"2147483647\], got 0"):
         SparkALS(factors=0).fit(sd.from_interactions(spark, data))
 
 

@@ -84,8 +84,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         If the block raises, the temporary file is removed, ``path`` is untouched and the
         block's exception propagates.
     """
-    path = Path(path)
-    if path.is_dir():
+    path = _checked_path(path)
+    try:
+        is_folder = path.is_dir()
+    except OSError as error:  # e.g. a name longer than the filesystem allows
+        raise _destination_error(path, error) from None
+    if is_folder:
         raise RecstackError(f"{path}: is a folder, but a file is to be written there; "
                             f"choose a file name")
     _make_parent(path)
@@ -174,7 +178,7 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     if not isinstance(overwrite, bool):
         # a truthy string such as "no" must not replace a folder
         raise RecstackError(f"overwrite must be True or False, got {overwrite!r}")
-    target = Path(target)
+    target = _checked_path(target)
     _make_parent(target)
     recover(target)
     _check_replaceable(target, overwrite=overwrite)
@@ -364,6 +368,14 @@ def _remove(path: Path) -> None:
 
 # --------------------------------------------------------------------------------------
 # checks and errors
+
+
+def _checked_path(path: str | Path) -> Path:
+    """``path`` as a Path, refused when no filesystem could hold it (a NUL character: the
+    operating system's calls end the name there, and Python refuses it with a ValueError)."""
+    if "\0" in str(path):
+        raise RecstackError(f"{str(path)!r}: a path cannot hold a NUL character (\\0)")
+    return Path(path)
 
 
 def _make_parent(path: Path) -> None:

@@ -385,3 +385,19 @@ def test_a_folder_that_appears_after_the_last_check_is_never_replaced(tmp_path, 
             (staging / "mine.txt").write_text("mine")
     assert [p.name for p in target.iterdir()] == ["theirs.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["00000003"]  # no staging left behind
+
+
+def test_paths_no_filesystem_can_hold_are_recstack_errors(tmp_path):
+    """A NUL character was a ValueError and an over-long name an OSError from pathlib."""
+    with pytest.raises(RecstackError, match=r"a path cannot hold a NUL character"):
+        write_text(tmp_path / "a\0b", "x")
+    with pytest.raises(RecstackError, match=r"a path cannot hold a NUL character"):
+        with atomic_directory(tmp_path / "a\0b", overwrite=False):
+            pass
+    long_name = tmp_path / ("a" * 300)
+    with pytest.raises(RecstackError, match=r"cannot write: File name too long"):
+        write_text(long_name, "x")
+    with pytest.raises(RecstackError, match=r"cannot write: File name too long"):
+        with atomic_directory(long_name, overwrite=False):
+            pass
+    assert _work_files(tmp_path) == []

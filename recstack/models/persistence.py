@@ -243,6 +243,13 @@ def describe_artifact(path: str | Path) -> dict[str, Any]:
 
 def _read_metadata(path: Path) -> dict[str, Any]:
     meta_path, arrays_path = path / META, path / ARRAYS
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass  # refused just below, naming what a saved model is
+    except (OSError, ValueError) as error:  # a name too long, a NUL character
+        raise RecstackError(f"{path}: cannot read this path "
+                            f"({getattr(error, 'strerror', None) or error})") from None
     if not path.exists():
         raise RecstackError(f"{path}: no such folder (a saved model is a folder with {META} "
                             f"and {ARRAYS})")

@@ -440,3 +440,10 @@ def test_text_ids_and_fortran_ordered_arrays_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded.score_users(np.arange(3)), expected)
     assert loaded.items_.external_ids.tolist() == ["x", "y", "z"]
     assert loaded.users_.external_ids.tolist() == ["ann", "bob", "cy"]
+
+
+@pytest.mark.parametrize("name", ["a\0b", "a" * 300])
+def test_a_path_no_filesystem_can_hold_is_refused_when_loading(tmp_path, name):
+    with pytest.raises(RecstackError, match=r": cannot read this path \((embedded null byte|"
+                                            r"File name too long)\)"):
+        load_model(tmp_path / name)

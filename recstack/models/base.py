@@ -344,6 +344,7 @@ class Recommender(Configurable, ABC):
     def fit(self, train: Interactions, *, progress: Progress | None = None) -> Self:
         """Learn from ``train``; returns ``self``."""
         self.validate_params()
+        check_interactions(train, f"{self.name}: fit(train)")
         if len(train) == 0:
             raise RecstackError(f"{self.name}: cannot fit on empty interactions")
         self.users_, self.items_ = train.users, train.items
@@ -672,6 +673,17 @@ def _as_ids(ids: Any, what: str) -> np.ndarray:
                             f"{_preview(ids)}; flatten it first (nested lists and 2-D arrays "
                             "are not ids)")
     return array
+
+
+def check_interactions(data: Any, what: str) -> Interactions:
+    """``data`` when it is :class:`~recstack.data.interactions.Interactions`; anything else
+    (a DataFrame, a path, None) is refused saying how to make one, rather than failing on
+    a missing attribute inside the model."""
+    if not isinstance(data, Interactions):
+        raise RecstackError(f"{what} takes Interactions (from recstack.data.sources."
+                            "load_source, Interactions.from_frame, or a split's train), got "
+                            f"{type(data).__name__}")
+    return data
 
 
 def check_list_length(k: Any, n_rows: int, n_items: int) -> int:

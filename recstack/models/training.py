@@ -26,6 +26,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, concat
 from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import check_interactions
 from recstack.progress import Progress, resolve
 
 
@@ -221,6 +222,9 @@ class ValidationSplitMixin:
         """Learn from ``train``; with ``validation`` (rows of the same split, sharing its
         vocabularies), early-stop on it instead of carving ``validation_fraction`` out of
         ``train``. Returns ``self``; the per-epoch numbers are in ``history_``."""
+        check_interactions(train, f"{self.name}: fit(train)")
+        if validation is not None:
+            check_interactions(validation, f"{self.name}: fit(validation=...)")
         if validation is not None and (validation.users != train.users
                                        or validation.items != train.items):
             raise RecstackError(f"{self.name}: validation must come from the same split as "

@@ -335,3 +335,20 @@ def test_a_model_named_by_something_else_than_a_string_is_refused(name):
     with pytest.raises(ConfigError, match=rf"a model is named by a string such as 'als'; got "
                                           rf"{type(name).__name__} .*available: als, "):
         create_model(name)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_fit_refuses_what_is_not_interactions(name, split):
+    """A DataFrame, a list or None failed on a missing attribute inside fit."""
+    for train in (split.train.to_frame(), None):
+        with pytest.raises(RecstackError, match=rf"^{name}: fit\(train\) takes Interactions .*"
+                                                rf"got {type(train).__name__}"):
+            create_model(name, **quick_params(name)).fit(train)
+
+
+@pytest.mark.parametrize("name", ["bpr", "lightgcn"])
+def test_early_stopping_models_refuse_validation_that_is_not_interactions(name, split):
+    with pytest.raises(RecstackError, match=rf"^{name}: fit\(validation=...\) takes "
+                                            "Interactions .*got DataFrame"):
+        create_model(name, **quick_params(name)).fit(split.train,
+                                                     validation=split.test.to_frame())

@@ -127,6 +127,8 @@ from recstack.models.base import (
     Param,
     PopularityFallbackWarning,
     Recommender,
+    _lookup,
+    _preview,
     check_list_length,
 )
 from recstack.models.persistence import ArraySpec
@@ -474,9 +476,18 @@ class SASRec(WarmStartMixin, Recommender):
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
             raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
-        k = check_list_length(k, len(sequences), len(self.items_))
-        indices = [self.items_.to_index(np.asarray(s)) if len(s) else np.empty(0, np.int64)
-                   for s in sequences]
+        arrays = self._sequence_arrays(sequences)
+        k = check_list_length(k, len(arrays), len(self.items_))
+        indices = []
+        for row, array in enumerate(arrays):
+            index = (_lookup(self.items_, array, f"sequence {row}", missing="ignore")
+                     if len(array) else np.empty(0, np.int64))
+            if (index < 0).any():
+                raise RecstackError(
+                    f"{self.name}: sequence {row} holds {int((index < 0).sum())} item id(s) "
+                    f"the model does not know, e.g. {array[index < 0][:5].tolist()}; give "
+                    "the external ids of items it was trained on")
+            indices.append(index)
         scores, empty = self._score_sequences(indices)
         if exclude_seen:
             lengths = np.array([len(s) for s in indices], np.int64)
@@ -498,11 +509,33 @@ class SASRec(WarmStartMixin, Recommender):
             "score_sequences([items_in_time_order, ...]) (item indices) or "
             "recommend_sequences([...]) (external item ids) instead")
 
+    def _sequence_arrays(self, sequences: Any) -> list[np.ndarray]:
+        """The users' sequences as 1-D arrays: ``sequences`` is a list of them (one list or
+        array of items per user). A flat list of items, a scalar, text, a table or deeper
+        nesting is refused: ``[3, 5]`` would otherwise read as two users of one item."""
+        if isinstance(sequences, str | bytes | dict | set | frozenset) or sequences is None \
+                or not hasattr(sequences, "__iter__"):
+            raise RecstackError(f"{self.name}: sequences must be a list with one list of "
+                                f"items per user, got {_preview(sequences)}")
+        arrays = []
+        for row, sequence in enumerate(list(sequences)):
+            try:
+                flat = not isinstance(sequence, str | bytes) and np.ndim(sequence) == 1
+            except ValueError:  # ragged nesting
+                flat = False
+            if not flat:
+                raise RecstackError(
+                    f"{self.name}: sequence {row} must be a flat list of items (one user's "
+                    f"history, oldest first), got {_preview(sequence)}; pass [[...], ...] "
+                    "with one list per user")
+            arrays.append(np.asarray(sequence))
+        return arrays
+
     def _score_sequences(self, sequences: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         """Scores and the mask of empty sequences (scored by popularity)."""
         self._require_fitted()
         n_items = len(self.item_embeddings_)
-        arrays = [np.asarray(s).ravel() for s in sequences]
+        arrays = self._sequence_arrays(sequences)
         for row, array in enumerate(arrays):
             if len(array) and (array.dtype.kind not in "iu" or array.min() < 0
                                or array.max() >= n_items):

@@ -254,3 +254,25 @@ def test_a_huge_number_of_blocks_is_refused_by_name_not_built():
     """blocks=2**62 passed validation, then a Python loop built blocks until killed."""
     with pytest.raises(ConfigError, match=r"^sasrec: blocks must be <= 64, got 46116860"):
         create_model("sasrec", blocks=2**62).validate_params()
+
+
+@pytest.mark.parametrize(("sequences", "says"), [
+    ([3, 5], r"sequence 0 must be a flat list of items .*got 3; pass \[\[...\], ...\]"),
+    ([[[0, 1]]], r"sequence 0 must be a flat list of items"),
+    ([[0], [[1], [2, 3]]], r"sequence 1 must be a flat list of items"),
+    (None, r"sequences must be a list with one list of items per user, got None"),
+    ("abc", r"sequences must be a list with one list of items per user, got 'abc'"),
+])
+def test_sequences_of_the_wrong_shape_are_refused_not_reinterpreted(fitted, sequences, says):
+    """[3, 5] was read as two users of one item each, [[[0, 1]]] was flattened, None was a
+    TypeError."""
+    for method in (fitted.score_sequences, fitted.recommend_sequences):
+        with pytest.raises(RecstackError, match=rf"^sasrec: {says}"):
+            method(sequences)
+
+
+def test_an_unknown_item_in_a_sequence_names_the_sequence(fitted):
+    known = fitted.items_.to_external(np.arange(3)).tolist()
+    with pytest.raises(RecstackError, match=r"^sasrec: sequence 1 holds 1 item id\(s\) the "
+                                            r"model does not know, e.g. \[99999\]"):
+        fitted.recommend_sequences([known, [*known, 99999]], k=3)

@@ -26,7 +26,7 @@ from recstack.models.persistence import (
     sparse_state,
 )
 from recstack.models.registry import register
-from recstack.models.text_features import item_documents, sklearn_text
+from recstack.models.text_features import check_item_rows, item_documents, sklearn_text
 from recstack.progress import Progress, resolve
 
 #: item-table columns read as text, in this order, whichever the table has
@@ -196,6 +196,7 @@ class ContentBased(Recommender):
         with that text and no interactions. Works on a loaded model (needs
         scikit-learn for the tokeniser, never refits)."""
         self._require_fitted()
+        check_item_rows(item_table, self.name, "item_vectors")
         columns = self.text_columns_.tolist()
         missing = [c for c in columns if c not in item_table.columns]
         if missing:

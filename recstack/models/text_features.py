@@ -15,9 +15,18 @@ import pandas as pd
 
 from recstack.errors import RecstackError
 
-__all__ = ["genre_tokens", "item_documents", "sklearn_text"]
+__all__ = ["check_item_rows", "genre_tokens", "item_documents", "sklearn_text"]
 
 _NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def check_item_rows(rows: Any, model: str, method: str) -> pd.DataFrame:
+    """``rows`` when it is a DataFrame of item-table rows (what the content models embed
+    new items from); anything else is refused naming the method, not failed on inside."""
+    if not isinstance(rows, pd.DataFrame):
+        raise RecstackError(f"{model}: {method} takes item-table rows (a pandas DataFrame "
+                            f"with the item table's text columns), got {type(rows).__name__}")
+    return rows
 
 
 def item_documents(table: pd.DataFrame, columns: list[str]) -> list[str]:
@@ -44,6 +53,8 @@ def genre_tokens(genres: Any) -> str:
         genres = genres.split("|")
     elif genres is None or (np.ndim(genres) == 0 and pd.isna(genres)):
         return ""
+    elif np.ndim(genres) == 0:  # one genre as a number or code, not a list of them
+        genres = [genres]
     return " ".join(f"genre_{_NOT_A_WORD.sub('_', str(g).lower()).strip('_')}"
                     for g in genres if str(g).strip())
 

@@ -135,7 +135,12 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
-from recstack.models.text_features import genre_tokens, item_documents, sklearn_text
+from recstack.models.text_features import (
+    check_item_rows,
+    genre_tokens,
+    item_documents,
+    sklearn_text,
+)
 from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
@@ -618,9 +623,7 @@ class TwoTower(WarmStartMixin, Recommender):
         without training rows this is its row of :meth:`item_embeddings`. The rows need the
         columns the model was fitted with (genres, tags, title, description)."""
         self._require_fitted()
-        if not isinstance(item_rows, pd.DataFrame):
-            raise RecstackError(f"{self.name}: embed_items takes item-table rows (a pandas "
-                                f"DataFrame), got {type(item_rows).__name__}")
+        check_item_rows(item_rows, self.name, "embed_items")
         features = self.content_.transform(item_rows, n_rows=len(item_rows))
         return _unit(_perceptron(features, self.item_layers_))
 

@@ -174,3 +174,18 @@ def test_missing_scikit_learn_names_the_extra(catalog_data, monkeypatch):
 def test_bad_hyperparameters_are_refused_in_fit(catalog_data, params, message):
     with pytest.raises(ConfigError, match=message):
         create_model("content", **params).fit(catalog_data)
+
+
+def test_new_items_must_be_item_table_rows(catalog_data):
+    """A list, None or a path failed on `.columns` inside item_vectors."""
+    model = ContentBased().fit(catalog_data)
+    for rows in ([1, 2], None, "items.csv"):
+        with pytest.raises(RecstackError, match=r"^content: item_vectors takes item-table "
+                                                rf"rows .*got {type(rows).__name__}"):
+            model.score_new_items(["fan"], rows)
+
+
+def test_a_genre_given_as_one_code_is_one_genre_token():
+    """A number in the genres column (a genre code) raised "'int' object is not iterable"."""
+    table = pd.DataFrame({"title": ["a", "b"], "genres": [7, ["Drama", "War"]]})
+    assert item_documents(table, ["genres"])[0] == "genre_7"

@@ -225,6 +225,11 @@ class ValidationSplitMixin:
         check_interactions(train, f"{self.name}: fit(train)")
         if validation is not None:
             check_interactions(validation, f"{self.name}: fit(validation=...)")
+            if len(validation) == 0:
+                # nothing to stop or weigh on: every epoch's metric would be undefined
+                raise RecstackError(f"{self.name}: fit(validation=...) got no rows; give "
+                                    "the validation rows, or None to carve "
+                                    "validation_fraction of train")
         if validation is not None and (validation.users != train.users
                                        or validation.items != train.items):
             raise RecstackError(f"{self.name}: validation must come from the same split as "

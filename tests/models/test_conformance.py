@@ -352,3 +352,11 @@ def test_early_stopping_models_refuse_validation_that_is_not_interactions(name, 
                                             "Interactions .*got DataFrame"):
         create_model(name, **quick_params(name)).fit(split.train,
                                                      validation=split.test.to_frame())
+
+
+@pytest.mark.parametrize("name", ["bpr", "lightgcn", "blend"])
+def test_empty_validation_rows_are_refused(name, split):
+    """An empty validation set was accepted: the blend weighed its members on no user."""
+    empty = split.test.select(np.array([], dtype=np.int64))
+    with pytest.raises(RecstackError, match=rf"^{name}: fit\(validation=...\) got no rows"):
+        create_model(name, **quick_params(name)).fit(split.train, validation=empty)

@@ -67,6 +67,8 @@ class SparkSettings:
             if not isinstance(conf, dict):
                 raise ConfigError(f"{CONF_ENV}: expected a JSON object of Spark settings, got "
                                   f"{type(conf).__name__}")
+            _check_conf(conf, CONF_ENV)
+        _check_conf(self.conf, "SparkSettings conf")
         return SparkSettings(master=self.master or environ.get(MASTER_ENV) or None,
                              app_name=self.app_name, conf={**conf, **dict(self.conf)},
                              checkpoint_dir=self.checkpoint_dir)
@@ -86,12 +88,29 @@ def settings_from_table(table: Mapping[str, Any], where: str = "[spark]") -> Spa
     if not isinstance(conf, Mapping):
         raise ConfigError(f"{where}.conf: expected a table of Spark settings such as "
                           f'conf = {{ "spark.executor.memory" = "8g" }}, got {conf!r}')
+    _check_conf(conf, f"{where}.conf")
     for key in ("master", "app_name", "checkpoint_dir"):
         if key in table and not isinstance(table[key], str):
             raise ConfigError(f"{where}.{key}: expected a string, got {table[key]!r}")
     return SparkSettings(master=table.get("master"), app_name=table.get("app_name", "recstack"),
                          conf={str(k): v for k, v in conf.items()},
                          checkpoint_dir=table.get("checkpoint_dir"))
+
+
+def _check_conf(conf: Mapping[str, Any], where: str) -> None:
+    """Spark settings are single values. A table under a key is what TOML makes of an
+    unquoted dotted key (``spark.executor.memory = "8g"`` is ``spark = {executor = ...}``),
+    which Spark would receive as one meaningless setting named ``spark``."""
+    for key, value in conf.items():
+        if isinstance(value, Mapping | list | tuple | set) or value is None:
+            dotted, leaf = str(key), value
+            while isinstance(leaf, Mapping) and leaf:
+                inner = next(iter(leaf))
+                dotted, leaf = f"{dotted}.{inner}", leaf[inner]
+            hint = (f'; quote dotted names: "{dotted}" = {leaf!r}'
+                    if isinstance(value, Mapping) and value else "")
+            raise ConfigError(f"{where}: {key!r} = {value!r}: a Spark setting is one value "
+                              f"(text, number or true/false){hint}")
 
 
 def require_pyspark() -> Any:

@@ -59,6 +59,20 @@ def test_settings_come_from_the_experiment_table_then_the_environment():
         SparkSettings().resolved({"RECSTACK_SPARK_CONF": "spark.a=1"})
 
 
+def test_a_spark_setting_that_is_a_table_says_to_quote_the_dotted_name():
+    """TOML reads an unquoted `spark.executor.memory = "8g"` under [spark.conf] as nested
+    tables: Spark got one setting named 'spark' and the memory setting was lost."""
+    import tomllib
+
+    table = tomllib.loads('[spark.conf]\nspark.executor.memory = "8g"\n')["spark"]
+    with pytest.raises(ConfigError, match=r"^\[spark\]\.conf: 'spark' = .*a Spark setting is "
+                                          r"one value .*quote dotted names: "
+                                          r"\"spark\.executor\.memory\" = '8g'"):
+        settings_from_table(table)
+    with pytest.raises(ConfigError, match=r"^RECSTACK_SPARK_CONF: 'spark.a' = \[1\]"):
+        SparkSettings().resolved({"RECSTACK_SPARK_CONF": '{"spark.a": [1]}'})
+
+
 def _flaky_values(frame, marker: Path):
     """The value column through a UDF whose first call, in whichever task, raises (the
     marker file records that the fault fired); Spark must retry that task."""

@@ -437,7 +437,8 @@ class Recommender(Configurable, ABC):
         is all empty slots) and is nobody's neighbour. Models that place items by their
         content (:attr:`places_items_by_content`) keep them."""
         self._require_fitted()
-        item_index = _lookup(self.items_, _as_ids(items, "items"), "items").astype(np.int64)
+        item_index = _lookup(self.items_, _as_ids(items, "items"),
+                             f"{self.name}: items").astype(np.int64)
         k = check_list_length(k, len(item_index), len(self.items_))
         untrained = None if self.places_items_by_content else self._items_without_rows()
 
@@ -532,7 +533,7 @@ class Recommender(Configurable, ABC):
         """Scores of ``(users[j], items[j])`` pairs, by external ids (float32)."""
         self._require_fitted()
         user_index = self._user_indices(users)
-        item_index = _lookup(self.items_, _as_ids(items, "items"), "items")
+        item_index = _lookup(self.items_, _as_ids(items, "items"), f"{self.name}: items")
         if user_index.shape != item_index.shape:
             raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
                               f"{item_index.shape}")
@@ -701,12 +702,19 @@ def check_list_length(k: Any, n_rows: int, n_items: int) -> int:
 def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "raise"
             ) -> np.ndarray:
     """``ids.to_index`` that reports an id that cannot be looked up (a list or a table
-    inside the list) as a user's mistake."""
+    inside the list) as a user's mistake, and with ``missing="raise"`` refuses ids the
+    vocabulary lacks naming ``what`` (e.g. ``"ease: items"``); ``"ignore"`` gives -1."""
     try:
-        return ids.to_index(external, missing=missing)
+        index = ids.to_index(external, missing="ignore")
     except TypeError as error:
         raise RecstackError(f"{what}: each id must be a number or a string, got "
                             f"{_preview(external)} ({error})") from None
+    if missing == "raise" and (index < 0).any():
+        unknown = list(dict.fromkeys(np.asarray(external)[index < 0].tolist()))
+        raise RecstackError(f"{what}: {len(unknown)} id(s) the model was not trained on, "
+                            f"e.g. {unknown[:5]} (it knows {len(ids):,}); give ids of its "
+                            "training data")
+    return index
 
 
 def _preview(value: Any) -> str:

@@ -158,7 +158,8 @@ def test_similar_items_is_the_cosine_of_item_factors_without_the_item_itself(bin
     assert items.shape == (1, binary.n_items + 2)
     assert np.isneginf(similarity[0, -3:]).all() and (items[0, -3:] == -1).all()
     assert query[0] not in items[0]
-    with pytest.raises(RecstackError, match="unknown id"):
+    with pytest.raises(RecstackError, match=r"^als: items: 1 id\(s\) the model was not "
+                                            r"trained on, e.g. \['no-such-item'\]"):
         model.similar_items(["no-such-item"])
 
 

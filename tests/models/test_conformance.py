@@ -360,3 +360,16 @@ def test_empty_validation_rows_are_refused(name, split):
     empty = split.test.select(np.array([], dtype=np.int64))
     with pytest.raises(RecstackError, match=rf"^{name}: fit\(validation=...\) got no rows"):
         create_model(name, **quick_params(name)).fit(split.train, validation=empty)
+
+
+@pytest.mark.parametrize("name", ["ease", "most_popular"])
+def test_an_unknown_item_names_the_model_and_the_argument(name, split):
+    """"1 unknown id(s), e.g. [99999]; this map has 40 ids" said neither which model nor
+    whether users or items."""
+    model = fitted(name, split.train)
+    user = split.train.users.external_ids[:1]
+    with pytest.raises(RecstackError, match=rf"^{name}: items: 1 id\(s\) the model was not "
+                                            r"trained on, e\.g\. \[99999\]"):
+        model.score(user, [99999])
+    with pytest.raises(RecstackError, match=rf"^{name}: items: 2 id\(s\)"):
+        model.similar_items([99999, 99998, 99999])

@@ -153,7 +153,8 @@ def test_similar_items_lists_neighbours_without_the_item(tiny):
     assert items.tolist() == [["b", None], ["b", None]]
     np.testing.assert_allclose(sims[:, 0], [2 / 3, 1 / 3], rtol=1e-6)
     assert np.isneginf(sims[:, 1]).all()
-    with pytest.raises(RecstackError, match="unknown id"):
+    with pytest.raises(RecstackError, match=r"^item_knn: items: 1 id\(s\) the model was not "
+                                            r"trained on, e.g. \['zz'\]"):
         model.similar_items(["zz"])
     with pytest.raises(ConfigError, match="k must be"):
         model.similar_items(["a"], k=0)

@@ -44,11 +44,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from recstack.errors import RecstackError
 
-__all__ = ["atomic_directory", "atomic_path", "recover", "write_bytes", "write_text",
-           "write_with"]
+__all__ = ["atomic_directory", "atomic_path", "checked_path", "recover", "write_bytes",
+           "write_text", "write_with"]
 
 _TMP = "recstack-tmp"
 _OLD = "recstack-old"
@@ -84,7 +85,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         If the block raises, the temporary file is removed, ``path`` is untouched and the
         block's exception propagates.
     """
-    path = _checked_path(path)
+    path = checked_path(path)
     try:
         is_folder = path.is_dir()
     except OSError as error:  # e.g. a name longer than the filesystem allows
@@ -178,7 +179,7 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     if not isinstance(overwrite, bool):
         # a truthy string such as "no" must not replace a folder
         raise RecstackError(f"overwrite must be True or False, got {overwrite!r}")
-    target = _checked_path(target)
+    target = checked_path(target)
     _make_parent(target)
     recover(target)
     _check_replaceable(target, overwrite=overwrite)
@@ -370,12 +371,21 @@ def _remove(path: Path) -> None:
 # checks and errors
 
 
-def _checked_path(path: str | Path) -> Path:
-    """``path`` as a Path, refused when no filesystem could hold it (a NUL character: the
-    operating system's calls end the name there, and Python refuses it with a ValueError)."""
-    if "\0" in str(path):
-        raise RecstackError(f"{str(path)!r}: a path cannot hold a NUL character (\\0)")
-    return Path(path)
+def checked_path(path: Any, what: str = "path") -> Path:
+    """``path`` (text or a path) as a Path; refused with a :class:`RecstackError` when it
+    is something else (None, a number), empty (it would mean the working folder) or holds
+    a NUL character (the operating system's calls end the name there)."""
+    if not isinstance(path, str | os.PathLike):
+        raise RecstackError(f"{what}: expected a path (text or pathlib.Path), got "
+                            f"{type(path).__name__} {path!r}")
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if not text.strip():
+        raise RecstackError(f"{what}: an empty path; give a file or folder name")
+    if "\0" in text:
+        raise RecstackError(f"{text!r}: a path cannot hold a NUL character (\\0)")
+    return Path(text)
 
 
 def _make_parent(path: Path) -> None:

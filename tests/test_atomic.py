@@ -401,3 +401,11 @@ def test_paths_no_filesystem_can_hold_are_recstack_errors(tmp_path):
         with atomic_directory(long_name, overwrite=False):
             pass
     assert _work_files(tmp_path) == []
+
+
+def test_a_path_of_the_wrong_type_or_empty_is_a_recstack_error():
+    with pytest.raises(RecstackError, match=r"^path: expected a path .*got NoneType None"):
+        write_text(None, "x")
+    with pytest.raises(RecstackError, match=r"^path: an empty path"):
+        with atomic_directory("", overwrite=True):
+            pass

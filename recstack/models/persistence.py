@@ -68,7 +68,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack import __version__
-from recstack.atomic import atomic_directory, recover
+from recstack.atomic import atomic_directory, checked_path, recover
 from recstack.data.idmap import IdMap
 from recstack.errors import RecstackError
 
@@ -167,7 +167,7 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
         If ``path`` exists and ``overwrite`` is False, or cannot be written.
     """
     model._require_fitted()
-    path = Path(path)
+    path = checked_path(path, f"{model.name}: save(path)")
     arrays = {f"{_BASE_PREFIX}{k}": np.asarray(v) for k, v in _base_state(model).items()}
     for name, value in model._state().items():
         arrays[name] = np.asarray(value)
@@ -215,7 +215,7 @@ def load_model(path: str | Path) -> Recommender:
     RecstackError
         Naming the file and what is wrong, for any of the checks of the module docstring.
     """
-    path = Path(path)
+    path = checked_path(path, "load_model(path)")
     recover(path)  # an interrupted overwrite may have left the old version set aside
     meta = _read_metadata(path)
     _check_checksums(path, meta)
@@ -235,7 +235,7 @@ def load_model(path: str | Path) -> Recommender:
 def describe_artifact(path: str | Path) -> dict[str, Any]:
     """The metadata of a saved model (format, model, hyperparameters, arrays), checked like
     :func:`load_model` checks it, without reading the arrays."""
-    path = Path(path)
+    path = checked_path(path, "describe_artifact(path)")
     meta = _read_metadata(path)
     _check_metadata_digest(path / META, meta)
     return meta

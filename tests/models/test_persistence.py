@@ -444,6 +444,18 @@ def test_text_ids_and_fortran_ordered_arrays_round_trip(tmp_path):
 
 @pytest.mark.parametrize("name", ["a\0b", "a" * 300])
 def test_a_path_no_filesystem_can_hold_is_refused_when_loading(tmp_path, name):
-    with pytest.raises(RecstackError, match=r": cannot read this path \((embedded null byte|"
-                                            r"File name too long)\)"):
+    with pytest.raises(RecstackError, match=r"(: cannot read this path \(File name too long\)|"
+                                            r"a path cannot hold a NUL character)"):
         load_model(tmp_path / name)
+
+
+def test_a_path_that_is_not_text_or_is_empty_is_refused_by_argument(split):  # noqa: F811
+    """None or a number failed inside pathlib; '' saved over the working folder's name."""
+    model = create_model("most_popular").fit(split.train)
+    with pytest.raises(RecstackError, match=r"^most_popular: save\(path\): expected a path "
+                                            r"\(text or pathlib.Path\), got NoneType None"):
+        model.save(None)
+    with pytest.raises(RecstackError, match=r"^most_popular: save\(path\): an empty path"):
+        model.save("", overwrite=True)
+    with pytest.raises(RecstackError, match=r"^load_model\(path\): expected a path .*got int 3"):
+        load_model(3)

@@ -197,6 +197,15 @@ def relevance(test: SparkInteractions, *, relevance_threshold: float | None = No
     if duplicate_grade not in DUPLICATE_GRADES:
         raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
                           f"got {duplicate_grade!r}")
+    # as the single-machine Evaluator: a NaN threshold selects nothing, a truthy "no" grades
+    if relevance_threshold is not None and (
+            isinstance(relevance_threshold, bool)
+            or not isinstance(relevance_threshold, int | float | np.number)
+            or not np.isfinite(relevance_threshold)):
+        raise ConfigError(f"relevance_threshold must be a finite number or None, got "
+                          f"{relevance_threshold!r}")
+    if not isinstance(graded, bool | np.bool_):
+        raise ConfigError(f"graded must be True or False, got {graded!r}")
     pairs = deduplicated(test, duplicate_grade).frame
     # the values are float32 on a single machine; compare and grade with those
     value = F.col(VALUE).cast("float").cast("double")

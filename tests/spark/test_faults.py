@@ -214,3 +214,9 @@ def test_scoring_and_top_lists_refuse_bad_requests(spark, toy):
     for ks in ([], [2.7], ["10"]):
         with pytest.raises(ConfigError, match=r"ks must be a non-empty list of positive"):
             evaluate_factors(users, items, toy, toy, ks=ks)
+    # a NaN threshold said "no test user has a relevant item", as if the data were at fault
+    with pytest.raises(ConfigError, match=r"relevance_threshold must be a finite number or "
+                                          r"None, got nan"):
+        evaluate_factors(users, items, toy, toy, ks=[2], relevance_threshold=float("nan"))
+    with pytest.raises(ConfigError, match=r"graded must be True or False, got 'no'"):
+        evaluate_factors(users, items, toy, toy, ks=[2], graded="no")

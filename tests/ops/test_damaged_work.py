@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.ops.pipeline import run_pipeline
 
 from .scenario import make_data, write_pipeline
@@ -78,3 +78,9 @@ def test_a_work_folder_that_is_a_file_or_a_lock_that_is_a_folder(copy):
     (work(copy) / "lock").mkdir(parents=True)
     with pytest.raises(RecstackError, match=r"its lock .*lock is a folder; remove it"):
         run_pipeline(copy / "pipeline.toml")
+
+
+def test_a_clock_that_is_not_unix_seconds_is_refused(copy):
+    """now="2019-05-01" failed as int("2019-05-01") deep in the quality checks."""
+    with pytest.raises(ConfigError, match=r"^run_pipeline: now must be whole Unix seconds"):
+        run_pipeline(copy / "pipeline.toml", now="2019-05-01")

@@ -252,6 +252,14 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
         # the experiment parser speaks of [[models]] entries; a pipeline has one [model]
         message = str(error).replace("[[models]] #1 ", "[model] ")
         raise ConfigError(message) from None
+    from recstack.models.registry import model_class
+
+    if data.rating_range is None and getattr(model_class(model.type), "predicts_ratings",
+                                             False):
+        # found here, not after the checks and the drift step, when training refuses it
+        raise ConfigError(f"{file}[model] type = {model.type!r} predicts explicit ratings, "
+                          "but [data] declares no rating_range (the events are implicit); "
+                          "add rating_range = [low, high] or use an implicit-feedback model")
     if training.fold_in_between and model.type not in FOLD_IN_MODELS:
         raise ConfigError(f"{file}[training] fold_in_between = {training.fold_in_between}: "
                           f"folding in new users and items needs a model type among "

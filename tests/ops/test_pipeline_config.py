@@ -48,6 +48,9 @@ def test_defaults_and_paths():
     ({"data": {"partitions": " "}}, r"\[data\] partitions = ' ': expected a path"),
     ({"data": {"partitions": "logs", "items": ""}}, r"\[data\] items = '': expected a path"),
     ({"registry": {"root": ""}}, r"\[registry\] root = '': expected a path"),
+    # refused only at the train step, after the checks and the drift step had run
+    ({"model": {"type": "mf"}}, r"p.toml: \[model\] type = 'mf' predicts explicit ratings, "
+                                r"but \[data\] declares no rating_range"),
 ])
 def test_mistakes_are_named(changes, message):
     with pytest.raises(ConfigError, match=message):

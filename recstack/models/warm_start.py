@@ -53,7 +53,19 @@ def known_rows(new_ids: IdMap, old_ids: IdMap) -> tuple[np.ndarray, np.ndarray]:
     ``new_ids[new_index[k]] == old_ids[old_index[k]]``, in the new vocabulary's order."""
     old_index = old_ids.to_index(new_ids.external_ids, missing="ignore")
     new_index = np.flatnonzero(old_index >= 0)
+    kinds = [_id_kind(ids) for ids in (old_ids, new_ids)]
+    if not len(new_index) and len(new_ids) and len(old_ids) and kinds[0] != kinds[1]:
+        # not new data: the same ids written another way (5 and "5"), so nothing carries over
+        raise ConfigError(
+            f"warm start: the previous model's ids are {kinds[0]} (e.g. "
+            f"{old_ids.external_ids[:3].tolist()}) and these are {kinds[1]} (e.g. "
+            f"{new_ids.external_ids[:3].tolist()}), so no id matches and nothing would carry "
+            "over; read the data with the ids' type the previous model was trained on")
     return new_index.astype(np.int64), old_index[new_index].astype(np.int64)
+
+
+def _id_kind(ids: IdMap) -> str:
+    return "numbers" if np.asarray(ids.external_ids).dtype.kind in "biuf" else "text"
 
 
 def copy_known_rows(fresh: np.ndarray, new_ids: IdMap, old_ids: IdMap,

@@ -193,3 +193,16 @@ def test_fit_candidate_gives_a_warm_bpr_the_warm_epochs(windows):
     assert warm and model.epochs == 2 and len(model.history_.epochs) <= 2
     _, warm = fit_candidate("bpr", {"factors": 4, "epochs": 2}, new, previous=previous)
     assert not warm  # another architecture: trained from scratch
+
+
+def test_ids_of_another_type_than_the_previous_models_are_refused():
+    """A model trained on text ids ("5") warm-started on integer ids (5) matched nothing
+    and silently started from scratch."""
+    from recstack.data.idmap import IdMap
+
+    previous, new = IdMap(np.array(["5", "7"])), IdMap(np.array([5, 7, 9]))
+    with pytest.raises(ConfigError, match=r"^warm start: the previous model's ids are text "
+                                          r"\(e.g. \['5', '7'\]\) and these are numbers"):
+        known_rows(new, previous)
+    # ids of one type that merely share nothing are new data, not a mistake
+    assert known_rows(IdMap(np.array([8, 9])), IdMap(np.array([5, 7])))[0].tolist() == []

@@ -57,7 +57,7 @@ import pandas as pd
 
 from recstack.atomic import atomic_directory, recover, write_text
 from recstack.data.side_table import read_side_table
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import RecstackError
 from recstack.ops.lock import pipeline_lock
 from recstack.ops.pipeline_config import Pipeline, load_pipeline
 from recstack.ops.quality import (
@@ -65,6 +65,7 @@ from recstack.ops.quality import (
     PASSED,
     CheckResult,
     QualityFailure,
+    check_clock,
     check_partition,
     summary,
 )
@@ -116,9 +117,7 @@ def run_pipeline(pipeline: str | Path | Pipeline, *, now: int | None = None,
     QualityFailure
         A quality check failed (the reasons are in the message and ``check.failed.json``).
     """
-    if now is not None and (isinstance(now, bool) or not isinstance(now, int | np.integer)):
-        raise ConfigError(f"run_pipeline: now must be whole Unix seconds (an int) or None, "
-                          f"got {now!r}")
+    check_clock(now, "run_pipeline")
     spec = pipeline if isinstance(pipeline, Pipeline) else load_pipeline(pipeline)
     with pipeline_lock(spec.work, spec.name):
         return _Run(spec, now, resolve(progress), on_step).go()

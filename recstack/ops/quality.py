@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -216,6 +217,7 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
     catalog_items, catalog_users
         Known item and user ids (the unknown-id checks are skipped when None).
     """
+    check_clock(now, "check_partition")
     results: list[CheckResult] = []
 
     def add(check: str, status: str, message: str, count: int = 0, share: float = 0.0,
@@ -306,10 +308,19 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
             add(check, SKIPPED, f"no usable {column} column")
             continue
         ids = table.column(column).to_numpy(zero_copy_only=False)
-        unknown = _valid(table, column) & ~np.isin(ids, np.asarray(known))
+        known = np.asarray(known)
+        unknown = _valid(table, column) & ~np.isin(ids, known)
         count = int(unknown.sum())
         status, share = _share_status(check, count, n, spec)
-        add(check, status, f"{count:,} rows with a {column} not in the catalog", count,
+        ids_are_numbers = pa.types.is_integer(table.schema.field(column).type)
+        catalog_numbers = known.dtype.kind in "iu" or (
+            known.dtype.kind == "O" and pd.api.types.infer_dtype(known) == "integer")
+        # every id "unknown" because the catalog writes them another way (5 and "5")
+        why = "" if not count or ids_are_numbers == catalog_numbers or not len(known) else (
+            f" (the catalog's ids are {'integers' if catalog_numbers else 'text'}, this "
+            f"column's {'integers' if ids_are_numbers else 'text'}: 5 and '5' differ; store "
+            "them with one type)")
+        add(check, status, f"{count:,} rows with a {column} not in the catalog{why}", count,
             share, _examples(np.unique(ids[unknown])))
 
     if previous_rows:
@@ -323,6 +334,13 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
     else:
         add("volume", SKIPPED, "no previous partitions to compare with")
     return results
+
+
+def check_clock(now: Any, where: str) -> None:
+    """The clock of the future check: whole Unix seconds, or None for the current time."""
+    if now is not None and (isinstance(now, bool) or not isinstance(now, int | np.integer)):
+        raise ConfigError(f"{where}: now must be whole Unix seconds (an int) or None, got "
+                          f"{now!r}")
 
 
 def _valid(table: pa.Table, name: str) -> np.ndarray:

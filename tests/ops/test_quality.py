@@ -107,3 +107,19 @@ def test_timestamps_outside_the_partition_period():
     check = results["outside_partition"]
     assert (check.status, check.count, check.share) == ("failed", 7, 0.7)
     assert run(table())["outside_partition"].status == "skipped"
+
+
+def test_a_catalog_of_text_ids_against_integer_ids_says_why_every_id_is_unknown():
+    """The check said "10 rows with a item_id not in the catalog" and nothing more."""
+    catalog = np.array(["10", "11", "12", "13", "14"], dtype=object)
+    checks = run(table(), catalog_items=catalog)
+    assert checks["unknown_items"].status == "failed"
+    assert ("(the catalog's ids are text, this column's integers: 5 and '5' differ"
+            in checks["unknown_items"].message)
+    same_type = run(table(), catalog_items=np.array([10, 11]))
+    assert "differ" not in same_type["unknown_items"].message
+
+
+def test_a_clock_that_is_not_unix_seconds_is_refused():
+    with pytest.raises(ConfigError, match=r"^check_partition: now must be whole Unix seconds"):
+        run(table(), now="2023-11-14")

@@ -101,6 +101,9 @@ def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
     """The same interactions as a Spark DataFrame (same indices; ``row`` = position)."""
     import pandas as pd
 
+    from recstack.models.base import check_interactions
+
+    check_interactions(data, "from_interactions(spark, data)")
     columns = {USER_INDEX: data.user_index, ITEM_INDEX: data.item_index,
                VALUE: data.value.astype(np.float64), ROW: np.arange(len(data), dtype=np.int64)}
     if data.timestamp is not None:
@@ -655,8 +658,17 @@ def _ids_in_index_order(vocabulary: Any, id_column: str, index_column: str, n: i
 
 
 def _align_side_table(table: Any, vocabulary: Any, key: str, index_column: str) -> Any:
+    from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
+    if not isinstance(table, DataFrame):
+        hint = (" (spark.createDataFrame(table) makes one of a pandas table)"
+                if hasattr(table, "columns") else "")
+        raise RecstackError(f"with_side_tables: the {key.removesuffix('_id')} table must be a "
+                            f"Spark DataFrame, got {type(table).__name__}{hint}")
+    if not table.columns:
+        raise DataFormatError(f"the {key.removesuffix('_id')} table has no columns",
+                              expected=f"a key column {key!r}")
     source = key if key in table.columns else table.columns[0]
     duplicated = (table.groupBy(source).count().filter(F.col("count") > 1)
                   .select(source).limit(3).collect())

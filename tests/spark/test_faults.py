@@ -220,3 +220,16 @@ def test_scoring_and_top_lists_refuse_bad_requests(spark, toy):
         evaluate_factors(users, items, toy, toy, ks=[2], relevance_threshold=float("nan"))
     with pytest.raises(ConfigError, match=r"graded must be True or False, got 'no'"):
         evaluate_factors(users, items, toy, toy, ks=[2], graded="no")
+
+
+def test_tables_of_the_wrong_kind_are_refused_by_argument(spark, toy):
+    """A pandas side table failed on `.groupBy`, a pandas frame on `.user_index`."""
+    import pandas as pd
+
+    with pytest.raises(RecstackError, match=r"^from_interactions\(spark, data\) takes "
+                                            "Interactions .*got DataFrame"):
+        sd.from_interactions(spark, pd.DataFrame({"user_id": [1], "item_id": [2]}))
+    with pytest.raises(RecstackError, match=r"^with_side_tables: the item table must be a "
+                                            r"Spark DataFrame, got DataFrame \(spark\."
+                                            "createDataFrame"):
+        sd.with_side_tables(toy, item_table=pd.DataFrame({"item_id": [10]}))

@@ -70,8 +70,12 @@ def list_partitions(root: str | Path) -> list[Partition]:
     if not root.is_dir():
         raise RecstackError(f"{root}: no such partitioned data folder (expected folders "
                             "such as year=2024/month=03 holding Parquet files)")
+    try:
+        folders = sorted(p for p in root.rglob("*") if p.is_dir())
+    except OSError as error:  # an unreadable folder below the root
+        raise RecstackError(f"{root}: cannot list its partitions: {error}") from None
     found = []
-    for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
+    for folder in folders:
         relative = folder.relative_to(root).as_posix()
         parts = relative.split("/")
         if any(part.startswith((".", "_")) for part in parts):

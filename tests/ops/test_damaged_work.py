@@ -84,3 +84,17 @@ def test_a_clock_that_is_not_unix_seconds_is_refused(copy):
     """now="2019-05-01" failed as int("2019-05-01") deep in the quality checks."""
     with pytest.raises(ConfigError, match=r"^run_pipeline: now must be whole Unix seconds"):
         run_pipeline(copy / "pipeline.toml", now="2019-05-01")
+
+
+def test_an_unreadable_partitions_folder_is_named(copy, monkeypatch):
+    """A folder the user cannot read (simulated: the tests run as root) was a raw
+    PermissionError from the listing."""
+    from recstack.ops import partitions
+
+    def refuse(self, pattern):
+        raise PermissionError(13, "Permission denied", str(self / "year=2019"))
+
+    monkeypatch.setattr(partitions.Path, "rglob", refuse)
+    with pytest.raises(RecstackError, match=r"logs: cannot list its partitions: .*Permission "
+                                            "denied"):
+        partitions.list_partitions(copy / "logs")

@@ -403,9 +403,21 @@ class Recommender(Configurable, ABC):
         return hasattr(self, "seen_")
 
     def score_users(self, user_indices: np.ndarray) -> np.ndarray:
-        """Full-catalog scores for a batch of user indices (what the evaluator calls)."""
+        """Full-catalog scores for a batch of user indices (what the evaluator calls):
+        integers in ``[0, n_users)``, the positions in ``users_`` (external ids go through
+        :meth:`recommend` or :meth:`score`). Others are refused: ``-1`` would score the
+        last user and ``0.5`` the first."""
         self._require_fitted()
-        return self._score_users(np.asarray(user_indices, dtype=np.int64))
+        indices = np.asarray(user_indices)
+        n_users = len(self.users_)
+        if indices.ndim != 1 or (indices.size and (
+                indices.dtype.kind not in "iu" or indices.min() < 0
+                or indices.max() >= n_users)):
+            raise RecstackError(
+                f"{self.name}: score_users takes a flat array of user indices in [0, "
+                f"{n_users}) (positions in users_), got {_preview(user_indices)}; map "
+                "external ids with users_.to_index")
+        return self._score_users(indices.astype(np.int64, copy=False))
 
     def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
                   batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -373,3 +373,15 @@ def test_an_unknown_item_names_the_model_and_the_argument(name, split):
         model.score(user, [99999])
     with pytest.raises(RecstackError, match=rf"^{name}: items: 2 id\(s\)"):
         model.similar_items([99999, 99998, 99999])
+
+
+@pytest.mark.parametrize("name", ["ease", "als", "most_popular", "random"])
+def test_score_users_refuses_indices_outside_the_vocabulary(name, split):
+    """-1 scored the last user, 0.5 the first, n_users an IndexError (or another user)."""
+    model = fitted(name, split.train)
+    n_users = len(model.users_)
+    for indices in ([-1], [0.5], [n_users], [[0]]):
+        with pytest.raises(RecstackError, match=rf"^{name}: score_users takes a flat array of "
+                                                rf"user indices in \[0, {n_users}\)"):
+            model.score_users(np.array(indices))
+    assert model.score_users(np.array([], dtype=np.int64)).shape == (0, len(model.items_))

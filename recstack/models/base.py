@@ -105,6 +105,9 @@ class Param:
     needs_timestamps
         The parameter acts only on timestamps, so searching it on data without them (e.g. a
         graph-CF split) is pointless; default search spaces leave it out there.
+    unique
+        For a tuple/list value: each element at most once (a repeated column name would
+        count the same feature twice).
     """
 
     kind: type | tuple[type, ...]
@@ -121,6 +124,7 @@ class Param:
     pattern_doc: str = ""
     search: dict[str, Any] | None = None
     needs_timestamps: bool = False
+    unique: bool = False
 
     def check(self, model: str, name: str, value: Any) -> None:
         """Raise a :class:`~recstack.errors.ConfigError` naming ``model`` and ``name`` when
@@ -157,6 +161,10 @@ class Param:
         if self.element is not None:
             for position, item in enumerate(value):
                 self.element.check(model, f"{name}[{position}]", item)
+        if self.unique and len(set(value)) < len(value):
+            repeated = sorted({item for item in value if list(value).count(item) > 1}, key=str)
+            raise ConfigError(f"{model}: {name} must name each element once, got {value!r} "
+                              f"(repeated: {', '.join(map(repr, repeated))})")
 
     def describe(self) -> str:
         """The constraint in words, e.g. ``"float in [0, 0.5]"``, ``"int >= 1"``."""

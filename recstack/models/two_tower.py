@@ -411,7 +411,7 @@ class TwoTower(WarmStartMixin, Recommender):
                           doc="Dimensions of the title (+ description) text vector; 0: none."),
         "max_tags": Param(int, low=0, default=500,
                           doc="Most tag words in the tag multi-hot; 0: no tags."),
-        "user_features": Param((tuple, list), default=(), element=Param(str),
+        "user_features": Param((tuple, list), default=(), element=Param(str), unique=True,
                                doc="user_table columns one-hot encoded into the user tower, "
                                    "e.g. ('gender', 'occupation'); () uses none."),
         "validation_fraction": Param((int, float), low=0, high=0.5, default=0.0,

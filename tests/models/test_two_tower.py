@@ -318,3 +318,14 @@ def test_bad_parameters_are_refused_by_name(small):
                                                              "user_features")):
         with pytest.raises(ConfigError, match=match):
             create_model("two_tower", **bad).fit(small)
+
+
+def test_a_user_feature_named_twice_is_refused():
+    """('age', 'age') encoded the same column twice into the user tower."""
+    from recstack.errors import ConfigError
+    from recstack.models import create_model
+
+    with pytest.raises(ConfigError, match=r"^two_tower: user_features must name each element "
+                                          r"once, got \('age', 'gender', 'age'\) \(repeated: "
+                                          r"'age'\)"):
+        create_model("two_tower", user_features=("age", "gender", "age")).validate_params()

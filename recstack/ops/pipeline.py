@@ -57,7 +57,7 @@ import pandas as pd
 
 from recstack.atomic import atomic_directory, recover, write_text
 from recstack.data.side_table import read_side_table
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.ops.lock import pipeline_lock
 from recstack.ops.pipeline_config import Pipeline, load_pipeline
 from recstack.ops.quality import (
@@ -139,6 +139,11 @@ class _Run:
         from recstack.ops.partitions import list_partitions
 
         work = self.spec.work
+        root = self._registry_root()
+        if "://" not in root and Path(root).exists() and not Path(root).is_dir():
+            # found before anything runs, not when the first model is published
+            raise ConfigError(f"{self.spec.source_file}: [registry] root = {root}: is a file; "
+                              "the registry is a folder (created at the first publish)")
         recover(work / STATE)
         state = self._state()
         partitions = list_partitions(self.root)

@@ -98,3 +98,13 @@ def test_an_unreadable_partitions_folder_is_named(copy, monkeypatch):
     with pytest.raises(RecstackError, match=r"logs: cannot list its partitions: .*Permission "
                                             "denied"):
         partitions.list_partitions(copy / "logs")
+
+
+def test_a_registry_root_that_is_a_file_is_refused_before_training(copy):
+    """It was found at the evaluate step, after the checks, the drift and the training."""
+    shutil.rmtree(copy / "registry")
+    (copy / "registry").write_text("not a folder")
+    shutil.rmtree(work(copy))
+    with pytest.raises(ConfigError, match=r"\[registry\] root = .*registry: is a file"):
+        run_pipeline(copy / "pipeline.toml")
+    assert not (work(copy) / "runs").exists()

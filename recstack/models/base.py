@@ -213,6 +213,16 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python scalar it equals; lists and tuples element by element;
+    anything else as it is."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(v) for v in value)
+    return value
+
+
 def _constructor(cls: type[Configurable]) -> Callable[..., None]:
     """A keyword-only ``__init__`` for ``cls`` whose signature lists its ``params`` with
     their defaults (so ``inspect.signature``, ``help`` and IDEs show them); it calls
@@ -251,8 +261,10 @@ class Configurable:
         def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self, **params: Any) -> None:
-        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`).
-        Every subclass's constructor is this one, with a signature generated from ``params``."""
+        """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`), numpy
+        numbers as the Python numbers they equal (``np.int64(5)`` from an array or a grid
+        is the int 5, and saves to JSON as one). Every subclass's constructor is this one,
+        with a signature generated from ``params``."""
         unknown = [name for name in params if name not in self.params]
         if unknown:
             raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
@@ -261,7 +273,7 @@ class Configurable:
         if missing:
             raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
         for name, param in self.params.items():
-            setattr(self, name, params[name] if name in params else param.default)
+            setattr(self, name, _plain(params[name]) if name in params else param.default)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

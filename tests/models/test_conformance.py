@@ -60,6 +60,22 @@ def test_default_construction_and_params_round_trip(name):
 
 
 @pytest.mark.parametrize("name", MODELS)
+def test_numpy_numbers_are_accepted_and_kept_as_python_numbers(name):
+    # a value taken from an array or a numpy grid is the number it equals; stored as a
+    # Python number it passes the declared kind and saves to JSON
+    defaults = create_model(name).get_params()
+    as_numpy = {key: (np.bool_(value) if isinstance(value, bool) else np.int64(value)
+                      if isinstance(value, int) else np.float64(value))
+                for key, value in defaults.items()
+                if isinstance(value, bool | int | float)}
+    model = create_model(name, **as_numpy)
+    model.validate_params()
+    for key, value in as_numpy.items():
+        kept = getattr(model, key)
+        assert type(kept) is type(defaults[key]) and kept == value
+
+
+@pytest.mark.parametrize("name", MODELS)
 def test_recommend_shapes_and_seen_items_excluded(name, split):
     model = fitted(name, split.train)
     users = split.train.users.external_ids[:7]

@@ -286,23 +286,7 @@ def load_experiment(path: str | Path) -> Experiment:
         Anything wrong in the file, naming the file, the table and the key.
     """
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such experiment file (looked at "
-                          f"{path.absolute()})") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder; give the experiment's .toml file") from None
-    except UnicodeDecodeError as error:
-        line = text_line(path.read_bytes(), error.start)
-        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save the "
-                          "file as UTF-8") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    raw = read_toml(path, "experiment")
     return parse_experiment(raw, source=str(path), base=path.parent.absolute())
 
 
@@ -353,6 +337,34 @@ def dump_toml(raw: dict[str, Any]) -> str:
     import tomli_w
 
     return tomli_w.dumps(raw)
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """The parsed TOML file at ``path`` (an experiment or a pipeline file: ``what``), or a
+    :class:`ConfigError` naming the file and, where it has one, the line: missing, a folder,
+    unreadable, not UTF-8, starting with a byte-order mark, or not TOML."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such {what} file (looked at {path.absolute()})"
+                          ) from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; give the {what}'s .toml file") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}:{text_line(data, error.start)}: not UTF-8 text (byte "
+                          f"{error.start}); save the file as UTF-8") from None
+    if text.startswith("\ufeff"):
+        # TOML forbids it, and tomllib's "Invalid statement (at line 1, column 1)" hides why
+        raise ConfigError(f"{path}:1: starts with a byte-order mark (BOM), which TOML does "
+                          "not allow; save the file as UTF-8 without BOM")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
 
 
 def text_line(data: bytes, offset: int) -> int:

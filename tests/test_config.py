@@ -177,6 +177,10 @@ def test_file_errors(tmp_path):
         load_experiment(latin)
     with pytest.raises(ConfigError, match="is a folder"):
         load_experiment(tmp_path)
+    marked = tmp_path / "marked.toml"
+    marked.write_bytes(b'\xef\xbb\xbfname = "ok"\n')
+    with pytest.raises(ConfigError, match=r"marked.toml:1: starts with a byte-order mark"):
+        load_experiment(marked)
 
 
 def test_the_tune_table_is_checked_with_the_rest():

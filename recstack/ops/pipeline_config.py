@@ -48,7 +48,6 @@ the model table is checked by :mod:`recstack.config`'s own model parsing.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +57,7 @@ from recstack.config import (
     _check_run_name,
     _check_table,
     _parse_models,
-    text_line,
+    read_toml,
 )
 from recstack.errors import ConfigError
 from recstack.metrics.ranking import RANKING_METRICS
@@ -200,28 +199,7 @@ def _check_path_text(key: str, value: str | None) -> None:
 def load_pipeline(path: str | Path) -> Pipeline:
     """Read and validate a pipeline file; relative paths are taken from its folder."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such pipeline file (looked at {path.absolute()})"
-                          ) from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder; give the pipeline's .toml file") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}:{text_line(data, error.start)}: not UTF-8 text (byte "
-                          f"{error.start}); save the file as UTF-8") from None
-    if text.startswith("\ufeff"):
-        # TOML forbids it, and tomllib's "Invalid statement (at line 1, column 1)" hides why
-        raise ConfigError(f"{path}:1: starts with a byte-order mark (BOM), which TOML does "
-                          "not allow; save the file as UTF-8 without BOM")
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    raw = read_toml(path, "pipeline")
     return parse_pipeline(raw, source=str(path), base=path.parent.absolute())
 
 

@@ -23,8 +23,12 @@ Ids
     fits in int64. Otherwise every id is kept as text exactly as written (trimmed of
     surrounding blanks), so ``123456789012345678901234567`` stays that string rather than
     becoming ``1.2345678901234568e+26``, and ``"1.0"`` and ``"1"`` are two different ids.
-    Parquet columns keep their type; float ids are accepted only when every value is a
-    whole number below 2**53 (they become int64), anything else is refused.
+    Parquet columns keep their type (text is trimmed of surrounding blanks, as in CSV);
+    float ids are accepted only when every value is a whole number below 2**53 (they
+    become int64), anything else is refused. Ids given as columns
+    (:meth:`Interactions.from_arrays`, :meth:`~Interactions.from_frame`) follow the Parquet
+    rule, and lookups (:meth:`IdMap.to_index`) compare ids by these rules whatever the
+    container: ``" a"`` is ``"a"``, and ``"7"`` is ``7`` for integer ids.
 
 Timestamps
     Stored as int64 Unix seconds. Numbers are Unix time in ``timestamp_unit``; under
@@ -66,6 +70,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from recstack.atomic import write_with
+from recstack.data.idmap import PLAIN_INTEGER, trim_text_ids
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
     ITEM_ID,
@@ -76,6 +81,7 @@ from recstack.data.interactions import (
     DuplicateRowsError,
     Interactions,
     check_name_list,
+    floor_seconds,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
@@ -137,7 +143,7 @@ _INT_TEXT = re.compile(r"[ \t]*(-?[0-9]+|0[xX][0-9a-fA-F]+)[ \t]*")
 _FLOAT_TEXT = re.compile(r"[ \t]*[+-]?([0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?"
                          r"[0-9]+)?|inf|infinity|nan)[ \t]*", re.IGNORECASE)
 # An id read as an integer: written plainly, so that no two spellings become one id.
-_PLAIN_INTEGER = r"^-?(0|[1-9][0-9]*)$"
+_PLAIN_INTEGER = PLAIN_INTEGER
 _EXPECTED_TEXT = {
     "int32": "an integer",
     "int64": "an integer",
@@ -840,11 +846,12 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
             raise DataFormatError("holds ids that are not UTF-8 text", column=name,
                                   expected="integer or text ids") from None
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        empty = np.asarray(pc.equal(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False),
-                           dtype=bool)
+        # trimmed as CSV ids are, so that " a" is the same id in every format
+        ids = trim_text_ids(column)
+        empty = pd.isna(ids) | (ids == "")
         if empty.any():
             raise _id_error(fail_at, int(np.argmax(empty)), name, "found an empty id")
-        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+        return ids
     raise DataFormatError(f"holds {kind} values", column=name,
                           expected="integer or text ids")
 
@@ -1024,7 +1031,7 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
     chosen = _auto_unit(values, name, fail_at) if unit == "auto" else unit
     factor = _UNIT_FACTORS[chosen]
     if values.dtype.kind == "f":
-        seconds_float = np.floor(values.astype(np.float64) / factor)
+        seconds_float = floor_seconds(values.astype(np.float64) / factor)
         bad_mask = (seconds_float < _FIRST_SECOND) | (seconds_float > _LAST_SECOND)
         if bad_mask.any():
             raise _out_of_range(fail_at, int(np.argmax(bad_mask)), name, chosen)

@@ -82,29 +82,73 @@ class IdMap:
         more = ", ..." if len(self) > 3 else ""
         return f"IdMap({len(self)} ids: {head}{more})"
 
-    def to_index(self, external_ids: Any, *, missing: str = "raise") -> np.ndarray:
+    def to_index(self, external_ids: Any, *, missing: str = "raise", what: str = "ids"
+                 ) -> np.ndarray:
         """Indices of ``external_ids``.
 
-        ``missing="raise"`` refuses unknown ids and names a few; ``missing="ignore"``
+        Ids are compared by the id rule of every loader (:mod:`recstack.data.files`),
+        whatever the container (a list, a numpy or object array, a pandas column): text is
+        trimmed of surrounding whitespace, text that spells an integer plainly (``"7"``,
+        not ``"007"`` or ``"7.0"``) is that integer for a map of integer ids, and an
+        integer is its plain text for a map of text ids.
+
+        ``missing="raise"`` refuses unknown ids, naming ``what`` they are (``"user ids"``,
+        ``"item ids"``...), up to five of them and the map's id type; ``missing="ignore"``
         returns ``-1`` for them.
         """
-        ids = np.atleast_1d(np.asarray(external_ids))
-        if ids.dtype.kind in "US" and self._index.dtype.kind in "iu":
-            # ids that came in as text for an integer vocabulary: compare as numbers
-            try:
-                ids = ids.astype(np.int64)
-            except ValueError:
-                pass
-        positions = self._index.get_indexer(ids)
-        if missing == "raise" and (positions < 0).any():
-            unknown = ids[positions < 0][:5].tolist()
-            raise RecstackError(
-                f"{int((positions < 0).sum())} unknown id(s), e.g. {unknown}; "
-                f"this map has {len(self)} ids"
-            )
         if missing not in ("raise", "ignore"):
             raise ValueError(f"missing must be 'raise' or 'ignore', not {missing!r}")
+        ids = np.atleast_1d(np.asarray(external_ids))
+        positions = self._positions(ids.ravel()).reshape(ids.shape)
+        unknown = positions < 0
+        if missing == "raise" and unknown.any():
+            examples = list(dict.fromkeys(ids[unknown].tolist()))[:5]
+            raise RecstackError(
+                f"{int(unknown.sum())} unknown {what} (of {ids.size} looked up), e.g. "
+                f"{examples}; this map has {len(self):,} {what}, which are {self.id_kind}")
         return positions.astype(np.int32, copy=False)
+
+    @property
+    def id_kind(self) -> str:
+        """What the ids are, in words: ``"integers"``, ``"text"`` or their pandas type."""
+        if self._index.dtype.kind in "iu":
+            return "integers"
+        if self._holds_text():
+            return "text"
+        return f"of type {self._index.inferred_type}"
+
+    def _holds_text(self) -> bool:
+        return self._index.dtype.kind == "O" and self._index.inferred_type in ("string", "empty")
+
+    def _positions(self, ids: np.ndarray) -> np.ndarray:
+        """``get_indexer`` of a flat array of ids, after the comparison rule of ``to_index``."""
+        text = _text_mask(ids)
+        if not text.any():
+            return self._index.get_indexer(self._typed_for_lookup(ids))
+        positions = np.full(len(ids), -1, dtype=np.intp)
+        if not text.all():
+            positions[~text] = self._index.get_indexer(self._typed_for_lookup(ids[~text]))
+        raw = (ids[text] if ids.dtype.kind != "S" else ids[text].astype("U")).astype(object)
+        trimmed = trim_text_ids(raw)
+        if self._index.dtype.kind in "iu":
+            integers, plain = plain_integers(trimmed)
+            found = np.full(len(trimmed), -1, dtype=np.intp)
+            found[plain] = self._index.get_indexer(integers[plain])
+        else:
+            found = self._index.get_indexer(trimmed)
+            padded = found < 0
+            if padded.any():  # a vocabulary saved before ids were trimmed may hold " a"
+                found[padded] = self._index.get_indexer(raw[padded])
+        positions[text] = found
+        return positions
+
+    def _typed_for_lookup(self, ids: np.ndarray) -> np.ndarray:
+        """Non-text ids as the map compares them: integers as text for a map of text ids."""
+        if ids.dtype.kind == "O" and pd.api.types.infer_dtype(ids, skipna=False) == "integer":
+            ids = ids.astype(np.int64)
+        if ids.dtype.kind in "iu" and self._holds_text():
+            return ids.astype(str).astype(object)
+        return ids
 
     def to_external(self, indices: Any) -> np.ndarray:
         """External ids of dense ``indices``."""
@@ -116,6 +160,68 @@ class IdMap:
     def subset(self, indices: np.ndarray) -> IdMap:
         """A new map over the given indices, in that order (used when compacting)."""
         return IdMap(self._index[np.asarray(indices)])
+
+
+#: Text that spells an integer plainly (``0`` or ``-?[1-9][0-9]*``): the only text read as
+#: an integer id (see :mod:`recstack.data.files`), so ``"007"`` and ``"7.0"`` stay text.
+PLAIN_INTEGER = r"^-?(0|[1-9][0-9]*)$"
+
+
+def trim_text_ids(texts: Any) -> np.ndarray:
+    """Text ids trimmed of surrounding whitespace, as an object array: the one id rule of
+    every format (CSV, Parquet, frames and arrays), so that ``" a"`` is ``"a"`` wherever
+    it was read. ``texts``: strings only (an array, a list or an arrow column)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(
+        np.asarray(texts, dtype=object), type=pa.string())
+    return np.asarray(pc.utf8_trim_whitespace(column).to_numpy(zero_copy_only=False),
+                      dtype=object)
+
+
+def plain_integers(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, plain)``: the int64 each text spells where ``plain`` (it is a plain
+    integer that fits in int64), 0 elsewhere."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = pa.array(texts, type=pa.string())
+    plain = np.asarray(pc.match_substring_regex(column, PLAIN_INTEGER).to_numpy(
+        zero_copy_only=False), dtype=bool)
+    values = np.zeros(len(texts), dtype=np.int64)
+    if plain.any():
+        try:
+            values[plain] = pc.cast(column.filter(pa.array(plain)), pa.int64()).to_numpy()
+        except pa.ArrowInvalid:  # some beyond int64: find which, one by one (rare)
+            for row in np.flatnonzero(plain):
+                number = int(texts[row])
+                if -2**63 <= number < 2**63:
+                    values[row] = number
+                else:
+                    plain[row] = False
+    return values, plain
+
+
+def _text_mask(ids: np.ndarray) -> np.ndarray:
+    """Which of a flat array of ids are text (str, or bytes that decode as ASCII)."""
+    if ids.dtype.kind == "U":
+        return np.ones(len(ids), dtype=bool)
+    if ids.dtype.kind == "S":
+        try:
+            ids.astype("U")
+        except UnicodeDecodeError:
+            return np.zeros(len(ids), dtype=bool)
+        return np.ones(len(ids), dtype=bool)
+    if ids.dtype.kind != "O":
+        return np.zeros(len(ids), dtype=bool)
+    kind = pd.api.types.infer_dtype(ids, skipna=False)
+    if kind == "string":
+        return np.ones(len(ids), dtype=bool)
+    if kind not in ("mixed", "mixed-integer"):
+        return np.zeros(len(ids), dtype=bool)
+    # a container mixing text with other ids (a lookup, never a whole column)
+    return np.fromiter((isinstance(value, str) for value in ids), dtype=bool, count=len(ids))
 
 
 # Columns at least this long are encoded by compiled kernels on all cores, when numba is

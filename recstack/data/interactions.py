@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.idmap import IdMap
+from recstack.data.idmap import IdMap, trim_text_ids
 from recstack.errors import ConfigError, DataFormatError, RecstackError, UnknownColumnError
 
 # Column names used whenever interactions become a table.
@@ -143,7 +143,7 @@ class Interactions:
         if rating_range is not None:
             _check_rating_range(rating_range, value)
         if keep_unseen_items and item_table is not None:
-            table_ids = _key_column(item_table, ITEM_ID).to_numpy()
+            table_ids = _id_column(_key_column(item_table, ITEM_ID).to_numpy(), ITEM_ID)
             item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
         else:
             item_column, n_item_rows = item_ids, None
@@ -532,6 +532,16 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
             raise DataFormatError(f"ids mix text and other types ({', '.join(sorted(kinds))}),"
                                   " which would merge ids such as 1 and '1'", column=column,
                                   expected="ids of one type (all text, or all numbers)")
+    if array.dtype.kind == "U" or (
+            array.dtype.kind == "O" and pd.api.types.infer_dtype(array) == "string"):
+        # the id rule of every loader (recstack.data.files): text is trimmed, so " a" read
+        # here is the "a" a CSV file would give
+        array = trim_text_ids(array)
+        empty = pd.isna(array) | (array == "")
+        if empty.any():
+            row = int(np.argmax(empty))
+            raise DataFormatError(f"row {row} holds an empty id ({int(empty.sum())} in all)",
+                                  column=column, expected="a non-empty id in every row")
     return array
 
 
@@ -558,6 +568,7 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
             worst = raw.max() if raw.max() > 2**62 else raw.min()
             raise DataFormatError(f"holds times out of range, e.g. {worst.item()!r}",
                                   column=column, expected="Unix seconds")
+        raw = floor_seconds(raw)
     if np.dtype(dtype) == np.float32 and raw.dtype.kind == "f" and raw.size:
         finite_beyond = np.isfinite(raw) & (np.abs(raw) > np.finfo(np.float32).max)
         if finite_beyond.any():  # as float32 it would be inf
@@ -567,6 +578,13 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                 f"{row}: {raw[row].item()!r}", column=column,
                 expected=f"numbers within ±{np.finfo(np.float32).max:.3g}")
     return raw.astype(dtype, copy=False)
+
+
+def floor_seconds(times: np.ndarray) -> np.ndarray:
+    """Times in seconds rounded down to whole seconds (floor, so -1.5 is -2: the second the
+    moment falls in, also before 1970): the one rule of every loader and of
+    :meth:`Interactions.from_arrays`. Integers are returned as they are."""
+    return np.floor(times) if times.dtype.kind == "f" else times
 
 
 def _check_rating_range(rating_range: Any, value: np.ndarray) -> None:
@@ -612,13 +630,20 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
         dup = keys[keys.duplicated()].iloc[:3].tolist()
         raise DataFormatError(f"{key} repeats in the side table: {dup}", column=key)
     rest = table.drop(columns=[keys.name])
-    lookup = pd.Index(keys.to_numpy())
-    if ids.pandas_index.dtype.kind in "iu" and lookup.dtype.kind not in "iu":
-        try:  # keys read as text for an integer vocabulary
-            lookup = pd.Index(keys.to_numpy().astype(np.int64))
-        except (TypeError, ValueError):
-            pass
-    positions = lookup.get_indexer(ids.pandas_index)
+    # keys are compared by the id rule of the vocabulary (trimmed text; "7" is 7 for
+    # integer ids), so a table read as text still finds its ids
+    try:
+        id_of_row = ids.to_index(keys.to_numpy(), missing="ignore")
+    except TypeError as error:
+        raise DataFormatError(f"holds a key that is not an id ({error})", column=key,
+                              expected="a number or a string per row") from None
+    taken = np.bincount(id_of_row[id_of_row >= 0], minlength=len(ids))
+    if (taken > 1).any():
+        same = keys[id_of_row == int(np.argmax(taken > 1))].iloc[:3].tolist()
+        raise DataFormatError(f"{key} repeats in the side table: {same} are the same id",
+                              column=key)
+    positions = np.full(len(ids), -1, dtype=np.intp)
+    positions[id_of_row[id_of_row >= 0]] = np.flatnonzero(id_of_row >= 0)
     if len(rest) == 0:  # no row to take: every id gets an empty row
         aligned = pd.DataFrame({c: pd.Series([None] * len(ids), dtype=object)
                                 for c in rest.columns})

@@ -415,6 +415,27 @@ def test_parquet_float_ids_must_be_whole(tmp_path):
         load_table(path)
 
 
+def test_parquet_text_ids_are_trimmed_as_csv_ids_are(tmp_path):
+    path = tmp_path / "log.parquet"
+    pq.write_table(pa.table({"user_id": [" a", "b "], "item_id": ["x", "y"]}), path)
+    from_parquet = load_table(path)
+    assert from_parquet.users.external_ids.tolist() == ["a", "b"]
+    save_table(from_parquet, tmp_path / "log.csv")
+    assert load_table(tmp_path / "log.csv").users.external_ids.tolist() == ["a", "b"]
+    pq.write_table(pa.table({"user_id": ["a", " \t"], "item_id": ["x", "y"]}), path)
+    with pytest.raises(DataFormatError, match=r"column 'user_id': row 2: found an empty id"):
+        load_table(path)
+
+
+def test_csv_and_parquet_floor_fractional_negative_times(tmp_path):
+    pd.DataFrame({"user_id": [1, 2], "item_id": [1, 2], "timestamp": [-1.5, 2.5]}).to_csv(
+        tmp_path / "log.csv", index=False)
+    pq.write_table(pa.table({"user_id": [1, 2], "item_id": [1, 2],
+                             "timestamp": [-1.5, 2.5]}), tmp_path / "log.parquet")
+    for name in ("log.csv", "log.parquet"):
+        assert load_table(tmp_path / name, timestamp_unit="s").timestamp.tolist() == [-2, 2]
+
+
 # ---------------------------------------------------------------------------- bad bytes
 def test_bytes_that_are_not_utf8_are_located(tmp_path):
     path = tmp_path / "log.csv"

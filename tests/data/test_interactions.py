@@ -153,13 +153,57 @@ def test_idmap_lookup():
     ids = IdMap(["x", "y", "z"])
     assert ids.to_index(["z", "x"]).tolist() == [2, 0]
     assert ids.to_index(["q"], missing="ignore").tolist() == [-1]
-    with pytest.raises(RecstackError, match="unknown id"):
+    with pytest.raises(RecstackError, match="unknown ids"):
         ids.to_index(["q"])
     assert ids.to_external([1]).tolist() == ["y"]
     numeric = IdMap([10, 20])
     assert numeric.to_index(["20"]).tolist() == [1]
     with pytest.raises(RecstackError, match="unique"):
         IdMap([1, 1])
+
+
+def test_idmap_finds_the_same_ids_whatever_the_container():
+    numeric = IdMap([1, 2, 3])
+    for ids in (["1", "2"], np.array(["1", "2"]), np.array(["1", "2"], dtype=object),
+                pd.Series([" 1", "2 "]), np.array([b"1", b"2"]), np.array([1, "2"], dtype=object)):
+        assert numeric.to_index(ids).tolist() == [0, 1], ids
+    # only text that spells an integer plainly is that integer (the loaders' rule)
+    assert numeric.to_index(["007", "1.0", "3"], missing="ignore").tolist() == [-1, -1, 2]
+    text = IdMap(["7", "a"])
+    assert text.to_index([7, " a"]).tolist() == [0, 1]
+    assert text.to_index(np.array([7])).tolist() == [0]
+
+
+def test_idmap_unknown_ids_name_what_they_are_examples_and_the_id_type():
+    with pytest.raises(RecstackError) as caught:
+        IdMap([1, 2, 3]).to_index(np.array(["9", "x", "9", "4", "5", "6", "7", "8"],
+                                           dtype=object), what="user ids")
+    message = str(caught.value)
+    assert "8 unknown user ids" in message and "['9', 'x', '4', '5', '6']" in message
+    assert "this map has 3 user ids, which are integers" in message
+    with pytest.raises(RecstackError, match=r"1 unknown ids .*\['q'\].* which are text"):
+        IdMap(["x"]).to_index(["q"])
+
+
+def test_text_ids_are_trimmed_by_from_arrays_and_from_frame_as_by_the_loaders():
+    data = Interactions.from_arrays([" a", "b "], ["x", " y"],
+                                    item_table=pd.DataFrame({"item_id": ["y ", "x"],
+                                                             "title": ["Y", "X"]}))
+    assert data.users.external_ids.tolist() == ["a", "b"]
+    assert data.item_table.to_dict("list") == {"item_id": ["x", "y"], "title": ["X", "Y"]}
+    frame = pd.DataFrame({"user_id": ["a ", "a"], "item_id": ["x", "y"]})
+    assert Interactions.from_frame(frame).n_users == 1
+    with pytest.raises(DataFormatError, match=r"column 'user_id'.*row 1 holds an empty id"):
+        Interactions.from_arrays(["a", "  "], ["x", "y"])
+    with pytest.raises(DataFormatError, match=r"item_id repeats.*same id"):
+        Interactions.from_arrays(["a"], ["x"], item_table=pd.DataFrame(
+            {"item_id": ["x", " x"], "title": ["X", "X2"]}))
+
+
+def test_float_timestamps_are_floored_like_the_loaders_do():
+    data = Interactions.from_arrays([1, 2, 3], [1, 2, 3],
+                                    timestamps=np.array([-1.5, 2.5, -0.0]))
+    assert data.timestamp.tolist() == [-2, 2, 0]
 
 
 def test_integer_ids_encode_like_a_sorted_factorize():

@@ -200,9 +200,14 @@ def test_ids_of_another_type_than_the_previous_models_are_refused():
     and silently started from scratch."""
     from recstack.data.idmap import IdMap
 
-    previous, new = IdMap(np.array(["5", "7"])), IdMap(np.array([5, 7, 9]))
+    previous, new = IdMap(np.array(["a5", "a7"])), IdMap(np.array([5, 7, 9]))
     with pytest.raises(ConfigError, match=r"^warm start: the previous model's ids are text "
-                                          r"\(e.g. \['5', '7'\]\) and these are numbers"):
+                                          r"\(e.g. \['a5', 'a7'\]\) and these are numbers"):
         known_rows(new, previous)
+    # "5" and 5 are one id under the loaders' id rule (a CSV file reads "5" as 5), so a
+    # model trained on text ids that spell integers carries over to integer ids and back
+    for old, fresh in ((IdMap(np.array(["5", "7"])), IdMap(np.array([5, 7, 9]))),
+                       (IdMap(np.array([5, 7])), IdMap(np.array(["5", "7", "9"])))):
+        assert [rows.tolist() for rows in known_rows(fresh, old)] == [[0, 1], [0, 1]]
     # ids of one type that merely share nothing are new data, not a mistake
     assert known_rows(IdMap(np.array([8, 9])), IdMap(np.array([5, 7])))[0].tolist() == []

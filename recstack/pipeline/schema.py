@@ -1,7 +1,9 @@
 """The feature frame: the one table the feature stage builds and every ranker reads.
 
 A :class:`FeatureFrame` holds one row per (user, candidate item) pair, grouped by the
-request it belongs to (``groups``: rows of one group are contiguous), with numeric
+request it belongs to (``groups``: rows of one group are contiguous; a pair appears at most
+once in a group, and a frame that repeats one is refused rather than deduplicated, since
+which copy's features and label to keep is the caller's decision), with numeric
 features in one float32 matrix and categorical features as integer codes in another. The
 columns are declared once in a :class:`FeatureSchema`, so the code that builds a frame for
 training and the code that builds it at serving time cannot disagree on names, order,
@@ -149,7 +151,10 @@ class FeatureFrame:
     users, items : ndarray of int64, shape (n_rows,)
         Internal indices of the pair (the model's id maps translate them).
     groups : ndarray of int64, shape (n_rows,)
-        The request (query) each row belongs to; rows of one group are contiguous.
+        The request (query) each row belongs to; rows of one group are contiguous, and a
+        (user, item) pair appears at most once in a group (a repeat would count the same
+        candidate twice in listwise and pairwise losses and in ranking metrics, so it is
+        refused, naming the pair and its rows).
     """
 
     schema: FeatureSchema
@@ -176,6 +181,7 @@ class FeatureFrame:
                                            "categorical")
         if n and not _contiguous(self.groups):
             raise RecstackError("feature frame: the rows of a group must be contiguous")
+        _refuse_repeated_pairs(self.groups, self.users, self.items)
 
     def __len__(self) -> int:
         return len(self.users)
@@ -278,6 +284,24 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
 def _contiguous(groups: np.ndarray) -> bool:
     starts = groups[np.r_[True, groups[1:] != groups[:-1]]]
     return len(np.unique(starts)) == len(starts)
+
+
+def _refuse_repeated_pairs(groups: np.ndarray, users: np.ndarray, items: np.ndarray) -> None:
+    """Refuse a (user, item) pair listed twice in one group, naming it and both rows."""
+    if len(groups) < 2:
+        return
+    order = np.lexsort((items, users, groups))
+    g, u, i = groups[order], users[order], items[order]
+    repeated = (g[1:] == g[:-1]) & (u[1:] == u[:-1]) & (i[1:] == i[:-1])
+    if not repeated.any():
+        return
+    at = int(np.flatnonzero(repeated)[0])
+    first, second = sorted((int(order[at]), int(order[at + 1])))
+    raise RecstackError(
+        f"feature frame: user {int(u[at])}, item {int(i[at])} is listed twice in group "
+        f"{int(g[at])} (rows {first} and {second}); a candidate may appear once per group, "
+        "or listwise and pairwise losses and ranking metrics would count it twice: drop the "
+        "repeated rows")
 
 
 def concat_frames(frames: Sequence[FeatureFrame]) -> FeatureFrame:

@@ -36,7 +36,8 @@ def synthetic_frame(n_groups: int = 120, size: int = 10, seed: int = 0,
     labels = (rng.random(n) < relevance).astype(np.float64)
     frame = FeatureFrame(schema, np.column_stack([signal, noise]),
                          np.column_stack([genre, device]), np.repeat(np.arange(n_groups), size),
-                         rng.integers(0, 1000, n), np.repeat(np.arange(n_groups), size))
+                         # items distinct within each group (a repeat is refused)
+                         np.arange(n) % 1000, np.repeat(np.arange(n_groups), size))
     return frame, labels, relevance
 
 
@@ -256,6 +257,22 @@ def test_a_malformed_feature_frame_names_the_column_and_row():
         FeatureSchema.from_json([{"kind": "numeric"}])
     # a list compares equal to the tuple it holds, so require_same accepts it
     SCHEMA.require_same(FeatureSchema(list(SCHEMA.features)), "here")
+
+
+def test_a_candidate_listed_twice_in_a_group_is_refused_with_its_rows():
+    frame, _, _ = synthetic_frame(n_groups=3, size=4)
+    items = frame.items.copy()
+    items[6] = items[5]  # group 1 lists its second candidate again
+    with pytest.raises(RecstackError, match=rf"user 1, item {items[5]} is listed twice in "
+                       r"group 1 \(rows 5 and 6\); a candidate may appear once per group"):
+        FeatureFrame(SCHEMA, frame.numeric, frame.categorical, frame.users, items,
+                     frame.groups)
+    with pytest.raises(RecstackError, match="is listed twice in group 0 .rows 0 and 2"):
+        frame.take(np.array([0, 1, 0]))
+    # the same pair in two requests (groups) is two examples, not a repeat
+    again = FeatureFrame(SCHEMA, frame.numeric[:4], frame.categorical[:4], np.zeros(4),
+                         [7, 8, 7, 8], [0, 0, 1, 1])
+    assert again.group_sizes().tolist() == [2, 2]
 
 
 @pytest.mark.parametrize("name", sorted(QUICK))

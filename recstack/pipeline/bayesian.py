@@ -108,7 +108,8 @@ class BayesianLogisticRegression(Configurable):
     negative_rate : float in (0, 1]
         :math:`w`: each batch keeps every positive and each negative with probability
         :math:`w` (:func:`recstack.pipeline.imbalance.downsample_negatives`); labels must
-        then be 0 or 1. 1 keeps every row.
+        then be 0 or 1. 1 keeps every row. :meth:`fit` refuses a batch of which no row is
+        kept (the posterior would be the prior).
     class_weight : None, "balanced" or float > 0
         Row weights by class: ``"balanced"`` gives :math:`c_y = N / (2 N_y)`
         (:func:`recstack.pipeline.imbalance.class_weights`) computed on the first batch
@@ -177,7 +178,15 @@ class BayesianLogisticRegression(Configurable):
         self.validate_params()
         self._check_imbalance_params()
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=None)
+        n_given, n_positive = len(y), int((y > 0).sum())
         X, y, weight = self._downsample(X, y, weight, batch=0)
+        if not len(y):
+            # the posterior would be the prior, which no data was fitted into
+            raise ConfigError(
+                f"{_NAME}: negative_rate = {float(self.negative_rate)!r} dropped every row of "
+                f"the batch ({n_given} rows: {n_positive} positives, {n_given - n_positive} "
+                "negatives, none kept), so nothing would be learned; fit on a batch with "
+                "positives or raise negative_rate (1 keeps every row)")
         self.class_weights_ = self._class_weights(y)
         self.odds_rate_ = float(self.negative_rate) * self.class_weights_[0] \
             / self.class_weights_[1]
@@ -198,7 +207,8 @@ class BayesianLogisticRegression(Configurable):
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Update the posterior with a new batch, the current posterior (its precision
         discounted by ``forgetting``, see the module docstring) acting as the prior. Before
-        any fit this is :meth:`fit`."""
+        any fit this is :meth:`fit`. A batch whose every row ``negative_rate`` drops (all
+        negatives, none drawn) adds no data: only the forgetting is applied."""
         if not hasattr(self, "mean_"):
             return self.fit(X, y, sample_weight)
         self.validate_params()

@@ -95,3 +95,14 @@ def test_the_shared_imbalance_helpers_name_bad_labels_and_probabilities():
     with pytest.raises(RecstackError, match="p must be finite"):
         correct_probability(np.array([np.nan]), 0.5)
     assert correct_probability(0.5, 1.0) == 0.5  # a scalar stays accepted
+
+
+def test_a_batch_that_negative_rate_empties_is_refused_by_fit():
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    with pytest.raises(ConfigError, match=r"negative_rate = 1e-09 dropped every row of the "
+                       r"batch \(5 rows: 0 positives, 5 negatives, none kept\)"):
+        BayesianLogisticRegression(negative_rate=1e-9).fit(X, np.zeros(5))
+    # an emptied online batch adds no data: the posterior mean stays where it was
+    model = BayesianLogisticRegression(negative_rate=1e-9).fit(X, np.r_[1.0, np.zeros(4)])
+    before = model.mean_.copy()
+    np.testing.assert_array_equal(model.partial_fit(X, np.zeros(5)).mean_, before)

@@ -240,28 +240,61 @@ def item_column(train: Interactions, column: str, where: str) -> pd.Series:
     return table[column].reset_index(drop=True)
 
 
-def multi_hot(values: pd.Series, where: str) -> tuple[np.ndarray, list[str]]:
-    """A column of label lists (e.g. MovieLens ``genres``) or single labels as a float32
-    ``(n_items, n_labels)`` multi-hot matrix, and the labels in sorted order."""
-    def as_list(value: Any) -> list[Any]:
-        if isinstance(value, list | tuple | np.ndarray):
-            return list(value)
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return []
-        if isinstance(value, str) and "|" in value:
-            return value.split("|")
-        return [value]
+def label_matrix(train: Interactions, column: str, where: str
+                 ) -> tuple[np.ndarray, list[str]]:
+    """The item-table label column ``column`` (e.g. MovieLens ``genres``) as
+    :func:`multi_hot` reads it, an error naming the column and the item's id."""
+    return multi_hot(item_column(train, column, where), where, column=column,
+                     item_ids=train.items.to_external)
 
-    lists = [as_list(v) for v in values]
-    labels = sorted({str(label) for row in lists for label in row})
+
+def multi_hot(values: pd.Series, where: str, *, column: str | None = None,
+              item_ids: Any = None) -> tuple[np.ndarray, list[str]]:
+    """A label column (row ``i`` = item index ``i``) as a float32 ``(n_items, n_labels)``
+    multi-hot matrix, and the labels in sorted order.
+
+    A label is text: a row holds one (``"Drama"``), several joined by ``|``
+    (``"Action|Comedy"``) or a list of them; a missing value or an empty list is no label.
+    Numbers (genre codes, a price, a year), true/false values and anything else are refused,
+    naming the column and the first item (its id through ``item_ids``, else its index) that
+    holds one: each distinct number would silently become a label of its own, which is
+    wrong for a quantity; category codes are labels once written as text (e.g.
+    ``table[column].astype(str)``).
+    """
+    lists = [_as_label_list(value) for value in values]
+    for row, labels in enumerate(lists):
+        wrong = [label for label in labels if not isinstance(label, str)]
+        if wrong:
+            item = item_ids([row]).tolist()[0] if item_ids is not None else row
+            value = values.iloc[row]
+            value = value.item() if isinstance(value, np.generic) else value
+            name = f"column {column!r}" if column is not None else "the label column"
+            raise RecstackError(
+                f"{where}: {name} must hold text labels or lists of them (e.g. genres "
+                f"'Action|Comedy' or ['Action', 'Comedy']); item {item!r} holds {value!r} "
+                f"({type(wrong[0]).__name__}); if these are category codes, store them as "
+                "text")
+    labels = sorted({label for row in lists for label in row})
     if not labels:
-        raise RecstackError(f"{where}: the column holds no labels (every row is empty)")
+        name = f"column {column!r}" if column is not None else "the column"
+        raise RecstackError(f"{where}: {name} holds no labels (every row is empty)")
     position = {label: p for p, label in enumerate(labels)}
     rows = np.repeat(np.arange(len(lists)), [len(row) for row in lists])
-    cols = np.array([position[str(label)] for row in lists for label in row], dtype=np.int64)
+    cols = np.array([position[label] for row in lists for label in row], dtype=np.int64)
     matrix = np.zeros((len(lists), len(labels)), np.float32)
     matrix[rows, cols] = 1.0
     return matrix, labels
+
+
+def _as_label_list(value: Any) -> list[Any]:
+    """One row of a label column as the list of its labels (not yet checked to be text)."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return list(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return []
+    if isinstance(value, str):
+        return value.split("|") if "|" in value else [value]
+    return [value]
 
 
 # --------------------------------------------------------------------------- registry

@@ -47,9 +47,8 @@ from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
     greedy_lists,
-    item_column,
+    label_matrix,
     min_max_rows,
-    multi_hot,
     register_reranker,
 )
 
@@ -72,7 +71,9 @@ class CalibratedRerank(Reranker):
     params: ClassVar[dict[str, Param]] = {
         "trade_off": Param((int, float), low=0, high=1, default=0.5,
                            doc="lambda: 0 keeps relevance only, 1 calibration only."),
-        "column": Param(str, default="genres", doc="The item-table genre column."),
+        "column": Param(str, default="genres",
+                        doc="The item-table genre column: text labels or lists of them "
+                            "(numbers are refused)."),
         "alpha": Param((int, float), low=0, high=1, low_inclusive=False, default=STECK_ALPHA,
                        doc="The smoothing of q (Steck: 0.01)."),
         "depth": Param(int, low=1, optional=True, default=None,
@@ -91,7 +92,7 @@ class CalibratedRerank(Reranker):
                               "shown)")
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
-        matrix, self.genres_ = multi_hot(item_column(train, self.column, self.name), self.name)
+        matrix, self.genres_ = label_matrix(train, self.column, self.name)
         self.shares_ = item_genre_shares(matrix)
 
     def target(self, users: np.ndarray, context: RerankContext) -> np.ndarray:

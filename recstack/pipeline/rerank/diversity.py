@@ -9,9 +9,10 @@ At each position the item picked is
 with :math:`S` the items already placed (the maximum is 0 while :math:`S` is empty),
 :math:`\hat s_{ui}` the incoming scores min-max scaled to [0, 1] within the user's list, and
 :math:`v_i` item vectors: a label column of the item table as multi-hot rows (e.g. MovieLens
-``genres``) or the wrapped model's item embeddings. :math:`\lambda = 1` keeps the list as it
-is; :math:`\lambda = 0` ignores relevance after the first item. An item without features
-(a zero vector) is similar to nothing.
+``genres``; text labels, numbers are refused: see
+:func:`~recstack.pipeline.rerank.base.multi_hot`) or the wrapped model's item embeddings.
+:math:`\lambda = 1` keeps the list as it is; :math:`\lambda = 0` ignores relevance after the
+first item. An item without features (a zero vector) is similar to nothing.
 """
 
 from __future__ import annotations
@@ -28,9 +29,8 @@ from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
     greedy_lists,
-    item_column,
+    label_matrix,
     min_max_rows,
-    multi_hot,
     register_reranker,
 )
 
@@ -63,14 +63,15 @@ class MMR(Reranker):
                           doc="Item vectors: an item-table label column, or the wrapped "
                               "model's item embeddings."),
         "column": Param(str, default="genres",
-                        doc="The label column (lists of labels) when features = 'column'."),
+                        doc="The label column (text labels or lists of them; numbers are "
+                            "refused) when features = 'column'."),
         "depth": Param(int, low=1, optional=True, default=None,
                        doc="Positions re-ordered greedily; None: the whole list."),
     }
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         if self.features == "column":
-            vectors, _ = multi_hot(item_column(train, self.column, self.name), self.name)
+            vectors, _ = label_matrix(train, self.column, self.name)
         else:
             if item_vectors is None:
                 raise RecstackError(f"{self.name}: features = 'model' needs the wrapped "

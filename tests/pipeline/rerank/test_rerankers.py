@@ -468,3 +468,24 @@ def test_malformed_lists_and_contexts_are_refused_by_every_reranker(train, conte
     with pytest.raises(RecstackError, match="context.seen has 2 item columns, the re-ranker "
                        "was fitted on 6 items"):
         r.rerank(np.array([0, 1]), items, scores, RerankContext(seen=context.seen[:, :2]))
+
+
+@pytest.mark.parametrize("values,shown", [
+    ([3, 1, 2, 1, 3, 2], "holds 3 \\(int\\)"),                        # genre codes
+    ([9.5, 1.0, None, 2.0, 3.0, 4.0], "holds 9.5 \\(float\\)"),         # a quantity
+    ([[1, 2], [2], [], [1], [3], [2]], "holds \\[1, 2\\] \\(int\\)"),  # lists of codes
+    ([True, False, True, True, False, True], "holds True \\(bool\\)"),
+])
+@pytest.mark.parametrize("make", [MMR, CalibratedRerank])
+def test_a_label_column_of_numbers_is_refused_by_mmr_and_calibrated(train, make, values,
+                                                                    shown):
+    table = train.item_table.assign(code=values)
+    data = Interactions.from_arrays(["a", "a", "b"], [10, 11, 12], item_table=table)
+    with pytest.raises(RecstackError, match=rf"{make.name}: column 'code' must hold text "
+                       rf"labels or lists of them .*; item 10 {shown}; if these are category "
+                       "codes, store them as text"):
+        make(column="code").fit(data)
+    # the same codes written as text are labels
+    text = table.assign(code=[str(v) for v in values])
+    make(column="code").fit(Interactions.from_arrays(["a", "a", "b"], [10, 11, 12],
+                                                     item_table=text))

@@ -37,6 +37,7 @@ item-popularity bucket, :func:`activity_buckets`), on top of
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 from abc import ABC, abstractmethod
@@ -49,12 +50,13 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from recstack.atomic import write_text
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.metrics.classification import (
     calibration_ratio,
     expected_calibration_error,
     reliability_curve,
 )
+from recstack.models.base import REQUIRED, _unknown_params_message
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
            "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",
@@ -75,13 +77,43 @@ def _register(cls: type[Calibrator]) -> type[Calibrator]:
 
 
 class Calibrator(ABC):
-    """Base class: checks inputs once, here, for every calibrator."""
+    """Base class: checks inputs once, here, for every calibrator.
+
+    A calibrator's constructor takes its ``options`` by keyword; an unknown keyword (with a
+    near-miss suggestion), a positional argument or a missing required option is a
+    :class:`~recstack.errors.ConfigError` naming the calibrator and its options.
+    """
 
     name: ClassVar[str]
+    #: the constructor's keyword options and their defaults (``REQUIRED``: none)
+    options: ClassVar[dict[str, Any]] = {}
     #: what the calibrator maps: "score" (any real), "logit" or "probability" ([0, 1])
     takes: ClassVar[str] = "score"
     #: whether fit learns from labels (the downsampling correction does not)
     learns: ClassVar[bool] = True
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        where, known = type(self).__name__, ", ".join(self.options) or "none"
+        if args:
+            raise ConfigError(f"{where}: options are given by keyword (its options: "
+                              f"{known}), got {len(args)} positional argument(s) {args!r}")
+        unknown = [name for name in options if name not in self.options]
+        if unknown:
+            raise ConfigError(_unknown_params_message(where, unknown, self.options))
+        missing = [name for name, default in self.options.items()
+                   if default is REQUIRED and name not in options]
+        if missing:
+            raise ConfigError(f"{where}: missing option(s) {', '.join(missing)}; its "
+                              f"options: {known}")
+        for name, default in self.options.items():
+            setattr(self, name, options.get(name, default))
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # help() and inspect show the options rather than *args, **options
+        cls.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+             for name, default in cls.options.items()])
 
     def fit(self, scores: ArrayLike, labels: ArrayLike) -> Self:
         """Learn the map from held-out ``scores`` and their 0/1 ``labels``; returns self.
@@ -403,10 +435,7 @@ class HistogramCalibrator(Calibrator):
     """
 
     name = "histogram"
-
-    def __init__(self, *, n_bins: int = 10, strategy: str = "quantile") -> None:
-        self.n_bins = n_bins
-        self.strategy = strategy
+    options: ClassVar[dict[str, Any]] = {"n_bins": 10, "strategy": "quantile"}
 
     def _check_params(self) -> None:
         if isinstance(self.n_bins, bool) or not isinstance(self.n_bins, int | np.integer) \
@@ -473,9 +502,7 @@ class DownsamplingCorrection(Calibrator):
     name = "downsampling"
     takes = "probability"
     learns = False
-
-    def __init__(self, *, rate: float) -> None:
-        self.rate = rate
+    options: ClassVar[dict[str, Any]] = {"rate": REQUIRED}
 
     def _check_params(self) -> None:
         if isinstance(self.rate, bool) or not isinstance(

@@ -13,7 +13,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import roc_auc_score
 
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.metrics.classification import expected_calibration_error
 from recstack.pipeline.calibration import (
     CalibratedScorer,
@@ -284,3 +284,25 @@ def test_without_scikit_learn_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)
     with pytest.raises(RecstackError, match='pip install "recstack\\[ranking\\]"'):
         IsotonicCalibrator().fit([0.1, 0.9], [0, 1])
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: PlattCalibrator(slope=2.0), "PlattCalibrator: no parameter 'slope'; its "
+     "parameters: \\(none\\)"),
+    (lambda: HistogramCalibrator(n_bin=5), "HistogramCalibrator: no parameter 'n_bin' "
+     "\\(did you mean 'n_bins'\\?\\); its parameters: n_bins, strategy"),
+    (lambda: DownsamplingCorrection(rat=0.5), "did you mean 'rate'"),
+    (lambda: DownsamplingCorrection(), "DownsamplingCorrection: missing option\\(s\\) rate"),
+    (lambda: HistogramCalibrator(5), "HistogramCalibrator: options are given by keyword "
+     "\\(its options: n_bins, strategy\\), got 1 positional"),
+])
+def test_a_wrong_constructor_keyword_is_a_config_error_naming_the_calibrator(make, message):
+    with pytest.raises(ConfigError, match=message):
+        make()
+
+
+def test_calibrator_signatures_show_their_options():
+    import inspect
+
+    assert str(inspect.signature(HistogramCalibrator)) == "(*, n_bins=10, strategy='quantile')"
+    assert HistogramCalibrator(strategy="uniform").strategy == "uniform"

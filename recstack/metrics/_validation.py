@@ -30,13 +30,37 @@ class MetricInputError(RecstackError, ValueError):
     """
 
 
-def check_k(k: Any, name: str = "k") -> int:
-    """Return ``k`` as a Python int after checking that it is an integer >= 1."""
+#: the most positions (a cut-off ``k``, a list length ``n``) or item groups a function that
+#: allocates an array of that many entries accepts: no evaluation needs more, and beyond it
+#: the array would not fit in memory
+MAX_POSITIONS = 10_000_000
+#: the largest catalog (``n_items``) a function that allocates one entry per item accepts
+MAX_CATALOG = 1_000_000_000
+#: the most cells (float64, 8 GiB) of a (users x positions) array built from a cut-off
+MAX_CELLS = 1 << 30
+
+
+def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
+    """Return ``k`` as a Python int after checking that it is an integer >= 1 (and, when an
+    array of ``k`` entries is allocated from it, at most ``most``)."""
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         raise MetricInputError(f"{name} must be a positive integer, got {k!r}")
     if k <= 0:
         raise MetricInputError(f"{name} must be a positive integer (>= 1), got {k}")
+    if most is not None and k > most:
+        raise MetricInputError(f"{name} must be at most {most:,} (an array of {name} entries "
+                               f"is allocated, and no evaluation needs more), got {int(k):,}")
     return int(k)
+
+
+def check_cells(n_rows: int, k: int, name: str = "k", rows: str = "users") -> None:
+    """Refuse an ``(n_rows, k)`` float64 array of more than :data:`MAX_CELLS` cells, naming
+    ``name`` (the cut-off that sizes it)."""
+    if n_rows * k > MAX_CELLS:
+        raise MetricInputError(
+            f"{name} = {k:,} for {n_rows:,} {rows} asks for a ({n_rows:,}, {k:,}) array of "
+            f"{n_rows * k:,} values, more than the {MAX_CELLS:,} (8 GiB) allowed; use a "
+            f"{name} of at most {max(1, MAX_CELLS // max(n_rows, 1)):,}")
 
 
 def check_ks(ks: Any) -> tuple[int, ...]:

@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.metrics._validation import (
+    MAX_CATALOG,
     MetricInputError,
     as_csr,
     as_float_array,
@@ -64,7 +65,7 @@ def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = No
     ----------
     recommended : array_like of int, shape (n_users, K)
     n_items : int
-        Catalog size, the denominator.
+        Catalog size, the denominator: ``1 .. 1,000,000,000`` (``MAX_CATALOG``).
     k : int, optional
         Cut-off; ``None`` uses every column.
 
@@ -78,7 +79,7 @@ def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = No
     MetricInputError
         If ``recommended`` has no rows (coverage of no users is not a measurement).
     """
-    n_items = check_k(n_items, name="n_items")
+    n_items = check_k(n_items, name="n_items", most=MAX_CATALOG)
     rec = check_lists(recommended, n_items, k)
     if rec.shape[0] == 0:
         raise MetricInputError("recommended has no rows; coverage needs at least one user")

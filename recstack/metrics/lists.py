@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.metrics._validation import (
+    MAX_POSITIONS,
     MetricInputError,
     as_csr,
     as_float_array,
@@ -115,8 +116,10 @@ def history_genre_distribution(history: Any, item_genres: Any, *, binary: bool =
 
 def position_discount(n: int) -> NDArray[np.float64]:
     r"""The exposure of each of the first ``n`` positions: :math:`d_r = 1/\log_2(r + 1)`,
-    :math:`r = 1, \dots, n` (the DCG discount, as in Singh & Joachims 2018)."""
-    return 1.0 / np.log2(np.arange(2, check_k(n, name="n") + 2, dtype=np.float64))
+    :math:`r = 1, \dots, n` (the DCG discount, as in Singh & Joachims 2018); ``n`` in
+    ``1 .. 10,000,000`` (``MAX_POSITIONS``), shape ``(n,)``."""
+    n = check_k(n, name="n", most=MAX_POSITIONS)
+    return 1.0 / np.log2(np.arange(2, n + 2, dtype=np.float64))
 
 
 def list_genre_distribution(recommended: ArrayLike, item_genres: Any, *,
@@ -237,13 +240,14 @@ def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int
     item_groups : array_like of int, shape (n_items,)
         Each item's group in ``0 .. n_groups - 1``.
     n_groups : int
+        ``1 .. 10,000,000`` (``MAX_POSITIONS``).
 
     Returns
     -------
     ndarray of float64, shape (n_groups,)
         Sums to 1 (all NaN when no list holds an item).
     """
-    n_groups = check_k(n_groups, name="n_groups")
+    n_groups = check_k(n_groups, name="n_groups", most=MAX_POSITIONS)
     groups = np.asarray(item_groups)
     if groups.ndim != 1 or groups.dtype.kind not in "iu":
         raise MetricInputError("item_groups must be a 1-D integer array, one group per item")

@@ -41,12 +41,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from recstack.metrics._auc import rowwise_auc
 from recstack.metrics._validation import (
+    MAX_POSITIONS,
     MetricInputError,
     as_counts,
     as_csr,
     as_float_array,
     as_grades_matrix,
     as_recommended,
+    check_cells,
     check_choice,
     check_k,
     check_key_space,
@@ -190,7 +192,9 @@ def ideal_grades(truth: Any, k: int) -> NDArray[np.float64]:
     ----------
     truth : scipy.sparse matrix, shape (n_users, n_items)
     k : int
-        Number of ranks, ``>= 1``.
+        Number of ranks, ``1 .. 10,000,000`` (``MAX_POSITIONS``), with ``n_users * k`` at
+        most ``2**30`` values (8 GiB); beyond the number of items a user can have, columns
+        are only padding.
 
     Returns
     -------
@@ -199,8 +203,10 @@ def ideal_grades(truth: Any, k: int) -> NDArray[np.float64]:
         fewer than ``k`` relevant items.
     """
     truth_csr = _as_truth(truth)
+    k = check_k(k, most=MAX_POSITIONS)
+    check_cells(truth_csr.shape[0], k)
     rows, data = _relevant_entries(truth_csr.indptr, truth_csr.data)
-    return _ideal_matrix(rows, data, truth_csr.shape[0], check_k(k))
+    return _ideal_matrix(rows, data, truth_csr.shape[0], k)
 
 
 def dcg_at_k(grades: ArrayLike, k: int, *, gain: Gain = "exponential") -> NDArray[np.float64]:
@@ -244,6 +250,7 @@ def ideal_dcg_at_k(truth: Any, k: int, *, gain: Gain = "exponential") -> NDArray
     ----------
     truth : scipy.sparse matrix, shape (n_users, n_items)
     k : int
+        Bounded as in :func:`ideal_grades`.
     gain : {"exponential", "linear"}, default "exponential"
 
     Returns

@@ -20,6 +20,8 @@ from recstack.metrics import (
     compare_variants,
     dcg_at_k,
     global_auc,
+    ideal_dcg_at_k,
+    ideal_grades,
     intra_list_diversity,
     mean_over_users,
     metric_names,
@@ -33,9 +35,11 @@ from recstack.metrics import (
 from recstack.metrics.lists import (
     exposure_disparity,
     genre_distributions,
+    group_exposure,
     item_genre_shares,
     list_genre_distribution,
     miscalibration_kl,
+    position_discount,
 )
 
 TRUTH = sp.csr_matrix(np.array([[0, 1, 0, 1, 0], [1, 0, 0, 0, 0]], dtype=float))
@@ -167,3 +171,27 @@ def test_variants_of_a_numeric_column_may_be_named_as_text():
     assert (result.control, result.treatment) == ("1", "2")
     with pytest.raises(MetricInputError, match="treatment variant '3' is not in the log"):
         compare_variants(log, "bounce_rate", "1", "3")
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: ideal_grades(sp.csr_matrix(np.eye(3)), 10**15),
+     "k must be at most 10,000,000 .* got 1,000,000,000,000,000"),
+    (lambda: ideal_dcg_at_k(sp.csr_matrix(np.eye(3)), 10**15), "k must be at most 10,000,000"),
+    (lambda: ideal_grades(sp.csr_matrix((1000, 5)), 10**7),
+     r"k = 10,000,000 for 1,000 users asks for a \(1,000, 10,000,000\) array .* use a k of "
+     "at most 1,073,741"),
+    (lambda: position_discount(10**15), "n must be at most 10,000,000"),
+    (lambda: group_exposure([[0, 1]], np.array([0, 1]), 10**15),
+     "n_groups must be at most 10,000,000"),
+    (lambda: catalog_coverage([[0, 1]], 10**15), "n_items must be at most 1,000,000,000"),
+])
+def test_sizes_that_allocate_arrays_are_bounded_by_name(call, message):
+    with pytest.raises(MetricInputError, match=message):
+        call()
+
+
+def test_sizes_within_the_bounds_keep_their_documented_shapes():
+    truth = sp.csr_matrix(np.eye(3))
+    assert ideal_grades(truth, 7).shape == (3, 7)  # beyond the catalog: zero padding
+    assert position_discount(10_000_000).shape == (10_000_000,)
+    assert group_exposure([[0, 1]], np.array([0, 1]), 5).shape == (5,)

@@ -33,11 +33,17 @@ terms :math:`\psi_t` (the summands above; for SNIPS the linearised terms
 is :math:`\hat V \pm z_{1 - \alpha/2}\, s_\psi / \sqrt n` with :math:`s_\psi` the sample
 standard deviation. ``interval="bootstrap"``: the ``alpha/2`` and ``1 - alpha/2``
 percentiles of the estimator recomputed on ``n_bootstrap`` resamples of the rounds with
-replacement (SNIPS re-normalised on each resample), seeded.
+replacement (SNIPS re-normalised on each resample), seeded. ``confidence`` is a level in
+(0, 1); ``n_bootstrap`` an integer from 2 to 1,000,000, and with the bootstrap at least
+:math:`\lceil 2 / \alpha \rceil` (40 for 95%), so that each tail holds a resample. A value
+outside these, of another type (a float, true/false) or an unknown option is a
+:class:`~recstack.errors.ConfigError` naming it.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -257,10 +263,13 @@ def _bootstrap(terms: np.ndarray, weight: np.ndarray | None, n_bootstrap: int, s
 
 def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootstrap: Any,
                             seed: Any) -> None:
-    if isinstance(confidence, bool) or not isinstance(confidence, float | int) or not (
-            0.0 < confidence < 1.0):
+    if isinstance(confidence, bool | np.bool_) or not isinstance(confidence, numbers.Real) \
+            or not 0.0 < confidence < 1.0:
+        hint = (" (a level, not a percentage: 0.95 for 95%)"
+                if isinstance(confidence, numbers.Real) and not isinstance(confidence, bool)
+                and 50.0 <= confidence < 100.0 else "")
         raise ConfigError(f"{where}: confidence must be a number in (0, 1), e.g. 0.95, got "
-                          f"{confidence!r}")
+                          f"{confidence!r}{hint}")
     if interval not in ("normal", "bootstrap"):
         raise ConfigError(f"{where}: interval must be 'normal' or 'bootstrap', got "
                           f"{interval!r}")
@@ -268,6 +277,20 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
             or not 2 <= n_bootstrap <= _MAX_BOOTSTRAP:
         raise ConfigError(f"{where}: n_bootstrap must be an integer from 2 to "
                           f"{_MAX_BOOTSTRAP}, got {n_bootstrap!r}")
+    if interval == "bootstrap":
+        # a tail of less than one resample makes the bound the most extreme resample: an
+        # interval narrower than the level it claims
+        tail = (1.0 - float(confidence)) / 2
+        needed = math.ceil(1.0 / tail - 1e-9)
+        if n_bootstrap < needed:
+            fix = (f"use n_bootstrap >= {needed} or a lower confidence"
+                   if needed <= _MAX_BOOTSTRAP else
+                   f"at most {_MAX_BOOTSTRAP} resamples are allowed, so use a lower "
+                   "confidence")
+            raise ConfigError(f"{where}: n_bootstrap = {int(n_bootstrap)} is too few for a "
+                              f"{float(confidence)!r} bootstrap interval: each tail "
+                              f"({tail:.4g} of the resamples) would hold "
+                              f"{n_bootstrap * tail:.3g} of them; {fix}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ConfigError(f"{where}: seed must be an integer >= 0, got {seed!r}")
 

@@ -193,3 +193,40 @@ def test_bad_models_and_options_are_refused() -> None:
         ips([1.0], [0], [0.5], [[1.0, 0.0, 0.0]])
     with pytest.raises(BanditInputError, match="gives probability 0 to every logged action"):
         snips([1.0, 0.0], [0, 0], [0.5, 0.5], [[0.0, 1.0], [0.0, 1.0]])
+
+
+@pytest.mark.parametrize("estimator", ["ips", "snips", "dm", "dr"])
+@pytest.mark.parametrize("options,message", [
+    ({"n_bootstrap": 0}, "n_bootstrap must be an integer from 2 to 1000000, got 0"),
+    ({"n_bootstrap": -5}, "n_bootstrap must be .* got -5"),
+    ({"n_bootstrap": 10**12}, "n_bootstrap must be .* got 1000000000000"),
+    ({"n_bootstrap": 200.0}, r"n_bootstrap must be an integer .* got 200\.0"),
+    ({"n_bootstrap": True}, "n_bootstrap must be .* got True"),
+    ({"n_bootstrap": 39}, r"n_bootstrap = 39 is too few for a 0\.95 bootstrap interval: each "
+     r"tail \(0\.025 of the resamples\) would hold 0\.975 of them; use n_bootstrap >= 40"),
+    ({"n_bootstrap": 2000, "confidence": 1 - 1e-8}, "at most 1000000 resamples are allowed, "
+     "so use a lower confidence"),
+    ({"confidence": 95}, r"confidence must be a number in \(0, 1\), e.g. 0.95, got 95 \(a "
+     "level, not a percentage"),
+    ({"confidence": 0.0}, r"confidence must be a number in \(0, 1\)"),
+    ({"confidence": float("nan")}, "confidence must be .* got nan"),
+    ({"confidence": True}, "confidence must be .* got True"),
+    ({"confidence": "0.9"}, "confidence must be .* got '0.9'"),
+])
+def test_every_estimator_refuses_bad_interval_options_by_name(estimator, options, message):
+    log = _log(50, 3, 1)
+    args = (log["reward"], log["action"], log["pscore"], log["target"])
+    call = {"ips": lambda **o: ips(*args, **o), "snips": lambda **o: snips(*args, **o),
+            "dm": lambda **o: direct_method(log["target"], np.zeros((50, 3)), **o),
+            "dr": lambda **o: doubly_robust(*args, np.zeros((50, 3)), **o)}[estimator]
+    with pytest.raises(ConfigError, match=message):
+        call(interval="bootstrap", **options)
+
+
+def test_numpy_numbers_are_valid_interval_options():
+    log = _log(50, 3, 1)
+    estimate = ips(log["reward"], log["action"], log["pscore"], log["target"],
+                   confidence=np.float32(0.9), interval="bootstrap", n_bootstrap=np.int64(40))
+    assert estimate.lower <= estimate.value <= estimate.upper
+    # the normal interval draws no resamples: few of them are no concern there
+    ips(log["reward"], log["action"], log["pscore"], log["target"], n_bootstrap=10)

@@ -236,7 +236,12 @@ class SASRec(WarmStartMixin, Recommender):
     user_states_ : ndarray, float32, (n_users, hidden)
         :math:`h_L` of each training user's sequence; ``score_users`` is
         ``user_states_ @ item_embeddings_.T``.
-    sequences_ : ndarray, int32, (n_users, max_length)
+    sequence_length_ : int
+        The length the network reads: ``max_length`` clipped to the longest training
+        history (a warm start keeps the previous model's). ``get_params()`` and the saved
+        configuration keep ``max_length`` as it was asked, so that refitting with them
+        clips the same way; this is what was used.
+    sequences_ : ndarray, int32, (n_users, sequence_length_)
         The left-padded sequences the user states were computed from (network indices:
         catalog item ``i`` is ``i + 1``, 0 is padding).
     popularity_ : ndarray, float32, (n_items,)
@@ -269,7 +274,9 @@ class SASRec(WarmStartMixin, Recommender):
     params: ClassVar[dict[str, Param]] = {
         "max_length": Param(int, low=1, default=50,
                             doc="L, the most recent items read per user (longer histories are "
-                                "truncated from the left)."),
+                                "truncated from the left); the network is sized for at most "
+                                "the longest training history, so a generous L costs "
+                                "nothing."),
         "hidden": Param(int, low=1, default=64,
                         doc="Embedding and hidden size d (a multiple of heads).",
                         search={"type": "categorical", "choices": [32, 64, 128]}),
@@ -326,14 +333,15 @@ class SASRec(WarmStartMixin, Recommender):
         torch = require_torch()
         device = resolve_device(self.device, self.name)
         self._network_cache = None
-        data = _SequenceData.build(train, self.max_length, self.validation)
+        length = self._sequence_length(train)
+        data = _SequenceData.build(train, length, self.validation)
         self.popularity_ = train.item_counts().astype(np.float32)
         self.sequences_ = data.inference_sequences.astype(np.int32)
 
         with deterministic_torch(device):
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(self.seed)
-                network = _network_class(torch)(train.n_items, **self._architecture())
+                network = _network_class(torch)(train.n_items, **self._architecture(length))
             previous = self._warm_previous()
             if previous is not None:
                 # items by id (row 0 is the padding); the attention blocks whole
@@ -391,8 +399,25 @@ class SASRec(WarmStartMixin, Recommender):
                              for name, value in network.state_dict().items()}
         self.item_embeddings_ = self.network_["item_embeddings.weight"][1:]
 
-    def _architecture(self) -> dict[str, Any]:
-        return {"max_length": self.max_length, "hidden": self.hidden, "blocks": self.blocks,
+    def _sequence_length(self, train: Interactions) -> int:
+        """``max_length`` clipped to the longest training history: positions beyond it would
+        only ever read padding, and a generous ``max_length`` (say 10**9) would otherwise
+        ask for more memory than exists. A warm start reads as many positions as the
+        previous network, whose position embeddings it copies."""
+        previous = self._warm_previous()
+        if previous is not None:
+            return previous.sequence_length_
+        longest = int(train.user_counts().max()) if len(train) else 1
+        return max(1, min(self.max_length, longest))
+
+    @property
+    def sequence_length_(self) -> int:
+        """The positions the trained network reads (see the class attributes)."""
+        self._require_fitted()
+        return int(self.network_["position_embeddings.weight"].shape[0])
+
+    def _architecture(self, length: int) -> dict[str, Any]:
+        return {"max_length": length, "hidden": self.hidden, "blocks": self.blocks,
                 "heads": self.heads, "dropout": float(self.dropout)}
 
     def _checkpoint_config(self, train: Interactions, data: _SequenceData) -> dict[str, Any]:
@@ -427,8 +452,8 @@ class SASRec(WarmStartMixin, Recommender):
         ----------
         sequences
             One array-like of item *indices* per user (``model.items_.to_index(ids)`` maps
-            external ids), oldest first. Only the last ``max_length`` items are read, as in
-            training.
+            external ids), oldest first. Only the last ``sequence_length_`` items are read
+            (``max_length`` clipped to the longest training history), as in training.
 
         Returns
         -------
@@ -545,7 +570,7 @@ class SASRec(WarmStartMixin, Recommender):
         lengths = np.array([len(a) for a in arrays], np.int64)
         items = (np.concatenate(arrays).astype(np.int64) + 1 if len(arrays)
                  else np.empty(0, np.int64))
-        padded = left_padded_sequences(items, lengths, self.max_length)
+        padded = left_padded_sequences(items, lengths, self.sequence_length_)
         empty = lengths == 0
         scores = np.empty((len(arrays), n_items), np.float32)
         scores[empty] = self.popularity_
@@ -561,7 +586,7 @@ class SASRec(WarmStartMixin, Recommender):
         """The trained network on the CPU in evaluation mode, rebuilt from ``network_``."""
         if getattr(self, "_network_cache", None) is None:
             network = _network_class(torch)(len(self.item_embeddings_),
-                                            **self._architecture())
+                                            **self._architecture(self.sequence_length_))
             network.load_state_dict({name: torch.from_numpy(np.array(value))
                                      for name, value in self.network_.items()})
             self._network_cache = network.eval()
@@ -582,11 +607,19 @@ class SASRec(WarmStartMixin, Recommender):
                          if name.startswith("network.")}
         self.item_embeddings_ = self.network_["item_embeddings.weight"][1:]
 
+    def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        length = arrays["network.position_embeddings.weight"].shape[0]
+        if length > self.max_length:
+            return (f"the network reads {length} positions, more than max_length = "
+                    f"{self.max_length}")
+        return None
+
     def _state_spec(self) -> dict[str, ArraySpec]:
         # the network's parameters, named as torch's state_dict names them (see _Network)
         vector, square = ("hidden",), ("hidden", "hidden")
         network = {"item_embeddings.weight": ("n_items+1", "hidden"),
-                   "position_embeddings.weight": ("max_length", "hidden")}
+                   # the length read: max_length or less (see _sequence_length)
+                   "position_embeddings.weight": ("length", "hidden")}
         for block in range(self.blocks):
             prefix = f"blocks.{block}."
             network.update({
@@ -602,7 +635,7 @@ class SASRec(WarmStartMixin, Recommender):
         network.update({"final_norm.weight": vector, "final_norm.bias": vector})
         return {"user_states": ArraySpec("float32", ("n_users", "hidden")),
                 # item indices shifted by one, 0 for padding
-                "sequences": ArraySpec("int", ("n_users", "max_length"), low=0, high="n_items"),
+                "sequences": ArraySpec("int", ("n_users", "length"), low=0, high="n_items"),
                 "popularity": ArraySpec("float32", ("n_items",), low=0),
                 **{f"network.{name}": ArraySpec("float32", shape)
                    for name, shape in network.items()}}

@@ -352,7 +352,7 @@ def test_metadata_that_is_not_json_is_refused(name, copy_of):
 
 @pytest.mark.parametrize(("name", "param", "value"), [
     ("als", "factors", 16), ("bpr", "factors", 4), ("ease", "regularization", 10.0),
-    ("sasrec", "hidden", 32), ("sasrec", "blocks", 2), ("sasrec", "max_length", 20),
+    ("sasrec", "hidden", 32), ("sasrec", "blocks", 2), ("sasrec", "max_length", 1),
     ("two_tower", "dim", 16), ("two_tower", "hidden", 8), ("neural_mf", "layers", [16, 8]),
     ("neural_mf", "factors", 4), ("mf", "factors", 16),
 ])

@@ -180,6 +180,22 @@ def test_save_and_load_give_identical_scores(fitted, data, tmp_path):
                                   fitted.score_sequences(sequences))
 
 
+def test_a_generous_max_length_is_clipped_to_the_longest_history(data, tmp_path):
+    """max_length=10**9 asked for a (10**9, hidden) position table and failed with 'not
+    enough memory'; positions beyond the longest history would only ever read padding."""
+    longest = int(data.user_counts().max())
+    model = SASRec(**TINY | {"max_length": 10**9, "epochs": 1}).fit(data)
+    assert model.sequence_length_ == longest and model.sequences_.shape[1] == longest
+    assert model.get_params()["max_length"] == 10**9  # the configuration keeps what was asked
+    assert model.score_sequences([np.arange(40) % data.n_items]).shape == (1, data.n_items)
+    loaded = load_model(model.save(tmp_path / "generous"))
+    assert loaded.sequence_length_ == longest
+    # a warm start reads as many positions as the network it starts from
+    assert SASRec(**TINY | {"max_length": 10**9, "epochs": 1}).fit_from(
+        model, data).sequence_length_ == longest
+    assert SASRec(**TINY).fit(data).sequence_length_ == TINY["max_length"]  # not clipped
+
+
 # ---------------------------------------------------------------------------- checkpoints
 def test_an_interrupted_fit_resumes_from_its_checkpoint(data, tmp_path):
     params = TINY | {"validation": True, "patience": 10}

@@ -172,13 +172,24 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     _require_rows(data)
     fold = _kfold_assignment(data, k, stratify, seed)
     # every fold must have test rows: found here, not after the folds before it have run
-    sizes = np.bincount(fold, minlength=k)
-    if not sizes.all():
-        raise EmptyResultError(
-            f"kfold: k = {k} folds, but fold {int(np.argmin(sizes))} would have no test rows "
-            f"({len(data):,} rows in all{', dealt per user' if stratify else ''}); choose a "
-            f"smaller k")
+    check_every_fold_has_rows(k, np.unique(fold), len(data), stratify)
     return _kfold_folds(data, k, stratify, seed, fold)
+
+
+def check_every_fold_has_rows(k: int, folds_with_rows: np.ndarray, n_rows: int,
+                              stratify: str | None) -> None:
+    """Refuse, before any fold runs, a k-fold split whose fold would have no test rows
+    (``folds_with_rows``: the sorted fold numbers that have some; never an array of ``k``,
+    which may be huge). Shared by the single-machine and the Spark split."""
+    present = np.asarray(folds_with_rows, dtype=np.int64)
+    if len(present) == k:
+        return
+    gaps = np.flatnonzero(present != np.arange(len(present)))
+    first_empty = int(gaps[0]) if len(gaps) else len(present)
+    raise EmptyResultError(
+        f"kfold: k = {k} folds, but fold {first_empty} would have no test rows "
+        f"({n_rows:,} rows in all{', dealt per user' if stratify else ''}); choose a "
+        f"smaller k")
 
 
 def _kfold_assignment(data: Interactions, k: int, stratify: str | None, seed: int

@@ -41,6 +41,7 @@ from recstack.data.splits import (
     SplitSpec,
     TemporalSplit,
     UserSplit,
+    check_every_fold_has_rows,
 )
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.spark.data import (
@@ -127,6 +128,9 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
         ranked = _first_by_hash(data.frame, key, [ROW], None)
         folded = ranked.withColumn("_fold", F.pmod(F.col("_order"), F.lit(k))).drop("_order")
     folded = _materialise(folded)
+    # every fold must have test rows: found here, not when the folds before it have run
+    per_fold = dict(folded.groupBy("_fold").count().collect())  # at most min(k, rows)
+    check_every_fold_has_rows(k, sorted(per_fold), sum(per_fold.values()), stratify)
     return _kfold_folds(data, folded, k, stratify, seed)
 
 

@@ -243,6 +243,21 @@ def test_user_split_refuses_like_single_machine(spark):
         ss.user_split(sd.from_interactions(spark, data), 1.5)
 
 
+def test_kfold_with_more_folds_than_rows_is_refused_up_front_like_single_machine(spark):
+    """It failed only when the first empty fold was asked for, after the folds before it."""
+    local = Interactions.from_arrays([1, 1, 2, 2, 3], [1, 2, 1, 3, 2])
+    data = sd.from_interactions(spark, local)
+    for k, stratify in ((6, None), (10**12, None), (7, "user")):
+        with pytest.raises(EmptyResultError) as caught:
+            ss.kfold_split(data, k, stratify=stratify)  # refused at the call, not when iterated
+        message = str(caught.value)
+        assert f"k = {k} folds" in message and "(5 rows in all" in message, message
+        assert "choose a smaller k" in message
+        with pytest.raises(EmptyResultError) as single:
+            SPLITS.build("kfold", {"k": k, "stratify": stratify or "none"}).apply(local)
+        assert str(single.value).split(", but")[0] == message.split(", but")[0]
+
+
 def test_an_experiment_files_filters_and_split_run_unchanged(spark, tmp_path):
     import tomllib
 

@@ -208,6 +208,13 @@ def _checked_columns(frame: Any, where: str) -> Any:
               TIMESTAMP: ("long", (T.IntegralType, T.TimestampType, T.DateType),
                           "whole Unix seconds")}
     problems = [F.col(USER_ID).isNull(), F.col(ITEM_ID).isNull()]
+    for column in (USER_ID, ITEM_ID):
+        if isinstance(frame.schema[column].dataType, T.StringType):
+            # text ids are trimmed as every single-machine loader trims them (Unicode
+            # whitespace, as arrow's utf8_trim_whitespace), so " a" is "a" here too
+            frame = frame.withColumn(column, F.regexp_replace(F.col(column),
+                                                              r"(?U)^\s+|\s+$", ""))
+            problems.append(F.col(column) == "")
     for column, (target, accepted, words) in wanted.items():
         if column not in frame.columns:
             continue
@@ -238,6 +245,9 @@ def _checked_columns(frame: Any, where: str) -> Any:
                     TIMESTAMP: "whole Unix seconds on every row"}
         for column, words in expected.items():
             value = row.get(column, 0.0)
+            if value == "" and column in (USER_ID, ITEM_ID):
+                raise DataFormatError(f"an empty id on the row {_preview_row(row)}",
+                                      file=where, column=column, expected=words)
             if value is None:
                 raise DataFormatError(f"a missing (null) value on the row "
                                       f"{_preview_row(row)}", file=where, column=column,

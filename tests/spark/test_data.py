@@ -9,6 +9,7 @@ import pytest
 from recstack.data import splits as local
 from recstack.data.filters import KCore
 from recstack.data.interactions import Interactions
+from recstack.errors import DataFormatError
 from recstack.spark import data as sd
 
 
@@ -123,3 +124,14 @@ def test_partitioned_read_prunes_folders_and_bounds_exactly(spark, tmp_path):
     want = read_partitioned(tmp_path / "log", start="2024-02-10", end="2024-04-11")
     assert _rows(got.to_interactions()).equals(_rows(want))
     assert len(want) == 3  # days 40, 70 and 100: 2024-02-10, 2024-03-11, 2024-04-10
+
+
+def test_text_ids_are_trimmed_as_by_the_single_machine_loaders(spark):
+    frame = spark.createDataFrame(pd.DataFrame({"user_id": [" a", "a\t", "b"],
+                                                "item_id": ["x", " y", "x "]}))
+    data = sd.encode(frame)
+    assert sorted(data.users.toPandas()["user_id"]) == ["a", "b"]
+    assert sorted(data.items.toPandas()["item_id"]) == ["x", "y"]
+    blank = spark.createDataFrame(pd.DataFrame({"user_id": ["a", "  "], "item_id": ["x", "y"]}))
+    with pytest.raises(DataFormatError, match=r"column 'user_id'.*an empty id on the row"):
+        sd.encode(blank, where="events.parquet")

@@ -53,14 +53,15 @@ import numpy as np
 
 from recstack import __version__
 from recstack.errors import ConfigError, RecstackError
+from recstack.serving import schemas
 
 if TYPE_CHECKING:
     from recstack.data.interactions import Interactions
     from recstack.models.base import Recommender
     from recstack.serving.ann import ItemIndex
 
-__all__ = ["CorruptVersionError", "ModelRegistry", "ModelVersion", "RegistryUnavailableError",
-           "data_fingerprint", "parse_reference"]
+__all__ = ["MAX_VERSION", "CorruptVersionError", "ModelRegistry", "ModelVersion",
+           "RegistryUnavailableError", "check_version", "data_fingerprint", "parse_reference"]
 
 FORMAT = "recstack-registry-version"
 FORMAT_VERSION = 1
@@ -71,6 +72,8 @@ INDEX_FOLDER = "index"
 #: the item indexes of a two-stage model's candidate generators: ``generator-index/g<p>``
 GENERATOR_INDEX_FOLDER = "generator-index"
 _VERSIONS = "versions"
+#: the largest version number: a version's folder is its number in 8 digits
+MAX_VERSION = schemas.MAX_VERSION
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _MANIFEST_FIELDS = {"format", "format_version", "name", "version", "model", "params",
                     "data_fingerprint", "evaluation", "created", "recstack_version", "index",
@@ -106,14 +109,30 @@ class ModelVersion:
 
 def parse_reference(reference: str) -> tuple[str, int | None]:
     """``"als"`` -> ``("als", None)`` (the current version), ``"als@3"`` -> ``("als", 3)``."""
-    name, at, version = str(reference).partition("@")
+    if not isinstance(reference, str):
+        # str() would turn None into the model name 'None'
+        raise ConfigError(f"a model reference is text such as 'als' or 'als@3'; got "
+                          f"{type(reference).__name__} {reference!r}")
+    name, at, version = reference.partition("@")
     check_name(name)
     if not at:
         return name, None
-    if not version.isdigit() or int(version) < 1:
-        raise ConfigError(f"{reference!r}: the version after '@' must be a positive whole "
-                          "number, e.g. als@3")
+    # ASCII digits only: str.isdigit also accepts '³' (which int() refuses) and '٣'
+    if not (version.isascii() and version.isdigit()) or not 1 <= int(version) <= MAX_VERSION:
+        raise ConfigError(f"{reference!r}: the version after '@' must be a whole number "
+                          f"from 1 to {MAX_VERSION}, e.g. als@3")
     return name, int(version)
+
+
+def check_version(version: Any, where: str = "version") -> int:
+    """``version`` when it is a registry version number (an int in 1..MAX_VERSION); a
+    larger one could never exist (its folder name would not be 8 digits) and one of
+    hundreds of digits would fail as a file name too long."""
+    if isinstance(version, bool) or not isinstance(version, int) \
+            or not 1 <= version <= MAX_VERSION:
+        raise ConfigError(f"{where} must be a whole number from 1 to {MAX_VERSION}, got "
+                          f"{version!r:.40}")
+    return version
 
 
 def check_name(name: Any) -> str:
@@ -491,13 +510,13 @@ class ModelRegistry:
                 known = self.names()
                 raise RecstackError(f"{self.root}: no model named {name!r} (names: "
                                     f"{', '.join(known) or 'none yet'})")
-        elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise ConfigError(f"version must be a positive whole number, got {version!r}")
+        else:
+            check_version(version)
         return name, int(version)
 
     def _numbers(self, name: str) -> list[int]:
         entries = self._list(self._join(name, _VERSIONS))
-        return sorted(int(e) for e in entries if len(e) == 8 and e.isdigit())
+        return sorted(int(e) for e in entries if len(e) == 8 and e.isascii() and e.isdigit())
 
     @_storage_errors
     def _list(self, key: str) -> list[str]:
@@ -545,9 +564,9 @@ class ModelRegistry:
             alias = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             alias = None
-        if (not isinstance(alias, dict) or type(alias.get("version")) is not int
+        if (not isinstance(alias, dict) or not _is_version(alias.get("version"))
                 or not isinstance(alias.get("history"), list)
-                or not all(type(v) is int for v in alias["history"])):
+                or not all(_is_version(v) for v in alias["history"])):
             raise CorruptVersionError(f"{self.root}: {name}/{CURRENT} is damaged; point it "
                                       "at a version again with set_current(name, version)")
         return alias
@@ -717,6 +736,10 @@ def _build_generator_indexes(model: Recommender, backend: str | None,
             built[position] = ItemIndex.build(items, backend=backend,  # type: ignore[arg-type]
                                               **{"check_queries": users, **options})
     return built
+
+
+def _is_version(value: Any) -> bool:
+    return type(value) is int and 1 <= value <= MAX_VERSION
 
 
 def _check_keep(keep: Any) -> None:

@@ -29,6 +29,8 @@ MAX_ITEMS = 500
 MAX_EVENTS = 1000
 #: the longest id (user or item) in characters
 MAX_ID_LENGTH = 128
+#: the largest registry version number (its folder is the number in 8 digits)
+MAX_VERSION = 99_999_999
 #: the largest request body in bytes (answered 413 beyond it)
 MAX_BODY_BYTES = 1 << 20
 #: the longest title search text
@@ -136,7 +138,7 @@ class ReloadRequest(_Request):
     variant to that version of its model (pinned until the next switch)."""
 
     variant: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
-    version: whole(1, 10**8) | None = None  # type: ignore[valid-type]
+    version: whole(1, MAX_VERSION) | None = None  # type: ignore[valid-type]
 
 
 # --------------------------------------------------------------------------- responses

@@ -17,12 +17,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender, _as_ids, _lookup, check_list_length
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
+from recstack.pipeline.bandit_checks import as_index_array
 from recstack.pipeline.candidates import (
     Candidates,
     generate_candidates,
@@ -255,17 +257,35 @@ class TwoStage(Recommender):
         self.training_candidate_recall_ = data.candidate_recall
 
     # ------------------------------------------------------------------ inference
-    def candidates(self, user_indices: np.ndarray) -> Candidates:
-        """The merged candidates of these user indices (their seen items excluded), scored
-        by the scorers."""
+    def candidates(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+                   ) -> Candidates:
+        """The merged candidates of these user indices, scored by the scorers; their seen
+        items are left out unless ``exclude_seen=False`` (then the generators may propose
+        them and the ranker scores them as any other candidate)."""
         self._require_fitted()
+        exclude = self.seen_ if exclude_seen else _nothing_seen(self.seen_.shape)
         candidates = generate_candidates(self.generators_, user_indices,
-                                         self.n_candidates, exclude=self.seen_,
+                                         self.n_candidates, exclude=exclude,
                                          sources=self.builder_.sources_,
                                          per_user=self.candidates_per_user)
         if self.scorers_:
             candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_)
         return candidates
+
+    def score_users(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+                    ) -> np.ndarray:
+        """Full-catalog scores of user indices, as every model's
+        :meth:`~recstack.models.base.Recommender.score_users`. The candidates are the
+        users' unseen items unless ``exclude_seen=False``: then a seen item can be a
+        candidate and get the ranker's score (by default it ranks below every candidate,
+        where a caller that excludes seen items never looks)."""
+        check_exclude_seen(exclude_seen)
+        if exclude_seen:
+            return super().score_users(user_indices)
+        self._require_fitted()
+        indices = as_index_array(self.name, "user_indices", user_indices, ndim=1,
+                                 size=len(self.users_), what="user")
+        return self._score_users(indices, exclude_seen=False)
 
     def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
                   batch_size: int | None = None, context: Any = None
@@ -274,19 +294,21 @@ class TwoStage(Recommender):
         request's ``context`` for the context features: a dict of column -> value (the
         same for every user; ``timestamp`` in Unix seconds for the time features) or a
         DataFrame with one row per user asked for. A column it does not give, or no
-        context at all, is the unknown level (see :mod:`recstack.pipeline.features`)."""
-        if context is None:
-            return super().recommend(users, k, exclude_seen=exclude_seen,
-                                     batch_size=batch_size)
+        context at all, is the unknown level (see :mod:`recstack.pipeline.features`).
+
+        With ``exclude_seen=False`` the generators may propose the users' seen items and
+        the ranker orders them with the rest (as any other model scores them)."""
         self._require_fitted()
-        if not isinstance(exclude_seen, bool | np.bool_):
-            raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
+        check_exclude_seen(exclude_seen)
         user_index = np.asarray(self._user_indices(users), np.int64)
-        requests = request_context(context, len(user_index))
+        requests = None if context is None else request_context(context, len(user_index))
         k = check_list_length(k, len(user_index), len(self.items_))
 
         def score_requests(positions: np.ndarray) -> np.ndarray:
-            return self._score_requests(user_index[positions], requests.iloc[positions])
+            if requests is None:
+                return self._score_users(user_index[positions], exclude_seen=exclude_seen)
+            return self._score_requests(user_index[positions], requests.iloc[positions],
+                                        exclude_seen=exclude_seen)
 
         top, scores = top_k_batched(score_requests, np.arange(len(user_index)), k,
                                     exclude=self.seen_[user_index] if exclude_seen else None,
@@ -317,7 +339,8 @@ class TwoStage(Recommender):
             out[chosen] = rows[np.arange(len(rows)), item_index[chosen]]
         return out
 
-    def _score_requests(self, user_index: np.ndarray, requests: Any) -> np.ndarray:
+    def _score_requests(self, user_index: np.ndarray, requests: Any, *,
+                        exclude_seen: bool = True) -> np.ndarray:
         """Full-catalog scores of requests (a user and a context row each), one row per
         request; a user asked for twice is scored once per context."""
         out = np.empty((len(user_index), len(self.items_)))
@@ -331,14 +354,17 @@ class TwoStage(Recommender):
         for round_ in range(int(occurrence.max()) + 1 if len(occurrence) else 0):
             chosen = np.flatnonzero(occurrence == round_)
             out[chosen] = self._score_users(user_index[chosen],
-                                            requests.iloc[chosen].reset_index(drop=True))
+                                            requests.iloc[chosen].reset_index(drop=True),
+                                            exclude_seen=exclude_seen)
         return out
 
-    def _score_users(self, user_indices: np.ndarray, context: Any = None) -> np.ndarray:
+    def _score_users(self, user_indices: np.ndarray, context: Any = None, *,
+                     exclude_seen: bool = True) -> np.ndarray:
         """Full-catalog scores; ``context`` (a frame, one row per user index, each user
-        once) feeds the context features, None leaves them unknown."""
+        once) feeds the context features, None leaves them unknown; ``exclude_seen`` as
+        in :meth:`candidates`."""
         distinct, row_of = np.unique(user_indices, return_inverse=True)
-        candidates = self.candidates(distinct)
+        candidates = self.candidates(distinct, exclude_seen=exclude_seen)
         rows = None
         if context is not None and self.builder_.uses_context:
             by_user = np.empty(len(distinct), np.int64)
@@ -350,7 +376,8 @@ class TwoStage(Recommender):
             return out
         return out[row_of]
 
-    def score_histories(self, histories: Any, context: Any = None) -> np.ndarray:
+    def score_histories(self, histories: Any, context: Any = None, *,
+                        exclude_seen: bool = True) -> np.ndarray:
         """Full-catalog scores (float64 ``(n, n_items)``) of new users known only by their
         histories (sparse or dense ``n x n_items``, columns in the model's item order),
         ranked as a known user is: each generator proposes from the history (its own
@@ -358,7 +385,8 @@ class TwoStage(Recommender):
         candidates above the rest of the catalog (in popularity order). The user features
         are the history's own (:meth:`FeatureBuilder.visitor_state`: its length, its
         share of each level, the last interaction at the training end, the user table
-        unknown). ``context`` as in :meth:`recommend`, one row per history.
+        unknown). ``context`` as in :meth:`recommend`, one row per history. The history's
+        own items are not candidates unless ``exclude_seen=False`` (as in :meth:`recommend`).
 
         Raises
         ------
@@ -366,9 +394,12 @@ class TwoStage(Recommender):
             A generator or scorer that cannot score a history (no ``score_histories``).
         """
         self._require_fitted()
+        check_exclude_seen(exclude_seen)
         history = self._history_matrix(histories)
         n = history.shape[0]
         candidates = generate_candidates(self.generators_, np.arange(n), self.n_candidates,
+                                         exclude=None if exclude_seen else
+                                         _nothing_seen(history.shape),
                                          sources=self.builder_.sources_,
                                          per_user=self.candidates_per_user,
                                          histories=history)
@@ -535,6 +566,18 @@ class TwoStage(Recommender):
 
 
 # --------------------------------------------------------------------------- helpers
+def check_exclude_seen(exclude_seen: Any) -> None:
+    """Refuse an ``exclude_seen`` that is not a boolean (``"false"`` is truthy)."""
+    if not isinstance(exclude_seen, bool | np.bool_):
+        raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
+
+
+def _nothing_seen(shape: tuple[int, int]) -> sp.csr_matrix:
+    """An exclusion matrix that excludes nothing (generate_candidates excludes the seen
+    items when given none)."""
+    return sp.csr_matrix(shape, dtype=np.float32)
+
+
 def _window_ratings(frame: Any, labels: np.ndarray, window: Interactions) -> np.ndarray:
     """The second label column of a multitask ranker: a positive's value in the label
     window (its rating; the mean where the pair repeats), NaN for the negatives."""

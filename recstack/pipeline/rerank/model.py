@@ -17,7 +17,7 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import Param, Recommender, check_list_length
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
 from recstack.pipeline.rerank.base import (
@@ -26,8 +26,10 @@ from recstack.pipeline.rerank.base import (
     create_reranker,
     run_chain,
 )
+from recstack.pipeline.bandit_checks import as_index_array
+from recstack.pipeline.two_stage import TwoStage, check_exclude_seen
 from recstack.progress import Progress
-from recstack.topk import mask_rows, top_k, writable_scores
+from recstack.topk import mask_rows, pad_columns, top_k, top_k_batched, writable_scores
 
 __all__ = ["Reranked"]
 
@@ -109,25 +111,64 @@ class Reranked(Recommender):
         self.model_, self.chain_ = wrapped, steps
 
     # ------------------------------------------------------------------ inference
-    def rerank_lists(self, user_indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def rerank_lists(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+                     ) -> tuple[np.ndarray, np.ndarray]:
         """The final lists of a batch of user indices: item indices ``(n_users, n)`` with
         ``n = min(n_candidates, n_items)`` (``-1`` for empty slots) and the chain's last
-        scores (``-inf`` for empty slots)."""
+        scores (``-inf`` for empty slots). The users' seen items are candidates only with
+        ``exclude_seen=False`` (a ``seen`` filter in the chain still removes them)."""
         self._require_fitted()
-        users = np.asarray(user_indices, dtype=np.int64)
-        parts = [self._batch(users[start:start + _CHAIN_BATCH])[:2]
+        check_exclude_seen(exclude_seen)
+        users = self._checked_users(user_indices)
+        parts = [self._batch(users[start:start + _CHAIN_BATCH], exclude_seen)[:2]
                  for start in range(0, len(users), _CHAIN_BATCH)]
         if not parts:
             width = min(self.n_candidates, len(self.items_))
             return np.empty((0, width), np.int64), np.empty((0, width))
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def _batch(self, users: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def score_users(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+                    ) -> np.ndarray:
+        """Full-catalog scores of user indices, as every model's
+        :meth:`~recstack.models.base.Recommender.score_users`; the users' seen items are
+        at ``-inf`` unless ``exclude_seen=False`` (then they are candidates as any item)."""
+        check_exclude_seen(exclude_seen)
+        if exclude_seen:
+            return super().score_users(user_indices)
+        self._require_fitted()
+        return self._score_users(self._checked_users(user_indices), exclude_seen=False)
+
+    def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
+                  batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """As every model's :meth:`~recstack.models.base.Recommender.recommend`; with
+        ``exclude_seen=False`` the users' seen items are candidates of the chain as any
+        other item (a ``seen`` filter in the chain still removes them)."""
+        check_exclude_seen(exclude_seen)
+        if exclude_seen:
+            return super().recommend(users, k, batch_size=batch_size)
+        self._require_fitted()
+        user_index = np.asarray(self._user_indices(users), np.int64)
+        k = check_list_length(k, len(user_index), len(self.items_))
+        top, scores = top_k_batched(
+            lambda batch: self._score_users(batch, exclude_seen=False), user_index, k,
+            batch_size=batch_size, n_items=len(self.items_))
+        top, scores = pad_columns(top, scores, int(k))
+        return self._external_items(top, scores), scores
+
+    def _checked_users(self, user_indices: Any) -> np.ndarray:
+        return as_index_array(self.name, "user_indices", user_indices, ndim=1,
+                              size=len(self.users_), what="user")
+
+    def _batch(self, users: np.ndarray, exclude_seen: bool = True
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The chain's lists (items, scores) of a batch of users, and the wrapped model's
-        float64 scores with seen and filtered items at ``-inf``."""
+        float64 scores with filtered items (and seen ones, with ``exclude_seen``) at
+        ``-inf``."""
         context = RerankContext(seen=self.seen_)
-        raw = np.array(writable_scores(self.model_.score_users(users)), dtype=np.float64)
-        mask_rows(raw, self.seen_[users])
+        raw = np.array(writable_scores(_wrapped_scores(self.model_, users, exclude_seen)),
+                       dtype=np.float64)
+        if exclude_seen:
+            mask_rows(raw, self.seen_[users])
         for step in self.chain_:
             allowed = step.catalog_mask(users, context)
             if allowed is not None:
@@ -139,13 +180,14 @@ class Reranked(Recommender):
         items, scores = run_chain(self.chain_, users, items, scores, context)
         return items, scores, raw
 
-    def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+    def _score_users(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+                     ) -> np.ndarray:
         users = np.asarray(user_indices, dtype=np.int64)
         n_items = len(self.items_)
         out = np.empty((len(users), n_items))
         for start in range(0, len(users), _CHAIN_BATCH):
             batch = users[start:start + _CHAIN_BATCH]
-            items, _, raw = self._batch(batch)
+            items, _, raw = self._batch(batch, exclude_seen)
             # below the list: the wrapped model's order, as ranks scaled into [0, 1)
             order = np.argsort(-raw, axis=1, kind="stable")
             rank = np.empty_like(order)
@@ -201,6 +243,15 @@ class Reranked(Recommender):
         part.update({k: v for k, v in arrays.items() if k.startswith("base__")})
         problem = self._wrapped()._check_state(part)
         return f"model ({self.model['type']}): {problem}" if problem else None
+
+
+def _wrapped_scores(model: Recommender, users: np.ndarray, exclude_seen: bool
+                    ) -> np.ndarray:
+    """The wrapped model's full-catalog scores. Every model scores seen items as any
+    other, except a two-stage model, whose candidates leave them out unless told."""
+    if not exclude_seen and isinstance(model, TwoStage):
+        return model.score_users(users, exclude_seen=False)
+    return model.score_users(users)
 
 
 def _unprefixed(arrays: dict[str, Any], prefix: str) -> dict[str, Any]:

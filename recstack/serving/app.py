@@ -194,6 +194,64 @@ async def _admin(request: Request,
         raise HTTPException(403, "wrong admin token")
 
 
+async def _known_query(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not declare, or one given twice (422,
+    as an unknown body field is): ``?kk=5`` or ``?K=5`` would otherwise be ignored and
+    ``?k=3&k=500`` answered with one of the two, a list the client did not ask for. No
+    endpoint takes a list in its query, so no parameter may repeat."""
+    route = request.scope.get("route")
+    declared = _query_names(route)
+    counts: dict[str, int] = {}
+    for key, _value in request.query_params.multi_items():
+        counts[key] = counts.get(key, 0) + 1
+    for key, value in request.query_params.multi_items():
+        if key not in declared:
+            if getattr(route, "path", None) == FAST_ENDPOINT:
+                _refuse_query_context(request.app.state.service, key)
+            accepted = ", ".join(sorted(declared)) or "none"
+            where = f"{request.method} {getattr(route, 'path', request.url.path)}"
+            raise RequestValidationError([{
+                "type": "extra_forbidden", "loc": ("query", key), "input": value,
+                "msg": f"Unknown query parameter of {where}; it takes: {accepted}"
+                       + ("; the request's fields go in its JSON body"
+                          if request.method == "POST" else "")}])
+        if counts[key] > 1:
+            raise RequestValidationError([{
+                "type": "repeated_parameter", "loc": ("query", key),
+                "input": request.query_params.getlist(key),
+                "msg": f"Query parameter given {counts[key]} times; give it once"}])
+
+
+def _query_names(route: Any) -> frozenset[str]:
+    """The query parameters ``route`` declares, its dependencies' included (cached on the
+    route: they are fixed once the app is built)."""
+    names = getattr(route, "_recstack_query_names", None)
+    if names is None:
+        found: set[str] = set()
+        pending = [getattr(route, "dependant", None)]
+        while pending:
+            dependant = pending.pop()
+            if dependant is None:
+                continue
+            found.update(field.alias for field in dependant.query_params)
+            pending.extend(dependant.dependencies)
+        names = frozenset(found)
+        if route is not None:
+            route._recstack_query_names = names
+    return names
+
+
+def _refuse_query_context(service: Service, key: str) -> None:
+    """A context column (or ``context``, ``timestamp``) in the query of ``GET
+    /users/{id}/recommendations``: say where a request context goes."""
+    columns, timed = service.context_keys()
+    if key in columns or key in ("context", "timestamp"):
+        fields = '"context": {...}' + (', "timestamp": ...' if timed else "")
+        raise InvalidContextError(
+            f"query parameter {key!r}: a request context goes in the JSON body of "
+            f"POST /users/{{user_id}}/recommendations ({{{fields}}})")
+
+
 def _render(service: Service, served: Served) -> Response:
     """The response, built here rather than validated again by FastAPI (the declared
     response_model still documents it and the schema tests check it); the same bytes as
@@ -214,20 +272,13 @@ page = APIRouter(include_in_schema=False)
 
 @users.get("/{user_id}/recommendations", response_model=schemas.Recommendations,
            responses=_ERRORS)
-async def recommend_user(request: Request, service: ServiceDep, user_id: UserId,
+async def recommend_user(service: ServiceDep, user_id: UserId,
                          k: K = None, exclude_seen: bool = True) -> Response:
     """Top ``k`` items for a known user, seen items excluded by default, without a request
     context (``POST`` carries one: a query parameter named like a context column is
-    refused, 422, rather than silently ignored). (Well-formed requests are answered by
-    :mod:`recstack.serving.fast_path` before routing.)"""
-    columns, timed = service.context_keys()
-    misplaced = [key for key in request.query_params
-                 if key in columns or key in ("context", "timestamp")]
-    if misplaced:
-        fields = '"context": {...}' + (', "timestamp": ...' if timed else "")
-        raise InvalidContextError(
-            f"query parameter {misplaced[0]!r}: a request context goes in the JSON body of "
-            f"POST /users/{{user_id}}/recommendations ({{{fields}}})")
+    refused, 422, rather than silently ignored, as is any other undeclared or repeated
+    parameter). (Well-formed requests are answered by :mod:`recstack.serving.fast_path`
+    before routing.)"""
     served = service.recommend_user(user_id, k or service.settings.default_k,
                                     exclude_seen=exclude_seen)
     return _render(service, served)
@@ -370,8 +421,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                   description="Recommendations from a recstack model registry.")
     app.state.settings = settings
     app.state.metrics = metrics
-    for router in (users, items, recommendations, events, operations, admin, page):
-        app.include_router(router)
+    for router in (users, items, recommendations, events, operations, admin):
+        app.include_router(router, dependencies=[Depends(_known_query)])
+    app.include_router(page)  # the page takes what links add (?utm_source=...)
     app.mount("/static", StaticFiles(directory=str(_static())), name="static")
     for error, code in ERROR_CODES:
         app.add_exception_handler(error, _problem(code))

@@ -170,6 +170,11 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
         raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}")
     KFold(k, "none" if stratify is None else stratify, seed)
     _require_rows(data)
+    if k > len(data):
+        # refused before dealing: a k beyond int64 would fail in numpy's generator
+        raise EmptyResultError(
+            f"kfold: k = {k} folds, but there are only {len(data):,} rows, so some fold "
+            f"would have no test rows; choose a k of at most {len(data):,}")
     fold = _kfold_assignment(data, k, stratify, seed)
     # every fold must have test rows: found here, not after the folds before it have run
     check_every_fold_has_rows(k, np.unique(fold), len(data), stratify)

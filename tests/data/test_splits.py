@@ -260,10 +260,20 @@ def test_kfold_with_more_folds_than_rows_fails_at_the_call():
     # refused before the first fold, not after the folds before the empty one have run
     data = Interactions.from_arrays([1, 1, 2, 2, 3, 3], [1, 2, 1, 3, 2, 3])
     for stratify in ("user", None):
-        with pytest.raises(EmptyResultError, match=r"k = 7 folds, but fold \d+ would have no "
-                                                   r"test rows \(6 rows in all"):
+        with pytest.raises(EmptyResultError, match=r"k = 7 folds, but there are only 6 rows, "
+                                                   r"so some fold would have no test rows"):
             kfold_split(data, 7, stratify=stratify)
     assert len(list(kfold_split(data, 2))) == 2
+
+
+@pytest.mark.parametrize("k", [2**63, 10**20])
+def test_kfold_with_a_k_beyond_int64_is_refused_by_name(k):
+    # numpy's generator raised 'high is out of bounds for int64' from the dealing
+    data = Interactions.from_arrays([1, 1, 2, 2, 3, 3], [1, 2, 1, 3, 2, 3])
+    for stratify in ("user", None):
+        with pytest.raises(EmptyResultError, match=rf"^kfold: k = {k} folds, but there are "
+                                                   r"only 6 rows.*choose a k of at most 6$"):
+            kfold_split(data, k, stratify=stratify)
 
 
 @pytest.mark.parametrize("flags", [np.full(5, 2), np.array(list("xxxxx")),

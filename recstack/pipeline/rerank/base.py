@@ -240,61 +240,118 @@ def item_column(train: Interactions, column: str, where: str) -> pd.Series:
     return table[column].reset_index(drop=True)
 
 
-def label_matrix(train: Interactions, column: str, where: str
-                 ) -> tuple[np.ndarray, list[str]]:
+#: What joins several labels in one text value of a label column (MovieLens genres:
+#: ``"Action|Comedy"``), unless a re-ranker's ``separator`` says otherwise.
+LABEL_SEPARATOR = "|"
+
+#: The declaration of a re-ranker's ``separator`` hyperparameter (one place for its text).
+SEPARATOR_DOC = ("What joins several labels in one text value of the column (MovieLens "
+                 "genres: 'Action|Comedy'); list values need none.")
+
+
+def check_separator(where: str, separator: Any) -> None:
+    """Refuse a separator that cannot split labels (empty, or only whitespace, which the
+    labels are trimmed of)."""
+    if not isinstance(separator, str) or not separator.strip():
+        raise ConfigError(f"{where}: separator must be a non-empty text such as '|' (what "
+                          f"joins several labels in one value), got {separator!r}")
+
+
+def label_matrix(train: Interactions, column: str, where: str, *,
+                 separator: str = LABEL_SEPARATOR) -> tuple[np.ndarray, list[str]]:
     """The item-table label column ``column`` (e.g. MovieLens ``genres``) as
     :func:`multi_hot` reads it, an error naming the column and the item's id."""
     return multi_hot(item_column(train, column, where), where, column=column,
-                     item_ids=train.items.to_external)
+                     item_ids=train.items.to_external, separator=separator)
 
 
-def multi_hot(values: pd.Series, where: str, *, column: str | None = None,
-              item_ids: Any = None) -> tuple[np.ndarray, list[str]]:
-    """A label column (row ``i`` = item index ``i``) as a float32 ``(n_items, n_labels)``
-    multi-hot matrix, and the labels in sorted order.
+def label_pairs(values: pd.Series, where: str, *, column: str | None = None,
+                item_ids: Any = None, separator: str = LABEL_SEPARATOR,
+                text_only: bool = True) -> tuple[np.ndarray, pd.Series]:
+    """Every (row, label) pair of a label column (row ``i`` = item index ``i``): the rows
+    (int64) and the labels, one entry per pair.
 
-    A label is text: a row holds one (``"Drama"``), several joined by ``|``
-    (``"Action|Comedy"``) or a list of them; a missing value or an empty list is no label.
-    Numbers (genre codes, a price, a year), true/false values and anything else are refused,
-    naming the column and the first item (its id through ``item_ids``, else its index) that
-    holds one: each distinct number would silently become a label of its own, which is
-    wrong for a quantity; category codes are labels once written as text (e.g.
-    ``table[column].astype(str)``).
+    A row holds one label (``"Drama"``), several joined by ``separator`` (``"Action|
+    Comedy"``) or a list of them; labels are trimmed of surrounding whitespace, and a
+    missing value, an empty text or an empty list is no label. A column of text (the usual
+    case) is split without a Python loop over its rows. With ``text_only``, labels that are
+    not text (numbers, true/false) are refused, naming the column and the first item
+    (its id through ``item_ids``, else its index) that holds one: each distinct number
+    would silently become a label of its own, which is wrong for a quantity.
     """
-    lists = [_as_label_list(value) for value in values]
-    for row, labels in enumerate(lists):
-        wrong = [label for label in labels if not isinstance(label, str)]
-        if wrong:
+    values = values.reset_index(drop=True)
+    try:
+        # an item table repeats few distinct values (MovieLens: ~300 genre strings for
+        # 60,000 movies): split each once, then spread the labels to the rows
+        codes, distinct = pd.factorize(values)
+    except TypeError:  # lists are unhashable: each row is its own value
+        codes, distinct = np.arange(len(values)), values.to_numpy(dtype=object)
+    labels_of = [_as_label_list(value, separator) for value in distinct]
+    if text_only:
+        wrong = np.array([any(not isinstance(label, str) for label in labels)
+                          for labels in labels_of], bool)
+        if wrong.any():
+            row = int(np.argmax((codes >= 0) & wrong[np.maximum(codes, 0)]))
             item = item_ids([row]).tolist()[0] if item_ids is not None else row
             value = values.iloc[row]
             value = value.item() if isinstance(value, np.generic) else value
+            label = next(v for v in labels_of[codes[row]] if not isinstance(v, str))
             name = f"column {column!r}" if column is not None else "the label column"
             raise RecstackError(
                 f"{where}: {name} must hold text labels or lists of them (e.g. genres "
                 f"'Action|Comedy' or ['Action', 'Comedy']); item {item!r} holds {value!r} "
-                f"({type(wrong[0]).__name__}); if these are category codes, store them as "
+                f"({type(label).__name__}); if these are category codes, store them as "
                 "text")
-    labels = sorted({label for row in lists for label in row})
-    if not labels:
+    lengths = np.array([len(labels) for labels in labels_of], np.int64)
+    flat = np.empty(int(lengths.sum()), object)
+    flat[:] = [label for labels in labels_of for label in labels]
+    row_lengths = np.where(codes >= 0, lengths[np.maximum(codes, 0)] if len(lengths) else 0,
+                           0)
+    rows = np.repeat(np.arange(len(values), dtype=np.int64), row_lengths)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(row_lengths) - row_lengths,
+                                              row_lengths)
+    first = np.cumsum(lengths) - lengths
+    return rows, pd.Series(flat[first[codes[rows]] + within], dtype=object)
+
+
+def multi_hot(values: pd.Series, where: str, *, column: str | None = None,
+              item_ids: Any = None, separator: str = LABEL_SEPARATOR
+              ) -> tuple[np.ndarray, list[str]]:
+    """A label column (row ``i`` = item index ``i``) as a float32 ``(n_items, n_labels)``
+    multi-hot matrix, and the labels in sorted order.
+
+    The rows are read by :func:`label_pairs` (one label, several joined by ``separator``,
+    or a list of them; text only): numbers (genre codes, a price, a year), true/false
+    values and anything else are refused, naming the column and the first item that holds
+    one; category codes are labels once written as text (e.g.
+    ``table[column].astype(str)``).
+    """
+    rows, labels = label_pairs(values, where, column=column, item_ids=item_ids,
+                               separator=separator)
+    if not len(labels):
         name = f"column {column!r}" if column is not None else "the column"
         raise RecstackError(f"{where}: {name} holds no labels (every row is empty)")
-    position = {label: p for p, label in enumerate(labels)}
-    rows = np.repeat(np.arange(len(lists)), [len(row) for row in lists])
-    cols = np.array([position[label] for row in lists for label in row], dtype=np.int64)
-    matrix = np.zeros((len(lists), len(labels)), np.float32)
-    matrix[rows, cols] = 1.0
-    return matrix, labels
+    codes, distinct = pd.factorize(labels, sort=True)
+    matrix = np.zeros((len(values), len(distinct)), np.float32)
+    matrix[rows, codes] = 1.0
+    return matrix, [str(label) for label in distinct]
 
 
-def _as_label_list(value: Any) -> list[Any]:
-    """One row of a label column as the list of its labels (not yet checked to be text)."""
+def _as_label_list(value: Any, separator: str) -> list[Any]:
+    """One value of a label column as the list of its labels (not yet checked to be
+    text): text split at ``separator``, labels trimmed, missing and empty ones dropped."""
     if isinstance(value, list | tuple | np.ndarray):
-        return list(value)
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return []
-    if isinstance(value, str):
-        return value.split("|") if "|" in value else [value]
-    return [value]
+        labels = list(value)
+    elif isinstance(value, str):
+        labels = value.split(separator)
+    else:
+        labels = [value]
+    labels = [label.strip() if isinstance(label, str) else label for label in labels]
+    return [label for label in labels if not _is_missing(label) and label != ""]
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
 # --------------------------------------------------------------------------- registry

@@ -47,6 +47,9 @@ from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
     greedy_lists,
+    LABEL_SEPARATOR,
+    SEPARATOR_DOC,
+    check_separator,
     label_matrix,
     min_max_rows,
     register_reranker,
@@ -81,10 +84,12 @@ class CalibratedRerank(Reranker):
         "order": Param(str, choices=("greedy", "relevance"), default="greedy",
                        doc="The first depth items in the greedy's order (the paper's), or "
                            "the same set by incoming score; 'relevance' needs depth."),
+        "separator": Param(str, default=LABEL_SEPARATOR, doc=SEPARATOR_DOC),
     }
 
     def validate_params(self) -> None:
         super().validate_params()
+        check_separator(self.name, self.separator)
         if self.order == "relevance" and self.depth is None:
             raise ConfigError(f"{self.name}: order = 'relevance' sorts the first depth items "
                               "chosen; with depth = None the whole list is chosen and would "
@@ -92,7 +97,8 @@ class CalibratedRerank(Reranker):
                               "shown)")
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
-        matrix, self.genres_ = label_matrix(train, self.column, self.name)
+        matrix, self.genres_ = label_matrix(train, self.column, self.name,
+                                            separator=self.separator)
         self.shares_ = item_genre_shares(matrix)
 
     def target(self, users: np.ndarray, context: RerankContext) -> np.ndarray:

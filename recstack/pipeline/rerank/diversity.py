@@ -29,6 +29,9 @@ from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
     greedy_lists,
+    LABEL_SEPARATOR,
+    SEPARATOR_DOC,
+    check_separator,
     label_matrix,
     min_max_rows,
     register_reranker,
@@ -67,11 +70,18 @@ class MMR(Reranker):
                             "refused) when features = 'column'."),
         "depth": Param(int, low=1, optional=True, default=None,
                        doc="Positions re-ordered greedily; None: the whole list."),
+        "separator": Param(str, default=LABEL_SEPARATOR,
+                           doc="features = 'column': " + SEPARATOR_DOC),
     }
+
+    def validate_params(self) -> None:
+        super().validate_params()
+        check_separator(self.name, self.separator)
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         if self.features == "column":
-            vectors, _ = label_matrix(train, self.column, self.name)
+            vectors, _ = label_matrix(train, self.column, self.name,
+                                      separator=self.separator)
         else:
             if item_vectors is None:
                 raise RecstackError(f"{self.name}: features = 'model' needs the wrapped "

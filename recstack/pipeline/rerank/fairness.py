@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
@@ -81,6 +82,8 @@ class ExposureFairness(Reranker):
             self.groups_, self.labels_ = tail.astype(np.int64), ["head", "tail"]
         else:
             column = item_column(train, self.group_column, self.name)
+            _check_one_group_each(column, self.name, self.group_column,
+                                  train.items.to_external)
             codes, labels = column.astype(str).factorize(sort=True)
             self.groups_, self.labels_ = codes.astype(np.int64), [str(v) for v in labels]
         n_groups = len(self.labels_)
@@ -141,3 +144,26 @@ class ExposureFairness(Reranker):
         # the target first: its length defines the symbol that bounds the groups
         return {"target": ArraySpec("float64", ("groups",), low=0.0, high=1.0),
                 "groups": ArraySpec("int64", ("n_items",), low=0, high="groups")}
+
+
+def _check_one_group_each(column: pd.Series, where: str, name: str, item_ids: Any) -> None:
+    """Exposure is shared out among groups that split the catalog: an item with no group
+    (a missing value, which would become a group "nan") or with several (a list, which
+    would become a group of its own text) is refused, naming the item."""
+    def refuse(row: int, problem: str) -> None:
+        item = item_ids([row]).tolist()[0]
+        raise RecstackError(f"{where}: group_column {name!r} must give each item one group; "
+                            f"item {item!r} {problem}")
+
+    missing = column.isna().to_numpy(bool)
+    if missing.any():
+        refuse(int(np.argmax(missing)), "has none (a missing value); fill the column, e.g. "
+                                        "with 'unknown'")
+    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "integer", "floating",
+                                                              "boolean", "mixed-integer-float"):
+        listed = column.map(lambda value: isinstance(value, list | tuple | np.ndarray | set)
+                            ).to_numpy(bool)
+        if listed.any():
+            row = int(np.argmax(listed))
+            refuse(row, f"has several ({column.iloc[row]!r}); use a column of one group per "
+                        "item (a multi-label column such as genres is for mmr or calibrated)")

@@ -20,10 +20,14 @@ from recstack.errors import ConfigError
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec, SparseSpec, sparse_from_state, sparse_state
 from recstack.pipeline.rerank.base import (
+    LABEL_SEPARATOR,
+    SEPARATOR_DOC,
     RerankContext,
     Reranker,
+    check_separator,
     item_column,
     keep_in_lists,
+    label_pairs,
     register_reranker,
 )
 
@@ -190,7 +194,8 @@ def _few(values: list[Any], limit: int = 5) -> str:
 _OPERATORS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
               ">": operator.gt, ">=": operator.ge}
 _OPS_BY_KIND = {"numbers": (*_OPERATORS, "in"), "datetimes": (*_OPERATORS, "in"),
-                "text": ("==", "!=", "in"), "true/false values": ("==", "!=", "in"),
+                "text": ("==", "!=", "in", "contains"),
+                "true/false values": ("==", "!=", "in"),
                 "lists": ("contains",)}
 
 
@@ -203,6 +208,9 @@ def _column_kind(column: pd.Series) -> str:
         return "numbers"
     if pd.api.types.is_datetime64_any_dtype(column):
         return "datetimes"
+    inferred = pd.api.types.infer_dtype(column, skipna=True)
+    if inferred in ("string", "empty"):
+        return "text" if inferred == "string" else "nothing"
     present = [v for v in column
                if isinstance(v, list | tuple | np.ndarray) or not pd.isna(v)]
     if not present:
@@ -217,16 +225,55 @@ def _column_kind(column: pd.Series) -> str:
     return "mixed"
 
 
+def _check_label(step: str, value: Any, separator: str) -> None:
+    """``contains`` tests one label: text or a number, never a list, empty text or text
+    holding the separator (which no split label can equal)."""
+    if isinstance(value, list | tuple):
+        raise ConfigError(f"{step}: op 'contains' tests one label, got the list {value!r}; "
+                          "chain one item_predicate per label, or use op 'in' on a "
+                          "single-label column")
+    if isinstance(value, str) and not value.strip():
+        raise ConfigError(f"{step}: op 'contains' needs a label, got the empty text "
+                          f"{value!r}")
+    if isinstance(value, str) and separator in value:
+        raise ConfigError(f"{step}: op 'contains' tests one label, and {value!r} holds the "
+                          f"separator {separator!r}; chain one item_predicate per label")
+
+
+def _present_values(column: pd.Series, step: ItemPredicate) -> str:
+    """A hint of what the column does hold, for the error of a predicate nothing passes."""
+    if step.op == "contains":
+        _, labels = label_pairs(column, step.name, column=step.column,
+                                separator=step.separator, text_only=False)
+        present = pd.unique(labels)
+        what = "labels"
+    else:
+        try:
+            present = pd.unique(column.dropna())
+        except TypeError:  # lists among the values: unhashable, and no short hint
+            return "check the value against the column"
+        what = "values"
+    if not len(present):
+        return "the column holds no value"
+    shown = ", ".join(map(repr, sorted(present[:200].tolist(), key=str)[:8]))
+    more = f" and {len(present) - 8} more" if len(present) > 8 else ""
+    return f"its {what} include {shown}{more}"
+
+
 @register_reranker
 class ItemPredicate(Reranker):
     """Keeps only items whose item-table ``column`` satisfies ``op value`` (or removes them,
     with ``keep = false``).
 
     ``op`` is a comparison (``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``), ``in`` (the value
-    is a list of allowed values) or ``contains`` (the column holds lists, e.g. MovieLens
-    ``genres``, and must contain the value). A missing value never satisfies the predicate.
-    E.g. ``{type = "item_predicate", column = "genres", op = "contains", value =
-    "Children's"}``, or ``{column = "available", op = "==", value = true}``.
+    is a list of allowed values) or ``contains`` (the column holds labels, e.g. MovieLens
+    ``genres``: lists of them, or text joining them with ``separator``, ``"Action|Comedy"``,
+    and one of them must be the value: a whole label, trimmed of whitespace, so
+    ``"Drama"`` does not match ``"Docudrama"``). A missing value never satisfies the
+    predicate. E.g. ``{type = "item_predicate", column = "genres", op = "contains", value =
+    "Children's"}``, or ``{column = "available", op = "==", value = true}``. A predicate
+    that no training item passes (or, with ``keep = false``, that every item passes) would
+    leave every list empty, and is refused.
 
     Attributes
     ----------
@@ -242,6 +289,8 @@ class ItemPredicate(Reranker):
                        doc="What the column is compared with (true/false allowed too)."),
         "keep": Param(bool, default=True,
                       doc="True: keep the items that pass; False: remove them."),
+        "separator": Param(str, default=LABEL_SEPARATOR,
+                           doc="op = 'contains': " + SEPARATOR_DOC),
     }
 
     def validate_params(self) -> None:
@@ -252,6 +301,9 @@ class ItemPredicate(Reranker):
                 constraint.check(self.name, name, getattr(self, name))
         if self.op == "in" and not isinstance(self.value, list | tuple):
             raise ConfigError(f"{self.name}: op 'in' needs a list value, got {self.value!r}")
+        check_separator(self.name, self.separator)
+        if self.op == "contains":
+            _check_label(self.name, self.value, self.separator)
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         column = item_column(train, self.column, self.name)
@@ -264,8 +316,11 @@ class ItemPredicate(Reranker):
                               f"{self.column!r}, which holds {kind}; ops that fit: "
                               f"{', '.join(fitting)}")
         if self.op == "contains":
-            passes = np.array([isinstance(v, list | tuple | np.ndarray) and self.value in list(v)
-                               for v in column], dtype=bool)
+            rows, labels = label_pairs(column, self.name, column=self.column,
+                                       separator=self.separator, text_only=False)
+            wanted = self.value.strip() if isinstance(self.value, str) else self.value
+            passes = np.zeros(len(column), bool)
+            passes[rows[(labels == wanted).to_numpy(bool)]] = True
         elif self.op == "in":
             passes = column.isin(list(self.value)).to_numpy(dtype=bool)
         else:
@@ -275,7 +330,13 @@ class ItemPredicate(Reranker):
                 raise ConfigError(f"{self.name}: column {self.column!r} ({column.dtype}) cannot "
                                   f"be compared with {self.value!r} by {self.op!r}") from None
             passes = result.fillna(False).to_numpy(dtype=bool)
-        self.allowed_ = passes if self.keep else ~passes
+        allowed = passes if self.keep else ~passes
+        if not allowed.any():
+            outcome = "no item passes" if self.keep else "every item passes"
+            raise ConfigError(f"{self.name}: {outcome} column {self.column!r} {self.op} "
+                              f"{self.value!r} (keep = {str(self.keep).lower()}), so every "
+                              f"list would be empty; {_present_values(column, self)}")
+        self.allowed_ = allowed
 
     def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
         return np.broadcast_to(self.allowed_, (len(users), len(self.allowed_)))

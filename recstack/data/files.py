@@ -295,7 +295,32 @@ def read_delimited(
             if not layout.newlines_in_values:
                 raise _diagnose(path, layout, names, columns, expected,
                                 f"column {name!r} holds a line break")
+    if layout.has_header:
+        _refuse_repeated_header(path, layout, table)
     return table
+
+
+def _refuse_repeated_header(path: Path, layout: DelimitedLayout, table: pa.Table) -> None:
+    """A data row spelling the column names is a second header (files joined with their
+    headers), not the interaction of user 'user_id' with item 'item_id'. Only a table of
+    text columns can hold one: a number column would have refused the name already."""
+    if not table.num_columns or not all(pa.types.is_string(t) for t in table.schema.types):
+        return
+    repeats = None
+    for name in table.column_names:
+        same = pc.equal(pc.utf8_trim_whitespace(table.column(name)), name)
+        repeats = same if repeats is None else pc.and_(repeats, same)
+    if not pc.any(repeats).as_py():
+        return
+    with reading(path, layout.encoding):
+        line, _ = line_of_record(path, layout, _first_false(pc.invert(repeats)))
+    raise _repeated_header_error(path, line)
+
+
+def _repeated_header_error(path: Path, line: int | None) -> DataFormatError:
+    return DataFormatError("the header line is repeated here (files joined with their "
+                           "headers?)", file=str(path), line=line,
+                           expected="one header line, at the top of the file; remove this one")
 
 
 def check_file(path: Path) -> None:
@@ -778,6 +803,8 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
                     f"the row has {len(fields)} field(s)", file=str(path), line=line,
                     column=column,
                     expected=f"{n_fields} fields separated by {layout.describe()}")
+            if layout.has_header and [f.strip() for f in fields] == names:
+                return _repeated_header_error(path, line)
             for column, kind in columns.items():
                 problem = _field_problem(fields[positions[column]], kind)
                 if problem is not None:

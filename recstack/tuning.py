@@ -26,7 +26,9 @@ trials on it there (optuna's TPE handles such conditional spaces)::
                          when = { similarity = ["asymmetric"] } }
 
 The metric is any per-user metric of the evaluator: a ranking metric at a cut-off
-(``recall@20``; ``ndcg`` alone means ``ndcg@10``) or ``auc``, which has none.
+(``recall@20``; ``ndcg`` alone means ``ndcg@10``) or ``auc``, which has none. A cut-off
+larger than the catalog is refused once the data are read, before any trial is fitted, by
+``recstack tune`` and under the graph-CF protocol alike (:func:`check_metric_cutoff`).
 
 Some parameters have a range that depends on the data (GF-CF's and BSPM's SVD rank ``k``
 must be below ``min(n_users, n_items)``): a default search space is clipped to what the
@@ -120,6 +122,7 @@ def tune_models(experiment: Experiment, train: Interactions, validation: Interac
     table = experiment.tune
     if table is None:
         return {}
+    check_metric_cutoff(experiment, train)
     if validation is None:
         inner = _validation_split(experiment, train, table.validation_fraction)
         train, validation = inner.train, inner.test
@@ -170,8 +173,8 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
             data, _ = prepare_data(experiment, progress)
         with named_step(f"{experiment.where}[split] "):
             train = make_split(experiment, data).train
+    check_metric_cutoff(experiment, train)
     where = f"{experiment.where}[tune] "
-    _check_cutoff(where, settings["metric"], train)
     if not experiment.data.is_graph_cf:
         inner = _validation_split(experiment, train, settings["validation_fraction"])
     evaluator_settings = {"relevance_threshold": experiment.evaluation.relevance_threshold,
@@ -444,13 +447,24 @@ def _listed(params: dict[str, Any]) -> str:
     return ", ".join(f"{name} = {value!r}" for name, value in params.items())
 
 
-def _check_cutoff(where: str, metric: str, train: Interactions) -> None:
-    """Refuse a cut-off beyond the catalog: every list would hold every item."""
+def check_metric_cutoff(experiment: Experiment, train: Interactions) -> None:
+    """Refuse a ``[tune] metric`` cut-off beyond the catalog of ``train``: every list would
+    hold every item, and the evaluator would quietly score a shorter list than the one
+    named. The one check of ``recstack tune`` and of the graph-CF protocol's searches
+    (:func:`tune_models`), made once the data are read and before any trial is fitted (the
+    catalog is not known when the file is read)."""
+    if experiment.tune is None:
+        return
+    metric = experiment.tune.metric
     name, k, key = metric_column(metric)
     if key != name and k > train.n_items:
-        raise ConfigError(f"{where}metric = {metric!r}: K = {k} is larger than the catalog "
-                          f"({train.n_items:,} items in the training part); use K <= "
-                          f"{train.n_items}")
+        table = experiment.raw.get("tune")
+        # under the graph-CF protocol the default is recall@20, which a file need not say
+        default = " (the default)" if isinstance(table, dict) and "metric" not in table else ""
+        raise ConfigError(f"{experiment.where}[tune] metric = {metric!r}{default}: K = {k} is "
+                          f"larger than the catalog ({train.n_items:,} items in the training "
+                          f"part); use K <= {train.n_items}, e.g. metric = "
+                          f"\"{name}@{train.n_items}\"")
 
 
 @contextmanager

@@ -192,7 +192,7 @@ def test_tuning_is_handed_the_training_and_validation_files_only(planted, monkey
 
     monkeypatch.setattr(tuning, "search", spy)
     exp = parse_experiment({"data": {"split": "planted"}, "evaluation": {"ks": [1]},
-                            "tune": {"trials": 2, "model": "fav"},
+                            "tune": {"trials": 2, "model": "fav", "metric": "recall@1"},
                             "models": [{"type": "favourite_toy", "label": "fav"}]},
                            source="e.toml", base=planted)
     run_experiment(exp)
@@ -332,3 +332,56 @@ def test_run_does_not_touch_the_generic_split_loader(tiny, monkeypatch):
     exp = parse_experiment({"data": {"split": "tiny"}, "evaluation": {"ks": [3]},
                             "models": [{"type": "most_popular"}]}, source="e.toml", base=tiny)
     assert run_experiment(exp).results[0].per_user.shape[0] == 3
+
+
+def test_a_tune_metric_cutoff_beyond_the_catalog_is_refused_on_both_paths(tiny, monkeypatch,
+                                                                          capsys):
+    """`recstack evaluate` (tune_models) quietly searched recall@50 on a catalog of 7
+    items (the evaluator clips the lists); `recstack tune` refused it. One check for both,
+    before any model is fitted."""
+    fitted = []
+    monkeypatch.setattr(Recommender, "fit", lambda self, *a, **k: fitted.append(self))
+    path = experiment_file(tiny, """
+        [data]
+        split = "tiny"
+        [evaluation]
+        ks = [3]
+        [tune]
+        metric = "recall@50"
+        trials = 2
+        [[models]]
+        type = "ease"
+    """)
+    # items 0..6 over the three files (one vocabulary): 7 items
+    expected = (f"{path}: [tune] metric = 'recall@50': K = 50 is larger than the catalog "
+                "(7 items in the training part); use K <= 7, e.g. metric = \"recall@7\"")
+    exp = load_experiment(path)
+    with pytest.raises(ConfigError) as error:
+        run_experiment(exp)
+    assert str(error.value) == expected
+    with pytest.raises(ConfigError) as error:
+        tune(exp)
+    assert str(error.value) == expected
+    assert fitted == []
+    assert main(["evaluate", str(path), "--out", str(tiny / "out")]) != 0
+    assert expected in capsys.readouterr().err
+    assert not (tiny / "out").exists()
+
+
+def test_a_tune_metric_cutoff_equal_to_the_catalog_is_searched(tiny):
+    exp = parse_experiment({"data": {"split": "tiny"}, "evaluation": {"ks": [3]},
+                            "tune": {"trials": 1, "metric": "recall@7"},
+                            "models": [{"type": "ease"}]}, source="e.toml", base=tiny)
+    assert run_experiment(exp).tuning["ease"].metric == "recall@7"
+
+
+def test_the_protocol_s_default_tune_metric_is_checked_and_named_as_the_default(tiny):
+    # [tune] without a metric searches recall@20; the catalog holds 7 items
+    exp = parse_experiment({"data": {"split": "tiny"}, "evaluation": {"ks": [3]},
+                            "tune": {"trials": 1}, "models": [{"type": "ease"}]},
+                           source="e.toml", base=tiny)
+    with pytest.raises(ConfigError) as error:
+        run_experiment(exp)
+    assert str(error.value) == (
+        "e.toml: [tune] metric = 'recall@20' (the default): K = 20 is larger than the catalog "
+        "(7 items in the training part); use K <= 7, e.g. metric = \"recall@7\"")

@@ -430,3 +430,14 @@ def test_a_data_mistake_met_while_tuning_names_the_experiment_file():
            "tune": {"model": "most_popular", "trials": 1}}
     with pytest.raises(RecstackError, match=r"^t\.toml: filter step 1 of 1, k_core"):
         tune(parse_experiment(raw, source="t.toml"))
+
+
+def test_a_metric_cutoff_beyond_the_catalog_is_refused_naming_the_field():
+    # SMALL has 200 items; the training part of its split can hold no more
+    with pytest.raises(ConfigError) as error:
+        tune(experiment(metric="ndcg@500"))
+    found = re.fullmatch(r"t\.toml: \[tune\] metric = 'ndcg@500': K = 500 is larger than "
+                         r"the catalog \((\d+) items in the training part\); use K <= \1, "
+                         r"e\.g\. metric = \"ndcg@\1\"",
+                         str(error.value))
+    assert found is not None and int(found[1]) <= 200

@@ -129,18 +129,33 @@ class IdMap:
         if not text.all():
             positions[~text] = self._index.get_indexer(self._typed_for_lookup(ids[~text]))
         raw = (ids[text] if ids.dtype.kind != "S" else ids[text].astype("U")).astype(object)
-        trimmed = trim_text_ids(raw)
         if self._index.dtype.kind in "iu":
-            integers, plain = plain_integers(trimmed)
-            found = np.full(len(trimmed), -1, dtype=np.intp)
+            integers, plain = plain_integers(trim_text_ids(raw))
+            found = np.full(len(raw), -1, dtype=np.intp)
             found[plain] = self._index.get_indexer(integers[plain])
         else:
-            found = self._index.get_indexer(trimmed)
-            padded = found < 0
-            if padded.any():  # a vocabulary saved before ids were trimmed may hold " a"
-                found[padded] = self._index.get_indexer(raw[padded])
+            found = self._text_positions(raw)
         positions[text] = found
         return positions
+
+    def _text_positions(self, raw: np.ndarray) -> np.ndarray:
+        """Positions of text ids (an object array) in a map not of integers: the trimmed
+        id where the map holds it, else the id as given (a vocabulary saved before ids were
+        trimmed may hold " a"), else -1.
+
+        Trimming costs more than a hash lookup, so the ids are looked up as given first:
+        one found there without surrounding whitespace is its own trimmed form, and that
+        answer is final; only the others are trimmed. numpy's strip removes every
+        character that trimming removes (Python's whitespace, the same set as arrow's
+        Unicode whitespace), so no id that trimming would change is taken as final."""
+        exact = self._index.get_indexer(raw)
+        pending = exact < 0
+        found = raw[~pending].astype(str)
+        pending[~pending] = np.strings.strip(found) != found
+        if pending.any():
+            by_trimmed = self._index.get_indexer(trim_text_ids(raw[pending]))
+            exact[pending] = np.where(by_trimmed >= 0, by_trimmed, exact[pending])
+        return exact
 
     def _typed_for_lookup(self, ids: np.ndarray) -> np.ndarray:
         """Non-text ids as the map compares them: integers as text for a map of text ids."""

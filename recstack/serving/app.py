@@ -154,10 +154,16 @@ class _LimitsAndMetrics:
     def _count(self, scope: dict[str, Any], code: int, started: float, *,
                endpoint: str | None = None) -> None:
         # the template, never the raw path: ids in paths would make a series per user
-        endpoint = endpoint or getattr(scope.get("route"), "path", None) or "unmatched"
+        endpoint = endpoint or _template(scope.get("route")) or "unmatched"
         self.metrics.child(self.metrics.requests, endpoint, scope.get("method", ""),
                            str(code)).inc()
         self.metrics.child(self.metrics.latency, endpoint).observe(time.perf_counter() - started)
+
+
+def _template(route: Any) -> str | None:
+    """A route's path as documented: ``/users/{user_id}/history``, without the ``:path``
+    converter that lets an id hold a slash."""
+    return getattr(route, "path_format", None) or getattr(route, "path", None)
 
 
 async def _send_problem(send: Any, code: int, detail: str) -> None:
@@ -206,10 +212,10 @@ async def _known_query(request: Request) -> None:
         counts[key] = counts.get(key, 0) + 1
     for key, value in request.query_params.multi_items():
         if key not in declared:
-            if getattr(route, "path", None) == FAST_ENDPOINT:
+            if _template(route) == FAST_ENDPOINT:
                 _refuse_query_context(request.app.state.service, key)
             accepted = ", ".join(sorted(declared)) or "none"
-            where = f"{request.method} {getattr(route, 'path', request.url.path)}"
+            where = f"{request.method} {_template(route) or request.url.path}"
             raise RequestValidationError([{
                 "type": "extra_forbidden", "loc": ("query", key), "input": value,
                 "msg": f"Unknown query parameter of {where}; it takes: {accepted}"
@@ -270,7 +276,7 @@ admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)
 page = APIRouter(include_in_schema=False)
 
 
-@users.get("/{user_id}/recommendations", response_model=schemas.Recommendations,
+@users.get("/{user_id:path}/recommendations", response_model=schemas.Recommendations,
            responses=_ERRORS)
 async def recommend_user(service: ServiceDep, user_id: UserId,
                          k: K = None, exclude_seen: bool = True) -> Response:
@@ -284,7 +290,7 @@ async def recommend_user(service: ServiceDep, user_id: UserId,
     return _render(service, served)
 
 
-@users.post("/{user_id}/recommendations", response_model=schemas.Recommendations,
+@users.post("/{user_id:path}/recommendations", response_model=schemas.Recommendations,
             responses=_ERRORS)
 async def recommend_user_in_context(service: ServiceDep, user_id: UserId,
                                     body: schemas.UserRecommendationsRequest | None = None
@@ -307,12 +313,13 @@ async def list_users(service: ServiceDep, limit: Limit = 50) -> dict[str, Any]:
     return {"users": service.some_users(limit)}
 
 
-@users.get("/{user_id}/history", response_model=schemas.History, responses=_ERRORS)
+@users.get("/{user_id:path}/history", response_model=schemas.History, responses=_ERRORS)
 async def user_history(service: ServiceDep, user_id: UserId, limit: Limit = 50
                        ) -> dict[str, Any]:
     """The items the model saw the user interact with."""
     ids, titles = service.history(user_id, limit)
-    return {"user_id": user_id, "items": [{"item_id": i, "title": t}
+    return {"user_id": service.request_id(user_id, "user_id"),
+            "items": [{"item_id": i, "title": t}
                                           for i, t in zip(ids, titles, strict=True)]}
 
 
@@ -336,11 +343,12 @@ async def search_items(service: ServiceDep,
     return {"items": [{"item_id": i, "title": t} for i, t in zip(ids, titles, strict=True)]}
 
 
-@items.get("/{item_id}/similar", response_model=schemas.SimilarItems, responses=_ERRORS)
+@items.get("/{item_id:path}/similar", response_model=schemas.SimilarItems, responses=_ERRORS)
 async def similar_items(service: ServiceDep, item_id: ItemId, k: K = None) -> dict[str, Any]:
     """The ``k`` items most similar to ``item_id`` (the model's own similarity)."""
     loaded, item, served = service.similar(item_id, k or service.settings.default_k)
-    return {"item_id": item_id, "title": loaded.titles[item], "model": served.model,
+    return {"item_id": loaded.item_ids[item], "title": loaded.titles[item],
+            "model": served.model,
             "items": items_body(served)}
 
 

@@ -528,6 +528,30 @@ class Service:
             raise NotReadyError("the service is still loading its model; retry shortly")
         return loaded
 
+    def request_id(self, text: str, field: str) -> str:
+        """An id a request gave, as the model's vocabulary holds it: trimmed of surrounding
+        whitespace like every id recstack reads (:func:`recstack.data.idmap.trim_text_ids`,
+        so ``" 42"`` is user 42 here as in a CSV), and at most ``max_id_length`` characters
+        (the settings may lower the schema's cap).
+
+        Raises
+        ------
+        RequestLimitError
+            Naming ``field``: the id is only whitespace or too long.
+        """
+        if text != text.strip():
+            from recstack.data.idmap import trim_text_ids
+
+            text = str(trim_text_ids([text])[0])
+            if not text:
+                raise RequestLimitError(f"{field}: the id is only whitespace; give the "
+                                        "user's or item's id")
+        if len(text) > self.settings.max_id_length:
+            raise RequestLimitError(f"{field}: an id of {len(text)} characters; this service "
+                                    f"takes at most {self.settings.max_id_length} "
+                                    "(max_id_length)")
+        return text
+
     def _check_k(self, k: int) -> int:
         if k > self.settings.max_k:
             raise RequestLimitError(f"k={k} exceeds this service's max_k "
@@ -595,6 +619,7 @@ class Service:
         ``context`` (column -> value) at ``timestamp`` (Unix seconds) for a model that
         uses them (:meth:`context_for`)."""
         k = self._check_k(k)
+        user_id = self.request_id(user_id, "user_id")
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
         used = self.context_for(loaded, context, timestamp)
@@ -670,6 +695,8 @@ class Service:
         if len(items) > self.settings.max_items:
             raise RequestLimitError(f"{len(items)} items posted; this service takes at most "
                                     f"{self.settings.max_items} (max_items)")
+        items = [self.request_id(item, f"items[{position}]")
+                 for position, item in enumerate(items)]
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
         used = self.context_for(loaded, context, timestamp)
@@ -712,6 +739,7 @@ class Service:
     def similar(self, item_id: str, k: int) -> tuple[LoadedModel, int, Served]:
         """The ``k`` items most similar to ``item_id`` by the model's own similarity."""
         k = self._check_k(k)
+        item_id = self.request_id(item_id, "item_id")
         slot = self.slots[0]
         loaded = self._loaded(slot)
         item = loaded.item_lookup.get(item_id, -1)
@@ -848,6 +876,10 @@ class Service:
         from recstack.serving.schemas import MAX_EVENT_AHEAD_SECONDS
 
         clock = time.time()
+        events = [event.model_copy(update={
+            name: self.request_id(getattr(event, name), f"events[{position}].{name}")
+            for name in ("user_id", "item_id", "session_id")
+            if getattr(event, name) is not None}) for position, event in enumerate(events)]
         for position, event in enumerate(events):
             # the schema's fixed bound (year 5138) lets a milliseconds time through as
             # seconds, which the online metrics then read as thousands of years
@@ -885,6 +917,7 @@ class Service:
         return loaded.user_ids[np.flatnonzero(loaded.has_history)[:limit]].tolist()
 
     def history(self, user_id: str, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        user_id = self.request_id(user_id, "user_id")
         loaded = self._loaded(self.variant_for(user_id))
         user = loaded.user_lookup.get(user_id, -1)
         if user < 0:

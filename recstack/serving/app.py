@@ -88,7 +88,9 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 # --------------------------------------------------------------------------- middleware
 class _LimitsAndMetrics:
     """Pure ASGI middleware: refuse bodies over the limit (413, by Content-Length or
-    while streaming) and count and time every request by its route template."""
+    while streaming), answer ``HEAD`` as ``GET`` without the body (monitors and proxies
+    probe with it; FastAPI's routes would answer 405), and count and time every request
+    by its route template."""
 
     def __init__(self, app: Any, max_body_bytes: int, metrics: ServiceMetrics) -> None:
         self.app = app
@@ -99,6 +101,8 @@ class _LimitsAndMetrics:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "HEAD":
+            scope, send = {**scope, "method": "GET"}, _without_body(send)
         started = time.perf_counter()
         status = {"code": 500, "sent": False}
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
@@ -164,6 +168,16 @@ def _template(route: Any) -> str | None:
     """A route's path as documented: ``/users/{user_id}/history``, without the ``:path``
     converter that lets an id hold a slash."""
     return getattr(route, "path_format", None) or getattr(route, "path", None)
+
+
+def _without_body(send: Any) -> Any:
+    """``send`` that drops the response body (the headers, Content-Length included, stay
+    those of the GET, as HTTP asks of HEAD)."""
+    async def headless(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+    return headless
 
 
 async def _send_problem(send: Any, code: int, detail: str) -> None:

@@ -78,3 +78,19 @@ def test_declared_parameters_and_the_page_with_a_tracking_parameter_still_work(h
                .json()["items"]) == 4  # the routed spelling, not the fast path's
     assert http.get("/items/search?q=1&limit=3").status_code == 200
     assert http.get("/?utm_source=mail").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/health", "/ready", "/", "/users/{user}/recommendations",
+                                  "/users/nobody/recommendations"])
+def test_head_is_answered_as_get_without_a_body(http, user, path):
+    # monitors and proxies probe with HEAD; FastAPI's GET routes answered 405
+    head, get = http.head(path.format(user=user)), http.get(path.format(user=user))
+    assert head.status_code == get.status_code != 405
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+
+
+def test_methods_an_endpoint_lacks_are_405_and_head_of_a_post_only_one_too(http):
+    for method in ("PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"):
+        assert http.request(method, "/events").status_code == 405
+    assert http.request("DELETE", "/health").status_code == 405

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.files import check_content
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, concat
 from recstack.errors import DataFormatError, RecstackError
@@ -230,6 +231,7 @@ def _read_lists(path: Path) -> _Lists:
     """Parse one file with whole-array operations: tokens are found from a mask of digit
     bytes and their values built digit by digit (at most 18 passes over the tokens), never
     by a Python loop over tokens or lines."""
+    check_content(path, parquet=False, decompresses=False)  # compressed data, an archive
     raw = path.read_bytes()
     file = str(path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -249,6 +249,7 @@ def read_delimited(
     """
     path = Path(path)
     check_file(path)
+    check_content(path, parquet=False, encoding=layout.encoding)
     names = file_column_names(path, layout)
     missing = [c for c in columns if c not in names]
     if missing:
@@ -331,6 +332,89 @@ def check_file(path: Path) -> None:
         raise RecstackError(f"{path}: no such file")
     if not path.is_file():
         raise RecstackError(f"{path}: not a regular file")
+
+
+# The first bytes of what a user may hand over instead of the file recstack reads: the
+# compressions pyarrow decompresses (by extension), archives it does not, byte-order marks.
+# (bzip2: "BZh", the block size 1-9, then the magic of a first block or of the end, so
+# that a text file starting "BZh" is not taken for one)
+_COMPRESSED_MAGIC = {re.compile(rb"\x1f\x8b"): ("gzip", ".gz"),
+                     re.compile(rb"BZh[1-9](1AY&|\x17rE8)"): ("bzip2", ".bz2"),
+                     re.compile(rb"\x28\xb5\x2f\xfd"): ("zstd", ".zst"),
+                     re.compile(rb"\x04\x22\x4d\x18"): ("lz4", ".lz4")}
+_ARCHIVE_MAGIC = {b"PK\x03\x04": "a zip archive", b"PK\x05\x06": "an empty zip archive",
+                  b"\xfd7zXZ\x00": "xz-compressed data", b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive",
+                  b"Rar!\x1a\x07": "a RAR archive"}
+# UTF-32 first: its little-endian mark begins with UTF-16's
+_TEXT_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_PARQUET_MAGIC = b"PAR1"
+
+
+def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
+                  decompresses: bool = True) -> None:
+    """Refuse a file whose first bytes show it is not what its name says: compressed data
+    without the compression's extension (any compressed data where the reader does not
+    ``decompresses``), an archive, Parquet named as text (or the reverse), or text in
+    UTF-16/32 read in another ``encoding`` (None: not checked). Each of these otherwise
+    fails later as undecodable bytes or a damaged file, which hides the simple remedy."""
+    file = str(path)
+    with reading(path):
+        with open(path, "rb") as stream:
+            head = stream.read(8)
+    suffix = path.suffix.lower()
+    for magic, (name, extension) in _COMPRESSED_MAGIC.items():
+        if magic.match(head) and (parquet or not decompresses or suffix != extension):
+            if parquet or not decompresses:
+                raise DataFormatError(
+                    f"holds {name}-compressed data, not {'Parquet' if parquet else 'text'}",
+                    file=file, expected="the file decompressed" + (
+                        " (Parquet compresses its columns itself)" if parquet else ""))
+            raise DataFormatError(
+                f"holds {name}-compressed data, but its name does not end in {extension}",
+                file=file, expected=f"the name {path.name}{extension}, which is read "
+                                    "compressed, or the file decompressed")
+    for magic, what in _ARCHIVE_MAGIC.items():
+        if head.startswith(magic):
+            raise DataFormatError(
+                f"is {what}, which recstack does not unpack", file=file,
+                expected="the file unpacked first" + (
+                    " (recstack reads plain files and .gz, .bz2, .zst or .lz4 ones)"
+                    if decompresses and not parquet else ""))
+    if decompresses and suffix in _COMPRESSION_EXTENSIONS:
+        with reading(path), pa.input_stream(file, compression="detect") as stream:
+            head = stream.read(8)
+    if parquet:
+        if head and not head.startswith(_PARQUET_MAGIC) and _looks_like_text(head):
+            raise DataFormatError("holds text, not Parquet data", file=file,
+                                  expected="a .csv or .tsv name for a text file")
+        return
+    if head.startswith(_PARQUET_MAGIC):
+        raise DataFormatError("holds Parquet data, not delimited text", file=file,
+                              expected="the extension .parquet; rename the file")
+    if encoding is None:
+        return
+    try:
+        family = codecs.lookup(encoding).name
+    except LookupError:
+        return
+    for bom, name in _TEXT_BOMS:
+        if head.startswith(bom):
+            if not family.startswith(name):
+                raise DataFormatError(
+                    f"is {name.upper()} text (it starts with a {name.upper()} byte-order "
+                    f"mark), not {encoding}", file=file,
+                    expected=f"encoding={name!r}, or the file saved as UTF-8")
+            return
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Whether the first bytes of a file are printable ASCII or UTF-8 text."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head[:-3].decode("utf-8", errors="replace")  # a character cut at 8 bytes
+    return "\ufffd" not in text and all(c.isprintable() or c in "\t\r\n\ufeff" for c in text)
 
 
 @contextmanager
@@ -671,6 +755,7 @@ def read_numeric_columns(
     """
     path = Path(path)
     check_file(path)
+    check_content(path, parquet=False, encoding=layout.encoding)
     names = file_column_names(path, layout)
     missing = [c for c in columns if c not in names]
     if missing:
@@ -1353,6 +1438,7 @@ def load_table(
                 not isinstance(column, str) or not column):
             raise RecstackError(f"{_ROLE_OPTIONS[role]} must be a column name, not "
                                 f"{column!r}")
+    check_content(path, parquet=_base_suffix(path) in _PARQUET_EXTENSIONS, encoding=encoding)
     reporter = resolve(progress)
     # reading(): a safety net, so that any reading failure still names the file
     with reporter.task(f"Reading {path.name}", total=path.stat().st_size) as task, \
@@ -1535,11 +1621,6 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                 f"{path}: cannot tell the format from the extension "
                 f"{''.join(path.suffixes) or '(none)'}; use .csv, .tsv or .parquet, "
                 "or pass separator=")
-    with reading(path), pa.input_stream(str(path), compression="detect") as stream:
-        magic = stream.read(4)
-    if magic == b"PAR1":
-        raise DataFormatError("holds Parquet data, not delimited text", file=str(path),
-                              expected="the extension .parquet; rename the file")
     layout = DelimitedLayout(delimiter=separator,
                              names=tuple(column_names) if column_names else None,
                              encoding=encoding)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from recstack.data.files import check_content
 from recstack.errors import DataFormatError, RecstackError
 
 __all__ = ["read_side_table"]
@@ -37,6 +38,7 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     if not path.is_file():
         raise RecstackError(f"{path}: no such {what}")
     kind = "Parquet" if suffix in _PARQUET else "CSV"
+    check_content(path, parquet=kind == "Parquet", encoding="utf-8", decompresses=False)
     try:
         table = (pd.read_parquet(path) if kind == "Parquet"
                  else pd.read_csv(path, dtype={key: str} if key_as_text else None))

@@ -6,11 +6,18 @@ written in each test.
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
+import lzma
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from recstack.data.adjacency import load_adjacency_splits
 from recstack.data.files import load_table
+from recstack.data.side_table import read_side_table
 from recstack.errors import DataFormatError
 
 
@@ -44,3 +51,70 @@ def test_a_row_naming_one_column_is_still_data(tmp_path):
     data = load_table(path)
     assert data.to_frame()[["user_id", "item_id"]].values.tolist() == [
         ["user_id", "x"], ["b", "item_id"]]
+
+
+# ------------------------------------------------ content that is not what the name says
+_LOG = "user_id,item_id\na,b\n"
+
+
+def _zip(name: str, text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    # each was "the header holds bytes that are not valid utf-8 text"
+    ("log.csv", gzip.compress(_LOG.encode()),
+     r"log\.csv: holds gzip-compressed data, but its name does not end in \.gz "
+     r"\(expected the name log\.csv\.gz"),
+    ("log.tsv", bz2.compress(_LOG.encode()),
+     r"holds bzip2-compressed data, but its name does not end in \.bz2"),
+    ("log.csv", _LOG.encode("utf-16"),
+     r"log\.csv: is UTF-16 text \(it starts with a UTF-16 byte-order mark\), not utf-8 "
+     r"\(expected encoding='utf-16'"),
+    ("log.csv", _LOG.encode("utf-32"), r"is UTF-32 text .* \(expected encoding='utf-32'"),
+    # was "cannot tell the format from the extension .zip / .csv.xz"
+    ("log.csv.zip", _zip("log.csv", _LOG), r"log\.csv\.zip: is a zip archive, which "
+                                             r"recstack does not unpack"),
+    ("log.csv.xz", lzma.compress(_LOG.encode()), r"is xz-compressed data, which recstack "
+                                                  r"does not unpack"),
+    # was pyarrow's "Parquet magic bytes not found in footer"
+    ("log.parquet", _LOG.encode(), r"log\.parquet: holds text, not Parquet data"),
+    ("log.parquet.gz", gzip.compress(b"PAR1 whatever"),
+     r"holds gzip-compressed data, not Parquet \(expected the file decompressed"),
+])
+def test_content_that_is_not_what_the_name_says_is_named(tmp_path, name, data, message):
+    with pytest.raises(DataFormatError, match=message):
+        load_table(_write(tmp_path, name, data))
+
+
+def test_text_that_only_starts_like_a_bzip2_header_is_read(tmp_path):
+    path = _write(tmp_path, "log.csv", "BZh9,item_id\nu,i\n")
+    assert load_table(path, user_col="BZh9").to_frame()["user_id"].tolist() == ["u"]
+
+
+def test_utf16_named_as_such_and_compressed_files_named_as_such_are_read(tmp_path):
+    assert len(load_table(_write(tmp_path, "a.csv", _LOG.encode("utf-16")),
+                          encoding="utf-16")) == 1
+    assert len(load_table(_write(tmp_path, "a.csv.gz", gzip.compress(_LOG.encode())))) == 1
+
+
+def test_a_compressed_adjacency_file_is_named_as_compressed(tmp_path):
+    # was "'\x1f\ufffd\x08...' is not an integer id (character 1)"
+    _write(tmp_path, "train.txt", gzip.compress(b"0 1 2\n"))
+    _write(tmp_path, "test.txt", "0 3\n")
+    with pytest.raises(DataFormatError, match=r"train\.txt: holds gzip-compressed data, not "
+                                              r"text \(expected the file decompressed\)"):
+        load_adjacency_splits(tmp_path)
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("items.csv", gzip.compress(b"item_id,title\n1,x\n"), r"holds gzip-compressed data"),
+    ("items.csv", "item_id,title\n1,x\n".encode("utf-16"), r"is UTF-16 text"),
+    ("items.parquet", b"item_id,title\n1,x\n", r"holds text, not Parquet data"),
+])
+def test_a_side_table_that_is_not_what_its_name_says_is_named(tmp_path, name, data, message):
+    with pytest.raises(DataFormatError, match=rf"{name.replace('.', '[.]')}: {message}"):
+        read_side_table(_write(tmp_path, name, data))

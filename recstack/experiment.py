@@ -124,7 +124,7 @@ class ExperimentResult:
         model, written as one folder that replaces ``out`` only when complete."""
         from recstack.atomic import atomic_directory
 
-        payload = {
+        payload: dict[str, Any] = {
             "experiment": self.experiment.raw,
             "filters": [str(s) for s in self.filter_steps],
             "split": [report.to_dict() for report in self.split_reports]

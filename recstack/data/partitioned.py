@@ -600,6 +600,7 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
             raise DataFormatError(f"holds {column.type} values", file=str(root),
                                   column=TIMESTAMP, expected="int64 Unix seconds")
         raw = column.to_numpy()
+        bad: int | None
         if raw.dtype == np.uint64 and raw.size and raw.max() > np.iinfo(np.int64).max:
             bad = int(np.argmax(raw > np.iinfo(np.int64).max))
         else:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.files import check_content
+from recstack.data.files import check_content, not_a_file
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, concat
 from recstack.errors import DataFormatError, RecstackError
@@ -221,9 +221,9 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
         files = {part: folder / name for part, name in FILE_NAMES.items()
                  if part != "valid" or (folder / name).exists()}
     for part, path in files.items():
-        if not path.is_file():
-            state = "is a folder, not a file" if path.is_dir() else "does not exist"
-            raise DataFormatError(f"the {part} file {state}", file=str(path))
+        problem = not_a_file(path)
+        if problem is not None:
+            raise DataFormatError(f"the {part} file: {problem}", file=str(path))
     return files
 
 

@@ -49,6 +49,7 @@ from __future__ import annotations
 import codecs
 import csv
 import enum
+import errno
 import io
 import json
 import logging
@@ -326,12 +327,28 @@ def _repeated_header_error(path: Path, line: int | None) -> DataFormatError:
 
 def check_file(path: Path) -> None:
     """Refuse a path that is not a readable file, saying what it is instead."""
+    problem = not_a_file(path)
+    if problem is not None:
+        raise RecstackError(f"{path}: {problem}")
+
+
+def not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (None when it is one): a folder, a
+    symbolic link that loops or leads nowhere, nothing, or a pipe, socket or device."""
+    if path.is_file():
+        return None
     if path.is_dir():
-        raise RecstackError(f"{path}: is a folder; expected a file")
+        return "is a folder; expected a file"
+    if path.is_symlink():
+        try:
+            os.stat(path)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return "is a symbolic link that loops (it leads back to itself)"
+            return f"is a symbolic link to {os.readlink(path)!r}, which does not exist"
     if not path.exists():
-        raise RecstackError(f"{path}: no such file")
-    if not path.is_file():
-        raise RecstackError(f"{path}: not a regular file")
+        return "no such file"
+    return "not a regular file (a pipe, socket or device); expected a file"
 
 
 # The first bytes of what a user may hand over instead of the file recstack reads: the

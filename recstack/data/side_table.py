@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from recstack.data.files import check_content
+from recstack.data.files import check_content, not_a_file
 from recstack.errors import DataFormatError, RecstackError
 
 __all__ = ["read_side_table"]
@@ -35,8 +35,11 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     suffix = path.suffix.lower()
     if suffix not in (*_PARQUET, ".csv"):
         raise RecstackError(f"{path}: the {what} must be a .csv or .parquet file")
-    if not path.is_file():
-        raise RecstackError(f"{path}: no such {what}")
+    problem = not_a_file(path)
+    if problem == "no such file":
+        problem = f"no such {what}"
+    if problem is not None:
+        raise RecstackError(f"{path}: {problem}")
     kind = "Parquet" if suffix in _PARQUET else "CSV"
     check_content(path, parquet=kind == "Parquet", encoding="utf-8", decompresses=False)
     try:

@@ -19,6 +19,7 @@ range) is declared once, in :class:`LoaderOptions`: the CLI's flags and an exper
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -349,9 +350,15 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
                           f"partitioned Parquet dataset (year=YYYY/month=MM/), a folder "
                           f"with {DATASET_INTERACTIONS} nor a graph-CF split (train.txt and "
                           f"test.txt)")
-    if path.exists():
-        raise ConfigError(f"{where}{path}: neither a file nor a folder")
-    raise ConfigError(f"{where}no such file or folder: {source!r} (looked at {path.resolve()});"
+    if path.exists() or path.is_symlink():
+        # a pipe or device; a symbolic link that loops or leads nowhere
+        from recstack.data.files import not_a_file
+
+        problem = not_a_file(path) or "neither a file nor a folder"
+        raise ConfigError(f"{where}{path}: {problem.replace('; expected a file', '')}")
+    # abspath, not resolve(): it follows no links, so a looping one cannot stop it
+    raise ConfigError(f"{where}no such file or folder: {source!r} (looked at "
+                      f"{os.path.abspath(path)});"
                       f" a source is a path, 'synthetic[:opts]', or one of: "
                       f"{', '.join(sorted(fetch.DATASETS))}")
 

@@ -182,10 +182,10 @@ def test_missing_files_and_parts_are_refused(tmp_path):
         load_adjacency_splits(tmp_path / "nowhere")
     (tmp_path / "half").mkdir()
     (tmp_path / "half" / "train.txt").write_text("0 1\n")
-    with pytest.raises(DataFormatError, match="test file does not exist"):
+    with pytest.raises(DataFormatError, match="the test file: no such file"):
         load_adjacency_splits(tmp_path / "half")
     (tmp_path / "half" / "test.txt").mkdir()
-    with pytest.raises(DataFormatError, match="test file is a folder, not a file"):
+    with pytest.raises(DataFormatError, match="the test file: is a folder; expected a file"):
         load_adjacency_splits(tmp_path / "half")
     with pytest.raises(RecstackError, match="no file given for test"):
         load_adjacency_splits({"train": tmp_path / "half" / "train.txt"})

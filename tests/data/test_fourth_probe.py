@@ -10,15 +10,18 @@ import bz2
 import gzip
 import io
 import lzma
+import os
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from recstack.cli import main
 from recstack.data.adjacency import load_adjacency_splits
 from recstack.data.files import load_table
 from recstack.data.side_table import read_side_table
-from recstack.errors import DataFormatError
+from recstack.errors import DataFormatError, RecstackError
 
 
 def _write(tmp_path: Path, name: str, data: str | bytes) -> Path:
@@ -118,3 +121,39 @@ def test_a_compressed_adjacency_file_is_named_as_compressed(tmp_path):
 def test_a_side_table_that_is_not_what_its_name_says_is_named(tmp_path, name, data, message):
     with pytest.raises(DataFormatError, match=rf"{name.replace('.', '[.]')}: {message}"):
         read_side_table(_write(tmp_path, name, data))
+
+
+# --------------------------------------------- links that loop or lead nowhere, and pipes
+def _odd_paths(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    loop = tmp_path / "loop.csv"
+    os.symlink(tmp_path / "back.csv", loop)
+    os.symlink(loop, tmp_path / "back.csv")
+    dangling = tmp_path / "dangling.csv"
+    os.symlink(tmp_path / "gone.csv", dangling)
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    return {"loop": (loop, r"is a symbolic link that loops \(it leads back to itself\)"),
+            "dangling": (dangling, r"is a symbolic link to '.*gone\.csv', which does not "
+                                   r"exist"),
+            "pipe": (pipe, r"not a regular file \(a pipe, socket or device\)")}
+
+
+@pytest.mark.parametrize("kind", ["loop", "dangling", "pipe"])
+def test_a_path_that_is_no_file_is_named_for_what_it_is(tmp_path, kind):
+    path, message = _odd_paths(tmp_path)[kind]
+    # load_table said "no such file" for a link; the adjacency reader "does not exist"
+    with pytest.raises(RecstackError, match=rf"{path.name}: {message}"):
+        load_table(path)
+    with pytest.raises(RecstackError, match=rf"{path.name}: the train file: {message}"):
+        load_adjacency_splits({"train": path, "test": path})
+    with pytest.raises(RecstackError, match=rf"{path.name}: {message}"):
+        read_side_table(path)
+
+
+@pytest.mark.parametrize("kind", ["loop", "dangling", "pipe"])
+def test_the_cli_names_a_source_path_that_is_no_file(tmp_path, capsys, kind):
+    # a looping link was a RuntimeError traceback from Path.resolve()
+    path, message = _odd_paths(tmp_path)[kind]
+    assert main(["data", "info", str(path)]) == 2
+    assert re.fullmatch(rf"recstack: error: .*{path.name}: {message}\n",
+                        capsys.readouterr().err)

@@ -27,11 +27,28 @@ def _position(index: tuple[int, ...]) -> str:
     return f"row {index[0]}" if len(index) == 1 else "position " + str(list(index))
 
 
+def refuse_complex(what: str, value: Any, error: type[Exception]) -> None:
+    """Refuse complex numbers, which numpy turns into real ones by dropping the imaginary
+    part (with only a warning) when asked for float64; ``what`` names the argument."""
+    if np.iscomplexobj(value):
+        raise error(f"{what} must be real numbers, got complex values (dtype "
+                    f"{np.asarray(value).dtype})")
+
+
+def refuse_booleans(what: str, value: Any, error: type[Exception]) -> None:
+    """Refuse an array of true/false values where scores are expected: it is a mask or
+    labels given in the wrong place (true would silently score 1, false 0)."""
+    if np.asarray(value).dtype == bool:
+        raise error(f"{what} must be numbers, got true/false values; pass the "
+                    "model's scores, not a mask or labels")
+
+
 def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np.ndarray:
     """``value`` as a finite float64 array with ``ndim`` dimensions (None: any)."""
     if isinstance(value, str | bytes | dict) or value is None:
         raise BanditInputError(f"{where}: {name} must be an array of numbers, got "
                                f"{type(value).__name__}")
+    refuse_complex(f"{where}: {name}", value, BanditInputError)
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -88,6 +105,17 @@ def check_same_length(where: str, **arrays: np.ndarray) -> None:
         listed = ", ".join(f"{name} {n}" for name, n in lengths.items())
         raise BanditInputError(f"{where}: the arrays must have one entry per round, got "
                                f"lengths {listed}")
+
+
+def check_distinct_rows(where: str, name: str, items: np.ndarray) -> None:
+    """Refuse a row (one user's list) that shows an item twice: a list never does, and the
+    item's impressions and rewards would count twice."""
+    ordered = np.sort(items, axis=1)
+    repeated = ordered[:, 1:] == ordered[:, :-1]
+    if repeated.any():
+        row, slot = (int(i) for i in np.argwhere(repeated)[0])
+        raise BanditInputError(f"{where}: {name} row {row} shows item {int(ordered[row, slot])}"
+                               " more than once; each row is one list of distinct items")
 
 
 def check_shape(where: str, name: str, array: np.ndarray, shape: tuple[int, ...]) -> None:

@@ -53,6 +53,7 @@ from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
     as_index_array,
+    check_distinct_rows,
     check_shape,
     check_unit_interval,
 )
@@ -100,7 +101,11 @@ class Policy(ABC):
         for name, param in self.params.items():
             param.check(self.name, name, getattr(self, name))
         self._rng = np.random.default_rng(self.seed)
-        self._reset()
+        try:
+            self._reset()
+        except MemoryError:
+            raise BanditInputError(f"{self.name}: not enough memory for the state of "
+                                   f"n_items = {self.n_items:,} items; lower n_items") from None
         self._state_ready = True
         return self
 
@@ -135,7 +140,12 @@ class Policy(ABC):
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= n_available:
             raise BanditInputError(f"{where}: k must be an integer from 1 to the number of "
                                    f"available items ({n_available}), got {k!r}")
-        scores = np.array(self._scores(len(users), contexts), dtype=np.float64)
+        try:
+            scores = np.array(self._scores(len(users), contexts), dtype=np.float64)
+        except MemoryError:
+            raise BanditInputError(f"{where}: not enough memory to score {len(users):,} "
+                                   f"users x {self.n_items:,} items at once; select for "
+                                   "fewer users per call") from None
         scores[:, ~mask] = -np.inf
         return _top_k_random_ties(scores, int(k), self._rng)
 
@@ -146,6 +156,7 @@ class Policy(ABC):
         items = as_index_array(where, "items", items, ndim=2, size=self.n_items)
         rewards = as_float_array(where, "rewards", rewards, ndim=2)
         check_shape(where, "rewards", rewards, items.shape)
+        check_distinct_rows(where, "items", items)
         check_unit_interval(where, "rewards", rewards)
         users = np.asarray(users)
         if users.shape != (items.shape[0],):

@@ -187,6 +187,11 @@ class BayesianLogisticRegression(Configurable):
                 f"the batch ({n_given} rows: {n_positive} positives, {n_given - n_positive} "
                 "negatives, none kept), so nothing would be learned; fit on a batch with "
                 "positives or raise negative_rate (1 keeps every row)")
+        if not weight.any():
+            # the posterior would be the prior, as when downsampling keeps no row
+            raise BanditInputError(f"{_NAME}: sample_weight is 0 for every row of the batch "
+                                   f"({len(weight)} rows), so nothing would be learned; give "
+                                   "some rows a positive weight")
         self.class_weights_ = self._class_weights(y)
         self.odds_rate_ = float(self.negative_rate) * self.class_weights_[0] \
             / self.class_weights_[1]
@@ -267,8 +272,10 @@ class BayesianLogisticRegression(Configurable):
             # features so large that the logits overflow: the posterior is not a number
             raise BanditInputError(
                 f"{_NAME}: the MAP search overflowed (largest |feature| "
-                f"{float(np.max(np.abs(X))) if X.size else 0.0:.3g}); standardise the "
-                "features (e.g. to mean 0 and standard deviation 1)")
+                f"{float(np.max(np.abs(X))) if X.size else 0.0:.3g}, largest row weight "
+                f"{float(np.max(weight)) if weight.size else 0.0:.3g}); standardise the "
+                "features (e.g. to mean 0 and standard deviation 1) and keep the weights "
+                "moderate (e.g. scaled to mean 1)")
         gradient_norm = float(np.max(np.abs(objective(mean)[1])))
         if not result.success and gradient_norm > 1e-4 * max(1.0, float(weight.sum())):
             warnings.warn(f"{_NAME}: the MAP search stopped before converging "

@@ -57,6 +57,7 @@ from recstack.metrics.classification import (
     reliability_curve,
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
+from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
            "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",
@@ -154,6 +155,7 @@ class Calibrator(ABC):
                 any_shape: bool = False) -> np.ndarray:
         """``values`` flattened to finite float64 (in [0, 1] for probability inputs); fit
         takes one score per label, a 1-D array, predict any shape."""
+        refuse_booleans(f"{self.name}: {name}", values, CalibrationError)
         array = _numbers(values, f"{self.name}: {name}")
         if not any_shape and array.ndim != 1:
             raise CalibrationError(f"{self.name}: {name} must be a 1-D array (one score per "
@@ -250,6 +252,7 @@ def _numbers(values: Any, where: str) -> np.ndarray:
     if isinstance(values, str | bytes | dict) or values is None:
         raise CalibrationError(f"{where} must be an array of numbers, got "
                                f"{type(values).__name__}")
+    refuse_complex(where, values, CalibrationError)
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as error:

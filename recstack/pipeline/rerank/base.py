@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Configurable
+from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
 from recstack.registry import Registry
 
 __all__ = ["RerankContext", "Reranker", "available_rerankers", "create_reranker",
@@ -149,6 +150,8 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
                             f"shape {users.shape} and dtype {users.dtype}")
     users = users.astype(np.int64)
     items = np.asarray(items)
+    refuse_complex(f"{where}: scores", scores, RecstackError)
+    refuse_booleans(f"{where}: scores", scores, RecstackError)
     try:
         scores = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError):
@@ -221,10 +224,13 @@ def min_max_rows(scores: np.ndarray) -> np.ndarray:
     finite = np.isfinite(scores)
     low = np.where(finite, scores, np.inf).min(axis=1, keepdims=True)
     high = np.where(finite, scores, -np.inf).max(axis=1, keepdims=True)
-    spread = high - low
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scaled = np.where(spread > 0, (scores - low) / np.where(spread > 0, spread, 1), 1.0)
-    return np.where(finite, scaled, -np.inf)
+    # halves: the difference of two finite doubles can overflow (1e308 - -1e308), theirs
+    # cannot, and the ratio is the same
+    spread = high / 2 - low / 2
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        scaled = np.where(spread > 0,
+                          (scores / 2 - low / 2) / np.where(spread > 0, spread, 1), 1.0)
+    return np.where(finite, np.clip(scaled, 0.0, 1.0), -np.inf)
 
 
 def item_column(train: Interactions, column: str, where: str) -> pd.Series:

@@ -40,8 +40,16 @@ class _Boost(Reranker):
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
         x = self.value_[np.maximum(items, 0)]
-        boosted = (scores + self.weight * x if self.mode == "add"
-                   else scores * (1.0 + self.weight * x))
+        # huge scores or values overflow: -inf would read as an empty slot (the item
+        # silently dropped) and +inf is refused by the next re-ranker, so the result is
+        # kept within the finite doubles (clipping the factor first: 0 * inf is NaN)
+        largest = np.finfo(np.float64).max
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.mode == "add":
+                boosted = scores + self.weight * x
+            else:
+                boosted = scores * np.clip(1.0 + self.weight * x, -largest, largest)
+        boosted = np.clip(boosted, -largest, largest)
         return sort_lists(items, np.where(items >= 0, boosted, -np.inf))
 
     def state(self) -> dict[str, np.ndarray]:

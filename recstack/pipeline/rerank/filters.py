@@ -240,6 +240,21 @@ def _check_label(step: str, value: Any, separator: str) -> None:
                           f"separator {separator!r}; chain one item_predicate per label")
 
 
+def _check_value_kind(step: ItemPredicate, kind: str) -> None:
+    """Refuse true/false compared with numbers, or numbers with true/false: Python counts
+    True as 1, so ``year > true`` or ``available == 1`` would pass items without a word."""
+    values = step.value if isinstance(step.value, list | tuple) else [step.value]
+    for value in values:
+        is_flag = isinstance(value, bool | np.bool_)
+        if kind in ("numbers", "datetimes") and is_flag:
+            raise ConfigError(f"{step.name}: value {value!r} is true/false, and column "
+                              f"{step.column!r} holds {kind}; compare it with a number")
+        if kind == "true/false values" and not is_flag and isinstance(value, numbers.Number):
+            raise ConfigError(f"{step.name}: value {value!r} is a number, and column "
+                              f"{step.column!r} holds true/false values; compare it with "
+                              "true or false")
+
+
 def _present_values(column: pd.Series, step: ItemPredicate) -> str:
     """A hint of what the column does hold, for the error of a predicate nothing passes."""
     if step.op == "contains":
@@ -315,6 +330,7 @@ class ItemPredicate(Reranker):
             raise ConfigError(f"{self.name}: op {self.op!r} does not fit column "
                               f"{self.column!r}, which holds {kind}; ops that fit: "
                               f"{', '.join(fitting)}")
+        _check_value_kind(self, kind)
         if self.op == "contains":
             rows, labels = label_pairs(column, self.name, column=self.column,
                                        separator=self.separator, text_only=False)

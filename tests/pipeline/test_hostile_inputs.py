@@ -1,0 +1,154 @@
+"""A fourth hostile-user probe of the pipeline: inputs that used to pass silently (complex
+numbers, true/false scores, an all-zero weight batch, duplicated slate items, overflowing
+scores) or end in a raw MemoryError, each now refused by name or handled; expected values
+worked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError
+from recstack.pipeline import calibration
+from recstack.pipeline.bandit_checks import BanditInputError
+from recstack.pipeline.bandits import POLICIES
+from recstack.pipeline.bayesian import BayesianLogisticRegression
+from recstack.pipeline.calibration import CalibrationError
+from recstack.pipeline.rerank import (
+    MMR,
+    ColumnBoost,
+    ItemPredicate,
+    PopularityPenalty,
+    RerankContext,
+)
+
+SCORES = np.linspace(-2.0, 2.0, 30)
+LABELS = (np.arange(30) % 3 == 0).astype(float)
+CALIBRATORS = ["PlattCalibrator", "IsotonicCalibrator", "TemperatureCalibrator",
+               "HistogramCalibrator"]
+
+
+@pytest.fixture(scope="module")
+def train() -> Interactions:
+    table = pd.DataFrame({"item_id": [10, 11, 12, 13], "genres": ["x", "x|y", "y", "x"],
+                          "margin": [1e300, 0.0, 1.0, 2.0], "year": [1990, 2000, 2005, 2010],
+                          "available": [True, False, True, True]})
+    return Interactions.from_arrays(["a", "a", "b", "c"], [10, 11, 12, 13],
+                                    item_table=table)
+
+
+# ------------------------------------------------------------------ complex numbers
+@pytest.mark.parametrize("name", CALIBRATORS)
+def test_calibrators_refuse_complex_scores_that_numpy_would_cut_to_real(name):
+    make = getattr(calibration, name)
+    with pytest.raises(CalibrationError, match="scores must be real numbers, got complex"):
+        make().fit(SCORES + 1j, LABELS)
+    fitted = make().fit(SCORES, LABELS)
+    with pytest.raises(CalibrationError, match="scores must be real numbers"):
+        fitted.predict(np.array([0.5 + 2j]))
+
+
+def test_bayesian_lr_and_bandits_refuse_complex_arrays():
+    x = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(BanditInputError, match="^BayesianLogisticRegression: X must be real "
+                                               "numbers, got complex values"):
+        BayesianLogisticRegression().fit(x + 0j, (x[:, 0] > 0).astype(float))
+    policy = POLICIES["ucb1"](n_items=4)
+    with pytest.raises(BanditInputError, match=r"^ucb1\.update: rewards must be real"):
+        policy.update([0], [[1]], np.array([[1 + 0j]]))
+
+
+# ------------------------------------------------------------------ true/false as scores
+@pytest.mark.parametrize("name", CALIBRATORS)
+def test_calibrators_refuse_true_false_scores(name):
+    make = getattr(calibration, name)
+    with pytest.raises(CalibrationError, match="scores must be numbers, got true/false "
+                                               "values; pass the model's scores"):
+        make().fit(LABELS > 0, LABELS)
+
+
+def test_rerankers_refuse_complex_and_true_false_scores(train):
+    step = MMR(trade_off=0.5).fit(train)
+    context = RerankContext(seen=train.to_csr())
+    items = np.array([[0, 1, 2]])
+    with pytest.raises(RecstackError, match="^mmr: scores must be real numbers"):
+        step.rerank(np.array([0]), items, np.array([[1 + 1j, 0, 0]]), context)
+    with pytest.raises(RecstackError, match="^mmr: scores must be numbers, got true/false"):
+        step.rerank(np.array([0]), items, np.array([[True, False, True]]), context)
+
+
+# ------------------------------------------------------------------ overflowing scores
+def test_min_max_scaling_of_extreme_scores_gives_no_nan(train):
+    # relevance by hand: (s - min) / (max - min) = 1, 0, 0.5, 0.5 (1 vs 0 is lost next to
+    # 2e308); with trade_off = 1 the order is by relevance, ties to the earlier slot
+    step = MMR(trade_off=1.0).fit(train)
+    context = RerankContext(seen=train.to_csr())
+    items, scores = step.rerank(np.array([0]), np.array([[0, 1, 2, 3]]),
+                                np.array([[1e308, -1e308, 0.0, 1.0]]), context)
+    assert items.tolist() == [[0, 2, 3, 1]]
+    np.testing.assert_allclose(scores, [[1.0, 0.5, 0.5, 0.0]])
+    penalty = PopularityPenalty().fit(train)
+    _, penalised = penalty.rerank(np.array([0]), np.array([[0, 1, 2, 3]]),
+                                  np.array([[1e308, -1e308, 0.0, 1.0]]), context)
+    assert np.isfinite(penalised).all()
+
+
+def test_a_boost_that_overflows_keeps_the_item(train):
+    # multiply: factor 1 + w x = 1 + 1e30 * 1e300 overflows; item 10's score -1 times it
+    # was -inf, the empty-slot mark, so the item vanished from the list
+    boost = ColumnBoost(column="margin", mode="multiply", weight=1e30).fit(train)
+    context = RerankContext(seen=train.to_csr())
+    items, scores = boost.rerank(np.array([0]), np.array([[1, 0, 2, 3]]),
+                                 np.array([[3.0, -1.0, 2.0, 1.0]]), context)
+    assert sorted(items[0].tolist()) == [0, 1, 2, 3]
+    assert np.isfinite(scores).all() and items[0, -1] == 0
+
+
+# ------------------------------------------------------------------ the Bayesian LR
+def test_a_first_batch_whose_weights_are_all_zero_is_refused():
+    x = np.random.default_rng(1).normal(size=(10, 2))
+    y = (x[:, 0] > 0).astype(float)
+    with pytest.raises(BanditInputError, match="^BayesianLogisticRegression: sample_weight "
+                                               "is 0 for every row of the batch \\(10 rows\\)"):
+        BayesianLogisticRegression().fit(x, y, sample_weight=np.zeros(10))
+
+
+def test_an_overflow_from_huge_weights_names_the_weights():
+    x = np.random.default_rng(2).normal(size=(10, 2))
+    y = (x[:, 0] > 0).astype(float)
+    with pytest.raises(BanditInputError, match="largest row weight 1e\\+300"):
+        BayesianLogisticRegression().fit(x, y, sample_weight=np.full(10, 1e300))
+
+
+# ------------------------------------------------------------------ bandit policies
+@pytest.mark.parametrize("name", ["epsilon_greedy", "ucb1", "thompson"])
+def test_a_catalog_too_large_for_memory_is_refused_by_name(name):
+    with pytest.raises(BanditInputError, match=f"^{name}: not enough memory for the state "
+                                               "of n_items = 1,000,000,000,000,000 items"):
+        POLICIES[name](n_items=10**15).reset()
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_a_list_showing_an_item_twice_is_refused(name):
+    extra = {"n_features": 2} if POLICIES[name].contextual else {}
+    policy = POLICIES[name](n_items=4, **extra)
+    contexts = np.zeros((1, 3, 2)) if extra else None
+    with pytest.raises(BanditInputError, match=rf"^{name}\.update: items row 0 shows item 2 "
+                                               "more than once"):
+        policy.update([0], [[2, 0, 2]], [[1.0, 0.0, 1.0]], contexts=contexts)
+
+
+# ------------------------------------------------------------------ item predicates
+@pytest.mark.parametrize("column, op, value, message", [
+    ("year", ">", True, "value True is true/false, and column 'year' holds numbers"),
+    ("year", "in", [2000, True], "value True is true/false, and column 'year' holds numbers"),
+    ("available", "==", 1, "value 1 is a number, and column 'available' holds true/false"),
+])
+def test_true_false_and_numbers_are_not_compared(train, column, op, value, message):
+    with pytest.raises(ConfigError, match=f"^item_predicate: {message}"):
+        ItemPredicate(column=column, op=op, value=value).fit(train)
+    # the right kinds still work: 2000 and 2005 pass
+    assert ItemPredicate(column="year", op="in", value=[2000, 2005]).fit(
+        train).allowed_.tolist() == [False, True, True, False]

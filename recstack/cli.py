@@ -132,9 +132,11 @@ def _data_synth(args: argparse.Namespace) -> int:
         raise RecstackError(f"--out {args.out}: names a file, but data synth writes a folder "
                             f"({DATASET_INTERACTIONS} and {DATASET_ITEMS}); e.g. --out "
                             f"{args.out.with_suffix('')}")
-    data = generate(n_users=args.users, n_items=args.items, n_interactions=args.interactions,
-                    seed=args.seed, progress=terminal_progress())
+    # the folder is checked (exists? writable?) before the data is generated, not after
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
+        data = generate(n_users=args.users, n_items=args.items,
+                        n_interactions=args.interactions, seed=args.seed,
+                        progress=terminal_progress())
         save_table(data, staging / DATASET_INTERACTIONS)
         if data.item_table is not None:
             _write_parquet_table(data.item_table, staging / DATASET_ITEMS)
@@ -144,6 +146,7 @@ def _data_synth(args: argparse.Namespace) -> int:
 
 
 def _data_split(args: argparse.Namespace) -> int:
+    from recstack.atomic import atomic_directory
     from recstack.data.filters import apply_filters
     from recstack.data.splits import SPLITS
 
@@ -158,14 +161,16 @@ def _data_split(args: argparse.Namespace) -> int:
                             f"{', '.join(map(_flag, allowed)) or 'no options'}")
     method = SPLITS.build(args.method, given, "", key_text=_flag)
     filters = [_parse_filter(text) for text in args.filter]
-    data = _load(args)
-    data, steps = apply_filters(data, filters)
-    for step in steps:
-        print(step)
-    parts = method.apply(data)
-    results = {"": parts[0]} if len(parts) == 1 else {
-        f"fold-{split.report.params['fold']}": split for split in parts}
-    write_splits(results, args.out, overwrite=args.overwrite)
+    # the folder is checked (exists? writable?) before the data is read and split
+    with atomic_directory(args.out, overwrite=args.overwrite) as staging:
+        data = _load(args)
+        data, steps = apply_filters(data, filters)
+        for step in steps:
+            print(step)
+        parts = method.apply(data)
+        results = {"": parts[0]} if len(parts) == 1 else {
+            f"fold-{split.report.params['fold']}": split for split in parts}
+        write_splits(results, staging)
     for name, split in results.items():
         print(f"{name + ': ' if name else ''}{split.report}")
     print(f"wrote {args.out}")
@@ -367,24 +372,23 @@ def _skew(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- helpers
-def write_splits(results: dict[str, Any], out: Path, *, overwrite: bool) -> None:
-    """Write each split's parts as Parquet plus report.json into ``out`` (one sub-folder per
-    named split), as one folder that appears, or replaces the old one, only when complete.
-    The Parquet files carry their column roles and rating range, so an experiment reads
-    them back with ``[data] split = "OUT"``."""
-    from recstack.atomic import atomic_directory
+def write_splits(results: dict[str, Any], staging: Path) -> None:
+    """Write each split's parts as Parquet plus report.json into ``staging`` (one sub-folder
+    per named split), the staging folder of an :func:`~recstack.atomic.atomic_directory`,
+    so that the output appears, or replaces the old one, only when complete. The Parquet
+    files carry their column roles and rating range, so an experiment reads them back
+    with ``[data] split = "OUT"``."""
     from recstack.data.files import save_table
 
-    with atomic_directory(out, overwrite=overwrite) as staging:
-        for name, split in results.items():
-            folder = staging / name if name else staging
-            folder.mkdir(parents=True, exist_ok=True)
-            for part in ("train", "test", "fold_in", "set_apart"):
-                frame = getattr(split, part)
-                if frame is not None:
-                    save_table(frame, folder / f"{part}.parquet")
-            (folder / "report.json").write_text(json.dumps(split.report.to_dict(), indent=2),
-                                                encoding="utf-8")
+    for name, split in results.items():
+        folder = staging / name if name else staging
+        folder.mkdir(parents=True, exist_ok=True)
+        for part in ("train", "test", "fold_in", "set_apart"):
+            frame = getattr(split, part)
+            if frame is not None:
+                save_table(frame, folder / f"{part}.parquet")
+        (folder / "report.json").write_text(json.dumps(split.report.to_dict(), indent=2),
+                                            encoding="utf-8")
 
 
 def _write_parquet_table(frame: Any, path: Path) -> None:

@@ -152,3 +152,56 @@ def test_true_false_and_numbers_are_not_compared(train, column, op, value, messa
     # the right kinds still work: 2000 and 2005 pass
     assert ItemPredicate(column="year", op="in", value=[2000, 2005]).fit(
         train).allowed_.tolist() == [False, True, True, False]
+
+
+# ------------------------------------------------------------------ rankers
+def _ranker_frame():
+    from tests.pipeline.test_rankers import synthetic_frame
+
+    frame, labels, _ = synthetic_frame(n_groups=20)
+    return frame, labels
+
+
+@pytest.mark.parametrize("argument", ["labels", "sample_weight"])
+def test_rankers_refuse_complex_labels_and_weights(argument):
+    pytest.importorskip("sklearn")
+    from recstack.pipeline.rankers import create_ranker
+
+    frame, labels = _ranker_frame()
+    given = {"labels": labels, "sample_weight": np.ones(len(labels))}
+    given[argument] = given[argument] + 0j
+    with pytest.raises(RecstackError, match=f"^logistic.fit: {argument} must be real numbers"):
+        create_ranker("logistic").fit(frame, given["labels"],
+                                      sample_weight=given["sample_weight"])
+
+
+def test_rankers_refuse_weights_that_add_up_beyond_the_float_range():
+    pytest.importorskip("sklearn")
+    from recstack.pipeline.rankers import create_ranker
+
+    frame, labels = _ranker_frame()
+    # 200 rows of 1e307 sum to 2e309: the fit gave every row the score 0.5
+    with pytest.raises(RecstackError, match="^logistic.fit: sample_weight adds up beyond the "
+                                            "float range \\(largest 1e\\+307\\)"):
+        create_ranker("logistic").fit(frame, labels, sample_weight=np.full(len(labels), 1e307))
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"num_leaves": 10**9}, "num_leaves must be <= 131072"),
+    ({"min_child_samples": 10**12}, "min_child_samples must be <= 2147483647"),
+])
+def test_lightgbm_limits_are_refused_by_name(params, message):
+    from recstack.pipeline.rankers import create_ranker
+
+    with pytest.raises(ConfigError, match=f"^lightgbm: {message}"):
+        create_ranker("lightgbm", **params).validate_params()
+
+
+def test_grouped_ndcg_refuses_arrays_of_different_lengths():
+    from recstack.pipeline.rankers.base import grouped_ndcg
+
+    with pytest.raises(RecstackError, match=r"^grouped_ndcg: scores \(3,\), labels \(2,\)"):
+        grouped_ndcg(np.ones(3), np.ones(2), np.zeros(3))
+    # by hand: one group, labels 1, 0 ranked 0, 1 by score -> DCG = 1 / log2(3) over 1
+    assert grouped_ndcg(np.array([0.1, 0.9]), np.array([1.0, 0.0]),
+                        np.zeros(2, np.int64)) == pytest.approx(1 / np.log2(3))

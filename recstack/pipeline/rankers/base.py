@@ -31,6 +31,7 @@ import numpy as np
 
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Configurable, Param
+from recstack.pipeline.bandit_checks import refuse_complex
 from recstack.pipeline.schema import FeatureFrame, FeatureSchema
 from recstack.progress import Progress
 
@@ -213,6 +214,7 @@ def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1)
     if not len(frame):
         raise RecstackError(f"{where}: the feature frame has no rows; fit needs at least one "
                             "(user, candidate) row with a label")
+    refuse_complex(f"{where}: labels", labels, RecstackError)
     try:
         values = np.asarray(labels, dtype=np.float64)
     except (TypeError, ValueError):
@@ -242,6 +244,7 @@ def check_weights(frame: FeatureFrame, sample_weight: Any, where: str) -> np.nda
     non-negative weight per row, not all zero."""
     if sample_weight is None:
         return None
+    refuse_complex(f"{where}: sample_weight", sample_weight, RecstackError)
     try:
         weights = np.asarray(sample_weight, dtype=np.float64)
     except (TypeError, ValueError):
@@ -253,8 +256,15 @@ def check_weights(frame: FeatureFrame, sample_weight: Any, where: str) -> np.nda
         row = int(np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)))[0])
         raise RecstackError(f"{where}: sample_weight must be finite and >= 0; row {row} has "
                             f"{weights[row]}")
-    if not weights.sum() > 0:
+    with np.errstate(over="ignore"):
+        total = weights.sum()
+    if not total > 0:
         raise RecstackError(f"{where}: every sample_weight is 0")
+    if not np.isfinite(total):
+        # the loss's sums overflow: the fit degenerates (e.g. every score 0.5) silently
+        raise RecstackError(f"{where}: sample_weight adds up beyond the float range "
+                            f"(largest {weights.max():.3g}); scale the weights, e.g. to a "
+                            "mean of 1")
     return weights
 
 
@@ -282,6 +292,14 @@ def grouped_ndcg(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray,
     with :math:`\ell_r` the label at rank r by score (ties: the earlier row first) and
     :math:`\ell^*` the labels sorted descending. Vectorised over groups.
     """
+    scores, labels, groups = np.asarray(scores), np.asarray(labels), np.asarray(groups)
+    if not scores.shape == labels.shape == groups.shape or scores.ndim != 1:
+        raise RecstackError(f"grouped_ndcg: scores {scores.shape}, labels {labels.shape} and "
+                            f"groups {groups.shape} must be 1-D arrays of one length")
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise RecstackError(f"grouped_ndcg: k must be a positive integer, got {k!r}")
+    if not len(scores):
+        return float("nan")
     starts = group_starts(groups)
     sizes = np.diff(np.r_[starts, len(groups)])
     group_of = np.repeat(np.arange(len(starts)), sizes)

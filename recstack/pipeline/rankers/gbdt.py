@@ -55,8 +55,11 @@ class LightGBMRanker(Ranker):
         "n_estimators": Param(int, low=1, default=300, doc="Boosting rounds (trees)."),
         "learning_rate": Param((int, float), low=0, low_inclusive=False, default=0.05,
                                doc="Shrinkage of each tree."),
-        "num_leaves": Param(int, low=2, default=31, doc="Leaves per tree."),
-        "min_child_samples": Param(int, low=1, default=20, doc="Rows per leaf at least."),
+        # LightGBM's own limits, so that a bigger value is refused by name, not by a
+        # failed C++ check
+        "num_leaves": Param(int, low=2, high=131_072, default=31, doc="Leaves per tree."),
+        "min_child_samples": Param(int, low=1, high=2**31 - 1, default=20,
+                                   doc="Rows per leaf at least."),
         "feature_fraction": Param((int, float), low=0, low_inclusive=False, high=1,
                                   default=1.0, doc="Share of features tried per tree."),
         "reg_lambda": Param((int, float), low=0, default=0.0, doc="L2 on leaf values."),

@@ -21,6 +21,8 @@ Example::
     # (or format = "adjacency"): the graph-CF protocol, see below
     # loader options: user_col, item_col, value_col, timestamp_col, separator, encoding,
     # column_names, timestamp_format, timestamp_unit, rating_range
+    # value_col = false: the log has no value column, every row is an implicit positive
+    # (1.0) even where a column is named like one (rating, count...)
 
     [[filters]]
     type = "k_core"                 # k_core | min_value | time_window | deduplicate
@@ -373,10 +375,29 @@ def text_line(data: bytes, offset: int) -> int:
 
 
 # --------------------------------------------------------------------------- the tables
+@dataclass(frozen=True)
+class WithoutValueColumn(LoaderOptions):
+    """The loader options of a log with no value column (``[data] value_col = false``):
+    every row is an implicit positive (1.0), even where a column is named like one
+    (``rating``, ``count``...). :meth:`given` hands the loaders ``value_col=None``, which
+    is how :func:`~recstack.data.files.load_table` spells it."""
+
+    def given(self) -> dict[str, Any]:
+        return super().given() | {"value_col": None}
+
+
 def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
     option_keys = list(fields_of(LoaderOptions))
     _check_table(table, {k: object for k in (*DATA_KEYS, "format", *option_keys)}, where)
-    options = loader_options({k: v for k, v in table.items() if k in option_keys}, where)
+    values = {k: v for k, v in table.items() if k in option_keys}
+    without_values = _without_value_column(values, where)
+    options = loader_options(values, where)
+    if without_values:
+        if options.rating_range is not None:
+            raise ConfigError(f"{where}value_col = false: the log has no values, so "
+                              f"rating_range = {list(options.rating_range)} has nothing to "
+                              "check; drop rating_range, or name the value column")
+        options = WithoutValueColumn(**options.params())
     layout = table.get("format")
     if layout is not None:
         if layout not in SPLIT_FORMATS:
@@ -419,6 +440,22 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
             check_options_apply(spec, options, where)
         return DataSpec(None, parts, options)
     raise ConfigError(f"{where}missing key 'source' (or train and test, or split)")
+
+
+def _without_value_column(values: dict[str, Any], where: str) -> bool:
+    """Whether ``value_col = false`` says the log has no value column (it is then taken out
+    of ``values``); any other value that is not a column name is refused here, where the
+    message can say what it may be."""
+    value = values.get("value_col")
+    if value is False:
+        del values["value_col"]
+        return True
+    if value is not None and not isinstance(value, str):
+        shown = "true" if value is True else repr(value)
+        raise ConfigError(f"{where}value_col = {shown}: expected a column name (a string), or "
+                          "false for a log without values (every row an implicit positive, "
+                          "1.0)")
+    return False
 
 
 def _adjacency_folder(folder: Path, where: str, written: str, options: LoaderOptions
@@ -784,6 +821,8 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
             raise ConfigError(f"{where}unknown key {key!r}{did_you_mean(key, allowed)}; "
                               f"known keys: {', '.join(allowed)}")
         expected = allowed[key]
+        if expected is object:
+            continue  # any value here; the table's own checks say what it should be
         wrong = (isinstance(value, bool) and expected is not bool) or not isinstance(
             value, expected)
         if wrong:

@@ -303,3 +303,18 @@ def test_a_control_character_in_a_run_name_is_named_as_such():
                                           "folder name; use no line breaks, tabs or other "
                                           "control characters"):
         parse_experiment(with_("name", "a\0b"), source="x.toml")
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    # a boolean in [data] was refused as "expected object", whatever the key wanted
+    ("user_col", True, "x.toml: [data] user_col = true: expected a string"),
+    ("separator", False, "x.toml: [data] separator = false: expected a string"),
+    ("timestamp_col", True, "x.toml: [data] timestamp_col = true: expected a string"),
+])
+def test_a_boolean_in_the_data_table_is_refused_saying_what_the_key_takes(key, value,
+                                                                          message):
+    raw = with_("data", {"source": "x.csv", key: value})
+    with pytest.raises(ConfigError) as error:
+        parse_experiment(raw, source="x.toml")
+    assert str(error.value).startswith(message)
+    assert "object" not in str(error.value)

@@ -151,7 +151,7 @@ class IdMap:
         exact = self._index.get_indexer(raw)
         pending = exact < 0
         found = raw[~pending].astype(str)
-        pending[~pending] = np.strings.strip(found) != found
+        pending[~pending] = np.char.strip(found) != found
         if pending.any():
             by_trimmed = self._index.get_indexer(trim_text_ids(raw[pending]))
             exact[pending] = np.where(by_trimmed >= 0, by_trimmed, exact[pending])

@@ -122,4 +122,4 @@ def test_every_character_trimming_removes_marks_an_id_as_not_final():
     trimmed_away = [c for c, left in zip(characters, after, strict=True) if left == ""]
     assert "\u3000" in trimmed_away and " " in trimmed_away
     padded = np.array([f"x{c}" for c in trimmed_away] + [f"{c}x" for c in trimmed_away])
-    assert (np.strings.strip(padded) != padded).all()
+    assert (np.char.strip(padded) != padded).all()

@@ -953,9 +953,18 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
                  ) -> np.ndarray:
     """External ids from a typed (Parquet) column: integers stay exact integers, text stays
     text, whole-number floats below 2**53 become int64; anything else is refused."""
+    column = plain_column(column)
     kind = column.type
-    if pa.types.is_dictionary(kind):
-        column, kind = pc.cast(column, kind.value_type), kind.value_type
+    if pa.types.is_decimal(kind):
+        # a database's NUMERIC ids: exact integers when whole and within int64
+        try:
+            column, kind = pc.cast(column, pa.int64()), pa.int64()
+        except pa.ArrowInvalid:
+            # the error path only: find the first value that is not such an integer
+            first = next(i for i, v in enumerate(column.to_pylist())
+                         if v != int(v) or not -2**63 <= v < 2**63)
+            raise _id_error(fail_at, first, name,
+                            "found {text}, not a whole number within int64") from None
     if pa.types.is_integer(kind):
         values = column.to_numpy()
         if values.dtype == np.uint64 and values.size and values.max() > np.iinfo(np.int64).max:
@@ -1109,9 +1118,13 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
     """
     fmt = check_timestamp_options(timestamp_format, timestamp_unit)
     wanted = _timestamp_expectation(fmt, timestamp_unit)
+    column = plain_column(column, decimals_as_floats=True)
     kind = column.type
-    if pa.types.is_dictionary(kind):
-        column, kind = pc.cast(column, kind.value_type), kind.value_type
+    if pa.types.is_time(kind) or pa.types.is_duration(kind):
+        what = "times of day without a date" if pa.types.is_time(kind) else \
+            "durations, not points in time"
+        raise fail_at(0, name, f"holds {what} ({kind}), such as {{text}}",
+                      "date-times, dates, Unix time or text such as 2024-01-31T12:00:00")
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         if pa.types.is_date(kind):
             column = pc.cast(column, pa.timestamp("s"))
@@ -1222,6 +1235,18 @@ def _is_time_type(kind: pa.DataType) -> bool:
 
 def _is_number(kind: pa.DataType) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+
+
+def plain_column(column: pa.ChunkedArray, *, decimals_as_floats: bool = False
+                 ) -> pa.ChunkedArray:
+    """``column`` with its dictionary encoding undone (a pandas category column written to
+    Parquet) and, with ``decimals_as_floats``, decimal numbers (a database's NUMERIC) as
+    float64, so that each reader sees the values' own type."""
+    if pa.types.is_dictionary(column.type):
+        column = pc.cast(column, column.type.value_type)
+    if decimals_as_floats and pa.types.is_decimal(column.type):
+        column = pc.cast(column, pa.float64())
+    return column
 
 
 def _first_false(mask: pa.ChunkedArray | pa.Array) -> int:
@@ -1756,6 +1781,10 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
             row = _first_false(pc.is_valid(table.column(column)))
             raise DataFormatError(f"row {row + 1} is empty ({nulls} empty value(s) in all)",
                                   file=str(path), column=column, expected=f"{role} in every row")
+    if "values" in roles:
+        plain = plain_column(table.column(roles["values"]), decimals_as_floats=True)
+        table = table.set_column(table.schema.get_field_index(roles["values"]),
+                                 roles["values"], plain)
     if "values" in roles and not _is_number(table.column(roles["values"]).type):
         raise DataFormatError(f"holds {table.column(roles['values']).type} values",
                               file=str(path), column=roles["values"], expected="numbers")

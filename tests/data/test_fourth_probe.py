@@ -7,14 +7,19 @@ written in each test.
 from __future__ import annotations
 
 import bz2
+import datetime
 import gzip
 import io
 import lzma
 import os
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from recstack.cli import main
@@ -157,3 +162,61 @@ def test_the_cli_names_a_source_path_that_is_no_file(tmp_path, capsys, kind):
     assert main(["data", "info", str(path)]) == 2
     assert re.fullmatch(rf"recstack: error: .*{path.name}: {message}\n",
                         capsys.readouterr().err)
+
+
+# ------------------------------------------------- Parquet columns of database-like types
+def _parquet(tmp_path: Path, **columns: pa.Array) -> Path:
+    path = tmp_path / "log.parquet"
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def test_decimal_and_category_ratings_are_read_as_numbers(tmp_path):
+    # both were "holds decimal128(3, 2) values / dictionary<...> values (expected numbers)"
+    ratings = [Decimal("4.50"), Decimal("3.00"), Decimal("1.25")]
+    path = _parquet(tmp_path, user_id=pa.array([1, 2, 3]), item_id=pa.array([7, 8, 9]),
+                    value=pa.array(ratings, pa.decimal128(3, 2)))
+    assert load_table(path).value.tolist() == [4.5, 3.0, 1.25]
+    path = _parquet(tmp_path, user_id=pa.array([1, 2, 3]), item_id=pa.array([7, 8, 9]),
+                    value=pa.array([5.0, 1.0, 5.0]).dictionary_encode())
+    assert load_table(path).value.tolist() == [5.0, 1.0, 5.0]
+
+
+def test_whole_decimal_ids_are_integers_and_others_are_refused_at_their_row(tmp_path):
+    items = pa.array([7, 8, 9])
+    path = _parquet(tmp_path, user_id=pa.array([Decimal(10), Decimal(-2), Decimal(10)],
+                                               pa.decimal128(20, 0)), item_id=items)
+    data = load_table(path)
+    ids = data.users.external_ids
+    assert ids.tolist() == [-2, 10] and ids.dtype == np.int64
+    path = _parquet(tmp_path, user_id=pa.array([Decimal("1.0"), Decimal("2.5"), Decimal("3")],
+                                               pa.decimal128(5, 1)), item_id=items)
+    with pytest.raises(DataFormatError, match=r"log\.parquet: column 'user_id': row 2: found "
+                                              r"2\.5, not a whole number within int64"):
+        load_table(path)
+    path = _parquet(tmp_path, user_id=pa.array([Decimal(1), Decimal(2**63)],
+                                               pa.decimal128(38, 0)), item_id=items[:2])
+    with pytest.raises(DataFormatError, match=r"row 2: found 9223372036854775808, not a whole "
+                                              r"number within int64"):
+        load_table(path)
+
+
+@pytest.mark.parametrize(("times", "what"), [
+    (pa.array([datetime.time(1, 2)] * 2), r"times of day without a date \(time64\[us\]\), "
+                                          r"such as 01:02:00"),
+    (pa.array([datetime.timedelta(days=1)] * 2), r"durations, not points in time"),
+])
+def test_times_of_day_and_durations_are_not_taken_for_timestamps(tmp_path, times, what):
+    # were "cannot read '01:02:00' as a time (expected a Unix timestamp ... or ISO-8601)"
+    path = _parquet(tmp_path, user_id=pa.array([1, 2]), item_id=pa.array([7, 8]),
+                    timestamp=times)
+    with pytest.raises(DataFormatError, match=rf"log\.parquet: column 'timestamp': row 1: "
+                                              rf"holds {what}"):
+        load_table(path)
+
+
+def test_decimal_unix_seconds_are_read(tmp_path):
+    path = _parquet(tmp_path, user_id=pa.array([1, 2]), item_id=pa.array([7, 8]),
+                    timestamp=pa.array([Decimal("1577836800.5"), Decimal("1577836801")],
+                                       pa.decimal128(12, 1)))
+    assert load_table(path).timestamp.tolist() == [1_577_836_800, 1_577_836_801]

@@ -32,7 +32,9 @@ name                    kind          value
 ``user_days_since``     numeric       days from the user's last interaction to the cutoff
 ``item_<c>``            either        an item-table column: numbers as they are, text
                                       levels as categorical codes; for a multi-valued
-                                      column (e.g. ``genres``) its first listed value
+                                      column (e.g. ``genres``: lists, or text joining
+                                      labels with ``label_separator``, ``"Action|
+                                      Comedy"``) its first listed value
 ``user_<c>``            either        a user-table column, likewise
 ``user_<c>_affinity``   numeric       multi-valued item column ``c``:
                                       :math:`\frac{1}{|G_i|}\sum_{g \in G_i} s_{ug}`, with
@@ -84,6 +86,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.pipeline.candidates import Candidates
+from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
 
 _SECONDS_PER_DAY = 86_400.0
@@ -91,7 +94,7 @@ _SECONDS_PER_DAY = 86_400.0
 NEVER = np.iinfo(np.int64).min
 ColumnRole = Literal["numeric", "categorical", "multi"]
 _OPTIONS = {"half_life_days", "item_columns", "user_columns", "max_levels", "context_columns",
-            "context_time"}
+            "context_time", "label_separator"}
 #: the context column that carries the event's time (Unix seconds) for ``context_time``
 CONTEXT_TIME = "timestamp"
 _HOURS, _WEEKDAYS = 24, 7
@@ -182,19 +185,24 @@ class FeatureBuilder:
         Add the event's hour of day and day of week (``context_hour``,
         ``context_weekday``), from the label row's time at training and the request's
         ``timestamp`` at serving.
+    label_separator : str or None, default "|"
+        A table's text column whose values join several labels with it (MovieLens genres,
+        ``"Action|Comedy"``) is multi-valued, as a column of lists is; None reads every
+        text value as one level.
     """
 
     def __init__(self, *, half_life_days: float = 30.0,
                  item_columns: str | Sequence[str] = "auto",
                  user_columns: str | Sequence[str] = "auto", max_levels: int = 1000,
                  context_columns: str | Sequence[str] = "auto",
-                 context_time: bool = False) -> None:
+                 context_time: bool = False, label_separator: str | None = "|") -> None:
         self.half_life_days = half_life_days
         self.item_columns = item_columns
         self.user_columns = user_columns
         self.max_levels = max_levels
         self.context_columns = context_columns
         self.context_time = context_time
+        self.label_separator = label_separator
 
     @classmethod
     def from_options(cls, options: dict[str, Any], where: str) -> FeatureBuilder:
@@ -211,7 +219,8 @@ class FeatureBuilder:
                    (("item_columns", self.item_columns), ("user_columns", self.user_columns),
                     ("context_columns", self.context_columns))}
         return {"half_life_days": self.half_life_days, "max_levels": self.max_levels,
-                "context_time": self.context_time, **columns}
+                "context_time": self.context_time, "label_separator": self.label_separator,
+                **columns}
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data: Interactions, sources: Sequence[str], n_per_source: int,
@@ -233,9 +242,9 @@ class FeatureBuilder:
         self.n_per_source_ = int(n_per_source)
         self.scorers_ = _names(scorers, "scorers")
         self.columns_ = (_table_columns("item", data.item_table, self.item_columns,
-                                        self.max_levels)
+                                        self.max_levels, self.label_separator)
                          + _table_columns("user", data.user_table, self.user_columns,
-                                          self.max_levels))
+                                          self.max_levels, self.label_separator))
         self.context_ = _context_columns(data.context, self.context_columns, self.max_levels)
         self.schema_ = self._schema()
         return self
@@ -252,6 +261,8 @@ class FeatureBuilder:
         if not isinstance(self.context_time, bool):
             raise ConfigError(f"features: context_time must be true or false, got "
                               f"{self.context_time!r}")
+        if self.label_separator is not None:
+            check_separator("features: label_separator", self.label_separator)
         for name in ("item_columns", "user_columns", "context_columns"):
             value = getattr(self, name)
             if value != "auto" and (isinstance(value, str) or not all(
@@ -391,26 +402,30 @@ class FeatureBuilder:
         for column in self.columns_:
             if column.role != "multi":
                 continue
-            values = _column(data.item_table, column, data.n_items)
-            lengths = np.fromiter((len(v) if _is_list(v) else 0 for v in values), np.int64,
-                                  len(values))
-            flat = [str(x) for v in values if _is_list(v) for x in v]
-            codes = pd.Index(column.levels).get_indexer(flat) if flat else np.zeros(0, int)
-            rows = np.repeat(np.arange(len(values)), lengths)
+            rows, labels = self._labels(_column(data.item_table, column, data.n_items))
+            codes = pd.Index(column.levels).get_indexer(labels.astype(str))
             known = codes >= 0
             blocks.append(sp.csr_matrix((np.ones(int(known.sum()), np.float32),
                                          (rows[known], codes[known])),
-                                        shape=(len(values), len(column.levels))))
+                                        shape=(data.n_items, len(column.levels))))
         if not blocks:
             return sp.csr_matrix((data.n_items, 0), dtype=np.float32)
         levels = sp.hstack(blocks, format="csr", dtype=np.float32)
         levels.data[:] = 1.0  # a level listed twice for one item still counts once
         return levels
 
+    def _labels(self, values: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+        """The (row, label) pairs of a multi-valued column's values (lists, or text split
+        at the label separator)."""
+        return label_pairs(pd.Series(values, dtype=object), "features",
+                           separator=self.label_separator or LABEL_SEPARATOR,
+                           text_only=False)
+
     def _table_values(self, table_name: str, table: pd.DataFrame | None, n: int
                       ) -> tuple[np.ndarray, np.ndarray]:
         mine = [c for c in self.columns_ if c.table == table_name]
-        codes = [_encode(_column(table, c, n), c) for c in mine if c.role != "numeric"]
+        codes = [_encode(_column(table, c, n), c, self._labels) for c in mine
+                 if c.role != "numeric"]
         numbers = [_numbers(_column(table, c, n), c) for c in mine if c.role == "numeric"]
         return (np.column_stack(codes).astype(np.int32) if codes
                 else np.zeros((n, 0), np.int32),
@@ -784,7 +799,8 @@ def _is_list(value: Any) -> bool:
 
 
 def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | None,
-                   wanted: str | Sequence[str], max_levels: int) -> tuple[TableColumn, ...]:
+                   wanted: str | Sequence[str], max_levels: int,
+                   separator: str | None = None) -> tuple[TableColumn, ...]:
     if table is None:
         if wanted != "auto" and len(wanted):
             raise ConfigError(f"features: {table_name}_columns = {list(wanted)}, but the data "
@@ -798,8 +814,11 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
             columns.append(TableColumn(table_name, name, "numeric"))
             continue
         present = series.dropna()
-        if len(present) and all(_is_list(v) for v in present):
-            levels = sorted({str(x) for v in present for x in v})
+        if len(present) and (all(_is_list(v) for v in present)
+                             or _joins_labels(present, separator)):
+            _, labels = label_pairs(present, "features", column=name, text_only=False,
+                                    separator=separator or LABEL_SEPARATOR)
+            levels = sorted({str(label) for label in labels})
             columns.append(TableColumn(table_name, name, "multi", tuple(levels)))
             continue
         levels = sorted({str(v) for v in present})
@@ -817,12 +836,25 @@ def _column(table: pd.DataFrame | None, column: TableColumn, n: int) -> np.ndarr
     return table[column.column].to_numpy(dtype=object)
 
 
-def _encode(values: np.ndarray, column: TableColumn) -> np.ndarray:
+def _joins_labels(present: pd.Series, separator: str | None) -> bool:
+    """Whether a column's present values are text of which some join labels with
+    ``separator`` (and none is a list: a mix is read as its lists)."""
+    if separator is None or pd.api.types.infer_dtype(present, skipna=True) != "string":
+        return False
+    return bool(present.astype(object).str.contains(separator, regex=False).any())
+
+
+def _encode(values: np.ndarray, column: TableColumn,
+            labels_of: Any = None) -> np.ndarray:
     """Codes ``1..len(levels)`` of the known levels, 0 for unseen or missing ones (the first
-    listed value of a multi-valued column)."""
+    listed value of a multi-valued column, its labels read by ``labels_of``)."""
     if column.role == "multi":
-        values = np.array([v[0] if _is_list(v) and len(v) else None for v in values],
-                          dtype=object)
+        rows, labels = labels_of(values)
+        first = np.full(len(values), None, dtype=object)
+        # pairs come row by row in listed order: each row's first pair is its first label
+        distinct, at = np.unique(rows, return_index=True)
+        first[distinct] = labels.to_numpy(dtype=object)[at]
+        values = first
     present = pd.notna(values)
     text = np.where(present, values.astype(str), "")
     codes = pd.Index(column.levels).get_indexer(text) + 1

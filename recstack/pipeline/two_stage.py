@@ -128,7 +128,8 @@ class TwoStage(Recommender):
                             "hyperparameters, the loss among them."),
         "features": Param(dict, default={},
                           doc="Feature options: half_life_days, item_columns, user_columns, "
-                              "max_levels (see recstack.pipeline.features)."),
+                              "max_levels, context_columns, context_time, label_separator "
+                              "(see recstack.pipeline.features)."),
         "n_candidates": Param(int, low=1, high=10_000, default=100,
                               doc="Items each generator proposes per user."),
         "candidates_per_user": Param(int, low=1, high=10_000, optional=True, default=None,

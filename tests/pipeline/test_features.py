@@ -168,3 +168,28 @@ def test_misused_arguments_are_named():
         fitted(data).statistics(data, float("nan"))
     with pytest.raises(RecstackError, match="candidates must be Candidates"):
         fitted(data).build(None, fitted(data).statistics(data, CUTOFF))
+
+
+def test_genres_joined_by_a_separator_are_read_as_the_lists_are():
+    # the values of test_every_feature_worked_by_hand, with genres as MovieLens text
+    data = tiny_log(genres=["Drama | War", "Comedy", None])
+    builder = fitted(data)
+    frame = builder.build(candidates(), builder.statistics(data, CUTOFF))
+    np.testing.assert_allclose(frame.column("user_genres_affinity"), [0.5, 0.0, 1.0, 1.0])
+    assert frame.column("item_genres").tolist() == [2, UNKNOWN, 2, 1]
+    # another separator, given as an option, and saved with the builder
+    semicolons = tiny_log(genres=["Drama;War", "Comedy", None])
+    other = fitted(semicolons, label_separator=";")
+    again = FeatureBuilder.from_json(other.to_json())
+    frame = again.build(candidates(), again.statistics(semicolons, CUTOFF))
+    np.testing.assert_allclose(frame.column("user_genres_affinity"), [0.5, 0.0, 1.0, 1.0])
+    # None: every text value is one level, so no affinity
+    whole = fitted(data, label_separator=None)
+    assert "user_genres_affinity" not in whole.schema_.names
+
+
+@pytest.mark.parametrize("separator", ["", " ", 3])
+def test_a_label_separator_that_cannot_split_is_refused(separator):
+    with pytest.raises(ConfigError, match="^features: label_separator: separator must be a "
+                                          "non-empty text"):
+        fitted(label_separator=separator)

@@ -27,7 +27,6 @@ from recstack.pipeline.rerank.base import (
     run_chain,
 )
 from recstack.pipeline.bandit_checks import as_index_array
-from recstack.pipeline.two_stage import TwoStage, check_exclude_seen
 from recstack.progress import Progress
 from recstack.topk import mask_rows, pad_columns, top_k, top_k_batched, writable_scores
 
@@ -245,11 +244,24 @@ class Reranked(Recommender):
         return f"model ({self.model['type']}): {problem}" if problem else None
 
 
+def check_exclude_seen(exclude_seen: Any) -> None:
+    """The two-stage model's check of the flag (one wording for both)."""
+    _two_stage().check_exclude_seen(exclude_seen)
+
+
+def _two_stage() -> Any:
+    # imported when used: the two-stage module imports the feature builder, which reads
+    # label columns with this package's helpers
+    from recstack.pipeline import two_stage
+
+    return two_stage
+
+
 def _wrapped_scores(model: Recommender, users: np.ndarray, exclude_seen: bool
                     ) -> np.ndarray:
     """The wrapped model's full-catalog scores. Every model scores seen items as any
     other, except a two-stage model, whose candidates leave them out unless told."""
-    if not exclude_seen and isinstance(model, TwoStage):
+    if not exclude_seen and isinstance(model, _two_stage().TwoStage):
         return model.score_users(users, exclude_seen=False)
     return model.score_users(users)
 

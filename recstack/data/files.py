@@ -1480,12 +1480,22 @@ def load_table(
                 not isinstance(column, str) or not column):
             raise RecstackError(f"{_ROLE_OPTIONS[role]} must be a column name, not "
                                 f"{column!r}")
-    check_content(path, parquet=_base_suffix(path) in _PARQUET_EXTENSIONS, encoding=encoding)
+    parquet = _base_suffix(path) in _PARQUET_EXTENSIONS
+    text_only = [name for name, value in (("separator", separator),
+                                          ("column_names", column_names)) if value is not None]
+    if parquet and text_only:
+        # silently ignored, column_names would leave the user wondering why no column fits
+        several = len(text_only) > 1
+        raise RecstackError(f"{path}: {' and '.join(text_only)} appl{'y' if several else 'ies'}"
+                            " to CSV/TSV text files; a Parquet file records its own columns "
+                            f"(leave {'them' if several else 'it'} out, or name the columns "
+                            "with user_col=, item_col=...)")
+    check_content(path, parquet=parquet, encoding=encoding)
     reporter = resolve(progress)
     # reading(): a safety net, so that any reading failure still names the file
     with reporter.task(f"Reading {path.name}", total=path.stat().st_size) as task, \
             reading(path, encoding):
-        if _base_suffix(path) in _PARQUET_EXTENSIONS:
+        if parquet:
             result = _load_parquet(path, given, rating_range, duplicates, fmt, timestamp_unit,
                                    context)
         else:

@@ -220,3 +220,16 @@ def test_decimal_unix_seconds_are_read(tmp_path):
                     timestamp=pa.array([Decimal("1577836800.5"), Decimal("1577836801")],
                                        pa.decimal128(12, 1)))
     assert load_table(path).timestamp.tolist() == [1_577_836_800, 1_577_836_801]
+
+
+@pytest.mark.parametrize(("options", "named"), [
+    ({"separator": ";"}, "separator applies"),
+    ({"column_names": ["u", "i"]}, "column_names applies"),
+    ({"separator": "\t", "column_names": ["u", "i"]}, "separator and column_names apply"),
+])
+def test_text_options_given_for_a_parquet_file_are_refused(tmp_path, options, named):
+    # they were ignored without a word
+    path = _parquet(tmp_path, user_id=pa.array([1]), item_id=pa.array([2]))
+    with pytest.raises(RecstackError, match=rf"log\.parquet: {named} to CSV/TSV text files; a "
+                                            r"Parquet file records its own columns"):
+        load_table(path, **options)

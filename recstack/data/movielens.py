@@ -207,15 +207,25 @@ def detect_variant(path: PathLike) -> str | None:
     if not folder.is_dir():
         return None
     present = {p.name for p in folder.iterdir()}
-    if "u.data" in present:
+    layouts = [layout for layout in ("100k", "dat", "csv")
+               if required_files(layout)[0] in present]
+    if len(layouts) > 1:
+        # two releases unpacked into one folder: which ratings were meant is a guess
+        found = " and ".join(required_files(layout)[0] for layout in layouts)
+        raise DataFormatError(
+            f"holds the ratings files of more than one MovieLens release ({found})",
+            file=str(folder), expected="one release per folder, as unpacked from its zip")
+    if not layouts:
+        return None
+    # the folder's name tells releases of one layout apart (ml-1m's users.dat may be lost)
+    by_folder = {r.folder.lower(): r.variant for r in RELEASES.values()
+                 if r.layout == layouts[0]}
+    named = by_folder.get(folder.name.lower())
+    if layouts[0] == "100k":
         return "100k"
-    if "ratings.dat" in present:
-        return "1m" if "users.dat" in present else "10m"
-    if "ratings.csv" in present:
-        name = folder.name.lower()
-        by_folder = {r.folder.lower(): r.variant for r in RELEASES.values()}
-        return by_folder.get(name, "latest")
-    return None
+    if layouts[0] == "dat":
+        return named or ("1m" if "users.dat" in present else "10m")
+    return named or "latest"
 
 
 # ---------------------------------------------------------------------------- loading

@@ -25,6 +25,7 @@ import pytest
 from recstack.cli import main
 from recstack.data.adjacency import load_adjacency_splits
 from recstack.data.files import load_table
+from recstack.data.movielens import detect_variant, load_movielens
 from recstack.data.side_table import read_side_table
 from recstack.errors import DataFormatError, RecstackError
 
@@ -233,3 +234,39 @@ def test_text_options_given_for_a_parquet_file_are_refused(tmp_path, options, na
     with pytest.raises(RecstackError, match=rf"log\.parquet: {named} to CSV/TSV text files; a "
                                             r"Parquet file records its own columns"):
         load_table(path, **options)
+
+
+# ---------------------------------------------------------- MovieLens folders mixed up
+def _movielens_csv(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "ratings.csv").write_text("userId,movieId,rating,timestamp\n1,1,4.5,978300760\n")
+    (folder / "movies.csv").write_text('movieId,title,genres\n1,"Heat, the (1995)",Action\n')
+    return folder
+
+
+def test_a_folder_holding_two_releases_is_refused_naming_both(tmp_path):
+    # u.data won silently: the ratings.csv meant (perhaps) was never read
+    folder = _movielens_csv(tmp_path / "mixed")
+    (folder / "u.data").write_text("1\t1\t5\t874965758\n")
+    (folder / "u.item").write_text("1|Toy Story (1995)|01-Jan-1995||url|0|0\n")
+    with pytest.raises(DataFormatError, match=r"mixed: holds the ratings files of more than "
+                                              r"one MovieLens release \(u\.data and "
+                                              r"ratings\.csv\)"):
+        load_movielens(folder)
+
+
+def test_the_folder_name_chooses_only_among_releases_of_the_files_layout(tmp_path):
+    # CSV files in a folder named ml-100k were taken for 100K ("u.data is missing")
+    data = load_movielens(_movielens_csv(tmp_path / "ml-100k"))
+    assert data.rating_range == (0.5, 5.0) and data.value.tolist() == [4.5]
+    assert data.item_table["title"].tolist() == ["Heat, the (1995)"]
+
+
+def test_ml_1m_without_users_dat_is_still_1m(tmp_path):
+    # it was read as 10M: ratings 0.5..5 and 10M's name in every report
+    folder = tmp_path / "ml-1m"
+    folder.mkdir()
+    (folder / "ratings.dat").write_text("1::1::5::978300760\n")
+    (folder / "movies.dat").write_text("1::Toy Story (1995)::Animation\n", encoding="latin-1")
+    assert detect_variant(folder) == "1m"
+    assert load_movielens(folder).rating_range == (1.0, 5.0)

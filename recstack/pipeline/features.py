@@ -814,16 +814,15 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
             columns.append(TableColumn(table_name, name, "numeric"))
             continue
         present = series.dropna()
-        if len(present) and (all(_is_list(v) for v in present)
-                             or _joins_labels(present, separator)):
-            _, labels = label_pairs(present, "features", column=name, text_only=False,
-                                    separator=separator or LABEL_SEPARATOR)
-            levels = sorted({str(label) for label in labels})
-            columns.append(TableColumn(table_name, name, "multi", tuple(levels)))
+        if len(present) and all(_is_list(v) for v in present):
+            columns.append(_multi_column(table_name, name, present, separator))
             continue
         levels = sorted({str(v) for v in present})
         id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
         if wanted == "auto" and (id_like or not levels):
+            continue  # titles, zip codes: they name rows, even when one holds the separator
+        if len(present) and _joins_labels(present, separator):
+            columns.append(_multi_column(table_name, name, present, separator))
             continue
         columns.append(TableColumn(table_name, name, "categorical", tuple(levels)))
     return tuple(columns)
@@ -834,6 +833,15 @@ def _column(table: pd.DataFrame | None, column: TableColumn, n: int) -> np.ndarr
         # a table or column that disappeared since fit: every value unknown (code 0, NaN)
         return np.full(n, None, dtype=object)
     return table[column.column].to_numpy(dtype=object)
+
+
+def _multi_column(table_name: Literal["item", "user"], name: str, present: pd.Series,
+                  separator: str | None) -> TableColumn:
+    """A multi-valued column with its labels (of lists, or text split at ``separator``)
+    as its levels."""
+    _, labels = label_pairs(present, "features", column=name, text_only=False,
+                            separator=separator or LABEL_SEPARATOR)
+    return TableColumn(table_name, name, "multi", tuple(sorted({str(v) for v in labels})))
 
 
 def _joins_labels(present: pd.Series, separator: str | None) -> bool:

@@ -172,19 +172,20 @@ def test_misused_arguments_are_named():
 
 def test_genres_joined_by_a_separator_are_read_as_the_lists_are():
     # the values of test_every_feature_worked_by_hand, with genres as MovieLens text
+    # (named: "auto" leaves out a text column of as many values as rows, as with titles)
     data = tiny_log(genres=["Drama | War", "Comedy", None])
-    builder = fitted(data)
+    builder = fitted(data, item_columns=["year", "genres"])
     frame = builder.build(candidates(), builder.statistics(data, CUTOFF))
     np.testing.assert_allclose(frame.column("user_genres_affinity"), [0.5, 0.0, 1.0, 1.0])
     assert frame.column("item_genres").tolist() == [2, UNKNOWN, 2, 1]
     # another separator, given as an option, and saved with the builder
     semicolons = tiny_log(genres=["Drama;War", "Comedy", None])
-    other = fitted(semicolons, label_separator=";")
+    other = fitted(semicolons, label_separator=";", item_columns=["year", "genres"])
     again = FeatureBuilder.from_json(other.to_json())
     frame = again.build(candidates(), again.statistics(semicolons, CUTOFF))
     np.testing.assert_allclose(frame.column("user_genres_affinity"), [0.5, 0.0, 1.0, 1.0])
     # None: every text value is one level, so no affinity
-    whole = fitted(data, label_separator=None)
+    whole = fitted(data, label_separator=None, item_columns=["year", "genres"])
     assert "user_genres_affinity" not in whole.schema_.names
 
 
@@ -193,3 +194,30 @@ def test_a_label_separator_that_cannot_split_is_refused(separator):
     with pytest.raises(ConfigError, match="^features: label_separator: separator must be a "
                                           "non-empty text"):
         fitted(label_separator=separator)
+
+
+def test_titles_holding_the_separator_are_not_labels():
+    data = tiny_log()
+    table = data.item_table.assign(title=["Heat | Director's Cut", "Up", "Ran | Redux"])
+    with_titles = Interactions.from_arrays(data.users.to_external(data.user_index),
+                                           data.items.to_external(data.item_index), None,
+                                           data.timestamp, item_table=table,
+                                           user_table=data.user_table,
+                                           keep_unseen_items=True)
+    # three titles for three items: they name items, so "auto" leaves the column out
+    # rather than split it into labels
+    assert "item_title" not in fitted(with_titles).schema_.names
+    assert "item_title" in fitted(with_titles, item_columns=["title"]).schema_.names
+
+
+def test_auto_takes_a_joined_genre_column_as_multi_valued():
+    genres = ["Drama|War", "Comedy", "Drama", "Comedy|Drama"] * 3
+    table = pd.DataFrame({"item_id": np.arange(12), "genres": genres})
+    data = Interactions.from_arrays(np.arange(12) % 4, np.arange(12), None,
+                                    np.arange(12) * DAY, item_table=table)
+    builder = FeatureBuilder().fit(data, ("a",), 2)
+    kinds = {f.name: f.kind for f in builder.schema_.features}
+    assert kinds["user_genres_affinity"] == "numeric"
+    # levels sorted: Comedy 1, Drama 2, War 3, plus the unknown level
+    assert builder.schema_.features[builder.schema_.names.index("item_genres")
+                                    ].cardinality == 4

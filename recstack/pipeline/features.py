@@ -676,6 +676,11 @@ def request_context(context: Any, n_requests: int) -> pd.DataFrame:
     if len(frame) != n_requests:
         raise RecstackError(f"context has {len(frame)} rows for {n_requests} users asked for; "
                             "give one row per user, or a dict of single values for all")
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        # frame[name] would be a table, not a column: which one counts is ambiguous
+        raise RecstackError(f"context: column {str(repeated[0])!r} appears more than once; "
+                            "give each context column once")
     return frame
 
 

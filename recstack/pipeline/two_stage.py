@@ -178,7 +178,14 @@ class TwoStage(Recommender):
         if not isinstance(kind, str):
             raise ConfigError(f"{self.name}: ranker needs a 'type' naming a ranker, e.g. "
                               "{type = 'lightgbm'}; got " + repr(self.ranker))
-        FeatureBuilder.from_options(dict(self.features), f"{self.name}: features")._validate()
+        try:
+            FeatureBuilder.from_options(dict(self.features),
+                                        f"{self.name}: features")._validate()
+        except ConfigError as error:
+            message = str(error)
+            # the builder's own checks say "features: ..."; name the model too
+            raise ConfigError(message if message.startswith(self.name)
+                              else f"{self.name}: {message}") from None
 
     def _generator(self, position: int) -> Recommender:
         """An unfitted generator built from its declaration; errors name it."""
@@ -264,6 +271,7 @@ class TwoStage(Recommender):
         items are left out unless ``exclude_seen=False`` (then the generators may propose
         them and the ranker scores them as any other candidate)."""
         self._require_fitted()
+        check_exclude_seen(exclude_seen)
         exclude = self.seen_ if exclude_seen else _nothing_seen(self.seen_.shape)
         candidates = generate_candidates(self.generators_, user_indices,
                                          self.n_candidates, exclude=exclude,
@@ -408,8 +416,11 @@ class TwoStage(Recommender):
             candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_,
                                           histories=history)
         rows = None
-        if context is not None and self.builder_.uses_context:
-            rows = request_context(context, n).iloc[candidates.users]
+        if context is not None:
+            # checked even when unused, as recommend checks it: a wrong context is a mistake
+            requests = request_context(context, n)
+            if self.builder_.uses_context:
+                rows = requests.iloc[candidates.users]
         state = self.builder_.visitor_state(self.state_, history)
         return self._catalog_scores(candidates, candidates.users, n, state, rows)
 

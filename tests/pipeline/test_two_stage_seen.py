@@ -155,3 +155,33 @@ def test_a_reranked_two_stage_model_lets_seen_items_back(data, most_popular,
     assert (_positions(default, data, item) == -1).all()
     asked, _ = model.recommend(external, k=2 * N_CANDIDATES, exclude_seen=False)
     assert (_positions(asked, data, item) >= 0).all()
+
+
+def test_candidates_refuse_a_flag_that_is_not_a_boolean(fitted):
+    # "no" is truthy: it would silently have excluded the seen items
+    with pytest.raises(ConfigError, match="exclude_seen must be True or False, got 'no'"):
+        fitted.candidates(np.array([0]), exclude_seen="no")
+
+
+def test_a_context_of_the_wrong_size_is_refused_on_every_path(fitted, data):
+    import pandas as pd
+
+    from recstack.errors import RecstackError
+
+    one_row = pd.DataFrame({"device": ["phone"]})
+    # the model uses no context, yet a context that cannot be one row per request is a
+    # mistake on score_histories as on recommend
+    with pytest.raises(RecstackError, match="context has 1 rows for 2 users"):
+        fitted.score_histories(fitted.seen_[[0, 1]], context=one_row)
+    with pytest.raises(RecstackError, match="context has 1 rows for 2 users"):
+        fitted.recommend(data.users.to_external([0, 1]), k=3, context=one_row)
+    twice = pd.DataFrame([["phone", "tablet"]] * 2, columns=["device", "device"])
+    with pytest.raises(RecstackError, match="^context: column 'device' appears more than "
+                                            "once"):
+        fitted.recommend(data.users.to_external([0, 1]), k=3, context=twice)
+
+
+def test_a_bad_feature_option_names_the_model(tiny_ranker):  # noqa: F811
+    with pytest.raises(ConfigError, match="^two_stage: features: half_life_days must be a "
+                                          "positive number of days, got 0"):
+        create_model("two_stage", features={"half_life_days": 0}).validate_params()

@@ -386,14 +386,17 @@ class Service:
         self.started = True
 
     def _open_store(self) -> None:
-        from recstack.serving.embedding_store import open_store
+        from recstack.serving.embedding_store import StoreUnavailableError, open_store
 
         if not self.settings.store:
             return
         try:
             self.store = open_store(self.settings.store)
             self.store_error = None
-        except RecstackError as error:  # served from the model; tried again later
+        # only an outage: a location that can never work (a misspelt scheme, a malformed
+        # Redis URL, the redis package missing) is a ConfigError for the operator, not a
+        # store to retry every few seconds while serving without it
+        except StoreUnavailableError as error:  # served from the model; tried again later
             self.store_error = str(error)
             self._store_down_until = time.monotonic() + self.settings.store_retry_seconds
             logger.warning("embedding store unavailable: %s", error)
@@ -958,6 +961,13 @@ def preflight(settings: ServiceSettings) -> None:
                               f"(versions: {versions})")
     for path in settings.stages:
         load_stage(path, settings)
+    if settings.store:
+        from recstack.serving.embedding_store import StoreUnavailableError, open_store
+
+        try:
+            open_store(settings.store).close()
+        except StoreUnavailableError:
+            pass  # an outage now: the service starts and serves the model's vectors
 
 
 def _features_json(served: Served) -> str | None:

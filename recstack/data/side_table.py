@@ -7,13 +7,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from recstack.data.files import check_content, not_a_file
-from recstack.errors import DataFormatError, RecstackError
+from recstack.data.files import (
+    DelimitedLayout,
+    check_content,
+    first_repeated_name,
+    line_of_record,
+    not_a_file,
+    read_delimited,
+    reading,
+)
+from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 
 __all__ = ["read_side_table"]
 
 _PARQUET = (".parquet", ".pq")
+# quoted fields may span lines: descriptions often do
+_CSV = DelimitedLayout(delimiter=",", newlines_in_values=True)
 
 
 def read_side_table(path: str | Path, *, what: str = "items file", key: str = "item_id",
@@ -42,6 +53,10 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         raise RecstackError(f"{path}: {problem}")
     kind = "Parquet" if suffix in _PARQUET else "CSV"
     check_content(path, parquet=kind == "Parquet", encoding="utf-8", decompresses=False)
+    if kind == "CSV":
+        _check_csv(path, key, what)
+    else:
+        _check_parquet_names(path, what)
     try:
         table = (pd.read_parquet(path) if kind == "Parquet"
                  else pd.read_csv(path, dtype={key: str} if key_as_text else None))
@@ -53,6 +68,60 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         raise DataFormatError(f"{path}: the {what} needs the column(s) "
                               f"{', '.join(map(repr, missing))}; it has "
                               f"{', '.join(map(repr, map(str, table.columns))) or 'none'}")
+    _refuse_repeated_keys(path, table, key, what, kind)
     if key_as_text:
         table[key] = table[key].astype(str)
     return table[[key, *[c for c in table.columns if c != key]]]
+
+
+def _check_csv(path: Path, key: str, what: str) -> None:
+    """The CSV reader of the interaction logs over the file, for what pandas lets through
+    without a word: a repeated column name (renamed 'title.1'), rows with more fields than
+    the header (the extra ones silently became the index), empty keys; and to name the line
+    of undecodable bytes or an unterminated quote."""
+    try:
+        read_delimited(path, _CSV, {key: "id"})
+    except UnknownColumnError:
+        pass  # the column check below lists the columns there are
+    except DataFormatError as error:
+        raise DataFormatError(f"not a readable CSV {what}: {error.detail}", file=error.file,
+                              line=error.line, column=error.column,
+                              expected=error.expected) from None
+
+
+def _check_parquet_names(path: Path, what: str) -> None:
+    try:
+        names = pq.read_schema(path).names
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        raise DataFormatError(f"{path}: not a readable Parquet {what} ({error})") from None
+    repeated = first_repeated_name(names)
+    if repeated is not None:
+        name, first, second = repeated
+        raise DataFormatError(f"its schema names column {name!r} twice (columns {first} and "
+                              f"{second})", file=str(path),
+                              expected=f"distinct column names in the {what}")
+
+
+def _refuse_repeated_keys(path: Path, table: pd.DataFrame, key: str, what: str, kind: str
+                          ) -> None:
+    """A key that is empty or listed twice makes its row's attributes a guess."""
+    keys = table[key]
+    empty = keys.isna().to_numpy()
+    if empty.any():
+        raise DataFormatError(f"row {int(empty.argmax()) + 1} is empty", file=str(path),
+                              column=key, expected=f"an id in every row of the {what}")
+    repeated = keys.duplicated().to_numpy()
+    if not repeated.any():
+        return
+    again = int(repeated.argmax())
+    first = int((keys == keys.iloc[again]).to_numpy().argmax())
+    if kind == "CSV":
+        with reading(path):
+            places = [f"line {line_of_record(path, _CSV, row)[0]}" for row in (first, again)]
+    else:
+        places = [f"row {row + 1}" for row in (first, again)]
+    value = keys.iloc[again]
+    shown = value.item() if hasattr(value, "item") else value  # 7, not np.int64(7)
+    raise DataFormatError(f"{key} {shown!r} is listed twice ({places[0]} and "
+                          f"{places[1]})", file=str(path), column=key,
+                          expected=f"each {key} once in the {what}")

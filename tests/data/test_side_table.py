@@ -1,6 +1,8 @@
 """Side tables (items or users files): each way a file can be wrong is one clear error."""
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from recstack.data.side_table import read_side_table
@@ -41,7 +43,9 @@ def test_a_missing_file_and_a_wrong_kind_are_named(tmp_path):
 def test_an_unreadable_file_is_one_data_format_error(tmp_path, name, content, kind):
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(DataFormatError, match=rf"{name}: not a readable {kind} items file"):
+    # the CSV reader of the logs names the line where it can
+    with pytest.raises(DataFormatError, match=rf"{name}(:\d+)?: not a readable {kind} items "
+                                              r"file"):
         read_side_table(path)
 
 
@@ -53,3 +57,48 @@ def test_missing_columns_are_listed_with_the_ones_there(tmp_path, items):
         read_side_table(path, columns=["title"])
     with pytest.raises(DataFormatError, match=r"needs the column\(s\) 'user_id'"):
         read_side_table(path, key="user_id", what="users file")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # pandas renamed the second column 'title.1'
+    ("item_id,title,title\n1,a,b\n", r"items\.csv:1: not a readable CSV items file: the "
+                                     r"header names column 'title' twice"),
+    # pandas made the extra leading fields the index: item 'b' titled 'c'
+    ("item_id,title\n1,a,b,c\n2,d\n", r"items\.csv:2: not a readable CSV items file: the row "
+                                      r"has 4 field\(s\) \(expected 2 fields"),
+    ("item_id,title\n1,a\n,b\n", r"items\.csv:3: column 'item_id': not a readable CSV items "
+                                 r"file: found an empty field"),
+    # pandas kept both rows: which title item 1 has was a guess
+    ('item_id,title\n1,"a\nsecond line"\n2,b\n1,c\n',
+     r"items\.csv: column 'item_id': item_id 1 is listed twice \(line 2 and line 5\)"),
+])
+def test_a_csv_side_table_pandas_would_misread_is_refused_at_its_line(tmp_path, text, message):
+    path = tmp_path / "items.csv"
+    path.write_text(text)
+    with pytest.raises(DataFormatError, match=message):
+        read_side_table(path)
+
+
+def test_a_description_spanning_lines_is_read(tmp_path):
+    path = tmp_path / "items.csv"
+    path.write_text('item_id,description\n1,"two\nlines"\n2,one\n')
+    assert read_side_table(path)["description"].tolist() == ["two\nlines", "one"]
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    (pa.Table.from_arrays([pa.array([1, 2]), pa.array(["a", "b"]), pa.array(["c", "d"])],
+                          names=["item_id", "title", "title"]),
+     r"items\.parquet: its schema names column 'title' twice \(columns 2 and 3\)"),
+    (pa.table({"item_id": [1, None], "title": ["a", "b"]}),
+     r"items\.parquet: column 'item_id': row 2 is empty"),
+    (pa.table({"item_id": ["x", "y", "x"], "title": ["a", "b", "c"]}),
+     r"items\.parquet: column 'item_id': item_id 'x' is listed twice \(row 1 and row 3\)"),
+])
+def test_a_parquet_side_table_with_ambiguous_rows_or_columns_is_refused(tmp_path, table,
+                                                                          message):
+    # a repeated column was pyarrow's "Multiple matches for FieldRef.Name(title)"; an empty
+    # or repeated key was read without a word
+    path = tmp_path / "items.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(DataFormatError, match=message):
+        read_side_table(path)

@@ -85,7 +85,7 @@ def test_a_csv_is_read_with_the_options(tmp_path):
 
 @pytest.mark.parametrize(("items", "message"), [
     ({"id": [1], "title": ["a"]}, "the item table needs the column(s) 'item_id'"),
-    ({"item_id": [1, 1], "title": ["a", "b"]}, "item_id repeats in the side table"),
+    ({"item_id": [1, 1], "title": ["a", "b"]}, "item_id 1 is listed twice (row 1 and row 2)"),
 ])
 def test_a_dataset_folders_item_table_is_checked_naming_it(tmp_path, items, message):
     # an item table without item_id was dropped without a word; a repeated id said no file

@@ -337,12 +337,7 @@ class FeatureBuilder:
         if history.timestamp is None:
             raise RecstackError("features: the history has no timestamps; recency and "
                                 "time-decayed features need them")
-        if isinstance(cutoff, bool) or not isinstance(cutoff, int | np.integer | float
-                                                      | np.floating) \
-                or not np.isfinite(cutoff) or cutoff != int(cutoff):
-            raise ConfigError(f"features: cutoff must be a whole number of Unix seconds, got "
-                              f"{cutoff!r}")
-        cutoff = int(cutoff)
+        cutoff = check_cutoff(cutoff, "features")
         late = history.timestamp >= cutoff
         if late.any():
             raise RecstackError(
@@ -463,6 +458,15 @@ class FeatureBuilder:
                 f"builder was fitted with scorers {list(self.scorers_)}: their similarity "
                 "features would be missing or unknown; score them with the same models")
         users, items = candidates.users, candidates.items
+        for name, indices, size in (("users", users, len(state.user_count)),
+                                    ("items", items, len(state.item_count))):
+            outside = (indices < 0) | (indices >= size)
+            if outside.any():
+                # a negative index would silently read the last user's or item's statistics
+                row = int(np.argmax(outside))
+                raise RecstackError(f"features: candidate row {row} has {name[:-1]} index "
+                                    f"{int(indices[row])}, outside the state's 0..{size - 1}; "
+                                    "build candidates and state from the same data")
         cutoff = state.cutoff
         columns: list[np.ndarray] = []
         for j in range(len(self.sources_)):
@@ -653,6 +657,10 @@ def request_context(context: Any, n_requests: int) -> pd.DataFrame:
     """A serving call's ``context`` as one row per request: a mapping of column -> value,
     the same for every request; or a DataFrame (or a mapping of column -> sequence) with
     one row per request, in the order of the users asked for."""
+    if isinstance(n_requests, bool) or not isinstance(n_requests, int | np.integer) \
+            or n_requests < 0:
+        raise ConfigError(f"context: n_requests must be a whole number >= 0, got "
+                          f"{n_requests!r}")
     if isinstance(context, pd.DataFrame):
         frame = context.reset_index(drop=True)
     elif isinstance(context, dict):
@@ -696,6 +704,18 @@ def _time_codes(times: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     weekday = (whole // 86_400 + _EPOCH_WEEKDAY) % _WEEKDAYS
     return (np.where(known, hour + 1, 0).astype(np.int32),
             np.where(known, weekday + 1, 0).astype(np.int32))
+
+
+def check_cutoff(cutoff: Any, where: str) -> int:
+    """A cutoff time as an int: a whole number of Unix seconds that fits int64 (not
+    true/false, text or NaN)."""
+    number = isinstance(cutoff, int | np.integer | float | np.floating) \
+        and not isinstance(cutoff, bool | np.bool_)
+    if not number or not np.isfinite(float(cutoff)) or cutoff != int(cutoff) \
+            or not -2**63 <= int(cutoff) < 2**63:
+        raise ConfigError(f"{where}: cutoff must be a whole number of Unix seconds, got "
+                          f"{cutoff!r}")
+    return int(cutoff)
 
 
 def _require(value: Any, kind: type, name: str, what: str) -> None:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -55,7 +55,7 @@ from recstack.pipeline.candidates import (
     score_candidates,
     source_names,
 )
-from recstack.pipeline.features import FeatureBuilder
+from recstack.pipeline.features import FeatureBuilder, check_cutoff
 
 # the shared imbalance tools live in their own module (used by the Bayesian logistic
 # regression too); imported here so that their old import path keeps working
@@ -101,11 +101,14 @@ def window_cutoff(train: Interactions, label_fraction: float) -> int:
     """The cutoff time :math:`t_c` that leaves (about) the latest ``label_fraction`` of the
     rows of ``train`` in the label window: the smallest timestamp among them, so rows that
     share a timestamp stay on one side."""
+    _require_interactions(train, "train")
     if train.timestamp is None:
         raise RecstackError("training data: the interactions have no timestamps; the "
                             "ranker's examples come from a later time window than the "
                             "history its features see, which needs them")
-    if not 0.0 < label_fraction < 1.0:
+    if isinstance(label_fraction, bool) or not isinstance(
+            label_fraction, int | float | np.integer | np.floating) \
+            or not 0.0 < label_fraction < 1.0:
         raise ConfigError(f"training data: label_fraction must be in (0, 1), got "
                           f"{label_fraction!r}")
     times = np.sort(train.timestamp)
@@ -121,6 +124,8 @@ def window_cutoff(train: Interactions, label_fraction: float) -> int:
 def time_window(train: Interactions, cutoff: int) -> tuple[Interactions, Interactions]:
     """The time-based scheme's two sides: ``(history, window)``, the rows before ``cutoff``
     and those at or after it."""
+    _require_interactions(train, "train")
+    cutoff = check_cutoff(cutoff, "training data")
     if train.timestamp is None:
         raise RecstackError("training data: the interactions have no timestamps; the "
                             "time-based scheme needs them")
@@ -183,6 +188,18 @@ def make_training_data(history: Interactions, window: Interactions,
     in the window, give no example; nor do users none of whose window items is among
     their candidates (they teach a ranker nothing about order).
     """
+    _require_interactions(history, "history")
+    _require_interactions(window, "window")
+    cutoff = check_cutoff(cutoff, "training data")
+    for name, value in (("make_generators", make_generators), ("make_scorers", make_scorers)):
+        if value is not None and not callable(value):
+            raise ConfigError(f"training data: {name} must be a function returning fresh "
+                              f"models (e.g. lambda: [create_model('ease')]), got "
+                              f"{type(value).__name__}")
+    if not isinstance(balanced, bool | np.bool_):
+        raise ConfigError(f"training data: balanced must be True or False, got {balanced!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ConfigError(f"training data: seed must be an integer >= 0, got {seed!r}")
     if len(history) == 0 or len(window) == 0:
         raise RecstackError(f"training data: {len(history)} interactions in the history "
                             f"and {len(window)} in the label window; both sides need some "
@@ -216,6 +233,12 @@ def make_training_data(history: Interactions, window: Interactions,
     weights = (class_weights(labels) if balanced else np.ones(len(labels), np.float32))
     return TrainingData(frame, labels, weights, int(cutoff), recall,
                         negative_rate if negatives == "uniform" else 1.0)
+
+
+def _require_interactions(value: Any, name: str) -> None:
+    if not isinstance(value, Interactions):
+        raise RecstackError(f"training data: {name} must be recstack Interactions, got "
+                            f"{type(value).__name__}")
 
 
 def _labels(candidates: Candidates, window: Interactions) -> np.ndarray:

@@ -205,3 +205,71 @@ def test_grouped_ndcg_refuses_arrays_of_different_lengths():
     # by hand: one group, labels 1, 0 ranked 0, 1 by score -> DCG = 1 / log2(3) over 1
     assert grouped_ndcg(np.array([0.1, 0.9]), np.array([1.0, 0.0]),
                         np.zeros(2, np.int64)) == pytest.approx(1 / np.log2(3))
+
+
+# ------------------------------------------------------------------ training data, features
+@pytest.fixture(scope="module")
+def log() -> Interactions:
+    from recstack.data.synthetic import generate
+
+    return generate(n_users=40, n_items=25, n_interactions=500, seed=3)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda t, log: t.window_cutoff(log, "0.2"), "label_fraction must be in \\(0, 1\\), got "
+                                                 "'0.2'"),
+    (lambda t, log: t.window_cutoff(log.to_frame(), 0.2), "train must be recstack "
+                                                           "Interactions, got DataFrame"),
+    (lambda t, log: t.time_window(log, "x"), "cutoff must be a whole number of Unix seconds, "
+                                             "got 'x'"),
+    (lambda t, log: t.time_window(log, 10**30), "cutoff must be a whole number"),
+])
+def test_training_data_windows_refuse_bad_arguments_by_name(log, call, message):
+    from recstack.pipeline import training_data
+
+    with pytest.raises(RecstackError, match="^training data: " + message):
+        call(training_data, log)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"make_generators": "generators"}, "make_generators must be a function"),
+    ({"seed": -1}, "seed must be an integer >= 0, got -1"),
+    ({"balanced": "yes"}, "balanced must be True or False, got 'yes'"),
+    ({"cutoff": "later"}, "cutoff must be a whole number of Unix seconds"),
+])
+def test_make_training_data_refuses_bad_arguments_by_name(log, change, message):
+    from recstack.models import create_model
+    from recstack.pipeline import training_data as t
+    from recstack.pipeline.features import FeatureBuilder
+
+    cutoff = t.window_cutoff(log, 0.2)
+    history, window = t.time_window(log, cutoff)
+    arguments = {"make_generators": lambda: [create_model("most_popular")],
+                 "cutoff": cutoff, "n_candidates": 5} | change
+    with pytest.raises(RecstackError, match="^training data: " + message):
+        t.make_training_data(history, window, builder=FeatureBuilder(), **arguments)
+
+
+def test_features_of_candidates_outside_the_state_are_refused(log):
+    from recstack.pipeline.candidates import Candidates
+    from recstack.pipeline.features import FeatureBuilder
+
+    builder = FeatureBuilder().fit(log, ("a",), 2)
+    state = builder.statistics(log, int(log.timestamp.max()) + 1)
+    with pytest.raises(RecstackError, match="^features: cutoff must be a whole number"):
+        builder.statistics(log, 10**30)
+    for users, items, named in (([0], [-1], "item index -1"), ([99], [0], "user index 99")):
+        # -1 silently read the last item's statistics; 99 failed with an IndexError
+        candidates = Candidates(np.array(users), np.array(items), np.array([[0.5]], np.float32),
+                                np.array([[1.0]], np.float32), ("a",), 2)
+        with pytest.raises(RecstackError, match=f"^features: candidate row 0 has {named}, "
+                                                "outside the state's"):
+            builder.build(candidates, state)
+
+
+def test_request_context_refuses_a_count_that_is_not_one():
+    from recstack.pipeline.features import request_context
+
+    with pytest.raises(ConfigError, match="^context: n_requests must be a whole number >= 0, "
+                                          "got True"):
+        request_context({"device": "phone"}, True)

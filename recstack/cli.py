@@ -552,6 +552,16 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < float("inf"):  # NaN fails the comparison too
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
 def _open_unit_float(text: str) -> float:
     try:
         value = float(text)
@@ -807,7 +817,7 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--unknown-user", choices=("404", "popular"), default=None,
                        help="an unknown user gets 404 naming the cold-start endpoint "
                        "(default) or popular items with the reason")
-    serve.add_argument("--poll-seconds", type=float, default=None,
+    serve.add_argument("--poll-seconds", type=_positive_float, default=None,
                        help="follow newly published versions, checking this often")
     serve.add_argument("--log-level", default="info",
                        choices=("critical", "error", "warning", "info", "debug"))

@@ -42,3 +42,14 @@ def test_a_failed_split_leaves_no_output_and_no_staging_folder(tmp_path, capsys)
                      "--out", str(tmp_path / "folds"))
     assert code == 2 and "k = 100000000000000000000 folds, but there are only 6,000" in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-5", "0", "soon"])
+def test_serve_poll_seconds_must_be_a_finite_positive_number(capsys, value):
+    # nan was "poll_seconds: Input should be less than or equal to 3600"
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", "--registry", "reg", "--poll-seconds", value])
+    assert caught.value.code == 2
+    wanted = "expected a number, got 'soon'" if value == "soon" else \
+        f"must be a finite number > 0, got {value}"
+    assert f"argument --poll-seconds: {wanted}\n" in capsys.readouterr().err

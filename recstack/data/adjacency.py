@@ -42,8 +42,10 @@ FILE_NAMES: dict[str, str] = {"train": "train.txt", "valid": "valid.txt", "test"
 
 _EXPECTED = "one user per line: 'user item item ...', non-negative integer ids separated by " \
             "spaces"
-# int64 holds every 18-digit number; a longer id is refused rather than wrapped around
-_MAX_DIGITS = 18
+# uint64 holds every 19-digit number, so ids are built in it and then checked against
+# int64 (whose largest value has 19 digits); a longer id is refused before that
+_MAX_DIGITS = 19
+_INT64_MAX = np.iinfo(np.int64).max
 _UTF8_BOM = b"\xef\xbb\xbf"
 _DIGIT_0, _DIGIT_9, _SPACE, _TAB, _CR, _LF, _MINUS = 48, 57, 32, 9, 13, 10, 45
 
@@ -262,16 +264,19 @@ def _read_lists(path: Path) -> _Lists:
     first_significant = significant_at[np.searchsorted(significant_at, starts)]
     leading = np.minimum(first_significant - starts, lengths - 1)
     starts, lengths = starts + leading, lengths - leading
-    too_long = np.flatnonzero(lengths > _MAX_DIGITS)
-    if len(too_long):
-        token = raw[starts[too_long[0]]:starts[too_long[0]] + lengths[too_long[0]]].decode()
-        raise DataFormatError(f"id {token} is too large (more than {_MAX_DIGITS} digits)",
-                              file=file, line=int(token_lines[too_long[0]]) + 1,
-                              expected=_EXPECTED)
-    values = np.zeros(len(starts), np.int64)
-    for position in range(int(lengths.max())):
+    values = np.zeros(len(starts), np.uint64)
+    for position in range(min(int(lengths.max()), _MAX_DIGITS)):
         more = lengths > position
-        values[more] = values[more] * 10 + (data[starts[more] + position] - _DIGIT_0)
+        values[more] = values[more] * np.uint64(10) + (data[starts[more] + position]
+                                                       - _DIGIT_0).astype(np.uint64)
+    too_large = np.flatnonzero((lengths > _MAX_DIGITS) | (values > _INT64_MAX))
+    if len(too_large):
+        first = too_large[0]
+        token = raw[starts[first]:starts[first] + lengths[first]].decode()
+        raise DataFormatError(f"id {token} is too large for a 64-bit integer (the largest is "
+                              f"{_INT64_MAX})", file=file, line=int(token_lines[first]) + 1,
+                              expected=_EXPECTED)
+    values = values.astype(np.int64)
     heads = np.r_[True, token_lines[1:] != token_lines[:-1]]
     line_users = values[heads]
     line_numbers = token_lines[heads] + 1

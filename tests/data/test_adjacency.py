@@ -144,7 +144,10 @@ def test_large_ids_are_read_exactly(tmp_path):
     ("0 1\n\n2 -3 4\n", 3, "negative id -3"),
     ("0 1\n1 2,3\n", 2, "'2,3' is not an integer id"),
     ("0 1\n1 2\n0 5\n", 3, "user 0 has a second line (its first is line 1)"),
-    ("0 1\n1 " + "9" * 19 + "\n", 2, "too large"),
+    ("0 1\n1 " + "9" * 19 + "\n", 2, "id 9999999999999999999 is too large for a 64-bit "
+                                     "integer (the largest is 9223372036854775807)"),
+    ("0 1\n1 9223372036854775808\n", 2, "id 9223372036854775808 is too large"),
+    ("0 1\n1 " + "1" * 25 + "\n", 2, "id 1111111111111111111111111 is too large"),
     # characters Python would take for spaces are not separators of this format
     ("0 1\n1 2\x0b3\n", 2, "'2\\x0b3' is not an integer id (character 4)"),
     ("0 1\n1 2\u00a03\n", 2, "'2\\xa03' is not an integer id (character 4)"),
@@ -222,3 +225,12 @@ def test_real_benchmark_counts(name, counts):
     report = load_adjacency_splits(folder).report
     assert (report.users, report.items, report.train_rows, report.valid_rows,
             report.test_rows) == counts
+
+
+def test_every_id_that_fits_int64_is_read(tmp_path):
+    # 19-digit ids were refused as "more than 18 digits" though int64 holds them
+    largest = 2**63 - 1
+    folder = write_split(tmp_path / "wide", train=f"{largest} 0{largest - 1} 5\n",
+                         test=f"{largest} 7\n")
+    split = load_adjacency_splits(folder)
+    assert pairs(split.train) == {(largest, largest - 1), (largest, 5)}

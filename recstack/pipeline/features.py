@@ -774,6 +774,7 @@ def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],
                               "interactions have no context (load them with context columns)")
         return ()
     columns = []
+    _refuse_repeated_names([str(c) for c in context.columns], "the context")
     for name in _chosen_columns([str(c) for c in context.columns], wanted,
                                 "context_columns", "context"):
         series = context[name]
@@ -807,6 +808,14 @@ def _affinity(state: HistoryState, users: np.ndarray, items: np.ndarray, block: 
     return np.where(state.user_count[users] > 0, value, np.nan)
 
 
+def _refuse_repeated_names(names: list[str], holder: str) -> None:
+    """Refuse two columns of one name: reading it would give a table of both."""
+    repeated = pd.Index(names)[pd.Index(names).duplicated()]
+    if len(repeated):
+        raise RecstackError(f"features: {holder} has more than one column named "
+                            f"{repeated[0]!r}; rename or drop the copies")
+
+
 def _chosen_columns(names: list[str], wanted: str | Sequence[str], setting: str,
                     holder: str) -> list[str]:
     """Every column for ``"auto"``, else the ``wanted`` ones, each of which must exist."""
@@ -833,6 +842,7 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
         return ()
     columns = []
     names = [str(c) for c in table.columns[1:]]  # the first column is the id
+    _refuse_repeated_names(names, f"the {table_name} table")
     for name in _chosen_columns(names, wanted, f"{table_name}_columns", f"{table_name} table"):
         series = table[name]
         if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):

@@ -273,3 +273,53 @@ def test_request_context_refuses_a_count_that_is_not_one():
     with pytest.raises(ConfigError, match="^context: n_requests must be a whole number >= 0, "
                                           "got True"):
         request_context({"device": "phone"}, True)
+
+
+# ------------------------------------------------------------------ item-table columns
+def _with_table(table: pd.DataFrame) -> Interactions:
+    return Interactions.from_arrays(["a", "b", "c"], [10, 11, 12], timestamps=[1, 2, 3],
+                                    item_table=table)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: MMR(column="genres"),
+    lambda: ItemPredicate(column="genres", op="contains", value="x"),
+    lambda: ColumnBoost(column="margin"),
+])
+def test_a_column_named_twice_is_refused(make):
+    table = pd.DataFrame([[10, "x", "y", 1.0, 5.0], [11, "y", "x", 2.0, 6.0],
+                          [12, "x|y", "x", 3.0, 7.0]],
+                         columns=["item_id", "genres", "genres", "margin", "margin"])
+    step = make()
+    named = "genres" if getattr(step, "column", None) == "genres" else "margin"
+    # table[name] was a table of both copies: mmr read its column names as the labels
+    with pytest.raises(RecstackError, match=f"^{step.name}: the item table has 2 columns "
+                                            f"named '{named}'"):
+        step.fit(_with_table(table))
+
+
+def test_the_feature_builder_refuses_a_column_named_twice():
+    from recstack.pipeline.features import FeatureBuilder
+
+    table = pd.DataFrame([[10, "x", "y"], [11, "y", "x"], [12, "x", "x"]],
+                         columns=["item_id", "genres", "genres"])
+    with pytest.raises(RecstackError, match="^features: the item table has more than one "
+                                            "column named 'genres'"):
+        FeatureBuilder().fit(_with_table(table), ("a",), 2)
+
+
+def test_column_boost_refuses_times_and_freshness_refuses_flags():
+    table = pd.DataFrame({"item_id": [10, 11, 12],
+                          "released": pd.to_datetime(["2020-01-01", None, "2021-01-01"]),
+                          "featured": pd.Series([True, False, None], dtype=object)})
+    data = _with_table(table)
+    # nanoseconds as a boost, and the missing time as -9.2e18
+    with pytest.raises(RecstackError, match="^column_boost: column 'released' holds times"):
+        ColumnBoost(column="released").fit(data)
+    # True read as 1 second after 1970
+    from recstack.pipeline.rerank import FreshnessBoost
+
+    with pytest.raises(RecstackError, match="^freshness: column 'featured' must be numeric "
+                                            "\\(Unix seconds\\) or datetimes; item 10 holds "
+                                            "True"):
+        FreshnessBoost(time_column="featured").fit(data)

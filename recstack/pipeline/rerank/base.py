@@ -243,6 +243,10 @@ def item_column(train: Interactions, column: str, where: str) -> pd.Series:
     if column not in table.columns:
         raise RecstackError(f"{where}: the item table has no column {column!r}; its columns "
                             f"are: {', '.join(map(repr, table.columns))}")
+    if (table.columns == column).sum() > 1:
+        # table[column] would be a table of them all, read as if it were one column
+        raise RecstackError(f"{where}: the item table has {int((table.columns == column).sum())}"
+                            f" columns named {column!r}; rename or drop the copies")
     return table[column].reset_index(drop=True)
 
 

@@ -81,6 +81,12 @@ class ColumnBoost(_Boost):
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         column = item_column(train, self.column, self.name)
+        if pd.api.types.is_datetime64_any_dtype(column) \
+                or pd.api.types.is_timedelta64_dtype(column):
+            # as numbers they are nanoseconds, and a missing one the most negative int64
+            raise RecstackError(f"{self.name}: column {self.column!r} holds times, not a "
+                                "quantity to add; boost new items with freshness "
+                                f"(time_column = {self.column!r})")
         values = pd.to_numeric(column, errors="coerce")
         bad = column.notna() & values.isna()
         if bad.any():
@@ -154,8 +160,9 @@ class FreshnessBoost(_Boost):
             return ((column - pd.Timestamp(0)).dt.total_seconds()).to_numpy(np.float64)
         # a value that is not a time would be coerced to NaN, which counts as new: a text
         # column would then make every item brand new and change nothing
-        values = (pd.Series(np.nan, index=column.index)
-                  if pd.api.types.is_bool_dtype(column)
+        flags = (pd.api.types.is_bool_dtype(column)
+                 or pd.api.types.infer_dtype(column, skipna=True) == "boolean")
+        values = (pd.Series(np.nan, index=column.index) if flags
                   else pd.to_numeric(column, errors="coerce"))
         bad = column.notna() & values.isna()
         if bad.any():

@@ -57,6 +57,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recstack import __version__
 from recstack.serving import schemas
@@ -450,6 +451,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     for error, code in ERROR_CODES:
         app.add_exception_handler(error, _problem(code))
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _unreadable_body)
     app.add_middleware(_LimitsAndMetrics, max_body_bytes=settings.max_body_bytes,
                        metrics=metrics)
     return app
@@ -461,14 +463,44 @@ def _problem(code: int) -> Any:
     return handler
 
 
-async def _invalid(_request: Request, error: Exception) -> JSONResponse:
+async def _invalid(request: Request, error: Exception) -> JSONResponse:
     """FastAPI's 422 answer, whose errors repeat the input, made encodable: a number out
     of float range (``1e999`` in a JSON body parses as infinity) is written as text, and
     text that UTF-8 cannot carry (a lone surrogate such as ``"\\ud800"``, which JSON's
     escapes allow) is written with backslash escapes; FastAPI's own handler fails to
-    encode either and answers 500."""
+    encode either and answers 500. A body FastAPI did not read as JSON because of its
+    Content-Type (``text/plain``, a form) says so, rather than that the text "should be a
+    valid dictionary"."""
     errors = jsonable_encoder(cast(RequestValidationError, error).errors())
+    content_type = request.headers.get("content-type")
+    for problem in errors:
+        if problem.get("loc") == ["body"] and isinstance(problem.get("input"), str) \
+                and content_type is not None and "json" not in content_type.lower():
+            problem["msg"] = ("the body must be a JSON object sent with 'Content-Type: "
+                              f"application/json' (got {content_type[:100]!r})")
     return JSONResponse({"detail": _encodable(errors)}, status_code=422)
+
+
+async def _unreadable_body(request: Request, error: Exception) -> Response:
+    """FastAPI answers a body that its JSON reader raised on (not a syntax error: arrays
+    nested 100,000 deep, an integer of 5,000 digits) with a bare 400 "There was an error
+    parsing the body"; say what it was, as the 422 of any other JSON that cannot be read.
+    Every other HTTP error goes to FastAPI's own handler."""
+    from fastapi.exception_handlers import http_exception_handler
+
+    http_error = cast(HTTPException, error)
+    cause = http_error.__cause__
+    if http_error.status_code != 400 or cause is None:
+        return await http_exception_handler(request, http_error)
+    if isinstance(cause, RecursionError):
+        reason = "arrays or objects nested too deeply"
+    elif isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        reason = "an integer of more than 4300 digits"
+    else:
+        reason = _text(f"{type(cause).__name__}: {cause}"[:200])
+    return JSONResponse({"detail": [{"type": "json_invalid", "loc": ["body"],
+                                     "msg": f"JSON decode error: {reason}", "input": {}}]},
+                        status_code=422)
 
 
 def _encodable(value: Any) -> Any:

@@ -327,6 +327,13 @@ class BayesianLogisticRegression(Configurable):
             # x' P^-1 x = |L^-1 x|^2 with P = L L'
             half = design @ self._l_inverse().T
             variance = np.einsum("ij,ij->i", half, half)
+        if not (np.isfinite(mean).all() and np.isfinite(variance).all()):
+            # an infinite variance would turn every probability into 0.5 without a word
+            row = int(np.argmin(np.isfinite(mean) & np.isfinite(variance)))
+            raise BanditInputError(
+                f"{_NAME}: the logit of row {row} overflows (largest |feature| "
+                f"{float(np.max(np.abs(X))):.3g}); give features on the scale of the "
+                "training ones (standardised)")
         return mean.reshape(lead), variance.reshape(lead)
 
     def decision_function(self, X: Any) -> np.ndarray:

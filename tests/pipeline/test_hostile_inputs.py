@@ -323,3 +323,13 @@ def test_column_boost_refuses_times_and_freshness_refuses_flags():
                                             "\\(Unix seconds\\) or datetimes; item 10 holds "
                                             "True"):
         FreshnessBoost(time_column="featured").fit(data)
+
+
+def test_predicting_from_overflowing_features_is_refused():
+    x = np.random.default_rng(3).normal(size=(30, 3))
+    model = BayesianLogisticRegression().fit(x, (x[:, 0] > 0).astype(float))
+    # x' P^-1 x overflows: the probit approximation gave exactly 0.5
+    with pytest.raises(BanditInputError, match="^BayesianLogisticRegression: the logit of row "
+                                               "1 overflows \\(largest \\|feature\\| 1e\\+300"):
+        model.predict_proba(np.array([[1.0, 0.0, 0.0], [1e300, 1e300, 1e300]]))
+    assert 0.0 < float(model.predict_proba(np.array([[1.0, 0.0, 0.0]]))[0]) < 1.0

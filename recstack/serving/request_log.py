@@ -33,9 +33,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from recstack.atomic import write_with
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 
-__all__ = ["EVENT_SCHEMA", "REQUEST_SCHEMA", "ParquetLog", "read_log"]
+__all__ = ["EVENT_SCHEMA", "REQUEST_SCHEMA", "ParquetLog", "make_log_folder", "read_log"]
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,20 @@ EVENT_SCHEMA = pa.schema([
 ])
 
 
+def make_log_folder(folder: str | Path) -> Path:
+    """``folder``, created when missing; one that cannot be (a file in its place, a parent
+    without permission) is a :class:`ConfigError` naming it, not an ``OSError`` from the
+    service's startup."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"log folder {folder}: cannot be created ({error.strerror or error}"
+                          "); give log_dir (--log-dir) a folder this service can create "
+                          "and write") from None
+    return folder
+
+
 class ParquetLog:
     """Rows appended in memory, written as rotated Parquet files (see the module docstring).
 
@@ -88,8 +102,7 @@ class ParquetLog:
                  rotate_rows: int = 10_000, rotate_seconds: float = 60.0,
                  keep_files: int | None = None,
                  on_failure: Callable[[BaseException], None] | None = None) -> None:
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = make_log_folder(Path(folder))
         self.prefix = prefix
         self.schema = schema
         self.rotate_rows = int(rotate_rows)

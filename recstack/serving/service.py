@@ -961,6 +961,11 @@ def preflight(settings: ServiceSettings) -> None:
                               f"(versions: {versions})")
     for path in settings.stages:
         load_stage(path, settings)
+    if settings.log_dir is not None:
+        from recstack.serving.request_log import make_log_folder
+
+        for name in ("requests", "events"):
+            make_log_folder(Path(settings.log_dir) / name)
     if settings.store:
         from recstack.serving.embedding_store import StoreUnavailableError, open_store
 

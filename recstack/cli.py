@@ -19,6 +19,8 @@ import dataclasses
 import errno
 import json
 import logging
+import os
+import signal
 import sys
 import typing
 from collections.abc import Iterator, Sequence
@@ -30,6 +32,8 @@ from recstack import __version__
 from recstack.errors import RecstackError
 
 EXIT_USER_ERROR = 2
+#: how a tab may be given to --separator, besides itself
+_TAB_SPELLINGS = ("\\t", "tab")
 #: errno values of operating-system errors a user's input or environment causes
 _USER_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
                 errno.ENOSPC, errno.EROFS, errno.EEXIST, errno.ENOTEMPTY, errno.ENAMETOOLONG,
@@ -40,7 +44,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     with _notes_on_stderr():
-        return _run(args)
+        try:
+            code = _run(args)
+            sys.stdout.flush()  # here, so that a closed pipe is caught below
+            return code
+        except BrokenPipeError:
+            # whoever read the output stopped early (`recstack ... | head`): end quietly,
+            # with the status of a process ended by SIGPIPE, as other tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 128 + signal.SIGPIPE
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -403,8 +415,11 @@ def _load(args: argparse.Namespace) -> Any:
     from recstack.progress import terminal_progress
     from recstack.specs import build_spec
 
-    options = build_spec(LoaderOptions, _spec_values(args, _field_names(LoaderOptions)),
-                         key_text=_flag)
+    values = _spec_values(args, _field_names(LoaderOptions))
+    if values.get("separator") in _TAB_SPELLINGS:
+        # a tab is hard to type in a shell; these two can mean nothing else
+        values["separator"] = "\t"
+    options = build_spec(LoaderOptions, values, key_text=_flag)
     return load_source(args.source, options=options, progress=terminal_progress())
 
 

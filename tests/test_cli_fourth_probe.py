@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+
 import pytest
 
 import recstack.data.synthetic
 from recstack.cli import main
+from recstack.data.sources import LoaderOptions
+from recstack.errors import ConfigError
 
 SMALL = "synthetic:n_users=300,n_items=200,n_interactions=6000,seed=1"
 
@@ -53,3 +60,30 @@ def test_serve_poll_seconds_must_be_a_finite_positive_number(capsys, value):
     wanted = "expected a number, got 'soon'" if value == "soon" else \
         f"must be a finite number > 0, got {value}"
     assert f"argument --poll-seconds: {wanted}\n" in capsys.readouterr().err
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    # `recstack data info ... --json | head -1` ended in a BrokenPipeError traceback
+    command = [sys.executable, "-m", "recstack.cli", "data", "info", SMALL, "--json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=tmp_path)
+    process.stdout.close()  # the reader goes away before the output is written
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 128 + signal.SIGPIPE
+    assert "Traceback" not in err and "Exception ignored" not in err
+
+
+@pytest.mark.parametrize("spelling", ["\\t", "tab", "\t"])
+def test_separator_takes_a_tab_in_the_spellings_a_shell_allows(tmp_path, capsys, spelling):
+    # '\t' typed in a shell is a backslash and a t: it was refused as two characters
+    path = tmp_path / "log.txt"
+    path.write_text("user_id\titem_id\n1\t10\n2\t10\n")
+    assert main(["data", "info", str(path), "--separator", spelling, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["rows"] == 2 and summary["users"] == 2 and summary["items"] == 1
+
+
+def test_a_backslash_t_separator_in_an_experiment_file_is_explained():
+    with pytest.raises(ConfigError, match=r"separator = '\\\\t': .*that is a backslash and a "
+                                          r"'t': write the tab itself"):
+        LoaderOptions(separator="\\t")

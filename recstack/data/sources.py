@@ -79,8 +79,10 @@ class LoaderOptions(Spec):
                               "[low, high] with low < high")
         if self.separator is not None and (len(self.separator) != 1
                                            or self.separator in '"\r\n'):
+            hint = ("; that is a backslash and a 't': write the tab itself (\"\\t\" in a "
+                    "double-quoted TOML string)" if self.separator == "\\t" else "")
             raise ConfigError(f"separator = {self.separator!r}: expected one character such "
-                              "as ',', ';' or a tab")
+                              f"as ',', ';' or a tab{hint}")
         if self.context is not None:
             repeated = sorted({n for n in self.context if self.context.count(n) > 1})
             if repeated or not all(name.strip() for name in self.context):

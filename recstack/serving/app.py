@@ -84,6 +84,8 @@ ItemId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
 K = Annotated[int | None, Query(ge=1, le=schemas.MAX_K,
                                 description="list length (default: the service's default_k)")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+#: the methods counted by name in the request metrics; any other is counted as "other"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 
 
 # --------------------------------------------------------------------------- middleware
@@ -102,6 +104,8 @@ class _LimitsAndMetrics:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # the client names the method: any other word would make a new metric series
+        method = scope["method"] if scope["method"] in _METHODS else "other"
         if scope["method"] == "HEAD":
             scope, send = {**scope, "method": "GET"}, _without_body(send)
         started = time.perf_counter()
@@ -116,12 +120,12 @@ class _LimitsAndMetrics:
                            f"service's limit of {self.max_body} bytes")
         if problem is not None:
             await _send_problem(send, *problem)
-            self._count(scope, problem[0], started)
+            self._count(scope, method, problem[0], started)
             return
         if scope["method"] == "GET":
             answered = await answer_recommendations(scope, send)
             if answered is not None:
-                self._count(scope, answered, started, endpoint=FAST_ENDPOINT)
+                self._count(scope, method, answered, started, endpoint=FAST_ENDPOINT)
                 return
         received = 0
         refused = False
@@ -154,14 +158,13 @@ class _LimitsAndMetrics:
             if not refused:
                 raise
         finally:
-            self._count(scope, status["code"], started)
+            self._count(scope, method, status["code"], started)
 
-    def _count(self, scope: dict[str, Any], code: int, started: float, *,
+    def _count(self, scope: dict[str, Any], method: str, code: int, started: float, *,
                endpoint: str | None = None) -> None:
         # the template, never the raw path: ids in paths would make a series per user
         endpoint = endpoint or _template(scope.get("route")) or "unmatched"
-        self.metrics.child(self.metrics.requests, endpoint, scope.get("method", ""),
-                           str(code)).inc()
+        self.metrics.child(self.metrics.requests, endpoint, method, str(code)).inc()
         self.metrics.child(self.metrics.latency, endpoint).observe(time.perf_counter() - started)
 
 

@@ -94,3 +94,17 @@ def test_methods_an_endpoint_lacks_are_405_and_head_of_a_post_only_one_too(http)
     for method in ("PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"):
         assert http.request(method, "/events").status_code == 405
     assert http.request("DELETE", "/health").status_code == 405
+
+
+def test_request_metrics_keep_one_series_for_every_unknown_method(http):
+    # the method is the client's word: each new one made a new series (unbounded memory)
+    for number in range(30):
+        assert http.request(f"X{number}", "/health").status_code == 405
+    http.head("/health")
+    lines = [line for line in http.get("/metrics").text.splitlines()
+             if line.startswith('recstack_requests_total{endpoint="/health"')]
+    assert 'recstack_requests_total{endpoint="/health",method="other",status="405"} 30.0' \
+        in lines
+    assert not any('method="X' in line for line in lines)
+    # HEAD is counted as itself although it is answered as GET
+    assert any('method="HEAD",status="200"' in line for line in lines)

@@ -330,6 +330,15 @@ def check_file(path: Path) -> None:
     problem = not_a_file(path)
     if problem is not None:
         raise RecstackError(f"{path}: {problem}")
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        # pyarrow opens files by UTF-8 names only; without this, the bytes of the *name*
+        # were reported as the file's content not being utf-8 text
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise RecstackError(f"{shown}: the file's name (or its folder's) holds bytes that are "
+                            "not UTF-8 text, which the readers cannot open; rename it with "
+                            "UTF-8 characters") from None
 
 
 def not_a_file(path: Path) -> str | None:

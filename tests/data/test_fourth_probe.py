@@ -270,3 +270,20 @@ def test_ml_1m_without_users_dat_is_still_1m(tmp_path):
     (folder / "movies.dat").write_text("1::Toy Story (1995)::Animation\n", encoding="latin-1")
     assert detect_variant(folder) == "1m"
     assert load_movielens(folder).rating_range == (1.0, 5.0)
+
+
+# ---------------------------------------------------------------- names that are not UTF-8
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_file_name_that_is_not_utf8_is_named_as_the_problem(tmp_path, suffix):
+    # it was "cannot be read as utf-8 text ('utf-8' codec can't encode character
+    # '\udce9'...)", blaming the file's content for the bytes of its name
+    path = tmp_path / os.fsdecode(b"caf\xe9" + suffix.encode())
+    if suffix == ".csv":
+        path.write_text(_LOG)
+    else:
+        buffer = io.BytesIO()
+        pq.write_table(pa.table({"user_id": [1], "item_id": [2]}), buffer)
+        path.write_bytes(buffer.getvalue())
+    with pytest.raises(RecstackError, match=r"caf\\xe9\.\w+: the file's name \(or its "
+                                            r"folder's\) holds bytes that are not UTF-8 text"):
+        load_table(path)

@@ -324,6 +324,11 @@ class SyntheticConfig:
         _at_least("n_users", self.n_users, 1)
         _at_least("n_items", self.n_items, 2)
         _at_least("n_factors", self.n_factors, 1)
+        # the latent vectors are (users + items) x n_factors doubles: 10**8 factors asked
+        # for a terabyte; no rating structure needs more than a few hundred
+        _at_most("n_factors", self.n_factors, _MOST_FACTORS)
+        _at_most("n_users", self.n_users, _MOST_IDS, " (indices are int32)")
+        _at_most("n_items", self.n_items, _MOST_IDS, " (indices are int32)")
         _at_least("min_user_interactions", self.min_user_interactions, 1)
         _at_least("months", self.months, 1)
         _at_least("seed", self.seed, 0)
@@ -403,9 +408,18 @@ def _as_float(name: str, value: Any) -> float:
     return float(value)
 
 
+_MOST_FACTORS = 1024
+_MOST_IDS = 2**31 - 1
+
+
 def _at_least(name: str, value: float, lowest: float) -> None:
     if value < lowest:
         raise ConfigError(f"{name} must be at least {lowest}, got {value}")
+
+
+def _at_most(name: str, value: int, highest: int, why: str = "") -> None:
+    if value > highest:
+        raise ConfigError(f"{name} must be at most {highest:,}{why}, got {value:,}")
 
 
 def _between(name: str, value: float, lowest: float, highest: float) -> None:

@@ -343,6 +343,10 @@ def test_progress_advances_to_the_total_in_blocks():
     (dict(n_genres=0), "n_genres"),
     (dict(n_genres=len(GENRES) + 1), "n_genres"),
     (dict(n_factors=0), "n_factors"),
+    # sizes that only allocate: 10**8 factors asked numpy for a terabyte (MemoryError)
+    (dict(n_factors=10**8), "n_factors must be at most 1,024"),
+    (dict(n_users=2**31), "n_users must be at most 2,147,483,647 .indices are int32"),
+    (dict(n_items=1e12), "n_items must be at most 2,147,483,647"),
     (dict(popularity_exponent=-0.5), "popularity_exponent"),
     (dict(activity_sigma=float("nan")), "activity_sigma"),
     (dict(min_user_interactions=0), "min_user_interactions"),

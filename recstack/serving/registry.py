@@ -343,6 +343,7 @@ class ModelRegistry:
             raise RecstackError(f"{name}: the model is not fitted; fit it before publishing")
         if keep is not None:
             _check_keep(keep)
+        _check_publish_options(name, data, fingerprint, evaluation, index_options)
         if fingerprint is None and data is not None:
             fingerprint = data_fingerprint(data)
         with tempfile.TemporaryDirectory(prefix="recstack-publish-") as scratch:
@@ -736,6 +737,42 @@ def _build_generator_indexes(model: Recommender, backend: str | None,
             built[position] = ItemIndex.build(items, backend=backend,  # type: ignore[arg-type]
                                               **{"check_queries": users, **options})
     return built
+
+
+def _check_publish_options(name: str, data: Any, fingerprint: Any, evaluation: Any,
+                           index_options: Any) -> None:
+    """Refuse :meth:`ModelRegistry.publish` arguments of the wrong kind before any work,
+    naming the argument (they failed deep inside as AttributeError or TypeError, after
+    the model was saved and indexed)."""
+    import inspect
+
+    from recstack.data.interactions import Interactions
+    from recstack.serving.ann import ItemIndex
+
+    where = f"publish {name}"
+    if data is not None and not isinstance(data, Interactions):
+        raise ConfigError(f"{where}: data must be the training Interactions (for its "
+                          f"fingerprint), got {type(data).__name__}")
+    if fingerprint is not None and not isinstance(fingerprint, str):
+        raise ConfigError(f"{where}: fingerprint must be text (data_fingerprint(data)), got "
+                          f"{type(fingerprint).__name__}")
+    if evaluation is not None:
+        try:
+            json.dumps(evaluation, default=_jsonable)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"{where}: evaluation must be JSON-serialisable (numbers, "
+                              f"text, lists, mappings): {error}") from None
+    if index_options is not None:
+        if not isinstance(index_options, Mapping):
+            raise ConfigError(f"{where}: index_options must be a mapping of "
+                              f"ItemIndex.build options, got {type(index_options).__name__}")
+        accepted = [p for p in inspect.signature(ItemIndex.build).parameters
+                    if p not in ("cls", "vectors", "backend")]
+        unknown = sorted(str(key) for key in index_options if key not in accepted)
+        if unknown:
+            raise ConfigError(f"{where}: index_options {unknown} unknown; the item index "
+                              f"takes: {', '.join(accepted)} (the backend is the index "
+                              "argument)")
 
 
 def _is_version(value: Any) -> bool:

@@ -450,8 +450,12 @@ def _to_similarity(block: np.ndarray, start: int, similarity: str, column_scale:
         denominator = row_scale * column_scale[None, :]
         denominator += shrink
     elif similarity == "asymmetric":
-        denominator = (np.power(row_scale, np.float32(2 * asymmetric_alpha))
-                       * np.power(column_scale, np.float32(2 * (1 - asymmetric_alpha)))[None, :])
+        # an item nobody has (norm 0) raised to a negative power (alpha outside [0, 1]) is
+        # inf, and 0 * inf NaN: both fail the test below and leave its zero co-occurrence
+        with np.errstate(divide="ignore", invalid="ignore"):
+            denominator = (np.power(row_scale, np.float32(2 * asymmetric_alpha))
+                           * np.power(column_scale,
+                                      np.float32(2 * (1 - asymmetric_alpha)))[None, :])
         denominator += shrink
     elif similarity == "jaccard":
         denominator = row_scale + column_scale[None, :]

@@ -1,8 +1,10 @@
 """Item-kNN: similarities against references and hand computations, pruning, scoring."""
 
 import tracemalloc
+import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from sklearn.metrics.pairwise import cosine_similarity
@@ -392,3 +394,26 @@ def test_bm25_model_round_trips_and_scores_new_users_like_training_users(ratings
     histories = sp.csr_matrix((ratings[:10] > 0).astype(np.float32))
     np.testing.assert_allclose(model.score_histories(histories),
                                model.score_users(np.arange(10)), rtol=1e-6)
+
+
+def test_an_item_nobody_has_leaves_the_asymmetric_cosine_finite_and_quiet(ratings):
+    """alpha outside [0, 1] raises an item norm of 0 to a negative power; such an item
+    (in the catalog through the item table, without a training row) gets no neighbours
+    and gives none, with no numpy warning, and the other items' similarities are those
+    of the catalog without it."""
+    users, items = np.nonzero(ratings)
+    catalog = pd.DataFrame({"item_id": np.arange(ratings.shape[1] + 1)})
+    with_unseen = Interactions.from_arrays(users, items, ratings[users, items],
+                                           item_table=catalog, keep_unseen_items=True)
+    assert with_unseen.n_items == ratings.shape[1] + 1
+    params = dict(similarity="asymmetric", asymmetric_alpha=1.7, neighbors=6, shrink=2.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ItemKNN(**params).fit(with_unseen)
+    unseen = with_unseen.items.to_index([ratings.shape[1]])[0]
+    similarity = model.similarity_.toarray()
+    assert np.isfinite(similarity).all()
+    assert not similarity[unseen].any() and not similarity[:, unseen].any()
+    reference = ItemKNN(**params).fit(interactions_of(ratings)).similarity_.toarray()
+    np.testing.assert_allclose(np.delete(np.delete(similarity, unseen, 0), unseen, 1),
+                               reference, rtol=1e-6)

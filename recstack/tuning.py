@@ -216,7 +216,9 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     the dimensions of ``space`` where that value lies in the space (:func:`starting_point`),
     so a search never ends below the configuration it starts from on validation. A value
     of ``base_params`` the space leaves out is still used as is in that first trial (not
-    drawn), where the model and the data accept it.
+    drawn), where the model and the data accept it. In a conditional space, the next
+    trials try each branch once from the starting point (:func:`branch_starts`); they
+    count in ``trials``.
 
     A trial whose model refuses its parameters (a :class:`~recstack.errors.RecstackError`
     from the fit or the evaluation) ends the search with one error naming the trial's
@@ -232,6 +234,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     defaults = _defaults(model_class(model_type).params)
     history: list[dict[str, Any]] = []
     start = starting_point(model_type, space, base)
+    starts = [start, *branch_starts(model_type, space, base, start)] if start else []
     kept = _kept_outside_space(model_type, space, base, start, train)
     failure: list[RecstackError] = []
 
@@ -253,7 +256,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
             # optuna would log the failure with its traceback before passing it on; the
             # user can act on one line naming the values that failed and where they came from
             failure.append(_trial_error(error, trial, trials, model_type, label, params,
-                                        start, kept, default_space))
+                                        starts, kept, default_space))
             trial.study.stop()
             raise optuna.TrialPruned() from None
         value = result.means()[key]
@@ -263,8 +266,8 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
-    if start:
-        study.enqueue_trial(start)
+    for first in starts:
+        study.enqueue_trial(first)
     with resolve(progress).task(f"Tuning {label or model_type}", total=trials) as task:
         def advance(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
             if failure:
@@ -411,12 +414,17 @@ def _kept_outside_space(model_type: str, space: dict[str, dict[str, Any]],
 
 
 def _trial_error(error: RecstackError, trial: Any, trials: int, model_type: str,
-                 label: str | None, params: dict[str, Any], start: dict[str, Any],
+                 label: str | None, params: dict[str, Any], starts: list[dict[str, Any]],
                  kept: set[str], default_space: bool | None) -> RecstackError:
     """The one-line error ending a search whose trial failed: the trial's values, whether
     they were configured or drawn (and from which space), and how to narrow the space."""
     name = label or model_type
-    configured = set(kept) | set(start) if trial.number == 0 else set()
+    # a starting trial's values are configured where they are the starting point's (a
+    # branch's own choice counts as drawn from the space)
+    configured = ({p for p, v in starts[trial.number].items() if starts[0].get(p) == v}
+                  if trial.number < len(starts) else set())
+    if trial.number == 0:
+        configured |= kept
     drawn = {p: v for p, v in trial.params.items() if p not in configured}
     given = {p: v for p, v in params.items() if p in configured}
     origin = {True: f"{model_type}'s default search space", False: "[tune.space]",
@@ -498,6 +506,28 @@ def starting_point(model_type: str, space: dict[str, dict[str, Any]],
         if _in_space(value, description):
             start[name] = value
     return start
+
+
+def branch_starts(model_type: str, space: dict[str, dict[str, Any]],
+                  base_params: dict[str, Any], start: dict[str, Any]) -> list[dict[str, Any]]:
+    """The starting point moved to each other choice of every categorical dimension that
+    another dimension's ``when`` names (a branch of a conditional space), one at a time:
+    :func:`starting_point` with that choice set, so the dimensions the branch opens start
+    from ``base_params`` or the model's defaults too.
+
+    TPE models a dimension only from the trials that drew it, so a branch that the random
+    first trials miss (a similarity measure whose own parameter is then never drawn) would
+    never be explored."""
+    conditioning = {name for description in space.values()
+                    for name in description.get("when", {})}
+    starts: list[dict[str, Any]] = []
+    for name in space:
+        if name not in conditioning or name not in start:
+            continue
+        for choice in space[name]["choices"]:
+            if not (choice == start[name] and type(choice) is type(start[name])):
+                starts.append(starting_point(model_type, space, base_params | {name: choice}))
+    return starts
 
 
 def applies(description: dict[str, Any], params: dict[str, Any]) -> bool:

@@ -249,6 +249,40 @@ def test_a_conditional_dimension_is_drawn_only_where_its_condition_holds():
         "similarity": "asymmetric", "asymmetric_alpha": 1.5}
 
 
+
+def test_each_branch_of_a_conditional_space_is_tried_once_from_the_starting_point():
+    """After the starting point, one trial per other choice of each categorical dimension
+    that a ``when`` names, the dimensions the branch opens at their base or default values
+    (item-kNN's asymmetric_alpha defaults to 0.5) and those it closes left out; then the
+    sampler draws. A space without ``when`` has no such trials."""
+    from recstack.data.splits import random_split
+    from recstack.data.synthetic import generate
+    from recstack.tuning import branch_starts, search
+
+    data = generate(n_users=200, n_items=150, n_interactions=4000, seed=5)
+    split = random_split(data, 0.2, seed=0)
+    space = {"similarity": {"type": "categorical",
+                            "choices": ["cosine", "asymmetric", "jaccard"]},
+             "normalize": {"type": "categorical", "choices": [True, False],
+                           "when": {"similarity": ["cosine", "asymmetric"]}},
+             "asymmetric_alpha": {"type": "float", "low": 0.0, "high": 2.0,
+                                  "when": {"similarity": ["asymmetric"], "normalize": [True]}},
+             "neighbors": {"type": "int", "low": 5, "high": 100}}
+    _, _, trials = search("item_knn", split.train, split.test, space,
+                          base_params={"neighbors": 40}, trials=5, seed=1)
+    assert [t["params"] for t in trials[:4]] == [
+        {"neighbors": 40, "similarity": "cosine", "normalize": True},
+        {"neighbors": 40, "similarity": "asymmetric", "normalize": True,
+         "asymmetric_alpha": 0.5},
+        {"neighbors": 40, "similarity": "jaccard"},
+        {"neighbors": 40, "similarity": "cosine", "normalize": False},
+    ]
+    assert len(trials) == 5
+    plain = {"neighbors": space["neighbors"],
+             "similarity": {"type": "categorical", "choices": ["cosine", "jaccard"]}}
+    assert branch_starts("item_knn", plain, {}, {"neighbors": 100,
+                                                 "similarity": "cosine"}) == []
+
 # --------------------------------------------------------------------------- metrics without K
 def write_adjacency(folder, n_users, n_items):
     """A graph-CF split where user u holds items 3u .. 3u+11 (mod n_items): 8 in train.txt,

@@ -62,6 +62,7 @@ import functools
 import importlib
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -75,6 +76,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.data.idmap import PLAIN_INTEGER
 from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError
 from recstack.serving.variants import VariantAssigner
@@ -96,6 +98,7 @@ __all__ = ["Candidates", "InvalidContextError", "LoadedModel", "NotLoggingError"
 logger = logging.getLogger(__name__)
 
 NEW_USER_PATH = "POST /recommendations/new-user"
+_PLAIN_INTEGER = re.compile(PLAIN_INTEGER)
 
 
 class UnknownUserError(RecstackError):
@@ -266,9 +269,14 @@ class LoadedModel:
         return self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
 
     def typed_user_id(self, text: str) -> Any:
-        """The id as the model's vocabulary types it (an int for integer ids)."""
-        if self.integer_users and text.lstrip("-").isdigit() and len(text) < 19:
-            return int(text)
+        """The id as the model's vocabulary types it: for integer ids, text that spells an
+        integer plainly (:data:`recstack.data.idmap.PLAIN_INTEGER`, within int64) is that
+        integer; any other text stays text, as every reader of ids has it. (``"007"``,
+        ``"٣"`` or ``"--5"`` are not integers: they were read as 7 and 3, another user's
+        vector in the store, or raised ValueError.)"""
+        if self.integer_users and _PLAIN_INTEGER.fullmatch(text) \
+                and -2**63 <= (number := int(text)) < 2**63:
+            return number
         return text
 
 

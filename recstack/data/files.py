@@ -375,6 +375,8 @@ _ARCHIVE_MAGIC = {b"PK\x03\x04": "a zip archive", b"PK\x05\x06": "an empty zip a
 _TEXT_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _PARQUET_MAGIC = b"PAR1"
+# how much of a file's start check_content looks at
+_HEAD_BYTES = 4096
 
 
 def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
@@ -387,7 +389,7 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
     file = str(path)
     with reading(path):
         with open(path, "rb") as stream:
-            head = stream.read(8)
+            head = stream.read(_HEAD_BYTES)
     suffix = path.suffix.lower()
     for magic, (name, extension) in _COMPRESSED_MAGIC.items():
         if magic.match(head) and (parquet or not decompresses or suffix != extension):
@@ -409,9 +411,9 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                     if decompresses and not parquet else ""))
     if decompresses and suffix in _COMPRESSION_EXTENSIONS:
         with reading(path), pa.input_stream(file, compression="detect") as stream:
-            head = stream.read(8)
+            head = stream.read(_HEAD_BYTES)
     if parquet:
-        if head and not head.startswith(_PARQUET_MAGIC) and _looks_like_text(head):
+        if head and not head.startswith(_PARQUET_MAGIC) and _looks_like_text(head[:8]):
             raise DataFormatError("holds text, not Parquet data", file=file,
                                   expected="a .csv or .tsv name for a text file")
         return
@@ -432,6 +434,23 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                     f"mark), not {encoding}", file=file,
                     expected=f"encoding={name!r}, or the file saved as UTF-8")
             return
+    if family.startswith(("utf-16", "utf-32")) or b"\x00" not in head:
+        return
+    # no text in a one-byte encoding holds a NUL: UTF-16 without its mark, or not text
+    even, odd = head[0::2], head[1::2]
+    for zeros, other, order in ((odd, even, "le"), (even, odd, "be")):
+        if zeros.count(0) > 0.9 * len(zeros) and other.count(0) < 0.1 * len(other):
+            raise DataFormatError(
+                f"looks like UTF-16 text without a byte-order mark (every other byte is 0), "
+                f"not {encoding}", file=file,
+                expected=f"encoding='utf-16-{order}', or the file saved as UTF-8")
+    position = head.index(b"\x00")
+    column = position - head.rfind(b"\n", 0, position)
+    raise DataFormatError(
+        f"holds a NUL byte (code 0) at character {column}, which no text file does",
+        file=file, line=head.count(b"\n", 0, position) + 1,
+        expected="a text file (a NUL is a sign of binary data, or of text in UTF-16 or "
+                 "UTF-32: pass its encoding=)")
 
 
 def _looks_like_text(head: bytes) -> bool:

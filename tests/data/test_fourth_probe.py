@@ -287,3 +287,23 @@ def test_a_file_name_that_is_not_utf8_is_named_as_the_problem(tmp_path, suffix):
     with pytest.raises(RecstackError, match=r"caf\\xe9\.\w+: the file's name \(or its "
                                             r"folder's\) holds bytes that are not UTF-8 text"):
         load_table(path)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    # was an item id '2\x00'
+    (b"user_id,item_id\n1,2\x00\n", r"log\.csv:2: holds a NUL byte \(code 0\) at character 4"),
+    # were "no column 'user_id'; the columns are: 'u\x00s\x00e\x00r...'"
+    (_LOG.encode("utf-16-le"), r"looks like UTF-16 text without a byte-order mark .*"
+                               r"\(expected encoding='utf-16-le'"),
+    (_LOG.encode("utf-16-be"), r"\(expected encoding='utf-16-be'"),
+    (_LOG.encode("utf-32-le"), r"log\.csv:1: holds a NUL byte"),
+])
+def test_nul_bytes_in_a_text_file_are_refused_with_their_likely_cause(tmp_path, data,
+                                                                       message):
+    with pytest.raises(DataFormatError, match=message):
+        load_table(_write(tmp_path, "log.csv", data))
+
+
+def test_utf16_without_a_mark_is_read_in_its_named_encoding(tmp_path):
+    path = _write(tmp_path, "log.csv", _LOG.encode("utf-16-le"))
+    assert load_table(path, encoding="utf-16-le").to_frame()["user_id"].tolist() == ["a"]

@@ -1828,7 +1828,7 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
                               file=str(path), column=roles["values"], expected="numbers")
 
     def fail_at(index: int, column: str, message: str, wanted: str) -> DataFormatError:
-        text = str(table.column(column)[index].as_py())
+        text = scalar_text(table.column(column)[index])
         return DataFormatError(f"row {index + 1}: " + message.format(text=text), file=str(path),
                                column=column, expected=wanted)
 
@@ -1843,6 +1843,15 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
     frame = table.select(context).to_pandas() if context else None
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame)
+
+
+def scalar_text(scalar: pa.Scalar) -> str:
+    """A typed value as a message shows it; a time Python's datetime cannot hold (before
+    the year 1, after 9999) as its stored number and type."""
+    try:
+        return str(scalar.as_py())
+    except (OverflowError, ValueError):
+        return f"{scalar.value} ({scalar.type}), outside the years 1 to 9999"
 
 
 def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[str, str],

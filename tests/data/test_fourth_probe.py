@@ -307,3 +307,19 @@ def test_nul_bytes_in_a_text_file_are_refused_with_their_likely_cause(tmp_path, 
 def test_utf16_without_a_mark_is_read_in_its_named_encoding(tmp_path):
     path = _write(tmp_path, "log.csv", _LOG.encode("utf-16-le"))
     assert load_table(path, encoding="utf-16-le").to_frame()["user_id"].tolist() == ["a"]
+
+
+@pytest.mark.parametrize(("times", "shown"), [
+    (pa.array([253_402_300_800_000 * 10, 0], pa.timestamp("ms")),
+     r"found 2534023008000000 \(timestamp\[ms\]\), outside the years 1 to 9999"),
+    (pa.array([-62_135_596_800_000 * 2, 0], pa.timestamp("ms", tz="UTC")),
+     r"found -124271193600000 \(timestamp\[ms, tz=UTC\]\), outside the years 1 to 9999"),
+    (pa.array([3_000_000, 0], pa.date32()), r"found 3000000 \(date32\[day\]\)"),
+])
+def test_typed_times_beyond_the_calendar_are_refused_at_their_row(tmp_path, times, shown):
+    # the message's own rendering of the value was an OverflowError traceback
+    path = _parquet(tmp_path, user_id=pa.array([1, 2]), item_id=pa.array([7, 8]),
+                    timestamp=times)
+    with pytest.raises(DataFormatError, match=rf"log\.parquet: column 'timestamp': row 1: "
+                                              rf"{shown}"):
+        load_table(path)

@@ -157,15 +157,20 @@ def open_artifact(artifact: str | Path, registry: ModelRegistry | None = None
 
 def model_user_ids(model: Recommender, given: list[str]) -> np.ndarray:
     """User ids typed on a command line, in the type of the model's ids (integers where
-    the model's are)."""
+    the model's are), by the one id rule of every reader (:mod:`recstack.data.idmap`):
+    trimmed, and an integer only when spelt plainly. Python's ``int`` would also read
+    ``"007"``, ``"+7"``, ``"1_0"`` and ``"٣"`` as other users, and raise on ``"³"``."""
+    from recstack.data.idmap import plain_integers, trim_text_ids
+
     known = model.users_.external_ids
     if np.asarray(known).dtype.kind in "iu":
-        try:
-            return np.asarray([int(text) for text in given], dtype=np.int64)
-        except ValueError:
-            bad = next(t for t in given if not t.strip().lstrip("-").isdigit())
+        values, plain = plain_integers(trim_text_ids(list(given)))
+        if not plain.all():
+            bad = given[int(np.flatnonzero(~plain)[0])]
             raise RecstackError(f"{model.name}: user {bad!r} not seen in training (this "
-                                "model's user ids are integers)") from None
+                                "model's user ids are integers, written plainly: 7, not 007 "
+                                "or +7)")
+        return values
     return np.asarray(given, dtype=object)
 
 

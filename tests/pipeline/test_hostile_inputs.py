@@ -333,3 +333,20 @@ def test_predicting_from_overflowing_features_is_refused():
                                                "1 overflows \\(largest \\|feature\\| 1e\\+300"):
         model.predict_proba(np.array([[1.0, 0.0, 0.0], [1e300, 1e300, 1e300]]))
     assert 0.0 < float(model.predict_proba(np.array([[1.0, 0.0, 0.0]]))[0]) < 1.0
+
+
+@pytest.mark.parametrize("name, params, count", [
+    ("wide_deep", {"hidden": (10**9,)}, "20,000,000,091 weights"),
+    ("dcn_v2", {"embedding_dim": 10**9}, "too many weights"),
+])
+def test_a_network_too_large_to_train_is_refused_before_any_allocation(name, params, count):
+    # built for real, the first failed in PyTorch's allocator and a huge embedding got the
+    # whole process killed for memory
+    pytest.importorskip("torch")
+    from recstack.pipeline.rankers import create_ranker
+
+    frame, labels = _ranker_frame()
+    ranker = create_ranker(name, epochs=1, device="cpu", **params)
+    with pytest.raises(RecstackError, match=f"^{name}: the network would hold {count} "
+                                            "\\(at most 268,435,456"):
+        ranker.fit(frame, labels)

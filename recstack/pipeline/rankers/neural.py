@@ -41,6 +41,10 @@ from recstack.pipeline.rankers.losses import LOSSES, ranking_loss
 from recstack.pipeline.schema import FeatureFrame
 from recstack.progress import Progress
 
+#: the most weights a ranker network may hold (float32, plus gradients and AdamW's two
+#: moments: 16 bytes each, 4 GiB at this bound)
+MAX_NETWORK_PARAMETERS = 2**28
+
 WEIGHTS_FILE = "weights.safetensors"
 _SCORE_BATCH_ROWS = 65_536
 
@@ -89,6 +93,27 @@ class TorchRanker(Ranker):
         """A second task's loss added to the ranking loss (the multitask ranker's)."""
         return None
 
+    def _check_network_size(self, torch: Any) -> None:
+        """Refuse a network too large to train (huge hidden widths or embeddings): built
+        for real, it fails deep in PyTorch's allocator or gets the process killed."""
+        try:
+            with torch.device("meta"):  # shapes only: no memory is allocated
+                network = self._network(torch, len(self.means_), self.cardinalities_)
+            n_parameters = sum(int(p.numel()) for p in network.parameters())
+        except RuntimeError:  # a shape whose size overflows PyTorch's own arithmetic
+            n_parameters = MAX_NETWORK_PARAMETERS + 1
+        if n_parameters > MAX_NETWORK_PARAMETERS:
+            sizes = ", ".join(f"{name}={getattr(self, name)!r}" for name in
+                              ("hidden", "embedding_dim", "cross_buckets", "cross_layers")
+                              if name in self.params)
+            count = ("too many" if n_parameters == MAX_NETWORK_PARAMETERS + 1
+                     else f"{n_parameters:,}")
+            raise RecstackError(
+                f"{self.name}: the network would hold {count} weights (at most "
+                f"{MAX_NETWORK_PARAMETERS:,}: with its gradients and optimiser state that is "
+                f"already {MAX_NETWORK_PARAMETERS * 16 / 2**30:.0f} GiB) with {sizes}; lower "
+                "them")
+
     def _prepare_labels(self, labels: np.ndarray) -> np.ndarray:
         """Labels as the network's training targets, ``(n, k)`` float32."""
         return labels.reshape(len(labels), -1).astype(np.float32)
@@ -110,6 +135,7 @@ class TorchRanker(Ranker):
         self.cardinalities_ = [int(f.cardinality or 0) for f in frame.schema.categorical]
         targets = self._prepare_labels(labels)
 
+        self._check_network_size(torch)
         with deterministic_torch(device):
             torch.manual_seed(self.seed)
             module = self._network(torch, len(self.means_), self.cardinalities_).to(device)

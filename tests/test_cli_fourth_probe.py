@@ -87,3 +87,21 @@ def test_a_backslash_t_separator_in_an_experiment_file_is_explained():
     with pytest.raises(ConfigError, match=r"separator = '\\\\t': .*that is a backslash and a "
                                           r"'t': write the tab itself"):
         LoaderOptions(separator="\\t")
+
+
+def test_split_refuses_an_out_that_is_or_holds_its_source(tmp_path, capsys):
+    # with --overwrite, the data set being split was replaced by the split of itself
+    dataset = tmp_path / "dataset"
+    assert main(["data", "synth", "--users", "300", "--items", "200", "--interactions",
+                 "6000", "--out", str(dataset)]) == 0
+    capsys.readouterr()
+    before = sorted(p.name for p in dataset.iterdir())
+    for source in (dataset, dataset / "interactions.parquet"):
+        code, err = _run(capsys, "data", "split", str(source), "--out", str(dataset),
+                         "--overwrite")
+        assert code == 2 and f"--out {dataset}: is " in err
+        assert "which the split would replace; choose another --out" in err
+    assert sorted(p.name for p in dataset.iterdir()) == before == ["interactions.parquet",
+                                                                   "items.parquet"]
+    # a new folder inside the source's folder replaces nothing
+    assert main(["data", "split", str(dataset), "--out", str(dataset / "split")]) == 0

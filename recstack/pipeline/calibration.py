@@ -636,6 +636,10 @@ def activity_buckets(counts: ArrayLike, edges: tuple[int, ...] = (5, 20, 100)
     return pd.Categorical.from_codes(codes, categories=names, ordered=True)
 
 
+#: the segment value of predictions without one in :func:`calibration_by_segment`
+MISSING_SEGMENT = "(missing)"
+
+
 def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
                            segments: dict[str, ArrayLike] | None = None, *,
                            n_bins: int = 10) -> pd.DataFrame:
@@ -656,7 +660,8 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
         Columns ``segment``, ``value``, ``n``, ``positives``, ``mean_predicted``,
         ``observed_rate``, ``ece``, ``calibration_ratio``; the first row is ``("all",
         "all")``. A segment value with a single class still gets its ECE; its ratio is NaN
-        without positives.
+        without positives. Predictions whose segment value is missing (None, NaN) are the
+        value ``"(missing)"``.
     """
     p = _numbers(probabilities, "probabilities")
     if p.ndim != 1:
@@ -684,6 +689,11 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
             chosen = np.asarray(keys.codes) == code
             if chosen.any():
                 rows.append(_segment_row(name, str(value), y[chosen], p[chosen], n_bins))
+        # predictions without a value (None, NaN) are a row of their own, so that a
+        # segment's rows always add up to all the predictions
+        missing = np.asarray(keys.codes) == -1
+        if missing.any():
+            rows.append(_segment_row(name, MISSING_SEGMENT, y[missing], p[missing], n_bins))
     return pd.DataFrame(rows)
 
 

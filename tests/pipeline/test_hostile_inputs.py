@@ -350,3 +350,17 @@ def test_a_network_too_large_to_train_is_refused_before_any_allocation(name, par
     with pytest.raises(RecstackError, match=f"^{name}: the network would hold {count} "
                                             "\\(at most 268,435,456"):
         ranker.fit(frame, labels)
+
+
+def test_calibration_by_segment_keeps_predictions_without_a_segment_value():
+    labels = [0, 1, 1, 0]
+    probabilities = [0.2, 0.6, 0.9, 0.4]
+    table = calibration.calibration_by_segment(labels, probabilities,
+                                               {"device": ["phone", None, "phone", np.nan]})
+    rows = table.set_index(["segment", "value"])
+    # the missing rows were silently dropped: the segment's n added up to 2 of 4
+    assert rows.loc[("device", "(missing)"), "n"] == 2
+    assert rows.loc[("device", "(missing)"), "positives"] == 1
+    # by hand: mean of 0.6 and 0.4
+    assert rows.loc[("device", "(missing)"), "mean_predicted"] == pytest.approx(0.5)
+    assert rows.xs("device")["n"].sum() == 4

@@ -631,6 +631,10 @@ def line_of_record(path: PathLike, layout: DelimitedLayout, index: int
 
 def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
     stream = pa.input_stream(str(path), compression="detect")
+    # utf-8-sig drops an editor's byte-order mark, as pyarrow does: a mark alone on a
+    # blank first line would otherwise be read as a header of one empty name
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"
     # errors="replace": the diagnostic reader must never fail on the bytes it explains
     return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
 

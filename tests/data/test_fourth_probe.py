@@ -323,3 +323,12 @@ def test_typed_times_beyond_the_calendar_are_refused_at_their_row(tmp_path, time
     with pytest.raises(DataFormatError, match=rf"log\.parquet: column 'timestamp': row 1: "
                                               rf"{shown}"):
         load_table(path)
+
+
+def test_a_byte_order_mark_on_a_blank_first_line_is_not_a_header(tmp_path):
+    # the header was read as one column named '' ("no column 'user_id'; the columns are: ''")
+    path = _write(tmp_path, "log.csv", "\ufeff\n\nuser_id,item_id\na,b\n")
+    assert load_table(path).to_frame()[["user_id", "item_id"]].values.tolist() == [["a", "b"]]
+    path = _write(tmp_path, "bad.csv", "\ufeff\n\nuser_id,item_id\na,b\nc,\n")
+    with pytest.raises(DataFormatError, match=r"bad\.csv:5: column 'item_id': found an empty"):
+        load_table(path)

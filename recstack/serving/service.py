@@ -176,7 +176,12 @@ def load_stage(path: str, settings: ServiceSettings) -> Stage:
         factory = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as error:
         raise ConfigError(f"stage {path!r}: cannot import it ({error})") from None
-    stage = factory(settings)
+    try:
+        stage = factory(settings)
+    except TypeError as error:
+        # not a function of the settings (os:system, a class wanting other arguments)
+        raise ConfigError(f"stage {path!r}: is not a factory taking the settings "
+                          f"(calling it raised TypeError: {error})") from None
     if getattr(stage, "kind", None) not in ("ranking", "re-ranking") or not callable(stage) \
             or not isinstance(getattr(stage, "name", None), str):
         raise ConfigError(f"stage {path!r}: the factory must return a callable with a str "

@@ -254,7 +254,13 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
     if variants:
         values["variants"] = [_parse_variant(text) for text in variants]
     if admin_token_file is not None:
-        values["admin_token"] = Path(admin_token_file).read_text(encoding="utf-8").strip()
+        try:
+            values["admin_token"] = Path(admin_token_file).read_text(encoding="utf-8").strip()
+        except UnicodeDecodeError as error:
+            raise ConfigError(f"--admin-token-file {admin_token_file}: not UTF-8 text "
+                              f"({error.reason} at byte {error.start}); write the token as "
+                              "text, e.g. python -c 'import secrets; "
+                              "print(secrets.token_hex(16))'") from None
     return ServiceSettings.create(**values)
 
 

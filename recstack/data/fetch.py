@@ -222,7 +222,7 @@ def _check_release_files(extracted: Path, source: str, layout: str) -> None:
 
     missing = [name for name in required_files(layout) if not (extracted / name).is_file()]
     if missing:
-        held = sorted(p.name for p in extracted.iterdir())
+        held = sorted(p.name + ("/" if p.is_dir() else "") for p in extracted.iterdir())
         raise RecstackError(
             f"{source} is not this MovieLens release: it lacks {', '.join(missing)} (it "
             f"holds {', '.join(held[:8]) or 'nothing'}{' ...' if len(held) > 8 else ''}); "

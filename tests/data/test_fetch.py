@@ -284,3 +284,12 @@ def test_a_damaged_archive_is_explained_and_leaves_nothing(server, tiny_zip, tmp
         fetch("movielens-100k", cache_dir=tmp_path, url=url, sha256=_sha256(broken))
     assert "download it again" in str(caught.value)
     assert _leftovers(tmp_path) == []
+
+
+def test_a_required_file_that_is_a_folder_in_the_archive_is_shown_as_one(server, tmp_path):
+    # the message said "it lacks u.data (it holds u.data, u.item)"
+    archive = _zip({"ml-100k/u.data/ratings": b"1\t1\t5\t874965758\n",
+                    "ml-100k/u.item": b"1|Toy Story (1995)|01-Jan-1995||url|0\n"})
+    url = server.serve("/ml-100k.zip", archive)
+    with pytest.raises(RecstackError, match=r"it lacks u\.data \(it holds u\.data/, u\.item\)"):
+        fetch("movielens-100k", cache_dir=tmp_path, url=url, sha256=_sha256(archive))

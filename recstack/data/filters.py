@@ -31,6 +31,10 @@ class FilterSpec(Spec):
     def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         raise NotImplementedError
 
+    def why_nothing_is_left(self, data: Interactions) -> str:
+        """What about ``data`` (before the filter) made it remove every row, if known."""
+        return ""
+
 
 @dataclass(frozen=True)
 class FilterStep:
@@ -109,6 +113,14 @@ class MinValue(FilterSpec):
         result = data.select(data.value >= self.threshold).compact()
         return result, FilterStep.between(self.name, data, result)
 
+    def why_nothing_is_left(self, data: Interactions) -> str:
+        largest = float(data.value.max())
+        if not data.is_explicit and largest == 1.0 and float(data.value.min()) == 1.0:
+            # the usual cause: the file's rating column was not read
+            return ("every value is 1.0: the data are implicit (read with no value column; "
+                    "name the ratings with value_col / --value-col)")
+        return f"the largest value is {largest:g}"
+
 
 @FILTERS.register("time_window")
 @dataclass(frozen=True)
@@ -161,9 +173,11 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
         data_after, step = step_filter.apply(data)
         steps.append(step)
         if len(data_after) == 0:
+            why = step_filter.why_nothing_is_left(data)
             raise EmptyResultError(
                 f"filter step {number} of {len(filters)}, {step_filter.name}, removed all "
-                f"{len(data):,} remaining rows; loosen it or change the steps before it")
+                f"{len(data):,} remaining rows{f' ({why})' if why else ''}; loosen it or "
+                "change the steps before it")
         data = data_after
     return data, steps
 

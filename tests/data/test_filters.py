@@ -139,3 +139,16 @@ def test_filters_are_built_from_tables_with_the_key_in_each_message():
 def test_filters_must_be_a_list(filters):
     with pytest.raises(ConfigError, match="filters must be a list of filters"):
         apply_filters(chain_data(), filters)
+
+
+def test_min_value_that_removes_everything_says_why():
+    # it said only "removed all 3 remaining rows", also when the ratings were never read
+    implicit = Interactions.from_arrays([1, 2, 3], [1, 1, 2])
+    with pytest.raises(EmptyResultError, match=r"removed all 3 remaining rows \(every value "
+                                               r"is 1\.0: the data are implicit .*--value-col\)"):
+        apply_filters(implicit, [MinValue(4)])
+    rated = Interactions.from_arrays([1, 2, 3], [1, 1, 2], [1.0, 2.5, 3.0],
+                                     rating_range=(1, 5))
+    with pytest.raises(EmptyResultError, match=r"removed all 3 remaining rows \(the largest "
+                                               r"value is 3\); loosen it"):
+        apply_filters(rated, [MinValue(4)])

@@ -364,3 +364,19 @@ def test_calibration_by_segment_keeps_predictions_without_a_segment_value():
     # by hand: mean of 0.6 and 0.4
     assert rows.loc[("device", "(missing)"), "mean_predicted"] == pytest.approx(0.5)
     assert rows.xs("device")["n"].sum() == 4
+
+
+@pytest.mark.parametrize("column, op, value, passing", [
+    ("margin", "!=", 1.0, [False, False, True]),            # NaN != 1 was True
+    ("margin", "in", [float("nan"), 1.0], [True, False, False]),  # NaN in [NaN, 1] was True
+    ("name", "in", [None, "a"], [True, False, False]),
+    ("name", "!=", "a", [False, False, True]),
+])
+def test_a_missing_value_never_satisfies_a_predicate(column, op, value, passing):
+    table = pd.DataFrame({"item_id": [10, 11, 12], "margin": [1.0, None, 2.0],
+                          "name": ["a", None, "b"]})
+    step = ItemPredicate(column=column, op=op, value=value).fit(_with_table(table))
+    assert step.allowed_.tolist() == passing
+    # and with keep = false it is removed by nothing: the item without a value stays
+    kept = ItemPredicate(column=column, op=op, value=value, keep=False).fit(_with_table(table))
+    assert kept.allowed_.tolist() == [not p for p in passing]

@@ -346,6 +346,9 @@ class ItemPredicate(Reranker):
                 raise ConfigError(f"{self.name}: column {self.column!r} ({column.dtype}) cannot "
                                   f"be compared with {self.value!r} by {self.op!r}") from None
             passes = result.fillna(False).to_numpy(dtype=bool)
+        # a missing value never satisfies the predicate: pandas says NaN != 1 and finds
+        # NaN in [NaN, 1], which would let items without a value pass
+        passes = passes & column.notna().to_numpy(bool)
         allowed = passes if self.keep else ~passes
         if not allowed.any():
             outcome = "no item passes" if self.keep else "every item passes"

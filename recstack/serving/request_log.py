@@ -212,6 +212,10 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
         No such file; a file that is not readable Parquet, lacks one of the ``required``
         columns or types a column unlike the first file: named, since one damaged or
         misplaced file must neither end a command with a traceback nor be skipped."""
+    if not Path(folder).is_dir():
+        state = "is a file" if Path(folder).exists() else "no such folder"
+        raise RecstackError(f"{folder}: {state}; give the service's log_dir (or its "
+                            f"{prefix}/ folder)")
     files = log_files(folder, prefix)
     if not files:
         raise RecstackError(f"{folder}: no {prefix}-*.parquet files; is this the service's "

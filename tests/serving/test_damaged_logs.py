@@ -224,3 +224,17 @@ def test_skew_passes_a_served_exclude_seen_false_request(tmp_path, registry, als
     assert not table.at[0, "exclude_seen"]
     report = check_skew(logs, registry)
     assert (report.checked, report.mismatched) == (1, 0), report.mismatches
+
+
+@pytest.mark.parametrize("command", ["skew", "online"])
+def test_a_log_dir_that_is_missing_or_a_file_is_named_as_such(tmp_path, registry, capsys,
+                                                              command):
+    # skew said 'no requests-*.parquet files; is this the log_dir?' for a path that is not
+    # there at all, and for a plain file
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("x")
+    extra = ["--registry", str(registry.root)] if command == "skew" else []
+    assert main([command, str(tmp_path / "nowhere"), *extra]) == 2
+    assert "nowhere: no such" in _one_error_line(capsys)
+    assert main(["skew", str(a_file), "--registry", str(registry.root)]) == 2
+    assert "a-file.txt: is a file; give the service's log_dir" in _one_error_line(capsys)

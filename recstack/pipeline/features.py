@@ -741,7 +741,9 @@ def _unix_seconds(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_bool_dtype(values):
         values = values.astype(object)
     elif pd.api.types.is_numeric_dtype(values):  # the training examples' own timestamps
-        return values.to_numpy(np.float64, na_value=np.nan)
+        seconds = values.to_numpy(np.float64, na_value=np.nan)
+        _refuse_out_of_range_times(seconds, values)
+        return seconds
     elif pd.api.types.is_datetime64_any_dtype(values):
         stamps = values.dt.tz_localize("UTC") if values.dt.tz is None else values
         return (stamps - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(
@@ -761,7 +763,20 @@ def _unix_seconds(values: pd.Series) -> np.ndarray:
         raise RecstackError(f"context column {CONTEXT_TIME!r}: row {row} holds "
                             f"{values.iloc[row]!r}; give Unix seconds or a datetime (a "
                             "missing value is the unknown level)")
+    _refuse_out_of_range_times(seconds, values)
     return seconds
+
+
+def _refuse_out_of_range_times(seconds: np.ndarray, values: pd.Series) -> None:
+    """Refuse infinite or out-of-range times (as the loaders do): their hour and weekday
+    would silently be the unknown level, or garbage from an int64 overflow."""
+    bad = np.isinf(seconds) | (np.abs(np.nan_to_num(seconds)) > 2**62)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        value = values.iloc[row]
+        value = value.item() if isinstance(value, np.generic) else value
+        raise RecstackError(f"context column {CONTEXT_TIME!r}: row {row} holds {value!r}, "
+                            "not a time; give Unix seconds (|t| <= 2**62) or a datetime")
 
 
 def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],

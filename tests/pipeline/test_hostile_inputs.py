@@ -380,3 +380,17 @@ def test_a_missing_value_never_satisfies_a_predicate(column, op, value, passing)
     # and with keep = false it is removed by nothing: the item without a value stays
     kept = ItemPredicate(column=column, op=op, value=value, keep=False).fit(_with_table(table))
     assert kept.allowed_.tolist() == [not p for p in passing]
+
+
+@pytest.mark.parametrize("timestamp, shown", [(float("inf"), "inf"), (1e300, "1e\\+300")])
+def test_a_request_time_that_is_not_a_time_is_refused(timestamp, shown):
+    # inf became the unknown hour silently; 1e300 overflowed int64 into a garbage hour
+    from recstack.pipeline.features import _time_codes
+
+    with pytest.raises(RecstackError, match=f"^context column 'timestamp': row 0 holds "
+                                            f"{shown}, not a time"):
+        _time_codes(pd.Series([timestamp]), 1)
+    # by hand: 1,700,000,000 s is 2023-11-14 22:13:20 UTC, a Tuesday (Monday 0): codes
+    # 1 + 22 and 1 + 1
+    hour, weekday = _time_codes(pd.Series([1_700_000_000]), 1)
+    assert (hour.tolist(), weekday.tolist()) == ([23], [2])

@@ -99,6 +99,7 @@ logger = logging.getLogger(__name__)
 
 NEW_USER_PATH = "POST /recommendations/new-user"
 _PLAIN_INTEGER = re.compile(PLAIN_INTEGER)
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class UnknownUserError(RecstackError):
@@ -621,6 +622,12 @@ class Service:
             if role == "numeric" and isinstance(value, str):
                 raise InvalidContextError(f"context key {key!r}: {loaded.reference} takes a "
                                           f"number for it (got text {value[:40]!r})")
+            if role == "numeric" and abs(float(value)) > _FLOAT32_MAX:
+                # the ranker's features are float32: 1e308 would become infinity there
+                raise InvalidContextError(
+                    f"context key {key!r}: {value:g} is beyond the range of "
+                    f"{loaded.reference}'s float32 features (at most {_FLOAT32_MAX:.3g} in "
+                    "size)")
             used[key] = value
         if loaded.context_time:
             from recstack.pipeline.features import CONTEXT_TIME

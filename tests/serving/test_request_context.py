@@ -100,6 +100,12 @@ BAD = {
     "list value": ({"context": {"device": ["a"]}}, ["device"]),
     "integer beyond a float": ({"context": {"screen": 10**400}}, ["screen"]),
     "text for a number": ({"context": {"screen": "big"}}, ["'screen'", "number"]),
+    # finite in JSON, infinite as the ranker's float32 feature (a 422 naming the
+    # feature frame's 'context_screen is inf' before)
+    "number beyond float32": ({"context": {"screen": 1e308}},
+                              ["'screen': 1e+308 is beyond the range", "float32", "3.4e+38"]),
+    "negative number beyond float32": ({"context": {"screen": -1e39}},
+                                       ["'screen': -1e+39 is beyond the range"]),
     "timestamp, no time features": ({"timestamp": 1_700_000_000}, ["timestamp",
                                                                    "context_time"]),
     "time as a context key": ({"context": {"timestamp": 1}}, ["'timestamp'"]),

@@ -308,14 +308,18 @@ def _refuse_repeated_header(path: Path, layout: DelimitedLayout, table: pa.Table
     text columns can hold one: a number column would have refused the name already."""
     if not table.num_columns or not all(pa.types.is_string(t) for t in table.schema.types):
         return
-    repeats = None
+    # rows that may still repeat it, narrowed column by column; a cheap length test first,
+    # as trimming every value of a big log costs more than the rest of this check
+    rows = pa.array(np.arange(table.num_rows))
     for name in table.column_names:
-        same = pc.equal(pc.utf8_trim_whitespace(table.column(name)), name)
-        repeats = same if repeats is None else pc.and_(repeats, same)
-    if not pc.any(repeats).as_py():
-        return
+        column = table.column(name).take(rows)
+        long_enough = pc.greater_equal(pc.binary_length(column), len(name.encode()))
+        rows, column = rows.filter(long_enough), column.filter(long_enough)
+        rows = rows.filter(pc.equal(pc.utf8_trim_whitespace(column), name))
+        if not len(rows):
+            return
     with reading(path, layout.encoding):
-        line, _ = line_of_record(path, layout, _first_false(pc.invert(repeats)))
+        line, _ = line_of_record(path, layout, rows[0].as_py())
     raise _repeated_header_error(path, line)
 
 

@@ -217,6 +217,10 @@ def request_context_from_text(model: Recommender, pairs: Sequence[str],
             if not math.isfinite(number):
                 raise ConfigError(f"--context {key}={value!r}: {model.name} takes a finite "
                                   f"number for {key!r}")
+            from recstack.serving.two_stage import context_number_problem
+
+            if problem := context_number_problem(key, number, model.name):
+                raise ConfigError(f"--context {key}={value!r}: {problem}")
             context[key] = number
         else:
             context[key] = value

@@ -53,7 +53,6 @@ import numpy as np
 
 from recstack import __version__
 from recstack.errors import ConfigError, RecstackError
-from recstack.serving import schemas
 
 if TYPE_CHECKING:
     from recstack.data.interactions import Interactions
@@ -73,7 +72,7 @@ INDEX_FOLDER = "index"
 GENERATOR_INDEX_FOLDER = "generator-index"
 _VERSIONS = "versions"
 #: the largest version number: a version's folder is its number in 8 digits
-MAX_VERSION = schemas.MAX_VERSION
+MAX_VERSION = 99_999_999
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _MANIFEST_FIELDS = {"format", "format_version", "name", "version", "model", "params",
                     "data_fingerprint", "evaluation", "created", "recstack_version", "index",

@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from recstack.serving.registry import MAX_VERSION
+
 #: the most items one list may ask for
 MAX_K = 1000
 #: the most items a new visitor may post
@@ -29,8 +31,6 @@ MAX_ITEMS = 500
 MAX_EVENTS = 1000
 #: the longest id (user or item) in characters
 MAX_ID_LENGTH = 128
-#: the largest registry version number (its folder is the number in 8 digits)
-MAX_VERSION = 99_999_999
 #: the largest request body in bytes (answered 413 beyond it)
 MAX_BODY_BYTES = 1 << 20
 #: the longest title search text

@@ -79,6 +79,7 @@ import scipy.sparse as sp
 from recstack.data.idmap import PLAIN_INTEGER
 from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError
+from recstack.serving.two_stage import context_number_problem
 from recstack.serving.variants import VariantAssigner
 
 if TYPE_CHECKING:
@@ -99,7 +100,6 @@ logger = logging.getLogger(__name__)
 
 NEW_USER_PATH = "POST /recommendations/new-user"
 _PLAIN_INTEGER = re.compile(PLAIN_INTEGER)
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class UnknownUserError(RecstackError):
@@ -622,12 +622,9 @@ class Service:
             if role == "numeric" and isinstance(value, str):
                 raise InvalidContextError(f"context key {key!r}: {loaded.reference} takes a "
                                           f"number for it (got text {value[:40]!r})")
-            if role == "numeric" and abs(float(value)) > _FLOAT32_MAX:
-                # the ranker's features are float32: 1e308 would become infinity there
-                raise InvalidContextError(
-                    f"context key {key!r}: {value:g} is beyond the range of "
-                    f"{loaded.reference}'s float32 features (at most {_FLOAT32_MAX:.3g} in "
-                    "size)")
+            if role == "numeric" and (problem := context_number_problem(
+                    key, value, loaded.reference)):
+                raise InvalidContextError(problem)
             used[key] = value
         if loaded.context_time:
             from recstack.pipeline.features import CONTEXT_TIME

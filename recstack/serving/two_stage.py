@@ -48,6 +48,19 @@ import scipy.sparse as sp
 
 from recstack.errors import RecstackError
 
+#: the largest number a numeric context column takes: the ranker's features are float32
+#: (a larger finite number, 1e308, would be infinity there)
+MAX_CONTEXT_NUMBER = float(np.finfo(np.float32).max)
+
+
+def context_number_problem(key: str, value: float, model: str) -> str | None:
+    """Why ``value`` cannot be the numeric context column ``key`` of ``model``, or None:
+    the one check of the service and ``recstack recommend --context``."""
+    if abs(float(value)) > MAX_CONTEXT_NUMBER:
+        return (f"context key {key!r}: {value:g} is beyond the range of {model}'s float32 "
+                f"features (at most {MAX_CONTEXT_NUMBER:.3g} in size)")
+    return None
+
 if TYPE_CHECKING:
     from recstack.pipeline.candidates import Candidates as PipelineCandidates
     from recstack.pipeline.two_stage import TwoStage

@@ -90,3 +90,18 @@ def test_a_reload_through_an_alias_of_an_impossible_version_keeps_serving(regist
     assert beyond.status_code == 422
     assert beyond.json()["detail"][0]["loc"] == ["body", "version"]
     assert still.status_code == 200 and still.json()["model"] == "pop@1"
+
+
+def test_the_registry_and_the_recommend_command_need_no_serving_extra():
+    # fit --registry and recommend run without pydantic (the serving extra): the version
+    # bound lives in the registry, the context bound outside the request schemas
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['pydantic'] = None; sys.modules['fastapi'] = None; "
+            "import recstack.serving.registry, recstack.serving.commands; "
+            "print(recstack.serving.registry.MAX_VERSION)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(LARGEST)

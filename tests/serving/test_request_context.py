@@ -405,6 +405,10 @@ CLI_MISTAKES = {
     "a column twice": (["--context", "device=a", "device=b"], ["'device'", "twice"]),
     "text for a number": (["--context", "screen=big"], ["screen", "finite number"]),
     "infinite number": (["--context", "screen=inf"], ["screen", "finite number"]),
+    # finite as text, infinite as the ranker's float32 feature (was a traceback or the
+    # feature frame's 'context_screen is inf')
+    "number beyond float32": (["--context", "screen=1e308"],
+                              ["--context screen='1e308'", "beyond the range", "float32"]),
     "timestamp, no time features": (["--timestamp", "5"], ["--timestamp", "context_time"]),
 }
 

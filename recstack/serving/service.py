@@ -243,6 +243,7 @@ class LoadedModel:
                                  dtype=object)
         self.user_lookup = {text: i for i, text in enumerate(self.user_ids.tolist())}
         self.integer_users = model.users_.external_ids.dtype.kind in "iu"
+        self.integer_items = model.items_.external_ids.dtype.kind in "iu"
         seen = sp.csr_matrix(model.seen_)
         self.seen_matrix = seen
         self.seen_indptr, self.seen_indices = seen.indptr, seen.indices
@@ -273,6 +274,15 @@ class LoadedModel:
 
     def seen(self, user: int) -> np.ndarray:
         return self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
+
+    def id_hint(self, kind: Literal["user", "item"], text: str) -> str:
+        """Why ``text`` cannot be a ``kind`` id of this model when its ids are integers and
+        the text spells none plainly (``"007"``, ``"7.0"``, a name), else nothing."""
+        integers = self.integer_users if kind == "user" else self.integer_items
+        if integers and not _PLAIN_INTEGER.fullmatch(text):
+            return (f" (its {kind} ids are integers, written plainly: 7, not 007, +7 or "
+                    "7.0)")
+        return ""
 
     def typed_user_id(self, text: str) -> Any:
         """The id as the model's vocabulary types it: for integer ids, text that spells an
@@ -648,8 +658,9 @@ class Service:
             user = -1  # in the vocabulary, but the model learned nothing about them
         vector, vector_source = self._user_vector(loaded, user_id, user)
         if user < 0 and vector is None:
-            reason = (f"user {user_id!r} is unknown to {loaded.reference}; recommend for a "
-                      f"new visitor from their items with {NEW_USER_PATH}")
+            reason = (f"user {user_id!r} is unknown to {loaded.reference}"
+                      f"{loaded.id_hint('user', user_id)}; recommend for a new visitor from "
+                      f"their items with {NEW_USER_PATH}")
             if self.settings.unknown_user == "404":
                 raise UnknownUserError(reason)
             return self._popular(slot, loaded, user_id, k, "unknown_user", reason,
@@ -730,7 +741,9 @@ class Service:
             cannot = loaded.two_stage.cannot_fold_in
             scorer = functools.partial(scorer, context=used)
         if not len(known) or cannot is not None:
-            reason = "none of the posted items is in the catalog" if not len(known) else cannot
+            reason = ("none of the posted items is in the catalog"
+                      + "".join(dict.fromkeys(loaded.id_hint("item", i) for i in unknown))
+                      if not len(known) else cannot)
             served = self._popular(slot, loaded, user_id, k, "cold_start", str(reason),
                                    endpoint="new-user", exclude=known)
             served.unknown_items, served.input_items = unknown, list(items)
@@ -765,7 +778,8 @@ class Service:
         item = loaded.item_lookup.get(item_id, -1)
         if item < 0:
             raise UnknownItemError(f"item {item_id!r} is not in the catalog of "
-                                   f"{loaded.reference}; search titles with GET /items/search")
+                                   f"{loaded.reference}{loaded.id_hint('item', item_id)}; "
+                                   "search titles with GET /items/search")
         started = time.perf_counter()
         # no user: the chains' filters that hold for everyone (a block list) apply
         blocked = self._blocked(StageRequest(None, np.empty(0, np.int64), k, loaded))
@@ -941,7 +955,8 @@ class Service:
         loaded = self._loaded(self.variant_for(user_id))
         user = loaded.user_lookup.get(user_id, -1)
         if user < 0:
-            raise UnknownUserError(f"user {user_id!r} is unknown to {loaded.reference}")
+            raise UnknownUserError(f"user {user_id!r} is unknown to {loaded.reference}"
+                                   f"{loaded.id_hint('user', user_id)}")
         seen = loaded.seen(user)[:limit]
         return loaded.item_ids[seen], loaded.titles[seen]
 

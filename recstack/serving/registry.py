@@ -613,6 +613,12 @@ def _load_folder(name: str, version: int, folder: Path, where: str,
     from recstack.serving.ann import ItemIndex
 
     manifest = verify_folder(folder, where)
+    if manifest["name"] != name or manifest["version"] != version:
+        # a version folder copied or renamed by hand: serving it would report a version
+        # that is not the one it holds
+        raise CorruptVersionError(f"{where}: its manifest is of {manifest['name']}@"
+                                  f"{manifest['version']}; the folder was copied or renamed "
+                                  "by hand (publish it again instead)")
     try:
         model = load_model(folder / MODEL_FOLDER)
         index = (ItemIndex.load(folder / INDEX_FOLDER) if manifest["index"] is not None

@@ -105,3 +105,18 @@ def test_the_registry_and_the_recommend_command_need_no_serving_extra():
                           cwd=Path(__file__).resolve().parents[2], timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(LARGEST)
+
+
+def test_a_version_folder_copied_under_another_number_or_name_is_refused(registry):
+    import shutil
+
+    versions = Path(registry.root) / "pop" / "versions"
+    shutil.copytree(versions / "00000001", versions / "00000002")
+    shutil.copytree(Path(registry.root) / "pop", Path(registry.root) / "other")
+    # every file checks out against the manifest, which says pop@1
+    with pytest.raises(CorruptVersionError, match="pop@2: its manifest is of pop@1; the "
+                                                  "folder was copied or renamed by hand"):
+        registry.load("pop@2")
+    with pytest.raises(CorruptVersionError, match="other@1: its manifest is of pop@1"):
+        registry.load("other@1")
+    assert registry.load("pop@1").version == 1

@@ -325,10 +325,13 @@ class TwoStage(Recommender):
         top, scores = pad_columns(top, scores, int(k))
         return self._external_items(top, scores), scores
 
-    def score(self, users: Any, items: Any, context: Any = None) -> np.ndarray:
+    def score(self, users: Any, items: Any, context: Any = None, *,
+              exclude_seen: bool = True) -> np.ndarray:
         """Scores of ``(users[j], items[j])`` pairs (float32), with an optional ``context``
-        as in :meth:`recommend` (a DataFrame: one row per pair)."""
-        if context is None:
+        as in :meth:`recommend` (a DataFrame: one row per pair); ``exclude_seen`` as there
+        (by default a seen item is not a candidate and scores below every candidate)."""
+        check_exclude_seen(exclude_seen)
+        if context is None and exclude_seen:
             return super().score(users, items)
         self._require_fitted()
         user_index = np.asarray(self._user_indices(users), np.int64)
@@ -337,14 +340,17 @@ class TwoStage(Recommender):
         if user_index.shape != item_index.shape:
             raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
                               f"{item_index.shape}")
-        requests = request_context(context, len(user_index))
+        requests = None if context is None else request_context(context, len(user_index))
         out = np.empty(len(user_index), np.float32)
         # a full-catalog row per pair: batched so that the rows fit the memory budget
         batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (len(self.items_) * 8 * 2))
         for start in range(0, len(user_index), batch):
             chosen = slice(start, start + batch)
-            rows = self._score_requests(user_index[chosen],
-                                        requests.iloc[chosen].reset_index(drop=True))
+            rows = (self._score_users(user_index[chosen], exclude_seen=exclude_seen)
+                    if requests is None else
+                    self._score_requests(user_index[chosen],
+                                         requests.iloc[chosen].reset_index(drop=True),
+                                         exclude_seen=exclude_seen))
             out[chosen] = rows[np.arange(len(rows)), item_index[chosen]]
         return out
 

@@ -668,7 +668,8 @@ class Service:
         history = loaded.seen(user) if user >= 0 else np.empty(0, np.int32)
         request = StageRequest(user_id, history, k, loaded, user, used)
         if loaded.two_stage is not None:
-            return self._two_stage(slot, loaded, loaded.two_stage, request)
+            return self._two_stage(slot, loaded, loaded.two_stage, request,
+                                   exclude_seen=exclude_seen)
         n = max(k, loaded.n_candidates) if loaded.stages or self.stages else k
         n = min(n, loaded.n_items)
         started = time.perf_counter()
@@ -692,26 +693,27 @@ class Service:
         candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "user", user_id, k, candidates,
                               vector_source=vector_source)
-        # the only path that honours exclude_seen=False: a two-stage model's generators
-        # always exclude seen items, and an unknown user has none, so both log True
-        served.exclude_seen = exclude_seen
+        served.exclude_seen = exclude_seen  # an unknown user has no history: logged True
         return served
 
     def _two_stage(self, slot: VariantSlot, loaded: LoadedModel, two_stage: TwoStageServing,
-                   request: StageRequest) -> Served:
-        """A two-stage version: its generators retrieve, its ranker ranks (each step
-        timed), then the chains and stages as for any model."""
+                   request: StageRequest, *, exclude_seen: bool = True) -> Served:
+        """A two-stage version: its generators retrieve (the user's seen items among the
+        candidates when not ``exclude_seen``), its ranker ranks (each step timed), then the
+        chains and stages as for any model."""
 
         def timer(stage: str, name: str, seconds: float) -> None:
             self.metrics.child(self.metrics.stage, stage, name).observe(seconds)
 
         items, scores, sources, features = two_stage.rank(request.user, timer,
-                                                          context=request.context)
+                                                          context=request.context,
+                                                          exclude_seen=exclude_seen)
         candidates = Candidates(items, scores.astype(np.float32), sources, features=features)
         candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "user", request.user_id, request.k, candidates,
                               vector_source="model")
         served.context = dict(request.context) if request.context else None
+        served.exclude_seen = exclude_seen
         return served
 
     def recommend_new(self, items: Sequence[str], k: int, *,

@@ -165,8 +165,9 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                     continue
                 pairs = (model.users_.external_ids[np.full(len(item_index), user)],
                          model.items_.external_ids[item_index])
-                recomputed = (model.score(*pairs) if context is None  # only TwoStage's
-                              else cast("TwoStage", model).score(*pairs, context=context))
+                recomputed = (model.score(*pairs) if model.name != "two_stage"
+                              else cast("TwoStage", model).score(
+                                  *pairs, context=context, exclude_seen=_exclude_seen(row)))
             else:
                 posted = np.unique([lookup[i] for i in row.input_items if i in lookup])
                 history = sp.csr_matrix((np.ones(len(posted), np.float32), posted,
@@ -253,7 +254,7 @@ def _two_stage(row: Any, model: Any, user: int, tolerance: float,
     except ValueError as error:
         raise RecstackError(f"{_where(row)}: 'features' is not the JSON object the service "
                             f"writes ({error})") from None
-    candidates = model.candidates(np.array([user]))
+    candidates = model.candidates(np.array([user]), exclude_seen=_exclude_seen(row))
     frame = model.builder_.build(candidates, model.state_,
                                  context=candidate_context(model, context, len(candidates)))
     names = [f.name for f in frame.schema.features]

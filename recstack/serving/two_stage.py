@@ -165,14 +165,16 @@ class TwoStageServing:
         return ", ".join(f"{source}: {how}" for source, how in self.retrieval.items())
 
     def rank(self, user: int, timer: Callable[[str, str, float], None], *,
-             context: Mapping[str, Any] | None = None
+             context: Mapping[str, Any] | None = None, exclude_seen: bool = True
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, RankerFeatures]:
         """The ranked candidates of user index ``user``: item indices, the ranker's
         scores, each item's proposing sources (``"als+item_knn"``) and the features.
         ``timer(stage, name, seconds)`` is told each step's time. ``context``: the
         request's (column -> value; ``timestamp`` for time features), None for the
-        unknown level (:mod:`recstack.pipeline.features`)."""
-        seen = self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
+        unknown level (:mod:`recstack.pipeline.features`). Without ``exclude_seen`` the
+        generators may propose the user's seen items, as ``TwoStage.recommend`` does."""
+        seen = (self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
+                if exclude_seen else np.empty(0, np.int32))
         proposals = []
         for retriever in self.retrievers:
             started = time.perf_counter()

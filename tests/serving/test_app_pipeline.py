@@ -201,6 +201,41 @@ def test_a_two_stage_model_cut_to_n_candidates_per_user_is_served_as_it_recommen
         assert [it["item_id"] for it in body["items"]] == [str(i) for i in expected]
 
 
+
+def test_a_two_stage_model_serves_seen_items_when_a_request_keeps_them(tmp_path, two_stage,
+                                                                     train):
+    """exclude_seen=false reaches the two-stage model's generators: the service answers
+    what ``recommend(..., exclude_seen=False)`` answers offline (seen items among them),
+    logs the flag, and the skew check recomputes those requests without a mismatch."""
+    from recstack.serving.skew import check_skew
+
+    registry = publish(tmp_path / "registry", two_stage, train, name="ts")
+    logs = tmp_path / "logs"
+    users = two_stage.users_.external_ids[:6]
+    process, url = start_service(tmp_path, registry, "--log-dir", str(logs))
+    try:
+        kept = [httpx.get(f"{url}/users/{u}/recommendations",
+                          params={"k": 8, "exclude_seen": "false"}).json() for u in users]
+        posted = httpx.post(f"{url}/users/{users[0]}/recommendations",
+                            json={"k": 8, "exclude_seen": False}).json()
+    finally:
+        stop_service(process)
+    seen_served = 0
+    for user, body in zip(users, kept, strict=True):
+        got = [it["item_id"] for it in body["items"]]
+        assert got == [str(i) for i in two_stage.recommend([user], k=8,
+                                                           exclude_seen=False)[0][0]]
+        u = int(two_stage.users_.to_index(np.array([user]))[0])
+        seen = set(_ids(two_stage, _seen(train, u)))
+        seen_served += len(seen & set(got))
+    assert seen_served > 0  # the flag changed the answer
+    assert [it["item_id"] for it in posted["items"]] == \
+        [it["item_id"] for it in kept[0]["items"]]
+    log = pd.concat([pd.read_parquet(f) for f in sorted((logs / "requests").glob("*.parquet"))])
+    assert not log["exclude_seen"].any()
+    report = check_skew(logs, registry)
+    assert (report.checked, report.mismatched) == (7, 0), report.mismatches
+
 def test_a_two_stage_model_retrieves_ranks_and_logs_its_features(tmp_path, two_stage,
                                                                   train):
     from recstack.serving.skew import check_skew, render_skew

@@ -90,3 +90,22 @@ def test_click_through_the_page(tmp_path, browser, als, train):
         assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
     finally:
         stop_service(process)
+
+
+@pytest.mark.slow
+def test_the_page_shows_a_refused_request_as_words(tmp_path, browser, als, train):
+    """A 422 carries a list of {loc, msg}; the page's error line names the field and the
+    reason (it showed "[object Object]")."""
+    registry = publish(tmp_path / "registry", als, train)
+    process, url = start_service(tmp_path, registry)
+    try:
+        browser.get(url + "/")
+        user = als.users_.external_ids[0]
+        message = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "api(arguments[0]).then(() => done('no error'), (e) => done(e.message));",
+            f"/users/{user}/recommendations?k=abc")
+    finally:
+        stop_service(process)
+    assert "[object Object]" not in message
+    assert message.startswith("query.k: ") and "integer" in message, message

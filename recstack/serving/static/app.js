@@ -10,10 +10,27 @@ function el(tag, text, cls) {
   return node;
 }
 
+// The service's errors carry `detail`: a sentence, or (a request that fails validation) a
+// list of {loc, msg}; a proxy in front of it may answer with a page that is not JSON.
+function errorText(body, response) {
+  const detail = body && body.detail;
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {
+    return detail.map((d) => (d && d.msg
+      ? `${(d.loc || []).join(".")}: ${d.msg}` : JSON.stringify(d))).join("; ");
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}
+
 async function api(path, options) {
   const response = await fetch(path, options);
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.detail || response.statusText);
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (_) {
+    if (response.ok) throw new Error(`${path}: the service did not answer JSON`);
+  }
+  if (!response.ok) throw new Error(errorText(body, response));
   return body;
 }
 

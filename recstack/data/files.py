@@ -1815,9 +1815,16 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
     context = _context_columns(context, roles, schema.names, path)
     try:
         table = pq.read_table(path, columns=list(dict.fromkeys([*roles.values(), *context])))
+        declared = pq.read_metadata(path).num_rows
     except _READ_ERRORS as error:
         raise DataFormatError(f"not a readable Parquet file ({_short(error)})", file=str(path),
                               expected="an intact Parquet file") from None
+    if declared != table.num_rows:
+        # pyarrow reads the row groups and trusts their own counts; a footer that disagrees
+        # means the file was damaged or cut, and some rows may be missing
+        raise DataFormatError(f"its footer declares {declared} rows but its row groups hold "
+                              f"{table.num_rows}: the file is damaged", file=str(path),
+                              expected="an intact Parquet file (write it again)")
     if table.num_rows == 0 and stored is None:
         raise DataFormatError("holds no interactions (no rows)", file=str(path),
                               expected="one row per interaction")

@@ -267,3 +267,20 @@ def test_folders_and_files_in_each_others_place(tmp_path):
                              (read_partitioned, tmp_path / "dataset", "is a file")):
         with pytest.raises(RecstackError, match=said):
             call(path)
+
+
+def test_a_parquet_footer_that_miscounts_its_rows_is_refused(tmp_path):
+    """Found by the mutation test above: a footer whose row count disagrees with its row
+    groups (here 3 declared, 4 stored) was read without a word; pyarrow trusts the row
+    groups, so rows may be missing. The count is FileMetaData's field 3, an i64 written in
+    Thrift's compact protocol right after the schema list: header byte 0x16, then the
+    zigzag varint (4 -> 0x08, 3 -> 0x06), then the row-group list's header 0x19."""
+    raw = _parquet_bytes(tmp_path)
+    footer_start = len(raw) - 8 - int.from_bytes(raw[-8:-4], "little")
+    at = raw.index(b"\x16\x08\x19", footer_start)
+    path = tmp_path / "miscounted.parquet"
+    path.write_bytes(raw[:at + 1] + b"\x06" + raw[at + 2:])
+    assert pq.read_metadata(path).num_rows == 3  # the crafted damage is what we meant
+    with pytest.raises(RecstackError, match=r"miscounted\.parquet.*declares 3 rows but its "
+                                            r"row groups hold 4"):
+        load_table(path)

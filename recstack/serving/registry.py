@@ -165,11 +165,13 @@ _Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 def _storage_errors(method: _Method) -> _Method:
-    """Report what the storage under the registry refused (missing credentials, a bucket
-    that does not exist, a connection that failed, a folder without permission) as a
+    """Report what the storage under the registry refused as a
     :class:`RegistryUnavailableError` naming the registry, not as the storage library's own
-    exception. A missing key stays :class:`FileNotFoundError`: callers treat it as "no such
-    version"."""
+    exception, in the terms of that storage: for a remote one (missing credentials, a
+    bucket that does not exist, a connection that failed) the location and credentials;
+    for a local folder the path and what the system said of it (a folder where a file
+    belongs, no permission), which no credentials would change. A missing key stays
+    :class:`FileNotFoundError`: callers treat it as "no such version"."""
 
     @functools.wraps(method)
     def reaching(self: ModelRegistry, *args: Any, **kwargs: Any) -> Any:
@@ -177,16 +179,41 @@ def _storage_errors(method: _Method) -> _Method:
             return method(self, *args, **kwargs)
         except (RecstackError, FileNotFoundError):
             raise
+        except OSError as error:
+            if self.is_remote:
+                raise RegistryUnavailableError(_remote_refusal(self.root, error)) from None
+            raise RegistryUnavailableError(_local_refusal(self.root, error)) from None
         except Exception as error:
             # fsspec backends raise their own types (botocore's NoCredentialsError, ...)
-            if not self.is_remote and not isinstance(error, OSError):
+            if not self.is_remote:
                 raise
-            raise RegistryUnavailableError(
-                f"registry {self.root}: the storage refused or could not be reached "
-                f"({type(error).__name__}: {error}); check the location, credentials "
-                "(storage_options) and permissions") from None
+            raise RegistryUnavailableError(_remote_refusal(self.root, error)) from None
 
     return reaching  # type: ignore[return-value]
+
+
+def _remote_refusal(root: str, error: Exception) -> str:
+    return (f"registry {root}: the storage refused or could not be reached "
+            f"({type(error).__name__}: {error}); check the location, credentials "
+            "(storage_options) and the connection")
+
+
+#: What to do about the errors a local folder raises, by type (the user's own doing:
+#: a hand-made folder where the registry keeps a file, a permission).
+_LOCAL_REMEDIES: tuple[tuple[type[OSError], str], ...] = (
+    (IsADirectoryError, "a folder stands where the registry keeps a file; move it away"),
+    (NotADirectoryError, "a file stands where the registry keeps a folder; move it away"),
+    (PermissionError, "give this process permission to read and write there"),
+)
+
+
+def _local_refusal(root: str, error: OSError) -> str:
+    path = error.filename if error.filename is not None else root
+    reason = error.strerror or str(error)
+    remedy = next((text for kind, text in _LOCAL_REMEDIES if isinstance(error, kind)),
+                  "check that path and its disk")
+    return (f"registry {root}: cannot use {path}: {reason} "
+            f"({type(error).__name__}); {remedy}")
 
 
 class RegistryUnavailableError(RecstackError):

@@ -82,6 +82,7 @@ from recstack.data.interactions import (
     DuplicateRowsError,
     Interactions,
     check_name_list,
+    first_repeated_name,
     floor_seconds,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
@@ -562,16 +563,6 @@ def _refuse_other_separator(path: PathLike, layout: DelimitedLayout, names: Sequ
                 f"{candidate!r}, not {layout.delimiter!r}", file=str(path), line=line,
                 expected=f"fields separated by {layout.delimiter!r} (for a log of your own, "
                          f"pass separator={candidate!r})")
-
-
-def first_repeated_name(names: Sequence[str]) -> tuple[str, int, int] | None:
-    """The first column name that appears twice, with both positions (1-based), or None."""
-    seen: dict[str, int] = {}
-    for position, name in enumerate(names, start=1):
-        if name in seen:
-            return name, seen[name], position
-        seen[name] = position
-    return None
 
 
 def iter_records(

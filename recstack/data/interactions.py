@@ -142,6 +142,8 @@ class Interactions:
         ts = None if timestamps is None else _number_column(timestamps, np.int64, TIMESTAMP, n)
         if rating_range is not None:
             _check_rating_range(rating_range, value)
+        _check_side_table(item_table, ITEM_ID)
+        _check_side_table(user_table, USER_ID)
         if keep_unseen_items and item_table is not None:
             table_ids = _id_column(_key_column(item_table, ITEM_ID).to_numpy(), ITEM_ID)
             item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
@@ -190,6 +192,11 @@ class Interactions:
                 if name == default and role in ("values", "timestamps"):
                     return None
                 raise UnknownColumnError(name, columns, role=role)
+            if columns.count(name) > 1:
+                first, second = [i + 1 for i, c in enumerate(columns) if c == name][:2]
+                raise DataFormatError(f"the frame names column {name!r} twice (columns "
+                                      f"{first} and {second})", column=name,
+                                      expected=f"one column of {role}")
             return frame[name].to_numpy()
 
         users = pick(user_col, USER_ID, "user ids")
@@ -469,6 +476,7 @@ def _context_frame(context: Any, n: int) -> pd.DataFrame:
     if len(context) != n:
         raise DataFormatError(f"context has {len(context)} rows for {n} interactions",
                               column="context", expected="one context row per interaction")
+    _refuse_repeated_columns(context, "context")
     clash = [c for c in context.columns if c in RESERVED_COLUMNS]
     if clash:
         raise DataFormatError(f"context has a column named {clash[0]!r}", column=str(clash[0]),
@@ -614,6 +622,39 @@ def _check_finite(values: np.ndarray, column: str) -> None:
             column=column, expected="a finite number")
 
 
+def first_repeated_name(names: Sequence[Any]) -> tuple[Any, int, int] | None:
+    """The first column name that appears twice, with both positions (1-based), or None."""
+    seen: dict[Any, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in seen:
+            return name, seen[name], position
+        seen[name] = position
+    return None
+
+
+def _refuse_repeated_columns(table: pd.DataFrame, what: str) -> None:
+    """pandas lets a frame name a column twice; every reader would then get a frame where
+    it expects one column, or the first of two that may disagree."""
+    repeated = first_repeated_name(list(table.columns))
+    if repeated is not None:
+        name, first, second = repeated
+        raise DataFormatError(f"the {what} names column {name!r} twice (columns {first} and "
+                              f"{second})", column=str(name),
+                              expected=f"distinct column names in the {what}")
+
+
+def _check_side_table(table: Any, key: str) -> None:
+    """Refuse an item or user table that is not a frame, or names a column twice, before
+    any of its columns is read."""
+    if table is None:
+        return
+    what = f"{key.removesuffix('_id')} table"
+    if not isinstance(table, pd.DataFrame):
+        raise ConfigError(f"the {what} must be a pandas DataFrame keyed by {key}, not "
+                          f"{type(table).__name__}")
+    _refuse_repeated_columns(table, what)
+
+
 def _key_column(table: pd.DataFrame, default: str) -> pd.Series:
     return table[default] if default in table.columns else table.iloc[:, 0]
 
@@ -622,9 +663,6 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
     """One row per id, in index order, with the key column first and named ``key``."""
     if table is None:
         return None
-    if not isinstance(table, pd.DataFrame):
-        raise ConfigError(f"the {key.removesuffix('_id')} table must be a pandas DataFrame "
-                          f"keyed by {key}, not {type(table).__name__}")
     keys = _key_column(table, key)
     if keys.duplicated().any():
         dup = keys[keys.duplicated()].iloc[:3].tolist()

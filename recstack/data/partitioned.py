@@ -37,6 +37,7 @@ from recstack.data.files import (
     ids_to_numpy,
     interactions_to_arrow,
     reading,
+    scalar_text,
 )
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
@@ -569,7 +570,7 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
     """Checked arrays from the table read; every problem named with the dataset, the file
     and the row."""
     def fail_at(index: int, column: str, message: str, expected: str) -> DataFormatError:
-        text = str(table.column(column)[index].as_py())
+        text = scalar_text(table.column(column)[index])
         return DataFormatError(f"{locate(index)}: " + message.format(text=text),
                                file=str(root), column=column, expected=expected)
 

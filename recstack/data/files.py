@@ -40,6 +40,11 @@ Timestamps
     March 1973 look like seconds: set the unit for such data.) Text is ISO-8601 or a strptime
     pattern. A time outside the years 1 to 9999 is an error naming file, line and column.
 
+Numbers in text files are decimal: a hexadecimal ``0x10`` in a column of integers (Unix
+times, the integer ids of MovieLens files) is refused naming file, line and column, as it
+is among ratings, rather than read as 16. A text id that looks hexadecimal (a hash such as
+``0x1f``) stays that text.
+
 The delimited-text machinery here (:class:`DelimitedLayout`, :func:`read_delimited`,
 :func:`line_of_record`) is shared with the MovieLens loaders.
 """
@@ -139,9 +144,12 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "id": pa.string(),
 }
 _INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
-# What pyarrow accepts as an integer / a float (it takes hex, trims only spaces and tabs
-# and knows only ASCII digits: Python's \s and \d would let through text int() refuses).
-_INT_TEXT = re.compile(r"[ \t]*(-?[0-9]+|0[xX][0-9a-fA-F]+)[ \t]*")
+# What an integer / a float may look like (pyarrow trims only spaces and tabs and knows
+# only ASCII digits: Python's \s and \d would let through text int() refuses). pyarrow
+# also reads hex (0x10 as 16); no interaction format writes numbers so, so a hex field is
+# refused as a rating's is (see _refuse_hex_integers).
+_INT_TEXT = re.compile(r"[ \t]*-?[0-9]+[ \t]*")
+_HEX_TEXT = r"^[ \t]*[+-]?0[xX]"
 _FLOAT_TEXT = re.compile(r"[ \t]*[+-]?([0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?"
                          r"[0-9]+)?|inf|infinity|nan)[ \t]*", re.IGNORECASE)
 # An id read as an integer: written plainly, so that no two spellings become one id.
@@ -300,7 +308,50 @@ def read_delimited(
                                 f"column {name!r} holds a line break")
     if layout.has_header:
         _refuse_repeated_header(path, layout, table)
+    _refuse_hex_integers(path, layout, names, table, columns, expected)
     return table
+
+
+def _refuse_hex_integers(path: Path, layout: DelimitedLayout, names: list[str],
+                         table: pa.Table, columns: Mapping[str, ColumnKind],
+                         expected: Mapping[str, str]) -> None:
+    """Refuse a field that pyarrow read as a hexadecimal integer (0x10 as 16) in a column
+    of integers (ids, Unix times): no interaction format writes numbers so, ratings refuse
+    them, and '0x10' and '16' would silently become one id or one moment. The text of those
+    columns is read again only when the file holds a '0x' at all."""
+    integers = [name for name, kind in columns.items() if kind in ("int32", "int64") or (
+        kind == "auto" and pa.types.is_integer(table.column(name).type))]
+    if not integers or not _may_hold_hex(path, layout.encoding):
+        return
+    text = _arrow_read(path, layout, names, {name: "text" for name in integers}, as_text=())
+    for name in integers:
+        is_hex = pc.match_substring_regex(text.column(name), _HEX_TEXT)
+        if pc.any(is_hex).as_py():
+            with reading(path, layout.encoding):
+                line, fields = line_of_record(path, layout, _first_false(pc.invert(is_hex)))
+            position = names.index(name)
+            shown = fields[position].strip() if position < len(fields) else "?"
+            raise DataFormatError(f"found {shown!r}, a hexadecimal number (numbers are read "
+                                  "in decimal digits only)", file=str(path), line=line,
+                                  column=name, expected=expected[name])
+
+
+def _may_hold_hex(path: Path, encoding: str) -> bool:
+    """Whether the (decompressed) bytes of ``path`` hold '0x' or '0X' anywhere: a scan far
+    cheaper than parsing, that spares clean files a second read."""
+    try:
+        if codecs.lookup(encoding).name not in _ASCII_COMPATIBLE:
+            return True  # '0x' is other bytes there: let the exact check decide
+    except LookupError:
+        return True
+    previous = b""
+    with reading(path, encoding), pa.input_stream(str(path), compression="detect") as stream:
+        while chunk := stream.read(1 << 22):
+            window = previous + chunk
+            if b"0x" in window or b"0X" in window:
+                return True
+            previous = chunk[-1:]
+    return False
 
 
 def _refuse_repeated_header(path: Path, layout: DelimitedLayout, table: pa.Table) -> None:
@@ -893,7 +944,7 @@ def _field_problem(text: str, kind: ColumnKind) -> str | None:
         if not _INT_TEXT.fullmatch(text):
             return "found an empty field" if not text.strip() else f"found {text!r}"
         digits = text.strip(" \t")
-        value = int(digits, 16) if digits.lower().startswith("0x") else int(digits)
+        value = int(digits)
         low, high = _INT_BOUNDS[kind]
         if not low <= value <= high:
             return f"found {text.strip()}, outside the {kind} range"

@@ -3,6 +3,8 @@ its place named."""
 
 from __future__ import annotations
 
+import gzip
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 from recstack.data import partitioned
+from recstack.data.files import DelimitedLayout, load_table, read_delimited
 from recstack.data.interactions import Interactions
 from recstack.errors import DataFormatError
 
@@ -73,3 +76,51 @@ def test_a_frame_naming_its_id_column_twice_is_refused():
     with pytest.raises(DataFormatError, match=r"column 'user_id': the frame names column "
                                               r"'user_id' twice \(columns 1 and 3\)"):
         Interactions.from_frame(frame)
+
+
+# ---------------------------------------------------------------- hexadecimal numbers
+_HEX_LOG = "user_id,item_id,value,timestamp\na,b,4,1700000000\na,c,5,0x10\n"
+
+
+def _write(path: Path, text: str) -> Path:
+    if path.suffix == ".gz":
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.csv.gz"])
+@pytest.mark.parametrize("written", ["0x10", "0X1f", " 0x10"])
+def test_a_hex_timestamp_is_refused_at_its_line(tmp_path, name, written):
+    # it was read as 16, the Unix time 1970-01-01 00:00:16, without a word
+    path = _write(tmp_path / name, _HEX_LOG.replace("0x10", written))
+    with pytest.raises(DataFormatError,
+                       match=rf"{re.escape(name)}:3: column 'timestamp': found "
+                             rf"'{written.strip()}', a hexadecimal number"):
+        load_table(path)
+
+
+def test_a_hex_integer_id_is_refused_at_its_line(tmp_path):
+    # columns read as integers (MovieLens ids, adjacency lists) took 0x1F as 31
+    path = _write(tmp_path / "ratings.csv", "userId,movieId\n1,2\n3,0x1F\n")
+    with pytest.raises(DataFormatError, match=r"ratings\.csv:3: column 'movieId': found "
+                                              r"'0x1F', a hexadecimal number"):
+        read_delimited(path, DelimitedLayout(","), {"userId": "int32", "movieId": "int32"})
+
+
+def test_a_hex_id_after_which_the_file_breaks_is_named_first(tmp_path):
+    # pyarrow stops at the later word; the exact reader must not pass over the hex id
+    path = _write(tmp_path / "ratings.csv", "userId,movieId\n1,0x2\n3,four\n")
+    with pytest.raises(DataFormatError, match=r"ratings\.csv:2: column 'movieId': found "
+                                              r"'0x2'"):
+        read_delimited(path, DelimitedLayout(","), {"userId": "int32", "movieId": "int32"})
+
+
+def test_text_ids_that_look_hex_stay_text_ids(tmp_path):
+    # a hash id such as 0x1f is a name, never the number 31: it may not merge with '31'
+    path = _write(tmp_path / "log.csv", "user_id,item_id,timestamp\n0x1f,31,5\n31,0x1F,6\n")
+    frame = load_table(path).to_frame()
+    assert frame["user_id"].tolist() == ["0x1f", "31"]
+    assert frame["item_id"].tolist() == ["31", "0x1F"]
+    assert frame["timestamp"].tolist() == [5, 6]

@@ -335,8 +335,8 @@ async def list_users(service: ServiceDep, limit: Limit = 50) -> dict[str, Any]:
 async def user_history(service: ServiceDep, user_id: UserId, limit: Limit = 50
                        ) -> dict[str, Any]:
     """The items the model saw the user interact with."""
-    ids, titles = service.history(user_id, limit)
-    return {"user_id": service.request_id(user_id, "user_id"),
+    known_as, ids, titles = service.history(user_id, limit)
+    return {"user_id": known_as,
             "items": [{"item_id": i, "title": t}
                                           for i, t in zip(ids, titles, strict=True)]}
 

@@ -102,6 +102,15 @@ NEW_USER_PATH = "POST /recommendations/new-user"
 _PLAIN_INTEGER = re.compile(PLAIN_INTEGER)
 
 
+def integer_spelling(text: str) -> str:
+    """The integer's own text for text that spells one plainly
+    (:data:`recstack.data.idmap.PLAIN_INTEGER`: ``"-0"`` is ``"0"``), else ``text``. Only
+    int64 ids exist, so longer text is never converted (nor handed to ``int``)."""
+    if len(text) <= 20 and _PLAIN_INTEGER.fullmatch(text):
+        return str(int(text))
+    return text
+
+
 class UnknownUserError(RecstackError):
     """The user is neither in the model nor in the embedding store (HTTP 404)."""
 
@@ -283,6 +292,22 @@ class LoadedModel:
             return (f" (its {kind} ids are integers, written plainly: 7, not 007, +7 or "
                     "7.0)")
         return ""
+
+    def vocabulary_id(self, kind: Literal["user", "item"], text: str) -> str:
+        """``text`` (a trimmed request id) as this version's vocabulary spells it: for
+        integer ids, the integer it plainly spells (``"-0"`` is user 0, as every reader of
+        ids has it), so that the lookup, the response and the logs (which the skew check
+        looks up again) agree with the offline rule; any other text as given."""
+        integers = self.integer_users if kind == "user" else self.integer_items
+        return integer_spelling(text) if integers else text
+
+    def user_position(self, text: str) -> int:
+        """The index of user ``text`` (a :meth:`vocabulary_id`), -1 when unknown."""
+        return self.user_lookup.get(text, -1)
+
+    def item_position(self, text: str) -> int:
+        """The index of item ``text`` (a :meth:`vocabulary_id`), -1 when unknown."""
+        return self.item_lookup.get(text, -1)
 
     def typed_user_id(self, text: str) -> Any:
         """The id as the model's vocabulary types it: for integer ids, text that spells an
@@ -546,7 +571,9 @@ class Service:
 
     # ------------------------------------------------------------------ requests
     def variant_for(self, user_id: str | None) -> VariantSlot:
-        slot = self.by_name[self.assigner.assign(user_id)] if user_id else self.slots[0]
+        # by the integer's own text, so "-0" and "0" (one user offline) share an arm
+        slot = (self.by_name[self.assigner.assign(integer_spelling(user_id))] if user_id
+                else self.slots[0])
         return slot
 
     def _loaded(self, slot: VariantSlot) -> LoadedModel:
@@ -653,7 +680,8 @@ class Service:
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
         used = self.context_for(loaded, context, timestamp)
-        user = loaded.user_lookup.get(user_id, -1)
+        user_id = loaded.vocabulary_id("user", user_id)
+        user = loaded.user_position(user_id)
         if user >= 0 and not loaded.has_history[user]:
             user = -1  # in the vocabulary, but the model learned nothing about them
         vector, vector_source = self._user_vector(loaded, user_id, user)
@@ -733,7 +761,8 @@ class Service:
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
         used = self.context_for(loaded, context, timestamp)
-        index = np.array([loaded.item_lookup.get(i, -1) for i in items], dtype=np.int64)
+        items = [loaded.vocabulary_id("item", item) for item in items]
+        index = np.array([loaded.item_position(i) for i in items], dtype=np.int64)
         unknown = list(dict.fromkeys(i for i, j in zip(items, index, strict=True) if j < 0))
         known = np.unique(index[index >= 0])
         scorer = getattr(loaded.base, "score_histories", None)
@@ -777,7 +806,8 @@ class Service:
         item_id = self.request_id(item_id, "item_id")
         slot = self.slots[0]
         loaded = self._loaded(slot)
-        item = loaded.item_lookup.get(item_id, -1)
+        item_id = loaded.vocabulary_id("item", item_id)
+        item = loaded.item_position(item_id)
         if item < 0:
             raise UnknownItemError(f"item {item_id!r} is not in the catalog of "
                                    f"{loaded.reference}{loaded.id_hint('item', item_id)}; "
@@ -952,15 +982,17 @@ class Service:
         loaded = self._loaded(self.slots[0])
         return loaded.user_ids[np.flatnonzero(loaded.has_history)[:limit]].tolist()
 
-    def history(self, user_id: str, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    def history(self, user_id: str, limit: int) -> tuple[str, np.ndarray, np.ndarray]:
+        """The user's id as the model spells it, and the ids and titles of their items."""
         user_id = self.request_id(user_id, "user_id")
         loaded = self._loaded(self.variant_for(user_id))
-        user = loaded.user_lookup.get(user_id, -1)
+        user_id = loaded.vocabulary_id("user", user_id)
+        user = loaded.user_position(user_id)
         if user < 0:
             raise UnknownUserError(f"user {user_id!r} is unknown to {loaded.reference}"
                                    f"{loaded.id_hint('user', user_id)}")
         seen = loaded.seen(user)[:limit]
-        return loaded.item_ids[seen], loaded.titles[seen]
+        return user_id, loaded.item_ids[seen], loaded.titles[seen]
 
     def health(self) -> dict[str, Any]:
         store = ("none" if not self.settings.store else

@@ -727,21 +727,59 @@ def _unterminated_quote(path: Path, layout: DelimitedLayout) -> DataFormatError 
                     if "unexpected end of data" in str(error):
                         line = start
         else:
-            # one record per line: a record that spans lines was opened by a stray quote
-            line = next((start for start, end, _ in _record_spans(path, layout)
-                         if end > start), None)
+            # one record per line: a record that spans lines was opened by a stray quote,
+            # or is a closed quoted field holding a line break
+            spanning = next(((start, end, fields) for start, end, fields
+                             in _record_spans(path, layout) if end > start), None)
+            if spanning is not None:
+                return _record_spanning_lines(path, layout, *spanning)
     if line is None:
         return None
-    if layout.newlines_in_values:
+    return DataFormatError(
+        "unterminated quote: a field opened with '\"' is not closed before the end of "
+        "the file", file=str(path), line=line,
+        expected='a closing \" (a quote inside a quoted field is written "")')
+
+
+def _record_spanning_lines(path: Path, layout: DelimitedLayout, start: int, end: int,
+                           fields: list[str]) -> DataFormatError:
+    """The error for a record of a one-record-per-line file that runs from line ``start``
+    to ``end``: a quoted value holding a line break when its quotes close and its fields
+    are the header's, else a quote opened by mistake."""
+    names = layout.names if layout.names is not None else file_column_names(path, layout)
+    broken = next((i for i, field in enumerate(fields) if "\n" in field or "\r" in field),
+                  None)
+    never_closed = _opens_for_good(path, layout, start)
+    if len(fields) == len(names) and broken is not None and not never_closed:
+        shown = fields[broken] if len(fields[broken]) <= 60 else fields[broken][:57] + "..."
+        return DataFormatError(
+            f"the quoted value {shown!r} holds a line break (the record runs on to line "
+            f"{end})", file=str(path), line=start, column=names[broken],
+            expected="each record on one line: take the line break out of the value")
+    if never_closed:
         return DataFormatError(
             "unterminated quote: a field opened with '\"' is not closed before the end of "
-            "the file", file=str(path), line=line,
+            "the file", file=str(path), line=start,
             expected='a closing \" (a quote inside a quoted field is written "")')
     return DataFormatError(
-        "a quoted field opened with '\"' runs past the end of its line (an unterminated "
-        "quote?)", file=str(path), line=line,
-        expected='each record on one line, the quote closed (a quote inside a quoted field '
-                 'is written "")')
+        f"a field opened with '\"' closes only on line {end}, making one record of "
+        f"{len(fields)} field(s) of lines {start} to {end} (a stray quote?)",
+        file=str(path), line=start,
+        expected='each record on one line, each quote closed on its line (a quote inside '
+                 'a quoted field is written "")')
+
+
+def _opens_for_good(path: Path, layout: DelimitedLayout, start: int) -> bool:
+    """Whether the quote of the record starting on line ``start`` is never closed."""
+    with _open_text(path, layout.encoding) as handle:
+        reader = csv.reader(handle, delimiter=layout.delimiter, strict=True)
+        try:
+            for _ in reader:
+                if reader.line_num >= start:
+                    return False
+        except csv.Error as error:
+            return "unexpected end of data" in str(error)
+    return False
 
 
 def _arrow_read(path: Path, layout: DelimitedLayout, names: list[str],

@@ -124,3 +124,34 @@ def test_text_ids_that_look_hex_stay_text_ids(tmp_path):
     assert frame["user_id"].tolist() == ["0x1f", "31"]
     assert frame["item_id"].tolist() == ["31", "0x1F"]
     assert frame["timestamp"].tolist() == [5, 6]
+
+
+# ---------------------------------------------------------------- quoted line breaks
+def test_a_closed_quoted_value_holding_a_line_break_is_named_as_such(tmp_path):
+    # the quote closes on line 3: the message suggested an "unterminated quote?"
+    path = _write(tmp_path / "log.csv",
+                  'user_id,item_id,value\nu1,i1,4\nu2,"the\nitem",5\nu3,i3,3\n')
+    with pytest.raises(DataFormatError) as caught:
+        load_table(path)
+    error = caught.value
+    assert (error.file, error.line, error.column) == (str(path), 3, "item_id")
+    assert "the quoted value 'the\\nitem' holds a line break (the record runs on to line 4)" \
+        in str(error)
+    assert "unterminated" not in str(error)
+
+
+def test_a_quote_never_closed_is_named_unterminated(tmp_path):
+    path = _write(tmp_path / "log.csv", 'user_id,item_id,value\nu1,i1,4\nu2,"i2,5\nu3,i3,3\n')
+    with pytest.raises(DataFormatError, match=r"log\.csv:3: unterminated quote: a field opened "
+                                              r"with '\"' is not closed before the end"):
+        load_table(path)
+
+
+def test_a_stray_quote_closed_by_another_names_both_lines(tmp_path):
+    # two stray quotes make one record of lines 3 to 4: u2, "i2,5\nu3,i3", 3 and 7
+    path = _write(tmp_path / "log.csv",
+                  'user_id,item_id,value\nu1,i1,4\nu2,"i2,5\nu3,i3",3,7\n')
+    with pytest.raises(DataFormatError, match=r"log\.csv:3: a field opened with '\"' closes "
+                                              r"only on line 4, making one record of 4 "
+                                              r"field\(s\) of lines 3 to 4 \(a stray quote\?\)"):
+        load_table(path)

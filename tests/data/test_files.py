@@ -138,13 +138,16 @@ def test_a_row_with_an_extra_field_is_located(tmp_path):
 def test_a_quote_left_open_is_named_with_its_line(tmp_path):
     # one record per line in a ratings file: a quote that runs into the next line is a
     # mistake, and silently reading the rest of the file as one id would lose rows
-    for text in ('who,what,stars,when\nu1,i1,4,100\n"u\n2",i1,3,200\n',
-                 'who,what,stars,when\nu1,i1,4,100\n"u2,i1,3,200\nu3,i1,3,300\n'):
+    # (a quote that closes on a later line is a value holding a line break, named so)
+    for text, problem in [
+            ('who,what,stars,when\nu1,i1,4,100\n"u\n2",i1,3,200\n', "holds a line break"),
+            ('who,what,stars,when\nu1,i1,4,100\n"u2,i1,3,200\nu3,i1,3,300\n',
+             "unterminated quote")]:
         path = _file(tmp_path, "log.csv", text)
         with pytest.raises(DataFormatError) as caught:
             load_table(path, **_mapping())
         assert (caught.value.file, caught.value.line) == (str(path), 3)
-        assert "unterminated quote" in str(caught.value)
+        assert problem in str(caught.value)
 
 
 def test_lines_are_counted_across_multi_line_quoted_fields(tmp_path):

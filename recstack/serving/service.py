@@ -66,7 +66,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -765,16 +765,11 @@ class Service:
         index = np.array([loaded.item_position(i) for i in items], dtype=np.int64)
         unknown = list(dict.fromkeys(i for i, j in zip(items, index, strict=True) if j < 0))
         known = np.unique(index[index >= 0])
-        scorer = getattr(loaded.base, "score_histories", None)
-        cannot = None if callable(scorer) else (f"{loaded.model.name} cannot score a new "
-                                                "visitor from their items")
-        if loaded.two_stage is not None and cannot is None:
-            cannot = loaded.two_stage.cannot_fold_in
-            scorer = functools.partial(scorer, context=used)
-        if not len(known) or cannot is not None:
+        scorer = self._history_scorer(loaded, used)
+        if not len(known) or isinstance(scorer, str):
             reason = ("none of the posted items is in the catalog"
                       + "".join(dict.fromkeys(loaded.id_hint("item", i) for i in unknown))
-                      if not len(known) else cannot)
+                      if not len(known) else scorer)
             served = self._popular(slot, loaded, user_id, k, "cold_start", str(reason),
                                    endpoint="new-user", exclude=known)
             served.unknown_items, served.input_items = unknown, list(items)
@@ -799,6 +794,21 @@ class Service:
         served.unknown_items, served.input_items = unknown, list(items)
         served.context = dict(used) if used else None
         return served
+
+    @staticmethod
+    def _history_scorer(loaded: LoadedModel, context: dict[str, Any] | None
+                        ) -> Callable[[sp.csr_matrix], Any] | str:
+        """How ``loaded`` scores a new visitor from their items (a one-row history
+        matrix -> a row of scores over the catalog, in the request's ``context`` for a
+        two-stage model), or why it cannot."""
+        scorer = getattr(loaded.base, "score_histories", None)
+        if not callable(scorer):
+            return f"{loaded.model.name} cannot score a new visitor from their items"
+        if loaded.two_stage is None:
+            return scorer
+        if loaded.two_stage.cannot_fold_in is not None:
+            return loaded.two_stage.cannot_fold_in
+        return functools.partial(scorer, context=context)
 
     def similar(self, item_id: str, k: int) -> tuple[LoadedModel, int, Served]:
         """The ``k`` items most similar to ``item_id`` by the model's own similarity."""

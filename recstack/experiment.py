@@ -18,7 +18,7 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,10 +297,15 @@ def named_step(where: str) -> Iterator[None]:
 _PLAIN_ERRORS = (RecstackError, ConfigError, EmptyResultError)
 
 
-def check_output(out: str | Path, *, overwrite: bool) -> Path:
-    """Refuse an existing ``out`` without ``overwrite``, create its parent folder and check
-    that a folder can be written there, before any work is done."""
+def check_output(out: str | Path, *, overwrite: bool,
+                 experiment: Experiment | None = None) -> Path:
+    """Refuse an existing ``out`` without ``overwrite``, and an ``out`` that is, or is a
+    folder holding, the ``experiment``'s file or its data (``overwrite`` would replace them
+    by the results); create its parent folder and check that a folder can be written there,
+    before any work is done."""
     out = Path(out)
+    if experiment is not None:
+        refuse_output_over_inputs(out, experiment_inputs(experiment), "the results")
     if out.exists() and not out.is_dir():
         raise RecstackError(f"{out}: is a file, but the results are a folder; choose "
                             "another --out")
@@ -309,6 +314,43 @@ def check_output(out: str | Path, *, overwrite: bool) -> Path:
                             " to replace them, or choose another --out / name")
     _check_parent_writable(out, "the results")
     return out
+
+
+def experiment_inputs(experiment: Experiment) -> list[tuple[str, Path]]:
+    """``(what, path)`` of every file or folder ``experiment`` reads: its own file, the
+    source or split parts, a split folder (a fetched dataset is read from the cache)."""
+    data = experiment.data
+    specs = [("the data source", data.source)] if data.source is not None else []
+    specs += [(f"the {name} part", spec) for name, spec in data.parts.items()]
+    if data.adjacency is not None:
+        specs.append(("the split folder", data.adjacency))
+    inputs: list[tuple[str, Path]] = []
+    for what, spec in specs:
+        path = getattr(spec, "path", None)  # sources read from a file or folder have one
+        if isinstance(path, str):
+            inputs.append((what, Path(path)))
+    if data.split_folder is not None:
+        inputs.append(("the split folder", data.split_folder))
+    if experiment.source_file is not None:
+        inputs.append(("the experiment file", Path(experiment.source_file)))
+    base = experiment.base_folder or Path.cwd()
+    return [(what, path if path.is_absolute() else base / path) for what, path in inputs]
+
+
+def refuse_output_over_inputs(out: str | Path, inputs: Sequence[tuple[str, Path]],
+                              written: str) -> None:
+    """Refuse an output folder that is one of ``inputs`` (``(what, path)``) or holds one:
+    replacing it with ``overwrite`` would delete the data being read. Paths are compared
+    after following links, so another spelling of the same folder is caught."""
+    out_path = os.path.realpath(Path(out).expanduser())
+    for what, path in inputs:
+        real = os.path.realpath(path.expanduser())
+        if not os.path.exists(real):
+            continue
+        if real == out_path or real.startswith(out_path.rstrip(os.sep) + os.sep):
+            relation = "is" if real == out_path else "is a folder holding"
+            raise RecstackError(f"{out}: {relation} {what} {path}, which writing "
+                                f"{written} there would replace; choose another --out")
 
 
 def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = None) -> Path:
@@ -374,7 +416,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
         first model).
     """
     if out is not None:
-        check_output(out, overwrite=overwrite)
+        check_output(out, overwrite=overwrite, experiment=experiment)
     build_models(experiment)  # fail before loading data
     tuning: dict[str, Any] = {}
     steps: list[FilterStep] = []

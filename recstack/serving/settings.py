@@ -39,6 +39,29 @@ MIN_TOKEN_LENGTH = 32
 _VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
+def _no_true_or_false_for_numbers(model: type[BaseModel], values: Any) -> Any:
+    """Refuse ``true``/``false`` where a number belongs: pydantic reads them as 1 and 0,
+    so ``"log_keep_files": true`` kept one log file and ``"share": true`` gave an arm
+    every user, silently."""
+    if not isinstance(values, dict):
+        return values
+    for name, value in values.items():
+        field = model.model_fields.get(name)
+        if isinstance(value, bool) and field is not None \
+                and re.search(r"\b(int|float)\b", str(field.annotation)):
+            default = f" (default {field.default})" if field.default is not None else ""
+            raise ValueError(f"field {name!r}: {str(value).lower()} is not a number; "
+                             f"write a number{default}")
+    return values
+
+
+def _check_reference(value: str) -> str:
+    from recstack.serving.registry import parse_reference
+
+    parse_reference(value)
+    return value
+
+
 class VariantSettings(BaseModel):
     """One arm of an A/B test: its name, the registry reference it serves (``name`` for
     the current version, ``name@3`` to pin one) and its share of users."""
@@ -48,6 +71,11 @@ class VariantSettings(BaseModel):
     name: str
     model: str
     share: float = Field(gt=0, le=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers(cls, values: Any) -> Any:
+        return _no_true_or_false_for_numbers(cls, values)
 
     @field_validator("name")
     @classmethod
@@ -59,10 +87,7 @@ class VariantSettings(BaseModel):
     @field_validator("model")
     @classmethod
     def _reference(cls, value: str) -> str:
-        from recstack.serving.registry import parse_reference
-
-        parse_reference(value)
-        return value
+        return _check_reference(value)
 
 
 class ServiceSettings(BaseModel):
@@ -155,12 +180,43 @@ class ServiceSettings(BaseModel):
     compute_threads: int = Field(default=1, ge=1, le=256)
     items_file: Path | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers(cls, values: Any) -> Any:
+        return _no_true_or_false_for_numbers(cls, values)
+
+    @field_validator("model")
+    @classmethod
+    def _reference(cls, value: str | None) -> str | None:
+        # checked here as for a variant's model, not first when the service loads it
+        return None if value is None else _check_reference(value)
+
+    @field_validator("store", "log_dir", "items_file", mode="before")
+    @classmethod
+    def _not_blank(cls, value: Any) -> Any:
+        # an empty path is the working folder, an empty store none at all: both silently
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty; give a path (or leave the setting out)")
+        return value
+
     @field_validator("admin_token")
     @classmethod
     def _token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_LENGTH:
+        if value is None:
+            return value
+        token = value.get_secret_value()
+        if len(token.strip()) < MIN_TOKEN_LENGTH:
             raise ValueError(f"must be at least {MIN_TOKEN_LENGTH} characters (e.g. "
                              "python -c 'import secrets; print(secrets.token_hex(16))')")
+        # an HTTP header carries neither surrounding whitespace nor, reliably, other than
+        # printable ASCII: no request could ever match such a token
+        if token != token.strip():
+            raise ValueError("begins or ends with whitespace, which no Authorization header "
+                             "can carry; remove it")
+        if not (token.isascii() and token.isprintable()):
+            raise ValueError("holds characters other than printable ASCII, which an "
+                             "Authorization header cannot carry reliably (e.g. python -c "
+                             "'import secrets; print(secrets.token_hex(16))')")
         return value
 
     @field_validator("rerank")
@@ -242,26 +298,59 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
     """Settings from ``recstack serve``: a JSON ``config`` file, then the flags that were
     given (None: not given). ``variants`` as ``NAME=MODEL:SHARE``; the admin token is read
     from a file so that it never shows in the process list."""
-    values: dict[str, Any] = {}
-    if config is not None:
-        try:
-            values = json.loads(Path(config).read_text(encoding="utf-8"))
-        except ValueError as error:
-            raise ConfigError(f"{config}: not valid JSON ({error})") from None
-        if not isinstance(values, dict):
-            raise ConfigError(f"{config}: expected a JSON object of settings")
+    values = _read_config(config) if config is not None else {}
     values.update({k: v for k, v in flags.items() if v is not None})
     if variants:
         values["variants"] = [_parse_variant(text) for text in variants]
     if admin_token_file is not None:
         try:
             values["admin_token"] = Path(admin_token_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(f"--admin-token-file {admin_token_file}: cannot read it "
+                              f"({error.strerror or error}); give the file holding the "
+                              "token") from None
         except UnicodeDecodeError as error:
             raise ConfigError(f"--admin-token-file {admin_token_file}: not UTF-8 text "
                               f"({error.reason} at byte {error.start}); write the token as "
                               "text, e.g. python -c 'import secrets; "
                               "print(secrets.token_hex(16))'") from None
     return ServiceSettings.create(**values)
+
+
+def _read_config(config: Path) -> dict[str, Any]:
+    """The settings object of a ``--config`` JSON file (a UTF-8 BOM allowed; a key given
+    twice refused, as JSON readers disagree on which one wins)."""
+    try:
+        text = Path(config).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ConfigError(f"--config {config}: cannot read it ({error.strerror or error}); "
+                          "give a JSON file of settings") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"--config {config}: not UTF-8 text ({error.reason} at byte "
+                          f"{error.start}); write the settings as JSON") from None
+
+    def refuse_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ConfigError(f"--config {config}: {', '.join(map(repr, repeated))} given "
+                              "more than once in one object; keep one")
+        return dict(pairs)
+
+    try:
+        values = json.loads(text, object_pairs_hook=refuse_repeats)
+    except ConfigError:
+        raise
+    except ValueError as error:
+        hint = ("; the settings file is JSON (a TOML file is not read)"
+                if Path(config).suffix.lower() == ".toml" else "")
+        raise ConfigError(f"--config {config}: not valid JSON ({error}){hint}") from None
+    except RecursionError:
+        raise ConfigError(f"--config {config}: not valid JSON (nested too deeply); write "
+                          "an object of settings") from None
+    if not isinstance(values, dict):
+        raise ConfigError(f"--config {config}: expected a JSON object of settings")
+    return values
 
 
 def _parse_variant(text: str) -> dict[str, Any]:

@@ -48,7 +48,8 @@ from typing import Any
 
 from recstack.errors import RecstackError
 
-__all__ = ["atomic_directory", "atomic_path", "checked_path", "recover", "write_bytes",
+__all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
+           "checked_path", "describe_path", "is_looping_link", "recover", "write_bytes",
            "write_text", "write_with"]
 
 _TMP = "recstack-tmp"
@@ -93,6 +94,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     if is_folder:
         raise RecstackError(f"{path}: is a folder, but a file is to be written there; "
                             f"choose a file name")
+    if is_looping_link(path):
+        # replacing it would silently drop a link that was meant to lead somewhere
+        raise RecstackError(f"{path}: is {broken_link(path)}, but a file is to be written "
+                            "there; choose another name or remove the link")
     _make_parent(path)
     _remove_stale_leftovers(path)
     temporary = path.parent / _work_name(path, _TMP, keep_extension=True)
@@ -388,16 +393,66 @@ def checked_path(path: Any, what: str = "path") -> Path:
     return Path(text)
 
 
+def broken_link(path: Path) -> str | None:
+    """What ``path`` is when it is a symbolic link that leads nowhere (one that loops back
+    to itself, or to something that does not exist), or None."""
+    if not path.is_symlink():
+        return None
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link that loops (it leads back to itself)"
+        return f"a symbolic link to {os.readlink(path)!r}, which does not exist"
+    return None
+
+
+def is_looping_link(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link that leads back to itself (through any chain)."""
+    if not path.is_symlink():
+        return False
+    try:
+        os.stat(path)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
+def describe_path(path: Path) -> str:
+    """What is at ``path``, for a message: a folder, a file, a link (naming what it leads
+    to, or that it leads nowhere), a pipe, socket or device, or nothing."""
+    broken = broken_link(path)
+    if broken is not None:
+        return broken
+    if path.is_symlink():
+        kind = "folder" if path.is_dir() else "file" if path.is_file() else "special file"
+        return f"a symbolic link to the {kind} {os.readlink(path)!r}"
+    if path.is_dir():
+        return "a folder"
+    if path.is_file():
+        return "a file"
+    return "a pipe, socket or device" if os.path.lexists(path) else "nothing"
+
+
+def blocking_parent(path: Path) -> str:
+    """Why the folders above ``path`` cannot be made: the first one that is something other
+    than a folder (a file, a link that loops...), said as '<it> is <what>, not a folder'."""
+    parents = [path.parent, *path.parent.parents]
+    blocking = next((p for p in reversed(parents) if os.path.lexists(p) and not p.is_dir()),
+                    path.parent)
+    return f"{blocking} is {describe_path(blocking)}, not a folder"
+
+
 def _make_parent(path: Path) -> None:
     parent = path.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        blocking = next((p for p in [parent, *parent.parents] if p.exists() and not p.is_dir()),
-                        parent)
-        raise RecstackError(
-            f"{path}: cannot write here: {blocking} is a file, not a folder") from None
+        raise RecstackError(f"{path}: cannot write here: {blocking_parent(path)}") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise RecstackError(f"{path}: cannot write here: {blocking_parent(path)}"
+                                ) from None
         raise _destination_error(path, error) from None
     if not os.access(parent, os.W_OK | os.X_OK):
         raise RecstackError(f"{path}: cannot write here: the folder {parent} is not writable "
@@ -408,8 +463,9 @@ def _check_replaceable(target: Path, *, overwrite: bool) -> None:
     if not os.path.lexists(target):
         return
     if not target.is_dir() or target.is_symlink():
-        raise RecstackError(f"{target}: is a file, but a folder is to be written there; "
-                            f"choose another name or remove the file")
+        # a link, even to a folder, is not replaced: the swap would drop the link itself
+        raise RecstackError(f"{target}: is {describe_path(target)}, but a folder is to be "
+                            "written there; choose another name or remove it")
     if not overwrite:
         raise RecstackError(f"{target} already exists; pass overwrite=True (--overwrite on "
                             f"the command line) to replace it")

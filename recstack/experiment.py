@@ -13,6 +13,7 @@ results or none.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recstack.atomic import blocking_parent, describe_path, is_looping_link
 from recstack.config import Experiment
 from recstack.data import filters as filter_module
 from recstack.data import splits
@@ -306,9 +308,10 @@ def check_output(out: str | Path, *, overwrite: bool,
     out = Path(out)
     if experiment is not None:
         refuse_output_over_inputs(out, experiment_inputs(experiment), "the results")
-    if out.exists() and not out.is_dir():
-        raise RecstackError(f"{out}: is a file, but the results are a folder; choose "
-                            "another --out")
+    if os.path.lexists(out) and (out.is_symlink() or not out.is_dir()):
+        # refused here, before the work, as the atomic write would refuse it after it
+        raise RecstackError(f"{out}: is {describe_path(out)}, but the results are a folder; "
+                            "choose another --out")
     if out.exists() and not overwrite:
         raise RecstackError(f"{out}: results already exist; pass --overwrite (overwrite=True)"
                             " to replace them, or choose another --out / name")
@@ -361,6 +364,9 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
     if out.is_dir():
         raise RecstackError(f"{out}: is a folder, but a file is to be written there; choose "
                             "a file name")
+    if is_looping_link(out):
+        raise RecstackError(f"{out}: is {describe_path(out)}, but a file is to be written "
+                            "there; choose another --out or remove the link")
     if reads is not None and out.exists() and out.resolve() == Path(reads).resolve():
         raise RecstackError(f"{out}: is the file this command reads; choose another --out")
     if out.exists() and not overwrite:
@@ -377,10 +383,12 @@ def _check_parent_writable(out: Path, what: str) -> None:
         probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=out.parent)
         os.rmdir(probe)
     except (FileExistsError, NotADirectoryError):
-        blocking = next((p for p in out.parents if p.exists() and not p.is_dir()), out.parent)
-        raise RecstackError(f"{out}: cannot write {what} there: {blocking} is a file, not a "
-                            "folder") from None
+        raise RecstackError(f"{out}: cannot write {what} there: {blocking_parent(out)}"
+                            ) from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise RecstackError(f"{out}: cannot write {what} there: {blocking_parent(out)}"
+                                ) from None
         raise RecstackError(f"{out}: cannot write {what} there: "
                             f"{error.strerror or error}") from None
 

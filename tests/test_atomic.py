@@ -409,3 +409,47 @@ def test_a_path_of_the_wrong_type_or_empty_is_a_recstack_error():
     with pytest.raises(RecstackError, match=r"^path: an empty path"):
         with atomic_directory("", overwrite=True):
             pass
+
+
+# ---------------------------------------------------------------- links where outputs go
+@pytest.fixture
+def links(tmp_path):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "to_folder").symlink_to(tmp_path / "real")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("name", "described"), [
+    ("loop", "a symbolic link that loops \\(it leads back to itself\\)"),
+    ("dangling", "a symbolic link to '.*nowhere', which does not exist"),
+    ("to_folder", "a symbolic link to the folder '.*real'"),
+])
+def test_a_link_where_a_folder_is_to_be_written_is_named_as_a_link(links, name, described):
+    # each was "is a file, but a folder is to be written there"
+    with pytest.raises(RecstackError, match=rf"{name}: is {described}, but a folder is to be "
+                                            r"written there; choose another name or remove it"):
+        with atomic_directory(links / name, overwrite=True):
+            pass
+    assert (links / name).is_symlink()
+
+
+def test_a_looping_link_where_a_file_is_to_be_written_is_kept_and_named(links):
+    # the write replaced the link with the file without a word
+    with pytest.raises(RecstackError, match=r"loop: is a symbolic link that loops \(it leads "
+                                            r"back to itself\), but a file is to be written"):
+        write_text(links / "loop", "text")
+    assert (links / "loop").is_symlink()
+
+
+@pytest.mark.parametrize("inside", ["x", "x/y"])
+def test_a_looping_link_above_the_output_is_named_as_the_blocker(links, inside):
+    # was "<loop> is a file, not a folder" (or the system's 'Too many levels of symbolic links')
+    with pytest.raises(RecstackError, match=rf"loop/{inside}: cannot write here: .*loop is a "
+                                            r"symbolic link that loops .*, not a folder"):
+        with atomic_directory(links / "loop" / inside, overwrite=False):
+            pass
+    with pytest.raises(RecstackError, match=r"cannot write here: .*loop is a symbolic link "
+                                            r"that loops .*, not a folder"):
+        write_text(links / "loop" / inside / "f.txt", "text")

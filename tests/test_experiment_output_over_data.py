@@ -93,3 +93,27 @@ def test_results_beside_the_data_are_written(tmp_path):
     (tmp_path / "exp.toml").write_text(_FROM_LOG)
     run_experiment(load_experiment(tmp_path / "exp.toml"), out=tmp_path / "results")
     assert (tmp_path / "results").is_dir() and (tmp_path / "data" / "log.csv").is_file()
+
+
+def test_a_link_as_the_results_folder_is_refused_before_any_work(tmp_path, no_loading):
+    # a looping link was refused as "a file", and a link to a folder passed this check
+    # only to be refused by the write, after every model had been fitted
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "to_folder").symlink_to(tmp_path / "real")
+    (tmp_path / "exp.toml").write_text('[data]\nsource = "synthetic"\n' + _SPLIT + _MODELS)
+    experiment = load_experiment(tmp_path / "exp.toml")
+    for name, described in [("loop", r"a symbolic link that loops \(it leads back to itself\)"),
+                            ("to_folder", "a symbolic link to the folder '.*real'")]:
+        with pytest.raises(RecstackError, match=rf"{name}: is {described}, but the results "
+                                                "are a folder; choose another --out"):
+            run_experiment(experiment, out=tmp_path / name, overwrite=True)
+    with pytest.raises(RecstackError, match=r"loop/x: cannot write the results there: .*loop "
+                                            r"is a symbolic link that loops"):
+        run_experiment(experiment, out=tmp_path / "loop" / "x", overwrite=True)
+
+
+def test_a_looping_link_as_an_output_file_is_refused_before_any_work(tmp_path):
+    (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
+    with pytest.raises(RecstackError, match=r"loop\.toml: is a symbolic link that loops"):
+        experiment_module.check_output_file(tmp_path / "loop.toml", overwrite=True)

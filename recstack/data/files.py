@@ -54,7 +54,6 @@ from __future__ import annotations
 import codecs
 import csv
 import enum
-import errno
 import io
 import json
 import logging
@@ -75,7 +74,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from recstack.atomic import write_with
+from recstack.atomic import broken_link, write_with
 from recstack.data.idmap import PLAIN_INTEGER, trim_text_ids
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
@@ -404,13 +403,9 @@ def not_a_file(path: Path) -> str | None:
         return None
     if path.is_dir():
         return "is a folder; expected a file"
-    if path.is_symlink():
-        try:
-            os.stat(path)
-        except OSError as error:
-            if error.errno == errno.ELOOP:
-                return "is a symbolic link that loops (it leads back to itself)"
-            return f"is a symbolic link to {os.readlink(path)!r}, which does not exist"
+    broken = broken_link(path)
+    if broken is not None:
+        return f"is {broken}"
     if not path.exists():
         return "no such file"
     return "not a regular file (a pipe, socket or device); expected a file"

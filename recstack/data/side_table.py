@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from recstack.data.files import (
@@ -17,6 +20,7 @@ from recstack.data.files import (
     not_a_file,
     read_delimited,
     reading,
+    scalar_text,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 
@@ -62,7 +66,9 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
                  else pd.read_csv(path, dtype={key: str} if key_as_text else None))
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
         # pyarrow's ArrowInvalid is a ValueError; an empty CSV is pandas' EmptyDataError
-        raise DataFormatError(f"{path}: not a readable {kind} {what} ({error})") from None
+        located = _date_beyond_the_calendar(path, what) if kind == "Parquet" else None
+        raise located or DataFormatError(f"{path}: not a readable {kind} {what} ({error})"
+                                         ) from None
     missing = [c for c in (key, *columns) if c not in table.columns]
     if missing:
         raise DataFormatError(f"{path}: the {what} needs the column(s) "
@@ -87,6 +93,32 @@ def _check_csv(path: Path, key: str, what: str) -> None:
         raise DataFormatError(f"not a readable CSV {what}: {error.detail}", file=error.file,
                               line=error.line, column=error.column,
                               expected=error.expected) from None
+
+
+# Days from 1970-01-01 to 0001-01-01 and to 9999-12-31: the dates Python's datetime.date,
+# which pandas turns a date column into, can hold.
+_FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
+
+
+def _date_beyond_the_calendar(path: Path, what: str) -> DataFormatError | None:
+    """The error naming the column and row of a date that pandas cannot hold (before the
+    year 1 or after 9999: its read fails with only the year), or None if there is none."""
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError):
+        return None
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if not pa.types.is_date32(column.type):  # Parquet stores every date so
+            continue
+        days = pc.cast(column, pa.int32())
+        outside = pc.fill_null(pc.or_(pc.less(days, _FIRST_DAY),
+                                      pc.greater(days, _LAST_DAY)), False)
+        if pc.any(outside).as_py():
+            row = int(np.argmax(np.asarray(outside.to_numpy(zero_copy_only=False), bool)))
+            return DataFormatError(f"row {row + 1}: found {scalar_text(column[row])}",
+                                   file=str(path), column=name,
+                                   expected=f"dates between the years 1 and 9999 in the {what}")
+    return None
 
 
 def _check_parquet_names(path: Path, what: str) -> None:

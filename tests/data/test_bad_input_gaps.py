@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from recstack.data import partitioned
 from recstack.data.files import DelimitedLayout, load_table, read_delimited
 from recstack.data.interactions import Interactions
+from recstack.data.side_table import read_side_table
 from recstack.errors import DataFormatError
 
 
@@ -155,3 +157,22 @@ def test_a_stray_quote_closed_by_another_names_both_lines(tmp_path):
                                               r"only on line 4, making one record of 4 "
                                               r"field\(s\) of lines 3 to 4 \(a stray quote\?\)"):
         load_table(path)
+
+
+@pytest.mark.parametrize(("days", "shown"), [(3_000_000, "3000000"), (-800_000, "-800000")])
+def test_a_side_table_date_beyond_the_calendar_is_named_with_column_and_row(tmp_path, days,
+                                                                           shown):
+    # was "not a readable Parquet items file (year 10183 is out of range)": no column, no row
+    path = tmp_path / "items.parquet"
+    pq.write_table(pa.table({"item_id": [1, 2, 3],
+                             "released": pa.array([0, days, None], pa.date32())}), path)
+    with pytest.raises(DataFormatError, match=rf"items\.parquet: column 'released': row 2: "
+                                              rf"found {shown} \(date32\[day\]\), outside the "
+                                              r"years 1 to 9999"):
+        read_side_table(path)
+
+
+def test_a_side_table_with_dates_in_the_calendar_reads(tmp_path):
+    path = tmp_path / "items.parquet"
+    pq.write_table(pa.table({"item_id": [1], "released": pa.array([0], pa.date32())}), path)
+    assert str(read_side_table(path)["released"][0]) == "1970-01-01"

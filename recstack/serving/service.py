@@ -1047,8 +1047,14 @@ def preflight(settings: ServiceSettings) -> None:
 
         try:
             open_store(settings.store).close()
-        except StoreUnavailableError:
-            pass  # an outage now: the service starts and serves the model's vectors
+        except StoreUnavailableError as error:
+            # down now (a server, a folder not mounted yet) is an outage: the service
+            # starts and serves the model's vectors; a folder or a file that is no
+            # database where the store's file belongs is a mistake no retry mends
+            local = Path(str(settings.store).removeprefix("sqlite:///"))
+            if local.is_dir() or "file is not a database" in str(error):
+                raise ConfigError(f"{error}; give store (--store) an SQLite file (created "
+                                  "when missing) or redis://HOST:PORT/DB") from None
 
 
 def _features_json(served: Served) -> str | None:

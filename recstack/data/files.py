@@ -78,7 +78,9 @@ from recstack.atomic import broken_link, write_with
 from recstack.data.idmap import PLAIN_INTEGER, trim_text_ids
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
+    FIRST_SECOND,
     ITEM_ID,
+    LAST_SECOND,
     TIMESTAMP,
     USER_ID,
     VALUE,
@@ -87,6 +89,7 @@ from recstack.data.interactions import (
     Interactions,
     check_name_list,
     first_repeated_name,
+    first_time_out_of_range,
     floor_seconds,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
@@ -175,8 +178,6 @@ _UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns":
 # the n-th unit; at or above the last, the last unit (see the docstring)
 _AUTO_UNIT_BOUNDS = (1e11, 1e14, 1e17)
 _AUTO_UNITS = ("s", "ms", "us", "ns")
-# Times that a calendar date can show: 0001-01-01T00:00:00 .. 9999-12-31T23:59:59 (UTC).
-_FIRST_SECOND, _LAST_SECOND = -62_135_596_800, 253_402_300_799
 # Exceptions that bad bytes can raise while reading; each becomes a DataFormatError.
 _READ_ERRORS = (pa.ArrowException, OSError, EOFError, zlib.error, UnicodeError, csv.Error)
 # Parquet schema metadata: the column roles (JSON) and, in files written before it, the
@@ -1152,21 +1153,11 @@ def check_values(values: np.ndarray, column: str, rating_range: tuple[float, flo
             raise fail_at(bad, column, "found {text}", range_text(rating_range))
 
 
-def first_time_out_of_range(seconds: np.ndarray) -> int | None:
-    """Index of the first Unix time outside the years 1..9999, or None."""
-    if not seconds.size:
-        return None
-    low, high = seconds.min(), seconds.max()
-    if low >= _FIRST_SECOND and high <= _LAST_SECOND:
-        return None
-    return int(np.argmax((seconds < _FIRST_SECOND) | (seconds > _LAST_SECOND)))
-
-
 def clamp_to_time_range(seconds: int, *, exclusive_end: bool = False) -> int:
     """``seconds`` moved into the years 1..9999 (a bound beyond them means "no bound");
     an exclusive end stays one second past a time of that range."""
     shift = int(exclusive_end)
-    return min(max(seconds, _FIRST_SECOND + shift), _LAST_SECOND + shift)
+    return min(max(seconds, FIRST_SECOND + shift), LAST_SECOND + shift)
 
 
 def time_range_expectation(unit: str) -> str:
@@ -1285,7 +1276,7 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
     factor = _UNIT_FACTORS[chosen]
     if values.dtype.kind == "f":
         seconds_float = floor_seconds(values.astype(np.float64) / factor)
-        bad_mask = (seconds_float < _FIRST_SECOND) | (seconds_float > _LAST_SECOND)
+        bad_mask = (seconds_float < FIRST_SECOND) | (seconds_float > LAST_SECOND)
         if bad_mask.any():
             raise _out_of_range(fail_at, int(np.argmax(bad_mask)), name, chosen)
         return seconds_float.astype(np.int64)

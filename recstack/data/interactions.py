@@ -25,6 +25,9 @@ DUPLICATE_POLICIES: tuple[str, ...] = ("keep", "sum", "last", "first", "max", "m
 
 RowSelector = slice | np.ndarray | Sequence[int]
 
+# Times that a calendar date can show: 0001-01-01T00:00:00 .. 9999-12-31T23:59:59 (UTC).
+FIRST_SECOND, LAST_SECOND = -62_135_596_800, 253_402_300_799
+
 
 class DuplicateRowsError(RecstackError, ValueError):
     """``duplicates="error"`` met a repeated (user, item) pair; ``rows`` are the (0-based)
@@ -140,6 +143,13 @@ class Interactions:
                  else _number_column(values, np.float32, VALUE, n))
         _check_finite(value, VALUE)
         ts = None if timestamps is None else _number_column(timestamps, np.int64, TIMESTAMP, n)
+        late = None if ts is None else first_time_out_of_range(ts)
+        if late is not None:
+            # the loaders' rule: a calendar cannot show such a time (describe, time splits)
+            raise DataFormatError(f"{int((ts < FIRST_SECOND).sum() + (ts > LAST_SECOND).sum())}"
+                                  f" time(s) outside the years 1 to 9999, first at row {late}: "
+                                  f"{int(ts[late])}", column=TIMESTAMP,
+                                  expected="Unix seconds between the years 1 and 9999")
         if rating_range is not None:
             _check_rating_range(rating_range, value)
         _check_side_table(item_table, ITEM_ID)
@@ -586,6 +596,16 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                 f"{row}: {raw[row].item()!r}", column=column,
                 expected=f"numbers within ±{np.finfo(np.float32).max:.3g}")
     return raw.astype(dtype, copy=False)
+
+
+def first_time_out_of_range(seconds: np.ndarray) -> int | None:
+    """Index of the first Unix time outside the years 1..9999, or None."""
+    if not seconds.size:
+        return None
+    low, high = seconds.min(), seconds.max()
+    if low >= FIRST_SECOND and high <= LAST_SECOND:
+        return None
+    return int(np.argmax((seconds < FIRST_SECOND) | (seconds > LAST_SECOND)))
 
 
 def floor_seconds(times: np.ndarray) -> np.ndarray:

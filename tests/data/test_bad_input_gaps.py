@@ -176,3 +176,21 @@ def test_a_side_table_with_dates_in_the_calendar_reads(tmp_path):
     path = tmp_path / "items.parquet"
     pq.write_table(pa.table({"item_id": [1], "released": pa.array([0], pa.date32())}), path)
     assert str(read_side_table(path)["released"][0]) == "1970-01-01"
+
+
+# ---------------------------------------------------------------- times given as columns
+@pytest.mark.parametrize("seconds", [253_402_300_800, -62_135_596_801, 10**15])
+def test_from_arrays_refuses_a_time_beyond_the_calendar_as_the_loaders_do(seconds):
+    # 253 402 300 800 is 10000-01-01T00:00:00; -62 135 596 801 one second before the year 1.
+    # It was kept, and describe() (the first and last time) failed with "year ... is out
+    # of range"
+    with pytest.raises(DataFormatError, match=rf"column 'timestamp': 1 time\(s\) outside the "
+                                              rf"years 1 to 9999, first at row 1: {seconds} "
+                                              r"\(expected Unix seconds between the years 1 "
+                                              r"and 9999\)"):
+        Interactions.from_arrays([1, 2], [5, 6], timestamps=[0, seconds])
+
+
+def test_from_arrays_keeps_the_first_and_last_second_of_the_calendar():
+    edges = [-62_135_596_800, 253_402_300_799]  # 0001-01-01T00:00:00, 9999-12-31T23:59:59
+    assert Interactions.from_arrays([1, 2], [5, 6], timestamps=edges).timestamp.tolist() == edges

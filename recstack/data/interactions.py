@@ -143,13 +143,8 @@ class Interactions:
                  else _number_column(values, np.float32, VALUE, n))
         _check_finite(value, VALUE)
         ts = None if timestamps is None else _number_column(timestamps, np.int64, TIMESTAMP, n)
-        late = None if ts is None else first_time_out_of_range(ts)
-        if late is not None:
-            # the loaders' rule: a calendar cannot show such a time (describe, time splits)
-            raise DataFormatError(f"{int((ts < FIRST_SECOND).sum() + (ts > LAST_SECOND).sum())}"
-                                  f" time(s) outside the years 1 to 9999, first at row {late}: "
-                                  f"{int(ts[late])}", column=TIMESTAMP,
-                                  expected="Unix seconds between the years 1 and 9999")
+        if ts is not None:
+            _check_calendar(ts)
         if rating_range is not None:
             _check_rating_range(rating_range, value)
         _check_side_table(item_table, ITEM_ID)
@@ -606,6 +601,17 @@ def first_time_out_of_range(seconds: np.ndarray) -> int | None:
     if low >= FIRST_SECOND and high <= LAST_SECOND:
         return None
     return int(np.argmax((seconds < FIRST_SECOND) | (seconds > LAST_SECOND)))
+
+
+def _check_calendar(seconds: np.ndarray) -> None:
+    """The loaders' rule for times given as columns: a calendar must be able to show each
+    (describe, time splits and reports print them as dates)."""
+    late = first_time_out_of_range(seconds)
+    if late is not None:
+        outside = int(np.count_nonzero((seconds < FIRST_SECOND) | (seconds > LAST_SECOND)))
+        raise DataFormatError(f"{outside} time(s) outside the years 1 to 9999, first at row "
+                              f"{late}: {int(seconds[late])}", column=TIMESTAMP,
+                              expected="Unix seconds between the years 1 and 9999")
 
 
 def floor_seconds(times: np.ndarray) -> np.ndarray:

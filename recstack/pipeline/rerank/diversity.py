@@ -26,12 +26,12 @@ from recstack.errors import RecstackError
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
 from recstack.pipeline.rerank.base import (
-    RerankContext,
-    Reranker,
-    greedy_lists,
     LABEL_SEPARATOR,
     SEPARATOR_DOC,
+    RerankContext,
+    Reranker,
     check_separator,
+    greedy_lists,
     label_matrix,
     min_max_rows,
     register_reranker,

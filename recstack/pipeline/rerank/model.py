@@ -20,13 +20,13 @@ from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender, check_list_length
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
+from recstack.pipeline.bandit_checks import as_index_array
 from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
     create_reranker,
     run_chain,
 )
-from recstack.pipeline.bandit_checks import as_index_array
 from recstack.progress import Progress
 from recstack.topk import mask_rows, pad_columns, top_k, top_k_batched, writable_scores
 

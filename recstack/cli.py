@@ -161,6 +161,7 @@ def _data_split(args: argparse.Namespace) -> int:
     from recstack.atomic import atomic_directory
     from recstack.data.filters import apply_filters
     from recstack.data.splits import SPLITS
+    from recstack.experiment import refuse_output_over_inputs
 
     method_class = SPLITS.get(args.method, "--method: ")
     given = _spec_values(args, _split_fields())
@@ -173,7 +174,8 @@ def _data_split(args: argparse.Namespace) -> int:
                             f"{', '.join(map(_flag, allowed)) or 'no options'}")
     method = SPLITS.build(args.method, given, "", key_text=_flag)
     filters = [_parse_filter(text) for text in args.filter]
-    _refuse_output_over_source(args.out, args.source)
+    # --overwrite replaces an old output, never the data being read
+    refuse_output_over_inputs(args.out, [("the source", Path(args.source))], "the split")
     # the folder is checked (exists? writable?) before the data is read and split
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
         data = _load(args)
@@ -385,18 +387,6 @@ def _skew(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- helpers
-def _refuse_output_over_source(out: Path, source: str) -> None:
-    """--overwrite replaces an old output, never the data being read: an --out that is the
-    source, or a folder holding it, would be swapped out for the split."""
-    source_path = os.path.realpath(Path(source).expanduser())
-    out_path = os.path.realpath(out)
-    if os.path.exists(source_path) and (
-            source_path == out_path or source_path.startswith(out_path.rstrip(os.sep) + os.sep)):
-        what = "the source" if source_path == out_path else "a folder holding the source"
-        raise RecstackError(f"--out {out}: is {what} {source}, which the split would replace; "
-                            "choose another --out")
-
-
 def write_splits(results: dict[str, Any], staging: Path) -> None:
     """Write each split's parts as Parquet plus report.json into ``staging`` (one sub-folder
     per named split), the staging folder of an :func:`~recstack.atomic.atomic_directory`,

@@ -99,8 +99,8 @@ def test_split_refuses_an_out_that_is_or_holds_its_source(tmp_path, capsys):
     for source in (dataset, dataset / "interactions.parquet"):
         code, err = _run(capsys, "data", "split", str(source), "--out", str(dataset),
                          "--overwrite")
-        assert code == 2 and f"--out {dataset}: is " in err
-        assert "which the split would replace; choose another --out" in err
+        assert code == 2 and f"{dataset}: is " in err
+        assert "which writing the split there would replace; choose another --out" in err
     assert sorted(p.name for p in dataset.iterdir()) == before == ["interactions.parquet",
                                                                    "items.parquet"]
     # a new folder inside the source's folder replaces nothing

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("mypy", reason="the type check needs mypy (the dev extra)")
+pytest.importorskip("mypy", reason="the type check needs mypy (the test extra)")
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -57,6 +57,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -176,6 +177,7 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
             raise TypeError(f"state array {name!r} has dtype object, which needs pickle")
     # what load_model would refuse is not written (e.g. factors that diverged to NaN)
     _check_arrays(f"{path} (not saved)", model, arrays)
+    _refuse_foreign_folder(path, overwrite)
     with atomic_directory(path, overwrite=overwrite) as staging:
         np.savez(staging / ARRAYS, **arrays)  # type: ignore[arg-type]  # numpy stubs
         meta: dict[str, Any] = {
@@ -189,6 +191,28 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
         (staging / META).write_text(json.dumps(meta, indent=2, allow_nan=False) + "\n",
                                     encoding="utf-8")
     return path
+
+
+def _refuse_foreign_folder(path: Path, overwrite: Any) -> None:
+    """Refuse ``overwrite=True`` over a folder that holds anything but a saved model (the
+    swap would delete it all: ``save("results", overwrite=True)`` wiped a results folder).
+    A saved model (only :data:`META` and :data:`ARRAYS`, even damaged) or an empty folder
+    may be replaced; what else is refused (a file, a link) is left to the atomic writer."""
+    if overwrite is not True or path.is_symlink() or not path.is_dir():
+        return
+    try:
+        with os.scandir(path) as entries:
+            names = sorted(entry.name for entry in entries)
+    except OSError:
+        return  # the writer names what the system refuses
+    foreign = [name for name in names if name not in (META, ARRAYS)]
+    if foreign:
+        shown = ", ".join(repr(name) for name in foreign[:3])
+        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        raise RecstackError(
+            f"{path}: holds {shown}{more}, so it is not a saved model; overwrite=True "
+            f"replaces only a saved model (a folder holding {META} and {ARRAYS}) or an empty "
+            "folder, and would have deleted them: choose another folder")
 
 
 def _jsonable(value: Any) -> Any:
@@ -305,6 +329,10 @@ def _read_metadata(path: Path) -> dict[str, Any]:
     if unknown:
         raise RecstackError(f"{meta_path}: unknown field(s) {unknown}; the metadata was "
                             "edited or is corrupted")
+    if not isinstance(meta["recstack_version"], str) or not meta["recstack_version"]:
+        raise RecstackError(f"{meta_path}: recstack_version must be the version text that "
+                            f"saved the model (e.g. {__version__!r}), found "
+                            f"{meta['recstack_version']!r}; the metadata is corrupted")
     return meta
 
 
@@ -446,6 +474,12 @@ def _check_arrays(where: str, model: Recommender, arrays: dict[str, np.ndarray])
         raise RecstackError(f"{where}: the arrays do not match model {model.name!r}"
                             + (f"; missing: {missing}" if missing else "")
                             + (f"; unexpected: {extra}" if extra else ""))
+    for kind in ("user", "item"):
+        ids = arrays[f"{_BASE_PREFIX}{kind}_ids"]
+        if ids.ndim != 1:  # their lengths size every other array: checked first
+            raise RecstackError(f"{where}: array '{_BASE_PREFIX}{kind}_ids' of model "
+                                f"{model.name!r} has {ids.ndim} dimension(s) {ids.shape}, "
+                                f"expected 1 (one id per {kind})")
     symbols: dict[str, int] = {
         "n_users": len(arrays[f"{_BASE_PREFIX}user_ids"]),
         "n_items": len(arrays[f"{_BASE_PREFIX}item_ids"]),

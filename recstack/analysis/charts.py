@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +103,39 @@ def _is_numeric(values: Any) -> bool:
     return np.asarray(values).dtype.kind in "iuf"
 
 
+def plotly_text(value: Any) -> Any:
+    """Text from data (a model label, an item title, a genre) as Plotly shows it literally.
+
+    plotly.js reads every text it draws (titles, axis and legend labels, trace names,
+    hover texts, heatmap cells) as a subset of HTML: ``<a href=...>`` becomes a link,
+    ``<b>`` bold, ``<br>`` a line break. It decodes ``&amp;``, ``&lt;`` and ``&gt;`` only
+    after cutting the tags out, so escaping those three characters shows the text as it
+    is. Numbers and missing values pass unchanged; arrays and lists are escaped element by
+    element (only their text elements).
+    """
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "OUS":
+            return np.asarray([plotly_text(v) for v in value.ravel().tolist()],
+                              dtype=object).reshape(value.shape)
+        return value
+    if isinstance(value, list | tuple):
+        return [plotly_text(v) for v in value]
+    return value
+
+
+@contextmanager
+def _literal_matplotlib_text() -> Iterator[None]:
+    """matplotlib reads text between two ``$`` as mathtext: a label such as ``$5-$10``
+    came out in italics, and ``a$\\frac$`` raised a parse error while drawing. Text
+    objects created inside this block show their text as it is."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        yield
+
+
 def plotly_figure(chart: Chart) -> Any:
     """The chart as a ``plotly.graph_objects.Figure``."""
     try:
@@ -108,15 +143,17 @@ def plotly_figure(chart: Chart) -> Any:
     except ImportError:
         raise RecstackError('interactive charts need plotly: pip install '
                             '"recstack[insight]"') from None
+    t = plotly_text
     figure = go.Figure()
     if chart.heatmap is not None:
         h = chart.heatmap
         limit = float(np.nanmax(np.abs(h.z))) if np.isfinite(h.z).any() else 1.0
         figure.add_trace(go.Heatmap(
-            z=h.z, x=h.x_labels, y=h.y_labels, text=h.text, texttemplate="%{text}",
+            z=h.z, x=t(list(h.x_labels)), y=t(list(h.y_labels)), text=t(h.text),
+            texttemplate="%{text}",
             colorscale="RdBu" if h.symmetric else "Viridis",
             zmid=0 if h.symmetric else None, zmin=-limit if h.symmetric else None,
-            zmax=limit if h.symmetric else None, colorbar={"title": h.colour_label}))
+            zmax=limit if h.symmetric else None, colorbar={"title": t(h.colour_label)}))
         figure.update_yaxes(autorange="reversed")
     for position, s in enumerate(chart.series):
         colour = _colour(position)
@@ -129,30 +166,32 @@ def plotly_figure(chart: Chart) -> Any:
                                         hoverinfo="skip", showlegend=False,
                                         legendgroup=s.name))
         if s.mode == "bar":
-            figure.add_trace(go.Bar(x=x, y=s.y, name=s.name, marker_color=colour,
-                                    hovertext=s.text))
+            figure.add_trace(go.Bar(x=t(x), y=s.y, name=t(s.name), marker_color=colour,
+                                    hovertext=t(s.text)))
             continue
         marker: dict[str, Any] = {"color": colour}
         if s.colour is not None and _is_numeric(s.colour):
             marker = {"color": np.asarray(s.colour, dtype=np.float64), "colorscale": "Viridis",
-                      "showscale": True, "colorbar": {"title": s.colour_label}, "size": 5}
+                      "showscale": True, "colorbar": {"title": t(s.colour_label)}, "size": 5}
         elif s.colour is not None:
             # a label per point: one trace per label, so the legend names them
             labels = np.asarray(s.colour, dtype=object)
             for number, label in enumerate(sorted(set(labels.tolist()), key=str)):
                 chosen = labels == label
                 figure.add_trace(go.Scattergl(
-                    x=x[chosen], y=np.asarray(s.y)[chosen], mode="markers", name=str(label),
+                    x=x[chosen], y=np.asarray(s.y)[chosen], mode="markers",
+                    name=t(str(label)),
                     marker={"color": LABEL_PALETTE[number % len(LABEL_PALETTE)], "size": 5},
-                    hovertext=None if s.text is None else np.asarray(s.text)[chosen],
+                    hovertext=None if s.text is None else t(np.asarray(s.text)[chosen]),
                     hoverinfo="text" if s.text is not None else None))
             continue
         trace = go.Scattergl if s.mode == "markers" and len(x) > 1000 else go.Scatter
-        figure.add_trace(trace(x=x, y=s.y, mode=s.mode, name=s.name, marker=marker,
-                               line={"color": colour}, legendgroup=s.name, hovertext=s.text,
+        figure.add_trace(trace(x=t(x), y=s.y, mode=s.mode, name=t(s.name), marker=marker,
+                               line={"color": colour}, legendgroup=s.name,
+                               hovertext=t(s.text),
                                hoverinfo="text+name" if s.text is not None else None))
-    figure.update_layout(title=chart.title, xaxis_title=chart.x_label,
-                         yaxis_title=chart.y_label, template="plotly_white",
+    figure.update_layout(title=t(chart.title), xaxis_title=t(chart.x_label),
+                         yaxis_title=t(chart.y_label), template="plotly_white",
                          margin={"l": 60, "r": 20, "t": 50, "b": 50}, height=420)
     if chart.log_x:
         figure.update_xaxes(type="log")
@@ -182,8 +221,14 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
         import matplotlib.pyplot as plt
     except ImportError:
         raise RecstackError('drawing charts needs matplotlib: pip install matplotlib') from None
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    with _literal_matplotlib_text():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7.5, 4.2))
+        _draw(chart, ax)
+    return ax
+
+
+def _draw(chart: Chart, ax: Any) -> None:
     if chart.heatmap is not None:
         h = chart.heatmap
         limit = float(np.nanmax(np.abs(h.z))) if np.isfinite(h.z).any() else 1.0
@@ -199,13 +244,21 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
         ax.figure.colorbar(image, ax=ax, label=h.colour_label)
     bars = [s for s in chart.series if s.mode == "bar"]
     width = 0.8 / max(len(bars), 1)
+    # legend entries given explicitly: matplotlib leaves out of an automatic legend every
+    # label that starts with "_" (a model labelled "_baseline" went missing)
+    handles: list[Any] = []
+    names: list[str] = []
+
+    def entry(artist: Any, label: Any) -> None:
+        handles.append(artist)
+        names.append(str(label))
     for position, s in enumerate(chart.series):
         colour = _colour(position)
         x = np.asarray(s.x)
         if s.mode == "bar":
             at = np.arange(len(x)) if not _is_numeric(x) else x.astype(float)
             offset = (bars.index(s) - (len(bars) - 1) / 2) * width
-            ax.bar(at + offset, s.y, width=width, label=s.name, color=colour)
+            entry(ax.bar(at + offset, s.y, width=width, color=colour), s.name)
             if not _is_numeric(x):
                 ax.set_xticks(np.arange(len(x)), [str(v) for v in x], rotation=20, ha="right")
             continue
@@ -219,13 +272,14 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
             labels = np.asarray(s.colour, dtype=object)
             for number, label in enumerate(sorted(set(labels.tolist()), key=str)):
                 chosen = labels == label
-                ax.scatter(x[chosen], np.asarray(s.y)[chosen], s=6, label=str(label),
-                           color=LABEL_PALETTE[number % len(LABEL_PALETTE)])
+                entry(ax.scatter(x[chosen], np.asarray(s.y)[chosen], s=6,
+                                 color=LABEL_PALETTE[number % len(LABEL_PALETTE)]), label)
         elif s.mode == "markers":
-            ax.scatter(x, s.y, s=6, label=s.name, color=colour)
+            entry(ax.scatter(x, s.y, s=6, color=colour), s.name)
         else:
-            ax.plot(x, s.y, "-o" if "markers" in s.mode else "-", label=s.name,
-                    color=colour, markersize=3)
+            line, = ax.plot(x, s.y, "-o" if "markers" in s.mode else "-", color=colour,
+                            markersize=3)
+            entry(line, s.name)
     ax.set_title(chart.title, fontsize=10)
     ax.set_xlabel(chart.x_label)
     ax.set_ylabel(chart.y_label)
@@ -233,8 +287,7 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
         ax.set_xscale("log")
     if chart.series and (len(chart.series) > 1 or (chart.series[0].colour is not None
                                                    and not _is_numeric(chart.series[0].colour))):
-        ax.legend(fontsize=7)
-    return ax
+        ax.legend(handles, names, fontsize=7)
 
 
 def png_data_uri(chart: Chart) -> str:

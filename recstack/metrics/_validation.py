@@ -7,6 +7,7 @@ except the error class, which :mod:`recstack.metrics` re-exports.
 
 from __future__ import annotations
 
+import datetime as _dt
 import numbers
 from typing import Any
 
@@ -38,6 +39,68 @@ MAX_POSITIONS = 10_000_000
 MAX_CATALOG = 1_000_000_000
 #: the most cells (float64, 8 GiB) of a (users x positions) array built from a cut-off
 MAX_CELLS = 1 << 30
+
+
+def not_numbers(values: Any) -> str | None:
+    """Why ``values`` are not real numbers although numpy would read them as float64, or
+    None when they are: complex values (numpy drops the imaginary part), datetimes and
+    durations (read as counts of their unit) and text (numpy parses ``'1_0'`` as 10 and
+    ``'\u0663'`` as 3), also inside an object array or a pandas column. True/false values
+    pass: the callers decide about them.
+
+    The one place where every numeric check of the metrics and the pipeline (calibrators,
+    bandits, re-rankers, rankers) tells such values apart before converting.
+    """
+    if sp.issparse(values):
+        return _kind_problem(values.dtype, None)
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind not in "OUSMmc":
+        return None  # a numeric ndarray or column: nothing to look at
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):
+        return None  # ragged rows and the like: the conversion names them
+    return _kind_problem(array.dtype, array)
+
+
+def _kind_problem(dtype: np.dtype, array: np.ndarray | None) -> str | None:
+    kind = dtype.kind
+    if kind == "c":
+        return f"complex values (dtype {dtype})"
+    if kind == "M":
+        return f"datetimes (dtype {dtype})"
+    if kind == "m":
+        return f"durations (dtype {dtype})"
+    if kind in "US":
+        first = array.ravel()[0] if array is not None and array.size else ""
+        return f"text such as {_plain_text(first)!r}"
+    if kind == "O" and array is not None and array.size:
+        for value in array.ravel():
+            if isinstance(value, str | bytes | np.str_ | np.bytes_):
+                return f"text such as {_plain_text(value)!r}"
+            if isinstance(value, complex | np.complexfloating):
+                return "complex values"
+            if isinstance(value, _dt.date | _dt.timedelta | np.datetime64 | np.timedelta64):
+                return f"dates or times such as {str(value)!r}"
+    return None
+
+
+def _plain_text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def refuse_not_numbers(values: Any, name: str, error: type[Exception] | None = None, *,
+                       must: str = "an array of numbers") -> None:
+    """Raise ``error`` (default :class:`MetricInputError`) saying that ``name`` must be
+    ``must`` when :func:`not_numbers` finds ``values`` are not real numbers."""
+    problem = not_numbers(values)
+    if problem is not None:
+        if problem.startswith("complex"):
+            message = f"{name} must be real numbers, got {problem}"
+        else:
+            message = (f"{name} must be {must} (could not convert {problem} to numbers); "
+                       "convert them first (e.g. pandas.to_numeric, or the seconds of a time)")
+        raise (error or MetricInputError)(message)
 
 
 def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
@@ -137,6 +200,7 @@ def as_float_array(
     position of the first bad value.
     """
     shape_words = f"{ndim}-D"
+    refuse_not_numbers(values, name)
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -166,6 +230,37 @@ def as_float_array(
             f"{name} must be {wanted}; position {where} holds {float(array[position])!r}"
         )
     return array
+
+
+def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
+                  where: str = "") -> None:
+    """Refuse pandas Series (or DataFrames) of one sample that hold the same index labels
+    in different orders: the metrics pair values by position, where pandas would pair them
+    by label, so a shuffled or sorted copy would be paired wrongly without a word. Indexes
+    with other labels (a filtered frame beside a fresh 0..n-1 index) are paired by
+    position, as numpy does; arrays and lists are not looked at."""
+    import pandas as pd  # deferred: only pandas inputs reach it
+
+    indexed = [(name, value.index) for name, value in named
+               if isinstance(value, pd.Series | pd.DataFrame)]
+    for (first, index), (other, other_index) in zip(indexed, indexed[1:], strict=False):
+        # different lengths are named by the length check
+        if len(index) == len(other_index) and not index.equals(other_index) \
+                and index.is_unique and other_index.is_unique \
+                and set(index) == set(other_index):
+            at = next((i for i, (a, b) in enumerate(zip(index, other_index, strict=True))
+                       if not a == b), 0)
+            raise (error or MetricInputError)(
+                f"{where}{first} and {other} are pandas Series with the same index labels in different orders "
+                f"(position {at} is row {_label(index[at])!r} of {first} but row "
+                f"{_label(other_index[at])!r} of {other}); "
+                "values are paired by position, not by index label, so align them first "
+                f"(e.g. {other}.loc[{first}.index]) or pass plain arrays")
+
+
+def _label(value: Any) -> Any:
+    """An index label as the user wrote it: ``3``, not numpy's ``np.int64(3)``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def check_same_length(*named: tuple[str, np.ndarray]) -> None:
@@ -303,6 +398,7 @@ def as_csr(matrix: Any, name: str, *, shape: tuple[int, int] | None = None) -> s
         )
     if matrix.ndim != 2:
         raise MetricInputError(f"{name} must be 2-D, got shape {matrix.shape}")
+    refuse_not_numbers(matrix, name)
     csr = sp.csr_matrix(matrix, dtype=np.float64)
     if shape is not None and csr.shape != shape:
         raise MetricInputError(f"{name} has shape {csr.shape}, expected {shape}")
@@ -319,6 +415,7 @@ def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.floa
     if sp.issparse(grades):
         raise MetricInputError(f"{name} must be a dense 2-D (n_users, K) array, got a sparse "
                                "matrix (the truth matrix goes to the arguments named truth)")
+    refuse_not_numbers(grades, name)
     try:
         array = np.asarray(grades, dtype=np.float64)
     except (TypeError, ValueError):  # ragged rows, or values that are not numbers
@@ -333,6 +430,7 @@ def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.floa
 
 def as_counts(counts: ArrayLike, name: str, n: int) -> NDArray[np.int64]:
     """Return a 1-D int64 array of ``n`` non-negative whole numbers."""
+    refuse_not_numbers(counts, name)
     array = np.asarray(counts)
     if array.ndim != 1 or array.shape[0] != n:
         raise MetricInputError(f"{name} must be 1-D with {n} entries, got shape {array.shape}")

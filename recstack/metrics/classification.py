@@ -28,6 +28,7 @@ from recstack.metrics._validation import (
     as_binary_labels,
     as_float_1d,
     as_probabilities,
+    check_aligned,
     check_choice,
     check_finite_float,
     check_k,
@@ -159,6 +160,7 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
     float
         In ``[0, 1]``; ``NaN`` if ``y_true`` holds a single class.
     """
+    check_aligned(("y_true", y_true), ("y_score", y_score))
     labels = as_binary_labels(y_true, "y_true")
     scores = as_float_1d(y_score, "y_score", finite=False)
     check_same_length(("y_true", labels), ("y_score", scores))
@@ -206,6 +208,7 @@ def precision_recall_f1(
     -------
     ThresholdScores
     """
+    check_aligned(("y_true", y_true), ("y_score", y_score))
     labels = as_binary_labels(y_true, "y_true")
     scores = as_float_1d(y_score, "y_score", finite=False)
     check_same_length(("y_true", labels), ("y_score", scores))
@@ -384,6 +387,7 @@ def expected_calibration_error(
 def _labels_and_probabilities(
     y_true: ArrayLike, y_prob: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    check_aligned(("y_true", y_true), ("y_prob", y_prob))
     labels = as_binary_labels(y_true, "y_true")
     probs = as_probabilities(y_prob, "y_prob")
     check_same_length(("y_true", labels), ("y_prob", probs))

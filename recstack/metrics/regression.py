@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from recstack.metrics._validation import (
     MetricInputError,
     as_float_1d,
+    check_aligned,
     check_positive_float,
     check_same_length,
 )
@@ -160,6 +161,7 @@ def msle(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 
 
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    check_aligned(("y_true", y_true), ("y_pred", y_pred))
     true = as_float_1d(y_true, "y_true")
     pred = as_float_1d(y_pred, "y_pred")
     check_same_length(("y_true", true), ("y_pred", pred))

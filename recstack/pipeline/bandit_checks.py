@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import RecstackError
+from recstack.metrics._validation import refuse_not_numbers
 
 
 class BanditInputError(RecstackError, ValueError):
@@ -27,12 +28,13 @@ def _position(index: tuple[int, ...]) -> str:
     return f"row {index[0]}" if len(index) == 1 else "position " + str(list(index))
 
 
-def refuse_complex(what: str, value: Any, error: type[Exception]) -> None:
-    """Refuse complex numbers, which numpy turns into real ones by dropping the imaginary
-    part (with only a warning) when asked for float64; ``what`` names the argument."""
-    if np.iscomplexobj(value):
-        raise error(f"{what} must be real numbers, got complex values (dtype "
-                    f"{np.asarray(value).dtype})")
+def refuse_complex(what: str, value: Any, error: type[Exception], *,
+                   must: str = "an array of numbers") -> None:
+    """Refuse what numpy would silently turn into real numbers when asked for float64:
+    complex numbers (the imaginary part dropped), datetimes and durations (counts of their
+    unit) and text (``'1_0'`` read as 10); ``what`` names the argument (see
+    :func:`recstack.metrics._validation.not_numbers`)."""
+    refuse_not_numbers(value, what, error, must=must)
 
 
 def refuse_booleans(what: str, value: Any, error: type[Exception]) -> None:

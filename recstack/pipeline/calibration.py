@@ -56,6 +56,7 @@ from recstack.metrics.classification import (
     expected_calibration_error,
     reliability_curve,
 )
+from recstack.metrics._validation import check_aligned
 from recstack.models.base import REQUIRED, _unknown_params_message
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
 
@@ -127,6 +128,8 @@ class Calibrator(ABC):
             class (nothing to calibrate against: the map would be a constant).
         """
         self._check_params()
+        check_aligned(("scores", scores), ("labels", labels), error=CalibrationError,
+                      where=f"{self.name}: ")
         x = self._inputs(scores, "scores")
         y = _labels(labels, len(x))
         if self.learns:
@@ -663,6 +666,8 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
         without positives. Predictions whose segment value is missing (None, NaN) are the
         value ``"(missing)"``.
     """
+    check_aligned(("labels", labels), ("probabilities", probabilities), error=CalibrationError,
+                  where="calibration_by_segment: ")
     p = _numbers(probabilities, "probabilities")
     if p.ndim != 1:
         raise CalibrationError(f"probabilities must be a 1-D array, got shape {p.shape}")

@@ -51,6 +51,7 @@ import numpy as np
 from scipy import stats
 
 from recstack.errors import ConfigError
+from recstack.metrics._validation import check_aligned
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -313,6 +314,8 @@ def _check_target(where: str, target: Any) -> np.ndarray:
 
 def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target: Any
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    check_aligned(("rewards", rewards), ("actions", actions), ("propensities", propensities),
+                  error=BanditInputError, where=f"{where}: ")
     r = as_float_array(where, "rewards", rewards, ndim=1)
     p = as_float_array(where, "propensities", propensities, ndim=1)
     pi = as_float_array(where, "target", target, ndim=2)

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import RecstackError
+from recstack.metrics._validation import check_aligned
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -82,6 +83,8 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     Unbiased only for a log whose order was randomised (see the module docstring).
     """
     where = "estimate_propensities"
+    check_aligned(("positions", positions), ("clicks", clicks), error=BanditInputError,
+                  where=f"{where}: ")
     positions = as_positions(where, positions)
     clicks = as_float_array(where, "clicks", clicks, ndim=1)
     check_same_length(where, positions=positions, clicks=clicks)
@@ -131,6 +134,8 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
         Smallest propensity used; None: no clipping.
     """
     where = "ipw_sample_weights"
+    check_aligned(("positions", positions), ("labels", labels), error=BanditInputError,
+                  where=f"{where}: ")
     positions = as_positions(where, positions)
     labels = as_float_array(where, "labels", labels, ndim=1)
     check_same_length(where, positions=positions, labels=labels)

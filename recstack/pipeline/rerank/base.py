@@ -150,7 +150,7 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
                             f"shape {users.shape} and dtype {users.dtype}")
     users = users.astype(np.int64)
     items = np.asarray(items)
-    refuse_complex(f"{where}: scores", scores, RecstackError)
+    refuse_complex(f"{where}: scores", scores, RecstackError, must="numbers")
     refuse_booleans(f"{where}: scores", scores, RecstackError)
     try:
         scores = np.asarray(scores, dtype=np.float64)

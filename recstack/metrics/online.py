@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -101,38 +102,49 @@ def validate_events(events: pd.DataFrame) -> pd.DataFrame:
         raise MetricInputError(f"events must be a pandas DataFrame, got {type(events).__name__}")
     missing = [column for column in EVENT_COLUMNS if column not in events.columns]
     if missing:
+        present = [str(c) for c in events.columns]
+        hints = [f"{match!r} for {column!r}" for column in missing
+                 if (match := _near(column, present))]
+        hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
         raise MetricInputError(
-            f"events lacks column(s) {missing}; it has {[str(c) for c in events.columns]}. "
+            f"events lacks column(s) {missing}; it has {present}{hint}. "
             f"Required: {list(EVENT_COLUMNS)}"
         )
+    for column in EVENT_COLUMNS:
+        positions = np.flatnonzero(np.asarray(events.columns == column))
+        if len(positions) > 1:
+            raise MetricInputError(
+                f"events has two columns named {column!r} (positions {int(positions[0])} and "
+                f"{int(positions[1])}); give each column once"
+            )
     if events.empty:
         raise MetricInputError("events is empty; online metrics need at least one event")
     log = events.loc[:, list(EVENT_COLUMNS)].copy()
     for column in ("variant", "session_id", "event", "timestamp"):
         if log[column].isna().any():
             row = log.index[log[column].isna()][0]
-            raise MetricInputError(f"events column {column!r} is missing a value at row {row!r}")
+            raise MetricInputError(
+                f"events column {column!r} is missing a value at row {_shown(row)}")
     for column in ("variant", "session_id", "event"):
         _check_keys(log[column])
     unknown = sorted(set(log["event"].unique()) - set(EVENT_TYPES), key=str)
     if unknown:
+        hints = [f"{match!r} for {value!r}" for value in unknown[:5]
+                 if isinstance(value, str) and (match := _near(value, EVENT_TYPES))]
+        hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
+        row = log.index[log["event"].isin(unknown).to_numpy()][0]
         raise MetricInputError(
-            f"events column 'event' holds unknown type(s) {unknown}; allowed: {list(EVENT_TYPES)}"
+            f"events column 'event' holds unknown type(s) {unknown}{hint}, the first at row "
+            f"{_shown(row)}; allowed: {list(EVENT_TYPES)}"
         )
     log["timestamp"] = _seconds(log["timestamp"])
     for column in ("revenue", "cost"):
-        try:
-            values = pd.to_numeric(log[column]).astype(np.float64).fillna(0.0)
-        except (TypeError, ValueError):
-            raise MetricInputError(f"events column {column!r} must be numeric") from None
-        if not np.all(np.isfinite(values)) or (values < 0).any():
-            raise MetricInputError(f"events column {column!r} must be finite and >= 0")
-        log[column] = values
+        log[column] = _money(log[column])
     variants_per_session = log.groupby("session_id", sort=False)["variant"].nunique()
     if (variants_per_session > 1).any():
         session = variants_per_session.index[variants_per_session > 1][0]
         raise MetricInputError(
-            f"session {session!r} appears in more than one variant; sessions are the unit of "
+            f"session {_shown(session)} appears in more than one variant; sessions are the unit of "
             "randomisation and must belong to one variant"
         )
     return log
@@ -237,6 +249,13 @@ class SignificanceResult:
     treatment: str | None = None
 
 
+#: the largest count the z-test takes: beyond 2**53 a float no longer holds every whole number
+_MAX_COUNT = 2**53
+#: the largest time in seconds an event log may hold, the end of the year 9999 (larger
+#: numbers are milliseconds, microseconds or nanoseconds read as seconds)
+_MAX_SECONDS = 253_402_300_799
+
+
 def two_proportion_ztest(
     successes_control: int,
     trials_control: int,
@@ -276,9 +295,15 @@ def two_proportion_ztest(
         "trials_treatment": trials_treatment,
     }
     for name, value in counts.items():
-        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-                or not float(value).is_integer() or value < 0):
+        if (isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real)
+                or not (isinstance(value, numbers.Integral) or float(value).is_integer())
+                or value < 0):
             raise MetricInputError(f"{name} must be a non-negative whole number, got {value!r}")
+        if value > _MAX_COUNT:
+            digits = len(str(int(value)))
+            raise MetricInputError(f"{name} is a {digits}-digit number, more than the "
+                                   f"{_MAX_COUNT:,} events a test can count exactly; give the "
+                                   "counts themselves")
     x_c, n_c, x_t, n_t = (int(v) for v in counts.values())
     for x, n, group in ((x_c, n_c, "control"), (x_t, n_t, "treatment")):
         if n == 0:
@@ -308,7 +333,7 @@ def two_proportion_ztest(
         ci_high=float(difference + z_crit * se),
         p_value=p_value,
         statistic=float(statistic),
-        confidence=1.0 - alpha,
+        confidence=1.0 - float(alpha),
     )
 
 
@@ -355,7 +380,12 @@ def welch_ttest(
         else:
             statistic, p_value = math.copysign(math.inf, difference), 0.0
     else:
-        result = stats.ttest_ind(b, a, equal_var=False)
+        with warnings.catch_warnings():
+            # one constant sample is fine (its variance is 0), but scipy warns of
+            # "catastrophic cancellation" when it computes that variance
+            warnings.filterwarnings("ignore", message="Precision loss occurred",
+                                    category=RuntimeWarning)
+            result = stats.ttest_ind(b, a, equal_var=False)
         interval = result.confidence_interval(confidence_level=1.0 - alpha)
         ci_low, ci_high = float(interval.low), float(interval.high)
         statistic, p_value = float(result.statistic), float(result.pvalue)
@@ -369,7 +399,7 @@ def welch_ttest(
         ci_high=ci_high,
         p_value=p_value,
         statistic=statistic,
-        confidence=1.0 - alpha,
+        confidence=1.0 - float(alpha),
     )
 
 
@@ -437,11 +467,19 @@ def compare_variants(
 
         x_c, n_c = counts(groups[control])
         x_t, n_t = counts(groups[treatment])
-        for role, name, trials in (("control", control, n_c), ("treatment", treatment, n_t)):
+        for role, name, successes, trials in (("control", control, x_c, n_c),
+                                              ("treatment", treatment, x_t, n_t)):
             if trials == 0:
                 raise MetricInputError(
                     f"{role} variant {name!r} has no {denominator or 'sessions'}, so its "
                     f"{metric} is undefined and cannot be tested"
+                )
+            if successes > trials:
+                raise MetricInputError(
+                    f"{role} variant {name!r} has {successes} {numerator} but only {trials} "
+                    f"{denominator}, so its {metric} ({successes / trials:.3g}) is not a "
+                    f"proportion and the z-test does not apply; is every {denominator[:-1]} "
+                    "logged?"
                 )
         result = two_proportion_ztest(x_c, n_c, x_t, n_t, alpha=alpha)
     else:
@@ -486,17 +524,87 @@ def _check_keys(column: pd.Series) -> None:
 
 
 def _seconds(timestamps: pd.Series) -> pd.Series:
+    """Event times as float seconds: datetimes (any time zone) from the epoch, durations
+    (offsets from a start) by their seconds, numbers as seconds; anything else is refused
+    naming the first row that is not a time."""
     if pd.api.types.is_datetime64_any_dtype(timestamps):
         return (timestamps - pd.Timestamp(0, tz=timestamps.dt.tz)).dt.total_seconds()
-    try:
-        seconds = pd.to_numeric(timestamps).astype(np.float64)
-    except (TypeError, ValueError):
+    if pd.api.types.is_timedelta64_dtype(timestamps):
+        # as numbers they are nanoseconds: a session of 5 s would last 5e9 "seconds"
+        return timestamps.dt.total_seconds().astype(np.float64)
+    if pd.api.types.is_bool_dtype(timestamps):
+        raise MetricInputError("events column 'timestamp' holds true/false values; it must "
+                               "hold datetimes or numbers of seconds")
+    seconds = _numbers(timestamps, "timestamp", "datetimes or numbers of seconds (text such "
+                       "as '2024-01-01 10:00' can be read with pandas.to_datetime)")
+    beyond = np.abs(seconds.to_numpy()) > _MAX_SECONDS
+    if beyond.any():
+        position = int(np.flatnonzero(beyond)[0])
         raise MetricInputError(
-            "events column 'timestamp' must hold datetimes or numbers of seconds"
-        ) from None
-    if not np.all(np.isfinite(seconds)):
-        raise MetricInputError("events column 'timestamp' must be finite")
+            f"events column 'timestamp' holds {_shown(timestamps.iloc[position])} at row "
+            f"{_shown(timestamps.index[position])}, beyond the year 9999 as seconds; numbers "
+            "are read as seconds, so convert milliseconds or nanoseconds first (e.g. "
+            "pandas.to_datetime(column, unit='ms'))")
     return seconds
+
+
+def _money(values: pd.Series) -> pd.Series:
+    """Revenue or cost as float64, missing values 0, refused by row when not a finite
+    amount >= 0."""
+    column = str(values.name)
+    if pd.api.types.is_bool_dtype(values):
+        raise MetricInputError(f"events column {column!r} holds true/false values; it must "
+                               "hold amounts of money >= 0")
+    amounts = _numbers(values, column, "amounts of money >= 0", missing_ok=True).fillna(0.0)
+    bad = ~np.isfinite(amounts.to_numpy()) | (amounts.to_numpy() < 0)
+    if bad.any():
+        row = values.index[bad][0]
+        raise MetricInputError(
+            f"events column {column!r} must be finite and >= 0; row {_shown(row)} holds "
+            f"{_shown(values.loc[row] if values.index.is_unique else values[bad].iloc[0])}")
+    return amounts
+
+
+def _numbers(values: pd.Series, column: str, wanted: str, *,
+             missing_ok: bool = False) -> pd.Series:
+    """A column as float64, refused naming its first value that is not a number."""
+    if pd.api.types.is_complex_dtype(values):
+        raise MetricInputError(f"events column {column!r} holds complex numbers; it must hold "
+                               f"{wanted}")
+    converted = pd.to_numeric(values, errors="coerce")
+    failed = converted.isna() & values.notna()
+    if failed.any() or not pd.api.types.is_numeric_dtype(converted) \
+            or pd.api.types.is_complex_dtype(converted):
+        position = int(np.flatnonzero(failed.to_numpy())[0]) if failed.any() else 0
+        raise MetricInputError(
+            f"events column {column!r} must hold {wanted}; row "
+            f"{_shown(values.index[position])} holds {_shown(values.iloc[position])}")
+    seconds = converted.astype(np.float64)
+    if not missing_ok and not np.all(np.isfinite(seconds)):
+        position = int(np.flatnonzero(~np.isfinite(seconds.to_numpy()))[0])
+        raise MetricInputError(
+            f"events column {column!r} must be finite; row {_shown(values.index[position])} "
+            f"holds {_shown(values.iloc[position])}")
+    return seconds
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _near(name: str, choices: Any) -> str | None:
+    """The choice ``name`` most likely misspells (case and separators aside), or None."""
+    import difflib
+
+    def folded(text: str) -> str:
+        return text.lower().replace("-", "_").replace(" ", "_").strip("_")
+
+    by_fold = {folded(str(choice)): str(choice) for choice in choices}
+    if folded(name) in by_fold:
+        return by_fold[folded(name)]
+    match = difflib.get_close_matches(folded(name), list(by_fold), n=1, cutoff=0.7)
+    return by_fold[match[0]] if match else None
 
 
 def _safe_ratio(numerator: Any, denominator: Any) -> Any:
@@ -508,7 +616,8 @@ def _lift(difference: float, baseline: float) -> float:
 
 
 def _critical_value(alpha: float) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+    if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
+            or not 0 < alpha < 1:
         raise MetricInputError(f"alpha must lie in (0, 1), got {alpha!r}")
     from scipy import stats
 

@@ -367,6 +367,12 @@ class Recommender(Configurable, ABC):
         check_interactions(train, f"{self.name}: fit(train)")
         if len(train) == 0:
             raise RecstackError(f"{self.name}: cannot fit on empty interactions")
+        if self._learns_from_values() and not np.any(train.value):
+            raise RecstackError(
+                f"{self.name}: every interaction value is 0 ({len(train):,} rows), and "
+                f"{self._values_role()}, so it would learn nothing (every score 0); check "
+                "the value column (value_col), or count every row as 1 with "
+                "train.implicit()" + (" or binary=True" if "binary" in self.params else ""))
         self.users_, self.items_ = train.users, train.items
         self.seen_ = train.to_csr()
         try:
@@ -384,6 +390,18 @@ class Recommender(Configurable, ABC):
             raise
         self._check_diverged()
         return self
+
+    def _learns_from_values(self) -> bool:
+        """Whether this model, with its hyperparameters, learns from the interaction values
+        (weights them, or reads a 0 as no interaction) rather than from which pairs occur:
+        then training data whose every value is 0 is refused by :meth:`fit` (it taught the
+        model nothing and every score was 0, or the solver failed). Models that read values
+        override this (False: the model binarises every recorded pair)."""
+        return False
+
+    def _values_role(self) -> str:
+        """What the values are to this model, for the refusal of all-zero values."""
+        return "this model reads a value of 0 as no interaction (or weights by the values)"
 
     def _check_diverged(self) -> None:
         """Refuse learned vectors that are not finite (training diverged, e.g. with a huge
@@ -654,15 +672,28 @@ class Recommender(Configurable, ABC):
     def _users_without_history(self) -> np.ndarray:
         """Per user of the vocabulary (bool, ``(n_users,)``): True where the model has no
         training rows of the user. Models that set rows aside while training (e.g. for
-        validation) may say more precisely which users they could not learn."""
-        return np.diff(self.seen_.indptr) == 0
+        validation) may say more precisely which users they could not learn.
+
+        A model that reads a value of 0 as no interaction (:meth:`_learns_from_values`)
+        learned nothing from a user whose every value is 0 either: such users count too
+        (worked out once per training matrix, since single requests ask for it)."""
+        if not self._learns_from_values():
+            return np.diff(self.seen_.indptr) == 0
+        cached = self.__dict__.get("_users_without_values_of")
+        if cached is None or cached[0] is not self.seen_:
+            nonzero = (self.seen_ != 0).getnnz(axis=1)
+            cached = (self.seen_, np.asarray(nonzero).ravel() == 0)
+            self.__dict__["_users_without_values_of"] = cached
+        return cached[1]
 
     def _no_history_message(self, user_ids: np.ndarray, hint: str | None = None) -> str:
         """The refusal of users without training rows: the model, how many users, a few
         ids, why, and what works instead."""
         distinct = list(dict.fromkeys(user_ids.tolist()))
+        zeros = (" (no rows, or only values of 0, which this model reads as no interaction)"
+                 if self._learns_from_values() else "")
         return (f"{self.name}: {len(distinct)} user(s) have no training interactions, e.g. "
-                f"{distinct[:5]}: they are in the model's user vocabulary (splits share "
+                f"{distinct[:5]}{zeros}: they are in the model's user vocabulary (splits share "
                 "vocabularies) but the model learned nothing about them, so its scores for "
                 f"them would be meaningless; {hint or self._no_history_hint()}")
 

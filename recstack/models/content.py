@@ -115,6 +115,12 @@ class ContentBased(Recommender):
     }
 
     # ------------------------------------------------------------------ training
+    def _learns_from_values(self) -> bool:
+        return not self.binary  # binary: every recorded pair is 1, whatever its value
+
+    def _values_role(self) -> str:
+        return "with binary=False this model weights the interactions by their values"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         table = train.item_table
         columns = [] if table is None else [c for c in TEXT_COLUMNS if c in table.columns]

@@ -124,6 +124,12 @@ class EASE(Recommender):
     }
 
     # ------------------------------------------------------------------ training
+    def _learns_from_values(self) -> bool:
+        return not self.binary  # binary: every recorded pair is 1, whatever its value
+
+    def _values_role(self) -> str:
+        return "with binary=False this model weights the interactions by their values"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         n_items = train.n_items
         dtype = np.dtype(self.dtype)

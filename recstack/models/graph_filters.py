@@ -270,6 +270,12 @@ class _GraphFilterModel(Recommender):
                                          f"{limit}")}
 
     # ------------------------------------------------------------------ training
+    def _learns_from_values(self) -> bool:
+        return True  # the graph is the pattern of non-zero values
+
+    def _values_role(self) -> str:
+        return "this graph filter reads a value of 0 as no interaction"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         n_users, n_items = self.seen_.shape
         rank = self._rank()

@@ -166,6 +166,12 @@ class IALS(FactorMixin, Recommender):
                               "(e.g. regularization=0.003, unobserved_weight=0.1)")
 
     # ------------------------------------------------------------------ training
+    def _learns_from_values(self) -> bool:
+        return True  # it learns the pattern of non-zero values
+
+    def _values_role(self) -> str:
+        return "iALS reads a value of 0 as no interaction"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         n_users, n_items = self.seen_.shape
         dim = int(self.factors)

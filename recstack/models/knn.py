@@ -190,6 +190,12 @@ class ItemKNN(Recommender):
     _length_norm: np.ndarray | None = None
 
     # ------------------------------------------------------------------ training
+    def _learns_from_values(self) -> bool:
+        return not self.binary  # binary: every recorded pair is 1, whatever its value
+
+    def _values_role(self) -> str:
+        return "with binary=False this model weights the interactions by their values"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         matrix = _canonical(history_weights(self.seen_, binary=self.binary))
         self._length_norm = (bm25_length_norm(matrix) if self.feature_weighting == "bm25"
@@ -308,6 +314,12 @@ class UserKNN(Recommender):
     _weights: sp.csr_matrix
 
     # ------------------------------------------------------------------ training
+    def _learns_from_values(self) -> bool:
+        return True  # zero values are dropped before the cosine
+
+    def _values_role(self) -> str:
+        return "user-kNN reads a value of 0 as no interaction"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         self._weights = self._training_matrix()
         by_item = self._weights.T.tocsr()

@@ -109,6 +109,12 @@ class RP3beta(Recommender):
     }
 
     # ------------------------------------------------------------------ training
+    def _learns_from_values(self) -> bool:
+        return not self.binary  # binary: every recorded pair is 1, whatever its value
+
+    def _values_role(self) -> str:
+        return "with binary=False this model weights the interactions by their values"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         if hasattr(self, "similarity_"):
             del self.similarity_  # a refit must not hold the old matrix next to the new one

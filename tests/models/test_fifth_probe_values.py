@@ -1,0 +1,79 @@
+"""Fifth bad-input probe, training values: models that read a value of 0 as no interaction
+(or weight by the values) learned nothing from data whose every value is 0 (every score 0,
+or, for the graph filters, an ArpackError), and nothing about a user whose every value is 0
+(that user's scores were all 0, served as recommendations)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recstack.data.interactions import Interactions
+from recstack.errors import RecstackError
+from recstack.models import create_model
+from tests.models.quick_params import quick_params
+
+#: configurations that learn from the values (or from the pattern of non-zero values)
+VALUE_READERS = [
+    ("ials", {}), ("user_knn", {}), ("gf_cf", {"k": 2}), ("bspm", {"k": 2}),
+    ("item_knn", {"binary": False}), ("ease", {"binary": False}),
+    ("rp3beta", {"binary": False}), ("content", {"binary": False}),
+]
+#: configurations that binarise every recorded pair: values of 0 are pairs like any other
+PATTERN_READERS = [("ease", {}), ("item_knn", {}), ("rp3beta", {}), ("most_popular", {}),
+                   ("als", {})]
+
+
+def _make(name: str, params: dict):
+    return create_model(name, **{**quick_params(name), **params})
+
+
+def _data(values_of) -> Interactions:
+    """12 users x 8 items: even users like even items, odd users odd items, 3 each."""
+    users, items = [], []
+    for user in range(12):
+        own = [item for item in range(8) if item % 2 == user % 2]
+        for step in range(3):
+            users.append(user)
+            items.append(own[(user // 2 + step) % 4])
+    users, items = np.array(users), np.array(items)
+    return Interactions.from_arrays(users, items, values_of(users))
+
+
+@pytest.mark.parametrize(("name", "params"), VALUE_READERS)
+def test_all_zero_values_are_refused_naming_the_cause(name, params):
+    zeros = _data(lambda users: np.zeros(len(users)))
+    with pytest.raises(RecstackError, match=rf"^{name}: every interaction value is 0 \(36 "
+                                            r"rows\).*learn nothing.*implicit\(\)"):
+        _make(name, params).fit(zeros)
+
+
+@pytest.mark.parametrize(("name", "params"), PATTERN_READERS)
+def test_models_that_binarise_every_pair_still_fit_all_zero_values(name, params):
+    zeros = _data(lambda users: np.zeros(len(users)))
+    ones = _data(lambda users: np.ones(len(users)))
+    on_zeros = _make(name, params).fit(zeros).recommend([0, 1], k=2)[0]
+    on_ones = _make(name, params).fit(ones).recommend([0, 1], k=2)[0]
+    if name != "als":  # ALS weights zeros by confidence 1, ones by 1 + alpha: not equal
+        assert on_zeros.tolist() == on_ones.tolist()
+
+
+@pytest.mark.parametrize(("name", "params"), VALUE_READERS)
+def test_a_user_whose_values_are_all_zero_is_refused_like_a_user_without_rows(name, params):
+    # user 0's scores were all 0 (nothing learned), returned as a ranking
+    data = _data(lambda users: np.where(users == 0, 0.0, 1.0))
+    model = _make(name, params).fit(data)
+    with pytest.raises(RecstackError, match=r"1 user\(s\) have no training interactions, "
+                                            r"e\.g\. \[0\] \(no rows, or only values of 0"):
+        model.recommend([0, 1], k=2)
+    with pytest.raises(RecstackError, match="only values of 0"):
+        model.score([0], [2])
+    items, _ = model.recommend([1, 2], k=2)  # the others are served as before
+    assert items.shape == (2, 2)
+
+
+@pytest.mark.parametrize(("name", "params"), PATTERN_READERS)
+def test_a_user_with_zero_values_is_served_by_models_that_binarise(name, params):
+    data = _data(lambda users: np.where(users == 0, 0.0, 1.0))
+    items, _ = _make(name, params).fit(data).recommend([0], k=2)
+    assert items.shape == (1, 2)

@@ -4,8 +4,11 @@ likely cause. They are hints for a person, not verdicts."""
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass
+
+import numpy as np
 
 from recstack.errors import RecstackError
 from recstack.evaluation.results import EvaluationResult
@@ -40,7 +43,7 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
                                 f"{type(given).__name__}")
     for name, value in (("level_tolerance", level_tolerance), ("behind_margin", behind_margin),
                         ("high_precision", high_precision), ("low_recall", low_recall)):
-        if isinstance(value, bool) or not isinstance(value, int | float) \
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) \
                 or not 0 <= value < math.inf:
             raise RecstackError(f"diagnose: {name} must be a finite number >= 0, got {value!r}")
     means = result.means()

@@ -10,6 +10,7 @@ without any genre has none (it adds nothing to a distribution).
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -180,7 +181,8 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
     ndarray of float64, shape (n_users,)
         ``>= 0``; NaN for users without a target distribution.
     """
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha <= 1:
+    if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
+            or not 0 < alpha <= 1:
         raise MetricInputError(f"alpha must be in (0, 1], got {alpha!r}")
     q = list_genre_distribution(recommended, item_genres, k=k, weighting=weighting)
     p = _distributions(target, q.shape, "target")

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 
 from recstack.errors import ConfigError
-from recstack.models.base import REQUIRED, Param
+from recstack.models.base import REQUIRED, Param, _plain
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -90,7 +90,9 @@ class Policy(ABC):
         for name, param in self.params.items():
             if name not in params and param.default is REQUIRED:
                 raise ConfigError(f"{self.name}: missing parameter {name!r}")
-            setattr(self, name, params.get(name, param.default))
+            # numpy numbers (np.int64(5) items) are stored as the Python numbers they
+            # equal, as every model's hyperparameters are
+            setattr(self, name, _plain(params[name]) if name in params else param.default)
         self._state_ready = False
 
     def get_params(self) -> dict[str, Any]:

@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -251,11 +252,14 @@ class FeatureBuilder:
 
     def _validate(self) -> None:
         h = self.half_life_days
-        if isinstance(h, bool) or not isinstance(h, int | float) or not np.isfinite(h) \
-                or h <= 0:
+        if isinstance(h, bool | np.bool_) or not isinstance(h, numbers.Real) \
+                or not np.isfinite(h) or h <= 0:
             raise ConfigError(f"features: half_life_days must be a positive number of days, "
                               f"got {h!r}")
+        self.half_life_days = float(h)  # a numpy number would not be JSON
         m = self.max_levels
+        if isinstance(m, np.integer) and not isinstance(m, bool):
+            m = self.max_levels = int(m)
         if isinstance(m, bool) or not isinstance(m, int) or m < 1:
             raise ConfigError(f"features: max_levels must be a positive integer, got {m!r}")
         if not isinstance(self.context_time, bool):

@@ -27,6 +27,8 @@ probabilities move back to the true base rate.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from recstack.errors import ConfigError
@@ -70,7 +72,7 @@ def class_weights(labels: np.ndarray) -> np.ndarray:
 
 
 def _check_rate(rate: float, what: str, *, upper: bool) -> None:
-    if isinstance(rate, bool) or not isinstance(rate, int | float | np.floating) \
+    if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
             or not rate > 0 or (upper and rate > 1) or not np.isfinite(rate):
         bound = "in (0, 1]" if upper else "in (0, inf)"
         raise ConfigError(f"{what} must be {bound}, got {rate!r}")

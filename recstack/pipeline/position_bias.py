@@ -101,6 +101,13 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
         raise BanditInputError(f"{where}: n_positions={n_positions} but the log has position "
                                f"{int(positions.max())}")
     impressions = np.bincount(positions - 1, minlength=size).astype(np.float64)
+    if impressions[0] == 0:
+        # every propensity is relative to position 1: without it the smoothing's prior
+        # (the overall click rate) would silently stand in for position 1's
+        raise BanditInputError(
+            f"{where}: the log has no impression at position 1 (its positions run from "
+            f"{int(positions.min())} to {int(positions.max())}), so no position can be "
+            "compared with the top; positions are 1-based, counted from the top of the list")
     clicked = np.bincount(positions - 1, clicks, minlength=size)
     overall = clicks.mean()
     ctr = (clicked + smoothing * overall) / np.maximum(impressions + smoothing, 1e-12)

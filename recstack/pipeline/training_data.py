@@ -39,6 +39,7 @@ per-user temporal protocol): the generators and features see everything else.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -269,7 +270,8 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     """
     if how not in ("all", "uniform", "hard"):
         raise ConfigError(f"negative sampling must be 'all', 'uniform' or 'hard', got {how!r}")
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1:
+    if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
+            or not 0 < rate <= 1:
         raise ConfigError(f"negative sampling rate must be in (0, 1], got {rate!r}")
     positive = np.asarray(labels) > 0
     if how == "all" or rate == 1:

@@ -16,13 +16,28 @@ from recstack.errors import RecstackError
 from recstack.metrics._validation import as_float_array
 
 
+#: the largest magnitude an embedding value may have. The analyses square and sum the
+#: values (norms, covariances) and the maps work in float32, whose squared norms overflow
+#: beyond about 1.8e19 / sqrt(dimension); at 1e300 PCA failed with "Eigenvalues did not
+#: converge", t-SNE and UMAP with scikit-learn's "Input X contains NaN", and the cosine
+#: neighbours came out as NaN. No model that trained learns values near this.
+MAX_MAGNITUDE = 1e15
+
+
 def vectors(values: Any, what: str, *, min_rows: int = 2) -> np.ndarray:
     """Embedding vectors as a finite float64 ``(n_rows, dim)`` matrix with at least
-    ``min_rows`` rows and one column."""
+    ``min_rows`` rows and one column, every value within ``±MAX_MAGNITUDE``."""
     matrix = as_float_array(values, what, ndim=2)
     if matrix.shape[0] < min_rows or matrix.shape[1] < 1:
         raise RecstackError(f"{what} must be a matrix with at least {min_rows} rows and one "
                             f"column, got shape {matrix.shape}")
+    huge = np.abs(matrix) > MAX_MAGNITUDE
+    if huge.any():
+        position = tuple(int(i) for i in np.argwhere(huge)[0])
+        raise RecstackError(f"{what} must lie within ±{MAX_MAGNITUDE:g}; position {position} "
+                            f"holds {float(matrix[position])!r} ({int(huge.sum()):,} value(s) "
+                            "beyond it: did training diverge?); the analyses square these "
+                            "values and would overflow")
     return matrix
 
 

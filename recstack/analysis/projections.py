@@ -136,6 +136,17 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points,
                                                                    replace=False))
     data = x[rows]
+    # both maps compare directions (t-SNE the unit vectors, UMAP the cosine): vectors that
+    # all point one way (or are all zero) have no neighbourhoods to lay out; t-SNE drew
+    # them as NaN coordinates and UMAP as a random cloud, both without a word
+    directions = data.astype(np.float64)
+    lengths = np.linalg.norm(directions, axis=1, keepdims=True)
+    directions /= np.where(lengths > 0, lengths, 1.0)
+    if np.ptp(directions, axis=0).max() <= 1e-6:
+        raise RecstackError(f"{kind} embeddings (for a 2-D map): every "
+                            f"{'mapped ' if len(rows) < n else ''}vector points the same way "
+                            "(or is zero), so a map would show a single point (collapsed "
+                            "embeddings)")
     if method == "tsne":
         try:
             from openTSNE import TSNE
@@ -161,4 +172,8 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         reducer = umap.UMAP(n_components=2, metric="cosine", random_state=seed,
                             n_neighbors=min(15, len(rows) - 1), n_jobs=n_threads)
         coordinates = np.asarray(reducer.fit_transform(data), dtype=np.float64)
+    if not np.isfinite(coordinates).all():
+        raise RecstackError(f"the {method} map of the {kind} embeddings came out with "
+                            f"{int((~np.isfinite(coordinates)).any(axis=1).sum()):,} point(s) "
+                            "at NaN or infinity; check the vectors with embedding_health")
     return Projection(method, rows, coordinates, n, seed, kind, model)

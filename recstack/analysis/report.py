@@ -663,6 +663,7 @@ def _calibration(folder: ResultsFolder) -> Section:
 def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
                 projection: str | None, max_points: int, colour_by: str | None, seed: int,
                 n_threads: int, notes: list[str]) -> Section:
+    from recstack.analysis import _checks as checks
     from recstack.analysis.embeddings import embedding_health, pca_analysis
     from recstack.analysis.neighbours import nearest_neighbours, neighbourhood_coherence
     from recstack.analysis.projections import project
@@ -697,11 +698,23 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
             section.text(f"{label}: {vectors.shape[0]:,} item vectors for {len(counts):,} "
                          "items of the split; skipped.")
             continue
-        pca = pca_analysis(vectors, counts, model=label)
-        section.text(pca.reading())
-        scree = pca.chart()
-        scree.note = ""  # the reading is already above the chart
-        section.blocks.append(scree)
+        # a model whose vectors diverged (NaN, inf, huge) or collapsed is what this section
+        # is for: it says so there, and the rest of the report is still written (one such
+        # model made the whole report fail, without naming the model)
+        try:
+            checks.vectors(vectors, f"{label}: item embeddings")
+        except RecstackError as error:
+            section.text(f"No embedding analysis: {error}.")
+            continue
+        try:
+            pca = pca_analysis(vectors, counts, model=label)
+        except RecstackError as error:
+            section.text(f"No PCA: {error}.")
+        else:
+            section.text(pca.reading())
+            scree = pca.chart()
+            scree.note = ""  # the reading is already above the chart
+            section.blocks.append(scree)
         health = embedding_health(vectors, counts, model=label)
         section.text("Health: " + health.reading())
         try:

@@ -67,6 +67,10 @@ _FLOAT32_MAX = 3.4028234663852886e38
 #: the most threads a thread-count hyperparameter accepts (the solvers take a C int, and
 #: more threads than this is a typo rather than a machine)
 MAX_THREADS = 4096
+#: the largest interaction value a model that weights by the values accepts: a product of
+#: two such values, summed over a history, stays finite in float32 (the bound saved
+#: arrays have too, :data:`recstack.models.persistence._MAX_ABS`)
+MAX_WEIGHT = 1e15
 
 
 @dataclass(frozen=True)
@@ -367,6 +371,7 @@ class Recommender(Configurable, ABC):
         check_interactions(train, f"{self.name}: fit(train)")
         if len(train) == 0:
             raise RecstackError(f"{self.name}: cannot fit on empty interactions")
+        self._check_weights(train.value, "the interactions")
         if self._learns_from_values() and not np.any(train.value):
             raise RecstackError(
                 f"{self.name}: every interaction value is 0 ({len(train):,} rows), and "
@@ -395,9 +400,32 @@ class Recommender(Configurable, ABC):
         """Whether this model, with its hyperparameters, learns from the interaction values
         (weights them, or reads a 0 as no interaction) rather than from which pairs occur:
         then training data whose every value is 0 is refused by :meth:`fit` (it taught the
-        model nothing and every score was 0, or the solver failed). Models that read values
+        model nothing and every score was 0, or the solver failed), and a user whose every
+        value is 0 counts as a user without history. By default, whether it weights by the
+        values (:meth:`_weights_by_values`); models that read a 0 as no interaction
         override this (False: the model binarises every recorded pair)."""
+        return self._weights_by_values()
+
+    def _weights_by_values(self) -> bool:
+        """Whether this model, with its hyperparameters, multiplies the interaction values
+        into float32 sums and products (e.g. with ``binary=False``): then values (training
+        or histories) beyond :data:`MAX_WEIGHT` are refused, since their products overflow
+        (every score became 0, NaN or an empty slot). Models that do override this."""
         return False
+
+    def _check_weights(self, values: np.ndarray, what: str) -> None:
+        """Refuse ``values`` beyond :data:`MAX_WEIGHT` when the model weights by them."""
+        if not self._weights_by_values() or not values.size:
+            return
+        largest = float(np.max(np.abs(values)))
+        if largest > MAX_WEIGHT:
+            raise RecstackError(
+                f"{self.name}: {what} hold values up to {largest:.3g}; this model"
+                + (" (binary=False)" if "binary" in self.params else "")
+                + " weights the interactions by their values in float32, where products of "
+                f"values beyond {MAX_WEIGHT:.0e} overflow (every score became 0, NaN or an "
+                "empty slot): rescale the values (e.g. divide by their largest or take log1p)"
+                + (", or use binary=True" if "binary" in self.params else ""))
 
     def _values_role(self) -> str:
         """What the values are to this model, for the refusal of all-zero values."""
@@ -635,7 +663,9 @@ class Recommender(Configurable, ABC):
         """Users' histories for ``score_histories`` and ``fold_in`` as float32 CSR: see
         :func:`history_matrix` for what is accepted."""
         self._require_fitted()
-        return history_matrix(histories, len(self.items_), self.name)
+        matrix = history_matrix(histories, len(self.items_), self.name)
+        self._check_weights(matrix.data, "histories")
+        return matrix
 
     def _user_indices(self, users: Any, *, needs_history: bool | None = None,
                       hint: str | None = None) -> np.ndarray:

@@ -115,7 +115,7 @@ class ContentBased(Recommender):
     }
 
     # ------------------------------------------------------------------ training
-    def _learns_from_values(self) -> bool:
+    def _weights_by_values(self) -> bool:
         return not self.binary  # binary: every recorded pair is 1, whatever its value
 
     def _values_role(self) -> str:

@@ -190,7 +190,7 @@ class ItemKNN(Recommender):
     _length_norm: np.ndarray | None = None
 
     # ------------------------------------------------------------------ training
-    def _learns_from_values(self) -> bool:
+    def _weights_by_values(self) -> bool:
         return not self.binary  # binary: every recorded pair is 1, whatever its value
 
     def _values_role(self) -> str:
@@ -316,6 +316,9 @@ class UserKNN(Recommender):
     # ------------------------------------------------------------------ training
     def _learns_from_values(self) -> bool:
         return True  # zero values are dropped before the cosine
+
+    def _weights_by_values(self) -> bool:
+        return not self.binary
 
     def _values_role(self) -> str:
         return "user-kNN reads a value of 0 as no interaction"

@@ -110,7 +110,9 @@ class RP3beta(Recommender):
 
     # ------------------------------------------------------------------ training
     def _learns_from_values(self) -> bool:
-        return not self.binary  # binary: every recorded pair is 1, whatever its value
+        # binary: every recorded pair is 1, whatever its value; the walk's probabilities
+        # are the values over their row's sum, so large values need no bound
+        return not self.binary
 
     def _values_role(self) -> str:
         return "with binary=False this model weights the interactions by their values"

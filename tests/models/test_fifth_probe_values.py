@@ -77,3 +77,43 @@ def test_a_user_with_zero_values_is_served_by_models_that_binarise(name, params)
     data = _data(lambda users: np.where(users == 0, 0.0, 1.0))
     items, _ = _make(name, params).fit(data).recommend([0], k=2)
     assert items.shape == (1, 2)
+
+
+# --------------------------------------------------------------------------- huge values
+#: configurations that multiply the values into float32 sums of products
+WEIGHTERS = [("item_knn", {"binary": False}), ("ease", {"binary": False}),
+             ("user_knn", {"binary": False}), ("content", {"binary": False})]
+
+
+@pytest.mark.parametrize(("name", "params"), WEIGHTERS)
+def test_values_whose_products_overflow_float32_are_refused(name, params):
+    # 1e20 squared is 1e40, beyond float32's 3.4e38: every score was 0 (cosines, content)
+    # or NaN, which left every list empty (EASE)
+    huge = _data(lambda users: np.full(len(users), 1e20))
+    with pytest.raises(RecstackError, match=rf"^{name}: the interactions hold values up to "
+                                            r"1e\+20; this model \(binary=False\) weights.*"
+                                            r"beyond 1e\+15 overflow.*binary=True"):
+        _make(name, params).fit(huge)
+
+
+@pytest.mark.parametrize(("name", "params"), WEIGHTERS)
+def test_histories_whose_products_overflow_float32_are_refused(name, params):
+    model = _make(name, params).fit(_data(lambda users: np.ones(len(users))))
+    history = np.zeros((1, 8))
+    history[0, 2] = 1e20
+    with pytest.raises(RecstackError, match=rf"^{name}: histories hold values up to 1e\+20"):
+        model.score_histories(history)
+
+
+@pytest.mark.parametrize(("name", "params"),
+                         [*WEIGHTERS, ("rp3beta", {"binary": False}), ("item_knn", {}),
+                          ("user_knn", {}), ("ials", {}), ("ease", {})])
+def test_large_values_within_the_bound_still_rank_like_small_ones(name, params):
+    # a scale-free ranking: every value 1e15 ranks as every value 1 (the binarising models
+    # and RP3beta's row-normalised walk take any finite value)
+    scale = 1e15 if (name, params) in WEIGHTERS else 1e30
+    large = _data(lambda users: np.full(len(users), scale))
+    ones = _data(lambda users: np.ones(len(users)))
+    on_large = _make(name, params).fit(large).recommend([0, 1], k=2)[0]
+    on_ones = _make(name, params).fit(ones).recommend([0, 1], k=2)[0]
+    assert on_large.tolist() == on_ones.tolist()

@@ -150,6 +150,29 @@ class FreshnessBoost(_Boost):
                                 "has no timestamps to take the present from")
         age_days = np.maximum(0.0, now - born) / _DAY
         self.value_ = np.where(np.isnan(born), 1.0, np.exp2(-age_days / self.half_life_days))
+        self._check_spread(born, now)
+
+    def _check_spread(self, born: np.ndarray, now: float) -> None:
+        """Refuse times that give every item the same boost because they are on another
+        scale than ``now``: all after it (item times in milliseconds, or a ``now`` before
+        the catalog existed) or all so old that the boost is 0 (``now`` in milliseconds)."""
+        known = born[~np.isnan(born)]
+        values = self.value_[~np.isnan(born)]
+        if len(known) < 2 or np.ptp(values) > 0:
+            return
+        source = (f"column {self.time_column!r}" if self.time_column is not None
+                  else "the first training interactions")
+        times = f"the item times of {source} run from {known.min():.0f} to {known.max():.0f}"
+        if known.min() >= now:
+            raise RecstackError(
+                f"{self.name}: every item is at or after now = {now:.0f}, so every item "
+                f"would get the same boost; {times} (Unix seconds): are they milliseconds, "
+                "or is now too early?")
+        if not values.any():
+            raise RecstackError(
+                f"{self.name}: every item is so much older than now = {now:.0f} that its "
+                f"boost is 0 (more than 1,000 half-lives of {self.half_life_days} days); "
+                f"{times} (Unix seconds): is now in milliseconds?")
 
     def _column_times(self, train: Interactions) -> np.ndarray:
         """The item times of ``time_column`` in Unix seconds, NaN where missing."""

@@ -122,6 +122,12 @@ class BlockList(Reranker):
                                shape=(train.n_users, train.n_items))
         matrix.sum_duplicates()
         matrix.data[:] = 1.0
+        if train.n_items and blocked.all():
+            # as item_predicate refuses a condition no item passes: a list of every item
+            # (a catalog export pasted as the block list) would empty every list silently
+            raise ConfigError(f"{self.name}: items blocks all {train.n_items:,} items of the "
+                              "catalog, so every list would be empty; block only the items "
+                              "that must never be shown")
         self.blocked_, self.per_user_ = blocked, matrix
         self.unknown_items_, self.unknown_users_ = len(unknown_items), len(unknown_users)
         if unknown_items or unknown_users:

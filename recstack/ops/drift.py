@@ -113,7 +113,9 @@ def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
         The two samples.
     bins : int
         Number of quantile bins of the reference (inner edges at its ``1/bins, 2/bins...``
-        quantiles; repeated edges, as with discrete counts, are merged).
+        quantiles; repeated edges, as with discrete counts, are merged, and a value holding
+        at least a bin's share of the reference ends its own bin, so that values above it
+        are counted apart: :func:`_quantile_edges`).
     categorical : bool
         One bin per distinct value of either sample (ratings, genres) instead.
     edges : array_like, optional
@@ -133,7 +135,7 @@ def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
         reference, new = _sample(reference, "psi", "reference"), _sample(new, "psi", "new")
         if edges is None:
             bins = _bins(bins, "psi")
-            edges = np.unique(np.quantile(reference, np.arange(1, bins) / bins))
+            edges = _quantile_edges(reference, bins)
         edges = _sample(edges, "psi", "edges", allow_empty=True)
         if np.any(np.diff(edges) <= 0):
             raise RecstackError(f"psi: edges must increase strictly, got {_preview(edges)}")
@@ -141,6 +143,25 @@ def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
         p = np.bincount(np.searchsorted(edges, reference, side="right"), minlength=n_bins)
         q = np.bincount(np.searchsorted(edges, new, side="right"), minlength=n_bins)
     return _psi_of_counts(p, q)
+
+
+def _quantile_edges(reference: np.ndarray, bins: int) -> np.ndarray:
+    """Inner edges at the reference's ``1/bins, 2/bins...`` quantiles; a value holding at
+    least a bin's share of the reference (a count or a rating repeated many times) also
+    ends its own bin just above it.
+
+    Quantiles of such a sample repeat, and merged they leave the value's bin open to
+    everything above it: a reference where every user made one interaction has the single
+    edge 1, and a new window where every user made 20 fell in the same bin as the
+    reference, a PSI of 0 for a complete shift. The extra edge (the next float above the
+    value) keeps what the reference holds in its bins and counts what lies beyond it
+    apart; samples without such values (continuous ones) keep their quantile bins.
+    """
+    edges = np.unique(np.quantile(reference, np.arange(1, bins) / bins))
+    values, counts = np.unique(reference, return_counts=True)
+    heavy = values[(counts * bins >= len(reference)) & (values < np.finfo(np.float64).max)]
+    atoms = edges[np.isin(edges, heavy)]
+    return np.unique(np.concatenate([edges, np.nextafter(atoms, np.inf)]))
 
 
 def _psi_of_counts(p: np.ndarray, q: np.ndarray) -> float:

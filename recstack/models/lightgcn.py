@@ -182,6 +182,12 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
     item_ego_: np.ndarray
 
     # ------------------------------------------------------------------ training
+    def _learns_from_values(self) -> bool:
+        return True  # the graph is the pattern of non-zero values
+
+    def _values_role(self) -> str:
+        return "LightGCN reads a value of 0 as no interaction (no edge of its graph)"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = require_torch()
         device = resolve_device(self.device, self.name)

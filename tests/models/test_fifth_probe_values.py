@@ -5,6 +5,8 @@ or, for the graph filters, an ArpackError), and nothing about a user whose every
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -18,6 +20,8 @@ VALUE_READERS = [
     ("ials", {}), ("user_knn", {}), ("gf_cf", {"k": 2}), ("bspm", {"k": 2}),
     ("item_knn", {"binary": False}), ("ease", {"binary": False}),
     ("rp3beta", {"binary": False}), ("content", {"binary": False}),
+    pytest.param("lightgcn", {}, marks=pytest.mark.skipif(
+        importlib.util.find_spec("torch") is None, reason="needs PyTorch")),
 ]
 #: configurations that binarise every recorded pair: values of 0 are pairs like any other
 PATTERN_READERS = [("ease", {}), ("item_knn", {}), ("rp3beta", {}), ("most_popular", {}),

@@ -23,6 +23,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
 from recstack.progress import Progress, resolve
+from recstack.specs import did_you_mean
 from recstack.topk import mask_rows, rows_with_nan, top_k_threaded, writable_scores
 
 #: per-user metrics that need the full score rows, not only the top-K list
@@ -126,7 +127,8 @@ class Evaluator:
         unknown = [m for m in self.metrics if not isinstance(m, str) or m not in known]
         if unknown:
             hint = (" (the cut-offs go in ks, not in the names)"
-                    if any(isinstance(m, str) and "@" in m for m in unknown) else "")
+                    if any(isinstance(m, str) and "@" in m for m in unknown)
+                    else did_you_mean(unknown[0], sorted(known)))
             raise ConfigError(f"unknown metric(s) {unknown}{hint}; available: "
                               f"{', '.join(sorted(known))}")
         repeated = sorted({m for m in self.metrics if list(self.metrics).count(m) > 1})

@@ -11,6 +11,8 @@ from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.evaluation.evaluator import check_interactions
 from recstack.metrics import classification, regression
+from recstack.metrics._validation import as_float_array
+from recstack.specs import did_you_mean
 
 RATING_METRICS = {
     "rmse": regression.rmse, "mse": regression.mse, "mae": regression.mae,
@@ -30,18 +32,47 @@ def evaluate_ratings(model: Any, test: Interactions,
     if not test.is_explicit:
         raise RecstackError("rating metrics need explicit ratings; these test interactions "
                             "are implicit (rating_range is None)")
+    given = metrics
     if isinstance(metrics, str):
         metrics = (metrics,)
+    try:
+        metrics = tuple(metrics)
+    except TypeError:
+        metrics = ()
+    if not metrics:
+        raise RecstackError(f"metrics must name at least one rating metric such as "
+                            f"('rmse', 'mae'), got {given!r}; available: "
+                            + ", ".join(RATING_METRICS))
     unknown = [m for m in metrics if not isinstance(m, str) or m not in RATING_METRICS]
     if unknown:
-        raise RecstackError(f"unknown rating metric(s) {unknown}; available: "
+        raise RecstackError(f"unknown rating metric(s) {unknown}"
+                            f"{did_you_mean(unknown[0], RATING_METRICS)}; available: "
                             + ", ".join(RATING_METRICS))
     if len(test) == 0:
         raise RecstackError("no test rows to evaluate ratings on")
-    predicted = model.score(test.users.to_external(test.user_index),
-                            test.items.to_external(test.item_index))
+    users = test.users.to_external(test.user_index)
+    items = test.items.to_external(test.item_index)
+    label = getattr(model, "name", type(model).__name__)
+    predicted = as_float_array(model.score(users, items), f"{label}'s predicted ratings",
+                               ndim=1, allow_nan=True, allow_inf=True)
+    if predicted.shape != (len(test),):
+        raise RecstackError(f"{label} returned {predicted.shape[0]:,} predicted ratings for "
+                            f"{len(test):,} test rows; score(users, items) must give one per "
+                            "pair")
+    bad = ~np.isfinite(predicted)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise RecstackError(
+            f"{label} predicted {predicted[row]} for user {_shown(users[row])} and item "
+            f"{_shown(items[row])} ({int(bad.sum()):,} of {len(test):,} test rows are not "
+            "finite); rating metrics need a number for every test pair")
     actual = test.value.astype(np.float64)
     return {name: RATING_METRICS[name](actual, predicted) for name in metrics}
+
+
+def _shown(value: Any) -> str:
+    """An id as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,15 @@ class EvaluationResult:
         diff = (joined["a"] - joined["b"]).to_numpy(np.float64)
         n = len(diff)
         if n < 2:
-            raise RecstackError(f"paired test of {metric} needs at least 2 shared users, got {n}")
+            mine, theirs = self.per_user.index, other.per_user.index
+            detail = ""
+            if len(mine) and len(theirs) and not len(mine.intersection(theirs)):
+                # e.g. one result read back from a CSV, its integer ids now text
+                detail = (f"; the two results share no user id ({self.model}'s are like "
+                          f"{_examples(mine)}, {other.model}'s like {_examples(theirs)}): "
+                          "compare results of the same test users, with ids of one type")
+            raise RecstackError(f"paired test of {metric} needs at least 2 shared users, got "
+                                f"{n}{detail}")
         summary = MetricSummary.from_values(metric, diff)
         if np.allclose(diff, 0):
             t_p = w_p = 1.0
@@ -193,6 +201,13 @@ class EvaluationResult:
 def _shown(value: Any) -> str:
     """A value as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
     return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _examples(index: pd.Index) -> str:
+    """The first ids of an index and their types: ``1, 2, 3 (int)``."""
+    values = [v.item() if isinstance(v, np.generic) else v for v in index[:3]]
+    types = sorted({type(v).__name__ for v in values})
+    return ", ".join(repr(v) for v in values) + f" ({', '.join(types)})"
 
 
 def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:

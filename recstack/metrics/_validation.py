@@ -130,6 +130,9 @@ def check_ks(ks: Any) -> tuple[int, ...]:
     """Return the cut-offs as a tuple of distinct positive ints, in the order given."""
     if isinstance(ks, numbers.Integral) and not isinstance(ks, bool):
         ks = (ks,)
+    if isinstance(ks, str | bytes):  # would be read letter by letter: "10" as 1 and 0
+        raise MetricInputError(f"ks must be an int or a sequence of ints such as (10, 20), "
+                               f"got the text {ks!r}")
     try:
         values = tuple(ks)
     except TypeError:

@@ -431,7 +431,9 @@ def compare_variants(
     kind = ONLINE_METRICS.get(metric) if isinstance(metric, str) else None
     testable = [name for name, k in ONLINE_METRICS.items() if k != "untestable"]
     if kind is None:
-        raise MetricInputError(f"unknown online metric {metric!r}; testable: {testable}")
+        near = _near(metric, ONLINE_METRICS) if isinstance(metric, str) else None
+        hint = f" (did you mean {near!r}?)" if near else ""
+        raise MetricInputError(f"unknown online metric {metric!r}{hint}; testable: {testable}")
     if kind == "untestable":
         raise MetricInputError(
             f"{metric!r} is a ratio of totals without per-session observations, so neither test "

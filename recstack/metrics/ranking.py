@@ -55,6 +55,7 @@ from recstack.metrics._validation import (
     check_ks,
     check_recommended_rows,
 )
+from recstack.specs import did_you_mean
 
 __all__ = [
     "RANKING_METRICS",
@@ -728,7 +729,8 @@ def _check_metric_names(metrics: Iterable[str]) -> tuple[str, ...]:
     unknown = [name for name in names if not isinstance(name, str) or name not in RANKING_METRICS]
     if unknown:
         hint = (" (give the cut-off in ks, not in the name)"
-                if any(isinstance(name, str) and "@" in name for name in unknown) else "")
+                if any(isinstance(name, str) and "@" in name for name in unknown)
+                else did_you_mean(unknown[0], RANKING_METRICS))
         raise MetricInputError(
             f"unknown ranking metric(s) {unknown}{hint}; known: {', '.join(RANKING_METRICS)}"
         )

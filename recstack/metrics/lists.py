@@ -281,6 +281,11 @@ def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> 
                             non_negative=True)
     if shares.size == 0:
         raise MetricInputError("exposure must be a 1-D array with one share per group")
+    if abs(shares.sum() - 1) > 1e-6:
+        # raw exposure (or none at all) would give a "distance" outside [0, 1]
+        raise MetricInputError(f"exposure must hold each group's share of the exposure, "
+                               f"summing to 1 (as group_exposure returns), but it sums to "
+                               f"{shares.sum():.6g}")
     wanted = (np.full(shares.size, 1.0 / shares.size) if target is None
               else as_float_array(target, "target", ndim=1,
                                   non_negative=True))

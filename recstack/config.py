@@ -191,7 +191,7 @@ class TuneSpec(Spec):
         from recstack.metrics.ranking import RANKING_METRICS
 
         per_user = tuple(RANKING_METRICS) + tuple(FULL_SCORE_METRICS)
-        if not re.fullmatch(r"[a-z_]+(@[1-9]\d*)?", self.metric):
+        if not re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", self.metric):
             raise ConfigError(f"metric = {self.metric!r}: expected a name like 'ndcg@10'")
         if name not in per_user:
             raise ConfigError(f"metric = {self.metric!r}: {name!r} is not a per-user metric"

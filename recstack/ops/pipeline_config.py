@@ -48,6 +48,7 @@ the model table is checked by :mod:`recstack.config`'s own model parsing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ from recstack.metrics.ranking import RANKING_METRICS
 from recstack.ops.drift import DriftSpec
 from recstack.ops.fold_in import FOLD_IN_MODELS
 from recstack.ops.quality import QualitySpec
-from recstack.specs import Spec, build_spec, option
+from recstack.specs import Spec, build_spec, did_you_mean, option
 
 __all__ = ["DataOptions", "GateSpec", "Pipeline", "RegistryOptions", "TrainingSpec",
            "load_pipeline", "parse_pipeline"]
@@ -132,9 +133,13 @@ class GateSpec(Spec):
 
     def check(self) -> None:
         name, at, k = self.metric.partition("@")
-        if name not in RANKING_METRICS or not at or not k.isdigit() or int(k) < 1:
+        # K in ASCII digits: str.isdigit() let '²' through to int(), a ValueError traceback
+        if name not in RANKING_METRICS or not at or not re.fullmatch(r"[1-9][0-9]*", k):
             raise ConfigError(f"metric = {self.metric!r}: expected NAME@K with NAME one of "
-                              f"{', '.join(RANKING_METRICS)}, e.g. 'ndcg@10'")
+                              f"{', '.join(RANKING_METRICS)}"
+                              f"{'' if name in RANKING_METRICS else did_you_mean(name, RANKING_METRICS)}"
+                              " and K a whole number "
+                              ">= 1 in the digits 0-9, e.g. 'ndcg@10'")
 
     @property
     def metric_name(self) -> str:
@@ -196,6 +201,31 @@ def _check_path_text(key: str, value: str | None) -> None:
         raise ConfigError(f"{key} = {value!r}: a path cannot hold a NUL character")
 
 
+def _check_training_schedule(training: TrainingSpec, table: dict[str, Any], model_type: str,
+                             where: str) -> None:
+    """Settings of ``[training]`` that the chosen schedule would ignore without a word."""
+    from recstack.models.registry import model_class
+    from recstack.models.warm_start import WarmStartMixin
+
+    if "partitions" in table and training.window != "sliding":
+        raise ConfigError(f"{where}partitions = {training.partitions}: the length of a "
+                          f"sliding window, but window = {training.window!r} trains on every "
+                          "earlier partition; set window = \"sliding\" or remove partitions")
+    if training.warm_iterations is not None and not training.warm_start:
+        raise ConfigError(f"{where}warm_iterations = {training.warm_iterations}: counts the "
+                          "iterations of a warm start, but warm_start is false; set "
+                          "warm_start = true or remove warm_iterations")
+    if training.warm_start and not issubclass(model_class(model_type), WarmStartMixin):
+        from recstack.models.registry import available_models
+
+        able = [name for name in available_models()
+                if issubclass(model_class(name), WarmStartMixin)]
+        raise ConfigError(f"{where}warm_start = true: a {model_type!r} model cannot start from "
+                          f"the published one's vectors (every run would train from "
+                          f"scratch); warm starts need one of {', '.join(able)}; remove "
+                          "warm_start or change [model] type")
+
+
 def load_pipeline(path: str | Path) -> Pipeline:
     """Read and validate a pipeline file; relative paths are taken from its folder."""
     path = Path(path)
@@ -238,6 +268,8 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
         raise ConfigError(f"{file}[model] type = {model.type!r} predicts explicit ratings, "
                           "but [data] declares no rating_range (the events are implicit); "
                           "add rating_range = [low, high] or use an implicit-feedback model")
+    _check_training_schedule(training, raw.get("training", {}), model.type,
+                             f"{file}[training] ")
     if training.fold_in_between and model.type not in FOLD_IN_MODELS:
         raise ConfigError(f"{file}[training] fold_in_between = {training.fold_in_between}: "
                           f"folding in new users and items needs a model type among "

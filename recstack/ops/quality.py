@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE
 from recstack.errors import ConfigError, RecstackError
-from recstack.specs import Spec, build_spec, option
+from recstack.specs import Spec, build_spec, fields_of, option
 
 __all__ = ["CheckResult", "QualityFailure", "QualitySpec", "ShareThreshold",
            "check_partition", "SHARE_CHECKS"]
@@ -114,6 +114,22 @@ class QualitySpec(Spec):
         if "shares" in plain:
             raise ConfigError(f"{where}unknown key 'shares'; give each check's thresholds "
                               f"as a table, e.g. [quality.duplicates] warn = 0.0 fail = 0.01")
+        for name, value in plain.items():
+            if name in SHARE_CHECKS:
+                # the check exists: what is wrong is the value, not the key
+                warn, fail = SHARE_CHECKS[name]
+                raise ConfigError(f"{where}{name} = {value!r}: a share check's thresholds "
+                                  f"are a table, e.g. [quality.{name}] warn = {warn} fail = "
+                                  f"{fail} (shares of rows in [0, 1])")
+        plain_keys = [key for key in fields_of(cls) if key != "shares"]
+        stray = [key for key in plain if key not in plain_keys]
+        if stray:
+            from recstack.specs import did_you_mean
+
+            raise ConfigError(f"{where}unknown key {stray[0]!r}"
+                              f"{did_you_mean(stray[0], [*plain_keys, *SHARE_CHECKS])}; known "
+                              f"keys: {', '.join(plain_keys)}, and a table per share check: "
+                              + ", ".join(SHARE_CHECKS))
         shares = {name: ShareThreshold(*default) for name, default in SHARE_CHECKS.items()}
         for name, sub in table.items():
             if not isinstance(sub, dict):

@@ -584,6 +584,12 @@ class CalibratedScorer:
         self.calibrator = calibrator
 
     def _raw(self, inputs: Any) -> np.ndarray:
+        if not isinstance(self.calibrator, Calibrator):
+            # a name such as "platt" where the object belongs
+            raise CalibrationError(
+                f"CalibratedScorer: calibrator must be a Calibrator such as "
+                f"PlattCalibrator(), got {type(self.calibrator).__name__} "
+                f"{self.calibrator!r:.40}; the calibrators: {', '.join(sorted(_REGISTRY))}")
         score = getattr(self.scorer, "score", None)
         if callable(score):
             return _numbers(score(inputs), "CalibratedScorer: the scorer's outputs")
@@ -594,12 +600,14 @@ class CalibratedScorer:
 
     def fit(self, held_out: Any, labels: ArrayLike) -> Self:
         """Fit the calibrator on the scorer's outputs for ``held_out`` inputs."""
-        self.calibrator.fit(self._raw(held_out), labels)
+        raw = self._raw(held_out)  # checks the calibrator first
+        self.calibrator.fit(raw, labels)
         return self
 
     def predict(self, inputs: Any) -> np.ndarray:
         """Calibrated probabilities of ``inputs``."""
-        return self.calibrator.predict(self._raw(inputs))
+        raw = self._raw(inputs)
+        return self.calibrator.predict(raw)
 
 
 # --------------------------------------------------------------------------- measurements

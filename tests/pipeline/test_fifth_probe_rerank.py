@@ -11,7 +11,7 @@ import pytest
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.pipeline.rerank import BlockList, FreshnessBoost
+from recstack.pipeline.rerank import BlockList, ColumnBoost, FreshnessBoost, Reranked
 from recstack.pipeline.rerank.base import RerankContext
 
 DAY = 86_400
@@ -62,3 +62,30 @@ def test_freshness_on_one_scale_still_boosts():
     # half-life 10 days: boosts 2^-2, 2^-1, 2^0
     step = FreshnessBoost(half_life_days=10).fit(data())
     assert step.value_.tolist() == [0.25, 0.5, 1.0]
+
+
+def test_a_boost_column_without_any_value_is_refused():
+    with pytest.raises(RecstackError, match="column_boost: column 'margin' holds no value "
+                       "\\(every item's is missing\\)"):
+        ColumnBoost(column="margin").fit(data(margin=[np.nan, None, np.nan]))
+    # one value present: x = (0, 2, 0), add mode with weight 1 lifts item 2 by 2
+    step = ColumnBoost(column="margin").fit(data(margin=[np.nan, 2.0, np.nan]))
+    assert step.value_.tolist() == [0.0, 2.0, 0.0]
+
+
+def test_filters_that_together_keep_no_item_are_refused():
+    from recstack.data.synthetic import generate
+
+    train = generate(n_users=30, n_items=20, n_interactions=300, seed=1)
+    first = train.items.to_external(np.arange(10)).tolist()
+    rest = train.items.to_external(np.arange(10, 20)).tolist()
+    chain = [{"type": "block_list", "items": first}, {"type": "block_list", "items": rest}]
+    with pytest.raises(ConfigError, match="reranked: the chain's filters together remove "
+                       "every item of the catalog \\(chain\\[0\\] \\(block_list\\) keeps 10; "
+                       "chain\\[1\\] \\(block_list\\) keeps 10 of 20 items"):
+        Reranked(model={"type": "most_popular"}, chain=chain).fit(train)
+    # the first half blocked alone: the lists come from the other 10 items (-1: empty)
+    model = Reranked(model={"type": "most_popular"}, chain=chain[:1]).fit(train)
+    lists, _ = model.rerank_lists(np.arange(3))
+    listed = lists[lists >= 0]
+    assert len(listed) and (listed >= 10).all()

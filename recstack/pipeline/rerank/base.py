@@ -131,6 +131,12 @@ class Reranker(Configurable, ABC):
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]: ...
 
+    def items_kept(self) -> np.ndarray | None:
+        """For filters that treat every user alike: a boolean ``(n_items,)`` mask of the
+        items they let through (a chain whose filters together keep none is refused);
+        None for other re-rankers."""
+        return None
+
     def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray | None:
         """For filters: a boolean ``(n_users, n_items)`` mask of the items that may be
         recommended, applied to the whole catalog before candidates are taken (so no

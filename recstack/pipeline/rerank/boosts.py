@@ -94,6 +94,10 @@ class ColumnBoost(_Boost):
             raise RecstackError(f"{self.name}: column {self.column!r} must be numeric; item "
                                 f"{train.items.to_external([row]).tolist()[0]!r} holds "
                                 f"{column.iloc[row]!r}")
+        if len(values) and not values.notna().any():
+            # every x_i would be 0: the step would silently change nothing
+            raise RecstackError(f"{self.name}: column {self.column!r} holds no value (every "
+                                "item's is missing), so the boost would change no score")
         numbers = values.fillna(0.0).to_numpy(np.float64)
         if not np.isfinite(numbers).all():
             raise RecstackError(f"{self.name}: column {self.column!r} holds infinite values")

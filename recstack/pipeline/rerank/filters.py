@@ -138,6 +138,9 @@ class BlockList(Reranker):
                 f"{len(unknown_users)} user id(s) are not in the training data ({named}); "
                 "they are ignored"), stacklevel=3)
 
+    def items_kept(self) -> np.ndarray:
+        return ~self.blocked_
+
     def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
         return (self.per_user_[users].toarray() == 0) & ~self.blocked_[None, :]
 
@@ -362,6 +365,9 @@ class ItemPredicate(Reranker):
                               f"{self.value!r} (keep = {str(self.keep).lower()}), so every "
                               f"list would be empty; {_present_values(column, self)}")
         self.allowed_ = allowed
+
+    def items_kept(self) -> np.ndarray:
+        return self.allowed_
 
     def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
         return np.broadcast_to(self.allowed_, (len(users), len(self.allowed_)))

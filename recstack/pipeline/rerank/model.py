@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender, check_list_length
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
@@ -107,7 +107,23 @@ class Reranked(Recommender):
         steps = []
         for step in self._steps():
             steps.append(step.fit(train, item_vectors=vectors))
+        self._check_filters_keep_items(steps, train.n_items)
         self.model_, self.chain_ = wrapped, steps
+
+    def _check_filters_keep_items(self, steps: list[Reranker], n_items: int) -> None:
+        """Refuse a chain whose filters each keep some items but together none (each alone
+        was checked when fitted): every list would be empty."""
+        kept = np.ones(n_items, bool)
+        filters = []
+        for position, step in enumerate(steps):
+            mask = step.items_kept()
+            if mask is not None:
+                kept &= mask
+                filters.append(f"chain[{position}] ({step.name}) keeps {int(mask.sum()):,}")
+        if n_items and filters and not kept.any():
+            raise ConfigError(f"{self.name}: the chain's filters together remove every item "
+                              f"of the catalog ({'; '.join(filters)} of {n_items:,} items, "
+                              "but no item passes them all), so every list would be empty")
 
     # ------------------------------------------------------------------ inference
     def rerank_lists(self, user_indices: np.ndarray, *, exclude_seen: bool = True

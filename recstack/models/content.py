@@ -208,9 +208,14 @@ class ContentBased(Recommender):
         if missing:
             raise RecstackError(f"content: item_table lacks the column(s) {missing} the "
                                 f"model was fitted on ({columns})")
-        n_rows, n_features = len(item_table), self.item_features_.shape[1]
         if not columns:
-            return sp.csr_matrix((n_rows, n_features), dtype=np.float32)
+            # every new item would be the zero vector, and score 0 for every user
+            raise RecstackError(
+                f"content: was fitted without item text (its training data had no item "
+                f"table with {', '.join(TEXT_COLUMNS)}), so it cannot place new items: "
+                "every one would score 0; refit on interactions with an item table (e.g. "
+                "load_movielens, or Interactions.from_frame(..., item_table=...))")
+        n_rows, n_features = len(item_table), self.item_features_.shape[1]
         counter = _count_vectorizer()(
             vocabulary={term: i for i, term in enumerate(self.vocabulary_.tolist())},
             stop_words=self.stop_words, dtype=np.float64)

@@ -291,6 +291,12 @@ class ItemContentEncoder:
         return np.asarray(sp.hstack(blocks, format="csr").toarray(), np.float32)
 
     @property
+    def has_content(self) -> bool:
+        """Whether the items were described by content when fitting (else every item's
+        content vector is the constant 1)."""
+        return self._has_blocks
+
+    @property
     def _has_blocks(self) -> bool:
         return bool(len(self.genre_vocabulary) or len(self.tag_vocabulary)
                     or len(self.text_components))
@@ -624,6 +630,13 @@ class TwoTower(WarmStartMixin, Recommender):
         columns the model was fitted with (genres, tags, title, description)."""
         self._require_fitted()
         check_item_rows(item_rows, self.name, "embed_items")
+        if not self.content_.has_content:
+            # the content vector is the constant 1: every new item got the same embedding
+            raise RecstackError(
+                f"{self.name}: was fitted without item content (its training data had no "
+                "item table with genres, tags, title or description), so every new item "
+                "would get the same embedding; refit on interactions with an item table "
+                "(e.g. load_movielens, or Interactions.from_frame(..., item_table=...))")
         features = self.content_.transform(item_rows, n_rows=len(item_rows))
         return _unit(_perceptron(features, self.item_layers_))
 

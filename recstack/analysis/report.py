@@ -138,6 +138,7 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     if target.is_dir():  # said now, not after minutes of refitting
         raise RecstackError(f"{target}: is a folder; give the report's file name (e.g. "
                             f"{target / 'report.html'})")
+    _refuse_target_over_inputs(target, folder, experiment_base)
     started = time.perf_counter()
     report = build_report(folder, refit=refit, projection=projection, max_points=max_points,
                           colour_by=colour_by, experiment_base=experiment_base,
@@ -146,6 +147,33 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
                        seconds=time.perf_counter() - started)
     write_text(target, page)
     return target
+
+
+def _refuse_target_over_inputs(target: Path, folder: ResultsFolder,
+                               experiment_base: str | Path | None) -> None:
+    """Refuse a report file that would replace what the report reads: a file of the
+    results folder other than an HTML page (``results.json``, the per-user CSV files, a
+    saved model), or the experiment's data. ``--overwrite`` replaced them by the page,
+    leaving a results folder no report could read again."""
+    real = os.path.realpath(target)
+    root = os.path.realpath(folder.path)
+    if os.path.lexists(target) and real.startswith(root.rstrip(os.sep) + os.sep) \
+            and not real.lower().endswith((".html", ".htm")):
+        raise RecstackError(f"{target}: is {os.path.relpath(real, root)} of the results "
+                            f"folder {folder.path}, which the report reads; writing the page "
+                            "there would replace it; choose another --out (e.g. "
+                            f"{folder.path / 'report.html'})")
+    from recstack.config import parse_experiment
+    from recstack.experiment import experiment_inputs, refuse_output_over_inputs
+
+    base = experiment_base or folder.payload.get("base_folder") or Path.cwd()
+    try:
+        experiment = parse_experiment(folder.experiment_raw, source=str(folder.path /
+                                                                         "results.json"),
+                                      base=Path(base))
+    except (RecstackError, TypeError):  # the report says why it cannot reload the data
+        return
+    refuse_output_over_inputs(target, experiment_inputs(experiment), "the report")
 
 
 def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str | None = "tsne",

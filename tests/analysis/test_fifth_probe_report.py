@@ -104,3 +104,47 @@ def test_report_page_escapes_a_hostile_model_label(tmp_path):
     assert '"name":"&lt;img src=x onerror=alert(1)&gt;&lt;a href=' in page
     assert '"x":["&lt;img src=x onerror=alert(1)&gt;' in page
     assert '"name":"\\u003cimg' not in page and '"x":["\\u003cimg' not in page
+
+
+def test_the_report_is_never_written_over_what_it_reads(results_dir, tmp_path):
+    """`recstack report RESULTS --out RESULTS/results.json --overwrite` replaced the results
+    by the page (and the experiment's data likewise): refused before any work."""
+    import shutil
+    from pathlib import Path
+
+    from recstack.analysis.report import write_report
+    from recstack.config import parse_experiment
+    from recstack.errors import RecstackError
+    from recstack.experiment import run_experiment
+
+    copy = tmp_path / "results"
+    shutil.copytree(results_dir, copy)
+    for name in ("results.json", "summary.csv"):
+        before = (copy / name).read_bytes()
+        with pytest.raises(RecstackError, match=rf"{name}: is {name} of the results folder "
+                                                r".*which the report reads.*choose another "
+                                                r"--out"):
+            write_report(copy, copy / name, refit="none", projection=None,
+                         interactive=False)
+        assert (copy / name).read_bytes() == before
+    # an HTML page in the folder, or a new file, is the report's own
+    assert write_report(copy, copy / "old.html", refit="none", projection=None,
+                        interactive=False).exists()
+
+    # the experiment's data file, read again to refit the models
+    rows = "\n".join(f"{u},{(u * 7 + j) % 30},1.0" for u in range(40) for j in range(8))
+    data = tmp_path / "log.csv"
+    data.write_text("user_id,item_id,rating\n" + rows + "\n")
+    raw = {"name": "csv", "data": {"source": "log.csv"},
+           "split": {"method": "random", "test_fraction": 0.25},
+           "evaluation": {"metrics": ["ndcg"], "ks": [5]}, "models": [{"type": "most_popular"}]}
+    out = tmp_path / "csv-results"
+    run_experiment(parse_experiment(raw, source=str(tmp_path / "csv.toml"), base=tmp_path),
+                   out=out)
+    before = data.read_bytes()
+    with pytest.raises(RecstackError, match=r"log.csv: is the data source .*log.csv, which "
+                                            r"writing the report there would replace"):
+        write_report(out, data, refit="none", projection=None, interactive=False)
+    assert data.read_bytes() == before
+    assert Path(write_report(out, None, refit="none", projection=None,
+                             interactive=False)).name == "report.html"

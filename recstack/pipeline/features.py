@@ -89,6 +89,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.pipeline.candidates import Candidates
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
+from recstack.specs import did_you_mean
 
 _SECONDS_PER_DAY = 86_400.0
 #: stands for "no interaction" in the first/last time arrays (so they stay integers)
@@ -211,7 +212,8 @@ class FeatureBuilder:
         with the known ones."""
         unknown = sorted(set(options) - _OPTIONS)
         if unknown:
-            raise ConfigError(f"{where}: unknown feature option(s) {unknown}; the options are "
+            raise ConfigError(f"{where}: unknown feature option(s) {unknown}"
+                              f"{did_you_mean(unknown[0], sorted(_OPTIONS))}; the options are "
                               f"{sorted(_OPTIONS)}")
         return cls(**options)
 
@@ -843,7 +845,8 @@ def _chosen_columns(names: list[str], wanted: str | Sequence[str], setting: str,
     unknown = [c for c in wanted if c not in names]
     if unknown:
         raise ConfigError(f"features: {setting} names {unknown}, which the {holder} does not "
-                          f"have; its columns: {names}")
+                          f"have{did_you_mean(unknown[0], [str(n) for n in names])}; its "
+                          f"columns: {names}")
     return list(wanted)
 
 

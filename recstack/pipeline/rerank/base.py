@@ -33,6 +33,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Configurable
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
 from recstack.registry import Registry
+from recstack.specs import did_you_mean
 
 __all__ = ["RerankContext", "Reranker", "available_rerankers", "create_reranker",
            "register_reranker", "reranker_class", "run_chain"]
@@ -247,8 +248,9 @@ def item_column(train: Interactions, column: str, where: str) -> pd.Series:
         raise RecstackError(f"{where}: the training data has no item table, and column "
                             f"{column!r} is needed; load data with an item table")
     if column not in table.columns:
-        raise RecstackError(f"{where}: the item table has no column {column!r}; its columns "
-                            f"are: {', '.join(map(repr, table.columns))}")
+        near = did_you_mean(column, [str(c) for c in table.columns])
+        raise RecstackError(f"{where}: the item table has no column {column!r}{near}; its "
+                            f"columns are: {', '.join(map(repr, table.columns))}")
     if (table.columns == column).sum() > 1:
         # table[column] would be a table of them all, read as if it were one column
         raise RecstackError(f"{where}: the item table has {int((table.columns == column).sum())}"

@@ -281,6 +281,12 @@ class Evaluator:
                         name: str, executor: ThreadPoolExecutor, threads: int) -> np.ndarray:
         """The model's scores for a batch as a writable array in its own dtype, refused
         with the model's name when they are not a (batch, n_items) array of numbers."""
+        if getattr(raw, "dtype", None) == np.bool_ or (
+                not hasattr(raw, "dtype") and np.asarray(raw).dtype == np.bool_):
+            # a mask (or labels) where scores belong: true would rank as 1, false as 0
+            raise RecstackError(f"{name} returned true/false values where scores belong; "
+                                "score_users must give a number per item (higher ranks "
+                                "first, -inf for items that must not be recommended)")
         try:
             scores = writable_scores(raw)
         except (ConfigError, TypeError, ValueError) as error:

@@ -81,3 +81,21 @@ def test_a_paired_test_without_shared_users_says_why():
     # same ids: differences -0.1, 0, 0.1, mean 0
     same = EvaluationResult("c", read_back.per_user.set_axis(mine.per_user.index))
     assert mine.compare(same, "ndcg@10").mean_difference == pytest.approx(0.0)
+
+
+def test_true_false_scores_are_refused_by_the_evaluator():
+    from recstack.data.synthetic import generate
+    from recstack.data.splits import random_split
+
+    split = random_split(generate(n_users=40, n_items=30, n_interactions=500, seed=1),
+                         test_fraction=0.2, seed=0)
+
+    class Masker:
+        name = "masker"
+
+        def score_users(self, users):
+            return np.ones((len(users), split.train.n_items), bool)
+
+    with pytest.raises(RecstackError, match="masker returned true/false values where scores "
+                       "belong"):
+        Evaluator(ks=(5,)).evaluate(Masker(), split.train, split.test)

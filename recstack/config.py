@@ -702,12 +702,19 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
         choices = description.get("choices")
         if not isinstance(choices, list) or not choices:
             raise ConfigError(f"{where}a categorical dimension needs a non-empty 'choices'")
+        seen: set[tuple[type, Any]] = set()
         for choice in choices:
             # optuna stores choices as plain values: no lists or tables
             if choice is not None and not isinstance(choice, str | int | float | bool):
                 raise ConfigError(f"{where}choices: {choice!r} is not a plain value (a "
                                   "string, a number or true/false)")
             _check_value(where, declared, model, name, choice, "choice")
+            # a choice listed twice is drawn twice as often, and its branch tried twice
+            key = (type(choice), choice)
+            if key in seen:
+                raise ConfigError(f"{where}choices = {choices!r}: {choice!r} is listed twice; "
+                                  "give each choice once")
+            seen.add(key)
         return
     low, high = description.get("low"), description.get("high")
     whole = description["type"] == "int"
@@ -826,7 +833,8 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
         wrong = (isinstance(value, bool) and expected is not bool) or not isinstance(
             value, expected)
         if wrong:
-            raise ConfigError(f"{where}{key} = {value!r}: expected "
+            shown = ("true" if value else "false") if isinstance(value, bool) else repr(value)
+            raise ConfigError(f"{where}{key} = {shown}: expected "
                               f"{_type_words.get(expected, expected.__name__)}")
     for key in required:
         if key not in table:

@@ -122,6 +122,7 @@ def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, worker
     compiled kernel and numpy's partition both release the GIL, so the cores work at once).
     The result is the same as :func:`top_k`'s."""
     scores = _as_rows(scores)
+    workers = _check_workers(workers)
     if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
         return top_k(scores, k, method=method)
     chunks = np.array_split(scores, workers)
@@ -134,6 +135,7 @@ def rows_with_nan(scores: np.ndarray, executor: Executor | None = None, workers:
     """Indices of the rows of ``scores`` that hold a ``NaN`` (one vectorised pass; ``max``
     propagates ``NaN``), split over ``executor`` like :func:`top_k_threaded`."""
     scores = _as_rows(scores)
+    workers = _check_workers(workers)
     if scores.size == 0:
         return np.empty(0, np.int64)
     if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
@@ -268,6 +270,13 @@ def _check_k(k: Any) -> int:
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise ConfigError(f"k must be a positive integer, got {k!r}")
     return int(k)
+
+
+def _check_workers(workers: Any) -> int:
+    # a float or text count failed inside np.array_split; 0 or -1 silently meant 1
+    if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
+        raise ConfigError(f"workers must be a positive integer, got {workers!r}")
+    return int(workers)
 
 
 def _check_threads(n_threads: Any) -> int:

@@ -762,6 +762,10 @@ def _as_ids(ids: Any, what: str) -> np.ndarray:
         array = np.atleast_1d(np.asarray(ids))
     except ValueError:  # ragged nesting
         array = None
+    if array is not None and array.dtype.kind == "c":
+        # numpy would look 1+0j up as 1 (and 1+2j too): complex numbers are not ids
+        raise RecstackError(f"{what}: ids are numbers or strings, got complex numbers "
+                            f"{_preview(ids)}")
     if array is None or array.ndim != 1:
         raise RecstackError(f"{what}: expected one id or a flat list of ids, got "
                             f"{_preview(ids)}; flatten it first (nested lists and 2-D arrays "
@@ -798,7 +802,12 @@ def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "rais
     inside the list) as a user's mistake, and with ``missing="raise"`` refuses ids the
     vocabulary lacks naming ``what`` (e.g. ``"ease: items"``); ``"ignore"`` gives -1."""
     try:
-        index = ids.to_index(external, missing="ignore")
+        try:
+            index = ids.to_index(external, missing="ignore")
+        except OverflowError:
+            # an integer beyond int64 can only be an id held as text (ids that do not fit
+            # int64 are kept as text): look it up as its digits
+            index = ids.to_index(_huge_integers_as_text(external), missing="ignore")
     except TypeError as error:
         raise RecstackError(f"{what}: each id must be a number or a string, got "
                             f"{_preview(external)} ({error})") from None
@@ -808,6 +817,14 @@ def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "rais
                             f"e.g. {unknown[:5]} (it knows {len(ids):,}); give ids of its "
                             "training data")
     return index
+
+
+def _huge_integers_as_text(external: np.ndarray) -> np.ndarray:
+    """``external`` with each integer outside int64 written as its digits (object array)."""
+    values = np.asarray(external, dtype=object).ravel().tolist()
+    return np.array([str(v) if isinstance(v, int) and not isinstance(v, bool)
+                     and not _INT64_MIN <= v <= _INT64_MAX else v for v in values],
+                    dtype=object)
 
 
 def _preview(value: Any) -> str:

@@ -34,20 +34,30 @@ __all__ = [
 
 def mse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Mean squared error, :math:`\frac{1}{n}\sum_i r_i^2`."""
-    true, pred = _pair(y_true, y_pred)
-    return float(np.mean((true - pred) ** 2))
+    residual = _residuals(y_true, y_pred)
+    with np.errstate(over="ignore"):
+        value = float(np.mean(residual**2))
+    return _finite("MSE", value, residual, " (rmse is its square root and fits)")
 
 
 def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Root mean squared error, :math:`\sqrt{\frac{1}{n}\sum_i r_i^2}` (root of the mean over
     all samples, not a mean of per-user roots)."""
-    return float(np.sqrt(mse(y_true, y_pred)))
+    residual = _residuals(y_true, y_pred)
+    # scaled by the largest residual, so that squares beyond the float range (residuals
+    # above 1e154) still give the root, which fits
+    scale = float(np.max(np.abs(residual)))
+    if scale == 0:
+        return 0.0
+    return float(scale * np.sqrt(np.mean((residual / scale) ** 2)))
 
 
 def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Mean absolute error, :math:`\frac{1}{n}\sum_i |r_i|`."""
-    true, pred = _pair(y_true, y_pred)
-    return float(np.mean(np.abs(true - pred)))
+    residual = _residuals(y_true, y_pred)
+    with np.errstate(over="ignore"):
+        value = float(np.mean(np.abs(residual)))
+    return _finite("MAE", value, residual)
 
 
 def huber_loss(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> float:
@@ -65,12 +75,14 @@ def huber_loss(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> f
     delta : float, default 1.0
         Where the loss turns linear; must be > 0.
     """
-    true, pred = _pair(y_true, y_pred)
+    residual = _residuals(y_true, y_pred)
     delta = check_positive_float(delta, "delta")
-    abs_residual = np.abs(true - pred)
-    quadratic = 0.5 * abs_residual**2
-    linear = delta * (abs_residual - 0.5 * delta)
-    return float(np.mean(np.where(abs_residual <= delta, quadratic, linear)))
+    abs_residual = np.abs(residual)
+    with np.errstate(over="ignore", invalid="ignore"):
+        quadratic = 0.5 * np.minimum(abs_residual, delta) ** 2
+        linear = delta * (abs_residual - 0.5 * delta)
+        value = float(np.mean(np.where(abs_residual <= delta, quadratic, linear)))
+    return _finite("Huber loss", value, residual)
 
 
 def quantile_loss(y_true: ArrayLike, y_pred: ArrayLike, *, alpha: float = 0.5) -> float:
@@ -88,12 +100,13 @@ def quantile_loss(y_true: ArrayLike, y_pred: ArrayLike, *, alpha: float = 0.5) -
     alpha : float, default 0.5
         Target quantile, in ``[0, 1]``.
     """
-    true, pred = _pair(y_true, y_pred)
+    residual = _residuals(y_true, y_pred)
     alpha = check_positive_float(alpha, "alpha", allow_zero=True)
     if alpha > 1:
         raise MetricInputError(f"alpha must lie in [0, 1], got {alpha}")
-    residual = true - pred
-    return float(np.mean(np.maximum(alpha * residual, (alpha - 1.0) * residual)))
+    with np.errstate(over="ignore"):
+        value = float(np.mean(np.maximum(alpha * residual, (alpha - 1.0) * residual)))
+    return _finite("quantile loss", value, residual)
 
 
 def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
@@ -115,7 +128,10 @@ def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
             f"y_true holds {int(zero.sum())} zero target(s) (first at position "
             f"{int(np.flatnonzero(zero)[0])}); MAPE is undefined there, use smape or drop them"
         )
-    return float(np.mean(np.abs(true - pred) / np.abs(true)))
+    residual = _residuals(true, pred)
+    with np.errstate(over="ignore"):
+        value = float(np.mean(np.abs(residual) / np.abs(true)))
+    return _finite("MAPE", value, residual, " (targets near 0 make huge percentages)")
 
 
 def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
@@ -129,8 +145,10 @@ def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     prediction and contributes 0; any other sample has a positive denominator.
     """
     true, pred = _pair(y_true, y_pred)
-    numerator = 2.0 * np.abs(true - pred)
-    denominator = np.abs(true) + np.abs(pred)
+    residual = _residuals(true, pred)
+    # halved first: 2 |r| and |y| + |y^| overflow for values near the float limit
+    numerator = np.abs(residual)
+    denominator = 0.5 * np.abs(true) + 0.5 * np.abs(pred)
     terms = np.divide(
         numerator, denominator, out=np.zeros_like(numerator), where=denominator != 0
     )
@@ -158,6 +176,30 @@ def msle(y_true: ArrayLike, y_pred: ArrayLike) -> float:
                 f"{name} must be non-negative for MSLE; position {first} holds {values[first]!r}"
             )
     return float(np.mean((np.log1p(true) - np.log1p(pred)) ** 2))
+
+
+def _residuals(y_true: ArrayLike, y_pred: ArrayLike) -> NDArray[np.float64]:
+    """``y_true - y_pred`` after the checks of :func:`_pair`, refused where it overflows."""
+    true, pred = _pair(y_true, y_pred)
+    with np.errstate(over="ignore"):
+        residual = true - pred
+    bad = ~np.isfinite(residual)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise MetricInputError(
+            f"y_true - y_pred overflows the float range at position {first} (y_true holds "
+            f"{float(true[first])!r}, y_pred {float(pred[first])!r}); rescale both (e.g. to "
+            "thousands)")
+    return residual
+
+
+def _finite(metric: str, value: float, residual: NDArray[np.float64], hint: str = "") -> float:
+    """``value``, refused when the metric overflowed the float range."""
+    if not np.isfinite(value):
+        raise MetricInputError(
+            f"the {metric} overflows the float range (residuals up to "
+            f"{float(np.max(np.abs(residual))):.3g}){hint}; rescale y_true and y_pred")
+    return value
 
 
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -168,7 +168,8 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
         If ``path`` exists and ``overwrite`` is False, or cannot be written.
     """
     model._require_fitted()
-    path = checked_path(path, f"{model.name}: save(path)")
+    # "~" means the home folder, as for the data loaders (it made a folder named "~")
+    path = checked_path(path, f"{model.name}: save(path)").expanduser()
     arrays = {f"{_BASE_PREFIX}{k}": np.asarray(v) for k, v in _base_state(model).items()}
     for name, value in model._state().items():
         arrays[name] = np.asarray(value)
@@ -239,7 +240,7 @@ def load_model(path: str | Path) -> Recommender:
     RecstackError
         Naming the file and what is wrong, for any of the checks of the module docstring.
     """
-    path = checked_path(path, "load_model(path)")
+    path = checked_path(path, "load_model(path)").expanduser()
     recover(path)  # an interrupted overwrite may have left the old version set aside
     meta = _read_metadata(path)
     _check_checksums(path, meta)
@@ -259,7 +260,7 @@ def load_model(path: str | Path) -> Recommender:
 def describe_artifact(path: str | Path) -> dict[str, Any]:
     """The metadata of a saved model (format, model, hyperparameters, arrays), checked like
     :func:`load_model` checks it, without reading the arrays."""
-    path = checked_path(path, "describe_artifact(path)")
+    path = checked_path(path, "describe_artifact(path)").expanduser()
     meta = _read_metadata(path)
     _check_metadata_digest(path / META, meta)
     return meta

@@ -14,6 +14,7 @@ import pytest
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models import create_model, load_model
+from recstack.models.persistence import describe_artifact
 
 ARRAYS, META = "arrays.npz", "model.json"
 
@@ -117,3 +118,20 @@ def test_a_recstack_version_that_is_not_text_is_refused(model, tmp_path, version
     _reseal(folder, meta)
     with pytest.raises(RecstackError, match="recstack_version must be the version text"):
         load_model(folder)
+
+
+# --------------------------------------------------------------------------- "~"
+def test_a_path_starting_with_a_tilde_means_the_home_folder(model, tmp_path, monkeypatch):
+    # the data loaders and checkpoint_dir expand "~"; save made a folder named "~" in the
+    # working folder and load_model looked there
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    model.save("~/models/popular")
+    assert (home / "models" / "popular" / META).is_file()
+    assert not (work / "~").exists()
+    loaded = load_model("~/models/popular")
+    assert loaded.recommend([0], k=1, exclude_seen=False)[0].tolist() == [[0]]
+    assert describe_artifact("~/models/popular")["model"] == "most_popular"

@@ -57,6 +57,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recstack import __version__
@@ -76,6 +77,18 @@ from recstack.serving.telemetry import ServiceMetrics
 __all__ = ["create_app", "serve"]
 
 logger = logging.getLogger(__name__)
+
+
+
+class _IdConvertor(PathConvertor):
+    """``:path`` (an id may hold a slash) that also matches a line break: the router's
+    patterns have no DOTALL, so under ``:path`` an id holding one matched no route and
+    got a bare 404 instead of the id checks every other id goes through."""
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("id", _IdConvertor())
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": schemas.Problem} for code in (404, 413, 422)}
@@ -294,7 +307,7 @@ admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)
 page = APIRouter(include_in_schema=False)
 
 
-@users.get("/{user_id:path}/recommendations", response_model=schemas.Recommendations,
+@users.get("/{user_id:id}/recommendations", response_model=schemas.Recommendations,
            responses=_ERRORS)
 async def recommend_user(service: ServiceDep, user_id: UserId,
                          k: K = None, exclude_seen: bool = True) -> Response:
@@ -308,7 +321,7 @@ async def recommend_user(service: ServiceDep, user_id: UserId,
     return _render(service, served)
 
 
-@users.post("/{user_id:path}/recommendations", response_model=schemas.Recommendations,
+@users.post("/{user_id:id}/recommendations", response_model=schemas.Recommendations,
             responses=_ERRORS)
 async def recommend_user_in_context(service: ServiceDep, user_id: UserId,
                                     body: schemas.UserRecommendationsRequest | None = None
@@ -331,7 +344,7 @@ async def list_users(service: ServiceDep, limit: Limit = 50) -> dict[str, Any]:
     return {"users": service.some_users(limit)}
 
 
-@users.get("/{user_id:path}/history", response_model=schemas.History, responses=_ERRORS)
+@users.get("/{user_id:id}/history", response_model=schemas.History, responses=_ERRORS)
 async def user_history(service: ServiceDep, user_id: UserId, limit: Limit = 50
                        ) -> dict[str, Any]:
     """The items the model saw the user interact with."""
@@ -361,7 +374,7 @@ async def search_items(service: ServiceDep,
     return {"items": [{"item_id": i, "title": t} for i, t in zip(ids, titles, strict=True)]}
 
 
-@items.get("/{item_id:path}/similar", response_model=schemas.SimilarItems, responses=_ERRORS)
+@items.get("/{item_id:id}/similar", response_model=schemas.SimilarItems, responses=_ERRORS)
 async def similar_items(service: ServiceDep, item_id: ItemId, k: K = None) -> dict[str, Any]:
     """The ``k`` items most similar to ``item_id`` (the model's own similarity)."""
     loaded, item, served = service.similar(item_id, k or service.settings.default_k)
@@ -492,6 +505,8 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
     from fastapi.exception_handlers import http_exception_handler
 
     http_error = cast(HTTPException, error)
+    if http_error.status_code == 404 and request.scope.get("route") is None:
+        return JSONResponse({"detail": _no_route(request)}, status_code=404)
     cause = http_error.__cause__
     if http_error.status_code != 400 or cause is None:
         return await http_exception_handler(request, http_error)
@@ -504,6 +519,14 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
     return JSONResponse({"detail": [{"type": "json_invalid", "loc": ["body"],
                                      "msg": f"JSON decode error: {reason}", "input": {}}]},
                         status_code=422)
+
+
+def _no_route(request: Request) -> str:
+    """A 404 that no route matched, saying which path and where the endpoints are listed."""
+    path = request.scope["path"]  # request.url drops line breaks (urllib's rule)
+    shown = _text(repr(path[:200] + ("..." if len(path) > 200 else "")))
+    reason = f"no endpoint at {request.method} {shown}; the endpoints are listed at /docs"
+    return reason
 
 
 def _encodable(value: Any) -> Any:

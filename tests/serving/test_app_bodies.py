@@ -29,6 +29,11 @@ def user(als):
     return str(als.users_.external_ids[0])
 
 
+@pytest.fixture(scope="module")
+def item(als):
+    return str(als.items_.external_ids[0])
+
+
 UNREADABLE = {
     "nested 100,000 deep": (b"[" * 100_000 + b"]" * 100_000,
                             "JSON decode error: arrays or objects nested too deeply"),
@@ -62,7 +67,21 @@ def test_json_under_another_content_type_is_a_422_naming_the_content_type(
 
 def test_other_http_errors_keep_their_answers(http):
     assert http.post("/admin/reload").headers["www-authenticate"] == "Bearer"
-    assert http.get("/nowhere").json() == {"detail": "Not Found"}
+    assert http.get("/nowhere").json() == {
+        "detail": "no endpoint at GET '/nowhere'; the endpoints are listed at /docs"}
+    assert http.get("/nowhere%0A").json() == {
+        "detail": "no endpoint at GET '/nowhere\\n'; the endpoints are listed at /docs"}
+
+
+@pytest.mark.parametrize("path", ["/users/{user}%0A/history", "/users/{user}%0A/recommendations",
+                                  "/items/{item}%0A/similar"])
+def test_an_id_ending_in_a_line_break_is_trimmed_like_any_whitespace(http, user, item, path):
+    # under the ':path' converter such ids matched no route: a bare 404 'Not Found'
+    answer = http.get(path.format(user=user, item=item))
+    assert answer.status_code == 200, answer.text
+
+
+def test_other_http_errors_keep_their_answers_too(http):
     assert http.put("/events").json() == {"detail": "Method Not Allowed"}
     # a JSON string at the top level is still the schema's own message
     answer = http.post("/recommendations/new-user", content=b'"items"', headers=JSON)

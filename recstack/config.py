@@ -218,6 +218,12 @@ class ReportSpec(Spec):
     colour_by: str | None = option(None, "what colours the maps: 'popularity' or an "
                                    "item-table column (default: genre, else popularity)")
 
+    def check(self) -> None:
+        if self.colour_by is not None and not self.colour_by.strip():
+            raise ConfigError(f"colour_by = {self.colour_by!r}: expected 'popularity' or an "
+                              "item-table column; leave it out for the default (genre, "
+                              "else popularity)")
+
 
 @dataclass(frozen=True)
 class ModelSpec:

@@ -403,6 +403,29 @@ def check_cutoffs(experiment: Experiment, data: Interactions) -> None:
                           f"use K <= {data.n_items}")
 
 
+def check_report_settings(experiment: Experiment, data: Interactions) -> None:
+    """Refuse, once the data are loaded and before any model is fitted, a ``[report]
+    colour_by`` that names no item-table column: found by the report, it failed the run
+    after every model was fitted and evaluated."""
+    settings = experiment.report
+    if not settings.html or settings.projection == "none" or settings.colour_by is None:
+        return
+    from recstack.analysis.report import check_colour_by
+    from recstack.errors import UnknownColumnError
+    from recstack.specs import did_you_mean
+
+    try:
+        check_colour_by(settings.colour_by, data.item_table)
+    except UnknownColumnError as error:
+        columns = error.available[1:]  # after "popularity"
+        there = ("the item table has: " + ", ".join(map(repr, columns)) if columns
+                 else "the data have no item table")
+        raise ConfigError(f"{experiment.where}[report] colour_by = {settings.colour_by!r}: "
+                          "expected 'popularity' or a column of the item table"
+                          f"{did_you_mean(settings.colour_by, error.available)}; {there}"
+                          ) from None
+
+
 def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                    overwrite: bool = False, progress: Progress | None = None,
                    baseline: str | None = None) -> ExperimentResult:
@@ -432,6 +455,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
         with named_step(f"{experiment.where}[data] "):
             parts = load_graph_cf(experiment, progress)
         check_cutoffs(experiment, parts.train)
+        check_report_settings(experiment, parts.train)
         if experiment.tune is not None:
             from recstack.tuning import tune_models
 
@@ -443,10 +467,12 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
         with named_step(f"{experiment.where}[data] "):
             split_list = [load_split(experiment, progress)]
         check_cutoffs(experiment, split_list[0].train)
+        check_report_settings(experiment, split_list[0].train)
     else:
         with named_step(f"{experiment.where}"):
             data, steps = prepare_data(experiment, progress)
         check_cutoffs(experiment, data)
+        check_report_settings(experiment, data)
         with named_step(f"{experiment.where}[split] "):
             split_list = make_splits(experiment, data)
     evaluation = experiment.evaluation

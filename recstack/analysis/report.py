@@ -191,7 +191,8 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
     raw = folder.experiment_raw
     seed = int(raw.get("seed", 0))
     notes: list[str] = []
-    context, why_not = _rebuild(folder, refit, experiment_base, progress)
+    context, why_not = _rebuild(folder, refit, experiment_base, progress,
+                                colour_by=colour_by if projection is not None else None)
     if context is None:
         notes.append(f"Sections that need the data or the fitted models are incomplete: "
                      f"{why_not}")
@@ -221,9 +222,11 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
 
 # --------------------------------------------------------------------------- rebuilding
 def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
-             progress: Progress | None) -> tuple[_Context | None, str]:
+             progress: Progress | None, *, colour_by: str | None = None
+             ) -> tuple[_Context | None, str]:
     """The split and models behind the results (see the module docstring), or None and
-    why not."""
+    why not. ``colour_by`` (the maps' colouring) is checked against the item table once the
+    data are loaded, before any model is refitted."""
     from recstack.config import parse_experiment
     from recstack.experiment import build_models, load_split, make_splits, prepare_data
     from recstack.models.persistence import load_model
@@ -245,6 +248,7 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
             split = make_splits(experiment, data)[0]
     except RecstackError as error:
         return None, f"the experiment's data could not be loaded again ({error})"
+    check_colour_by(colour_by, split.train.item_table)
     models: dict[str, Any] = {}
     how: dict[str, str] = {}
     built = dict(build_models(experiment))
@@ -718,7 +722,9 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
               else np.asarray([str(i) for i in train.items.to_external(
                   np.arange(train.n_items))], dtype=object))
     genres = _genres(context)
-    colour, colour_label = _colouring(colour_by, table, genres, counts)
+    # only the maps are coloured: without them a colour_by has nothing to check or colour
+    colour, colour_label = (_colouring(colour_by, table, genres, counts)
+                            if projection is not None else (None, ""))
     for label, model in with_vectors.items():
         section.blocks.append(f"<h3>{html.escape(label)}</h3>")
         vectors = model.item_embeddings()
@@ -780,6 +786,17 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
         section.blocks.append(_table(["item", "rank", "nearest by cosine", "cosine"], rows,
                                      caption="Nearest neighbours of the most popular items."))
     return section
+
+
+def check_colour_by(colour_by: str | None, table: pd.DataFrame | None) -> None:
+    """Refuse a ``colour_by`` that is neither "popularity" nor a column of the item table
+    (``table``, None without one), naming the columns there are."""
+    if colour_by is None or colour_by == "popularity":
+        return
+    if table is None or colour_by not in table.columns:
+        raise UnknownColumnError(colour_by, ["popularity"] + ([] if table is None
+                                                              else list(table.columns)),
+                                 role="colouring the embedding maps")
 
 
 def _colouring(colour_by: str | None, table: pd.DataFrame | None, genres: list[Any] | None,

@@ -166,6 +166,12 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
     for number, entry in enumerate(payload["models"], start=1):
         if not isinstance(entry["model"], str) or not entry["model"]:
             refuse(f"models[{number}].model", entry["model"], "the model's label")
+        # a label names files of the folder (per_user_LABEL.csv, models/LABEL): one with
+        # '/' or '..' (a hand-edited or foreign results.json) reached outside it
+        label = entry["model"]
+        if "/" in label or "\\" in label or label in (".", "..") or not label.isprintable():
+            refuse(f"models[{number}].model", label, "a model label, which names files "
+                   "inside the results folder: no '/', '\\', '..' or control characters")
         for key in ("metrics", "aggregate", "meta"):
             if entry.get(key) is not None and not isinstance(entry[key], dict):
                 refuse(f"models[{number}].{key}", entry[key], "an object")

@@ -148,3 +148,28 @@ def test_the_report_is_never_written_over_what_it_reads(results_dir, tmp_path):
     assert data.read_bytes() == before
     assert Path(write_report(out, None, refit="none", projection=None,
                              interactive=False)).name == "report.html"
+
+
+@pytest.mark.parametrize("label", ["../../outside", "a/b", "..", "tab\there"])
+def test_a_results_label_that_reaches_outside_the_folder_is_refused(results_dir, tmp_path,
+                                                                    label):
+    """Labels name per_user_LABEL.csv and models/LABEL/: a hand-edited or foreign
+    results.json with '../..' made the report read (and load models) outside the folder."""
+    import json
+    import shutil
+
+    from recstack.analysis.results_folder import read_results
+    from recstack.errors import RecstackError
+
+    copy = tmp_path / "results"
+    shutil.copytree(results_dir, copy)
+    payload = json.loads((copy / "results.json").read_text())
+    payload["models"][1]["model"] = label
+    (copy / "results.json").write_text(json.dumps(payload))
+    # the per-user file such a label names, where it would be found
+    (copy / "per_user_..").mkdir()
+    shutil.copy(copy / "per_user_item_knn.csv", copy / "outside.csv")
+    with pytest.raises(RecstackError, match=r"results.json: 'models\[2\].model' is .*; "
+                                            r"expected a model label, which names files "
+                                            r"inside the results folder"):
+        read_results(copy)

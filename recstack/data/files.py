@@ -468,8 +468,8 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                 f"holds {name}-compressed data, but its name does not end in {extension}",
                 file=file, expected=f"the name {path.name}{extension}, which is read "
                                     "compressed, or the file decompressed")
-    for magic, what in _ARCHIVE_MAGIC.items():
-        if head.startswith(magic):
+    for signature, what in _ARCHIVE_MAGIC.items():
+        if head.startswith(signature):
             raise DataFormatError(
                 f"is {what}, which recstack does not unpack", file=file,
                 expected="the file unpacked first" + (

@@ -279,15 +279,54 @@ class TorchTrainer:
         except RuntimeError as error:
             raise RecstackError(f"{folder}: checkpoint does not fit this model: "
                                 f"{str(error).splitlines()[0]}") from None
-        optimizer.load_state_dict(_unflatten_optimizer(load_file(folder / _OPTIMIZER),
-                                                       state["optimizer"]))
-        best = load_file(folder / _BEST) if (folder / _BEST).is_file() else None
         recorded = state["history"]
+        done = state["epochs_done"]
+        if type(done) is not int or not 0 <= done or not isinstance(recorded, dict) \
+                or not isinstance(recorded.get("epochs"), list) \
+                or done != len(recorded["epochs"]):
+            # a hand edit: -3 trained from "epoch -3", 1.5 read as 1, a huge count skipped
+            # training, none of them said a word
+            raise RecstackError(
+                f"{folder}: epochs_done is {done!r} but the checkpoint's history records "
+                f"{_epochs_recorded(recorded)} epoch(s); the checkpoint was edited or is "
+                "damaged: remove the folder to start training afresh")
+        optimizer_tensors = load_file(folder / _OPTIMIZER)
+        problem = _optimizer_mismatch(optimizer, optimizer_tensors, done)
+        if problem:
+            raise RecstackError(f"{folder}: the optimizer state does not fit this model "
+                                f"({problem}); remove the folder to start training afresh")
+        optimizer.load_state_dict(_unflatten_optimizer(optimizer_tensors, state["optimizer"]))
+        best = load_file(folder / _BEST) if (folder / _BEST).is_file() else None
         history = TrainingHistory(
             epochs=recorded["epochs"], best_epoch=recorded["best_epoch"],
             best_score=-math.inf if recorded["best_score"] is None else recorded["best_score"],
             stopped_early=recorded["stopped_early"])
         return int(state["epochs_done"]), history, best
+
+
+def _epochs_recorded(recorded: Any) -> str:
+    epochs = recorded.get("epochs") if isinstance(recorded, dict) else None
+    return str(len(epochs)) if isinstance(epochs, list) else "no list of"
+
+
+def _optimizer_mismatch(optimizer: Any, tensors: dict[str, Any], epochs_done: int
+                        ) -> str | None:
+    """What is wrong with a checkpoint's optimizer tensors for ``optimizer``, or None: each
+    is ``"<parameter number>.<name>"`` for a parameter the optimizer has, of that
+    parameter's shape unless a scalar (a step count); after an epoch there is some state.
+    torch loads any of these without a check and fails in the next step instead (or, with
+    no state at all, silently restarts the optimizer)."""
+    params = [param for group in optimizer.param_groups for param in group["params"]]
+    if epochs_done > 0 and not tensors:
+        return "it is empty, after an epoch of training"
+    for name, tensor in tensors.items():
+        number, _, key = name.partition(".")
+        if not number.isdigit() or not key or int(number) >= len(params):
+            return f"{name!r} names no parameter of the {len(params)} this model has"
+        wanted = tuple(params[int(number)].shape)
+        if tensor.ndim and tuple(tensor.shape) != wanted:
+            return f"{name!r} has shape {tuple(tensor.shape)}, its parameter {wanted}"
+    return None
 
 
 def _contiguous(tensors: dict[str, Any]) -> dict[str, Any]:

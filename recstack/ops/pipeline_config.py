@@ -226,6 +226,25 @@ def _check_training_schedule(training: TrainingSpec, table: dict[str, Any], mode
                           "warm_start or change [model] type")
 
 
+def _refuse_inside_partitions(partitions: Path, outputs: list[tuple[str, str, Path | None]],
+                              file: str) -> None:
+    """Refuse a folder the pipeline writes (its work folder, a local registry) that is, or
+    lies inside, the partitions folder: the first run wrote its runs there, and the next
+    one stopped at them ("folder 'runs/...' is not a time partition")."""
+    import os
+
+    inside = os.path.realpath(partitions.expanduser())
+    for key, written, path in outputs:
+        if path is None:
+            continue
+        real = os.path.realpath(path.expanduser())
+        if real == inside or real.startswith(inside.rstrip(os.sep) + os.sep):
+            relation = "is" if real == inside else "lies inside"
+            raise ConfigError(f"{file}{key} = {written!r}: {relation} the partitions folder "
+                              f"{partitions} ([data] partitions), which every run reads as "
+                              "log partitions; put the pipeline's own files elsewhere")
+
+
 def load_pipeline(path: str | Path) -> Pipeline:
     """Read and validate a pipeline file; relative paths are taken from its folder."""
     path = Path(path)
@@ -288,5 +307,10 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
         raise ConfigError(f"{file}{error}") from None
     work = Path(work_text)
     work = work if work.is_absolute() else base_folder / work
+    _refuse_inside_partitions(base_folder / data.partitions,
+                              [("work", work_text, work),
+                               ("[registry] root", registry.root,
+                                None if "://" in registry.root
+                                else base_folder / registry.root)], file)
     return Pipeline(name, seed, work, data, quality, drift, training, model, gate, registry,
                     base_folder, source, raw)

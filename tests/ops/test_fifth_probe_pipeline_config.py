@@ -67,3 +67,24 @@ def test_a_share_check_given_as_a_value_says_it_wants_a_table():
                                           r"timestamp_floor, .*max_missing_partitions, and a "
                                           r"table per share check: nulls"):
         parse(quality={"volume_warm": 2.0})
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"work": "logs"}, r"^p.toml: work = 'logs': is the partitions folder /base/logs "
+                       r"\(\[data\] partitions\)"),
+    ({"work": "logs/runs"}, r"^p.toml: work = 'logs/runs': lies inside the partitions folder"),
+    ({"work": "/base/logs/../logs/w"}, r"work = '/base/logs/../logs/w': lies inside"),
+    ({"registry": {"root": "logs/registry"}},
+     r"^p.toml: \[registry\] root = 'logs/registry': lies inside the partitions folder"),
+])
+def test_the_pipelines_own_files_never_go_into_its_partitions(changes, message):
+    # the first run wrote its runs into the logs; the next stopped at them ("folder
+    # 'runs/...' is not a time partition")
+    with pytest.raises(ConfigError, match=message):
+        parse(**changes)
+
+
+def test_own_files_beside_the_partitions_are_fine():
+    pipeline = parse(work="logs-work", registry={"root": "s3://bucket/logs"})
+    assert str(pipeline.work) == "/base/logs-work"
+    assert str(parse(work="/elsewhere/logs").work) == "/elsewhere/logs"

@@ -297,6 +297,16 @@ class TorchTrainer:
                                 f"({problem}); remove the folder to start training afresh")
         optimizer.load_state_dict(_unflatten_optimizer(optimizer_tensors, state["optimizer"]))
         best = load_file(folder / _BEST) if (folder / _BEST).is_file() else None
+        if best is not None:
+            # restored only after the last epoch, where a mismatch was a RuntimeError
+            wanted = {name: tuple(v.shape) for name, v in module.state_dict().items()}
+            found = {name: tuple(v.shape) for name, v in best.items()}
+            if found != wanted:
+                differ = sorted(set(wanted) ^ set(found)) or sorted(
+                    name for name in wanted if wanted[name] != found[name])
+                raise RecstackError(f"{folder}: the best epoch's weights do not fit this "
+                                    f"model (e.g. {differ[0]!r}); remove the folder to start "
+                                    "training afresh")
         history = TrainingHistory(
             epochs=recorded["epochs"], best_epoch=recorded["best_epoch"],
             best_score=-math.inf if recorded["best_score"] is None else recorded["best_score"],

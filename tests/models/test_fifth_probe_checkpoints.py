@@ -100,3 +100,20 @@ def test_an_untouched_checkpoint_still_resumes_to_the_uninterrupted_result(
     straight = create_model("sasrec", **{**quick_params("sasrec"), "epochs": 3}).fit(data)
     np.testing.assert_allclose(resumed.score_users(np.arange(3)),
                                straight.score_users(np.arange(3)), rtol=1e-5, atol=1e-6)
+
+
+def test_best_epoch_weights_of_another_shape_are_refused_before_training(data, tmp_path):
+    # they were restored only after the last epoch: a RuntimeError from load_state_dict
+    folder = tmp_path / "validated"
+    params = {**quick_params("sasrec"), "validation": True, "epochs": 2,
+              "checkpoint_dir": str(folder)}
+    create_model("sasrec", **params).fit(data)
+    assert (folder / "best.safetensors").is_file()
+    path = folder / "best.safetensors"
+    tensors = safetensors_torch.load_file(path)
+    name = sorted(tensors)[0]
+    tensors[name] = torch.zeros(2, 2)
+    safetensors_torch.save_file(tensors, path)
+    with pytest.raises(RecstackError, match=rf"validated: the best epoch's weights do not fit "
+                                            rf"this model \(e\.g\. {re.escape(repr(name))}\)"):
+        create_model("sasrec", **{**params, "epochs": 3}).fit(data)

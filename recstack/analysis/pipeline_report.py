@@ -42,6 +42,8 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
     if not source.is_file():
         raise RecstackError(f"{folder}: not a completed pipeline run (no {source}); give a "
                             "folder WORK/runs/RUN whose report step has run")
+    if out is not None:
+        _refuse_target_over_run(Path(out), folder)
     try:
         report = json.loads(source.read_text(encoding="utf-8"))
     except ValueError as error:
@@ -56,6 +58,23 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
     target = Path(out) if out is not None else folder / "report" / "report.html"
     write_text(target, page)
     return target
+
+
+def _refuse_target_over_run(target: Path, folder: Path) -> None:
+    """Refuse a page written over a folder, or over a file of the run other than an HTML
+    page (its report.json, the step files a rerun resumes from): the page replaced them."""
+    import os
+
+    if target.is_dir():
+        raise RecstackError(f"{target}: is a folder; give the page's file name (e.g. "
+                            f"{target / 'report.html'})")
+    real = os.path.realpath(target)
+    root = os.path.realpath(folder)
+    if os.path.lexists(target) and real.startswith(root.rstrip(os.sep) + os.sep) \
+            and not real.lower().endswith((".html", ".htm")):
+        raise RecstackError(f"{target}: is {os.path.relpath(real, root)} of the run {folder}, "
+                            "which writing the page there would replace; choose another "
+                            f"--out (e.g. {folder / 'report' / 'report.html'})")
 
 
 _NUMBER = (int, float)

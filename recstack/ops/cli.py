@@ -43,12 +43,18 @@ def add_commands(subparsers: Any) -> None:
                     "the pipeline writes it itself, this rebuilds it for any past run.")
     report.add_argument("run_folder", metavar="RUN", help="a run folder, WORK/runs/RUN")
     report.add_argument("--out", default=None, help="the file to write")
+    report.add_argument("--overwrite", action="store_true",
+                        help="replace an existing --out file (RUN/report/report.html, the "
+                             "run's own page, is always replaced)")
     report.set_defaults(run=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
     from recstack.analysis.pipeline_report import write_pipeline_report
+    from recstack.experiment import check_output_file
 
+    if args.out is not None:  # as `recstack report --out`: no file replaced unasked
+        check_output_file(args.out, overwrite=args.overwrite)
     print(f"report: {write_pipeline_report(args.run_folder, args.out).absolute()}")
     return 0
 

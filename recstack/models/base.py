@@ -538,7 +538,10 @@ class Recommender(Configurable, ABC):
         matrix: :meth:`similar_items` serves single requests and must not redo it."""
         cached = self.__dict__.get("_items_without_rows_of")
         if cached is None or cached[0] is not self.seen_:
-            counts = np.bincount(self.seen_.indices, minlength=self.seen_.shape[1])
+            indices = self.seen_.indices
+            if self._learns_from_values():  # a value of 0 is no interaction to such models
+                indices = indices[self.seen_.data != 0]
+            counts = np.bincount(indices, minlength=self.seen_.shape[1])
             cached = (self.seen_, counts == 0)
             self.__dict__["_items_without_rows_of"] = cached
         return cached[1]

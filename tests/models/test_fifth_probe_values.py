@@ -121,3 +121,17 @@ def test_large_values_within_the_bound_still_rank_like_small_ones(name, params):
     on_large = _make(name, params).fit(large).recommend([0, 1], k=2)[0]
     on_ones = _make(name, params).fit(ones).recommend([0, 1], k=2)[0]
     assert on_large.tolist() == on_ones.tolist()
+
+
+@pytest.mark.parametrize(("name", "params"), [("ials", {}), ("gf_cf", {"k": 2}),
+                                              ("item_knn", {"binary": False})])
+def test_an_item_whose_values_are_all_zero_has_no_neighbours(name, params):
+    # to these models the item has no interaction: iALS gave it neighbours from its random
+    # starting vector, and it was others' neighbour
+    data = _data(lambda users: np.ones(len(users)))
+    values = np.where(data.items.to_external(data.item_index) == 0, 0.0, 1.0)
+    model = _make(name, params).fit(data.with_values(values))
+    items, scores = model.similar_items([0], k=3)
+    assert items.tolist() == [[-1, -1, -1]] and np.isneginf(scores).all()
+    neighbours, _ = model.similar_items([2], k=7)
+    assert 0 not in neighbours.tolist()[0]

@@ -399,7 +399,12 @@ def _schema(table: pa.Table, explicit: bool, add: Any) -> set[str]:
 
 
 def _iso(seconds: Any) -> str:
-    return str(np.datetime64(int(seconds), "s")) + "Z"
+    """A timestamp as ISO 8601 text; one past numpy's int64 calendar (an unsigned column
+    holding -1 as 2**64 - 1) as its number, where it raised OverflowError mid-check."""
+    try:
+        return str(np.datetime64(int(seconds), "s")) + "Z"
+    except (OverflowError, ValueError):
+        return f"{int(seconds)} s after 1970 (beyond the calendar)"
 
 
 def summary(results: list[CheckResult]) -> dict[str, int]:

@@ -476,11 +476,12 @@ def compare_variants(
                     f"{role} variant {name!r} has no {denominator or 'sessions'}, so its "
                     f"{metric} is undefined and cannot be tested"
                 )
-            if successes > trials:
+            if successes > trials:  # more clicks than impressions, purchases than clicks
+                trial = denominator or "sessions"
                 raise MetricInputError(
                     f"{role} variant {name!r} has {successes} {numerator} but only {trials} "
-                    f"{denominator}, so its {metric} ({successes / trials:.3g}) is not a "
-                    f"proportion and the z-test does not apply; is every {denominator[:-1]} "
+                    f"{trial}, so its {metric} ({successes / trials:.3g}) is not a "
+                    f"proportion and the z-test does not apply; is every {trial[:-1]} "
                     "logged?"
                 )
         result = two_proportion_ztest(x_c, n_c, x_t, n_t, alpha=alpha)

@@ -692,6 +692,8 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
                                f"got {type(segments).__name__}")
     rows = [_segment_row("all", "all", y, p, n_bins)]
     for name, values in (segments or {}).items():
+        check_aligned(("labels", labels), (f"segments[{name!r}]", values),
+                      error=CalibrationError, where="calibration_by_segment: ")
         # an ordered categorical (activity_buckets) keeps its order, other values sort
         keys = (values if isinstance(values, pd.Categorical)
                 else pd.Categorical(np.asarray(values, dtype=object).ravel()))

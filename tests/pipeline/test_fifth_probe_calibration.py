@@ -23,3 +23,21 @@ def test_a_calibrated_scorer_still_calibrates():
     scorer = CalibratedScorer(lambda x: x, PlattCalibrator())
     scorer.fit([0.2, 0.2, 0.8, 0.8], [0, 1, 0, 1])
     assert scorer.predict([0.2, 0.8]).tolist() == pytest.approx([0.5, 0.5], abs=1e-6)
+
+
+def test_segments_holding_the_labels_rows_in_another_order_are_refused():
+    import pandas as pd
+
+    from recstack.pipeline.calibration import calibration_by_segment
+
+    labels = pd.Series([0, 1, 1, 0], index=[10, 11, 12, 13])
+    shuffled = pd.Series(["a", "a", "b", "b"], index=[13, 12, 11, 10])
+    with pytest.raises(CalibrationError, match="calibration_by_segment: labels and "
+                       "segments\\['group'\\] are pandas Series with the same index labels in "
+                       "different orders \\(position 0 is row 10 of labels but row 13"):
+        calibration_by_segment(labels, [0.2, 0.8, 0.7, 0.1], {"group": shuffled})
+    # in the labels' order group b holds rows 10 and 11, labels 0 and 1: n 2, 1 positive
+    table = calibration_by_segment(labels, [0.2, 0.8, 0.7, 0.1],
+                                   {"group": shuffled.loc[labels.index]})
+    row = table[(table.segment == "group") & (table.value == "b")].iloc[0]
+    assert (row.n, row.positives) == (2, 1)

@@ -373,6 +373,51 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively: a few thousand deep
+        # were a RecursionError traceback
+        line = _deep_line(text)
+        raise ConfigError(f"{path}:{line}: not valid TOML: arrays or inline tables nested "
+                          f"too deeply (more than {MAX_NESTING} within one another, from line "
+                          f"{line}); no experiment or pipeline setting nests like this"
+                          ) from None
+
+
+#: nesting of arrays and inline tables that :func:`_deep_line` reports
+MAX_NESTING = 100
+
+
+def _deep_line(text: str) -> int:
+    """The 1-based line where arrays and inline tables first nest more than
+    :data:`MAX_NESTING` deep (strings and comments skipped); 1 when none does."""
+    depth, line, quote, position = 0, 1, "", 0
+    while position < len(text):
+        char = text[position]
+        if char == "\n":
+            line += 1
+            if quote in ('"', "'"):  # a one-line string does not go on
+                quote = ""
+        elif quote:
+            if char == "\\" and quote in ('"', '"""'):
+                position += 1
+            elif text.startswith(quote, position):
+                position += len(quote) - 1
+                quote = ""
+        elif char == "#":
+            end = text.find("\n", position)
+            position = len(text) if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, position) else char
+            position += len(quote) - 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif char in "]}":
+            depth -= 1
+        position += 1
+    return 1
 
 
 def text_line(data: bytes, offset: int) -> int:

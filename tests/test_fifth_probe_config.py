@@ -104,3 +104,20 @@ def test_recstack_report_names_a_wrong_colour_by_before_refitting(tmp_path, monk
     with pytest.raises(UnknownColumnError, match=r"no column 'genrs' for colouring the "
                                                  r"embedding maps"):
         write_report(out, tmp_path / "page.html", colour_by="genrs", interactive=False)
+
+
+@pytest.mark.parametrize("value", ["[" * 5000 + "]" * 5000, "{a = " * 3000 + "1" + "}" * 3000])
+def test_toml_nested_too_deeply_is_named_with_its_line(tmp_path, value):
+    from recstack.config import load_experiment
+    from recstack.ops.pipeline_config import load_pipeline
+
+    path = tmp_path / "deep.toml"
+    # brackets in a comment and a string do not count
+    path.write_text(f'name = "a"\n# [[[[\ns = "[[[["\nx = {value}\n', encoding="utf-8")
+    # tomllib recursed until Python's RecursionError: a traceback
+    message = (r"deep.toml:4: not valid TOML: arrays or inline tables nested too deeply "
+               r"\(more than 100 within one another, from line 4\)")
+    with pytest.raises(ConfigError, match=message):
+        load_experiment(path)
+    with pytest.raises(ConfigError, match=message):
+        load_pipeline(path)

@@ -54,18 +54,19 @@ def factor_frame(spark: Any, factors: np.ndarray, index_column: str) -> Any:
     """A ``(index, features)`` DataFrame of a factor matrix (row ``i`` is index ``i``)."""
     import pandas as pd
 
+    matrix: np.ndarray | None
     try:
-        factors = np.asarray(factors, np.float32)
+        matrix = np.asarray(factors, np.float32)
     except (TypeError, ValueError):
-        factors = None
-    if factors is None or factors.ndim != 2 or not np.isfinite(factors).all():
+        matrix = None
+    if matrix is None or matrix.ndim != 2 or not np.isfinite(matrix).all():
         raise RecstackError(f"factor_frame ({index_column}): expected a 2-D matrix of finite "
                             "numbers (one row of factors per index), got "
-                            + ("values that are not numbers" if factors is None else
-                               f"shape {factors.shape}" if factors.ndim != 2 else
+                            + ("values that are not numbers" if matrix is None else
+                               f"shape {matrix.shape}" if matrix.ndim != 2 else
                                "NaN or infinite values (beyond float32's range)"))
-    frame = pd.DataFrame({index_column: np.arange(len(factors), dtype=np.int32),
-                          FEATURES: list(factors)})
+    frame = pd.DataFrame({index_column: np.arange(len(matrix), dtype=np.int32),
+                          FEATURES: list(matrix)})
     return spark.createDataFrame(frame, f"{index_column} int, {FEATURES} array<float>")
 
 

@@ -33,6 +33,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from recstack.data.splits import (
     SPLITS,
     KFold,
@@ -130,7 +132,7 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
     folded = _materialise(folded)
     # every fold must have test rows: found here, not when the folds before it have run
     per_fold = dict(folded.groupBy("_fold").count().collect())  # at most min(k, rows)
-    check_every_fold_has_rows(k, sorted(per_fold), sum(per_fold.values()), stratify)
+    check_every_fold_has_rows(k, np.sort(list(per_fold)), sum(per_fold.values()), stratify)
     return _kfold_folds(data, folded, k, stratify, seed)
 
 

@@ -447,6 +447,15 @@ class Recommender(Configurable, ABC):
                     f"or infinite values, with {self._params_text()}; lower the learning "
                     "rate or the regularization (or other weights), or standardise the "
                     "interaction values")
+            if vectors.dtype.kind == "f" and vectors.size and not vectors.any():
+                # e.g. iALS with regularization 1e10: every factor exactly 0, every score 0,
+                # every list the first k items by index
+                for attribute in ("users_", "items_", "seen_"):
+                    self.__dict__.pop(attribute, None)
+                raise RecstackError(
+                    f"{self.name}: training learned nothing: every learned {kind} vector is "
+                    f"0 (every score would be 0), with {self._params_text()}; lower the "
+                    "regularization (or the other weights that shrink the vectors)")
 
     def _params_text(self) -> str:
         """The hyperparameters as ``name=value, ...``, for messages."""

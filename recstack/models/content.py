@@ -281,11 +281,13 @@ def _log_popularity(seen: sp.csr_matrix) -> np.ndarray:
 
 
 def _normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Rows scaled to unit L2 norm (zero rows stay zero), in float32."""
-    matrix = sp.csr_matrix(matrix)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1, dtype=np.float64)).ravel())
+    """Rows scaled to unit L2 norm (zero rows stay zero), in float32. The norms are taken
+    in float64: squared in float32, entries beyond 1.8e19 (an interaction_weight of 1e30)
+    overflowed to an infinite norm, and the row became 0."""
+    matrix = sp.csr_matrix(matrix, dtype=np.float64)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    return sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ matrix, dtype=np.float32)
+    return sp.csr_matrix(sp.diags(scale) @ matrix, dtype=np.float32)
 
 
 def _sklearn_text() -> Any:

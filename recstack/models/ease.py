@@ -160,6 +160,13 @@ class EASE(Recommender):
         weights[np.diag_indices(n_items)] = 0.0
         if weights.dtype != np.float32:
             weights = _narrow_to_float32_in_place(weights)
+        if not weights.any() and _links_items(self.seen_, self.binary):
+            # every score 0: the lists were the first k items by index
+            raise RecstackError(
+                f"ease: training learned nothing: every item-item weight is 0 with "
+                f"regularization={self.regularization!r}, which outweighs the item "
+                f"co-occurrence counts (at most {_largest_count(self.seen_, self.binary)}); "
+                "lower the regularization (e.g. 10 to 10,000)")
         self.weights_ = weights
 
     # ------------------------------------------------------------------ inference
@@ -430,3 +437,19 @@ def _narrow_to_float32_in_place(matrix: np.ndarray) -> np.ndarray:
     # shrink the allocation to the float32 half (realloc returns the rest to the system)
     matrix.resize((n * n + 1) // 2, refcheck=False)
     return matrix.view(np.float32)[: n * n].reshape(n, n)
+
+
+def _links_items(seen: sp.csr_matrix, binary: bool) -> bool:
+    """Whether some user has two items of non-zero weight: then the Gram matrix links
+    items, and all-zero EASE weights mean the regularization drowned the links."""
+    weights = history_weights(seen, binary=binary, dtype=np.float64)
+    weights.sum_duplicates()
+    weights.eliminate_zeros()
+    return bool((np.diff(weights.indptr) >= 2).any())
+
+
+def _largest_count(seen: sp.csr_matrix, binary: bool) -> str:
+    """The largest diagonal entry of the Gram matrix X^T X, as text for a message."""
+    weights = history_weights(seen, binary=binary, dtype=np.float64)
+    weights.data **= 2
+    return f"{float(np.asarray(weights.sum(axis=0)).max()):.3g}"

@@ -117,7 +117,8 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     max_points : int
         Above this many rows, a random subset of this size (drawn with ``seed``) is mapped.
     seed : int
-        Seeds the subset and the method, so a run is repeatable.
+        Seeds the subset and the method (the method with ``seed % 2**32``: its generator
+        takes 32 bits), so a run is repeatable.
     n_threads : int
         Threads the method may use. One is often fastest on a shared machine: on 2 busy
         cores, 2 threads took three times as long as 1.
@@ -136,6 +137,10 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points,
                                                                    replace=False))
     data = x[rows]
+    # openTSNE and UMAP seed numpy's legacy RandomState, which takes 32 bits: an
+    # experiment's wider seed (any int64 is allowed) failed there with a ValueError after
+    # the whole evaluation. The subset above is drawn with the seed as given.
+    method_seed = seed % 2**32
     # both maps compare directions (t-SNE the unit vectors, UMAP the cosine): vectors that
     # all point one way (or are all zero) have no neighbourhoods to lay out; t-SNE drew
     # them as NaN coordinates and UMAP as a random cloud, both without a word
@@ -159,7 +164,7 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         norms = np.linalg.norm(data, axis=1, keepdims=True)
         unit = data / np.where(norms > 0, norms, 1.0)
         embedding = TSNE(n_components=2, perplexity=perplexity, metric="euclidean",
-                         neighbors="annoy", random_state=seed, n_jobs=n_threads,
+                         neighbors="annoy", random_state=method_seed, n_jobs=n_threads,
                          early_exaggeration_iter=_TSNE_EXAGGERATION_ITER, n_iter=_TSNE_ITER,
                          verbose=False).fit(unit)
         coordinates = np.asarray(embedding, dtype=np.float64)
@@ -169,7 +174,7 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         except ImportError:
             raise RecstackError('UMAP maps need umap-learn: pip install "recstack[insight]"'
                                 ) from None
-        reducer = umap.UMAP(n_components=2, metric="cosine", random_state=seed,
+        reducer = umap.UMAP(n_components=2, metric="cosine", random_state=method_seed,
                             n_neighbors=min(15, len(rows) - 1), n_jobs=n_threads)
         coordinates = np.asarray(reducer.fit_transform(data), dtype=np.float64)
     if not np.isfinite(coordinates).all():

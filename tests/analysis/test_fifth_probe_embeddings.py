@@ -78,3 +78,17 @@ def test_a_model_with_broken_embeddings_is_reported_not_fatal(results_dir, tmp_p
     if "collapsed" in says:  # the health check still says what is wrong
         assert "Health: " in embeddings and "dead item vector" in embeddings
     assert '<section id="environment">' in page  # the rest of the report is there
+
+
+@pytest.mark.parametrize("method, extra", [("tsne", "openTSNE"), ("umap", "umap")])
+def test_a_seed_wider_than_32_bits_maps(method, extra):
+    # an experiment's seed may be any int64 (or wider); openTSNE and UMAP seed numpy's
+    # legacy RandomState, which raised "Seed must be between 0 and 2**32 - 1" at the end
+    # of `recstack evaluate` with [report] html = true
+    pytest.importorskip(extra)
+    vectors = _vectors()
+    wide = project(vectors, method, seed=2**32 + 5)
+    assert wide.seed == 2**32 + 5 and np.isfinite(wide.coordinates).all()
+    # below max_points no subset is drawn: the method's seed is the low 32 bits
+    assert np.array_equal(wide.coordinates, project(vectors, method, seed=5).coordinates)
+    assert np.isfinite(project(vectors, method, seed=2**100).coordinates).all()

@@ -264,6 +264,11 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     seed = raw.get("seed", 0)
     if seed < 0:
         raise ConfigError(f"{file}seed = {seed}: must be >= 0")
+    if seed > 2**63 - 1:
+        # it seeds the model, whose seed is a 64-bit integer: refused only at the train
+        # step, after the checks and the drift step, naming the model's parameter
+        raise ConfigError(f"{file}seed = {seed}: must fit in a 64-bit integer (at most "
+                          f"{2**63 - 1}); it seeds the model")
     base_folder = Path(base) if base is not None else Path.cwd()
     data = build_spec(DataOptions, raw["data"], f"{file}[data] ")
     quality = QualitySpec.from_table(raw.get("quality", {}), file)

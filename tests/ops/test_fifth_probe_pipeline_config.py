@@ -88,3 +88,12 @@ def test_own_files_beside_the_partitions_are_fine():
     pipeline = parse(work="logs-work", registry={"root": "s3://bucket/logs"})
     assert str(pipeline.work) == "/base/logs-work"
     assert str(parse(work="/elsewhere/logs").work) == "/elsewhere/logs"
+
+
+def test_a_seed_wider_than_the_models_is_refused_when_read():
+    # the pipeline's seed seeds its model, which refused it only at the train step
+    with pytest.raises(ConfigError, match=r"^p.toml: seed = 1180591620717411303424: must "
+                                          r"fit in a 64-bit integer \(at most "
+                                          r"9223372036854775807\); it seeds the model"):
+        parse(seed=2**70)
+    assert parse(seed=2**63 - 1).seed == 2**63 - 1

@@ -369,6 +369,11 @@ class Recommender(Configurable, ABC):
         """Learn from ``train``; returns ``self``."""
         self.validate_params()
         check_interactions(train, f"{self.name}: fit(train)")
+        if progress is not None and not callable(getattr(progress, "task", None)):
+            # it failed deep inside the model with "'bool' object has no attribute 'task'"
+            raise ConfigError(f"{self.name}: fit(progress=...) takes a recstack.progress "
+                              "reporter (e.g. recstack.progress.TerminalProgress()) or None, "
+                              f"got {type(progress).__name__} {_preview(progress)}")
         if len(train) == 0:
             raise RecstackError(f"{self.name}: cannot fit on empty interactions")
         self._check_weights(train.value, "the interactions")

@@ -234,6 +234,15 @@ class ValidationSplitMixin:
                                        or validation.items != train.items):
             raise RecstackError(f"{self.name}: validation must come from the same split as "
                                 "train (shared id maps)")
+        if validation is not None and _all_in_train(validation, train):
+            # validation ranks the catalog without each user's training items, so none of
+            # these rows could ever be hit: every epoch scored 0 and training stopped (or
+            # weights were chosen) on nothing
+            raise RecstackError(
+                f"{self.name}: every (user, item) pair of fit(validation=...) is also in train "
+                f"({len(validation):,} rows), and validation ranks items without each user's "
+                "training items, so none could be found; give held-out rows (e.g. a split's "
+                "test or valid part), or None to carve validation_fraction of train")
         self._explicit_validation = validation
         try:
             return super().fit(train, progress=progress)  # type: ignore[misc]
@@ -251,3 +260,12 @@ class ValidationSplitMixin:
         split = random_split(train, float(self.validation_fraction), seed=self.seed)
         # rows the split could not validate on (e.g. items only in the holdout) still train
         return concat([split.train, split.set_apart]), split.test
+
+
+def _all_in_train(validation: Interactions, train: Interactions) -> bool:
+    """Whether every (user, item) pair of ``validation`` is a pair of ``train`` (the two
+    share their id maps)."""
+    width = np.int64(max(train.n_items, 1))
+    pairs = train.user_index.astype(np.int64) * width + train.item_index
+    held = validation.user_index.astype(np.int64) * width + validation.item_index
+    return bool(np.isin(held, pairs).all())

@@ -27,7 +27,8 @@ from recstack.errors import DataFormatError, RecstackError
 __all__ = ["Partition", "check_id_types", "list_partitions", "missing_periods", "read_table",
            "to_interactions"]
 
-_LEVEL = re.compile(r"(year|month|day)=(\d+)")
+#: ASCII digits: "year=٢٠١٩" was read as 2019, a second folder for one partition
+_LEVEL = re.compile(r"(year|month|day)=([0-9]+)")
 _LEVELS = ("year", "month", "day")
 
 
@@ -104,15 +105,21 @@ def _partition(root: Path, folder: Path, relative: str, values: list[int]) -> Pa
                             values[2] if len(values) > 2 else 1)
     except ValueError:
         raise RecstackError(f"{root}: folder {relative!r} names no calendar date") from None
-    if len(values) == 1:
-        end_day = dt.date(values[0] + 1, 1, 1)
-        label = f"{values[0]:04d}"
-    elif len(values) == 2:
-        end_day = dt.date(values[0] + values[1] // 12, values[1] % 12 + 1, 1)
-        label = f"{values[0]:04d}-{values[1]:02d}"
-    else:
-        end_day = start_day + dt.timedelta(days=1)
-        label = f"{values[0]:04d}-{values[1]:02d}-{values[2]:02d}"
+    try:
+        if len(values) == 1:
+            end_day = dt.date(values[0] + 1, 1, 1)
+            label = f"{values[0]:04d}"
+        elif len(values) == 2:
+            end_day = dt.date(values[0] + values[1] // 12, values[1] % 12 + 1, 1)
+            label = f"{values[0]:04d}-{values[1]:02d}"
+        else:
+            end_day = start_day + dt.timedelta(days=1)
+            label = f"{values[0]:04d}-{values[1]:02d}-{values[2]:02d}"
+    except (ValueError, OverflowError):
+        # the last period of the year 9999: its end is past the calendar (a traceback)
+        raise RecstackError(f"{root}: folder {relative!r} names a period that ends after "
+                            "the year 9999, past the calendar; a partition must end before "
+                            "10000-01-01") from None
     files = sorted(f for f in folder.iterdir() if f.is_file()
                    and not f.name.startswith((".", "_")))
     digest = hashlib.sha256()

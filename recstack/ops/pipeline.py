@@ -223,6 +223,15 @@ class _Run:
             raise RecstackError(f"{path}: damaged: expected \"completed\" (a list of run "
                                 "names) and \"partitions\" (label -> fingerprint); "
                                 f"{remedy}")
+        owner = state.get("pipeline")
+        if owner is not None and owner != self.spec.name:
+            # two pipelines with one work folder read each other's runs and partitions
+            # (which are new, the fold-in schedule) and share one lock
+            raise RecstackError(f"{self.spec.source_file}: work = {str(self.spec.work)!r} "
+                                f"holds the runs of pipeline {owner!r} ({path}); give "
+                                f"pipeline {self.spec.name!r} its own work folder (or, "
+                                "if the pipeline was renamed, set \"pipeline\" in that file "
+                                "to its new name)")
         return state
 
     def _finish(self, state: dict[str, Any]) -> None:
@@ -230,6 +239,7 @@ class _Run:
             return
         state["completed"].append(self.run_id)
         state["last"] = self.run_id
+        state["pipeline"] = self.spec.name
         state["partitions"] = {p.label: p.fingerprint for p in self.snapshot}
         write_text(self.spec.work / STATE, json.dumps(state, indent=2))
 

@@ -135,11 +135,10 @@ class GateSpec(Spec):
         name, at, k = self.metric.partition("@")
         # K in ASCII digits: str.isdigit() let '²' through to int(), a ValueError traceback
         if name not in RANKING_METRICS or not at or not re.fullmatch(r"[1-9][0-9]*", k):
+            near = "" if name in RANKING_METRICS else did_you_mean(name, RANKING_METRICS)
             raise ConfigError(f"metric = {self.metric!r}: expected NAME@K with NAME one of "
-                              f"{', '.join(RANKING_METRICS)}"
-                              f"{'' if name in RANKING_METRICS else did_you_mean(name, RANKING_METRICS)}"
-                              " and K a whole number "
-                              ">= 1 in the digits 0-9, e.g. 'ndcg@10'")
+                              f"{', '.join(RANKING_METRICS)}{near} and K a whole number >= 1 "
+                              "in the digits 0-9, e.g. 'ndcg@10'")
 
     @property
     def metric_name(self) -> str:

@@ -176,7 +176,7 @@ class Evaluator:
             raise RecstackError("train and test must come from one split (shared id maps)")
         truth = self.relevance(test)
         return self._run(model.score_users, truth, train.to_csr(), train, test,
-                         name=name or getattr(model, "name", type(model).__name__),
+                         name=name or str(getattr(model, "name", type(model).__name__)),
                          progress=progress)
 
     def evaluate_fold_in(self, model: Any, train: Interactions, fold_in: Interactions,
@@ -194,7 +194,7 @@ class Evaluator:
             return model.score_histories(history[users])
 
         return self._run(score, truth, history, train, test,
-                         name=name or getattr(model, "name", type(model).__name__),
+                         name=name or str(getattr(model, "name", type(model).__name__)),
                          progress=progress)
 
     def relevance(self, test: Interactions) -> sp.csr_matrix:

@@ -92,7 +92,8 @@ class ProbabilityReport:
 
 
 def evaluate_probabilities(y_true: Any, y_prob: Any, *, n_bins: int = 10,
-                           strategy: str = "uniform") -> ProbabilityReport:
+                           strategy: classification.BinStrategy = "uniform"
+                           ) -> ProbabilityReport:
     """Log loss, normalised cross entropy (and 1 - NE), ROC AUC, the calibration ratio
     (sum of predictions over sum of labels), expected calibration error and the reliability
     curve of probabilities ``y_prob`` for binary labels ``y_true``."""

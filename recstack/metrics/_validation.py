@@ -108,12 +108,13 @@ def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
     array of ``k`` entries is allocated from it, at most ``most``)."""
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         raise MetricInputError(f"{name} must be a positive integer, got {k!r}")
+    k = int(k)
     if k <= 0:
         raise MetricInputError(f"{name} must be a positive integer (>= 1), got {k}")
     if most is not None and k > most:
         raise MetricInputError(f"{name} must be at most {most:,} (an array of {name} entries "
-                               f"is allocated, and no evaluation needs more), got {int(k):,}")
-    return int(k)
+                               f"is allocated, and no evaluation needs more), got {k:,}")
+    return k
 
 
 def check_cells(n_rows: int, k: int, name: str = "k", rows: str = "users") -> None:

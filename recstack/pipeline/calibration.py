@@ -442,6 +442,8 @@ class HistogramCalibrator(Calibrator):
 
     name = "histogram"
     options: ClassVar[dict[str, Any]] = {"n_bins": 10, "strategy": "quantile"}
+    n_bins: int
+    strategy: str
 
     def _check_params(self) -> None:
         if isinstance(self.n_bins, bool) or not isinstance(self.n_bins, int | np.integer) \
@@ -509,6 +511,7 @@ class DownsamplingCorrection(Calibrator):
     takes = "probability"
     learns = False
     options: ClassVar[dict[str, Any]] = {"rate": REQUIRED}
+    rate: float
 
     def _check_params(self) -> None:
         if isinstance(self.rate, bool) or not isinstance(

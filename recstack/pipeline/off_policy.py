@@ -265,10 +265,10 @@ def _bootstrap(terms: np.ndarray, weight: np.ndarray | None, n_bootstrap: int, s
 def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootstrap: Any,
                             seed: Any) -> None:
     if isinstance(confidence, bool | np.bool_) or not isinstance(confidence, numbers.Real) \
-            or not 0.0 < confidence < 1.0:
+            or not 0.0 < float(confidence) < 1.0:
         hint = (" (a level, not a percentage: 0.95 for 95%)"
                 if isinstance(confidence, numbers.Real) and not isinstance(confidence, bool)
-                and 50.0 <= confidence < 100.0 else "")
+                and 50.0 <= float(confidence) < 100.0 else "")
         raise ConfigError(f"{where}: confidence must be a number in (0, 1), e.g. 0.95, got "
                           f"{confidence!r}{hint}")
     if interval not in ("normal", "bootstrap"):

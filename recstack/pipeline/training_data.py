@@ -150,6 +150,7 @@ def user_window(train: Interactions, n: int) -> tuple[Interactions, Interactions
         raise RecstackError("training data: the interactions have no timestamps; the "
                             "per-user scheme takes each user's latest ones")
     inner = leave_last_out(train, n)
+    assert inner.train.timestamp is not None  # a split keeps the timestamps it was given
     return inner.train, inner.test, int(inner.train.timestamp.max()) + 1
 
 

@@ -193,7 +193,8 @@ def check_context(context: Any, users: np.ndarray, n_items: int, where: str) -> 
     """Refuse a context that is not a :class:`RerankContext` of this catalog, or users
     outside its rows (a negative index would silently read another user's history)."""
     seen = getattr(context, "seen", None)
-    if not isinstance(context, RerankContext) or not sp.issparse(seen) or seen.ndim != 2:
+    if not isinstance(context, RerankContext) or seen is None or not sp.issparse(seen) \
+            or seen.ndim != 2:
         raise RecstackError(f"{where}: context must be a RerankContext(seen=<users x items "
                             f"sparse matrix>), got {type(context).__name__}")
     if seen.shape[1] != n_items:

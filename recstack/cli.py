@@ -203,16 +203,21 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _tune(args: argparse.Namespace) -> int:
     from recstack.config import load_experiment
-    from recstack.experiment import check_output_file
+    from recstack.experiment import (
+        check_output_file,
+        experiment_inputs,
+        refuse_output_over_inputs,
+    )
     from recstack.progress import terminal_progress
     from recstack.tuning import tune
 
     experiment = load_experiment(args.experiment)
     # NAME.tuned.toml is tune's own output, replaced by each run; any other file only
-    # with --overwrite. Checked before the search, not after it.
+    # with --overwrite, and never a file the experiment reads. Checked before the search.
     out = check_output_file(
         args.out or args.experiment.with_name(args.experiment.stem + ".tuned.toml"),
         overwrite=args.overwrite or args.out is None, reads=args.experiment)
+    refuse_output_over_inputs(out, experiment_inputs(experiment), "the tuned experiment")
     result = tune(experiment, progress=terminal_progress())
     result.write_experiment(out)
     print(f"best {result.metric} on the validation split: {result.best_value:.4f} with")

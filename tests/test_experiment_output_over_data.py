@@ -117,3 +117,19 @@ def test_a_looping_link_as_an_output_file_is_refused_before_any_work(tmp_path):
     (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
     with pytest.raises(RecstackError, match=r"loop\.toml: is a symbolic link that loops"):
         experiment_module.check_output_file(tmp_path / "loop.toml", overwrite=True)
+
+
+def test_tune_out_over_the_data_source_is_refused_before_the_search(tmp_path, capsys,
+                                                                     no_loading):
+    from recstack.cli import main
+
+    _log(tmp_path / "data" / "log.csv")
+    (tmp_path / "exp.toml").write_text(
+        _FROM_LOG + '[tune]\nmodel = "most_popular"\nmetric = "hit_rate@1"\ntrials = 1\n')
+    before = _snapshot(tmp_path)
+    code = main(["tune", str(tmp_path / "exp.toml"), "--out",
+                 str(tmp_path / "data" / "log.csv"), "--overwrite"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "is the data source" in err and "which writing the tuned experiment" in err, err
+    assert _snapshot(tmp_path) == before

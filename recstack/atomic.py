@@ -379,7 +379,8 @@ def _remove(path: Path) -> None:
 def checked_path(path: Any, what: str = "path") -> Path:
     """``path`` (text or a path) as a Path; refused with a :class:`RecstackError` when it
     is something else (None, a number), empty (it would mean the working folder) or holds
-    a NUL character (the operating system's calls end the name there)."""
+    a NUL character (the operating system's calls end the name there). A leading ``~`` is
+    the home folder, as the data loaders read it (it made a folder named ``~``)."""
     if not isinstance(path, str | os.PathLike):
         raise RecstackError(f"{what}: expected a path (text or pathlib.Path), got "
                             f"{type(path).__name__} {path!r}")
@@ -390,7 +391,10 @@ def checked_path(path: Any, what: str = "path") -> Path:
         raise RecstackError(f"{what}: an empty path; give a file or folder name")
     if "\0" in text:
         raise RecstackError(f"{text!r}: a path cannot hold a NUL character (\\0)")
-    return Path(text)
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # no home folder to expand to: the name as given
+        return Path(text)
 
 
 def broken_link(path: Path) -> str | None:

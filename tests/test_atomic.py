@@ -453,3 +453,14 @@ def test_a_looping_link_above_the_output_is_named_as_the_blocker(links, inside):
     with pytest.raises(RecstackError, match=r"cannot write here: .*loop is a symbolic link "
                                             r"that loops .*, not a folder"):
         write_text(links / "loop" / inside / "f.txt", "text")
+
+
+def test_a_leading_tilde_is_the_home_folder_for_every_writer(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    write_text("~/out/a.txt", "a")
+    with atomic_directory("~/folder", overwrite=False) as staging:
+        (staging / "b.txt").write_text("b")
+    assert (tmp_path / "home" / "out" / "a.txt").read_text() == "a"
+    assert (tmp_path / "home" / "folder" / "b.txt").read_text() == "b"
+    assert not (tmp_path / "~").exists()

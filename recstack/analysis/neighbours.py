@@ -110,6 +110,7 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     position: dict[str, int] = {}
     cols: list[int] = []
     for row, entry in enumerate(labels):
+        items: list[Any]  # labels as given: strings, or numbers made text below
         if entry is None or (isinstance(entry, float) and math.isnan(entry)):
             continue
         if isinstance(entry, str):

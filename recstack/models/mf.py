@@ -123,7 +123,7 @@ from recstack.models.warm_start import IdRows, WarmStartMixin, warm_module
 from recstack.progress import Progress
 
 if TYPE_CHECKING:
-    import torch
+    from torch import Tensor
 
 __all__ = ["MatrixFactorization", "NeuralMatrixFactorization"]
 
@@ -235,7 +235,7 @@ class _RatingModel(WarmStartMixin, Recommender):
             offset, span = self._output_scale
             low, high = self.rating_range_
 
-            def as_tensor(values: np.ndarray, dtype: Any) -> torch.Tensor:
+            def as_tensor(values: np.ndarray, dtype: Any) -> Tensor:
                 # a copy: Interactions arrays are read-only, which torch warns about
                 return torch.as_tensor(np.array(values), dtype=dtype, device=device)
 
@@ -273,7 +273,7 @@ class _RatingModel(WarmStartMixin, Recommender):
                     numbers["val_rmse"] = last_validation_rmse[-1]
                 return numbers
 
-            def snapshot() -> dict[str, torch.Tensor]:
+            def snapshot() -> dict[str, Tensor]:
                 return {k: v.detach().clone() for k, v in module.state_dict().items()}
 
             # run_epochs keeps the highest validation score: hand it -RMSE
@@ -619,7 +619,7 @@ def _torch_modules(torch: Any) -> Any:
     global _MODULES
     if _MODULES is not None:
         return _MODULES
-    nn = torch.nn
+    from torch import nn  # the module given as torch: typed, unlike the argument
 
     class BiasedDot(nn.Module):
         def __init__(self, n_users: int, n_items: int, factors: int, generator: Any) -> None:

@@ -376,8 +376,7 @@ class SASRec(WarmStartMixin, Recommender):
 
             validate = None
             if data.validation is not None:
-                fit_part, held_out = data.validation
-                validation_inputs = data.validation_inputs
+                fit_part, held_out, validation_inputs = data.validation
 
                 def validate() -> float:
                     def score(users: np.ndarray) -> np.ndarray:
@@ -617,9 +616,10 @@ class SASRec(WarmStartMixin, Recommender):
     def _state_spec(self) -> dict[str, ArraySpec]:
         # the network's parameters, named as torch's state_dict names them (see _Network)
         vector, square = ("hidden",), ("hidden", "hidden")
-        network = {"item_embeddings.weight": ("n_items+1", "hidden"),
-                   # the length read: max_length or less (see _sequence_length)
-                   "position_embeddings.weight": ("length", "hidden")}
+        network: dict[str, tuple[str, ...]] = {
+            "item_embeddings.weight": ("n_items+1", "hidden"),
+            # the length read: max_length or less (see _sequence_length)
+            "position_embeddings.weight": ("length", "hidden")}
         for block in range(self.blocks):
             prefix = f"blocks.{block}."
             network.update({
@@ -655,10 +655,9 @@ class _SequenceData:
     history_keys: np.ndarray
     #: (n_users, L): the last L items of every user's full training sequence
     inference_sequences: np.ndarray
-    #: (fit part, held-out last items) when validating
-    validation: tuple[Interactions, Interactions] | None
-    #: (n_users, L): the last L items before each user's held-out item
-    validation_inputs: np.ndarray | None
+    #: when validating: (fit part, held-out last items, and (n_users, L) the last L items
+    #: before each user's held-out item)
+    validation: tuple[Interactions, Interactions, np.ndarray] | None
 
     @classmethod
     def build(cls, train: Interactions, max_length: int, validation: bool) -> _SequenceData:
@@ -675,10 +674,9 @@ class _SequenceData:
         fit_lengths = lengths - np.bincount(ordered.user_index[held], minlength=len(lengths))
         fit_items = items[~held]
         validation_parts = None
-        validation_inputs = None
         if held.any():
-            validation_parts = (ordered.select(~held), ordered.select(held))
-            validation_inputs = left_padded_sequences(fit_items, fit_lengths, max_length)
+            validation_parts = (ordered.select(~held), ordered.select(held),
+                                left_padded_sequences(fit_items, fit_lengths, max_length))
 
         trainable = fit_lengths >= 2
         if not trainable.any():
@@ -691,7 +689,7 @@ class _SequenceData:
         keys = np.unique(owners * (train.n_items + 1) + fit_items)
         return cls(training=windows[trainable], training_users=np.flatnonzero(trainable),
                    history_keys=keys, inference_sequences=inference,
-                   validation=validation_parts, validation_inputs=validation_inputs)
+                   validation=validation_parts)
 
 
 # ---------------------------------------------------------------------------- torch parts
@@ -758,7 +756,7 @@ def _network_class(torch: Any) -> Any:
     global _NETWORK
     if _NETWORK is not None:
         return _NETWORK
-    nn = torch.nn
+    from torch import nn  # the module given as torch: typed, unlike the argument
     functional = torch.nn.functional
 
     class CausalSelfAttention(nn.Module):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -213,7 +213,7 @@ class ValidationSplitMixin:
 
     validation_fraction: float
     seed: int
-    name: str
+    name: ClassVar[str]
     #: the validation rows given to fit(), for the duration of the fit only
     _explicit_validation: Interactions | None = None
 

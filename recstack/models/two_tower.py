@@ -124,7 +124,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -158,6 +158,9 @@ from recstack.models.training import (
 )
 from recstack.models.warm_start import WarmStartMixin, warm_module
 from recstack.progress import Progress
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 __all__ = ["ItemContentEncoder", "TwoTower", "sampled_softmax_loss"]
 
@@ -869,7 +872,7 @@ def _torch_module(torch: Any) -> Any:
     global _MODULE
     if _MODULE is not None:
         return _MODULE
-    nn = torch.nn
+    from torch import nn  # the module given as torch: typed, unlike the argument
     normalize = torch.nn.functional.normalize
 
     def linear(n_in: int, n_out: int, generator: Any) -> Any:
@@ -882,6 +885,11 @@ def _torch_module(torch: Any) -> Any:
         return layer
 
     class Towers(nn.Module):
+        # the feature buffers (register_buffer): declared, as Module types them as
+        # "Tensor | Module"
+        item_features: Tensor
+        user_features: Tensor
+
         def __init__(self, item_features: Any, user_features: Any, dim: int, hidden: int,
                      generator: Any) -> None:
             super().__init__()

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.errors import RecstackError
+from recstack.errors import DataFormatError, RecstackError
 
 
 class IdMap:
@@ -40,8 +40,12 @@ class IdMap:
     @classmethod
     def encode(cls, values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[IdMap, np.ndarray]:
         """Build the map from a column of external ids (sorted, so the result is deterministic)
-        and return it with the ``int32`` index of every value."""
-        array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+        and return it with the ``int32`` index of every value.
+
+        Values follow the id rule of :func:`id_values`: integers and text; whole floats
+        are integers (as in a Parquet column of float ids); booleans, other numbers,
+        bytes and missing values (None, NaN, masked entries) are refused by position."""
+        array = id_values(values, "ids")
         dense = _encode_dense_integers(array)
         if dense is not None:
             return cls(dense[0]), dense[1]
@@ -92,13 +96,18 @@ class IdMap:
         not ``"007"`` or ``"7.0"``) is that integer for a map of integer ids, and an
         integer is its plain text for a map of text ids.
 
+        Values that cannot be ids are refused whatever ``missing`` says (see
+        :func:`id_values`): booleans, fractional or non-finite floats, bytes, complex
+        numbers, dates, and missing values (None, NaN, ``pd.NA``, masked entries of a numpy
+        masked array); a whole float (``7.0``) is the integer ``7``, as in the loaders.
+
         ``missing="raise"`` refuses unknown ids, naming ``what`` they are (``"user ids"``,
         ``"item ids"``...), up to five of them and the map's id type; ``missing="ignore"``
         returns ``-1`` for them.
         """
         if missing not in ("raise", "ignore"):
             raise ValueError(f"missing must be 'raise' or 'ignore', not {missing!r}")
-        ids = np.atleast_1d(np.asarray(external_ids))
+        ids = np.atleast_1d(id_values(external_ids, what))
         positions = self._positions(ids.ravel()).reshape(ids.shape)
         unknown = positions < 0
         if missing == "raise" and unknown.any():
@@ -175,6 +184,136 @@ class IdMap:
     def subset(self, indices: np.ndarray) -> IdMap:
         """A new map over the given indices, in that order (used when compacting)."""
         return IdMap(self._index[np.asarray(indices)])
+
+
+#: Floats are whole-number ids only below this (as in a Parquet column of float ids)
+_WHOLE_FLOAT_LIMIT = 2**53
+_EXPECTED_IDS = "integer or text ids"
+
+
+def id_values(values: Any, what: str = "ids") -> np.ndarray:
+    """``values`` (one id, a list, an array, a pandas column) as an array of ids, by the rule
+    of every loader: integers stay integers, text stays text, and a whole float (``7.0``,
+    below 2**53) is the integer ``7``. Everything else is refused by position, naming
+    ``what``: missing values (None, NaN, ``pd.NA``, the masked entries of a numpy masked
+    array, which ``np.asarray`` would read as ordinary ids), booleans (``True`` is not user
+    1), fractional or non-finite floats, complex numbers, dates and other objects. Bytes
+    are UTF-8 text, as a Parquet column of binary ids is read (``b"7"`` is ``"7"``);
+    bytes that are not UTF-8 are refused. A list's text keeps every character
+    (numpy's fixed-width text would drop a trailing NUL and merge ``"1\\x00"`` with
+    ``"1"``). Integers beyond int64 become their digits (such ids are text).
+
+    Arrays of integers or text pass through without a Python loop; only containers of
+    mixed or unusual objects are read one value at a time."""
+    if np.ma.isMaskedArray(values):
+        mask = np.ma.getmaskarray(values).ravel()
+        if mask.any():
+            raise _not_an_id(what, int(np.argmax(mask)), "a masked entry (a missing id)",
+                             int(mask.sum()))
+        values = np.ma.getdata(values)
+    if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+            values = values.to_numpy(dtype=object, na_value=pd.NA)
+        else:
+            values = values.to_numpy()
+    if isinstance(values, np.ndarray):
+        array = values
+    elif isinstance(values, str | bytes) or np.ndim(values) == 0:
+        array = np.empty(1, dtype=object)
+        array[0] = values.item() if isinstance(values, np.generic) else values
+    else:
+        try:
+            array = np.asarray(values)
+            if array.dtype.kind in "US":  # keep every character, and see the bytes
+                array = np.array(values, dtype=object)
+        except (TypeError, ValueError) as error:
+            raise DataFormatError(f"{what} must be one id or a list of ids ({error})",
+                                  expected=_EXPECTED_IDS) from None
+    kind = array.dtype.kind
+    if kind in "iuU":
+        return array
+    if kind == "S":
+        array = array.astype(object)
+        kind = "O"
+    if kind == "f":
+        flat = array.ravel()
+        whole = np.isfinite(flat) & (np.floor(flat) == flat) & (np.abs(flat)
+                                                                 < _WHOLE_FLOAT_LIMIT)
+        if not whole.all():
+            at = int(np.argmin(whole))
+            missing = bool(np.isnan(flat[at]))
+            raise _not_an_id(what, at, "NaN (a missing id)" if missing else
+                             f"{flat[at].item()!r}, not a whole number below 2**53",
+                             int((~whole).sum()))
+        return array.astype(np.int64)
+    if kind == "O":
+        flat = array.ravel()
+        inferred = pd.api.types.infer_dtype(flat, skipna=False)
+        if inferred == "string":
+            return array
+        if inferred == "integer":
+            try:
+                return array.astype(np.int64)
+            except OverflowError:
+                pass
+        return _object_ids(flat, what).reshape(array.shape)
+    flat = array.ravel()
+    first = flat[0] if flat.size else None
+    raise _not_an_id(what, 0, _describe(first.item() if kind in "bc" else first),
+                     int(flat.size))
+
+
+def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
+    """``id_values`` of a flat object array, one value at a time."""
+    import decimal
+
+    out = np.empty(len(flat), dtype=object)
+    plain_ints = True
+    for position, value in enumerate(flat.tolist()):
+        if isinstance(value, bytes):
+            try:
+                value = value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _not_an_id(what, position, f"bytes {value!r}, not UTF-8 text") from None
+        if isinstance(value, str):
+            out[position] = value
+            plain_ints = False
+            continue
+        if isinstance(value, bool | np.bool_):
+            raise _not_an_id(what, position, _describe(value))
+        if isinstance(value, int | np.integer):
+            number = int(value)
+        elif isinstance(value, float | np.floating | decimal.Decimal):
+            if value != value:  # NaN
+                raise _not_an_id(what, position, "NaN (a missing id)")
+            if not (abs(value) < _WHOLE_FLOAT_LIMIT and value == int(value)):
+                raise _not_an_id(what, position,
+                                 f"{value!r}, not a whole number below 2**53")
+            number = int(value)
+        elif value is None or value is pd.NA or value is pd.NaT:
+            raise _not_an_id(what, position, f"{value} (a missing id)")
+        else:
+            raise _not_an_id(what, position, _describe(value))
+        if -2**63 <= number < 2**63:
+            out[position] = number
+        else:  # ids that do not fit int64 are text (recstack.data.files)
+            out[position] = str(number)
+            plain_ints = False
+    return out.astype(np.int64) if plain_ints and len(out) else out
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, np.bool_ | np.complexfloating | np.bytes_):
+        value = value.item()
+    if isinstance(value, bool | np.bool_):
+        return f"{value!r}, a boolean"
+    return f"{value!r} ({type(value).__name__})"
+
+
+def _not_an_id(what: str, position: int, detail: str, count: int = 1) -> DataFormatError:
+    others = f" ({count} such values in all)" if count > 1 else ""
+    return DataFormatError(f"{what}: the value at position {position} is {detail}{others}",
+                           expected=_EXPECTED_IDS)
 
 
 #: Text that spells an integer plainly (``0`` or ``-?[1-9][0-9]*``): the only text read as

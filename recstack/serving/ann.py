@@ -62,6 +62,8 @@ FORMAT_VERSION = 1
 INDEX_META = "index.json"
 ITEMS_FILE = "items.npy"
 HNSW_FILE = "hnsw.bin"
+#: the graph degrees hnswlib builds sensibly (below 2 it fails, from 10,000 on it warns)
+MIN_M, MAX_M = 2, 10_000
 #: catalogs smaller than this are searched exactly by default: a matrix product over a few
 #: thousand items costs less than a graph walk, and is exact
 DEFAULT_EXACT_BELOW = 10_000
@@ -100,6 +102,7 @@ class ItemIndex:
         self._graph = graph
         self.params = dict(params or {})
         self.recall_at_10 = recall_at_10
+        self._item_norm: float | None = None
         # cosine compares directions: keep unit vectors for exact search
         self._searchable = _unit_rows(vectors) if metric == "cosine" else vectors
 
@@ -142,17 +145,21 @@ class ItemIndex:
             vectors. At most ``n_check`` of them, drawn with ``seed``, are used.
         """
         vectors = _check_vectors(vectors, "item vectors")
-        if metric not in ("ip", "cosine"):
-            raise ConfigError(f"metric must be 'ip' (inner product) or 'cosine', got {metric!r}")
-        if backend not in ("auto", "hnsw", "exact"):
-            raise ConfigError(f"backend must be 'auto', 'hnsw' or 'exact', got {backend!r}")
+        _check_choice("metric", metric, {"ip": "inner product", "cosine": "cosine"})
+        _check_choice("backend", backend, {"auto": "", "hnsw": "", "exact": ""})
         for name, value in (("exact_below", exact_below), ("M", M),
                             ("ef_construction", ef_construction), ("ef", ef),
                             ("n_check", n_check)):
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}")
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ConfigError(f"seed must be a non-negative integer, got {seed!r}")
+        if not MIN_M <= M <= MAX_M:
+            # hnswlib cannot link a graph of degree 1 ("Not enough memory: addPoint failed"),
+            # and warns from 10,000 on (each item then reserves megabytes of links)
+            raise ConfigError(f"M must be between {MIN_M} and {MAX_M:,} (hnswlib's graph "
+                              f"degree; 16 is typical), got {M!r}")
+        if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
+                or not 0 <= seed < 2**64):
+            raise ConfigError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}")
         hnswlib = _import_hnswlib()
         if backend == "hnsw" and hnswlib is None:
             raise RecstackError(f"the hnsw index needs hnswlib: {SERVING_INSTALL}")
@@ -209,10 +216,31 @@ class ItemIndex:
             raise ConfigError(f"queries have {queries.shape[1]} dimensions; the index has "
                               f"{self.dim}")
         k = check_list_length(k, len(queries), self.n_items)
+        self._check_score_range(queries)
         mask = self._exclusions(len(queries), exclude, blocked)
         if self.backend == "exact" or len(queries) == 0:
             return self._exact(queries, k, mask)
         return self._graph_search(queries, k, mask)
+
+    def _check_score_range(self, queries: np.ndarray) -> None:
+        """Refuse queries whose inner products with the items could pass float32's range:
+        such scores are infinite, and an infinite score reads as an excluded slot (the list
+        came back empty). Bounded by the product of the largest norms (Cauchy-Schwarz)."""
+        if self.metric != "ip" or not len(queries):
+            return
+        largest = float(np.sqrt(np.max(np.einsum("ij,ij->i", queries, queries,
+                                                  dtype=np.float64))))
+        if largest * self._largest_item_norm() > _SCORE_LIMIT:
+            raise ConfigError(
+                f"queries of norm up to {largest:.3g} against items of norm up to "
+                f"{self._largest_item_norm():.3g} give inner products beyond float32's "
+                f"range ({_SCORE_LIMIT:.3g}); scale the vectors down")
+
+    def _largest_item_norm(self) -> float:
+        if self._item_norm is None:
+            self._item_norm = float(np.sqrt(np.max(np.einsum(
+                "ij,ij->i", self.vectors, self.vectors, dtype=np.float64), initial=0.0)))
+        return self._item_norm
 
     def search_one(self, query: np.ndarray, k: int, exclude: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray]:
@@ -235,7 +263,16 @@ class ItemIndex:
         """
         excluded = (np.unique(np.asarray(exclude, np.int64)) if exclude is not None
                     and len(exclude) else np.empty(0, np.int64))
-        query = np.asarray(query, np.float32)[None, :]
+        if len(excluded) and (excluded[0] < 0 or excluded[-1] >= self.n_items):
+            raise ConfigError(f"excluded item indices must be in [0, {self.n_items}), got "
+                              f"{excluded[0] if excluded[0] < 0 else excluded[-1]}")
+        query = np.asarray(query, np.float32)
+        if query.shape != (self.dim,) or not np.isfinite(query).all():
+            raise ConfigError(f"the query must be {self.dim} finite numbers (the index's "
+                              f"dimensions), got shape {query.shape}"
+                              + ("" if query.shape != (self.dim,) else " with NaN or inf"))
+        self._check_score_range(query[None, :])
+        query = query[None, :]
         if self.backend == "exact":
             return self._exact_one(query, k, excluded)
         n_items = self.n_items
@@ -274,12 +311,15 @@ class ItemIndex:
         parts = []
         if exclude is not None:
             if not sp.issparse(exclude) or exclude.shape != (n, self.n_items):
+                got = (f"a {type(exclude).__name__} of shape {exclude.shape}"
+                       if hasattr(exclude, "shape") else type(exclude).__name__)
                 raise ConfigError(f"exclude must be a scipy sparse matrix of shape "
-                                  f"({n}, {self.n_items}) (queries x items), got "
-                                  f"{getattr(exclude, 'shape', type(exclude).__name__)}")
+                                  f"({n}, {self.n_items}) (queries x items), got {got}"
+                                  + ("" if sp.issparse(exclude) else
+                                     "; wrap it in scipy.sparse.csr_matrix(...)"))
             parts.append(sp.csr_matrix(exclude, dtype=bool))
         if blocked is not None:
-            blocked = np.unique(np.asarray(blocked, dtype=np.int64).ravel())
+            blocked = np.unique(_item_indices(blocked, "blocked"))
             if len(blocked) and (blocked[0] < 0 or blocked[-1] >= self.n_items):
                 raise ConfigError(f"blocked item indices must be in [0, {self.n_items}), "
                                   f"got {blocked[0] if blocked[0] < 0 else blocked[-1]}")
@@ -368,6 +408,9 @@ class ItemIndex:
         damaged index is a :class:`~recstack.errors.RecstackError` naming the file."""
         folder = Path(folder)
         meta_path = folder / INDEX_META
+        if folder.exists() and not folder.is_dir():
+            raise RecstackError(f"{folder}: a file; an item index is a folder written by "
+                                "ItemIndex.save")
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -375,10 +418,14 @@ class ItemIndex:
         except (ValueError, UnicodeDecodeError) as error:
             raise RecstackError(f"{meta_path}: not valid JSON ({error}); the index is "
                                 "corrupted") from None
+        except OSError as error:
+            raise RecstackError(f"{meta_path}: cannot be read ({error.strerror or error})"
+                                ) from None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise RecstackError(f"{meta_path}: not a recstack item index (expected format "
                                 f"{FORMAT!r})")
-        if meta.get("format_version") != FORMAT_VERSION:
+        version = meta.get("format_version")
+        if isinstance(version, bool) or version != FORMAT_VERSION:
             raise RecstackError(f"{meta_path}: index format version "
                                 f"{meta.get('format_version')!r}; this recstack reads "
                                 f"{FORMAT_VERSION}")
@@ -391,18 +438,36 @@ class ItemIndex:
         if not isinstance(checksums, dict) or sorted(checksums) != sorted(expected):
             raise RecstackError(f"{meta_path}: sha256 must list {expected}; the index is "
                                 "corrupted")
+        sizes = [meta.get("n_items"), meta.get("dim")]
+        if any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in sizes):
+            raise RecstackError(f"{meta_path}: n_items and dim must be positive integers, "
+                                f"got {sizes[0]!r} and {sizes[1]!r}; the index is corrupted")
+        params = meta.get("params")
+        if backend == "hnsw" and not (isinstance(params, dict) and all(
+                not isinstance(params.get(key), bool) and isinstance(params.get(key), int)
+                and params[key] >= 1 for key in ("M", "ef_construction", "ef"))):
+            raise RecstackError(f"{meta_path}: params must give the graph's M, "
+                                f"ef_construction and ef as positive integers, got "
+                                f"{params!r}; the index is corrupted")
         for name in expected:
             if not (folder / name).is_file():
                 raise RecstackError(f"{folder / name}: missing; the index is incomplete")
             if _sha256(folder / name) != checksums[name]:
                 raise RecstackError(f"{folder / name}: checksum mismatch; the index is "
                                     "corrupted or was modified")
-        vectors = np.load(folder / ITEMS_FILE, allow_pickle=False)
-        if (vectors.dtype != np.float32 or vectors.ndim != 2
+        try:
+            vectors = np.load(folder / ITEMS_FILE, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as error:
+            raise RecstackError(f"{folder / ITEMS_FILE}: not a readable .npy array of "
+                                f"float32 vectors ({error}); the index is damaged") from None
+        if not isinstance(vectors, np.ndarray) or (vectors.dtype != np.float32 or vectors.ndim != 2
                 or vectors.shape != (meta.get("n_items"), meta.get("dim"))):
             raise RecstackError(f"{folder / ITEMS_FILE}: expected float32 "
                                 f"({meta.get('n_items')}, {meta.get('dim')}), got "
                                 f"{vectors.dtype} {vectors.shape}")
+        if not np.isfinite(vectors).all():
+            raise RecstackError(f"{folder / ITEMS_FILE}: holds NaN or infinite vectors; the "
+                                "index is damaged")
         graph = None
         if backend == "hnsw":
             hnswlib = _import_hnswlib()
@@ -413,7 +478,18 @@ class ItemIndex:
                 backend = "exact"
             else:
                 graph = hnswlib.Index(space=meta["metric"], dim=int(meta["dim"]))
-                graph.load_index(str(folder / HNSW_FILE), max_elements=int(meta["n_items"]))
+                try:
+                    graph.load_index(str(folder / HNSW_FILE),
+                                     max_elements=int(meta["n_items"]))
+                except (RuntimeError, ValueError, OSError) as error:
+                    raise RecstackError(
+                        f"{folder / HNSW_FILE}: hnswlib cannot read this graph ({error}): "
+                        f"it is damaged or was written by another hnswlib version; rebuild "
+                        f"the index (ItemIndex.build) or search exactly") from None
+                if graph.get_current_count() != int(meta["n_items"]):
+                    raise RecstackError(
+                        f"{folder / HNSW_FILE}: holds {graph.get_current_count()} items, "
+                        f"{INDEX_META} says {meta['n_items']}; the index is damaged")
                 graph.set_ef(int(meta["params"]["ef"]))
         return cls(vectors, metric=meta["metric"], backend=backend, graph=graph,
                    params=meta.get("params") or {}, recall_at_10=meta.get("recall_at_10"))
@@ -487,21 +563,82 @@ def _prepare(queries: np.ndarray, metric: str) -> np.ndarray:
 
 
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    # norms in float64: squares of float32 components beyond 1.8e19 overflow float32, and
+    # an infinite norm turned the row into zeros (every cosine 0)
+    norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors, dtype=np.float64))[:, None]
     return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def _check_vectors(vectors: Any, what: str, *, allow_empty: bool = False) -> np.ndarray:
-    try:
-        array = np.ascontiguousarray(vectors, dtype=np.float32)
-    except (TypeError, ValueError) as error:
-        raise ConfigError(f"{what} must be a 2-d array of numbers ({error})") from None
+    array = float32_rows(vectors, what)
     if array.ndim != 2 or (array.shape[0] == 0 and not allow_empty) or array.shape[1] == 0:
         raise ConfigError(f"{what} must be a non-empty 2-d array (rows x dimensions), got "
                           f"shape {array.shape}")
-    if not np.isfinite(array).all():
-        raise ConfigError(f"{what} hold NaN or infinite values")
     return array
+
+
+#: the largest float32
+_SCORE_LIMIT = float(np.finfo(np.float32).max)
+
+
+def float32_rows(vectors: Any, what: str) -> np.ndarray:
+    """``vectors`` as a contiguous float32 array, refusing what would not be the numbers
+    given: text (numpy would parse ``"1"``), booleans, complex numbers (numpy would drop the
+    imaginary part), NaN, infinities and finite values beyond float32's range (they would
+    become infinite), each named with its row. The shape is left to the caller."""
+    try:
+        raw = np.asarray(vectors)
+        if raw.dtype.kind == "O":
+            raw = raw.astype(np.float64)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{what} must be an array of numbers ({error})") from None
+    if raw.dtype.kind not in "iuf":
+        kinds = {"b": "booleans", "c": "complex numbers", "U": "text", "S": "bytes"}
+        raise ConfigError(f"{what} must be real numbers (float32), got "
+                          f"{kinds.get(raw.dtype.kind, str(raw.dtype))}")
+    if raw.dtype.kind == "f" and raw.size:
+        finite = np.isfinite(raw)
+        beyond = finite & (np.abs(raw) > _SCORE_LIMIT) if raw.dtype.itemsize > 4 else None
+        bad = ~finite if beyond is None else ~finite | beyond
+        if bad.any():
+            at = np.unravel_index(int(np.argmax(bad)), raw.shape)
+            value = raw[at].item()
+            row = f"row {at[0]}" if raw.ndim > 1 else f"position {at[0]}"
+            problem = ("NaN or infinite" if not np.isfinite(value)
+                       else f"beyond float32's range (±{_SCORE_LIMIT:.3g})")
+            raise ConfigError(f"{what} hold values {problem}: {int(bad.sum())} in all, "
+                              f"first {value!r} at {row}")
+    return np.ascontiguousarray(raw, dtype=np.float32)
+
+
+def _item_indices(values: Any, what: str) -> np.ndarray:
+    """Item indices (integers) as int64, refusing fractions, booleans and text by name."""
+    array = np.asarray(values)
+    if array.dtype.kind == "O" and array.size:
+        try:
+            array = array.astype(np.int64)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    if array.size and (array.dtype.kind not in "iu"):
+        raise ConfigError(f"{what} must be item indices (integers), got "
+                          f"{array.ravel()[:3].tolist()} ({array.dtype})")
+    return array.astype(np.int64).ravel()
+
+
+def _check_choice(name: str, value: Any, choices: dict[str, str]) -> None:
+    """Refuse ``value`` unless it is one of ``choices``, suggesting the nearest."""
+    if isinstance(value, str) and value in choices:
+        return
+    import difflib
+
+    shown = ", ".join(f"{c!r}" + (f" ({meaning})" if meaning and meaning != c else "")
+                      for c, meaning in choices.items())
+    hint = ""
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
+        if close:
+            hint = f"; did you mean {close[0]!r}?"
+    raise ConfigError(f"{name} must be one of {shown}, got {value!r}{hint}")
 
 
 def _sha256(path: Path) -> str:

@@ -428,6 +428,14 @@ def _load(args: argparse.Namespace) -> Any:
         # a tab is hard to type in a shell; these two can mean nothing else
         values["separator"] = "\t"
     options = build_spec(LoaderOptions, values, key_text=_flag)
+    if args.no_value_col:
+        from recstack.config import without_value_column
+
+        if "value_col" in values:
+            raise RecstackError(f"--no-value-col and --value-col {values['value_col']}: "
+                                "give one (a log either has a value column or not)")
+        options = without_value_column(options, "--no-value-col",
+                                       "--rating-range {0[0]:g},{0[1]:g}")
     return load_source(args.source, options=options, progress=terminal_progress())
 
 
@@ -604,6 +612,10 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("how to read a CSV/TSV/Parquet file (files written by "
                                       "recstack need none of these)")
     add_spec_flags(group, [LoaderOptions])
+    group.add_argument("--no-value-col", action="store_true",
+                       help="the log has no value column: every row is an implicit "
+                            "positive (1.0), even where a column is named like one "
+                            "(rating, count...)")
 
 
 def _add_run_settings(parser: argparse.ArgumentParser) -> None:

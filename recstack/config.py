@@ -437,6 +437,18 @@ class WithoutValueColumn(LoaderOptions):
         return super().given() | {"value_col": None}
 
 
+def without_value_column(options: LoaderOptions, said: str, range_key: str
+                         ) -> WithoutValueColumn:
+    """``options`` for a log read without a value column; ``said`` is how the user asked
+    for it (``value_col = false``, ``--no-value-col``) and ``range_key`` how they spell the
+    rating range (a format string), which has nothing left to check and is refused."""
+    if options.rating_range is not None:
+        given = range_key.format(list(options.rating_range))
+        raise ConfigError(f"{said}: the log has no values, so {given} has nothing to check; "
+                          "drop it, or name the value column")
+    return WithoutValueColumn(**options.params())
+
+
 def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
     option_keys = list(fields_of(LoaderOptions))
     _check_table(table, {k: object for k in (*DATA_KEYS, "format", *option_keys)}, where)
@@ -444,11 +456,8 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
     without_values = _without_value_column(values, where)
     options = loader_options(values, where)
     if without_values:
-        if options.rating_range is not None:
-            raise ConfigError(f"{where}value_col = false: the log has no values, so "
-                              f"rating_range = {list(options.rating_range)} has nothing to "
-                              "check; drop rating_range, or name the value column")
-        options = WithoutValueColumn(**options.params())
+        options = without_value_column(options, f"{where}value_col = false",
+                                       "rating_range = {}")
     layout = table.get("format")
     if layout is not None:
         if layout not in SPLIT_FORMATS:

@@ -84,7 +84,7 @@ def test_a_rating_range_without_values_is_refused_when_the_file_is_read(tmp_path
         load_experiment(path)
     assert str(error.value) == (
         f"{path}: [data] value_col = false: the log has no values, so rating_range = "
-        "[1.0, 5.0] has nothing to check; drop rating_range, or name the value column")
+        "[1.0, 5.0] has nothing to check; drop it, or name the value column")
 
 
 def test_value_col_false_is_a_loader_option_like_the_others(tmp_path):
@@ -106,3 +106,21 @@ def test_the_parts_of_data_already_split_are_read_without_values(tmp_path):
     # popularity over train: item 0 twice, item 1 once; user 0 masks {0, 1} and gets item
     # 2 (a hit), user 1 masks {0} and gets item 1 (a hit): recall@1 = 1 for both
     assert result.results[0].means()["recall@1"] == 1.0
+
+
+def test_the_command_line_spells_it_no_value_col(tmp_path, capsys):
+    (tmp_path / "rated.csv").write_text("user_id,item_id,rating\n0,0,5\n0,1,2\n1,0,4\n")
+    assert main(["data", "info", str(tmp_path / "rated.csv"), "--no-value-col"]) == 0
+    out = capsys.readouterr().out
+    # every row is 1.0: one bar of three rows, none of the ratings 5, 2, 4
+    assert "values\n       1             3" in out, out
+    assert main(["data", "info", str(tmp_path / "rated.csv"), "--no-value-col",
+                 "--value-col", "rating"]) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "--no-value-col and --value-col rating: give one (a log either has a value column "
+        "or not)")
+    assert main(["data", "info", str(tmp_path / "rated.csv"), "--no-value-col",
+                 "--rating-range", "1,5"]) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "--no-value-col: the log has no values, so --rating-range 1,5 has nothing to check; "
+        "drop it, or name the value column")

@@ -58,7 +58,7 @@ class DriftSpec(Spec):
     ks_warn: float = option(0.1, "KS statistic D above this is flagged (when also "
                             "significant at ks_alpha)", low=0.0, high=1.0)
     ks_alpha: float = option(0.01, "a KS shift is flagged only with a p-value below this",
-                             low=0.0, high=1.0)
+                             low=0.0, high=1.0, open_low=True)
     new_items_warn: float = option(0.2, "share of new-window interactions on items unseen "
                                    "in the reference above this is flagged", low=0.0, high=1.0)
     new_users_warn: float = option(0.5, "share of new-window interactions from users unseen "
@@ -221,7 +221,10 @@ def ks_test(reference: Any, new: Any) -> tuple[float, float]:
     d = float(np.max(np.abs(cdf_ref - cdf_new)))
     # the one-sample distribution of D at the effective size nm/(n+m), as scipy's
     # ks_2samp(method="asymp") does
-    p_value = float(stats.kstwo.sf(d, int(np.round(n * m / (n + m)))))
+    size = int(np.round(n * m / (n + m)))
+    if size < 1:  # one value against one: no evidence either way (scipy divides by zero)
+        return d, 1.0
+    p_value = float(stats.kstwo.sf(d, size))
     return d, min(1.0, p_value)
 
 

@@ -220,3 +220,19 @@ def test_categorical_psi_takes_text_categories():
     # the docstring's genres: text, which the numeric conversion refused
     expected = psi([0, 1], [1, 1], categorical=True)
     assert psi(["drama", "war"], ["war", "war"], categorical=True) == pytest.approx(expected)
+
+
+def test_ks_on_one_value_against_one_is_no_evidence_and_warns_nothing():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scipy divided by zero at effective size 0
+        assert ks_test([1.0], [2.0]) == (1.0, 1.0)
+
+
+def test_a_ks_alpha_of_zero_is_refused_since_it_could_never_flag():
+    from recstack.specs import build_spec
+
+    with pytest.raises(RecstackError, match="ks_alpha"):
+        build_spec(DriftSpec, {"ks_alpha": 0.0})
+    assert build_spec(DriftSpec, {"ks_alpha": 1.0}).ks_alpha == 1.0

@@ -111,13 +111,13 @@ class EmbeddingStore(ABC):
     def _prepare_put(self, kind: str, ids: Any, vectors: Any) -> tuple[list[str], np.ndarray]:
         _check_kind(kind)
         keys = encode_ids(ids)
-        try:
-            array = np.ascontiguousarray(vectors, dtype=np.float32)
-        except (TypeError, ValueError) as error:
-            raise ConfigError(f"{kind} vectors must be numbers ({error})") from None
-        if array.ndim != 2 or len(array) != len(keys):
+        from recstack.serving.ann import float32_rows
+
+        array = float32_rows(vectors, f"{kind} vectors")
+        if array.ndim != 2 or len(array) != len(keys) or (len(array) and array.shape[1] < 1):
             raise ConfigError(f"{kind} vectors must be a 2-d array with one row per id "
-                              f"({len(keys)}), got shape {array.shape}")
+                              f"({len(keys)}) and at least one dimension, got shape "
+                              f"{array.shape}")
         if len(set(keys)) != len(keys):
             raise ConfigError(f"{kind} ids must be distinct within one put")
         if not np.isfinite(array).all():
@@ -131,17 +131,29 @@ class EmbeddingStore(ABC):
 
 def encode_ids(ids: Any) -> list[str]:
     """External ids as store keys: ``i:42`` for integers, ``s:abc`` for strings (so 42 and
-    "42" stay different ids)."""
+    "42" stay different ids).
+
+    Values are read by :func:`recstack.data.idmap.id_values`, the rule of id lookups: a
+    whole float is that integer, bytes are UTF-8 text, and missing values (None, NaN, the
+    masked entries of a masked array), booleans and fractions are refused by position, as
+    is an empty id."""
+    from recstack.data.idmap import id_values
+
     array = id_array(ids)
     if array.ndim != 1:
         raise ConfigError(f"ids must be a flat list, got shape {array.shape}")
+    array = id_values(array, "ids")
     if array.dtype.kind in "iu":
         return [f"i:{v}" for v in array.tolist()]
     keys = []
-    for value in array.tolist():
-        if isinstance(value, bool) or not isinstance(value, int | str | np.integer):
-            raise ConfigError(f"each id must be an integer or a string, got {value!r}")
-        keys.append(f"i:{value}" if isinstance(value, int | np.integer) else f"s:{value}")
+    for position, value in enumerate(array.tolist()):
+        if isinstance(value, str):
+            if not value:
+                raise ConfigError(f"ids: the value at position {position} is an empty id "
+                                  "(expected integer or text ids)")
+            keys.append(f"s:{value}")
+        else:
+            keys.append(f"i:{value}")
     return keys
 
 
@@ -160,6 +172,32 @@ def id_array(ids: Any) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
+
+
+def _check_redis_database(url: str) -> None:
+    """Refuse a ``redis://`` URL whose path is not a database number: redis-py reads
+    ``redis://host:6379/x`` or ``/1/extra`` as database 0, silently."""
+    from urllib.parse import urlsplit
+
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    path = urlsplit(url).path.strip("/")
+    if path and not (path.isascii() and path.isdigit()):
+        raise ConfigError(f"redis url {url!r}: the path {urlsplit(url).path!r} is not a "
+                          "database number (expected redis://HOST:PORT/DB with DB 0, 1, ...)")
+
+
+def _check_timeout(timeout: Any, *, allow_zero: bool) -> float:
+    """A timeout in seconds: a finite number, positive (or zero where ``allow_zero``)."""
+    import math
+
+    if (isinstance(timeout, bool) or not isinstance(timeout, int | float | np.integer
+                                                         | np.floating)
+            or not math.isfinite(timeout) or timeout < 0 or (timeout == 0 and not allow_zero)):
+        least = "zero or more" if allow_zero else "more than zero"
+        raise ConfigError(f"timeout must be a finite number of seconds, {least}, got "
+                          f"{timeout!r}")
+    return float(timeout)
 
 
 def _check_kind(kind: Any) -> None:
@@ -181,8 +219,11 @@ class SQLiteEmbeddingStore(EmbeddingStore):
     """
 
     def __init__(self, path: str | Path, *, timeout: float = 5.0) -> None:
+        if not isinstance(path, str | Path):
+            raise ConfigError(f"the SQLite embedding store's path must be a file path, got "
+                              f"{path!r}")
         self.path = Path(path)
-        self.timeout = timeout
+        self.timeout = _check_timeout(timeout, allow_zero=True)
         self._lock = threading.Lock()
         with self._errors():
             # check_same_thread=False: one connection shared by a server's threads,
@@ -299,6 +340,12 @@ class RedisEmbeddingStore(EmbeddingStore):
                                 f"{_REDIS_INSTALL}") from None
         self._redis_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
                               OSError)
+        timeout = _check_timeout(timeout, allow_zero=False)
+        if not isinstance(url, str):
+            raise ConfigError(f"redis url must be text (redis://HOST:PORT/DB), got {url!r}")
+        if not isinstance(prefix, str) or not prefix:
+            raise ConfigError(f"prefix must be non-empty text, got {prefix!r}")
+        _check_redis_database(url)
         self.url = url
         self.prefix = prefix
         try:
@@ -376,6 +423,9 @@ class RedisEmbeddingStore(EmbeddingStore):
 def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
     """The store at ``location``: ``redis://...`` / ``rediss://...`` for Redis,
     ``sqlite:///path`` or a plain path for SQLite; ``options`` go to its constructor."""
+    if not isinstance(location, str | Path):
+        raise ConfigError(f"embedding store location must be a file path, sqlite:///PATH or "
+                          f"redis://HOST:PORT/DB, got {location!r}")
     text = str(location)
     if text.startswith(("redis://", "rediss://", "unix://")):
         return RedisEmbeddingStore(text, **options)

@@ -102,12 +102,35 @@ class ParquetLog:
                  rotate_rows: int = 10_000, rotate_seconds: float = 60.0,
                  keep_files: int | None = None,
                  on_failure: Callable[[BaseException], None] | None = None) -> None:
+        if (not isinstance(prefix, str) or not prefix
+                or any(c in prefix for c in "/\\*?[]") or prefix in (".", "..")):
+            raise ConfigError(f"the log's prefix must be a plain file-name prefix such as "
+                              f"'requests', got {prefix!r}")
+        if not isinstance(schema, pa.Schema):
+            raise ConfigError(f"schema must be a pyarrow.Schema (REQUEST_SCHEMA, "
+                              f"EVENT_SCHEMA), got {type(schema).__name__}")
+        for name, value, least in (("rotate_rows", rotate_rows, 1),
+                                   ("keep_files", keep_files, 1)):
+            if value is None and name == "keep_files":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ConfigError(f"{name} must be a whole number of at least {least}, got "
+                                  f"{value!r}")
+        if (isinstance(rotate_seconds, bool) or not isinstance(rotate_seconds, int | float)
+                or not 0 < rotate_seconds < float("inf")):
+            # NaN or a negative wait made the writer thread spin without pause
+            raise ConfigError(f"rotate_seconds must be a finite number of seconds above 0, "
+                              f"got {rotate_seconds!r}")
         self.folder = make_log_folder(Path(folder))
         self.prefix = prefix
         self.schema = schema
+        self._columns = frozenset(schema.names)
         self.rotate_rows = int(rotate_rows)
         self.rotate_seconds = float(rotate_seconds)
         self.keep_files = keep_files
+        #: rows refused when written (a value the column's type cannot hold), dropped so
+        #: that they do not block the rows after them
+        self.rejected_rows = 0
         self._rows: list[Mapping[str, Any]] = []
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -126,6 +149,15 @@ class ParquetLog:
         self.extend([row])
 
     def extend(self, rows: list[Mapping[str, Any]]) -> None:
+        for row in rows:
+            if not isinstance(row, Mapping):
+                raise ConfigError(f"the {self.prefix} log takes rows as mappings of column "
+                                  f"to value, got {type(row).__name__}")
+            unknown = [key for key in row if key not in self._columns]
+            if unknown:  # a misspelt column would be dropped without a word
+                raise ConfigError(f"the {self.prefix} log has no column(s) "
+                                  f"{', '.join(map(repr, unknown))}; its columns are: "
+                                  f"{', '.join(self.schema.names)}")
         with self._lock:
             if self._closed:
                 raise RecstackError(f"{self.folder}: the {self.prefix} log is closed")
@@ -144,18 +176,54 @@ class ParquetLog:
                 cut = (len(self._rows) // self.rotate_rows * self.rotate_rows if whole_only
                        else len(self._rows))
                 rows, self._rows = self._rows[:cut], self._rows[cut:]
+            rows, refused = self._typed(rows)
             for start in range(0, len(rows), self.rotate_rows):
                 try:
                     written.append(self._write(rows[start:start + self.rotate_rows]))
-                except BaseException:
+                except BaseException as error:
                     with self._lock:  # kept, in order, for the next try
                         self._rows[:0] = rows[start:]
+                    if isinstance(error, OSError):
+                        raise RecstackError(
+                            f"{self.folder}: cannot write the {self.prefix} log "
+                            f"({error.strerror or error}); {len(rows) - start} row(s) are "
+                            "kept and written at the next try") from None
                     raise
             if self.keep_files is not None and written:
                 for old in log_files(self.folder, self.prefix)[:-self.keep_files]:
                     old.unlink(missing_ok=True)
+        if refused:
+            raise RecstackError(f"the {self.prefix} log dropped {len(refused)} row(s) its "
+                                f"columns cannot hold, e.g. {refused[0]}; the other rows "
+                                "were written")
         return written
 
+    def _typed(self, rows: list[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]],
+                                                             list[str]]:
+        """``rows`` without those a column's type cannot hold (``"5"`` for ``k``), and what
+        was wrong with each dropped one: one bad row would otherwise fail every write and
+        keep every row after it waiting forever."""
+        try:
+            pa.Table.from_pylist([dict(r) for r in rows], schema=self.schema)
+            return rows, []
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+            pass
+        good, refused = [], []
+        for row in rows:
+            problem = None
+            for name, value in row.items():
+                try:
+                    pa.array([value], type=self.schema.field(name).type)
+                except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError,
+                        OverflowError) as error:
+                    problem = f"column {name!r} = {value!r}: {error}"
+                    break
+            if problem is None:
+                good.append(row)
+            else:
+                refused.append(problem)
+        self.rejected_rows += len(refused)
+        return good, refused
     def _write(self, rows: list[Mapping[str, Any]]) -> Path:
         now = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = self.folder / (f"{self.prefix}-{now}-{os.getpid()}-"

@@ -50,6 +50,9 @@ class OnlineReport:
 def read_events(location: str | Path) -> pd.DataFrame:
     """The event log at ``location``: the service's ``log_dir``, its ``events`` folder, or
     one Parquet/CSV file in the same columns; returned in the metrics' schema."""
+    if not isinstance(location, str | Path):
+        raise RecstackError(f"the event log's location must be a path (the service's "
+                            f"log_dir, a .parquet or a .csv file), got {location!r}")
     path = Path(location)
     if path.is_dir():
         folder = path / "events" if (path / "events").is_dir() else path
@@ -126,7 +129,8 @@ def online_report(location: str | Path, *, control: str | None = None,
     alpha : float
         1 - the confidence level of the intervals.
     """
-    if not 0 < alpha < 1:  # NaN fails too; every test would be "not tested" otherwise
+    if (isinstance(alpha, bool) or not isinstance(alpha, int | float)
+            or not 0 < alpha < 1):  # NaN fails too; every test would be "not tested" otherwise
         raise RecstackError(f"alpha must be between 0 and 1 (exclusive), got {alpha!r}")
     events = read_events(location)
     try:
@@ -137,8 +141,13 @@ def online_report(location: str | Path, *, control: str | None = None,
     if control is None:
         control = next((v for v in ("control", "default") if v in variants), variants[0])
     elif control not in variants:
+        import difflib
+
+        close = (difflib.get_close_matches(control, variants, n=1)
+                 if isinstance(control, str) else [])
+        hint = f"; did you mean {close[0]!r}?" if close else ""
         raise RecstackError(f"control variant {control!r} is not in the log; variants: "
-                            f"{', '.join(variants)}")
+                            f"{', '.join(variants)}{hint}")
     report = OnlineReport(table, control)
     testable = [m for m, kind in ONLINE_METRICS.items() if kind != "untestable"]
     for treatment in variants:

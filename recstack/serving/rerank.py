@@ -118,14 +118,29 @@ def check_chain(entries: Sequence[Mapping[str, Any]]) -> None:
     (:class:`ConfigError` naming ``rerank[i]``)."""
     from recstack.pipeline.rerank import create_reranker
 
+    _check_entries(entries)
     for position, entry in enumerate(entries):
         create_reranker(dict(entry), f"rerank[{position}]")
+
+
+def _check_entries(entries: Any) -> None:
+    """A chain is a list of tables (``{"type": "mmr", ...}``): a single table would be read
+    as its keys, and text as its characters."""
+    if isinstance(entries, str | bytes | Mapping) or not isinstance(entries, Sequence):
+        raise ConfigError(f"rerank: expected a list of re-rankers such as "
+                          f"[{{\"type\": \"mmr\"}}], got {type(entries).__name__} "
+                          f"{entries!r:.80}")
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"rerank[{position}]: expected a table such as "
+                              f"{{\"type\": \"mmr\"}}, got {entry!r:.80}")
 
 
 def fit_chain(entries: Sequence[Mapping[str, Any]], model: Recommender,
               item_table: pd.DataFrame | None) -> list[RerankerStage]:
     """The settings' chain fitted on what the loaded version holds (see the module
     docstring); a re-ranker that cannot be fitted from it is refused with the reason."""
+    _check_entries(entries)
     if not entries:
         return []
     from recstack.pipeline.rerank import create_reranker

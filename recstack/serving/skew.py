@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
 from recstack.serving.two_stage import candidate_context, frame_values
@@ -85,6 +85,16 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     """Recompute the logged requests under ``log_dir`` (the service's ``log_dir`` or its
     ``requests`` folder) with the versions in ``registry``; see the module docstring.
     ``limit``: check at most this many requests (the newest)."""
+    if (isinstance(tolerance, bool) or not isinstance(tolerance, int | float)
+            or not 0 <= tolerance < float("inf")):
+        # NaN compared false with every gap: every request passed whatever it served
+        raise ConfigError(f"tolerance must be a finite number >= 0 (relative, e.g. 1e-4), "
+                          f"got {tolerance!r}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                              or limit < 1):
+        # tail(0) checked nothing and passed; tail(-1) checked all but the first request
+        raise ConfigError(f"limit must be a whole number of requests >= 1 (or None for all), "
+                          f"got {limit!r}")
     if not isinstance(registry, ModelRegistry):
         registry = ModelRegistry(registry)
     folder = Path(log_dir)

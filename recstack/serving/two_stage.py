@@ -135,7 +135,7 @@ class TwoStageServing:
         seen = sp.csr_matrix(model.seen_)
         self.seen_indptr, self.seen_indices = seen.indptr, seen.indices
         self.retrievers: list[_Retriever] = []
-        options = dict(index_options or {})
+        options = _index_options(index_options)
         for position, (source, generator) in enumerate(zip(self.sources, model.generators_,
                                                            strict=True)):
             vectors = reproducing_vectors(generator)
@@ -223,6 +223,36 @@ class TwoStageServing:
         row[0, seen] = -np.inf
         top, scores = top_k(row, min(self.n, self.n_items))
         return top[0], scores[0]
+
+
+def _index_options(index_options: Any) -> dict[str, Any]:
+    """``index_options`` checked against :meth:`ItemIndex.build`'s arguments: a misspelt
+    name was a TypeError inside the build, and ``ef`` (applied to saved graphs without a
+    build) was taken without its check."""
+    import difflib
+    import inspect
+
+    from recstack.errors import ConfigError
+    from recstack.serving.ann import ItemIndex
+
+    if index_options is None:
+        return {}
+    if not isinstance(index_options, Mapping):
+        raise ConfigError(f"index_options must be a table of ItemIndex.build arguments "
+                          f"(M, ef_construction, ef...), got {index_options!r:.80}")
+    accepted = [name for name in inspect.signature(ItemIndex.build).parameters
+                if name not in ("cls", "vectors", "backend", "check_queries")]
+    for name in index_options:
+        if name not in accepted:
+            close = difflib.get_close_matches(str(name), accepted, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"index_options: unknown option {name!r}; the options are "
+                              f"{', '.join(accepted)}{hint}")
+    ef = index_options.get("ef")
+    if "ef" in index_options and (isinstance(ef, bool) or not isinstance(ef, int)
+                                  or ef < 1):
+        raise ConfigError(f"index_options: ef must be a positive integer, got {ef!r}")
+    return dict(index_options)
 
 
 def candidate_context(model: TwoStage, context: Mapping[str, Any] | None, n: int

@@ -201,9 +201,24 @@ def _checked_columns(frame: Any, where: str) -> Any:
         if column not in frame.columns:
             raise UnknownColumnError(column, frame.columns, role="ids", file=where)
         kind = frame.schema[column].dataType
-        if not isinstance(kind, T.AtomicType) or isinstance(kind, T.BinaryType):
+        if not isinstance(kind, T.IntegralType | T.StringType | T.FractionalType):
+            # the single-machine rule (recstack.data.files): booleans, dates and binary
+            # values are no ids (True and False were two users)
             raise DataFormatError(f"holds {kind.simpleString()}", file=where, column=column,
                                   expected="ids: integers or text")
+        if isinstance(kind, T.FractionalType):
+            # float and decimal ids: whole numbers below 2**53 are those integers, as on
+            # one machine (2.5 was a user, and 1.0 an id unlike the integer 1)
+            value = F.col(column).cast("double")
+            fraction = frame.filter(F.col(column).isNotNull() & (
+                F.isnan(value) | (F.abs(value) >= float(2**53)) | (value != F.floor(value))
+            )).limit(1).collect()
+            if fraction:
+                row = fraction[0].asDict()
+                raise DataFormatError(f"{row[column]!r} is not a whole number below 2**53, "
+                                      f"on the row {_preview_row(row)}", file=where,
+                                      column=column, expected="integer or text ids")
+            frame = frame.withColumn(column, F.col(column).cast("long"))
     wanted = {VALUE: ("double", (T.NumericType, T.BooleanType), "numbers"),
               TIMESTAMP: ("long", (T.IntegralType, T.TimestampType, T.DateType),
                           "whole Unix seconds")}

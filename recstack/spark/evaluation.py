@@ -100,6 +100,8 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
         raise ConfigError(f"k must be a positive integer, got {k!r}")
     if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
         raise ConfigError(f"block_size must be a positive integer, got {block_size!r}")
+    _check_factor_frame(user_factors, "user_factors", USER_INDEX)
+    _check_factor_frame(item_factors, "item_factors", ITEM_INDEX)
     if users is not None:
         user_factors = user_factors.join(users.select(USER_INDEX).distinct(), USER_INDEX)
     user_blocks = (user_factors.withColumn("_ublock", F.floor(F.col(USER_INDEX) / block_size))
@@ -126,6 +128,40 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
     order = Window.partitionBy(USER_INDEX).orderBy(F.col(SCORE).desc(), F.col(ITEM_INDEX))
     return (candidates.withColumn(RANK, F.row_number().over(order)).filter(F.col(RANK) <= k)
             .select(USER_INDEX, RANK, ITEM_INDEX, SCORE))
+
+
+def _check_metrics(metrics: Any) -> None:
+    """The single-machine evaluator's rule and words (a list of known names; a misspelt one
+    gets the nearest, a cut-off in a name is pointed to ``ks``)."""
+    from recstack.specs import did_you_mean
+
+    if isinstance(metrics, str) or not isinstance(metrics, Sequence | np.ndarray) \
+            or not len(metrics):
+        # a bare "ndcg" was read as the metrics 'n', 'd', 'c', 'g'
+        raise ConfigError(f"metrics must be a non-empty list of names such as [\"ndcg\"], "
+                          f"got {metrics!r}")
+    unknown = [m for m in metrics if not isinstance(m, str) or m not in SPARK_METRICS]
+    if unknown:
+        hint = (" (the cut-offs go in ks, not in the names)"
+                if any(isinstance(m, str) and "@" in m for m in unknown)
+                else did_you_mean(unknown[0], sorted(SPARK_METRICS)))
+        raise ConfigError(f"unknown metric(s) {unknown}{hint}; the Spark evaluator has "
+                          f"{', '.join(SPARK_METRICS)}")
+
+
+def _check_factor_frame(factors: Any, name: str, index_column: str) -> None:
+    """Refuse factors that are not a Spark DataFrame ``(index, features)``: a numpy matrix
+    failed deep inside Spark ("'numpy.ndarray' object has no attribute 'join'")."""
+    columns = getattr(factors, "columns", None)
+    if (not hasattr(factors, "sparkSession") or not isinstance(columns, list)
+            or index_column not in columns or FEATURES not in columns):
+        got = (f"a {type(factors).__name__} of shape {factors.shape}"
+               if isinstance(factors, np.ndarray) else
+               f"columns {columns}" if isinstance(columns, list) else type(factors).__name__)
+        raise ConfigError(f"{name}: expected a Spark DataFrame ({index_column}, {FEATURES}), "
+                          f"got {got}; make one with recstack.spark.evaluation.factor_frame("
+                          f"spark, matrix, {index_column!r}) or take SparkALS's "
+                          f"{'user' if index_column == USER_INDEX else 'item'}_factors_")
 
 
 def _cutoffs(ks: Any) -> list[int]:
@@ -239,10 +275,7 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    unknown = [m for m in metrics if m not in SPARK_METRICS]
-    if unknown or not metrics:
-        raise ConfigError(f"unknown metric(s) {unknown or metrics}; the Spark evaluator has "
-                          f"{', '.join(SPARK_METRICS)}")
+    _check_metrics(metrics)
     ks = _cutoffs(ks)
     listed = [m for m in metrics if m in LIST_METRICS]
     if listed and train is None:
@@ -367,6 +400,8 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     """Full-catalog evaluation of a factor model (scores ``x_u . y_i``) with training items
     excluded: :func:`top_k` for the test users, then :func:`ranking_metrics` (arguments as
     :class:`recstack.evaluation.evaluator.Evaluator`'s)."""
+    _check_metrics(metrics)  # before the top-k job, not after it
+    _cutoffs(ks)
     test_users = test.frame.select(USER_INDEX).distinct()
     lists = top_k(user_factors, item_factors, train, max(_cutoffs(ks)), users=test_users,
                   block_size=block_size)

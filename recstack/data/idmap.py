@@ -258,8 +258,9 @@ def id_values(values: Any, what: str = "ids") -> np.ndarray:
                 pass
         return _object_ids(flat, what).reshape(array.shape)
     flat = array.ravel()
-    first = flat[0] if flat.size else None
-    raise _not_an_id(what, 0, _describe(first.item() if kind in "bc" else first),
+    if not flat.size:  # no values, so none that is not an id
+        return array.astype(np.int64)
+    raise _not_an_id(what, 0, _describe(flat[0].item() if kind in "bc" else flat[0]),
                      int(flat.size))
 
 
@@ -286,7 +287,7 @@ def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
         elif isinstance(value, float | np.floating | decimal.Decimal):
             if value != value:  # NaN
                 raise _not_an_id(what, position, "NaN (a missing id)")
-            if not (abs(value) < _WHOLE_FLOAT_LIMIT and value == int(value)):
+            if not (abs(float(value)) < _WHOLE_FLOAT_LIMIT and value == int(value)):
                 raise _not_an_id(what, position,
                                  f"{value!r}, not a whole number below 2**53")
             number = int(value)

@@ -498,9 +498,17 @@ def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[
         raise RecstackError(f"{model.name}: nearline updates need a model with fold_in "
                             "(als, ials); this one must be retrained to change user vectors")
     model._require_fitted()
-    users, items = id_array(user_ids), id_array(item_ids)
+    from recstack.data.idmap import id_values
+    from recstack.serving.ann import float32_rows
+
+    # the ids by the rule of lookups (a NaN user was row -1 of the history; a masked one
+    # the id under the mask), the values as the numbers given (text was numpy's
+    # ValueError, NaN or 1e39 a NaN vector refused later as the store's "user vectors")
+    users, items = id_values(id_array(user_ids), "user_ids"), id_array(item_ids)
     weights = (np.ones(len(users), np.float32) if values is None
-               else np.asarray(values, dtype=np.float32))
+               else float32_rows(values, "values"))
+    if weights.ndim != 1:
+        raise ConfigError(f"values must be one number per event, got shape {weights.shape}")
     if not (len(users) == len(items) == len(weights)):
         raise ConfigError(f"events: user_ids ({len(users)}), item_ids ({len(items)}) and "
                           f"values ({len(weights)}) must have one entry per event")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.idmap import IdMap, trim_text_ids
+from recstack.data.idmap import IdMap, id_values, trim_text_ids
 from recstack.errors import ConfigError, DataFormatError, RecstackError, UnknownColumnError
 
 # Column names used whenever interactions become a table.
@@ -535,6 +535,8 @@ def _whole_seconds(moment: Any, name: str) -> int:
 def _id_column(ids: Any, column: str) -> np.ndarray:
     """A column of external ids as a 1-D array. A list mixing numbers and text is refused:
     numpy would turn ``[1, "1"]`` into two equal strings and merge two ids."""
+    if np.ma.isMaskedArray(ids):  # np.asarray would read the masked entries as ids
+        ids = id_values(ids, f"column {column!r}")
     array = np.asarray(ids)
     if array.ndim != 1:
         raise DataFormatError(f"ids must be a flat list, got an array of shape {array.shape}",

@@ -100,3 +100,12 @@ def test_from_arrays_reads_ids_by_the_rule():
     assert data.items.external_ids.tolist() == ["x", "y"]
     with pytest.raises(DataFormatError, match="0.5, not a whole number"):
         Interactions.from_arrays([0.5, 1.0], [1, 2])
+
+
+def test_from_arrays_refuses_masked_entries_instead_of_reading_the_values_under_them():
+    users = np.ma.array([1, 2, 3], mask=[False, True, False])
+    with pytest.raises(DataFormatError, match=r"column 'user_id': the value at position 1 "
+                                              r"is a masked entry"):
+        Interactions.from_arrays(users, [1, 2, 3])
+    data = Interactions.from_arrays(np.ma.array([1, 2]), [1, 2])  # nothing masked
+    assert data.users.external_ids.tolist() == [1, 2]

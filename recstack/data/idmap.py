@@ -175,8 +175,20 @@ class IdMap:
         return ids
 
     def to_external(self, indices: Any) -> np.ndarray:
-        """External ids of dense ``indices``."""
+        """External ids of dense ``indices`` (integers in ``0..n-1``; booleans, fractions
+        and text are refused: a boolean array would be read as a mask)."""
         idx = np.asarray(indices)
+        if idx.dtype.kind == "O" and idx.size:
+            try:
+                idx = idx.astype(np.int64)
+            except (TypeError, ValueError, OverflowError):
+                pass
+        if idx.size == 0:  # [] is float64 to numpy
+            idx = idx.astype(np.int64)
+        if idx.dtype.kind not in "iu":
+            raise RecstackError(f"indices must be integers in 0..{len(self) - 1} (dense "
+                                f"indices, not external ids), got {idx.ravel()[:3].tolist()} "
+                                f"({idx.dtype})")
         if idx.size and (idx.min() < 0 or idx.max() >= len(self)):
             raise RecstackError(f"index out of range 0..{len(self) - 1}")
         return self._index.to_numpy()[idx]

@@ -109,3 +109,19 @@ def test_from_arrays_refuses_masked_entries_instead_of_reading_the_values_under_
         Interactions.from_arrays(users, [1, 2, 3])
     data = Interactions.from_arrays(np.ma.array([1, 2]), [1, 2])  # nothing masked
     assert data.users.external_ids.tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("indices", [[True], np.array([True, False, True]), [1.5], [1.0],
+                                     ["1"]])
+def test_to_external_takes_integer_indices_only(indices):
+    # a boolean array was read as a mask (['a', 'c'] for [True, False, True])
+    from recstack.errors import RecstackError
+
+    with pytest.raises(RecstackError, match=r"indices must be integers in 0..2 \(dense "
+                                            r"indices, not external ids\)"):
+        IdMap(["a", "b", "c"]).to_external(indices)
+
+
+def test_to_external_of_no_indices_is_empty():
+    assert IdMap(["a", "b"]).to_external([]).tolist() == []
+    assert IdMap(["a", "b"]).to_external(np.array([1], dtype=object)).tolist() == ["b"]

@@ -46,6 +46,10 @@ class IdMap:
         are integers (as in a Parquet column of float ids); booleans, other numbers,
         bytes and missing values (None, NaN, masked entries) are refused by position."""
         array = id_values(values, "ids")
+        if array.dtype.kind == "O" and pd.api.types.infer_dtype(array) != "string":
+            # integers among text (or beyond int64): the column is text, as a loader reads
+            # it (recstack.data.files), never a map mixing 1 and "a"
+            array = np.array([str(v) for v in array.tolist()], dtype=object)
         dense = _encode_dense_integers(array)
         if dense is not None:
             return cls(dense[0]), dense[1]

@@ -125,3 +125,13 @@ def test_to_external_takes_integer_indices_only(indices):
 def test_to_external_of_no_indices_is_empty():
     assert IdMap(["a", "b"]).to_external([]).tolist() == []
     assert IdMap(["a", "b"]).to_external(np.array([1], dtype=object)).tolist() == ["b"]
+
+
+def test_a_column_mixing_integers_and_text_is_encoded_as_text_as_a_loader_reads_it():
+    ids, codes = IdMap.encode(np.array([2, "a", 10], dtype=object))
+    assert ids.external_ids.tolist() == ["10", "2", "a"]  # text order, as from a CSV file
+    assert codes.tolist() == [1, 2, 0]
+    ids, codes = IdMap.encode([2**70, 1])  # beyond int64: the ids are text
+    assert ids.external_ids.tolist() == ["1", "1180591620717411303424"]
+    assert codes.tolist() == [1, 0]
+    assert ids.to_index([2**70, 1]).tolist() == [1, 0]

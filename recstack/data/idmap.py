@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.errors import DataFormatError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError
 
 
 class IdMap:
@@ -110,7 +110,7 @@ class IdMap:
         returns ``-1`` for them.
         """
         if missing not in ("raise", "ignore"):
-            raise ValueError(f"missing must be 'raise' or 'ignore', not {missing!r}")
+            raise ConfigError(f"missing must be 'raise' or 'ignore', not {missing!r}")
         ids = np.atleast_1d(id_values(external_ids, what))
         positions = self._positions(ids.ravel()).reshape(ids.shape)
         unknown = positions < 0

@@ -135,3 +135,10 @@ def test_a_column_mixing_integers_and_text_is_encoded_as_text_as_a_loader_reads_
     assert ids.external_ids.tolist() == ["1", "1180591620717411303424"]
     assert codes.tolist() == [1, 0]
     assert ids.to_index([2**70, 1]).tolist() == [1, 0]
+
+
+def test_a_misspelt_missing_policy_is_a_recstack_error():
+    from recstack.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"missing must be 'raise' or 'ignore', not 'ignor'"):
+        NUMERIC.to_index([1], missing="ignor")

@@ -443,6 +443,7 @@ def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
     own vectors of those ids: ``(vectors, found, source)`` with ``source`` ``"store"`` or
     ``"model"`` (count the latter: the store is down and nearline updates are not served).
     Ids the model does not know are not found."""
+    _check_kind(kind)  # "users" read the model's item vectors when the store was down
     if store is not None:
         try:
             vectors, found = store.get(kind, ids)

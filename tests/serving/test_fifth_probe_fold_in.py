@@ -40,3 +40,11 @@ def test_event_users_that_are_no_ids_are_refused(store, als, users, message):
     with pytest.raises(RecstackError, match=message):
         fold_in_users(als, store, users, [item, item])
     assert store.count("user") == 0
+
+
+def test_the_fallback_refuses_a_misspelt_kind_even_without_a_store(als):
+    from recstack.serving.embedding_store import read_with_fallback
+
+    # with the store down, "users" served the model's item vectors
+    with pytest.raises(ConfigError, match=r"kind must be 'user' or 'item', got 'users'"):
+        read_with_fallback(None, "users", [als.users_.external_ids[0]], als)

@@ -89,8 +89,11 @@ class SparkALS:
             check_number("SparkALS", name, getattr(self, name))
         check_integer("SparkALS", "seed", self.seed, low=0, high=JAVA_LONG_MAX)
         if self.cold_start not in COLD_START:
+            from recstack.specs import did_you_mean
+
             raise ConfigError(f"SparkALS cold_start: expected one of {', '.join(COLD_START)}, "
-                              f"got {self.cold_start!r}")
+                              f"got {self.cold_start!r}"
+                              f"{did_you_mean(self.cold_start, COLD_START)}")
 
     def fit(self, train: SparkInteractions) -> SparkALS:
         """Fit on ``train``; sets ``user_factors_`` and ``item_factors_`` (DataFrames

@@ -115,7 +115,10 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
     from pyspark.sql import functions as F
 
     if stratify not in ("user", None):
-        raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}")
+        from recstack.specs import did_you_mean
+
+        raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}"
+                          f"{did_you_mean(stratify, ['user'])}")
     KFold(k, "none" if stratify is None else stratify, seed)
     if data.frame.limit(1).count() == 0:
         raise EmptyResultError("cannot split: the data have no rows")

@@ -54,3 +54,16 @@ def test_the_evaluator_refuses_numpy_factors_and_misspelt_metrics_by_name(spark)
         evaluate_factors(users, items, data, data, ks=[2], metrics=["ndgc"])
     with pytest.raises(ConfigError, match=r"metrics must be a non-empty list of names"):
         evaluate_factors(users, items, data, data, ks=[2], metrics="ndcg")
+
+
+def test_misspelt_choices_get_the_nearest_name_before_any_data_is_read():
+    pytest.importorskip("pyspark")
+    from recstack.spark.models import SparkALS
+    from recstack.spark.splits import kfold_split
+
+    with pytest.raises(ConfigError, match=r"cold_start: expected one of error, nan, got "
+                                          r"'nann' \(did you mean 'nan'\?\)"):
+        SparkALS(cold_start="nann").fit(None)
+    with pytest.raises(ConfigError, match=r"stratify must be 'user' or None, got 'usr' \(did "
+                                          r"you mean 'user'\?\)"):
+        kfold_split(None, k=2, stratify="usr")

@@ -207,6 +207,17 @@ _WHOLE_FLOAT_LIMIT = 2**53
 _EXPECTED_IDS = "integer or text ids"
 
 
+def sequence_array(values: Any) -> np.ndarray:
+    """``np.asarray(values)`` of a list (or other sequence) of ids, except that a list
+    numpy reads as floats because an integer in it passes int64 (``[0, 2**63]``) is read
+    as objects, so that integer keeps its digits instead of becoming 9.2e18. Raises
+    numpy's TypeError or ValueError on ragged nesting."""
+    array = np.asarray(values)
+    if array.dtype.kind == "f" and (np.abs(array) >= _WHOLE_FLOAT_LIMIT).any():
+        return np.array(values, dtype=object)
+    return array
+
+
 def id_values(values: Any, what: str = "ids") -> np.ndarray:
     """``values`` (one id, a list, an array, a pandas column) as an array of ids, by the rule
     of every loader: integers stay integers, text stays text, and a whole float (``7.0``,
@@ -239,7 +250,7 @@ def id_values(values: Any, what: str = "ids") -> np.ndarray:
         array[0] = values.item() if isinstance(values, np.generic) else values
     else:
         try:
-            array = np.asarray(values)
+            array = sequence_array(values)
             if array.dtype.kind in "US":  # keep every character, and see the bytes
                 array = np.array(values, dtype=object)
         except (TypeError, ValueError) as error:

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.data.idmap import IdMap
+from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress
@@ -776,7 +776,7 @@ def _as_ids(ids: Any, what: str) -> np.ndarray:
             and hasattr(ids, "__iter__") and not hasattr(ids, "__len__"):
         ids = list(ids)  # a generator or other one-pass iterable
     try:
-        array = np.atleast_1d(np.asarray(ids))
+        array = np.atleast_1d(ids if isinstance(ids, np.ndarray) else sequence_array(ids))
     except ValueError:  # ragged nesting
         array = None
     if array is not None and array.dtype.kind == "c":

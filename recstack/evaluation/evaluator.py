@@ -51,6 +51,23 @@ class Scorer(Protocol):
     def score_users(self, user_indices: np.ndarray) -> np.ndarray: ...
 
 
+
+def check_metric_names(metrics: Any, known: Sequence[str], listing: str) -> None:
+    """Refuse ``metrics`` unless it is a non-empty list of names in ``known`` (a bare
+    ``"ndcg"`` would be read as four one-letter names): a misspelt name gets the nearest
+    known one, and a cut-off written into a name is pointed to ``ks``. ``listing`` leads
+    the list of known names in the message. Shared with the Spark evaluator."""
+    if isinstance(metrics, str) or not isinstance(metrics, Sequence | np.ndarray) \
+            or not len(metrics):
+        raise ConfigError(f"metrics must be a non-empty list of names such as [\"ndcg\"], "
+                          f"got {metrics!r}")
+    unknown = [m for m in metrics if not isinstance(m, str) or m not in known]
+    if unknown:
+        hint = (" (the cut-offs go in ks, not in the names)"
+                if any(isinstance(m, str) and "@" in m for m in unknown)
+                else did_you_mean(unknown[0], list(known)))
+        raise ConfigError(f"unknown metric(s) {unknown}{hint}; {listing}{', '.join(known)}")
+
 @dataclass
 class Evaluator:
     """Ranks the full catalog for every test user and computes ``metrics`` at each of ``ks``.
@@ -120,17 +137,7 @@ class Evaluator:
 
     def __post_init__(self) -> None:
         known = set(RANKING_METRICS) | set(FULL_SCORE_METRICS) | set(LIST_METRICS)
-        if isinstance(self.metrics, str) or not isinstance(self.metrics, Sequence | np.ndarray) \
-                or not len(self.metrics):
-            raise ConfigError(f"metrics must be a non-empty list of names such as "
-                              f"[\"ndcg\"], got {self.metrics!r}")
-        unknown = [m for m in self.metrics if not isinstance(m, str) or m not in known]
-        if unknown:
-            hint = (" (the cut-offs go in ks, not in the names)"
-                    if any(isinstance(m, str) and "@" in m for m in unknown)
-                    else did_you_mean(unknown[0], sorted(known)))
-            raise ConfigError(f"unknown metric(s) {unknown}{hint}; available: "
-                              f"{', '.join(sorted(known))}")
+        check_metric_names(self.metrics, sorted(known), "available: ")
         repeated = sorted({m for m in self.metrics if list(self.metrics).count(m) > 1})
         if repeated:
             raise ConfigError(f"metrics names {', '.join(repeated)} more than once; name each "

@@ -133,20 +133,9 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
 def _check_metrics(metrics: Any) -> None:
     """The single-machine evaluator's rule and words (a list of known names; a misspelt one
     gets the nearest, a cut-off in a name is pointed to ``ks``)."""
-    from recstack.specs import did_you_mean
+    from recstack.evaluation.evaluator import check_metric_names
 
-    if isinstance(metrics, str) or not isinstance(metrics, Sequence | np.ndarray) \
-            or not len(metrics):
-        # a bare "ndcg" was read as the metrics 'n', 'd', 'c', 'g'
-        raise ConfigError(f"metrics must be a non-empty list of names such as [\"ndcg\"], "
-                          f"got {metrics!r}")
-    unknown = [m for m in metrics if not isinstance(m, str) or m not in SPARK_METRICS]
-    if unknown:
-        hint = (" (the cut-offs go in ks, not in the names)"
-                if any(isinstance(m, str) and "@" in m for m in unknown)
-                else did_you_mean(unknown[0], sorted(SPARK_METRICS)))
-        raise ConfigError(f"unknown metric(s) {unknown}{hint}; the Spark evaluator has "
-                          f"{', '.join(SPARK_METRICS)}")
+    check_metric_names(metrics, list(SPARK_METRICS), "the Spark evaluator has ")
 
 
 def _check_factor_frame(factors: Any, name: str, index_column: str) -> None:

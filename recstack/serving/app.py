@@ -79,7 +79,6 @@ __all__ = ["create_app", "serve"]
 logger = logging.getLogger(__name__)
 
 
-
 class _IdConvertor(PathConvertor):
     """``:path`` (an id may hold a slash) that also matches a line break: the router's
     patterns have no DOTALL, so under ``:path`` an id holding one matched no route and
@@ -501,7 +500,8 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
     """FastAPI answers a body that its JSON reader raised on (not a syntax error: arrays
     nested 100,000 deep, an integer of 5,000 digits) with a bare 400 "There was an error
     parsing the body"; say what it was, as the 422 of any other JSON that cannot be read.
-    Every other HTTP error goes to FastAPI's own handler."""
+    A 404 that no route matched names the path (:func:`_no_route`). Every other HTTP error
+    goes to FastAPI's own handler."""
     from fastapi.exception_handlers import http_exception_handler
 
     http_error = cast(HTTPException, error)

@@ -90,7 +90,7 @@ def blend_ceiling(parts: list[np.ndarray], score: TestScorer, metric: int, round
             trial[member] = value
             if not trial.any() or np.array_equal(trial, weights):
                 continue
-            outcome = score(sum(w * p for w, p in zip(trial, parts) if w))
+            outcome = score(sum(w * p for w, p in zip(trial, parts, strict=True) if w))
             if outcome[metric] > best[metric]:
                 best, weights, improved = outcome, trial, True
         if not improved:
@@ -134,14 +134,14 @@ def main() -> None:
         print(f"  {name}: {recall:.4f} / {ndcg:.4f}", file=sys.stderr)
     for metric, label in enumerate(("recall", "nDCG")):
         (recall, ndcg), weights = blend_ceiling(parts, score, metric, args.rounds)
-        shown = ", ".join(f"{n} {w:.3g}" for n, w in zip(MEMBERS, weights) if w)
+        shown = ", ".join(f"{n} {w:.3g}" for n, w in zip(MEMBERS, weights, strict=True) if w)
         lines.append(f"| blend, weights chosen on test for {label}@{K} | {recall:.4f} | "
                      f"{ndcg:.4f} | {shown} |")
         print(lines[-1], file=sys.stderr)
     if args.als_grid:
         results = []
         for values in itertools.product(*ALS_GRID.values()):
-            params = dict(zip(ALS_GRID, values))
+            params = dict(zip(ALS_GRID, values, strict=True))
             model = create_model("als", **params).fit(train)
             results.append((score(model.score_users(score.users)), params))
         for metric, label in enumerate(("recall", "nDCG")):

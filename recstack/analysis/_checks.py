@@ -15,7 +15,6 @@ import numpy as np
 from recstack.errors import RecstackError
 from recstack.metrics._validation import as_float_array
 
-
 #: the largest magnitude an embedding value may have. The analyses square and sum the
 #: values (norms, covariances) and the maps work in float32, whose squared norms overflow
 #: beyond about 1.8e19 / sqrt(dimension); at 1e300 PCA failed with "Eigenvalues did not

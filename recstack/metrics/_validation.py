@@ -255,7 +255,8 @@ def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
             at = next((i for i, (a, b) in enumerate(zip(index, other_index, strict=True))
                        if not a == b), 0)
             raise (error or MetricInputError)(
-                f"{where}{first} and {other} are pandas Series with the same index labels in different orders "
+                f"{where}{first} and {other} are pandas Series with the same index labels "
+                "in different orders "
                 f"(position {at} is row {_label(index[at])!r} of {first} but row "
                 f"{_label(other_index[at])!r} of {other}); "
                 "values are paired by position, not by index label, so align them first "

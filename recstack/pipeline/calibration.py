@@ -51,12 +51,12 @@ from numpy.typing import ArrayLike
 
 from recstack.atomic import write_text
 from recstack.errors import ConfigError, RecstackError
+from recstack.metrics._validation import check_aligned
 from recstack.metrics.classification import (
     calibration_ratio,
     expected_calibration_error,
     reliability_curve,
 )
-from recstack.metrics._validation import check_aligned
 from recstack.models.base import REQUIRED, _unknown_params_message
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
 

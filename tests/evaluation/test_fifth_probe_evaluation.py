@@ -84,8 +84,8 @@ def test_a_paired_test_without_shared_users_says_why():
 
 
 def test_true_false_scores_are_refused_by_the_evaluator():
-    from recstack.data.synthetic import generate
     from recstack.data.splits import random_split
+    from recstack.data.synthetic import generate
 
     split = random_split(generate(n_users=40, n_items=30, n_interactions=500, seed=1),
                          test_fraction=0.2, seed=0)

@@ -9,8 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recstack.metrics import MetricInputError, compare_variants, online_metrics
-from recstack.metrics import two_proportion_ztest, welch_ttest
+from recstack.metrics import (
+    MetricInputError,
+    compare_variants,
+    online_metrics,
+    two_proportion_ztest,
+    welch_ttest,
+)
 
 
 def log(**columns) -> pd.DataFrame:

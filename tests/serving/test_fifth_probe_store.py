@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from recstack.errors import ConfigError, RecstackError
-from recstack.serving.embedding_store import (RedisEmbeddingStore, SQLiteEmbeddingStore,
-                                              open_store)
+from recstack.serving.embedding_store import RedisEmbeddingStore, SQLiteEmbeddingStore, open_store
 
 
 @pytest.fixture

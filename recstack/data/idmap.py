@@ -181,14 +181,7 @@ class IdMap:
     def to_external(self, indices: Any) -> np.ndarray:
         """External ids of dense ``indices`` (integers in ``0..n-1``; booleans, fractions
         and text are refused: a boolean array would be read as a mask)."""
-        idx = np.asarray(indices)
-        if idx.dtype.kind == "O" and idx.size:
-            try:
-                idx = idx.astype(np.int64)
-            except (TypeError, ValueError, OverflowError):
-                pass
-        if idx.size == 0:  # [] is float64 to numpy
-            idx = idx.astype(np.int64)
+        idx = integer_indices(indices)
         if idx.dtype.kind not in "iu":
             raise RecstackError(f"indices must be integers in 0..{len(self) - 1} (dense "
                                 f"indices, not external ids), got {idx.ravel()[:3].tolist()} "
@@ -205,6 +198,21 @@ class IdMap:
 #: Floats are whole-number ids only below this (as in a Parquet column of float ids)
 _WHOLE_FLOAT_LIMIT = 2**53
 _EXPECTED_IDS = "integer or text ids"
+
+
+def integer_indices(values: Any) -> np.ndarray:
+    """``values`` as an array, integers where they are integers: an object array of Python
+    ints becomes int64 and an empty list int64 (numpy makes it float64). Anything else
+    (fractions, booleans, text) keeps its own dtype, for the caller to refuse by name."""
+    array = np.asarray(values)
+    if array.dtype.kind == "O" and array.size:
+        try:
+            array = array.astype(np.int64)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    if array.size == 0:
+        array = array.astype(np.int64)
+    return array
 
 
 def sequence_array(values: Any) -> np.ndarray:

@@ -46,8 +46,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.atomic import atomic_directory
+from recstack.data.idmap import integer_indices
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import check_list_length
+from recstack.specs import closest
 
 __all__ = ["ItemIndex", "SERVING_INSTALL", "exact_search", "recall_at"]
 
@@ -613,13 +615,8 @@ def float32_rows(vectors: Any, what: str) -> np.ndarray:
 
 def _item_indices(values: Any, what: str) -> np.ndarray:
     """Item indices (integers) as int64, refusing fractions, booleans and text by name."""
-    array = np.asarray(values)
-    if array.dtype.kind == "O" and array.size:
-        try:
-            array = array.astype(np.int64)
-        except (TypeError, ValueError, OverflowError):
-            pass
-    if array.size and (array.dtype.kind not in "iu"):
+    array = integer_indices(values)
+    if array.dtype.kind not in "iu":
         raise ConfigError(f"{what} must be item indices (integers), got "
                           f"{array.ravel()[:3].tolist()} ({array.dtype})")
     return array.astype(np.int64).ravel()
@@ -629,15 +626,10 @@ def _check_choice(name: str, value: Any, choices: dict[str, str]) -> None:
     """Refuse ``value`` unless it is one of ``choices``, suggesting the nearest."""
     if isinstance(value, str) and value in choices:
         return
-    import difflib
-
     shown = ", ".join(f"{c!r}" + (f" ({meaning})" if meaning and meaning != c else "")
                       for c, meaning in choices.items())
-    hint = ""
-    if isinstance(value, str):
-        close = difflib.get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
-        if close:
-            hint = f"; did you mean {close[0]!r}?"
+    near = closest(value, choices)
+    hint = f"; did you mean {near!r}?" if near else ""
     raise ConfigError(f"{name} must be one of {shown}, got {value!r}{hint}")
 
 

@@ -229,11 +229,11 @@ def _index_options(index_options: Any) -> dict[str, Any]:
     """``index_options`` checked against :meth:`ItemIndex.build`'s arguments: a misspelt
     name was a TypeError inside the build, and ``ef`` (applied to saved graphs without a
     build) was taken without its check."""
-    import difflib
     import inspect
 
     from recstack.errors import ConfigError
     from recstack.serving.ann import ItemIndex
+    from recstack.specs import closest
 
     if index_options is None:
         return {}
@@ -244,8 +244,8 @@ def _index_options(index_options: Any) -> dict[str, Any]:
                 if name not in ("cls", "vectors", "backend", "check_queries")]
     for name in index_options:
         if name not in accepted:
-            close = difflib.get_close_matches(str(name), accepted, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            near = closest(str(name), accepted)
+            hint = f"; did you mean {near!r}?" if near else ""
             raise ConfigError(f"index_options: unknown option {name!r}; the options are "
                               f"{', '.join(accepted)}{hint}")
     ef = index_options.get("ef")

@@ -13,18 +13,13 @@ from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models import create_model
 from tests.models.quick_params import quick_params
+from tests.models.test_fifth_probe_values import two_groups
 
 
 @pytest.fixture(scope="module")
 def data() -> Interactions:
     """12 users x 8 items: even users like even items, odd users odd items, 3 each."""
-    users, items = [], []
-    for user in range(12):
-        own = [item for item in range(8) if item % 2 == user % 2]
-        for step in range(3):
-            users.append(user)
-            items.append(own[(user // 2 + step) % 4])
-    return Interactions.from_arrays(np.array(users), np.array(items))
+    return two_groups(lambda users: np.ones(len(users)))
 
 
 @pytest.mark.parametrize("params", [{"regularization": 1e30}, {"regularization": 1e10},

@@ -32,7 +32,7 @@ def _make(name: str, params: dict):
     return create_model(name, **{**quick_params(name), **params})
 
 
-def _data(values_of) -> Interactions:
+def two_groups(values_of) -> Interactions:
     """12 users x 8 items: even users like even items, odd users odd items, 3 each."""
     users, items = [], []
     for user in range(12):
@@ -46,7 +46,7 @@ def _data(values_of) -> Interactions:
 
 @pytest.mark.parametrize(("name", "params"), VALUE_READERS)
 def test_all_zero_values_are_refused_naming_the_cause(name, params):
-    zeros = _data(lambda users: np.zeros(len(users)))
+    zeros = two_groups(lambda users: np.zeros(len(users)))
     with pytest.raises(RecstackError, match=rf"^{name}: every interaction value is 0 \(36 "
                                             r"rows\).*learn nothing.*implicit\(\)"):
         _make(name, params).fit(zeros)
@@ -54,8 +54,8 @@ def test_all_zero_values_are_refused_naming_the_cause(name, params):
 
 @pytest.mark.parametrize(("name", "params"), PATTERN_READERS)
 def test_models_that_binarise_every_pair_still_fit_all_zero_values(name, params):
-    zeros = _data(lambda users: np.zeros(len(users)))
-    ones = _data(lambda users: np.ones(len(users)))
+    zeros = two_groups(lambda users: np.zeros(len(users)))
+    ones = two_groups(lambda users: np.ones(len(users)))
     on_zeros = _make(name, params).fit(zeros).recommend([0, 1], k=2)[0]
     on_ones = _make(name, params).fit(ones).recommend([0, 1], k=2)[0]
     if name != "als":  # ALS weights zeros by confidence 1, ones by 1 + alpha: not equal
@@ -65,7 +65,7 @@ def test_models_that_binarise_every_pair_still_fit_all_zero_values(name, params)
 @pytest.mark.parametrize(("name", "params"), VALUE_READERS)
 def test_a_user_whose_values_are_all_zero_is_refused_like_a_user_without_rows(name, params):
     # user 0's scores were all 0 (nothing learned), returned as a ranking
-    data = _data(lambda users: np.where(users == 0, 0.0, 1.0))
+    data = two_groups(lambda users: np.where(users == 0, 0.0, 1.0))
     model = _make(name, params).fit(data)
     with pytest.raises(RecstackError, match=r"1 user\(s\) have no training interactions, "
                                             r"e\.g\. \[0\] \(no rows, or only values of 0"):
@@ -78,7 +78,7 @@ def test_a_user_whose_values_are_all_zero_is_refused_like_a_user_without_rows(na
 
 @pytest.mark.parametrize(("name", "params"), PATTERN_READERS)
 def test_a_user_with_zero_values_is_served_by_models_that_binarise(name, params):
-    data = _data(lambda users: np.where(users == 0, 0.0, 1.0))
+    data = two_groups(lambda users: np.where(users == 0, 0.0, 1.0))
     items, _ = _make(name, params).fit(data).recommend([0], k=2)
     assert items.shape == (1, 2)
 
@@ -93,7 +93,7 @@ WEIGHTERS = [("item_knn", {"binary": False}), ("ease", {"binary": False}),
 def test_values_whose_products_overflow_float32_are_refused(name, params):
     # 1e20 squared is 1e40, beyond float32's 3.4e38: every score was 0 (cosines, content)
     # or NaN, which left every list empty (EASE)
-    huge = _data(lambda users: np.full(len(users), 1e20))
+    huge = two_groups(lambda users: np.full(len(users), 1e20))
     with pytest.raises(RecstackError, match=rf"^{name}: the interactions hold values up to "
                                             r"1e\+20; this model \(binary=False\) weights.*"
                                             r"beyond 1e\+15 overflow.*binary=True"):
@@ -102,7 +102,7 @@ def test_values_whose_products_overflow_float32_are_refused(name, params):
 
 @pytest.mark.parametrize(("name", "params"), WEIGHTERS)
 def test_histories_whose_products_overflow_float32_are_refused(name, params):
-    model = _make(name, params).fit(_data(lambda users: np.ones(len(users))))
+    model = _make(name, params).fit(two_groups(lambda users: np.ones(len(users))))
     history = np.zeros((1, 8))
     history[0, 2] = 1e20
     with pytest.raises(RecstackError, match=rf"^{name}: histories hold values up to 1e\+20"):
@@ -116,8 +116,8 @@ def test_large_values_within_the_bound_still_rank_like_small_ones(name, params):
     # a scale-free ranking: every value 1e15 ranks as every value 1 (the binarising models
     # and RP3beta's row-normalised walk take any finite value)
     scale = 1e15 if (name, params) in WEIGHTERS else 1e30
-    large = _data(lambda users: np.full(len(users), scale))
-    ones = _data(lambda users: np.ones(len(users)))
+    large = two_groups(lambda users: np.full(len(users), scale))
+    ones = two_groups(lambda users: np.ones(len(users)))
     on_large = _make(name, params).fit(large).recommend([0, 1], k=2)[0]
     on_ones = _make(name, params).fit(ones).recommend([0, 1], k=2)[0]
     assert on_large.tolist() == on_ones.tolist()
@@ -128,7 +128,7 @@ def test_large_values_within_the_bound_still_rank_like_small_ones(name, params):
 def test_an_item_whose_values_are_all_zero_has_no_neighbours(name, params):
     # to these models the item has no interaction: iALS gave it neighbours from its random
     # starting vector, and it was others' neighbour
-    data = _data(lambda users: np.ones(len(users)))
+    data = two_groups(lambda users: np.ones(len(users)))
     values = np.where(data.items.to_external(data.item_index) == 0, 0.0, 1.0)
     model = _make(name, params).fit(data.with_values(values))
     items, scores = model.similar_items([0], k=3)

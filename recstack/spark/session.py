@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,12 +22,37 @@ from pathlib import Path
 from typing import Any
 
 from recstack.errors import ConfigError, RecstackError
+from recstack.specs import did_you_mean
 
 #: what to run when the Spark backend's dependencies are missing
 SPARK_INSTALL_COMMAND = 'pip install "recstack[spark]"'
 MASTER_ENV = "RECSTACK_SPARK_MASTER"
 CONF_ENV = "RECSTACK_SPARK_CONF"
 _TABLE_KEYS = ("master", "app_name", "conf", "checkpoint_dir")
+#: the master URLs spark-submit starts (Spark's own patterns, SparkContext.createTaskScheduler):
+#: anything else ends in a JVM that exits before pyspark can say why
+_LOCAL_MASTER = re.compile(r"local(\[([1-9][0-9]*|\*)(\s*,\s*[1-9][0-9]*)?\])?")
+_LOCAL_CLUSTER_MASTER = re.compile(r"local-cluster\[\s*[1-9][0-9]*\s*,\s*[1-9][0-9]*\s*,"
+                                   r"\s*[1-9][0-9]*\s*\]")
+_CLUSTER_MASTER = re.compile(r"yarn|(spark|k8s)://\S+")
+_MASTER_FORMS = "local, local[4], local[*], local[4,2] (threads, tries), spark://host:7077, yarn " \
+                "or k8s://https://host:443"
+#: the Spark settings that hold an amount of memory (JavaUtils.byteStringAs: whole digits and
+#: a unit b, k, kb, m, mb, g, gb, t, tb, p or pb; digits alone are MiB)
+_MEMORY_SETTING = re.compile(r".*\.(memory|memoryOverhead|maxResultSize|offHeap\.size)")
+_MEMORY_AMOUNT = re.compile(r"[0-9]+([kmgtp]b?|b)?", re.IGNORECASE)
+#: the driver's memory is also the -Xmx of the JVM pyspark launches, which takes k, m, g or t
+#: only, and reads digits alone as bytes (a heap too small to start)
+_DRIVER_MEMORY = "spark.driver.memory"
+_JVM_AMOUNT = re.compile(r"[0-9]+[kmgt]", re.IGNORECASE)
+#: the first word of Spark's own setting names: a setting given without its ``spark.`` prefix
+#: (``executor.memory``) is ignored by spark-submit with a warning
+_SPARK_NAMESPACES = frozenset({
+    "app", "broadcast", "cleaner", "cores", "default", "driver", "dynamicAllocation",
+    "eventLog", "executor", "files", "hadoop", "io", "jars", "kryo", "kryoserializer",
+    "local", "locality", "master", "memory", "network", "pyspark", "python", "rdd", "rpc",
+    "scheduler", "serializer", "shuffle", "speculation", "sql", "storage", "submit", "task",
+    "ui"})
 
 
 @dataclass(frozen=True)
@@ -68,10 +95,46 @@ class SparkSettings:
                 raise ConfigError(f"{CONF_ENV}: expected a JSON object of Spark settings, got "
                                   f"{type(conf).__name__}")
             _check_conf(conf, CONF_ENV)
+        if not isinstance(self.conf, Mapping):
+            raise ConfigError("SparkSettings conf: expected a mapping of Spark settings such as "
+                              f'{{"spark.executor.memory": "8g"}}, got {self.conf!r}')
         _check_conf(self.conf, "SparkSettings conf")
-        return SparkSettings(master=self.master or environ.get(MASTER_ENV) or None,
-                             app_name=self.app_name, conf={**conf, **dict(self.conf)},
+        for name in ("master", "checkpoint_dir"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, str) and value.strip()):
+                raise ConfigError(f"SparkSettings {name}: expected non-empty text or None, got "
+                                  f"{value!r}")
+        if not isinstance(self.app_name, str) or not self.app_name.strip():
+            raise ConfigError(f"SparkSettings app_name: expected non-empty text, got "
+                              f"{self.app_name!r}")
+        if self.master is not None:
+            master, source = self.master, "SparkSettings master"
+        else:
+            master, source = environ.get(MASTER_ENV) or None, MASTER_ENV
+        if master is not None:
+            _check_master(master, source)
+        return SparkSettings(master=master, app_name=self.app_name,
+                             conf={**conf, **dict(self.conf)},
                              checkpoint_dir=self.checkpoint_dir)
+
+
+def _check_master(master: str, where: str) -> None:
+    """A master URL spark-submit can start: its own refusal is a JVM that exits before
+    pyspark can say why (JAVA_GATEWAY_EXITED), and ``local[abc]`` a py4j traceback."""
+    if any(pattern.fullmatch(master) for pattern in
+           (_LOCAL_MASTER, _LOCAL_CLUSTER_MASTER, _CLUSTER_MASTER)):
+        return
+    stripped = master.strip()
+    if stripped != master and any(pattern.fullmatch(stripped) for pattern in
+                                  (_LOCAL_MASTER, _LOCAL_CLUSTER_MASTER, _CLUSTER_MASTER)):
+        hint = f"; without the spaces around it: {stripped!r}"
+    else:
+        # the scheme alone is what is compared ('locl[2]' -> 'local')
+        scheme = re.split(r"[\[:]", stripped, maxsplit=1)[0]
+        schemes = ("local", "local-cluster", "spark", "yarn", "k8s")
+        hint = "" if scheme in schemes else did_you_mean(scheme, schemes)
+    raise ConfigError(f"{where}: {master!r} is not a Spark master URL{hint}; expected "
+                      f"{_MASTER_FORMS}")
 
 
 def settings_from_table(table: Mapping[str, Any], where: str = "[spark]") -> SparkSettings:
@@ -92,6 +155,8 @@ def settings_from_table(table: Mapping[str, Any], where: str = "[spark]") -> Spa
     for key in ("master", "app_name", "checkpoint_dir"):
         if key in table and not isinstance(table[key], str):
             raise ConfigError(f"{where}.{key}: expected a string, got {table[key]!r}")
+    if "master" in table:
+        _check_master(table["master"], f"{where}.master")
     return SparkSettings(master=table.get("master"), app_name=table.get("app_name", "recstack"),
                          conf={str(k): v for k, v in conf.items()},
                          checkpoint_dir=table.get("checkpoint_dir"))
@@ -102,6 +167,17 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
     unquoted dotted key (``spark.executor.memory = "8g"`` is ``spark = {executor = ...}``),
     which Spark would receive as one meaningless setting named ``spark``."""
     for key, value in conf.items():
+        if not isinstance(key, str) or not key.strip():
+            raise ConfigError(f"{where}: the setting name {key!r} is not text; Spark settings "
+                              'are named like "spark.executor.memory"')
+        if not key.startswith("spark.") and key.split(".", 1)[0] in _SPARK_NAMESPACES:
+            raise ConfigError(f"{where}: {key!r} is not a Spark setting (spark-submit ignores "
+                              f"it with a warning); did you mean 'spark.{key}'?")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{where}: {key!r} = {value!r}: a Spark setting must be a finite "
+                              "number")
+        if _MEMORY_SETTING.fullmatch(key) and not isinstance(value, Mapping | list | tuple | set):
+            _check_memory(key, value, where)
         if isinstance(value, Mapping | list | tuple | set) or value is None:
             dotted, leaf = str(key), value
             while isinstance(leaf, Mapping) and leaf:
@@ -111,6 +187,33 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
                     if isinstance(value, Mapping) and value else "")
             raise ConfigError(f"{where}: {key!r} = {value!r}: a Spark setting is one value "
                               f"(text, number or true/false){hint}")
+
+
+def _check_memory(key: str, value: Any, where: str) -> None:
+    """An amount of memory Spark (and, for the driver, the JVM it launches) can read: a
+    fraction or a spaced unit (``2.5g``, ``2 GB``) stops the JVM before pyspark can say
+    why."""
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) \
+        else None
+    if key == _DRIVER_MEMORY:
+        if text is None or not _JVM_AMOUNT.fullmatch(text):
+            raise ConfigError(f"{where}: {key!r} = {value!r}: the driver's memory is the JVM's "
+                              "heap size, whole digits and a unit k, m, g or t (e.g. '4g', "
+                              "'2560m')")
+    elif text is None or not _MEMORY_AMOUNT.fullmatch(text):
+        raise ConfigError(f"{where}: {key!r} = {value!r}: an amount of memory is whole digits "
+                          "and a unit b, k, m, g, t or p (e.g. '8g', '2560m'; digits alone are "
+                          "MiB)")
+
+
+def setting_text(value: Any) -> str:
+    """A setting's value as Spark reads it: true/false in lower case, a whole float as an
+    integer (Spark's integer settings refuse '4.0'; its fractional ones read '1')."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def require_pyspark() -> Any:
@@ -156,7 +259,7 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
     if settings.master:
         builder = builder.master(settings.master)
     for key, value in settings.conf.items():
-        builder = builder.config(key, str(value))
+        builder = builder.config(key, setting_text(value))
     session = builder.getOrCreate()
     if settings.checkpoint_dir:
         session.sparkContext.setCheckpointDir(settings.checkpoint_dir)

@@ -908,7 +908,8 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     columns in the model's item order. Anything else (text, a 3-D array, NaN or infinite
     values, another width) is refused with a :class:`~recstack.errors.RecstackError` that
     says what was given; a NaN would otherwise become NaN scores, or be binarised into an
-    interaction that never happened."""
+    interaction that never happened. A sparse cell stored more than once is one entry
+    holding the sum of its values, as scipy reads it."""
     what = f"{model}: histories"
     if sp.issparse(histories):
         shape, kind = histories.shape, histories.dtype.kind
@@ -930,6 +931,12 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
                             f"{tuple(shape)}")
     with np.errstate(over="ignore"):  # values beyond float32 become inf, refused below
         matrix = sp.csr_matrix(histories, dtype=np.float32)
+        if not matrix.has_canonical_format:
+            # a CSR (or COO) holding one (user, item) cell twice means their sum, as scipy
+            # reads it everywhere; the binary models set every stored entry to 1 and would
+            # count such an item twice. On a copy: the caller's matrix is left as given.
+            matrix = matrix.copy()
+            matrix.sum_duplicates()
     if matrix.shape[1] != n_items:
         raise RecstackError(f"{what} have {matrix.shape[1]} columns; this model has "
                             f"{n_items} items (columns must follow its item order)")

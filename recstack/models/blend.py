@@ -139,6 +139,21 @@ class Blend(ValidationSplitMixin, Recommender):
                                nesting="a blend cannot be a member of a blend; list its "
                                        "members directly")
 
+    def _fit_member(self, position: int, data: Interactions, on: str,
+                    progress: Progress | None) -> Recommender:
+        """Member ``position`` fitted on ``data`` (described by ``on``). A member that
+        refuses the data says so under its place in the blend: two members of one type
+        (say two gf_cf with different k) could not be told apart by the member's words."""
+        member = self._member(position)
+        try:
+            return member.fit(data, progress=progress)
+        except RecstackError as error:
+            # the same error (its type and fields kept, for callers that catch them), with
+            # the member's place in front of what it said
+            error.args = (f"{self.name}: members[{position}] ({member.name}) could not be "
+                          f"fitted on {on}: {error}", *error.args[1:])
+            raise
+
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         reporter = resolve(progress)
@@ -148,18 +163,21 @@ class Blend(ValidationSplitMixin, Recommender):
             score = float("nan")
         elif self._explicit_validation is not None:
             weights, score = self._learn_weights(train, self._explicit_validation, reporter,
-                                                 keep=members)
+                                                 keep=members, fitting_name="train")
         else:
-            weights, score = self._learn_weights(*self._hold_out(train), reporter)
+            weights, score = self._learn_weights(
+                *self._hold_out(train), reporter,
+                fitting_name="the part of train left after the validation hold-out")
         if not members:
             for position in range(len(self.members)):
-                members.append(self._member(position).fit(train, progress=progress))
+                members.append(self._fit_member(position, train, "train", progress))
         self.members_ = members
         self.weights_ = (weights / weights.sum()).astype(np.float32)
         self.validation_score_ = score
 
     def _learn_weights(self, fitting: Interactions, validation: Interactions, reporter: Any,
-                       keep: list[Recommender] | None = None) -> tuple[np.ndarray, float]:
+                       keep: list[Recommender] | None = None, *, fitting_name: str
+                       ) -> tuple[np.ndarray, float]:
         """Weights by coordinate ascent on ``validation``, members fitted on ``fitting``;
         the fitted members are appended to ``keep`` when it is given (else dropped)."""
         n_members, n_items = len(self.members), fitting.n_items
@@ -178,7 +196,7 @@ class Blend(ValidationSplitMixin, Recommender):
         with reporter.task(f"{self.name}: members on the validation split",
                            total=n_members) as task:
             for position in range(n_members):
-                member = self._member(position).fit(fitting)
+                member = self._fit_member(position, fitting, fitting_name, None)
                 cache[position] = self._normalised(member.score_users(validation_users))
                 if keep is not None:
                     keep.append(member)

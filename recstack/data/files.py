@@ -590,7 +590,7 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
     # names=() makes the reader return the header line as the first record
     with reading(path, layout.encoding):
         for line, fields in iter_records(path, replace(layout, names=()), limit=1):
-            if any("\ufffd" in f for f in fields) and _first_undecodable(
+            if any("\ufffd" in f for f in fields) and first_undecodable(
                     path, layout.encoding, stop_at_line=line + 1) is not None:
                 raise DataFormatError(
                     f"the header holds bytes that are not valid {layout.encoding} text",
@@ -695,7 +695,7 @@ def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
     return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
 
 
-def _first_undecodable(path: PathLike, encoding: str, stop_at_line: int | None = None
+def first_undecodable(path: PathLike, encoding: str, stop_at_line: int | None = None
                        ) -> tuple[int, bytes] | None:
     """Line number and bytes of the first sequence that is not valid ``encoding`` (looking
     no further than about ``stop_at_line`` when given)."""
@@ -1011,7 +1011,7 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
               arrow_message: str) -> DataFormatError:
     """The error for the first bad record of a file that the fast path rejected."""
     with reading(path, layout.encoding):
-        undecodable = _first_undecodable(path, layout.encoding)
+        undecodable = first_undecodable(path, layout.encoding)
         if undecodable is not None:
             line, raw = undecodable
             shown = raw.hex(" ") if raw else "a cut-off character at the end"

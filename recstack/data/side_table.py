@@ -16,12 +16,15 @@ from recstack.data.files import (
     DelimitedLayout,
     check_content,
     first_repeated_name,
+    first_undecodable,
+    ids_from_text,
     line_of_record,
     not_a_file,
     read_delimited,
     reading,
     scalar_text,
 )
+from recstack.data.interactions import check_name_list
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 
 __all__ = ["read_side_table"]
@@ -47,6 +50,7 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         message lists the columns it has).
     """
     path = Path(path)
+    columns = check_name_list(columns, "columns", example="['title']")
     suffix = path.suffix.lower()
     if suffix not in (*_PARQUET, ".csv"):
         raise RecstackError(f"{path}: the {what} must be a .csv or .parquet file")
@@ -57,16 +61,19 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         raise RecstackError(f"{path}: {problem}")
     kind = "Parquet" if suffix in _PARQUET else "CSV"
     check_content(path, parquet=kind == "Parquet", encoding="utf-8", decompresses=False)
+    csv_keys = None
     if kind == "CSV":
-        _check_csv(path, key, what)
+        csv_keys = _check_csv(path, key, what)
     else:
         _check_parquet_names(path, what)
     try:
+        # the key as text: pandas' own guess would read 007 as 7 and 1e3 as 1000.0
         table = (pd.read_parquet(path) if kind == "Parquet"
-                 else pd.read_csv(path, dtype={key: str} if key_as_text else None))
+                 else pd.read_csv(path, dtype={key: str}))
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
         # pyarrow's ArrowInvalid is a ValueError; an empty CSV is pandas' EmptyDataError
-        located = _date_beyond_the_calendar(path, what) if kind == "Parquet" else None
+        located = (_date_beyond_the_calendar(path, what) if kind == "Parquet"
+                   else _undecodable_line(path, what, error))
         raise located or DataFormatError(f"{path}: not a readable {kind} {what} ({error})"
                                          ) from None
     missing = [c for c in (key, *columns) if c not in table.columns]
@@ -74,25 +81,53 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         raise DataFormatError(f"{path}: the {what} needs the column(s) "
                               f"{', '.join(map(repr, missing))}; it has "
                               f"{', '.join(map(repr, map(str, table.columns))) or 'none'}")
+    if csv_keys is not None:
+        table[key] = _keys_by_the_id_rule(path, table, key, csv_keys)
     _refuse_repeated_keys(path, table, key, what, kind)
     if key_as_text:
         table[key] = table[key].astype(str)
     return table[[key, *[c for c in table.columns if c != key]]]
 
 
-def _check_csv(path: Path, key: str, what: str) -> None:
+def _check_csv(path: Path, key: str, what: str) -> np.ndarray | None:
     """The CSV reader of the interaction logs over the file, for what pandas lets through
     without a word: a repeated column name (renamed 'title.1'), rows with more fields than
     the header (the extra ones silently became the index), empty keys; and to name the line
-    of undecodable bytes or an unterminated quote."""
+    of undecodable bytes or an unterminated quote. Returns the keys read by the id rule of
+    the logs (None when there is no ``key`` column)."""
     try:
-        read_delimited(path, _CSV, {key: "id"})
+        return ids_from_text(read_delimited(path, _CSV, {key: "id"}).column(key))
     except UnknownColumnError:
-        pass  # the column check below lists the columns there are
+        return None  # the column check below lists the columns there are
     except DataFormatError as error:
         raise DataFormatError(f"not a readable CSV {what}: {error.detail}", file=error.file,
                               line=error.line, column=error.column,
                               expected=error.expected) from None
+
+
+def _keys_by_the_id_rule(path: Path, table: pd.DataFrame, key: str, keys: np.ndarray
+                         ) -> np.ndarray:
+    """The key column as an interaction log's reader gives it, so that a table's ``007``
+    finds the log's ``"007"`` (pandas read it as the number 7, which no log id is)."""
+    if len(keys) != len(table):  # both readers skip blank lines: never expected
+        raise DataFormatError(f"{len(table):,} rows, but {len(keys):,} keys in column "
+                              f"{key!r}", file=str(path), column=key,
+                              expected="one key per row")
+    return keys
+
+
+def _undecodable_line(path: Path, what: str, error: BaseException) -> DataFormatError | None:
+    """The error naming the line of bytes that are not UTF-8 in a column other than the
+    key (the key's reader names its own), or None for another failure."""
+    if not isinstance(error, UnicodeDecodeError):
+        return None
+    found = first_undecodable(path, "utf-8")
+    if found is None:
+        return None
+    line, raw = found
+    return DataFormatError(f"not a readable CSV {what}: bytes that are not valid UTF-8 text "
+                           f"({raw.hex()})", file=str(path), line=line,
+                           expected="UTF-8 text (save the file as UTF-8)")
 
 
 # Days from 1970-01-01 to 0001-01-01 and to 9999-12-31: the dates Python's datetime.date,

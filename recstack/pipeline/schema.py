@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from recstack.errors import RecstackError
+from recstack.metrics._validation import refuse_not_numbers
 
 #: the code every categorical feature gives an unseen or missing level
 UNKNOWN = 0
@@ -232,6 +233,17 @@ def _index_column(values: Any, name: str) -> np.ndarray:
         if not whole:
             raise RecstackError(f"feature frame: {name} must hold integer indices, got "
                                 f"dtype {array.dtype}")
+    if array.size:
+        # beyond int64 the cast wraps around (2**63 became -2**63, another index) silently
+        limits = np.iinfo(np.int64)
+        outside = (array > limits.max) | (array < limits.min)
+        if array.dtype.kind == "f":
+            outside |= array >= 2.0**63  # the float nearest int64's maximum is 2**63
+        if outside.any():
+            row = int(np.flatnonzero(outside)[0])
+            raise RecstackError(f"feature frame: {name} at row {row} is {array[row].item()!r}, "
+                                "beyond the 64-bit integers indices are; give the model's "
+                                "internal indices (0, 1, 2...)")
     return array.astype(np.int64)
 
 
@@ -239,6 +251,10 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
                     kind: FeatureKind) -> np.ndarray:
     """The numeric (float32, NaN = missing, never infinite) or categorical (int32 codes in
     ``0 .. cardinality - 1``) matrix of ``n`` rows, checked against its ``features``."""
+    # numpy would read text ('1_0' as 10), keep the real part of complex numbers and count
+    # the days of a date: none of them is a feature value
+    refuse_not_numbers(values, f"feature frame: the {kind} features", RecstackError,
+                       must="numbers")
     array = np.asarray(values)
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         try:

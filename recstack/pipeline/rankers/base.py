@@ -99,8 +99,8 @@ class Ranker(Configurable, ABC):
         self.validate_params()
         where = f"{self.name}.fit"
         labels = check_labels(frame, labels, where, self.label_columns)
-        check_learnable(frame, labels, where, getattr(self, "loss", None))
         weights = check_weights(frame, sample_weight, where)
+        check_learnable(frame, labels, where, getattr(self, "loss", None), weights)
         self._check_position(frame.schema)
         if validation is not None:
             if not isinstance(validation, tuple) or len(validation) != 2:
@@ -126,7 +126,10 @@ class Ranker(Configurable, ABC):
             return np.zeros(0, np.float32)
         if self.serving_position is not None:
             frame = with_position(frame, self.position_feature, float(self.serving_position))
-        return np.asarray(self._score(frame), dtype=np.float32).reshape(len(frame))
+        with np.errstate(over="ignore", invalid="ignore"):
+            scores = np.asarray(self._score(frame), dtype=np.float32).reshape(len(frame))
+        check_scores_finite(scores, frame, self.name)
+        return scores
 
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the fitted ranker to the folder ``path``: its own files (LightGBM text,
@@ -179,11 +182,21 @@ def check_frame(frame: Any, where: str) -> None:
 
 
 def check_learnable(frame: FeatureFrame, labels: np.ndarray, where: str,
-                    loss: str | None) -> None:
+                    loss: str | None, weights: np.ndarray | None = None) -> None:
     """Refuse labels a ranker cannot learn an order from: a single value on every row, or,
     for a loss that compares rows within a group, no group whose rows differ (e.g. groups
-    of one row each). Either way the fit would return a constant or untrained scorer."""
+    of one row each). Either way the fit would return a constant or untrained scorer.
+
+    Rows whose ``weights`` entry is 0 take no part in the loss, so only the others count
+    (every positive weighted 0 is the same as no positive)."""
     first = labels if labels.ndim == 1 else labels[:, 0]
+    groups = frame.groups
+    among = ""
+    if weights is not None and not (weights > 0).all():
+        counted = weights > 0  # check_weights leaves at least one
+        first, groups = first[counted], groups[counted]
+        among = (f" among the {int(counted.sum())} rows whose sample_weight is > 0 (the "
+                 f"other {int((~counted).sum())} take no part in the loss)")
     positive = first > 0
     # a pointwise loss sees labels > 0 as positives, so grades 1 and 2 alone are one class
     one_class = (first.min() == first.max() if loss in GROUP_LOSSES
@@ -191,19 +204,40 @@ def check_learnable(frame: FeatureFrame, labels: np.ndarray, where: str,
     if one_class:
         described = (f"every label is {first[0]:g}" if first.min() == first.max()
                      else "every label is > 0 (a positive)")
-        raise RecstackError(f"{where}: {described}, so there is nothing to learn; the "
+        raise RecstackError(f"{where}: {described}{among}, so there is nothing to learn; the "
                             "training rows need positives and negatives (labels > 0 and 0)")
     if loss not in GROUP_LOSSES:
         return
-    starts = group_starts(frame.groups)
+    starts = group_starts(groups)
     varied = np.maximum.reduceat(first, starts) > np.minimum.reduceat(first, starts)
     if not varied.any():
         sizes = np.diff(np.r_[starts, len(first)])
         raise RecstackError(
             f"{where}: loss {loss!r} compares the rows of a group, but none of the "
             f"{len(starts)} groups (largest: {int(sizes.max())} row(s)) holds two different "
-            "labels; give groups (frame.groups) with positives and negatives, or use a "
-            "pointwise loss")
+            f"labels{among}; give groups (frame.groups) with positives and negatives, or use "
+            "a pointwise loss")
+
+
+def check_scores_finite(scores: np.ndarray, frame: FeatureFrame, name: str) -> None:
+    """Refuse scores that came out NaN or infinite: features far beyond the training ones
+    overflow a network's products (a cross layer multiplies a feature by itself), and a NaN
+    score has no place in a ranking (sorting puts it anywhere)."""
+    bad = ~np.isfinite(scores)
+    if not bad.any():
+        return
+    row = int(np.flatnonzero(bad)[0])
+    values = np.abs(np.nan_to_num(frame.numeric[row].astype(np.float64), nan=0.0))
+    largest = ""
+    if values.size:
+        column = int(np.argmax(values))
+        largest = (f"; its largest numeric feature is {frame.schema.numeric[column].name!r} "
+                   f"= {float(frame.numeric[row, column]):.3g}")
+    raise RecstackError(f"{name}.score: the score of row {row} (user {int(frame.users[row])}, "
+                        f"item {int(frame.items[row])}) is {float(scores[row])} "
+                        f"({int(bad.sum())} of {len(scores)} rows are not finite numbers)"
+                        f"{largest}; give features on the scale of the training ones (e.g. "
+                        "standardised as they were)")
 
 
 def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1) -> np.ndarray:

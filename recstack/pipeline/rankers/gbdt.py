@@ -140,6 +140,15 @@ class LightGBMRanker(Ranker):
                                           valid_sets=valid_sets, callbacks=callbacks)
             except lgb.basic.LightGBMError as error:
                 raise RecstackError(f"{self.name}: LightGBM refused the data: {error}") from None
+        if not self.booster_.feature_importance(importance_type="split").any():
+            # every tree is one leaf: each candidate would get the same score
+            sizes = frame.group_sizes()
+            raise RecstackError(
+                f"{self.name}: LightGBM found no split worth making in {len(frame)} training "
+                f"rows ({len(sizes)} group(s)), so every candidate would get the same score; "
+                f"each leaf needs min_child_samples = {self.min_child_samples} rows, so give "
+                "more training rows, lower min_child_samples, or check that the features "
+                "vary and relate to the labels")
 
     def _score(self, frame: FeatureFrame) -> np.ndarray:
         return self.booster_.predict(_matrix(frame), raw_score=self.loss == "lambdarank",
@@ -165,6 +174,11 @@ class LightGBMRanker(Ranker):
 
     def feature_importance(self, kind: str = "gain") -> dict[str, float]:
         """Each feature's total split gain (or split count: ``kind="split"``)."""
+        if not self.is_fitted:
+            raise RecstackError(f"{self.name}: call fit() before feature_importance()")
+        if kind not in ("gain", "split"):
+            raise RecstackError(f"{self.name}: feature_importance kind must be 'gain' (total "
+                                f"split gain) or 'split' (split count), got {kind!r}")
         values = self.booster_.feature_importance(importance_type=kind)
         names = [f.name for f in self.schema_.numeric] + [f.name for f in self.schema_.categorical]
         return dict(zip(names, map(float, values), strict=True))

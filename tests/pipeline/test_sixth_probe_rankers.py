@@ -1,0 +1,141 @@
+"""Sixth bad-input probe of the feature frame and the rankers: feature values that are not
+numbers, indices beyond int64, rows weighted 0, LightGBM trees without a split and scores
+that overflow. Expected values come from the definitions (a row of weight 0 takes no part
+in the loss; an int64 holds at most 2**63 - 1)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recstack.errors import RecstackError
+from recstack.pipeline.rankers import create_ranker
+from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
+
+SCHEMA = FeatureSchema((Feature("signal", "numeric"),
+                        Feature("genre", "categorical", cardinality=3)))
+
+
+def frame_of(numeric, categorical=None, *, users=None, n=None) -> FeatureFrame:
+    n = len(numeric) if n is None else n
+    return FeatureFrame(SCHEMA, numeric,
+                        np.zeros((n, 1), np.int64) if categorical is None else categorical,
+                        np.zeros(n, np.int64) if users is None else users,
+                        np.arange(n), np.zeros(n, np.int64))
+
+
+def toy(n_groups: int = 20, size: int = 6, seed: int = 0):
+    """Groups of candidates whose label is 1 where the signal is above 0.5."""
+    rng = np.random.default_rng(seed)
+    n = n_groups * size
+    signal = rng.random(n)
+    groups = np.repeat(np.arange(n_groups), size)
+    frame = FeatureFrame(SCHEMA, signal[:, None], rng.integers(0, 3, (n, 1)), groups,
+                         np.arange(n), groups)
+    return frame, (signal > 0.5).astype(np.float64)
+
+
+@pytest.mark.parametrize(("values", "said"), [
+    (np.array([["1_0"], ["2"]]), "text such as '1_0'"),  # numpy read it as 10
+    (np.array([[1 + 2j], [2]]), "complex values"),  # the imaginary part was dropped
+    (np.array([["2020-01-01"], ["2020-01-02"]], dtype="datetime64[D]"), "datetimes"),
+])
+def test_feature_values_that_are_not_numbers_are_refused(values, said):
+    with pytest.raises(RecstackError, match=f"numeric features must .*{said}"):
+        frame_of(values)
+
+
+def test_categorical_codes_given_as_text_are_refused():
+    with pytest.raises(RecstackError, match="categorical features must .*text such as '1'"):
+        frame_of(np.ones((2, 1)), np.array([["1"], ["2"]]))
+
+
+def test_missing_feature_values_stay_missing():
+    frame = frame_of(np.array([[None], [2.0]], dtype=object))
+    assert np.isnan(frame.numeric[0, 0]) and frame.numeric[1, 0] == 2.0
+
+
+@pytest.mark.parametrize("users", [np.array([2**63, 1], dtype=np.uint64),
+                                   np.array([1e20, 1.0])])
+def test_indices_beyond_int64_are_refused_instead_of_wrapped(users):
+    # 2**63 became -2**63 in the cast: another (negative) user, silently
+    with pytest.raises(RecstackError, match="users at row 0 is (9223372036854775808|1e\\+20), "
+                       "beyond the 64-bit integers"):
+        frame_of(np.ones((2, 1)), users=users)
+
+
+def test_the_largest_int64_index_is_kept():
+    frame = frame_of(np.ones((2, 1)), users=np.array([2**63 - 1, 0], dtype=np.uint64))
+    assert frame.users.tolist() == [2**63 - 1, 0]
+
+
+@pytest.mark.parametrize("name", ["logistic", "lightgbm"])
+def test_positives_all_weighted_zero_are_refused(name):
+    pytest.importorskip({"logistic": "sklearn", "lightgbm": "lightgbm"}[name])
+    frame, labels = toy()
+    weights = np.where(labels > 0, 0.0, 1.0)  # no positive takes part in the loss
+    n_counted = int((weights > 0).sum())
+    with pytest.raises(RecstackError, match=f"every label is 0 among the {n_counted} rows "
+                       "whose sample_weight is > 0"):
+        create_ranker(name, **({"n_jobs": 1} if name == "lightgbm" else {})).fit(
+            frame, labels, sample_weight=weights)
+
+
+def test_groups_whose_varied_rows_are_weighted_zero_are_refused():
+    pytest.importorskip("lightgbm")
+    frame, labels = toy()
+    # in every group only the rows of one label keep a weight: no pair left to compare
+    group_first_label = labels[np.repeat(np.arange(20) * 6, 6)]
+    weights = np.where(labels == group_first_label, 1.0, 0.0)
+    with pytest.raises(RecstackError, match="none of the .* groups .* holds two different "
+                       "labels among the"):
+        create_ranker("lightgbm", loss="lambdarank", n_jobs=1).fit(
+            frame, labels, sample_weight=weights)
+
+
+def test_some_zero_weights_still_fit():
+    pytest.importorskip("sklearn")
+    frame, labels = toy()
+    weights = np.ones(len(labels))
+    weights[:3] = 0.0
+    scores = create_ranker("logistic").fit(frame, labels, sample_weight=weights).score(frame)
+    assert np.corrcoef(scores, frame.numeric[:, 0])[0, 1] > 0.9
+
+
+def test_lightgbm_without_any_split_is_refused():
+    pytest.importorskip("lightgbm")
+    frame, labels = toy(n_groups=1, size=6)
+    # 6 rows cannot make two leaves of min_child_samples = 20 rows: every score was the same
+    with pytest.raises(RecstackError, match="LightGBM found no split worth making in 6 "
+                       "training rows .*min_child_samples = 20"):
+        create_ranker("lightgbm", loss="binary", n_jobs=1).fit(frame, labels)
+
+
+def test_lightgbm_with_enough_rows_still_splits():
+    pytest.importorskip("lightgbm")
+    frame, labels = toy(n_groups=1, size=6)
+    scores = create_ranker("lightgbm", loss="binary", n_jobs=1, min_child_samples=1,
+                           n_estimators=5).fit(frame, labels).score(frame)
+    assert np.ptp(scores) > 0
+
+
+def test_a_misspelt_feature_importance_kind_is_refused():
+    pytest.importorskip("lightgbm")
+    frame, labels = toy()
+    ranker = create_ranker("lightgbm", n_jobs=1, n_estimators=5, min_child_samples=2)
+    ranker.fit(frame, labels)
+    with pytest.raises(RecstackError, match="kind must be 'gain' .* or 'split' .*'gains'"):
+        ranker.feature_importance("gains")
+    assert set(ranker.feature_importance("split")) == {"signal", "genre"}
+
+
+def test_scores_that_overflow_are_refused_by_row():
+    pytest.importorskip("torch")
+    frame, labels = toy()
+    ranker = create_ranker("dcn_v2", epochs=1, hidden=(4,), device="cpu").fit(frame, labels)
+    far = frame_of(np.array([[0.5], [1e30]]))
+    # the cross layer multiplies the feature by itself: 1e60 overflows float32, a NaN score
+    with pytest.raises(RecstackError, match="dcn_v2.score: the score of row 1 \\(user 0, item "
+                       "1\\) is (nan|inf|-inf) .*'signal' = 1e\\+30"):
+        ranker.score(far)
+    assert np.isfinite(ranker.score(frame_of(np.array([[0.5], [0.7]])))).all()

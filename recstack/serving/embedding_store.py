@@ -40,7 +40,7 @@ import contextlib
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -164,6 +164,12 @@ def id_array(ids: Any) -> np.ndarray:
         return np.atleast_1d(ids)
     if isinstance(ids, str | bytes) or np.isscalar(ids):
         ids = [ids]
+    if isinstance(ids, Mapping | Set):
+        # a set's order is arbitrary (row j of the vectors could not be matched to its id),
+        # and a mapping would be read as its keys alone
+        raise ConfigError(f"ids must be a list of ids (integers or strings) in the order of "
+                          f"their vectors, got a {type(ids).__name__}; pass list(...) of the "
+                          "ids in the order wanted")
     try:
         values = list(ids)
     except TypeError:
@@ -253,6 +259,17 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         with self._lock, self._errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                # again under the write lock: another process may have written vectors of
+                # another dimension since _prepare_put looked (rows of two lengths would be
+                # a damaged store)
+                row = self._db.execute("SELECT dim FROM dims WHERE kind = ?",
+                                       (kind,)).fetchone()
+                if row is not None and _stored_dim(row[0], kind, str(self.path)) \
+                        != array.shape[1]:
+                    raise ConfigError(f"{kind} vectors have {array.shape[1]} dimensions; the "
+                                      f"store holds {kind} vectors of {row[0]} (written "
+                                      "meanwhile by another process; delete them first to "
+                                      "change)")
                 self._db.execute("INSERT OR IGNORE INTO dims VALUES (?, ?)",
                                  (kind, array.shape[1]))
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
@@ -275,13 +292,13 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                 found_rows.update(self._db.execute(
                     f"SELECT id, vector FROM vectors WHERE kind = ? AND id IN ({marks})",
                     [kind, *chunk]).fetchall())
-        return _assemble(keys, found_rows, dim)
+        return _assemble(keys, found_rows, dim, kind, str(self.path))
 
     def dim(self, kind: str) -> int | None:
         _check_kind(kind)
         with self._lock, self._errors():
             row = self._db.execute("SELECT dim FROM dims WHERE kind = ?", (kind,)).fetchone()
-        return None if row is None else int(row[0])
+        return None if row is None else _stored_dim(row[0], kind, str(self.path))
 
     def count(self, kind: str) -> int:
         _check_kind(kind)
@@ -304,16 +321,51 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             self._db.close()
 
 
-def _assemble(keys: list[str], rows: dict[str, bytes], dim: int
+def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, where: str
               ) -> tuple[np.ndarray, np.ndarray]:
     """The ``(vectors, found)`` of ``keys`` from ``key -> float32 bytes``, in one
-    ``frombuffer`` over the joined bytes."""
+    ``frombuffer`` over the joined bytes. A stored row that is not ``dim`` finite float32
+    values (written by another tool, or in a race with a writer of another dimension;
+    ``put`` writes none) is a damaged store: it would be a reshape traceback or a NaN query
+    vector, so it is a :class:`StoreUnavailableError` naming the id (the service then
+    serves the model's vectors, as when the store is down)."""
     found = np.fromiter((key in rows for key in keys), bool, len(keys))
     vectors = np.zeros((len(keys), dim), np.float32)
     if found.any():
+        wanted = dim * np.dtype(np.float32).itemsize
+        for key, hit in zip(keys, found, strict=True):
+            if hit and len(rows[key]) != wanted:
+                problem = (f"holds {len(rows[key]) / 4:g} float32 values; the store's {kind} "
+                           f"vectors have {dim}" if dim else
+                           f"is stored, but no dimension is recorded for {kind} vectors")
+                raise StoreUnavailableError(
+                    f"embedding store {where}: damaged: the {kind} vector of "
+                    f"{_shown_key(key)} {problem} (write it again with put, or delete it)")
         joined = b"".join(rows[key] for key, hit in zip(keys, found, strict=True) if hit)
         vectors[found] = np.frombuffer(joined, np.float32).reshape(-1, dim)
+        finite = np.isfinite(vectors).all(axis=1)
+        if not finite.all():
+            first = keys[int(np.flatnonzero(~finite)[0])]
+            raise StoreUnavailableError(
+                f"embedding store {where}: damaged: the {kind} vector of {_shown_key(first)} "
+                f"holds NaN or infinite values ({int((~finite).sum())} of the {len(keys)} "
+                "asked do; write them again with put, or delete them)")
     return vectors, found
+
+
+def _shown_key(key: str) -> str:
+    """A store key as the id it stands for: ``i:42`` is 42, ``s:abc`` is 'abc'."""
+    return key[2:] if key.startswith("i:") else repr(key[2:])
+
+
+def _stored_dim(value: Any, kind: str, where: str) -> int:
+    """The stored dimension of ``kind``'s vectors, which must be a positive integer."""
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    if not (text.isascii() and text.isdigit() and int(text) > 0):
+        raise StoreUnavailableError(f"embedding store {where}: damaged: the dimension of the "
+                                    f"{kind} vectors is recorded as {text[:40]!r} (expected a "
+                                    "positive whole number)")
+    return int(text)
 
 
 # --------------------------------------------------------------------------- Redis
@@ -389,13 +441,13 @@ class RedisEmbeddingStore(EmbeddingStore):
         # the client returns bytes (responses are not decoded)
         rows: dict[str, bytes] = {key: cast(bytes, value) for key, value in
                                   zip(keys, values, strict=True) if value is not None}
-        return _assemble(keys, rows, dim)
+        return _assemble(keys, rows, dim, kind, self.url)
 
     def dim(self, kind: str) -> int | None:
         _check_kind(kind)
         with self._errors():
             value = self._client.get(f"{self.prefix}:dim:{kind}")
-        return None if value is None else int(value)
+        return None if value is None else _stored_dim(value, kind, self.url)
 
     def count(self, kind: str) -> int:
         _check_kind(kind)
@@ -427,6 +479,10 @@ def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
         raise ConfigError(f"embedding store location must be a file path, sqlite:///PATH or "
                           f"redis://HOST:PORT/DB, got {location!r}")
     text = str(location)
+    if not text.strip() or text.strip() == "sqlite:///":
+        # Path("") is the working folder: SQLite's answer would name "."
+        raise ConfigError(f"embedding store location is empty ({text!r}); expected a file "
+                          "path, sqlite:///PATH or redis://HOST:PORT/DB")
     if text.startswith(("redis://", "rediss://", "unix://")):
         return RedisEmbeddingStore(text, **options)
     if text.startswith("sqlite:///"):

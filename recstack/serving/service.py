@@ -856,9 +856,19 @@ class Service:
 
             try:
                 vectors, found = self.store.get("user", [loaded.typed_user_id(user_id)])
-                self.store_error = None  # reachable again
-                if found[0] and vectors.shape[1] == loaded.index.dim:
-                    return vectors[0], "store"
+                if found[0] and vectors.shape[1] != loaded.index.dim:
+                    # a store filled for another model: its vectors cannot be searched, and
+                    # serving the model's silently would hide that no nearline update is
+                    # served (health says degraded, the fallback is counted)
+                    self.store_error = (
+                        f"the store's user vectors have {vectors.shape[1]} dimensions, "
+                        f"{loaded.reference}'s items {loaded.index.dim}: the model's own "
+                        "vectors are served (was the store filled for another model?)")
+                    self.metrics.store_fallback.inc()
+                else:
+                    self.store_error = None  # reachable again
+                    if found[0]:
+                        return vectors[0], "store"
             except StoreUnavailableError as error:
                 self.store_error = str(error)
                 self._store_down_until = time.monotonic() + self.settings.store_retry_seconds

@@ -173,8 +173,12 @@ class EvaluationResult:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
-        def clean(x: float) -> float | None:
-            return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+        """The summary as plain JSON values: NaN is None, and numpy numbers, booleans and
+        arrays (an evaluator given ``relevance_threshold=np.int64(4)`` keeps it in ``meta``)
+        are Python's, which ``json.dumps`` refused with a TypeError."""
+        def clean(x: Any) -> Any:
+            x = _plain(x)
+            return None if isinstance(x, float) and math.isnan(x) else x
 
         return {
             "model": self.model,
@@ -182,8 +186,8 @@ class EvaluationResult:
                             "ci_high": clean(s.ci_high), "n_users": s.n_users}
                         for m, s in self.summary().items()},
             "aggregate": {k: clean(v) for k, v in self.aggregate.items()},
-            "users_without_relevant": self.users_without_relevant,
-            "meta": self.meta,
+            "users_without_relevant": _plain(self.users_without_relevant),
+            "meta": _plain(self.meta),
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -196,6 +200,18 @@ class EvaluationResult:
         """The summary table, or with ``per_user`` every user's values."""
         frame = self.per_user.reset_index() if per_user else self.to_pandas()
         write_text(path, frame.to_csv(index=False))
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with numpy scalars and arrays, inside dicts, lists and tuples too, as the
+    Python values JSON writes."""
+    if isinstance(value, np.generic | np.ndarray):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _shown(value: Any) -> str:

@@ -327,7 +327,16 @@ class Evaluator:
         if "diversity" in wanted and self.item_features is None:
             raise ConfigError("the diversity metric needs item_features "
                               "(item vectors or a genre multi-hot matrix)")
-        shape = getattr(self.item_features, "shape", None)  # other forms are refused below
+        features = self.item_features
+        if "diversity" in wanted and not hasattr(features, "shape"):
+            # a list of rows is counted like an array: one with a row per item of another
+            # catalog was read by item index without a word (five rows for four items
+            # passed)
+            try:
+                features = np.asarray(features)
+            except ValueError:  # ragged rows: refused below by intra_list_diversity
+                pass
+        shape = getattr(features, "shape", None)  # other forms are refused below
         if "diversity" in wanted and shape and len(shape) == 2 and shape[0] != train.n_items:
             raise ConfigError(f"item_features has {shape[0]:,} rows but the catalog has "
                               f"{train.n_items:,} items; give one row per item, in the order "
@@ -346,5 +355,5 @@ class Evaluator:
                     top_lists, item_users, k=k)
             if "diversity" in wanted:
                 per_user[f"diversity@{k}"] = beyond_accuracy.intra_list_diversity(
-                    top_lists, self.item_features, k=k)
+                    top_lists, features, k=k)
         return per_user, aggregate

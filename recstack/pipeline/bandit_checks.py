@@ -40,7 +40,11 @@ def refuse_complex(what: str, value: Any, error: type[Exception], *,
 def refuse_booleans(what: str, value: Any, error: type[Exception]) -> None:
     """Refuse an array of true/false values where scores are expected: it is a mask or
     labels given in the wrong place (true would silently score 1, false 0)."""
-    if np.asarray(value).dtype == bool:
+    try:
+        dtype = np.asarray(value).dtype
+    except (TypeError, ValueError):
+        return  # ragged rows and the like: the conversion that follows names them
+    if dtype.kind == "b":
         raise error(f"{what} must be numbers, got true/false values; pass the "
                     "model's scores, not a mask or labels")
 
@@ -82,13 +86,15 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int,
                 and (array == np.round(array)).all()):
             raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "
                                    f"dtype {array.dtype}")
-    array = array.astype(np.int64)
+    # checked before the cast to int64, which wraps 2**63 (uint64, or a float) around to a
+    # negative number: the error names the index as given
     bad = (array < 0) | (array >= size)
     if bad.any():
         index = _first_bad(bad)
-        raise BanditInputError(f"{where}: unknown {what} {int(array[index])} in {name} at "
+        given = array[index].item()
+        raise BanditInputError(f"{where}: unknown {what} {int(given)} in {name} at "
                                f"{_position(index)}; {what}s are 0..{size - 1}")
-    return array
+    return array.astype(np.int64)
 
 
 def check_unit_interval(where: str, name: str, array: np.ndarray) -> None:

@@ -59,6 +59,7 @@ from recstack.metrics.classification import (
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
+from recstack.specs import did_you_mean
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
            "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",
@@ -147,9 +148,9 @@ class Calibrator(ABC):
         """Calibrated probabilities of ``scores`` (float64, same shape, in [0, 1])."""
         if not getattr(self, "fitted_", False):
             raise CalibrationError(f"{self.name}: call fit() before predict()")
-        shape = np.shape(scores)
+        # checked first: np.shape of ragged rows is a numpy ValueError
         flat = self._inputs(scores, "scores", allow_empty=True, any_shape=True)
-        return np.clip(self._predict(flat), 0.0, 1.0).reshape(shape)
+        return np.clip(self._predict(flat), 0.0, 1.0).reshape(np.shape(scores))
 
     def _check_params(self) -> None:  # noqa: B027 (optional hook)
         """Refuse bad hyperparameters (named)."""
@@ -228,6 +229,15 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
     except CalibrationError as error:
         raise CalibrationError(f"{where}: {error}") from None
     calibrator.fitted_ = True
+    # the fields this calibrator writes: any other was added or misspelt by hand and would
+    # be ignored silently (a 'rated' written beside the downsampling 'rate')
+    known = set(calibrator.to_json())
+    unknown = sorted(str(key) for key in data if key not in known)
+    if unknown:
+        hint = did_you_mean(unknown[0], sorted(known))
+        raise CalibrationError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))} in "
+                               f"a {kind} calibrator{hint}; its fields are "
+                               f"{', '.join(map(repr, sorted(known)))}")
     return calibrator
 
 
@@ -315,11 +325,22 @@ class PlattCalibrator(Calibrator):
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=np.inf, solver="lbfgs", max_iter=1000, tol=1e-10)
-        center, scale = float(x.mean()), float(x.std()) or 1.0
-        model.fit(((x - center) / scale)[:, None], y)
+        # scores divided by their largest magnitude first: the mean and standard deviation
+        # of scores near 1e308 overflow (NaN reached the solver) and those of scores near
+        # 1e-300 underflow to 0 (every score looked alike: a constant map)
+        magnitude = float(np.abs(x).max()) or 1.0
+        unit = x / magnitude
+        center, spread = float(unit.mean()), float(unit.std()) or 1.0
+        model.fit(((unit - center) / spread)[:, None], y)
         # undo the standardisation (taken for the solver's conditioning)
-        self.slope_ = float(model.coef_[0, 0] / scale)
-        self.intercept_ = float(model.intercept_[0] - model.coef_[0, 0] * center / scale)
+        slope = float(model.coef_[0, 0]) / spread
+        self.slope_ = slope / magnitude
+        self.intercept_ = float(model.intercept_[0]) - slope * center
+        if not (np.isfinite(self.slope_) and self.slope_ != 0.0 or slope == 0.0):
+            raise CalibrationError(
+                f"{self.name}: the scores' magnitude ({magnitude:.3g}) puts the fitted slope "
+                f"({slope:.3g} / {magnitude:.3g}) beyond float64's range; rescale the scores "
+                "(e.g. to logits or probabilities) before calibrating")
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
         return _sigmoid(self.slope_ * x + self.intercept_)
@@ -698,8 +719,15 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
         check_aligned(("labels", labels), (f"segments[{name!r}]", values),
                       error=CalibrationError, where="calibration_by_segment: ")
         # an ordered categorical (activity_buckets) keeps its order, other values sort
-        keys = (values if isinstance(values, pd.Categorical)
-                else pd.Categorical(np.asarray(values, dtype=object).ravel()))
+        try:
+            keys = (values if isinstance(values, pd.Categorical)
+                    else pd.Categorical(np.asarray(values, dtype=object).ravel()))
+        except (TypeError, ValueError):
+            # a list or dict per prediction cannot be a segment value (unhashable)
+            raise CalibrationError(
+                f"calibration_by_segment: segment {name!r} must hold one value (a text or "
+                "a number) per prediction, such as activity_buckets(counts); got "
+                f"{type(values).__name__} whose entries are not single values") from None
         if len(keys) != len(y):
             raise CalibrationError(f"segment {name!r} has {len(keys)} entries for "
                                    f"{len(y)} predictions")

@@ -12,11 +12,12 @@ partitioning and the rating range, so a reader learns them without opening a dat
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ __all__ = ["write_partitioned", "read_partitioned", "partition_files", "is_parti
 
 _LEVELS = ("year", "month", "day")
 _LEVEL_TYPES = {"year": pa.int16(), "month": pa.int8(), "day": pa.int8()}
+#: digits of each level's folder value: zero-padded, folders sort in time order
+_WIDTH = {"year": 4, "month": 2, "day": 2}
 _OPTIONAL_COLUMNS = (VALUE, TIMESTAMP)
 _COMMON_METADATA = "_common_metadata"
 _PARTITIONING_KEY = b"recstack.partitioning"
@@ -128,18 +131,23 @@ def write_partitioned(
 
 def _partition_values(timestamps: np.ndarray, levels: Sequence[str]) -> dict[str, pa.Array]:
     """Zero-padded year / month / day strings of each timestamp (UTC), vectorised."""
+    numbers = _calendar_numbers(timestamps)
+    return {level: pc.utf8_lpad(pa.array(numbers[level]).cast(pa.string()), _WIDTH[level],
+                                "0")
+            for level in levels}
+
+
+def _calendar_numbers(timestamps: np.ndarray) -> dict[str, np.ndarray]:
+    """The year, month and day (UTC) of each Unix time, vectorised."""
     seconds = timestamps.astype("datetime64[s]")
     years = seconds.astype("datetime64[Y]")
     months = seconds.astype("datetime64[M]")
-    numbers = {
+    return {
         "year": years.astype(np.int64) + 1970,
         "month": (months - years.astype("datetime64[M]")).astype(np.int64) + 1,
         "day": (seconds.astype("datetime64[D]") - months.astype("datetime64[D]")
                 ).astype(np.int64) + 1,
     }
-    width = {"year": 4, "month": 2, "day": 2}
-    return {level: pc.utf8_lpad(pa.array(numbers[level]).cast(pa.string()), width[level], "0")
-            for level in levels}
 
 
 def _swap_into_place(built: Path, root: Path, staging: Path) -> None:
@@ -219,6 +227,76 @@ def _check_folder_values(root: Path, levels: Sequence[str]) -> None:
                     f"{value!r} is not a whole number", file=str(root),
                     expected="folders such as year=2024/month=03, as write_partitioned "
                              "writes them")
+
+
+def _check_folder_dates(root: Path, levels: Sequence[str]) -> None:
+    """Raise for the first partition folder that names no date (``month=13``, ``day=31``
+    under ``month=02``, ``year=0``), and for a data file outside the folders of the last
+    level (``year=2020/month=02/part.parquet`` in a dataset of days): no row can belong
+    there, and a read with a time range would skip it without a word."""
+    for file in sorted(root.rglob("*")):
+        relative = file.relative_to(root)
+        # other files are named by the reader: "not a Parquet file", with the remedy
+        if (file.suffix.lower() in (".parquet", ".pq") and len(relative.parts) != len(levels) + 1
+                and not any(part.startswith(("_", ".")) for part in relative.parts)
+                and file.is_file()):
+            raise DataFormatError(
+                f"{relative.as_posix()} is not in a folder of the last level, "
+                f"{'/'.join(f'{level}=..' for level in levels)}", file=str(root),
+                expected="every data file in a folder of each level, as write_partitioned "
+                         "writes them (a read with a time range would skip it)")
+    for folder in sorted(root.glob("/".join(["*"] * len(levels)))):
+        if not folder.is_dir():
+            continue
+        parts = folder.relative_to(root).parts
+        values: dict[str, int] = {}
+        for part in parts:
+            level, _, value = part.partition("=")
+            if level in levels and value.isascii() and value.isdigit():
+                values[level] = int(value)
+        problem = _not_a_date(values)
+        if problem is not None:
+            raise DataFormatError(
+                f"partition folder {folder.relative_to(root).as_posix()!r}: {problem}",
+                file=str(root), expected="folders that name a date (year 1 to 9999, month 1 to "
+                                         "12, a day of that month), as write_partitioned "
+                                         "writes them")
+
+
+def _not_a_date(values: Mapping[str, int]) -> str | None:
+    year, month, day = (values.get(level) for level in _LEVELS)
+    if year is not None and not 1 <= year <= 9999:
+        return f"year={year} is not a year from 1 to 9999"
+    if month is not None and not 1 <= month <= 12:
+        return f"month={month} is not a month from 1 to 12"
+    if day is not None and year is not None and month is not None:
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f"day={day} is not a day of {year}-{month:02d} (1 to {days})"
+    return None
+
+
+def _refuse_rows_outside_their_folder(table: pa.Table, levels: Sequence[str], root: Path,
+                                      locate: Callable[[int], str]) -> None:
+    """Raise for the first row whose time is not in the year / month / day its folder
+    names: a read whose time range leaves that folder out would silently lose it (and one
+    that opens the folder would keep a row of another period)."""
+    times = table.column(TIMESTAMP).to_numpy()
+    numbers = _calendar_numbers(times)
+    outside = np.zeros(len(times), bool)
+    for level in levels:
+        outside |= numbers[level] != table.column(level).to_numpy().astype(np.int64)
+    if not outside.any():
+        return
+    row = int(np.argmax(outside))
+    folder = "/".join(f"{level}={int(table.column(level)[row].as_py()):0{_WIDTH[level]}d}"
+                      for level in levels)
+    raise DataFormatError(
+        f"{locate(row)}: the time {int(times[row])} ({_iso(int(times[row]))}) is outside its "
+        f"folder {folder} ({int(outside.sum()):,} such row(s) in what was read)",
+        file=str(root), column=TIMESTAMP,
+        expected="each row in the folder of its own UTC date, as write_partitioned files it "
+                 "(a read whose time range leaves a folder out never sees its rows)")
 
 
 def _refuse_repeated_names(root: Path, where: str, names: Sequence[str]) -> None:
@@ -368,10 +446,14 @@ def read_partitioned(
         the ids of one column as numbers in one partition and as text in another (merged,
         ``1`` and ``"1"`` would become one id): ids of any integer width, or whole-number
         floats, merge; numbers and text are refused, naming both files and both kinds.
-        A problem with a value, naming the column and row.
+        A problem with a value, naming the column and row. A partition folder that names
+        no date (``month=13``), a data file above the last level's folders and a row whose
+        time is not in its folder's period (a read with a time range would skip them
+        without a word; rows are checked in the files read).
     """
     root = Path(root)
     dataset, levels = _dataset(root)
+    _check_folder_dates(root, levels)
     low, high = _time_range(start, end)
     folders = _partition_filter(levels, low, high)
     wanted = check_name_list(_OPTIONAL_COLUMNS if columns is None else columns, "columns")
@@ -390,14 +472,20 @@ def read_partitioned(
         expression = _and(expression, ds.field(TIMESTAMP) < high)
     with resolve(progress).task(f"Reading {root.name}", total=None) as task:
         try:
-            table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted], filter=expression)
+            # the folder of each row too: a row outside it is refused (see below)
+            table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted, *levels],
+                                     filter=expression)
         except (pa.ArrowException, OSError) as error:
             raise _unreadable(root, error) from None
         task.advance(table.num_rows)
     roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     rating_range = roles.rating_range if roles is not None and VALUE in wanted else None
-    return _to_interactions(table, root, wanted, rating_range,
-                            _row_locator(root, dataset, folders, low, high))
+    locate = _row_locator(root, dataset, folders, low, high)
+    data = _to_interactions(table.drop_columns(list(levels)), root, wanted, rating_range,
+                            locate)
+    if TIMESTAMP in wanted:  # checked in range by _to_interactions
+        _refuse_rows_outside_their_folder(table, levels, root, locate)
+    return data
 
 
 def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],

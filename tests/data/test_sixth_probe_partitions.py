@@ -1,0 +1,68 @@
+"""Sixth probe, time-partitioned folders: a folder that names no date, a file outside the
+last level and a row outside its folder are refused by name (a read with a time range
+skipped them without a word)."""
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from recstack.data.partitioned import read_partitioned
+from recstack.errors import DataFormatError
+
+JAN_1_2020 = 1577836800
+FEB_1_2020 = 1580515200
+
+
+def _dataset(root, files):
+    """Write each ``relative path -> list of timestamps`` as a data file of that folder."""
+    for number, (relative, times) in enumerate(files.items()):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({"user_id": [number] * len(times),
+                                 "item_id": list(range(len(times))),
+                                 "value": [1.0] * len(times), "timestamp": times}), path)
+    return root
+
+
+@pytest.mark.parametrize(("folder", "message"), [
+    ("year=2020/month=13", r"'year=2020/month=13': month=13 is not a month from 1 to 12"),
+    ("year=2020/month=00", r"'year=2020/month=00': month=0 is not a month from 1 to 12"),
+    ("year=0000/month=01", r"'year=0000/month=01': year=0 is not a year from 1 to 9999"),
+    ("year=2021/month=02/day=29",
+     r"'year=2021/month=02/day=29': day=29 is not a day of 2021-02 \(1 to 28\)"),
+])
+def test_a_folder_that_names_no_date_is_refused(tmp_path, folder, message):
+    depth = folder.count("/") + 1
+    # a leap day is a date
+    good, time = (("year=2020/month=02/day=29", FEB_1_2020 + 28 * 86400) if depth == 3
+                  else ("year=2020/month=01", JAN_1_2020))
+    root = _dataset(tmp_path / "events", {f"{good}/part-0.parquet": [time],
+                                          f"{folder}/part-0.parquet": [time]})
+    with pytest.raises(DataFormatError, match=rf"events: partition folder {message}"):
+        read_partitioned(root)
+    # a range that leaves that folder out read the others as if it were not there
+    with pytest.raises(DataFormatError, match=message):
+        read_partitioned(root, end="2020-03-01")
+
+
+def test_a_data_file_above_the_last_level_is_refused(tmp_path):
+    # its rows have no day: a read from 2020-02-01 on left them out
+    root = _dataset(tmp_path / "events", {
+        "year=2020/month=01/day=01/part-0.parquet": [JAN_1_2020],
+        "year=2020/month=02/part-0.parquet": [FEB_1_2020]})
+    with pytest.raises(DataFormatError, match=r"events: year=2020/month=02/part-0\.parquet is "
+                                              r"not in a folder of the last level, "
+                                              r"year=\.\./month=\.\./day=\.\."):
+        read_partitioned(root, start="2020-02-01")
+
+
+def test_a_row_outside_its_folder_is_refused_naming_file_and_row(tmp_path):
+    # read whole, the row was kept; read from February on, it was lost
+    root = _dataset(tmp_path / "events", {
+        "year=2020/month=01/part-0.parquet": [JAN_1_2020, FEB_1_2020 + 5],
+        "year=2020/month=02/part-0.parquet": [FEB_1_2020]})
+    with pytest.raises(DataFormatError, match=r"events: column 'timestamp': "
+                                              r"year=2020/month=01/part-0\.parquet, row 2: the "
+                                              r"time 1580515205 \(2020-02-01T00:00:05\) is "
+                                              r"outside its folder year=2020/month=01"):
+        read_partitioned(root)

@@ -66,9 +66,14 @@ def positive_number(value: Any, name: str, *, allow_zero: bool = False) -> float
 
 
 def row_indices(values: Any, name: str, n_rows: int) -> np.ndarray:
-    """Row indices as a 1-D int64 array, each a whole number in ``[0, n_rows)``."""
-    if isinstance(values, numbers.Number | str):  # one query given on its own
+    """Row indices as a 1-D int64 array, each a whole number in ``[0, n_rows)``; true/false
+    values are refused (numpy read a boolean mask as the rows 0 and 1)."""
+    if isinstance(values, numbers.Number | str | np.bool_):  # one query given on its own
         values = [values]
+    position = _first_boolean(values)
+    if position is not None:
+        raise RecstackError(f"{name} must be row numbers, not true/false; position {position} "
+                            "holds a boolean (for a mask of rows, give np.flatnonzero(mask))")
     array = as_float_array(values, name, ndim=1)
     if not np.all(array == np.round(array)):
         position = int(np.flatnonzero(array != np.round(array))[0])
@@ -80,3 +85,25 @@ def row_indices(values: Any, name: str, n_rows: int) -> np.ndarray:
         raise RecstackError(f"{name} must be row numbers in [0, {n_rows}); position "
                             f"{position} holds {int(array[position])}")
     return array.astype(np.int64)
+
+
+def _first_boolean(values: Any) -> int | None:
+    """The position of the first true/false entry of a flat sequence, or None: a boolean
+    array, or a list mixing booleans with numbers (numpy makes ``[True, 3]`` the integers
+    ``[1, 3]``)."""
+    array = values if isinstance(values, np.ndarray) else None
+    if array is None:
+        try:
+            array = np.asarray(values, dtype=object)
+        except (TypeError, ValueError):  # not a flat sequence: refused by the caller's check
+            return None
+    if array.ndim != 1:
+        return None
+    if array.dtype == np.bool_:
+        return 0 if len(array) else None
+    if array.dtype != object:
+        return None
+    for position, value in enumerate(array):
+        if isinstance(value, bool | np.bool_):
+            return position
+    return None

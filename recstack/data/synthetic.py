@@ -369,6 +369,11 @@ class SyntheticConfig:
             # a number would be read as nanoseconds since 1970: say what a date is instead
             raise ConfigError(f"start must be a date such as '2019-01-01', got "
                               f"{self.start!r}")
+        if isinstance(self.start, str) and self.start.strip().lower() in _CLOCK_WORDS:
+            # pandas reads these as the moment of the call: every run another dataset
+            raise ConfigError(f"start must be a fixed date such as '2019-01-01', not "
+                              f"{self.start!r}, which means the time of each run (the data "
+                              "would not be a function of the configuration)")
         try:
             first = pd.Timestamp(self.start)
             if first is pd.NaT:
@@ -408,6 +413,8 @@ def _as_float(name: str, value: Any) -> float:
     return float(value)
 
 
+#: dates that pandas reads from the clock
+_CLOCK_WORDS = ("now", "today")
 _MOST_FACTORS = 1024
 _MOST_IDS = 2**31 - 1
 
@@ -419,7 +426,9 @@ def _at_least(name: str, value: float, lowest: float) -> None:
 
 def _at_most(name: str, value: int, highest: int, why: str = "") -> None:
     if value > highest:
-        raise ConfigError(f"{name} must be at most {highest:,}{why}, got {value:,}")
+        # 1e300 as an integer is 301 digits: shown as a float, it is readable
+        shown = f"{value:,}" if value < 10**18 else f"{float(value):.3g}"
+        raise ConfigError(f"{name} must be at most {highest:,}{why}, got {shown}")
 
 
 def _between(name: str, value: float, lowest: float, highest: float) -> None:

@@ -43,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 import math
 import os
@@ -55,6 +56,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Req
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.convertors import PathConvertor, register_url_convertor
@@ -296,13 +298,54 @@ def _render(service: Service, served: Served) -> Response:
     return Response(dumps(recommendations_body(served)), media_type="application/json")
 
 
+# --------------------------------------------------------------------------- JSON bodies
+class RepeatedKeyError(ValueError):
+    """A JSON object of a request body names one key twice."""
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON readers keep the last of a repeated key: {"k": 3, "k": 50} was answered with 50
+    # items, the same silent choice a repeated query parameter made (refused there too)
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise RepeatedKeyError(f"the key {_text(key[:64])!r} is given twice in one "
+                                   "object; give it once")
+        found[key] = value
+    return found
+
+
+class _StrictJSONRequest(Request):
+    """A request whose JSON body may not repeat a key (see :func:`_refuse_repeated_keys`)."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = json.loads(await self.body(), object_pairs_hook=_refuse_repeated_keys)
+        return self._json
+
+
+class _StrictJSONRoute(APIRoute):
+    """FastAPI's route, reading JSON bodies with :class:`_StrictJSONRequest` (FastAPI's
+    documented way to change how a route reads its request)."""
+
+    def get_route_handler(self) -> Any:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(_StrictJSONRequest(request.scope, request.receive))
+
+        return strict
+
+
 # --------------------------------------------------------------------------- routers
-users = APIRouter(prefix="/users", tags=["users"])
-items = APIRouter(prefix="/items", tags=["items"])
-recommendations = APIRouter(prefix="/recommendations", tags=["recommendations"])
-events = APIRouter(prefix="/events", tags=["events"])
-operations = APIRouter(tags=["operations"])
-admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)])
+users = APIRouter(prefix="/users", tags=["users"], route_class=_StrictJSONRoute)
+items = APIRouter(prefix="/items", tags=["items"], route_class=_StrictJSONRoute)
+recommendations = APIRouter(prefix="/recommendations", tags=["recommendations"],
+                            route_class=_StrictJSONRoute)
+events = APIRouter(prefix="/events", tags=["events"], route_class=_StrictJSONRoute)
+operations = APIRouter(tags=["operations"], route_class=_StrictJSONRoute)
+admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)],
+                  route_class=_StrictJSONRoute)
 page = APIRouter(include_in_schema=False)
 
 
@@ -484,16 +527,25 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     text that UTF-8 cannot carry (a lone surrogate such as ``"\\ud800"``, which JSON's
     escapes allow) is written with backslash escapes; FastAPI's own handler fails to
     encode either and answers 500. A body FastAPI did not read as JSON because of its
-    Content-Type (``text/plain``, a form) says so, rather than that the text "should be a
-    valid dictionary"."""
+    Content-Type (``text/plain``, ``text/json``, a form) says so, rather than that the
+    text "should be a valid dictionary"."""
     errors = jsonable_encoder(cast(RequestValidationError, error).errors())
     content_type = request.headers.get("content-type")
     for problem in errors:
         if problem.get("loc") == ["body"] and isinstance(problem.get("input"), str) \
-                and content_type is not None and "json" not in content_type.lower():
+                and content_type is not None and not _read_as_json(content_type):
             problem["msg"] = ("the body must be a JSON object sent with 'Content-Type: "
                               f"application/json' (got {content_type[:100]!r})")
     return JSONResponse({"detail": _encodable(errors)}, status_code=422)
+
+
+def _read_as_json(content_type: str) -> bool:
+    """Whether FastAPI reads a body of ``content_type`` as JSON: ``application/json`` or
+    ``application/...+json`` (``text/json`` is read as text, and its 422 said only that the
+    text "should be a valid dictionary")."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    main, _, sub = kind.partition("/")
+    return main == "application" and (sub == "json" or sub.endswith("+json"))
 
 
 async def _unreadable_body(request: Request, error: Exception) -> Response:
@@ -512,6 +564,8 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
         return await http_exception_handler(request, http_error)
     if isinstance(cause, RecursionError):
         reason = "arrays or objects nested too deeply"
+    elif isinstance(cause, RepeatedKeyError):
+        reason = str(cause)
     elif isinstance(cause, ValueError) and "integer string conversion" in str(cause):
         reason = "an integer of more than 4300 digits"
     else:

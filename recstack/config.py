@@ -333,6 +333,8 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     evaluation = build_spec(EvaluationSpec, evaluation_table, f"{file}[evaluation] ")
     models = _parse_models(raw["models"], file)
     tune = _parse_tune(raw.get("tune"), file, models, graph_cf=data.is_graph_cf)
+    if tune is not None:
+        _check_validation_fraction_applies(raw["tune"], split, data, f"{file}[tune] ")
     report = build_spec(ReportSpec, raw.get("report", {}), f"{file}[report] ")
     return Experiment(name=name, seed=seed, data=data, filters=filters, split=split,
                       evaluation=evaluation, models=models, tune=tune, report=report,
@@ -720,6 +722,41 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
                         declared=cls.params[param], model=model.type, name=param)
     check_conditions(f"{where}space", space)
     return spec
+
+
+def fraction_shapes_validation(split: SplitSpec | None) -> bool:
+    """Whether ``[tune] validation_fraction`` changes the validation part carved out of the
+    training part: data that came split are carved at random (it does), and a split method
+    whose validation split takes no share (``leave_last_out``: each user's latest rows)
+    does not."""
+    if split is None:
+        return True
+    return split.for_validation(0.1, 0) != split.for_validation(0.2, 0)
+
+
+def _check_validation_fraction_applies(table: dict[str, Any], split: SplitSpec | None,
+                                       data: DataSpec, where: str) -> None:
+    """Refuse a ``validation_fraction`` the search would ignore without a word."""
+    if "validation_fraction" not in table:
+        return
+    given = f"{where}validation_fraction = {table['validation_fraction']!r}: "
+    if data.adjacency is not None:
+        from recstack.data.adjacency import FILE_NAMES
+
+        valid = Path(data.adjacency.path) / FILE_NAMES["valid"]
+        if valid.is_file():
+            raise ConfigError(f"{given}the split folder holds {valid.name}, which is the "
+                              "validation part, so no share of train.txt is carved out; "
+                              "remove validation_fraction (it applies to a split without "
+                              f"{valid.name})")
+        return
+    if not fraction_shapes_validation(split):
+        method = next((name for name in SPLITS.names() if type(split) is SPLITS.get(name)),
+                      type(split).__name__)
+        raise ConfigError(f"{given}the {method} split carves the validation part out of the "
+                          "training part as it splits the data ([split] settings), without "
+                          "a share, so this would be ignored; remove validation_fraction, or "
+                          "use a split method with a share (random, temporal, users)")
 
 
 def tunable_space(model_type: str, *, timestamps: bool = True) -> dict[str, dict[str, Any]]:

@@ -230,6 +230,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
         raise RecstackError('tuning needs optuna: pip install "recstack[tune]"') from None
     name, k, key = metric_column(metric)
     evaluator = Evaluator(metrics=(name,), ks=(k,), **evaluator_settings)
+    _check_validation_relevance(evaluator, validation)
     base = dict(base_params or {})
     defaults = _defaults(model_class(model_type).params)
     history: list[dict[str, Any]] = []
@@ -455,6 +456,24 @@ def _listed(params: dict[str, Any]) -> str:
     return ", ".join(f"{name} = {value!r}" for name, value in params.items())
 
 
+def _check_validation_relevance(evaluator: Evaluator, validation: Interactions) -> None:
+    """Refuse, before any trial is fitted, a validation part in which no user has a relevant
+    item: every trial would fail on it alike, and the error would blame the first trial's
+    values (and say to change the model's parameters)."""
+    if evaluator.relevance(validation).nnz:
+        return
+    values = np.asarray(validation.value, dtype=np.float64)
+    largest = f" (the largest is {values.max():g})" if len(values) else ""
+    if evaluator.relevance_threshold is not None:
+        reason = (f"[evaluation] relevance_threshold = {evaluator.relevance_threshold!r} is "
+                  f"above every value of its {len(values):,} rows{largest}; lower it, or "
+                  "leave it out to count every row as relevant")
+    else:
+        reason = (f"with [evaluation] graded = true only values > 0 are relevant, and none of "
+                  f"its {len(values):,} rows has one{largest}; set graded = false")
+    raise ConfigError(f"no user of the validation part has a relevant item: {reason}")
+
+
 def check_metric_cutoff(experiment: Experiment, train: Interactions) -> None:
     """Refuse a ``[tune] metric`` cut-off beyond the catalog of ``train``: every list would
     hold every item, and the evaluator would quietly score a shorter list than the one
@@ -577,9 +596,26 @@ def _validation_split(experiment: Experiment, train: Interactions,
                       fraction: float) -> splits.Split:
     """Split the training part again, the way the experiment splits its data (data that
     came split are split again at random)."""
+    from recstack.config import fraction_shapes_validation
+
     seed = experiment.seed + 1  # not the test split's own draw
     method = experiment.split or splits.RandomSplit(fraction, seed)
-    return method.for_validation(fraction, seed).apply(train)[0]
+    try:
+        return method.for_validation(fraction, seed).apply(train)[0]
+    except RecstackError as error:
+        # the split speaks of its own settings ("test_fraction"), which the user did not
+        # write: name the [tune] setting that made this split, and what to change
+        if fraction_shapes_validation(experiment.split):
+            cause = (f"[tune] validation_fraction = {fraction!r} (the share of the training "
+                     f"part held out to validate on)")
+            remedy = ("a validation_fraction that leaves rows in both parts, e.g. 0.2 (the "
+                      "default)")
+        else:
+            cause = "[tune] (the validation part is carved out as [split] says)"
+            remedy = "other [split] settings, or more data"
+        raise type(error)(f"{experiment.where}{cause}: carving the validation part out of "
+                          f"the training part ({len(train):,} rows) failed: {error}; "
+                          f"use {remedy}") from None
 
 
 def _rebase_data_paths(raw: dict[str, Any], old: Path, new: Path) -> dict[str, Any]:

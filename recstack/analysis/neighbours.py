@@ -101,7 +101,12 @@ def nearest_neighbours(vectors: Any, queries: Any, k: int = 10, *, titles: Any =
 
 def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     """Rows x distinct labels, 1 where the row has the label. Each entry of ``labels`` is
-    one label, a list of labels, a ``"A|B"`` string, or empty/None for none."""
+    one label, a list of labels, a ``"A|B"`` string, or empty/None for none.
+
+    Labels are trimmed (``"Drama | War"`` holds ``"Drama"`` and ``"War"``, as the re-rankers
+    and the content model read it), and a missing value in any of pandas' or numpy's forms
+    (None, NaN of any float type, ``pd.NA``, ``pd.NaT``), as an entry or inside a list, is
+    no label: ``pd.NA`` failed with a TypeError and a float32 NaN became the label "nan"."""
     if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray | pd.Series):
         raise RecstackError(f"labels must be a list with one entry per row (a label, a list "
                             f"of labels or an 'A|B' string), got {type(labels).__name__}")
@@ -111,7 +116,7 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     cols: list[int] = []
     for row, entry in enumerate(labels):
         items: list[Any]  # labels as given: strings, or numbers made text below
-        if entry is None or (isinstance(entry, float) and math.isnan(entry)):
+        if _missing(entry):
             continue
         if isinstance(entry, str):
             items = entry.split("|")
@@ -123,9 +128,11 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
             raise RecstackError(f"labels entry {row} is a {type(entry).__name__}; expected a "
                                 "label, a list of labels, an 'A|B' string or None")
         for label in items:
-            if label == "" or label is None:
+            if _missing(label):
                 continue
-            label = str(label)
+            label = str(label).strip()
+            if not label:
+                continue
             if label not in position:
                 position[label] = len(names)
                 names.append(label)
@@ -136,6 +143,12 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     matrix.sum_duplicates()
     matrix.data[:] = 1.0
     return matrix, names
+
+
+def _missing(value: Any) -> bool:
+    """Whether a label (or a whole entry) is a missing value rather than a label."""
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float | np.floating) and math.isnan(value))
 
 
 @dataclass(frozen=True)

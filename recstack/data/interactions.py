@@ -551,6 +551,11 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
             array.dtype.kind == "O" and pd.api.types.infer_dtype(array) == "string"):
         # the id rule of every loader (recstack.data.files): text is trimmed, so " a" read
         # here is the "a" a CSV file would give
+        # missing first: pyarrow, which trims, takes None but not pandas' NA (a pandas
+        # "string" column with a gap was an ArrowTypeError)
+        missing = pd.isna(array)
+        if missing.any():
+            array = np.where(missing, None, array)
         array = trim_text_ids(array)
         empty = pd.isna(array) | (array == "")
         if empty.any():
@@ -568,6 +573,16 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
         raise DataFormatError(f"has shape {raw.shape} for {n} interactions", column=column,
                               expected=f"one number per interaction, shape ({n},)")
     if raw.dtype.kind == "O":  # numbers held as Python objects (e.g. a pandas column)
+        # the one check of numbers that numpy would misread: it parses the text '1_0' as
+        # 10 and '\u0663' as 3, and drops the imaginary part of 1+2j (imported here:
+        # only object columns need it)
+        from recstack.metrics._validation import not_numbers
+
+        problem = not_numbers(raw)
+        if problem is not None:
+            raise DataFormatError(f"holds {problem}", column=column,
+                                  expected="numbers (convert text first, e.g. with "
+                                           "pandas.to_numeric)")
         try:
             raw = raw.astype(np.float64)
         except (TypeError, ValueError):
@@ -575,6 +590,10 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
     if raw.dtype.kind not in "biuf":
         raise DataFormatError(f"holds {raw.dtype} values, e.g. {raw[:3].tolist()}",
                               column=column, expected="numbers")
+    if np.dtype(dtype).kind == "i" and raw.dtype.kind == "b":
+        # True is no moment: numpy would make it the second 1 of 1970
+        raise DataFormatError(f"holds true/false values, e.g. {raw[:3].tolist()}",
+                              column=column, expected="Unix seconds (numbers)")
     if np.dtype(dtype).kind == "i":
         if raw.dtype.kind == "f" and raw.size and not np.isfinite(raw).all():
             raise DataFormatError("holds NaN or infinite times", column=column,

@@ -544,6 +544,20 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
+def output_file(example: str) -> Any:
+    """A path argument naming a file to write (``example``: a file name to suggest). A path
+    ending in a slash names a folder: ``Path`` drops the slash, and the file was written
+    under the folder's name (``--out results/`` wrote a file ``results``)."""
+    def parse(text: str) -> Path:
+        path = _path(text)
+        if text.endswith(("/", os.sep)):
+            raise argparse.ArgumentTypeError(
+                f"{text!r} ends with '/', so it names a folder, but a file is written here; "
+                f"give the file's name, e.g. {text}{example}")
+        return path
+    return parse
+
+
 def _number_or_text(text: str) -> Any:
     for cast in (int, float):
         try:
@@ -685,7 +699,7 @@ def _build_parser() -> argparse.ArgumentParser:
     tune = commands.add_parser("tune", help="search a model's hyperparameters (optuna) on a "
                                "validation split of the training data")
     tune.add_argument("experiment", type=_path, help="an experiment file with a [tune] table")
-    tune.add_argument("--out", type=_path, default=None,
+    tune.add_argument("--out", type=output_file("tuned.toml"), default=None,
                       help="where to write the tuned experiment (default: NAME.tuned.toml, "
                            "replaced by each run)")
     tune.add_argument("--overwrite", action="store_true",
@@ -695,7 +709,7 @@ def _build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the HTML report of a results folder")
     report.add_argument("results", type=_path, metavar="RESULTS_DIR",
                         help="a folder written by recstack evaluate")
-    report.add_argument("--out", type=_path, default=None,
+    report.add_argument("--out", type=output_file("report.html"), default=None,
                         help="the file to write (default: RESULTS_DIR/report.html, "
                              "replaced by each run)")
     report.add_argument("--overwrite", action="store_true",
@@ -807,7 +821,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="every user the model can recommend for, in batches")
     recommend.add_argument("--k", type=_positive_int, default=20)
     recommend.add_argument("--registry", type=_text, default=None, metavar="DIR")
-    recommend.add_argument("--out", type=_path, default=None,
+    recommend.add_argument("--out", type=output_file("recommendations.csv"), default=None,
                            help=".csv or .parquet file (default: CSV on stdout)")
     recommend.add_argument("--overwrite", action="store_true",
                            help="replace an existing --out file")

@@ -342,9 +342,14 @@ def experiment_inputs(experiment: Experiment) -> list[tuple[str, Path]]:
 
 def refuse_output_over_inputs(out: str | Path, inputs: Sequence[tuple[str, Path]],
                               written: str) -> None:
-    """Refuse an output folder that is one of ``inputs`` (``(what, path)``) or holds one:
-    replacing it with ``overwrite`` would delete the data being read. Paths are compared
-    after following links, so another spelling of the same folder is caught."""
+    """Refuse an output that is one of ``inputs`` (``(what, path)``) or holds one: replacing
+    it with ``overwrite`` would delete the data being read; and an output inside a
+    partitioned Parquet folder among them, which is read with every file under it: the next
+    read would fail on the output (or take it for data). Other folders read only their own
+    files, and may hold outputs. Paths are compared after following links, so another
+    spelling of the same folder is caught."""
+    from recstack.data.partitioned import is_partitioned
+
     out_path = os.path.realpath(Path(out).expanduser())
     for what, path in inputs:
         real = os.path.realpath(path.expanduser())
@@ -354,6 +359,12 @@ def refuse_output_over_inputs(out: str | Path, inputs: Sequence[tuple[str, Path]
             relation = "is" if real == out_path else "is a folder holding"
             raise RecstackError(f"{out}: {relation} {what} {path}, which writing "
                                 f"{written} there would replace; choose another --out")
+        if (out_path.startswith(real.rstrip(os.sep) + os.sep) and os.path.isdir(real)
+                and is_partitioned(real)):
+            raise RecstackError(f"{out}: lies inside {what} {path}, a partitioned Parquet "
+                                f"folder, which is read with every file under it: {written} "
+                                "written there would be read as data (and fail); choose an "
+                                "--out outside it")
 
 
 def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = None) -> Path:

@@ -18,6 +18,10 @@ __all__ = ["add_commands"]
 
 def add_commands(subparsers: Any) -> None:
     """Add ``pipeline run`` and ``pipeline report`` to the main parser's subcommands."""
+    # the main parser's path types: an empty path is refused (it was the working folder),
+    # as is a file output ending in '/'
+    from recstack.cli import _path, output_file
+
     pipeline = subparsers.add_parser(
         "pipeline", help="production loop: new partitions -> checks -> drift -> retrain -> "
                          "gate -> publish")
@@ -34,15 +38,17 @@ def add_commands(subparsers: Any) -> None:
                     "evaluates against the published model and publishes when the gate "
                     "passes. A rerun resumes an interrupted run; after a completed run it "
                     "does nothing until new partitions arrive.")
-    run.add_argument("file", metavar="PIPELINE.toml", help="the pipeline file")
+    run.add_argument("file", metavar="PIPELINE.toml", type=_path, help="the pipeline file")
     run.add_argument("--quiet", action="store_true", help="print only the result line")
     run.set_defaults(run=_run)
     report = commands.add_parser(
         "report", help="(re)write the HTML page of a pipeline run folder",
         description="Writes RUN/report/report.html (or --out) from the run's report.json; "
                     "the pipeline writes it itself, this rebuilds it for any past run.")
-    report.add_argument("run_folder", metavar="RUN", help="a run folder, WORK/runs/RUN")
-    report.add_argument("--out", default=None, help="the file to write")
+    report.add_argument("run_folder", metavar="RUN", type=_path,
+                        help="a run folder, WORK/runs/RUN")
+    report.add_argument("--out", type=output_file("report.html"), default=None,
+                        help="the file to write")
     report.add_argument("--overwrite", action="store_true",
                         help="replace an existing --out file (RUN/report/report.html, the "
                              "run's own page, is always replaced)")

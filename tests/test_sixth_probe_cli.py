@@ -1,0 +1,84 @@
+"""Sixth bad-input probe, the command line: outputs that landed somewhere else than asked,
+or inside the data being read. Each test failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recstack.cli import main
+from recstack.data.partitioned import write_partitioned
+from recstack.data.sources import load_source
+from recstack.data.synthetic import generate
+
+SMALL = "synthetic:n_users=80,n_items=60,n_interactions=1500,seed=1"
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as stop:  # argparse refuses the argument itself
+        code = stop.code
+    return code, capsys.readouterr().err
+
+
+def _experiment(tmp_path: Path, source: str = SMALL) -> Path:
+    path = tmp_path / "exp.toml"
+    path.write_text(f'[data]\nsource = "{source}"\n[split]\nmethod = "random"\n'
+                    '[evaluation]\nmetrics = ["ndcg"]\nks = [10]\n'
+                    '[[models]]\ntype = "most_popular"\n[tune]\nmodel = "most_popular"\n'
+                    'trials = 1\n')
+    return path
+
+
+@pytest.mark.parametrize("command", [
+    ["tune", "EXP", "--out"],
+    ["report", "RESULTS", "--out"],
+    ["recommend", "MODEL", "--users", "1", "--out"],
+    ["pipeline", "report", "RUN", "--out"],
+])
+def test_a_file_output_ending_in_a_slash_is_refused(tmp_path, capsys, monkeypatch, command):
+    # Path() drops the slash: `tune --out sub/` wrote the tuned experiment as a file 'sub'
+    monkeypatch.chdir(tmp_path)
+    _experiment(tmp_path)
+    argv = [str(tmp_path / "exp.toml") if part == "EXP" else part for part in command]
+    code, err = _run(capsys, *argv, "sub/")
+    assert code == 2
+    assert "argument --out: 'sub/' ends with '/', so it names a folder, but a file is " \
+           "written here; give the file's name, e.g. sub/" in err
+    assert not (tmp_path / "sub").exists()
+
+
+@pytest.mark.parametrize("command", [["pipeline", "run"], ["pipeline", "report"]])
+def test_an_empty_pipeline_path_is_refused(capsys, command):
+    # '' was the working folder: "'.: not a completed pipeline run'"
+    code, err = _run(capsys, *command, "")
+    assert code == 2 and "expected a path, got an empty string" in err
+
+
+@pytest.fixture
+def partitioned(tmp_path: Path) -> Path:
+    data = generate(n_users=80, n_items=60, n_interactions=1500, months=3, seed=1)
+    write_partitioned(data, tmp_path / "logs")
+    return tmp_path / "logs"
+
+
+@pytest.mark.parametrize("command", [
+    ["data", "split", "LOGS", "--out", "LOGS/split"],
+    ["evaluate", "EXP", "--out", "LOGS/results"],
+    ["tune", "EXP", "--out", "LOGS/tuned.toml"],
+])
+def test_an_output_inside_a_partitioned_source_is_refused(tmp_path, capsys, partitioned,
+                                                          command):
+    # the split went into the folder it read, and the folder could no longer be read:
+    # "Could not read schema from 'logs/split/report.json'"
+    before = sorted(p.relative_to(partitioned) for p in partitioned.rglob("*"))
+    experiment = _experiment(tmp_path, source=str(partitioned))
+    argv = [part.replace("LOGS", str(partitioned)).replace("EXP", str(experiment))
+            for part in command]
+    code, err = _run(capsys, *argv)
+    assert code == 2
+    assert f"{argv[-1]}: lies inside " in err and "a partitioned Parquet folder" in err
+    assert sorted(p.relative_to(partitioned) for p in partitioned.rglob("*")) == before
+    assert len(load_source(str(partitioned))) == 1500

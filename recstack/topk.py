@@ -152,7 +152,20 @@ def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
     precision stay distinct); any other real dtype becomes float64, which is exact for
     float16 and for integers below 2**53. Models return either a fresh array (used as it
     is unless ``copy``) or a read-only view of their state (copied here).
+
+    A scipy sparse matrix and a numpy masked array are refused with the remedy: numpy read
+    the first as one Python object ("dtype object") and the second as the values under its
+    mask, so masked items were ranked by whatever they held.
     """
+    if sp.issparse(scores):
+        raise ConfigError(f"scores must be a dense (rows x items) array, got a scipy sparse "
+                          f"{scores.shape[0]} x {scores.shape[1]} matrix; densify it with "
+                          ".toarray() (an item left out scores 0, not -inf)")
+    if isinstance(scores, np.ma.MaskedArray) and np.ma.getmaskarray(scores).any():
+        raise ConfigError("scores must be a plain array, got a masked array with "
+                          f"{int(np.ma.getmaskarray(scores).sum()):,} masked entries, whose "
+                          "values would be read as scores; fill them first, e.g. "
+                          "scores.filled(-np.inf) for items that must not be recommended")
     out = np.asarray(scores)
     if out.dtype not in (np.float32, np.float64):
         if out.dtype.kind not in "biuf":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -9,8 +10,11 @@ from typing import Any
 import numpy as np
 
 from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError
 
 QUANTILES = (0.0, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0)
+#: a histogram printed as lines: more bins than this is no summary
+_MOST_BINS = 10_000
 
 
 @dataclass(frozen=True)
@@ -57,12 +61,22 @@ class DatasetSummary:
 def describe(data: Interactions, *, max_histogram_bins: int = 12) -> DatasetSummary:
     """Sizes, density, the value histogram (every distinct value when there are few, else
     equal-width bins), activity and popularity quantiles, and the time range."""
+    # the shared check of a count (numpy's own errors, and True read as 1, otherwise)
+    from recstack.metrics._validation import check_k
+
+    max_histogram_bins = check_k(max_histogram_bins, "max_histogram_bins")
+    if max_histogram_bins > _MOST_BINS:
+        raise ConfigError(f"max_histogram_bins must be at most {_MOST_BINS:,} (a histogram of "
+                          f"more bins is no summary, and numpy allocates each), got "
+                          f"{max_histogram_bins:,}")
     values, counts = np.unique(data.value, return_counts=True)
     if len(values) > max_histogram_bins:
         counts, edges = np.histogram(data.value, bins=max_histogram_bins)
-        labels = [f"{lo:.3g}-{hi:.3g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        labels = _distinct_labels(
+            lambda digits: [f"{lo:.{digits}g}-{hi:.{digits}g}"
+                            for lo, hi in zip(edges[:-1], edges[1:], strict=True)], first=3)
     else:
-        labels = [f"{v:g}" for v in values]
+        labels = _distinct_labels(lambda digits: [f"{v:.{digits}g}" for v in values], first=6)
     user_rows = data.user_counts()
     item_rows = data.item_counts()
     times = data.timestamp
@@ -86,3 +100,14 @@ def describe(data: Interactions, *, max_histogram_bins: int = 12) -> DatasetSumm
         last_time=iso(times.max()) if times is not None and len(times) else None,
         items_without_rows=int((item_rows == 0).sum()),
     )
+
+
+def _distinct_labels(labels_at: Callable[[int], list[str]], *, first: int) -> list[str]:
+    """``labels_at(digits)`` for the fewest significant digits from ``first`` on that tell
+    every label apart: the histogram is a dict by label, so two values or bins printed
+    alike (1000.01 and 1000.02 at three digits) would silently keep one count."""
+    for digits in range(first, 17):
+        labels = labels_at(digits)
+        if len(set(labels)) == len(labels):
+            return labels
+    return labels_at(17)  # 17 significant digits tell any two float64 numbers apart

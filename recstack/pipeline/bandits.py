@@ -77,6 +77,11 @@ class Policy(ABC):
     name: ClassVar[str]
     contextual: ClassVar[bool] = False
     params: ClassVar[dict[str, Param]] = {}
+    #: the hyperparameters :meth:`reset` builds the state from (its sizes, the generator,
+    #: the model's prior): set to another value later, the state would not follow (a
+    #: traceback for n_items, silently the old value for the others), so a change needs
+    #: reset(); the others (epsilon, exploration...) may change between rounds
+    fixed_at_reset: ClassVar[tuple[str, ...]] = ("n_items", "seed")
 
     if TYPE_CHECKING:
         # hyperparameters become attributes at run time, from ``params``
@@ -100,8 +105,8 @@ class Policy(ABC):
 
     def reset(self) -> Self:
         """Forget every round: back to the prior, the generator re-seeded."""
-        for name, param in self.params.items():
-            param.check(self.name, name, getattr(self, name))
+        self._check_params()
+        self._built_with = {name: getattr(self, name) for name in self.fixed_at_reset}
         self._rng = np.random.default_rng(self.seed)
         try:
             self._reset()
@@ -114,6 +119,21 @@ class Policy(ABC):
     def _ready(self) -> None:
         if not self._state_ready:
             self.reset()
+            return
+        # hyperparameters set since the state was built: checked as at reset (an epsilon of
+        # 5 passed unchecked), and those the state was built from refused
+        self._check_params()
+        changed = [f"{name}={built!r} when the state was built, now {getattr(self, name)!r}"
+                   for name, built in self._built_with.items() if getattr(self, name) != built]
+        if changed:
+            raise ConfigError(f"{self.name}: {'; '.join(changed)}; the policy's state "
+                              "(counts, posterior, generator) follows the first value, so "
+                              "call reset() to start again with the new one (it forgets "
+                              "every round), or set it back")
+
+    def _check_params(self) -> None:
+        for name, param in self.params.items():
+            param.check(self.name, name, getattr(self, name))
 
     @abstractmethod
     def _reset(self) -> None: ...
@@ -281,6 +301,8 @@ class _BayesianPolicy(Policy):
     """Shared state of the contextual policies: the online Bayesian logistic regression."""
 
     contextual = True
+    fixed_at_reset = ("n_items", "n_features", "prior_precision", "diagonal", "forgetting",
+                      "seed")
 
     def _reset(self) -> None:
         self.model_ = BayesianLogisticRegression(

@@ -66,6 +66,14 @@ from recstack.pipeline.bandit_checks import (
 __all__ = ["BayesianLogisticRegression", "probit_sigmoid"]
 
 _NAME = "BayesianLogisticRegression"
+#: the hyperparameters a posterior is learned under: fit reads them, and an online update or
+#: a prediction under other values would mix two models (a diagonal precision read as a full
+#: one, an intercept weight read as a feature's, batches downsampled at two rates under one
+#: probability correction), so after fit they may only change through a new fit
+_FIXED_AT_FIT = ("diagonal", "fit_intercept", "prior_precision", "intercept_precision",
+                 "negative_rate", "class_weight")
+#: those of them that decide the posterior's shape, which every prediction reads
+_SHAPE_OF_POSTERIOR = ("diagonal", "fit_intercept")
 #: the most numbers one call of sample_weights may draw (8 bytes each: 1 GiB)
 _MAX_DRAWN_VALUES = 1 << 27
 
@@ -207,6 +215,7 @@ class BayesianLogisticRegression(Configurable):
         self._rng = np.random.default_rng(self.seed)
         self.n_updates_ = 0
         self._update(X, y, weight, prior_mean, prior_precision)
+        self.fitted_settings_ = {name: getattr(self, name) for name in _FIXED_AT_FIT}
         return self
 
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
@@ -218,6 +227,7 @@ class BayesianLogisticRegression(Configurable):
             return self.fit(X, y, sample_weight)
         self.validate_params()
         self._check_imbalance_params()
+        self._refuse_changed(_FIXED_AT_FIT, "an online update")
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=self.n_features_in_)
         X, y, weight = self._downsample(X, y, weight, batch=self.n_updates_)
         weight = weight * np.where(y > 0, self.class_weights_[1], self.class_weights_[0])
@@ -441,6 +451,18 @@ class BayesianLogisticRegression(Configurable):
     def _check_fitted(self) -> None:
         if not hasattr(self, "mean_"):
             raise RecstackError(f"{_NAME}: call fit (or partial_fit) before predicting")
+        self._refuse_changed(_SHAPE_OF_POSTERIOR, "a prediction")
+
+    def _refuse_changed(self, names: tuple[str, ...], doing: str) -> None:
+        """Refuse hyperparameters among ``names`` set to other values since fit (see
+        :data:`_FIXED_AT_FIT`)."""
+        fitted = getattr(self, "fitted_settings_", {})
+        changed = [f"{name}={fitted[name]!r} at fit, now {getattr(self, name)!r}"
+                   for name in names if name in fitted and getattr(self, name) != fitted[name]]
+        if changed:
+            raise ConfigError(f"{_NAME}: {'; '.join(changed)}; the posterior was learned "
+                              f"with the values of fit, so {doing} cannot use the new ones: "
+                              "call fit() to learn again with them, or set them back")
 
     def _check_batch(self, X: Any, y: Any, sample_weight: Any, *, n_features: int | None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -449,6 +471,10 @@ class BayesianLogisticRegression(Configurable):
         check_same_length(_NAME, X=X, y=y)
         if not len(y):
             raise BanditInputError(f"{_NAME}: the batch is empty; give at least one row")
+        if X.shape[1] == 0 and not self.fit_intercept:
+            raise BanditInputError(f"{_NAME}: X has no feature columns and fit_intercept is "
+                                   "False, so there is no weight to learn; give features or "
+                                   "set fit_intercept=True")
         check_unit_interval(_NAME, "y", y)
         if n_features is not None and X.shape[1] != n_features:
             raise BanditInputError(f"{_NAME}: X has {X.shape[1]} features, the model was "
@@ -462,6 +488,12 @@ class BayesianLogisticRegression(Configurable):
                 raise BanditInputError(f"{_NAME}: sample_weight must be >= 0, row "
                                        f"{int(np.argmax(weight < 0))} is "
                                        f"{float(weight[weight < 0][0])!r}")
+            if not weight.any():
+                # the batch would add nothing: an online update left the posterior as it
+                # was without a word, where fit refuses it
+                raise BanditInputError(f"{_NAME}: sample_weight is 0 for every row of the "
+                                       f"batch ({len(weight)} rows), so nothing would be "
+                                       "learned; give some rows a positive weight")
         if (self.fit_intercept and float(self.intercept_precision) == 0.0
                 and n_features is None and (np.all(y == y[0]) and y[0] in (0.0, 1.0))):
             raise ConfigError(f"{_NAME}: every label is {y[0]:g}, so with a flat intercept "

@@ -32,7 +32,7 @@ import numbers
 import numpy as np
 
 from recstack.errors import ConfigError
-from recstack.pipeline.bandit_checks import as_float_array, check_unit_interval
+from recstack.pipeline.bandit_checks import as_float_array, check_count, check_unit_interval
 
 __all__ = ["class_weights", "correct_probability", "downsample_negatives"]
 
@@ -41,6 +41,8 @@ def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0) -> n
     """Rows to keep (sorted positions): every positive (label > 0) and each negative
     independently with probability ``rate`` (:math:`w \\in (0, 1]`), seeded."""
     _check_rate(rate, "negative sampling rate", upper=True)
+    # numpy's own check of a seed is a ValueError (negative) or TypeError (a fraction)
+    check_count("downsample_negatives", "seed", seed, low=0)
     positive = as_float_array("downsample_negatives", "labels", labels, ndim=1) > 0
     if rate == 1:
         return np.arange(len(positive))

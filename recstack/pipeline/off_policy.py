@@ -141,7 +141,7 @@ def ips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
     """
     where = "ips"
     r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
-    weight = pi[np.arange(len(a)), a] / p
+    weight = _importance_weights(where, a, p, pi)
     terms = weight * r
     return _estimate(where, terms, None, confidence, interval, n_bootstrap, seed)
 
@@ -152,7 +152,7 @@ def snips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
     """Self-normalised inverse propensity scoring; arguments as :func:`ips`."""
     where = "snips"
     r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
-    weight = pi[np.arange(len(a)), a] / p
+    weight = _importance_weights(where, a, p, pi)
     if not weight.sum() > 0:
         raise BanditInputError("snips: the target policy gives probability 0 to every logged "
                                "action, so the self-normalised estimate is undefined")
@@ -189,7 +189,7 @@ def doubly_robust(rewards: Any, actions: Any, propensities: Any, target: Any,
     q = as_float_array(where, "reward_model", reward_model, ndim=2)
     check_shape(where, "reward_model", q, pi.shape)
     rows = np.arange(len(a))
-    weight = pi[rows, a] / p
+    weight = _importance_weights(where, a, p, pi)
     terms = np.einsum("ij,ij->i", pi, q) + weight * (r - q[rows, a])
     return _estimate("dr", terms, None, confidence, interval, n_bootstrap, seed)
 
@@ -222,13 +222,22 @@ def _estimate(name: str, terms: np.ndarray, weight: np.ndarray | None, confidenc
     terms then being ``w r``), with the requested interval."""
     _check_interval_options(name, confidence, interval, n_bootstrap, seed)
     n = len(terms)
-    if weight is None:
-        value = float(terms.mean())
-        linear = terms
-    else:
-        value = float(terms.sum() / weight.sum())
-        linear = value + (terms - weight * value) / weight.mean()
-    std_error = float(linear.std(ddof=1) / np.sqrt(n))
+    with np.errstate(over="ignore", invalid="ignore"):
+        if weight is None:
+            value = float(terms.mean())
+            linear = terms
+        else:
+            value = float(terms.sum() / weight.sum())
+            linear = value + (terms - weight * value) / weight.mean()
+        std_error = float(linear.std(ddof=1) / np.sqrt(n))
+    if not (np.isfinite(terms).all() and np.isfinite(value) and np.isfinite(std_error)):
+        # sums past float64: the estimate was reported as inf with a NaN interval
+        row = int(np.argmax(np.where(np.isfinite(terms), np.abs(terms), np.inf)))
+        raise BanditInputError(
+            f"{name}: the estimate overflows float64 (round {row}'s term is "
+            f"{float(terms[row]):.3g}): rewards, reward-model predictions or importance "
+            "weights (target / propensity) that large have no finite mean; rescale the "
+            "rewards (e.g. to [0, 1]) and check the smallest propensities")
     if interval == "normal":
         half = float(stats.norm.ppf(0.5 + confidence / 2)) * std_error
         lower, upper = value - half, value + half
@@ -294,6 +303,23 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
                               f"{n_bootstrap * tail:.3g} of them; {fix}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ConfigError(f"{where}: seed must be an integer >= 0, got {seed!r}")
+
+
+def _importance_weights(where: str, actions: np.ndarray, propensities: np.ndarray,
+                        target: np.ndarray) -> np.ndarray:
+    r""":math:`\pi(a_t \mid x_t) / \pi_0(a_t \mid x_t)` of each round, refused where it
+    passes float64 (a propensity below about 1e-308 gave infinite estimates or NaN)."""
+    with np.errstate(over="ignore"):
+        weight = target[np.arange(len(actions)), actions] / propensities
+    beyond = ~np.isfinite(weight)
+    if beyond.any():
+        row = int(np.flatnonzero(beyond)[0])
+        raise BanditInputError(f"{where}: round {row}'s importance weight (target "
+                               f"{float(target[row, actions[row]])!r} / propensity "
+                               f"{float(propensities[row])!r}) passes float64; a propensity "
+                               "that small is a logging error (or clip the propensities, "
+                               "e.g. to at least 1e-6)")
+    return weight
 
 
 def _check_target(where: str, target: Any) -> np.ndarray:

@@ -156,9 +156,25 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
         raise BanditInputError(f"{where}: positions run up to {int(positions.max())}, "
                                f"propensities cover 1..{len(propensities)}")
     if clip is not None:
+        # propensities are relative to position 1 (1 there): a clip above 1 would raise
+        # every position's to it, the top's too (clip=2 gave every click the weight 0.5)
         clip = check_number(where, "clip", clip, low=0.0, low_inclusive=False)
+        if clip > 1:
+            raise BanditInputError(f"{where}: clip must be at most 1, got {clip!r}: "
+                                   "propensities are relative to position 1, whose is 1, so "
+                                   "a larger clip would lower every weight below 1")
+    if not isinstance(clicked_only, bool | np.bool_):
+        raise BanditInputError(f"{where}: clicked_only must be True or False, got "
+                               f"{clicked_only!r}")
     theta = propensities if clip is None else np.maximum(propensities, float(clip))
-    weights = 1.0 / theta[positions - 1]
+    with np.errstate(over="ignore"):
+        weights = 1.0 / theta[positions - 1]
+    if not np.isfinite(weights).all():
+        row = int(np.flatnonzero(~np.isfinite(weights))[0])
+        raise BanditInputError(f"{where}: row {row}'s weight 1 / propensity "
+                               f"{float(theta[positions[row] - 1])!r} (position "
+                               f"{int(positions[row])}) passes float64; clip the propensities "
+                               "(clip=0.05, the default)")
     if clicked_only:
         weights = np.where(labels > 0, weights, 1.0)
     return weights

@@ -20,6 +20,7 @@ range) is declared once, in :class:`LoaderOptions`: the CLI's flags and an exper
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -428,9 +429,15 @@ def _load_table_arguments(options: LoaderOptions) -> dict[str, Any]:
 
 
 def _number_or_text(raw: str) -> Any:
-    for cast in (int, float):
-        try:
-            return cast(raw)
-        except ValueError:
-            pass
+    """An int or a float when ``raw`` is written as one in ASCII decimal, else the text.
+    Python's own int() and float() also read '1_0' as 10 and the Arabic-Indic '\u0663' as
+    3: left as text, the option that expects a number names it instead."""
+    if _INTEGER_TEXT.fullmatch(raw):
+        return int(raw)
+    if _DECIMAL_TEXT.fullmatch(raw):
+        return float(raw)
     return raw
+
+
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)

@@ -121,11 +121,19 @@ def _data_fetch(args: argparse.Namespace) -> int:
     from recstack.data.movielens import RELEASES
     from recstack.progress import terminal_progress
 
+    if args.list and args.name is not None:
+        # the name was ignored: the list printed, nothing fetched, status 0
+        raise RecstackError(f"data fetch {args.name} --list: --list only lists the known "
+                            f"datasets and fetches nothing; drop --list to fetch {args.name}")
     if args.list or args.name is None:
         for known in RELEASES.values():
             pinned = known.sha256[:12] + "..." if known.sha256 else "(no pinned SHA-256)"
             print(f"{known.name:24} {known.url}  {pinned}")
-        return 0 if args.list else EXIT_USER_ERROR
+        if args.list:
+            return 0
+        # the list alone, with status 2, did not say what was wrong
+        return _user_error("data fetch: name the dataset to fetch, one of those listed above "
+                           "(e.g. recstack data fetch movielens-100k)")
     path = fetch(args.name, cache_dir=args.cache_dir, url=args.url, sha256=args.sha256,
                  verify=not args.no_verify, force=args.force,
                  progress=None if args.quiet else terminal_progress())
@@ -306,7 +314,7 @@ def _fit(args: argparse.Namespace) -> int:
     registry = ModelRegistry(args.registry)
     published = fit_and_publish(args.experiment, args.model, registry, name=args.name,
                                 on=args.on, results=args.results,
-                                index=None if args.no_index else args.index,
+                                index=None if args.no_index else args.index or "auto",
                                 keep=args.keep, progress=terminal_progress())
     manifest = published.manifest
     index = manifest["index"]
@@ -803,10 +811,12 @@ def _build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--results", type=_path, default=None,
                      help="an evaluation's results.json (or its folder) to record in the "
                      "manifest")
-    fit.add_argument("--index", choices=("auto", "hnsw", "exact"), default="auto",
-                     help="item index saved with the version: auto = HNSW from 10,000 items "
-                     "when hnswlib is installed, else exact search")
-    fit.add_argument("--no-index", action="store_true", help="save no item index")
+    # one or the other: --no-index silently won over an --index given with it
+    indexing = fit.add_mutually_exclusive_group()
+    indexing.add_argument("--index", choices=("auto", "hnsw", "exact"), default=None,
+                          help="item index saved with the version: auto (the default) = HNSW "
+                          "from 10,000 items when hnswlib is installed, else exact search")
+    indexing.add_argument("--no-index", action="store_true", help="save no item index")
     fit.add_argument("--keep", type=_positive_int, default=None,
                      help="then delete all but the newest KEEP versions (never the current)")
     fit.set_defaults(run=_fit)

@@ -82,3 +82,30 @@ def test_an_output_inside_a_partitioned_source_is_refused(tmp_path, capsys, part
     assert f"{argv[-1]}: lies inside " in err and "a partitioned Parquet folder" in err
     assert sorted(p.relative_to(partitioned) for p in partitioned.rglob("*")) == before
     assert len(load_source(str(partitioned))) == 1500
+
+
+def test_fetch_with_a_name_and_list_is_refused(capsys):
+    # the name was ignored: the list printed, nothing fetched, status 0
+    code, err = _run(capsys, "data", "fetch", "movielens-100k", "--list")
+    assert code == 2 and "--list only lists the known datasets and fetches nothing; drop " \
+                         "--list to fetch movielens-100k" in err
+
+
+def test_fetch_without_a_name_says_what_is_missing(capsys):
+    # status 2 with only the list on stdout: nothing said what was wrong
+    code = main(["data", "fetch"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "movielens-100k" in out
+    assert err.startswith("recstack: error: data fetch: name the dataset to fetch")
+
+
+def test_fit_refuses_an_index_and_no_index_together(tmp_path, capsys, monkeypatch):
+    # --no-index silently won over --index hnsw
+    import recstack.serving.commands
+
+    monkeypatch.setattr(recstack.serving.commands, "fit_and_publish",
+                        lambda *a, **k: pytest.fail("fitted despite contradictory flags"))
+    code, err = _run(capsys, "fit", str(_experiment(tmp_path)), "--model", "most_popular",
+                     "--registry", str(tmp_path / "registry"), "--index", "hnsw",
+                     "--no-index")
+    assert code == 2 and "argument --no-index: not allowed with argument --index" in err

@@ -92,7 +92,9 @@ def _plain_text(value: Any) -> str:
 def refuse_not_numbers(values: Any, name: str, error: type[Exception] | None = None, *,
                        must: str = "an array of numbers") -> None:
     """Raise ``error`` (default :class:`MetricInputError`) saying that ``name`` must be
-    ``must`` when :func:`not_numbers` finds ``values`` are not real numbers."""
+    ``must`` when :func:`not_numbers` finds ``values`` are not real numbers, or when they
+    are a masked array hiding entries (:func:`refuse_masked`)."""
+    refuse_masked(values, name, error)
     problem = not_numbers(values)
     if problem is not None:
         if problem.startswith("complex"):
@@ -101,6 +103,24 @@ def refuse_not_numbers(values: Any, name: str, error: type[Exception] | None = N
             message = (f"{name} must be {must} (could not convert {problem} to numbers); "
                        "convert them first (e.g. pandas.to_numeric, or the seconds of a time)")
         raise (error or MetricInputError)(message)
+
+
+def refuse_masked(values: Any, name: str, error: type[Exception] | None = None) -> None:
+    """Raise ``error`` (default :class:`MetricInputError`) when ``values`` is a numpy
+    masked array with masked entries: every conversion here (``np.asarray``) reads the
+    values under the mask, so an RMSE counted the masked outliers and a masked list entry
+    was scored as an item."""
+    if not isinstance(values, np.ma.MaskedArray):
+        return
+    hidden = np.ma.getmaskarray(values)
+    if hidden.any():
+        first = tuple(int(i) for i in np.argwhere(hidden)[0])
+        where = first[0] if len(first) == 1 else first
+        raise (error or MetricInputError)(
+            f"{name} is a masked array with {int(hidden.sum()):,} masked entries (the first "
+            f"at position {where}), whose hidden values would be read as numbers; fill or "
+            "drop them first (e.g. values.compressed() for a sample, values.filled(x) with "
+            "the value they stand for)")
 
 
 def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
@@ -308,6 +328,7 @@ def as_recommended(
     Only the cheap structural checks happen here; :func:`check_recommended_rows` checks the
     values, block by block.
     """
+    refuse_masked(recommended, name)
     try:
         array = np.asarray(recommended)
     except ValueError:  # rows of different lengths

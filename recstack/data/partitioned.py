@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -54,6 +56,8 @@ _OPTIONAL_COLUMNS = (VALUE, TIMESTAMP)
 _COMMON_METADATA = "_common_metadata"
 _PARTITIONING_KEY = b"recstack.partitioning"
 TimeBound = int | str | dt.datetime | dt.date | np.datetime64 | None
+#: '2024' and '2024-03', the year and month forms of ISO-8601 (Python reads neither)
+_YEAR_OR_MONTH = re.compile(r"[0-9]{4}(-[0-9]{2})?", re.ASCII)
 
 
 def write_partitioned(
@@ -340,10 +344,21 @@ def _to_seconds(bound: TimeBound, name: str) -> int | None:
     if isinstance(bound, int | np.integer):
         return int(bound)
     try:
+        if isinstance(bound, str):
+            # ISO-8601 as Python reads it, the rule of every other time option: numpy read
+            # '20200101' as the year 20,200,101, 'NaT' as no bound and 'today' from the
+            # clock, and an offset such as +05:00 with a deprecation warning
+            text = bound
+            if _YEAR_OR_MONTH.fullmatch(text):  # ISO's reduced forms: their first moment
+                text += "-01" * (3 - len(text.split("-")))
+            parsed = dt.datetime.fromisoformat(text)
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=dt.UTC)
+            return math.floor(parsed.timestamp())
+        if isinstance(bound, np.datetime64) and np.isnat(bound):
+            raise ValueError("NaT")
         if isinstance(bound, dt.datetime) and bound.tzinfo is not None:
             bound = bound.astimezone(dt.UTC).replace(tzinfo=None)
-        if isinstance(bound, str) and bound.endswith("Z"):
-            bound = bound[:-1]
         return int(np.datetime64(bound, "s").astype(np.int64))  # type: ignore[call-overload]
     except (ValueError, TypeError, OverflowError):
         raise RecstackError(
@@ -423,7 +438,9 @@ def read_partitioned(
         The dataset's folder.
     start, end
         Unix seconds, a ``datetime`` / ``date`` (naive means UTC), ``numpy.datetime64``
-        or an ISO-8601 string; either may be None (unbounded).
+        or an ISO-8601 string as :meth:`datetime.datetime.fromisoformat` reads it (UTC
+        unless it gives an offset; also ``'2024'`` and ``'2024-03'``); either may be None
+        (unbounded).
     columns
         Which of the optional columns to read: ``"value"`` and/or ``"timestamp"``
         (default both). Without ``"value"`` every row is an implicit event (1.0).

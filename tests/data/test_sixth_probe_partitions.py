@@ -1,13 +1,16 @@
 """Sixth probe, time-partitioned folders: a folder that names no date, a file outside the
 last level and a row outside its folder are refused by name (a read with a time range
-skipped them without a word)."""
+skipped them without a word); time bounds are read as ISO-8601 by Python's rule."""
 
+import warnings
+
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from recstack.data.partitioned import read_partitioned
-from recstack.errors import DataFormatError
+from recstack.errors import DataFormatError, RecstackError
 
 JAN_1_2020 = 1577836800
 FEB_1_2020 = 1580515200
@@ -66,3 +69,25 @@ def test_a_row_outside_its_folder_is_refused_naming_file_and_row(tmp_path):
                                               r"time 1580515205 \(2020-02-01T00:00:05\) is "
                                               r"outside its folder year=2020/month=01"):
         read_partitioned(root)
+
+
+@pytest.mark.parametrize(("bound", "rows"), [
+    # numpy read it as the year 20,200,101: past every row, an empty read
+    ("20200101", 2),
+    # an offset: numpy's deprecation warning
+    ("2020-02-01T05:00:00+05:00", 1),
+])
+def test_time_bounds_are_read_as_iso_8601(tmp_path, bound, rows):
+    root = _dataset(tmp_path / "events", {"year=2020/month=01/part-0.parquet": [JAN_1_2020],
+                                          "year=2020/month=02/part-0.parquet": [FEB_1_2020]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(read_partitioned(root, start=bound)) == rows
+
+
+@pytest.mark.parametrize("bound", ["NaT", "today", np.datetime64("NaT")])
+def test_a_bound_that_is_no_fixed_time_is_refused(tmp_path, bound):
+    # 'NaT' was no bound at all, 'today' the day of the run
+    root = _dataset(tmp_path / "events", {"year=2020/month=01/part-0.parquet": [JAN_1_2020]})
+    with pytest.raises(RecstackError, match=r"start=.* is not a time"):
+        read_partitioned(root, start=bound)

@@ -139,3 +139,41 @@ def test_scores_that_overflow_are_refused_by_row():
                        "1\\) is (nan|inf|-inf) .*'signal' = 1e\\+30"):
         ranker.score(far)
     assert np.isfinite(ranker.score(frame_of(np.array([[0.5], [0.7]])))).all()
+
+
+def test_a_hyperparameter_changed_after_fit_is_refused_by_score_and_save(tmp_path):
+    pytest.importorskip("torch")
+    frame, labels = toy()
+    ranker = create_ranker("wide_deep", epochs=1, hidden=(4,), device="cpu").fit(frame, labels)
+    ranker.hidden = (8,)
+    # score ignored it (the trained network stayed); save wrote it beside the old weights,
+    # a folder that load_ranker then refused: the trained ranker was lost
+    for call in (lambda: ranker.score(frame), lambda: ranker.save(tmp_path / "r")):
+        with pytest.raises(RecstackError, match="hidden=\\(4,\\) at fit, now \\(8,\\).*fit "
+                           "again"):
+            call()
+    assert not (tmp_path / "r").exists()
+    ranker.hidden = [4]  # the same value as a list
+    assert len(ranker.score(frame)) == len(frame)
+
+
+def test_serving_position_set_after_fit_needs_the_position_feature():
+    pytest.importorskip("sklearn")
+    frame, labels = toy()
+    ranker = create_ranker("logistic").fit(frame, labels)
+    ranker.serving_position = 1  # the frame has no 'position' column: a numpy ValueError
+    with pytest.raises(RecstackError, match="serving_position=1 but the frame has no numeric "
+                       "feature 'position'"):
+        ranker.score(frame)
+
+
+def test_runtime_settings_may_change_after_fit(tmp_path):
+    pytest.importorskip("lightgbm")
+    frame, labels = toy()
+    ranker = create_ranker("lightgbm", n_jobs=1, n_estimators=5, min_child_samples=2)
+    before = ranker.fit(frame, labels).score(frame)
+    ranker.n_jobs = 2
+    assert np.array_equal(ranker.score(frame), before)
+    from recstack.pipeline.rankers import load_ranker
+
+    assert np.array_equal(load_ranker(ranker.save(tmp_path / "r")).score(frame), before)

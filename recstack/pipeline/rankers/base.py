@@ -113,6 +113,7 @@ class Ranker(Configurable, ABC):
         self.__dict__.pop("schema_", None)
         self._fit(frame, labels, weights, validation, progress)
         self.schema_ = frame.schema
+        self.fitted_params_ = self.get_params()
         return self
 
     def score(self, frame: FeatureFrame) -> np.ndarray:
@@ -120,6 +121,7 @@ class Ranker(Configurable, ABC):
         candidates) gives an empty array; a frame of another schema is refused."""
         if not self.is_fitted:
             raise RecstackError(f"{self.name}: call fit() before score()")
+        self._refuse_changed_params("score")
         check_frame(frame, f"{self.name}.score")
         self.schema_.require_same(frame.schema, f"{self.name}.score")
         if not len(frame):
@@ -138,6 +140,7 @@ class Ranker(Configurable, ABC):
 
         if not self.is_fitted:
             raise RecstackError(f"{self.name}: call fit() before save()")
+        self._refuse_changed_params("save")
         return save_ranker(self, path, overwrite=overwrite)
 
     # ------------------------------------------------------------------ what each ranker writes
@@ -158,6 +161,30 @@ class Ranker(Configurable, ABC):
         """Restore what :meth:`_save_files` wrote (``state`` is what it returned)."""
 
     # ------------------------------------------------------------------ helpers
+    def _refuse_changed_params(self, doing: str) -> None:
+        """Refuse hyperparameters set to other values since fit: the learned model follows
+        the values of fit, so score would silently ignore the new ones and save would write
+        them beside weights they do not fit (a folder load_ranker refuses). The position
+        hyperparameters are read by score itself and :data:`RUNTIME_PARAMS` only say where
+        it runs: they may change (the position ones are checked here as fit checks them)."""
+        fitted = getattr(self, "fitted_params_", None)
+        if fitted is None:
+            return
+        as_given = {name: tuple(value) if isinstance(value, list) else value
+                    for name, value in self.get_params().items()}
+        changed = [f"{name}={fitted[name]!r} at fit, now {as_given[name]!r}"
+                   for name in self.params
+                   if name not in POSITION_PARAMS and name not in RUNTIME_PARAMS
+                   and as_given[name] != (tuple(fitted[name]) if isinstance(fitted[name], list)
+                                          else fitted[name])]
+        if changed:
+            raise ConfigError(f"{self.name}: {'; '.join(changed)}; the ranker was trained "
+                              f"with the values of fit, so {doing} cannot use the new ones: "
+                              "fit again to train with them, or set them back")
+        for name in POSITION_PARAMS:
+            self.params[name].check(self.name, name, getattr(self, name))
+        self._check_position(self.schema_)
+
     def _check_position(self, schema: FeatureSchema) -> None:
         if self.serving_position is None:
             return
@@ -168,6 +195,10 @@ class Ranker(Configurable, ABC):
                 f"{', '.join(schema.names) or 'none'}); add the logged position as a numeric "
                 "feature or set serving_position=None")
 
+
+#: hyperparameters that say where or how fast a fitted ranker runs, not what it learned:
+#: they may change between fit and score (a ranker trained on a GPU, scored on a CPU)
+RUNTIME_PARAMS = frozenset({"device", "n_jobs"})
 
 #: losses that compare the rows of a group: they learn nothing from a group whose rows all
 #: have one label

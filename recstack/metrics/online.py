@@ -514,8 +514,11 @@ def _sessions(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_keys(column: pd.Series) -> None:
-    """Refuse values that cannot be grouped on (lists, dicts: a mis-parsed log)."""
-    if column.dtype != object:
+    """Refuse values that cannot be grouped on (lists, dicts: a mis-parsed log), and two
+    values that read alike but group apart: the number 1 beside the text '1', or 'B' beside
+    'B ' (logs joined from a JSON and a CSV source, a padded export). Each became a variant
+    (or session) of its own, splitting one arm's sessions in two without a word."""
+    if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype):
         return
     unhashable = ~column.map(lambda value: isinstance(value, Hashable))
     if unhashable.any():
@@ -524,6 +527,20 @@ def _check_keys(column: pd.Series) -> None:
             f"events column {column.name!r} holds {column[row]!r} at row {row!r}; expected a "
             "single value (a name or a number) per event"
         )
+    distinct = pd.unique(column.to_numpy(dtype=object))
+    seen: dict[str, Any] = {}
+    for value in distinct:
+        text = str(value).strip()
+        if text in seen:
+            first, other = seen[text], value
+            rows = [column.index[column.map(lambda v, key=key: type(v) is type(key) and v == key)
+                                 .to_numpy()][0] for key in (first, other)]
+            raise MetricInputError(
+                f"events column {column.name!r} holds {_shown(first)} (row {_shown(rows[0])}) "
+                f"and {_shown(other)} (row {_shown(rows[1])}), which read alike but would be "
+                "two different keys; write each one way (all text or all numbers, without "
+                "spaces around it)")
+        seen[text] = value
 
 
 def _seconds(timestamps: pd.Series) -> pd.Series:

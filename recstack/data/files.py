@@ -92,6 +92,7 @@ from recstack.data.interactions import (
     first_repeated_name,
     first_time_out_of_range,
     floor_seconds,
+    rating_range_ends,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
@@ -1626,7 +1627,8 @@ def _check_rating_range(rating_range: Any) -> tuple[float, float] | None:
     if rating_range is None:
         return None
     try:
-        return _checked_range(rating_range)
+        # the ends as given must be numbers (text is the metadata's form, not an argument's)
+        return _checked_range(rating_range_ends(rating_range))
     except (ValueError, TypeError):
         raise RecstackError(f"rating_range must be two finite numbers (low, high) with "
                             f"low < high, got {rating_range!r}") from None

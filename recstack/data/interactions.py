@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -646,13 +647,25 @@ def _check_rating_range(rating_range: Any, value: np.ndarray) -> None:
     """A usable ``(low, high)``; values outside it are the business of the models that
     read ratings (they refuse them naming the count)."""
     try:
-        low, high = (float(end) for end in rating_range)
+        low, high = rating_range_ends(rating_range)
     except (TypeError, ValueError):
         raise DataFormatError(f"rating_range = {rating_range!r}", column=VALUE,
-                              expected="(low, high)") from None
+                              expected="(low, high), two numbers") from None
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise DataFormatError(f"rating_range = {rating_range!r}", column=VALUE,
                               expected="(low, high), finite numbers with low < high")
+
+
+def rating_range_ends(rating_range: Any) -> tuple[float, float]:
+    """``(low, high)`` as floats; ValueError for anything but two real numbers. True, text
+    and complex ends are refused (float() read ('1', '5') and (True, 5) as (1.0, 5.0))."""
+    if isinstance(rating_range, str | bytes | Mapping):
+        raise ValueError("rating_range")
+    low, high = rating_range
+    for end in (low, high):
+        if isinstance(end, bool | np.bool_) or not isinstance(end, numbers.Real):
+            raise ValueError("rating_range")
+    return float(low), float(high)
 
 
 def _check_finite(values: np.ndarray, column: str) -> None:

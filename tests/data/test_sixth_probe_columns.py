@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recstack.data.files import load_table
 from recstack.data.interactions import Interactions
-from recstack.errors import DataFormatError
+from recstack.errors import DataFormatError, RecstackError
 
 
 @pytest.mark.parametrize(("values", "shown"), [
@@ -51,3 +52,15 @@ def test_a_missing_id_in_a_pandas_text_column_names_the_row(users):
     # pyarrow's "Expected bytes, got a 'NAType' object" traceback
     with pytest.raises(DataFormatError, match=r"column 'user_id': row 1 holds an empty id"):
         Interactions.from_arrays(users, [3, 4])
+
+
+@pytest.mark.parametrize("rating_range", [(True, 5), ("1", "5"), (1 + 0j, 5)])
+def test_a_rating_range_of_other_things_than_numbers_is_refused(tmp_path, rating_range):
+    # float() made (True, 5) and ('1', '5') the range (1.0, 5.0)
+    with pytest.raises(DataFormatError, match=r"column 'value': rating_range = .* \(expected "
+                                              r"\(low, high\), two numbers\)"):
+        Interactions.from_arrays([1], [2], values=[3.0], rating_range=rating_range)
+    path = tmp_path / "log.csv"
+    path.write_text("user_id,item_id,rating\n1,2,3\n")
+    with pytest.raises(RecstackError, match=r"rating_range must be two finite numbers"):
+        load_table(path, rating_range=rating_range)

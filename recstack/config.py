@@ -92,7 +92,14 @@ from recstack.data.sources import (
 )
 from recstack.data.splits import SPLITS, SplitSpec
 from recstack.errors import ConfigError
-from recstack.specs import Spec, build_spec, did_you_mean, fields_of, option
+from recstack.specs import (
+    Spec,
+    build_spec,
+    did_you_mean,
+    fields_of,
+    finite_or_infinite,
+    option,
+)
 
 #: parts of a folder written by ``recstack data split``
 SPLIT_PARTS = ("train", "test", "fold_in")
@@ -816,8 +823,12 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     low, high = description.get("low"), description.get("high")
     whole = description["type"] == "int"
     kinds: Any = int if whole else int | float
-    numbers = all(isinstance(x, kinds) and not isinstance(x, bool)
-                  and math.isfinite(x) for x in (low, high))
+    numbers = all(isinstance(x, kinds) and not isinstance(x, bool) for x in (low, high))
+    if numbers and not all(math.isfinite(finite_or_infinite(x)) for x in (low, high)):
+        # an integer past the float range (TOML reads any number of digits) made
+        # math.isfinite raise OverflowError
+        raise ConfigError(f"{where}low={low!r}, high={high!r}: each end must be a finite "
+                          "number within the float range (about 1.8e308)")
     if not numbers or low >= high:  # type: ignore[operator]
         wanted = "whole numbers" if whole else "numbers"
         raise ConfigError(f"{where}needs {wanted} low < high, got low={low!r}, high={high!r}")

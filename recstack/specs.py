@@ -302,7 +302,7 @@ def convert(value: Any, hint: Any) -> Any:
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             return _WRONG_TYPE
-        return float(value)
+        return finite_or_infinite(value)
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             return _WRONG_TYPE
@@ -314,6 +314,17 @@ def convert(value: Any, hint: Any) -> Any:
     if isinstance(hint, type):
         return value if isinstance(value, hint) else _WRONG_TYPE
     return value
+
+
+def finite_or_infinite(number: numbers.Real) -> float:
+    """``float(number)``, or an infinity of its sign for an integer (or fraction) beyond the
+    float range, where ``float()`` raises OverflowError: TOML and JSON read integers of any
+    length (``test_fraction = 1`` followed by 400 zeros was an OverflowError traceback), and
+    an infinity is then refused as "must be a finite number", naming the key."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _exact(value: Any, hint: Any) -> bool:

@@ -51,6 +51,8 @@ REFIT_CHOICES = ("all", "embeddings", "none")
 MAX_SEGMENT_USERS = 20_000
 #: items listed in the neighbour tables of each model
 NEIGHBOUR_QUERIES = 3
+#: neighbours listed for each of those items (fewer when the catalog is smaller)
+NEIGHBOUR_COUNT = 5
 #: packages whose versions the environment section lists
 _PACKAGES = ("recstack", "numpy", "scipy", "pandas", "pyarrow", "numba", "implicit",
              "torch", "scikit-learn", "plotly", "openTSNE", "umap-learn", "matplotlib")
@@ -779,7 +781,11 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
             except RecstackError as error:
                 section.text(f"Neighbourhood coherence not computed: {error}")
         queries = np.argsort(-counts, kind="stable")[:NEIGHBOUR_QUERIES]
-        table_n = nearest_neighbours(vectors, queries, 5, titles=titles, model=label)
+        # a catalog of five items or fewer has fewer other items than the table's five
+        # neighbours: asking for five failed the whole report ("k must be between 1 and 3")
+        n_neighbours = min(NEIGHBOUR_COUNT, vectors.shape[0] - 1)
+        table_n = nearest_neighbours(vectors, queries, n_neighbours, titles=titles,
+                                     model=label)
         frame = table_n.to_frame()
         rows = [[html.escape(str(r.query)), str(r.rank), html.escape(str(r.neighbour)),
                  f"{r.cosine:.3f}"] for r in frame.itertuples()]

@@ -1320,7 +1320,10 @@ def check_timestamp_options(timestamp_format: str | None, timestamp_unit: str = 
         return None
     if not isinstance(timestamp_format, str):
         raise RecstackError(f"timestamp_format must be text, not {timestamp_format!r}")
-    if timestamp_format in ("unix", "iso") or "%" in timestamp_format:
+    if timestamp_format in ("unix", "iso"):
+        return timestamp_format
+    if "%" in timestamp_format:
+        _check_strptime_pattern(timestamp_format)
         return timestamp_format
     older = {"unix_s": "s", "unix_ms": "ms", "unix_us": "us", "unix_ns": "ns"}
     if timestamp_format in older:
@@ -1332,6 +1335,24 @@ def check_timestamp_options(timestamp_format: str | None, timestamp_unit: str = 
         f"unknown timestamp_format {timestamp_format!r}{hint}; use None (numbers are Unix "
         "time, text is ISO-8601), 'unix', 'iso' or a strptime pattern such as "
         "'%Y-%m-%d %H:%M:%S'")
+
+
+def _check_strptime_pattern(pattern: str) -> None:
+    """Refuse a pattern that cannot give a point in time: strptime puts a date without a
+    year in 1900 (``%d/%m`` or ``%H:%M`` made every time one of 1900, silently)."""
+    directives = set(re.findall(r"%(.)", pattern.replace("%%", "")))
+    if "s" in directives:
+        raise RecstackError(f"timestamp_format {pattern!r}: '%s' (seconds since 1970) is not "
+                            "a strptime directive; for Unix time write "
+                            "timestamp_format='unix'")
+    if not directives & _YEAR_DIRECTIVES:
+        raise RecstackError(
+            f"timestamp_format {pattern!r} names no year (%Y or %y): every time would be "
+            "put in the year 1900; use a pattern with the date, such as '%Y-%m-%d %H:%M'")
+
+
+#: strptime directives that carry the year (%c and %x: the locale's date and time)
+_YEAR_DIRECTIVES = frozenset("YyGcx")
 
 
 def _timestamp_expectation(timestamp_format: str | None, unit: str = "auto") -> str:

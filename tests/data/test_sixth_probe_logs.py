@@ -1,0 +1,38 @@
+"""Sixth probe, generic logs: a timestamp pattern that cannot give a point in time is
+refused before the file is read."""
+
+import pytest
+
+from recstack.data.files import load_table
+from recstack.data.sources import loader_options
+from recstack.errors import ConfigError, RecstackError
+
+
+@pytest.mark.parametrize("pattern", ["%H:%M", "%d/%m", "%m-%d %H:%M:%S"])
+def test_a_pattern_without_the_year_is_refused(tmp_path, pattern):
+    # strptime put every time in 1900: 10:30 was 1900-01-01T10:30, read without a word
+    path = tmp_path / "log.csv"
+    path.write_text("user_id,item_id,timestamp\n1,a,10:30\n")
+    with pytest.raises(RecstackError, match=rf"timestamp_format '{pattern}' names no year "
+                                            r"\(%Y or %y\): every time would be put in the "
+                                            r"year 1900"):
+        load_table(path, timestamp_format=pattern)
+    with pytest.raises(ConfigError, match=r"names no year"):
+        loader_options({"timestamp_format": pattern})
+
+
+def test_percent_s_points_to_unix(tmp_path):
+    # pandas does not know %s: every row was "cannot read '1577836800' as a time"
+    path = tmp_path / "log.csv"
+    path.write_text("user_id,item_id,timestamp\n1,a,1577836800\n")
+    with pytest.raises(RecstackError, match=r"'%s' \(seconds since 1970\) is not a strptime "
+                                            r"directive; for Unix time write "
+                                            r"timestamp_format='unix'"):
+        load_table(path, timestamp_format="%s")
+
+
+def test_a_literal_percent_is_no_directive(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("user_id,item_id,timestamp\n1,a,%d 2020\n")
+    with pytest.raises(RecstackError, match=r"names no year"):
+        load_table(path, timestamp_format="%%d %H")

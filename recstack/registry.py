@@ -3,7 +3,6 @@ them: one registry each for models, rankers and re-rankers, all behaving alike."
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -46,8 +45,11 @@ class Registry(Generic[T]):
                               f"{type(name).__name__} {name!r}; available: "
                               f"{', '.join(sorted(self._classes))}")
         if name not in self._classes:
-            close = difflib.get_close_matches(str(name), list(self._classes), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"unknown {self.kind} {name!r}{hint}; available: "
+            # the one nearest-name rule (a difference of case alone comes first: 'ALS' got
+            # no suggestion from difflib's ratio)
+            from recstack.specs import did_you_mean
+
+            raise ConfigError(f"unknown {self.kind} {name!r}"
+                              f"{did_you_mean(name, sorted(self._classes))}; available: "
                               f"{', '.join(sorted(self._classes))}")
         return self._classes[name]

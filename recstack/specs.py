@@ -235,12 +235,24 @@ def closest(name: Any, known: Iterable[str]) -> str | None:
     if not isinstance(name, str):
         return None
     known = list(known)
-    # a difference of case alone ('NDCG', 'Random') is the nearest of all
-    same_letters = [k for k in known if k.lower() == name.lower()]
-    if same_letters:
-        return same_letters[0]
+    # a difference of case alone ('NDCG', 'Random') is the nearest of all, then one of case
+    # and word separators ('Item-KNN', 'most popular' for item_knn, most_popular)
+    for fold in (str.lower, _folded):
+        same_letters = [k for k in known if fold(k) == fold(name)]
+        if same_letters:
+            return same_letters[0]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if not close:
+        # difflib compares characters as given: 'ITEM_KNNN' is far from 'item_knn'
+        by_fold = {_folded(k): k for k in known}
+        close = [by_fold[c] for c in difflib.get_close_matches(_folded(name), list(by_fold),
+                                                                n=1, cutoff=0.6)]
     return close[0] if close else None
+
+
+def _folded(name: str) -> str:
+    """``name`` in lower case with '-', ' ' and '.' read as '_'."""
+    return name.lower().replace("-", "_").replace(" ", "_").replace(".", "_")
 
 
 def did_you_mean(name: Any, known: Iterable[str]) -> str:

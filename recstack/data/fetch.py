@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import math
+import numbers
 import os
 import re
 import shutil
@@ -26,6 +28,8 @@ import urllib.request
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
+
+import numpy as np
 
 from recstack import __version__
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
@@ -112,6 +116,7 @@ def fetch(
         mismatch (the download is deleted), or an unsafe or broken archive.
     """
     chosen = release(name)
+    _check_fetch_options(url, verify, force, timeout)
     expected = _expected_digest(chosen, sha256, verify)
     target = _release_folder(chosen, cache_dir)
     if not force and _is_verified(target, expected):
@@ -137,8 +142,27 @@ def fetch(
     return target
 
 
+def _check_fetch_options(url: object, verify: object, force: object, timeout: object) -> None:
+    """Refuse, before anything is downloaded, options that would be misread: an empty url
+    fell back to GroupLens without a word, a timeout given as text failed inside the
+    socket, and NaN or a negative one was reported as a failed download."""
+    if url is not None and (not isinstance(url, str) or not url.strip()):
+        raise RecstackError(f"url must be a URL such as https://host/path/ml-100k.zip or "
+                            f"file:///path/ml-100k.zip, got {url!r} (leave it out for "
+                            "GroupLens)")
+    for option, value in (("verify", verify), ("force", force)):
+        if not isinstance(value, bool | np.bool_):
+            raise RecstackError(f"{option} must be True or False, got {value!r}")
+    if (isinstance(timeout, bool) or not isinstance(timeout, numbers.Real)
+            or not math.isfinite(timeout) or timeout <= 0):
+        raise RecstackError(f"timeout must be a positive number of seconds, got {timeout!r}")
+
+
 def _expected_digest(chosen: MovieLensRelease, sha256: str | None, verify: bool) -> str | None:
     if sha256 is not None:
+        if not isinstance(sha256, str):
+            raise RecstackError(f"--sha256 must be 64 hexadecimal digits (text), got "
+                                f"{sha256!r}")
         digest = sha256.strip().lower()
         if not _SHA256.fullmatch(digest):
             raise RecstackError(f"--sha256 must be 64 hexadecimal digits, got {sha256!r}")
@@ -158,6 +182,8 @@ def _is_verified(target: Path, expected: str | None) -> bool:
     try:
         marker = json.loads((target / _MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return False
+    if not isinstance(marker, dict):  # edited by hand: fetched again, as a damaged one is
         return False
     return expected is None or marker.get("sha256") == expected
 

@@ -29,6 +29,10 @@ def evaluate_ratings(model: Any, test: Interactions,
     ``mf``); lower is better for every metric here.
     """
     check_interactions(test=test)
+    if not callable(getattr(model, "score", None)):
+        # as Evaluator.evaluate says of score_users: an AttributeError named no argument
+        raise RecstackError(f"model: expected a fitted recommender (with score(users, items)), "
+                            f"got {type(model).__name__} {model!r:.60}")
     if not test.is_explicit:
         raise RecstackError("rating metrics need explicit ratings; these test interactions "
                             "are implicit (rating_range is None)")
@@ -48,6 +52,11 @@ def evaluate_ratings(model: Any, test: Interactions,
         raise RecstackError(f"unknown rating metric(s) {unknown}"
                             f"{did_you_mean(unknown[0], RATING_METRICS)}; available: "
                             + ", ".join(RATING_METRICS))
+    repeated = sorted({m for m in metrics if metrics.count(m) > 1})
+    if repeated:
+        # the evaluator's rule: the result has one entry per name, so a repeat was dropped
+        raise RecstackError(f"metrics names {', '.join(repeated)} more than once; name each "
+                            "rating metric once")
     if len(test) == 0:
         raise RecstackError("no test rows to evaluate ratings on")
     users = test.users.to_external(test.user_index)

@@ -40,6 +40,7 @@ from __future__ import annotations
 import inspect
 import json
 import math
+import warnings
 from abc import ABC, abstractmethod
 from os import PathLike
 from pathlib import Path
@@ -399,6 +400,12 @@ class IsotonicCalibrator(Calibrator):
         return out
 
 
+#: how far the search for log T reaches either side of the logits' log magnitude
+_LOG_T_BOUND = 10.0
+#: |log T| at most: e^700 and e^-700 are still normal doubles
+_LOG_T_LIMIT = 700.0
+
+
 @_register
 class TemperatureCalibrator(Calibrator):
     r"""Temperature scaling (Guo et al., ICML 2017) for logit outputs:
@@ -424,8 +431,29 @@ class TemperatureCalibrator(Calibrator):
             # log(1 + e^z) - y z, computed without overflow
             return float(np.mean(np.logaddexp(0.0, z) - y * z))
 
-        result = minimize_scalar(loss, bounds=(-10.0, 10.0), method="bounded",
+        magnitude = float(np.abs(x).max())
+        if magnitude == 0.0:
+            raise CalibrationError(f"{self.name}: every logit is 0, and sigma(0 / T) is 1/2 "
+                                   "for every temperature; give the model's logits")
+        # T from e^-10 to e^10 times the logits' magnitude: logits near 1e300 (or 1e-300)
+        # need a temperature on their own scale, which a fixed range never reached
+        center = math.log(magnitude)
+        low = max(center - _LOG_T_BOUND, -_LOG_T_LIMIT)
+        high = min(center + _LOG_T_BOUND, _LOG_T_LIMIT)
+        result = minimize_scalar(loss, bounds=(low, high), method="bounded",
                                  options={"xatol": 1e-10})
+        if result.x > high - 1e-3:
+            # the loss kept falling towards an infinite temperature, sigma(0) = 1/2 for
+            # every logit: the logits do not rise with the outcome, and the calibrator
+            # says 0.5 whatever the positives' rate (a warning, not an error: such a fit
+            # is still the best temperature there is)
+            warnings.warn(
+                f"{self.name}: the log loss keeps falling as the temperature grows (past "
+                f"{math.exp(high):.3g}), so every probability is about 0.5 whatever the "
+                f"logit (the positives' rate: {float(y.mean()):.3g}): the logits do not rise "
+                "with the outcome (constant, or higher for negatives). Check that they are "
+                "logits of the positive class; Platt or isotonic calibration can fit such "
+                "scores", RuntimeWarning, stacklevel=3)
         self.temperature_ = float(math.exp(result.x))
 
     def _predict(self, x: np.ndarray) -> np.ndarray:

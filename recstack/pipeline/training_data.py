@@ -202,6 +202,7 @@ def make_training_data(history: Interactions, window: Interactions,
         raise ConfigError(f"training data: balanced must be True or False, got {balanced!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ConfigError(f"training data: seed must be an integer >= 0, got {seed!r}")
+    _require_same_ids(history, window)
     if len(history) == 0 or len(window) == 0:
         raise RecstackError(f"training data: {len(history)} interactions in the history "
                             f"and {len(window)} in the label window; both sides need some "
@@ -235,6 +236,22 @@ def make_training_data(history: Interactions, window: Interactions,
     weights = (class_weights(labels) if balanced else np.ones(len(labels), np.float32))
     return TrainingData(frame, labels, weights, int(cutoff), recall,
                         negative_rate if negatives == "uniform" else 1.0)
+
+
+def _require_same_ids(history: Interactions, window: Interactions) -> None:
+    """Refuse a label window whose indices mean other ids than the history's: the labels
+    pair them by index, so a window read on its own (its user 0 another user) labelled
+    other users' candidates, silently."""
+    for kind, mine, theirs in (("user", history.users, window.users),
+                               ("item", history.items, window.items)):
+        if mine != theirs:
+            shown = ", ".join(repr(v) for v in theirs.external_ids[:3].tolist())
+            expected = ", ".join(repr(v) for v in mine.external_ids[:3].tolist())
+            raise RecstackError(
+                f"training data: the label window's {kind} ids are not the history's (its "
+                f"{kind} indices 0, 1, 2... stand for {shown or 'nothing'}, the history's for "
+                f"{expected or 'nothing'}), so its labels would fall on other {kind}s; take "
+                "both sides from one Interactions with time_window() or user_window()")
 
 
 def _require_interactions(value: Any, name: str) -> None:

@@ -5,6 +5,8 @@ scores (sigma(a s + b) with a absorbing the scale)."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -86,3 +88,56 @@ def test_a_saved_calibrator_reads_back():
     again = calibrator_from_json(saved)
     assert again.predict(SCORES) == pytest.approx(PlattCalibrator().fit(SCORES, LABELS)
                                                   .predict(SCORES))
+
+
+def reference_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The temperature minimising the log loss of sigma(z / T), by a grid over log T then
+    golden-section refinement (written here, independently of scipy's bounded search)."""
+    def loss(log_t: float) -> float:
+        z = logits / np.exp(log_t)
+        return float(np.mean(np.logaddexp(0, z) - labels * z))
+
+    grid = np.linspace(-5, 5, 2001)
+    best = grid[np.argmin([loss(g) for g in grid])]
+    low, high = best - 0.01, best + 0.01
+    for _ in range(100):
+        a, b = low + 0.382 * (high - low), low + 0.618 * (high - low)
+        low, high = (low, b) if loss(a) < loss(b) else (a, high)
+    return float(np.exp((low + high) / 2))
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e300, 1e-300])
+def test_temperature_scaling_follows_the_logits_scale(scale):
+    from recstack.pipeline.calibration import TemperatureCalibrator
+
+    logits = (SCORES - 0.5) * 8  # a temperature inside (e^-5, e^5) on this scale
+    expected = reference_temperature(logits, LABELS)
+    # at 1e300 the search (T up to e^10) never reached the logits' scale: every
+    # probability was 1 or 0; at 1e-300 every probability was 0.5
+    fitted = TemperatureCalibrator().fit(logits * scale, LABELS)
+    assert fitted.temperature_ / scale == pytest.approx(expected, rel=1e-4)
+
+
+@pytest.mark.parametrize("logits", [-(SCORES - 0.5) * 8, np.full(10, 3.0)])
+def test_logits_that_do_not_rise_with_the_outcome_are_warned_of_by_temperature(logits):
+    from recstack.pipeline.calibration import TemperatureCalibrator
+
+    # the search ran to its bound: 0.5 for every logit, silently
+    with pytest.warns(RuntimeWarning, match="temperature: the log loss keeps falling as the "
+                      "temperature grows .*logits do not rise with the outcome"):
+        TemperatureCalibrator().fit(logits, LABELS)
+
+
+def test_logits_that_rise_with_the_outcome_fit_without_a_warning():
+    from recstack.pipeline.calibration import TemperatureCalibrator
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TemperatureCalibrator().fit((SCORES - 0.5) * 8, LABELS)
+
+
+def test_logits_all_zero_are_refused_by_temperature():
+    from recstack.pipeline.calibration import TemperatureCalibrator
+
+    with pytest.raises(CalibrationError, match="every logit is 0"):
+        TemperatureCalibrator().fit(np.zeros(10), LABELS)

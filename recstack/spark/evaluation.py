@@ -102,6 +102,8 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
         raise ConfigError(f"block_size must be a positive integer, got {block_size!r}")
     _check_factor_frame(user_factors, "user_factors", USER_INDEX)
     _check_factor_frame(item_factors, "item_factors", ITEM_INDEX)
+    _check_data(train, "train", optional=True)
+    _check_same_dimensions(user_factors, item_factors)
     if users is not None:
         user_factors = user_factors.join(users.select(USER_INDEX).distinct(), USER_INDEX)
     user_blocks = (user_factors.withColumn("_ublock", F.floor(F.col(USER_INDEX) / block_size))
@@ -151,6 +153,35 @@ def _check_factor_frame(factors: Any, name: str, index_column: str) -> None:
                           f"got {got}; make one with recstack.spark.evaluation.factor_frame("
                           f"spark, matrix, {index_column!r}) or take SparkALS's "
                           f"{'user' if index_column == USER_INDEX else 'item'}_factors_")
+
+
+def _check_data(data: Any, name: str, *, optional: bool = False) -> None:
+    """Refuse ``train``/``test`` that are not :class:`SparkInteractions` (a Spark or pandas
+    DataFrame failed inside the job: "'DataFrame' object has no attribute 'frame'")."""
+    if optional and data is None:
+        return
+    if not isinstance(data, SparkInteractions):
+        raise ConfigError(f"{name}: expected SparkInteractions (from recstack.spark.data: "
+                          f"encode, read_table, from_interactions, or a split's {name}), got "
+                          f"{type(data).__name__}"
+                          + ("; recstack.spark.data.encode(frame) indexes a DataFrame of "
+                             "user_id, item_id[, value][, timestamp]"
+                             if hasattr(data, "columns") else ""))
+
+
+def _check_same_dimensions(user_factors: Any, item_factors: Any) -> None:
+    """User and item factors of one length (the first row of each; a model's factors all
+    have one): a mismatch failed inside a Python worker (numpy's "matmul: Input operand 1
+    has a mismatch in its core dimension") after the shuffles."""
+    from pyspark.sql import functions as F
+
+    lengths = []
+    for frame in (user_factors, item_factors):
+        first = frame.select(F.size(FEATURES).alias("n")).limit(1).collect()
+        lengths.append(first[0]["n"] if first else None)
+    if None not in lengths and lengths[0] != lengths[1]:
+        raise ConfigError(f"user_factors have {lengths[0]} features per row, item_factors "
+                          f"{lengths[1]}; they must come from one model")
 
 
 def _cutoffs(ks: Any) -> list[int]:
@@ -266,6 +297,8 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
 
     _check_metrics(metrics)
     ks = _cutoffs(ks)
+    _check_data(test, "test")
+    _check_data(train, "train", optional=True)
     listed = [m for m in metrics if m in LIST_METRICS]
     if listed and train is None:
         raise ConfigError(f"{', '.join(listed)} need the training data: pass train=")
@@ -283,10 +316,13 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     # the ideal list: the user's grades, best first (Jarvelin & Kekalainen 2002)
     ideal_rank = F.row_number().over(Window.partitionBy(USER_INDEX).orderBy(
         F.col("_grade").desc(), F.col(ITEM_INDEX)))
-    ideal = truth.withColumn(RANK, ideal_rank).filter(F.col(RANK) <= k_max)
-    ideal = ideal.groupBy(USER_INDEX).agg(*[
+    ideal_sums = [
         F.sum(F.when(F.col(RANK) <= k, gain * discount).otherwise(0.0)).alias(f"_i{name}{k}")
-        for name, gain in gains.items() if name in ranking for k in ks])
+        for name, gain in gains.items() if name in ranking for k in ks]
+    # only for a DCG metric: Spark refuses an aggregation of nothing ("exprs should not be
+    # empty"), which every metric list without ndcg asked for
+    ideal = (truth.withColumn(RANK, ideal_rank).filter(F.col(RANK) <= k_max)
+             .groupBy(USER_INDEX).agg(*ideal_sums) if ideal_sums else None)
     lists = lists.filter(F.col(RANK) <= k_max)
     by_rank = Window.partitionBy(USER_INDEX).orderBy(RANK).rowsBetween(
         Window.unboundedPreceding, Window.currentRow)
@@ -303,8 +339,9 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
         aggregates += [F.sum(F.when(within & (F.col("_hit") == 1), gain * discount)
                              .otherwise(0.0)).alias(f"_d{name}{k}")
                        for name, gain in gains.items() if name in ranking]
-    per_user = (n_relevant.join(hits.groupBy(USER_INDEX).agg(*aggregates), USER_INDEX, "left")
-                .join(ideal, USER_INDEX, "left"))
+    per_user = n_relevant.join(hits.groupBy(USER_INDEX).agg(*aggregates), USER_INDEX, "left")
+    if ideal is not None:
+        per_user = per_user.join(ideal, USER_INDEX, "left")
     columns = [F.col(USER_INDEX)]
     for k in ks:
         found = F.coalesce(F.col(f"_H{k}"), F.lit(0)).cast("double")
@@ -333,7 +370,9 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
         per_user = per_user.join(list_user, USER_INDEX, "left")
     names = [f"{name}@{k}" for name in ranking + [m for m in listed if m != "coverage"]
              for k in ks]
-    means = per_user.agg(*[F.avg(name).alias(name) for name in names]).first().asDict()
+    # coverage alone has no per-user column to average (an empty aggregation, refused)
+    means = (per_user.agg(*[F.avg(name).alias(name) for name in names]).first().asDict()
+             if names else {})
     return per_user, {name: float(means[name]) for name in names} | aggregate
 
 
@@ -391,6 +430,8 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     :class:`recstack.evaluation.evaluator.Evaluator`'s)."""
     _check_metrics(metrics)  # before the top-k job, not after it
     _cutoffs(ks)
+    _check_data(train, "train")
+    _check_data(test, "test")
     test_users = test.frame.select(USER_INDEX).distinct()
     lists = top_k(user_factors, item_factors, train, max(_cutoffs(ks)), users=test_users,
                   block_size=block_size)

@@ -19,7 +19,7 @@ distribution, not the same rows.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -197,6 +197,7 @@ def _checked_columns(frame: Any, where: str) -> Any:
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
+    _refuse_repeated_columns(frame, where)
     for column in (USER_ID, ITEM_ID):
         if column not in frame.columns:
             raise UnknownColumnError(column, frame.columns, role="ids", file=where)
@@ -273,6 +274,25 @@ def _checked_columns(frame: Any, where: str) -> Any:
     return frame
 
 
+def _refuse_repeated_columns(frame: Any, where: str) -> None:
+    """Refuse a frame naming a column twice (a join that kept both sides' ``user_id``):
+    Spark cannot tell them apart and failed with an AMBIGUOUS_REFERENCE traceback, as the
+    single-machine loaders refuse repeated columns. Names are compared as Spark resolves
+    them (ignoring case unless ``spark.sql.caseSensitive`` is on)."""
+    sensitive = str(frame.sparkSession.conf.get("spark.sql.caseSensitive", "false")).lower()
+    fold = (lambda name: name) if sensitive == "true" else str.lower
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(frame.columns):
+        positions.setdefault(fold(name), []).append(position)
+    repeated = {frame.columns[p[0]]: p for p in positions.values() if len(p) > 1}
+    if repeated:
+        listed = "; ".join(f"{name!r} at positions {', '.join(map(str, at))}"
+                           for name, at in repeated.items())
+        raise DataFormatError(f"columns named twice: {listed} (Spark cannot tell them apart; "
+                              "drop or rename one, e.g. select the columns wanted after a "
+                              "join)", file=where)
+
+
 def _preview_row(row: dict[str, Any]) -> str:
     text = "(" + ", ".join(f"{key}={value!r}" for key, value in row.items()) + ")"
     return text if len(text) <= 120 else text[:116] + "...)"
@@ -291,6 +311,11 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
     kind = file_format or ("parquet" if path.rstrip("/").endswith(".parquet") else "csv")
     if kind not in ("csv", "parquet"):
         raise ConfigError(f"{path}: file_format must be 'csv' or 'parquet', got {kind!r}")
+    if options is not None and not (isinstance(options, Mapping) and all(
+            isinstance(key, str) and isinstance(value, str | int | float | bool)
+            for key, value in options.items())):
+        raise ConfigError(f"{path}: options must map reader option names to values, such as "
+                          f'{{"sep": "\\t"}}, got {options!r}')
     reader = spark.read.options(**(options or {}))
     try:
         frame = (reader.option("header", "true").option("inferSchema", "true").csv(path)
@@ -470,6 +495,27 @@ def _renumbered_table(table: Any, mapping: Any, index_column: str) -> Any:
 
 
 # --------------------------------------------------------------------------- splits
+#: the largest seed of the splits' hashes: Spark's xxhash64 takes it as a Java long literal
+#: (a larger one failed in py4j: "An error occurred while calling ...functions.lit")
+SEED_LIMIT = 2**63 - 1
+
+
+def split_seed(seed: int, method: str) -> int:
+    """``seed`` (already checked by the split's spec: an integer >= 0) as the literal of
+    the split's hash, or a :class:`ConfigError` naming the limit."""
+    if int(seed) > SEED_LIMIT:
+        raise ConfigError(f"{method}: seed = {seed}: the Spark splits hash with a seed of at "
+                          "most 2**63 - 1 (a Java long); choose a smaller one")
+    return int(seed)
+
+
+def require_rows(data: SparkInteractions) -> None:
+    """Refuse to split data without rows, saying so (a split of nothing said it "left no
+    training rows", and the temporal split by fraction failed with an IndexError)."""
+    if data.frame.limit(1).count() == 0:
+        raise EmptyResultError("cannot split: the data have no rows")
+
+
 def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: int = 0
                  ) -> SparkSplit:
     """Per-user random holdout with :func:`recstack.data.splits.random_split`'s counts:
@@ -479,7 +525,8 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     from pyspark.sql import functions as F
 
     RandomSplit(test_fraction, seed)
-    key = F.xxhash64(F.lit(int(seed)), F.col(ROW))
+    key = F.xxhash64(F.lit(split_seed(seed, "random")), F.col(ROW))
+    require_rows(data)
     by_user = Window.partitionBy(USER_INDEX)
     position = F.row_number().over(by_user.orderBy(key, F.col(ROW))) - 1
     size = F.count(F.lit(1)).over(by_user)
@@ -500,6 +547,7 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
     if (cutoff is None) == (test_fraction is None):
         raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
     TemporalSplit(cutoff, test_fraction)
+    require_rows(data)
     cutoff_s: int | None = (_quantile_higher(data.frame, 1.0 - test_fraction)
                             if test_fraction is not None else to_unix_seconds(cutoff, "cutoff"))
     params: dict[str, Any] = {"cutoff": cutoff_s}
@@ -518,6 +566,7 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
 
     LeaveLastOut(n)
     _require_timestamps(data)
+    require_rows(data)
     by_user = Window.partitionBy(USER_INDEX)
     position = F.row_number().over(by_user.orderBy(F.col(TIMESTAMP).desc(), F.col(ROW).desc()))
     size = F.count(F.lit(1)).over(by_user)

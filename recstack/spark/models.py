@@ -8,6 +8,7 @@ factors, which saves as a normal recstack artifact and is served unchanged.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -88,6 +89,12 @@ class SparkALS:
         for name in ("regularization", "alpha"):
             check_number("SparkALS", name, getattr(self, name))
         check_integer("SparkALS", "seed", self.seed, low=0, high=JAVA_LONG_MAX)
+        if self.checkpoint_dir is not None and not (
+                isinstance(self.checkpoint_dir, str | os.PathLike)
+                and str(self.checkpoint_dir).strip()):
+            # str() of anything made a folder: checkpoint_dir=5 checkpointed into ./5
+            raise ConfigError(f"SparkALS checkpoint_dir: expected a folder path (text) or "
+                              f"None, got {self.checkpoint_dir!r}")
         if self.cold_start not in COLD_START:
             from recstack.specs import did_you_mean
 

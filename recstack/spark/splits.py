@@ -56,6 +56,8 @@ from recstack.spark.data import (
     _materialise,
     leave_last_out,
     random_split,
+    require_rows,
+    split_seed,
     temporal_split,
 )
 
@@ -74,6 +76,7 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
     from pyspark.sql import functions as F
 
     UserSplit(test_users, fold_in_fraction, by_time, seed)
+    seed = split_seed(seed, "users")
     if by_time and not data.has_timestamps:
         raise RecstackError("user split by_time needs timestamps; these data have none")
     active = data.frame.select(USER_INDEX).distinct()
@@ -120,8 +123,8 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
         raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}"
                           f"{did_you_mean(stratify, ['user'])}")
     KFold(k, "none" if stratify is None else stratify, seed)
-    if data.frame.limit(1).count() == 0:
-        raise EmptyResultError("cannot split: the data have no rows")
+    seed = split_seed(seed, "kfold")
+    require_rows(data)
     key = F.xxhash64(F.lit(int(seed)), F.lit("kfold"), F.col(ROW))
     if stratify == "user":
         position = F.row_number().over(Window.partitionBy(USER_INDEX).orderBy(key, ROW)) - 1

@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
+from recstack.metrics._validation import as_float_array
 from recstack.metrics.ranking import ranking_metrics
 from recstack.topk import top_k_batched
 
@@ -184,4 +185,17 @@ def _per_user(values: Any, which: str) -> pd.Series:
         repeated = values.index[values.index.duplicated()].unique()[:5].tolist()
         raise RecstackError(f"gate: the {which} model's values repeat user(s) {repeated}; "
                             "give one value per user")
-    return values
+    name = f"gate: the {which} model's per-user values"
+    if values.dtype == bool:
+        raise RecstackError(f"{name} must be numbers, got true/false")
+    # text was a TypeError inside the mean, and an infinite value gave NaN tests that
+    # decided nothing; NaN stays: a user who was not evaluated
+    numbers = as_float_array(values.to_numpy(dtype=object) if values.dtype == object
+                             else values.to_numpy(), name, ndim=1, allow_nan=True,
+                             allow_inf=True)
+    infinite = np.flatnonzero(np.isinf(numbers))
+    if len(infinite):
+        raise RecstackError(f"{name} must be finite numbers, or NaN for a user not "
+                            f"evaluated; user {values.index[infinite[0]]!r} has "
+                            f"{numbers[infinite[0]]}")
+    return pd.Series(numbers, index=values.index, name=values.name)

@@ -135,7 +135,7 @@ def test_scores_that_overflow_are_refused_by_row():
     ranker = create_ranker("dcn_v2", epochs=1, hidden=(4,), device="cpu").fit(frame, labels)
     far = frame_of(np.array([[0.5], [1e30]]))
     # the cross layer multiplies the feature by itself: 1e60 overflows float32, a NaN score
-    with pytest.raises(RecstackError, match="dcn_v2.score: the score of row 1 \\(user 0, item "
+    with pytest.raises(RecstackError, match="dcn_v2.score: the output of row 1 \\(user 0, item "
                        "1\\) is (nan|inf|-inf) .*'signal' = 1e\\+30"):
         ranker.score(far)
     assert np.isfinite(ranker.score(frame_of(np.array([[0.5], [0.7]])))).all()
@@ -177,3 +177,43 @@ def test_runtime_settings_may_change_after_fit(tmp_path):
     from recstack.pipeline.rankers import load_ranker
 
     assert np.array_equal(load_ranker(ranker.save(tmp_path / "r")).score(frame), before)
+
+
+def multitask_labels(labels: np.ndarray, ratings: np.ndarray) -> np.ndarray:
+    """(interaction, rating) with a rating on every other row (NaN: none)."""
+    return np.column_stack([labels, np.where(np.arange(len(labels)) % 2 == 0, ratings,
+                                             np.nan)])
+
+
+def test_predict_ratings_checks_its_frame_as_score_does():
+    pytest.importorskip("torch")
+    frame, labels = toy()
+    ranker = create_ranker("multitask", epochs=1, hidden=(4,), device="cpu")
+    ranker.fit(frame, multitask_labels(labels, 1 + 4 * labels))
+    # a DataFrame was an AttributeError ('DataFrame' object has no attribute 'schema')
+    with pytest.raises(RecstackError, match="multitask.predict_ratings: expected a "
+                       "FeatureFrame"):
+        ranker.predict_ratings(frame.to_pandas())
+    ranker.hidden = (8,)  # ignored by predict_ratings, as by score before
+    with pytest.raises(RecstackError, match="hidden=\\(4,\\) at fit, now \\(8,\\)"):
+        ranker.predict_ratings(frame)
+
+
+def test_ratings_beyond_float32_are_refused():
+    pytest.importorskip("torch")
+    frame, labels = toy()
+    # the float32 predictions came out infinite for every row
+    with pytest.raises(RecstackError, match="ratings \\(labels\\[:, 1\\]\\) must lie within "
+                       "float32's range .*row 0 has 1e\\+307"):
+        create_ranker("multitask", epochs=1, hidden=(4,), device="cpu").fit(
+            frame, multitask_labels(labels, np.full(len(labels), 1e307)))
+
+
+def test_rated_rows_all_weighted_zero_are_refused():
+    pytest.importorskip("torch")
+    frame, labels = toy()
+    targets = multitask_labels(labels, 1 + 4 * labels)
+    weights = np.where(np.isnan(targets[:, 1]), 1.0, 0.0)  # the rating head saw no row
+    with pytest.raises(RecstackError, match="every row with a rating .* has sample_weight 0"):
+        create_ranker("multitask", epochs=1, hidden=(4,), device="cpu").fit(
+            frame, targets, sample_weight=weights)

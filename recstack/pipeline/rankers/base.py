@@ -24,6 +24,7 @@ explains is left out of the ranking).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -119,19 +120,27 @@ class Ranker(Configurable, ABC):
     def score(self, frame: FeatureFrame) -> np.ndarray:
         """Scores of each row (float32, higher is better). A frame of zero rows (zero
         candidates) gives an empty array; a frame of another schema is refused."""
+        return self._output(frame, "score", self._score)
+
+    def _output(self, frame: FeatureFrame, method: str,
+                compute: Callable[[FeatureFrame], np.ndarray]) -> np.ndarray:
+        """What ``compute`` gives for each row of ``frame`` (float32), after the checks every
+        method that reads a fitted ranker shares: fitted, hyperparameters as at fit, a
+        frame of the fitted schema, the serving position applied; NaN or infinite results
+        refused by row."""
         if not self.is_fitted:
-            raise RecstackError(f"{self.name}: call fit() before score()")
-        self._refuse_changed_params("score")
-        check_frame(frame, f"{self.name}.score")
-        self.schema_.require_same(frame.schema, f"{self.name}.score")
+            raise RecstackError(f"{self.name}: call fit() before {method}()")
+        self._refuse_changed_params(method)
+        check_frame(frame, f"{self.name}.{method}")
+        self.schema_.require_same(frame.schema, f"{self.name}.{method}")
         if not len(frame):
             return np.zeros(0, np.float32)
         if self.serving_position is not None:
             frame = with_position(frame, self.position_feature, float(self.serving_position))
         with np.errstate(over="ignore", invalid="ignore"):
-            scores = np.asarray(self._score(frame), dtype=np.float32).reshape(len(frame))
-        check_scores_finite(scores, frame, self.name)
-        return scores
+            values = np.asarray(compute(frame), dtype=np.float32).reshape(len(frame))
+        check_scores_finite(values, frame, f"{self.name}.{method}")
+        return values
 
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the fitted ranker to the folder ``path``: its own files (LightGBM text,
@@ -225,6 +234,11 @@ def check_learnable(frame: FeatureFrame, labels: np.ndarray, where: str,
     among = ""
     if weights is not None and not (weights > 0).all():
         counted = weights > 0  # check_weights leaves at least one
+        if labels.ndim == 2 and not (counted & ~np.isnan(labels[:, 1])).any():
+            # the second column's loss (the multitask ranker's ratings) sees no row
+            raise RecstackError(f"{where}: every row with a rating (labels[:, 1] not NaN) "
+                                "has sample_weight 0, so the rating head would learn "
+                                "nothing; give some rated rows a positive weight")
         first, groups = first[counted], groups[counted]
         among = (f" among the {int(counted.sum())} rows whose sample_weight is > 0 (the "
                  f"other {int((~counted).sum())} take no part in the loss)")
@@ -250,7 +264,7 @@ def check_learnable(frame: FeatureFrame, labels: np.ndarray, where: str,
             "a pointwise loss")
 
 
-def check_scores_finite(scores: np.ndarray, frame: FeatureFrame, name: str) -> None:
+def check_scores_finite(scores: np.ndarray, frame: FeatureFrame, where: str) -> None:
     """Refuse scores that came out NaN or infinite: features far beyond the training ones
     overflow a network's products (a cross layer multiplies a feature by itself), and a NaN
     score has no place in a ranking (sorting puts it anywhere)."""
@@ -264,7 +278,7 @@ def check_scores_finite(scores: np.ndarray, frame: FeatureFrame, name: str) -> N
         column = int(np.argmax(values))
         largest = (f"; its largest numeric feature is {frame.schema.numeric[column].name!r} "
                    f"= {float(frame.numeric[row, column]):.3g}")
-    raise RecstackError(f"{name}.score: the score of row {row} (user {int(frame.users[row])}, "
+    raise RecstackError(f"{where}: the output of row {row} (user {int(frame.users[row])}, "
                         f"item {int(frame.items[row])}) is {float(scores[row])} "
                         f"({int(bad.sum())} of {len(scores)} rows are not finite numbers)"
                         f"{largest}; give features on the scale of the training ones (e.g. "

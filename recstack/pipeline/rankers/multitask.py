@@ -51,6 +51,12 @@ class MultitaskRanker(TorchRanker):
         if not rated.any():
             raise RecstackError(f"{self.name}.fit: labels[:, 1] (ratings) are all NaN; the "
                                 "rating head needs some rated rows")
+        beyond = np.abs(np.where(rated, ratings, 0.0)) > np.finfo(np.float32).max
+        if beyond.any():
+            # the predictions are float32: every one would come out infinite
+            row = int(np.flatnonzero(beyond)[0])
+            raise RecstackError(f"{self.name}.fit: ratings (labels[:, 1]) must lie within "
+                                f"float32's range (3.4e38); row {row} has {ratings[row]:.3g}")
         self.rating_mean_ = float(ratings[rated].mean())
         deviation = float(ratings[rated].std())
         self.rating_scale_ = deviation if deviation > 0 else 1.0
@@ -89,11 +95,11 @@ class MultitaskRanker(TorchRanker):
 
     def predict_ratings(self, frame: FeatureFrame) -> np.ndarray:
         """The rating head's predictions (original scale), one per row."""
-        if not self.is_fitted:
-            raise RecstackError(f"{self.name}: call fit() before predict_ratings()")
-        self.schema_.require_same(frame.schema, f"{self.name}.predict_ratings")
-        standard = self._forward(frame, head=1)
-        return (standard * self.rating_scale_ + self.rating_mean_).astype(np.float32)
+        # the checks of score (a DataFrame was an AttributeError, the serving position
+        # was not applied, a changed hyperparameter ignored)
+        return self._output(frame, "predict_ratings", lambda checked: (
+            self._forward(checked, head=1).astype(np.float64) * self.rating_scale_
+            + self.rating_mean_))
 
     def _extra_tensors(self, torch: Any) -> dict[str, Any]:
         return {"ratings.mean_scale": torch.tensor([self.rating_mean_, self.rating_scale_],

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.files import check_content, not_a_file
+from recstack.data.files import as_path, check_content, not_a_file
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, concat
 from recstack.errors import DataFormatError, RecstackError
@@ -210,13 +210,14 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
         if unknown:
             raise RecstackError(f"adjacency split: unknown part(s) {unknown}; the parts are "
                                 f"{', '.join(PARTS)}")
-        files = {part: Path(source[part]) for part in PARTS if part in source}
+        files = {part: as_path(source[part], f"the {part} file")
+                 for part in PARTS if part in source}
         missing = [part for part in ("train", "test") if part not in files]
         if missing:
             raise RecstackError(f"adjacency split: no file given for {', '.join(missing)} "
                                 "(train and test are required, valid is optional)")
     else:
-        folder = Path(source)
+        folder = as_path(source, "source")
         if not folder.is_dir():
             raise DataFormatError("not a folder (expected one holding train.txt, test.txt "
                                   "and optionally valid.txt)", file=str(folder))

@@ -102,6 +102,21 @@ __all__ = ["load_table", "save_table", "TableRoles", "TIMESTAMP_UNITS", "WELL_KN
 
 PathLike = str | os.PathLike[str]
 
+
+def as_path(value: Any, what: str = "path") -> Path:
+    """``value`` as a :class:`~pathlib.Path`, or a RecstackError naming ``what``: a number
+    or None was os.fspath's TypeError, and an empty string the current folder (a loader
+    then read, and ``write_partitioned(overwrite=True)`` would replace, the folder the
+    program runs in)."""
+    if isinstance(value, str) and not value.strip():
+        raise RecstackError(f"{what} is empty; give the path of a file or folder")
+    if not isinstance(value, str | os.PathLike):
+        raise RecstackError(f"{what} must be a path (text or a pathlib.Path), got {value!r}")
+    path = Path(value)
+    if not str(path).strip():  # an os.PathLike whose text is empty
+        raise RecstackError(f"{what} is empty; give the path of a file or folder")
+    return path
+
 _log = logging.getLogger(__name__)
 
 
@@ -1598,7 +1613,7 @@ def load_table(
         A bad option, a path that is not a file, several columns that could hold one
         role or one column for two roles (see above).
     """
-    path = Path(path)
+    path = as_path(path)
     check_file(path)
     fmt = check_timestamp_options(timestamp_format, timestamp_unit)
     rating_range = _check_rating_range(rating_range)
@@ -2073,7 +2088,7 @@ def save_table(data: Interactions, path: PathLike) -> Path:
         For a missing folder (or a file where one of its folders should be) or an
         extension that names no format recstack writes.
     """
-    path = Path(path)
+    path = as_path(path)
     if not path.parent.is_dir():
         raise RecstackError(_missing_folder(path))
     if path.is_dir():

@@ -45,6 +45,7 @@ from recstack.data.files import (
     ColumnKind,
     DelimitedLayout,
     PathLike,
+    as_path,
     column_to_numpy,
     file_column_names,
     first_nonfinite,
@@ -263,7 +264,7 @@ def load_movielens(
     DataFormatError
         For a malformed file, naming the file, line, column and what was expected.
     """
-    folder = Path(path)
+    folder = as_path(path)
     if folder.is_file():
         raise RecstackError(f"{folder}: is a file; expected the folder extracted from a "
                             "MovieLens zip (e.g. ml-100k/)")

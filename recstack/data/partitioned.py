@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from recstack.data.files import (
     PathLike,
     TableRoles,
+    as_path,
     check_name_list,
     check_values,
     clamp_to_time_range,
@@ -95,7 +96,7 @@ def write_partitioned(
     The dataset is written into a fresh folder beside ``root`` and renamed into place,
     so readers see either the old dataset or the complete new one, never part of it.
     """
-    root = Path(root)
+    root = as_path(root, "root")
     levels = tuple(check_name_list(partitioning, "partitioning", allow_empty=False,
                                    example="('year', 'month')"))
     if levels != _LEVELS[:len(levels)]:
@@ -414,7 +415,7 @@ def _partition_filter(levels: Sequence[str], start: int | None, end: int | None
 def partition_files(root: PathLike, *, start: TimeBound = None, end: TimeBound = None
                     ) -> list[str]:
     """The files :func:`read_partitioned` opens for ``[start, end)`` (pruning, made visible)."""
-    dataset, levels = _dataset(Path(root))
+    dataset, levels = _dataset(as_path(root, "root"))
     expression = _partition_filter(levels, *_time_range(start, end))
     return sorted(f.path for f in dataset.get_fragments(filter=expression))
 
@@ -468,7 +469,7 @@ def read_partitioned(
         time is not in its folder's period (a read with a time range would skip them
         without a word; rows are checked in the files read).
     """
-    root = Path(root)
+    root = as_path(root, "root")
     dataset, levels = _dataset(root)
     _check_folder_dates(root, levels)
     low, high = _time_range(start, end)

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from recstack.data.files import (
     DelimitedLayout,
+    as_path,
     check_content,
     first_repeated_name,
     first_undecodable,
@@ -49,7 +50,7 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         The file cannot be read as its kind, or lacks ``key`` or one of ``columns`` (the
         message lists the columns it has).
     """
-    path = Path(path)
+    path = as_path(path)
     columns = check_name_list(columns, "columns", example="['title']")
     suffix = path.suffix.lower()
     if suffix not in (*_PARQUET, ".csv"):

@@ -26,6 +26,15 @@ def check_item_rows(rows: Any, model: str, method: str) -> pd.DataFrame:
     if not isinstance(rows, pd.DataFrame):
         raise RecstackError(f"{model}: {method} takes item-table rows (a pandas DataFrame "
                             f"with the item table's text columns), got {type(rows).__name__}")
+    repeated = rows.columns[rows.columns.duplicated()]
+    if len(repeated):
+        # rows[column] is then a frame: content failed with "'DataFrame' object has no
+        # attribute 'str'" and the two-tower model read one of the two columns
+        column = repeated[0]
+        positions = [int(i) for i in np.flatnonzero(rows.columns == column)[:2]]
+        raise RecstackError(f"{model}: {method}: the item rows name column {column!r} twice "
+                            f"(positions {positions[0]} and {positions[1]}); give each column "
+                            "once")
     return rows
 
 
@@ -55,8 +64,15 @@ def genre_tokens(genres: Any) -> str:
         return ""
     elif np.ndim(genres) == 0:  # one genre as a number or code, not a list of them
         genres = [genres]
+    # a missing entry inside a list (a Parquet list with a null, a NaN) is no genre: as
+    # text it was the token genre_none or genre_nan, shared by every item missing one
     return " ".join(f"genre_{_NOT_A_WORD.sub('_', str(g).lower()).strip('_')}"
-                    for g in genres if str(g).strip())
+                    for g in genres if not _missing(g) and str(g).strip())
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float | np.floating) and np.isnan(value))
 
 
 def sklearn_text(model: str, purpose: str) -> Any:

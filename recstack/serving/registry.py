@@ -40,6 +40,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -238,7 +239,16 @@ class ModelRegistry:
 
     def __init__(self, root: str | Path, *, storage_options: Mapping[str, Any] | None = None,
                  cache_dir: str | Path | None = None) -> None:
-        text = str(root)
+        if not isinstance(root, str | os.PathLike):
+            # str() of anything is some relative folder: 5 published into ./5
+            raise ConfigError(f"registry root: expected a folder or URL (text or a path), got "
+                              f"{type(root).__name__} {root!r}")
+        if cache_dir is not None and not isinstance(cache_dir, str | os.PathLike):
+            raise ConfigError(f"registry cache_dir: expected a folder (text or a path) or None, "
+                              f"got {type(cache_dir).__name__} {cache_dir!r}")
+        text = os.fspath(root)
+        if not isinstance(text, str):
+            raise ConfigError(f"registry root: expected a folder or URL as text, got {text!r}")
         if not text.strip():
             raise ConfigError("registry root: expected a folder or URL, got an empty string")
         self.is_remote = "://" in text and not text.startswith("file://")

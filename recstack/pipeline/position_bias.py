@@ -199,9 +199,14 @@ def with_serving_position(frame: FeatureFrame, value: float = 1.0, *,
                           feature: str = "position") -> FeatureFrame:
     """A copy of ``frame`` with the numeric feature ``feature`` set to ``value`` on every
     row (what a ranker with ``serving_position`` does inside ``score``)."""
-    if feature not in {f.name for f in frame.schema.numeric}:
-        raise RecstackError(f"with_serving_position: the frame has no numeric feature "
-                            f"{feature!r} (its features: {', '.join(frame.schema.names)})")
-    from recstack.pipeline.rankers.base import with_position
+    from recstack.pipeline.rankers.base import check_frame, with_position
 
-    return with_position(frame, feature, float(value))
+    where = "with_serving_position"
+    check_frame(frame, where)
+    # a position as logged ones are (1 = the top): NaN marked every row's position missing
+    # and text ("3") was read as the number
+    value = check_number(where, "value", value, low=1.0, high=MAX_POSITION)
+    if feature not in {f.name for f in frame.schema.numeric}:
+        raise RecstackError(f"{where}: the frame has no numeric feature "
+                            f"{feature!r} (its features: {', '.join(frame.schema.names)})")
+    return with_position(frame, feature, value)

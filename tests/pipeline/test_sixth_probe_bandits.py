@@ -182,3 +182,21 @@ def test_downsampling_seeds_numpy_refuses_are_named(seed):
     with pytest.raises(BanditInputError, match="downsample_negatives: seed must be an integer "
                        ">= 0"):
         downsample_negatives(np.array([0, 1, 0]), 0.5, seed=seed)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(np.nan, "nan"), ("3", "'3'"), (True, "True"),
+                                              (0, "0")])
+def test_a_serving_position_that_is_no_position_is_refused(value, shown):
+    from recstack.pipeline.position_bias import with_serving_position
+    from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
+
+    schema = FeatureSchema((Feature("position", "numeric"),))
+    frame = FeatureFrame(schema, np.array([[3.0], [5.0]]), np.zeros((2, 0)), [0, 0], [0, 1],
+                         [0, 0])
+    # NaN made every position missing; '3' and True were read as 3 and 1
+    with pytest.raises(BanditInputError, match=f"value must be a finite number in \\[1, "
+                       f"1e\\+06\\], got {shown}"):
+        with_serving_position(frame, value)
+    assert with_serving_position(frame, 2).numeric.ravel().tolist() == [2.0, 2.0]
+    with pytest.raises(RecstackError, match="expected a FeatureFrame"):
+        with_serving_position(frame.to_pandas())

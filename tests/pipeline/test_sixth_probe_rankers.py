@@ -217,3 +217,12 @@ def test_rated_rows_all_weighted_zero_are_refused():
     with pytest.raises(RecstackError, match="every row with a rating .* has sample_weight 0"):
         create_ranker("multitask", epochs=1, hidden=(4,), device="cpu").fit(
             frame, targets, sample_weight=weights)
+
+
+@pytest.mark.parametrize("position", [0, -3])
+def test_a_serving_position_before_the_top_is_refused(position):
+    pytest.importorskip("sklearn")
+    frame, labels = toy()
+    # positions are 1-based (1 = the top): 0 scored every candidate at a place never logged
+    with pytest.raises(RecstackError, match=f"serving_position must be >= 1, got {position}"):
+        create_ranker("logistic", serving_position=position).fit(frame, labels)

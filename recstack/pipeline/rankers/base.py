@@ -33,6 +33,7 @@ import numpy as np
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Configurable, Param
 from recstack.pipeline.bandit_checks import refuse_complex
+from recstack.pipeline.position_bias import MAX_POSITION
 from recstack.pipeline.schema import FeatureFrame, FeatureSchema
 from recstack.progress import Progress
 
@@ -40,7 +41,10 @@ from recstack.progress import Progress
 POSITION_PARAMS: dict[str, Param] = {
     "position_feature": Param(str, default="position",
                               doc="The numeric feature holding the logged position (1 = top)."),
-    "serving_position": Param((int, float), optional=True, default=None,
+    # a position as the logged ones are (1 = the top, as_positions' bound): 0 or -3 are
+    # none, and scored every candidate at a place the ranker never saw
+    "serving_position": Param((int, float), low=1, high=MAX_POSITION, optional=True,
+                              default=None,
                               doc="When set, score() replaces position_feature by this value "
                                   "for every row; None: the column is used as given."),
 }

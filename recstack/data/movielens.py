@@ -262,7 +262,8 @@ def load_movielens(
     Raises
     ------
     DataFormatError
-        For a malformed file, naming the file, line, column and what was expected.
+        For a malformed file, naming the file, line, column and what was expected; for
+        ratings of a movie (or by a user) that the movies (users) file does not list.
     """
     folder = as_path(path)
     if folder.is_file():
@@ -291,6 +292,9 @@ def load_movielens(
         users, items, ratings, timestamps = _read_ratings(folder, layout, chosen.rating_range)
         task.advance()
         item_table, user_table = _read_side_tables(folder, layout)
+        _refuse_unlisted(folder, layout, items, item_table, "movie")
+        if user_table is not None:
+            _refuse_unlisted(folder, layout, users, user_table, "user")
         task.advance(2)
         data = Interactions.from_arrays(
             users, items, ratings, timestamps, duplicates="keep",
@@ -310,6 +314,31 @@ def _read_side_tables(folder: Path, layout: str
             text = tags.reindex(item_table["item_id"].to_numpy()).fillna("")
             item_table["tags"] = pd.Series(text.to_numpy(), dtype="str")
         return item_table, _read_users(folder, layout)
+
+
+def _refuse_unlisted(folder: Path, layout: str, rated: np.ndarray, table: pd.DataFrame,
+                     what: str) -> None:
+    """Refuse ratings of a movie (or by a user) that the release's movies (users) file does
+    not list: every release lists them all, so the file was cut short or comes from
+    another release, and the item's title and genres (the user's age...) were silently
+    empty."""
+    key = "item_id" if what == "movie" else "user_id"
+    listed = table[key].to_numpy()
+    unlisted = np.unique(rated[~np.isin(rated, listed)])
+    if not len(unlisted):
+        return
+    names = {"100k": ("u.item", "u.user"), "dat": ("movies.dat", "users.dat"),
+             "csv": ("movies.csv", "")}[layout]
+    listing = names[0] if what == "movie" else names[1]
+    ratings = _ratings_layout(folder, layout)[0].name
+    shown = ", ".join(str(int(i)) for i in unlisted[:5])
+    more = f" and {len(unlisted) - 5:,} more" if len(unlisted) > 5 else ""
+    raise DataFormatError(
+        f"{ratings} has ratings {'of' if what == 'movie' else 'by'} {len(unlisted):,} "
+        f"{what}(s) that {listing} does not list ({what} ids {shown}{more})",
+        file=str(folder / listing),
+        expected=f"a line for every {what} of {ratings}, as every MovieLens release has (the "
+                 "file seems cut short, or to come from another release)")
 
 
 def _ratings_layout(folder: Path, layout: str) -> tuple[Path, DelimitedLayout]:

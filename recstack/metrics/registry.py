@@ -22,7 +22,6 @@ The kinds and their conventions:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -31,6 +30,7 @@ from typing import Any, Literal
 
 from recstack.metrics import beyond_accuracy, classification, online, ranking, regression
 from recstack.metrics._validation import MetricInputError
+from recstack.specs import closest
 
 __all__ = ["METRICS", "MetricKind", "MetricSpec", "get_metric", "metric_names"]
 
@@ -200,7 +200,9 @@ def metric_names(kind: MetricKind | None = None) -> tuple[str, ...]:
     """Registered metric names, all or of one ``kind``, in registration order."""
     kinds = {spec.kind for spec in METRICS.values()}
     if kind is not None and (not isinstance(kind, str) or kind not in kinds):
-        raise MetricInputError(f"unknown metric kind {kind!r}; kinds: {sorted(kinds)}")
+        near = closest(kind, sorted(kinds))
+        hint = f" (did you mean {near!r}?)" if near else ""
+        raise MetricInputError(f"unknown metric kind {kind!r}{hint}; kinds: {sorted(kinds)}")
     return tuple(name for name, spec in METRICS.items() if kind is None or spec.kind == kind)
 
 
@@ -215,8 +217,13 @@ def get_metric(name: str) -> MetricSpec:
     try:
         return METRICS[name]
     except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), METRICS.keys(), n=3)
-        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        # the nearest name by the rule of every other name check (specs.closest): a
+        # difference of case ('NDCG') or spaces (' ndcg') came with no suggestion here
+        base, at, _ = name.partition("@") if isinstance(name, str) else (name, "", "")
+        near = closest(base, METRICS)
+        hint = f" Did you mean {near!r}?" if near else ""
+        if at and near:
+            hint += " The cut-off is an argument (k), not part of the name."
         raise MetricInputError(
             f"unknown metric {name!r}.{hint} Known metrics: {', '.join(METRICS)}"
         ) from None

@@ -168,14 +168,39 @@ def read_schema(root: str | Path, partition: Partition) -> pa.Schema | None:
     """The columns of a partition's first file, from its footer (None: no readable file)."""
     for name in partition.files:
         try:
-            return pq.read_schema(Path(root) / name)
+            schema = pq.read_schema(Path(root) / name)
         except (pa.ArrowException, OSError):
             continue
+        return pa.schema([field.with_type(_plain_type(field.name, field.type))
+                          for field in schema])
     return None
 
 
+def _plain_type(name: str, kind: pa.DataType) -> pa.DataType:
+    """The type a column is read as: dictionary-encoded columns (a pandas category written
+    to Parquet) as their values, and decimal ratings as float64, as the data loaders read
+    them; the schema check refused both ("column 'value' holds decimal128(4, 1) (expected
+    numbers)")."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if name == VALUE and pa.types.is_decimal(kind):
+        return pa.float64()
+    return kind
+
+
+def _plain_columns(table: pa.Table) -> pa.Table:
+    """``table`` with each column cast to :func:`_plain_type`."""
+    for position, field in enumerate(table.schema):
+        plain = _plain_type(field.name, field.type)
+        if plain != field.type:
+            table = table.set_column(position, field.with_type(plain),
+                                     table.column(position).cast(plain))
+    return table
+
+
 def read_table(root: str | Path, partition: Partition) -> pa.Table:
-    """The rows of one partition as stored (no conversion), its files concatenated.
+    """The rows of one partition as stored, its files concatenated; only dictionary-encoded
+    columns and decimal ratings are read as plain values (:func:`_plain_type`).
 
     Raises
     ------
@@ -194,10 +219,11 @@ def read_table(root: str | Path, partition: Partition) -> pa.Table:
     if not tables:
         return pa.table({})
     try:
-        return pa.concat_tables(tables, promote_options="permissive")
+        table = pa.concat_tables(tables, promote_options="permissive")
     except (pa.ArrowException, TypeError) as error:
         raise DataFormatError(f"its files have different columns ({error})",
                               file=str(root / partition.folder)) from None
+    return _plain_columns(table)
 
 
 def to_interactions(tables: list[pa.Table], *, explicit: bool,

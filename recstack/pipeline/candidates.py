@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Recommender
@@ -153,11 +154,26 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                                 "cannot score a new user from their history (it has no "
                                 "score_histories)")
     n_items = len(generators[0].items_)
+    # as many items is not one vocabulary: merged by index, another generator's item 0
+    # ("w") was proposed as the first's ("x"); so for users, but new users' rows of
+    # ``histories`` are the same for every generator
+    vocabularies = [("item", "items_")] + ([("user", "users_")] if histories is None else [])
     for position, generator in enumerate(generators[1:], start=1):
         if len(generator.items_) != n_items:
             raise RecstackError(f"candidates: generators[{position}] ({generator.name}) has "
                                 f"{len(generator.items_)} items, generators[0] has {n_items};"
                                 " fit every generator on the same data (one vocabulary)")
+        for kind, attribute in vocabularies:
+            mine, first = getattr(generator, attribute), getattr(generators[0], attribute)
+            if mine != first:
+                differ = int(np.argmax(mine.external_ids != first.external_ids)) \
+                    if len(mine) == len(first) else min(len(mine), len(first))
+                raise RecstackError(
+                    f"candidates: generators[{position}] ({generator.name}) was fitted on "
+                    f"other {kind} ids than generators[0] ({generators[0].name}): {kind} "
+                    f"index {differ} is {_id_at(mine, differ)} for one and "
+                    f"{_id_at(first, differ)} for the other; fit every generator on the "
+                    "same data (one vocabulary)")
     if per_user is not None and (isinstance(per_user, bool)
                                  or not isinstance(per_user, int | np.integer)
                                  or not 1 <= per_user <= n):
@@ -198,6 +214,11 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     merged = Candidates(pairs // n_items, pairs % n_items, merged_scores, merged_ranks, names,
                         int(n))
     return merged if per_user is None else limit_per_user(merged, int(per_user))
+
+
+def _id_at(ids: IdMap, index: int) -> str:
+    """The external id at ``index`` of ``ids``, or "none" past its end."""
+    return repr(ids.external_ids[index:index + 1].tolist()[0]) if index < len(ids) else "none"
 
 
 def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:

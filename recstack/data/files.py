@@ -88,6 +88,7 @@ from recstack.data.interactions import (
     DuplicatePolicy,
     DuplicateRowsError,
     Interactions,
+    SumBeyondFloat32Error,
     check_name_list,
     first_repeated_name,
     first_time_out_of_range,
@@ -2014,6 +2015,11 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
                       "repeated row(s) in all)",
                       "each (user, item) pair once under duplicates='error'; or another "
                       "policy: " + ", ".join(p for p in DUPLICATE_POLICIES if p != "error")
+                      ) from None
+    except SumBeyondFloat32Error as error:
+        # named at the pair's last line (braces doubled: fail_at formats the message)
+        raise fail_at(error.row, roles["values"],
+                      error.detail.replace("{", "{{").replace("}", "}}"), error.expected or ""
                       ) from None
 
 

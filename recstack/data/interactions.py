@@ -39,6 +39,15 @@ class DuplicateRowsError(RecstackError, ValueError):
         self.rows, self.pair, self.count = rows, pair, count
 
 
+class SumBeyondFloat32Error(DataFormatError):
+    """``duplicates="sum"`` added a (user, item) pair's values past float32's range;
+    ``row`` is the (0-based) row of its last occurrence, for a loader to name its line."""
+
+    def __init__(self, message: str, row: int, expected: str) -> None:
+        super().__init__(message, column=VALUE, expected=expected)
+        self.row = row
+
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     """A read-only view, so that arrays shared between slices cannot be changed under them."""
     view = array.view()
@@ -394,6 +403,19 @@ class Interactions:
         values = self.value[order].astype(np.float64)
         if policy == "sum":
             combined = np.add.reduceat(values, starts)
+            beyond = np.flatnonzero(np.abs(combined) > np.finfo(np.float32).max)
+            if len(beyond):
+                # as float32 the sum would be inf: every score built on it NaN or inf
+                row = int(order[ends[beyond[0]]])
+                user = self.users.to_external([self.user_index[row]]).tolist()[0]
+                item = self.items.to_external([self.item_index[row]]).tolist()[0]
+                raise SumBeyondFloat32Error(
+                    f"the values of user {user!r} and item {item!r} sum to "
+                    f"{combined[beyond[0]]:.3g}, beyond float32's range "
+                    f"(±{np.finfo(np.float32).max:.3g}); {len(beyond):,} (user, item) pair(s) "
+                    "in all", row,
+                    expected="sums within float32's range; scale the values down, or choose "
+                             "another duplicate policy (max, mean, last)")
         elif policy == "max":
             combined = np.maximum.reduceat(values, starts)
         else:

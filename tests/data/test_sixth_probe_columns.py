@@ -64,3 +64,21 @@ def test_a_rating_range_of_other_things_than_numbers_is_refused(tmp_path, rating
     path.write_text("user_id,item_id,rating\n1,2,3\n")
     with pytest.raises(RecstackError, match=r"rating_range must be two finite numbers"):
         load_table(path, rating_range=rating_range)
+
+
+def test_a_duplicate_sum_beyond_float32_is_refused_naming_the_pair():
+    # the sum became inf in float32: every score built on it NaN or inf
+    with pytest.raises(DataFormatError, match=r"column 'value': the values of user 1 and item "
+                                              r"7 sum to 6e\+38, beyond float32's range"):
+        Interactions.from_arrays([1, 1], [7, 7], values=[3e38, 3e38], duplicates="sum")
+    kept = Interactions.from_arrays([1, 1], [7, 7], values=[3e38, 3e38], duplicates="keep")
+    with pytest.raises(DataFormatError, match=r"sum to 6e\+38"):
+        kept.deduplicate("sum")
+
+
+def test_a_duplicate_sum_beyond_float32_names_the_line_in_a_file(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("user_id,item_id,rating\n1,a,3e38\n2,b,1\n1,a,3e38\n")
+    with pytest.raises(DataFormatError, match=r"log\.csv:4: column 'rating': the values of "
+                                              r"user 1 and item 'a' sum to 6e\+38"):
+        load_table(path, duplicates="sum")

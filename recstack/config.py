@@ -381,7 +381,8 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        raise ConfigError(f"{path}: not valid TOML: {error}{_toml_error_detail(text, error)}"
+                          ) from None
     except RecursionError:
         # tomllib parses nested arrays and inline tables recursively: a few thousand deep
         # were a RecursionError traceback
@@ -390,6 +391,36 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
                           f"too deeply (more than {MAX_NESTING} within one another, from line "
                           f"{line}); no experiment or pipeline setting nests like this"
                           ) from None
+
+
+def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
+    """The line tomllib's error points at, and the character there when it is one a user
+    cannot see or tell apart: tomllib says "Invalid statement (at line 1, column 1)" for a
+    zero-width space, a Cyrillic 'а' in a key, a NUL byte or a bare carriage return."""
+    place = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+    if place is None:
+        return ""
+    number, column = int(place[1]), int(place[2])
+    lines = text.split("\n")  # tomllib counts lines by '\n' alone
+    if not 1 <= number <= len(lines):
+        return ""
+    line = lines[number - 1]
+    shown = line if len(line) <= 80 else line[:77] + "..."
+    detail = f"; line {number} reads {shown!r}"
+    if str(error).startswith("Cannot overwrite a value"):
+        # tomllib's words for a key given twice
+        return detail + ", setting a key already set above; give each key once"
+    char = line[column - 1] if 1 <= column <= len(line) else ""
+    if char == "\r":
+        detail += (f", and column {column} holds a carriage return without a line feed (old "
+                   "Mac line endings); save the file with LF or CRLF line endings")
+    elif char and (not char.isascii() or not char.isprintable()):
+        import unicodedata
+
+        name = unicodedata.name(char, "a control character")
+        detail += (f", and column {column} holds {char!r} (U+{ord(char):04X} {name}), which "
+                   "TOML takes only inside quoted strings; retype that part of the line")
+    return detail
 
 
 #: nesting of arrays and inline tables that :func:`_deep_line` reports

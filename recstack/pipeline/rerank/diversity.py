@@ -25,6 +25,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
+from recstack.pipeline.bandit_checks import as_float_array
 from recstack.pipeline.rerank.base import (
     LABEL_SEPARATOR,
     SEPARATOR_DOC,
@@ -42,9 +43,14 @@ __all__ = ["MMR", "unit_rows"]
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero), float32."""
-    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors = np.asarray(vectors, dtype=np.float64)
+    # each row divided by its largest magnitude first: the norm of entries near 1e300
+    # overflows (and a float32 cast of them is infinite), which made every similarity NaN
+    largest = np.abs(vectors).max(axis=1, keepdims=True) if vectors.size else \
+        np.zeros((len(vectors), 1))
+    vectors = vectors / np.where(largest > 0, largest, 1.0)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
+    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 @register_reranker
@@ -87,7 +93,13 @@ class MMR(Reranker):
                 raise RecstackError(f"{self.name}: features = 'model' needs the wrapped "
                                     "model's item embeddings, and it has none; use "
                                     "features = 'column'")
-            vectors = item_vectors
+            vectors = as_float_array(self.name, "the model's item vectors", item_vectors,
+                                     ndim=2)
+            if len(vectors) != train.n_items:
+                raise RecstackError(f"{self.name}: the model's item vectors have "
+                                    f"{len(vectors)} rows, the training data "
+                                    f"{train.n_items} items; give one vector per item (the "
+                                    "wrapped model's item embeddings)")
         self.vectors_ = unit_rows(vectors)
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,

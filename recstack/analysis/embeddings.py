@@ -46,8 +46,12 @@ def _as_vectors(vectors: Any, what: str) -> np.ndarray:
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
-    """Pearson correlation, NaN (not a warning) when either side is constant."""
-    if x.std() == 0 or y.std() == 0:
+    """Pearson correlation, NaN (not a warning) when either side is constant.
+
+    Constant means every value equal (``ptp == 0``): the standard deviation of 30 equal
+    values log(2) is 3e-16, not 0, in floating point, so equal popularity was read as a
+    correlation of -0.00 and a "component most related to it"."""
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
         return math.nan
     return float(np.corrcoef(x, y)[0, 1])
 

@@ -1286,6 +1286,13 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
             raise fail_at(0, name, "cannot read {text!r} as a time", wanted)
         return _unix_to_seconds(column.to_numpy(), name, timestamp_unit, fail_at)
     # Text: ISO-8601 or a strptime pattern, through pandas (vectorised; handles offsets).
+    # pandas reads 'now' and 'today' as the moment of reading: every load other times
+    clock = pc.match_substring_regex(pc.utf8_trim_whitespace(pc.cast(column, pa.string())),
+                                     r"^(?i)(now|today)$")
+    if pc.any(clock).as_py():
+        raise fail_at(int(np.argmax(np.asarray(clock.to_numpy(zero_copy_only=False), bool))),
+                      name, "found {text!r}, which is the moment of reading, not a time of "
+                            "the data", wanted)
     pandas_format = "ISO8601" if fmt in (None, "iso") else fmt
     text = pd.Series(pc.cast(column, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
     try:

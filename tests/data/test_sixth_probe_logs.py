@@ -1,11 +1,11 @@
 """Sixth probe, generic logs: a timestamp pattern that cannot give a point in time is
-refused before the file is read."""
+refused before the file is read, and 'now' or 'today' in a log at its line."""
 
 import pytest
 
 from recstack.data.files import load_table
 from recstack.data.sources import loader_options
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError
 
 
 @pytest.mark.parametrize("pattern", ["%H:%M", "%d/%m", "%m-%d %H:%M:%S"])
@@ -36,3 +36,17 @@ def test_a_literal_percent_is_no_directive(tmp_path):
     path.write_text("user_id,item_id,timestamp\n1,a,%d 2020\n")
     with pytest.raises(RecstackError, match=r"names no year"):
         load_table(path, timestamp_format="%%d %H")
+
+
+@pytest.mark.parametrize(("times", "line", "found"), [
+    ("2020-01-01\ntoday", 3, "today"),
+    ("now\n2020-01-01", 2, "now"),
+])
+def test_now_and_today_in_a_log_are_refused_at_their_line(tmp_path, times, line, found):
+    # pandas read them as the moment of loading: each load gave the rows other times
+    path = tmp_path / "log.csv"
+    rows = "".join(f"{i},a,{time}\n" for i, time in enumerate(times.split("\n")))
+    path.write_text("user_id,item_id,timestamp\n" + rows)
+    with pytest.raises(DataFormatError, match=rf"log\.csv:{line}: column 'timestamp': found "
+                                              rf"'{found}', which is the moment of reading"):
+        load_table(path)

@@ -163,7 +163,9 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     """``k`` splits whose test parts partition the data. ``stratify="user"`` deals each
     user's shuffled rows round-robin into the folds, so every user is in every fold's
     test (when they have ``k`` rows or more); ``stratify=None`` shuffles all rows.
-    The arguments are checked at the call, before the first fold is asked for."""
+    The arguments are checked at the call, before the first fold is asked for, and so is
+    every fold's test part: a fold whose test rows would all be set apart (items or users
+    no other fold has, pairs another fold holds) is refused then, not when its turn comes."""
     if stratify == "none":  # the spelling of experiment files and the command line
         stratify = None
     if stratify not in ("user", None):
@@ -178,7 +180,42 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     fold = _kfold_assignment(data, k, stratify, seed)
     # every fold must have test rows: found here, not after the folds before it have run
     check_every_fold_has_rows(k, np.unique(fold), len(data), stratify)
+    _refuse_folds_set_apart(data, k, fold)
     return _kfold_folds(data, k, stratify, seed, fold)
+
+
+def _refuse_folds_set_apart(data: Interactions, k: int, fold: np.ndarray) -> None:
+    """Refuse, before the first fold runs, a fold whose test rows would all be set apart
+    as :func:`_finish` sets them apart (an item or user with no row in the other folds, a
+    pair that the other folds hold too): the split of that fold would fail after the folds
+    before it had been trained and evaluated. Counts by (key, fold), no loop over folds."""
+    def only_in_fold(keys: np.ndarray) -> np.ndarray:
+        # each row: whether every row of its key lies in the row's own fold
+        _, dense = np.unique(keys, return_inverse=True)
+        total = np.bincount(dense)
+        _, in_fold_group, in_fold = np.unique(dense.astype(np.int64) * k + fold,
+                                              return_inverse=True, return_counts=True)
+        return in_fold[in_fold_group] == total[dense]
+
+    cold_item = only_in_fold(data.item_index)
+    cold_user = only_in_fold(data.user_index)
+    pair = data.user_index.astype(np.int64) * data.n_items + data.item_index
+    repeated = ~only_in_fold(pair)
+    kept = ~(cold_item | cold_user | repeated)
+    kept_per_fold = np.bincount(fold[kept], minlength=k)
+    if kept_per_fold.all():
+        return
+    empty = int(np.argmin(kept_per_fold))
+    rows = fold == empty
+    reasons = {"of items in no other fold": cold_item & rows,
+               "of users in no other fold": cold_user & ~cold_item & rows,
+               "repeating a (user, item) pair of another fold":
+                   repeated & ~cold_item & ~cold_user & rows}
+    why = "; ".join(f"{int(mask.sum()):,} {reason}" for reason, mask in reasons.items()
+                    if mask.any())
+    raise EmptyResultError(
+        f"kfold: k = {k} folds, but fold {empty} would keep no test rows: its "
+        f"{int(rows.sum()):,} rows would all be set apart ({why}); choose a smaller k")
 
 
 def check_every_fold_has_rows(k: int, folds_with_rows: np.ndarray, n_rows: int,

@@ -762,6 +762,38 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
     return spec
 
 
+def check_models_fold_in(experiment: Experiment, models: tuple[ModelSpec, ...] | None = None
+                         ) -> None:
+    """Refuse, before any model is fitted, a model of ``models`` (default: every one) that
+    the experiment cannot evaluate: the ``users`` split, and data split with a ``fold_in``
+    part, score held-out users from their revealed history (``score_histories``), which
+    some models cannot do. Found only when that model was evaluated, after the models
+    before it were fitted; under ``[tune]`` its first trial failed and the error blamed the
+    trial's values. (``recstack fit`` evaluates nothing and does not call this.)"""
+    if experiment.split is not None and experiment.split.kind_name == "users":
+        held_out = "the users split ([split] method = \"users\")"
+    elif "fold_in" in experiment.data.parts:
+        held_out = "the [data] fold_in part (held-out users, as the users split writes it)"
+    else:
+        return
+    from recstack.models.registry import available_models, model_class
+
+    def folds_in(kind: str) -> bool:
+        return callable(getattr(model_class(kind), "score_histories", None))
+
+    for number, model in enumerate(experiment.models, start=1):
+        if models is not None and model not in models:
+            continue
+        if not folds_in(model.type):
+            able = [kind for kind in available_models() if folds_in(kind)]
+            raise ConfigError(
+                f"{experiment.where}[[models]] #{number} ({model.label}) type = "
+                f"{model.type!r}: with {held_out}, held-out users are evaluated from their "
+                f"revealed history, and a {model.type} model cannot score users it was not "
+                "trained on; use a split that keeps every user in training (random, temporal, "
+                f"leave_last_out, kfold) or a model that folds in new users: {', '.join(able)}")
+
+
 def fraction_shapes_validation(split: SplitSpec | None) -> bool:
     """Whether ``[tune] validation_fraction`` changes the validation part carved out of the
     training part: data that came split are carved at random (it does), and a split method

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.atomic import blocking_parent, describe_path, is_looping_link
-from recstack.config import Experiment
+from recstack.config import Experiment, check_models_fold_in
 from recstack.data import filters as filter_module
 from recstack.data import splits
 from recstack.data.adjacency import AdjacencyReport, AdjacencySplits
@@ -460,6 +460,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
     if out is not None:
         check_output(out, overwrite=overwrite, experiment=experiment)
     build_models(experiment)  # fail before loading data
+    check_models_fold_in(experiment)
     tuning: dict[str, Any] = {}
     steps: list[FilterStep] = []
     if experiment.data.is_graph_cf:

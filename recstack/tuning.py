@@ -153,8 +153,14 @@ def tune_models(experiment: Experiment, train: Interactions, validation: Interac
 
 def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningResult:
     """Search the ``[tune]`` model's hyperparameters (see the module docstring)."""
+    from recstack.config import check_models_fold_in
+
     settings = _tune_settings(experiment)
     spec = settings["spec"]
+    if experiment.split is not None:
+        # a users split carves held-out validation users (data that came split are carved
+        # at random, with no held-out users)
+        check_models_fold_in(experiment, (spec,))
     if experiment.data.is_graph_cf:
         from recstack.experiment import load_graph_cf
 

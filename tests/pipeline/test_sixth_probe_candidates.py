@@ -81,3 +81,19 @@ def test_mmr_over_vectors_near_the_float_limit_is_the_same_as_on_a_small_scale()
     # by hand: 0 first (relevance 1); then 0.5 * relevance - 0.5 * max cosine to item 0:
     # item 1: 0.5 * 2/3 - 0.5 * 0.995 < item 2: 0.5 * 1/3 - 0 -> item 2 next
     assert expected[0].tolist()[0][:2] == [0, 2]
+
+
+# ---------------------------------------------------------------- re-rankers after fit
+def test_a_reranker_setting_changed_after_fit_is_refused():
+    from recstack.pipeline.rerank import BlockList, RerankContext
+
+    train = mmr_data()
+    context = RerankContext(seen=train.to_csr())
+    step = BlockList(items=[1]).fit(train)
+    step.items = [2]  # the mask of fit stayed: item 1 was still the one blocked
+    lists = (np.array([0]), np.array([[0, 1, 2]]), np.array([[3.0, 2.0, 1.0]]))
+    with pytest.raises(RecstackError, match="block_list: items=\\[1\\] at fit, now \\[2\\].*"
+                       "call fit\\(\\) again"):
+        step.rerank(*lists, context)
+    # fitted again, the new block list applies: item 2 (index 1) is dropped
+    assert step.fit(train).rerank(*lists, context)[0].tolist() == [[0, 2, -1]]

@@ -20,6 +20,7 @@ histories) comes in a :class:`RerankContext`.
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Self
@@ -75,6 +76,7 @@ class Reranker(Configurable, ABC):
         self.validate_params()
         self._fit(train, item_vectors)
         self.n_items_ = train.n_items
+        self.fitted_params_ = copy.deepcopy(self.get_params())
         return self
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:  # noqa: B027
@@ -89,6 +91,7 @@ class Reranker(Configurable, ABC):
         self.validate_params()
         self._load_state(arrays)
         self.n_items_ = n_items
+        self.fitted_params_ = copy.deepcopy(self.get_params())
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:  # noqa: B027
         """Restore the fitted arrays (none by default)."""
@@ -122,6 +125,7 @@ class Reranker(Configurable, ABC):
         """
         if not self.is_fitted:
             raise RecstackError(f"{self.name}: call fit() before rerank()")
+        self._refuse_changed_params()
         users, items, scores = check_lists(users, items, scores, self.n_items_, self.name)
         check_context(context, users, self.n_items_, self.name)
         if items.shape[1] == 0 or items.shape[0] == 0:
@@ -131,6 +135,21 @@ class Reranker(Configurable, ABC):
     @abstractmethod
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def _refuse_changed_params(self) -> None:
+        """Refuse hyperparameters set to other values since fit: fit turned them into the
+        re-ranker's arrays (a block list's mask, a column's values, the item vectors), so
+        a new value was silently ignored (``step.items = [...]`` blocked the old items)."""
+        fitted = getattr(self, "fitted_params_", None)
+        if fitted is None:
+            return
+        now = self.get_params()
+        changed = [f"{name}={fitted[name]!r} at fit, now {now[name]!r}"
+                   for name in self.params if now[name] != fitted[name]]
+        if changed:
+            raise ConfigError(f"{self.name}: {'; '.join(changed)}; the re-ranker was fitted "
+                              "with the values of fit: call fit() again to use the new ones, "
+                              "or set them back")
 
     def items_kept(self) -> np.ndarray | None:
         """For filters that treat every user alike: a boolean ``(n_items,)`` mask of the

@@ -744,16 +744,54 @@ def _align_side_table(table: Any, vocabulary: Any, key: str, index_column: str) 
         raise DataFormatError(f"the {key.removesuffix('_id')} table has no columns",
                               expected=f"a key column {key!r}")
     source = key if key in table.columns else table.columns[0]
-    duplicated = (table.groupBy(source).count().filter(F.col("count") > 1)
-                  .select(source).limit(3).collect())
+    key_column = _side_table_key(table, source)
+    # after the id rule: " a" and "a", or 1.0 and 1, are one key
+    duplicated = (table.select(key_column.alias("_key")).groupBy("_key").count()
+                  .filter(F.col("count") > 1).select("_key").limit(3).collect())
     if duplicated:
         raise DataFormatError(f"{key} repeats in the side table: {[r[0] for r in duplicated]}",
                               column=key)
     id_type = vocabulary.schema[key].dataType
     rest = [c for c in table.columns if c != source]
-    keyed = table.select(F.col(source).cast(id_type).alias(key), *rest)
+    keyed = table.select(key_column.try_cast(id_type).alias(key), *rest)
     return (vocabulary.join(keyed, key, "left")
             .select(index_column, key, *rest))
+
+
+def _side_table_key(table: Any, source: str) -> Any:
+    """The key column of a side table read by the id rule of :func:`encode` (as
+    :meth:`Interactions.from_arrays` reads a side table's keys): a missing or empty key,
+    a fraction and a boolean or date are refused naming the row (a null key's row was
+    dropped silently, 1.5 was cast to item 1, True to item 1); whole floats are those
+    integers and text is trimmed. A key that cannot be an id of the data's type (text
+    ``"x"`` against integer ids) matches no id, as any id without interactions (it was
+    Spark's CAST_INVALID_INPUT traceback)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    kind = table.schema[source].dataType
+    if not isinstance(kind, T.IntegralType | T.StringType | T.FractionalType):
+        raise DataFormatError(f"the side table's key holds {kind.simpleString()}",
+                              column=source, expected="ids: integers or text")
+    column = F.col(source)
+    if isinstance(kind, T.StringType):
+        column = F.regexp_replace(column, r"(?U)^\s+|\s+$", "")
+    problem = column.isNull() | ((column == "") if isinstance(kind, T.StringType)
+                                 else F.lit(False))
+    if isinstance(kind, T.FractionalType):
+        value = column.cast("double")
+        problem = problem | F.isnan(value) | (F.abs(value) >= float(2**53)) \
+            | (value != F.floor(value))
+    offending = table.filter(problem).limit(1).collect()
+    if offending:
+        row = offending[0].asDict()
+        found = row[source]
+        what = ("a missing (null) key" if found is None else
+                "an empty key" if isinstance(found, str) and not found.strip() else
+                f"{found!r}, not a whole number below 2**53,")
+        raise DataFormatError(f"{what} on the side table's row {_preview_row(row)}",
+                              column=source, expected="an integer or text id on every row")
+    return column.cast("long") if isinstance(kind, T.FractionalType) else column
 
 
 def _table_on_driver(table: Any, index_column: str) -> Any:

@@ -153,3 +153,38 @@ def test_a_checkpoint_folder_that_is_no_path_is_refused(folder):
     # before: str(5) made the folder ./5 and checkpointed there
     with pytest.raises(ConfigError, match=r"SparkALS checkpoint_dir: expected a folder path"):
         SparkALS(checkpoint_dir=folder).fit(None)
+
+
+def _side(spark, data, keys):
+    from recstack.spark.data import with_side_tables
+
+    table = spark.createDataFrame(pd.DataFrame({"item_id": keys, "title": ["a", "b"]}))
+    return with_side_tables(data, item_table=table)
+
+
+def test_side_table_keys_follow_the_id_rule(spark, data):
+    # before: a null key's row was dropped silently, and 1.5 was cast to item 1
+    with pytest.raises(DataFormatError, match=r"column 'item_id': a missing \(null\) key on "
+                                              r"the side table's row \(item_id=None, "
+                                              r"title='b'\)"):
+        _side(spark, data, [1.0, None])
+    with pytest.raises(DataFormatError, match=r"column 'item_id': 1.5, not a whole number "
+                                              r"below 2\*\*53, on the side table's row"):
+        _side(spark, data, [1.5, 3.0])
+    with pytest.raises(DataFormatError, match=r"column 'item_id': an empty key"):
+        _side(spark, data, ["1", "  "])
+    with pytest.raises(DataFormatError, match=r"the side table's key holds boolean"):
+        _side(spark, data, [True, False])
+    # after the rule " 2" and "2" are one key
+    with pytest.raises(DataFormatError, match=r"item_id repeats in the side table: \['2'\]"):
+        _side(spark, data, [" 2", "2"])
+
+
+def test_side_table_keys_that_are_no_id_of_the_data_match_nothing(spark, data):
+    # before: Spark's CAST_INVALID_INPUT traceback ('x' cannot be cast to BIGINT)
+    titles = {row["item_id"]: row["title"] for row in
+              _side(spark, data, ["1", "x"]).item_table.collect()}
+    assert titles == {1: "a", 2: None, 3: None}
+    titles = {row["item_id"]: row["title"] for row in
+              _side(spark, data, [3.0, 2.0]).item_table.collect()}
+    assert titles == {1: None, 2: "b", 3: "a"}

@@ -143,18 +143,36 @@ class Calibrator(ABC):
                     "data with positives and negatives")
             self._fit(x, y)
         self.fitted_ = True
+        self.fitted_options_ = {name: getattr(self, name) for name in self.options}
         return self
 
     def predict(self, scores: ArrayLike) -> np.ndarray:
         """Calibrated probabilities of ``scores`` (float64, same shape, in [0, 1])."""
         if not getattr(self, "fitted_", False):
             raise CalibrationError(f"{self.name}: call fit() before predict()")
+        self._check_unchanged("predict")
         # checked first: np.shape of ragged rows is a numpy ValueError
         flat = self._inputs(scores, "scores", allow_empty=True, any_shape=True)
         return np.clip(self._predict(flat), 0.0, 1.0).reshape(np.shape(scores))
 
     def _check_params(self) -> None:  # noqa: B027 (optional hook)
         """Refuse bad hyperparameters (named)."""
+
+    def _check_unchanged(self, doing: str) -> None:
+        """Check the options again (one set after fit was never checked: a downsampling
+        rate of 5 passed), and refuse, for a calibrator that learns, options set to other
+        values since fit: the learned map follows the old ones (a histogram's n_bins
+        changed after fit was saved beside the old bins, a file load_calibrator refused)."""
+        fitted = getattr(self, "fitted_options_", None)
+        if self.learns and fitted is not None:
+            changed = [f"{name}={fitted[name]!r} at fit, now {getattr(self, name)!r}"
+                       for name in self.options if getattr(self, name) != fitted[name]]
+            if changed:
+                raise CalibrationError(f"{self.name}: {'; '.join(changed)}; the calibrator "
+                                       f"learned its map with the values of fit, so {doing} "
+                                       "cannot use the new ones: call fit() again, or set "
+                                       "them back")
+        self._check_params()
 
     def _inputs(self, values: ArrayLike, name: str, *, allow_empty: bool = False,
                 any_shape: bool = False) -> np.ndarray:
@@ -194,6 +212,7 @@ class Calibrator(ABC):
         """The fitted calibrator as a JSON-able object."""
         if not getattr(self, "fitted_", False):
             raise CalibrationError(f"{self.name}: call fit() before saving")
+        self._check_unchanged("saving")
         return {"format": _FORMAT, "type": self.name, **self._config(), **self._learned()}
 
     def save(self, path: str | Path) -> Path:
@@ -230,6 +249,8 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
     except CalibrationError as error:
         raise CalibrationError(f"{where}: {error}") from None
     calibrator.fitted_ = True
+    calibrator.fitted_options_ = {name: getattr(calibrator, name)
+                                  for name in calibrator.options}
     # the fields this calibrator writes: any other was added or misspelt by hand and would
     # be ignored silently (a 'rated' written beside the downsampling 'rate')
     known = set(calibrator.to_json())

@@ -141,3 +141,26 @@ def test_logits_all_zero_are_refused_by_temperature():
 
     with pytest.raises(CalibrationError, match="every logit is 0"):
         TemperatureCalibrator().fit(np.zeros(10), LABELS)
+
+
+def test_a_histogram_option_changed_after_fit_is_refused(tmp_path):
+    from recstack.pipeline.calibration import HistogramCalibrator
+
+    calibrator = HistogramCalibrator(n_bins=5).fit(SCORES, LABELS)
+    calibrator.n_bins = 10
+    # saved beside the 5 bins of fit: a file load_calibrator refused as damaged
+    with pytest.raises(CalibrationError, match="histogram: n_bins=5 at fit, now 10.*call "
+                       "fit\\(\\) again"):
+        calibrator.save(tmp_path / "histogram.json")
+    assert not (tmp_path / "histogram.json").exists()
+    with pytest.raises(CalibrationError, match="n_bins=5 at fit, now 10"):
+        calibrator.predict(SCORES)
+
+
+def test_a_downsampling_rate_set_after_fit_is_checked_and_used():
+    correction = DownsamplingCorrection(rate=0.5).fit()
+    correction.rate = 5  # passed unchecked: q = p / (p + (1 - p) / 5) raised every p
+    with pytest.raises(CalibrationError, match="rate .* must be in \\(0, 1\\], got 5"):
+        correction.predict([0.5])
+    correction.rate = 0.25  # read at predict: q = 0.5 / (0.5 + 0.5 / 0.25) = 0.2
+    assert correction.predict([0.5]).tolist() == pytest.approx([0.2])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,8 +97,12 @@ class ProbabilityReport:
     expected_calibration_error: float
     reliability: classification.ReliabilityCurve
 
-    def to_dict(self) -> dict[str, float]:
-        return {k: v for k, v in self.__dict__.items() if k != "reliability"}
+    def to_dict(self) -> dict[str, float | None]:
+        """The numbers as JSON takes them: an undefined one (NaN: ROC AUC and the
+        normalised entropies of labels of one class) is None, as in
+        :meth:`EvaluationResult.to_dict`; json.dumps wrote it as NaN, which is not JSON."""
+        return {k: None if math.isnan(v) else float(v) for k, v in self.__dict__.items()
+                if k != "reliability"}
 
 
 def evaluate_probabilities(y_true: Any, y_prob: Any, *, n_bins: int = 10,

@@ -1402,9 +1402,15 @@ def plain_column(column: pa.ChunkedArray, *, decimals_as_floats: bool = False
                  ) -> pa.ChunkedArray:
     """``column`` with its dictionary encoding undone (a pandas category column written to
     Parquet) and, with ``decimals_as_floats``, decimal numbers (a database's NUMERIC) as
-    float64, so that each reader sees the values' own type."""
+    float64, so that each reader sees the values' own type. Text and bytes in arrow's
+    "view" layouts (pyarrow and polars may write them) become plain text and bytes: they
+    were refused as "string_view values" where text was expected."""
     if pa.types.is_dictionary(column.type):
         column = pc.cast(column, column.type.value_type)
+    if pa.types.is_string_view(column.type):
+        column = pc.cast(column, pa.large_string())
+    elif pa.types.is_binary_view(column.type):
+        column = pc.cast(column, pa.large_binary())
     if decimals_as_floats and pa.types.is_decimal(column.type):
         column = pc.cast(column, pa.float64())
     return column

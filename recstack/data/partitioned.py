@@ -617,7 +617,8 @@ def _id_kind(kind: pa.DataType) -> str:
     if _is_number(kind):
         return "numbers"
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(
-            kind) or pa.types.is_large_binary(kind):
+            kind) or pa.types.is_large_binary(kind) or pa.types.is_string_view(
+            kind) or pa.types.is_binary_view(kind):
         return "text"
     return str(kind)
 

@@ -1,6 +1,8 @@
 """Sixth probe, generic logs: a timestamp pattern that cannot give a point in time is
 refused before the file is read, and 'now' or 'today' in a log at its line."""
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from recstack.data.files import load_table
@@ -50,3 +52,15 @@ def test_now_and_today_in_a_log_are_refused_at_their_line(tmp_path, times, line,
     with pytest.raises(DataFormatError, match=rf"log\.csv:{line}: column 'timestamp': found "
                                               rf"'{found}', which is the moment of reading"):
         load_table(path)
+
+
+def test_text_in_arrow_view_layouts_is_text(tmp_path):
+    # 'holds string_view values (expected integer or text ids)'
+    path = tmp_path / "log.parquet"
+    pq.write_table(pa.table({
+        "user_id": pa.array(["u1", "u2"], pa.string_view()),
+        "item_id": pa.array([b"a", b" b"], pa.binary_view()),
+        "timestamp": pa.array(["2020-01-01", "2020-01-02"], pa.string_view())}), path)
+    data = load_table(path)
+    assert data.to_frame()["item_id"].tolist() == ["a", "b"]
+    assert data.timestamp.tolist() == [1577836800, 1577923200]

@@ -91,3 +91,17 @@ def test_a_bound_that_is_no_fixed_time_is_refused(tmp_path, bound):
     root = _dataset(tmp_path / "events", {"year=2020/month=01/part-0.parquet": [JAN_1_2020]})
     with pytest.raises(RecstackError, match=r"start=.* is not a time"):
         read_partitioned(root, start=bound)
+
+
+def test_partitions_of_text_in_the_plain_and_the_view_layout_merge(tmp_path):
+    # 'holds user_id as text, ... as string_view; merged, the number 1 and the text '1'
+    # would become one id': both are text
+    root = tmp_path / "events"
+    for month, time, kind in (("01", JAN_1_2020, pa.string()), ("02", FEB_1_2020,
+                                                                 pa.string_view())):
+        path = root / "year=2020" / f"month={month}" / "part-0.parquet"
+        path.parent.mkdir(parents=True)
+        pq.write_table(pa.table({"user_id": pa.array(["u1"], kind),
+                                 "item_id": pa.array(["a"], kind), "value": [1.0],
+                                 "timestamp": [time]}), path)
+    assert read_partitioned(root).to_frame()["user_id"].tolist() == ["u1", "u1"]

@@ -168,6 +168,16 @@ class Policy(ABC):
             raise BanditInputError(f"{where}: not enough memory to score {len(users):,} "
                                    f"users x {self.n_items:,} items at once; select for "
                                    "fewer users per call") from None
+        bad = ~np.isfinite(scores)
+        if bad.any():
+            # contexts so large that a score overflows: every infinite (or NaN) score tied
+            # at the top, and the list was drawn at random among them
+            row, item = (int(i) for i in np.argwhere(bad)[0])
+            largest = (f" (largest |context value| {float(np.abs(contexts).max()):.3g})"
+                       if contexts is not None else "")
+            raise BanditInputError(f"{where}: the score of user row {row}, item {item} is "
+                                   f"{float(scores[row, item])}{largest}; give contexts on "
+                                   "the scale of the training ones (e.g. standardised)")
         scores[:, ~mask] = -np.inf
         return _top_k_random_ties(scores, int(k), self._rng)
 

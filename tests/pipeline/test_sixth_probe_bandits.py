@@ -200,3 +200,14 @@ def test_a_serving_position_that_is_no_position_is_refused(value, shown):
     assert with_serving_position(frame, 2).numeric.ravel().tolist() == [2.0, 2.0]
     with pytest.raises(RecstackError, match="expected a FeatureFrame"):
         with_serving_position(frame.to_pandas())
+
+
+def test_scores_that_overflow_are_refused_by_select():
+    contexts = np.zeros((1, 4, 2))
+    contexts[0, 1:] = [1e200, 1e200]  # x' x / lambda overflows: an infinite bound
+    policy = LinUCB(n_items=4, n_features=2)
+    # items 1..3 tied at inf and one was drawn at random
+    with pytest.raises(BanditInputError, match="linucb.select: the score of user row 0, item "
+                       "1 is inf \\(largest \\|context value\\| 1e\\+200\\)"):
+        policy.select([0], 2, contexts=contexts)
+    assert policy.select([0], 2, contexts=contexts / 1e200).shape == (1, 2)

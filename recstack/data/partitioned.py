@@ -480,6 +480,16 @@ def read_partitioned(
                                       and name in dataset.schema.names)])
     stored = [name for name in dataset.schema.names if name not in levels]
     for name in wanted:
+        if columns is None and name not in stored:
+            # not asked for by name: say how to read the dataset without it
+            others = [c for c in _OPTIONAL_COLUMNS if c in stored]
+            raise DataFormatError(
+                f"stores no column {name!r} (its columns: "
+                f"{', '.join(map(repr, stored))}), which a read without columns= reads",
+                file=str(root), column=name,
+                expected=f"the columns write_partitioned writes; or name those to read, "
+                         f"e.g. columns={others!r}"
+                         + (" (every row then counts 1.0)" if name == VALUE else ""))
         if name not in _OPTIONAL_COLUMNS or name not in stored:
             raise UnknownColumnError(name, [c for c in stored if c in _OPTIONAL_COLUMNS],
                                      role="an optional column", file=str(root))

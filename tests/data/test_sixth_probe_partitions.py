@@ -105,3 +105,15 @@ def test_partitions_of_text_in_the_plain_and_the_view_layout_merge(tmp_path):
                                  "item_id": pa.array(["a"], kind), "value": [1.0],
                                  "timestamp": [time]}), path)
     assert read_partitioned(root).to_frame()["user_id"].tolist() == ["u1", "u1"]
+
+
+def test_a_dataset_without_values_says_how_to_read_it(tmp_path):
+    # "no column 'value' for an optional column", though no column had been named
+    path = tmp_path / "events" / "year=2020" / "month=01" / "part-0.parquet"
+    path.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"user_id": [1], "item_id": [2], "timestamp": [JAN_1_2020]}), path)
+    with pytest.raises(DataFormatError, match=r"events: column 'value': stores no column "
+                                              r"'value' .* e\.g\. columns=\['timestamp'\] "
+                                              r"\(every row then counts 1\.0\)"):
+        read_partitioned(tmp_path / "events")
+    assert read_partitioned(tmp_path / "events", columns=["timestamp"]).value.tolist() == [1.0]

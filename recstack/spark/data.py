@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.files import clamp_to_time_range
 from recstack.data.filters import FilterStep, KCore, KCoreRound, to_unix_seconds
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
@@ -364,7 +365,16 @@ def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: A
     if not levels:
         raise RecstackError(f"{root}: no year=/month=/day= partition folders; write it with "
                             "recstack.data.partitioned.write_partitioned")
-    low, high = to_unix_seconds(_seconds(start), "start"), to_unix_seconds(_seconds(end), "end")
+    low, high = to_unix_seconds(_seconds(start, "start"), "start"), \
+        to_unix_seconds(_seconds(end, "end"), "end")
+    # as read_partitioned on one machine: a bound past the years 1..9999 bounds nothing more
+    # than their end (the calendar of 10**30 seconds was a numpy overflow), and an empty
+    # range is refused (it read no rows, silently)
+    low = None if low is None else clamp_to_time_range(low)
+    high = None if high is None else clamp_to_time_range(high, exclusive_end=True)
+    if low is not None and high is not None and low >= high:
+        raise RecstackError(f"start={start!r} must come before end={end!r}: the range "
+                            "[start, end) holds no time")
     condition = None
     if low is not None:
         condition = _lexicographic(levels, _calendar(low), upper=False)
@@ -715,13 +725,17 @@ def _calendar(seconds: int) -> tuple[int, int, int]:
     return moment.year, moment.month, moment.day
 
 
-def _seconds(bound: Any) -> Any:
-    """Dates and datetimes as ISO text (what :func:`to_unix_seconds` reads)."""
-    if bound is None or isinstance(bound, int | str):
-        return bound
+def _seconds(bound: Any, name: str) -> Any:
+    """Dates and datetimes as ISO text (what :func:`to_unix_seconds` reads); anything else
+    is left to it to read or refuse (a float was an AttributeError on ``isoformat``)."""
+    if isinstance(bound, bool | np.bool_):
+        raise ConfigError(f"{name}: {bound!r} is not a time; use Unix seconds or an ISO date "
+                          "such as 2020-01-31")
     if isinstance(bound, np.datetime64):
         return int(bound.astype("datetime64[s]").astype(np.int64))
-    return bound.isoformat()
+    if hasattr(bound, "isoformat") and not isinstance(bound, str):
+        return bound.isoformat()
+    return bound
 
 
 def _ids_in_index_order(vocabulary: Any, id_column: str, index_column: str, n: int) -> IdMap:

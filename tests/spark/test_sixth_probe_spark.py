@@ -188,3 +188,36 @@ def test_side_table_keys_that_are_no_id_of_the_data_match_nothing(spark, data):
     titles = {row["item_id"]: row["title"] for row in
               _side(spark, data, [3.0, 2.0]).item_table.collect()}
     assert titles == {1: None, 2: "b", 3: "a"}
+
+
+@pytest.fixture(scope="module")
+def partitioned(tmp_path_factory):
+    from recstack.data.interactions import Interactions
+    from recstack.data.partitioned import write_partitioned
+
+    root = tmp_path_factory.mktemp("partitioned") / "log"
+    times = 1_704_067_200 + np.array([0, 40, 70]) * 86_400  # 2024-01-01, 02-10, 03-11
+    write_partitioned(Interactions.from_arrays([1, 2, 1], [5, 6, 7], timestamps=times), root)
+    return root
+
+
+def test_partitioned_bounds_are_checked_as_on_one_machine(spark, partitioned):
+    from recstack.data.partitioned import read_partitioned as read_on_one_machine
+    from recstack.errors import RecstackError
+    from recstack.spark.data import read_partitioned
+
+    # before: an empty range read no rows without a word
+    for read in (read_partitioned, lambda root, **bounds: read_on_one_machine(root, **bounds)):
+        with pytest.raises(RecstackError, match=r"start='2024-03-01' must come before "
+                                                r"end='2024-02-01': the range \[start, end\) "
+                                                r"holds no time"):
+            read(*([spark] if read is read_partitioned else []), partitioned,
+                 start="2024-03-01", end="2024-02-01")
+    # before: a float bound was an AttributeError ('float' object has no attribute
+    # 'isoformat'), a bound of 10**30 seconds a numpy overflow, True read as second 1
+    with pytest.raises(ConfigError, match=r"start: cannot read 1704067200.5 as a time"):
+        read_partitioned(spark, partitioned, start=1_704_067_200.5)
+    with pytest.raises(ConfigError, match=r"end: True is not a time"):
+        read_partitioned(spark, partitioned, end=True)
+    late = read_partitioned(spark, partitioned, start="2024-02-01", end=10**30)
+    assert late.frame.count() == 2

@@ -44,6 +44,9 @@ from recstack.models.base import Recommender
 from recstack.models.registry import create_model
 from recstack.progress import Progress, resolve
 
+#: the file every results folder holds (what `--overwrite` may replace)
+RESULTS_FILE = "results.json"
+
 
 @dataclass
 class ExperimentResult:
@@ -146,8 +149,8 @@ class ExperimentResult:
         if self.experiment.base_folder is not None:
             payload["base_folder"] = str(self.experiment.base_folder)
         with atomic_directory(out, overwrite=overwrite) as staging:
-            (staging / "results.json").write_text(json.dumps(payload, indent=2, default=str),
-                                                  encoding="utf-8")
+            (staging / RESULTS_FILE).write_text(json.dumps(payload, indent=2, default=str),
+                                                encoding="utf-8")
             (staging / "summary.csv").write_text(self.table().to_csv(index_label="model"),
                                                  encoding="utf-8")
             for result in self.results:
@@ -315,6 +318,17 @@ def check_output(out: str | Path, *, overwrite: bool,
     if out.exists() and not overwrite:
         raise RecstackError(f"{out}: results already exist; pass --overwrite (overwrite=True)"
                             " to replace them, or choose another --out / name")
+    if out.is_dir() and not (out / RESULTS_FILE).is_file():
+        # overwrite replaces earlier results, never a folder of other files: `recstack demo
+        # --out DIR` (which always overwrites) and `evaluate --overwrite` deleted them
+        held = sorted(entry.name for entry in out.iterdir())
+        if held:
+            shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5
+                                           else "")
+            raise RecstackError(f"{out}: is a folder of other files ({shown}), not earlier "
+                                f"results (no {RESULTS_FILE}), which writing the results "
+                                "there would delete; choose another --out, or an empty or "
+                                "new folder")
     _check_parent_writable(out, "the results")
     return out
 

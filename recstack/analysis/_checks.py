@@ -11,6 +11,7 @@ import numbers
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from recstack.errors import RecstackError
 from recstack.metrics._validation import as_float_array
@@ -107,3 +108,21 @@ def _first_boolean(values: Any) -> int | None:
         if isinstance(value, bool | np.bool_):
             return position
     return None
+
+
+def is_missing(value: Any) -> bool:
+    """Whether a label (or a table cell) is a missing value in any of pandas' or numpy's
+    forms: None, NaN of any float type, ``pd.NA``, ``pd.NaT``."""
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float | np.floating) and bool(np.isnan(value)))
+
+
+def first_label(value: Any) -> Any:
+    """The first label of a cell as the maps colour by it: the first present, trimmed
+    entry of a list, ``"(none)"`` for a missing or empty cell, any other value as it is."""
+    if isinstance(value, list | tuple | np.ndarray):
+        labels = [str(v).strip() for v in value if not is_missing(v) and str(v).strip()]
+        return labels[0] if labels else "(none)"
+    if is_missing(value):
+        return "(none)"
+    return value

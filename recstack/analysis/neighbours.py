@@ -116,7 +116,7 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     cols: list[int] = []
     for row, entry in enumerate(labels):
         items: list[Any]  # labels as given: strings, or numbers made text below
-        if _missing(entry):
+        if checks.is_missing(entry):
             continue
         if isinstance(entry, str):
             items = entry.split("|")
@@ -128,7 +128,7 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
             raise RecstackError(f"labels entry {row} is a {type(entry).__name__}; expected a "
                                 "label, a list of labels, an 'A|B' string or None")
         for label in items:
-            if _missing(label):
+            if checks.is_missing(label):
                 continue
             label = str(label).strip()
             if not label:
@@ -143,12 +143,6 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     matrix.sum_duplicates()
     matrix.data[:] = 1.0
     return matrix, names
-
-
-def _missing(value: Any) -> bool:
-    """Whether a label (or a whole entry) is a missing value rather than a label."""
-    return value is None or value is pd.NA or value is pd.NaT or (
-        isinstance(value, float | np.floating) and math.isnan(value))
 
 
 @dataclass(frozen=True)

@@ -809,13 +809,16 @@ def _colouring(colour_by: str | None, table: pd.DataFrame | None, genres: list[A
                counts: np.ndarray) -> tuple[Any, str]:
     """What colours the maps: popularity, the first genre (the default with genres) or an
     item-table column (its first element for list columns)."""
+    from recstack.analysis import _checks as checks
     from recstack.analysis.embeddings import log_popularity
 
     if colour_by is None:
         if genres is None:
             return log_popularity(counts), "log(1 + training rows)"
-        first = [g[0] if isinstance(g, list | tuple | np.ndarray) and len(g) else
-                 (g.split("|")[0] if isinstance(g, str) and g else "(none)") for g in genres]
+        # the first genre as the coherence reads genres (analysis.neighbours.label_matrix):
+        # trimmed, missing entries skipped (a list [None, 'Drama'] was coloured 'None')
+        first = [checks.first_label(g.split("|") if isinstance(g, str) else g)
+                 for g in genres]
         return np.asarray(first, dtype=object), "first genre"
     if colour_by == "popularity":
         return log_popularity(counts), "log(1 + training rows)"
@@ -825,7 +828,9 @@ def _colouring(colour_by: str | None, table: pd.DataFrame | None, genres: list[A
                                  role="colouring the embedding maps")
     values = table[colour_by]
     if values.map(lambda v: isinstance(v, list | tuple | np.ndarray)).any():
-        values = values.map(lambda v: v[0] if len(v) else "(none)")
+        # a list column with missing cells (NaN where an item has no tags) failed here
+        # with "object of type 'float' has no len()"
+        values = values.map(checks.first_label)
     return values.to_numpy(), colour_by
 
 

@@ -39,3 +39,21 @@ def test_a_catalog_smaller_than_the_neighbour_table_lists_every_other_item(tiny_
     ranks = re.findall(r"<td>(\d)</td><td>", table)
     assert sorted(set(ranks)) == ["1", "2", "3"]
     assert len(ranks) == 9
+
+
+def test_map_colours_read_list_columns_with_missing_cells_and_untidy_genres():
+    # private, but the only place the maps' colours are chosen; through write_report it
+    # needs an item table with such a column, a fitted model with vectors and a t-SNE map
+    import numpy as np
+    import pandas as pd
+
+    from recstack.analysis.report import _colouring
+
+    table = pd.DataFrame({"tags": [["scary", "space"], np.nan, [], None, [None, "war"]]})
+    colour, label = _colouring("tags", table, None, np.ones(5))
+    assert colour.tolist() == ["scary", "(none)", "(none)", "(none)", "war"]
+    assert label == "tags"
+    genres = [["Drama", None], [None, "War"], " Comedy | Drama", pd.NA, "", "Horror"]
+    colour, label = _colouring(None, None, genres, np.ones(6))
+    assert colour.tolist() == ["Drama", "War", "Comedy", "(none)", "(none)", "Horror"]
+    assert label == "first genre"

@@ -226,3 +226,17 @@ def test_a_serving_position_before_the_top_is_refused(position):
     # positions are 1-based (1 = the top): 0 scored every candidate at a place never logged
     with pytest.raises(RecstackError, match=f"serving_position must be >= 1, got {position}"):
         create_ranker("logistic", serving_position=position).fit(frame, labels)
+
+
+def test_grouped_ndcg_of_grades_past_2_to_the_1024():
+    from recstack.pipeline.rankers.base import grouped_ndcg
+
+    # 2^2000 overflowed: inf / inf, and the validation metric of early stopping was NaN.
+    # By the formula: the top grade first gives 1; grades 1500 and 1400 swapped give
+    # (2^1400 + 2^1500 / log2 3) / (2^1500 + 2^1400 / log2 3) = (2^-100 + 1 / log2 3)
+    # / (1 + 2^-100 / log2 3)
+    assert grouped_ndcg(np.array([1.0, 0.0]), np.array([2000.0, 0.0]),
+                        np.array([0, 0])) == 1.0
+    swapped = (2.0**-100 + 1 / np.log2(3)) / (1 + 2.0**-100 / np.log2(3))
+    assert grouped_ndcg(np.array([0.0, 1.0]), np.array([1500.0, 1400.0]),
+                        np.array([0, 0])) == pytest.approx(swapped, rel=1e-12)

@@ -391,8 +391,13 @@ def grouped_ndcg(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray,
     ideal = np.lexsort((-labels, group_of))
     rank = np.arange(len(scores)) - np.repeat(starts, sizes)  # 0-based position in group
     discount = np.where(rank < k, 1.0 / np.log2(rank + 2.0), 0.0)
-    dcg = np.bincount(group_of, (2.0 ** labels[order] - 1) * discount, len(starts))
-    idcg = np.bincount(group_of, (2.0 ** labels[ideal] - 1) * discount, len(starts))
+    # each group's gains divided by 2^(its largest label), which leaves its nDCG as it is:
+    # 2^l for a grade l >= 1024 overflows, and inf / inf made the mean NaN
+    top = np.maximum(np.maximum.reduceat(labels.astype(np.float64), starts), 0.0)[group_of]
+    dcg = np.bincount(group_of, (np.exp2(labels[order] - top) - np.exp2(-top)) * discount,
+                      len(starts))
+    idcg = np.bincount(group_of, (np.exp2(labels[ideal] - top) - np.exp2(-top)) * discount,
+                       len(starts))
     kept = idcg > 0
     return float(np.mean(dcg[kept] / idcg[kept])) if kept.any() else float("nan")
 

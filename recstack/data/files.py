@@ -2037,6 +2037,23 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
 
 
 # ---------------------------------------------------------------------------- save_table
+def _refuse_line_breaks(table: pa.Table, path: Path) -> None:
+    """Refuse text holding a line break before writing a text file: pyarrow would quote it,
+    and :func:`load_table` refuses such a record (a quote that never closes looks the
+    same), so the file written could not be read back."""
+    for name in table.column_names:
+        column = plain_column(table.column(name))
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue
+        breaks = pc.fill_null(pc.match_substring_regex(column, "[\r\n]"), False)
+        if pc.any(breaks).as_py():
+            row = int(np.argmax(np.asarray(breaks.to_numpy(zero_copy_only=False), bool)))
+            raise RecstackError(
+                f"{path}: column {name!r}, row {row + 1}: {column[row].as_py()!r} holds a line "
+                "break, which a CSV or TSV file written here could not be read back with; "
+                "save as .parquet, or take the line breaks out of the values")
+
+
 def _missing_folder(path: Path) -> str:
     """Why the folder of ``path`` is not there: a file in its way, or simply missing."""
     for folder in path.parents:
@@ -2104,8 +2121,9 @@ def save_table(data: Interactions, path: PathLike) -> Path:
     Raises
     ------
     RecstackError
-        For a missing folder (or a file where one of its folders should be) or an
-        extension that names no format recstack writes.
+        For a missing folder (or a file where one of its folders should be), an
+        extension that names no format recstack writes, or (for a text file) an id or
+        context value holding a line break, which :func:`load_table` would refuse.
     """
     path = as_path(path)
     if not path.parent.is_dir():
@@ -2118,6 +2136,7 @@ def save_table(data: Interactions, path: PathLike) -> Path:
     if suffix in _PARQUET_EXTENSIONS and not compressed:
         return write_with(path, lambda target: pq.write_table(table, target))
     if suffix in _EXTENSION_DELIMITERS and path.suffix.lower() in (suffix, ".gz"):
+        _refuse_line_breaks(table, path)
         options = pacsv.WriteOptions(delimiter=_EXTENSION_DELIMITERS[suffix])
 
         def write_text(target: Path) -> None:

@@ -1,11 +1,15 @@
 """Sixth probe, generic logs: a timestamp pattern that cannot give a point in time is
-refused before the file is read, and 'now' or 'today' in a log at its line."""
+refused before the file is read, and 'now' or 'today' in a log at its line; what
+save_table writes as text, load_table reads back."""
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from recstack.data.files import load_table
+from recstack.data.files import load_table, save_table
+from recstack.data.interactions import Interactions
 from recstack.data.sources import loader_options
 from recstack.errors import ConfigError, DataFormatError, RecstackError
 
@@ -64,3 +68,24 @@ def test_text_in_arrow_view_layouts_is_text(tmp_path):
     data = load_table(path)
     assert data.to_frame()["item_id"].tolist() == ["a", "b"]
     assert data.timestamp.tolist() == [1577836800, 1577923200]
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.tsv", "out.csv.gz"])
+def test_a_text_file_that_could_not_be_read_back_is_not_written(tmp_path, name):
+    # the file was written, and load_table refused it: "holds a line break"
+    data = Interactions.from_arrays(np.array(["a", "line\nbreak"], dtype=object), [1, 2])
+    with pytest.raises(RecstackError, match=r"column 'user_id', row 2: 'line\\nbreak' holds a "
+                                            r"line break, .* save as \.parquet"):
+        save_table(data, tmp_path / name)
+    assert not (tmp_path / name).exists()
+    save_table(data, tmp_path / "out.parquet")
+    assert load_table(tmp_path / "out.parquet").to_frame()["user_id"].tolist() == [
+        "a", "line\nbreak"]
+
+
+def test_a_context_value_with_a_line_break_is_named_too(tmp_path):
+    data = Interactions.from_arrays([1, 2], [1, 2],
+                                    context=pd.DataFrame({"device": ["phone", "x\ry"]}))
+    with pytest.raises(RecstackError, match=r"column 'device', row 2: 'x\\ry' holds a line "
+                                            r"break"):
+        save_table(data, tmp_path / "out.csv")

@@ -152,6 +152,7 @@ def _data_synth(args: argparse.Namespace) -> int:
         raise RecstackError(f"--out {args.out}: names a file, but data synth writes a folder "
                             f"({DATASET_INTERACTIONS} and {DATASET_ITEMS}); e.g. --out "
                             f"{args.out.with_suffix('')}")
+    _refuse_replacing_other_files(args.out, DATASET_INTERACTIONS, "a data synth folder")
     # the folder is checked (exists? writable?) before the data is generated, not after
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
         data = generate(n_users=args.users, n_items=args.items,
@@ -184,6 +185,7 @@ def _data_split(args: argparse.Namespace) -> int:
     filters = [_parse_filter(text) for text in args.filter]
     # --overwrite replaces an old output, never the data being read
     refuse_output_over_inputs(args.out, [("the source", Path(args.source))], "the split")
+    _refuse_replacing_other_files(args.out, "report.json", "a split folder")
     # the folder is checked (exists? writable?) before the data is read and split
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
         data = _load(args)
@@ -417,6 +419,22 @@ def write_splits(results: dict[str, Any], staging: Path) -> None:
                 save_table(frame, folder / f"{part}.parquet")
         (folder / "report.json").write_text(json.dumps(split.report.to_dict(), indent=2),
                                             encoding="utf-8")
+
+
+def _refuse_replacing_other_files(out: Path, marker: str, what: str) -> None:
+    """Refuse an ``--out`` folder that holds files but is not ``what`` this command writes
+    (recognised by ``marker``, in it or in its ``fold-*`` folders): ``--overwrite`` replaces
+    an earlier output, never a folder of other files (it deleted them)."""
+    if not out.is_dir() or out.is_symlink():
+        return
+    held = sorted(entry.name for entry in out.iterdir())
+    ours = (out / marker).is_file() or any((out / name / marker).is_file()
+                                            for name in held if name.startswith("fold-"))
+    if held and not ours:
+        shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+        raise RecstackError(f"--out {out}: is a folder of other files ({shown}), not {what} "
+                            f"(no {marker}), which writing there would delete; choose "
+                            "another --out, or an empty or new folder")
 
 
 def _write_parquet_table(frame: Any, path: Path) -> None:

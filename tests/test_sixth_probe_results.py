@@ -53,3 +53,20 @@ def test_the_demo_keeps_a_folder_of_other_files(tmp_path, capsys, monkeypatch):
     assert main(["demo", "--out", str(folder)]) == 2
     assert "is a folder of other files (thesis.txt)" in capsys.readouterr().err
     assert sorted(p.name for p in folder.iterdir()) == ["thesis.txt"]
+
+
+@pytest.mark.parametrize("command", [
+    ["data", "split", SMALL, "--overwrite", "--out"],
+    ["data", "synth", "--users", "80", "--items", "60", "--interactions", "1500",
+     "--overwrite", "--out"],
+])
+def test_data_commands_never_overwrite_a_folder_of_other_files(tmp_path, capsys, command):
+    # `data split ... --out ~/documents --overwrite` replaced the folder with the split
+    folder = _folder_of_other_files(tmp_path)
+    assert main([*command, str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {folder}: is a folder of other files (thesis.txt), not a" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["thesis.txt"]
+    # their own earlier output is still replaced
+    assert main([*command, str(tmp_path / "own")]) == 0
+    assert main([*command, str(tmp_path / "own")]) == 0

@@ -240,3 +240,17 @@ def test_grouped_ndcg_of_grades_past_2_to_the_1024():
     swapped = (2.0**-100 + 1 / np.log2(3)) / (1 + 2.0**-100 / np.log2(3))
     assert grouped_ndcg(np.array([0.0, 1.0]), np.array([1500.0, 1400.0]),
                         np.array([0, 0])) == pytest.approx(swapped, rel=1e-12)
+
+
+def test_lambdarank_grades_past_float32_are_refused_by_the_neural_rankers():
+    pytest.importorskip("torch")
+    frame, labels = toy()
+    # 2^200 is infinite in float32: the loss was NaN and the error said "training diverged
+    # ... lower the learning rate"
+    with pytest.raises(RecstackError, match="loss 'lambdarank' weighs a row by 2\\^grade - 1, "
+                       "so grades must be at most 30 .* has 200"):
+        create_ranker("wide_deep", loss="lambdarank", epochs=1, hidden=(4,),
+                      device="cpu").fit(frame, labels * 200)
+    scores = create_ranker("wide_deep", loss="lambdarank", epochs=1, hidden=(4,),
+                           device="cpu").fit(frame, labels * 30).score(frame)
+    assert np.isfinite(scores).all()

@@ -46,6 +46,9 @@ from recstack.progress import Progress
 MAX_NETWORK_PARAMETERS = 2**28
 
 WEIGHTS_FILE = "weights.safetensors"
+#: the largest grade the lambdarank loss takes: LightGBM's bound, far inside float32's
+#: range for 2^grade summed over a group
+MAX_LAMBDARANK_GRADE = 30
 _SCORE_BATCH_ROWS = 65_536
 
 #: the hyperparameters every PyTorch ranker has
@@ -133,6 +136,15 @@ class TorchRanker(Ranker):
         scales = filled.std(axis=0)
         self.scales_ = np.where(scales > 0, scales, 1.0).astype(np.float32)
         self.cardinalities_ = [int(f.cardinality or 0) for f in frame.schema.categorical]
+        first = labels if labels.ndim == 1 else labels[:, 0]
+        if self.loss == "lambdarank" and first.max() > MAX_LAMBDARANK_GRADE:
+            # its gain 2^grade - 1 passes float32 from grade 128: the loss was NaN and the
+            # error blamed the learning rate
+            row = int(np.argmax(first))
+            raise RecstackError(f"{self.name}: loss 'lambdarank' weighs a row by 2^grade - 1, "
+                                f"so grades must be at most {MAX_LAMBDARANK_GRADE} (as for "
+                                f"LightGBM's lambdarank); row {row} has {first[row]:g}: "
+                                "rescale the grades")
         targets = self._prepare_labels(labels)
 
         self._check_network_size(torch)

@@ -601,7 +601,8 @@ class FeatureBuilder:
             builder.schema_ = builder._schema()
         except RecstackError:
             raise
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+            # RecursionError: JSON nested thousands deep exhausts Python's reader
             raise RecstackError(f"features: the saved feature builder is malformed "
                                 f"({type(error).__name__}: {error})") from None
         return builder

@@ -254,3 +254,16 @@ def test_lambdarank_grades_past_float32_are_refused_by_the_neural_rankers():
     scores = create_ranker("wide_deep", loss="lambdarank", epochs=1, hidden=(4,),
                            device="cpu").fit(frame, labels * 30).score(frame)
     assert np.isfinite(scores).all()
+
+
+def test_metadata_nested_thousands_deep_is_named(tmp_path):
+    from recstack.pipeline.features import FeatureBuilder
+    from recstack.pipeline.rankers import load_ranker
+
+    deep = "[" * 100_000 + "]" * 100_000  # Python's JSON reader: a RecursionError
+    (tmp_path / "ranker.json").write_text(deep)
+    with pytest.raises(RecstackError, match="ranker.json: nested too deeply"):
+        load_ranker(tmp_path)
+    with pytest.raises(RecstackError, match="saved feature builder is malformed "
+                       "\\(RecursionError"):
+        FeatureBuilder.from_json(deep)

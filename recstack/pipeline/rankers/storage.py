@@ -73,6 +73,10 @@ def load_ranker(path: str | Path) -> Ranker:
     except (UnicodeDecodeError, ValueError) as error:
         raise RecstackError(f"{meta_path}: not valid UTF-8 JSON ({error}); the metadata is "
                             "corrupted") from None
+    except RecursionError:
+        # nesting thousands deep: Python's JSON reader runs out of stack
+        raise RecstackError(f"{meta_path}: nested too deeply to be a ranker's metadata; it "
+                            "is corrupted") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise RecstackError(f"{meta_path}: not a recstack ranker (format "
                             f"{meta.get('format') if isinstance(meta, dict) else None!r}, "

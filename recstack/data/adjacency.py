@@ -168,9 +168,9 @@ def load_adjacency_splits(source: str | Path | Mapping[str, str | Path]) -> Adja
     Raises
     ------
     DataFormatError
-        A missing file, an empty file, or a malformed line (a token that is not a
-        non-negative integer, an id too long for 64 bits, a user with a second line),
-        naming the file and the line.
+        A missing file, one file given as two parts, an empty file, or a malformed line
+        (a token that is not a non-negative integer, an id too long for 64 bits, a user
+        with a second line), naming the file and the line.
     """
     files = _resolve_files(source)
     lists = {part: _read_lists(path) for part, path in files.items()}
@@ -227,6 +227,16 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
         problem = not_a_file(path)
         if problem is not None:
             raise DataFormatError(f"the {part} file: {problem}", file=str(path))
+    seen: dict[tuple[int, int], str] = {}
+    for part, path in files.items():
+        # one file as two parts: every held-out pair repeats a training pair, and the
+        # evaluation measures nothing (its report only counted them)
+        identity = (path.stat().st_dev, path.stat().st_ino)
+        if identity in seen:
+            raise DataFormatError(
+                f"the {part} file is the {seen[identity]} file", file=str(path),
+                expected="a different file for each part (train, valid, test)")
+        seen[identity] = part
     return files
 
 

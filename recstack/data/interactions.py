@@ -578,7 +578,8 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
         # "string" column with a gap was an ArrowTypeError)
         missing = pd.isna(array)
         if missing.any():
-            array = np.where(missing, None, array)
+            array = array.astype(object)  # a copy: the caller's array stays as it was
+            array[missing] = None
         array = trim_text_ids(array)
         empty = pd.isna(array) | (array == "")
         if empty.any():

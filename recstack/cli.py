@@ -584,6 +584,16 @@ def output_file(example: str) -> Any:
     return parse
 
 
+def _colour_by(text: str) -> str:
+    """``--colour-by``: a blank one was taken for the default without a word, where the
+    experiment file's ``[report] colour_by = ""`` is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected 'popularity' or an item-table column, got "
+                                         f"{text!r}; leave --colour-by out for the default "
+                                         "(genre, else popularity)")
+    return text
+
+
 def _number_or_text(text: str) -> Any:
     for cast in (int, float):
         try:
@@ -748,7 +758,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="points per 2-D map at most (a seeded subsample)")
     report.add_argument("--static", action="store_true",
                         help="PNG charts (matplotlib) instead of interactive Plotly ones")
-    report.add_argument("--colour-by", default=None,
+    report.add_argument("--colour-by", type=_colour_by, default=None,
                         help="'popularity' or an item-table column (default: genre if the "
                              "items have one, else popularity)")
     report.add_argument("--experiment-base", type=_path, default=None,

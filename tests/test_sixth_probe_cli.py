@@ -109,3 +109,11 @@ def test_fit_refuses_an_index_and_no_index_together(tmp_path, capsys, monkeypatc
                      "--registry", str(tmp_path / "registry"), "--index", "hnsw",
                      "--no-index")
     assert code == 2 and "argument --no-index: not allowed with argument --index" in err
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_report_refuses_a_blank_colour_by(tmp_path, capsys, blank):
+    # taken for the default without a word; the experiment file's colour_by = "" is refused
+    code, err = _run(capsys, "report", str(tmp_path), "--colour-by", blank)
+    assert code == 2 and "argument --colour-by: expected 'popularity' or an item-table " \
+                         "column" in err and "leave --colour-by out for the default" in err

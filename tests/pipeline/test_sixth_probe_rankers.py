@@ -267,3 +267,20 @@ def test_metadata_nested_thousands_deep_is_named(tmp_path):
     with pytest.raises(RecstackError, match="saved feature builder is malformed "
                        "\\(RecursionError"):
         FeatureBuilder.from_json(deep)
+
+
+def test_lightgbm_tells_apart_categories_past_2_to_the_24():
+    pytest.importorskip("lightgbm")
+    schema = FeatureSchema((Feature("noise", "numeric"),
+                            Feature("level", "categorical", cardinality=2**25)))
+    rng = np.random.default_rng(0)
+    n = 400
+    # two adjacent codes that float32 makes one number: the label is the code, so a
+    # ranker that tells them apart ranks every positive first
+    codes = np.where(rng.random(n) < 0.5, 2**24, 2**24 + 1)
+    labels = (codes == 2**24 + 1).astype(np.float64)
+    frame = FeatureFrame(schema, rng.normal(size=(n, 1)), codes[:, None],
+                         np.arange(n) // 10, np.arange(n), np.arange(n) // 10)
+    scores = create_ranker("lightgbm", loss="binary", n_jobs=1, n_estimators=20).fit(
+        frame, labels).score(frame)
+    assert scores[labels == 1].min() > scores[labels == 0].max()

@@ -32,6 +32,8 @@ from recstack.progress import Progress, resolve
 MODEL_FILE = "model.txt"
 #: LightGBM's default label_gain (2^i - 1) covers grades up to 30
 _MAX_GRADE = 30
+#: every integer up to 2^24 is exact in float32
+_FLOAT32_EXACT = 2**24
 
 
 def require_lightgbm() -> Any:
@@ -185,8 +187,12 @@ class LightGBMRanker(Ranker):
 
 
 def _matrix(frame: FeatureFrame) -> np.ndarray:
-    # codes < 2^24 are exact in float32; LightGBM reads categorical columns as integers
-    return np.hstack([frame.numeric, frame.categorical.astype(np.float32)])
+    # codes < 2^24 are exact in float32; LightGBM reads categorical columns as integers. A
+    # feature with more levels needs float64: in float32, codes 2^24 and 2^24 + 1 are one
+    # number, and two categories were silently one
+    exact = all((f.cardinality or 0) <= _FLOAT32_EXACT for f in frame.schema.categorical)
+    dtype = np.float32 if exact else np.float64
+    return np.hstack([frame.numeric.astype(dtype), frame.categorical.astype(dtype)])
 
 
 def _column_names(frame: FeatureFrame) -> list[str]:

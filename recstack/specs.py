@@ -328,7 +328,7 @@ def convert(value: Any, hint: Any) -> Any:
     return value
 
 
-def finite_or_infinite(number: numbers.Real) -> float:
+def finite_or_infinite(number: Any) -> float:
     """``float(number)``, or an infinity of its sign for an integer (or fraction) beyond the
     float range, where ``float()`` raises OverflowError: TOML and JSON read integers of any
     length (``test_fraction = 1`` followed by 400 zeros was an OverflowError traceback), and

@@ -107,6 +107,7 @@ class SparkSettings:
         if not isinstance(self.app_name, str) or not self.app_name.strip():
             raise ConfigError(f"SparkSettings app_name: expected non-empty text, got "
                               f"{self.app_name!r}")
+        master: str | None
         if self.master is not None:
             master, source = self.master, "SparkSettings master"
         else:

@@ -189,6 +189,10 @@ def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interact
 
 def to_unix_seconds(moment: int | str | None, what: str = "time") -> int | None:
     """Unix seconds from an int or an ISO-8601 date/time string (UTC unless it says)."""
+    if isinstance(moment, bool | np.bool_):
+        # bool is an int: True was read as 1 s after the epoch
+        raise ConfigError(f"{what}: expected Unix seconds or an ISO date such as "
+                          f"2020-01-31, got the boolean {moment!r}")
     if moment is None or isinstance(moment, int | np.integer):
         return None if moment is None else int(moment)
     try:

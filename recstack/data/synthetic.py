@@ -51,6 +51,7 @@ from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
 from recstack.progress import Progress, resolve
+from recstack.specs import finite_or_infinite
 
 __all__ = [
     "GENRES",
@@ -408,9 +409,14 @@ def _as_int(name: str, value: Any) -> int:
 def _as_float(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise ConfigError(f"{name} must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise ConfigError(f"{name} must be finite, got {value!r}")
-    return float(value)
+    # an integer past the float range (TOML reads any number of digits) made
+    # math.isfinite raise OverflowError
+    number = finite_or_infinite(value)
+    if not math.isfinite(number):
+        shown = f"a {len(str(abs(value)))}-digit integer" if isinstance(value, int) else value
+        raise ConfigError(f"{name} must be a finite number within the float range "
+                          f"(about 1.8e308), got {shown}")
+    return number
 
 
 #: dates that pandas reads from the clock

@@ -152,3 +152,14 @@ def test_min_value_that_removes_everything_says_why():
     with pytest.raises(EmptyResultError, match=r"removed all 3 remaining rows \(the largest "
                                                r"value is 3\); loosen it"):
         apply_filters(rated, [MinValue(4)])
+
+
+@pytest.mark.parametrize("moment", [True, np.bool_(False)])
+def test_a_boolean_is_not_read_as_seconds(moment):
+    # bool is an int to Python: to_unix_seconds(True) was 1 s past 1970 (TimeWindow's own
+    # fields refuse it earlier; other callers of to_unix_seconds did not)
+    with pytest.raises(ConfigError, match=r"start: expected Unix seconds or an ISO date .* "
+                                          r"got the boolean"):
+        to_unix_seconds(moment, "start")
+    with pytest.raises(ConfigError, match=r"start = True: expected an integer or a string"):
+        TimeWindow(start=True).apply(chain_data())

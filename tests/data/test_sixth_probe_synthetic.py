@@ -27,3 +27,11 @@ def test_a_huge_size_is_shown_as_a_number_one_can_read():
     with pytest.raises(ConfigError, match=r"n_users must be at most 2,147,483,647 \(indices "
                                           r"are int32\), got 1e\+300$"):
         SyntheticConfig(**{**SMALL, "n_users": 1e300})
+
+
+@pytest.mark.parametrize("value", [10**400, -10**400])
+def test_a_real_parameter_past_the_float_range_is_refused_by_name(value):
+    # float(10**400) raised OverflowError: a traceback for a number TOML reads happily
+    with pytest.raises(ConfigError, match=r"drift must be a finite number within the float "
+                                          r"range \(about 1\.8e308\), got a 401-digit integer"):
+        SyntheticConfig(**SMALL, drift=value)

@@ -552,8 +552,10 @@ def _flag_type(hint: Any) -> Any:
         return parse_list
     if base is str:
         return _text
-    if base in (int, float):
-        return base
+    if base is int:
+        return _whole_number
+    if base is float:
+        return _number
     return _number_or_text
 
 
@@ -594,10 +596,33 @@ def _colour_by(text: str) -> str:
     return text
 
 
+def _ascii_number(cast: Any, text: str) -> Any:
+    """``cast(text)`` for text in ASCII without digit separators: Python's int() and float()
+    also read '1_0' as 10 and the Arabic-Indic '\u0663' as 3, so a mistyped value passed as
+    another number (float's 'nan' and 'inf' stay readable: the checks name them)."""
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return cast(text)
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(_ascii_number(int, text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(_ascii_number(float, text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
 def _number_or_text(text: str) -> Any:
     for cast in (int, float):
         try:
-            return cast(text)
+            return _ascii_number(cast, text)
         except ValueError:
             pass
     return text
@@ -606,10 +631,7 @@ def _number_or_text(text: str) -> Any:
 def _int_at_least(lowest: int, highest: int | None = None, what: str = "") -> Any:
     """A whole-number argument in ``lowest..highest`` (``what`` names the range)."""
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        value = _whole_number(text)
         if value < lowest or (highest is not None and value > highest):
             bound = f">= {lowest}" if highest is None else f"{what}, {lowest}..{highest}"
             raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
@@ -624,30 +646,21 @@ _port = _int_at_least(1, 65535, "a TCP port")
 
 
 def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    value = _number(text)
     if not value >= 0 or value == float("inf"):  # NaN fails the comparison
         raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    value = _number(text)
     if not 0 < value < float("inf"):  # NaN fails the comparison too
         raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
     return value
 
 
 def _open_unit_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    value = _number(text)
     if not 0 < value < 1:  # NaN fails the comparison too
         raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text}")
     return value

@@ -117,3 +117,18 @@ def test_report_refuses_a_blank_colour_by(tmp_path, capsys, blank):
     code, err = _run(capsys, "report", str(tmp_path), "--colour-by", blank)
     assert code == 2 and "argument --colour-by: expected 'popularity' or an item-table " \
                          "column" in err and "leave --colour-by out for the default" in err
+
+
+@pytest.mark.parametrize(("flag", "value", "wanted"), [
+    ("--seed", "1_0", "expected a whole number, got '1_0'"),
+    ("--seed", "\u0663", "expected a whole number, got '\u0663'"),
+    ("--test-fraction", "\u0660.\u0662", "expected a number, got '\u0660.\u0662'"),
+    ("--rating-range", "1,5_0", "expected comma-separated numbers, got '1,5_0'"),
+])
+def test_numbers_are_read_in_ascii_digits_only(tmp_path, capsys, flag, value, wanted):
+    # int() and float() read '1_0' as 10 and the Arabic-Indic digit three as 3: a typo
+    # in a seed ran with another seed without a word
+    code, err = _run(capsys, "data", "split", SMALL, "--method", "random", flag, value,
+                     "--out", str(tmp_path / "split"))
+    assert code == 2 and f"argument {flag}: {wanted}" in err
+    assert not (tmp_path / "split").exists()

@@ -396,10 +396,9 @@ class ModelRegistry:
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION, "name": name,
                 "version": None, "model": model.name,
-                "params": json.loads(json.dumps(model.get_params(), default=_jsonable)),
+                "params": _strict_json(model.get_params()),
                 "data_fingerprint": fingerprint,
-                "evaluation": json.loads(json.dumps(evaluation, default=_jsonable))
-                if evaluation is not None else None,
+                "evaluation": _strict_json(evaluation) if evaluation is not None else None,
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "recstack_version": __version__,
                 "index": built.describe() if built is not None else None,
@@ -442,7 +441,7 @@ class ModelRegistry:
             version = max(self._numbers(name), default=0) + 1
             manifest["version"] = version
             manifest["manifest_sha256"] = _manifest_digest(manifest)
-            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n",
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, allow_nan=False) + "\n",
                                             encoding="utf-8")
             verify_folder(staging, f"{name}@{version} (not published)")
             key = self._version_key(name, version)
@@ -824,6 +823,13 @@ def _is_version(value: Any) -> bool:
 def _check_keep(keep: Any) -> None:
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
         raise ConfigError(f"keep must be a positive whole number, got {keep!r}")
+
+
+def _strict_json(value: Any) -> Any:
+    """``value`` as the plain values of standard JSON, an undefined number (NaN, an
+    infinity) as null: Python wrote them as the bare words NaN and Infinity, which no other
+    JSON reader accepts (a browser's JSON.parse of the manifest failed)."""
+    return json.loads(json.dumps(value, default=_jsonable), parse_constant=lambda _word: None)
 
 
 def _jsonable(value: Any) -> Any:

@@ -4,6 +4,8 @@ indexed), and nothing is published."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from recstack.errors import ConfigError
@@ -41,3 +43,18 @@ def test_valid_options_still_publish(tmp_path, als, train):
                                index="exact", index_options={"metric": "cosine"})
     assert version.manifest["evaluation"] == {"ndcg": [0.5, 0.25]}
     assert version.index.metric == "cosine"
+
+
+def test_an_undefined_number_in_the_evaluation_is_written_as_standard_json(tmp_path, als):
+    # Python wrote the bare word NaN, which JSON readers other than Python's refuse
+    registry = ModelRegistry(tmp_path / "registry")
+    version = registry.publish("als", als, evaluation={"ndcg": float("nan"),
+                                                       "recall": [float("inf"), 0.5]})
+    text = next((tmp_path / "registry").rglob("manifest.json")).read_text()
+
+    def refuse(word):
+        raise AssertionError(f"{word} is not JSON")
+
+    assert json.loads(text, parse_constant=refuse)["evaluation"] == {"ndcg": None,
+                                                                     "recall": [None, 0.5]}
+    assert version.manifest["evaluation"] == {"ndcg": None, "recall": [None, 0.5]}

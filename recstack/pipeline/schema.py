@@ -121,8 +121,11 @@ class FeatureSchema:
         return cls(tuple(features))
 
     def require_same(self, other: FeatureSchema, where: str) -> None:
-        """Refuse a frame built with other columns than the ones a ranker was fitted on."""
-        if other == self:
+        """Refuse a frame built with other columns than the ones a ranker was fitted on,
+        naming the first difference. Only what a ranker reads counts (each feature's name,
+        kind and cardinality, in order): ``doc`` is a description for reports, and a frame
+        whose features are described in other words has the same columns."""
+        if [_layout(f) for f in other.features] == [_layout(f) for f in self.features]:
             return
         mine, theirs = set(self.names), set(other.names)
         missing, extra = sorted(mine - theirs), sorted(theirs - mine)
@@ -132,9 +135,27 @@ class FeatureSchema:
         if extra:
             parts.append(f"unexpected {', '.join(extra)}")
         if not parts:
-            parts.append("same names but another order, kind or cardinality")
+            given = {f.name: f for f in other.features}
+            changed = [f"feature {f.name!r} is {_described(given[f.name])}, was "
+                       f"{_described(f)} at fit" for f in self.features
+                       if _layout(given[f.name]) != _layout(f)]
+            # an empty list: same features, another order
+            parts.extend(changed or [f"the features are in another order: "
+                                     f"{', '.join(other.names)}; fitted with "
+                                     f"{', '.join(self.names)}"])
         raise RecstackError(f"{where}: the feature frame does not match the schema it was "
                             f"fitted with ({'; '.join(parts)})")
+
+
+def _layout(feature: Feature) -> tuple[str, str, int | None]:
+    """What a ranker reads of a feature: its name, kind and number of codes."""
+    return feature.name, feature.kind, feature.cardinality
+
+
+def _described(feature: Feature) -> str:
+    if feature.kind == "categorical":
+        return f"categorical with cardinality {feature.cardinality}"
+    return "numeric"
 
 
 @dataclass

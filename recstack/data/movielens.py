@@ -31,6 +31,7 @@ order, and an ``item_table`` with columns
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -535,6 +536,9 @@ def _encoding(path: Path) -> str:
     return "utf-8"
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _split_dat(path: Path, names: tuple[str, ...], free: int
                ) -> dict[str, tuple[pa.Array, np.ndarray]]:
     """Split a ``::`` file whose column ``names[free]`` is free text (a title or a tag that
@@ -545,7 +549,11 @@ def _split_dat(path: Path, names: tuple[str, ...], free: int
     """
     raw = path.read_bytes()
     text = raw.decode("utf-8") if _encoding(path) == "utf-8" else raw.decode("latin-1")
-    lines = pa.array(text.splitlines(), pa.string())
+    # lines end at LF, CRLF or a lone CR only, as every other reader counts them:
+    # str.splitlines also breaks at a form feed, U+0085 (latin-1's byte 0x85, cp1252's
+    # ellipsis) or U+2028, which a title or tag may hold (the line was refused as short
+    # of fields, and every later line number was off)
+    lines = pa.array(_LINE_END.split(text), pa.string())
     numbers = np.arange(1, len(lines) + 1)
     keep = pc.greater(pc.utf8_length(pc.utf8_rtrim_whitespace(lines)), 0)
     lines, numbers = lines.filter(keep), numbers[np.asarray(keep.to_numpy(zero_copy_only=False))]

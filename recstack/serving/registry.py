@@ -306,8 +306,7 @@ class ModelRegistry:
         try:
             raw = self._read_bytes(key)
         except FileNotFoundError:
-            raise RecstackError(f"{self.root}: {name}@{version} does not exist (versions: "
-                                f"{self.versions(name) or 'none'})") from None
+            raise self._absent(name, version) from None
         return _parse_manifest(raw, f"{self.root}: {name}@{version}/{MANIFEST}")
 
     def load(self, reference: str, version: int | None = None) -> ModelVersion:
@@ -328,8 +327,7 @@ class ModelRegistry:
         if not self.is_remote:
             folder = Path(self._version_key(name, version))
             if not (folder / MANIFEST).is_file():
-                raise RecstackError(f"{where} does not exist (versions: "
-                                    f"{self.versions(name) or 'none'})")
+                raise self._absent(name, version)
             return _load_folder(name, version, folder, where, folder)
         if self._cache_dir is not None:
             folder = self._download(name, version, self._cache_dir)
@@ -543,12 +541,42 @@ class ModelRegistry:
         if version is None:
             version = self.current(name)
             if version is None:
-                known = self.names()
-                raise RecstackError(f"{self.root}: no model named {name!r} (names: "
-                                    f"{', '.join(known) or 'none yet'})")
+                raise self._no_current(name)
         else:
             check_version(version)
         return name, int(version)
+
+    def _absent(self, name: str, version: int) -> RecstackError:
+        """The error for a version without a readable manifest: one that does not exist,
+        or (its folder holding files) one whose publish is in progress or was cut short,
+        said as such: "does not exist (versions: none)" sent the user looking for a
+        version whose files they could see."""
+        reason = ""
+        if version in self._numbers(name):
+            reason = (f"; its folder {self._version_key(name, version)} holds no readable "
+                      f"{MANIFEST}: a publish still uploading, cut short, or a copy that "
+                      "left the manifest out (publish the model again, or remove the folder)")
+        return RecstackError(f"{self.root}: {name}@{version} does not exist (versions: "
+                             f"{self.versions(name) or 'none'}){reason}")
+
+    def _no_current(self, name: str) -> RecstackError:
+        """The error for a name without a ``current`` alias. Complete versions without one
+        (a first publish cut short before the alias was written, a name folder copied
+        without its ``current.json``) were reported as "no model named 'als' (names:
+        als)", contradicting itself."""
+        versions = self.versions(name)
+        if versions:
+            return RecstackError(
+                f"{self.root}: {name} has versions {versions} but no current version "
+                f"({name}/{CURRENT} is missing); point it at one with "
+                f"set_current({name!r}, {versions[-1]}), "
+                f"or name the version: {name}@{versions[-1]}")
+        incomplete = self._numbers(name)
+        if incomplete:
+            return self._absent(name, incomplete[-1])
+        known = self.names()
+        return RecstackError(f"{self.root}: no model named {name!r} (names: "
+                             f"{', '.join(known) or 'none yet'})")
 
     def _numbers(self, name: str) -> list[int]:
         entries = self._list(self._join(name, _VERSIONS))
@@ -622,8 +650,7 @@ class ModelRegistry:
     def _download(self, name: str, version: int, into: Path) -> Path:
         key = self._version_key(name, version)
         if not self._fs.exists(f"{key}/{MANIFEST}"):
-            raise RecstackError(f"{self.root}: {name}@{version} does not exist (versions: "
-                                f"{self.versions(name) or 'none'})")
+            raise self._absent(name, version)
         target = into / name / f"{version:08d}"
         if target.exists():
             shutil.rmtree(target)

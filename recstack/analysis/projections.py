@@ -132,6 +132,13 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     perplexity = checks.positive_number(perplexity, "perplexity")
     x = checks.vectors(vectors, f"{kind} embeddings (for a 2-D map)",
                        min_rows=MIN_POINTS).astype(np.float32)
+    if x.shape[1] < 2:
+        # both maps compare directions, and a single number has two (its sign): t-SNE failed
+        # in openTSNE's PCA start with a scikit-learn ValueError, UMAP drew two blobs
+        raise RecstackError(f"{kind} embeddings (for a 2-D map) have one dimension (shape "
+                            f"{x.shape}): a map compares directions, and one number has "
+                            "only two (+ and -), so it would show two points; map "
+                            "embeddings of 2 or more dimensions (e.g. factors >= 2)")
     n = x.shape[0]
     rng = np.random.default_rng(seed)
     rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points,

@@ -231,4 +231,12 @@ def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
     strangers = [type(r).__name__ for r in results if not isinstance(r, EvaluationResult)]
     if strangers:
         raise RecstackError(f"comparison_table needs EvaluationResults, got {strangers[0]}")
+    # rows are keyed by model name: a second result of one name replaced the first without
+    # a word (two EASE runs of other regularizations are both "ease" by default)
+    names = [r.model for r in results]
+    repeated = list(dict.fromkeys(n for n in names if names.count(n) > 1))
+    if repeated:
+        raise RecstackError(f"comparison_table: {len(repeated)} model name(s) are used by more "
+                            f"than one result, e.g. {repeated[0]!r}; each row is one model, so "
+                            "give each run its own name (evaluate(..., name='ease_reg_100'))")
     return pd.DataFrame({r.model: r.means() for r in results}).T

@@ -3,19 +3,21 @@ r"""Boosts: score adjustments from an item-table column or from item age, then a
 Both take ``mode``:
 
 - ``"add"``: :math:`s'_{ui} = s_{ui} + w\,x_i`;
-- ``"multiply"``: :math:`s'_{ui} = s_{ui}\,(1 + w\,x_i)` (meant for non-negative scores such
-  as probabilities: a negative score would move the wrong way).
+- ``"multiply"``: :math:`s'_{ui} = s_{ui}\,(1 + w\,x_i)`, for non-negative scores such as
+  probabilities: a negative score moves the wrong way (warned with
+  :class:`NegativeScoresWarning`), and a factor :math:`1 + w\,x_i` below 0 is refused.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import warnings
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
 
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
 from recstack.pipeline.rerank.base import (
@@ -26,10 +28,14 @@ from recstack.pipeline.rerank.base import (
     sort_lists,
 )
 
-__all__ = ["ColumnBoost", "FreshnessBoost"]
+__all__ = ["ColumnBoost", "FreshnessBoost", "NegativeScoresWarning"]
 
 _DAY = 86_400.0
 _MODES = ("add", "multiply")
+
+
+class NegativeScoresWarning(UserWarning):
+    """A multiplicative boost was given negative scores, which it moves the wrong way."""
 
 
 class _Boost(Reranker):
@@ -37,8 +43,39 @@ class _Boost(Reranker):
 
     value_: np.ndarray
 
+    def fit(self, train: Interactions, *, item_vectors: np.ndarray | None = None) -> Self:
+        super().fit(train, item_vectors=item_vectors)
+        if self.mode == "multiply":
+            # 1 + w x_i below 0 turns a good score into a bad one: not a boost, a reversal
+            with np.errstate(over="ignore", invalid="ignore"):
+                factor = 1.0 + self.weight * self.value_
+            flipped = factor < 0
+            if flipped.any():
+                index = int(np.flatnonzero(flipped)[0])
+                raise ConfigError(
+                    f"{self.name}: mode = 'multiply' with weight = {self.weight} multiplies "
+                    f"the scores of item {train.items.to_external([index]).tolist()[0]!r} "
+                    f"by 1 + w * x = {factor[index]:g}, which flips their sign; use a "
+                    "weight that keeps 1 + w * x >= 0 for every item, or mode = 'add'")
+        return self
+
+    def _warn_negative_scores(self, items: np.ndarray, scores: np.ndarray) -> None:
+        """Under ``multiply``, a negative score (a dot product, a logit) moves the wrong way:
+        a factor above 1 pushes it further down. Warned (not refused: the order of the
+        non-negative scores is still right), naming the first one."""
+        negative = (items >= 0) & (scores < 0)
+        if self.mode == "multiply" and negative.any():
+            row, slot = (int(i) for i in np.argwhere(negative)[0])
+            warnings.warn(
+                f"{self.name}: mode = 'multiply' is meant for scores >= 0 (e.g. "
+                f"probabilities), but {int(negative.sum())} score(s) are negative (first: "
+                f"row {row}, slot {slot}, {float(scores[row, slot]):g}), and a boost pushes a "
+                "negative score further down; use mode = 'add' for scores that can be "
+                "negative (dot products, logits)", NegativeScoresWarning, stacklevel=4)
+
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
+        self._warn_negative_scores(items, scores)
         x = self.value_[np.maximum(items, 0)]
         # huge scores or values overflow: -inf would read as an empty slot (the item
         # silently dropped) and +inf is refused by the next re-ranker, so the result is

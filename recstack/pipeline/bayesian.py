@@ -78,6 +78,14 @@ _SHAPE_OF_POSTERIOR = ("diagonal", "fit_intercept")
 _MAX_DRAWN_VALUES = 1 << 27
 
 
+def _column_names(X: Any) -> tuple[str, ...] | None:
+    """The column names of a pandas DataFrame ``X``, as text; None for anything else."""
+    columns = getattr(X, "columns", None)
+    if columns is None or getattr(X, "ndim", None) != 2:
+        return None
+    return tuple(str(name) for name in columns)
+
+
 def probit_sigmoid(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
     r""":math:`\sigma(\mu / \sqrt{1 + \pi s^2 / 8})`: the logistic of a Gaussian logit
     :math:`\mathcal N(\mu, s^2)` integrated with the probit approximation (MacKay 1992)."""
@@ -185,6 +193,7 @@ class BayesianLogisticRegression(Configurable):
         """
         self.validate_params()
         self._check_imbalance_params()
+        names = _column_names(X)
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=None)
         n_given, n_positive = len(y), int((y > 0).sum())
         X, y, weight = self._downsample(X, y, weight, batch=0)
@@ -205,6 +214,9 @@ class BayesianLogisticRegression(Configurable):
             / self.class_weights_[1]
         weight = weight * np.where(y > 0, self.class_weights_[1], self.class_weights_[0])
         self.n_features_in_ = X.shape[1]
+        #: the columns' names when X was a DataFrame (None otherwise): later frames are read
+        #: by name, not by position
+        self.feature_names_in_ = names
         d = self.n_features_in_ + int(self.fit_intercept)
         self.initial_precision_ = np.full(d, float(self.prior_precision))
         if self.fit_intercept:
@@ -228,6 +240,7 @@ class BayesianLogisticRegression(Configurable):
         self.validate_params()
         self._check_imbalance_params()
         self._refuse_changed(_FIXED_AT_FIT, "an online update")
+        X = self._in_fitted_order(X, "partial_fit")
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=self.n_features_in_)
         X, y, weight = self._downsample(X, y, weight, batch=self.n_updates_)
         weight = weight * np.where(y > 0, self.class_weights_[1], self.class_weights_[0])
@@ -323,7 +336,7 @@ class BayesianLogisticRegression(Configurable):
         logit of each row under the posterior; ``X`` may have any leading shape
         ``(..., n_features)``."""
         self._check_fitted()
-        X = as_float_array(_NAME, "X", X, ndim=None)
+        X = as_float_array(_NAME, "X", self._in_fitted_order(X, "predicting"), ndim=None)
         if X.ndim < 1 or X.shape[-1] != self.n_features_in_:
             raise BanditInputError(f"{_NAME}: X must have {self.n_features_in_} features "
                                    f"(as in fit) in its last dimension, got shape {X.shape}")
@@ -447,6 +460,26 @@ class BayesianLogisticRegression(Configurable):
         if not self.fit_intercept:
             return X
         return np.hstack([X, np.ones((X.shape[0], 1))])
+
+    def _in_fitted_order(self, X: Any, doing: str) -> Any:
+        """A DataFrame ``X`` with its columns put in the order of fit, by name: read by
+        position, a frame whose columns come in another order gave each weight another
+        feature's values, silently. Names that differ from fit's are refused; arrays (and
+        frames after a fit on an array) are read by position, as before."""
+        fitted, names = getattr(self, "feature_names_in_", None), _column_names(X)
+        if fitted is None or names is None or names == fitted:
+            return X
+        missing = [n for n in fitted if n not in names]
+        unexpected = [n for n in names if n not in fitted]
+        if missing or unexpected or len(set(names)) != len(names):
+            parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
+                [f"unexpected {', '.join(map(repr, unexpected))}"] if unexpected else [])
+            raise BanditInputError(
+                f"{_NAME}: the columns of X for {doing} are not those of fit "
+                f"({'; '.join(parts) or 'a column named twice'}); fit used "
+                f"{', '.join(map(repr, fitted))}")
+        label = {str(column): column for column in X.columns}
+        return X[[label[name] for name in fitted]]
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "mean_"):

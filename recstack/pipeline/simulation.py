@@ -243,9 +243,13 @@ class BanditEnvironment:
                               f"{self.n_features}")
         for name, value in (("n_rounds", n_rounds), ("users_per_round", users_per_round),
                             ("k", k)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            # a numpy integer (a count taken from an array) is an integer too: it was
+            # refused as "must be an integer, got np.int64(3)"
+            if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) \
+                    or value < 1:
                 raise ConfigError(f"BanditEnvironment.run: {name} must be an integer >= 1, "
                                   f"got {value!r}")
+        n_rounds, users_per_round, k = int(n_rounds), int(users_per_round), int(k)
         if k > int(self.available(0.0).sum()):
             raise ConfigError(f"BanditEnvironment.run: k={k} is more than the "
                               f"{int(self.available(0.0).sum())} items available at the start")

@@ -10,6 +10,7 @@ excludes seen items, so such a row can never be hit).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -89,6 +90,16 @@ def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 
     position, size = _rank_within_user(data, np.random.default_rng(seed).random(len(data)))
     n_test = np.minimum(np.floor(test_fraction * size + 0.5), size - 1)
     is_test = position < n_test[data.user_index]
+    if not is_test.any():
+        # say why no row was chosen (the generic message counted 0 chosen, 0 set apart)
+        fewest = max(2, math.ceil(0.5 / test_fraction))
+        while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
+            fewest += 1
+        raise EmptyResultError(
+            f"random split left no test rows (test_fraction={test_fraction}): each user "
+            f"keeps a training row and holds out round(test_fraction x their rows), so a "
+            f"user needs at least {fewest:,} rows for one test row; the most any user has "
+            f"is {int(size.max()):,}" + _fewer_hint(size, "raise test_fraction"))
     return _finish(data, is_test, "random", {"test_fraction": test_fraction, "seed": seed})
 
 
@@ -108,11 +119,49 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
         cutoff_s = int(np.quantile(timestamps, 1.0 - test_fraction, method="higher"))
     else:
         cutoff_s = to_unix_seconds(cutoff, "cutoff")  # type: ignore[assignment]
+    _refuse_cutoff_outside(timestamps, cutoff_s, test_fraction)
     is_test = timestamps >= cutoff_s
     params: dict[str, Any] = {"cutoff": cutoff_s}
     if test_fraction is not None:
         params["test_fraction"] = test_fraction
     return _finish(data, is_test, "temporal", params)
+
+
+def _fewer_hint(size: np.ndarray, hint: str) -> str:
+    """The end of a message on a per-user split that chose no test row."""
+    if int(size.max()) <= 1:
+        return "; every user has a single row, which no per-user split can hold out"
+    return f"; {hint}"
+
+
+def _refuse_cutoff_outside(timestamps: np.ndarray, cutoff_s: int,
+                           test_fraction: float | None) -> None:
+    """Say why a temporal cutoff leaves one side empty (the generic message named only the
+    cutoff, in seconds): a cutoff outside the data's times, or a ``test_fraction`` whose
+    cutoff fell on the earliest time, which most rows share."""
+    earliest, latest = int(timestamps.min()), int(timestamps.max())
+    if earliest < cutoff_s <= latest or earliest == latest:
+        return  # both sides have rows; all rows at one time is named by _finish
+    if test_fraction is None:
+        before = cutoff_s <= earliest
+        side = (f"no training rows: it is at or before the earliest time, {_iso(earliest)}"
+                if before else f"no test rows: it is after the latest time, {_iso(latest)}")
+        raise EmptyResultError(
+            f"temporal split: the cutoff {cutoff_s} ({_iso(cutoff_s)}) leaves {side}; "
+            f"choose a cutoff after {_iso(earliest)} and at or before {_iso(latest)}")
+    at_earliest = int(np.count_nonzero(timestamps == earliest))
+    raise EmptyResultError(
+        f"temporal split left no training rows (test_fraction={test_fraction}): "
+        f"{at_earliest:,} of the {len(timestamps):,} rows share the earliest time, "
+        f"{_iso(earliest)}, so the cutoff that leaves {test_fraction:.0%} for test is that "
+        f"time and no row comes before it; choose a test_fraction of at most "
+        f"{math.floor((1 - at_earliest / len(timestamps)) * 1e4 + 1e-6) / 1e4:g} or a cutoff after "
+        "it")
+
+
+def _iso(seconds: int) -> str:
+    """Unix seconds as an ISO-8601 UTC time, for messages."""
+    return f"{np.datetime64(seconds, 's').astype(str)}Z"
 
 
 def leave_last_out(data: Interactions, n: int = 1) -> Split:
@@ -124,6 +173,12 @@ def leave_last_out(data: Interactions, n: int = 1) -> Split:
     position, size = _rank_within_user(data, -timestamps.astype(np.float64),
                                        tie_break=-np.arange(len(data), dtype=np.float64))
     is_test = (position < n) & (size[data.user_index] > n)
+    if not is_test.any():
+        raise EmptyResultError(
+            f"leave_last_out split left no test rows (n={n}): a user's last {n} row(s) go "
+            f"to test only when the user has more than {n} (one row at least stays for "
+            f"training), and the most any user has is {int(size.max()):,}"
+            + _fewer_hint(size, f"choose an n of at most {int(size.max()) - 1:,}"))
     return _finish(data, is_test, "leave_last_out", {"n": n})
 
 

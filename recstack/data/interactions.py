@@ -152,7 +152,7 @@ class Interactions:
         value = (np.ones(n, np.float32) if values is None
                  else _number_column(values, np.float32, VALUE, n))
         _check_finite(value, VALUE)
-        ts = None if timestamps is None else _number_column(timestamps, np.int64, TIMESTAMP, n)
+        ts = None if timestamps is None else _timestamp_column(timestamps, n)
         if ts is not None:
             _check_calendar(ts)
         if rating_range is not None:
@@ -212,14 +212,14 @@ class Interactions:
                 raise DataFormatError(f"the frame names column {name!r} twice (columns "
                                       f"{first} and {second})", column=name,
                                       expected=f"one column of {role}")
-            return frame[name].to_numpy()
+            return frame[name]
 
-        users = pick(user_col, USER_ID, "user ids")
-        items = pick(item_col, ITEM_ID, "item ids")
+        users = pick(user_col, USER_ID, "user ids").to_numpy()
+        items = pick(item_col, ITEM_ID, "item ids").to_numpy()
         values = pick(value_col, VALUE, "values")
+        values = None if values is None else values.to_numpy()
+        # the Series itself: its to_numpy() would turn time-zone aware times into objects
         ts = pick(timestamp_col, TIMESTAMP, "timestamps")
-        if ts is not None and ts.dtype.kind == "M":
-            ts = ts.astype("datetime64[s]").astype(np.int64)
         context = frame[list(context_cols)].reset_index(drop=True) if context_cols else None
         return cls.from_arrays(users, items, values, ts, context=context, **kwargs)
 
@@ -604,9 +604,11 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
 
         problem = not_numbers(raw)
         if problem is not None:
+            # dates written as text are times to parse, not numbers
+            convert = ("pandas.to_datetime(..., utc=True)" if column == TIMESTAMP
+                       else "pandas.to_numeric")
             raise DataFormatError(f"holds {problem}", column=column,
-                                  expected="numbers (convert text first, e.g. with "
-                                           "pandas.to_numeric)")
+                                  expected=f"numbers (convert text first, e.g. with {convert})")
         try:
             raw = raw.astype(np.float64)
         except (TypeError, ValueError):
@@ -636,6 +638,26 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                 f"{row}: {raw[row].item()!r}", column=column,
                 expected=f"numbers within ±{np.finfo(np.float32).max:.3g}")
     return raw.astype(dtype, copy=False)
+
+
+def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
+    """Unix seconds (int64) from numbers (see :func:`_number_column`) or from date-times:
+    numpy ``datetime64`` and pandas date-times, naive ones being UTC and time-zone aware
+    ones their UTC instant (``pandas.to_datetime(..., utc=True)`` gives these), floored to
+    the second. A missing time (NaT) is refused by row: cast, it was the int64 minimum,
+    named as a time 'out of range'."""
+    if isinstance(getattr(timestamps, "dtype", None), pd.DatetimeTZDtype):
+        timestamps = pd.DatetimeIndex(timestamps).tz_convert("UTC").tz_localize(None)
+    raw = np.asarray(timestamps)
+    if raw.dtype.kind != "M":
+        return _number_column(timestamps, np.int64, TIMESTAMP, n)
+    missing = np.isnat(raw)
+    if missing.any():
+        row = int(np.argmax(missing.ravel()))
+        raise DataFormatError(f"row {row} has no time (NaT; {int(missing.sum())} in all)",
+                              column=TIMESTAMP, expected="a date-time in every row")
+    return _number_column(raw.astype("datetime64[s]").astype(np.int64), np.int64, TIMESTAMP,
+                          n)
 
 
 def first_time_out_of_range(seconds: np.ndarray) -> int | None:

@@ -9,6 +9,7 @@ one list. Memory is bounded by ``batch_size x n_items`` scores.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
@@ -45,6 +47,46 @@ def check_interactions(**named: Any) -> None:
                 f"{name} must be recstack Interactions (a split's train or test from "
                 f"recstack.data.splits, or Interactions.from_frame(...)), got "
                 f"{type(value).__name__}")
+
+
+def _check_fitted_on(model: Any, train: Interactions, label: str, kinds: Sequence[str]
+                     ) -> None:
+    """Refuse a recstack model whose user or item vocabulary (``users_``, ``items_``) is not
+    ``train``'s: its indices would name other users and items. A model fitted on another
+    split or data set failed with "score_users takes ... user indices in [0, n)" or a
+    score shape, or, with vocabularies of equal size, was evaluated on the wrong rows
+    without a word. Scorers without a vocabulary are taken as they are."""
+    for kind in kinds:
+        fitted, given = getattr(model, f"{kind}_", None), getattr(train, kind)
+        if isinstance(fitted, IdMap) and fitted != given:
+            raise RecstackError(
+                f"{label} was fitted on other {kind} than train's ({len(fitted):,} {kind} "
+                f"like {fitted!r} against {len(given):,} like {given!r}); evaluate a model "
+                "with the train it was fitted on (a split's train, whose test shares its "
+                "id maps)")
+
+
+class TrainingPairsWarning(UserWarning):
+    """Every relevant test pair is also a training pair: every metric is 0."""
+
+
+def _warn_if_only_training_pairs(truth: sp.csr_matrix, exclude: sp.csr_matrix) -> None:
+    """Warn when every relevant test pair is a training (or fold-in) pair: those are masked
+    from the lists, so every metric comes out 0, which was reported without a word (the
+    training data given as the test is the usual cause). A warning, not a refusal: a
+    smoke run on the training data is a deliberate use. Some repeated pairs are a
+    dataset's business and pass quietly."""
+    # the stored cells, whatever their value: the lists mask every stored training cell
+    masked = sp.csr_matrix((np.ones(exclude.nnz), exclude.indices, exclude.indptr),
+                           shape=exclude.shape)
+    relevant = sp.csr_matrix((np.ones(truth.nnz), truth.indices, truth.indptr),
+                             shape=truth.shape)
+    if truth.nnz and relevant.multiply(masked).count_nonzero() == truth.nnz:
+        warnings.warn(TrainingPairsWarning(
+            f"every one of the test's {truth.nnz:,} relevant (user, item) pairs is also a "
+            "training pair, and training items are excluded from the lists, so every "
+            "ranking metric is 0; was the training data given as the test? Evaluate on "
+            "held-out pairs (a split's test)"), stacklevel=3)
 
 
 class Scorer(Protocol):
@@ -142,7 +184,8 @@ class Evaluator:
         if repeated:
             raise ConfigError(f"metrics names {', '.join(repeated)} more than once; name each "
                               "metric once (every one is computed at each of ks)")
-        if not isinstance(self.ks, Sequence | np.ndarray) or not len(self.ks) or any(
+        if not isinstance(self.ks, Sequence | np.ndarray) or not np.ndim(self.ks) \
+                or not len(self.ks) or any(
                 isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
                 for k in self.ks):
             raise ConfigError(f"ks must be a list of positive integers such as [10, 20], got "
@@ -181,9 +224,12 @@ class Evaluator:
         check_interactions(train=train, test=test)
         if train.users != test.users or train.items != test.items:
             raise RecstackError("train and test must come from one split (shared id maps)")
+        label = name or str(getattr(model, "name", type(model).__name__))
+        _check_fitted_on(model, train, label, ("users", "items"))
         truth = self.relevance(test)
-        return self._run(model.score_users, truth, train.to_csr(), train, test,
-                         name=name or str(getattr(model, "name", type(model).__name__)),
+        exclude = train.to_csr()
+        _warn_if_only_training_pairs(truth, exclude)
+        return self._run(model.score_users, truth, exclude, train, test, name=label,
                          progress=progress)
 
     def evaluate_fold_in(self, model: Any, train: Interactions, fold_in: Interactions,
@@ -194,15 +240,17 @@ class Evaluator:
         if not hasattr(model, "score_histories"):
             raise RecstackError(f"{getattr(model, 'name', model)} cannot fold in new users")
         check_interactions(train=train, fold_in=fold_in, test=test)
+        label = name or str(getattr(model, "name", type(model).__name__))
+        # the held-out users are new to the model, its items are not
+        _check_fitted_on(model, train, label, ("items",))
         history = fold_in.to_csr()
         truth = self.relevance(test)
+        _warn_if_only_training_pairs(truth, history)
 
         def score(users: np.ndarray) -> np.ndarray:
             return model.score_histories(history[users])
 
-        return self._run(score, truth, history, train, test,
-                         name=name or str(getattr(model, "name", type(model).__name__)),
-                         progress=progress)
+        return self._run(score, truth, history, train, test, name=label, progress=progress)
 
     def relevance(self, test: Interactions) -> sp.csr_matrix:
         """The ground-truth matrix: one entry per relevant test pair, its grade (graded) or 1.

@@ -34,6 +34,14 @@ def evaluate_ratings(model: Any, test: Interactions,
         # as Evaluator.evaluate says of score_users: an AttributeError named no argument
         raise RecstackError(f"model: expected a fitted recommender (with score(users, items)), "
                             f"got {type(model).__name__} {model!r:.60}")
+    if getattr(model, "predicts_ratings", True) is False:
+        # a ranking model's scores (popularity counts, similarities) are on no rating scale:
+        # their RMSE was a number that measured nothing
+        label = getattr(model, "name", type(model).__name__)
+        raise RecstackError(f"{label} gives ranking scores, not predicted ratings, so rating "
+                            "metrics of them mean nothing; evaluate it with Evaluator (ranking "
+                            "metrics), or rate with a model that predicts ratings (mf, "
+                            "neural_mf)")
     if not test.is_explicit:
         raise RecstackError("rating metrics need explicit ratings; these test interactions "
                             "are implicit (rating_range is None)")

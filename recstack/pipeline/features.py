@@ -427,7 +427,9 @@ class FeatureBuilder:
         mine = [c for c in self.columns_ if c.table == table_name]
         codes = [_encode(_column(table, c, n), c, self._labels) for c in mine
                  if c.role != "numeric"]
-        numbers = [_numbers(_column(table, c, n), c) for c in mine if c.role == "numeric"]
+        ids = table.iloc[:, 0].to_numpy(dtype=object) if table is not None else None
+        numbers = [_numbers(_column(table, c, n), c, ids) for c in mine
+                   if c.role == "numeric"]
         return (np.column_stack(codes).astype(np.int32) if codes
                 else np.zeros((n, 0), np.int32),
                 np.column_stack(numbers).astype(np.float32) if numbers
@@ -927,10 +929,34 @@ def _encode(values: np.ndarray, column: TableColumn,
     return np.where(present, codes, 0)
 
 
-def _numbers(values: np.ndarray, column: TableColumn) -> np.ndarray:
+def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = None
+             ) -> np.ndarray:
+    """A numeric column's values as float64 (NaN: missing), refused, naming the column and
+    the row's id (``ids``, a table's first column) or row, when one is not a finite number
+    within float32's range: the frame holds float32, where it became infinite and was
+    refused as a feature of a frame row the user never wrote (or, complex, lost its
+    imaginary part)."""
     try:
-        return pd.to_numeric(pd.Series(values), errors="raise").to_numpy(np.float64,
-                                                                          na_value=np.nan)
+        numbers = pd.to_numeric(pd.Series(values), errors="raise")
     except (ValueError, TypeError) as error:
         raise RecstackError(f"features: {column.table} table column {column.column!r} was "
                             f"numeric at fit and is not now ({error})") from None
+    what = ("context column" if column.table == "context"
+            else f"{column.table} table column")
+    if numbers.dtype.kind == "c":
+        raise RecstackError(f"features: {what} {column.column!r} holds "
+                            "complex numbers; a feature is a real number (give the real "
+                            "part, or the magnitude, as its own column)")
+    array = numbers.to_numpy(np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(array) | (np.abs(array) > np.finfo(np.float32).max)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        where = (f"{column.table} {ids[row]!r}" if ids is not None and len(ids) == len(array)
+                 else f"row {row}")
+        raise RecstackError(
+            f"features: {what} {column.column!r} holds {float(array[row])!r} ({where}); "
+            "numeric features must be finite and within float32's range (at most "
+            f"{float(np.finfo(np.float32).max):.3g} in size): scale the column (e.g. a "
+            "logarithm), or leave the value empty (missing)")
+    return array

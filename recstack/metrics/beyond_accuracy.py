@@ -270,6 +270,17 @@ def _unit_rows(item_features: Any) -> Any:
         features: Any = as_csr(item_features, "item_features")
     else:
         features = as_float_array(item_features, "item_features", ndim=2)
+    # each row divided by its largest magnitude first: the squares of values beyond ~1e154
+    # overflowed the norm to inf and those below ~1e-154 underflowed it to 0, and either
+    # way the item counted as having no direction (its pairs left out, or ILD NaN)
+    if sp.issparse(features):
+        largest = (np.asarray(abs(features).max(axis=1).todense()).ravel() if features.shape[1]
+                   else np.zeros(features.shape[0]))
+    else:
+        largest = np.abs(features).max(axis=1, initial=0.0)
+    first = np.divide(1.0, largest, out=np.zeros_like(largest), where=largest > 0)
+    features = (sp.csr_matrix(sp.diags(first) @ features) if sp.issparse(features)
+                else features * first[:, None])
     norms = _row_norms(features)
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
     if sp.issparse(features):

@@ -235,6 +235,15 @@ class TwoStage(Recommender):
             cutoff = window_cutoff(train, self.label_fraction)
             history, window = time_window(train, cutoff)
         else:
+            most = int(train.user_counts().max()) if len(train) else 0
+            if most <= self.user_labels:
+                # the split's own message named its n and "choose an n", not this setting
+                raise ConfigError(
+                    f"{self.name}: window = 'user' labels each user's last user_labels = "
+                    f"{self.user_labels} rows, only for users with more rows than that (one "
+                    f"at least stays in the history), and the most any user has in the "
+                    f"training data is {most:,}; set user_labels to at most "
+                    f"{max(most - 1, 1):,}, or use window = 'time'")
             history, window, cutoff = user_window(train, self.user_labels)
         ranker = self._new_ranker()
         with reporter.task(f"{self.name}: ranker examples", total=1) as task:

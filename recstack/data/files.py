@@ -37,7 +37,10 @@ Timestamps
     nanoseconds. Every non-zero value of the column must look like the same unit; a column
     where some look like seconds and others like milliseconds (say) is refused, naming a
     row of each, rather than read all in the larger unit. (So milliseconds from before
-    March 1973 look like seconds: set the unit for such data.) Text is ISO-8601 or a strptime
+    March 1973 look like seconds: set the unit for such data.) A column whose every value
+    is a date written as digits, ``YYYYMMDD`` or ``YYYYMMDDhhmmss`` (years 1900 to 2100),
+    is refused under ``"auto"``, pointing to ``timestamp_format='%Y%m%d'`` (read as Unix
+    time, ``20200131`` is a second of August 1970). Text is ISO-8601 or a strptime
     pattern. A time outside the years 1 to 9999 is an error naming file, line and column.
 
 Numbers in text files are decimal: a hexadecimal ``0x10`` in a column of integers (Unix
@@ -614,6 +617,7 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
                     file=str(path), line=line,
                     expected="column names in the file's encoding, given as encoding=")
             names = [f.strip().lstrip("\ufeff") for f in fields]
+            _refuse_separator_hint(path, layout, names, line)
             repeated = first_repeated_name(names)
             if repeated is not None:
                 name, first, second = repeated
@@ -625,6 +629,23 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
             return names
     raise DataFormatError("the file is empty", file=str(path), line=1,
                           expected="a header line naming the columns")
+
+
+def _refuse_separator_hint(path: PathLike, layout: DelimitedLayout, names: Sequence[str],
+                           line: int) -> None:
+    """A first line ``sep=,`` (the hint Excel writes and reads) is no header: its columns
+    were 'sep=' and '', and the columns the file names were reported missing."""
+    first_line = layout.delimiter.join(names)
+    if re.fullmatch(r"sep=.?", first_line, re.IGNORECASE | re.DOTALL) is None:
+        return
+    separator = first_line[4:] if len(first_line) > 4 else layout.delimiter
+    advice = ("" if separator == layout.delimiter
+              else f" (its fields are separated by {separator!r}: pass separator={separator!r})")
+    raise DataFormatError(
+        f"the first line, {first_line!r}, is a spreadsheet's separator hint, not a header",
+        file=str(path), line=line,
+        expected=f"the header line naming the columns first: delete the {first_line!r} "
+                 f"line{advice}")
 
 
 def _refuse_other_separator(path: PathLike, layout: DelimitedLayout, names: Sequence[str],
@@ -1310,6 +1331,8 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
         bad = first_nonfinite(values)
         if bad is not None:
             raise fail_at(bad, name, "found {text!r}", "a finite number")
+    if unit == "auto":
+        _refuse_digit_dates(values, name, fail_at)
     chosen = _auto_unit(values, name, fail_at) if unit == "auto" else unit
     factor = _UNIT_FACTORS[chosen]
     if values.dtype.kind == "f":
@@ -1326,6 +1349,38 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
     if bad is not None:
         raise _out_of_range(fail_at, bad, name, chosen)
     return seconds
+
+
+#: dates written as digits (20200131, 20200131235959), with the unit "auto" reads them in:
+#: the first as seconds (August 1970), the second as milliseconds (the 27th century)
+_DIGIT_DATES = {8: ("YYYYMMDD", "%Y%m%d", "s"), 14: ("YYYYMMDDhhmmss", "%Y%m%d%H%M%S", "ms")}
+
+
+def _refuse_digit_dates(values: np.ndarray, name: str, fail_at: FailAt) -> None:
+    """Refuse, under the unit "auto", an integer column whose every value is a date
+    written as digits between the years 1900 and 2100 (``20200131`` was read as Unix
+    seconds: 1970-08-22, every row within a month). Unix times that happen to spell such a
+    date in every row are improbable; ``timestamp_unit`` reads them as they are."""
+    if values.dtype.kind not in "iu" or not values.size:
+        return
+    for digits, (shape, pattern, unit) in _DIGIT_DATES.items():
+        scale = 10 ** (digits - 8)
+        low, high = 19000101 * scale, 21001231 * scale + (scale - 1)
+        if values.min() < low or values.max() > high:
+            continue
+        dates = values.astype(np.int64)
+        ok = np.ones(len(dates), bool)
+        if digits == 14:
+            clock, dates = dates % 1_000_000, dates // 1_000_000
+            ok = (clock // 10_000 < 24) & (clock // 100 % 100 < 60) & (clock % 100 < 60)
+        month, day = dates // 100 % 100, dates % 100
+        if (ok & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)).all():
+            as_unix = np.datetime64(int(values[0]) // _UNIT_FACTORS[unit], "s")
+            raise fail_at(0, name, f"found {{text}}, which looks like a date written as "
+                                   f"digits ({shape}), as is every row, not Unix time (read as "
+                                   f"{_UNIT_WORDS[unit]} it is {as_unix})",
+                          f"timestamp_format={pattern!r} for dates written so, or "
+                          f"timestamp_unit={unit!r} if they are Unix time")
 
 
 def _out_of_range(fail_at: FailAt, index: int, name: str, unit: str) -> DataFormatError:

@@ -30,6 +30,10 @@ class DatasetSummary:
     first_time: str | None
     last_time: str | None
     items_without_rows: int
+    #: users of the vocabulary without a row (a split's part shares the whole vocabulary)
+    users_without_rows: int = 0
+    #: whether the data have timestamps (without rows, they have no time range)
+    timestamped: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -40,13 +44,15 @@ class DatasetSummary:
 
         lines = [
             f"rows        {self.rows:,}",
-            f"users       {self.users:,}",
+            f"users       {self.users:,}"
+            + (f" ({self.users_without_rows:,} without interactions)"
+               if self.users_without_rows else ""),
             f"items       {self.items:,}"
             + (f" ({self.items_without_rows:,} without interactions)"
                if self.items_without_rows else ""),
             f"density     {self.density:.4%}",
             f"time range  {self.first_time} .. {self.last_time}" if self.first_time
-            else "time range  (no timestamps)",
+            else f"time range  ({'no rows' if self.timestamped else 'no timestamps'})",
             f"rows per user  {quantile_line(self.user_activity_quantiles)}",
             f"rows per item  {quantile_line(self.item_popularity_quantiles)}",
             "ratings" if self.explicit else "values",
@@ -99,6 +105,8 @@ def describe(data: Interactions, *, max_histogram_bins: int = 12) -> DatasetSumm
         first_time=iso(times.min()) if times is not None and len(times) else None,
         last_time=iso(times.max()) if times is not None and len(times) else None,
         items_without_rows=int((item_rows == 0).sum()),
+        users_without_rows=int((user_rows == 0).sum()),
+        timestamped=times is not None,
     )
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -375,6 +376,12 @@ class SyntheticConfig:
             raise ConfigError(f"start must be a fixed date such as '2019-01-01', not "
                               f"{self.start!r}, which means the time of each run (the data "
                               "would not be a function of the configuration)")
+        if isinstance(self.start, str) and not _is_iso_date(self.start.strip()):
+            # pandas guesses the order of day and month: '1/2/2019' was the 2nd of January
+            # to someone who meant the 1st of February, and 'March 2019' was read too
+            raise ConfigError(f"start must be an ISO-8601 date such as '2019-01-31' "
+                              f"(year-month-day), got {self.start!r} (other forms are guessed "
+                              "at: '1/2/2019' is one of two days)")
         try:
             first = pd.Timestamp(self.start)
             if first is pd.NaT:
@@ -421,6 +428,17 @@ def _as_float(name: str, value: Any) -> float:
 
 #: dates that pandas reads from the clock
 _CLOCK_WORDS = ("now", "today")
+
+
+def _is_iso_date(text: str) -> bool:
+    """Whether ``text`` is an ISO-8601 date or date-time (also '2019' and '2019-03')."""
+    if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", text, re.ASCII):
+        return True
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 _MOST_FACTORS = 1024
 _MOST_IDS = 2**31 - 1
 

@@ -64,3 +64,21 @@ def test_features_described_in_other_words_score_as_the_fitted_ones(fitted):
     # the same columns: the scores are those of the fitted frame, row for row
     np.testing.assert_array_equal(ranker.score(refit_as(frame, described)),
                                   ranker.score(frame))
+
+
+# ------------------------------------------------------------------ validation rows
+@pytest.mark.parametrize(("validation_labels", "said"), [
+    (np.zeros, "no positive label \\(every label is 0\\)"),
+    (np.ones, "only groups whose rows all share one label"),
+])
+@pytest.mark.parametrize("name", ["logistic", "lightgbm"])
+def test_validation_rows_that_cannot_rank_are_refused(name, validation_labels, said):
+    # without a group of two different labels, nDCG@10 is NaN (no positive) or 1 whatever
+    # the scores: LightGBM stopped after its first tree, the networks after patience epochs
+    pytest.importorskip({"logistic": "sklearn", "lightgbm": "lightgbm"}[name])
+    frame, labels = toy()
+    options = {"n_jobs": 1, "early_stopping_rounds": 3} if name == "lightgbm" else {}
+    with pytest.raises(RecstackError, match=f"{name}.fit \\(validation\\): the 10 validation "
+                       f"group\\(s\\) hold {said}, so their nDCG@10 cannot tell one model"):
+        create_ranker(name, **options).fit(
+            frame, labels, validation=(frame, validation_labels(len(labels))))

@@ -115,6 +115,7 @@ class Ranker(Configurable, ABC):
             validation = (validation[0], check_labels(validation[0], validation[1],
                                                       f"{where} (validation)",
                                                       self.label_columns))
+            check_validation_ranks(*validation, f"{where} (validation)")
         self.__dict__.pop("schema_", None)
         self._fit(frame, labels, weights, validation, progress)
         self.schema_ = frame.schema
@@ -266,6 +267,24 @@ def check_learnable(frame: FeatureFrame, labels: np.ndarray, where: str,
             f"{len(starts)} groups (largest: {int(sizes.max())} row(s)) holds two different "
             f"labels{among}; give groups (frame.groups) with positives and negatives, or use "
             "a pointwise loss")
+
+
+def check_validation_ranks(frame: FeatureFrame, labels: np.ndarray, where: str) -> None:
+    """Refuse validation rows in which no group holds two different labels: the nDCG@10
+    that early stopping follows is then undefined (no positive) or 1 whatever the scores
+    (only positives), so training stopped after ``patience`` rounds (LightGBM after its
+    first tree) without a word."""
+    first = labels if labels.ndim == 1 else labels[:, 0]
+    starts = group_starts(frame.groups)
+    varied = np.maximum.reduceat(first, starts) > np.minimum.reduceat(first, starts)
+    if not varied.any():
+        described = ("no positive label (every label is 0)" if not (first > 0).any()
+                     else "only groups whose rows all share one label")
+        raise RecstackError(
+            f"{where}: the {len(starts)} validation group(s) hold {described}, so their "
+            "nDCG@10 cannot tell one model from another and early stopping would stop "
+            "after its patience without learning; give validation groups (frame.groups) "
+            "with positives and negatives, e.g. held-out requests of the training data")
 
 
 def check_scores_finite(scores: np.ndarray, frame: FeatureFrame, where: str) -> None:

@@ -178,6 +178,7 @@ class WarmStartMixin:
                 raise ConfigError(f"{self.name}: {param} = {getattr(self, param)!r}, but the "
                                   f"previous model has {param} = {getattr(previous, param)!r};"
                                   f" a warm start needs the same {param}")
+        _check_shared_ids(self.name, previous, train)
         self._warm_start_from = previous
         try:
             return self.fit(train, progress=progress)
@@ -197,6 +198,26 @@ class WarmStartMixin:
         declared = getattr(cls, "params", {})
         return all(_comparable(params.get(p, declared[p].default))
                    == _comparable(getattr(previous, p)) for p in cls.warm_start_params)
+
+
+def _check_shared_ids(model: str, previous: Any, train: Interactions) -> None:
+    """Refuse a warm start from a model that knows none of ``train``'s users and none of
+    its items: no vector would carry over, and the fit was a fresh one started from the
+    wrong model without a word (a model of another data set, or of another id scheme)."""
+    from recstack.models.base import check_interactions  # base imports this module
+
+    check_interactions(train, f"{model}.fit_from")
+    shared = {kind: len(known_rows(getattr(train, kind), getattr(previous, f"{kind}_"))[0])
+              for kind in ("users", "items")}
+    if not any(shared.values()) and len(train.users) and len(train.items):
+        old_users, old_items = previous.users_.external_ids, previous.items_.external_ids
+        raise ConfigError(
+            f"{model}: the previous model knows none of these {len(train.users):,} users and "
+            f"{len(train.items):,} items (it knows users like {old_users[:3].tolist()} and "
+            f"items like {old_items[:3].tolist()}; these are like "
+            f"{train.users.external_ids[:3].tolist()} and "
+            f"{train.items.external_ids[:3].tolist()}), so nothing would carry over; warm-"
+            "start from the model of the previous window of this data, or use fit")
 
 
 def _comparable(value: Any) -> Any:

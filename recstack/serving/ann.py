@@ -247,7 +247,9 @@ class ItemIndex:
     def search_one(self, query: np.ndarray, k: int, exclude: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray]:
         """One query's ``k`` best items, as :meth:`search` answers them (same widening,
-        same tie rule), without its checks and sparse masks: the service's request path.
+        same tie rule), without sparse masks: the service's request path. ``k`` and the
+        exclusions are checked as :meth:`search` checks them (the graph path returned an
+        empty list for ``k=0`` and the exact path refused it)
 
         Parameters
         ----------
@@ -263,8 +265,15 @@ class ItemIndex:
         scores : ndarray of float32, shape (k,)
             ``-1`` / ``-inf`` in slots left empty.
         """
-        excluded = (np.unique(np.asarray(exclude, np.int64)) if exclude is not None
-                    and len(exclude) else np.empty(0, np.int64))
+        k = check_list_length(k, 1, self.n_items)
+        excluded = np.empty(0, np.int64)
+        if exclude is not None and len(exclude):
+            excluded = np.asarray(exclude)
+            if excluded.dtype.kind not in "iu":
+                # a boolean mask over the items was cast to the indices 0 and 1, and 2.7 to
+                # 2: refused as search refuses them (integer arrays skip the check)
+                excluded = _item_indices(exclude, "exclude")
+            excluded = np.unique(excluded.astype(np.int64, copy=False))
         if len(excluded) and (excluded[0] < 0 or excluded[-1] >= self.n_items):
             raise ConfigError(f"excluded item indices must be in [0, {self.n_items}), got "
                               f"{excluded[0] if excluded[0] < 0 else excluded[-1]}")

@@ -308,7 +308,7 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
     ``file_format`` is ``"csv"`` or ``"parquet"`` (default: from the suffix). CSV files have
     a header line; other reader options go in ``options`` (e.g. ``{"sep": "\\t"}``).
     """
-    path = str(path)
+    path = _location(path, "read_table path")
     kind = file_format or ("parquet" if path.rstrip("/").endswith(".parquet") else "csv")
     if kind not in ("csv", "parquet"):
         raise ConfigError(f"{path}: file_format must be 'csv' or 'parquet', got {kind!r}")
@@ -323,17 +323,96 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
                  if kind == "csv" else reader.parquet(path))
     except Exception as error:  # Spark's AnalysisException: no such path, no data files
         raise RecstackError(f"{path}: cannot read it as {kind} "
-                            f"({str(error).splitlines()[0]})") from None
-    roles = {USER_ID: (user_col, "user ids"), ITEM_ID: (item_col, "item ids"),
-             VALUE: (value_col, "values"), TIMESTAMP: (timestamp_col, "timestamps")}
+                            f"({_spark_reason(error)})") from None
+    roles = {USER_ID: (user_col, "user ids", "user_col"),
+             ITEM_ID: (item_col, "item ids", "item_col"),
+             VALUE: (value_col, "values", "value_col"),
+             TIMESTAMP: (timestamp_col, "timestamps", "timestamp_col")}
+    holder: dict[Any, str] = {}
     chosen = []
-    for role, (column, what) in roles.items():
+    for role, (column, what, option) in roles.items():
         if column is None:
             continue
         if column not in frame.columns:
+            if kind == "csv":
+                _refuse_undecoded_header(frame.columns, path)
             raise UnknownColumnError(column, frame.columns, role=what, file=path)
+        if column in holder:
+            # both roles were read from one column (user == item on every row, or the
+            # times taken as values): a slip in naming the columns, as on one machine
+            raise ConfigError(f"{path}: column {column!r} would hold both the "
+                              f"{holder[column]} and the {what} ({option}); one column "
+                              "cannot hold two roles: name another column")
+        holder[column] = f"{what} ({option})"
         chosen.append(frame[column].alias(role))
-    return encode(frame.select(*chosen), where=path)
+    selected = frame.select(*chosen)
+    if kind == "csv":
+        _refuse_undecoded_ids(selected, path)
+    return encode(selected, where=path)
+
+
+def _location(path: Any, what: str) -> str:
+    """``path`` as the text Spark reads: a local path (a leading ``~`` is the home folder)
+    or a URL such as ``s3a://bucket/x``, kept as given (a Path would fold its ``//``).
+    None, a number or a list were read as a file named ``None`` or failed with Py4J's
+    "An error occurred while calling o123.csv"."""
+    from recstack.atomic import checked_path
+
+    checked_path(path, what)
+    text = str(path) if isinstance(path, str) else str(Path(path))
+    return str(Path(text).expanduser()) if text.startswith("~") else text
+
+
+def _spark_reason(error: Exception) -> str:
+    """The line of a Spark error that says what went wrong: an AnalysisException's first
+    line, or for a Py4J error (whose first line is only "An error occurred while calling
+    o123.parquet.") the Java exception's message below it."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    if lines[0].startswith("An error occurred while calling") and len(lines) > 1:
+        java = lines[1].lstrip(": ")
+        # "org.apache.spark.SparkException: [CODE] message": the message, without the class
+        head, _, message = java.partition(": ")
+        return (message or head)[:300]
+    return lines[0][:300]
+
+
+#: what Spark's CSV reader makes of bytes that are not text in its encoding (UTF-8 unless
+#: the ``encoding`` option says otherwise): U+FFFD; a UTF-16 file also reads as NULs
+_UNDECODED = ("\ufffd", "\x00")
+_ENCODING_FIX = ("the file is not UTF-8 text: pass its encoding in options, e.g. "
+                 "options={\"encoding\": \"iso-8859-1\"} (Latin-1; or \"utf-16\"), or "
+                 "re-save it as UTF-8")
+
+
+def _refuse_undecoded_header(columns: Sequence[str], path: str) -> None:
+    if any(mark in name for name in columns for mark in _UNDECODED):
+        shown = ", ".join(repr(name[:40]) for name in columns[:4])
+        raise DataFormatError(f"the header reads as {shown}: {_ENCODING_FIX}", file=path)
+
+
+def _refuse_undecoded_ids(frame: Any, path: str) -> None:
+    """Refuse text ids holding U+FFFD, the mark of bytes Spark could not decode: a Latin-1
+    file read as UTF-8 made 'José' the id 'Jos' and U+FFFD, and the accented names that
+    differed only there one user."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    text = [c for c in (USER_ID, ITEM_ID)
+            if isinstance(frame.schema[c].dataType, T.StringType)]
+    if not text:
+        return
+    condition = F.lit(False)
+    for column in text:
+        condition = condition | F.col(column).contains("\ufffd")
+    found = frame.filter(condition).limit(1).collect()
+    if found:
+        row = found[0].asDict()
+        column = next(c for c in text if row[c] is not None and "\ufffd" in row[c])
+        raise DataFormatError(f"{row[column]!r} holds bytes that are not UTF-8 (shown as "
+                              f"\\ufffd), on the row {_preview_row(row)}; {_ENCODING_FIX}",
+                              file=path, column=column)
 
 
 def read_partitioned(spark: Any, root: str | Path, *, start: Any = None, end: Any = None
@@ -409,7 +488,9 @@ def write_parquet(frame: Any, path: str | Path, *, overwrite: bool = False) -> s
     """Write ``frame`` as Parquet through Spark's output commit protocol: task outputs are
     staged and only a job that succeeds moves them to ``path``; when the job fails nothing
     is left at ``path``."""
-    path = str(path)
+    path = _location(path, "write_parquet path")
+    if overwrite:
+        _refuse_replacing_other_files(path)
     try:
         frame.write.mode("overwrite" if overwrite else "errorifexists").parquet(path)
     except Exception as error:
@@ -427,6 +508,26 @@ def write_parquet(frame: Any, path: str | Path, *, overwrite: bool = False) -> s
         raise RecstackError(f"writing {path} failed, and nothing was written there: {first}"
                             ) from None
     return path
+
+
+def _refuse_replacing_other_files(path: str) -> None:
+    """Refuse ``overwrite`` of a local folder holding files that no Parquet write made:
+    Spark's overwrite deletes the whole folder first (a write to the data's own folder
+    deleted the user's CSV files and notes), as ``--out`` refuses on the command line.
+    A Parquet output holds ``*.parquet`` parts (in ``key=value`` folders when partitioned)
+    and the committer's ``_SUCCESS``, ``.crc`` and hidden files."""
+    local = Path(path.removeprefix("file:"))
+    if "://" in path.removeprefix("file://") or not local.is_dir() or local.is_symlink():
+        return
+    others = sorted(str(p.relative_to(local)) for p in local.rglob("*")
+                    if p.is_file() and not p.name.startswith(("_", "."))
+                    and not p.name.endswith((".parquet", ".crc")))
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
+                                         if len(others) > 5 else "")
+        raise RecstackError(f"{path}: is a folder of other files ({shown}), not a Parquet "
+                            "output, which overwrite=True would delete; write to another "
+                            "folder, or an empty or new one")
 
 
 # --------------------------------------------------------------------------- filters

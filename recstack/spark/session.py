@@ -246,6 +246,37 @@ def find_java(environ: Mapping[str, str] | None = None) -> str:
     return found
 
 
+def java_version(java: str) -> int | None:
+    """The major version of ``java`` (``1.8`` is 8), from ``java -version``; None when it
+    cannot be told (the JVM is then left to start, or to say why not)."""
+    import subprocess
+
+    try:
+        shown = subprocess.run([java, "-version"], capture_output=True, text=True,
+                               timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', shown.stderr + shown.stdout)
+    if found is None:
+        return None
+    major = int(found.group(1))
+    return int(found.group(2) or 0) if major == 1 else major
+
+
+def check_java_version(java: str, pyspark_version: str | None = None) -> None:
+    """Refuse a Java older than the installed pyspark runs on (17 for pyspark 4, 8 for
+    pyspark 3): the JVM stops at once with UnsupportedClassVersionError and pyspark says
+    only "Java gateway process exited before sending its port number"."""
+    if pyspark_version is None:
+        pyspark_version = require_pyspark().__version__
+    needed = 17 if int(str(pyspark_version).split(".", 1)[0] or 0) >= 4 else 8
+    version = java_version(java)
+    if version is not None and version < needed:
+        raise RecstackError(f"{java} is Java {version}; pyspark {pyspark_version} needs Java "
+                            f"{needed} or newer: install one (e.g. apt-get install "
+                            f"openjdk-{max(needed, 17)}-jre-headless) and point JAVA_HOME at it")
+
+
 def spark_session(settings: SparkSettings | None = None) -> Any:
     """A :class:`pyspark.sql.SparkSession` for ``settings`` (the running one is reused, as
     Spark allows one per process; its settings are then those it was started with)."""
@@ -255,7 +286,8 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
 
     active = SparkSession.getActiveSession()
     if active is None:
-        find_java()  # Spark's own message for a missing JVM is a py4j traceback
+        # Spark's own message for a missing or too old JVM is a py4j traceback
+        check_java_version(find_java())
     builder = SparkSession.builder.appName(settings.app_name)
     if settings.master:
         builder = builder.master(settings.master)

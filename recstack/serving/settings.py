@@ -304,7 +304,9 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
         values["variants"] = [_parse_variant(text) for text in variants]
     if admin_token_file is not None:
         try:
-            values["admin_token"] = Path(admin_token_file).read_text(encoding="utf-8").strip()
+            # utf-8-sig: an editor's byte-order mark is no part of the token (it was
+            # refused as "characters other than printable ASCII", the token looking right)
+            token = Path(admin_token_file).read_text(encoding="utf-8-sig").strip()
         except OSError as error:
             raise ConfigError(f"--admin-token-file {admin_token_file}: cannot read it "
                               f"({error.strerror or error}); give the file holding the "
@@ -314,6 +316,11 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
                               f"({error.reason} at byte {error.start}); write the token as "
                               "text, e.g. python -c 'import secrets; "
                               "print(secrets.token_hex(16))'") from None
+        lines = token.splitlines()
+        if len(lines) > 1:
+            raise ConfigError(f"--admin-token-file {admin_token_file}: holds {len(lines)} "
+                              "lines; the file holds the token alone, on one line")
+        values["admin_token"] = token
     return ServiceSettings.create(**values)
 
 

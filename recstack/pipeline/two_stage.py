@@ -13,6 +13,7 @@ score, save/load), registered as ``two_stage`` for experiment files::
 from __future__ import annotations
 
 import tempfile
+import warnings
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
@@ -32,6 +33,7 @@ from recstack.pipeline.candidates import (
     source_names,
 )
 from recstack.pipeline.features import (
+    CONTEXT_TIME,
     FeatureBuilder,
     HistoryState,
     label_context,
@@ -44,12 +46,17 @@ from recstack.pipeline.training_data import (
     window_cutoff,
 )
 from recstack.progress import Progress, resolve
+from recstack.specs import did_you_mean
 from recstack.topk import DEFAULT_MEMORY_BUDGET_BYTES, pad_columns, top_k_batched
 
 _GENERATOR = "g{}__"
 _SCORER = "s{}__"
 _FEATURES = "f__"
 _RANKER = "r__"
+
+
+class UnusedContextWarning(UserWarning):
+    """A serving context gave columns that no context feature of the model reads."""
 
 
 @register
@@ -319,7 +326,7 @@ class TwoStage(Recommender):
         self._require_fitted()
         check_exclude_seen(exclude_seen)
         user_index = np.asarray(self._user_indices(users), np.int64)
-        requests = None if context is None else request_context(context, len(user_index))
+        requests = None if context is None else self._requests(context, len(user_index))
         k = check_list_length(k, len(user_index), len(self.items_))
 
         def score_requests(positions: np.ndarray) -> np.ndarray:
@@ -349,7 +356,7 @@ class TwoStage(Recommender):
         if user_index.shape != item_index.shape:
             raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
                               f"{item_index.shape}")
-        requests = None if context is None else request_context(context, len(user_index))
+        requests = None if context is None else self._requests(context, len(user_index))
         out = np.empty(len(user_index), np.float32)
         # a full-catalog row per pair: batched so that the rows fit the memory budget
         batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (len(self.items_) * 8 * 2))
@@ -362,6 +369,24 @@ class TwoStage(Recommender):
                                          exclude_seen=exclude_seen))
             out[chosen] = rows[np.arange(len(rows)), item_index[chosen]]
         return out
+
+    def _requests(self, context: Any, n: int) -> Any:
+        """The serving ``context`` as one row per request, warning about the columns no
+        context feature reads: a misspelt ``devcie`` (or a context given to a model without
+        context features) left the features at the unknown level without a word."""
+        requests = request_context(context, n)
+        known = [column.column for column in self.builder_.context_]
+        if self.builder_.context_time:
+            known.append(CONTEXT_TIME)
+        unused = [str(name) for name in requests.columns if str(name) not in known]
+        if unused:
+            reads = (f"its context columns are {', '.join(map(repr, known))}" if known
+                     else "the model has no context features")
+            warnings.warn(
+                f"{self.name}: context column(s) {', '.join(map(repr, unused))} are not "
+                f"read by any feature{did_you_mean(unused[0], known)} ({reads}); they "
+                "are ignored", UnusedContextWarning, stacklevel=3)
+        return requests
 
     def _score_requests(self, user_index: np.ndarray, requests: Any, *,
                         exclude_seen: bool = True) -> np.ndarray:
@@ -433,7 +458,7 @@ class TwoStage(Recommender):
         rows = None
         if context is not None:
             # checked even when unused, as recommend checks it: a wrong context is a mistake
-            requests = request_context(context, n)
+            requests = self._requests(context, n)
             if self.builder_.uses_context:
                 rows = requests.iloc[candidates.users]
         state = self.builder_.visitor_state(self.state_, history)

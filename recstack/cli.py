@@ -20,6 +20,7 @@ import errno
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import typing
@@ -376,13 +377,29 @@ def _serve(args: argparse.Namespace) -> int:
                             'missing): pip install "recstack[serving]"') from None
     from recstack.serving.service import preflight
 
+    _check_host_resolves(args.host, args.port)
     preflight(settings)
-    print(f"serving {settings.registry} on http://{args.host}:{args.port}/ "
+    shown = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
+    print(f"serving {settings.registry} on http://{shown}:{args.port}/ "
           f"({args.workers} worker{'s' if args.workers > 1 else ''}; Ctrl-C stops)",
           file=sys.stderr)
     serve(settings, host=args.host, port=args.port, workers=args.workers,
           log_level=args.log_level)
     return 0
+
+
+def _check_host_resolves(host: str, port: int) -> None:
+    """Refuse a ``--host`` name this machine cannot resolve before the model loads: uvicorn
+    said "Name or service not known" without naming the flag, after the loading."""
+    import socket
+
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        reason = error.strerror if isinstance(error, socket.gaierror) else str(error)
+        raise RecstackError(f"--host {host}: cannot resolve it ({reason}); give an IP "
+                            "address, or a name this machine resolves (e.g. localhost)"
+                            ) from None
 
 
 def _online(args: argparse.Namespace) -> int:
@@ -643,6 +660,44 @@ _positive_int = _int_at_least(1)
 _non_negative_int = _int_at_least(0)
 # uvicorn takes a port above 65535 modulo 2**16 and binds another port without a word
 _port = _int_at_least(1, 65535, "a TCP port")
+#: one label of a host name (RFC 1123): letters, digits and inner hyphens
+_HOST_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def _host(text: str) -> str:
+    """``serve --host``: an IP address or a host name, alone. uvicorn took an empty one as
+    every interface (the service was open to the network where the default keeps it to
+    this machine), and a name with a scheme, a port or a space failed only after the model
+    loaded, as "Name or service not known", or hung."""
+    import ipaddress
+
+    examples = ("e.g. 127.0.0.1 (this machine only, the default), 0.0.0.0 (every "
+                "interface) or a host name such as localhost")
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected an IP address or a host name, got "
+                                         f"{text!r} (which would listen on every interface); "
+                                         f"{examples}")
+    try:
+        return str(ipaddress.ip_address(text[1:-1] if text.startswith("[") and
+                                        text.endswith("]") else text))
+    except ValueError:
+        pass
+    if "://" in text or "/" in text:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the host alone, without a scheme "
+                                         f"or a path; {examples}")
+    if text.count(":") == 1 and text.rpartition(":")[2].isdigit():
+        host, _, port = text.rpartition(":")
+        raise argparse.ArgumentTypeError(f"{text!r}: give the port with --port (--host {host} "
+                                         f"--port {port})")
+    labels = text.split(".")
+    if all(label.isdigit() for label in labels):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an IP address (IPv4: four numbers "
+                                         f"0-255 separated by dots); {examples}")
+    if len(text) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an IP address or a host name "
+                                         f"(letters, digits, '-' and '.', without spaces); "
+                                         f"{examples}")
+    return text
 
 
 def _non_negative_float(text: str) -> float:
@@ -899,7 +954,9 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--variant", action="append", default=[], metavar="NAME=MODEL:SHARE",
                        help="an A/B arm, e.g. --variant control=als:0.5 --variant "
                        "test=ease:0.5 (instead of --model)")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", type=_host, default="127.0.0.1",
+                       help="the address to listen on: 127.0.0.1 (the default) serves this "
+                       "machine only, 0.0.0.0 every interface")
     serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--workers", type=_positive_int, default=1,
                        help="uvicorn worker processes (each loads the model; see deploy/)")

@@ -671,7 +671,12 @@ def _parse_models(table: Any, file: str) -> tuple[ModelSpec, ...]:
     for number, entry in enumerate(table, start=1):
         where = f"{file}[[models]] #{number} "
         if not isinstance(entry, dict) or "type" not in entry:
-            raise ConfigError(f"{where}needs a 'type' (one of {', '.join(known)})")
+            # a near-miss key ('Type', 'typ') was left out of the message, which then read
+            # as if the entry had no type at all
+            near = did_you_mean(next((key for key in entry if did_you_mean(key, ["type"])),
+                                     ""), ["type"]) if isinstance(entry, dict) else ""
+            written = f"; found {', '.join(map(repr, entry))}{near}" if near else ""
+            raise ConfigError(f"{where}needs a 'type' (one of {', '.join(known)}){written}")
         kind = entry["type"]
         if kind not in known:
             raise ConfigError(f"{where}type: {kind!r} is not a known model"
@@ -689,6 +694,10 @@ def _parse_models(table: Any, file: str) -> tuple[ModelSpec, ...]:
     return tuple(models)
 
 
+#: the keys of a ``[[models]]`` entry that are not the model's parameters
+ENTRY_KEYS = ("type", "label")
+
+
 def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str) -> None:
     """Each parameter against the model's declaration (so the message names the key), then
     the model as a whole (checks across parameters)."""
@@ -697,9 +706,11 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str)
     declared = cls.params
     for key, value in params.items():
         if key not in declared:
-            raise ConfigError(f"{where}unknown key {key!r} for {kind}"
-                              f"{did_you_mean(key, declared)}; its parameters: "
-                              f"{', '.join(declared) or '(none)'}")
+            # 'lable' or 'Label' is a misspelt entry key, not a parameter: suggest it too
+            near = did_you_mean(key, [*declared, *ENTRY_KEYS])
+            raise ConfigError(f"{where}unknown key {key!r} for {kind}{near}; its parameters: "
+                              f"{', '.join(declared) or '(none)'} (besides "
+                              f"{' and '.join(ENTRY_KEYS)})")
         try:
             declared[key].check(kind, key, value)
         except ConfigError as error:

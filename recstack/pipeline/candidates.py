@@ -248,10 +248,30 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
     become NaN. Users are scored ``batch_users`` at a time (their full rows, then the
     candidates' entries). With ``histories``, the candidates' users are its row positions
     (new users, as in :func:`generate_candidates`), scored by ``score_histories``."""
+    names = tuple(names)
+    if len(names) != len(scorers) or len(set(names)) != len(names):
+        # a name short, and a column of similarity had no name (its feature was dropped)
+        raise ConfigError(f"candidates: give one distinct name per scorer ({len(scorers)}), "
+                          f"got {list(names)}")
     for position, scorer in enumerate(scorers):
+        if not isinstance(scorer, Recommender):
+            raise RecstackError(f"candidates: scorers[{position}] is a "
+                                f"{type(scorer).__name__}, not a recstack model")
         if not scorer.is_fitted:
             raise RecstackError(f"candidates: scorers[{position}] ({scorer.name}) is not "
                                 "fitted; call fit() on it first")
+        # candidates hold indices of the generators' vocabulary: a scorer fitted on fewer
+        # items or users failed with an IndexError (on as many, it read other items)
+        for kind, indices, size in (
+                ("item", candidates.items, len(scorer.items_)),
+                ("user", candidates.users, None if histories is not None
+                 else len(scorer.users_))):
+            if size is not None and len(indices) and int(indices.max()) >= size:
+                raise RecstackError(
+                    f"candidates: scorers[{position}] ({scorer.name}) knows {size} "
+                    f"{kind}s, but the candidates hold {kind} index {int(indices.max())}; "
+                    "fit the scorers on the data the generators were fitted on (one "
+                    "vocabulary)")
         if histories is not None and not callable(getattr(scorer, "score_histories", None)):
             raise RecstackError(f"candidates: scorers[{position}] ({scorer.name}) cannot "
                                 "score a new user from their history (it has no "

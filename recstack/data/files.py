@@ -138,7 +138,9 @@ class _Detect(enum.Enum):
 DETECT = _Detect.DETECT
 
 #: The column names :func:`load_table` recognises for each role when it is not told
-#: which column to read, the default name first (exact spelling, case included).
+#: which column to read, the default name first (exact spelling, case included; a name
+#: that differs only in case or word separators, 'Rating', 'UserID', is refused, naming
+#: the option that reads it).
 WELL_KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "user ids": (USER_ID, "userId", "user", "userid", "uid"),
     "item ids": (ITEM_ID, "itemId", "movieId", "item", "itemid", "iid", "product_id"),
@@ -1618,8 +1620,11 @@ def load_table(
 
     Where several well-known names of a role are columns of the file (and the default
     name is not), the call is refused, naming them and the option that chooses. So a
-    file with a ``rating`` or ``time`` column never loses it silently. A file with no
-    column for values is implicit feedback (every row 1.0); with none for timestamps it
+    file with a ``rating`` or ``time`` column never loses it silently; nor one with a
+    ``Rating`` or ``Timestamp`` column: where no column has a well-known name exactly, one
+    that has it in another case or with other word separators (``UserID``, ``Movie ID``)
+    is refused, naming the option that reads it. A file with no column for values is
+    implicit feedback (every row 1.0); with none for timestamps it
     has no times. One column holds one role: naming a column for two roles is refused, and
     so is naming for one role the column another role finds by its name or the file's
     metadata (``item_col="user_id"`` where ``user_id`` holds the users).
@@ -1860,10 +1865,12 @@ def _name_it(role: str) -> str:
 def _detect_column(role: str, available: Sequence[str], taken: set[str], path: Path
                    ) -> str | None:
     """The column of ``role`` found by its name (see :func:`load_table`): the default name,
-    else the one well-known name present; None where the file has none (the default name
-    for ids, which are required, so that the error lists the columns). A column in
-    ``taken`` (named for another role) settles a choice between several well-known names;
-    otherwise it is still returned, for the caller to refuse one column in two roles."""
+    else the one well-known name present; a well-known name but for case and word
+    separators is refused (:func:`_refuse_other_spellings`); None where the file has none
+    (the default name for ids, which are required, so that the error lists the columns).
+    A column in ``taken`` (named for another role) settles a choice between several
+    well-known names; otherwise it is still returned, for the caller to refuse one column
+    in two roles."""
     default, *others = WELL_KNOWN_COLUMNS[role]
     if default in available:
         return default
@@ -1871,6 +1878,8 @@ def _detect_column(role: str, available: Sequence[str], taken: set[str], path: P
     if len(candidates) > 1:
         candidates = [name for name in candidates if name not in taken]
     option = _ROLE_OPTIONS[role]
+    if not candidates:
+        _refuse_other_spellings(role, available, taken, path)
     if len(candidates) > 1:
         none = "" if role in ("user ids", "item ids") else f", or {option}=None for none"
         raise RecstackError(
@@ -1882,6 +1891,34 @@ def _detect_column(role: str, available: Sequence[str], taken: set[str], path: P
                       "another)", path, role, candidates[0], default, option)
         return candidates[0]
     return default if role in ("user ids", "item ids") else None
+
+
+def _refuse_other_spellings(role: str, available: Sequence[str], taken: set[str], path: Path
+                            ) -> None:
+    """Refuse a column that is a well-known name of ``role`` but for case and word
+    separators ('Rating', 'Timestamp', 'UserID', 'Movie ID'), where no column has the exact
+    name: names are matched exactly, so a rating or time column was dropped without a word
+    (the file read as implicit feedback without times), and 'UserID' was reported as no
+    user column. Say which column it seems to be and how to name it."""
+    # the first name of a spelling wins: 'UserID' is shown as 'user_id', the default
+    by_spelling = {_loose_name(name): name for name in reversed(WELL_KNOWN_COLUMNS[role])}
+    lookalikes = [name for name in available
+                  if _loose_name(name) in by_spelling and name not in taken]
+    if not lookalikes:
+        return
+    option = _ROLE_OPTIONS[role]
+    none = "" if role in ("user ids", "item ids") else f" ({option}=None to read none)"
+    shown = " and ".join(f"{name!r} ({by_spelling[_loose_name(name)]!r} spelled otherwise)"
+                         for name in lookalikes)
+    raise RecstackError(
+        f"{path}: column {shown} seems to hold the {role}, but column names are matched "
+        f"exactly, case and separators included: name the column with "
+        f"{option}={lookalikes[0]!r}{none}")
+
+
+def _loose_name(name: str) -> str:
+    """A column name without case and word separators: 'User ID' and 'user_id' are one."""
+    return re.sub(r"[\s_\-.]", "", name).casefold()
 
 
 def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,

@@ -45,7 +45,8 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
     if out is not None:
         _refuse_target_over_run(Path(out), folder)
     try:
-        report = json.loads(source.read_text(encoding="utf-8"))
+        # utf-8-sig: an editor's byte-order mark is no part of the JSON
+        report = json.loads(source.read_text(encoding="utf-8-sig"))
     except ValueError as error:
         raise RecstackError(f"{source}: not valid JSON ({error})") from None
     _check_report(source, report)

@@ -66,7 +66,9 @@ def _unreadable(path: Path, error: OSError) -> RecstackError:
 
 def _load_json(path: Path) -> dict[str, Any]:
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark from an editor that saved a hand edit is no part of
+        # the JSON (json.loads refused the whole file as "damaged")
+        payload = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
         raise _unreadable(path, error) from None
     except json.JSONDecodeError as error:

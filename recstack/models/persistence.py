@@ -290,7 +290,9 @@ def _read_metadata(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise RecstackError(f"{meta_path}: cannot read ({error.strerror})") from None
     try:
-        text = raw.decode("utf-8")
+        # utf-8-sig: a byte-order mark from an editor that saved a hand edit is no part
+        # of the JSON (json.loads called the metadata corrupted)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise RecstackError(f"{meta_path}: not UTF-8 text (byte {error.start}); the metadata "
                             "is corrupted") from None

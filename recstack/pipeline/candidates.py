@@ -311,6 +311,15 @@ def candidate_recall(candidates: Candidates, test: Interactions) -> float:
     if len(test) == 0:
         return float("nan")
     n_items = test.n_items
+    for kind, indices, size in (("item", candidates.items, n_items),
+                                ("user", candidates.users, test.n_users)):
+        if len(indices) and int(indices.max()) >= size:
+            # the keys user * n_items + item then met other users' test items: a recall
+            # of another vocabulary's pairs, silently
+            raise RecstackError(
+                f"candidate_recall: the candidates hold {kind} index {int(indices.max())}, "
+                f"but the test data have {size} {kind}s; take the test split of the data "
+                "the candidates' generators were fitted on (one vocabulary)")
     test_keys = np.unique(test.user_index.astype(np.int64) * n_items
                           + test.item_index.astype(np.int64))
     found = np.isin(test_keys, candidates.users * n_items + candidates.items)

@@ -1,7 +1,8 @@
-"""Seventh bad-input probe of the candidates' scorers: a scorer fitted on other data than
-the generators (fewer items: an IndexError traceback) and scorer names that do not give
-each scorer one distinct name (a similarity column without a name, its feature silently
-dropped) are refused before any scoring."""
+"""Seventh bad-input probe of the candidates' scorers and recall: a scorer fitted on other
+data than the generators (fewer items: an IndexError traceback), scorer names that do not
+give each scorer one distinct name (a similarity column without a name, its feature
+silently dropped) and a recall against test data of another vocabulary (a made-up value)
+are refused."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ import pytest
 from recstack.data.synthetic import generate
 from recstack.errors import ConfigError, RecstackError
 from recstack.models import create_model
-from recstack.pipeline.candidates import generate_candidates, score_candidates
+from recstack.pipeline.candidates import (
+    candidate_recall,
+    generate_candidates,
+    score_candidates,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +44,12 @@ def test_scorer_names_must_be_one_distinct_per_scorer(candidates, names):
     with pytest.raises(ConfigError, match=f"give one distinct name per scorer "
                        f"\\({len(scorers)}\\), got"):
         score_candidates(found, scorers, names)
+
+
+def test_recall_against_test_data_of_another_vocabulary_is_refused(candidates):
+    # its keys user * n_items + item met other users' test items: a made-up recall
+    _, found = candidates
+    other = generate(n_users=60, n_items=20, n_interactions=300, seed=2)
+    with pytest.raises(RecstackError, match=f"candidate_recall: the candidates hold item "
+                       f"index {int(found.items.max())}, but the test data have 20 items"):
+        candidate_recall(found, other)

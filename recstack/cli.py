@@ -378,6 +378,7 @@ def _serve(args: argparse.Namespace) -> int:
     from recstack.serving.service import preflight
 
     _check_host_resolves(args.host, args.port)
+    _check_address_free(args.host, args.port)
     preflight(settings)
     shown = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
     print(f"serving {settings.registry} on http://{shown}:{args.port}/ "
@@ -400,6 +401,33 @@ def _check_host_resolves(host: str, port: int) -> None:
         raise RecstackError(f"--host {host}: cannot resolve it ({reason}); give an IP "
                             "address, or a name this machine resolves (e.g. localhost)"
                             ) from None
+
+
+def _check_address_free(host: str, port: int) -> None:
+    """Refuse a ``--host``/``--port`` another process listens on (or this user may not bind)
+    before the model loads: uvicorn logged the bind error after loading it and exited with
+    status 3. Bound as uvicorn binds (``SO_REUSEADDR``), then released at once."""
+    import socket
+
+    # the socket uvicorn opens: IPv6 for an address with ':', else IPv4
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise RecstackError(f"--port {port}: {host} port {port} is already in use "
+                                    "(another service listens there); stop it or choose "
+                                    "another --port") from None
+            if error.errno in (errno.EACCES, errno.EPERM):
+                low = " (ports below 1024 need root)" if port < 1024 else ""
+                raise RecstackError(f"--port {port}: no permission to listen on {host} port "
+                                    f"{port}{low}; choose another --port, e.g. 8000") from None
+            if error.errno == errno.EADDRNOTAVAIL:
+                raise RecstackError(f"--host {host}: not an address of this machine; give "
+                                    "one of its addresses, 127.0.0.1 or 0.0.0.0") from None
+            raise
 
 
 def _online(args: argparse.Namespace) -> int:

@@ -71,3 +71,27 @@ def test_a_host_name_that_does_not_resolve_is_refused_before_the_model_loads(
 ])
 def test_addresses_and_names_are_still_taken(given, kept):
     assert cli._host(given) == kept
+
+
+def test_a_port_another_process_listens_on_is_refused_before_the_model_loads(
+        capsys, tmp_path, never_serve):
+    # uvicorn logged the bind error after the model loaded and exited with status 3
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, err = _run(capsys, "serve", "--registry", str(tmp_path), "--host",
+                         "127.0.0.1", "--port", str(port))
+    assert code == 2
+    assert err.startswith(f"recstack: error: --port {port}: 127.0.0.1 port {port} is already "
+                          "in use (another service listens there); stop it or choose another "
+                          "--port"), err
+
+
+def test_an_address_of_another_machine_is_refused_naming_the_host(capsys, tmp_path,
+                                                                 never_serve):
+    # 192.0.2.1 is reserved for documentation (RFC 5737): never an address of this machine
+    code, err = _run(capsys, "serve", "--registry", str(tmp_path), "--host", "192.0.2.1")
+    assert code == 2
+    assert err.startswith("recstack: error: --host 192.0.2.1: not an address of this "
+                          "machine"), err

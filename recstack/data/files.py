@@ -1026,6 +1026,10 @@ def _read_numeric_compiled(path: Path, layout: DelimitedLayout, names: list[str]
     return dict(zip(columns, arrays, strict=True))
 
 
+#: a decimal number written with a comma, as spreadsheets in many languages write them
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*", re.ASCII)
+
+
 def _field_problem(text: str, kind: ColumnKind) -> str | None:
     """Why ``text`` is not a valid ``kind`` value, or None if it is."""
     if kind in ("int32", "int64"):
@@ -1038,6 +1042,10 @@ def _field_problem(text: str, kind: ColumnKind) -> str | None:
             return f"found {text.strip()}, outside the {kind} range"
         return None
     if kind in ("float32", "float64"):
+        if _DECIMAL_COMMA.fullmatch(text):
+            # a European spreadsheet's '3,5' (in a file separated by ';' or tabs)
+            return (f"found {text!r}, a number with a decimal comma; numbers here are "
+                    f"written with a point, {text.strip().replace(',', '.')}")
         if not _FLOAT_TEXT.fullmatch(text):
             return "found an empty field" if not text.strip() else f"found {text!r}"
         return None

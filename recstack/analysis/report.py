@@ -543,10 +543,15 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
 def popularity_buckets(item_counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Head, middle and tail: items by training rows, most popular first; an item is in
     the head while the rows of the items before it are under a third of the total, in the
-    middle while under two thirds, else in the tail."""
+    middle while under two thirds, else in the tail. Items of equal counts share the
+    bucket of the first of them (as users of equal activity share a quartile): ranked by
+    index among themselves, a catalog of equal popularity was cut into a "head", "middle"
+    and "tail" that differed in nothing but their ids."""
     order = np.argsort(-item_counts, kind="stable")
     sorted_counts = item_counts[order].astype(np.float64)
     before = (np.cumsum(sorted_counts) - sorted_counts) / max(sorted_counts.sum(), 1.0)
+    # the position of the first item of each item's count (the counts run high to low)
+    before = before[np.searchsorted(-sorted_counts, -sorted_counts, side="left")]
     bucket_sorted = (before >= 1 / 3).astype(np.int64) + (before >= 2 / 3)
     bucket = np.empty_like(bucket_sorted)
     bucket[order] = bucket_sorted

@@ -1,8 +1,9 @@
 """Seventh bad-input probe of the re-rankers: a multiplicative boost whose factor
 1 + w * x is below 0 for some item (its score's sign flipped: a good item sent to the
-bottom) is refused naming the item, and negative scores given to a multiplicative boost
-(which it moves the wrong way) are warned about. Expected values by hand from
-s' = s * (1 + w * x)."""
+bottom) is refused naming the item, negative scores given to a multiplicative boost
+(which it moves the wrong way) are warned about, and an item predicate comparing text with
+a number column (or a number with a text column), which never match, is refused. Expected
+values by hand from s' = s * (1 + w * x)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
-from recstack.pipeline.rerank import ColumnBoost
+from recstack.pipeline.rerank import ColumnBoost, ItemPredicate
 from recstack.pipeline.rerank.base import RerankContext
 from recstack.pipeline.rerank.boosts import NegativeScoresWarning
 
@@ -59,3 +60,23 @@ def test_non_negative_scores_under_multiply_are_not_warned_about():
         warnings.simplefilter("error")
         items, _ = rerank(ColumnBoost(column="margin", mode="multiply"), [0.9, 0.5, 0.0])
     assert items.tolist() == [[1, 0, 2]]  # 0.9 * 1, 0.5 * 2, 0 * 4
+
+
+# ------------------------------------------------------------------ item_predicate
+@pytest.mark.parametrize(("op", "value", "said"), [
+    ("!=", "3", "value '3' is text, and column 'margin' holds numbers; write it as a number"),
+    ("in", ["1", 3], "value '1' is text, and column 'margin' holds numbers"),
+])
+def test_text_compared_with_a_number_column_is_refused(op, value, said):
+    # '3' != 3.0 for every item: the step kept the whole catalog, and 'in' of a mixed list
+    # matched the numbers alone, without a word
+    with pytest.raises(ConfigError, match=said):
+        ItemPredicate(column="margin", op=op, value=value).fit(data())
+
+
+def test_a_number_compared_with_a_text_column_is_refused():
+    table = pd.DataFrame({"item_id": [1, 2, 3], "code": ["1", "2", "3"]})
+    train = Interactions.from_arrays(["a", "a", "b"], [1, 2, 3], item_table=table)
+    with pytest.raises(ConfigError, match="value 2 is a number, and column 'code' holds "
+                       "text; write it as text \\(in quotes, '2'\\)"):
+        ItemPredicate(column="code", op="!=", value=2).fit(train)

@@ -251,7 +251,8 @@ def _check_label(step: str, value: Any, separator: str) -> None:
 
 def _check_value_kind(step: ItemPredicate, kind: str) -> None:
     """Refuse true/false compared with numbers, or numbers with true/false: Python counts
-    True as 1, so ``year > true`` or ``available == 1`` would pass items without a word."""
+    True as 1, so ``year > true`` or ``available == 1`` would pass items without a word;
+    and text compared with numbers, or numbers with text, which are never equal."""
     values = step.value if isinstance(step.value, list | tuple) else [step.value]
     for value in values:
         is_flag = isinstance(value, bool | np.bool_)
@@ -262,6 +263,18 @@ def _check_value_kind(step: ItemPredicate, kind: str) -> None:
             raise ConfigError(f"{step.name}: value {value!r} is a number, and column "
                               f"{step.column!r} holds true/false values; compare it with "
                               "true or false")
+        # text never equals a number: '==' passed no item, '!=' and 'in' of a mixed list
+        # passed items as if the value were not there, without a word
+        if step.op == "contains":
+            continue
+        if kind == "numbers" and isinstance(value, str):
+            raise ConfigError(f"{step.name}: value {value!r} is text, and column "
+                              f"{step.column!r} holds numbers; write it as a number "
+                              "(without quotes)")
+        if kind == "text" and not is_flag and isinstance(value, numbers.Number):
+            raise ConfigError(f"{step.name}: value {value!r} is a number, and column "
+                              f"{step.column!r} holds text; write it as text (in quotes, "
+                              f"{str(value)!r})")
 
 
 def _present_values(column: pd.Series, step: ItemPredicate) -> str:

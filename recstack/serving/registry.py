@@ -378,8 +378,18 @@ class ModelRegistry:
         if keep is not None:
             _check_keep(keep)
         _check_publish_options(name, data, fingerprint, evaluation, index_options)
-        if fingerprint is None and data is not None:
-            fingerprint = data_fingerprint(data)
+        if not isinstance(make_current, bool | np.bool_):
+            # any text is true: make_current="false" pointed the alias at the new version
+            raise ConfigError(f"publish {name}: make_current must be True or False, got "
+                              f"{type(make_current).__name__} {make_current!r}")
+        if data is not None:
+            recorded = data_fingerprint(data)
+            if fingerprint is not None and fingerprint != recorded:
+                # one of the two was silently dropped (the fingerprint won)
+                raise ConfigError(f"publish {name}: fingerprint {fingerprint!r} is not that "
+                                  f"of data ({recorded!r}); give data or a fingerprint, not "
+                                  "two that disagree")
+            fingerprint = recorded
         with tempfile.TemporaryDirectory(prefix="recstack-publish-") as scratch:
             staging = Path(scratch) / "version"
             staging.mkdir()
@@ -423,8 +433,20 @@ class ModelRegistry:
         """Publish a model saved with ``model.save(path)``; it is loaded (and so checked:
         checksums, format, arrays) first, so a damaged artifact is refused. ``options`` as
         :meth:`publish`."""
-        from recstack.models.persistence import load_model
+        import inspect
 
+        from recstack.models.persistence import load_model
+        from recstack.specs import did_you_mean
+
+        # checked before the model is read: a misspelt option was a TypeError traceback
+        # from publish, after the load
+        accepted = [p for p in inspect.signature(self.publish).parameters
+                    if p not in ("name", "model")]
+        for option in options:
+            if option not in accepted:
+                raise ConfigError(f"publish_artifact {name}: unknown option {option!r}"
+                                  f"{did_you_mean(option, accepted)}; it takes: "
+                                  f"{', '.join(accepted)}")
         try:
             model = load_model(path)
         except RecstackError as error:
@@ -825,6 +847,12 @@ def _check_publish_options(name: str, data: Any, fingerprint: Any, evaluation: A
         raise ConfigError(f"{where}: fingerprint must be text (data_fingerprint(data)), got "
                           f"{type(fingerprint).__name__}")
     if evaluation is not None:
+        if not isinstance(evaluation, Mapping):
+            # readers of the manifest look results up by name (the CLI records results.json's
+            # entry); text or a list was recorded as given
+            raise ConfigError(f"{where}: evaluation must be a mapping of results (e.g. "
+                              f"{{\"ndcg@10\": 0.31}}), got {type(evaluation).__name__} "
+                              f"{str(evaluation)[:60]!r}")
         try:
             json.dumps(evaluation, default=_jsonable)
         except (TypeError, ValueError) as error:

@@ -55,6 +55,7 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
         raise BanditInputError(f"{where}: {name} must be an array of numbers, got "
                                f"{type(value).__name__}")
     refuse_complex(f"{where}: {name}", value, BanditInputError)
+    _refuse_ragged(where, name, value)
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -71,9 +72,32 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
     return array
 
 
+def _refuse_ragged(where: str, name: str, value: Any) -> None:
+    """Refuse rows of different lengths (a list of lists), naming the first row whose
+    length differs from the first's: numpy's own error was a ValueError traceback
+    ("inhomogeneous shape") for the indices and jargon for the numbers."""
+    if not isinstance(value, list | tuple):
+        return
+    lengths = [len(row) if isinstance(row, list | tuple | np.ndarray) else None
+               for row in value]
+    if len(set(lengths)) > 1:
+        row = next(r for r, length in enumerate(lengths) if length != lengths[0])
+
+        def told(length: int | None) -> str:
+            if length is None:
+                return "a single value"
+            return f"{length} entry" if length == 1 else f"{length} entries"
+
+        raise BanditInputError(
+            f"{where}: {name} must be a rectangular array (every row of one length), but row "
+            f"0 has {told(lengths[0])} and row {row} {told(lengths[row])}; pad the short rows "
+            "or give each list in its own call")
+
+
 def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int,
                    what: str = "item") -> np.ndarray:
     """``value`` as an int64 array of indices in ``[0, size)`` (else: an unknown ``what``)."""
+    _refuse_ragged(where, name, value)
     array = np.asarray(value)
     if array.dtype == bool:
         raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "

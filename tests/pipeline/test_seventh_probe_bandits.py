@@ -1,7 +1,8 @@
 """Seventh bad-input probe of Bayesian logistic regression and the bandit simulator: a
 DataFrame whose columns come in another order than at fit is read by name (by position,
 each weight met another feature's values, silently), columns named otherwise are refused,
-and counts given as numpy integers run the simulator. Expected values from the
+counts given as numpy integers run the simulator, and lists of different lengths given to
+a policy's update are named by row (a numpy ValueError traceback for the items). Expected values from the
 definition: the same rows, the same columns, give the same probabilities."""
 
 from __future__ import annotations
@@ -59,3 +60,14 @@ def test_simulator_counts_given_as_numpy_integers_run():
     result = environment.run(UCB1(n_items=20), n_rounds=counts[0], users_per_round=counts[1],
                              k=counts[2])
     assert len(result.regret) == 3
+
+
+@pytest.mark.parametrize(("items", "rewards", "named"), [
+    ([[0, 1], [2]], [[1.0, 0.0], [1.0]], "items"),  # numpy's ValueError traceback
+    ([[0, 1], [2, 0]], [[1.0, 0.0], [1.0]], "rewards"),
+])
+def test_lists_of_different_lengths_are_named_by_row(items, rewards, named):
+    with pytest.raises(RecstackError, match=f"ucb1.update: {named} must be a rectangular "
+                       "array \\(every row of one length\\), but row 0 has 2 entries and "
+                       "row 1 1 entry"):
+        UCB1(n_items=3).update([0, 1], items, rewards)

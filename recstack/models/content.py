@@ -26,7 +26,12 @@ from recstack.models.persistence import (
     sparse_state,
 )
 from recstack.models.registry import register
-from recstack.models.text_features import check_item_rows, item_documents, sklearn_text
+from recstack.models.text_features import (
+    check_item_rows,
+    item_documents,
+    refuse_near_columns,
+    sklearn_text,
+)
 from recstack.progress import Progress, resolve
 
 #: item-table columns read as text, in this order, whichever the table has
@@ -123,6 +128,8 @@ class ContentBased(Recommender):
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         table = train.item_table
+        if table is not None:
+            refuse_near_columns(table, TEXT_COLUMNS, self.name)
         columns = [] if table is None else [c for c in TEXT_COLUMNS if c in table.columns]
         if not columns and self.interaction_weight == 0:
             what = "no item table" if table is None else (

@@ -15,9 +15,28 @@ import pandas as pd
 
 from recstack.errors import RecstackError
 
-__all__ = ["check_item_rows", "genre_tokens", "item_documents", "sklearn_text"]
+__all__ = ["check_item_rows", "genre_tokens", "item_documents", "refuse_near_columns",
+           "sklearn_text"]
 
 _NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def refuse_near_columns(table: pd.DataFrame, read: tuple[str, ...], model: str) -> None:
+    """Refuse an item-table column that is one the model reads (``read``) written another
+    way (``Genres``, ``" title"``, ``genre``, ``Tag``) while the exact name is absent: the
+    model reads columns by their exact names and ignores the others, so the column was
+    left out of every item's text without a word."""
+    present = {str(column) for column in table.columns}
+    for column in table.columns:
+        if not isinstance(column, str) or column in read:
+            continue
+        folded = re.sub(r"[\s_\-.]+", "", column.lower())
+        for name in read:
+            if name not in present and folded in (name, name.rstrip("s")):
+                raise RecstackError(
+                    f"{model}: the item table has a column {column!r} but no {name!r}; the "
+                    f"model reads {', '.join(repr(r) for r in read)} by these exact names and "
+                    f"would leave {column!r} out of the items' text; rename it to {name!r}")
 
 
 def check_item_rows(rows: Any, model: str, method: str) -> pd.DataFrame:

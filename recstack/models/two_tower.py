@@ -139,6 +139,7 @@ from recstack.models.text_features import (
     check_item_rows,
     genre_tokens,
     item_documents,
+    refuse_near_columns,
     sklearn_text,
 )
 from recstack.models.torch_training import (
@@ -213,6 +214,7 @@ class ItemContentEncoder:
                     np.empty(0, np.float32))
         if table is None:
             return empty
+        refuse_near_columns(table, ("genres", "tags", *TEXT_COLUMNS), "two_tower")
         genres = (_strings(sorted({t for doc in _genre_documents(table) for t in doc.split()}))
                   if "genres" in table.columns else _strings([]))
         tags = _strings([])

@@ -1090,7 +1090,12 @@ def _valid(candidates: Candidates) -> Candidates:
 
 
 def _read_titles(path: Path) -> dict[str, str]:
-    """``item_id -> title`` from a CSV or Parquet table with those two columns."""
+    """``item_id -> title`` from a CSV or Parquet table with those two columns; an item
+    whose title is missing (an empty cell, a null) has none, as an item the file does not
+    list: the missing value was kept as NaN, which the history, search and similar-items
+    answers could not encode (a 500 with a ResponseValidationError traceback)."""
     table = read_side_table(path, columns=["title"], key_as_text=True)
-    return dict(zip(table["item_id"], table["title"].astype(str), strict=True))
+    present = table["title"].notna().to_numpy()
+    return dict(zip(table["item_id"][present], table["title"][present].astype(str),
+                    strict=True))
 

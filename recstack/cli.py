@@ -85,10 +85,53 @@ def _notes_on_stderr() -> Iterator[None]:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:
-        yield
+        with _warnings_on_stderr():
+            yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous_level)
+
+
+@contextmanager
+def _warnings_on_stderr() -> Iterator[None]:
+    """Show recstack's own warnings as ``recstack: warning: ...`` lines for the length of one
+    command. Python's default printed the recstack source file and line that raised it and
+    that line's code (``experiment.py:525: TrainingPairsWarning: ...`` then
+    ``result = evaluator.evaluate_fold_in(...)``), as if the code were the problem. Other
+    libraries' warnings keep Python's format; a caller that records warnings (pytest, a
+    ``catch_warnings(record=True)``) keeps them."""
+    import warnings
+
+    default = getattr(warnings, "_showwarning_orig", None)
+    previous = warnings.showwarning
+    # catch_warnings(record=True) keeps showwarning and swaps Python's display function
+    recording = getattr(getattr(warnings, "_showwarnmsg_impl", None), "__name__",
+                        "") != "_showwarnmsg_impl"
+    if previous is not default or recording:
+        yield
+        return
+
+    package = str(Path(__file__).parent) + os.sep
+
+    def ours(category: type[Warning], filename: str) -> bool:
+        # recstack's own classes, and the plain warnings its code raises (with a stacklevel
+        # that may point at another recstack module)
+        return category.__module__.startswith("recstack") or (
+            category in (UserWarning, RuntimeWarning) and filename.startswith(package))
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if not ours(category, filename):
+            previous(message, category, filename, lineno, file, line)
+            return
+        text = "; ".join(part.strip() for part in str(message).splitlines() if part.strip())
+        print(f"recstack: warning: {text}", file=file or sys.stderr)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = previous
 
 
 def describe_os_error(error: OSError) -> str:

@@ -661,7 +661,10 @@ def _parse_split(table: Any, file: str, data: DataSpec, seed: int) -> SplitSpec 
     return build_spec(spec_class, values, where)
 
 
-def _parse_models(table: Any, file: str) -> tuple[ModelSpec, ...]:
+def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type", "label")
+                  ) -> tuple[ModelSpec, ...]:
+    """The ``[[models]]`` entries; ``entry_keys``: the keys besides the model's parameters
+    (a pipeline's one ``[model]`` has no label), suggested for near misses."""
     from recstack.models.registry import available_models, model_class
 
     if not table:
@@ -689,16 +692,14 @@ def _parse_models(table: Any, file: str) -> tuple[ModelSpec, ...]:
             raise ConfigError(f"{where}label: {label!r} is used twice; give each model a label")
         labels.add(label)
         params = _without(entry, "type", "label")
-        _check_model_params(model_class(kind), kind, params, f"{where}({label}) ")
+        _check_model_params(model_class(kind), kind, params, f"{where}({label}) ",
+                            entry_keys=entry_keys)
         models.append(ModelSpec(kind, label, params))
     return tuple(models)
 
 
-#: the keys of a ``[[models]]`` entry that are not the model's parameters
-ENTRY_KEYS = ("type", "label")
-
-
-def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str) -> None:
+def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str, *,
+                        entry_keys: tuple[str, ...] = ("type", "label")) -> None:
     """Each parameter against the model's declaration (so the message names the key), then
     the model as a whole (checks across parameters)."""
     from recstack.models.registry import create_model
@@ -707,10 +708,10 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str)
     for key, value in params.items():
         if key not in declared:
             # 'lable' or 'Label' is a misspelt entry key, not a parameter: suggest it too
-            near = did_you_mean(key, [*declared, *ENTRY_KEYS])
+            near = did_you_mean(key, [*declared, *entry_keys])
             raise ConfigError(f"{where}unknown key {key!r} for {kind}{near}; its parameters: "
                               f"{', '.join(declared) or '(none)'} (besides "
-                              f"{' and '.join(ENTRY_KEYS)})")
+                              f"{' and '.join(entry_keys)})")
         try:
             declared[key].check(kind, key, value)
         except ConfigError as error:

@@ -278,7 +278,8 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
         raise ConfigError(f"{file}[model] label: a pipeline has one model, named by the "
                           "pipeline's name (or [registry] name); remove label")
     try:
-        model = _parse_models([model_table], file)[0]
+        # no label: the pipeline's name (or [registry] name) names its one model
+        model = _parse_models([model_table], file, entry_keys=("type",))[0]
     except ConfigError as error:
         # the experiment parser speaks of [[models]] entries; a pipeline has one [model]
         message = str(error).replace("[[models]] #1 ", "[model] ")

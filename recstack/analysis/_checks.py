@@ -42,7 +42,23 @@ def vectors(values: Any, what: str, *, min_rows: int = 2) -> np.ndarray:
 
 
 def counts(values: Any, n_rows: int, what: str) -> np.ndarray:
-    """One finite count >= 0 per row (a training count: popularity or activity)."""
+    """One finite count >= 0 per row (a training count: popularity or activity).
+
+    Counts are read by position. A pandas Series indexed by the row numbers in another
+    order (``value_counts()`` of item indices: most frequent first) is refused: read by
+    position, each count went to another row, and the correlations with popularity were
+    of shuffled counts."""
+    if isinstance(values, pd.Series) and len(values) == n_rows and values.index.is_unique \
+            and not values.index.equals(pd.RangeIndex(n_rows)):
+        labels = values.index.tolist()
+        if all(isinstance(label, numbers.Integral) for label in labels) \
+                and set(labels) == set(range(n_rows)):
+            at = next(i for i, label in enumerate(labels) if label != i)
+            raise RecstackError(
+                f"{what} is a pandas Series indexed by the row numbers in another order "
+                f"(position {at} holds row {int(labels[at])}); counts are read by position, "
+                "so each would go to another row: sort it first (.sort_index()) or pass the "
+                "counts in row order")
     array = as_float_array(values, what, ndim=1, non_negative=True)
     if array.shape[0] != n_rows:
         raise RecstackError(f"{what} has {array.shape[0]:,} values for {n_rows:,} rows; give "

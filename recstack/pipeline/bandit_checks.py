@@ -54,8 +54,8 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
     if isinstance(value, str | bytes | dict) or value is None:
         raise BanditInputError(f"{where}: {name} must be an array of numbers, got "
                                f"{type(value).__name__}")
+    refuse_ragged(where, name, value)
     refuse_complex(f"{where}: {name}", value, BanditInputError)
-    _refuse_ragged(where, name, value)
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -72,9 +72,11 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
     return array
 
 
-def _refuse_ragged(where: str, name: str, value: Any) -> None:
+def refuse_ragged(where: str, name: str, value: Any,
+                  error: type[Exception] = BanditInputError) -> None:
     """Refuse rows of different lengths (a list of lists), naming the first row whose
-    length differs from the first's: numpy's own error was a ValueError traceback
+    length differs from the first's (``name`` empty: ``where`` names the argument): numpy's
+    own error was a ValueError traceback
     ("inhomogeneous shape") for the indices and jargon for the numbers."""
     if not isinstance(value, list | tuple):
         return
@@ -88,16 +90,16 @@ def _refuse_ragged(where: str, name: str, value: Any) -> None:
                 return "a single value"
             return f"{length} entry" if length == 1 else f"{length} entries"
 
-        raise BanditInputError(
-            f"{where}: {name} must be a rectangular array (every row of one length), but row "
-            f"0 has {told(lengths[0])} and row {row} {told(lengths[row])}; pad the short rows "
-            "or give each list in its own call")
+        raise error(
+            f"{where}{': ' + name if name else ''} must be an array of numbers with every "
+            f"row of one length, but row 0 has {told(lengths[0])} and row {row} "
+            f"{told(lengths[row])}; pad the short rows or give each list in its own call")
 
 
 def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int,
                    what: str = "item") -> np.ndarray:
     """``value`` as an int64 array of indices in ``[0, size)`` (else: an unknown ``what``)."""
-    _refuse_ragged(where, name, value)
+    refuse_ragged(where, name, value)
     array = np.asarray(value)
     if array.dtype == bool:
         raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "

@@ -59,7 +59,7 @@ from recstack.metrics.classification import (
     reliability_curve,
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
-from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
+from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
 from recstack.specs import did_you_mean
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
@@ -287,6 +287,7 @@ def _numbers(values: Any, where: str) -> np.ndarray:
     if isinstance(values, str | bytes | dict) or values is None:
         raise CalibrationError(f"{where} must be an array of numbers, got "
                                f"{type(values).__name__}")
+    refuse_ragged(where, "", values, CalibrationError)
     refuse_complex(where, values, CalibrationError)
     try:
         array = np.asarray(values, dtype=np.float64)

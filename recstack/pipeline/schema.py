@@ -23,6 +23,7 @@ import numpy as np
 
 from recstack.errors import RecstackError
 from recstack.metrics._validation import refuse_not_numbers
+from recstack.pipeline.bandit_checks import refuse_ragged
 
 #: the code every categorical feature gives an unseen or missing level
 UNKNOWN = 0
@@ -244,6 +245,7 @@ class FeatureFrame:
 
 def _index_column(values: Any, name: str) -> np.ndarray:
     """``users``, ``items`` or ``groups`` as a 1-D int64 array (whole numbers only)."""
+    refuse_ragged("feature frame", name, values, RecstackError)
     array = np.asarray(values)
     if array.ndim != 1:
         raise RecstackError(f"feature frame: {name} must be a 1-D array of integer indices, "
@@ -274,6 +276,7 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
     ``0 .. cardinality - 1``) matrix of ``n`` rows, checked against its ``features``."""
     # numpy would read text ('1_0' as 10), keep the real part of complex numbers and count
     # the days of a date: none of them is a feature value
+    refuse_ragged("feature frame", f"the {kind} features", values, RecstackError)
     refuse_not_numbers(values, f"feature frame: the {kind} features", RecstackError,
                        must="numbers")
     array = np.asarray(values)

@@ -2,8 +2,9 @@
 DataFrame whose columns come in another order than at fit is read by name (by position,
 each weight met another feature's values, silently), columns named otherwise are refused,
 counts given as numpy integers run the simulator, and lists of different lengths given to
-a policy's update are named by row (a numpy ValueError traceback for the items). Expected values from the
-definition: the same rows, the same columns, give the same probabilities."""
+a policy's update are named by row (a numpy ValueError traceback for the items).
+Expected values from the definition: the same rows, the same columns, give the same
+probabilities."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def test_simulator_counts_given_as_numpy_integers_run():
     ([[0, 1], [2, 0]], [[1.0, 0.0], [1.0]], "rewards"),
 ])
 def test_lists_of_different_lengths_are_named_by_row(items, rewards, named):
-    with pytest.raises(RecstackError, match=f"ucb1.update: {named} must be a rectangular "
-                       "array \\(every row of one length\\), but row 0 has 2 entries and "
+    with pytest.raises(RecstackError, match=f"ucb1.update: {named} must be an array of "
+                       "numbers with every row of one length, but row 0 has 2 entries and "
                        "row 1 1 entry"):
         UCB1(n_items=3).update([0, 1], items, rewards)

@@ -82,3 +82,15 @@ def test_validation_rows_that_cannot_rank_are_refused(name, validation_labels, s
                        f"group\\(s\\) hold {said}, so their nDCG@10 cannot tell one model"):
         create_ranker(name, **options).fit(
             frame, labels, validation=(frame, validation_labels(len(labels))))
+
+
+@pytest.mark.parametrize(("numeric", "users", "named", "lengths"), [
+    ([[1.0], [2.0, 3.0]], [0, 1], "the numeric features", "1 entry and row 1 2 entries"),
+    ([[1.0], [2.0]], [[0], [0, 1]], "users", "1 entry and row 1 2 entries"),
+])
+def test_rows_of_different_lengths_are_named(numeric, users, named, lengths):
+    # numpy's ValueError traceback ("inhomogeneous shape") before
+    with pytest.raises(RecstackError, match=f"feature frame: {named} must be an array of "
+                       f"numbers with every row of one length, but row 0 has {lengths}"):
+        FeatureFrame(FeatureSchema((SIGNAL,)), numeric, np.zeros((2, 0)), users, [0, 1],
+                     [0, 0])

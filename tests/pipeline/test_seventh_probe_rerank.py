@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, RecstackError
 from recstack.pipeline.rerank import ColumnBoost, ItemPredicate
 from recstack.pipeline.rerank.base import RerankContext
 from recstack.pipeline.rerank.boosts import NegativeScoresWarning
@@ -80,3 +80,14 @@ def test_a_number_compared_with_a_text_column_is_refused():
     with pytest.raises(ConfigError, match="value 2 is a number, and column 'code' holds "
                        "text; write it as text \\(in quotes, '2'\\)"):
         ItemPredicate(column="code", op="!=", value=2).fit(train)
+
+
+def test_lists_of_different_lengths_are_named_by_row():
+    # numpy's ValueError traceback for the items, "scores must be numbers" for the scores
+    train = data()
+    step = ColumnBoost(column="margin").fit(train)
+    with pytest.raises(RecstackError, match="column_boost: items must be an array of numbers "
+                       "with every row of one length, but row 0 has 2 entries and row 1 1 "
+                       "entry"):
+        step.rerank(np.array([0, 1]), [[0, 1], [2]], [[1.0, 0.5], [1.0]],
+                    RerankContext(seen=train.to_csr()))

@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Configurable
-from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
+from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
 from recstack.registry import Registry
 from recstack.specs import did_you_mean
 
@@ -175,6 +175,9 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
         raise RecstackError(f"{where}: users must be a 1-D array of integer user indices, got "
                             f"shape {users.shape} and dtype {users.dtype}")
     users = users.astype(np.int64)
+    # lists of different lengths: numpy's ValueError traceback (the scores' are refused
+    # by their conversion below)
+    refuse_ragged(where, "items", items, RecstackError)
     items = np.asarray(items)
     refuse_complex(f"{where}: scores", scores, RecstackError, must="numbers")
     refuse_booleans(f"{where}: scores", scores, RecstackError)

@@ -1,0 +1,15 @@
+"""Seventh bad-input probe of the calibrators: scores given as lists of different lengths
+are named by row (the message quoted numpy's "inhomogeneous shape" jargon)."""
+
+from __future__ import annotations
+
+import pytest
+
+from recstack.pipeline.calibration import CalibrationError, PlattCalibrator
+
+
+def test_ragged_scores_are_named_by_row():
+    with pytest.raises(CalibrationError, match="platt: scores must be an array of numbers "
+                       "with every row of one length, but row 0 has 2 entries and row 1 1 "
+                       "entry"):
+        PlattCalibrator().fit([0.2, 0.9], [0, 1]).predict([[0.1, 0.2], [0.3]])

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.errors import RecstackError
-from recstack.metrics._validation import as_float_array
+from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 
 #: the largest magnitude an embedding value may have. The analyses square and sum the
 #: values (norms, covariances) and the maps work in float32, whose squared norms overflow
@@ -48,17 +48,7 @@ def counts(values: Any, n_rows: int, what: str) -> np.ndarray:
     order (``value_counts()`` of item indices: most frequent first) is refused: read by
     position, each count went to another row, and the correlations with popularity were
     of shuffled counts."""
-    if isinstance(values, pd.Series) and len(values) == n_rows and values.index.is_unique \
-            and not values.index.equals(pd.RangeIndex(n_rows)):
-        labels = values.index.tolist()
-        if all(isinstance(label, numbers.Integral) for label in labels) \
-                and set(labels) == set(range(n_rows)):
-            at = next(i for i, label in enumerate(labels) if label != i)
-            raise RecstackError(
-                f"{what} is a pandas Series indexed by the row numbers in another order "
-                f"(position {at} holds row {int(labels[at])}); counts are read by position, "
-                "so each would go to another row: sort it first (.sort_index()) or pass the "
-                "counts in row order")
+    refuse_reordered_rows(values, what, RecstackError)
     array = as_float_array(values, what, ndim=1, non_negative=True)
     if array.shape[0] != n_rows:
         raise RecstackError(f"{what} has {array.shape[0]:,} values for {n_rows:,} rows; give "

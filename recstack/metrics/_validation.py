@@ -283,6 +283,29 @@ def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
                 f"(e.g. {other}.loc[{first}.index]) or pass plain arrays")
 
 
+def refuse_reordered_rows(values: Any, name: str, error: type[Exception] | None = None
+                          ) -> None:
+    """Refuse a pandas Series indexed by the row numbers ``0..n-1`` in another order (what
+    ``value_counts()`` of item indices gives: the most frequent first), where values are
+    read by position, one per row (item counts, popularity): each value would go to
+    another row without a word. Series of other labels are read by position, as numpy
+    does."""
+    import pandas as pd  # deferred: only pandas inputs reach it
+
+    if not isinstance(values, pd.Series) or not values.index.is_unique \
+            or values.index.equals(pd.RangeIndex(len(values))):
+        return
+    labels = values.index.tolist()
+    if all(isinstance(label, int) and not isinstance(label, bool) for label in labels) \
+            and set(labels) == set(range(len(labels))):
+        at = next(i for i, label in enumerate(labels) if label != i)
+        raise (error or MetricInputError)(
+            f"{name} is a pandas Series indexed by the row numbers in another order "
+            f"(position {at} holds row {labels[at]}); its values are read by position, one "
+            "per row, so each would go to another row: sort it first (.sort_index()) or pass "
+            "the values in row order")
+
+
 def _label(value: Any) -> Any:
     """An index label as the user wrote it: ``3``, not numpy's ``np.int64(3)``."""
     return value.item() if isinstance(value, np.generic) else value

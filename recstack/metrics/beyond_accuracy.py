@@ -25,6 +25,7 @@ from recstack.metrics._validation import (
     as_float_array,
     check_k,
     check_lists,
+    refuse_reordered_rows,
 )
 
 __all__ = [
@@ -247,6 +248,8 @@ def intra_list_diversity(
 
 
 def _item_values(values: ArrayLike, name: str) -> NDArray[np.float64]:
+    # one value per item index, by position: value_counts() order would shuffle them
+    refuse_reordered_rows(values, name)
     return as_float_array(values, name, ndim=1, non_negative=True)
 
 

@@ -24,6 +24,7 @@ from recstack.metrics._validation import (
     as_float_array,
     check_k,
     check_lists,
+    refuse_reordered_rows,
 )
 
 __all__ = [
@@ -217,6 +218,7 @@ def long_tail_share(recommended: ArrayLike, long_tail: ArrayLike, *, k: int | No
     ndarray of float64, shape (n_users,)
         NaN for an empty list.
     """
+    refuse_reordered_rows(long_tail, "long_tail")  # one flag per item, by position
     tail = np.asarray(long_tail)
     if tail.ndim != 1 or tail.dtype != bool:
         raise MetricInputError("long_tail must be a 1-D boolean array, one entry per item")
@@ -250,6 +252,7 @@ def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int
         Sums to 1 (all NaN when no list holds an item).
     """
     n_groups = check_k(n_groups, name="n_groups", most=MAX_POSITIONS)
+    refuse_reordered_rows(item_groups, "item_groups")  # one group per item, by position
     groups = np.asarray(item_groups)
     if groups.ndim != 1 or groups.dtype.kind not in "iu":
         raise MetricInputError("item_groups must be a 1-D integer array, one group per item")

@@ -420,7 +420,47 @@ def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
         name = unicodedata.name(char, "a control character")
         detail += (f", and column {column} holds {char!r} (U+{ord(char):04X} {name}), which "
                    "TOML takes only inside quoted strings; retype that part of the line")
+    else:
+        detail += _toml_syntax_hint(str(error), line, text)
     return detail
+
+
+#: values that other formats write and TOML spells otherwise
+_TOML_SPELLINGS = {"True": "true", "False": "false", "TRUE": "true", "FALSE": "false",
+                   "yes": "true", "no": "false", "Yes": "true", "No": "false",
+                   "NaN": "nan", "Inf": "inf", "Infinity": "inf", "-Infinity": "-inf"}
+
+
+def _toml_syntax_hint(message: str, line: str, text: str) -> str:
+    """What a user most likely meant where tomllib's words do not say it: a JSON or YAML
+    file given as the TOML one, a text value left unquoted, Python's or YAML's booleans, a
+    Windows path's backslashes in a "..." string (each starts an escape: "Invalid hex
+    value" for C:\\Users)."""
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[{", '["')):  # never the start of a TOML file
+        return (", which looks like JSON; this file must be TOML (key = value lines and "
+                "[table] headers, as in recstack/experiments/demo.toml)")
+    if re.fullmatch(r"\s*[A-Za-z_][\w-]*:(\s.*)?", line):
+        return (", which looks like YAML (key: value); this file must be TOML, with "
+                "key = value lines and [table] headers (as in recstack/experiments/demo.toml)")
+    key, equals, value = line.partition("=")
+    value = value.split("#")[0].strip()
+    if message.startswith(("Unescaped '\\'", "Invalid hex value", "Invalid escape")) \
+            and "\\" in line:
+        return (", where a backslash starts an escape sequence inside \"...\"; write a path "
+                "with '/' (C:/data/file.csv) or in single quotes ('C:\\data\\file.csv'), or "
+                "double each backslash")
+    if message.startswith("Invalid value") and equals and value:
+        if value in _TOML_SPELLINGS:
+            return (f"; TOML writes this value as {_TOML_SPELLINGS[value]} (lower case), "
+                    f"e.g. {key.strip()} = {_TOML_SPELLINGS[value]}")
+        if value == "None":
+            return (f"; TOML has no None or null: leave {key.strip()} out for its default")
+        if re.fullmatch(r"[-+]?\.\d+", value):
+            return f"; TOML needs a digit before the point: {value.replace('.', '0.', 1)}"
+        if re.fullmatch(r"[^\"'\[{]+", value):
+            return (f"; text is quoted in TOML: {key.strip()} = \"{value}\"")
+    return ""
 
 
 #: nesting of arrays and inline tables that :func:`_deep_line` reports

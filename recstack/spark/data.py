@@ -328,6 +328,8 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
              ITEM_ID: (item_col, "item ids", "item_col"),
              VALUE: (value_col, "values", "value_col"),
              TIMESTAMP: (timestamp_col, "timestamps", "timestamp_col")}
+    if kind == "csv":
+        frame = _trimmed_header(frame, path)
     holder: dict[Any, str] = {}
     chosen = []
     for role, (column, what, option) in roles.items():
@@ -336,6 +338,7 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
         if column not in frame.columns:
             if kind == "csv":
                 _refuse_undecoded_header(frame.columns, path)
+                _explain_missing_csv_column(column, frame.columns, path)
             raise UnknownColumnError(column, frame.columns, role=what, file=path)
         if column in holder:
             # both roles were read from one column (user == item on every row, or the
@@ -384,6 +387,45 @@ _UNDECODED = ("\ufffd", "\x00")
 _ENCODING_FIX = ("the file is not UTF-8 text: pass its encoding in options, e.g. "
                  "options={\"encoding\": \"iso-8859-1\"} (Latin-1; or \"utf-16\"), or "
                  "re-save it as UTF-8")
+
+
+def _trimmed_header(frame: Any, path: str) -> Any:
+    """``frame`` with its CSV header names trimmed, as every single-machine reader trims
+    them: ``user_id, item_id`` (a space after each comma) named the column ' item_id', and
+    item_col="item_id" was "no column"."""
+    names = [name.strip() for name in frame.columns]
+    if names == list(frame.columns):
+        return frame
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise DataFormatError(f"the header names {', '.join(map(repr, repeated))} twice (once "
+                              "its names are trimmed of spaces)", file=path,
+                              expected="distinct column names; rename one of them")
+    return frame.toDF(*names)
+
+
+def _explain_missing_csv_column(column: Any, columns: Sequence[str], path: str) -> None:
+    """Say why a named column is missing from a CSV header when Spark's reading hid it:
+    a header naming it twice (Spark renames the two to ``name`` + their positions:
+    ``item_id1``, ``item_id2``), or a header read as one column because the file uses
+    another separator (the single-machine readers name both)."""
+    if not isinstance(column, str):
+        return
+    renamed = [name for position, name in enumerate(columns)
+               if name == f"{column}{position}"]
+    if len(renamed) > 1:
+        raise DataFormatError(f"the header names column {column!r} twice (Spark read them as "
+                              f"{', '.join(map(repr, renamed))})", file=path,
+                              expected="distinct column names; rename one of them")
+    if len(columns) == 1:
+        import json
+
+        for separator, shown in ((";", "';'"), ("\t", "a tab ('\\t')"), ("|", "'|'")):
+            if separator in columns[0] and column in columns[0].split(separator):
+                raise DataFormatError(
+                    f"the header is one column, {columns[0][:80]!r}: its fields seem to be "
+                    f"separated by {shown}; pass options={{\"sep\": {json.dumps(separator)}}}",
+                    file=path, expected="the file's separator in options")
 
 
 def _refuse_undecoded_header(columns: Sequence[str], path: str) -> None:

@@ -100,3 +100,31 @@ def test_overwrite_keeps_a_folder_of_other_files(spark, tmp_path):
     write_parquet(frame, out)
     write_parquet(frame.limit(1), out, overwrite=True)
     assert spark.read.parquet(str(out)).count() == 1
+
+
+def test_csv_headers_are_read_as_on_one_machine(spark, tmp_path):
+    from recstack.spark.data import read_table
+
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("user_id, item_id, rating\n1,2,3\n2,3,4\n")
+    # before: "no column 'item_id'; the columns are: 'user_id', ' item_id', ' rating'"
+    read = read_table(spark, spaced, value_col="rating")
+    assert (read.n_users, read.n_items) == (2, 2)
+    assert sorted(row.value for row in read.frame.collect()) == [3.0, 4.0]
+
+    twice = tmp_path / "twice.csv"
+    twice.write_text("user_id,item_id,item_id\n1,2,3\n")
+    # before: "no column 'item_id'; the columns are: 'user_id', 'item_id1', 'item_id2'"
+    with pytest.raises(DataFormatError, match=r"twice.csv: the header names column 'item_id' "
+                                              r"twice \(Spark read them as 'item_id1', "
+                                              r"'item_id2'\)"):
+        read_table(spark, twice)
+
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text("user_id;item_id\n1;2\n")
+    # before: "no column 'user_id'; the columns are: 'user_id;item_id'"
+    with pytest.raises(DataFormatError, match=r"the header is one column, 'user_id;item_id': "
+                                              r"its fields seem to be separated by ';'; pass "
+                                              r"options=\{\"sep\": \";\"\}"):
+        read_table(spark, semicolons)
+    assert read_table(spark, semicolons, options={"sep": ";"}).n_users == 1

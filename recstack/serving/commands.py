@@ -100,14 +100,21 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     if path.is_dir():
         path = path / "results.json"
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a results.json saved again by an editor may begin with a byte-order
+        # mark ("not valid JSON (Unexpected UTF-8 BOM)")
+        payload = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise RecstackError(f"{path}: no such results file (recstack evaluate writes "
                             "results/NAME/results.json)") from None
+    except IsADirectoryError:
+        raise RecstackError(f"{path}: a folder, not a results file (recstack evaluate "
+                            "writes results/NAME/results.json)") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise RecstackError(f"{path}: not valid JSON ({error})") from None
     models = payload.get("models") if isinstance(payload, dict) else None
-    entries = {m.get("model"): m for m in models or [] if isinstance(m, dict)}
+    # labels are text: an entry whose "model" is a list or a table was a TypeError
+    entries = {m.get("model"): m for m in (models if isinstance(models, list) else [])
+               if isinstance(m, dict) and isinstance(m.get("model"), str)}
     if label not in entries:
         raise RecstackError(f"{path}: no results for model {label!r} (it has: "
                             f"{', '.join(map(str, entries)) or 'none'})")

@@ -399,6 +399,9 @@ def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
     zero-width space, a Cyrillic 'а' in a key, a NUL byte or a bare carriage return."""
     place = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
     if place is None:
+        if str(error).endswith("(at end of document)"):
+            # a string, array or table left open: tomllib names no line at all
+            return _unclosed_detail(text)
         return ""
     number, column = int(place[1]), int(place[2])
     lines = text.split("\n")  # tomllib counts lines by '\n' alone
@@ -410,6 +413,11 @@ def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
     if str(error).startswith("Cannot overwrite a value"):
         # tomllib's words for a key given twice
         return detail + ", setting a key already set above; give each key once"
+    if str(error).startswith(("Unclosed array", "Unclosed inline table")):
+        # tomllib points at the line after the missing ']' or '}': say where it opened
+        opened = _unclosed_detail("\n".join(lines[:number - 1]))
+        if opened:
+            return detail + opened
     char = line[column - 1] if 1 <= column <= len(line) else ""
     if char == "\r":
         detail += (f", and column {column} holds a carriage return without a line feed (old "
@@ -461,6 +469,51 @@ def _toml_syntax_hint(message: str, line: str, text: str) -> str:
         if re.fullmatch(r"[^\"'\[{]+", value):
             return (f"; text is quoted in TOML: {key.strip()} = \"{value}\"")
     return ""
+
+
+def _unclosed_detail(text: str) -> str:
+    """Where the string, array or inline table that reached the end of the file was opened
+    (strings and comments skipped as :func:`_deep_line` does); "" when none is found."""
+    opened: list[tuple[int, str]] = []  # (line, bracket) of each open array or table
+    line, quote, quote_line, position = 1, "", 0, 0
+    cut_string = 0  # the first line a one-line string ran off the end of
+    while position < len(text):
+        char = text[position]
+        if char == "\n":
+            if quote in ('"', "'"):
+                cut_string = cut_string or line
+                quote = ""
+            line += 1
+        elif quote:
+            if char == "\\" and quote in ('"', '"""'):
+                position += 1
+            elif text.startswith(quote, position):
+                position += len(quote) - 1
+                quote = ""
+        elif char == "#":
+            end = text.find("\n", position)
+            position = len(text) if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, position) else char
+            quote_line = line
+            position += len(quote) - 1
+        elif char in "[{":
+            opened.append((line, char))
+        elif char in "]}" and opened:
+            opened.pop()
+        position += 1
+    if cut_string or quote:
+        number, what = cut_string or quote_line, "a string"
+    elif opened:
+        number, bracket = opened[-1]
+        what = "an array ('[')" if bracket == "[" else "an inline table ('{')"
+    else:
+        return ""
+    shown = text.split("\n")[number - 1]
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return (f"; {what} opened on line {number} is not closed (line {number} reads "
+            f"{shown!r}); close it")
 
 
 #: nesting of arrays and inline tables that :func:`_deep_line` reports

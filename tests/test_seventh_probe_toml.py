@@ -52,3 +52,24 @@ def test_a_pipeline_file_gets_the_same_hints(tmp_path):
     path.write_text('[registry]\nroot = \u200bregistry\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"holds '\\u200b' \(U\+200B ZERO WIDTH SPACE\)"):
         load_pipeline(path)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    # tomllib named no line ("at end of document"), or the line after the missing ']'
+    ("name = 'demo\n[data]\nsource = \"synthetic\"\n",
+     r"Expected \"'\" \(at end of document\); a string opened on line 1 is not closed \(line "
+     r"1 reads \"name = 'demo\"\); close it$"),
+    ('[data]\nsource = """synthetic\n',
+     r"Unterminated string \(at end of document\); a string opened on line 2 is not closed"),
+    ('[evaluation]\nmetrics = ["ndcg",\n  "recall"\n',
+     r"Unclosed array \(at end of document\); an array \('\['\) opened on line 2 is not "
+     r"closed \(line 2 reads 'metrics = \[\"ndcg\",'\); close it$"),
+    ('[evaluation]\nmetrics = ["ndcg",  # the main one\n  "recall"\nks = [10]\n',
+     r"Unclosed array \(at line 4, column 1\); line 4 reads 'ks = \[10\]'; an array \('\['\) "
+     r"opened on line 2 is not closed"),
+])
+def test_a_string_or_array_left_open_names_the_line_it_opened_on(tmp_path, text, says):
+    path = tmp_path / "exp.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^{path}: not valid TOML: {says}"):
+        load_experiment(path)

@@ -57,7 +57,8 @@ class SplitReport:
             lines.append(f"  fold-in history of held-out users: {self.fold_in_rows:,} rows")
         set_apart = [(self.cold_item_rows, "test rows whose item never occurs in train"),
                      (self.cold_user_rows, "test rows of users with no train rows"),
-                     (self.repeated_pair_rows, "test rows repeating a train (user, item) pair"),
+                     (self.repeated_pair_rows, "test rows repeating a train "
+                      + ("or fold-in " if self.fold_in_rows else "") + "(user, item) pair"),
                      (self.cold_fold_in_rows, "fold-in rows whose item never occurs in train")]
         for count, reason in set_apart:
             if count:
@@ -455,7 +456,10 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
     cold_user = is_test & ~cold_item & ~train_users[data.user_index]
     if fold_in_mask is not None:
         cold_user[:] = False  # held-out users have no training rows by design
-    repeated = is_test & ~cold_item & ~cold_user & _pair_in(data, is_test, is_train)
+    # a test pair the user's revealed (fold-in) history also holds is excluded from the
+    # ranked list like a training pair: no model could rank it
+    revealed = is_train if fold_in_mask is None else is_train | fold_in_mask
+    repeated = is_test & ~cold_item & ~cold_user & _pair_in(data, is_test, revealed)
     set_apart = cold_item | cold_user | repeated
     kept_test = is_test & ~set_apart
 
@@ -469,16 +473,17 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
         tied = (f"; all {len(data):,} rows share the time {int(data.timestamp[0])}"
                 if data.timestamp is not None and len(data) and np.all(
                     data.timestamp == data.timestamp[0]) else "")
-        raise EmptyResultError(f"{method} split left no training rows ({params}){tied}")
+        raise EmptyResultError(f"{method} split left no training rows{_shown(params)}{tied}")
     if not kept_test.any():
         reasons = {"of items never seen in training": cold_item,
                    "of users without training rows": cold_user,
-                   "repeating a training (user, item) pair": repeated}
+                   ("repeating a training (user, item) pair" if fold_in_mask is None else
+                  "repeating a training or fold-in (user, item) pair"): repeated}
         why = "; ".join(f"{int(mask.sum()):,} {reason}" for reason, mask in reasons.items()
                         if mask.any())
         raise EmptyResultError(
-            f"{method} split left no test rows ({params}): {int(is_test.sum()):,} rows were "
-            f"chosen for test and {int((set_apart & is_test).sum()):,} of them set apart"
+            f"{method} split left no test rows{_shown(params)}: {int(is_test.sum()):,} rows "
+            f"were chosen for test and {int((set_apart & is_test).sum()):,} of them set apart"
             + (f" ({why})" if why else ""))
 
     users_with_rows = data.user_counts() > 0
@@ -496,6 +501,11 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
         users_without_test=int((eligible & ~test_users).sum()))
     return Split(train=data.select(is_train), test=data.select(kept_test),
                  set_apart=data.select(set_apart), report=report, fold_in=fold_in)
+
+
+def _shown(params: dict[str, Any]) -> str:
+    """The split's parameters for a message: none for a given split (it printed '({})')."""
+    return f" ({params})" if params else ""
 
 
 def _rank_within_user(data: Interactions, key: np.ndarray,

@@ -76,6 +76,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -472,39 +473,22 @@ def _toml_syntax_hint(message: str, line: str, text: str) -> str:
 
 
 def _unclosed_detail(text: str) -> str:
-    """Where the string, array or inline table that reached the end of the file was opened
-    (strings and comments skipped as :func:`_deep_line` does); "" when none is found."""
+    """Where the string, array or inline table that reached the end of the file was opened;
+    "" when none is found."""
     opened: list[tuple[int, str]] = []  # (line, bracket) of each open array or table
-    line, quote, quote_line, position = 1, "", 0, 0
     cut_string = 0  # the first line a one-line string ran off the end of
-    while position < len(text):
-        char = text[position]
-        if char == "\n":
-            if quote in ('"', "'"):
-                cut_string = cut_string or line
-                quote = ""
-            line += 1
-        elif quote:
-            if char == "\\" and quote in ('"', '"""'):
-                position += 1
-            elif text.startswith(quote, position):
-                position += len(quote) - 1
-                quote = ""
-        elif char == "#":
-            end = text.find("\n", position)
-            position = len(text) if end < 0 else end
-            continue
-        elif char in "\"'":
-            quote = char * 3 if text.startswith(char * 3, position) else char
-            quote_line = line
-            position += len(quote) - 1
-        elif char in "[{":
-            opened.append((line, char))
-        elif char in "]}" and opened:
+    open_string = 0  # the line of a string still open at the end of the text
+    for event, line, bracket in _toml_structure(text):
+        if event == "open":
+            opened.append((line, bracket))
+        elif event == "close" and opened:
             opened.pop()
-        position += 1
-    if cut_string or quote:
-        number, what = cut_string or quote_line, "a string"
+        elif event == "cut":
+            cut_string = cut_string or line
+        elif event == "end":
+            open_string = line
+    if cut_string or open_string:
+        number, what = cut_string or open_string, "a string"
     elif opened:
         number, bracket = opened[-1]
         what = "an array ('[')" if bracket == "[" else "an inline table ('{')"
@@ -522,14 +506,29 @@ MAX_NESTING = 100
 
 def _deep_line(text: str) -> int:
     """The 1-based line where arrays and inline tables first nest more than
-    :data:`MAX_NESTING` deep (strings and comments skipped); 1 when none does."""
-    depth, line, quote, position = 0, 1, "", 0
+    :data:`MAX_NESTING` deep; 1 when none does."""
+    depth = 0
+    for event, line, _bracket in _toml_structure(text):
+        depth += {"open": 1, "close": -1}.get(event, 0)
+        if depth > MAX_NESTING:
+            return line
+    return 1
+
+
+def _toml_structure(text: str) -> Iterator[tuple[str, int, str]]:
+    """The brackets of TOML ``text`` outside strings and comments, in order, as
+    ``("open" | "close", line, bracket)``; ``("cut", line, "")`` where a one-line string
+    runs into the end of its line; last ``("end", line, "")`` with the line of a string
+    still open at the end of the text, or 0. A scan, not a parser: it serves the messages
+    about a file tomllib refused, where no parse exists."""
+    line, quote, quote_line, position = 1, "", 0, 0
     while position < len(text):
         char = text[position]
         if char == "\n":
-            line += 1
             if quote in ('"', "'"):  # a one-line string does not go on
+                yield "cut", line, ""
                 quote = ""
+            line += 1
         elif quote:
             if char == "\\" and quote in ('"', '"""'):
                 position += 1
@@ -542,15 +541,14 @@ def _deep_line(text: str) -> int:
             continue
         elif char in "\"'":
             quote = char * 3 if text.startswith(char * 3, position) else char
+            quote_line = line
             position += len(quote) - 1
         elif char in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                return line
+            yield "open", line, char
         elif char in "]}":
-            depth -= 1
+            yield "close", line, char
         position += 1
-    return 1
+    yield "end", quote_line if quote else 0, ""
 
 
 def text_line(data: bytes, offset: int) -> int:

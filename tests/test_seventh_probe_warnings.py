@@ -16,7 +16,6 @@ from recstack import cli
 from recstack.evaluation.evaluator import TrainingPairsWarning
 
 
-
 def _command_that_warns(category: type[Warning], text: str):
     def run(args):
         warnings.warn(category(text), stacklevel=1)

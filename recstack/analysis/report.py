@@ -747,8 +747,33 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
         except RecstackError as error:
             section.text(f"No embedding analysis: {error}.")
             continue
+        # the health check describes every vector the model holds: the dead ones of items it
+        # never trained on are named there as such
+        health = embedding_health(vectors, counts, model=label)
+        section.text("Health: " + health.reading())
+        # an item without training rows has no learned vector (BPR, LightGCN and SASRec keep
+        # its random start, ALS and iALS a zero): among the others it was listed as a
+        # nearest neighbour with a cosine of chance, counted in the genre coherence and
+        # mapped, without a word. The models that place items by content keep them.
+        learned = (np.ones(len(counts), bool) if getattr(model, "places_items_by_content",
+                                                         False) else counts > 0)
+        if not learned.all():
+            left_out = np.flatnonzero(~learned)
+            section.text(
+                f"{len(left_out):,} item(s) without training rows (e.g. "
+                f"{', '.join(str(t) for t in titles[left_out[:3]])}) are left out of the "
+                "PCA, the map, the coherence and the neighbours below: the model learned "
+                "nothing about them, so their vectors are its random start (or zero).")
+        if learned.sum() < 2:
+            section.text("No further embedding analysis: fewer than two items have training "
+                         "rows.")
+            continue
+        kept = np.flatnonzero(learned)
+        vectors, item_counts, item_titles = vectors[kept], counts[kept], titles[kept]
+        item_genres = None if genres is None else [genres[i] for i in kept]
+        item_colour = None if colour is None else np.asarray(colour)[kept]
         try:
-            pca = pca_analysis(vectors, counts, model=label)
+            pca = pca_analysis(vectors, item_counts, model=label)
         except RecstackError as error:
             section.text(f"No PCA: {error}.")
         else:
@@ -756,11 +781,15 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
             scree = pca.chart()
             scree.note = ""  # the reading is already above the chart
             section.blocks.append(scree)
-        health = embedding_health(vectors, counts, model=label)
-        section.text("Health: " + health.reading())
         try:
-            users = pca_analysis(model.user_embeddings(), train.user_counts(), kind="user",
-                                 model=label)
+            # users without training rows learned nothing either (their vectors are the
+            # random start or zero)
+            user_vectors, user_counts = model.user_embeddings(), train.user_counts()
+            if len(user_vectors) == len(user_counts):
+                trained_users = np.flatnonzero(user_counts > 0)
+                user_vectors = user_vectors[trained_users]
+                user_counts = user_counts[trained_users]
+            users = pca_analysis(user_vectors, user_counts, kind="user", model=label)
             section.text("Users: " + users.reading())
         except RecstackError:
             pass
@@ -776,20 +805,20 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
                              f"{mapped.n_rows:,} items (seed {seed}) to keep the file small "
                              "and the report fast.")
             if mapped is not None:
-                section.blocks.append(mapped.chart(colour, colour_label=colour_label,
-                                                   titles=titles))
-        if genres is not None:
+                section.blocks.append(mapped.chart(item_colour, colour_label=colour_label,
+                                                   titles=item_titles))
+        if item_genres is not None:
             try:
-                coherence = neighbourhood_coherence(vectors, genres, k=10, seed=seed,
+                coherence = neighbourhood_coherence(vectors, item_genres, k=10, seed=seed,
                                                     model=label)
                 section.text("Neighbourhood coherence: " + coherence.reading())
             except RecstackError as error:
                 section.text(f"Neighbourhood coherence not computed: {error}")
-        queries = np.argsort(-counts, kind="stable")[:NEIGHBOUR_QUERIES]
+        queries = np.argsort(-item_counts, kind="stable")[:NEIGHBOUR_QUERIES]
         # a catalog of five items or fewer has fewer other items than the table's five
         # neighbours: asking for five failed the whole report ("k must be between 1 and 3")
         n_neighbours = min(NEIGHBOUR_COUNT, vectors.shape[0] - 1)
-        table_n = nearest_neighbours(vectors, queries, n_neighbours, titles=titles,
+        table_n = nearest_neighbours(vectors, queries, n_neighbours, titles=item_titles,
                                      model=label)
         frame = table_n.to_frame()
         rows = [[html.escape(str(r.query)), str(r.rank), html.escape(str(r.neighbour)),

@@ -31,6 +31,7 @@ position with relevance and overstates the bias.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -71,7 +72,8 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     n_positions : int, optional
         How many positions to return (default: the largest logged).
     smoothing : float
-        :math:`\alpha` above; 0 turns smoothing off.
+        :math:`\alpha` above; 0 turns smoothing off (every position up to
+        ``n_positions`` must then have impressions).
 
     Returns
     -------
@@ -108,6 +110,18 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
             f"{where}: the log has no impression at position 1 (its positions run from "
             f"{int(positions.min())} to {int(positions.max())}), so no position can be "
             "compared with the top; positions are 1-based, counted from the top of the list")
+    if smoothing == 0 and not (impressions > 0).all():
+        # without pseudo-impressions a position never shown has no click rate (0 / 0), and
+        # its propensity came out 0: ipw_sample_weights then refused it as "a position
+        # nobody examines", which is what the log cannot tell
+        unshown = np.flatnonzero(impressions == 0) + 1
+        listed = ", ".join(str(int(k)) for k in unshown[:5]) + (
+            f" and {len(unshown) - 5} more" if len(unshown) > 5 else "")
+        raise BanditInputError(
+            f"{where}: with smoothing = 0, position(s) {listed} have no impression in the "
+            f"log (of positions 1..{size}), so their click rate is 0 / 0 and no propensity "
+            "can be estimated; give smoothing > 0 (their propensity then comes from the "
+            "overall click rate), or a smaller n_positions, or a log that shows them")
     clicked = np.bincount(positions - 1, clicks, minlength=size)
     overall = clicks.mean()
     ctr = (clicked + smoothing * overall) / np.maximum(impressions + smoothing, 1e-12)
@@ -136,7 +150,8 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     labels : array, shape (n,)
         Clicks (or graded labels; > 0 counts as clicked).
     propensities : array of float, shape (n_positions,)
-        :math:`\theta_k` at index ``k - 1`` (from :func:`estimate_propensities` or given).
+        :math:`\theta_k` at index ``k - 1`` (from :func:`estimate_propensities` or given),
+        relative to position 1: the first is 1.
     clip : float or None
         Smallest propensity used; None: no clipping.
     """
@@ -152,6 +167,16 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
         raise BanditInputError(f"{where}: propensities must be > 0 (a position nobody examines "
                                f"cannot be reweighted); position {row + 1} has "
                                f"{float(propensities[row])!r}")
+    if len(propensities) and not math.isclose(float(propensities[0]), 1.0, rel_tol=1e-6):
+        # the weights are 1 / theta_k for clicks and 1 for the other rows: with propensities
+        # on another scale (click rates per position, or examination probabilities whose
+        # top is not 1) every click was weighted 1 / theta_1 times too much against the
+        # non-clicks, and clip bounded the wrong numbers
+        raise BanditInputError(
+            f"{where}: propensities must be relative to position 1, so the first must be 1 "
+            f"(as estimate_propensities gives); it is {float(propensities[0])!r}: divide them "
+            "by it (propensities / propensities[0]) if they are click rates or examination "
+            "probabilities per position")
     if len(positions) and positions.max() > len(propensities):
         raise BanditInputError(f"{where}: positions run up to {int(positions.max())}, "
                                f"propensities cover 1..{len(propensities)}")

@@ -202,6 +202,14 @@ def make_training_data(history: Interactions, window: Interactions,
         raise ConfigError(f"training data: balanced must be True or False, got {balanced!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ConfigError(f"training data: seed must be an integer >= 0, got {seed!r}")
+    if negatives == "all" and not isinstance(negative_rate, bool) \
+            and isinstance(negative_rate, numbers.Real) and negative_rate != 1:
+        # "all" keeps every negative whatever the rate: a rate given with it was ignored
+        # without a word (and TrainingData.negative_rate said 1)
+        raise ConfigError(f"training data: negative_rate = {negative_rate!r} is read only "
+                          "with negatives = 'uniform' or 'hard', and negatives is 'all' "
+                          "(every negative kept), so it would be ignored; pass "
+                          "negatives='uniform' to sample, or leave negative_rate out")
     _require_same_ids(history, window)
     if len(history) == 0 or len(window) == 0:
         raise RecstackError(f"training data: {len(history)} interactions in the history "

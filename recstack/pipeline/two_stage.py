@@ -59,6 +59,15 @@ class UnusedContextWarning(UserWarning):
     """A serving context gave columns that no context feature of the model reads."""
 
 
+#: settings read only when another setting has one of the values listed: the sampling
+#: rate by the negative sampling, each window's size by that window
+_READ_ONLY_WITH: dict[str, tuple[str, tuple[str, ...]]] = {
+    "negative_rate": ("negatives", ("uniform", "hard")),
+    "label_fraction": ("window", ("time",)),
+    "user_labels": ("window", ("user",)),
+}
+
+
 @register
 class TwoStage(Recommender):
     """Candidates from several generators, ordered by a learned ranker over rich features.
@@ -181,6 +190,7 @@ class TwoStage(Recommender):
                               f"exceeds n_candidates = {self.n_candidates} (each generator "
                               "proposes n_candidates items; raise it or lower "
                               "candidates_per_user)")
+        self._refuse_settings_read_otherwise()
         kind = self.ranker.get("type")
         if not isinstance(kind, str):
             raise ConfigError(f"{self.name}: ranker needs a 'type' naming a ranker, e.g. "
@@ -193,6 +203,21 @@ class TwoStage(Recommender):
             # the builder's own checks say "features: ..."; name the model too
             raise ConfigError(message if message.startswith(self.name)
                               else f"{self.name}: {message}") from None
+
+    def _refuse_settings_read_otherwise(self) -> None:
+        """Refuse a setting given away from its default where another setting's value
+        means it is never read (``negative_rate = 0.2`` with ``negatives = "all"`` kept
+        every negative): it was ignored without a word."""
+        for name, (switch, reading) in _READ_ONLY_WITH.items():
+            value, default = getattr(self, name), self.params[name].default
+            if getattr(self, switch) in reading or value == default:
+                continue
+            wanted = " or ".join(repr(v) for v in reading)
+            raise ConfigError(
+                f"{self.name}: {name} = {value!r} is read only with {switch} = {wanted}, and "
+                f"{switch} is {getattr(self, switch)!r}, so it would be ignored; set {switch} "
+                f"= {reading[0]!r} to use it, or leave {name} out (in a [tune] space: "
+                f"when = {{{switch} = [{', '.join(repr(v) for v in reading)}]}})")
 
     def _generator(self, position: int) -> Recommender:
         """An unfitted generator built from its declaration; errors name it."""

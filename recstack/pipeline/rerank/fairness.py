@@ -69,7 +69,8 @@ class ExposureFairness(Reranker):
                               doc="Item-table column of groups; None: head / long tail."),
         "target": Param((list, tuple), element=Param((int, float), low=0), optional=True,
                         default=None,
-                        doc="Target share per group (sorted group order); None: equal."),
+                        doc="Target share per group (sorted group order: numbers by "
+                            "value, text alphabetically); None: equal."),
         "head_items": Param((int, float), low=0, high=1, default=0.2,
                             doc="With group_column = None: the head's share of the catalog."),
         "depth": Param(int, low=1, optional=True, default=None,
@@ -84,7 +85,7 @@ class ExposureFairness(Reranker):
             column = item_column(train, self.group_column, self.name)
             _check_one_group_each(column, self.name, self.group_column,
                                   train.items.to_external)
-            codes, labels = column.astype(str).factorize(sort=True)
+            codes, labels = _sorted_groups(column)
             self.groups_, self.labels_ = codes.astype(np.int64), [str(v) for v in labels]
         n_groups = len(self.labels_)
         if self.target is None:
@@ -144,6 +145,21 @@ class ExposureFairness(Reranker):
         # the target first: its length defines the symbol that bounds the groups
         return {"target": ArraySpec("float64", ("groups",), low=0.0, high=1.0),
                 "groups": ArraySpec("int64", ("n_items",), low=0, high="groups")}
+
+
+def _sorted_groups(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each item's group code and the groups in sorted order, the order ``target`` is
+    read in: numbers sort as numbers (tiers 1, 2, 10; as text 10 came before 2, and the
+    share meant for tier 2 went to tier 10), text as text; a column mixing both sorts as
+    text."""
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    if numeric or pd.api.types.infer_dtype(column, skipna=True) in ("integer", "floating",
+                                                                     "mixed-integer-float"):
+        try:
+            return column.factorize(sort=True)
+        except TypeError:
+            pass
+    return column.astype(str).factorize(sort=True)
 
 
 def _check_one_group_each(column: pd.Series, where: str, name: str, item_ids: Any) -> None:

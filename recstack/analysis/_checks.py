@@ -26,7 +26,10 @@ MAX_MAGNITUDE = 1e15
 
 def vectors(values: Any, what: str, *, min_rows: int = 2) -> np.ndarray:
     """Embedding vectors as a finite float64 ``(n_rows, dim)`` matrix with at least
-    ``min_rows`` rows and one column, every value within ``±MAX_MAGNITUDE``."""
+    ``min_rows`` rows and one column, every value within ``±MAX_MAGNITUDE``. A DataFrame
+    indexed by the row numbers in another order is refused: its rows are read by position,
+    and would be other items' (or users') vectors."""
+    refuse_reordered_rows(values, what, RecstackError)
     matrix = as_float_array(values, what, ndim=2)
     if matrix.shape[0] < min_rows or matrix.shape[1] < 1:
         raise RecstackError(f"{what} must be a matrix with at least {min_rows} rows and one "

@@ -288,22 +288,27 @@ def refuse_reordered_rows(values: Any, name: str, error: type[Exception] | None 
     """Refuse a pandas Series indexed by the row numbers ``0..n-1`` in another order (what
     ``value_counts()`` of item indices gives: the most frequent first), where values are
     read by position, one per row (item counts, popularity): each value would go to
-    another row without a word. Series of other labels are read by position, as numpy
+    another row without a word. A DataFrame read as one row per item (item features,
+    genres, embedding vectors) is refused the same way when its index is the row numbers
+    in another order (a frame sorted by a column, or rows taken in another order): its rows
+    went to other items. Labels other than the row numbers are read by position, as numpy
     does."""
     import pandas as pd  # deferred: only pandas inputs reach it
 
-    if not isinstance(values, pd.Series) or not values.index.is_unique \
+    if not isinstance(values, pd.Series | pd.DataFrame) or not values.index.is_unique \
             or values.index.equals(pd.RangeIndex(len(values))):
         return
     labels = values.index.tolist()
     if all(isinstance(label, int) and not isinstance(label, bool) for label in labels) \
             and set(labels) == set(range(len(labels))):
         at = next(i for i, label in enumerate(labels) if label != i)
+        kind, part = (("Series", "values") if isinstance(values, pd.Series)
+                      else ("DataFrame", "rows"))
         raise (error or MetricInputError)(
-            f"{name} is a pandas Series indexed by the row numbers in another order "
-            f"(position {at} holds row {labels[at]}); its values are read by position, one "
+            f"{name} is a pandas {kind} indexed by the row numbers in another order "
+            f"(position {at} holds row {labels[at]}); its {part} are read by position, one "
             "per row, so each would go to another row: sort it first (.sort_index()) or pass "
-            "the values in row order")
+            f"the {part} in row order")
 
 
 def _label(value: Any) -> Any:

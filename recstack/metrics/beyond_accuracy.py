@@ -272,6 +272,7 @@ def _unit_rows(item_features: Any) -> Any:
     if sp.issparse(item_features):
         features: Any = as_csr(item_features, "item_features")
     else:
+        refuse_reordered_rows(item_features, "item_features")  # one row per item, by position
         features = as_float_array(item_features, "item_features", ndim=2)
     # each row divided by its largest magnitude first: the squares of values beyond ~1e154
     # overflowed the norm to inf and those below ~1e-154 underflowed it to 0, and either

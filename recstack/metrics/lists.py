@@ -59,6 +59,7 @@ def item_genre_shares(item_genres: Any) -> NDArray[np.float64]:
     ndarray of float64, shape (n_items, n_genres)
     """
     genres = item_genres.toarray() if sp.issparse(item_genres) else item_genres
+    refuse_reordered_rows(genres, "item_genres")  # one row per item, by position
     matrix = as_float_array(genres, "item_genres", ndim=2,
                             non_negative=True)
     totals = matrix.sum(axis=1, keepdims=True)

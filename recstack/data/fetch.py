@@ -29,9 +29,8 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-import numpy as np
-
 from recstack import __version__
+from recstack.data.interactions import check_flag
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
 from recstack.errors import RecstackError
 from recstack.progress import Progress, resolve
@@ -150,9 +149,8 @@ def _check_fetch_options(url: object, verify: object, force: object, timeout: ob
         raise RecstackError(f"url must be a URL such as https://host/path/ml-100k.zip or "
                             f"file:///path/ml-100k.zip, got {url!r} (leave it out for "
                             "GroupLens)")
-    for option, value in (("verify", verify), ("force", force)):
-        if not isinstance(value, bool | np.bool_):
-            raise RecstackError(f"{option} must be True or False, got {value!r}")
+    check_flag(verify, "verify")
+    check_flag(force, "force")
     if (isinstance(timeout, bool) or not isinstance(timeout, numbers.Real)
             or not math.isfinite(timeout) or timeout <= 0):
         raise RecstackError(f"timeout must be a positive number of seconds, got {timeout!r}")

@@ -143,6 +143,7 @@ class Interactions:
         without interactions are dropped unless ``keep_unseen_items`` (the catalog
         then includes items nobody has interacted with yet, e.g. for content models).
         """
+        keep_unseen_items = check_flag(keep_unseen_items, "keep_unseen_items")
         user_ids = _id_column(user_ids, USER_ID)
         item_ids = _id_column(item_ids, ITEM_ID)
         n = len(user_ids)
@@ -280,7 +281,7 @@ class Interactions:
     def to_frame(self, *, external_ids: bool = True) -> pd.DataFrame:
         """One row per interaction: ``user_id, item_id, value[, timestamp]`` (external ids
         by default, dense indices with ``external_ids=False``), then the context columns."""
-        if external_ids:
+        if check_flag(external_ids, "to_frame: external_ids"):
             columns: dict[str, Any] = {
                 USER_ID: self.users.to_external(self.user_index),
                 ITEM_ID: self.items.to_external(self.item_index),
@@ -797,6 +798,15 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
         aligned.loc[positions < 0, :] = None
     aligned.insert(0, key, ids.external_ids)
     return aligned
+
+
+def check_flag(value: Any, option: str) -> bool:
+    """``value`` if it is True or False, else an error naming ``option``. Python reads any
+    non-empty text as true, so ``overwrite="false"`` replaced a dataset and
+    ``keep_unseen_items="no"`` kept every unseen item without a word."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise ConfigError(f"{option} must be True or False, got {value!r}")
 
 
 def check_name_list(names: Any, option: str, *, allow_empty: bool = True,

@@ -58,7 +58,7 @@ from recstack.data.files import (
     read_numeric_columns,
     reading,
 )
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, check_flag
 from recstack.errors import DataFormatError, RecstackError
 from recstack.progress import Progress, resolve
 
@@ -267,6 +267,8 @@ def load_movielens(
         ratings of a movie (or by a user) that the movies (users) file does not list.
     """
     folder = as_path(path)
+    # checked before the minutes a large release takes to read
+    keep_unseen_items = check_flag(keep_unseen_items, "keep_unseen_items")
     if folder.is_file():
         raise RecstackError(f"{folder}: is a file; expected the folder extracted from a "
                             "MovieLens zip (e.g. ml-100k/)")

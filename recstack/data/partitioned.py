@@ -43,7 +43,14 @@ from recstack.data.files import (
     reading,
     scalar_text,
 )
-from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
+from recstack.data.interactions import (
+    ITEM_ID,
+    TIMESTAMP,
+    USER_ID,
+    VALUE,
+    Interactions,
+    check_flag,
+)
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
 
@@ -97,6 +104,7 @@ def write_partitioned(
     so readers see either the old dataset or the complete new one, never part of it.
     """
     root = as_path(root, "root")
+    overwrite = check_flag(overwrite, "overwrite")
     levels = tuple(check_name_list(partitioning, "partitioning", allow_empty=False,
                                    example="('year', 'month')"))
     if levels != _LEVELS[:len(levels)]:

@@ -16,6 +16,7 @@ from recstack.data.files import (
     DelimitedLayout,
     as_path,
     check_content,
+    file_column_names,
     first_repeated_name,
     first_undecodable,
     ids_from_text,
@@ -25,7 +26,7 @@ from recstack.data.files import (
     reading,
     scalar_text,
 )
-from recstack.data.interactions import check_name_list
+from recstack.data.interactions import check_flag, check_name_list
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 
 __all__ = ["read_side_table"]
@@ -52,6 +53,7 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     """
     path = as_path(path)
     columns = check_name_list(columns, "columns", example="['title']")
+    key_as_text = check_flag(key_as_text, "key_as_text")
     suffix = path.suffix.lower()
     if suffix not in (*_PARQUET, ".csv"):
         raise RecstackError(f"{path}: the {what} must be a .csv or .parquet file")
@@ -68,15 +70,17 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     else:
         _check_parquet_names(path, what)
     try:
-        # the key as text: pandas' own guess would read 007 as 7 and 1e3 as 1000.0
-        table = (pd.read_parquet(path) if kind == "Parquet"
-                 else pd.read_csv(path, dtype={key: str}))
+        table = pd.read_parquet(path) if kind == "Parquet" else _read_csv(path, key)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
         # pyarrow's ArrowInvalid is a ValueError; an empty CSV is pandas' EmptyDataError
         located = (_date_beyond_the_calendar(path, what) if kind == "Parquet"
                    else _undecodable_line(path, what, error))
         raise located or DataFormatError(f"{path}: not a readable {kind} {what} ({error})"
                                          ) from None
+    if kind == "Parquet" and any(name is not None for name in table.index.names):
+        # a frame saved with its key as the index (set_index('item_id').to_parquet()):
+        # the file holds it as a column, which the logs' reader reads as one
+        table = table.reset_index(level=[n for n in table.index.names if n is not None])
     missing = [c for c in (key, *columns) if c not in table.columns]
     if missing:
         raise DataFormatError(f"{path}: the {what} needs the column(s) "
@@ -104,6 +108,35 @@ def _check_csv(path: Path, key: str, what: str) -> np.ndarray | None:
         raise DataFormatError(f"not a readable CSV {what}: {error.detail}", file=error.file,
                               line=error.line, column=error.column,
                               expected=error.expected) from None
+
+
+def _read_csv(path: Path, key: str) -> pd.DataFrame:
+    """The CSV as pandas reads it (numbers as numbers), with the header's names as the
+    interaction logs read them (trimmed: ``item_id , title`` has an ``item_id``), without the
+    empty column a separator at the end of every line adds, and with every text kept as
+    written: pandas reads ``NA``, ``None``, ``null`` or ``nan`` as a missing value, so a
+    title ``None`` or the region ``NA`` (North America) became null without a word. Only
+    an empty field is missing, as in the logs, except in a column of numbers, where such
+    markers stay missing numbers."""
+    # the key as text: pandas' own guess would read 007 as 7 and 1e3 as 1000.0
+    table = pd.read_csv(path, dtype={key: str})
+    as_written = pd.read_csv(path, dtype={key: str}, keep_default_na=False, na_values=[""])
+    for name in table.columns:
+        column = table[name]
+        made_missing = column.isna() & as_written[name].notna()
+        if name == key or not made_missing.any():
+            continue
+        if not (pd.api.types.is_numeric_dtype(column) and column.notna().any()):
+            table[name] = as_written[name]
+    header = file_column_names(path, _CSV)
+    if len(header) == len(table.columns):
+        # an empty name keeps pandas' 'Unnamed: 2', which the header check can show
+        table.columns = [name or shown for name, shown in zip(header, table.columns,
+                                                             strict=True)]
+        empty = [shown for name, shown in zip(header, table.columns, strict=True)
+                 if not name and table[shown].isna().all()]
+        table = table.drop(columns=empty)
+    return table
 
 
 def _keys_by_the_id_rule(path: Path, table: pd.DataFrame, key: str, keys: np.ndarray

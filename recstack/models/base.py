@@ -680,9 +680,40 @@ class Recommender(Configurable, ABC):
         """Users' histories for ``score_histories`` and ``fold_in`` as float32 CSR: see
         :func:`history_matrix` for what is accepted."""
         self._require_fitted()
+        self._refuse_columns_in_another_order(histories)
         matrix = history_matrix(histories, len(self.items_), self.name)
         self._check_weights(matrix.data, "histories")
         return matrix
+
+    def _refuse_columns_in_another_order(self, histories: Any) -> None:
+        """Refuse a DataFrame of histories whose column labels are this model's item ids
+        in another order (a ``pivot_table`` of a log sorts them by id, the model keeps them
+        in its own order): its columns are read by position, in the model's item order, so
+        each value went to another item without a word. Unlabelled columns (a RangeIndex)
+        and labels that are not the model's ids are read by position, as before."""
+        import pandas as pd  # deferred: only pandas inputs reach it
+
+        if not isinstance(histories, pd.DataFrame) or isinstance(histories.columns,
+                                                                 pd.RangeIndex):
+            return
+        n_items = len(self.items_)
+        if histories.shape[1] != n_items:
+            return  # refused by history_matrix, naming the widths
+        try:
+            index = self.items_.to_index(_as_ids(histories.columns.to_numpy(), "columns"),
+                                         missing="ignore")
+        except (RecstackError, TypeError, ValueError, OverflowError):
+            return  # labels that are no ids: read by position
+        if (index < 0).any() or np.array_equal(index, np.arange(n_items)):
+            return
+        at = int(np.flatnonzero(index != np.arange(n_items))[0])
+        expected = self.items_.to_external(np.array([at]))[0]
+        raise RecstackError(
+            f"{self.name}: histories is a DataFrame whose columns are the model's item ids in "
+            f"another order (column {at} is item {_shown(histories.columns[at])}, but the "
+            f"model's item {at} is {_shown(expected)}); its columns are read by position, in "
+            "the model's item order, so each value would go to another item: reorder them "
+            "first, histories[model.items_.to_external(np.arange(len(model.items_)))]")
 
     def _user_indices(self, users: Any, *, needs_history: bool | None = None,
                       hint: str | None = None) -> np.ndarray:
@@ -842,6 +873,11 @@ def _huge_integers_as_text(external: np.ndarray) -> np.ndarray:
     return np.array([str(v) if isinstance(v, int) and not isinstance(v, bool)
                      and not _INT64_MIN <= v <= _INT64_MAX else v for v in values],
                     dtype=object)
+
+
+def _shown(value: Any) -> str:
+    """An id as the user wrote it: ``3``, not numpy's ``np.int64(3)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _preview(value: Any) -> str:

@@ -39,6 +39,7 @@ from recstack.pipeline.features import (
     label_context,
     request_context,
 )
+from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.pipeline.training_data import (
     make_training_data,
     time_window,
@@ -57,15 +58,6 @@ _RANKER = "r__"
 
 class UnusedContextWarning(UserWarning):
     """A serving context gave columns that no context feature of the model reads."""
-
-
-#: settings read only when another setting has one of the values listed: the sampling
-#: rate by the negative sampling, each window's size by that window
-_READ_ONLY_WITH: dict[str, tuple[str, tuple[str, ...]]] = {
-    "negative_rate": ("negatives", ("uniform", "hard")),
-    "label_fraction": ("window", ("time",)),
-    "user_labels": ("window", ("user",)),
-}
 
 
 @register
@@ -130,6 +122,13 @@ class TwoStage(Recommender):
     """
 
     name = "two_stage"
+    #: the sampling rate is read by the negative sampling, each window's size by its window
+    #: (:mod:`recstack.pipeline.settings`)
+    read_only_with: ClassVar[ReadOnlyWith] = {
+        "negative_rate": ("negatives", ("uniform", "hard")),
+        "label_fraction": ("window", ("time",)),
+        "user_labels": ("window", ("user",)),
+    }
     params: ClassVar[dict[str, Param]] = {
         "generators": Param((list, tuple), element=Param(dict),
                             default=({"type": "ease"}, {"type": "rp3beta"},
@@ -190,7 +189,6 @@ class TwoStage(Recommender):
                               f"exceeds n_candidates = {self.n_candidates} (each generator "
                               "proposes n_candidates items; raise it or lower "
                               "candidates_per_user)")
-        self._refuse_settings_read_otherwise()
         kind = self.ranker.get("type")
         if not isinstance(kind, str):
             raise ConfigError(f"{self.name}: ranker needs a 'type' naming a ranker, e.g. "
@@ -203,21 +201,6 @@ class TwoStage(Recommender):
             # the builder's own checks say "features: ..."; name the model too
             raise ConfigError(message if message.startswith(self.name)
                               else f"{self.name}: {message}") from None
-
-    def _refuse_settings_read_otherwise(self) -> None:
-        """Refuse a setting given away from its default where another setting's value
-        means it is never read (``negative_rate = 0.2`` with ``negatives = "all"`` kept
-        every negative): it was ignored without a word."""
-        for name, (switch, reading) in _READ_ONLY_WITH.items():
-            value, default = getattr(self, name), self.params[name].default
-            if getattr(self, switch) in reading or value == default:
-                continue
-            wanted = " or ".join(repr(v) for v in reading)
-            raise ConfigError(
-                f"{self.name}: {name} = {value!r} is read only with {switch} = {wanted}, and "
-                f"{switch} is {getattr(self, switch)!r}, so it would be ignored; set {switch} "
-                f"= {reading[0]!r} to use it, or leave {name} out (in a [tune] space: "
-                f"when = {{{switch} = [{', '.join(repr(v) for v in reading)}]}})")
 
     def _generator(self, position: int) -> Recommender:
         """An unfitted generator built from its declaration; errors name it."""
@@ -255,6 +238,11 @@ class TwoStage(Recommender):
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        # at fit, before any generator: a saved model whose setting was ignored still loads
+        refuse_unread_settings(self.name, self, self.read_only_with, tune_hint=True)
+        declared = self._new_ranker()
+        refuse_unread_settings(f"{self.name}: ranker ({declared.name})", declared,
+                               declared.read_only_with)
         if train.timestamp is None:
             raise RecstackError(
                 f"{self.name}: the training data have no timestamps; the ranker learns from "

@@ -35,6 +35,7 @@ from recstack.models.base import Configurable, Param
 from recstack.pipeline.bandit_checks import refuse_complex
 from recstack.pipeline.position_bias import MAX_POSITION
 from recstack.pipeline.schema import FeatureFrame, FeatureSchema
+from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.progress import Progress
 
 #: the hyperparameters every ranker has: position as a feature (see the module docstring)
@@ -66,6 +67,9 @@ class Ranker(Configurable, ABC):
     supported_losses: ClassVar[tuple[str, ...]] = ()
     #: how many label columns ``fit`` takes (the multitask ranker takes two)
     label_columns: ClassVar[int] = 1
+    #: settings read only under another's value, refused at fit when given otherwise
+    #: (:mod:`recstack.pipeline.settings`)
+    read_only_with: ClassVar[ReadOnlyWith] = {}
 
     schema_: FeatureSchema
 
@@ -102,6 +106,8 @@ class Ranker(Configurable, ABC):
             Rows for early stopping (same schema), where the ranker supports it.
         """
         self.validate_params()
+        # at fit only: a saved ranker whose setting was ignored still loads
+        refuse_unread_settings(self.name, self, self.read_only_with)
         where = f"{self.name}.fit"
         labels = check_labels(frame, labels, where, self.label_columns)
         weights = check_weights(frame, sample_weight, where)

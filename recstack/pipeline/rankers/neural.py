@@ -21,7 +21,7 @@ Saved as ``weights.safetensors`` (the network and the input statistics) plus JSO
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from recstack.models.training import seed_everything
 from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker, group_starts, grouped_ndcg
 from recstack.pipeline.rankers.losses import LOSSES, ranking_loss
 from recstack.pipeline.schema import FeatureFrame
+from recstack.pipeline.settings import ReadOnlyWith
 from recstack.progress import Progress
 
 #: the most weights a ranker network may hold (float32, plus gradients and AdamW's two
@@ -84,6 +85,12 @@ class TorchRanker(Ranker):
     """Base of the PyTorch rankers; a subclass builds its network in :meth:`_network`."""
 
     supported_losses = LOSSES
+    #: the focal loss's and the hinge loss's own settings (:mod:`recstack.pipeline.settings`)
+    read_only_with: ClassVar[ReadOnlyWith] = {
+        "focal_gamma": ("loss", ("focal",)),
+        "focal_alpha": ("loss", ("focal",)),
+        "margin": ("loss", ("hinge",)),
+    }
 
     # ------------------------------------------------------------------ the network
     def _network(self, torch: Any, n_numeric: int, cardinalities: list[int]) -> Any:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Configurable
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
+from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.registry import Registry
 from recstack.specs import did_you_mean
 
@@ -59,6 +60,9 @@ class Reranker(Configurable, ABC):
     """Base class of re-rankers (see the module docstring)."""
 
     n_items_: int
+    #: settings read only under another's value, refused at fit when given otherwise
+    #: (:mod:`recstack.pipeline.settings`)
+    read_only_with: ClassVar[ReadOnlyWith] = {}
 
     # ------------------------------------------------------------------ hyperparameters
     def config(self) -> dict[str, Any]:
@@ -74,6 +78,8 @@ class Reranker(Configurable, ABC):
         """Compute what the re-ranker needs from the training data (``item_vectors``: the
         wrapped model's item embeddings, for re-rankers that use them); returns ``self``."""
         self.validate_params()
+        # at fit only: a saved chain whose setting was ignored still loads
+        refuse_unread_settings(self.name, self, self.read_only_with)
         self._fit(train, item_vectors)
         self.n_items_ = train.n_items
         self.fitted_params_ = copy.deepcopy(self.get_params())

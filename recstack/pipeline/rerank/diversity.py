@@ -37,6 +37,7 @@ from recstack.pipeline.rerank.base import (
     min_max_rows,
     register_reranker,
 )
+from recstack.pipeline.settings import ReadOnlyWith
 
 __all__ = ["MMR", "unit_rows"]
 
@@ -65,6 +66,9 @@ class MMR(Reranker):
     """
 
     name = "mmr"
+    #: the label column is read only when the vectors come from it
+    read_only_with: ClassVar[ReadOnlyWith] = {"column": ("features", ("column",)),
+                                              "separator": ("features", ("column",))}
     params: ClassVar[dict[str, Param]] = {
         "trade_off": Param((int, float), low=0, high=1, default=0.7,
                            doc="lambda: 1 keeps relevance only, 0 diversity only."),

@@ -42,6 +42,7 @@ from recstack.pipeline.rerank.base import (
     register_reranker,
 )
 from recstack.pipeline.rerank.debias import long_tail_items
+from recstack.pipeline.settings import ReadOnlyWith
 
 __all__ = ["ExposureFairness"]
 
@@ -62,6 +63,8 @@ class ExposureFairness(Reranker):
     """
 
     name = "exposure_fairness"
+    #: the head's share is read only when popularity makes the groups
+    read_only_with: ClassVar[ReadOnlyWith] = {"head_items": ("group_column", (None,))}
     params: ClassVar[dict[str, Param]] = {
         "strength": Param((int, float), low=0, high=1, default=1.0,
                           doc="gamma: the share of its target each group is guaranteed."),

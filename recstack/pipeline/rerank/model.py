@@ -27,6 +27,7 @@ from recstack.pipeline.rerank.base import (
     create_reranker,
     run_chain,
 )
+from recstack.pipeline.settings import refuse_unread_settings
 from recstack.progress import Progress
 from recstack.topk import mask_rows, pad_columns, top_k, top_k_batched, writable_scores
 
@@ -99,6 +100,11 @@ class Reranked(Recommender):
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        for position, step in enumerate(self._steps()):
+            # checked again by the step's own fit: here before the wrapped model's, which
+            # may take long
+            refuse_unread_settings(f"{self.name}: chain[{position}] ({step.name})", step,
+                                   step.read_only_with)
         wrapped = self._wrapped().fit(train, progress=progress)
         try:
             vectors: np.ndarray | None = wrapped.item_embeddings()

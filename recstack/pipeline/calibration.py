@@ -457,6 +457,17 @@ class TemperatureCalibrator(Calibrator):
         if magnitude == 0.0:
             raise CalibrationError(f"{self.name}: every logit is 0, and sigma(0 / T) is 1/2 "
                                    "for every temperature; give the model's logits")
+        if x.min() >= 0.0 and x.max() <= 1.0:
+            # probabilities (a LightGBM binary or logistic ranker's scores) read as logits:
+            # sigma(z / T) >= 1/2 for every z >= 0, so every calibrated probability was at
+            # least 1/2 whatever the outcomes, silently
+            raise CalibrationError(
+                f"{self.name}: every score lies in [0, 1] (from {float(x.min()):.3g} to "
+                f"{float(x.max()):.3g}), as probabilities do, but temperature scaling takes "
+                "logits (any real number, 0 for a probability of 1/2): as logits, every "
+                "calibrated probability would be at least 1/2. Pass the logits, "
+                "log(p / (1 - p)), or calibrate probabilities with PlattCalibrator or "
+                "IsotonicCalibrator")
         # T from e^-10 to e^10 times the logits' magnitude: logits near 1e300 (or 1e-300)
         # need a temperature on their own scale, which a fixed range never reached
         center = math.log(magnitude)

@@ -144,6 +144,14 @@ class Interactions:
         then includes items nobody has interacted with yet, e.g. for content models).
         """
         keep_unseen_items = check_flag(keep_unseen_items, "keep_unseen_items")
+        if any(isinstance(c, pd.Series) for c in (user_ids, item_ids, values, timestamps)):
+            # deferred: the metrics package is large, and only pandas columns need the check
+            from recstack.metrics._validation import check_aligned
+
+            # columns are paired by position: a sorted copy of one went to other rows
+            check_aligned(("user_ids", user_ids), ("item_ids", item_ids), ("values", values),
+                          ("timestamps", timestamps), error=DataFormatError,
+                          where="from_arrays: ")
         user_ids = _id_column(user_ids, USER_ID)
         item_ids = _id_column(item_ids, ITEM_ID)
         n = len(user_ids)
@@ -204,6 +212,13 @@ class Interactions:
         def pick(name: str | None, default: str | None, role: str) -> Any:
             if name is None:
                 return None
+            if name not in frame.columns and name in frame.index.names:
+                # a frame grouped or indexed by the column (set_index('user_id')): the
+                # level is that column, as a Parquet file of the frame holds it
+                if list(frame.index.names).count(name) > 1:
+                    raise DataFormatError(f"the frame's index names level {name!r} twice",
+                                          column=name, expected=f"one level of {role}")
+                return pd.Series(frame.index.get_level_values(name), index=frame.index)
             if name not in frame.columns:
                 if name == default and role in ("values", "timestamps"):
                     return None

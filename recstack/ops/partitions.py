@@ -96,7 +96,21 @@ def list_partitions(root: str | Path) -> list[Partition]:
         raise RecstackError(f"{root}: partitions of different depths (e.g. "
                             f"{found[0].folder!r}); use one of year, year/month or "
                             "year/month/day throughout")
+    _refuse_one_period_twice(root, found)
     return sorted(found, key=lambda p: p.start)
+
+
+def _refuse_one_period_twice(root: Path, found: list[Partition]) -> None:
+    """Two folders naming one period (``month=04`` beside a log job's ``month=4``) were two
+    partitions with one label: a run trained on one copy and evaluated on the other, and
+    the state (label -> fingerprint) kept only one of them."""
+    first: dict[str, str] = {}
+    for partition in sorted(found, key=lambda p: p.folder):
+        other = first.setdefault(partition.label, partition.folder)
+        if other != partition.folder:
+            raise RecstackError(f"{root}: folders {other!r} and {partition.folder!r} both "
+                                f"name the period {partition.label}; move the files of one "
+                                "into the other (one folder per period, e.g. month=04)")
 
 
 def _partition(root: Path, folder: Path, relative: str, values: list[int]) -> Partition:

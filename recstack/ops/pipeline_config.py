@@ -225,6 +225,27 @@ def _check_training_schedule(training: TrainingSpec, table: dict[str, Any], mode
                           "warm_start or change [model] type")
 
 
+def _check_threshold_reachable(gate: GateSpec, data: DataOptions, file: str) -> None:
+    """A ``relevance_threshold`` that no value of the data can reach left every user of the
+    evaluation window without a relevant item: each run ended "not published" with exit
+    status 0, blaming the users, and the first model was never published."""
+    threshold = gate.relevance_threshold
+    if threshold is None:
+        return
+    where = f"{file}[evaluation] relevance_threshold = {threshold}"
+    if data.rating_range is None:
+        # implicit events are read as 1.0 each: a threshold keeps all of them or none
+        raise ConfigError(f"{where}: [data] declares no rating_range, so every event is an "
+                          "implicit positive (value 1.0) and relevant; remove "
+                          "relevance_threshold, or add rating_range = [low, high] for "
+                          "explicit ratings")
+    low, high = data.rating_range
+    if threshold > high:
+        raise ConfigError(f"{where}: above the highest rating of [data] rating_range = "
+                          f"[{low}, {high}], so no rating would be relevant and the gate "
+                          f"could compare no user; use a threshold <= {high}")
+
+
 def _refuse_inside_partitions(partitions: Path, outputs: list[tuple[str, str, Path | None]],
                               file: str) -> None:
     """Refuse a folder the pipeline writes (its work folder, a local registry) that is, or
@@ -300,6 +321,7 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                           f"{', '.join(FOLD_IN_MODELS)}, not {model.type!r}; use 0 (train "
                           "every run) or warm_start")
     gate = build_spec(GateSpec, raw.get("evaluation", {}), f"{file}[evaluation] ")
+    _check_threshold_reachable(gate, data, file)
     registry = build_spec(RegistryOptions, raw["registry"], f"{file}[registry] ")
     try:
         check_name(registry.name or name)

@@ -194,20 +194,32 @@ class TuneSpec(Spec):
         if self.model is None and self.space is not None:
             raise ConfigError("space: a search space is one model's; name it with model = "
                               "LABEL")
-        name, at, k = self.metric.partition("@")
-        from recstack.evaluation.evaluator import FULL_SCORE_METRICS
-        from recstack.metrics.ranking import RANKING_METRICS
+        check_tune_metric(self.metric)
 
-        per_user = tuple(RANKING_METRICS) + tuple(FULL_SCORE_METRICS)
-        if not re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", self.metric):
-            raise ConfigError(f"metric = {self.metric!r}: expected a name like 'ndcg@10'")
-        if name not in per_user:
-            raise ConfigError(f"metric = {self.metric!r}: {name!r} is not a per-user metric"
-                              f"{did_you_mean(name, per_user)}; known: {', '.join(per_user)}")
-        if at and name in FULL_SCORE_METRICS:
-            # the evaluator names these columns without a K: they rank the whole catalog
-            raise ConfigError(f"metric = {self.metric!r}: {name} is computed over the whole "
-                              f"catalog, without a cut-off; write metric = \"{name}\"")
+
+def check_tune_metric(metric: Any) -> None:
+    """The metric a search maximises: a per-user metric of the evaluator, ``NAME@K`` for a
+    ranking metric (``NAME`` alone: K = 10) or ``NAME`` for one over the whole catalog
+    (``auc``). Shared by ``[tune] metric`` and :func:`recstack.tuning.search`."""
+    from recstack.evaluation.evaluator import FULL_SCORE_METRICS
+    from recstack.metrics.ranking import RANKING_METRICS
+
+    if not isinstance(metric, str):
+        raise ConfigError(f"metric = {metric!r}: expected a name like 'ndcg@10'")
+    name, at, k = metric.partition("@")
+    per_user = tuple(RANKING_METRICS) + tuple(FULL_SCORE_METRICS)
+    if not re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", metric):
+        plain = metric.strip().lower()
+        meant = (f" (did you mean {plain!r}? names are lower case, without spaces)"
+                 if re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", plain) else "")
+        raise ConfigError(f"metric = {metric!r}: expected a name like 'ndcg@10'{meant}")
+    if name not in per_user:
+        raise ConfigError(f"metric = {metric!r}: {name!r} is not a per-user metric"
+                          f"{did_you_mean(name, per_user)}; known: {', '.join(per_user)}")
+    if at and name in FULL_SCORE_METRICS:
+        # the evaluator names these columns without a K: they rank the whole catalog
+        raise ConfigError(f"metric = {metric!r}: {name} is computed over the whole "
+                          f"catalog, without a cut-off; write metric = \"{name}\"")
 
 
 @dataclass(frozen=True)
@@ -849,6 +861,11 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
     cls = model_class(model.type)
     space = spec.space if spec.space is not None else tunable_space(
         model.type, timestamps=not graph_cf)
+    if spec.space is not None and not spec.space:
+        # it said the model had no default space, of a model that has one
+        raise ConfigError(f"{where}space: [tune.space] is empty; give at least one "
+                          "dimension, e.g. factors = { type = \"int\", low = 16, high = 128 "
+                          "}, or leave the table out to search the model's default space")
     if not space:
         raise ConfigError(f"{where}space: model {model.type!r} has no default search space"
                           f"{' for data without timestamps' if graph_cf else ''}; "

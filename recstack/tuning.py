@@ -63,6 +63,7 @@ from recstack.evaluation.evaluator import Evaluator
 from recstack.experiment import load_split, make_split, named_step, prepare_data
 from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
+from recstack.specs import did_you_mean
 
 
 @dataclass
@@ -234,6 +235,8 @@ def search(model_type: str, train: Interactions, validation: Interactions,
         import optuna
     except ImportError:
         raise RecstackError('tuning needs optuna: pip install "recstack[tune]"') from None
+    check_search_arguments(model_type, space, base_params, metric=metric, trials=trials,
+                           seed=seed, timeout=timeout)
     name, k, key = metric_column(metric)
     evaluator = Evaluator(metrics=(name,), ks=(k,), **evaluator_settings)
     _check_validation_relevance(evaluator, validation)
@@ -291,6 +294,53 @@ def search(model_type: str, train: Interactions, validation: Interactions,
 
 
 # --------------------------------------------------------------------------- helpers
+def check_search_arguments(model_type: str, space: Any, base_params: Any, *, metric: Any,
+                           trials: Any, seed: Any, timeout: Any) -> None:
+    """The arguments of :func:`search`, as an experiment's ``[tune]`` table is checked
+    (:mod:`recstack.config`): optuna raised its own ValueError (no trial completed, a range
+    with low > high, a seed beyond 32 bits), ran a fractional count of trials rounded up,
+    ignored a NaN timeout, and maximised a metric the evaluator computes for the whole list
+    (``coverage@10``) instead of per user."""
+    from recstack.config import check_conditions, check_dimension, check_tune_metric
+
+    check_tune_metric(metric)
+    if isinstance(trials, bool) or not isinstance(trials, int | np.integer) or trials < 1:
+        raise ConfigError(f"trials = {trials!r}: expected a whole number of trials >= 1")
+    if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
+            or not 0 <= seed <= 2**32 - 1):
+        raise ConfigError(f"seed = {seed!r}: expected a whole number in [0, 4294967295] (the "
+                          "sampler's seed is 32 bits)")
+    if timeout is not None and (isinstance(timeout, bool)
+                                or not isinstance(timeout, int | float | np.number)
+                                or not math.isfinite(timeout) or timeout <= 0):
+        # optuna starts no trial under a timeout of 0, and never stops under a NaN one
+        raise ConfigError(f"timeout = {timeout!r}: expected a positive number of seconds, or "
+                          "None for no limit")
+    cls = model_class(model_type)
+    if not isinstance(space, dict) or not space:
+        raise ConfigError(f"space = {space!r}: expected a non-empty dict of dimensions, e.g. "
+                          "{'factors': {'type': 'int', 'low': 16, 'high': 128}}; a model's "
+                          "default is recstack.config.tunable_space(model_type)")
+    for param, description in space.items():
+        if param not in cls.params:
+            raise ConfigError(f"space: {model_type} has no parameter {param!r}"
+                              f"{did_you_mean(param, cls.params)}; its parameters: "
+                              f"{', '.join(sorted(cls.params))}")
+        check_dimension(f"space[{param!r}]: ", description, declared=cls.params[param],
+                        model=model_type, name=param)
+    check_conditions("space", space)
+    if base_params is not None:
+        if not isinstance(base_params, dict):
+            raise ConfigError(f"base_params = {base_params!r}: expected a dict of "
+                              f"{model_type}'s parameters")
+        # values are not checked here: one the model refuses is searched instead
+        for param in base_params:
+            if param not in cls.params:
+                raise ConfigError(f"base_params: {model_type} has no parameter {param!r}"
+                                  f"{did_you_mean(param, cls.params)}; its parameters: "
+                                  f"{', '.join(sorted(cls.params))}")
+
+
 def _tune_settings(experiment: Experiment) -> dict[str, Any]:
     """The ``[tune]`` table, checked when the file was read, with its defaults resolved."""
     from recstack.config import tunable_space

@@ -59,17 +59,38 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        raise BanditInputError(f"{where}: {name} must be an array of numbers ({error})"
-                               ) from None
+        array = _missing_as_nan(value)
+        if array is None:
+            raise BanditInputError(f"{where}: {name} must be an array of numbers ({error})"
+                                   ) from None
     if ndim is not None and array.ndim != ndim:
         raise BanditInputError(f"{where}: {name} must be a {ndim}-D array, got shape "
                                f"{array.shape}")
     bad = ~np.isfinite(array)
     if bad.any():
         index = _first_bad(bad)
-        raise BanditInputError(f"{where}: {name} must be finite, {_position(index)} is "
-                               f"{float(array[index])!r}")
+        columns = getattr(value, "columns", None)
+        column = (f" (column {columns[index[1]]!r})"
+                  if columns is not None and len(index) == 2 else "")
+        missing = " (a missing value)" if np.isnan(array[index]) else ""
+        raise BanditInputError(f"{where}: {name} must be finite, {_position(index)}{column} "
+                               f"is {float(array[index])!r}{missing}")
     return array
+
+
+def _missing_as_nan(value: Any) -> np.ndarray | None:
+    """A pandas frame or series whose nullable columns (``Int64``, ``Float64``,
+    ``boolean``) hold missing values, as float64 with NaN there, so that the finite check
+    names the row and column (numpy's conversion of ``pd.NA`` said only "float() argument
+    must be ... not 'NAType'"); None for anything else."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame | pd.Series):
+        return None
+    try:
+        return value.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        return None
 
 
 def refuse_ragged(where: str, name: str, value: Any,

@@ -365,8 +365,13 @@ class Recommender(Configurable, ABC):
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ training
-    def fit(self, train: Interactions, *, progress: Progress | None = None) -> Self:
-        """Learn from ``train``; returns ``self``."""
+    def fit(self, train: Interactions, *, progress: Progress | None = None,
+            **unexpected: Any) -> Self:
+        """Learn from ``train``; returns ``self``. Any other keyword is refused naming it:
+        a hyperparameter belongs to the constructor, and ``validation`` only to the models
+        that use validation rows (a TypeError named neither)."""
+        if unexpected:
+            raise ConfigError(self._unexpected_fit_arguments(unexpected))
         self.validate_params()
         check_interactions(train, f"{self.name}: fit(train)")
         if progress is not None and not callable(getattr(progress, "task", None)):
@@ -400,6 +405,27 @@ class Recommender(Configurable, ABC):
             raise
         self._check_diverged()
         return self
+
+    def _unexpected_fit_arguments(self, unexpected: dict[str, Any]) -> str:
+        """The refusal of keywords ``fit`` does not take: what each is and where it goes."""
+        name = next(iter(unexpected))
+        taken = [key for key in inspect.signature(type(self).fit).parameters
+                 if key not in ("self", "train", "unexpected")]
+        arguments = " and ".join([", ".join(["train", *taken[:-1]]), *taken[-1:]])
+        if name in self.params:
+            return (f"{self.name}: fit() takes no {name}={_preview(unexpected[name])}: {name} is a "
+                    f"hyperparameter; give it when creating the model (create_model("
+                    f"'{self.name}', {name}=...)); fit takes {arguments}")
+        if name == "validation":
+            from recstack.models.registry import available_models, model_class
+
+            takers = [model for model in available_models() if "validation" in
+                      inspect.signature(model_class(model).fit).parameters]
+            return (f"{self.name}: fit() takes no validation rows (it neither early-stops nor "
+                    "learns weights on them); the models that do: " + ", ".join(takers))
+        close = difflib.get_close_matches(str(name), taken + list(self.params), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"{self.name}: fit() got an unexpected argument {name!r}{hint}; it takes {arguments}"
 
     def _learns_from_values(self) -> bool:
         """Whether this model, with its hyperparameters, learns from the interaction values

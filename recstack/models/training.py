@@ -218,10 +218,13 @@ class ValidationSplitMixin:
     _explicit_validation: Interactions | None = None
 
     def fit(self, train: Interactions, *, progress: Progress | None = None,
-            validation: Interactions | None = None) -> Self:
+            validation: Interactions | None = None, **unexpected: Any) -> Self:
         """Learn from ``train``; with ``validation`` (rows of the same split, sharing its
         vocabularies), early-stop on it instead of carving ``validation_fraction`` out of
         ``train``. Returns ``self``; the per-epoch numbers are in ``history_``."""
+        if unexpected:
+            # refused by Recommender.fit, naming the argument and where it belongs
+            return super().fit(train, progress=progress, **unexpected)  # type: ignore[misc]
         check_interactions(train, f"{self.name}: fit(train)")
         if validation is not None:
             check_interactions(validation, f"{self.name}: fit(validation=...)")

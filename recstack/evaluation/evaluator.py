@@ -49,6 +49,16 @@ def check_interactions(**named: Any) -> None:
                 f"{type(value).__name__}")
 
 
+def refuse_model_class(model: Any) -> None:
+    """Refuse a model class given where a fitted model belongs (``EASE`` for ``EASE()
+    .fit(train)``): its methods, unbound, failed with a TypeError about a missing
+    argument."""
+    if isinstance(model, type):
+        raise RecstackError(f"model: got the class {model.__name__}, not a fitted model; "
+                            f"create and fit one first, e.g. {model.__name__}().fit(train) "
+                            "(or recstack.models.create_model(name).fit(train))")
+
+
 def _check_fitted_on(model: Any, train: Interactions, label: str, kinds: Sequence[str]
                      ) -> None:
     """Refuse a recstack model whose user or item vocabulary (``users_``, ``items_``) is not
@@ -218,6 +228,7 @@ class Evaluator:
                  name: str | None = None, progress: Progress | None = None
                  ) -> EvaluationResult:
         """Evaluate ``model`` (fitted on ``train``) on ``test``; both must share vocabularies."""
+        refuse_model_class(model)
         if not callable(getattr(model, "score_users", None)):
             raise RecstackError(f"model: expected a fitted recommender (with score_users), "
                                 f"got {type(model).__name__} {model!r:.60}")
@@ -237,6 +248,7 @@ class Evaluator:
                          progress: Progress | None = None) -> EvaluationResult:
         """Evaluate on held-out users: the model scores each user from their ``fold_in``
         history (``model.score_histories(csr)``) without having trained on them."""
+        refuse_model_class(model)
         if not hasattr(model, "score_histories"):
             raise RecstackError(f"{getattr(model, 'name', model)} cannot fold in new users")
         check_interactions(train=train, fold_in=fold_in, test=test)

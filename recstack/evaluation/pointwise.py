@@ -10,7 +10,7 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.evaluation.evaluator import check_interactions
+from recstack.evaluation.evaluator import check_interactions, refuse_model_class
 from recstack.metrics import classification, regression
 from recstack.metrics._validation import as_float_array
 from recstack.specs import did_you_mean
@@ -30,6 +30,7 @@ def evaluate_ratings(model: Any, test: Interactions,
     ``mf``); lower is better for every metric here.
     """
     check_interactions(test=test)
+    refuse_model_class(model)
     if not callable(getattr(model, "score", None)):
         # as Evaluator.evaluate says of score_users: an AttributeError named no argument
         raise RecstackError(f"model: expected a fitted recommender (with score(users, items)), "

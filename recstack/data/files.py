@@ -2190,6 +2190,33 @@ def interactions_to_arrow(data: Interactions) -> pa.Table:
     return table.replace_schema_metadata(roles.to_metadata())
 
 
+def refuse_values_outside_range(data: Interactions, path: Path) -> None:
+    """Refuse to write a file that records ``data``'s rating range while values leave it:
+    interactions may hold such values (the models that read ratings refuse them), but
+    reading the file back refused it, so the file written was one recstack cannot read."""
+    if data.rating_range is None:
+        return
+    bad = first_out_of_range(data.value, data.rating_range)
+    if bad is None:
+        return
+    low, high = data.rating_range
+    outside = int(np.count_nonzero((data.value < low) | (data.value > high)))
+    user = data.users.to_external(data.user_index[bad:bad + 1])[0]
+    item = data.items.to_external(data.item_index[bad:bad + 1])[0]
+    raise DataFormatError(
+        f"not written: {outside:,} value(s) outside the rating range {low:g} to {high:g} "
+        f"the file would record, first at row {bad + 1} (user {_plain(user)!r}, item "
+        f"{_plain(item)!r}): {float(data.value[bad]):g}; reading the file back would refuse "
+        "it", file=str(path), column=VALUE,
+        expected="values within the rating range: drop the rows outside it first, or build "
+                 "the interactions with a range that holds them")
+
+
+def _plain(value: Any) -> Any:
+    """An id as the user wrote it: ``7``, not numpy's ``np.int64(7)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def save_table(data: Interactions, path: PathLike) -> Path:
     """Write interactions to one Parquet, CSV or TSV file (by its extension), atomically.
 
@@ -2222,8 +2249,9 @@ def save_table(data: Interactions, path: PathLike) -> Path:
     ------
     RecstackError
         For a missing folder (or a file where one of its folders should be), an
-        extension that names no format recstack writes, or (for a text file) an id or
-        context value holding a line break, which :func:`load_table` would refuse.
+        extension that names no format recstack writes, (for a text file) an id or
+        context value holding a line break, or (for a Parquet file) a value outside the
+        rating range it records: :func:`load_table` would refuse either.
     """
     path = as_path(path)
     if not path.parent.is_dir():
@@ -2234,6 +2262,7 @@ def save_table(data: Interactions, path: PathLike) -> Path:
     compressed = path.suffix.lower() in _COMPRESSION_EXTENSIONS
     table = interactions_to_arrow(data)
     if suffix in _PARQUET_EXTENSIONS and not compressed:
+        refuse_values_outside_range(data, path)  # a text file records no range
         return write_with(path, lambda target: pq.write_table(table, target))
     if suffix in _EXTENSION_DELIMITERS and path.suffix.lower() in (suffix, ".gz"):
         _refuse_line_breaks(table, path)

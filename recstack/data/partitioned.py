@@ -41,6 +41,7 @@ from recstack.data.files import (
     ids_to_numpy,
     interactions_to_arrow,
     reading,
+    refuse_values_outside_range,
     scalar_text,
 )
 from recstack.data.interactions import (
@@ -111,6 +112,7 @@ def write_partitioned(
         raise RecstackError(f"partitioning must be a leading run of {_LEVELS}, got {levels}")
     if data.timestamp is None:
         raise RecstackError("cannot partition by time: these interactions have no timestamps")
+    refuse_values_outside_range(data, root)  # _common_metadata records the range
     if root.exists() and not overwrite:
         raise RecstackError(f"{root} exists; pass overwrite=True to replace it")
     root.parent.mkdir(parents=True, exist_ok=True)

@@ -274,6 +274,7 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
                     kind: FeatureKind) -> np.ndarray:
     """The numeric (float32, NaN = missing, never infinite) or categorical (int32 codes in
     ``0 .. cardinality - 1``) matrix of ``n`` rows, checked against its ``features``."""
+    values = _frame_by_name(values, features, kind)
     # numpy would read text ('1_0' as 10), keep the real part of complex numbers and count
     # the days of a date: none of them is a feature value
     refuse_ragged("feature frame", f"the {kind} features", values, RecstackError)
@@ -319,6 +320,37 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
                                 f"code {float(codes[row])!r} at row {row}; codes are whole numbers "
                                 f"in 0..{levels - 1} (0: unknown)")
     return array.astype(np.int32)
+
+
+def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind) -> Any:
+    """A pandas DataFrame of features with its columns put in the schema's order, by name:
+    read by position, a frame whose columns came in another order gave each feature
+    another's values, silently. Names that share none with the schema (0, 1, ...) are read
+    by position, as an array is; a frame naming some features but not all, or one twice,
+    is refused. Nullable columns (``Int64``, ``Float64``) are read with NaN where a value
+    is missing (numpy could not convert ``pd.NA``). Anything else is returned as given."""
+    import pandas as pd
+
+    if not isinstance(values, pd.DataFrame):
+        return values
+    names = [str(column) for column in values.columns]
+    declared = [feature.name for feature in features]
+    if names != declared and set(names) & set(declared):
+        missing = [name for name in declared if name not in names]
+        unexpected = [name for name in names if name not in declared]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if missing or unexpected or repeated:
+            parts = [f"{what} {', '.join(map(repr, listed))}" for what, listed in
+                     (("missing", missing), ("not in the schema", unexpected),
+                      ("named twice", repeated)) if listed]
+            raise RecstackError(f"feature frame: the {kind} features' columns are not the "
+                                f"schema's ({'; '.join(parts)}); the schema declares "
+                                f"{', '.join(map(repr, declared))}")
+        label = {str(column): column for column in values.columns}
+        values = values[[label[name] for name in declared]]
+    if all(pd.api.types.is_numeric_dtype(dtype) for dtype in values.dtypes):
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return values
 
 
 def _contiguous(groups: np.ndarray) -> bool:

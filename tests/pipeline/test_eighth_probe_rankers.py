@@ -1,0 +1,53 @@
+"""Eighth bad-input probe of the feature frame: a pandas DataFrame of features whose
+columns come in another order than the schema's was read by position (each feature got
+another's values, silently, and a ranker fitted on the right order scored it as such);
+now it is read by name, a frame naming some features but not all is refused, and a
+nullable column's missing value is the frame's NaN (numpy could not convert pd.NA)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recstack.errors import RecstackError
+from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
+
+SCHEMA = FeatureSchema((Feature("price", "numeric"), Feature("clicks", "numeric"),
+                        Feature("genre", "categorical", cardinality=4)))
+TABLE = pd.DataFrame({"clicks": [3.0, 0.0, 7.0], "price": [9.5, 1.0, 4.0],
+                      "genre": [1, 3, 2]})
+
+
+def frame(numeric, categorical=TABLE[["genre"]]) -> FeatureFrame:
+    return FeatureFrame(SCHEMA, numeric, categorical, [0, 0, 0], [1, 2, 3], [0, 0, 0])
+
+
+def test_features_in_another_column_order_are_read_by_name():
+    built = frame(TABLE[["clicks", "price"]])
+    np.testing.assert_array_equal(built.column("price"), [9.5, 1.0, 4.0])
+    np.testing.assert_array_equal(built.column("clicks"), [3.0, 0.0, 7.0])
+    np.testing.assert_array_equal(built.column("genre"), [1, 3, 2])
+
+
+@pytest.mark.parametrize(("columns", "said"), [
+    (["price"], "missing 'clicks'"),
+    (["price", "views"], "missing 'clicks'; not in the schema 'views'"),
+])
+def test_a_frame_naming_some_features_but_not_all_is_refused(columns, said):
+    numeric = TABLE.assign(views=1.0)[columns]
+    with pytest.raises(RecstackError, match=r"^feature frame: the numeric features' columns "
+                       rf"are not the schema's \({said}\); the schema declares 'price', "
+                       "'clicks'"):
+        frame(numeric)
+
+
+def test_a_missing_value_of_a_nullable_column_is_nan():
+    numeric = pd.DataFrame({"price": pd.array([9.5, None, 4.0], dtype="Float64"),
+                            "clicks": pd.array([3, 0, None], dtype="Int64")})
+    built = frame(numeric)
+    np.testing.assert_array_equal(built.column("price"), [9.5, np.nan, 4.0])
+    np.testing.assert_array_equal(built.column("clicks"), [3.0, 0.0, np.nan])
+    # columns named 0, 1 (no feature's name) are read by position, as an array is
+    plain = frame(pd.DataFrame([[9.5, 3.0], [1.0, 0.0], [4.0, 7.0]]))
+    np.testing.assert_array_equal(plain.column("clicks"), [3.0, 0.0, 7.0])

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from recstack import __version__
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 
 EXIT_USER_ERROR = 2
 #: how a tab may be given to --separator, besides itself
@@ -391,6 +391,8 @@ def _recommend(args: argparse.Namespace) -> int:
     registry = ModelRegistry(args.registry) if args.registry is not None else None
     model, where = open_artifact(args.artifact, registry)
     users = None if args.all_users else model_user_ids(model, args.users)
+    if users is not None:
+        _refuse_repeated_users(args.users, users)
     context = request_context_from_text(model, args.context or [], args.timestamp)
     batches = recommendation_batches(model, users, args.k, exclude_seen=not args.include_seen,
                                      batch_size=args.batch_size,
@@ -400,6 +402,18 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
     return 0
+
+
+def _refuse_repeated_users(given: list[str], users: Any) -> None:
+    """``--users`` naming one user twice (``7 7``, or ``7`` and `` 7``, one id once
+    trimmed) wrote that user's list twice, ranks 1..K and again 1..K, into one output."""
+    first: dict[Any, str] = {}
+    for text, user in zip(given, users.tolist(), strict=True):
+        if user in first:
+            twice = (f"user {text} is given twice" if first[user] == text else
+                     f"{first[user]!r} and {text!r} are one user ({user!r})")
+            raise ConfigError(f"--users: {twice}; give each user once")
+        first[user] = text
 
 
 def _serve(args: argparse.Namespace) -> int:

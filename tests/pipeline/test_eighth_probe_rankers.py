@@ -51,3 +51,37 @@ def test_a_missing_value_of_a_nullable_column_is_nan():
     # columns named 0, 1 (no feature's name) are read by position, as an array is
     plain = frame(pd.DataFrame([[9.5, 3.0], [1.0, 0.0], [4.0, 7.0]]))
     np.testing.assert_array_equal(plain.column("clicks"), [3.0, 0.0, 7.0])
+
+
+# ------------------------------------------------------------------ validation rows unused
+def toy(n_groups: int = 8, size: int = 5, seed: int = 0):
+    """Groups of candidates labelled 1 where the signal is above 0.5."""
+    schema = FeatureSchema((Feature("signal", "numeric"),))
+    rng = np.random.default_rng(seed)
+    n = n_groups * size
+    numeric = rng.random((n, 1))
+    groups = np.repeat(np.arange(n_groups), size)
+    frame = FeatureFrame(schema, numeric, np.zeros((n, 0), np.int64), groups, np.arange(n),
+                         groups)
+    return frame, (numeric[:, 0] > 0.5).astype(np.float64)
+
+
+@pytest.mark.parametrize(("name", "options", "said"), [
+    ("logistic", {}, "logistic has no early stopping .*so they would not be used"),
+    ("lightgbm", {"n_estimators": 7, "n_jobs": 1, "min_child_samples": 2},
+     "lightgbm reads them only to stop early, and early_stopping_rounds is None, so all 7 "
+     r"trees would be grown regardless; set early_stopping_rounds \(e.g. 20\)"),
+])
+def test_validation_rows_a_ranker_would_not_read_are_refused(name, options, said):
+    pytest.importorskip({"logistic": "sklearn", "lightgbm": "lightgbm"}[name])
+    from recstack.pipeline.rankers import create_ranker
+
+    frame, labels = toy()
+    validation = toy(seed=1)
+    with pytest.raises(RecstackError, match=f"^{name}.fit: validation rows were given, but "
+                                            f"{said}"):
+        create_ranker(name, **options).fit(frame, labels, validation=validation)
+    if name == "lightgbm":
+        # with early stopping they are read
+        create_ranker(name, early_stopping_rounds=2, **options).fit(frame, labels,
+                                                                    validation=validation)

@@ -122,6 +122,10 @@ class Ranker(Configurable, ABC):
                                                       f"{where} (validation)",
                                                       self.label_columns))
             check_validation_ranks(*validation, f"{where} (validation)")
+            unused = self._validation_unused()
+            if unused:
+                # given and never read: the fit ran its full length without a word
+                raise RecstackError(f"{where}: validation rows were given, but {unused}")
         self.__dict__.pop("schema_", None)
         self._fit(frame, labels, weights, validation, progress)
         self.schema_ = frame.schema
@@ -162,6 +166,12 @@ class Ranker(Configurable, ABC):
             raise RecstackError(f"{self.name}: call fit() before save()")
         self._refuse_changed_params("save")
         return save_ranker(self, path, overwrite=overwrite)
+
+    def _validation_unused(self) -> str | None:
+        """Why ``fit(..., validation=...)`` would not read the rows under the current
+        hyperparameters (a ranker without early stopping, or with it turned off), ending
+        with what to do; None when they are read (the default)."""
+        return None
 
     # ------------------------------------------------------------------ what each ranker writes
     @abstractmethod

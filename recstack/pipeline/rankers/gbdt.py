@@ -115,6 +115,13 @@ class LightGBMRanker(Ranker):
                                 f"(row {int(np.flatnonzero(bad)[0])})")
         return grades.astype(np.int32)
 
+    def _validation_unused(self) -> str | None:
+        if self.early_stopping_rounds is not None:
+            return None
+        return (f"{self.name} reads them only to stop early, and early_stopping_rounds is "
+                f"None, so all {self.n_estimators} trees would be grown regardless; set "
+                "early_stopping_rounds (e.g. 20) or leave validation out")
+
     def _fit(self, frame: FeatureFrame, labels: np.ndarray, weights: np.ndarray | None,
              validation: tuple[FeatureFrame, np.ndarray] | None,
              progress: Progress | None) -> None:

@@ -62,6 +62,10 @@ class LogisticRanker(Ranker):
         if isinstance(weight, int | float) and not weight > 0:
             raise ConfigError(f"{self.name}: class_weight must be > 0, got {weight!r}")
 
+    def _validation_unused(self) -> str | None:
+        return (f"{self.name} has no early stopping (it fits to convergence), so they would "
+                "not be used; leave validation out")
+
     def _fit(self, frame: FeatureFrame, labels: np.ndarray, weights: np.ndarray | None,
              validation: tuple[FeatureFrame, np.ndarray] | None,
              progress: Progress | None) -> None:

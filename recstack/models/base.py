@@ -487,6 +487,31 @@ class Recommender(Configurable, ABC):
                     f"{self.name}: training learned nothing: every learned {kind} vector is "
                     f"0 (every score would be 0), with {self._params_text()}; lower the "
                     "regularization (or the other weights that shrink the vectors)")
+            if kind == "item" and vectors.dtype.kind == "f" and len(vectors) > 1 \
+                    and np.ptp(vectors, axis=0).max() <= 1e-6 * np.abs(vectors).max() \
+                    and self._items_told_apart():
+                # e.g. two_tower with temperature 1e-30: every item got one vector, so each
+                # user's scores all tied and every list was the catalog in index order,
+                # though the training data tell the items apart
+                for attribute in ("users_", "items_", "seen_"):
+                    self.__dict__.pop(attribute, None)
+                raise RecstackError(
+                    f"{self.name}: training collapsed: every learned item vector is the same "
+                    "(each user's scores would all tie, and every list would be the catalog "
+                    "in index order), although the training data tell the items apart, with "
+                    f"{self._params_text()}; move the settings that scale the training back "
+                    "to their usual range (temperature, learning rate, regularization)")
+
+    def _items_told_apart(self) -> bool:
+        """Whether two items of the training matrix have different users (so that a model
+        giving every item one vector learned less than the data hold)."""
+        pattern = (self.seen_ != 0).tocsc()
+        pattern.sort_indices()
+        counts = np.diff(pattern.indptr)
+        if (counts != counts[0]).any():
+            return True
+        rows = pattern.indices.reshape(len(counts), int(counts[0]))
+        return bool((rows != rows[0]).any())
 
     def _params_text(self) -> str:
         """The hyperparameters as ``name=value, ...``, for messages."""

@@ -47,6 +47,7 @@ import json
 import logging
 import math
 import os
+import sys
 import time
 from collections.abc import AsyncIterator
 from importlib import resources
@@ -63,6 +64,7 @@ from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recstack import __version__
+from recstack.errors import RecstackError
 from recstack.serving import schemas
 from recstack.serving.fast_path import ENDPOINT as FAST_ENDPOINT
 from recstack.serving.fast_path import (
@@ -115,6 +117,9 @@ class _LimitsAndMetrics:
         self.metrics = metrics
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, _startup_failure_as_message(send))
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -186,6 +191,20 @@ def _template(route: Any) -> str | None:
     """A route's path as documented: ``/users/{user_id}/history``, without the ``:path``
     converter that lets an id hold a slash."""
     return getattr(route, "path_format", None) or getattr(route, "path", None)
+
+
+def _startup_failure_as_message(send: Any) -> Any:
+    """``send`` of the lifespan that reports a startup failed by the user's input (a
+    :class:`RecstackError`: no version of the model loads, an items file of another
+    catalog) as its message: Starlette sends the traceback, which uvicorn printed as the
+    answer to a mistake in the registry or the settings. It still exits (status 3)."""
+    async def reporting(message: dict[str, Any]) -> None:
+        if message["type"] == "lifespan.startup.failed":
+            error = sys.exc_info()[1]  # Starlette sends this while handling the error
+            if isinstance(error, RecstackError):
+                message = {**message, "message": f"recstack: error: {_text(str(error))}"}
+        await send(message)
+    return reporting
 
 
 def _without_body(send: Any) -> Any:

@@ -193,8 +193,18 @@ def _aligned(table: pd.DataFrame, model: Recommender) -> pd.DataFrame:
     return aligned
 
 
-def read_item_table(path: Path) -> pd.DataFrame:
-    """The items file (CSV or Parquet, ``item_id`` first or named) with every column; a
-    text column of ``|``-separated labels (``genres`` as MovieLens writes them) stays text:
-    the re-rankers split it."""
-    return read_side_table(path, key_as_text=True)
+def read_item_table(path: Path, *, columns: Sequence[str] = ()) -> pd.DataFrame:
+    """The items file (CSV or Parquet, ``item_id`` first or named) with every column
+    (``columns`` must be there); a text column of ``|``-separated labels (``genres`` as
+    MovieLens writes them) stays text: the re-rankers split it.
+
+    The ids are read by the id rule of every loader, then written as the service's text
+    ids: a Parquet column of whole floats (pandas writes integer ids with a gap as
+    float64) holds the items ``1``, ``2``, not ``"1.0"``, which matched no item, so every
+    title and every attribute the re-rankers read was missing without a word."""
+    from recstack.data.idmap import id_values
+
+    table = read_side_table(path, columns=columns)
+    keys = id_values(table["item_id"], f"{path}: column 'item_id'")
+    table["item_id"] = np.array([str(key) for key in keys.tolist()], dtype=object)
+    return table

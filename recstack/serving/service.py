@@ -77,7 +77,6 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import PLAIN_INTEGER
-from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError
 from recstack.serving.two_stage import context_number_problem
 from recstack.serving.variants import VariantAssigner
@@ -262,6 +261,11 @@ class LoadedModel:
         # most interactions first; equal counts keep the lower item index first
         self.popular = np.argsort(-counts, kind="stable")
         self.popular_scores = counts[self.popular].astype(np.float32)
+        if titles:
+            _refuse_titles_of_another_catalog(
+                titles, self.item_ids, version.reference,
+                str(settings.items_file) if settings is not None and settings.items_file
+                else "the items file")
         self.titles = (np.array([titles.get(i) for i in self.item_ids.tolist()], dtype=object)
                        if titles else np.full(self.n_items, None, dtype=object))
         self.user_vectors: np.ndarray | None = None
@@ -1094,8 +1098,25 @@ def _read_titles(path: Path) -> dict[str, str]:
     whose title is missing (an empty cell, a null) has none, as an item the file does not
     list: the missing value was kept as NaN, which the history, search and similar-items
     answers could not encode (a 500 with a ResponseValidationError traceback)."""
-    table = read_side_table(path, columns=["title"], key_as_text=True)
+    from recstack.serving.rerank import read_item_table
+
+    table = read_item_table(path, columns=["title"])  # the ids by the id rule, as text
     present = table["title"].notna().to_numpy()
     return dict(zip(table["item_id"][present], table["title"][present].astype(str),
                     strict=True))
+
+
+def _refuse_titles_of_another_catalog(titles: dict[str, str], item_ids: np.ndarray,
+                                      reference: str, where: str) -> None:
+    """Refuse an items file naming none of the model's items: every answer would have
+    only null titles and the search would find no title, without a word (a file of
+    another catalog, or ids spelled otherwise: ``001`` for the item ``1``)."""
+    if not titles or not len(item_ids) or any(i in titles for i in item_ids.tolist()):
+        return
+    theirs = ", ".join(repr(key) for key in list(titles)[:3])
+    ours = ", ".join(repr(key) for key in item_ids[:3].tolist())
+    raise RecstackError(f"{where}: none of its {len(titles)} titled item ids is an item of "
+                        f"{reference} (the file has {theirs}, ...; the model {ours}, ...); "
+                        "give the items file of the model's catalog, with its item_id "
+                        "column spelled as the model's ids")
 

@@ -13,7 +13,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap, id_values, trim_text_ids
-from recstack.errors import ConfigError, DataFormatError, RecstackError, UnknownColumnError
+from recstack.errors import (
+    ConfigError,
+    DataFormatError,
+    EmptyResultError,
+    RecstackError,
+    UnknownColumnError,
+)
 
 # Column names used whenever interactions become a table.
 USER_ID = "user_id"
@@ -285,12 +291,23 @@ class Interactions:
 
     # ------------------------------------------------------------------ conversions
     def to_csr(self, dtype: Any = np.float32) -> sp.csr_matrix:
-        """The ``n_users x n_items`` matrix of values; repeated (user, item) rows are summed."""
-        matrix = sp.csr_matrix(
-            (self.value.astype(dtype, copy=False), (self.user_index, self.item_index)),
-            shape=self.shape,
-        )
+        """The ``n_users x n_items`` matrix of values; repeated (user, item) rows are summed.
+
+        ``dtype`` is a real type (bool, integers, floats). An integer or float16 matrix
+        takes only the (summed) values it holds exactly: a rating of 3.5 or a sum of 300
+        in ``int8`` is refused, naming the pair (numpy truncated 3.5 to 3 and wrapped 300
+        round to 44)."""
+        wanted = _matrix_dtype(dtype)
+        if wanted in (np.float32, np.float64, np.bool_):
+            values = self.value.astype(wanted, copy=False)
+        else:
+            values = self.value.astype(np.float64)
+        matrix = sp.csr_matrix((values, (self.user_index, self.item_index)),
+                               shape=self.shape)
         matrix.sum_duplicates()
+        if matrix.dtype != wanted:
+            _refuse_inexact_cells(self, matrix, wanted)
+            matrix = matrix.astype(wanted)
         return matrix
 
     def to_frame(self, *, external_ids: bool = True) -> pd.DataFrame:
@@ -463,6 +480,8 @@ class Interactions:
                     number, int | float | np.number) or not np.isfinite(number)):
                 raise ConfigError(f"{name} must be a finite number or None, got {number!r}")
         data = self if threshold is None else self.select(self.value >= threshold)
+        if len(self) and not len(data):
+            raise EmptyResultError(_why_no_positive(self.value, threshold))
         if alpha is not None and alpha < 0:
             raise RecstackError(f"alpha must be >= 0, got {alpha}")
         if alpha is None:
@@ -813,6 +832,56 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
         aligned.loc[positions < 0, :] = None
     aligned.insert(0, key, ids.external_ids)
     return aligned
+
+
+def _matrix_dtype(dtype: Any) -> np.dtype:
+    """``dtype`` as a numpy type a value matrix can have, or an error naming it."""
+    try:
+        wanted = np.dtype(dtype)
+    except TypeError:
+        wanted = None
+    if wanted is None or wanted.kind not in "biuf":
+        raise ConfigError(f"to_csr: dtype must be a real number type such as np.float32, "
+                          f"np.float64, np.int32 or bool, got {dtype!r}")
+    return wanted
+
+
+def _refuse_inexact_cells(data: Interactions, matrix: sp.csr_matrix, wanted: np.dtype
+                          ) -> None:
+    """Refuse a cell of ``matrix`` (float64 sums) that ``wanted`` cannot hold exactly."""
+    cells = matrix.data
+    if wanted.kind in "iu":
+        info = np.iinfo(wanted)
+        bad = (cells != np.floor(cells)) | (cells < info.min) | (cells > info.max)
+        holds = f"whole numbers from {info.min:,} to {info.max:,}"
+    else:
+        with np.errstate(over="ignore"):  # a cell too large is what is looked for
+            bad = cells.astype(wanted) != cells
+        holds = f"{wanted.name} values (largest {float(np.finfo(wanted).max):g})"
+    if not bad.any():
+        return
+    at = int(np.argmax(bad))
+    row = int(np.searchsorted(matrix.indptr, at, side="right") - 1)
+    user = data.users.to_external([row]).tolist()[0]
+    item = data.items.to_external([int(matrix.indices[at])]).tolist()[0]
+    raise DataFormatError(
+        f"to_csr(dtype={wanted.name}): the value of user {user!r} and item {item!r} is "
+        f"{cells[at]:g} (repeated rows summed), which {wanted.name} cannot hold; "
+        f"{int(bad.sum()):,} cell(s) in all", column=VALUE,
+        expected=f"{holds}, or a float dtype such as np.float32")
+
+
+def _why_no_positive(values: np.ndarray, threshold: float) -> str:
+    """Why ``implicit(threshold)`` kept no row: a threshold above every value (6 on a 1-5
+    scale), or data implicit already (every value 1.0, which a rating threshold of 4 drops
+    whole), returned empty interactions that failed later, far from the cause."""
+    low, high = float(values.min()), float(values.max())
+    message = (f"implicit(threshold={threshold:g}) keeps no row: the {len(values):,} values "
+               f"run from {low:g} to {high:g}")
+    if low == high == 1.0:
+        return (message + "; every value is 1.0, so these interactions are implicit "
+                "already (a file without a rating column): leave the threshold out")
+    return message + f"; choose a threshold of at most {high:g}"
 
 
 def check_flag(value: Any, option: str) -> bool:

@@ -85,3 +85,28 @@ def test_validation_rows_a_ranker_would_not_read_are_refused(name, options, said
         # with early stopping they are read
         create_ranker(name, early_stopping_rounds=2, **options).fit(frame, labels,
                                                                     validation=validation)
+
+
+# ------------------------------------------------------------------ 0-based logged positions
+def test_positions_counted_from_0_are_refused_with_a_serving_position():
+    pytest.importorskip("sklearn")
+    from recstack.pipeline.rankers import create_ranker
+
+    schema = FeatureSchema((Feature("signal", "numeric"), Feature("position", "numeric")))
+    rng = np.random.default_rng(0)
+    signal = rng.random(40)
+    logged = np.tile(np.arange(5), 8).astype(float)  # 0 = the top: serving at 1 = 2nd slot
+    groups = np.repeat(np.arange(8), 5)
+
+    def log(positions):
+        return FeatureFrame(schema, np.column_stack([signal, positions]),
+                            np.zeros((40, 0), np.int64), groups, np.arange(40), groups)
+
+    labels = (signal > 0.5).astype(float)
+    with pytest.raises(RecstackError, match=r"^logistic.fit: the feature 'position' holds 0 "
+                       r"at row 0, but logged positions are 1-based \(1 = the top\), as "
+                       r"serving_position = 1 is \(counted from 0\? add 1 to every position\)"):
+        create_ranker("logistic", serving_position=1).fit(log(logged), labels)
+    # counted from 1 they are read (and without a serving position any column is a feature)
+    create_ranker("logistic", serving_position=1).fit(log(logged + 1), labels)
+    create_ranker("logistic").fit(log(logged), labels)

@@ -113,6 +113,7 @@ class Ranker(Configurable, ABC):
         weights = check_weights(frame, sample_weight, where)
         check_learnable(frame, labels, where, getattr(self, "loss", None), weights)
         self._check_position(frame.schema)
+        self._check_logged_positions(frame, where)
         if validation is not None:
             if not isinstance(validation, tuple) or len(validation) != 2:
                 raise RecstackError(f"{where}: validation must be a (frame, labels) pair")
@@ -166,6 +167,23 @@ class Ranker(Configurable, ABC):
             raise RecstackError(f"{self.name}: call fit() before save()")
         self._refuse_changed_params("save")
         return save_ranker(self, path, overwrite=overwrite)
+
+    def _check_logged_positions(self, frame: FeatureFrame, where: str) -> None:
+        """With ``serving_position``, refuse logged positions below 1: serving scores every
+        candidate at a 1-based position (1 = the top), so a log counted from 0 put the top
+        at 0 and the serving position 1 meant the second slot, silently."""
+        if self.serving_position is None:
+            return
+        logged = frame.column(self.position_feature)
+        below = logged < 1  # NaN (no logged position) compares False
+        if below.any():
+            row = int(np.flatnonzero(below)[0])
+            hint = (" (counted from 0? add 1 to every position)" if float(np.nanmin(logged)) == 0
+                    else "")
+            raise RecstackError(
+                f"{where}: the feature {self.position_feature!r} holds {float(logged[row]):g} "
+                f"at row {row}, but logged positions are 1-based (1 = the top), as "
+                f"serving_position = {self.serving_position!r} is{hint}")
 
     def _validation_unused(self) -> str | None:
         """Why ``fit(..., validation=...)`` would not read the rows under the current

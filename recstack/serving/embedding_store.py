@@ -500,13 +500,18 @@ def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
     ``"model"`` (count the latter: the store is down and nearline updates are not served).
     Ids the model does not know are not found."""
     _check_kind(kind)  # "users" read the model's item vectors when the store was down
+    vocabulary = model.users_ if kind == "user" else model.items_
     if store is not None:
+        from recstack.data.idmap import id_values
+
         try:
-            vectors, found = store.get(kind, ids)
+            # by the model's ids, as fold_in_users writes them and the model's vectors
+            # are found ("42" was no user of a store of integer ids, but one of the model)
+            vectors, found = store.get(kind, _as_model_ids(id_values(id_array(ids), "ids"),
+                                                           vocabulary))
             return vectors, found, "store"
         except StoreUnavailableError:
             pass
-    vocabulary = model.users_ if kind == "user" else model.items_
     all_vectors = model.user_embeddings() if kind == "user" else model.item_embeddings()
     index = vocabulary.to_index(id_array(ids), missing="ignore")
     found = index >= 0
@@ -528,6 +533,30 @@ class FoldInReport:
     skipped_users: np.ndarray
 
 
+def _as_model_ids(ids: np.ndarray, vocabulary: Any) -> np.ndarray:
+    """``ids`` as the model's vocabulary types them, the keys the service reads (see
+    :meth:`recstack.serving.service.LoadedModel.typed_user_id`): a known id as the
+    vocabulary holds it (``" 42"`` and ``"42"`` are the user 42 of a map of integers); an
+    unknown one trimmed, and for a map of integers an integer when it spells one plainly,
+    for a map of text ids its text."""
+    from recstack.data.idmap import plain_integers, trim_text_ids
+
+    typed = np.empty(len(ids), dtype=object)
+    typed[:] = ids.tolist()
+    known = vocabulary.to_index(ids, missing="ignore")
+    typed[known >= 0] = vocabulary.external_ids[known[known >= 0]].tolist()
+    integers = vocabulary.external_ids.dtype.kind in "iu"
+    for position in np.flatnonzero(known < 0).tolist():
+        value = typed[position]
+        if isinstance(value, str):
+            value = str(trim_text_ids([value])[0])
+            number, plain = plain_integers(np.array([value], dtype=object))
+            typed[position] = int(number[0]) if integers and plain[0] else value
+        elif not integers:
+            typed[position] = str(value)
+    return typed
+
+
 def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[Any],
                   item_ids: Sequence[Any], values: Sequence[float] | None = None, *,
                   include_training: bool = True) -> FoldInReport:
@@ -539,7 +568,8 @@ def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[
         A fitted model with ``fold_in`` (ALS, iALS).
     store : EmbeddingStore
     user_ids, item_ids : sequences of external ids
-        The new events, one per position.
+        The new events, one per position. Users are written under the model's own ids
+        (``"42"`` is the user 42 of a model of integer ids), which the service reads.
     values : sequence of float, optional
         Event values (default 1 each), as the model was trained on.
     include_training : bool
@@ -562,6 +592,9 @@ def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[
     # the id under the mask), the values as the numbers given (text was numpy's
     # ValueError, NaN or 1e39 a NaN vector refused later as the store's "user vectors")
     users, items = id_values(id_array(user_ids), "user_ids"), id_array(item_ids)
+    # keyed as the service looks users up: "42" from a JSON event was stored as the text
+    # id '42', which the service of a model of integer ids (asking for 42) never found
+    users = _as_model_ids(users, model.users_)
     weights = (np.ones(len(users), np.float32) if values is None
                else float32_rows(values, "values"))
     if weights.ndim != 1:

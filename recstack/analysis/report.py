@@ -488,11 +488,12 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
     assert context is not None
     train = context.train
     # by user activity: the per-user values already written, grouped by training rows
-    counts = pd.Series(train.user_counts(), index=train.users.to_external(
-        np.arange(train.n_users)))
+    # matched by the ids' text, as the per-user files write them ('0007' is not user 7)
+    counts = pd.Series(train.user_counts(), index=[str(user) for user in train.users.to_external(
+        np.arange(train.n_users))])
     models = [r.model for r in folder.results]
     first = folder.results[0].per_user
-    activity = counts.reindex(first.index).to_numpy()
+    activity = counts.reindex(first.index.map(str)).to_numpy()
     known = ~np.isnan(activity.astype(np.float64))
     bucket, labels = _activity_buckets(activity[known].astype(np.int64))
     rows, series = [], []

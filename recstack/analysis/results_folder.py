@@ -113,6 +113,21 @@ def _check_numbers(path: Path, frame: pd.DataFrame) -> None:
         frame[column] = values
 
 
+def _with_user_ids_as_text(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` indexed by its first column (the user ids) read as the text the file holds.
+
+    pandas read ids by their look: zero-padded ids (``'0007'``) became the number 7, so
+    they matched none of the data's users and the report failed in its segments (an
+    IndexError on the empty activity buckets), ``'007'`` and ``'7'`` were called one user
+    listed twice, and an id ``NA`` was read as missing."""
+    try:
+        ids = pd.read_csv(path, usecols=[0], dtype=str, keep_default_na=False).iloc[:, 0]
+    except OSError as error:  # the first read succeeded: only a file changed meanwhile
+        raise _unreadable(path, error) from None
+    return frame.drop(columns=frame.columns[0]).set_axis(
+        pd.Index(ids.to_numpy(dtype=object), name=frame.columns[0]), axis=0)
+
+
 def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) -> None:
     """Refuse a per-user table that is not the one results.json summarises: a truncated file
     still parses, and the report would then be built from the users that are left."""
@@ -120,9 +135,8 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
     repeated = frame.index.duplicated()
     if repeated.any():
         line = int(np.flatnonzero(repeated)[0]) + 2
-        user = frame.index[repeated][0]
-        user = user.item() if isinstance(user, np.generic) else user
-        raise RecstackError(f"{path}: line {line}: user {user!r} appears a second time; "
+        user = frame.index[repeated][0]  # as the file writes it
+        raise RecstackError(f"{path}: line {line}: user {user} appears a second time; "
                             "each user has one row; the file is damaged: rerun "
                             "`recstack evaluate`")
     absent = [metric for metric in metrics if metric not in frame.columns]
@@ -247,7 +261,7 @@ def read_results(path: str | Path) -> ResultsFolder:
         if frame.shape[1] < 2:
             raise RecstackError(f"{per_user_path}: expected a user id column and one column "
                                 f"per metric, got columns {list(frame.columns)}")
-        frame = frame.set_index(frame.columns[0])
+        frame = _with_user_ids_as_text(per_user_path, frame)
         _check_per_user(per_user_path, frame, entry["metrics"] or {})
         aggregate = {k: (np.nan if v is None else float(v))
                      for k, v in (entry.get("aggregate") or {}).items()}

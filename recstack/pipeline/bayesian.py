@@ -86,6 +86,16 @@ def _column_names(X: Any) -> tuple[str, ...] | None:
     return tuple(str(name) for name in columns)
 
 
+def _require_binary(y: np.ndarray, setting: str, which: str, fix: str) -> None:
+    """Refuse fractional labels (click probabilities) under a setting that needs to know
+    which rows are the positives and which the negatives."""
+    fractional = (y > 0) & (y < 1)
+    if fractional.any():
+        raise ConfigError(f"{_NAME}: {setting} needs 0/1 labels (which rows are {which}?), "
+                          f"but y[{int(np.argmax(fractional))}] = "
+                          f"{float(y[fractional][0])!r}; {fix}")
+
+
 def probit_sigmoid(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
     r""":math:`\sigma(\mu / \sqrt{1 + \pi s^2 / 8})`: the logistic of a Gaussian logit
     :math:`\mathcal N(\mu, s^2)` integrated with the probit approximation (MacKay 1992)."""
@@ -209,6 +219,7 @@ class BayesianLogisticRegression(Configurable):
             raise BanditInputError(f"{_NAME}: sample_weight is 0 for every row of the batch "
                                    f"({len(weight)} rows), so nothing would be learned; give "
                                    "some rows a positive weight")
+        self._require_binary_for_class_weight(y)
         self.class_weights_ = self._class_weights(y)
         self.odds_rate_ = float(self.negative_rate) * self.class_weights_[0] \
             / self.class_weights_[1]
@@ -243,6 +254,7 @@ class BayesianLogisticRegression(Configurable):
         X = self._in_fitted_order(X, "partial_fit")
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=self.n_features_in_)
         X, y, weight = self._downsample(X, y, weight, batch=self.n_updates_)
+        self._require_binary_for_class_weight(y)
         weight = weight * np.where(y > 0, self.class_weights_[1], self.class_weights_[0])
         gamma = float(self.forgetting)
         initial = (self.initial_precision_ if self.diagonal
@@ -420,14 +432,19 @@ class BayesianLogisticRegression(Configurable):
         rate = float(self.negative_rate)
         if rate == 1.0:
             return X, y, weight
-        fractional = (y > 0) & (y < 1)
-        if fractional.any():
-            raise ConfigError(f"{_NAME}: negative_rate < 1 needs 0/1 labels (which rows "
-                              f"are negatives?), but y[{int(np.argmax(fractional))}] = "
-                              f"{float(y[fractional][0])!r}; use negative_rate = 1")
+        _require_binary(y, "negative_rate < 1", "negatives", "use negative_rate = 1")
         seed = int(np.random.SeedSequence([self.seed, batch]).generate_state(1)[0])
         keep = downsample_negatives(y, rate, seed=seed)
         return X[keep], y[keep], weight[keep]
+
+    def _require_binary_for_class_weight(self, y: np.ndarray) -> None:
+        """Class weights weigh positives against negatives: with click probabilities as
+        labels every row counted as a positive, so ``"balanced"`` weighed nothing and a
+        number scaled every row, and the probabilities were then corrected by its odds
+        factor all the same (silently too low)."""
+        if self.class_weight is not None:
+            _require_binary(y, f"class_weight = {self.class_weight!r}", "positives",
+                            "leave class_weight None")
 
     def _class_weights(self, y: np.ndarray) -> tuple[float, float]:
         """:math:`(c_0, c_1)` for the first batch (see ``class_weight``)."""

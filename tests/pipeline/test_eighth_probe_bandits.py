@@ -32,3 +32,29 @@ def test_a_missing_value_in_a_nullable_column_is_named_by_row_and_column(dtype):
     fitted = BayesianLogisticRegression().fit(filled, labels)
     reference = BayesianLogisticRegression().fit(filled.to_numpy(np.float64), labels)
     np.testing.assert_array_equal(fitted.coef_, reference.coef_)
+
+
+# ------------------------------------------------------------------ class weights
+def batch(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(200, 2))
+    return x, 1.0 / (1.0 + np.exp(-x[:, 0]))  # click probabilities as labels
+
+
+@pytest.mark.parametrize("weight", ["balanced", 3.0])
+def test_class_weights_with_probabilities_as_labels_are_refused(weight):
+    from recstack.errors import ConfigError
+
+    x, probabilities = batch()
+    # every row counted as a positive: 'balanced' weighed nothing, 3.0 scaled every row,
+    # and predict_proba still divided the odds by 3
+    with pytest.raises(ConfigError, match=rf"class_weight = {weight!r} needs 0/1 labels "
+                       r"\(which rows are positives\?\), but y\[0\] = 0\.53"):
+        BayesianLogisticRegression(class_weight=weight).fit(x, probabilities)
+    # a later batch of probabilities after a fit on clicks is refused alike
+    clicks = (probabilities > 0.5).astype(float)
+    model = BayesianLogisticRegression(class_weight=weight).fit(x, clicks)
+    with pytest.raises(ConfigError, match="needs 0/1 labels"):
+        model.partial_fit(x, probabilities)
+    # without class weights probabilities are labels as documented
+    BayesianLogisticRegression().fit(x, probabilities)

@@ -353,6 +353,9 @@ class Interactions:
             raise RecstackError("these interactions have no timestamps to slice by")
         lo = np.iinfo(np.int64).min if start is None else _whole_seconds(start, "start")
         hi = np.iinfo(np.int64).max if end is None else _whole_seconds(end, "end")
+        if lo > hi:  # swapped bounds gave no row without a word
+            raise ConfigError(f"between: start ({lo}) is after end ({hi}); the range is "
+                              "[start, end)")
         if self.is_time_sorted:
             first, last = np.searchsorted(self.timestamp, [lo, hi], side="left")
             return self.select(slice(int(first), int(last)))
@@ -581,6 +584,13 @@ def _checked_positions(selector: Any, n: int, what: str) -> np.ndarray:
     if selector.size and (selector.min() < 0 or selector.max() >= n):
         bad = selector[(selector < 0) | (selector >= n)][:5].tolist()
         raise ConfigError(f"positions out of range 0..{n - 1} for {n} {what}, e.g. {bad}")
+    if n >= 3 and selector.shape == (n,) and selector.max() <= 1:
+        # a 0/1 mask ((rating > 3).astype(int)) read as positions took the first two
+        # entries over and over: as positions it would choose nothing else
+        raise ConfigError(f"got {n} integer zeros and ones for {n} {what}: a mask? As "
+                          f"positions they would take the first two {what} again and again; "
+                          "pass a mask as booleans (np.asarray(mask, dtype=bool)), or "
+                          "positions as np.flatnonzero(mask)")
     return selector
 
 

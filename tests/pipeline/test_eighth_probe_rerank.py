@@ -41,3 +41,28 @@ def test_the_whole_target_on_tier_2_puts_its_item_first():
         data(["b", "c", "a"]))
     assert dict(zip(step.labels_, step.target_.tolist(), strict=True)) == pytest.approx(
         {"a": 0.6, "b": 0.3, "c": 0.1})
+
+
+# ------------------------------------------------------------------ a list for one value
+def years() -> Interactions:
+    table = pd.DataFrame({"item_id": [1, 2, 3, 4], "year": [1990, 2000, 2005, 2010]})
+    return Interactions.from_arrays(["a", "a", "b", "c"], [1, 2, 3, 4], item_table=table)
+
+
+@pytest.mark.parametrize(("op", "value", "fix"), [
+    # as long as the catalog: pandas paired item i with value i (item 2000 == 2000 kept)
+    ("==", [1995, 2000, 2001, 2002], "use op 'in' to keep any of several values"),
+    # any other length: a pandas ValueError traceback ("Lengths must match to compare")
+    ("==", [2000, 2005], "use op 'in'"),
+    (">", [2000], "give one bound"),
+])
+def test_a_comparison_with_a_list_is_refused(op, value, fix):
+    from recstack.errors import ConfigError
+    from recstack.pipeline.rerank import ItemPredicate
+
+    with pytest.raises(ConfigError, match=rf"^item_predicate: op '{op}' compares the column "
+                       rf"with one value, got the list \[.*\]; {fix}"):
+        ItemPredicate(column="year", op=op, value=value).fit(years())
+    # 'in' keeps the items whose year is one of the list's
+    step = ItemPredicate(column="year", op="in", value=value).fit(years())
+    assert step.items_kept().tolist() == [year in value for year in (1990, 2000, 2005, 2010)]

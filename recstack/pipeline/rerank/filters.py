@@ -338,6 +338,14 @@ class ItemPredicate(Reranker):
                 constraint.check(self.name, name, getattr(self, name))
         if self.op == "in" and not isinstance(self.value, list | tuple):
             raise ConfigError(f"{self.name}: op 'in' needs a list value, got {self.value!r}")
+        if self.op in _OPERATORS and isinstance(self.value, list | tuple):
+            # pandas compares a column with a list element by element: a list as long as
+            # the catalog paired each item with another value, silently, and any other
+            # length was a ValueError traceback
+            fix = ("use op 'in' to keep any of several values" if self.op in ("==", "!=")
+                   else "give one bound (chain two item_predicate steps for a range)")
+            raise ConfigError(f"{self.name}: op {self.op!r} compares the column with one "
+                              f"value, got the list {list(self.value)!r}; {fix}")
         check_separator(self.name, self.separator)
         if self.op == "contains":
             _check_label(self.name, self.value, self.separator)

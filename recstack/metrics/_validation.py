@@ -311,6 +311,40 @@ def refuse_reordered_rows(values: Any, name: str, error: type[Exception] | None 
             f"the {part} in row order")
 
 
+def refuse_label_text(values: Any, name: str) -> None:
+    """Refuse labels written as text (an item table's genres column, ``'Action|Comedy'``, or
+    a list of genres per item) where a numeric items x features matrix belongs, saying how
+    to build one: the general refusal of text said to convert it with
+    ``pandas.to_numeric``, which cannot help."""
+    if isinstance(values, str | bytes) or (hasattr(values, "shape")
+                                          and len(values.shape) != 1):
+        return  # one text, or a matrix: refused by the numeric checks
+    try:
+        entries = list(values)[:1000]  # the first entries tell labels from numbers
+    except TypeError:
+        return
+    # lists of labels per item have different lengths (a rectangular table of text is
+    # left to the numeric checks)
+    label_lists = len({len(entry) for entry in entries
+                       if isinstance(entry, list | tuple)}) > 1
+
+    def first_text(entry: Any) -> str | None:
+        if isinstance(entry, str):
+            return str(entry)
+        if label_lists and isinstance(entry, list | tuple):
+            return next((str(label) for label in entry if isinstance(label, str)), None)
+        return None
+
+    text = next((found for entry in entries if (found := first_text(entry)) is not None),
+                None)
+    if text is not None:
+        raise MetricInputError(
+            f"{name} must be an items x features matrix of numbers (item vectors, or a "
+            f"multi-hot genre matrix), got labels as text such as {text!r}; build the "
+            "matrix from them with recstack.analysis.label_matrix(genres)[0] (one row per "
+            "item, in the order of the item index)")
+
+
 def _label(value: Any) -> Any:
     """An index label as the user wrote it: ``3``, not numpy's ``np.int64(3)``."""
     return value.item() if isinstance(value, np.generic) else value

@@ -25,6 +25,7 @@ from recstack.metrics._validation import (
     as_float_array,
     check_k,
     check_lists,
+    refuse_label_text,
     refuse_reordered_rows,
 )
 
@@ -273,6 +274,7 @@ def _unit_rows(item_features: Any) -> Any:
         features: Any = as_csr(item_features, "item_features")
     else:
         refuse_reordered_rows(item_features, "item_features")  # one row per item, by position
+        refuse_label_text(item_features, "item_features")
         features = as_float_array(item_features, "item_features", ndim=2)
     # each row divided by its largest magnitude first: the squares of values beyond ~1e154
     # overflowed the norm to inf and those below ~1e-154 underflowed it to 0, and either

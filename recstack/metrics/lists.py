@@ -24,6 +24,7 @@ from recstack.metrics._validation import (
     as_float_array,
     check_k,
     check_lists,
+    refuse_label_text,
     refuse_reordered_rows,
 )
 
@@ -60,6 +61,7 @@ def item_genre_shares(item_genres: Any) -> NDArray[np.float64]:
     """
     genres = item_genres.toarray() if sp.issparse(item_genres) else item_genres
     refuse_reordered_rows(genres, "item_genres")  # one row per item, by position
+    refuse_label_text(genres, "item_genres")
     matrix = as_float_array(genres, "item_genres", ndim=2,
                             non_negative=True)
     totals = matrix.sum(axis=1, keepdims=True)

@@ -110,3 +110,23 @@ def test_positions_counted_from_0_are_refused_with_a_serving_position():
     # counted from 1 they are read (and without a serving position any column is a feature)
     create_ranker("logistic", serving_position=1).fit(log(logged + 1), labels)
     create_ranker("logistic").fit(log(logged), labels)
+
+
+# ------------------------------------------------------------------ a feature never present
+def test_a_feature_missing_on_every_row_fits_without_numpys_warning():
+    # numpy's nanmean printed "RuntimeWarning: Mean of empty slice" for such a column
+    pytest.importorskip("sklearn")
+    import warnings
+
+    from recstack.pipeline.rankers import create_ranker
+
+    schema = FeatureSchema((Feature("signal", "numeric"), Feature("never", "numeric")))
+    signal = np.tile([0.2, 0.9, 0.4, 0.7], 5)
+    groups = np.repeat(np.arange(5), 4)
+    built = FeatureFrame(schema, np.column_stack([signal, np.full(20, np.nan)]),
+                         np.zeros((20, 0), np.int64), groups, np.arange(20), groups)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ranker = create_ranker("logistic").fit(built, (signal > 0.5).astype(float))
+    # the imputed means: the signal's (0.55) and 0 for the column without any value
+    np.testing.assert_allclose(ranker.means_, [0.55, 0.0])

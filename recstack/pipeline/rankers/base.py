@@ -413,6 +413,18 @@ def with_position(frame: FeatureFrame, feature: str, value: float) -> FeatureFra
                         frame.groups, dict(frame.extra))
 
 
+def training_means(numeric: np.ndarray) -> np.ndarray:
+    """Each numeric column's mean over its present values (float64), the value a ranker
+    imputes for NaN; 0 for a column without any (every row missing). Counted directly:
+    numpy's nanmean printed "RuntimeWarning: Mean of empty slice" to the user for such a
+    column."""
+    numeric = np.asarray(numeric, dtype=np.float64)
+    present = ~np.isnan(numeric)
+    counts = present.sum(axis=0)
+    totals = np.where(present, numeric, 0.0).sum(axis=0)
+    return np.divide(totals, counts, out=np.zeros(numeric.shape[1]), where=counts > 0)
+
+
 def group_starts(groups: np.ndarray) -> np.ndarray:
     """Index of the first row of each group (rows of a group are contiguous)."""
     return np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param
-from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker
+from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker, training_means
 from recstack.pipeline.rankers.registry import register
 from recstack.pipeline.schema import FeatureFrame
 from recstack.progress import Progress, resolve
@@ -76,9 +76,7 @@ class LogisticRanker(Ranker):
                                 '"recstack[ranking]"') from None
         target = (labels > 0).astype(np.int64)  # both classes: checked by Ranker.fit
         numeric = frame.numeric.astype(np.float64)
-        with np.errstate(invalid="ignore"):
-            means = np.nanmean(numeric, axis=0) if len(numeric) else np.zeros(0)
-        self.means_ = np.where(np.isnan(means), 0.0, means)  # an all-NaN column imputes 0
+        self.means_ = training_means(numeric)  # an all-NaN column imputes 0
         filled = np.where(np.isnan(numeric), self.means_, numeric)
         scales = filled.std(axis=0)
         self.scales_ = np.where(scales > 0, scales, 1.0)

@@ -36,7 +36,13 @@ from recstack.models.torch_training import (
     resolve_device,
 )
 from recstack.models.training import seed_everything
-from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker, group_starts, grouped_ndcg
+from recstack.pipeline.rankers.base import (
+    POSITION_PARAMS,
+    Ranker,
+    group_starts,
+    grouped_ndcg,
+    training_means,
+)
 from recstack.pipeline.rankers.losses import LOSSES, ranking_loss
 from recstack.pipeline.schema import FeatureFrame
 from recstack.pipeline.settings import ReadOnlyWith
@@ -136,9 +142,7 @@ class TorchRanker(Ranker):
         seed_everything(self.seed)
         device = resolve_device(self.device, self.name)
         numeric = frame.numeric.astype(np.float64)
-        with np.errstate(invalid="ignore"), _quiet_nanmean():
-            means = np.nanmean(numeric, axis=0) if numeric.shape[1] else np.zeros(0)
-        self.means_ = np.where(np.isnan(means), 0.0, means).astype(np.float32)
+        self.means_ = training_means(numeric).astype(np.float32)  # all-NaN columns: 0
         filled = np.where(np.isnan(numeric), self.means_, numeric)
         scales = filled.std(axis=0)
         self.scales_ = np.where(scales > 0, scales, 1.0).astype(np.float32)
@@ -308,17 +312,3 @@ def first_layer_input(torch: Any, tables: Any, numeric: Any, categorical: Any) -
     """``x0``: standardised numerics then each categorical's embedding."""
     parts = [numeric] + [table(categorical[:, j]) for j, table in enumerate(tables)]
     return torch.cat(parts, dim=1)
-
-
-class _quiet_nanmean:
-    """Silences numpy's "mean of empty slice" for all-NaN columns (imputed 0 after)."""
-
-    def __enter__(self) -> None:
-        import warnings
-
-        self._catch = warnings.catch_warnings()
-        self._catch.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *args: Any) -> None:
-        self._catch.__exit__(*args)

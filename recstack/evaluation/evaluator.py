@@ -76,6 +76,30 @@ def _check_fitted_on(model: Any, train: Interactions, label: str, kinds: Sequenc
                 "id maps)")
 
 
+def _check_fitted_rows(model: Any, train: Interactions, label: str) -> None:
+    """Refuse a recstack model most of whose training pairs (``seen_``) are not in
+    ``train``: train and test given the other way round (the model was measured on its own
+    training pairs, with the test's items masked, and the numbers looked plausible) or
+    another split's part. A model fitted on part of ``train`` (say its positive ratings)
+    is fine: ``train`` holds all of its pairs."""
+    seen = getattr(model, "seen_", None)
+    if not sp.issparse(seen) or seen.shape != train.shape or not seen.nnz:
+        return
+    fitted = sp.csr_matrix((np.ones(seen.nnz), seen.indices, seen.indptr), shape=seen.shape)
+    given = train.to_csr()
+    given = sp.csr_matrix((np.ones(given.nnz), given.indices, given.indptr),
+                          shape=given.shape)
+    fitted.sum_duplicates()
+    given.sum_duplicates()
+    shared = fitted.multiply(given).nnz
+    if shared * 2 < fitted.nnz:
+        raise RecstackError(
+            f"{label} was fitted on other rows than train: {fitted.nnz - shared:,} of its "
+            f"{fitted.nnz:,} training (user, item) pairs are not in train; evaluate a model "
+            "with the train it was fitted on (were train and test given the other way "
+            "round? evaluate(model, train, test))")
+
+
 class TrainingPairsWarning(UserWarning):
     """Every relevant test pair is also a training pair: every metric is 0."""
 
@@ -237,6 +261,7 @@ class Evaluator:
             raise RecstackError("train and test must come from one split (shared id maps)")
         label = name or str(getattr(model, "name", type(model).__name__))
         _check_fitted_on(model, train, label, ("users", "items"))
+        _check_fitted_rows(model, train, label)
         truth = self.relevance(test)
         exclude = train.to_csr()
         _warn_if_only_training_pairs(truth, exclude)
@@ -255,6 +280,7 @@ class Evaluator:
         label = name or str(getattr(model, "name", type(model).__name__))
         # the held-out users are new to the model, its items are not
         _check_fitted_on(model, train, label, ("items",))
+        _check_fitted_rows(model, train, label)
         history = fold_in.to_csr()
         truth = self.relevance(test)
         _warn_if_only_training_pairs(truth, history)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import blocking_parent, describe_path, is_looping_link
+from recstack.atomic import blocking_parent, checked_path, describe_path, is_looping_link
 from recstack.config import Experiment, check_models_fold_in
 from recstack.data import filters as filter_module
 from recstack.data import splits
@@ -308,7 +308,8 @@ def check_output(out: str | Path, *, overwrite: bool,
     folder holding, the ``experiment``'s file or its data (``overwrite`` would replace them
     by the results); create its parent folder and check that a folder can be written there,
     before any work is done."""
-    out = Path(out)
+    # an empty path was the working folder ("results already exist"), a number a TypeError
+    out = checked_path(out, "out")
     if experiment is not None:
         refuse_output_over_inputs(out, experiment_inputs(experiment), "the results")
     if os.path.lexists(out) and (out.is_symlink() or not out.is_dir()):
@@ -385,7 +386,7 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
     """Refuse, before any work is done, a file output that is a folder, that already exists
     (without ``overwrite``), that is the file the command ``reads``, or whose folder cannot
     be made or written."""
-    out = Path(out)
+    out = checked_path(out, "out")
     if out.is_dir():
         raise RecstackError(f"{out}: is a folder, but a file is to be written there; choose "
                             "a file name")
@@ -471,6 +472,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
         The label diagnostics and paired significance tests compare with (default: the
         first model).
     """
+    _check_baseline(experiment, baseline)
     if out is not None:
         check_output(out, overwrite=overwrite, experiment=experiment)
     build_models(experiment)  # fail before loading data
@@ -548,6 +550,20 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
         if experiment.report.html:
             write_experiment_report(experiment, out, progress)
     return outcome
+
+
+def _check_baseline(experiment: Experiment, baseline: Any) -> None:
+    """A ``baseline`` naming no model was ignored once every model was fitted: the
+    diagnostics and significance tests compared with the first model instead, silently."""
+    if baseline is None:
+        return
+    from recstack.specs import did_you_mean
+
+    labels = [model.label for model in experiment.models]
+    if not isinstance(baseline, str) or baseline not in labels:
+        raise ConfigError(f"{experiment.where}baseline = {baseline!r} names no model"
+                          f"{did_you_mean(baseline, labels)}; the labels are: "
+                          f"{', '.join(labels)}")
 
 
 def write_experiment_report(experiment: Experiment, out: str | Path,

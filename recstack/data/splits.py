@@ -49,7 +49,7 @@ class SplitReport:
 
     def __str__(self) -> str:
         lines = [
-            f"{self.method} split ({', '.join(f'{k}={v}' for k, v in self.params.items())})",
+            f"{self.method} split ({_parameters(self.params)})",
             f"  train: {self.train_rows:,} rows",
             f"  test:  {self.test_rows:,} rows for {self.test_users:,} users",
         ]
@@ -230,9 +230,12 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     _require_rows(data)
     if k > len(data):
         # refused before dealing: a k beyond int64 would fail in numpy's generator
+        # (and with one row no k >= 2 works: 'a k of at most 1' was advice k refuses)
+        advice = (f"choose a k of at most {len(data):,}" if len(data) >= 2 else
+                  "k-fold needs at least 2 rows, one per fold")
         raise EmptyResultError(
             f"kfold: k = {k} folds, but there are only {len(data):,} rows, so some fold "
-            f"would have no test rows; choose a k of at most {len(data):,}")
+            f"would have no test rows; {advice}")
     fold = _kfold_assignment(data, k, stratify, seed)
     # every fold must have test rows: found here, not after the folds before it have run
     check_every_fold_has_rows(k, np.unique(fold), len(data), stratify)
@@ -475,8 +478,9 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
                     data.timestamp == data.timestamp[0]) else "")
         raise EmptyResultError(f"{method} split left no training rows{_shown(params)}{tied}")
     if not kept_test.any():
-        reasons = {"of items never seen in training": cold_item,
-                   "of users without training rows": cold_user,
+        # read after a count: "2 whose item is never seen in training" ("2 of items...")
+        reasons = {"whose item is never seen in training": cold_item,
+                   "whose user has no training rows": cold_user,
                    ("repeating a training (user, item) pair" if fold_in_mask is None else
                   "repeating a training or fold-in (user, item) pair"): repeated}
         why = "; ".join(f"{int(mask.sum()):,} {reason}" for reason, mask in reasons.items()
@@ -504,8 +508,13 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
 
 
 def _shown(params: dict[str, Any]) -> str:
-    """The split's parameters for a message: none for a given split (it printed '({})')."""
-    return f" ({params})" if params else ""
+    """The split's parameters for a message, as its report shows them, ``(n=1)`` (a dict
+    printed as ``({'n': 1})``); none for a given split (it printed '({})')."""
+    return f" ({_parameters(params)})" if params else ""
+
+
+def _parameters(params: dict[str, Any]) -> str:
+    return ", ".join(f"{name}={value}" for name, value in params.items())
 
 
 def _rank_within_user(data: Interactions, key: np.ndarray,

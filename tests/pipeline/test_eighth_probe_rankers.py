@@ -130,3 +130,47 @@ def test_a_feature_missing_on_every_row_fits_without_numpys_warning():
         ranker = create_ranker("logistic").fit(built, (signal > 0.5).astype(float))
     # the imputed means: the signal's (0.55) and 0 for the column without any value
     np.testing.assert_allclose(ranker.means_, [0.55, 0.0])
+
+
+# ------------------------------------------------------------------ reading a saved ranker
+@pytest.fixture()
+def saved(tmp_path):
+    pytest.importorskip("sklearn")
+    from recstack.pipeline.rankers import create_ranker
+
+    frame, labels = toy()
+    return create_ranker("logistic").fit(frame, labels).save(tmp_path / "ranker")
+
+
+@pytest.mark.parametrize("unreadable", ["ranker.json", "weights.npz"])
+def test_a_file_that_cannot_be_read_is_named(saved, monkeypatch, unreadable):
+    # a file without read permission was a PermissionError traceback
+    import builtins
+    from pathlib import Path
+
+    from recstack.pipeline.rankers import load_ranker
+
+    def refuse(file, *args, **kwargs):
+        if Path(file).name == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return opened(file, *args, **kwargs)
+
+    opened = builtins.open
+    monkeypatch.setattr(builtins, "open", refuse)
+    monkeypatch.setattr(Path, "read_text", lambda self, **kw: refuse(self).read())
+    with pytest.raises(RecstackError, match=rf"{unreadable}: cannot read \(Permission "
+                                            r"denied\)"):
+        load_ranker(saved)
+
+
+def test_a_saved_models_folder_is_named_as_one(tmp_path):
+    from recstack.data.synthetic import generate
+    from recstack.models import create_model
+    from recstack.pipeline.rankers import load_ranker
+
+    folder = create_model("most_popular").fit(
+        generate(n_users=20, n_items=30, n_interactions=200, seed=0)).save(tmp_path / "m")
+    with pytest.raises(RecstackError, match=r"not a saved recstack ranker \(no ranker.json\); "
+                       "it holds model.json, a saved model, which "
+                       "recstack.models.load_model reads"):
+        load_ranker(folder)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from recstack import __version__
 from recstack.atomic import atomic_directory, recover
 from recstack.errors import RecstackError
+from recstack.models.persistence import META as MODEL_META
 from recstack.pipeline.schema import FeatureSchema
 
 if TYPE_CHECKING:
@@ -66,10 +67,15 @@ def load_ranker(path: str | Path) -> Ranker:
     recover(path)
     meta_path = path / META
     if not meta_path.is_file():
-        raise RecstackError(f"{path}: not a saved recstack ranker (no {META})")
+        model = (f"; it holds {MODEL_META}, a saved model, which "
+                 "recstack.models.load_model reads" if (path / MODEL_META).is_file() else "")
+        raise RecstackError(f"{path}: not a saved recstack ranker (no {META}){model}")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"),
                           parse_constant=_refuse_constant)
+    except OSError as error:
+        # a file without read permission, or one the disk cannot give back: a traceback
+        raise RecstackError(f"{meta_path}: cannot read ({error.strerror or error})") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise RecstackError(f"{meta_path}: not valid UTF-8 JSON ({error}); the metadata is "
                             "corrupted") from None
@@ -98,7 +104,11 @@ def load_ranker(path: str | Path) -> Ranker:
         file = path / name
         if Path(name).name != name or not file.is_file():
             raise RecstackError(f"{file}: missing (the ranker's metadata lists it)")
-        if _sha256(file) != expected:
+        try:
+            digest = _sha256(file)
+        except OSError as error:
+            raise RecstackError(f"{file}: cannot read ({error.strerror or error})") from None
+        if digest != expected:
             raise RecstackError(f"{file}: checksum mismatch; the file was changed or is "
                                 "corrupted")
     if not isinstance(meta["ranker"], str) or not isinstance(meta["params"], dict):

@@ -168,6 +168,8 @@ class _Run:
         if not self._done("check"):
             self._check(partitions, state)
         self.snapshot = self._snapshot()
+        if not self._done("evaluate"):
+            self._check_gate_cutoff()
         for step, action in (("drift", self._drift), ("train", self._train),
                              ("evaluate", self._evaluate), ("publish", self._publish),
                              ("report", self._report)):
@@ -177,6 +179,20 @@ class _Run:
         report = self._read("report", "report.json")
         self._finish(state)
         return RunOutcome(self.run_id, self.folder, self.ran, False, report)
+
+    def _check_gate_cutoff(self) -> None:
+        """Refuse, before the drift step and any training, a gate K larger than the
+        catalog: every list held every item, both models scored alike (recall 1.0 for
+        everyone) and the gate published whatever was trained, as experiments refuse such
+        a K (:func:`recstack.experiment.check_cutoffs`)."""
+        gate = self.spec.gate
+        data, _ = self._interactions()
+        if gate.k > data.n_items:
+            raise ConfigError(f"{self.spec.source_file}: [evaluation] metric = "
+                              f"{gate.metric!r}: K = {gate.k} is larger than the catalog "
+                              f"({data.n_items:,} items in the partitions), so every list "
+                              "would hold every item and the gate could not tell the new "
+                              f"model from the published one; use K <= {data.n_items}")
 
     def _done(self, step: str) -> bool:
         return (self.folder / step).is_dir()

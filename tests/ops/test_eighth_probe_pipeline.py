@@ -85,3 +85,28 @@ def test_a_threshold_over_implicit_events_is_refused(tmp_path, threshold):
     with pytest.raises(ConfigError, match=r"relevance_threshold = .*declares no "
                                           r"rating_range.*remove relevance_threshold"):
         load_pipeline(_pipeline(tmp_path, f"relevance_threshold = {threshold}", data=""))
+
+
+def test_a_gate_cutoff_past_the_catalog_is_refused_before_training(tmp_path, capsys):
+    # every list held every item: recall@1000 was 1.0 for both models and the gate published
+    from recstack.cli import main
+
+    make_data(tmp_path)  # 250 items
+    path = write_pipeline(tmp_path)
+    path.write_text(path.read_text().replace('"ndcg@10"', '"recall@1000"'))
+    assert main(["pipeline", "run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert ("[evaluation] metric = 'recall@1000': K = 1000 is larger than the catalog (250 "
+            "items in the partitions)" in err and "use K <= 250" in err), err
+    run = next((tmp_path / "shop.pipeline" / "runs").iterdir())
+    assert not (run / "train").exists() and not (tmp_path / "registry").exists()
+
+
+def test_a_gate_cutoff_of_the_whole_catalog_still_runs(tmp_path, capsys):
+    from recstack.cli import main
+
+    make_data(tmp_path)
+    path = write_pipeline(tmp_path)
+    path.write_text(path.read_text().replace('"ndcg@10"', '"ndcg@250"'))
+    assert main(["pipeline", "run", "--quiet", str(path)]) == 0
+    assert "published as shop@1" in capsys.readouterr().out

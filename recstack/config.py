@@ -864,13 +864,16 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
     if spec.space is not None and not spec.space:
         # it said the model had no default space, of a model that has one
         raise ConfigError(f"{where}space: [tune.space] is empty; give at least one "
-                          "dimension, e.g. factors = { type = \"int\", low = 16, high = 128 "
-                          "}, or leave the table out to search the model's default space")
+                          f"dimension over {model.type}'s parameters ("
+                          f"{', '.join(sorted(cls.params)) or 'none'}), e.g. NAME = {{ type = "
+                          "\"int\", low = 16, high = 128 }, or leave the table out to search "
+                          "the model's default space")
     if not space:
         raise ConfigError(f"{where}space: model {model.type!r} has no default search space"
                           f"{' for data without timestamps' if graph_cf else ''}; "
-                          "give one, e.g. [tune.space] factors = { type = \"int\", low = 16, "
-                          "high = 128 }")
+                          "give one over its parameters ("
+                          f"{', '.join(sorted(cls.params)) or 'none'}) in [tune.space], e.g. "
+                          "NAME = { type = \"int\", low = 16, high = 128 }")
     for param, description in space.items():
         if param not in cls.params:
             raise ConfigError(f"{where}space: {model.type} has no parameter {param!r}"

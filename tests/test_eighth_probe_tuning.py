@@ -108,3 +108,14 @@ def test_an_empty_tune_space_is_named_as_empty():
 def test_a_metric_in_capitals_gets_its_spelling(metric, meant):
     with pytest.raises(ConfigError, match=rf"did you mean '{meant}'\? names are lower case"):
         _experiment({"model": "als", "metric": metric})
+
+
+def test_a_model_without_a_default_space_is_shown_its_own_parameters():
+    # the example named factors, a parameter 'random' does not have
+    raw = {"data": {"source": "synthetic"}, "split": {"method": "random"},
+           "models": [{"type": "random"}], "tune": {"model": "random"}}
+    with pytest.raises(ConfigError, match=r"model 'random' has no default search space; "
+                                          r"give one over its parameters \(seed\) in "
+                                          r"\[tune.space\]") as error:
+        parse_experiment(raw, source="exp.toml")
+    assert "factors" not in str(error.value)

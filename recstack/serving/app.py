@@ -421,8 +421,9 @@ async def recommend_new_user(service: ServiceDep, body: schemas.NewUserRequest
                              ) -> Response:
     """Top ``k`` for a new visitor from the items they chose (cold start); items not in
     the catalog are ignored and listed in ``unknown_items``."""
-    return _render(service, service.recommend_new(body.items, body.k, context=body.context,
-                                                  timestamp=body.timestamp))
+    return _render(service, service.recommend_new(
+        body.items, body.k or service.settings.default_k, context=body.context,
+        timestamp=body.timestamp))
 
 
 @items.get("/search", response_model=schemas.ItemList, responses=_ERRORS)

@@ -97,7 +97,10 @@ class NewUserRequest(_Request):
     """A new visitor known only by the items they chose (cold start)."""
 
     items: list[Id] = Field(min_length=1, max_length=MAX_ITEMS)
-    k: whole(1, MAX_K) = 20  # type: ignore[valid-type]
+    # None, not 20: the service's default_k, as every other endpoint (a fixed 20 ignored
+    # it, and a service with max_k below 20 refused a request that gave no k)
+    k: whole(1, MAX_K) | None = Field(  # type: ignore[valid-type]
+        default=None, description="list length (default: the service's default_k)")
     context: Context | None = None
     timestamp: RequestTime | None = None
 

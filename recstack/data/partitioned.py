@@ -503,6 +503,11 @@ def read_partitioned(
         if name not in _OPTIONAL_COLUMNS or name not in stored:
             raise UnknownColumnError(name, [c for c in stored if c in _OPTIONAL_COLUMNS],
                                      role="an optional column", file=str(root))
+    roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
+    # the context columns write_partitioned recorded, read back as load_table reads those
+    # of a file save_table wrote (they were written, then dropped on reading)
+    context = [name for name in (roles.context if roles is not None else ())
+               if name in stored and name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS)]
     expression = folders
     if low is not None:
         expression = _and(expression, ds.field(TIMESTAMP) >= low)
@@ -511,16 +516,15 @@ def read_partitioned(
     with resolve(progress).task(f"Reading {root.name}", total=None) as task:
         try:
             # the folder of each row too: a row outside it is refused (see below)
-            table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted, *levels],
+            table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted, *context, *levels],
                                      filter=expression)
         except (pa.ArrowException, OSError) as error:
             raise _unreadable(root, error) from None
         task.advance(table.num_rows)
-    roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     rating_range = roles.rating_range if roles is not None and VALUE in wanted else None
     locate = _row_locator(root, dataset, folders, low, high)
     data = _to_interactions(table.drop_columns(list(levels)), root, wanted, rating_range,
-                            locate)
+                            locate, context)
     if TIMESTAMP in wanted:  # checked in range by _to_interactions
         _refuse_rows_outside_their_folder(table, levels, root, locate)
     return data
@@ -693,9 +697,10 @@ def _listing(folders: Sequence[str], most: int = 5) -> str:
 
 def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
                      rating_range: tuple[float, float] | None,
-                     locate: Callable[[int], str]) -> Interactions:
-    """Checked arrays from the table read; every problem named with the dataset, the file
-    and the row."""
+                     locate: Callable[[int], str], context: Sequence[str] = ()
+                     ) -> Interactions:
+    """Checked arrays from the table read, with its ``context`` columns (where a value may
+    be missing); every problem named with the dataset, the file and the row."""
     def fail_at(index: int, column: str, message: str, expected: str) -> DataFormatError:
         text = scalar_text(table.column(column)[index])
         return DataFormatError(f"{locate(index)}: " + message.format(text=text),
@@ -703,7 +708,7 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
 
     for name in table.column_names:
         column = table.column(name)
-        if column.null_count:
+        if column.null_count and name not in context:
             raise fail_at(_first_null(column), name, "is empty", "a value in every row")
     arrays: dict[str, np.ndarray] = {}
     for name in (USER_ID, ITEM_ID):
@@ -737,8 +742,9 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         if bad is not None:
             raise fail_at(bad, TIMESTAMP, "found {text}", "Unix seconds between the years "
                                                           "1 and 9999")
+    frame = table.select(list(context)).to_pandas() if context else None
     data = Interactions.from_arrays(arrays[USER_ID], arrays[ITEM_ID], values, timestamps,
-                                    rating_range=rating_range)
+                                    rating_range=rating_range, context=frame)
     if timestamps is not None and not data.is_time_sorted:
         data = data.sort_by_time()
     return data

@@ -137,6 +137,7 @@ class EvaluationResult:
         if not isinstance(other, EvaluationResult):
             raise RecstackError(f"compare needs another EvaluationResult, got "
                                 f"{type(other).__name__}")
+        refuse_other_protocols([self, other], "compare")
         joined = pd.concat([self._values(metric), other._values(metric)], axis=1,
                            join="inner", keys=["a", "b"]).dropna()
         diff = (joined["a"] - joined["b"]).to_numpy(np.float64)
@@ -226,11 +227,48 @@ def _examples(index: pd.Index) -> str:
     return ", ".join(repr(v) for v in values) + f" ({', '.join(types)})"
 
 
+#: the settings of an evaluation that decide what its numbers measure: results under
+#: different ones are not comparable (a user relevant at threshold None may not be at 4)
+_PROTOCOL = ("relevance_threshold", "graded", "duplicate_grade", "n_items", "protocol")
+
+
+def refuse_other_protocols(results: list[EvaluationResult], what: str) -> None:
+    """Refuse results evaluated under different settings (relevance threshold, graded
+    relevance, catalog...), naming the first that differs: their per-user values measure
+    different things, and a paired test or a table of them compared numbers that do not
+    compare, without a word. Settings a result does not record (one built by hand) are
+    not compared."""
+    for setting in _PROTOCOL:
+        recorded = [(r.model, _plain(r.meta[setting])) for r in results
+                    if isinstance(r.meta, dict) and setting in r.meta]
+        if not recorded:
+            continue
+        first, a = recorded[0]
+        other = next(((model, value) for model, value in recorded[1:]
+                      if not _same_setting(value, a)), None)
+        if other is not None:
+            second, b = other
+            raise RecstackError(
+                f"{what}: {first} was evaluated with {setting}={a!r} but {second} with "
+                f"{setting}={b!r}, so their numbers measure different things; evaluate every "
+                "model with one Evaluator (the same settings) before comparing them")
+
+
+def _same_setting(a: Any, b: Any) -> bool:
+    """Whether two recorded settings are one: 4 and 4.0 are the same threshold."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return bool(a == b)
+
+
 def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
     """Models as rows, metric means as columns."""
     strangers = [type(r).__name__ for r in results if not isinstance(r, EvaluationResult)]
     if strangers:
         raise RecstackError(f"comparison_table needs EvaluationResults, got {strangers[0]}")
+    refuse_other_protocols(results, "comparison_table")
     # rows are keyed by model name: a second result of one name replaced the first without
     # a word (two EASE runs of other regularizations are both "ease" by default)
     names = [r.model for r in results]

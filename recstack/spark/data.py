@@ -221,9 +221,10 @@ def _checked_columns(frame: Any, where: str) -> Any:
                                       f"on the row {_preview_row(row)}", file=where,
                                       column=column, expected="integer or text ids")
             frame = frame.withColumn(column, F.col(column).cast("long"))
+    if TIMESTAMP in frame.columns:
+        frame = _times_as_unix_seconds(frame)
     wanted = {VALUE: ("double", (T.NumericType, T.BooleanType), "numbers"),
-              TIMESTAMP: ("long", (T.IntegralType, T.TimestampType, T.DateType),
-                          "whole Unix seconds")}
+              TIMESTAMP: ("long", (T.IntegralType, T.TimestampType), "whole Unix seconds")}
     problems = [F.col(USER_ID).isNull(), F.col(ITEM_ID).isNull()]
     for column in (USER_ID, ITEM_ID):
         if isinstance(frame.schema[column].dataType, T.StringType):
@@ -251,6 +252,8 @@ def _checked_columns(frame: Any, where: str) -> Any:
         problems.append(values.isNull())
         if column == VALUE:
             problems += [F.isnan(values), F.abs(values) == float("inf")]
+        else:
+            problems.append(F.abs(values) >= _SECONDS_BELOW)
     condition = problems[0]
     for problem in problems[1:]:
         condition = condition | problem
@@ -272,6 +275,40 @@ def _checked_columns(frame: Any, where: str) -> Any:
             if isinstance(value, float) and not math.isfinite(value):
                 raise DataFormatError(f"{value} on the row {_preview_row(row)}", file=where,
                                       column=column, expected=words)
+        time = row.get(TIMESTAMP)
+        if isinstance(time, int) and abs(time) >= _SECONDS_BELOW:
+            raise DataFormatError(
+                f"{time} on the row {_preview_row(row)} is past the year 5138 as Unix "
+                "seconds: it looks like milliseconds or a finer unit (one machine reads "
+                "such a column in that unit); divide the column to seconds before reading "
+                "it here (e.g. F.col('timestamp') / 1000 for milliseconds)", file=where,
+                column=TIMESTAMP, expected="whole Unix seconds, below 1e11")
+    return frame
+
+
+#: timestamps at least this large are not seconds (the year 5138): the single-machine
+#: readers' bound for telling seconds from milliseconds (recstack.data.files)
+_SECONDS_BELOW = 1e11
+
+
+def _times_as_unix_seconds(frame: Any) -> Any:
+    """``frame`` with a date or zone-less date-time ``timestamp`` column as Unix seconds,
+    read as UTC as one machine reads them (Spark cannot cast either to a number: a date
+    was an AnalysisException traceback, and pandas' date-times written to Parquet, read as
+    ``timestamp_ntz``, were refused). Date-times with a zone (``timestamp``) are instants
+    and cast to seconds as they are."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    kind = frame.schema[TIMESTAMP].dataType
+    time = F.col(TIMESTAMP)
+    if isinstance(kind, T.DateType):
+        return frame.withColumn(TIMESTAMP, F.unix_date(time).cast("long") * _DAY)
+    if isinstance(kind, T.TimestampNTZType):
+        # from the wall-clock fields, which no session time zone shifts
+        seconds = (F.unix_date(F.to_date(time)).cast("long") * _DAY + F.hour(time) * 3600
+                   + F.minute(time) * 60 + F.second(time))
+        return frame.withColumn(TIMESTAMP, seconds)
     return frame
 
 
@@ -329,6 +366,7 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
              VALUE: (value_col, "values", "value_col"),
              TIMESTAMP: (timestamp_col, "timestamps", "timestamp_col")}
     if kind == "csv":
+        frame = _ids_read_as_text(spark, frame, path, options, (user_col, item_col))
         frame = _trimmed_header(frame, path)
     holder: dict[Any, str] = {}
     chosen = []
@@ -351,7 +389,57 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
     selected = frame.select(*chosen)
     if kind == "csv":
         _refuse_undecoded_ids(selected, path)
+        selected = _integer_ids_as_written(selected)
     return encode(selected, where=path)
+
+
+def _ids_read_as_text(spark: Any, frame: Any, path: str, options: Mapping[str, Any] | None,
+                      id_columns: Sequence[Any]) -> Any:
+    """``frame`` read again with its id columns as text (the other columns keep the types
+    Spark inferred): inference read ``007``, ``+7`` and ``7.0`` as the number 7 (three users
+    made one, where every single-machine reader keeps them apart as text), ``true`` and
+    ``2020-01-01`` as a boolean and a date (refused as no ids), and integers past int64 as
+    decimals (refused). :func:`_integer_ids_as_written` then applies the id rule of
+    :mod:`recstack.data.files`. Header names are compared trimmed, as they are matched."""
+    from pyspark.sql import types as T
+
+    wanted = {column for column in id_columns if isinstance(column, str)}
+    fields = frame.schema.fields
+    if not any(field.name.strip() in wanted for field in fields):
+        return frame  # no id column found: the missing-column errors below say why
+    schema = T.StructType([T.StructField(field.name, T.StringType(), True)
+                           if field.name.strip() in wanted else field for field in fields])
+    # the schema applies by position, the header line is skipped (enforceSchema)
+    reader = spark.read.options(**(options or {})).option("header", "true").schema(schema)
+    try:
+        return reader.csv(path)
+    except Exception as error:  # read a moment ago with the same options
+        raise RecstackError(f"{path}: cannot read it as csv ({_spark_reason(error)})") from None
+
+
+def _integer_ids_as_written(frame: Any) -> Any:
+    """Text id columns of a CSV file as integers when every id is an integer written
+    plainly (``-?[1-9][0-9]*`` or ``0``, surrounding blanks ignored) that fits int64, else
+    kept as text, the rule of the single-machine readers (one Spark job for both)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from recstack.data.idmap import PLAIN_INTEGER
+
+    text = [column for column in (USER_ID, ITEM_ID)
+            if isinstance(frame.schema[column].dataType, T.StringType)]
+    if not text:
+        return frame
+    trimmed = {column: F.regexp_replace(F.col(column), r"(?U)^\s+|\s+$", "")
+               for column in text}
+    not_integer = [F.max((F.col(column).isNotNull() & (
+        ~trimmed[column].rlike(PLAIN_INTEGER) | trimmed[column].try_cast("long").isNull()
+    )).cast("int")).alias(column) for column in text]
+    found = frame.agg(*not_integer).collect()[0].asDict()
+    for column in text:
+        if found[column] == 0:  # None when the file has no rows: nothing to decide
+            frame = frame.withColumn(column, trimmed[column].cast("long"))
+    return frame
 
 
 def _location(path: Any, what: str) -> str:

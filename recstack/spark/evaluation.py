@@ -169,6 +169,41 @@ def _check_data(data: Any, name: str, *, optional: bool = False) -> None:
                              if hasattr(data, "columns") else ""))
 
 
+def _check_same_vocabularies(train: SparkInteractions, test: SparkInteractions) -> None:
+    """Refuse ``train`` and ``test`` indexed apart (two files read each with its own
+    ``read_table``): index 3 is then another user or item in each, the training pairs
+    excluded and the hits counted were other people's, and the metrics came out as
+    plausible numbers that meant nothing. Splits of one :class:`SparkInteractions` share
+    their vocabularies and are not checked again; others are compared, one job per
+    vocabulary, id by id."""
+    from pyspark.sql import functions as F
+
+    from recstack.spark.data import ITEM_ID, USER_ID
+
+    for kind, id_column, index_column, theirs, ours in (
+            ("user", USER_ID, USER_INDEX, test.users, train.users),
+            ("item", ITEM_ID, ITEM_INDEX, test.items, train.items)):
+        if theirs is ours:
+            continue
+        mine = ours.select(F.col(id_column).alias("_train_id"),
+                           F.col(index_column).alias(index_column))
+        differing = (theirs.join(mine, index_column, "left")
+                     .filter(F.col("_train_id").isNull()
+                             | (F.col("_train_id").cast("string")
+                                != F.col(id_column).cast("string")))
+                     .orderBy(index_column).limit(1).collect())
+        if differing:
+            row = differing[0]
+            held = (f"{kind} {row['_train_id']!r}" if row["_train_id"] is not None
+                    else f"no {kind}")
+            raise ConfigError(
+                f"test and train were indexed apart: {index_column} {row[index_column]} is "
+                f"the {kind} {row[id_column]!r} in test and {held} in train, so the training "
+                "pairs excluded and the hits counted would be other ids'; split one "
+                "SparkInteractions (random_split, temporal_split, leave_last_out) or index "
+                "both from one frame (encode(train_frame.union(test_frame))) and split it")
+
+
 def _check_same_dimensions(user_factors: Any, item_factors: Any) -> None:
     """User and item factors of one length (the first row of each; a model's factors all
     have one): a mismatch failed inside a Python worker (numpy's "matmul: Input operand 1
@@ -299,6 +334,8 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     ks = _cutoffs(ks)
     _check_data(test, "test")
     _check_data(train, "train", optional=True)
+    if train is not None:
+        _check_same_vocabularies(train, test)
     listed = [m for m in metrics if m in LIST_METRICS]
     if listed and train is None:
         raise ConfigError(f"{', '.join(listed)} need the training data: pass train=")
@@ -432,6 +469,7 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     _cutoffs(ks)
     _check_data(train, "train")
     _check_data(test, "test")
+    _check_same_vocabularies(train, test)  # before the top-k job, not after it
     test_users = test.frame.select(USER_INDEX).distinct()
     lists = top_k(user_factors, item_factors, train, max(_cutoffs(ks)), users=test_users,
                   block_size=block_size)

@@ -59,6 +59,21 @@ def refuse_model_class(model: Any) -> None:
                             "(or recstack.models.create_model(name).fit(train))")
 
 
+def _checked_call(model: Any, name: Any, progress: Any) -> str:
+    """The result's label (``name``, else the model's name), after refusing a ``name`` that
+    is not text and a ``progress`` that is no reporter: ``progress=True`` failed deep in
+    the loop with "'bool' object has no attribute 'task'", and ``name=5`` labelled the
+    result with a number."""
+    if progress is not None and not callable(getattr(progress, "task", None)):
+        raise ConfigError("evaluate(progress=...) takes a recstack.progress reporter (e.g. "
+                          "recstack.progress.TerminalProgress()) or None, got "
+                          f"{type(progress).__name__} {progress!r:.60}")
+    if name is not None and not isinstance(name, str):
+        raise ConfigError(f"evaluate(name=...) takes the result's label as text, got "
+                          f"{type(name).__name__} {name!r:.60}")
+    return name or str(getattr(model, "name", type(model).__name__))
+
+
 def _check_fitted_on(model: Any, train: Interactions, label: str, kinds: Sequence[str]
                      ) -> None:
     """Refuse a recstack model whose user or item vocabulary (``users_``, ``items_``) is not
@@ -259,7 +274,7 @@ class Evaluator:
         check_interactions(train=train, test=test)
         if train.users != test.users or train.items != test.items:
             raise RecstackError("train and test must come from one split (shared id maps)")
-        label = name or str(getattr(model, "name", type(model).__name__))
+        label = _checked_call(model, name, progress)
         _check_fitted_on(model, train, label, ("users", "items"))
         _check_fitted_rows(model, train, label)
         truth = self.relevance(test)
@@ -277,7 +292,7 @@ class Evaluator:
         if not hasattr(model, "score_histories"):
             raise RecstackError(f"{getattr(model, 'name', model)} cannot fold in new users")
         check_interactions(train=train, fold_in=fold_in, test=test)
-        label = name or str(getattr(model, "name", type(model).__name__))
+        label = _checked_call(model, name, progress)
         # the held-out users are new to the model, its items are not
         _check_fitted_on(model, train, label, ("items",))
         _check_fitted_rows(model, train, label)

@@ -332,6 +332,8 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
         The folder relative paths are taken from (default: the working directory).
     """
     file = f"{source}: "
+    refuse_misplaced_top_level_keys(raw, TOP_LEVEL, file,
+                                    accepted={"data": ("split",), "models": ("model",)})
     _check_table(raw, TOP_LEVEL, file, required=("data", "models"))
     seed = raw.get("seed", 0)
     if seed < 0:
@@ -1137,6 +1139,38 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
 
 
 _type_words = {str: "a string", int: "an integer", dict: "a table", list: "an array of tables"}
+
+
+def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
+                                    accepted: dict[str, tuple[str, ...]] | None = None
+                                    ) -> None:
+    """Refuse a top-level key (``name``, ``models = [...]``) written below a table header:
+    TOML reads every key after ``[evaluation]`` into that table, so ``models = [...]`` at
+    the end of a file was "missing table 'models'" and ``name`` an unknown key of the last
+    model. ``accepted``: keys a table takes under a top-level name (``[data] split``).
+    ``seed`` is left to each table's own check: most tables take a seed of their own."""
+    if not isinstance(raw, dict):
+        return
+    accepted = accepted or {}
+    for table, value in raw.items():
+        if isinstance(value, dict):
+            entries = [(f"[{table}]", value)]
+        elif isinstance(value, list):
+            entries = [(f"[[{table}]] #{number}", entry)
+                       for number, entry in enumerate(value, 1) if isinstance(entry, dict)]
+        else:
+            continue
+        for where, entry in entries:
+            for key, held in entry.items():
+                if key not in top_level or key == "seed" or key in accepted.get(table, ()):
+                    continue
+                shown = repr(held) if len(repr(held)) <= 60 else repr(held)[:57] + "..."
+                label = (" (a model's own name is its label = \"...\")"
+                         if table == "models" and key == "name" else "")
+                raise ConfigError(f"{file}{where} {key} = {shown}: {key!r} is a top-level "
+                                  f"key, but written below the {where.split(' ')[0]} header "
+                                  "TOML reads it into that table; move it above the first "
+                                  f"[table] header{label}")
 
 
 def _check_run_name(name: Any, where: str) -> None:

@@ -59,6 +59,7 @@ from recstack.config import (
     _check_table,
     _parse_models,
     read_toml,
+    refuse_misplaced_top_level_keys,
 )
 from recstack.errors import ConfigError
 from recstack.metrics.ranking import RANKING_METRICS
@@ -276,6 +277,8 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                    base: str | Path | None = None) -> Pipeline:
     """Validate a parsed pipeline file (see the module docstring)."""
     file = f"{source}: "
+    refuse_misplaced_top_level_keys(raw, TOP_LEVEL, file,
+                                    accepted={"registry": ("name",), "model": ("model",)})
     _check_table(raw, TOP_LEVEL, file, required=("data", "model", "registry"))
     name = raw.get("name", Path(source).stem)
     _check_run_name(name, f"{file}name = {name!r}")

@@ -357,6 +357,8 @@ def _read_ratings(folder: Path, layout: str, rating_range: tuple[float, float]
     """The four rating columns as numpy arrays, checked (the fast path of every loader)."""
     path, text_layout = _ratings_layout(folder, layout)
     user, item, rating, timestamp = _RATING_COLUMNS[layout]
+    if layout == "csv":
+        _refuse_a_missing_header(path, _RATING_COLUMNS[layout])
     kinds: dict[str, ColumnKind] = {user: "int32", item: "int32", rating: "float32",
                                     timestamp: "int64"}
     arrays = read_numeric_columns(path, text_layout, kinds, expected={timestamp: _SECONDS})
@@ -401,6 +403,7 @@ def _read_items(folder: Path, layout: str) -> pd.DataFrame:
         _check_ids(path, ids, "MovieID", lambda index: int(numbers[index]))
     else:
         path = folder / "movies.csv"
+        _refuse_a_missing_header(path, ("movieId", "title", "genres"))
         text_layout = DelimitedLayout(",", encoding=_encoding(path), newlines_in_values=True)
         table = read_delimited(path, text_layout,
                                {"movieId": "int32", "title": "text", "genres": "text"})
@@ -473,6 +476,7 @@ def _read_tags(folder: Path, layout: str) -> pd.Series | None:
         ids, tags = _dat_ints(path, fields, "MovieID"), fields["Tag"][0]
     elif layout == "csv" and (folder / "tags.csv").is_file():
         path = folder / "tags.csv"
+        _refuse_a_missing_header(path, ("userId", "movieId", "tag", "timestamp"))
         table = read_delimited(
             path, DelimitedLayout(",", encoding=_encoding(path), newlines_in_values=True),
             {"movieId": "int32", "tag": "text"})
@@ -529,6 +533,22 @@ def _read_users(folder: Path, layout: str) -> pd.DataFrame | None:
 
 
 # ---------------------------------------------------------------------------- '::' text
+def _refuse_a_missing_header(path: Path, header: tuple[str, ...]) -> None:
+    """A MovieLens CSV whose first line is a row (its header deleted, or the rows cut out of
+    a larger file): the reader took the row for the header, and said that column '1' was
+    named twice or that there was no column 'userId'. Every header of these files starts
+    with a name, never with a number."""
+    with path.open("rb") as handle:
+        first = handle.readline(4096)
+    text = first.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+    if not text.split(",", 1)[0].strip().isdigit():
+        return
+    raise DataFormatError(
+        f"the first line, {text[:60]!r}, is a row, not the header", file=str(path), line=1,
+        expected=f"the header line {','.join(header)} first, as every MovieLens release "
+                 "writes it (put it back)")
+
+
 def _encoding(path: Path) -> str:
     """UTF-8 when the (small) file decodes as UTF-8, else latin-1 (the older releases)."""
     try:

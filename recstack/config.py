@@ -466,6 +466,12 @@ def _toml_syntax_hint(message: str, line: str, text: str) -> str:
     if re.fullmatch(r"\s*[A-Za-z_][\w-]*:(\s.*)?", line):
         return (", which looks like YAML (key: value); this file must be TOML, with "
                 "key = value lines and [table] headers (as in recstack/experiments/demo.toml)")
+    if message.startswith("Invalid initial character for a key part") and (
+            re.search(r",\s*}", line) or line.count("{") > line.count("}")):
+        # Python's and JSON's habits: TOML 1.0 inline tables are one line, no last comma
+        return (", inside an inline table { ... }, which TOML keeps on one line without a "
+                "comma after its last value; remove that comma, join the lines, or write "
+                "the entry as its own [table] or [[table]] section")
     key, equals, value = line.partition("=")
     value = value.split("#")[0].strip()
     if message.startswith(("Unescaped '\\'", "Invalid hex value", "Invalid escape")) \

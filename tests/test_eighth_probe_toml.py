@@ -77,3 +77,25 @@ def test_a_pipeline_registry_name_is_still_its_own_key(tmp_path):
     path = tmp_path / "pipeline.toml"
     path.write_text(PIPELINE, encoding="utf-8")
     assert load_pipeline(path).registry_name == "shop"
+
+
+@pytest.mark.parametrize("entry", [
+    'members = [{type = "ease", regularization = 50.0,}, {type = "most_popular"}]\n',
+    'members = [{type = "ease",\n            regularization = 50.0}, {type = "most_popular"}]\n',
+])
+def test_an_inline_table_with_a_last_comma_or_a_line_break_is_explained(tmp_path, entry):
+    # tomllib said only "Invalid initial character for a key part"
+    path = tmp_path / "exp.toml"
+    path.write_text(EXPERIMENT + '[[models]]\ntype = "blend"\n' + entry, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 11 reads .*inside an inline table \{ \.\.\. "
+                                          r"\}, which TOML keeps on one line without a comma "
+                                          r"after its last value"):
+        load_experiment(path)
+
+
+def test_a_dotted_key_left_open_is_not_taken_for_an_inline_table(tmp_path):
+    path = tmp_path / "exp.toml"
+    path.write_text(EXPERIMENT + 'graded. = true\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"Invalid initial character") as error:
+        load_experiment(path)
+    assert "inline table" not in str(error.value)

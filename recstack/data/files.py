@@ -460,8 +460,11 @@ _ARCHIVE_MAGIC = {b"PK\x03\x04": "a zip archive", b"PK\x05\x06": "an empty zip a
                   b"\xfd7zXZ\x00": "xz-compressed data", b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive",
                   b"Rar!\x1a\x07": "a RAR archive"}
 # UTF-32 first: its little-endian mark begins with UTF-16's
+# UTF-8's mark too: read as latin-1 it became 'ï»¿' at the start of the first column's
+# name, and that column was not found (a first column 'rating' was dropped without a word)
 _TEXT_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+              (codecs.BOM_UTF8, "utf-8"))
 _PARQUET_MAGIC = b"PAR1"
 # how much of a file's start check_content looks at
 _HEAD_BYTES = 4096
@@ -520,7 +523,9 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                 raise DataFormatError(
                     f"is {name.upper()} text (it starts with a {name.upper()} byte-order "
                     f"mark), not {encoding}", file=file,
-                    expected=f"encoding={name!r}, or the file saved as UTF-8")
+                    expected=f"encoding={name!r}" + (
+                        " (the default: leave encoding out)" if name == "utf-8"
+                        else ", or the file saved as UTF-8"))
             return
     if family.startswith(("utf-16", "utf-32")) or b"\x00" not in head:
         return

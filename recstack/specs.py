@@ -202,6 +202,10 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
         result = convert(value, hint)
         if result is _WRONG_TYPE:
             wanted = option_.range_text() if option_.choices is not None else type_text(hint)
+            if isinstance(value, datetime.time):
+                # TOML's local time (cutoff = 07:32:00): a moment of no particular day
+                wanted += (", not a time of day alone; give the date too, e.g. "
+                           f"2020-01-31T{value.isoformat()}")
             raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: expected {wanted}")
         problem = option_.problem(result)
         if problem:
@@ -377,4 +381,7 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, datetime.date | datetime.time):
+        # as the TOML file writes it, not datetime.time(7, 32)
+        return value.isoformat()
     return repr(value)

@@ -1037,6 +1037,18 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     return matrix
 
 
+def stored_or_no_answer(rows: Any) -> np.ndarray:
+    """Sparse similarity rows as dense float32 rows for :meth:`Recommender.similar_items`:
+    the stored entries as they are, every other item ``-inf`` (no answer). For the models
+    whose similarity is sparse by construction (item-kNN's pruned neighbours, RP3beta's
+    pruned walk), an item left out is not "similar with 0": as 0 it filled the slots after
+    the real neighbours with the first items by index."""
+    block = sp.coo_matrix(rows)
+    dense = np.full(block.shape, -np.inf, np.float32)
+    dense[block.row, block.col] = block.data
+    return dense
+
+
 def history_weights(history: Any, *, binary: bool, dtype: Any = np.float32) -> sp.csr_matrix:
     """A copy of a users x items history as CSR scoring weights: every stored entry 1 when
     ``binary``, else its value."""

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
-from recstack.models.base import Param, Recommender, history_weights
+from recstack.models.base import Param, Recommender, history_weights, stored_or_no_answer
 from recstack.models.persistence import SparseSpec, sparse_from_state, sparse_state
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
@@ -236,10 +236,7 @@ class ItemKNN(Recommender):
         """The pruned neighbour rows: ``similar_items`` is "people who liked this also
         liked", and only the ``neighbors`` kept at fit time can come back; other items are
         not "similar with 0" but no answer (``-inf``)."""
-        block = self.similarity_[item_indices].tocoo()
-        dense = np.full(block.shape, -np.inf, np.float32)
-        dense[block.row, block.col] = block.data
-        return dense
+        return stored_or_no_answer(self.similarity_[item_indices])
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:

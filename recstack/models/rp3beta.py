@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender, history_weights
+from recstack.models.base import Param, Recommender, history_weights, stored_or_no_answer
 from recstack.models.memory import require_memory
 from recstack.models.persistence import SparseSpec, sparse_from_state, sparse_state
 from recstack.models.registry import register
@@ -148,8 +148,11 @@ class RP3beta(Recommender):
         return np.asarray((weights @ self.similarity_).toarray(), dtype=np.float32)
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
-        """Rows of :math:`W`: the walk's (penalised) probability of reaching each item."""
-        return np.asarray(self.similarity_[item_indices].toarray(), dtype=np.float32)
+        """Rows of :math:`W`: the walk's (penalised) probability of reaching each item. As
+        in item-kNN, only the ``neighbors`` kept at fit time can come back: an item the
+        walk does not reach is no answer (``-inf``), not "similar with 0" (the slots after
+        the real neighbours were filled with the first items by index)."""
+        return stored_or_no_answer(self.similarity_[item_indices])
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:

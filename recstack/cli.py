@@ -189,7 +189,7 @@ def _data_synth(args: argparse.Namespace) -> int:
     from recstack.atomic import atomic_directory
     from recstack.data.files import save_table
     from recstack.data.sources import DATASET_INTERACTIONS, DATASET_ITEMS
-    from recstack.data.synthetic import generate
+    from recstack.data.synthetic import SyntheticConfig, generate
     from recstack.progress import terminal_progress
 
     if args.out.suffix in (".parquet", ".pq", ".csv"):
@@ -199,9 +199,15 @@ def _data_synth(args: argparse.Namespace) -> int:
     _refuse_replacing_other_files(args.out, DATASET_INTERACTIONS, "a data synth folder")
     # the folder is checked (exists? writable?) before the data is generated, not after
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
+        # the command has flags for the sizes only: the defaults that depend on the
+        # catalog's size are fitted to a small one (--items 10 was refused, naming a
+        # synthetic:n_genres=... source this command cannot take)
+        small = {"n_genres": min(SyntheticConfig.n_genres, args.items),
+                 "min_user_interactions": min(SyntheticConfig.min_user_interactions,
+                                              max(1, args.items // 2))}
         data = generate(n_users=args.users, n_items=args.items,
                         n_interactions=args.interactions, seed=args.seed,
-                        progress=terminal_progress())
+                        progress=terminal_progress(), **small)
         save_table(data, staging / DATASET_INTERACTIONS)
         if data.item_table is not None:
             _write_parquet_table(data.item_table, staging / DATASET_ITEMS)

@@ -41,3 +41,27 @@ def test_recommend_of_distinct_users_writes_one_list_each(tmp_path, capsys):
     lists = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
     assert lists["user_id"].tolist() == [3, 3, 1, 1]
     assert lists["rank"].tolist() == [1, 2, 1, 2]
+
+
+@pytest.mark.parametrize("items, interactions", [("2", "20"), ("5", "40"), ("11", "100")])
+def test_data_synth_writes_a_small_catalog(tmp_path, capsys, items, interactions):
+    # refused for fewer than 12 items, pointing to a synthetic:n_genres=... source that
+    # this command cannot take (it has flags for the sizes only)
+    out = tmp_path / "synth"
+    assert main(["data", "synth", "--users", "20", "--items", items, "--interactions",
+                 interactions, "--out", str(out)]) == 0, capsys.readouterr().err
+    frame = pd.read_parquet(out / "interactions.parquet")
+    assert frame["item_id"].nunique() <= int(items) and len(frame) == int(interactions)
+    assert frame.groupby("user_id").size().min() >= 1
+
+
+def test_data_synth_of_the_default_sizes_is_unchanged(tmp_path, capsys):
+    from recstack.data.synthetic import generate
+
+    out = tmp_path / "synth"
+    assert main(["data", "synth", "--users", "50", "--items", "40", "--interactions", "600",
+                 "--out", str(out)]) == 0
+    written = pd.read_parquet(out / "interactions.parquet")
+    expected = generate(n_users=50, n_items=40, n_interactions=600, seed=0).to_frame()
+    assert written[["user_id", "item_id"]].values.tolist() == \
+        expected[["user_id", "item_id"]].values.tolist()

@@ -172,8 +172,8 @@ class Interactions:
             _check_calendar(ts)
         if rating_range is not None:
             _check_rating_range(rating_range, value)
-        _check_side_table(item_table, ITEM_ID)
-        _check_side_table(user_table, USER_ID)
+        item_table = _check_side_table(item_table, ITEM_ID)
+        user_table = _check_side_table(user_table, USER_ID)
         if keep_unseen_items and item_table is not None:
             table_ids = _id_column(_key_column(item_table, ITEM_ID).to_numpy(), ITEM_ID)
             item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
@@ -793,16 +793,21 @@ def _refuse_repeated_columns(table: pd.DataFrame, what: str) -> None:
                               expected=f"distinct column names in the {what}")
 
 
-def _check_side_table(table: Any, key: str) -> None:
+def _check_side_table(table: Any, key: str) -> pd.DataFrame | None:
     """Refuse an item or user table that is not a frame, or names a column twice, before
-    any of its columns is read."""
+    any of its columns is read; a table whose index is named ``key``
+    (``items.set_index('item_id')``) has it as its key column (its first column, 'title',
+    was taken for the key: no title matched an id, and the titles were lost)."""
     if table is None:
-        return
+        return None
     what = f"{key.removesuffix('_id')} table"
     if not isinstance(table, pd.DataFrame):
         raise ConfigError(f"the {what} must be a pandas DataFrame keyed by {key}, not "
                           f"{type(table).__name__}")
+    if key not in table.columns and key in table.index.names:
+        table = table.reset_index(level=key)
     _refuse_repeated_columns(table, what)
+    return table
 
 
 def _key_column(table: pd.DataFrame, default: str) -> pd.Series:
@@ -825,6 +830,15 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
     except TypeError as error:
         raise DataFormatError(f"holds a key that is not an id ({error})", column=key,
                               expected="a number or a string per row") from None
+    if len(ids) and len(keys) and not (id_of_row >= 0).any():
+        # a table keyed by other ids (or by a column that holds no ids) gave every id an
+        # empty row without a word
+        raise DataFormatError(
+            f"none of the side table's {len(keys):,} keys in column {keys.name!r} (e.g. "
+            f"{keys.iloc[:3].tolist()}) is one of the {len(ids):,} ids of the interactions "
+            f"(e.g. {ids.external_ids[:3].tolist()})", column=key,
+            expected=f"a table keyed by the same ids, in a column named {key} (or its first "
+                     "column)")
     taken = np.bincount(id_of_row[id_of_row >= 0], minlength=len(ids))
     if (taken > 1).any():
         same = keys[id_of_row == int(np.argmax(taken > 1))].iloc[:3].tolist()

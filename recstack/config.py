@@ -245,6 +245,34 @@ class ReportSpec(Spec):
                               "else popularity)")
 
 
+def _check_report_applies(report: ReportSpec, file: str) -> None:
+    """Refuse the page's settings of ``[report]`` without ``html = true``: they shape the
+    page it writes, and without it they were read and ignored (``recstack report`` takes
+    its own flags, not the file's table). Checked for a file about to run
+    (:func:`load_experiment`), not when a results folder's experiment is read back."""
+    if report.html:
+        return
+    import dataclasses
+
+    defaults = {spec_field.name: spec_field.default
+                for spec_field in dataclasses.fields(ReportSpec)}
+    shaping = [f"{name} = {_toml_text(getattr(report, name))}"
+               for name in ("refit", "projection", "max_points", "colour_by")
+               if getattr(report, name) != defaults[name]]
+    if shaping:
+        many = len(shaping) > 1
+        raise ConfigError(f"{file}[report] {', '.join(shaping)}: {'shape' if many else 'shapes'}"
+                          " the HTML report, which is written only with html = true; add "
+                          f"html = true, or give {'them' if many else 'it'} to `recstack "
+                          "report RESULTS` later (--refit, --projection, --max-points, "
+                          "--colour-by)")
+
+
+def _toml_text(value: Any) -> str:
+    """A setting's value as a TOML file writes it."""
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """One ``[[models]]`` entry: the registry type, its label in results, its parameters."""
@@ -315,7 +343,9 @@ def load_experiment(path: str | Path) -> Experiment:
     """
     path = Path(path)
     raw = read_toml(path, "experiment")
-    return parse_experiment(raw, source=str(path), base=path.parent.absolute())
+    experiment = parse_experiment(raw, source=str(path), base=path.parent.absolute())
+    _check_report_applies(experiment.report, experiment.where)
+    return experiment
 
 
 def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",

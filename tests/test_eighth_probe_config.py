@@ -42,3 +42,42 @@ def test_a_pipeline_floor_as_a_time_of_day_gets_the_same_words(tmp_path):
     with pytest.raises(ConfigError, match=r"\[quality\] timestamp_floor = 00:00:00: expected "
                                           r"a string, not a time of day alone"):
         load_pipeline(path)
+
+
+REPORTED = """\
+[data]
+source = "synthetic"
+[split]
+method = "random"
+[[models]]
+type = "most_popular"
+[report]
+"""
+
+
+@pytest.mark.parametrize("table, says", [
+    ('projection = "umap"\n', r'\[report\] projection = "umap": shapes the HTML report, '
+                              r"which is written only with html = true; add html = true, "
+                              r"or give it to `recstack report RESULTS`"),
+    ('html = false\nmax_points = 500\nrefit = "none"\n',
+     r'\[report\] refit = "none", max_points = 500: shape the HTML report.*give them'),
+    ('colour_by = "genre"\nsave_models = true\n', r'\[report\] colour_by = "genre": shapes'),
+])
+def test_report_page_settings_without_html_are_refused(tmp_path, table, says):
+    # they were read and ignored: no page was written, and recstack report takes flags
+    from recstack.config import load_experiment
+
+    path = tmp_path / "exp.toml"
+    path.write_text(REPORTED + table, encoding="utf-8")
+    with pytest.raises(ConfigError, match=says):
+        load_experiment(path)
+
+
+@pytest.mark.parametrize("table", ['html = true\nprojection = "umap"\n', "save_models = true\n",
+                                   'projection = "tsne"\n'])
+def test_report_settings_that_apply_are_taken(tmp_path, table):
+    from recstack.config import load_experiment
+
+    path = tmp_path / "exp.toml"
+    path.write_text(REPORTED + table, encoding="utf-8")
+    load_experiment(path)

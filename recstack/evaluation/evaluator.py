@@ -97,7 +97,7 @@ def _check_fitted_rows(model: Any, train: Interactions, label: str) -> None:
     training pairs, with the test's items masked, and the numbers looked plausible) or
     another split's part. A model fitted on part of ``train`` (say its positive ratings)
     is fine: ``train`` holds all of its pairs."""
-    seen = getattr(model, "seen_", None)
+    seen: Any = getattr(model, "seen_", None)  # a CSR matrix on recstack models
     if not sp.issparse(seen) or seen.shape != train.shape or not seen.nnz:
         return
     fitted = sp.csr_matrix((np.ones(seen.nnz), seen.indices, seen.indptr), shape=seen.shape)

@@ -236,6 +236,10 @@ class Interactions:
                                       expected=f"one column of {role}")
             return frame[name]
 
+        _refuse_a_column_for_two_roles(frame, {"user ids": ("user_col", user_col),
+                                               "item ids": ("item_col", item_col),
+                                               "values": ("value_col", value_col),
+                                               "timestamps": ("timestamp_col", timestamp_col)})
         users = pick(user_col, USER_ID, "user ids").to_numpy()
         items = pick(item_col, ITEM_ID, "item ids").to_numpy()
         values = pick(value_col, VALUE, "values")
@@ -791,6 +795,26 @@ def _refuse_repeated_columns(table: pd.DataFrame, what: str) -> None:
         raise DataFormatError(f"the {what} names column {name!r} twice (columns {first} and "
                               f"{second})", column=str(name),
                               expected=f"distinct column names in the {what}")
+
+
+def _refuse_a_column_for_two_roles(frame: pd.DataFrame,
+                                   roles: dict[str, tuple[str, str | None]]) -> None:
+    """One column holds one role, as in load_table: ``user_col="item_id"`` read the items
+    as the users too, and ``timestamp_col="value"`` the ratings as times, without a word.
+    A default name the frame lacks (``value``, ``timestamp``) plays no role."""
+    holder: dict[str, str] = {}
+    for role, (option, name) in roles.items():
+        if name is None or (name not in frame.columns and name not in frame.index.names):
+            continue
+        if name in holder:
+            first = holder[name]
+            raise ConfigError(
+                f"from_frame: column {name!r} would hold both the {first} "
+                f"({roles[first][0]}={roles[first][1]!r}) and the {role} ({option}="
+                f"{name!r}); one column cannot hold two roles: name another column for one "
+                f"of them" + ("" if role in ("user ids", "item ids")
+                              else f" ({option}=None for none)"))
+        holder[name] = role
 
 
 def _check_side_table(table: Any, key: str) -> pd.DataFrame | None:

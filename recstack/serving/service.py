@@ -255,9 +255,15 @@ class LoadedModel:
         seen = sp.csr_matrix(model.seen_)
         self.seen_matrix = seen
         self.seen_indptr, self.seen_indices = seen.indptr, seen.indices
-        self.has_history = np.diff(seen.indptr) > 0
+        # by the retrieving model's own rule: one that reads a value of 0 as no
+        # interaction (iALS, a graph filter) learned nothing from a user whose every value
+        # is 0, and served them a list of scores near 0 (1e-41) as if it knew them, where
+        # the model's recommend refuses them; nor do such rows make an item popular
+        self.has_history = ~np.asarray(self.base._users_without_history(), dtype=bool)
         self.n_items = len(self.item_ids)
-        counts = np.bincount(seen.indices, minlength=self.n_items)
+        counted = (seen.indices[seen.data != 0] if self.base._learns_from_values()
+                   else seen.indices)
+        counts = np.bincount(counted, minlength=self.n_items)
         # most interactions first; equal counts keep the lower item index first
         self.popular = np.argsort(-counts, kind="stable")
         self.popular_scores = counts[self.popular].astype(np.float32)
@@ -686,11 +692,13 @@ class Service:
         used = self.context_for(loaded, context, timestamp)
         user_id = loaded.vocabulary_id("user", user_id)
         user = loaded.user_position(user_id)
-        if user >= 0 and not loaded.has_history[user]:
+        untrained = user >= 0 and not loaded.has_history[user]
+        if untrained:
             user = -1  # in the vocabulary, but the model learned nothing about them
         vector, vector_source = self._user_vector(loaded, user_id, user)
         if user < 0 and vector is None:
-            reason = (f"user {user_id!r} is unknown to {loaded.reference}"
+            known = (" has no training interactions in" if untrained else " is unknown to")
+            reason = (f"user {user_id!r}{known} {loaded.reference}"
                       f"{loaded.id_hint('user', user_id)}; recommend for a new visitor from "
                       f"their items with {NEW_USER_PATH}")
             if self.settings.unknown_user == "404":

@@ -354,7 +354,8 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
             for key, value in options.items())):
         raise ConfigError(f"{path}: options must map reader option names to values, such as "
                           f'{{"sep": "\\t"}}, got {options!r}')
-    reader = spark.read.options(**(options or {}))
+    options = _with_utc_times(options) if kind == "csv" else dict(options or {})
+    reader = spark.read.options(**options)
     try:
         frame = (reader.option("header", "true").option("inferSchema", "true").csv(path)
                  if kind == "csv" else reader.parquet(path))
@@ -391,6 +392,17 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
         _refuse_undecoded_ids(selected, path)
         selected = _integer_ids_as_written(selected)
     return encode(selected, where=path)
+
+
+def _with_utc_times(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The reader options, CSV date-times read as UTC unless ``timeZone`` is given: Spark
+    reads a date-time without a zone (``2020-01-01 10:00:00``) in the session's time zone,
+    the machine's, so the same file gave other Unix seconds on a cluster in Tokyo than on
+    one machine, which reads such times as UTC."""
+    given = dict(options or {})
+    if not any(str(key).lower() == "timezone" for key in given):
+        given["timeZone"] = "UTC"
+    return given
 
 
 def _ids_read_as_text(spark: Any, frame: Any, path: str, options: Mapping[str, Any] | None,

@@ -115,3 +115,22 @@ def test_train_and_test_indexed_apart_are_refused(spark, tmp_path):
     split = random_split(train, 0.4, seed=1)
     _per_user, means = evaluate_factors(users, items, split.train, split.test, ks=[2])
     assert set(means) == {"precision@2", "recall@2", "ndcg@2", "map@2"}
+
+
+def test_csv_date_times_without_a_zone_are_utc_whatever_the_sessions_zone(spark, tmp_path):
+    from recstack.spark.data import read_table
+
+    path = tmp_path / "times.csv"
+    path.write_text("user_id,item_id,when\n1,1,2020-01-01 10:00:00\n")
+    expected = int(datetime.datetime(2020, 1, 1, 10, tzinfo=datetime.UTC).timestamp())
+    zone = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", "Asia/Tokyo")
+    try:
+        # before: read in the session's zone, 9 hours earlier than one machine reads it
+        read = read_table(spark, path, timestamp_col="when").frame.collect()
+        kept = read_table(spark, path, timestamp_col="when",
+                          options={"timeZone": "Asia/Tokyo"}).frame.collect()
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", zone)
+    assert read[0]["timestamp"] == expected
+    assert kept[0]["timestamp"] == expected - 9 * 3600  # a zone the user names is kept

@@ -317,17 +317,36 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
             import pyarrow.parquet as pq
 
             writer = None
+            empty = None
             try:
                 for frame in batches:
                     table = pa.Table.from_pandas(frame, preserve_index=False)
+                    if writer is None and not len(frame):
+                        # the file's types come from a batch with rows: text ids of a batch
+                        # without any (its users had seen every item) are typed null, and
+                        # every later batch failed to cast to it (ArrowNotImplementedError)
+                        empty = table if empty is None else empty
+                        continue
                     if writer is None:
                         writer = pq.ParquetWriter(temporary, table.schema)
                     writer.write_table(table.cast(writer.schema))
                     rows += len(frame)
-                if writer is None:  # no users: an empty table with the columns
-                    pq.write_table(pa.Table.from_pandas(pd.DataFrame(
-                        {c: [] for c in RECOMMENDATION_COLUMNS})), temporary)
+                if writer is None:  # no rows: an empty table with the columns
+                    pq.write_table(_typed_text(empty if empty is not None else
+                                               pa.Table.from_pandas(pd.DataFrame(
+                                                   {c: [] for c in RECOMMENDATION_COLUMNS}))),
+                                   temporary)
             finally:
                 if writer is not None:
                     writer.close()
     return rows
+
+
+def _typed_text(table: Any) -> Any:
+    """``table`` with its columns of no type (what arrow makes of an empty column of text
+    ids) as text columns, so that an empty file still says its ids are text."""
+    import pyarrow as pa
+
+    fields = [pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f
+              for f in table.schema]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))

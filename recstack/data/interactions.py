@@ -487,7 +487,7 @@ class Interactions:
                     number, int | float | np.number) or not np.isfinite(number)):
                 raise ConfigError(f"{name} must be a finite number or None, got {number!r}")
         data = self if threshold is None else self.select(self.value >= threshold)
-        if len(self) and not len(data):
+        if threshold is not None and len(self) and not len(data):
             raise EmptyResultError(_why_no_positive(self.value, threshold))
         if alpha is not None and alpha < 0:
             raise RecstackError(f"alpha must be >= 0, got {alpha}")

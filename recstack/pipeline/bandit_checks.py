@@ -59,10 +59,11 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        array = _missing_as_nan(value)
-        if array is None:
+        with_missing = _missing_as_nan(value)
+        if with_missing is None:
             raise BanditInputError(f"{where}: {name} must be an array of numbers ({error})"
                                    ) from None
+        array = with_missing
     if ndim is not None and array.ndim != ndim:
         raise BanditInputError(f"{where}: {name} must be a {ndim}-D array, got shape "
                                f"{array.shape}")

@@ -193,6 +193,9 @@ class TwoStage(Recommender):
         if not isinstance(kind, str):
             raise ConfigError(f"{self.name}: ranker needs a 'type' naming a ranker, e.g. "
                               "{type = 'lightgbm'}; got " + repr(self.ranker))
+        # an unknown or misconfigured ranker is named when the file is read, not after
+        # every generator has been fitted
+        self._new_ranker()
         try:
             FeatureBuilder.from_options(dict(self.features),
                                         f"{self.name}: features")._validate()

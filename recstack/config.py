@@ -912,15 +912,27 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
                           "give one over its parameters ("
                           f"{', '.join(sorted(cls.params)) or 'none'}) in [tune.space], e.g. "
                           "NAME = { type = \"int\", low = 16, high = 128 }")
+    check_space(where, space, model.type)
+    return spec
+
+
+def check_space(where: str, space: dict[str, Any], model_type: str, *,
+                dimension_key: str = "space.{}") -> None:
+    """Every dimension of ``space`` names a parameter of ``model_type`` and is valid for
+    its declared type, and every ``when`` condition names a dimension of the space. A
+    dimension is shown as ``dimension_key`` formatted with its name (``space.factors`` in
+    a file, ``space['factors']`` for the Python call)."""
+    from recstack.models.registry import model_class
+
+    cls = model_class(model_type)
     for param, description in space.items():
         if param not in cls.params:
-            raise ConfigError(f"{where}space: {model.type} has no parameter {param!r}"
+            raise ConfigError(f"{where}space: {model_type} has no parameter {param!r}"
                               f"{did_you_mean(param, cls.params)}; its parameters: "
                               f"{', '.join(sorted(cls.params))}")
-        check_dimension(f"{where}space.{param}: ", description,
-                        declared=cls.params[param], model=model.type, name=param)
+        check_dimension(f"{where}{dimension_key.format(param)}: ", description,
+                        declared=cls.params[param], model=model_type, name=param)
     check_conditions(f"{where}space", space)
-    return spec
 
 
 def check_models_fold_in(experiment: Experiment, models: tuple[ModelSpec, ...] | None = None

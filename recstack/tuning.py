@@ -301,7 +301,7 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
     with low > high, a seed beyond 32 bits), ran a fractional count of trials rounded up,
     ignored a NaN timeout, and maximised a metric the evaluator computes for the whole list
     (``coverage@10``) instead of per user."""
-    from recstack.config import check_conditions, check_dimension, check_tune_metric
+    from recstack.config import check_space, check_tune_metric
 
     check_tune_metric(metric)
     if isinstance(trials, bool) or not isinstance(trials, int | np.integer) or trials < 1:
@@ -321,14 +321,7 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
         raise ConfigError(f"space = {space!r}: expected a non-empty dict of dimensions, e.g. "
                           "{'factors': {'type': 'int', 'low': 16, 'high': 128}}; a model's "
                           "default is recstack.config.tunable_space(model_type)")
-    for param, description in space.items():
-        if param not in cls.params:
-            raise ConfigError(f"space: {model_type} has no parameter {param!r}"
-                              f"{did_you_mean(param, cls.params)}; its parameters: "
-                              f"{', '.join(sorted(cls.params))}")
-        check_dimension(f"space[{param!r}]: ", description, declared=cls.params[param],
-                        model=model_type, name=param)
-    check_conditions("space", space)
+    check_space("", space, model_type, dimension_key="space[{!r}]")
     if base_params is not None:
         if not isinstance(base_params, dict):
             raise ConfigError(f"base_params = {base_params!r}: expected a dict of "

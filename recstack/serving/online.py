@@ -34,6 +34,7 @@ from recstack.serving.request_log import check_log_columns, read_log, read_log_f
 __all__ = ["OnlineReport", "online_report", "read_events", "render_report"]
 
 _COLUMNS = ["variant", "session_id", "event", "timestamp", "revenue", "cost"]
+_TEXT_COLUMNS = ("variant", "session_id", "event")
 
 
 @dataclass
@@ -65,7 +66,9 @@ def read_events(location: str | Path) -> pd.DataFrame:
         _check_rows(table, [str(path)] * len(table), list(range(len(table))))
     elif path.suffix.lower() == ".csv":
         try:
-            table = pd.read_csv(path)
+            # the service writes these as text: a guessed type would make session "007"
+            # the same session as "7", and variant "01" the same variant as "1"
+            table = pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS, str))
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
             raise RecstackError(f"{path}: not a readable CSV file ({_first_line(error)}); "
                                 "export the event log again") from None

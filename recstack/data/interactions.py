@@ -297,10 +297,10 @@ class Interactions:
     def to_csr(self, dtype: Any = np.float32) -> sp.csr_matrix:
         """The ``n_users x n_items`` matrix of values; repeated (user, item) rows are summed.
 
-        ``dtype`` is a real type (bool, integers, floats). An integer or float16 matrix
-        takes only the (summed) values it holds exactly: a rating of 3.5 or a sum of 300
-        in ``int8`` is refused, naming the pair (numpy truncated 3.5 to 3 and wrapped 300
-        round to 44)."""
+        ``dtype`` is a real type (bool, integers, floats; not float16, which scipy.sparse
+        cannot hold). An integer matrix takes only the (summed) values it holds exactly: a
+        rating of 3.5 or a sum of 300 in ``int8`` is refused, naming the pair (numpy
+        truncated 3.5 to 3 and wrapped 300 round to 44)."""
         wanted = _matrix_dtype(dtype)
         if wanted in (np.float32, np.float64, np.bool_):
             values = self.value.astype(wanted, copy=False)
@@ -311,6 +311,12 @@ class Interactions:
         matrix.sum_duplicates()
         if matrix.dtype != wanted:
             _refuse_inexact_cells(self, matrix, wanted)
+            if wanted == np.float16:
+                # scipy.sparse has no float16 matrix (its ValueError was a traceback); the
+                # cells were checked first, so a value float16 cannot hold is still named
+                raise ConfigError("to_csr: dtype float16: scipy.sparse matrices cannot hold "
+                                  "float16; use np.float32 (it holds every float16 value "
+                                  "exactly) and convert the dense rows you need")
             matrix = matrix.astype(wanted)
         return matrix
 

@@ -61,6 +61,14 @@ class UnknownColumnError(RecstackError, KeyError):
         return str(self.args[0])
 
 
+class UnknownMetricError(RecstackError, KeyError):
+    """A metric looked up in a result that does not hold it; the message lists those it
+    does (a KeyError too, so ``except KeyError`` and ``dict.get`` habits keep working)."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
 class EmptyResultError(RecstackError, ValueError):
     """A filter or split left no rows; the message names the step that emptied the data."""
 

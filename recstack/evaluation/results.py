@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from recstack.atomic import write_text
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, UnknownMetricError
 from recstack.metrics._validation import as_float_array
 
 CONFIDENCE = 0.95
@@ -73,6 +73,29 @@ class PairedTest:
                 f"({verdict} at {1 - CONFIDENCE:.0%})")
 
 
+class MetricSummaries(dict):
+    """``EvaluationResult.summary()``: a dict of ``name@k`` to :class:`MetricSummary` whose
+    missing key says which names it holds and where a catalog-level metric is."""
+
+    def __init__(self, model: str, aggregate: dict[str, float],
+                 summaries: dict[str, MetricSummary]) -> None:
+        super().__init__(summaries)
+        self._model = model
+        self._aggregate_names = list(aggregate)
+
+    def __missing__(self, metric: Any) -> MetricSummary:
+        held = ", ".join(map(str, self)) or "none"
+        message = f"{self._model} has no per-user metric {metric!r} in summary(); it has: {held}"
+        if metric in self._aggregate_names:
+            message += (f". {metric!r} is a catalog-level metric, one number for the whole "
+                        f"model: read it from .aggregate[{metric!r}] or .means()")
+        elif isinstance(metric, str) and "@" not in metric:
+            with_k = [name for name in self if name.split("@")[0] == metric]
+            if with_k:
+                message += f" (the names carry their K: {', '.join(with_k)})"
+        raise UnknownMetricError(message)
+
+
 @dataclass
 class EvaluationResult:
     """Per-user metric values of one model (rows: evaluated users, by external id) and
@@ -98,8 +121,13 @@ class EvaluationResult:
         return list(self.per_user.columns)
 
     def summary(self) -> dict[str, MetricSummary]:
-        return {m: MetricSummary.from_values(m, self._values(m).to_numpy())
-                for m in self.per_user.columns}
+        """Mean and confidence interval of each per-user metric, by ``name@k``. A name it
+        does not hold (``ndcg`` without its K, a K not evaluated, a catalog-level metric
+        such as ``coverage@10``, which is in :attr:`aggregate`) is refused naming those it
+        holds, not with a bare ``KeyError: 'ndcg@20'``."""
+        return MetricSummaries(self.model, self.aggregate,
+                               {m: MetricSummary.from_values(m, self._values(m).to_numpy())
+                                for m in self.per_user.columns})
 
     def _values(self, metric: str) -> pd.Series:
         """One model's per-user values of ``metric``, NaN for excluded users.

@@ -22,6 +22,11 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.specs import Registry, Spec, option
 
+#: why a split chose no test row of a user, by method ('' for the per-user holdouts)
+_WHY_NO_TEST_ROWS = {"": "too little history to hold any out",
+                     "temporal": "no rows at or after the cutoff",
+                     "given": "none of their rows was flagged as test"}
+
 
 @dataclass(frozen=True)
 class SplitReport:
@@ -38,6 +43,8 @@ class SplitReport:
     repeated_pair_rows: int = 0
     cold_fold_in_rows: int = 0
     users_without_test: int = 0
+    #: of ``users_without_test``, those with rows chosen for test that were all set apart
+    users_test_set_apart: int = 0
 
     @property
     def set_apart_rows(self) -> int:
@@ -63,9 +70,16 @@ class SplitReport:
         for count, reason in set_apart:
             if count:
                 lines.append(f"  set apart: {count:,} {reason}")
-        if self.users_without_test:
-            lines.append(f"  {self.users_without_test:,} users have no test rows "
-                         "(too little history to hold any out)")
+        # Two reasons, told apart: a user none of whose rows was chosen for test, and one
+        # whose chosen rows were all set apart (a leave-last-out user whose last item is
+        # new was reported as having "too little history" before).
+        never_chosen = self.users_without_test - self.users_test_set_apart
+        if never_chosen:
+            lines.append(f"  {never_chosen:,} users have no test rows "
+                         f"({_WHY_NO_TEST_ROWS.get(self.method, _WHY_NO_TEST_ROWS[''])})")
+        if self.users_test_set_apart:
+            lines.append(f"  {self.users_test_set_apart:,} users have no test rows left "
+                         "(every test row of theirs was set apart, as counted above)")
         return "\n".join(lines)
 
 
@@ -495,6 +509,8 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
     test_users[data.user_index[kept_test]] = True
     eligible = users_with_rows if fold_in_mask is None else np.isin(
         np.arange(data.n_users), data.user_index[is_test | fold_in_mask])
+    chosen_users = np.zeros(data.n_users, bool)
+    chosen_users[data.user_index[is_test]] = True
     report = SplitReport(
         method=method, params=params, train_rows=int(is_train.sum()),
         test_rows=int(kept_test.sum()),
@@ -502,7 +518,8 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
         test_users=int(test_users.sum()), cold_item_rows=int(cold_item.sum()),
         cold_user_rows=int(cold_user.sum()), repeated_pair_rows=int(repeated.sum()),
         cold_fold_in_rows=int(cold_fold_in.sum()),
-        users_without_test=int((eligible & ~test_users).sum()))
+        users_without_test=int((eligible & ~test_users).sum()),
+        users_test_set_apart=int((eligible & chosen_users & ~test_users).sum()))
     return Split(train=data.select(is_train), test=data.select(kept_test),
                  set_apart=data.select(set_apart), report=report, fold_in=fold_in)
 

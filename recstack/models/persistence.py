@@ -232,6 +232,31 @@ def _metadata_digest(meta: Mapping[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- loading
+def _registry_hint(path: Path) -> str:
+    """The way in when ``path`` is part of a model registry rather than a saved model: the
+    README's `recstack fit --registry models/` writes ``models/NAME/versions/N/model``, and
+    ``load_model("models/NAME")`` is a natural first try. The file names are the registry's
+    (``recstack.serving.registry``), written out to keep this module free of serving."""
+    if (path / "manifest.json").is_file() and (path / "model" / META).is_file():
+        name_folder = path.parent.parent  # REGISTRY/NAME/versions/00000003
+        version = int(path.name) if path.name.isdigit() else path.name
+        return (f"; it is a registry version: load its model with load_model("
+                f"'{path / 'model'}'), or checked against its manifest with "
+                f"ModelRegistry('{name_folder.parent}').load('{name_folder.name}@{version}')")
+    if (path / "current.json").is_file() or (path / "versions").is_dir():
+        return (f"; it is a model name in a registry: load its current version with "
+                f"ModelRegistry('{path.parent}').load('{path.name}') "
+                "(recstack.serving.registry)")
+    try:
+        names = [child for child in path.iterdir() if (child / "current.json").is_file()]
+    except OSError:  # an unreadable folder: the plain message says enough
+        names = []
+    if names:
+        return (f"; it is a model registry: load a model with ModelRegistry('{path}')"
+                f".load('{names[0].name}') (recstack.serving.registry)")
+    return ""
+
+
 def load_model(path: str | Path) -> Recommender:
     """Read a model saved by :func:`save_model`, refusing anything that does not check out.
 
@@ -284,7 +309,8 @@ def _read_metadata(path: Path) -> dict[str, Any]:
     for needed in (meta_path, arrays_path):
         if not needed.is_file():
             raise RecstackError(f"{path}: not a saved recstack model (missing {needed.name}; "
-                                f"it needs {META} and {ARRAYS})")
+                                f"it needs {META} and {ARRAYS})"
+                                + _registry_hint(path))
     try:
         raw = meta_path.read_bytes()
     except OSError as error:

@@ -888,6 +888,23 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
     return aligned
 
 
+def undeclared_rating_range_hint(data: Interactions) -> str:
+    """Where interactions without a rating range hold values that look like ratings (not
+    all one value, as implicit feedback is), the option that declares them: a ratings CSV
+    read by ``load_table`` without ``rating_range`` is implicit, and the errors of the
+    rating models and metrics only said "rating_range is None". Empty otherwise."""
+    if data.rating_range is not None or not len(data):
+        return ""
+    low, high = float(data.value.min()), float(data.value.max())
+    if low == high:
+        return ""
+    # the scale is the user's to give: the values seen (4 to 5, say) need not span it
+    return (f"; their values run from {low:g} to {high:g}: if these are ratings, declare "
+            "the rating scale when loading, load_table(..., rating_range=(LOW, HIGH)) or "
+            "[data] rating_range = [LOW, HIGH] in an experiment file (e.g. (1, 5) for 1 to "
+            "5 stars)")
+
+
 def _matrix_dtype(dtype: Any) -> np.dtype:
     """``dtype`` as a numpy type a value matrix can have, or an error naming it."""
     try:

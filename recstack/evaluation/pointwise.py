@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, undeclared_rating_range_hint
 from recstack.errors import RecstackError
 from recstack.evaluation.evaluator import check_interactions, refuse_model_class
 from recstack.metrics import classification, regression
@@ -45,7 +45,8 @@ def evaluate_ratings(model: Any, test: Interactions,
                             "neural_mf)")
     if not test.is_explicit:
         raise RecstackError("rating metrics need explicit ratings; these test interactions "
-                            "are implicit (rating_range is None)")
+                            "are implicit (rating_range is None)"
+                            + undeclared_rating_range_hint(test))
     given = metrics
     if isinstance(metrics, str):
         metrics = (metrics,)

@@ -102,7 +102,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from scipy.special import expit
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, undeclared_rating_range_hint
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.persistence import ArraySpec
@@ -182,7 +182,8 @@ class _RatingModel(WarmStartMixin, Recommender):
             raise RecstackError(
                 f"{self.name} predicts explicit ratings, but these interactions are implicit "
                 "(rating_range is None); build them with rating_range=(low, high) if the "
-                "values are ratings, or use an implicit-feedback model")
+                "values are ratings, or use an implicit-feedback model"
+                + undeclared_rating_range_hint(train))
         low, high = (float(v) for v in train.rating_range)
         if not low < high:
             raise RecstackError(f"{self.name}: rating_range must have low < high, "

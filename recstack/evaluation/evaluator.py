@@ -336,9 +336,20 @@ class Evaluator:
         users_without_history = int(np.count_nonzero(np.diff(exclude.indptr)[users] == 0))
         users_in_test = int(np.count_nonzero(test.user_counts()))
         if len(users) == 0:
-            raise RecstackError("no test user has a relevant item"
-                                + (f" (relevance_threshold={self.relevance_threshold})"
-                                   if self.relevance_threshold is not None else ""))
+            threshold = self.relevance_threshold
+            reason = ""
+            if threshold is not None:
+                reason = f" (relevance_threshold={threshold})"
+                if len(test) and float(test.value.max()) < threshold:
+                    # implicit feedback (every value 1.0) under a threshold written for
+                    # stars said only the threshold; the highest value is what to compare
+                    highest = float(test.value.max())
+                    kind = (", as in implicit feedback" if test.rating_range is None
+                            and float(test.value.min()) == highest else "")
+                    reason = (f" (relevance_threshold={threshold}, but the highest test value "
+                              f"is {highest:g}{kind}; lower relevance_threshold to at most "
+                              f"{highest:g}, or leave it out to count every test row)")
+            raise RecstackError("no test user has a relevant item" + reason)
         ranking_names = [m for m in self.metrics if m in RANKING_METRICS]
         want_auc = "auc" in self.metrics
         k_max = max(self.ks)

@@ -877,6 +877,9 @@ def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str
             f"test and {chosen - test_rows:,} of them set apart")
     test_users = kept.select(USER_INDEX).distinct().count()
     eligible = (candidates if fold_in else flagged).select(USER_INDEX).distinct().count()
+    # every user with a row chosen for test is eligible; those without a kept test row had
+    # all of theirs set apart
+    chosen_users = judged.filter(is_test).select(USER_INDEX).distinct().count()
     report = SplitReport(
         method=method, params=params, train_rows=train_rows, test_rows=test_rows,
         fold_in_rows=counts.get((False, None), 0), test_users=test_users,
@@ -884,7 +887,8 @@ def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str
         cold_user_rows=reasons.get("cold_user", 0),
         repeated_pair_rows=reasons.get("repeated", 0),
         cold_fold_in_rows=counts.get((False, "cold_fold_in"), 0),
-        users_without_test=eligible - test_users)
+        users_without_test=eligible - test_users,
+        users_test_set_apart=chosen_users - test_users)
     return SparkSplit(data.with_frame(train), data.with_frame(kept),
                       data.with_frame(set_apart), report,
                       data.with_frame(revealed) if fold_in else None)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol, TextIO
 
+from recstack.errors import ConfigError
+
 
 class Task(Protocol):
     def advance(self, n: int = 1) -> None: ...
@@ -52,6 +54,18 @@ SILENT = _Silent()
 def resolve(progress: Progress | None) -> Progress:
     """``progress`` itself, or the silent reporter when it is None."""
     return SILENT if progress is None else progress
+
+
+def require_reporter(progress: object, call: str) -> None:
+    """Refuse, naming ``call`` (e.g. ``"evaluate"``), a ``progress`` argument that is
+    neither None nor a reporter: ``progress=True`` failed deep inside the work with
+    "'bool' object has no attribute 'task'"."""
+    if progress is not None and not callable(getattr(progress, "task", None)):
+        shown = repr(progress)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        raise ConfigError(f"{call}(progress=...) takes a recstack.progress reporter (e.g. "
+                          "recstack.progress.TerminalProgress()) or None, got "
+                          f"{type(progress).__name__} {shown}")
 
 
 class _TqdmTask:

@@ -24,7 +24,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
-from recstack.progress import Progress, resolve
+from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import did_you_mean
 from recstack.topk import mask_rows, rows_with_nan, top_k_threaded, writable_scores
 
@@ -61,13 +61,9 @@ def refuse_model_class(model: Any) -> None:
 
 def _checked_call(model: Any, name: Any, progress: Any) -> str:
     """The result's label (``name``, else the model's name), after refusing a ``name`` that
-    is not text and a ``progress`` that is no reporter: ``progress=True`` failed deep in
-    the loop with "'bool' object has no attribute 'task'", and ``name=5`` labelled the
-    result with a number."""
-    if progress is not None and not callable(getattr(progress, "task", None)):
-        raise ConfigError("evaluate(progress=...) takes a recstack.progress reporter (e.g. "
-                          "recstack.progress.TerminalProgress()) or None, got "
-                          f"{type(progress).__name__} {progress!r:.60}")
+    is not text (``name=5`` labelled the result with a number) and a ``progress`` that is
+    no reporter."""
+    require_reporter(progress, "evaluate")
     if name is not None and not isinstance(name, str):
         raise ConfigError(f"evaluate(name=...) takes the result's label as text, got "
                           f"{type(name).__name__} {name!r:.60}")
@@ -91,21 +87,17 @@ def _check_fitted_on(model: Any, train: Interactions, label: str, kinds: Sequenc
                 "id maps)")
 
 
-def _check_fitted_rows(model: Any, train: Interactions, label: str) -> None:
+def _check_fitted_rows(model: Any, given: sp.csr_matrix, label: str) -> None:
     """Refuse a recstack model most of whose training pairs (``seen_``) are not in
     ``train``: train and test given the other way round (the model was measured on its own
     training pairs, with the test's items masked, and the numbers looked plausible) or
     another split's part. A model fitted on part of ``train`` (say its positive ratings)
-    is fine: ``train`` holds all of its pairs."""
+    is fine: ``train`` holds all of its pairs. ``given`` is ``train.to_csr()``, which the
+    caller builds anyway to mask training items."""
     seen: Any = getattr(model, "seen_", None)  # a CSR matrix on recstack models
-    if not sp.issparse(seen) or seen.shape != train.shape or not seen.nnz:
+    if not sp.issparse(seen) or seen.shape != given.shape or not seen.nnz:
         return
-    fitted = sp.csr_matrix((np.ones(seen.nnz), seen.indices, seen.indptr), shape=seen.shape)
-    given = train.to_csr()
-    given = sp.csr_matrix((np.ones(given.nnz), given.indices, given.indptr),
-                          shape=given.shape)
-    fitted.sum_duplicates()
-    given.sum_duplicates()
+    fitted, given = _pattern(seen), _pattern(given)
     shared = fitted.multiply(given).nnz
     if shared * 2 < fitted.nnz:
         raise RecstackError(
@@ -113,6 +105,15 @@ def _check_fitted_rows(model: Any, train: Interactions, label: str) -> None:
             f"{fitted.nnz:,} training (user, item) pairs are not in train; evaluate a model "
             "with the train it was fitted on (were train and test given the other way "
             "round? evaluate(model, train, test))")
+
+
+def _pattern(matrix: sp.spmatrix) -> sp.csr_matrix:
+    """A canonical copy of ``matrix`` with 1 at every stored pair (stored zeros included),
+    leaving ``matrix`` itself as it was."""
+    pattern = sp.csr_matrix(matrix, copy=True)
+    pattern.sum_duplicates()
+    pattern.data = np.ones(pattern.nnz)
+    return pattern
 
 
 class TrainingPairsWarning(UserWarning):
@@ -276,9 +277,9 @@ class Evaluator:
             raise RecstackError("train and test must come from one split (shared id maps)")
         label = _checked_call(model, name, progress)
         _check_fitted_on(model, train, label, ("users", "items"))
-        _check_fitted_rows(model, train, label)
-        truth = self.relevance(test)
         exclude = train.to_csr()
+        _check_fitted_rows(model, exclude, label)
+        truth = self.relevance(test)
         _warn_if_only_training_pairs(truth, exclude)
         return self._run(model.score_users, truth, exclude, train, test, name=label,
                          progress=progress)
@@ -295,7 +296,7 @@ class Evaluator:
         label = _checked_call(model, name, progress)
         # the held-out users are new to the model, its items are not
         _check_fitted_on(model, train, label, ("items",))
-        _check_fitted_rows(model, train, label)
+        _check_fitted_rows(model, train.to_csr(), label)
         history = fold_in.to_csr()
         truth = self.relevance(test)
         _warn_if_only_training_pairs(truth, history)

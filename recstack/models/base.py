@@ -46,7 +46,7 @@ import scipy.sparse as sp
 from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.progress import Progress
+from recstack.progress import Progress, require_reporter
 from recstack.topk import pad_columns, top_k_batched, writable_scores
 
 # Rows of scores computed at once: bounds memory at batch x n_items floats.
@@ -374,11 +374,7 @@ class Recommender(Configurable, ABC):
             raise ConfigError(self._unexpected_fit_arguments(unexpected))
         self.validate_params()
         check_interactions(train, f"{self.name}: fit(train)")
-        if progress is not None and not callable(getattr(progress, "task", None)):
-            # it failed deep inside the model with "'bool' object has no attribute 'task'"
-            raise ConfigError(f"{self.name}: fit(progress=...) takes a recstack.progress "
-                              "reporter (e.g. recstack.progress.TerminalProgress()) or None, "
-                              f"got {type(progress).__name__} {_preview(progress)}")
+        require_reporter(progress, f"{self.name}: fit")
         if len(train) == 0:
             raise RecstackError(f"{self.name}: cannot fit on empty interactions")
         self._check_weights(train.value, "the interactions")

@@ -574,12 +574,15 @@ class Recommender(Configurable, ABC):
         An item without training interactions has learned nothing in a collaborative model
         (its vector is its random initialisation, or zero): it gets no neighbours (its row
         is all empty slots) and is nobody's neighbour. Models that place items by their
-        content (:attr:`places_items_by_content`) keep them."""
+        content (:attr:`places_items_by_content`) keep such items when they have content,
+        and treat an item with neither content nor interactions the same way (its cosine
+        is 0, or the same as every other such item's, with everything: the first items by
+        index were returned as its neighbours)."""
         self._require_fitted()
         item_index = _lookup(self.items_, _as_ids(items, "items"),
                              f"{self.name}: items").astype(np.int64)
         k = check_list_length(k, len(item_index), len(self.items_))
-        untrained = None if self.places_items_by_content else self._items_without_rows()
+        untrained = self._items_without_similarity()
 
         def rows_without_self(batch: np.ndarray) -> np.ndarray:
             values = writable_scores(self._similarity_rows(batch), copy=True)
@@ -593,6 +596,12 @@ class Recommender(Configurable, ABC):
                                     n_items=len(self.items_))
         top, values = pad_columns(top, values, int(k))
         return self._external_items(top, values), values
+
+    def _items_without_similarity(self) -> np.ndarray:
+        """Which items (a boolean mask) hold nothing a similarity can be taken from: no
+        training rows, in a collaborative model. Models that place items by their content
+        override this with the items that have neither content nor rows."""
+        return self._items_without_rows()
 
     def _items_without_rows(self) -> np.ndarray:
         """Which items have no training row (a boolean mask), computed once per training

@@ -175,6 +175,12 @@ class ContentBased(Recommender):
     def _index_features(self) -> None:
         # features x items, so that scoring is one CSR x CSR product
         self.item_features_t_ = self.item_features_.T.tocsr()
+        # neither text nor (with interaction_weight) rows: a zero vector, like nobody
+        self._undescribed_items = np.asarray(
+            abs(self.item_features_).sum(axis=1)).ravel() == 0
+
+    def _items_without_similarity(self) -> np.ndarray:
+        return self._undescribed_items
 
     # ------------------------------------------------------------------ inference
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:

@@ -625,6 +625,12 @@ class TwoTower(WarmStartMixin, Recommender):
     def _item_embeddings(self) -> np.ndarray:
         return self.item_embeddings_
 
+    def _items_without_similarity(self) -> np.ndarray:
+        if self.content_.has_content:
+            return np.zeros(len(self.items_), dtype=bool)
+        # every content vector is the constant 1, so each cold item is the same vector
+        return np.asarray(self.item_counts_ == 0)
+
     def _user_embeddings(self) -> np.ndarray:
         return self.user_embeddings_
 

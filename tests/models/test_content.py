@@ -89,6 +89,28 @@ def test_similar_items_follow_the_text(catalog_data):
     assert np.all(np.diff(cosines, axis=1) <= 0) and np.all(cosines <= 1.0 + 1e-6)
 
 
+def test_an_item_with_neither_text_nor_interactions_has_no_neighbours():
+    """Its vector is zero: cosine 0 with everything, and the first items by index came back
+    as its neighbours. It gets empty slots and is nobody's neighbour; an item with text
+    and no interactions keeps its neighbours."""
+    catalog = pd.concat([CATALOG, pd.DataFrame({"item_id": ["blank"], "title": [""],
+                                                "genres": [[]], "description": [""]})],
+                        ignore_index=True)
+    data = Interactions.from_arrays(["fan", "fan", "joker"], ["space1", "space2", "laugh1"],
+                                    [5.0, 4.0, 5.0], item_table=catalog,
+                                    keep_unseen_items=True)
+    model = ContentBased().fit(data)
+    items, cosines = model.similar_items(["blank", "space4", "space1"], k=3)
+    assert (items[0] == None).all() and np.isneginf(cosines[0]).all()  # noqa: E711
+    assert set(items[1]) == {"space1", "space2", "space3"}
+    assert "blank" not in items[1:].ravel().tolist()
+    # described by its interactions instead (interaction_weight), it has neighbours again
+    hybrid = ContentBased(interaction_weight=1.0).fit(
+        Interactions.from_arrays(["fan", "fan"], ["blank", "space1"], [5.0, 4.0],
+                                 item_table=catalog, keep_unseen_items=True))
+    assert hybrid.similar_items(["blank"], k=1)[0][0, 0] == "space1"
+
+
 def test_load_scores_without_refitting_and_vectorises_new_items(catalog_data, tmp_path):
     model = ContentBased().fit(catalog_data)
     loaded = load_model(model.save(tmp_path / "content"))

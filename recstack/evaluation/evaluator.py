@@ -240,6 +240,9 @@ class Evaluator:
                 for k in self.ks):
             raise ConfigError(f"ks must be a list of positive integers such as [10, 20], got "
                               f"{self.ks!r}")
+        if len({int(k) for k in self.ks}) != len(self.ks):
+            # as experiment files and ranking_metrics refuse them (a repeat was dropped)
+            raise ConfigError(f"ks = {[int(k) for k in self.ks]}: each K once")
         threshold = self.relevance_threshold
         if threshold is not None and (isinstance(threshold, bool) or not isinstance(
                 threshold, int | float | np.number) or not np.isfinite(threshold)):

@@ -99,3 +99,15 @@ def test_true_false_scores_are_refused_by_the_evaluator():
     with pytest.raises(RecstackError, match="masker returned true/false values where scores "
                        "belong"):
         Evaluator(ks=(5,)).evaluate(Masker(), split.train, split.test)
+
+
+@pytest.mark.parametrize("ks", [(10, 10), [20, 10, 20], np.array([5, 5])])
+def test_a_repeated_cut_off_is_refused_as_experiment_files_refuse_it(ks):
+    # the repeat was dropped without a word, where [evaluation] ks and ranking_metrics
+    # refuse it
+    with pytest.raises(ConfigError, match="each K once"):
+        Evaluator(ks=ks)
+
+
+def test_cut_offs_in_any_order_are_kept_sorted():
+    assert Evaluator(ks=(20, 5, 10)).ks == [5, 10, 20]

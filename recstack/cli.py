@@ -680,16 +680,24 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def output_file(example: str) -> Any:
+def output_file(example: str, *, writes: str | None = None,
+                suffixes: tuple[str, ...] = ()) -> Any:
     """A path argument naming a file to write (``example``: a file name to suggest). A path
     ending in a slash names a folder: ``Path`` drops the slash, and the file was written
-    under the folder's name (``--out results/`` wrote a file ``results``)."""
+    under the folder's name (``--out results/`` wrote a file ``results``). With
+    ``suffixes``, a file extension outside them is refused, naming the format ``writes``
+    (``tune --out best.json`` wrote TOML into a file named .json); a name without an
+    extension is taken as it is."""
     def parse(text: str) -> Path:
         path = _path(text)
         if text.endswith(("/", os.sep)):
             raise argparse.ArgumentTypeError(
                 f"{text!r} ends with '/', so it names a folder, but a file is written here; "
                 f"give the file's name, e.g. {text}{example}")
+        if suffixes and path.suffix and path.suffix.lower() not in suffixes:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} ends with {path.suffix}, but this writes {writes}; name the file "
+                f"{' or '.join(suffixes)}, e.g. {path.with_suffix(suffixes[0])}")
         return path
     return parse
 
@@ -894,7 +902,8 @@ def _build_parser() -> argparse.ArgumentParser:
     tune = commands.add_parser("tune", help="search a model's hyperparameters (optuna) on a "
                                "validation split of the training data")
     tune.add_argument("experiment", type=_path, help="an experiment file with a [tune] table")
-    tune.add_argument("--out", type=output_file("tuned.toml"), default=None,
+    tune.add_argument("--out", type=output_file("tuned.toml", writes="TOML",
+                                                suffixes=(".toml",)), default=None,
                       help="where to write the tuned experiment (default: NAME.tuned.toml, "
                            "replaced by each run)")
     tune.add_argument("--overwrite", action="store_true",
@@ -904,7 +913,9 @@ def _build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the HTML report of a results folder")
     report.add_argument("results", type=_path, metavar="RESULTS_DIR",
                         help="a folder written by recstack evaluate")
-    report.add_argument("--out", type=output_file("report.html"), default=None,
+    report.add_argument("--out", type=output_file("report.html", writes="an HTML page",
+                                                    suffixes=(".html", ".htm")),
+                        default=None,
                         help="the file to write (default: RESULTS_DIR/report.html, "
                              "replaced by each run)")
     report.add_argument("--overwrite", action="store_true",

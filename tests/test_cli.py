@@ -310,10 +310,10 @@ def test_tune_checks_where_it_writes_before_searching(tmp_path, capsys, monkeypa
     experiment = tmp_path / "exp.toml"
     experiment.write_text(f'[data]\nsource = "{SMALL}"\n[split]\nmethod = "random"\n'
                           '[[models]]\ntype = "most_popular"\n[tune]\nmodel = "most_popular"\n')
-    data = tmp_path / "log.csv"
+    data = tmp_path / "kept.toml"
     data.write_text("user_id,item_id\n1,10\n")
     for out, message in [
-            (data, "log.csv: already exists; pass --overwrite to replace it"),
+            (data, "kept.toml: already exists; pass --overwrite to replace it"),
             (experiment, "exp.toml: is the file this command reads"),
             (tmp_path, "is a folder, but a file is to be written there"),
             (data / "t.toml", f"cannot write it there: {data} is a file, not a folder")]:
@@ -337,15 +337,15 @@ def test_evaluate_out_under_a_file_names_the_file(tmp_path, capsys):
 
 def test_recommend_and_report_do_not_write_over_an_existing_file(tmp_path, capsys):
     # checked before the model is opened or the report built: neither exists here
-    data = tmp_path / "log.csv"
-    data.write_text("user_id,item_id\n1,10\n")
-    for argv in (["recommend", str(tmp_path / "model"), "--users", "1", "--out", str(data)],
-                 ["report", str(tmp_path / "results"), "--out", str(data)]):
-        code, _, err = run(capsys, *argv)
-        assert code == 2 and "log.csv: already exists; pass --overwrite" in err, err
-        code, _, err = run(capsys, *argv, "--overwrite")
+    for name, argv in (("log.csv", ["recommend", str(tmp_path / "model"), "--users", "1"]),
+                       ("page.html", ["report", str(tmp_path / "results")])):
+        data = tmp_path / name
+        data.write_text("user_id,item_id\n1,10\n")
+        code, _, err = run(capsys, *argv, "--out", str(data))
+        assert code == 2 and f"{name}: already exists; pass --overwrite" in err, err
+        code, _, err = run(capsys, *argv, "--out", str(data), "--overwrite")
         assert code == 2 and "already exists" not in err  # on to the next check
-    assert data.read_text() == "user_id,item_id\n1,10\n"
+        assert data.read_text() == "user_id,item_id\n1,10\n"
 
 
 @pytest.mark.parametrize("argv", [

@@ -127,9 +127,11 @@ def test_tune_out_over_the_data_source_is_refused_before_the_search(tmp_path, ca
     (tmp_path / "exp.toml").write_text(
         _FROM_LOG + '[tune]\nmodel = "most_popular"\nmetric = "hit_rate@1"\ntrials = 1\n')
     before = _snapshot(tmp_path)
-    code = main(["tune", str(tmp_path / "exp.toml"), "--out",
-                 str(tmp_path / "data" / "log.csv"), "--overwrite"])
+    with pytest.raises(SystemExit) as exit_info:  # an argument error, before any work
+        main(["tune", str(tmp_path / "exp.toml"), "--out",
+              str(tmp_path / "data" / "log.csv"), "--overwrite"])
     err = capsys.readouterr().err
-    assert code != 0
-    assert "is the data source" in err and "which writing the tuned experiment" in err, err
+    assert exit_info.value.code == 2
+    # refused by its extension now (tune writes TOML), before the data-source check
+    assert "ends with .csv, but this writes TOML" in err, err
     assert _snapshot(tmp_path) == before

@@ -132,3 +132,32 @@ def test_numbers_are_read_in_ascii_digits_only(tmp_path, capsys, flag, value, wa
                      "--out", str(tmp_path / "split"))
     assert code == 2 and f"argument {flag}: {wanted}" in err
     assert not (tmp_path / "split").exists()
+
+
+@pytest.mark.parametrize(("command", "name", "writes"), [
+    (["tune", "EXP", "--out"], "best.json", "TOML"),
+    (["report", "RESULTS", "--out"], "page.pdf", "an HTML page"),
+    (["pipeline", "report", "RUN", "--out"], "page.json", "an HTML page"),
+])
+def test_a_file_output_named_for_another_format_is_refused(tmp_path, capsys, monkeypatch,
+                                                            command, name, writes):
+    # `tune --out best.json` wrote TOML into a file named .json, which a JSON reader then
+    # failed on; nothing is written
+    monkeypatch.chdir(tmp_path)
+    _experiment(tmp_path)
+    argv = [str(tmp_path / "exp.toml") if part == "EXP" else part for part in command]
+    code, err = _run(capsys, *argv, name)
+    assert code == 2
+    assert f"argument --out: '{name}' ends with {Path(name).suffix}, but this writes " \
+           f"{writes}" in err
+    assert not (tmp_path / name).exists()
+
+
+def test_a_file_output_with_its_format_s_extension_or_none_is_taken(tmp_path, capsys,
+                                                                     monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    experiment = _experiment(tmp_path)
+    for name in ("best.TOML", "best"):
+        code, err = _run(capsys, "tune", str(experiment), "--out", name)
+        assert code == 0, err
+        assert 'type = "most_popular"' in (tmp_path / name).read_text()

@@ -47,7 +47,9 @@ def add_commands(subparsers: Any) -> None:
                     "the pipeline writes it itself, this rebuilds it for any past run.")
     report.add_argument("run_folder", metavar="RUN", type=_path,
                         help="a run folder, WORK/runs/RUN")
-    report.add_argument("--out", type=output_file("report.html"), default=None,
+    report.add_argument("--out", type=output_file("report.html", writes="an HTML page",
+                                                    suffixes=(".html", ".htm")),
+                        default=None,
                         help="the file to write")
     report.add_argument("--overwrite", action="store_true",
                         help="replace an existing --out file (RUN/report/report.html, the "

@@ -37,7 +37,7 @@ def test_a_folder_is_not_a_page(run_folder):
 
 
 def test_the_cli_needs_overwrite_for_an_existing_file(run_folder, tmp_path, capsys):
-    existing = tmp_path / "notes.txt"
+    existing = tmp_path / "old.html"
     existing.write_text("mine")
     assert main(["pipeline", "report", str(run_folder), "--out", str(existing)]) == 2
     assert "already exists; pass --overwrite" in capsys.readouterr().err

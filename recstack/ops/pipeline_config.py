@@ -108,8 +108,8 @@ class TrainingSpec(Spec):
                          "one; 'sliding': the last `partitions` of them", choices=WINDOWS)
     partitions: int = option(3, "length of a sliding window, in partitions", low=1)
     warm_start: bool = option(False, "start from the published model's vectors (models "
-                              "with fit_from: als, bpr, mf, neural_mf, lightgcn, sasrec, "
-                              "two_tower) when it has the same type and architecture; "
+                              "with fit_from: als, bpr, mf, neural_mf, lightgcn, lightgcn_pp, "
+                              "sasrec, two_tower) when it has the same type and architecture; "
                               "otherwise train from scratch")
     warm_iterations: int | None = option(None, "iterations (ALS) or epochs (the others) "
                                          "of a warm start (default: the model's own)",

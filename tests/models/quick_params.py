@@ -27,6 +27,8 @@ QUICK_PARAMS: dict[str, dict[str, Any]] = {
                "learning_rate": 0.02, "validation": False, "device": "cpu"},
     "lightgcn": {"dim": 16, "layers": 2, "epochs": 30, "batch_size": 128,
                  "learning_rate": 0.02, "device": "cpu"},
+    "lightgcn_pp": {"dim": 16, "layers": 2, "epochs": 30, "batch_size": 128,
+                    "learning_rate": 0.02, "device": "cpu"},
     "two_tower": {"dim": 8, "hidden": 16, "epochs": 8, "batch_size": 128,
                   "learning_rate": 0.02, "recent_items": 5, "device": "cpu"},
     "two_stage": {"generators": ({"type": "most_popular"},

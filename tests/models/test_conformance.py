@@ -280,9 +280,10 @@ def test_no_model_module_imports_the_evaluator_or_another_model():
 
 # ---------------------------------------------------------------------------- embeddings
 #: models whose user and item vectors are public (a model that loses them fails here)
-EMBEDDING_MODELS = {"als", "bpr", "mf", "neural_mf", "two_tower", "sasrec", "lightgcn", "ials"}
+EMBEDDING_MODELS = {"als", "bpr", "mf", "neural_mf", "two_tower", "sasrec", "lightgcn",
+                    "lightgcn_pp", "ials"}
 #: ... and whose scores are exactly the dot product of the two, for users with history
-DOT_PRODUCT_MODELS = {"als", "bpr", "two_tower", "sasrec", "lightgcn", "ials"}
+DOT_PRODUCT_MODELS = {"als", "bpr", "two_tower", "sasrec", "lightgcn", "lightgcn_pp", "ials"}
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -20,7 +20,8 @@ TRAIN = Interactions.from_arrays(np.arange(40) % 8, np.arange(40) % 7)
 def test_validation_rows_for_a_model_without_validation_are_refused_by_name(name):
     with pytest.raises(ConfigError, match=rf"^{name}: fit\(\) takes no validation rows \(it "
                                           r"neither early-stops nor learns weights on them\); "
-                                          r"the models that do: blend, bpr, lightgcn$"):
+                                          r"the models that do: blend, bpr, lightgcn, "
+                                          r"lightgcn_pp$"):
         create_model(name).fit(TRAIN, validation=TRAIN)
 
 

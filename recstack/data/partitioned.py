@@ -45,7 +45,9 @@ from recstack.data.files import (
     scalar_text,
 )
 from recstack.data.interactions import (
+    FIRST_SECOND,
     ITEM_ID,
+    LAST_SECOND,
     TIMESTAMP,
     USER_ID,
     VALUE,
@@ -379,8 +381,27 @@ def _to_seconds(bound: TimeBound, name: str) -> int | None:
 
 def _time_range(start: TimeBound, end: TimeBound) -> tuple[int | None, int | None]:
     """``[start, end)`` in Unix seconds, refused when it holds no time at all."""
-    low, high = _to_seconds(start, "start"), _to_seconds(end, "end")
-    # a bound past the years 1..9999 that times can have bounds nothing more than their end
+    return bounded_time_range(_to_seconds(start, "start"), _to_seconds(end, "end"), start,
+                              end)
+
+
+def bounded_time_range(low: int | None, high: int | None, start: object, end: object
+                       ) -> tuple[int | None, int | None]:
+    """The range ``[low, high)`` of Unix seconds (``start`` and ``end`` as the user gave
+    them, for the messages) within the years 1..9999 that times can have; refused when it
+    holds no time a row can have. Shared by the single-machine and Spark readers."""
+    # a start after the year 9999 (or an end before the year 1) leaves no time a row can
+    # have: most often milliseconds given where seconds are read, and it read nothing
+    for name, bound, seconds, beyond in (("start", start, low, "after the year 9999"),
+                                         ("end", end, high, "before the year 1")):
+        if seconds is not None and (seconds > LAST_SECOND if name == "start"
+                                    else seconds <= FIRST_SECOND):
+            raise RecstackError(
+                f"{name}={bound!r} is {beyond} read as Unix seconds, so no row can be in "
+                "[start, end); a number is a time in seconds (one in milliseconds is 1000 "
+                "times too large), or give a datetime or an ISO-8601 string")
+    # a bound past the years 1..9999 on the other side bounds nothing: no bound (the
+    # calendar of 10**30 seconds was a numpy overflow)
     low = None if low is None else clamp_to_time_range(low)
     high = None if high is None else clamp_to_time_range(high, exclusive_end=True)
     if low is not None and high is not None and low >= high:

@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.files import clamp_to_time_range
 from recstack.data.filters import FilterStep, KCore, KCoreRound, to_unix_seconds
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
+from recstack.data.partitioned import bounded_time_range
 from recstack.data.splits import LeaveLastOut, RandomSplit, SplitReport, TemporalSplit
 from recstack.errors import (
     ConfigError,
@@ -586,16 +586,8 @@ def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: A
     if not levels:
         raise RecstackError(f"{root}: no year=/month=/day= partition folders; write it with "
                             "recstack.data.partitioned.write_partitioned")
-    low, high = to_unix_seconds(_seconds(start, "start"), "start"), \
-        to_unix_seconds(_seconds(end, "end"), "end")
-    # as read_partitioned on one machine: a bound past the years 1..9999 bounds nothing more
-    # than their end (the calendar of 10**30 seconds was a numpy overflow), and an empty
-    # range is refused (it read no rows, silently)
-    low = None if low is None else clamp_to_time_range(low)
-    high = None if high is None else clamp_to_time_range(high, exclusive_end=True)
-    if low is not None and high is not None and low >= high:
-        raise RecstackError(f"start={start!r} must come before end={end!r}: the range "
-                            "[start, end) holds no time")
+    low, high = bounded_time_range(to_unix_seconds(_seconds(start, "start"), "start"),
+                                   to_unix_seconds(_seconds(end, "end"), "end"), start, end)
     condition = None
     if low is not None:
         condition = _lexicographic(levels, _calendar(low), upper=False)

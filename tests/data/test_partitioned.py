@@ -192,9 +192,25 @@ def test_time_bounds_that_hold_no_time_or_pass_the_calendar(daily, tmp_path):
         read_partitioned(root, start="2024-02-01", end="2024-01-01")
     with pytest.raises(RecstackError, match="must come before end"):
         partition_files(root, start=100, end=100)
-    # a bound past the years 1..9999 is no bound at all, never an OverflowError
+    # a bound past the years 1..9999 on its open side is no bound at all, never an
+    # OverflowError
     assert len(read_partitioned(root, start=-10**30, end=10**30)) == len(daily)
-    assert len(read_partitioned(root, start=10**20)) == 0
+
+
+@pytest.mark.parametrize(("bounds", "message"), [
+    ({"start": 1_704_067_200_000}, r"start=1704067200000 is after the year 9999"),
+    ({"start": 10**20, "end": 10**21}, r"start=100000000000000000000 is after the year"),
+    ({"end": -10**20}, r"end=-100000000000000000000 is before the year 1"),
+])
+def test_a_bound_that_leaves_no_possible_time_is_refused(daily, tmp_path, bounds, message):
+    # 2024-01-01 in milliseconds read as seconds is the year 55,970: nothing was read,
+    # without a word
+    root = write_partitioned(daily, tmp_path / "log")
+    with pytest.raises(RecstackError, match=message + r".*one in milliseconds is 1000 "
+                                                      r"times too large"):
+        read_partitioned(root, **bounds)
+    with pytest.raises(RecstackError, match=message):
+        partition_files(root, **bounds)
 
 
 def test_columns_given_as_one_string_are_refused(daily, tmp_path):

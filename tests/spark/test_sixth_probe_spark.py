@@ -221,3 +221,7 @@ def test_partitioned_bounds_are_checked_as_on_one_machine(spark, partitioned):
         read_partitioned(spark, partitioned, end=True)
     late = read_partitioned(spark, partitioned, start="2024-02-01", end=10**30)
     assert late.frame.count() == 2
+    # a start in milliseconds (past the year 9999 as seconds) read nothing, without a word
+    with pytest.raises(RecstackError, match=r"start=1704067200000 is after the year 9999 "
+                                            r"read as Unix seconds"):
+        read_partitioned(spark, partitioned, start=1_704_067_200_000)

@@ -348,7 +348,8 @@ class LightGCNPlusPlus(LightGCN):
 
     With :math:`N_a` the neighbours of node :math:`a` in the user-item graph, each layer
     L2-normalises the embeddings it propagates and weighs a neighbour by the two degrees
-    with their own exponents (eq. 4),
+    with their own exponents (the paper's flexible neighbour weighting and embedding
+    normalisation),
 
     .. math::
 
@@ -356,7 +357,7 @@ class LightGCNPlusPlus(LightGCN):
         \frac{e_b^{(k)}}{\lVert e_b^{(k)} \rVert},
 
     and the final embedding gives the layer-0 embedding its own weight :math:`\gamma`
-    beside the mean of the propagated layers (eq. 5),
+    beside the mean of the propagated layers (the paper's layer pooling),
 
     .. math::
 
@@ -367,11 +368,8 @@ class LightGCNPlusPlus(LightGCN):
     1/(K+1)`. The defaults are the authors' recommended :math:`\alpha = 0.6, \beta =
     -0.1, \gamma = 0.2` (their code's README; their MovieLens 1M run uses 0.5, 0, 0).
     Training, sampling, early stopping, memory checks, persistence and warm start are
-    :class:`LightGCN`'s: BPR with L2 on the layer-0 embeddings of the batch (the paper's
-    eq. 6), 64 dimensions, 3 layers, Adam at 0.001, batches of 2048.
-
-    On the graph-CF benchmark's Last.fm split this is the strongest single model of
-    recstack (``benchmarks/RESULTS.md``).
+    :class:`LightGCN`'s: BPR with L2 on the layer-0 embeddings of the batch, 64
+    dimensions, 3 layers, Adam at 0.001, batches of 2048.
     """
 
     name = "lightgcn_pp"
@@ -403,7 +401,7 @@ def normalized_adjacency(positives: sp.csr_matrix, *, device: Any = "cpu",
     edge is :math:`d_a^{-\alpha} d_b^{-\beta}`, with :math:`d` the node degrees (rows of a
     degree-0 node stay empty). :math:`\alpha = \beta = 1/2` is LightGCN's symmetric
     normalisation :math:`1 / \sqrt{d_u d_i}` (eq. 7-8 of He et al. 2020); other exponents
-    are LightGCN++'s (Lee et al. 2024, eq. 4), whose transpose is the same matrix with
+    are LightGCN++'s neighbour weighting (Lee et al. 2024), whose transpose is the same matrix with
     the exponents swapped."""
     torch = require_torch()
     binary = sp.csr_matrix(positives, dtype=np.float64, copy=True)
@@ -438,10 +436,10 @@ def propagate(graph: Any, user_ego: Any, item_ego: Any, layers: int, *,
 
     Each layer is :math:`E^{(k+1)} = \tilde A E^{(k)}` (LightGCN, eq. 9), or with
     ``normalize_layers`` :math:`\tilde A \hat E^{(k)}` with every row of
-    :math:`\hat E^{(k)}` the L2-normalised row of :math:`E^{(k)}` (LightGCN++, eq. 4). The
+    :math:`\hat E^{(k)}` the L2-normalised row of :math:`E^{(k)}` (LightGCN++). The
     final embeddings are the mean of :math:`E^{(0)}, \ldots, E^{(K)}` (LightGCN, eq. 4 with
     :math:`\alpha_k = 1/(K+1)`), or with ``gamma`` :math:`\gamma E^{(0)} + (1 - \gamma)
-    \frac{1}{K} \sum_{k=1}^{K} E^{(k)}` (LightGCN++, eq. 5)."""
+    \frac{1}{K} \sum_{k=1}^{K} E^{(k)}` (LightGCN++'s pooling)."""
     torch = require_torch()
     product = _graph_product(torch)
     backward = graph if transposed is None else transposed

@@ -19,7 +19,7 @@ MATRIX = np.array([[1, 1, 0, 0], [0, 1, 1, 0], [1, 0, 0, 0]], np.float32)
 
 
 def dense_adjacency(matrix: np.ndarray, alpha: float, beta: float) -> np.ndarray:
-    """Eq. 4's weights: entry (a, b) of an edge is 1 / (|N_a|^alpha |N_b|^beta)."""
+    """The paper's neighbour weights: entry (a, b) of an edge is 1 / (|N_a|^alpha |N_b|^beta)."""
     binary = (np.asarray(matrix) > 0).astype(np.float64)
     n_users, n_items = binary.shape
     adjacency = np.zeros((n_users + n_items, n_users + n_items))
@@ -33,8 +33,8 @@ def dense_adjacency(matrix: np.ndarray, alpha: float, beta: float) -> np.ndarray
 
 
 def dense_lightgcn_pp(matrix, user_ego, item_ego, layers, alpha, beta, gamma):
-    """Eq. 4-5 of the paper: e^(k+1) = A~ (e^(k) / ||e^(k)||) row by row (a zero row stays
-    zero: the authors' code adds 1e-12 to the norm), and
+    """The paper's propagation and pooling: e^(k+1) = A~ (e^(k) / ||e^(k)||) row by row (a
+    zero row stays zero: the authors' code adds 1e-12 to the norm), and
     e = gamma e^(0) + (1 - gamma) mean_{k=1..K} e^(k)."""
     graph = dense_adjacency(matrix, alpha, beta)
     ego = np.vstack([user_ego, item_ego]).astype(np.float64)
@@ -58,7 +58,7 @@ def test_the_graph_weighs_each_edge_by_both_degrees_with_their_exponents(alpha, 
 
 
 @pytest.mark.parametrize("layers", [1, 3])
-def test_normalised_layers_and_gamma_pooling_equal_the_papers_equations(layers):
+def test_normalised_layers_and_gamma_pooling_equal_the_papers_definition(layers):
     rng = np.random.default_rng(0)
     user_ego = rng.standard_normal((3, 5)).astype(np.float32)
     item_ego = rng.standard_normal((4, 5)).astype(np.float32)

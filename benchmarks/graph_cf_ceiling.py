@@ -5,9 +5,9 @@ The table of ``graph_cf.py`` chooses everything on ``valid.txt``. This diagnosti
 different question: is the issue's target (the best entry 2% above EASE and `implicit`'s
 tuned ALS) within reach of these model families at all, whatever the validation file says?
 
-1. Every blend member (ALS, iALS, EASE, RP3beta, BSPM, item-kNN, with the parameters of
-   ``--tuned``) is fitted on train + valid and scores the full catalog for every test user,
-   z-scored per user as the blend does (:class:`recstack.models.blend.Blend`).
+1. Every blend member (ALS, iALS, EASE, RP3beta, BSPM, item-kNN, LightGCN++, with the
+   parameters of ``--tuned``) is fitted on train + valid and scores the full catalog for
+   every test user, z-scored per user as the blend does (:class:`recstack.models.blend.Blend`).
 2. **Blend ceiling.** Coordinate ascent over the blend weights, each member's weight in turn
    on a grid (:data:`WEIGHT_GRID`) with the others fixed, ``--rounds`` rounds, starting from
    the best single member, maximising recall@20 (then, separately, nDCG@20) ON THE TEST
@@ -44,7 +44,7 @@ from recstack.models.registry import create_model
 from recstack.topk import top_k
 
 K = 20
-MEMBERS = ("als", "ials", "ease", "rp3beta", "bspm", "item_knn")
+MEMBERS = ("als", "ials", "ease", "rp3beta", "bspm", "item_knn", "lightgcn_pp")
 #: a member's weight relative to the others (the ranking depends only on ratios)
 WEIGHT_GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0)
 ALS_GRID = {"factors": (128, 234, 512), "regularization": (10.0, 30.0, 68.0, 150.0),

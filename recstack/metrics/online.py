@@ -270,12 +270,20 @@ def two_proportion_ztest(
               {\sqrt{\bar p (1 - \bar p)\left(\frac{1}{n_C} + \frac{1}{n_T}\right)}},
               \qquad \bar p = \frac{x_C + x_T}{n_C + n_T}
 
-    The test statistic uses the pooled proportion (the null hypothesis says they are equal);
-    the confidence interval is the unpooled Wald interval
-    :math:`\hat p_T - \hat p_C \pm z_{1-\alpha/2}
-    \sqrt{\hat p_C(1-\hat p_C)/n_C + \hat p_T(1-\hat p_T)/n_T}`. Both assume independent
-    trials: for event-level rates (CTR) the events of one session are correlated, which makes
-    the p-value optimistic.
+    The test statistic uses the pooled proportion (the null hypothesis says they are equal).
+    The confidence interval is Newcombe's hybrid score interval (Newcombe, "Interval
+    estimation for the difference between independent proportions", Statistics in Medicine
+    1998, method 10): with :math:`(l_C, u_C)` and :math:`(l_T, u_T)` the Wilson score
+    intervals of the two proportions and :math:`d = \hat p_T - \hat p_C`,
+
+    .. math:: \left[d - \sqrt{(\hat p_T - l_T)^2 + (u_C - \hat p_C)^2},\;
+              d + \sqrt{(u_T - \hat p_T)^2 + (\hat p_C - l_C)^2}\right].
+
+    Unlike the Wald interval :math:`d \pm z \sqrt{\hat p_C(1-\hat p_C)/n_C + \hat
+    p_T(1-\hat p_T)/n_T}` it keeps its coverage near 0 and 1, where the Wald interval had
+    zero width (0 clicks in 10 impressions against 0 in 20 claimed the difference exactly
+    0), and it stays within [-1, 1]. Both assume independent trials: for event-level rates
+    (CTR) the events of one session are correlated, which makes the p-value optimistic.
 
     Returns
     -------
@@ -321,20 +329,31 @@ def two_proportion_ztest(
         p_value = float(2.0 * stats.norm.sf(abs(statistic)))
     else:
         statistic, p_value = float("nan"), float("nan")
-    se = np.sqrt(p_c * (1.0 - p_c) / n_c + p_t * (1.0 - p_t) / n_t)
     difference = p_t - p_c
+    low_c, high_c = _wilson_interval(x_c, n_c, z_crit)
+    low_t, high_t = _wilson_interval(x_t, n_t, z_crit)
     return SignificanceResult(
         test="two-proportion z-test",
         control_value=p_c,
         treatment_value=p_t,
         difference=difference,
         relative_lift=_lift(difference, p_c),
-        ci_low=float(difference - z_crit * se),
-        ci_high=float(difference + z_crit * se),
+        ci_low=float(difference - np.hypot(p_t - low_t, high_c - p_c)),
+        ci_high=float(difference + np.hypot(high_t - p_t, p_c - low_c)),
         p_value=p_value,
         statistic=float(statistic),
         confidence=1.0 - float(alpha),
     )
+
+
+def _wilson_interval(successes: int, trials: int, z: float) -> tuple[float, float]:
+    r"""The Wilson score interval of a proportion (Wilson 1927): the roots in p of
+    :math:`(\hat p - p)^2 = z^2 p (1 - p) / n`."""
+    share = successes / trials
+    centre = share + z * z / (2 * trials)
+    half_width = z * np.sqrt(share * (1.0 - share) / trials + z * z / (4 * trials * trials))
+    scale = 1.0 + z * z / trials
+    return float((centre - half_width) / scale), float((centre + half_width) / scale)
 
 
 def welch_ttest(

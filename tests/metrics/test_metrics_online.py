@@ -130,9 +130,19 @@ def test_two_proportion_ztest_by_hand() -> None:
     z = (0.25 - 0.20) / math.sqrt(pooled * (1 - pooled) * (2 / 1000))
     assert result.statistic == pytest.approx(z, abs=1e-12)
     assert result.p_value == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), abs=1e-12)
-    se = math.sqrt(0.2 * 0.8 / 1000 + 0.25 * 0.75 / 1000)
-    assert result.ci_low == pytest.approx(0.05 - 1.959963984540054 * se, abs=1e-12)
-    assert result.ci_high == pytest.approx(0.05 + 1.959963984540054 * se, abs=1e-12)
+    # Newcombe's interval: Wilson's interval of each proportion, worked out here
+    z = 1.959963984540054
+
+    def wilson(share, n):
+        centre, half = share + z * z / (2 * n), z * math.sqrt(share * (1 - share) / n
+                                                              + z * z / (4 * n * n))
+        return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
+
+    (low_c, high_c), (low_t, high_t) = wilson(0.20, 1000), wilson(0.25, 1000)
+    assert result.ci_low == pytest.approx(
+        0.05 - math.sqrt((0.25 - low_t) ** 2 + (high_c - 0.20) ** 2), abs=1e-12)
+    assert result.ci_high == pytest.approx(
+        0.05 + math.sqrt((high_t - 0.25) ** 2 + (0.20 - low_c) ** 2), abs=1e-12)
     assert result.difference == pytest.approx(0.05)
     assert result.relative_lift == pytest.approx(0.25)
     assert result.confidence == 0.95
@@ -146,6 +156,27 @@ def test_two_proportion_ztest_equals_the_chi_square_test(counts) -> None:
     chi2, p_value, _, _ = stats.chi2_contingency(table, correction=False)
     assert result.statistic**2 == pytest.approx(chi2, rel=1e-9)
     assert result.p_value == pytest.approx(p_value, rel=1e-9)
+
+
+@pytest.mark.parametrize(("counts", "low", "high"), [
+    # Newcombe (1998), Table II, method 10, examples (a) to (h): treatment first
+    ((56, 70, 48, 80), 0.0524, 0.3339),
+    ((9, 10, 3, 10), 0.1705, 0.8090),
+    ((6, 7, 2, 7), 0.0582, 0.8062),
+    ((5, 56, 0, 29), -0.0381, 0.1926),
+    ((0, 10, 0, 20), -0.1611, 0.2775),
+    ((0, 10, 0, 10), -0.2775, 0.2775),
+    ((10, 10, 0, 20), 0.6791, 1.0),
+    ((10, 10, 0, 10), 0.6075, 1.0),
+])
+def test_the_interval_is_newcombes_published_one(counts, low, high) -> None:
+    """At 0 and 1 the Wald interval had zero width: 0 of 10 against 0 of 20 claimed the
+    difference was exactly 0."""
+    x_t, n_t, x_c, n_c = counts
+    result = two_proportion_ztest(x_c, n_c, x_t, n_t)
+    assert result.ci_low == pytest.approx(low, abs=5e-5)
+    assert result.ci_high == pytest.approx(high, abs=5e-5)
+    assert -1.0 <= result.ci_low <= result.difference <= result.ci_high <= 1.0
 
 
 def test_two_proportion_ztest_edge_cases() -> None:

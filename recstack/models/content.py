@@ -175,7 +175,8 @@ class ContentBased(Recommender):
     def _index_features(self) -> None:
         # features x items, so that scoring is one CSR x CSR product
         self.item_features_t_ = self.item_features_.T.tocsr()
-        # neither text nor (with interaction_weight) rows: a zero vector, like nobody
+        # an item with neither text nor (with interaction_weight) training rows has the
+        # zero vector: no similarity to anything can be taken from it
         self._undescribed_items = np.asarray(
             abs(self.item_features_).sum(axis=1)).ravel() == 0
 

@@ -28,16 +28,22 @@ from recstack.models.lightgcn import (  # noqa: E402
 QUICK = {"dim": 8, "epochs": 3, "batch_size": 16, "learning_rate": 0.01, "device": "cpu"}
 
 
-def dense_final_embeddings(matrix: np.ndarray, user_ego: np.ndarray, item_ego: np.ndarray,
-                           layers: int) -> tuple[np.ndarray, np.ndarray]:
-    """The paper's formula written out densely: A = [[0, R], [R^T, 0]], D its degrees,
-    A~ = D^-1/2 A D^-1/2 (0 for degree 0), final = mean of A~^k E0, k = 0..K."""
+def dense_bipartite(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A = [[0, R], [R^T, 0]] for the binary pattern R of ``matrix``, and its degrees."""
     binary = (np.asarray(matrix) > 0).astype(np.float64)
     n_users, n_items = binary.shape
     adjacency = np.zeros((n_users + n_items, n_users + n_items))
     adjacency[:n_users, n_users:] = binary
     adjacency[n_users:, :n_users] = binary.T
-    degree = adjacency.sum(axis=1)
+    return adjacency, adjacency.sum(axis=1)
+
+
+def dense_final_embeddings(matrix: np.ndarray, user_ego: np.ndarray, item_ego: np.ndarray,
+                           layers: int) -> tuple[np.ndarray, np.ndarray]:
+    """The paper's formula written out densely: A = [[0, R], [R^T, 0]], D its degrees,
+    A~ = D^-1/2 A D^-1/2 (0 for degree 0), final = mean of A~^k E0, k = 0..K."""
+    adjacency, degree = dense_bipartite(matrix)
+    n_users = np.asarray(matrix).shape[0]
     scale = np.where(degree > 0, 1.0 / np.sqrt(np.where(degree > 0, degree, 1.0)), 0.0)
     normalized = scale[:, None] * adjacency * scale[None, :]
     layer = np.vstack([user_ego, item_ego]).astype(np.float64)

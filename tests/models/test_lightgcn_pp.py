@@ -13,19 +13,18 @@ torch = pytest.importorskip("torch")
 
 from recstack.models import create_model, load_model  # noqa: E402
 from recstack.models.lightgcn import LightGCN, normalized_adjacency, propagate  # noqa: E402
-from tests.models.test_lightgcn import checkerboard, dense_final_embeddings  # noqa: E402
+from tests.models.test_lightgcn import (  # noqa: E402
+    checkerboard,
+    dense_bipartite,
+    dense_final_embeddings,
+)
 
 MATRIX = np.array([[1, 1, 0, 0], [0, 1, 1, 0], [1, 0, 0, 0]], np.float32)
 
 
 def dense_adjacency(matrix: np.ndarray, alpha: float, beta: float) -> np.ndarray:
     """The paper's neighbour weights: entry (a, b) of an edge is 1 / (|N_a|^alpha |N_b|^beta)."""
-    binary = (np.asarray(matrix) > 0).astype(np.float64)
-    n_users, n_items = binary.shape
-    adjacency = np.zeros((n_users + n_items, n_users + n_items))
-    adjacency[:n_users, n_users:] = binary
-    adjacency[n_users:, :n_users] = binary.T
-    degree = adjacency.sum(axis=1)
+    adjacency, degree = dense_bipartite(matrix)
     weights = np.zeros_like(adjacency)
     for a, b in zip(*np.nonzero(adjacency), strict=True):
         weights[a, b] = 1.0 / (degree[a] ** alpha * degree[b] ** beta)

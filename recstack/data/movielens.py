@@ -226,8 +226,24 @@ def detect_variant(path: PathLike) -> str | None:
     if layouts[0] == "100k":
         return "100k"
     if layouts[0] == "dat":
-        return named or ("1m" if "users.dat" in present else "10m")
+        return named or _dat_release(folder, present)
     return named or "latest"
+
+
+#: 1M's ratings.dat holds 1,000,209 lines (24 MB), 10M's 10,000,054 (252 MB)
+_LARGEST_1M_RATINGS_BYTES = 64 * 2**20
+
+
+def _dat_release(folder: Path, present: set[str]) -> str:
+    """1M or 10M, for a ``::`` folder whose name does not say: each has a file the other
+    lacks (1M ``users.dat``, 10M ``tags.dat``); when both are gone, ratings.dat's size
+    tells them apart by a factor of ten."""
+    if "users.dat" in present:
+        return "1m"
+    if "tags.dat" in present:
+        return "10m"
+    small = (folder / "ratings.dat").stat().st_size <= _LARGEST_1M_RATINGS_BYTES
+    return "1m" if small else "10m"
 
 
 # ---------------------------------------------------------------------------- loading

@@ -332,3 +332,19 @@ def test_a_byte_order_mark_on_a_blank_first_line_is_not_a_header(tmp_path):
     path = _write(tmp_path, "bad.csv", "\ufeff\n\nuser_id,item_id\na,b\nc,\n")
     with pytest.raises(DataFormatError, match=r"bad\.csv:5: column 'item_id': found an empty"):
         load_table(path)
+
+
+def test_a_dat_folder_with_another_name_and_neither_users_nor_tags_is_told_by_its_size(
+        tmp_path):
+    # it was 10M whenever users.dat was missing: 1M's ratings read with 10M's 0.5..5 range
+    folder = tmp_path / "my-ratings"
+    folder.mkdir()
+    (folder / "ratings.dat").write_text("1::1::5::978300760\n")
+    (folder / "movies.dat").write_text("1::Toy Story (1995)::Animation\n", encoding="latin-1")
+    assert detect_variant(folder) == "1m"
+    (folder / "tags.dat").write_text("15::1::dark hero::1215184630\n")
+    assert detect_variant(folder) == "10m"
+    (folder / "tags.dat").unlink()
+    with (folder / "ratings.dat").open("ab") as ratings:  # sparse: 10M's size, no bytes
+        ratings.truncate(300 * 2**20)
+    assert detect_variant(folder) == "10m"

@@ -29,7 +29,8 @@ Metric definitions, per variant
 * **Engagement** = mean session duration in seconds, a session lasting from its first to its
   last event (0 for a single-event session).
 
-Undefined ratios (no impressions, no clicks, zero cost) are ``NaN``. Malformed logs raise
+Undefined ratios (no impressions, no clicks, zero cost) are ``NaN``; a CTR or conversion
+rate above 1 (clicks without logged impressions) is kept, with a warning. Malformed logs raise
 :class:`~recstack.metrics.MetricInputError` (a ``ValueError``) naming the problem.
 """
 
@@ -180,7 +181,25 @@ def online_metrics(events: pd.DataFrame) -> pd.DataFrame:
     table["roi"] = _safe_ratio(table["revenue"] - table["cost"], table["cost"])
     table["engagement"] = grouped["duration_s"].mean()
     table["revenue_per_session"] = grouped["revenue"].mean()
+    _warn_of_rates_above_one(table)
     return table
+
+
+def _warn_of_rates_above_one(table: pd.DataFrame) -> None:
+    """Warn of a CTR or conversion rate above 1: the log holds clicks on recommendations
+    it never shows (or purchases without a click), so the ratio is no proportion; the
+    numbers are kept, since it may be meant (a log of organic clicks)."""
+    for rate, numerator, denominator in (("ctr", "clicks", "impressions"),
+                                         ("conversion_rate", "purchases", "clicks")):
+        above = table.index[table[rate] > 1]
+        if len(above):
+            counts = ", ".join(f"{variant!r}: {table.at[variant, numerator]:,} {numerator} of "
+                               f"{table.at[variant, denominator]:,} {denominator}"
+                               for variant in above[:5])
+            warnings.warn(f"{rate} is above 1 in {len(above):,} variant(s) ({counts}), so it "
+                          f"is no proportion: the log holds {numerator} without the "
+                          f"{denominator} they follow; is every {denominator[:-1]} logged?",
+                          UserWarning, stacklevel=3)
 
 
 def click_through_rate(events: pd.DataFrame) -> pd.Series:

@@ -98,3 +98,19 @@ def test_one_constant_sample_gives_welch_without_a_warning(recwarn):
     result = welch_ttest([1.0, 1.0, 1.0], [1.0, 2.0, 3.0])
     assert result.statistic == pytest.approx(3 ** 0.5)
     assert not [w for w in recwarn if "Precision loss" in str(w.message)]
+
+
+def test_a_ctr_or_conversion_above_one_is_kept_with_a_warning():
+    # it was reported as it was: variant B's CTR of 2 among the proportions of the table
+    events = log(event=["impression", "click", "impression", "click", "click", "impression"])
+    with pytest.warns(UserWarning, match=r"ctr is above 1 in 1 variant\(s\) \('B': 2 clicks "
+                                         r"of 1 impressions\).*is every impression logged"):
+        table = online_metrics(events)
+    assert table["ctr"].to_dict() == {"A": 0.5, "B": 2.0}
+    # B: no impression (its CTR is undefined, not above 1), one click, two purchases
+    purchases = log(event=["impression", "click", "impression", "click", "purchase",
+                           "purchase"])
+    with pytest.warns(UserWarning, match=r"conversion_rate is above 1 in 1 variant\(s\) "
+                                         r"\('B': 2 purchases of 1 clicks\)") as caught:
+        online_metrics(purchases)
+    assert len(caught) == 1

@@ -97,6 +97,13 @@ class KCore(FilterSpec):
         result = data.select(keep).compact()
         return result, FilterStep.between(self.name, data, result, rounds=rounds)
 
+    def why_nothing_is_left(self, data: Interactions) -> str:
+        most_user = int(np.bincount(data.user_index).max(initial=0))
+        most_item = int(np.bincount(data.item_index).max(initial=0))
+        return (f"before it, the most rows of one user were {most_user:,} and of one item "
+                f"{most_item:,}; removing the users under {self.user_min} and the items "
+                f"under {self.item_min} in turn left no user and item meeting both")
+
 
 @FILTERS.register("min_value")
 @dataclass(frozen=True)
@@ -183,8 +190,9 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
 
 
 def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interactions:
-    """Shorthand for ``KCore(user_min, item_min).apply(data)[0]``."""
-    return KCore(user_min, item_min).apply(data)[0]
+    """Shorthand for ``apply_filters(data, [KCore(user_min, item_min)])[0]``: it refuses,
+    saying why, when no user and item meet the bars (an empty result is never wanted)."""
+    return apply_filters(data, [KCore(user_min, item_min)])[0]
 
 
 def to_unix_seconds(moment: int | str | None, what: str = "time") -> int | None:

@@ -57,12 +57,22 @@ def test_k_core_result_is_a_fixed_point(data):
 @given(interactions())
 def test_k_core_keeps_every_row_of_a_valid_core(data):
     # maximality: rows whose user and item both survive are all kept
-    result = k_core(data, 2, 2)
+    result, _ = KCore(2, 2).apply(data)
     kept_users = set(result.users.external_ids.tolist())
     kept_items = set(result.items.external_ids.tolist())
     frame = data.to_frame()
     expected = frame[frame.user_id.isin(kept_users) & frame.item_id.isin(kept_items)]
     assert len(expected) == len(result)
+
+
+def test_k_core_that_leaves_nothing_is_refused_saying_why():
+    # it returned empty data without a word; the filter list refused, the shorthand did not
+    data = chain_data()  # the most rows: user b 3, item x 3
+    with pytest.raises(EmptyResultError, match=r"k_core\(user_min=4, item_min=1\), removed "
+                       r"all 7 remaining rows \(before it, the most rows of one user were 3 "
+                       r"and of one item 3;"):
+        k_core(data, user_min=4, item_min=1)
+    assert len(k_core(data, 2, 2)) == 4
 
 
 def test_min_value_and_time_window():

@@ -120,11 +120,16 @@ def _read_csv(path: Path, key: str) -> pd.DataFrame:
     markers stay missing numbers."""
     # the key as text: pandas' own guess would read 007 as 7 and 1e3 as 1000.0
     table = pd.read_csv(path, dtype={key: str})
-    as_written = pd.read_csv(path, dtype={key: str}, keep_default_na=False, na_values=[""])
+    as_written = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     for name in table.columns:
         column = table[name]
+        if name == key:
+            continue
+        if _has_leading_zeros(column, as_written[name]):
+            table[name] = as_written[name]
+            continue
         made_missing = column.isna() & as_written[name].notna()
-        if name == key or not made_missing.any():
+        if not made_missing.any():
             continue
         if not (pd.api.types.is_numeric_dtype(column) and column.notna().any()):
             table[name] = as_written[name]
@@ -137,6 +142,14 @@ def _read_csv(path: Path, key: str) -> pd.DataFrame:
                  if not name and table[shown].isna().all()]
         table = table.drop(columns=empty)
     return table
+
+
+def _has_leading_zeros(column: pd.Series, written: pd.Series) -> bool:
+    """Whether pandas read a column of codes as numbers: a written ``02139`` (a zip code),
+    ``007`` (a title) or ``-01`` is no number's spelling, and its zeros were lost."""
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return False
+    return bool(written.str.strip().str.fullmatch(r"[+-]?0\d+").any())
 
 
 def _keys_by_the_id_rule(path: Path, table: pd.DataFrame, key: str, keys: np.ndarray

@@ -102,3 +102,17 @@ def test_a_parquet_side_table_with_ambiguous_rows_or_columns_is_refused(tmp_path
     pq.write_table(table, path)
     with pytest.raises(DataFormatError, match=message):
         read_side_table(path)
+
+
+def test_codes_with_leading_zeros_stay_as_written(tmp_path):
+    # pandas read them as numbers: the zip code 02139 became 2139 and the title 007 became 7
+    path = tmp_path / "users.csv"
+    path.write_text("user_id,zip,title,price,year\n1,02139,007,1.50,1999\n2,10001,1984,2,\n"
+                    "3,,-01,0.5,2001\n")
+    table = read_side_table(path, key="user_id")
+    assert table["zip"].tolist()[:2] == ["02139", "10001"] and pd.isna(table["zip"][2])
+    assert table["title"].tolist() == ["007", "1984", "-01"]
+    # a number without a leading zero stays a number, whatever its spelling
+    assert table["price"].tolist() == [1.5, 2.0, 0.5]
+    assert pd.api.types.is_numeric_dtype(table["year"])
+    assert table["year"][0] == 1999 and pd.isna(table["year"][1]) and table["year"][2] == 2001

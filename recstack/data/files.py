@@ -38,8 +38,8 @@ Timestamps
     where some look like seconds and others like milliseconds (say) is refused, naming a
     row of each, rather than read all in the larger unit. (So milliseconds from before
     March 1973 look like seconds: set the unit for such data.) A column whose every value
-    is a date written as digits, ``YYYYMMDD`` or ``YYYYMMDDhhmmss`` (years 1900 to 2100),
-    is refused under ``"auto"``, pointing to ``timestamp_format='%Y%m%d'`` (read as Unix
+    is a date written as digits, ``YYYY``, ``YYYYMMDD`` or ``YYYYMMDDhhmmss`` (years 1900
+    to 2100), is refused under ``"auto"``, pointing to ``timestamp_format='%Y%m%d'`` (read as Unix
     time, ``20200131`` is a second of August 1970). Text is ISO-8601 or a strptime
     pattern. A time outside the years 1 to 9999 is an error naming file, line and column.
 
@@ -1378,6 +1378,13 @@ def _refuse_digit_dates(values: np.ndarray, name: str, fail_at: FailAt) -> None:
     date in every row are improbable; ``timestamp_unit`` reads them as they are."""
     if values.dtype.kind not in "iu" or not values.size:
         return
+    if values.min() >= 1900 and values.max() <= 2100:
+        # bare years: as Unix seconds, every row is within the first 35 minutes of 1970
+        raise fail_at(0, name, "found {text}, which looks like a year, as does every row, "
+                               "not Unix time (read as seconds it is "
+                               f"{np.datetime64(int(values[0]), 's')})",
+                      "timestamp_format='%Y' for years, or timestamp_unit='s' if they are "
+                      "Unix time")
     for digits, (shape, pattern, unit) in _DIGIT_DATES.items():
         scale = 10 ** (digits - 8)
         low, high = 19000101 * scale, 21001231 * scale + (scale - 1)

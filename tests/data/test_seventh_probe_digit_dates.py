@@ -56,3 +56,19 @@ def test_only_a_column_of_digit_dates_is_refused_and_an_explicit_unit_reads_it(t
                   ["20200101", "1600000000"],    # one row is no date
                   ["1577836800", "1577923200"]):  # plain Unix seconds
         assert load_table(_log(tmp_path, times)).timestamp.tolist() == [int(t) for t in times]
+
+
+def test_a_column_of_bare_years_is_refused_naming_the_format(tmp_path):
+    # 1995 was read as Unix seconds: 1970-01-01 00:33:15, every row within 35 minutes
+    years = ["1995", "2003"]
+    with pytest.raises(DataFormatError, match=r"log\.csv:2: column 'timestamp': found 1995, "
+                                              r"which looks like a year, as does every row.*"
+                                              r"1970-01-01T00:33:15.*timestamp_format='%Y'"):
+        load_table(_log(tmp_path, years))
+    data = load_table(_log(tmp_path, years), timestamp_format="%Y")
+    # 1995-01-01 and 2003-01-01: 9131 and 12053 days after 1970-01-01
+    assert data.timestamp.tolist() == [9131 * 86400, 12053 * 86400]
+    assert load_table(_log(tmp_path, years), timestamp_unit="s").timestamp.tolist() == [
+        1995, 2003]
+    # one row outside the years: ordinary small numbers, read as they are
+    assert load_table(_log(tmp_path, ["1995", "3"])).timestamp.tolist() == [1995, 3]

@@ -259,10 +259,19 @@ def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
     joined = pd.concat(frames, ignore_index=True)
     part_of_row = np.repeat(np.arange(len(names)), [len(f) for f in frames])
     ranges = {parts[n].rating_range for n in names} - {None}
+    if len(ranges) > 1:
+        # one scale must hold for the joined data: clipping, rating metrics and explicit
+        # labels all read it, and no scale was kept when the parts disagreed
+        shown = ", ".join(f"{name} {low:g}..{high:g}" for name in names
+                          if parts[name].rating_range is not None
+                          for low, high in [parts[name].rating_range])
+        raise RecstackError(f"the parts declare different rating ranges ({shown}); a split "
+                            "has one rating scale: read every part with the same "
+                            "rating_range, or rescale one part's ratings")
     data = Interactions.from_arrays(
         joined["user_id"].to_numpy(), joined["item_id"].to_numpy(),
         joined["value"].to_numpy(), joined["timestamp"].to_numpy() if has_time else None,
-        rating_range=ranges.pop() if len(ranges) == 1 else None)
+        rating_range=ranges.pop() if ranges else None)
     is_test = part_of_row == names.index("test")
     fold_in = part_of_row == names.index("fold_in") if "fold_in" in parts else None
     return splits.given_split(data, is_test, fold_in_mask=fold_in)

@@ -235,3 +235,17 @@ def test_a_split_folder_missing_its_test_file_says_so(tmp_path):
                                           r"in .* beside train\.parquet"):
         parse_experiment({"data": {"split": "split"}, "models": [{"type": "random"}]},
                          source="x.toml", base=tmp_path)
+
+
+def test_parts_with_different_rating_ranges_are_refused_naming_each():
+    # the joined split kept no rating range at all: explicit labels and clipping lost it
+    from recstack.data.interactions import Interactions
+    from recstack.experiment import combine_parts
+
+    train = Interactions.from_arrays(["u1", "u2"], ["a", "b"], [4.0, 5.0], rating_range=(1, 5))
+    test = Interactions.from_arrays(["u1"], ["b"], [7.0], rating_range=(1, 10))
+    with pytest.raises(RecstackError, match=r"different rating ranges \(train 1\.\.5, test "
+                                            r"1\.\.10\); a split has one rating scale"):
+        combine_parts({"train": train, "test": test})
+    implicit_test = Interactions.from_arrays(["u1"], ["b"])
+    assert combine_parts({"train": train, "test": implicit_test}).train.rating_range == (1, 5)

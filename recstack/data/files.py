@@ -64,6 +64,7 @@ import math
 import mmap
 import os
 import re
+import warnings
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -1348,7 +1349,11 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
             raise fail_at(bad, name, "found {text!r}", "a finite number")
     if unit == "auto":
         _refuse_digit_dates(values, name, fail_at)
-    chosen = _auto_unit(values, name, fail_at) if unit == "auto" else unit
+    if unit == "auto":
+        chosen = _auto_unit(values, name, fail_at)
+    else:
+        chosen = unit
+        _warn_of_a_unit_too_large(values, name, unit)
     factor = _UNIT_FACTORS[chosen]
     if values.dtype.kind == "f":
         seconds_float = floor_seconds(values.astype(np.float64) / factor)
@@ -1364,6 +1369,33 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
     if bad is not None:
         raise _out_of_range(fail_at, bad, name, chosen)
     return seconds
+
+
+#: Unix seconds of 3 March 1973: an explicit unit that puts every time before it, where
+#: the magnitude's own unit puts the times after it, is most likely the wrong unit
+_EARLY_UNIX_SECONDS = 1e8
+
+
+def _warn_of_a_unit_too_large(values: np.ndarray, name: str, unit: str) -> None:
+    """Warn when ``unit`` (given, not chosen) is larger than the numbers' magnitude says
+    and squeezes every time into the first three years of Unix time: seconds read as
+    milliseconds land in January 1970 without an error, as no time leaves the calendar.
+    The times are read as told; the other direction leaves the calendar and is refused."""
+    if not values.size:
+        return
+    largest = float(np.abs(values, dtype=np.float64).max())
+    looks_like = _AUTO_UNITS[np.searchsorted(_AUTO_UNIT_BOUNDS, largest, side="right")]
+    if _UNIT_FACTORS[unit] <= _UNIT_FACTORS[looks_like]:
+        return
+    as_told, as_looks = largest / _UNIT_FACTORS[unit], largest / _UNIT_FACTORS[looks_like]
+    if as_told < _EARLY_UNIX_SECONDS <= as_looks:
+        told_date = np.datetime64(int(as_told), "s").astype("datetime64[D]")
+        looks_date = np.datetime64(int(as_looks), "s").astype("datetime64[D]")
+        warnings.warn(f"column {name!r}: timestamp_unit={unit!r} puts every time on or "
+                      f"before {told_date}, but the numbers look like "
+                      f"{_UNIT_WORDS[looks_like]} (the largest, {largest:.0f}, is {looks_date} "
+                      f"so); set timestamp_unit={looks_like!r} (or 'auto') if they are",
+                      UserWarning, stacklevel=2)
 
 
 #: dates written as digits (20200131, 20200131235959), with the unit "auto" reads them in:

@@ -14,6 +14,7 @@ Expected values are worked out by hand from the rows written in each test.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import pyarrow as pa
@@ -263,3 +264,22 @@ def test_the_cli_refuses_two_flags_naming_one_column(tmp_path, capsys):
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "user_col = item_col = 'value': one column cannot hold both the user ids and " \
            "the item ids" in err
+
+
+def test_seconds_read_with_the_unit_ms_are_kept_with_a_warning(tmp_path):
+    # seconds under timestamp_unit="ms" all landed in January 1970 without a word
+    path = _write(tmp_path, "ts.csv", f"user_id,item_id,timestamp\n1,1,{SECONDS}\n"
+                                      f"2,3,{SECONDS - 86_400}\n")
+    with pytest.warns(UserWarning, match=r"column 'timestamp': timestamp_unit='ms' puts every "
+                                         r"time on or before 1970-01-12, but the numbers look "
+                                         r"like seconds \(the largest, 964982703, is "
+                                         r"2000-07-30 so\); set timestamp_unit='s'"):
+        data = load_table(path, timestamp_unit="ms")
+    assert data.timestamp.tolist() == [964_982, 964_896]  # read as told, floored
+    # the unit of the numbers' own magnitude, or small numbers in any unit: no warning
+    small = _write(tmp_path, "small.csv", "user_id,item_id,timestamp\n1,1,5000\n2,3,7000\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_table(path, timestamp_unit="s").timestamp.tolist() == [
+            SECONDS, SECONDS - 86_400]
+        assert load_table(small, timestamp_unit="ms").timestamp.tolist() == [5, 7]

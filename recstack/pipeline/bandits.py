@@ -42,6 +42,7 @@ policy is seeded; :meth:`Policy.reset` returns it to its state before any round.
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -201,6 +202,11 @@ class Policy(ABC):
     def _check_contexts(self, where: str, contexts: Any, lead: tuple[int, ...]
                         ) -> np.ndarray | None:
         if not self.contextual:
+            if contexts is not None:
+                # a user who passes contexts expects them used: say they are not
+                warnings.warn(f"{where}: the policy is context-free and ignores the contexts "
+                              "given; use contextual_thompson or linucb to learn from them",
+                              UserWarning, stacklevel=3)
             return None
         if contexts is None:
             raise BanditInputError(f"{where}: this policy is contextual; give contexts of "

@@ -122,7 +122,7 @@ def test_linucb_ranks_by_the_upper_bound_of_the_logit() -> None:
 @pytest.mark.parametrize("cls", list(POLICIES.values()))
 def test_lists_are_distinct_available_and_repeatable(cls: type[Policy]) -> None:
     rng = np.random.default_rng(0)
-    contexts = rng.standard_normal((30, 12, 3))
+    contexts = rng.standard_normal((30, 12, 3)) if cls.contextual else None
     available = np.ones(12, dtype=bool)
     available[[2, 5, 7]] = False
     lists = []
@@ -132,7 +132,8 @@ def test_lists_are_distinct_available_and_repeatable(cls: type[Policy]) -> None:
         assert chosen.shape == (30, 4)
         assert all(len(set(row)) == 4 for row in chosen.tolist())
         assert not np.isin(chosen, [2, 5, 7]).any()
-        shown = np.take_along_axis(contexts, chosen[:, :, None], axis=1)
+        shown = (None if contexts is None
+                 else np.take_along_axis(contexts, chosen[:, :, None], axis=1))
         policy.update(np.arange(30), chosen, (chosen % 2 == 0).astype(float), contexts=shown)
         lists.append(policy.select(np.arange(30), 4, contexts=contexts, available=available))
     np.testing.assert_array_equal(lists[0], lists[1])
@@ -322,3 +323,16 @@ def test_environment_lookups_name_unknown_users_and_bad_fractions(
     with pytest.raises(BanditInputError, match=r"fraction must be a finite number in \[0, 1\], "
                        "got nan"):
         medium_env.available(float("nan"))
+
+
+@pytest.mark.parametrize("policy", [EpsilonGreedy(n_items=5, seed=0), UCB1(n_items=5, seed=0),
+                                    BetaThompson(n_items=5, seed=0)])
+def test_a_context_free_policy_given_contexts_says_it_ignores_them(policy):
+    # the contexts were dropped without a word: a user expecting them used learnt nothing
+    contexts = np.ones((2, 5, 3))
+    with pytest.warns(UserWarning, match=rf"{policy.name}\.select: the policy is context-free "
+                                         r"and ignores the contexts given; use "
+                                         r"contextual_thompson or linucb"):
+        shown = policy.select(np.arange(2), 2, contexts=contexts)
+    with pytest.warns(UserWarning, match=rf"{policy.name}\.update: the policy is context-free"):
+        policy.update(np.arange(2), shown, np.ones((2, 2)), contexts=contexts[:, :2])

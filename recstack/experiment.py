@@ -262,9 +262,9 @@ def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
     if len(ranges) > 1:
         # one scale must hold for the joined data: clipping, rating metrics and explicit
         # labels all read it, and no scale was kept when the parts disagreed
-        shown = ", ".join(f"{name} {low:g}..{high:g}" for name in names
-                          if parts[name].rating_range is not None
-                          for low, high in [parts[name].rating_range])
+        declared = {name: parts[name].rating_range for name in names}
+        shown = ", ".join(f"{name} {scale[0]:g}..{scale[1]:g}"
+                          for name, scale in declared.items() if scale is not None)
         raise RecstackError(f"the parts declare different rating ranges ({shown}); a split "
                             "has one rating scale: read every part with the same "
                             "rating_range, or rescale one part's ratings")

@@ -39,9 +39,12 @@ Timestamps
     row of each, rather than read all in the larger unit. (So milliseconds from before
     March 1973 look like seconds: set the unit for such data.) A column whose every value
     is a date written as digits, ``YYYY``, ``YYYYMMDD`` or ``YYYYMMDDhhmmss`` (years 1900
-    to 2100), is refused under ``"auto"``, pointing to ``timestamp_format='%Y%m%d'`` (read as Unix
-    time, ``20200131`` is a second of August 1970). Text is ISO-8601 or a strptime
-    pattern. A time outside the years 1 to 9999 is an error naming file, line and column.
+    to 2100), is refused under ``"auto"``, pointing to its ``timestamp_format`` such as
+    ``'%Y%m%d'`` (read as Unix time, ``20200131`` is a second of August 1970). A unit set
+    by hand that puts every time before March 1973 where the numbers' magnitude puts them
+    later (seconds read as milliseconds) is read as told, with a warning. Text is ISO-8601
+    or a strptime pattern. A time outside the years 1 to 9999 is an error naming file,
+    line and column.
 
 Numbers in text files are decimal: a hexadecimal ``0x10`` in a column of integers (Unix
 times, the integer ids of MovieLens files) is refused naming file, line and column, as it
@@ -1404,10 +1407,11 @@ _DIGIT_DATES = {8: ("YYYYMMDD", "%Y%m%d", "s"), 14: ("YYYYMMDDhhmmss", "%Y%m%d%H
 
 
 def _refuse_digit_dates(values: np.ndarray, name: str, fail_at: FailAt) -> None:
-    """Refuse, under the unit "auto", an integer column whose every value is a date
-    written as digits between the years 1900 and 2100 (``20200131`` was read as Unix
-    seconds: 1970-08-22, every row within a month). Unix times that happen to spell such a
-    date in every row are improbable; ``timestamp_unit`` reads them as they are."""
+    """Refuse, under the unit "auto", an integer column whose every value is a year or a
+    date written as digits between the years 1900 and 2100 (``20200131`` was read as Unix
+    seconds: 1970-08-22, every row within a month; ``1995`` as 1970-01-01 00:33:15). Unix
+    times that happen to spell such a date in every row are improbable;
+    ``timestamp_unit`` reads them as they are."""
     if values.dtype.kind not in "iu" or not values.size:
         return
     if values.min() >= 1900 and values.max() <= 2100:

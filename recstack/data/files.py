@@ -1237,6 +1237,11 @@ def time_range_expectation(unit: str) -> str:
             "if the numbers are in another unit, set timestamp_unit to 's', 'ms', 'us' or 'ns'")
 
 
+def _unit_of_magnitude(magnitude: float) -> str:
+    """The unit a Unix time of this absolute value looks like (see the module docstring)."""
+    return _AUTO_UNITS[np.searchsorted(_AUTO_UNIT_BOUNDS, magnitude, side="right")]
+
+
 def _auto_unit(values: np.ndarray, name: str, fail_at: FailAt) -> str:
     """The unit that the magnitude of Unix times suggests (see the module docstring), or
     the located error where rows of the column suggest different units."""
@@ -1248,9 +1253,8 @@ def _auto_unit(values: np.ndarray, name: str, fail_at: FailAt) -> str:
     # zero is the same instant in every unit: no evidence either way
     magnitude[magnitude == 0] = np.inf
     smallest = magnitude.min()
-    unit = _AUTO_UNITS[np.searchsorted(_AUTO_UNIT_BOUNDS, largest, side="right")]
-    if smallest == np.inf or unit == _AUTO_UNITS[np.searchsorted(_AUTO_UNIT_BOUNDS, smallest,
-                                                                 side="right")]:
+    unit = _unit_of_magnitude(largest)
+    if smallest == np.inf or unit == _unit_of_magnitude(smallest):
         return unit
     # Two magnitudes in one column: reading all in the larger unit (as the largest value
     # alone would choose) silently moves every other row, by decades, to 1970.
@@ -1387,7 +1391,7 @@ def _warn_of_a_unit_too_large(values: np.ndarray, name: str, unit: str) -> None:
     if not values.size:
         return
     largest = float(np.abs(values, dtype=np.float64).max())
-    looks_like = _AUTO_UNITS[np.searchsorted(_AUTO_UNIT_BOUNDS, largest, side="right")]
+    looks_like = _unit_of_magnitude(largest)
     if _UNIT_FACTORS[unit] <= _UNIT_FACTORS[looks_like]:
         return
     as_told, as_looks = largest / _UNIT_FACTORS[unit], largest / _UNIT_FACTORS[looks_like]

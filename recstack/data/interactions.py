@@ -247,7 +247,17 @@ class Interactions:
         # the Series itself: its to_numpy() would turn time-zone aware times into objects
         ts = pick(timestamp_col, TIMESTAMP, "timestamps")
         context = frame[list(context_cols)].reset_index(drop=True) if context_cols else None
-        return cls.from_arrays(users, items, values, ts, context=context, **kwargs)
+        # a problem in a column is named by the frame's column, not by its role
+        # (column 'value' for a frame's 'rating')
+        users, items = _id_column(users, user_col), _id_column(items, item_col)
+        try:
+            return cls.from_arrays(users, items, values, ts, context=context, **kwargs)
+        except DataFormatError as error:
+            named = {VALUE: value_col, TIMESTAMP: timestamp_col}.get(error.column or "")
+            if named is None or named == error.column:
+                raise
+            raise DataFormatError(error.detail, file=error.file, line=error.line,
+                                  column=named, expected=error.expected) from None
 
     # ------------------------------------------------------------------ basic facts
     def __len__(self) -> int:
@@ -641,6 +651,13 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
             row = int(np.argmax(empty))
             raise DataFormatError(f"row {row} holds an empty id ({int(empty.sum())} in all)",
                                   column=column, expected="a non-empty id in every row")
+    try:
+        # the id rule of the vocabulary, checked here where the column is known: the
+        # vocabulary's own check said only "ids: ...", not whether the users or the items
+        id_values(array)
+    except DataFormatError as error:
+        raise DataFormatError(error.detail.removeprefix("ids: "), column=column,
+                              expected=error.expected) from None
     return array
 
 

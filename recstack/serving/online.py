@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.errors import RecstackError
+from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.metrics.online import (
     EVENT_TYPES,
     ONLINE_METRICS,
@@ -65,10 +65,14 @@ def read_events(location: str | Path) -> pd.DataFrame:
         table = read_log_file(path, "events", _COLUMNS).to_pandas()
         _check_rows(table, [str(path)] * len(table), list(range(len(table))))
     elif path.suffix.lower() == ".csv":
+        _check_csv_shape(path)
         try:
             # the service writes these as text: a guessed type would make session "007"
-            # the same session as "7", and variant "01" the same variant as "1"
-            table = pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS, str))
+            # the same session as "7", and variant "01" the same variant as "1"; and only
+            # an empty field is missing, so that a variant or session named "NA", "null"
+            # or "None" keeps its name (pandas' default reads those as missing)
+            table = pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS, str),
+                                keep_default_na=False, na_values=[""])
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
             raise RecstackError(f"{path}: not a readable CSV file ({_first_line(error)}); "
                                 "export the event log again") from None
@@ -78,6 +82,25 @@ def read_events(location: str | Path) -> pd.DataFrame:
     else:
         raise RecstackError(f"{path}: expected a log folder, a .parquet or a .csv file")
     return table[_COLUMNS]
+
+
+def _check_csv_shape(path: Path) -> None:
+    """Refuse, naming the line, what pandas reads without a word: a row with more fields
+    than the header (its first fields silently became the index, shifting every column
+    after them) and a column name given twice (the second renamed ``variant.1`` and
+    ignored)."""
+    from recstack.data.files import DelimitedLayout, read_delimited
+
+    # every column is text here: only the shape of the file is checked, not its values
+    layout = DelimitedLayout(delimiter=",", newlines_in_values=True)
+    try:
+        read_delimited(path, layout, {"event": "text"})
+    except UnknownColumnError:
+        return  # check_log_columns lists the columns the log needs
+    except DataFormatError as error:
+        raise DataFormatError(f"not a readable CSV event log: {error.detail}",
+                              file=error.file, line=error.line, column=error.column,
+                              expected=error.expected) from None
 
 
 def _check_rows(table: pd.DataFrame, files: list[str], rows: list[Any]) -> None:
@@ -103,15 +126,23 @@ def _check_rows(table: pd.DataFrame, files: list[str], rows: list[Any]) -> None:
         bad = given & ~(np.isfinite(values) & (values >= 0))
         if bad.any():
             position = int(bad.argmax())
-            refuse(position, f"{column!r} is {table[column].iloc[position]!r}; expected a "
-                   "finite number >= 0 (or none)")
+            shown = _plain(table[column].iloc[position])
+            refuse(position, f"{column!r} is {shown!r}; expected a finite number >= 0 (or "
+                   "none)")
     if not pd.api.types.is_datetime64_any_dtype(table["timestamp"]):
         seconds = pd.to_numeric(table["timestamp"], errors="coerce").to_numpy(np.float64)
         bad = ~np.isfinite(seconds)
         if bad.any():
             position = int(bad.argmax())
-            refuse(position, f"'timestamp' is {table['timestamp'].iloc[position]!r}; expected "
-                   "a datetime or a finite number of seconds")
+            shown = _plain(table["timestamp"].iloc[position])
+            refuse(position, f"'timestamp' is {shown!r}; expected a datetime or a finite "
+                   "number of seconds")
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds, so that a message shows ``inf``, not
+    ``np.float64(inf)``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _first_line(error: BaseException) -> str:

@@ -24,7 +24,8 @@ def test_text_among_values_is_refused_not_parsed(values, shown):
 def test_text_in_a_frame_column_of_ratings_is_refused():
     frame = pd.DataFrame({"user_id": [1, 2], "item_id": [3, 4],
                           "rating": pd.Series([4.5, "1_0"], dtype=object)})
-    with pytest.raises(DataFormatError, match=r"column 'value': holds text such as '1_0'"):
+    # named by the frame's own column, not by its role ('value')
+    with pytest.raises(DataFormatError, match=r"column 'rating': holds text such as '1_0'"):
         Interactions.from_frame(frame, value_col="rating")
 
 

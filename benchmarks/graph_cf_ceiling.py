@@ -22,7 +22,7 @@ min(test items, 20), averaged over test users.
 
 Run:  RECSTACK_DATASETS=../shared/datasets OMP_NUM_THREADS=1 nice python
       benchmarks/graph_cf_ceiling.py --dataset lastfm --tuned benchmarks/graph_cf_tuned.json
-      [--als-grid] [--rounds 3]
+      [--als-grid] [--rounds 3] [--members als ials ...] [--params ials '{"factors": 256}']
 """
 
 from __future__ import annotations
@@ -106,6 +106,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--als-grid", action="store_true",
                         help="also refit ALS on a grid of its parameters, scored on test")
+    parser.add_argument("--members", nargs="+", choices=MEMBERS, default=list(MEMBERS),
+                        help="the blend members (default: all)")
+    parser.add_argument("--params", nargs=2, action="append", default=[],
+                        metavar=("MODEL", "JSON"),
+                        help="a member's parameters instead of --tuned's, e.g. ials "
+                             "'{\"factors\": 256}' (repeatable)")
     args = parser.parse_args()
     root = Path(os.environ.get("RECSTACK_DATASETS", "../shared/datasets"))
     splits = load_adjacency_splits(root / "lightgcn-splits" / args.dataset)
@@ -120,13 +126,20 @@ def main() -> None:
     tuned = {row["model"]: row["params"]
              for row in json.loads(args.tuned.read_text(encoding="utf-8"))
              if row["dataset"] == args.dataset}
+    for name, params in args.params:
+        try:
+            tuned[name] = json.loads(params)
+        except json.JSONDecodeError as error:
+            parser.error(f"--params {name}: not JSON ({error})")
+        if name not in args.members or not isinstance(tuned[name], dict):
+            parser.error(f"--params {name}: expected one of --members and a JSON object")
     started = time.perf_counter()
     lines = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}; command: {' '.join(sys.argv)}", "",
              f"| {args.dataset} | recall@{K} | nDCG@{K} | weights (test-chosen) |",
              "|---|---:|---:|---|"]
     parts = []
-    for name in MEMBERS:
+    for name in args.members:
         model = create_model(name, **tuned.get(name, {})).fit(train)
         parts.append(zscored(model.score_users(score.users)))
         recall, ndcg = score(parts[-1])
@@ -134,7 +147,7 @@ def main() -> None:
         print(f"  {name}: {recall:.4f} / {ndcg:.4f}", file=sys.stderr)
     for metric, label in enumerate(("recall", "nDCG")):
         (recall, ndcg), weights = blend_ceiling(parts, score, metric, args.rounds)
-        shown = ", ".join(f"{n} {w:.3g}" for n, w in zip(MEMBERS, weights, strict=True) if w)
+        shown = ", ".join(f"{n} {w:.3g}" for n, w in zip(args.members, weights, strict=True) if w)
         lines.append(f"| blend, weights chosen on test for {label}@{K} | {recall:.4f} | "
                      f"{ndcg:.4f} | {shown} |")
         print(lines[-1], file=sys.stderr)

@@ -27,8 +27,10 @@ Ids
     float ids are accepted only when every value is a whole number below 2**53 (they
     become int64), anything else is refused. Ids given as columns
     (:meth:`Interactions.from_arrays`, :meth:`~Interactions.from_frame`) follow the Parquet
-    rule, and lookups (:meth:`IdMap.to_index`) compare ids by these rules whatever the
-    container: ``" a"`` is ``"a"``, and ``"7"`` is ``7`` for integer ids.
+    rule (one kind per column: ids mixing text and numbers are refused, whatever holds
+    them, since as one column ``1`` and ``"1"`` would be one id), and lookups
+    (:meth:`IdMap.to_index`) compare ids by these rules whatever the container: ``" a"``
+    is ``"a"``, and ``"7"`` is ``7`` for integer ids.
 
 Timestamps
     Stored as int64 Unix seconds. Numbers are Unix time in ``timestamp_unit``; under
@@ -766,6 +768,20 @@ def first_undecodable(path: PathLike, encoding: str, stop_at_line: int | None = 
             if stop_at_line is not None and line > stop_at_line:
                 return None
     return (line, carry) if carry else None
+
+
+def not_utf8_error(path: PathLike, what: str) -> DataFormatError | None:
+    """The error naming the line of the first bytes of ``path`` that are not UTF-8, for a
+    file that pandas reads (its UnicodeDecodeError gives only an offset into a buffer) and
+    that takes no encoding= (saving it as UTF-8 is the remedy); ``what`` names the file
+    (``"item table"``, ``"event log"``). None when every byte decodes."""
+    found = first_undecodable(path, "utf-8")
+    if found is None:
+        return None
+    line, raw = found
+    return DataFormatError(f"not a readable CSV {what}: bytes that are not valid UTF-8 text "
+                           f"({raw.hex()})", file=str(path), line=line,
+                           expected="UTF-8 text (save the file as UTF-8)")
 
 
 def _unterminated_quote(path: Path, layout: DelimitedLayout) -> DataFormatError | None:

@@ -621,20 +621,15 @@ def _whole_seconds(moment: Any, name: str) -> int:
 
 
 def _id_column(ids: Any, column: str) -> np.ndarray:
-    """A column of external ids as a 1-D array. A list mixing numbers and text is refused:
-    numpy would turn ``[1, "1"]`` into two equal strings and merge two ids."""
+    """A column of external ids as a 1-D array. A column mixing numbers and text is
+    refused (see ``_refuse_text_among_numbers``)."""
     if np.ma.isMaskedArray(ids):  # np.asarray would read the masked entries as ids
         ids = id_values(ids, f"column {column!r}")
     array = np.asarray(ids)
     if array.ndim != 1:
         raise DataFormatError(f"ids must be a flat list, got an array of shape {array.shape}",
                               column=column, expected="one id per interaction")
-    if array.dtype.kind in "US" and not isinstance(ids, np.ndarray | pd.Series | pd.Index):
-        kinds = {type(value).__name__ for value in ids}
-        if len(kinds - {"str", "bytes", "str_"}) and kinds & {"str", "str_"}:
-            raise DataFormatError(f"ids mix text and other types ({', '.join(sorted(kinds))}),"
-                                  " which would merge ids such as 1 and '1'", column=column,
-                                  expected="ids of one type (all text, or all numbers)")
+    _refuse_text_among_numbers(ids, array, column)
     if array.dtype.kind == "U" or (
             array.dtype.kind == "O" and pd.api.types.infer_dtype(array) == "string"):
         # the id rule of every loader (recstack.data.files): text is trimmed, so " a" read
@@ -659,6 +654,43 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
         raise DataFormatError(error.detail.removeprefix("ids: "), column=column,
                               expected=error.expected) from None
     return array
+
+
+#: What ``pandas.api.types.infer_dtype`` calls an object column of one kind of value: such a
+#: column cannot mix text with numbers, so it is not read one value at a time.
+_ONE_KIND_OF_IDS = frozenset({"string", "bytes", "integer", "floating", "decimal", "empty"})
+
+
+def _refuse_text_among_numbers(ids: Any, array: np.ndarray, column: str) -> None:
+    """Refuse ids that mix text (str, or bytes: UTF-8 text) with numbers, whatever holds
+    them. As one column they are all text: numpy turns the list ``[1, "1"]`` into two
+    equal strings, and the vocabulary reads the integers of an object column (a pandas
+    column of both kinds) as their digits, so user 1 and user "1" became one user.
+    Missing values are left to ``id_values``, which refuses them by position."""
+    if array.dtype.kind in "US" and not isinstance(ids, np.ndarray | pd.Series | pd.Index):
+        values = list(ids)  # what the list held, before numpy made all of it text
+    elif array.dtype.kind == "O" and pd.api.types.infer_dtype(
+            array, skipna=True) not in _ONE_KIND_OF_IDS:
+        values = array.tolist()
+    else:
+        return  # numpy or pandas text, or numbers, throughout
+    is_text = np.fromiter((isinstance(value, str | bytes) for value in values), dtype=bool,
+                          count=len(values))
+    is_missing = np.fromiter((value is None or value is pd.NA or value is pd.NaT
+                              or (isinstance(value, float | np.floating) and value != value)
+                              for value in values), dtype=bool, count=len(values))
+    is_other = ~is_text & ~is_missing
+    if not (is_text.any() and is_other.any()):
+        return
+    text_at, other_at = int(np.argmax(is_text)), int(np.argmax(is_other))
+    kinds = sorted({type(value).__name__ for value, given in zip(values, is_text | is_other,
+                                                                 strict=True) if given})
+    first, second = sorted((text_at, other_at))
+    raise DataFormatError(
+        f"ids mix text and other types ({', '.join(kinds)}): position {first} holds "
+        f"{values[first]!r}, position {second} {values[second]!r}; in one column every id "
+        "would be text, merging ids such as 1 and '1'", column=column,
+        expected="ids of one type: all numbers, or all text (e.g. the column .astype(str))")
 
 
 def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:

@@ -18,10 +18,10 @@ from recstack.data.files import (
     check_content,
     file_column_names,
     first_repeated_name,
-    first_undecodable,
     ids_from_text,
     line_of_record,
     not_a_file,
+    not_utf8_error,
     read_delimited,
     reading,
     scalar_text,
@@ -73,8 +73,11 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         table = pd.read_parquet(path) if kind == "Parquet" else _read_csv(path, key)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
         # pyarrow's ArrowInvalid is a ValueError; an empty CSV is pandas' EmptyDataError
+        # bytes that are not UTF-8 in a column other than the key (the key's reader
+        # names its own)
         located = (_date_beyond_the_calendar(path, what) if kind == "Parquet"
-                   else _undecodable_line(path, what, error))
+                   else not_utf8_error(path, what) if isinstance(error, UnicodeDecodeError)
+                   else None)
         raise located or DataFormatError(f"{path}: not a readable {kind} {what} ({error})"
                                          ) from None
     if kind == "Parquet" and any(name is not None for name in table.index.names):
@@ -161,20 +164,6 @@ def _keys_by_the_id_rule(path: Path, table: pd.DataFrame, key: str, keys: np.nda
                               f"{key!r}", file=str(path), column=key,
                               expected="one key per row")
     return keys
-
-
-def _undecodable_line(path: Path, what: str, error: BaseException) -> DataFormatError | None:
-    """The error naming the line of bytes that are not UTF-8 in a column other than the
-    key (the key's reader names its own), or None for another failure."""
-    if not isinstance(error, UnicodeDecodeError):
-        return None
-    found = first_undecodable(path, "utf-8")
-    if found is None:
-        return None
-    line, raw = found
-    return DataFormatError(f"not a readable CSV {what}: bytes that are not valid UTF-8 text "
-                           f"({raw.hex()})", file=str(path), line=line,
-                           expected="UTF-8 text (save the file as UTF-8)")
 
 
 # Days from 1970-01-01 to 0001-01-01 and to 9999-12-31: the dates Python's datetime.date,

@@ -14,9 +14,11 @@ means; ROI, a ratio of totals, has no test).
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,10 +33,29 @@ from recstack.metrics.online import (
 )
 from recstack.serving.request_log import check_log_columns, read_log, read_log_file
 
+if TYPE_CHECKING:
+    from recstack.data.files import DelimitedLayout
+
 __all__ = ["OnlineReport", "online_report", "read_events", "render_report"]
 
 _COLUMNS = ["variant", "session_id", "event", "timestamp", "revenue", "cost"]
 _TEXT_COLUMNS = ("variant", "session_id", "event")
+
+#: What a timestamp may be, for messages: a CSV file holds a time as text.
+_TIME_EXPECTED = ("Unix seconds (a finite number, e.g. 1796323465) or a time (a datetime, "
+                  "or in a CSV file ISO 8601 text such as '2026-12-03T18:44:25Z')")
+
+#: What a CSV file's timestamp may be, for messages.
+_TEXT_TIME_EXPECTED = ("one kind of time in the whole column: Unix seconds (e.g. 1796323465) "
+                       "or ISO 8601 times (e.g. '2026-12-03T18:44:25Z' or "
+                       "'2026-12-03 18:44:25+01:00'; without an offset, UTC)")
+
+#: The start of ISO 8601 text: pandas' ISO 8601 reader also takes 'now' and 'today' (the
+#: time of reading), which no log means.
+_STARTS_WITH_A_YEAR = r"\s*\d{4}"
+
+#: Where the row at a position of the table is, for messages: ``"events.csv: line 5"``.
+Place = Callable[[int], str]
 
 
 @dataclass
@@ -50,7 +71,9 @@ class OnlineReport:
 
 def read_events(location: str | Path) -> pd.DataFrame:
     """The event log at ``location``: the service's ``log_dir``, its ``events`` folder, or
-    one Parquet/CSV file in the same columns; returned in the metrics' schema."""
+    one Parquet/CSV file in the same columns (a CSV file's times in Unix seconds or as
+    ISO 8601 text, read as UTC where no offset is given); returned in the metrics'
+    schema."""
     if not isinstance(location, str | Path):
         raise RecstackError(f"the event log's location must be a path (the service's "
                             f"log_dir, a .parquet or a .csv file), got {location!r}")
@@ -58,12 +81,13 @@ def read_events(location: str | Path) -> pd.DataFrame:
     if path.is_dir():
         folder = path / "events" if (path / "events").is_dir() else path
         table = read_log(folder, "events", _COLUMNS)
-        _check_rows(table, table["log_file_"].tolist(), table["log_row_"].tolist())
+        files, rows = table["log_file_"].tolist(), table["log_row_"].tolist()
+        _check_rows(table, lambda position: f"{files[position]}: row {rows[position]}")
     elif not path.exists():
         raise RecstackError(f"{path}: no such file or folder (give the service's log_dir)")
     elif path.suffix.lower() == ".parquet":
         table = read_log_file(path, "events", _COLUMNS).to_pandas()
-        _check_rows(table, [str(path)] * len(table), list(range(len(table))))
+        _check_rows(table, lambda position: f"{path}: row {position}")
     elif path.suffix.lower() == ".csv":
         _check_csv_shape(path)
         try:
@@ -74,11 +98,22 @@ def read_events(location: str | Path) -> pd.DataFrame:
             table = pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS, str),
                                 keep_default_na=False, na_values=[""])
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-            raise RecstackError(f"{path}: not a readable CSV file ({_first_line(error)}); "
-                                "export the event log again") from None
+            from recstack.data.files import not_utf8_error
+
+            # pandas names only an offset into its buffer: name the line, as the shape
+            # check does for the columns it reads
+            located = (not_utf8_error(path, "event log")
+                       if isinstance(error, UnicodeDecodeError) else None)
+            raise located or RecstackError(f"{path}: not a readable CSV file "
+                                           f"({_first_line(error)}); export the event log "
+                                           "again") from None
         check_log_columns(list(table.columns), _COLUMNS, path, "events")
-        # line 1 is the header
-        _check_rows(table, [str(path)] * len(table), [f"line {i + 2}" for i in range(len(table))])
+
+        def place(position: int) -> str:
+            return f"{path}: {_csv_line(path, position)}"
+
+        table["timestamp"] = _times_from_text(table["timestamp"], place)
+        _check_rows(table, place)
     else:
         raise RecstackError(f"{path}: expected a log folder, a .parquet or a .csv file")
     return table[_COLUMNS]
@@ -89,27 +124,101 @@ def _check_csv_shape(path: Path) -> None:
     than the header (its first fields silently became the index, shifting every column
     after them) and a column name given twice (the second renamed ``variant.1`` and
     ignored)."""
-    from recstack.data.files import DelimitedLayout, read_delimited
+    from recstack.data.files import not_utf8_error, read_delimited
 
     # every column is text here: only the shape of the file is checked, not its values
-    layout = DelimitedLayout(delimiter=",", newlines_in_values=True)
     try:
-        read_delimited(path, layout, {"event": "text"})
+        read_delimited(path, _csv_layout(), {"event": "text"})
     except UnknownColumnError:
         return  # check_log_columns lists the columns the log needs
     except DataFormatError as error:
+        # bytes that are not UTF-8 (the reader names their line, the file's other problems
+        # have none): its advice, an encoding=, is no option of the event log
+        located = not_utf8_error(path, "event log") if error.line is not None else None
+        if located is not None:
+            raise located from None
         raise DataFormatError(f"not a readable CSV event log: {error.detail}",
                               file=error.file, line=error.line, column=error.column,
                               expected=error.expected) from None
 
 
-def _check_rows(table: pd.DataFrame, files: list[str], rows: list[Any]) -> None:
-    """Refuse the first row the metrics would refuse, naming its file and row: the metrics
-    see one table and could only name its row number, which points into no file."""
+def _csv_layout() -> DelimitedLayout:
+    """The layout of an exported event log: values quoted where they hold a comma or a
+    line break."""
+    from recstack.data.files import DelimitedLayout
+
+    return DelimitedLayout(delimiter=",", newlines_in_values=True)
+
+
+def _csv_line(path: Path, position: int) -> str:
+    """Where row ``position`` of the table read from ``path`` starts, as an editor numbers
+    the lines (the header is line 1): a blank line (pandas skips it) or a quoted value
+    holding a line break puts the rows after it below ``position + 2``. Read again only
+    for a message, so a log without problems is read once."""
+    from recstack.data.files import line_of_record
+
+    line, _ = line_of_record(path, _csv_layout(), position)
+    # None: the two readers disagree on the records (never seen); the count is still true
+    return f"line {line}" if line is not None else f"data row {position + 1}"
+
+
+def _times_from_text(timestamps: pd.Series, place: Place) -> pd.Series:
+    """A CSV file's timestamp column, which can hold a time only as text, as the module's
+    other times: ISO 8601 text becomes datetimes in UTC (an offset is applied, a time
+    without one is UTC, as Parquet datetimes without a zone are read), numbers stay Unix
+    seconds. A column of both is refused, since one of the two is then a mistake, and so
+    is text that is neither; missing values are left to ``_check_rows``."""
+    if pd.api.types.is_numeric_dtype(timestamps) or timestamps.isna().all():
+        return timestamps  # pandas read numbers (or nothing): Unix seconds, or refused later
+    given = timestamps.notna().to_numpy()
+    text = timestamps.astype(object).where(given, None)
+    is_number = given & pd.to_numeric(text, errors="coerce").notna().to_numpy()
+    # only text that starts with a year may be a time: pandas' reader takes 'now' too
+    dated = given & ~is_number & text.str.match(_STARTS_WITH_A_YEAR, na=False).to_numpy(
+        dtype=bool)
+    times = pd.to_datetime(text.where(dated, None), format="ISO8601", utc=True,
+                           errors="coerce")
+    is_time = given & times.notna().to_numpy()
+
     def refuse(position: int, problem: str) -> None:
-        row = rows[position]
-        where = row if isinstance(row, str) else f"row {row}"
-        raise RecstackError(f"{files[position]}: {where}: {problem}")
+        raise RecstackError(f"{place(position)}: 'timestamp' is {text.iloc[position]!r}"
+                            f"{problem}; expected {_TEXT_TIME_EXPECTED}")
+
+    neither = given & ~is_number & ~is_time
+    if neither.any():
+        position = int(neither.argmax())
+        refuse(position, _why_not_a_time(text.iloc[position]))
+    if is_number.any() and is_time.any():
+        # the kind of the first value is the column's; the first value of the other kind
+        # is the odd one
+        first = int(given.argmax())
+        odd = is_time if is_number[first] else is_number
+        refuse(int(odd.argmax()), f", {'a time' if is_number[first] else 'a number'} in a "
+               f"column of {'numbers' if is_number[first] else 'times'} (the first is "
+               f"{text.iloc[first]!r})")
+    return times if is_time.any() else timestamps
+
+
+def _why_not_a_time(text: str) -> str:
+    """Why ISO 8601 text was not read as a time, when the reason is not that it is none:
+    pandas holds the times of one column at one precision, and at nanoseconds a time
+    before 1677 or after 2262 has no place."""
+    if re.match(_STARTS_WITH_A_YEAR, text) is None:
+        return ", not a time"
+    try:
+        pd.to_datetime(text, format="ISO8601", utc=True)
+    except (ValueError, OverflowError):  # pandas' OutOfBoundsDatetime is a ValueError
+        return ", not a time"
+    return (", a time that cannot be held with the column's others (at nanoseconds, the "
+            "years 1677 to 2262)")
+
+
+def _check_rows(table: pd.DataFrame, place: Place) -> None:
+    """Refuse the first row the metrics would refuse, naming its file and row (``place``):
+    the metrics see one table and could only name its row number, which points into no
+    file."""
+    def refuse(position: int, problem: str) -> None:
+        raise RecstackError(f"{place(position)}: {problem}")
 
     for column in ("variant", "session_id", "event", "timestamp"):
         empty = table[column].isna().to_numpy()
@@ -135,8 +244,7 @@ def _check_rows(table: pd.DataFrame, files: list[str], rows: list[Any]) -> None:
         if bad.any():
             position = int(bad.argmax())
             shown = _plain(table["timestamp"].iloc[position])
-            refuse(position, f"'timestamp' is {shown!r}; expected a datetime or a finite "
-                   "number of seconds")
+            refuse(position, f"'timestamp' is {shown!r}; expected {_TIME_EXPECTED}")
 
 
 def _plain(value: Any) -> Any:

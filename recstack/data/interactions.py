@@ -620,12 +620,22 @@ def _whole_seconds(moment: Any, name: str) -> int:
     return int(moment)
 
 
+def _flat_array(values: Any, column: str, expected: str) -> np.ndarray:
+    """``np.asarray(values)``, refusing a ragged nested list (``[[1], [2, 3]]``) by its
+    column: numpy's own error names neither the column nor what was wrong with it."""
+    try:
+        return np.asarray(values)
+    except ValueError:
+        raise DataFormatError("holds lists of different lengths (a nested list, not one value "
+                              "per row)", column=column, expected=expected) from None
+
+
 def _id_column(ids: Any, column: str) -> np.ndarray:
     """A column of external ids as a 1-D array. A column mixing numbers and text is
     refused (see ``_refuse_text_among_numbers``)."""
     if np.ma.isMaskedArray(ids):  # np.asarray would read the masked entries as ids
         ids = id_values(ids, f"column {column!r}")
-    array = np.asarray(ids)
+    array = _flat_array(ids, column, "one id per interaction")
     if array.ndim != 1:
         raise DataFormatError(f"ids must be a flat list, got an array of shape {array.shape}",
                               column=column, expected="one id per interaction")
@@ -696,7 +706,7 @@ def _refuse_text_among_numbers(ids: Any, array: np.ndarray, column: str) -> None
 def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
     """``values`` as a 1-D array of ``dtype`` with ``n`` rows, or a DataFormatError naming the
     column (text, NaN or out-of-range times would otherwise be numpy's own errors)."""
-    raw = np.asarray(values)
+    raw = _flat_array(values, column, "one number per interaction")
     if raw.shape != (n,):
         raise DataFormatError(f"has shape {raw.shape} for {n} interactions", column=column,
                               expected=f"one number per interaction, shape ({n},)")
@@ -752,7 +762,7 @@ def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
     named as a time 'out of range'."""
     if isinstance(getattr(timestamps, "dtype", None), pd.DatetimeTZDtype):
         timestamps = pd.DatetimeIndex(timestamps).tz_convert("UTC").tz_localize(None)
-    raw = np.asarray(timestamps)
+    raw = _flat_array(timestamps, TIMESTAMP, "one time per interaction")
     if raw.dtype.kind != "M":
         return _number_column(timestamps, np.int64, TIMESTAMP, n)
     missing = np.isnat(raw)

@@ -137,9 +137,13 @@ def _check_csv_shape(path: Path) -> None:
         located = not_utf8_error(path, "event log") if error.line is not None else None
         if located is not None:
             raise located from None
+        expected = error.expected
+        if expected is not None and "encoding=" in expected:
+            # the reader's advice for other files; the event log takes no encoding=
+            expected = "the file saved as UTF-8 (an event log is read as UTF-8 only)"
         raise DataFormatError(f"not a readable CSV event log: {error.detail}",
                               file=error.file, line=error.line, column=error.column,
-                              expected=error.expected) from None
+                              expected=expected) from None
 
 
 def _csv_layout() -> DelimitedLayout:

@@ -110,3 +110,15 @@ def test_the_cli_prints_the_line_of_a_bad_time_without_a_traceback(tmp_path, cap
     error = capsys.readouterr().err
     assert "events.csv: line 3: 'timestamp' is '12/03/2026 18:44', not a time" in error
     assert "Traceback" not in error
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_log_in_another_encoding_is_told_to_be_saved_as_utf8(tmp_path, encoding):
+    path = tmp_path / "events.csv"
+    # the shared reader's advice, encoding='utf-16', is no option of read_events
+    path.write_text(HEADER + "control,s1,impression,1,,\n", encoding=encoding)
+    with pytest.raises(DataFormatError, match=r"not a readable CSV event log: .*\(expected "
+                                              r"the file saved as UTF-8 \(an event log is "
+                                              r"read as UTF-8 only\)\)") as refused:
+        read_events(path)
+    assert "encoding=" not in str(refused.value)

@@ -657,13 +657,12 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
             raise DataFormatError(f"row {row} holds an empty id ({int(empty.sum())} in all)",
                                   column=column, expected="a non-empty id in every row")
     try:
-        # the id rule of the vocabulary, checked here where the column is known: the
-        # vocabulary's own check said only "ids: ...", not whether the users or the items
-        id_values(array)
+        # the id rule of the vocabulary, applied here where the column is known (its own
+        # message said only "ids: ..."); the vocabulary then finds the ids already read
+        return id_values(array)
     except DataFormatError as error:
         raise DataFormatError(error.detail.removeprefix("ids: "), column=column,
                               expected=error.expected) from None
-    return array
 
 
 #: What ``pandas.api.types.infer_dtype`` calls an object column of one kind of value: such a

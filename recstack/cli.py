@@ -31,6 +31,7 @@ from typing import Any
 
 from recstack import __version__
 from recstack.errors import ConfigError, RecstackError
+from recstack.serving import MAX_WORKERS
 
 EXIT_USER_ERROR = 2
 #: how a tab may be given to --separator, besides itself
@@ -1060,7 +1061,9 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="the address to listen on: 127.0.0.1 (the default) serves this "
                        "machine only, 0.0.0.0 every interface")
     serve.add_argument("--port", type=_port, default=8000)
-    serve.add_argument("--workers", type=_positive_int, default=1,
+    # refused here, not after the models are loaded and "serving ..." is printed
+    serve.add_argument("--workers", type=_int_at_least(1, MAX_WORKERS, "a worker count"),
+                       default=1,
                        help="uvicorn worker processes (each loads the model; see deploy/)")
     serve.add_argument("--config", type=_path, default=None, metavar="JSON",
                        help="a JSON file of further settings (ServiceSettings fields); "

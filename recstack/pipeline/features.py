@@ -76,7 +76,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -271,10 +271,20 @@ class FeatureBuilder:
             check_separator("features: label_separator", self.label_separator)
         for name in ("item_columns", "user_columns", "context_columns"):
             value = getattr(self, name)
-            if value != "auto" and (isinstance(value, str) or not all(
-                    isinstance(c, str) for c in value)):
+            if value == "auto":
+                continue
+            # a set or a dict has no order to give the features (nor a stable one)
+            if isinstance(value, str | Set | Mapping) or not isinstance(value, Iterable) \
+                    or not all(isinstance(c, str) for c in value):
                 raise ConfigError(f"features: {name} must be 'auto' or a list of column "
                                   f"names, got {value!r}")
+            # a name given twice made two features of one name, refused only after the
+            # generators were fitted, as "feature schema names item_genres ... more than
+            # once", which named neither this option nor the column
+            repeated = sorted({c for c in value if list(value).count(c) > 1})
+            if repeated:
+                raise ConfigError(f"features: {name} names {', '.join(map(repr, repeated))} "
+                                  f"more than once ({list(value)!r}); list each column once")
 
     def _schema(self) -> FeatureSchema:
         features = []

@@ -46,6 +46,7 @@ import hmac
 import json
 import logging
 import math
+import numbers
 import os
 import sys
 import time
@@ -64,8 +65,8 @@ from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recstack import __version__
-from recstack.errors import RecstackError
-from recstack.serving import schemas
+from recstack.errors import ConfigError, RecstackError
+from recstack.serving import MAX_WORKERS, schemas
 from recstack.serving.fast_path import ENDPOINT as FAST_ENDPOINT
 from recstack.serving.fast_path import (
     ERROR_CODES,
@@ -658,6 +659,8 @@ def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 800
     flight finish, within 30 seconds)."""
     import uvicorn
 
+    _check_server_options(settings, port, workers, log_level)
+    port, workers = int(port), int(workers)
     os.environ[SETTINGS_ENV] = settings.to_json()
     # worker processes read these before loading any BLAS or OpenMP library (see
     # limit_threads, which caps the ones already loaded in this one)
@@ -666,3 +669,30 @@ def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 800
     uvicorn.run("recstack.serving.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level=log_level, access_log=False,
                 timeout_graceful_shutdown=30)
+
+
+#: uvicorn's log levels
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+
+def _check_server_options(settings: Any, port: Any, workers: Any, log_level: Any) -> None:
+    """Refuse what uvicorn would misuse, before it starts: a port above 65535 was taken
+    modulo 2**16 (``port=70000`` listened on 4464 without a word), a worker count of 0, a
+    fraction or text failed inside uvicorn's process manager, and an unknown log level was
+    a KeyError from its logging setup."""
+    if not isinstance(settings, ServiceSettings):
+        raise ConfigError(f"serve: settings must be ServiceSettings (ServiceSettings.create"
+                          f"(registry=...)), got {type(settings).__name__}")
+    if isinstance(port, bool) or not isinstance(port, numbers.Integral) \
+            or not 1 <= int(port) <= 65535:
+        raise ConfigError(f"serve: port must be a TCP port, a whole number from 1 to 65535, "
+                          f"got {port!r:.40}")
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) \
+            or not 1 <= int(workers) <= MAX_WORKERS:
+        raise ConfigError(f"serve: workers must be a whole number from 1 to {MAX_WORKERS} "
+                          f"(worker processes, each loading the models; about one per CPU "
+                          f"core, this machine has {os.cpu_count() or 'an unknown number of'}"
+                          f"), got {workers!r:.40}")
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"serve: log_level must be one of {', '.join(LOG_LEVELS)}, got "
+                          f"{log_level!r:.40}")

@@ -61,6 +61,9 @@ KINDS = ("user", "item")
 #: SQLite's default limit on parameters of one statement is 999 (older builds)
 _SQL_CHUNK = 900
 _REDIS_INSTALL = 'pip install "recstack[serving]"'
+#: URL schemes of store locations: a location starting with one of them and a colon is a
+#: URL, never a file path (refused when misspelt rather than opened as a file)
+_STORE_SCHEMES = frozenset({"sqlite", "redis", "rediss", "unix"})
 
 
 class StoreUnavailableError(RecstackError):
@@ -490,6 +493,16 @@ def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
     elif "://" in text:
         raise ConfigError(f"embedding store {text!r}: use a file path, sqlite:///PATH or "
                           "redis://HOST:PORT/DB")
+    else:
+        # a misspelt URL ("sqlite:vectors.db", "redis:localhost:6379", "Redis://...") is no
+        # path either: it became an SQLite file of that name in the working folder, and the
+        # service served from that empty store as if all were well
+        scheme = text.partition(":")[0].lower()
+        if ":" in text and scheme in _STORE_SCHEMES:
+            form = "sqlite:///PATH" if scheme == "sqlite" else f"{scheme}://HOST:PORT/DB"
+            raise ConfigError(f"embedding store {text!r}: a {scheme} URL is written {form} "
+                              "(scheme, colon and slashes); a plain file path also opens "
+                              "an SQLite store")
     return SQLiteEmbeddingStore(text, **options)
 
 

@@ -713,6 +713,12 @@ def _load_folder(name: str, version: int, folder: Path, where: str,
             for position in (manifest.get("generator_indexes") or {})}
     except (RecstackError, ValueError) as error:
         raise CorruptVersionError(f"{where}: {error}") from None
+    if model.name != manifest["model"]:
+        # a model folder swapped in from another version, its manifest rewritten to match:
+        # the version would serve a model its manifest (and so /health, the CLI) misnames
+        raise CorruptVersionError(f"{where}: its manifest says model {manifest['model']!r}, "
+                                  f"but {MODEL_FOLDER}/ holds a {model.name!r} model; the "
+                                  "version was assembled by hand (publish it again instead)")
     return ModelVersion(name, version, model, index, manifest, keep, generator_indexes)
 
 
@@ -771,7 +777,48 @@ def _parse_manifest(raw: bytes, where: str) -> dict[str, Any]:
             for k, e in files.items()):
         raise CorruptVersionError(f"{where}: files must map each path to its sha256 and "
                                   "size")
+    _check_manifest_fields(manifest, where)
     return manifest
+
+
+#: what each manifest field holds as publish writes it (a type, or a tuple of them; None:
+#: the field may be null)
+_FIELD_KINDS: dict[str, tuple[tuple[type, ...], str]] = {
+    "name": ((str,), "a model name"),
+    "model": ((str,), "the model type's name"),
+    "params": ((dict,), "an object of hyperparameters"),
+    "data_fingerprint": ((str, type(None)), "text or null"),
+    "evaluation": ((dict, type(None)), "an object of results or null"),
+    "created": ((str,), "an ISO 8601 time"),
+    "recstack_version": ((str,), "a version text"),
+    "index": ((dict, type(None)), "the item index's description or null"),
+    "generator_indexes": ((dict,), "an object of generator positions"),
+}
+
+
+def _check_manifest_fields(manifest: dict[str, Any], where: str) -> None:
+    """Refuse a manifest whose fields are not of the kinds publish writes: one edited and
+    its digest recomputed (by a tool, or by hand) got past the checksum, and a version
+    "1" was refused as "its manifest is of als@1" (the very version asked for), generator
+    positions that are not numbers as "invalid literal for int()", and readers of the
+    results (``evaluation``) failed with an AttributeError."""
+    wrong = [f"{field!r} must be {text}, got {type(manifest[field]).__name__} "
+             f"{manifest[field]!r:.40}"
+             for field, (kinds, text) in _FIELD_KINDS.items()
+             if field in manifest and not isinstance(manifest[field], kinds)]
+    if not _is_version(manifest["version"]):
+        wrong.append(f"'version' must be a whole number from 1 to {MAX_VERSION}, got "
+                     f"{type(manifest['version']).__name__} {manifest['version']!r:.40}")
+    positions = manifest.get("generator_indexes")
+    if isinstance(positions, dict):
+        bad = [key for key, entry in positions.items()
+               if not (key.isascii() and key.isdigit()) or not isinstance(entry, dict)]
+        if bad:
+            wrong.append(f"'generator_indexes' must map each generator's position (0, 1, "
+                         f"...) to its index's description, got the key(s) {bad!r:.60}")
+    if wrong:
+        raise CorruptVersionError(f"{where}: {'; '.join(wrong)}; the manifest was edited "
+                                  "(publish the model again)")
 
 
 def _manifest_digest(manifest: Mapping[str, Any]) -> str:

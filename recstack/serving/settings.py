@@ -70,7 +70,9 @@ class VariantSettings(BaseModel):
 
     name: str
     model: str
-    share: float = Field(gt=0, le=1)
+    # allow_inf_nan=False here and on every float setting: NaN fails every bound, and was
+    # refused as "should be less than or equal to 1", naming a bound it does not break
+    share: float = Field(gt=0, le=1, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -171,12 +173,12 @@ class ServiceSettings(BaseModel):
     two_stage_index: Literal["auto", "hnsw", "exact"] = "auto"
     ann_ef: int | None = Field(default=None, ge=1, le=10_000)
     store: str | None = None
-    store_retry_seconds: float = Field(default=5.0, ge=0, le=3600)
+    store_retry_seconds: float = Field(default=5.0, ge=0, le=3600, allow_inf_nan=False)
     log_dir: Path | None = None
     log_rotate_rows: int = Field(default=10_000, ge=1, le=10_000_000)
-    log_rotate_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    log_rotate_seconds: float = Field(default=60.0, gt=0, le=86_400, allow_inf_nan=False)
     log_keep_files: int | None = Field(default=None, ge=1)
-    poll_seconds: float | None = Field(default=None, gt=0, le=3600)
+    poll_seconds: float | None = Field(default=None, gt=0, le=3600, allow_inf_nan=False)
     compute_threads: int = Field(default=1, ge=1, le=256)
     items_file: Path | None = None
 

@@ -61,6 +61,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.experiment import load_split, make_split, named_step, prepare_data
+from recstack.models.base import _plain
 from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
 from recstack.specs import did_you_mean
@@ -235,6 +236,10 @@ def search(model_type: str, train: Interactions, validation: Interactions,
         import optuna
     except ImportError:
         raise RecstackError('tuning needs optuna: pip install "recstack[tune]"') from None
+    # numpy numbers (a range from an array, a grid) and tuples of choices, as the model's
+    # constructor takes them: the checks below refused np.int64(2) < np.int64(8) as "needs
+    # whole numbers low < high" and a tuple of choices as "needs a non-empty 'choices'"
+    space, base_params = plain_space(space), _plain_params(base_params)
     check_search_arguments(model_type, space, base_params, metric=metric, trials=trials,
                            seed=seed, timeout=timeout)
     name, k, key = metric_column(metric)
@@ -300,7 +305,9 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
     (:mod:`recstack.config`): optuna raised its own ValueError (no trial completed, a range
     with low > high, a seed beyond 32 bits), ran a fractional count of trials rounded up,
     ignored a NaN timeout, and maximised a metric the evaluator computes for the whole list
-    (``coverage@10``) instead of per user."""
+    (``coverage@10``) instead of per user. A ``base_params`` value the space does not
+    always draw is checked against the model's declaration: every trial used it, and the
+    first trial's error blamed the values it drew."""
     from recstack.config import check_space, check_tune_metric
 
     check_tune_metric(metric)
@@ -326,12 +333,65 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
         if not isinstance(base_params, dict):
             raise ConfigError(f"base_params = {base_params!r}: expected a dict of "
                               f"{model_type}'s parameters")
-        # values are not checked here: one the model refuses is searched instead
         for param in base_params:
             if param not in cls.params:
                 raise ConfigError(f"base_params: {model_type} has no parameter {param!r}"
                                   f"{did_you_mean(param, cls.params)}; its parameters: "
                                   f"{', '.join(sorted(cls.params))}")
+        for param, value in base_params.items():
+            # a value of a dimension the space draws in every trial is searched instead when
+            # the model refuses it; any other is used as it is by every trial, and each
+            # trial failed, its error blaming the values drawn ("narrow the ranges")
+            if param in space and "when" not in space[param]:
+                continue
+            try:
+                cls.params[param].check(model_type, param, value)
+            except ConfigError as error:
+                reason = ("the space draws it only where its 'when' holds" if param in space
+                          else "it is not a dimension of space")
+                raise ConfigError(f"base_params[{param!r}] = {value!r}: "
+                                  f"{_without_model(str(error), model_type)}; every trial "
+                                  f"would use it as it is ({reason}) and fail: give a value "
+                                  "the model accepts") from None
+
+
+def _without_model(message: str, model_type: str) -> str:
+    prefix = f"{model_type}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def plain_space(space: Any) -> Any:
+    """``space`` with numpy numbers as the Python numbers they equal and tuples or arrays of
+    choices (and of ``when`` values) as lists, as an experiment file gives them; anything
+    that is not a dict of dimensions is returned as it is, for the checks to name."""
+    if not isinstance(space, dict):
+        return space
+    return {name: _plain_dimension(description) for name, description in space.items()}
+
+
+def _plain_dimension(description: Any) -> Any:
+    if not isinstance(description, dict):
+        return description
+    plain = {}
+    for key, value in description.items():
+        if key == "when" and isinstance(value, dict):
+            value = {name: _plain_list(values) for name, values in value.items()}
+        elif key == "choices":
+            value = _plain_list(value)
+        plain[key] = _plain(value)
+    return plain
+
+
+def _plain_list(values: Any) -> Any:
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return values.tolist()
+    return [_plain(value) for value in values] if isinstance(values, tuple | list) else values
+
+
+def _plain_params(params: Any) -> Any:
+    if not isinstance(params, dict):
+        return params
+    return {name: _plain(value) for name, value in params.items()}
 
 
 def _tune_settings(experiment: Experiment) -> dict[str, Any]:

@@ -23,6 +23,7 @@ nDCG@20 binary with the ideal over ``min(|test items|, 20)``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -168,7 +169,9 @@ def load_adjacency_splits(source: str | Path | Mapping[str, str | Path]) -> Adja
     Raises
     ------
     DataFormatError
-        A missing file, one file given as two parts, an empty file, or a malformed line
+        A missing file, a validation file named otherwise than ``valid.txt`` in a folder
+        (``val.txt``, ``dev.txt``: it would be ignored), one file given as two parts, an
+        empty file, or a malformed line
         (a token that is not a non-negative integer, an id too long for 64 bits, a user
         with a second line), naming the file and the line.
     """
@@ -206,7 +209,9 @@ def union(*parts: Interactions) -> Interactions:
 # ---------------------------------------------------------------------------- reading
 def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, Path]:
     if isinstance(source, Mapping):
-        unknown = sorted(set(source) - set(PARTS))
+        # keys of any type (a path, a number) are named, not compared (sorting text and
+        # numbers together raised a TypeError)
+        unknown = sorted((part for part in source if part not in PARTS), key=repr)
         if unknown:
             raise RecstackError(f"adjacency split: unknown part(s) {unknown}; the parts are "
                                 f"{', '.join(PARTS)}")
@@ -219,10 +224,14 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
     else:
         folder = as_path(source, "source")
         if not folder.is_dir():
-            raise DataFormatError("not a folder (expected one holding train.txt, test.txt "
-                                  "and optionally valid.txt)", file=str(folder))
+            what = "not a folder" if os.path.lexists(folder) else "not a folder: nothing is there"
+            raise DataFormatError(f"{what} (expected one holding train.txt, test.txt and "
+                                  "optionally valid.txt)", file=str(folder))
+        # a valid.txt that is a broken link is refused below like a missing test.txt, not
+        # taken for no validation file
         files = {part: folder / name for part, name in FILE_NAMES.items()
-                 if part != "valid" or (folder / name).exists()}
+                 if part != "valid" or os.path.lexists(folder / name)}
+        _refuse_misnamed_parts(folder, files)
     for part, path in files.items():
         problem = not_a_file(path)
         if problem is not None:
@@ -238,6 +247,38 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
                 expected="a different file for each part (train, valid, test)")
         seen[identity] = part
     return files
+
+
+#: what a validation file is often called elsewhere; beside no valid.txt, such a file was
+#: ignored without a word (no validation part: tuning carved one out of train, and the
+#: refit left those rows out)
+_OTHER_VALID_NAMES = ("val.txt", "vali.txt", "validation.txt", "dev.txt", "valid.txt")
+
+
+def _refuse_misnamed_parts(folder: Path, files: dict[str, Path]) -> None:
+    """Refuse a folder whose parts are named otherwise than :data:`FILE_NAMES`: a missing
+    train or test file names the text files the folder does hold, and a validation file
+    under another name (``val.txt``, ``Valid.txt``) is refused rather than ignored."""
+    try:
+        present = sorted(child.name for child in folder.iterdir())
+    except OSError:
+        return  # the files' own checks name what cannot be read
+    texts = [name for name in present if name.lower().endswith((".txt", ".text"))]
+    for part in ("train", "test"):
+        if not os.path.lexists(files[part]):
+            held = ", ".join(texts[:8]) or "no .txt file"
+            raise DataFormatError(
+                f"the {part} file: no such file (the folder holds: {held})",
+                file=str(files[part]),
+                expected=f"{FILE_NAMES[part]}, as the graph-CF benchmarks name it")
+    if "valid" not in files:
+        other = [name for name in present if name.lower() in _OTHER_VALID_NAMES]
+        if other:
+            raise DataFormatError(
+                f"the folder holds {other[0]} but no {FILE_NAMES['valid']}, so {other[0]} "
+                "would be ignored and no validation part read", file=str(folder),
+                expected=f"the validation part named {FILE_NAMES['valid']} (rename it), or "
+                         "no validation file")
 
 
 def _read_lists(path: Path) -> _Lists:

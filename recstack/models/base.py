@@ -579,7 +579,7 @@ class Recommender(Configurable, ABC):
         is 0, or the same as every other such item's, with everything: the first items by
         index were returned as its neighbours)."""
         self._require_fitted()
-        item_index = _lookup(self.items_, _as_ids(items, "items"),
+        item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
                              f"{self.name}: items").astype(np.int64)
         k = check_list_length(k, len(item_index), len(self.items_))
         untrained = self._items_without_similarity()
@@ -643,14 +643,14 @@ class Recommender(Configurable, ABC):
         models ``user_embeddings() @ item_embeddings().T`` are the scores). A model
         without item vectors (neighbourhood models, baselines) raises a
         :class:`~recstack.errors.RecstackError` saying so."""
-        self._require_fitted()
+        self._require_fitted("item_embeddings")
         return self._embeddings_or_refuse(self._public_item_embeddings(), "item")
 
     def user_embeddings(self) -> np.ndarray:
         """The model's user vectors: float ``(n_users, dim)``, row ``u`` for user index
         ``u`` (the order of ``users_``), a copy; see :meth:`item_embeddings`. Models without
         user vectors raise a :class:`~recstack.errors.RecstackError` saying so."""
-        self._require_fitted()
+        self._require_fitted("user_embeddings")
         return self._embeddings_or_refuse(self._public_user_embeddings(), "user")
 
     def _public_item_embeddings(self) -> np.ndarray | None:
@@ -684,7 +684,8 @@ class Recommender(Configurable, ABC):
         """Scores of ``(users[j], items[j])`` pairs, by external ids (float32)."""
         self._require_fitted()
         user_index = self._user_indices(users)
-        item_index = _lookup(self.items_, _as_ids(items, "items"), f"{self.name}: items")
+        item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
+                             f"{self.name}: items")
         if user_index.shape != item_index.shape:
             raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
                               f"{item_index.shape}")
@@ -781,8 +782,8 @@ class Recommender(Configurable, ABC):
         (:attr:`history_fallback`) are named in a :class:`PopularityFallbackWarning`.
         ``hint`` replaces :meth:`_no_history_hint` in the refusal (a method whose needs
         differ from ``recommend``'s)."""
-        ids = _as_ids(users, "users")
-        index = _lookup(self.users_, ids, "users", missing="ignore")
+        ids = _as_ids(users, f"{self.name}: users")
+        index = _lookup(self.users_, ids, f"{self.name}: users", missing="ignore")
         if (index < 0).any():
             unknown = ids[index < 0][:5].tolist()
             raise RecstackError(
@@ -845,9 +846,12 @@ class Recommender(Configurable, ABC):
         return ("this model cannot score users from their interactions without training; "
                 "refit it on data that includes their interactions")
 
-    def _require_fitted(self) -> None:
+    def _require_fitted(self, method: str | None = None) -> None:
+        """Refuse a call on an unfitted model, naming ``method`` (e.g. ``"save"``) where it
+        is not one that asks for recommendations."""
         if not self.is_fitted:
-            raise RecstackError(f"{self.name}: call fit() before asking for recommendations")
+            doing = f"{method}()" if method else "asking for recommendations"
+            raise RecstackError(f"{self.name}: call fit() before {doing}")
 
 
 
@@ -866,6 +870,15 @@ def _as_ids(ids: Any, what: str) -> np.ndarray:
         array = np.atleast_1d(ids if isinstance(ids, np.ndarray) else sequence_array(ids))
     except ValueError:  # ragged nesting
         array = None
+    if isinstance(ids, list | tuple) and array is not None and array.ndim == 1 and (
+            array.dtype.kind in "US" or (array.dtype.kind in "iuf" and any(
+                isinstance(value, bool | np.bool_) for value in ids))):
+        # numpy's reading of a list loses what each value was ([0, True] became users 0
+        # and 1, ["2", 2.0] the text "2" and "2.0"): as objects, each value is read by the
+        # id rule (True refused, 2.0 the integer 2), as the loaders read them
+        kept = np.empty(len(ids), dtype=object)
+        kept[:] = list(ids)
+        array = kept
     if array is not None and array.dtype.kind == "c":
         # numpy would look 1+0j up as 1 (and 1+2j too): complex numbers are not ids
         raise RecstackError(f"{what}: ids are numbers or strings, got complex numbers "
@@ -907,11 +920,14 @@ def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "rais
     vocabulary lacks naming ``what`` (e.g. ``"ease: items"``); ``"ignore"`` gives -1."""
     try:
         try:
-            index = ids.to_index(external, missing="ignore")
+            # ``what`` names the argument in a refusal of a value that is no id (None, NaN,
+            # True): it said "ids: the value at position 1 is None", naming no argument
+            index = ids.to_index(external, missing="ignore", what=what)
         except OverflowError:
             # an integer beyond int64 can only be an id held as text (ids that do not fit
             # int64 are kept as text): look it up as its digits
-            index = ids.to_index(_huge_integers_as_text(external), missing="ignore")
+            index = ids.to_index(_huge_integers_as_text(external), missing="ignore",
+                                 what=what)
     except TypeError as error:
         raise RecstackError(f"{what}: each id must be a number or a string, got "
                             f"{_preview(external)} ({error})") from None

@@ -167,7 +167,7 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
     RecstackError
         If ``path`` exists and ``overwrite`` is False, or cannot be written.
     """
-    model._require_fitted()
+    model._require_fitted("save")
     # "~" means the home folder, as for the data loaders (it made a folder named "~")
     path = checked_path(path, f"{model.name}: save(path)").expanduser()
     arrays = {f"{_BASE_PREFIX}{k}": np.asarray(v) for k, v in _base_state(model).items()}

@@ -504,7 +504,8 @@ class SASRec(WarmStartMixin, Recommender):
         k = check_list_length(k, len(arrays), len(self.items_))
         indices = []
         for row, array in enumerate(arrays):
-            index = (_lookup(self.items_, array, f"sequence {row}", missing="ignore")
+            index = (_lookup(self.items_, array, f"{self.name}: sequence {row}",
+                             missing="ignore")
                      if len(array) else np.empty(0, np.int64))
             if (index < 0).any():
                 raise RecstackError(

@@ -260,9 +260,37 @@ class ValidationSplitMixin:
             return train, None
         from recstack.data.splits import random_split
 
-        split = random_split(train, float(self.validation_fraction), seed=self.seed)
+        fraction = float(self.validation_fraction)
+        _refuse_empty_validation(train, fraction, self.name)
+        split = random_split(train, fraction, seed=self.seed)
         # rows the split could not validate on (e.g. items only in the holdout) still train
         return concat([split.train, split.set_apart]), split.test
+
+
+def _refuse_empty_validation(train: Interactions, fraction: float, model: str) -> None:
+    """Refuse a ``validation_fraction`` that carves no row out of ``train``, naming it: the
+    per-user split's own refusal spoke of its ``test_fraction`` and said to raise it, which
+    the user never wrote. Each user keeps a training row and gives
+    ``round(fraction x their rows)`` to validation (as :func:`random_split` does)."""
+    rows = np.bincount(train.user_index, minlength=train.n_users)
+    rows = rows[rows > 0]
+    held = np.minimum(np.floor(fraction * rows + 0.5), rows - 1)
+    if held.any():
+        return
+    most = int(rows.max())
+    others = ("give the rows with fit(train, validation=...), or set validation_fraction=0 "
+              "to train without early stopping")
+    if most <= 1:
+        reason = "but every user has a single training row, which must stay in training"
+        remedy = others
+    else:
+        reason = (f"but the most rows any user has is {most:,}: round({fraction} x {most:,}) "
+                  f"= {int(np.floor(fraction * most + 0.5))}")
+        remedy = f"raise validation_fraction (at most 0.5), {others}"
+    raise ConfigError(
+        f"{model}: validation_fraction={fraction} holds out no validation row: each user "
+        "keeps a training row and gives round(validation_fraction x their rows) to "
+        f"validation, {reason}; {remedy}")
 
 
 def _all_in_train(validation: Interactions, train: Interactions) -> bool:

@@ -142,7 +142,11 @@ def test_it_learns_the_checkerboard_and_saves_its_embeddings(tmp_path):
     assert same_parity.mean() > 0.9
     loaded = load_model(model.save(tmp_path / "model"))
     assert loaded.get_params() == model.get_params()
-    np.testing.assert_array_equal(loaded.score_users(np.arange(3)), scores[:3])
+    # the same users in the same batch: a product of 3 rows and one of every row may take
+    # different BLAS kernels and differ in the last bits, which says nothing of the save
+    np.testing.assert_array_equal(loaded.score_users(np.arange(3)), model.score_users(np.arange(3)))
+    np.testing.assert_array_equal(loaded.item_embeddings(), model.item_embeddings())
+    np.testing.assert_array_equal(loaded.user_embeddings(), model.user_embeddings())
 
 
 @pytest.mark.parametrize(("name", "value"), [("alpha", 1.5), ("beta", -2), ("gamma", 1.2)])

@@ -219,8 +219,12 @@ def sequence_array(values: Any) -> np.ndarray:
     """``np.asarray(values)`` of a list (or other sequence) of ids, except that a list
     numpy reads as floats because an integer in it passes int64 (``[0, 2**63]``) is read
     as objects, so that integer keeps its digits instead of becoming 9.2e18. Raises
-    numpy's TypeError or ValueError on ragged nesting."""
+    numpy's TypeError or ValueError on ragged nesting. A list of numbers holding a boolean is
+    read as objects too, so the boolean is seen (numpy made ``[0, True]`` the ids 0 and 1)."""
     array = np.asarray(values)
+    if isinstance(values, list | tuple) and array.dtype.kind in "iuf" and array.ndim == 1 \
+            and any(isinstance(value, bool | np.bool_) for value in values):
+        return np.array(values, dtype=object)
     if array.dtype.kind == "f" and (np.abs(array) >= _WHOLE_FLOAT_LIMIT).any():
         return np.array(values, dtype=object)
     return array

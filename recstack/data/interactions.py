@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.idmap import IdMap, id_values, trim_text_ids
+from recstack.data.idmap import IdMap, id_values, sequence_array, trim_text_ids
 from recstack.errors import (
     ConfigError,
     DataFormatError,
@@ -620,11 +620,12 @@ def _whole_seconds(moment: Any, name: str) -> int:
     return int(moment)
 
 
-def _flat_array(values: Any, column: str, expected: str) -> np.ndarray:
-    """``np.asarray(values)``, refusing a ragged nested list (``[[1], [2, 3]]``) by its
-    column: numpy's own error names neither the column nor what was wrong with it."""
+def _flat_array(values: Any, column: str, expected: str,
+                read: Callable[[Any], np.ndarray] = np.asarray) -> np.ndarray:
+    """``read(values)`` (``np.asarray``), refusing a ragged nested list (``[[1], [2, 3]]``)
+    by its column: numpy's own error names neither the column nor what was wrong with it."""
     try:
-        return np.asarray(values)
+        return read(values)
     except ValueError:
         raise DataFormatError("holds lists of different lengths (a nested list, not one value "
                               "per row)", column=column, expected=expected) from None
@@ -635,7 +636,9 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
     refused (see ``_refuse_text_among_numbers``)."""
     if np.ma.isMaskedArray(ids):  # np.asarray would read the masked entries as ids
         ids = id_values(ids, f"column {column!r}")
-    array = _flat_array(ids, column, "one id per interaction")
+    # sequence_array: a list's booleans stay booleans for the id rule to refuse ([0, True]
+    # became users 0 and 1)
+    array = _flat_array(ids, column, "one id per interaction", read=sequence_array)
     if array.ndim != 1:
         raise DataFormatError(f"ids must be a flat list, got an array of shape {array.shape}",
                               column=column, expected="one id per interaction")

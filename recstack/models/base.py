@@ -871,11 +871,10 @@ def _as_ids(ids: Any, what: str) -> np.ndarray:
     except ValueError:  # ragged nesting
         array = None
     if isinstance(ids, list | tuple) and array is not None and array.ndim == 1 and (
-            array.dtype.kind in "US" or (array.dtype.kind in "iuf" and any(
-                isinstance(value, bool | np.bool_) for value in ids))):
-        # numpy's reading of a list loses what each value was ([0, True] became users 0
-        # and 1, ["2", 2.0] the text "2" and "2.0"): as objects, each value is read by the
-        # id rule (True refused, 2.0 the integer 2), as the loaders read them
+            array.dtype.kind in "US"):
+        # numpy's reading of a list as text loses what each value was (["2", 2.0] became
+        # the text "2" and "2.0"): as objects, each value is read by the id rule (2.0 the
+        # integer 2), as the loaders read them
         kept = np.empty(len(ids), dtype=object)
         kept[:] = list(ids)
         array = kept

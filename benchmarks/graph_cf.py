@@ -263,9 +263,11 @@ def benchmark(folder: Path, models: list[str], trials: int, seed: int,
                 print(f"  {folder.name} {name}: {outcome['error']}", file=sys.stderr)
                 continue
             row |= outcome
-            tuned[name] = outcome["params"]
         outcome = run_child(job | {"step": "fit", "params": row["params"]})
         row |= outcome
+        if name != "blend" and "error" not in row:
+            # a blend later in the same run takes this run's parameters, not the --tuned file's
+            tuned[name] = row["params"]
         rows.append(row)
         save(rows)
         if "error" in row:

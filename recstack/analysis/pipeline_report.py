@@ -27,7 +27,7 @@ from recstack.analysis.report import Report, Section, _table, render_html
 from recstack.atomic import write_text
 from recstack.errors import RecstackError
 
-__all__ = ["pipeline_report_html", "write_pipeline_report"]
+__all__ = ["check_step_output", "pipeline_report_html", "write_pipeline_report"]
 
 #: the colour of each check status on the page
 _STATUS_COLOUR = {"passed": "#1a7f37", "warned": "#9a6700", "failed": "#cf222e",
@@ -79,41 +79,88 @@ def _refuse_target_over_run(target: Path, folder: Path) -> None:
 
 
 _NUMBER = (int, float)
-#: what the page reads from report.json, field by field (dotted paths; ``[]`` is every entry
-#: of a list): a damaged or foreign file is refused naming the field, before rendering
-_REPORT_FIELDS: tuple[tuple[str, tuple[type, ...], str], ...] = (
-    ("pipeline", (str,), "the pipeline's name"),
-    ("run", (str, int), "the run's name"),
-    ("partitions", (list,), "a non-empty list of partitions"),
-    ("quality", (dict,), "an object"),
-    ("quality.summary", (dict,), "an object of counts"),
-    ("quality.summary.passed", (int,), "a count"),
-    ("quality.summary.warned", (int,), "a count"),
-    ("quality.summary.failed", (int,), "a count"),
-    ("quality.checks", (list,), "a list of checks"),
-    ("quality.checks[]", (dict,), "a check as an object"),
-    ("quality.checks[].check", (str,), "the check's name"),
-    ("quality.checks[].status", (str,), "passed, warned, failed or skipped"),
-    ("quality.new_partitions", (list,), "a list of partitions"),
-    ("drift", (dict,), "an object"),
-    ("drift.reference", (list,), "a list of partitions"),
-    ("drift.new", (list,), "a list of partitions"),
-    ("drift.flagged", (list,), "a list of measure names"),
-    ("drift.measures", (dict,), "an object of measure: value"),
-    ("train", (dict,), "an object"),
-    ("train.model", (str,), "the model's type"),
-    ("train.window", (str, int), "the training window"),
-    ("train.partitions", (list,), "a list of partitions"),
-    ("train.rows", (int,), "a count"),
-    ("train.fit_seconds", _NUMBER, "a number of seconds"),
-    ("evaluation", (dict,), "an object"),
-    ("evaluation.metric", (str,), "the gate's metric"),
-    ("evaluation.margin", _NUMBER, "a number"),
-    ("evaluation.publish", (bool,), "true or false"),
-    ("evaluation.reason", (str,), "the decision's reason"),
-    ("publish", (dict,), "an object"),
-    ("publish.published", (bool,), "true or false"),
+#: a number the page shows as "-" when it is null (a mean of no user, a p-value not computed)
+_NUMBER_OR_NULL = (int, float, type(None))
+#: what the page and the pipeline's report.txt read from report.json, field by field
+#: (dotted paths; ``[]`` is every entry of a list, ``{}`` every value of an object), with
+#: whether the field must be there (the page reads the others with a default): a damaged or
+#: foreign file is refused naming the field, before rendering. The pipeline checks each
+#: step's own file (``evaluate/evaluation.json`` is the ``evaluation`` part) with the same
+#: table when a resumed run reads it back (:func:`check_step_output`).
+_REPORT_FIELDS: tuple[tuple[str, tuple[type, ...], str, bool], ...] = (
+    ("pipeline", (str,), "the pipeline's name", True),
+    ("run", (str, int), "the run's name", True),
+    ("partitions", (list,), "a non-empty list of partitions", True),
+    ("partitions[]", (str,), "a partition's name", True),
+    ("quality", (dict,), "an object", True),
+    ("quality.summary", (dict,), "an object of counts", True),
+    ("quality.summary.passed", (int,), "a count", True),
+    ("quality.summary.warned", (int,), "a count", True),
+    ("quality.summary.failed", (int,), "a count", True),
+    ("quality.summary.skipped", (int,), "a count", False),
+    ("quality.checks", (list,), "a list of checks", True),
+    ("quality.checks[]", (dict,), "a check as an object", True),
+    ("quality.checks[].check", (str,), "the check's name", True),
+    ("quality.checks[].status", (str,), "passed, warned, failed or skipped", True),
+    ("quality.checks[].count", (int,), "a count", False),
+    ("quality.checks[].share", _NUMBER_OR_NULL, "a share of rows or null", False),
+    ("quality.checks[].examples", (list,), "a list of examples", False),
+    ("quality.checks[].message", (str,), "the check's message", False),
+    ("quality.checks[].partition", (str,), "a partition's name, or \"\" for all", False),
+    ("quality.new_partitions", (list,), "a list of partitions", True),
+    ("quality.new_partitions[]", (str,), "a partition's name", True),
+    ("drift", (dict,), "an object", True),
+    ("drift.reference", (list,), "a non-empty list of partitions", True),
+    ("drift.reference[]", (str,), "a partition's name", True),
+    ("drift.new", (list,), "a non-empty list of partitions", True),
+    ("drift.new[]", (str,), "a partition's name", True),
+    ("drift.reference_rows", (int,), "a count", False),
+    ("drift.new_rows", (int,), "a count", False),
+    ("drift.flagged", (list,), "a list of measure names", True),
+    ("drift.flagged[]", (str,), "a measure's name", True),
+    ("drift.measures", (dict,), "an object of measure: value", True),
+    ("drift.measures{}", _NUMBER_OR_NULL, "a number or null", True),
+    ("train", (dict,), "an object", True),
+    ("train.model", (str,), "the model's type", True),
+    ("train.strategy", (str,), "retrain, warm_start or fold_in", False),
+    ("train.window", (str, int), "the training window", True),
+    ("train.partitions", (list,), "a list of partitions", True),
+    ("train.partitions[]", (str,), "a partition's name", True),
+    ("train.rows", (int,), "a count", True),
+    ("train.fit_seconds", _NUMBER, "a number of seconds", True),
+    ("train.params", (dict,), "an object of hyperparameters", False),
+    ("evaluation", (dict,), "an object", True),
+    ("evaluation.metric", (str,), "the gate's metric", True),
+    ("evaluation.margin", _NUMBER, "a number", True),
+    ("evaluation.publish", (bool,), "true or false", True),
+    ("evaluation.reason", (str,), "the decision's reason", True),
+    ("evaluation.window", (str,), "the evaluation partition's name", False),
+    ("evaluation.candidate_mean", _NUMBER_OR_NULL, "a number or null", False),
+    ("evaluation.candidate_users", (int,), "a count", False),
+    ("evaluation.published_version", (int, type(None)), "a version number or null", False),
+    ("evaluation.published_mean", _NUMBER_OR_NULL, "a number or null", False),
+    ("evaluation.shared_users", (int,), "a count", False),
+    ("evaluation.difference", _NUMBER_OR_NULL, "a number or null", False),
+    ("evaluation.ci_low", _NUMBER_OR_NULL, "a number or null", False),
+    ("evaluation.ci_high", _NUMBER_OR_NULL, "a number or null", False),
+    ("evaluation.t_p_value", _NUMBER_OR_NULL, "a p-value or null", False),
+    ("evaluation.wilcoxon_p_value", _NUMBER_OR_NULL, "a p-value or null", False),
+    ("publish", (dict,), "an object", True),
+    ("publish.published", (bool,), "true or false", True),
+    ("publish.name", (str,), "the registry name it was published under", False),
+    ("publish.version", (int, type(None)), "the version it was published as (null when "
+     "nothing was)", False),
+    ("publish.reason", (str,), "why it was not published", False),
 )
+#: fields whose text is one of a few words
+_CHOICES = {"quality.checks[].status": ("passed", "warned", "failed", "skipped"),
+            "train.strategy": ("retrain", "warm_start", "fold_in")}
+#: lists the page reads the first and last entries of
+_NON_EMPTY = ("partitions", "drift.reference", "drift.new")
+#: the part of report.json each step's file is, by step: what a resumed run reads back
+STEP_SECTIONS = {"check": "quality", "drift": "drift", "train": "train",
+                 "evaluate": "evaluation", "publish": "publish"}
+_REPORT_REMEDY = "rerun the pipeline's report step or restore the file"
 
 
 _MISSING = object()
@@ -125,41 +172,79 @@ def _values_at(report: dict[str, Any], path: str) -> list[tuple[str, Any]]:
     already and is skipped here."""
     found: list[tuple[str, Any]] = [("", report)]
     for part in path.split("."):
-        key = part.removesuffix("[]")
+        key = part.removesuffix("[]").removesuffix("{}")
         found = [(f"{where}.{key}".lstrip("."), value.get(key, _MISSING))
                  for where, value in found if isinstance(value, dict)]
         if part.endswith("[]"):
             found = [(f"{where}[{i}]", entry) for where, value in found
                      if isinstance(value, list) for i, entry in enumerate(value)]
+        elif part.endswith("{}"):
+            found = [(f"{where}.{name}", entry) for where, value in found
+                     if isinstance(value, dict) for name, entry in value.items()]
     return found
+
+
+def _check_fields(source: Path, payload: Any, section: str, remedy: str) -> None:
+    """Refuse ``payload`` (report.json when ``section`` is "", else the part of it that
+    ``section`` names) unless every field of :data:`_REPORT_FIELDS` under it has its type,
+    naming the file, the first bad field and ``remedy``."""
+    prefix = f"{section}." if section else ""
+    what = "a pipeline run's report" if not section else f"the {section} step's output"
+    if not isinstance(payload, dict):
+        raise RecstackError(f"{source}: expected a JSON object ({what}), got a "
+                            f"{type(payload).__name__}; {remedy}")
+    for path, kinds, expected, required in _REPORT_FIELDS:
+        if not path.startswith(prefix):
+            continue
+        relative = path[len(prefix):]
+        for where, value in _values_at(payload, relative):
+            if value is _MISSING:
+                if not required:
+                    continue
+                raise RecstackError(f"{source}: missing {where!r} ({expected}); not {what} "
+                                    f"of a pipeline run, or a damaged one: {remedy}")
+            if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+                _refuse_field(source, where, value, expected, remedy)
+            if path in _CHOICES and value not in _CHOICES[path]:
+                _refuse_field(source, where, value, expected, remedy)
+    for path in _NON_EMPTY:
+        if path.startswith(prefix):
+            for where, value in _values_at(payload, path[len(prefix):]):
+                if not value:
+                    _refuse_field(source, where, value, "a non-empty list of partitions",
+                                  remedy)
+    publish = payload.get("publish") if not section else payload
+    if section in ("", "publish") and isinstance(publish, dict):
+        where = "publish." if not section else ""
+        for key in (("name", "version") if publish["published"] else ("reason",)):
+            if key not in publish:
+                raise RecstackError(f"{source}: missing '{where}{key}'; not {what} of a "
+                                    f"pipeline run, or a damaged one: {remedy}")
+        if publish["published"] and publish["version"] is None:
+            _refuse_field(source, f"{where}version", None, "the version it was published as "
+                          "(published is true)", remedy)
 
 
 def _check_report(source: Path, report: Any) -> None:
     """Refuse a report.json the page cannot be drawn from, naming the first bad field."""
-    if not isinstance(report, dict):
-        raise RecstackError(f"{source}: expected a JSON object (a pipeline run's report), "
-                            f"got a {type(report).__name__}")
-    for path, kinds, expected in _REPORT_FIELDS:
-        for where, value in _values_at(report, path):
-            if value is _MISSING:
-                raise RecstackError(f"{source}: missing {where!r} ({expected}); not the "
-                                    "report of a pipeline run, or a damaged one: rerun the "
-                                    "pipeline's report step")
-            if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-                _refuse_field(source, where, value, expected)
-    if not report["partitions"]:
-        _refuse_field(source, "partitions", [], "a non-empty list of partitions")
-    publish = report["publish"]
-    for key in (("name", "version") if publish["published"] else ("reason",)):
-        if key not in publish:
-            raise RecstackError(f"{source}: missing 'publish.{key}'; not the report of a "
-                                "pipeline run, or a damaged one: rerun the pipeline's report "
-                                "step")
+    _check_fields(source, report, "", _REPORT_REMEDY)
 
 
-def _refuse_field(source: Path, field: str, value: Any, expected: str) -> None:
+def check_step_output(source: Path, step: str, payload: Any, remedy: str) -> None:
+    """Refuse the JSON output of a pipeline step (``check/quality.json``,
+    ``evaluate/evaluation.json``... : see :data:`STEP_SECTIONS`) that a resumed run reads
+    back, when a field the later steps, report.txt or the page read is missing or of the
+    wrong type (an edit, or a file of another version), naming the file and the field: a
+    KeyError surfaced in the report step, and ``"publish": "false"`` published the model.
+    Steps without such a file are not looked at."""
+    if step in STEP_SECTIONS:
+        _check_fields(source, payload, STEP_SECTIONS[step], remedy)
+
+
+def _refuse_field(source: Path, field: str, value: Any, expected: str,
+                  remedy: str = _REPORT_REMEDY) -> None:
     raise RecstackError(f"{source}: {field!r} is {json.dumps(value)[:60]}; expected {expected}; "
-                        "rerun the pipeline's report step or restore the file")
+                        f"{remedy}")
 
 
 def pipeline_report_html(report: dict[str, Any]) -> str:

@@ -44,7 +44,7 @@ from recstack.analysis.results_folder import ResultsFolder, read_results
 from recstack.atomic import write_text
 from recstack.errors import RecstackError, UnknownColumnError
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
-from recstack.progress import Progress, resolve
+from recstack.progress import Progress, require_reporter, resolve
 
 REFIT_CHOICES = ("all", "embeddings", "none")
 #: test users the list-based sections look at, at most (a seeded subset above it)
@@ -130,6 +130,7 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
         raise RecstackError(f"projection must be 'tsne', 'umap' or None, got {projection!r}")
     if interactive is not None and not isinstance(interactive, bool):
         raise RecstackError(f"interactive must be True, False or None, got {interactive!r}")
+    _check_caller_options(experiment_base, progress, "write_report")
     if interactive is None:
         interactive = plotly_available()
     elif interactive and not plotly_available():
@@ -149,6 +150,26 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
                        seconds=time.perf_counter() - started)
     write_text(target, page)
     return target
+
+
+def _check_caller_options(experiment_base: Any, progress: Any, call: str) -> None:
+    """Refuse, before the folder is read, an ``experiment_base`` that is not an existing
+    folder (a number was a TypeError from os.path; a misspelt folder made every data
+    section say the data could not be loaded, blaming the data) and a ``progress`` that is
+    no reporter (an AttributeError on ``.task`` once the work had begun)."""
+    require_reporter(progress, call)
+    if experiment_base is None:
+        return
+    if not isinstance(experiment_base, str | os.PathLike) or not str(experiment_base).strip():
+        raise RecstackError(f"{call}: experiment_base must be the folder the experiment's "
+                            f"relative data paths are taken from (a path), or None, got "
+                            f"{experiment_base!r}")
+    if not Path(experiment_base).is_dir():
+        state = "is a file" if Path(experiment_base).exists() else "no such folder"
+        raise RecstackError(f"{call}: experiment_base = {str(experiment_base)!r}: {state}; "
+                            "give the folder the experiment file was in (its relative data "
+                            "paths are taken from there), or leave it out to use the "
+                            "base_folder results.json records")
 
 
 def _refuse_target_over_inputs(target: Path, folder: ResultsFolder,
@@ -185,6 +206,7 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
     """The report's sections, before rendering."""
     if refit not in REFIT_CHOICES:
         raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}")
+    _check_caller_options(experiment_base, progress, "build_report")
     # checked before the (slow) rebuild, not when the first map is drawn
     check_map_options(max_points=max_points, n_threads=n_threads)
     if colour_by is not None and not isinstance(colour_by, str):

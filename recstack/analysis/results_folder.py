@@ -191,10 +191,17 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
         for key in ("metrics", "aggregate", "meta"):
             if entry.get(key) is not None and not isinstance(entry[key], dict):
                 refuse(f"models[{number}].{key}", entry[key], "an object")
-        for key, kind in (("fit_seconds", (int, float)), ("users_without_relevant", (int,))):
-            value = entry.get(key)
-            if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-                refuse(f"models[{number}].{key}", value, "a number")
+        # fit_seconds may be null (not measured: read as NaN, as NaN is written); a count
+        # of users may not (it was an int() of None, a TypeError), nor may either be < 0
+        for key, kind, wanted in (
+                ("fit_seconds", (int, float, type(None)), "a number of seconds >= 0 or null"),
+                ("users_without_relevant", (int,), "a whole number of users >= 0")):
+            if key not in entry:
+                continue
+            value = entry[key]
+            if not isinstance(value, kind) or isinstance(value, bool) or (
+                    value is not None and value < 0):
+                refuse(f"models[{number}].{key}", value, wanted)
         for name, value in (entry.get("aggregate") or {}).items():
             if value is not None and (not isinstance(value, int | float)
                                       or isinstance(value, bool)):
@@ -281,6 +288,7 @@ def read_results(path: str | Path) -> ResultsFolder:
             calibration[label] = table
     return ResultsFolder(
         folder, payload, results,
-        {entry["model"]: float(entry.get("fit_seconds", np.nan)) for entry in models},
+        {entry["model"]: float(np.nan if entry.get("fit_seconds") is None
+                               else entry["fit_seconds"]) for entry in models},
         {label: list(found) for label, found in payload["diagnostics"].items()},
         calibration)

@@ -108,6 +108,19 @@ class EvaluationResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # a result built by hand: a label that is no text became a table's row name and a
+        # file name, a count given as text reached the report and JSON as it was
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise RecstackError(f"EvaluationResult: model must be the model's label as "
+                                f"non-empty text, got {self.model!r}")
+        count = self.users_without_relevant
+        if isinstance(count, bool | np.bool_) or not isinstance(count, int | np.integer) \
+                or count < 0:
+            raise RecstackError(f"{self.model}: users_without_relevant must be a whole "
+                                f"number of users >= 0, got {count!r}")
+        if not isinstance(self.meta, dict):
+            raise RecstackError(f"{self.model}: meta must be a dict of the evaluation's "
+                                f"settings, got {type(self.meta).__name__}")
         if not isinstance(self.per_user, pd.DataFrame):
             raise RecstackError(f"{self.model}: per_user must be a pandas DataFrame with one "
                                 "row per user (indexed by user id) and one column per metric, "
@@ -293,6 +306,9 @@ def _same_setting(a: Any, b: Any) -> bool:
 
 def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
     """Models as rows, metric means as columns."""
+    if isinstance(results, EvaluationResult) or not isinstance(results, list | tuple):
+        raise RecstackError(f"comparison_table needs a list of EvaluationResults, got "
+                            f"{type(results).__name__}")
     strangers = [type(r).__name__ for r in results if not isinstance(r, EvaluationResult)]
     if strangers:
         raise RecstackError(f"comparison_table needs EvaluationResults, got {strangers[0]}")

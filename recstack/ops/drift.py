@@ -126,6 +126,12 @@ def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
     sample, a NaN, text where numbers are due or a bad ``bins`` is refused with a
     :class:`~recstack.errors.RecstackError` naming it.
     """
+    if not isinstance(categorical, bool | np.bool_):
+        # "no" or 0.0 read by truth: the text "no" counted the values as categories
+        raise RecstackError(f"psi: categorical must be True or False, got {categorical!r}")
+    if categorical and edges is not None:
+        raise RecstackError("psi: edges bin numbers, but categorical=True gives one bin per "
+                            "distinct value and would ignore them; give one or the other")
     if categorical:
         reference, new = _labels(reference, new, "psi")
         levels, codes = np.unique(np.concatenate([reference, new]), return_inverse=True)
@@ -296,6 +302,9 @@ def genre_weights(data: Interactions) -> dict[Any, float] | None:
     """Interactions per genre (``1/g`` per genre of an item with ``g``), from the item
     table's ``genres`` column (a list of names, or one name, per item); None without it.
     The Python loop runs over the interacted items, not over the rows."""
+    if not isinstance(data, Interactions):
+        raise RecstackError(f"genre_weights: data must be recstack Interactions with an item "
+                            f"table, got {type(data).__name__}")
     table = data.item_table
     if table is None or "genres" not in table.columns:
         return None
@@ -325,6 +334,15 @@ def measure_drift(reference: Interactions, new: Interactions,
     (left out otherwise); ratings measures need explicit ratings (left out for implicit
     data).
     """
+    for name, window in (("reference", reference), ("new", new)):
+        if not isinstance(window, Interactions):
+            # a DataFrame of the logs was an AttributeError on .users deep inside
+            raise RecstackError(f"measure_drift: {name} must be recstack Interactions (e.g. "
+                                f"Interactions.from_frame(frame)), got "
+                                f"{type(window).__name__}")
+    if spec is not None and not isinstance(spec, DriftSpec):
+        raise RecstackError(f"measure_drift: spec must be a DriftSpec (e.g. "
+                            f"DriftSpec(psi_warn=0.25)) or None, got {type(spec).__name__}")
     spec = spec or DriftSpec()
     if not len(reference) or not len(new):
         raise RecstackError(f"drift needs interactions in both windows (reference: "

@@ -96,7 +96,10 @@ def fold_in_model(previous: Any, train: Interactions) -> Any:
     (see the module docstring). Returns a new fitted model of the same type and
     hyperparameters whose vocabulary is ``train``'s (compact it first to drop ids
     without events)."""
+    from recstack.evaluation.evaluator import check_interactions
+
     _check_foldable(previous)
+    check_interactions(train=train)  # a DataFrame was an AttributeError on .to_csr
     previous._require_fitted()
     n_factors = previous.item_factors_.shape[1]
     seen = sp.csr_matrix(train.to_csr(), dtype=np.float32)
@@ -141,6 +144,13 @@ def use_fold_in(between: int, strategies: Sequence[str], previous: Any) -> bool:
     """Whether this run folds in rather than trains: ``between`` > 0, a published model
     that can be folded into, and fewer than ``between`` fold-in runs since the last
     training run (``strategies``: the completed runs' strategies, oldest first)."""
+    if isinstance(between, bool) or not isinstance(between, int | np.integer):
+        raise ConfigError(f"use_fold_in: between must be a whole number of runs >= 0 "
+                          f"([training] fold_in_between), got {between!r}")
+    if isinstance(strategies, str) or not all(isinstance(s, str) for s in strategies):
+        raise ConfigError(f"use_fold_in: strategies must be a list of the completed runs' "
+                          f"strategies ('retrain', 'warm_start' or 'fold_in'), oldest first, "
+                          f"got {strategies!r:.80}")
     if between <= 0 or previous is None or getattr(previous, "name", None) not in \
             FOLD_IN_MODELS:
         return False

@@ -45,6 +45,9 @@ def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, me
     ``model`` was fitted on. Users without a relevant holdout row, or unknown to the model
     (or without history in it, for models that need one), are left out.
     """
+    from recstack.evaluation.evaluator import check_interactions
+
+    check_interactions(train=train, holdout=holdout)
     if not getattr(model, "is_fitted", False):
         raise RecstackError(f"gate: the model ({type(model).__name__}) is not fitted; fit it "
                             "(or load a saved one) before evaluating it")
@@ -126,6 +129,14 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
     was not evaluated); ``margin`` is a finite number >= 0 and ``min_users`` an integer
     >= 2 (a paired test needs two users). Anything else is refused with a
     :class:`~recstack.errors.ConfigError` naming the argument."""
+    if not isinstance(metric, str) or not metric.strip():
+        # it labels the values and the reason: 5 gave "candidate has no per-user metric 5"
+        raise ConfigError(f"gate: metric must be the compared metric's name as text, such as "
+                          f"'ndcg@10', got {metric!r}")
+    if published_version is not None and (isinstance(published_version, bool) or
+                                          not isinstance(published_version, int | np.integer)):
+        raise ConfigError(f"gate: published_version must be the registry version number of "
+                          f"the published model (an int) or None, got {published_version!r}")
     _check_number("margin", margin, low=0.0)
     if isinstance(min_users, bool) or not isinstance(min_users, int | np.integer) \
             or min_users < 2:
@@ -196,6 +207,11 @@ def _per_user(values: Any, which: str) -> pd.Series:
     infinite = np.flatnonzero(np.isinf(numbers))
     if len(infinite):
         raise RecstackError(f"{name} must be finite numbers, or NaN for a user not "
-                            f"evaluated; user {values.index[infinite[0]]!r} has "
+                            f"evaluated; user {_shown(values.index[infinite[0]])} has "
                             f"{numbers[infinite[0]]}")
     return pd.Series(numbers, index=values.index, name=values.name)
+
+
+def _shown(value: Any) -> str:
+    """An id as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)

@@ -46,6 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ from recstack.ops.quality import (
     check_partition,
     summary,
 )
-from recstack.progress import Progress, resolve
+from recstack.progress import Progress, require_reporter, resolve
 
 __all__ = ["RunOutcome", "run_pipeline", "STEPS"]
 
@@ -118,6 +119,17 @@ def run_pipeline(pipeline: str | Path | Pipeline, *, now: int | None = None,
         A quality check failed (the reasons are in the message and ``check.failed.json``).
     """
     check_clock(now, "run_pipeline")
+    # refused before anything runs: a bad on_step failed only after the first step had
+    # committed its outputs, a bad progress once the first step began
+    if not isinstance(pipeline, Pipeline | str | os.PathLike):
+        hint = (" (a parsed file goes through recstack.ops.pipeline_config.parse_pipeline "
+                "first)" if isinstance(pipeline, dict) else "")
+        raise ConfigError(f"run_pipeline: pipeline must be a pipeline file's path or a "
+                          f"loaded Pipeline, got {type(pipeline).__name__}{hint}")
+    require_reporter(progress, "run_pipeline")
+    if on_step is not None and not callable(on_step):
+        raise ConfigError(f"run_pipeline: on_step must be a function called with each "
+                          f"step's name, or None, got {type(on_step).__name__} {on_step!r:.60}")
     spec = pipeline if isinstance(pipeline, Pipeline) else load_pipeline(pipeline)
     with pipeline_lock(spec.work, spec.name):
         return _Run(spec, now, resolve(progress), on_step).go()
@@ -198,9 +210,15 @@ class _Run:
         return (self.folder / step).is_dir()
 
     def _read(self, step: str, name: str) -> dict[str, Any]:
-        """A JSON file (an object) that an earlier step of this run committed."""
-        return _read_json(self.folder / step / name,
-                          f"remove the folder {self.folder / step} to redo that step")
+        """A JSON file (an object) that an earlier step of this run committed, its fields
+        checked as the later steps and the report read them."""
+        from recstack.analysis.pipeline_report import check_step_output
+
+        path, remedy = self.folder / step / name, f"remove the folder {self.folder / step} "\
+            "to redo that step"
+        payload = _read_json(path, remedy)
+        check_step_output(path, step, payload, remedy)
+        return payload
 
     def _snapshot(self) -> list[Any]:
         """The partitions the check step saw (what the other steps read)."""
@@ -412,8 +430,11 @@ class _Run:
         for run in self._state()["completed"]:
             path = self.spec.work / RUNS / run / "train" / "train.json"
             if path.is_file():
-                meta = _read_json(path, f"restore it or remove {self.spec.work / STATE} "
-                                        "to start over")
+                from recstack.analysis.pipeline_report import check_step_output
+
+                remedy = f"restore it or remove {self.spec.work / STATE} to start over"
+                meta = _read_json(path, remedy)
+                check_step_output(path, "train", meta, remedy)
                 strategies.append(meta.get("strategy", "retrain"))
         return strategies
 
@@ -546,7 +567,9 @@ def _number(value: Any, spec: str = ".4f") -> str:
 
 
 def _text(report: dict[str, Any]) -> str:
-    """The run report as text (the JSON has everything; this is what a person reads)."""
+    """The run report as text (the JSON has everything; this is what a person reads).
+    Fields the report's checks leave optional (:mod:`recstack.analysis.pipeline_report`)
+    are read with a default, as the page reads them."""
     quality, drift = report["quality"], report["drift"]
     train, evaluation, publish = report["train"], report["evaluation"], report["publish"]
     counts = quality["summary"]
@@ -555,9 +578,10 @@ def _text(report: dict[str, Any]) -> str:
              f"({len(report['partitions'])}); new: {', '.join(quality['new_partitions'])}",
              "",
              f"quality: {counts['passed']} passed, {counts['warned']} warned, "
-             f"{counts['failed']} failed, {counts['skipped']} skipped"]
-    lines += ["  " + CheckResult(**check).line() for check in quality["checks"]
-              if check["status"] == "warned"]
+             f"{counts['failed']} failed, {counts.get('skipped', 0)} skipped"]
+    fields = ("check", "status", "count", "share", "examples", "message", "partition")
+    lines += ["  " + CheckResult(**{key: check[key] for key in fields if key in check}).line()
+              for check in quality["checks"] if check["status"] == "warned"]
     lines += ["", f"drift: {drift['reference'][0]}..{drift['reference'][-1]} against "
               f"{drift['new'][0]}"]
     for name, value in drift["measures"].items():
@@ -568,19 +592,19 @@ def _text(report: dict[str, Any]) -> str:
     lines += ["", f"train: {train['model']} {strategy} on {train['rows']:,} rows of "
               f"{', '.join(train['partitions'])} ({train['window']} window) in "
               f"{train['fit_seconds']:.1f} s",
-              "", f"gate on {evaluation['window']} ({evaluation['metric']}, margin "
+              "", f"gate on {evaluation.get('window', '-')} ({evaluation['metric']}, margin "
               f"{evaluation['margin']:g}):",
-              f"  new model        {_number(evaluation['candidate_mean'])} over "
-              f"{evaluation['candidate_users']:,} users"]
-    if evaluation["published_version"] is not None:
+              f"  new model        {_number(evaluation.get('candidate_mean'))} over "
+              f"{evaluation.get('candidate_users', 0):,} users"]
+    if evaluation.get("published_version") is not None:
         lines += [f"  published v{evaluation['published_version']:<6} "
-                  f"{_number(evaluation['published_mean'])}",
-                  f"  difference       {_number(evaluation['difference'], '+.4f')} "
-                  f"[{_number(evaluation['ci_low'], '+.4f')}, "
-                  f"{_number(evaluation['ci_high'], '+.4f')}] over "
-                  f"{evaluation['shared_users']:,} shared users; paired t p="
-                  f"{_number(evaluation['t_p_value'], '.3g')}, Wilcoxon p="
-                  f"{_number(evaluation['wilcoxon_p_value'], '.3g')}"]
+                  f"{_number(evaluation.get('published_mean'))}",
+                  f"  difference       {_number(evaluation.get('difference'), '+.4f')} "
+                  f"[{_number(evaluation.get('ci_low'), '+.4f')}, "
+                  f"{_number(evaluation.get('ci_high'), '+.4f')}] over "
+                  f"{evaluation.get('shared_users', 0):,} shared users; paired t p="
+                  f"{_number(evaluation.get('t_p_value'), '.3g')}, Wilcoxon p="
+                  f"{_number(evaluation.get('wilcoxon_p_value'), '.3g')}"]
     verdict = (f"published as {publish['name']}@{publish['version']}" if publish["published"]
                else "not published")
     lines += [f"  {evaluation['reason']}", "", f"result: {verdict}"]

@@ -268,6 +268,11 @@ def _refuse_inside_partitions(partitions: Path, outputs: list[tuple[str, str, Pa
 
 def load_pipeline(path: str | Path) -> Pipeline:
     """Read and validate a pipeline file; relative paths are taken from its folder."""
+    import os
+
+    if not isinstance(path, str | os.PathLike):  # Path(5) was a TypeError from pathlib
+        raise ConfigError(f"load_pipeline: path must be the pipeline file's path, got "
+                          f"{type(path).__name__} {path!r:.60}")
     path = Path(path)
     raw = read_toml(path, "pipeline")
     return parse_pipeline(raw, source=str(path), base=path.parent.absolute())

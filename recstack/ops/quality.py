@@ -99,9 +99,7 @@ class QualitySpec(Spec):
                               f"volume_warn = {self.volume_warn}")
         if self.timestamp_floor is not None:
             floor_seconds(self.timestamp_floor)
-        if self.shares is None:
-            object.__setattr__(self, "shares", {
-                name: ShareThreshold(*default) for name, default in SHARE_CHECKS.items()})
+        object.__setattr__(self, "shares", _checked_shares(self.shares))
 
     @classmethod
     def from_table(cls, table: dict[str, Any], file: str = "") -> QualitySpec:
@@ -148,6 +146,36 @@ class QualitySpec(Spec):
         spec = build_spec(cls, plain, where)
         object.__setattr__(spec, "shares", shares)
         return spec
+
+
+def _checked_shares(shares: dict | None) -> dict[str, ShareThreshold]:
+    """Every share check's thresholds, from ``QualitySpec(shares=...)``: a
+    :class:`ShareThreshold` or a ``{"warn": ..., "fail": ...}`` dict per check name, the
+    checks left out at their defaults. A misspelt name (kept, while the check it meant ran
+    at its default) or a bare number (an AttributeError in the first partition's check)
+    is refused naming it."""
+    checked = {name: ShareThreshold(*default) for name, default in SHARE_CHECKS.items()}
+    if shares is None:
+        return checked
+    from recstack.specs import did_you_mean
+
+    for name, value in shares.items():
+        if name not in SHARE_CHECKS:
+            raise ConfigError(f"QualitySpec: shares has no check {name!r}"
+                              f"{did_you_mean(name, SHARE_CHECKS)}; the checks with "
+                              f"thresholds are: {', '.join(SHARE_CHECKS)}")
+        if isinstance(value, dict):
+            default = dict(zip(("warn", "fail"), SHARE_CHECKS[name], strict=True))
+            value = build_spec(ShareThreshold, default | value,
+                               f"QualitySpec: shares[{name!r}] ")
+        elif not isinstance(value, ShareThreshold):
+            warn, fail = SHARE_CHECKS[name]
+            raise ConfigError(f"QualitySpec: shares[{name!r}] = {value!r}: expected the "
+                              f"check's thresholds, ShareThreshold(warn={warn}, fail={fail}) "
+                              f"or {{'warn': {warn}, 'fail': {fail}}} (shares of rows in "
+                              "[0, 1])")
+        checked[name] = value
+    return checked
 
 
 @dataclass
@@ -234,6 +262,10 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         Known item and user ids (the unknown-id checks are skipped when None).
     """
     check_clock(now, "check_partition")
+    _check_arguments(table, spec, label=label, rating_range=rating_range, explicit=explicit,
+                     previous_rows=previous_rows, period=period,
+                     catalogs={"catalog_items": catalog_items,
+                               "catalog_users": catalog_users})
     results: list[CheckResult] = []
 
     def add(check: str, status: str, message: str, count: int = 0, share: float = 0.0,
@@ -350,6 +382,51 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
     else:
         add("volume", SKIPPED, "no previous partitions to compare with")
     return results
+
+
+def _check_arguments(table: Any, spec: Any, *, label: Any, rating_range: Any,
+                     explicit: Any, previous_rows: Any, period: Any,
+                     catalogs: dict[str, Any]) -> None:
+    """Refuse an argument of :func:`check_partition` that is not what it documents, naming
+    it: a pandas frame, a dict of thresholds, a rating range or a period as text were
+    AttributeErrors and TypeErrors from inside a check, and a reversed rating range (5, 1)
+    failed every row of the range check without a word about the range itself."""
+    where = "check_partition"
+    if not isinstance(table, pa.Table):
+        hint = (" (convert a pandas DataFrame with pyarrow.Table.from_pandas(frame, "
+                "preserve_index=False))" if isinstance(table, pd.DataFrame) else "")
+        raise ConfigError(f"{where}: table must be a pyarrow.Table of the partition's rows, "
+                          f"got {type(table).__name__}{hint}")
+    if not isinstance(spec, QualitySpec):
+        raise ConfigError(f"{where}: spec must be a QualitySpec (e.g. QualitySpec() or "
+                          f"QualitySpec(volume_warn=3.0)), got {type(spec).__name__}")
+    if not isinstance(label, str):
+        raise ConfigError(f"{where}: label must be the partition's name as text, got "
+                          f"{label!r}")
+    if not isinstance(explicit, bool | np.bool_):
+        raise ConfigError(f"{where}: explicit must be True or False, got {explicit!r}")
+    for name, pair, words in (("rating_range", rating_range, "(low, high) of the ratings, "
+                               "low < high"),
+                              ("period", period, "(start, end) in Unix seconds, start < end")):
+        if pair is None:
+            continue
+        numbers = (int, np.integer) if name == "period" else (int, float, np.number)
+        if isinstance(pair, str | bytes) or not hasattr(pair, "__len__") or len(pair) != 2 \
+                or any(isinstance(x, bool | np.bool_) or not isinstance(x, numbers)
+                       or not np.isfinite(x) for x in pair) or not pair[0] < pair[1]:
+            raise ConfigError(f"{where}: {name} must be {words}, or None, got {pair!r}")
+    if previous_rows is not None and (
+            isinstance(previous_rows, str | bytes | dict)
+            or not hasattr(previous_rows, "__iter__")
+            or any(isinstance(x, bool | np.bool_) or not isinstance(x, int | np.integer)
+                   or x < 0 for x in previous_rows)):
+        raise ConfigError(f"{where}: previous_rows must be a list of the row counts (whole "
+                          "numbers >= 0) of the partitions before this one, oldest first, "
+                          f"or None, got {previous_rows!r:.80}")
+    for name, known in catalogs.items():
+        if known is not None and (isinstance(known, str | bytes) or np.ndim(known) != 1):
+            raise ConfigError(f"{where}: {name} must be a 1-D list or array of the known "
+                              f"ids, or None, got {known!r:.80}")
 
 
 def check_clock(now: Any, where: str) -> None:

@@ -56,7 +56,7 @@ def _edited(edit):
     (_edited(lambda r: r.__setitem__("partitions", [])), "'partitions' is \\[\\]; expected a non"),
     (_edited(lambda r: r["publish"].pop("name")), "missing 'publish.name'"),
     (_edited(lambda r: r["evaluation"].__setitem__("candidate_mean", "x")),
-     "a field has a value the page cannot show"),
+     "'evaluation.candidate_mean' is \"x\"; expected a number or null"),
 ])
 def test_a_damaged_report_names_the_file_and_field(tmp_path, report, message):
     folder = _write(tmp_path, report)

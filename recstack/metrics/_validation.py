@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.errors import RecstackError
+from recstack.specs import finite_or_infinite
 
 __all__ = ["MetricInputError"]
 
@@ -83,6 +84,40 @@ def _kind_problem(dtype: np.dtype, array: np.ndarray | None) -> str | None:
             if isinstance(value, _dt.date | _dt.timedelta | np.datetime64 | np.timedelta64):
                 return f"dates or times such as {str(value)!r}"
     return None
+
+
+def beyond_float(values: Any, name: str) -> str:
+    """The message for ``values`` holding a number too large for float64 (an integer of
+    hundreds of digits: Python, JSON and TOML read integers of any length), where numpy's
+    conversion raised a bare OverflowError: names ``name``, the first such value and its
+    position. Called only once the conversion has failed."""
+    try:
+        cells = np.asarray(values, dtype=object)
+    except (TypeError, ValueError):
+        cells = np.asarray([values], dtype=object)[:0]
+    where, shown = "", "a value"
+    for index in np.ndindex(cells.shape):
+        try:
+            float(cells[index])
+        except OverflowError:
+            shown = _huge(cells[index])
+            where = (f" at position {index[0] if len(index) == 1 else index}"
+                     if index else "")
+            break
+        except (TypeError, ValueError):
+            continue
+    return (f"{name} holds {shown}{where}, too large for a float64 number (at most about "
+            "1.8e308 in size); rescale the values or fix the one that is wrong")
+
+
+def _huge(value: Any) -> str:
+    """A number as the user wrote it, an integer of more than 20 digits shortened to ``a
+    401-digit integer``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, numbers.Integral) and len(str(abs(int(value)))) > 20:
+        return f"a {len(str(abs(int(value))))}-digit integer"
+    return f"{value!r:.40}"
 
 
 def _plain_text(value: Any) -> str:
@@ -170,27 +205,32 @@ def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> 
     """Return ``value`` as a finite float that is > 0 (or >= 0 with ``allow_zero``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise MetricInputError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+    number = finite_or_infinite(value)  # an integer past the float range: refused as inf
+    if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise MetricInputError(f"{name} must be a finite number {bound}, got {value}")
-    return value
+        shown = _huge(value) if isinstance(value, numbers.Integral) and np.isinf(number) \
+            else number
+        raise MetricInputError(f"{name} must be a finite number {bound}, got {shown}")
+    return number
 
 
 def check_finite_float(value: Any, name: str) -> float:
     """Return ``value`` as a finite float."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise MetricInputError(f"{name} must be a finite number, got {value!r}")
-    if not np.isfinite(float(value)):
-        raise MetricInputError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
+    number = finite_or_infinite(value)  # an integer past the float range: refused as inf
+    if not np.isfinite(number):
+        raise MetricInputError(f"{name} must be a finite number, got {_huge(value)}")
+    return number
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     """Return ``value`` after checking that it is one of ``choices``."""
-    if value not in choices:
+    # text only: an array or a Series compared with ``in`` raised numpy's "truth value of
+    # an array is ambiguous"
+    if not isinstance(value, str) or value not in choices:
         options = ", ".join(repr(c) for c in choices)
-        raise MetricInputError(f"{name} must be one of {options}; got {value!r}")
+        raise MetricInputError(f"{name} must be one of {options}; got {value!r:.80}")
     return str(value)
 
 
@@ -227,6 +267,8 @@ def as_float_array(
     refuse_not_numbers(values, name)
     try:
         array = np.asarray(values, dtype=np.float64)
+    except OverflowError:
+        raise MetricInputError(beyond_float(values, name)) from None
     except (TypeError, ValueError):
         raise MetricInputError(
             f"{name} must be an array of numbers ({shape_words}); the {type(values).__name__} "
@@ -506,6 +548,8 @@ def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.floa
     refuse_not_numbers(grades, name)
     try:
         array = np.asarray(grades, dtype=np.float64)
+    except OverflowError:
+        raise MetricInputError(beyond_float(grades, name)) from None
     except (TypeError, ValueError):  # ragged rows, or values that are not numbers
         raise MetricInputError(f"{name} must be a 2-D (n_users, K) array of numbers, got "
                                f"{type(grades).__name__}") from None
@@ -517,18 +561,40 @@ def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.floa
 
 
 def as_counts(counts: ArrayLike, name: str, n: int) -> NDArray[np.int64]:
-    """Return a 1-D int64 array of ``n`` non-negative whole numbers."""
+    """Return a 1-D int64 array of ``n`` non-negative whole numbers; a value that is not
+    one (a fraction, NaN, a number past int64) is named with its position."""
     refuse_not_numbers(counts, name)
-    array = np.asarray(counts)
+    try:
+        array = np.asarray(counts)
+    except ValueError:  # rows of different lengths
+        raise MetricInputError(f"{name} must be 1-D with {n} entries (one count per user), "
+                               "got rows of different lengths") from None
     if array.ndim != 1 or array.shape[0] != n:
         raise MetricInputError(f"{name} must be 1-D with {n} entries, got shape {array.shape}")
     if array.size and not np.issubdtype(array.dtype, np.integer):
-        as_float = array.astype(np.float64)
-        if not np.all(np.isfinite(as_float) & (as_float == np.round(as_float))):
-            raise MetricInputError(f"{name} must hold whole numbers")
+        try:
+            as_float = array.astype(np.float64)
+        except OverflowError:
+            raise MetricInputError(beyond_float(array, name)) from None
+        except (TypeError, ValueError):
+            raise MetricInputError(f"{name} must hold whole numbers, got values of type "
+                                   f"{array.dtype}") from None
+        # beyond int64 the cast wrapped round (1e30 was reported as -9223372036854775808)
+        bad = ~(np.isfinite(as_float) & (as_float == np.round(as_float))) \
+            | (np.abs(as_float) >= 2.0**63)
+        if bad.any():
+            position = int(np.flatnonzero(bad)[0])
+            raise MetricInputError(f"{name} must hold whole numbers (counts); position "
+                                   f"{position} holds {_huge(array[position])}")
+    elif array.size and array.dtype == np.uint64 and array.max() > _MAX_KEY:
+        position = int(np.argmax(array > _MAX_KEY))
+        raise MetricInputError(f"{name} must hold whole numbers (counts); position "
+                               f"{position} holds {int(array[position])}, past int64")
     array = array.astype(np.int64)
     if array.size and array.min() < 0:
-        raise MetricInputError(f"{name} must be non-negative, got {int(array.min())}")
+        position = int(np.argmax(array < 0))
+        raise MetricInputError(f"{name} must be non-negative; position {position} holds "
+                               f"{int(array[position])}")
     return array
 
 

@@ -12,6 +12,7 @@ Per-user functions return one float64 per row and ``NaN`` for a row whose metric
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from recstack.metrics._validation import (
     refuse_label_text,
     refuse_reordered_rows,
 )
+from recstack.specs import finite_or_infinite
 
 __all__ = [
     "average_popularity",
@@ -136,8 +138,10 @@ def novelty(
         ``n_users``.
     """
     n_users = check_k(n_users, name="n_users")
-    if (isinstance(smoothing, bool) or not isinstance(smoothing, int | float | np.number)
-            or not 0 <= smoothing < np.inf):
+    # real numbers only (a complex one raised a TypeError), compared as floats (an integer
+    # past the float range is refused as an infinity, not an OverflowError)
+    if (isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real)
+            or not 0 <= finite_or_infinite(smoothing) < np.inf):
         raise MetricInputError(f"smoothing must be a finite number >= 0, got {smoothing!r}")
     counts = _item_values(item_counts, "item_counts")
     if counts.size and counts.max() > n_users:

@@ -22,6 +22,7 @@ from recstack.metrics._validation import (
     MetricInputError,
     as_csr,
     as_float_array,
+    check_choice,
     check_k,
     check_lists,
     refuse_label_text,
@@ -139,8 +140,7 @@ def list_genre_distribution(recommended: ArrayLike, item_genres: Any, *,
     """
     shares = item_genre_shares(item_genres)
     rec = check_lists(recommended, shares.shape[0], k, catalog="item_genres")
-    if weighting not in ("uniform", "position"):
-        raise MetricInputError(f"weighting must be 'uniform' or 'position', got {weighting!r}")
+    check_choice(weighting, "weighting", ("uniform", "position"))
     listed = rec >= 0
     if rec.shape[1] == 0:
         return np.zeros((rec.shape[0], shares.shape[1]))
@@ -222,7 +222,7 @@ def long_tail_share(recommended: ArrayLike, long_tail: ArrayLike, *, k: int | No
         NaN for an empty list.
     """
     refuse_reordered_rows(long_tail, "long_tail")  # one flag per item, by position
-    tail = np.asarray(long_tail)
+    tail = _flags(long_tail)
     if tail.ndim != 1 or tail.dtype != bool:
         raise MetricInputError("long_tail must be a 1-D boolean array, one entry per item")
     rec = check_lists(recommended, tail.size, k, catalog="long_tail")
@@ -256,7 +256,7 @@ def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int
     """
     n_groups = check_k(n_groups, name="n_groups", most=MAX_POSITIONS)
     refuse_reordered_rows(item_groups, "item_groups")  # one group per item, by position
-    groups = np.asarray(item_groups)
+    groups = _flags(item_groups)
     if groups.ndim != 1 or groups.dtype.kind not in "iu":
         raise MetricInputError("item_groups must be a 1-D integer array, one group per item")
     if groups.size and (groups.min() < 0 or groups.max() >= n_groups):
@@ -300,6 +300,16 @@ def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> 
     if abs(wanted.sum() - 1) > 1e-9:
         raise MetricInputError("target must hold non-negative shares summing to 1")
     return float(0.5 * np.abs(shares - wanted).sum())
+
+
+def _flags(values: Any) -> np.ndarray:
+    """One value per item as an array; nested lists of different lengths (numpy's
+    "inhomogeneous shape" ValueError) become an object array, which the callers' checks of
+    the dimension and dtype refuse by name."""
+    try:
+        return np.asarray(values)
+    except ValueError:
+        return np.empty((0, 0), dtype=object)
 
 
 def _distributions(values: ArrayLike, shape: tuple[int, ...], name: str

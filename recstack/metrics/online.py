@@ -49,6 +49,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from recstack.metrics._validation import MetricInputError, as_float_1d
+from recstack.specs import finite_or_infinite
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -101,6 +102,13 @@ def validate_events(events: pd.DataFrame) -> pd.DataFrame:
     """
     if not isinstance(events, pd.DataFrame):
         raise MetricInputError(f"events must be a pandas DataFrame, got {type(events).__name__}")
+    if isinstance(events.columns, pd.MultiIndex):
+        # a column lookup by name gave a frame per name (numpy's "truth value of a Series is
+        # ambiguous")
+        raise MetricInputError(
+            f"events has column names of {events.columns.nlevels} levels, such as "
+            f"{events.columns[0]!r}; give one level of plain names {list(EVENT_COLUMNS)} "
+            "(e.g. events.columns = events.columns.get_level_values(0))")
     missing = [column for column in EVENT_COLUMNS if column not in events.columns]
     if missing:
         present = [str(c) for c in events.columns]
@@ -121,6 +129,10 @@ def validate_events(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty:
         raise MetricInputError("events is empty; online metrics need at least one event")
     log = events.loc[:, list(EVENT_COLUMNS)].copy()
+    # the index keeps its labels (they name rows in messages) but not its names: an index
+    # named 'session_id' (set_index(..., drop=False), a frame from a groupby) made every
+    # grouping by that column pandas' "both an index level and a column label" ValueError
+    log.index = log.index.set_names([None] * log.index.nlevels)
     for column in ("variant", "session_id", "event", "timestamp"):
         if log[column].isna().any():
             row = log.index[log[column].isna()][0]
@@ -477,6 +489,12 @@ def compare_variants(
             f"{metric!r} is a ratio of totals without per-session observations, so neither test "
             f"applies (use a bootstrap over sessions); testable: {testable}"
         )
+    for role, name in (("control", control), ("treatment", treatment)):
+        if not isinstance(name, Hashable):
+            # an array compared with == raised numpy's "truth value is ambiguous"
+            raise MetricInputError(f"{role} must be one variant, a value of the events' "
+                                   f"'variant' column (a text or a number), got "
+                                   f"{type(name).__name__} {name!r:.60}")
     if control == treatment:
         raise MetricInputError(f"control and treatment are both {control!r}; name two variants")
     sessions = _sessions(validate_events(events))
@@ -629,7 +647,17 @@ def _numbers(values: pd.Series, column: str, wanted: str, *,
     if pd.api.types.is_complex_dtype(values):
         raise MetricInputError(f"events column {column!r} holds complex numbers; it must hold "
                                f"{wanted}")
-    converted = pd.to_numeric(values, errors="coerce")
+    try:
+        converted = pd.to_numeric(values, errors="coerce")
+    except OverflowError:  # an integer of hundreds of digits (Python reads any length)
+        position = next((i for i, value in enumerate(values.to_numpy(dtype=object))
+                         if isinstance(value, numbers.Integral)
+                         and not math.isfinite(finite_or_infinite(value))), 0)
+        raise MetricInputError(
+            f"events column {column!r} must hold {wanted}; row "
+            f"{_shown(values.index[position])} holds a "
+            f"{len(str(abs(int(values.iloc[position]))))}-digit integer, too large for a "
+            "float64 number") from None
     failed = converted.isna() & values.notna()
     if failed.any() or not pd.api.types.is_numeric_dtype(converted) \
             or pd.api.types.is_complex_dtype(converted):

@@ -457,6 +457,16 @@ def ndcg_at_k(
             f"ideal has {ideal_arr.shape[1]} columns but k={k}; "
             "build it with ideal_grades(truth, k)"
         )
+    # the ideal DCG and the test for users without relevant items (ideal[:, 0] == 0) read
+    # the grades best first: an unsorted row gave a wrong nDCG, or NaN, without a word
+    rising = np.diff(ideal_arr[:, :k], axis=1) > 0
+    if rising.any():
+        row = int(np.flatnonzero(rising.any(axis=1))[0])
+        raise MetricInputError(
+            f"ideal row {row} is not sorted from the highest grade down "
+            f"({ideal_arr[row, :min(k, 5)].tolist()}{'...' if k > 5 else ''}); build it "
+            "with ideal_grades(truth, k), which sorts each user's grades in descending "
+            "order")
     name = "ndcg" if gain == "exponential" else "ndcg_linear"
     top = np.ascontiguousarray(grades_arr[:, :k])
     flat = np.flatnonzero(top > 0)

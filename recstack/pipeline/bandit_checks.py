@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import RecstackError
-from recstack.metrics._validation import refuse_not_numbers
+from recstack.metrics._validation import beyond_float, refuse_not_numbers
+from recstack.specs import finite_or_infinite
 
 
 class BanditInputError(RecstackError, ValueError):
@@ -58,6 +59,8 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
     refuse_complex(f"{where}: {name}", value, BanditInputError)
     try:
         array = np.asarray(value, dtype=np.float64)
+    except OverflowError:
+        raise BanditInputError(f"{where}: {beyond_float(value, name)}") from None
     except (TypeError, ValueError) as error:
         with_missing = _missing_as_nan(value)
         if with_missing is None:
@@ -195,7 +198,8 @@ def check_number(where: str, name: str, value: Any, *, low: float = -np.inf,
     """``value`` as a finite float in the given interval (not true/false or text)."""
     ok = not isinstance(value, bool) and isinstance(value, int | float | np.integer
                                                    | np.floating)
-    number = float(value) if ok else float("nan")
+    # an integer past the float range is refused as an infinity, not an OverflowError
+    number = finite_or_infinite(value) if ok else float("nan")
     ok = ok and np.isfinite(number) and (number >= low if low_inclusive else number > low) \
         and (number <= high if high_inclusive else number < high)
     if not ok:

@@ -153,7 +153,7 @@ class Policy(ABC):
         """The ``k`` items to show each user, best first: int64 array (n_users, k)."""
         self._ready()
         where = f"{self.name}.select"
-        users = np.asarray(users)
+        users = _users(where, users)
         if users.ndim != 1:
             raise BanditInputError(f"{where}: users must be a 1-D array, got shape "
                                    f"{users.shape}")
@@ -191,7 +191,7 @@ class Policy(ABC):
         check_shape(where, "rewards", rewards, items.shape)
         check_distinct_rows(where, "items", items)
         check_unit_interval(where, "rewards", rewards)
-        users = np.asarray(users)
+        users = _users(where, users)
         if users.shape != (items.shape[0],):
             raise BanditInputError(f"{where}: users must have one entry per row of items "
                                    f"({items.shape[0]}), got shape {users.shape}")
@@ -218,11 +218,26 @@ class Policy(ABC):
     def _check_available(self, where: str, available: Any) -> np.ndarray:
         if available is None:
             return np.ones(self.n_items, dtype=bool)
-        mask = np.asarray(available)
+        try:
+            mask = np.asarray(available)
+        except ValueError:  # nested lists of different lengths
+            raise BanditInputError(f"{where}: available must be a boolean mask of shape "
+                                   f"({self.n_items},), got nested lists of different "
+                                   "lengths") from None
         if mask.dtype != bool or mask.shape != (self.n_items,):
             raise BanditInputError(f"{where}: available must be a boolean mask of shape "
                                    f"({self.n_items},), got {mask.dtype} {mask.shape}")
         return mask
+
+
+def _users(where: str, users: Any) -> np.ndarray:
+    """The users of a round as an array; rows of different lengths (numpy's "inhomogeneous
+    shape" ValueError) refused by name."""
+    try:
+        return np.asarray(users)
+    except ValueError:
+        raise BanditInputError(f"{where}: users must be a 1-D array, one entry per user of "
+                               "the round; got nested lists of different lengths") from None
 
 
 def _top_k_random_ties(scores: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:

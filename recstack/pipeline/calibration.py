@@ -52,7 +52,7 @@ from numpy.typing import ArrayLike
 
 from recstack.atomic import write_text
 from recstack.errors import ConfigError, RecstackError
-from recstack.metrics._validation import check_aligned
+from recstack.metrics._validation import beyond_float, check_aligned
 from recstack.metrics.classification import (
     calibration_ratio,
     expected_calibration_error,
@@ -60,7 +60,7 @@ from recstack.metrics.classification import (
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
-from recstack.specs import did_you_mean
+from recstack.specs import did_you_mean, finite_or_infinite
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
            "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",
@@ -242,7 +242,12 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
                                f"{', '.join(sorted(_REGISTRY))}")
     try:
         calibrator = _REGISTRY[kind]._from_json(data)
-    except (KeyError, TypeError, ValueError) as error:
+    except KeyError as error:
+        # the KeyError's own text was the bare field name: "damaged platt calibrator
+        # ('slope')"
+        raise CalibrationError(f"{where}: damaged {kind} calibrator (missing field "
+                               f"{error.args[0]!r})") from None
+    except (TypeError, ValueError) as error:
         raise CalibrationError(f"{where}: damaged {kind} calibrator ({error})") from None
     try:
         calibrator._check_params()
@@ -267,8 +272,18 @@ def load_calibrator(path: str | Path) -> Calibrator:
     """Read a calibrator written by :meth:`Calibrator.save`."""
     _check_path(path, "load_calibrator")
     path = Path(path)
+    def refuse_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # json.loads kept the last of a key written twice: a hand-edited value could be
+        # silently overridden by the one the file held before
+        keys = [key for key, _ in pairs]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise CalibrationError(f"{path}: field(s) {', '.join(map(repr, repeated))} "
+                                   "given more than once; keep one")
+        return dict(pairs)
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=refuse_repeats)
     except OSError as error:
         raise CalibrationError(f"{path}: cannot read ({error.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
@@ -291,6 +306,8 @@ def _numbers(values: Any, where: str) -> np.ndarray:
     refuse_complex(where, values, CalibrationError)
     try:
         array = np.asarray(values, dtype=np.float64)
+    except OverflowError:
+        raise CalibrationError(beyond_float(values, where)) from None
     except (TypeError, ValueError) as error:
         raise CalibrationError(f"{where} must be an array of numbers ({error})") from None
     return array
@@ -374,7 +391,7 @@ class PlattCalibrator(Calibrator):
     @classmethod
     def _from_json(cls, data: dict[str, Any]) -> Calibrator:
         out = cls()
-        out.slope_, out.intercept_ = _finite(data["slope"]), _finite(data["intercept"])
+        out.slope_, out.intercept_ = _finite(data, "slope"), _finite(data, "intercept")
         return out
 
 
@@ -498,7 +515,7 @@ class TemperatureCalibrator(Calibrator):
     @classmethod
     def _from_json(cls, data: dict[str, Any]) -> Calibrator:
         out = cls()
-        out.temperature_ = _finite(data["temperature"])
+        out.temperature_ = _finite(data, "temperature")
         if not out.temperature_ > 0:
             raise ValueError("temperature must be > 0")
         return out
@@ -533,7 +550,8 @@ class HistogramCalibrator(Calibrator):
             raise CalibrationError(f"{self.name}: n_bins must be an integer in [1, 100000], "
                                    f"got {self.n_bins!r}")
         self.n_bins = int(self.n_bins)  # a numpy integer would not be JSON
-        if self.strategy not in ("quantile", "uniform"):
+        # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
+        if not isinstance(self.strategy, str) or self.strategy not in ("quantile", "uniform"):
             raise CalibrationError(f"{self.name}: strategy must be 'quantile' or 'uniform', "
                                    f"got {self.strategy!r}")
 
@@ -625,16 +643,21 @@ class DownsamplingCorrection(Calibrator):
 
     @classmethod
     def _from_json(cls, data: dict[str, Any]) -> Calibrator:
-        return cls(rate=_finite(data["rate"]))
+        return cls(rate=_finite(data, "rate"))
 
 
-def _finite(value: Any) -> float:
-    """A saved number: a JSON number (not true/false, text or a list), finite."""
+def _finite(data: dict[str, Any], name: str) -> float:
+    """The saved number ``data[name]``: a JSON number (not true/false, text or a list),
+    finite; the message names the field."""
+    value = data[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{value!r} is not a number")
-    number = float(value)
+        raise ValueError(f"{name}: {value!r:.40} is not a number")
+    # an integer of hundreds of digits (JSON reads any length) is refused as an infinity
+    number = finite_or_infinite(value)
     if not math.isfinite(number):
-        raise ValueError(f"{value!r} is not a finite number")
+        shown = (f"a {len(str(abs(value)))}-digit integer" if isinstance(value, int)
+                 else repr(value))
+        raise ValueError(f"{name}: {shown} is not a finite number")
     return number
 
 
@@ -643,7 +666,10 @@ def _finite_list(value: Any, name: str) -> np.ndarray:
     if not isinstance(value, list) or not all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in value):
         raise ValueError(f"{name} must be a list of numbers")
-    array = np.asarray(value, dtype=np.float64)
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except OverflowError:  # an integer of hundreds of digits
+        raise ValueError(beyond_float(value, name)) from None
     if not np.isfinite(array).all():
         raise ValueError(f"{name} must be finite")
     return array
@@ -711,6 +737,10 @@ def activity_buckets(counts: ArrayLike, edges: tuple[int, ...] = (5, 20, 100)
     ordered categorical: with edges ``(5, 20, 100)``, ``"<5"`` < ``"5-19"`` < ``"20-99"`` <
     ``">=100"`` (:func:`calibration_by_segment` reports them in that order)."""
     values = _numbers(counts, "activity_buckets: counts")
+    if values.ndim != 1:
+        # a single number had no length (pandas' TypeError), a table gave a table of buckets
+        raise CalibrationError(f"activity_buckets: counts must be a 1-D array, one count per "
+                               f"prediction, got shape {values.shape}")
     bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
     if bad.any():
         position = int(np.flatnonzero(bad.ravel())[0])

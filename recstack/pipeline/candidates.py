@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,7 +23,7 @@ from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Recommender
-from recstack.pipeline.bandit_checks import as_index_array
+from recstack.pipeline.bandit_checks import as_index_array, check_count
 from recstack.topk import top_k_batched
 
 
@@ -139,6 +140,7 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ConfigError(f"candidates: n (items asked of each generator) must be a positive "
                           f"integer, got {n!r}")
+    _require_model_list(generators, "generators")
     if not generators:
         raise ConfigError("candidates: no generators given; name at least one fitted model")
     for position, generator in enumerate(generators):
@@ -180,10 +182,15 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
         raise ConfigError(f"candidates: per_user (candidates kept per user) must be an "
                           f"integer in 1..n = 1..{n} (each generator proposes n), got "
                           f"{per_user!r}")
-    names = tuple(sources) if sources is not None else source_names(generators)
-    if len(names) != len(generators):
-        raise ConfigError(f"candidates: {len(names)} source names for {len(generators)} "
-                          "generators")
+    names = (_column_names(sources, "sources", len(generators), "generator")
+             if sources is not None else source_names(generators))
+    if histories is not None and (not sp.issparse(histories) or histories.ndim != 2
+                                  or histories.shape[1] != n_items):
+        # else refused below as "exclude must be ...", a parameter the caller never gave
+        raise RecstackError(f"candidates: histories must be a sparse matrix of new users x "
+                            f"the generators' {n_items} items (one row per user, columns in "
+                            "the models' item order), got "
+                            f"{_described_matrix(histories)}")
     if exclude is None:
         exclude = generators[0].seen_ if histories is None else histories
     n_users = len(generators[0].users_) if histories is None else histories.shape[0]
@@ -216,6 +223,46 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     return merged if per_user is None else limit_per_user(merged, int(per_user))
 
 
+def _require_model_list(models: Any, name: str) -> None:
+    """Refuse ``generators`` or ``scorers`` that are not a list of models (one model given
+    alone failed with "'MostPopular' object is not iterable")."""
+    if isinstance(models, str | bytes | Recommender) or not isinstance(models, Sequence):
+        raise ConfigError(f"candidates: {name} must be a list of fitted models, e.g. "
+                          f"[model], got {type(models).__name__}")
+
+
+def _column_names(names: Any, name: str, count: int, per: str) -> tuple[str, ...]:
+    """``sources`` or scorer ``names``: one distinct, non-empty text per model. A single
+    text was read letter by letter (``"ab"`` named two generators ``a`` and ``b``), and a
+    name given twice made two features of one name, refused later without naming it."""
+    if isinstance(names, str | bytes) or not isinstance(names, Sequence) \
+            or not all(isinstance(n, str) and n for n in names):
+        raise ConfigError(f"candidates: {name} must be a list of non-empty names, one per "
+                          f"{per} ({count}), got {names!r}")
+    names = tuple(names)
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if len(names) != count or repeated:
+        problem = (f"{len(names)} names for {count} {per}s" if len(names) != count
+                   else f"{', '.join(map(repr, repeated))} named more than once")
+        raise ConfigError(f"candidates: {name} must give one distinct name per {per} "
+                          f"({count}), got {list(names)} ({problem})")
+    return names
+
+
+def _described_matrix(value: Any) -> str:
+    """What a value given as a matrix is, for an error."""
+    shape = getattr(value, "shape", None)
+    kind = "sparse matrix" if sp.issparse(value) else type(value).__name__
+    return f"a {kind} of shape {shape}" if shape is not None else f"a {kind}"
+
+
+def require_candidates(value: Any, where: str) -> None:
+    """Refuse anything but :class:`Candidates` (what :func:`generate_candidates` returns)."""
+    if not isinstance(value, Candidates):
+        raise RecstackError(f"{where}: candidates must be the Candidates that "
+                            f"generate_candidates returns, got {type(value).__name__}")
+
+
 def _id_at(ids: IdMap, index: int) -> str:
     """The external id at ``index`` of ``ids``, or "none" past its end."""
     return repr(ids.external_ids[index:index + 1].tolist()[0]) if index < len(ids) else "none"
@@ -226,6 +273,7 @@ def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:
     rank 1, then every source's rank 2, ..., sources in column order (the order in which
     reading the generators' lists side by side meets the items). Rows stay sorted by user,
     then item; score and rank columns are unchanged."""
+    require_candidates(candidates, "limit_per_user")
     if isinstance(per_user, bool) or not isinstance(per_user, int | np.integer) \
             or per_user < 1:
         raise ConfigError(f"candidates: per_user must be a positive integer, got {per_user!r}")
@@ -248,11 +296,11 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
     become NaN. Users are scored ``batch_users`` at a time (their full rows, then the
     candidates' entries). With ``histories``, the candidates' users are its row positions
     (new users, as in :func:`generate_candidates`), scored by ``score_histories``."""
-    names = tuple(names)
-    if len(names) != len(scorers) or len(set(names)) != len(names):
-        # a name short, and a column of similarity had no name (its feature was dropped)
-        raise ConfigError(f"candidates: give one distinct name per scorer ({len(scorers)}), "
-                          f"got {list(names)}")
+    require_candidates(candidates, "score_candidates")
+    _require_model_list(scorers, "scorers")
+    # a name short, and a column of similarity had no name (its feature was dropped)
+    names = _column_names(names, "names", len(scorers), "scorer")
+    check_count("score_candidates", "batch_users", batch_users)
     for position, scorer in enumerate(scorers):
         if not isinstance(scorer, Recommender):
             raise RecstackError(f"candidates: scorers[{position}] is a "
@@ -308,6 +356,10 @@ def candidate_recall(candidates: Candidates, test: Interactions) -> float:
     these candidates can reach a higher recall at any cut-off, so this is the ceiling of
     the two-stage model's recall@K. NaN when ``test`` is empty.
     """
+    require_candidates(candidates, "candidate_recall")
+    if not isinstance(test, Interactions):
+        raise RecstackError(f"candidate_recall: test must be recstack Interactions (the test "
+                            f"split), got {type(test).__name__}")
     if len(test) == 0:
         return float("nan")
     n_items = test.n_items

@@ -84,7 +84,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import FIRST_SECOND, LAST_SECOND, Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.pipeline.candidates import Candidates
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
@@ -539,6 +539,7 @@ class FeatureBuilder:
                     f"features: context must be a DataFrame with one row per candidate "
                     f"({n}), got {type(context).__name__} of {len(context)} rows")
             context = context.reset_index(drop=True)
+            self.check_context(context)
         numbers, codes = [], []
         for column in self.context_:
             if context is not None and column.column in context.columns:
@@ -555,6 +556,45 @@ class FeatureBuilder:
         return (np.column_stack(numbers).astype(np.float32) if numbers
                 else np.zeros((n, 0), np.float32),
                 np.column_stack(codes).astype(np.int32) if codes else np.zeros((n, 0), np.int32))
+
+    def check_context(self, context: pd.DataFrame, rows: str = "row") -> None:
+        """Refuse a value of a context column (one the schema reads) that the feature
+        cannot take, naming the column, the value and its row (``rows`` says what a row
+        is: one per candidate, or per request): text or a list where the column was numeric
+        in the training log, a list, set or mapping where it was categorical. The first
+        failed inside pandas ("Unable to parse string 'abc' at position 11", a position
+        of the rows repeated per candidate) and numpy ("setting an array element with a
+        sequence"); a mapping became the unknown level without a word."""
+        self._require_fitted()
+        for column in self.context_:
+            if column.column not in context.columns:
+                continue
+            series = pd.Series(context[column.column].to_numpy(dtype=object), dtype=object)
+            nested = series.map(lambda v: isinstance(v, list | tuple | set | dict | Mapping
+                                                     | np.ndarray | pd.Series)).to_numpy(bool)
+            bad = nested.copy()
+            if column.role == "numeric":
+                flags = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(bool)
+                plain = series.mask(nested | flags)
+                try:
+                    coerced = pd.to_numeric(plain, errors="coerce")
+                except (TypeError, ValueError):  # an object pandas cannot read at all
+                    coerced = pd.Series(np.nan, index=plain.index)
+                bad |= plain.notna().to_numpy() & coerced.isna().to_numpy()
+            if not bad.any():
+                continue
+            row = int(np.flatnonzero(bad)[0])
+            value = series.iloc[row]
+            value = value.item() if isinstance(value, np.generic) else value
+            expected = ("a number (the column was numeric in the training log)"
+                        if column.role == "numeric" else
+                        "one level, a text or a number (the column was categorical in the "
+                        "training log), not a collection")
+            raise RecstackError(f"context column {column.column!r}: {rows} {row} holds "
+                                f"{value!r} ({type(value).__name__}); give {expected}, or "
+                                "leave it out (missing: the unknown level)")
+        if self.context_time and CONTEXT_TIME in context.columns:
+            _unix_seconds(pd.Series(context[CONTEXT_TIME]).reset_index(drop=True), rows)
 
     def with_context(self, frame: FeatureFrame, context: pd.DataFrame | None) -> FeatureFrame:
         """``frame`` (built by this builder) with its context features computed from
@@ -753,7 +793,7 @@ def _names(values: Any, name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _unix_seconds(values: pd.Series) -> np.ndarray:
+def _unix_seconds(values: pd.Series, rows: str = "row") -> np.ndarray:
     """Times as Unix seconds (float64, NaN where missing): numbers as they are, datetimes
     (naive ones read as UTC) converted; anything else (text, true/false) is refused with
     its row, where coercing it to "missing" would silently drop the time features."""
@@ -761,7 +801,7 @@ def _unix_seconds(values: pd.Series) -> np.ndarray:
         values = values.astype(object)
     elif pd.api.types.is_numeric_dtype(values):  # the training examples' own timestamps
         seconds = values.to_numpy(np.float64, na_value=np.nan)
-        _refuse_out_of_range_times(seconds, values)
+        _refuse_out_of_range_times(seconds, values, rows)
         return seconds
     elif pd.api.types.is_datetime64_any_dtype(values):
         stamps = values.dt.tz_localize("UTC") if values.dt.tz is None else values
@@ -779,23 +819,31 @@ def _unix_seconds(values: pd.Series) -> np.ndarray:
     bad = np.isnan(seconds) & values.notna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise RecstackError(f"context column {CONTEXT_TIME!r}: row {row} holds "
+        raise RecstackError(f"context column {CONTEXT_TIME!r}: {rows} {row} holds "
                             f"{values.iloc[row]!r}; give Unix seconds or a datetime (a "
                             "missing value is the unknown level)")
-    _refuse_out_of_range_times(seconds, values)
+    _refuse_out_of_range_times(seconds, values, rows)
     return seconds
 
 
-def _refuse_out_of_range_times(seconds: np.ndarray, values: pd.Series) -> None:
-    """Refuse infinite or out-of-range times (as the loaders do): their hour and weekday
-    would silently be the unknown level, or garbage from an int64 overflow."""
-    bad = np.isinf(seconds) | (np.abs(np.nan_to_num(seconds)) > 2**62)
+def _refuse_out_of_range_times(seconds: np.ndarray, values: pd.Series,
+                               rows: str = "row") -> None:
+    """Refuse infinite times and times outside the years 1 to 9999, as the loaders do:
+    their hour and weekday would silently be the unknown level, garbage from an int64
+    overflow, or (a time in milliseconds, 1.7e12) the hour of a year 50,000 years ahead."""
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(seconds) | (seconds < FIRST_SECOND) | (seconds > LAST_SECOND)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         value = values.iloc[row]
         value = value.item() if isinstance(value, np.generic) else value
-        raise RecstackError(f"context column {CONTEXT_TIME!r}: row {row} holds {value!r}, "
-                            "not a time; give Unix seconds (|t| <= 2**62) or a datetime")
+        thousandth = seconds[row] / 1000
+        hint = (" (milliseconds? divide by 1000)"
+                if np.isfinite(thousandth) and FIRST_SECOND <= thousandth <= LAST_SECOND
+                else "")
+        raise RecstackError(f"context column {CONTEXT_TIME!r}: {rows} {row} holds {value!r}, "
+                            "not a time; give Unix seconds between the years 1 and 9999 "
+                            f"({FIRST_SECOND} to {LAST_SECOND}) or a datetime{hint}")
 
 
 def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],

@@ -33,6 +33,7 @@ import numpy as np
 
 from recstack.errors import ConfigError
 from recstack.pipeline.bandit_checks import as_float_array, check_count, check_unit_interval
+from recstack.specs import finite_or_infinite
 
 __all__ = ["class_weights", "correct_probability", "downsample_negatives"]
 
@@ -74,7 +75,10 @@ def class_weights(labels: np.ndarray) -> np.ndarray:
 
 
 def _check_rate(rate: float, what: str, *, upper: bool) -> None:
+    # an integer past the float range is refused as an infinity (np.isfinite raised a
+    # TypeError on it)
     if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
-            or not rate > 0 or (upper and rate > 1) or not np.isfinite(rate):
+            or not rate > 0 or (upper and rate > 1) \
+            or not np.isfinite(finite_or_infinite(rate)):
         bound = "in (0, 1]" if upper else "in (0, inf)"
         raise ConfigError(f"{what} must be {bound}, got {rate!r}")

@@ -61,6 +61,7 @@ from recstack.pipeline.bandit_checks import (
     check_shape,
     check_unit_interval,
 )
+from recstack.specs import finite_or_infinite
 
 __all__ = ["ESTIMATORS", "OffPolicyEstimate", "deterministic_target", "direct_method",
            "doubly_robust", "estimate_all", "ips", "snips"]
@@ -273,16 +274,19 @@ def _bootstrap(terms: np.ndarray, weight: np.ndarray | None, n_bootstrap: int, s
 
 def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootstrap: Any,
                             seed: Any) -> None:
-    if isinstance(confidence, bool | np.bool_) or not isinstance(confidence, numbers.Real) \
-            or not 0.0 < float(confidence) < 1.0:
+    # an integer past the float range is an infinity here (float() raised OverflowError)
+    level = (finite_or_infinite(confidence) if isinstance(confidence, numbers.Real)
+             else math.nan)
+    if isinstance(confidence, bool | np.bool_) or not 0.0 < level < 1.0:
         hint = (" (a level, not a percentage: 0.95 for 95%)"
                 if isinstance(confidence, numbers.Real) and not isinstance(confidence, bool)
-                and 50.0 <= float(confidence) < 100.0 else "")
+                and 50.0 <= level < 100.0 else "")
         raise ConfigError(f"{where}: confidence must be a number in (0, 1), e.g. 0.95, got "
                           f"{confidence!r}{hint}")
-    if interval not in ("normal", "bootstrap"):
+    # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
+    if not isinstance(interval, str) or interval not in ("normal", "bootstrap"):
         raise ConfigError(f"{where}: interval must be 'normal' or 'bootstrap', got "
-                          f"{interval!r}")
+                          f"{interval!r:.60}")
     if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int | np.integer) \
             or not 2 <= n_bootstrap <= _MAX_BOOTSTRAP:
         raise ConfigError(f"{where}: n_bootstrap must be an integer from 2 to "
@@ -345,10 +349,11 @@ def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target
     r = as_float_array(where, "rewards", rewards, ndim=1)
     p = as_float_array(where, "propensities", propensities, ndim=1)
     pi = as_float_array(where, "target", target, ndim=2)
-    a_raw = np.asarray(actions)
-    check_same_length(where, rewards=r, actions=a_raw, propensities=p, target=pi)
+    # converted (and its shape checked) before the lengths are compared: None had no
+    # length (a TypeError) and ragged rows were numpy's "inhomogeneous shape"
+    a = as_index_array(where, "actions", actions, ndim=1, size=pi.shape[1], what="action")
+    check_same_length(where, rewards=r, actions=a, propensities=p, target=pi)
     pi = _check_target(where, pi)
-    a = as_index_array(where, "actions", a_raw, ndim=1, size=pi.shape[1], what="action")
     bad = (p <= 0) | (p > 1)
     if bad.any():
         row = int(np.argmax(bad))

@@ -63,6 +63,9 @@ __all__ = ["BanditEnvironment", "SimulationResult"]
 
 # Pairs used to standardise the affinity; more than enough for a stable mean and sd.
 _STANDARDISE_PAIRS = 1_000_000
+#: the most numbers one round may hold (true probabilities, and contexts for a contextual
+#: policy; 8 bytes each: 1 GiB)
+_MAX_ROUND_VALUES = 1 << 27
 
 
 @dataclass(frozen=True)
@@ -165,13 +168,20 @@ class BanditEnvironment:
         self._mean, self._sd = float(affinity.mean()), float(affinity.std()) or 1.0
 
         def noisy(values: np.ndarray) -> np.ndarray:
-            scale = feature_noise * values.std(axis=0, keepdims=True)
-            return values + scale * rng.standard_normal(values.shape)
+            with np.errstate(over="ignore", invalid="ignore"):  # refused below
+                scale = feature_noise * values.std(axis=0, keepdims=True)
+                return values + scale * rng.standard_normal(values.shape)
 
         self.user_vectors = np.column_stack([noisy(self._early), noisy(self._user_bias[:, None]),
                                              np.ones(self.n_users)])
         self.item_vectors = np.column_stack([noisy(self._items), np.ones(self.n_items),
                                              noisy(self._item_bias[:, None])])
+        if not (np.isfinite(self.user_vectors).all() and np.isfinite(self.item_vectors).all()):
+            # noise beyond the float range: every context was inf or NaN, and a contextual
+            # policy learned from NaN without a word
+            raise ConfigError(f"{where}: feature_noise = {feature_noise!r} makes the contexts "
+                              "overflow the float range; it is in column standard deviations, "
+                              "so use a value such as 0.3")
         arrival = np.zeros(self.n_items)
         new = rng.random(self.n_items) < new_item_share
         arrival[new] = rng.random(np.count_nonzero(new))
@@ -250,6 +260,16 @@ class BanditEnvironment:
                 raise ConfigError(f"BanditEnvironment.run: {name} must be an integer >= 1, "
                                   f"got {value!r}")
         n_rounds, users_per_round, k = int(n_rounds), int(users_per_round), int(k)
+        per_pair = 1 + (self.n_features if policy.contextual else 0)
+        if users_per_round * self.n_items * per_pair > _MAX_ROUND_VALUES:
+            # numpy's MemoryError ("Unable to allocate 7.28 TiB") or the machine swapping
+            contexts = (f" and {self.n_features} context features each" if policy.contextual
+                        else "")
+            most = max(1, _MAX_ROUND_VALUES // (self.n_items * per_pair))
+            raise ConfigError(f"BanditEnvironment.run: users_per_round = {users_per_round:,} "
+                              f"with {self.n_items:,} items{contexts} is more than a round "
+                              f"can hold in memory (at most {_MAX_ROUND_VALUES:,} numbers, "
+                              f"1 GiB); use users_per_round <= {most:,}")
         if k > int(self.available(0.0).sum()):
             raise ConfigError(f"BanditEnvironment.run: k={k} is more than the "
                               f"{int(self.available(0.0).sum())} items available at the start")

@@ -49,10 +49,12 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Recommender
+from recstack.pipeline.bandit_checks import BanditInputError, as_float_array, check_count
 from recstack.pipeline.candidates import (
     Candidates,
     candidate_recall,
     generate_candidates,
+    require_candidates,
     score_candidates,
     source_names,
 )
@@ -146,6 +148,7 @@ def user_window(train: Interactions, n: int) -> tuple[Interactions, Interactions
     """
     from recstack.data.splits import leave_last_out
 
+    _require_interactions(train, "train")
     if train.timestamp is None:
         raise RecstackError("training data: the interactions have no timestamps; the "
                             "per-user scheme takes each user's latest ones")
@@ -198,6 +201,9 @@ def make_training_data(history: Interactions, window: Interactions,
             raise ConfigError(f"training data: {name} must be a function returning fresh "
                               f"models (e.g. lambda: [create_model('ease')]), got "
                               f"{type(value).__name__}")
+    if not isinstance(builder, FeatureBuilder):
+        raise ConfigError(f"training data: builder must be a FeatureBuilder "
+                          f"(recstack.pipeline.features), got {type(builder).__name__}")
     if not isinstance(balanced, bool | np.bool_):
         raise ConfigError(f"training data: balanced must be True or False, got {balanced!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
@@ -222,7 +228,7 @@ def make_training_data(history: Interactions, window: Interactions,
     if not len(users):
         raise RecstackError("training data: no user of the label window has any history; "
                             "no example can be made")
-    generators = [g.fit(history) for g in make_generators()]
+    generators = [g.fit(history) for g in _fresh_models(make_generators, "make_generators")]
     candidates = generate_candidates(generators, users, n_candidates,
                                      exclude=history.to_csr(), sources=sources)
     labels = _labels(candidates, window)
@@ -236,7 +242,8 @@ def make_training_data(history: Interactions, window: Interactions,
     candidates, labels = candidates.take(keep), labels[keep]
     chosen = sample_negatives(labels, candidates, negatives, negative_rate, seed=seed)
     candidates, labels = candidates.take(chosen), labels[chosen]
-    scorers = [m.fit(history) for m in make_scorers()] if make_scorers is not None else []
+    scorers = ([m.fit(history) for m in _fresh_models(make_scorers, "make_scorers")]
+               if make_scorers is not None else [])
     if scorers:
         candidates = score_candidates(candidates, scorers, source_names(scorers))
     builder.fit(history, candidates.sources, n_candidates, candidates.scorers)
@@ -260,6 +267,24 @@ def _require_same_ids(history: Interactions, window: Interactions) -> None:
                 f"{kind} indices 0, 1, 2... stand for {shown or 'nothing'}, the history's for "
                 f"{expected or 'nothing'}), so its labels would fall on other {kind}s; take "
                 "both sides from one Interactions with time_window() or user_window()")
+
+
+def _fresh_models(make: Callable[[], Sequence[Recommender]], name: str
+                  ) -> Sequence[Recommender]:
+    """What ``make`` returns, refused unless a list of recstack models (a single model,
+    or a model's name, failed while fitting with "'EASE' object is not iterable" or
+    "'str' object has no attribute 'fit'")."""
+    models = make()
+    if isinstance(models, str | bytes | Recommender) or not isinstance(models, Sequence):
+        raise ConfigError(f"training data: {name} must return a list of fresh models (e.g. "
+                          f"lambda: [create_model('ease')]), but it returned "
+                          f"{type(models).__name__}")
+    for position, model in enumerate(models):
+        if not isinstance(model, Recommender):
+            raise ConfigError(f"training data: {name}()[{position}] is a "
+                              f"{type(model).__name__} ({model!r}), not a recstack model; "
+                              "build it with create_model(...)")
+    return models
 
 
 def _require_interactions(value: Any, name: str) -> None:
@@ -299,7 +324,17 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
             or not 0 < rate <= 1:
         raise ConfigError(f"negative sampling rate must be in (0, 1], got {rate!r}")
-    positive = np.asarray(labels) > 0
+    require_candidates(candidates, "sample_negatives")
+    check_count("sample_negatives", "seed", seed, low=0)
+    # one finite label per candidate row: a NaN counted as a negative, text failed inside
+    # numpy, and labels of another length kept rows of other candidates, silently (or
+    # failed with an IndexError)
+    values = as_float_array("sample_negatives", "labels", labels, ndim=1)
+    if len(values) != len(candidates):
+        raise BanditInputError(f"sample_negatives: labels has {len(values)} entries, the "
+                               f"candidates {len(candidates)} rows; give one label per "
+                               "candidate row, in the candidates' order")
+    positive = values > 0
     if how == "all" or rate == 1:
         return np.arange(len(positive))
     if how == "uniform":

@@ -391,6 +391,8 @@ class TwoStage(Recommender):
         context feature reads: a misspelt ``devcie`` (or a context given to a model without
         context features) left the features at the unknown level without a word."""
         requests = request_context(context, n)
+        # by request: the builder's own check counts the rows repeated per candidate
+        self.builder_.check_context(requests, rows="request row")
         known = [column.column for column in self.builder_.context_]
         if self.builder_.context_time:
             known.append(CONTEXT_TIME)

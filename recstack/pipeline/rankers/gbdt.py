@@ -169,8 +169,15 @@ class LightGBMRanker(Ranker):
 
     def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
         lgb = require_lightgbm()
+        text = (folder / MODEL_FILE).read_text("utf-8")
+        problem = _incomplete_model(text)
+        if problem:
+            # LightGBM reads a cut-off tree by aborting the whole process ("terminate
+            # called without an active exception"), past any Python error handling
+            raise RecstackError(f"{folder / MODEL_FILE}: not a complete LightGBM model "
+                                f"({problem}); the file is damaged: save the ranker again")
         try:
-            self.booster_ = lgb.Booster(model_str=(folder / MODEL_FILE).read_text("utf-8"))
+            self.booster_ = lgb.Booster(model_str=text)
         except lgb.basic.LightGBMError as error:
             raise RecstackError(f"{folder / MODEL_FILE}: not a LightGBM model ({error})"
                                 ) from None
@@ -191,6 +198,33 @@ class LightGBMRanker(Ranker):
         values = self.booster_.feature_importance(importance_type=kind)
         names = [f.name for f in self.schema_.numeric] + [f.name for f in self.schema_.categorical]
         return dict(zip(names, map(float, values), strict=True))
+
+
+def _incomplete_model(text: str) -> str | None:
+    """What is missing from a LightGBM text model whose trees are not all there, or None.
+
+    The header's ``tree_sizes`` gives the bytes of each tree: the trees ``Tree=0``,
+    ``Tree=1``... must follow one another at those sizes, then ``end of trees``."""
+    data = text.encode("utf-8")
+    header = data.split(b"\n\n", 1)[0]
+    lines = [line for line in header.split(b"\n") if line.startswith(b"tree_sizes=")]
+    if not lines:
+        return "its header has no tree_sizes line"
+    try:
+        sizes = [int(size) for size in lines[0][len(b"tree_sizes="):].split()]
+    except ValueError:
+        return "its tree_sizes are not whole numbers"
+    at = data.find(b"Tree=0\n") if sizes else data.find(b"end of trees")
+    if at < 0:
+        return "no tree follows its header"
+    for number, size in enumerate(sizes):
+        if size < 0 or not data.startswith(b"Tree=%d\n" % number, at):
+            return f"tree {number} is not where its header says"
+        at += size
+    if not data.startswith(b"end of trees", at):
+        return (f"its {len(sizes)} trees do not end where its header says (the text is cut "
+                "short or was edited)")
+    return None
 
 
 def _matrix(frame: FeatureFrame) -> np.ndarray:

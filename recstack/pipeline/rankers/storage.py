@@ -129,6 +129,13 @@ def load_ranker(path: str | Path) -> Ranker:
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise RecstackError(f"{path}: the saved ranker does not fit {cls.name} "
                             f"({type(error).__name__}: {error})") from None
+    except Exception as error:  # noqa: BLE001 (the model file's own reader fails many ways)
+        # a model file whose checksum was made to match its damage failed in its format's
+        # reader (zipfile, safetensors), e.g. "BadZipFile: File is not a zip file", with a
+        # traceback
+        raise RecstackError(f"{path}: the ranker's model file cannot be read "
+                            f"({type(error).__name__}: {error}); it is damaged: save the "
+                            "ranker again") from None
     return ranker
 
 

@@ -364,11 +364,17 @@ def type_text(hint: Any) -> str:
         args = typing.get_args(hint)
         if origin is tuple and args and args[-1] is not Ellipsis:
             return f"a list of {len(args)} ({', '.join(type_text(a) for a in args)})"
-        return f"a list of {type_text(args[0]) if args else 'values'}"
+        # "a list of strings" (it read "a list of a string")
+        return f"a list of {_PLURALS.get(args[0], type_text(args[0])) if args else 'values'}"
     if origin is dict:
         return "a table"
     return {int: "an integer", float: "a number", bool: "true or false",
             str: "a string"}.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+#: the words of a list's members
+_PLURALS: dict[Any, str] = {int: "integers", float: "numbers", bool: "true/false values",
+                            str: "strings"}
 
 
 def _number(value: float) -> str:

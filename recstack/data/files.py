@@ -103,6 +103,7 @@ from recstack.data.interactions import (
     first_time_out_of_range,
     floor_seconds,
     rating_range_ends,
+    require_interactions,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
@@ -2321,6 +2322,7 @@ def save_table(data: Interactions, path: PathLike) -> Path:
         context value holding a line break, or (for a Parquet file) a value outside the
         rating range it records: :func:`load_table` would refuse either.
     """
+    require_interactions(data, "save_table")
     path = as_path(path)
     if not path.parent.is_dir():
         raise RecstackError(_missing_folder(path))

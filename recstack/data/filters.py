@@ -11,7 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.interactions import DUPLICATE_POLICIES, DuplicatePolicy, Interactions
+from recstack.data.interactions import (
+    DUPLICATE_POLICIES,
+    DuplicatePolicy,
+    Interactions,
+    require_interactions,
+)
 from recstack.errors import ConfigError, EmptyResultError
 from recstack.specs import Registry, Spec, option
 
@@ -168,6 +173,7 @@ Filter = FilterSpec
 def apply_filters(data: Interactions, filters: Sequence[Filter]
                   ) -> tuple[Interactions, list[FilterStep]]:
     """Apply ``filters`` in order; refuse, naming the step, if one of them leaves nothing."""
+    require_interactions(data, "apply_filters")
     if isinstance(filters, FilterSpec | str) or not isinstance(filters, Sequence):
         raise ConfigError(f"filters must be a list of filters such as [KCore(user_min=5)], "
                           f"got {filters!r}")
@@ -192,6 +198,7 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
 def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interactions:
     """Shorthand for ``apply_filters(data, [KCore(user_min, item_min)])[0]``: it refuses,
     saying why, when no user and item meet the bars (an empty result is never wanted)."""
+    require_interactions(data, "k_core")
     return apply_filters(data, [KCore(user_min, item_min)])[0]
 
 

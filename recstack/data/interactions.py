@@ -524,10 +524,29 @@ class Interactions:
         return replace(self, value=values)
 
 
+def require_interactions(data: Any, what: str) -> Interactions:
+    """``data`` when it is :class:`Interactions`; anything else (most often the DataFrame of
+    a log, or a sparse matrix) is refused naming ``what`` and how to make one, where a
+    split, a filter or a writer failed on a missing attribute (``'DataFrame' object has no
+    attribute 'user_index'``)."""
+    if isinstance(data, Interactions):
+        return data
+    if isinstance(data, pd.DataFrame):
+        got, how = "a pandas DataFrame", "Interactions.from_frame(frame)"
+    else:
+        got = "None" if data is None else type(data).__name__
+        how = "Interactions.from_frame or load_table, or take a split's train or test"
+    raise RecstackError(f"{what} takes recstack Interactions, got {got}; make one with {how}")
+
+
 def concat(parts: Sequence[Interactions]) -> Interactions:
     """Rows of several interaction sets that share the same vocabularies."""
+    if isinstance(parts, Interactions | pd.DataFrame) or not isinstance(parts, Sequence):
+        raise ConfigError(f"concat takes a list of Interactions, got {type(parts).__name__}")
     if not parts:
         raise ConfigError("concat: nothing to concatenate (an empty list of parts)")
+    for number, part in enumerate(parts, start=1):
+        require_interactions(part, f"concat: part {number}")
     first = parts[0]
     for p in parts[1:]:
         if p.users != first.users or p.items != first.items:

@@ -184,6 +184,10 @@ _U_DATA = DelimitedLayout("\t", names=("user id", "item id", "rating", "timestam
 _U_ITEM_NAMES = ("movie id", "movie title", "release date", "video release date", "IMDb URL",
                  *GENRES_100K)
 _U_USER = ("user id", "age", "gender", "occupation", "zip code")
+#: the age groups of 1M's users.dat (its README): under 18, 18-24, ..., 56+
+AGE_GROUPS_1M = (1, 18, 25, 35, 45, 50, 56)
+#: the genders of 100K's u.user and 1M's users.dat
+GENDERS = ("M", "F")
 _RATINGS_DAT = DelimitedLayout("::", names=("UserID", "MovieID", "Rating", "Timestamp"))
 _USERS_DAT = ("UserID", "Gender", "Age", "Occupation", "Zip-code")
 _RATINGS_CSV = DelimitedLayout(",")
@@ -454,7 +458,15 @@ def _read_u_item(path: Path) -> pd.DataFrame:
                            expected={genre: "a genre flag, 0 or 1" for genre in GENRES_100K})
     _check_ids(path, table.column("movie id").to_numpy(), "movie id",
                lambda index: line_of_record(path, text_layout, index)[0])
-    flags = np.column_stack([column_to_numpy(table, g) for g in GENRES_100K]) > 0
+    flags = np.column_stack([column_to_numpy(table, g) for g in GENRES_100K])
+    # a flag of 2 or -1 was read as "has the genre" (or not) without a word, though a
+    # damaged file is the only source of one
+    odd = (flags != 0) & (flags != 1)
+    if odd.any():
+        record, genre = np.unravel_index(int(np.argmax(odd)), odd.shape)
+        raise _error_at(path, text_layout, int(record), GENRES_100K[int(genre)],
+                        "a genre flag, 0 or 1")
+    flags = flags == 1
     names = np.array(GENRES_100K, dtype=object)
     genres = [names[row].tolist() for row in flags]
     frame = _item_frame(table.column("movie id").to_numpy(), table.column("movie title"),
@@ -535,8 +547,20 @@ def _read_users(folder: Path, layout: str) -> pd.DataFrame | None:
         user_id, age, gender, zip_code = (table.column(c) for c in
                                           ("UserID", "Age", "Gender", "Zip-code"))
         occupation = np.array(OCCUPATIONS_1M, dtype=object)[codes]
+        # an age of 30 (not a group's code) was kept as it was, though only a damaged file
+        # holds one
+        groups = np.isin(age.to_numpy(), AGE_GROUPS_1M, invert=True)
+        if groups.any():
+            raise _error_at(path, text_layout, int(np.argmax(groups)), "Age",
+                            "an age-group code: " + ", ".join(map(str, AGE_GROUPS_1M)))
     else:
         return None
+    # both releases write M or F; anything else is a shifted or damaged line
+    gender_name = "gender" if layout == "100k" else "Gender"
+    odd_gender = ~np.isin(np.asarray(gender.to_numpy(zero_copy_only=False), dtype=object),
+                          GENDERS)
+    if odd_gender.any():
+        raise _error_at(path, text_layout, int(np.argmax(odd_gender)), gender_name, "M or F")
     _check_ids(path, user_id.to_numpy(), "user id" if layout == "100k" else "UserID",
                lambda index: line_of_record(path, text_layout, index)[0])
     return pd.DataFrame({

@@ -53,6 +53,7 @@ from recstack.data.interactions import (
     VALUE,
     Interactions,
     check_flag,
+    require_interactions,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
@@ -106,6 +107,7 @@ def write_partitioned(
     The dataset is written into a fresh folder beside ``root`` and renamed into place,
     so readers see either the old dataset or the complete new one, never part of it.
     """
+    require_interactions(data, "write_partitioned")
     root = as_path(root, "root")
     overwrite = check_flag(overwrite, "overwrite")
     levels = tuple(check_name_list(partitioning, "partitioning", allow_empty=False,
@@ -117,6 +119,7 @@ def write_partitioned(
     refuse_values_outside_range(data, root)  # _common_metadata records the range
     if root.exists() and not overwrite:
         raise RecstackError(f"{root} exists; pass overwrite=True to replace it")
+    _refuse_replacing_other_things(root, levels)
     root.parent.mkdir(parents=True, exist_ok=True)
 
     with resolve(progress).task(f"Writing {root.name}", total=len(data)) as task:
@@ -144,6 +147,38 @@ def write_partitioned(
             shutil.rmtree(staging, ignore_errors=True)
         task.advance(len(data))
     return root
+
+
+def _refuse_replacing_other_things(root: Path, levels: Sequence[str]) -> None:
+    """Refuse ``overwrite=True`` over anything but a partitioned dataset or an empty folder:
+    the swap deletes what was there, so ``write_partitioned(data, "project",
+    overwrite=True)`` deleted a whole folder of other files, and a file given for the
+    dataset's folder was replaced by one. A dataset holds ``_common_metadata`` and the
+    folders of its first level (``year=..``); names starting with ``_`` or ``.`` are the
+    markers and staging of dataset tools."""
+    if root.is_symlink() or not root.exists():
+        return  # a link is replaced, never followed (os.replace renames the link itself)
+    if not root.is_dir():
+        raise RecstackError(
+            f"{root}: is a file, not a partitioned dataset; overwrite=True replaces only a "
+            "dataset's folder (written by write_partitioned), and would have deleted it: "
+            "choose another path")
+    try:
+        with os.scandir(root) as entries:
+            names = sorted(entry.name for entry in entries)
+    except OSError:
+        return  # the writer names what the system refuses
+    first_level = f"{_LEVELS[0]}="
+    foreign = [name for name in names
+               if not name.startswith(("_", ".")) and not name.startswith(first_level)]
+    if foreign:
+        shown = ", ".join(repr(name) for name in foreign[:3])
+        more = f" and {len(foreign) - 3:,} more" if len(foreign) > 3 else ""
+        raise RecstackError(
+            f"{root}: holds {shown}{more}, so it is not a partitioned dataset; overwrite=True "
+            f"replaces only a dataset written by write_partitioned ({_COMMON_METADATA} and "
+            f"{'/'.join(f'{level}=..' for level in levels)} folders) or an empty folder, and "
+            "would have deleted them: choose another folder")
 
 
 def _partition_values(timestamps: np.ndarray, levels: Sequence[str]) -> dict[str, pa.Array]:
@@ -251,6 +286,7 @@ def _check_folder_dates(root: Path, levels: Sequence[str]) -> None:
     under ``month=02``, ``year=0``), and for a data file outside the folders of the last
     level (``year=2020/month=02/part.parquet`` in a dataset of days): no row can belong
     there, and a read with a time range would skip it without a word."""
+    _check_folder_names(root, levels)
     for file in sorted(root.rglob("*")):
         relative = file.relative_to(root)
         # other files are named by the reader: "not a Parquet file", with the remedy
@@ -278,6 +314,32 @@ def _check_folder_dates(root: Path, levels: Sequence[str]) -> None:
                 file=str(root), expected="folders that name a date (year 1 to 9999, month 1 to "
                                          "12, a day of that month), as write_partitioned "
                                          "writes them")
+
+
+def _check_folder_names(root: Path, levels: Sequence[str]) -> None:
+    """Raise for the first folder of a partition level that is not named ``level=value``
+    for its level (``month02``, ``mnth=02``, ``day=01`` where months are): the reader
+    gave its rows no month, and failed on them with a TypeError. Folders whose names start
+    with ``_`` or ``.`` (staging, ``_SUCCESS``-style markers) are not partitions."""
+    for folder in sorted(root.rglob("*")):
+        relative = folder.relative_to(root)
+        depth = len(relative.parts)
+        if (depth > len(levels) or any(part.startswith(("_", ".")) for part in relative.parts)
+                or not folder.is_dir()):
+            continue
+        wanted = levels[depth - 1]
+        level, equals, _ = relative.parts[-1].partition("=")
+        if equals and level == wanted:
+            continue
+        above = "/".join(f"{name}=.." for name in levels[:depth - 1])
+        where = f"the folders in {above}" if above else "the top folders"
+        example = "/".join(f"{name}={'2024' if name == 'year' else '03'}" for name in levels)
+        raise DataFormatError(
+            f"partition folder {relative.as_posix()!r} is not named {wanted}=..; "
+            f"{where} are the {wanted} partitions of this dataset (levels: "
+            f"{', '.join(levels)}): rename the folder, or move what it holds out of the "
+            "dataset", file=str(root),
+            expected=f"folders such as {example}, as write_partitioned writes them")
 
 
 def _not_a_date(values: Mapping[str, int]) -> str | None:

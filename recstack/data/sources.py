@@ -359,9 +359,18 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
 
         problem = not_a_file(path) or "neither a file nor a folder"
         raise ConfigError(f"{where}{path}: {problem.replace('; expected a file', '')}")
+    # a near miss of a name ('movielens-1k', 'Synthetic', 'synthtic:n_users=50') was only
+    # "no such file or folder"
+    from recstack.specs import did_you_mean
+
+    name, colon, settings = source.partition(":")
+    near = did_you_mean(name, [SYNTHETIC]) if colon else did_you_mean(
+        source, [SYNTHETIC, *sorted(fetch.DATASETS)])
+    if colon and near:
+        near = near.replace(f"{SYNTHETIC!r}", repr(f"{SYNTHETIC}:{settings}"))
     # abspath, not resolve(): it follows no links, so a looping one cannot stop it
     raise ConfigError(f"{where}no such file or folder: {source!r} (looked at "
-                      f"{os.path.abspath(path)});"
+                      f"{os.path.abspath(path)}){near};"
                       f" a source is a path, 'synthetic[:opts]', or one of: "
                       f"{', '.join(sorted(fetch.DATASETS))}")
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from recstack.data.filters import to_unix_seconds
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, require_interactions
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.specs import Registry, Spec, option
 
@@ -100,6 +100,7 @@ class Split:
 def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 0) -> Split:
     """Per-user random holdout: each user's rows are shuffled and ``round(test_fraction *
     n)`` of them (at most ``n - 1``, so every user keeps a training row) go to test."""
+    require_interactions(data, "random_split")
     RandomSplit(test_fraction, seed)  # the declared checks, naming the argument
     _require_rows(data)
     position, size = _rank_within_user(data, np.random.default_rng(seed).random(len(data)))
@@ -125,6 +126,7 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
     Give ``cutoff`` (Unix seconds or an ISO date) or ``test_fraction`` (the cutoff is then
     the time that leaves that share of rows for test). Training never sees the future.
     """
+    require_interactions(data, "temporal_split")
     timestamps = _require_timestamps(data)
     _require_rows(data)
     if (cutoff is None) == (test_fraction is None):
@@ -182,6 +184,7 @@ def _iso(seconds: int) -> str:
 def leave_last_out(data: Interactions, n: int = 1) -> Split:
     """Each user's last ``n`` rows by time (ties broken by row order) go to test; users with
     ``n`` rows or fewer keep them all in training and are counted."""
+    require_interactions(data, "leave_last_out")
     LeaveLastOut(n)
     timestamps = _require_timestamps(data)
     _require_rows(data)
@@ -202,6 +205,7 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     """Held-out users: a share of users is kept out of training entirely. Of each held-out
     user's rows, ``fold_in_fraction`` (the earliest ones when ``by_time``, a random share
     otherwise) is the history handed to the model at test time; the rest is the test."""
+    require_interactions(data, "user_split")
     UserSplit(test_users, fold_in_fraction, by_time, seed)
     _require_rows(data)
     rng = np.random.default_rng(seed)
@@ -236,6 +240,7 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     The arguments are checked at the call, before the first fold is asked for, and so is
     every fold's test part: a fold whose test rows would all be set apart (items or users
     no other fold has, pairs another fold holds) is refused then, not when its turn comes."""
+    require_interactions(data, "kfold_split")
     if stratify == "none":  # the spelling of experiment files and the command line
         stratify = None
     if stratify not in ("user", None):
@@ -332,6 +337,7 @@ def given_split(data: Interactions, is_test: np.ndarray, *,
     split``): rows flagged ``is_test`` are the test part, ``fold_in_mask`` the revealed
     history of held-out users. Test rows no model could rank are set apart and counted, as
     in every other split."""
+    require_interactions(data, "given_split")
     masks = {"is_test": is_test, "fold_in_mask": fold_in_mask}
     for name, mask in masks.items():
         if mask is not None and np.shape(mask) != (len(data),):

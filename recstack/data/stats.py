@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, require_interactions
 from recstack.errors import ConfigError
 
 QUANTILES = (0.0, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0)
@@ -70,6 +70,7 @@ def describe(data: Interactions, *, max_histogram_bins: int = 12) -> DatasetSumm
     # the shared check of a count (numpy's own errors, and True read as 1, otherwise)
     from recstack.metrics._validation import check_k
 
+    require_interactions(data, "describe")
     max_histogram_bins = check_k(max_histogram_bins, "max_histogram_bins")
     if max_histogram_bins > _MOST_BINS:
         raise ConfigError(f"max_histogram_bins must be at most {_MOST_BINS:,} (a histogram of "

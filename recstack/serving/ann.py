@@ -45,7 +45,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.atomic import atomic_directory
+from recstack.atomic import atomic_directory, checked_path
 from recstack.data.idmap import integer_indices
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import check_list_length
@@ -397,7 +397,7 @@ class ItemIndex:
         """Write the index into ``folder`` as a whole: it appears complete or not at all
         (:func:`recstack.atomic.atomic_directory`); an existing folder is replaced only with
         ``overwrite=True``."""
-        folder = Path(folder)
+        folder = checked_path(folder, "item index folder")
         with atomic_directory(folder, overwrite=overwrite) as staging:
             np.save(staging / ITEMS_FILE, self.vectors, allow_pickle=False)
             files = [ITEMS_FILE]
@@ -417,7 +417,7 @@ class ItemIndex:
     def load(cls, folder: str | Path) -> ItemIndex:
         """Read an index written by :meth:`save`, checking its format and checksums; a
         damaged index is a :class:`~recstack.errors.RecstackError` naming the file."""
-        folder = Path(folder)
+        folder = checked_path(folder, "item index folder")
         meta_path = folder / INDEX_META
         if folder.exists() and not folder.is_dir():
             raise RecstackError(f"{folder}: a file; an item index is a folder written by "
@@ -596,7 +596,10 @@ def float32_rows(vectors: Any, what: str) -> np.ndarray:
     """``vectors`` as a contiguous float32 array, refusing what would not be the numbers
     given: text (numpy would parse ``"1"``), booleans, complex numbers (numpy would drop the
     imaginary part), NaN, infinities and finite values beyond float32's range (they would
-    become infinite), each named with its row. The shape is left to the caller."""
+    become infinite), each named with its row. The shape is left to the caller, but None
+    is refused here (numpy reads it as NaN)."""
+    if vectors is None:
+        raise ConfigError(f"{what} must be an array of numbers, got None")
     try:
         raw = np.asarray(vectors)
         if raw.dtype.kind == "O":
@@ -614,6 +617,9 @@ def float32_rows(vectors: Any, what: str) -> np.ndarray:
         if bad.any():
             at = np.unravel_index(int(np.argmax(bad)), raw.shape)
             value = raw[at].item()
+            if raw.ndim == 0:  # no position to name: it was an IndexError from at[0]
+                raise ConfigError(f"{what} must be an array of finite numbers, got the "
+                                  f"single value {value!r}")
             row = f"row {at[0]}" if raw.ndim > 1 else f"position {at[0]}"
             problem = ("NaN or infinite" if not np.isfinite(value)
                        else f"beyond float32's range (±{_SCORE_LIMIT:.3g})")

@@ -61,6 +61,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -96,11 +98,24 @@ register_url_convertor("id", _IdConvertor())
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": schemas.Problem} for code in (404, 413, 422)}
+
+
+def _digits_only(value: object) -> object:
+    # pydantic reads query text as Python's int() does, digit-group underscores included:
+    # ?k=5_0 was a list of 50, and ?k=1_000 was refused as "k=1000 exceeds this service's
+    # max_k", a number the client never wrote
+    if isinstance(value, str) and "_" in value:
+        raise PydanticCustomError("int_parsing", "Input should be a whole number written "
+                                  "with digits only (no '_'), e.g. 20")
+    return value
+
+
 UserId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
 ItemId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
 K = Annotated[int | None, Query(ge=1, le=schemas.MAX_K,
-                                description="list length (default: the service's default_k)")]
-Limit = Annotated[int, Query(ge=1, le=1000)]
+                                description="list length (default: the service's default_k)"),
+              BeforeValidator(_digits_only)]
+Limit = Annotated[int, Query(ge=1, le=1000), BeforeValidator(_digits_only)]
 #: the methods counted by name in the request metrics; any other is counted as "other"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 
@@ -549,14 +564,17 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     escapes allow) is written with backslash escapes; FastAPI's own handler fails to
     encode either and answers 500. A body FastAPI did not read as JSON because of its
     Content-Type (``text/plain``, ``text/json``, a form) says so, rather than that the
-    text "should be a valid dictionary"."""
+    text "should be a valid dictionary". So does a body sent without a Content-Type
+    (FastAPI reads it as text too: ``curl --data-binary`` without ``-H``)."""
     errors = jsonable_encoder(cast(RequestValidationError, error).errors())
     content_type = request.headers.get("content-type")
     for problem in errors:
         if problem.get("loc") == ["body"] and isinstance(problem.get("input"), str) \
-                and content_type is not None and not _read_as_json(content_type):
+                and (content_type is None or not _read_as_json(content_type)):
+            got = ("no Content-Type header" if content_type is None
+                   else repr(content_type[:100]))
             problem["msg"] = ("the body must be a JSON object sent with 'Content-Type: "
-                              f"application/json' (got {content_type[:100]!r})")
+                              f"application/json' (got {got})")
     return JSONResponse({"detail": _encodable(errors)}, status_code=422)
 
 

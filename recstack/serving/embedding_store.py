@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.atomic import checked_path
 from recstack.errors import ConfigError, RecstackError
 
 if TYPE_CHECKING:
@@ -231,7 +232,8 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         if not isinstance(path, str | Path):
             raise ConfigError(f"the SQLite embedding store's path must be a file path, got "
                               f"{path!r}")
-        self.path = Path(path)
+        # NUL was sqlite3's bare "embedded null byte" ValueError, "" the working folder
+        self.path = checked_path(path, "the SQLite embedding store's path")
         self.timeout = _check_timeout(timeout, allow_zero=True)
         self._lock = threading.Lock()
         with self._errors():
@@ -486,7 +488,9 @@ def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
         # Path("") is the working folder: SQLite's answer would name "."
         raise ConfigError(f"embedding store location is empty ({text!r}); expected a file "
                           "path, sqlite:///PATH or redis://HOST:PORT/DB")
-    if text.startswith(("redis://", "rediss://", "unix://")):
+    redis = text.startswith(("redis://", "rediss://", "unix://"))
+    _check_options(RedisEmbeddingStore if redis else SQLiteEmbeddingStore, options)
+    if redis:
         return RedisEmbeddingStore(text, **options)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
@@ -506,6 +510,42 @@ def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
     return SQLiteEmbeddingStore(text, **options)
 
 
+def _check_options(store_type: type[EmbeddingStore], options: Mapping[str, Any]) -> None:
+    """Refuse an option the store's constructor does not take (a misspelt ``timeout`` was a
+    TypeError from the constructor's call), naming the ones it does."""
+    import inspect
+
+    from recstack.specs import did_you_mean
+
+    accepted = [name for name, parameter in
+                inspect.signature(store_type.__init__).parameters.items()
+                if parameter.kind is inspect.Parameter.KEYWORD_ONLY]
+    for option in options:
+        if option not in accepted:
+            raise ConfigError(f"open_store: unknown option {option!r} of "
+                              f"{store_type.__name__}{did_you_mean(option, accepted)}; it "
+                              f"takes: {', '.join(accepted)}")
+
+
+def _check_model(model: Any, where: str) -> None:
+    """Refuse what is not a fitted recstack model (an AttributeError on ``users_``)."""
+    from recstack.models.base import Recommender
+
+    if not isinstance(model, Recommender):
+        raise ConfigError(f"{where}: model must be a fitted recstack model (a Recommender, "
+                          f"e.g. ModelRegistry(...).load('als').model), got "
+                          f"{type(model).__name__} {model!r:.40}")
+
+
+def _check_store(store: Any, where: str, *, optional: bool = False) -> None:
+    """Refuse what is not an :class:`EmbeddingStore` (an AttributeError on ``get``)."""
+    if not isinstance(store, EmbeddingStore) and not (optional and store is None):
+        raise ConfigError(f"{where}: store must be an EmbeddingStore (open_store('vectors."
+                          f"sqlite') or open_store('redis://HOST:PORT/DB'))"
+                          f"{' or None' if optional else ''}, got {type(store).__name__} "
+                          f"{store!r:.40}")
+
+
 def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
                        model: Recommender) -> tuple[np.ndarray, np.ndarray, str]:
     """``store.get(kind, ids)``, or, when the store is unreachable (or None), the model's
@@ -513,6 +553,8 @@ def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
     ``"model"`` (count the latter: the store is down and nearline updates are not served).
     Ids the model does not know are not found."""
     _check_kind(kind)  # "users" read the model's item vectors when the store was down
+    _check_store(store, "read_with_fallback", optional=True)
+    _check_model(model, "read_with_fallback")
     vocabulary = model.users_ if kind == "user" else model.items_
     if store is not None:
         from recstack.data.idmap import id_values
@@ -593,6 +635,12 @@ def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[
     -------
     FoldInReport
     """
+    _check_model(model, "fold_in_users")
+    _check_store(store, "fold_in_users")
+    if not isinstance(include_training, bool | np.bool_):
+        # any text is true: include_training="no" folded the training rows in
+        raise ConfigError(f"fold_in_users: include_training must be True or False, got "
+                          f"{type(include_training).__name__} {include_training!r:.40}")
     fold_in = getattr(model, "fold_in", None)
     if not callable(fold_in):
         raise RecstackError(f"{model.name}: nearline updates need a model with fold_in "

@@ -251,6 +251,10 @@ class ModelRegistry:
             raise ConfigError(f"registry root: expected a folder or URL as text, got {text!r}")
         if not text.strip():
             raise ConfigError("registry root: expected a folder or URL, got an empty string")
+        if "\0" in text:
+            # names() listed nothing and load() was a bare "embedded null byte" ValueError
+            raise ConfigError(f"registry root {text!r}: a path cannot hold a NUL character "
+                              "(\\0)")
         self.is_remote = "://" in text and not text.startswith("file://")
         if self.is_remote:
             try:
@@ -301,12 +305,13 @@ class ModelRegistry:
 
     def manifest(self, name: str, version: int | None = None) -> dict[str, Any]:
         """A version's manifest, checked (fields and its own digest; not the files)."""
+        current = version is None
         name, version = self._resolve(name, version)
         key = f"{self._version_key(name, version)}/{MANIFEST}"
         try:
             raw = self._read_bytes(key)
         except FileNotFoundError:
-            raise self._absent(name, version) from None
+            raise self._absent(name, version, current=current) from None
         return _parse_manifest(raw, f"{self.root}: {name}@{version}/{MANIFEST}")
 
     def load(self, reference: str, version: int | None = None) -> ModelVersion:
@@ -322,19 +327,21 @@ class ModelRegistry:
             No such name or version.
         """
         name, given = parse_reference(reference)
-        name, version = self._resolve(name, version if version is not None else given)
+        asked = version if version is not None else given
+        current = asked is None
+        name, version = self._resolve(name, asked)
         where = f"{self.root}: {name}@{version}"
         if not self.is_remote:
             folder = Path(self._version_key(name, version))
             if not (folder / MANIFEST).is_file():
-                raise self._absent(name, version)
+                raise self._absent(name, version, current=current)
             return _load_folder(name, version, folder, where, folder)
         if self._cache_dir is not None:
-            folder = self._download(name, version, self._cache_dir)
+            folder = self._download(name, version, self._cache_dir, current=current)
             return _load_folder(name, version, folder, where, folder)
         # everything is read into memory: the download is not needed once loaded
         with tempfile.TemporaryDirectory(prefix="recstack-registry-") as scratch:
-            folder = self._download(name, version, Path(scratch))
+            folder = self._download(name, version, Path(scratch), current=current)
             return _load_folder(name, version, folder, where, None)
 
     # ------------------------------------------------------------------ publishing
@@ -568,16 +575,23 @@ class ModelRegistry:
             check_version(version)
         return name, int(version)
 
-    def _absent(self, name: str, version: int) -> RecstackError:
+    def _absent(self, name: str, version: int, *, current: bool = False) -> RecstackError:
         """The error for a version without a readable manifest: one that does not exist,
         or (its folder holding files) one whose publish is in progress or was cut short,
         said as such: "does not exist (versions: none)" sent the user looking for a
-        version whose files they could see."""
+        version whose files they could see. ``current``: the version is the one the
+        ``current`` alias names (the user asked for ``name`` alone, and "als@5 does not
+        exist" did not say where the 5 came from)."""
         reason = ""
         if version in self._numbers(name):
             reason = (f"; its folder {self._version_key(name, version)} holds no readable "
                       f"{MANIFEST}: a publish still uploading, cut short, or a copy that "
                       "left the manifest out (publish the model again, or remove the folder)")
+        elif current:
+            versions = self.versions(name)
+            reason = (f"; {name}/{CURRENT} points at it (edited by hand, or the version was "
+                      "deleted): point it at a version that exists with "
+                      f"set_current({name!r}, {versions[-1] if versions else 'N'})")
         return RecstackError(f"{self.root}: {name}@{version} does not exist (versions: "
                              f"{self.versions(name) or 'none'}){reason}")
 
@@ -669,10 +683,11 @@ class ModelRegistry:
             self._fs.pipe_file(key, data)  # one PUT: readers see the old or the new object
 
     @_storage_errors
-    def _download(self, name: str, version: int, into: Path) -> Path:
+    def _download(self, name: str, version: int, into: Path, *, current: bool = False
+                  ) -> Path:
         key = self._version_key(name, version)
         if not self._fs.exists(f"{key}/{MANIFEST}"):
-            raise self._absent(name, version)
+            raise self._absent(name, version, current=current)
         target = into / name / f"{version:08d}"
         if target.exists():
             shutil.rmtree(target)

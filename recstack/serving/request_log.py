@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from recstack.atomic import write_with
+from recstack.atomic import checked_path, write_with
 from recstack.errors import ConfigError, RecstackError
 
 __all__ = ["EVENT_SCHEMA", "REQUEST_SCHEMA", "ParquetLog", "make_log_folder", "read_log"]
@@ -67,8 +67,8 @@ EVENT_SCHEMA = pa.schema([
 def make_log_folder(folder: str | Path) -> Path:
     """``folder``, created when missing; one that cannot be (a file in its place, a parent
     without permission) is a :class:`ConfigError` naming it, not an ``OSError`` from the
-    service's startup."""
-    folder = Path(folder)
+    service's startup; nor is a path that is not one (a number, None, empty text)."""
+    folder = checked_path(folder, "log folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -121,7 +121,7 @@ class ParquetLog:
             # NaN or a negative wait made the writer thread spin without pause
             raise ConfigError(f"rotate_seconds must be a finite number of seconds above 0, "
                               f"got {rotate_seconds!r}")
-        self.folder = make_log_folder(Path(folder))
+        self.folder = make_log_folder(folder)
         self.prefix = prefix
         self.schema = schema
         self._columns = frozenset(schema.names)
@@ -265,7 +265,8 @@ class ParquetLog:
 
 def log_files(folder: str | Path, prefix: str) -> list[Path]:
     """The complete files of ``prefix`` in ``folder``, oldest first."""
-    return sorted(Path(folder).glob(f"{prefix}-*.parquet"), key=lambda p: p.name)
+    return sorted(checked_path(folder, "log folder").glob(f"{prefix}-*.parquet"),
+                  key=lambda p: p.name)
 
 
 def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> pd.DataFrame:
@@ -280,8 +281,9 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
         No such file; a file that is not readable Parquet, lacks one of the ``required``
         columns or types a column unlike the first file: named, since one damaged or
         misplaced file must neither end a command with a traceback nor be skipped."""
-    if not Path(folder).is_dir():
-        state = "is a file" if Path(folder).exists() else "no such folder"
+    folder = checked_path(folder, "log folder")
+    if not folder.is_dir():
+        state = "is a file" if folder.exists() else "no such folder"
         raise RecstackError(f"{folder}: {state}; give the service's log_dir (or its "
                             f"{prefix}/ folder)")
     files = log_files(folder, prefix)

@@ -39,6 +39,8 @@ from).
 from __future__ import annotations
 
 import json
+import math
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -47,6 +49,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.atomic import checked_path
 from recstack.errors import ConfigError, RecstackError
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
@@ -97,7 +100,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                           f"got {limit!r}")
     if not isinstance(registry, ModelRegistry):
         registry = ModelRegistry(registry)
-    folder = Path(log_dir)
+    folder = checked_path(log_dir, "log_dir")
     log = read_log(folder / "requests" if (folder / "requests").is_dir() else folder,
                            "requests", _REQUIRED)
     # a wrong --registry would skip every request and pass with "0 recomputed"
@@ -109,6 +112,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                             "the service served from")
     if limit is not None:
         log = log.tail(limit)
+    _check_names(log)
     from recstack.pipeline.rerank import available_rerankers
 
     rerankers = set(available_rerankers())
@@ -328,6 +332,24 @@ def _check_row(row: Any) -> None:
     if len(row.scores) != len(row.items):
         refuse(f"'scores' holds {len(row.scores)} value(s) for {len(row.items)} item(s); "
                "expected one score per item")
+    # text was numpy's ValueError; a missing (NaN) score compared false with every
+    # tolerance, so the request counted as recomputed without a mismatch
+    try:
+        scores = np.asarray(row.scores, dtype=np.float64)
+    except (TypeError, ValueError):
+        scores = None
+    if scores is None or scores.ndim != 1 or not np.isfinite(scores).all():
+        bad = next((p for p, s in enumerate(row.scores)
+                    if not isinstance(s, numbers.Real) or not math.isfinite(s)), 0)
+        value = row.scores[bad]
+        shown = float(value) if isinstance(value, numbers.Real) else value
+        refuse(f"'scores' holds {shown!r} at position {bad + 1}; expected a finite number "
+               "per item")
+    seen = getattr(row, "exclude_seen", None)
+    if not (seen is None or seen is pd.NA or isinstance(seen, bool | np.bool_)
+            or (isinstance(seen, float) and np.isnan(seen))):
+        # bool() of any text is True: "false" was recomputed with the seen items excluded
+        refuse(f"'exclude_seen' is {seen!r}; expected true or false")
     if any(not isinstance(i, str) for i in row.items):
         refuse("'items' holds a missing item id")
     k = row.k
@@ -343,6 +365,20 @@ def _check_row(row: Any) -> None:
                 raise ValueError("not a JSON object")
         except ValueError as error:
             refuse(f"'context' is not the JSON object the service writes ({error})")
+
+
+def _check_names(log: pd.DataFrame) -> None:
+    """Refuse a row whose ``model`` or ``endpoint`` is not text: grouping by model dropped
+    rows without one (the check passed having recomputed none of them), and a missing
+    endpoint was skipped as "nan not recomputed"."""
+    for column, expected in (("model", "the name@version that served the request"),
+                             ("endpoint", "'user', 'new-user' or 'similar'")):
+        wrong = ~log[column].map(lambda value: isinstance(value, str))
+        if wrong.any():
+            row = next(log[wrong].itertuples(index=False))
+            raise RecstackError(f"{_where(row)}: {column!r} is {getattr(row, column)!r}; "
+                                f"expected {expected}; restore the row or move the file "
+                                "out of the log folder")
 
 
 def _problem(row: Any, what: str, detail: str) -> dict[str, Any]:

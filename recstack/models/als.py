@@ -113,6 +113,15 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
         return {"user_factors": ArraySpec("float32", ("n_users", "factors")),
                 "item_factors": ArraySpec("float32", ("n_items", "factors"))}
 
+    def _weights_by_values(self) -> bool:
+        # the confidences 1 + alpha * r enter the solver's float32 sums of products: values
+        # beyond MAX_WEIGHT (1e20, say) diverged to NaN blaming alpha and regularization,
+        # or fitted factors near 0 without a word, and folded-in histories took any value
+        return True
+
+    def _learns_from_values(self) -> bool:
+        return False  # a recorded value of 0 is an interaction of confidence 1
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         als_module, threadpool_limits = _import_implicit_als()
         self._prepare_warm_start(train)
@@ -135,11 +144,14 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
                     # float32 and the factors become NaN
                     if type(error).__name__ != "ModelFitError":
                         raise
+                    largest = float(np.max(self.seen_.data, initial=0.0))
                     raise RecstackError(
                         f"{self.name}: the factors diverged to NaN ({error}) with "
-                        f"regularization={self.regularization!r}, alpha={self.alpha!r}; use "
-                        "values within float32 range, e.g. regularization 0.01 to 1000 and "
-                        "alpha 0.1 to 100") from None
+                        f"regularization={self.regularization!r}, alpha={self.alpha!r} and "
+                        f"interaction values up to {largest:.3g} (confidences 1 + alpha * "
+                        f"value up to {1.0 + float(self.alpha) * largest:.3g}); use values "
+                        "within float32 range, e.g. regularization 0.01 to 1000 and alpha "
+                        "0.1 to 100, and rescale large values (e.g. take log1p)") from None
         self.user_factors_ = np.ascontiguousarray(solver.user_factors, dtype=np.float32)
         self.item_factors_ = np.ascontiguousarray(solver.item_factors, dtype=np.float32)
 

@@ -687,8 +687,13 @@ class Recommender(Configurable, ABC):
         item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
                              f"{self.name}: items")
         if user_index.shape != item_index.shape:
-            raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
-                              f"{item_index.shape}")
+            # "users and items must pair up: (1,) vs (2,)" named neither the model nor what
+            # to give instead
+            raise ConfigError(
+                f"{self.name}: score(users, items): users and items must pair up (the score "
+                f"of users[j] for items[j]), got {len(user_index)} user id(s) and "
+                f"{len(item_index)} item id(s); to score several items for one user, repeat "
+                "the user id ([user] * len(items)), or use recommend for a user's ranking")
         return self._score_pairs(user_index.astype(np.int64), item_index.astype(np.int64))
 
     def _score_pairs(self, user_index: np.ndarray, item_index: np.ndarray) -> np.ndarray:

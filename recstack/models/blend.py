@@ -347,6 +347,12 @@ class Blend(ValidationSplitMixin, Recommender):
         return spec
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        total = float(np.sum(arrays["weights"], dtype=np.float64))
+        if not abs(total - 1.0) <= 1e-4:
+            # fit normalises them: weights of 0 made every score 0 (each list the catalog
+            # in index order), and any other sum is an edit
+            return (f"weights sum to {total:.6g}, expected 1 (the learned weights are "
+                    "normalised to sum to 1)")
         for position in range(len(self.members)):
             member = self._member(position)
             part = _unprefixed(arrays, position)

@@ -235,8 +235,19 @@ class ValidationSplitMixin:
                                     "validation_fraction of train")
         if validation is not None and (validation.users != train.users
                                        or validation.items != train.items):
-            raise RecstackError(f"{self.name}: validation must come from the same split as "
-                                "train (shared id maps)")
+            # "must come from the same split as train (shared id maps)" said neither which
+            # vocabulary differed nor how to build rows that share them
+            differ = [f"{kind} ({len(getattr(validation, kind)):,} ids; train's has "
+                      f"{len(getattr(train, kind)):,})" for kind in ("users", "items")
+                      if getattr(validation, kind) != getattr(train, kind)]
+            raise RecstackError(
+                f"{self.name}: fit(validation=...) must come from the same split as train, "
+                "sharing its id vocabularies (an index is a position in them), but its "
+                f"vocabular{'ies' if len(differ) > 1 else 'y'} of {' and '.join(differ)} "
+                f"differ{'' if len(differ) > 1 else 's'} (built on its own); take both parts "
+                "of one split (e.g. random_split(data)), or put all rows in one Interactions "
+                "and mark the validation rows with recstack.data.splits.given_split(all_rows, "
+                "is_validation)")
         if validation is not None and _all_in_train(validation, train):
             # validation ranks the catalog without each user's training items, so none of
             # these rows could ever be hit: every epoch scored 0 and training stopped (or

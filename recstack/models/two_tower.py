@@ -393,7 +393,11 @@ class TwoTower(WarmStartMixin, Recommender):
     places_items_by_content = True
     history_fallback = "item popularity (training rows per item, divided by the largest)"
     params: ClassVar[dict[str, Param]] = {
-        "dim": Param(int, low=1, default=64, doc="Dimension of the user and item embeddings."),
+        # at least 2: the embeddings are unit vectors, and in one dimension each is +1 or
+        # -1, so every item scored one of two values (or all collapsed to one)
+        "dim": Param(int, low=2, default=64,
+                     doc="Dimension of the user and item embeddings (unit vectors, so at "
+                         "least 2)."),
         "hidden": Param(int, low=1, default=128,
                         doc="Width of the hidden layer of both towers' perceptrons."),
         "epochs": Param(int, low=1, default=10,

@@ -155,6 +155,7 @@ class WarmStartMixin:
     name: ClassVar[str]
     fit: Any
     is_fitted: Any
+    validate_params: Any
 
     def fit_from(self, previous: Any, train: Interactions, *,
                  progress: Progress | None = None) -> Self:
@@ -171,6 +172,9 @@ class WarmStartMixin:
         if not previous.is_fitted:
             raise ConfigError(f"{self.name}: the previous model to warm-start from is not "
                               "fitted; fit it first (or use fit for a fresh start)")
+        # a value of the wrong type is refused as such first: factors="8" was reported as
+        # "factors = '8', but the previous model has factors = 8", as if it differed
+        self.validate_params()
         for param in self.warm_start_params:
             ours, theirs = _comparable(getattr(self, param)), _comparable(getattr(previous,
                                                                                   param))

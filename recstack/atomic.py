@@ -121,11 +121,18 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 def write_text(path: str | Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically; returns ``path``."""
+    if not isinstance(text, str):
+        # a TypeError from inside the write, after the temporary file was made
+        raise RecstackError(f"{path}: write_text takes text (str), got "
+                            f"{type(text).__name__}; use write_bytes for bytes")
     return write_with(path, lambda target: target.write_text(text, encoding="utf-8"))
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; returns ``path``."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise RecstackError(f"{path}: write_bytes takes bytes, got {type(data).__name__}"
+                            f"{'; use write_text for text' if isinstance(data, str) else ''}")
     return write_with(path, lambda target: target.write_bytes(data))
 
 
@@ -134,6 +141,9 @@ def write_with(path: str | Path, write: Callable[[Path], object]) -> Path:
 
     See :func:`atomic_path` for the temporary's name, permissions and the errors raised.
     """
+    if not callable(write):
+        raise RecstackError(f"{path}: write_with takes a function that writes the file at "
+                            f"the path it is given, got {type(write).__name__}")
     with atomic_path(path) as temporary:
         write(temporary)
     return Path(path)

@@ -74,6 +74,7 @@ fit on ``train.txt`` and ``[tune]`` carves its validation part out of it at rand
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -81,6 +82,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recstack.atomic import checked_path, describe_path
 from recstack.data.filters import FILTERS, FilterSpec
 from recstack.data.sources import (
     AdjacencyFolder,
@@ -333,6 +335,26 @@ class Experiment:
         return Path(results) / (self.output or self.name)
 
 
+def require_experiment(experiment: Any, call: str) -> Experiment:
+    """``experiment`` when it is an :class:`Experiment`; a path to its file (the usual slip:
+    ``run_experiment("exp.toml")``), a parsed dict or anything else is refused naming
+    ``call`` and how to read one, where it failed with "'str' object has no attribute
+    'models'"."""
+    if isinstance(experiment, Experiment):
+        return experiment
+    shown = repr(experiment)
+    got = f"{type(experiment).__name__} {shown if len(shown) <= 60 else shown[:57] + '...'}"
+    if isinstance(experiment, str | os.PathLike):
+        got = f"the path {str(experiment)!r}"
+        how = f"read the file first: {call}(load_experiment({str(experiment)!r}))"
+    elif isinstance(experiment, dict):
+        how = f"validate the dict first: {call}(parse_experiment(table))"
+    else:
+        how = f"read one first: {call}(load_experiment(path))"
+    raise ConfigError(f"{call} takes an Experiment (from recstack.config.load_experiment), "
+                      f"got {got}; {how}")
+
+
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; relative paths in it are taken from its folder.
 
@@ -341,7 +363,8 @@ def load_experiment(path: str | Path) -> Experiment:
     ConfigError
         Anything wrong in the file, naming the file, the table and the key.
     """
-    path = Path(path)
+    # a number or None was a TypeError of Path(); '~/exp.toml' was looked for under './~'
+    path = checked_path(path, "load_experiment(path)")
     raw = read_toml(path, "experiment")
     experiment = parse_experiment(raw, source=str(path), base=path.parent.absolute())
     _check_report_applies(experiment.report, experiment.where)
@@ -361,6 +384,16 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     base
         The folder relative paths are taken from (default: the working directory).
     """
+    if not isinstance(source, str | os.PathLike):
+        raise ConfigError(f"parse_experiment(source=...) takes the file's name for messages "
+                          f"(text), got {type(source).__name__} {source!r:.60}")
+    if base is not None:
+        base = checked_path(base, "parse_experiment(base=...)")
+        if base.exists() and not base.is_dir():
+            # relative paths were looked for under the file, as if it were a folder
+            raise ConfigError(f"parse_experiment(base=...): {base} is {describe_path(base)}, "
+                              "not a folder; give the folder relative paths are taken from "
+                              f"(the experiment file's folder: {base.parent})")
     file = f"{source}: "
     refuse_misplaced_top_level_keys(raw, TOP_LEVEL, file,
                                     accepted={"data": ("split",), "models": ("model",)})

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import math
 import os
 import tempfile
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.atomic import blocking_parent, checked_path, describe_path, is_looping_link
-from recstack.config import Experiment, check_models_fold_in
+from recstack.config import Experiment, check_models_fold_in, require_experiment
 from recstack.data import filters as filter_module
 from recstack.data import splits
 from recstack.data.adjacency import AdjacencyReport, AdjacencySplits
@@ -43,6 +44,8 @@ from recstack.evaluation.results import CONFIDENCE, EvaluationResult, PairedTest
 from recstack.models.base import Recommender
 from recstack.models.registry import create_model
 from recstack.progress import Progress, resolve
+
+_log = logging.getLogger(__name__)
 
 #: the file every results folder holds (what `--overwrite` may replace)
 RESULTS_FILE = "results.json"
@@ -198,6 +201,7 @@ def build_models(experiment: Experiment, tuned: dict[str, dict[str, Any]] | None
 def prepare_data(experiment: Experiment, progress: Progress | None = None
                  ) -> tuple[Interactions, list[FilterStep]]:
     """The experiment's source, loaded and filtered (for data to be split)."""
+    require_experiment(experiment, "prepare_data")
     if experiment.data.source is None:
         raise RecstackError(f"{experiment.where}[data] is already split; use load_split")
     data = load_source(experiment.data.source, options=experiment.data.options,
@@ -212,6 +216,7 @@ def make_split(experiment: Experiment, data: Interactions) -> splits.Split:
 
 def make_splits(experiment: Experiment, data: Interactions) -> list[splits.Split]:
     """Every split the experiment evaluates on: one, or one per fold."""
+    require_experiment(experiment, "make_splits")
     if experiment.split is None:
         raise RecstackError(f"{experiment.where}[data] is already split; use load_split")
     return experiment.split.apply(data)
@@ -225,6 +230,7 @@ def load_split(experiment: Experiment, progress: Progress | None = None) -> spli
     nothing is set apart: the cold and repeated test rows stay in the test part, as the
     protocol's recall counts them, and are counted in the loader's report (the split's
     ``report``, an :class:`~recstack.data.adjacency.AdjacencyReport`)."""
+    require_experiment(experiment, "load_split")
     if experiment.data.is_graph_cf:
         return graph_cf_split(load_graph_cf(experiment, progress))
     parts = {name: load_source(spec, options=experiment.data.options, progress=progress)
@@ -461,6 +467,29 @@ def check_report_settings(experiment: Experiment, data: Interactions) -> None:
                           ) from None
 
 
+def diversity_features(experiment: Experiment, data: Interactions) -> Any:
+    """The item vectors of ``[evaluation] metrics = ["diversity"]``: the genre multi-hot
+    of the item table's ``genres`` column (as the report's genre diversity reads it), or
+    None when the metric is not asked for. Data without genres are refused once they are
+    loaded, before any model is fitted: the evaluator was built without item vectors, so
+    every run that asked for diversity failed after fitting its first model."""
+    if "diversity" not in experiment.evaluation.metrics:
+        return None
+    table = data.item_table
+    if table is None or "genres" not in table.columns:
+        there = ("the data have no item table" if table is None else "the item table has no "
+                 "'genres' column (it has: " + ", ".join(map(repr, table.columns)) + ")")
+        raise ConfigError(f"{experiment.where}[evaluation] metrics: 'diversity' is the "
+                          "intra-list diversity of the items' genre vectors, read from the "
+                          f"item table's 'genres' column, but {there}; drop 'diversity', "
+                          "or read data with an item table holding genres (a MovieLens "
+                          "release, synthetic, or a `recstack data synth` folder)")
+    from recstack.analysis.neighbours import label_matrix
+
+    with named_step(f"{experiment.where}[evaluation] diversity: "):
+        return label_matrix(table["genres"].tolist())[0]
+
+
 def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                    overwrite: bool = False, progress: Progress | None = None,
                    baseline: str | None = None) -> ExperimentResult:
@@ -481,7 +510,15 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
         The label diagnostics and paired significance tests compare with (default: the
         first model).
     """
+    require_experiment(experiment, "run_experiment")
     _check_baseline(experiment, baseline)
+    if experiment.tune is not None and not experiment.data.is_graph_cf:
+        # read and checked, then silently left out: the models ran with their [[models]]
+        # parameters, which a user who wrote [tune] took for the tuned ones
+        _log.info("%s[tune] is not used by an evaluation: the models run with their "
+                  "[[models]] parameters; `recstack tune %s` searches them and writes the "
+                  "tuned experiment to evaluate", experiment.where,
+                  experiment.source_file or "EXPERIMENT")
     if out is not None:
         check_output(out, overwrite=overwrite, experiment=experiment)
     build_models(experiment)  # fail before loading data
@@ -493,6 +530,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
             parts = load_graph_cf(experiment, progress)
         check_cutoffs(experiment, parts.train)
         check_report_settings(experiment, parts.train)
+        item_features = diversity_features(experiment, parts.train)
         if experiment.tune is not None:
             from recstack.tuning import tune_models
 
@@ -505,18 +543,20 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
             split_list = [load_split(experiment, progress)]
         check_cutoffs(experiment, split_list[0].train)
         check_report_settings(experiment, split_list[0].train)
+        item_features = diversity_features(experiment, split_list[0].train)
     else:
         with named_step(f"{experiment.where}"):
             data, steps = prepare_data(experiment, progress)
         check_cutoffs(experiment, data)
         check_report_settings(experiment, data)
+        item_features = diversity_features(experiment, data)
         with named_step(f"{experiment.where}[split] "):
             split_list = make_splits(experiment, data)
     evaluation = experiment.evaluation
     evaluator = Evaluator(metrics=evaluation.metrics, ks=evaluation.ks,
                           relevance_threshold=evaluation.relevance_threshold,
                           graded=evaluation.graded, batch_size=evaluation.batch_size,
-                          n_threads=evaluation.n_threads)
+                          n_threads=evaluation.n_threads, item_features=item_features)
 
     per_fold: dict[str, list[EvaluationResult]] = {m.label: [] for m in experiment.models}
     fit_seconds = dict.fromkeys(per_fold, 0.0)

@@ -52,18 +52,22 @@ SILENT = _Silent()
 
 
 def resolve(progress: Progress | None) -> Progress:
-    """``progress`` itself, or the silent reporter when it is None."""
+    """``progress`` itself, or the silent reporter when it is None; anything else is refused
+    here, before the work starts, rather than as "'int' object has no attribute 'task'"
+    from inside it."""
+    require_reporter(progress, "")
     return SILENT if progress is None else progress
 
 
 def require_reporter(progress: object, call: str) -> None:
-    """Refuse, naming ``call`` (e.g. ``"evaluate"``), a ``progress`` argument that is
+    """Refuse, naming ``call`` (e.g. ``"evaluate"``; may be empty), a ``progress`` argument that is
     neither None nor a reporter: ``progress=True`` failed deep inside the work with
     "'bool' object has no attribute 'task'"."""
     if progress is not None and not callable(getattr(progress, "task", None)):
         shown = repr(progress)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        raise ConfigError(f"{call}(progress=...) takes a recstack.progress reporter (e.g. "
+        argument = f"{call}(progress=...)" if call else "progress=..."
+        raise ConfigError(f"{argument} takes a recstack.progress reporter (e.g. "
                           "recstack.progress.TerminalProgress()) or None, got "
                           f"{type(progress).__name__} {shown}")
 

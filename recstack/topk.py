@@ -235,6 +235,17 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
     values : ndarray, same shape, in the dtype of the scores
     """
     k = _check_k(k)
+    if not callable(score_batch):
+        raise ConfigError(f"score_batch must be a function of row indices returning their "
+                          f"score rows (e.g. model.score_users), got "
+                          f"{type(score_batch).__name__}")
+    if exclude is not None and not sp.issparse(exclude):
+        exclude = sp.csr_matrix(exclude)
+    user_index = _check_rows(user_index, exclude)
+    if n_items is not None and (isinstance(n_items, bool) or not isinstance(
+            n_items, int | np.integer) or n_items < 0):
+        raise ConfigError(f"n_items must be the catalog size (a whole number >= 0) or None, "
+                          f"got {n_items!r}")
     n_items = n_items or (exclude.shape[1] if exclude is not None else None)
     if batch_size is None:
         width = n_items or 100_000
@@ -277,6 +288,27 @@ def _as_rows(scores: Any) -> np.ndarray:
     if scores.dtype not in (np.float32, np.float64):
         scores = writable_scores(scores)
     return scores
+
+
+def _check_rows(user_index: Any, exclude: sp.spmatrix | None) -> np.ndarray:
+    """The rows :func:`top_k_batched` ranks, as a 1-d integer array: float or true/false
+    values failed inside the scoring function ("arrays used as indices must be of integer
+    type"), a 2-d array was blamed on the scores' shape, and a negative index silently
+    took the mask of a row counted from the end."""
+    index = np.asarray(user_index)
+    if index.size == 0 and index.ndim == 1:
+        return index.astype(np.int64)
+    if index.ndim != 1 or index.dtype.kind not in "iu":
+        raise ConfigError(f"user_index must be a 1-d array of row indices (whole numbers "
+                          f"from 0), got an array of shape {index.shape} and dtype "
+                          f"{index.dtype}")
+    lowest, highest = int(index.min()), int(index.max())
+    if lowest < 0:
+        raise ConfigError(f"user_index holds {lowest}; row indices count from 0")
+    if exclude is not None and highest >= exclude.shape[0]:
+        raise ConfigError(f"user_index holds {highest}, but exclude has "
+                          f"{exclude.shape[0]:,} rows (indices 0 to {exclude.shape[0] - 1})")
+    return index
 
 
 def _check_k(k: Any) -> int:

@@ -45,6 +45,7 @@ one model's best parameters.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Iterator
@@ -55,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.config import Experiment, ModelSpec
+from recstack.config import Experiment, ModelSpec, require_experiment
 from recstack.data import splits
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
@@ -121,6 +122,7 @@ def tune_models(experiment: Experiment, train: Interactions, validation: Interac
 
     from recstack.config import tunable_space
 
+    require_experiment(experiment, "tune_models")
     table = experiment.tune
     if table is None:
         return {}
@@ -157,6 +159,7 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
     """Search the ``[tune]`` model's hyperparameters (see the module docstring)."""
     from recstack.config import check_models_fold_in
 
+    require_experiment(experiment, "tune")
     settings = _tune_settings(experiment)
     spec = settings["spec"]
     if experiment.split is not None:
@@ -242,6 +245,8 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     space, base_params = plain_space(space), _plain_params(base_params)
     check_search_arguments(model_type, space, base_params, metric=metric, trials=trials,
                            seed=seed, timeout=timeout)
+    check_search_data(train, validation, fold_in, label=label,
+                      evaluator_settings=evaluator_settings)
     name, k, key = metric_column(metric)
     evaluator = Evaluator(metrics=(name,), ks=(k,), **evaluator_settings)
     _check_validation_relevance(evaluator, validation)
@@ -353,6 +358,41 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
                                   f"{_without_model(str(error), model_type)}; every trial "
                                   f"would use it as it is ({reason}) and fail: give a value "
                                   "the model accepts") from None
+
+
+def check_search_data(train: Any, validation: Any, fold_in: Any, *, label: Any,
+                      evaluator_settings: dict[str, Any]) -> None:
+    """The data, label and evaluator settings of :func:`search`, before the first trial: a
+    DataFrame given as ``train`` failed with an AttributeError, and a ``validation`` or
+    ``fold_in`` of the wrong kind or of another split, or a ``label`` that is no text,
+    failed inside the first trial, whose error then blamed the values it drew ("narrow the
+    ranges in the search space"); a misspelt evaluator setting was a TypeError of
+    ``Evaluator.__init__``, and ``metrics`` or ``ks`` one of "multiple values"."""
+    from recstack.data.interactions import require_interactions
+
+    require_interactions(train, "search(train=...)")
+    require_interactions(validation, "search(validation=...)")
+    if fold_in is not None:
+        require_interactions(fold_in, "search(fold_in=...)")
+    for name, part in (("validation", validation), ("fold_in", fold_in)):
+        if part is not None and (part.users != train.users or part.items != train.items):
+            raise RecstackError(f"search: train and {name} do not share their user and item "
+                                "id maps; give the parts of one split (e.g. "
+                                "split.train and split.test of random_split)")
+    if label is not None and (not isinstance(label, str) or not label.strip()):
+        raise ConfigError(f"search(label=...) takes the model's label as non-empty text (or "
+                          f"None for the model type), got {type(label).__name__} {label!r:.60}")
+    settable = [f.name for f in dataclasses.fields(Evaluator)
+                if f.name not in ("metrics", "ks")]
+    for key in evaluator_settings:
+        if key in ("metrics", "ks"):
+            raise ConfigError(f"search({key}=...): the search computes one metric, named "
+                              "with its cut-off by metric (e.g. metric='ndcg@10'); drop "
+                              f"{key}")
+        if key not in settable:
+            raise ConfigError(f"search({key}=...): not an argument of search nor a setting "
+                              f"of the Evaluator{did_you_mean(key, settable)}; the "
+                              f"Evaluator's settings: {', '.join(settable)}")
 
 
 def _without_model(message: str, model_type: str) -> str:

@@ -34,6 +34,11 @@ class FilterSpec(Spec):
         return f"{self.kind_name}({', '.join(f'{k}={v}' for k, v in self.params().items())})"
 
     def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+        """The rows of ``data`` the filter keeps, and what it did."""
+        require_interactions(data, f"{self.kind_name}(...).apply")
+        return self._apply(data)
+
+    def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         raise NotImplementedError
 
     def why_nothing_is_left(self, data: Interactions) -> str:
@@ -85,7 +90,7 @@ class KCore(FilterSpec):
     user_min: int = option(5, "fewest rows a kept user has", low=1)
     item_min: int = option(5, "fewest rows a kept item has", low=1)
 
-    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+    def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         keep = np.ones(len(data), bool)
         rounds: list[KCoreRound] = []
         while True:
@@ -121,7 +126,7 @@ class MinValue(FilterSpec):
     def name(self) -> str:
         return f"min_value(threshold={self.threshold:g})"
 
-    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+    def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         result = data.select(data.value >= self.threshold).compact()
         return result, FilterStep.between(self.name, data, result)
 
@@ -148,7 +153,7 @@ class TimeWindow(FilterSpec):
             raise ConfigError(f"time_window: start ({self.start}) must come before end "
                               f"({self.end})")
 
-    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+    def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         result = data.between(to_unix_seconds(self.start, "start"),
                               to_unix_seconds(self.end, "end")).compact()
         return result, FilterStep.between(self.name, data, result)
@@ -162,7 +167,7 @@ class Deduplicate(FilterSpec):
     policy: DuplicatePolicy = option("last", "which value a repeated (user, item) pair keeps",
                                      choices=[p for p in DUPLICATE_POLICIES if p != "keep"])
 
-    def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+    def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         result = data.deduplicate(self.policy)
         return result, FilterStep.between(self.name, data, result)
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from recstack.errors import RecstackError
 from recstack.metrics._validation import as_float_array, refuse_reordered_rows
+from recstack.specs import did_you_mean
 
 #: the largest magnitude an embedding value may have. The analyses square and sum the
 #: values (norms, covariances) and the maps work in float32, whose squared norms overflow
@@ -57,6 +58,24 @@ def counts(values: Any, n_rows: int, what: str) -> np.ndarray:
         raise RecstackError(f"{what} has {array.shape[0]:,} values for {n_rows:,} rows; give "
                             "one count per row")
     return array
+
+
+#: what a set of vectors stands for: the titles and readings are written in these words
+KINDS = ("item", "user")
+
+
+def kind_and_model(kind: Any, model: Any, call: str) -> tuple[str, str]:
+    """``kind`` ("item" or "user") and ``model`` (a label, text) as the titles and readings
+    use them. Any other ``kind`` was written into them as it was: ``kind=5`` read "20 5
+    vectors", ``kind="items"`` "the items embeddings" and an "activity" reading of items."""
+    if not isinstance(kind, str) or kind not in KINDS:
+        near = did_you_mean(kind, KINDS) if isinstance(kind, str) else ""
+        raise RecstackError(f"{call}: kind must be one of {', '.join(map(repr, KINDS))} (what "
+                            f"the vectors stand for), got {kind!r}{near}")
+    if not isinstance(model, str):
+        raise RecstackError(f"{call}: model must be the model's label as text (it titles the "
+                            f"charts), got {type(model).__name__} {model!r:.60}")
+    return kind, model
 
 
 def whole_number(value: Any, name: str, *, minimum: int = 1) -> int:

@@ -170,6 +170,7 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int = 10
     n_components : int
         How many leading components to keep directions and correlations for.
     """
+    kind, model = checks.kind_and_model(kind, model, "pca_analysis")
     x = _as_vectors(vectors, f"{kind} embeddings")
     n, dim = x.shape
     n_components = checks.whole_number(n_components, "n_components")
@@ -302,6 +303,7 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
     dead_tolerance : float
         A vector shorter than ``dead_tolerance`` times the median length is dead.
     """
+    kind, model = checks.kind_and_model(kind, model, "embedding_health")
     x = _as_vectors(vectors, f"{kind} embeddings")
     n, dim = x.shape
     dead_tolerance = checks.positive_number(dead_tolerance, "dead_tolerance", allow_zero=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from recstack.analysis.report import Report, Section, _table, render_html
-from recstack.atomic import write_text
+from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError
 
 __all__ = ["check_step_output", "pipeline_report_html", "write_pipeline_report"]
@@ -37,7 +37,8 @@ _STATUS_COLOUR = {"passed": "#1a7f37", "warned": "#9a6700", "failed": "#cf222e",
 def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the HTML page of a pipeline run folder (``WORK/runs/RUN``, holding
     ``report/report.json``); returns its path (default ``RUN/report/report.html``)."""
-    folder = Path(run_folder)
+    folder = checked_path(run_folder, "write_pipeline_report(run_folder)")
+    out = None if out is None else checked_path(out, "write_pipeline_report(out)")
     source = folder / "report" / "report.json"
     if not source.is_file():
         raise RecstackError(f"{folder}: not a completed pipeline run (no {source}); give a "

@@ -129,6 +129,7 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     if not isinstance(method, str) or method not in METHODS:
         raise RecstackError(f"projection method must be one of {METHODS}, got {method!r}")
     check_map_options(max_points=max_points, n_threads=n_threads, seed=seed)
+    kind, model = checks.kind_and_model(kind, model, "project")
     perplexity = checks.positive_number(perplexity, "perplexity")
     x = checks.vectors(vectors, f"{kind} embeddings (for a 2-D map)",
                        min_rows=MIN_POINTS).astype(np.float32)

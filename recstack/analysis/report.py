@@ -41,7 +41,7 @@ import scipy.sparse as sp
 from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
 from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
-from recstack.atomic import write_text
+from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError, UnknownColumnError
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
 from recstack.progress import Progress, require_reporter, resolve
@@ -131,6 +131,9 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     if interactive is not None and not isinstance(interactive, bool):
         raise RecstackError(f"interactive must be True, False or None, got {interactive!r}")
     _check_caller_options(experiment_base, progress, "write_report")
+    # a number or None was a TypeError from pathlib once the options had been read
+    results_dir = checked_path(results_dir, "write_report(results_dir)")
+    out = None if out is None else checked_path(out, "write_report(out)")
     if interactive is None:
         interactive = plotly_available()
     elif interactive and not plotly_available():
@@ -276,7 +279,16 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
     models: dict[str, Any] = {}
     how: dict[str, str] = {}
     built = dict(build_models(experiment))
-    for label, model in built.items():
+    # the report is of the models the folder holds results for: a results.json edited by
+    # hand (an entry removed, a label renamed) no longer lists every model of its
+    # experiment, and the lists of a model without results were a KeyError in the
+    # beyond-accuracy table
+    for label in folder.labels:
+        if label not in built:
+            how[label] = (f"not refitted: the experiment in results.json has no model "
+                          f"labelled {label!r} (its models: {', '.join(built)})")
+            continue
+        model = built[label]
         saved = folder.saved_model(label)
         if saved is not None:
             models[label] = load_model(saved)

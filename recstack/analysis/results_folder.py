@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recstack.atomic import checked_path
 from recstack.errors import RecstackError
 from recstack.evaluation.results import EvaluationResult
 
@@ -217,7 +218,8 @@ def read_results(path: str | Path) -> ResultsFolder:
         Naming the folder and every missing file or key, e.g. a folder written by an
         older recstack, or one that is not a results folder at all.
     """
-    folder = Path(path)
+    # a number or None was a TypeError from pathlib, "" the working folder
+    folder = checked_path(path, "read_results(path)")
     if not folder.exists():
         raise RecstackError(f"{folder}: no such folder; give the --out folder of "
                             "`recstack evaluate`")

@@ -300,8 +300,9 @@ def genre_mix(reference: dict[Any, float], new: dict[Any, float]) -> tuple[float
 
 def genre_weights(data: Interactions) -> dict[Any, float] | None:
     """Interactions per genre (``1/g`` per genre of an item with ``g``), from the item
-    table's ``genres`` column (a list of names, or one name, per item); None without it.
-    The Python loop runs over the interacted items, not over the rows."""
+    table's ``genres`` column (a list of names, or one name, per item; a missing cell or
+    entry is no genre, names are trimmed); None without it. The Python loop runs over the
+    interacted items, not over the rows."""
     if not isinstance(data, Interactions):
         raise RecstackError(f"genre_weights: data must be recstack Interactions with an item "
                             f"table, got {type(data).__name__}")
@@ -312,12 +313,31 @@ def genre_weights(data: Interactions) -> dict[Any, float] | None:
     counts = np.bincount(np.asarray(data.item_index), minlength=len(column))
     weights: dict[Any, float] = {}
     for index in np.flatnonzero(counts):
-        genres = column[index]
-        listed = [genres] if isinstance(genres, str) else list(
-            genres if genres is not None else ())
+        listed = _genre_names(column[index])
         for genre in listed:
             weights[genre] = weights.get(genre, 0.0) + float(counts[index]) / len(listed)
     return weights
+
+
+def _genre_names(cell: Any) -> list[Any]:
+    """The genres of one item-table cell: the present, trimmed entries of a list, or the
+    cell itself as one genre. A missing cell (None, NaN, ``pd.NA``) or entry is no genre:
+    the NaN of a text column's empty cell was a TypeError ("'float' object is not
+    iterable") that stopped the pipeline's drift step, and NaN or None inside a list was
+    counted as a genre of its own."""
+    from recstack.analysis._checks import is_missing
+
+    entries = list(cell) if isinstance(cell, list | tuple | np.ndarray) else [cell]
+    names = []
+    for entry in entries:
+        if is_missing(entry):
+            continue
+        if isinstance(entry, str):
+            entry = entry.strip()
+            if not entry:
+                continue
+        names.append(entry)
+    return names
 
 
 # ------------------------------------------------------------------------ all at once
@@ -349,6 +369,17 @@ def measure_drift(reference: Interactions, new: Interactions,
                             f"{len(reference):,} rows, new: {len(new):,} rows)")
     ref_users, ref_items = _external(reference)
     new_users, new_items = _external(new)
+    for what, ref_ids, new_ids in (("user", ref_users, new_users),
+                                   ("item", ref_items, new_items)):
+        # windows are matched by external id: numbers in one and text in the other was a
+        # TypeError from numpy's sort of the mixed ids
+        kinds = _id_kind(ref_ids), _id_kind(new_ids)
+        if kinds[0] != kinds[1]:
+            raise RecstackError(f"measure_drift: the reference window's {what} ids are "
+                                f"{kinds[0]} (e.g. {_shown_id(ref_ids[0])}) but the new "
+                                f"window's are {kinds[1]} (e.g. {_shown_id(new_ids[0])}); "
+                                f"give both windows {what} ids of one type (5 and '5' "
+                                f"would count as different {what}s)")
     activity = (_counts(ref_users), _counts(new_users))
     popularity = _shares(ref_items, new_items)
     measures: dict[str, float] = {}
@@ -453,6 +484,11 @@ def _labels(reference: Any, new: Any, measure: str, *, allow_empty_reference: bo
 
 def _id_kind(ids: np.ndarray) -> str:
     return "numbers" if ids.dtype.kind in "biuf" else "text"
+
+
+def _shown_id(value: Any) -> str:
+    """An id as the user wrote it: ``5``, not numpy's ``np.int64(5)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _bins(bins: Any, measure: str) -> int:

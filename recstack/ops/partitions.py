@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from recstack.atomic import checked_path
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
 from recstack.errors import DataFormatError, RecstackError
 
@@ -67,7 +68,7 @@ def list_partitions(root: str | Path) -> list[Partition]:
         ``root`` is missing, or its folders are not ``year=/month=/day=`` levels of one
         depth.
     """
-    root = Path(root)
+    root = checked_path(root, "list_partitions(root)")
     if not root.is_dir():
         raise RecstackError(f"{root}: no such partitioned data folder (expected folders "
                             "such as year=2024/month=03 holding Parquet files)")

@@ -140,6 +140,13 @@ class GateSpec(Spec):
             raise ConfigError(f"metric = {self.metric!r}: expected NAME@K with NAME one of "
                               f"{', '.join(RANKING_METRICS)}{near} and K a whole number >= 1 "
                               "in the digits 0-9, e.g. 'ndcg@10'")
+        if self.margin > 1:
+            # every gate metric lies in [0, 1]: a margin meant as a percentage (5 for five
+            # points) let every model through, however much worse, without a word
+            raise ConfigError(f"margin = {self.margin:g}: above 1, but {self.metric} lies in "
+                              "[0, 1], so no model could ever be held back; the margin is "
+                              "an absolute difference of the metric, not a percentage "
+                              "(e.g. 0.05 for five points; 1 publishes every model)")
 
     @property
     def metric_name(self) -> str:

@@ -555,9 +555,11 @@ class Recommender(Configurable, ABC):
         (:mod:`recstack.topk`); scores keep the model's dtype."""
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
-            raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
+            raise ConfigError(f"{self.name}: recommend: exclude_seen must be True or False, "
+                              f"got {exclude_seen!r}")
         user_index = self._user_indices(users)
-        k = check_list_length(k, len(user_index), len(self.items_))
+        k = check_list_length(k, len(user_index), len(self.items_),
+                              f"{self.name}: recommend")
         top, scores = top_k_batched(self.score_users, user_index, k,
                                     exclude=self.seen_ if exclude_seen else None,
                                     batch_size=batch_size)
@@ -581,7 +583,8 @@ class Recommender(Configurable, ABC):
         self._require_fitted()
         item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
                              f"{self.name}: items").astype(np.int64)
-        k = check_list_length(k, len(item_index), len(self.items_))
+        k = check_list_length(k, len(item_index), len(self.items_),
+                              f"{self.name}: similar_items")
         untrained = self._items_without_similarity()
 
         def rows_without_self(batch: np.ndarray) -> np.ndarray:
@@ -905,13 +908,16 @@ def check_interactions(data: Any, what: str) -> Interactions:
     return data
 
 
-def check_list_length(k: Any, n_rows: int, n_items: int) -> int:
+def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
     """``k`` as an int: a positive integer, and, beyond the catalog (the extra slots are
-    empty padding), not so large that the padding alone would not fit the memory budget."""
+    empty padding), not so large that the padding alone would not fit the memory budget.
+    ``who`` (e.g. ``"ease: recommend"``) starts the refusal: a bare "k must be a positive
+    integer" from a script calling several models did not say whose call it was."""
+    where = f"{who}: " if who else ""
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ConfigError(f"k must be a positive integer, got {k!r}")
+        raise ConfigError(f"{where}k must be a positive integer, got {k!r}")
     if k > n_items and n_rows * int(k) * 16 > DEFAULT_MEMORY_BUDGET_BYTES:
-        raise ConfigError(f"k = {k} is larger than the catalog ({n_items:,} items): each "
+        raise ConfigError(f"{where}k = {k} is larger than the catalog ({n_items:,} items): each "
                           f"list would be padded with {int(k) - n_items:,} empty slots; use "
                           f"k <= {n_items:,}")
     return int(k)

@@ -499,9 +499,11 @@ class SASRec(WarmStartMixin, Recommender):
         """
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
-            raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
+            raise ConfigError(f"{self.name}: recommend_sequences: exclude_seen must be True "
+                              f"or False, got {exclude_seen!r}")
         arrays = self._sequence_arrays(sequences)
-        k = check_list_length(k, len(arrays), len(self.items_))
+        k = check_list_length(k, len(arrays), len(self.items_),
+                              f"{self.name}: recommend_sequences")
         indices = []
         for row, array in enumerate(arrays):
             index = (_lookup(self.items_, array, f"{self.name}: sequence {row}",

@@ -217,7 +217,7 @@ class ItemIndex:
         if queries.shape[1] != self.dim:
             raise ConfigError(f"queries have {queries.shape[1]} dimensions; the index has "
                               f"{self.dim}")
-        k = check_list_length(k, len(queries), self.n_items)
+        k = check_list_length(k, len(queries), self.n_items, "ItemIndex.search")
         self._check_score_range(queries)
         mask = self._exclusions(len(queries), exclude, blocked)
         if self.backend == "exact" or len(queries) == 0:
@@ -265,7 +265,7 @@ class ItemIndex:
         scores : ndarray of float32, shape (k,)
             ``-1`` / ``-inf`` in slots left empty.
         """
-        k = check_list_length(k, 1, self.n_items)
+        k = check_list_length(k, 1, self.n_items, "ItemIndex.search_one")
         excluded = np.empty(0, np.int64)
         if exclude is not None and len(exclude):
             excluded = np.asarray(exclude)

@@ -120,6 +120,12 @@ def _huge(value: Any) -> str:
     return f"{value!r:.40}"
 
 
+def shown(value: Any) -> str:
+    """A value as the user wrote it, for messages: ``2.0``, not numpy's
+    ``np.float64(2.0)`` (numpy 2 writes its scalars' type into their repr)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _plain_text(value: Any) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
@@ -162,7 +168,7 @@ def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
     """Return ``k`` as a Python int after checking that it is an integer >= 1 (and, when an
     array of ``k`` entries is allocated from it, at most ``most``)."""
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise MetricInputError(f"{name} must be a positive integer, got {k!r}")
+        raise MetricInputError(f"{name} must be a positive integer, got {shown(k)}")
     k = int(k)
     if k <= 0:
         raise MetricInputError(f"{name} must be a positive integer (>= 1), got {k}")
@@ -407,7 +413,7 @@ def as_binary_labels(values: ArrayLike, name: str) -> NDArray[np.float64]:
     if np.any(bad):
         first = int(np.flatnonzero(bad)[0])
         raise MetricInputError(
-            f"{name} must hold binary labels 0 or 1; position {first} holds {labels[first]!r}"
+            f"{name} must hold binary labels 0 or 1; position {first} holds {shown(labels[first])}"
         )
     return labels
 
@@ -419,7 +425,7 @@ def as_probabilities(values: ArrayLike, name: str) -> NDArray[np.float64]:
     if np.any(bad):
         first = int(np.flatnonzero(bad)[0])
         raise MetricInputError(
-            f"{name} must be probabilities in [0, 1]; position {first} holds {probs[first]!r}"
+            f"{name} must be probabilities in [0, 1]; position {first} holds {shown(probs[first])}"
         )
     return probs
 
@@ -444,6 +450,8 @@ def as_recommended(
         raise MetricInputError(
             f"{name} must be a 2-D (n_users, K) array of item indices, got shape {array.shape}"
         )
+    if array.size and array.dtype == object:
+        array = _object_indices(array, name)
     if array.size and not np.issubdtype(array.dtype, np.integer):
         raise MetricInputError(
             f"{name} must have an integer dtype (item indices, -1 for padding), "
@@ -456,6 +464,28 @@ def as_recommended(
             f"{name} has {array.shape[0]} rows but the ground truth has {n_users} users"
         )
     return array
+
+
+def _object_indices(array: NDArray[Any], name: str) -> NDArray[np.int64]:
+    """An object array of item indices (Python integers, as lists of lists with a number
+    past int64 or a pandas object column give) as int64, or the first entry that is not an
+    index named by row and slot: the message was "got dtype object", which said neither
+    which entry nor what was wrong with it."""
+    limits = np.iinfo(np.int64)
+    for flat, value in enumerate(array.flat):
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
+            if limits.min <= int(value) <= limits.max:
+                continue
+            problem = (f"{_huge(value)}, too large for an item index (a 64-bit integer); "
+                       "item indices count from 0, -1 for padding")
+        elif value is None or (isinstance(value, float) and np.isnan(value)):
+            problem = f"{value!r} (a missing entry); pad short lists with -1"
+        else:
+            problem = (f"{_huge(value)} ({type(value).__name__}); item indices are integers, "
+                       "-1 for padding")
+        row, slot = (int(i) for i in np.unravel_index(flat, array.shape))
+        raise MetricInputError(f"{name} row {row}, slot {slot} holds {problem}")
+    return array.astype(np.int64)
 
 
 def check_recommended_rows(

@@ -28,6 +28,7 @@ from recstack.metrics._validation import (
     check_lists,
     refuse_label_text,
     refuse_reordered_rows,
+    shown,
 )
 from recstack.specs import finite_or_infinite
 
@@ -142,7 +143,7 @@ def novelty(
     # past the float range is refused as an infinity, not an OverflowError)
     if (isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real)
             or not 0 <= finite_or_infinite(smoothing) < np.inf):
-        raise MetricInputError(f"smoothing must be a finite number >= 0, got {smoothing!r}")
+        raise MetricInputError(f"smoothing must be a finite number >= 0, got {shown(smoothing)}")
     counts = _item_values(item_counts, "item_counts")
     if counts.size and counts.max() > n_users:
         raise MetricInputError(

@@ -27,6 +27,7 @@ from recstack.metrics._validation import (
     check_lists,
     refuse_label_text,
     refuse_reordered_rows,
+    shown,
 )
 
 __all__ = [
@@ -187,7 +188,7 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
     """
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha <= 1:
-        raise MetricInputError(f"alpha must be in (0, 1], got {alpha!r}")
+        raise MetricInputError(f"alpha must be in (0, 1], got {shown(alpha)}")
     q = list_genre_distribution(recommended, item_genres, k=k, weighting=weighting)
     p = _distributions(target, q.shape, "target")
     return kl_smoothed(p, q, alpha)

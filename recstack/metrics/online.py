@@ -282,6 +282,8 @@ class SignificanceResult:
 
 #: the largest count the z-test takes: beyond 2**53 a float no longer holds every whole number
 _MAX_COUNT = 2**53
+#: the largest magnitude whose square float64 holds, with room for a sum of squares
+_LARGEST_SQUARABLE = 1e150
 #: the largest time in seconds an event log may hold, the end of the year 9999 (larger
 #: numbers are milliseconds, microseconds or nanoseconds read as seconds)
 _MAX_SECONDS = 253_402_300_799
@@ -337,7 +339,8 @@ def two_proportion_ztest(
         if (isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real)
                 or not (isinstance(value, numbers.Integral) or float(value).is_integer())
                 or value < 0):
-            raise MetricInputError(f"{name} must be a non-negative whole number, got {value!r}")
+            raise MetricInputError(f"{name} must be a non-negative whole number, got "
+                                   f"{_shown(value)}")
         if value > _MAX_COUNT:
             digits = len(str(int(value)))
             raise MetricInputError(f"{name} is a {digits}-digit number, more than the "
@@ -418,6 +421,13 @@ def welch_ttest(
     from scipy import stats  # deferred: scipy.stats takes ~0.5 s to import
 
     _critical_value(alpha)
+    # t, p and the degrees of freedom are the same on any scale, and the means and the
+    # interval scale with the data: samples beyond 1e150 are tested in units of their
+    # largest magnitude, since their squares (the variances) pass float64 and the result
+    # was inf or NaN, with numpy's overflow warnings
+    largest = max(float(np.abs(a).max()), float(np.abs(b).max()))
+    unit = largest if largest > _LARGEST_SQUARABLE else 1.0
+    a, b = a / unit, b / unit
     mean_c, mean_t = float(a.mean()), float(b.mean())
     difference = mean_t - mean_c
     if np.ptp(a) == 0 and np.ptp(b) == 0:
@@ -439,6 +449,18 @@ def welch_ttest(
         interval = result.confidence_interval(confidence_level=1.0 - alpha)
         ci_low, ci_high = float(interval.low), float(interval.high)
         statistic, p_value = float(result.statistic), float(result.pvalue)
+    with np.errstate(over="ignore"):
+        mean_c, mean_t, difference, ci_low, ci_high = (
+            float(np.float64(value) * unit)
+            for value in (mean_c, mean_t, difference, ci_low, ci_high))
+    beyond = [name for name, value in (("control mean", mean_c), ("treatment mean", mean_t),
+                                       ("difference", difference), ("interval", ci_low),
+                                       ("interval", ci_high)) if math.isinf(value)]
+    if beyond:
+        raise MetricInputError(
+            f"control and treatment hold values up to {largest:.3g}, so the {beyond[0]} "
+            "passes the float64 range (about 1.8e308); give the values in a larger unit "
+            "(e.g. thousands) and scale the result back")
     return SignificanceResult(
         test="Welch t-test",
         control_value=mean_c,
@@ -496,7 +518,8 @@ def compare_variants(
                                    f"'variant' column (a text or a number), got "
                                    f"{type(name).__name__} {name!r:.60}")
     if control == treatment:
-        raise MetricInputError(f"control and treatment are both {control!r}; name two variants")
+        raise MetricInputError(f"control and treatment are both {_shown(control)}; name two "
+                               "variants")
     sessions = _sessions(validate_events(events))
     present = sessions["variant"].unique().tolist()
     resolved = []
@@ -510,7 +533,8 @@ def compare_variants(
         resolved.append(matches[0])
     control, treatment = resolved
     if control == treatment:
-        raise MetricInputError(f"control and treatment are both {control!r}; name two variants")
+        raise MetricInputError(f"control and treatment are both {_shown(control)}; name two "
+                               "variants")
     groups = {name: sessions[sessions["variant"] == name] for name in (control, treatment)}
     if kind == "proportion":
         numerator, denominator = {
@@ -543,6 +567,14 @@ def compare_variants(
         result = two_proportion_ztest(x_c, n_c, x_t, n_t, alpha=alpha)
     else:
         column = "duration_s" if metric == "engagement" else "revenue"
+        for role, name in (("control", control), ("treatment", treatment)):
+            if len(groups[name]) < 2:
+                # welch_ttest's "control needs at least 2 observations" named neither the
+                # variant nor what the observations are
+                raise MetricInputError(
+                    f"{role} variant {_shown(name)} has {len(groups[name])} session, and the "
+                    f"t-test of {metric} needs at least 2 per variant (each session is one "
+                    "observation); log more sessions")
         result = welch_ttest(
             groups[control][column].to_numpy(), groups[treatment][column].to_numpy(), alpha=alpha
         )
@@ -638,6 +670,17 @@ def _money(values: pd.Series) -> pd.Series:
         raise MetricInputError(
             f"events column {column!r} must be finite and >= 0; row {_shown(row)} holds "
             f"{_shown(values.loc[row] if values.index.is_unique else values[bad].iloc[0])}")
+    with np.errstate(over="ignore"):
+        total = float(amounts.to_numpy().sum())
+    if math.isinf(total):
+        # every amount is finite and >= 0, so a finite total bounds every session's and
+        # variant's: past it the totals were inf and ROI NaN, with numpy's overflow warning
+        position = int(np.argmax(amounts.to_numpy()))
+        raise MetricInputError(
+            f"events column {column!r} adds up past the float64 range (about 1.8e308); its "
+            f"largest amount is {float(amounts.iloc[position]):.3g} at row "
+            f"{_shown(values.index[position])}; give the amounts in a larger unit (e.g. "
+            "thousands)")
     return amounts
 
 
@@ -704,7 +747,7 @@ def _lift(difference: float, baseline: float) -> float:
 def _critical_value(alpha: float) -> float:
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha < 1:
-        raise MetricInputError(f"alpha must lie in (0, 1), got {alpha!r}")
+        raise MetricInputError(f"alpha must lie in (0, 1), got {_shown(alpha)}")
     from scipy import stats
 
     return float(stats.norm.ppf(1.0 - alpha / 2.0))

@@ -18,6 +18,7 @@ from recstack.metrics._validation import (
     check_aligned,
     check_positive_float,
     check_same_length,
+    shown,
 )
 
 __all__ = [
@@ -173,7 +174,8 @@ def msle(y_true: ArrayLike, y_pred: ArrayLike) -> float:
         if np.any(values < 0):
             first = int(np.flatnonzero(values < 0)[0])
             raise MetricInputError(
-                f"{name} must be non-negative for MSLE; position {first} holds {values[first]!r}"
+                f"{name} must be non-negative for MSLE; position {first} holds "
+                f"{shown(values[first])}"
             )
     return float(np.mean((np.log1p(true) - np.log1p(pred)) ** 2))
 

@@ -343,6 +343,11 @@ class _BayesianPolicy(Policy):
     def _learn(self, items: np.ndarray, rewards: np.ndarray, contexts: np.ndarray | None
                ) -> None:
         assert contexts is not None  # checked by update
+        if not items.size:
+            # a round without feedback (no user, or k = 0) teaches nothing, as it does the
+            # counting policies; the model refused it as "the batch is empty", an error
+            # that named the model rather than the policy's round
+            return
         self.model_.partial_fit(contexts.reshape(-1, self.n_features), rewards.ravel())
 
     def _fitted(self) -> bool:

@@ -367,11 +367,17 @@ class TwoStage(Recommender):
             return super().score(users, items)
         self._require_fitted()
         user_index = np.asarray(self._user_indices(users), np.int64)
-        item_index = np.asarray(_lookup(self.items_, _as_ids(items, "items"), "items"),
-                                np.int64)
+        where = f"{self.name}: items"
+        item_index = np.asarray(_lookup(self.items_, _as_ids(items, where), where), np.int64)
         if user_index.shape != item_index.shape:
-            raise ConfigError(f"users and items must pair up: {user_index.shape} vs "
-                              f"{item_index.shape}")
+            # as the model contract words it (without a context, Recommender.score does
+            # this check): "users and items must pair up: (3,) vs (2,)" named neither the
+            # model nor what to give instead
+            raise ConfigError(
+                f"{self.name}: score(users, items): users and items must pair up (the score "
+                f"of users[j] for items[j]), got {len(user_index)} user id(s) and "
+                f"{len(item_index)} item id(s); to score several items for one user, repeat "
+                "the user id ([user] * len(items)), or use recommend for a user's ranking")
         requests = None if context is None else self._requests(context, len(user_index))
         out = np.empty(len(user_index), np.float32)
         # a full-catalog row per pair: batched so that the rows fit the memory budget

@@ -110,17 +110,22 @@ class MMR(Reranker):
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
         relevance = min_max_rows(scores)
         candidates = self.vectors_[np.maximum(items, 0)]  # (users, n, features)
-        closest = np.zeros(items.shape)
+        # -inf while nothing is placed (the maximum over an empty S counts 0); a start at 0
+        # cut every later maximum at 0, so an item pointing away from all the placed ones
+        # (a negative cosine, as the model's embeddings give) lost its bonus, silently
+        closest = np.full(items.shape, -np.inf)
         rows = np.arange(len(items))
         weight = float(self.trade_off)
 
         def objective(step: int, available: np.ndarray) -> np.ndarray:
-            return weight * relevance - (1.0 - weight) * closest
+            return weight * relevance - (1.0 - weight) * np.where(np.isneginf(closest), 0.0,
+                                                                  closest)
 
         def update(picked: np.ndarray, has_pick: np.ndarray) -> None:
             chosen = candidates[rows, picked]  # (users, features)
             similarity = np.einsum("bnf,bf->bn", candidates, chosen)
-            np.maximum(closest, np.where(has_pick[:, None], similarity, 0.0), out=closest)
+            np.maximum(closest, np.where(has_pick[:, None], similarity, -np.inf),
+                       out=closest)
 
         return greedy_lists(items, scores, self.depth, objective, update)
 

@@ -757,8 +757,10 @@ def _require_folder(folder: Path, where: str, written: str) -> None:
                           "names a folder (of train.txt, test.txt for a graph-CF split, or "
                           "written by `recstack data split`)")
     if not folder.is_dir():
+        from recstack.data.files import near_miss
+
         raise ConfigError(f"{where}split = {written!r}: no such folder (looked at "
-                          f"{folder.resolve()})")
+                          f"{folder.resolve()}){near_miss(folder, written)}")
 
 
 def _split_folder(folder: Path, where: str, written: str, layout: str | None = None

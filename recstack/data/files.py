@@ -61,8 +61,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import enum
 import io
+import itertools
 import json
 import logging
 import math
@@ -451,8 +453,34 @@ def not_a_file(path: Path) -> str | None:
     if broken is not None:
         return f"is {broken}"
     if not path.exists():
-        return "no such file"
+        return "no such file" + near_miss(path)
     return "not a regular file (a pipe, socket or device); expected a file"
+
+
+def near_miss(path: PathLike, written: str | None = None) -> str:
+    """`` (did you mean 'x'?)`` for a path that does not exist beside one whose name is
+    close to its own ('ratigns.csv', 'ratings.cvs', 'ml-100K'), or the path without the
+    spaces around its name ('ratings.csv '); empty otherwise. ``written``: the path as the
+    user wrote it (relative to an experiment file's folder), which the suggestion follows.
+    A misspelt name was only "no such file", where every other misspelt name gets the
+    near one."""
+    path = Path(path)
+    name, parent = path.name, path.parent
+    shown_parent = os.path.dirname(str(path) if written is None else written)
+    if name.strip() and name.strip() != name and (parent / name.strip()).exists():
+        meant = os.path.join(shown_parent, name.strip())
+        return f" (its name has spaces around it: did you mean {meant!r}?)"
+    try:
+        with os.scandir(parent) as entries:
+            siblings = [entry.name for entry in itertools.islice(entries, 10_000)]
+    except OSError:
+        return ""
+    # a name differing in case only, else a close one: closer than closest()'s 0.6, which
+    # the shared extension alone nearly reaches ('zzzzz.csv' and 'gz.csv')
+    same = [sibling for sibling in siblings if sibling.casefold() == name.casefold()]
+    near = same[0] if same else next(iter(difflib.get_close_matches(name, siblings, n=1,
+                                                                    cutoff=0.8)), None)
+    return f" (did you mean {os.path.join(shown_parent, near)!r}?)" if near else ""
 
 
 # The first bytes of what a user may hand over instead of the file recstack reads: the
@@ -473,6 +501,8 @@ _TEXT_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
               (codecs.BOM_UTF8, "utf-8"))
 _PARQUET_MAGIC = b"PAR1"
+# the compound file of the old Office formats (.xls, .doc)
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # how much of a file's start check_content looks at
 _HEAD_BYTES = 4096
 
@@ -500,6 +530,11 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                 f"holds {name}-compressed data, but its name does not end in {extension}",
                 file=file, expected=f"the name {path.name}{extension}, which is read "
                                     "compressed, or the file decompressed")
+    spreadsheet = _spreadsheet_kind(head)
+    if spreadsheet is not None:
+        raise DataFormatError(
+            f"is {spreadsheet}, not {'Parquet' if parquet else 'delimited text'}", file=file,
+            expected="the sheet saved as CSV: Save As, CSV UTF-8, in the spreadsheet program")
     for signature, what in _ARCHIVE_MAGIC.items():
         if head.startswith(signature):
             raise DataFormatError(
@@ -551,6 +586,22 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
         file=file, line=head.count(b"\n", 0, position) + 1,
         expected="a text file (a NUL is a sign of binary data, or of text in UTF-16 or "
                  "UTF-32: pass its encoding=)")
+
+
+def _spreadsheet_kind(head: bytes) -> str | None:
+    """What spreadsheet the first bytes of a file are, if any: a workbook saved from Excel
+    or LibreOffice (a log 'exported' by renaming it .csv) was called a zip archive to
+    unpack, or text with a NUL byte, which pointed away from saving it as CSV."""
+    if head.startswith(_OLE2_MAGIC):
+        return "an Excel 97-2003 workbook (.xls) or another old Office document"
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    # the names of a zip's first entries are stored uncompressed in its first bytes
+    if b"opendocument.spreadsheet" in head:
+        return "an OpenDocument spreadsheet (.ods)"
+    if b"xl/" in head or b"[Content_Types].xml" in head:
+        return "an Excel workbook (.xlsx)"
+    return None
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -640,6 +691,7 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
                     file=str(path), line=line,
                     expected="distinct column names; rename one of them")
             _refuse_other_separator(path, layout, names, line)
+            _refuse_lines_above_header(path, layout, names, line)
             return names
     raise DataFormatError("the file is empty", file=str(path), line=1,
                           expected="a header line naming the columns")
@@ -676,6 +728,27 @@ def _refuse_other_separator(path: PathLike, layout: DelimitedLayout, names: Sequ
                 f"{candidate!r}, not {layout.delimiter!r}", file=str(path), line=line,
                 expected=f"fields separated by {layout.delimiter!r} (for a log of your own, "
                          f"pass separator={candidate!r})")
+
+
+def _refuse_lines_above_header(path: PathLike, layout: DelimitedLayout,
+                               names: Sequence[str], line: int) -> None:
+    """A title or comment line above the header ('Ratings export', '# from the shop') was
+    read as the header: the error said the file had no user column and listed the title as
+    its only column. Refuse a first line of one field (or one starting with '#') followed
+    by a record of more fields, naming both lines."""
+    if len(names) != 1 and not names[0].startswith("#"):
+        return
+    records = iter_records(path, replace(layout, names=()), limit=2)
+    following = [(number, fields) for number, fields in records if number != line]
+    if not following or len(following[0][1]) <= len(names):
+        return
+    number, fields = following[0]
+    first_line = layout.delimiter.join(names)
+    raise DataFormatError(
+        f"the first line, {first_line!r}, has {len(names)} field(s) but line {number} has "
+        f"{len(fields)}: a title or comment above the header?", file=str(path), line=line,
+        expected="the header line naming the columns first: delete the line(s) above the "
+                 "header")
 
 
 def iter_records(
@@ -1054,6 +1127,32 @@ def _read_numeric_compiled(path: Path, layout: DelimitedLayout, names: list[str]
 
 #: a decimal number written with a comma, as spreadsheets in many languages write them
 _DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*", re.ASCII)
+#: a number with its thousands grouped ('12,345', '1.234.567,5', '1 000', "1'000.5"): the
+#: sign, the digits with the separator (group 3), and the decimals after a mark (group 5)
+_GROUPED_NUMBER = re.compile(r"\s*([+-]?)([0-9]{1,3}(?:([,. '\u00a0\u202f])[0-9]{3})+)"
+                             r"(?:([.,])([0-9]+))?\s*")
+
+
+def _number_format_problem(text: str) -> str | None:
+    """What is wrong with a number written with thousands separators or a decimal comma,
+    with the number as the readers want it; None for any other text. '1,000' was called a
+    decimal comma, 1.000, where a count of a thousand is as likely."""
+    grouped = _GROUPED_NUMBER.fullmatch(text)
+    if grouped is not None and grouped[3] != grouped[4]:
+        sign, digits, separator, _, decimals = grouped.groups()
+        plain = sign + digits.replace(separator, "") + (f".{decimals}" if decimals else "")
+        if separator == "," and digits.count(",") == 1 and not decimals:
+            # one group after a comma: a thousand, or one with a decimal comma
+            return (f"found {text!r}: a thousands separator ({plain}) or a decimal comma "
+                    f"({text.strip().replace(',', '.')})? numbers here are written with a "
+                    "point and no thousands separators")
+        return (f"found {text!r}, a number with thousands separators ({separator!r}); "
+                f"numbers here are written without them, {plain}")
+    if _DECIMAL_COMMA.fullmatch(text):
+        # a European spreadsheet's '3,5' (in a file separated by ';' or tabs)
+        return (f"found {text!r}, a number with a decimal comma; numbers here are "
+                f"written with a point, {text.strip().replace(',', '.')}")
+    return None
 
 
 def _field_problem(text: str, kind: ColumnKind) -> str | None:
@@ -1068,11 +1167,10 @@ def _field_problem(text: str, kind: ColumnKind) -> str | None:
             return f"found {text.strip()}, outside the {kind} range"
         return None
     if kind in ("float32", "float64"):
-        if _DECIMAL_COMMA.fullmatch(text):
-            # a European spreadsheet's '3,5' (in a file separated by ';' or tabs)
-            return (f"found {text!r}, a number with a decimal comma; numbers here are "
-                    f"written with a point, {text.strip().replace(',', '.')}")
         if not _FLOAT_TEXT.fullmatch(text):
+            formatted = _number_format_problem(text)
+            if formatted is not None:
+                return formatted
             return "found an empty field" if not text.strip() else f"found {text!r}"
         return None
     if kind in ("id", "auto") and not text.strip():
@@ -1341,7 +1439,10 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
             kind = column.type
         elif fmt is not None or (len(column) and numbers[0].as_py()):
             # Unix time asked for, or begun with: the first non-number is the culprit
-            raise fail_at(_first_false(numbers), name, "cannot read {text!r} as a time", wanted)
+            bad = _first_false(numbers)
+            if fmt is None and _reads_as_iso(trimmed[bad].as_py()):
+                raise _two_time_forms(fail_at, name, bad, 0, "text", "Unix timestamps")
+            raise fail_at(bad, name, "cannot read {text!r} as a time", wanted)
     if fmt == "unix" or (fmt is None and _is_number(kind)):
         if not _is_number(kind):
             raise fail_at(0, name, "cannot read {text!r} as a time", wanted)
@@ -1362,8 +1463,39 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         raise fail_at(0, name, "cannot read {text!r} as a time", wanted) from None
     bad_mask = parsed.isna().to_numpy()
     if bad_mask.any():
-        raise fail_at(int(np.argmax(bad_mask)), name, "cannot read {text!r} as a time", wanted)
+        bad = int(np.argmax(bad_mask))
+        if fmt is None and not bad_mask.all() and _NUMBER_TEXT.fullmatch(str(text[bad]).strip()):
+            raise _two_time_forms(fail_at, name, bad, int(np.argmin(bad_mask)), "a number",
+                                  "ISO-8601 text")
+        raise fail_at(bad, name, "cannot read {text!r} as a time", wanted)
     return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+
+
+#: a number written as text, as a Unix time in a text file is
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)")
+
+
+def _reads_as_iso(text: str | None) -> bool:
+    """Whether ``text`` is a time in ISO-8601, as the text of a time column is read."""
+    if not text:
+        return False
+    try:
+        return not pd.isna(pd.to_datetime(text, format="ISO8601", utc=True))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+def _two_time_forms(fail_at: FailAt, name: str, bad: int, good: int, found: str,
+                    column_form: str) -> DataFormatError:
+    """The error for a time column that mixes Unix numbers and ISO-8601 text: the row in
+    the other form said it could not be read "as a Unix timestamp (a number) or an ISO-8601
+    date-time", which it was."""
+    holding = _row_holding(fail_at, good, name).replace("{", "{{").replace("}", "}}")
+    return fail_at(bad, name, f"found {found}, {{text!r}}, in a column of {column_form} "
+                              f"({holding})",
+                   "one form for the whole column: Unix timestamps (numbers) or ISO-8601 "
+                   "text such as 2024-01-31T12:00:00, not both; rewrite the rows in the other "
+                   "form")
 
 
 def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) -> np.ndarray:

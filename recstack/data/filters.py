@@ -154,9 +154,27 @@ class TimeWindow(FilterSpec):
                               f"({self.end})")
 
     def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+        if data.timestamp is None:
+            # Interactions.between said only "no timestamps to slice by", naming no filter
+            raise ConfigError(f"{self.name}: the data have no timestamps to keep a window "
+                              "of; read the column of times (timestamp_col, --timestamp-col) "
+                              "or drop this filter")
         result = data.between(to_unix_seconds(self.start, "start"),
                               to_unix_seconds(self.end, "end")).compact()
         return result, FilterStep.between(self.name, data, result)
+
+    def why_nothing_is_left(self, data: Interactions) -> str:
+        if data.timestamp is None or not len(data):
+            return ""
+        earliest, latest = int(data.timestamp.min()), int(data.timestamp.max())
+        why = f"the data's times run from {_iso(earliest)} to {_iso(latest)}"
+        for name, bound in (("start", self.start), ("end", self.end)):
+            if isinstance(bound, int | np.integer) and abs(int(bound)) >= 10**11:
+                # the loaders' rule for 'auto': 1e11 seconds is after the year 5000
+                why += (f"; {name}={bound} is after the year 5000 in Unix seconds: "
+                        "milliseconds? give seconds or an ISO date")
+                break
+        return why
 
 
 @FILTERS.register("deduplicate")
@@ -205,6 +223,11 @@ def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interact
     saying why, when no user and item meet the bars (an empty result is never wanted)."""
     require_interactions(data, "k_core")
     return apply_filters(data, [KCore(user_min, item_min)])[0]
+
+
+def _iso(seconds: int) -> str:
+    """Unix seconds as an ISO-8601 UTC time, for messages."""
+    return f"{np.datetime64(seconds, 's').astype(str)}Z"
 
 
 def to_unix_seconds(moment: int | str | None, what: str = "time") -> int | None:

@@ -227,6 +227,7 @@ class Interactions:
                 return pd.Series(frame.index.get_level_values(name), index=frame.index)
             if name not in frame.columns:
                 if name == default and role in ("values", "timestamps"):
+                    _refuse_dropping_a_known_column(columns, role, taken)
                     return None
                 raise UnknownColumnError(name, columns, role=role)
             if columns.count(name) > 1:
@@ -236,6 +237,7 @@ class Interactions:
                                       expected=f"one column of {role}")
             return frame[name]
 
+        taken = {user_col, item_col, value_col, timestamp_col, *context_cols}
         _refuse_a_column_for_two_roles(frame, {"user ids": ("user_col", user_col),
                                                "item ids": ("item_col", item_col),
                                                "values": ("value_col", value_col),
@@ -966,6 +968,25 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
         aligned.loc[positions < 0, :] = None
     aligned.insert(0, key, ids.external_ids)
     return aligned
+
+
+def _refuse_dropping_a_known_column(columns: Sequence[Any], role: str, taken: set[Any]
+                                    ) -> None:
+    """Refuse a frame without the default column of ``role`` ('value', 'timestamp') that
+    has a column named as ``load_table`` finds that role by ('rating', 'time'...): the
+    rating column was dropped without a word (every value 1.0) and the times with it."""
+    from recstack.data.files import WELL_KNOWN_COLUMNS
+
+    option = "value_col" if role == "values" else "timestamp_col"
+    found = [c for c in columns if c in WELL_KNOWN_COLUMNS[role][1:] and c not in taken]
+    if not found:
+        return
+    none = ("value_col=None to read every row as 1.0 (implicit feedback)" if role == "values"
+            else "timestamp_col=None to read no times")
+    raise ConfigError(f"from_frame: the frame has no column {WELL_KNOWN_COLUMNS[role][0]!r} "
+                      f"but has {', '.join(map(repr, found))}, which by its name holds the "
+                      f"{role} (load_table reads it so); name it with {option}={found[0]!r}, "
+                      f"or pass {none}")
 
 
 def undeclared_rating_range_hint(data: Interactions) -> str:

@@ -53,6 +53,7 @@ from recstack.data.files import (
     first_out_of_range,
     first_time_out_of_range,
     line_of_record,
+    near_miss,
     range_text,
     read_delimited,
     read_numeric_columns,
@@ -293,7 +294,7 @@ def load_movielens(
         raise RecstackError(f"{folder}: is a file; expected the folder extracted from a "
                             "MovieLens zip (e.g. ml-100k/)")
     if not folder.is_dir():
-        raise RecstackError(f"{folder}: no such folder")
+        raise RecstackError(f"{folder}: no such folder{near_miss(folder)}")
     detected = variant or detect_variant(folder)
     if detected is None:
         shown = ", ".join(sorted(p.name for p in folder.iterdir())[:12]) or "nothing"

@@ -58,8 +58,8 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     if suffix not in (*_PARQUET, ".csv"):
         raise RecstackError(f"{path}: the {what} must be a .csv or .parquet file")
     problem = not_a_file(path)
-    if problem == "no such file":
-        problem = f"no such {what}"
+    if problem is not None and problem.startswith("no such file"):
+        problem = f"no such {what}" + problem.removeprefix("no such file")
     if problem is not None:
         raise RecstackError(f"{path}: {problem}")
     kind = "Parquet" if suffix in _PARQUET else "CSV"

@@ -368,6 +368,10 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
         source, [SYNTHETIC, *sorted(fetch.DATASETS)])
     if colon and near:
         near = near.replace(f"{SYNTHETIC!r}", repr(f"{SYNTHETIC}:{settings}"))
+    if not near:
+        from recstack.data.files import near_miss
+
+        near = near_miss(path, source)
     # abspath, not resolve(): it follows no links, so a looping one cannot stop it
     raise ConfigError(f"{where}no such file or folder: {source!r} (looked at "
                       f"{os.path.abspath(path)}){near};"

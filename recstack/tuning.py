@@ -248,6 +248,13 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     check_search_data(train, validation, fold_in, label=label,
                       evaluator_settings=evaluator_settings)
     name, k, key = metric_column(metric)
+    if key != name and k > train.n_items:
+        # as check_metric_cutoff refuses it for `recstack tune`: every list would hold the
+        # whole catalog, and the search maximised a number named for a longer list
+        alone = f" ({name} alone means {name}@{k})" if "@" not in metric else ""
+        raise ConfigError(f"metric = {metric!r}{alone}: K = {k} is larger than the catalog "
+                          f"({train.n_items:,} items in train); use K <= {train.n_items}, "
+                          f"e.g. metric = '{name}@{train.n_items}'")
     evaluator = Evaluator(metrics=(name,), ks=(k,), **evaluator_settings)
     _check_validation_relevance(evaluator, validation)
     base = dict(base_params or {})

@@ -79,7 +79,10 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
 
 
 def _ks(means: dict[str, float], metric: str) -> list[int]:
-    pattern = re.compile(rf"^{metric}@(\d+)$")
+    """The cut-offs of ``metric`` in ``means``, from the names the evaluator writes
+    (``ndcg@10``); a hand-made name whose K is not written so (``ndcg@05``, ``ndcg@0``) is
+    not one of them: its K was read as 5 and ``means['ndcg@5']`` failed with a KeyError."""
+    pattern = re.compile(rf"^{metric}@([1-9][0-9]*)$")
     return sorted(int(m.group(1)) for name in means if (m := pattern.match(name)))
 
 

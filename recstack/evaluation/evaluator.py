@@ -49,6 +49,25 @@ def check_interactions(**named: Any) -> None:
                 f"{type(value).__name__}")
 
 
+def check_one_split(train: Interactions, **parts: Interactions) -> None:
+    """Refuse a part (``test``, ``fold_in``) whose user or item vocabulary is not
+    ``train``'s, naming the part and the vocabulary: indices are positions in them, so a
+    part built on its own (another split, another data set) failed inside scipy with
+    "inconsistent shapes" or, with vocabularies of one size, was read as other users and
+    items."""
+    for name, part in parts.items():
+        differ = [f"{kind} ({getattr(part, kind)!r}, train's {getattr(train, kind)!r})"
+                  for kind in ("users", "items") if getattr(part, kind) != getattr(train, kind)]
+        if differ:
+            raise RecstackError(
+                f"train and {name} must come from one split (shared id maps), but the "
+                f"vocabular{'ies' if len(differ) > 1 else 'y'} of {name}'s "
+                f"{' and '.join(differ)} differ{'' if len(differ) > 1 else 's'}; take every "
+                "part from one split (split.train, split.fold_in, split.test of user_split or "
+                "random_split), or put all rows in one Interactions and mark the parts with "
+                "recstack.data.splits.given_split")
+
+
 def refuse_model_class(model: Any) -> None:
     """Refuse a model class given where a fitted model belongs (``EASE`` for ``EASE()
     .fit(train)``): its methods, unbound, failed with a TypeError about a missing
@@ -107,6 +126,32 @@ def _check_fitted_rows(model: Any, given: sp.csr_matrix, label: str) -> None:
             "round? evaluate(model, train, test))")
 
 
+def _check_no_test_pairs_fitted(model: Any, truth: sp.csr_matrix, masked: sp.csr_matrix,
+                                train: Interactions, label: str, parts: str = "train"
+                                ) -> None:
+    """Refuse a recstack model that trained on relevant test pairs the lists do not mask
+    (``masked``: train, and the fold-in history): it has seen the answers. A model fitted
+    on the whole data set before it was split (or on another split's train) shares most of
+    its pairs with train, so :func:`_check_fitted_rows` let it through, and its metrics
+    came out inflated (recall@10 twice the honest one) without a word."""
+    seen: Any = getattr(model, "seen_", None)  # a CSR matrix on recstack models
+    if not sp.issparse(seen) or seen.shape != truth.shape or not seen.nnz or not truth.nnz:
+        return
+    answers = _pattern(seen).multiply(_pattern(truth)).tocsr()
+    leaked = (answers - answers.multiply(_pattern(masked))).tocoo()
+    leaked.eliminate_zeros()
+    if not leaked.nnz:
+        return
+    user = train.users.to_external(leaked.row[:1]).tolist()[0]
+    item = train.items.to_external(leaked.col[:1]).tolist()[0]
+    raise RecstackError(
+        f"{label} was fitted on {leaked.nnz:,} of the test's {truth.nnz:,} relevant (user, "
+        f"item) pairs that {parts} does not hold (e.g. user {user!r}, item {item!r}): it has "
+        "seen the answers, so its metrics would be inflated; fit it on the split's train "
+        "only (was it fitted on the whole data set before splitting, or on another "
+        "split's train?)")
+
+
 def _pattern(matrix: sp.spmatrix) -> sp.csr_matrix:
     """A canonical copy of ``matrix`` with 1 at every stored pair (stored zeros included),
     leaving ``matrix`` itself as it was."""
@@ -137,6 +182,33 @@ def _warn_if_only_training_pairs(truth: sp.csr_matrix, exclude: sp.csr_matrix) -
             "training pair, and training items are excluded from the lists, so every "
             "ranking metric is 0; was the training data given as the test? Evaluate on "
             "held-out pairs (a split's test)"), stacklevel=3)
+
+
+class NoHistoryWarning(UserWarning):
+    """No evaluated user has a training (or fold-in) row: the model's scores say nothing
+    it learned about any of them."""
+
+
+def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: bool) -> None:
+    """Warn when not one user with a relevant test pair has a history row: every list is
+    whatever the model gives a stranger (all-zero scores ranked by item index, for most
+    models), and the metrics measured that without a word (``meta`` counted them).
+    The usual cause is a held-out-users split given to :meth:`Evaluator.evaluate`, or
+    the training part given as ``fold_in``. A warning, not a refusal: a cold-start
+    measurement is a deliberate use."""
+    users = np.flatnonzero(np.diff(truth.indptr))
+    if not len(users) or np.diff(history.indptr)[users].any():
+        return
+    if fold_in:
+        detail = ("fold-in row, so the model scored every one from an empty history; "
+                  "fold_in must be the held-out users' revealed rows (split.fold_in of "
+                  "user_split), not the training part")
+    else:
+        detail = ("training row, so the model scored users it never learned about; for "
+                  "held-out users (user_split) use evaluate_fold_in(model, split.train, "
+                  "split.fold_in, split.test)")
+    warnings.warn(NoHistoryWarning(
+        f"none of the {len(users):,} evaluated test users has a {detail}"), stacklevel=3)
 
 
 class Scorer(Protocol):
@@ -213,7 +285,10 @@ class Evaluator:
     history for :meth:`evaluate_fold_in`) is in the result's
     ``meta["users_without_history"]``; their metrics are those of whatever the model
     returns for them (popularity for ``two_tower`` and ``sasrec``, often an arbitrary
-    ranking of all-zero or untrained scores for the others).
+    ranking of all-zero or untrained scores for the others); when not one of them has a
+    history, a :class:`NoHistoryWarning` says so. A recstack model fitted on relevant test
+    pairs that the lists do not mask (fitted on the whole data set before it was split) is
+    refused: its metrics would be inflated.
     """
 
     metrics: Sequence[str] = DEFAULT_METRICS
@@ -276,14 +351,15 @@ class Evaluator:
             raise RecstackError(f"model: expected a fitted recommender (with score_users), "
                                 f"got {type(model).__name__} {model!r:.60}")
         check_interactions(train=train, test=test)
-        if train.users != test.users or train.items != test.items:
-            raise RecstackError("train and test must come from one split (shared id maps)")
+        check_one_split(train, test=test)
         label = _checked_call(model, name, progress)
         _check_fitted_on(model, train, label, ("users", "items"))
         exclude = train.to_csr()
         _check_fitted_rows(model, exclude, label)
         truth = self.relevance(test)
+        _check_no_test_pairs_fitted(model, truth, exclude, train, label)
         _warn_if_only_training_pairs(truth, exclude)
+        _warn_if_no_history(truth, exclude, fold_in=False)
         return self._run(model.score_users, truth, exclude, train, test, name=label,
                          progress=progress)
 
@@ -296,13 +372,19 @@ class Evaluator:
         if not hasattr(model, "score_histories"):
             raise RecstackError(f"{getattr(model, 'name', model)} cannot fold in new users")
         check_interactions(train=train, fold_in=fold_in, test=test)
+        # fold_in and test of another split failed inside scipy ("inconsistent shapes")
+        check_one_split(train, fold_in=fold_in, test=test)
         label = _checked_call(model, name, progress)
         # the held-out users are new to the model, its items are not
         _check_fitted_on(model, train, label, ("items",))
-        _check_fitted_rows(model, train.to_csr(), label)
+        given = train.to_csr()
+        _check_fitted_rows(model, given, label)
         history = fold_in.to_csr()
         truth = self.relevance(test)
+        _check_no_test_pairs_fitted(model, truth, _pattern(given) + _pattern(history), train,
+                                    label, "train or fold_in")
         _warn_if_only_training_pairs(truth, history)
+        _warn_if_no_history(truth, history, fold_in=True)
 
         def score(users: np.ndarray) -> np.ndarray:
             return model.score_histories(history[users])
@@ -342,7 +424,12 @@ class Evaluator:
         if len(users) == 0:
             threshold = self.relevance_threshold
             reason = ""
-            if threshold is not None:
+            if not len(test):
+                # an empty part (a filter or a split that left nothing) said only "no
+                # relevant item", as though its rows were below a threshold
+                reason = (" (test has no rows; evaluate on held-out rows, e.g. a split's "
+                          "test part, and check the filters and the split that made it)")
+            elif threshold is not None:
                 reason = f" (relevance_threshold={threshold})"
                 if len(test) and float(test.value.max()) < threshold:
                     # implicit feedback (every value 1.0) under a threshold written for
@@ -353,6 +440,11 @@ class Evaluator:
                     reason = (f" (relevance_threshold={threshold}, but the highest test value "
                               f"is {highest:g}{kind}; lower relevance_threshold to at most "
                               f"{highest:g}, or leave it out to count every test row)")
+            elif self.graded:
+                # grades of 0 (or below) are not relevant: the message said nothing of why
+                reason = (f" (graded=True counts only grades > 0, and the highest test value "
+                          f"is {float(test.value.max()):g}; set graded=False to count every "
+                          "test row as relevant)")
             raise RecstackError("no test user has a relevant item" + reason)
         ranking_names = [m for m in self.metrics if m in RANKING_METRICS]
         want_auc = "auc" in self.metrics

@@ -47,6 +47,18 @@ def evaluate_ratings(model: Any, test: Interactions,
         raise RecstackError("rating metrics need explicit ratings; these test interactions "
                             "are implicit (rating_range is None)"
                             + undeclared_rating_range_hint(test))
+    fitted_range = getattr(model, "rating_range_", None)
+    if isinstance(fitted_range, tuple) and len(fitted_range) == 2 and test.rating_range \
+            is not None and tuple(map(float, fitted_range)) != tuple(map(float,
+                                                                         test.rating_range)):
+        # predictions are kept on the training scale: against ratings of another scale the
+        # errors measured the gap between the scales, not the model
+        label = getattr(model, "name", type(model).__name__)
+        low, high = (float(v) for v in fitted_range)
+        raise RecstackError(f"{label} predicts ratings on the scale it was trained on, "
+                            f"{low:g} to {high:g}, but the test's rating_range is "
+                            f"{test.rating_range}; evaluate it on test rows of the data it "
+                            "was trained on (a split's test), whose ratings share that scale")
     given = metrics
     if isinstance(metrics, str):
         metrics = (metrics,)

@@ -16,6 +16,7 @@ from scipy import stats
 from recstack.atomic import write_text
 from recstack.errors import RecstackError, UnknownMetricError
 from recstack.metrics._validation import as_float_array
+from recstack.specs import did_you_mean
 
 CONFIDENCE = 0.95
 
@@ -84,16 +85,27 @@ class MetricSummaries(dict):
         self._aggregate_names = list(aggregate)
 
     def __missing__(self, metric: Any) -> MetricSummary:
-        held = ", ".join(map(str, self)) or "none"
-        message = f"{self._model} has no per-user metric {metric!r} in summary(); it has: {held}"
-        if metric in self._aggregate_names:
-            message += (f". {metric!r} is a catalog-level metric, one number for the whole "
-                        f"model: read it from .aggregate[{metric!r}] or .means()")
-        elif isinstance(metric, str) and "@" not in metric:
-            with_k = [name for name in self if name.split("@")[0] == metric]
-            if with_k:
-                message += f" (the names carry their K: {', '.join(with_k)})"
-        raise UnknownMetricError(message)
+        raise UnknownMetricError(_no_metric_message(self._model, metric, list(self),
+                                                    self._aggregate_names, " in summary()"))
+
+
+def _no_metric_message(model: str, metric: Any, held: list[Any], aggregate: list[str],
+                       where: str = "", *, catalog_hint: str = "") -> str:
+    """The refusal of a per-user metric a result does not hold: the names it holds, and
+    where the asked one is instead (a catalog-level metric, the names with their K, the
+    nearest spelling)."""
+    message = (f"{model} has no per-user metric {metric!r}{where}; it has: "
+               f"{', '.join(map(str, held)) or 'none'}")
+    if metric in aggregate:
+        message += (f". {metric!r} is a catalog-level metric, one number for the whole "
+                    f"model{catalog_hint}: read it from .aggregate[{metric!r}] or .means()")
+    elif isinstance(metric, str) and "@" not in metric and any(
+            str(name).split("@")[0] == metric for name in held):
+        with_k = [str(name) for name in held if str(name).split("@")[0] == metric]
+        message += f" (the names carry their K: {', '.join(with_k)})"
+    elif isinstance(metric, str):
+        message += did_you_mean(metric, [str(name) for name in held])
+    return message
 
 
 @dataclass
@@ -128,6 +140,25 @@ class EvaluationResult:
         if not isinstance(self.aggregate, dict):
             raise RecstackError(f"{self.model}: aggregate must be a dict of metric: value, got "
                                 f"{type(self.aggregate).__name__}")
+        # a column named twice made every summary() a TypeError from pandas ("arg must be a
+        # list, tuple, 1-d array, or Series"); a catalog-level value given as text reached
+        # means() and the report as it was, and an infinite one was written to JSON as
+        # Infinity, which is not JSON
+        repeated = self.per_user.columns[self.per_user.columns.duplicated()]
+        if len(repeated):
+            raise RecstackError(f"{self.model}: per_user has more than one column named "
+                                f"{_shown(repeated[0])}; give each metric one column")
+        for name, value in self.aggregate.items():
+            if not isinstance(name, str):
+                raise RecstackError(f"{self.model}: aggregate key {_shown(name)} is not a "
+                                    "metric name; name each catalog-level metric as text, "
+                                    "e.g. 'coverage@10'")
+            if isinstance(value, bool | np.bool_) or not isinstance(
+                    value, int | float | np.integer | np.floating) \
+                    or (isinstance(value, float | np.floating) and np.isinf(value)):
+                raise RecstackError(f"{self.model}: aggregate[{name!r}] is {_shown(value)}; "
+                                    "expected a finite number (NaN where undefined), e.g. "
+                                    "0.42")
 
     @property
     def metrics(self) -> list[str]:
@@ -162,10 +193,13 @@ class EvaluationResult:
                                 "each user must appear once")
         return values
 
-    def _check_metric(self, metric: str) -> None:
+    def _check_metric(self, metric: str, catalog_hint: str = "") -> None:
+        # the hints of summary()'s refusal: compare(other, "coverage@10") said only which
+        # names the result holds, not that coverage is one number per model
         if not isinstance(metric, str) or metric not in self.per_user.columns:
-            raise RecstackError(f"{self.model} has no per-user metric {metric!r}; it has: "
-                                + ", ".join(map(str, self.per_user.columns)))
+            raise UnknownMetricError(_no_metric_message(
+                self.model, metric, list(self.per_user.columns), list(self.aggregate),
+                catalog_hint=catalog_hint))
 
     def means(self) -> dict[str, float]:
         out = {m: s.mean for m, s in self.summary().items()}
@@ -179,6 +213,8 @@ class EvaluationResult:
             raise RecstackError(f"compare needs another EvaluationResult, got "
                                 f"{type(other).__name__}")
         refuse_other_protocols([self, other], "compare")
+        for result in (self, other):
+            result._check_metric(metric, ", so there is no per-user value to pair")
         joined = pd.concat([self._values(metric), other._values(metric)], axis=1,
                            join="inner", keys=["a", "b"]).dropna()
         diff = (joined["a"] - joined["b"]).to_numpy(np.float64)

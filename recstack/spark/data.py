@@ -44,6 +44,8 @@ ITEM_INDEX = "item_index"
 ROW = "row"
 _LEVELS = ("year", "month", "day")
 _DAY = 86_400
+#: the largest index Spark's ALS and the int index columns hold (a Java int)
+JAVA_INT_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,91 @@ class SparkSplit:
     fold_in: SparkInteractions | None = None
 
 
+# --------------------------------------------------------------------------- argument checks
+def check_data(data: Any, where: str) -> SparkInteractions:
+    """``data`` when it is :class:`SparkInteractions`; a Spark or pandas DataFrame,
+    single-machine :class:`Interactions` or None is refused naming the function and how to
+    make one (each failed on a missing attribute: "Attribute `frame` is not supported")."""
+    if isinstance(data, SparkInteractions):
+        return data
+    if isinstance(data, Interactions):
+        hint = "; recstack.spark.data.from_interactions(spark, data) makes one of Interactions"
+    elif hasattr(data, "sparkSession"):
+        hint = ("; recstack.spark.data.encode(frame) indexes a Spark DataFrame of user_id, "
+                "item_id[, value][, timestamp]")
+    elif hasattr(data, "columns"):
+        hint = ("; encode(spark.createDataFrame(table)) makes one of a pandas table of "
+                "user_id, item_id[, value][, timestamp]")
+    else:
+        hint = ""
+    raise ConfigError(f"{where}: expected SparkInteractions (from recstack.spark.data: encode, "
+                      "read_table, read_partitioned, from_interactions, or a split's train), "
+                      f"got {type(data).__name__}{hint}")
+
+
+def check_session(spark: Any, where: str) -> None:
+    """Refuse a ``spark`` argument that is no Spark session (None, a path given first, a
+    DataFrame): each failed on a missing ``read`` or ``createDataFrame`` attribute."""
+    if hasattr(spark, "read") and hasattr(spark, "createDataFrame") \
+            and hasattr(spark, "sparkContext"):
+        return
+    got = repr(spark) if isinstance(spark, str | Path) else type(spark).__name__
+    raise ConfigError(f"{where}: the first argument must be the SparkSession (from "
+                      "recstack.spark.session.spark_session), got "
+                      f"{got}; call it as {where.split('(')[0]}(spark, ...)")
+
+
+def check_spark_frame(frame: Any, name: str) -> Any:
+    """``frame`` when it is a Spark DataFrame; a pandas table, :class:`Interactions` or
+    :class:`SparkInteractions` is refused naming the argument and the conversion."""
+    if hasattr(frame, "sparkSession") and isinstance(getattr(frame, "columns", None), list):
+        return frame
+    hint = ("; its .frame is the DataFrame of indices" if isinstance(frame, SparkInteractions)
+            else "; from_interactions(spark, data) turns Interactions into SparkInteractions"
+            if isinstance(frame, Interactions)
+            else "; spark.createDataFrame(table) makes one of a pandas table"
+            if hasattr(frame, "columns") else "")
+    raise ConfigError(f"{name}: expected a Spark DataFrame, got {type(frame).__name__}{hint}")
+
+
+def check_index_columns(frame: Any, name: str, columns: Sequence[str], *,
+                        low: Mapping[str, int] | None = None) -> Any:
+    """``frame`` (a Spark DataFrame) when ``columns`` are there, of an integer type, with
+    no null and none below ``low[column]`` (default 0) on any row. Index frames given by
+    the user (pairs to score, users to rank, top-K lists) otherwise failed inside Spark
+    ("Column user_index must be of type numeric", "Ids MUST NOT be Null", CAST_OVERFLOW,
+    a division by a rank of 0) or, with text, after a cast."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    frame = check_spark_frame(frame, name)
+    for column in columns:
+        if column not in frame.columns:
+            raise UnknownColumnError(column, frame.columns, role=name)
+        kind = frame.schema[column].dataType
+        if not isinstance(kind, T.IntegralType):
+            raise DataFormatError(f"{name} holds {kind.simpleString()}", column=column,
+                                  expected="whole-number indices (int or long)")
+    bounds = {column: (low or {}).get(column, 0) for column in columns}
+    condition = F.lit(False)
+    for column, bound in bounds.items():
+        condition = condition | F.col(column).isNull() | (F.col(column) < bound)
+        if not isinstance(frame.schema[column].dataType, T.IntegerType | T.ShortType
+                          | T.ByteType):
+            condition = condition | (F.col(column) > JAVA_INT_MAX)
+    found = frame.filter(condition).select(*columns).limit(1).collect()
+    if found:
+        row = found[0].asDict()
+        column = next(c for c in columns if row[c] is None or not
+                      bounds[c] <= row[c] <= JAVA_INT_MAX)
+        what = "a missing (null) index" if row[column] is None else f"{row[column]}"
+        raise DataFormatError(f"{what} in {name}, on the row {_preview_row(row)}",
+                              column=column,
+                              expected=f"an integer from {bounds[column]} to {JAVA_INT_MAX} "
+                                       "on every row")
+    return frame
+
+
 # --------------------------------------------------------------------------- reading
 def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
     """The same interactions as a Spark DataFrame (same indices; ``row`` = position)."""
@@ -104,6 +191,7 @@ def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
 
     from recstack.models.base import check_interactions
 
+    check_session(spark, "from_interactions(spark, data)")
     check_interactions(data, "from_interactions(spark, data)")
     columns = {USER_INDEX: data.user_index, ITEM_INDEX: data.item_index,
                VALUE: data.value.astype(np.float64), ROW: np.arange(len(data), dtype=np.int64)}
@@ -130,6 +218,7 @@ def with_side_tables(data: SparkInteractions, *, item_table: Any = None,
     rows of ids without interactions are dropped, ids without a row get nulls; the result
     has one row per index, ``item_index, item_id, <the other columns>``. A distributed
     join, so a catalog of millions of items never passes through the driver."""
+    check_data(data, "with_side_tables(data)")
     changes = {}
     if item_table is not None:
         changes["item_table"] = _align_side_table(item_table, data.items, ITEM_ID, ITEM_INDEX)
@@ -148,7 +237,8 @@ def read_movielens(spark: Any, folder: str | Path) -> SparkInteractions:
     """
     from recstack.data import movielens
 
-    folder = Path(folder)
+    check_session(spark, "read_movielens(spark, folder)")
+    folder = Path(_location(folder, "read_movielens folder"))
     variant = movielens.detect_variant(folder) if folder.is_dir() else None
     if variant != "100k":
         raise RecstackError(f"{folder}: read_movielens reads MovieLens 100K (a folder holding "
@@ -170,7 +260,7 @@ def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
     ids, as :meth:`IdMap.encode` does."""
     from pyspark.sql import functions as F
 
-    frame = _checked_columns(frame, where)
+    frame = _checked_columns(check_spark_frame(frame, "encode(frame)"), where)
     if ROW not in frame.columns:
         frame = frame.withColumn(ROW, F.monotonically_increasing_id())
     if VALUE not in frame.columns:
@@ -199,6 +289,9 @@ def _checked_columns(frame: Any, where: str) -> Any:
     from pyspark.sql import types as T
 
     _refuse_repeated_columns(frame, where)
+    # only the columns of a role: others are dropped anyway, and one named like an output
+    # column (user_index, item_index) made the joins below fail as AMBIGUOUS_REFERENCE
+    frame = frame.select(*[c for c in frame.columns if c in _INPUT_COLUMNS])
     for column in (USER_ID, ITEM_ID):
         if column not in frame.columns:
             raise UnknownColumnError(column, frame.columns, role="ids", file=where)
@@ -226,6 +319,11 @@ def _checked_columns(frame: Any, where: str) -> Any:
     wanted = {VALUE: ("double", (T.NumericType, T.BooleanType), "numbers"),
               TIMESTAMP: ("long", (T.IntegralType, T.TimestampType), "whole Unix seconds")}
     problems = [F.col(USER_ID).isNull(), F.col(ITEM_ID).isNull()]
+    if ROW in frame.columns:
+        if not isinstance(frame.schema[ROW].dataType, T.IntegralType):
+            raise DataFormatError(f"holds {frame.schema[ROW].dataType.simpleString()}",
+                                  file=where, column=ROW, expected=_ROW_WORDS)
+        problems.append(F.col(ROW).isNull())
     for column in (USER_ID, ITEM_ID):
         if isinstance(frame.schema[column].dataType, T.StringType):
             # text ids are trimmed as every single-machine loader trims them (Unicode
@@ -262,7 +360,7 @@ def _checked_columns(frame: Any, where: str) -> Any:
         row = offending[0].asDict()
         expected = {USER_ID: "an id on every row", ITEM_ID: "an id on every row",
                     VALUE: "a finite number on every row",
-                    TIMESTAMP: "whole Unix seconds on every row"}
+                    TIMESTAMP: "whole Unix seconds on every row", ROW: _ROW_WORDS}
         for column, words in expected.items():
             value = row.get(column, 0.0)
             if value == "" and column in (USER_ID, ITEM_ID):
@@ -283,7 +381,29 @@ def _checked_columns(frame: Any, where: str) -> Any:
                 "such a column in that unit); divide the column to seconds before reading "
                 "it here (e.g. F.col('timestamp') / 1000 for milliseconds)", file=where,
                 column=TIMESTAMP, expected="whole Unix seconds, below 1e11")
+    if ROW in frame.columns:
+        _refuse_repeated_rows(frame, where)
     return frame
+
+
+#: the columns encode reads (any other is dropped)
+_INPUT_COLUMNS = (USER_ID, ITEM_ID, VALUE, TIMESTAMP, ROW)
+_ROW_WORDS = ("a distinct integer on every row (the row's position; leave the column out "
+              "and encode numbers the rows)")
+
+
+def _refuse_repeated_rows(frame: Any, where: str) -> None:
+    """Refuse a given ``row`` column that numbers two rows alike: the row number breaks the
+    ties of leave-last-N, deduplicate's first/last and the random splits' order, which
+    were then left to Spark's partitioning (another result on each run)."""
+    from pyspark.sql import functions as F
+
+    repeated = (frame.groupBy(ROW).count().filter(F.col("count") > 1)
+                .orderBy(ROW).limit(1).collect())
+    if repeated:
+        raise DataFormatError(f"the row number {repeated[0][ROW]} is on "
+                              f"{repeated[0]['count']} rows", file=where, column=ROW,
+                              expected=_ROW_WORDS)
 
 
 #: timestamps at least this large are not seconds (the year 5138): the single-machine
@@ -345,6 +465,7 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
     ``file_format`` is ``"csv"`` or ``"parquet"`` (default: from the suffix). CSV files have
     a header line; other reader options go in ``options`` (e.g. ``{"sep": "\\t"}``).
     """
+    check_session(spark, "read_table(spark, path)")
     path = _location(path, "read_table path")
     kind = file_format or ("parquet" if path.rstrip("/").endswith(".parquet") else "csv")
     if kind not in ("csv", "parquet"):
@@ -354,6 +475,15 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
             for key, value in options.items())):
         raise ConfigError(f"{path}: options must map reader option names to values, such as "
                           f'{{"sep": "\\t"}}, got {options!r}')
+    _check_reader_options(options or {}, kind, path)
+    for option, column in (("user_col", user_col), ("item_col", item_col),
+                           ("value_col", value_col), ("timestamp_col", timestamp_col)):
+        if not (isinstance(column, str) and column.strip()) and not (
+                column is None and option in ("value_col", "timestamp_col")):
+            # None for the ids failed with PySparkKeyError "Key `user_id` does not exist"
+            optional = " or None" if option in ("value_col", "timestamp_col") else ""
+            raise ConfigError(f"{path}: {option} must name a column of the file (text)"
+                              f"{optional}, got {column!r}")
     options = _with_utc_times(options) if kind == "csv" else dict(options or {})
     reader = spark.read.options(**options)
     try:
@@ -392,6 +522,43 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
         _refuse_undecoded_ids(selected, path)
         selected = _integer_ids_as_written(selected)
     return encode(selected, where=path)
+
+
+#: the reader options of Spark's CSV and Parquet sources (DataFrameReader.csv's keywords,
+#: their aliases, the generic file-source options, and Parquet's own); Spark ignores any
+#: other name without a word, so a misspelt "seperator" read the file with commas
+_FILE_OPTIONS = ("pathGlobFilter", "recursiveFileLookup", "modifiedBefore", "modifiedAfter",
+                 "ignoreCorruptFiles", "ignoreMissingFiles", "basePath", "compression")
+_READER_OPTIONS = {
+    "csv": _FILE_OPTIONS + (
+        "sep", "delimiter", "encoding", "charset", "quote", "escape", "comment",
+        "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "nullValue", "nanValue",
+        "positiveInf", "negativeInf", "dateFormat", "timestampFormat", "timestampNTZFormat",
+        "enableDateTimeParsingFallback", "preferDate", "maxColumns", "maxCharsPerColumn",
+        "maxMalformedLogPerPartition", "mode", "columnNameOfCorruptRecord", "multiLine",
+        "charToEscapeQuoteEscaping", "samplingRatio", "enforceSchema", "emptyValue",
+        "locale", "lineSep", "unescapedQuoteHandling", "timeZone"),
+    "parquet": _FILE_OPTIONS + ("mergeSchema", "datetimeRebaseMode", "int96RebaseMode")}
+#: options read_table sets itself: the file has a header line, the columns' types are read
+_FIXED_OPTIONS = ("header", "inferSchema", "schema")
+
+
+def _check_reader_options(options: Mapping[str, Any], kind: str, path: str) -> None:
+    """Refuse an option name Spark's reader does not know (compared ignoring case, as Spark
+    compares them), with the nearest known one, and the options read_table sets itself."""
+    from recstack.specs import did_you_mean
+
+    known = _READER_OPTIONS[kind]
+    folded = {name.lower(): name for name in known}
+    for name in options:
+        if name.lower() in (fixed.lower() for fixed in _FIXED_OPTIONS):
+            raise ConfigError(f"{path}: option {name!r} is set by read_table: {kind} files are "
+                              "read with their header line and the column types Spark infers "
+                              "(name the columns with user_col=, item_col=, ...)")
+        if name.lower() not in folded:
+            raise ConfigError(f"{path}: unknown {kind} reader option {name!r}"
+                              f"{did_you_mean(name, known)}; Spark would ignore it (known: "
+                              f"{', '.join(known)})")
 
 
 def _with_utc_times(options: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -520,7 +687,8 @@ def _explain_missing_csv_column(column: Any, columns: Sequence[str], path: str) 
     if len(columns) == 1:
         import json
 
-        for separator, shown in ((";", "';'"), ("\t", "a tab ('\\t')"), ("|", "'|'")):
+        for separator, shown in ((";", "';'"), ("\t", "a tab ('\\t')"), ("|", "'|'"),
+                                 (",", "',' (a comma)")):
             if separator in columns[0] and column in columns[0].split(separator):
                 raise DataFormatError(
                     f"the header is one column, {columns[0][:80]!r}: its fields seem to be "
@@ -576,27 +744,133 @@ def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: A
     """The pruned, bounded DataFrame :func:`read_partitioned` encodes."""
     from pyspark.sql import functions as F
 
-    root = str(root)
+    check_session(spark, "read_partitioned(spark, root)")
+    root = _location(root, "read_partitioned root")
     try:
         frame = spark.read.option("basePath", root).parquet(root)
     except Exception as error:  # Spark's AnalysisException: no such path, no data files
+        _explain_conflicting_folders(error, root)
         raise RecstackError(f"{root}: cannot read it as a partitioned Parquet dataset "
                             f"({str(error).splitlines()[0]})") from None
     levels = [level for level in _LEVELS if level in frame.columns]
     if not levels:
         raise RecstackError(f"{root}: no year=/month=/day= partition folders; write it with "
                             "recstack.data.partitioned.write_partitioned")
+    _check_partition_folders(frame, root, levels)
     low, high = bounded_time_range(to_unix_seconds(_seconds(start, "start"), "start"),
                                    to_unix_seconds(_seconds(end, "end"), "end"), start, end)
-    condition = None
+    folders = times = None
     if low is not None:
-        condition = _lexicographic(levels, _calendar(low), upper=False)
-        condition = condition & (F.col(TIMESTAMP) >= low)
+        folders = _lexicographic(levels, _calendar(low), upper=False)
+        times = F.col(TIMESTAMP) >= low
     if high is not None:
         # the last folder that can hold a row before `end` is that of `end - 1`
-        upper = _lexicographic(levels, _calendar(high - 1), upper=True) & (F.col(TIMESTAMP) < high)
-        condition = upper if condition is None else condition & upper
-    return frame if condition is None else frame.filter(condition)
+        upper = _lexicographic(levels, _calendar(high - 1), upper=True)
+        folders = upper if folders is None else folders & upper
+        times = (F.col(TIMESTAMP) < high) if times is None else times & (F.col(TIMESTAMP) < high)
+    opened = frame if folders is None else frame.filter(folders)
+    _refuse_rows_outside_their_folder(opened, root, levels)
+    return opened if times is None else opened.filter(times)
+
+
+_FOLDER_FORMS = ("folders such as year=2024/month=03 that name a date (year 1 to 9999, "
+                 "month 1 to 12, a day of that month), as write_partitioned writes them")
+
+
+def _check_partition_folders(frame: Any, root: str, levels: Sequence[str]) -> None:
+    """Refuse partition folders :func:`recstack.data.partitioned.read_partitioned` refuses:
+    levels that are not a leading run of year, month, day (``year=/day=``), and a folder
+    whose value is no whole number (``month=ab``: Spark read the level as text, and a time
+    range failed with CAST_INVALID_INPUT) or names no date (``month=13``, ``year=-5``: read
+    silently, and skipped or kept by a time range without a word). From the paths of
+    Spark's file listing (no data file is opened), on any filesystem."""
+    from recstack.data.partitioned import _not_a_date
+
+    if list(levels) != list(_LEVELS[:len(levels)]):
+        raise DataFormatError(f"the partition levels are {', '.join(levels)}", file=root,
+                              expected="a leading run of year, month, day (year; year, "
+                                       "month; or all three), as write_partitioned writes")
+    checked: set[tuple[str, ...]] = set()
+    for path in frame.inputFiles():
+        parts = path.rstrip("/").split("/")
+        if parts[-1].startswith(("_", ".")):
+            continue
+        folder = tuple(parts[-1 - len(levels):-1])
+        if folder in checked:
+            continue
+        checked.add(folder)
+        shown = "/".join(folder)
+        values: dict[str, int] = {}
+        for level, part in zip(levels, folder, strict=True):
+            name, _, value = part.partition("=")
+            if name != level or not (value.isascii() and value.isdigit()):
+                problem = (f"{level}={value!r} is not a whole number" if name == level
+                           else f"{part!r} is not named {level}=..")
+                raise DataFormatError(f"partition folder {shown!r}: {problem}", file=root,
+                                      expected=_FOLDER_FORMS)
+            values[level] = int(value)
+        no_date = _not_a_date(values)
+        if no_date is not None:
+            raise DataFormatError(f"partition folder {shown!r}: {no_date}", file=root,
+                                  expected=_FOLDER_FORMS)
+
+
+def _refuse_rows_outside_their_folder(frame: Any, root: str, levels: Sequence[str]) -> None:
+    """Refuse a row whose time (UTC) is not in the year / month / day its folder names, as
+    :func:`recstack.data.partitioned.read_partitioned` does: a time range that leaves its
+    folder out lost it without a word (and one that opens the folder kept a row of another
+    period). Checked on the folders read, in one job; timestamps that are not integer
+    seconds are left to :func:`encode` to name."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    if TIMESTAMP not in frame.columns or not isinstance(frame.schema[TIMESTAMP].dataType,
+                                                        T.IntegralType):
+        return
+    time = F.col(TIMESTAMP)
+    day = F.date_from_unix_date(F.floor(time / _DAY).cast("int"))
+    parts = {"year": F.year(day), "month": F.month(day), "day": F.dayofmonth(day)}
+    outside = F.lit(False)
+    for level in levels:
+        outside = outside | (parts[level] != F.col(level))
+    found = (frame.filter(time.isNotNull() & (F.abs(time) < _SECONDS_BELOW) & outside)
+             .select(TIMESTAMP, *levels, F.input_file_name().alias("_file"))
+             .limit(1).collect())
+    if found:
+        row = found[0]
+        folder = "/".join(f"{level}={row[level]:0{2 if level != 'year' else 4}d}"
+                          for level in levels)
+        moment = np.datetime64(int(row[TIMESTAMP]), "s")
+        file = "/".join(row["_file"].split("/")[-len(levels) - 1:])
+        raise DataFormatError(
+            f"{file}: the time {row[TIMESTAMP]} ({moment}Z) is outside its folder "
+            f"{folder}", file=root, column=TIMESTAMP,
+            expected="each row in the folder of its own UTC date, as write_partitioned files "
+                     "it (a read whose time range leaves a folder out never sees its rows)")
+
+
+def _explain_conflicting_folders(error: Exception, root: str) -> None:
+    """Say which folders disagree when Spark finds partition folders of different levels
+    (``mnth=01`` beside ``month=02``, or a data file in a ``year=`` folder of a dataset
+    of months): its reason's first line, "Conflicting partition column names detected:",
+    named neither the levels nor the folders, which follow on the next lines."""
+    text = str(error)
+    if "CONFLICTING_PARTITION_COLUMN_NAMES" not in text:
+        return
+    lines = [line.strip() for line in text.splitlines()]
+    # sorted: Spark lists them in the order its file listing met them, which varies
+    lists = sorted(line.partition(": ")[2] for line in lines
+                   if line.startswith("Partition column name list"))
+    folders = sorted(line.split(" SQLSTATE")[0] for line in lines if "://" in line or
+                     line.startswith("file:"))
+    shown = ", ".join(folders[:5]) + (f" and {len(folders) - 5} more" if len(folders) > 5
+                                      else "")
+    raise DataFormatError(
+        "the partition folders disagree on their levels ("
+        + "; ".join(repr(names) for names in lists) + f"): check {shown}", file=root,
+        expected="every data file in a folder of each level, named year=../month=.. as "
+                 "write_partitioned writes them; rename the odd folder or move the stray "
+                 "file out of the dataset") from None
 
 
 def input_files(frame: Any) -> list[str]:
@@ -622,7 +896,11 @@ def write_parquet(frame: Any, path: str | Path, *, overwrite: bool = False) -> s
     """Write ``frame`` as Parquet through Spark's output commit protocol: task outputs are
     staged and only a job that succeeds moves them to ``path``; when the job fails nothing
     is left at ``path``."""
+    check_spark_frame(frame, "write_parquet(frame)")
     path = _location(path, "write_parquet path")
+    if not isinstance(overwrite, bool | np.bool_):
+        # a truthy "no" replaced the folder
+        raise ConfigError(f"write_parquet overwrite: expected True or False, got {overwrite!r}")
     if overwrite:
         _refuse_replacing_other_files(path)
     try:
@@ -651,7 +929,13 @@ def _refuse_replacing_other_files(path: str) -> None:
     A Parquet output holds ``*.parquet`` parts (in ``key=value`` folders when partitioned)
     and the committer's ``_SUCCESS``, ``.crc`` and hidden files."""
     local = Path(path.removeprefix("file:"))
-    if "://" in path.removeprefix("file://") or not local.is_dir() or local.is_symlink():
+    if "://" in path.removeprefix("file://"):
+        return
+    if local.is_file() or (local.exists() and not local.is_dir()):
+        # Spark deletes whatever is at the path: the user's own file was lost
+        raise RecstackError(f"{path}: is a file, not a Parquet output folder, which "
+                            "overwrite=True would delete; write to a folder path")
+    if not local.is_dir() or local.is_symlink():
         return
     others = sorted(str(p.relative_to(local)) for p in local.rglob("*")
                     if p.is_file() and not p.name.startswith(("_", "."))
@@ -674,6 +958,7 @@ def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5
     from pyspark.sql import functions as F
 
     spec = KCore(user_min, item_min)
+    check_data(data, "k_core(data)")
     frame = data.frame
     rows_before = rows = frame.count()
     rounds: list[KCoreRound] = []
@@ -712,7 +997,7 @@ def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5
 def compact(data: SparkInteractions) -> SparkInteractions:
     """Renumber so that only users and items with rows remain, in their old order (as
     :meth:`Interactions.compact`)."""
-    frame = data.frame
+    frame = check_data(data, "compact(data)").frame
     users, n_users = _renumber(frame, data.users, USER_ID, USER_INDEX)
     items, n_items = _renumber(frame, data.items, ITEM_ID, ITEM_INDEX)
     remapped = (frame.join(users.select(USER_INDEX, "_new_" + USER_INDEX), USER_INDEX)
@@ -757,6 +1042,7 @@ def split_seed(seed: int, method: str) -> int:
 def require_rows(data: SparkInteractions) -> None:
     """Refuse to split data without rows, saying so (a split of nothing said it "left no
     training rows", and the temporal split by fraction failed with an IndexError)."""
+    check_data(data, "split data")
     if data.frame.limit(1).count() == 0:
         raise EmptyResultError("cannot split: the data have no rows")
 
@@ -770,6 +1056,7 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     from pyspark.sql import functions as F
 
     RandomSplit(test_fraction, seed)
+    check_data(data, "random_split(data)")
     key = F.xxhash64(F.lit(split_seed(seed, "random")), F.col(ROW))
     require_rows(data)
     by_user = Window.partitionBy(USER_INDEX)
@@ -788,10 +1075,11 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
     then the counts of one day, never by sorting all rows."""
     from pyspark.sql import functions as F
 
-    _require_timestamps(data)
     if (cutoff is None) == (test_fraction is None):
         raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
     TemporalSplit(cutoff, test_fraction)
+    check_data(data, "temporal_split(data)")
+    _require_timestamps(data)
     require_rows(data)
     cutoff_s: int | None = (_quantile_higher(data.frame, 1.0 - test_fraction)
                             if test_fraction is not None else to_unix_seconds(cutoff, "cutoff"))
@@ -810,6 +1098,7 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     from pyspark.sql import functions as F
 
     LeaveLastOut(n)
+    check_data(data, "leave_last_out(data)")
     _require_timestamps(data)
     require_rows(data)
     by_user = Window.partitionBy(USER_INDEX)

@@ -38,7 +38,14 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import ConfigError, RecstackError
-from recstack.spark.data import ITEM_INDEX, USER_INDEX, VALUE, SparkInteractions
+from recstack.spark.data import (
+    ITEM_INDEX,
+    USER_INDEX,
+    VALUE,
+    SparkInteractions,
+    check_index_columns,
+    check_session,
+)
 
 #: list metrics of the Evaluator computed here (diversity needs item features: not here)
 LIST_METRICS = ("coverage", "novelty", "popularity")
@@ -54,6 +61,10 @@ def factor_frame(spark: Any, factors: np.ndarray, index_column: str) -> Any:
     """A ``(index, features)`` DataFrame of a factor matrix (row ``i`` is index ``i``)."""
     import pandas as pd
 
+    check_session(spark, "factor_frame(spark, factors, index_column)")
+    if index_column not in (USER_INDEX, ITEM_INDEX):
+        raise ConfigError(f"factor_frame: index_column must be {USER_INDEX!r} or "
+                          f"{ITEM_INDEX!r}, got {index_column!r}")
     matrix: np.ndarray | None
     try:
         matrix = np.asarray(factors, np.float32)
@@ -104,7 +115,11 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
     _check_factor_frame(item_factors, "item_factors", ITEM_INDEX)
     _check_data(train, "train", optional=True)
     _check_same_dimensions(user_factors, item_factors)
+    if train is not None:
+        _check_factor_indices(user_factors, "user_factors", USER_INDEX, train.n_users)
+        _check_factor_indices(item_factors, "item_factors", ITEM_INDEX, train.n_items)
     if users is not None:
+        users = check_index_columns(users, "users", [USER_INDEX])
         user_factors = user_factors.join(users.select(USER_INDEX).distinct(), USER_INDEX)
     user_blocks = (user_factors.withColumn("_ublock", F.floor(F.col(USER_INDEX) / block_size))
                    .groupBy("_ublock")
@@ -169,6 +184,29 @@ def _check_data(data: Any, name: str, *, optional: bool = False) -> None:
                              if hasattr(data, "columns") else ""))
 
 
+def _check_lists(lists: Any) -> None:
+    """Refuse top-K ``lists`` that are not :func:`top_k`'s ``user_index, rank,
+    item_index`` with ranks from 1, one item per rank and each item once per user: a
+    pandas table failed on a Column comparison, a missing ``rank`` with Spark's
+    UNRESOLVED_COLUMN, a rank of 0 with a division by zero, and a list holding an item
+    twice counted its hit twice (precision above 1)."""
+    from pyspark.sql import functions as F
+
+    check_index_columns(lists, "lists", [USER_INDEX, RANK, ITEM_INDEX], low={RANK: 1})
+    repeated = (lists.groupBy(USER_INDEX)
+                .agg(F.count(F.lit(1)).alias("_n"), F.countDistinct(RANK).alias("_ranks"),
+                     F.countDistinct(ITEM_INDEX).alias("_items"))
+                .filter((F.col("_ranks") < F.col("_n")) | (F.col("_items") < F.col("_n")))
+                .limit(1).collect())
+    if repeated:
+        row = repeated[0]
+        what = "a rank" if row["_ranks"] < row["_n"] else "an item"
+        raise RecstackError(f"lists: user_index {row[USER_INDEX]} has {what} twice in its "
+                            f"list ({row['_n']} rows, {row['_ranks']} distinct ranks, "
+                            f"{row['_items']} distinct items); expected top_k's lists: one "
+                            "row per rank, each item at most once per user")
+
+
 def _check_same_vocabularies(train: SparkInteractions, test: SparkInteractions) -> None:
     """Refuse ``train`` and ``test`` indexed apart (two files read each with its own
     ``read_table``): index 3 is then another user or item in each, the training pairs
@@ -217,6 +255,21 @@ def _check_same_dimensions(user_factors: Any, item_factors: Any) -> None:
     if None not in lengths and lengths[0] != lengths[1]:
         raise ConfigError(f"user_factors have {lengths[0]} features per row, item_factors "
                           f"{lengths[1]}; they must come from one model")
+
+
+def _check_factor_indices(factors: Any, name: str, index_column: str, n: int) -> None:
+    """Refuse factors indexed beyond the training data's vocabulary (``0..n-1``): factors
+    of another dataset's model ranked items no test row can name (and users no list was
+    asked for), and the metrics came out as plausible numbers that meant nothing."""
+    from pyspark.sql import functions as F
+
+    low, high = factors.agg(F.min(index_column), F.max(index_column)).first()
+    if high is not None and (low < 0 or high >= n):
+        kind = "users" if index_column == USER_INDEX else "items"
+        raise ConfigError(f"{name}: {index_column} {high if high >= n else low} is outside "
+                          f"the training data's {n:,} {kind} (indices 0 to {n - 1}): the "
+                          "factors come from a model fitted on other data; fit it on this "
+                          "train (or its SparkInteractions)")
 
 
 def _cutoffs(ks: Any) -> list[int]:
@@ -298,6 +351,7 @@ def relevance(test: SparkInteractions, *, relevance_threshold: float | None = No
                           f"{relevance_threshold!r}")
     if not isinstance(graded, bool | np.bool_):
         raise ConfigError(f"graded must be True or False, got {graded!r}")
+    _check_data(test, "test")
     pairs = deduplicated(test, duplicate_grade).frame
     # the values are float32 on a single machine; compare and grade with those
     value = F.col(VALUE).cast("float").cast("double")
@@ -326,7 +380,26 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     (DataFrame, dict)
         ``user_index`` and one column per per-user ``metric@k``; the means by the same
         names, and ``coverage@k`` (one value for the catalog).
+
+    The lists are checked first (integer indices, ranks from 1, no rank or item twice for
+    a user): two jobs over them, so cache lists that are costly to compute.
     """
+    _check_metrics(metrics)
+    _cutoffs(ks)
+    _check_lists(lists)
+    return _ranking_metrics(lists, test, ks, metrics=metrics,
+                            relevance_threshold=relevance_threshold, graded=graded,
+                            duplicate_grade=duplicate_grade, train=train,
+                            novelty_smoothing=novelty_smoothing)
+
+
+def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
+                     metrics: Sequence[str] = ("precision", "recall", "ndcg", "map"),
+                     relevance_threshold: float | None = None, graded: bool = False,
+                     duplicate_grade: str = "last", train: SparkInteractions | None = None,
+                     novelty_smoothing: float = 1.0) -> tuple[Any, dict[str, float]]:
+    """:func:`ranking_metrics` of lists known to be :func:`top_k`'s (not checked again:
+    the check would run the top-K job once more)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -471,9 +544,29 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     _check_data(test, "test")
     _check_same_vocabularies(train, test)  # before the top-k job, not after it
     test_users = test.frame.select(USER_INDEX).distinct()
+    _warn_if_no_history(test_users, train)
     lists = top_k(user_factors, item_factors, train, max(_cutoffs(ks)), users=test_users,
                   block_size=block_size)
-    return ranking_metrics(lists, test, ks, metrics=metrics,
-                           relevance_threshold=relevance_threshold, graded=graded,
-                           duplicate_grade=duplicate_grade, train=train,
-                           novelty_smoothing=novelty_smoothing)
+    return _ranking_metrics(lists, test, ks, metrics=metrics,
+                            relevance_threshold=relevance_threshold, graded=graded,
+                            duplicate_grade=duplicate_grade, train=train,
+                            novelty_smoothing=novelty_smoothing)
+
+
+def _warn_if_no_history(test_users: Any, train: SparkInteractions) -> None:
+    """Warn, as the single-machine Evaluator does (:class:`NoHistoryWarning`), when not one
+    test user has a training row: their factors are Spark's for users it never saw (none:
+    every list empty, every metric 0), and the metrics measured that without a word. The
+    usual cause is a held-out-users split's test given with its train; evaluate those
+    users from their fold-in history instead. One job (a semi-join of the test users)."""
+    import warnings
+
+    from recstack.evaluation.evaluator import NoHistoryWarning
+
+    known = test_users.join(train.frame.select(USER_INDEX), USER_INDEX, "left_semi")
+    if known.limit(1).count() == 0 and test_users.limit(1).count() > 0:
+        warnings.warn(NoHistoryWarning(
+            f"none of the {test_users.count():,} test users has a training row, so the "
+            "model has no factors for them and every metric is 0; for held-out users "
+            "(user_split) fit on split.train plus split.fold_in, or evaluate a split whose "
+            "test users are in train"), stacklevel=3)

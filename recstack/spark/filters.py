@@ -26,7 +26,15 @@ from recstack.data.filters import (
 )
 from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE, DuplicatePolicy
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
-from recstack.spark.data import ITEM_INDEX, ROW, USER_INDEX, SparkInteractions, compact, k_core
+from recstack.spark.data import (
+    ITEM_INDEX,
+    ROW,
+    USER_INDEX,
+    SparkInteractions,
+    check_data,
+    compact,
+    k_core,
+)
 
 #: the filter types this module runs (the names of the FILTERS registry)
 SPARK_FILTERS = ("k_core", "min_value", "time_window", "deduplicate")
@@ -42,6 +50,7 @@ def min_value(data: SparkInteractions, threshold: float
     from pyspark.sql import functions as F
 
     spec = MinValue(threshold)
+    check_data(data, "min_value(data)")
     kept = data.frame.filter(F.col(VALUE).cast("float") >= F.lit(spec.threshold).cast("float"))
     return _step(spec, data, compact(data.with_frame(kept)))
 
@@ -53,6 +62,7 @@ def time_window(data: SparkInteractions, start: int | str | None = None,
     from pyspark.sql import functions as F
 
     spec = TimeWindow(start, end)
+    check_data(data, "time_window(data)")
     if not data.has_timestamps:
         raise RecstackError("these interactions have no timestamps to slice by")
     low, high = to_unix_seconds(spec.start, "start"), to_unix_seconds(spec.end, "end")
@@ -77,6 +87,7 @@ def deduplicate(data: SparkInteractions, policy: DuplicatePolicy = "last"
     reads the row order afterwards (the tie-break of leave-last-N) sees the same order.
     """
     spec = Deduplicate(policy)
+    check_data(data, "deduplicate(data)")
     return _step(spec, data, deduplicated(data, spec.policy))
 
 
@@ -85,6 +96,7 @@ def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    check_data(data, "deduplicated(data)")
     if policy not in DUPLICATE_POLICIES:
         raise RecstackError(f"unknown duplicate policy {policy!r}; use one of "
                             f"{', '.join(DUPLICATE_POLICIES)}")
@@ -140,6 +152,12 @@ def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
                MinValue: lambda d, s: min_value(d, s.threshold),
                TimeWindow: lambda d, s: time_window(d, s.start, s.end),
                Deduplicate: lambda d, s: deduplicate(d, s.policy)}
+    if isinstance(filters, FilterSpec) or not isinstance(filters, Sequence) \
+            or isinstance(filters, str):
+        hint = " (one filter: put it in a list, [filter])" if isinstance(filters, FilterSpec) \
+            else ""
+        raise ConfigError(f"apply_filters: filters must be a list of filters such as "
+                          f"[KCore(user_min=5)], got {filters!r}{hint}")
     for number, step_filter in enumerate(filters, start=1):
         if not isinstance(step_filter, FilterSpec):
             raise ConfigError(f"filter step {number}: expected a filter such as "
@@ -150,6 +168,7 @@ def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
                 f"filter step {number}: {step_filter.kind_name or type(step_filter).__name__}"
                 f" has no distributed version in the Spark backend; it runs "
                 f"{', '.join(SPARK_FILTERS)} (filter on a single machine, or drop the step)")
+    check_data(data, "apply_filters(data)")
     steps: list[FilterStep] = []
     for number, step_filter in enumerate(filters, start=1):
         data_after, step = runners[type(step_filter)](data, step_filter)

@@ -13,14 +13,20 @@ from typing import Any
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError, UnknownColumnError
-from recstack.spark.data import ITEM_INDEX, USER_INDEX, SparkInteractions
+from recstack.errors import ConfigError, RecstackError
+from recstack.spark.data import (
+    ITEM_INDEX,
+    JAVA_INT_MAX,
+    USER_INDEX,
+    SparkInteractions,
+    check_index_columns,
+)
 from recstack.spark.evaluation import FEATURES
 
 #: what a user without factors gets where scores are asked for pairs (see SparkALS)
 COLD_START = ("error", "nan")
-#: Spark's settings are Java ints (rank, blocks, iterations, limits) and longs (the seed)
-JAVA_INT_MAX = 2**31 - 1
+#: Spark's settings are Java ints (rank, blocks, iterations, limits: JAVA_INT_MAX) and longs
+#: (the seed)
 JAVA_LONG_MAX = 2**63 - 1
 
 
@@ -140,10 +146,10 @@ class SparkALS:
         from pyspark.sql import functions as F
 
         self._require_fitted()
-        missing = [c for c in (USER_INDEX, ITEM_INDEX) if c not in getattr(pairs, "columns", ())]
-        if missing:
-            raise UnknownColumnError(missing[0], getattr(pairs, "columns", []),
-                                     role="the pairs to score")
+        pairs = check_index_columns(pairs, "the pairs to score", [USER_INDEX, ITEM_INDEX])
+        if "prediction" in pairs.columns:
+            raise ConfigError("SparkALS.score_pairs: the pairs already have a 'prediction' "
+                              "column, where the scores go; drop or rename it")
         scored = self.model_.transform(pairs)
         if self.cold_start == "error":
             cold = scored.filter(F.isnan("prediction"))

@@ -142,6 +142,11 @@ def settings_from_table(table: Mapping[str, Any], where: str = "[spark]") -> Spa
     """Settings from an experiment file's ``[spark]`` table (``master``, ``app_name``,
     ``checkpoint_dir`` and a ``conf`` table of Spark settings); an unknown key is refused,
     naming it and the closest known one."""
+    if not isinstance(table, Mapping):
+        # "spark = 'local[4]'" in the file: its letters were read as keys ("unknown key 'l'")
+        raise ConfigError(f"{where}: expected a table of Spark options such as [spark] with "
+                          f"master = \"local[4]\" on the next line (keys: "
+                          f"{', '.join(_TABLE_KEYS)}), got {table!r}")
     for key in table:
         if key not in _TABLE_KEYS:
             close = difflib.get_close_matches(str(key), _TABLE_KEYS, n=1)

@@ -54,6 +54,7 @@ from recstack.spark.data import (
     SparkSplit,
     _finish,
     _materialise,
+    check_data,
     leave_last_out,
     random_split,
     require_rows,
@@ -76,6 +77,7 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
     from pyspark.sql import functions as F
 
     UserSplit(test_users, fold_in_fraction, by_time, seed)
+    check_data(data, "user_split(data)")
     seed = split_seed(seed, "users")
     if by_time and not data.has_timestamps:
         raise RecstackError("user split by_time needs timestamps; these data have none")
@@ -123,6 +125,7 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
         raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}"
                           f"{did_you_mean(stratify, ['user'])}")
     KFold(k, "none" if stratify is None else stratify, seed)
+    check_data(data, "kfold_split(data)")
     seed = split_seed(seed, "kfold")
     require_rows(data)
     key = F.xxhash64(F.lit(int(seed)), F.lit("kfold"), F.col(ROW))
@@ -160,6 +163,7 @@ def apply_split(data: SparkInteractions, spec: SplitSpec) -> list[SparkSplit]:
     if not isinstance(spec, SplitSpec):
         raise ConfigError(f"split: expected a split method such as RandomSplit(0.2) (one of "
                           f"{', '.join(SPLITS.names())}), got {spec!r}")
+    check_data(data, "apply_split(data)")
     if isinstance(spec, RandomSplit):
         return [random_split(data, spec.test_fraction, seed=spec.seed)]
     if isinstance(spec, TemporalSplit):

@@ -589,8 +589,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
     reference = next((r for r in results if r.model == baseline), results[0])
     diagnostics = {r.model: diagnose(r, None if r is reference else reference) for r in results}
     headline = _headline_metric(evaluator)
-    significance = {r.model: r.compare(reference, headline) for r in results
-                    if r is not reference and headline in r.per_user.columns}
+    significance = _significance(results, reference, headline)
     outcome = ExperimentResult(experiment, steps, [s.report for s in split_list], results,
                                fit_seconds, diagnostics, significance,
                                per_fold if len(split_list) > 1 else {}, tuning, kept)
@@ -599,6 +598,27 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
         if experiment.report.html:
             write_experiment_report(experiment, out, progress)
     return outcome
+
+
+def _significance(results: list[EvaluationResult], reference: EvaluationResult,
+                  headline: str) -> dict[str, PairedTest]:
+    """Each model's paired test against ``reference`` on ``headline``. A pair with fewer
+    than 2 users to pair (a test part where one user has a relevant item) has no test: it
+    is left out with a note, where the refusal of the test ended the run with every model
+    fitted and evaluated, and nothing written."""
+    tests = {}
+    for result in results:
+        if result is reference or headline not in result.per_user.columns:
+            continue
+        shared = result.per_user[headline].dropna().index.intersection(
+            reference.per_user[headline].dropna().index)
+        if len(shared) < 2:
+            _log.info("no significance test of %s against %s: %s has a value for %d "
+                      "shared user(s), and a paired test needs at least 2", result.model,
+                      reference.model, headline, len(shared))
+            continue
+        tests[result.model] = result.compare(reference, headline)
+    return tests
 
 
 def _check_baseline(experiment: Experiment, baseline: Any) -> None:

@@ -793,10 +793,12 @@ class Recommender(Configurable, ABC):
         ids = _as_ids(users, f"{self.name}: users")
         index = _lookup(self.users_, ids, f"{self.name}: users", missing="ignore")
         if (index < 0).any():
-            unknown = ids[index < 0][:5].tolist()
+            # distinct ids: a test part's rows repeat each user, and "343 user(s)" were
+            # the rows of at most 30 users, with one id shown five times as the examples
+            unknown = list(dict.fromkeys(ids[index < 0].tolist()))
             raise RecstackError(
-                f"{self.name}: {int((index < 0).sum())} user(s) not seen in training, e.g. "
-                f"{unknown}; this model cannot recommend for them")
+                f"{self.name}: {len(unknown):,} user(s) not seen in training, e.g. "
+                f"{unknown[:5]}; this model cannot recommend for them")
         without = self._users_without_history()[index]
         if without.any():
             if needs_history is None:

@@ -1,4 +1,4 @@
-"""A refused ``k`` or ``exclude_seen`` names the model and the call: a script fitting
+"""A refused call names the model and what was wrong with its arguments: a script fitting
 several models got a bare "k must be a positive integer, got 0" without saying whose."""
 
 import numpy as np
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, RecstackError
 from recstack.models.registry import create_model
 from recstack.serving.ann import ItemIndex
 
@@ -46,3 +46,11 @@ def test_the_item_index_names_its_call():
     index = ItemIndex.build(np.eye(3, dtype=np.float32), metric="ip", backend="exact")
     with pytest.raises(ConfigError, match=r"^ItemIndex.search: k must be a positive integer"):
         index.search(np.ones((1, 3), np.float32), k=0)
+
+
+def test_unknown_users_are_counted_once_each():
+    # five rows of two unknown users: "2 user(s)", each shown once
+    model = create_model("most_popular").fit(DATA)
+    with pytest.raises(RecstackError, match=r"^most_popular: 2 user\(s\) not seen in "
+                                            r"training, e\.g\. \[7, 8\];"):
+        model.recommend([7, 7, 8, 7, 8, 1], k=1)

@@ -494,7 +494,9 @@ async def metrics(request: Request) -> Response:
 
 @admin.post("/reload", responses={401: {"model": schemas.Problem},
                                   403: {"model": schemas.Problem},
-                                  409: {"model": schemas.Problem}})
+                                  409: {"model": schemas.Problem},
+                                  # no such variant, or no such version of its model
+                                  422: {"model": schemas.Problem}})
 async def reload(service: ServiceDep, body: schemas.ReloadRequest | None = None
                  ) -> dict[str, Any]:
     """Reload each variant's current version from the registry, or switch ``variant`` to
@@ -598,6 +600,8 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
     http_error = cast(HTTPException, error)
     if http_error.status_code == 404 and request.scope.get("route") is None:
         return JSONResponse({"detail": _no_route(request)}, status_code=404)
+    if http_error.status_code == 405:
+        return _not_allowed(request, http_error)
     cause = http_error.__cause__
     if http_error.status_code != 400 or cause is None:
         return await http_exception_handler(request, http_error)
@@ -620,6 +624,41 @@ def _no_route(request: Request) -> str:
     shown = _text(repr(path[:200] + ("..." if len(path) > 200 else "")))
     reason = f"no endpoint at {request.method} {shown}; the endpoints are listed at /docs"
     return reason
+
+
+def _not_allowed(request: Request, error: HTTPException) -> JSONResponse:
+    """A 405 naming the method, the endpoint and the methods it takes, in the body and in
+    the ``Allow`` header. Starlette said only "Method Not Allowed", and its header named
+    the methods of the first route of the path alone: ``GET`` for
+    ``/users/{user_id}/recommendations``, which ``POST`` answers too, and never ``HEAD``,
+    which :class:`_LimitsAndMetrics` answers as ``GET``."""
+    from starlette.routing import Match
+
+    allowed: set[str] = set()
+    template = None
+    pending = list(request.app.routes)
+    while pending:
+        route = pending.pop(0)
+        # FastAPI keeps an included router's routes behind one entry of the app's
+        included = getattr(getattr(route, "original_router", None), "routes", None)
+        if included is not None:
+            pending.extend(included)
+            continue
+        methods = getattr(route, "methods", None)
+        if methods and route.matches(request.scope)[0] != Match.NONE:
+            allowed.update(methods)
+            template = template or _template(route)
+    if not allowed:  # a mounted app (the static files) said which it takes
+        allowed.update(m.strip() for m in (error.headers or {}).get("Allow", "").split(","))
+        allowed.discard("")
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    methods_text = ", ".join(sorted(allowed))
+    shown = template or _text(repr(request.scope["path"][:200]))
+    return JSONResponse(
+        {"detail": f"{_text(request.method[:40])} is not allowed on {shown}; it takes "
+                   f"{methods_text}"},
+        status_code=405, headers={"Allow": methods_text})
 
 
 def _encodable(value: Any) -> Any:

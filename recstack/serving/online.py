@@ -86,7 +86,7 @@ def read_events(location: str | Path) -> pd.DataFrame:
     elif not path.exists():
         raise RecstackError(f"{path}: no such file or folder (give the service's log_dir)")
     elif path.suffix.lower() == ".parquet":
-        table = read_log_file(path, "events", _COLUMNS).to_pandas()
+        table = read_log_file(path, "events", _COLUMNS, in_folder=False).to_pandas()
         _check_rows(table, lambda position: f"{path}: row {position}")
     elif path.suffix.lower() == ".csv":
         _check_csv_shape(path)
@@ -107,7 +107,7 @@ def read_events(location: str | Path) -> pd.DataFrame:
             raise located or RecstackError(f"{path}: not a readable CSV file "
                                            f"({_first_line(error)}); export the event log "
                                            "again") from None
-        check_log_columns(list(table.columns), _COLUMNS, path, "events")
+        check_log_columns(list(table.columns), _COLUMNS, path, "events", in_folder=False)
 
         def place(position: int) -> str:
             return f"{path}: {_csv_line(path, position)}"
@@ -141,6 +141,10 @@ def _check_csv_shape(path: Path) -> None:
         if expected is not None and "encoding=" in expected:
             # the reader's advice for other files; the event log takes no encoding=
             expected = "the file saved as UTF-8 (an event log is read as UTF-8 only)"
+        elif expected is not None and "separator=" in expected:
+            # nor a separator=: 'pass separator=";"' named an option nothing takes here
+            expected = ("fields separated by ',' (an event log is read as comma-separated "
+                        "values only: export it again with commas)")
         raise DataFormatError(f"not a readable CSV event log: {error.detail}",
                               file=error.file, line=error.line, column=error.column,
                               expected=expected) from None

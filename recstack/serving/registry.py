@@ -48,7 +48,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
@@ -660,16 +660,21 @@ class ModelRegistry:
             raw = self._read_bytes(key)
         except FileNotFoundError:
             return None
+        problem = None
         try:
-            alias = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            alias = None
-        if (not isinstance(alias, dict) or not _is_version(alias.get("version"))
-                or not isinstance(alias.get("history"), list)
-                or not all(_is_version(v) for v in alias["history"])):
-            raise CorruptVersionError(f"{self.root}: {name}/{CURRENT} is damaged; point it "
-                                      "at a version again with set_current(name, version)")
-        return alias
+            # utf-8-sig: an editor's byte-order mark is no damage (it was refused as such)
+            alias = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            alias, problem = None, f"not UTF-8 text ({error.reason} at byte {error.start})"
+        except ValueError as error:
+            alias, problem = None, f"not valid JSON ({error})"
+        problem = problem or _alias_problem(alias)
+        if problem is not None:
+            # what is wrong, not only that something is: the file may have been edited
+            raise CorruptVersionError(f"{self.root}: {name}/{CURRENT} is damaged: {problem}; "
+                                      f"point it at a version again with set_current({name!r}, "
+                                      "VERSION)")
+        return cast(dict[str, Any], alias)
 
     @_storage_errors
     def _write_alias(self, name: str, alias: dict[str, Any]) -> None:
@@ -931,6 +936,35 @@ def _check_publish_options(name: str, data: Any, fingerprint: Any, evaluation: A
             raise ConfigError(f"{where}: index_options {unknown} unknown; the item index "
                               f"takes: {', '.join(accepted)} (the backend is the index "
                               "argument)")
+
+
+def _alias_problem(alias: Any) -> str | None:
+    """What is wrong with a ``current.json`` object (``{"version": N, "history": [...]}``),
+    or None."""
+    if not isinstance(alias, dict):
+        return (f"expected an object such as {{\"version\": 3, \"history\": [1, 2]}}, got "
+                f"{_json_kind(alias)}")
+    if "version" not in alias:
+        return "no 'version'"
+    if not _is_version(alias["version"]):
+        return (f"'version' must be a whole number from 1 to {MAX_VERSION}, got "
+                f"{json.dumps(alias['version'])[:40]}")
+    history = alias.get("history")
+    if not isinstance(history, list):
+        return ("'history' must be a list of the versions current before (possibly empty), "
+                f"got {'nothing' if 'history' not in alias else _json_kind(history)}")
+    wrong = [v for v in history if not _is_version(v)]
+    if wrong:
+        return (f"'history' must hold version numbers from 1 to {MAX_VERSION}, got "
+                f"{json.dumps(wrong[0])[:40]}")
+    return None
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON name of ``value``'s type, for messages about a file."""
+    kinds = ((bool, "a boolean"), (int, "a number"), (float, "a number"), (str, "text"),
+             (list, "a list"), (dict, "an object"), (type(None), "null"))
+    return next((text for kind, text in kinds if isinstance(value, kind)), "a value")
 
 
 def _is_version(value: Any) -> bool:

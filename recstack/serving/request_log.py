@@ -312,9 +312,11 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
     return frame
 
 
-def read_log_file(path: Path, prefix: str, required: Sequence[str] = ()) -> pa.Table:
+def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
+                  in_folder: bool = True) -> pa.Table:
     """One log file, refused by name when it is not readable Parquet or lacks one of the
-    ``required`` columns of the ``prefix`` log."""
+    ``required`` columns of the ``prefix`` log (``in_folder``: a file of a log folder,
+    which may be moved out of the way; else a file given on its own)."""
     try:
         table = pq.read_table(path)
     except OSError as error:  # arrow's "Couldn't deserialize thrift" on a corrupted footer
@@ -325,18 +327,33 @@ def read_log_file(path: Path, prefix: str, required: Sequence[str] = ()) -> pa.T
         table = None
     if table is None:
         # arrow's own words ("magic bytes not found in footer...") do not say what to do
+        advice = (f"move it out of {path.parent} or delete it to read the rest of the log"
+                  if in_folder else f"export the {prefix} log again")
         raise RecstackError(f"{path}: not a readable Parquet file (damaged or truncated); "
-                            f"move it out of {path.parent} or delete it to read the rest of "
-                            "the log")
-    check_log_columns(table.schema.names, required, path, prefix)
+                            f"{advice}")
+    check_log_columns(table.schema.names, required, path, prefix, in_folder=in_folder)
     return table
 
 
 def check_log_columns(columns: Sequence[str], required: Sequence[str], path: Path,
-                      prefix: str) -> None:
-    """Refuse a file of the ``prefix`` log that lacks one of the ``required`` columns."""
+                      prefix: str, *, in_folder: bool = True) -> None:
+    """Refuse a file of the ``prefix`` log that lacks one of the ``required`` columns: one
+    of a log folder is another log's file, to move out of it; one given on its own (an
+    export) is told which columns it has and, for a column spelt otherwise, which one."""
     missing = [c for c in required if c not in columns]
-    if missing:
+    if not missing:
+        return
+    if in_folder:
         raise RecstackError(f"{path}: lacks column(s) {', '.join(missing)} of the "
                             f"service's {prefix} log; is it another log's file? move it out "
                             f"of {path.parent}")
+    from recstack.specs import closest
+
+    extra = [str(c) for c in columns if c not in required]
+    near = {c: closest(c, extra) for c in missing}
+    hints = "; ".join(f"is {n!r} meant as {c!r}?" for c, n in near.items() if n)
+    hints = f" ({hints})" if hints else ""
+    shown = ", ".join(repr(str(c)) for c in list(columns)[:20]) or "none"
+    raise RecstackError(f"{path}: lacks column(s) {', '.join(missing)} of the service's "
+                        f"{prefix} log{hints}; its columns are: {shown}; give a file with "
+                        f"the columns {', '.join(required)}")

@@ -68,11 +68,44 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH)]
 # not 5; a client sending them has a bug that a coerced answer would hide
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False, strict=True)]
 ContextKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTEXT_KEY_LENGTH)]
+
+
+def _one_context_value(value: object) -> object:
+    # checked before the union below: on its own, a value none of its members takes (null,
+    # a list, an object) got one error per member, each under pydantic's name for it in
+    # the path (["body", "context", "device", "constrained-str"], "constrained-int"...),
+    # and none saying what a context value may be
+    kinds = {type(None): "null", list: "a list", dict: "an object"}
+    if not isinstance(value, str | bool | int | float):
+        raise PydanticCustomError(
+            "context_value_type", "Input should be text, a number or a boolean (a context "
+            "value), not {kind}", {"kind": kinds.get(type(value), type(value).__name__)})
+    if isinstance(value, str):
+        if len(value) > MAX_CONTEXT_VALUE_LENGTH:
+            raise PydanticCustomError("string_too_long", "String should have at most "
+                                      "{max_length} characters",
+                                      {"max_length": MAX_CONTEXT_VALUE_LENGTH})
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, which JSON's escapes allow
+            raise PydanticCustomError("string_unicode", "Input should be a valid string, "
+                                      "unable to parse raw data as a unicode string") from None
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
+    elif isinstance(value, int) and not isinstance(value, bool) \
+            and abs(value) > MAX_CONTEXT_INTEGER:
+        raise PydanticCustomError("less_than_equal", "Input should be a whole number from "
+                                  "-{limit} to {limit} (larger ones lose precision as "
+                                  "numbers)", {"limit": MAX_CONTEXT_INTEGER})
+    return value
+
+
 #: a context value: text, a whole number, a finite number or a boolean (bool before int:
 #: JSON ``true`` stays a boolean; int before float: ``3`` stays ``"3"`` as a text level)
-ContextValue = (Annotated[str, StringConstraints(max_length=MAX_CONTEXT_VALUE_LENGTH)] | bool
-                | Annotated[int, Field(ge=-MAX_CONTEXT_INTEGER, le=MAX_CONTEXT_INTEGER)]
-                | Annotated[float, Field(allow_inf_nan=False)])
+ContextValue = Annotated[
+    Annotated[str, StringConstraints(max_length=MAX_CONTEXT_VALUE_LENGTH)] | bool
+    | Annotated[int, Field(ge=-MAX_CONTEXT_INTEGER, le=MAX_CONTEXT_INTEGER)]
+    | Annotated[float, Field(allow_inf_nan=False)], BeforeValidator(_one_context_value)]
 Context = Annotated[dict[ContextKey, ContextValue], Field(
     max_length=MAX_CONTEXT_KEYS,
     description="the request's context for a two-stage model trained with context features "

@@ -501,9 +501,10 @@ class Service:
                 self.metrics.model_version.labels(other.name, other.model_name).set(
                     other.loaded.version.version)
 
-    def _note_failure(self, slot: VariantSlot, message: str) -> None:
-        version = None
-        if not slot.pinned:
+    def _note_failure(self, slot: VariantSlot, message: str, version: int | None = None
+                      ) -> None:
+        # ``version``: the one asked for by number; else the alias's, which is what failed
+        if version is None and not slot.pinned:
             try:
                 version = self.registry.current(slot.model_name)
             except RecstackError:
@@ -530,6 +531,9 @@ class Service:
         ------
         ReloadFailedError
             A version did not load; every variant keeps what it served.
+        RequestLimitError
+            No such variant, or no such ``version`` of its model (nothing is marked as
+            failed: the request was mistaken, not the registry).
         """
         with self._reload_lock:
             if variant is not None and variant not in self.by_name:
@@ -539,6 +543,9 @@ class Service:
                 raise RequestLimitError("name the variant whose version to switch "
                                         f"({', '.join(self.by_name)})")
             slots = [self.by_name[variant]] if variant is not None else self.slots
+            if version is not None:
+                for slot in slots:
+                    self._check_version_exists(slot, version)
             ready: list[tuple[VariantSlot, str, LoadedModel]] = []
             for slot in slots:
                 reference = (f"{slot.model_name}@{version}" if version is not None
@@ -546,7 +553,7 @@ class Service:
                 try:
                     ready.append((slot, reference, self._load(reference)))
                 except RecstackError as error:
-                    self._note_failure(slot, str(error))
+                    self._note_failure(slot, str(error), version)
                     raise ReloadFailedError(self.last_reload_error or str(error)) from None
             for slot, reference, loaded in ready:
                 self._install(slot, loaded)
@@ -556,6 +563,23 @@ class Service:
             self.metrics.reloads.labels("ok").inc()
             self.metrics.reload_failing.set(0)
             return [s.loaded.reference for s in self.slots if s.loaded is not None]
+
+    def _check_version_exists(self, slot: VariantSlot, version: int) -> None:
+        """Refuse a switch to a version the registry does not hold as the request's
+        mistake (422): it was a failed reload that marked the version being served, a good
+        one, as failed (after a rollback to it the poller never loaded it again) and said
+        ``degraded`` for a registry without a fault. A registry that cannot be read is
+        left to the load, whose failure is a failed reload."""
+        try:
+            versions = self.registry.versions(slot.model_name)
+        except RecstackError:
+            return
+        if version not in versions:
+            kept = slot.loaded.reference if slot.loaded is not None else "nothing yet"
+            raise RequestLimitError(
+                f"version: {slot.model_name}@{version} does not exist in {self.registry.root} "
+                f"(versions: {versions or 'none'}); give one of those (variant {slot.name!r} "
+                f"keeps serving {kept})")
 
     def poll(self) -> bool:
         """Reload the variants whose model's current alias moved (a newly published

@@ -273,14 +273,36 @@ class ServiceSettings(BaseModel):
         return json.dumps(data)
 
 
+#: pydantic's messages that name its own or Python's types, in the terms of a settings file
+_TYPE_MESSAGES = {
+    "path_type": "Input should be a path (text)",
+    "model_type": 'Input should be an object such as {"name": "control", "model": "als", '
+                  '"share": 0.5}',
+}
+
+
 def describe_validation_error(error: ValidationError) -> str:
-    """``serve settings: field 'x': message; ...`` on one line."""
+    """``serve settings: field 'x': message; ...`` on one line; a value of the wrong type
+    is shown (the admin token never)."""
     parts = []
     for item in error.errors():
-        message = item["msg"].removeprefix("Value error, ")
+        message = _TYPE_MESSAGES.get(item["type"], item["msg"].removeprefix("Value error, "))
         where = ".".join(str(p) for p in item["loc"])
+        # "Input is not a valid path for <class 'pathlib.Path'>" and "... or instance of
+        # VariantSettings" named Python's types, and no message said what was given
+        if where and item["type"].endswith("_type") and item["loc"][0] != "admin_token":
+            message += f", got {_json_text(item['input'])}"
         parts.append(f"field {where!r}: {message}" if where else message)
     return "serve settings: " + "; ".join(parts)
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as a settings file spells it, cut short."""
+    try:
+        text = json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def settings_from_env() -> ServiceSettings:

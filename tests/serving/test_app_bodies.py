@@ -82,7 +82,9 @@ def test_an_id_ending_in_a_line_break_is_trimmed_like_any_whitespace(http, user,
 
 
 def test_other_http_errors_keep_their_answers_too(http):
-    assert http.put("/events").json() == {"detail": "Method Not Allowed"}
+    # (a 405 names the methods the endpoint takes: tests/serving/test_twenty_fifth_probe_methods)
+    assert http.put("/events").json() == {"detail": "PUT is not allowed on /events; it takes "
+                                                    "POST"}
     # a JSON string at the top level is still the schema's own message
     answer = http.post("/recommendations/new-user", content=b'"items"', headers=JSON)
     assert answer.json()["detail"][0]["msg"].startswith("Input should be a valid dictionary")

@@ -557,6 +557,7 @@ class Recommender(Configurable, ABC):
         if not isinstance(exclude_seen, bool | np.bool_):
             raise ConfigError(f"{self.name}: recommend: exclude_seen must be True or False, "
                               f"got {exclude_seen!r}")
+        check_batch_size(batch_size, f"{self.name}: recommend")
         user_index = self._user_indices(users)
         k = check_list_length(k, len(user_index), len(self.items_),
                               f"{self.name}: recommend")
@@ -754,18 +755,27 @@ class Recommender(Configurable, ABC):
         """Refuse a DataFrame of histories whose column labels are this model's item ids
         in another order (a ``pivot_table`` of a log sorts them by id, the model keeps them
         in its own order): its columns are read by position, in the model's item order, so
-        each value went to another item without a word. Unlabelled columns (a RangeIndex)
-        and labels that are not the model's ids are read by position, as before."""
+        each value went to another item without a word. The same for one user's history as
+        a Series whose index is the model's item ids in another order. Unlabelled columns
+        (a RangeIndex) and labels that are not the model's ids are read by position, as
+        before."""
         import pandas as pd  # deferred: only pandas inputs reach it
 
-        if not isinstance(histories, pd.DataFrame) or isinstance(histories.columns,
-                                                                 pd.RangeIndex):
+        # one user's history as a Series is labelled by its index, as a frame's rows are by
+        # its columns (value_counts or a groupby of a log orders it by count or by id)
+        if isinstance(histories, pd.DataFrame):
+            labels = histories.columns
+        elif isinstance(histories, pd.Series):
+            labels = histories.index
+        else:
+            return
+        if isinstance(labels, pd.RangeIndex):
             return
         n_items = len(self.items_)
-        if histories.shape[1] != n_items:
+        if len(labels) != n_items:
             return  # refused by history_matrix, naming the widths
         try:
-            index = self.items_.to_index(_as_ids(histories.columns.to_numpy(), "columns"),
+            index = self.items_.to_index(_as_ids(labels.to_numpy(), "columns"),
                                          missing="ignore")
         except (RecstackError, TypeError, ValueError, OverflowError):
             return  # labels that are no ids: read by position
@@ -773,9 +783,17 @@ class Recommender(Configurable, ABC):
             return
         at = int(np.flatnonzero(index != np.arange(n_items))[0])
         expected = self.items_.to_external(np.array([at]))[0]
+        if isinstance(histories, pd.Series):
+            raise RecstackError(
+                f"{self.name}: histories is a Series (one user's history) whose index is the "
+                f"model's item ids in another order (position {at} is item "
+                f"{_shown(labels[at])}, but the model's item {at} is {_shown(expected)}); "
+                "it is read by position, in the model's item order, so each value would go "
+                "to another item: reorder it first, "
+                "histories.loc[model.items_.to_external(np.arange(len(model.items_)))]")
         raise RecstackError(
             f"{self.name}: histories is a DataFrame whose columns are the model's item ids in "
-            f"another order (column {at} is item {_shown(histories.columns[at])}, but the "
+            f"another order (column {at} is item {_shown(labels[at])}, but the "
             f"model's item {at} is {_shown(expected)}); its columns are read by position, in "
             "the model's item order, so each value would go to another item: reorder them "
             "first, histories[model.items_.to_external(np.arange(len(model.items_)))]")
@@ -925,6 +943,19 @@ def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
     return int(k)
 
 
+def check_batch_size(batch_size: Any, who: str) -> None:
+    """Refuse a ``batch_size`` (users scored at a time) that is neither None nor a positive
+    integer, naming ``who`` (e.g. ``"ease: recommend"``): the bare "batch_size must be a
+    positive integer" from deep in the top-K loop named neither the model nor the call."""
+    if batch_size is None:
+        return
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) \
+            or batch_size < 1:
+        raise ConfigError(f"{who}: batch_size must be a positive integer (users scored at a "
+                          "time) or None (sized to the memory budget), got "
+                          f"{_preview(batch_size)}")
+
+
 def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "raise"
             ) -> np.ndarray:
     """``ids.to_index`` that reports an id that cannot be looked up (a list or a table
@@ -1037,7 +1068,12 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
         try:
             array = np.asarray(histories)
             if array.dtype.kind == "O":  # numbers held as Python objects
-                array = array.astype(np.float64)
+                import pandas as pd  # deferred: only object arrays need its missing test
+
+                # a missing value (pd.NA of a nullable "Float64"/"Int64" frame, as None
+                # already was) becomes NaN, refused below naming where it is: pd.NA stopped
+                # the conversion, and "must be a matrix of numbers" was said of one
+                array = np.where(pd.isna(array), np.nan, array).astype(np.float64)
         except (TypeError, ValueError):
             raise RecstackError(f"{what} must be a users x items matrix of numbers, got "
                                 f"{_preview(histories)}") from None

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 
 from recstack.errors import ConfigError
+from recstack.specs import did_you_mean
 
 if TYPE_CHECKING:
     from recstack.data.idmap import IdMap
@@ -153,19 +154,29 @@ class WarmStartMixin:
 
     # from Recommender
     name: ClassVar[str]
+    params: ClassVar[dict[str, Any]]
     fit: Any
     is_fitted: Any
     validate_params: Any
 
     def fit_from(self, previous: Any, train: Interactions, *,
-                 progress: Progress | None = None) -> Self:
+                 progress: Progress | None = None, **unexpected: Any) -> Self:
         """Fit on ``train`` starting from ``previous``'s learned vectors (a warm start).
 
         Users and items ``previous`` knew start from its vectors (matched by external id);
         new ones start as a fresh fit would (seeded). ``previous`` must be a fitted model of
         the same class with the same ``warm_start_params``; train with fewer iterations
-        than a fresh fit needs. Returns ``self``.
+        than a fresh fit needs. Returns ``self``. Any other keyword is refused naming it
+        (a TypeError said only "unexpected keyword argument").
         """
+        if unexpected:
+            name = next(iter(unexpected))
+            where = (f"{name} is a hyperparameter; give it when creating the model "
+                     f"(create_model('{self.name}', {name}=...))"
+                     if name in self.params else "it is no argument of fit_from" + did_you_mean(
+                         name, ["previous", "train", "progress", *self.params]))
+            raise ConfigError(f"{self.name}: fit_from() got an unexpected argument {name!r}: "
+                              f"{where}; fit_from takes previous, train and progress")
         if type(previous) is not type(self):
             raise ConfigError(f"{self.name}: a warm start needs a previous {self.name} model, "
                               f"got {type(previous).__name__}")

@@ -22,7 +22,14 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender, _as_ids, _lookup, check_list_length
+from recstack.models.base import (
+    Param,
+    Recommender,
+    _as_ids,
+    _lookup,
+    check_batch_size,
+    check_list_length,
+)
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
 from recstack.pipeline.bandit_checks import as_index_array
@@ -341,9 +348,10 @@ class TwoStage(Recommender):
         the ranker orders them with the rest (as any other model scores them)."""
         self._require_fitted()
         check_exclude_seen(exclude_seen)
+        check_batch_size(batch_size, f"{self.name}: recommend")
         user_index = np.asarray(self._user_indices(users), np.int64)
         requests = None if context is None else self._requests(context, len(user_index))
-        k = check_list_length(k, len(user_index), len(self.items_))
+        k = check_list_length(k, len(user_index), len(self.items_), f"{self.name}: recommend")
 
         def score_requests(positions: np.ndarray) -> np.ndarray:
             if requests is None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender, check_list_length
+from recstack.models.base import Param, Recommender, check_batch_size, check_list_length
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
 from recstack.pipeline.bandit_checks import as_index_array
@@ -168,8 +168,9 @@ class Reranked(Recommender):
         if exclude_seen:
             return super().recommend(users, k, batch_size=batch_size)
         self._require_fitted()
+        check_batch_size(batch_size, f"{self.name}: recommend")
         user_index = np.asarray(self._user_indices(users), np.int64)
-        k = check_list_length(k, len(user_index), len(self.items_))
+        k = check_list_length(k, len(user_index), len(self.items_), f"{self.name}: recommend")
         top, scores = top_k_batched(
             lambda batch: self._score_users(batch, exclude_seen=False), user_index, k,
             batch_size=batch_size, n_items=len(self.items_))

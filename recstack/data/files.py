@@ -1417,6 +1417,22 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
             "durations, not points in time"
         raise fail_at(0, name, f"holds {what} ({kind}), such as {{text}}",
                       "date-times, dates, Unix time or text such as 2024-01-31T12:00:00")
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or \
+            pa.types.is_fixed_size_binary(kind):
+        # bytes are read as the text they hold, as byte ids are
+        try:
+            column, kind = pc.cast(column, pa.string()), pa.string()
+        except pa.ArrowInvalid:
+            row = next(i for i, v in enumerate(column.to_pylist())
+                       if v is not None and not _is_utf8(v))
+            raise fail_at(row, name, "holds bytes that are not UTF-8 text, such as {text}",
+                          "date-times, dates, Unix time or text such as 2024-01-31T12:00:00"
+                          ) from None
+    if not (_is_time_type(kind) or _is_number(kind) or pa.types.is_boolean(kind)
+            or pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        # lists, structs, maps: no time to read (pyarrow's cast to text failed unnamed)
+        raise fail_at(0, name, f"holds {kind} values, such as {{text}}",
+                      "date-times, dates, Unix time or text such as 2024-01-31T12:00:00")
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         if pa.types.is_date(kind):
             column = pc.cast(column, pa.timestamp("s"))
@@ -1662,6 +1678,14 @@ def _is_time_type(kind: pa.DataType) -> bool:
 
 def _is_number(kind: pa.DataType) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def plain_column(column: pa.ChunkedArray, *, decimals_as_floats: bool = False

@@ -602,7 +602,9 @@ def read_partitioned(
             table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted, *context, *levels],
                                      filter=expression)
         except (pa.ArrowException, OSError) as error:
-            raise _unreadable(root, error) from None
+            raise (_unmergeable_value(root, dataset, folders, [USER_ID, ITEM_ID, *wanted,
+                                                                 *context])
+                   or _unreadable(root, error)) from None
         task.advance(table.num_rows)
     rating_range = roles.rating_range if roles is not None and VALUE in wanted else None
     locate = _row_locator(root, dataset, folders, low, high)
@@ -713,6 +715,59 @@ def _unreadable(root: Path, error: BaseException, where: str | None = None
                      "name them with a leading '_' or '.'")
     return DataFormatError(f"could not read the dataset: {detail}", file=str(root),
                            expected="the intact Parquet files that write_partitioned writes")
+
+
+def _unmergeable_value(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
+                       columns: Sequence[str]) -> DataFormatError | None:
+    """After the merged read failed: the first value, by file and row, that the dataset's
+    type of its column cannot hold (an id 2.5, NaN or 1e19 in a file of float ids where the
+    ids are int64; an unsigned id or time beyond int64). pyarrow names none of these ("Float
+    value 2.5 was truncated converting to int64"). None when no value is the cause."""
+    with reading(root):
+        for fragment in sorted(dataset.get_fragments(filter=folders), key=lambda f: f.path):
+            physical = fragment.physical_schema
+            for name in columns:
+                target = dataset.schema.field(name).type
+                if name not in physical.names or physical.field(name).type == target:
+                    continue
+                column = pq.ParquetFile(fragment.path).read(columns=[name]).column(name)
+                row = _first_uncastable(column, target)
+                if row is None:
+                    continue
+                ids = name in (USER_ID, ITEM_ID)
+                return DataFormatError(
+                    f"{_relative(root, fragment.path)}, row {row + 1}: found "
+                    f"{scalar_text(column[row])} ({physical.field(name).type}), which "
+                    f"{name} as the dataset stores it ({target}) cannot hold exactly",
+                    file=str(root), column=name,
+                    expected=(f"whole-number ids that {target} holds" if ids else
+                              f"values that {target} holds") + " in every data file")
+    return None
+
+
+def _first_uncastable(column: pa.ChunkedArray, target: pa.DataType) -> int | None:
+    """The first row of ``column`` that a safe cast to ``target`` refuses (by halving the
+    rows, so about two casts' work), or None."""
+    def casts(part: pa.ChunkedArray) -> bool:
+        try:
+            pc.cast(part, target)
+        except pa.ArrowInvalid:
+            return False
+        return True
+
+    try:
+        if casts(column):
+            return None
+    except pa.ArrowNotImplementedError:
+        return None  # not a value's fault: a type the merge cannot cast at all
+    low, high = 0, len(column)  # the first refused row is in [low, high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if casts(column.slice(low, middle - low)):
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _id_kind(kind: pa.DataType) -> str:

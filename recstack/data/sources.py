@@ -324,6 +324,26 @@ def is_adjacency_folder(path: Path) -> bool:
                                  for part in ("train", "test"))
 
 
+#: endings of the files a source path reads as one log (compressed or not)
+_LOG_ENDINGS = (".parquet", ".pq", ".csv", ".tsv", ".csv.gz", ".tsv.gz")
+
+
+def _log_files_in(folder: Path) -> str:
+    """For a folder that is no dataset: the log files directly in it, which a source names
+    one at a time (a folder of exports given for one of them was refused without a word
+    on what to give instead)."""
+    try:
+        names = sorted(entry.name for entry in folder.iterdir() if entry.is_file()
+                       and not entry.name.startswith((".", "_"))
+                       and entry.name.lower().endswith(_LOG_ENDINGS))
+    except OSError:
+        return ""
+    if not names:
+        return ""
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"; it holds {shown}: give one file's path, e.g. {folder / names[0]}"
+
+
 def resolve_source(source: str, *, base: Path | None = None, where: str = "") -> SourceSpec:
     """The spec of what ``source`` names; a relative path is taken from ``base`` (the
     experiment file's folder) when given. Nothing is read yet.
@@ -352,7 +372,7 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
         raise ConfigError(f"{where}{path}: a folder, but neither a MovieLens release, a "
                           f"partitioned Parquet dataset (year=YYYY/month=MM/), a folder "
                           f"with {DATASET_INTERACTIONS} nor a graph-CF split (train.txt and "
-                          f"test.txt)")
+                          f"test.txt){_log_files_in(path)}")
     if path.exists() or path.is_symlink():
         # a pipe or device; a symbolic link that loops or leads nowhere
         from recstack.data.files import not_a_file

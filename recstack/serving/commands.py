@@ -156,10 +156,37 @@ def open_artifact(artifact: str | Path, registry: ModelRegistry | None = None
     if registry is None and not path.exists() and "/" not in str(artifact):
         raise RecstackError(f"{artifact}: no such saved model folder; to use a registry "
                             f"name, add --registry DIR (registry=...)")
+    if registry is not None and (path / "model.json").is_file():
+        _refuse_folder_named_like_a_registry_model(str(artifact), registry)
     if (path / "model.json").is_file() or registry is None:
         return load_model(path), str(path)
     loaded = registry.load(str(artifact))
     return loaded.model, f"{registry.root}: {loaded.reference}"
+
+
+def _refuse_folder_named_like_a_registry_model(artifact: str, registry: ModelRegistry
+                                               ) -> None:
+    """A bare ``name`` (or ``name@N``) given with a registry that is also a saved model
+    folder here: which one was meant cannot be told, and taking the folder silently gave
+    lists from another model than the registry's. ``./name`` names the folder."""
+    from recstack.serving.registry import parse_reference
+
+    if "/" in artifact or "\\" in artifact:
+        return  # written as a path: the folder is meant
+    try:
+        name, version = parse_reference(artifact)
+        versions = registry.versions(name)
+    except RecstackError:
+        return  # not a registry reference: the folder is meant
+    if not versions or (version is not None and version not in versions):
+        return
+    current = registry.current(name) or versions[-1]
+    registry_way = (f"{name}@{current} (its current version) for the registry's"
+                    if version is None else "run from another folder for the registry's")
+    raise RecstackError(
+        f"{artifact}: is both a saved model folder here and a model of the registry "
+        f"{registry.root} (versions: {versions}); write ./{artifact} for the folder, or "
+        f"{registry_way}")
 
 
 def model_user_ids(model: Recommender, given: list[str]) -> np.ndarray:

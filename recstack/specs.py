@@ -234,8 +234,9 @@ def fields_of(cls: type) -> dict[str, tuple[Any, Option, bool]]:
     return result
 
 
-def closest(name: Any, known: Iterable[str]) -> str | None:
-    """The one of ``known`` nearest to ``name`` (difflib's ratio at least 0.6), or None."""
+def closest(name: Any, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The one of ``known`` nearest to ``name`` (difflib's ratio at least ``cutoff``), or
+    None."""
     if not isinstance(name, str):
         return None
     known = list(known)
@@ -245,12 +246,12 @@ def closest(name: Any, known: Iterable[str]) -> str | None:
         same_letters = [k for k in known if fold(k) == fold(name)]
         if same_letters:
             return same_letters[0]
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=cutoff)
     if not close:
         # difflib compares characters as given: 'ITEM_KNNN' is far from 'item_knn'
         by_fold = {_folded(k): k for k in known}
         close = [by_fold[c] for c in difflib.get_close_matches(_folded(name), list(by_fold),
-                                                                n=1, cutoff=0.6)]
+                                                                n=1, cutoff=cutoff)]
     return close[0] if close else None
 
 

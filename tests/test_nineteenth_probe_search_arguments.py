@@ -90,3 +90,25 @@ def test_good_arguments_still_search(split):
     best, value, trials = search("item_knn", split.train, split.test, SPACE, trials=2,
                                  metric="recall@3", relevance_threshold=1.0)
     assert 2 <= best["neighbors"] <= 4 and len(trials) == 2 and 0 <= value <= 1
+
+
+# a cut-off beyond the catalog (ndcg@1000 on 8 items): `recstack tune` refused it once the
+# data were read, but the Python call searched on, maximising a number named for a list
+# longer than the catalog
+@pytest.mark.parametrize(("metric", "message"), [
+    ("ndcg@1000", r"^metric = 'ndcg@1000': K = 1000 is larger than the catalog \(8 items in "
+                  r"train\); use K <= 8, e.g. metric = 'ndcg@8'$"),
+    # the name alone means K = 10, which this catalog cannot fill either
+    ("recall", r"^metric = 'recall' \(recall alone means recall@10\): K = 10 is larger than "
+               r"the catalog \(8 items in train\)"),
+])
+def test_a_cut_off_beyond_the_catalog_is_refused_before_any_trial(split, metric, message):
+    with pytest.raises(ConfigError, match=message):
+        search("item_knn", split.train, split.test, SPACE, trials=1, metric=metric)
+
+
+def test_a_cut_off_the_catalog_holds_and_auc_still_search(split):
+    for metric in ("recall@8", "auc"):
+        _, value, trials = search("item_knn", split.train, split.test, SPACE, trials=1,
+                                  metric=metric)
+        assert len(trials) == 1 and 0 <= value <= 1

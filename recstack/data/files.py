@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import enum
 import io
 import itertools
@@ -109,6 +108,7 @@ from recstack.data.interactions import (
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
+from recstack.specs import closest
 
 __all__ = ["load_table", "save_table", "TableRoles", "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS",
            "DETECT"]
@@ -475,11 +475,9 @@ def near_miss(path: PathLike, written: str | None = None) -> str:
             siblings = [entry.name for entry in itertools.islice(entries, 10_000)]
     except OSError:
         return ""
-    # a name differing in case only, else a close one: closer than closest()'s 0.6, which
-    # the shared extension alone nearly reaches ('zzzzz.csv' and 'gz.csv')
-    same = [sibling for sibling in siblings if sibling.casefold() == name.casefold()]
-    near = same[0] if same else next(iter(difflib.get_close_matches(name, siblings, n=1,
-                                                                    cutoff=0.8)), None)
+    # closer than the usual 0.6, which the shared extension alone nearly reaches
+    # ('zzzzz.csv' and 'gz.csv')
+    near = closest(name, siblings, cutoff=0.8)
     return f" (did you mean {os.path.join(shown_parent, near)!r}?)" if near else ""
 
 

@@ -407,6 +407,26 @@ def checked_path(path: Any, what: str = "path") -> Path:
         return Path(text)
 
 
+def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: str) -> Path:
+    """:func:`checked_path` for a file about to be written in one format (``writes``: "an
+    HTML page", "JSON"), refused as ``recstack ... --out`` refuses it: a path ending in a
+    slash names a folder (``Path`` drops the slash, and the file was written under the
+    folder's name), and an extension outside ``suffixes`` names another format (HTML
+    written into ``x.txt``, CSV into ``x.parquet``). A name without an extension is taken
+    as it is."""
+    checked = checked_path(path, what)
+    text = os.fsdecode(os.fspath(path))
+    if text.endswith(("/", os.sep)):
+        raise RecstackError(f"{what}: {text!r} ends with '/', so it names a folder, but "
+                            f"{writes} is written here; give the file's name, e.g. "
+                            f"{text}file{suffixes[0]}")
+    if checked.suffix and checked.suffix.lower() not in suffixes:
+        raise RecstackError(f"{what}: {text!r} ends with {checked.suffix}, but this writes "
+                            f"{writes}; name the file {' or '.join(suffixes)}, e.g. "
+                            f"{checked.with_suffix(suffixes[0])}")
+    return checked
+
+
 def broken_link(path: Path) -> str | None:
     """What ``path`` is when it is a symbolic link that leads nowhere (one that loops back
     to itself, or to something that does not exist), or None."""

@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return args.run(args) or 0
     except RecstackError as error:
-        return _user_error(str(error))
+        return _user_error(in_command_terms(str(error), getattr(args, "terms", ())))
     except OSError as error:
         if error.errno not in _USER_ERRNOS:
             raise
@@ -145,6 +145,59 @@ def describe_os_error(error: OSError) -> str:
     return f"{' -> '.join(paths) + ': ' if paths else ''}{reason}{hint}"
 
 
+#: a Python spelling beside the option's own, as library messages give both
+#: ("pass --overwrite (overwrite=True)"): on the command line the option alone
+_PYTHON_BESIDE_OPTION = (r"(--[\w-]+[^()]*?) \(\w+=(?:True|False|\.\.\.)\)", r"\1")
+
+
+def in_command_terms(message: str, terms: Sequence[tuple[str, str]]) -> str:
+    """A library's message in the words of the command that called it: ``terms`` are
+    (pattern, replacement) pairs, from :func:`_options` and the like, that turn the
+    called function's names (``write_report: experiment_base``, ``n_users``,
+    ``load_model('...')``) into what the user typed (``--experiment-base``, ``--users``,
+    ``recstack recommend ...``)."""
+    for pattern, replacement in (*terms, _PYTHON_BESIDE_OPTION):
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
+def _options(**flags: str) -> list[tuple[str, str]]:
+    """Terms for :func:`in_command_terms`: each keyword (a parameter's Python name) is
+    written as its option (``n_users="--users"``), where it stands as a name of its own."""
+    return [(rf"(?<![\w.:=-]){re.escape(name)}(?![\w(=])", flag)
+            for name, flag in flags.items()]
+
+
+def _called_as(function: str, command: str) -> tuple[str, str]:
+    """Terms for :func:`in_command_terms`: a message starting ``function: `` starts with the
+    command's name instead."""
+    return rf"^{re.escape(function)}(?:\(\w*\))?: ", f"{command}: "
+
+
+#: a saved model or a registry named by the Python calls that load them, for ``recommend``
+_LOAD_AS_RECOMMEND = [
+    (r"ModelRegistry\('([^']*)'\)\.load\('([^']*)'\)", r"recstack recommend \2 --registry \1"),
+    (r"load_model\('([^']*)'\)", r"recstack recommend \1"),
+    (r" \(recstack\.serving\.registry\)", ""),
+]
+
+
+#: the folder ``online`` and ``skew`` read, named by the option that made it
+_SERVICE_LOG_DIR = (r"the service's log_dir(?![\w-])",
+                    "the service's log_dir, the folder of recstack serve --log-dir")
+
+
+def require_folder(path: Path, what: str) -> None:
+    """Refuse ``path`` unless it is a folder, saying what it is instead (nothing, a file)
+    and what to give (``what``)."""
+    from recstack.atomic import describe_path
+
+    if not path.is_dir():
+        found = describe_path(path)
+        state = "no such folder" if found == "nothing" else f"is {found}, not a folder"
+        raise RecstackError(f"{path}: {state}; give {what}")
+
+
 def _user_error(message: str) -> int:
     line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
     print(f"recstack: error: {line}", file=sys.stderr)
@@ -206,6 +259,9 @@ def _data_synth(args: argparse.Namespace) -> int:
         small = {"n_genres": min(SyntheticConfig.n_genres, args.items),
                  "min_user_interactions": min(SyntheticConfig.min_user_interactions,
                                               max(1, args.items // 2))}
+        # no flag sets it: a message naming it says its value
+        args.terms = [*args.terms, *_options(min_user_interactions=(
+            f"{small['min_user_interactions']} (the fewest rows a user gets)"))]
         data = generate(n_users=args.users, n_items=args.items,
                         n_interactions=args.interactions, seed=args.seed,
                         progress=terminal_progress(), **small)
@@ -364,6 +420,8 @@ def _fit(args: argparse.Namespace) -> int:
     from recstack.serving.commands import fit_and_publish
     from recstack.serving.registry import ModelRegistry
 
+    if args.name is not None:  # the registry's check of a name says "model name '...'"
+        args.terms = [(r"^(?=model name '[^']*': )", "--name: ")]
     registry = ModelRegistry(args.registry)
     published = fit_and_publish(args.experiment, args.model, registry, name=args.name,
                                 on=args.on, results=args.results,
@@ -396,6 +454,8 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_output_file(args.out, overwrite=args.overwrite)
     registry = ModelRegistry(args.registry) if args.registry is not None else None
+    if registry is not None and not (Path(args.artifact) / "model.json").is_file():
+        _refuse_padded_version(args.artifact, "")
     model, where = open_artifact(args.artifact, registry)
     users = None if args.all_users else model_user_ids(model, args.users)
     if users is not None:
@@ -409,6 +469,16 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
     return 0
+
+
+def _refuse_padded_version(reference: str, where: str) -> None:
+    """The registry's refusal of a version with leading zeros, before the option's value is
+    read as a path or a variant, with the option named."""
+    from recstack.serving.registry import padded_version_problem
+
+    problem = padded_version_problem(reference)
+    if problem is not None:
+        raise ConfigError(f"{where}{problem}")
 
 
 def _refuse_repeated_users(given: list[str], users: Any) -> None:
@@ -429,6 +499,11 @@ def _serve(args: argparse.Namespace) -> int:
     except ImportError as error:
         raise RecstackError(f"recstack serve needs the serving extra ({error.name} is "
                             'missing): pip install "recstack[serving]"') from None
+    if args.model is not None:
+        _refuse_padded_version(args.model, "--model ")
+    for variant in args.variant:
+        _refuse_padded_version(variant.partition("=")[2].rpartition(":")[0],
+                               f"--variant {variant}: ")
     settings = settings_from_options(
         args.config, registry=args.registry, model=args.model, variants=args.variant,
         admin_token_file=args.admin_token_file, log_dir=args.log_dir, store=args.store,
@@ -934,7 +1009,10 @@ def _build_parser() -> argparse.ArgumentParser:
                              "items have one, else popularity)")
     report.add_argument("--experiment-base", type=_path, default=None,
                         help="the folder relative data paths of the experiment start from")
-    report.set_defaults(run=_report)
+    report.set_defaults(run=_report, terms=[
+        _called_as("write_report", "report"),
+        *_options(experiment_base="--experiment-base", max_points="--max-points",
+                  colour_by="--colour-by")])
 
     from recstack.ops.cli import add_commands as add_pipeline_commands
 
@@ -969,7 +1047,8 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=_non_negative_int, default=0)
     synth.add_argument("--out", type=_path, required=True, help="the folder to write")
     synth.add_argument("--overwrite", action="store_true", help="replace an existing folder")
-    synth.set_defaults(run=_data_synth)
+    synth.set_defaults(run=_data_synth, terms=_options(
+        n_users="--users", n_items="--items", n_interactions="--interactions"))
 
     split = data_commands.add_parser(
         "split", help="filter and split a source into Parquet",
@@ -1046,7 +1125,8 @@ def _build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("--timestamp", type=_non_negative_float, default=None,
                            metavar="SECONDS", help="the request time (Unix seconds) for a "
                            "model with time features (default: unknown)")
-    recommend.set_defaults(run=_recommend)
+    recommend.set_defaults(run=_recommend, terms=[
+        *_LOAD_AS_RECOMMEND, *_options(batch_size="--batch-size")])
 
     serve = commands.add_parser(
         "serve", help="run the HTTP service (FastAPI under uvicorn) over a model registry")
@@ -1093,7 +1173,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="the variant others are tested against")
     online.add_argument("--alpha", type=_open_unit_float, default=0.05,
                         help="1 - confidence level of the intervals (default 0.05)")
-    online.set_defaults(run=_online)
+    online.set_defaults(run=_online, terms=[_SERVICE_LOG_DIR])
 
     skew = commands.add_parser(
         "skew", help="recompute the service's logged requests offline and report every "
@@ -1105,7 +1185,7 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="largest difference of a score or feature counted as equal")
     skew.add_argument("--limit", type=_positive_int, default=None,
                       help="check only the newest N requests")
-    skew.set_defaults(run=_skew)
+    skew.set_defaults(run=_skew, terms=[_SERVICE_LOG_DIR])
     return parser
 
 

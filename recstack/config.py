@@ -396,7 +396,8 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
                               f"(the experiment file's folder: {base.parent})")
     file = f"{source}: "
     refuse_misplaced_top_level_keys(raw, TOP_LEVEL, file,
-                                    accepted={"data": ("split",), "models": ("model",)})
+                                    accepted={"data": ("split",), "models": ("model",)},
+                                    seeded=_SEEDED_TABLES)
     _check_table(raw, TOP_LEVEL, file, required=("data", "models"))
     seed = raw.get("seed", 0)
     if seed < 0:
@@ -434,6 +435,17 @@ def dump_toml(raw: dict[str, Any]) -> str:
     return tomli_w.dumps(raw)
 
 
+#: the tables of an experiment file that take a seed of their own, and what it seeds
+_SEEDED_TABLES = {"[split]": "the split's, for the random methods",
+                  "[tune]": "the search's sampler",
+                  "[[models]]": "that model's, for the models with a seed"}
+
+#: the tables a file of each kind cannot be without, for the refusal of an empty file
+_REQUIRED_TABLES = {"experiment": "[data] (e.g. source = \"synthetic\") and one [[models]] "
+                                  "(e.g. type = \"most_popular\")",
+                    "pipeline": "[data], [model] and [registry]"}
+
+
 def read_toml(path: Path, what: str) -> dict[str, Any]:
     """The parsed TOML file at ``path`` (an experiment or a pipeline file: ``what``), or a
     :class:`ConfigError` naming the file and, where it has one, the line: missing, a folder,
@@ -457,7 +469,7 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"{path}:1: starts with a byte-order mark (BOM), which TOML does "
                           "not allow; save the file as UTF-8 without BOM")
     try:
-        return tomllib.loads(text)
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}{_toml_error_detail(text, error)}"
                           ) from None
@@ -469,6 +481,12 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
                           f"too deeply (more than {MAX_NESTING} within one another, from line "
                           f"{line}); no experiment or pipeline setting nests like this"
                           ) from None
+    if not raw:
+        # it was "missing table 'data'", as if one table only were left out
+        content = "only comments" if text.strip() else "nothing"
+        raise ConfigError(f"{path}: the {what} file is empty (it holds {content}); write "
+                          f"its tables, at least {_REQUIRED_TABLES.get(what, 'its tables')}")
+    return raw
 
 
 def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
@@ -1225,13 +1243,16 @@ _type_words = {str: "a string", int: "an integer", dict: "a table", list: "an ar
 
 
 def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
-                                    accepted: dict[str, tuple[str, ...]] | None = None
-                                    ) -> None:
+                                    accepted: dict[str, tuple[str, ...]] | None = None,
+                                    seeded: dict[str, str] | None = None) -> None:
     """Refuse a top-level key (``name``, ``models = [...]``) written below a table header:
     TOML reads every key after ``[evaluation]`` into that table, so ``models = [...]`` at
     the end of a file was "missing table 'models'" and ``name`` an unknown key of the last
     model. ``accepted``: keys a table takes under a top-level name (``[data] split``).
-    ``seed`` is left to each table's own check: most tables take a seed of their own."""
+    ``seed`` is left to each table's own check: most tables take a seed of their own; with
+    ``seeded`` (table -> what its seed seeds), a seed below any other table's header is
+    refused naming the places a seed goes (it was "unknown key 'seed'" with that table's
+    keys, none of them a seed)."""
     if not isinstance(raw, dict):
         return
     accepted = accepted or {}
@@ -1245,6 +1266,13 @@ def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
             continue
         for where, entry in entries:
             for key, held in entry.items():
+                if key == "seed" and seeded is not None and where.split(" ")[0] not in seeded:
+                    named = [f"{name} ({what})" for name, what in seeded.items()]
+                    places = ", ".join(named[:-1]) + f" or {named[-1]}"
+                    raise ConfigError(f"{file}{where} seed = {held!r}: {where.split(' ')[0]} "
+                                      "takes no seed; write it at the top of the file, above "
+                                      "the first [table] header (the default of every seeded "
+                                      f"part), or in {places}")
                 if key not in top_level or key == "seed" or key in accepted.get(table, ()):
                     continue
                 shown = repr(held) if len(repr(held)) <= 60 else repr(held)[:57] + "..."

@@ -52,9 +52,10 @@ class UnknownColumnError(RecstackError, KeyError):
         self.available = list(available)
         role_text = f" for {role}" if role else ""
         where = f"{file}: " if file else ""
+        listed = ", ".join(repr(c) for c in self.available)
         super().__init__(
-            f"{where}no column {column!r}{role_text}; the columns are: "
-            + ", ".join(repr(c) for c in self.available)
+            f"{where}no column {column!r}{role_text}; "
+            + (f"the columns are: {listed}" if listed else "it has no columns at all")
         )
 
     def __str__(self) -> str:  # KeyError would quote the whole message

@@ -210,8 +210,17 @@ def prepare_data(experiment: Experiment, progress: Progress | None = None
 
 
 def make_split(experiment: Experiment, data: Interactions) -> splits.Split:
-    """The experiment's split of ``data`` (the first fold of a cross-validation)."""
-    return make_splits(experiment, data)[0]
+    """The experiment's split of ``data`` (the first fold of a cross-validation, which a
+    note says: ``fit --on train`` published fold 1 of k without a word)."""
+    parts = make_splits(experiment, data)
+    if len(parts) > 1:
+        first = parts[0]
+        _log.info("%s[split] %s gives %d folds; using fold 1 (its training part: %s of the "
+                  "%s rows); `recstack evaluate` scores every fold, and `recstack data split "
+                  "--method kfold` writes each as a folder for [data] split = \"...\"",
+                  experiment.where, first.report.method, len(parts), f"{len(first.train):,}",
+                  f"{len(data):,}")
+    return parts[0]
 
 
 def make_splits(experiment: Experiment, data: Interactions) -> list[splits.Split]:

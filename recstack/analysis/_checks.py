@@ -8,11 +8,13 @@ their own (or, worse, quietly draw a map of NaN).
 from __future__ import annotations
 
 import numbers
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from recstack.atomic import checked_output
 from recstack.errors import RecstackError
 from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 from recstack.specs import did_you_mean
@@ -154,3 +156,17 @@ def first_label(value: Any) -> Any:
     if is_missing(value):
         return "(none)"
     return value
+
+
+
+#: the file extensions an HTML page is written under
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def html_target(path: Any, what: str) -> Path:
+    """The page's output file ``path`` as given, refused when it ends in a slash (a folder)
+    or its extension says another format (``report.txt``, ``results.json``): the page was
+    written there all the same, HTML under a name that opens it in a text editor, or over
+    the file that format belongs to. A name without an extension is taken as it is, as
+    ``recstack report --out`` takes it."""
+    return checked_output(path, what, suffixes=HTML_SUFFIXES, writes="an HTML page")

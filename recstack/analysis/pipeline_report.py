@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from recstack.analysis._checks import html_target
 from recstack.analysis.report import Report, Section, _table, render_html
 from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError
@@ -38,6 +39,7 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
     """Write the HTML page of a pipeline run folder (``WORK/runs/RUN``, holding
     ``report/report.json``); returns its path (default ``RUN/report/report.html``)."""
     folder = checked_path(run_folder, "write_pipeline_report(run_folder)")
+    given = out
     out = None if out is None else checked_path(out, "write_pipeline_report(out)")
     source = folder / "report" / "report.json"
     if not source.is_file():
@@ -45,6 +47,8 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
                             "folder WORK/runs/RUN whose report step has run")
     if out is not None:
         _refuse_target_over_run(Path(out), folder)
+        # after the checks above, which say more of a path the report reads or a folder
+        html_target(given, "write_pipeline_report(out)")
     try:
         # utf-8-sig: an editor's byte-order mark is no part of the JSON
         report = json.loads(source.read_text(encoding="utf-8-sig"))

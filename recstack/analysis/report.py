@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.analysis._checks import html_target
 from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
 from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
@@ -133,6 +134,7 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     _check_caller_options(experiment_base, progress, "write_report")
     # a number or None was a TypeError from pathlib once the options had been read
     results_dir = checked_path(results_dir, "write_report(results_dir)")
+    given = out
     out = None if out is None else checked_path(out, "write_report(out)")
     if interactive is None:
         interactive = plotly_available()
@@ -145,6 +147,8 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
         raise RecstackError(f"{target}: is a folder; give the report's file name (e.g. "
                             f"{target / 'report.html'})")
     _refuse_target_over_inputs(target, folder, experiment_base)
+    if given is not None:  # after the checks above, which say more of a file it reads
+        html_target(given, "write_report(out)")
     started = time.perf_counter()
     report = build_report(folder, refit=refit, projection=projection, max_points=max_points,
                           colour_by=colour_by, experiment_base=experiment_base,

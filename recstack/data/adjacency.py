@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -174,6 +175,12 @@ def load_adjacency_splits(source: str | Path | Mapping[str, str | Path]) -> Adja
         empty file, or a malformed line
         (a token that is not a non-negative integer, an id too long for 64 bits, a user
         with a second line), naming the file and the line.
+
+    Warns
+    -----
+    UserWarning
+        An item listed twice on one line (read once, as the benchmarks' loaders read it),
+        naming the file and the first such line.
     """
     files = _resolve_files(source)
     lists = {part: _read_lists(path) for part, path in files.items()}
@@ -345,8 +352,25 @@ def _read_lists(path: Path) -> _Lists:
     same = ((row_users[pair_order][1:] == row_users[pair_order][:-1])
             & (row_items[pair_order][1:] == row_items[pair_order][:-1]))
     repeated[pair_order[1:][same]] = True
+    if repeated.any():
+        _warn_repeated_items(row_users, row_items, repeated, line_users, line_numbers, file)
     return _Lists(line_users, line_numbers, row_users[~repeated], row_items[~repeated],
                   int(repeated.sum()))
+
+
+def _warn_repeated_items(row_users: np.ndarray, row_items: np.ndarray, repeated: np.ndarray,
+                         line_users: np.ndarray, line_numbers: np.ndarray, file: str) -> None:
+    """Warn, at the first line concerned, that items listed twice on a line are read once:
+    the benchmarks' loaders build a set of each user's items, so the split stays usable,
+    but a file that repeats items was not written by them (or was edited)."""
+    first = int(np.argmax(repeated))
+    user, item = int(row_users[first]), int(row_items[first])
+    line = int(line_numbers[np.flatnonzero(line_users == user)[0]])
+    count = int(repeated.sum())
+    others = f"{count:,} repeats in the file, " if count > 1 else ""
+    warnings.warn(f"{file}:{line}: item {item} is listed twice on user {user}'s line; read "
+                  f"once, as the graph-CF benchmarks' loaders do ({others}counted in the "
+                  "report's duplicate_rows)", UserWarning, stacklevel=2)
 
 
 def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str) -> None:

@@ -75,6 +75,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -86,6 +87,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from recstack.atomic import broken_link, write_with
+from recstack.data.dates import impossible_date
 from recstack.data.idmap import PLAIN_INTEGER, trim_text_ids
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
@@ -540,6 +542,14 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                 expected="the file unpacked first" + (
                     " (recstack reads plain files and .gz, .bz2, .zst or .lz4 ones)"
                     if decompresses and not parquet else ""))
+    if suffix in _COMPRESSION_EXTENSIONS and head.startswith(_PARQUET_MAGIC):
+        # read as compressed, it was "damaged gzip", which hides the simple remedy
+        plain = path.stem if _base_suffix(path) in _PARQUET_EXTENSIONS else \
+            f"{Path(path.stem).stem}.parquet"
+        raise DataFormatError(
+            f"holds plain Parquet data, not {suffix}-compressed data as its name says",
+            file=file, expected=f"the name {plain}: rename the file; Parquet compresses its "
+                                "columns itself")
     if decompresses and suffix in _COMPRESSION_EXTENSIONS:
         with reading(path), pa.input_stream(file, compression="detect") as stream:
             head = stream.read(_HEAD_BYTES)
@@ -651,6 +661,31 @@ def _encoding_hint(encoding: str | None) -> str:
         return (f"the file's real encoding as encoding=; without a byte-order mark, "
                 f"{name} text needs its byte order spelt out, e.g. '{name}-le' or '{name}-be'")
     return "the file's real encoding as encoding= (e.g. 'utf-8' or 'latin-1')"
+
+
+def parquet_damage(path: PathLike, error: BaseException) -> str:
+    """Why the Parquet file ``path`` cannot be read, in words that name no path (the caller
+    names the file first): empty, not Parquet at all, cut short before its footer, or
+    damaged inside, with pyarrow's reason for the last. Its words hid a truncated file
+    behind "magic bytes not found in footer", after the path it was opened by."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(len(_PARQUET_MAGIC))
+            size = stream.seek(0, os.SEEK_END)
+            stream.seek(max(size - len(_PARQUET_MAGIC), 0))
+            tail = stream.read()
+    except OSError:
+        head = tail = b""
+        size = -1
+    if size == 0:
+        return "the file is empty: 0 bytes"
+    if size > 0 and head != _PARQUET_MAGIC:
+        return "it does not begin as Parquet data does (with 'PAR1'): it is not Parquet"
+    if size > 0 and tail != _PARQUET_MAGIC:
+        return (f"truncated or damaged: its {size:,} bytes end before the footer that "
+                "closes a Parquet file")
+    detail = re.sub(r"^Could not open Parquet input source '.*?': ", "", _short(error))
+    return f"damaged: {detail}"
 
 
 def _short(error: BaseException) -> str:
@@ -1481,6 +1516,10 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         if fmt is None and not bad_mask.all() and _NUMBER_TEXT.fullmatch(str(text[bad]).strip()):
             raise _two_time_forms(fail_at, name, bad, int(np.argmin(bad_mask)), "a number",
                                   "ISO-8601 text")
+        impossible = impossible_date(str(text[bad]), None if fmt in (None, "iso") else fmt)
+        if impossible:
+            raise fail_at(bad, name, "found {text!r}, which is not a real date: " + impossible,
+                          wanted)
         raise fail_at(bad, name, "cannot read {text!r} as a time", wanted)
     return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
 
@@ -1641,13 +1680,27 @@ def check_timestamp_options(timestamp_format: str | None, timestamp_unit: str = 
 
 
 def _check_strptime_pattern(pattern: str) -> None:
-    """Refuse a pattern that cannot give a point in time: strptime puts a date without a
-    year in 1900 (``%d/%m`` or ``%H:%M`` made every time one of 1900, silently)."""
+    """Refuse a pattern that cannot give a point in time: a directive strptime does not
+    know (``%Q``, a lone ``%``: every row was refused as unreadable, blaming the data), or
+    no year (strptime puts a date without one in 1900: ``%d/%m`` or ``%H:%M`` made every
+    time one of 1900, silently)."""
     directives = set(re.findall(r"%(.)", pattern.replace("%%", "")))
     if "s" in directives:
         raise RecstackError(f"timestamp_format {pattern!r}: '%s' (seconds since 1970) is not "
                             "a strptime directive; for Unix time write "
                             "timestamp_format='unix'")
+    try:
+        datetime.strptime("", pattern)
+    except ValueError as error:
+        # the pattern's own fault ("'Q' is a bad directive", "stray %"), not the data's:
+        # every row was refused as "cannot read '2020-01-01' as a time"
+        bad = re.match(r"'(.)' is a bad directive", str(error))
+        if bad or str(error).startswith("stray %"):
+            what = f"'%{bad.group(1)}' is not" if bad else "a lone '%' at the end is not"
+            raise RecstackError(
+                f"timestamp_format {pattern!r}: {what} a strptime directive; use codes "
+                "such as %Y (year), %m (month), %d (day), %H:%M:%S (time), and %% for a "
+                "'%' sign") from None
     if not directives & _YEAR_DIRECTIVES:
         raise RecstackError(
             f"timestamp_format {pattern!r} names no year (%Y or %y): every time would be "
@@ -2046,6 +2099,14 @@ def _resolve_roles(given: _GivenRoles, stored: TableRoles | None,
             roles[role] = column
             taken.add(column)
     for role, column in roles.items():
+        if column not in available and found.get(role) == "recorded in the file's metadata":
+            # the user named no such column: the metadata (hand-edited, or copied from
+            # another file) did
+            raise DataFormatError(
+                f"its recstack metadata records column {column!r} for the {role}, but the "
+                f"file has no such column (its columns: {', '.join(map(repr, available))})",
+                file=str(path), expected=f"the metadata save_table writes: rewrite the file, "
+                                         f"or name the column with {_ROLE_OPTIONS[role]}")
         if column not in available:
             raise UnknownColumnError(column, available, role=role, file=str(path))
     _check_one_role_per_column(roles, found, path)
@@ -2251,8 +2312,8 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
     try:
         schema = pq.read_schema(path)
     except _READ_ERRORS as error:
-        raise DataFormatError(f"not a readable Parquet file ({_short(error)})", file=str(path),
-                              expected="an intact Parquet file") from None
+        raise DataFormatError(f"not a readable Parquet file ({parquet_damage(path, error)})",
+                              file=str(path), expected="an intact Parquet file") from None
     repeated = first_repeated_name(schema.names)
     if repeated is not None:
         name, first, second = repeated
@@ -2272,8 +2333,8 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
         table = pq.read_table(path, columns=list(dict.fromkeys([*roles.values(), *context])))
         declared = pq.read_metadata(path).num_rows
     except _READ_ERRORS as error:
-        raise DataFormatError(f"not a readable Parquet file ({_short(error)})", file=str(path),
-                              expected="an intact Parquet file") from None
+        raise DataFormatError(f"not a readable Parquet file ({parquet_damage(path, error)})",
+                              file=str(path), expected="an intact Parquet file") from None
     if declared != table.num_rows:
         # pyarrow reads the row groups and trusts their own counts; a footer that disagrees
         # means the file was damaged or cut, and some rows may be missing

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.dates import impossible_date, quoted_number
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
     DuplicatePolicy,
@@ -241,8 +242,15 @@ def to_unix_seconds(moment: int | str | None, what: str = "time") -> int | None:
     try:
         parsed = datetime.fromisoformat(str(moment))
     except ValueError:
-        raise ConfigError(f"{what}: cannot read {moment!r} as a time; use Unix seconds or "
-                          "an ISO date such as 2020-01-31 or 2020-01-31T12:00:00") from None
+        impossible = impossible_date(str(moment))
+        # only text can be a number in quotes: a float bound is not one
+        quoted = quoted_number(moment) if isinstance(moment, str) and not impossible else None
+        if quoted:
+            raise ConfigError(f"{what}: {quoted}") from None
+        problem = (f"{moment!r} is not a real date: {impossible}" if impossible
+                   else f"cannot read {moment!r} as a time")
+        raise ConfigError(f"{what}: {problem}; use Unix seconds or an ISO date such as "
+                          "2020-01-31 or 2020-01-31T12:00:00") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return int(parsed.timestamp())

@@ -187,7 +187,12 @@ class IdMap:
                                 f"indices, not external ids), got {idx.ravel()[:3].tolist()} "
                                 f"({idx.dtype})")
         if idx.size and (idx.min() < 0 or idx.max() >= len(self)):
-            raise RecstackError(f"index out of range 0..{len(self) - 1}")
+            outside = idx.ravel()[(idx.ravel() < 0) | (idx.ravel() >= len(self))]
+            # the indices themselves: "index out of range" alone named none of them
+            raise RecstackError(
+                f"index out of range 0..{len(self) - 1}: {outside.size:,} of {idx.size:,} "
+                f"indices are outside it, e.g. {outside[:3].tolist()} (dense indices, not "
+                "external ids; to_index gives the index of an id)")
         return self._index.to_numpy()[idx]
 
     def subset(self, indices: np.ndarray) -> IdMap:

@@ -89,6 +89,9 @@ class MovieLensRelease:
         ``"100k"``, ``"dat"`` or ``"csv"`` (see the module docstring).
     rating_range
         Lowest and highest rating.
+    rating_step
+        The step between ratings: 1 (whole stars) for 100K and 1M, 0.5 (half stars) for
+        the others; the lowest rating is one step.
     """
 
     name: str
@@ -98,6 +101,7 @@ class MovieLensRelease:
     folder: str
     layout: str
     rating_range: tuple[float, float]
+    rating_step: float = 0.5
 
 
 def _release(variant: str, sha256: str | None, layout: str, low: float,
@@ -105,7 +109,8 @@ def _release(variant: str, sha256: str | None, layout: str, low: float,
     return MovieLensRelease(
         name=f"movielens-{variant}", variant=variant,
         url=f"{_BASE_URL}/{archive or f'ml-{variant}'}.zip", sha256=sha256,
-        folder=folder or f"ml-{variant}", layout=layout, rating_range=(low, 5.0))
+        folder=folder or f"ml-{variant}", layout=layout, rating_range=(low, 5.0),
+        rating_step=low)
 
 
 # SHA-256 of the official zips. Sources (looked up in public code, 2025):
@@ -187,6 +192,8 @@ _U_ITEM_NAMES = ("movie id", "movie title", "release date", "video release date"
 _U_USER = ("user id", "age", "gender", "occupation", "zip code")
 #: the age groups of 1M's users.dat (its README): under 18, 18-24, ..., 56+
 AGE_GROUPS_1M = (1, 18, 25, 35, 45, 50, 56)
+#: the oldest age in years 100K's u.user may hold (its users are 7 to 73)
+_OLDEST = 120
 #: the genders of 100K's u.user and 1M's users.dat
 GENDERS = ("M", "F")
 _RATINGS_DAT = DelimitedLayout("::", names=("UserID", "MovieID", "Rating", "Timestamp"))
@@ -313,7 +320,7 @@ def load_movielens(
     # four steps: ratings, movies, tags, users + indexing
     with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task, \
             reading(folder):  # a safety net: any reading failure still names the folder
-        users, items, ratings, timestamps = _read_ratings(folder, layout, chosen.rating_range)
+        users, items, ratings, timestamps = _read_ratings(folder, layout, chosen)
         task.advance()
         item_table, user_table = _read_side_tables(folder, layout)
         _refuse_unlisted(folder, layout, items, item_table, "movie")
@@ -373,9 +380,13 @@ def _ratings_layout(folder: Path, layout: str) -> tuple[Path, DelimitedLayout]:
     return folder / "ratings.csv", _RATINGS_CSV
 
 
-def _read_ratings(folder: Path, layout: str, rating_range: tuple[float, float]
+def _read_ratings(folder: Path, layout: str, chosen: MovieLensRelease
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The four rating columns as numpy arrays, checked (the fast path of every loader)."""
+    """The four rating columns as numpy arrays, checked (the fast path of every loader).
+    What no release holds is refused, as the sign of a file edited or from another
+    dataset: a rating off the release's step (3.7 among half stars) or a (user, movie)
+    pair rated twice (the model matrices summed the two silently)."""
+    rating_range = chosen.rating_range
     path, text_layout = _ratings_layout(folder, layout)
     user, item, rating, timestamp = _RATING_COLUMNS[layout]
     if layout == "csv":
@@ -393,11 +404,57 @@ def _read_ratings(folder: Path, layout: str, rating_range: tuple[float, float]
     bad = first_out_of_range(values, rating_range)
     if bad is not None:
         raise _error_at(path, text_layout, bad, rating, range_text(rating_range))
+    off_step = np.flatnonzero(np.mod(values, chosen.rating_step) != 0)
+    if len(off_step):
+        stars = "whole stars" if chosen.rating_step == 1 else "half stars"
+        raise _error_at(path, text_layout, int(off_step[0]), rating,
+                        f"{stars} ({', '.join(_steps(chosen))}), as every rating of MovieLens "
+                        f"{chosen.variant.upper()} is: the file was edited or is another "
+                        "dataset; read such a file with load_table")
+    _refuse_repeated_pairs(path, text_layout, arrays[user], arrays[item])
     bad = first_time_out_of_range(arrays[timestamp])
     if bad is not None:
         raise _error_at(path, text_layout, bad, timestamp, "Unix seconds between the years 1 "
                         "and 9999 (MovieLens timestamps are seconds)")
     return arrays[user], arrays[item], values, arrays[timestamp]
+
+
+def _steps(chosen: MovieLensRelease) -> list[str]:
+    """The ratings of a release, for messages: ['0.5', '1', ..., '5']."""
+    low, high = chosen.rating_range
+    count = int(round((high - low) / chosen.rating_step)) + 1
+    return [f"{low + chosen.rating_step * n:g}" for n in range(count)]
+
+
+def _refuse_repeated_pairs(path: Path, layout: DelimitedLayout, users: np.ndarray,
+                           items: np.ndarray) -> None:
+    """Refuse a ratings file that rates one (user, movie) pair on two lines, naming both:
+    no release does. Most releases list each user's movies in increasing order, which is
+    checked in one pass; another order costs a sort."""
+    keys = users.astype(np.int64) * (int(items.max(initial=0)) + 1) + items
+    if len(keys) < 2 or bool(np.all(keys[1:] > keys[:-1])):
+        return
+    ordered = np.sort(keys)
+    again = ordered[1:] == ordered[:-1]
+    if not again.any():
+        return
+    repeated_keys = np.unique(ordered[1:][again])
+    rows = np.flatnonzero(np.isin(keys, repeated_keys))
+    # the first line that repeats an earlier one, and that earlier line
+    _, first_of_key, key_of_row = np.unique(keys[rows], return_index=True,
+                                            return_inverse=True)
+    later = np.ones(len(rows), bool)
+    later[first_of_key] = False
+    position = int(np.argmax(later))
+    first, second = int(rows[first_of_key[key_of_row[position]]]), int(rows[position])
+    raise DataFormatError(
+        f"user {int(users[second])} rates movie {int(items[second])} a second time (first "
+        f"on line {line_of_record(path, layout, first)[0]}); {len(repeated_keys):,} "
+        "(user, movie) pair(s) are rated more than once", file=str(path),
+        line=line_of_record(path, layout, second)[0],
+        expected="each (user, movie) pair on one line only, as in every MovieLens release: "
+                 "the file was edited or joined with another; to read it anyway, use "
+                 "load_table with a duplicates policy")
 
 
 def _error_at(path: Path, layout: DelimitedLayout, record: int, column: str,
@@ -533,6 +590,12 @@ def _read_users(folder: Path, layout: str) -> pd.DataFrame | None:
         occupation = table.column("occupation").to_numpy(zero_copy_only=False)
         text_layout = DelimitedLayout("|", names=_U_USER, encoding=_encoding(path),
                                       quoted=False)
+        # ages in years (7 to 73 in the release): a negative or absurd one was kept as it
+        # was, though only an edited or damaged file holds one
+        odd_age = (age.to_numpy() < 1) | (age.to_numpy() > _OLDEST)
+        if odd_age.any():
+            raise _error_at(path, text_layout, int(np.argmax(odd_age)), "age",
+                            f"an age in years, 1 to {_OLDEST}")
     elif layout == "dat" and (folder / "users.dat").is_file():
         path = folder / "users.dat"
         text_layout = DelimitedLayout("::", names=_USERS_DAT, encoding=_encoding(path))

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from recstack.data.dates import impossible_date, quoted_number
 from recstack.data.files import (
     PathLike,
     TableRoles,
@@ -40,6 +41,7 @@ from recstack.data.files import (
     first_time_out_of_range,
     ids_to_numpy,
     interactions_to_arrow,
+    parquet_damage,
     reading,
     refuse_values_outside_range,
     scalar_text,
@@ -436,9 +438,14 @@ def _to_seconds(bound: TimeBound, name: str) -> int | None:
             bound = bound.astimezone(dt.UTC).replace(tzinfo=None)
         return int(np.datetime64(bound, "s").astype(np.int64))  # type: ignore[call-overload]
     except (ValueError, TypeError, OverflowError):
+        impossible = impossible_date(bound) if isinstance(bound, str) else None
+        quoted = quoted_number(bound) if isinstance(bound, str) and not impossible else None
+        if quoted:
+            raise RecstackError(f"{name}: {quoted}") from None
+        why = f" ({impossible})" if impossible else ""
         raise RecstackError(
-            f"{name}={bound!r} is not a time; give Unix seconds, a datetime or an ISO-8601 "
-            "string such as '2024-01-31T12:00:00'") from None
+            f"{name}={bound!r} is not a time{why}; give Unix seconds, a datetime or an "
+            "ISO-8601 string such as '2024-01-31T12:00:00'") from None
 
 
 def _time_range(start: TimeBound, end: TimeBound) -> tuple[int | None, int | None]:
@@ -604,7 +611,8 @@ def read_partitioned(
         except (pa.ArrowException, OSError) as error:
             raise (_unmergeable_value(root, dataset, folders, [USER_ID, ITEM_ID, *wanted,
                                                                  *context])
-                   or _unreadable(root, error)) from None
+                   or _unreadable(root, error, files=[
+                       f.path for f in dataset.get_fragments(filter=folders)])) from None
         task.advance(table.num_rows)
     rating_range = roles.rating_range if roles is not None and VALUE in wanted else None
     locate = _row_locator(root, dataset, folders, low, high)
@@ -704,8 +712,11 @@ def _row_locator(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
     return locate
 
 
-def _unreadable(root: Path, error: BaseException, where: str | None = None
-                ) -> DataFormatError:
+def _unreadable(root: Path, error: BaseException, where: str | None = None,
+                files: Sequence[str] = ()) -> DataFormatError:
+    """The error for a dataset pyarrow could not read: the data file at ``where`` (under
+    ``root``), else the first of ``files`` (those the read took) that cannot be read alone,
+    named first, and why; pyarrow's own words put the path in the middle of its reason."""
     detail = str(error).split("\n")[0]
     if where is not None and not where.endswith((".parquet", ".pq")):
         # every file under the root is read as data (but _* and .* ones)
@@ -713,6 +724,19 @@ def _unreadable(root: Path, error: BaseException, where: str | None = None
             f"{where} is not a Parquet file ({detail})", file=str(root),
             expected="only the dataset's Parquet files under it: move other files out, or "
                      "name them with a leading '_' or '.'")
+    if where is None:
+        for path in sorted(files):
+            try:
+                pq.read_table(path)
+            except (pa.ArrowException, OSError) as file_error:
+                where, error = _relative(root, path), file_error
+                break
+    if where is not None:
+        return DataFormatError(
+            f"not a readable Parquet file ({parquet_damage(root / where, error)})",
+            file=str(root / where),
+            expected="the intact Parquet files that write_partitioned writes: write this "
+                     "partition again")
     return DataFormatError(f"could not read the dataset: {detail}", file=str(root),
                            expected="the intact Parquet files that write_partitioned writes")
 
@@ -735,6 +759,16 @@ def _unmergeable_value(root: Path, dataset: ds.Dataset, folders: ds.Expression |
                 if row is None:
                     continue
                 ids = name in (USER_ID, ITEM_ID)
+                value = column[row].as_py()
+                if ids and isinstance(value, float) and not (math.isfinite(value)
+                                                             and value.is_integer()):
+                    # not a matter of the dataset's type: no id is 2.5 or NaN
+                    return DataFormatError(
+                        f"{_relative(root, fragment.path)}, row {row + 1}: found "
+                        f"{scalar_text(column[row])} ({physical.field(name).type}), which "
+                        "is not a whole number: ids must be whole numbers or text",
+                        file=str(root), column=name,
+                        expected="whole-number or text ids in every data file")
                 return DataFormatError(
                     f"{_relative(root, fragment.path)}, row {row + 1}: found "
                     f"{scalar_text(column[row])} ({physical.field(name).type}), which "

@@ -80,6 +80,8 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
                    else None)
         raise located or DataFormatError(f"{path}: not a readable {kind} {what} ({error})"
                                          ) from None
+    if kind == "Parquet":
+        table = _nullable_integers(path, table)
     if kind == "Parquet" and any(name is not None for name in table.index.names):
         # a frame saved with its key as the index (set_index('item_id').to_parquet()):
         # the file holds it as a column, which the logs' reader reads as one
@@ -131,6 +133,11 @@ def _read_csv(path: Path, key: str) -> pd.DataFrame:
         if _has_leading_zeros(column, as_written[name]):
             table[name] = as_written[name]
             continue
+        if _integers_with_gaps(column, as_written[name]):
+            # pandas holds a missing integer as NaN, making every other one a float (a year
+            # 1999 shown as 1999.0): nullable integers keep them whole
+            table[name] = as_written[name].where(column.notna()).str.strip().astype("Int64")
+            continue
         made_missing = column.isna() & as_written[name].notna()
         if not made_missing.any():
             continue
@@ -145,6 +152,36 @@ def _read_csv(path: Path, key: str) -> pd.DataFrame:
                  if not name and table[shown].isna().all()]
         table = table.drop(columns=empty)
     return table
+
+
+def _integers_with_gaps(column: pd.Series, written: pd.Series) -> bool:
+    """Whether pandas read a column of integers with missing values as floats: every value
+    it kept is written as an integer that int64 holds."""
+    if column.dtype.kind != "f" or not column.isna().any() or not column.notna().any():
+        return False
+    return bool(written[column.notna()].str.strip().str.fullmatch(r"[+-]?\d{1,18}").all())
+
+
+def _nullable_integers(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (pandas' read of the Parquet file at ``path``) with the integer columns
+    that hold nulls as nullable integers, not the floats pandas makes of them."""
+    schema = pq.read_schema(path)
+    floated = [field.name for field in schema if pa.types.is_integer(field.type)
+               and field.name in table.columns and table[field.name].dtype.kind == "f"]
+    if not floated:
+        return table
+    arrow = pq.read_table(path, columns=floated)
+    for name, column in zip(arrow.column_names, arrow.columns, strict=True):
+        if len(column) == len(table):
+            table[name] = column.to_pandas(types_mapper=_NULLABLE_INTEGERS.get).array
+    return table
+
+
+#: pyarrow's integer types -> pandas' nullable ones
+_NULLABLE_INTEGERS = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(),
+                      pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
+                      pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+                      pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
 
 
 def _has_leading_zeros(column: pd.Series, written: pd.Series) -> bool:

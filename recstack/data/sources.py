@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -399,10 +400,21 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
                       f"{', '.join(sorted(fetch.DATASETS))}")
 
 
-def load_source(source: str | SourceSpec, *, options: LoaderOptions | None = None,
+def load_source(source: str | os.PathLike[str] | SourceSpec, *,
+                options: LoaderOptions | Mapping[str, Any] | None = None,
                 progress: Progress | None = None, base: Path | None = None) -> Interactions:
-    """Load the interactions a source names (see the module docstring)."""
-    spec = resolve_source(source, base=base) if isinstance(source, str) else source
+    """Load the interactions a source names (see the module docstring): a path (text or
+    a ``pathlib.Path``), a dataset name, ``synthetic[:opts]`` or a :class:`SourceSpec`;
+    ``options`` a :class:`LoaderOptions` or a mapping of its fields."""
+    if isinstance(source, os.PathLike):
+        source = os.fspath(source)  # type: ignore[assignment]
+    # anything else that is no spec (None, a number) is refused by name there
+    spec = source if isinstance(source, SourceSpec) else resolve_source(source, base=base)
+    if isinstance(options, Mapping):
+        options = loader_options(dict(options), "options: ")
+    if options is not None and not isinstance(options, LoaderOptions):
+        raise ConfigError(f"options must be LoaderOptions(...) or a mapping of its fields "
+                          f"such as {{'user_col': 'userId'}}, not {type(options).__name__}")
     options = options or LoaderOptions()
     check_options_apply(spec, options)
     return spec.load(options, progress)
@@ -425,7 +437,13 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
     """``synthetic:a=1,b=2`` -> ``{"a": 1, "b": 2}`` (numbers parsed, the rest left as text)."""
     _, _, rest = spec.partition(":")
     overrides: dict[str, Any] = {}
-    for part in filter(None, (p.strip() for p in rest.split(","))):
+    parts = [p.strip() for p in rest.split(",")] if rest.strip() else []
+    for position, part in enumerate(parts, start=1):
+        if not part:
+            # 'a=1,,b=2' or 'a=1,': a comma too many, or an option left out between them
+            raise ConfigError(f"synthetic option {position} of {len(parts)} in {rest!r} is "
+                              "empty (two commas in a row, or one at an end); separate "
+                              "name=value options by single commas")
         key, sep, raw = part.partition("=")
         if not sep:
             raise ConfigError(f"synthetic option {part!r} should look like name=value")

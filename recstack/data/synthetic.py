@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recstack.data.dates import impossible_date
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
@@ -376,6 +377,10 @@ class SyntheticConfig:
             raise ConfigError(f"start must be a fixed date such as '2019-01-01', not "
                               f"{self.start!r}, which means the time of each run (the data "
                               "would not be a function of the configuration)")
+        impossible = impossible_date(self.start) if isinstance(self.start, str) else None
+        if impossible:
+            raise ConfigError(f"start must be a date such as '2019-01-31', got "
+                              f"{self.start!r}, which is not a real date: {impossible}")
         if isinstance(self.start, str) and not _is_iso_date(self.start.strip()):
             # pandas guesses the order of day and month: '1/2/2019' was the 2nd of January
             # to someone who meant the 1st of February, and 'March 2019' was read too

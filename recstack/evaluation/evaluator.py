@@ -211,6 +211,27 @@ def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: b
         f"none of the {len(users):,} evaluated test users has a {detail}"), stacklevel=3)
 
 
+class CutoffBeyondCatalogWarning(UserWarning):
+    """A cut-off K is larger than the catalog: every list at K holds the whole catalog."""
+
+
+def _warn_if_cutoff_beyond_catalog(ks: Sequence[int], n_items: int) -> None:
+    """Warn of cut-offs larger than the catalog: each list at such a K holds every item
+    (less the user's masked ones), so its metrics are those of the whole ranking (recall
+    and hit rate 1 for every user with a relevant item, nDCG the full list's), and
+    precision divides by a K no list reaches; ``recstack evaluate`` refuses them. A
+    warning, not a refusal: a tiny catalog in a test or a smoke run is a deliberate use."""
+    beyond = [k for k in ks if k > n_items]
+    if beyond:
+        warnings.warn(CutoffBeyondCatalogWarning(
+            f"ks = {list(ks)}: K = {' and '.join(map(str, beyond))} "
+            f"{'is' if len(beyond) == 1 else 'are'} larger than the catalog "
+            f"({n_items:,} items), so every list at that K holds the whole catalog (less "
+            "each user's training items) and each metric at it equals its value for the "
+            f"full list (precision still divides by K); use K <= {n_items:,}"),
+            stacklevel=3)
+
+
 class Scorer(Protocol):
     def score_users(self, user_indices: np.ndarray) -> np.ndarray: ...
 
@@ -360,6 +381,7 @@ class Evaluator:
         _check_no_test_pairs_fitted(model, truth, exclude, train, label)
         _warn_if_only_training_pairs(truth, exclude)
         _warn_if_no_history(truth, exclude, fold_in=False)
+        _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
         return self._run(model.score_users, truth, exclude, train, test, name=label,
                          progress=progress)
 
@@ -385,6 +407,7 @@ class Evaluator:
                                     label, "train or fold_in")
         _warn_if_only_training_pairs(truth, history)
         _warn_if_no_history(truth, history, fold_in=True)
+        _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
 
         def score(users: np.ndarray) -> np.ndarray:
             return model.score_histories(history[users])

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from recstack.atomic import write_text
+from recstack.atomic import checked_output, write_text
 from recstack.errors import RecstackError, UnknownMetricError
 from recstack.metrics._validation import as_float_array
 from recstack.specs import did_you_mean
@@ -269,13 +269,25 @@ class EvaluationResult:
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
+        """The summary (:meth:`to_dict`) as JSON text, also written to ``path`` (a ``.json``
+        file, atomically) when one is given."""
+        if path is not None:  # checked first: a path ending in '/' or '.csv' wrote JSON there
+            path = checked_output(path, f"{self.model}.to_json(path)", suffixes=(".json",),
+                                  writes="JSON")
         text = json.dumps(self.to_dict(), indent=2)
         if path is not None:
             write_text(path, text)
         return text
 
     def to_csv(self, path: str | Path, *, per_user: bool = False) -> None:
-        """The summary table, or with ``per_user`` every user's values."""
+        """The summary table, or with ``per_user`` every user's values, written to ``path``
+        (a ``.csv`` file, atomically)."""
+        path = checked_output(path, f"{self.model}.to_csv(path)", suffixes=(".csv",),
+                              writes="comma-separated text")
+        if not isinstance(per_user, bool | np.bool_):
+            # any truthy value ("no", 0.0 is not) chose the table without a word
+            raise RecstackError(f"{self.model}.to_csv: per_user must be True (every user's "
+                                f"values) or False (the summary), got {per_user!r}")
         frame = self.per_user.reset_index() if per_user else self.to_pandas()
         write_text(path, frame.to_csv(index=False))
 

@@ -36,10 +36,11 @@ rate above 1 (clicks without logged impressions) is kept, with a warning. Malfor
 
 from __future__ import annotations
 
+import datetime
 import math
 import numbers
 import warnings
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
@@ -87,11 +88,31 @@ ONLINE_METRICS: Mapping[str, str] = MappingProxyType(
 )
 
 
-def validate_events(events: pd.DataFrame) -> pd.DataFrame:
+#: Where the event at a position of the log is, for messages: ``"line 5 of events.csv"``.
+Place = Callable[[int], str]
+
+
+class _Rows:
+    """Names the row at a position of an event log in messages: ``place(position)`` where
+    the caller read the log from a file (``"line 5 of events.csv"``: a row count from 0
+    pointed into no file), else ``row LABEL`` by its index label, as pandas shows it."""
+
+    def __init__(self, index: pd.Index, place: Place | None) -> None:
+        self.index, self.place = index, place
+
+    def __call__(self, position: int) -> str:
+        if self.place is not None:
+            return self.place(int(position))
+        return f"row {_shown(self.index[int(position)])}"
+
+
+def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.DataFrame:
     """Check an event log against the schema and return a normalised copy.
 
     The copy has only the schema columns; ``timestamp`` as float seconds, ``revenue`` and
-    ``cost`` as floats with missing values 0.
+    ``cost`` as floats with missing values 0. Messages name a row by its index label
+    (``row 3``), or, with ``place`` (for a log read from a file), by ``place(position)``
+    such as ``"line 5 of events.csv"``.
 
     Raises
     ------
@@ -133,48 +154,58 @@ def validate_events(events: pd.DataFrame) -> pd.DataFrame:
     # named 'session_id' (set_index(..., drop=False), a frame from a groupby) made every
     # grouping by that column pandas' "both an index level and a column label" ValueError
     log.index = log.index.set_names([None] * log.index.nlevels)
+    where = _Rows(log.index, place)
     for column in ("variant", "session_id", "event", "timestamp"):
         if log[column].isna().any():
-            row = log.index[log[column].isna()][0]
+            position = int(np.argmax(log[column].isna().to_numpy()))
             raise MetricInputError(
-                f"events column {column!r} is missing a value at row {_shown(row)}")
+                f"events column {column!r} is missing a value at {where(position)}")
     for column in ("variant", "session_id", "event"):
-        _check_keys(log[column])
+        _check_keys(log[column], where)
     unknown = sorted(set(log["event"].unique()) - set(EVENT_TYPES), key=str)
     if unknown:
         hints = [f"{match!r} for {value!r}" for value in unknown[:5]
                  if isinstance(value, str) and (match := _near(value, EVENT_TYPES))]
         hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
-        row = log.index[log["event"].isin(unknown).to_numpy()][0]
+        position = int(np.argmax(log["event"].isin(unknown).to_numpy()))
         raise MetricInputError(
-            f"events column 'event' holds unknown type(s) {unknown}{hint}, the first at row "
-            f"{_shown(row)}; allowed: {list(EVENT_TYPES)}"
+            f"events column 'event' holds unknown type(s) {unknown}{hint}, the first at "
+            f"{where(position)}; allowed: {list(EVENT_TYPES)}"
         )
-    log["timestamp"] = _seconds(log["timestamp"])
+    log["timestamp"] = _seconds(log["timestamp"], where)
     for column in ("revenue", "cost"):
-        log[column] = _money(log[column])
+        log[column] = _money(log[column], where)
     variants_per_session = log.groupby("session_id", sort=False)["variant"].nunique()
     if (variants_per_session > 1).any():
         session = variants_per_session.index[variants_per_session > 1][0]
+        # the session's first event, and its first event in another variant
+        mine = (log["session_id"] == session).to_numpy()
+        first = int(np.argmax(mine))
+        other = int(np.argmax(mine & (log["variant"] != log["variant"].iloc[first])
+                              .to_numpy()))
         raise MetricInputError(
-            f"session {_shown(session)} appears in more than one variant; sessions are the unit of "
-            "randomisation and must belong to one variant"
+            f"session {_shown(session)} appears in more than one variant "
+            f"({_shown(log['variant'].iloc[first])} at {where(first)}, "
+            f"{_shown(log['variant'].iloc[other])} at {where(other)}); sessions are the unit "
+            "of randomisation and must belong to one variant"
         )
     return log
 
 
-def session_table(events: pd.DataFrame) -> pd.DataFrame:
+def session_table(events: pd.DataFrame, *, place: Place | None = None) -> pd.DataFrame:
     """One row per session: its variant, event counts, revenue, cost, duration and bounce.
 
     Columns: ``variant``, ``impressions``, ``clicks``, ``purchases``, ``revenue``, ``cost``,
-    ``duration_s``, ``bounced``; indexed by ``session_id``.
+    ``duration_s``, ``bounced``; indexed by ``session_id``. ``place`` as in
+    :func:`validate_events`.
     """
-    log = validate_events(events)
+    log = validate_events(events, place=place)
     return _sessions(log)
 
 
-def online_metrics(events: pd.DataFrame) -> pd.DataFrame:
-    """All online metrics per variant (see the module docstring for definitions).
+def online_metrics(events: pd.DataFrame, *, place: Place | None = None) -> pd.DataFrame:
+    """All online metrics per variant (see the module docstring for definitions); ``place``
+    names rows in messages, as in :func:`validate_events`.
 
     Returns
     -------
@@ -183,7 +214,7 @@ def online_metrics(events: pd.DataFrame) -> pd.DataFrame:
         ``revenue``, ``cost``, ``ctr``, ``conversion_rate``, ``bounce_rate``, ``roi``,
         ``engagement`` (mean session seconds) and ``revenue_per_session``.
     """
-    sessions = _sessions(validate_events(events))
+    sessions = _sessions(validate_events(events, place=place))
     grouped = sessions.groupby("variant", sort=True)
     table = grouped[["impressions", "clicks", "purchases", "revenue", "cost"]].sum()
     table.insert(0, "sessions", grouped.size())
@@ -482,6 +513,7 @@ def compare_variants(
     treatment: Hashable,
     *,
     alpha: float = 0.05,
+    place: Place | None = None,
 ) -> SignificanceResult:
     """Test whether ``treatment`` differs from ``control`` on one online metric.
 
@@ -499,6 +531,8 @@ def compare_variants(
         Values of the ``variant`` column.
     alpha : float, default 0.05
         1 - confidence level of the interval.
+    place : callable, optional
+        Names rows in messages, as in :func:`validate_events`.
     """
     kind = ONLINE_METRICS.get(metric) if isinstance(metric, str) else None
     testable = [name for name, k in ONLINE_METRICS.items() if k != "untestable"]
@@ -520,7 +554,7 @@ def compare_variants(
     if control == treatment:
         raise MetricInputError(f"control and treatment are both {_shown(control)}; name two "
                                "variants")
-    sessions = _sessions(validate_events(events))
+    sessions = _sessions(validate_events(events, place=place))
     present = sessions["variant"].unique().tolist()
     resolved = []
     for role, name in (("control", control), ("treatment", treatment)):
@@ -601,7 +635,7 @@ def _sessions(log: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _check_keys(column: pd.Series) -> None:
+def _check_keys(column: pd.Series, where: _Rows) -> None:
     """Refuse values that cannot be grouped on (lists, dicts: a mis-parsed log), and two
     values that read alike but group apart: the number 1 beside the text '1', or 'B' beside
     'B ' (logs joined from a JSON and a CSV source, a padded export). Each became a variant
@@ -610,10 +644,10 @@ def _check_keys(column: pd.Series) -> None:
         return
     unhashable = ~column.map(lambda value: isinstance(value, Hashable))
     if unhashable.any():
-        row = column.index[unhashable.to_numpy()][0]
+        position = int(np.argmax(unhashable.to_numpy()))
         raise MetricInputError(
-            f"events column {column.name!r} holds {column[row]!r} at row {row!r}; expected a "
-            "single value (a name or a number) per event"
+            f"events column {column.name!r} holds {column.iloc[position]!r} at "
+            f"{where(position)}; expected a single value (a name or a number) per event"
         )
     distinct = pd.unique(column.to_numpy(dtype=object))
     seen: dict[str, Any] = {}
@@ -621,17 +655,18 @@ def _check_keys(column: pd.Series) -> None:
         text = str(value).strip()
         if text in seen:
             first, other = seen[text], value
-            rows = [column.index[column.map(lambda v, key=key: type(v) is type(key) and v == key)
-                                 .to_numpy()][0] for key in (first, other)]
+            rows = [int(np.argmax(column.map(lambda v, key=key: type(v) is type(key)
+                                             and v == key).to_numpy(dtype=bool)))
+                    for key in (first, other)]
             raise MetricInputError(
-                f"events column {column.name!r} holds {_shown(first)} (row {_shown(rows[0])}) "
-                f"and {_shown(other)} (row {_shown(rows[1])}), which read alike but would be "
+                f"events column {column.name!r} holds {_shown(first)} ({where(rows[0])}) "
+                f"and {_shown(other)} ({where(rows[1])}), which read alike but would be "
                 "two different keys; write each one way (all text or all numbers, without "
                 "spaces around it)")
         seen[text] = value
 
 
-def _seconds(timestamps: pd.Series) -> pd.Series:
+def _seconds(timestamps: pd.Series, where: _Rows) -> pd.Series:
     """Event times as float seconds: datetimes (any time zone) from the epoch, durations
     (offsets from a start) by their seconds, numbers as seconds; anything else is refused
     naming the first row that is not a time."""
@@ -643,33 +678,69 @@ def _seconds(timestamps: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(timestamps):
         raise MetricInputError("events column 'timestamp' holds true/false values; it must "
                                "hold datetimes or numbers of seconds")
+    if timestamps.dtype == object:
+        times = _object_times(timestamps, where)
+        if times is not None:
+            return _seconds(times, where)
     seconds = _numbers(timestamps, "timestamp", "datetimes or numbers of seconds (text such "
-                       "as '2024-01-01 10:00' can be read with pandas.to_datetime)")
+                       "as '2024-01-01 10:00' can be read with pandas.to_datetime)", where)
     beyond = np.abs(seconds.to_numpy()) > _MAX_SECONDS
     if beyond.any():
         position = int(np.flatnonzero(beyond)[0])
         raise MetricInputError(
-            f"events column 'timestamp' holds {_shown(timestamps.iloc[position])} at row "
-            f"{_shown(timestamps.index[position])}, beyond the year 9999 as seconds; numbers "
+            f"events column 'timestamp' holds {_shown(timestamps.iloc[position])} at "
+            f"{where(position)}, beyond the year 9999 as seconds; numbers "
             "are read as seconds, so convert milliseconds or nanoseconds first (e.g. "
             "pandas.to_datetime(column, unit='ms'))")
     return seconds
 
 
-def _money(values: pd.Series) -> pd.Series:
+def _object_times(timestamps: pd.Series, where: _Rows) -> pd.Series | None:
+    """A column of Python or pandas datetimes that pandas kept as objects (times in several
+    time zones, or with and without one) as datetimes in UTC; None when it holds none.
+    Such a column was refused as holding no datetimes ("must hold datetimes; row 0 holds
+    Timestamp(...)"). Times with a zone beside times without one are refused naming a row
+    of each: which zone the others are in is a guess."""
+    values = timestamps.to_numpy()
+    is_time = np.fromiter((isinstance(v, datetime.datetime) for v in values), bool,
+                          len(values))
+    if not is_time.any():
+        return None
+    if not is_time.all():
+        first, other = int(np.argmax(is_time)), int(np.argmin(is_time))
+        raise MetricInputError(
+            f"events column 'timestamp' holds the time {_shown(values[first])} at "
+            f"{where(first)} and {_shown(values[other])} at {where(other)}; give every "
+            "event a time of one kind "
+            "(all datetimes, or all numbers of seconds)")
+    aware = np.fromiter((v.tzinfo is not None for v in values), bool, len(values))
+    if aware.any() and not aware.all():
+        zoned, naive = int(np.argmax(aware)), int(np.argmin(aware))
+        raise MetricInputError(
+            f"events column 'timestamp' holds times with a time zone ({where(zoned)}: "
+            f"{values[zoned]}) and without one ({where(naive)}: {values[naive]}), so the "
+            "order of their "
+            "events is a guess; give every time its zone (e.g. tz_localize('UTC') on the "
+            "times without one) or none")
+    return pd.Series(pd.to_datetime(values, utc=bool(aware.any())), index=timestamps.index,
+                     name=timestamps.name)
+
+
+def _money(values: pd.Series, where: _Rows) -> pd.Series:
     """Revenue or cost as float64, missing values 0, refused by row when not a finite
     amount >= 0."""
     column = str(values.name)
     if pd.api.types.is_bool_dtype(values):
         raise MetricInputError(f"events column {column!r} holds true/false values; it must "
                                "hold amounts of money >= 0")
-    amounts = _numbers(values, column, "amounts of money >= 0", missing_ok=True).fillna(0.0)
+    amounts = _numbers(values, column, "amounts of money >= 0", where,
+                       missing_ok=True).fillna(0.0)
     bad = ~np.isfinite(amounts.to_numpy()) | (amounts.to_numpy() < 0)
     if bad.any():
-        row = values.index[bad][0]
+        position = int(np.argmax(bad))
         raise MetricInputError(
-            f"events column {column!r} must be finite and >= 0; row {_shown(row)} holds "
-            f"{_shown(values.loc[row] if values.index.is_unique else values[bad].iloc[0])}")
+            f"events column {column!r} must be finite and >= 0; {where(position)} holds "
+            f"{_shown(values.iloc[position])}")
     with np.errstate(over="ignore"):
         total = float(amounts.to_numpy().sum())
     if math.isinf(total):
@@ -678,13 +749,13 @@ def _money(values: pd.Series) -> pd.Series:
         position = int(np.argmax(amounts.to_numpy()))
         raise MetricInputError(
             f"events column {column!r} adds up past the float64 range (about 1.8e308); its "
-            f"largest amount is {float(amounts.iloc[position]):.3g} at row "
-            f"{_shown(values.index[position])}; give the amounts in a larger unit (e.g. "
+            f"largest amount is {float(amounts.iloc[position]):.3g} at "
+            f"{where(position)}; give the amounts in a larger unit (e.g. "
             "thousands)")
     return amounts
 
 
-def _numbers(values: pd.Series, column: str, wanted: str, *,
+def _numbers(values: pd.Series, column: str, wanted: str, where: _Rows, *,
              missing_ok: bool = False) -> pd.Series:
     """A column as float64, refused naming its first value that is not a number."""
     if pd.api.types.is_complex_dtype(values):
@@ -697,8 +768,7 @@ def _numbers(values: pd.Series, column: str, wanted: str, *,
                          if isinstance(value, numbers.Integral)
                          and not math.isfinite(finite_or_infinite(value))), 0)
         raise MetricInputError(
-            f"events column {column!r} must hold {wanted}; row "
-            f"{_shown(values.index[position])} holds a "
+            f"events column {column!r} must hold {wanted}; {where(position)} holds a "
             f"{len(str(abs(int(values.iloc[position]))))}-digit integer, too large for a "
             "float64 number") from None
     failed = converted.isna() & values.notna()
@@ -706,14 +776,14 @@ def _numbers(values: pd.Series, column: str, wanted: str, *,
             or pd.api.types.is_complex_dtype(converted):
         position = int(np.flatnonzero(failed.to_numpy())[0]) if failed.any() else 0
         raise MetricInputError(
-            f"events column {column!r} must hold {wanted}; row "
-            f"{_shown(values.index[position])} holds {_shown(values.iloc[position])}")
+            f"events column {column!r} must hold {wanted}; {where(position)} holds "
+            f"{_shown(values.iloc[position])}")
     seconds = converted.astype(np.float64)
     if not missing_ok and not np.all(np.isfinite(seconds)):
         position = int(np.flatnonzero(~np.isfinite(seconds.to_numpy()))[0])
         raise MetricInputError(
-            f"events column {column!r} must be finite; row {_shown(values.index[position])} "
-            f"holds {_shown(values.iloc[position])}")
+            f"events column {column!r} must be finite; {where(position)} holds "
+            f"{_shown(values.iloc[position])}")
     return seconds
 
 

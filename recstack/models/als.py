@@ -110,8 +110,8 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
 
     # ------------------------------------------------------------------ training
     def _state_spec(self) -> dict[str, ArraySpec]:
-        return {"user_factors": ArraySpec("float32", ("n_users", "factors")),
-                "item_factors": ArraySpec("float32", ("n_items", "factors"))}
+        return {"user_factors": ArraySpec("float32", ("n_users", "factors"), nonzero=True),
+                "item_factors": ArraySpec("float32", ("n_items", "factors"), nonzero=True)}
 
     def _weights_by_values(self) -> bool:
         # the confidences 1 + alpha * r enter the solver's float32 sums of products: values

@@ -384,6 +384,7 @@ class Recommender(Configurable, ABC):
                 f"{self._values_role()}, so it would learn nothing (every score 0); check "
                 "the value column (value_col), or count every row as 1 with "
                 "train.implicit()" + (" or binary=True" if "binary" in self.params else ""))
+        self._refuse_negative_occurrences(train)
         self.users_, self.items_ = train.users, train.items
         self.seen_ = train.to_csr()
         try:
@@ -432,6 +433,42 @@ class Recommender(Configurable, ABC):
         values (:meth:`_weights_by_values`); models that read a 0 as no interaction
         override this (False: the model binarises every recorded pair)."""
         return self._weights_by_values()
+
+    def _reads_occurrences(self) -> bool:
+        """Whether this model, with its hyperparameters, reads only which (user, item) pairs
+        occur, not how much: every recorded pair is 1 (``binary=True``), or every non-zero
+        value is an interaction (the models that read a 0 as no interaction and do not
+        weight by the values). Then a negative value (a dislike, -1) counted as an
+        interaction like any other, and :meth:`fit` refuses it. Models that count rows
+        (popularity) override this."""
+        if "binary" in self.params:
+            return bool(self.binary)
+        return self._learns_from_values() and not self._weights_by_values()
+
+    def _occurrences_role(self) -> str:
+        """How this model reads the pairs, for the refusal of negative values."""
+        if "binary" in self.params:
+            return "with binary=True it counts every recorded pair as 1"
+        return "it reads every non-zero value as an interaction"
+
+    def _refuse_negative_occurrences(self, train: Interactions) -> None:
+        """Refuse negative values in ``train`` when :meth:`_reads_occurrences`."""
+        if not self._reads_occurrences():
+            return
+        negative = np.flatnonzero(train.value < 0)
+        if not negative.size:
+            return
+        first = int(negative[0])
+        user = np.asarray(train.users.external_ids)[train.user_index[first]].item()
+        item = np.asarray(train.items.external_ids)[train.item_index[first]].item()
+        raise RecstackError(
+            f"{self.name}: {negative.size:,} of {len(train):,} interaction values are negative "
+            f"(e.g. {float(train.value[first]):g} for user {user!r}, item {item!r}); "
+            f"{self._occurrences_role()}, so "
+            "a negative value (a dislike) would count as an interaction; keep the rows that "
+            "are interactions (a min_value filter, or train.implicit(threshold=...))"
+            + (", or weight by the values with binary=False" if "binary" in self.params
+               else ""))
 
     def _weights_by_values(self) -> bool:
         """Whether this model, with its hyperparameters, multiplies the interaction values

@@ -78,6 +78,12 @@ class MostPopular(Recommender):
             needs_timestamps=True),
     }
 
+    def _reads_occurrences(self) -> bool:
+        return True  # it counts rows, whatever their values
+
+    def _occurrences_role(self) -> str:
+        return "it counts every row as one interaction"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         weights = None
         if self.half_life_days is not None:

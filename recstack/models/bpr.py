@@ -149,6 +149,12 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
     history_: TrainingHistory
 
     # ------------------------------------------------------------------ training
+    def _reads_occurrences(self) -> bool:
+        return True  # every recorded pair is a positive, whatever its value
+
+    def _occurrences_role(self) -> str:
+        return "it learns every recorded pair as a positive"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         sgd_block = _compiled_sgd_block()
         fit_part, validation = self._fit_and_validation_parts(train)
@@ -263,7 +269,7 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     def _state_spec(self) -> dict[str, ArraySpec]:
         return {"user_factors": ArraySpec("float32", ("n_users", "factors")),
-                "item_factors": ArraySpec("float32", ("n_items", "factors")),
+                "item_factors": ArraySpec("float32", ("n_items", "factors"), nonzero=True),
                 "item_bias": ArraySpec("float32", ("n_items",))}
 
     def _snapshot(self) -> tuple[np.ndarray, ...]:

@@ -261,8 +261,8 @@ class IALS(FactorMixin, Recommender):
 
     # ------------------------------------------------------------------ persistence
     def _state_spec(self) -> dict[str, ArraySpec]:
-        return {"user_factors": ArraySpec("float32", ("n_users", "factors")),
-                "item_factors": ArraySpec("float32", ("n_items", "factors"))}
+        return {"user_factors": ArraySpec("float32", ("n_users", "factors"), nonzero=True),
+                "item_factors": ArraySpec("float32", ("n_items", "factors"), nonzero=True)}
 
 
 # --------------------------------------------------------------------------- memory

@@ -417,7 +417,7 @@ class MatrixFactorization(_RatingModel):
 
     def _state_spec(self) -> dict[str, ArraySpec]:
         return {"user_factors": ArraySpec("float32", ("n_users", "factors")),
-                "item_factors": ArraySpec("float32", ("n_items", "factors")),
+                "item_factors": ArraySpec("float32", ("n_items", "factors"), nonzero=True),
                 "user_bias": ArraySpec("float32", ("n_users",)),
                 "item_bias": ArraySpec("float32", ("n_items",)),
                 "rating_range": ArraySpec("float64", (2,))}
@@ -582,7 +582,7 @@ class NeuralMatrixFactorization(_RatingModel):
     def _state_spec(self) -> dict[str, ArraySpec]:
         # torch's Linear weights are (outputs, inputs); the first layer reads [p_u; q_i]
         spec = {"user_embeddings": ArraySpec("float32", ("n_users", "factors")),
-                "item_embeddings": ArraySpec("float32", ("n_items", "factors")),
+                "item_embeddings": ArraySpec("float32", ("n_items", "factors"), nonzero=True),
                 "output_bias": ArraySpec("float32", ()),
                 "rating_range": ArraySpec("float64", (2,))}
         inputs: int | str = "factors*2"

@@ -115,6 +115,9 @@ class ArraySpec:
         below 1e30 per term, where float32 ends near 3.4e38).
     low, high : int, float, str or None
         Inclusive bounds of the values (a symbol is allowed, e.g. ``high="n_items"``).
+    nonzero : bool
+        Refuse an array of zeros only (learned factors: a fitted model's never are, and
+        with them every score was 0).
     """
 
     dtype: str
@@ -123,6 +126,7 @@ class ArraySpec:
     max_abs: float | None = _MAX_ABS
     low: float | str | None = None
     high: float | str | None = None
+    nonzero: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,17 +142,33 @@ class SparseSpec:
     max_abs: float | None = _MAX_ABS
 
 
+def canonical_csr(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """``matrix`` with each row's columns sorted and each once (a copy when it was not),
+    the form every saved sparse matrix takes and :func:`load_model` requires."""
+    if matrix.has_canonical_format:
+        return matrix
+    matrix = matrix.copy()
+    matrix.sum_duplicates()  # sorts each row's columns too
+    return matrix
+
+
 def sparse_state(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
-    """A CSR matrix as plain arrays for :meth:`Recommender._state` (no pickle needed)."""
+    """A CSR matrix as plain arrays for :meth:`Recommender._state` (no pickle needed), in
+    canonical form (each row's columns sorted, each once), as :func:`load_model` requires."""
+    matrix = canonical_csr(matrix)
     return {f"{prefix}_indptr": matrix.indptr, f"{prefix}_indices": matrix.indices,
             f"{prefix}_data": matrix.data, f"{prefix}_shape": np.asarray(matrix.shape, np.int64)}
 
 
 def sparse_from_state(prefix: str, arrays: dict[str, np.ndarray]) -> sp.csr_matrix:
-    """The CSR matrix that :func:`sparse_state` stored under ``prefix``."""
-    return sp.csr_matrix((arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"],
-                          arrays[f"{prefix}_indptr"]),
-                         shape=tuple(int(s) for s in arrays[f"{prefix}_shape"]))
+    """The CSR matrix that :func:`sparse_state` stored under ``prefix``, each row's columns
+    sorted (the rows' binary searches need them so; older artifacts may not hold them so)."""
+    matrix = sp.csr_matrix((arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"],
+                            arrays[f"{prefix}_indptr"]),
+                           shape=tuple(int(s) for s in arrays[f"{prefix}_shape"]))
+    if not matrix.has_sorted_indices:
+        matrix.sort_indices()
+    return matrix
 
 
 _BASE_SPEC: dict[str, ArraySpec | SparseSpec] = {
@@ -635,6 +655,9 @@ class _Checker:
             if largest > spec.max_abs:
                 self.fail(name, f"has a value of magnitude {largest:.3g}, beyond the "
                                 f"{spec.max_abs:.0e} no learned weight reaches")
+        if isinstance(spec, ArraySpec) and spec.nonzero and array.size and not array.any():
+            self.fail(name, "holds only zeros; a fitted model's vectors never do (every "
+                            "score would be 0), so the file was damaged or edited")
         if isinstance(spec, ArraySpec) and array.size and array.dtype.kind in "iuf":
             low, high = self.bound(spec.low), self.bound(spec.high)
             if low is not None and array.min() < low:
@@ -667,7 +690,27 @@ class _Checker:
                                           "the number of stored values)")
         if len(indices) and (indices.min() < 0 or indices.max() >= columns):
             self.fail(f"{prefix}_indices", f"has column indices outside [0, {columns})")
+        self.canonical(prefix, indptr, indices)
         self.values(f"{prefix}_data", spec, data)
+
+    def canonical(self, prefix: str, indptr: np.ndarray, indices: np.ndarray) -> None:
+        """Refuse a row holding a column twice: matrices are saved summed, and a repeated
+        column was counted twice by one scoring path and once by another. Columns out of
+        order are no damage (artifacts saved before matrices were sorted hold them):
+        :func:`sparse_from_state` sorts them."""
+        if len(indices) < 2:
+            return
+        counts: np.ndarray = np.diff(np.asarray(indptr, np.int64))
+        rows = np.repeat(np.arange(len(indptr) - 1), counts)
+        order = np.lexsort((indices, rows))
+        columns, rows = indices[order], rows[order]
+        repeated = np.flatnonzero((columns[1:] == columns[:-1]) & (rows[1:] == rows[:-1]))
+        if len(repeated):
+            at = int(repeated[0])
+            self.fail(f"{prefix}_indices", f"holds column {int(columns[at])} twice in row "
+                                           f"{int(rows[at])}; saved matrices hold each "
+                                           "column of a row once, so the file was damaged "
+                                           "or edited")
 
 
 # --------------------------------------------------------------------------- base state

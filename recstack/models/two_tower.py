@@ -719,7 +719,7 @@ class TwoTower(WarmStartMixin, Recommender):
     def _state_spec(self) -> dict[str, ArraySpec]:
         # torch's Linear weights are (outputs, inputs): hidden layer, then output layer
         spec = {"user_embeddings": ArraySpec("float32", ("n_users", "dim")),
-                "item_embeddings": ArraySpec("float32", ("n_items", "dim")),
+                "item_embeddings": ArraySpec("float32", ("n_items", "dim"), nonzero=True),
                 "item_counts": ArraySpec("int", ("n_items",), low=0),
                 "users_without_history": ArraySpec("bool", ("n_users",)),
                 "content_genres": ArraySpec("str", ("genres",)),

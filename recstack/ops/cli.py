@@ -59,8 +59,12 @@ def add_commands(subparsers: Any) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     from recstack.analysis.pipeline_report import write_pipeline_report
+    from recstack.cli import require_folder
     from recstack.experiment import check_output_file
 
+    # a missing RUN, or a file, was "not a completed pipeline run (no RUN/report/...)"
+    require_folder(args.run_folder, "a run folder, WORK/runs/RUN (the pipeline file's work "
+                                    "folder holds one per run under runs/)")
     if args.out is not None:  # as `recstack report --out`: no file replaced unasked
         check_output_file(args.out, overwrite=args.overwrite)
     print(f"report: {write_pipeline_report(args.run_folder, args.out).absolute()}")

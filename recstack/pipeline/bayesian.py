@@ -47,6 +47,7 @@ probabilities keep the data's base rate.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, ClassVar, Self
 
@@ -204,6 +205,14 @@ class BayesianLogisticRegression(Configurable):
         self.validate_params()
         self._check_imbalance_params()
         names = _column_names(X)
+        if names is not None and len(set(names)) != len(names):
+            # later frames are read by column name: one of two columns named alike would
+            # take the other's weight (or be refused as "a column named twice" only then)
+            repeated = next(name for name in names if names.count(name) > 1)
+            positions = [i for i, name in enumerate(names) if name == repeated]
+            raise BanditInputError(f"{_NAME}: X has more than one column named {repeated!r} "
+                                   f"(positions {positions[0]} and {positions[1]}); give "
+                                   "each feature its own name")
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=None)
         n_given, n_positive = len(y), int((y > 0).sum())
         X, y, weight = self._downsample(X, y, weight, batch=0)
@@ -303,7 +312,14 @@ class BayesianLogisticRegression(Configurable):
             result = None
         mean = (np.asarray(result.x, dtype=np.float64) if result is not None
                 else np.full_like(start, np.nan))
-        if not np.isfinite(mean).all() or not np.isfinite(objective(mean)[0]):
+        failed = not np.isfinite(mean).all() or not np.isfinite(objective(mean)[0])
+        gradient_norm = math.inf if failed else float(np.max(np.abs(objective(mean)[1])))
+        if failed or (not result.success
+                      and gradient_norm > 1e-4 * max(1.0, float(weight.sum()))):
+            # a column the search could not cope with is named, rather than max_iter
+            # blamed (a constant column of 2**62 ended in 0.5 for every row)
+            self._refuse_huge_column(X, weight, prior_precision, failed)
+        if failed:
             # features so large that the logits overflow: the posterior is not a number
             raise BanditInputError(
                 f"{_NAME}: the MAP search overflowed (largest |feature| "
@@ -311,7 +327,6 @@ class BayesianLogisticRegression(Configurable):
                 f"{float(np.max(weight)) if weight.size else 0.0:.3g}); standardise the "
                 "features (e.g. to mean 0 and standard deviation 1) and keep the weights "
                 "moderate (e.g. scaled to mean 1)")
-        gradient_norm = float(np.max(np.abs(objective(mean)[1])))
         if not result.success and gradient_norm > 1e-4 * max(1.0, float(weight.sum())):
             warnings.warn(f"{_NAME}: the MAP search stopped before converging "
                           f"({result.message}; largest gradient {gradient_norm:.3g}); raise "
@@ -328,6 +343,39 @@ class BayesianLogisticRegression(Configurable):
         self.coef_ = mean[: self.n_features_in_]
         self.intercept_ = float(mean[-1]) if self.fit_intercept else 0.0
         self.n_updates_ += 1
+
+    def _refuse_huge_column(self, X: np.ndarray, weight: np.ndarray,
+                            prior_precision: np.ndarray, overflowed: bool) -> None:
+        """Refuse, naming it, a feature column whose values are so large that the posterior
+        precision cannot be computed: its diagonal entry sums ``p (1 - p) x^2`` over the
+        rows (up to ``n max x^2 / 4``), and once that passes the prior precision by more
+        than float64's 16 digits (``max |x|`` beyond about 1e7 for 500 rows and a prior
+        precision of 1) the prior is lost in rounding, the precision matrix is singular to
+        float64 and the search fails (or its squares overflow outright)."""
+        if not X.size:
+            return
+        largest = np.abs(X).max(axis=0)
+        prior = np.diagonal(prior_precision) if prior_precision.ndim == 2 else prior_precision
+        with np.errstate(over="ignore"):
+            curvature = 0.25 * np.count_nonzero(weight) * largest**2
+        lost = ~np.isfinite(curvature) | (curvature * np.finfo(np.float64).eps
+                                          > prior[: X.shape[1]])
+        if not lost.any():
+            return
+        column = int(np.argmax(lost))
+        names = getattr(self, "feature_names_in_", None)
+        name = f"column {names[column]!r}" if names else f"column {column}"
+        row = int(np.argmax(np.abs(X[:, column])))
+        total = (f"up to {float(curvature[column]):.3g}" if np.isfinite(curvature[column])
+                 else "beyond float64's range")
+        raise BanditInputError(
+            f"{_NAME}: {name} of X holds values up to {float(largest[column]):.3g} (row "
+            f"{row}); the posterior precision sums their squares over the rows ({total}), "
+            f"past what float64 can hold beside the prior precision "
+            f"{float(prior[column]):.3g} (about 16 digits), so the MAP search "
+            f"{'overflowed' if overflowed else 'could not converge'} and its probabilities "
+            "would be meaningless; standardise the features (e.g. to mean 0 and standard "
+            "deviation 1), or give this one in a larger unit")
 
     @staticmethod
     def _inverse_cholesky(precision: np.ndarray) -> np.ndarray:

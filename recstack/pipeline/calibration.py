@@ -42,6 +42,8 @@ import json
 import math
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -50,9 +52,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from recstack.atomic import write_text
+from recstack.atomic import checked_output, write_text
 from recstack.errors import ConfigError, RecstackError
-from recstack.metrics._validation import beyond_float, check_aligned
+from recstack.metrics._validation import MetricInputError, beyond_float, check_aligned
 from recstack.metrics.classification import (
     calibration_ratio,
     expected_calibration_error,
@@ -133,7 +135,7 @@ class Calibrator(ABC):
         check_aligned(("scores", scores), ("labels", labels), error=CalibrationError,
                       where=f"{self.name}: ")
         x = self._inputs(scores, "scores")
-        y = _labels(labels, len(x))
+        y = _labels(labels, len(x), where=f"{self.name}: ")
         if self.learns:
             positives = int(y.sum())
             if positives in (0, len(y)):
@@ -216,8 +218,12 @@ class Calibrator(ABC):
         return {"format": _FORMAT, "type": self.name, **self._config(), **self._learned()}
 
     def save(self, path: str | Path) -> Path:
-        """Write :meth:`to_json` to a file (atomically)."""
+        """Write :meth:`to_json` to a ``.json`` file (atomically)."""
         _check_path(path, f"{self.name}.save")
+        try:  # a path ending in '/' or '.csv' was written as JSON all the same
+            checked_output(path, f"{self.name}.save", suffixes=(".json",), writes="JSON")
+        except RecstackError as error:
+            raise CalibrationError(str(error)) from None
         return write_text(path, json.dumps(self.to_json(), indent=2, allow_nan=False) + "\n")
 
     def _config(self) -> dict[str, Any]:
@@ -283,7 +289,9 @@ def load_calibrator(path: str | Path) -> Calibrator:
         return dict(pairs)
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=refuse_repeats)
+        # utf-8-sig: an editor's byte-order mark is no part of the JSON (it was "not JSON")
+        data = json.loads(path.read_text(encoding="utf-8-sig"),
+                          object_pairs_hook=refuse_repeats)
     except OSError as error:
         raise CalibrationError(f"{path}: cannot read ({error.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
@@ -313,17 +321,21 @@ def _numbers(values: Any, where: str) -> np.ndarray:
     return array
 
 
-def _labels(values: ArrayLike, n: int, paired: str = "scores") -> np.ndarray:
-    labels = _numbers(values, "labels")
+def _labels(values: ArrayLike, n: int, paired: str = "scores", where: str = ""
+            ) -> np.ndarray:
+    """``values`` as 0/1 labels, one per entry of ``paired``; ``where`` (``"platt: "``)
+    leads every message, so that it names the calibrator or the function called."""
+    labels = _numbers(values, f"{where}labels")
     if labels.ndim != 1:
-        raise CalibrationError(f"labels must be a 1-D array of 0/1, got shape {labels.shape}")
+        raise CalibrationError(f"{where}labels must be a 1-D array of 0/1, got shape "
+                               f"{labels.shape}")
     if len(labels) != n:
-        raise CalibrationError(f"labels has {len(labels)} entries, {paired} {n}; give one "
-                               f"label per entry of {paired}")
+        raise CalibrationError(f"{where}labels has {len(labels)} entries, {paired} {n}; give "
+                               f"one label per entry of {paired}")
     bad = (labels != 0) & (labels != 1)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        raise CalibrationError(f"labels must be 0 or 1; position {position} holds "
+        raise CalibrationError(f"{where}labels must be 0 or 1; position {position} holds "
                                f"{float(labels[position])!r}")
     return labels
 
@@ -485,29 +497,51 @@ class TemperatureCalibrator(Calibrator):
                 "calibrated probability would be at least 1/2. Pass the logits, "
                 "log(p / (1 - p)), or calibrate probabilities with PlattCalibrator or "
                 "IsotonicCalibrator")
-        # T from e^-10 to e^10 times the logits' magnitude: logits near 1e300 (or 1e-300)
-        # need a temperature on their own scale, which a fixed range never reached
-        center = math.log(magnitude)
-        low = max(center - _LOG_T_BOUND, -_LOG_T_LIMIT)
-        high = min(center + _LOG_T_BOUND, _LOG_T_LIMIT)
+        # T from e^-10 times the smallest non-zero |logit| to e^10 times the largest:
+        # logits near 1e300 (or 1e-300) need a temperature on their own scale, which a
+        # fixed range never reached, and one outlier logit (1e10 beside logits near 1) put
+        # the lower bound above the temperature the others need. The loss is unimodal in
+        # log T (convex in 1 / T), so the bounded search finds its minimum in any range.
+        smallest = float(np.abs(x[x != 0.0]).min())
+        low = max(math.log(smallest) - _LOG_T_BOUND, -_LOG_T_LIMIT)
+        high = min(math.log(magnitude) + _LOG_T_BOUND, _LOG_T_LIMIT)
         result = minimize_scalar(loss, bounds=(low, high), method="bounded",
                                  options={"xatol": 1e-10})
         if result.x > high - 1e-3:
             # the loss kept falling towards an infinite temperature, sigma(0) = 1/2 for
-            # every logit: the logits do not rise with the outcome, and the calibrator
-            # says 0.5 whatever the positives' rate (a warning, not an error: such a fit
-            # is still the best temperature there is)
+            # every logit: the logits do not rise with the outcome, and the calibrated
+            # probability is 0.5 whatever the positives' rate (a warning, not an error:
+            # such a fit is still the best temperature there is)
             warnings.warn(
-                f"{self.name}: the log loss keeps falling as the temperature grows (past "
-                f"{math.exp(high):.3g}), so every probability is about 0.5 whatever the "
-                f"logit (the positives' rate: {float(y.mean()):.3g}): the logits do not rise "
-                "with the outcome (constant, or higher for negatives). Check that they are "
-                "logits of the positive class; Platt or isotonic calibration can fit such "
-                "scores", RuntimeWarning, stacklevel=3)
+                f"{self.name}: the log loss keeps falling as the temperature grows up to "
+                f"the search's upper bound T = {math.exp(high):.3g} (e^10 times the largest "
+                f"|logit|, {magnitude:.3g}), where the fit stopped, so every calibrated "
+                "probability is about 0.5 whatever the logit (the positives' rate: "
+                f"{float(y.mean()):.3g}): the logits do not rise with the outcome "
+                "(constant, or higher for negatives). Check that they are logits of the "
+                "positive class; Platt or isotonic calibration can fit such scores",
+                RuntimeWarning, stacklevel=3)
+        elif np.all((x == 0) | ((x > 0) == (y == 1))):
+            # every logit's sign matches its label: the loss falls as T shrinks, towards 0
+            # (each term e^(-|z| / T)), and ends flat at 0 in float64, where the search
+            # stopped anywhere; with one logit on the wrong side it would grow instead
+            result.x = low
+            warnings.warn(
+                f"{self.name}: the logits separate the outcomes (every positive's logit is "
+                "> 0 and every negative's < 0, or 0), so the log loss keeps falling as the "
+                f"temperature shrinks, down to the search's lower bound T = "
+                f"{math.exp(low):.3g} (the smallest non-zero |logit|, {smallest:.3g}, over "
+                "e^10), where the fit stopped: every calibrated probability is 0 or 1 (or "
+                "0.5 at a logit of 0), certain on new data too. Calibrate on more held-out "
+                "data, in which the model makes mistakes",
+                RuntimeWarning, stacklevel=3)
         self.temperature_ = float(math.exp(result.x))
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
-        return _sigmoid(x / self.temperature_)
+        # a temperature near 1e-305 (separable logits, or a saved file) sends x / T past
+        # float64's range: +-inf, whose sigmoid is 1 or 0, without numpy's overflow warning
+        with np.errstate(over="ignore"):
+            return _sigmoid(x / self.temperature_)
 
     def _learned(self) -> dict[str, Any]:
         return {"temperature": self.temperature_}
@@ -621,13 +655,22 @@ class DownsamplingCorrection(Calibrator):
         self.rate = float(self.rate)  # a numpy number would not be JSON
 
     def fit(self, scores: ArrayLike | None = None, labels: ArrayLike | None = None) -> Self:
-        """Nothing to learn; checks ``rate`` (and the inputs, when given)."""
+        """Nothing to learn; checks ``rate`` (and the inputs, when given: ``scores`` alone,
+        or ``scores`` with their ``labels``). Labels without scores are refused: nothing
+        here reads them, so they would be ignored without a word."""
         if scores is None:
+            if labels is not None:
+                raise CalibrationError(
+                    f"{self.name}: labels given without scores; the correction learns "
+                    "nothing from labels (its map is fixed by rate), so they would be "
+                    "ignored: call fit() with neither, or fit(probabilities, labels) to "
+                    "check a held-out pair")
             self._check_params()
             self.fitted_ = True
             return self
+        # checked first: np.asarray of ragged rows was numpy's "inhomogeneous shape" error
         return super().fit(scores, labels if labels is not None else np.zeros(
-            np.asarray(scores).size))
+            self._inputs(scores, "scores").size))
 
     def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
         """Nothing to learn."""
@@ -727,8 +770,20 @@ def reliability_table(labels: ArrayLike, probabilities: ArrayLike, *, n_bins: in
     """A reliability diagram's data: one row per bin with its edges, mean prediction,
     observed rate and count (:func:`recstack.metrics.reliability_curve`); plot
     ``observed_rate`` against ``mean_predicted`` beside the diagonal."""
-    return reliability_curve(labels, probabilities, n_bins=n_bins,
-                             strategy=strategy).to_frame()  # type: ignore[arg-type]
+    with _named("reliability_table"):
+        return reliability_curve(labels, probabilities, n_bins=n_bins,
+                                 strategy=strategy).to_frame()  # type: ignore[arg-type]
+
+
+@contextmanager
+def _named(function: str) -> Iterator[None]:
+    """Errors of the metrics a measurement here calls, as a :class:`CalibrationError` that
+    names the function the user called: ``n_bins must be a positive integer`` named no
+    function, where this module's own messages do."""
+    try:
+        yield
+    except MetricInputError as error:
+        raise CalibrationError(f"{function}: {error}") from None
 
 
 def activity_buckets(counts: ArrayLike, edges: tuple[int, ...] = (5, 20, 100)
@@ -737,6 +792,10 @@ def activity_buckets(counts: ArrayLike, edges: tuple[int, ...] = (5, 20, 100)
     ordered categorical: with edges ``(5, 20, 100)``, ``"<5"`` < ``"5-19"`` < ``"20-99"`` <
     ``">=100"`` (:func:`calibration_by_segment` reports them in that order)."""
     values = _numbers(counts, "activity_buckets: counts")
+    if not isinstance(counts, pd.Categorical) and np.asarray(counts).dtype.kind == "b":
+        # a mask where counts belong: true counted as 1 interaction, false as 0
+        raise CalibrationError("activity_buckets: counts must be whole numbers >= 0 (a user's "
+                               "interactions or an item's users), got true/false values")
     if values.ndim != 1:
         # a single number had no length (pandas' TypeError), a table gave a table of buckets
         raise CalibrationError(f"activity_buckets: counts must be a 1-D array, one count per "
@@ -746,20 +805,44 @@ def activity_buckets(counts: ArrayLike, edges: tuple[int, ...] = (5, 20, 100)
         position = int(np.flatnonzero(bad.ravel())[0])
         raise CalibrationError(f"activity_buckets: counts must be whole numbers >= 0; "
                                f"position {position} holds {float(values.ravel()[position])!r}")
-    try:
-        whole = all(float(e) == int(e) and not isinstance(e, bool) for e in edges)
-        bounds = [int(e) for e in edges]
-    except (TypeError, ValueError, OverflowError):
-        whole, bounds = False, []
-    if not whole or not bounds or any(b <= a for a, b in zip(bounds, bounds[1:],
-                                                             strict=False)):
-        raise CalibrationError(f"activity_buckets: edges must be increasing integers, got "
-                               f"{edges!r}")
+    bounds = _bucket_edges(edges)
     names = [f"<{bounds[0]}"] + [f"{a}-{b - 1}" for a, b in zip(bounds, bounds[1:],
                                                                  strict=False)]
     names.append(f">={bounds[-1]}")
     codes = np.searchsorted(bounds, values, side="right")
     return pd.Categorical.from_codes(codes, categories=names, ordered=True)
+
+
+def _bucket_edges(edges: Any) -> list[int]:
+    """The edges of :func:`activity_buckets` as increasing whole numbers >= 1, refused
+    naming the first one out of place: a count is >= 0, so an edge of 0 or below made a
+    bucket ``"<0"`` no count can be in (and names such as ``"-5-2"``); an edge not above the
+    one before made a bucket that holds nothing; text ("5") was read character by
+    character, and a set in no order."""
+    wanted = "increasing integers >= 1 such as (5, 20, 100), one per bucket bound"
+    if isinstance(edges, str | bytes | dict | set | frozenset) \
+            or not isinstance(edges, Sequence | np.ndarray) or np.ndim(edges) != 1 \
+            or not len(edges):
+        raise CalibrationError(f"activity_buckets: edges must be {wanted}, got "
+                               f"{type(edges).__name__} {edges!r:.60}")
+    bounds: list[int] = []
+    for position, edge in enumerate(edges):
+        # a Python integer of any size is whole (float(10**30) is not 10**30)
+        whole = (isinstance(edge, int | np.integer) and not isinstance(edge, bool)) or (
+            isinstance(edge, float | np.floating) and float(edge).is_integer())
+        problem = ("is not a whole number" if not whole
+                   else "is larger than any count (an edge is at most 2**63 - 1)"
+                   if int(edge) >= 2**63
+                   else "is below 1 (counts are >= 0, so the bucket below it would hold "
+                        "nothing)" if int(edge) < 1
+                   else f"is not above the edge before it ({bounds[-1]})"
+                   if bounds and int(edge) <= bounds[-1] else None)
+        if problem:
+            shown = edge.item() if isinstance(edge, np.generic) else edge
+            raise CalibrationError(f"activity_buckets: edges must be {wanted}; edges"
+                                   f"[{position}] = {shown!r} {problem}")
+        bounds.append(int(edge))
+    return bounds
 
 
 #: the segment value of predictions without one in :func:`calibration_by_segment`
@@ -791,24 +874,27 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
     """
     check_aligned(("labels", labels), ("probabilities", probabilities), error=CalibrationError,
                   where="calibration_by_segment: ")
-    p = _numbers(probabilities, "probabilities")
+    where = "calibration_by_segment: "
+    p = _numbers(probabilities, f"{where}probabilities")
     if p.ndim != 1:
-        raise CalibrationError(f"probabilities must be a 1-D array, got shape {p.shape}")
-    y = _labels(labels, len(p), "probabilities")
+        raise CalibrationError(f"{where}probabilities must be a 1-D array, got shape "
+                               f"{p.shape}")
+    y = _labels(labels, len(p), "probabilities", where)
     if not len(y):
-        raise CalibrationError("calibration_by_segment: labels and probabilities are empty")
+        raise CalibrationError(f"{where}labels and probabilities are empty")
     outside = ~np.isfinite(p) | (p < 0) | (p > 1)
     if outside.any():
         position = int(np.flatnonzero(outside)[0])
-        raise CalibrationError(f"probabilities must be in [0, 1]; position {position} holds "
-                               f"{float(p[position])!r}")
+        raise CalibrationError(f"{where}probabilities must be in [0, 1]; position {position} "
+                               f"holds {float(p[position])!r}")
     if segments is not None and not isinstance(segments, dict):
-        raise CalibrationError(f"segments must be a dict of name -> one value per prediction, "
-                               f"got {type(segments).__name__}")
-    rows = [_segment_row("all", "all", y, p, n_bins)]
+        raise CalibrationError(f"{where}segments must be a dict of name -> one value per "
+                               f"prediction, got {type(segments).__name__}")
+    with _named("calibration_by_segment"):  # n_bins, checked by the ECE
+        rows = [_segment_row("all", "all", y, p, n_bins)]
     for name, values in (segments or {}).items():
         check_aligned(("labels", labels), (f"segments[{name!r}]", values),
-                      error=CalibrationError, where="calibration_by_segment: ")
+                      error=CalibrationError, where=where)
         # an ordered categorical (activity_buckets) keeps its order, other values sort
         try:
             keys = (values if isinstance(values, pd.Categorical)
@@ -816,12 +902,12 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
         except (TypeError, ValueError):
             # a list or dict per prediction cannot be a segment value (unhashable)
             raise CalibrationError(
-                f"calibration_by_segment: segment {name!r} must hold one value (a text or "
+                f"{where}segment {name!r} must hold one value (a text or "
                 "a number) per prediction, such as activity_buckets(counts); got "
                 f"{type(values).__name__} whose entries are not single values") from None
         if len(keys) != len(y):
-            raise CalibrationError(f"segment {name!r} has {len(keys)} entries for "
-                                   f"{len(y)} predictions")
+            raise CalibrationError(f"{where}segment {name!r} has {len(keys)} entries for "
+                                   f"{len(y)} predictions; give one value per prediction")
         for code, value in enumerate(keys.categories):
             chosen = np.asarray(keys.codes) == code
             if chosen.any():

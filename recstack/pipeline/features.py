@@ -86,6 +86,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import FIRST_SECOND, LAST_SECOND, Interactions
 from recstack.errors import ConfigError, RecstackError
+from recstack.models.persistence import canonical_csr, sparse_from_state
 from recstack.pipeline.candidates import Candidates
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
@@ -144,7 +145,7 @@ class HistoryState:
         arrays = {name: getattr(self, name) for name in _STATE_ARRAYS}
         arrays["cutoff"] = np.asarray(self.cutoff, np.int64)
         for name in ("item_levels", "user_levels"):
-            matrix = getattr(self, name)
+            matrix = canonical_csr(getattr(self, name))
             arrays |= {f"{name}_{part}": value for part, value in (
                 ("indptr", matrix.indptr.astype(np.int64)),
                 ("indices", matrix.indices.astype(np.int64)),
@@ -154,10 +155,8 @@ class HistoryState:
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> HistoryState:
-        matrices = {name: sp.csr_matrix(
-            (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]),
-            shape=tuple(int(s) for s in arrays[f"{name}_shape"]))
-            for name in ("item_levels", "user_levels")}
+        matrices = {name: sparse_from_state(name, arrays)
+                    for name in ("item_levels", "user_levels")}
         return cls(cutoff=int(arrays["cutoff"]), **{n: arrays[n] for n in _STATE_ARRAYS},
                    **matrices)
 

@@ -284,6 +284,14 @@ def _fresh_models(make: Callable[[], Sequence[Recommender]], name: str
             raise ConfigError(f"training data: {name}()[{position}] is a "
                               f"{type(model).__name__} ({model!r}), not a recstack model; "
                               "build it with create_model(...)")
+        if model.is_fitted:
+            # it was refitted on the history without a word, discarding the caller's fit
+            # (and any model fitted past the cutoff would leak the label window)
+            raise ConfigError(f"training data: {name}()[{position}] ({model.name}) is "
+                              "already fitted; these models are fitted here on the history "
+                              "before the cutoff, so a fitted one would be refitted and its "
+                              f"fit discarded: return fresh models (e.g. lambda: "
+                              f"[create_model({model.name!r})]), a new list on each call")
     return models
 
 

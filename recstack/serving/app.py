@@ -48,6 +48,7 @@ import logging
 import math
 import numbers
 import os
+import re
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -100,13 +101,73 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": schemas.Problem} for code in (404, 413, 422)}
 
 
-def _digits_only(value: object) -> object:
-    # pydantic reads query text as Python's int() does, digit-group underscores included:
-    # ?k=5_0 was a list of 50, and ?k=1_000 was refused as "k=1000 exceeds this service's
-    # max_k", a number the client never wrote
-    if isinstance(value, str) and "_" in value:
+#: a query integer as written plainly: ASCII digits, no '+', no leading zero (0 itself
+#: aside), as the one id rule writes an integer (:data:`recstack.data.idmap.PLAIN_INTEGER`);
+#: a '-' passes, for the parameter's bound to refuse with its own message
+_PLAIN_QUERY_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+#: what a client meant as a separator of query parameters, or of several values
+_SEPARATORS = {";": "';' does not separate query parameters: join them with '&' "
+                    "(?k=3&exclude_seen=false)",
+               "&": "'&' is part of the value here (sent as %26): separate query "
+                    "parameters with a plain '&'",
+               ",": "a parameter takes one value, not a list (no ',')"}
+
+
+def _separator_problem(value: str) -> str | None:
+    """Why ``value`` of a number or flag holds a separator (``?k=3;exclude_seen=0``: the
+    query's only separator is ``&``, so ``k`` was the text ``"3;exclude_seen=0"``)."""
+    return next((reason for mark, reason in _SEPARATORS.items() if mark in value), None)
+
+
+def _plain_whole_number(value: object) -> object:
+    # pydantic reads query text as Python's int() does: ?k=5_0 was a list of 50, ?k=+5,
+    # ?k=05, ?k=%205 and ?k=5.0 were all 5, and ?k=3;exclude_seen=0 was refused as if it
+    # were a stray '_'. One rule for every integer of a query: written plainly, as 20
+    if not isinstance(value, str) or _PLAIN_QUERY_INTEGER.fullmatch(value):
+        return value  # a negative one fails the bound, with the bound's message
+    reason = _separator_problem(value)
+    if reason is not None:
+        raise PydanticCustomError("int_parsing", "Input should be one whole number, e.g. 20; "
+                                  "{reason}", {"reason": reason})
+    if "_" in value:
         raise PydanticCustomError("int_parsing", "Input should be a whole number written "
                                   "with digits only (no '_'), e.g. 20")
+    if not value:
+        raise PydanticCustomError("int_parsing", "Input should be a whole number, e.g. 20 "
+                                  "(the parameter has no value; give one or leave it out)")
+    text = value.strip()
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    how = ("without surrounding spaces; a '+' in a query is a space" if text != value else
+           "without a '+' sign" if text.startswith("+") else
+           "without leading zeros" if _PLAIN_QUERY_INTEGER.fullmatch(digits) else
+           "without a decimal point or exponent" if _a_number(text) else None)
+    if how is None:
+        return value  # no number at all ("abc", "٣"): pydantic's "a valid integer"
+    raise PydanticCustomError("int_parsing", "Input should be a whole number written "
+                              "plainly ({how}), e.g. 20", {"how": how})
+
+
+def _a_number(text: str) -> bool:
+    """Whether ``text`` is a number of another form (``5.0``, ``1e3``; not ``nan``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.isascii() and any(c.isdigit() for c in text)
+
+
+#: the words pydantic reads as a boolean in a query (in any case)
+_FLAG_WORDS = frozenset({"true", "false", "1", "0", "yes", "no", "on", "off", "t", "f",
+                         "y", "n"})
+
+
+def _one_flag(value: object) -> object:
+    # ?exclude_seen=0;k=3 and ?exclude_seen=nope were "unable to interpret input", saying
+    # neither that ';' is no separator nor what a boolean is written as
+    if isinstance(value, str) and value.lower() not in _FLAG_WORDS:
+        reason = _separator_problem(value) or "write true or false (or 1 or 0)"
+        raise PydanticCustomError("bool_parsing", "Input should be one boolean; {reason}",
+                                  {"reason": reason})
     return value
 
 
@@ -114,8 +175,9 @@ UserId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
 ItemId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
 K = Annotated[int | None, Query(ge=1, le=schemas.MAX_K,
                                 description="list length (default: the service's default_k)"),
-              BeforeValidator(_digits_only)]
-Limit = Annotated[int, Query(ge=1, le=1000), BeforeValidator(_digits_only)]
+              BeforeValidator(_plain_whole_number)]
+Limit = Annotated[int, Query(ge=1, le=1000), BeforeValidator(_plain_whole_number)]
+Flag = Annotated[bool, BeforeValidator(_one_flag)]
 #: the methods counted by name in the request metrics; any other is counted as "other"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 
@@ -387,7 +449,7 @@ page = APIRouter(include_in_schema=False)
 @users.get("/{user_id:id}/recommendations", response_model=schemas.Recommendations,
            responses=_ERRORS)
 async def recommend_user(service: ServiceDep, user_id: UserId,
-                         k: K = None, exclude_seen: bool = True) -> Response:
+                         k: K = None, exclude_seen: Flag = True) -> Response:
     """Top ``k`` items for a known user, seen items excluded by default, without a request
     context (``POST`` carries one: a query parameter named like a context column is
     refused, 422, rather than silently ignored, as is any other undeclared or repeated

@@ -65,6 +65,8 @@ _REDIS_INSTALL = 'pip install "recstack[serving]"'
 #: URL schemes of store locations: a location starting with one of them and a colon is a
 #: URL, never a file path (refused when misspelt rather than opened as a file)
 _STORE_SCHEMES = frozenset({"sqlite", "redis", "rediss", "unix"})
+#: the file extensions of SQLite databases: a plain path creates a new store only under one
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db3", ".s3db", ".sl3")
 
 
 class StoreUnavailableError(RecstackError):
@@ -479,7 +481,9 @@ class RedisEmbeddingStore(EmbeddingStore):
 
 def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
     """The store at ``location``: ``redis://...`` / ``rediss://...`` for Redis,
-    ``sqlite:///path`` or a plain path for SQLite; ``options`` go to its constructor."""
+    ``sqlite:///path`` or a plain path for SQLite; ``options`` go to its constructor. A
+    plain path creates a missing store only under an SQLite file's name (``.sqlite``,
+    ``.sqlite3``, ``.db``...; ``sqlite:///path`` creates any name)."""
     if not isinstance(location, str | Path):
         raise ConfigError(f"embedding store location must be a file path, sqlite:///PATH or "
                           f"redis://HOST:PORT/DB, got {location!r}")
@@ -507,7 +511,31 @@ def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
             raise ConfigError(f"embedding store {text!r}: a {scheme} URL is written {form} "
                               "(scheme, colon and slashes); a plain file path also opens "
                               "an SQLite store")
+        _refuse_new_file_of_another_kind(text)
     return SQLiteEmbeddingStore(text, **options)
+
+
+def _refuse_new_file_of_another_kind(text: str) -> None:
+    """Refuse a plain path to create an SQLite store under a name that says it is another
+    kind of file (``vectors.txt``, ``vectors.parquet``) or no file at all (``vectors``):
+    ``--store x.txt`` created an SQLite database named ``x.txt`` and served from that
+    empty store without a word, where a vectors file or a Redis URL was meant. An existing
+    file is opened whatever its name (one that is no database is refused when opened);
+    ``sqlite:///PATH`` creates any name."""
+    path = Path(text)
+    if path.suffix.lower() in SQLITE_SUFFIXES or "\0" in text:
+        return  # a NUL is named by the SQLite store itself
+    try:
+        if path.exists():
+            return
+    except OSError:
+        return  # a name the system cannot look up: the SQLite store names the problem
+    kind = f"{path.suffix!r} is not an SQLite file's extension" if path.suffix \
+        else "it has no file extension"
+    raise ConfigError(f"embedding store {text!r}: no such file, and {kind}; give a new "
+                      "store a name ending in .sqlite, .sqlite3 or .db (or write "
+                      f"sqlite:///{text} to create an SQLite file of that name; "
+                      "redis://HOST:PORT/DB for Redis)")
 
 
 def _check_options(store_type: type[EmbeddingStore], options: Mapping[str, Any]) -> None:

@@ -106,8 +106,10 @@ def _parse(scope: dict[str, Any]) -> tuple[str, int | None, bool] | None:
             if key in seen_keys:
                 return None
             seen_keys.add(key)
+            # digits as written plainly: "05" is refused by the route (one rule for
+            # every integer of a query), as "+5" and "5.0" are
             if key == b"k" and value.isdigit() and len(value) <= 4 \
-                    and 1 <= int(value) <= schemas.MAX_K:
+                    and not value.startswith(b"0") and 1 <= int(value) <= schemas.MAX_K:
                 k = int(value)
             elif key == b"exclude_seen" and (value in _TRUE or value in _FALSE):
                 exclude_seen = value in _TRUE

@@ -71,9 +71,15 @@ class OnlineReport:
 
 def read_events(location: str | Path) -> pd.DataFrame:
     """The event log at ``location``: the service's ``log_dir``, its ``events`` folder, or
-    one Parquet/CSV file in the same columns (a CSV file's times in Unix seconds or as
+    one Parquet/CSV file in the same columns (times in Unix seconds, as datetimes, or as
     ISO 8601 text, read as UTC where no offset is given); returned in the metrics'
     schema."""
+    return _read_events(location)[0]
+
+
+def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
+    """:func:`read_events`, and where each of its rows is in the files, for the metrics'
+    messages ("line 5 of events.csv": the metrics alone could only count rows from 0)."""
     if not isinstance(location, str | Path):
         raise RecstackError(f"the event log's location must be a path (the service's "
                             f"log_dir, a .parquet or a .csv file), got {location!r}")
@@ -82,11 +88,24 @@ def read_events(location: str | Path) -> pd.DataFrame:
         folder = path / "events" if (path / "events").is_dir() else path
         table = read_log(folder, "events", _COLUMNS)
         files, rows = table["log_file_"].tolist(), table["log_row_"].tolist()
+
+        def place(position: int) -> str:
+            return f"row {rows[position]} of {files[position]}"
+
         _check_rows(table, lambda position: f"{files[position]}: row {rows[position]}")
     elif not path.exists():
         raise RecstackError(f"{path}: no such file or folder (give the service's log_dir)")
     elif path.suffix.lower() == ".parquet":
         table = read_log_file(path, "events", _COLUMNS, in_folder=False).to_pandas()
+
+        def place(position: int) -> str:  # the messages name the file before it
+            return f"row {position}"
+
+        if not pd.api.types.is_numeric_dtype(table["timestamp"]) \
+                and not pd.api.types.is_datetime64_any_dtype(table["timestamp"]):
+            # ISO 8601 text, read as in a CSV file (it was refused here, accepted there)
+            table["timestamp"] = _times_from_text(table["timestamp"],
+                                                  lambda position: f"{path}: row {position}")
         _check_rows(table, lambda position: f"{path}: row {position}")
     elif path.suffix.lower() == ".csv":
         _check_csv_shape(path)
@@ -109,14 +128,17 @@ def read_events(location: str | Path) -> pd.DataFrame:
                                            "again") from None
         check_log_columns(list(table.columns), _COLUMNS, path, "events", in_folder=False)
 
-        def place(position: int) -> str:
+        def where(position: int) -> str:
             return f"{path}: {_csv_line(path, position)}"
 
-        table["timestamp"] = _times_from_text(table["timestamp"], place)
-        _check_rows(table, place)
+        def place(position: int) -> str:  # the messages name the file before it
+            return _csv_line(path, position)
+
+        table["timestamp"] = _times_from_text(table["timestamp"], where)
+        _check_rows(table, where)
     else:
         raise RecstackError(f"{path}: expected a log folder, a .parquet or a .csv file")
-    return table[_COLUMNS]
+    return table[_COLUMNS], place
 
 
 def _check_csv_shape(path: Path) -> None:
@@ -282,9 +304,9 @@ def online_report(location: str | Path, *, control: str | None = None,
     if (isinstance(alpha, bool) or not isinstance(alpha, int | float)
             or not 0 < alpha < 1):  # NaN fails too; every test would be "not tested" otherwise
         raise RecstackError(f"alpha must be between 0 and 1 (exclusive), got {alpha!r}")
-    events = read_events(location)
+    events, place = _read_events(location)
     try:
-        table = online_metrics(events)
+        table = online_metrics(events, place=place)
     except RecstackError as error:  # e.g. a session in two variants: name the log
         raise RecstackError(f"{location}: {error}") from None
     variants = [str(v) for v in table.index]
@@ -306,7 +328,7 @@ def online_report(location: str | Path, *, control: str | None = None,
         for metric in testable:
             try:
                 report.tests.append(compare_variants(events, metric, control, treatment,
-                                                     alpha=alpha))
+                                                     alpha=alpha, place=place))
             except RecstackError as error:  # e.g. no clicks: conversion is undefined
                 report.skipped.append(f"{metric} {treatment} vs {control}: {error}")
     return report

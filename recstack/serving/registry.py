@@ -117,11 +117,27 @@ def parse_reference(reference: str) -> tuple[str, int | None]:
     check_name(name)
     if not at:
         return name, None
+    padded = padded_version_problem(reference)
+    if padded is not None:
+        raise ConfigError(padded)
     # ASCII digits only: str.isdigit also accepts '³' (which int() refuses) and '٣'
     if not (version.isascii() and version.isdigit()) or not 1 <= int(version) <= MAX_VERSION:
         raise ConfigError(f"{reference!r}: the version after '@' must be a whole number "
                           f"from 1 to {MAX_VERSION}, e.g. als@3")
     return name, int(version)
+
+
+def padded_version_problem(reference: str) -> str | None:
+    """Why ``reference`` is refused when its version has leading zeros (``als@01`` was
+    read as version 1, though no version is spelt that way: the folders' ``00000001`` is
+    no spelling of a reference either); None otherwise."""
+    name, at, version = reference.partition("@")
+    if at and version.isascii() and version.isdigit() and version != str(int(version)) \
+            and int(version) >= 1:  # a version 0 is refused as one, however written
+        return (f"{reference}: the version after '@' is written with leading zeros; write "
+                f"{name}@{int(version)} (versions are whole numbers as the registry prints "
+                "them, e.g. als@3)")
+    return None
 
 
 def check_version(version: Any, where: str = "version") -> int:

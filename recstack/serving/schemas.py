@@ -129,7 +129,10 @@ class _Request(BaseModel):
 class NewUserRequest(_Request):
     """A new visitor known only by the items they chose (cold start)."""
 
-    items: list[Id] = Field(min_length=1, max_length=MAX_ITEMS)
+    items: list[Id] = Field(min_length=1, max_length=MAX_ITEMS, description=(
+        "the visitor's items; an item given more than once counts once (a history holds "
+        "one row per item, as the model's training histories do); items not in the "
+        "catalog are ignored and listed in the response's unknown_items"))
     # None, not 20: the service's default_k, as every other endpoint (a fixed 20 ignored
     # it, and a service with max_k below 20 refused a request that gave no k)
     k: whole(1, MAX_K) | None = Field(  # type: ignore[valid-type]
@@ -232,6 +235,9 @@ class Health(BaseModel):
     variants: list[VariantState]
     last_reload_error: str | None
     store: Literal["ok", "unavailable", "none"]
+    store_error: str | None = Field(
+        default=None, description="why the embedding store is unavailable (cannot be "
+        "opened or read, or holds another model's vectors); null when it is ok or none")
 
 
 class Problem(BaseModel):

@@ -65,6 +65,7 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -108,6 +109,23 @@ def integer_spelling(text: str) -> str:
     if len(text) <= 20 and _PLAIN_INTEGER.fullmatch(text):
         return str(int(text))
     return text
+
+
+def control_character(text: str) -> str | None:
+    """Where ``text`` holds a control character (NUL, a tab or line break inside it, DEL,
+    U+2028...), said for a message, else None: no id or search text of a request holds
+    one (a NUL or a line break is a client's bug), and such an id was logged as given."""
+    for position, character in enumerate(text, start=1):
+        if unicodedata.category(character) in ("Cc", "Zl", "Zp"):
+            name = _CONTROL_NAMES.get(character, f"U+{ord(character):04X}")
+            return f"it holds a control character ({name}) at character {position}"
+    return None
+
+
+#: names of the control characters a client most often sends by mistake
+_CONTROL_NAMES = {"\x00": "NUL", "\t": "a tab", "\n": "a line feed",
+                  "\r": "a carriage return", "\x7f": "DEL",
+                  "\u2028": "a line separator, U+2028", "\u2029": "a paragraph separator, U+2029"}
 
 
 class UnknownUserError(RecstackError):
@@ -455,7 +473,11 @@ class Service:
         # only an outage: a location that can never work (a misspelt scheme, a malformed
         # Redis URL, the redis package missing) is a ConfigError for the operator, not a
         # store to retry every few seconds while serving without it
-        except StoreUnavailableError as error:  # served from the model; tried again later
+        except (StoreUnavailableError, ConfigError) as error:  # served from the model
+            if isinstance(error, ConfigError) and not self.started:
+                raise
+            # tried again later; a location refused only once serving (a store file named
+            # like no SQLite file, removed since the start) is down until it is back
             self.store_error = str(error)
             self._store_down_until = time.monotonic() + self.settings.store_retry_seconds
             logger.warning("embedding store unavailable: %s", error)
@@ -625,7 +647,8 @@ class Service:
         Raises
         ------
         RequestLimitError
-            Naming ``field``: the id is only whitespace or too long.
+            Naming ``field``: the id is only whitespace, too long, or holds a control
+            character.
         """
         if text != text.strip():
             from recstack.data.idmap import trim_text_ids
@@ -638,6 +661,9 @@ class Service:
             raise RequestLimitError(f"{field}: an id of {len(text)} characters; this service "
                                     f"takes at most {self.settings.max_id_length} "
                                     "(max_id_length)")
+        if problem := control_character(text):
+            raise RequestLimitError(f"{field}: the id {text[:40]!r} is not printable text: "
+                                    f"{problem}; give the id without it")
         return text
 
     def _check_k(self, k: int) -> int:
@@ -787,7 +813,12 @@ class Service:
         ignored and reported; the model scores the known ones with ``score_histories``.
         ``context`` and ``timestamp`` are checked as for a known user; a two-stage model
         ranks in that context. A model that cannot score a history (or a two-stage model
-        whose generators cannot) answers with popularity and says why."""
+        whose generators cannot) answers with popularity and says why.
+
+        An item posted more than once (or under two spellings of one id) counts once, as
+        the skew check recomputes it: the history is one row of ones over the catalog, as
+        the model's own training histories hold one row per (user, item) pair, so a repeat
+        (a double click, events posted as the history) does not weigh an item twice."""
         k = self._check_k(k)
         if len(items) > self.settings.max_items:
             raise RequestLimitError(f"{len(items)} items posted; this service takes at most "
@@ -998,6 +1029,8 @@ class Service:
         from recstack.serving.schemas import MAX_EVENT_AHEAD_SECONDS
 
         clock = time.time()
+        events = [self._checked_request_reference(event, position)
+                  for position, event in enumerate(events)]
         events = [event.model_copy(update={
             name: self.request_id(getattr(event, name), f"events[{position}].{name}")
             for name in ("user_id", "item_id", "session_id")
@@ -1025,8 +1058,41 @@ class Service:
         self.event_log.extend(rows)
         return len(rows)
 
+    @staticmethod
+    def _checked_request_reference(event: Any, position: int) -> Any:
+        """``event`` with its ``request_id`` (the answer the event follows, joined with the
+        request log) trimmed, as every id is; an empty one, only whitespace or holding a
+        control character was logged as given and joined no request."""
+        if event.request_id is None:
+            return event
+        field, text = f"events[{position}].request_id", event.request_id.strip()
+        if not text:
+            raise RequestLimitError(f"{field}: {event.request_id!r} is empty or only "
+                                    "whitespace; give the request_id of the answer the "
+                                    "event follows, or leave it out")
+        if problem := control_character(text):
+            raise RequestLimitError(f"{field}: {text[:40]!r} is not printable text: "
+                                    f"{problem}; give the request_id of the answer the "
+                                    "event follows")
+        return event.model_copy(update={"request_id": text})
+
     # ------------------------------------------------------------------ page helpers
     def search_titles(self, text: str, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ids and titles of the first ``limit`` items whose title (or id, for an item
+        without one) contains ``text``, ignoring case.
+
+        Raises
+        ------
+        RequestLimitError
+            Naming ``q``: the text is only whitespace (which matched every title holding
+            a space) or holds a control character.
+        """
+        if not text.strip():
+            raise RequestLimitError(f"q: the search text {text[:40]!r} is only whitespace; "
+                                    "give a word of a title to search for")
+        if problem := control_character(text):
+            raise RequestLimitError(f"q: the search text {text[:40]!r} is not printable "
+                                    f"text: {problem}; give a word of a title")
         loaded = self._loaded(self.slots[0])
         titles = pd.Series(loaded.titles, dtype=object).fillna("")
         haystack = titles.where(titles != "", pd.Series(loaded.item_ids))
@@ -1058,6 +1124,7 @@ class Service:
                   "degraded" if self.last_reload_error or store == "unavailable" else "ok")
         return {
             "status": status, "last_reload_error": self.last_reload_error, "store": store,
+            "store_error": self.store_error if self.settings.store else None,
             "variants": [{"name": s.name, "model": s.loaded.reference if s.loaded else "",
                           "share": s.share, "pinned": s.pinned,
                           "loaded_at": s.loaded.loaded_at if s.loaded else ""}
@@ -1134,6 +1201,14 @@ def _read_titles(path: Path) -> dict[str, str]:
 
     table = read_item_table(path, columns=["title"])  # the ids by the id rule, as text
     present = table["title"].notna().to_numpy()
+    if not present.any():
+        # every answer had null titles and the search found titles by id only, silently
+        from recstack.errors import DataFormatError
+
+        found = (f"none of its {len(table):,} items has a title" if len(table)
+                 else "it has no rows, only its header")
+        raise DataFormatError(f"the items file gives no titles: {found}", file=str(path),
+                              expected="a row per item with its item_id and title")
     return dict(zip(table["item_id"][present], table["title"][present].astype(str),
                     strict=True))
 

@@ -281,9 +281,12 @@ _TYPE_MESSAGES = {
 }
 
 
-def describe_validation_error(error: ValidationError) -> str:
+def describe_validation_error(error: ValidationError,
+                              origin: dict[str, str] | None = None) -> str:
     """``serve settings: field 'x': message; ...`` on one line; a value of the wrong type
-    is shown (the admin token never)."""
+    is shown (the admin token never), an unknown field gets the nearest one's name.
+    ``origin`` maps a top-level field to where its value came from (``--config FILE``),
+    which then starts that field's part."""
     parts = []
     for item in error.errors():
         message = _TYPE_MESSAGES.get(item["type"], item["msg"].removeprefix("Value error, "))
@@ -292,8 +295,25 @@ def describe_validation_error(error: ValidationError) -> str:
         # VariantSettings" named Python's types, and no message said what was given
         if where and item["type"].endswith("_type") and item["loc"][0] != "admin_token":
             message += f", got {_json_text(item['input'])}"
-        parts.append(f"field {where!r}: {message}" if where else message)
+        if item["type"] == "extra_forbidden":
+            message = _unknown_field(item["loc"])
+        source = (origin or {}).get(str(item["loc"][0])) if item["loc"] else None
+        part = f"field {where!r}: {message}" if where else message
+        parts.append(f"{source}: {part}" if source else part)
     return "serve settings: " + "; ".join(parts)
+
+
+def _unknown_field(loc: tuple[Any, ...]) -> str:
+    """What pydantic calls "Extra inputs are not permitted", with the nearest field's name
+    (``max_kk``: did you mean ``max_k``?), or the fields when none is near."""
+    from recstack.specs import did_you_mean
+
+    model: type[BaseModel] = VariantSettings if loc[0] == "variants" else ServiceSettings
+    known = list(model.model_fields)
+    hint = did_you_mean(loc[-1], known)
+    what = "a variant" if model is VariantSettings else "recstack serve"
+    return (f"not a setting of {what}{hint}" if hint else
+            f"not a setting of {what}; its settings are: {', '.join(known)}")
 
 
 def _json_text(value: Any) -> str:
@@ -323,6 +343,8 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
     given (None: not given). ``variants`` as ``NAME=MODEL:SHARE``; the admin token is read
     from a file so that it never shows in the process list."""
     values = _read_config(config) if config is not None else {}
+    # a mistake in a value of the file names the file (flags given override its values)
+    origin = {key: f"--config {config}" for key in values if flags.get(key) is None}
     values.update({k: v for k, v in flags.items() if v is not None})
     if variants:
         values["variants"] = [_parse_variant(text) for text in variants]
@@ -345,7 +367,13 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
             raise ConfigError(f"--admin-token-file {admin_token_file}: holds {len(lines)} "
                               "lines; the file holds the token alone, on one line")
         values["admin_token"] = token
-    return ServiceSettings.create(**values)
+        origin.pop("admin_token", None)
+    if variants:
+        origin.pop("variants", None)
+    try:
+        return ServiceSettings.model_validate(values)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error, origin)) from None
 
 
 def _read_config(config: Path) -> dict[str, Any]:

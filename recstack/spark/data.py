@@ -26,7 +26,15 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.filters import FilterStep, KCore, KCoreRound, to_unix_seconds
+from recstack.data.filters import (
+    FilterSpec,
+    FilterStep,
+    KCore,
+    KCoreRound,
+    MinValue,
+    TimeWindow,
+    to_unix_seconds,
+)
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
 from recstack.data.partitioned import bounded_time_range
@@ -949,11 +957,13 @@ def _refuse_replacing_other_files(path: str) -> None:
 
 
 # --------------------------------------------------------------------------- filters
-def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5
-           ) -> tuple[SparkInteractions, FilterStep]:
+def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5, *,
+           refuse_empty: bool = True) -> tuple[SparkInteractions, FilterStep]:
     """:class:`recstack.data.filters.KCore` as rounds of distributed counts and anti-joins:
     each round drops the rows of users with fewer than ``user_min`` rows and items with
-    fewer than ``item_min``, until a round drops nothing; the result is compacted."""
+    fewer than ``item_min``, until a round drops nothing; the result is compacted. An
+    empty result is refused, saying why (``refuse_empty=False``: returned, for
+    :func:`recstack.spark.filters.apply_filters`, which refuses it naming the step)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -989,9 +999,50 @@ def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5
     result = compact(data.with_frame(frame))
     step = FilterStep(spec.name, rows_before, rows, data.n_users, result.n_users, data.n_items,
                       result.n_items, {"rounds": rounds})
-    if rows == 0:
-        raise EmptyResultError(f"{spec.name} removed all {rows_before:,} rows; loosen it")
+    if rows == 0 and refuse_empty:
+        raise EmptyResultError(f"{spec.name} removed all {rows_before:,} rows "
+                               f"({why_nothing_is_left(spec, data)}); loosen it")
     return result, step
+
+
+def why_nothing_is_left(spec: FilterSpec, data: SparkInteractions) -> str:
+    """What about ``data`` (before ``spec``) made the filter remove every row: what
+    :meth:`~recstack.data.filters.FilterSpec.why_nothing_is_left` says on one machine,
+    from the same figures computed here (the message said only that all rows went)."""
+    from pyspark.sql import functions as F
+
+    frame = data.frame
+    if isinstance(spec, KCore):
+        most = [frame.groupBy(column).count().agg(F.max("count")).first()[0] or 0
+                for column in (USER_INDEX, ITEM_INDEX)]
+        return (f"before it, the most rows of one user were {most[0]:,} and of one item "
+                f"{most[1]:,}; removing the users under {spec.user_min} and the items "
+                f"under {spec.item_min} in turn left no user and item meeting both")
+    if isinstance(spec, MinValue):
+        # float32, as the filter compares (and as one machine holds the values)
+        low, high = frame.agg(F.min(F.col(VALUE).cast("float")),
+                              F.max(F.col(VALUE).cast("float"))).first()
+        if low == high == 1.0:
+            # the usual cause: the file's rating column was not read
+            return ("every value is 1.0: the data are implicit (read with no value column; "
+                    "name the ratings with value_col / --value-col)")
+        return f"the largest value is {float(high):g}"
+    if isinstance(spec, TimeWindow) and data.has_timestamps:
+        earliest, latest = frame.agg(F.min(TIMESTAMP), F.max(TIMESTAMP)).first()
+        why = f"the data's times run from {_iso(int(earliest))} to {_iso(int(latest))}"
+        for name, bound in (("start", spec.start), ("end", spec.end)):
+            if isinstance(bound, int) and abs(bound) >= 10**11:
+                # the loaders' rule for 'auto': 1e11 seconds is after the year 5000
+                why += (f"; {name}={bound} is after the year 5000 in Unix seconds: "
+                        "milliseconds? give seconds or an ISO date")
+                break
+        return why
+    return ""
+
+
+def _iso(seconds: int) -> str:
+    """Unix seconds as an ISO-8601 UTC time, as the single-machine messages write it."""
+    return f"{np.datetime64(seconds, 's').astype(str)}Z"
 
 
 def compact(data: SparkInteractions) -> SparkInteractions:

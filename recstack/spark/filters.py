@@ -34,6 +34,7 @@ from recstack.spark.data import (
     check_data,
     compact,
     k_core,
+    why_nothing_is_left,
 )
 
 #: the filter types this module runs (the names of the FILTERS registry)
@@ -148,7 +149,7 @@ def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
     ``load_experiment(path).filters``) in order, as
     :func:`recstack.data.filters.apply_filters` does; a filter type without a distributed
     version is refused before anything runs, naming it."""
-    runners = {KCore: lambda d, s: k_core(d, s.user_min, s.item_min),
+    runners = {KCore: lambda d, s: k_core(d, s.user_min, s.item_min, refuse_empty=False),
                MinValue: lambda d, s: min_value(d, s.threshold),
                TimeWindow: lambda d, s: time_window(d, s.start, s.end),
                Deduplicate: lambda d, s: deduplicate(d, s.policy)}
@@ -174,9 +175,11 @@ def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
         data_after, step = runners[type(step_filter)](data, step_filter)
         steps.append(step)
         if step.rows_after == 0:
+            why = why_nothing_is_left(step_filter, data)
             raise EmptyResultError(
                 f"filter step {number} of {len(filters)}, {step_filter.name}, removed all "
-                f"{step.rows_before:,} remaining rows; loosen it or change the steps before it")
+                f"{step.rows_before:,} remaining rows{f' ({why})' if why else ''}; loosen it "
+                "or change the steps before it")
         data = data_after
     return data, steps
 

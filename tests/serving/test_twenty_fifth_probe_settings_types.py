@@ -39,7 +39,9 @@ def test_the_cli_says_it_in_one_line(tmp_path, capsys):
     config.write_text(json.dumps({"log_dir": {"path": "logs"}}), encoding="utf-8")
     assert main(["serve", "--registry", str(tmp_path), "--config", str(config)]) == 2
     error = capsys.readouterr().err.strip()
-    assert error == ("recstack: error: serve settings: field 'log_dir': Input should be a "
+    # the field's part names the file its value came from (since the twenty-ninth probe)
+    assert error == (f"recstack: error: serve settings: --config {config}: field 'log_dir': "
+                     "Input should be a "
                      'path (text), got {"path": "logs"}')
     # the value given is shown for every field but the admin token
     with pytest.raises(ConfigError) as raised:

@@ -1268,7 +1268,8 @@ def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
             for key, held in entry.items():
                 if key == "seed" and seeded is not None and where.split(" ")[0] not in seeded:
                     named = [f"{name} ({what})" for name, what in seeded.items()]
-                    places = ", ".join(named[:-1]) + f" or {named[-1]}"
+                    places = " or ".join([", ".join(named[:-1]), *named[-1:]] if named[1:]
+                                         else named)
                     raise ConfigError(f"{file}{where} seed = {held!r}: {where.split(' ')[0]} "
                                       "takes no seed; write it at the top of the file, above "
                                       "the first [table] header (the default of every seeded "

@@ -1520,8 +1520,35 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         if impossible:
             raise fail_at(bad, name, "found {text!r}, which is not a real date: " + impossible,
                           wanted)
+        swapped = (_day_and_month_swapped(str(text[bad]), fmt, text)
+                   if fmt is not None and fmt != "iso" else None)
+        if swapped:
+            raise fail_at(bad, name, "found {text!r}, " + swapped.replace("{", "{{")
+                          .replace("}", "}}"), wanted)
         raise fail_at(bad, name, "cannot read {text!r} as a time", wanted)
     return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+
+
+def _day_and_month_swapped(value: str, pattern: str, column: pd.Series) -> str | None:
+    """Why ``value`` does not read as ``pattern`` when it reads with the pattern's day and
+    month swapped and what was taken for its month is above 12 (``01/13/2020`` under
+    ``%d/%m/%Y``), with the swapped pattern to use; else None. Only "cannot read" was said,
+    which left the user to find that 13 is no month."""
+    if pattern.count("%d") != 1 or pattern.count("%m") != 1:
+        return None
+    swapped = pattern.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+    try:
+        moment = datetime.strptime(value.strip(), swapped)
+    except ValueError:
+        return None
+    if moment.day <= 12:
+        return None  # its month was a month: unreadable for another reason
+    reads = pd.to_datetime(column, format=swapped, utc=True, errors="coerce").notna().all()
+    advice = (f"every date of the column reads as {swapped!r}: they put the month before "
+              f"the day; use timestamp_format={swapped!r}" if reads else
+              f"if the dates put the month before the day, use timestamp_format={swapped!r}")
+    return (f"which does not read as {pattern!r}: there is no month {moment.day} (months run "
+            f"from 01 to 12), so its day and month look swapped; {advice}")
 
 
 #: a number written as text, as a Unix time in a text file is

@@ -93,6 +93,8 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
                               f"{', '.join(map(repr, map(str, table.columns))) or 'none'}")
     if csv_keys is not None:
         table[key] = _keys_by_the_id_rule(path, table, key, csv_keys)
+    if kind == "Parquet":
+        table[key] = _whole_number_keys(path, table[key], key, what)
     _refuse_repeated_keys(path, table, key, what, kind)
     if key_as_text:
         table[key] = table[key].astype(str)
@@ -201,6 +203,29 @@ def _keys_by_the_id_rule(path: Path, table: pd.DataFrame, key: str, keys: np.nda
                               f"{key!r}", file=str(path), column=key,
                               expected="one key per row")
     return keys
+
+
+def _whole_number_keys(path: Path, keys: pd.Series, key: str, what: str) -> pd.Series:
+    """Float keys of a Parquet table by the logs' Parquet rule (``recstack.data.files``):
+    whole numbers below 2**53 are those integers (1.0 is the log's id 1); any other float
+    (1.5, infinity) is refused naming its row: it was kept as a key no log id matches.
+    Missing keys are left to the empty-key check."""
+    if keys.dtype.kind != "f":
+        return keys
+    values = keys.to_numpy(dtype=np.float64)
+    present = ~np.isnan(values)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2**53)
+    odd = present & ~whole
+    if odd.any():
+        row = int(np.argmax(odd))
+        raise DataFormatError(f"row {row + 1}: found {float(values[row])!r}, not a whole number",
+                              file=str(path), column=key,
+                              expected=f"integer or text ids in the {what}; a float id must be "
+                                       "a whole number below 2**53, as in the logs")
+    if not present.all():
+        return keys
+    return pd.Series(values.astype(np.int64), index=keys.index, name=keys.name)
 
 
 # Days from 1970-01-01 to 0001-01-01 and to 9999-12-31: the dates Python's datetime.date,

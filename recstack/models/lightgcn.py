@@ -334,7 +334,9 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         self.item_ego_ = np.ascontiguousarray(arrays["item_ego"], dtype=np.float32)
 
     def _state_spec(self) -> dict[str, ArraySpec]:
-        return {name: ArraySpec("float32", (rows, "dim"))
+        # every node starts from N(0, 0.1^2), those without edges included, so no fitted
+        # model's embeddings are all zeros
+        return {name: ArraySpec("float32", (rows, "dim"), nonzero=True)
                 for name, rows in (("user_factors", "n_users"), ("item_factors", "n_items"),
                                    ("user_ego", "n_users"), ("item_ego", "n_items"))}
 

@@ -329,6 +329,12 @@ class SASRec(WarmStartMixin, Recommender):
                               f"heads ({self.heads})")
 
     # ------------------------------------------------------------------ training
+    def _reads_occurrences(self) -> bool:
+        return True  # every row is a step of its user's sequence, whatever its value
+
+    def _occurrences_role(self) -> str:
+        return "it reads every row as an item of the user's sequence"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = require_torch()
         device = resolve_device(self.device, self.name)
@@ -636,11 +642,14 @@ class SASRec(WarmStartMixin, Recommender):
                 f"{prefix}feedforward.0.weight": square, f"{prefix}feedforward.0.bias": vector,
                 f"{prefix}feedforward.3.weight": square, f"{prefix}feedforward.3.bias": vector})
         network.update({"final_norm.weight": vector, "final_norm.bias": vector})
-        return {"user_states": ArraySpec("float32", ("n_users", "hidden")),
+        # a fitted network's embeddings (randomly initialised) and user states are never
+        # all zeros; with them every score was 0
+        nonzero = {"item_embeddings.weight", "position_embeddings.weight"}
+        return {"user_states": ArraySpec("float32", ("n_users", "hidden"), nonzero=True),
                 # item indices shifted by one, 0 for padding
                 "sequences": ArraySpec("int", ("n_users", "length"), low=0, high="n_items"),
                 "popularity": ArraySpec("float32", ("n_items",), low=0),
-                **{f"network.{name}": ArraySpec("float32", shape)
+                **{f"network.{name}": ArraySpec("float32", shape, nonzero=name in nonzero)
                    for name, shape in network.items()}}
 
 

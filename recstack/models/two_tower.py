@@ -442,6 +442,12 @@ class TwoTower(WarmStartMixin, Recommender):
     }
 
     # ------------------------------------------------------------------ training
+    def _reads_occurrences(self) -> bool:
+        return True  # every training row is a positive, whatever its value
+
+    def _occurrences_role(self) -> str:
+        return "it learns every training row as a positive"
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = require_torch()
         rng = seed_everything(self.seed)
@@ -718,7 +724,9 @@ class TwoTower(WarmStartMixin, Recommender):
 
     def _state_spec(self) -> dict[str, ArraySpec]:
         # torch's Linear weights are (outputs, inputs): hidden layer, then output layer
-        spec = {"user_embeddings": ArraySpec("float32", ("n_users", "dim")),
+        # rows of users without training rows are 0, but a fitted model has at least one
+        # user with rows, whose unit vector is not
+        spec = {"user_embeddings": ArraySpec("float32", ("n_users", "dim"), nonzero=True),
                 "item_embeddings": ArraySpec("float32", ("n_items", "dim"), nonzero=True),
                 "item_counts": ArraySpec("int", ("n_items",), low=0),
                 "users_without_history": ArraySpec("bool", ("n_users",)),

@@ -436,7 +436,8 @@ def _sample(values: Any, measure: str, what: str, *, allow_empty: bool = False
             ) -> np.ndarray:
     """A sample of numbers as a 1-D float64 array: finite, and not empty unless allowed."""
     array = np.asarray(values)
-    if array.dtype.kind not in "biuf" or array.ndim > 1:
+    # a single number (a mean, a count given for the sample) was read as a sample of one
+    if array.dtype.kind not in "biuf" or array.ndim != 1:
         raise RecstackError(f"{measure}: {what} must be a flat list or array of numbers, got "
                             f"{_preview(values)}")
     array = array.astype(np.float64).ravel()
@@ -456,7 +457,8 @@ def _labels(reference: Any, new: Any, measure: str, *, allow_empty_reference: bo
     arrays = []
     for what, values in (("reference", reference), ("new", new)):
         array = np.asarray(values)
-        if array.ndim > 1:
+        # one id (or a column's name, "item_id") was read as a sample of one id
+        if array.ndim != 1:
             raise RecstackError(f"{measure}: {what} must be a flat list of ids, got "
                                 f"{_preview(values)}")
         array = array.ravel()

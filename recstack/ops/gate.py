@@ -30,7 +30,8 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics._validation import as_float_array
-from recstack.metrics.ranking import ranking_metrics
+from recstack.metrics.ranking import RANKING_METRICS, ranking_metrics
+from recstack.specs import did_you_mean
 from recstack.topk import top_k_batched
 
 __all__ = ["GateDecision", "decide", "holdout_metric"]
@@ -45,9 +46,17 @@ def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, me
     ``model`` was fitted on. Users without a relevant holdout row, or unknown to the model
     (or without history in it, for models that need one), are left out.
     """
-    from recstack.evaluation.evaluator import check_interactions
+    from recstack.evaluation.evaluator import check_interactions, check_one_split
 
     check_interactions(train=train, holdout=holdout)
+    # the training window's rows are picked by the holdout's user indices: with other id
+    # maps they were other users, and every value silently 0
+    check_one_split(train, holdout=holdout)
+    _check_metric(metric)
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        # checked only when some user was ranked: a window without one took k=0 silently
+        raise ConfigError(f"gate: k must be a whole number >= 1 (the list length the metric "
+                          f"reads), got {k!r}")
     if not getattr(model, "is_fitted", False):
         raise RecstackError(f"gate: the model ({type(model).__name__}) is not fitted; fit it "
                             "(or load a saved one) before evaluating it")
@@ -177,6 +186,19 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
               f"worse than the margin {margin:g} allows (paired t p={test.t_p_value:.3g}, "
               f"Wilcoxon p={test.wilcoxon_p_value:.3g}): not publishing")
     return GateDecision(False, reason, **base)
+
+
+def _check_metric(metric: Any) -> None:
+    """A ranking metric's name without its cut-off (that is ``k``): 'ndcg@10' was refused
+    from inside the metrics with advice about ``ks``, an argument the gate does not have."""
+    if isinstance(metric, str) and metric in RANKING_METRICS:
+        return
+    name, at, cut = str(metric).partition("@")
+    hint = (f" (the cut-off goes in k: metric={name!r}, k={cut})"
+            if isinstance(metric, str) and at and name in RANKING_METRICS
+            else did_you_mean(name, RANKING_METRICS))
+    raise ConfigError(f"gate: metric must be the name of a ranking metric, one of "
+                      f"{', '.join(RANKING_METRICS)}, got {metric!r}{hint}")
 
 
 def _check_number(name: str, value: Any, *, low: float | None = None) -> None:

@@ -273,6 +273,10 @@ def _refuse_inside_partitions(partitions: Path, outputs: list[tuple[str, str, Pa
                               "log partitions; put the pipeline's own files elsewhere")
 
 
+#: the tables of a pipeline file that take a seed of their own, and what it seeds
+_SEEDED_TABLES = {"[model]": "the model's, for the models with a seed"}
+
+
 def load_pipeline(path: str | Path) -> Pipeline:
     """Read and validate a pipeline file; relative paths are taken from its folder."""
     import os
@@ -290,7 +294,8 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     """Validate a parsed pipeline file (see the module docstring)."""
     file = f"{source}: "
     refuse_misplaced_top_level_keys(raw, TOP_LEVEL, file,
-                                    accepted={"registry": ("name",), "model": ("model",)})
+                                    accepted={"registry": ("name",), "model": ("model",)},
+                                    seeded=_SEEDED_TABLES)
     _check_table(raw, TOP_LEVEL, file, required=("data", "model", "registry"))
     name = raw.get("name", Path(source).stem)
     _check_run_name(name, f"{file}name = {name!r}")

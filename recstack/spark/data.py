@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.files import reading
 from recstack.data.filters import (
     FilterSpec,
     FilterStep,
@@ -38,7 +39,13 @@ from recstack.data.filters import (
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
 from recstack.data.partitioned import bounded_time_range
-from recstack.data.splits import LeaveLastOut, RandomSplit, SplitReport, TemporalSplit
+from recstack.data.splits import (
+    LeaveLastOut,
+    RandomSplit,
+    SplitReport,
+    TemporalSplit,
+    arguments_named,
+)
 from recstack.errors import (
     ConfigError,
     DataFormatError,
@@ -252,11 +259,22 @@ def read_movielens(spark: Any, folder: str | Path) -> SparkInteractions:
         raise RecstackError(f"{folder}: read_movielens reads MovieLens 100K (a folder holding "
                             f"u.data, u.item and u.user), got {variant or 'no MovieLens folder'}; "
                             "read other releases with read_table and with_side_tables")
+    # the single-machine reader's checks first, with its words: a malformed line, a rating
+    # off the release's whole stars or outside 1-5, a (user, movie) pair on two lines, an
+    # age outside 1-120, a movie or user the side files do not list, each named by file
+    # and line (Spark read a damaged line as nulls, and kept the others without a word);
+    # the files are small
+    chosen = movielens.release("100k")
+    with reading(folder):
+        users, items, _, _ = movielens._read_ratings(folder, "100k", chosen)
+        item_table, user_table = movielens._read_side_tables(folder, "100k")
+        movielens._refuse_unlisted(folder, "100k", items, item_table, "movie")
+        if user_table is not None:
+            movielens._refuse_unlisted(folder, "100k", users, user_table, "user")
     frame = (spark.read.options(sep="\t", header="false")
              .schema(f"{USER_ID} int, {ITEM_ID} int, {VALUE} double, {TIMESTAMP} long")
              .csv(str(folder / "u.data")))
     data = encode(frame, where=str(folder / "u.data"))
-    item_table, user_table = movielens._read_side_tables(folder, "100k")
     return with_side_tables(
         data, item_table=spark.createDataFrame(item_table),
         user_table=None if user_table is None else spark.createDataFrame(user_table))
@@ -1098,6 +1116,7 @@ def require_rows(data: SparkInteractions) -> None:
         raise EmptyResultError("cannot split: the data have no rows")
 
 
+@arguments_named
 def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: int = 0
                  ) -> SparkSplit:
     """Per-user random holdout with :func:`recstack.data.splits.random_split`'s counts:
@@ -1118,6 +1137,7 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     return _finish(data, flagged, "random", {"test_fraction": test_fraction, "seed": seed})
 
 
+@arguments_named
 def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
                    test_fraction: float | None = None) -> SparkSplit:
     """Global temporal split (:func:`recstack.data.splits.temporal_split`): rows at or after
@@ -1141,6 +1161,7 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
     return _finish(data, flagged, "temporal", params)
 
 
+@arguments_named
 def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     """Each user's last ``n`` rows by time, later ``row`` first among equal times, go to
     test; users with ``n`` rows or fewer keep them all (as

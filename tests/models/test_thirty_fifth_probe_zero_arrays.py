@@ -6,8 +6,6 @@ rows keep rows of zeros, which still load."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +16,8 @@ pytest.importorskip("torch", reason="PyTorch is not installed (pip install recst
 from recstack.data.interactions import Interactions  # noqa: E402
 from recstack.errors import RecstackError  # noqa: E402
 from recstack.models import create_model, load_model  # noqa: E402
+from tests.models.tampering import ARRAYS, reseal, saved_arrays  # noqa: E402
 
-ARRAYS, META = "arrays.npz", "model.json"
 SMALL = {"sasrec": {"epochs": 1, "hidden": 4},
          "two_tower": {"epochs": 1, "dim": 4, "hidden": 4, "batch_size": 4, "text_dim": 0},
          "lightgcn": {"epochs": 1, "dim": 4}}
@@ -32,26 +30,10 @@ def data() -> Interactions:
     return Interactions.from_arrays(users, items, np.ones(len(users)), np.arange(len(users)))
 
 
-def _reseal(folder: Path, arrays: dict[str, np.ndarray]) -> None:
-    np.savez(folder / ARRAYS, **arrays)
-    meta = json.loads((folder / META).read_text(encoding="utf-8"))
-    meta["sha256"][ARRAYS] = hashlib.sha256((folder / ARRAYS).read_bytes()).hexdigest()
-    body = {k: v for k, v in meta.items() if k != "sha256"}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    meta["sha256"][META] = hashlib.sha256(text.encode("ascii")).hexdigest()
-    (folder / META).write_text(json.dumps(meta), encoding="utf-8")
-
-
-def _saved(model, folder: Path) -> dict[str, np.ndarray]:
-    model.save(folder)
-    with np.load(folder / ARRAYS, allow_pickle=False) as stored:
-        return {name: stored[name].copy() for name in stored.files}
-
-
 def _refusal(folder: Path, arrays: dict[str, np.ndarray], array: str) -> str:
     edited = dict(arrays)
     edited[array] = np.zeros_like(arrays[array])
-    _reseal(folder, edited)
+    reseal(folder, edited)
     with pytest.raises(RecstackError) as refused:
         load_model(folder)
     return str(refused.value)
@@ -69,7 +51,7 @@ def _refusal(folder: Path, arrays: dict[str, np.ndarray], array: str) -> str:
 ])
 def test_arrays_of_zeros_only_are_refused(data, tmp_path, model, array):
     folder = tmp_path / model
-    arrays = _saved(create_model(model, **SMALL[model]).fit(data), folder)
+    arrays = saved_arrays(create_model(model, **SMALL[model]).fit(data), folder)
     assert arrays[array].any()
     assert _refusal(folder, arrays, array).startswith(
         f"{folder / ARRAYS}: array '{array}' of model '{model}' holds only zeros; ")
@@ -80,7 +62,7 @@ def test_a_blend_members_arrays_of_zeros_only_are_refused(data, tmp_path, positi
     folder = tmp_path / "blend"
     members = [{"type": "sasrec", **SMALL["sasrec"]}, {"type": "lightgcn", **SMALL["lightgcn"]}]
     blend = create_model("blend", members=members, weights=[0.5, 0.5]).fit(data)
-    arrays = _saved(blend, folder)
+    arrays = saved_arrays(blend, folder)
     name = f"m{position}__{array}"
     assert name in arrays
     assert _refusal(folder, arrays, name).startswith(

@@ -5,18 +5,13 @@ column, or into factors of zeros only."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models import create_model, load_model
-
-ARRAYS, META = "arrays.npz", "model.json"
+from tests.models.tampering import ARRAYS, reseal, saved_arrays
 
 
 @pytest.fixture(scope="module")
@@ -60,32 +55,14 @@ def test_models_weighting_by_the_values_still_take_negative_values():
 
 
 # --------------------------------------------------------------------------- artifacts
-def _reseal(folder: Path, arrays: dict[str, np.ndarray]) -> None:
-    np.savez(folder / ARRAYS, **arrays)
-    meta = json.loads((folder / META).read_text(encoding="utf-8"))
-    for name, array in arrays.items():
-        meta["arrays"][name] = {"dtype": array.dtype.str, "shape": list(array.shape)}
-    meta["sha256"][ARRAYS] = hashlib.sha256((folder / ARRAYS).read_bytes()).hexdigest()
-    body = {k: v for k, v in meta.items() if k != "sha256"}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    meta["sha256"][META] = hashlib.sha256(text.encode("ascii")).hexdigest()
-    (folder / META).write_text(json.dumps(meta), encoding="utf-8")
-
-
-def _saved(model, folder: Path) -> dict[str, np.ndarray]:
-    model.save(folder)
-    with np.load(folder / ARRAYS, allow_pickle=False) as stored:
-        return {name: stored[name].copy() for name in stored.files}
-
-
 def test_a_sparse_matrix_with_a_repeated_column_is_refused(data, tmp_path):
     folder = tmp_path / "knn"
-    arrays = _saved(create_model("item_knn").fit(data), folder)
+    arrays = saved_arrays(create_model("item_knn").fit(data), folder)
     indptr, indices = arrays["similarity_indptr"], arrays["similarity_indices"]
     row = int(np.flatnonzero(np.diff(indptr) >= 2)[0])
     start = int(indptr[row])
     indices[start + 1] = indices[start]  # the row's first column, stored twice
-    _reseal(folder, arrays)
+    reseal(folder, arrays)
     with pytest.raises(RecstackError) as refused:
         load_model(folder)
     message = str(refused.value)
@@ -100,13 +77,13 @@ def test_a_sparse_matrix_with_unsorted_columns_loads_sorted(data, tmp_path):
     # no damage, so they load, sorted for the rows' binary searches
     folder = tmp_path / "pop"
     model = create_model("most_popular").fit(data)
-    arrays = _saved(model, folder)
+    arrays = saved_arrays(model, folder)
     # user 0's training items are 0, 1, 2 (stored sorted): swap the first two
     indices, values = arrays["base__seen_indices"], arrays["base__seen_data"]
     assert indices[:3].tolist() == [0, 1, 2]
     indices[:2] = [1, 0]
     values[:2] = values[:2][::-1].copy()
-    _reseal(folder, arrays)
+    reseal(folder, arrays)
     loaded = load_model(folder)
     assert loaded.seen_.has_sorted_indices
     assert loaded.seen_.indices[:3].tolist() == [0, 1, 2]
@@ -118,9 +95,9 @@ def test_a_sparse_matrix_with_unsorted_columns_loads_sorted(data, tmp_path):
 def test_factors_of_zeros_only_are_refused(data, tmp_path, array):
     pytest.importorskip("implicit")
     folder = tmp_path / "als"
-    arrays = _saved(create_model("als", factors=4, iterations=2).fit(data), folder)
+    arrays = saved_arrays(create_model("als", factors=4, iterations=2).fit(data), folder)
     arrays[array] = np.zeros_like(arrays[array])
-    _reseal(folder, arrays)
+    reseal(folder, arrays)
     with pytest.raises(RecstackError) as refused:
         load_model(folder)
     assert str(refused.value).startswith(f"{folder / ARRAYS}: array '{array}' of model 'als' "

@@ -70,7 +70,11 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     else:
         _check_parquet_names(path, what)
     try:
-        table = pd.read_parquet(path) if kind == "Parquet" else _read_csv(path, key)
+        if kind == "Parquet":
+            arrow = pq.read_table(path)
+            table = _nullable_integers(arrow, arrow.to_pandas())
+        else:
+            table = _read_csv(path, key)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
         # pyarrow's ArrowInvalid is a ValueError; an empty CSV is pandas' EmptyDataError
         # bytes that are not UTF-8 in a column other than the key (the key's reader
@@ -80,8 +84,6 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
                    else None)
         raise located or DataFormatError(f"{path}: not a readable {kind} {what} ({error})"
                                          ) from None
-    if kind == "Parquet":
-        table = _nullable_integers(path, table)
     if kind == "Parquet" and any(name is not None for name in table.index.names):
         # a frame saved with its key as the index (set_index('item_id').to_parquet()):
         # the file holds it as a column, which the logs' reader reads as one
@@ -164,17 +166,12 @@ def _integers_with_gaps(column: pd.Series, written: pd.Series) -> bool:
     return bool(written[column.notna()].str.strip().str.fullmatch(r"[+-]?\d{1,18}").all())
 
 
-def _nullable_integers(path: Path, table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` (pandas' read of the Parquet file at ``path``) with the integer columns
-    that hold nulls as nullable integers, not the floats pandas makes of them."""
-    schema = pq.read_schema(path)
-    floated = [field.name for field in schema if pa.types.is_integer(field.type)
-               and field.name in table.columns and table[field.name].dtype.kind == "f"]
-    if not floated:
-        return table
-    arrow = pq.read_table(path, columns=floated)
+def _nullable_integers(arrow: pa.Table, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (pandas' conversion of ``arrow``, a Parquet file's table) with the integer
+    columns that hold nulls as nullable integers, not the floats pandas makes of them."""
     for name, column in zip(arrow.column_names, arrow.columns, strict=True):
-        if len(column) == len(table):
+        if pa.types.is_integer(column.type) and column.null_count and name in table.columns \
+                and table[name].dtype.kind == "f" and len(column) == len(table):
             table[name] = column.to_pandas(types_mapper=_NULLABLE_INTEGERS.get).array
     return table
 

@@ -10,19 +10,17 @@ excludes seen items, so such a row can never be hit).
 
 from __future__ import annotations
 
-import functools
-import inspect
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import numpy as np
 
 from recstack.data.filters import to_unix_seconds
 from recstack.data.interactions import Interactions, require_interactions
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
-from recstack.specs import Registry, Spec, did_you_mean, option
+from recstack.specs import Registry, Spec, arguments_named, did_you_mean, option
 
 #: why a split chose no test row of a user, by method ('' for the per-user holdouts)
 _WHY_NO_TEST_ROWS = {"": "too little history to hold any out",
@@ -99,74 +97,6 @@ class Split:
 
 
 # --------------------------------------------------------------------------- the splits
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def arguments_named(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``function`` refusing, as a :class:`ConfigError` naming the function and what it
-    takes, a call whose arguments do not fit its signature: a misspelt keyword
-    (``random_split(data, sed=1)``, with the near name), too many positional arguments, a
-    missing or doubly given one (Python's TypeError named none of what would be right).
-    Shared by the single-machine and the Spark splits."""
-    signature = inspect.signature(function)
-
-    @functools.wraps(function)
-    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            signature.bind(*args, **kwargs)
-        except TypeError as error:
-            raise ConfigError(_arguments_mistake(function.__name__, signature, args, kwargs,
-                                                 str(error))) from None
-        return function(*args, **kwargs)
-
-    return checked
-
-
-def _arguments_mistake(name: str, signature: inspect.Signature, args: tuple[Any, ...],
-                       kwargs: dict[str, Any], problem: str) -> str:
-    """The message for a call of ``name`` that ``signature`` cannot bind."""
-    parameters = list(signature.parameters.values())
-    positional = [p.name for p in parameters
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    keyword_only = [p.name for p in parameters if p.kind == p.KEYWORD_ONLY]
-    usage = f"{name}({', '.join(positional)}" + (
-        f", *, {', '.join(f'{k}=...' for k in keyword_only)})" if keyword_only else ")")
-    unknown = [key for key in kwargs if key not in signature.parameters]
-    if unknown:
-        return (f"{name}() has no argument {unknown[0]!r}"
-                f"{_near_argument(unknown[0], [p.name for p in parameters])}; it takes {usage}")
-    if len(args) > len(positional):
-        extra = ", ".join(keyword_only) or "nothing more"
-        return (f"{name}() takes at most {len(positional)} positional argument(s) "
-                f"({', '.join(positional)}), got {len(args)}; give {extra} by keyword: "
-                f"{usage}")
-    doubled = [key for key in kwargs if key in positional[:len(args)]]
-    if doubled:
-        return (f"{name}() got {doubled[0]} twice, by position and as {doubled[0]}=; give "
-                f"it once: {usage}")
-    missing = problem.rsplit(":", 1)[-1].strip() if "missing" in problem else ""
-    return f"{name}(): missing {missing or 'an argument'}; it takes {usage}"
-
-
-#: other libraries' names of the split arguments (scikit-learn's random_state, n_splits)
-_ARGUMENT_NAMES_ELSEWHERE = {"random_state": "seed", "rng": "seed", "n_splits": "k",
-                             "n_folds": "k", "folds": "k", "test_size": "test_fraction"}
-
-
-def _near_argument(given: str, taken: list[str]) -> str:
-    """`` (did you mean 'x'?)`` for a misspelt argument: the nearest name, one that holds
-    ``given`` as a part ('frac' of test_fraction), or the one other libraries call so."""
-    near = did_you_mean(given, taken)
-    if near or not isinstance(given, str) or len(given) < 3:
-        return near
-    holding = [name for name in taken if given.lower() in name]
-    if len(holding) == 1:
-        return f" (did you mean {holding[0]!r}?)"
-    elsewhere = _ARGUMENT_NAMES_ELSEWHERE.get(given.lower())
-    return f" (did you mean {elsewhere!r}?)" if elsewhere in taken else ""
-
-
 @arguments_named
 def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 0) -> Split:
     """Per-user random holdout: each user's rows are shuffled and ``round(test_fraction *

@@ -44,7 +44,6 @@ from recstack.data.splits import (
     RandomSplit,
     SplitReport,
     TemporalSplit,
-    arguments_named,
 )
 from recstack.errors import (
     ConfigError,
@@ -53,6 +52,7 @@ from recstack.errors import (
     RecstackError,
     UnknownColumnError,
 )
+from recstack.specs import arguments_named
 
 USER_INDEX = "user_index"
 ITEM_INDEX = "item_index"

@@ -27,7 +27,7 @@ import typing
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from recstack import __version__
 from recstack.errors import ConfigError, RecstackError
@@ -461,6 +461,7 @@ def _recommend(args: argparse.Namespace) -> int:
     if users is not None:
         _refuse_repeated_users(args.users, users)
     context = request_context_from_text(model, args.context or [], args.timestamp)
+    _note_k_beyond_catalog(args.k, len(model.items_), args.include_seen)
     batches = recommendation_batches(model, users, args.k, exclude_seen=not args.include_seen,
                                      batch_size=args.batch_size,
                                      progress=terminal_progress() if args.out else None,
@@ -469,6 +470,18 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
     return 0
+
+
+def _note_k_beyond_catalog(k: int, n_items: int, include_seen: bool) -> None:
+    """``recommend --k`` above the model's catalog is served, not refused (a "top 100" of 40
+    items is every item), but the lists came back shorter than asked without a word: say
+    so on stderr, as ``recstack: note: ...``."""
+    if k <= n_items:
+        return
+    fewer = "" if include_seen else ", fewer where the user's seen items are left out"
+    logging.getLogger("recstack").info(
+        "--k %d is more than the model's %s item(s): each list holds at most %s%s",
+        k, f"{n_items:,}", f"{n_items:,}", fewer)
 
 
 def _refuse_padded_version(reference: str, where: str) -> None:
@@ -789,26 +802,41 @@ def _colour_by(text: str) -> str:
 
 
 def _ascii_number(cast: Any, text: str) -> Any:
-    """``cast(text)`` for text in ASCII without digit separators: Python's int() and float()
-    also read '1_0' as 10 and the Arabic-Indic '\u0663' as 3, so a mistyped value passed as
-    another number (float's 'nan' and 'inf' stay readable: the checks name them)."""
-    if not text.isascii() or "_" in text:
-        raise ValueError(text)
-    return cast(text)
+    """``cast(text)`` for a number written plainly (:func:`recstack.specs.number_from_text`):
+    Python's int() and float() also read '1_0' as 10, ' 5' as 5 and the Arabic-Indic
+    '\u0663' as 3, so a mistyped value passed as another number (float's 'nan' and 'inf'
+    stay readable: the checks name them)."""
+    from recstack.specs import number_from_text
+
+    return number_from_text(text, cast)
 
 
 def _whole_number(text: str) -> int:
     try:
         return int(_ascii_number(int, text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}"
+                                         f"{_number_rule(int, text)}") from None
 
 
 def _number(text: str) -> float:
     try:
         return float(_ascii_number(float, text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}"
+                                         f"{_number_rule(float, text)}") from None
+
+
+def _number_rule(cast: Any, text: str) -> str:
+    """How to write the number, where Python's own ``cast`` would have read ``text``
+    ('1_0', ' 5', '\u0663'): the text looks like a number, so say what is wrong with it."""
+    from recstack.specs import NUMBER_TEXT_RULE
+
+    try:
+        cast(text)
+    except ValueError:
+        return ""
+    return f" (write it in {NUMBER_TEXT_RULE})"
 
 
 def _number_or_text(text: str) -> Any:
@@ -947,6 +975,16 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.register("action", None, _StoreOnce)
         self.register("action", "store", _StoreOnce)
+
+    def error(self, message: str) -> NoReturn:
+        # Python 3.11's "invalid choice: 'evalute' (choose from ...)" names no near choice
+        wrong = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if wrong:
+            from recstack.specs import did_you_mean
+
+            choices = [c.strip().strip("'") for c in wrong[2].split(",")]  # quoted or not
+            message += did_you_mean(wrong[1], choices)
+        super().error(message)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -1107,7 +1145,9 @@ def _build_parser() -> argparse.ArgumentParser:
     who.add_argument("--users", nargs="+", type=_text, metavar="USER_ID")
     who.add_argument("--all-users", action="store_true",
                      help="every user the model can recommend for, in batches")
-    recommend.add_argument("--k", type=_positive_int, default=20)
+    recommend.add_argument("--k", type=_positive_int, default=20,
+                           help="items per user (default: 20); a K above the model's catalog "
+                                "gives shorter lists, with a note on stderr")
     recommend.add_argument("--registry", type=_text, default=None, metavar="DIR")
     recommend.add_argument("--out", type=output_file("recommendations.csv"), default=None,
                            help=".csv or .parquet file (default: CSV on stdout)")

@@ -165,7 +165,7 @@ class EvaluationSpec(Spec):
             if at and name in known:
                 raise ConfigError(f"metrics: {metric!r}: metrics are named without a cut-off; "
                                   f"write {name!r} and give the cut-offs in ks (e.g. ks = "
-                                  f"[{cutoff if cutoff.isdigit() else 10}])")
+                                  f"[{cutoff if cutoff.isascii() and cutoff.isdigit() else 10}])")
             if metric not in known:
                 raise ConfigError(f"metrics: {metric!r} is not a known metric"
                                   f"{did_you_mean(metric, known)}; known: {', '.join(known)}")
@@ -397,7 +397,7 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     file = f"{source}: "
     refuse_misplaced_top_level_keys(raw, TOP_LEVEL, file,
                                     accepted={"data": ("split",), "models": ("model",)},
-                                    seeded=_SEEDED_TABLES)
+                                    seeded=_SEEDED_TABLES, top_seed=_TOP_SEED)
     _check_table(raw, TOP_LEVEL, file, required=("data", "models"))
     seed = raw.get("seed", 0)
     if seed < 0:
@@ -434,6 +434,10 @@ def dump_toml(raw: dict[str, Any]) -> str:
 
     return tomli_w.dumps(raw)
 
+
+#: what the seed at the top of an experiment file seeds: not the models (a model's seed
+#: is its own parameter, default 0), which "the default of every seeded part" implied
+_TOP_SEED = ("the default of the split's and the search's seeds, not the models'")
 
 #: the tables of an experiment file that take a seed of their own, and what it seeds
 _SEEDED_TABLES = {"[split]": "the split's, for the random methods",
@@ -1088,13 +1092,18 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
         # optuna ignores them: choices given with a range (or the reverse) are not searched
         near = did_you_mean(stray[0], allowed) if len(stray) == 1 else ""
         article = "an" if kind == "int" else "a"
+        # a seed here was read as a key of the dimension, with no word of where it goes
+        seed = ("; the search's seed goes in [tune] (seed = N), or at the top of the file"
+                if "seed" in stray else "")
         raise ConfigError(f"{where}{', '.join(stray)}: not {'keys' if len(stray) > 1 else 'a key'}"
                           f" of {article} {kind} dimension{near}; its keys are "
-                          f"{', '.join(allowed)}")
+                          f"{', '.join(allowed)}{seed}")
     if kind == "categorical":
         choices = description.get("choices")
         if not isinstance(choices, list) or not choices:
-            raise ConfigError(f"{where}a categorical dimension needs a non-empty 'choices'")
+            given = "" if choices is None else f", got choices = {choices!r}"
+            raise ConfigError(f"{where}a categorical dimension needs a non-empty 'choices' "
+                              f"list (e.g. choices = [\"a\", \"b\"]){given}")
         seen: set[tuple[type, Any]] = set()
         for choice in choices:
             # optuna stores choices as plain values: no lists or tables
@@ -1244,7 +1253,8 @@ _type_words = {str: "a string", int: "an integer", dict: "a table", list: "an ar
 
 def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
                                     accepted: dict[str, tuple[str, ...]] | None = None,
-                                    seeded: dict[str, str] | None = None) -> None:
+                                    seeded: dict[str, str] | None = None,
+                                    top_seed: str = "the default of every seeded part") -> None:
     """Refuse a top-level key (``name``, ``models = [...]``) written below a table header:
     TOML reads every key after ``[evaluation]`` into that table, so ``models = [...]`` at
     the end of a file was "missing table 'models'" and ``name`` an unknown key of the last
@@ -1252,7 +1262,7 @@ def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
     ``seed`` is left to each table's own check: most tables take a seed of their own; with
     ``seeded`` (table -> what its seed seeds), a seed below any other table's header is
     refused naming the places a seed goes (it was "unknown key 'seed'" with that table's
-    keys, none of them a seed)."""
+    keys, none of them a seed); ``top_seed`` says what a seed at the top of the file seeds."""
     if not isinstance(raw, dict):
         return
     accepted = accepted or {}
@@ -1265,15 +1275,15 @@ def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
         else:
             continue
         for where, entry in entries:
+            if seeded is not None:
+                _refuse_nested_seed(entry, table, where, where.split(" ")[0] in seeded,
+                                    file, seeded, top_seed)
             for key, held in entry.items():
                 if key == "seed" and seeded is not None and where.split(" ")[0] not in seeded:
-                    named = [f"{name} ({what})" for name, what in seeded.items()]
-                    places = " or ".join([", ".join(named[:-1]), *named[-1:]] if named[1:]
-                                         else named)
                     raise ConfigError(f"{file}{where} seed = {held!r}: {where.split(' ')[0]} "
                                       "takes no seed; write it at the top of the file, above "
-                                      "the first [table] header (the default of every seeded "
-                                      f"part), or in {places}")
+                                      f"the first [table] header ({top_seed}), or in "
+                                      f"{_seed_places(seeded)}")
                 if key not in top_level or key == "seed" or key in accepted.get(table, ()):
                     continue
                 shown = repr(held) if len(repr(held)) <= 60 else repr(held)[:57] + "..."
@@ -1283,6 +1293,35 @@ def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
                                   f"key, but written below the {where.split(' ')[0]} header "
                                   "TOML reads it into that table; move it above the first "
                                   f"[table] header{label}")
+
+
+def _seed_places(seeded: dict[str, str]) -> str:
+    named = [f"{name} ({what})" for name, what in seeded.items()]
+    return " or ".join([", ".join(named[:-1]), *named[-1:]] if named[1:] else named)
+
+
+def _refuse_nested_seed(entry: dict[str, Any], path: str, where: str, seeded_table: bool,
+                        file: str, seeded: dict[str, str], top_seed: str) -> None:
+    """Refuse ``seed`` in a table nested below a top-level one (``[quality.duplicates]
+    seed = 1``, ``[models.params] seed = 1``): it was "unknown key 'seed'" (or an unknown
+    key naming the nested table) with keys none of which is a seed. A nested table with a
+    ``type`` below a seeded table is an inner model or step (``model = {type = "ease",
+    seed = 1}`` of a re-ranked model) whose own declaration says whether it takes a seed."""
+    for key, held in entry.items():
+        tables = ([(f"[{path}.{key}]", held)] if isinstance(held, dict) else
+                  [(f"{path}.{key}[{number}]", item) for number, item in enumerate(held, 1)
+                   if isinstance(item, dict)] if isinstance(held, list) else [])
+        for name, nested in tables:
+            inner_spec = seeded_table and "type" in nested
+            if "seed" in nested and not isinstance(nested["seed"], dict) and not inner_spec:
+                shown = name if name.startswith("[") else f"{name} (an inline table)"
+                inside = "" if where == f"[{path}]" else f" of {where}"
+                raise ConfigError(
+                    f"{file}{shown}{inside} seed = {nested['seed']!r}: a nested table takes "
+                    "no seed; write it at the top of the file, above the first [table] header "
+                    f"({top_seed}), or in {_seed_places(seeded)}")
+            _refuse_nested_seed(nested, f"{path}.{key}", where, seeded_table, file, seeded,
+                                top_seed)
 
 
 def _check_run_name(name: Any, where: str) -> None:

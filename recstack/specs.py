@@ -28,6 +28,7 @@ import functools
 import inspect
 import math
 import numbers
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -344,6 +345,27 @@ def finite_or_infinite(number: Any) -> float:
         return float(number)
     except OverflowError:
         return math.inf if number > 0 else -math.inf
+
+
+#: a number as a user writes one: ASCII digits with an optional sign, point and exponent
+INTEGER_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+_FLOAT_WORD = re.compile(r"[+-]?(nan|inf|infinity)", re.ASCII | re.IGNORECASE)
+
+#: how a number given as text must be written, for messages
+NUMBER_TEXT_RULE = "plain ASCII digits, without spaces, '_' separators or other scripts' digits"
+
+
+def number_from_text(text: str, cast: type[int] | type[float]) -> Any:
+    """``cast(text)`` for a number written plainly (``5``, ``-0.5``, ``1e-3``; for a float
+    also ``nan`` and ``inf``, which the checks after it name), else ValueError. Python's
+    int() and float() also read ``'1_0'`` as 10, ``' 5'`` as 5 and the Arabic-Indic
+    ``'\u0663'`` as 3, so that a mistyped value (``--variant a=als:0.5_0``) passed as another
+    number without a word."""
+    patterns = (INTEGER_TEXT,) if cast is int else (DECIMAL_TEXT, _FLOAT_WORD)
+    if not isinstance(text, str) or not any(p.fullmatch(text) for p in patterns):
+        raise ValueError(f"{text!r} is not a number written as {NUMBER_TEXT_RULE}")
+    return cast(text)
 
 
 def _exact(value: Any, hint: Any) -> bool:

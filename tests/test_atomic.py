@@ -238,7 +238,8 @@ _WRITER = textwrap.dedent("""
     model = create_model("most_popular").fit(train)
 
     def write(version):
-        # the saved popularity is the version: a complete artifact is one constant
+        # the saved popularity is the version: a complete artifact is one constant (never
+        # zero: a saved popularity of zeros only is refused at load as damaged)
         model.popularity_ = np.full(n_items, version, np.float32)
         save_model(model, model_target, overwrite=True)
         with atomic_directory(group_target, overwrite=True) as staging:
@@ -247,7 +248,7 @@ _WRITER = textwrap.dedent("""
             (staging / "items.csv").write_text(line * 5_000)
             (staging / "report.json").write_text(json.dumps({"version": version}))
 
-    write(0)
+    write(1)
     print("ready", flush=True)
     # one writer per request: forked, so that each starts at once; the test kills it
     for request in sys.stdin:
@@ -297,7 +298,7 @@ def test_writers_killed_at_random_moments_never_leave_a_broken_target(tmp_path):
     kills, interrupted, half_swapped, versions_seen = 40, 0, 0, set()
     try:
         assert writer.stdout.readline().strip() == "ready"
-        version, previous = 0, (0, 0)
+        version, previous = 1, (1, 1)
         for kill in range(kills):
             mode = "exchange" if kill % 2 == 0 else "fallback"
             writer.stdin.write(f"{mode} {version}\n")

@@ -47,6 +47,28 @@ def vectors(values: Any, what: str, *, min_rows: int = 2) -> np.ndarray:
     return matrix
 
 
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """The rows of ``matrix`` scaled to length 1 (zero rows stay zero: cosine 0 with
+    everything), as float32. Lengths are taken in float64 after scaling each row by its
+    largest value: a vector of tiny values (1e-300, or float32's subnormals) became zero
+    when squared (cosine 0 with everything) or kept a length far from 1 (a cosine of 1e-40
+    between vectors pointing the same way)."""
+    x = np.asarray(matrix, dtype=np.float64)
+    largest = np.abs(x).max(axis=1, keepdims=True)
+    x = x / np.where(largest > 0, largest, 1.0)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def refuse_one_direction(matrix: np.ndarray, what: str, consequence: str) -> None:
+    """Refuse vectors that all point the same way (or are all zero): their cosines all tie,
+    so neighbourhoods and maps built on them are the tie rule's order, not the model's."""
+    unit = unit_rows(matrix)
+    if len(unit) and float(np.ptp(unit, axis=0).max()) <= 1e-6:
+        raise RecstackError(f"{what}: every vector points the same way (or is zero), so "
+                            f"{consequence} (collapsed embeddings)")
+
+
 def counts(values: Any, n_rows: int, what: str) -> np.ndarray:
     """One finite count >= 0 per row (a training count: popularity or activity).
 

@@ -25,9 +25,7 @@ _BLOCK_ROWS = 1024
 
 
 def _unit(vectors: Any) -> np.ndarray:
-    x = checks.vectors(vectors, "embeddings").astype(np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(norms > 0, norms, 1.0)
+    return checks.unit_rows(checks.vectors(vectors, "embeddings"))
 
 
 def cosine_top_k(vectors: Any, rows: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -216,6 +214,10 @@ def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
     if len(labelled) <= k:
         raise RecstackError(f"neighbourhood coherence needs more than k={k} labelled items, "
                             f"got {len(labelled)}")
+    # all cosines tie: the "neighbours" were the lowest rows, and all-zero vectors read as
+    # "neighbours are barely more alike than random items"
+    checks.refuse_one_direction(x[labelled], "embeddings (of the labelled items)",
+                                "no item has nearer neighbours than another")
     rng = np.random.default_rng(seed)
     queries = (labelled if len(labelled) <= max_queries
                else np.sort(rng.choice(labelled, max_queries, replace=False)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,15 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
     out = None if out is None else checked_path(out, "write_pipeline_report(out)")
     source = folder / "report" / "report.json"
     if not source.is_file():
+        runs = sorted(run.name for run in (folder / "runs").iterdir()
+                      if (run / "report" / "report.json").is_file()) \
+            if (folder / "runs").is_dir() else []
+        # the pipeline's work folder (WORK) given for one of its runs (WORK/runs/RUN)
+        hint = (f"; {folder} is a pipeline's work folder, whose completed runs are "
+                + ", ".join(str(folder / "runs" / run) for run in runs[-3:])
+                if runs else "")
         raise RecstackError(f"{folder}: not a completed pipeline run (no {source}); give a "
-                            "folder WORK/runs/RUN whose report step has run")
+                            f"folder WORK/runs/RUN whose report step has run{hint}")
     if out is not None:
         _refuse_target_over_run(Path(out), folder)
         # after the checks above, which say more of a path the report reads or a folder
@@ -160,6 +168,30 @@ _REPORT_FIELDS: tuple[tuple[str, tuple[type, ...], str, bool], ...] = (
 #: fields whose text is one of a few words
 _CHOICES = {"quality.checks[].status": ("passed", "warned", "failed", "skipped"),
             "train.strategy": ("retrain", "warm_start", "fold_in")}
+#: numeric fields with a range, ``(low, high)`` (None: unbounded), checked after their type:
+#: a count below 0, a p-value past 1 or a negative fit time was drawn on the page as if the
+#: run had produced it. NaN passes (the pipeline writes it for a test that could not be
+#: computed, such as a p-value of two identical models); the margin, a setting of the
+#: file, must be finite.
+_RANGES: dict[str, tuple[float | None, float | None, str]] = {
+    **{f"quality.summary.{name}": (0, None, "a count >= 0")
+       for name in ("passed", "warned", "failed", "skipped")},
+    "quality.checks[].count": (0, None, "a count >= 0"),
+    "drift.reference_rows": (0, None, "a count >= 0"),
+    "drift.new_rows": (0, None, "a count >= 0"),
+    "train.rows": (0, None, "a count >= 0"),
+    "train.fit_seconds": (0, None, "a number of seconds >= 0"),
+    "evaluation.margin": (0, None, "a finite number >= 0"),
+    "evaluation.candidate_users": (0, None, "a count >= 0"),
+    "evaluation.shared_users": (0, None, "a count >= 0"),
+    "evaluation.t_p_value": (0, 1, "a p-value in [0, 1] or null"),
+    "evaluation.wilcoxon_p_value": (0, 1, "a p-value in [0, 1] or null"),
+    "evaluation.published_version": (1, None, "a version number >= 1 or null"),
+    "publish.version": (1, None, "the version it was published as, >= 1 (null when nothing "
+                       "was)"),
+}
+#: numeric fields that must be finite (NaN and Infinity are JSON to Python's reader)
+_FINITE = ("evaluation.margin", "train.fit_seconds")
 #: lists the page reads the first and last entries of
 _NON_EMPTY = ("partitions", "drift.reference", "drift.new")
 #: the part of report.json each step's file is, by step: what a resumed run reads back
@@ -212,6 +244,11 @@ def _check_fields(source: Path, payload: Any, section: str, remedy: str) -> None
                 _refuse_field(source, where, value, expected, remedy)
             if path in _CHOICES and value not in _CHOICES[path]:
                 _refuse_field(source, where, value, expected, remedy)
+            if path in _RANGES and isinstance(value, int | float):
+                low, high, words = _RANGES[path]
+                if (low is not None and value < low) or (high is not None and value > high) \
+                        or (path in _FINITE and not math.isfinite(value)):
+                    _refuse_field(source, where, value, words, remedy)
     for path in _NON_EMPTY:
         if path.startswith(prefix):
             for where, value in _values_at(payload, path[len(prefix):]):

@@ -131,8 +131,9 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     check_map_options(max_points=max_points, n_threads=n_threads, seed=seed)
     kind, model = checks.kind_and_model(kind, model, "project")
     perplexity = checks.positive_number(perplexity, "perplexity")
-    x = checks.vectors(vectors, f"{kind} embeddings (for a 2-D map)",
-                       min_rows=MIN_POINTS).astype(np.float32)
+    # float64 until the directions are taken: float32 made values below 1e-38 zero (or
+    # subnormal, with a few significant bits), and the directions with them
+    x = checks.vectors(vectors, f"{kind} embeddings (for a 2-D map)", min_rows=MIN_POINTS)
     if x.shape[1] < 2:
         # both maps compare directions, and a single number has two (its sign): t-SNE failed
         # in openTSNE's PCA start with a scikit-learn ValueError, UMAP drew two blobs
@@ -144,7 +145,8 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     rng = np.random.default_rng(seed)
     rows = np.arange(n) if n <= max_points else np.sort(rng.choice(n, max_points,
                                                                    replace=False))
-    data = x[rows]
+    # both maps compare directions only (t-SNE the unit vectors, UMAP the cosine)
+    data = checks.unit_rows(x[rows])
     # openTSNE and UMAP seed numpy's legacy RandomState, which takes 32 bits: an
     # experiment's wider seed (any int64 is allowed) failed there with a ValueError after
     # the whole evaluation. The subset above is drawn with the seed as given.
@@ -152,14 +154,10 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     # both maps compare directions (t-SNE the unit vectors, UMAP the cosine): vectors that
     # all point one way (or are all zero) have no neighbourhoods to lay out; t-SNE drew
     # them as NaN coordinates and UMAP as a random cloud, both without a word
-    directions = data.astype(np.float64)
-    lengths = np.linalg.norm(directions, axis=1, keepdims=True)
-    directions /= np.where(lengths > 0, lengths, 1.0)
-    if np.ptp(directions, axis=0).max() <= 1e-6:
-        raise RecstackError(f"{kind} embeddings (for a 2-D map): every "
-                            f"{'mapped ' if len(rows) < n else ''}vector points the same way "
-                            "(or is zero), so a map would show a single point (collapsed "
-                            "embeddings)")
+    checks.refuse_one_direction(
+        x[rows], f"{kind} embeddings (for a 2-D map)" + (" (the mapped subset)"
+                                                      if len(rows) < n else ""),
+        "a map would show a single point")
     if method == "tsne":
         try:
             from openTSNE import TSNE
@@ -169,12 +167,10 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         perplexity = min(perplexity, (len(rows) - 1) / 3)
         # Euclidean distance between unit vectors ranks pairs as cosine does, and openTSNE's
         # Annoy index handles it without compiling pynndescent's numba kernels (~10 s cold)
-        norms = np.linalg.norm(data, axis=1, keepdims=True)
-        unit = data / np.where(norms > 0, norms, 1.0)
         embedding = TSNE(n_components=2, perplexity=perplexity, metric="euclidean",
                          neighbors="annoy", random_state=method_seed, n_jobs=n_threads,
                          early_exaggeration_iter=_TSNE_EXAGGERATION_ITER, n_iter=_TSNE_ITER,
-                         verbose=False).fit(unit)
+                         verbose=False).fit(data)
         coordinates = np.asarray(embedding, dtype=np.float64)
     else:
         try:

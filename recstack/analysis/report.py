@@ -42,7 +42,7 @@ from recstack.analysis._checks import html_target
 from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
 from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
-from recstack.atomic import checked_path, write_text
+from recstack.atomic import blocking_parent, checked_path, write_text
 from recstack.errors import RecstackError, UnknownColumnError
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
 from recstack.progress import Progress, require_reporter, resolve
@@ -149,6 +149,9 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     _refuse_target_over_inputs(target, folder, experiment_base)
     if given is not None:  # after the checks above, which say more of a file it reads
         html_target(given, "write_report(out)")
+    if any(os.path.lexists(p) and not p.is_dir() for p in target.parents):
+        # said now: the write found it after minutes of refitting, and the page was lost
+        raise RecstackError(f"{target}: cannot write here: {blocking_parent(target)}")
     started = time.perf_counter()
     report = build_report(folder, refit=refit, projection=projection, max_points=max_points,
                           colour_by=colour_by, experiment_base=experiment_base,
@@ -667,6 +670,8 @@ def _beyond_accuracy(folder: ResultsFolder, context: _Context | None,
         counts = context.train.item_counts()
         genres = _genres(context)
         features = label_matrix(genres)[0] if genres is not None else None
+        if features is not None and not features.count_nonzero():
+            features = None  # no item has a genre: intra_list_diversity refuses them
         for label, top in tops.items():
             table[label][f"average popularity@{k} (training rows)"] = float(
                 np.nanmean(average_popularity(top, counts)))

@@ -20,7 +20,6 @@ range) is declared once, in :class:`LoaderOptions`: the CLI's flags and an exper
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -30,7 +29,7 @@ from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.progress import Progress
-from recstack.specs import Registry, Spec, build_spec, option
+from recstack.specs import DECIMAL_TEXT, INTEGER_TEXT, Registry, Spec, build_spec, option
 
 SYNTHETIC = "synthetic"
 #: the interactions file of a dataset folder written by ``recstack data synth``
@@ -483,12 +482,10 @@ def _number_or_text(raw: str) -> Any:
     """An int or a float when ``raw`` is written as one in ASCII decimal, else the text.
     Python's own int() and float() also read '1_0' as 10 and the Arabic-Indic '\u0663' as
     3: left as text, the option that expects a number names it instead."""
-    if _INTEGER_TEXT.fullmatch(raw):
+    if INTEGER_TEXT.fullmatch(raw):
         return int(raw)
-    if _DECIMAL_TEXT.fullmatch(raw):
+    if DECIMAL_TEXT.fullmatch(raw):
         return float(raw)
     return raw
 
 
-_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)

@@ -232,6 +232,26 @@ def _warn_if_cutoff_beyond_catalog(ks: Sequence[int], n_items: int) -> None:
             stacklevel=3)
 
 
+def _refuse_featureless(features: Any) -> None:
+    """Refuse diversity's item vectors when not one item has a feature (no columns, or all
+    zeros): every user's diversity would be NaN. Other faults are refused where the
+    vectors are read (:func:`recstack.metrics.intra_list_diversity`)."""
+    from recstack.metrics._validation import refuse_featureless
+
+    shape = getattr(features, "shape", None)
+    if shape is None or len(shape) != 2:
+        return
+    if sp.issparse(features):
+        n_nonzero = int(features.count_nonzero())
+    else:
+        values = np.asarray(features)
+        if values.dtype.kind not in "biuf":
+            return  # text, objects: refused with their own message later
+        n_nonzero = int(np.count_nonzero(values))
+    refuse_featureless(tuple(shape), n_nonzero, "item_features",
+                       "every user's diversity would be NaN", ConfigError)
+
+
 class Scorer(Protocol):
     def score_users(self, user_indices: np.ndarray) -> np.ndarray: ...
 
@@ -362,6 +382,9 @@ class Evaluator:
                 self.novelty_smoothing, bool) or not 0 <= self.novelty_smoothing < np.inf:
             raise ConfigError("novelty_smoothing must be a number >= 0, got "
                               f"{self.novelty_smoothing!r}")
+        if "diversity" in self.metrics:
+            # refused here, before any model is fitted, rather than after the first one
+            _refuse_featureless(self.item_features)
 
     def evaluate(self, model: Scorer, train: Interactions, test: Interactions, *,
                  name: str | None = None, progress: Progress | None = None

@@ -393,6 +393,28 @@ def refuse_label_text(values: Any, name: str) -> None:
             "item, in the order of the item index)")
 
 
+def refuse_featureless(shape: tuple[int, ...], n_nonzero: int, name: str, consequence: str,
+                       error: type[Exception] | None = None) -> None:
+    """Refuse an item feature matrix (genres, tags, embeddings) of which not one item has a
+    feature: no columns (the genre multi-hot of items none of which has a genre) or all
+    zeros. A metric of such vectors is undefined for every list (``consequence`` says how),
+    which read as a measurement of nothing. ``n_nonzero`` counts non-zero entries (or rows
+    with features); a matrix without rows is left to the caller."""
+    if len(shape) != 2 or not shape[0]:
+        return
+    error = error or MetricInputError
+    if shape[1] == 0:
+        raise error(
+            f"{name} has no columns (shape {tuple(shape)}), so no item has a feature and "
+            f"{consequence}; give one column per feature (genre, tag or embedding "
+            "dimension), e.g. the genre multi-hot matrix of items that have genres")
+    if n_nonzero == 0:
+        raise error(
+            f"{name} is all zeros (shape {tuple(shape)}): no item has a feature, so "
+            f"{consequence}; give the items' genres, tags or embeddings (an item may have "
+            "none, but not every item)")
+
+
 def _label(value: Any) -> Any:
     """An index label as the user wrote it: ``3``, not numpy's ``np.int64(3)``."""
     return value.item() if isinstance(value, np.generic) else value

@@ -26,6 +26,7 @@ from recstack.metrics._validation import (
     as_float_array,
     check_k,
     check_lists,
+    refuse_featureless,
     refuse_label_text,
     refuse_reordered_rows,
     shown,
@@ -221,6 +222,12 @@ def intra_list_diversity(
     ndarray of float64, shape (n_users,)
         ``NaN`` for a list with fewer than two items with features.
 
+    Raises
+    ------
+    MetricInputError
+        If ``item_features`` has no columns or is all zeros: not one item has a feature
+        vector, so every list's diversity would be ``NaN``.
+
     Notes
     -----
     With unit vectors :math:`u_i`, :math:`\sum_{i<j} u_i \cdot u_j =
@@ -232,6 +239,8 @@ def intra_list_diversity(
     n_items = features.shape[0]
     rec = check_lists(recommended, n_items, k, catalog="item_features")
     has_direction = _row_norms(features) > 0
+    refuse_featureless(features.shape, int(has_direction.sum()), "item_features",
+                       "every list's diversity would be NaN")
     n_rows = rec.shape[0]
     out = np.empty(n_rows, dtype=np.float64)
     for start in range(0, n_rows, _DIVERSITY_BLOCK_ROWS):

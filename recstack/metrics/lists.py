@@ -25,6 +25,7 @@ from recstack.metrics._validation import (
     check_choice,
     check_k,
     check_lists,
+    refuse_featureless,
     refuse_label_text,
     refuse_reordered_rows,
     shown,
@@ -185,11 +186,21 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
     -------
     ndarray of float64, shape (n_users,)
         ``>= 0``; NaN for users without a target distribution.
+
+    Raises
+    ------
+    MetricInputError
+        If ``item_genres`` has no columns or is all zeros (no item has a genre).
     """
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha <= 1:
         raise MetricInputError(f"alpha must be in (0, 1], got {shown(alpha)}")
-    q = list_genre_distribution(recommended, item_genres, k=k, weighting=weighting)
+    shares = item_genre_shares(item_genres)
+    # with no genre anywhere every list's q is empty: NaN for all, or log(1 / alpha) for
+    # every user with a target, as though each list missed all their genres
+    refuse_featureless(shares.shape, int(np.count_nonzero(shares)), "item_genres",
+                       "no list has a genre distribution to compare with the target")
+    q = list_genre_distribution(recommended, shares, k=k, weighting=weighting)
     p = _distributions(target, q.shape, "target")
     return kl_smoothed(p, q, alpha)
 

@@ -772,6 +772,11 @@ class Recommender(Configurable, ABC):
         means undeclared: such a model can be saved but not loaded."""
         return None
 
+    def _saved_array_label(self, name: str) -> str:
+        """How load and save errors name the saved array ``name`` (a model built from other
+        models names the one whose array it is, e.g. a blend's member)."""
+        return f"array {name!r} of model {self.name!r}"
+
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
         """What is inconsistent between loaded arrays beyond :meth:`_state_spec` (e.g. a
         layer's width against a vocabulary's length), or None; run after the spec checks.
@@ -786,7 +791,27 @@ class Recommender(Configurable, ABC):
         self._refuse_columns_in_another_order(histories)
         matrix = history_matrix(histories, len(self.items_), self.name)
         self._check_weights(matrix.data, "histories")
+        self._refuse_negative_history_values(matrix)
         return matrix
+
+    def _refuse_negative_history_values(self, matrix: sp.csr_matrix) -> None:
+        """Refuse negative history values when :meth:`_reads_occurrences`, as :meth:`fit`
+        refuses negative training values: a dislike (-1) was scored as an interaction."""
+        if not self._reads_occurrences():
+            return
+        negative = np.flatnonzero(matrix.data < 0)
+        if not negative.size:
+            return
+        first = int(negative[0])
+        row = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
+        item = np.asarray(self.items_.external_ids)[matrix.indices[first]].item()
+        raise RecstackError(
+            f"{self.name}: histories hold {negative.size:,} negative value(s) (e.g. "
+            f"{float(matrix.data[first]):g} in row {row}, column {int(matrix.indices[first])}"
+            f" = item {item!r}); {self._occurrences_role()}, so a negative value (a dislike) "
+            "would count as an interaction; give only the interactions (set the others to 0)"
+            + (", or weight by the values with binary=False" if "binary" in self.params
+               else ""))
 
     def _refuse_columns_in_another_order(self, histories: Any) -> None:
         """Refuse a DataFrame of histories whose column labels are this model's item ids

@@ -104,7 +104,9 @@ class MostPopular(Recommender):
         self.popularity_ = arrays["popularity"]
 
     def _state_spec(self) -> dict[str, ArraySpec]:
-        return {"popularity": ArraySpec("float32", ("n_items",), low=0)}
+        # the newest training row counts fully: a fitted model's counts are never all 0
+        # (with them every list was the catalog in index order)
+        return {"popularity": ArraySpec("float32", ("n_items",), low=0, nonzero=True)}
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """The same popularity scores for users known only by their history."""

@@ -13,12 +13,13 @@ experiment never reaches it.
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
@@ -35,6 +36,7 @@ WEIGHT_GRID = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 20.0)
 # the validation users when they do not all fit).
 _CACHE_BUDGET_BYTES = 512 * 2**20
 _PREFIX = "m{}__"
+_PREFIXED = re.compile(r"^m(\d+)__(.+)$")
 
 
 @register
@@ -306,7 +308,18 @@ class Blend(ValidationSplitMixin, Recommender):
             raise RecstackError(f"{self.name}: members {lacking} cannot score users from "
                                 "their histories, so the blend cannot either; refit with "
                                 "data that includes these users")
-        return self._blend([m.score_histories(history) for m in self.members_])
+        parts = []
+        for position, member in enumerate(self.members_):
+            try:
+                parts.append(member.score_histories(history))
+            except RecstackError as error:
+                # a member refused the histories (e.g. a negative value, which one that
+                # binarises them cannot read): say which member, as the other errors do
+                kind = type(error) if type(error) in (ConfigError, DataFormatError) \
+                    else RecstackError
+                raise kind(f"{self.name}: members[{position}] ({member.name}): "
+                           f"{error}") from None
+        return self._blend(parts)
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The members' item similarities, each normalised per row like the scores, blended
@@ -345,6 +358,19 @@ class Blend(ValidationSplitMixin, Recommender):
             for name, entry in member_spec.items():
                 spec[prefix + name] = rebound_spec(entry, symbols, prefix)
         return spec
+
+    def _saved_array_label(self, name: str) -> str:
+        """A member's array is named by the member, as the blend's other errors name it:
+        ``array 'user_states' of members[2] (sasrec) of model 'blend'`` (saved as
+        ``m2__user_states``)."""
+        match = _PREFIXED.match(name)
+        if match is not None and int(match.group(1)) < len(self.members):
+            position = int(match.group(1))
+            kind = self.members[position].get("type") \
+                if isinstance(self.members[position], dict) else None
+            return (f"array {match.group(2)!r} of members[{position}] ({kind}) of model "
+                    f"{self.name!r} (saved as {name!r})")
+        return super()._saved_array_label(name)
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
         total = float(np.sum(arrays["weights"], dtype=np.float64))

@@ -268,7 +268,10 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         return self.num_threads
 
     def _state_spec(self) -> dict[str, ArraySpec]:
-        return {"user_factors": ArraySpec("float32", ("n_users", "factors")),
+        # users without training rows keep factors of 0, but a fitted model has users with
+        # rows, whose factors start random and are never all 0: factors of zeros only
+        # ranked every user's items by the item bias alone
+        return {"user_factors": ArraySpec("float32", ("n_users", "factors"), nonzero=True),
                 "item_factors": ArraySpec("float32", ("n_items", "factors"), nonzero=True),
                 "item_bias": ArraySpec("float32", ("n_items",))}
 

@@ -270,7 +270,8 @@ class ContentBased(Recommender):
     def _state_spec(self) -> dict[str, ArraySpec | SparseSpec]:
         return {"item_features": SparseSpec(("n_items", "features")),
                 "vocabulary": ArraySpec("str", ("terms",)),
-                "idf": ArraySpec("float64", ("terms",), low=0),
+                # smoothed idf, ln((1 + n) / (1 + df)) + 1, is at least 1 (df <= n)
+                "idf": ArraySpec("float64", ("terms",), low=1),
                 "text_columns": ArraySpec("str", ("text_columns",))}
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:

@@ -370,7 +370,9 @@ class _GraphFilterModel(Recommender):
         self.basis_ = self.graph_.basis
 
     def _state_spec(self) -> dict[str, ArraySpec]:
-        return {"basis": ArraySpec("float32", ("rank", "n_items"), max_abs=1.0 + 1e-3)}
+        # singular vectors are unit vectors: a basis of zeros only is damage
+        return {"basis": ArraySpec("float32", ("rank", "n_items"), max_abs=1.0 + 1e-3,
+                                   nonzero=True)}
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
         rows = arrays["basis"].shape[0]

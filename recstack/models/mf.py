@@ -416,7 +416,9 @@ class MatrixFactorization(_RatingModel):
         self._load_range(arrays)
 
     def _state_spec(self) -> dict[str, ArraySpec]:
-        return {"user_factors": ArraySpec("float32", ("n_users", "factors")),
+        # every factor starts from N(0, std^2): zeros only are damage (each user's scores
+        # were the biases alone)
+        return {"user_factors": ArraySpec("float32", ("n_users", "factors"), nonzero=True),
                 "item_factors": ArraySpec("float32", ("n_items", "factors"), nonzero=True),
                 "user_bias": ArraySpec("float32", ("n_users",)),
                 "item_bias": ArraySpec("float32", ("n_items",)),
@@ -581,16 +583,18 @@ class NeuralMatrixFactorization(_RatingModel):
 
     def _state_spec(self) -> dict[str, ArraySpec]:
         # torch's Linear weights are (outputs, inputs); the first layer reads [p_u; q_i]
-        spec = {"user_embeddings": ArraySpec("float32", ("n_users", "factors")),
+        spec = {"user_embeddings": ArraySpec("float32", ("n_users", "factors"), nonzero=True),
                 "item_embeddings": ArraySpec("float32", ("n_items", "factors"), nonzero=True),
                 "output_bias": ArraySpec("float32", ()),
                 "rating_range": ArraySpec("float64", (2,))}
         inputs: int | str = "factors*2"
         for layer, width in enumerate(self.layers):
-            spec[f"hidden_weight_{layer}"] = ArraySpec("float32", (width, inputs))
+            # weights start random (biases may be 0): a layer of zeros gave every pair
+            # the same score
+            spec[f"hidden_weight_{layer}"] = ArraySpec("float32", (width, inputs), nonzero=True)
             spec[f"hidden_bias_{layer}"] = ArraySpec("float32", (width,))
             inputs = width
-        spec["output_weight"] = ArraySpec("float32", (inputs,))
+        spec["output_weight"] = ArraySpec("float32", (inputs,), nonzero=True)
         return spec
 
 

@@ -324,8 +324,12 @@ def _read_metadata(path: Path) -> dict[str, Any]:
         raise RecstackError(f"{path}: no such folder (a saved model is a folder with {META} "
                             f"and {ARRAYS})")
     if not path.is_dir():
+        # one of the folder's two files given for the folder: name the folder to give
+        hint = (f"; give the folder that holds it, {str(path.parent)!r}"
+                if path.name in (META, ARRAYS) and (path.parent / META).is_file()
+                and (path.parent / ARRAYS).is_file() else "")
         raise RecstackError(f"{path}: is a file; a saved model is a folder with {META} and "
-                            f"{ARRAYS}")
+                            f"{ARRAYS}{hint}")
     for needed in (meta_path, arrays_path):
         if not needed.is_file():
             raise RecstackError(f"{path}: not a saved recstack model (missing {needed.name}; "
@@ -582,8 +586,7 @@ class _Checker:
         self.bound_by: dict[str, str] = {}
 
     def fail(self, name: str, problem: str) -> None:
-        raise RecstackError(f"{self.where}: array {name!r} of model "
-                            f"{self.model.name!r} {problem}")
+        raise RecstackError(f"{self.where}: {self.model._saved_array_label(name)} {problem}")
 
     def dtype(self, name: str, wanted: str, array: np.ndarray) -> None:
         family = _DTYPE_FAMILIES.get(wanted)
@@ -656,8 +659,9 @@ class _Checker:
                 self.fail(name, f"has a value of magnitude {largest:.3g}, beyond the "
                                 f"{spec.max_abs:.0e} no learned weight reaches")
         if isinstance(spec, ArraySpec) and spec.nonzero and array.size and not array.any():
-            self.fail(name, "holds only zeros; a fitted model's vectors never do (every "
-                            "score would be 0), so the file was damaged or edited")
+            self.fail(name, "holds only zeros; a fitted model's vectors and weights never "
+                            "do (every score would be 0, or the same for every user or "
+                            "item), so the file was damaged or edited")
         if isinstance(spec, ArraySpec) and array.size and array.dtype.kind in "iuf":
             low, high = self.bound(spec.low), self.bound(spec.high)
             if low is not None and array.min() < low:

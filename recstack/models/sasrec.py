@@ -642,14 +642,15 @@ class SASRec(WarmStartMixin, Recommender):
                 f"{prefix}feedforward.0.weight": square, f"{prefix}feedforward.0.bias": vector,
                 f"{prefix}feedforward.3.weight": square, f"{prefix}feedforward.3.bias": vector})
         network.update({"final_norm.weight": vector, "final_norm.bias": vector})
-        # a fitted network's embeddings (randomly initialised) and user states are never
-        # all zeros; with them every score was 0
-        nonzero = {"item_embeddings.weight", "position_embeddings.weight"}
+        # a fitted network's embeddings and weights (randomly initialised, layer norms'
+        # from 1) and user states are never all zeros; with them every score was 0 or
+        # every user's the same. Biases start at 0 and may stay there.
         return {"user_states": ArraySpec("float32", ("n_users", "hidden"), nonzero=True),
                 # item indices shifted by one, 0 for padding
                 "sequences": ArraySpec("int", ("n_users", "length"), low=0, high="n_items"),
-                "popularity": ArraySpec("float32", ("n_items",), low=0),
-                **{f"network.{name}": ArraySpec("float32", shape, nonzero=name in nonzero)
+                # training counts (the fallback of empty histories): never all 0
+                "popularity": ArraySpec("float32", ("n_items",), low=0, nonzero=True),
+                **{f"network.{name}": ArraySpec("float32", shape, nonzero=name.endswith(".weight"))
                    for name, shape in network.items()}}
 
 

@@ -728,20 +728,25 @@ class TwoTower(WarmStartMixin, Recommender):
         # user with rows, whose unit vector is not
         spec = {"user_embeddings": ArraySpec("float32", ("n_users", "dim"), nonzero=True),
                 "item_embeddings": ArraySpec("float32", ("n_items", "dim"), nonzero=True),
-                "item_counts": ArraySpec("int", ("n_items",), low=0),
+                "item_counts": ArraySpec("int", ("n_items",), low=0, nonzero=True),
                 "users_without_history": ArraySpec("bool", ("n_users",)),
                 "content_genres": ArraySpec("str", ("genres",)),
                 "content_tags": ArraySpec("str", ("tags",)),
                 "content_text_columns": ArraySpec("str", ("text_columns",)),
                 "content_text_vocabulary": ArraySpec("str", ("text_terms",)),
-                "content_text_idf": ArraySpec("float64", ("text_terms",), low=0),
+                # smoothed idf, ln((1 + n) / (1 + df)) + 1, is at least 1 (df <= n)
+                "content_text_idf": ArraySpec("float64", ("text_terms",), low=1),
                 "content_text_components": ArraySpec("float32", ("text_dim_used",
                                                                  "text_terms")),
                 "content_text_scale": ArraySpec("float32", ("text_dim_used",))}
         for tower, inputs in (("item", "item_inputs"), ("user", "user_inputs")):
-            spec.update({f"{tower}_layer_0": ArraySpec("float32", ("hidden", inputs)),
+            # the weights start random (a layer of zeros gave every item, or user, the
+            # same vector); the biases (layers 1 and 3) may be 0
+            spec.update({f"{tower}_layer_0": ArraySpec("float32", ("hidden", inputs),
+                                                       nonzero=True),
                          f"{tower}_layer_1": ArraySpec("float32", ("hidden",)),
-                         f"{tower}_layer_2": ArraySpec("float32", ("dim", "hidden")),
+                         f"{tower}_layer_2": ArraySpec("float32", ("dim", "hidden"),
+                                                       nonzero=True),
                          f"{tower}_layer_3": ArraySpec("float32", ("dim",))})
         return spec
 

@@ -52,6 +52,8 @@ __all__ = ["FOLD_IN_MODELS", "fold_in_items", "fold_in_model", "use_fold_in"]
 #: models whose objective is symmetric in users and items, with an exact user fold-in:
 #: their item fold-in is the user fold-in of the transposed problem
 FOLD_IN_MODELS = ("als", "ials")
+#: how a pipeline run makes its model (``train.json``'s ``strategy``)
+STRATEGIES = ("retrain", "warm_start", "fold_in")
 
 
 def fold_in_items(model: Any, histories: Any, user_factors: np.ndarray) -> np.ndarray:
@@ -144,12 +146,15 @@ def use_fold_in(between: int, strategies: Sequence[str], previous: Any) -> bool:
     """Whether this run folds in rather than trains: ``between`` > 0, a published model
     that can be folded into, and fewer than ``between`` fold-in runs since the last
     training run (``strategies``: the completed runs' strategies, oldest first)."""
-    if isinstance(between, bool) or not isinstance(between, int | np.integer):
+    if isinstance(between, bool) or not isinstance(between, int | np.integer) or between < 0:
         raise ConfigError(f"use_fold_in: between must be a whole number of runs >= 0 "
                           f"([training] fold_in_between), got {between!r}")
-    if isinstance(strategies, str) or not all(isinstance(s, str) for s in strategies):
+    # a generator or None was a TypeError from reversed(); a misspelt strategy counted as
+    # a retrain and restarted the fold-in streak
+    if not isinstance(strategies, list | tuple) \
+            or not all(isinstance(s, str) and s in STRATEGIES for s in strategies):
         raise ConfigError(f"use_fold_in: strategies must be a list of the completed runs' "
-                          f"strategies ('retrain', 'warm_start' or 'fold_in'), oldest first, "
+                          f"strategies ({', '.join(map(repr, STRATEGIES))}), oldest first, "
                           f"got {strategies!r:.80}")
     if between <= 0 or previous is None or getattr(previous, "name", None) not in \
             FOLD_IN_MODELS:

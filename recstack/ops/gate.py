@@ -146,14 +146,25 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
                                           not isinstance(published_version, int | np.integer)):
         raise ConfigError(f"gate: published_version must be the registry version number of "
                           f"the published model (an int) or None, got {published_version!r}")
+    if published_version is not None and published_version < 1:
+        # registry versions count from 1; the run's report refuses any other
+        raise ConfigError(f"gate: published_version must be >= 1 (registry versions count "
+                          f"from 1), got {published_version!r}")
     _check_number("margin", margin, low=0.0)
+    bounded = _bounded_metric(metric)
+    if bounded and margin > 1:
+        # as [evaluation] margin in a pipeline file: every value lies in [0, 1], so a
+        # margin above 1 (a percentage, 5 for five points) let every model through
+        raise ConfigError(f"gate: margin must be at most 1 for {metric} (its values lie in "
+                          f"[0, 1]; the margin is an absolute difference, e.g. 0.05 for "
+                          f"five points), got {margin!r}")
     if isinstance(min_users, bool) or not isinstance(min_users, int | np.integer) \
             or min_users < 2:
         raise ConfigError(f"gate: min_users must be an integer >= 2 (a paired test needs "
                           f"two users), got {min_users!r}")
-    candidate = _per_user(candidate, "candidate")
+    candidate = _per_user(candidate, "candidate", metric if bounded else None)
     if published is not None:
-        published = _per_user(published, "published")
+        published = _per_user(published, "published", metric if bounded else None)
     evaluated = int(candidate.notna().sum())
     candidate_mean = float(candidate.mean()) if evaluated else None
     base: dict[str, Any] = {"metric": metric, "margin": margin, "candidate_mean": candidate_mean,
@@ -209,8 +220,19 @@ def _check_number(name: str, value: Any, *, low: float | None = None) -> None:
         raise ConfigError(f"gate: {name} must be a finite number{bound}, got {value!r}")
 
 
-def _per_user(values: Any, which: str) -> pd.Series:
-    """Per-user metric values as the gate compares them: a Series with one row per user."""
+#: how far past [0, 1] a bounded metric's value may lie by rounding
+_SLACK = 1e-9
+
+
+def _bounded_metric(metric: str) -> bool:
+    """Whether ``metric`` (``NAME@K`` or ``NAME``) is a ranking metric, whose per-user
+    values all lie in [0, 1]."""
+    return metric.strip().partition("@")[0] in RANKING_METRICS
+
+
+def _per_user(values: Any, which: str, bounded: str | None = None) -> pd.Series:
+    """Per-user metric values as the gate compares them: a Series with one row per user;
+    with ``bounded`` (the metric's name), values in [0, 1]."""
     if not isinstance(values, pd.Series):
         raise RecstackError(f"gate: the {which} model's values must be a pandas Series of "
                             f"per-user values indexed by user id, got {type(values).__name__}")
@@ -231,6 +253,21 @@ def _per_user(values: Any, which: str) -> pd.Series:
         raise RecstackError(f"{name} must be finite numbers, or NaN for a user not "
                             f"evaluated; user {_shown(values.index[infinite[0]])} has "
                             f"{numbers[infinite[0]]}")
+    if bounded is not None:
+        # 5 (a percentage) or -1 (a sentinel) for a metric in [0, 1] moved the means and
+        # the paired test, and the gate published (or held back) on them without a word
+        # (a rounding error's width of slack: an NDCG of 1 computed as 1 + 2e-16)
+        outside = np.flatnonzero((numbers < -_SLACK) | (numbers > 1 + _SLACK))
+        if len(outside):
+            raise RecstackError(f"{name} must lie in [0, 1] for {bounded} (or be NaN for a "
+                                f"user not evaluated); user "
+                                f"{_shown(values.index[outside[0]])} has "
+                                f"{numbers[outside[0]]:g} ({len(outside)} value(s) outside)")
+    missing = values.index.isna()
+    if missing.any():
+        # a value of no user: it counted in the candidate's mean and never paired
+        raise RecstackError(f"{name} are indexed by user id; {int(missing.sum())} value(s) "
+                            "have an empty (NaN/None) user id; drop them or give their ids")
     return pd.Series(numbers, index=values.index, name=values.name)
 
 

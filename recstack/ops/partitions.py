@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,8 +56,39 @@ class Partition:
 
     @classmethod
     def from_dict(cls, raw: dict) -> Partition:
-        return cls(raw["label"], raw["folder"], int(raw["start"]), int(raw["end"]),
-                   tuple(raw["files"]), int(raw["rows"]), raw["fingerprint"])
+        """From :meth:`to_dict`'s dictionary (a run's ``check/partitions.json`` entry); a
+        missing field or one of the wrong type raises ValueError naming it: ``"start":
+        "5"`` or ``5.7`` were read as 5, and a fingerprint written as a number never matched
+        the partition's own, so it was checked again as new."""
+        if not isinstance(raw, dict):
+            raise ValueError(f"expected an object with the fields {', '.join(_FIELDS)}, got "
+                             f"{type(raw).__name__} {raw!r:.60}")
+        for key, (kinds, words) in _FIELDS.items():
+            if key not in raw:
+                raise ValueError(f"no field {key!r} ({words})")
+            value: Any = raw[key]
+            wrong_type = isinstance(value, bool) or not isinstance(value, kinds)
+            if wrong_type or (key == "files" and not all(isinstance(name, str)
+                                                         for name in raw[key])) or (
+                    key == "rows" and raw[key] < -1):
+                raise ValueError(f"field {key!r} is {value!r:.60}; expected {words}")
+        if raw["end"] <= raw["start"]:
+            raise ValueError(f"field 'end' ({raw['end']}) is not after 'start' "
+                             f"({raw['start']})")
+        return cls(raw["label"], raw["folder"], raw["start"], raw["end"],
+                   tuple(raw["files"]), raw["rows"], raw["fingerprint"])
+
+
+#: the fields of a partition's dictionary, their types and what they are
+_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "label": (str, "the partition's name, text"),
+    "folder": (str, "its folder under the partitions root, text"),
+    "start": (int, "the period's first second, Unix seconds"),
+    "end": (int, "the second after its period, Unix seconds"),
+    "files": (list, "a list of its files' names"),
+    "rows": (int, "its row count (-1 when unknown)"),
+    "fingerprint": (str, "the digest of its files, text"),
+}
 
 
 def list_partitions(root: str | Path) -> list[Partition]:
@@ -229,6 +261,11 @@ def read_table(root: str | Path, partition: Partition) -> pa.Table:
         try:
             tables.append(pq.read_table(root / name))
         except (pa.ArrowException, OSError) as error:
+            repeated = _repeated_column(root / name)
+            if repeated is not None:
+                # pyarrow's "Multiple matches for FieldRef" came with the whole schema
+                raise DataFormatError(f"column {repeated!r} appears more than once; write "
+                                      "each column once", file=str(root / name)) from None
             raise DataFormatError(f"not a readable Parquet file ({error})",
                                   file=str(root / name)) from None
     if not tables:
@@ -239,6 +276,16 @@ def read_table(root: str | Path, partition: Partition) -> pa.Table:
         raise DataFormatError(f"its files have different columns ({error})",
                               file=str(root / partition.folder)) from None
     return _plain_columns(table)
+
+
+def _repeated_column(path: Path) -> str | None:
+    """The first column name a Parquet file's footer holds twice, if any."""
+    try:
+        names = pq.read_schema(path).names
+    except (pa.ArrowException, OSError):
+        return None
+    return next((name for position, name in enumerate(names) if name in names[:position]),
+                None)
 
 
 def to_interactions(tables: list[pa.Table], *, explicit: bool,

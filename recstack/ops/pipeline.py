@@ -227,11 +227,18 @@ class _Run:
         path = self.folder / "check" / "partitions.json"
         remedy = f"remove the folder {path.parent} to redo the check step"
         raw = _read_json(path, remedy, kind=list)
-        try:
-            return [Partition.from_dict(entry) for entry in raw]
-        except (KeyError, TypeError, ValueError) as error:
-            raise RecstackError(f"{path}: damaged: a partition entry lacks or mangles "
-                                f"{error}; {remedy}") from None
+        if not raw:
+            # every later step reads the newest partition: an IndexError deep in a step
+            raise RecstackError(f"{path}: damaged: the list of partitions is empty; "
+                                f"{remedy}")
+        snapshot = []
+        for number, entry in enumerate(raw):
+            try:
+                snapshot.append(Partition.from_dict(entry))
+            except (KeyError, TypeError, ValueError) as error:
+                raise RecstackError(f"{path}: damaged: partition entry {number}: {error}; "
+                                    f"{remedy}") from None
+        return snapshot
 
     def _commit(self, step: str, files: dict[str, Any],
                 extra: Callable[[Path], None] | None = None) -> None:
@@ -252,11 +259,14 @@ class _Run:
         remedy = "it records the completed runs: restore it or remove it to start over"
         state = _read_json(path, remedy)
         completed, partitions = state.get("completed"), state.get("partitions", {})
+        # a fingerprint of another type never matched its partition's: every partition
+        # was checked again as new, without a word about the file
         if not (isinstance(completed, list) and all(isinstance(r, str) for r in completed)
-                and isinstance(partitions, dict)):
+                and isinstance(partitions, dict)
+                and all(isinstance(f, str) for f in partitions.values())):
             raise RecstackError(f"{path}: damaged: expected \"completed\" (a list of run "
-                                "names) and \"partitions\" (label -> fingerprint); "
-                                f"{remedy}")
+                                "names) and \"partitions\" (label -> fingerprint), the "
+                                f"fingerprints as text; {remedy}")
         owner = state.get("pipeline")
         if owner is not None and owner != self.spec.name:
             # two pipelines with one work folder read each other's runs and partitions

@@ -262,6 +262,10 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         Known item and user ids (the unknown-id checks are skipped when None).
     """
     check_clock(now, "check_partition")
+    if previous_rows is not None and not isinstance(previous_rows, str | bytes | dict) \
+            and hasattr(previous_rows, "__iter__"):
+        # one pass: a generator was used up by the check below, then sliced (a TypeError)
+        previous_rows = list(previous_rows)
     _check_arguments(table, spec, label=label, rating_range=rating_range, explicit=explicit,
                      previous_rows=previous_rows, period=period,
                      catalogs={"catalog_items": catalog_items,
@@ -282,13 +286,14 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
     usable = _schema(table, explicit, add)
 
     null_rows = np.zeros(n, dtype=bool)
-    for name in table.column_names:
-        column = table.column(name)
+    # by position: a name written twice (a file's columns) was a KeyError by name
+    for column in table.columns:
         if column.null_count:
             null_rows |= ~np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False))
     count = int(null_rows.sum())
     status, share = _share_status("nulls", count, n, spec)
-    nulls_where = [name for name in table.column_names if table.column(name).null_count]
+    nulls_where = [name for name, column in zip(table.column_names, table.columns,
+                                                strict=True) if column.null_count]
     add("nulls", status, f"{count:,} rows with an empty value"
         + (f" (in {', '.join(nulls_where)})" if nulls_where else ""), count, share,
         _examples(np.flatnonzero(null_rows)))
@@ -361,8 +366,10 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         count = int(unknown.sum())
         status, share = _share_status(check, count, n, spec)
         ids_are_numbers = pa.types.is_integer(table.schema.field(column).type)
-        catalog_numbers = known.dtype.kind in "iu" or (
-            known.dtype.kind == "O" and pd.api.types.infer_dtype(known) == "integer")
+        # a float catalog (ids read with a NaN) matches integer ids by value: not text
+        catalog_numbers = known.dtype.kind in "iuf" or (
+            known.dtype.kind == "O" and pd.api.types.infer_dtype(known, skipna=True)
+            in ("integer", "floating", "mixed-integer-float"))
         # every id "unknown" because the catalog writes them another way (5 and "5")
         why = "" if not count or ids_are_numbers == catalog_numbers or not len(known) else (
             f" (the catalog's ids are {'integers' if catalog_numbers else 'text'}, this "
@@ -462,6 +469,9 @@ def _schema(table: pa.Table, explicit: bool, add: Any) -> set[str]:
     for name, (accepts, words) in wanted.items():
         if name not in names:
             problems.append(f"no column {name!r}")
+        elif names.count(name) > 1:
+            # which of them the checks would read is anyone's guess (a KeyError before)
+            problems.append(f"column {name!r} appears {names.count(name)} times")
         elif not accepts(table.schema.field(name).type):
             problems.append(f"column {name!r} holds {table.schema.field(name).type} "
                             f"(expected {words})")

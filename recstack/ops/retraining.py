@@ -27,8 +27,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.ops.pipeline_config import TrainingSpec
 
 __all__ = ["fit_candidate", "training_window"]
@@ -45,6 +47,15 @@ def training_window(n_partitions: int, spec: TrainingSpec) -> list[int]:
     >>> training_window(6, TrainingSpec(window="expanding"))
     [0, 1, 2, 3, 4]
     """
+    # '5' and 5.0 were TypeErrors from the comparison, True one partition, a dict of the
+    # [training] table an AttributeError
+    if isinstance(n_partitions, bool) or not isinstance(n_partitions, int | np.integer):
+        raise ConfigError(f"training_window: n_partitions must be the number of partitions "
+                          f"(an int), got {n_partitions!r:.60}")
+    if not isinstance(spec, TrainingSpec):
+        raise ConfigError(f"training_window: spec must be a TrainingSpec (e.g. "
+                          f"TrainingSpec(window='sliding', partitions=3)), got "
+                          f"{type(spec).__name__}")
     if n_partitions < 2:
         raise RecstackError(f"a pipeline run needs at least 2 partitions (one to train on, "
                             f"the newest to evaluate on); found {n_partitions}")
@@ -67,10 +78,20 @@ def fit_candidate(model_type: str, params: dict[str, Any], train: Interactions,
     from the model's declarations (``iterations`` for ALS, ``epochs`` for the others,
     :func:`~recstack.models.warm_start.iteration_param`). Any other model, or one whose
     architecture differs, trains from scratch."""
+    from recstack.evaluation.evaluator import check_interactions
     from recstack.models.registry import create_model, model_class
     from recstack.models.warm_start import WarmStartMixin, iteration_param
 
     cls = model_class(model_type)
+    if not isinstance(params, dict):
+        raise ConfigError(f"fit_candidate: params must be a dict of {model_type}'s "
+                          f"hyperparameters (empty for its defaults), got "
+                          f"{type(params).__name__}")
+    check_interactions(train=train)  # a DataFrame was an AttributeError on .compact
+    if warm_iterations is not None and (isinstance(warm_iterations, bool) or not isinstance(
+            warm_iterations, int | np.integer) or warm_iterations < 1):
+        raise ConfigError(f"fit_candidate: warm_iterations must be a whole number >= 1 or "
+                          f"None, got {warm_iterations!r}")
     warm = (previous is not None and issubclass(cls, WarmStartMixin)
             and cls.warm_compatible(previous, params))
     if warm and warm_iterations is not None:

@@ -55,6 +55,7 @@ import numpy as np
 from scipy import linalg, optimize, special
 
 from recstack.errors import ConfigError, RecstackError
+from recstack.metrics._validation import check_aligned
 from recstack.models.base import Configurable, Param
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
@@ -141,7 +142,8 @@ class BayesianLogisticRegression(Configurable):
         Row weights by class: ``"balanced"`` gives :math:`c_y = N / (2 N_y)`
         (:func:`recstack.pipeline.imbalance.class_weights`) computed on the first batch
         (after downsampling) and kept for the online updates, so every batch is weighed
-        alike; a number is the positives' weight (negatives 1). Multiplies
+        alike (a first batch of one class is refused: it has nothing to balance); a number
+        is the positives' weight (negatives 1). Multiplies
         ``sample_weight``.
 
     Attributes
@@ -504,7 +506,15 @@ class BayesianLogisticRegression(Configurable):
             weights = class_weights(y)
             positive = y > 0
             if positive.all() or not positive.any():
-                return 1.0, 1.0
+                # the weights of (1, 1) were kept for every online update: the classes of
+                # all later batches went unbalanced without a word
+                label, other = ("1", "0") if positive.all() else ("0", "1")
+                raise ConfigError(
+                    f"{_NAME}: class_weight = 'balanced' weighs the classes of the first "
+                    f"batch and keeps those weights for every update, but every label of "
+                    f"it is {label} ({len(y)} rows), so there is nothing to balance; fit "
+                    f"on a first batch with rows labelled {other} too, or give the "
+                    "positives' weight as a number (class_weight=5.0)")
             return float(weights[~positive][0]), float(weights[positive][0])
         return 1.0, float(self.class_weight)
 
@@ -564,6 +574,10 @@ class BayesianLogisticRegression(Configurable):
 
     def _check_batch(self, X: Any, y: Any, sample_weight: Any, *, n_features: int | None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # read by position: a y (or weights) Series sorted otherwise than the X frame paired
+        # each row with another row's label without a word
+        check_aligned(("X", X), ("y", y), ("sample_weight", sample_weight),
+                      error=BanditInputError, where=f"{_NAME}: ")
         X = as_float_array(_NAME, "X", X, ndim=2)
         y = as_float_array(_NAME, "y", y, ndim=1)
         check_same_length(_NAME, X=X, y=y)

@@ -908,6 +908,7 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
         if len(keys) != len(y):
             raise CalibrationError(f"{where}segment {name!r} has {len(keys)} entries for "
                                    f"{len(y)} predictions; give one value per prediction")
+        _refuse_values_read_alike(name, keys, where)
         for code, value in enumerate(keys.categories):
             chosen = np.asarray(keys.codes) == code
             if chosen.any():
@@ -918,6 +919,25 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
         if missing.any():
             rows.append(_segment_row(name, MISSING_SEGMENT, y[missing], p[missing], n_bins))
     return pd.DataFrame(rows)
+
+
+def _refuse_values_read_alike(name: str, keys: pd.Categorical, where: str) -> None:
+    """Refuse a segment whose values are shown alike but differ (1 and '1', 'a' and 'a '):
+    each was a row of its own in the table, two rows of one value with different counts
+    (a column put together from a CSV and from code)."""
+    seen: dict[str, Any] = {}
+    for value in keys.categories:
+        shown = str(value).strip()
+        if shown in seen:
+            first = seen[shown]
+            at = [int(np.argmax(np.asarray(keys.codes) == keys.categories.get_loc(v)))
+                  for v in (first, value)]
+            raise CalibrationError(
+                f"{where}segment {name!r} holds {first!r} (position {at[0]}) and {value!r} "
+                f"(position {at[1]}), which read alike but would be two rows of the table; "
+                "write each value one way (all text or all numbers, without spaces around "
+                "it)")
+        seen[shown] = value
 
 
 def _segment_row(segment: str, value: str, y: np.ndarray, p: np.ndarray, n_bins: int

@@ -64,7 +64,49 @@ class Candidates:
 
     def __post_init__(self) -> None:
         if self.similarity is None:
-            object.__setattr__(self, "similarity", np.zeros((len(self.users), 0), np.float32))
+            object.__setattr__(self, "similarity",
+                               np.zeros((len(np.atleast_1d(self.users)), 0), np.float32))
+        self._check()
+
+    def _check(self) -> None:
+        """Refuse columns that do not line up, by name: a hand-built (or edited) set of
+        candidates with one item fewer than users failed inside numpy or scipy
+        ("operands could not be broadcast together", "inconsistent shapes") in
+        candidate_recall and FeatureBuilder.build. (Indices outside a vocabulary are
+        refused where the vocabulary is known: FeatureBuilder.build, candidate_recall.)"""
+        where = "Candidates"
+        for name in ("sources", "scorers"):
+            names = getattr(self, name)
+            if not isinstance(names, tuple | list) or not all(isinstance(v, str) and v
+                                                            for v in names):
+                raise RecstackError(f"{where}: {name} must be a tuple of non-empty names, "
+                                    f"got {names!r}")
+            object.__setattr__(self, name, tuple(names))
+        count = self.n_per_source
+        if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 1:
+            raise RecstackError(f"{where}: n_per_source must be a positive integer, got "
+                                f"{count!r}")
+        n = None
+        for name in ("users", "items"):
+            array = np.asarray(getattr(self, name))
+            if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+                raise RecstackError(f"{where}: {name} must be a 1-D array of integer "
+                                    f"indices, got shape {array.shape} and dtype "
+                                    f"{array.dtype}")
+            if n is not None and len(array) != n:
+                raise RecstackError(f"{where}: users has {n} rows, items {len(array)}; give "
+                                    "one user and one item per candidate row")
+            n = len(array)
+            object.__setattr__(self, name, array.astype(np.int64, copy=False))
+        for name, columns in (("scores", self.sources), ("ranks", self.sources),
+                              ("similarity", self.scorers)):
+            array = np.asarray(getattr(self, name))
+            if array.shape != (n, len(columns)) or (array.size
+                                                    and array.dtype.kind not in "iuf"):
+                holder = "sources" if name != "similarity" else "scorers"
+                raise RecstackError(f"{where}: {name} must be numbers of shape (rows, "
+                                    f"{holder}) = {(n, len(columns))}, got shape "
+                                    f"{array.shape} and dtype {array.dtype}")
 
     def __len__(self) -> int:
         return len(self.users)
@@ -365,6 +407,13 @@ def candidate_recall(candidates: Candidates, test: Interactions) -> float:
     n_items = test.n_items
     for kind, indices, size in (("item", candidates.items, n_items),
                                 ("user", candidates.users, test.n_users)):
+        if len(indices) and int(indices.min()) < 0:
+            # user * n_items - 1 is the previous user's last item: counted as a hit of
+            # another user's test item, silently
+            raise RecstackError(
+                f"candidate_recall: the candidates hold the negative {kind} index "
+                f"{int(indices.min())}; indices run from 0 (internal indices of the data "
+                "the generators were fitted on)")
         if len(indices) and int(indices.max()) >= size:
             # the keys user * n_items + item then met other users' test items: a recall
             # of another vocabulary's pairs, silently

@@ -630,26 +630,35 @@ class FeatureBuilder:
 
     @classmethod
     def from_json(cls, text: str) -> FeatureBuilder:
-        """The builder :meth:`to_json` wrote; a malformed text is a RecstackError."""
+        """The builder :meth:`to_json` wrote; a malformed text is a RecstackError naming the
+        field (a value of another JSON type is refused, never coerced: ``"sources":
+        "ab"`` read letter by letter made the sources ``a`` and ``b``, and an
+        ``n_per_source`` of 2.7 or -3 was taken as 2 and -3)."""
         try:
             raw = json.loads(text)
-            builder = cls(**raw["options"])
+            if not isinstance(raw, dict):
+                raise _Malformed(f"expected a JSON object, got {_json_type(raw)}")
+            missing = sorted({"options", "sources", "n_per_source", "scorers", "columns"}
+                             - set(raw))
+            if missing:
+                raise _Malformed(f"missing field(s) {missing}")
+            if not isinstance(raw["options"], dict):
+                raise _Malformed(f"'options' must be an object, got "
+                                 f"{_json_type(raw['options'])}")
+            builder = cls.from_options(raw["options"], "features: the saved feature builder")
             builder._validate()
-            builder.sources_ = tuple(str(s) for s in raw["sources"])
-            builder.n_per_source_ = int(raw["n_per_source"])
-            builder.scorers_ = tuple(str(s) for s in raw["scorers"])
-            builder.columns_ = tuple(
-                TableColumn(c["table"], str(c["column"]), c["role"],
-                            tuple(str(v) for v in c["levels"])) for c in raw["columns"])
-            builder.context_ = tuple(
-                TableColumn("context", str(c["column"]), c["role"],
-                            tuple(str(v) for v in c["levels"]))
-                for c in raw.get("context", ()))  # absent in builders saved before it
-            if any(c.table not in ("item", "user") or c.role not in
-                   ("numeric", "categorical", "multi") for c in builder.columns_) or any(
-                    c.role not in ("numeric", "categorical") for c in builder.context_):
-                raise ValueError("unknown table or role")
+            builder.sources_ = _saved_names(raw["sources"], "sources")
+            builder.n_per_source_ = _saved_count(raw["n_per_source"])
+            builder.scorers_ = _saved_names(raw["scorers"], "scorers")
+            builder.columns_ = _saved_columns(raw["columns"], "columns",
+                                              ("numeric", "categorical", "multi"))
+            # absent in builders saved before it
+            builder.context_ = _saved_columns(raw.get("context", []), "context",
+                                              ("numeric", "categorical"))
             builder.schema_ = builder._schema()
+        except _Malformed as error:
+            raise RecstackError(f"features: the saved feature builder is malformed: "
+                                f"{error}") from None
         except RecstackError:
             raise
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
@@ -657,6 +666,68 @@ class FeatureBuilder:
             raise RecstackError(f"features: the saved feature builder is malformed "
                                 f"({type(error).__name__}: {error})") from None
         return builder
+
+
+class _Malformed(Exception):
+    """A field of a saved feature builder that is not what :meth:`FeatureBuilder.to_json`
+    writes (turned into a RecstackError by :meth:`FeatureBuilder.from_json`)."""
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    for kind, name in ((bool, "true/false"), (str, "a string"), (int, "an integer"),
+                       (float, "a number"), (list, "a list"), (dict, "an object")):
+        if isinstance(value, kind):
+            return f"{name} ({json.dumps(value)[:60]})"
+    return "null"
+
+
+def _saved_names(value: Any, field: str) -> tuple[str, ...]:
+    """A saved list of distinct non-empty names (one string is refused, not split)."""
+    if not isinstance(value, list) or not all(
+            isinstance(v, str) and v for v in value):
+        raise _Malformed(f"'{field}' must be a list of non-empty names, got "
+                         f"{_json_type(value)}")
+    if len(set(value)) != len(value):
+        raise _Malformed(f"'{field}' names {sorted({v for v in value if value.count(v) > 1})} "
+                         "more than once")
+    return tuple(value)
+
+
+def _saved_count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _Malformed(f"'n_per_source' must be a positive integer, got {_json_type(value)}")
+    return value
+
+
+def _saved_columns(value: Any, field: str, roles: tuple[str, ...]) -> tuple[TableColumn, ...]:
+    """Saved table (or context) columns: a list of objects with a table, a column name, a
+    role among ``roles`` and a list of text levels."""
+    if not isinstance(value, list):
+        raise _Malformed(f"'{field}' must be a list of columns, got {_json_type(value)}")
+    columns = []
+    for position, entry in enumerate(value):
+        where = f"'{field}'[{position}]"
+        keys = {"column", "role", "levels"} | ({"table"} if field == "columns" else set())
+        if not isinstance(entry, dict) or set(entry) != keys:
+            raise _Malformed(f"{where} must be an object with exactly {sorted(keys)}, got "
+                             f"{_json_type(entry)}")
+        table = entry.get("table", "context")
+        if field == "columns" and table not in ("item", "user"):
+            raise _Malformed(f"{where}: table must be 'item' or 'user', got "
+                             f"{_json_type(table)}")
+        if not isinstance(entry["column"], str):
+            raise _Malformed(f"{where}: column must be a column's name (a string), got "
+                             f"{_json_type(entry['column'])}")
+        if entry["role"] not in roles:
+            raise _Malformed(f"{where}: role must be one of {list(roles)}, got "
+                             f"{_json_type(entry['role'])}")
+        levels = entry["levels"]
+        if not isinstance(levels, list) or not all(isinstance(v, str) for v in levels):
+            raise _Malformed(f"{where}: levels must be a list of strings, got "
+                             f"{_json_type(levels)}")
+        columns.append(TableColumn(table, entry["column"], entry["role"], tuple(levels)))
+    return tuple(columns)
 
 
 # --------------------------------------------------------------------------- context

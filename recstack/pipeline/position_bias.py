@@ -148,7 +148,7 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     positions : array of int, shape (n,)
         1-based logged position of each row.
     labels : array, shape (n,)
-        Clicks (or graded labels; > 0 counts as clicked).
+        Clicks (or graded labels, >= 0; > 0 counts as clicked).
     propensities : array of float, shape (n_positions,)
         :math:`\theta_k` at index ``k - 1`` (from :func:`estimate_propensities` or given),
         relative to position 1: the first is 1.
@@ -161,6 +161,12 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     positions = as_positions(where, positions)
     labels = as_float_array(where, "labels", labels, ndim=1)
     check_same_length(where, positions=positions, labels=labels)
+    if (labels < 0).any():
+        # a -1 (a "dislike", or a log's "not shown" code) was read as an unclicked row and
+        # weighted 1, silently; the rankers these weights are for refuse it at fit
+        row = int(np.flatnonzero(labels < 0)[0])
+        raise BanditInputError(f"{where}: labels must be >= 0 (clicks 1/0 or a graded "
+                               f"relevance), row {row} is {float(labels[row])!r}")
     propensities = as_float_array(where, "propensities", propensities, ndim=1)
     if not (propensities > 0).all():
         row = int(np.flatnonzero(propensities <= 0)[0])

@@ -202,6 +202,16 @@ class FeatureFrame:
         self.numeric = _feature_matrix(self.numeric, n, self.schema.numeric, "numeric")
         self.categorical = _feature_matrix(self.categorical, n, self.schema.categorical,
                                            "categorical")
+        if not isinstance(self.extra, dict):
+            raise RecstackError(f"feature frame: extra must be a dict of per-row arrays, got "
+                                f"{type(self.extra).__name__}")
+        for key, value in self.extra.items():
+            # a column of another length was cut or misaligned by take() (or failed there
+            # with an IndexError), silently
+            if len(np.atleast_1d(np.asarray(value))) != n or np.ndim(value) == 0:
+                raise RecstackError(f"feature frame: extra column {key!r} has "
+                                    f"{len(np.atleast_1d(np.asarray(value)))} rows, the frame "
+                                    f"{n}; give one value per row")
         if n and not _contiguous(self.groups):
             raise RecstackError("feature frame: the rows of a group must be contiguous")
         _refuse_repeated_pairs(self.groups, self.users, self.items)
@@ -325,17 +335,21 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
 def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind) -> Any:
     """A pandas DataFrame of features with its columns put in the schema's order, by name:
     read by position, a frame whose columns came in another order gave each feature
-    another's values, silently. Names that share none with the schema (0, 1, ...) are read
-    by position, as an array is; a frame naming some features but not all, or one twice,
-    is refused. Nullable columns (``Int64``, ``Float64``) are read with NaN where a value
-    is missing (numpy could not convert ``pd.NA``). Anything else is returned as given."""
+    another's values, silently. Integer names that share none with the schema (0, 1, ...)
+    are read by position, as an array is; a frame naming some features but not all, or one
+    twice, or naming none of them in text (misspelt), is refused. Nullable columns
+    (``Int64``, ``Float64``) are read with NaN where a value is missing (numpy could not
+    convert ``pd.NA``). Anything else is returned as given."""
     import pandas as pd
 
     if not isinstance(values, pd.DataFrame):
         return values
     names = [str(column) for column in values.columns]
     declared = [feature.name for feature in features]
-    if names != declared and set(names) & set(declared):
+    texts = bool(names) and all(isinstance(column, str) for column in values.columns)
+    if names != declared and (set(names) & set(declared) or texts):
+        # text names that share none with the schema are misspelt (or another frame's),
+        # not positions: read by position, 'pric' gave feature 'price' its values silently
         missing = [name for name in declared if name not in names]
         unexpected = [name for name in names if name not in declared]
         repeated = sorted({name for name in names if names.count(name) > 1})
@@ -378,6 +392,15 @@ def _refuse_repeated_pairs(groups: np.ndarray, users: np.ndarray, items: np.ndar
 
 def concat_frames(frames: Sequence[FeatureFrame]) -> FeatureFrame:
     """Frames of one schema stacked (their groups must not overlap)."""
+    if isinstance(frames, FeatureFrame | str) or not isinstance(frames, Sequence):
+        raise RecstackError(f"concat_frames: frames must be a list of FeatureFrames, got "
+                            f"{type(frames).__name__}"
+                            + (" (one frame: wrap it in a list)"
+                               if isinstance(frames, FeatureFrame) else ""))
+    for position, frame in enumerate(frames):
+        if not isinstance(frame, FeatureFrame):
+            raise RecstackError(f"concat_frames: frames[{position}] is a "
+                                f"{type(frame).__name__}, not a FeatureFrame")
     if not frames:
         raise RecstackError("no feature frames to concatenate")
     schema = frames[0].schema

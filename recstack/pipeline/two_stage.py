@@ -12,6 +12,7 @@ score, save/load), registered as ``two_stage`` for experiment files::
 
 from __future__ import annotations
 
+import json
 import tempfile
 import warnings
 from pathlib import Path, PurePosixPath
@@ -609,6 +610,15 @@ class TwoStage(Recommender):
         if builder.n_per_source_ != self.n_candidates:
             return (f"the feature builder was fitted for {builder.n_per_source_} candidates "
                     f"per source, n_candidates is {self.n_candidates}")
+        # the saved builder, not the features table, is what scores: a table edited after
+        # saving (or a builder from another model) gave other features than it declares
+        declared = FeatureBuilder.from_options(dict(self.features),
+                                               f"{self.name}: features").get_options()
+        if builder.get_options() != declared:
+            changed = sorted(k for k in declared if builder.get_options()[k] != declared[k])
+            return (f"the feature builder was fitted with {changed[0]} = "
+                    f"{builder.get_options()[changed[0]]!r}, but the model's features "
+                    f"table says {declared[changed[0]]!r}")
         widths = _state_widths(builder)
         for name, width in widths.items():
             array = arrays[_FEATURES + name]
@@ -644,6 +654,16 @@ class TwoStage(Recommender):
         self.state_ = HistoryState.from_arrays(features)
         self.ranker_ = _load_ranker_files({k[len(_RANKER):]: v for k, v in arrays.items()
                                            if k.startswith(_RANKER)})
+        # the saved ranker, not the ranker table, scores: one that disagrees with the table
+        # (edited after saving) made get_params() describe a ranker the model does not use
+        declared = self._new_ranker()
+        if self.ranker_.name != declared.name or _as_json(self.ranker_.get_params()) \
+                != _as_json(declared.get_params()):
+            raise RecstackError(
+                f"the saved ranker is {self.ranker_.name} with "
+                f"{_as_json(self.ranker_.get_params())}, but the model's ranker table "
+                f"declares {declared.name} with {_as_json(declared.get_params())}; the "
+                "model.json was edited or the artifact is corrupted: save the model again")
         self.generators_ = generators
         self.training_cutoff_ = -1
         self.training_candidate_recall_ = float("nan")
@@ -700,6 +720,11 @@ def _state_widths(builder: FeatureBuilder) -> dict[str, int]:
 
     return {"item_codes": count("item", False), "item_numeric": count("item", True),
             "user_codes": count("user", False), "user_numeric": count("user", True)}
+
+
+def _as_json(params: dict[str, Any]) -> Any:
+    """Hyperparameters as JSON gives them back (tuples as lists), for comparison."""
+    return json.loads(json.dumps(params, default=str))
 
 
 def _safe_relative(name: str) -> bool:

@@ -4,7 +4,9 @@
 vector", by inner product :math:`s(q, i) = q^\\top v_i` or by cosine
 :math:`s(q, i) = q^\\top v_i / (\\lVert q\\rVert \\lVert v_i\\rVert)`. For factor models the
 query is the user's embedding and inner product reproduces the model's own scores
-(``user_embeddings() @ item_embeddings().T``).
+(``user_embeddings() @ item_embeddings().T``). A zero vector (query or item) has cosine 0
+with everything, as in :mod:`recstack.analysis.neighbours`; a zero query thus ties every
+item at 0 and gets the lowest item indices on both backends.
 
 Two backends, one result:
 
@@ -176,7 +178,10 @@ class ItemIndex:
         graph.init_index(max_elements=len(vectors), ef_construction=int(ef_construction),
                          M=int(M), random_seed=int(seed))
         # one thread: insertion order decides the graph, so this keeps builds repeatable
-        graph.add_items(vectors, np.arange(len(vectors)), num_threads=1)
+        # cosine: unit vectors made here, with norms in float64 (hnswlib normalises in
+        # float32, where the squared norm of a vector of tiny values is 0: it became a zero
+        # vector, cosine 0 with everything, where exact search found its direction)
+        graph.add_items(_prepare(vectors, metric), np.arange(len(vectors)), num_threads=1)
         graph.set_ef(int(ef))
         params = {"M": int(M), "ef_construction": int(ef_construction), "ef": int(ef),
                   "seed": int(seed)}
@@ -222,7 +227,20 @@ class ItemIndex:
         mask = self._exclusions(len(queries), exclude, blocked)
         if self.backend == "exact" or len(queries) == 0:
             return self._exact(queries, k, mask)
-        return self._graph_search(queries, k, mask)
+        zero = ~queries.any(axis=1)
+        if not zero.any():
+            return self._graph_search(queries, k, mask)
+        # a zero query scores 0 against every item (its cosine is defined as 0): the answer
+        # is the tie rule's, the lowest item indices left, which only exact search gives (the
+        # graph returned whichever items its walk reached)
+        out_index = np.empty((len(queries), k), np.int64)
+        out_scores = np.empty((len(queries), k), np.float32)
+        for rows, search in ((np.flatnonzero(zero), self._exact),
+                             (np.flatnonzero(~zero), self._graph_search)):
+            if len(rows):
+                out_index[rows], out_scores[rows] = search(
+                    queries[rows], k, mask[rows] if mask is not None else None)
+        return out_index, out_scores
 
     def _check_score_range(self, queries: np.ndarray) -> None:
         """Refuse queries whose inner products with the items could pass float32's range:
@@ -277,21 +295,28 @@ class ItemIndex:
         if len(excluded) and (excluded[0] < 0 or excluded[-1] >= self.n_items):
             raise ConfigError(f"excluded item indices must be in [0, {self.n_items}), got "
                               f"{excluded[0] if excluded[0] < 0 else excluded[-1]}")
-        query = np.asarray(query, np.float32)
-        if query.shape != (self.dim,) or not np.isfinite(query).all():
+        if (isinstance(query, np.ndarray) and query.dtype.kind == "f"
+                and query.shape == (self.dim,) and not np.isfinite(query).all()):
             raise ConfigError(f"the query must be {self.dim} finite numbers (the index's "
-                              f"dimensions), got shape {query.shape}"
-                              + ("" if query.shape != (self.dim,) else " with NaN or inf"))
+                              f"dimensions), got shape {query.shape} with NaN or inf")
+        # text, booleans and complex numbers refused by name (text was numpy's "could not
+        # convert string to float"), NaN and inf by position
+        query = float32_rows(query, "the query")
+        if query.shape != (self.dim,):
+            raise ConfigError(f"the query must be {self.dim} finite numbers (the index's "
+                              f"dimensions), got shape {query.shape}")
         self._check_score_range(query[None, :])
         query = query[None, :]
-        if self.backend == "exact":
+        if self.backend == "exact" or not query.any():
+            # a zero query ties every item at 0: the lowest indices, as search answers it
             return self._exact_one(query, k, excluded)
         n_items = self.n_items
+        walked = _prepare(query, self.metric)  # as the graph holds the items
         fetch = min(n_items, k + min(len(excluded), 4 * k))
         while fetch < n_items:
             self._graph.set_ef(max(int(self.params.get("ef", fetch)), fetch))
             try:
-                labels, distances = self._graph.knn_query(query, k=fetch, num_threads=1)
+                labels, distances = self._graph.knn_query(walked, k=fetch, num_threads=1)
             except RuntimeError:
                 fetch = min(n_items, fetch * 2)
                 continue
@@ -349,8 +374,8 @@ class ItemIndex:
 
     def _exact(self, queries: np.ndarray, k: int, mask: sp.csr_matrix | None
                ) -> tuple[np.ndarray, np.ndarray]:
-        top, scores = exact_search(self._searchable, _prepare(queries, self.metric), k,
-                                   exclude=mask)
+        top, scores = _exact_search(self._searchable, _prepare(queries, self.metric), k,
+                                    exclude=mask)
         return _finish(top, scores, k)
 
     def _graph_search(self, queries: np.ndarray, k: int, mask: sp.csr_matrix | None
@@ -362,6 +387,7 @@ class ItemIndex:
         # ask for k plus what the filters may remove (capped, so one user with a long
         # history does not make every query of the batch expensive); retries widen it
         fetch = min(n_items, k + int(min(excluded.max(initial=0), 4 * k)))
+        walked = _prepare(queries, self.metric)  # as the graph holds the items
         pending = np.arange(n)
         while len(pending):
             if fetch >= n_items:
@@ -373,7 +399,7 @@ class ItemIndex:
             # fail outright on graphs of weakly structured vectors
             self._graph.set_ef(max(int(self.params.get("ef", fetch)), fetch))
             try:
-                labels, distances = self._graph.knn_query(queries[pending], k=fetch,
+                labels, distances = self._graph.knn_query(walked[pending], k=fetch,
                                                           num_threads=1)
             except RuntimeError:
                 # hnswlib could not find ``fetch`` neighbours (a sparse graph): widen
@@ -479,6 +505,18 @@ class ItemIndex:
         if not np.isfinite(vectors).all():
             raise RecstackError(f"{folder / ITEMS_FILE}: holds NaN or infinite vectors; the "
                                 "index is damaged")
+        recall = meta.get("recall_at_10")
+        if recall is not None and (isinstance(recall, bool) or not isinstance(recall, int | float)
+                                   or not 0 <= recall <= 1):
+            # the registry copies it into the manifest and the service reports it
+            raise RecstackError(f"{meta_path}: recall_at_10 must be a number from 0 to 1 (or "
+                                f"null), got {recall!r}; the index is corrupted")
+        params = meta.get("params") or {}
+        seed = params.get("seed") if isinstance(params, dict) else None
+        if not isinstance(params, dict) or (seed is not None and (
+                isinstance(seed, bool) or not isinstance(seed, int) or seed < 0)):
+            raise RecstackError(f"{meta_path}: params must be an object whose seed is a whole "
+                                f"number >= 0, got {params!r:.80}; the index is corrupted")
         graph = None
         if backend == "hnsw":
             hnswlib = _import_hnswlib()
@@ -503,7 +541,7 @@ class ItemIndex:
                         f"{INDEX_META} says {meta['n_items']}; the index is damaged")
                 graph.set_ef(int(meta["params"]["ef"]))
         return cls(vectors, metric=meta["metric"], backend=backend, graph=graph,
-                   params=meta.get("params") or {}, recall_at_10=meta.get("recall_at_10"))
+                   params=params, recall_at_10=recall)
 
     def describe(self) -> dict[str, Any]:
         """What the registry's manifest records about the index."""
@@ -518,7 +556,24 @@ def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
     """Exact top-``k`` by inner product ``queries @ items.T``, ``batch_size`` queries at a
     time (default: as many as fit in :mod:`recstack.topk`'s memory budget), with its tie
     rule; excluded entries score ``-inf``. Returns ``(indices, scores)`` of shape
-    ``(n, min(k, n_items))``."""
+    ``(n, min(k, n_items))``.
+
+    ``items`` and ``queries`` are checked as :meth:`ItemIndex.build` and
+    :meth:`ItemIndex.search` check them (2-d, finite real numbers, the same dimensions):
+    lists were a TypeError from an index, NaN queries scored NaN, and mismatched
+    dimensions were numpy's matmul error."""
+    items = _check_vectors(items, "items")
+    queries = _check_vectors(queries, "queries", allow_empty=True)
+    if queries.shape[1] != items.shape[1]:
+        raise ConfigError(f"queries have {queries.shape[1]} dimensions; the items "
+                          f"{items.shape[1]}")
+    return _exact_search(items, queries, k, exclude=exclude, batch_size=batch_size)
+
+
+def _exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
+                  exclude: sp.csr_matrix | None = None, batch_size: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exact_search` over arrays already checked (the index's own, per request)."""
     from recstack.topk import top_k_batched
 
     return top_k_batched(lambda rows: queries[rows] @ items.T, np.arange(len(queries)), k,
@@ -528,6 +583,10 @@ def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
 
 def recall_at(index: ItemIndex, queries: np.ndarray, k: int = 10) -> float:
     """Mean over ``queries`` of ``|index top-k ∩ exact top-k| / min(k, n_items)``."""
+    if not isinstance(index, ItemIndex):
+        raise ConfigError(f"recall_at: index must be an ItemIndex (ItemIndex.build or "
+                          f"ItemIndex.load), got {type(index).__name__}")
+    queries = _check_vectors(queries, "queries", allow_empty=True)
     if len(queries) == 0:
         return 1.0
     found, _ = index.search(queries, k)

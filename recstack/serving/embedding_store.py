@@ -9,8 +9,9 @@ external ids of :class:`~recstack.data.interactions.Interactions` (integers or s
 - :class:`SQLiteEmbeddingStore` (stdlib ``sqlite3``): one table, a float32 blob per row,
   written in one transaction per ``put``; WAL mode so readers are not blocked by a writer.
 - :class:`RedisEmbeddingStore` (the ``redis`` package, the ``serving`` extra): one key per
-  vector, ``PREFIX:KIND:ID``, read with one ``MGET`` and written with one pipelined
-  ``MSET`` per call.
+  vector, ``PREFIX:KIND:ID``, read with one ``MGET`` and written with one ``MSET`` per
+  call, in a transaction that watches the kind's dimension (a writer of another dimension
+  meanwhile makes it fail, and it is refused on the retry).
 
 Open either with :func:`open_store` (``"path/to/file.sqlite"``, ``"sqlite:///path"`` or
 ``"redis://host:port/db"``).
@@ -62,9 +63,13 @@ KINDS = ("user", "item")
 #: SQLite's default limit on parameters of one statement is 999 (older builds)
 _SQL_CHUNK = 900
 _REDIS_INSTALL = 'pip install "recstack[serving]"'
+#: how often a Redis put is tried again when another writer changed the dimension meanwhile
+_REDIS_RETRIES = 16
 #: URL schemes of store locations: a location starting with one of them and a colon is a
 #: URL, never a file path (refused when misspelt rather than opened as a file)
 _STORE_SCHEMES = frozenset({"sqlite", "redis", "rediss", "unix"})
+#: the tables of an SQLite store and their columns
+_SQLITE_COLUMNS = {"vectors": ["kind", "id", "vector"], "dims": ["kind", "dim"]}
 #: the file extensions of SQLite databases: a plain path creates a new store only under one
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db3", ".s3db", ".sl3")
 
@@ -110,6 +115,8 @@ class EmbeddingStore(ABC):
 
     def put_model(self, model: Recommender) -> None:
         """Store every user and item vector of a fitted model (by its external ids)."""
+        _check_model(model, "put_model")  # None was an AttributeError on items_
+        model._require_fitted("put_model")  # an unfitted one too
         self.put("item", model.items_.external_ids, model.item_embeddings())
         self.put("user", model.users_.external_ids, model.user_embeddings())
 
@@ -243,12 +250,41 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             # serialised by the lock above
             self._db = sqlite3.connect(str(self.path), timeout=timeout,
                                        check_same_thread=False, isolation_level=None)
+            self._check_schema()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS vectors (kind TEXT NOT NULL, "
                              "id TEXT NOT NULL, vector BLOB NOT NULL, "
                              "PRIMARY KEY (kind, id)) WITHOUT ROWID")
             self._db.execute("CREATE TABLE IF NOT EXISTS dims (kind TEXT PRIMARY KEY, "
                              "dim INTEGER NOT NULL)")
+
+    def _check_schema(self) -> None:
+        """Refuse an SQLite database that is not an embedding store before anything is
+        written to it: another program's database gained this store's tables (and WAL mode),
+        and one with a table named ``vectors`` of other columns failed at the first read
+        with SQLite's "no such column: id"."""
+        tables = {name: [column[1] for column in self._db.execute(
+                      f"PRAGMA table_info('{name}')").fetchall()]
+                  for (name,) in self._db.execute(
+                      "SELECT name FROM sqlite_master WHERE type = 'table' "
+                      "AND name NOT LIKE 'sqlite_%'").fetchall()}
+        expected = _SQLITE_COLUMNS
+        if not tables:
+            return  # a new (or empty) database: the tables are created
+        ours = {name: columns for name, columns in tables.items() if name in expected}
+        wrong = {name: columns for name, columns in ours.items() if columns != expected[name]}
+        if not ours or wrong:
+            self._db.close()
+            found = (f"its table {next(iter(wrong))!r} has the columns "
+                     f"{', '.join(next(iter(wrong.values())))}; expected "
+                     f"{', '.join(expected[next(iter(wrong))])}" if wrong else
+                     f"it holds the tables {', '.join(sorted(tables)[:5])} and none of "
+                     f"{', '.join(expected)}")
+            # a ConfigError, as a misspelt location: no retry mends it (a service refuses
+            # to start on it rather than serving the model's vectors until it comes back)
+            raise ConfigError(
+                f"embedding store {self.path}: an SQLite database, but not a recstack "
+                f"embedding store ({found}); give the path of a store (or a new file name)")
 
     @contextlib.contextmanager
     def _errors(self) -> Any:
@@ -277,6 +313,17 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                                       f"store holds {kind} vectors of {row[0]} (written "
                                       "meanwhile by another process; delete them first to "
                                       "change)")
+                if row is None:
+                    # vectors without a recorded dimension (the dims table edited by hand):
+                    # rows of another length would be added to them
+                    held = self._db.execute("SELECT id, length(vector) FROM vectors WHERE "
+                                            "kind = ? LIMIT 1", (kind,)).fetchone()
+                    if held is not None and held[1] != array.shape[1] * 4:
+                        raise StoreUnavailableError(
+                            f"embedding store {self.path}: damaged: {kind} vectors are stored "
+                            f"(e.g. that of {_shown_key(held[0])}, {held[1] / 4:g} float32 "
+                            f"values) but no dimension is recorded for them; these have "
+                            f"{array.shape[1]} (delete the stored ones first)")
                 self._db.execute("INSERT OR IGNORE INTO dims VALUES (?, ?)",
                                  (kind, array.shape[1]))
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
@@ -399,6 +446,7 @@ class RedisEmbeddingStore(EmbeddingStore):
                                 f"{_REDIS_INSTALL}") from None
         self._redis_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
                               OSError)
+        self._watch_error = redis.exceptions.WatchError
         timeout = _check_timeout(timeout, allow_zero=False)
         if not isinstance(url, str):
             raise ConfigError(f"redis url must be text (redis://HOST:PORT/DB), got {url!r}")
@@ -430,12 +478,49 @@ class RedisEmbeddingStore(EmbeddingStore):
             return
         mapping = {self._key(kind, key): row.tobytes()
                    for key, row in zip(keys, array, strict=True)}
-        with self._errors():
-            pipe = self._client.pipeline(transaction=True)
-            pipe.setnx(f"{self.prefix}:dim:{kind}", array.shape[1])
-            pipe.mset(mapping)
-            pipe.sadd(f"{self.prefix}:ids:{kind}", *keys)
-            pipe.execute()
+        dim_key = f"{self.prefix}:dim:{kind}"
+        with self._errors(), self._client.pipeline(transaction=True) as pipe:
+            # the dimension is checked and the vectors written in one transaction that
+            # fails when another writer changed the dimension meanwhile (WATCH): two
+            # processes putting vectors of two dimensions into an empty store left rows of
+            # both lengths (a damaged store) when each checked before the other wrote
+            for _ in range(_REDIS_RETRIES):
+                try:
+                    pipe.watch(dim_key)
+                    stored = pipe.get(dim_key)
+                    if stored is not None and _stored_dim(stored, kind, self.url) \
+                            != array.shape[1]:
+                        raise ConfigError(
+                            f"{kind} vectors have {array.shape[1]} dimensions; the store "
+                            f"holds {kind} vectors of {int(stored)} (written meanwhile by "
+                            "another process; delete them first to change)")
+                    if stored is None:
+                        self._refuse_undimensioned(pipe, kind, array.shape[1])
+                    pipe.multi()
+                    pipe.setnx(dim_key, array.shape[1])
+                    pipe.mset(mapping)
+                    pipe.sadd(f"{self.prefix}:ids:{kind}", *keys)
+                    pipe.execute()
+                    return
+                except self._watch_error:
+                    continue
+            raise StoreUnavailableError(f"embedding store {self.url}: the {kind} vectors could "
+                                        f"not be written: {_REDIS_RETRIES} attempts were each "
+                                        "interrupted by another writer")
+
+    def _refuse_undimensioned(self, pipe: Any, kind: str, dim: int) -> None:
+        """Refuse to add vectors of ``dim`` values to stored ones of another length whose
+        dimension key was deleted (by hand, or by another tool): as the SQLite store."""
+        held = pipe.srandmember(f"{self.prefix}:ids:{kind}")
+        if held is None:
+            return
+        key = held.decode("utf-8", "replace") if isinstance(held, bytes) else str(held)
+        value = pipe.get(self._key(kind, key))
+        if value is not None and len(value) != dim * 4:
+            raise StoreUnavailableError(
+                f"embedding store {self.url}: damaged: {kind} vectors are stored (e.g. that "
+                f"of {_shown_key(key)}, {len(value) / 4:g} float32 values) but no dimension "
+                f"is recorded for them; these have {dim} (delete the stored ones first)")
 
     def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
         _check_kind(kind)
@@ -466,13 +551,23 @@ class RedisEmbeddingStore(EmbeddingStore):
         keys = encode_ids(ids)
         if not keys:
             return
+        ids_key = f"{self.prefix}:ids:{kind}"
         with self._errors():
             pipe = self._client.pipeline(transaction=True)
             pipe.delete(*[self._key(kind, key) for key in keys])
-            pipe.srem(f"{self.prefix}:ids:{kind}", *keys)
+            pipe.srem(ids_key, *keys)
             pipe.execute()
-            if self._client.scard(f"{self.prefix}:ids:{kind}") == 0:
-                self._client.delete(f"{self.prefix}:dim:{kind}")
+            # the dimension goes with the last vector, unless another process put vectors
+            # since the count was read (WATCH): their dimension was deleted from under them
+            with self._client.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(ids_key)
+                    if pipe.scard(ids_key) == 0:
+                        pipe.multi()
+                        pipe.delete(f"{self.prefix}:dim:{kind}")
+                        pipe.execute()
+                except self._watch_error:
+                    pass  # vectors were put meanwhile: their dimension stays
 
     def close(self) -> None:
         with contextlib.suppress(*self._redis_errors):

@@ -143,12 +143,14 @@ def padded_version_problem(reference: str) -> str | None:
 def check_version(version: Any, where: str = "version") -> int:
     """``version`` when it is a registry version number (an int in 1..MAX_VERSION); a
     larger one could never exist (its folder name would not be 8 digits) and one of
-    hundreds of digits would fail as a file name too long."""
-    if isinstance(version, bool) or not isinstance(version, int) \
+    hundreds of digits would fail as a file name too long. A numpy integer (an entry of
+    an array of versions) is that number, returned as an int (it was refused as no whole
+    number, and would not have been written to ``current.json``)."""
+    if isinstance(version, bool | np.bool_) or not isinstance(version, int | np.integer) \
             or not 1 <= version <= MAX_VERSION:
         raise ConfigError(f"{where} must be a whole number from 1 to {MAX_VERSION}, got "
                           f"{version!r:.40}")
-    return version
+    return int(version)
 
 
 def check_name(name: Any) -> str:
@@ -343,6 +345,11 @@ class ModelRegistry:
             No such name or version.
         """
         name, given = parse_reference(reference)
+        if version is not None and given is not None and check_version(version) != given:
+            # one of the two was ignored without a word: load("als@1", 2) loaded als@2
+            raise ConfigError(f"load: the reference {reference!r} names version {given} and "
+                              f"version={version} another; give the version once (als@3, or "
+                              "'als' with version=3)")
         asked = version if version is not None else given
         current = asked is None
         name, version = self._resolve(name, asked)
@@ -530,6 +537,7 @@ class ModelRegistry:
     # ------------------------------------------------------------------ alias, rollback
     def set_current(self, name: str, version: int) -> None:
         """Point ``current`` at ``version`` (verified first: a corrupt version is refused)."""
+        version = check_version(version)
         self.load(name, version)
         self._point_current(name, version)
 
@@ -558,6 +566,7 @@ class ModelRegistry:
             last = max(i for i, v in enumerate(alias["history"]) if v == to)
             remaining = alias["history"][:last]
         else:
+            to = check_version(to)
             remaining = [*alias["history"], alias["version"]]
         self.load(name, to)
         self._write_alias(name, {"version": to, "history": remaining[-100:]})
@@ -588,7 +597,7 @@ class ModelRegistry:
             if version is None:
                 raise self._no_current(name)
         else:
-            check_version(version)
+            version = check_version(version)
         return name, int(version)
 
     def _absent(self, name: str, version: int, *, current: bool = False) -> RecstackError:

@@ -28,6 +28,7 @@ from pydantic import (
 
 from recstack.errors import ConfigError
 from recstack.serving import schemas
+from recstack.specs import NUMBER_TEXT_RULE, number_from_text
 
 __all__ = ["SETTINGS_ENV", "ServiceSettings", "VariantSettings", "settings_from_env",
            "settings_from_options"]
@@ -416,9 +417,10 @@ def _parse_variant(text: str) -> dict[str, Any]:
     name, equals, rest = text.partition("=")
     model, colon, share = rest.rpartition(":")
     try:
-        value = float(share)
+        value = number_from_text(share, float)  # float() read '0.5_0' as 0.5
     except ValueError:
         value = None
     if not equals or not colon or not name or not model or value is None:
-        raise ConfigError(f"--variant {text!r}: write NAME=MODEL:SHARE, e.g. control=als:0.5")
+        raise ConfigError(f"--variant {text!r}: write NAME=MODEL:SHARE, e.g. control=als:0.5 "
+                          f"(the share in {NUMBER_TEXT_RULE})")
     return {"name": name, "model": model, "share": value}

@@ -66,7 +66,8 @@ def test_a_blend_members_arrays_of_zeros_only_are_refused(data, tmp_path, positi
     name = f"m{position}__{array}"
     assert name in arrays
     assert _refusal(folder, arrays, name).startswith(
-        f"{folder / ARRAYS}: array '{name}' of model 'blend' holds only zeros; ")
+        f"{folder / ARRAYS}: array '{array}' of members[{position}] "
+        f"({members[position]['type']}) of model 'blend' (saved as '{name}') holds only zeros; ")
 
 
 def test_a_two_tower_user_without_rows_still_loads(data, tmp_path):

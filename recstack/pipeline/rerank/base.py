@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Configurable
+from recstack.models.base import Configurable, check_interactions
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.registry import Registry
@@ -80,6 +80,9 @@ class Reranker(Configurable, ABC):
         self.validate_params()
         # at fit only: a saved chain whose setting was ignored still loads
         refuse_unread_settings(self.name, self, self.read_only_with)
+        # a DataFrame (or a path) failed inside a re-ranker on a missing attribute
+        # ("'DataFrame' object has no attribute 'item_table'"), with pandas' traceback
+        check_interactions(train, f"{self.name}.fit(train)")
         self._fit(train, item_vectors)
         self.n_items_ = train.n_items
         self.fitted_params_ = copy.deepcopy(self.get_params())

@@ -33,6 +33,16 @@ def vectors(values: Any, what: str, *, min_rows: int = 2) -> np.ndarray:
     indexed by the row numbers in another order is refused: its rows are read by position,
     and would be other items' (or users') vectors."""
     refuse_reordered_rows(values, what, RecstackError)
+    try:
+        kind: str = np.asarray(values).dtype.kind
+    except (TypeError, ValueError):
+        kind = ""  # ragged rows and the like: the conversion that follows names them
+    if kind == "b":
+        # refused, as the item index (recstack.serving.ann) refuses them: true/false were
+        # read as 1 and 0, a mask or a multi-hot table analysed as if it were learned vectors
+        raise RecstackError(f"{what} must be real numbers, got true/false values; give the "
+                            "model's vectors (e.g. item_factors_), or convert a multi-hot "
+                            "table on purpose with .astype(float)")
     matrix = as_float_array(values, what, ndim=2)
     if matrix.shape[0] < min_rows or matrix.shape[1] < 1:
         raise RecstackError(f"{what} must be a matrix with at least {min_rows} rows and one "

@@ -27,6 +27,7 @@ import os
 import platform
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -222,6 +223,11 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
     if colour_by is not None and not isinstance(colour_by, str):
         raise RecstackError(f"colour_by must be 'popularity' or an item-table column name, "
                             f"got {colour_by!r}")
+    if colour_by is not None and projection is None:
+        # the colouring is of the maps only: without a projection it was dropped silently
+        warnings.warn(f"colour_by = {colour_by!r} is ignored: it colours the embedding maps, "
+                      "and projection=None draws none; set projection='tsne' (or 'umap') "
+                      "or leave colour_by out", UserWarning, stacklevel=2)
     raw = folder.experiment_raw
     seed = int(raw.get("seed", 0))
     notes: list[str] = []

@@ -342,8 +342,32 @@ def read_delimited(
                                 f"column {name!r} holds a line break")
     if layout.has_header:
         _refuse_repeated_header(path, layout, table)
+    _refuse_inner_byte_order_marks(path, layout, names, table, columns)
     _refuse_hex_integers(path, layout, names, table, columns, expected)
     return table
+
+
+def _refuse_inner_byte_order_marks(path: Path, layout: DelimitedLayout, names: list[str],
+                                   table: pa.Table, columns: Mapping[str, ColumnKind]) -> None:
+    """Refuse an id starting with a byte-order mark (U+FEFF, invisible): the mark that
+    opens a file, found inside one where files were joined (``cat a.csv b.csv``). Read, it
+    made the id '\ufeff3' of a user other than 3, and every integer id of the column text."""
+    for name, kind in columns.items():
+        column = table.column(name)
+        if kind != "id" or not pa.types.is_string(column.type):
+            continue
+        marked = pc.starts_with(column, "\ufeff")
+        if not pc.any(marked).as_py():
+            continue
+        with reading(path, layout.encoding):
+            line, fields = line_of_record(path, layout, _first_false(pc.invert(marked)))
+        position = names.index(name)
+        shown = fields[position].strip() if position < len(fields) else "?"
+        raise DataFormatError(
+            f"found {shown!r}, which starts with a byte-order mark (U+FEFF), the invisible "
+            "mark that opens a text file: files joined into one?", file=str(path), line=line,
+            column=name, expected="ids without it: remove the mark (or join the files "
+                                  "saved without one)")
 
 
 def _refuse_hex_integers(path: Path, layout: DelimitedLayout, names: list[str],
@@ -414,7 +438,9 @@ def _refuse_repeated_header(path: Path, layout: DelimitedLayout, table: pa.Table
         column = table.column(name).take(rows)
         long_enough = pc.greater_equal(pc.binary_length(column), len(name.encode()))
         rows, column = rows.filter(long_enough), column.filter(long_enough)
-        rows = rows.filter(pc.equal(pc.utf8_trim_whitespace(column), name))
+        # a byte-order mark before it too: files joined, each saved with its own mark
+        trimmed = pc.utf8_trim_whitespace(pc.utf8_ltrim(column, characters="\ufeff"))
+        rows = rows.filter(pc.equal(trimmed, name))
         if not len(rows):
             return
     with reading(path, layout.encoding):
@@ -432,6 +458,13 @@ def check_file(path: Path) -> None:
     """Refuse a path that is not a readable file, saying what it is instead."""
     problem = not_a_file(path)
     if problem is not None:
+        parts = sorted(path.glob("part-*")) if path.is_dir() else []
+        if parts:
+            # Spark names its output folder "ratings.parquet": one part is not the table
+            problem += (f", and this one holds {len(parts)} part file(s) such as "
+                        f"{parts[0].name}, one table as Spark, Polars or pyarrow write it: "
+                        "join the parts into one file first (e.g. pyarrow.parquet."
+                        "write_table(pyarrow.parquet.read_table(folder), 'log.parquet'))")
         raise RecstackError(f"{path}: {problem}")
     try:
         str(path).encode("utf-8")
@@ -725,6 +758,7 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
                     expected="distinct column names; rename one of them")
             _refuse_other_separator(path, layout, names, line)
             _refuse_lines_above_header(path, layout, names, line)
+            _refuse_space_separated(path, layout, names, line)
             return names
     raise DataFormatError("the file is empty", file=str(path), line=1,
                           expected="a header line naming the columns")
@@ -761,6 +795,33 @@ def _refuse_other_separator(path: PathLike, layout: DelimitedLayout, names: Sequ
                 f"{candidate!r}, not {layout.delimiter!r}", file=str(path), line=line,
                 expected=f"fields separated by {layout.delimiter!r} (for a log of your own, "
                          f"pass separator={candidate!r})")
+
+
+def _refuse_space_separated(path: PathLike, layout: DelimitedLayout, names: Sequence[str],
+                            line: int) -> None:
+    """A header read as one column whose words are column names separated by spaces (or
+    aligned with runs of them, a printed table): every reader here needs two columns or
+    more, and "no column 'user_id'; the columns are: 'user_id  item_id'" hid the cause."""
+    if len(names) != 1:
+        return
+    words = names[0].split()
+    runs = re.search(r"\S {2,}\S", names[0]) is not None
+    known = {name for role in WELL_KNOWN_COLUMNS.values() for name in role}
+    # "user id" alone may be one column's name; "user_id item_id" or aligned columns not;
+    # and words that are no column names ('<!DOCTYPE html>', a page saved as .csv) neither
+    names_alike = all(re.fullmatch(r"[\w.\-]+", word) for word in words)
+    if layout.delimiter != " " and len(words) > 1 and names_alike and (
+            runs or len(words) > 2 or any(word in known for word in words)):
+        # columns aligned with spaces (a printed table, `column -t`): no separator option
+        # reads runs of them, so the advice depends on the runs
+        raise DataFormatError(
+            f"the header is one column, {names[0]!r}: its fields seem to be separated by "
+            f"{'runs of spaces' if runs else 'spaces'}, not {layout.delimiter!r}",
+            file=str(path), line=line,
+            expected=f"fields separated by {layout.delimiter!r} ("
+                     + ("one separator character is read between fields: replace each run "
+                        "of spaces with one tab or comma" if runs else
+                        "for a log of your own, pass separator=' '") + ")")
 
 
 def _refuse_lines_above_header(path: PathLike, layout: DelimitedLayout,
@@ -1232,11 +1293,17 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
         for line, _, fields in _record_spans(path, layout):
             if len(fields) != n_fields:
                 column = names[len(fields)] if len(fields) < n_fields else None
+                # the two shapes other tools' output takes, said as such
+                why = ""
+                if len(fields) == n_fields + 1 and not fields[-1].strip():
+                    why = "the line ends with a separator, so "
+                elif len(fields) == 1 and not fields[0].strip():
+                    why = "a line of blanks only: "
                 return DataFormatError(
-                    f"the row has {len(fields)} field(s)", file=str(path), line=line,
+                    f"{why}the row has {len(fields)} field(s)", file=str(path), line=line,
                     column=column,
                     expected=f"{n_fields} fields separated by {layout.describe()}")
-            if layout.has_header and [f.strip() for f in fields] == names:
+            if layout.has_header and [f.lstrip("\ufeff").strip() for f in fields] == names:
                 return _repeated_header_error(path, line)
             for column, kind in columns.items():
                 problem = _field_problem(fields[positions[column]], kind)
@@ -1585,6 +1652,7 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
             raise fail_at(bad, name, "found {text!r}", "a finite number")
     if unit == "auto":
         _refuse_digit_dates(values, name, fail_at)
+        _warn_of_spreadsheet_serials(values, name, fail_at)
     if unit == "auto":
         chosen = _auto_unit(values, name, fail_at)
     else:
@@ -1672,6 +1740,37 @@ def _refuse_digit_dates(values: np.ndarray, name: str, fail_at: FailAt) -> None:
                                    f"{_UNIT_WORDS[unit]} it is {as_unix})",
                           f"timestamp_format={pattern!r} for dates written so, or "
                           f"timestamp_unit={unit!r} if they are Unix time")
+
+
+#: spreadsheet date serials (days since 1899-12-30, 25569 being 1970-01-01) of the years
+#: 1950 to 2099: read as Unix seconds, every one falls on 1 January 1970, 05:04 to 20:17
+_SERIAL_DAYS = (18264, 73051)
+_SERIAL_EPOCH_DAY = 25569
+
+
+def _warn_of_spreadsheet_serials(values: np.ndarray, name: str, fail_at: FailAt) -> None:
+    """Warn, under the unit "auto", when every time of the column is a spreadsheet date
+    serial of the years 1950 to 2099 (Excel's 44927.5 is 2023-01-01 12:00; LibreOffice and
+    Google Sheets count the same way): read as Unix seconds, the whole log falls within
+    one day, 1 January 1970. A warning, not an error as for years written as digits: small
+    counters used as times (say 20000 to 70000) fill the same band, and read as told."""
+    if not values.size or values.dtype.kind not in "iuf":
+        return
+    low, high = float(values.min()), float(values.max())
+    if not (_SERIAL_DAYS[0] <= low and high < _SERIAL_DAYS[1]):
+        return
+    holding = _row_holding(fail_at, 0, name)
+    file = fail_at(0, name, "", "").file
+    first = float(values[0])
+    as_date = np.datetime64(round((first - _SERIAL_EPOCH_DAY) * 86400), "s")
+    warnings.warn(f"{file + ': ' if file else ''}column {name!r}: every time lies between "
+                  f"{low:.10g} and {high:.10g}, which read as Unix seconds all fall on "
+                  f"1970-01-01 ({holding}, read as "
+                  f"{np.datetime64(int(math.floor(first)), 's')}); if they are spreadsheet "
+                  f"date serials ({first:.10g} is {as_date} so), save the column as dates "
+                  "(e.g. yyyy-mm-dd hh:mm:ss) or as Unix seconds, (serial - 25569) * "
+                  "86400; timestamp_unit='s' reads them as Unix seconds without this "
+                  "warning", UserWarning, stacklevel=2)
 
 
 def _out_of_range(fail_at: FailAt, index: int, name: str, unit: str) -> DataFormatError:

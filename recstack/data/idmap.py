@@ -4,7 +4,7 @@ dense indices ``0..n-1`` that models use."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,8 @@ class IdMap:
     __slots__ = ("_index",)
 
     def __init__(self, external_ids: Sequence[Any] | np.ndarray | pd.Index) -> None:
-        index = pd.Index(external_ids)
+        index = external_ids if isinstance(external_ids, pd.RangeIndex) else pd.Index(
+            _vocabulary_ids(external_ids))
         if not index.is_unique:
             dupes = index[index.duplicated()].unique()[:5].tolist()
             raise RecstackError(f"external ids must be unique; repeated: {dupes}")
@@ -46,6 +47,9 @@ class IdMap:
         are integers (as in a Parquet column of float ids); booleans, other numbers,
         bytes and missing values (None, NaN, masked entries) are refused by position."""
         array = id_values(values, "ids")
+        if array.ndim != 1:  # a nested list gave a map of its values and codes of its shape
+            raise ConfigError(f"IdMap.encode takes a flat column of ids, got an array of "
+                              f"shape {array.shape}")
         if array.dtype.kind == "O" and pd.api.types.infer_dtype(array) != "string":
             # integers among text (or beyond int64): the column is text, as a loader reads
             # it (recstack.data.files), never a map mixing 1 and "a"
@@ -197,7 +201,25 @@ class IdMap:
 
     def subset(self, indices: np.ndarray) -> IdMap:
         """A new map over the given indices, in that order (used when compacting)."""
-        return IdMap(self._index[np.asarray(indices)])
+        subset = object.__new__(IdMap)  # ids of this map: checked already
+        subset._index = self._index[np.asarray(indices)]
+        return subset
+
+
+def _vocabulary_ids(external_ids: Any) -> np.ndarray:
+    """The ids a vocabulary is built from, by the id rule of :func:`id_values` (booleans,
+    missing, fractional and unhashable values refused by position; whole floats are
+    integers), flat: ``IdMap([1, None])`` was a map holding NaN, ``IdMap([True, False])``
+    a map of booleans and ``IdMap([[1], [2]])`` a map of lists. Text is kept as given (a
+    vocabulary saved before ids were trimmed may hold " a")."""
+    if isinstance(external_ids, str | bytes | Mapping) or np.ndim(external_ids) == 0:
+        raise ConfigError(f"IdMap takes a list or array of external ids, got "
+                          f"{type(external_ids).__name__} {external_ids!r:.60}")
+    ids = id_values(external_ids, "external ids")
+    if ids.ndim != 1:
+        raise ConfigError(f"IdMap takes a flat list of external ids, got an array of shape "
+                          f"{ids.shape}")
+    return ids
 
 
 #: Floats are whole-number ids only below this (as in a Parquet column of float ids)

@@ -110,6 +110,23 @@ class Interactions:
             if len(arr) != n:
                 raise ValueError(f"{name} has {len(arr)} rows, user_index has {n}")
             object.__setattr__(self, name, _frozen(arr))
+        for name, vocab in (("users", self.users), ("items", self.items)):
+            if not isinstance(vocab, IdMap):
+                raise TypeError(f"{name} must be an IdMap (the vocabulary of external ids), "
+                                f"got {type(vocab).__name__}; Interactions.from_arrays "
+                                "builds one from the ids")
+        for name, arr, vocab in (("user_index", self.user_index, self.users),
+                                 ("item_index", self.item_index, self.items)):
+            # an index past the vocabulary (or negative) was taken: to_csr failed in scipy
+            # and user_counts in numpy, far from the cause, or a count was silently wrong
+            if n and (int(arr.min()) < 0 or int(arr.max()) >= len(vocab)):
+                bad = np.flatnonzero((arr < 0) | (arr >= len(vocab)))
+                raise ValueError(f"{name} holds {len(bad):,} index(es) outside 0..{len(vocab) - 1}"
+                                 f" (the {len(vocab):,} ids of {name.removesuffix('_index')}s"
+                                 f"), first at row {int(bad[0])}: {int(arr[bad[0]])}")
+        _check_finite(self.value, VALUE)
+        if self.rating_range is not None:
+            _check_rating_range(self.rating_range, self.value)
         if self.timestamp is not None:
             ts = self.timestamp
             if not isinstance(ts, np.ndarray) or ts.dtype != np.int64 or ts.shape != (n,):
@@ -210,6 +227,9 @@ class Interactions:
         if not isinstance(frame, pd.DataFrame):
             raise ConfigError(f"from_frame needs a pandas DataFrame, not "
                               f"{type(frame).__name__}; use from_arrays for columns")
+        _check_column_arguments({"user_col": user_col, "item_col": item_col,
+                                 "value_col": value_col, "timestamp_col": timestamp_col})
+        _refuse_unknown_keywords(kwargs)
         columns = list(frame.columns)
         for name in check_name_list(context_cols, "context_cols", example="['device']"):
             if name not in frame.columns:
@@ -321,6 +341,14 @@ class Interactions:
         matrix = sp.csr_matrix((values, (self.user_index, self.item_index)),
                                shape=self.shape)
         matrix.sum_duplicates()
+        if wanted == np.float32 and not np.isfinite(matrix.data).all():
+            # repeated rows summed past float32's range were inf without a word (the
+            # values are finite): the sums again in float64, to name the pair
+            exact = sp.csr_matrix((self.value.astype(np.float64),
+                                   (self.user_index, self.item_index)), shape=self.shape)
+            exact.sum_duplicates()
+            _refuse_sums_beyond_float32(self, exact)
+            matrix = exact.astype(np.float32)  # an overflow on the way, not in the sum
         if matrix.dtype != wanted:
             _refuse_inexact_cells(self, matrix, wanted)
             if wanted == np.float16:
@@ -885,6 +913,55 @@ def _refuse_repeated_columns(table: pd.DataFrame, what: str) -> None:
                               expected=f"distinct column names in the {what}")
 
 
+def _check_column_arguments(options: dict[str, Any]) -> None:
+    """Refuse a ``from_frame`` column argument that cannot name one column: a list (or other
+    unhashable value), whose lookup was Python's "unhashable type: 'list'", and None for
+    the user or item column, which has no default to fall back on (an AttributeError)."""
+    for option, name in options.items():
+        if name is None and option in ("user_col", "item_col"):
+            raise ConfigError(f"from_frame: {option} must name the column of "
+                              f"{option.removesuffix('_col')} ids, got None")
+        if isinstance(name, bool | np.bool_):
+            # value_col=False for "no values": the column named False was looked for
+            none = (f"; {option}=None reads none" if option in ("value_col", "timestamp_col")
+                    else "")
+            raise ConfigError(f"from_frame: {option} must be a column name, got the boolean "
+                              f"{name!r}{none}")
+        try:
+            hash(name)
+        except TypeError:
+            single = (f"; for one column write {option}={next(iter(name))!r}"
+                      if isinstance(name, list | tuple) and len(name) == 1 else "")
+            example = {"user_col": USER_ID, "item_col": ITEM_ID, "value_col": "rating",
+                       "timestamp_col": TIMESTAMP}.get(option, "name")
+            raise ConfigError(f"from_frame: {option} must be one column name such as "
+                              f"{example!r}, got the "
+                              f"{type(name).__name__} {name!r}{single}") from None
+
+
+def _refuse_unknown_keywords(kwargs: dict[str, Any]) -> None:
+    """Refuse a keyword of ``from_frame`` that neither it nor ``from_arrays`` takes (a
+    misspelt ``user_column=``), naming it and the near name: Python's TypeError named
+    ``from_arrays()``, which the caller never called."""
+    import inspect
+
+    from recstack.specs import did_you_mean
+
+    # context= is what from_frame makes of context_cols (given twice, Python's TypeError)
+    known = [name for name, parameter in inspect.signature(
+        Interactions.from_arrays).parameters.items()
+        if parameter.kind == parameter.KEYWORD_ONLY and name != "context"]
+    takes = ["user_col", "item_col", "value_col", "timestamp_col", "context_cols", *known]
+    for key in kwargs:
+        if key == "context":
+            raise ConfigError("from_frame() takes no context=: name the frame's columns of "
+                              "context with context_cols=['device', ...]")
+        if key not in known:
+            raise ConfigError(f"from_frame() has no argument {key!r}"
+                              f"{did_you_mean(key, takes)}; it takes the frame and "
+                              f"{', '.join(f'{name}=' for name in takes)}")
+
+
 def _refuse_a_column_for_two_roles(frame: pd.DataFrame,
                                    roles: dict[str, tuple[str, str | None]]) -> None:
     """One column holds one role, as in load_table: ``user_col="item_id"`` read the items
@@ -1041,6 +1118,25 @@ def _refuse_inexact_cells(data: Interactions, matrix: sp.csr_matrix, wanted: np.
         f"{cells[at]:g} (repeated rows summed), which {wanted.name} cannot hold; "
         f"{int(bad.sum()):,} cell(s) in all", column=VALUE,
         expected=f"{holds}, or a float dtype such as np.float32")
+
+
+def _refuse_sums_beyond_float32(data: Interactions, exact: sp.csr_matrix) -> None:
+    """Refuse a cell of ``exact`` (the float64 sums of repeated rows) beyond float32's
+    range, naming its pair, as ``deduplicate("sum")`` does."""
+    limit = float(np.finfo(np.float32).max)
+    beyond = np.abs(exact.data) > limit
+    if not beyond.any():
+        return
+    at = int(np.argmax(beyond))
+    row = int(np.searchsorted(exact.indptr, at, side="right") - 1)
+    user = data.users.to_external([row]).tolist()[0]
+    item = data.items.to_external([int(exact.indices[at])]).tolist()[0]
+    raise DataFormatError(
+        f"to_csr(dtype=float32): the values of user {user!r} and item {item!r} sum to "
+        f"{exact.data[at]:.3g} (repeated rows are summed), beyond float32's range "
+        f"(±{limit:.3g}); {int(beyond.sum()):,} cell(s) in all", column=VALUE,
+        expected="sums within float32's range: to_csr(dtype=np.float64), or resolve the "
+                 "repeated rows first (deduplicate('max'), 'mean' or 'last')")
 
 
 def _why_no_positive(values: np.ndarray, threshold: float) -> str:

@@ -247,14 +247,61 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
         try:
             dataset = ds.dataset(root, schema=schema, format="parquet",
                                  partitioning=partitioning, exclude_invalid_files=False)
-        except pa.ArrowInvalid as error:
-            # pyarrow says "duplicate field names" or "error parsing 'x'" without saying
-            # where: find the file or folder
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            # pyarrow says "duplicate field names", "error parsing 'x'" or "unable to
+            # merge" without saying where: find the file or folder
             if "duplicate field" in str(error):
                 _check_repeated_names(root)
             _check_folder_values(root, levels)
+            # without _common_metadata the schema comes from the first file: a stray
+            # notes.txt or a damaged part was "Error creating dataset" in pyarrow's words
+            where = _first_unreadable_file(root)
+            if where is not None:
+                raise _unreadable(root, error, where) from None
+            _refuse_level_columns(root, levels)
             raise
     return dataset, levels
+
+
+def _first_unreadable_file(root: Path) -> str | None:
+    """The first data file under ``root`` (relative; pyarrow skips names starting with
+    '_' or '.', as Spark's _SUCCESS and .crc files) that is no readable Parquet file."""
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(("_", ".")))
+        for name in sorted(names):
+            if name.startswith(("_", ".")):
+                continue
+            where = _relative(root, os.path.join(folder, name))
+            if not name.endswith((".parquet", ".pq")):
+                return where
+            try:
+                pq.read_schema(os.path.join(folder, name))
+            except (pa.ArrowException, OSError):
+                return where
+    return None
+
+
+def _refuse_level_columns(root: Path, levels: Sequence[str]) -> None:
+    """Raise for the first data file holding a column named as a partition level (a
+    ``year`` column under ``year=2020/``): pyarrow said only "Unable to merge: Field year
+    has incompatible types"."""
+    for file in sorted(root.rglob("*")):
+        relative = file.relative_to(root)
+        if (any(part.startswith(("_", ".")) for part in relative.parts)
+                or not file.is_file()):
+            continue
+        try:
+            names = pq.read_schema(file).names
+        except (pa.ArrowException, OSError):
+            continue  # not for this check to explain
+        clash = [name for name in names if name in levels]
+        if clash:
+            raise DataFormatError(
+                f"{relative.as_posix()} holds a column {clash[0]!r}, which its folder "
+                f"names already ({clash[0]}=..)", file=str(root), column=clash[0],
+                expected="the partition values in the folder names only: write the files "
+                         f"without the column {clash[0]!r} (Spark's partitionBy and "
+                         "write_partitioned leave it out)")
 
 
 def _check_repeated_names(root: Path) -> None:
@@ -276,9 +323,13 @@ def _check_folder_values(root: Path, levels: Sequence[str]) -> None:
         for part in folder.relative_to(root).parts:
             level, _, value = part.partition("=")
             if level in levels and not (value.isascii() and value.isdigit()):
+                # Spark and Hive put the rows whose partition value is null there
+                why = (", the folder Spark and Hive give rows with no value (their "
+                       "timestamps were empty)" if value == "__HIVE_DEFAULT_PARTITION__"
+                       else "")
                 raise DataFormatError(
                     f"partition folder {folder.relative_to(root).as_posix()!r}: {level}="
-                    f"{value!r} is not a whole number", file=str(root),
+                    f"{value!r} is not a whole number{why}", file=str(root),
                     expected="folders such as year=2024/month=03, as write_partitioned "
                              "writes them")
 
@@ -289,6 +340,9 @@ def _check_folder_dates(root: Path, levels: Sequence[str]) -> None:
     level (``year=2020/month=02/part.parquet`` in a dataset of days): no row can belong
     there, and a read with a time range would skip it without a word."""
     _check_folder_names(root, levels)
+    # pyarrow reads Hive's month=__HIVE_DEFAULT_PARTITION__ as a null month, which the
+    # checks of rows against their folder then met as a TypeError
+    _check_folder_values(root, levels)
     for file in sorted(root.rglob("*")):
         relative = file.relative_to(root)
         # other files are named by the reader: "not a Parquet file", with the remedy
@@ -579,6 +633,15 @@ def read_partitioned(
                  [USER_ID, ITEM_ID, *(name for name in wanted if name in _OPTIONAL_COLUMNS
                                       and name in dataset.schema.names)])
     stored = [name for name in dataset.schema.names if name not in levels]
+    for name in (USER_ID, ITEM_ID):
+        if name not in stored:
+            # every file holds it (checked above): the schema of _common_metadata does not
+            raise DataFormatError(
+                f"stores no column {name!r} (its columns: {', '.join(map(repr, stored))})",
+                file=str(root / _COMMON_METADATA), column=name,
+                expected="the schema write_partitioned writes, which names user_id and "
+                         "item_id: write the dataset again, or delete _common_metadata to "
+                         "read the files' own schema")
     for name in wanted:
         if columns is None and name not in stored:
             # not asked for by name: say how to read the dataset without it

@@ -3,6 +3,7 @@ with one clear error for each way it can be wrong."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from recstack.data.files import (
     file_column_names,
     first_repeated_name,
     ids_from_text,
+    ids_to_numpy,
     line_of_record,
     not_a_file,
     not_utf8_error,
@@ -97,6 +99,7 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         table[key] = _keys_by_the_id_rule(path, table, key, csv_keys)
     if kind == "Parquet":
         table[key] = _whole_number_keys(path, table[key], key, what)
+        _decimal_keys(path, arrow, table, key, what)
     _refuse_repeated_keys(path, table, key, what, kind)
     if key_as_text:
         table[key] = table[key].astype(str)
@@ -114,9 +117,15 @@ def _check_csv(path: Path, key: str, what: str) -> np.ndarray | None:
     except UnknownColumnError:
         return None  # the column check below lists the columns there are
     except DataFormatError as error:
+        expected = error.expected
+        if expected is not None and "pass separator=" in expected:
+            # the logs' advice: this reader has no separator option, so the file must change
+            expected = re.sub(r" \((for a log of your own, )?pass separator=[^)]*\)|: pass "
+                              r"separator=[^)]*", "", expected)
+            expected += f" (the {what} is read with ',' between fields: save it so)"
         raise DataFormatError(f"not a readable CSV {what}: {error.detail}", file=error.file,
                               line=error.line, column=error.column,
-                              expected=error.expected) from None
+                              expected=expected) from None
 
 
 def _read_csv(path: Path, key: str) -> pd.DataFrame:
@@ -223,6 +232,25 @@ def _whole_number_keys(path: Path, keys: pd.Series, key: str, what: str) -> pd.S
     if not present.all():
         return keys
     return pd.Series(values.astype(np.int64), index=keys.index, name=keys.name)
+
+
+def _decimal_keys(path: Path, arrow: pa.Table, table: pd.DataFrame, key: str, what: str
+                  ) -> None:
+    """Decimal keys (a database's NUMERIC ids) by the logs' rule: whole numbers within
+    int64 become those integers, any other is refused naming its row. They stayed Python
+    Decimal objects, and 4.5 a key no log id matches, without a word."""
+    if key not in arrow.column_names or not pa.types.is_decimal(arrow.schema.field(key).type):
+        return
+    column = arrow.column(key)
+    if column.null_count:
+        return  # left to the empty-key check
+
+    def fail_at(index: int, name: str, message: str, expected: str) -> DataFormatError:
+        return DataFormatError(f"row {index + 1}: " + message.format(
+            text=scalar_text(column[index])), file=str(path), column=name,
+            expected=f"{expected} in the {what}")
+
+    table[key] = ids_to_numpy(column, key, fail_at)
 
 
 # Days from 1970-01-01 to 0001-01-01 and to 9999-12-31: the dates Python's datetime.date,

@@ -341,6 +341,15 @@ def _log_files_in(folder: Path) -> str:
     if not names:
         return ""
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    parts = [name for name in names if name.startswith("part-")]
+    if len(parts) > 1 or (parts and (folder / "_SUCCESS").exists()):
+        # Spark, Polars, Dask and pyarrow.dataset write one table as part-* files: one
+        # file's path, as advised for a folder of exports, would read a fraction of it
+        return (f"; it holds {shown}, the parts of one table as Spark, Polars or pyarrow "
+                f"write it: one part alone is a fraction of the log, so join the "
+                f"{len(parts)} part files into one Parquet file first (e.g. "
+                f"pyarrow.parquet.write_table(pyarrow.parquet.read_table(folder), "
+                f"'log.parquet'), or df.coalesce(1) in Spark) and give its path")
     return f"; it holds {shown}: give one file's path, e.g. {folder / names[0]}"
 
 

@@ -224,8 +224,11 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
             else rng.random(len(data)))
     if by_time and data.timestamp is None:
         raise RecstackError("user split by_time needs timestamps; these data have none")
-    # position 0 is the row revealed last, so the latest rows become test targets
-    position, size = _rank_within_user(data, -keys)
+    # position 0 is the row revealed last, so the latest rows become test targets; rows
+    # at one time are ordered by row order, as in leave_last_out (the first of them was
+    # the target, and the rows after it revealed)
+    position, size = _rank_within_user(
+        data, -keys, tie_break=-np.arange(len(data), dtype=np.float64) if by_time else None)
     n_target = np.maximum(np.floor((1.0 - fold_in_fraction) * size + 0.5), 1)
     row_held = held[data.user_index]
     is_target = row_held & (position < n_target[data.user_index])
@@ -354,6 +357,16 @@ def given_split(data: Interactions, is_test: np.ndarray, *,
             # 2 or "x" would silently count as True
             raise ConfigError(f"given split: {name} holds {np.asarray(mask).dtype} values; "
                               "expected one true/false (or 0/1) flag per row")
+    if fold_in_mask is not None:
+        both = np.asarray(is_test, bool) & np.asarray(fold_in_mask, bool)
+        if both.any():
+            # a row both revealed to the model and held out as its target: it was counted
+            # as a repeated pair and set apart, so a wrong mask lost test rows unnoticed
+            rows = np.flatnonzero(both)
+            raise ConfigError(
+                f"given split: {len(rows):,} row(s) are flagged both in is_test and in "
+                f"fold_in_mask, e.g. rows {rows[:5].tolist()}; a row is either a test "
+                "target or part of the revealed (fold-in) history, not both")
     return _finish(data, np.asarray(is_test, bool), "given", {},
                    fold_in_mask=None if fold_in_mask is None else np.asarray(fold_in_mask, bool))
 
@@ -476,6 +489,9 @@ class KFold(SplitSpec):
 def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[str, Any],
             *, fold_in_mask: np.ndarray | None = None) -> Split:
     """Set apart test rows no model could rank and build the report."""
+    # numpy numbers as Python ones: a seed of np.int64(3) made report.to_dict() unfit for
+    # json, and a test_fraction of np.float32(0.4) read 0.4000000059604645 in the report
+    params = {name: _plain(value) for name, value in params.items()}
     is_train = ~is_test if fold_in_mask is None else ~is_test & ~fold_in_mask
     train_items = np.zeros(data.n_items, bool)
     train_items[data.item_index[is_train]] = True
@@ -535,6 +551,13 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
         users_test_set_apart=int((eligible & chosen_users & ~test_users).sum()))
     return Split(train=data.select(is_train), test=data.select(kept_test),
                  set_apart=data.select(set_apart), report=report, fold_in=fold_in)
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python number it shows (``np.float32(0.4)`` is 0.4)."""
+    if isinstance(value, np.floating):
+        return float(str(value))
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _shown(params: dict[str, Any]) -> str:

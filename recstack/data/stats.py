@@ -78,7 +78,9 @@ def describe(data: Interactions, *, max_histogram_bins: int = 12) -> DatasetSumm
                           f"{max_histogram_bins:,}")
     values, counts = np.unique(data.value, return_counts=True)
     if len(values) > max_histogram_bins:
-        counts, edges = np.histogram(data.value, bins=max_histogram_bins)
+        # in float64: the span of float32 values near its range (-3e38 to 3e38) is beyond
+        # float32, and numpy refused to make the bins ("Too many bins for data range")
+        counts, edges = np.histogram(data.value.astype(np.float64), bins=max_histogram_bins)
         labels = _distinct_labels(
             lambda digits: [f"{lo:.{digits}g}-{hi:.{digits}g}"
                             for lo, hi in zip(edges[:-1], edges[1:], strict=True)], first=3)

@@ -114,9 +114,24 @@ def history_genre_distribution(history: Any, item_genres: Any, *, binary: bool =
         The training interactions.
     item_genres : array_like or sparse, shape (n_items, n_genres)
     binary : bool, default True
-        Weight each item of the history 1 (True) or by its stored value (False).
+        Weight each item of the history 1 (True) or by its stored value (False). Either
+        way a stored 0 is no interaction, and negative values (dislikes) are refused: with
+        ``binary=True`` they counted as interactions, the disliked genres as the user's taste.
     """
+    if not isinstance(binary, bool | np.bool_):
+        raise MetricInputError(f"binary must be True or False, got {binary!r}")
     matrix = as_csr(history, "history").astype(np.float64)
+    matrix.sum_duplicates()
+    negative = np.flatnonzero(matrix.data < 0)
+    if negative.size:
+        first = int(negative[0])
+        row = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
+        raise MetricInputError(
+            f"history holds {negative.size:,} negative value(s) (e.g. "
+            f"{shown(matrix.data[first])} in row {row}, column {int(matrix.indices[first])}); "
+            "a negative value (a dislike) is not part of the user's taste; keep only the "
+            "interactions (set the others to 0)")
+    matrix.eliminate_zeros()  # a stored 0 is no interaction, as in item_user_counts
     if binary:
         matrix.data[:] = 1.0
     return genre_distributions(matrix, item_genres)

@@ -229,20 +229,29 @@ def online_metrics(events: pd.DataFrame, *, place: Place | None = None) -> pd.Da
 
 
 def _warn_of_rates_above_one(table: pd.DataFrame) -> None:
-    """Warn of a CTR or conversion rate above 1: the log holds clicks on recommendations
-    it never shows (or purchases without a click), so the ratio is no proportion; the
-    numbers are kept, since it may be meant (a log of organic clicks)."""
+    """Warn, once, of a CTR or conversion rate above 1 or left undefined by clicks
+    (purchases) in a variant without impressions (clicks): the log holds clicks on
+    recommendations it never shows (or purchases without a click), so the ratio is no
+    proportion, or is NaN; the numbers are kept, since it may be meant (a log of organic
+    clicks). A variant without any of either keeps its NaN silently."""
+    problems = []
     for rate, numerator, denominator in (("ctr", "clicks", "impressions"),
                                          ("conversion_rate", "purchases", "clicks")):
-        above = table.index[table[rate] > 1]
-        if len(above):
+        for word, meaning, found in (
+                ("above 1", "so it is no proportion", table[rate] > 1),
+                ("NaN", f"with no {denominator} to divide by",
+                 (table[denominator] == 0) & (table[numerator] > 0))):
+            variants = table.index[found]
+            if not len(variants):
+                continue
             counts = ", ".join(f"{variant!r}: {table.at[variant, numerator]:,} {numerator} of "
                                f"{table.at[variant, denominator]:,} {denominator}"
-                               for variant in above[:5])
-            warnings.warn(f"{rate} is above 1 in {len(above):,} variant(s) ({counts}), so it "
-                          f"is no proportion: the log holds {numerator} without the "
-                          f"{denominator} they follow; is every {denominator[:-1]} logged?",
-                          UserWarning, stacklevel=3)
+                               for variant in variants[:5])
+            problems.append(f"{rate} is {word} in {len(variants):,} variant(s) ({counts}), "
+                            f"{meaning}: the log holds {numerator} without the "
+                            f"{denominator} they follow; is every {denominator[:-1]} logged?")
+    if problems:
+        warnings.warn("; also ".join(problems), UserWarning, stacklevel=3)
 
 
 def click_through_rate(events: pd.DataFrame) -> pd.Series:

@@ -515,7 +515,8 @@ def ranking_metrics(
     ks : int or iterable of int, default (10,)
         Cut-offs, each ``>= 1``; may exceed ``K`` (missing ranks count as padding).
     metrics : iterable of str, default all of :data:`RANKING_METRICS`
-        Any of ``"precision"``, ``"recall"``, ``"recall_capped"``, ``"hit_rate"``, ``"f1"``,
+        A list (not a bare string: ``["ndcg"]``) of any of ``"precision"``, ``"recall"``,
+        ``"recall_capped"``, ``"hit_rate"``, ``"f1"``,
         ``"mrr"``, ``"map"``, ``"ndcg"`` (gain ``2**g - 1``) and ``"ndcg_linear"`` (gain ``g``),
         defined exactly as :func:`precision_at_k`, :func:`recall_at_k`,
         :func:`recall_capped_at_k`, :func:`hit_rate_at_k`, :func:`f1_at_k`,
@@ -726,13 +727,18 @@ def _as_truth(truth: Any) -> sp.csr_matrix:
 
 
 def _check_metric_names(metrics: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(metrics, str):
-        metrics = (metrics,)
+    # a bare name is refused, as the Evaluator and the Spark evaluator refuse it: a list is
+    # what every caller passes, and a string where a list belongs is usually a mistake
+    if isinstance(metrics, str | bytes):
+        raise MetricInputError(
+            f"metrics must be a list of names, got the bare string {metrics!r}; write "
+            f"[{metrics!r}]" if isinstance(metrics, str) else
+            f"metrics must be a list of names, got bytes {metrics!r}")
     try:
         names = tuple(metrics)
     except TypeError:
         raise MetricInputError(
-            f"metrics must be a name or a list of names such as ('ndcg',), got {metrics!r}"
+            f"metrics must be a name or names in a list, such as ['ndcg'], got {metrics!r}"
         ) from None
     if not names:
         raise MetricInputError("metrics is empty; name at least one, e.g. ('ndcg',)")

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import MAX_THREADS, Param, Recommender
+from recstack.models.base import MAX_THREADS, Param, Recommender, warn_more_threads_than_cores
 from recstack.models.factors import FactorMixin
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -124,6 +124,7 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         als_module, threadpool_limits = _import_implicit_als()
+        warn_more_threads_than_cores(self.name, "num_threads", self.num_threads)
         self._prepare_warm_start(train)
         confidence = self._confidence(self.seen_)
         with threadpool_limits(limits=1, user_api="blas"):

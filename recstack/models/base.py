@@ -33,6 +33,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+import os
 import re
 import warnings
 from abc import ABC, abstractmethod
@@ -138,7 +139,13 @@ class Param:
         if isinstance(value, bool) and self.kind is not bool:
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
         if not isinstance(value, self.kind):
-            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
+            # a closed set or a pattern says what would be right (device=torch.device("cpu")
+            # or dtype=np.float32: "must be str" alone did not say which text)
+            allowed = ("" if self.choices is None and self.pattern is None
+                       else f" ({self.pattern_doc or self.pattern})" if self.choices is None
+                       else f" (one of {', '.join(repr(c) for c in self.choices)})")
+            raise ConfigError(f"{model}: {name} must be {self._kind_name()}{allowed}, "
+                              f"got {value!r}")
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{model}: {name} must be a finite number, got {value!r}")
@@ -461,12 +468,17 @@ class Recommender(Configurable, ABC):
         first = int(negative[0])
         user = np.asarray(train.users.external_ids)[train.user_index[first]].item()
         item = np.asarray(train.items.external_ids)[train.item_index[first]].item()
-        raise RecstackError(
-            f"{self.name}: {negative.size:,} of {len(train):,} interaction values are negative "
-            f"(e.g. {float(train.value[first]):g} for user {user!r}, item {item!r}); "
-            f"{self._occurrences_role()}, so "
-            "a negative value (a dislike) would count as an interaction; keep the rows that "
-            "are interactions (a min_value filter, or train.implicit(threshold=...))"
+        raise self._negative_values_error(
+            f"{negative.size:,} of {len(train):,} interaction values are negative (e.g. "
+            f"{float(train.value[first]):g} for user {user!r}, item {item!r})",
+            "keep the rows that are interactions (a min_value filter, or "
+            "train.implicit(threshold=...))")
+
+    def _negative_values_error(self, found: str, remedy: str) -> RecstackError:
+        """The refusal of negative values ``found`` by a model that :meth:`_reads_occurrences`."""
+        return RecstackError(
+            f"{self.name}: {found}; {self._occurrences_role()}, so a negative value (a "
+            f"dislike) would count as an interaction; {remedy}"
             + (", or weight by the values with binary=False" if "binary" in self.params
                else ""))
 
@@ -805,13 +817,10 @@ class Recommender(Configurable, ABC):
         first = int(negative[0])
         row = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
         item = np.asarray(self.items_.external_ids)[matrix.indices[first]].item()
-        raise RecstackError(
-            f"{self.name}: histories hold {negative.size:,} negative value(s) (e.g. "
+        raise self._negative_values_error(
+            f"histories hold {negative.size:,} negative value(s) (e.g. "
             f"{float(matrix.data[first]):g} in row {row}, column {int(matrix.indices[first])}"
-            f" = item {item!r}); {self._occurrences_role()}, so a negative value (a dislike) "
-            "would count as an interaction; give only the interactions (set the others to 0)"
-            + (", or weight by the values with binary=False" if "binary" in self.params
-               else ""))
+            f" = item {item!r})", "give only the interactions (set the others to 0)")
 
     def _refuse_columns_in_another_order(self, histories: Any) -> None:
         """Refuse a DataFrame of histories whose column labels are this model's item ids
@@ -1016,6 +1025,25 @@ def check_batch_size(batch_size: Any, who: str) -> None:
         raise ConfigError(f"{who}: batch_size must be a positive integer (users scored at a "
                           "time) or None (sized to the memory budget), got "
                           f"{_preview(batch_size)}")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def warn_more_threads_than_cores(model: str, name: str, threads: int) -> None:
+    """Warn when a thread-count hyperparameter asks for more threads than the process has
+    cores: the threads then take turns (4096 threads on 2 cores made a BPR fit 400 times
+    slower), which no one asking for speed wants; the fit still runs as asked."""
+    cores = usable_cores()
+    if threads > cores:
+        warnings.warn(f"{model}: {name}={threads} is more threads than the {cores} core(s) "
+                      f"this process may use, so they take turns and fitting is slower, not "
+                      f"faster; use {name}=0 (every core) or at most {cores}",
+                      RuntimeWarning, stacklevel=2)
 
 
 def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "raise"

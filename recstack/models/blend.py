@@ -193,7 +193,9 @@ class Blend(ValidationSplitMixin, Recommender):
             validation = validation.for_users(validation_users)
         require_memory(self.name, per_user * len(validation_users),
                        f"caching {n_members} members' scores of {len(validation_users):,} "
-                       "validation users")
+                       "validation users",
+                       "give weights = [...] to skip learning them, or use fewer members "
+                       "or items")
         cache = np.empty((n_members, len(validation_users), n_items), np.float32)
         with reporter.task(f"{self.name}: members on the validation split",
                            total=n_members) as task:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -14,7 +13,13 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import MAX_THREADS, Param, Recommender
+from recstack.models.base import (
+    MAX_THREADS,
+    Param,
+    Recommender,
+    usable_cores,
+    warn_more_threads_than_cores,
+)
 from recstack.models.factors import FactorMixin
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -263,8 +268,8 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     def _thread_count(self) -> int:
         if self.num_threads == 0:
-            return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
-                else (os.cpu_count() or 1)
+            return usable_cores()
+        warn_more_threads_than_cores(self.name, "num_threads", self.num_threads)
         return self.num_threads
 
     def _state_spec(self) -> dict[str, ArraySpec]:

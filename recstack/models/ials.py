@@ -152,8 +152,8 @@ class IALS(FactorMixin, Recommender):
         "iterations": Param(int, low=1, high=10_000, default=16,
                             doc="Sweeps; each updates every user and every item once."),
         "block_size": Param(int, low=1, optional=True, default=128,
-                            doc="iALS++ block of factors solved at once; None: exact iALS "
-                                "(all factors in one solve)."),
+                            doc="iALS++ block of factors solved at once; None (or any value "
+                                "at or above factors): exact iALS (all factors in one solve)."),
         "seed": Param(int, low=0, default=0,
                       doc="Seeds the random initial factors: the same seed, the same model."),
     }
@@ -179,7 +179,9 @@ class IALS(FactorMixin, Recommender):
         by_user = _pattern(self.seen_)
         require_memory(self.name,
                        ials_memory_bytes(n_users, n_items, by_user.nnz, dim, block),
-                       f"fitting {dim} factors for {n_users:,} users and {n_items:,} items")
+                       f"fitting {dim} factors for {n_users:,} users and {n_items:,} items",
+                       f"lower factors (now {dim}) or block_size (now {block}), or use "
+                       "less data")
         by_item, to_user_order = _transpose_with_order(by_user)
         rng = np.random.default_rng(self.seed)
         scale = float(self.init_stddev) / math.sqrt(dim)

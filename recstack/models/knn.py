@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
 from recstack.models.base import Param, Recommender, history_weights, stored_or_no_answer
+from recstack.models.memory import require_memory
 from recstack.models.persistence import SparseSpec, sparse_from_state, sparse_state
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
@@ -38,6 +39,25 @@ _BM25_B = 0.75
 # partition copy and boolean masks: about 24 bytes, so 256 MiB is ~400 rows of 27k items.
 _BLOCK_BUDGET_BYTES = 256 * 2**20
 _BYTES_PER_BLOCK_ENTRY = 24
+# Bytes per kept neighbour in the pruned matrix (float32 value + int32 column, and the
+# int64 row of the block's selection while it is assembled).
+_BYTES_PER_NEIGHBOUR = 16
+
+
+def _require_similarity_memory(model: str, n_rows: int, neighbors: int, nnz: int,
+                               kind: str) -> None:
+    """Refuse, before computing it, a pruned ``n_rows x n_rows`` similarity that could not
+    fit: at most ``neighbors`` entries a row, one dense block of rows, and copies of the
+    training matrix (``nnz`` entries)."""
+    kept = min(int(neighbors), max(n_rows - 1, 1))
+    block = min(max(n_rows, 1),
+                max(1, _BLOCK_BUDGET_BYTES // (max(n_rows, 1) * _BYTES_PER_BLOCK_ENTRY)))
+    require_memory(model, n_rows * kept * _BYTES_PER_NEIGHBOUR
+                   + block * n_rows * _BYTES_PER_BLOCK_ENTRY + 3 * 12 * nnz,
+                   f"the pruned {n_rows:,} x {n_rows:,} {kind} similarity ({kept} entries a "
+                   "row) and one dense block of rows",
+                   f"lower neighbors (now {neighbors}) or keep fewer {kind}s (e.g. drop "
+                   "rarely seen ones)")
 
 
 @register
@@ -201,6 +221,8 @@ class ItemKNN(Recommender):
         self._length_norm = (bm25_length_norm(matrix) if self.feature_weighting == "bm25"
                              else None)
         weighted = weight_features(matrix, self.feature_weighting, self._length_norm)
+        _require_similarity_memory(self.name, matrix.shape[1], self.neighbors, matrix.nnz,
+                                   "item")
         self.similarity_ = pruned_item_similarity(
             weighted, self.similarity, self.neighbors, shrink=float(self.shrink),
             normalize=self.normalize, asymmetric_alpha=float(self.asymmetric_alpha),
@@ -323,6 +345,8 @@ class UserKNN(Recommender):
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         self._weights = self._training_matrix()
         by_item = self._weights.T.tocsr()
+        _require_similarity_memory(self.name, by_item.shape[1], self.neighbors, by_item.nnz,
+                                   "user")
         # the columns of X^T are the users: the item-item routine gives user-user cosines
         self.similarity_ = pruned_item_similarity(by_item, "cosine", self.neighbors,
                                                   shrink=float(self.shrink),

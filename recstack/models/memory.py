@@ -43,11 +43,12 @@ def gib(n_bytes: int) -> str:
     return f"{n_bytes / 2**30:.2f} GiB"
 
 
-def require_memory(model: str, needed: int, what: str) -> None:
+def require_memory(model: str, needed: int, what: str, remedy: str | None = None) -> None:
     """Refuse, before allocating, a step that needs ``needed`` bytes when the process cannot
-    take them; the message names the model, the step, both sizes and where the limit came
-    from."""
+    take them; the message names the model, the step, both sizes (in GiB and in bytes),
+    where the limit came from and, given ``remedy``, what to change ("lower neighbors ...")."""
     available, source = available_memory_bytes()
     if needed > available:
-        raise RecstackError(f"{model}: {what} needs about {gib(needed)} but only "
-                            f"{gib(available)} is {source}")
+        raise RecstackError(f"{model}: {what} needs about {gib(needed)} ({needed:,} bytes) "
+                            f"but only {gib(available)} ({available:,} bytes) is {source}"
+                            + (f"; {remedy}" if remedy else ""))

@@ -124,10 +124,13 @@ class RP3beta(Recommender):
         neighbors = min(int(self.neighbors), max(n_items - 1, 1))
         block_size = _block_rows(n_items)
         require_memory(self.name, n_items * neighbors * _BYTES_PER_NEIGHBOUR
-                       + block_size * n_items * _BYTES_PER_BLOCK_ENTRY
+                       # the last (or only) block holds at most every item's row
+                       + min(block_size, n_items) * n_items * _BYTES_PER_BLOCK_ENTRY
                        + 3 * 12 * self.seen_.nnz,
                        f"the pruned {n_items:,} x {n_items:,} walk matrix ({neighbors} "
-                       "entries a row) and one dense block of rows")
+                       "entries a row) and one dense block of rows",
+                       f"lower neighbors (now {self.neighbors}) or keep fewer items (e.g. drop "
+                       "rarely seen ones)")
         self.similarity_ = rp3beta_similarity(
             history_weights(self.seen_, binary=self.binary), alpha=float(self.alpha),
             beta=float(self.beta), neighbors=neighbors, normalize=self.normalize,

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, concat
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.models.base import check_interactions
 from recstack.progress import Progress, resolve
 
@@ -273,7 +273,16 @@ class ValidationSplitMixin:
 
         fraction = float(self.validation_fraction)
         _refuse_empty_validation(train, fraction, self.name)
-        split = random_split(train, fraction, seed=self.seed)
+        try:
+            split = random_split(train, fraction, seed=self.seed)
+        except EmptyResultError:
+            # the split's refusal spoke of a test_fraction and a split the user never made
+            raise ConfigError(
+                f"{self.name}: validation_fraction={fraction} holds out no usable validation "
+                "row: every row it would hold out is of an item (or user) that would then "
+                "have no training row left, which validation cannot rank; give the rows "
+                "with fit(train, validation=...), or set validation_fraction=0 to train "
+                "without early stopping") from None
         # rows the split could not validate on (e.g. items only in the holdout) still train
         return concat([split.train, split.set_apart]), split.test
 

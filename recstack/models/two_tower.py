@@ -418,7 +418,8 @@ class TwoTower(WarmStartMixin, Recommender):
                                      "2019)."),
         "recent_items": Param(int, low=1, default=20,
                               doc="How many of a user's latest training items make their "
-                                  "history vector."),
+                                  "history vector (one above the longest training history "
+                                  "costs nothing more)."),
         "id_dropout": Param((int, float), low=0, high=1, default=0.3,
                             doc="Probability of dropping an item's (and a user's) id "
                                 "embedding in training; 1: pure content and history."),
@@ -462,7 +463,10 @@ class TwoTower(WarmStartMixin, Recommender):
                                                 max_tags=self.max_tags, seed=self.seed))
         item_features = self.content_.transform(train.item_table, n_rows=train.n_items)
         user_features = self._user_feature_matrix(train)
-        window = recent_item_window(fit_rows, self.recent_items + 1)
+        # beyond the longest training history the window would hold only padding: a
+        # generous recent_items (say 10**6) allocated and gathered (users x 10**6) per batch
+        longest = int(np.bincount(fit_rows.user_index).max(initial=0)) if len(fit_rows) else 0
+        window = recent_item_window(fit_rows, min(self.recent_items, max(longest, 1)) + 1)
         self.item_counts_ = np.bincount(fit_rows.item_index, minlength=train.n_items
                                         ).astype(np.int64)
         self.users_without_history_ = np.bincount(fit_rows.user_index,

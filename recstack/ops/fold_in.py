@@ -89,6 +89,13 @@ def fold_in_items(model: Any, histories: Any, user_factors: np.ndarray) -> np.nd
                f"shape {factors.shape}" if factors.ndim != 2 or factors.shape[1] !=
                model.factors else "NaN or infinite values"))
     history = history_matrix(histories, len(factors), model.name)
+    try:
+        # the model's own refusal of negative values (a dislike read as an interaction),
+        # which history_matrix alone does not apply, on the transposed problem
+        _mirror(model, factors)._refuse_negative_history_values(history)
+    except RecstackError as error:
+        raise RecstackError(f"fold_in_items: {error} (here a row is a new item and a column "
+                            "a row of user_factors)") from None
     return _solve_rows(model, history, factors)
 
 
@@ -103,9 +110,16 @@ def fold_in_model(previous: Any, train: Interactions) -> Any:
     _check_foldable(previous)
     check_interactions(train=train)  # a DataFrame was an AttributeError on .to_csr
     previous._require_fitted()
+    # refused as fit refuses them, naming the user and item: negative values reached the
+    # solver as rows of a subset, named by positions the caller never saw
+    previous._check_weights(train.value, "train")
+    previous._refuse_negative_occurrences(train)
     n_factors = previous.item_factors_.shape[1]
     seen = sp.csr_matrix(train.to_csr(), dtype=np.float32)
     seen.sum_duplicates()
+    confidence = getattr(previous, "_confidence", None)
+    if confidence is not None:
+        confidence(seen)  # ALS's refusal of values below 0, as its fit applies it
 
     items = np.zeros((train.n_items, n_factors), np.float32)
     new_item, old_item = known_rows(train.items, previous.items_)
@@ -172,16 +186,22 @@ def _solve_rows(model: Any, history: sp.csr_matrix, fixed: np.ndarray) -> np.nda
     factors of its columns (item factors, or user factors for the transposed problem):
     a copy of the model whose items are those columns runs its own ``fold_in``. Rows
     without events get 0 (there is nothing to solve from)."""
-    mirror = type(model)(**model.get_params())
-    mirror.item_factors_ = np.ascontiguousarray(fixed, dtype=np.float32)
-    mirror.user_factors_ = np.zeros((0, fixed.shape[1]), np.float32)
-    mirror.items_, mirror.users_ = _positions(len(fixed)), _positions(0)
-    mirror.seen_ = sp.csr_matrix((0, len(fixed)), dtype=np.float32)
+    mirror = _mirror(model, fixed)
     out = np.zeros((history.shape[0], fixed.shape[1]), np.float32)
     nonempty = np.diff(history.indptr) > 0
     if nonempty.any():
         out[nonempty] = mirror.fold_in(history[nonempty])
     return out
+
+
+def _mirror(model: Any, fixed: np.ndarray) -> Any:
+    """A copy of ``model`` whose items are the rows of ``fixed`` (by position)."""
+    mirror = type(model)(**model.get_params())
+    mirror.item_factors_ = np.ascontiguousarray(fixed, dtype=np.float32)
+    mirror.user_factors_ = np.zeros((0, fixed.shape[1]), np.float32)
+    mirror.items_, mirror.users_ = _positions(len(fixed)), _positions(0)
+    mirror.seen_ = sp.csr_matrix((0, len(fixed)), dtype=np.float32)
+    return mirror
 
 
 def _positions(n: int) -> Any:

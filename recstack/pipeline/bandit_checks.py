@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from recstack.errors import RecstackError
 from recstack.metrics._validation import beyond_float, refuse_not_numbers
@@ -17,6 +18,10 @@ from recstack.specs import finite_or_infinite
 class BanditInputError(RecstackError, ValueError):
     """An array given to a bandit policy, the Bayesian logistic regression or an off-policy
     estimator has the wrong shape or a value it cannot take."""
+
+
+#: the most cells (float64, 1 GiB) of a scipy sparse matrix made dense for the dense solvers
+MAX_DENSE_CELLS = 1 << 27
 
 
 def _first_bad(mask: np.ndarray) -> tuple[int, ...]:
@@ -57,6 +62,8 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
                                f"{type(value).__name__}")
     refuse_ragged(where, name, value)
     refuse_complex(f"{where}: {name}", value, BanditInputError)
+    if sp.issparse(value):
+        value = _densified(where, name, value)
     try:
         array = np.asarray(value, dtype=np.float64)
     except OverflowError:
@@ -80,6 +87,19 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
         raise BanditInputError(f"{where}: {name} must be finite, {_position(index)}{column} "
                                f"is {float(array[index])!r}{missing}")
     return array
+
+
+def _densified(where: str, name: str, value: Any) -> np.ndarray:
+    """A scipy sparse matrix as the dense array the solvers work on (numpy read it as one
+    Python object: "setting an array element with a sequence"), refused past
+    :data:`MAX_DENSE_CELLS` cells, whose dense copy would not fit in memory."""
+    cells = int(np.prod(value.shape, dtype=np.int64))
+    if cells > MAX_DENSE_CELLS:
+        raise BanditInputError(
+            f"{where}: {name} is a scipy sparse {' x '.join(map(str, value.shape))} matrix, "
+            f"{cells:,} cells once dense (the most is {MAX_DENSE_CELLS:,}); the solvers work "
+            "on dense arrays, so give fewer rows per call (partial_fit takes batches)")
+    return value.toarray()
 
 
 def _missing_as_nan(value: Any) -> np.ndarray | None:

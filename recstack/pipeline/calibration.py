@@ -426,9 +426,13 @@ class IsotonicCalibrator(Calibrator):
         _require_sklearn()
         from sklearn.isotonic import IsotonicRegression
 
+        # fitted on the scores divided by their largest magnitude, as Platt's: scikit-learn
+        # merges scores closer than float64's resolution (1e-15) in absolute terms, so
+        # scores of magnitude 1e-300 all became one threshold, a constant map
+        magnitude = float(np.abs(x).max()) or 1.0
         model = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True,
-                                   out_of_bounds="clip").fit(x, y)
-        self.thresholds_ = np.asarray(model.X_thresholds_, np.float64)
+                                   out_of_bounds="clip").fit(x / magnitude, y)
+        self.thresholds_ = np.asarray(model.X_thresholds_, np.float64) * magnitude
         self.values_ = np.asarray(model.y_thresholds_, np.float64)
 
     def _predict(self, x: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import as_index_array, check_count
+from recstack.pipeline.schema import row_selection
 from recstack.topk import top_k_batched
 
 
@@ -117,6 +118,7 @@ class Candidates:
 
     def take(self, rows: np.ndarray) -> Candidates:
         """The candidates restricted to ``rows`` (a boolean mask or sorted positions)."""
+        rows = row_selection(rows, len(self), "Candidates.take")
         return Candidates(self.users[rows], self.items[rows], self.scores[rows],
                           self.ranks[rows], self.sources, self.n_per_source,
                           np.asarray(self.similarity)[rows], self.scorers)

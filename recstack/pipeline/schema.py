@@ -231,7 +231,9 @@ class FeatureFrame:
                             f"{', '.join(self.schema.names) or 'none'}")
 
     def take(self, rows: np.ndarray) -> FeatureFrame:
-        """The frame restricted to ``rows`` (kept in the given order)."""
+        """The frame restricted to ``rows`` (kept in the given order): a boolean mask of
+        one entry per row, or row positions ``0 .. len - 1``."""
+        rows = row_selection(rows, len(self), "FeatureFrame.take")
         return FeatureFrame(self.schema, self.numeric[rows], self.categorical[rows],
                             self.users[rows], self.items[rows], self.groups[rows],
                             {k: v[rows] for k, v in self.extra.items()})
@@ -251,6 +253,34 @@ class FeatureFrame:
         data |= {f.name: self.numeric[:, j] for j, f in enumerate(self.schema.numeric)}
         data |= {f.name: self.categorical[:, j] for j, f in enumerate(self.schema.categorical)}
         return pd.DataFrame(data)
+
+
+def row_selection(rows: Any, n: int, where: str) -> np.ndarray:
+    """``rows`` of a table of ``n`` rows, checked: a boolean mask of ``n`` entries or int
+    positions in ``0 .. n - 1`` (numpy's IndexError named neither the argument nor the
+    range, and a negative position silently counted from the end)."""
+    if isinstance(rows, str | bytes | dict) or rows is None:
+        raise RecstackError(f"{where}: rows must be a boolean mask of {n} entries or row "
+                            f"positions 0..{n - 1}, got {type(rows).__name__}")
+    refuse_ragged(where, "rows", rows, RecstackError)
+    array = np.asarray(rows)
+    if array.ndim != 1:
+        raise RecstackError(f"{where}: rows must be a 1-D mask or list of row positions, got "
+                            f"shape {array.shape}")
+    if array.dtype == np.bool_:
+        if len(array) != n:
+            raise RecstackError(f"{where}: a boolean mask of rows needs one entry per row "
+                                f"({n}), got {len(array)}")
+        return array
+    if array.size and array.dtype.kind not in "iu":
+        raise RecstackError(f"{where}: rows must be integer row positions (or a boolean "
+                            f"mask), got dtype {array.dtype}")
+    outside = (array < 0) | (array >= n)
+    if outside.any():
+        at = int(np.flatnonzero(outside)[0])
+        raise RecstackError(f"{where}: row {array[at].item()} (at position {at} of rows) is "
+                            f"outside the {n} rows (positions 0..{n - 1})")
+    return array.astype(np.int64)
 
 
 def _index_column(values: Any, name: str) -> np.ndarray:

@@ -184,6 +184,10 @@ class TwoStage(Recommender):
 
     # ------------------------------------------------------------------ declarations
     def validate_params(self) -> None:
+        from recstack.pipeline.rerank.base import refuse_bare_names
+
+        refuse_bare_names(self.name, {"generators": self.generators, "scorers": self.scorers,
+                                      "ranker": self.ranker})
         super().validate_params()
         if not self.generators:
             raise ConfigError(f"{self.name}: generators must name at least one model, e.g. "

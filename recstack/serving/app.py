@@ -33,7 +33,8 @@ at ``/docs``):
 =================================== =====================================================
 
 Every error answer is JSON ``{"detail": "..."}`` saying what was wrong: 404 unknown user or
-item, 413 body over ``max_body_bytes``, 422 invalid or over-limit input, 401/403 admin
+item, 400 a path or query not UTF-8 once percent-decoded, 413 body over ``max_body_bytes``,
+415 a compressed body (``Content-Encoding``), 422 invalid or over-limit input, 401/403 admin
 without or with a wrong token, 409 a reload that failed (the previous version is still
 served) or events without a log folder.
 """
@@ -215,6 +216,12 @@ class _LimitsAndMetrics:
             elif int(declared) > self.max_body:
                 problem = (413, f"request body of {int(declared)} bytes exceeds this "
                            f"service's limit of {self.max_body} bytes")
+        problem = problem or _undecodable_url(scope)
+        encoding = _content_encoding(scope["headers"])
+        if problem is None and encoding is not None:
+            # a gzip body was read as JSON text: "UnicodeDecodeError: ... byte 0x8b"
+            problem = (415, f"Content-Encoding {_text(encoding[:40])!r} is not supported: "
+                       "send the body uncompressed, without a Content-Encoding header")
         if problem is not None:
             await _send_problem(send, *problem)
             self._count(scope, method, problem[0], started)
@@ -263,6 +270,39 @@ class _LimitsAndMetrics:
         endpoint = endpoint or _template(scope.get("route")) or "unmatched"
         self.metrics.child(self.metrics.requests, endpoint, method, str(code)).inc()
         self.metrics.child(self.metrics.latency, endpoint).observe(time.perf_counter() - started)
+
+
+def _undecodable_url(scope: dict[str, Any]) -> tuple[int, str] | None:
+    """A 400 for a path or query whose percent-escapes are not UTF-8 (``/users/%FF/...``):
+    the server read each bad byte as U+FFFD, and the id was looked up, and answered as
+    unknown, as the text ``'\ufffd'``, which no client sent."""
+    from urllib.parse import unquote_to_bytes
+
+    for part, raw in (("path", scope.get("raw_path") or b""),
+                      ("query", scope.get("query_string") or b"")):
+        if b"%" not in raw or (part == "query" and scope["path"] == "/"):
+            # the page reads no query: a link's tracking parameters in another encoding
+            continue  # are no mistake of the client's
+        decoded = unquote_to_bytes(raw)
+        try:
+            decoded.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return (400, f"the request's {part} is not UTF-8 text once percent-decoded "
+                    f"(byte 0x{decoded[error.start]:02x} at byte {error.start + 1}); "
+                    "percent-encode the UTF-8 bytes of each character, as "
+                    "encodeURIComponent does")
+    return None
+
+
+def _content_encoding(headers: Any) -> str | None:
+    """The request's Content-Encoding when it names a coding other than ``identity``
+    (none of which this service decodes), else None."""
+    for key, value in headers:
+        if key == b"content-encoding":
+            text = value.decode("latin-1").strip()
+            if text and text.lower() != "identity":
+                return text
+    return None
 
 
 def _template(route: Any) -> str | None:
@@ -671,6 +711,9 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
         reason = "arrays or objects nested too deeply"
     elif isinstance(cause, RepeatedKeyError):
         reason = str(cause)
+    elif isinstance(cause, UnicodeDecodeError):
+        reason = (f"the body is not UTF-8 text (byte 0x{cause.object[cause.start]:02x} at "
+                  f"byte {cause.start + 1}); send JSON encoded as UTF-8")
     elif isinstance(cause, ValueError) and "integer string conversion" in str(cause):
         reason = "an integer of more than 4300 digits"
     else:

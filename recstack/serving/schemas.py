@@ -55,6 +55,10 @@ def _whole_number(value: object) -> object:
     if isinstance(value, bool | str | bytes):
         raise PydanticCustomError("int_type", "Input should be a whole number, not {kind}",
                                   {"kind": "a boolean" if isinstance(value, bool) else "text"})
+    if isinstance(value, float) and value.is_integer():
+        # 1e20 was "Unable to parse input string as an integer, exceeded maximum size"
+        # (pydantic's own limit, 2**64): a whole number, refused by the field's bounds
+        return int(value)
     return value
 
 

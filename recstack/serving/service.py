@@ -122,6 +122,36 @@ def control_character(text: str) -> str | None:
     return None
 
 
+#: characters that show as nothing (zero-width space, word joiner, byte order mark) or
+#: only reorder the text around them (bidirectional marks, embeddings and isolates): an id
+#: copied from a web page or a right-to-left document carries them unseen. Zero-width
+#: (non-)joiners are left alone: they belong to some scripts' spelling and to emoji.
+INVISIBLE_CHARACTERS = {
+    "\u00ad": "a soft hyphen, U+00AD", "\u061c": "an Arabic letter mark, U+061C",
+    "\u180e": "a Mongolian vowel separator, U+180E",
+    "\u200b": "a zero-width space, U+200B", "\u200e": "a left-to-right mark, U+200E",
+    "\u200f": "a right-to-left mark, U+200F",
+    **{chr(c): f"a bidirectional embedding or override, U+{c:04X}"
+       for c in range(0x202A, 0x202F)},
+    **{chr(c): f"an invisible operator or word joiner, U+{c:04X}"
+       for c in range(0x2060, 0x2065)},
+    **{chr(c): f"a bidirectional isolate, U+{c:04X}" for c in range(0x2066, 0x206A)},
+    "\ufeff": "a byte order mark (zero-width no-break space), U+FEFF",
+}
+
+
+def invisible_character(text: str) -> str | None:
+    """Where ``text`` holds a character of :data:`INVISIBLE_CHARACTERS`, said for a
+    message, else None."""
+    if text.isascii():  # the request path's usual case, in one C call
+        return None
+    for position, character in enumerate(text, start=1):
+        if character in INVISIBLE_CHARACTERS:
+            return (f"it holds an invisible character ({INVISIBLE_CHARACTERS[character]}) "
+                    f"at character {position}")
+    return None
+
+
 #: names of the control characters a client most often sends by mistake
 _CONTROL_NAMES = {"\x00": "NUL", "\t": "a tab", "\n": "a line feed",
                   "\r": "a carriage return", "\x7f": "DEL",
@@ -319,6 +349,14 @@ class LoadedModel:
         if integers and not _PLAIN_INTEGER.fullmatch(text):
             return (f" (its {kind} ids are integers, written plainly: 7, not 007, +7 or "
                     "7.0)")
+        # the same letters in another Unicode form ("é" as one character, or as "e" and
+        # a combining accent) are another id to every reader; say which one it knows
+        lookup = self.user_lookup if kind == "user" else self.item_lookup
+        for form in ("NFC", "NFD"):
+            known = unicodedata.normalize(form, text)
+            if known != text and known in lookup:
+                return (f" (it knows {known!r}, the same text in Unicode form {form}: "
+                        f"send the id as the model's data spells it)")
         return ""
 
     def vocabulary_id(self, kind: Literal["user", "item"], text: str) -> str:
@@ -664,7 +702,29 @@ class Service:
         if problem := control_character(text):
             raise RequestLimitError(f"{field}: the id {text[:40]!r} is not printable text: "
                                     f"{problem}; give the id without it")
+        if (problem := invisible_character(text)) and not self._known_id(text):
+            # "0\u200b" was looked up and logged as another user than "0", unseen: an
+            # event of it never met its recommendations in the online metrics
+            raise RequestLimitError(f"{field}: the id {text[:40]!r} is not a known id and "
+                                    f"{problem}; give the id without it")
         return text
+
+    def _known_in_other_form(self, text: str) -> tuple[str, str] | None:
+        """``(form, id)`` when ``text`` is no id a served model knows but its NFC or NFD
+        form is, else None."""
+        if text.isascii() or self._known_id(text):
+            return None
+        for form in ("NFC", "NFD"):
+            other = unicodedata.normalize(form, text)
+            if other != text and self._known_id(other):
+                return form, other
+        return None
+
+    def _known_id(self, text: str) -> bool:
+        """Whether a served model knows ``text`` as a user or an item id (an id of the
+        training data may hold what a request's may not, and still names its user)."""
+        return any(text in slot.loaded.user_lookup or text in slot.loaded.item_lookup
+                   for slot in self.slots if slot.loaded is not None)
 
     def _check_k(self, k: int) -> int:
         if k > self.settings.max_k:
@@ -1036,6 +1096,15 @@ class Service:
             for name in ("user_id", "item_id", "session_id")
             if getattr(event, name) is not None}) for position, event in enumerate(events)]
         for position, event in enumerate(events):
+            for name in ("user_id", "item_id"):
+                # "café" spelt with a combining accent was logged as another user than the
+                # model's "café", hashed to an arm of its own: its events left the A/B test
+                if other := self._known_in_other_form(getattr(event, name)):
+                    form, known = other
+                    raise RequestLimitError(
+                        f"events[{position}].{name}: the id {getattr(event, name)!r} is not "
+                        f"known, but {known!r}, the same text in Unicode form {form}, is: "
+                        "send the id as the model's data spells it")
             # the schema's fixed bound (year 5138) lets a milliseconds time through as
             # seconds, which the online metrics then read as thousands of years
             if event.timestamp > clock + MAX_EVENT_AHEAD_SECONDS:
@@ -1070,7 +1139,9 @@ class Service:
             raise RequestLimitError(f"{field}: {event.request_id!r} is empty or only "
                                     "whitespace; give the request_id of the answer the "
                                     "event follows, or leave it out")
-        if problem := control_character(text):
+        if problem := control_character(text) or invisible_character(text):
+            # the service's request ids are its own hex text: an invisible character is a
+            # copy's, and the event joined no request
             raise RequestLimitError(f"{field}: {text[:40]!r} is not printable text: "
                                     f"{problem}; give the request_id of the answer the "
                                     "event follows")

@@ -292,6 +292,11 @@ def describe_validation_error(error: ValidationError,
     for item in error.errors():
         message = _TYPE_MESSAGES.get(item["type"], item["msg"].removeprefix("Value error, "))
         where = ".".join(str(p) for p in item["loc"])
+        if not where and item["type"] == "model_type":
+            # the settings themselves (not a variant) are no object: the variant's example
+            # above named fields that are not settings of the service
+            message = ('the settings should be a JSON object such as {"registry": '
+                       f'"models/"}}, got {_json_text(item["input"])}')
         # "Input is not a valid path for <class 'pathlib.Path'>" and "... or instance of
         # VariantSettings" named Python's types, and no message said what was given
         if where and item["type"].endswith("_type") and item["loc"][0] != "admin_token":

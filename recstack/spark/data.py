@@ -19,14 +19,15 @@ distribution, not the same rows.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from recstack.data.files import reading
+from recstack.data.files import FINITE_VALUE, reading
 from recstack.data.filters import (
     FilterSpec,
     FilterStep,
@@ -120,6 +121,7 @@ def check_data(data: Any, where: str) -> SparkInteractions:
     single-machine :class:`Interactions` or None is refused naming the function and how to
     make one (each failed on a missing attribute: "Attribute `frame` is not supported")."""
     if isinstance(data, SparkInteractions):
+        _refuse_stopped(getattr(data.frame, "sparkSession", None), where)
         return data
     if isinstance(data, Interactions):
         hint = "; recstack.spark.data.from_interactions(spark, data) makes one of Interactions"
@@ -141,6 +143,7 @@ def check_session(spark: Any, where: str) -> None:
     DataFrame): each failed on a missing ``read`` or ``createDataFrame`` attribute."""
     if hasattr(spark, "read") and hasattr(spark, "createDataFrame") \
             and hasattr(spark, "sparkContext"):
+        _refuse_stopped(spark, where)
         return
     got = repr(spark) if isinstance(spark, str | Path) else type(spark).__name__
     raise ConfigError(f"{where}: the first argument must be the SparkSession (from "
@@ -148,10 +151,22 @@ def check_session(spark: Any, where: str) -> None:
                       f"{got}; call it as {where.split('(')[0]}(spark, ...)")
 
 
+def _refuse_stopped(spark: Any, where: str) -> None:
+    """Refuse a session after ``spark.stop()`` (pyspark then drops the context's Java
+    side): every job failed with py4j's "'NoneType' object has no attribute 'sc'" or
+    "Cannot call methods on a stopped SparkContext"."""
+    context = getattr(spark, "sparkContext", None)
+    if context is not None and getattr(context, "_jsc", True) is None:
+        raise ConfigError(f"{where}: the Spark session was stopped (spark.stop()); start "
+                          "another with recstack.spark.session.spark_session() and read the "
+                          "data again with it")
+
+
 def check_spark_frame(frame: Any, name: str) -> Any:
     """``frame`` when it is a Spark DataFrame; a pandas table, :class:`Interactions` or
     :class:`SparkInteractions` is refused naming the argument and the conversion."""
     if hasattr(frame, "sparkSession") and isinstance(getattr(frame, "columns", None), list):
+        _refuse_stopped(frame.sparkSession, name)
         return frame
     hint = ("; its .frame is the DataFrame of indices" if isinstance(frame, SparkInteractions)
             else "; from_interactions(spark, data) turns Interactions into SparkInteractions"
@@ -343,7 +358,8 @@ def _checked_columns(frame: Any, where: str) -> Any:
     if TIMESTAMP in frame.columns:
         frame = _times_as_unix_seconds(frame)
     wanted = {VALUE: ("double", (T.NumericType, T.BooleanType), "numbers"),
-              TIMESTAMP: ("long", (T.IntegralType, T.TimestampType), "whole Unix seconds")}
+              TIMESTAMP: ("long", (T.IntegralType, T.TimestampType, T.DoubleType),
+                          "whole Unix seconds")}
     problems = [F.col(USER_ID).isNull(), F.col(ITEM_ID).isNull()]
     if ROW in frame.columns:
         if not isinstance(frame.schema[ROW].dataType, T.IntegralType):
@@ -375,7 +391,9 @@ def _checked_columns(frame: Any, where: str) -> Any:
         values = F.col(column).cast("double")
         problems.append(values.isNull())
         if column == VALUE:
-            problems += [F.isnan(values), F.abs(values) == float("inf")]
+            # values are float32 on one machine (recstack.data.files refuses 1e39 as it
+            # refuses inf); here 1e300 became inf in the graded metrics and in ALS
+            problems += [F.isnan(values), F.abs(values) > _FLOAT32_MAX]
         else:
             problems.append(F.abs(values) >= _SECONDS_BELOW)
     condition = problems[0]
@@ -399,8 +417,13 @@ def _checked_columns(frame: Any, where: str) -> Any:
             if isinstance(value, float) and not math.isfinite(value):
                 raise DataFormatError(f"{value} on the row {_preview_row(row)}", file=where,
                                       column=column, expected=words)
+            if column == VALUE and abs(float(value)) > _FLOAT32_MAX:
+                raise DataFormatError(f"{value} on the row {_preview_row(row)} is beyond "
+                                      "float32's range (values are float32, as on one "
+                                      "machine)", file=where, column=column,
+                                      expected=FINITE_VALUE)
         time = row.get(TIMESTAMP)
-        if isinstance(time, int) and abs(time) >= _SECONDS_BELOW:
+        if isinstance(time, int | float) and abs(time) >= _SECONDS_BELOW:
             raise DataFormatError(
                 f"{time} on the row {_preview_row(row)} is past the year 5138 as Unix "
                 "seconds: it looks like milliseconds or a finer unit (one machine reads "
@@ -412,6 +435,8 @@ def _checked_columns(frame: Any, where: str) -> Any:
     return frame
 
 
+#: the largest value a float32 holds (larger values are refused, as one machine does)
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 #: the columns encode reads (any other is dropped)
 _INPUT_COLUMNS = (USER_ID, ITEM_ID, VALUE, TIMESTAMP, ROW)
 _ROW_WORDS = ("a distinct integer on every row (the row's position; leave the column out "
@@ -438,7 +463,8 @@ _SECONDS_BELOW = 1e11
 
 
 def _times_as_unix_seconds(frame: Any) -> Any:
-    """``frame`` with a date or zone-less date-time ``timestamp`` column as Unix seconds,
+    """``frame`` with a date or zone-less date-time ``timestamp`` column as Unix seconds
+    (float or decimal seconds floored, as one machine floors them),
     read as UTC as one machine reads them (Spark cannot cast either to a number: a date
     was an AnalysisException traceback, and pandas' date-times written to Parquet, read as
     ``timestamp_ntz``, were refused). Date-times with a zone (``timestamp``) are instants
@@ -448,6 +474,13 @@ def _times_as_unix_seconds(frame: Any) -> Any:
 
     kind = frame.schema[TIMESTAMP].dataType
     time = F.col(TIMESTAMP)
+    if isinstance(kind, T.FractionalType):
+        # float and decimal seconds are floored to whole seconds, as one machine floors
+        # them (recstack.data.files; 1577836800.7 is 1577836800, -1.5 is -2); they were
+        # refused here. NaN and infinity stay, for the checks to name the row.
+        seconds = time.cast("double")
+        return frame.withColumn(TIMESTAMP, F.when(F.isnan(seconds) | (F.abs(seconds) == float(
+            "inf")), seconds).otherwise(F.floor(seconds).cast("double")))
     if isinstance(kind, T.DateType):
         return frame.withColumn(TIMESTAMP, F.unix_date(time).cast("long") * _DAY)
     if isinstance(kind, T.TimestampNTZType):
@@ -534,6 +567,8 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
             if kind == "csv":
                 _refuse_undecoded_header(frame.columns, path)
                 _explain_missing_csv_column(column, frame.columns, path)
+            else:
+                _explain_column_of_some_files(reader, column, what, path)
             raise UnknownColumnError(column, frame.columns, role=what, file=path)
         if column in holder:
             # both roles were read from one column (user == item on every row, or the
@@ -544,10 +579,48 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
         holder[column] = f"{what} ({option})"
         chosen.append(frame[column].alias(role))
     selected = frame.select(*chosen)
-    if kind == "csv":
-        _refuse_undecoded_ids(selected, path)
-        selected = _integer_ids_as_written(selected)
-    return encode(selected, where=path)
+    with _file_read_errors(path, kind):
+        if kind == "csv":
+            _refuse_undecoded_ids(selected, path)
+            selected = _integer_ids_as_written(selected)
+        return encode(selected, where=path)
+
+
+def _explain_column_of_some_files(reader: Any, column: str, what: str, path: str) -> None:
+    """Refuse, saying so, a column that only some Parquet files of a folder hold: Spark
+    takes the folder's columns from one file, so ``timestamp_col`` was "no column" when
+    that file lacked it, and a column of every other file (read as nulls where missing
+    when the chosen file had it). Only on this error path: the footers are read again,
+    merged."""
+    try:
+        merged = reader.option("mergeSchema", "true").parquet(path).columns
+    except Exception:  # noqa: BLE001 (conflicting types: the plain error below stands)
+        return
+    if column in merged:
+        raise DataFormatError(f"only some of the folder's Parquet files have this column "
+                              f"(the {what}); Spark took the columns of one that has not",
+                              file=path, column=column,
+                              expected="the same columns in every file of the folder")
+
+
+@contextmanager
+def _file_read_errors(path: str, kind: str) -> Iterator[None]:
+    """Name the file when a job fails reading it (Spark's FAILED_READ_FILE): Spark takes a
+    folder's schema from one of its files, so a file whose column has another type
+    (``user_id`` as text in one part, integers in the others; int in one, long in
+    another) failed inside the first job with a Py4JJavaError traceback."""
+    from py4j.protocol import Py4JJavaError
+
+    try:
+        yield
+    except Py4JJavaError as error:
+        reason = _spark_reason(error)
+        if "FAILED_READ_FILE" not in reason:
+            raise
+        hint = ("; the files of a folder must share one schema (Spark takes the column "
+                "types of one file): rewrite that file with the others' types, or read the "
+                "files apart" if "DATA_TYPE_MISMATCH" in reason else "")
+        raise RecstackError(f"{path}: cannot read it as {kind} ({reason}){hint}") from None
 
 
 #: the reader options of Spark's CSV and Parquet sources (DataFrameReader.csv's keywords,
@@ -760,9 +833,10 @@ def read_partitioned(spark: Any, root: str | Path, *, start: Any = None, end: An
     Spark uses to skip folders that cannot hold such rows (see :func:`input_files`); the
     exact bound then applies to the timestamps.
     """
-    frame = partitioned_frame(spark, root, start=start, end=end)
-    levels = [level for level in _LEVELS if level in frame.columns]
-    return encode(frame.drop(*levels), where=str(root))
+    with _file_read_errors(str(root), "a partitioned Parquet dataset"):
+        frame = partitioned_frame(spark, root, start=start, end=end)
+        levels = [level for level in _LEVELS if level in frame.columns]
+        return encode(frame.drop(*levels), where=str(root))
 
 
 def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: Any = None

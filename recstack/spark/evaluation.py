@@ -113,6 +113,8 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
         raise ConfigError(f"block_size must be a positive integer, got {block_size!r}")
     _check_factor_frame(user_factors, "user_factors", USER_INDEX)
     _check_factor_frame(item_factors, "item_factors", ITEM_INDEX)
+    _check_factor_rows(user_factors, "user_factors", USER_INDEX)
+    _check_factor_rows(item_factors, "item_factors", ITEM_INDEX)
     _check_data(train, "train", optional=True)
     _check_same_dimensions(user_factors, item_factors)
     if train is not None:
@@ -168,6 +170,33 @@ def _check_factor_frame(factors: Any, name: str, index_column: str) -> None:
                           f"got {got}; make one with recstack.spark.evaluation.factor_frame("
                           f"spark, matrix, {index_column!r}) or take SparkALS's "
                           f"{'user' if index_column == USER_INDEX else 'item'}_factors_")
+
+
+def _check_factor_rows(factors: Any, name: str, index_column: str) -> None:
+    """Refuse factor rows a model never gives: an index on two rows (factors unioned with
+    others': a repeated user failed in a Python worker, a repeated item was ranked twice
+    in one list, its hit counted twice) or a row without an index or features. One job
+    per frame."""
+    from pyspark.sql import functions as F
+
+    kind = factors.schema[index_column].dataType.simpleString()
+    if kind not in ("int", "bigint", "smallint", "tinyint"):
+        raise ConfigError(f"{name}: {index_column} holds {kind}; expected whole-number "
+                          "indices (int), as factor_frame and SparkALS give them")
+    found = (factors.groupBy(index_column)
+             .agg(F.count(F.lit(1)).alias("_n"),
+                  F.max(F.col(FEATURES).isNull().cast("int")).alias("_missing"))
+             .filter(F.col(index_column).isNull() | (F.col("_n") > 1) | (F.col("_missing") > 0))
+             .orderBy(index_column).limit(1).collect())
+    if found:
+        row = found[0]
+        what = ("a row without an index (null)" if row[index_column] is None
+                else f"{index_column} {row[index_column]} on {row['_n']} rows"
+                if row["_n"] > 1 else f"{index_column} {row[index_column]} without features "
+                "(null)")
+        raise ConfigError(f"{name}: {what}; expected one row of features per index, as "
+                          "factor_frame and SparkALS give them (factors unioned with another "
+                          "model's?)")
 
 
 def _check_data(data: Any, name: str, *, optional: bool = False) -> None:

@@ -28,6 +28,8 @@ COLD_START = ("error", "nan")
 #: Spark's settings are Java ints (rank, blocks, iterations, limits: JAVA_INT_MAX) and longs
 #: (the seed)
 JAVA_LONG_MAX = 2**63 - 1
+#: the rating given to Spark for a recorded value of 0 (float32's smallest normal number)
+_SMALLEST_RATING = float(np.finfo(np.float32).tiny)
 
 
 class SparkALS:
@@ -36,7 +38,8 @@ class SparkALS:
 
     Confidence is :math:`c_{ui} = 1 + \alpha\, r_{ui}` (Spark uses :math:`|r_{ui}|`; values
     must be >= 0 here, as in :class:`recstack.models.als.ALS`), preference 1 where an
-    interaction is recorded, and the objective is
+    interaction is recorded (value 0 included: Spark would skip a rating of 0, so it is
+    given as float32's smallest normal number, whose confidence is 1), and the objective is
 
     .. math::
 
@@ -130,6 +133,13 @@ class SparkALS:
             userCol=USER_INDEX, itemCol=ITEM_INDEX, ratingCol="value")
         # repeated (user, item) rows are summed, as recstack's training matrix does
         ratings = train.frame.groupBy(USER_INDEX, ITEM_INDEX).agg(F.sum("value").alias("value"))
+        # a recorded value of 0 is an interaction of preference 1 and confidence 1 in
+        # recstack's ALS; Spark skips a rating <= 0 (no preference, no weight, not counted
+        # in the ALS-WR lambda), so such rows were silently dropped (and a user with only
+        # zeros failed in LAPACK). The smallest normal float32 is a rating > 0 whose
+        # confidence 1 + alpha * r is 1 in float arithmetic.
+        ratings = ratings.withColumn("value", F.when(F.col("value") > 0, F.col("value"))
+                                     .otherwise(F.lit(_SMALLEST_RATING)))
         self.model_ = solver.fit(ratings)
         self.user_factors_ = self.model_.userFactors.withColumnRenamed("id", USER_INDEX)
         self.item_factors_ = self.model_.itemFactors.withColumnRenamed("id", ITEM_INDEX)

@@ -210,6 +210,12 @@ def _check_memory(key: str, value: Any, where: str) -> None:
         raise ConfigError(f"{where}: {key!r} = {value!r}: an amount of memory is whole digits "
                           "and a unit b, k, m, g, t or p (e.g. '8g', '2560m'; digits alone are "
                           "MiB)")
+    if key.endswith(".memory") and not text.lstrip("0")[:1].isdigit():
+        # no heap at all: '0g' passed the pattern and the JVM (or the executors) failed
+        # to start with a Java traceback (maxResultSize and offHeap.size take 0: no limit,
+        # none)
+        raise ConfigError(f"{where}: {key!r} = {value!r}: an amount of memory must be more "
+                          "than zero (e.g. '4g', '2560m')")
 
 
 def setting_text(value: Any) -> str:

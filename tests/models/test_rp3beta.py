@@ -93,7 +93,8 @@ def test_a_parameter_out_of_range_is_refused_by_name():
 def test_refuses_with_the_bytes_needed_when_memory_is_short(monkeypatch):
     import recstack.models.memory as memory
 
-    monkeypatch.setattr(memory, "available_memory_bytes", lambda: (1000, "available (test)"))
+    # 4 items need about 720 bytes once the working block is sized to the catalogue
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: (100, "available (test)"))
     with pytest.raises(RecstackError, match=r"rp3beta: the pruned .* needs about"):
         create_model("rp3beta").fit(interactions_of(np.eye(4)))
 

@@ -107,3 +107,14 @@ def shifted(frame: pd.DataFrame, months: int) -> pd.DataFrame:
     out = frame.copy()
     out["timestamp"] = out["timestamp"] + np.int64(months * 31 * 86400)
     return out
+
+
+def work(folder: Path) -> Path:
+    """The work folder of the pipeline :func:`write_pipeline` writes."""
+    return folder / "shop.pipeline"
+
+
+def only_run(folder: Path) -> Path:
+    """The one run folder of a pipeline that has run once."""
+    (run,) = (work(folder) / "runs").iterdir()
+    return run

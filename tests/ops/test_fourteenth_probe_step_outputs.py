@@ -15,21 +15,6 @@ from recstack.analysis.pipeline_report import write_pipeline_report
 from recstack.errors import RecstackError
 from recstack.ops.pipeline import STEPS, run_pipeline
 
-from .scenario import make_data, write_pipeline
-
-
-@pytest.fixture(scope="module")
-def completed(tmp_path_factory) -> Path:
-    folder = make_data(tmp_path_factory.mktemp("data"))
-    write_pipeline(folder)
-    run_pipeline(folder / "pipeline.toml")
-    return folder
-
-
-@pytest.fixture
-def copy(completed, tmp_path) -> Path:
-    return Path(shutil.copytree(completed, tmp_path / "p"))
-
 
 def _resume_after(folder: Path, step: str, name: str, edit) -> Path:
     """Remove the steps after ``step`` and the run's completion, then edit ``step``'s file,

@@ -15,29 +15,7 @@ from recstack.analysis.pipeline_report import write_pipeline_report
 from recstack.errors import RecstackError
 from recstack.ops.pipeline import run_pipeline
 
-from .scenario import make_data, write_pipeline
-
-
-@pytest.fixture(scope="module")
-def completed(tmp_path_factory) -> Path:
-    folder = make_data(tmp_path_factory.mktemp("data"))
-    write_pipeline(folder)
-    run_pipeline(folder / "pipeline.toml")
-    return folder
-
-
-@pytest.fixture
-def copy(completed, tmp_path) -> Path:
-    return Path(shutil.copytree(completed, tmp_path / "p"))
-
-
-def work(folder: Path) -> Path:
-    return folder / "shop.pipeline"
-
-
-def only_run(folder: Path) -> Path:
-    (run,) = (work(folder) / "runs").iterdir()
-    return run
+from .scenario import only_run, work
 
 
 def edit(path: Path, section: str | None, key: str, value) -> None:

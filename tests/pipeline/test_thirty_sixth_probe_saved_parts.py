@@ -13,8 +13,7 @@ import pytest
 
 from recstack.data.synthetic import generate
 from recstack.errors import RecstackError
-from recstack.models import create_model, load_model
-from recstack.models import persistence
+from recstack.models import create_model, load_model, persistence
 from recstack.pipeline.features import FeatureBuilder
 from tests.pipeline.tiny_ranker import tiny_ranker  # noqa: F401 (fixture)
 

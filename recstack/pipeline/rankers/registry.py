@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from recstack.errors import ConfigError
 from recstack.pipeline.rankers.base import Ranker
 from recstack.registry import Registry
 
 
 def create_ranker(name: str, **params: Any) -> Ranker:
     """An unfitted ranker by registry name (parameters are stored; checked at fit)."""
+    if isinstance(name, dict) and isinstance(name.get("type"), str):
+        # a two-stage model's ranker table given whole: the name and the parameters go apart
+        settings = {key: value for key, value in name.items() if key != "type"}
+        shown = ", ".join([repr(name["type"])] + [f"{k}={v!r}" for k, v in settings.items()])
+        raise ConfigError(f"create_ranker takes the name and the parameters apart: "
+                          f"create_ranker({shown}); got the table {name!r}")
     return ranker_class(name)(**params)
 
 

@@ -110,6 +110,13 @@ class Reranker(Configurable, ABC):
         :mod:`recstack.models.persistence`)."""
         return {}
 
+    def check_state(self, arrays: dict[str, np.ndarray], item_ids: Any, user_ids: Any
+                    ) -> str | None:
+        """What disagrees between the loaded arrays (shapes already checked against
+        :meth:`state_spec`) and this step's settings over the saved vocabularies
+        (:class:`~recstack.data.idmap.IdMap`), or None (the default: nothing to compare)."""
+        return None
+
     # ------------------------------------------------------------------ re-ranking
     def rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
@@ -405,12 +412,36 @@ def _is_missing(value: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- registry
+def table_hint(entry: Any) -> str:
+    """The fix for a bare name given where a table ``{type = name, ...}`` belongs (empty for
+    anything else): the name alone was refused as having no 'type', with no word on how
+    to write it."""
+    if not isinstance(entry, str):
+        return ""
+    return (f" (a bare name: write the table {{type = {entry!r}}}, in Python "
+            f"{{'type': {entry!r}}})")
+
+
+def refuse_bare_names(where: str, declarations: dict[str, Any]) -> None:
+    """Refuse a bare name among ``declarations`` (a setting's value, or the entries of a
+    list of them) where a table with a 'type' belongs, with the table to write instead."""
+    for name, value in declarations.items():
+        entries = (list(enumerate(value)) if isinstance(value, list | tuple)
+                   else [(None, value)])
+        for position, entry in entries:
+            if isinstance(entry, str):
+                label = name if position is None else f"{name}[{position}]"
+                raise ConfigError(f"{where}: {label} must be a table with a 'type', got "
+                                  f"{entry!r}{table_hint(entry)}")
+
+
 def create_reranker(entry: dict[str, Any], where: str = "chain") -> Reranker:
     """An unfitted re-ranker from its table ``{"type": name, **hyperparameters}``; errors
     name ``where``."""
     if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
         raise ConfigError(f"{where} needs a 'type' naming a re-ranker, e.g. "
-                          f"{{type = 'mmr', trade_off = 0.7}}; got {entry!r}")
+                          f"{{type = 'mmr', trade_off = 0.7}}; got {entry!r}"
+                          f"{table_hint(entry)}")
     params = {key: value for key, value in entry.items() if key != "type"}
     try:
         reranker = reranker_class(entry["type"])(**params)

@@ -100,18 +100,21 @@ class BlockList(Reranker):
             for inner, value in enumerate(entry["items"]):
                 _check_id(self.name, f"per_user[{position}].items[{inner}]", value)
 
-    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+    def _masks(self, item_ids: IdMap, user_ids_map: IdMap
+               ) -> tuple[np.ndarray, sp.csr_matrix, list[Any], list[Any]]:
+        """The global and per-user masks that ``items`` and ``per_user`` make over these
+        vocabularies, and the ids they lack."""
         unknown_items: list[Any] = []
-        blocked = np.zeros(train.n_items, bool)
-        index = _known(train.items, list(self.items))
+        blocked = np.zeros(len(item_ids), bool)
+        index = _known(item_ids, list(self.items))
         unknown_items += [v for v, i in zip(self.items, index, strict=True) if i < 0]
         blocked[index[index >= 0]] = True
         user_ids = [entry["user"] for entry in self.per_user]
-        users = _known(train.users, user_ids)
+        users = _known(user_ids_map, user_ids)
         unknown_users = [v for v, i in zip(user_ids, users, strict=True) if i < 0]
         rows, cols = [], []
         for user, entry in zip(users, self.per_user, strict=True):
-            found = _known(train.items, list(entry["items"]))
+            found = _known(item_ids, list(entry["items"]))
             unknown_items += [v for v, i in zip(entry["items"], found, strict=True) if i < 0]
             if user >= 0:
                 rows.append(np.full(int((found >= 0).sum()), user))
@@ -119,9 +122,13 @@ class BlockList(Reranker):
         row = np.concatenate(rows) if rows else np.empty(0, np.int64)
         col = np.concatenate(cols) if cols else np.empty(0, np.int64)
         matrix = sp.csr_matrix((np.ones(len(row), np.float32), (row, col)),
-                               shape=(train.n_users, train.n_items))
+                               shape=(len(user_ids_map), len(item_ids)))
         matrix.sum_duplicates()
         matrix.data[:] = 1.0
+        return blocked, matrix, unknown_items, unknown_users
+
+    def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
+        blocked, matrix, unknown_items, unknown_users = self._masks(train.items, train.users)
         if train.n_items and blocked.all():
             # as item_predicate refuses a condition no item passes: a list of every item
             # (a catalog export pasted as the block list) would empty every list silently
@@ -162,6 +169,27 @@ class BlockList(Reranker):
     def state_spec(self) -> dict[str, Any]:
         return {"blocked": ArraySpec("bool", ("n_items",)),
                 "per_user": SparseSpec(("n_users", "n_items"))}
+
+    def check_state(self, arrays: dict[str, np.ndarray], item_ids: IdMap,
+                    user_ids: IdMap) -> str | None:
+        """The saved masks against those that ``items`` and ``per_user`` make over the
+        saved vocabularies: a model.json whose lists were edited after saving (or masks
+        from another model) blocked other items than the file says, silently."""
+        blocked, matrix, _, _ = self._masks(item_ids, user_ids)
+        saved = np.asarray(arrays["blocked"], bool)
+        if saved.shape == blocked.shape and not np.array_equal(saved, blocked):
+            differ = int(np.flatnonzero(saved != blocked)[0])
+            item = np.asarray(item_ids.external_ids)[differ].item()
+            return (f"the saved block list {'blocks' if saved[differ] else 'does not block'} "
+                    f"item {item!r}, but the model's items setting "
+                    f"{'does not list' if saved[differ] else 'lists'} it; the settings and "
+                    "the saved arrays are of different fits (refit and save again)")
+        per_user = sparse_from_state("per_user", arrays)
+        if per_user.shape == matrix.shape and (per_user != matrix).nnz:
+            return ("the saved per-user block lists differ from the model's per_user "
+                    "setting; the settings and the saved arrays are of different fits (refit "
+                    "and save again)")
+        return None
 
 
 def _check_id(step: str, where: str, value: Any) -> None:

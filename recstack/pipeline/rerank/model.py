@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender, check_batch_size, check_list_length
@@ -25,6 +26,7 @@ from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
     create_reranker,
+    refuse_bare_names,
     run_chain,
 )
 from recstack.pipeline.settings import refuse_unread_settings
@@ -85,6 +87,7 @@ class Reranked(Recommender):
 
     # ------------------------------------------------------------------ declarations
     def validate_params(self) -> None:
+        refuse_bare_names(self.name, {"model": self.model, "chain": self.chain})
         super().validate_params()
         self._wrapped()
         self._steps()
@@ -264,7 +267,18 @@ class Reranked(Recommender):
         part = _unprefixed(arrays, _MODEL)
         part.update({k: v for k, v in arrays.items() if k.startswith("base__")})
         problem = self._wrapped()._check_state(part)
-        return f"model ({self.model['type']}): {problem}" if problem else None
+        if problem:
+            return f"model ({self.model['type']}): {problem}"
+        # a step whose settings and saved arrays disagree (a block list's items edited in
+        # model.json after saving) loaded and used the arrays, silently
+        item_ids = IdMap(np.asarray(arrays["base__item_ids"]))
+        user_ids = IdMap(np.asarray(arrays["base__user_ids"]))
+        for position, step in enumerate(self._steps()):
+            problem = step.check_state(_unprefixed(arrays, _STEP.format(position)), item_ids,
+                                       user_ids)
+            if problem:
+                return f"chain[{position}] ({step.name}): {problem}"
+        return None
 
 
 def check_exclude_seen(exclude_seen: Any) -> None:

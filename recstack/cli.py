@@ -972,9 +972,29 @@ class _Parser(argparse.ArgumentParser):
     """The parser of every command: single-valued options are :class:`_StoreOnce`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # no abbreviations: `--over` for --overwrite would break silently the day an option
+        # sharing the prefix is added; a misspelt option gets a did-you-mean instead
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
         self.register("action", None, _StoreOnce)
         self.register("action", "store", _StoreOnce)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._given = list(sys.argv[1:] if args is None else args)
+        parsed, extras = super().parse_known_args(args, namespace)
+        # the innermost (sub)command's parser finishes first: its options are the ones an
+        # unrecognized option was meant to be
+        if not hasattr(parsed, _PARSED_BY):
+            setattr(parsed, _PARSED_BY, self)
+        return parsed, extras
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed, extras = self.parse_known_args(args, namespace)
+        command = getattr(parsed, _PARSED_BY, self)
+        delattr(parsed, _PARSED_BY)
+        if extras:
+            command.error(_unrecognized(command, extras, self))
+        return parsed
 
     def error(self, message: str) -> NoReturn:
         # Python 3.11's "invalid choice: 'evalute' (choose from ...)" names no near choice
@@ -984,7 +1004,54 @@ class _Parser(argparse.ArgumentParser):
 
             choices = [c.strip().strip("'") for c in wrong[2].split(",")]  # quoted or not
             message += did_you_mean(wrong[1], choices)
+        elif message.startswith("the following arguments are required"):
+            # `serve --prot 8000`: the misspelt option is why --port... is missing; argparse
+            # checks the required ones first and would never name it
+            options = {o for action in self._actions for o in action.option_strings}
+            unknown = [a for a in getattr(self, "_given", ())
+                       if a.startswith("--") and a.split("=", 1)[0] not in options]
+            if "--" not in getattr(self, "_given", ()) and unknown:
+                message += "; " + _unrecognized(self, unknown)
         super().error(message)
+
+
+#: the namespace attribute naming the parser of the (sub)command parsed, while parsing
+_PARSED_BY = "_recstack_parsed_by"
+
+
+def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str],
+                  top: argparse.ArgumentParser | None = None) -> str:
+    """argparse's "unrecognized arguments" message, saying of the first option among
+    ``extras`` where it belongs: ``parser``'s own (given before the command's name), another
+    command's (of those under ``top``), or the nearest of ``parser``'s options."""
+    from recstack.specs import did_you_mean
+
+    message = f"unrecognized arguments: {' '.join(extras)}"
+    options = [o for action in parser._actions for o in action.option_strings
+               if o.startswith("--")]
+    for extra in (e.split("=", 1)[0] for e in extras if e.startswith("--") and len(e) > 2):
+        if extra in options:
+            # `recstack --overwrite evaluate x.toml`: read by the parser of `recstack`
+            return message + f" ({extra} is an option of {parser.prog}: give it after " \
+                             "the command's name)"
+        owners = [p.prog for p in _all_parsers(top) if p is not parser and extra in (
+            o for action in p._actions for o in action.option_strings)] if top else []
+        if owners:  # surer than a guess at a near name
+            return message + f" ({extra} is an option of {', '.join(owners[:3])}, not of " \
+                             f"{parser.prog})"
+        hint = did_you_mean(extra, options)
+        if hint:
+            return message + hint
+    return message
+
+
+def _all_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """``parser`` and the parsers of its commands, theirs, and so on."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in dict.fromkeys(action.choices.values()):  # aliases: one parser
+                yield from _all_parsers(command)
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -269,6 +269,16 @@ def did_you_mean(name: Any, known: Iterable[str]) -> str:
     return f" (did you mean {near!r}?)" if near else ""
 
 
+def table_hint(entry: Any) -> str:
+    """The fix for a bare name given where a table ``{type = name, ...}`` belongs (empty for
+    anything else): the name alone was refused as having no 'type', with no word on how
+    to write it."""
+    if not isinstance(entry, str):
+        return ""
+    return (f" (a bare name: write the table {{type = {entry!r}}}, in Python "
+            f"{{'type': {entry!r}}})")
+
+
 # ------------------------------------------------------------------- types of field values
 class _Wrong:
     def __repr__(self) -> str:

@@ -594,6 +594,17 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
     if head.startswith(_PARQUET_MAGIC):
         raise DataFormatError("holds Parquet data, not delimited text", file=file,
                               expected="the extension .parquet; rename the file")
+    json_kind = _json_kind(head)
+    if json_kind is not None:
+        # read as CSV, its "header" was '{"user_id":1', '"item_id":2', ...: "no column
+        # 'user_id'" named columns that were never there
+        raise DataFormatError(
+            f"holds {json_kind}, not delimited text (its first line is "
+            f"{_first_line(head)!r})", file=file, line=1,
+            expected="a CSV, TSV or Parquet file: recstack does not read JSON; convert it, "
+                     "e.g. pandas.read_json(path"
+                     + (", lines=True" if json_kind == "JSON lines" else "")
+                     + ").to_parquet('data.parquet')")
     if encoding is None:
         return
     try:
@@ -627,6 +638,32 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
         file=file, line=head.count(b"\n", 0, position) + 1,
         expected="a text file (a NUL is a sign of binary data, or of text in UTF-16 or "
                  "UTF-32: pass its encoding=)")
+
+
+def _first_line(head: bytes, most: int = 60) -> str:
+    """The first line of ``head`` as a message shows it (cut after ``most`` characters)."""
+    line = head.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")
+    return line if len(line) <= most else line[:most] + "..."
+
+
+def _json_kind(head: bytes) -> str | None:
+    """"JSON lines" when the first line of a text file is a JSON object (pandas'
+    ``to_json(orient='records', lines=True)``, a service's event log), "a JSON array of
+    records" when the file opens with one (``orient='records'``); else None."""
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("["):
+        return "a JSON array of records" if re.match(r"\[\s*\{\s*\"", text) else None
+    if not text.startswith("{"):
+        return None
+    line = text.partition("\n")[0]
+    # an object's opening is enough: the first line may be longer than the bytes looked at,
+    # or cut short in a truncated file
+    if re.match(r'\{\s*"[^"\n]*"\s*:', line):
+        return "JSON lines"
+    try:
+        return "JSON lines" if isinstance(json.loads(line), dict) else None  # {} alone
+    except ValueError:
+        return None
 
 
 def _spreadsheet_kind(head: bytes) -> str | None:

@@ -42,9 +42,11 @@ from recstack.data.files import (
     ids_to_numpy,
     interactions_to_arrow,
     parquet_damage,
+    plain_column,
     reading,
     refuse_values_outside_range,
     scalar_text,
+    timestamps_to_seconds,
 )
 from recstack.data.interactions import (
     FIRST_SECOND,
@@ -416,7 +418,7 @@ def _refuse_rows_outside_their_folder(table: pa.Table, levels: Sequence[str], ro
     """Raise for the first row whose time is not in the year / month / day its folder
     names: a read whose time range leaves that folder out would silently lose it (and one
     that opens the folder would keep a row of another period)."""
-    times = table.column(TIMESTAMP).to_numpy()
+    times = _seconds(table.column(TIMESTAMP))
     numbers = _calendar_numbers(times)
     outside = np.zeros(len(times), bool)
     for level in levels:
@@ -663,9 +665,9 @@ def read_partitioned(
                if name in stored and name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS)]
     expression = folders
     if low is not None:
-        expression = _and(expression, ds.field(TIMESTAMP) >= low)
+        expression = _and(expression, ds.field(TIMESTAMP) >= _bound(low, dataset))
     if high is not None:
-        expression = _and(expression, ds.field(TIMESTAMP) < high)
+        expression = _and(expression, ds.field(TIMESTAMP) < _bound(high, dataset))
     with resolve(progress).task(f"Reading {root.name}", total=None) as task:
         try:
             # the folder of each row too: a row outside it is refused (see below)
@@ -702,10 +704,12 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
             # A dataset written by write_partitioned always has _common_metadata, even
             # when empty; a tree of folders without it or any file is not a dataset.
             raise RecstackError(_no_files_message(root, levels, low, high))
-        seen: dict[str, tuple[str, str]] = {}  # id column -> (first file, its kind of id)
-        for name in (USER_ID, ITEM_ID):
+        # id column -> (first file, its kind of id); the timestamps' kind likewise
+        seen: dict[str, tuple[str, str]] = {}
+        kind_of = {USER_ID: _id_kind, ITEM_ID: _id_kind, TIMESTAMP: _time_kind}
+        for name in kind_of:
             if name in dataset.schema.names and (root / _COMMON_METADATA).is_file():
-                seen[name] = (_COMMON_METADATA, _id_kind(dataset.schema.field(name).type))
+                seen[name] = (_COMMON_METADATA, kind_of[name](dataset.schema.field(name).type))
         for fragment in selected:
             try:
                 schema = fragment.physical_schema
@@ -714,11 +718,18 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
             where = _relative(root, fragment.path)
             _refuse_repeated_names(root, where, schema.names)
             _refuse_unmergeable_columns(root, where, schema, needed)
-            for name in (USER_ID, ITEM_ID):
-                if name not in schema.names:
+            for name in kind_of:
+                if name not in schema.names or name not in needed:
                     continue
-                kind = _id_kind(schema.field(name).type)
+                kind = kind_of[name](schema.field(name).type)
                 first_file, first_kind = seen.setdefault(name, (where, kind))
+                if kind != first_kind and name == TIMESTAMP:
+                    raise DataFormatError(
+                        f"{where} holds {name} as {schema.field(name).type} ({kind}), "
+                        f"{first_file} as {first_kind}; merged, the numbers would be read "
+                        "as counts of the date-times' unit", file=str(root), column=name,
+                        expected="the same type of timestamp in every partition: rewrite "
+                                 f"the odd partition with its timestamps as {first_kind}")
                 if kind != first_kind:
                     raise DataFormatError(
                         f"{first_file} holds {name} as {first_kind}, {where} as {kind}; "
@@ -741,8 +752,9 @@ def _refuse_unmergeable_columns(root: Path, where: str, schema: pa.Schema,
                 expected="the columns user_id, item_id, value, timestamp in every data file, "
                          "as write_partitioned writes them")
         kind = schema.field(name).type
-        wrong = {VALUE: not _is_number(kind) and "numbers",
-                 TIMESTAMP: not pa.types.is_integer(kind) and "integer Unix seconds"
+        wrong = {VALUE: not _is_number(_plain_type(kind)) and "numbers",
+                 TIMESTAMP: _time_kind(kind) == "other" and "integer Unix seconds or "
+                                                            "date-times"
                  }.get(name)
         if wrong:
             raise DataFormatError(f"{where} holds {name} as {kind}", file=str(root),
@@ -758,12 +770,15 @@ def _row_locator(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
         try:
             with reading(root):
                 for fragment in dataset.get_fragments(filter=folders):
-                    times = fragment.to_table(columns=[TIMESTAMP]).column(TIMESTAMP).to_numpy()
+                    # compared as the read's filter compares them (a missing or
+                    # unreadable time is no reason to lose the place of another problem)
+                    times = fragment.to_table(schema=dataset.schema, columns=[TIMESTAMP]
+                                              ).column(TIMESTAMP)
                     kept = np.ones(len(times), bool)
                     if low is not None:
-                        kept &= times >= low
+                        kept &= _true(pc.greater_equal(times, _bound(low, dataset)))
                     if high is not None:
-                        kept &= times < high
+                        kept &= _true(pc.less(times, _bound(high, dataset)))
                     rows = np.flatnonzero(kept)
                     if index < len(rows):
                         return f"{_relative(root, fragment.path)}, row {int(rows[index]) + 1}"
@@ -956,14 +971,18 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
                                   expected=error.expected) from None
     values = timestamps = None
     if VALUE in wanted:
-        column = table.column(VALUE)
+        # as load_table reads a Parquet file's: decimals (a database's NUMERIC) as floats,
+        # a dictionary-encoded column as its values
+        column = plain_column(table.column(VALUE), decimals_as_floats=True)
         if not _is_number(column.type):
             raise DataFormatError(f"holds {column.type} values", file=str(root), column=VALUE,
                                   expected="numbers")
         values = column.to_numpy().astype(np.float32)
         check_values(values, VALUE, rating_range, fail_at)
-    if TIMESTAMP in wanted:
-        column = table.column(TIMESTAMP)
+    if TIMESTAMP in wanted and _time_kind(table.column(TIMESTAMP).type) == "date-times":
+        timestamps = _seconds(table.column(TIMESTAMP), fail_at)
+    elif TIMESTAMP in wanted:
+        column = plain_column(table.column(TIMESTAMP))
         if not pa.types.is_integer(column.type):
             raise DataFormatError(f"holds {column.type} values", file=str(root),
                                   column=TIMESTAMP, expected="int64 Unix seconds")
@@ -987,6 +1006,55 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
 
 def _is_number(kind: pa.DataType) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+
+
+def _plain_type(kind: pa.DataType) -> pa.DataType:
+    """The type :func:`plain_column` (as load_table uses it) gives a column of ``kind``."""
+    return plain_column(pa.chunked_array([], kind), decimals_as_floats=True).type
+
+
+def _time_kind(kind: pa.DataType) -> str:
+    """How a timestamp column of ``kind`` is read: "integer Unix seconds", "date-times"
+    (Spark's and Polars' typed date-times and dates, read as load_table reads them), or
+    "other" (refused)."""
+    kind = _plain_type(kind)
+    if pa.types.is_integer(kind):
+        return "integer Unix seconds"
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        return "date-times"
+    return "other"
+
+
+def _seconds(column: pa.ChunkedArray, fail_at: Any = None) -> np.ndarray:
+    """A timestamp column's Unix seconds: integers as stored, typed date-times and dates
+    through load_table's conversion (UTC; fractions of a second floored)."""
+    if _time_kind(column.type) != "date-times":
+        return plain_column(column).to_numpy()
+
+    def unplaced(index: int, name: str, message: str, expected: str) -> DataFormatError:
+        return DataFormatError(f"row {index + 1}: " + message.format(text="?"), column=name,
+                               expected=expected)
+
+    return timestamps_to_seconds(column, TIMESTAMP, None, "s", fail_at or unplaced)
+
+
+def _true(mask: pa.ChunkedArray) -> np.ndarray:
+    """A boolean column as numpy, missing values false."""
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), bool)
+
+
+def _bound(seconds: int, dataset: ds.Dataset) -> Any:
+    """A time bound comparable with the dataset's timestamp column: the number of seconds,
+    or the instant as a date-time where the column holds date-times (in its zone, so that
+    arrow compares them; a naive one counts as UTC, as load_table reads it)."""
+    if TIMESTAMP not in dataset.schema.names:
+        return seconds
+    kind = _plain_type(dataset.schema.field(TIMESTAMP).type)
+    if pa.types.is_timestamp(kind):
+        return pa.scalar(seconds, pa.timestamp("s", tz=kind.tz))
+    if pa.types.is_date(kind):
+        return pa.scalar(seconds, pa.timestamp("s"))
+    return seconds
 
 
 def _first_null(column: pa.ChunkedArray) -> int:

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import MAX_THREADS, Param, Recommender, warn_more_threads_than_cores
-from recstack.models.factors import FactorMixin
+from recstack.models.factors import FactorMixin, warn_excess_factors
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.warm_start import WarmStartMixin, copy_known_rows
@@ -125,6 +125,7 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         als_module, threadpool_limits = _import_implicit_als()
         warn_more_threads_than_cores(self.name, "num_threads", self.num_threads)
+        warn_excess_factors(self.name, "factors", self.factors, *self.seen_.shape)
         self._prepare_warm_start(train)
         confidence = self._confidence(self.seen_)
         with threadpool_limits(limits=1, user_api="blas"):

@@ -48,6 +48,7 @@ from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress, require_reporter
+from recstack.specs import table_hint
 from recstack.topk import pad_columns, top_k_batched, writable_scores
 
 # Rows of scores computed at once: bounds memory at batch x n_items floats.
@@ -113,6 +114,9 @@ class Param:
     unique
         For a tuple/list value: each element at most once (a repeated column name would
         count the same feature twice).
+    typed_table
+        For a dict value: a declaration ``{type = name, ...}``, so a bare name given instead
+        is refused with the table to write.
     """
 
     kind: type | tuple[type, ...]
@@ -130,6 +134,7 @@ class Param:
     search: dict[str, Any] | None = None
     needs_timestamps: bool = False
     unique: bool = False
+    typed_table: bool = False
 
     def check(self, model: str, name: str, value: Any) -> None:
         """Raise a :class:`~recstack.errors.ConfigError` naming ``model`` and ``name`` when
@@ -144,8 +149,17 @@ class Param:
             allowed = ("" if self.choices is None and self.pattern is None
                        else f" ({self.pattern_doc or self.pattern})" if self.choices is None
                        else f" (one of {', '.join(repr(c) for c in self.choices)})")
+            hint = table_hint(value) if self.typed_table else ""
+            if self.element is not None and self.element.typed_table:
+                # one declaration where a list of them belongs: say the list to write
+                # ("ease, als" is read as the names it lists)
+                tables = [value] if isinstance(value, dict) else (
+                    [{"type": part.strip()} for part in value.split(",") if part.strip()]
+                    if isinstance(value, str) else [])
+                if tables:
+                    hint = f" (a list of tables: write {tables!r})"
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}{allowed}, "
-                              f"got {value!r}")
+                              f"got {value!r}{hint}")
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{model}: {name} must be a finite number, got {value!r}")

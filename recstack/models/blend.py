@@ -94,7 +94,7 @@ class Blend(ValidationSplitMixin, Recommender):
 
     name = "blend"
     params: ClassVar[dict[str, Param]] = {
-        "members": Param((list, tuple), element=Param(dict),
+        "members": Param((list, tuple), element=Param(dict, typed_table=True),
                          default=({"type": "ease"}, {"type": "rp3beta"}),
                          doc="The blended models: each a table with 'type' (a registered "
                              "model) and its hyperparameters."),

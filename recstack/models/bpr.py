@@ -20,7 +20,7 @@ from recstack.models.base import (
     usable_cores,
     warn_more_threads_than_cores,
 )
-from recstack.models.factors import FactorMixin
+from recstack.models.factors import FactorMixin, warn_excess_factors
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.training import (
@@ -170,6 +170,7 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         pair_users = np.repeat(np.arange(positives.shape[0], dtype=np.int32),
                                np.diff(indptr)).astype(np.int32)
         n_pairs, n_items = len(indices), positives.shape[1]
+        warn_excess_factors(self.name, "factors", self.factors, positives.shape[0], n_items)
 
         rng = np.random.default_rng(self.seed)
         self.user_factors_ = (rng.standard_normal((positives.shape[0], self.factors))

@@ -6,6 +6,7 @@ model's.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -78,3 +79,17 @@ class FactorMixin:
         self.item_factors_ = np.ascontiguousarray(arrays["item_factors"], dtype=np.float32)
         if "item_bias" in arrays:
             self.item_bias_ = np.ascontiguousarray(arrays["item_bias"], dtype=np.float32)
+
+
+def warn_excess_factors(model: str, name: str, factors: int, n_users: int,
+                        n_items: int) -> None:
+    """Warn once, at fit, when ``factors`` (the hyperparameter ``name``) exceeds both the
+    number of users and of items: the score matrix has rank at most ``min(n_users,
+    n_items)``, so the extra dimensions add cost and nothing the data can determine. It is
+    mathematically valid, so the fit still runs as asked."""
+    if factors > n_users and factors > n_items:
+        warnings.warn(f"{model}: {name}={factors} is more than both the {n_users:,} user(s) "
+                      f"and the {n_items:,} item(s) of the training data; the scores have "
+                      f"rank at most {min(n_users, n_items):,}, so the extra dimensions only "
+                      f"cost time and memory; use {name} <= {max(n_users, n_items):,}",
+                      RuntimeWarning, stacklevel=3)

@@ -27,7 +27,7 @@ from scipy.linalg import lapack
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
-from recstack.models.factors import FactorMixin
+from recstack.models.factors import FactorMixin, warn_excess_factors
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -175,6 +175,7 @@ class IALS(FactorMixin, Recommender):
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         n_users, n_items = self.seen_.shape
         dim = int(self.factors)
+        warn_excess_factors(self.name, "factors", dim, n_users, n_items)
         block = dim if self.block_size is None else min(int(self.block_size), dim)
         by_user = _pattern(self.seen_)
         require_memory(self.name,
@@ -274,10 +275,22 @@ def ials_memory_bytes(n_users: int, n_items: int, n_pairs: int, factors: int,
     factors and right-hand sides or gradients (2 rows of ``factors`` and one of ``block``
     per user and item), the training pattern by user and by item with the pair predictions
     and one pass's errors (48 bytes a pair) and the padded group arrays of one batched
-    solve (with their temporaries, twice the group budget)."""
+    solve with their temporaries (twice the largest group: the group budget, or less when
+    every row of a side fits in less, or one row's arrays when a single row exceeds it).
+    A fixed floor of twice the budget (32 MiB) refused tiny data on a machine with less
+    free."""
     rows = n_users + n_items
     return (rows * (2 * factors + block) * 4 + 48 * n_pairs
-            + 2 * _GROUP_BUDGET_BYTES)
+            + 2 * max(_largest_group_bytes(n_users, min(n_pairs, n_items), block),
+                      _largest_group_bytes(n_items, min(n_pairs, n_users), block)))
+
+
+def _largest_group_bytes(n_rows: int, longest: int, block: int) -> int:
+    """An upper bound on one group's padded arrays (:func:`_length_groups`) for ``n_rows``
+    rows of at most ``longest`` pairs: per row 3 copies of ``longest x block`` factors and
+    two ``block x block`` systems."""
+    per_row = 3 * 4 * block * longest + 3 * 4 * block * block
+    return min(n_rows * per_row, max(_GROUP_BUDGET_BYTES, per_row))
 
 
 # --------------------------------------------------------------------------- solvers

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
-from recstack.models.factors import FactorMixin
+from recstack.models.factors import FactorMixin, warn_excess_factors
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -218,6 +218,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         positives.data[:] = 1.0
         positives.sort_indices()
         n_users, n_items = positives.shape
+        warn_excess_factors(self.name, "dim", self.dim, n_users, n_items)
         self._require_memory(n_users, n_items, positives.nnz, device)
         seed_everything(self.seed)
 

@@ -105,6 +105,7 @@ from scipy.special import expit
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender
+from recstack.models.factors import warn_excess_factors
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
@@ -214,6 +215,7 @@ class _RatingModel(WarmStartMixin, Recommender):
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = _import_torch(self.name)
         self.rating_range_ = self._check_ratings(train)
+        warn_excess_factors(self.name, "factors", self.factors, train.n_users, train.n_items)
         rng = seed_everything(self.seed)
         generator = torch.Generator().manual_seed(self.seed)
         device = resolve_device(self.device, self.name)

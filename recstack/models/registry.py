@@ -7,6 +7,7 @@ from typing import Any
 from recstack.errors import ConfigError
 from recstack.models.base import Recommender
 from recstack.registry import Registry
+from recstack.specs import table_hint
 
 
 def create_model(name: str, **params: Any) -> Recommender:
@@ -26,7 +27,7 @@ def create_declared(entry: Any, where: str, *, container: str, nesting: str) -> 
     kind = entry.get("type") if isinstance(entry, dict) else None
     if not isinstance(kind, str):
         raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
-                          "{type = 'ease'}; got " + repr(entry))
+                          "{type = 'ease'}; got " + repr(entry) + table_hint(entry))
     if kind == container:
         raise ConfigError(f"{where}: {nesting}")
     params = {key: value for key, value in entry.items() if key != "type"}

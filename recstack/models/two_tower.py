@@ -475,6 +475,16 @@ class TwoTower(WarmStartMixin, Recommender):
             warnings.warn(
                 f"{self.name}: {int(self.users_without_history_.sum())} user(s) have no "
                 "training rows; they are scored by item popularity", stacklevel=3)
+        distinct = int(np.unique(fit_rows.item_index).size)
+        if distinct < 2:
+            # the in-batch softmax takes each row's negatives from the other items of its
+            # batch: with one item there are none, the loss is 0 and nothing is learned
+            warnings.warn(
+                f"{self.name}: the {len(fit_rows):,} training row(s) hold {distinct} distinct "
+                "item(s); its in-batch softmax takes the negatives from the other items of a "
+                "batch, so it learns nothing and every score stays at the untrained towers' "
+                "value; train on rows of at least 2 different items", RuntimeWarning,
+                stacklevel=3)
         # the sampling probability Q_j of the log-Q correction: item j's share of the rows
         log_q = np.log(np.maximum(self.item_counts_, 1) / len(fit_rows)).astype(np.float32)
 

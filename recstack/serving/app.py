@@ -26,7 +26,8 @@ at ``/docs``):
 ``GET /users``, ``/users/{id}/history``  for the web page
 ``POST /events``                    impressions, clicks, purchases to the event log
 ``GET /health``, ``GET /ready``     liveness with details (status ``degraded`` after a
-                                    failed reload or with the store down); readiness
+                                    failed reload, with the store down or while a log
+                                    cannot be written: ``log_error``); readiness
 ``GET /metrics``                    Prometheus (:mod:`recstack.serving.telemetry`)
 ``POST /admin/reload``              reload, or switch a variant's version (bearer token)
 ``GET /``                           the web page
@@ -74,13 +75,20 @@ from recstack.serving import MAX_WORKERS, schemas
 from recstack.serving.fast_path import ENDPOINT as FAST_ENDPOINT
 from recstack.serving.fast_path import (
     ERROR_CODES,
+    HEAD_SCOPE_KEY,
     answer_recommendations,
     dumps,
     items_body,
     recommendations_body,
 )
 from recstack.serving.service import InvalidContextError, Served, Service
-from recstack.serving.settings import SETTINGS_ENV, ServiceSettings, settings_from_env
+from recstack.serving.settings import (
+    SETTINGS_ENV,
+    THREAD_VARIABLES,
+    ServiceSettings,
+    check_thread_variables,
+    settings_from_env,
+)
 from recstack.serving.telemetry import ServiceMetrics
 
 __all__ = ["create_app", "serve"]
@@ -187,8 +195,10 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"
 class _LimitsAndMetrics:
     """Pure ASGI middleware: refuse bodies over the limit (413, by Content-Length or
     while streaming), answer ``HEAD`` as ``GET`` without the body (monitors and proxies
-    probe with it; FastAPI's routes would answer 405), and count and time every request
-    by its route template."""
+    probe with it; FastAPI's routes would answer 405, where HTTP asks a resource that
+    answers GET to answer HEAD alike) and without its side effects (a HEAD is marked in
+    the scope, :data:`~recstack.serving.fast_path.HEAD_SCOPE_KEY`, so that no served list
+    is logged for it), and count and time every request by its route template."""
 
     def __init__(self, app: Any, max_body_bytes: int, metrics: ServiceMetrics) -> None:
         self.app = app
@@ -205,7 +215,8 @@ class _LimitsAndMetrics:
         # the client names the method: any other word would make a new metric series
         method = scope["method"] if scope["method"] in _METHODS else "other"
         if scope["method"] == "HEAD":
-            scope, send = {**scope, "method": "GET"}, _without_body(send)
+            scope, send = ({**scope, "method": "GET", HEAD_SCOPE_KEY: True},
+                           _without_body(send))
         started = time.perf_counter()
         status = {"code": 500, "sent": False}
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
@@ -427,11 +438,13 @@ def _refuse_query_context(service: Service, key: str) -> None:
             f"POST /users/{{user_id}}/recommendations ({{{fields}}})")
 
 
-def _render(service: Service, served: Served) -> Response:
+def _render(service: Service, served: Served, request: Request | None = None) -> Response:
     """The response, built here rather than validated again by FastAPI (the declared
     response_model still documents it and the schema tests check it); the same bytes as
-    :mod:`recstack.serving.fast_path` writes."""
-    service.log_request(served)
+    :mod:`recstack.serving.fast_path` writes. The list is logged as served unless the
+    ``request`` was a ``HEAD`` (a monitor's probe: nobody was shown it)."""
+    if request is None or not request.scope.get(HEAD_SCOPE_KEY):
+        service.log_request(served)
     return Response(dumps(recommendations_body(served)), media_type="application/json")
 
 
@@ -488,7 +501,7 @@ page = APIRouter(include_in_schema=False)
 
 @users.get("/{user_id:id}/recommendations", response_model=schemas.Recommendations,
            responses=_ERRORS)
-async def recommend_user(service: ServiceDep, user_id: UserId,
+async def recommend_user(service: ServiceDep, user_id: UserId, request: Request,
                          k: K = None, exclude_seen: Flag = True) -> Response:
     """Top ``k`` items for a known user, seen items excluded by default, without a request
     context (``POST`` carries one: a query parameter named like a context column is
@@ -497,19 +510,25 @@ async def recommend_user(service: ServiceDep, user_id: UserId,
     before routing.)"""
     served = service.recommend_user(user_id, k or service.settings.default_k,
                                     exclude_seen=exclude_seen)
-    return _render(service, served)
+    return _render(service, served, request)
 
 
 @users.post("/{user_id:id}/recommendations", response_model=schemas.Recommendations,
             responses=_ERRORS)
-async def recommend_user_in_context(service: ServiceDep, user_id: UserId,
+async def recommend_user_in_context(service: ServiceDep, user_id: UserId, request: Request,
                                     body: schemas.UserRecommendationsRequest | None = None
                                     ) -> Response:
     """Top ``k`` items for a known user as ``GET`` gives them, in the request's
     ``context`` (column -> value) at ``timestamp`` for a two-stage model trained with
     context features: the response's ``context`` says what the model was given. A key
     that no served model uses is refused (422, naming the accepted keys); a column left
-    out is the unknown level."""
+    out is the unknown level. No body (or ``{}``) means the defaults; a body of JSON
+    ``null`` is refused (422), as any other body that is not an object is."""
+    if body is None and (await request.body()).strip():
+        # FastAPI reads a null body as none at all: a client whose object came out as
+        # null (an unset variable serialised) was served the defaults without a word
+        raise HTTPException(422, "body: JSON null is not a request; send a JSON object "
+                            'such as {"k": 10} (or {}, or no body, for the defaults)')
     body = body or schemas.UserRecommendationsRequest()
     served = service.recommend_user(user_id, body.k or service.settings.default_k,
                                     exclude_seen=body.exclude_seen, context=body.context,
@@ -574,7 +593,9 @@ async def post_events(service: ServiceDep, body: schemas.EventsRequest) -> dict[
 @operations.get("/health", response_model=schemas.Health)
 async def health(service: ServiceDep) -> dict[str, Any]:
     """Liveness and details: ``degraded`` after a failed reload (the previous version
-    is served) or while the embedding store is unreachable."""
+    is served), while the embedding store is unreachable (``store_error``) or while the
+    request or event log cannot be written (``log_error``; its rows wait in memory up to
+    a cap, then the oldest are dropped)."""
     return service.health()
 
 
@@ -826,7 +847,7 @@ def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 800
     os.environ[SETTINGS_ENV] = settings.to_json()
     # worker processes read these before loading any BLAS or OpenMP library (see
     # limit_threads, which caps the ones already loaded in this one)
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for name in THREAD_VARIABLES:
         os.environ.setdefault(name, str(settings.compute_threads))
     uvicorn.run("recstack.serving.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level=log_level, access_log=False,
@@ -835,8 +856,6 @@ def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 800
 
 #: uvicorn's log levels
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
-
-
 def _check_server_options(settings: Any, port: Any, workers: Any, log_level: Any) -> None:
     """Refuse what uvicorn would misuse, before it starts: a port above 65535 was taken
     modulo 2**16 (``port=70000`` listened on 4464 without a word), a worker count of 0, a
@@ -858,3 +877,4 @@ def _check_server_options(settings: Any, port: Any, workers: Any, log_level: Any
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"serve: log_level must be one of {', '.join(LOG_LEVELS)}, got "
                           f"{log_level!r:.40}")
+    check_thread_variables()

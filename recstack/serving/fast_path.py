@@ -7,8 +7,8 @@ than the recommendation itself costs (profiled with py-spy: the endpoint's own w
 under half of a request's time). :func:`answer_recommendations` answers the *well-formed*
 requests of that route directly from the ASGI scope, with the same service call, the same
 error answers and the same JSON; anything it is not sure of (a malformed or over-long id,
-a ``k`` that is not a plain number in ``1..MAX_K``, an unknown query parameter, a
-``HEAD``) returns ``False`` untouched and FastAPI answers it as before, so validation
+a ``k`` that is not a plain number in ``1..MAX_K``, an unknown query parameter)
+returns ``False`` untouched and FastAPI answers it as before, so validation
 errors keep FastAPI's messages and the OpenAPI schema still describes the route.
 
 A ``GET`` carries no request context: a request with one is a ``POST`` to the same path
@@ -37,11 +37,14 @@ from recstack.serving.service import (
     UnknownUserError,
 )
 
-__all__ = ["ENDPOINT", "ERROR_CODES", "answer_recommendations", "dumps", "problem_code",
-           "recommendations_body"]
+__all__ = ["ENDPOINT", "ERROR_CODES", "HEAD_SCOPE_KEY", "answer_recommendations", "dumps",
+           "problem_code", "recommendations_body"]
 
 #: the route template the fast path answers (and counts its requests under)
 ENDPOINT = "/users/{user_id}/recommendations"
+#: set in the ASGI scope of a ``HEAD`` request, which the app answers as a ``GET`` (the
+#: method in the scope) but whose list nobody is shown, so it is not logged as served
+HEAD_SCOPE_KEY = "recstack.head"
 #: the HTTP status of each service error, most specific first (the app's handlers too)
 ERROR_CODES: tuple[tuple[type[RecstackError], int], ...] = (
     (UnknownUserError, 404), (UnknownItemError, 404), (RequestLimitError, 422),
@@ -136,7 +139,8 @@ async def answer_recommendations(scope: dict[str, Any], send: Any) -> int | None
         code = problem_code(error)
         await _send(send, code, dumps({"detail": str(error)}))
         return code
-    service.log_request(served)
+    if not scope.get(HEAD_SCOPE_KEY):
+        service.log_request(served)
     await _send(send, 200, dumps(recommendations_body(served)))
     return 200
 

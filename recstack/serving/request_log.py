@@ -11,6 +11,12 @@ a file. With ``keep_files`` the oldest files of the prefix beyond that number ar
 
 Writing happens on a background thread, never on a request's path; appending takes a lock
 and a list append. A crash loses at most the rows not yet written (``rotate_seconds``).
+Rows that cannot be written (the folder unwritable, the disk full) are kept and tried
+again, but at most ``max_pending`` of them (:func:`default_max_pending`: ten files' worth,
+at least :data:`MIN_MAX_PENDING`): beyond that the oldest are dropped and counted
+(``dropped_rows``, ``on_drop``), so a folder that stays unwritable cannot grow the
+service's memory without end. ``last_error`` says why the last write failed until one
+succeeds (the service's ``/health`` reports it as ``log_error``).
 
 :data:`REQUEST_SCHEMA` and :data:`EVENT_SCHEMA` are the two logs the service writes;
 :func:`read_log` reads a prefix's files back as one table, refusing a damaged or foreign
@@ -35,7 +41,8 @@ import pyarrow.parquet as pq
 from recstack.atomic import checked_path, write_with
 from recstack.errors import ConfigError, RecstackError
 
-__all__ = ["EVENT_SCHEMA", "REQUEST_SCHEMA", "ParquetLog", "make_log_folder", "read_log"]
+__all__ = ["EVENT_SCHEMA", "MIN_MAX_PENDING", "REQUEST_SCHEMA", "ParquetLog",
+           "default_max_pending", "make_log_folder", "read_log"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +69,16 @@ EVENT_SCHEMA = pa.schema([
     ("variant", pa.string()), ("model", pa.string()), ("request_id", pa.string()),
     ("position", pa.int32()), ("revenue", pa.float64()), ("cost", pa.float64()),
 ])
+
+
+#: the least number of unwritten rows a log keeps while its files cannot be written
+MIN_MAX_PENDING = 100_000
+
+
+def default_max_pending(rotate_rows: int) -> int:
+    """How many unwritten rows a log keeps by default: ten files' worth (``10 *
+    rotate_rows``), at least :data:`MIN_MAX_PENDING`."""
+    return max(MIN_MAX_PENDING, 10 * int(rotate_rows))
 
 
 def make_log_folder(folder: str | Path) -> Path:
@@ -96,12 +113,19 @@ class ParquetLog:
     on_failure : callable, optional
         Called with the error when a file cannot be written (the rows are kept and tried
         again at the next rotation).
+    max_pending : int, optional
+        The most unwritten rows kept (default :func:`default_max_pending`); beyond it the
+        oldest are dropped.
+    on_drop : callable, optional
+        Called with the number of rows dropped over ``max_pending``.
     """
 
     def __init__(self, folder: str | Path, prefix: str, schema: pa.Schema, *,
                  rotate_rows: int = 10_000, rotate_seconds: float = 60.0,
                  keep_files: int | None = None,
-                 on_failure: Callable[[BaseException], None] | None = None) -> None:
+                 on_failure: Callable[[BaseException], None] | None = None,
+                 max_pending: int | None = None,
+                 on_drop: Callable[[int], None] | None = None) -> None:
         if (not isinstance(prefix, str) or not prefix
                 or any(c in prefix for c in "/\\*?[]") or prefix in (".", "..")):
             raise ConfigError(f"the log's prefix must be a plain file-name prefix such as "
@@ -110,8 +134,9 @@ class ParquetLog:
             raise ConfigError(f"schema must be a pyarrow.Schema (REQUEST_SCHEMA, "
                               f"EVENT_SCHEMA), got {type(schema).__name__}")
         for name, value, least in (("rotate_rows", rotate_rows, 1),
-                                   ("keep_files", keep_files, 1)):
-            if value is None and name == "keep_files":
+                                   ("keep_files", keep_files, 1),
+                                   ("max_pending", max_pending, 1)):
+            if value is None and name in ("keep_files", "max_pending"):
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ConfigError(f"{name} must be a whole number of at least {least}, got "
@@ -128,6 +153,13 @@ class ParquetLog:
         self.rotate_rows = int(rotate_rows)
         self.rotate_seconds = float(rotate_seconds)
         self.keep_files = keep_files
+        self.max_pending = (default_max_pending(self.rotate_rows) if max_pending is None
+                            else int(max_pending))
+        #: unwritten rows dropped, oldest first, beyond ``max_pending``
+        self.dropped_rows = 0
+        #: why the last write failed; None once one succeeds (or before any failed)
+        self.last_error: str | None = None
+        self._on_drop = on_drop
         #: rows refused when written (a value the column's type cannot hold), dropped so
         #: that they do not block the rows after them
         self.rejected_rows = 0
@@ -162,9 +194,34 @@ class ParquetLog:
             if self._closed:
                 raise RecstackError(f"{self.folder}: the {self.prefix} log is closed")
             self._rows.extend(rows)
+            dropped = self._trim()
             full = len(self._rows) >= self.rotate_rows
+        self._count_dropped(dropped)
         if full:
             self._wake.set()
+
+    def _trim(self) -> int:
+        """Drop the oldest waiting rows beyond ``max_pending`` (under ``_lock``)."""
+        over = len(self._rows) - self.max_pending
+        if over <= 0:
+            return 0
+        del self._rows[:over]
+        self.dropped_rows += over
+        return over
+
+    def _count_dropped(self, dropped: int) -> None:
+        if dropped:
+            logger.warning("%s log: dropped the %d oldest unwritten row(s), over the "
+                           "limit of %d kept while files cannot be written", self.prefix,
+                           dropped, self.max_pending)
+            if self._on_drop is not None:
+                self._on_drop(dropped)
+
+    @property
+    def pending_rows(self) -> int:
+        """Rows waiting to be written."""
+        with self._lock:
+            return len(self._rows)
 
     def flush(self, *, whole_only: bool = False) -> list[Path]:
         """Write the waiting rows now, ``rotate_rows`` at most per file; returns the new
@@ -181,8 +238,10 @@ class ParquetLog:
                 try:
                     written.append(self._write(rows[start:start + self.rotate_rows]))
                 except BaseException as error:
-                    with self._lock:  # kept, in order, for the next try
+                    with self._lock:  # kept, in order, for the next try (up to the cap)
                         self._rows[:0] = rows[start:]
+                        dropped = self._trim()
+                    self._count_dropped(dropped)
                     if isinstance(error, OSError):
                         raise RecstackError(
                             f"{self.folder}: cannot write the {self.prefix} log "
@@ -251,9 +310,12 @@ class ParquetLog:
                 closing = self._closed
             try:
                 # a rotation by size writes full files; by time (or closing), everything
-                self.flush(whole_only=by_size and not closing)
+                written = self.flush(whole_only=by_size and not closing)
+                if written or not self.pending_rows:  # not merely nothing tried
+                    self.last_error = None
             except Exception as error:  # a full disk must not take the service down
                 self.failures += 1
+                self.last_error = str(error)
                 if self._on_failure is not None:
                     self._on_failure(error)
                 logger.warning("%s log: could not write (%s); rows kept for the next try",

@@ -242,6 +242,13 @@ class Health(BaseModel):
     store_error: str | None = Field(
         default=None, description="why the embedding store is unavailable (cannot be "
         "opened or read, or holds another model's vectors); null when it is ok or none")
+    log: Literal["ok", "failing", "none"] = Field(
+        default="none", description="the request and event logs: failing while their "
+        "files cannot be written (rows wait in memory, the oldest dropped beyond a cap), "
+        "none without a log folder")
+    log_error: str | None = Field(
+        default=None, description="why the last write of a log failed; null when the logs "
+        "are ok or none")
 
 
 class Problem(BaseModel):

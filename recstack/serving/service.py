@@ -485,11 +485,14 @@ class Service:
             folder = Path(self.settings.log_dir)
 
             def open_log(name: str, schema: Any) -> ParquetLog:
+                self.metrics.log_dropped_rows.labels(name)  # the series at 0, to alert on
                 return ParquetLog(folder / name, name, schema,
                                   rotate_rows=self.settings.log_rotate_rows,
                                   rotate_seconds=self.settings.log_rotate_seconds,
                                   keep_files=self.settings.log_keep_files,
-                                  on_failure=lambda _e: self.metrics.log_failures.inc())
+                                  on_failure=lambda _e: self.metrics.log_failures.inc(),
+                                  on_drop=lambda n: self.metrics.log_dropped_rows.labels(
+                                      name).inc(n))
 
             self.request_log = open_log("requests", REQUEST_SCHEMA)
             self.event_log = open_log("events", EVENT_SCHEMA)
@@ -1190,12 +1193,18 @@ class Service:
     def health(self) -> dict[str, Any]:
         store = ("none" if not self.settings.store else
                  "unavailable" if self.store_error is not None else "ok")
+        logs = [log for log in (self.request_log, self.event_log) if log is not None]
+        log_error = "; ".join(f"{log.prefix} log: {log.last_error}" for log in logs
+                              if log.last_error is not None) or None
+        log = "none" if not logs else "failing" if log_error else "ok"
         loaded = all(s.loaded is not None for s in self.slots)
         status = ("starting" if not loaded else
-                  "degraded" if self.last_reload_error or store == "unavailable" else "ok")
+                  "degraded" if (self.last_reload_error or store == "unavailable"
+                                 or log == "failing") else "ok")
         return {
             "status": status, "last_reload_error": self.last_reload_error, "store": store,
             "store_error": self.store_error if self.settings.store else None,
+            "log": log, "log_error": log_error,
             "variants": [{"name": s.name, "model": s.loaded.reference if s.loaded else "",
                           "share": s.share, "pinned": s.pinned,
                           "loaded_at": s.loaded.loaded_at if s.loaded else ""}
@@ -1207,8 +1216,10 @@ def preflight(settings: ServiceSettings) -> None:
     """Check, before a server starts, what would otherwise fail in its startup with a
     traceback: the registry, each variant's model name and pinned version, the items
     file, the stages' import paths (nothing is loaded)."""
+    from recstack.serving.settings import check_thread_variables
     from recstack.serving.telemetry import ServiceMetrics
 
+    check_thread_variables()  # serve keeps them: refused before "serving ..." is printed
     service = Service(settings, ServiceMetrics())
     for slot in service.slots:
         versions = service.registry.versions(slot.model_name)

@@ -30,8 +30,8 @@ from recstack.errors import ConfigError
 from recstack.serving import schemas
 from recstack.specs import NUMBER_TEXT_RULE, number_from_text
 
-__all__ = ["SETTINGS_ENV", "ServiceSettings", "VariantSettings", "settings_from_env",
-           "settings_from_options"]
+__all__ = ["SETTINGS_ENV", "THREAD_VARIABLES", "ServiceSettings", "VariantSettings",
+           "check_thread_variables", "settings_from_env", "settings_from_options"]
 
 #: the environment variable holding the settings as JSON for worker processes
 SETTINGS_ENV = "RECSTACK_SERVE_SETTINGS"
@@ -41,18 +41,22 @@ _VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
 def _no_true_or_false_for_numbers(model: type[BaseModel], values: Any) -> Any:
-    """Refuse ``true``/``false`` where a number belongs: pydantic reads them as 1 and 0,
-    so ``"log_keep_files": true`` kept one log file and ``"share": true`` gave an arm
-    every user, silently."""
+    """Refuse ``true``/``false`` and text where a number belongs: pydantic reads them as
+    1 and 0, so ``"log_keep_files": true`` kept one log file and ``"share": true`` gave an
+    arm every user, silently; and it read ``"max_k": "5"`` as 5, a quoted number that a
+    settings file, the worker's environment and the Python API all refuse alike."""
     if not isinstance(values, dict):
         return values
     for name, value in values.items():
         field = model.model_fields.get(name)
-        if isinstance(value, bool) and field is not None \
-                and re.search(r"\b(int|float)\b", str(field.annotation)):
-            default = f" (default {field.default})" if field.default is not None else ""
-            raise ValueError(f"field {name!r}: {str(value).lower()} is not a number; "
-                             f"write a number{default}")
+        if field is None or not isinstance(value, bool | str | bytes) \
+                or not re.search(r"\b(int|float)\b", str(field.annotation)):
+            continue
+        default = f" (default {field.default})" if field.default is not None else ""
+        shown = str(value).lower() if isinstance(value, bool) else f"the text {value!r:.40}"
+        raise ValueError(f"field {name!r}: {shown} is not a number; write a number"
+                         f"{' without quotes' if not isinstance(value, bool) else ''}"
+                         f"{default}")
     return values
 
 
@@ -331,15 +335,45 @@ def _json_text(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+#: the thread counts worker processes read before loading BLAS or OpenMP; one already set
+#: is kept (the operator's choice), else set to ``compute_threads``
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def check_thread_variables() -> None:
+    """Refuse a thread variable set to what is no thread count (``""``, ``"four"``,
+    ``"0"``, ``"-1"``): ``serve`` keeps one that is set, and each library read such a
+    value its own way (its default, or a warning in every worker's log) while the
+    operator believed the threads capped. ``OMP_NUM_THREADS`` may list one count per
+    nesting level (``4,2``). Called by ``serve`` and by its preflight, before anything
+    starts."""
+    for name in THREAD_VARIABLES:
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        parts = value.strip().split(",") if name == "OMP_NUM_THREADS" else [value.strip()]
+        if not all(part.strip().isascii() and part.strip().isdigit()
+                   and int(part.strip()) >= 1 for part in parts):
+            shape = (" (or one per nesting level, 4,2)" if name == "OMP_NUM_THREADS"
+                     else "")
+            raise ConfigError(f"serve: the environment variable {name}={value!r:.40} is "
+                              f"not a thread count; set it to a whole number of at least "
+                              f"1{shape}, or unset it for compute_threads")
+
+
 def settings_from_env() -> ServiceSettings:
     """The settings a worker process was given in :data:`SETTINGS_ENV`."""
     raw = os.environ.get(SETTINGS_ENV)
     if not raw:
         raise ConfigError(f"{SETTINGS_ENV} is not set; start the service with recstack serve")
+    # read as a --config file is (a key given twice refused, numbers as numbers), not by
+    # pydantic's JSON reader, which kept the last of a repeated key
+    values = _settings_json(raw, SETTINGS_ENV)
     try:
-        return ServiceSettings.model_validate_json(raw)
+        return ServiceSettings.model_validate(values)
     except ValidationError as error:
-        raise ConfigError(describe_validation_error(error)) from None
+        origin = dict.fromkeys(values, SETTINGS_ENV) if isinstance(values, dict) else None
+        raise ConfigError(describe_validation_error(error, origin)) from None
 
 
 def settings_from_options(config: Path | None, *, variants: list[str] | None = None,
@@ -394,11 +428,23 @@ def _read_config(config: Path) -> dict[str, Any]:
         raise ConfigError(f"--config {config}: not UTF-8 text ({error.reason} at byte "
                           f"{error.start}); write the settings as JSON") from None
 
+    hint = ("; the settings file is JSON (a TOML file is not read)"
+            if Path(config).suffix.lower() == ".toml" else "")
+    values = _settings_json(text, f"--config {config}", hint)
+    if not isinstance(values, dict):
+        raise ConfigError(f"--config {config}: expected a JSON object of settings")
+    return values
+
+
+def _settings_json(text: str, where: str, hint: str = "") -> Any:
+    """The JSON value of ``text`` from ``where`` (a ``--config`` file or
+    :data:`SETTINGS_ENV`), one reading for both: a key given twice in one object is
+    refused, as JSON readers disagree on which one wins."""
     def refuse_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [key for key, _ in pairs]
         repeated = sorted({key for key in keys if keys.count(key) > 1})
         if repeated:
-            raise ConfigError(f"--config {config}: {', '.join(map(repr, repeated))} given "
+            raise ConfigError(f"{where}: {', '.join(map(repr, repeated))} given "
                               "more than once in one object; keep one")
         return dict(pairs)
 
@@ -407,14 +453,10 @@ def _read_config(config: Path) -> dict[str, Any]:
     except ConfigError:
         raise
     except ValueError as error:
-        hint = ("; the settings file is JSON (a TOML file is not read)"
-                if Path(config).suffix.lower() == ".toml" else "")
-        raise ConfigError(f"--config {config}: not valid JSON ({error}){hint}") from None
+        raise ConfigError(f"{where}: not valid JSON ({error}){hint}") from None
     except RecursionError:
-        raise ConfigError(f"--config {config}: not valid JSON (nested too deeply); write "
+        raise ConfigError(f"{where}: not valid JSON (nested too deeply); write "
                           "an object of settings") from None
-    if not isinstance(values, dict):
-        raise ConfigError(f"--config {config}: expected a JSON object of settings")
     return values
 
 

@@ -18,6 +18,9 @@ metric                              meaning
                                     embedding store could not be reached: alert on its rate
 ``recstack_fallback_total``         lists not from the model, by ``reason``
 ``recstack_log_failures_total``     log files that could not be written
+``recstack_log_dropped_rows_total`` unwritten log rows dropped, oldest first, over the
+                                    cap kept while files cannot be written, by ``log``
+                                    (requests, events): rows lost for good
 =================================== ======================================================
 
 With several worker processes each has its own counters; scrape each (or run one worker
@@ -62,6 +65,10 @@ class ServiceMetrics:
                                 ["reason"], registry=r)
         self.log_failures = Counter("recstack_log_failures", "log files not written",
                                     registry=r)
+        self.log_dropped_rows = Counter("recstack_log_dropped_rows",
+                                        "unwritten log rows dropped over the cap kept "
+                                        "while files cannot be written", ["log"],
+                                        registry=r)
 
         # labelled children looked up once: labels() takes a lock and builds a key
         self._children: dict[tuple[Any, ...], Any] = {}

@@ -35,7 +35,7 @@ from recstack.models.base import Configurable, check_interactions
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.registry import Registry
-from recstack.specs import did_you_mean
+from recstack.specs import did_you_mean, table_hint
 
 __all__ = ["RerankContext", "Reranker", "available_rerankers", "create_reranker",
            "register_reranker", "reranker_class", "run_chain"]
@@ -412,16 +412,6 @@ def _is_missing(value: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- registry
-def table_hint(entry: Any) -> str:
-    """The fix for a bare name given where a table ``{type = name, ...}`` belongs (empty for
-    anything else): the name alone was refused as having no 'type', with no word on how
-    to write it."""
-    if not isinstance(entry, str):
-        return ""
-    return (f" (a bare name: write the table {{type = {entry!r}}}, in Python "
-            f"{{'type': {entry!r}}})")
-
-
 def refuse_bare_names(where: str, declarations: dict[str, Any]) -> None:
     """Refuse a bare name among ``declarations`` (a setting's value, or the entries of a
     list of them) where a table with a 'type' belongs, with the table to write instead."""

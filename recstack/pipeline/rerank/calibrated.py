@@ -15,7 +15,8 @@ items already placed being the same for every candidate)
           - \lambda\, C_{KL}\big(p(\cdot|u), \tilde q(\cdot|S \cup \{i\})\big)
 
 with :math:`p(g|u)` the genre distribution of the user's training history
-(:func:`recstack.metrics.lists.history_genre_distribution`, every item weighted 1),
+(:func:`recstack.metrics.lists.history_genre_distribution`, every item with a positive
+value weighted 1: a stored 0 or a negative value, a dislike, is no part of it),
 :math:`q(g|S)` that of the items placed (each weighted 1, the paper's experiments), the
 paper's smoothing :math:`\tilde q = (1 - \alpha) q + \alpha p` with :math:`\alpha = 0.01`
 (:func:`recstack.metrics.lists.miscalibration_kl` is the metric), and :math:`\hat s_{ui}`
@@ -102,9 +103,15 @@ class CalibratedRerank(Reranker):
         self.shares_ = item_genre_shares(matrix)
 
     def target(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
-        """:math:`p(g|u)` of each user: the genre distribution of the training history."""
-        history = context.seen[users].astype(np.float64)
-        history.data[:] = 1.0
+        """:math:`p(g|u)` of each user: the genre distribution of the training history,
+        each item with a positive value weighted 1. A stored 0 is no interaction and a
+        negative value (a dislike) is not the user's taste, as in
+        :func:`~recstack.metrics.lists.history_genre_distribution`; both were counted as
+        interactions, the disliked genres pulling the list towards them."""
+        history = context.seen[users].astype(np.float64)  # a copy: seen stays as given
+        history.sum_duplicates()
+        history.data = (history.data > 0).astype(np.float64)  # NaN is not > 0 either
+        history.eliminate_zeros()
         mass = np.asarray(history @ self.shares_)
         totals = mass.sum(axis=1, keepdims=True)
         return np.divide(mass, totals, out=np.zeros_like(mass), where=totals > 0)

@@ -75,10 +75,10 @@ class Reranked(Recommender):
 
     name = "reranked"
     params: ClassVar[dict[str, Param]] = {
-        "model": Param(dict, default={"type": "ease"},
+        "model": Param(dict, typed_table=True, default={"type": "ease"},
                        doc="The wrapped model: a table with 'type' (a registered model) and "
                            "its hyperparameters."),
-        "chain": Param((list, tuple), element=Param(dict), default=(),
+        "chain": Param((list, tuple), element=Param(dict, typed_table=True), default=(),
                        doc="The re-rankers, applied in order: each a table with 'type' (a "
                            "re-ranker) and its hyperparameters."),
         "n_candidates": Param(int, low=1, high=10_000, default=100,

@@ -350,13 +350,17 @@ def _demo(args: argparse.Namespace) -> int:
     from recstack.config import load_experiment
     from recstack.data.stats import describe
     from recstack.data.synthetic import generate
+    from recstack.experiment import check_output
     from recstack.progress import terminal_progress
 
+    with as_file(files("recstack") / "experiments" / "demo.toml") as path:
+        experiment = _with_overrides(load_experiment(path), args)
+    # an --out that cannot take the results (a file, a read-only folder) is refused before
+    # the dataset is generated and described, not after
+    check_output(args.out, overwrite=True, experiment=experiment)
     print("recstack demo on the built-in synthetic dataset (generated users and items, not "
           "real people: see the README)\n")
     print(describe(generate(progress=terminal_progress())), end="\n\n")
-    with as_file(files("recstack") / "experiments" / "demo.toml") as path:
-        experiment = _with_overrides(load_experiment(path), args)
     # the demo is rerun as is: it replaces its own previous results
     _run_and_print(experiment, args.out, overwrite=True)
     return 0

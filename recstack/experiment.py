@@ -319,6 +319,17 @@ def named_step(where: str) -> Iterator[None]:
         if message.startswith(where.strip()) or type(error) not in _PLAIN_ERRORS:
             raise
         raise type(error)(where + message) from None
+    except MemoryError as error:
+        # the command line says "out of memory": of which of the experiment's models, or
+        # of its data, was not said, and an experiment runs several
+        detail = str(error)
+        raise MemoryError(where.strip().rstrip(":") + (f": {detail}" if detail else "")
+                          ) from None
+    except Exception as error:
+        # a failure that is no user's mistake (a library's, a device's) keeps its type and
+        # traceback, with a note of the model or step it happened in
+        error.add_note(f"recstack: while running {where.strip().rstrip(':')}")
+        raise
 
 
 #: error classes built from one message (others, e.g. DataFormatError, name their own file
@@ -665,9 +676,21 @@ def _combine_folds(label: str, folds: list[EvaluationResult]) -> EvaluationResul
     per_user = per_user.groupby(level=0, sort=True).mean()
     aggregate = {name: float(np.mean([f.aggregate[name] for f in folds]))
                  for name in folds[0].aggregate}
+    # the settings every fold shares (relevance threshold, graded, catalog...): kept, so
+    # that compare() and comparison_table() can refuse results of other settings, as they
+    # do for one split (the result held only the number of folds)
+    shared = {key: value for key, value in folds[0].meta.items()
+              if all(key in f.meta and _same_value(f.meta[key], value) for f in folds[1:])}
     return EvaluationResult(label, per_user, aggregate,
                             sum(f.users_without_relevant for f in folds),
-                            {"folds": len(folds)})
+                            shared | {"folds": len(folds)})
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # arrays compare element-wise
+        return False
 
 
 def _headline_metric(evaluator: Evaluator) -> str:

@@ -46,6 +46,7 @@ one model's best parameters.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import os
 from collections.abc import Iterator
@@ -264,6 +265,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     starts = [start, *branch_starts(model_type, space, base, start)] if start else []
     kept = _kept_outside_space(model_type, space, base, start, train)
     failure: list[RecstackError] = []
+    seen: dict[str, float] = {}  # each configuration tried (as JSON) -> its value
 
     def objective(trial: optuna.Trial) -> float:
         params = dict(base)
@@ -272,6 +274,14 @@ def search(model_type: str, train: Interactions, validation: Interactions,
                 continue  # the configured value, which the space cannot draw
             if applies(description, defaults | params):
                 params[param] = _suggest(trial, param, description)
+        # a finite space (a categorical, a short int range) gives the sampler nothing new
+        # to draw after a while, and it draws a configuration again: that one is not fitted
+        # a second time (a model that is not bit-for-bit reproducible, on a GPU, could
+        # then win the search by its noise), its value is the one it had
+        drawn = json.dumps(params, sort_keys=True, default=repr)
+        if drawn in seen:
+            history.append({"number": trial.number, "params": params, "value": seen[drawn]})
+            return seen[drawn] if not math.isnan(seen[drawn]) else -math.inf
         try:
             model = create_model(model_type, **params).fit(train)
             if fold_in is None:
@@ -287,6 +297,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
             trial.study.stop()
             raise optuna.TrialPruned() from None
         value = result.means()[key]
+        seen[drawn] = value
         history.append({"number": trial.number, "params": params, "value": value})
         return value if not math.isnan(value) else -math.inf
 

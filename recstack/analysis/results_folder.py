@@ -12,6 +12,7 @@ naming every missing piece.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,14 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
                             f"{RESULTS_FILE} summarises; the columns are "
                             f"{list(frame.columns)}; the file is damaged: rerun "
                             "`recstack evaluate`")
+    # a column results.json does not summarise (added by hand, or the file of another
+    # run) reached the comparison table and the report as a metric of its own
+    unknown = [column for column in frame.columns if column not in metrics]
+    if unknown:
+        raise RecstackError(f"{path}: column(s) {', '.join(map(repr, unknown))} are not "
+                            f"among the metrics {RESULTS_FILE} summarises for this model "
+                            f"({', '.join(map(repr, metrics)) or 'none'}); the file is "
+                            "damaged: rerun `recstack evaluate`")
     for metric, stored in metrics.items():
         expected = stored.get("n_users") if isinstance(stored, dict) else None
         if metric not in frame.columns or not isinstance(expected, int):
@@ -155,6 +164,16 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
             raise RecstackError(f"{path}: {found} users, {RESULTS_FILE} says {expected} "
                                 f"(users with a {metric} value); the file is damaged, rerun "
                                 "`recstack evaluate`")
+        # values edited by hand (or the file of another run with as many users): the
+        # report drew its tables and tests from them while results.json said otherwise
+        mean = stored.get("mean")
+        if found and isinstance(mean, int | float) and not isinstance(mean, bool):
+            actual = float(frame[metric].mean())
+            if not math.isclose(actual, mean, rel_tol=1e-9, abs_tol=1e-12):
+                raise RecstackError(f"{path}: the mean of column {metric!r} is {actual:.6g}, "
+                                    f"{RESULTS_FILE} says {mean:.6g}; the per-user values "
+                                    "are not the ones this run summarised: the file is "
+                                    "damaged, rerun `recstack evaluate`")
 
 
 def _check_types(path: Path, payload: dict[str, Any]) -> None:
@@ -175,7 +194,17 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
     for label, notes in diagnostics.items():
         if not isinstance(notes, list):
             refuse(f"diagnostics.{label}", notes, "a list of notes")
-    for key, expected in (("base_folder", str), ("significance", dict), ("split", dict),
+    # a cross-validation writes one split report per fold, as a list: every such results
+    # folder was refused here as damaged
+    split = payload.get("split")
+    if isinstance(split, list):
+        for number, part in enumerate(split, start=1):
+            if not isinstance(part, dict):
+                refuse(f"split[{number}]", part, "one fold's split report as an object")
+        if not split:
+            refuse("split", split, "an object, a list of one per fold, or null")
+    for key, expected in (("base_folder", str), ("significance", dict),
+                          ("split", dict if not isinstance(split, list) else list),
                           ("environment", dict)):
         value = payload.get(key)
         if value is not None and not isinstance(value, expected):
@@ -192,6 +221,23 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
         for key in ("metrics", "aggregate", "meta"):
             if entry.get(key) is not None and not isinstance(entry[key], dict):
                 refuse(f"models[{number}].{key}", entry[key], "an object")
+        # a metric's summary that is no object, or whose count or mean is of another type,
+        # was skipped by the checks of the per-user file without a word
+        for name, stored in (entry.get("metrics") or {}).items():
+            where = f"models[{number}].metrics.{name}"
+            if not isinstance(stored, dict):
+                refuse(where, stored, 'an object {"mean": ..., "ci_low": ..., "ci_high": '
+                       '..., "n_users": ...}')
+            count = stored.get("n_users")
+            if "n_users" in stored and (not isinstance(count, int) or isinstance(count, bool)
+                                        or count < 0):
+                refuse(f"{where}.n_users", count, "a whole number of users >= 0")
+            for key in ("mean", "ci_low", "ci_high"):
+                value = stored.get(key)
+                if value is not None and (not isinstance(value, int | float)
+                                          or isinstance(value, bool)
+                                          or not math.isfinite(value)):
+                    refuse(f"{where}.{key}", value, "a finite number or null")
         # fit_seconds may be null (not measured: read as NaN, as NaN is written); a count
         # of users may not (it was an int() of None, a TypeError), nor may either be < 0
         for key, kind, wanted in (
@@ -207,6 +253,16 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
             if value is not None and (not isinstance(value, int | float)
                                       or isinstance(value, bool)):
                 refuse(f"models[{number}].aggregate.{name}", value, "a number or null")
+
+
+def _split_identity(split: Any) -> Any:
+    """What decides which rows a split tests: its method and parameters (seed included),
+    each fold's for a cross-validation; None where results.json does not say."""
+    if isinstance(split, list):
+        return [_split_identity(part) for part in split]
+    if isinstance(split, dict):
+        return {key: split.get(key) for key in ("method", "params")}
+    return None
 
 
 def read_results(path: str | Path) -> ResultsFolder:
@@ -263,6 +319,12 @@ def read_results(path: str | Path) -> ResultsFolder:
         raise RecstackError(f"{folder}: missing {', '.join(missing_files)} (each model's "
                             "per-user values, which the confidence bands, significance "
                             "matrix and segments need); rerun `recstack evaluate`")
+    # the data and split the numbers come from, as settings of each result: results of two
+    # folders (another dataset, another split seed) are refused by compare() and
+    # comparison_table() as they refuse other relevance thresholds, not paired user by
+    # user over test sets that differ
+    origin = {"data": payload["experiment"].get("data"), "split": _split_identity(
+        payload["split"])}
     results = []
     for entry in models:
         per_user_path = folder / f"per_user_{entry['model']}.csv"
@@ -276,7 +338,7 @@ def read_results(path: str | Path) -> ResultsFolder:
                      for k, v in (entry.get("aggregate") or {}).items()}
         results.append(EvaluationResult(entry["model"], frame, aggregate,
                                         int(entry.get("users_without_relevant", 0)),
-                                        entry.get("meta", {}) or {}))
+                                        (entry.get("meta", {}) or {}) | origin))
     calibration = {}
     for label in labels:
         table_path = folder / f"calibration_{label}.csv"

@@ -30,6 +30,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from recstack import __version__
+from recstack.atomic import blocking_parent
 from recstack.data.interactions import check_flag
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
 from recstack.errors import RecstackError
@@ -123,6 +124,11 @@ def fetch(
     source = url or chosen.url
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # "Not a directory" did not say which part of the path is the file in the way
+        raise RecstackError(f"cannot create the cache folder {target.parent}: "
+                            f"{blocking_parent(target)}; choose another cache folder"
+                            ) from None
     except OSError as error:
         raise RecstackError(f"cannot create the cache folder {target.parent}: "
                             f"{error.strerror or error}") from None

@@ -97,7 +97,9 @@ def describe(data: Interactions, *, max_histogram_bins: int = 12) -> DatasetSumm
         return {f"p{round(q * 100)}": float(np.quantile(counts, q)) for q in QUANTILES}
 
     def iso(t: int) -> str:
-        return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%d %H:%M:%S")
+        # not strftime("%Y"): it wrote the year 1 as "1", not "0001", on Linux
+        moment = datetime.fromtimestamp(int(t), UTC).replace(tzinfo=None)
+        return moment.isoformat(sep=" ", timespec="seconds")
 
     return DatasetSummary(
         rows=len(data), users=data.n_users, items=data.n_items, density=data.density,

@@ -370,8 +370,13 @@ class SyntheticConfig:
         """``(first, end)`` in Unix seconds: timestamps satisfy ``first <= t < end``."""
         if not isinstance(self.start, str | dt.date | np.datetime64):
             # a number would be read as nanoseconds since 1970: say what a date is instead
+            number = (isinstance(self.start, int | float | np.number)
+                      and not isinstance(self.start, bool))
             raise ConfigError(f"start must be a date such as '2019-01-01', got "
-                              f"{self.start!r}")
+                              f"{self.start!r}" + (
+                                  " (a number is not read as a date, nor as a year: write "
+                                  "year-month-day, e.g. synthetic:start=2019-01-01)"
+                                  if number else ""))
         if isinstance(self.start, str) and self.start.strip().lower() in _CLOCK_WORDS:
             # pandas reads these as the moment of the call: every run another dataset
             raise ConfigError(f"start must be a fixed date such as '2019-01-01', not "
@@ -392,10 +397,19 @@ class SyntheticConfig:
             if first is pd.NaT:
                 raise ValueError("not a date")
             first = first.tz_localize("UTC") if first.tzinfo is None else first.tz_convert("UTC")
+        except (TypeError, ValueError, OverflowError) as error:
+            raise ConfigError(f"start must be a date such as '2019-01-01', got "
+                              f"{self.start!r}") from error
+        try:
             end = first + pd.DateOffset(months=self.months)
         except (TypeError, ValueError, OverflowError) as error:
-            raise ConfigError(f"start must be a date such as '2019-01-01' from which months "
-                              f"({self.months}) fit in the calendar, got {self.start!r}"
+            # the span, not the start, is out of the calendar: say which months would fit
+            most = (9999 - first.year) * 12 + (12 - first.month)
+            if most < 1:
+                raise ConfigError(f"start {self.start!r} leaves no whole month before the end "
+                                  f"of the year 9999; choose an earlier start") from error
+            raise ConfigError(f"months ({self.months:,}) from start {self.start!r} run past "
+                              f"the year 9999; from that start at most {most:,} months fit"
                               ) from error
         return int(first.timestamp()), int(end.timestamp())
 

@@ -318,7 +318,9 @@ def _examples(index: pd.Index) -> str:
 
 #: the settings of an evaluation that decide what its numbers measure: results under
 #: different ones are not comparable (a user relevant at threshold None may not be at 4)
-_PROTOCOL = ("relevance_threshold", "graded", "duplicate_grade", "n_items", "protocol")
+_PROTOCOL = ("relevance_threshold", "graded", "duplicate_grade", "n_items", "protocol",
+             # recorded by read_results: the data and split of the results folder
+             "data", "split")
 
 
 def refuse_other_protocols(results: list[EvaluationResult], what: str) -> None:
@@ -337,6 +339,14 @@ def refuse_other_protocols(results: list[EvaluationResult], what: str) -> None:
                       if not _same_setting(value, a)), None)
         if other is not None:
             second, b = other
+            if setting in ("data", "split"):
+                # results read from two results folders (read_results records both)
+                kind = "data" if setting == "data" else "splits"
+                raise RecstackError(
+                    f"{what}: {first} and {second} come from results folders of different "
+                    f"{kind} ({setting}={a!r} and {b!r}), so their users were tested on "
+                    "different items and their numbers do not compare; compare models of "
+                    "one experiment, or run them together in one experiment file")
             raise RecstackError(
                 f"{what}: {first} was evaluated with {setting}={a!r} but {second} with "
                 f"{setting}={b!r}, so their numbers measure different things; evaluate every "

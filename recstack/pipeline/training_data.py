@@ -114,6 +114,10 @@ def window_cutoff(train: Interactions, label_fraction: float) -> int:
             or not 0.0 < label_fraction < 1.0:
         raise ConfigError(f"training data: label_fraction must be in (0, 1), got "
                           f"{label_fraction!r}")
+    if not len(train):
+        # the cutoff is a timestamp of train: there is none (an IndexError from numpy)
+        raise RecstackError("training data: the interactions have no rows, so there is no "
+                            "time to cut them at into a history and a label window")
     times = np.sort(train.timestamp)
     position = min(len(times) - 1, int(np.floor(len(times) * (1.0 - label_fraction))))
     cutoff = int(times[position])

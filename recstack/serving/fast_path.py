@@ -8,7 +8,7 @@ under half of a request's time). :func:`answer_recommendations` answers the *wel
 requests of that route directly from the ASGI scope, with the same service call, the same
 error answers and the same JSON; anything it is not sure of (a malformed or over-long id,
 a ``k`` that is not a plain number in ``1..MAX_K``, an unknown query parameter)
-returns ``False`` untouched and FastAPI answers it as before, so validation
+returns ``None`` untouched and FastAPI answers it as before, so validation
 errors keep FastAPI's messages and the OpenAPI schema still describes the route.
 
 A ``GET`` carries no request context: a request with one is a ``POST`` to the same path

@@ -377,7 +377,8 @@ def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1)
 
 def check_weights(frame: FeatureFrame, sample_weight: Any, where: str) -> np.ndarray | None:
     """``sample_weight`` as float64 (None stays None), refused unless one finite
-    non-negative weight per row, not all zero."""
+    non-negative weight per row within float32's range (0 or 1.4e-45 to 3.4e38), not all
+    zero."""
     if sample_weight is None:
         return None
     refuse_complex(f"{where}: sample_weight", sample_weight, RecstackError)
@@ -401,7 +402,38 @@ def check_weights(frame: FeatureFrame, sample_weight: Any, where: str) -> np.nda
         raise RecstackError(f"{where}: sample_weight adds up beyond the float range "
                             f"(largest {weights.max():.3g}); scale the weights, e.g. to a "
                             "mean of 1")
+    # LightGBM and the PyTorch rankers train on float32 weights: a weight above its range
+    # became infinite (the fit failed as "no split" or "lower the learning rate"), and a
+    # positive one below its smallest number became 0 (the row silently left out)
+    limit, tiny = float(np.finfo(np.float32).max), float(np.finfo(np.float32).smallest_subnormal)
+    lost = (weights > limit) | ((weights > 0) & (weights < tiny))
+    if lost.any():
+        row = int(np.flatnonzero(lost)[0])
+        raise RecstackError(f"{where}: sample_weight {weights[row]:.3g} at row {row} is outside "
+                            f"float32's range ({tiny:.3g} to {limit:.3g}) that the rankers "
+                            "train in; scale the weights, e.g. to a mean of 1")
     return weights
+
+
+def model_feature_names(schema: FeatureSchema) -> list[str]:
+    """The features in the order a ranker's model reads them: numerics then categoricals
+    (what a model file records, to be checked against ``ranker.json`` at load)."""
+    return [f.name for f in schema.numeric] + [f.name for f in schema.categorical]
+
+
+def check_model_features(saved: list[str] | None, listed: list[str], file: Path) -> None:
+    """Refuse a ``ranker.json`` whose feature schema (``listed``: its
+    :func:`model_feature_names`) names other features, or the same in another order, than
+    the model ``file`` was fitted on (``saved``): edited by hand (its checksum made to
+    match), each column was read as another feature's, silently. ``saved`` None: a file
+    written before the names were recorded (nothing to check)."""
+    if saved is None:
+        return
+    if list(saved) != list(listed):
+        raise RecstackError(f"{file}: the model's features are {', '.join(saved) or 'none'}, "
+                            f"the feature schema of ranker.json lists "
+                            f"{', '.join(listed) or 'none'}; the metadata was edited: save "
+                            "the ranker again")
 
 
 def with_position(frame: FeatureFrame, feature: str, value: float) -> FeatureFrame:

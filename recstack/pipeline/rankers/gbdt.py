@@ -24,7 +24,12 @@ import numpy as np
 
 from recstack.errors import RecstackError
 from recstack.models.base import Param
-from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker
+from recstack.pipeline.rankers.base import (
+    POSITION_PARAMS,
+    Ranker,
+    check_model_features,
+    model_feature_names,
+)
 from recstack.pipeline.rankers.registry import register
 from recstack.pipeline.schema import FeatureFrame
 from recstack.progress import Progress, resolve
@@ -32,6 +37,8 @@ from recstack.progress import Progress, resolve
 MODEL_FILE = "model.txt"
 #: LightGBM's default label_gain (2^i - 1) covers grades up to 30
 _MAX_GRADE = 30
+#: LightGBM's lambdarank refuses a query (group) of more rows
+_MAX_GROUP_ROWS = 10_000
 #: every integer up to 2^24 is exact in float32
 _FLOAT32_EXACT = 2**24
 
@@ -129,6 +136,10 @@ class LightGBMRanker(Ranker):
             raise RecstackError(f"{self.name}: early_stopping_rounds="
                                 f"{self.early_stopping_rounds} needs validation rows: pass "
                                 "fit(..., validation=(frame, labels)) or set it to None")
+        if self.loss == "lambdarank":
+            for rows, where in ((frame, "training"),) + (
+                    ((validation[0], "validation"),) if validation is not None else ()):
+                _refuse_long_groups(rows, self.name, where)
         lgb = require_lightgbm()
         train = self._dataset(lgb, frame, labels, weights)
         valid_sets, callbacks = [], []
@@ -187,6 +198,18 @@ class LightGBMRanker(Ranker):
             raise RecstackError(f"{folder / MODEL_FILE}: the model has "
                                 f"{self.booster_.num_feature()} features, the feature schema "
                                 f"of ranker.json {width}")
+        # the model names its features and its objective: a ranker.json edited to another
+        # feature order read each column as another's (silently), and another loss turned
+        # binary probabilities into raw lambdarank scores or back
+        check_model_features(self.booster_.feature_name(),
+                             [_safe(n) for n in model_feature_names(self.schema_)],
+                             folder / MODEL_FILE)
+        objective = _objective(text)
+        if objective is not None and objective != self.loss:
+            raise RecstackError(f"{folder / MODEL_FILE}: the model was trained with the "
+                                f"objective {objective!r}, ranker.json says loss "
+                                f"{self.loss!r}; the metadata was edited: save the ranker "
+                                "again")
 
     def feature_importance(self, kind: str = "gain") -> dict[str, float]:
         """Each feature's total split gain (or split count: ``kind="split"``)."""
@@ -198,6 +221,29 @@ class LightGBMRanker(Ranker):
         values = self.booster_.feature_importance(importance_type=kind)
         names = [f.name for f in self.schema_.numeric] + [f.name for f in self.schema_.categorical]
         return dict(zip(names, map(float, values), strict=True))
+
+
+def _refuse_long_groups(frame: FeatureFrame, name: str, where: str) -> None:
+    """LightGBM's lambdarank takes at most :data:`_MAX_GROUP_ROWS` rows per group; a longer
+    one failed inside LightGBM with a "[Fatal]" line printed past the error."""
+    sizes = frame.group_sizes()
+    if len(sizes) and sizes.max() > _MAX_GROUP_ROWS:
+        at = int(np.argmax(sizes))
+        first = int(np.r_[0, np.cumsum(sizes)][at])
+        raise RecstackError(f"{name}: loss 'lambdarank' takes at most {_MAX_GROUP_ROWS:,} rows "
+                            f"per group (LightGBM's limit), but {where} group "
+                            f"{frame.groups[first].item()!r} has {int(sizes[at]):,}; keep fewer "
+                            "candidates per request or use loss='binary'")
+
+
+def _objective(text: str) -> str | None:
+    """The objective named in the header of a LightGBM text model (``objective=binary
+    sigmoid:1`` gives ``binary``), or None when the header has none."""
+    for line in text.split("\n\n", 1)[0].split("\n"):
+        if line.startswith("objective="):
+            words = line[len("objective="):].split()
+            return words[0] if words else None
+    return None
 
 
 def _incomplete_model(text: str) -> str | None:

@@ -29,7 +29,13 @@ import scipy.sparse as sp
 
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param
-from recstack.pipeline.rankers.base import POSITION_PARAMS, Ranker, training_means
+from recstack.pipeline.rankers.base import (
+    POSITION_PARAMS,
+    Ranker,
+    check_model_features,
+    model_feature_names,
+    training_means,
+)
 from recstack.pipeline.rankers.registry import register
 from recstack.pipeline.schema import FeatureFrame
 from recstack.progress import Progress, resolve
@@ -111,7 +117,8 @@ class LogisticRanker(Ranker):
 
     def _save_files(self, folder: Path) -> dict[str, Any]:
         np.savez(folder / WEIGHTS_FILE, coef=self.coef_, intercept=np.array([self.intercept_]),
-                 means=self.means_, scales=self.scales_, cardinalities=self.cardinalities_)
+                 means=self.means_, scales=self.scales_, cardinalities=self.cardinalities_,
+                 features=np.array(model_feature_names(self.schema_), dtype=np.str_))
         return {}
 
     def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
@@ -120,6 +127,9 @@ class LogisticRanker(Ranker):
             self.intercept_ = float(arrays["intercept"][0])
             self.means_, self.scales_ = arrays["means"], arrays["scales"]
             self.cardinalities_ = arrays["cardinalities"]
+            # written since the names were recorded (an older file has none to check)
+            saved = arrays["features"].tolist() if "features" in arrays.files else None
+        check_model_features(saved, model_feature_names(self.schema_), folder / WEIGHTS_FILE)
         declared = [f.cardinality for f in self.schema_.categorical]
         if self.cardinalities_.tolist() != declared or len(self.means_) != len(
                 self.schema_.numeric):

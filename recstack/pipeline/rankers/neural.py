@@ -20,6 +20,7 @@ Saved as ``weights.safetensors`` (the network and the input statistics) plus JSO
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -39,8 +40,10 @@ from recstack.models.training import seed_everything
 from recstack.pipeline.rankers.base import (
     POSITION_PARAMS,
     Ranker,
+    check_model_features,
     group_starts,
     grouped_ndcg,
+    model_feature_names,
     training_means,
 )
 from recstack.pipeline.rankers.losses import LOSSES, ranking_loss
@@ -257,7 +260,8 @@ class TorchRanker(Ranker):
         tensors["inputs.means"] = torch.as_tensor(self.means_)
         tensors["inputs.scales"] = torch.as_tensor(self.scales_)
         tensors.update(self._extra_tensors(torch))
-        save_file(tensors, str(folder / WEIGHTS_FILE))
+        save_file(tensors, str(folder / WEIGHTS_FILE),
+                  metadata={"features": json.dumps(model_feature_names(self.schema_))})
         return {"cardinalities": self.cardinalities_}
 
     def _extra_tensors(self, torch: Any) -> dict[str, Any]:
@@ -267,10 +271,16 @@ class TorchRanker(Ranker):
         pass
 
     def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
+        from safetensors import safe_open
         from safetensors.torch import load_file
 
         torch = require_torch()
         tensors = load_file(str(folder / WEIGHTS_FILE))
+        with safe_open(str(folder / WEIGHTS_FILE), "pt") as handle:
+            recorded = (handle.metadata() or {}).get("features")
+        # written since the names were recorded (an older file has none to check)
+        check_model_features(None if recorded is None else json.loads(recorded),
+                             model_feature_names(self.schema_), folder / WEIGHTS_FILE)
         self.means_ = tensors["inputs.means"].numpy()
         self.scales_ = tensors["inputs.scales"].numpy()
         self.cardinalities_ = [int(c) for c in state["cardinalities"]]

@@ -7,7 +7,8 @@ folder and of the metadata itself (its canonical JSON without the ``sha256`` fie
 other files are never pickles: LightGBM's text model, ``.npz`` read with
 ``allow_pickle=False``, safetensors. Loading checks, in order: the metadata is a JSON object
 of this format and version; the checksums; the ranker is registered and its hyperparameters
-pass :meth:`Ranker.validate_params`; then the ranker reads its files. Anything else is
+pass :meth:`Ranker.validate_params`; then the ranker reads its files (which record the
+features they were fitted on, in order: a schema edited to others is refused). Anything else is
 refused with a :class:`~recstack.errors.RecstackError` naming the file. The folder is
 written with :func:`recstack.atomic.atomic_directory` (an overwrite keeps the old ranker
 readable until the new one is complete).

@@ -438,19 +438,21 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
 
 
 def _check_parent_writable(out: Path, what: str) -> None:
-    """Create ``out``'s folder and check that something can be written in it."""
+    """Create ``out``'s folder and check that something can be written in it; a refusal
+    names the absolute folder too (a relative ``results/demo`` did not say where)."""
+    where = out if out.is_absolute() else f"{out} (in {os.path.abspath(out.parent)})"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=out.parent)
         os.rmdir(probe)
     except (FileExistsError, NotADirectoryError):
-        raise RecstackError(f"{out}: cannot write {what} there: {blocking_parent(out)}"
+        raise RecstackError(f"{where}: cannot write {what} there: {blocking_parent(out)}"
                             ) from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise RecstackError(f"{out}: cannot write {what} there: {blocking_parent(out)}"
-                                ) from None
-        raise RecstackError(f"{out}: cannot write {what} there: "
+            raise RecstackError(f"{where}: cannot write {what} there: "
+                                f"{blocking_parent(out)}") from None
+        raise RecstackError(f"{where}: cannot write {what} there: "
                             f"{error.strerror or error}") from None
 
 

@@ -163,7 +163,14 @@ def release(name: str) -> MovieLensRelease:
     if key == "10m100k":
         key = "10m"
     if key not in by_variant:
-        raise RecstackError(f"unknown MovieLens release {name!r}; known: "
+        # a misspelt name ('movielens-100kk', 'ml-1mm') got the list alone: the nearest of
+        # the variants, named as the release is listed
+        from recstack.specs import closest
+
+        near = closest(key, list(by_variant))
+        meant = by_variant[near].name if near else closest(name.strip().lower(), RELEASES)
+        hint = f" (did you mean {meant!r}?)" if meant else ""
+        raise RecstackError(f"unknown MovieLens release {name!r}{hint}; known: "
                             + ", ".join(RELEASES))
     return by_variant[key]
 

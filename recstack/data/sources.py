@@ -458,7 +458,18 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
         if key.strip() in overrides:
             raise ConfigError(f"synthetic option {key.strip()!r} is given twice; give each "
                               "option once")
-        overrides[key.strip()] = _number_or_text(raw.strip())
+        value = raw.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            # start='2019-01-01' was refused as no ISO-8601 date, the quotes unmentioned:
+            # a spec string's values are written bare, for every option
+            if len(value) == 2:
+                raise ConfigError(f"synthetic option {key.strip()}={value}: the value is "
+                                  "empty quotes; give the value itself, unquoted, or leave "
+                                  f"{key.strip()} out for its default")
+            raise ConfigError(f"synthetic option {key.strip()}={value}: the value is in "
+                              f"quotes; write {key.strip()}={value[1:-1]} (the values of a "
+                              "name=value,... spec take no quotes)")
+        overrides[key.strip()] = _number_or_text(value)
     return overrides
 
 

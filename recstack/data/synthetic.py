@@ -744,8 +744,32 @@ def _user_activity(config: SyntheticConfig, rng: np.random.Generator) -> np.ndar
 
 
 # --------------------------------------------------------------------------- the rows
+def estimated_bytes(config: SyntheticConfig) -> int:
+    """A lower estimate of the peak memory :func:`generate` takes for ``config``: the
+    per-user tastes and factors (float64 and float32, early and target) with a dozen
+    per-user vectors and the user table; the per-item factors, inverse-CDF table and item
+    table (titles and descriptions); and per row the four columns (20 bytes) with the
+    rating pass's temporaries and the copies the Interactions makes (about 48 in all)."""
+    per_user = 2 * config.n_genres * 8 + 2 * config.n_factors * 4 + 12 * 8 + 100
+    per_item = config.n_factors * 4 + 2 * (config.n_genres + 1) * 8 + 12 * 8 + 200
+    return (config.n_users * per_user + config.n_items * per_item
+            + config.n_interactions * 48)
+
+
+def _require_memory(config: SyntheticConfig) -> None:
+    """Refuse, before allocating, sizes the process cannot hold (n_users=10**9 was a raw
+    numpy MemoryError, part-way through)."""
+    from recstack.models.memory import require_memory
+
+    require_memory("synthetic", estimated_bytes(config),
+                   f"generating n_users={config.n_users:,}, n_items={config.n_items:,}, "
+                   f"n_interactions={config.n_interactions:,}",
+                   "lower n_users, n_items or n_interactions")
+
+
 def _generate(config: SyntheticConfig, progress: Progress | None, *, keep_truth: bool
               ) -> tuple[Interactions, SyntheticTruth | None]:
+    _require_memory(config)
     model_seed, rows_seed, noise_seed, text_seed, user_seed = np.random.SeedSequence(
         config.seed).spawn(5)
     model = _build_model(config, np.random.default_rng(model_seed))

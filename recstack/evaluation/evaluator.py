@@ -185,19 +185,49 @@ def _warn_if_only_training_pairs(truth: sp.csr_matrix, exclude: sp.csr_matrix) -
 
 
 class NoHistoryWarning(UserWarning):
-    """No evaluated user has a training (or fold-in) row: the model's scores say nothing
-    it learned about any of them."""
+    """No evaluated user, or a share of them of at least :data:`NO_HISTORY_SHARE`, has a
+    training (or fold-in) row: the model's scores say nothing it learned about them."""
+
+
+#: The share of evaluated users without history from which a :class:`NoHistoryWarning`
+#: is given. Metrics are averaged over users, so a share ``p`` of stranger's lists moves
+#: each mean by up to ``p`` of its range: at one in ten that is larger than the gaps
+#: between models that comparisons usually rest on, while a few cold users (a stray
+#: user in a hand-made split) stay below it and are only counted in ``meta``.
+NO_HISTORY_SHARE = 0.1
 
 
 def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: bool) -> None:
-    """Warn when not one user with a relevant test pair has a history row: every list is
+    """Warn when a share of at least :data:`NO_HISTORY_SHARE` of the users with a relevant
+    test pair have no history row, naming the count and share; and, with the cause, when
+    not one has: every list is
     whatever the model gives a stranger (all-zero scores ranked by item index, for most
     models), and the metrics measured that without a word (``meta`` counted them).
     The usual cause is a held-out-users split given to :meth:`Evaluator.evaluate`, or
     the training part given as ``fold_in``. A warning, not a refusal: a cold-start
     measurement is a deliberate use."""
     users = np.flatnonzero(np.diff(truth.indptr))
-    if not len(users) or np.diff(history.indptr)[users].any():
+    if not len(users):
+        return
+    without = int(np.count_nonzero(np.diff(history.indptr)[users] == 0))
+    if without == 0:
+        return
+    if without < len(users):
+        # some, not all, without history were only counted in meta: a share of lists that
+        # are a stranger's (item index or popularity) pulls every averaged metric towards
+        # such a ranking's by up to that share, without a word
+        share = without / len(users)
+        if share < NO_HISTORY_SHARE:
+            return
+        row = "fold-in row" if fold_in else "training row"
+        warnings.warn(NoHistoryWarning(
+            f"{without:,} of the {len(users):,} evaluated test users ({share:.0%}) "
+            f"{'has' if without == 1 else 'have'} no "
+            f"{row}: their lists are what the model gives a stranger (items by index or "
+            f"by popularity), so each averaged metric is pulled towards that ranking's by "
+            f"up to {share:.0%} (meta['users_without_history'] counts them); to measure "
+            f"only users the model knows, keep the test rows of users with a {row} "
+            f"(recstack's own splits set the others apart)"), stacklevel=3)
         return
     if fold_in:
         detail = ("fold-in row, so the model scored every one from an empty history; "
@@ -327,7 +357,8 @@ class Evaluator:
     ``meta["users_without_history"]``; their metrics are those of whatever the model
     returns for them (popularity for ``two_tower`` and ``sasrec``, often an arbitrary
     ranking of all-zero or untrained scores for the others); when not one of them has a
-    history, a :class:`NoHistoryWarning` says so. A recstack model fitted on relevant test
+    history, or one in ten or more (:data:`NO_HISTORY_SHARE`) has none, a
+    :class:`NoHistoryWarning` says so. A recstack model fitted on relevant test
     pairs that the lists do not mask (fitted on the whole data set before it was split) is
     refused: its metrics would be inflated.
     """

@@ -130,12 +130,27 @@ def window_cutoff(train: Interactions, label_fraction: float) -> int:
 
 def time_window(train: Interactions, cutoff: int) -> tuple[Interactions, Interactions]:
     """The time-based scheme's two sides: ``(history, window)``, the rows before ``cutoff``
-    and those at or after it."""
+    and those at or after it. A cutoff that leaves either side without a row (after the
+    last timestamp: no labels; at or before the first: no history) is refused, naming the
+    data's first and last timestamps, as is data without any row."""
     _require_interactions(train, "train")
     cutoff = check_cutoff(cutoff, "training data")
     if train.timestamp is None:
         raise RecstackError("training data: the interactions have no timestamps; the "
                             "time-based scheme needs them")
+    if not len(train):
+        raise RecstackError("training data: the interactions have no rows, so there is "
+                            f"nothing to cut at {cutoff} into a history and a label window")
+    first, last = int(train.timestamp.min()), int(train.timestamp.max())
+    if not first < cutoff <= last:
+        # every row on one side: an empty label window (or history), without a word
+        side = ("after the last timestamp, so the label window (rows at or after it) is "
+                "empty" if cutoff > last else "at or before the first timestamp, so the "
+                "history (rows before it) is empty")
+        raise RecstackError(f"training data: cutoff {cutoff} is {side}; both sides need some "
+                            f"rows, and the interactions' timestamps run from {first} to "
+                            f"{last}: choose a cutoff in ({first}, {last}] (e.g. "
+                            "window_cutoff(train, 0.2))")
     return (train.select(train.timestamp < cutoff), train.select(train.timestamp >= cutoff))
 
 

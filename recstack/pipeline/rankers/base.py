@@ -67,6 +67,11 @@ class Ranker(Configurable, ABC):
     supported_losses: ClassVar[tuple[str, ...]] = ()
     #: how many label columns ``fit`` takes (the multitask ranker takes two)
     label_columns: ClassVar[int] = 1
+    #: the tasks of the label columns, in order, by the names a DataFrame of labels gives
+    #: them (None: the columns are read by position only)
+    label_names: ClassVar[tuple[str, ...] | None] = None
+    #: the files ``_load_files`` reads: ``ranker.json`` must list each (with its checksum)
+    model_files: ClassVar[tuple[str, ...]] = ()
     #: settings read only under another's value, refused at fit when given otherwise
     #: (:mod:`recstack.pipeline.settings`)
     read_only_with: ClassVar[ReadOnlyWith] = {}
@@ -109,7 +114,7 @@ class Ranker(Configurable, ABC):
         # at fit only: a saved ranker whose setting was ignored still loads
         refuse_unread_settings(self.name, self, self.read_only_with)
         where = f"{self.name}.fit"
-        labels = check_labels(frame, labels, where, self.label_columns)
+        labels = check_labels(frame, labels, where, self.label_columns, self.label_names)
         weights = check_weights(frame, sample_weight, where)
         check_learnable(frame, labels, where, getattr(self, "loss", None), weights)
         self._check_position(frame.schema)
@@ -121,7 +126,7 @@ class Ranker(Configurable, ABC):
             frame.schema.require_same(validation[0].schema, f"{where} (validation)")
             validation = (validation[0], check_labels(validation[0], validation[1],
                                                       f"{where} (validation)",
-                                                      self.label_columns))
+                                                      self.label_columns, self.label_names))
             check_validation_ranks(*validation, f"{where} (validation)")
             unused = self._validation_unused()
             if unused:
@@ -342,14 +347,17 @@ def check_scores_finite(scores: np.ndarray, frame: FeatureFrame, where: str) -> 
                         "standardised as they were)")
 
 
-def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1) -> np.ndarray:
+def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1,
+                 names: tuple[str, ...] | None = None) -> np.ndarray:
     """``labels`` as float64, refused when the frame is empty, the length differs, or the
     (first) column holds NaN or infinities. ``columns`` = 2: a second column of ratings,
-    where NaN means "no rating"."""
+    where NaN means "no rating". A pandas DataFrame whose columns are named is read by
+    name (``names``: the tasks of the columns, in order), see :func:`labels_by_name`."""
     check_frame(frame, where)
     if not len(frame):
         raise RecstackError(f"{where}: the feature frame has no rows; fit needs at least one "
                             "(user, candidate) row with a label")
+    labels = labels_by_name(labels, names, where)
     refuse_complex(f"{where}: labels", labels, RecstackError)
     try:
         values = np.asarray(labels, dtype=np.float64)
@@ -373,6 +381,36 @@ def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1)
     if columns > 1 and np.isinf(values[:, 1:]).any():
         raise RecstackError(f"{where}: ratings (labels column 1) must be finite or NaN")
     return values
+
+
+def labels_by_name(labels: Any, names: tuple[str, ...] | None, where: str) -> Any:
+    """The columns of a pandas DataFrame of labels put in the order of ``names`` (the
+    ranker's tasks), read by their names: a DataFrame named ``rating, interaction`` was read
+    by position, each task learning from the other's labels, silently. A name that is not a
+    task, a task missing, or a name given twice is refused, naming them and the expected
+    names. Columns left unnamed (pandas numbers them 0, 1...) and plain arrays are read by
+    position, as before."""
+    import pandas as pd
+
+    if names is None or not isinstance(labels, pd.DataFrame):
+        return labels
+    given = list(labels.columns)
+    if given == list(range(len(given))):  # unnamed: pandas numbered them
+        return labels
+    expected = ", ".join(map(repr, names))
+    unknown = [c for c in given if c not in names]
+    if unknown:
+        raise RecstackError(f"{where}: labels column(s) {', '.join(map(repr, unknown))} "
+                            f"name no task of this ranker; name the DataFrame's columns "
+                            f"{expected} (or pass an array: columns in that order)")
+    twice = sorted({c for c in given if given.count(c) > 1})
+    missing = [n for n in names if n not in given]
+    if twice or missing:
+        described = (f"{', '.join(map(repr, twice))} given twice" if twice
+                     else f"no column {', '.join(map(repr, missing))}")
+        raise RecstackError(f"{where}: labels have {described}; expected one column each "
+                            f"of {expected}")
+    return labels[list(names)]
 
 
 def check_weights(frame: FeatureFrame, sample_weight: Any, where: str) -> np.ndarray | None:
@@ -434,6 +472,25 @@ def check_model_features(saved: list[str] | None, listed: list[str], file: Path)
                             f"the feature schema of ranker.json lists "
                             f"{', '.join(listed) or 'none'}; the metadata was edited: save "
                             "the ranker again")
+
+
+def check_model_cardinalities(saved: list[int] | None, schema: FeatureSchema,
+                              file: Path) -> None:
+    """Refuse a ``ranker.json`` whose categorical features give other cardinalities than the
+    model was fitted with (``saved``, in the order of ``schema.categorical``): edited by hand
+    to more levels (its checksum made to match), the model was accepted though it never saw
+    the extra ones. ``saved`` None: a ranker saved before they were recorded."""
+    if saved is None:
+        return
+    declared = [f.cardinality for f in schema.categorical]
+    if [int(c) for c in saved] != declared:
+        def levels(values: list[Any]) -> str:
+            return ", ".join(f"{f.name!r}: {v}" for f, v in zip(schema.categorical, values,
+                                                                 strict=False)) or "none"
+        raise RecstackError(f"{file}: the model was fitted on categorical features of "
+                            f"{levels(list(saved))} levels, the feature schema of ranker.json "
+                            f"gives {levels(declared)}; the metadata was edited: save the "
+                            "ranker again")
 
 
 def with_position(frame: FeatureFrame, feature: str, value: float) -> FeatureFrame:

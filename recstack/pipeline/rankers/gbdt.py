@@ -27,6 +27,7 @@ from recstack.models.base import Param
 from recstack.pipeline.rankers.base import (
     POSITION_PARAMS,
     Ranker,
+    check_model_cardinalities,
     check_model_features,
     model_feature_names,
 )
@@ -58,6 +59,7 @@ class LightGBMRanker(Ranker):
 
     name = "lightgbm"
     supported_losses = ("binary", "lambdarank")
+    model_files = (MODEL_FILE,)
     params = {
         "loss": Param(str, default="lambdarank",
                       doc="'binary' (pointwise log loss) or 'lambdarank' (listwise nDCG)."),
@@ -176,7 +178,10 @@ class LightGBMRanker(Ranker):
 
     def _save_files(self, folder: Path) -> dict[str, Any]:
         (folder / MODEL_FILE).write_text(self.booster_.model_to_string(), encoding="utf-8")
-        return {"best_iteration": int(self.booster_.best_iteration or 0)}
+        # the levels of each categorical feature: the model text records only the ones it
+        # saw, so a cardinality edited larger in ranker.json went unnoticed
+        return {"best_iteration": int(self.booster_.best_iteration or 0),
+                "cardinalities": [int(f.cardinality or 0) for f in self.schema_.categorical]}
 
     def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
         lgb = require_lightgbm()
@@ -204,6 +209,20 @@ class LightGBMRanker(Ranker):
         check_model_features(self.booster_.feature_name(),
                              [_safe(n) for n in model_feature_names(self.schema_)],
                              folder / MODEL_FILE)
+        saved = state.get("cardinalities")
+        if saved is not None and (not isinstance(saved, list) or not all(
+                type(c) is int for c in saved)):
+            raise RecstackError(f"{folder / 'ranker.json'}: state 'cardinalities' must be a "
+                                f"list of whole numbers, got {saved!r}; the metadata is "
+                                "corrupted: save the ranker again")
+        check_model_cardinalities(saved, self.schema_, folder / "ranker.json")
+        for feature, seen in zip(self.schema_.categorical, _categorical_levels(
+                text, len(self.schema_.numeric)), strict=False):
+            if seen is not None and seen >= (feature.cardinality or 0):
+                raise RecstackError(f"{folder / MODEL_FILE}: the model saw level {seen} of "
+                                    f"the categorical feature {feature.name!r}, whose "
+                                    f"cardinality in ranker.json is {feature.cardinality}; "
+                                    "the metadata was edited: save the ranker again")
         objective = _objective(text)
         if objective is not None and objective != self.loss:
             raise RecstackError(f"{folder / MODEL_FILE}: the model was trained with the "
@@ -244,6 +263,24 @@ def _objective(text: str) -> str | None:
             words = line[len("objective="):].split()
             return words[0] if words else None
     return None
+
+
+def _categorical_levels(text: str, n_numeric: int) -> list[int | None]:
+    """The largest level the model saw of each categorical feature (those after the
+    ``n_numeric`` numeric ones), from the ``feature_infos`` of its header (``-1:3:2:1:0``
+    for a categorical feature); None where the header does not say."""
+    for line in text.split("\n\n", 1)[0].split("\n"):
+        if line.startswith("feature_infos="):
+            largest: list[int | None] = []
+            for info in line[len("feature_infos="):].split()[n_numeric:]:
+                try:
+                    levels = [int(level) for level in info.split(":")]
+                except ValueError:  # "none", or a numeric feature's [low:high]
+                    largest.append(None)
+                    continue
+                largest.append(max(levels) if levels else None)
+            return largest
+    return []
 
 
 def _incomplete_model(text: str) -> str | None:

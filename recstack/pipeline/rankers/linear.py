@@ -32,6 +32,7 @@ from recstack.models.base import Param
 from recstack.pipeline.rankers.base import (
     POSITION_PARAMS,
     Ranker,
+    check_model_cardinalities,
     check_model_features,
     model_feature_names,
     training_means,
@@ -48,6 +49,7 @@ class LogisticRanker(Ranker):
     """Logistic regression over standardised numerics and one-hot categoricals."""
 
     name = "logistic"
+    model_files = (WEIGHTS_FILE,)
     supported_losses = ("bce",)
     params = {
         "loss": Param(str, default="bce", doc="Only 'bce' (the log loss)."),
@@ -130,6 +132,10 @@ class LogisticRanker(Ranker):
             # written since the names were recorded (an older file has none to check)
             saved = arrays["features"].tolist() if "features" in arrays.files else None
         check_model_features(saved, model_feature_names(self.schema_), folder / WEIGHTS_FILE)
+        if len(self.cardinalities_) == len(self.schema_.categorical):
+            # naming the feature and both cardinalities (a count that differs: below)
+            check_model_cardinalities(self.cardinalities_.tolist(), self.schema_,
+                                      folder / WEIGHTS_FILE)
         declared = [f.cardinality for f in self.schema_.categorical]
         if self.cardinalities_.tolist() != declared or len(self.means_) != len(
                 self.schema_.numeric):

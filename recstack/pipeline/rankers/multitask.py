@@ -4,8 +4,10 @@ r"""Multitask ranker: a shared bottom MLP and two heads, interaction and rating
 Labels have two columns, ``labels[:, 0]`` the interaction label (0/1 or a grade: what the
 ranking loss, ``loss``, is computed on and what :meth:`score` ranks by) and
 ``labels[:, 1]`` the rating, NaN where the row has none (e.g. a candidate the user never
-rated). The rating head is trained by the mean squared error over the rows that have a
-rating, on ratings standardised with their training mean and deviation:
+rated). A pandas DataFrame of labels is read by its column names, ``interaction`` and
+``rating`` (any other name is refused); unnamed columns and arrays by position. The rating
+head is trained by the mean squared error over the rows that have a rating, on ratings
+standardised with their training mean and deviation:
 
 .. math:: L = L_{rank}(s, y)
           + \lambda \frac{\sum_{i \in R} w_i (r_i - \hat r_i)^2}{\sum_{i \in R} w_i}
@@ -39,6 +41,8 @@ class MultitaskRanker(TorchRanker):
 
     name = "multitask"
     label_columns = 2
+    #: a DataFrame of labels is read by these column names (an array: in this order)
+    label_names = ("interaction", "rating")
     params = {
         **TORCH_PARAMS,
         "rating_weight": Param((int, float), low=0, default=1.0,

@@ -40,6 +40,7 @@ from recstack.models.training import seed_everything
 from recstack.pipeline.rankers.base import (
     POSITION_PARAMS,
     Ranker,
+    check_model_cardinalities,
     check_model_features,
     group_starts,
     grouped_ndcg,
@@ -94,6 +95,7 @@ class TorchRanker(Ranker):
     """Base of the PyTorch rankers; a subclass builds its network in :meth:`_network`."""
 
     supported_losses = LOSSES
+    model_files = (WEIGHTS_FILE,)
     #: the focal loss's and the hinge loss's own settings (:mod:`recstack.pipeline.settings`)
     read_only_with: ClassVar[ReadOnlyWith] = {
         "focal_gamma": ("loss", ("focal",)),
@@ -284,6 +286,10 @@ class TorchRanker(Ranker):
         self.means_ = tensors["inputs.means"].numpy()
         self.scales_ = tensors["inputs.scales"].numpy()
         self.cardinalities_ = [int(c) for c in state["cardinalities"]]
+        if len(self.cardinalities_) == len(self.schema_.categorical):
+            # naming the feature and both cardinalities (a count that differs: below)
+            check_model_cardinalities(self.cardinalities_, self.schema_,
+                                      folder / WEIGHTS_FILE)
         if (len(self.means_) != len(self.schema_.numeric) or self.cardinalities_
                 != [f.cardinality for f in self.schema_.categorical]):
             raise RecstackError(f"{folder / WEIGHTS_FILE}: the network was not fitted on "

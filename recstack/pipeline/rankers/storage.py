@@ -9,7 +9,9 @@ other files are never pickles: LightGBM's text model, ``.npz`` read with
 of this format and version; the checksums; the ranker is registered and its hyperparameters
 pass :meth:`Ranker.validate_params`; then the ranker reads its files (which record the
 features they were fitted on, in order: a schema edited to others is refused). Anything else is
-refused with a :class:`~recstack.errors.RecstackError` naming the file. The folder is
+refused with a :class:`~recstack.errors.RecstackError` naming the file. A file of the folder
+that ``ranker.json`` does not list (notes, a copy left beside) is never read, so it is
+ignored, as :func:`recstack.models.load_model` ignores one beside a saved model. The folder is
 written with :func:`recstack.atomic.atomic_directory` (an overwrite keeps the old ranker
 readable until the new one is complete).
 """
@@ -116,6 +118,12 @@ def load_ranker(path: str | Path) -> Ranker:
         raise RecstackError(f"{meta_path}: 'ranker' must be a ranker's name and 'params' an "
                             "object of its hyperparameters; the metadata is corrupted")
     cls = ranker_class(meta["ranker"])
+    unlisted = [name for name in cls.model_files if name not in checksums]
+    if unlisted:
+        # read by the ranker but checked by nothing: a model file from another save
+        raise RecstackError(f"{path / unlisted[0]}: {cls.name} reads this file, but {META} "
+                            "does not list it among its checksums; the metadata was edited "
+                            "or belongs to another ranker: save the ranker again")
     try:
         # JSON has no tuples: sequences come back as the tuples they were declared as
         ranker = cls(**{k: tuple(v) if isinstance(v, list) else v

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -22,30 +21,8 @@ import pytest
 
 from recstack.errors import RecstackError
 from recstack.pipeline.rankers import create_ranker, load_ranker
-from recstack.pipeline.rankers.storage import META, _digest
-from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
 
-SCHEMA = FeatureSchema((Feature("signal", "numeric"), Feature("noise", "numeric"),
-                        Feature("genre", "categorical", cardinality=4)))
-
-
-def toy() -> tuple[FeatureFrame, np.ndarray]:
-    rng = np.random.default_rng(0)
-    n_groups, size = 30, 6
-    n = n_groups * size
-    signal = rng.random(n)
-    groups = np.repeat(np.arange(n_groups), size)
-    frame = FeatureFrame(SCHEMA, np.c_[signal, rng.random(n)], rng.integers(0, 4, (n, 1)),
-                         groups, np.tile(np.arange(size), n_groups), groups)
-    return frame, (signal > 0.5).astype(float)
-
-
-def edit_meta(folder: Path, change) -> None:
-    meta = json.loads((folder / META).read_text())
-    change(meta)
-    meta["sha256"][META] = _digest(meta)
-    (folder / META).write_text(json.dumps(meta))
-
+from .saved_rankers import edit_meta, toy
 
 RANKERS = {
     "lightgbm": ({"loss": "binary", "n_estimators": 5, "min_child_samples": 5}, "model.txt"),

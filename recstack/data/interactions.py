@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from recstack.errors import (
     RecstackError,
     UnknownColumnError,
 )
+from recstack.specs import did_you_mean
 
 # Column names used whenever interactions become a table.
 USER_ID = "user_id"
@@ -943,10 +945,6 @@ def _refuse_unknown_keywords(kwargs: dict[str, Any]) -> None:
     """Refuse a keyword of ``from_frame`` that neither it nor ``from_arrays`` takes (a
     misspelt ``user_column=``), naming it and the near name: Python's TypeError named
     ``from_arrays()``, which the caller never called."""
-    import inspect
-
-    from recstack.specs import did_you_mean
-
     # context= is what from_frame makes of context_cols (given twice, Python's TypeError)
     known = [name for name, parameter in inspect.signature(
         Interactions.from_arrays).parameters.items()

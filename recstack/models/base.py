@@ -33,7 +33,6 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
-import os
 import re
 import warnings
 from abc import ABC, abstractmethod
@@ -44,6 +43,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 import numpy as np
 import scipy.sparse as sp
 
+from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
@@ -1041,18 +1041,11 @@ def check_batch_size(batch_size: Any, who: str) -> None:
                           f"{_preview(batch_size)}")
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the OS tells it)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
 def warn_more_threads_than_cores(model: str, name: str, threads: int) -> None:
     """Warn when a thread-count hyperparameter asks for more threads than the process has
     cores: the threads then take turns (4096 threads on 2 cores made a BPR fit 400 times
     slower), which no one asking for speed wants; the fit still runs as asked."""
-    cores = usable_cores()
+    cores = default_threads()
     if threads > cores:
         warnings.warn(f"{model}: {name}={threads} is more threads than the {cores} core(s) "
                       f"this process may use, so they take turns and fitting is slower, not "

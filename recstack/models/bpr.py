@@ -11,13 +11,13 @@ from typing import ClassVar
 
 import numpy as np
 
+from recstack.data._fast_csv import default_threads
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import (
     MAX_THREADS,
     Param,
     Recommender,
-    usable_cores,
     warn_more_threads_than_cores,
 )
 from recstack.models.factors import FactorMixin, warn_excess_factors
@@ -269,7 +269,7 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     def _thread_count(self) -> int:
         if self.num_threads == 0:
-            return usable_cores()
+            return default_threads()
         warn_more_threads_than_cores(self.name, "num_threads", self.num_threads)
         return self.num_threads
 

@@ -7,8 +7,9 @@ cut-offs against the catalog. Under the graph-CF protocol (``[data] split`` nami
 of ``train.txt``, ``valid.txt``, ``test.txt``), each model is first tuned on the validation
 file with the training file only (when the file has a ``[tune]`` table), then refit on
 training plus validation and evaluated on the test file. Results are written as a whole
-folder at the end (:func:`recstack.atomic.atomic_directory`): a killed run leaves the old
-results or none.
+folder at the end (:func:`recstack.atomic.atomic_directory`), with the report when
+``[report] html`` asks for one: a killed run leaves the old results or none; a report that
+fails leaves the new results without one, and says how to draw it.
 """
 
 from __future__ import annotations
@@ -127,9 +128,13 @@ class ExperimentResult:
                                "display.max_colwidth", 40):
             return frame.to_string() + "\n" + note
 
-    def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
-        """results.json (everything), summary.csv (the table) and one per-user CSV per
-        model, written as one folder that replaces ``out`` only when complete."""
+    def write(self, out: str | Path, *, overwrite: bool = False,
+              progress: Progress | None = None) -> Path:
+        """results.json (everything), summary.csv (the table), one per-user CSV per model
+        and, when ``[report] html``, the report (report.html), written as one folder that
+        replaces ``out`` only when complete. A report that fails does not cost the results
+        (a run may have taken hours; the report can be drawn again from them): the folder
+        is written without report.html, then the error says so and how to draw it."""
         from recstack.atomic import atomic_directory
 
         payload: dict[str, Any] = {
@@ -160,6 +165,10 @@ class ExperimentResult:
                 result.to_csv(staging / f"per_user_{result.model}.csv", per_user=True)
             for label, model in self.models.items():
                 model.save(staging / "models" / label)
+            failure = (_write_report_into(self.experiment, staging, Path(out), progress)
+                       if self.experiment.report.html else None)
+        if failure is not None:
+            raise RecstackError(failure)
         return Path(out)
 
 
@@ -616,9 +625,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                                fit_seconds, diagnostics, significance,
                                per_fold if len(split_list) > 1 else {}, tuning, kept)
     if out is not None:
-        outcome.write(out, overwrite=overwrite)
-        if experiment.report.html:
-            write_experiment_report(experiment, out, progress)
+        outcome.write(out, overwrite=overwrite, progress=progress)
     return outcome
 
 
@@ -668,6 +675,29 @@ def write_experiment_report(experiment: Experiment, out: str | Path,
                         else settings.projection,
                         max_points=settings.max_points, colour_by=settings.colour_by,
                         experiment_base=experiment.base_folder, progress=progress)
+
+
+def _write_report_into(experiment: Experiment, staging: Path, out: Path,
+                       progress: Progress | None) -> str | None:
+    """The ``[report]`` written into ``staging``, the new results folder before it replaces
+    ``out``; on failure, nothing of the report is left there and what to say is returned."""
+    from recstack.analysis.report import write_report
+
+    settings = experiment.report
+    try:
+        write_report(staging, refit=settings.refit,
+                     projection=None if settings.projection == "none" else settings.projection,
+                     max_points=settings.max_points, colour_by=settings.colour_by,
+                     experiment_base=experiment.base_folder, progress=progress,
+                     shown_as=out)
+    except (RecstackError, OSError) as error:
+        (staging / "report.html").unlink(missing_ok=True)  # a page beside no results summary
+        reason = str(error) if isinstance(error, RecstackError) else (
+            error.strerror or str(error))
+        return (f"{experiment.where}[report] html = true: the results are written to {out} "
+                f"but the report failed: {reason}; fix that and draw it with "
+                f"`recstack report {out}` (or set [report] html = false)")
+    return None
 
 
 def _combine_folds(label: str, folds: list[EvaluationResult]) -> EvaluationResult:

@@ -84,9 +84,13 @@ class TuningResult:
     def write_experiment(self, path: str | Path) -> Path:
         """The experiment with the tuned model's parameters replaced by the best ones; its
         relative data paths are rewritten to hold from the new file's folder."""
-        from recstack.atomic import write_text
+        from recstack.atomic import checked_output, write_text
         from recstack.config import dump_toml
 
+        # as `recstack tune --out` checks it: a number was a TypeError from pathlib, and
+        # 'x.txt' or 'out/' took the TOML without a word
+        path = checked_output(path, "write_experiment(path)", suffixes=(".toml",),
+                              writes="TOML")
         raw = self.tuned_experiment
         if self.base_folder is not None:
             raw = _rebase_data_paths(raw, self.base_folder, Path(path).absolute().parent)

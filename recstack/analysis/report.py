@@ -100,7 +100,8 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
                  refit: str = "all", projection: str | None = "tsne",
                  max_points: int = 2000, interactive: bool | None = None,
                  colour_by: str | None = None, experiment_base: str | Path | None = None,
-                 n_threads: int = 1, progress: Progress | None = None) -> Path:
+                 n_threads: int = 1, progress: Progress | None = None,
+                 shown_as: str | Path | None = None) -> Path:
     """Write the HTML report of a results folder; returns its path.
 
     Parameters
@@ -125,6 +126,10 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     experiment_base
         Folder that relative data paths of the experiment are relative to (default: the
         ``base_folder`` results.json records, else the current folder).
+    shown_as
+        The folder the page names when ``results_dir`` is a staging copy of it
+        (:func:`recstack.experiment.run_experiment` writes the report into the new results
+        folder before putting it in place; default: ``results_dir``).
     """
     if refit not in REFIT_CHOICES:
         raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}")
@@ -135,6 +140,7 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     _check_caller_options(experiment_base, progress, "write_report")
     # a number or None was a TypeError from pathlib once the options had been read
     results_dir = checked_path(results_dir, "write_report(results_dir)")
+    _refuse_option_as_out(out)
     given = out
     out = None if out is None else checked_path(out, "write_report(out)")
     if interactive is None:
@@ -142,7 +148,9 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     elif interactive and not plotly_available():
         raise RecstackError('interactive charts need plotly: pip install "recstack[insight]"'
                             ' (or pass interactive=False / --static for PNG charts)')
+    shown = None if shown_as is None else checked_path(shown_as, "write_report(shown_as)")
     folder = read_results(results_dir)
+    folder.shown_as = shown
     target = Path(out) if out is not None else folder.path / "report.html"
     if target.is_dir():  # said now, not after minutes of refitting
         raise RecstackError(f"{target}: is a folder; give the report's file name (e.g. "
@@ -161,6 +169,25 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
                        seconds=time.perf_counter() - started)
     write_text(target, page)
     return target
+
+
+#: the values of write_report's options, which the second positional argument (``out``)
+#: is not: ``write_report(folder, "all")`` wrote the page to a file named ``all``
+_OPTION_VALUES = {**{value: "refit" for value in REFIT_CHOICES},
+                  "tsne": "projection", "umap": "projection", "none": "refit or projection",
+                  "popularity": "colour_by"}
+
+
+def _refuse_option_as_out(out: Any) -> None:
+    """Refuse an ``out`` that is an option's value without an extension, given in the place
+    of the file name."""
+    if isinstance(out, str) and out.strip().lower() in _OPTION_VALUES:
+        option = _OPTION_VALUES[out.strip().lower()]
+        name = option.split(" or ")[0]
+        raise RecstackError(f"write_report(out) = {out!r}: the second argument is the page's "
+                            f"file, but {out!r} is a value of {option}; pass it by name "
+                            f"(write_report(folder, {name}={out.strip().lower()!r})), or name "
+                            f"the file with its extension ({out.strip()}.html)")
 
 
 def _check_caller_options(experiment_base: Any, progress: Any, call: str) -> None:
@@ -256,7 +283,7 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
             task.report(section=name)
             sections.append(step())
             task.advance()
-    name = raw.get("name", folder.path.name)
+    name = raw.get("name", folder.shown.name)
     return Report(f"recstack report: {name}", sections, notes)
 
 
@@ -275,11 +302,11 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
         # where the experiment file was (when results.json records it), else here
         base = folder.payload.get("base_folder") or Path.cwd()
         if not isinstance(base, str | Path):  # read_results refuses it; a payload built by hand
-            raise RecstackError(f"{folder.path / 'results.json'}: 'base_folder' is "
+            raise RecstackError(f"{folder.shown / 'results.json'}: 'base_folder' is "
                                 f"{base!r}; expected the experiment file's folder or null")
     try:
         experiment = parse_experiment(folder.experiment_raw,
-                                      source=str(folder.path / "results.json"),
+                                      source=str(folder.shown / "results.json"),
                                       base=Path(base))
         if experiment.data.is_split or experiment.data.is_graph_cf:
             split = load_split(experiment, progress)
@@ -305,7 +332,7 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
         saved = folder.saved_model(label)
         if saved is not None:
             models[label] = load_model(saved)
-            how[label] = f"loaded from {saved}"
+            how[label] = f"loaded from {folder.shown / saved.relative_to(folder.path)}"
             continue
         if refit == "none" or (refit == "embeddings" and not _has_vectors(model)):
             how[label] = "not refitted (refit=" + refit + ")"
@@ -933,7 +960,7 @@ def _environment(folder: ResultsFolder, context: _Context | None) -> Section:
 
     section = Section("environment", "Experiment and environment")
     raw = folder.experiment_raw
-    section.text(f"Seed {raw.get('seed', 0)}; results folder {folder.path.resolve()}.")
+    section.text(f"Seed {raw.get('seed', 0)}; results folder {folder.shown.resolve()}.")
     try:
         toml = dump_toml(raw)
     except Exception:  # noqa: BLE001 (a value TOML cannot hold: show it as JSON instead)

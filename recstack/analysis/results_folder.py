@@ -41,6 +41,14 @@ class ResultsFolder:
     fit_seconds: dict[str, float]
     diagnostics: dict[str, list[str]]
     calibration: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: the folder as pages and messages name it, when ``path`` is a staging copy (the
+    #: report of ``run_experiment``, written before the results folder is put in place)
+    shown_as: Path | None = None
+
+    @property
+    def shown(self) -> Path:
+        """The folder as pages and messages name it."""
+        return self.path if self.shown_as is None else self.shown_as
 
     @property
     def experiment_raw(self) -> dict[str, Any]:
@@ -255,14 +263,60 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
                 refuse(f"models[{number}].aggregate.{name}", value, "a number or null")
 
 
+#: what results.json records of a split that decides which rows it tests: the method and
+#: parameters (seed included) and the rows in each part, which differ when the data file
+#: named by one path was changed between two runs
+_SPLIT_IDENTITY = ("method", "params", "train_rows", "test_rows", "fold_in_rows")
+
+
 def _split_identity(split: Any) -> Any:
-    """What decides which rows a split tests: its method and parameters (seed included),
-    each fold's for a cross-validation; None where results.json does not say."""
+    """What decides which rows a split tests (:data:`_SPLIT_IDENTITY`), each fold's for a
+    cross-validation; None where results.json does not say."""
     if isinstance(split, list):
         return [_split_identity(part) for part in split]
     if isinstance(split, dict):
-        return {key: split.get(key) for key in ("method", "params")}
+        return {key: split.get(key) for key in _SPLIT_IDENTITY}
     return None
+
+
+#: the keys of the [data] table that name data (a path, a dataset name or synthetic)
+_DATA_NAMING_KEYS = ("source", "split", "train", "test", "fold_in")
+
+
+def _data_identity(data: Any, base_folder: Any) -> Any:
+    """What decides which data a results folder was evaluated on: its ``[data]`` table with
+    each path resolved against the experiment's folder (``x.csv``, ``./x.csv``,
+    ``../data/x.csv`` from another folder and the absolute path are one file) and the
+    settings of a ``synthetic:...`` source in one order. A table as written compared
+    ``x.csv`` and ``./x.csv`` as other data and refused the comparison."""
+    if not isinstance(data, dict):
+        return data
+    import os
+
+    from recstack.data import fetch
+    from recstack.data.sources import SYNTHETIC, parse_synthetic_spec
+    from recstack.errors import ConfigError
+
+    identity = dict(data)
+    for key in _DATA_NAMING_KEYS:
+        value = identity.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        if value == SYNTHETIC or value.startswith(SYNTHETIC + ":"):
+            try:
+                settings = parse_synthetic_spec(value)
+            except ConfigError:
+                continue
+            identity[key] = {SYNTHETIC: dict(sorted(settings.items()))}
+            continue
+        if value in fetch.DATASETS:
+            continue
+        path = os.path.expanduser(value)
+        if not os.path.isabs(path) and isinstance(base_folder, str) and base_folder:
+            path = os.path.join(base_folder, path)
+        identity[key] = os.path.realpath(path) if os.path.isabs(path) else os.path.normpath(
+            path)
+    return identity
 
 
 def read_results(path: str | Path) -> ResultsFolder:
@@ -323,7 +377,9 @@ def read_results(path: str | Path) -> ResultsFolder:
     # folders (another dataset, another split seed) are refused by compare() and
     # comparison_table() as they refuse other relevance thresholds, not paired user by
     # user over test sets that differ
-    origin = {"data": payload["experiment"].get("data"), "split": _split_identity(
+    origin = {"data": _data_identity(payload["experiment"].get("data"),
+                                     payload.get("base_folder")),
+              "split": _split_identity(
         payload["split"])}
     results = []
     for entry in models:

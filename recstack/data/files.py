@@ -1264,10 +1264,12 @@ _GROUPED_NUMBER = re.compile(r"\s*([+-]?)([0-9]{1,3}(?:([,. '\u00a0\u202f])[0-9]
                              r"(?:([.,])([0-9]+))?\s*")
 
 
-def _number_format_problem(text: str) -> str | None:
+def _number_format_problem(text: str, file_separator: str | None = None) -> str | None:
     """What is wrong with a number written with thousands separators or a decimal comma,
     with the number as the readers want it; None for any other text. '1,000' was called a
-    decimal comma, 1.000, where a count of a thousand is as likely."""
+    decimal comma, 1.000, where a count of a thousand is as likely. A decimal comma in a
+    file separated by ``file_separator`` (not a comma) comes with the conversion that
+    reads it."""
     grouped = _GROUPED_NUMBER.fullmatch(text)
     if grouped is not None and grouped[3] != grouped[4]:
         sign, digits, separator, _, decimals = grouped.groups()
@@ -1281,12 +1283,16 @@ def _number_format_problem(text: str) -> str | None:
                 f"numbers here are written without them, {plain}")
     if _DECIMAL_COMMA.fullmatch(text):
         # a European spreadsheet's '3,5' (in a file separated by ';' or tabs)
+        convert = (f" (convert the file once: pandas.read_csv(path, sep={file_separator!r}, "
+                   "decimal=',').to_parquet('log.parquet'), then load that)"
+                   if file_separator not in (None, ",") else "")
         return (f"found {text!r}, a number with a decimal comma; numbers here are "
-                f"written with a point, {text.strip().replace(',', '.')}")
+                f"written with a point, {text.strip().replace(',', '.')}{convert}")
     return None
 
 
-def _field_problem(text: str, kind: ColumnKind) -> str | None:
+def _field_problem(text: str, kind: ColumnKind, separator: str | None = None
+                   ) -> str | None:
     """Why ``text`` is not a valid ``kind`` value, or None if it is."""
     if kind in ("int32", "int64"):
         if not _INT_TEXT.fullmatch(text):
@@ -1299,7 +1305,7 @@ def _field_problem(text: str, kind: ColumnKind) -> str | None:
         return None
     if kind in ("float32", "float64"):
         if not _FLOAT_TEXT.fullmatch(text):
-            formatted = _number_format_problem(text)
+            formatted = _number_format_problem(text, separator)
             if formatted is not None:
                 return formatted
             return "found an empty field" if not text.strip() else f"found {text!r}"
@@ -1343,7 +1349,8 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
             if layout.has_header and [f.lstrip("\ufeff").strip() for f in fields] == names:
                 return _repeated_header_error(path, line)
             for column, kind in columns.items():
-                problem = _field_problem(fields[positions[column]], kind)
+                problem = _field_problem(fields[positions[column]], kind,
+                                         layout.delimiter)
                 if problem is not None:
                     return DataFormatError(problem, file=str(path), line=line, column=column,
                                            expected=expected[column])
@@ -1609,7 +1616,10 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
                       name, "found {text!r}, which is the moment of reading, not a time of "
                             "the data", wanted)
     pandas_format = "ISO8601" if fmt in (None, "iso") else fmt
-    text = pd.Series(pc.cast(column, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
+    # trimmed as numbers and ids are: ' 2024-01-01 ' was "cannot read" where ' 1704067200 '
+    # was read
+    text = pd.Series(pc.utf8_trim_whitespace(pc.cast(column, pa.string())).to_numpy(
+        zero_copy_only=False), dtype=object)
     try:
         parsed = pd.to_datetime(text, format=pandas_format, utc=True, errors="coerce")
     except (ValueError, TypeError, OverflowError):

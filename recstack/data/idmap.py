@@ -3,6 +3,7 @@ dense indices ``0..n-1`` that models use."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -147,9 +148,14 @@ class IdMap:
             positions[~text] = self._index.get_indexer(self._typed_for_lookup(ids[~text]))
         raw = (ids[text] if ids.dtype.kind != "S" else ids[text].astype("U")).astype(object)
         if self._index.dtype.kind in "iu":
-            integers, plain = plain_integers(trim_text_ids(raw))
+            trimmed = trim_text_ids(raw)
+            integers, plain = plain_integers(trimmed)
             found = np.full(len(raw), -1, dtype=np.intp)
             found[plain] = self._index.get_indexer(integers[plain])
+            if self._index.dtype == np.uint64 and not plain.all():
+                # a map of ids above int64 (a Parquet uint64 column): "18446744073709551615"
+                # is that id, as the number is
+                found[~plain] = _unsigned_positions(self._index, trimmed[~plain])
         else:
             found = self._text_positions(raw)
         positions[text] = found
@@ -422,6 +428,18 @@ def plain_integers(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 else:
                     plain[row] = False
     return values, plain
+
+
+def _unsigned_positions(index: pd.Index, texts: np.ndarray) -> np.ndarray:
+    """Positions in a map of uint64 ids of the text ids that spell a plain integer from
+    2**63 to 2**64 - 1 (beyond what :func:`plain_integers` reads), else -1."""
+    found = np.full(len(texts), -1, dtype=np.intp)
+    rows = [row for row, text in enumerate(texts.tolist()) if isinstance(text, str)
+            and re.fullmatch(PLAIN_INTEGER, text) and 2**63 <= int(text) < 2**64]
+    if rows:
+        found[rows] = index.get_indexer(
+            np.array([int(texts[row]) for row in rows], dtype=np.uint64))
+    return found
 
 
 def _text_mask(ids: np.ndarray) -> np.ndarray:

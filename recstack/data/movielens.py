@@ -159,6 +159,10 @@ def release(name: str) -> MovieLensRelease:
     key = name.strip().lower()
     for prefix in ("movielens-", "ml-"):
         key = key.removeprefix(prefix)
+    if not key:
+        # '' and 'ml-' were "unknown MovieLens release ''", as if a name had been given
+        raise RecstackError(f"the MovieLens release name {name!r} names no release (it is "
+                            "empty, or a prefix alone); give one of: " + ", ".join(RELEASES))
     by_variant = {r.variant: r for r in RELEASES.values()}
     if key == "10m100k":
         key = "10m"

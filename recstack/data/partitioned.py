@@ -663,22 +663,33 @@ def read_partitioned(
     # of a file save_table wrote (they were written, then dropped on reading)
     context = [name for name in (roles.context if roles is not None else ())
                if name in stored and name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS)]
+    # fractional seconds and text (ISO-8601 or digits), as load_table reads them from one
+    # Parquet file: converted to Unix seconds after the read, then bounded exactly
+    converted = TIMESTAMP in dataset.schema.names and _time_kind(
+        dataset.schema.field(TIMESTAMP).type) in _CONVERTED_TIMES
     expression = folders
-    if low is not None:
+    if low is not None and not converted:
         expression = _and(expression, ds.field(TIMESTAMP) >= _bound(low, dataset))
-    if high is not None:
+    if high is not None and not converted:
         expression = _and(expression, ds.field(TIMESTAMP) < _bound(high, dataset))
     with resolve(progress).task(f"Reading {root.name}", total=None) as task:
         try:
             # the folder of each row too: a row outside it is refused (see below)
-            table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted, *context, *levels],
-                                     filter=expression)
+            bounding = [TIMESTAMP] if converted and TIMESTAMP not in wanted and (
+                low is not None or high is not None) else []
+            table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted, *context, *levels,
+                                              *bounding], filter=expression)
         except (pa.ArrowException, OSError) as error:
             raise (_unmergeable_value(root, dataset, folders, [USER_ID, ITEM_ID, *wanted,
                                                                  *context])
                    or _unreadable(root, error, files=[
                        f.path for f in dataset.get_fragments(filter=folders)])) from None
         task.advance(table.num_rows)
+    if converted and TIMESTAMP in table.column_names:
+        table = _with_seconds(table, root, _row_locator(root, dataset, folders, None, None),
+                              low, high)
+        if TIMESTAMP not in wanted:  # read only to bound the rows
+            table = table.drop_columns([TIMESTAMP])
     rating_range = roles.rating_range if roles is not None and VALUE in wanted else None
     locate = _row_locator(root, dataset, folders, low, high)
     data = _to_interactions(table.drop_columns(list(levels)), root, wanted, rating_range,
@@ -753,8 +764,8 @@ def _refuse_unmergeable_columns(root: Path, where: str, schema: pa.Schema,
                          "as write_partitioned writes them")
         kind = schema.field(name).type
         wrong = {VALUE: not _is_number(_plain_type(kind)) and "numbers",
-                 TIMESTAMP: _time_kind(kind) == "other" and "integer Unix seconds or "
-                                                            "date-times"
+                 TIMESTAMP: _time_kind(kind) == "other" and "Unix seconds, date-times "
+                                                            "or ISO-8601 text"
                  }.get(name)
         if wrong:
             raise DataFormatError(f"{where} holds {name} as {kind}", file=str(root),
@@ -774,6 +785,9 @@ def _row_locator(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
                     # unreadable time is no reason to lose the place of another problem)
                     times = fragment.to_table(schema=dataset.schema, columns=[TIMESTAMP]
                                               ).column(TIMESTAMP)
+                    if (low is not None or high is not None) and _time_kind(
+                            times.type) in _CONVERTED_TIMES:
+                        times = pa.chunked_array([_seconds(times)], pa.int64())
                     kept = np.ones(len(times), bool)
                     if low is not None:
                         kept &= _true(pc.greater_equal(times, _bound(low, dataset)))
@@ -1020,15 +1034,49 @@ def _time_kind(kind: pa.DataType) -> str:
     kind = _plain_type(kind)
     if pa.types.is_integer(kind):
         return "integer Unix seconds"
+    if pa.types.is_floating(kind):
+        return "fractional Unix seconds"
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         return "date-times"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "text"
     return "other"
 
 
+#: timestamp kinds read as load_table reads them, then bounded after the read
+_CONVERTED_TIMES = ("fractional Unix seconds", "text")
+
+
+def _with_seconds(table: pa.Table, root: Path, locate: Callable[[int], str],
+                  low: int | None, high: int | None) -> pa.Table:
+    """``table`` with its fractional or text timestamps as int64 Unix seconds (as
+    load_table converts them: fractions floored, text without an offset taken as UTC),
+    keeping only the rows in ``[low, high)``; ``locate`` places a row of ``table``."""
+    column = table.column(TIMESTAMP)
+
+    def fail_at(index: int, name: str, message: str, expected: str) -> DataFormatError:
+        text = scalar_text(column[index])
+        return DataFormatError(f"{locate(index)}: " + message.format(text=text),
+                               file=str(root), column=name, expected=expected)
+
+    if column.null_count:
+        raise fail_at(_first_null(column), TIMESTAMP, "is empty", "a value in every row")
+    seconds = _seconds(column, fail_at)
+    table = table.set_column(table.schema.get_field_index(TIMESTAMP), TIMESTAMP,
+                             pa.array(seconds, pa.int64()))
+    kept = np.ones(len(seconds), bool)
+    if low is not None:
+        kept &= seconds >= low
+    if high is not None:
+        kept &= seconds < high
+    return table if kept.all() else table.filter(pa.array(kept))
+
+
 def _seconds(column: pa.ChunkedArray, fail_at: Any = None) -> np.ndarray:
-    """A timestamp column's Unix seconds: integers as stored, typed date-times and dates
-    through load_table's conversion (UTC; fractions of a second floored)."""
-    if _time_kind(column.type) != "date-times":
+    """A timestamp column's Unix seconds: integers as stored; typed date-times and dates,
+    fractional seconds and text through load_table's conversion (UTC; fractions of a
+    second floored; numbers count seconds)."""
+    if _time_kind(column.type) == "integer Unix seconds":
         return plain_column(column).to_numpy()
 
     def unplaced(index: int, name: str, message: str, expected: str) -> DataFormatError:

@@ -150,7 +150,7 @@ class SyntheticSource(SourceSpec):
     settings: str = option("", "name=value,... overrides of the generator's settings")
 
     def check(self) -> None:
-        from recstack.data.synthetic import SyntheticConfig
+        from recstack.data.synthetic import SyntheticConfig, refuse_inexact_integers
 
         overrides = parse_synthetic_spec(SYNTHETIC + ":" + self.settings)
         known = [f.name for f in fields(SyntheticConfig)]
@@ -160,6 +160,7 @@ class SyntheticSource(SourceSpec):
 
                 raise ConfigError(f"synthetic: no setting {name!r}{did_you_mean(name, known)};"
                                   f" settings: {', '.join(known)}")
+        refuse_inexact_integers(overrides)
         try:
             SyntheticConfig(**overrides)
         except (TypeError, ValueError) as error:

@@ -319,8 +319,7 @@ class SyntheticConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("n_users", "n_items", "n_interactions", "n_genres", "n_factors",
-                     "min_user_interactions", "months", "seed"):
+        for name in INTEGER_SETTINGS:
             object.__setattr__(self, name, _as_int(name, getattr(self, name)))
         for name in ("popularity_exponent", "activity_sigma", "drift", "noise"):
             object.__setattr__(self, name, _as_float(name, getattr(self, name)))
@@ -422,6 +421,29 @@ def _default_hint(config: SyntheticConfig, name: str, fitting: int) -> str:
         return ""
     return (f" (its default; with n_items = {config.n_items} set it too, e.g. the source "
             f"synthetic:n_items={config.n_items},{name}={fitting})")
+
+
+#: the settings that are counts or a seed: whole numbers
+INTEGER_SETTINGS = ("n_users", "n_items", "n_interactions", "n_genres", "n_factors",
+                    "min_user_interactions", "months", "seed")
+
+
+def refuse_inexact_integers(settings: dict[str, Any]) -> None:
+    """Refuse a count written as a decimal in a ``synthetic:name=value,...`` spec
+    (``n_users=5e3``, ``seed=1.0``): a number given as text to an integer is written in
+    digits (:data:`recstack.specs.INTEGER_TEXT`), as ``--users 5e3`` and ``factors = 64.0``
+    in an experiment file are refused. ``settings`` is the spec's parse, where such a value
+    is a float."""
+    from recstack.specs import NUMBER_TEXT_RULE
+
+    for name in INTEGER_SETTINGS:
+        value = settings.get(name)
+        if isinstance(value, float):
+            example = (f"; e.g. {name}={int(value)}" if math.isfinite(value)
+                       and value.is_integer() else "")
+            raise ConfigError(f"synthetic option {name}: read {value!r}, written with a "
+                              "decimal point or an exponent (5e3); it is a whole number, "
+                              f"written as {NUMBER_TEXT_RULE}{example}")
 
 
 def _as_int(name: str, value: Any) -> int:

@@ -466,7 +466,14 @@ class Evaluator:
         def score(users: np.ndarray) -> np.ndarray:
             return model.score_histories(history[users])
 
-        return self._run(score, truth, history, train, test, name=label, progress=progress)
+        from recstack.models.base import PopularityFallbackWarning
+
+        # users without a fold-in row are counted here (meta, NoHistoryWarning); the
+        # model's own warning would say it again for every scoring batch
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=PopularityFallbackWarning)
+            return self._run(score, truth, history, train, test, name=label,
+                             progress=progress)
 
     def relevance(self, test: Interactions) -> sp.csr_matrix:
         """The ground-truth matrix: one entry per relevant test pair, its grade (graded) or 1.

@@ -16,7 +16,13 @@ column         meaning
 ``timestamp``  When the event happened: datetimes, or numbers in seconds.
 ``revenue``    Money earned by the event (usually non-zero on purchases only); missing = 0.
 ``cost``       Money spent on the event (e.g. paid placement or serving cost); missing = 0.
+``event_id``   Optional: a key of the event; when the column is there, no two events may
+               share one (missing ids aside).
 ============== ============================================================================
+
+Times are datetimes or numbers of seconds: Unix times, or offsets from a start (numbers
+below 1e8, before 1973-03-03 as Unix times); a log mixing the two (a 0 or 1 written for a
+missing time beside Unix times) is refused naming the row.
 
 Metric definitions, per variant
 -------------------------------
@@ -172,7 +178,11 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
             f"events column 'event' holds unknown type(s) {unknown}{hint}, the first at "
             f"{where(position)}; allowed: {list(EVENT_TYPES)}"
         )
-    log["timestamp"] = _seconds(log["timestamp"], where)
+    given_times = log["timestamp"]
+    log["timestamp"] = _seconds(given_times, where)
+    _refuse_epoch_placeholders(log["timestamp"], given_times, where)
+    if "event_id" in events.columns:
+        _refuse_repeated_event_ids(events, where)
     for column in ("revenue", "cost"):
         log[column] = _money(log[column], where)
     variants_per_session = log.groupby("session_id", sort=False)["variant"].nunique()
@@ -327,6 +337,8 @@ _LARGEST_SQUARABLE = 1e150
 #: the largest time in seconds an event log may hold, the end of the year 9999 (larger
 #: numbers are milliseconds, microseconds or nanoseconds read as seconds)
 _MAX_SECONDS = 253_402_300_799
+#: times from here on (1973-03-03 UTC) are read as Unix times, not offsets from a start
+_UNIX_TIMES_FROM = 100_000_000
 
 
 def two_proportion_ztest(
@@ -733,6 +745,46 @@ def _object_times(timestamps: pd.Series, where: _Rows) -> pd.Series | None:
             "times without one) or none")
     return pd.Series(pd.to_datetime(values, utc=bool(aware.any())), index=timestamps.index,
                      name=timestamps.name)
+
+
+def _refuse_epoch_placeholders(seconds: pd.Series, given: pd.Series, where: _Rows) -> None:
+    """Refuse a time at (or near) 1970-01-01 beside Unix times: 0 or 1 written for a missing
+    time (an epoch placeholder, or seconds since the session began mixed in) made its
+    session last decades, and the variant's engagement that many seconds, silently. A log
+    of small numbers only (offsets from a start) is kept."""
+    values = seconds.to_numpy()
+    late = values >= _UNIX_TIMES_FROM
+    early = values < _UNIX_TIMES_FROM
+    if not (late.any() and early.any()):
+        return
+    first, real = int(np.argmax(early)), int(np.argmax(late))
+    raise MetricInputError(
+        f"events column 'timestamp' holds {_shown(given.iloc[first])} at {where(first)}, "
+        f"{values[first]:g} s from 1970-01-01 00:00 UTC, while other events are times such "
+        f"as {_shown(given.iloc[real])} at {where(real)}: a placeholder (0, 1 or "
+        "1970-01-01) for a missing time, or seconds from a start mixed with Unix times, "
+        "would make its session last decades; give the event's real time or drop the row")
+
+
+def _refuse_repeated_event_ids(events: pd.DataFrame, where: _Rows) -> None:
+    """Refuse an optional ``event_id`` column that names one event twice: a log appended
+    twice (or a retried upload) counted every repeated event again, silently. Missing ids
+    are allowed."""
+    positions = np.flatnonzero(np.asarray(events.columns == "event_id"))
+    if len(positions) > 1:
+        raise MetricInputError(
+            f"events has two columns named 'event_id' (positions {int(positions[0])} and "
+            f"{int(positions[1])}); give each column once")
+    ids = events.iloc[:, int(positions[0])]
+    _check_keys(ids, where)
+    repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    if repeated.any():
+        again = int(np.argmax(repeated))
+        first = int(np.argmax((ids == ids.iloc[again]).to_numpy()))
+        raise MetricInputError(
+            f"events column 'event_id' holds {_shown(ids.iloc[again])} at {where(first)} and "
+            f"again at {where(again)}; each event is logged once (a log appended twice? "
+            "drop the repeats, e.g. events.drop_duplicates('event_id'))")
 
 
 def _money(values: pd.Series, where: _Rows) -> pd.Series:

@@ -225,8 +225,13 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """Full-catalog scores (float32 ``(n, n_items)``) for users known only by their
-        histories, from their :meth:`fold_in` factors."""
-        return self.fold_in(histories) @ self.item_factors_.T
+        histories, from their :meth:`fold_in` factors. A row with no interaction (its
+        factors are 0, so every score is 0) gets item popularity instead, with a
+        :class:`~recstack.models.base.PopularityFallbackWarning`."""
+        self._require_fitted()
+        history = self._history_matrix(histories)
+        return self._empty_histories_by_popularity(
+            history, self.fold_in(history) @ self.item_factors_.T)
 
 
 

@@ -671,17 +671,54 @@ class Recommender(Configurable, ABC):
         return self._items_without_rows()
 
     def _items_without_rows(self) -> np.ndarray:
-        """Which items have no training row (a boolean mask), computed once per training
-        matrix: :meth:`similar_items` serves single requests and must not redo it."""
-        cached = self.__dict__.get("_items_without_rows_of")
+        """Which items have no training row (a boolean mask)."""
+        return self._item_row_counts() == 0
+
+    def _item_row_counts(self) -> np.ndarray:
+        """Training users per item (int64, ``(n_items,)``: the training matrix's entries in
+        each column; a value of 0 is no interaction to a model
+        that :meth:`_learns_from_values`), computed once per training matrix:
+        :meth:`similar_items` serves single requests and must not redo it."""
+        cached = self.__dict__.get("_item_row_counts_of")
         if cached is None or cached[0] is not self.seen_:
             indices = self.seen_.indices
             if self._learns_from_values():  # a value of 0 is no interaction to such models
                 indices = indices[self.seen_.data != 0]
             counts = np.bincount(indices, minlength=self.seen_.shape[1])
-            cached = (self.seen_, counts == 0)
-            self.__dict__["_items_without_rows_of"] = cached
+            cached = (self.seen_, counts)
+            self.__dict__["_item_row_counts_of"] = cached
         return cached[1]
+
+    def _empty_histories_by_popularity(
+            self, history: sp.csr_matrix, scores: np.ndarray, popularity: np.ndarray | None = None,
+            described: str = "item popularity (training users per item)") -> np.ndarray:
+        """``scores`` (one row per row of ``history``) with each row whose history holds no
+        interaction (no stored entry; no non-zero value for a model that
+        :meth:`_learns_from_values`) replaced by item popularity (``popularity``, by
+        default the number of training users of each item; ``described`` says what it
+        is), with a :class:`PopularityFallbackWarning` naming those rows. The model's own
+        scores for such a row say nothing (all 0, or the same for every item), so a list
+        from them was the catalog in index order."""
+        if self._learns_from_values():
+            lengths = np.asarray((history != 0).getnnz(axis=1)).ravel()
+        else:
+            lengths = np.diff(history.indptr)
+        empty = lengths == 0
+        if not empty.any():
+            return scores
+        scores = writable_scores(scores)
+        scores[empty] = np.asarray(self._item_row_counts() if popularity is None
+                                   else popularity, dtype=scores.dtype)
+        rows = np.flatnonzero(empty)
+        zeros = (", or only values of 0, which this model reads as none"
+                 if self._learns_from_values() else "")
+        warnings.warn(PopularityFallbackWarning(
+            f"{self.name}: {len(rows)} of {len(empty)} histories are empty (no "
+            f"interaction{zeros}: rows {rows[:10].tolist()}"
+            f"{'...' if len(rows) > 10 else ''}); their scores "
+            f"are {described}, not the model's"),
+            stacklevel=3)
+        return scores
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """Similarity of each given item to every catalog item, ``(n, n_items)``. By default
@@ -1166,6 +1203,18 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
             array = np.asarray(histories)
             if array.dtype.kind == "O":  # numbers held as Python objects
                 import pandas as pd  # deferred: only object arrays need its missing test
+
+                text = np.frompyfunc(lambda v: isinstance(v, str | bytes), 1, 1)(array)
+                if np.asarray(text, dtype=bool).any():
+                    # numpy read "1" as 1.0 (and refused "abc"): a matrix of text, as read
+                    # from a CSV without types, was taken for numbers
+                    at = tuple(int(i) for i in np.argwhere(np.asarray(text, dtype=bool))[0])
+                    raise RecstackError(
+                        f"{what} must be a users x items matrix of numbers (interaction "
+                        f"values), got text "
+                        f"{array[at]!r} at {'(row, column) ' if len(at) == 2 else 'position '}"
+                        f"{at if len(at) != 1 else at[0]}; convert the values to numbers "
+                        "first (e.g. pd.to_numeric, or astype(float) on the frame)")
 
                 # a missing value (pd.NA of a nullable "Float64"/"Int64" frame, as None
                 # already was) becomes NaN, refused below naming where it is: pd.NA stopped

@@ -14,13 +14,14 @@ experiment never reaches it.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, DataFormatError, RecstackError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import Param, PopularityFallbackWarning, Recommender
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
@@ -301,7 +302,9 @@ class Blend(ValidationSplitMixin, Recommender):
     def score_histories(self, histories: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items`` in this model's item
         order), blended from the members' own ``score_histories``; refused when a member
-        cannot score histories."""
+        cannot score histories. A row with no interaction gets item popularity (training
+        users per item), with one
+        :class:`~recstack.models.base.PopularityFallbackWarning` naming the blend."""
         self._require_fitted()
         history = self._history_matrix(histories)
         lacking = [m.name for m in self.members_ if not callable(getattr(m, "score_histories",
@@ -311,9 +314,20 @@ class Blend(ValidationSplitMixin, Recommender):
                                 "their histories, so the blend cannot either; refit with "
                                 "data that includes these users")
         parts = []
+        fallbacks: list[str] = []
         for position, member in enumerate(self.members_):
             try:
-                parts.append(member.score_histories(history))
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", PopularityFallbackWarning)
+                    parts.append(member.score_histories(history))
+                for warning in caught:
+                    if issubclass(warning.category, PopularityFallbackWarning):
+                        # said once, by the blend, below
+                        fallbacks.append(f"{self.name}: members[{position}] "
+                                         f"({member.name}): {warning.message}")
+                    else:
+                        warnings.warn_explicit(warning.message, warning.category,
+                                               warning.filename, warning.lineno)
             except RecstackError as error:
                 # a member refused the histories (e.g. a negative value, which one that
                 # binarises them cannot read): say which member, as the other errors do
@@ -321,7 +335,15 @@ class Blend(ValidationSplitMixin, Recommender):
                     else RecstackError
                 raise kind(f"{self.name}: members[{position}] ({member.name}): "
                            f"{error}") from None
-        return self._blend(parts)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", PopularityFallbackWarning)
+            scores = self._empty_histories_by_popularity(history, self._blend(parts))
+        if caught or fallbacks:
+            # rows without interaction, or rows that a member reads as such (only values of
+            # 0): one warning, the blend's own where it has one
+            warnings.warn(PopularityFallbackWarning(
+                str(caught[0].message) if caught else fallbacks[0]), stacklevel=2)
+        return scores
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The members' item similarities, each normalised per row like the scores, blended

@@ -196,7 +196,8 @@ class ContentBased(Recommender):
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order), without refitting."""
         self._require_fitted()
-        return self._scores(self._history_matrix(histories))
+        history = self._history_matrix(histories)
+        return self._empty_histories_by_popularity(history, self._scores(history))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
         scores = np.asarray((self._profiles(history) @ self.item_features_t_).toarray(),

@@ -177,7 +177,8 @@ class EASE(Recommender):
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order): ``history @ weights_``, without refitting."""
         self._require_fitted()
-        return self._scores(self._history_matrix(histories))
+        history = self._history_matrix(histories)
+        return self._empty_histories_by_popularity(history, self._scores(history))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
         weights = history_weights(history, binary=self.binary)

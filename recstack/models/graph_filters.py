@@ -318,7 +318,8 @@ class _GraphFilterModel(Recommender):
         filter is a function of the history, so this is exactly how trained users are
         scored."""
         self._require_fitted()
-        return self._scores(self._history_matrix(histories))
+        history = self._history_matrix(histories)
+        return self._empty_histories_by_popularity(history, self._scores(history))
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The filter's response to each item alone: the scores of a one-item history."""

@@ -246,7 +246,8 @@ class ItemKNN(Recommender):
         columns in this model's item order), weighted as a training user's profile is
         (the item lengths of BM25 are the training set's), without refitting."""
         self._require_fitted()
-        return self._scores(self._history_matrix(histories))
+        history = self._history_matrix(histories)
+        return self._empty_histories_by_popularity(history, self._scores(history))
 
     def _scores(self, history: sp.csr_matrix) -> np.ndarray:
         profiles = _canonical(history_weights(history, binary=self.binary))
@@ -393,7 +394,7 @@ class UserKNN(Recommender):
             np.divide(block, denominator, out=block, where=denominator > 0)
             block[~_top_k_mask(block, self.neighbors)] = 0.0
             out[start:stop] = (sp.csr_matrix(block) @ training).toarray()
-        return out
+        return self._empty_histories_by_popularity(history, out)
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:

@@ -103,7 +103,7 @@ import numpy as np
 from scipy.special import expit
 
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender
 from recstack.models.factors import warn_excess_factors
 from recstack.models.persistence import ArraySpec
@@ -153,7 +153,7 @@ _COMMON_PARAMS: dict[str, Param] = {
                          doc="'cosine' anneals the step size to 0 over the epochs."),
     "rating_margin": Param((int, float), low=0, default=0.5,
                            doc="m, in rating units: how far the sigmoid's range extends "
-                               "beyond the ratings."),
+                               "beyond the ratings (at most the rating range's width)."),
     "seed": Param(int, low=0, default=0,
                   doc="Seeds initialisation and shuffling: the same seed, the same model."),
     "validation_fraction": Param((int, float), low=0, high=0.5, default=0.0,
@@ -195,6 +195,18 @@ class _RatingModel(WarmStartMixin, Recommender):
             raise RecstackError(
                 f"{self.name}: {int(outside.sum())} rating(s) outside rating_range "
                 f"{train.rating_range}, e.g. {float(train.value[first])} at row {first}")
+        if float(self.rating_margin) > high - low:
+            # a margin of 1000 on 1-5 stars put every rating within 0.002 of the sigmoid's
+            # midpoint: training overshot it, and nearly every prediction was clipped to
+            # low or high (a model that says 1 or 5) without a word
+            raise ConfigError(
+                f"{self.name}: rating_margin={self.rating_margin!r} is more than the width of "
+                f"the rating range ({high - low:g}, rating_range {train.rating_range}): the "
+                f"sigmoid would span [{low - float(self.rating_margin):g}, "
+                f"{high + float(self.rating_margin):g}], so the ratings sit in a sliver of it "
+                "and nearly every prediction ends clipped to the lowest or highest rating; "
+                f"use a margin of at most {high - low:g} (a fraction of the width, e.g. the "
+                "default 0.5)")
         return low, high
 
     # ------------------------------------------------------------------ the scaled sigmoid

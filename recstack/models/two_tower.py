@@ -706,13 +706,10 @@ class TwoTower(WarmStartMixin, Recommender):
         mean /= np.maximum(lengths, 1)[:, None]
         scores = self._user_tower(mean, np.zeros((n_users, n_features), np.float32), None
                                   ) @ self.item_embeddings_.T
-        empty = lengths == 0
-        if empty.any():
-            warnings.warn(f"{self.name}: {int(empty.sum())} of {n_users} histories are empty; "
-                          "they are scored by item popularity (training rows per item)",
-                          stacklevel=2)
-            scores[empty] = self._popularity()
-        return scores
+        # rows with no item: popularity, with the PopularityFallbackWarning every model
+        # that scores histories gives
+        return self._empty_histories_by_popularity(history, scores, self._popularity(),
+                                                  str(self.history_fallback))
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:

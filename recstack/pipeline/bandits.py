@@ -42,8 +42,10 @@ policy is seeded; :meth:`Policy.reset` returns it to its state before any round.
 
 from __future__ import annotations
 
+import math
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
@@ -232,12 +234,52 @@ class Policy(ABC):
 
 def _users(where: str, users: Any) -> np.ndarray:
     """The users of a round as an array; rows of different lengths (numpy's "inhomogeneous
-    shape" ValueError) refused by name."""
+    shape" ValueError) refused by name, and so is an entry that is no user id: None, NaN,
+    infinity, a fraction, true/false, a complex number or a container (a misaligned or
+    mis-parsed column), which were counted as users without a word."""
     try:
-        return np.asarray(users)
+        array = np.asarray(users)
     except ValueError:
         raise BanditInputError(f"{where}: users must be a 1-D array, one entry per user of "
                                "the round; got nested lists of different lengths") from None
+    if array.ndim != 1 or not array.size or array.dtype.kind in "iuS":
+        if isinstance(users, list | tuple) and array.dtype.kind in "iu":
+            # [0, True] became the integers [0, 1]: the flag is found in the list itself
+            flags = [i for i, user in enumerate(users) if isinstance(user, bool | np.bool_)]
+            if flags:
+                raise BanditInputError(f"{where}: users[{flags[0]}] is {users[flags[0]]!r}, "
+                                       "which is no user id; give each user as an integer "
+                                       "index or a non-empty text id")
+        return array
+    suspects: Sequence[int]
+    if array.dtype.kind == "f":
+        bad = ~np.isfinite(array) | (array != np.round(array))
+        suspects = np.flatnonzero(bad)[:1].tolist()
+    elif array.dtype.kind == "c":
+        # [0, 1 + 2j] made 0 the complex 0j too: the entry with an imaginary part is named
+        imaginary = np.flatnonzero(array.imag != 0)
+        suspects = imaginary[:1].tolist() if len(imaginary) else [0]
+    elif array.dtype.kind == "U":
+        suspects = np.flatnonzero(np.char.str_len(np.char.strip(array)) == 0)[:1].tolist()
+    else:
+        suspects = range(len(array))
+    for position in suspects:
+        user = array[position].item() if isinstance(array[position], np.generic) \
+            else array[position]
+        if isinstance(user, bool) or not _is_user_id(user):
+            raise BanditInputError(f"{where}: users[{position}] is {user!r}, which is no user "
+                                   "id; give each user as an integer index or a non-empty "
+                                   "text id")
+    return array
+
+
+def _is_user_id(user: Any) -> bool:
+    """An integer, a whole finite float (an id column pandas made float) or non-empty text."""
+    if isinstance(user, str):
+        return bool(user.strip())
+    if isinstance(user, int):
+        return True
+    return isinstance(user, float) and math.isfinite(user) and user.is_integer()
 
 
 def _top_k_random_ties(scores: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:

@@ -541,7 +541,31 @@ class BayesianLogisticRegression(Configurable):
         position, a frame whose columns come in another order gave each weight another
         feature's values, silently. Names that differ from fit's are refused; arrays (and
         frames after a fit on an array) are read by position, as before."""
+        import pandas as pd
+
         fitted, names = getattr(self, "feature_names_in_", None), _column_names(X)
+        if fitted is not None and names is None and isinstance(X, pd.Series):
+            # one row of a frame (frame.iloc[0]) names its features in its index: read by
+            # position, a row of another frame's column order (or of other features) was
+            # scored silently; an index of row labels that names no feature stays positional
+            labels = tuple(str(label) for label in X.index)
+            if labels == fitted:
+                return X
+            if set(labels) & set(fitted) or not pd.api.types.is_integer_dtype(X.index):
+                missing = [n for n in fitted if n not in labels]
+                unexpected = [n for n in labels if n not in fitted]
+                if missing or unexpected or len(set(labels)) != len(labels):
+                    parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
+                        [f"unexpected {', '.join(map(repr, unexpected))}"] if unexpected
+                        else [])
+                    raise BanditInputError(
+                        f"{_NAME}: the row X for {doing} (a Series, read by its index as "
+                        f"feature names) does not name the features of fit "
+                        f"({'; '.join(parts) or 'a feature named twice'}); fit used "
+                        f"{', '.join(map(repr, fitted))}")
+                label = {str(key): key for key in X.index}
+                return X[[label[name] for name in fitted]]
+            return X
         if fitted is None or names is None or names == fitted:
             return X
         missing = [n for n in fitted if n not in names]

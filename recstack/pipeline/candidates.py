@@ -35,8 +35,8 @@ class Candidates:
     Attributes
     ----------
     users, items : ndarray of int64, shape (n_rows,)
-        Internal indices. Rows are sorted by user, then item, so each user's candidates
-        are contiguous.
+        Internal indices. Each user's candidates are contiguous rows, each pair once
+        (refused otherwise); :func:`generate_candidates` sorts them by user, then item.
     scores : ndarray of float32, shape (n_rows, n_sources)
         Each source's score of the pair; NaN where the source did not propose it.
     ranks : ndarray of float32, shape (n_rows, n_sources)
@@ -99,6 +99,7 @@ class Candidates:
                                     "one user and one item per candidate row")
             n = len(array)
             object.__setattr__(self, name, array.astype(np.int64, copy=False))
+        self._check_order()
         for name, columns in (("scores", self.sources), ("ranks", self.sources),
                               ("similarity", self.scorers)):
             array = np.asarray(getattr(self, name))
@@ -109,6 +110,25 @@ class Candidates:
                                     f"{holder}) = {(n, len(columns))}, got shape "
                                     f"{array.shape} and dtype {array.dtype}")
 
+    def _check_order(self) -> None:
+        """Refuse a user whose rows are not contiguous, or a pair given twice: each user's
+        rows are read as one query group (FeatureBuilder.build failed later with "the rows
+        of a group must be contiguous", naming no candidate row), and a repeated pair
+        counted twice in the features and the training rows."""
+        problem = _order_problem(self.users, self.items)
+        if problem is not None:
+            row, other, what = problem
+            if what.startswith("belongs"):
+                what = (f"belongs to the same user as row {other}, but another user's rows "
+                        "come between them")
+            else:
+                what = f"{what} row {other}"
+            raise RecstackError(
+                f"Candidates: row {row} (user {int(self.users[row])}, item "
+                f"{int(self.items[row])}) {what}; each user's rows must be "
+                "contiguous and each pair given once (generate_candidates sorts them by "
+                "user, then item: np.lexsort((items, users)) gives that order)")
+
     def __len__(self) -> int:
         return len(self.users)
 
@@ -117,11 +137,66 @@ class Candidates:
         return self.ranks.min(axis=1) if self.ranks.shape[1] else np.zeros(len(self))
 
     def take(self, rows: np.ndarray) -> Candidates:
-        """The candidates restricted to ``rows`` (a boolean mask or sorted positions)."""
+        """The candidates restricted to ``rows`` (a boolean mask, or positions, taken in
+        the order given), as long as each user's rows stay contiguous and no row is taken
+        twice."""
         rows = row_selection(rows, len(self), "Candidates.take")
+        if rows.dtype != np.bool_:
+            # positions that split a user's rows (read as two query groups downstream) or
+            # took a row twice (the pair counted twice), named by their place in rows
+            problem = _order_problem(self.users[rows], self.items[rows])
+            if problem is not None:
+                at, other, _ = problem
+                if rows[at] == rows[other]:
+                    clash = f"is taken again (first at position {other})"
+                else:
+                    clash = (f"is user {int(self.users[rows[at]])}'s, whose rows up to "
+                             f"position {other} are separated from it by another user's")
+                raise RecstackError(
+                    f"Candidates.take: row {int(rows[at])} (at position {at} of rows) "
+                    f"{clash}; take each row once, keeping each user's rows together "
+                    "(e.g. np.sort(rows), or a boolean mask)")
         return Candidates(self.users[rows], self.items[rows], self.scores[rows],
                           self.ranks[rows], self.sources, self.n_per_source,
                           np.asarray(self.similarity)[rows], self.scorers)
+
+
+def _order_problem(users: np.ndarray, items: np.ndarray) -> tuple[int, int, str] | None:
+    """The first row that breaks "each user's rows contiguous, each pair once", with the
+    earlier row it clashes with and how: ``(row, other, what)``; None when none does."""
+    if len(users) < 2:
+        return None
+    later = users[1:] > users[:-1]
+    if (later | ((users[1:] == users[:-1]) & (items[1:] > items[:-1]))).all():
+        return None  # sorted by user, then item, as generate_candidates makes them
+    starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
+    run_users = users[starts]
+    order = np.argsort(run_users, kind="stable")
+    again = run_users[order[1:]] == run_users[order[:-1]]
+    split = None
+    if again.any():
+        # the later of two runs of one user: its first row, against the earlier run's last
+        candidates_ = [(starts[order[i + 1]], order[i]) for i in np.flatnonzero(again)]
+        start, earlier = min(candidates_)
+        end = starts[earlier + 1] - 1 if earlier + 1 < len(starts) else len(users) - 1
+        split = (int(start), int(end), "belongs to the same user as")
+    if users.min() >= 0 and items.min() >= 0 \
+            and int(users.max()) * (int(items.max()) + 1) + int(items.max()) < 2**62:
+        key = users * (int(items.max()) + 1) + items  # one sort key per pair
+        pair_order = np.argsort(key, kind="stable")
+        same = key[pair_order[1:]] == key[pair_order[:-1]]
+    else:
+        pair_order = np.lexsort((np.arange(len(users)), items, users))
+        same = (users[pair_order[1:]] == users[pair_order[:-1]]) \
+            & (items[pair_order[1:]] == items[pair_order[:-1]])
+    repeat = None
+    if same.any():
+        # stable: the earlier row of a repeated pair comes first, its repeat right after
+        later = pair_order[1:][same]
+        at = int(np.argmin(later))
+        repeat = (int(later[at]), int(pair_order[:-1][same][at]), "repeats the pair of")
+    found = [p for p in (split, repeat) if p is not None]
+    return min(found) if found else None
 
 
 def source_names(generators: Sequence[Recommender]) -> tuple[str, ...]:

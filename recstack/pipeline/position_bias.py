@@ -32,6 +32,7 @@ position with relevance and overstates the bias.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -82,7 +83,9 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
 
     Notes
     -----
-    Unbiased only for a log whose order was randomised (see the module docstring).
+    Unbiased only for a log whose order was randomised (see the module docstring). A
+    position shown rarely can come out above 1 by chance; :func:`ipw_sample_weights` warns
+    of such a propensity.
     """
     where = "estimate_propensities"
     check_aligned(("positions", positions), ("clicks", clicks), error=BanditInputError,
@@ -183,6 +186,19 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
             f"(as estimate_propensities gives); it is {float(propensities[0])!r}: divide them "
             "by it (propensities / propensities[0]) if they are click rates or examination "
             "probabilities per position")
+    above = np.flatnonzero(propensities > 1.0 + 1e-9)
+    if len(above):
+        # a position examined more than the top: its clicks were weighted below 1 without a
+        # word; inverse weights (1 / theta) or counts given as propensities read so too
+        listed = ", ".join(f"position {int(k) + 1}: {float(propensities[k]):.4g}"
+                           for k in above[:5]) + (f" and {len(above) - 5} more"
+                                                  if len(above) > 5 else "")
+        warnings.warn(f"{where}: propensities above 1 ({listed}) say those positions are "
+                      "examined more than position 1, so their clicks get weights below 1; "
+                      "if they are estimates from few impressions, cap them "
+                      "(np.minimum(propensities, 1)); if they are weights 1 / theta or "
+                      "click counts, give the propensities theta instead", UserWarning,
+                      stacklevel=2)
     if len(positions) and positions.max() > len(propensities):
         raise BanditInputError(f"{where}: positions run up to {int(positions.max())}, "
                                f"propensities cover 1..{len(propensities)}")

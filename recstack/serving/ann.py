@@ -11,12 +11,17 @@ item at 0 and gets the lowest item indices on both backends.
 Two backends, one result:
 
 - ``"exact"``: a batched matrix product and :func:`recstack.topk.top_k_batched`, so ties
-  follow recstack's one rule (the lower item index first). Used for catalogs below
+  follow recstack's one rule (the lower item index first). Products are taken in float64
+  and rounded to float32, so copies of one vector score exactly alike in every form of
+  search (in float32 their scores depended on their place in the product). Used for catalogs below
   ``exact_below`` items, and whenever hnswlib is not installed (with a note).
 - ``"hnsw"``: hnswlib's graph (Malkov & Yashunin, 2018, "Efficient and robust approximate
   nearest neighbor search using Hierarchical Navigable Small World graphs", TPAMI 42(4)).
   Built single-threaded from a seed, so the same vectors and seed give the same graph and
-  the same answers. Results are re-sorted by score with the same tie rule.
+  the same answers. The graph's candidates are re-scored from the vectors as exact search
+  scores them and sorted with the same tie rule; when the ``k``-th score ties the next
+  candidate's, the graph is asked for more (the tied items it did not return may have lower
+  indices), so a query whose true top ``k`` the graph finds gets exact search's list.
 
 At build time the index is checked against exact search: :attr:`ItemIndex.recall_at_10` is
 the mean over sample queries of :math:`|A_{10}(q) \\cap E_{10}(q)| / 10` (``A``: the
@@ -109,6 +114,7 @@ class ItemIndex:
         self._item_norm: float | None = None
         # cosine compares directions: keep unit vectors for exact search
         self._searchable = _unit_rows(vectors) if metric == "cosine" else vectors
+        self._searchable64: np.ndarray | None = None
 
     @property
     def n_items(self) -> int:
@@ -312,31 +318,57 @@ class ItemIndex:
             return self._exact_one(query, k, excluded)
         n_items = self.n_items
         walked = _prepare(query, self.metric)  # as the graph holds the items
-        fetch = min(n_items, k + min(len(excluded), 4 * k))
+        # one candidate beyond k, to see whether the k-th score's tie goes on (_rank)
+        fetch = min(n_items, k + 1 + min(len(excluded), 4 * k))
         while fetch < n_items:
             self._graph.set_ef(max(int(self.params.get("ef", fetch)), fetch))
             try:
-                labels, distances = self._graph.knn_query(walked, k=fetch, num_threads=1)
+                labels, _ = self._graph.knn_query(walked, k=fetch, num_threads=1)
             except RuntimeError:
                 fetch = min(n_items, fetch * 2)
                 continue
-            labels = labels[0].astype(np.int64)
-            scores = (1.0 - distances[0]).astype(np.float32)
+            labels = labels.astype(np.int64)
+            scores = self._rescore(walked, labels)
             if len(excluded):
                 at = np.minimum(np.searchsorted(excluded, labels), len(excluded) - 1)
                 scores[excluded[at] == labels] = -np.inf
-            order = np.lexsort((labels, -scores))[:k]
-            if len(order) == k and np.isfinite(scores[order]).all():
-                return labels[order], scores[order]
+            top, values, settled = _rank(labels, scores, k)
+            if settled[0]:
+                return top[0], values[0]
             fetch = min(n_items, fetch * 2)
         return self._exact_one(query, k, excluded)
+
+    def _rescore(self, walked: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """The scores of the graph's candidates ``labels`` (one row per query) computed from
+        the vectors as exact search computes them: hnswlib's ``1 - distance`` came back a
+        float32 step away, so items of equal score (duplicates) ranked apart."""
+        scores = np.empty(labels.shape, np.float32)
+        # the candidates' vectors are gathered (rows x fetch x dim): a few queries at a time,
+        # so a batch of many users with long lists stays within about 64 MB
+        step = max(1, _RESCORE_FLOATS // max(1, labels.shape[1] * self.dim))
+        for start in range(0, len(labels), step):
+            rows = slice(start, start + step)
+            candidates = self._searchable[labels[rows]].astype(np.float64)
+            scores[rows] = np.matmul(candidates, walked[rows, :, None].astype(np.float64)
+                                     )[:, :, 0]
+        return scores
+
+    def _wide(self) -> np.ndarray:
+        """The searchable vectors in float64, for :func:`_scores`: kept for exact search
+        (catalogs below ``exact_below`` by default), made per call for a graph, which needs
+        them only when a query falls back to exact search."""
+        if self.backend != "exact":
+            return self._searchable.astype(np.float64)
+        if self._searchable64 is None:
+            self._searchable64 = self._searchable.astype(np.float64)
+        return self._searchable64
 
     def _exact_one(self, query: np.ndarray, k: int, excluded: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
         from recstack.topk import top_k
 
         # the same product as exact_search, so the same float32 scores
-        row = _prepare(query, self.metric) @ self._searchable.T
+        row = _scores(_prepare(query, self.metric), self._wide())
         row[0, excluded] = -np.inf
         top, scores = top_k(row, min(k, self.n_items))
         top, scores = _finish(top, scores, k)
@@ -374,7 +406,7 @@ class ItemIndex:
 
     def _exact(self, queries: np.ndarray, k: int, mask: sp.csr_matrix | None
                ) -> tuple[np.ndarray, np.ndarray]:
-        top, scores = _exact_search(self._searchable, _prepare(queries, self.metric), k,
+        top, scores = _exact_search(self._wide(), _prepare(queries, self.metric), k,
                                     exclude=mask)
         return _finish(top, scores, k)
 
@@ -386,7 +418,8 @@ class ItemIndex:
         excluded = (np.diff(mask.indptr) if mask is not None else np.zeros(n, np.int64))
         # ask for k plus what the filters may remove (capped, so one user with a long
         # history does not make every query of the batch expensive); retries widen it
-        fetch = min(n_items, k + int(min(excluded.max(initial=0), 4 * k)))
+        # and one more, to see whether the k-th score's tie goes on (_rank)
+        fetch = min(n_items, k + 1 + int(min(excluded.max(initial=0), 4 * k)))
         walked = _prepare(queries, self.metric)  # as the graph holds the items
         pending = np.arange(n)
         while len(pending):
@@ -399,19 +432,16 @@ class ItemIndex:
             # fail outright on graphs of weakly structured vectors
             self._graph.set_ef(max(int(self.params.get("ef", fetch)), fetch))
             try:
-                labels, distances = self._graph.knn_query(walked[pending], k=fetch,
-                                                          num_threads=1)
+                labels, _ = self._graph.knn_query(walked[pending], k=fetch, num_threads=1)
             except RuntimeError:
                 # hnswlib could not find ``fetch`` neighbours (a sparse graph): widen
                 fetch = min(n_items, fetch * 2)
                 continue
             labels = labels.astype(np.int64)
-            scores = (1.0 - distances).astype(np.float32)
+            scores = self._rescore(walked[pending], labels)
             if mask is not None:
                 scores[_excluded(mask[pending], labels)] = -np.inf
-            top, values = _rank(labels, scores, k)
-            enough = np.isfinite(values).all(axis=1) if values.shape[1] == k else \
-                np.zeros(len(pending), bool)
+            top, values, enough = _rank(labels, scores, k)
             done = pending[enough]
             out_index[done], out_scores[done] = top[enough], values[enough]
             pending = pending[~enough]
@@ -539,6 +569,7 @@ class ItemIndex:
                     raise RecstackError(
                         f"{folder / HNSW_FILE}: holds {graph.get_current_count()} items, "
                         f"{INDEX_META} says {meta['n_items']}; the index is damaged")
+                _check_graph_vectors(graph, vectors, meta["metric"], folder)
                 graph.set_ef(int(meta["params"]["ef"]))
         return cls(vectors, metric=meta["metric"], backend=backend, graph=graph,
                    params=params, recall_at_10=recall)
@@ -567,18 +598,33 @@ def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
     if queries.shape[1] != items.shape[1]:
         raise ConfigError(f"queries have {queries.shape[1]} dimensions; the items "
                           f"{items.shape[1]}")
-    return _exact_search(items, queries, k, exclude=exclude, batch_size=batch_size)
+    return _exact_search(items.astype(np.float64), queries, k, exclude=exclude,
+                         batch_size=batch_size)
 
 
 def _exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
                   exclude: sp.csr_matrix | None = None, batch_size: int | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`exact_search` over arrays already checked (the index's own, per request)."""
+    """:func:`exact_search` over arrays already checked (the index's own, per request;
+    ``items`` in float64, see :func:`_scores`)."""
     from recstack.topk import top_k_batched
 
-    return top_k_batched(lambda rows: queries[rows] @ items.T, np.arange(len(queries)), k,
+    return top_k_batched(lambda rows: _scores(queries[rows], items), np.arange(len(queries)),
+                         k,
                          exclude=exclude, batch_size=batch_size, n_items=len(items),
                          n_threads=1)
+
+
+def _scores(queries: np.ndarray, items64: np.ndarray) -> np.ndarray:
+    """Inner products of float32 ``queries`` with ``items64`` (float64), rounded to float32.
+
+    Equal vectors get equal scores, so the tie rule (the lower index first) decides their
+    order: a float32 matrix product gave two copies of one vector scores a float32 step
+    apart, depending on their columns' place in BLAS's blocks and on the product's shape (a
+    batch, one query, the graph's candidates), so exact search, its one-query form and the
+    graph ordered duplicates differently. In float64 the difference is far below float32's
+    step and vanishes in the rounding."""
+    return (queries.astype(np.float64) @ items64.T).astype(np.float32)
 
 
 def recall_at(index: ItemIndex, queries: np.ndarray, k: int = 10) -> float:
@@ -609,10 +655,23 @@ def _excluded(mask: sp.csr_matrix, labels: np.ndarray) -> np.ndarray:
     return keys[position] == wanted
 
 
-def _rank(labels: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` best of each row of candidates by score, the lower index first on ties."""
-    order = np.lexsort((labels, -scores), axis=1)[:, :k]
-    return np.take_along_axis(labels, order, axis=1), np.take_along_axis(scores, order, axis=1)
+def _rank(labels: np.ndarray, scores: np.ndarray, k: int
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` best of each row of candidates by score, the lower index first on ties, and
+    which rows are settled: ``k + 1`` allowed candidates, the last scoring strictly lower
+    than the ``k``-th. When it ties the ``k``-th (or is excluded, so nothing says), items
+    beyond the candidates may tie too, and the tie rule wants the lowest indices among all
+    of them (the graph returned whichever tied items its walk reached first): such rows are
+    asked again, wider."""
+    order = np.lexsort((labels, -scores), axis=1)
+    ranked = np.take_along_axis(scores, order, axis=1)
+    top = order[:, :k]
+    if ranked.shape[1] > k:
+        # excluded candidates score -inf and sort last: a finite (k+1)-th is an allowed one
+        settled = np.isfinite(ranked[:, k]) & (ranked[:, k] < ranked[:, k - 1])
+    else:
+        settled = np.zeros(len(ranked), bool)
+    return np.take_along_axis(labels, top, axis=1), ranked[:, :k], settled
 
 
 def _finish(top: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -626,6 +685,30 @@ def _finish(top: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np
     top[~np.isfinite(scores)] = -1
     scores[~np.isfinite(scores)] = -np.inf
     return top, scores
+
+
+def _check_graph_vectors(graph: Any, vectors: np.ndarray, metric: str, folder: Path
+                         ) -> None:
+    """Refuse a graph whose stored vectors are not the items as ``metric`` prepares them
+    (unit vectors for cosine, as given for inner product): a metric changed by hand in
+    index.json (which no checksum covers) loaded, and every search then ranked by the other
+    measure. A few items are compared, in their stored float32."""
+    sample = np.unique(np.linspace(0, len(vectors) - 1, num=min(8, len(vectors)),
+                                   dtype=np.int64))
+    try:
+        held = np.asarray(graph.get_items(sample.tolist()), dtype=np.float32)
+    except (RuntimeError, ValueError, TypeError):
+        return  # an hnswlib without get_items: nothing to compare
+    expected = _prepare(vectors[sample], metric)
+    if held.shape != expected.shape or not np.allclose(held, expected, rtol=1e-4,
+                                                       atol=1e-6):
+        other = "cosine" if metric == "ip" else "ip"
+        hint = ("" if not np.allclose(held, _prepare(vectors[sample], other), rtol=1e-4,
+                                      atol=1e-6)
+                else f" (they are those of metric {other!r}: was {INDEX_META} edited?)")
+        raise RecstackError(f"{folder / HNSW_FILE}: the graph's vectors are not the items of "
+                            f"{ITEMS_FILE} for metric {metric!r}{hint}; the index is "
+                            "inconsistent: rebuild it (ItemIndex.build)")
 
 
 def _prepare(queries: np.ndarray, metric: str) -> np.ndarray:
@@ -647,6 +730,8 @@ def _check_vectors(vectors: Any, what: str, *, allow_empty: bool = False) -> np.
     return array
 
 
+#: how many float32 candidate components the graph's re-scoring gathers at once
+_RESCORE_FLOATS = 1 << 24
 #: the largest float32
 _SCORE_LIMIT = float(np.finfo(np.float32).max)
 

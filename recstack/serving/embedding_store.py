@@ -38,6 +38,7 @@ the store in the space of ``user_embeddings()`` (so ``user · item`` is the mode
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
@@ -245,6 +246,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         self.path = checked_path(path, "the SQLite embedding store's path")
         self.timeout = _check_timeout(timeout, allow_zero=True)
         self._lock = threading.Lock()
+        _refuse_other_file(self.path)
         with self._errors():
             # check_same_thread=False: one connection shared by a server's threads,
             # serialised by the lock above
@@ -291,8 +293,8 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         try:
             yield
         except sqlite3.Error as error:
-            raise StoreUnavailableError(f"embedding store {self.path}: {error} (the SQLite "
-                                        "file cannot be opened, is locked or damaged)") from None
+            raise StoreUnavailableError(f"embedding store {self.path}: {error} "
+                                        f"({_unopenable(self.path, error)})") from None
 
     def put(self, kind: str, ids: Any, vectors: Any) -> None:
         keys, array = self._prepare_put(kind, ids, vectors)
@@ -373,6 +375,59 @@ class SQLiteEmbeddingStore(EmbeddingStore):
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._db.close()
+
+
+#: the first bytes of every SQLite database file
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _refuse_other_file(path: Path) -> None:
+    """Refuse an existing file that is neither empty nor an SQLite database before SQLite
+    opens it: SQLite refuses most such files ("file is not a database"), but one shorter
+    than its header it took for a new database and wrote over (a 1-byte file came back as
+    16 KB of SQLite, its content gone). An empty file is a new store."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        with open(path, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return  # SQLite names what is wrong with it
+    if head != SQLITE_HEADER:
+        # SQLite's own words for the longer ones, so every such file reads alike
+        raise StoreUnavailableError(f"embedding store {path}: file is not a database (the "
+                                    "SQLite file cannot be opened, is locked or damaged)")
+
+
+def _unopenable(path: Path, error: sqlite3.Error) -> str:
+    """Why SQLite could not use ``path``, when the file system says so: its "unable to open
+    database file" read the same for a missing folder, a folder given as the file and a
+    folder it may not write (each said "cannot be opened, is locked or damaged"). A missing
+    folder is not created: it may be a volume not mounted yet (an outage, served around)."""
+    generic = "the SQLite file cannot be opened, is locked or damaged"
+    if "unable to open" not in str(error):
+        return generic
+    from recstack.atomic import blocking_parent
+
+    try:
+        if path.is_dir():
+            return "the SQLite file cannot be opened: it is a folder; give the path of " \
+                   f"an SQLite file, such as {path / 'vectors.db'} (created when missing)"
+        parent = path.parent
+        if any(os.path.lexists(p) and not p.is_dir() for p in path.parents):
+            return f"the SQLite file cannot be opened or created: {blocking_parent(path)}"
+        if not parent.exists():
+            return (f"the SQLite file cannot be opened: the folder {parent} does not "
+                    "exist; create it first (it is not created here: a missing folder may "
+                    "be a volume not mounted yet)")
+        if not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
+            return f"the SQLite file cannot be opened or created: the folder {parent} " \
+                   "is not writable by this user"
+        if path.exists() and not os.access(path, os.R_OK):
+            return "the SQLite file cannot be opened: it is not readable by this user"
+    except OSError:
+        pass
+    return generic
 
 
 def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, where: str

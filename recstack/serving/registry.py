@@ -477,8 +477,16 @@ class ModelRegistry:
                 raise ConfigError(f"publish_artifact {name}: unknown option {option!r}"
                                   f"{did_you_mean(option, accepted)}; it takes: "
                                   f"{', '.join(accepted)}")
+        check_name(name)
+        if not isinstance(path, str | os.PathLike):
+            # a wrong argument, not a damaged artifact (it was a CorruptVersionError)
+            raise ConfigError(f"publish_artifact {name}: path must be the folder written by "
+                              f"model.save (text or a path), got {type(path).__name__} "
+                              f"{path!r:.40}")
         try:
             model = load_model(path)
+        except ConfigError as error:
+            raise ConfigError(f"{name}: refusing to publish {path}: {error}") from None
         except RecstackError as error:
             raise CorruptVersionError(f"{name}: refusing to publish {path}: {error}") from None
         return self.publish(name, model, **options)

@@ -8,6 +8,7 @@ strings: a model trained on integer ids is asked with their decimal text (``"42"
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Annotated, Literal
 
@@ -67,7 +68,27 @@ def whole(low: int, high: int) -> object:
     or ``"5"`` (the bounds go before the validator: after it, the OpenAPI schema would
     carry pydantic's ``ge``/``le`` rather than JSON Schema's ``minimum``/``maximum``)."""
     return Annotated[int, Field(ge=low, le=high), BeforeValidator(_whole_number)]
-Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH)]
+
+
+def _id_text(value: object) -> object:
+    # an id of a JSON body is text: the number 20 was "Input should be a valid string",
+    # which did not say that "20" was the way to write it (nor what null or a list is)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = json.dumps(str(value if not isinstance(value, float) or not value.is_integer()
+                               else int(value)))
+        raise PydanticCustomError(
+            "id_type", "Input should be an id written as text (a JSON string): {shown}, "
+            "not the number {number}", {"shown": shown, "number": value})
+    kinds = {type(None): "null", bool: "a boolean", list: "a list", dict: "an object"}
+    raise PydanticCustomError("id_type", "Input should be an id written as text (a JSON "
+                              "string such as \"42\"), not {kind}",
+                              {"kind": kinds.get(type(value), type(value).__name__)})
+
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH),
+               BeforeValidator(_id_text)]
 # strict (here and for every number and flag of a body): JSON `true` is not 1 and "5" is
 # not 5; a client sending them has a bug that a coerced answer would hide
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False, strict=True)]
@@ -118,8 +139,28 @@ Context = Annotated[dict[ContextKey, ContextValue], Field(
     "otherwise; a service whose models use no context accepts none); a column left out, "
     "or a text value never seen in training, is the feature's unknown level, as offline. "
     "Models of a variant that does not use a key ignore it.")]
+#: the latest time a request or an event may give, seconds since 1970 (the year 5138)
+MAX_SECONDS = 1e11
+
+
+def _seconds(value: object) -> object:
+    # a time in milliseconds (1.8e12 today) got "Input should be less than or equal to
+    # 100000000000", which did not say that the unit was wrong; the service's own check
+    # (at most a day ahead of its clock) names milliseconds, but only below this bound
+    if isinstance(value, int | float) and not isinstance(value, bool) \
+            and math.isfinite(value) and value > MAX_SECONDS:
+        raise PydanticCustomError(
+            "less_than_equal", "Input should be seconds since 1970 (UTC), at most {le}; "
+            "{given} reads as milliseconds (divide by 1000)",
+            {"le": f"{MAX_SECONDS:.0f}", "given": f"{value:.0f}"})
+    return value
+
+
+Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False, strict=True),
+                    BeforeValidator(_seconds)]
 RequestTime = Annotated[float, Field(
-    ge=0, le=1e11, allow_inf_nan=False, strict=True,
+    ge=0, le=MAX_SECONDS, allow_inf_nan=False, strict=True),
+    BeforeValidator(_seconds), Field(
     description="the request's time, seconds since 1970 (UTC), for the hour and weekday "
     "features of a model trained with `context_time`; default: the server's clock. Refused "
     "(422) when no served model has time features.")]
@@ -164,7 +205,7 @@ class Event(_Request):
     event: Literal["impression", "click", "purchase"]
     user_id: Id
     item_id: Id
-    timestamp: float = Field(ge=0, le=1e11, allow_inf_nan=False, strict=True)
+    timestamp: Seconds
     session_id: Id | None = None
     request_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     position: whole(1, MAX_K) | None = None  # type: ignore[valid-type]

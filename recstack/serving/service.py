@@ -986,7 +986,10 @@ class Service:
 
             try:
                 vectors, found = self.store.get("user", [loaded.typed_user_id(user_id)])
-                if found[0] and vectors.shape[1] != loaded.index.dim:
+                # the store's dimension shows whether or not it holds this user (0: it
+                # holds no user vectors): judged on found users alone, the next user the
+                # store lacks cleared the error and health said ok again
+                if vectors.shape[1] not in (0, loaded.index.dim):
                     # a store filled for another model: its vectors cannot be searched, and
                     # serving the model's silently would hide that no nearline update is
                     # served (health says degraded, the fallback is counted)
@@ -1247,7 +1250,9 @@ def preflight(settings: ServiceSettings) -> None:
             # starts and serves the model's vectors; a folder or a file that is no
             # database where the store's file belongs is a mistake no retry mends
             local = Path(str(settings.store).removeprefix("sqlite:///"))
-            if local.is_dir() or "file is not a database" in str(error):
+            # (a file where a folder above it belongs is no outage either)
+            if local.is_dir() or "file is not a database" in str(error) or any(
+                    p.exists() and not p.is_dir() for p in local.parents):
                 raise ConfigError(f"{error}; give store (--store) an SQLite file (created "
                                   "when missing) or redis://HOST:PORT/DB") from None
 

@@ -357,6 +357,8 @@ def _checked_columns(frame: Any, where: str) -> Any:
             frame = frame.withColumn(column, F.col(column).cast("long"))
     if TIMESTAMP in frame.columns:
         frame = _times_as_unix_seconds(frame)
+        if isinstance(frame.schema[TIMESTAMP].dataType, T.StringType):
+            frame = _text_times_as_unix_seconds(frame, where)
     wanted = {VALUE: ("double", (T.NumericType, T.BooleanType), "numbers"),
               TIMESTAMP: ("long", (T.IntegralType, T.TimestampType, T.DoubleType),
                           "whole Unix seconds")}
@@ -489,6 +491,64 @@ def _times_as_unix_seconds(frame: Any) -> Any:
                    + F.minute(time) * 60 + F.second(time))
         return frame.withColumn(TIMESTAMP, seconds)
     return frame
+
+
+def _text_times_as_unix_seconds(frame: Any, where: str) -> Any:
+    """``frame`` with a text ``timestamp`` column as Unix seconds, read as one machine
+    reads a Parquet text column (recstack.data.files): numbers (``1700000000.5``, ``1e9``)
+    are seconds, floored; other text is an ISO-8601 date-time, UTC unless it gives an
+    offset. Only integer text was read here (a Parquet file of ISO text, which one machine
+    reads, was refused). The first text that reads as neither is refused by its value."""
+    from pyspark.sql import functions as F
+
+    text = F.regexp_replace(F.col(TIMESTAMP), r"(?U)^\s+|\s+$", "")
+    # a number as one machine tells one (no 'nan', 'Infinity' or Java's '5d')
+    is_number = text.rlike(_NUMBER_TEXT)
+    number = F.when(is_number, text.try_cast("double"))
+    finite = number.isNotNull() & (F.abs(number) < float("inf"))
+    # an offset or Z names the instant; a zone-less time is read in UTC from its fields
+    # (a cast to timestamp would read it in the session's time zone, the machine's)
+    zoned = text.rlike(r"(?i)(z|[+-][0-9]{2}(:?[0-9]{2})?)$") & ~text.rlike(
+        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    instant = text.try_cast("timestamp").cast("long").cast("double")
+    wall = text.try_cast("timestamp_ntz")
+    fields = (F.unix_date(F.to_date(wall)).cast("long") * _DAY + F.hour(wall) * 3600
+              + F.minute(wall) * 60 + F.second(wall)).cast("double")
+    seconds = (F.when(finite, F.floor(number).cast("double"))
+               .when(zoned, instant).otherwise(fields))
+    converted = frame.withColumn("_recstack_seconds", seconds)
+    unreadable = converted.filter(F.col(TIMESTAMP).isNotNull()
+                                  & F.col("_recstack_seconds").isNull()).limit(1).collect()
+    if unreadable:
+        row = unreadable[0].asDict()
+        row.pop("_recstack_seconds")
+        raise DataFormatError(
+            f"cannot read {row[TIMESTAMP]!r} as whole Unix seconds or an ISO-8601 "
+            f"date-time, on the row {_preview_row(row)}",
+            file=where, column=TIMESTAMP,
+            expected="Unix seconds (a number) or an ISO-8601 date-time such as "
+                     "2024-01-31T12:00:00")
+    # one form per column, as one machine reads it: 2024 and 2024-01-01 mixed were read
+    # here, and refused there
+    forms = [converted.filter(condition).limit(1).collect()
+             for condition in (is_number, F.col(TIMESTAMP).isNotNull() & ~is_number)]
+    if all(forms):
+        numeric, textual = (form[0].asDict() for form in forms)
+        for row in (numeric, textual):
+            row.pop("_recstack_seconds")
+        raise DataFormatError(
+            f"holds both Unix times, such as {numeric[TIMESTAMP]!r} on the row "
+            f"{_preview_row(numeric)}, and date-time text, such as {textual[TIMESTAMP]!r} on "
+            f"the row {_preview_row(textual)}", file=where, column=TIMESTAMP,
+            expected="one form for the whole column: Unix timestamps (numbers) or ISO-8601 "
+                     "text such as 2024-01-31T12:00:00, not both; rewrite the rows in the other "
+                     "form")
+    return converted.withColumn(TIMESTAMP, F.col("_recstack_seconds")).drop(
+        "_recstack_seconds")
+
+
+#: a number written as text (the single-machine reader's test, recstack.data.files)
+_NUMBER_TEXT = r"^[+-]?([0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?)$"
 
 
 def _refuse_repeated_columns(frame: Any, where: str) -> None:
@@ -843,6 +903,7 @@ def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: A
                       ) -> Any:
     """The pruned, bounded DataFrame :func:`read_partitioned` encodes."""
     from pyspark.sql import functions as F
+    from pyspark.sql import types as T
 
     check_session(spark, "read_partitioned(spark, root)")
     root = _location(root, "read_partitioned root")
@@ -857,6 +918,16 @@ def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: A
         raise RecstackError(f"{root}: no year=/month=/day= partition folders; write it with "
                             "recstack.data.partitioned.write_partitioned")
     _check_partition_folders(frame, root, levels)
+    if TIMESTAMP in frame.columns:
+        # as encode reads them, before the bounds compare them with Unix seconds: typed
+        # date-times and text were compared as they were, and failed in Spark
+        # (DATATYPE_MISMATCH, CAST_INVALID_INPUT) once a time range was given
+        frame = _times_as_unix_seconds(frame)
+        kind = frame.schema[TIMESTAMP].dataType
+        if isinstance(kind, T.StringType):
+            frame = _text_times_as_unix_seconds(frame, root)
+        elif isinstance(kind, T.TimestampType):
+            frame = frame.withColumn(TIMESTAMP, F.col(TIMESTAMP).cast("long"))
     low, high = bounded_time_range(to_unix_seconds(_seconds(start, "start"), "start"),
                                    to_unix_seconds(_seconds(end, "end"), "end"), start, end)
     folders = times = None
@@ -925,8 +996,8 @@ def _refuse_rows_outside_their_folder(frame: Any, root: str, levels: Sequence[st
     from pyspark.sql import types as T
 
     if TIMESTAMP not in frame.columns or not isinstance(frame.schema[TIMESTAMP].dataType,
-                                                        T.IntegralType):
-        return
+                                                        T.IntegralType | T.DoubleType):
+        return  # (fractional seconds are floored to whole doubles by then)
     time = F.col(TIMESTAMP)
     day = F.date_from_unix_date(F.floor(time / _DAY).cast("int"))
     parts = {"year": F.year(day), "month": F.month(day), "day": F.dayofmonth(day)}
@@ -943,7 +1014,7 @@ def _refuse_rows_outside_their_folder(frame: Any, root: str, levels: Sequence[st
         moment = np.datetime64(int(row[TIMESTAMP]), "s")
         file = "/".join(row["_file"].split("/")[-len(levels) - 1:])
         raise DataFormatError(
-            f"{file}: the time {row[TIMESTAMP]} ({moment}Z) is outside its folder "
+            f"{file}: the time {int(row[TIMESTAMP])} ({moment}Z) is outside its folder "
             f"{folder}", file=root, column=TIMESTAMP,
             expected="each row in the folder of its own UTC date, as write_partitioned files "
                      "it (a read whose time range leaves a folder out never sees its rows)")

@@ -14,6 +14,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.models import create_model
 from recstack.models.als import ALS
+from recstack.models.base import PopularityFallbackWarning
 
 implicit_als = pytest.importorskip("implicit.cpu.als")
 
@@ -94,8 +95,11 @@ def test_fold_in_equals_a_dense_solve_of_the_normal_equations(graded):
     assert folded.shape == (8, 6) and folded.dtype == np.float32
     np.testing.assert_allclose(folded, expected, rtol=1e-4, atol=1e-5)
     np.testing.assert_array_equal(folded[-1], 0.0)  # no history: no evidence, zero factors
-    np.testing.assert_allclose(model.score_histories(histories),
-                               folded @ model.item_factors_.T, rtol=1e-6)
+    # the empty row's scores are item popularity (its zero factors score every item 0)
+    with pytest.warns(PopularityFallbackWarning, match="1 of 8 histories are empty"):
+        scores = model.score_histories(histories)
+    np.testing.assert_allclose(scores[:-1], folded[:-1] @ model.item_factors_.T, rtol=1e-6)
+    np.testing.assert_array_equal(scores[-1], (graded.to_csr() != 0).sum(axis=0).A1)
 
 
 def test_fold_in_agrees_with_implicit_recalculate_user(graded):

@@ -13,6 +13,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models import create_model, load_model
 from recstack.models import knn as knn_module
+from recstack.models.base import PopularityFallbackWarning
 from recstack.models.knn import ItemKNN, pruned_item_similarity
 
 
@@ -238,10 +239,12 @@ def test_user_knn_on_values_agrees_with_sklearn_cosine(ratings):
 def test_user_knn_folds_in_a_new_history_by_hand():
     model = create_model("user_knn", neighbors=2).fit(interactions_of(USER_MATRIX))
     # the history {0, 1}: cosine 1 with u0, 2/sqrt 6 with u1, 1/2 with u3, 0 with u2
-    scores = model.score_histories(sp.csr_matrix([[1.0, 1.0, 0.0, 0.0], [0, 0, 0, 0]]))
+    with pytest.warns(PopularityFallbackWarning, match="1 of 2 histories are empty"):
+        scores = model.score_histories(sp.csr_matrix([[1.0, 1.0, 0.0, 0.0], [0, 0, 0, 0]]))
     np.testing.assert_allclose(scores[0], USER_MATRIX[0] + 2 / np.sqrt(6) * USER_MATRIX[1],
                                rtol=1e-6)
-    np.testing.assert_array_equal(scores[1], 0.0)  # an empty history has no neighbours
+    # an empty history has no neighbours: it is scored by popularity (users per item)
+    np.testing.assert_array_equal(scores[1], (np.asarray(USER_MATRIX) != 0).sum(axis=0))
 
 
 def test_the_user_user_matrix_is_never_dense(monkeypatch):

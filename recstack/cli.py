@@ -32,6 +32,7 @@ from typing import Any, NoReturn
 from recstack import __version__
 from recstack.errors import ConfigError, RecstackError
 from recstack.serving import MAX_WORKERS
+from recstack.specs import SEED_MAX, SEED_RULE
 
 EXIT_USER_ERROR = 2
 #: how a tab may be given to --separator, besides itself
@@ -865,6 +866,8 @@ def _int_at_least(lowest: int, highest: int | None = None, what: str = "") -> An
 
 _positive_int = _int_at_least(1)
 _non_negative_int = _int_at_least(0)
+#: a seed follows one rule everywhere (recstack.specs.SEED_MAX)
+_seed = _int_at_least(0, SEED_MAX, "a seed")
 # uvicorn takes a port above 65535 modulo 2**16 and binds another port without a word
 _port = _int_at_least(1, 65535, "a TCP port")
 #: one label of a host name (RFC 1123): letters, digits and inner hyphens
@@ -1153,7 +1156,8 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--users", type=_positive_int, default=2000)
     synth.add_argument("--items", type=_positive_int, default=1500)
     synth.add_argument("--interactions", type=_positive_int, default=100_000)
-    synth.add_argument("--seed", type=_non_negative_int, default=0)
+    synth.add_argument("--seed", type=_seed, default=0,
+                       help=f"seed of the generator, {SEED_RULE}")
     synth.add_argument("--out", type=_path, required=True, help="the folder to write")
     synth.add_argument("--overwrite", action="store_true", help="replace an existing folder")
     synth.set_defaults(run=_data_synth, terms=_options(

@@ -96,6 +96,7 @@ from recstack.data.sources import (
 from recstack.data.splits import SPLITS, SplitSpec
 from recstack.errors import ConfigError
 from recstack.specs import (
+    SEED_MAX,
     Spec,
     build_spec,
     did_you_mean,
@@ -190,7 +191,7 @@ class TuneSpec(Spec):
                                           "[, log] } or { type = \"categorical\", choices }; "
                                           "default: the model's own")
     seed: int | None = option(None, "seed of the sampler (default: the experiment's)", low=0,
-                              high=2**32 - 1)
+                              high=SEED_MAX)
 
     def check(self) -> None:
         if self.model is None and self.space is not None:
@@ -400,8 +401,7 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
                                     seeded=_SEEDED_TABLES, top_seed=_TOP_SEED)
     _check_table(raw, TOP_LEVEL, file, required=("data", "models"))
     seed = raw.get("seed", 0)
-    if seed < 0:
-        raise ConfigError(f"{file}seed = {seed}: must be >= 0")
+    check_seed(seed, f"{file}seed")
     name = raw.get("name", Path(source).stem)
     _check_run_name(name, f"{file}name = {name!r}")
     output = raw.get("output")
@@ -457,7 +457,10 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such {what} file (looked at {path.absolute()})"
+        # '-' is a common spelling of standard input, which is not read
+        stdin = ("; '-' does not read standard input here: save the text to a .toml file "
+                 "and give its path") if str(path) == "-" else ""
+        raise ConfigError(f"{path}: no such {what} file (looked at {path.absolute()}){stdin}"
                           ) from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a folder; give the {what}'s .toml file") from None
@@ -855,8 +858,22 @@ def _parse_split(table: Any, file: str, data: DataSpec, seed: int) -> SplitSpec 
     spec_class = SPLITS.get(table["method"], f"{where}method: ")
     values = _without(table, "method")
     if "seed" in fields_of(spec_class):
-        values.setdefault("seed", seed)
+        given = values.setdefault("seed", seed)
+        if isinstance(given, int) and not isinstance(given, bool):
+            # the split methods take any seed >= 0; the file's seeds follow one rule
+            check_seed(given, f"{where}seed")
     return build_spec(spec_class, values, where)
+
+
+def check_seed(seed: int, where: str) -> None:
+    """Refuse a seed (already known to be a whole number) outside ``[0, SEED_MAX]``: the
+    file's top seed took any size (``2**70``) while ``[tune] seed`` stopped at 32 bits, and
+    a seed past what a part accepts failed only when that part ran."""
+    if not 0 <= seed <= SEED_MAX:
+        bound = "must be >= 0" if seed < 0 else f"must be <= {SEED_MAX}"
+        raise ConfigError(f"{where} = {seed}: {bound}; a seed is a whole number in [0, "
+                          f"{SEED_MAX}] everywhere (32 bits: what numpy, optuna, torch and "
+                          "every model accept)")
 
 
 def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type", "label")

@@ -39,6 +39,14 @@ from recstack.errors import ConfigError
 
 _OPTION = "recstack_option"
 
+#: the largest seed: a seed is a whole number in ``[0, SEED_MAX]`` everywhere an experiment
+#: or the command line takes one (the file's top seed, ``[split]`` and ``[tune]`` seeds,
+#: ``--seed``), the range that numpy's generators, optuna's sampler, torch and every
+#: model's ``seed`` accept (the two-tower model's is 32 bits)
+SEED_MAX = 2**32 - 1
+#: :data:`SEED_MAX`'s rule as messages say it
+SEED_RULE = f"a whole number in [0, {SEED_MAX}] (32 bits, what every seeded part accepts)"
+
 
 @dataclass(frozen=True)
 class Option:

@@ -336,14 +336,14 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
     always draw is checked against the model's declaration: every trial used it, and the
     first trial's error blamed the values it drew."""
     from recstack.config import check_space, check_tune_metric
+    from recstack.specs import SEED_MAX, SEED_RULE
 
     check_tune_metric(metric)
     if isinstance(trials, bool) or not isinstance(trials, int | np.integer) or trials < 1:
         raise ConfigError(f"trials = {trials!r}: expected a whole number of trials >= 1")
     if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
-            or not 0 <= seed <= 2**32 - 1):
-        raise ConfigError(f"seed = {seed!r}: expected a whole number in [0, 4294967295] (the "
-                          "sampler's seed is 32 bits)")
+            or not 0 <= seed <= SEED_MAX):
+        raise ConfigError(f"seed = {seed!r}: expected {SEED_RULE}")
     if timeout is not None and (isinstance(timeout, bool)
                                 or not isinstance(timeout, int | float | np.number)
                                 or not math.isfinite(timeout) or timeout <= 0):

@@ -291,9 +291,9 @@ def test_a_malformed_search_space_is_refused_when_the_file_is_read(tmp_path, tun
 def test_tuning_with_a_wide_experiment_seed_and_a_cutoff_beyond_the_catalog(tmp_path):
     from recstack.tuning import tune
 
-    # the experiment's seed (any 64-bit value) seeds optuna when [tune] gives none
+    # the experiment's seed (the widest one, 2**32 - 1) seeds optuna when [tune] gives none
     wide = write_experiment(tmp_path, TUNE_BASE).read_text().replace(
-        'name = "exp"', 'name = "exp"\nseed = 9223372036854775807')
+        'name = "exp"', 'name = "exp"\nseed = 4294967295')
     (tmp_path / "wide.toml").write_text(wide)
     result = tune(load_experiment(tmp_path / "wide.toml"))
     assert result.best_params["factors"] >= 1

@@ -30,7 +30,10 @@ Ids
     rule (one kind per column: ids mixing text and numbers are refused, whatever holds
     them, since as one column ``1`` and ``"1"`` would be one id), and lookups
     (:meth:`IdMap.to_index`) compare ids by these rules whatever the container: ``" a"``
-    is ``"a"``, and ``"7"`` is ``7`` for integer ids.
+    is ``"a"``, and ``"7"`` is ``7`` for integer ids. A text id spelled as other tools
+    write a missing value (``NA``, ``nan``, ``null``, ``None``...: see
+    :data:`MISSING_VALUE_SPELLINGS`) is kept, with a :class:`MissingValueIdWarning` naming
+    its line or row; an empty id is refused.
 
 Timestamps
     Stored as int64 Unix seconds. Numbers are Unix time in ``timestamp_unit``; under
@@ -45,8 +48,10 @@ Timestamps
     ``'%Y%m%d'`` (read as Unix time, ``20200131`` is a second of August 1970). A unit set
     by hand that puts every time before March 1973 where the numbers' magnitude puts them
     later (seconds read as milliseconds) is read as told, with a warning. Text is ISO-8601
-    or a strptime pattern. A time outside the years 1 to 9999 is an error naming file,
-    line and column.
+    or a strptime pattern; ISO-8601 text without a UTC offset is UTC, and a column where
+    some times of day give an offset and others none is read so with a warning (the ones
+    without may be local times). A time outside the years 1 to 9999 is an error naming
+    file, line and column.
 
 Numbers in text files are decimal: a hexadecimal ``0x10`` in a column of integers (Unix
 times, the integer ids of MovieLens files) is refused naming file, line and column, as it
@@ -107,13 +112,14 @@ from recstack.data.interactions import (
     floor_seconds,
     rating_range_ends,
     require_interactions,
+    to_float32_values,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
 from recstack.specs import closest
 
-__all__ = ["load_table", "save_table", "TableRoles", "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS",
-           "DETECT"]
+__all__ = ["load_table", "save_table", "TableRoles", "MissingValueIdWarning",
+           "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS", "DETECT"]
 
 PathLike = str | os.PathLike[str]
 
@@ -1376,11 +1382,59 @@ def column_to_numpy(table: pa.Table, name: str, dtype: Any | None = None) -> np.
 FailAt = Callable[[int, str, str, str], DataFormatError]
 
 
-def ids_from_text(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+class MissingValueIdWarning(UserWarning):
+    """Ids spelled as other tools write a missing value (``NA``, ``null``, ``nan``,
+    ``None``, ``#N/A``...) were read as text ids; see :data:`MISSING_VALUE_SPELLINGS`."""
+
+
+#: How other tools write a missing value (pandas' ``na_values``, R's NA, SQL's NULL,
+#: Python's None, spreadsheets' #N/A), compared without case. In an id column such a cell
+#: is read as the text id it spells, with a :class:`MissingValueIdWarning` (an empty id
+#: cell is refused): "NA" may be a real id, a region code say.
+MISSING_VALUE_SPELLINGS = frozenset({
+    "nan", "-nan", "na", "n/a", "#n/a", "#n/a n/a", "#na", "null", "none", "<na>",
+    "-1.#ind", "1.#ind", "-1.#qnan", "1.#qnan"})
+_MISSING_VALUE_SET = pa.array(sorted(MISSING_VALUE_SPELLINGS), pa.string())
+
+
+def warn_of_missing_value_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
+                              fail_at: FailAt | None = None, file: str | None = None
+                              ) -> None:
+    """Warn (:class:`MissingValueIdWarning`) where text ids, trimmed, spell a missing value,
+    naming the column, the first one's line or row and what became of the column."""
+    marked = pc.fill_null(pc.is_in(pc.utf8_lower(trimmed), value_set=_MISSING_VALUE_SET),
+                          False)
+    count = pc.sum(marked).as_py() or 0
+    if not count:
+        return
+    row = _first_false(pc.invert(marked))
+    spellings = sorted(set(pc.filter(trimmed, marked).unique().to_pylist()))
+    if fail_at is not None:
+        holding = _row_holding(fail_at, row, name)
+        file = fail_at(row, name, "", "").file or file
+    else:
+        holding = f"data row {row + 1} holds {trimmed[row].as_py()}"
+    plain = pc.fill_null(pc.match_substring_regex(trimmed, _PLAIN_INTEGER), False)
+    others_integers = bool(pc.all(pc.or_(plain, marked)).as_py()) and bool(pc.any(plain).as_py())
+    became = (": every other id of the column is an integer, and because of them every id "
+              "is read as text" if others_integers else "")
+    warnings.warn(
+        f"{file + ': ' if file else ''}column {name!r}: {count:,} id(s) spelled as other "
+        f"tools write a missing value, {', '.join(map(repr, spellings[:4]))} ({holding}), "
+        f"are read as text ids{became}; if they are missing ids, fill them in or drop those "
+        "rows (an empty id is refused); if they are real ids, silence this with "
+        "warnings.filterwarnings('ignore', category=recstack.data.files."
+        "MissingValueIdWarning)", MissingValueIdWarning, stacklevel=3)
+
+
+def ids_from_text(column: pa.ChunkedArray | pa.Array, name: str | None = None,
+                  fail_at: FailAt | None = None, file: str | None = None) -> np.ndarray:
     """Text ids: int64 when every id is a plain integer that fits, else the trimmed text.
 
     See the module docstring for why "plain": ``"007"`` and ``"7"``, or ``"1.0"`` and
-    ``"1"``, stay different ids because they are kept as text.
+    ``"1"``, stay different ids because they are kept as text. With the column's
+    ``name``, ids spelled as a missing value (``NA``, ``null``...) are warned of (see
+    :func:`warn_of_missing_value_ids`; ``fail_at`` or ``file`` place the first).
     """
     trimmed = pc.utf8_trim_whitespace(column)
     if pc.all(pc.match_substring_regex(trimmed, _PLAIN_INTEGER)).as_py() is not False:
@@ -1388,6 +1442,8 @@ def ids_from_text(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
             return np.asarray(pc.cast(trimmed, pa.int64()).to_numpy(), dtype=np.int64)
         except pa.ArrowInvalid:
             pass  # beyond int64: exact only as text
+    if name is not None:
+        warn_of_missing_value_ids(trimmed, name, fail_at, file)
     return np.asarray(trimmed.to_numpy(zero_copy_only=False), dtype=object)
 
 
@@ -1431,6 +1487,7 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
         empty = pd.isna(ids) | (ids == "")
         if empty.any():
             raise _id_error(fail_at, int(np.argmax(empty)), name, "found an empty id")
+        warn_of_missing_value_ids(pa.array(ids, pa.string()), name, fail_at)
         return ids
     raise DataFormatError(f"holds {kind} values", column=name,
                           expected="integer or text ids")
@@ -1481,6 +1538,13 @@ def check_values(values: np.ndarray, column: str, rating_range: tuple[float, flo
         bad = first_out_of_range(values, rating_range)
         if bad is not None:
             raise fail_at(bad, column, "found {text}", range_text(rating_range))
+
+
+def values_as_float32(raw: np.ndarray, column: str, fail_at: FailAt) -> np.ndarray:
+    """A loader's value column as float32, warning (with the file and the line or row of
+    the first) of values float32 cannot hold, such as counts above 2**24."""
+    return to_float32_values(raw, column, lambda row: _row_holding(fail_at, row, column),
+                             lambda: fail_at(0, column, "", "").file)
 
 
 def clamp_to_time_range(seconds: int, *, exclusive_end: bool = False) -> int:
@@ -1616,6 +1680,9 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
                       name, "found {text!r}, which is the moment of reading, not a time of "
                             "the data", wanted)
     pandas_format = "ISO8601" if fmt in (None, "iso") else fmt
+    if fmt in (None, "iso"):
+        _warn_of_offsets_in_part(pc.utf8_trim_whitespace(pc.cast(column, pa.string())), name,
+                                fail_at)
     # trimmed as numbers and ids are: ' 2024-01-01 ' was "cannot read" where ' 1704067200 '
     # was read
     text = pd.Series(pc.utf8_trim_whitespace(pc.cast(column, pa.string())).to_numpy(
@@ -1639,8 +1706,68 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         if swapped:
             raise fail_at(bad, name, "found {text!r}, " + swapped.replace("{", "{{")
                           .replace("}", "}}"), wanted)
+        local = (_local_time_problem(str(text[bad]), fmt)
+                 if fmt is not None and fmt != "iso" else None)
+        if local:
+            raise fail_at(bad, name, "found {text!r}, " + local.replace("{", "{{")
+                          .replace("}", "}}"), wanted)
         raise fail_at(bad, name, "cannot read {text!r} as a time", wanted)
     return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+
+
+#: an ISO-8601 time of day followed by its UTC offset ('...12:00Z', '...12:00:00+01:00')
+_UTC_OFFSET_AT_END = r"\d{2}:\d{2}(:\d{2}([.,]\d+)?)?[ ]?([Zz]|[+-]\d{2}(:?\d{2})?)$"
+
+
+def _warn_of_offsets_in_part(text: pa.ChunkedArray | pa.Array, name: str, fail_at: FailAt
+                             ) -> None:
+    """Warn of ISO-8601 times of day of which some give a UTC offset and others none: the
+    ones without are read as UTC, as documented, but a column mixing the two was most
+    likely written by two tools, the second perhaps in its local time, hours off. (Dates
+    without a time of day are days, not local times: they do not count.)"""
+    offset = pc.fill_null(pc.match_substring_regex(text, _UTC_OFFSET_AT_END), False)
+    if not pc.any(offset).as_py() or pc.all(offset).as_py():
+        return
+    bare_time = pc.and_(pc.invert(offset), pc.fill_null(
+        pc.match_substring_regex(text, r"\d{2}:\d{2}"), False))
+    if not pc.any(bare_time).as_py():
+        return
+    bare, given = _first_false(pc.invert(bare_time)), _first_false(pc.invert(offset))
+    count = pc.sum(bare_time).as_py()
+    file = fail_at(bare, name, "", "").file
+    warnings.warn(
+        f"{file + ': ' if file else ''}column {name!r}: {count:,} time(s) without a UTC "
+        f"offset among times with one ({_row_holding(fail_at, bare, name)}, "
+        f"{_row_holding(fail_at, given, name)}): those without are read as UTC; if they are "
+        "local times, write them with their offset (2024-01-31T12:00:00+01:00)",
+        UserWarning, stacklevel=3)
+
+
+def _local_time_problem(value: str, pattern: str) -> str | None:
+    """Why ``value``, read by a ``pattern`` ending in a time-zone name (``%Z``: 'CET',
+    'Europe/Paris'), names no moment: a local time the clocks pass twice (summer time
+    ending) or skip (summer time beginning) in that zone; None for any other failure. Only
+    "cannot read" was said of a value that reads perfectly well an hour later."""
+    if not pattern.rstrip().endswith("%Z"):
+        return None
+    head, _, zone = value.strip().rpartition(" ")
+    try:
+        naive = pd.Timestamp(datetime.strptime(head, pattern.rstrip()[:-2].rstrip()))
+        naive.tz_localize(zone)
+    except ValueError as error:
+        text = str(error)
+        if "infer dst" in text:
+            return (f"a local time the clocks show twice in the time zone {zone!r} (when "
+                    "summer time ends), so it names no one moment; write the times with "
+                    "their UTC offset (%z, such as +0100) or in UTC")
+        if "nonexistent" in text:
+            return (f"a local time that does not exist in the time zone {zone!r} (the clocks "
+                    "skip it when summer time begins); write the times with their UTC offset "
+                    "(%z, such as +0100) or in UTC")
+        return None
+    except (KeyError, TypeError, OverflowError):
+        return None
+    return None
 
 
 def _day_and_month_swapped(value: str, pattern: str, column: pd.Series) -> str | None:
@@ -2408,7 +2535,8 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
         _refuse_header_given_names(path, layout)
     kinds: dict[str, ColumnKind] = {roles["user ids"]: "id", roles["item ids"]: "id"}
     if "values" in roles:
-        kinds[roles["values"]] = "float32"
+        # read as float64, so that a count float32 cannot hold is warned of (_build)
+        kinds[roles["values"]] = "float64"
     expected = {}
     if "timestamps" in roles:
         kinds[roles["timestamps"]] = "auto" if fmt in (None, "unix") else "text"
@@ -2436,8 +2564,8 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                       _timestamp_expectation(fmt, timestamp_unit))
     if column_names:
         _refuse_header_read_as_ids(path, layout, table, roles)
-    users = ids_from_text(table.column(roles["user ids"]))
-    items = ids_from_text(table.column(roles["item ids"]))
+    users = ids_from_text(table.column(roles["user ids"]), roles["user ids"], fail_at)
+    items = ids_from_text(table.column(roles["item ids"]), roles["item ids"], fail_at)
     frame = _context_from_text(table, context)
     table = table.drop_columns(list(dict.fromkeys([roles["user ids"], roles["item ids"],
                                                    *context])))
@@ -2566,7 +2694,7 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
     values = timestamps = None
     if "values" in roles:
         column = roles["values"]
-        values = column_to_numpy(table, column, np.float32)
+        values = values_as_float32(column_to_numpy(table, column), column, fail_at)
         check_values(values, column, rating_range, fail_at)
     if "timestamps" in roles:
         column = roles["timestamps"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -45,6 +46,72 @@ class DuplicateRowsError(RecstackError, ValueError):
     def __init__(self, message: str, rows: tuple[int, int], pair: str, count: int) -> None:
         super().__init__(message)
         self.rows, self.pair, self.count = rows, pair, count
+
+
+class InexactValueWarning(UserWarning):
+    """Values that float32, the type :class:`Interactions` keeps values in, cannot hold:
+    whole numbers beyond 2**24 = 16,777,216 in size (16777217 is kept as 16777216) and
+    non-zero values too small for it (kept as 0). Fractions rounded (0.1) are not warned
+    of, nor float64 numbers beyond 2**53, which float64 itself holds only roughly."""
+
+
+#: float32 holds every whole number up to this size exactly, and not every one beyond
+FLOAT32_EXACT_INTEGERS = 2**24
+
+
+def to_float32_values(raw: np.ndarray, column: str,
+                      where: Callable[[int], str] | None = None,
+                      file: Callable[[], str | None] | None = None) -> np.ndarray:
+    """``raw`` numbers as float32 (the type of :attr:`Interactions.value`), with an
+    :class:`InexactValueWarning` when some change beyond the rounding of a fraction.
+
+    ``where(row)`` says where row ``row`` (0-based) is and what it holds, as the caller's
+    errors do ("line 3 holds 16777217"); by default "row 2 holds 16777217". ``file()``, if
+    given, names the file that begins the message (asked only when there is one).
+    Values beyond float32's range become infinite and are left to the callers' checks
+    of finite values, which refuse them.
+    """
+    with np.errstate(over="ignore"):  # beyond float32's range: inf, refused by the callers
+        converted = raw.astype(np.float32, copy=False)
+    if (not raw.size or converted is raw or raw.dtype.kind not in "iuf"
+            or raw.dtype.itemsize < 4):
+        return converted  # float32 itself, or a type whose every value it holds
+    limit = float(FLOAT32_EXACT_INTEGERS)
+    large = not (abs(float(raw.min())) <= limit and abs(float(raw.max())) <= limit)
+    vanished = raw.dtype.kind == "f" and np.count_nonzero(converted) != np.count_nonzero(raw)
+    if not (large or vanished):
+        return converted  # the common case: two passes, no temporary array
+    if raw.dtype.kind in "iu":
+        # exactly (float64 itself rounds integers beyond 2**53): an integer is a float32
+        # when, its trailing zero bits dropped, it is below 2**24
+        size = raw.astype(np.uint64)
+        if raw.dtype.kind == "i":
+            size = np.where(raw < 0, ~size + np.uint64(1), size)
+        lowest_bit = size & (~size + np.uint64(1))
+        odd = size // np.maximum(lowest_bit, np.uint64(1))
+        lost = odd >= np.uint64(FLOAT32_EXACT_INTEGERS)
+    else:
+        wide = raw.astype(np.float64, copy=False)
+        back = converted.astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            # whole numbers (below 2**53, where a float64 still counts exactly) and
+            # non-zero values that float32 rounds to 0; not fractions rounded
+            lost = np.isfinite(back) & np.isfinite(wide) & (back != wide) & (
+                ((np.floor(wide) == wide) & (np.abs(wide) < 2.0**53)) | (back == 0))
+    count = int(np.count_nonzero(lost))
+    if not count:
+        return converted
+    row = int(np.argmax(lost))
+    holding = where(row) if where is not None else f"row {row} holds {raw[row].item()!r}"
+    named = file() if file is not None else None
+    warnings.warn(
+        f"{named + ': ' if named else ''}column {column!r}: {count:,} value(s) change on "
+        f"becoming float32, the type interactions keep values in ({holding}, kept as "
+        f"{float(converted[row]):.9g}): "
+        f"float32 holds whole numbers exactly only up to {FLOAT32_EXACT_INTEGERS:,} (2**24) "
+        "and no non-zero number closer to 0 than 1.4e-45; scale the values (counts in "
+        "thousands, say) if their exact size matters", InexactValueWarning, stacklevel=3)
+    return converted
 
 
 class SumBeyondFloat32Error(DataFormatError):
@@ -804,6 +871,8 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                 f"{int(finite_beyond.sum())} value(s) beyond float32's range, first at row "
                 f"{row}: {raw[row].item()!r}", column=column,
                 expected=f"numbers within ±{np.finfo(np.float32).max:.3g}")
+    if np.dtype(dtype) == np.float32:
+        return to_float32_values(raw, column)
     return raw.astype(dtype, copy=False)
 
 

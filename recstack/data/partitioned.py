@@ -47,6 +47,7 @@ from recstack.data.files import (
     refuse_values_outside_range,
     scalar_text,
     timestamps_to_seconds,
+    values_as_float32,
 )
 from recstack.data.interactions import (
     FIRST_SECOND,
@@ -991,7 +992,7 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         if not _is_number(column.type):
             raise DataFormatError(f"holds {column.type} values", file=str(root), column=VALUE,
                                   expected="numbers")
-        values = column.to_numpy().astype(np.float32)
+        values = values_as_float32(column.to_numpy(), VALUE, fail_at)
         check_values(values, VALUE, rating_range, fail_at)
     if TIMESTAMP in wanted and _time_kind(table.column(TIMESTAMP).type) == "date-times":
         timestamps = _seconds(table.column(TIMESTAMP), fail_at)

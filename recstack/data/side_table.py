@@ -113,7 +113,8 @@ def _check_csv(path: Path, key: str, what: str) -> np.ndarray | None:
     of undecodable bytes or an unterminated quote. Returns the keys read by the id rule of
     the logs (None when there is no ``key`` column)."""
     try:
-        return ids_from_text(read_delimited(path, _CSV, {key: "id"}).column(key))
+        return ids_from_text(read_delimited(path, _CSV, {key: "id"}).column(key), key,
+                             file=str(path))
     except UnknownColumnError:
         return None  # the column check below lists the columns there are
     except DataFormatError as error:

@@ -29,7 +29,15 @@ from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.progress import Progress
-from recstack.specs import DECIMAL_TEXT, INTEGER_TEXT, Registry, Spec, build_spec, option
+from recstack.specs import (
+    DECIMAL_TEXT,
+    INTEGER_TEXT,
+    Registry,
+    Spec,
+    build_spec,
+    did_you_mean,
+    option,
+)
 
 SYNTHETIC = "synthetic"
 #: the interactions file of a dataset folder written by ``recstack data synth``
@@ -102,9 +110,18 @@ class LoaderOptions(Spec):
                 named[column] = key
         if self.column_names is not None:
             repeated = sorted({n for n in self.column_names if self.column_names.count(n) > 1})
-            if repeated or not all(self.column_names):
+            if repeated or not all(self.column_names) or len(self.column_names) < 2:
+                # [] passed here and failed only once the data loaded
                 raise ConfigError(f"column_names = {list(self.column_names)}: expected "
-                                  "distinct, non-empty names")
+                                  "distinct, non-empty names, at least two (user and item)")
+            for key in (*_ROLES, "context"):
+                named = getattr(self, key)
+                absent = [n for n in ([named] if isinstance(named, str) else named or ())
+                          if n not in self.column_names]
+                if absent:
+                    near = did_you_mean(absent[0], self.column_names)
+                    raise ConfigError(f"{key} = {absent[0]!r} is not one of column_names = "
+                                      f"{list(self.column_names)}{near}")
         try:
             check_timestamp_options(self.timestamp_format, self.timestamp_unit or "auto")
         except RecstackError as error:

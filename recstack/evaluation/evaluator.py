@@ -355,8 +355,11 @@ class Evaluator:
     evaluated users had no history (no training row for :meth:`evaluate`, an empty fold-in
     history for :meth:`evaluate_fold_in`) is in the result's
     ``meta["users_without_history"]``; their metrics are those of whatever the model
-    returns for them (popularity for ``two_tower`` and ``sasrec``, often an arbitrary
-    ranking of all-zero or untrained scores for the others); when not one of them has a
+    returns for them: item popularity for every recstack model but the baselines and BPR
+    (its learned item bias): each model's ``score_users`` gives such a user popularity, as
+    ``score_histories`` does an empty history (the model's
+    :class:`~recstack.models.base.PopularityFallbackWarning` is not repeated here); when
+    not one of them has a
     history, or one in ten or more (:data:`NO_HISTORY_SHARE`) has none, a
     :class:`NoHistoryWarning` says so. A recstack model fitted on relevant test
     pairs that the lists do not mask (fitted on the whole data set before it was split) is
@@ -436,8 +439,14 @@ class Evaluator:
         _warn_if_only_training_pairs(truth, exclude)
         _warn_if_no_history(truth, exclude, fold_in=False)
         _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
-        return self._run(model.score_users, truth, exclude, train, test, name=label,
-                         progress=progress)
+        from recstack.models.base import PopularityFallbackWarning
+
+        # users without a training row are counted here (meta, NoHistoryWarning); the
+        # model's own warning would say it again for every scoring batch
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=PopularityFallbackWarning)
+            return self._run(model.score_users, truth, exclude, train, test, name=label,
+                             progress=progress)
 
     def evaluate_fold_in(self, model: Any, train: Interactions, fold_in: Interactions,
                          test: Interactions, *, name: str | None = None,

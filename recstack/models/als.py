@@ -15,8 +15,19 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import MAX_THREADS, Param, Recommender, warn_more_threads_than_cores
-from recstack.models.factors import FactorMixin, warn_excess_factors
+from recstack.models.base import (
+    MAX_ITERATIONS,
+    MAX_THREADS,
+    Param,
+    Recommender,
+    warn_more_threads_than_cores,
+)
+from recstack.models.factors import (
+    FactorMixin,
+    FoldInScoringMixin,
+    require_factor_memory,
+    warn_excess_factors,
+)
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.warm_start import WarmStartMixin, copy_known_rows
@@ -30,7 +41,7 @@ _FOLD_IN_BUDGET_BYTES = 64 * 2**20
 
 
 @register
-class ALS(WarmStartMixin, FactorMixin, Recommender):
+class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
     r"""Weighted matrix factorisation for implicit feedback, fitted by alternating least
     squares with a conjugate-gradient solver (Hu, Koren & Volinsky 2008; Takács, Pilászy &
     Tikk 2011).
@@ -91,7 +102,9 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
 
     name = "als"
     params: ClassVar[dict[str, Param]] = {
-        "factors": Param(int, low=1, default=64, doc="Length of the factor vectors.",
+        "factors": Param(int, low=1, default=64,
+                         doc="Length of the factor vectors (at most 65,536; checked by fit "
+                             "after the memory it needs).",
                          search={"type": "int", "low": 16, "high": 256, "log": True}),
         "regularization": Param(
             (int, float), low=0, default=30.0,
@@ -100,7 +113,7 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
         "alpha": Param((int, float), low=0, default=3.0,
                        doc="Confidence slope: a recorded value r has confidence 1 + alpha * r.",
                        search={"type": "float", "low": 0.0, "high": 20.0}),
-        "iterations": Param(int, low=1, default=15,
+        "iterations": Param(int, low=1, high=MAX_ITERATIONS, default=15,
                             doc="ALS sweeps; each solves all users, then all items."),
         "num_threads": Param(int, low=0, high=MAX_THREADS, default=0,
                              doc="Threads of implicit's solver; 0 uses every core."),
@@ -126,6 +139,10 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
         als_module, threadpool_limits = _import_implicit_als()
         warn_more_threads_than_cores(self.name, "num_threads", self.num_threads)
         warn_excess_factors(self.name, "factors", self.factors, *self.seen_.shape)
+        # the solver keeps a factors x factors Gram matrix beside the factors
+        n_users, n_items = self.seen_.shape
+        require_factor_memory(self.name, "factors", self.factors, n_users, n_items,
+                              bytes_per_value=8, extra=2 * 4 * self.factors ** 2)
         self._prepare_warm_start(train)
         confidence = self._confidence(self.seen_)
         with threadpool_limits(limits=1, user_api="blas"):
@@ -223,15 +240,6 @@ class ALS(WarmStartMixin, FactorMixin, Recommender):
             result[rows] = _solve_users(matrix[rows], item_factors, gram)
         return result
 
-    def score_histories(self, histories: Any) -> np.ndarray:
-        """Full-catalog scores (float32 ``(n, n_items)``) for users known only by their
-        histories, from their :meth:`fold_in` factors. A row with no interaction (its
-        factors are 0, so every score is 0) gets item popularity instead, with a
-        :class:`~recstack.models.base.PopularityFallbackWarning`."""
-        self._require_fitted()
-        history = self._history_matrix(histories)
-        return self._empty_histories_by_popularity(
-            history, self.fold_in(history) @ self.item_factors_.T)
 
 
 

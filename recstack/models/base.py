@@ -24,8 +24,14 @@ with a :class:`~recstack.errors.RecstackError` that names them and says what wor
 :attr:`Recommender.serves_users_without_history` is True: non-personalised baselines, and
 models that rank such users by a documented stand-in (:attr:`Recommender.history_fallback`,
 announced with a :class:`PopularityFallbackWarning`). The index-level
-:meth:`Recommender.score_users` is not checked: it is the evaluator's batch path, and the
-evaluator decides which users to score.
+:meth:`Recommender.score_users` does not refuse them: it is the evaluator's batch path, and
+the evaluator decides which users to score. It scores such a user (in a model that does
+not serve them) by item popularity (training users per item), as ``score_histories``
+scores an empty history, with a :class:`PopularityFallbackWarning` naming them: the
+model's own scores for them were all 0 or untrained, and the list the catalog in index
+order or an arbitrary one. A model with its own non-personalised answer for them says so
+in :attr:`Recommender.own_ranking_without_history` (BPR: its learned item bias) and keeps
+it.
 """
 
 from __future__ import annotations
@@ -73,6 +79,15 @@ MAX_THREADS = 4096
 #: two such values, summed over a history, stays finite in float32 (the bound saved
 #: arrays have too, :data:`recstack.models.persistence._MAX_ABS`)
 MAX_WEIGHT = 1e15
+#: the most iterations, sweeps or epochs a model accepts (``iterations``, ``epochs``): ten
+#: times the largest default; more is a typo (2**40 epochs never ends) rather than a fit
+MAX_ITERATIONS = 10_000
+#: the longest factor or embedding vector a model accepts (``factors``, ``dim``,
+#: ``hidden``): wider vectors than this are a typo, and each extra one costs time and
+#: memory in every user's and every item's vector. Declared as the bound where the
+#: parameter is declared; ALS, BPR, MF and two-tower check it in ``fit``, after refusing
+#: what memory cannot hold (that refusal, with the bytes, comes first)
+MAX_FACTORS = 65_536
 
 
 @dataclass(frozen=True)
@@ -354,6 +369,10 @@ class Recommender(Configurable, ABC):
     #: stand-in (a :class:`PopularityFallbackWarning` names them when they are asked for);
     #: None when their scores are the model's own (e.g. the baselines)
     history_fallback: ClassVar[str | None] = None
+    #: how the index-level :meth:`score_users` ranks a user without training rows when the
+    #: model has its own non-personalised answer (BPR: "its learned item bias"); None:
+    #: :meth:`score_users` gives them item popularity with a :class:`PopularityFallbackWarning`
+    own_ranking_without_history: ClassVar[str | None] = None
     #: whether items are placed by their content (item-table text, genres...) as well as by
     #: interactions, so that an item without training rows still has a meaningful vector
     #: and item similarity (:meth:`similar_items`)
@@ -607,7 +626,35 @@ class Recommender(Configurable, ABC):
                 f"{self.name}: score_users takes a flat array of user indices in [0, "
                 f"{n_users}) (positions in users_), got {_preview(user_indices)}; map "
                 "external ids with users_.to_index")
-        return self._score_users(indices.astype(np.int64, copy=False))
+        indices = indices.astype(np.int64, copy=False)
+        scores = self._score_users(indices)
+        if self.serves_users_without_history or self.own_ranking_without_history \
+                or not indices.size:
+            # the baselines' scores are their own; two-tower and SASRec put their
+            # documented stand-in in themselves, BPR its learned item bias
+            return scores
+        return self._users_without_history_by_popularity(indices, scores)
+
+    def _users_without_history_by_popularity(self, user_indices: np.ndarray,
+                                             scores: np.ndarray) -> np.ndarray:
+        """``scores`` (one row per user of ``user_indices``) with the row of each user
+        without training rows (:meth:`_users_without_history`) replaced by item
+        popularity (training users per item), as :meth:`_empty_histories_by_popularity`
+        does for an empty history, with a :class:`PopularityFallbackWarning` naming them:
+        the model's own scores for such a user are all 0 or its untrained initialisation,
+        so the list was the catalog in index order or an arbitrary one."""
+        without = self._users_without_history()[user_indices]
+        if not without.any():
+            return scores
+        scores = writable_scores(scores)
+        scores[without] = np.asarray(self._item_row_counts(), dtype=scores.dtype)
+        distinct = np.unique(user_indices[without])
+        examples = self.users_.to_external(distinct[:5]).tolist()
+        warnings.warn(PopularityFallbackWarning(
+            f"{self.name}: {len(distinct)} user(s) have no training interactions, e.g. "
+            f"{examples}; their scores are item popularity (training users per item), not "
+            "the model's"), stacklevel=3)
+        return scores
 
     def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
                   batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:

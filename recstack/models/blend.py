@@ -202,7 +202,12 @@ class Blend(ValidationSplitMixin, Recommender):
                            total=n_members) as task:
             for position in range(n_members):
                 member = self._fit_member(position, fitting, fitting_name, None)
-                cache[position] = self._normalised(member.score_users(validation_users))
+                with warnings.catch_warnings():
+                    # a validation user without fitting rows is scored by popularity: a
+                    # stand-in of the member's, not news to the caller of fit
+                    warnings.filterwarnings("ignore", category=PopularityFallbackWarning)
+                    scores = member.score_users(validation_users)
+                cache[position] = self._normalised(scores)
                 if keep is not None:
                     keep.append(member)
                 del member
@@ -297,7 +302,11 @@ class Blend(ValidationSplitMixin, Recommender):
         return total
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
-        return self._blend([member.score_users(user_indices) for member in self.members_])
+        with warnings.catch_warnings():
+            # the blend's own score_users names the users without history once
+            warnings.filterwarnings("ignore", category=PopularityFallbackWarning)
+            parts = [member.score_users(user_indices) for member in self.members_]
+        return self._blend(parts)
 
     def score_histories(self, histories: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items`` in this model's item

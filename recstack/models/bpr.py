@@ -15,12 +15,13 @@ from recstack.data._fast_csv import default_threads
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import (
+    MAX_ITERATIONS,
     MAX_THREADS,
     Param,
     Recommender,
     warn_more_threads_than_cores,
 )
-from recstack.models.factors import FactorMixin, warn_excess_factors
+from recstack.models.factors import FactorMixin, require_factor_memory, warn_excess_factors
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.training import (
@@ -106,6 +107,10 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
     retraining with a smaller ``epochs``; the previous model needs the same ``factors``.
     The stopping rule starts afresh.
 
+    *Users without training rows* (in the vocabulary, as a split's held-out users are)
+    keep user factors of 0, so ``score_users`` ranks them by the learned item bias alone
+    (:attr:`own_ranking_without_history`), not by item popularity as the other models do.
+
     *Values.* Interaction values are ignored (every recorded interaction is a positive);
     use ``Interactions.implicit(threshold)`` to keep only, e.g., high ratings.
 
@@ -121,8 +126,11 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
     """
 
     name = "bpr"
+    own_ranking_without_history = "its learned item bias (their user factors are 0)"
     params: ClassVar[dict[str, Param]] = {
-        "factors": Param(int, low=1, default=128, doc="Length of the factor vectors.",
+        "factors": Param(int, low=1, default=128,
+                         doc="Length of the factor vectors (at most 65,536; checked by fit "
+                             "after the memory it needs).",
                          search={"type": "int", "low": 16, "high": 256, "log": True}),
         "learning_rate": Param((int, float), low=0, low_inclusive=False, default=0.01,
                                doc="SGD step size.",
@@ -132,7 +140,7 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                                 doc="lambda, weight decay on the parameters each step touches.",
                                 search={"type": "float", "low": 1e-5, "high": 0.1,
                                         "log": True}),
-        "epochs": Param(int, low=1, default=1000,
+        "epochs": Param(int, low=1, high=MAX_ITERATIONS, default=1000,
                         doc="Most passes over the positives; the stopping rule (Notes) ends a "
                             "run once it converges, usually long before."),
         "seed": Param(int, low=0, default=0,
@@ -171,6 +179,9 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                                np.diff(indptr)).astype(np.int32)
         n_pairs, n_items = len(indices), positives.shape[1]
         warn_excess_factors(self.name, "factors", self.factors, positives.shape[0], n_items)
+        # float64 draws cast to float32 factors
+        require_factor_memory(self.name, "factors", self.factors, positives.shape[0], n_items,
+                              bytes_per_value=12)
 
         rng = np.random.default_rng(self.seed)
         self.user_factors_ = (rng.standard_normal((positives.shape[0], self.factors))

@@ -31,6 +31,7 @@ from recstack.models.text_features import (
     item_documents,
     refuse_near_columns,
     sklearn_text,
+    warn_unknown_genres,
 )
 from recstack.progress import Progress, resolve
 
@@ -235,6 +236,8 @@ class ContentBased(Recommender):
                 f"table with {', '.join(TEXT_COLUMNS)}), so it cannot place new items: "
                 "every one would score 0; refit on interactions with an item table (e.g. "
                 "load_movielens, or Interactions.from_frame(..., item_table=...))")
+        if "genres" in columns:
+            warn_unknown_genres(item_table, self.vocabulary_, self.name, "item_vectors")
         n_rows, n_features = len(item_table), self.item_features_.shape[1]
         counter = _count_vectorizer()(
             vocabulary={term: i for i, term in enumerate(self.vocabulary_.tolist())},

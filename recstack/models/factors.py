@@ -1,4 +1,5 @@
-"""Scoring shared by the factor models (ALS, BPR): a dot product of user and item factors.
+"""Scoring shared by the factor models (ALS, iALS, BPR, LightGCN): a dot product of user
+and item factors, and the scoring of new histories by the models that fold them in.
 
 Kept apart from any one model so that each factor model imports this module, never another
 model's.
@@ -81,6 +82,29 @@ class FactorMixin:
             self.item_bias_ = np.ascontiguousarray(arrays["item_bias"], dtype=np.float32)
 
 
+
+class FoldInScoringMixin:
+    """``score_histories`` for a factor model with ``fold_in`` (ALS, iALS): each history's
+    folded-in factors times the item factors. A row with no interaction (its factors are 0,
+    so every score is 0) gets item popularity instead, with a
+    :class:`~recstack.models.base.PopularityFallbackWarning`. Mix it in before
+    :class:`~recstack.models.base.Recommender`."""
+
+    # from the model and Recommender, which this class is mixed into
+    item_factors_: np.ndarray
+    fold_in: Any
+    _require_fitted: Any
+    _history_matrix: Any
+    _empty_histories_by_popularity: Any
+
+    def score_histories(self, histories: Any) -> np.ndarray:
+        """Full-catalog scores (float32 ``(n, n_items)``) for users known only by their
+        histories (see the class docstring)."""
+        self._require_fitted()
+        history = self._history_matrix(histories)
+        return self._empty_histories_by_popularity(
+            history, self.fold_in(history) @ self.item_factors_.T)
+
 def warn_excess_factors(model: str, name: str, factors: int, n_users: int,
                         n_items: int) -> None:
     """Warn once, at fit, when ``factors`` (the hyperparameter ``name``) exceeds both the
@@ -93,3 +117,26 @@ def warn_excess_factors(model: str, name: str, factors: int, n_users: int,
                       f"rank at most {min(n_users, n_items):,}, so the extra dimensions only "
                       f"cost time and memory; use {name} <= {max(n_users, n_items):,}",
                       RuntimeWarning, stacklevel=3)
+
+
+def require_factor_memory(model: str, name: str, factors: int, n_users: int, n_items: int,
+                          bytes_per_value: int, extra: int = 0) -> None:
+    """Refuse, before anything is allocated, a fit whose factor matrices (``n_users +
+    n_items`` vectors of ``factors`` values, ``bytes_per_value`` bytes each counting the
+    copies the solver keeps) and ``extra`` bytes (e.g. a ``factors x factors`` Gram
+    matrix) would not fit in memory, naming the hyperparameter ``name`` to lower: such a
+    fit failed with numpy's "Unable to allocate", or was killed halfway. Then refuse
+    ``factors`` beyond :data:`~recstack.models.base.MAX_FACTORS` even where memory would
+    hold them (2**22 factors of a small data set fitted for hours)."""
+    from recstack.errors import ConfigError
+    from recstack.models.base import MAX_FACTORS  # deferred: base imports no model module
+    from recstack.models.memory import require_memory
+
+    needed = (n_users + n_items) * factors * bytes_per_value + extra
+    require_memory(model, needed,
+                   f"not enough memory to fit {n_users:,} users x {n_items:,} items with "
+                   f"{name}={factors:,}: the fit",
+                   f"lower {name} (the factor vectors take {bytes_per_value} bytes per user "
+                   "and item per dimension)")
+    if factors > MAX_FACTORS:
+        raise ConfigError(f"{model}: {name} must be <= {MAX_FACTORS}, got {factors}")

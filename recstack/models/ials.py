@@ -26,8 +26,8 @@ from scipy.linalg import lapack
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender
-from recstack.models.factors import FactorMixin, warn_excess_factors
+from recstack.models.base import MAX_FACTORS, MAX_ITERATIONS, Param, Recommender
+from recstack.models.factors import FactorMixin, FoldInScoringMixin, warn_excess_factors
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -46,7 +46,7 @@ _CHOLESKY_FROM = 32
 
 
 @register
-class IALS(FactorMixin, Recommender):
+class IALS(FoldInScoringMixin, FactorMixin, Recommender):
     r"""Implicit alternating least squares as revisited by Rendle et al. (2022).
 
     With :math:`S` the recorded (user, item) pairs, :math:`I_u` the items of user
@@ -129,7 +129,7 @@ class IALS(FactorMixin, Recommender):
 
     name = "ials"
     params: ClassVar[dict[str, Param]] = {
-        "factors": Param(int, low=1, high=65_536, default=128,
+        "factors": Param(int, low=1, high=MAX_FACTORS, default=128,
                          doc="Length of the factor vectors (d); not searched by default "
                              "(see Tuning)."),
         "regularization": Param(
@@ -149,7 +149,7 @@ class IALS(FactorMixin, Recommender):
                              doc="Initial factors are normal with this stddev / sqrt(factors); "
                                  "> 0, since all-zero factors are a fixed point (every "
                                  "solve returns 0 again)."),
-        "iterations": Param(int, low=1, high=10_000, default=16,
+        "iterations": Param(int, low=1, high=MAX_ITERATIONS, default=16,
                             doc="Sweeps; each updates every user and every item once."),
         "block_size": Param(int, low=1, optional=True, default=128,
                             doc="iALS++ block of factors solved at once; None (or any value "
@@ -257,15 +257,6 @@ class IALS(FactorMixin, Recommender):
         _exact_step(history, users, items, reg, float(self.unobserved_weight), groups)
         return users
 
-    def score_histories(self, histories: Any) -> np.ndarray:
-        """Full-catalog scores (float32 ``(n, n_items)``) for users known only by their
-        histories, from their :meth:`fold_in` factors. A row with no interaction (its
-        factors are 0, so every score is 0) gets item popularity instead, with a
-        :class:`~recstack.models.base.PopularityFallbackWarning`."""
-        self._require_fitted()
-        history = self._history_matrix(histories)
-        return self._empty_histories_by_popularity(
-            history, self.fold_in(history) @ self.item_factors_.T)
 
     # ------------------------------------------------------------------ persistence
     def _state_spec(self) -> dict[str, ArraySpec]:

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import MAX_FACTORS, MAX_ITERATIONS, Param, Recommender
 from recstack.models.factors import FactorMixin, warn_excess_factors
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
@@ -150,7 +150,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     name = "lightgcn"
     params: ClassVar[dict[str, Param]] = {
-        "dim": Param(int, low=1, default=64, doc="Dimension of the embeddings.",
+        "dim": Param(int, low=1, high=MAX_FACTORS, default=64, doc="Dimension of the embeddings.",
                      search={"type": "int", "low": 16, "high": 256, "log": True}),
         "layers": Param(int, low=0, high=16, default=3,
                         doc="K, propagation layers; 0 is matrix factorisation with BPR.",
@@ -178,7 +178,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                            "to the mean of layers 1..K (LightGCN++); None: the mean of all "
                            "K + 1 layers."),
         "batch_size": Param(int, low=1, default=2048, doc="Triples per minibatch."),
-        "epochs": Param(int, low=1, default=1000,
+        "epochs": Param(int, low=1, high=MAX_ITERATIONS, default=1000,
                         doc="Most epochs (each draws as many triples as training pairs)."),
         "patience": Param(int, low=1, default=20,
                           doc="With validation: epochs without a better validation nDCG@20 "

@@ -104,8 +104,8 @@ from scipy.special import expit
 
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender
-from recstack.models.factors import warn_excess_factors
+from recstack.models.base import MAX_FACTORS, MAX_ITERATIONS, Param, Recommender
+from recstack.models.factors import require_factor_memory, warn_excess_factors
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
@@ -137,8 +137,10 @@ _INIT_STD = 0.01
 _SCORING_BUDGET_BYTES = 64 * 2**20
 
 _COMMON_PARAMS: dict[str, Param] = {
-    "factors": Param(int, low=1, default=50, doc="Dimension of the user and item factors."),
-    "epochs": Param(int, low=1, default=20,
+    "factors": Param(int, low=1, default=50,
+                     doc="Dimension of the user and item factors (at most 65,536; checked by "
+                         "fit after the memory it needs)."),
+    "epochs": Param(int, low=1, high=MAX_ITERATIONS, default=20,
                     doc="Passes over the training rows (the most, with early stopping)."),
     "batch_size": Param(int, low=1, default=1024, doc="Rows per minibatch."),
     "learning_rate": Param((int, float), low=0, low_inclusive=False, high=MAX_TORCH_STEP,
@@ -228,6 +230,9 @@ class _RatingModel(WarmStartMixin, Recommender):
         torch = _import_torch(self.name)
         self.rating_range_ = self._check_ratings(train)
         warn_excess_factors(self.name, "factors", self.factors, train.n_users, train.n_items)
+        # the embeddings, their gradients and two optimiser moments
+        require_factor_memory(self.name, "factors", self.factors, train.n_users,
+                              train.n_items, bytes_per_value=16)
         rng = seed_everything(self.seed)
         generator = torch.Generator().manual_seed(self.seed)
         device = resolve_device(self.device, self.name)
@@ -487,8 +492,10 @@ class NeuralMatrixFactorization(_RatingModel):
     params: ClassVar[dict[str, Param]] = {
         "factors": replace(_COMMON_PARAMS["factors"], default=32,
                            doc="Dimension of each embedding (the MLP's input has twice as "
-                               "many)."),
-        "layers": Param((tuple, list), default=(64, 32), element=Param(int, low=1),
+                               "many; at most 65,536, checked by fit after the memory it "
+                               "needs)."),
+        "layers": Param((tuple, list), default=(64, 32),
+                        element=Param(int, low=1, high=MAX_FACTORS),
                         doc="Widths of the hidden layers; () is a linear model of the "
                             "concatenated embeddings."),
         "dropout": Param((int, float), low=0, high=1, high_inclusive=False, default=0.5,

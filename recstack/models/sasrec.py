@@ -124,6 +124,8 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import (
+    MAX_FACTORS,
+    MAX_ITERATIONS,
     Param,
     PopularityFallbackWarning,
     Recommender,
@@ -131,6 +133,7 @@ from recstack.models.base import (
     _preview,
     check_list_length,
 )
+from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
@@ -277,7 +280,7 @@ class SASRec(WarmStartMixin, Recommender):
                                 "truncated from the left); the network is sized for at most "
                                 "the longest training history, so a generous L costs "
                                 "nothing."),
-        "hidden": Param(int, low=1, default=64,
+        "hidden": Param(int, low=1, high=MAX_FACTORS, default=64,
                         doc="Embedding and hidden size d (a multiple of heads).",
                         search={"type": "categorical", "choices": [32, 64, 128]}),
         # bounded: each block is built (and, when scoring, run) by a Python loop, so a typo
@@ -295,7 +298,7 @@ class SASRec(WarmStartMixin, Recommender):
                           "negatives, the original)."),
         "negatives": Param(int, low=1, default=1,
                            doc="Negatives per position for loss='bce'."),
-        "epochs": Param(int, low=1, default=200,
+        "epochs": Param(int, low=1, high=MAX_ITERATIONS, default=200,
                         doc="Most epochs (one pass over all users' sequences each)."),
         "batch_size": Param(int, low=1, default=128, doc="Sequences per minibatch."),
         "learning_rate": Param((int, float), low=0, low_inclusive=False,
@@ -340,6 +343,16 @@ class SASRec(WarmStartMixin, Recommender):
         device = resolve_device(self.device, self.name)
         self._network_cache = None
         length = self._sequence_length(train)
+        # item and position embeddings and, per block, attention (4 d x d) and feed-forward
+        # (2 d x d) weights, each with its gradient and two optimiser moments: refused
+        # before torch allocates them
+        weights = (train.n_items + 1 + length) * self.hidden + self.blocks * 6 * self.hidden ** 2
+        require_memory(self.name, 16 * weights,
+                       f"not enough memory to fit {train.n_users:,} users x "
+                       f"{train.n_items:,} items with hidden={self.hidden:,} and blocks="
+                       f"{self.blocks}: its {weights:,} weights, with gradients and "
+                       "optimiser moments,",
+                       "lower hidden or blocks")
         data = _SequenceData.build(train, length, self.validation)
         self.popularity_ = train.item_counts().astype(np.float32)
         self.sequences_ = data.inference_sequences.astype(np.int32)

@@ -8,6 +8,7 @@ tokenise genres the same way.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -15,8 +16,13 @@ import pandas as pd
 
 from recstack.errors import RecstackError
 
-__all__ = ["check_item_rows", "genre_tokens", "item_documents", "refuse_near_columns",
-           "sklearn_text"]
+__all__ = ["UnknownGenreWarning", "check_item_rows", "genre_tokens", "item_documents",
+           "refuse_near_columns", "sklearn_text", "warn_unknown_genres"]
+
+
+class UnknownGenreWarning(UserWarning):
+    """New item rows name genres the model was not fitted with (a misspelling, or a genre
+    new since): such a genre counts as no genre for the item."""
 
 _NOT_A_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -77,16 +83,60 @@ def genre_tokens(genres: Any) -> str:
     """A genre list (or ``"A|B"`` text) as one token per genre, ``genre_<name>``
     (``"Sci-Fi"`` -> ``genre_sci_fi``), so that a genre is not confused with the same word
     in a title; missing values give ``""``."""
+    return " ".join(_genre_token(g) for g in _genre_names(genres))
+
+
+def _genre_names(genres: Any) -> list[Any]:
+    """The genres of one item-table cell (a list, or ``"A|B"`` text), missing ones left
+    out."""
     if isinstance(genres, str):
         genres = genres.split("|")
     elif genres is None or (np.ndim(genres) == 0 and pd.isna(genres)):
-        return ""
+        return []
     elif np.ndim(genres) == 0:  # one genre as a number or code, not a list of them
         genres = [genres]
     # a missing entry inside a list (a Parquet list with a null, a NaN) is no genre: as
     # text it was the token genre_none or genre_nan, shared by every item missing one
-    return " ".join(f"genre_{_NOT_A_WORD.sub('_', str(g).lower()).strip('_')}"
-                    for g in genres if not _missing(g) and str(g).strip())
+    return [g for g in genres if not _missing(g) and str(g).strip()]
+
+
+def _genre_token(genre: Any) -> str:
+    return f"genre_{_NOT_A_WORD.sub('_', str(genre).lower()).strip('_')}"
+
+
+def warn_unknown_genres(table: pd.DataFrame, known_tokens: Any, model: str, method: str
+                        ) -> None:
+    """Warn (:class:`UnknownGenreWarning`) when the ``genres`` of new item rows name genres
+    whose token is not among ``known_tokens`` (the model's fitted ``genre_<name>``
+    vocabulary), naming them, the first row of each and the nearest known genre: a
+    misspelt genre ("Comdy") silently counted as no genre, and the item was placed by its
+    other columns alone. Nothing is said when the model was fitted without genres."""
+    from recstack.specs import did_you_mean  # deferred: messages only
+
+    known = {str(t) for t in np.asarray(known_tokens).tolist() if str(t).startswith("genre_")}
+    if "genres" not in table.columns or not known:
+        return
+    unknown: dict[str, int] = {}
+    for row, cell in enumerate(table["genres"].tolist()):
+        for genre in _genre_names(cell):
+            if _genre_token(genre) not in known:
+                unknown.setdefault(str(genre), row)
+    if not unknown:
+        return
+    names = sorted(token.removeprefix("genre_") for token in known)
+    shown = "; ".join(
+        f"{genre!r} (row {row})"
+        f"{did_you_mean(_genre_token(genre).removeprefix('genre_'), names)}"
+        for genre, row in list(unknown.items())[:5])
+    # "Action, Comedy" is one genre to the "A|B" reading: say how to write several
+    separated = next((genre for genre in unknown if re.search(r"[,;/]", genre)), None)
+    hint = (f"; several genres in one text are separated by '|' ({separated!r} was read as "
+            "one genre), or give a list" if separated is not None else "")
+    warnings.warn(UnknownGenreWarning(
+        f"{model}: {method}: {len(unknown)} genre(s) the model was not fitted with, counted "
+        f"as no genre: {shown}{'; ...' if len(unknown) > 5 else ''}; the genres it knows "
+        f"(as tokens): {', '.join(names[:20])}{', ...' if len(names) > 20 else ''}{hint}"),
+        stacklevel=3)
 
 
 def _missing(value: Any) -> bool:

@@ -132,7 +132,8 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender
+from recstack.models.base import MAX_FACTORS, MAX_ITERATIONS, Param, Recommender
+from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.text_features import (
@@ -141,6 +142,7 @@ from recstack.models.text_features import (
     item_documents,
     refuse_near_columns,
     sklearn_text,
+    warn_unknown_genres,
 )
 from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
@@ -397,10 +399,12 @@ class TwoTower(WarmStartMixin, Recommender):
         # -1, so every item scored one of two values (or all collapsed to one)
         "dim": Param(int, low=2, default=64,
                      doc="Dimension of the user and item embeddings (unit vectors, so at "
-                         "least 2)."),
+                         "least 2; at most 65,536, checked by fit after the memory it "
+                         "needs)."),
         "hidden": Param(int, low=1, default=128,
-                        doc="Width of the hidden layer of both towers' perceptrons."),
-        "epochs": Param(int, low=1, default=10,
+                        doc="Width of the hidden layer of both towers' perceptrons (at most "
+                            "65,536, checked by fit after the memory it needs)."),
+        "epochs": Param(int, low=1, high=MAX_ITERATIONS, default=10,
                         doc="Passes over the training rows (the most, with early stopping)."),
         "batch_size": Param(int, low=2, default=512,
                             doc="Rows per minibatch, also the in-batch candidates per "
@@ -485,6 +489,19 @@ class TwoTower(WarmStartMixin, Recommender):
                 "batch, so it learns nothing and every score stays at the untrained towers' "
                 "value; train on rows of at least 2 different items", RuntimeWarning,
                 stacklevel=3)
+        # the towers' weights (features -> hidden -> dim, and the id embeddings), each with
+        # its gradient and two optimiser moments: refused before torch allocates them
+        weights = ((item_features.shape[1] + user_features.shape[1] + 2 * self.dim)
+                   * self.hidden + (train.n_users + train.n_items) * self.dim)
+        require_memory(self.name, 16 * weights,
+                       f"not enough memory to fit {train.n_users:,} users x "
+                       f"{train.n_items:,} items with dim={self.dim:,} and hidden="
+                       f"{self.hidden:,}: its {weights:,} weights, with gradients and "
+                       "optimiser moments,", "lower dim or hidden")
+        for name in ("dim", "hidden"):
+            if getattr(self, name) > MAX_FACTORS:
+                raise ConfigError(f"{self.name}: {name} must be <= {MAX_FACTORS}, got "
+                                  f"{getattr(self, name)}")
         # the sampling probability Q_j of the log-Q correction: item j's share of the rows
         log_q = np.log(np.maximum(self.item_counts_, 1) / len(fit_rows)).astype(np.float32)
 
@@ -672,6 +689,7 @@ class TwoTower(WarmStartMixin, Recommender):
                 "item table with genres, tags, title or description), so every new item "
                 "would get the same embedding; refit on interactions with an item table "
                 "(e.g. load_movielens, or Interactions.from_frame(..., item_table=...))")
+        warn_unknown_genres(item_rows, self.content_.genre_vocabulary, self.name, "embed_items")
         features = self.content_.transform(item_rows, n_rows=len(item_rows))
         return _unit(_perceptron(features, self.item_layers_))
 

@@ -130,6 +130,9 @@ class TwoStage(Recommender):
     """
 
     name = "two_stage"
+    # a user without training rows gets the inner models' stand-in, which
+    # the steps after it then work on: popularity put in afterwards would undo them
+    own_ranking_without_history = "its candidate generators' answer (their own stand-ins), ranked"
     #: the sampling rate is read by the negative sampling, each window's size by its window
     #: (:mod:`recstack.pipeline.settings`)
     read_only_with: ClassVar[ReadOnlyWith] = {

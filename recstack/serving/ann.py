@@ -152,7 +152,9 @@ class ItemIndex:
             Seeds the graph's random levels and the choice of check queries.
         check_queries : array-like, optional
             Query vectors for the recall check (e.g. user embeddings); default: item
-            vectors. At most ``n_check`` of them, drawn with ``seed``, are used.
+            vectors. At most ``n_check`` of them, drawn with ``seed``, are used. They are
+            checked (finite, as many dimensions as the items) whichever backend is chosen;
+            exact search does not use them (its recall@10 is 1.0 by definition).
         """
         vectors = _check_vectors(vectors, "item vectors")
         _check_choice("metric", metric, {"ip": "inner product", "cosine": "cosine"})
@@ -170,6 +172,14 @@ class ItemIndex:
         if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
                 or not 0 <= seed < 2**64):
             raise ConfigError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}")
+        # checked whichever backend is chosen: exact search ignored them, so queries of the
+        # wrong width or holding NaN passed while the catalog was small and were refused
+        # only once it grew past exact_below (or hnswlib was installed)
+        queries = vectors if check_queries is None else _check_vectors(check_queries,
+                                                                       "check queries")
+        if queries.shape[1] != vectors.shape[1]:
+            raise ConfigError(f"check queries have {queries.shape[1]} dimensions, the items "
+                              f"{vectors.shape[1]}")
         hnswlib = _import_hnswlib()
         if backend == "hnsw" and hnswlib is None:
             raise RecstackError(f"the hnsw index needs hnswlib: {SERVING_INSTALL}")
@@ -192,11 +202,6 @@ class ItemIndex:
         params = {"M": int(M), "ef_construction": int(ef_construction), "ef": int(ef),
                   "seed": int(seed)}
         index = cls(vectors, metric=metric, backend="hnsw", graph=graph, params=params)
-        queries = vectors if check_queries is None else _check_vectors(check_queries,
-                                                                       "check queries")
-        if queries.shape[1] != vectors.shape[1]:
-            raise ConfigError(f"check queries have {queries.shape[1]} dimensions, the items "
-                              f"{vectors.shape[1]}")
         rng = np.random.default_rng(seed)
         chosen = rng.choice(len(queries), size=min(n_check, len(queries)), replace=False)
         index.recall_at_10 = recall_at(index, queries[np.sort(chosen)], 10)

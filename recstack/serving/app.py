@@ -524,16 +524,22 @@ async def recommend_user_in_context(service: ServiceDep, user_id: UserId, reques
     that no served model uses is refused (422, naming the accepted keys); a column left
     out is the unknown level. No body (or ``{}``) means the defaults; a body of JSON
     ``null`` is refused (422), as any other body that is not an object is."""
-    if body is None and (await request.body()).strip():
-        # FastAPI reads a null body as none at all: a client whose object came out as
-        # null (an unset variable serialised) was served the defaults without a word
-        raise HTTPException(422, "body: JSON null is not a request; send a JSON object "
-                            'such as {"k": 10} (or {}, or no body, for the defaults)')
+    await _refuse_null_body(body, request, '{"k": 10}')
     body = body or schemas.UserRecommendationsRequest()
     served = service.recommend_user(user_id, body.k or service.settings.default_k,
                                     exclude_seen=body.exclude_seen, context=body.context,
                                     timestamp=body.timestamp)
     return _render(service, served)
+
+
+async def _refuse_null_body(body: Any, request: Request, example: str) -> None:
+    """Refuse a body of JSON ``null`` where the body is optional: FastAPI reads it as no
+    body at all, so a client whose object came out as null (an unset variable serialised)
+    was served the defaults without a word (or, at ``/admin/reload``, reloaded every
+    variant)."""
+    if body is None and (await request.body()).strip():
+        raise HTTPException(422, f"body: JSON null is not a request; send a JSON object "
+                            f"such as {example} (or {{}}, or no body, for the defaults)")
 
 
 @users.get("", response_model=schemas.UserList)
@@ -620,10 +626,12 @@ async def metrics(request: Request) -> Response:
                                   409: {"model": schemas.Problem},
                                   # no such variant, or no such version of its model
                                   422: {"model": schemas.Problem}})
-async def reload(service: ServiceDep, body: schemas.ReloadRequest | None = None
-                 ) -> dict[str, Any]:
+async def reload(service: ServiceDep, request: Request,
+                 body: schemas.ReloadRequest | None = None) -> dict[str, Any]:
     """Reload each variant's current version from the registry, or switch ``variant`` to
-    ``version``. A version that fails to load changes nothing (409)."""
+    ``version``. A version that fails to load changes nothing (409); a body of JSON
+    ``null`` is refused (422), as any other body that is not an object is."""
+    await _refuse_null_body(body, request, '{"variant": "control", "version": 3}')
     body = body or schemas.ReloadRequest()
     served = await asyncio.to_thread(service.reload, body.variant, body.version)
     limit_threads(service.settings.compute_threads)  # a new model may bring a new library

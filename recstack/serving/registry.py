@@ -397,6 +397,7 @@ class ModelRegistry:
             Then prune to the newest ``keep`` versions (:meth:`prune`).
         """
         check_name(name)
+        self._refuse_case_twin(name)
         from recstack.models.base import Recommender
 
         if not isinstance(model, Recommender):
@@ -490,6 +491,20 @@ class ModelRegistry:
         except RecstackError as error:
             raise CorruptVersionError(f"{name}: refusing to publish {path}: {error}") from None
         return self.publish(name, model, **options)
+
+    def _refuse_case_twin(self, name: str) -> None:
+        """Refuse a new name that differs only in case from a name already in the registry
+        (``ALS`` beside ``als``): on a case-insensitive file system (macOS, Windows) the two
+        are one folder, and their versions would mix."""
+        if name in (entries := self._list(self._root)):
+            return
+        twins = sorted(e for e in entries
+                       if _NAME.fullmatch(e) and e.casefold() == name.casefold())
+        if twins:
+            raise ConfigError(f"{self.root}: model name {name!r} differs only in case from "
+                              f"{twins[0]!r}, already in the registry; on a case-insensitive "
+                              f"file system (macOS, Windows) they are one folder: publish as "
+                              f"{twins[0]!r}, or choose a name that differs in more than case")
 
     def _commit(self, name: str, staging: Path, manifest: dict[str, Any]) -> int:
         """Give the staged version the next number and make it visible at once."""
@@ -585,6 +600,9 @@ class ModelRegistry:
         returns the versions deleted."""
         _check_keep(keep)
         versions = self.versions(name)
+        if not versions and not self._numbers(name):
+            # a misspelt name pruned nothing and answered [] as if all were well
+            raise self._no_current(name)
         current = self.current(name)
         doomed = [v for v in versions[:max(0, len(versions) - keep)] if v != current]
         for version in doomed:
@@ -644,7 +662,10 @@ class ModelRegistry:
         if incomplete:
             return self._absent(name, incomplete[-1])
         known = self.names()
-        return RecstackError(f"{self.root}: no model named {name!r} (names: "
+        from recstack.specs import did_you_mean
+
+        return RecstackError(f"{self.root}: no model named {name!r}"
+                             f"{did_you_mean(name, known)} (names: "
                              f"{', '.join(known) or 'none yet'})")
 
     def _numbers(self, name: str) -> list[int]:

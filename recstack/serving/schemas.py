@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from recstack.metrics.online import _UNIX_TIMES_FROM as UNIX_TIMES_FROM
 from recstack.serving.registry import MAX_VERSION
 
 #: the most items one list may ask for
@@ -147,6 +148,12 @@ def _seconds(value: object) -> object:
     # a time in milliseconds (1.8e12 today) got "Input should be less than or equal to
     # 100000000000", which did not say that the unit was wrong; the service's own check
     # (at most a day ahead of its clock) names milliseconds, but only below this bound
+    if isinstance(value, str):
+        # an ISO 8601 time ("2026-12-03T18:44:25Z", as the online metrics' CSV takes) got
+        # "Input should be a valid number", which did not say which number
+        raise PydanticCustomError(
+            "float_type", "Input should be a time in seconds since 1970 (UTC) written as a "
+            "number (e.g. 1764595200), not the text {given}", {"given": json.dumps(value[:40])})
     if isinstance(value, int | float) and not isinstance(value, bool) \
             and math.isfinite(value) and value > MAX_SECONDS:
         raise PydanticCustomError(
@@ -158,6 +165,27 @@ def _seconds(value: object) -> object:
 
 Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False, strict=True),
                     BeforeValidator(_seconds)]
+
+
+def _event_seconds(value: object) -> object:
+    # an event at 0 or 1 (a placeholder for a missing time, or seconds from a start) was
+    # logged, and the online metrics then refused the whole log (its epoch placeholders
+    # beside real times): refused here, by the metrics' own bound
+    value = _seconds(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) \
+            and math.isfinite(value) and value < UNIX_TIMES_FROM:
+        raise PydanticCustomError(
+            "greater_than_equal", "Input should be the event's time in seconds since 1970 "
+            "(UTC), at least {ge} (1973-03-03); {given} is earlier: a placeholder (0, 1) for "
+            "a missing time, or seconds from a start, which the online metrics cannot place "
+            "beside real times; give the event's real time",
+            {"ge": UNIX_TIMES_FROM, "given": value})
+    return value
+
+
+#: an event's time: seconds since 1970 (UTC), from the online metrics' first Unix time on
+EventSeconds = Annotated[float, Field(ge=UNIX_TIMES_FROM, le=MAX_SECONDS, allow_inf_nan=False,
+                                      strict=True), BeforeValidator(_event_seconds)]
 RequestTime = Annotated[float, Field(
     ge=0, le=MAX_SECONDS, allow_inf_nan=False, strict=True),
     BeforeValidator(_seconds), Field(
@@ -198,14 +226,15 @@ class UserRecommendationsRequest(_Request):
 
 
 class Event(_Request):
-    """One impression, click or purchase. ``timestamp``: seconds since 1970 (UTC), at
-    most :data:`MAX_EVENT_AHEAD_SECONDS` past the server's clock (checked by the service,
-    as the schema can only state a fixed bound)."""
+    """One impression, click or purchase. ``timestamp``: seconds since 1970 (UTC), from
+    :data:`UNIX_TIMES_FROM` (1973-03-03, the online metrics' first Unix time: 0 or 1 is a
+    placeholder) to at most :data:`MAX_EVENT_AHEAD_SECONDS` past the server's clock
+    (checked by the service, as the schema can only state a fixed bound)."""
 
     event: Literal["impression", "click", "purchase"]
     user_id: Id
     item_id: Id
-    timestamp: Seconds
+    timestamp: EventSeconds
     session_id: Id | None = None
     request_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     position: whole(1, MAX_K) | None = None  # type: ignore[valid-type]

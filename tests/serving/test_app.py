@@ -282,7 +282,7 @@ def test_stages_run_after_retrieval_on_the_candidates_and_are_timed(tmp_path, re
 
 
 def test_events_need_a_log_folder_and_metrics_count_requests(registry):
-    event = {"event": "click", "user_id": "1", "item_id": "2", "timestamp": 1.0}
+    event = {"event": "click", "user_id": "1", "item_id": "2", "timestamp": 1.7e9}
     with client(settings(registry)) as http:
         refused = http.post("/events", json={"events": [event]})
         bad = http.post("/events", json={"events": [{**event, "event": "like"}]})

@@ -48,7 +48,7 @@ SURROGATE_BODIES = {
                       ["body", "context", "device"],
                       r"\udfff"),
     "event user": ("/events", r'{"events": [{"event": "click", "user_id": "\ud800", '
-                   r'"item_id": "2", "timestamp": 1}]}', ["body", "events", 0, "user_id"],
+                   r'"item_id": "2", "timestamp": 1700000000}]}', ["body", "events", 0, "user_id"],
                    r"\ud800"),
     "reload variant": ("/admin/reload", r'{"variant": "\udc00"}', ["body", "variant"],
                        r"\udc00"),
@@ -94,7 +94,7 @@ MISTYPED = {
                                                      "item_id": "2", "timestamp": True}]},
                              ["body", "events", 0, "timestamp"]),
     "event position text": ("/events", {"events": [{"event": "click", "user_id": "1",
-                                                    "item_id": "2", "timestamp": 1,
+                                                    "item_id": "2", "timestamp": 1.7e9,
                                                     "position": "3"}]},
                             ["body", "events", 0, "position"]),
 }
@@ -130,7 +130,7 @@ def test_numbers_as_json_numbers_and_query_text_still_work(tmp_path, registry, a
 def test_an_event_time_beyond_a_day_ahead_is_refused(tmp_path, registry):
     import time
 
-    events = [{"event": "click", "user_id": "1", "item_id": "2", "timestamp": 1.0},
+    events = [{"event": "click", "user_id": "1", "item_id": "2", "timestamp": 1.7e9},
               {"event": "click", "user_id": "1", "item_id": "2", "timestamp": 1e11}]
     soon = time.time() + 3600  # an hour of clock drift is fine
     with client(settings(registry, log_dir=str(tmp_path / "logs"))) as http:

@@ -82,8 +82,8 @@ BLANK = {
     "item path": ("get", "/items/%20/similar", None, "item_id"),
     "posted item": ("post", "/recommendations/new-user", {"items": ["b", " "]}, "items[1]"),
     "event user": ("post", "/events", {"events": [
-        {"event": "click", "user_id": "x", "item_id": "b", "timestamp": 1},
-        {"event": "click", "user_id": "  ", "item_id": "b", "timestamp": 1}]},
+        {"event": "click", "user_id": "x", "item_id": "b", "timestamp": 1.7e9},
+        {"event": "click", "user_id": "  ", "item_id": "b", "timestamp": 1.7e9}]},
         "events[1].user_id"),
 }
 
@@ -106,10 +106,10 @@ TOO_LONG = {
     "item path": ("get", f"/items/{LONG}/similar", None, "item_id"),
     "posted item": ("post", "/recommendations/new-user", {"items": ["b", LONG]}, "items[1]"),
     "event item": ("post", "/events", {"events": [
-        {"event": "click", "user_id": "x", "item_id": LONG, "timestamp": 1}]},
+        {"event": "click", "user_id": "x", "item_id": LONG, "timestamp": 1.7e9}]},
         "events[0].item_id"),
     "event session": ("post", "/events", {"events": [
-        {"event": "click", "user_id": "x", "item_id": "b", "timestamp": 1,
+        {"event": "click", "user_id": "x", "item_id": "b", "timestamp": 1.7e9,
          "session_id": LONG}]}, "events[0].session_id"),
 }
 
@@ -132,7 +132,7 @@ def test_events_are_logged_with_their_ids_trimmed(slashed):
     logs = root / "trim-logs"
     with client(settings(registry, log_dir=str(logs))) as http:
         answer = http.post("/events", json={"events": [
-            {"event": "click", "user_id": " x ", "item_id": "b\n", "timestamp": 1,
+            {"event": "click", "user_id": " x ", "item_id": "b\n", "timestamp": 1.7e9,
              "session_id": " s1"}]})
     assert answer.status_code == 202
     rows = pq.read_table(sorted(Path(logs, "events").glob("*.parquet"))).to_pylist()

@@ -86,7 +86,7 @@ def test_recstack_online_measures_the_event_log(tmp_path, registry, capsys):
     arm = {u: "control" if bucket(u, "s2") < 0.5 else "test" for u in users}
     events = []
     for i, user in enumerate(users):
-        t = 1000.0 * i
+        t = 1.7e9 + 1000.0 * i
         events.append({"event": "impression", "user_id": user, "item_id": "1", "timestamp": t})
         events.append({"event": "impression", "user_id": user, "item_id": "2", "timestamp": t})
         if arm[user] == "test" or i % 4 == 0:  # test: every user clicks; control: 1 in 4

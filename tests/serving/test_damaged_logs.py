@@ -26,9 +26,9 @@ def served(tmp_path_factory, als, train):
         for user in als.users_.external_ids[:4]:
             assert http.get(f"/users/{user}/recommendations", params={"k": 5}).status_code \
                 == 200
-        events = [{"event": "impression", "user_id": "v1", "item_id": "1", "timestamp": 1.0},
-                  {"event": "click", "user_id": "v1", "item_id": "1", "timestamp": 5.0},
-                  {"event": "impression", "user_id": "v2", "item_id": "2", "timestamp": 9.0}]
+        events = [{"event": "impression", "user_id": "v1", "item_id": "1", "timestamp": 1.7e9 + 1},
+                  {"event": "click", "user_id": "v1", "item_id": "1", "timestamp": 1.7e9 + 5},
+                  {"event": "impression", "user_id": "v2", "item_id": "2", "timestamp": 1.7e9 + 9}]
         assert http.post("/events", json={"events": events}).status_code == 202
     return registry, logs
 

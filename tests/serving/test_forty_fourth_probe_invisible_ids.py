@@ -167,7 +167,7 @@ def test_a_request_id_holding_an_invisible_character_is_refused(http):
     ("/recommendations/new-user", '{"items": ["item1"], "k": 1e20}', 1000),
     ("/users/user0/recommendations", '{"k": 1e30}', 1000),
     ("/events", '{"events": [{"event": "click", "user_id": "u", "item_id": "i", '
-                '"timestamp": 1, "position": 1e19}]}', 1000),
+                '"timestamp": 1.7e9, "position": 1e19}]}', 1000),
 ])
 def test_a_huge_whole_number_is_refused_by_the_fields_bound(http, path, body, bound):
     # it was "Unable to parse input string as an integer, exceeded maximum size"

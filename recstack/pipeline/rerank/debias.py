@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError
 from recstack.metrics.beyond_accuracy import item_user_counts
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
@@ -39,6 +40,19 @@ def long_tail_items(item_counts: np.ndarray, head_items: float) -> np.ndarray:
     tail = np.ones(len(counts), bool)
     tail[order[:n_head]] = False
     return tail
+
+
+def check_head_and_tail(tail: np.ndarray, step: str, head_items: float) -> None:
+    """Refuse a ``head_items`` share that leaves the head or the long tail empty (0 or 1, or
+    a share below one item of the catalog...): every item is then in one group, and the
+    step that promotes the tail changes no list, silently."""
+    if len(tail) < 2 or 0 < int(tail.sum()) < len(tail):
+        return
+    empty, full = ("head", "long tail") if tail.all() else ("long tail", "head")
+    raise ConfigError(f"{step}: head_items = {head_items!r} puts all {len(tail):,} items in the "
+                      f"{full} and none in the {empty}, so this step would change no list; "
+                      "give a share strictly between 0 and 1 that leaves items on both "
+                      "sides (0.2 is typical)")
 
 
 @register_reranker
@@ -114,6 +128,7 @@ class LongTailShare(Reranker):
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         self.long_tail_ = long_tail_items(item_user_counts(train.to_csr()), self.head_items)
+        check_head_and_tail(self.long_tail_, self.name, self.head_items)
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:

@@ -41,7 +41,7 @@ from recstack.pipeline.rerank.base import (
     min_max_rows,
     register_reranker,
 )
-from recstack.pipeline.rerank.debias import long_tail_items
+from recstack.pipeline.rerank.debias import check_head_and_tail, long_tail_items
 from recstack.pipeline.settings import ReadOnlyWith
 
 __all__ = ["ExposureFairness"]
@@ -83,6 +83,7 @@ class ExposureFairness(Reranker):
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         if self.group_column is None:
             tail = long_tail_items(item_user_counts(train.to_csr()), self.head_items)
+            check_head_and_tail(tail, self.name, self.head_items)
             self.groups_, self.labels_ = tail.astype(np.int64), ["head", "tail"]
         else:
             column = item_column(train, self.group_column, self.name)
@@ -90,6 +91,12 @@ class ExposureFairness(Reranker):
                                   train.items.to_external)
             codes, labels = _sorted_groups(column)
             self.groups_, self.labels_ = codes.astype(np.int64), [str(v) for v in labels]
+            if len(self.labels_) == 1 and train.n_items > 1:
+                # exposure shared out within one group changed no list, silently
+                raise ConfigError(f"{self.name}: group_column {self.group_column!r} holds one "
+                                  f"group ({labels[0]!r}) for all {train.n_items:,} items, so "
+                                  "this step would change no list; give a column that splits "
+                                  "the items into groups")
         n_groups = len(self.labels_)
         if self.target is None:
             self.target_ = np.full(n_groups, 1.0 / n_groups)

@@ -5,6 +5,7 @@ candidates and no candidate slot is spent on a blocked item."""
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 import warnings
@@ -135,6 +136,21 @@ class BlockList(Reranker):
             raise ConfigError(f"{self.name}: items blocks all {train.n_items:,} items of the "
                               "catalog, so every list would be empty; block only the items "
                               "that must never be shown")
+        open_items = ~blocked
+        if train.n_items and matrix.nnz:
+            # the same for one user: per_user (with the global items) covering every item
+            # gave that user an empty list, silently, where the global form is refused
+            left = int(open_items.sum()) - np.asarray(
+                matrix[:, open_items].sum(axis=1)).ravel()
+            emptied = np.flatnonzero(left <= 0)
+            if len(emptied):
+                named = _few(train.users.to_external(emptied).tolist())
+                also = ", with those of items," if blocked.any() else ""
+                raise ConfigError(
+                    f"{self.name}: per_user blocks every item of the catalog (all "
+                    f"{train.n_items:,}{also}) for {len(emptied)} user(s): "
+                    f"{named}, so their lists would be empty; block only the items that "
+                    "must never be shown to them")
         self.blocked_, self.per_user_ = blocked, matrix
         self.unknown_items_, self.unknown_users_ = len(unknown_items), len(unknown_users)
         if unknown_items or unknown_users:
@@ -195,7 +211,9 @@ class BlockList(Reranker):
 def _check_id(step: str, where: str, value: Any) -> None:
     """Refuses what cannot be an external id (a table, a list, true/false), which would
     otherwise only be counted as an unknown id."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, str | numbers.Number):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, str | numbers.Number) \
+            or (isinstance(value, numbers.Real) and not math.isfinite(value)):
+        # NaN or inf (a blank cell of a spreadsheet export) was counted as an unknown id
         raise ConfigError(f"{step}: {where} must be an id (a whole number or text), got "
                           f"{value!r}")
 
@@ -366,6 +384,17 @@ class ItemPredicate(Reranker):
                 constraint.check(self.name, name, getattr(self, name))
         if self.op == "in" and not isinstance(self.value, list | tuple):
             raise ConfigError(f"{self.name}: op 'in' needs a list value, got {self.value!r}")
+        if self.op == "in":
+            for position, value in enumerate(self.value):
+                # a nested list or a table could never equal a value; a missing value
+                # (NaN, None: a list taken from a column with gaps) is allowed and, as
+                # everywhere in predicates, never passes
+                if value is None or isinstance(value, float) and math.isnan(value):
+                    continue
+                if not isinstance(value, str | numbers.Number | np.bool_):
+                    raise ConfigError(f"{self.name}: value[{position}] must be one value "
+                                      "(text, a number, true or false), got "
+                                      f"{type(value).__name__} {value!r}")
         if self.op in _OPERATORS and isinstance(self.value, list | tuple):
             # pandas compares a column with a list element by element: a list as long as
             # the catalog paired each item with another value, silently, and any other

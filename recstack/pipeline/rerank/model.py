@@ -74,6 +74,9 @@ class Reranked(Recommender):
     """
 
     name = "reranked"
+    # a user without training rows gets the inner models' stand-in, which
+    # the steps after it then work on: popularity put in afterwards would undo them
+    own_ranking_without_history = "the wrapped model's answer (its own stand-in), re-ranked"
     params: ClassVar[dict[str, Param]] = {
         "model": Param(dict, typed_table=True, default={"type": "ease"},
                        doc="The wrapped model: a table with 'type' (a registered model) and "

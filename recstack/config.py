@@ -123,6 +123,15 @@ RESULTS_FOLDER = Path("results")
 #: the longest run name or model label: file systems take 255 bytes per name, and
 #: results add suffixes and temporary prefixes to it
 MAX_NAME_BYTES = 200
+#: sane upper bounds of the run-size settings: a value past them (``trials = 2**70``) is
+#: a typo that would run for ever or ask for more memory than any machine has, refused
+#: when the file is read, naming the field
+TRIALS_MAX = 100_000
+N_THREADS_MAX = 4096
+BATCH_SIZE_MAX = 10_000_000
+MAX_POINTS_MAX = 1_000_000
+#: a search's ``timeout`` at most (30 days, in seconds)
+TIMEOUT_MAX = 30 * 24 * 3600
 
 
 def _known_metrics() -> tuple[str, ...]:
@@ -136,6 +145,14 @@ def _default_metrics() -> tuple[str, ...]:
     from recstack.evaluation.evaluator import DEFAULT_METRICS
 
     return tuple(DEFAULT_METRICS)
+
+
+def _check_run_size(name: str, value: int | None, most: int) -> None:
+    """Refuse a run-size setting past its sane upper bound (the lower one is declared
+    with the field): ``trials = 2**70`` was accepted and ran for ever."""
+    if value is not None and value > most:
+        raise ConfigError(f"{name} = {value}: must be at most {most} (a run-size setting "
+                          "this large would run for ever or exhaust memory)")
 
 
 @dataclass(frozen=True)
@@ -153,6 +170,8 @@ class EvaluationSpec(Spec):
                                     "512 MiB)", low=1)
 
     def check(self) -> None:
+        _check_run_size("n_threads", self.n_threads, N_THREADS_MAX)
+        _check_run_size("batch_size", self.batch_size, BATCH_SIZE_MAX)
         if not self.metrics:
             raise ConfigError("metrics = []: give at least one metric, e.g. [\"ndcg\"]; "
                               "known: " + ", ".join(_known_metrics()))
@@ -197,6 +216,7 @@ class TuneSpec(Spec):
         if self.model is None and self.space is not None:
             raise ConfigError("space: a search space is one model's; name it with model = "
                               "LABEL")
+        _check_run_size("trials", self.trials, TRIALS_MAX)
         check_tune_metric(self.metric)
 
 
@@ -242,6 +262,7 @@ class ReportSpec(Spec):
                                    "item-table column (default: genre, else popularity)")
 
     def check(self) -> None:
+        _check_run_size("max_points", self.max_points, MAX_POINTS_MAX)
         if self.colour_by is not None and not self.colour_by.strip():
             raise ConfigError(f"colour_by = {self.colour_by!r}: expected 'popularity' or an "
                               "item-table column; leave it out for the default (genre, "

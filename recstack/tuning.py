@@ -335,21 +335,24 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
     (``coverage@10``) instead of per user. A ``base_params`` value the space does not
     always draw is checked against the model's declaration: every trial used it, and the
     first trial's error blamed the values it drew."""
-    from recstack.config import check_space, check_tune_metric
+    from recstack.config import TIMEOUT_MAX, TRIALS_MAX, check_space, check_tune_metric
     from recstack.specs import SEED_MAX, SEED_RULE
 
     check_tune_metric(metric)
-    if isinstance(trials, bool) or not isinstance(trials, int | np.integer) or trials < 1:
-        raise ConfigError(f"trials = {trials!r}: expected a whole number of trials >= 1")
+    if (isinstance(trials, bool) or not isinstance(trials, int | np.integer)
+            or not 1 <= trials <= TRIALS_MAX):
+        raise ConfigError(f"trials = {trials!r}: expected a whole number of trials >= 1 "
+                          f"(at most {TRIALS_MAX})")
     if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
             or not 0 <= seed <= SEED_MAX):
         raise ConfigError(f"seed = {seed!r}: expected {SEED_RULE}")
     if timeout is not None and (isinstance(timeout, bool)
                                 or not isinstance(timeout, int | float | np.number)
-                                or not math.isfinite(timeout) or timeout <= 0):
+                                or not math.isfinite(timeout)
+                                or not 0 < timeout <= TIMEOUT_MAX):
         # optuna starts no trial under a timeout of 0, and never stops under a NaN one
-        raise ConfigError(f"timeout = {timeout!r}: expected a positive number of seconds, or "
-                          "None for no limit")
+        raise ConfigError(f"timeout = {timeout!r}: expected a positive number of seconds, at "
+                          f"most {TIMEOUT_MAX} (30 days), or None for no limit")
     cls = model_class(model_type)
     if not isinstance(space, dict) or not space:
         raise ConfigError(f"space = {space!r}: expected a non-empty dict of dimensions, e.g. "

@@ -112,10 +112,15 @@ def kind_and_model(kind: Any, model: Any, call: str) -> tuple[str, str]:
     return kind, model
 
 
-def whole_number(value: Any, name: str, *, minimum: int = 1) -> int:
-    """``value`` as an int after checking it is a whole number >= ``minimum``."""
+def whole_number(value: Any, name: str, *, minimum: int = 1,
+                 maximum: int | None = None) -> int:
+    """``value`` as an int after checking it is a whole number >= ``minimum`` (and at most
+    ``maximum``, a run-size setting's sane bound: ``n_threads=10**9`` made openTSNE abort
+    the whole process trying to start a billion threads)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise RecstackError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    if maximum is not None and int(value) > maximum:
+        raise RecstackError(f"{name} must be at most {maximum}, got {value!r}")
     return int(value)
 
 

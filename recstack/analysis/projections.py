@@ -76,6 +76,20 @@ class Projection:
                 got = "a string" if isinstance(values, str) else f"shape {array.shape}"
                 raise RecstackError(f"{name} must hold one value per row ({self.n_rows:,} "
                                     f"rows of the full set), got {got}")
+            if array.dtype.kind == "f":
+                # a colour scale of ±inf (or of values whose span overflows) has no range:
+                # matplotlib failed with "Axis limits cannot be NaN or Inf", plotly drew
+                # the points uncoloured without a word (NaN stays: a missing value)
+                infinite = np.isinf(array)
+                if infinite.any():
+                    position = int(infinite.argmax())
+                    raise RecstackError(f"{name} must be finite numbers (NaN for a missing "
+                                        f"value); row {position} holds {float(array[position])!r}")
+                shown = array[np.isfinite(array)]
+                if len(shown) and not np.isfinite(np.ptp(shown)):
+                    raise RecstackError(f"{name} spans {shown.min():g} to {shown.max():g}, "
+                                        "beyond a float's range; rescale it (e.g. log) "
+                                        "before colouring by it")
             return array[self.rows]
 
         title = f"{self.model}: {self.method.upper()} of the {self.kind} embeddings".lstrip(": ")
@@ -95,8 +109,10 @@ class Projection:
 
 def check_map_options(*, max_points: Any, n_threads: Any, seed: Any = 0) -> None:
     """Refuse map options the methods cannot take, before any vector is loaded."""
-    checks.whole_number(max_points, "max_points", minimum=MIN_POINTS)
-    checks.whole_number(n_threads, "n_threads")
+    from recstack.config import MAX_POINTS_MAX, N_THREADS_MAX
+
+    checks.whole_number(max_points, "max_points", minimum=MIN_POINTS, maximum=MAX_POINTS_MAX)
+    checks.whole_number(n_threads, "n_threads", maximum=N_THREADS_MAX)
     checks.whole_number(seed, "seed", minimum=0)
 
 
@@ -115,13 +131,15 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     Parameters
     ----------
     max_points : int
-        Above this many rows, a random subset of this size (drawn with ``seed``) is mapped.
+        Above this many rows, a random subset of this size (drawn with ``seed``) is mapped;
+        at least 5, at most 1,000,000 (``recstack.config.MAX_POINTS_MAX``).
     seed : int
         Seeds the subset and the method (the method with ``seed % 2**32``: its generator
         takes 32 bits), so a run is repeatable.
     n_threads : int
-        Threads the method may use. One is often fastest on a shared machine: on 2 busy
-        cores, 2 threads took three times as long as 1.
+        Threads the method may use (at most 4096, ``recstack.config.N_THREADS_MAX``). One
+        is often fastest on a shared machine: on 2 busy cores, 2 threads took three times
+        as long as 1.
     perplexity : float
         t-SNE's perplexity (van der Maaten & Hinton 2008), capped below a third of the
         points.

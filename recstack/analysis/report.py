@@ -942,6 +942,16 @@ def _colouring(colour_by: str | None, table: pd.DataFrame | None, genres: list[A
         # a list column with missing cells (NaN where an item has no tags) failed here
         # with "object of type 'float' has no len()"
         values = values.map(checks.first_label)
+    if pd.api.types.is_float_dtype(values):
+        # ±inf has no place on a colour scale: the map failed to draw (matplotlib) or drew
+        # the points uncoloured (plotly); refused here, before any map is computed
+        infinite = np.isinf(values.to_numpy(dtype=np.float64))
+        if infinite.any():
+            row = int(infinite.argmax())
+            raise RecstackError(f"colour_by {colour_by!r}: the item table's column holds "
+                                f"{float(values.iloc[row])!r} at row {row + 1} (item "
+                                f"{table.iloc[row, 0]!r}); give finite numbers (missing "
+                                "values are fine) or colour by another column")
     return values.to_numpy(), colour_by
 
 

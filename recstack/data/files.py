@@ -110,6 +110,7 @@ from recstack.data.interactions import (
     first_repeated_name,
     first_time_out_of_range,
     floor_seconds,
+    ids_already_warned_of,
     rating_range_ends,
     require_interactions,
     to_float32_values,
@@ -1416,15 +1417,26 @@ def warn_of_missing_value_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
         holding = f"data row {row + 1} holds {trimmed[row].as_py()}"
     plain = pc.fill_null(pc.match_substring_regex(trimmed, _PLAIN_INTEGER), False)
     others_integers = bool(pc.all(pc.or_(plain, marked)).as_py()) and bool(pc.any(plain).as_py())
+    warn_of_missing_value_id_count(name, count, spellings, holding, file=file,
+                                   others_integers=others_integers, stacklevel=4)
+
+
+def warn_of_missing_value_id_count(name: str, count: int, spellings: Sequence[str],
+                                   holding: str, *, file: str | None = None,
+                                   others_integers: bool = False, stacklevel: int = 3
+                                   ) -> None:
+    """The :class:`MissingValueIdWarning` of :func:`warn_of_missing_value_ids`, for a
+    backend that counts the ids itself (the Spark loader): ``count`` ids of column ``name``
+    spelled as ``spellings``, the first where ``holding`` says ("line 3 holds NA")."""
     became = (": every other id of the column is an integer, and because of them every id "
               "is read as text" if others_integers else "")
     warnings.warn(
         f"{file + ': ' if file else ''}column {name!r}: {count:,} id(s) spelled as other "
-        f"tools write a missing value, {', '.join(map(repr, spellings[:4]))} ({holding}), "
-        f"are read as text ids{became}; if they are missing ids, fill them in or drop those "
-        "rows (an empty id is refused); if they are real ids, silence this with "
-        "warnings.filterwarnings('ignore', category=recstack.data.files."
-        "MissingValueIdWarning)", MissingValueIdWarning, stacklevel=3)
+        f"tools write a missing value, {', '.join(map(repr, sorted(spellings)[:4]))} "
+        f"({holding}), are read as text ids{became}; if they are missing ids, fill them in "
+        "or drop those rows (an empty id is refused); if they are real ids, silence this "
+        "with warnings.filterwarnings('ignore', category=recstack.data.files."
+        "MissingValueIdWarning)", MissingValueIdWarning, stacklevel=stacklevel)
 
 
 def ids_from_text(column: pa.ChunkedArray | pa.Array, name: str | None = None,
@@ -2702,9 +2714,10 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
                                            fail_at)
     del table
     try:
-        return Interactions.from_arrays(users, items, values, timestamps,
-                                        duplicates=duplicates, rating_range=rating_range,
-                                        context=context)
+        with ids_already_warned_of():  # ids_from_text / ids_to_numpy named the lines
+            return Interactions.from_arrays(users, items, values, timestamps,
+                                            duplicates=duplicates, rating_range=rating_range,
+                                            context=context)
     except DuplicateRowsError as error:
         # the second occurrence's line, and the first's row, in the file's own terms
         first, second = error.rows

@@ -5,7 +5,9 @@ from __future__ import annotations
 import inspect
 import numbers
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -103,15 +105,24 @@ def to_float32_values(raw: np.ndarray, column: str,
         return converted
     row = int(np.argmax(lost))
     holding = where(row) if where is not None else f"row {row} holds {raw[row].item()!r}"
-    named = file() if file is not None else None
+    warn_of_inexact_values(column, count, holding, float(converted[row]),
+                           file() if file is not None else None, stacklevel=4)
+    return converted
+
+
+def warn_of_inexact_values(column: str, count: int, holding: str, kept: float,
+                           file: str | None = None, *, stacklevel: int = 3) -> None:
+    """The :class:`InexactValueWarning` of :func:`to_float32_values`, for a backend that
+    finds the values itself (the Spark loader): ``count`` values of ``column`` change, the
+    first where ``holding`` says ("row 2 holds 16777217"), kept as ``kept``."""
     warnings.warn(
-        f"{named + ': ' if named else ''}column {column!r}: {count:,} value(s) change on "
+        f"{file + ': ' if file else ''}column {column!r}: {count:,} value(s) change on "
         f"becoming float32, the type interactions keep values in ({holding}, kept as "
-        f"{float(converted[row]):.9g}): "
+        f"{kept:.9g}): "
         f"float32 holds whole numbers exactly only up to {FLOAT32_EXACT_INTEGERS:,} (2**24) "
         "and no non-zero number closer to 0 than 1.4e-45; scale the values (counts in "
-        "thousands, say) if their exact size matters", InexactValueWarning, stacklevel=3)
-    return converted
+        "thousands, say) if their exact size matters", InexactValueWarning,
+        stacklevel=stacklevel)
 
 
 class SumBeyondFloat32Error(DataFormatError):
@@ -342,7 +353,8 @@ class Interactions:
         # (column 'value' for a frame's 'rating')
         users, items = _id_column(users, user_col), _id_column(items, item_col)
         try:
-            return cls.from_arrays(users, items, values, ts, context=context, **kwargs)
+            with ids_already_warned_of():  # warned of above, by the frame's column names
+                return cls.from_arrays(users, items, values, ts, context=context, **kwargs)
         except DataFormatError as error:
             named = {VALUE: value_col, TIMESTAMP: timestamp_col}.get(error.column or "")
             if named is None or named == error.column:
@@ -777,6 +789,19 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
             row = int(np.argmax(empty))
             raise DataFormatError(f"row {row} holds an empty id ({int(empty.sum())} in all)",
                                   column=column, expected="a non-empty id in every row")
+        if not _IDS_WARNED_OF.get():
+            # the loaders' rule (recstack.data.files): "NA", "null", "nan"... are kept as
+            # text ids, with a MissingValueIdWarning (a frame's "NA" passed without a word)
+            import pyarrow as pa
+
+            from recstack.data.files import warn_of_missing_value_ids
+
+            def at(row: int, name: str, message: str, expected: str) -> DataFormatError:
+                # "row 0 holds NA", 0-based as this function's other messages
+                return DataFormatError(f"row {row}: " + message.format(text=array[row]),
+                                       column=name, expected=expected)
+
+            warn_of_missing_value_ids(pa.array(array, pa.string()), column, at)
     try:
         # the id rule of the vocabulary, applied here where the column is known (its own
         # message said only "ids: ..."); the vocabulary then finds the ids already read
@@ -784,6 +809,22 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
     except DataFormatError as error:
         raise DataFormatError(error.detail.removeprefix("ids: "), column=column,
                               expected=error.expected) from None
+
+
+#: True while a loader builds :class:`Interactions` of ids it has already warned of (with
+#: the file and line): ``_id_column`` then does not warn of them a second time.
+_IDS_WARNED_OF: ContextVar[bool] = ContextVar("recstack_ids_warned_of", default=False)
+
+
+@contextmanager
+def ids_already_warned_of() -> Iterator[None]:
+    """Within it, :meth:`Interactions.from_arrays` does not warn of text ids spelled as a
+    missing value: for loaders that warned of them already, naming the file and line."""
+    token = _IDS_WARNED_OF.set(True)
+    try:
+        yield
+    finally:
+        _IDS_WARNED_OF.reset(token)
 
 
 #: What ``pandas.api.types.infer_dtype`` calls an object column of one kind of value: such a

@@ -58,6 +58,7 @@ from recstack.data.interactions import (
     VALUE,
     Interactions,
     check_flag,
+    ids_already_warned_of,
     require_interactions,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
@@ -1012,8 +1013,9 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
             raise fail_at(bad, TIMESTAMP, "found {text}", "Unix seconds between the years "
                                                           "1 and 9999")
     frame = table.select(list(context)).to_pandas() if context else None
-    data = Interactions.from_arrays(arrays[USER_ID], arrays[ITEM_ID], values, timestamps,
-                                    rating_range=rating_range, context=frame)
+    with ids_already_warned_of():  # ids_to_numpy named the files of ids spelled "NA"
+        data = Interactions.from_arrays(arrays[USER_ID], arrays[ITEM_ID], values, timestamps,
+                                        rating_range=rating_range, context=frame)
     if timestamps is not None and not data.is_time_sorted:
         data = data.sort_by_time()
     return data

@@ -648,13 +648,19 @@ class Recommender(Configurable, ABC):
             return scores
         scores = writable_scores(scores)
         scores[without] = np.asarray(self._item_row_counts(), dtype=scores.dtype)
-        distinct = np.unique(user_indices[without])
+        self._warn_users_without_history(user_indices[without],
+                                         "item popularity (training users per item)")
+        return scores
+
+    def _warn_users_without_history(self, user_indices: np.ndarray, described: str) -> None:
+        """A :class:`PopularityFallbackWarning` naming the users ``user_indices`` (without
+        training rows), whose scores are ``described``; said where the public method was
+        called."""
+        distinct = np.unique(user_indices)
         examples = self.users_.to_external(distinct[:5]).tolist()
         warnings.warn(PopularityFallbackWarning(
             f"{self.name}: {len(distinct)} user(s) have no training interactions, e.g. "
-            f"{examples}; their scores are item popularity (training users per item), not "
-            "the model's"), stacklevel=3)
-        return scores
+            f"{examples}; their scores are {described}, not the model's"), stacklevel=4)
 
     def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
                   batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -993,12 +999,7 @@ class Recommender(Configurable, ABC):
             if needs_history:
                 raise RecstackError(self._no_history_message(ids[without], hint))
             if self.history_fallback is not None:
-                distinct = np.unique(index[without])
-                examples = self.users_.to_external(distinct[:5]).tolist()
-                warnings.warn(PopularityFallbackWarning(
-                    f"{self.name}: {len(distinct)} user(s) have no training interactions, "
-                    f"e.g. {examples}; their scores are {self.history_fallback}, not the "
-                    "model's"), stacklevel=3)
+                self._warn_users_without_history(index[without], self.history_fallback)
         return index
 
     def _users_without_history(self) -> np.ndarray:

@@ -150,6 +150,12 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
         # registry versions count from 1; the run's report refuses any other
         raise ConfigError(f"gate: published_version must be >= 1 (registry versions count "
                           f"from 1), got {published_version!r}")
+    if published is None and published_version is not None:
+        # a version without its values was ignored: "no model is published yet:
+        # publishing the first", although version N was said to be published
+        raise ConfigError(f"gate: published_version = {published_version!r} but published "
+                          "is None; give the published model's per-user values with its "
+                          "version, or leave both None when nothing is published yet")
     _check_number("margin", margin, low=0.0)
     bounded = _bounded_metric(metric)
     if bounded and margin > 1:
@@ -186,14 +192,17 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
                             f"known to both models (min_users = {min_users}): no fair "
                             "comparison, not publishing", **base)
     test = a.compare(b, metric)
+    # without a version the reason read "against version None"
+    against = ("the published model" if published_version is None
+               else f"version {published_version}")
     base |= {"difference": test.mean_difference, "ci_low": test.ci_low,
              "ci_high": test.ci_high, "t_p_value": test.t_p_value,
              "wilcoxon_p_value": test.wilcoxon_p_value}
     if test.mean_difference >= -margin:
-        reason = (f"{metric} {test.mean_difference:+.4f} against version {published_version} "
+        reason = (f"{metric} {test.mean_difference:+.4f} against {against} "
                   f"(margin {margin:g}; paired t p={test.t_p_value:.3g}): publishing")
         return GateDecision(True, reason, **base)
-    reason = (f"{metric} {test.mean_difference:+.4f} against version {published_version}, "
+    reason = (f"{metric} {test.mean_difference:+.4f} against {against}, "
               f"worse than the margin {margin:g} allows (paired t p={test.t_p_value:.3g}, "
               f"Wilcoxon p={test.wilcoxon_p_value:.3g}): not publishing")
     return GateDecision(False, reason, **base)

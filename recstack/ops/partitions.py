@@ -101,6 +101,10 @@ def list_partitions(root: str | Path) -> list[Partition]:
         depth.
     """
     root = checked_path(root, "list_partitions(root)")
+    if root.exists() and not root.is_dir():
+        # a file (the catalog given as [data] partitions) was "no such ... folder"
+        raise RecstackError(f"{root}: is a file, not a partitioned data folder (expected a "
+                            "folder of year=2024/month=03 folders holding Parquet files)")
     if not root.is_dir():
         raise RecstackError(f"{root}: no such partitioned data folder (expected folders "
                             "such as year=2024/month=03 holding Parquet files)")
@@ -302,8 +306,30 @@ def to_interactions(tables: list[pa.Table], *, explicit: bool,
         The partitions (named by ``labels``) hold an id column as integers in some and as
         text in others: user 5 and user "5" would become two users.
     """
-    check_id_types([t.schema for t in tables], labels or [f"#{i}" for i in range(len(tables))])
+    # an empty list was pandas' "No objects to concatenate", a table alone or a text an
+    # AttributeError on .schema, a missing column pyarrow's KeyError without the partition
+    if not isinstance(tables, list | tuple) or not tables \
+            or not all(isinstance(t, pa.Table) for t in tables):
+        shown = (f"a list of {', '.join(sorted({type(t).__name__ for t in tables}))}"
+                 if tables and isinstance(tables, list | tuple) else
+                 "an empty list" if isinstance(tables, list | tuple) else
+                 type(tables).__name__)
+        raise RecstackError(f"to_interactions: tables must be a non-empty list of pyarrow "
+                            f"Tables (one per partition, oldest first), got {shown}")
+    if labels is not None and (not isinstance(labels, list | tuple)
+                               or len(labels) != len(tables)):
+        raise RecstackError(f"to_interactions: labels must name each of the {len(tables)} "
+                            f"table(s) once, got {labels!r:.80}")
+    names = list(labels) if labels is not None else [f"#{i}" for i in range(len(tables))]
+    check_id_types([t.schema for t in tables], names)
     columns = [USER_ID, ITEM_ID, TIMESTAMP] + ([VALUE] if explicit else [])
+    for name, table in zip(names, tables, strict=True):
+        missing = [c for c in columns if c not in table.column_names]
+        if missing:
+            raise DataFormatError(f"to_interactions: partition {name} has no column "
+                                  f"{', '.join(map(repr, missing))} (its columns: "
+                                  f"{', '.join(table.column_names)}); the quality checks "
+                                  "refuse such a partition first")
     frames = [t.select(columns).to_pandas() for t in tables]
     origin = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
     frame = pd.concat(frames, ignore_index=True)

@@ -177,6 +177,7 @@ class _Run:
                 f"the run is recorded as complete in {work / STATE}: restore the file, or "
                 f"remove {self.folder} and the run's name from that list to run it again")
             return RunOutcome(self.run_id, self.folder, [], True, report)
+        _refuse_newest_gone(self.root, partitions, state, work / STATE)
         if not self._done("check"):
             self._check(partitions, state)
         self.snapshot = self._snapshot()
@@ -455,9 +456,21 @@ class _Run:
 
         registry = ModelRegistry(self._registry_root())
         name = self.spec.registry_name
-        if name not in registry.names():
-            return None, None
         version = registry.current(name)
+        versions = registry.versions(name) if name in registry.names() else []
+        if version is not None and version not in versions:
+            # a version folder deleted by hand: with no other version left the run said
+            # "no model is published yet: publishing the first" and published over the
+            # alias's number; with others, the registry's bare "shop@2 does not exist"
+            left = (f"the complete versions left are {', '.join(map(str, versions))}"
+                    if versions else "no complete version is left")
+            raise RecstackError(f"{self.spec.source_file}: [registry] root = "
+                                f"{self._registry_root()}: {name}'s current version "
+                                f"{version} ({name}/current.json) has no complete version "
+                                f"folder ({left}), so the gate has no published model to "
+                                "compare against; restore the version folder, point "
+                                f"{name}/current.json at a version left, or remove it to "
+                                "publish the next model as the first")
         if version is None:
             return None, None
         return version, registry.load(name, version).model
@@ -539,6 +552,26 @@ class _Run:
 
         self._commit("report", {"report.json": report, "report.txt": _text(report),
                                 "report.html": pipeline_report_html(report)})
+
+
+def _refuse_newest_gone(root: Path, partitions: list[Any], state: dict[str, Any],
+                        state_file: Path) -> None:
+    """Refuse a run whose newest partition is older than one the last completed run saw:
+    that partition was deleted (or moved) since, and the run evaluated the models on a
+    partition the published model had been trained on, so an older model could replace
+    it (it published a model trained on less data, by a large margin). Partitions deleted
+    at the old end (a retention policy) are not refused."""
+    newest = partitions[-1].label
+    # labels of one depth compare in time order as text ("2019-04" < "2019-05")
+    later = sorted(label for label in state.get("partitions", {})
+                   if len(label) == len(newest) and label > newest)
+    if later:
+        last = state.get("last") or "the last completed run"
+        raise RecstackError(f"{root}: the newest partition is {newest}, but {last} ran on "
+                            f"later partition(s) gone since: {', '.join(later[:5])}; a "
+                            "run evaluates the models on its newest partition, here one "
+                            "the published model was trained on; restore the partition "
+                            f"folder(s), or remove {state_file} to start the pipeline over")
 
 
 def _read_json(path: Path, remedy: str, *, kind: type = dict) -> Any:

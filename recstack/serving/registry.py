@@ -578,6 +578,8 @@ class ModelRegistry:
         before (skipping versions pruned since); returns the version now current."""
         alias = self._read_alias(name)
         if alias is None:
+            if not self._numbers(name):
+                raise self._name_unknown(name)
             raise RecstackError(f"{self.root}: {name} has no current version to roll back")
         if to is None:
             present = set(self.versions(name))
@@ -633,6 +635,9 @@ class ModelRegistry:
         version whose files they could see. ``current``: the version is the one the
         ``current`` alias names (the user asked for ``name`` alone, and "als@5 does not
         exist" did not say where the 5 came from)."""
+        if not current and not self._numbers(name):
+            # "ALS@1 does not exist (versions: none)" gave no hint that 'als' was meant
+            return self._name_unknown(name)
         reason = ""
         if version in self._numbers(name):
             reason = (f"; its folder {self._version_key(name, version)} holds no readable "
@@ -661,6 +666,11 @@ class ModelRegistry:
         incomplete = self._numbers(name)
         if incomplete:
             return self._absent(name, incomplete[-1])
+        return self._name_unknown(name)
+
+    def _name_unknown(self, name: str) -> RecstackError:
+        """The error for a name the registry does not hold, with the nearest name (``als``
+        for ``ALS``): one wording for every lookup by name."""
         known = self.names()
         from recstack.specs import did_you_mean
 

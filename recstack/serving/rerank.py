@@ -156,8 +156,12 @@ def fit_chain(entries: Sequence[Mapping[str, Any]], model: Recommender,
         try:
             reranker.fit(train, item_vectors=vectors)
         except RecstackError as error:
+            # name the items file the item table came from (or its absence): "the item
+            # table has no column 'brand'" did not say which file to fix
+            table = ("the settings give no items_file" if item_table is None
+                     else f"the item table is {_table_name(item_table, 'given in Python')}")
             raise ConfigError(f"rerank[{position}] ({reranker.name}): cannot be fitted from "
-                              f"the served version ({error})") from None
+                              f"the served version ({error}); {table}") from None
         stages.append(RerankerStage(reranker, origin="settings"))
     return stages
 
@@ -179,9 +183,20 @@ def training_data(model: Recommender, item_table: pd.DataFrame | None) -> Any:
 def _aligned(table: pd.DataFrame, model: Recommender) -> pd.DataFrame:
     """One row per item of the model, in its order; ids missing from the table get
     empty values (the re-rankers treat them as unknown)."""
+    where = _table_name(table, "the item table")
+    if not isinstance(table, pd.DataFrame) or table.shape[1] == 0:
+        raise ConfigError(f"{where}: expected a table with the item ids in its first "
+                          "column, got " + ("a table with no columns"
+                                            if isinstance(table, pd.DataFrame)
+                                            else f"{type(table).__name__} {table!r:.80}"))
     keys = table.iloc[:, 0].astype(str)
-    if keys.duplicated().any():
-        raise ConfigError(f"items file: item_id repeats ({keys[keys.duplicated()].iloc[0]!r})")
+    repeated = keys.duplicated().to_numpy()
+    if repeated.any():
+        # "items file: item_id repeats" named neither the file nor the rows
+        again = int(repeated.argmax())
+        first = int((keys == keys.iloc[again]).to_numpy().argmax())
+        raise ConfigError(f"{where}: item_id {keys.iloc[again]!r} is listed twice (rows "
+                          f"{first + 1} and {again + 1}); expected each item_id once")
     rest = table.iloc[:, 1:].reset_index(drop=True)
     ids = [str(i) for i in model.items_.external_ids.tolist()]
     positions = pd.Index(keys.to_numpy()).get_indexer(ids)
@@ -191,6 +206,17 @@ def _aligned(table: pd.DataFrame, model: Recommender) -> pd.DataFrame:
         aligned.loc[positions < 0, :] = None
     aligned.insert(0, "item_id", model.items_.external_ids)
     return aligned
+
+
+def _table_name(table: Any, otherwise: str) -> str:
+    """The item table's file (kept by :func:`read_item_table`) as messages name it, else
+    ``otherwise`` (a frame given in Python)."""
+    path = table.attrs.get(_PATH) if isinstance(table, pd.DataFrame) else None
+    return f"the items file {path}" if path else otherwise
+
+
+#: the ``DataFrame.attrs`` key under which :func:`read_item_table` keeps the file's path
+_PATH = "recstack_path"
 
 
 def read_item_table(path: Path, *, columns: Sequence[str] = ()) -> pd.DataFrame:
@@ -207,4 +233,5 @@ def read_item_table(path: Path, *, columns: Sequence[str] = ()) -> pd.DataFrame:
     table = read_side_table(path, columns=columns)
     keys = id_values(table["item_id"], f"{path}: column 'item_id'")
     table["item_id"] = np.array([str(key) for key in keys.tolist()], dtype=object)
+    table.attrs[_PATH] = str(path)
     return table

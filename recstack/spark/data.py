@@ -27,7 +27,12 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.files import FINITE_VALUE, reading
+from recstack.data.files import (
+    FINITE_VALUE,
+    MISSING_VALUE_SPELLINGS,
+    reading,
+    warn_of_missing_value_id_count,
+)
 from recstack.data.filters import (
     FilterSpec,
     FilterStep,
@@ -38,7 +43,14 @@ from recstack.data.filters import (
     to_unix_seconds,
 )
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
+from recstack.data.interactions import (
+    ITEM_ID,
+    TIMESTAMP,
+    USER_ID,
+    VALUE,
+    Interactions,
+    warn_of_inexact_values,
+)
 from recstack.data.partitioned import bounded_time_range
 from recstack.data.splits import (
     LeaveLastOut,
@@ -434,7 +446,75 @@ def _checked_columns(frame: Any, where: str) -> Any:
                 column=TIMESTAMP, expected="whole Unix seconds, below 1e11")
     if ROW in frame.columns:
         _refuse_repeated_rows(frame, where)
+    _warn_of_missing_value_ids(frame, where)
+    if VALUE in frame.columns:
+        _warn_of_inexact_values(frame, where)
     return frame
+
+
+def _warn_of_missing_value_ids(frame: Any, where: str) -> None:
+    """Warn (:class:`~recstack.data.files.MissingValueIdWarning`, as one machine's loaders
+    and ``from_frame`` do) of text ids spelled as other tools write a missing value
+    (``NA``, ``null``, ``nan``...): kept as the text ids they spell. One job for both."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from recstack.data.idmap import PLAIN_INTEGER
+
+    text = [c for c in (USER_ID, ITEM_ID) if isinstance(frame.schema[c].dataType, T.StringType)]
+    if not text:
+        return
+    spelled = {c: F.lower(F.col(c)).isin(sorted(MISSING_VALUE_SPELLINGS)) for c in text}
+    aggregates = []
+    for column in text:
+        marked, plain = spelled[column], F.col(column).rlike(PLAIN_INTEGER)
+        row = F.when(marked, F.struct(*frame.columns))
+        aggregates += [
+            F.sum(marked.cast("long")),
+            F.min_by(row, F.when(marked, F.col(ROW))) if ROW in frame.columns
+            else F.first(row, ignorenulls=True),
+            F.collect_set(F.when(marked, F.col(column))),
+            F.min((plain | marked).cast("int")), F.max(plain.cast("int"))]
+    found = frame.agg(*aggregates).first()
+    for at, column in enumerate(text):
+        count, example, spellings, all_plain, any_plain = found[5 * at: 5 * at + 5]
+        if not count:
+            continue
+        example = example.asDict()
+        warn_of_missing_value_id_count(
+            column, count, spellings,
+            f"the row {_preview_row(example)}", file=where,
+            others_integers=bool(all_plain) and bool(any_plain), stacklevel=5)
+
+
+def _warn_of_inexact_values(frame: Any, where: str) -> None:
+    """Warn (:class:`~recstack.data.interactions.InexactValueWarning`, as one machine's
+    loaders and ``from_arrays`` do) of values float32 cannot hold: whole numbers it rounds
+    (16777217 is kept as 16777216) and non-zero values it makes 0; not rounded fractions.
+    The frame keeps its doubles; :meth:`SparkInteractions.to_interactions` and Spark's ALS
+    (float ratings) hold them as float32."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    kind = frame.schema[VALUE].dataType
+    if isinstance(kind, T.BooleanType | T.ByteType | T.ShortType | T.FloatType):
+        return  # every value float32 itself, or one it holds exactly
+    if isinstance(kind, T.IntegralType):
+        exact = F.col(VALUE).cast("decimal(38,0)")  # a long beyond 2**53 is exact here
+        lost = F.col(VALUE).cast("float").cast("decimal(38,0)") != exact
+    else:
+        wide, back = F.col(VALUE).cast("double"), F.col(VALUE).cast("float").cast("double")
+        # floor only below 2**53: beyond it floor's long overflowed (an ANSI error)
+        whole = F.when(F.abs(wide) < float(2**53), F.floor(wide) == wide).otherwise(False)
+        lost = (back != wide) & (whole | (back == 0.0))
+    row = F.struct(*frame.columns)
+    first = F.min_by(row, F.col(ROW)) if ROW in frame.columns else F.first(row)
+    count, example = frame.filter(lost).agg(F.count(F.lit(1)), first).first()
+    if not count:
+        return
+    example = example.asDict()
+    warn_of_inexact_values(VALUE, count, f"the row {_preview_row(example)}",
+                           float(np.float32(example[VALUE])), where, stacklevel=5)
 
 
 #: the largest value a float32 holds (larger values are refused, as one machine does)

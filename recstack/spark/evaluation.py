@@ -302,13 +302,17 @@ def _check_factor_indices(factors: Any, name: str, index_column: str, n: int) ->
 
 
 def _cutoffs(ks: Any) -> list[int]:
-    """The cut-offs K, sorted and distinct: a non-empty list of positive integers (2.7
-    or "10" are refused, not read as 2 or 10)."""
+    """The cut-offs K, sorted: a non-empty list of distinct positive integers (2.7 or "10"
+    are refused, not read as 2 or 10; a repeated K is refused, as one machine does)."""
     values = list(ks) if isinstance(ks, list | tuple | range) else None
     if not values or any(isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
                          for k in values):
         raise ConfigError(f"ks must be a non-empty list of positive integers such as [10, "
                           f"20], got {ks!r}")
+    if len({int(k) for k in values}) != len(values):
+        # as one machine's Evaluator and experiment files refuse them (here a repeat was
+        # dropped without a word)
+        raise ConfigError(f"ks = {[int(k) for k in values]}: each K once")
     return sorted({int(k) for k in values})
 
 

@@ -96,6 +96,7 @@ from recstack.data.sources import (
 from recstack.data.splits import SPLITS, SplitSpec
 from recstack.errors import ConfigError
 from recstack.specs import (
+    MAX_THREADS,
     SEED_MAX,
     Spec,
     build_spec,
@@ -127,7 +128,6 @@ MAX_NAME_BYTES = 200
 #: a typo that would run for ever or ask for more memory than any machine has, refused
 #: when the file is read, naming the field
 TRIALS_MAX = 100_000
-N_THREADS_MAX = 4096
 BATCH_SIZE_MAX = 10_000_000
 MAX_POINTS_MAX = 1_000_000
 #: a search's ``timeout`` at most (30 days, in seconds)
@@ -170,7 +170,7 @@ class EvaluationSpec(Spec):
                                     "512 MiB)", low=1)
 
     def check(self) -> None:
-        _check_run_size("n_threads", self.n_threads, N_THREADS_MAX)
+        _check_run_size("n_threads", self.n_threads, MAX_THREADS)
         _check_run_size("batch_size", self.batch_size, BATCH_SIZE_MAX)
         if not self.metrics:
             raise ConfigError("metrics = []: give at least one metric, e.g. [\"ndcg\"]; "

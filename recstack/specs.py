@@ -46,6 +46,9 @@ _OPTION = "recstack_option"
 SEED_MAX = 2**32 - 1
 #: :data:`SEED_MAX`'s rule as messages say it
 SEED_RULE = f"a whole number in [0, {SEED_MAX}] (32 bits, what every seeded part accepts)"
+#: the most threads any thread count accepts (models' solvers take a C int; more threads
+#: than this is a typo rather than a machine)
+MAX_THREADS = 4096
 
 
 @dataclass(frozen=True)

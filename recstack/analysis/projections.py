@@ -109,10 +109,11 @@ class Projection:
 
 def check_map_options(*, max_points: Any, n_threads: Any, seed: Any = 0) -> None:
     """Refuse map options the methods cannot take, before any vector is loaded."""
-    from recstack.config import MAX_POINTS_MAX, N_THREADS_MAX
+    from recstack.config import MAX_POINTS_MAX
+    from recstack.specs import MAX_THREADS
 
     checks.whole_number(max_points, "max_points", minimum=MIN_POINTS, maximum=MAX_POINTS_MAX)
-    checks.whole_number(n_threads, "n_threads", maximum=N_THREADS_MAX)
+    checks.whole_number(n_threads, "n_threads", maximum=MAX_THREADS)
     checks.whole_number(seed, "seed", minimum=0)
 
 
@@ -137,7 +138,7 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         Seeds the subset and the method (the method with ``seed % 2**32``: its generator
         takes 32 bits), so a run is repeatable.
     n_threads : int
-        Threads the method may use (at most 4096, ``recstack.config.N_THREADS_MAX``). One
+        Threads the method may use (at most 4096, ``recstack.specs.MAX_THREADS``). One
         is often fastest on a shared machine: on 2 busy cores, 2 threads took three times
         as long as 1.
     perplexity : float

@@ -2,6 +2,6 @@
 and splits (each in its own module)."""
 
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import InexactValueWarning, Interactions, MissingValueIdWarning
 
-__all__ = ["IdMap", "Interactions"]
+__all__ = ["IdMap", "InexactValueWarning", "Interactions", "MissingValueIdWarning"]

@@ -105,6 +105,7 @@ from recstack.data.interactions import (
     DuplicatePolicy,
     DuplicateRowsError,
     Interactions,
+    MissingValueIdWarning,
     SumBeyondFloat32Error,
     check_name_list,
     first_repeated_name,
@@ -1383,11 +1384,6 @@ def column_to_numpy(table: pa.Table, name: str, dtype: Any | None = None) -> np.
 FailAt = Callable[[int, str, str, str], DataFormatError]
 
 
-class MissingValueIdWarning(UserWarning):
-    """Ids spelled as other tools write a missing value (``NA``, ``null``, ``nan``,
-    ``None``, ``#N/A``...) were read as text ids; see :data:`MISSING_VALUE_SPELLINGS`."""
-
-
 #: How other tools write a missing value (pandas' ``na_values``, R's NA, SQL's NULL,
 #: Python's None, spreadsheets' #N/A), compared without case. In an id column such a cell
 #: is read as the text id it spells, with a :class:`MissingValueIdWarning` (an empty id
@@ -1435,7 +1431,7 @@ def warn_of_missing_value_id_count(name: str, count: int, spellings: Sequence[st
         f"tools write a missing value, {', '.join(map(repr, sorted(spellings)[:4]))} "
         f"({holding}), are read as text ids{became}; if they are missing ids, fill them in "
         "or drop those rows (an empty id is refused); if they are real ids, silence this "
-        "with warnings.filterwarnings('ignore', category=recstack.data.files."
+        "with warnings.filterwarnings('ignore', category=recstack.data."
         "MissingValueIdWarning)", MissingValueIdWarning, stacklevel=stacklevel)
 
 

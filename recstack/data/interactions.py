@@ -50,6 +50,12 @@ class DuplicateRowsError(RecstackError, ValueError):
         self.rows, self.pair, self.count = rows, pair, count
 
 
+class MissingValueIdWarning(UserWarning):
+    """Ids spelled as other tools write a missing value (``NA``, ``null``, ``nan``,
+    ``None``, ``#N/A``...) were read as text ids; see
+    :data:`recstack.data.files.MISSING_VALUE_SPELLINGS`."""
+
+
 class InexactValueWarning(UserWarning):
     """Values that float32, the type :class:`Interactions` keeps values in, cannot hold:
     whole numbers beyond 2**24 = 16,777,216 in size (16777217 is kept as 16777216) and

@@ -439,14 +439,8 @@ class Evaluator:
         _warn_if_only_training_pairs(truth, exclude)
         _warn_if_no_history(truth, exclude, fold_in=False)
         _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
-        from recstack.models.base import PopularityFallbackWarning
-
-        # users without a training row are counted here (meta, NoHistoryWarning); the
-        # model's own warning would say it again for every scoring batch
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=PopularityFallbackWarning)
-            return self._run(model.score_users, truth, exclude, train, test, name=label,
-                             progress=progress)
+        return self._run(model.score_users, truth, exclude, train, test, name=label,
+                         progress=progress)
 
     def evaluate_fold_in(self, model: Any, train: Interactions, fold_in: Interactions,
                          test: Interactions, *, name: str | None = None,
@@ -475,14 +469,7 @@ class Evaluator:
         def score(users: np.ndarray) -> np.ndarray:
             return model.score_histories(history[users])
 
-        from recstack.models.base import PopularityFallbackWarning
-
-        # users without a fold-in row are counted here (meta, NoHistoryWarning); the
-        # model's own warning would say it again for every scoring batch
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=PopularityFallbackWarning)
-            return self._run(score, truth, history, train, test, name=label,
-                             progress=progress)
+        return self._run(score, truth, history, train, test, name=label, progress=progress)
 
     def relevance(self, test: Interactions) -> sp.csr_matrix:
         """The ground-truth matrix: one entry per relevant test pair, its grade (graded) or 1.
@@ -551,8 +538,13 @@ class Evaluator:
         per_user: dict[str, np.ndarray] = {}
         top_lists = np.empty((len(users), min(k_max, n_items)), np.int64)
         threads = self.n_threads or os.cpu_count() or 1
+        from recstack.models.base import PopularityFallbackWarning
+
+        # users without history are counted here (meta, NoHistoryWarning); the model's own
+        # warning about them would say it again for every scoring batch
         with resolve(progress).task(f"Evaluating {name}", total=len(users)) as task, \
-                ThreadPoolExecutor(threads) as executor:
+                ThreadPoolExecutor(threads) as executor, warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=PopularityFallbackWarning)
             for start in range(0, len(users), batch):
                 batch_users = users[start:start + batch]
                 scores = self._checked_scores(score(batch_users), batch_users, n_items,

@@ -17,7 +17,6 @@ from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import (
     MAX_ITERATIONS,
-    MAX_THREADS,
     Param,
     Recommender,
     warn_more_threads_than_cores,
@@ -32,6 +31,7 @@ from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.warm_start import WarmStartMixin, copy_known_rows
 from recstack.progress import Progress, resolve
+from recstack.specs import MAX_THREADS
 
 #: what to run when the optional ALS dependencies are missing
 ALS_INSTALL_COMMAND = 'pip install "recstack[als]"'

@@ -72,9 +72,6 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: float32's largest value: factors, similarities and scores are float32, so a larger
 #: setting overflows to infinity there (a shrink of 1e308 made every similarity 0)
 _FLOAT32_MAX = 3.4028234663852886e38
-#: the most threads a thread-count hyperparameter accepts (the solvers take a C int, and
-#: more threads than this is a typo rather than a machine)
-MAX_THREADS = 4096
 #: the largest interaction value a model that weights by the values accepts: a product of
 #: two such values, summed over a history, stays finite in float32 (the bound saved
 #: arrays have too, :data:`recstack.models.persistence._MAX_ABS`)

@@ -16,7 +16,6 @@ from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import (
     MAX_ITERATIONS,
-    MAX_THREADS,
     Param,
     Recommender,
     warn_more_threads_than_cores,
@@ -32,6 +31,7 @@ from recstack.models.training import (
 )
 from recstack.models.warm_start import WarmStartMixin, copy_known_rows
 from recstack.progress import Progress, Task, resolve
+from recstack.specs import MAX_THREADS
 
 #: what to run when numba is missing
 BPR_INSTALL_COMMAND = 'pip install "recstack[bpr]"'

@@ -453,7 +453,7 @@ def _checked_columns(frame: Any, where: str) -> Any:
 
 
 def _warn_of_missing_value_ids(frame: Any, where: str) -> None:
-    """Warn (:class:`~recstack.data.files.MissingValueIdWarning`, as one machine's loaders
+    """Warn (:class:`~recstack.data.MissingValueIdWarning`, as one machine's loaders
     and ``from_frame`` do) of text ids spelled as other tools write a missing value
     (``NA``, ``null``, ``nan``...): kept as the text ids they spell. One job for both."""
     from pyspark.sql import functions as F

@@ -1,7 +1,7 @@
 """Sixty-sixth bad-input probe: text ids spelled as other tools write a missing value
 (``NA``, ``null``, ``nan``...) given to :meth:`Interactions.from_frame` or
 :meth:`~Interactions.from_arrays` were kept without a word, while every file loader warns
-of them (:class:`~recstack.data.files.MissingValueIdWarning`). Now the two agree: warned
+of them (:class:`~recstack.data.MissingValueIdWarning`). Now the two agree: warned
 once, naming the column and the first row, and kept as text ids."""
 
 from __future__ import annotations

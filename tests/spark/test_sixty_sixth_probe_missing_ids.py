@@ -1,6 +1,6 @@
 """Sixty-sixth bad-input probe of the Spark path: text ids spelled as other tools write a
 missing value (``NA``, ``null``, ``nan``...) were kept by the Spark loader without a word,
-while one machine warns of them (:class:`~recstack.data.files.MissingValueIdWarning`). The
+while one machine warns of them (:class:`~recstack.data.MissingValueIdWarning`). The
 same input now gives the same warning and the same ids on both."""
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ _USER_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.E
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
-    with _notes_on_stderr():
+    with _notes_on_stderr(lambda: getattr(args, "terms", ())):
         try:
             code = _run(args)
             sys.stdout.flush()  # here, so that a closed pipe is caught below
@@ -77,9 +77,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _notes_on_stderr() -> Iterator[None]:
+def _notes_on_stderr(terms: Any = tuple) -> Iterator[None]:
     """Show the library's INFO notes (e.g. which column a loader picked) as
-    ``recstack: note: ...`` lines for the length of one command."""
+    ``recstack: note: ...`` lines for the length of one command; ``terms()`` gives the
+    command's terms, in which its warnings are written as its errors are."""
     logger = logging.getLogger("recstack")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("recstack: note: %(message)s"))
@@ -87,7 +88,7 @@ def _notes_on_stderr() -> Iterator[None]:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:
-        with _warnings_on_stderr():
+        with _warnings_on_stderr(terms):
             yield
     finally:
         logger.removeHandler(handler)
@@ -95,7 +96,7 @@ def _notes_on_stderr() -> Iterator[None]:
 
 
 @contextmanager
-def _warnings_on_stderr() -> Iterator[None]:
+def _warnings_on_stderr(terms: Any = tuple) -> Iterator[None]:
     """Show recstack's own warnings as ``recstack: warning: ...`` lines for the length of one
     command. Python's default printed the recstack source file and line that raised it and
     that line's code (``experiment.py:525: TrainingPairsWarning: ...`` then
@@ -127,7 +128,9 @@ def _warnings_on_stderr() -> Iterator[None]:
             previous(message, category, filename, lineno, file, line)
             return
         text = "; ".join(part.strip() for part in str(message).splitlines() if part.strip())
-        print(f"recstack: warning: {text}", file=file or sys.stderr)
+        # in the command's words, as its errors are (--colour-by, not colour_by)
+        print(f"recstack: warning: {in_command_terms(text, terms())}",
+              file=file or sys.stderr)
 
     warnings.showwarning = show
     try:
@@ -300,7 +303,13 @@ def _data_split(args: argparse.Namespace) -> int:
         data, steps = apply_filters(data, filters)
         for step in steps:
             print(step)
-        parts = method.apply(data)
+        try:
+            parts = method.apply(data)
+        except RecstackError as error:
+            # the split's refusal of the data ("kfold: k = 100 folds, but ...") names the
+            # options as the user typed them (--k)
+            raise RecstackError(in_command_terms(str(error), _options(
+                **{name: _flag(name) for name in given}))) from None
         results = {"": parts[0]} if len(parts) == 1 else {
             f"fold-{split.report.params['fold']}": split for split in parts}
         write_splits(results, staging)
@@ -416,8 +425,13 @@ def _with_overrides(experiment: Any, args: argparse.Namespace) -> Any:
                if getattr(args, k, None) is not None}
     if not changes:
         return experiment
-    return dataclasses.replace(experiment,
-                               evaluation=dataclasses.replace(experiment.evaluation, **changes))
+    try:
+        evaluation = dataclasses.replace(experiment.evaluation, **changes)
+    except ConfigError as error:
+        # the file's field is the flag's value now: the message names the flag typed
+        raise ConfigError(in_command_terms(str(error), _options(
+            **{name: _flag(name) for name in changes}))) from None
+    return dataclasses.replace(experiment, evaluation=evaluation)
 
 
 def _fit(args: argparse.Namespace) -> int:
@@ -426,7 +440,7 @@ def _fit(args: argparse.Namespace) -> int:
     from recstack.serving.registry import ModelRegistry
 
     if args.name is not None:  # the registry's check of a name says "model name '...'"
-        args.terms = [(r"^(?=model name '[^']*': )", "--name: ")]
+        args.terms = [*args.terms, (r"^(?=model name '[^']*': )", "--name: ")]
     registry = ModelRegistry(args.registry)
     published = fit_and_publish(args.experiment, args.model, registry, name=args.name,
                                 on=args.on, results=args.results,
@@ -466,6 +480,11 @@ def _recommend(args: argparse.Namespace) -> int:
     if users is not None:
         _refuse_repeated_users(args.users, users)
     context = request_context_from_text(model, args.context or [], args.timestamp)
+    from recstack.models.base import check_list_length
+
+    # a --k refused for its padding is refused before the note that it is served
+    n_rows = len(getattr(model, "users_", ())) if users is None else len(users)
+    check_list_length(args.k, n_rows, len(model.items_), f"{model.name}: recommend")
     _note_k_beyond_catalog(args.k, len(model.items_), args.include_seen)
     batches = recommendation_batches(model, users, args.k, exclude_seen=not args.include_seen,
                                      batch_size=args.batch_size,
@@ -726,6 +745,12 @@ def add_spec_flags(group: Any, spec_classes: Sequence[type], *,
             base = _base_type(hint)
             kind = (" (comma-separated)" if typing.get_origin(base) in (tuple, list)
                     else "" if base is str else f" ({type_text(hint)})")
+            if name == "seed":
+                # one seed rule everywhere (data synth --seed, the experiment file's seeds):
+                # a split's own declaration takes any seed >= 0
+                group.add_argument(_flag(name), type=_seed, default=None, metavar="SEED",
+                                   help=f"{declared.doc}; {SEED_RULE}{users}")
+                continue
             group.add_argument(_flag(name), type=_flag_type(hint), default=None,
                                metavar=name.upper(), help=help_text.replace("%", "%%") + kind)
 
@@ -740,17 +765,27 @@ def _flag_type(hint: Any) -> Any:
     base = _base_type(hint)
     origin = typing.get_origin(base)
     if origin in (tuple, list):
-        args = [a for a in typing.get_args(base) if a is not Ellipsis]
+        declared = typing.get_args(base)
+        args = [a for a in declared if a is not Ellipsis]
         element = _flag_type(args[0]) if args else str
+        words = {int: "whole numbers", float: "numbers"}.get(
+            _base_type(args[0]) if args else str, "values")
+        # tuple[float, float] (rating_range) takes that many; tuple[str, ...] any number
+        count = len(args) if origin is tuple and Ellipsis not in declared else None
 
         def parse_list(text: str) -> tuple[Any, ...]:
             try:
-                return tuple(element(part.strip()) for part in text.split(","))
+                values = tuple(element(part.strip()) for part in text.split(","))
             except (ValueError, argparse.ArgumentTypeError):
-                words = {int: "whole numbers", float: "numbers"}.get(
-                    _base_type(args[0]) if args else str, "values")
                 raise argparse.ArgumentTypeError(
                     f"expected comma-separated {words}, got {text!r}") from None
+            if count is not None and len(values) != count:
+                # it was "--rating-range = (5.0,): expected a list of 2 (...)", Python's
+                # tuple rather than what was typed
+                raise argparse.ArgumentTypeError(
+                    f"expected {count} comma-separated {words} (e.g. "
+                    f"{','.join(['1', '5', '9'][:count])}), got {text!r}")
+            return values
         return parse_list
     if base is str:
         return _text
@@ -854,11 +889,13 @@ def _number_or_text(text: str) -> Any:
 
 
 def _int_at_least(lowest: int, highest: int | None = None, what: str = "") -> Any:
-    """A whole-number argument in ``lowest..highest`` (``what`` names the range)."""
+    """A whole-number argument in ``lowest..highest`` (``what`` names the range; without
+    it the bound passed is said: ``must be >= 1``, ``must be at most 4096``)."""
     def parse(text: str) -> int:
         value = _whole_number(text)
         if value < lowest or (highest is not None and value > highest):
-            bound = f">= {lowest}" if highest is None else f"{what}, {lowest}..{highest}"
+            bound = (f"{what}, {lowest}..{highest}" if highest is not None and what
+                     else f">= {lowest}" if value < lowest else f"at most {highest}")
             raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
         return value
     return parse
@@ -947,12 +984,18 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_run_settings(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--n-threads", type=_positive_int, default=None,
+    """The flags that override ``[evaluation]`` fields, bounded as the fields are, so that a
+    mistake names the flag typed (``--n-threads 5000`` was "n_threads = 5000: ...")."""
+    from recstack.specs import BATCH_SIZE_MAX, MAX_THREADS
+
+    parser.add_argument("--n-threads", default=None,
+                        type=_int_at_least(1, MAX_THREADS),
                         help="threads for the top-K selection (default: [evaluation] "
-                        "n_threads, or every core)")
-    parser.add_argument("--batch-size", type=_positive_int, default=None,
+                        f"n_threads, or every core); 1..{MAX_THREADS}")
+    parser.add_argument("--batch-size", default=None,
+                        type=_int_at_least(1, BATCH_SIZE_MAX),
                         help="users scored at once (default: [evaluation] batch_size, or "
-                        "what fits in 512 MiB)")
+                        f"what fits in 512 MiB); 1..{BATCH_SIZE_MAX}")
 
 
 def _help_of(parser: argparse.ArgumentParser) -> Any:
@@ -1010,7 +1053,8 @@ class _Parser(argparse.ArgumentParser):
             from recstack.specs import did_you_mean
 
             choices = [c.strip().strip("'") for c in wrong[2].split(",")]  # quoted or not
-            message += did_you_mean(wrong[1], choices)
+            message += did_you_mean(wrong[1], choices) or _option_before_command(
+                self, wrong[1])
         elif message.startswith("the following arguments are required"):
             # `serve --prot 8000`: the misspelt option is why --port... is missing; argparse
             # checks the required ones first and would never name it
@@ -1020,6 +1064,30 @@ class _Parser(argparse.ArgumentParser):
             if "--" not in getattr(self, "_given", ()) and unknown:
                 message += "; " + _unrecognized(self, unknown)
         super().error(message)
+
+
+def _option_before_command(parser: _Parser, word: str) -> str:
+    """Where an option given before the command's name belongs: ``recstack --n-threads 2
+    evaluate x.toml`` took the option's value, '2', for the command ("invalid choice: '2'",
+    no word of the option)."""
+    given = list(getattr(parser, "_given", ()))
+    if word not in given or given.index(word) == 0:
+        return ""
+    option = given[given.index(word) - 1].split("=", 1)[0]
+    if not option.startswith("--"):
+        return ""
+    owners = [p.prog for p in _all_parsers(parser) if p is not parser and option in (
+        o for action in p._actions for o in action.option_strings)]
+    later = given[given.index(word) + 1:]
+    named = [prog for prog in owners if prog.rsplit(" ", 1)[-1] in later]
+    if named:  # the command given after it
+        return (f" ({option} {word} was given before the command's name; give it after "
+                f"it: {named[0]} ... {option} {word})")
+    if not owners:
+        return ""
+    return (f" ({option} {word} was given before the command's name; {option} is an "
+            f"option of {', '.join(owners[:3])}: give it after the command, e.g. "
+            f"{owners[0]} ... {option} {word})")
 
 
 #: the namespace attribute naming the parser of the (sub)command parsed, while parsing
@@ -1036,7 +1104,13 @@ def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str],
     message = f"unrecognized arguments: {' '.join(extras)}"
     options = [o for action in parser._actions for o in action.option_strings
                if o.startswith("--")]
+    given = list(getattr(top, "_given", ()))
     for extra in (e.split("=", 1)[0] for e in extras if e.startswith("--") and len(e) > 2):
+        if "--" in given and any(g.split("=", 1)[0] == extra
+                                 for g in given[given.index("--") + 1:]):
+            # `evaluate -- x.toml --out DIR`: read as arguments, not options, after '--'
+            return message + f" ({extra} comes after '--', which ends the options: give " \
+                             "options before '--')"
         if extra in options:
             # `recstack --overwrite evaluate x.toml`: read by the parser of `recstack`
             return message + f" ({extra} is an option of {parser.prog}: give it after " \
@@ -1123,6 +1197,8 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="the folder relative data paths of the experiment start from")
     report.set_defaults(run=_report, terms=[
         _called_as("write_report", "report"),
+        (r"projection=None draws none; set projection='(\w+)' \(or '(\w+)'\)",
+         r"--projection none draws none; give --projection \1 (or \2)"),
         *_options(experiment_base="--experiment-base", max_points="--max-points",
                   colour_by="--colour-by")])
 
@@ -1149,7 +1225,8 @@ def _build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--no-verify", action="store_true",
                        help="accept an archive without a pinned digest (10M, latest)")
     fetch.add_argument("--force", action="store_true", help="download again even if cached")
-    fetch.set_defaults(run=_data_fetch)
+    # the library's "url must be ..." is the --url typed
+    fetch.set_defaults(run=_data_fetch, terms=[(r"^url must be ", "--url must be ")])
 
     synth = data_commands.add_parser("synth", help="write the synthetic dataset as a folder "
                                      "of Parquet files (interactions and items)")
@@ -1210,7 +1287,8 @@ def _build_parser() -> argparse.ArgumentParser:
     indexing.add_argument("--no-index", action="store_true", help="save no item index")
     fit.add_argument("--keep", type=_positive_int, default=None,
                      help="then delete all but the newest KEEP versions (never the current)")
-    fit.set_defaults(run=_fit)
+    # the library's "(index=None, --no-index)" gives both spellings: here the option alone
+    fit.set_defaults(run=_fit, terms=[(r"\(index=None, (--no-index)\)", r"(\1)")])
 
     recommend = commands.add_parser(
         "recommend", help="top-K lists from a saved model or a registry name[@version]")
@@ -1241,7 +1319,7 @@ def _build_parser() -> argparse.ArgumentParser:
                            metavar="SECONDS", help="the request time (Unix seconds) for a "
                            "model with time features (default: unknown)")
     recommend.set_defaults(run=_recommend, terms=[
-        *_LOAD_AS_RECOMMEND, *_options(batch_size="--batch-size")])
+        *_LOAD_AS_RECOMMEND, *_options(batch_size="--batch-size", k="--k")])
 
     serve = commands.add_parser(
         "serve", help="run the HTTP service (FastAPI under uvicorn) over a model registry")

@@ -77,7 +77,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,14 +96,20 @@ from recstack.data.sources import (
 from recstack.data.splits import SPLITS, SplitSpec
 from recstack.errors import ConfigError
 from recstack.specs import (
+    BATCH_SIZE_MAX,
+    CUTOFF_RULE,
+    K_MAX,
     MAX_THREADS,
     SEED_MAX,
     Spec,
     build_spec,
+    cutoffs_problem,
+    cutoffs_text,
     did_you_mean,
     fields_of,
     finite_or_infinite,
     option,
+    table_hint,
 )
 
 #: parts of a folder written by ``recstack data split``
@@ -128,7 +134,6 @@ MAX_NAME_BYTES = 200
 #: a typo that would run for ever or ask for more memory than any machine has, refused
 #: when the file is read, naming the field
 TRIALS_MAX = 100_000
-BATCH_SIZE_MAX = 10_000_000
 MAX_POINTS_MAX = 1_000_000
 #: a search's ``timeout`` at most (30 days, in seconds)
 TIMEOUT_MAX = 30 * 24 * 3600
@@ -191,6 +196,9 @@ class EvaluationSpec(Spec):
                                   f"{did_you_mean(metric, known)}; known: {', '.join(known)}")
         if not self.ks:
             raise ConfigError("ks = []: give at least one cut-off, e.g. [10]")
+        problem = cutoffs_problem(self.ks)
+        if problem:
+            raise ConfigError(f"ks = {cutoffs_text(self.ks)}: {problem}")
         if len(set(self.ks)) != len(self.ks):
             raise ConfigError(f"ks = {list(self.ks)}: each K once")
 
@@ -239,6 +247,9 @@ def check_tune_metric(metric: Any) -> None:
     if name not in per_user:
         raise ConfigError(f"metric = {metric!r}: {name!r} is not a per-user metric"
                           f"{did_you_mean(name, per_user)}; known: {', '.join(per_user)}")
+    if at and name in per_user and int(k) > K_MAX:
+        raise ConfigError(f"metric = {metric!r}: K = {k} is above {K_MAX}, the largest "
+                          f"cut-off (ks are {CUTOFF_RULE})")
     if at and name in FULL_SCORE_METRICS:
         # the evaluator names these columns without a K: they rank the whole catalog
         raise ConfigError(f"metric = {metric!r}: {name} is computed over the whole "
@@ -857,8 +868,7 @@ def _parse_filters(table: Any, file: str, data: DataSpec) -> tuple[FilterSpec, .
     filters = []
     for number, entry in enumerate(table, start=1):
         where = f"{file}[[filters]] #{number} "
-        if not isinstance(entry, dict) or "type" not in entry:
-            raise ConfigError(f"{where}needs a 'type' (one of {', '.join(FILTERS.names())})")
+        refuse_untyped_entry(entry, where, FILTERS.names())
         spec_class = FILTERS.get(entry["type"], f"{where}type: ")
         filters.append(build_spec(spec_class, _without(entry, "type"), where))
     return tuple(filters)
@@ -897,6 +907,23 @@ def check_seed(seed: int, where: str) -> None:
                           "every model accept)")
 
 
+def refuse_untyped_entry(entry: Any, where: str, known: Sequence[str]) -> None:
+    """Refuse an entry of ``[[models]]`` or ``[[filters]]`` without a ``type``, saying what
+    was written: a near-miss key ('Type', 'typ'), or a bare name where the table belongs
+    (``filters = ["k_core"]``), with the table to write."""
+    if isinstance(entry, dict) and "type" in entry:
+        return
+    if isinstance(entry, dict):
+        # a near-miss key was left out of the message, which then read as if the entry
+        # had no type at all
+        near = did_you_mean(next((key for key in entry if did_you_mean(key, ["type"])), ""),
+                            ["type"])
+        written = f"; found {', '.join(map(repr, entry))}{near}" if near else ""
+    else:
+        written = f"; got {entry!r}{table_hint(entry)}"
+    raise ConfigError(f"{where}needs a 'type' (one of {', '.join(known)}){written}")
+
+
 def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type", "label")
                   ) -> tuple[ModelSpec, ...]:
     """The ``[[models]]`` entries; ``entry_keys``: the keys besides the model's parameters
@@ -909,13 +936,7 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
     known = available_models()
     for number, entry in enumerate(table, start=1):
         where = f"{file}[[models]] #{number} "
-        if not isinstance(entry, dict) or "type" not in entry:
-            # a near-miss key ('Type', 'typ') was left out of the message, which then read
-            # as if the entry had no type at all
-            near = did_you_mean(next((key for key in entry if did_you_mean(key, ["type"])),
-                                     ""), ["type"]) if isinstance(entry, dict) else ""
-            written = f"; found {', '.join(map(repr, entry))}{near}" if near else ""
-            raise ConfigError(f"{where}needs a 'type' (one of {', '.join(known)}){written}")
+        refuse_untyped_entry(entry, where, known)
         kind = entry["type"]
         if kind not in known:
             raise ConfigError(f"{where}type: {kind!r} is not a known model"
@@ -948,6 +969,8 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
             raise ConfigError(f"{where}unknown key {key!r} for {kind}{near}; its parameters: "
                               f"{', '.join(declared) or '(none)'} (besides "
                               f"{' and '.join(entry_keys)})")
+        if key == "seed" and isinstance(value, int) and not isinstance(value, bool):
+            check_seed(value, f"{where}seed")  # the file's seeds follow one rule
         try:
             declared[key].check(kind, key, value)
         except ConfigError as error:
@@ -1374,6 +1397,11 @@ def _check_run_name(name: Any, where: str) -> None:
     if not name.isprintable():
         raise ConfigError(f"{where}: a run name becomes a file or folder name; use no line "
                           "breaks, tabs or other control characters")
+    if name != name.strip():
+        # 'als ' made results/als␣ and per_user_als␣.csv, and `fit --model als` found no
+        # such label
+        raise ConfigError(f"{where}: starts or ends with a space; a run name becomes a file "
+                          f"or folder name, written without them: {name.strip()!r}")
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         # found only when the results are written, after every model was fitted
         raise ConfigError(f"{where}: {len(name.encode('utf-8'))} bytes long; a run name "

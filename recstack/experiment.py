@@ -361,6 +361,11 @@ def check_output(out: str | Path, *, overwrite: bool,
         raise RecstackError(f"{out}: is {describe_path(out)}, but the results are a folder; "
                             "choose another --out")
     if out.exists() and not overwrite:
+        if out.is_dir() and not any(out.iterdir()):
+            # "results already exist" of a folder made beforehand (mkdir) with nothing in it
+            raise RecstackError(f"{out}: is an existing folder (empty); pass --overwrite "
+                                "(overwrite=True) to write the results there, or choose a "
+                                "new --out / name")
         raise RecstackError(f"{out}: results already exist; pass --overwrite (overwrite=True)"
                             " to replace them, or choose another --out / name")
     if out.is_dir() and not (out / RESULTS_FILE).is_file():

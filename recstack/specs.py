@@ -49,6 +49,36 @@ SEED_RULE = f"a whole number in [0, {SEED_MAX}] (32 bits, what every seeded part
 #: the most threads any thread count accepts (models' solvers take a C int; more threads
 #: than this is a typo rather than a machine)
 MAX_THREADS = 4096
+#: the most users an evaluation scores at once (``[evaluation] batch_size``, ``--batch-size``)
+BATCH_SIZE_MAX = 10_000_000
+#: the largest cut-off K and the most cut-offs one evaluation takes (``[evaluation] ks``,
+#: ``Evaluator(ks=...)``, a tuned ``metric = "ndcg@K"``): every list holds ``max(ks)``
+#: items per user, so ``ks = [10**12]`` (or thousands of ks) is a typo, not a protocol
+K_MAX = 10_000
+MAX_CUTOFFS = 100
+#: :data:`K_MAX` and :data:`MAX_CUTOFFS` as messages say them
+CUTOFF_RULE = f"whole numbers in [1, {K_MAX}], at most {MAX_CUTOFFS} of them"
+
+
+def cutoffs_problem(ks: Iterable[int]) -> str | None:
+    """Why the cut-offs ``ks`` (whole numbers >= 1) are refused by :data:`K_MAX` and
+    :data:`MAX_CUTOFFS`, or None; shared by ``[evaluation] ks`` and the evaluator."""
+    ks = [int(k) for k in ks]
+    if len(ks) > MAX_CUTOFFS:
+        return f"{len(ks)} cut-offs, at most {MAX_CUTOFFS} are taken (ks are {CUTOFF_RULE})"
+    above = [k for k in ks if k > K_MAX]
+    if above:
+        return (f"K = {above[0]} is above {K_MAX}, the largest cut-off (ks are "
+                f"{CUTOFF_RULE})")
+    return None
+
+
+def cutoffs_text(ks: Iterable[int]) -> str:
+    """``ks`` as a list for a message, its middle left out when it is long."""
+    ks = [int(k) for k in ks]
+    if len(ks) <= 12:
+        return str(ks)
+    return f"[{', '.join(map(str, ks[:3]))}, ..., {', '.join(map(str, ks[-2:]))}]"
 
 
 @dataclass(frozen=True)

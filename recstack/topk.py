@@ -278,6 +278,11 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
 
 # ---------------------------------------------------------------------------- checks
 def _as_rows(scores: Any) -> np.ndarray:
+    if sp.issparse(scores) or isinstance(scores, np.ma.MaskedArray):
+        # refused (or, a masked array without masked entries, read) by the one rule of
+        # writable_scores: top_k read a sparse matrix as an array of shape () and a masked
+        # array as the values under its mask
+        scores = writable_scores(scores)
     try:
         scores = np.asarray(scores)
     except ValueError:  # rows of different lengths

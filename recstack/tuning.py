@@ -66,7 +66,7 @@ from recstack.experiment import load_split, make_split, named_step, prepare_data
 from recstack.models.base import _plain
 from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
-from recstack.specs import did_you_mean
+from recstack.specs import SEED_MAX, did_you_mean
 
 
 @dataclass
@@ -336,7 +336,7 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
     always draw is checked against the model's declaration: every trial used it, and the
     first trial's error blamed the values it drew."""
     from recstack.config import TIMEOUT_MAX, TRIALS_MAX, check_space, check_tune_metric
-    from recstack.specs import SEED_MAX, SEED_RULE
+    from recstack.specs import SEED_RULE
 
     check_tune_metric(metric)
     if (isinstance(trials, bool) or not isinstance(trials, int | np.integer)
@@ -772,7 +772,8 @@ def _validation_split(experiment: Experiment, train: Interactions,
     came split are split again at random)."""
     from recstack.config import fraction_shapes_validation
 
-    seed = experiment.seed + 1  # not the test split's own draw
+    # not the test split's own draw; wrapped, since the widest seed (SEED_MAX) has no next
+    seed = (experiment.seed + 1) % (SEED_MAX + 1)
     method = experiment.split or splits.RandomSplit(fraction, seed)
     try:
         return method.for_validation(fraction, seed).apply(train)[0]

@@ -57,17 +57,17 @@ def vectors(values: Any, what: str, *, min_rows: int = 2) -> np.ndarray:
     return matrix
 
 
-def unit_rows(matrix: np.ndarray) -> np.ndarray:
+def unit_rows(matrix: np.ndarray, dtype: Any = np.float32) -> np.ndarray:
     """The rows of ``matrix`` scaled to length 1 (zero rows stay zero: cosine 0 with
-    everything), as float32. Lengths are taken in float64 after scaling each row by its
-    largest value: a vector of tiny values (1e-300, or float32's subnormals) became zero
-    when squared (cosine 0 with everything) or kept a length far from 1 (a cosine of 1e-40
-    between vectors pointing the same way)."""
+    everything), as ``dtype`` (float32 by default). Lengths are taken in float64 after
+    scaling each row by its largest value: a vector of tiny values (1e-300, or float32's
+    subnormals) became zero when squared (cosine 0 with everything) or kept a length far
+    from 1 (a cosine of 1e-40 between vectors pointing the same way)."""
     x = np.asarray(matrix, dtype=np.float64)
     largest = np.abs(x).max(axis=1, keepdims=True)
     x = x / np.where(largest > 0, largest, 1.0)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    return (x / np.where(norms > 0, norms, 1.0)).astype(dtype, copy=False)
 
 
 def refuse_one_direction(matrix: np.ndarray, what: str, consequence: str) -> None:

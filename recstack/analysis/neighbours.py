@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,23 +20,33 @@ import scipy.sparse as sp
 
 from recstack.analysis import _checks as checks
 from recstack.errors import RecstackError
+from recstack.metrics._validation import refuse_reordered_rows
 
-#: query rows scored against the whole set at once: bounds memory at block x n_rows floats
-_BLOCK_ROWS = 1024
-
-
-def _unit(vectors: Any) -> np.ndarray:
-    return checks.unit_rows(checks.vectors(vectors, "embeddings"))
+#: cells (query rows x rows) of float64 cosines scored at once: 256 MiB
+_BLOCK_CELLS = 2 ** 25
+#: cosines are compared rounded to this many decimals: vectors pointing the same way (copies
+#: of one vector at other lengths) have cosines that differ in the last bits of a float, and
+#: those bits, not the row numbers, decided which of the tied items were listed
+_COSINE_DECIMALS = 9
 
 
 def cosine_top_k(vectors: Any, rows: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
     r"""The ``k`` rows most similar to each of ``rows`` by cosine
     :math:`\cos(a, b) = a \cdot b / (\lVert a\rVert \lVert b\rVert)`, the row itself left out.
 
-    Returns ``(indices, similarities)``, both ``(len(rows), k)``, best first; ties go to the
-    lower index. Zero vectors have cosine 0 with everything.
+    Returns ``(indices, similarities)``, both ``(len(rows), k)``, best first; cosines are
+    compared rounded to 9 decimals, and ties (equal to that precision) go to the lower
+    index. Zero vectors have cosine 0 with everything.
     """
-    unit = _unit(vectors)
+    indices, sims, _ = _top_k_and_ties(vectors, rows, k)
+    return indices, sims
+
+
+def _top_k_and_ties(vectors: Any, rows: Any, k: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`cosine_top_k`, and per query how many rows that were not listed tie with the
+    last one listed (0 where the list ends at a strictly lower cosine)."""
+    unit = checks.unit_rows(checks.vectors(vectors, "embeddings"), np.float64)
     n = unit.shape[0]
     rows = checks.row_indices(rows, "query rows", n)
     k = checks.whole_number(k, "k")
@@ -43,17 +54,31 @@ def cosine_top_k(vectors: Any, rows: Any, k: int) -> tuple[np.ndarray, np.ndarra
         raise RecstackError(f"k must be between 1 and {n - 1} (the other rows), got {k}")
     indices = np.empty((len(rows), k), np.int64)
     sims = np.empty((len(rows), k), np.float32)
-    for start in range(0, len(rows), _BLOCK_ROWS):
-        block = rows[start:start + _BLOCK_ROWS]
-        scores = unit[block] @ unit.T
+    left_out = np.zeros(len(rows), np.int64)
+    block_rows = max(1, _BLOCK_CELLS // n)
+    for start in range(0, len(rows), block_rows):
+        block = rows[start:start + block_rows]
+        scores = np.round(unit[block] @ unit.T, _COSINE_DECIMALS)
         scores[np.arange(len(block)), block] = -np.inf
         part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         chosen = np.take_along_axis(scores, part, axis=1)
-        # best first, lower index first among equal scores
+        # best first, lower index first among equal scores: argpartition picks any of the
+        # rows tied at the k-th cosine, so the tied ones are chosen again by row number
+        last = chosen.min(axis=1, keepdims=True)
+        above = scores > last
+        tied = scores == last
+        n_tied = tied.sum(axis=1)
+        need = k - above.sum(axis=1)  # how many of the tied rows the list holds
+        left_out[start:start + len(block)] = n_tied - need
+        for row in range(len(block)):
+            kept = np.concatenate([np.flatnonzero(above[row]),
+                                   np.flatnonzero(tied[row])[:need[row]]])
+            part[row] = kept
+        chosen = np.take_along_axis(scores, part, axis=1)
         order = np.lexsort((part, -chosen), axis=1)
         indices[start:start + len(block)] = np.take_along_axis(part, order, axis=1)
         sims[start:start + len(block)] = np.take_along_axis(chosen, order, axis=1)
-    return indices, sims
+    return indices, sims, left_out
 
 
 @dataclass(frozen=True)
@@ -80,20 +105,52 @@ class NeighbourTable:
         })
 
 
+def _warn_ties(call: str, queries: np.ndarray, k: int, sims: np.ndarray,
+               left_out: np.ndarray) -> None:
+    """Warn where neighbour lists end inside a tie (``left_out``: rows not listed that tie
+    with the last one listed, per query): which of the tied rows were listed is the tie
+    rule's choice (the lower row), not the model's."""
+    cut = np.flatnonzero(left_out > 0)
+    if not len(cut):
+        return
+    first = int(cut[0])
+    warnings.warn(
+        f"{call}: the neighbour list of {len(cut):,} of {len(queries):,} queries ends "
+        f"inside a tie (e.g. row {int(queries[first])}: its neighbour {k} has cosine "
+        f"{float(sims[first, -1]):.6g}, as {int(left_out[first]):,} more row(s) not listed "
+        "have); the rows listed are the lowest-numbered of the tied, not nearer than the "
+        "others (tied rows point the same way: items with the same training data, such as "
+        "one rating by one user, or a collapsed model)",
+        UserWarning, stacklevel=3)
+
+
 def nearest_neighbours(vectors: Any, queries: Any, k: int = 10, *, titles: Any = None,
                        model: str = "") -> NeighbourTable:
     """Cosine nearest neighbours of the rows ``queries`` (indices), titled by ``titles``
-    (one per row) when given."""
-    neighbours, sims = cosine_top_k(vectors, queries, k)  # checks vectors, queries and k
-    n_rows = np.shape(vectors)[0]
+    (one per row) when given.
+
+    Ties (cosines equal to 9 decimals) go to the lower row. Where a list ends inside a tie
+    (its last neighbour has the same cosine as rows not listed, as many copies of one
+    vector have), a warning says for how many queries and how many rows tie: the rows
+    listed are then the lowest-numbered of the tied, not nearer than the others. Vectors
+    that all point one way (or are all zero) are refused: every neighbour would be a tie.
+    """
+    neighbours, sims, left_out = _top_k_and_ties(vectors, queries, k)  # checks the arguments
+    x = checks.vectors(vectors, "embeddings")
+    n_rows = x.shape[0]
+    checks.refuse_one_direction(x, "embeddings", "no item has nearer neighbours than another")
     queries = checks.row_indices(queries, "query rows", n_rows)
     named = None
     if titles is not None:
+        # a Series of titles indexed by the row numbers in another order named each
+        # neighbour by another item's title
+        refuse_reordered_rows(titles, "titles", RecstackError)
         named = np.asarray(titles, dtype=object) if not isinstance(titles, str) else None
         if named is None or named.ndim != 1 or len(named) != n_rows:
             shape = "a string" if named is None else f"shape {named.shape}"
             raise RecstackError(f"titles must hold one title per row ({n_rows:,}), got "
                                 f"{shape}")
+    _warn_ties("nearest_neighbours", queries, k, sims, left_out)
     return NeighbourTable(queries, neighbours, sims, named, model)
 
 
@@ -108,6 +165,9 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray | pd.Series):
         raise RecstackError(f"labels must be a list with one entry per row (a label, a list "
                             f"of labels or an 'A|B' string), got {type(labels).__name__}")
+    # read by position: a Series indexed by the row numbers in another order gave each
+    # row another's labels
+    refuse_reordered_rows(labels, "labels", RecstackError)
     rows: list[int] = []
     names: list[str] = []
     position: dict[str, int] = {}
@@ -200,7 +260,8 @@ def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
     with :math:`N_k(q)` the ``k`` nearest neighbours of ``q`` and :math:`G` its label set;
     the chance level replaces :math:`N_k(q)` with ``k`` random other items. Only items with
     at least one label are queried or counted; above ``max_queries`` of them, a random
-    subset (``seed``) is queried.
+    subset (``seed``) is queried. Neighbours are those of :func:`nearest_neighbours`, with
+    its warning where a list ends inside a tie.
     """
     matrix, _ = label_matrix(labels)
     x = checks.vectors(vectors, "embeddings")
@@ -224,7 +285,8 @@ def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
     sub = matrix[labelled]
     position = np.full(x.shape[0], -1)
     position[labelled] = np.arange(len(labelled))
-    neighbours, _ = cosine_top_k(x[labelled], position[queries], k)
+    neighbours, sims, left_out = _top_k_and_ties(x[labelled], position[queries], k)
+    _warn_ties("neighbourhood_coherence", queries, k, sims, left_out)
     score = float(_share_sharing(sub, position[queries], neighbours).mean())
     # random others: k distinct positions per query, never the query itself
     draws = rng.random((len(queries), len(labelled) - 1)).argsort(axis=1)[:, :k] \

@@ -8,6 +8,7 @@ take minutes on hundreds of thousands of points and a page cannot show them anyw
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ import numpy as np
 from recstack.analysis import _checks as checks
 from recstack.analysis.charts import Chart, Series
 from recstack.errors import RecstackError
+from recstack.metrics._validation import refuse_reordered_rows
 
 METHODS = ("tsne", "umap")
 #: fewest rows a map is drawn for (t-SNE's neighbourhoods need a few points)
@@ -70,12 +72,23 @@ class Projection:
         def chosen(values: Any, name: str) -> Any:
             if values is None:
                 return None
+            # read by position: a Series indexed by the row numbers in another order
+            # coloured (or titled) each point by another row's value
+            refuse_reordered_rows(values, name, RecstackError)
             array = (np.asarray(values, dtype=np.float64) if _numeric(values)
                      else np.asarray(values, dtype=object))
             if isinstance(values, str) or array.ndim != 1 or len(array) != self.n_rows:
                 got = "a string" if isinstance(values, str) else f"shape {array.shape}"
                 raise RecstackError(f"{name} must hold one value per row ({self.n_rows:,} "
                                     f"rows of the full set), got {got}")
+            if array.dtype == object:
+                # a table or a set per row (a column of JSON metadata) is no label: the
+                # legend's grouping failed with "unhashable type: 'dict'"
+                for row, value in enumerate(array):
+                    if not isinstance(value, Hashable):
+                        raise RecstackError(f"{name} must hold one label or number per row; "
+                                            f"row {row} holds a {type(value).__name__} "
+                                            f"{value!r:.60}")
             if array.dtype.kind == "f":
                 # a colour scale of ±inf (or of values whose span overflows) has no range:
                 # matplotlib failed with "Axis limits cannot be NaN or Inf", plotly drew
@@ -146,7 +159,10 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         points.
     """
     if not isinstance(method, str) or method not in METHODS:
-        raise RecstackError(f"projection method must be one of {METHODS}, got {method!r}")
+        from recstack.specs import did_you_mean
+
+        raise RecstackError(f"projection method must be one of {METHODS}, got {method!r}"
+                            f"{did_you_mean(method, METHODS)}")
     check_map_options(max_points=max_points, n_threads=n_threads, seed=seed)
     kind, model = checks.kind_and_model(kind, model, "project")
     perplexity = checks.positive_number(perplexity, "perplexity")

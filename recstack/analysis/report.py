@@ -28,7 +28,7 @@ import platform
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -131,10 +131,18 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
         (:func:`recstack.experiment.run_experiment` writes the report into the new results
         folder before putting it in place; default: ``results_dir``).
     """
+    from recstack.specs import did_you_mean
+
+    # a name in another case or spelling ('All', 't-SNE') was refused without the fix
     if refit not in REFIT_CHOICES:
-        raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}")
+        raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}"
+                            f"{did_you_mean(refit, REFIT_CHOICES)}")
     if projection not in (None, "tsne", "umap"):
-        raise RecstackError(f"projection must be 'tsne', 'umap' or None, got {projection!r}")
+        near = (" (did you mean None?)" if isinstance(projection, str)
+                and projection.strip().lower() in ("none", "")
+                else did_you_mean(projection, ("tsne", "umap")))
+        raise RecstackError(f"projection must be 'tsne', 'umap' or None, got "
+                            f"{projection!r}{near}")
     if interactive is not None and not isinstance(interactive, bool):
         raise RecstackError(f"interactive must be True, False or None, got {interactive!r}")
     _check_caller_options(experiment_base, progress, "write_report")
@@ -886,22 +894,31 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
                                                    titles=item_titles))
         if item_genres is not None:
             try:
-                coherence = neighbourhood_coherence(vectors, item_genres, k=10, seed=seed,
-                                                    model=label)
+                coherence, ties = _with_tie_notes(neighbourhood_coherence, vectors,
+                                                  item_genres, k=10, seed=seed, model=label)
                 section.text("Neighbourhood coherence: " + coherence.reading())
+                for note in ties:
+                    section.text(note)
             except RecstackError as error:
                 section.text(f"Neighbourhood coherence not computed: {error}")
         queries = np.argsort(-item_counts, kind="stable")[:NEIGHBOUR_QUERIES]
         # a catalog of five items or fewer has fewer other items than the table's five
         # neighbours: asking for five failed the whole report ("k must be between 1 and 3")
         n_neighbours = min(NEIGHBOUR_COUNT, vectors.shape[0] - 1)
-        table_n = nearest_neighbours(vectors, queries, n_neighbours, titles=item_titles,
-                                     model=label)
+        try:
+            # a list ending inside a tie is said under the table, not on the console
+            table_n, ties = _with_tie_notes(nearest_neighbours, vectors, queries,
+                                            n_neighbours, titles=item_titles, model=label)
+        except RecstackError as error:  # collapsed vectors: no neighbour is nearer
+            section.text(f"No nearest neighbours: {error}.")
+            continue
         frame = table_n.to_frame()
         rows = [[html.escape(str(r.query)), str(r.rank), html.escape(str(r.neighbour)),
                  f"{r.cosine:.3f}"] for r in frame.itertuples()]
         section.blocks.append(_table(["item", "rank", "nearest by cosine", "cosine"], rows,
                                      caption="Nearest neighbours of the most popular items."))
+        for note in ties:
+            section.text(note)
     return section
 
 
@@ -911,9 +928,46 @@ def check_colour_by(colour_by: str | None, table: pd.DataFrame | None) -> None:
     if colour_by is None or colour_by == "popularity":
         return
     if table is None or colour_by not in table.columns:
-        raise UnknownColumnError(colour_by, ["popularity"] + ([] if table is None
-                                                              else list(table.columns)),
-                                 role="colouring the embedding maps")
+        raise _unknown_colour_column(colour_by, table)
+
+
+def _with_tie_notes(analysis: Callable[..., Any], *args: Any, **kwargs: Any
+                    ) -> tuple[Any, list[str]]:
+    """``analysis(*args, **kwargs)`` (a neighbour analysis) and the warnings it gave of
+    lists ending inside a tie, as sentences for the page; other warnings pass on."""
+    prefix = f"{analysis.__name__}: "
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        result = analysis(*args, **kwargs)
+    notes = []
+    for warning in caught:
+        text = str(warning.message)
+        if text.startswith(prefix) and "ends inside a tie" in text:
+            text = text.removeprefix(prefix)
+            notes.append(text[:1].upper() + text[1:] + ".")
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
+    return result, notes
+
+
+def _plain(value: Any) -> Any:
+    """A table cell as the user wrote it: ``10``, not numpy's ``np.int64(10)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _unknown_colour_column(colour_by: str, table: pd.DataFrame | None) -> UnknownColumnError:
+    """The error for a ``colour_by`` naming no column, with the nearest name when one is
+    close (a column in another case, a letter off): the list of columns alone left the
+    user to spot that 'Genres' is 'genres'."""
+    from recstack.specs import did_you_mean
+
+    available = ["popularity"] + ([] if table is None else list(table.columns))
+    error = UnknownColumnError(colour_by, available, role="colouring the embedding maps")
+    hint = did_you_mean(colour_by, [c for c in available if isinstance(c, str)])
+    if hint:
+        error.args = (f"{error.args[0]}{hint}",)
+    return error
 
 
 def _colouring(colour_by: str | None, table: pd.DataFrame | None, genres: list[Any] | None,
@@ -934,14 +988,21 @@ def _colouring(colour_by: str | None, table: pd.DataFrame | None, genres: list[A
     if colour_by == "popularity":
         return log_popularity(counts), "log(1 + training rows)"
     if table is None or colour_by not in table.columns:
-        raise UnknownColumnError(colour_by, ["popularity"] + ([] if table is None
-                                                              else list(table.columns)),
-                                 role="colouring the embedding maps")
+        raise _unknown_colour_column(colour_by, table)
     values = table[colour_by]
     if values.map(lambda v: isinstance(v, list | tuple | np.ndarray)).any():
         # a list column with missing cells (NaN where an item has no tags) failed here
         # with "object of type 'float' has no len()"
         values = values.map(checks.first_label)
+    unlabelled = values.map(lambda v: not isinstance(v, Hashable)).to_numpy(dtype=bool)
+    if unlabelled.any():
+        # a column of tables or sets (JSON metadata) failed the map's legend with
+        # "unhashable type: 'dict'", after the maps were computed
+        row = int(unlabelled.argmax())
+        raise RecstackError(f"colour_by {colour_by!r}: the item table's column holds a "
+                            f"{type(values.iloc[row]).__name__} at row {row + 1} (item "
+                            f"{_plain(table.iloc[row, 0])!r}); give a column of labels or numbers "
+                            "(a list column is coloured by its first label)")
     if pd.api.types.is_float_dtype(values):
         # ±inf has no place on a colour scale: the map failed to draw (matplotlib) or drew
         # the points uncoloured (plotly); refused here, before any map is computed
@@ -950,7 +1011,7 @@ def _colouring(colour_by: str | None, table: pd.DataFrame | None, genres: list[A
             row = int(infinite.argmax())
             raise RecstackError(f"colour_by {colour_by!r}: the item table's column holds "
                                 f"{float(values.iloc[row])!r} at row {row + 1} (item "
-                                f"{table.iloc[row, 0]!r}); give finite numbers (missing "
+                                f"{_plain(table.iloc[row, 0])!r}); give finite numbers (missing "
                                 "values are fine) or colour by another column")
     return values.to_numpy(), colour_by
 

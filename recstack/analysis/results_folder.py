@@ -29,6 +29,20 @@ RESULTS_FILE = "results.json"
 REQUIRED_KEYS = ("experiment", "split", "models", "diagnostics")
 MODEL_KEYS = ("model", "metrics", "aggregate")
 CALIBRATION_COLUMNS = ("mean_predicted", "observed_rate", "count")
+#: the metrics of an evaluation whose every value is a share in [0, 1] (named ``NAME@K`` in
+#: a results folder): a hand-edited value outside it (a precision of 1.5, a coverage of
+#: -1) was drawn in the report's tables and charts as if the model had scored it
+SHARE_METRICS = frozenset({"precision", "recall", "recall_capped", "hit_rate", "f1", "mrr",
+                           "map", "ndcg", "ndcg_linear", "auc", "global_auc", "coverage"})
+
+
+#: how far a share may pass 0 or 1, and an interval's end its mean (relative), by rounding
+#: in the last digits (an nDCG of 1 + 2e-16)
+_SLACK = 1e-9
+
+
+def _is_share(metric: str) -> bool:
+    return metric.partition("@")[0] in SHARE_METRICS
 
 
 @dataclass
@@ -163,6 +177,15 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
                             f"among the metrics {RESULTS_FILE} summarises for this model "
                             f"({', '.join(map(repr, metrics)) or 'none'}); the file is "
                             "damaged: rerun `recstack evaluate`")
+    for metric in frame.columns:
+        values = frame[metric].to_numpy()
+        outside = _is_share(metric) & ((values < -_SLACK) | (values > 1 + _SLACK))
+        if np.any(outside):
+            line = int(np.flatnonzero(outside)[0]) + 2  # line 1 is the header
+            raise RecstackError(f"{path}: line {line}: column {metric!r} holds "
+                                f"{float(values[line - 2])!r}, but {metric} is a share "
+                                "between 0 and 1; the file is damaged: rerun "
+                                "`recstack evaluate`")
     for metric, stored in metrics.items():
         expected = stored.get("n_users") if isinstance(stored, dict) else None
         if metric not in frame.columns or not isinstance(expected, int):
@@ -246,6 +269,21 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
                                           or isinstance(value, bool)
                                           or not math.isfinite(value)):
                     refuse(f"{where}.{key}", value, "a finite number or null")
+            mean, low, high = (stored.get(key) for key in ("mean", "ci_low", "ci_high"))
+            if mean is not None and _is_share(name) and not -_SLACK <= mean <= 1 + _SLACK:
+                refuse(f"{where}.mean", mean, f"a share between 0 and 1 ({name} is one)")
+            # the interval is the mean plus or minus its half-width: one whose ends are
+            # swapped, or that leaves out the mean, was shown as the model's uncertainty
+            if low is not None and high is not None and low > high:
+                refuse(f"{where}.ci_low", low, f"at most ci_high ({high!r})")
+            for key, end, holds in (("ci_low", low, mean is not None and low is not None
+                                     and low > mean + _SLACK * max(1.0, abs(mean))),
+                                    ("ci_high", high, mean is not None and high is not None
+                                     and high < mean - _SLACK * max(1.0, abs(mean)))):
+                if holds:
+                    side = "at most" if key == "ci_low" else "at least"
+                    refuse(f"{where}.{key}", end, f"{side} the mean ({mean!r}): the interval "
+                           "is the mean plus or minus its half-width")
         # fit_seconds may be null (not measured: read as NaN, as NaN is written); a count
         # of users may not (it was an int() of None, a TypeError), nor may either be < 0
         for key, kind, wanted in (
@@ -261,6 +299,10 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
             if value is not None and (not isinstance(value, int | float)
                                       or isinstance(value, bool)):
                 refuse(f"models[{number}].aggregate.{name}", value, "a number or null")
+            if isinstance(value, int | float) and _is_share(name) \
+                    and not -_SLACK <= value <= 1 + _SLACK:
+                refuse(f"models[{number}].aggregate.{name}", value,
+                       f"a share between 0 and 1 ({name} is one) or null")
 
 
 #: what results.json records of a split that decides which rows it tests: the method and

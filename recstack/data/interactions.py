@@ -278,7 +278,7 @@ class Interactions:
         item_table = _check_side_table(item_table, ITEM_ID)
         user_table = _check_side_table(user_table, USER_ID)
         if keep_unseen_items and item_table is not None:
-            table_ids = _id_column(_key_column(item_table, ITEM_ID).to_numpy(), ITEM_ID)
+            table_ids = _table_keys(_key_column(item_table, ITEM_ID), ITEM_ID)
             item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
         else:
             item_column, n_item_rows = item_ids, None
@@ -779,6 +779,16 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
         raise DataFormatError(f"ids must be a flat list, got an array of shape {array.shape}",
                               column=column, expected="one id per interaction")
     _refuse_text_among_numbers(ids, array, column)
+    if array.dtype.kind == "S" or (array.dtype.kind == "O" and array.size and
+                                   pd.api.types.infer_dtype(array, skipna=True) == "bytes"):
+        # bytes are UTF-8 text (as a Parquet column of binary ids): decoded here so that
+        # the text rule below applies to them too (b"" and b" " were real ids, b" a" not
+        # b"a", and b"NA" passed without the warning)
+        try:
+            array = id_values(array)
+        except DataFormatError as error:
+            raise DataFormatError(error.detail.removeprefix("ids: "), column=column,
+                                  expected=error.expected) from None
     if array.dtype.kind == "U" or (
             array.dtype.kind == "O" and pd.api.types.infer_dtype(array) == "string"):
         # the id rule of every loader (recstack.data.files): text is trimmed, so " a" read
@@ -1117,6 +1127,22 @@ def _key_column(table: pd.DataFrame, default: str) -> pd.Series:
     return table[default] if default in table.columns else table.iloc[:, 0]
 
 
+def _table_keys(keys: pd.Series, key: str) -> np.ndarray:
+    """The keys of a side table by the id rule of the interactions' own ids
+    (``_id_column``): text trimmed, an empty or blank key (``""``, ``" "``), a missing one
+    or keys mixing text and numbers refused naming the table, column and row. A blank key
+    was a row silently dropped (it matched no id), and a missing one was refused naming
+    neither the table nor the column."""
+    try:
+        # not warned of: a key spelled "NA" is either an id of the interactions, warned of
+        # with them, or one that matches none (its row is dropped as any such row is)
+        with ids_already_warned_of():
+            return _id_column(keys.to_numpy(), str(keys.name))
+    except DataFormatError as error:
+        raise DataFormatError(f"in the {key.removesuffix('_id')} table, {error.detail}",
+                              column=error.column, expected=error.expected) from None
+
+
 def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFrame | None:
     """One row per id, in index order, with the key column first and named ``key``."""
     if table is None:
@@ -1128,8 +1154,9 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
     rest = table.drop(columns=[keys.name])
     # keys are compared by the id rule of the vocabulary (trimmed text; "7" is 7 for
     # integer ids), so a table read as text still finds its ids
+    key_ids = _table_keys(keys, key)
     try:
-        id_of_row = ids.to_index(keys.to_numpy(), missing="ignore")
+        id_of_row = ids.to_index(key_ids, missing="ignore")
     except TypeError as error:
         raise DataFormatError(f"holds a key that is not an id ({error})", column=key,
                               expected="a number or a string per row") from None

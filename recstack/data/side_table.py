@@ -99,7 +99,7 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         table[key] = _keys_by_the_id_rule(path, table, key, csv_keys)
     if kind == "Parquet":
         table[key] = _whole_number_keys(path, table[key], key, what)
-        _decimal_keys(path, arrow, table, key, what)
+        _keys_by_the_parquet_rule(path, arrow, table, key, what)
     _refuse_repeated_keys(path, table, key, what, kind)
     if key_as_text:
         table[key] = table[key].astype(str)
@@ -112,9 +112,21 @@ def _check_csv(path: Path, key: str, what: str) -> np.ndarray | None:
     the header (the extra ones silently became the index), empty keys; and to name the line
     of undecodable bytes or an unterminated quote. Returns the keys read by the id rule of
     the logs (None when there is no ``key`` column)."""
+    def fail_at(index: int, column: str, message: str, wanted: str) -> DataFormatError:
+        # the record's line, as the logs' reader names it ("line 3 holds NA", not the
+        # "data row 2" of a table)
+        with reading(path):
+            line, fields = line_of_record(path, _CSV, index)
+        names = [name.strip() for name in file_column_names(path, _CSV)]
+        text = (fields[names.index(column)].strip()
+                if column in names and names.index(column) < len(fields) else "")
+        where = "" if line is not None else f"data row {index + 1}: "
+        return DataFormatError(where + message.format(text=text), file=str(path), line=line,
+                               column=column, expected=wanted)
+
     try:
         return ids_from_text(read_delimited(path, _CSV, {key: "id"}).column(key), key,
-                             file=str(path))
+                             fail_at)
     except UnknownColumnError:
         return None  # the column check below lists the columns there are
     except DataFormatError as error:
@@ -235,14 +247,28 @@ def _whole_number_keys(path: Path, keys: pd.Series, key: str, what: str) -> pd.S
     return pd.Series(values.astype(np.int64), index=keys.index, name=keys.name)
 
 
-def _decimal_keys(path: Path, arrow: pa.Table, table: pd.DataFrame, key: str, what: str
-                  ) -> None:
-    """Decimal keys (a database's NUMERIC ids) by the logs' rule: whole numbers within
-    int64 become those integers, any other is refused naming its row. They stayed Python
-    Decimal objects, and 4.5 a key no log id matches, without a word."""
-    if key not in arrow.column_names or not pa.types.is_decimal(arrow.schema.field(key).type):
+def _keys_by_the_parquet_rule(path: Path, arrow: pa.Table, table: pd.DataFrame, key: str,
+                              what: str) -> None:
+    """Decimal and text keys by the logs' Parquet rule (``ids_to_numpy``). Decimal keys (a
+    database's NUMERIC ids): whole numbers within int64 become those integers, any other is
+    refused naming its row; they stayed Python Decimal objects, and 4.5 a key no log id
+    matches, without a word. Text keys are trimmed, an empty one (``""``, ``" "``) is
+    refused naming its row and ones spelled as a missing value (``NA``...) are warned of,
+    as in an interactions file: ``" i1"`` stayed a key the log's ``"i1"`` never found,
+    and ``""`` a real key."""
+    if key not in arrow.column_names:
+        return
+    kind = arrow.schema.field(key).type
+    if pa.types.is_dictionary(kind):  # a pandas category column
+        kind = kind.value_type
+    if not (pa.types.is_decimal(kind) or pa.types.is_string(kind)
+            or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+            or pa.types.is_binary(kind) or pa.types.is_large_binary(kind)
+            or pa.types.is_binary_view(kind)):
         return
     column = arrow.column(key)
+    if len(column) != len(table):
+        return  # never expected: pandas keeps every row
     if column.null_count:
         return  # left to the empty-key check
 

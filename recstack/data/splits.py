@@ -20,7 +20,7 @@ import numpy as np
 from recstack.data.filters import to_unix_seconds
 from recstack.data.interactions import Interactions, require_interactions
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
-from recstack.specs import Registry, Spec, arguments_named, did_you_mean, option
+from recstack.specs import SEED_MAX, Registry, Spec, arguments_named, did_you_mean, option
 
 #: why a split chose no test row of a user, by method ('' for the per-user holdouts)
 _WHY_NO_TEST_ROWS = {"": "too little history to hold any out",
@@ -397,7 +397,7 @@ class RandomSplit(SplitSpec):
 
     test_fraction: float = option(0.2, "share of each user's rows held out for test",
                                   low=0.0, high=1.0, open_low=True, open_high=True)
-    seed: int = option(0, "random seed", low=0)
+    seed: int = option(0, "random seed", low=0, high=SEED_MAX)
 
     def apply(self, data: Interactions) -> list[Split]:
         return [random_split(data, self.test_fraction, seed=self.seed)]
@@ -456,7 +456,7 @@ class UserSplit(SplitSpec):
     fold_in_fraction: float = option(0.8, "share of a held-out user's rows given to the model",
                                      low=0.0, high=1.0, open_low=True, open_high=True)
     by_time: bool = option(False, "reveal each held-out user's earliest rows, test the rest")
-    seed: int = option(0, "random seed", low=0)
+    seed: int = option(0, "random seed", low=0, high=SEED_MAX)
 
     def apply(self, data: Interactions) -> list[Split]:
         return [user_split(data, self.test_users, fold_in_fraction=self.fold_in_fraction,
@@ -474,7 +474,7 @@ class KFold(SplitSpec):
     k: int = option(5, "number of folds", low=2)
     stratify: str = option("user", "'user' deals each user's rows over the folds; 'none' "
                            "shuffles all rows", choices=("user", "none"))
-    seed: int = option(0, "random seed", low=0)
+    seed: int = option(0, "random seed", low=0, high=SEED_MAX)
 
     def apply(self, data: Interactions) -> list[Split]:
         return list(kfold_split(data, self.k, seed=self.seed,

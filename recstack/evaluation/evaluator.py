@@ -25,7 +25,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
 from recstack.progress import Progress, require_reporter, resolve
-from recstack.specs import did_you_mean
+from recstack.specs import MAX_THREADS, cutoffs_problem, cutoffs_text, did_you_mean
 from recstack.topk import mask_rows, rows_with_nan, top_k_threaded, writable_scores
 
 #: per-user metrics that need the full score rows, not only the top-K list
@@ -390,6 +390,9 @@ class Evaluator:
                 for k in self.ks):
             raise ConfigError(f"ks must be a list of positive integers such as [10, 20], got "
                               f"{self.ks!r}")
+        problem = cutoffs_problem(self.ks)
+        if problem:
+            raise ConfigError(f"ks = {cutoffs_text(self.ks)}: {problem}")
         if len({int(k) for k in self.ks}) != len(self.ks):
             # as experiment files and ranking_metrics refuse them (a repeat was dropped)
             raise ConfigError(f"ks = {[int(k) for k in self.ks]}: each K once")
@@ -410,8 +413,9 @@ class Evaluator:
             raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
                               f"got {self.duplicate_grade!r}")
         if self.n_threads is not None and (isinstance(self.n_threads, bool) or not isinstance(
-                self.n_threads, int | np.integer) or self.n_threads < 1):
-            raise ConfigError(f"n_threads must be a positive integer, got {self.n_threads!r}")
+                self.n_threads, int | np.integer) or not 1 <= self.n_threads <= MAX_THREADS):
+            raise ConfigError(f"n_threads must be a whole number in [1, {MAX_THREADS}] (the "
+                              f"one thread cap), got {self.n_threads!r}")
         if not isinstance(self.novelty_smoothing, int | float | np.number) or isinstance(
                 self.novelty_smoothing, bool) or not 0 <= self.novelty_smoothing < np.inf:
             raise ConfigError("novelty_smoothing must be a number >= 0, got "

@@ -461,6 +461,9 @@ def as_recommended(
     values, block by block.
     """
     refuse_masked(recommended, name)
+    # a frame of lists indexed by the user rows in another order compared each user's list
+    # with another user's truth
+    refuse_reordered_rows(recommended, name)
     try:
         array = np.asarray(recommended)
     except ValueError:  # rows of different lengths
@@ -598,6 +601,7 @@ def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.floa
         raise MetricInputError(f"{name} must be a dense 2-D (n_users, K) array, got a sparse "
                                "matrix (the truth matrix goes to the arguments named truth)")
     refuse_not_numbers(grades, name)
+    refuse_reordered_rows(grades, name)
     try:
         array = np.asarray(grades, dtype=np.float64)
     except OverflowError:
@@ -616,6 +620,7 @@ def as_counts(counts: ArrayLike, name: str, n: int) -> NDArray[np.int64]:
     """Return a 1-D int64 array of ``n`` non-negative whole numbers; a value that is not
     one (a fraction, NaN, a number past int64) is named with its position."""
     refuse_not_numbers(counts, name)
+    refuse_reordered_rows(counts, name)
     try:
         array = np.asarray(counts)
     except ValueError:  # rows of different lengths

@@ -310,6 +310,12 @@ def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> 
     target : array_like, shape (n_groups,), optional
         Shares summing to 1.
     """
+    # one share per group number: a Series indexed by the groups in another order (a
+    # value_counts() of the groups, most exposed first) paired each share with another
+    # group's target
+    refuse_reordered_rows(exposure, "exposure")
+    if target is not None:
+        refuse_reordered_rows(target, "target")
     shares = as_float_array(exposure, "exposure", ndim=1,
                             non_negative=True)
     if shares.size == 0:

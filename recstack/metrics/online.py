@@ -670,6 +670,15 @@ def _check_keys(column: pd.Series, where: _Rows) -> None:
             f"events column {column.name!r} holds {column.iloc[position]!r} at "
             f"{where(position)}; expected a single value (a name or a number) per event"
         )
+    # an empty (or all-space) text is a missing value in another form (a blank cell of a
+    # joined or exported log): it became a variant, a session or an event type of its own
+    blank = column.map(lambda value: isinstance(value, str) and not value.strip())
+    if blank.any():
+        position = int(np.argmax(blank.to_numpy(dtype=bool)))
+        raise MetricInputError(
+            f"events column {column.name!r} holds the empty text {column.iloc[position]!r} "
+            f"at {where(position)}; every event needs a {column.name} (is the value "
+            "missing?)")
     distinct = pd.unique(column.to_numpy(dtype=object))
     seen: dict[str, Any] = {}
     for value in distinct:

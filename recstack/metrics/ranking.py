@@ -54,6 +54,7 @@ from recstack.metrics._validation import (
     check_key_space,
     check_ks,
     check_recommended_rows,
+    refuse_reordered_rows,
 )
 from recstack.specs import did_you_mean
 
@@ -1029,6 +1030,7 @@ def _dense_mask(matrix: Any, shape: tuple[int, int], name: str, *, positive_only
 
 
 def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple[Any, Any, Any]:
+    refuse_reordered_rows(scores, "scores")  # each user's scores against another's positives
     score_arr = scores if isinstance(scores, np.ndarray) else None
     if score_arr is None or not np.issubdtype(score_arr.dtype, np.floating):
         # only the order matters, so float32 scores stay float32

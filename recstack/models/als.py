@@ -20,6 +20,7 @@ from recstack.models.base import (
     Param,
     Recommender,
     warn_more_threads_than_cores,
+    width_param,
 )
 from recstack.models.factors import (
     FactorMixin,
@@ -102,10 +103,9 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
 
     name = "als"
     params: ClassVar[dict[str, Param]] = {
-        "factors": Param(int, low=1, default=64,
-                         doc="Length of the factor vectors (at most 65,536; checked by fit "
-                             "after the memory it needs).",
-                         search={"type": "int", "low": 16, "high": 256, "log": True}),
+        "factors": width_param(default=64,
+                               doc="Length of the factor vectors (at most 65,536).",
+                               search={"type": "int", "low": 16, "high": 256, "log": True}),
         "regularization": Param(
             (int, float), low=0, default=30.0,
             doc="lambda, the L2 penalty on user and item factors (not scaled by the data).",

@@ -29,9 +29,11 @@ the evaluator decides which users to score. It scores such a user (in a model th
 not serve them) by item popularity (training users per item), as ``score_histories``
 scores an empty history, with a :class:`PopularityFallbackWarning` naming them: the
 model's own scores for them were all 0 or untrained, and the list the catalog in index
-order or an arbitrary one. A model with its own non-personalised answer for them says so
+order or an arbitrary one. A model that serves them by its own popularity stand-in
+(:attr:`Recommender.history_fallback`: two-tower, SASRec) keeps that stand-in, with the
+same warning. A model with its own non-personalised answer for them says so
 in :attr:`Recommender.own_ranking_without_history` (BPR: its learned item bias) and keeps
-it.
+it, without a warning.
 """
 
 from __future__ import annotations
@@ -51,10 +53,10 @@ import scipy.sparse as sp
 
 from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import ITEM_ID, USER_ID, Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress, require_reporter
-from recstack.specs import table_hint
+from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, table_hint
 from recstack.topk import pad_columns, top_k_batched, writable_scores
 
 # Rows of scores computed at once: bounds memory at batch x n_items floats.
@@ -80,10 +82,10 @@ MAX_WEIGHT = 1e15
 #: times the largest default; more is a typo (2**40 epochs never ends) rather than a fit
 MAX_ITERATIONS = 10_000
 #: the longest factor or embedding vector a model accepts (``factors``, ``dim``,
-#: ``hidden``): wider vectors than this are a typo, and each extra one costs time and
-#: memory in every user's and every item's vector. Declared as the bound where the
-#: parameter is declared; ALS, BPR, MF and two-tower check it in ``fit``, after refusing
-#: what memory cannot hold (that refusal, with the bytes, comes first)
+#: ``hidden``, NeuMF's ``layers``): wider vectors than this are a typo, and each extra one
+#: costs time and memory in every user's and every item's vector. Every model declares its
+#: widths with :func:`width_param`, so the bound is checked where every hyperparameter is
+#: (:meth:`Configurable.validate_params`, first thing in ``fit``), naming the parameter
 MAX_FACTORS = 65_536
 
 
@@ -162,6 +164,10 @@ class Param:
                        else f" ({self.pattern_doc or self.pattern})" if self.choices is None
                        else f" (one of {', '.join(repr(c) for c in self.choices)})")
             hint = table_hint(value) if self.typed_table else ""
+            if self.typed_table and isinstance(value, Configurable):
+                # a constructed model where its declaration belongs (a blend's member)
+                hint = (" (a model object: give its table instead, "
+                        f"{{'type': {value.name!r}, **model.get_params()}})")
             if self.element is not None and self.element.typed_table:
                 # one declaration where a list of them belongs: say the list to write
                 # ("ease, als" is read as the names it lists)
@@ -170,6 +176,12 @@ class Param:
                     if isinstance(value, str) else [])
                 if tables:
                     hint = f" (a list of tables: write {tables!r})"
+            elif self.element is not None and self.element.kind is str \
+                    and isinstance(value, str) and value.strip():
+                # user_features='age' or 'gender, age': a text where a list of them belongs
+                # (a tuple of its characters would have been worse, so it is refused)
+                names = [part.strip() for part in value.split(",") if part.strip()]
+                hint = f" (a list of names: write {names!r})"
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}{allowed}, "
                               f"got {value!r}{hint}")
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
@@ -182,8 +194,17 @@ class Param:
             # numpy, torch and the compiled solvers take 64-bit integers at most
             raise ConfigError(f"{model}: {name} must fit in a 64-bit integer (at most "
                               f"{_INT64_MAX}), got {value!r}")
+        if name == "seed" and isinstance(value, int) and not 0 <= value <= SEED_MAX:
+            # one seed rule everywhere (recstack.specs.SEED_MAX), whatever the declaration
+            bound = ">= 0" if value < 0 else f"<= {SEED_MAX}"
+            raise ConfigError(f"{model}: seed must be {bound}, got {value!r}; a seed is "
+                              f"{SEED_RULE}")
         if self.choices is not None and value not in self.choices:
-            raise ConfigError(f"{model}: {name} must be one of {self.choices}, got {value!r}")
+            # 'NDCG' or 'z-score' for 'ndcg' or 'zscore': say the spelling that is accepted
+            hint = did_you_mean(value, [c for c in self.choices if isinstance(c, str)]) \
+                if isinstance(value, str) else ""
+            raise ConfigError(f"{model}: {name} must be one of {self.choices}, got "
+                              f"{value!r}{hint}")
         if self.low is not None and (value < self.low or
                                      (value == self.low and not self.low_inclusive)):
             sign = ">=" if self.low_inclusive else ">"
@@ -243,6 +264,14 @@ class Param:
         return " or ".join(k.__name__ for k in kinds)
 
 
+def width_param(*, default: Any = REQUIRED, doc: str = "", low: int = 1,
+                search: dict[str, Any] | None = None) -> Param:
+    """The declaration of a vector width (``factors``, ``dim``, ``hidden``): a whole number
+    from ``low`` to :data:`MAX_FACTORS`, so that every model refuses a wider one in
+    :meth:`Configurable.validate_params`, naming the parameter, before its data is read."""
+    return Param(int, low=low, high=MAX_FACTORS, default=default, doc=doc, search=search)
+
+
 def _number(value: float) -> str:
     # a bound such as float32's largest value reads better as 3.4e+38 than as 39 digits
     if abs(value) >= 1e15:
@@ -251,10 +280,14 @@ def _number(value: float) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python scalar it equals; lists and tuples element by element;
-    anything else as it is."""
+    """A numpy scalar as the Python scalar it equals; a 0-d array as its scalar and a 1-D
+    array as the list of its values (blend weights from an optimiser: "must be list or
+    tuple, got array([...])"); lists and tuples element by element; anything else as it
+    is."""
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, np.ndarray) and value.ndim <= 1:
+        return value.tolist()  # Python scalars, as item() gives
     if isinstance(value, list | tuple):
         return type(value)(_plain(v) for v in value)
     return value
@@ -265,7 +298,11 @@ def _constructor(cls: type[Configurable]) -> Callable[..., None]:
     their defaults (so ``inspect.signature``, ``help`` and IDEs show them); it calls
     :meth:`Configurable.__init__`, which stores the values as given."""
 
-    def __init__(self: Configurable, **params: Any) -> None:
+    def __init__(self: Configurable, *positional: Any, **params: Any) -> None:
+        refuse_positional(getattr(self, "name", type(self).__name__), positional,
+                          f"its hyperparameters are given by name ({type(self).__name__}("
+                          f"{next(iter(self.params), 'name')}=...)); they are: "
+                          f"{', '.join(self.params) or '(none)'}")
         Configurable.__init__(self, **params)
 
     parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
@@ -300,8 +337,9 @@ class Configurable:
     def __init__(self, **params: Any) -> None:
         """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`), numpy
         numbers as the Python numbers they equal (``np.int64(5)`` from an array or a grid
-        is the int 5, and saves to JSON as one). Every subclass's constructor is this one,
-        with a signature generated from ``params``."""
+        is the int 5, and saves to JSON as one; a 1-D array is the list of its values).
+        Every subclass's constructor is this one, with a signature generated from
+        ``params``."""
         unknown = [name for name in params if name not in self.params]
         if unknown:
             raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
@@ -402,11 +440,13 @@ class Recommender(Configurable, ABC):
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ training
-    def fit(self, train: Interactions, *, progress: Progress | None = None,
+    def fit(self, train: Interactions, *positional: Any, progress: Progress | None = None,
             **unexpected: Any) -> Self:
         """Learn from ``train``; returns ``self``. Any other keyword is refused naming it:
         a hyperparameter belongs to the constructor, and ``validation`` only to the models
-        that use validation rows (a TypeError named neither)."""
+        that use validation rows (a TypeError named neither); so is any other value given
+        by position (``fit(train, valid)``)."""
+        refuse_positional(f"{self.name}: fit()", positional, self._fit_keywords_hint(positional))
         if unexpected:
             raise ConfigError(self._unexpected_fit_arguments(unexpected))
         self.validate_params()
@@ -440,11 +480,25 @@ class Recommender(Configurable, ABC):
         self._check_diverged()
         return self
 
+    def _fit_keywords(self) -> list[str]:
+        """The keywords this model's ``fit`` takes (``progress``, ``validation``...)."""
+        return [key for key in inspect.signature(type(self).fit).parameters
+                if key not in ("self", "train", "positional", "unexpected")]
+
+    def _fit_keywords_hint(self, positional: tuple[Any, ...]) -> str:
+        """What to write instead of values given to ``fit`` by position after ``train``."""
+        taken = self._fit_keywords()
+        hint = f"it takes train by position and {', '.join(taken)} by name"
+        if positional and isinstance(positional[0], Interactions):
+            hint += (", e.g. fit(train, validation=valid)" if "validation" in taken else
+                     "; and this model takes no validation rows (it neither early-stops "
+                     "nor learns weights on them)")
+        return hint
+
     def _unexpected_fit_arguments(self, unexpected: dict[str, Any]) -> str:
         """The refusal of keywords ``fit`` does not take: what each is and where it goes."""
         name = next(iter(unexpected))
-        taken = [key for key in inspect.signature(type(self).fit).parameters
-                 if key not in ("self", "train", "unexpected")]
+        taken = self._fit_keywords()
         arguments = " and ".join([", ".join(["train", *taken[:-1]]), *taken[-1:]])
         if name in self.params:
             return (f"{self.name}: fit() takes no {name}={_preview(unexpected[name])}: {name} is a "
@@ -625,10 +679,9 @@ class Recommender(Configurable, ABC):
                 "external ids with users_.to_index")
         indices = indices.astype(np.int64, copy=False)
         scores = self._score_users(indices)
-        if self.serves_users_without_history or self.own_ranking_without_history \
-                or not indices.size:
-            # the baselines' scores are their own; two-tower and SASRec put their
-            # documented stand-in in themselves, BPR its learned item bias
+        if self.own_ranking_without_history or not indices.size \
+                or (self.serves_users_without_history and self.history_fallback is None):
+            # the baselines' scores are their own, BPR's its learned item bias
             return scores
         return self._users_without_history_by_popularity(indices, scores)
 
@@ -639,9 +692,14 @@ class Recommender(Configurable, ABC):
         popularity (training users per item), as :meth:`_empty_histories_by_popularity`
         does for an empty history, with a :class:`PopularityFallbackWarning` naming them:
         the model's own scores for such a user are all 0 or its untrained initialisation,
-        so the list was the catalog in index order or an arbitrary one."""
+        so the list was the catalog in index order or an arbitrary one. A model with its
+        own stand-in (:attr:`history_fallback`: two-tower, SASRec) put it in the rows
+        itself; the same warning names the users and that stand-in."""
         without = self._users_without_history()[user_indices]
         if not without.any():
+            return scores
+        if self.history_fallback is not None:
+            self._warn_users_without_history(user_indices[without], self.history_fallback)
             return scores
         scores = writable_scores(scores)
         scores[without] = np.asarray(self._item_row_counts(), dtype=scores.dtype)
@@ -674,7 +732,9 @@ class Recommender(Configurable, ABC):
         user_index = self._user_indices(users)
         k = check_list_length(k, len(user_index), len(self.items_),
                               f"{self.name}: recommend")
-        top, scores = top_k_batched(self.score_users, user_index, k,
+        # the users were checked, and those served by a stand-in named, by _user_indices:
+        # the model's rows as they are (score_users would name them once more per batch)
+        top, scores = top_k_batched(self._score_users, user_index, k,
                                     exclude=self.seen_ if exclude_seen else None,
                                     batch_size=batch_size)
         top, scores = pad_columns(top, scores, int(k))
@@ -858,7 +918,8 @@ class Recommender(Configurable, ABC):
         n_items = len(self.items_)
         batch = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (n_items * 4 * 2))
         for start in range(0, len(distinct), batch):
-            rows = self.score_users(distinct[start:start + batch])
+            # checked and named by score's _user_indices (see recommend)
+            rows = self._score_users(distinct[start:start + batch])
             chosen = (inverse >= start) & (inverse < start + batch)
             out[chosen] = rows[inverse[chosen] - start, item_index[chosen]]
         return out
@@ -1058,6 +1119,12 @@ def _as_ids(ids: Any, what: str) -> np.ndarray:
         raise RecstackError(f"{what}: expected one id or a list of ids, got a "
                             f"{type(ids).__name__} (its order is not the order of the "
                             "results); pass a list")
+    if hasattr(ids, "columns") and hasattr(ids, "shape"):
+        # a table (e.g. item rows given where the users go): its repr spread over lines
+        raise RecstackError(f"{what}: expected one id or a flat list of ids, got a "
+                            f"{type(ids).__name__} of shape {tuple(ids.shape)} (columns "
+                            f"{_preview(list(ids.columns))}); pass its column of ids, "
+                            "frame[column].to_numpy()")
     if not isinstance(ids, str | bytes | np.ndarray) and not np.isscalar(ids) \
             and hasattr(ids, "__iter__") and not hasattr(ids, "__len__"):
         ids = list(ids)  # a generator or other one-pass iterable
@@ -1169,6 +1236,20 @@ def _huge_integers_as_text(external: np.ndarray) -> np.ndarray:
                     dtype=object)
 
 
+def refuse_positional(who: str, positional: tuple[Any, ...], remedy: str) -> None:
+    """Refuse values given by position where only keywords are taken (a model's
+    hyperparameters, ``fit``'s options), naming ``who`` and saying ``remedy``: Python's
+    TypeError ("takes 1 positional argument but 2 were given") named neither the model nor
+    the keywords, and for a mixed-in ``fit`` named the mixin."""
+    if not positional:
+        return
+    shown = ", ".join(_preview(value) if value is None or isinstance(
+        value, bool | int | float | str | np.generic) else f"<{type(value).__name__}>"
+        for value in positional[:3]) + (", ..." if len(positional) > 3 else "")
+    raise ConfigError(f"{who}: got {len(positional)} value(s) by position ({shown}) where "
+                      f"only keywords are taken; {remedy}")
+
+
 def _shown(value: Any) -> str:
     """An id as the user wrote it: ``3``, not numpy's ``np.int64(3)``."""
     return repr(value.item() if isinstance(value, np.generic) else value)
@@ -1241,6 +1322,20 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     interaction that never happened. A sparse cell stored more than once is one entry
     holding the sum of its values, as scipy reads it."""
     what = f"{model}: histories"
+    if isinstance(histories, Interactions):
+        raise RecstackError(
+            f"{what} must be a users x items matrix of numbers, got {_preview(histories)}; "
+            "for interactions that share the model's item vocabulary (a part of the split "
+            "it was trained on), pass interactions.to_csr()")
+    if hasattr(histories, "columns") and {USER_ID, ITEM_ID} <= {
+            str(column) for column in histories.columns}:
+        # interaction rows (user, item[, value]): read as a matrix, its id columns became
+        # item columns (refused for their number, or, with a catalog that wide, scored)
+        raise RecstackError(
+            f"{what} must be a users x items matrix in the model's item order, got a table "
+            f"of interaction rows (columns {_preview([str(c) for c in histories.columns])}); "
+            "pivot it first, e.g. scipy.sparse.csr_matrix((values, (rows, "
+            f"model.items_.to_index(frame[{ITEM_ID!r}]))), shape=(n_users, n_items))")
     if sp.issparse(histories):
         shape, kind = histories.shape, histories.dtype.kind
     else:

@@ -105,7 +105,7 @@ class Blend(ValidationSplitMixin, Recommender):
                          default=None,
                          doc="Fixed member weights (one each, >= 0); None: learned on "
                              "validation."),
-        "validation_fraction": Param(float, low=0, high=1, low_inclusive=False,
+        "validation_fraction": Param((int, float), low=0, high=1, low_inclusive=False,
                                      high_inclusive=False, default=0.2,
                                      doc="Share of each user's training items held out to "
                                          "choose the weights."),

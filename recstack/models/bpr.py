@@ -19,6 +19,7 @@ from recstack.models.base import (
     Param,
     Recommender,
     warn_more_threads_than_cores,
+    width_param,
 )
 from recstack.models.factors import FactorMixin, require_factor_memory, warn_excess_factors
 from recstack.models.persistence import ArraySpec
@@ -128,10 +129,9 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
     name = "bpr"
     own_ranking_without_history = "its learned item bias (their user factors are 0)"
     params: ClassVar[dict[str, Param]] = {
-        "factors": Param(int, low=1, default=128,
-                         doc="Length of the factor vectors (at most 65,536; checked by fit "
-                             "after the memory it needs).",
-                         search={"type": "int", "low": 16, "high": 256, "log": True}),
+        "factors": width_param(default=128,
+                               doc="Length of the factor vectors (at most 65,536).",
+                               search={"type": "int", "low": 16, "high": 256, "log": True}),
         "learning_rate": Param((int, float), low=0, low_inclusive=False, default=0.01,
                                doc="SGD step size.",
                                search={"type": "float", "low": 1e-3, "high": 0.2,

@@ -125,11 +125,9 @@ def require_factor_memory(model: str, name: str, factors: int, n_users: int, n_i
     n_items`` vectors of ``factors`` values, ``bytes_per_value`` bytes each counting the
     copies the solver keeps) and ``extra`` bytes (e.g. a ``factors x factors`` Gram
     matrix) would not fit in memory, naming the hyperparameter ``name`` to lower: such a
-    fit failed with numpy's "Unable to allocate", or was killed halfway. Then refuse
-    ``factors`` beyond :data:`~recstack.models.base.MAX_FACTORS` even where memory would
-    hold them (2**22 factors of a small data set fitted for hours)."""
-    from recstack.errors import ConfigError
-    from recstack.models.base import MAX_FACTORS  # deferred: base imports no model module
+    fit failed with numpy's "Unable to allocate", or was killed halfway. (``factors``
+    beyond :data:`~recstack.models.base.MAX_FACTORS` were refused before, by the
+    declaration, :func:`~recstack.models.base.width_param`.)"""
     from recstack.models.memory import require_memory
 
     needed = (n_users + n_items) * factors * bytes_per_value + extra
@@ -138,5 +136,3 @@ def require_factor_memory(model: str, name: str, factors: int, n_users: int, n_i
                    f"{name}={factors:,}: the fit",
                    f"lower {name} (the factor vectors take {bytes_per_value} bytes per user "
                    "and item per dimension)")
-    if factors > MAX_FACTORS:
-        raise ConfigError(f"{model}: {name} must be <= {MAX_FACTORS}, got {factors}")

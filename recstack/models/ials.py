@@ -26,7 +26,7 @@ from scipy.linalg import lapack
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import MAX_FACTORS, MAX_ITERATIONS, Param, Recommender
+from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.factors import FactorMixin, FoldInScoringMixin, warn_excess_factors
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
@@ -129,9 +129,9 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
 
     name = "ials"
     params: ClassVar[dict[str, Param]] = {
-        "factors": Param(int, low=1, high=MAX_FACTORS, default=128,
-                         doc="Length of the factor vectors (d); not searched by default "
-                             "(see Tuning)."),
+        "factors": width_param(default=128,
+                               doc="Length of the factor vectors (d, at most 65,536); not "
+                                   "searched by default (see Tuning)."),
         "regularization": Param(
             (int, float), low=0, default=0.003,
             doc="lambda, scaled per user by (|I_u| + unobserved_weight * n_items) ** "

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import MAX_FACTORS, MAX_ITERATIONS, Param, Recommender
+from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.factors import FactorMixin, warn_excess_factors
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
@@ -150,8 +150,8 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     name = "lightgcn"
     params: ClassVar[dict[str, Param]] = {
-        "dim": Param(int, low=1, high=MAX_FACTORS, default=64, doc="Dimension of the embeddings.",
-                     search={"type": "int", "low": 16, "high": 256, "log": True}),
+        "dim": width_param(default=64, doc="Dimension of the embeddings (at most 65,536).",
+                           search={"type": "int", "low": 16, "high": 256, "log": True}),
         "layers": Param(int, low=0, high=16, default=3,
                         doc="K, propagation layers; 0 is matrix factorisation with BPR.",
                         search={"type": "int", "low": 1, "high": 4}),

@@ -104,7 +104,7 @@ from scipy.special import expit
 
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import MAX_FACTORS, MAX_ITERATIONS, Param, Recommender
+from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.factors import require_factor_memory, warn_excess_factors
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -137,9 +137,8 @@ _INIT_STD = 0.01
 _SCORING_BUDGET_BYTES = 64 * 2**20
 
 _COMMON_PARAMS: dict[str, Param] = {
-    "factors": Param(int, low=1, default=50,
-                     doc="Dimension of the user and item factors (at most 65,536; checked by "
-                         "fit after the memory it needs)."),
+    "factors": width_param(default=50,
+                           doc="Dimension of the user and item factors (at most 65,536)."),
     "epochs": Param(int, low=1, high=MAX_ITERATIONS, default=20,
                     doc="Passes over the training rows (the most, with early stopping)."),
     "batch_size": Param(int, low=1, default=1024, doc="Rows per minibatch."),
@@ -492,10 +491,9 @@ class NeuralMatrixFactorization(_RatingModel):
     params: ClassVar[dict[str, Param]] = {
         "factors": replace(_COMMON_PARAMS["factors"], default=32,
                            doc="Dimension of each embedding (the MLP's input has twice as "
-                               "many; at most 65,536, checked by fit after the memory it "
-                               "needs)."),
+                               "many; at most 65,536)."),
         "layers": Param((tuple, list), default=(64, 32),
-                        element=Param(int, low=1, high=MAX_FACTORS),
+                        element=width_param(),
                         doc="Widths of the hidden layers; () is a linear model of the "
                             "concatenated embeddings."),
         "dropout": Param((int, float), low=0, high=1, high_inclusive=False, default=0.5,

@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from recstack.errors import ConfigError
-from recstack.models.base import Recommender
+from recstack.models.base import Recommender, refuse_positional
 from recstack.registry import Registry
 from recstack.specs import table_hint
 
 
-def create_model(name: str, **params: Any) -> Recommender:
+def create_model(name: str, *positional: Any, **params: Any) -> Recommender:
     """An unfitted model by registry name; unknown names or parameters are refused with
-    the list of what exists."""
+    the list of what exists, and so are hyperparameters given by position."""
     cls = model_class(name)
+    refuse_positional(cls.name, positional,
+                      f"give the hyperparameters by name (create_model({cls.name!r}, "
+                      f"{next(iter(cls.params), 'name')}=...)); they are: "
+                      f"{', '.join(cls.params) or '(none)'}")
     return cls(**params)
 
 

@@ -124,7 +124,6 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import (
-    MAX_FACTORS,
     MAX_ITERATIONS,
     Param,
     PopularityFallbackWarning,
@@ -132,6 +131,7 @@ from recstack.models.base import (
     _lookup,
     _preview,
     check_list_length,
+    width_param,
 )
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
@@ -259,7 +259,8 @@ class SASRec(WarmStartMixin, Recommender):
     Users without any training row (possible when the vocabulary has more users than the
     training rows, e.g. the held-out users of a user split) are scored by popularity, in
     ``recommend`` and ``score`` alike, with a :class:`PopularityFallbackWarning` naming
-    them (``score_users``, the evaluator's path, falls back silently). Users known only
+    them (``score_users``, the evaluator's path, too, as in every model that scores such
+    users by popularity; the evaluator counts them instead). Users known only
     by a sequence are scored with :meth:`score_sequences` or :meth:`recommend_sequences`;
     :meth:`score_histories` is refused, since a sparse history matrix has lost the order
     this model reads.
@@ -280,9 +281,10 @@ class SASRec(WarmStartMixin, Recommender):
                                 "truncated from the left); the network is sized for at most "
                                 "the longest training history, so a generous L costs "
                                 "nothing."),
-        "hidden": Param(int, low=1, high=MAX_FACTORS, default=64,
-                        doc="Embedding and hidden size d (a multiple of heads).",
-                        search={"type": "categorical", "choices": [32, 64, 128]}),
+        "hidden": width_param(default=64,
+                              doc="Embedding and hidden size d (a multiple of heads, at most "
+                                  "65,536).",
+                              search={"type": "categorical", "choices": [32, 64, 128]}),
         # bounded: each block is built (and, when scoring, run) by a Python loop, so a typo
         # such as 2**62 hung before any memory ran out
         "blocks": Param(int, low=1, high=64, default=2,
@@ -546,12 +548,12 @@ class SASRec(WarmStartMixin, Recommender):
         return SequenceRecommendations(item_ids, top_scores, reasons)
 
     def score_histories(self, histories: Any) -> np.ndarray:
-        """Refused: SASRec reads the *order* of a history, which a sparse user x item
-        matrix does not keep. Use :meth:`score_sequences` with each user's items in time
-        order."""
+        """Refused: SASRec reads the *order* of a history, which a user x item matrix
+        (sparse or dense, what ``score_histories`` takes) does not keep. Use
+        :meth:`score_sequences` with each user's items in time order."""
         raise RecstackError(
-            f"{self.name} cannot score histories given as a sparse matrix: its scores depend "
-            "on the order of the items, which the matrix has lost; call "
+            f"{self.name} cannot score histories given as a users x items matrix: its scores "
+            "depend on the order of the items, which the matrix has lost; call "
             "score_sequences([items_in_time_order, ...]) (item indices) or "
             "recommend_sequences([...]) (external item ids) instead")
 

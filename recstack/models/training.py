@@ -217,14 +217,19 @@ class ValidationSplitMixin:
     #: the validation rows given to fit(), for the duration of the fit only
     _explicit_validation: Interactions | None = None
 
-    def fit(self, train: Interactions, *, progress: Progress | None = None,
+    def fit(self, train: Interactions, *positional: Any, progress: Progress | None = None,
             validation: Interactions | None = None, **unexpected: Any) -> Self:
         """Learn from ``train``; with ``validation`` (rows of the same split, sharing its
         vocabularies), early-stop on it instead of carving ``validation_fraction`` out of
         ``train``. Returns ``self``; the per-epoch numbers are in ``history_``."""
-        if unexpected:
+        if unexpected or positional:
             # refused by Recommender.fit, naming the argument and where it belongs
-            return super().fit(train, progress=progress, **unexpected)  # type: ignore[misc]
+            # (fit(train, valid) by position: validation=valid)
+            return super().fit(train, *positional, progress=progress,  # type: ignore[misc]
+                               **unexpected)
+        # the hyperparameters first, as Recommender.fit checks them: a width beyond its
+        # bound was named only after train and validation had been read and compared
+        self.validate_params()  # type: ignore[attr-defined]
         check_interactions(train, f"{self.name}: fit(train)")
         if validation is not None:
             check_interactions(validation, f"{self.name}: fit(validation=...)")

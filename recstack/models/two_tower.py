@@ -132,7 +132,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import MAX_FACTORS, MAX_ITERATIONS, Param, Recommender
+from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -397,13 +397,12 @@ class TwoTower(WarmStartMixin, Recommender):
     params: ClassVar[dict[str, Param]] = {
         # at least 2: the embeddings are unit vectors, and in one dimension each is +1 or
         # -1, so every item scored one of two values (or all collapsed to one)
-        "dim": Param(int, low=2, default=64,
-                     doc="Dimension of the user and item embeddings (unit vectors, so at "
-                         "least 2; at most 65,536, checked by fit after the memory it "
-                         "needs)."),
-        "hidden": Param(int, low=1, default=128,
-                        doc="Width of the hidden layer of both towers' perceptrons (at most "
-                            "65,536, checked by fit after the memory it needs)."),
+        "dim": width_param(low=2, default=64,
+                           doc="Dimension of the user and item embeddings (unit vectors, so "
+                               "at least 2; at most 65,536)."),
+        "hidden": width_param(default=128,
+                              doc="Width of the hidden layer of both towers' perceptrons (at "
+                                  "most 65,536)."),
         "epochs": Param(int, low=1, high=MAX_ITERATIONS, default=10,
                         doc="Passes over the training rows (the most, with early stopping)."),
         "batch_size": Param(int, low=2, default=512,
@@ -498,10 +497,6 @@ class TwoTower(WarmStartMixin, Recommender):
                        f"{train.n_items:,} items with dim={self.dim:,} and hidden="
                        f"{self.hidden:,}: its {weights:,} weights, with gradients and "
                        "optimiser moments,", "lower dim or hidden")
-        for name in ("dim", "hidden"):
-            if getattr(self, name) > MAX_FACTORS:
-                raise ConfigError(f"{self.name}: {name} must be <= {MAX_FACTORS}, got "
-                                  f"{getattr(self, name)}")
         # the sampling probability Q_j of the log-Q correction: item j's share of the rows
         log_q = np.log(np.maximum(self.item_counts_, 1) / len(fit_rows)).astype(np.float32)
 

@@ -2,9 +2,10 @@
 ``recstack pipeline report RUN``: rewrite a run's HTML page.
 
 Registered into the main parser by :func:`add_commands` (one line in ``recstack/cli.py``).
-Exit status: 0 when the run completed (published or held back by the gate) or was already
-complete; the CLI's user-error status when a quality check failed, the file is wrong or
-another run of the pipeline holds the lock.
+Exit status: 0 when the run completed (published or held back by the gate: a refusal by
+the gate is a result, not an error, and the last line printed, ``result: not published:
+REASON``, says why) or was already complete; the CLI's user-error status when a quality
+check failed, the file is wrong or another run of the pipeline holds the lock.
 """
 
 from __future__ import annotations

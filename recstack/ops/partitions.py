@@ -130,9 +130,14 @@ def list_partitions(root: str | Path) -> list[Partition]:
         found.append(_partition(root, folder, relative, values))
     depths = {len(p.folder.split("/")) for p in found}
     if len(depths) > 1:
-        raise RecstackError(f"{root}: partitions of different depths (e.g. "
-                            f"{found[0].folder!r}); use one of year, year/month or "
-                            "year/month/day throughout")
+        # one folder of each depth: "e.g. 'year=2019/month=01'" named a folder of the usual
+        # depth, and the odd one (a day folder put in by hand) had to be searched for
+        first_of: dict[int, str] = {}
+        for partition in sorted(found, key=lambda p: p.folder):
+            first_of.setdefault(len(partition.folder.split("/")), partition.folder)
+        shown = " and ".join(repr(first_of[depth]) for depth in sorted(first_of))
+        raise RecstackError(f"{root}: partitions of different depths ({shown}); use one of "
+                            "year, year/month or year/month/day throughout")
     _refuse_one_period_twice(root, found)
     return sorted(found, key=lambda p: p.start)
 

@@ -64,6 +64,7 @@ from recstack.ops.pipeline_config import Pipeline, load_pipeline
 from recstack.ops.quality import (
     FAILED,
     PASSED,
+    WARNED,
     CheckResult,
     QualityFailure,
     check_clock,
@@ -245,8 +246,7 @@ class _Run:
                 extra: Callable[[Path], None] | None = None) -> None:
         with atomic_directory(self.folder / step, overwrite=False) as staging:
             for name, payload in files.items():
-                text = payload if isinstance(payload, str) else json.dumps(
-                    payload, indent=2, default=_json_default)
+                text = payload if isinstance(payload, str) else _json_text(payload)
                 (staging / name).write_text(text, encoding="utf-8")
             if extra is not None:
                 extra(staging)
@@ -346,6 +346,8 @@ class _Run:
             results.append(CheckResult("partitions", FAILED, len(partitions), 0.0, [],
                                        "a run needs at least 2 partitions: one to train on, "
                                        "the newest to evaluate on"))
+        else:
+            results += [_window_check(partitions, spec), _reference_check(partitions, spec)]
         rows_before = {p.label: [q.rows for q in partitions[:i] if q.rows > 0]
                        for i, p in enumerate(partitions)}
         schemas = {p.label: read_schema(self.root, p) for p in partitions if p not in new}
@@ -375,8 +377,7 @@ class _Run:
                   "summary": summary(results), "checks": [r.to_dict() for r in results]}
         failed = [r for r in results if r.status == FAILED]
         if failed:
-            write_text(self.folder / "check.failed.json",
-                       json.dumps(report, indent=2, default=_json_default))
+            write_text(self.folder / "check.failed.json", _json_text(report))
             first = failed[0]
             others = sorted({f"{r.check} ({r.partition})" if r.partition else r.check
                              for r in failed[1:]})
@@ -491,6 +492,8 @@ class _Run:
             theirs = holdout_metric(published, train, holdout, **options)
         decision = decide(ours, theirs, metric=gate.metric, margin=gate.margin,
                           min_users=gate.min_users, published_version=version)
+        if theirs is not None and decision.shared_users < gate.min_users:
+            decision.reason += _unreachable_min_users(holdout, gate, self.snapshot[-1].label)
         per_user = pd.DataFrame({"candidate": ours})
         if theirs is not None:
             per_user = per_user.join(theirs.rename("published"), how="outer")
@@ -554,6 +557,64 @@ class _Run:
                                 "report.html": pipeline_report_html(report)})
 
 
+def _unreachable_min_users(holdout: Any, gate: Any, window: str) -> str:
+    """The end of the gate's reason when ``min_users`` exceeds the users the evaluation
+    window has at all: no model could ever be compared on it, and each run ended "not
+    published" (exit status 0) as if the new model were at fault."""
+    relevant = (np.ones(len(holdout), bool) if gate.relevance_threshold is None
+                else holdout.value >= gate.relevance_threshold)
+    users = len(np.unique(holdout.user_index[relevant]))
+    if gate.min_users <= users:
+        return ""
+    return (f"; the evaluation window {window} has only {users:,} user(s) with a relevant "
+            f"row, so [evaluation] min_users = {gate.min_users} cannot be met by any model: "
+            f"lower it to at most {users:,}"
+            if users >= 2 else
+            f"; the evaluation window {window} has only {users:,} user(s) with a relevant "
+            "row, and the gate needs at least 2 for a paired comparison")
+
+
+def _window_check(partitions: list[Any], spec: Pipeline) -> CheckResult:
+    """The training window against the partitions there are: a sliding window longer than
+    the partitions before the newest trained on fewer of them without a word, the report
+    saying "sliding window" as if it had its full length."""
+    from recstack.ops.retraining import training_window
+
+    training = spec.training
+    positions = training_window(len(partitions), training)
+    span = (f"{partitions[positions[0]].label} .. {partitions[positions[-1]].label}"
+            if len(positions) > 1 else partitions[positions[0]].label)
+    if training.window == "sliding" and training.partitions > len(positions):
+        return CheckResult("training_window", WARNED, len(positions), 0.0, [],
+                           f"[training] partitions = {training.partitions}: the sliding "
+                           f"window asks for {training.partitions} partitions, but only "
+                           f"{len(positions)} precede the newest, so the model is trained "
+                           f"on {span} ({len(positions)} partition(s)), not "
+                           f"{training.partitions}")
+    return CheckResult("training_window", PASSED, len(positions), 0.0, [],
+                       f"{training.window} window: trained on {span} ({len(positions)} "
+                       "partition(s))")
+
+
+def _reference_check(partitions: list[Any], spec: Pipeline) -> CheckResult:
+    """The drift step's reference against the partitions there are: ``[drift]
+    reference_partitions`` longer than the partitions before the newest measured drift
+    against fewer of them without a word."""
+    asked = spec.drift.reference_partitions
+    before = len(partitions) - 1
+    used = min(asked, before)
+    first, last = partitions[before - used].label, partitions[before - 1].label
+    span = first if used == 1 else f"{first} .. {last}"
+    if asked > before:
+        return CheckResult("drift_reference", WARNED, used, 0.0, [],
+                           f"[drift] reference_partitions = {asked}: the drift reference asks "
+                           f"for {asked} partitions, but only {before} precede the newest, "
+                           f"so drift is measured against {span} ({used} partition(s)), "
+                           f"not {asked}")
+    return CheckResult("drift_reference", PASSED, used, 0.0, [],
+                       f"drift reference: {span} ({used} partition(s))")
+
+
 def _refuse_newest_gone(root: Path, partitions: list[Any], state: dict[str, Any],
                         state_file: Path) -> None:
     """Refuse a run whose newest partition is older than one the last completed run saw:
@@ -592,6 +653,28 @@ def _read_json(path: Path, remedy: str, *, kind: type = dict) -> Any:
         raise RecstackError(f"{path}: damaged: expected a JSON "
                             f"{'object' if kind is dict else 'array'}, got "
                             f"{type(value).__name__}; {remedy}")
+    return value
+
+
+def _json_text(payload: Any) -> str:
+    """``payload`` as the JSON text of a step's file: a number JSON cannot hold (NaN, an
+    infinity, from numpy or Python) is written as null, as the report's readers expect of
+    a value that could not be computed (``json.dumps`` wrote ``NaN``, which is not JSON,
+    and other tools refused the file)."""
+    return json.dumps(_finite(payload), indent=2, default=_json_default, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return _finite(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
     return value
 
 
@@ -648,7 +731,9 @@ def _text(report: dict[str, Any]) -> str:
                   f"{evaluation.get('shared_users', 0):,} shared users; paired t p="
                   f"{_number(evaluation.get('t_p_value'), '.3g')}, Wilcoxon p="
                   f"{_number(evaluation.get('wilcoxon_p_value'), '.3g')}"]
+    # the reason on the result line too: `pipeline run --quiet` prints only this line, and
+    # a gate that held the model back exits 0 like a publish
     verdict = (f"published as {publish['name']}@{publish['version']}" if publish["published"]
-               else "not published")
+               else f"not published: {publish.get('reason') or evaluation['reason']}")
     lines += [f"  {evaluation['reason']}", "", f"result: {verdict}"]
     return "\n".join(lines) + "\n"

@@ -58,6 +58,7 @@ from recstack.config import (
     _check_run_name,
     _check_table,
     _parse_models,
+    check_seed,
     read_toml,
     refuse_misplaced_top_level_keys,
 )
@@ -231,6 +232,20 @@ def _check_training_schedule(training: TrainingSpec, table: dict[str, Any], mode
                           f"the published one's vectors (every run would train from "
                           f"scratch); warm starts need one of {', '.join(able)}; remove "
                           "warm_start or change [model] type")
+    if training.warm_start and training.warm_iterations is not None:
+        from recstack.models.warm_start import iteration_param
+
+        # it replaces the model's own count: one past the model's bound (10**30) was
+        # refused only at the first warm start, a run later, naming the model's parameter
+        counted = iteration_param(model_class(model_type))
+        if counted is not None:
+            try:
+                model_class(model_type).params[counted].check(model_type, counted,
+                                                              training.warm_iterations)
+            except ConfigError as error:
+                raise ConfigError(f"{where}warm_iterations = {training.warm_iterations}: it "
+                                  f"sets the {model_type} model's {counted} for a warm start, "
+                                  f"and {error}") from None
 
 
 def _check_threshold_reachable(gate: GateSpec, data: DataOptions, file: str) -> None:
@@ -273,6 +288,32 @@ def _refuse_inside_partitions(partitions: Path, outputs: list[tuple[str, str, Pa
                               "log partitions; put the pipeline's own files elsewhere")
 
 
+def _refuse_nested_outputs(work: Path, work_text: str, registry: Path | None,
+                           registry_text: str, file: str) -> None:
+    """Refuse a work folder that is, holds or lies inside a local registry folder: the
+    registry read the runs folder as a model name ("runs" in its names) and pruning or
+    deleting a model removed runs, the lock or the state, and the work folder's runs were
+    copied with each ``registry`` folder a user moved."""
+    import os
+
+    if registry is None:
+        return
+    work_real = os.path.realpath(work.expanduser())
+    registry_real = os.path.realpath(registry.expanduser())
+    if work_real == registry_real:
+        relation = "is the same folder as"
+    elif work_real.startswith(registry_real.rstrip(os.sep) + os.sep):
+        relation = "lies inside"
+    elif registry_real.startswith(work_real.rstrip(os.sep) + os.sep):
+        relation = "holds"
+    else:
+        return
+    raise ConfigError(f"{file}work = {work_text!r} ({work}) {relation} [registry] root = "
+                      f"{registry_text!r} ({registry}); the work folder (runs, state, lock) "
+                      "and the model registry must be separate folders, neither inside the "
+                      "other")
+
+
 #: the tables of a pipeline file that take a seed of their own, and what it seeds
 _SEEDED_TABLES = {"[model]": "the model's, for the models with a seed"}
 
@@ -302,13 +343,9 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     from recstack.serving.registry import check_name
 
     seed = raw.get("seed", 0)
-    if seed < 0:
-        raise ConfigError(f"{file}seed = {seed}: must be >= 0")
-    if seed > 2**63 - 1:
-        # it seeds the model, whose seed is a 64-bit integer: refused only at the train
-        # step, after the checks and the drift step, naming the model's parameter
-        raise ConfigError(f"{file}seed = {seed}: must fit in a 64-bit integer (at most "
-                          f"{2**63 - 1}); it seeds the model")
+    # one rule for seeds, as an experiment file's (recstack.specs.SEED_MAX): this one took
+    # up to 2**63 - 1, past what a two-tower model or a Spark split accepts
+    check_seed(seed, f"{file}seed")
     base_folder = Path(base) if base is not None else Path.cwd()
     data = build_spec(DataOptions, raw["data"], f"{file}[data] ")
     quality = QualitySpec.from_table(raw.get("quality", {}), file)
@@ -359,5 +396,9 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                                ("[registry] root", registry.root,
                                 None if "://" in registry.root
                                 else base_folder / registry.root)], file)
+    registry_path = None if "://" in registry.root else Path(registry.root)
+    if registry_path is not None and not registry_path.is_absolute():
+        registry_path = base_folder / registry_path
+    _refuse_nested_outputs(work, work_text, registry_path, registry.root, file)
     return Pipeline(name, seed, work, data, quality, drift, training, model, gate, registry,
                     base_folder, source, raw)

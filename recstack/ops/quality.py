@@ -17,7 +17,8 @@ The checks (``[quality]`` table of a pipeline file, :class:`QualitySpec`):
 ``unknown_items``, ``unknown_users``
     Shares of rows with a null, a value outside the rating range, a repeated
     ``(user_id, item_id, timestamp)``, a timestamp after the run's clock, before
-    ``timestamp_floor`` or outside the period the partition's folder names (late events,
+    ``timestamp_floor`` (without one, before 1970-01-01: negative Unix seconds) or outside
+    the period the partition's folder names (late events,
     or a file put in the wrong folder), an item not in the catalog or a user not in the
     user table. Each
     has a ``[quality.NAME]`` table with ``warn`` and ``fail``: a share above ``fail``
@@ -32,6 +33,7 @@ A failed check stops a pipeline before training (:class:`QualityFailure`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -82,7 +84,8 @@ class QualitySpec(Spec):
     :attr:`shares`, from its ``[quality.NAME]`` sub-tables)."""
 
     timestamp_floor: str | None = option(None, "timestamps before this date (ISO 8601, UTC) "
-                                         "are counted by the before_floor check")
+                                         "are counted by the before_floor check (without "
+                                         "it, negative ones: before 1970-01-01)")
     volume_history: int = option(4, "previous partitions whose median row count the volume "
                                  "check compares with", low=1)
     volume_warn: float = option(2.0, "a row-count ratio (either way) above this warns",
@@ -226,7 +229,10 @@ def _share_status(name: str, count: int, total: int, spec: QualitySpec) -> tuple
 
 
 def _examples(values: Any) -> list[Any]:
-    return [v.item() if isinstance(v, np.generic) else v for v in list(values[:EXAMPLES])]
+    """Up to :data:`EXAMPLES` values as JSON holds them: a non-finite number (the range
+    check's NaN or infinite value) as its text, ``'inf'``, since JSON has no such number."""
+    shown = [v.item() if isinstance(v, np.generic) else v for v in list(values[:EXAMPLES])]
+    return [str(v) if isinstance(v, float) and not math.isfinite(v) else v for v in shown]
 
 
 # ------------------------------------------------------------------------------ checks
@@ -338,7 +344,18 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
             add("before_floor", status, f"{count:,} timestamps before {spec.timestamp_floor}",
                 count, share, [_iso(t) for t in times[early][:EXAMPLES]])
         else:
-            add("before_floor", SKIPPED, "no timestamp_floor declared")
+            # without a floor, negative Unix seconds (before 1970, a sentinel or a wrong
+            # conversion, never a log event) were accepted without a word
+            early = valid & (times < 0)
+            count = int(early.sum())
+            if count:
+                status, share = _share_status("before_floor", count, n, spec)
+                add("before_floor", status, f"{count:,} negative timestamps (before "
+                    "1970-01-01; no timestamp_floor declared, so the floor is the Unix "
+                    "epoch)", count, share, [_iso(t) for t in times[early][:EXAMPLES]])
+            else:
+                add("before_floor", SKIPPED, "no timestamp_floor declared (and no timestamp "
+                    "before 1970-01-01)")
         if period is not None:
             outside = valid & ((times < period[0]) | (times >= period[1]))
             count = int(outside.sum())

@@ -76,6 +76,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import numbers
+import warnings
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -243,13 +244,27 @@ class FeatureBuilder:
                               f"positive integer, got {n_per_source!r}")
         self.n_per_source_ = int(n_per_source)
         self.scorers_ = _names(scorers, "scorers")
-        self.columns_ = (_table_columns("item", data.item_table, self.item_columns,
-                                        self.max_levels, self.label_separator)
-                         + _table_columns("user", data.user_table, self.user_columns,
-                                          self.max_levels, self.label_separator))
-        self.context_ = _context_columns(data.context, self.context_columns, self.max_levels)
+        self.columns_, self.context_ = self._chosen_columns(data)
         self.schema_ = self._schema()
         return self
+
+    def check_columns(self, data: Interactions) -> None:
+        """Refuse, as :meth:`fit` would, options that ``data`` cannot satisfy (a column
+        the item, user or context table does not have, a table it lacks): called before
+        the candidate generators are fitted, so that a misspelt column is named before
+        minutes of fitting rather than after. Learns nothing."""
+        self._validate()
+        _require(data, Interactions, "data", "the training Interactions")
+        self._chosen_columns(data)
+
+    def _chosen_columns(self, data: Interactions
+                        ) -> tuple[tuple[TableColumn, ...], tuple[TableColumn, ...]]:
+        """The table columns and the context columns the features read from ``data``."""
+        columns = (_table_columns("item", data.item_table, self.item_columns,
+                                  self.max_levels, self.label_separator)
+                   + _table_columns("user", data.user_table, self.user_columns,
+                                    self.max_levels, self.label_separator))
+        return columns, _context_columns(data.context, self.context_columns, self.max_levels)
 
     def _validate(self) -> None:
         h = self.half_life_days
@@ -371,6 +386,7 @@ class FeatureBuilder:
         user_last = np.full(n_users, NEVER, np.int64)
         np.maximum.at(user_last, users, times)
         user_count = np.bincount(users, minlength=n_users).astype(np.float32)
+        self._warn_of_vanished_columns(history)
         item_levels = self._item_levels(history)
         per_user = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)),
                                  shape=(n_users, n_items))
@@ -385,6 +401,24 @@ class FeatureBuilder:
             item_first=item_first, user_count=user_count, user_last=user_last,
             item_codes=item_codes, item_numeric=item_numeric, user_codes=user_codes,
             user_numeric=user_numeric, item_levels=item_levels, user_levels=user_levels)
+
+    def _warn_of_vanished_columns(self, history: Interactions) -> None:
+        """Warn when a table column the builder was fitted with is not in ``history``'s
+        tables (or the table is gone): its features are then unknown for every row (code 0,
+        NaN), which changed every candidate's score without a word."""
+        for table_name, table in (("item", history.item_table), ("user", history.user_table)):
+            gone = [c.column for c in self.columns_ if c.table == table_name
+                    and (table is None or c.column not in table.columns)]
+            if not gone:
+                continue
+            place = (f"the history has no {table_name} table" if table is None else
+                     f"its {table_name} table has columns "
+                     f"{', '.join(map(repr, map(str, table.columns[1:]))) or 'none'}")
+            warnings.warn(
+                f"features: the {table_name} table column(s) {', '.join(map(repr, gone))} "
+                f"were used at fit, but {place}; their features are unknown (code 0, NaN) "
+                f"for every {table_name}, which moves every score: give the history the "
+                "tables of the fit, or fit the features again", UserWarning, stacklevel=3)
 
     def visitor_state(self, state: HistoryState, histories: sp.csr_matrix) -> HistoryState:
         """``state`` with its user rows replaced by those of new users known only by their

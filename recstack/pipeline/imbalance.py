@@ -33,7 +33,7 @@ import numpy as np
 
 from recstack.errors import ConfigError
 from recstack.pipeline.bandit_checks import as_float_array, check_count, check_unit_interval
-from recstack.specs import finite_or_infinite
+from recstack.specs import SEED_MAX, finite_or_infinite
 
 __all__ = ["class_weights", "correct_probability", "downsample_negatives"]
 
@@ -43,7 +43,7 @@ def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0) -> n
     independently with probability ``rate`` (:math:`w \\in (0, 1]`), seeded."""
     _check_rate(rate, "negative sampling rate", upper=True)
     # numpy's own check of a seed is a ValueError (negative) or TypeError (a fraction)
-    check_count("downsample_negatives", "seed", seed, low=0)
+    check_count("downsample_negatives", "seed", seed, low=0, high=SEED_MAX)
     positive = as_float_array("downsample_negatives", "labels", labels, ndim=1) > 0
     if rate == 1:
         return np.arange(len(positive))

@@ -58,6 +58,7 @@ from recstack.pipeline.bandit_checks import (
     check_shape,
 )
 from recstack.pipeline.bandits import Policy
+from recstack.specs import SEED_MAX
 
 __all__ = ["BanditEnvironment", "SimulationResult"]
 
@@ -142,7 +143,7 @@ class BanditEnvironment:
                      high_inclusive=False)
         if not isinstance(drift, bool):
             raise ConfigError(f"{where}: drift must be True or False, got {drift!r}")
-        check_count(where, "seed", seed, low=0)
+        check_count(where, "seed", seed, low=0, high=SEED_MAX)
         if config is None and not overrides:
             overrides = {"n_users": 300, "n_items": 200, "n_interactions": 3000,
                          "n_factors": 4, "n_genres": 6}
@@ -243,7 +244,7 @@ class BanditEnvironment:
         if not isinstance(policy, Policy):
             raise ConfigError(f"BanditEnvironment.run: policy must be a bandit policy (e.g. "
                               f"UCB1(n_items={self.n_items})), got {type(policy).__name__}")
-        check_count("BanditEnvironment.run", "seed", seed, low=0)
+        check_count("BanditEnvironment.run", "seed", seed, low=0, high=SEED_MAX)
         if policy.n_items != self.n_items:
             raise ConfigError(f"BanditEnvironment.run: {policy.name} has n_items="
                               f"{policy.n_items}, the environment {self.n_items}")

@@ -68,6 +68,7 @@ from recstack.pipeline.imbalance import (  # noqa: F401 (re-exported)
     downsample_negatives,
 )
 from recstack.pipeline.schema import FeatureFrame
+from recstack.specs import SEED_MAX
 
 NegativeSampling = Literal["all", "uniform", "hard"]
 
@@ -247,6 +248,8 @@ def make_training_data(history: Interactions, window: Interactions,
     if not len(users):
         raise RecstackError("training data: no user of the label window has any history; "
                             "no example can be made")
+    # a misspelt table or context column, named before the generators' fits, not after
+    builder.check_columns(history)
     generators = [g.fit(history) for g in _fresh_models(make_generators, "make_generators")]
     candidates = generate_candidates(generators, users, n_candidates,
                                      exclude=history.to_csr(), sources=sources)
@@ -352,7 +355,7 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
             or not 0 < rate <= 1:
         raise ConfigError(f"negative sampling rate must be in (0, 1], got {rate!r}")
     require_candidates(candidates, "sample_negatives")
-    check_count("sample_negatives", "seed", seed, low=0)
+    check_count("sample_negatives", "seed", seed, low=0, high=SEED_MAX)
     # one finite label per candidate row: a NaN counted as a negative, text failed inside
     # numpy, and labels of another length kept rows of other candidates, silently (or
     # failed with an IndexError)

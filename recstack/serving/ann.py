@@ -37,7 +37,8 @@ which returns every item that is left. Only then can a list be shorter than ``k`
 slots hold item index ``-1`` and score ``-inf``.
 
 Saved form (a folder, never pickle): ``index.json`` (format, metric, backend, sizes,
-parameters, recall, SHA-256 of the other files), ``items.npy`` (the float32 vectors, for
+parameters, recall, the SHA-256 and byte size of the other files, and ``meta_sha256``, the
+SHA-256 of the fields that decide the answers), ``items.npy`` (the float32 vectors, for
 exact search and checks) and, for HNSW, ``hnsw.bin`` in hnswlib's own format.
 """
 
@@ -358,12 +359,14 @@ class ItemIndex:
                                      )[:, :, 0]
         return scores
 
-    def _wide(self) -> np.ndarray:
-        """The searchable vectors in float64, for :func:`_scores`: kept for exact search
-        (catalogs below ``exact_below`` by default), made per call for a graph, which needs
-        them only when a query falls back to exact search."""
-        if self.backend != "exact":
-            return self._searchable.astype(np.float64)
+    def _scored_items(self) -> np.ndarray:
+        """The searchable vectors as :func:`_scores` takes them: a float64 copy kept for an
+        exact index of at most :data:`_WIDE_COPY_BYTES` (a single query then costs no
+        conversion), else the float32 vectors, widened a block at a time per call (a
+        float64 copy of a large catalog doubled the index's memory; a graph falls back to
+        exact search only now and then)."""
+        if self.backend != "exact" or self._searchable.size * 8 > _WIDE_COPY_BYTES:
+            return self._searchable
         if self._searchable64 is None:
             self._searchable64 = self._searchable.astype(np.float64)
         return self._searchable64
@@ -373,7 +376,7 @@ class ItemIndex:
         from recstack.topk import top_k
 
         # the same product as exact_search, so the same float32 scores
-        row = _scores(_prepare(query, self.metric), self._wide())
+        row = _scores(_prepare(query, self.metric), self._scored_items())
         row[0, excluded] = -np.inf
         top, scores = top_k(row, min(k, self.n_items))
         top, scores = _finish(top, scores, k)
@@ -411,7 +414,7 @@ class ItemIndex:
 
     def _exact(self, queries: np.ndarray, k: int, mask: sp.csr_matrix | None
                ) -> tuple[np.ndarray, np.ndarray]:
-        top, scores = _exact_search(self._wide(), _prepare(queries, self.metric), k,
+        top, scores = _exact_search(self._scored_items(), _prepare(queries, self.metric), k,
                                     exclude=mask)
         return _finish(top, scores, k)
 
@@ -469,7 +472,9 @@ class ItemIndex:
                     "metric": self.metric, "backend": self.backend, "n_items": self.n_items,
                     "dim": self.dim, "params": self.params,
                     "recall_at_10": self.recall_at_10,
-                    "sha256": {name: _sha256(staging / name) for name in files}}
+                    "sha256": {name: _sha256(staging / name) for name in files},
+                    "bytes": {name: (staging / name).stat().st_size for name in files}}
+            meta["meta_sha256"] = _meta_digest(meta)
             (staging / INDEX_META).write_text(json.dumps(meta, indent=2) + "\n",
                                               encoding="utf-8")
         return folder
@@ -521,11 +526,24 @@ class ItemIndex:
             raise RecstackError(f"{meta_path}: params must give the graph's M, "
                                 f"ef_construction and ef as positive integers, got "
                                 f"{params!r}; the index is corrupted")
+        sizes_written = meta.get("bytes")
+        if sizes_written is not None and (not isinstance(sizes_written, dict)
+                                          or sorted(sizes_written) != sorted(expected)):
+            raise RecstackError(f"{meta_path}: bytes must list {expected}; the index is "
+                                "corrupted")
         for name in expected:
             if not (folder / name).is_file():
                 raise RecstackError(f"{folder / name}: missing; the index is incomplete")
             if _sha256(folder / name) != checksums[name]:
-                raise RecstackError(f"{folder / name}: checksum mismatch; the index is "
+                # the size says which: a copy cut short (or a file of another index) reads
+                # as such, not only as "corrupted"
+                size = (folder / name).stat().st_size
+                written = sizes_written.get(name) if sizes_written is not None else None
+                how = (f" ({size:,} bytes, {INDEX_META} says {written:,}: cut short or "
+                       f"replaced by another file; copy the whole folder again)"
+                       if isinstance(written, int) and not isinstance(written, bool)
+                       and written != size else "")
+                raise RecstackError(f"{folder / name}: checksum mismatch{how}; the index is "
                                     "corrupted or was modified")
         try:
             vectors = np.load(folder / ITEMS_FILE, allow_pickle=False)
@@ -576,6 +594,15 @@ class ItemIndex:
                         f"{INDEX_META} says {meta['n_items']}; the index is damaged")
                 _check_graph_vectors(graph, vectors, meta["metric"], folder)
                 graph.set_ef(int(meta["params"]["ef"]))
+        digest = meta.get("meta_sha256")
+        if digest is not None and digest != _meta_digest(meta):
+            # the sha256 above covers the other files, not this one: a metric edited by
+            # hand loaded an exact index, whose every search then ranked by the other
+            # measure (a graph's own vectors tell the metric; exact search has no graph)
+            raise RecstackError(f"{meta_path}: its checksum (meta_sha256) does not match its "
+                                f"fields {', '.join(_DIGESTED)}: the file was edited or is "
+                                "corrupted; restore it, or rebuild the index "
+                                "(ItemIndex.build) and save it again")
         return cls(vectors, metric=meta["metric"], backend=backend, graph=graph,
                    params=params, recall_at_10=recall)
 
@@ -603,15 +630,14 @@ def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
     if queries.shape[1] != items.shape[1]:
         raise ConfigError(f"queries have {queries.shape[1]} dimensions; the items "
                           f"{items.shape[1]}")
-    return _exact_search(items.astype(np.float64), queries, k, exclude=exclude,
-                         batch_size=batch_size)
+    return _exact_search(items, queries, k, exclude=exclude, batch_size=batch_size)
 
 
 def _exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
                   exclude: sp.csr_matrix | None = None, batch_size: int | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`exact_search` over arrays already checked (the index's own, per request;
-    ``items`` in float64, see :func:`_scores`)."""
+    float32 ``items``, see :func:`_scores`)."""
     from recstack.topk import top_k_batched
 
     return top_k_batched(lambda rows: _scores(queries[rows], items), np.arange(len(queries)),
@@ -620,16 +646,24 @@ def _exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
                          n_threads=1)
 
 
-def _scores(queries: np.ndarray, items64: np.ndarray) -> np.ndarray:
-    """Inner products of float32 ``queries`` with ``items64`` (float64), rounded to float32.
+def _scores(queries: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Inner products of float32 ``queries`` with ``items`` (float32, or their float64
+    copy), taken in float64 and rounded to float32.
 
     Equal vectors get equal scores, so the tie rule (the lower index first) decides their
     order: a float32 matrix product gave two copies of one vector scores a float32 step
     apart, depending on their columns' place in BLAS's blocks and on the product's shape (a
     batch, one query, the graph's candidates), so exact search, its one-query form and the
     graph ordered duplicates differently. In float64 the difference is far below float32's
-    step and vanishes in the rounding."""
-    return (queries.astype(np.float64) @ items64.T).astype(np.float32)
+    step and vanishes in the rounding. float32 items are widened a block at a time (a
+    float64 copy of a whole large catalog doubled the index's memory)."""
+    wide = queries.astype(np.float64)
+    out = np.empty((len(wide), len(items)), np.float32)
+    step = max(1, _WIDEN_FLOATS // max(1, items.shape[1]))
+    for start in range(0, len(items), step):
+        block = items[start:start + step].astype(np.float64, copy=False)
+        out[:, start:start + step] = wide @ block.T
+    return out
 
 
 def recall_at(index: ItemIndex, queries: np.ndarray, k: int = 10) -> float:
@@ -737,6 +771,11 @@ def _check_vectors(vectors: Any, what: str, *, allow_empty: bool = False) -> np.
 
 #: how many float32 candidate components the graph's re-scoring gathers at once
 _RESCORE_FLOATS = 1 << 24
+#: how many item components exact search widens to float64 at once (8 MB)
+_WIDEN_FLOATS = 1 << 20
+#: the largest float64 copy of its items an exact index keeps (16 MB: 32,768 items of 64
+#: dimensions); a larger catalog is widened per call, a block at a time
+_WIDE_COPY_BYTES = 16 << 20
 #: the largest float32
 _SCORE_LIMIT = float(np.finfo(np.float32).max)
 
@@ -795,6 +834,18 @@ def _check_choice(name: str, value: Any, choices: dict[str, str]) -> None:
     near = closest(value, choices)
     hint = f"; did you mean {near!r}?" if near else ""
     raise ConfigError(f"{name} must be one of {shown}, got {value!r}{hint}")
+
+
+#: the fields of index.json that decide the answers, covered by its ``meta_sha256`` (the
+#: recall is a report, checked for its range alone; the files have their own sha256)
+_DIGESTED = ("format", "format_version", "metric", "backend", "n_items", "dim", "params")
+
+
+def _meta_digest(meta: dict[str, Any]) -> str:
+    """SHA-256 of ``index.json``'s :data:`_DIGESTED` fields, in canonical JSON."""
+    body = {k: meta.get(k) for k in _DIGESTED}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 def _sha256(path: Path) -> str:

@@ -180,8 +180,9 @@ def _one_flag(value: object) -> object:
     return value
 
 
-UserId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
-ItemId = Annotated[str, Path(min_length=1, max_length=schemas.MAX_ID_LENGTH)]
+# no min_length (as schemas.Id): an empty id gets the service's answer, naming the field
+UserId = Annotated[str, Path(max_length=schemas.MAX_ID_LENGTH)]
+ItemId = Annotated[str, Path(max_length=schemas.MAX_ID_LENGTH)]
 K = Annotated[int | None, Query(ge=1, le=schemas.MAX_K,
                                 description="list length (default: the service's default_k)"),
               BeforeValidator(_plain_whole_number)]
@@ -708,7 +709,26 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
                    else repr(content_type[:100]))
             problem["msg"] = ("the body must be a JSON object sent with 'Content-Type: "
                               f"application/json' (got {got})")
+        if "input" in problem:
+            problem["input"] = _brief(problem["input"])
     return JSONResponse({"detail": _encodable(errors)}, status_code=422)
+
+
+#: the most entries (of a list or an object) or characters an error repeats of its input
+_ECHO_ENTRIES, _ECHO_CHARACTERS = 20, 1000
+
+
+def _brief(value: Any) -> Any:
+    """A 422's ``input`` as repeated to the client: a list or object of more than
+    :data:`_ECHO_ENTRIES` entries, or text of more than :data:`_ECHO_CHARACTERS`
+    characters, is described rather than repeated (1,001 events refused as too many came
+    back whole, a 422 of 380 KB for a list the client holds)."""
+    if isinstance(value, list | tuple | dict) and len(value) > _ECHO_ENTRIES:
+        kind = "an object of" if isinstance(value, dict) else "a list of"
+        return f"({kind} {len(value):,} entries, not repeated here)"
+    if isinstance(value, str) and len(value) > _ECHO_CHARACTERS:
+        return f"{value[:200]}... ({len(value):,} characters, not repeated here)"
+    return value
 
 
 def _read_as_json(content_type: str) -> bool:

@@ -197,15 +197,22 @@ def model_user_ids(model: Recommender, given: list[str]) -> np.ndarray:
     from recstack.data.idmap import plain_integers, trim_text_ids
 
     known = model.users_.external_ids
+    trimmed = trim_text_ids(list(given))
+    blank = [text for text, kept in zip(given, trimmed, strict=True) if not kept]
+    if blank:
+        # was "user ' ' not seen in training", as if it were an id
+        raise ConfigError(f"--users: {blank[0]!r} is an empty id (only whitespace); give "
+                          "the user ids, separated by spaces")
     if np.asarray(known).dtype.kind in "iu":
-        values, plain = plain_integers(trim_text_ids(list(given)))
+        values, plain = plain_integers(trimmed)
         if not plain.all():
             bad = given[int(np.flatnonzero(~plain)[0])]
             raise RecstackError(f"{model.name}: user {bad!r} not seen in training (this "
                                 "model's user ids are integers, written plainly: 7, not 007 "
                                 "or +7)")
         return values
-    return np.asarray(given, dtype=object)
+    # trimmed as well: " u1" was looked up as given, and not found
+    return np.asarray(trimmed, dtype=object)
 
 
 def request_context_from_text(model: Recommender, pairs: Sequence[str],
@@ -262,8 +269,16 @@ def request_context_from_text(model: Recommender, pairs: Sequence[str],
         if not timed:
             raise ConfigError(f"--timestamp: {model.name} has no time features "
                               "(features.context_time); leave it out")
+        from recstack.metrics.online import _UNIX_TIMES_FROM
         from recstack.pipeline.features import CONTEXT_TIME
 
+        # the HTTP service's bound for a request's time: 0 (a placeholder for a missing
+        # time) ranked with the hour and weekday of 1 January 1970
+        if float(timestamp) < _UNIX_TIMES_FROM:
+            raise ConfigError(f"--timestamp {timestamp:g}: the request's time is Unix seconds "
+                              f"from {_UNIX_TIMES_FROM} (1973-03-03) on; an earlier time is a "
+                              "placeholder (0, 1) for a missing time, or seconds from a "
+                              "start: leave --timestamp out for the clock's time")
         context[CONTEXT_TIME] = float(timestamp)
     return context
 

@@ -148,9 +148,10 @@ def encode_ids(ids: Any) -> list[str]:
     "42" stay different ids).
 
     Values are read by :func:`recstack.data.idmap.id_values`, the rule of id lookups: a
-    whole float is that integer, bytes are UTF-8 text, and missing values (None, NaN, the
-    masked entries of a masked array), booleans and fractions are refused by position, as
-    is an empty id."""
+    whole float is that integer, bytes are UTF-8 text, text is trimmed of surrounding
+    whitespace (as every id recstack reads), and missing values (None, NaN, the masked
+    entries of a masked array), booleans and fractions are refused by position, as is an
+    empty id or one of only whitespace."""
     from recstack.data.idmap import id_values
 
     array = id_array(ids)
@@ -162,6 +163,16 @@ def encode_ids(ids: Any) -> list[str]:
     keys = []
     for position, value in enumerate(array.tolist()):
         if isinstance(value, str):
+            if value != value.strip():
+                # the one id rule (trim_text_ids): " a" is the model's "a" (it was stored,
+                # and looked up, under a key no model's id reaches)
+                from recstack.data.idmap import trim_text_ids
+
+                value = str(trim_text_ids([value])[0])
+                if not value:
+                    raise ConfigError(f"ids: the value at position {position} is only "
+                                      "whitespace, an empty id (expected integer or text "
+                                      "ids)")
             if not value:
                 raise ConfigError(f"ids: the value at position {position} is an empty id "
                                   "(expected integer or text ids)")

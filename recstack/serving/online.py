@@ -313,11 +313,12 @@ def online_report(location: str | Path, *, control: str | None = None,
     if control is None:
         control = next((v for v in ("control", "default") if v in variants), variants[0])
     elif control not in variants:
-        import difflib
+        from recstack.specs import closest
 
-        close = (difflib.get_close_matches(control, variants, n=1)
-                 if isinstance(control, str) else [])
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        # the one nearest-name rule, a difference of case first: difflib's ratio alone
+        # gave 'CONTROL' no suggestion
+        close = closest(control, variants)
+        hint = f"; did you mean {close!r}?" if close else ""
         raise RecstackError(f"control variant {control!r} is not in the log; variants: "
                             f"{', '.join(variants)}{hint}")
     report = OnlineReport(table, control)

@@ -311,14 +311,22 @@ class ModelRegistry:
                       if _NAME.fullmatch(name) and self.versions(name))
 
     def versions(self, name: str) -> list[int]:
-        """Complete versions of ``name`` (their manifest exists), oldest first."""
+        """Complete versions of ``name`` (their manifest exists), oldest first; ``[]`` for a
+        name never published, unless it differs only in case from one that was (refused,
+        naming it)."""
         check_name(name)
-        return [v for v in self._numbers(name)
+        numbers = self._numbers(name)
+        if not numbers:
+            self._refuse_case_lookup(name)
+        return [v for v in numbers
                 if self._exists(f"{self._version_key(name, v)}/{MANIFEST}")]
 
     def current(self, name: str) -> int | None:
-        """The version the ``current`` alias points at (None before the first publish)."""
+        """The version the ``current`` alias points at (None before the first publish; a
+        name that differs only in case from a published one is refused, naming it)."""
         alias = self._read_alias(name)
+        if alias is None:
+            self._refuse_case_lookup(name)
         return None if alias is None else alias["version"]
 
     def manifest(self, name: str, version: int | None = None) -> dict[str, Any]:
@@ -496,15 +504,29 @@ class ModelRegistry:
         """Refuse a new name that differs only in case from a name already in the registry
         (``ALS`` beside ``als``): on a case-insensitive file system (macOS, Windows) the two
         are one folder, and their versions would mix."""
-        if name in (entries := self._list(self._root)):
-            return
-        twins = sorted(e for e in entries
-                       if _NAME.fullmatch(e) and e.casefold() == name.casefold())
-        if twins:
+        if twins := self._case_twins(name):
             raise ConfigError(f"{self.root}: model name {name!r} differs only in case from "
                               f"{twins[0]!r}, already in the registry; on a case-insensitive "
                               f"file system (macOS, Windows) they are one folder: publish as "
                               f"{twins[0]!r}, or choose a name that differs in more than case")
+
+    def _case_twins(self, name: str) -> list[str]:
+        """The registry's names that differ from ``name`` only in case (``als`` for
+        ``ALS``); none when ``name`` itself is there. The one test of every lookup by
+        name: publish refuses a twin, and versions/current answer one with the hint of
+        :meth:`_name_unknown`."""
+        entries = self._list(self._root)
+        if name in entries:
+            return []
+        return sorted(e for e in entries
+                      if _NAME.fullmatch(e) and e.casefold() == name.casefold())
+
+    def _refuse_case_lookup(self, name: str) -> None:
+        """Refuse a lookup of ``name`` (absent) when a name differing only in case is
+        present: versions("ALS") answered [] and current("ALS") None beside 'als', as for
+        a name never published, where every other lookup names 'als'."""
+        if self._case_twins(name):
+            raise self._name_unknown(name)
 
     def _commit(self, name: str, staging: Path, manifest: dict[str, Any]) -> int:
         """Give the staged version the next number and make it visible at once."""
@@ -639,10 +661,19 @@ class ModelRegistry:
             # "ALS@1 does not exist (versions: none)" gave no hint that 'als' was meant
             return self._name_unknown(name)
         reason = ""
+        misnamed = [e for e in self._list(self._join(name, _VERSIONS))
+                    if e.isascii() and e.isdigit() and int(e) == version
+                    and e != f"{version:08d}"]
         if version in self._numbers(name):
             reason = (f"; its folder {self._version_key(name, version)} holds no readable "
                       f"{MANIFEST}: a publish still uploading, cut short, or a copy that "
                       "left the manifest out (publish the model again, or remove the folder)")
+        elif misnamed:
+            # a folder renamed by hand ("2" for 00000002) was ignored without a word, and
+            # the version reported as deleted
+            reason = (f"; the folder {name}/{_VERSIONS}/{misnamed[0]} holds it under another "
+                      f"name: a version folder is named with 8 digits; rename it "
+                      f"{version:08d}")
         elif current:
             versions = self.versions(name)
             reason = (f"; {name}/{CURRENT} points at it (edited by hand, or the version was "

@@ -88,8 +88,10 @@ def _id_text(value: object) -> object:
                               {"kind": kinds.get(type(value), type(value).__name__)})
 
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH),
-               BeforeValidator(_id_text)]
+# no min_length: an empty id is refused by the service's one id check
+# (:meth:`recstack.serving.service.Service.request_id`), as an id of only whitespace is,
+# naming the field; pydantic's "String should have at least 1 character" read otherwise
+Id = Annotated[str, StringConstraints(max_length=MAX_ID_LENGTH), BeforeValidator(_id_text)]
 # strict (here and for every number and flag of a body): JSON `true` is not 1 and "5" is
 # not 5; a client sending them has a bug that a coerced answer would hide
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False, strict=True)]
@@ -167,31 +169,49 @@ Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False, stri
                     BeforeValidator(_seconds)]
 
 
-def _event_seconds(value: object) -> object:
-    # an event at 0 or 1 (a placeholder for a missing time, or seconds from a start) was
-    # logged, and the online metrics then refused the whole log (its epoch placeholders
-    # beside real times): refused here, by the metrics' own bound
-    value = _seconds(value)
-    if isinstance(value, int | float) and not isinstance(value, bool) \
-            and math.isfinite(value) and value < UNIX_TIMES_FROM:
-        raise PydanticCustomError(
-            "greater_than_equal", "Input should be the event's time in seconds since 1970 "
-            "(UTC), at least {ge} (1973-03-03); {given} is earlier: a placeholder (0, 1) for "
-            "a missing time, or seconds from a start, which the online metrics cannot place "
-            "beside real times; give the event's real time",
-            {"ge": UNIX_TIMES_FROM, "given": value})
-    return value
+def _from_1973(what: str, fix: str) -> object:
+    """A validator of a body's time (:func:`_seconds`) that also refuses a time before the
+    online metrics' first Unix time (:data:`UNIX_TIMES_FROM`, 1973-03-03): 0 or 1 is a
+    placeholder for a missing time, or seconds from a start. ``what``: the time's name in
+    the message; ``fix``: what to give instead. One bound for every time a request may
+    carry (an event's, a request's)."""
+
+    def check(value: object) -> object:
+        value = _seconds(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) \
+                and math.isfinite(value) and value < UNIX_TIMES_FROM:
+            raise PydanticCustomError(
+                "greater_than_equal", "Input should be {what} in seconds since 1970 (UTC), "
+                "at least {ge} (1973-03-03); {given} is earlier: a placeholder (0, 1) for a "
+                "missing time, or seconds from a start, {fix}",
+                {"what": what, "ge": UNIX_TIMES_FROM, "given": value, "fix": fix})
+        return value
+
+    return check
+
+
+# an event at 0 or 1 (a placeholder for a missing time, or seconds from a start) was
+# logged, and the online metrics then refused the whole log (its epoch placeholders
+# beside real times): refused here, by the metrics' own bound
+_event_seconds = _from_1973("the event's time", "which the online metrics cannot place "
+                            "beside real times; give the event's real time")
+# a request at 0 was served with the hour and weekday of 1 January 1970 (and logged with
+# that time), where POST /events refused the same placeholder: the same bound
+_request_seconds = _from_1973("the request's time", "which would give the model the hour "
+                              "and weekday of 1970; leave timestamp out for the server's "
+                              "clock, or give the request's real time")
 
 
 #: an event's time: seconds since 1970 (UTC), from the online metrics' first Unix time on
 EventSeconds = Annotated[float, Field(ge=UNIX_TIMES_FROM, le=MAX_SECONDS, allow_inf_nan=False,
                                       strict=True), BeforeValidator(_event_seconds)]
 RequestTime = Annotated[float, Field(
-    ge=0, le=MAX_SECONDS, allow_inf_nan=False, strict=True),
-    BeforeValidator(_seconds), Field(
-    description="the request's time, seconds since 1970 (UTC), for the hour and weekday "
-    "features of a model trained with `context_time`; default: the server's clock. Refused "
-    "(422) when no served model has time features.")]
+    ge=UNIX_TIMES_FROM, le=MAX_SECONDS, allow_inf_nan=False, strict=True),
+    BeforeValidator(_request_seconds), Field(
+    description="the request's time, seconds since 1970 (UTC), from 1973-03-03 on (an "
+    "earlier time is a placeholder: 422), for the hour and weekday features of a model "
+    "trained with `context_time`; default: the server's clock. Refused (422) when no "
+    "served model has time features.")]
 
 
 class _Request(BaseModel):
@@ -250,7 +270,8 @@ class ReloadRequest(_Request):
     """Reload every variant (or one) from the registry; with ``version``, switch the
     variant to that version of its model (pinned until the next switch)."""
 
-    variant: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    # no min_length: an empty name is answered by the service, as an unknown one is
+    variant: Annotated[str, StringConstraints(max_length=40)] | None = None
     version: whole(1, MAX_VERSION) | None = None  # type: ignore[valid-type]
 
 

@@ -166,6 +166,13 @@ class UnknownItemError(RecstackError):
     """The item is not in the model's catalog (HTTP 404)."""
 
 
+def _whose(field: str) -> str:
+    """Whose id ``field`` holds, for a message: ``user_id`` -> "user's"."""
+    name = field.rsplit(".", 1)[-1]
+    return ("user's" if name.startswith("user") else "session's" if name.startswith("session")
+            else "item's")
+
+
 class RequestLimitError(RecstackError):
     """A request exceeds a limit of the settings (HTTP 422)."""
 
@@ -600,7 +607,14 @@ class Service:
         """
         with self._reload_lock:
             if variant is not None and variant not in self.by_name:
-                raise RequestLimitError(f"no variant {variant!r}; variants: "
+                from recstack.specs import did_you_mean
+
+                # variant names are names, not ids: compared as given (and " control" or
+                # "Control" named the one meant, where "no variant" alone did not)
+                what = ("is empty" if not variant else "is only whitespace"
+                        if not variant.strip() else f"{variant!r} is no variant"
+                        f"{did_you_mean(variant.strip(), self.by_name)}")
+                raise RequestLimitError(f"variant: the name {what}; variants: "
                                         f"{', '.join(self.by_name)}")
             if version is not None and variant is None and len(self.slots) > 1:
                 raise RequestLimitError("name the variant whose version to switch "
@@ -691,13 +705,17 @@ class Service:
             Naming ``field``: the id is only whitespace, too long, or holds a control
             character.
         """
+        if not text:
+            # the schemas leave an empty id to this check: pydantic's "String should have
+            # at least 1 character" read otherwise than the whitespace-only id's answer
+            raise RequestLimitError(f"{field}: the id is empty; give the {_whose(field)} id")
         if text != text.strip():
             from recstack.data.idmap import trim_text_ids
 
             text = str(trim_text_ids([text])[0])
             if not text:
                 raise RequestLimitError(f"{field}: the id is only whitespace; give the "
-                                        "user's or item's id")
+                                        f"{_whose(field)} id")
         if len(text) > self.settings.max_id_length:
             raise RequestLimitError(f"{field}: an id of {len(text)} characters; this service "
                                     f"takes at most {self.settings.max_id_length} "

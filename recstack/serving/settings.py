@@ -256,6 +256,13 @@ class ServiceSettings(BaseModel):
             names = [v.name for v in self.variants]
             if len(set(names)) != len(names):
                 raise ValueError(f"variant names must be distinct, got {names}")
+            from recstack.serving.variants import case_twins
+
+            if twins := case_twins(names):
+                raise ValueError(f"variant names {twins[0]!r} and {twins[1]!r} differ only "
+                                 "in case: the logs and the online metrics would hold two "
+                                 "arms that read as one (a case-insensitive sort, query or "
+                                 "file system); name them apart")
             total = sum(v.share for v in self.variants)
             if abs(total - 1.0) > 1e-9:
                 raise ValueError(f"variant shares must sum to 1, got {total:g}")

@@ -125,9 +125,12 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     for reference, group in log.groupby("model", sort=False):
         try:
             version = registry.load(str(reference))
-        except RecstackError:
+        except RecstackError as error:
+            # the registry's own reason: "is no longer in the registry" was said of a
+            # damaged version too, and of a name in another case ('ALS@1' for 'als@1')
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             for _ in range(len(group)):
-                skip(f"{reference} is no longer in the registry")
+                skip(f"{reference} cannot be loaded from the registry: {reason}")
             continue
         model = version.model
         exact_index = version.index is None or version.index.backend == "exact"

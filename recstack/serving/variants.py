@@ -26,7 +26,7 @@ import numpy as np
 
 from recstack.errors import ConfigError
 
-__all__ = ["VariantAssigner", "bucket"]
+__all__ = ["VariantAssigner", "bucket", "case_twins"]
 
 _SCALE = float(2**64)
 
@@ -49,6 +49,11 @@ class VariantAssigner:
         repeated = sorted({name for name in names if list(names).count(name) > 1})
         if repeated:
             raise ConfigError(f"variant names must be distinct; repeated: {repeated}")
+        if twins := case_twins(names):
+            raise ConfigError(f"variant names {twins[0]!r} and {twins[1]!r} differ only in "
+                              "case: the logs and the online metrics would hold two arms that "
+                              "read as one (a case-insensitive sort, query or file system); "
+                              "name them apart")
         if isinstance(shares, str) or not isinstance(shares, Sequence | np.ndarray):
             raise ConfigError(f"variant shares must be a list of numbers, got {shares!r}")
         for share in shares:
@@ -80,6 +85,18 @@ class VariantAssigner:
             return self.names[0]
         position = int(np.searchsorted(self._edges, bucket(text, self.salt), side="right"))
         return self.names[min(position, len(self.names) - 1)]
+
+
+def case_twins(names: Sequence[str]) -> tuple[str, str] | None:
+    """The first two of ``names`` that differ only in case (``A`` and ``a``), or None: the
+    one test of variant names, for the settings and :class:`VariantAssigner`."""
+    seen: dict[str, str] = {}
+    for name in names:
+        folded = name.casefold()
+        if folded in seen and seen[folded] != name:
+            return seen[folded], name
+        seen.setdefault(folded, name)
+    return None
 
 
 _PLAIN_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")

@@ -28,8 +28,11 @@ from typing import Any
 import numpy as np
 
 from recstack.data.files import (
+    _EXTENSION_DELIMITERS,
+    _PARQUET_EXTENSIONS,
     FINITE_VALUE,
     MISSING_VALUE_SPELLINGS,
+    _base_suffix,
     reading,
     warn_of_missing_value_id_count,
 )
@@ -57,6 +60,7 @@ from recstack.data.splits import (
     RandomSplit,
     SplitReport,
     TemporalSplit,
+    _shown,
 )
 from recstack.errors import (
     ConfigError,
@@ -65,7 +69,7 @@ from recstack.errors import (
     RecstackError,
     UnknownColumnError,
 )
-from recstack.specs import arguments_named
+from recstack.specs import SEED_MAX, SEED_RULE, arguments_named
 
 USER_INDEX = "user_index"
 ITEM_INDEX = "item_index"
@@ -666,7 +670,10 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
     """
     check_session(spark, "read_table(spark, path)")
     path = _location(path, "read_table path")
-    kind = file_format or ("parquet" if path.rstrip("/").endswith(".parquet") else "csv")
+    # the suffixes of one machine's load_table: '.pq' is Parquet (it was read as CSV, the
+    # header "PAR1\x15..."), '.tsv' and '.tab' are tab-separated (they needed options)
+    suffix = _base_suffix(Path(path.rstrip("/")))
+    kind = file_format or ("parquet" if suffix in _PARQUET_EXTENSIONS else "csv")
     if kind not in ("csv", "parquet"):
         raise ConfigError(f"{path}: file_format must be 'csv' or 'parquet', got {kind!r}")
     if options is not None and not (isinstance(options, Mapping) and all(
@@ -683,6 +690,9 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
             optional = " or None" if option in ("value_col", "timestamp_col") else ""
             raise ConfigError(f"{path}: {option} must name a column of the file (text)"
                               f"{optional}, got {column!r}")
+    if kind == "csv" and _EXTENSION_DELIMITERS.get(suffix, ",") != "," and not any(
+            key.lower() in ("sep", "delimiter") for key in (options or {})):
+        options = {**(options or {}), "sep": _EXTENSION_DELIMITERS[suffix]}
     options = _with_utc_times(options) if kind == "csv" else dict(options or {})
     reader = spark.read.options(**options)
     try:
@@ -723,7 +733,13 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
         if kind == "csv":
             _refuse_undecoded_ids(selected, path)
             selected = _integer_ids_as_written(selected)
-        return encode(selected, where=path)
+        encoded = encode(selected, where=path)
+    if encoded.n_users == 0:
+        # as one machine's load_table; here the empty data reached the first split or
+        # model ("cannot split: the data have no rows"), the file no longer named
+        raise DataFormatError("holds no interactions (no data rows)", file=path,
+                              expected="one row per interaction")
+    return encoded
 
 
 def _explain_column_of_some_files(reader: Any, column: str, what: str, path: str) -> None:
@@ -1319,17 +1335,19 @@ def _renumbered_table(table: Any, mapping: Any, index_column: str) -> Any:
 
 
 # --------------------------------------------------------------------------- splits
-#: the largest seed of the splits' hashes: Spark's xxhash64 takes it as a Java long literal
-#: (a larger one failed in py4j: "An error occurred while calling ...functions.lit")
-SEED_LIMIT = 2**63 - 1
+#: the largest seed of the splits' hashes: the one rule of seeds
+#: (:data:`recstack.specs.SEED_MAX`, 32 bits), well within the Java long that Spark's
+#: xxhash64 takes as a literal (a larger one failed in py4j: "An error occurred while
+#: calling ...functions.lit"); it was 2**63 - 1 here while experiment files stopped at
+#: 2**32 - 1
+SEED_LIMIT = SEED_MAX
 
 
 def split_seed(seed: int, method: str) -> int:
     """``seed`` (already checked by the split's spec: an integer >= 0) as the literal of
-    the split's hash, or a :class:`ConfigError` naming the limit."""
+    the split's hash, or a :class:`ConfigError` naming the rule."""
     if int(seed) > SEED_LIMIT:
-        raise ConfigError(f"{method}: seed = {seed}: the Spark splits hash with a seed of at "
-                          "most 2**63 - 1 (a Java long); choose a smaller one")
+        raise ConfigError(f"{method}: seed = {seed}: expected {SEED_RULE}")
     return int(seed)
 
 
@@ -1359,7 +1377,21 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     size = F.count(F.lit(1)).over(by_user)
     n_test = F.least(F.floor(F.lit(float(test_fraction)) * size + 0.5), size - 1)
     flagged = data.frame.withColumn("_is_test", position < n_test)
-    return _finish(data, flagged, "random", {"test_fraction": test_fraction, "seed": seed})
+
+    def none_chosen() -> str:
+        # the single-machine split's words (recstack.data.splits.random_split): the
+        # generic "0 rows were chosen for test and 0 of them set apart" said nothing of why
+        most = _most_rows_of_a_user(data)
+        fewest = max(2, math.ceil(0.5 / test_fraction))
+        while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
+            fewest += 1
+        return (f"random split left no test rows (test_fraction={test_fraction}): each user "
+                f"keeps a training row and holds out round(test_fraction x their rows), so "
+                f"a user needs at least {fewest:,} rows for one test row; the most any user "
+                f"has is {most:,}" + _fewer_hint(most, "raise test_fraction"))
+
+    return _finish(data, flagged, "random", {"test_fraction": test_fraction, "seed": seed},
+                   none_chosen=none_chosen)
 
 
 @arguments_named
@@ -1379,11 +1411,56 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
     require_rows(data)
     cutoff_s: int | None = (_quantile_higher(data.frame, 1.0 - test_fraction)
                             if test_fraction is not None else to_unix_seconds(cutoff, "cutoff"))
+    if cutoff_s is not None:  # always: one of cutoff and test_fraction was given
+        _refuse_cutoff_outside(data, int(cutoff_s), test_fraction)
     params: dict[str, Any] = {"cutoff": cutoff_s}
     if test_fraction is not None:
         params["test_fraction"] = test_fraction
     flagged = data.frame.withColumn("_is_test", F.col(TIMESTAMP) >= F.lit(cutoff_s))
     return _finish(data, flagged, "temporal", params)
+
+
+def _refuse_cutoff_outside(data: SparkInteractions, cutoff_s: int,
+                           test_fraction: float | None) -> None:
+    """Say why a temporal cutoff leaves one side empty, in the words of the single-machine
+    split (:func:`recstack.data.splits.temporal_split`): it said only "left no test rows
+    ({'cutoff': 1000}): 0 rows were chosen", without the data's time range."""
+    from pyspark.sql import functions as F
+
+    row = data.frame.agg(F.min(TIMESTAMP).alias("lo"), F.max(TIMESTAMP).alias("hi"),
+                         F.count(F.lit(1)).alias("n")).collect()[0]
+    earliest, latest, total = int(row["lo"]), int(row["hi"]), int(row["n"])
+    if earliest < cutoff_s <= latest or earliest == latest:
+        return
+    if test_fraction is None:
+        before = cutoff_s <= earliest
+        side = (f"no training rows: it is at or before the earliest time, {_iso(earliest)}"
+                if before else f"no test rows: it is after the latest time, {_iso(latest)}")
+        raise EmptyResultError(
+            f"temporal split: the cutoff {cutoff_s} ({_iso(cutoff_s)}) leaves {side}; "
+            f"choose a cutoff after {_iso(earliest)} and at or before {_iso(latest)}")
+    at_earliest = data.frame.filter(F.col(TIMESTAMP) == F.lit(earliest)).count()
+    raise EmptyResultError(
+        f"temporal split left no training rows (test_fraction={test_fraction}): "
+        f"{at_earliest:,} of the {total:,} rows share the earliest time, "
+        f"{_iso(earliest)}, so the cutoff that leaves {test_fraction:.0%} for test is that "
+        f"time and no row comes before it; choose a test_fraction of at most "
+        f"{math.floor((1 - at_earliest / total) * 1e4 + 1e-6) / 1e4:g} or a cutoff after "
+        "it")
+
+
+def _most_rows_of_a_user(data: SparkInteractions) -> int:
+    from pyspark.sql import functions as F
+
+    counts = data.frame.groupBy(USER_INDEX).count()
+    return int(counts.agg(F.max("count")).collect()[0][0] or 0)
+
+
+def _fewer_hint(most: int, hint: str) -> str:
+    """The end of a message on a per-user split that chose no test row (as one machine's)."""
+    if most <= 1:
+        return "; every user has a single row, which no per-user split can hold out"
+    return f"; {hint}"
 
 
 @arguments_named
@@ -1402,11 +1479,19 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     position = F.row_number().over(by_user.orderBy(F.col(TIMESTAMP).desc(), F.col(ROW).desc()))
     size = F.count(F.lit(1)).over(by_user)
     flagged = data.frame.withColumn("_is_test", (position <= n) & (size > n))
-    return _finish(data, flagged, "leave_last_out", {"n": n})
+
+    def none_chosen() -> str:  # recstack.data.splits.leave_last_out's words
+        most = _most_rows_of_a_user(data)
+        return (f"leave_last_out split left no test rows (n={n}): a user's last {n} row(s) "
+                f"go to test only when the user has more than {n} (one row at least stays "
+                f"for training), and the most any user has is {most:,}"
+                + _fewer_hint(most, f"choose an n of at most {most - 1:,}"))
+
+    return _finish(data, flagged, "leave_last_out", {"n": n}, none_chosen=none_chosen)
 
 
 def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str, Any],
-            *, fold_in: bool = False) -> SparkSplit:
+            *, fold_in: bool = False, none_chosen: Any = None) -> SparkSplit:
     """Set apart test rows no model could rank and count everything, as the single-machine
     splits do (cold item, then cold user, then a repeated training pair). ``flagged`` has
     ``_is_test`` and, with ``fold_in``, ``_is_fold_in`` (held-out users' revealed rows:
@@ -1447,12 +1532,27 @@ def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str
     train_rows = train.count()
     test_rows = reasons.get(None, 0)
     chosen = sum(reasons.values())
+    # the single-machine split's messages (recstack.data.splits._finish): the parameters
+    # as (n=1), not a dict, and why the chosen test rows were set apart
     if train_rows == 0:
-        raise EmptyResultError(f"{method} split left no training rows ({params})")
+        bounds = flagged.agg(F.min(TIMESTAMP), F.max(TIMESTAMP), F.count(F.lit(1))).collect()[0] \
+            if TIMESTAMP in columns else None
+        tied = (f"; all {bounds[2]:,} rows share the time {int(bounds[0])}"
+                if bounds is not None and bounds[2] and bounds[0] == bounds[1] else "")
+        raise EmptyResultError(f"{method} split left no training rows{_shown(params)}{tied}")
     if test_rows == 0:
+        if chosen == 0 and none_chosen is not None:
+            raise EmptyResultError(none_chosen())
+        words = {"cold_item": "whose item is never seen in training",
+                 "cold_user": "whose user has no training rows",
+                 "repeated": ("repeating a training or fold-in (user, item) pair" if fold_in
+                              else "repeating a training (user, item) pair")}
+        why = "; ".join(f"{reasons[key]:,} {text}" for key, text in words.items()
+                        if reasons.get(key))
         raise EmptyResultError(
-            f"{method} split left no test rows ({params}): {chosen:,} rows were chosen for "
-            f"test and {chosen - test_rows:,} of them set apart")
+            f"{method} split left no test rows{_shown(params)}: {chosen:,} rows were chosen "
+            f"for test and {chosen - test_rows:,} of them set apart"
+            + (f" ({why})" if why else ""))
     test_users = kept.select(USER_INDEX).distinct().count()
     eligible = (candidates if fold_in else flagged).select(USER_INDEX).distinct().count()
     # every user with a row chosen for test is eligible; those without a kept test row had

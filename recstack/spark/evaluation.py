@@ -578,6 +578,11 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     _check_same_vocabularies(train, test)  # before the top-k job, not after it
     test_users = test.frame.select(USER_INDEX).distinct()
     _warn_if_no_history(test_users, train)
+    # as one machine's Evaluator (CutoffBeyondCatalogWarning): a K past the catalog gave
+    # every list the whole catalog, recall 1 for everyone, without a word here
+    from recstack.evaluation.evaluator import _warn_if_cutoff_beyond_catalog
+
+    _warn_if_cutoff_beyond_catalog(_cutoffs(ks), train.n_items)
     lists = top_k(user_factors, item_factors, train, max(_cutoffs(ks)), users=test_users,
                   block_size=block_size)
     return _ranking_metrics(lists, test, ks, metrics=metrics,

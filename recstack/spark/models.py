@@ -22,6 +22,7 @@ from recstack.spark.data import (
     check_index_columns,
 )
 from recstack.spark.evaluation import FEATURES
+from recstack.specs import SEED_MAX
 
 #: what a user without factors gets where scores are asked for pairs (see SparkALS)
 COLD_START = ("error", "nan")
@@ -97,7 +98,15 @@ class SparkALS:
             check_integer("SparkALS", name, getattr(self, name))
         for name in ("regularization", "alpha"):
             check_number("SparkALS", name, getattr(self, name))
-        check_integer("SparkALS", "seed", self.seed, low=0, high=JAVA_LONG_MAX)
+        # the one rule of seeds (recstack.specs.SEED_MAX), not the Java long Spark holds:
+        # 2**40 was taken here and refused by an experiment file's [[models]] seed
+        check_integer("SparkALS", "seed", self.seed, low=0, high=SEED_MAX)
+        # the bounds of recstack's ALS, whose artifact to_recstack() makes: factors=70000 or
+        # iterations=10**6 trained on the cluster, then to_recstack() refused them
+        from recstack.models.als import ALS
+
+        for name in ("factors", "iterations", "regularization", "alpha"):
+            ALS.params[name].check("SparkALS", name, getattr(self, name))
         if self.checkpoint_dir is not None and not (
                 isinstance(self.checkpoint_dir, str | os.PathLike)
                 and str(self.checkpoint_dir).strip()):

@@ -128,6 +128,15 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
     check_data(data, "kfold_split(data)")
     seed = split_seed(seed, "kfold")
     require_rows(data)
+    rows = data.frame.count()
+    if k > rows:
+        # the single-machine split's words (recstack.data.splits.kfold_split), not "fold 1
+        # would have no test rows ...; choose a smaller k" without the number of rows
+        advice = (f"choose a k of at most {rows:,}" if rows >= 2 else
+                  "k-fold needs at least 2 rows, one per fold")
+        raise EmptyResultError(
+            f"kfold: k = {k} folds, but there are only {rows:,} rows, so some fold "
+            f"would have no test rows; {advice}")
     key = F.xxhash64(F.lit(int(seed)), F.lit("kfold"), F.col(ROW))
     if stratify == "user":
         position = F.row_number().over(Window.partitionBy(USER_INDEX).orderBy(key, ROW)) - 1

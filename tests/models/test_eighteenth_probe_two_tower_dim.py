@@ -34,7 +34,7 @@ def test_one_dimension_is_refused_naming_dim(data):
 
 
 def test_the_documented_constraint_says_it():
-    assert "dim : int >= 2, default 64" in create_model("two_tower").describe_params()
+    assert "dim : int in [2, 65536], default 64" in create_model("two_tower").describe_params()
 
 
 def test_two_dimensions_still_fit(data):

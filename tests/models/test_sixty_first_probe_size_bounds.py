@@ -17,8 +17,7 @@ from recstack.models.registry import model_class
 ITERATIONS = [("als", "iterations"), ("ials", "iterations"), ("bpr", "epochs"),
               ("lightgcn", "epochs"), ("lightgcn_pp", "epochs"), ("mf", "epochs"),
               ("neural_mf", "epochs"), ("sasrec", "epochs"), ("two_tower", "epochs")]
-#: (model, hyperparameter) pairs bounded by MAX_FACTORS in their declaration (ALS, BPR,
-#: MF and two-tower check theirs in fit, after the memory they need: below)
+#: (model, hyperparameter) pairs bounded by MAX_FACTORS in their declaration
 WIDTHS = [("ials", "factors"), ("lightgcn", "dim"), ("lightgcn_pp", "dim"),
           ("sasrec", "hidden")]
 
@@ -117,8 +116,9 @@ def test_widths_beyond_the_bound_are_refused_where_memory_would_hold_them(name, 
     assert "at most 65,536" in model_class(name).params[param].doc
 
 
-def test_two_tower_weights_beyond_memory_say_not_enough_memory_first(data):
+def test_two_tower_weights_beyond_the_bound_name_the_bound_first(data):
+    # the width bound is checked with every hyperparameter, before the data is read
     pytest.importorskip("torch")
-    with pytest.raises(RecstackError, match=r"^two_tower: not enough memory to fit 40 users x "
-                                            r"30 items with dim=4,611,686,018,427,387,904"):
+    with pytest.raises(ConfigError, match=r"^two_tower: dim must be <= 65536, got "
+                                          r"4611686018427387904$"):
         create_model("two_tower", dim=2**62, device="cpu").fit(data)

@@ -180,7 +180,7 @@ def test_clicked_only_must_be_true_or_false():
 @pytest.mark.parametrize("seed", [-1, 1.5, True])
 def test_downsampling_seeds_numpy_refuses_are_named(seed):
     with pytest.raises(BanditInputError, match="downsample_negatives: seed must be an integer "
-                       ">= 0"):
+                       r"from 0 to 4294967295, got"):
         downsample_negatives(np.array([0, 1, 0]), 0.5, seed=seed)
 
 

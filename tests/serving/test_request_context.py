@@ -310,7 +310,7 @@ def test_a_model_without_context_features_refuses_a_context(tmp_path, als, train
     with client(settings(registry)) as http:
         refused = http.post(f"/users/{user}/recommendations",
                             json={"context": {"device": "a"}})
-        timed = http.post(f"/users/{user}/recommendations", json={"timestamp": 1.0})
+        timed = http.post(f"/users/{user}/recommendations", json={"timestamp": 1_764_595_200.0})
         new = http.post("/recommendations/new-user",
                         json={"items": [str(train.items.external_ids[0])],
                               "context": {"device": "a"}})

@@ -306,6 +306,25 @@ SEPARATOR_DOC = ("What joins several labels in one text value of the column (Mov
                  "genres: 'Action|Comedy'); list values need none.")
 
 
+def refuse_all_alike(where: str, rows: Any, what: str, consequence: str, fix: str) -> None:
+    """Refuse item features (``rows``, one per item: label shares or unit vectors) that are
+    the same for every item: every item then counts as equally alike to every other (or
+    brings the same genres), so a step that re-orders by them changes no list, silently
+    (the genre column of a catalog of one genre, a model whose vectors collapsed)."""
+    if len(getattr(rows, "shape", ())) != 2 or rows.shape[0] < 2 or rows.shape[1] == 0:
+        return
+    if sp.issparse(rows):
+        rows = sp.csr_matrix(rows)
+        # each row against the first, without making the (items x labels) matrix dense
+        first = sp.csr_matrix(np.ones((rows.shape[0], 1))) @ rows[0]
+        spread = float(abs(rows - first).max())
+    else:
+        spread = float(np.ptp(np.asarray(rows), axis=0).max())
+    if spread <= 1e-6:
+        raise ConfigError(f"{where}: {what} is the same for every item, so {consequence} "
+                          f"and this step would change no list; {fix}")
+
+
 def check_separator(where: str, separator: Any) -> None:
     """Refuse a separator that cannot split labels (empty, or only whitespace, which the
     labels are trimmed of)."""
@@ -444,6 +463,16 @@ def create_reranker(entry: dict[str, Any], where: str = "chain") -> Reranker:
 def run_chain(chain: list[Reranker], users: np.ndarray, items: np.ndarray, scores: np.ndarray,
               context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
     """The lists after each re-ranker of ``chain`` in turn."""
+    # one re-ranker given on its own failed with "'MMR' object is not iterable"
+    if isinstance(chain, Reranker) or not isinstance(chain, list | tuple):
+        shown = chain.name if isinstance(chain, Reranker) else type(chain).__name__
+        raise RecstackError(f"run_chain: chain must be a list of fitted re-rankers, got "
+                            f"{shown}" + (f"; for one step write [{type(chain).__name__}"
+                                          "(...)]" if isinstance(chain, Reranker) else ""))
+    for position, reranker in enumerate(chain):
+        if not isinstance(reranker, Reranker):
+            raise RecstackError(f"run_chain: chain[{position}] is a "
+                                f"{type(reranker).__name__}, not a re-ranker")
     for reranker in chain:
         items, scores = reranker.rerank(users, items, scores, context)
     return items, scores

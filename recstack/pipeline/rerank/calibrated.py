@@ -53,6 +53,7 @@ from recstack.pipeline.rerank.base import (
     greedy_lists,
     label_matrix,
     min_max_rows,
+    refuse_all_alike,
     register_reranker,
 )
 
@@ -101,6 +102,10 @@ class CalibratedRerank(Reranker):
         matrix, self.genres_ = label_matrix(train, self.column, self.name,
                                             separator=self.separator)
         self.shares_ = item_genre_shares(matrix)
+        # every list's genre distribution would be that one item's, whatever it holds
+        refuse_all_alike(self.name, self.shares_, f"the set of labels in column "
+                         f"{self.column!r}", "every list has the genre distribution of "
+                         "any one item", "give a column whose labels tell items apart")
 
     def target(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
         """:math:`p(g|u)` of each user: the genre distribution of the training history,

@@ -35,6 +35,7 @@ from recstack.pipeline.rerank.base import (
     greedy_lists,
     label_matrix,
     min_max_rows,
+    refuse_all_alike,
     register_reranker,
 )
 from recstack.pipeline.settings import ReadOnlyWith
@@ -105,6 +106,16 @@ class MMR(Reranker):
                                     f"{train.n_items} items; give one vector per item (the "
                                     "wrapped model's item embeddings)")
         self.vectors_ = unit_rows(vectors)
+        if self.features == "column":
+            refuse_all_alike(self.name, self.vectors_, f"the set of labels in column "
+                             f"{self.column!r}", "every pair of items is equally alike",
+                             "give a column whose labels tell items "
+                             "apart, or features = 'model'")
+        else:
+            refuse_all_alike(self.name, self.vectors_, "the direction of the model's item "
+                             "vectors (they all point one way, or are all zero: did "
+                             "training collapse?)", "every pair of items is equally alike",
+                             "use features = 'column'")
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:

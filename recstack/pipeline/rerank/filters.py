@@ -248,6 +248,11 @@ def _few(values: list[Any], limit: int = 5) -> str:
 
 _OPERATORS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
               ">": operator.gt, ">=": operator.ge}
+#: operators as other languages (SQL, Excel, a reversed '>=') write them
+_OTHER_SPELLINGS = {"=>": "'>='", "=<": "'<='", "=": "'=='", "<>": "'!='", "~=": "'!='",
+                    "=!": "'!='", "eq": "'=='", "ne": "'!='", "lt": "'<'", "le": "'<='",
+                    "gt": "'>'", "ge": "'>='", "not in": "'in' with keep = false",
+                    "has": "'contains'", "includes": "'contains'"}
 _OPS_BY_KIND = {"numbers": (*_OPERATORS, "in"), "datetimes": (*_OPERATORS, "in"),
                 "text": ("==", "!=", "in", "contains"),
                 "true/false values": ("==", "!=", "in"),
@@ -377,6 +382,13 @@ class ItemPredicate(Reranker):
     }
 
     def validate_params(self) -> None:
+        # an operator as other languages write it: '=>' was offered '>' (the nearest
+        # spelling), a test other than the one meant
+        meant = (_OTHER_SPELLINGS.get(self.op.strip()) if isinstance(self.op, str)
+                 and self.op not in _OPERATORS else None)
+        if meant is not None:
+            raise ConfigError(f"{self.name}: op {self.op!r} is not an operator here; write "
+                              f"{meant}")
         # a bool value is allowed (an availability flag), which Param refuses for a
         # number-or-text kind; check the others through their declarations
         for name, constraint in self.params.items():

@@ -1063,7 +1063,26 @@ class _Parser(argparse.ArgumentParser):
                        if a.startswith("--") and a.split("=", 1)[0] not in options]
             if "--" not in getattr(self, "_given", ()) and unknown:
                 message += "; " + _unrecognized(self, unknown)
+            else:
+                message += _swallowed_by_list_option(self, message.split(": ", 1)[-1])
         super().error(message)
+
+
+def _swallowed_by_list_option(parser: argparse.ArgumentParser, missing: str) -> str:
+    """Why a positional argument given last is "required": an option that takes a list
+    (``--users 1 2``, ``--context k=v``) given just before it read it as one more value
+    (``recommend --registry r --users 1 als`` took 'als' for a user id)."""
+    given = list(getattr(parser, "_given", ()))
+    lists = {option for action in parser._actions if action.nargs in ("+", "*")
+             for option in action.option_strings}
+    starts = [i for i, word in enumerate(given) if word.split("=", 1)[0] in lists]
+    if not starts or "--" in given:
+        return ""
+    option, values = given[starts[-1]], given[starts[-1] + 1:]
+    if len(values) < 2 or any(v.startswith("--") for v in values):
+        return ""  # not a list running to the end, or one value only: nothing swallowed
+    return (f" ({option} takes every value after it, so {values[-1]!r} was read as one of "
+            f"its values: give {missing} before {option})")
 
 
 def _option_before_command(parser: _Parser, word: str) -> str:

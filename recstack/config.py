@@ -428,6 +428,10 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
                               "not a folder; give the folder relative paths are taken from "
                               f"(the experiment file's folder: {base.parent})")
     file = f"{source}: "
+    from recstack.ops.pipeline_config import TOP_LEVEL as PIPELINE_TOP_LEVEL
+
+    refuse_other_file_kind(raw, file, TOP_LEVEL, PIPELINE_TOP_LEVEL, own=("models",),
+                           kind="a pipeline file", command="recstack pipeline run FILE")
     refuse_misplaced_top_level_keys(raw, TOP_LEVEL, file,
                                     accepted={"data": ("split",), "models": ("model",)},
                                     seeded=_SEEDED_TABLES, top_seed=_TOP_SEED)
@@ -1291,6 +1295,8 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
     if not isinstance(table, dict):
         raise ConfigError(f"{where}expected a table, got {type(table).__name__}")
     for key, value in table.items():
+        if key in allowed and allowed[key] in (dict, list):
+            _refuse_brackets(key, value, allowed[key], where)
         if key not in allowed:
             raise ConfigError(f"{where}unknown key {key!r}{did_you_mean(key, allowed)}; "
                               f"known keys: {', '.join(allowed)}")
@@ -1310,6 +1316,39 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
 
 
 _type_words = {str: "a string", int: "an integer", dict: "a table", list: "an array of tables"}
+
+
+def _refuse_brackets(key: str, value: Any, expected: type, where: str) -> None:
+    """A table written with the other header: ``[[model]]`` for the one ``[model]`` of a
+    pipeline file, ``[models]`` for the ``[[models]]`` entries of an experiment file. It
+    was "model = [{...}]: expected a table" (the parsed value, not what was written)."""
+    if expected is dict and isinstance(value, list) and value \
+            and all(isinstance(entry, dict) for entry in value):
+        raise ConfigError(f"{where}[[{key}]]: {key} is one table, written [{key}] (one pair "
+                          f"of brackets), not [[{key}]] (an array of tables)")
+    if expected is list and isinstance(value, dict):
+        raise ConfigError(f"{where}[{key}]: {key} is an array of tables: write each entry "
+                          f"under its own [[{key}]] header (two pairs of brackets), not "
+                          f"[{key}]")
+
+
+def refuse_other_file_kind(raw: Any, file: str, top_level: dict[str, type],
+                           other_top_level: dict[str, type], *, own: tuple[str, ...],
+                           kind: str, command: str) -> None:
+    """Refuse a file of the other kind (a pipeline file given to ``recstack evaluate``, an
+    experiment file to ``recstack pipeline run``) by what it is: it was "unknown key
+    'training'" (or 'split') with this kind's keys, as if one key were misspelt. Said
+    when the file has none of this kind's own tables (``own``) and two or more of the
+    other kind's."""
+    if not isinstance(raw, dict) or any(key in raw for key in own):
+        return
+    theirs = [key for key in raw if key in other_top_level and key not in top_level]
+    if len(theirs) < 2:
+        return
+    tables = ", ".join(f"[[{key}]]" if other_top_level[key] is list else f"[{key}]"
+                       for key in theirs)
+    raise ConfigError(f"{file}this is {kind} (it has {tables}), not the kind of file this "
+                      f"command reads; run it with `{command}`")
 
 
 def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
@@ -1385,26 +1424,30 @@ def _refuse_nested_seed(entry: dict[str, Any], path: str, where: str, seeded_tab
                                 top_seed)
 
 
-def _check_run_name(name: Any, where: str) -> None:
-    """A run name becomes a folder under the results folder: never a path out of it."""
+def _check_run_name(name: Any, where: str, *, what: str = "a run name",
+                    folder: str = "a folder name inside the results folder",
+                    elsewhere: str = "; use --out on the command line to write elsewhere"
+                    ) -> None:
+    """A run name becomes a folder under the results folder: never a path out of it.
+    ``what``, ``folder`` and ``elsewhere`` say it for other names that become folders (a
+    pipeline's name: its work folder NAME.pipeline)."""
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{where}: expected a non-empty name")
     if ("/" in name or "\\" in name or name in (".", "..")
             or Path(name).is_absolute()):
-        raise ConfigError(f"{where}: a run name is a folder name inside the results folder, "
-                          "without '/', '\\' or '..'; use --out on the command line to write "
-                          "elsewhere")
+        raise ConfigError(f"{where}: {what} is {folder}, without '/', '\\' or '..'"
+                          f"{elsewhere}")
     if not name.isprintable():
-        raise ConfigError(f"{where}: a run name becomes a file or folder name; use no line "
+        raise ConfigError(f"{where}: {what} becomes a file or folder name; use no line "
                           "breaks, tabs or other control characters")
     if name != name.strip():
         # 'als ' made results/als␣ and per_user_als␣.csv, and `fit --model als` found no
         # such label
-        raise ConfigError(f"{where}: starts or ends with a space; a run name becomes a file "
+        raise ConfigError(f"{where}: starts or ends with a space; {what} becomes a file "
                           f"or folder name, written without them: {name.strip()!r}")
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         # found only when the results are written, after every model was fitted
-        raise ConfigError(f"{where}: {len(name.encode('utf-8'))} bytes long; a run name "
+        raise ConfigError(f"{where}: {len(name.encode('utf-8'))} bytes long; {what} "
                           f"becomes a file or folder name, at most {MAX_NAME_BYTES} bytes")
 
 

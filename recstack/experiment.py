@@ -341,6 +341,15 @@ def named_step(where: str) -> Iterator[None]:
         raise
 
 
+def model_step(experiment: Experiment, label: str) -> Any:
+    """:func:`named_step` for fitting model ``label``: its errors name the file and the
+    ``[[models]]`` entry (``FILE: [[models]] #2 (label): ...``), not only the model's own
+    part (``features: ...``). Shared by evaluations and ``recstack fit``."""
+    labels = [spec.label for spec in experiment.models]
+    number = labels.index(label) + 1 if label in labels else "?"
+    return named_step(f"{experiment.where}[[models]] #{number} ({label}): ")
+
+
 #: error classes built from one message (others, e.g. DataFormatError, name their own file
 #: and keep their type)
 _PLAIN_ERRORS = (RecstackError, ConfigError, EmptyResultError)
@@ -593,6 +602,13 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                           relevance_threshold=evaluation.relevance_threshold,
                           graded=evaluation.graded, batch_size=evaluation.batch_size,
                           n_threads=evaluation.n_threads, item_features=item_features)
+    for number, split in enumerate(split_list, start=1):
+        # found before any fit: it was "[evaluation] (FIRST MODEL): no test user has a
+        # relevant item" once the first model had been fitted (on each fold of a k-fold)
+        if not evaluator.relevance(split.test).nnz:
+            fold = f"fold {number} of {len(split_list)}: " if len(split_list) > 1 else ""
+            with named_step(f"{experiment.where}[evaluation] {fold}"):
+                evaluator.refuse_without_relevant(split.test)
 
     per_fold: dict[str, list[EvaluationResult]] = {m.label: [] for m in experiment.models}
     fit_seconds = dict.fromkeys(per_fold, 0.0)
@@ -600,11 +616,10 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
     with resolve(progress).task("Models", total=len(per_fold) * len(split_list)) as task:
         for split in split_list:
             tuned_params = {label: tuned.best_params for label, tuned in tuning.items()}
-            for number, (label, model) in enumerate(build_models(experiment, tuned_params),
-                                                    start=1):
+            for label, model in build_models(experiment, tuned_params):
                 task.report(model=label)
                 started = time.perf_counter()
-                with named_step(f"{experiment.where}[[models]] #{number} ({label}): "):
+                with model_step(experiment, label):
                     model.fit(split.train, progress=progress)
                 fit_seconds[label] += time.perf_counter() - started
                 with named_step(f"{experiment.where}[evaluation] ({label}): "):

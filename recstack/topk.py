@@ -151,7 +151,8 @@ def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
     float32 and float64 are kept as they are (float64 scores that differ beyond float32
     precision stay distinct); any other real dtype becomes float64, which is exact for
     float16 and for integers below 2**53. Models return either a fresh array (used as it
-    is unless ``copy``) or a read-only view of their state (copied here).
+    is unless ``copy``) or a read-only view of their state (copied here). Booleans are
+    refused, as everywhere a number belongs.
 
     A scipy sparse matrix and a numpy masked array are refused with the remedy: numpy read
     the first as one Python object ("dtype object") and the second as the values under its
@@ -168,7 +169,13 @@ def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
                           "scores.filled(-np.inf) for items that must not be recommended")
     out = np.asarray(scores)
     if out.dtype not in (np.float32, np.float64):
-        if out.dtype.kind not in "biuf":
+        if out.dtype.kind == "b":
+            # ranked as 1 and 0 without a word, where the project refuses a boolean for
+            # every number
+            raise ConfigError("scores must be real numbers, got booleans (an array of dtype "
+                              "bool); give numbers, e.g. scores.astype(float) to rank True "
+                              "first on purpose")
+        if out.dtype.kind not in "iuf":
             raise ConfigError(f"scores must be real numbers, got an array of dtype {out.dtype}")
         return out.astype(np.float64)
     return out.copy() if copy or not out.flags.writeable else out

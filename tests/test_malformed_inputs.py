@@ -104,7 +104,7 @@ def test_a_repeated_metric_is_refused_up_front_naming_the_file_and_key(tmp_path)
      r"exp\.toml: \[split\] leave_last_out split left no test rows"),
     ('[split]\nmethod = "random"\n[evaluation]\nrelevance_threshold = 1e300\n'
      '[[models]]\ntype = "most_popular"\n',
-     r"exp\.toml: \[evaluation\] \(most_popular\): no test user has a relevant item"),
+     r"exp\.toml: \[evaluation\] no test user has a relevant item"),
     ('[[filters]]\ntype = "k_core"\nuser_min = 1000\n[split]\nmethod = "random"\n'
      '[[models]]\ntype = "most_popular"\n',
      r"exp\.toml: filter step 1 of 1, k_core"),

@@ -79,6 +79,20 @@ def refuse_one_direction(matrix: np.ndarray, what: str, consequence: str) -> Non
                             f"{consequence} (collapsed embeddings)")
 
 
+def count_array(values: Any, what: str) -> np.ndarray:
+    """Finite counts >= 0 as a 1-d float64 array; true/false values are refused (read as 1
+    and 0, a mask passed where training counts belong was correlated as popularity)."""
+    try:
+        kind: str = np.asarray(values).dtype.kind
+    except (TypeError, ValueError):
+        kind = ""  # ragged and the like: the conversion that follows names them
+    if kind == "b":
+        raise RecstackError(f"{what} must be counts (numbers >= 0), got true/false values; "
+                            "give the training counts (e.g. train.item_counts()), or "
+                            "convert a mask on purpose with .astype(float)")
+    return as_float_array(values, what, ndim=1, non_negative=True)
+
+
 def counts(values: Any, n_rows: int, what: str) -> np.ndarray:
     """One finite count >= 0 per row (a training count: popularity or activity).
 
@@ -87,7 +101,7 @@ def counts(values: Any, n_rows: int, what: str) -> np.ndarray:
     position, each count went to another row, and the correlations with popularity were
     of shuffled counts."""
     refuse_reordered_rows(values, what, RecstackError)
-    array = as_float_array(values, what, ndim=1, non_negative=True)
+    array = count_array(values, what)
     if array.shape[0] != n_rows:
         raise RecstackError(f"{what} has {array.shape[0]:,} values for {n_rows:,} rows; give "
                             "one count per row")

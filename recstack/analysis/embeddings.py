@@ -19,7 +19,7 @@ from scipy import stats
 from recstack.analysis import _checks as checks
 from recstack.analysis.charts import Chart, Series
 from recstack.errors import RecstackError
-from recstack.metrics._validation import MetricInputError, as_float_array
+from recstack.metrics._validation import MetricInputError
 
 #: a first component correlating more than this with log popularity "captures popularity"
 POPULARITY_CORRELATION = 0.6
@@ -32,7 +32,7 @@ _BLOCK_ROWS = 1 << 16
 def log_popularity(counts: Any) -> np.ndarray:
     """``log(1 + count)``: the popularity scale every correlation here is taken on (counts
     span orders of magnitude, and an item never seen in training stays finite at 0)."""
-    return np.log1p(as_float_array(counts, "popularity", ndim=1, non_negative=True))
+    return np.log1p(checks.count_array(counts, "popularity"))
 
 
 def _as_vectors(vectors: Any, what: str) -> np.ndarray:

@@ -304,6 +304,7 @@ def _run_section(report: dict[str, Any]) -> Section:
     section = Section("run", "Run")
     publish = report["publish"]
     result = (f"published as {publish['name']}@{publish['version']}" if publish["published"]
+              else f"not published: {publish['reason']}" if publish.get("reason")
               else "not published")
     partitions = report["partitions"]
     rows = [["pipeline", _e(report["pipeline"])], ["run", _e(report["run"])],

@@ -121,6 +121,51 @@ def _read_csv(path: Path) -> pd.DataFrame:
                             "damaged: rerun `recstack evaluate`") from None
 
 
+def _check_row_lengths(path: Path, n_columns: int) -> None:
+    """Refuse a row of another number of fields than the header: pandas fills a row cut
+    short (a file truncated mid-row, a line typed by hand) with empty cells, which read as
+    users without a value, and the report was built from it without a word (a row with
+    more fields is refused by pandas itself)."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)  # the header
+            for row in reader:
+                if row and len(row) != n_columns:
+                    shown = ",".join(row)[:60]
+                    raise RecstackError(
+                        f"{path}: line {reader.line_num}: {len(row)} field(s) ({shown!r}), "
+                        f"the header has {n_columns}; the file is damaged (cut short or "
+                        "edited by hand): rerun `recstack evaluate`")
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return  # read by pandas already: a file changed meanwhile is named by the next read
+
+
+def _check_calibration(path: Path, table: pd.DataFrame) -> None:
+    """Refuse a reliability curve whose values no evaluation writes: a mean predicted
+    probability or an observed rate outside [0, 1], a count that is not a whole number
+    >= 0 (an empty count was a bare ValueError of int(nan) in the report), or a bin with
+    predictions but no mean (empty bins, count 0, have none)."""
+    count = table["count"].to_numpy()
+    for line, value in enumerate(count, start=2):
+        if not (np.isfinite(value) and value >= 0 and float(value).is_integer()):
+            raise RecstackError(f"{path}: line {line}: column 'count' holds "
+                                f"{float(value)!r}; "
+                                "expected a whole number of predictions >= 0; the file is "
+                                "damaged: rerun `recstack evaluate`")
+    for column in ("mean_predicted", "observed_rate"):
+        values = table[column].to_numpy()
+        outside = (values < -_SLACK) | (values > 1 + _SLACK) | (np.isnan(values) & (count > 0))
+        if outside.any():
+            line = int(np.flatnonzero(outside)[0]) + 2
+            raise RecstackError(f"{path}: line {line}: column {column!r} holds "
+                                f"{float(values[line - 2])!r}; expected a share between 0 "
+                                f"and 1 (empty only in a bin of count 0); the file is "
+                                "damaged: rerun `recstack evaluate`")
+
+
 def _check_numbers(path: Path, frame: pd.DataFrame) -> None:
     """Make every column of ``frame`` float64, refusing a word or an infinite value with its
     line and column (an empty cell stays NaN: a user without a value)."""
@@ -430,6 +475,7 @@ def read_results(path: str | Path) -> ResultsFolder:
         if frame.shape[1] < 2:
             raise RecstackError(f"{per_user_path}: expected a user id column and one column "
                                 f"per metric, got columns {list(frame.columns)}")
+        _check_row_lengths(per_user_path, frame.shape[1])
         frame = _with_user_ids_as_text(per_user_path, frame)
         _check_per_user(per_user_path, frame, entry["metrics"] or {})
         aggregate = {k: (np.nan if v is None else float(v))
@@ -446,7 +492,9 @@ def read_results(path: str | Path) -> ResultsFolder:
             if absent:
                 raise RecstackError(f"{table_path}: missing column(s) {absent}; expected "
                                     f"{list(CALIBRATION_COLUMNS)}")
+            _check_row_lengths(table_path, table.shape[1])
             _check_numbers(table_path, table)
+            _check_calibration(table_path, table)
             calibration[label] = table
     return ResultsFolder(
         folder, payload, results,

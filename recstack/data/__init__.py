@@ -2,6 +2,12 @@
 and splits (each in its own module)."""
 
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import InexactValueWarning, Interactions, MissingValueIdWarning
+from recstack.data.interactions import (
+    EmptyTimeRangeWarning,
+    InexactValueWarning,
+    Interactions,
+    MissingValueIdWarning,
+)
 
-__all__ = ["IdMap", "InexactValueWarning", "Interactions", "MissingValueIdWarning"]
+__all__ = ["EmptyTimeRangeWarning", "IdMap", "InexactValueWarning", "Interactions",
+           "MissingValueIdWarning"]

@@ -35,7 +35,7 @@ import numpy as np
 
 from recstack.data.files import as_path, check_content, not_a_file
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions, concat
+from recstack.data.interactions import Interactions, caller_stacklevel, concat
 from recstack.errors import DataFormatError, RecstackError
 
 #: the parts of a split, in the order they are read, and their file names in a folder
@@ -370,7 +370,7 @@ def _warn_repeated_items(row_users: np.ndarray, row_items: np.ndarray, repeated:
     others = f"{count:,} repeats in the file, " if count > 1 else ""
     warnings.warn(f"{file}:{line}: item {item} is listed twice on user {user}'s line; read "
                   f"once, as the graph-CF benchmarks' loaders do ({others}counted in the "
-                  "report's duplicate_rows)", UserWarning, stacklevel=2)
+                  "report's duplicate_rows)", UserWarning, stacklevel=caller_stacklevel())
 
 
 def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str) -> None:
@@ -388,7 +388,13 @@ def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str) ->
         message = f"negative id {token}"
     else:
         message = f"{token[:40]!r} is not an integer id"
-    raise DataFormatError(f"{message} (character {character})", file=file, line=line,
+    hint = ""
+    if "," in token or ";" in token:
+        hint = "; the ids are separated by spaces, not commas or semicolons"
+    elif line == 1 and tokens and not any(c.isdigit() for c in tokens[0]):
+        # a first line of words, 'user items': a header, which the format has none of
+        hint = "; the first line looks like a header, which the format has not: delete it"
+    raise DataFormatError(f"{message} (character {character}){hint}", file=file, line=line,
                           expected=_EXPECTED)
 
 

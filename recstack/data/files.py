@@ -107,6 +107,7 @@ from recstack.data.interactions import (
     Interactions,
     MissingValueIdWarning,
     SumBeyondFloat32Error,
+    caller_stacklevel,
     check_name_list,
     first_repeated_name,
     first_time_out_of_range,
@@ -118,7 +119,7 @@ from recstack.data.interactions import (
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
-from recstack.specs import closest
+from recstack.specs import closest, did_you_mean
 
 __all__ = ["load_table", "save_table", "TableRoles", "MissingValueIdWarning",
            "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS", "DETECT"]
@@ -1414,13 +1415,13 @@ def warn_of_missing_value_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
     plain = pc.fill_null(pc.match_substring_regex(trimmed, _PLAIN_INTEGER), False)
     others_integers = bool(pc.all(pc.or_(plain, marked)).as_py()) and bool(pc.any(plain).as_py())
     warn_of_missing_value_id_count(name, count, spellings, holding, file=file,
-                                   others_integers=others_integers, stacklevel=4)
+                                   others_integers=others_integers)
 
 
 def warn_of_missing_value_id_count(name: str, count: int, spellings: Sequence[str],
                                    holding: str, *, file: str | None = None,
-                                   others_integers: bool = False, stacklevel: int = 3
-                                   ) -> None:
+                                   others_integers: bool = False,
+                                   stacklevel: int | None = None) -> None:
     """The :class:`MissingValueIdWarning` of :func:`warn_of_missing_value_ids`, for a
     backend that counts the ids itself (the Spark loader): ``count`` ids of column ``name``
     spelled as ``spellings``, the first where ``holding`` says ("line 3 holds NA")."""
@@ -1432,7 +1433,8 @@ def warn_of_missing_value_id_count(name: str, count: int, spellings: Sequence[st
         f"({holding}), are read as text ids{became}; if they are missing ids, fill them in "
         "or drop those rows (an empty id is refused); if they are real ids, silence this "
         "with warnings.filterwarnings('ignore', category=recstack.data."
-        "MissingValueIdWarning)", MissingValueIdWarning, stacklevel=stacklevel)
+        "MissingValueIdWarning)", MissingValueIdWarning,
+        stacklevel=caller_stacklevel() if stacklevel is None else stacklevel)
 
 
 def ids_from_text(column: pa.ChunkedArray | pa.Array, name: str | None = None,
@@ -1748,7 +1750,7 @@ def _warn_of_offsets_in_part(text: pa.ChunkedArray | pa.Array, name: str, fail_a
         f"offset among times with one ({_row_holding(fail_at, bare, name)}, "
         f"{_row_holding(fail_at, given, name)}): those without are read as UTC; if they are "
         "local times, write them with their offset (2024-01-31T12:00:00+01:00)",
-        UserWarning, stacklevel=3)
+        UserWarning, stacklevel=caller_stacklevel())
 
 
 def _local_time_problem(value: str, pattern: str) -> str | None:
@@ -1881,7 +1883,7 @@ def _warn_of_a_unit_too_large(values: np.ndarray, name: str, unit: str) -> None:
                       f"before {told_date}, but the numbers look like "
                       f"{_UNIT_WORDS[looks_like]} (the largest, {largest:.0f}, is {looks_date} "
                       f"so); set timestamp_unit={looks_like!r} (or 'auto') if they are",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=caller_stacklevel())
 
 
 #: dates written as digits (20200131, 20200131235959), with the unit "auto" reads them in:
@@ -1952,7 +1954,7 @@ def _warn_of_spreadsheet_serials(values: np.ndarray, name: str, fail_at: FailAt)
                   f"date serials ({first:.10g} is {as_date} so), save the column as dates "
                   "(e.g. yyyy-mm-dd hh:mm:ss) or as Unix seconds, (serial - 25569) * "
                   "86400; timestamp_unit='s' reads them as Unix seconds without this "
-                  "warning", UserWarning, stacklevel=2)
+                  "warning", UserWarning, stacklevel=caller_stacklevel())
 
 
 def _out_of_range(fail_at: FailAt, index: int, name: str, unit: str) -> DataFormatError:
@@ -1964,7 +1966,8 @@ def check_timestamp_options(timestamp_format: str | None, timestamp_unit: str = 
                             ) -> str | None:
     """The format normalised (None for automatic), or an error for unknown options."""
     if timestamp_unit not in TIMESTAMP_UNITS:
-        raise RecstackError(f"unknown timestamp_unit {timestamp_unit!r}; use one of "
+        raise RecstackError(f"unknown timestamp_unit {timestamp_unit!r}"
+                            f"{did_you_mean(timestamp_unit, TIMESTAMP_UNITS)}; use one of "
                             + ", ".join(repr(u) for u in TIMESTAMP_UNITS))
     if timestamp_format in (None, "auto"):
         return None

@@ -7,19 +7,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from recstack.data.dates import impossible_date, quoted_number
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
-    DuplicatePolicy,
+    FIRST_SECOND,
+    LAST_SECOND,
     Interactions,
     require_interactions,
 )
 from recstack.errors import ConfigError, EmptyResultError
-from recstack.specs import Registry, Spec, option
+from recstack.specs import Registry, Spec, did_you_mean, option
 
 #: every filter by its one name: experiment files (``[[filters]] type = ...``) and
 #: ``recstack data split --filter`` read this (add a filter here and both know it)
@@ -128,7 +129,15 @@ class MinValue(FilterSpec):
         return f"min_value(threshold={self.threshold:g})"
 
     def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
-        result = data.select(data.value >= self.threshold).compact()
+        # compared in float32, the values' type (float32(3.6) is kept by 3.6); a threshold
+        # beyond float32's range (1e300) overflowed on that cast, with numpy's
+        # RuntimeWarning: every finite float32 value lies below (above) it
+        largest = float(np.finfo(np.float32).max)
+        if abs(self.threshold) > largest:
+            keep = np.full(len(data), self.threshold < 0)
+        else:
+            keep = data.value >= np.float32(self.threshold)
+        result = data.select(keep).compact()
         return result, FilterStep.between(self.name, data, result)
 
     def why_nothing_is_left(self, data: Interactions) -> str:
@@ -154,14 +163,28 @@ class TimeWindow(FilterSpec):
             raise ConfigError(f"time_window: start ({self.start}) must come before end "
                               f"({self.end})")
 
+    def _bounds(self) -> tuple[int | None, int | None] | None:
+        """The window in Unix seconds within the years 1..9999 that times can have, or None
+        when it holds no such time (start=10**30 was refused as "between: start is after
+        end (9223372036854775807)", an end the user never gave; now it keeps no row, and
+        apply_filters says why, naming the bound)."""
+        start, end = to_unix_seconds(self.start, "start"), to_unix_seconds(self.end, "end")
+        if (start is not None and start > LAST_SECOND) or (end is not None
+                                                           and end <= FIRST_SECOND):
+            return None
+        # a bound beyond the calendar on the other side bounds nothing
+        return (None if start is None or start < FIRST_SECOND else start,
+                None if end is None or end > LAST_SECOND else end)
+
     def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         if data.timestamp is None:
             # Interactions.between said only "no timestamps to slice by", naming no filter
             raise ConfigError(f"{self.name}: the data have no timestamps to keep a window "
                               "of; read the column of times (timestamp_col, --timestamp-col) "
                               "or drop this filter")
-        result = data.between(to_unix_seconds(self.start, "start"),
-                              to_unix_seconds(self.end, "end")).compact()
+        bounds = self._bounds()
+        result = (data.between(*bounds) if bounds is not None
+                  else data.select(np.zeros(len(data), bool))).compact()
         return result, FilterStep.between(self.name, data, result)
 
     def why_nothing_is_left(self, data: Interactions) -> str:
@@ -172,10 +195,16 @@ class TimeWindow(FilterSpec):
         for name, bound in (("start", self.start), ("end", self.end)):
             if isinstance(bound, int | np.integer) and abs(int(bound)) >= 10**11:
                 # the loaders' rule for 'auto': 1e11 seconds is after the year 5000
-                why += (f"; {name}={bound} is after the year 5000 in Unix seconds: "
+                side = "after the year 5000" if bound > 0 else "before the year 1"
+                why += (f"; {name}={bound} is {side} in Unix seconds: "
                         "milliseconds? give seconds or an ISO date")
                 break
         return why
+
+
+#: the policies the deduplicate filter takes: those of Interactions.deduplicate but 'keep'
+_FILTER_POLICIES: tuple[str, ...] = tuple(p for p in DUPLICATE_POLICIES if p != "keep")
+FilterDuplicatePolicy = Literal["sum", "last", "first", "max", "mean", "error"]
 
 
 @FILTERS.register("deduplicate")
@@ -183,8 +212,20 @@ class TimeWindow(FilterSpec):
 class Deduplicate(FilterSpec):
     """Resolve repeated (user, item) rows by ``policy`` (see :meth:`Interactions.deduplicate`)."""
 
-    policy: DuplicatePolicy = option("last", "which value a repeated (user, item) pair keeps",
-                                     choices=[p for p in DUPLICATE_POLICIES if p != "keep"])
+    # typed with the policies it accepts: the type check listed 'keep' (a policy of
+    # Interactions.deduplicate, not of this filter) among those a misspelt name could be
+    policy: FilterDuplicatePolicy = option(
+        "last", "which value a repeated (user, item) pair keeps", choices=_FILTER_POLICIES)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.policy, str) and self.policy not in _FILTER_POLICIES:
+            why = ("'keep' leaves the repeated rows as they are: drop the filter instead"
+                   if self.policy == "keep" else "")
+            raise ConfigError(
+                f"deduplicate: policy = {self.policy!r}: expected one of "
+                f"{', '.join(map(repr, _FILTER_POLICIES))}"
+                f"{did_you_mean(self.policy, _FILTER_POLICIES)}{'; ' + why if why else ''}")
+        super().__post_init__()
 
     def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         result = data.deduplicate(self.policy)

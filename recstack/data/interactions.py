@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -63,6 +65,27 @@ class InexactValueWarning(UserWarning):
     of, nor float64 numbers beyond 2**53, which float64 itself holds only roughly."""
 
 
+class EmptyTimeRangeWarning(UserWarning):
+    """:func:`recstack.data.partitioned.read_partitioned` read no row in the time range it
+    was given, though the dataset holds rows: the range lies before, after or between the
+    data's times (the message names both)."""
+
+
+#: the folder of the recstack package: a warning points at the first frame outside it
+_PACKAGE_FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` for :func:`warnings.warn`, called in the function that warns, that
+    points the warning at the first line outside recstack: the user's call, however deep in
+    the data layer the warning is raised (fixed stacklevels pointed at recstack's own
+    lines when one loader called another, e.g. ``from_arrays`` through a file reader)."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_FOLDER):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 #: float32 holds every whole number up to this size exactly, and not every one beyond
 FLOAT32_EXACT_INTEGERS = 2**24
 
@@ -112,12 +135,13 @@ def to_float32_values(raw: np.ndarray, column: str,
     row = int(np.argmax(lost))
     holding = where(row) if where is not None else f"row {row} holds {raw[row].item()!r}"
     warn_of_inexact_values(column, count, holding, float(converted[row]),
-                           file() if file is not None else None, stacklevel=4)
+                           file() if file is not None else None)
     return converted
 
 
 def warn_of_inexact_values(column: str, count: int, holding: str, kept: float,
-                           file: str | None = None, *, stacklevel: int = 3) -> None:
+                           file: str | None = None, *, stacklevel: int | None = None
+                           ) -> None:
     """The :class:`InexactValueWarning` of :func:`to_float32_values`, for a backend that
     finds the values itself (the Spark loader): ``count`` values of ``column`` change, the
     first where ``holding`` says ("row 2 holds 16777217"), kept as ``kept``."""
@@ -128,7 +152,7 @@ def warn_of_inexact_values(column: str, count: int, holding: str, kept: float,
         f"float32 holds whole numbers exactly only up to {FLOAT32_EXACT_INTEGERS:,} (2**24) "
         "and no non-zero number closer to 0 than 1.4e-45; scale the values (counts in "
         "thousands, say) if their exact size matters", InexactValueWarning,
-        stacklevel=stacklevel)
+        stacklevel=caller_stacklevel() if stacklevel is None else stacklevel)
 
 
 class SumBeyondFloat32Error(DataFormatError):
@@ -547,7 +571,8 @@ class Interactions:
         """
         if policy not in DUPLICATE_POLICIES:
             raise RecstackError(
-                f"unknown duplicate policy {policy!r}; use one of {', '.join(DUPLICATE_POLICIES)}")
+                f"unknown duplicate policy {policy!r}{did_you_mean(policy, DUPLICATE_POLICIES)}"
+                f"; use one of {', '.join(DUPLICATE_POLICIES)}")
         if policy == "keep" or len(self) == 0:
             return self
         keys = [np.arange(len(self))]

@@ -325,9 +325,11 @@ def load_movielens(
         if not (folder / required).is_file():
             state = "is not a file" if (folder / required).exists() else "is missing"
             raise DataFormatError(
-                f"{required} {state}", file=str(folder),
+                f"{required} {state}{_another_release_here(folder, variant, layout)}",
+                file=str(folder),
                 expected=f"the files of MovieLens {chosen.variant.upper()}: "
                          + ", ".join(required_files(layout)))
+    _refuse_other_releases_files(folder, chosen)
     # four steps: ratings, movies, tags, users + indexing
     with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task, \
             reading(folder):  # a safety net: any reading failure still names the folder
@@ -381,6 +383,66 @@ def _refuse_unlisted(folder: Path, layout: str, rated: np.ndarray, table: pd.Dat
         file=str(folder / listing),
         expected=f"a line for every {what} of {ratings}, as every MovieLens release has (the "
                  "file seems cut short, or to come from another release)")
+
+
+#: how each layout writes its files, by kind of file: the separator (and its name), the
+#: number of fields on a line (at least that many for the CSV movies, whose titles may
+#: hold commas), and the release's file, for messages
+_WRITTEN_AS: dict[str, dict[str, tuple[str, str, int, str]]] = {
+    "ratings": {"100k": ("\t", "tabs", 4, "100K's u.data"),
+                "dat": ("::", "'::'", 4, "1M's or 10M's ratings.dat"),
+                "csv": (",", "commas", 4, "the ratings.csv of 20M and later")},
+    "movies": {"100k": ("|", "'|'", 24, "100K's u.item"),
+               "dat": ("::", "'::'", 3, "1M's or 10M's movies.dat"),
+               "csv": (",", "commas", 3, "the movies.csv of 20M and later")},
+    "users": {"100k": ("|", "'|'", 5, "100K's u.user"),
+              "dat": ("::", "'::'", 5, "1M's users.dat")},
+}
+#: the users file of each layout that has one
+_USERS_FILE = {"100k": "u.user", "dat": "users.dat"}
+
+
+def _another_release_here(folder: Path, variant: str | None, layout: str) -> str:
+    """For a ``variant`` given that the folder's files do not match: the release whose
+    ratings file the folder holds (the message named only the file that was missing)."""
+    if variant is None:
+        return ""
+    try:
+        found = detect_variant(folder)
+    except DataFormatError:
+        return ""
+    if found is None or release(found).layout == layout:
+        return ""
+    return (f"; the folder holds {required_files(release(found).layout)[0]}, the ratings "
+            f"of MovieLens {found.upper()}: leave variant out, or give variant={found!r}")
+
+
+def _refuse_other_releases_files(folder: Path, chosen: MovieLensRelease) -> None:
+    """Refuse a ratings, movies or users file whose first line is written as another
+    release writes that file (a u.data renamed ratings.dat was refused as 'the row has 1
+    field(s)', with no word that the file is of another release)."""
+    ratings, movies = required_files(chosen.layout)
+    files = {"ratings": folder / ratings, "movies": folder / movies}
+    if chosen.layout in _USERS_FILE and (folder / _USERS_FILE[chosen.layout]).is_file():
+        files["users"] = folder / _USERS_FILE[chosen.layout]
+    for kind, path in files.items():
+        with path.open("rb") as stream:
+            first = stream.readline(4096).decode("latin-1").strip()
+        own = _WRITTEN_AS[kind][chosen.layout]
+        if not first or own[0] in first:
+            continue
+        for other, (separator, words, fields, writer) in _WRITTEN_AS[kind].items():
+            count = len(first.split(separator))
+            if other != chosen.layout and (count == fields or (other == "csv" and
+                                                               count > fields)):
+                raise DataFormatError(
+                    f"{count} fields separated by {words}, as {writer} is written, not by "
+                    f"{own[1]} as MovieLens {chosen.variant.upper()} writes {path.name}: "
+                    "the file is of another release", file=str(path), line=1,
+                    expected=f"the {path.name} of MovieLens {chosen.variant.upper()}, or "
+                             "the folder the other release unpacks to"
+                             + (" (load_table reads any ratings file)" if kind == "ratings"
+                                else ""))
 
 
 def _ratings_layout(folder: Path, layout: str) -> tuple[Path, DelimitedLayout]:

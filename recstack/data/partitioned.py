@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,15 +57,19 @@ from recstack.data.interactions import (
     TIMESTAMP,
     USER_ID,
     VALUE,
+    EmptyTimeRangeWarning,
     Interactions,
+    caller_stacklevel,
     check_flag,
     ids_already_warned_of,
     require_interactions,
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
+from recstack.specs import did_you_mean
 
-__all__ = ["write_partitioned", "read_partitioned", "partition_files", "is_partitioned"]
+__all__ = ["write_partitioned", "read_partitioned", "partition_files", "is_partitioned",
+           "EmptyTimeRangeWarning"]
 
 _LEVELS = ("year", "month", "day")
 _LEVEL_TYPES = {"year": pa.int16(), "month": pa.int8(), "day": pa.int8()}
@@ -119,7 +124,10 @@ def write_partitioned(
     levels = tuple(check_name_list(partitioning, "partitioning", allow_empty=False,
                                    example="('year', 'month')"))
     if levels != _LEVELS[:len(levels)]:
-        raise RecstackError(f"partitioning must be a leading run of {_LEVELS}, got {levels}")
+        unknown = next((level for level in levels if level not in _LEVELS), None)
+        near = did_you_mean(unknown, _LEVELS) if unknown is not None else ""
+        raise RecstackError(f"partitioning must be a leading run of {_LEVELS}, got {levels}"
+                            + (f": {unknown!r} is no level{near}" if unknown else ""))
     if data.timestamp is None:
         raise RecstackError("cannot partition by time: these interactions have no timestamps")
     refuse_values_outside_range(data, root)  # _common_metadata records the range
@@ -698,7 +706,51 @@ def read_partitioned(
                             locate, context)
     if TIMESTAMP in wanted:  # checked in range by _to_interactions
         _refuse_rows_outside_their_folder(table, levels, root, locate)
+    if not len(data) and (low is not None or high is not None):
+        _warn_of_an_empty_range(root, dataset, levels, low, high)
     return data
+
+
+def _warn_of_an_empty_range(root: Path, dataset: ds.Dataset, levels: Sequence[str],
+                            low: int | None, high: int | None) -> None:
+    """Warn that ``[low, high)`` holds no row, naming the times the dataset's rows cover
+    (an empty read was returned without a word, as if the window had been read). The
+    earliest and latest times are read from the first and last partition folders only."""
+    values = []
+    for fragment in dataset.get_fragments():
+        known = ds.get_partition_keys(fragment.partition_expression)
+        if all(level in known for level in levels):
+            values.append(tuple(int(known[level]) for level in levels))
+    if not values:
+        return  # the dataset holds no data file: nothing to compare the range with
+    span = f"[{_iso(low) if low is not None else '...'}, " \
+           f"{_iso(high) if high is not None else '...'})"
+    ends: list[int] = []
+    for folder in (min(values), max(values)):
+        expression = None
+        for level, value in zip(levels, folder, strict=True):
+            expression = _and(expression, ds.field(level) == value)
+        column = dataset.to_table(columns=[TIMESTAMP], filter=expression).column(TIMESTAMP) \
+            if TIMESTAMP in dataset.schema.names else None
+        try:
+            seconds = _seconds(column) if column is not None and len(column) else None
+        except (DataFormatError, pa.ArrowException, ValueError, OverflowError):
+            seconds = None  # a value the read itself refuses when it meets it
+        if seconds is None or not len(seconds):
+            ends = []
+            break
+        ends.append(int(seconds.min()) if not ends else int(seconds.max()))
+    if ends:
+        covered = f"its rows' times run from {_iso(ends[0])} to {_iso(ends[1])}"
+    else:
+        names = ["/".join(f"{level}={value:02d}" for level, value in
+                          zip(levels, folder, strict=True))
+                 for folder in (min(values), max(values))]
+        covered = f"its partition folders run from {names[0]} to {names[1]}"
+    warnings.warn(
+        f"{root}: no row has a time in {span}, the range read ({covered}); check the "
+        "range (and its unit: Unix seconds, or an ISO date such as 2024-01-31)",
+        EmptyTimeRangeWarning, stacklevel=caller_stacklevel())
 
 
 def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],

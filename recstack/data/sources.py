@@ -20,6 +20,7 @@ range) is declared once, in :class:`LoaderOptions`: the CLI's flags and an exper
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -371,6 +372,39 @@ def _log_files_in(folder: Path) -> str:
     return f"; it holds {shown}: give one file's path, e.g. {folder / names[0]}"
 
 
+def _sources_in(folder: Path) -> str:
+    """For a folder that is no dataset: its subfolders that are (a folder of graph-CF
+    splits, lightgcn-splits/ holding ml-1m/ and lastfm/, was refused without a word on
+    what to give instead)."""
+    try:
+        found = sorted(entry.name for entry in folder.iterdir() if entry.is_dir() and
+                       not entry.name.startswith((".", "_")) and
+                       any(SOURCES.get(kind).recognise(str(entry), entry)  # type: ignore[attr-defined]
+                           for kind in ("movielens", "partitioned", "adjacency")))
+    except (OSError, RecstackError):
+        return ""
+    if not found:
+        return ""
+    shown = ", ".join(found[:4]) + (f" and {len(found) - 4} more" if len(found) > 4 else "")
+    return (f"; its subfolder(s) {shown} are datasets: give one of them, e.g. "
+            f"{folder / found[0]}")
+
+
+def _part_of_a_folder_source(path: Path) -> str:
+    """For a file that is part of a folder source (a MovieLens u.data, a graph-CF
+    train.txt): the folder to give instead, or ''."""
+    folder = path.parent
+    for kind in ("movielens", "adjacency"):
+        try:
+            if SOURCES.get(kind).recognise(str(folder), folder):  # type: ignore[attr-defined]
+                what = "a MovieLens release" if kind == "movielens" else "a graph-CF split"
+                return (f"{path}: a file of {what}, which is read as its folder: give "
+                        f"the folder, {folder}")
+        except (OSError, RecstackError):
+            return ""
+    return ""
+
+
 def resolve_source(source: str, *, base: Path | None = None, where: str = "") -> SourceSpec:
     """The spec of what ``source`` names; a relative path is taken from ``base`` (the
     experiment file's folder) when given. Nothing is read yet.
@@ -399,7 +433,7 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
         raise ConfigError(f"{where}{path}: a folder, but neither a MovieLens release, a "
                           f"partitioned Parquet dataset (year=YYYY/month=MM/), a folder "
                           f"with {DATASET_INTERACTIONS} nor a graph-CF split (train.txt and "
-                          f"test.txt){_log_files_in(path)}")
+                          f"test.txt){_log_files_in(path) or _sources_in(path)}")
     if path.exists() or path.is_symlink():
         # a pipe or device; a symbolic link that loops or leads nowhere
         from recstack.data.files import not_a_file
@@ -477,6 +511,15 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
             raise ConfigError(f"synthetic option {key.strip()!r} is given twice; give each "
                               "option once")
         value = raw.strip()
+        joined = re.search(r"[;\s]+(\w+)=", value)
+        if joined:
+            # 'n_users=10;n_items=10' was refused as "n_users must be an integer, got
+            # '10;n_items=10'": the options are separated by commas
+            raise ConfigError(
+                f"synthetic option {key.strip()}={value}: holds another option "
+                f"({joined.group(1)}=...) after {joined.group(0)[0]!r}; separate "
+                f"name=value options by commas: synthetic:{key.strip()}="
+                f"{value[:joined.start()]},{value[joined.start():].lstrip('; ')}")
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             # start='2019-01-01' was refused as no ISO-8601 date, the quotes unmentioned:
             # a spec string's values are written bare, for every option
@@ -503,7 +546,14 @@ def attach_item_table(data: Interactions, items: Any) -> Interactions:
 def _load_file(path: Path, options: LoaderOptions, progress: Progress | None) -> Interactions:
     from recstack.data.files import load_table
 
-    return load_table(path, progress=progress, **_load_table_arguments(options))
+    arguments = _load_table_arguments(options)
+    if "separator" not in arguments and not path.name.lower().endswith(_LOG_ENDINGS):
+        # u.data or train.txt alone: "cannot tell the format from the extension"
+        # said nothing of the folder the file belongs to
+        folder = _part_of_a_folder_source(path)
+        if folder:
+            raise ConfigError(folder)
+    return load_table(path, progress=progress, **arguments)
 
 
 def _load_table_arguments(options: LoaderOptions) -> dict[str, Any]:

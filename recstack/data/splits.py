@@ -11,14 +11,19 @@ excludes seen items, so such a row can never be hit).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from recstack.data.filters import to_unix_seconds
-from recstack.data.interactions import Interactions, require_interactions
+from recstack.data.interactions import (
+    FIRST_SECOND,
+    LAST_SECOND,
+    Interactions,
+    require_interactions,
+)
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.specs import SEED_MAX, Registry, Spec, arguments_named, did_you_mean, option
 
@@ -109,14 +114,21 @@ def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 
     is_test = position < n_test[data.user_index]
     if not is_test.any():
         # say why no row was chosen (the generic message counted 0 chosen, 0 set apart)
-        fewest = max(2, math.ceil(0.5 / test_fraction))
-        while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
-            fewest += 1
+        most = int(size.max())
+        if 0.5 / test_fraction > _LARGEST_COUNT_SHOWN:
+            # 1e-300 printed a 300-digit count: past any data set's size, say it roughly
+            needed = f"about {0.5 / test_fraction:.1e} (0.5 / test_fraction)"
+        else:
+            fewest = max(2, math.ceil(0.5 / test_fraction))
+            while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
+                fewest += 1
+            needed = f"{fewest:,}"
         raise EmptyResultError(
             f"random split left no test rows (test_fraction={test_fraction}): each user "
             f"keeps a training row and holds out round(test_fraction x their rows), so a "
-            f"user needs at least {fewest:,} rows for one test row; the most any user has "
-            f"is {int(size.max()):,}" + _fewer_hint(size, "raise test_fraction"))
+            f"user needs at least {needed} rows for one test row; the most any user has "
+            f"is {most:,}" + _fewer_hint(size, f"raise test_fraction to at least "
+                                                f"{_ceil_3(0.5 / most)}"))
     return _finish(data, is_test, "random", {"test_fraction": test_fraction, "seed": seed})
 
 
@@ -138,12 +150,35 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
         cutoff_s = int(np.quantile(timestamps, 1.0 - test_fraction, method="higher"))
     else:
         cutoff_s = to_unix_seconds(cutoff, "cutoff")  # type: ignore[assignment]
+        if not FIRST_SECOND <= cutoff_s <= LAST_SECOND:
+            # its date was a numpy overflow ("int too big to convert")
+            beyond = "after the year 9999" if cutoff_s > 0 else "before the year 1"
+            raise ConfigError(
+                f"temporal split: cutoff={cutoff!r} is {beyond} read as Unix seconds, so "
+                f"{'every row is training' if cutoff_s > 0 else 'no row is training'}; a "
+                "number is a time in seconds (one in milliseconds is 1000 times too "
+                "large), or give an ISO date such as 2020-01-31")
     _refuse_cutoff_outside(timestamps, cutoff_s, test_fraction)
     is_test = timestamps >= cutoff_s
     params: dict[str, Any] = {"cutoff": cutoff_s}
     if test_fraction is not None:
         params["test_fraction"] = test_fraction
     return _finish(data, is_test, "temporal", params)
+
+
+#: a count a message derives (rows a user would need) is written out up to this size, and
+#: roughly beyond it (no data set holds 10**15 rows of one user)
+_LARGEST_COUNT_SHOWN = 10**15
+
+
+def _ceil_3(number: float) -> str:
+    """``number`` rounded up to three significant digits, for advice on a lower bound
+    (0.1666... becomes 0.167: rounded down, the advice would fall short of the bound)."""
+    step = 10.0 ** (math.floor(math.log10(number)) - 2)
+    shown = float(f"{math.ceil(number / step - 1e-9) * step:.3g}")
+    while shown < number:
+        shown = float(f"{shown + step:.3g}")
+    return f"{shown:g}"
 
 
 def _fewer_hint(size: np.ndarray, hint: str) -> str:
@@ -155,10 +190,20 @@ def _fewer_hint(size: np.ndarray, hint: str) -> str:
 
 def _refuse_cutoff_outside(timestamps: np.ndarray, cutoff_s: int,
                            test_fraction: float | None) -> None:
+    """:func:`refuse_cutoff_outside` over the timestamps in memory."""
+    refuse_cutoff_outside(int(timestamps.min()), int(timestamps.max()), len(timestamps),
+                          lambda time: int(np.count_nonzero(timestamps == time)),
+                          cutoff_s, test_fraction)
+
+
+def refuse_cutoff_outside(earliest: int, latest: int, total: int,
+                          rows_at: Callable[[int], int], cutoff_s: int,
+                          test_fraction: float | None) -> None:
     """Say why a temporal cutoff leaves one side empty (the generic message named only the
-    cutoff, in seconds): a cutoff outside the data's times, or a ``test_fraction`` whose
-    cutoff fell on the earliest time, which most rows share."""
-    earliest, latest = int(timestamps.min()), int(timestamps.max())
+    cutoff, in seconds): a cutoff outside the data's times ``[earliest, latest]``, or a
+    ``test_fraction`` whose cutoff fell on the earliest time, which most of the ``total``
+    rows share (``rows_at(time)`` counts them, only then: Spark runs a job for it). Shared
+    with the Spark split, so both say it in the same words."""
     if earliest < cutoff_s <= latest or earliest == latest:
         return  # both sides have rows; all rows at one time is named by _finish
     if test_fraction is None:
@@ -168,13 +213,13 @@ def _refuse_cutoff_outside(timestamps: np.ndarray, cutoff_s: int,
         raise EmptyResultError(
             f"temporal split: the cutoff {cutoff_s} ({_iso(cutoff_s)}) leaves {side}; "
             f"choose a cutoff after {_iso(earliest)} and at or before {_iso(latest)}")
-    at_earliest = int(np.count_nonzero(timestamps == earliest))
+    at_earliest = rows_at(earliest)
     raise EmptyResultError(
         f"temporal split left no training rows (test_fraction={test_fraction}): "
-        f"{at_earliest:,} of the {len(timestamps):,} rows share the earliest time, "
+        f"{at_earliest:,} of the {total:,} rows share the earliest time, "
         f"{_iso(earliest)}, so the cutoff that leaves {test_fraction:.0%} for test is that "
         f"time and no row comes before it; choose a test_fraction of at most "
-        f"{math.floor((1 - at_earliest / len(timestamps)) * 1e4 + 1e-6) / 1e4:g} or a cutoff after "
+        f"{math.floor((1 - at_earliest / total) * 1e4 + 1e-6) / 1e4:g} or a cutoff after "
         "it")
 
 

@@ -40,7 +40,8 @@ class DatasetSummary:
 
     def __str__(self) -> str:
         def quantile_line(q: dict[str, float]) -> str:
-            return "  ".join(f"{k}={v:g}" for k, v in q.items())
+            # without rows there is no quantile: the line ended in blanks
+            return "  ".join(f"{k}={v:g}" for k, v in q.items()) or "(no rows)"
 
         lines = [
             f"rows        {self.rows:,}",
@@ -55,7 +56,8 @@ class DatasetSummary:
             else f"time range  ({'no rows' if self.timestamped else 'no timestamps'})",
             f"rows per user  {quantile_line(self.user_activity_quantiles)}",
             f"rows per item  {quantile_line(self.item_popularity_quantiles)}",
-            "ratings" if self.explicit else "values",
+            ("ratings" if self.explicit else "values")
+            + ("" if self.value_histogram else "     (no rows)"),
         ]
         top = max(self.value_histogram.values(), default=1)
         for value, count in self.value_histogram.items():

@@ -497,6 +497,37 @@ class Evaluator:
             grades = np.ones(len(values))
         return sp.csr_matrix((grades, (pairs.user_index, pairs.item_index)), shape=test.shape)
 
+    def refuse_without_relevant(self, test: Interactions) -> None:
+        """Raise the error of a test part in which no user has a relevant item, saying why
+        (no rows; a threshold above every value; grades of 0 with ``graded``). Called when
+        evaluating finds no user to evaluate, and by an experiment before any model is
+        fitted (:func:`recstack.experiment.run_experiment`), where it was found only after
+        the first model's fit."""
+        threshold = self.relevance_threshold
+        reason = ""
+        if not len(test):
+            # an empty part (a filter or a split that left nothing) said only "no
+            # relevant item", as though its rows were below a threshold
+            reason = (" (test has no rows; evaluate on held-out rows, e.g. a split's "
+                      "test part, and check the filters and the split that made it)")
+        elif threshold is not None:
+            reason = f" (relevance_threshold={threshold})"
+            if len(test) and float(test.value.max()) < threshold:
+                # implicit feedback (every value 1.0) under a threshold written for
+                # stars said only the threshold; the highest value is what to compare
+                highest = float(test.value.max())
+                kind = (", as in implicit feedback" if test.rating_range is None
+                        and float(test.value.min()) == highest else "")
+                reason = (f" (relevance_threshold={threshold}, but the highest test value "
+                          f"is {highest:g}{kind}; lower relevance_threshold to at most "
+                          f"{highest:g}, or leave it out to count every test row)")
+        elif self.graded:
+            # grades of 0 (or below) are not relevant: the message said nothing of why
+            reason = (f" (graded=True counts only grades > 0, and the highest test value "
+                      f"is {float(test.value.max()):g}; set graded=False to count every "
+                      "test row as relevant)")
+        raise RecstackError("no test user has a relevant item" + reason)
+
     # ------------------------------------------------------------------ the loop
     def _run(self, score: Callable[[np.ndarray], np.ndarray], truth: sp.csr_matrix,
              exclude: sp.csr_matrix, train: Interactions, test: Interactions, *, name: str,
@@ -506,30 +537,7 @@ class Evaluator:
         users_without_history = int(np.count_nonzero(np.diff(exclude.indptr)[users] == 0))
         users_in_test = int(np.count_nonzero(test.user_counts()))
         if len(users) == 0:
-            threshold = self.relevance_threshold
-            reason = ""
-            if not len(test):
-                # an empty part (a filter or a split that left nothing) said only "no
-                # relevant item", as though its rows were below a threshold
-                reason = (" (test has no rows; evaluate on held-out rows, e.g. a split's "
-                          "test part, and check the filters and the split that made it)")
-            elif threshold is not None:
-                reason = f" (relevance_threshold={threshold})"
-                if len(test) and float(test.value.max()) < threshold:
-                    # implicit feedback (every value 1.0) under a threshold written for
-                    # stars said only the threshold; the highest value is what to compare
-                    highest = float(test.value.max())
-                    kind = (", as in implicit feedback" if test.rating_range is None
-                            and float(test.value.min()) == highest else "")
-                    reason = (f" (relevance_threshold={threshold}, but the highest test value "
-                              f"is {highest:g}{kind}; lower relevance_threshold to at most "
-                              f"{highest:g}, or leave it out to count every test row)")
-            elif self.graded:
-                # grades of 0 (or below) are not relevant: the message said nothing of why
-                reason = (f" (graded=True counts only grades > 0, and the highest test value "
-                          f"is {float(test.value.max()):g}; set graded=False to count every "
-                          "test row as relevant)")
-            raise RecstackError("no test user has a relevant item" + reason)
+            self.refuse_without_relevant(test)
         ranking_names = [m for m in self.metrics if m in RANKING_METRICS]
         want_auc = "auc" in self.metrics
         k_max = max(self.ks)

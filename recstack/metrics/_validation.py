@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.errors import RecstackError
-from recstack.specs import finite_or_infinite
+from recstack.specs import cutoffs_problem, cutoffs_text, finite_or_infinite
 
 __all__ = ["MetricInputError"]
 
@@ -204,6 +204,11 @@ def check_ks(ks: Any) -> tuple[int, ...]:
     checked = tuple(check_k(k, name="ks") for k in values)
     if len(set(checked)) != len(checked):
         raise MetricInputError(f"ks has repeated cut-offs: {list(checked)}")
+    # the bound the Evaluator and [evaluation] ks apply: ks = (10**6,) allocated lists of a
+    # million columns per user, and range(1, 1000) as many results
+    problem = cutoffs_problem(checked)
+    if problem:
+        raise MetricInputError(f"ks = {cutoffs_text(checked)}: {problem}")
     return checked
 
 
@@ -441,7 +446,16 @@ def as_binary_labels(values: ArrayLike, name: str) -> NDArray[np.float64]:
 
 
 def as_probabilities(values: ArrayLike, name: str) -> NDArray[np.float64]:
-    """Return a 1-D float64 array after checking every value lies in [0, 1]."""
+    """Return a 1-D float64 array after checking every value lies in [0, 1]; true/false
+    values (predicted classes, read as certainties 1 and 0) are refused."""
+    try:
+        kind: str = np.asarray(values).dtype.kind
+    except (TypeError, ValueError):
+        kind = ""  # ragged rows and the like: as_float_1d names them
+    if kind == "b":
+        raise MetricInputError(
+            f"{name} must be probabilities in [0, 1], got true/false values (predicted "
+            "classes, read as certainties 1 and 0); pass the predicted probabilities")
     probs = as_float_1d(values, name)
     bad = (probs < 0) | (probs > 1)
     if np.any(bad):
@@ -520,13 +534,16 @@ def check_recommended_rows(
     name: str = "recommended",
     first_row: int = 0,
     catalog: str | None = None,
+    padding_trails: bool = True,
 ) -> NDArray[np.int64]:
     """Check a block of rows of a top-K matrix; return it as C-contiguous int64.
 
     The contract: every entry is an item index in ``[0, n_items)`` or the padding value ``-1``,
     and no item repeats within a row. ``first_row`` makes row numbers in messages global;
     ``catalog`` names the argument ``n_items`` was read from (one entry per item), so that a
-    short item table is named rather than blamed on the lists.
+    short item table is named rather than blamed on the lists. Padding may only fill the end
+    of a row (``[3, -1, 5]`` is refused) unless ``padding_trails`` is False (a lookup entry by
+    entry, :func:`~recstack.metrics.ranking.relevance_at_ranks`).
     """
     checked = np.ascontiguousarray(block, dtype=np.int64)
     if checked.size == 0:
@@ -548,6 +565,20 @@ def check_recommended_rows(
             f"{name} row {first_row + local} holds item index {value} but {size} (valid "
             f"indices are 0..{n_items - 1})"
         )
+    if padding_trails and checked.shape[1] > 1 and low == -1:
+        # padding fills the end of a short list: an item after it ([3, -1, 5]) was read at
+        # a rank the list does not give it (a list put together wrongly, or -1 meant as an
+        # item), and counted
+        after = (checked[:, 1:] >= 0) & (np.minimum.accumulate(checked, axis=1)[:, :-1] < 0)
+        if after.any():
+            local = int(np.flatnonzero(after.any(axis=1))[0])
+            slot = int(np.argmax(after[local])) + 1
+            pad = int(np.argmax(checked[local] < 0))
+            raise MetricInputError(
+                f"{name} row {first_row + local} holds item {int(checked[local, slot])} at "
+                f"position {slot}, after the padding -1 at position {pad}; padding (-1) may "
+                "only fill the end of a list: move the items before it"
+            )
     if checked.shape[1] > 1:
         ordered = np.sort(checked, axis=1)
         repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)

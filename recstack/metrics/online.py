@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from recstack.metrics._validation import MetricInputError, as_float_1d
+from recstack.metrics._validation import MetricInputError, as_float_1d, not_numbers
 from recstack.specs import finite_or_infinite
 
 __all__ = [
@@ -453,6 +453,10 @@ def welch_ttest(
     (:func:`scipy.stats.ttest_ind` with ``equal_var=False``). The confidence interval is
     :math:`\bar x_T - \bar x_C \pm t_{1-\alpha/2,\nu}\,\mathrm{SE}`.
 
+    Samples are numbers; true/false values are outcomes read as 1/0 (the means are then
+    rates), as labels and rewards are everywhere. Durations and datetimes are refused:
+    give their seconds.
+
     Returns
     -------
     SignificanceResult
@@ -557,6 +561,11 @@ def compare_variants(
     """
     kind = ONLINE_METRICS.get(metric) if isinstance(metric, str) else None
     testable = [name for name, k in ONLINE_METRICS.items() if k != "untestable"]
+    if isinstance(metric, list | tuple | set | frozenset) and metric:
+        # ["ctr"] was "unknown online metric ['ctr']", as if 'ctr' were not a metric
+        raise MetricInputError(f"unknown online metric {metric!r:.80}: metric is one name, "
+                               f"such as 'ctr', not a {type(metric).__name__}; call "
+                               "compare_variants once per metric (one test each)")
     if kind is None:
         near = _near(metric, ONLINE_METRICS) if isinstance(metric, str) else None
         hint = f" (did you mean {near!r}?)" if near else ""
@@ -803,6 +812,12 @@ def _money(values: pd.Series, where: _Rows) -> pd.Series:
     if pd.api.types.is_bool_dtype(values):
         raise MetricInputError(f"events column {column!r} holds true/false values; it must "
                                "hold amounts of money >= 0")
+    # durations and datetimes became their nanoseconds (a cost of 1 s read as 1e9), silently;
+    # text and complex numbers are named by _numbers, value by value
+    problem = not_numbers(values)
+    if problem is not None and problem.startswith(("datetimes", "durations", "dates")):
+        raise MetricInputError(f"events column {column!r} holds {problem}; it must hold "
+                               "amounts of money >= 0")
     amounts = _numbers(values, column, "amounts of money >= 0", where,
                        missing_ok=True).fillna(0.0)
     bad = ~np.isfinite(amounts.to_numpy()) | (amounts.to_numpy() < 0)

@@ -135,7 +135,8 @@ def relevance_at_ranks(recommended: ArrayLike, truth: Any) -> NDArray[np.float64
     -------
     ndarray of float64, shape (n_users, K)
         ``grades[u, r]`` is the grade of ``recommended[u, r]`` for user ``u``; 0 for
-        non-relevant items and for padding.
+        non-relevant items and for padding (``-1``, wherever it stands: this is a lookup;
+        :func:`ranking_metrics` and the list metrics refuse padding before an item).
 
     Raises
     ------
@@ -164,7 +165,8 @@ def relevance_at_ranks(recommended: ArrayLike, truth: Any) -> NDArray[np.float64
     grades = np.zeros(rec.shape, dtype=np.float64)
     for start in range(0, rec.shape[0], _DEFAULT_CHUNK_ROWS):
         block = check_recommended_rows(
-            rec[start : start + _DEFAULT_CHUNK_ROWS], truth_csr.shape[1], first_row=start
+            rec[start : start + _DEFAULT_CHUNK_ROWS], truth_csr.shape[1], first_row=start,
+            padding_trails=False,  # a lookup entry by entry: -1 anywhere reads as grade 0
         )
         flat, grade = _find_hits(block, truth_csr, start)
         grades[start : start + block.shape[0]].ravel()[flat] = grade

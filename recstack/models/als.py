@@ -19,6 +19,7 @@ from recstack.models.base import (
     MAX_ITERATIONS,
     Param,
     Recommender,
+    check_call,
     warn_more_threads_than_cores,
     width_param,
 )
@@ -205,7 +206,7 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
         return matrix
 
     # ------------------------------------------------------------------ new users
-    def fold_in(self, histories: Any) -> np.ndarray:
+    def fold_in(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         r"""Factors of users known only by their histories, item factors held fixed.
 
         For each row :math:`u` of ``histories`` (an ``n x n_items`` matrix of values, sparse
@@ -226,8 +227,15 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
         numpy.ndarray
             float32 ``(n, factors)``.
         """
+        check_call(self, ALS.fold_in, positional, unexpected)
         self._require_fitted()
-        matrix = self._confidence(self._history_matrix(histories))
+        history = self._history_matrix(histories)
+        self._warn_empty_fold_in(history)
+        return self._fold_in(history)
+
+    def _fold_in(self, history: sp.csr_matrix) -> np.ndarray:
+        """:meth:`fold_in` of a checked history matrix (what ``score_histories`` calls)."""
+        matrix = self._confidence(history)
         item_factors = self.item_factors_.astype(np.float64)
         n_factors = item_factors.shape[1]
         gram = item_factors.T @ item_factors + float(self.regularization) * np.eye(n_factors)

@@ -662,11 +662,13 @@ class Recommender(Configurable, ABC):
     def is_fitted(self) -> bool:
         return hasattr(self, "seen_")
 
-    def score_users(self, user_indices: np.ndarray) -> np.ndarray:
+    def score_users(self, user_indices: np.ndarray, *positional: Any,
+                    **unexpected: Any) -> np.ndarray:
         """Full-catalog scores for a batch of user indices (what the evaluator calls):
         integers in ``[0, n_users)``, the positions in ``users_`` (external ids go through
         :meth:`recommend` or :meth:`score`). Others are refused: ``-1`` would score the
         last user and ``0.5`` the first."""
+        check_call(self, Recommender.score_users, positional, unexpected)
         self._require_fitted()
         indices = np.asarray(user_indices)
         n_users = len(self.users_)
@@ -714,16 +716,25 @@ class Recommender(Configurable, ABC):
         distinct = np.unique(user_indices)
         examples = self.users_.to_external(distinct[:5]).tolist()
         warnings.warn(PopularityFallbackWarning(
-            f"{self.name}: {len(distinct)} user(s) have no training interactions, e.g. "
-            f"{examples}; their scores are {described}, not the model's"), stacklevel=4)
+            f"{self.name}: {len(distinct)} user(s) {self._without_history_said(distinct)}, "
+            f"e.g. {examples}; their scores are {described}, not the model's"), stacklevel=4)
 
-    def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
-                  batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def _without_history_said(self, user_indices: np.ndarray) -> str:
+        """What the warnings say of the users ``user_indices`` (distinct, without training
+        rows by :meth:`_users_without_history`). Models that set rows aside while training
+        say which users lost theirs there (they have rows in ``train``, so "no training
+        interactions" would send the user looking for rows that are there)."""
+        return "have no training interactions"
+
+    def recommend(self, users: Any, k: int = 10, *positional: Any, exclude_seen: bool = True,
+                  batch_size: int | None = None, **unexpected: Any
+                  ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` items for each external user id: ``(item_ids, scores)``, both
         ``(n_users, k)``. Seen items are excluded by default; when fewer than ``k`` items
         are left, the remaining slots have score ``-inf`` and item id ``-1`` (integer ids)
         or ``None`` (other ids). Equal scores rank the lower item index first, as everywhere
         (:mod:`recstack.topk`); scores keep the model's dtype."""
+        check_call(self, Recommender.recommend, positional, unexpected)
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
             raise ConfigError(f"{self.name}: recommend: exclude_seen must be True or False, "
@@ -740,7 +751,8 @@ class Recommender(Configurable, ABC):
         top, scores = pad_columns(top, scores, int(k))
         return self._external_items(top, scores), scores
 
-    def similar_items(self, items: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    def similar_items(self, items: Any, k: int = 10, *positional: Any, **unexpected: Any
+                      ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` items most similar to each of ``items`` (external ids), the item itself
         excluded: ``(item_ids, similarities)``, most similar first, with the empty-slot
         conventions of :meth:`recommend`. Similarity is the model's own (cosine of item
@@ -754,6 +766,7 @@ class Recommender(Configurable, ABC):
         and treat an item with neither content nor interactions the same way (its cosine
         is 0, or the same as every other such item's, with everything: the first items by
         index were returned as its neighbours)."""
+        check_call(self, Recommender.similar_items, positional, unexpected)
         self._require_fitted()
         item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
                              f"{self.name}: items").astype(np.int64)
@@ -809,26 +822,46 @@ class Recommender(Configurable, ABC):
         is), with a :class:`PopularityFallbackWarning` naming those rows. The model's own
         scores for such a row say nothing (all 0, or the same for every item), so a list
         from them was the catalog in index order."""
-        if self._learns_from_values():
-            lengths = np.asarray((history != 0).getnnz(axis=1)).ravel()
-        else:
-            lengths = np.diff(history.indptr)
-        empty = lengths == 0
-        if not empty.any():
+        rows = self._empty_history_rows(history)
+        if not rows.size:
             return scores
         scores = writable_scores(scores)
-        scores[empty] = np.asarray(self._item_row_counts() if popularity is None
-                                   else popularity, dtype=scores.dtype)
-        rows = np.flatnonzero(empty)
+        scores[rows] = np.asarray(self._item_row_counts() if popularity is None
+                                  else popularity, dtype=scores.dtype)
         zeros = (", or only values of 0, which this model reads as none"
                  if self._learns_from_values() else "")
         warnings.warn(PopularityFallbackWarning(
-            f"{self.name}: {len(rows)} of {len(empty)} histories are empty (no "
+            f"{self.name}: {len(rows)} of {history.shape[0]} histories are empty (no "
             f"interaction{zeros}: rows {rows[:10].tolist()}"
             f"{'...' if len(rows) > 10 else ''}); their scores "
             f"are {described}, not the model's"),
             stacklevel=3)
         return scores
+
+    def _empty_history_rows(self, history: sp.csr_matrix) -> np.ndarray:
+        """Positions of the rows of ``history`` that hold no interaction (no stored entry;
+        no non-zero value for a model that :meth:`_learns_from_values`)."""
+        if self._learns_from_values():
+            lengths = np.asarray((history != 0).getnnz(axis=1)).ravel()
+        else:
+            lengths = np.diff(history.indptr)
+        return np.flatnonzero(lengths == 0)
+
+    def _warn_empty_fold_in(self, history: sp.csr_matrix) -> None:
+        """Warn, where ``fold_in`` was called, about the rows of ``history`` that hold no
+        interaction (a new user whose items were all unknown to the model, so every
+        column was left empty): their folded-in factors are exactly 0, so every score from
+        them is 0 and a list ranked by them is the catalog in index order, which was
+        returned without a word (``score_histories`` gives such rows item popularity)."""
+        rows = self._empty_history_rows(history)
+        if not rows.size:
+            return
+        warnings.warn(
+            f"{self.name}: fold_in: {len(rows)} of {history.shape[0]} histories are empty "
+            f"(no interaction: rows {rows[:10].tolist()}{'...' if len(rows) > 10 else ''}); "
+            "their factors are 0, so every score from them is 0 (a list ranked by them is "
+            "the catalog in index order); score_histories gives such rows item popularity",
+            UserWarning, stacklevel=3)
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """Similarity of each given item to every catalog item, ``(n, n_items)``. By default
@@ -894,8 +927,9 @@ class Recommender(Configurable, ABC):
             item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
         return item_ids
 
-    def score(self, users: Any, items: Any) -> np.ndarray:
+    def score(self, users: Any, items: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Scores of ``(users[j], items[j])`` pairs, by external ids (float32)."""
+        check_call(self, Recommender.score, positional, unexpected)
         self._require_fitted()
         user_index = self._user_indices(users)
         item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
@@ -1236,18 +1270,68 @@ def _huge_integers_as_text(external: np.ndarray) -> np.ndarray:
                     dtype=object)
 
 
-def refuse_positional(who: str, positional: tuple[Any, ...], remedy: str) -> None:
+def refuse_positional(who: str, positional: tuple[Any, ...], remedy: str, *,
+                      taken: str = "only keywords are taken") -> None:
     """Refuse values given by position where only keywords are taken (a model's
     hyperparameters, ``fit``'s options), naming ``who`` and saying ``remedy``: Python's
     TypeError ("takes 1 positional argument but 2 were given") named neither the model nor
-    the keywords, and for a mixed-in ``fit`` named the mixin."""
+    the keywords, and for a mixed-in ``fit`` named the mixin. ``taken`` says what the
+    place takes instead (for a method without keywords: the arguments it takes)."""
     if not positional:
         return
-    shown = ", ".join(_preview(value) if value is None or isinstance(
-        value, bool | int | float | str | np.generic) else f"<{type(value).__name__}>"
-        for value in positional[:3]) + (", ..." if len(positional) > 3 else "")
+    shown = ", ".join(_shown_value(value) for value in positional[:3]) \
+        + (", ..." if len(positional) > 3 else "")
     raise ConfigError(f"{who}: got {len(positional)} value(s) by position ({shown}) where "
-                      f"only keywords are taken; {remedy}")
+                      f"{taken}; {remedy}")
+
+
+def _shown_value(value: Any) -> str:
+    """A value as an argument list shows it: scalars as written, anything else by type."""
+    if value is None or isinstance(value, bool | int | float | str | np.generic):
+        return _preview(value.item() if isinstance(value, np.generic) else value)
+    return f"<{type(value).__name__}>"
+
+
+def check_call(model: Any, method: Callable[..., Any], positional: tuple[Any, ...],
+               unexpected: dict[str, Any]) -> None:
+    """Refuse a call of ``model``'s public ``method`` (the function, as defined) with values
+    its signature does not take: ``positional`` (what its ``*positional`` caught) is a value
+    given by position where only keywords are taken (``recommend(users, 10, False)`` for
+    ``exclude_seen=False``), ``unexpected`` (its ``**unexpected``) a keyword it does not
+    take (a misspelt ``exlude_seen``). A :class:`~recstack.errors.ConfigError` names the
+    model, the method and what it takes: Python's TypeError ("Recommender.recommend() takes
+    from 2 to 3 positional arguments but 4 were given") named the base class or a mixin,
+    and neither the model nor the keyword to use. Each public method of a model (and each
+    override) takes ``*positional, ..., **unexpected`` and calls this first."""
+    if not positional and not unexpected:
+        return
+    kinds = inspect.Parameter
+    parameters = list(inspect.signature(method).parameters.values())[1:]
+    by_position = [p.name for p in parameters
+                   if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+    flags = [p.name for p in parameters
+             if p.kind is kinds.KEYWORD_ONLY and "bool" in str(p.annotation)]
+    by_name = [p.name for p in parameters if p.kind is kinds.KEYWORD_ONLY]
+    title = method.__name__
+    who = f"{getattr(model, 'name', type(model).__name__)}: {title}()"
+    names = by_position + by_name
+    taken = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+    required = [p.name for p in parameters if p.name in by_position and p.default is kinds.empty]
+    if positional and not by_name:
+        refuse_positional(who, positional, f"call it as {title}({', '.join(required)})",
+                          taken=f"it takes only {taken}")
+    if positional:
+        # a True/False is the flag among the keywords (exclude_seen): shown with its value
+        first = positional[0]
+        keyword = (f"{flags[0]}={bool(first)!r}" if flags and isinstance(first, bool | np.bool_)
+                   else f"{by_name[0]}=...")
+        refuse_positional(who, positional,
+                          f"it takes {', '.join(by_position)} by position and "
+                          f"{', '.join(by_name)} by name, e.g. "
+                          f"{title}({', '.join([*by_position, keyword])})")
+    name = next(iter(unexpected))
+    raise ConfigError(f"{who} got an unexpected argument {name!r}"
+                      f"{did_you_mean(name, names)}; it takes {taken}")
 
 
 def _shown(value: Any) -> str:
@@ -1411,3 +1495,4 @@ def history_weights(history: Any, *, binary: bool, dtype: Any = np.float32) -> s
     if binary:
         weights.data[:] = 1.0
     return weights
+

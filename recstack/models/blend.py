@@ -21,10 +21,10 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, DataFormatError, RecstackError
-from recstack.models.base import Param, PopularityFallbackWarning, Recommender
+from recstack.models.base import Param, PopularityFallbackWarning, Recommender, check_call
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_declared, register
+from recstack.models.registry import create_declared, refuse_repeated_models, register
 from recstack.models.training import VALIDATION_METRICS, ValidationSplitMixin, validation_metric
 from recstack.progress import Progress, resolve
 
@@ -125,14 +125,18 @@ class Blend(ValidationSplitMixin, Recommender):
         if not self.members:
             raise ConfigError(f"{self.name}: members must name at least one model, e.g. "
                               "[{type = 'ease'}, {type = 'rp3beta'}]")
-        for position in range(len(self.members)):
-            self._member(position)
+        members = [self._member(position) for position in range(len(self.members))]
         if self.weights is not None:
             if len(self.weights) != len(self.members):
                 raise ConfigError(f"{self.name}: weights has {len(self.weights)} values for "
                                   f"{len(self.members)} members; give one weight per member")
             if not sum(float(w) for w in self.weights) > 0:
                 raise ConfigError(f"{self.name}: weights must not all be 0")
+        # the same model twice (default values written out or not) scores the same table
+        # twice: a blend of it with itself, a larger weight in disguise
+        refuse_repeated_models(members, self.name, "members",
+                               "a member listed twice scores identically and only doubles "
+                               "its weight (give the one a larger weight instead)")
 
     def _member(self, position: int) -> Recommender:
         """An unfitted member built from its declaration, checked like a model of its own;
@@ -308,12 +312,13 @@ class Blend(ValidationSplitMixin, Recommender):
             parts = [member.score_users(user_indices) for member in self.members_]
         return self._blend(parts)
 
-    def score_histories(self, histories: Any) -> np.ndarray:
+    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items`` in this model's item
         order), blended from the members' own ``score_histories``; refused when a member
         cannot score histories. A row with no interaction gets item popularity (training
         users per item), with one
         :class:`~recstack.models.base.PopularityFallbackWarning` naming the blend."""
+        check_call(self, Blend.score_histories, positional, unexpected)
         self._require_fitted()
         history = self._history_matrix(histories)
         lacking = [m.name for m in self.members_ if not callable(getattr(m, "score_histories",

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender, history_weights
+from recstack.models.base import Param, Recommender, check_call, history_weights
 from recstack.models.persistence import (
     ArraySpec,
     SparseSpec,
@@ -193,9 +193,10 @@ class ContentBased(Recommender):
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return self._scores(self.seen_[user_indices])
 
-    def score_histories(self, histories: Any) -> np.ndarray:
+    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order), without refitting."""
+        check_call(self, ContentBased.score_histories, positional, unexpected)
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(history, self._scores(history))

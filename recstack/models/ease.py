@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender, history_weights
+from recstack.models.base import Param, Recommender, check_call, history_weights
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -173,9 +173,10 @@ class EASE(Recommender):
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return self._scores(self.seen_[user_indices])
 
-    def score_histories(self, histories: Any) -> np.ndarray:
+    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order): ``history @ weights_``, without refitting."""
+        check_call(self, EASE.score_histories, positional, unexpected)
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(history, self._scores(history))

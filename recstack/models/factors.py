@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from recstack.models.base import check_call
+
 
 class FactorMixin:
     """Scoring for models whose score is a dot product of user and item factors.
@@ -92,18 +94,19 @@ class FoldInScoringMixin:
 
     # from the model and Recommender, which this class is mixed into
     item_factors_: np.ndarray
-    fold_in: Any
+    _fold_in: Any
     _require_fitted: Any
     _history_matrix: Any
     _empty_histories_by_popularity: Any
 
-    def score_histories(self, histories: Any) -> np.ndarray:
+    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Full-catalog scores (float32 ``(n, n_items)``) for users known only by their
         histories (see the class docstring)."""
+        check_call(self, FoldInScoringMixin.score_histories, positional, unexpected)
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(
-            history, self.fold_in(history) @ self.item_factors_.T)
+            history, self._fold_in(history) @ self.item_factors_.T)
 
 def warn_excess_factors(model: str, name: str, factors: int, n_users: int,
                         n_items: int) -> None:

@@ -26,7 +26,7 @@ from scipy.linalg import lapack
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
+from recstack.models.base import MAX_ITERATIONS, Param, Recommender, check_call, width_param
 from recstack.models.factors import FactorMixin, FoldInScoringMixin, warn_excess_factors
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
@@ -237,7 +237,7 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         return observed + float(self.unobserved_weight) * everything + penalty
 
     # ------------------------------------------------------------------ new users
-    def fold_in(self, histories: Any) -> np.ndarray:
+    def fold_in(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Factors of users known only by their histories (sparse or dense ``n x n_items``,
         columns in the model's item order; every stored entry is a positive), the item
         factors held fixed: each row's exact minimiser of the loss, the user step of the
@@ -248,8 +248,15 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         numpy.ndarray
             float32 ``(n, factors)``.
         """
+        check_call(self, IALS.fold_in, positional, unexpected)
         self._require_fitted()
-        history = _pattern(self._history_matrix(histories))
+        history = self._history_matrix(histories)
+        self._warn_empty_fold_in(history)
+        return self._fold_in(history)
+
+    def _fold_in(self, history: sp.csr_matrix) -> np.ndarray:
+        """:meth:`fold_in` of a checked history matrix (what ``score_histories`` calls)."""
+        history = _pattern(history)
         items = self.item_factors_
         users = np.zeros((history.shape[0], items.shape[1]), np.float32)
         reg = self._frequency_regularization(np.diff(history.indptr), len(items))

@@ -21,7 +21,13 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
-from recstack.models.base import Param, Recommender, history_weights, stored_or_no_answer
+from recstack.models.base import (
+    Param,
+    Recommender,
+    check_call,
+    history_weights,
+    stored_or_no_answer,
+)
 from recstack.models.memory import require_memory
 from recstack.models.persistence import SparseSpec, sparse_from_state, sparse_state
 from recstack.models.registry import register
@@ -241,10 +247,11 @@ class ItemKNN(Recommender):
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return self._scores(self.seen_[user_indices])
 
-    def score_histories(self, histories: Any) -> np.ndarray:
+    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense,
         columns in this model's item order), weighted as a training user's profile is
         (the item lengths of BM25 are the training set's), without refitting."""
+        check_call(self, ItemKNN.score_histories, positional, unexpected)
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(history, self._scores(history))
@@ -367,10 +374,11 @@ class UserKNN(Recommender):
         return np.asarray((self.similarity_[user_indices] @ self._weights).toarray(),
                           dtype=np.float32)
 
-    def score_histories(self, histories: Any) -> np.ndarray:
+    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense,
         columns in this model's item order), without refitting: their ``neighbors`` most
         similar training users (the cosine with shrinkage above) and those users' rows."""
+        check_call(self, UserKNN.score_histories, positional, unexpected)
         self._require_fitted()
         history = self._history_matrix(histories)
         history.sum_duplicates()

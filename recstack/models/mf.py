@@ -210,6 +210,26 @@ class _RatingModel(WarmStartMixin, Recommender):
                 "default 0.5)")
         return low, high
 
+    def _check_diverged(self) -> None:
+        """As every model's, and refuse a fit whose predicted ratings are all one value
+        though the training ratings vary: with a huge learning rate every unit of
+        ``neural_mf``'s MLP died, so every prediction was the sigmoid's floor (the lowest
+        rating) for every user and item, and was served without a word."""
+        super()._check_diverged()
+        sample = np.arange(min(len(self.users_), 256))
+        predicted = self._score_users(sample)
+        ratings = self.seen_.data
+        if predicted.size > 1 and np.ptp(predicted) == 0 and ratings.size \
+                and np.ptp(ratings) > 0:
+            for attribute in ("users_", "items_", "seen_"):
+                self.__dict__.pop(attribute, None)
+            raise RecstackError(
+                f"{self.name}: training collapsed: every predicted rating is "
+                f"{float(predicted.flat[0]):g}, for every user and item, although the "
+                f"training ratings vary ({float(ratings.min()):g} to {float(ratings.max()):g}),"
+                f" with {self._params_text()}; lower the learning rate (or the other settings "
+                "that scale the training) back to their usual range")
+
     # ------------------------------------------------------------------ the scaled sigmoid
     @property
     def _output_scale(self) -> tuple[float, float]:

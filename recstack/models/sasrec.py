@@ -130,6 +130,7 @@ from recstack.models.base import (
     Recommender,
     _lookup,
     _preview,
+    check_call,
     check_list_length,
     width_param,
 )
@@ -547,10 +548,11 @@ class SASRec(WarmStartMixin, Recommender):
         reasons = tuple(EMPTY_HISTORY if is_empty else None for is_empty in empty)
         return SequenceRecommendations(item_ids, top_scores, reasons)
 
-    def score_histories(self, histories: Any) -> np.ndarray:
+    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Refused: SASRec reads the *order* of a history, which a user x item matrix
         (sparse or dense, what ``score_histories`` takes) does not keep. Use
         :meth:`score_sequences` with each user's items in time order."""
+        check_call(self, SASRec.score_histories, positional, unexpected)
         raise RecstackError(
             f"{self.name} cannot score histories given as a users x items matrix: its scores "
             "depend on the order of the items, which the matrix has lost; call "

@@ -132,7 +132,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
+from recstack.models.base import MAX_ITERATIONS, Param, Recommender, check_call, width_param
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -475,9 +475,10 @@ class TwoTower(WarmStartMixin, Recommender):
         self.users_without_history_ = np.bincount(fit_rows.user_index,
                                                   minlength=train.n_users) == 0
         if self.users_without_history_.any():
-            warnings.warn(
-                f"{self.name}: {int(self.users_without_history_.sum())} user(s) have no "
-                "training rows; they are scored by item popularity", stacklevel=3)
+            without = np.flatnonzero(self.users_without_history_)
+            said = self._without_history_said(without, train.to_csr(), "have no training rows")
+            warnings.warn(f"{self.name}: {len(without)} user(s) {said}; they are scored by "
+                          "item popularity", stacklevel=3)
         distinct = int(np.unique(fit_rows.item_index).size)
         if distinct < 2:
             # the in-batch softmax takes each row's negatives from the other items of its
@@ -654,6 +655,22 @@ class TwoTower(WarmStartMixin, Recommender):
         # rows excluded), which is what fit warned about
         return self.users_without_history_
 
+    def _without_history_said(self, user_indices: np.ndarray,
+                              train: sp.csr_matrix | None = None,
+                              plain: str = "have no training interactions") -> str:
+        # a user whose every row went to the validation hold-out has rows in train: "no
+        # training interactions" sent them looking for rows that are there
+        train = self.seen_ if train is None else train
+        held = np.diff(train.indptr)[user_indices] > 0
+        if not held.any():
+            return plain
+        said = (f"had every training row held out for validation (validation_fraction="
+                f"{self.validation_fraction}), so the towers learned nothing of them")
+        if held.all():
+            return said
+        return (f"have no training rows the towers learned from ({int((~held).sum())} "
+                f"{plain}; {int(held.sum())} {said})")
+
     def _popularity(self) -> np.ndarray:
         counts = self.item_counts_.astype(np.float32)
         return counts / max(float(counts.max()), 1.0)
@@ -699,7 +716,7 @@ class TwoTower(WarmStartMixin, Recommender):
                  "for them; refit the model on data that includes their interactions")
         return self.user_embeddings_[users_index] @ self.embed_items(item_rows).T
 
-    def score_histories(self, histories: Any) -> np.ndarray:
+    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
         """Full-catalog scores (float32 ``(n, n_items)``) for users known only by a
         history (sparse or dense, columns in this model's item order), without refitting.
 
@@ -707,6 +724,7 @@ class TwoTower(WarmStartMixin, Recommender):
         history is not known here, so not only the latest), without id or features. Rows
         with no item get item popularity instead, with a warning (see the module
         docstring)."""
+        check_call(self, TwoTower.score_histories, positional, unexpected)
         self._require_fitted()
         # a copy: the caller's matrix must not change, and its values are not used (1 each)
         history = self._history_matrix(histories).copy()

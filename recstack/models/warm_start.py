@@ -159,7 +159,7 @@ class WarmStartMixin:
     is_fitted: Any
     validate_params: Any
 
-    def fit_from(self, previous: Any, train: Interactions, *,
+    def fit_from(self, previous: Any, train: Interactions, *positional: Any,
                  progress: Progress | None = None, **unexpected: Any) -> Self:
         """Fit on ``train`` starting from ``previous``'s learned vectors (a warm start).
 
@@ -167,8 +167,14 @@ class WarmStartMixin:
         new ones start as a fresh fit would (seeded). ``previous`` must be a fitted model of
         the same class with the same ``warm_start_params``; train with fewer iterations
         than a fresh fit needs. Returns ``self``. Any other keyword is refused naming it
-        (a TypeError said only "unexpected keyword argument").
+        (a TypeError said only "unexpected keyword argument"), and so is a third value by
+        position (``fit_from(previous, train, reporter)``).
         """
+        from recstack.models.base import refuse_positional  # base imports this module
+
+        refuse_positional(f"{self.name}: fit_from()", positional,
+                          "it takes previous, train by position and progress by name, e.g. "
+                          "fit_from(previous, train, progress=...)")
         if unexpected:
             name = next(iter(unexpected))
             where = (f"{name} is a hyperparameter; give it when creating the model "

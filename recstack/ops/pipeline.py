@@ -159,7 +159,13 @@ class _Run:
                               "the registry is a folder (created at the first publish)")
         recover(work / STATE)
         state = self._state()
-        partitions = list_partitions(self.root)
+        from recstack.experiment import named_step
+
+        # the folder's own words ("PATH: no such partitioned data folder") did not say which
+        # file and key named it
+        with named_step(f"{self.spec.source_file}: [data] partitions = "
+                        f"{self.spec.data.partitions!r}: "):
+            partitions = list_partitions(self.root)
         if not partitions:
             raise QualityFailure(f"{self.root}: no partitions to run on (expected folders "
                                  "such as year=2024/month=03 holding Parquet files)")
@@ -406,6 +412,7 @@ class _Run:
         self._commit("drift", {"drift.json": payload, "drift.txt": report.text() + "\n"})
 
     def _train(self) -> None:
+        from recstack.experiment import named_step
         from recstack.models.registry import model_class
         from recstack.ops.fold_in import fold_in_model, use_fold_in
         from recstack.ops.retraining import fit_candidate
@@ -418,15 +425,20 @@ class _Run:
         needs_published = training.warm_start or training.fold_in_between > 0
         previous = self._published_model()[1] if needs_published else None
         started = time.perf_counter()
-        if (type(previous) is model_class(self.spec.model.type)
-                and use_fold_in(training.fold_in_between, self._past_strategies(), previous)):
-            model, warm, strategy = fold_in_model(previous, train.compact()), False, "fold_in"
-        else:
-            model, warm = fit_candidate(
-                self.spec.model.type, params, train,
-                previous=previous if training.warm_start else None,
-                warm_iterations=training.warm_iterations)
-            strategy = "warm_start" if warm else "retrain"
+        fold_in = (type(previous) is model_class(self.spec.model.type)
+                   and use_fold_in(training.fold_in_between, self._past_strategies(), previous))
+        # a model's own error ("features: item_columns names ...") named neither the file
+        # nor its table, as an experiment's names its [[models]] entry
+        with named_step(f"{self.spec.source_file}: [model] ({self.spec.model.type}): "):
+            if fold_in:
+                model, warm = fold_in_model(previous, train.compact()), False
+                strategy = "fold_in"
+            else:
+                model, warm = fit_candidate(
+                    self.spec.model.type, params, train,
+                    previous=previous if training.warm_start else None,
+                    warm_iterations=training.warm_iterations)
+                strategy = "warm_start" if warm else "retrain"
         seconds = time.perf_counter() - started
         meta = {"model": self.spec.model.type, "params": params, "warm_start": warm,
                 "strategy": strategy, "window": self.spec.training.window,
@@ -492,8 +504,19 @@ class _Run:
             theirs = holdout_metric(published, train, holdout, **options)
         decision = decide(ours, theirs, metric=gate.metric, margin=gate.margin,
                           min_users=gate.min_users, published_version=version)
-        if theirs is not None and decision.shared_users < gate.min_users:
-            decision.reason += _unreachable_min_users(holdout, gate, self.snapshot[-1].label)
+        if theirs is None or decision.shared_users < gate.min_users:
+            # on the first publish too (nothing to compare with, so min_users was not
+            # applied): it showed only when the next run could not compare either model
+            note = _unreachable_min_users(holdout, gate, self.snapshot[-1].label,
+                                          first=theirs is None)
+            decision.reason += note
+            if note and theirs is None:
+                # the result line of a publish ("published as NAME@1", all --quiet prints)
+                # does not carry the reason: said on stderr too
+                import warnings
+
+                warnings.warn(f"{self.spec.source_file}:{note[len('; but'):]}",
+                              UserWarning, stacklevel=2)
         per_user = pd.DataFrame({"candidate": ours})
         if theirs is not None:
             per_user = per_user.join(theirs.rename("published"), how="outer")
@@ -557,15 +580,25 @@ class _Run:
                                 "report.html": pipeline_report_html(report)})
 
 
-def _unreachable_min_users(holdout: Any, gate: Any, window: str) -> str:
+def _unreachable_min_users(holdout: Any, gate: Any, window: str, *,
+                           first: bool = False) -> str:
     """The end of the gate's reason when ``min_users`` exceeds the users the evaluation
     window has at all: no model could ever be compared on it, and each run ended "not
-    published" (exit status 0) as if the new model were at fault."""
+    published" (exit status 0) as if the new model were at fault. With ``first`` (nothing
+    published yet, so nothing compared), a note that the next run's gate would hold back
+    any model on such a window."""
     relevant = (np.ones(len(holdout), bool) if gate.relevance_threshold is None
                 else holdout.value >= gate.relevance_threshold)
     users = len(np.unique(holdout.user_index[relevant]))
     if gate.min_users <= users:
         return ""
+    if first:
+        advice = (f"lower it to at most {users:,}" if users >= 2 else
+                  "the gate needs at least 2 for a paired comparison")
+        return (f"; but the evaluation window {window} has only {users:,} user(s) with a "
+                f"relevant row, fewer than [evaluation] min_users = {gate.min_users}: on "
+                "such a window the next run's gate cannot compare any model with this one "
+                f"and will not publish; {advice}")
     return (f"; the evaluation window {window} has only {users:,} user(s) with a relevant "
             f"row, so [evaluation] min_users = {gate.min_users} cannot be met by any model: "
             f"lower it to at most {users:,}"

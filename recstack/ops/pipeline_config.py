@@ -61,6 +61,7 @@ from recstack.config import (
     check_seed,
     read_toml,
     refuse_misplaced_top_level_keys,
+    refuse_other_file_kind,
 )
 from recstack.errors import ConfigError
 from recstack.metrics.ranking import RANKING_METRICS
@@ -334,12 +335,21 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                    base: str | Path | None = None) -> Pipeline:
     """Validate a parsed pipeline file (see the module docstring)."""
     file = f"{source}: "
+    from recstack.config import TOP_LEVEL as EXPERIMENT_TOP_LEVEL
+
+    refuse_other_file_kind(raw, file, TOP_LEVEL, EXPERIMENT_TOP_LEVEL,
+                           own=("model", "registry"), kind="an experiment file",
+                           command="recstack evaluate FILE")
     refuse_misplaced_top_level_keys(raw, TOP_LEVEL, file,
                                     accepted={"registry": ("name",), "model": ("model",)},
                                     seeded=_SEEDED_TABLES)
     _check_table(raw, TOP_LEVEL, file, required=("data", "model", "registry"))
     name = raw.get("name", Path(source).stem)
-    _check_run_name(name, f"{file}name = {name!r}")
+    # the results folder and --out are an experiment's: a pipeline's name is its work
+    # folder's (NAME.pipeline, unless work = ...) and its registry model's
+    _check_run_name(name, f"{file}name = {name!r}", what="a pipeline name",
+                    folder="the name of its work folder (NAME.pipeline) and registry model",
+                    elsewhere="; set work = \"...\" to put the work folder elsewhere")
     from recstack.serving.registry import check_name
 
     seed = raw.get("seed", 0)

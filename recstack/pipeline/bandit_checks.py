@@ -43,16 +43,18 @@ def refuse_complex(what: str, value: Any, error: type[Exception], *,
     refuse_not_numbers(value, what, error, must=must)
 
 
-def refuse_booleans(what: str, value: Any, error: type[Exception]) -> None:
-    """Refuse an array of true/false values where scores are expected: it is a mask or
-    labels given in the wrong place (true would silently score 1, false 0)."""
+def refuse_booleans(what: str, value: Any, error: type[Exception], *,
+                    wanted: str = "the model's scores") -> None:
+    """Refuse an array of true/false values where scores (``wanted``: what is expected, as
+    the message says it) are expected: it is a mask or labels given in the wrong place
+    (true would silently score 1, false 0)."""
     try:
         dtype = np.asarray(value).dtype
     except (TypeError, ValueError):
         return  # ragged rows and the like: the conversion that follows names them
     if dtype.kind == "b":
-        raise error(f"{what} must be numbers, got true/false values; pass the "
-                    "model's scores, not a mask or labels")
+        raise error(f"{what} must be numbers, got true/false values; pass {wanted}, "
+                    "not a mask or labels")
 
 
 def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np.ndarray:

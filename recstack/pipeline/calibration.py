@@ -395,7 +395,11 @@ class PlattCalibrator(Calibrator):
                 "(e.g. to logits or probabilities) before calibrating")
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
-        return _sigmoid(self.slope_ * x + self.intercept_)
+        # a slope near 1e308 (a saved file edited, or scores near 1e-300 fitted) sends
+        # a * s past float64's range: +-inf, whose sigmoid is 1 or 0, as the temperature's,
+        # without numpy's overflow warning (a finite intercept cannot make it NaN)
+        with np.errstate(over="ignore"):
+            return _sigmoid(self.slope_ * x + self.intercept_)
 
     def _learned(self) -> dict[str, Any]:
         return {"slope": self.slope_, "intercept": self.intercept_}

@@ -28,23 +28,31 @@ probabilities move back to the true base rate.
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
 from recstack.errors import ConfigError
-from recstack.pipeline.bandit_checks import as_float_array, check_count, check_unit_interval
+from recstack.pipeline.bandit_checks import (
+    BanditInputError,
+    as_float_array,
+    check_count,
+    check_unit_interval,
+    refuse_booleans,
+)
 from recstack.specs import SEED_MAX, finite_or_infinite
 
-__all__ = ["class_weights", "correct_probability", "downsample_negatives"]
+__all__ = ["class_weights", "correct_probability", "downsample_negatives", "positive_labels"]
 
 
 def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0) -> np.ndarray:
-    """Rows to keep (sorted positions): every positive (label > 0) and each negative
-    independently with probability ``rate`` (:math:`w \\in (0, 1]`), seeded."""
+    """Rows to keep (sorted positions): every positive (label > 0, see
+    :func:`positive_labels`) and each negative independently with probability ``rate``
+    (:math:`w \\in (0, 1]`), seeded."""
     _check_rate(rate, "negative sampling rate", upper=True)
     # numpy's own check of a seed is a ValueError (negative) or TypeError (a fraction)
     check_count("downsample_negatives", "seed", seed, low=0, high=SEED_MAX)
-    positive = as_float_array("downsample_negatives", "labels", labels, ndim=1) > 0
+    positive = positive_labels("downsample_negatives", labels)
     if rate == 1:
         return np.arange(len(positive))
     drawn = np.random.default_rng(seed).random(len(positive))
@@ -57,6 +65,9 @@ def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
     weight was multiplied by (the share kept by downsampling, :math:`c_0 / c_1` under class
     weights; see the module docstring)."""
     _check_rate(rate, "negative sampling rate", upper=False)
+    # True read as the probability 1: a label or a mask given in place of the probabilities
+    refuse_booleans("correct_probability: p", p, BanditInputError,
+                    wanted="the model's probabilities")
     p = as_float_array("correct_probability", "p", p, ndim=None)
     check_unit_interval("correct_probability", "p", p)
     return p / (p + (1.0 - p) / rate)
@@ -65,13 +76,29 @@ def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
 def class_weights(labels: np.ndarray) -> np.ndarray:
     r"""Per-row weights that balance the classes: :math:`w_c = N / (2 N_c)` for class
     :math:`c \in \{0, 1\}` with :math:`N_c` rows of :math:`N` (each class then weighs
-    :math:`N/2` in total). A class without rows leaves the weights at 1."""
-    positive = as_float_array("class_weights", "labels", labels, ndim=1) > 0
+    :math:`N/2` in total). A class without rows leaves the weights at 1. Positives are the
+    labels > 0 (see :func:`positive_labels`)."""
+    positive = positive_labels("class_weights", labels)
     n, n_positive = len(positive), int(positive.sum())
     if n_positive in (0, n):
         return np.ones(n, np.float32)
     return np.where(positive, n / (2.0 * n_positive),
                     n / (2.0 * (n - n_positive))).astype(np.float32)
+
+
+def positive_labels(where: str, labels: Any) -> np.ndarray:
+    """Which rows of the 1-D ``labels`` are positives: labels > 0, as the rankers' pointwise
+    losses read them (1/0 clicks, a graded relevance 1, 2, 3..., or true/false); 0 is a
+    negative. A label below 0 is refused naming its row: a -1/+1 labelling (or -1 written
+    for "no label") was read as a negative, silently."""
+    values = as_float_array(where, "labels", labels, ndim=1)
+    negative = values < 0
+    if negative.any():
+        row = int(np.argmax(negative))
+        raise BanditInputError(f"{where}: labels must be >= 0 (1 or a grade > 0 for a "
+                               f"positive, 0 for a negative), row {row} is "
+                               f"{float(values[row])!r}; map -1/+1 labels to 0/1 first")
+    return values > 0
 
 
 def _check_rate(rate: float, what: str, *, upper: bool) -> None:

@@ -60,6 +60,7 @@ from recstack.pipeline.bandit_checks import (
     check_same_length,
     check_shape,
     check_unit_interval,
+    refuse_booleans,
 )
 from recstack.specs import finite_or_infinite
 
@@ -347,6 +348,11 @@ def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target
     check_aligned(("rewards", rewards), ("actions", actions), ("propensities", propensities),
                   error=BanditInputError, where=f"{where}: ")
     r = as_float_array(where, "rewards", rewards, ndim=1)
+    # true/false read as propensity 1 and 0: a mask (which rounds the target policy would
+    # take) given in place of the logging policy's probabilities; rewards may be true/false
+    # (clicks), as anywhere an outcome is read
+    refuse_booleans(f"{where}: propensities", propensities, BanditInputError,
+                    wanted="the logging policy's probability of each logged action")
     p = as_float_array(where, "propensities", propensities, ndim=1)
     pi = as_float_array(where, "target", target, ndim=2)
     # converted (and its shape checked) before the lengths are compared: None had no

@@ -45,6 +45,7 @@ from recstack.pipeline.bandit_checks import (
     check_count,
     check_number,
     check_same_length,
+    refuse_booleans,
 )
 from recstack.pipeline.schema import FeatureFrame
 
@@ -170,6 +171,9 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
         row = int(np.flatnonzero(labels < 0)[0])
         raise BanditInputError(f"{where}: labels must be >= 0 (clicks 1/0 or a graded "
                                f"relevance), row {row} is {float(labels[row])!r}")
+    # true/false read as propensities 1 and 0: a mask given in their place
+    refuse_booleans(f"{where}: propensities", propensities, BanditInputError,
+                    wanted="estimate_propensities(...)'s examination probabilities")
     propensities = as_float_array(where, "propensities", propensities, ndim=1)
     if not (propensities > 0).all():
         row = int(np.flatnonzero(propensities <= 0)[0])

@@ -49,7 +49,7 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Recommender
-from recstack.pipeline.bandit_checks import BanditInputError, as_float_array, check_count
+from recstack.pipeline.bandit_checks import BanditInputError, check_count
 from recstack.pipeline.candidates import (
     Candidates,
     candidate_recall,
@@ -66,6 +66,7 @@ from recstack.pipeline.imbalance import (  # noqa: F401 (re-exported)
     class_weights,
     correct_probability,
     downsample_negatives,
+    positive_labels,
 )
 from recstack.pipeline.schema import FeatureFrame
 from recstack.specs import SEED_MAX
@@ -359,12 +360,11 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     # one finite label per candidate row: a NaN counted as a negative, text failed inside
     # numpy, and labels of another length kept rows of other candidates, silently (or
     # failed with an IndexError)
-    values = as_float_array("sample_negatives", "labels", labels, ndim=1)
-    if len(values) != len(candidates):
-        raise BanditInputError(f"sample_negatives: labels has {len(values)} entries, the "
+    positive = positive_labels("sample_negatives", labels)
+    if len(positive) != len(candidates):
+        raise BanditInputError(f"sample_negatives: labels has {len(positive)} entries, the "
                                f"candidates {len(candidates)} rows; give one label per "
                                "candidate row, in the candidates' order")
-    positive = values > 0
     if how == "all" or rate == 1:
         return np.arange(len(positive))
     if how == "uniform":

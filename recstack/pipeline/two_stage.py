@@ -29,10 +29,11 @@ from recstack.models.base import (
     _as_ids,
     _lookup,
     check_batch_size,
+    check_call,
     check_list_length,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_declared, register
+from recstack.models.registry import create_declared, refuse_repeated_models, register
 from recstack.pipeline.bandit_checks import as_index_array
 from recstack.pipeline.candidates import (
     Candidates,
@@ -195,10 +196,12 @@ class TwoStage(Recommender):
         if not self.generators:
             raise ConfigError(f"{self.name}: generators must name at least one model, e.g. "
                               "[{type = 'ease'}, {type = 'rp3beta'}]")
-        for position in range(len(self.generators)):
-            self._generator(position)
-        for position in range(len(self.scorers)):
-            self._scorer(position)
+        # the same model twice proposes (or scores) the same items twice: its features are
+        # copies of each other's, and a second n_candidates adds nothing
+        refuse_repeated_models(self._generators(), self.name, "generators",
+                               "a generator listed twice proposes the same candidates twice")
+        refuse_repeated_models(self._scorers(), self.name, "scorers",
+                               "a scorer listed twice gives the same feature twice")
         if self.candidates_per_user is not None and self.candidates_per_user > self.n_candidates:
             raise ConfigError(f"{self.name}: candidates_per_user = {self.candidates_per_user} "
                               f"exceeds n_candidates = {self.n_candidates} (each generator "
@@ -312,11 +315,13 @@ class TwoStage(Recommender):
         self.training_candidate_recall_ = data.candidate_recall
 
     # ------------------------------------------------------------------ inference
-    def candidates(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+    def candidates(self, user_indices: np.ndarray, *positional: Any,
+                   exclude_seen: bool = True, **unexpected: Any
                    ) -> Candidates:
         """The merged candidates of these user indices, scored by the scorers; their seen
         items are left out unless ``exclude_seen=False`` (then the generators may propose
         them and the ranker scores them as any other candidate)."""
+        check_call(self, TwoStage.candidates, positional, unexpected)
         self._require_fitted()
         check_exclude_seen(exclude_seen)
         exclude = self.seen_ if exclude_seen else _nothing_seen(self.seen_.shape)
@@ -328,13 +333,15 @@ class TwoStage(Recommender):
             candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_)
         return candidates
 
-    def score_users(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+    def score_users(self, user_indices: np.ndarray, *positional: Any,
+                    exclude_seen: bool = True, **unexpected: Any
                     ) -> np.ndarray:
         """Full-catalog scores of user indices, as every model's
         :meth:`~recstack.models.base.Recommender.score_users`. The candidates are the
         users' unseen items unless ``exclude_seen=False``: then a seen item can be a
         candidate and get the ranker's score (by default it ranks below every candidate,
         where a caller that excludes seen items never looks)."""
+        check_call(self, TwoStage.score_users, positional, unexpected)
         check_exclude_seen(exclude_seen)
         if exclude_seen:
             return super().score_users(user_indices)
@@ -343,8 +350,8 @@ class TwoStage(Recommender):
                                  size=len(self.users_), what="user")
         return self._score_users(indices, exclude_seen=False)
 
-    def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
-                  batch_size: int | None = None, context: Any = None
+    def recommend(self, users: Any, k: int = 10, *positional: Any, exclude_seen: bool = True,
+                  batch_size: int | None = None, context: Any = None, **unexpected: Any
                   ) -> tuple[np.ndarray, np.ndarray]:
         """As every model's :meth:`~recstack.models.base.Recommender.recommend`, plus the
         request's ``context`` for the context features: a dict of column -> value (the
@@ -354,6 +361,7 @@ class TwoStage(Recommender):
 
         With ``exclude_seen=False`` the generators may propose the users' seen items and
         the ranker orders them with the rest (as any other model scores them)."""
+        check_call(self, TwoStage.recommend, positional, unexpected)
         self._require_fitted()
         check_exclude_seen(exclude_seen)
         check_batch_size(batch_size, f"{self.name}: recommend")
@@ -373,11 +381,12 @@ class TwoStage(Recommender):
         top, scores = pad_columns(top, scores, int(k))
         return self._external_items(top, scores), scores
 
-    def score(self, users: Any, items: Any, context: Any = None, *,
-              exclude_seen: bool = True) -> np.ndarray:
+    def score(self, users: Any, items: Any, context: Any = None, *positional: Any,
+              exclude_seen: bool = True, **unexpected: Any) -> np.ndarray:
         """Scores of ``(users[j], items[j])`` pairs (float32), with an optional ``context``
         as in :meth:`recommend` (a DataFrame: one row per pair); ``exclude_seen`` as there
         (by default a seen item is not a candidate and scores below every candidate)."""
+        check_call(self, TwoStage.score, positional, unexpected)
         check_exclude_seen(exclude_seen)
         if context is None and exclude_seen:
             return super().score(users, items)
@@ -465,8 +474,8 @@ class TwoStage(Recommender):
             return out
         return out[row_of]
 
-    def score_histories(self, histories: Any, context: Any = None, *,
-                        exclude_seen: bool = True) -> np.ndarray:
+    def score_histories(self, histories: Any, context: Any = None, *positional: Any,
+                        exclude_seen: bool = True, **unexpected: Any) -> np.ndarray:
         """Full-catalog scores (float64 ``(n, n_items)``) of new users known only by their
         histories (sparse or dense ``n x n_items``, columns in the model's item order),
         ranked as a known user is: each generator proposes from the history (its own
@@ -482,19 +491,23 @@ class TwoStage(Recommender):
         RecstackError
             A generator or scorer that cannot score a history (no ``score_histories``).
         """
+        check_call(self, TwoStage.score_histories, positional, unexpected)
         self._require_fitted()
         check_exclude_seen(exclude_seen)
         history = self._history_matrix(histories)
         n = history.shape[0]
-        candidates = generate_candidates(self.generators_, np.arange(n), self.n_candidates,
-                                         exclude=None if exclude_seen else
-                                         _nothing_seen(history.shape),
-                                         sources=self.builder_.sources_,
-                                         per_user=self.candidates_per_user,
-                                         histories=history)
-        if self.scorers_:
-            candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_,
-                                          histories=history)
+        try:
+            candidates = generate_candidates(self.generators_, np.arange(n),
+                                             self.n_candidates, exclude=None if exclude_seen
+                                             else _nothing_seen(history.shape),
+                                             sources=self.builder_.sources_,
+                                             per_user=self.candidates_per_user,
+                                             histories=history)
+            if self.scorers_:
+                candidates = score_candidates(candidates, self.scorers_,
+                                              self.builder_.scorers_, histories=history)
+        except RecstackError as error:
+            raise self._inner_history_error(error) from None
         rows = None
         if context is not None:
             # checked even when unused, as recommend checks it: a wrong context is a mistake
@@ -503,6 +516,25 @@ class TwoStage(Recommender):
                 rows = requests.iloc[candidates.users]
         state = self.builder_.visitor_state(self.state_, history)
         return self._catalog_scores(candidates, candidates.users, n, state, rows)
+
+    def _inner_history_error(self, error: RecstackError) -> RecstackError:
+        """``error`` (a generator's or scorer's refusal of the histories) said as this
+        model's: SASRec's own words sent the user to its score_sequences, which a two-stage
+        model does not have, and named neither this model nor the generator's place."""
+        message = str(error)
+        for kind, models in (("generators", self.generators_), ("scorers", self.scorers_)):
+            for position, model in enumerate(models):
+                if message.startswith(model.name) and not message.startswith(self.name):
+                    takers = [m.name for m in models if m.name != model.name]
+                    error.args = (
+                        f"{self.name}: score_histories: {kind}[{position}] ({model.name}) "
+                        f"cannot score the histories: {message}; a two-stage model scores "
+                        f"histories only when every generator and scorer can (declare it "
+                        f"without {model.name}"
+                        + (f", e.g. with {', '.join(takers)}" if takers else "") + ")",
+                        *error.args[1:])
+                    return error
+        return error
 
     def _catalog_scores(self, candidates: Candidates, row: np.ndarray, n_rows: int,
                         state: HistoryState, context: Any) -> np.ndarray:

@@ -77,7 +77,7 @@ def fit_model(experiment: Experiment, label: str, *, on: str = "all",
               progress: Progress | None = None) -> tuple[Recommender, Interactions]:
     """The model labelled ``label`` in ``experiment`` (its file's hyperparameters), fitted on
     :func:`training_data`; returns the model and the data."""
-    from recstack.experiment import build_models
+    from recstack.experiment import build_models, model_step
 
     labels = [spec.label for spec in experiment.models]
     if label not in labels:
@@ -88,7 +88,8 @@ def fit_model(experiment: Experiment, label: str, *, on: str = "all",
                           f"{', '.join(labels)}")
     model = dict(build_models(experiment))[label]
     data = training_data(experiment, on=on, progress=progress)
-    with resolve(progress).task(f"Fitting {label} on {len(data):,} interactions"):
+    with resolve(progress).task(f"Fitting {label} on {len(data):,} interactions"), \
+            model_step(experiment, label):
         model.fit(data, progress=progress)
     return model, data
 

@@ -38,6 +38,7 @@ the store in the space of ``user_embeddings()`` (so ``user · item`` is the mode
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import threading
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EmbeddingStore", "FoldInReport", "RedisEmbeddingStore", "SQLiteEmbeddingStore",
            "StoreUnavailableError", "fold_in_users", "open_store", "read_with_fallback"]
+
+logger = logging.getLogger(__name__)
 
 KINDS = ("user", "item")
 #: SQLite's default limit on parameters of one statement is 999 (older builds)
@@ -159,7 +162,10 @@ def encode_ids(ids: Any) -> list[str]:
         raise ConfigError(f"ids must be a flat list, got shape {array.shape}")
     array = id_values(array, "ids")
     if array.dtype.kind in "iu":
-        return [f"i:{v}" for v in array.tolist()]
+        # integers beyond int64 are their digits (the rule of id_values for Python ints):
+        # a uint64 array's 2**64 - 1 was stored as an integer key that the same id given
+        # in a list (text '18446744073709551615') never reached
+        return [f"i:{v}" if v < 2**63 else f"s:{v}" for v in array.tolist()]
     keys = []
     for position, value in enumerate(array.tolist()):
         if isinstance(value, str):
@@ -270,6 +276,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                              "PRIMARY KEY (kind, id)) WITHOUT ROWID")
             self._db.execute("CREATE TABLE IF NOT EXISTS dims (kind TEXT PRIMARY KEY, "
                              "dim INTEGER NOT NULL)")
+            self._check_keys()
 
     def _check_schema(self) -> None:
         """Refuse an SQLite database that is not an embedding store before anything is
@@ -298,6 +305,67 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             raise ConfigError(
                 f"embedding store {self.path}: an SQLite database, but not a recstack "
                 f"embedding store ({found}); give the path of a store (or a new file name)")
+
+    def _check_keys(self) -> None:
+        """Refuse rows no lookup can reach, naming them, and rename the text keys stored
+        before ids were trimmed (``s: a``) to the key every lookup of ``"a"`` reads.
+
+        A row of another kind (``users``) or of a key that is not ``i:INTEGER`` /
+        ``s:TEXT`` as :func:`encode_ids` writes them (``x:a``, ``i:007``) was silently
+        invisible: ``get`` said "not found" and ``count`` did not count it. An untrimmed
+        key whose trimmed one is also stored is two vectors of one id: refused too."""
+        # one scan of the keys; only a key that starts or ends with a character outside
+        # printable ASCII may be untrimmed (the others are not handed to Python)
+        self._db.create_function("recstack_trimmed", 1, _trimmed_key, deterministic=True)
+        rows = self._db.execute(
+            f"SELECT kind, id, recstack_trimmed(id) FROM vectors WHERE kind NOT IN {KINDS} "
+            "OR NOT ((id GLOB 'i:[1-9]*' OR id GLOB 'i:-[1-9]*' OR id = 'i:0') "
+            "AND substr(id, 3) NOT GLOB '?*[^0-9]*' OR id GLOB 's:?*' "
+            "AND (id GLOB 's:[!-~]*' AND id GLOB 's:*[!-~]' OR recstack_trimmed(id) = id))"
+            ).fetchall()
+        unreadable = [(kind, key) for kind, key, trimmed in rows
+                      if kind not in KINDS or trimmed == key or trimmed == "s:"]
+        if unreadable:
+            shown = "; ".join(f"kind {kind!r}, key {key!r}" for kind, key in unreadable[:3])
+            self._db.close()
+            raise ConfigError(
+                f"embedding store {self.path}: {len(unreadable):,} stored row(s) cannot be "
+                f"read by any lookup ({shown}{'; ...' if len(unreadable) > 3 else ''}): a "
+                "row's kind must be 'user' or 'item' and its key i:INTEGER or s:TEXT, as put "
+                "writes them (edited by hand or by another tool?); delete those rows "
+                f"(sqlite3 {self.path} \"DELETE FROM vectors WHERE ...\") or write them "
+                "again with put")
+        if not rows:  # the rest: text keys to trim
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            # read again under the write lock: another process opening the store at the
+            # same time may have renamed them meanwhile (its renamed keys are no second
+            # vector of the id)
+            untrimmed = self._db.execute(
+                "SELECT kind, id, recstack_trimmed(id) FROM vectors WHERE kind IN "
+                f"{KINDS} AND id GLOB 's:?*' AND NOT (id GLOB 's:[!-~]*' AND "
+                "id GLOB 's:*[!-~]') AND recstack_trimmed(id) != id").fetchall()
+            for kind, key, trimmed in untrimmed:
+                if self._db.execute("SELECT 1 FROM vectors WHERE kind = ? AND id = ?",
+                                    (kind, trimmed)).fetchone():
+                    raise ConfigError(
+                        f"embedding store {self.path}: the {kind} id {_shown_key(trimmed)} "
+                        f"has two stored vectors, under the keys {key!r} (written before "
+                        f"ids were trimmed of surrounding whitespace) and {trimmed!r}; "
+                        f"delete the first (sqlite3 {self.path} \"DELETE FROM vectors "
+                        f"WHERE kind = '{kind}' AND id = '{key}'\") or put the vector again")
+                self._db.execute("UPDATE vectors SET id = ? WHERE kind = ? AND id = ?",
+                                 (trimmed, kind, key))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            self._db.close()
+            raise
+        if untrimmed:
+            logger.warning("embedding store %s: %d vector(s) stored under untrimmed text "
+                           "ids (e.g. %r) renamed to their trimmed ids, which lookups read",
+                           self.path, len(untrimmed), untrimmed[0][1])
 
     @contextlib.contextmanager
     def _errors(self) -> Any:
@@ -471,6 +539,19 @@ def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, wher
                 f"holds NaN or infinite values ({int((~finite).sum())} of the {len(keys)} "
                 "asked do; write them again with put, or delete them)")
     return vectors, found
+
+
+def _trimmed_key(key: Any) -> Any:
+    """A text key ``s:ID`` with ``ID`` trimmed by the one id rule (``s: a`` is ``s:a``);
+    ``s:`` alone where nothing is left."""
+    if not isinstance(key, str) or not key.startswith("s:"):
+        return key  # a key of bytes or a number (another tool's) is refused as it is
+    text = key[2:]
+    if text == text.strip():
+        return key
+    from recstack.data.idmap import trim_text_ids
+
+    return "s:" + str(trim_text_ids([text])[0])
 
 
 def _shown_key(key: str) -> str:

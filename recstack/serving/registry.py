@@ -622,7 +622,7 @@ class ModelRegistry:
     def prune(self, name: str, keep: int) -> list[int]:
         """Delete all but the newest ``keep`` complete versions, never the current one;
         returns the versions deleted."""
-        _check_keep(keep)
+        keep = _check_keep(keep)
         versions = self.versions(name)
         if not versions and not self._numbers(name):
             # a misspelt name pruned nothing and answered [] as if all were well
@@ -1066,9 +1066,12 @@ def _is_version(value: Any) -> bool:
     return type(value) is int and 1 <= value <= MAX_VERSION
 
 
-def _check_keep(keep: Any) -> None:
-    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+def _check_keep(keep: Any) -> int:
+    # a numpy integer (an entry of an array, as versions themselves may be) is that number
+    if isinstance(keep, bool | np.bool_) or not isinstance(keep, int | np.integer) \
+            or keep < 1:
         raise ConfigError(f"keep must be a positive whole number, got {keep!r}")
+    return int(keep)
 
 
 def _strict_json(value: Any) -> Any:

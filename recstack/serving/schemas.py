@@ -146,6 +146,27 @@ Context = Annotated[dict[ContextKey, ContextValue], Field(
 MAX_SECONDS = 1e11
 
 
+def time_unit_hint(value: float, clock: float | None = None) -> str:
+    """What a time too large to be seconds since 1970 reads as: milliseconds (or micro-,
+    nanoseconds) only where ``value`` divided by 1000 (a million, a billion) is a plausible
+    time, from :data:`UNIX_TIMES_FROM` (1973-03-03) to a day past ``clock`` (now); else the
+    year it would be, a time far in the future ("4e9 reads as milliseconds" sent the user
+    dividing it into 1970)."""
+    import time
+    from datetime import UTC, datetime
+
+    latest = (time.time() if clock is None else clock) + MAX_EVENT_AHEAD_SECONDS
+    for scale, unit in ((1e3, "milliseconds"), (1e6, "microseconds"), (1e9, "nanoseconds")):
+        if UNIX_TIMES_FROM <= value / scale <= latest:
+            return f"{value:.0f} reads as {unit} (divide by {scale:.0f})"
+    try:
+        year = f"in the year {datetime.fromtimestamp(value, UTC).year}"
+    except (OverflowError, OSError, ValueError):
+        year = "after the year 9999"
+    return (f"{value:.0f} is {year} (nor is it a plausible time in milliseconds, "
+            "microseconds or nanoseconds); give the time in seconds since 1970 (UTC)")
+
+
 def _seconds(value: object) -> object:
     # a time in milliseconds (1.8e12 today) got "Input should be less than or equal to
     # 100000000000", which did not say that the unit was wrong; the service's own check
@@ -160,8 +181,7 @@ def _seconds(value: object) -> object:
             and math.isfinite(value) and value > MAX_SECONDS:
         raise PydanticCustomError(
             "less_than_equal", "Input should be seconds since 1970 (UTC), at most {le}; "
-            "{given} reads as milliseconds (divide by 1000)",
-            {"le": f"{MAX_SECONDS:.0f}", "given": f"{value:.0f}"})
+            "{hint}", {"le": f"{MAX_SECONDS:.0f}", "hint": time_unit_hint(value)})
     return value
 
 

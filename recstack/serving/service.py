@@ -1134,8 +1134,8 @@ class Service:
             if event.timestamp > clock + MAX_EVENT_AHEAD_SECONDS:
                 raise RequestLimitError(
                     f"events[{position}].timestamp: {event.timestamp:.0f} is more than "
-                    f"{MAX_EVENT_AHEAD_SECONDS} s past the server's clock ({clock:.0f}); give "
-                    "seconds since 1970 (UTC), not milliseconds")
+                    f"{MAX_EVENT_AHEAD_SECONDS} s past the server's clock ({clock:.0f}): "
+                    f"{_ahead_hint(event.timestamp, clock)}")
         now = datetime.now(UTC)
         rows: list[Mapping[str, Any]] = []
         for event in events:
@@ -1273,6 +1273,17 @@ def preflight(settings: ServiceSettings) -> None:
                     p.exists() and not p.is_dir() for p in local.parents):
                 raise ConfigError(f"{error}; give store (--store) an SQLite file (created "
                                   "when missing) or redis://HOST:PORT/DB") from None
+
+
+def _ahead_hint(value: float, clock: float) -> str:
+    """What an event time past the server's clock reads as: milliseconds only where
+    ``value / 1000`` is a plausible time (4e9 is the year 2096, not milliseconds)."""
+    from recstack.serving.schemas import time_unit_hint
+
+    hint = time_unit_hint(value, clock)
+    if "reads as" in hint:
+        return f"{hint}; give seconds since 1970 (UTC), not milliseconds"
+    return hint
 
 
 def _features_json(served: Served) -> str | None:

@@ -1381,14 +1381,21 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     def none_chosen() -> str:
         # the single-machine split's words (recstack.data.splits.random_split): the
         # generic "0 rows were chosen for test and 0 of them set apart" said nothing of why
+        from recstack.data.splits import _LARGEST_COUNT_SHOWN, _ceil_3
+
         most = _most_rows_of_a_user(data)
-        fewest = max(2, math.ceil(0.5 / test_fraction))
-        while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
-            fewest += 1
+        if 0.5 / test_fraction > _LARGEST_COUNT_SHOWN:
+            needed = f"about {0.5 / test_fraction:.1e} (0.5 / test_fraction)"
+        else:
+            fewest = max(2, math.ceil(0.5 / test_fraction))
+            while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
+                fewest += 1
+            needed = f"{fewest:,}"
         return (f"random split left no test rows (test_fraction={test_fraction}): each user "
                 f"keeps a training row and holds out round(test_fraction x their rows), so "
-                f"a user needs at least {fewest:,} rows for one test row; the most any user "
-                f"has is {most:,}" + _fewer_hint(most, "raise test_fraction"))
+                f"a user needs at least {needed} rows for one test row; the most any user "
+                f"has is {most:,}" + _fewer_hint(most, f"raise test_fraction to at least "
+                                                       f"{_ceil_3(0.5 / most)}"))
 
     return _finish(data, flagged, "random", {"test_fraction": test_fraction, "seed": seed},
                    none_chosen=none_chosen)
@@ -1423,30 +1430,18 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
 def _refuse_cutoff_outside(data: SparkInteractions, cutoff_s: int,
                            test_fraction: float | None) -> None:
     """Say why a temporal cutoff leaves one side empty, in the words of the single-machine
-    split (:func:`recstack.data.splits.temporal_split`): it said only "left no test rows
-    ({'cutoff': 1000}): 0 rows were chosen", without the data's time range."""
+    split (:func:`recstack.data.splits.refuse_cutoff_outside`): it said only "left no test
+    rows ({'cutoff': 1000}): 0 rows were chosen", without the data's time range."""
     from pyspark.sql import functions as F
+
+    from recstack.data.splits import refuse_cutoff_outside
 
     row = data.frame.agg(F.min(TIMESTAMP).alias("lo"), F.max(TIMESTAMP).alias("hi"),
                          F.count(F.lit(1)).alias("n")).collect()[0]
-    earliest, latest, total = int(row["lo"]), int(row["hi"]), int(row["n"])
-    if earliest < cutoff_s <= latest or earliest == latest:
-        return
-    if test_fraction is None:
-        before = cutoff_s <= earliest
-        side = (f"no training rows: it is at or before the earliest time, {_iso(earliest)}"
-                if before else f"no test rows: it is after the latest time, {_iso(latest)}")
-        raise EmptyResultError(
-            f"temporal split: the cutoff {cutoff_s} ({_iso(cutoff_s)}) leaves {side}; "
-            f"choose a cutoff after {_iso(earliest)} and at or before {_iso(latest)}")
-    at_earliest = data.frame.filter(F.col(TIMESTAMP) == F.lit(earliest)).count()
-    raise EmptyResultError(
-        f"temporal split left no training rows (test_fraction={test_fraction}): "
-        f"{at_earliest:,} of the {total:,} rows share the earliest time, "
-        f"{_iso(earliest)}, so the cutoff that leaves {test_fraction:.0%} for test is that "
-        f"time and no row comes before it; choose a test_fraction of at most "
-        f"{math.floor((1 - at_earliest / total) * 1e4 + 1e-6) / 1e4:g} or a cutoff after "
-        "it")
+    refuse_cutoff_outside(
+        int(row["lo"]), int(row["hi"]), int(row["n"]),
+        lambda time: data.frame.filter(F.col(TIMESTAMP) == F.lit(time)).count(),
+        cutoff_s, test_fraction)
 
 
 def _most_rows_of_a_user(data: SparkInteractions) -> int:

@@ -46,6 +46,7 @@ from recstack.spark.data import (
     check_index_columns,
     check_session,
 )
+from recstack.specs import cutoffs_problem, cutoffs_text
 
 #: list metrics of the Evaluator computed here (diversity needs item features: not here)
 LIST_METRICS = ("coverage", "novelty", "popularity")
@@ -304,11 +305,18 @@ def _check_factor_indices(factors: Any, name: str, index_column: str, n: int) ->
 def _cutoffs(ks: Any) -> list[int]:
     """The cut-offs K, sorted: a non-empty list of distinct positive integers (2.7 or "10"
     are refused, not read as 2 or 10; a repeated K is refused, as one machine does)."""
-    values = list(ks) if isinstance(ks, list | tuple | range) else None
+    # a 1-D numpy array as one machine's Evaluator takes it
+    values = (list(ks) if isinstance(ks, list | tuple | range)
+              or (isinstance(ks, np.ndarray) and ks.ndim == 1) else None)
     if not values or any(isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
                          for k in values):
         raise ConfigError(f"ks must be a non-empty list of positive integers such as [10, "
                           f"20], got {ks!r}")
+    # the Evaluator's bound (specs.K_MAX, MAX_CUTOFFS): ks = [10**12] ran the top-K job
+    # with lists of 10**12 items per user before anything said the K was a typo
+    problem = cutoffs_problem(values)
+    if problem:
+        raise ConfigError(f"ks = {cutoffs_text(values)}: {problem}")
     if len({int(k) for k in values}) != len(values):
         # as one machine's Evaluator and experiment files refuse them (here a repeat was
         # dropped without a word)

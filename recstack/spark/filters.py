@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from recstack.data.filters import (
     FILTERS,
     Deduplicate,
+    FilterDuplicatePolicy,
     FilterSpec,
     FilterStep,
     KCore,
@@ -24,7 +25,7 @@ from recstack.data.filters import (
     TimeWindow,
     to_unix_seconds,
 )
-from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE, DuplicatePolicy
+from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.spark.data import (
     ITEM_INDEX,
@@ -75,7 +76,7 @@ def time_window(data: SparkInteractions, start: int | str | None = None,
     return _step(spec, data, compact(data.with_frame(data.frame.filter(condition))))
 
 
-def deduplicate(data: SparkInteractions, policy: DuplicatePolicy = "last"
+def deduplicate(data: SparkInteractions, policy: FilterDuplicatePolicy = "last"
                 ) -> tuple[SparkInteractions, FilterStep]:
     """:class:`~recstack.data.filters.Deduplicate`: one row per (user, item) pair, as
     :meth:`Interactions.deduplicate` resolves them.

@@ -47,6 +47,7 @@ from recstack.data.splits import (
 )
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.spark.data import (
+    ITEM_INDEX,
     ROW,
     TIMESTAMP,
     USER_INDEX,
@@ -151,7 +152,51 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
     # every fold must have test rows: found here, not when the folds before it have run
     per_fold = dict(folded.groupBy("_fold").count().collect())  # at most min(k, rows)
     check_every_fold_has_rows(k, np.sort(list(per_fold)), sum(per_fold.values()), stratify)
+    _refuse_folds_set_apart(folded, k)
     return _kfold_folds(data, folded, k, stratify, seed)
+
+
+def _refuse_folds_set_apart(folded: Any, k: int) -> None:
+    """Refuse, before the first fold runs, a fold whose test rows would all be set apart
+    as :func:`recstack.spark.data._finish` sets them apart (an item or user with no row in
+    the other folds, a pair the other folds hold too), in the words of one machine's
+    :func:`recstack.data.splits.kfold_split`: that fold's split failed only after the
+    folds before it had been trained and evaluated. One job: counts by key and by (key,
+    fold), then the folds that would keep no row."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    def only_in_fold(*keys: str) -> Any:
+        # each row: whether every row of its key lies in the row's own fold
+        rows = F.count(F.lit(1))
+        return rows.over(Window.partitionBy(*keys)) == rows.over(
+            Window.partitionBy(*keys, "_fold"))
+
+    judged = folded.select(
+        "_fold", only_in_fold(ITEM_INDEX).alias("_cold_item"),
+        only_in_fold(USER_INDEX).alias("_cold_user"),
+        (~only_in_fold(USER_INDEX, ITEM_INDEX)).alias("_repeated"))
+    item, user, pair = F.col("_cold_item"), F.col("_cold_user"), F.col("_repeated")
+
+    def rows_where(condition: Any) -> Any:
+        return F.sum(F.when(condition, 1).otherwise(0))
+
+    empty = (judged.groupBy("_fold")
+             .agg(F.count(F.lit(1)).alias("rows"),
+                  rows_where(~item & ~user & ~pair).alias("kept"),
+                  rows_where(item).alias("item"), rows_where(user & ~item).alias("user"),
+                  rows_where(pair & ~item & ~user).alias("pair"))
+             .filter(F.col("kept") == 0).orderBy("_fold").limit(1).collect())
+    if not empty:
+        return
+    fold = empty[0]
+    reasons = {"of items in no other fold": fold["item"],
+               "of users in no other fold": fold["user"],
+               "repeating a (user, item) pair of another fold": fold["pair"]}
+    why = "; ".join(f"{int(count):,} {reason}" for reason, count in reasons.items() if count)
+    raise EmptyResultError(
+        f"kfold: k = {k} folds, but fold {int(fold['_fold'])} would keep no test rows: its "
+        f"{int(fold['rows']):,} rows would all be set apart ({why}); choose a smaller k")
 
 
 def _kfold_folds(data: SparkInteractions, folded: Any, k: int, stratify: str | None,

@@ -71,6 +71,8 @@ def test_what_was_published_and_a_failed_check_in_colour(second_run, tmp_path):
     report["quality"]["checks"][0]["status"] = "failed"
     page = pipeline_report_html(report)
     assert "Nothing was published: the new model is worse &lt;by far&gt;" in page
+    # the run section's result row says why too, not only "not published"
+    assert _cells(page, "result") == "<b>not published: the new model is worse &lt;by far&gt;</b>"
     assert '<b style="color:#cf222e">failed</b>' in page
 
 

@@ -18,6 +18,8 @@ import pandas as pd
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
+from recstack.metrics._validation import shown
+from recstack.metrics.online import _UNIX_TIMES_FROM
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
 from recstack.pipeline.rerank.base import (
@@ -173,15 +175,9 @@ class FreshnessBoost(_Boost):
     }
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
-        if self.time_column is not None:
-            born = self._column_times(train)
-        else:
-            if train.timestamp is None:
-                raise RecstackError(f"{self.name}: the training data has no timestamps; give "
-                                    "time_column (item times in the item table)")
-            born = np.full(train.n_items, np.inf)
-            np.minimum.at(born, train.item_index, train.timestamp.astype(np.float64))
-            born[np.isinf(born)] = np.nan
+        if self.time_column is None and train.timestamp is None:
+            raise RecstackError(f"{self.name}: the training data has no timestamps; give "
+                                "time_column (item times in the item table)")
         if self.now is not None:
             now = float(self.now)
         elif train.timestamp is not None and len(train):
@@ -189,6 +185,13 @@ class FreshnessBoost(_Boost):
         else:
             raise RecstackError(f"{self.name}: give now (Unix seconds): the training data "
                                 "has no timestamps to take the present from")
+        if self.time_column is not None:
+            born = self._column_times(train, now)
+        else:
+            assert train.timestamp is not None  # refused above without a time_column
+            born = np.full(train.n_items, np.inf)
+            np.minimum.at(born, train.item_index, train.timestamp.astype(np.float64))
+            born[np.isinf(born)] = np.nan
         age_days = np.maximum(0.0, now - born) / _DAY
         self.value_ = np.where(np.isnan(born), 1.0, np.exp2(-age_days / self.half_life_days))
         self._check_spread(born, now)
@@ -215,7 +218,7 @@ class FreshnessBoost(_Boost):
                 f"boost is 0 (more than 1,000 half-lives of {self.half_life_days} days); "
                 f"{times} (Unix seconds): is now in milliseconds?")
 
-    def _column_times(self, train: Interactions) -> np.ndarray:
+    def _column_times(self, train: Interactions, now: float) -> np.ndarray:
         """The item times of ``time_column`` in Unix seconds, NaN where missing."""
         column = item_column(train, self.time_column, self.name)
         if pd.api.types.is_datetime64_any_dtype(column):
@@ -235,4 +238,23 @@ class FreshnessBoost(_Boost):
                                 "(Unix seconds) or datetimes; item "
                                 f"{train.items.to_external([row]).tolist()[0]!r} holds "
                                 f"{column.iloc[row]!r}")
-        return values.to_numpy(np.float64)
+        seconds = values.to_numpy(np.float64)
+        self._refuse_small_numbers(train, column, seconds, now)
+        return seconds
+
+    def _refuse_small_numbers(self, train: Interactions, column: pd.Series,
+                              seconds: np.ndarray, now: float) -> None:
+        """Refuse numbers before 1973-03-03 as Unix seconds (the event logs' threshold)
+        beside a present that is a Unix time: prices, counts, years or days since launch
+        made every item decades old and its boost about 0, silently. A log of small times
+        throughout (offsets from a start) is kept, as the event logs keep one."""
+        early = seconds < _UNIX_TIMES_FROM
+        if now < _UNIX_TIMES_FROM or not early.any():
+            return
+        row = int(np.argmax(early))
+        raise RecstackError(
+            f"{self.name}: column {self.time_column!r} holds {shown(column.iloc[row])} for item "
+            f"{train.items.to_external([row]).tolist()[0]!r}, which as Unix seconds is before "
+            f"1973-03-03 ({_UNIX_TIMES_FROM:,}), while now is the Unix time {now:.0f}: "
+            "the column must hold the items' times in Unix seconds or datetimes, not prices, "
+            "counts or years (give datetimes for items older than 1973)")

@@ -18,7 +18,7 @@ import numpy as np
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender, check_batch_size, check_list_length
+from recstack.models.base import Param, Recommender, check_batch_size, check_call, check_list_length
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
 from recstack.pipeline.bandit_checks import as_index_array
@@ -138,12 +138,14 @@ class Reranked(Recommender):
                               "but no item passes them all), so every list would be empty")
 
     # ------------------------------------------------------------------ inference
-    def rerank_lists(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+    def rerank_lists(self, user_indices: np.ndarray, *positional: Any,
+                     exclude_seen: bool = True, **unexpected: Any
                      ) -> tuple[np.ndarray, np.ndarray]:
         """The final lists of a batch of user indices: item indices ``(n_users, n)`` with
         ``n = min(n_candidates, n_items)`` (``-1`` for empty slots) and the chain's last
         scores (``-inf`` for empty slots). The users' seen items are candidates only with
         ``exclude_seen=False`` (a ``seen`` filter in the chain still removes them)."""
+        check_call(self, Reranked.rerank_lists, positional, unexpected)
         self._require_fitted()
         check_exclude_seen(exclude_seen)
         users = self._checked_users(user_indices)
@@ -154,22 +156,26 @@ class Reranked(Recommender):
             return np.empty((0, width), np.int64), np.empty((0, width))
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def score_users(self, user_indices: np.ndarray, *, exclude_seen: bool = True
+    def score_users(self, user_indices: np.ndarray, *positional: Any,
+                    exclude_seen: bool = True, **unexpected: Any
                     ) -> np.ndarray:
         """Full-catalog scores of user indices, as every model's
         :meth:`~recstack.models.base.Recommender.score_users`; the users' seen items are
         at ``-inf`` unless ``exclude_seen=False`` (then they are candidates as any item)."""
+        check_call(self, Reranked.score_users, positional, unexpected)
         check_exclude_seen(exclude_seen)
         if exclude_seen:
             return super().score_users(user_indices)
         self._require_fitted()
         return self._score_users(self._checked_users(user_indices), exclude_seen=False)
 
-    def recommend(self, users: Any, k: int = 10, *, exclude_seen: bool = True,
-                  batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def recommend(self, users: Any, k: int = 10, *positional: Any, exclude_seen: bool = True,
+                  batch_size: int | None = None, **unexpected: Any
+                  ) -> tuple[np.ndarray, np.ndarray]:
         """As every model's :meth:`~recstack.models.base.Recommender.recommend`; with
         ``exclude_seen=False`` the users' seen items are candidates of the chain as any
         other item (a ``seen`` filter in the chain still removes them)."""
+        check_call(self, Reranked.recommend, positional, unexpected)
         check_exclude_seen(exclude_seen)
         if exclude_seen:
             return super().recommend(users, k, batch_size=batch_size)

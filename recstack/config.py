@@ -1148,6 +1148,12 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     """One dimension of a search space: a table with a type and a range or choices. With
     the parameter's declaration (``declared``, a :class:`~recstack.models.base.Param`),
     the range's ends and each choice must also be values the model accepts."""
+    if isinstance(description, dict) and "type" in description \
+            and description["type"] not in SPACE_TYPES:
+        kind = description["type"]
+        hint = did_you_mean(kind, SPACE_TYPES) if isinstance(kind, str) else ""
+        raise ConfigError(f"{where}type = {kind!r}: must be one of "
+                          f"{', '.join(map(repr, SPACE_TYPES))}{hint}")
     if not isinstance(description, dict) or description.get("type") not in SPACE_TYPES:
         raise ConfigError(f"{where}expected a table with type = one of {SPACE_TYPES}")
     kind = description["type"]

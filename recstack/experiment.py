@@ -447,7 +447,7 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
     out = checked_path(out, "out")
     if out.is_dir():
         raise RecstackError(f"{out}: is a folder, but a file is to be written there; choose "
-                            "a file name")
+                            "a file name for --out (one inside the folder, or elsewhere)")
     if is_looping_link(out):
         raise RecstackError(f"{out}: is {describe_path(out)}, but a file is to be written "
                             "there; choose another --out or remove the link")

@@ -109,7 +109,11 @@ class Option:
         if value is None:
             return None
         if self.choices is not None:
-            return None if value in self.choices else f"must be {self.range_text()}"
+            if value in self.choices:
+                return None
+            names = [c for c in self.choices if isinstance(c, str)]
+            hint = did_you_mean(value, names) if isinstance(value, str) else ""
+            return f"must be {self.range_text()}{hint}"
         numbers = [value] if isinstance(value, int | float) else (
             list(value) if isinstance(value, tuple | list) else [])
         for number in numbers:

@@ -199,12 +199,23 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
     with _prefixed(where):
         space = fit_space_to_data(spec.type, settings["space"], inner.train, default=default,
                                   label=spec.label, base_params=spec.params)
+    try:
         best, value, trials = search(spec.type, inner.train, inner.test, space,
                                      base_params=spec.params, metric=settings["metric"],
                                      trials=settings["trials"], seed=settings["seed"],
                                      label=spec.label, fold_in=inner.fold_in,
                                      progress=progress, default_space=default,
                                      **evaluator_settings)
+    except RecstackError as error:
+        if not getattr(error, "model_error", False):
+            with _prefixed(where):
+                raise
+        # the configured model fails alike whatever is drawn: its own error, naming its
+        # [[models]] entry as `recstack evaluate` and `recstack fit` do
+        from recstack.experiment import model_step
+
+        with model_step(experiment, spec.label):
+            raise type(error)(error.model_error) from None  # type: ignore[attr-defined]
     tuned = _replace_model_params(experiment.raw, spec.label, best)
     return TuningResult(spec.label, settings["metric"], best, value, trials, tuned,
                         experiment.base_folder)
@@ -296,8 +307,10 @@ def search(model_type: str, train: Interactions, validation: Interactions,
         except RecstackError as error:
             # optuna would log the failure with its traceback before passing it on; the
             # user can act on one line naming the values that failed and where they came from
-            failure.append(_trial_error(error, trial, trials, model_type, label, params,
-                                        starts, kept, default_space))
+            own = (_fails_alike(error, model_type, label, base, params, train)
+                   if trial.params else None)
+            failure.append(own or _trial_error(error, trial, trials, model_type, label,
+                                               params, starts, kept, default_space))
             trial.study.stop()
             raise optuna.TrialPruned() from None
         value = result.means()[key]
@@ -624,6 +637,32 @@ def _trial_error(error: RecstackError, trial: Any, trials: int, model_type: str,
     kind = ConfigError if isinstance(error, ConfigError) else RecstackError
     return kind(f"{name}: trial {trial.number + 1} of {trials} failed with {values}: "
                 f"{message}; {hint}")
+
+
+def _fails_alike(error: RecstackError, model_type: str, label: str | None,
+                 base: dict[str, Any], params: dict[str, Any], train: Interactions
+                 ) -> RecstackError | None:
+    """``error`` as the model's own when the configured values alone (``base``, without
+    anything drawn) fail fitting with the same message: a misspelt feature column, a check
+    of the data, fails every trial alike, and "narrow the ranges" sent the user to the
+    search space. None when they fit, fail otherwise, or are the trial's own values."""
+    if params == base:
+        return None
+    try:
+        create_model(model_type, **base).fit(train)
+    except RecstackError as again:
+        if str(again) != str(error):
+            return None
+    except Exception:  # noqa: BLE001 - a diagnostic fit: the trial's own error stands
+        return None
+    else:
+        return None
+    message = _without_model(str(error), model_type)
+    kind = ConfigError if isinstance(error, ConfigError) else RecstackError
+    own = kind(f"{label or model_type}: {message} (with its configured values, whatever "
+               "the search draws)")
+    own.model_error = message  # type: ignore[attr-defined]
+    return own
 
 
 def _listed(params: dict[str, Any]) -> str:

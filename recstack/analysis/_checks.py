@@ -148,7 +148,8 @@ def positive_number(value: Any, name: str, *, allow_zero: bool = False) -> float
 
 
 def row_indices(values: Any, name: str, n_rows: int) -> np.ndarray:
-    """Row indices as a 1-D int64 array, each a whole number in ``[0, n_rows)``; true/false
+    """Row indices as a 1-D int64 array, each an integer in ``[0, n_rows)`` (floats, even
+    whole ones, are refused, as top-k's ``user_index`` refuses them); true/false
     values are refused (numpy read a boolean mask as the rows 0 and 1)."""
     if isinstance(values, numbers.Number | str | np.bool_):  # one query given on its own
         values = [values]
@@ -161,12 +162,33 @@ def row_indices(values: Any, name: str, n_rows: int) -> np.ndarray:
         position = int(np.flatnonzero(array != np.round(array))[0])
         raise RecstackError(f"{name} must hold whole row numbers; position {position} holds "
                             f"{float(array[position])!r}")
+    position = _first_float(values)
+    if position is not None:
+        # one rule with top-k's user_index: row numbers are integers (1.0 was taken as row
+        # 1 here and refused there)
+        raise RecstackError(f"{name} must be row numbers (integers), not floats; position "
+                            f"{position} holds {float(array[position])!r} (convert them, "
+                            "e.g. np.asarray(rows, dtype=int))")
     outside = (array < 0) | (array >= n_rows)
     if outside.any():
         position = int(np.flatnonzero(outside)[0])
         raise RecstackError(f"{name} must be row numbers in [0, {n_rows}); position "
                             f"{position} holds {int(array[position])}")
     return array.astype(np.int64)
+
+
+def _first_float(values: Any) -> int | None:
+    """The position of the first float entry of a flat sequence (or 0 for a float array),
+    or None."""
+    array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if array.dtype.kind in "fc":
+        return 0 if array.size else None
+    if array.dtype != object:
+        return None
+    for position, value in enumerate(array.ravel()):
+        if isinstance(value, float | np.floating):
+            return position
+    return None
 
 
 def _first_boolean(values: Any) -> int | None:

@@ -105,6 +105,11 @@ class Projection:
                                         "before colouring by it")
             return array[self.rows]
 
+        if not isinstance(colour_label, str):
+            # a number or a list was drawn as its repr (or failed inside the plotting
+            # library) as the colour scale's title
+            raise RecstackError(f"colour_label must be text (the colour scale's title), got "
+                                f"{type(colour_label).__name__} {colour_label!r:.60}")
         title = f"{self.model}: {self.method.upper()} of the {self.kind} embeddings".lstrip(": ")
         return Chart(title=title, x_label="", y_label="",
                      series=[Series(self.kind + "s", self.coordinates[:, 0],

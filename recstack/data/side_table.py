@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from recstack.data.files import (
     DelimitedLayout,
+    _unterminated_quote,
     as_path,
     check_content,
     file_column_names,
@@ -57,9 +58,16 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     columns = check_name_list(columns, "columns", example="['title']")
     key_as_text = check_flag(key_as_text, "key_as_text")
     suffix = path.suffix.lower()
+    problem = not_a_file(path)
+    if problem is not None and not problem.startswith("no such file"):
+        # a folder (or a pipe, a broken link) is said to be one before its name is judged:
+        # 'logs' is not a misnamed file
+        wanted = f"expected the {what}, a .csv or .parquet file"
+        problem = (problem.replace("expected a file", wanted) if "expected a file" in problem
+                   else f"{problem}; {wanted}")
+        raise RecstackError(f"{path}: {problem}")
     if suffix not in (*_PARQUET, ".csv"):
         raise RecstackError(f"{path}: the {what} must be a .csv or .parquet file")
-    problem = not_a_file(path)
     if problem is not None and problem.startswith("no such file"):
         problem = f"no such {what}" + problem.removeprefix("no such file")
     if problem is not None:
@@ -83,6 +91,7 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         # names its own)
         located = (_date_beyond_the_calendar(path, what) if kind == "Parquet"
                    else not_utf8_error(path, what) if isinstance(error, UnicodeDecodeError)
+                   else _open_quote(path, what) if isinstance(error, pd.errors.ParserError)
                    else None)
         raise located or DataFormatError(f"{path}: not a readable {kind} {what} ({error})"
                                          ) from None
@@ -104,6 +113,16 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     if key_as_text:
         table[key] = table[key].astype(str)
     return table[[key, *[c for c in table.columns if c != key]]]
+
+
+def _open_quote(path: Path, what: str) -> DataFormatError | None:
+    """The logs' error for a quoted field never closed (a truncated file), naming its line,
+    where pandas said "EOF inside string starting at row 2" (a row, not the line)."""
+    error = _unterminated_quote(path, _CSV)
+    if error is None:
+        return None
+    return DataFormatError(f"not a readable CSV {what}: {error.detail}", file=error.file,
+                           line=error.line, expected=error.expected)
 
 
 def _check_csv(path: Path, key: str, what: str) -> np.ndarray | None:

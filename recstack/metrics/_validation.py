@@ -445,17 +445,25 @@ def as_binary_labels(values: ArrayLike, name: str) -> NDArray[np.float64]:
     return labels
 
 
-def as_probabilities(values: ArrayLike, name: str) -> NDArray[np.float64]:
-    """Return a 1-D float64 array after checking every value lies in [0, 1]; true/false
-    values (predicted classes, read as certainties 1 and 0) are refused."""
+def refuse_predicted_classes(values: Any, name: str, wanted: str, read_as: str) -> None:
+    """Refuse true/false values where ``wanted`` (probabilities, scores) belong: they are
+    predicted classes (or a mask) given in the wrong place, ``read_as`` says how they
+    would silently be read."""
     try:
         kind: str = np.asarray(values).dtype.kind
     except (TypeError, ValueError):
         kind = ""  # ragged rows and the like: as_float_1d names them
     if kind == "b":
         raise MetricInputError(
-            f"{name} must be probabilities in [0, 1], got true/false values (predicted "
-            "classes, read as certainties 1 and 0); pass the predicted probabilities")
+            f"{name} must be {wanted}, got true/false values (predicted classes, "
+            f"{read_as}); pass the predicted {wanted.split(' in ')[0]}")
+
+
+def as_probabilities(values: ArrayLike, name: str) -> NDArray[np.float64]:
+    """Return a 1-D float64 array after checking every value lies in [0, 1]; true/false
+    values (predicted classes, read as certainties 1 and 0) are refused."""
+    refuse_predicted_classes(values, name, "probabilities in [0, 1]",
+                             "read as certainties 1 and 0")
     probs = as_float_1d(values, name)
     bad = (probs < 0) | (probs > 1)
     if np.any(bad):

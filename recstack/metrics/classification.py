@@ -34,6 +34,7 @@ from recstack.metrics._validation import (
     check_k,
     check_positive_float,
     check_same_length,
+    refuse_predicted_classes,
 )
 
 __all__ = [
@@ -162,6 +163,9 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
     """
     check_aligned(("y_true", y_true), ("y_score", y_score))
     labels = as_binary_labels(y_true, "y_true")
+    # predicted classes give the AUC of one threshold, not of the model's ranking
+    refuse_predicted_classes(y_score, "y_score", "scores", "every positive tied at 1 and "
+                             "every negative at 0, the AUC of one threshold")
     scores = as_float_1d(y_score, "y_score", finite=False)
     check_same_length(("y_true", labels), ("y_score", scores))
     positive = labels[None, :] == 1

@@ -383,6 +383,33 @@ class Configurable:
 Configurable.__init__._from_params = True  # type: ignore[attr-defined]
 
 
+class MissingMethodError(RecstackError, AttributeError):
+    """A method of the contract that only some models have (``score_histories``,
+    ``fold_in``...) asked of a model without it. An :class:`AttributeError` as well, so
+    ``hasattr(model, "fold_in")`` and ``getattr(model, "fold_in", None)`` keep saying no."""
+
+
+#: methods that only some models have, with what to do instead on a model without one
+_OPTIONAL_METHODS: dict[str, str] = {
+    "score_histories": "to score users from their interactions, refit the model on data "
+                       "that includes them, or use a model that has score_histories",
+    "fold_in": "score_histories(histories) scores such users where the model has it; "
+               "otherwise refit the model on data that includes them",
+    "fit_from": "fit(train) trains it from scratch",
+    "warm_compatible": "fit(train) trains it from scratch",
+    "item_vectors": "item_embeddings() gives the learned item vectors of the models that "
+                    "have them",
+    "score_new_items": "refit the model on data that includes the new items",
+    "embed_items": "item_embeddings() gives the learned item vectors of the models that "
+                   "have them",
+    "loss": "the fit's progress reports what a model logs while training",
+    "candidates": "recommend(users, k) gives each user's list",
+    "rerank_lists": "recommend(users, k) gives each user's list",
+    "recommend_sequences": "recommend(users, k) gives each user's list",
+    "score_sequences": "score_users / recommend score the users the model trained on",
+}
+
+
 class Recommender(Configurable, ABC):
     """Base class of all recommenders (see the module docstring for the contract)."""
 
@@ -416,6 +443,17 @@ class Recommender(Configurable, ABC):
     users_: IdMap
     items_: IdMap
     seen_: sp.csr_matrix
+
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            """Only reached when ``name`` is not found: a method of the contract that this
+            model does not have is refused naming the model, the models that have it and
+            what to use instead (a plain AttributeError said only "'Reranked' object has
+            no attribute 'score_histories'")."""
+            if name in _OPTIONAL_METHODS:
+                raise MissingMethodError(_missing_method_message(type(self), name))
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute "
+                                 f"{name!r}", name=name, obj=self)
 
     # ------------------------------------------------------------------ hyperparameters
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -542,9 +580,23 @@ class Recommender(Configurable, ABC):
             return "with binary=True it counts every recorded pair as 1"
         return "it reads every non-zero value as an interaction"
 
+    def _refuses_negative_values(self) -> bool:
+        """Whether negative interaction values (training rows and histories) are refused:
+        by default when :meth:`_reads_occurrences` (a dislike would count as an
+        interaction); a model that weights by the values where a negative weight has no
+        meaning (a weighted mean, probabilities) overrides this and
+        :meth:`_negative_values_reason`. Models that weight by signed values (EASE, kNN
+        with ``binary=False``) take negative values as ratings."""
+        return self._reads_occurrences()
+
+    def _negative_values_reason(self) -> str:
+        """Why a negative value is refused, and what else to do (after the remedy)."""
+        return (f"{self._occurrences_role()}, so a negative value (a dislike) would count "
+                "as an interaction")
+
     def _refuse_negative_occurrences(self, train: Interactions) -> None:
-        """Refuse negative values in ``train`` when :meth:`_reads_occurrences`."""
-        if not self._reads_occurrences():
+        """Refuse negative values in ``train`` when :meth:`_refuses_negative_values`."""
+        if not self._refuses_negative_values():
             return
         negative = np.flatnonzero(train.value < 0)
         if not negative.size:
@@ -561,10 +613,11 @@ class Recommender(Configurable, ABC):
     def _negative_values_error(self, found: str, remedy: str) -> RecstackError:
         """The refusal of negative values ``found`` by a model that :meth:`_reads_occurrences`."""
         return RecstackError(
-            f"{self.name}: {found}; {self._occurrences_role()}, so a negative value (a "
-            f"dislike) would count as an interaction; {remedy}"
-            + (", or weight by the values with binary=False" if "binary" in self.params
-               else ""))
+            f"{self.name}: {found}; {self._negative_values_reason()}; {remedy}"
+            + (", or weight by the values with binary=False"
+               if "binary" in self.params and self.binary
+               and not type(self)(**{**self.get_params(), "binary": False}
+                                  )._refuses_negative_values() else ""))
 
     def _weights_by_values(self) -> bool:
         """Whether this model, with its hyperparameters, multiplies the interaction values
@@ -1005,7 +1058,7 @@ class Recommender(Configurable, ABC):
     def _refuse_negative_history_values(self, matrix: sp.csr_matrix) -> None:
         """Refuse negative history values when :meth:`_reads_occurrences`, as :meth:`fit`
         refuses negative training values: a dislike (-1) was scored as an interaction."""
-        if not self._reads_occurrences():
+        if not self._refuses_negative_values():
             return
         negative = np.flatnonzero(matrix.data < 0)
         if not negative.size:
@@ -1384,6 +1437,17 @@ def _with_parameters_section(doc: str, parameters: str) -> str:
                 and set(lines[position + 1].strip()) == {"-"}):
             return "\n".join(lines[:position] + section + lines[position:])
     return "\n".join([*lines, "", *section]).rstrip() + "\n"
+
+
+def _missing_method_message(cls: type[Recommender], method: str) -> str:
+    """``reranked: this model has no score_histories(); models that have it: ...; ...``."""
+    from recstack.models.registry import available_models, model_class
+
+    having = [name for name in available_models()
+              if callable(getattr(model_class(name), method, None))]
+    who = getattr(cls, "name", cls.__name__)
+    return (f"{who}: this model has no {method}(); models that have it: "
+            f"{', '.join(having) or '(none)'}; {_OPTIONAL_METHODS[method]}")
 
 
 def _models_with_vectors(kind: str) -> list[str]:

@@ -59,7 +59,8 @@ class ContentBased(Recommender):
     .. math:: p_u = \frac{\sum_{i \in I_u} w_{ui} v_i}{\sum_{i \in I_u} w_{ui}}, \qquad
               \hat r_{uj} = \frac{p_u \cdot v_j}{\lVert p_u \rVert \, \lVert v_j \rVert}
 
-    with :math:`w_{ui}` the interaction value (1 when ``binary``); the cosine does not
+    with :math:`w_{ui} \ge 0` the interaction value (1 when ``binary``; negative values are
+    refused, in training rows and histories alike); the cosine does not
     depend on the :math:`1 / \sum w` scale. Cosines lie in [0, 1]; an item with no text, or a
     user with no history, scores 0.
 
@@ -126,6 +127,19 @@ class ContentBased(Recommender):
 
     def _values_role(self) -> str:
         return "with binary=False this model weights the interactions by their values"
+
+    def _refuses_negative_values(self) -> bool:
+        # binary: a dislike would count as an interaction; weighted: the profile is a
+        # weighted mean, which a negative weight turns into no mean at all (the weights
+        # can sum to 0, and a user of dislikes only got the opposite of their items)
+        return True
+
+    def _negative_values_reason(self) -> str:
+        if self.binary:
+            return super()._negative_values_reason()
+        return ("with binary=False a user's profile is the mean of their items' vectors "
+                "weighted by the values, where a negative weight has no meaning (the "
+                "weights can sum to 0); give values >= 0 (e.g. shift ratings to start at 0)")
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         table = train.item_table

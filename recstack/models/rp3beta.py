@@ -123,6 +123,18 @@ class RP3beta(Recommender):
     def _values_role(self) -> str:
         return "with binary=False this model weights the interactions by their values"
 
+    def _refuses_negative_values(self) -> bool:
+        # binary: a dislike would count as an interaction; weighted: the walk's first step
+        # takes each user's values over their sum as probabilities (fit refused negative
+        # values there; a history's were scored as a negative walk)
+        return True
+
+    def _negative_values_reason(self) -> str:
+        if self.binary:
+            return super()._negative_values_reason()
+        return ("with binary=False each user's values over their sum are the walk's "
+                "probabilities, which cannot be negative; give values >= 0")
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         if hasattr(self, "similarity_"):
             del self.similarity_  # a refit must not hold the old matrix next to the new one

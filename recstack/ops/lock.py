@@ -3,7 +3,9 @@
 The lock is an ``flock`` on ``WORK/lock``: the operating system releases it when the
 holding process ends, however it ends (a run killed with SIGKILL leaves no stale lock to
 clean up). The file records the holder's process id and start time, so that a second run
-can say who holds it.
+can say who holds it. A run that made the work folder and leaves nothing else in it (one
+refused before its first step) removes the lock and the folder again; a run that finds
+its lock file replaced or removed after taking it takes the new one.
 """
 
 from __future__ import annotations
@@ -39,6 +41,57 @@ def pipeline_lock(work: Path, name: str) -> Iterator[None]:
         raise RecstackError("pipeline runs need file locks (fcntl), available on Linux and "
                             "macOS") from None
     path = work / "lock"
+    made = [] if os.path.lexists(work) else [work, *_missing_parents(work)]
+    while True:
+        descriptor = _take(path, work, name, fcntl)
+        try:
+            same = os.path.samestat(os.fstat(descriptor), os.stat(path))
+        except OSError:
+            same = False
+        if same:
+            break
+        # the holder before removed the file (its run made the folder and left it
+        # empty): this lock guards nothing; take the one now at the path
+        os.close(descriptor)
+    try:
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, json.dumps({
+            "pid": os.getpid(),
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}).encode())
+        try:
+            yield
+        finally:
+            os.ftruncate(descriptor, 0)
+            _tidy(made, path)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _missing_parents(work: Path) -> list[Path]:
+    parents = []
+    for parent in work.parents:
+        if os.path.lexists(parent):
+            break
+        parents.append(parent)
+    return parents
+
+
+def _tidy(made: list[Path], path: Path) -> None:
+    """Remove the lock and the folders this run made when nothing else is in them (still
+    holding the lock, so that no other run is inside)."""
+    if not made:
+        return
+    with contextlib.suppress(OSError):
+        if [p.name for p in made[0].iterdir()] != ["lock"]:
+            return
+        path.unlink()
+        for folder in made:
+            folder.rmdir()
+
+
+def _take(path: Path, work: Path, name: str, fcntl) -> int:  # noqa: ANN001
+    """An open descriptor of ``path`` holding its exclusive lock."""
     try:
         work.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
@@ -53,23 +106,13 @@ def pipeline_lock(work: Path, name: str) -> Iterator[None]:
         raise RecstackError(f"pipeline {name!r}: cannot create its lock {path}: "
                             f"{error.strerror}") from None
     try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _holder(path)
-            raise PipelineBusy(f"pipeline {name!r} is already running ({holder}; lock "
-                               f"{path}); wait for it to finish") from None
-        os.ftruncate(descriptor, 0)
-        os.write(descriptor, json.dumps({
-            "pid": os.getpid(),
-            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}).encode())
-        try:
-            yield
-        finally:
-            os.ftruncate(descriptor, 0)
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         os.close(descriptor)
+        holder = _holder(path)
+        raise PipelineBusy(f"pipeline {name!r} is already running ({holder}; lock "
+                           f"{path}); wait for it to finish") from None
+    return descriptor
 
 
 def _holder(path: Path) -> str:

@@ -154,19 +154,36 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int,
     if array.ndim != ndim:
         raise BanditInputError(f"{where}: {name} must be a {ndim}-D array of {what} indices, "
                                f"got shape {array.shape}")
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        if not (np.issubdtype(array.dtype, np.floating) and np.isfinite(array).all()
-                and (array == np.round(array)).all()):
-            raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "
-                                   f"dtype {array.dtype}")
+    floats = np.issubdtype(array.dtype, np.floating)
+    if array.size and not (floats or np.issubdtype(array.dtype, np.integer)):
+        raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "
+                               f"dtype {array.dtype}")
+
+    def refuse_floats(mask: np.ndarray) -> None:
+        # floats refused, whole ones too, as every index argument of the project (top_k's
+        # user_index, the models' item indices): 1.0 is more often a score, a reward or a
+        # probability given in the wrong place than an index
+        index = _first_bad(mask)
+        raise BanditInputError(
+            f"{where}: {name} must hold integer {what} indices, got floats "
+            f"({array[index].item()!r} at {_position(index)}); pass whole numbers "
+            f"({name}.astype(int) if they are indices)")
+
+    if array.size and floats:
+        fraction = ~np.isfinite(array) | (array != np.round(array))
+        if fraction.any():
+            refuse_floats(fraction)
     # checked before the cast to int64, which wraps 2**63 (uint64, or a float) around to a
-    # negative number: the error names the index as given
+    # negative number: the error names the index as given (a whole float past the range
+    # too, 1e20, before the floats' own refusal)
     bad = (array < 0) | (array >= size)
     if bad.any():
         index = _first_bad(bad)
         given = array[index].item()
         raise BanditInputError(f"{where}: unknown {what} {int(given)} in {name} at "
                                f"{_position(index)}; {what}s are 0..{size - 1}")
+    if array.size and floats:
+        refuse_floats(np.ones(array.shape, bool))
     return array.astype(np.int64)
 
 

@@ -61,6 +61,7 @@ from recstack.pipeline.bandit_checks import (
     check_unit_interval,
 )
 from recstack.pipeline.bayesian import BayesianLogisticRegression
+from recstack.specs import did_you_mean
 
 __all__ = ["POLICIES", "BetaThompson", "ContextualThompson", "EpsilonGreedy", "LinUCB",
            "Policy", "UCB1"]
@@ -93,7 +94,9 @@ class Policy(ABC):
     def __init__(self, **params: Any) -> None:
         unknown = sorted(set(params) - set(self.params))
         if unknown:
-            raise ConfigError(f"{self.name}: unknown parameter(s) {unknown}; the parameters "
+            # a misspelt name gets the nearest one, as every model's and ranker's does
+            raise ConfigError(f"{self.name}: unknown parameter(s) {unknown}"
+                              f"{did_you_mean(unknown[0], self.params)}; the parameters "
                               f"are {sorted(self.params)}")
         for name, param in self.params.items():
             if name not in params and param.default is REQUIRED:

@@ -63,6 +63,7 @@ from recstack.pipeline.bandit_checks import (
     check_count,
     check_same_length,
     check_unit_interval,
+    refuse_booleans,
 )
 
 __all__ = ["BayesianLogisticRegression", "probit_sigmoid"]
@@ -618,6 +619,9 @@ class BayesianLogisticRegression(Configurable):
         if sample_weight is None:
             weight = np.ones(len(y))
         else:
+            # true/false read as weights 1 and 0: a mask (or y) given in their place
+            refuse_booleans(f"{_NAME}: sample_weight", sample_weight, BanditInputError,
+                            wanted="one weight >= 0 per row (a mask m as m.astype(float))")
             weight = as_float_array(_NAME, "sample_weight", sample_weight, ndim=1)
             check_same_length(_NAME, X=X, sample_weight=weight)
             if (weight < 0).any():

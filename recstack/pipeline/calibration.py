@@ -450,13 +450,39 @@ class IsotonicCalibrator(Calibrator):
         out = cls()
         out.thresholds_ = _finite_list(data["thresholds"], "thresholds")
         out.values_ = _finite_list(data["values"], "values")
-        if (out.thresholds_.shape != out.values_.shape
-                or not len(out.thresholds_) or np.any(np.diff(out.thresholds_) < 0)
-                or np.any(np.diff(out.values_) < 0)
-                or not np.all((out.values_ >= 0) & (out.values_ <= 1))):
-            raise ValueError("thresholds and values must be non-decreasing lists of one "
-                             "length, values in [0, 1]")
+        # the invariants fit guarantees, each refused naming its field and entry: an edited
+        # file loaded and predicted a map that no data could have fitted (np.interp reads
+        # unsorted thresholds silently wrong)
+        if not len(out.thresholds_):
+            raise ValueError("thresholds is empty; a fitted isotonic map has at least one "
+                             "breakpoint")
+        if out.thresholds_.shape != out.values_.shape:
+            raise ValueError(f"thresholds has {len(out.thresholds_)} entries, values "
+                             f"{len(out.values_)}; they are one list of breakpoints, one "
+                             "value each")
+        _non_decreasing(out.thresholds_, "thresholds")
+        _non_decreasing(out.values_, "values")
+        _unit_interval(out.values_, "values")
         return out
+
+
+def _non_decreasing(array: np.ndarray, name: str) -> None:
+    """Refuse a saved list that decreases somewhere, naming the first entry that does."""
+    down = np.flatnonzero(np.diff(array) < 0)
+    if len(down):
+        i = int(down[0])
+        raise ValueError(f"{name} must be non-decreasing, as fit writes them; {name}[{i + 1}] "
+                         f"= {float(array[i + 1])!r} is below {name}[{i}] = "
+                         f"{float(array[i])!r}")
+
+
+def _unit_interval(array: np.ndarray, name: str) -> None:
+    """Refuse a saved probability outside [0, 1], naming its entry."""
+    bad = np.flatnonzero((array < 0) | (array > 1))
+    if len(bad):
+        i = int(bad[0])
+        raise ValueError(f"{name} must be probabilities in [0, 1]; {name}[{i}] is "
+                         f"{float(array[i])!r}")
 
 
 #: how far the search for log T reaches either side of the logits' log magnitude
@@ -628,11 +654,48 @@ class HistogramCalibrator(Calibrator):
         out.edges_ = _finite_list(data["edges"], "edges")
         out.rates_ = _finite_list(data["rates"], "rates")
         counts = _finite_list(data["counts"], "counts")
-        if (len(out.edges_) != out.n_bins - 1 or len(out.rates_) != out.n_bins
-                or len(counts) != out.n_bins or np.any(counts < 0)
-                or np.any(counts != np.round(counts)) or np.any(np.diff(out.edges_) < 0)
-                or not np.all((out.rates_ >= 0) & (out.rates_ <= 1))):
-            raise ValueError("edges, rates and counts do not match n_bins")
+        for name, array, wanted in (("edges", out.edges_, out.n_bins - 1),
+                                    ("rates", out.rates_, out.n_bins),
+                                    ("counts", counts, out.n_bins)):
+            if len(array) != wanted:
+                raise ValueError(f"{name} has {len(array)} "
+                                 f"entr{'y' if len(array) == 1 else 'ies'}, {wanted} wanted: "
+                                 f"edges, rates and counts do not match n_bins "
+                                 f"({out.n_bins} bins: {out.n_bins - 1} edges, "
+                                 f"{out.n_bins} rates and counts)")
+        _non_decreasing(out.edges_, "edges")
+        _unit_interval(out.rates_, "rates")
+        bad = np.flatnonzero((counts < 0) | (counts != np.round(counts)))
+        if len(bad):
+            i = int(bad[0])
+            raise ValueError(f"counts must be whole numbers >= 0 (calibration rows per bin); "
+                             f"counts[{i}] is {float(counts[i])!r}")
+        # what fit writes: each bin's rate is its positives over its rows (a whole number
+        # of positives), an empty bin has the rate of all the data, and the data held both
+        # outcomes; a count or a rate edited alone breaks one of these
+        total = float(counts.sum())
+        if total < 2:
+            raise ValueError(f"counts add up to {total:g} rows; a fitted histogram saw at "
+                             "least two (a positive and a negative)")
+        hits = out.rates_ * counts
+        off = np.flatnonzero(np.abs(hits - np.round(hits)) > 1e-9 * np.maximum(counts, 1.0))
+        if len(off):
+            i = int(off[0])
+            raise ValueError(f"rates[{i}] = {float(out.rates_[i])!r} over counts[{i}] = "
+                             f"{int(counts[i])} rows is {float(hits[i]):.6g} positives, not a "
+                             "whole number: the rate or the count was edited")
+        positives = float(np.round(hits).sum())
+        if positives in (0.0, total):
+            raise ValueError(f"rates and counts give {positives:g} positives of {total:g} "
+                             "rows; a fitted histogram saw both outcomes")
+        overall = positives / total
+        empty = np.flatnonzero((counts == 0)
+                               & ~np.isclose(out.rates_, overall, rtol=1e-9, atol=1e-12))
+        if len(empty):
+            i = int(empty[0])
+            raise ValueError(f"rates[{i}] = {float(out.rates_[i])!r} for an empty bin "
+                             f"(counts[{i}] = 0); fit gives an empty bin the rate of all the "
+                             f"data, {overall!r}")
         out.counts_ = counts.astype(np.int64)
         return out
 

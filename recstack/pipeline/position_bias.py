@@ -47,6 +47,7 @@ from recstack.pipeline.bandit_checks import (
     check_same_length,
     refuse_booleans,
 )
+from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.schema import FeatureFrame
 
 #: the deepest position a log may hold (a shown list is far shorter; beyond it a typo,
@@ -163,14 +164,11 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     check_aligned(("positions", positions), ("labels", labels), error=BanditInputError,
                   where=f"{where}: ")
     positions = as_positions(where, positions)
-    labels = as_float_array(where, "labels", labels, ndim=1)
-    check_same_length(where, positions=positions, labels=labels)
-    if (labels < 0).any():
-        # a -1 (a "dislike", or a log's "not shown" code) was read as an unclicked row and
-        # weighted 1, silently; the rankers these weights are for refuse it at fit
-        row = int(np.flatnonzero(labels < 0)[0])
-        raise BanditInputError(f"{where}: labels must be >= 0 (clicks 1/0 or a graded "
-                               f"relevance), row {row} is {float(labels[row])!r}")
+    # a -1 (a "dislike", or a log's "not shown" code) was read as an unclicked row and
+    # weighted 1, silently: refused naming its row, by the rule the rankers' losses share
+    clicked = positive_labels(where, labels, meaning="clicks 1/0 or a graded relevance",
+                              fix="")
+    check_same_length(where, positions=positions, labels=clicked)
     # true/false read as propensities 1 and 0: a mask given in their place
     refuse_booleans(f"{where}: propensities", propensities, BanditInputError,
                     wanted="estimate_propensities(...)'s examination probabilities")
@@ -227,7 +225,7 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
                                f"{int(positions[row])}) passes float64; clip the propensities "
                                "(clip=0.05, the default)")
     if clicked_only:
-        weights = np.where(labels > 0, weights, 1.0)
+        weights = np.where(clicked, weights, 1.0)
     return weights
 
 

@@ -213,7 +213,7 @@ class FeatureFrame:
                                     f"{len(np.atleast_1d(np.asarray(value)))} rows, the frame "
                                     f"{n}; give one value per row")
         if n and not _contiguous(self.groups):
-            raise RecstackError("feature frame: the rows of a group must be contiguous")
+            raise RecstackError(_split_group_message(self.groups))
         _refuse_repeated_pairs(self.groups, self.users, self.items)
 
     def __len__(self) -> int:
@@ -400,6 +400,24 @@ def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind
 def _contiguous(groups: np.ndarray) -> bool:
     starts = groups[np.r_[True, groups[1:] != groups[:-1]]]
     return len(np.unique(starts)) == len(starts)
+
+
+def _split_group_message(groups: np.ndarray) -> str:
+    """Name the first group whose rows are split, with the rows where it stops and
+    starts again (the message named neither, and gave no fix)."""
+    change = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    seen: dict[Any, int] = {}
+    for start in change.tolist():
+        key = groups[start].item()
+        if key in seen:
+            previous = seen[key]
+            stop = int(change[change > previous][0]) - 1
+            return (f"feature frame: the rows of a group must be contiguous; group {key!r} "
+                    f"runs to row {stop} and starts again at row {start}; sort the rows by "
+                    "group first (a stable sort keeps each group's candidate order), e.g. "
+                    "order = np.argsort(groups, kind='stable')")
+        seen[key] = start
+    return "feature frame: the rows of a group must be contiguous"
 
 
 def _refuse_repeated_pairs(groups: np.ndarray, users: np.ndarray, items: np.ndarray) -> None:

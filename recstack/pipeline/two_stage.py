@@ -288,11 +288,15 @@ class TwoStage(Recommender):
             history, window, cutoff = user_window(train, self.user_labels)
         ranker = self._new_ranker()
         with reporter.task(f"{self.name}: ranker examples", total=1) as task:
-            data = make_training_data(
-                history, window, self._generators, builder, cutoff=cutoff,
-                n_candidates=self.n_candidates, sources=sources, negatives=self.negatives,
-                negative_rate=self.negative_rate, balanced=self.class_weight == "balanced",
-                seed=self.seed, make_scorers=self._scorers)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                data = make_training_data(
+                    history, window, self._generators, builder, cutoff=cutoff,
+                    n_candidates=self.n_candidates, sources=sources, negatives=self.negatives,
+                    negative_rate=self.negative_rate,
+                    balanced=self.class_weight == "balanced", seed=self.seed,
+                    make_scorers=self._scorers)
+            self._warn_from_history_window(caught, history, train, cutoff)
             task.advance()
             task.report(examples=len(data.labels), positives=int(data.labels.sum()),
                         candidate_recall=data.candidate_recall)
@@ -313,6 +317,33 @@ class TwoStage(Recommender):
         self.state_ = builder.statistics(train, end)
         self.training_cutoff_ = data.cutoff
         self.training_candidate_recall_ = data.candidate_recall
+
+    def _warn_from_history_window(self, caught: list[warnings.WarningMessage],
+                                  history: Interactions, train: Interactions,
+                                  cutoff: int) -> None:
+        """Say again each warning of the fits behind the ranker's examples (the generators
+        and scorers fitted on the history window alone), saying where it comes from: an
+        inner model's "20 user(s) have no training rows" read as if the whole training
+        data had such users, when only the window's cut left them without history."""
+        if not caught:
+            return
+        users = int(np.count_nonzero(np.bincount(history.user_index,
+                                                 minlength=train.n_users)))
+        cut = (f"those before time {cutoff} (window = 'time')" if self.window == "time"
+               else f"without each user's last user_labels = {self.user_labels} (window = "
+                    "'user')")
+        where = (f"{self.name}: while making the ranker's examples, its generators and "
+                 f"scorers were fitted on the history window alone ({len(history):,} of the "
+                 f"{len(train):,} training rows, {cut}; {users:,} of {train.n_users:,} "
+                 "users have rows there); the final generators are fitted on all the "
+                 "training rows: ")
+        for warning in caught:
+            said: Warning | str
+            try:
+                said = warning.category(where + str(warning.message))
+            except TypeError:  # a warning class built from other arguments: as it was
+                said = warning.message
+            warnings.warn(said, stacklevel=4)
 
     # ------------------------------------------------------------------ inference
     def candidates(self, user_indices: np.ndarray, *positional: Any,

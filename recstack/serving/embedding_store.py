@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
@@ -72,6 +73,12 @@ _REDIS_RETRIES = 16
 #: URL schemes of store locations: a location starting with one of them and a colon is a
 #: URL, never a file path (refused when misspelt rather than opened as a file)
 _STORE_SCHEMES = frozenset({"sqlite", "redis", "rediss", "unix"})
+#: URL schemes of other systems: a location starting with one and a colon was meant as a
+#: URL (SQLite read "file:x.db" as its URI for "x.db"), and is refused naming the store's
+_FOREIGN_SCHEMES = frozenset({"file", "http", "https", "ftp", "sftp", "ssh", "s3", "s3a",
+                              "gs", "gcs", "az", "abfs", "abfss", "wasb", "wasbs", "hdfs",
+                              "postgres", "postgresql", "mysql", "mariadb", "mongodb",
+                              "mongodb+srv", "memcached", "valkey", "keydb", "tcp"})
 #: the tables of an SQLite store and their columns
 _SQLITE_COLUMNS = {"vectors": ["kind", "id", "vector"], "dims": ["kind", "dim"]}
 #: the file extensions of SQLite databases: a plain path creates a new store only under one
@@ -128,6 +135,13 @@ class EmbeddingStore(ABC):
     def _prepare_put(self, kind: str, ids: Any, vectors: Any) -> tuple[list[str], np.ndarray]:
         _check_kind(kind)
         keys = encode_ids(ids)
+        nul = next((position for position, key in enumerate(keys) if "\0" in key), None)
+        if nul is not None:
+            # most systems cannot write a NUL (a CSV, a shell, a file name): such an id was
+            # stored, but could hardly be given again to find it (a lookup of one finds none)
+            raise ConfigError(f"{kind} ids: the id at position {nul} ({keys[nul][2:]!r:.60}) "
+                              "holds a NUL character (\\0), which a stored id cannot hold; "
+                              "expected integer or text ids")
         from recstack.serving.ann import float32_rows
 
         array = float32_rows(vectors, f"{kind} vectors")
@@ -267,7 +281,10 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         with self._errors():
             # check_same_thread=False: one connection shared by a server's threads,
             # serialised by the lock above
-            self._db = sqlite3.connect(str(self.path), timeout=timeout,
+            # "./": a name starting "file:" is never read as an SQLite URI (which opened
+            # another file than the one named)
+            name = str(self.path) if self.path.is_absolute() else os.path.join(".", self.path)
+            self._db = sqlite3.connect(name, timeout=timeout,
                                        check_same_thread=False, isolation_level=None)
             self._check_schema()
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -358,9 +375,17 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                 self._db.execute("UPDATE vectors SET id = ? WHERE kind = ? AND id = ?",
                                  (trimmed, kind, key))
             self._db.execute("COMMIT")
-        except BaseException:
+        except BaseException as error:
             self._db.execute("ROLLBACK")
             self._db.close()
+            if isinstance(error, sqlite3.OperationalError) and "readonly" in str(error):
+                raise ConfigError(
+                    f"embedding store {self.path}: it holds vectors under untrimmed text ids "
+                    f"(e.g. kind {untrimmed[0][0]!r}, key {untrimmed[0][1]!r}, written "
+                    "before ids were trimmed of surrounding whitespace), renamed to their "
+                    "trimmed ids once, when the store is opened with write access; it is "
+                    f"read-only here ({error}): open it once as a user who may write the "
+                    "file and its folder") from None
             raise
         if untrimmed:
             logger.warning("embedding store %s: %d vector(s) stored under untrimmed text "
@@ -484,6 +509,9 @@ def _unopenable(path: Path, error: sqlite3.Error) -> str:
     folder it may not write (each said "cannot be opened, is locked or damaged"). A missing
     folder is not created: it may be a volume not mounted yet (an outage, served around)."""
     generic = "the SQLite file cannot be opened, is locked or damaged"
+    if "readonly" in str(error):
+        return ("the SQLite file is read-only here: a store is written (put, delete, and "
+                "its tables created), so it needs write access to the file and its folder")
     if "unable to open" not in str(error):
         return generic
     from recstack.atomic import blocking_parent
@@ -582,6 +610,11 @@ class RedisEmbeddingStore(EmbeddingStore):
     timeout : float
         Socket timeout in seconds; past it an operation raises
         :class:`StoreUnavailableError`.
+
+    Unlike the SQLite store, opening does not scan the keys (a SCAN of a shared Redis is
+    costly, and the store may be down when opened): a key written by another tool, or
+    under an untrimmed text id by an older recstack (``prefix:user:s: a``), is not
+    refused or renamed; a lookup simply does not reach it (put the vector again).
     """
 
     def __init__(self, url: str = "redis://localhost:6379/0", *, prefix: str = "recstack",
@@ -753,8 +786,29 @@ def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
             raise ConfigError(f"embedding store {text!r}: a {scheme} URL is written {form} "
                               "(scheme, colon and slashes); a plain file path also opens "
                               "an SQLite store")
+        _refuse_other_scheme(text)
         _refuse_new_file_of_another_kind(text)
     return SQLiteEmbeddingStore(text, **options)
+
+
+def _refuse_other_scheme(text: str) -> None:
+    """Refuse a location that reads as a URL of a well-known scheme no store has
+    (``file:x.db``, ``postgresql:x.db``; :data:`_FOREIGN_SCHEMES`) unless a file of that
+    name exists: SQLite reads ``file:`` names as its own URIs (``file:x.db`` opened
+    ``x.db``), and other schemes became an SQLite file named after the URL. Other words
+    before a colon (``data:v1.sqlite``) are file names, as before."""
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]+):", text)
+    if match is None or match.group(1).lower() not in _FOREIGN_SCHEMES:
+        return  # "data:v1.sqlite" is a file name
+    try:
+        if Path(text).exists():
+            return
+    except (OSError, ValueError):
+        pass
+    raise ConfigError(f"embedding store {text!r}: {match.group(1)!r} is not a store URL "
+                      "scheme (the schemes are sqlite:///PATH, redis://HOST:PORT/DB, "
+                      "rediss://HOST:PORT/DB and unix://PATH); give a file path, or one of "
+                      "those URLs")
 
 
 def _refuse_new_file_of_another_kind(text: str) -> None:
@@ -765,8 +819,20 @@ def _refuse_new_file_of_another_kind(text: str) -> None:
     file is opened whatever its name (one that is no database is refused when opened);
     ``sqlite:///PATH`` creates any name."""
     path = Path(text)
-    if path.suffix.lower() in SQLITE_SUFFIXES or "\0" in text:
+    if "\0" in text:
         return  # a NUL is named by the SQLite store itself
+    if text != text.strip():
+        # " vectors.db" (a quoted shell variable, a settings file) became a new file of
+        # that name, or "vectors.db " one of no SQLite name
+        try:
+            exists = path.exists()
+        except OSError:
+            exists = False
+        if not exists:
+            raise ConfigError(f"embedding store {text!r}: no such file, and the location "
+                              f"has surrounding whitespace; did you mean {text.strip()!r}?")
+    if path.suffix.lower() in SQLITE_SUFFIXES:
+        return
     try:
         if path.exists():
             return

@@ -597,7 +597,8 @@ class ModelRegistry:
 
     def rollback(self, name: str, to: int | None = None) -> int:
         """Point ``current`` back at version ``to``, or at the version that was current
-        before (skipping versions pruned since); returns the version now current."""
+        before (skipping versions pruned since); returns the version now current. ``to``
+        naming the current version changes nothing (as :meth:`set_current`)."""
         alias = self._read_alias(name)
         if alias is None:
             if not self._numbers(name):
@@ -614,6 +615,11 @@ class ModelRegistry:
             remaining = alias["history"][:last]
         else:
             to = check_version(to)
+            if to == alias["version"]:
+                # already current: a no-op, as set_current (it added the current version
+                # to the history, so a later rollback() "went back" to where it was)
+                self.load(name, to)
+                return to
             remaining = [*alias["history"], alias["version"]]
         self.load(name, to)
         self._write_alias(name, {"version": to, "history": remaining[-100:]})

@@ -147,7 +147,8 @@ class ServiceSettings(BaseModel):
         A new log file at least every so many rows or seconds; keep the newest files.
     poll_seconds : float, optional
         Check the registry's current alias this often and swap in a newly published
-        version (how several worker processes all follow a publish).
+        version (how several worker processes all follow a publish); refused when every
+        model served is pinned (``als@3``), as none would follow.
     items_file : Path, optional
         CSV or Parquet table with ``item_id`` and ``title`` columns, for titles (and any
         item columns the ``rerank`` chain reads, e.g. ``genres``).
@@ -266,6 +267,13 @@ class ServiceSettings(BaseModel):
             total = sum(v.share for v in self.variants)
             if abs(total - 1.0) > 1e-9:
                 raise ValueError(f"variant shares must sum to 1, got {total:g}")
+        served = [v.model for v in self.variants] or ([self.model] if self.model else [])
+        if self.poll_seconds is not None and served and all("@" in r for r in served):
+            # a pinned version is never swapped by the poller: polling did nothing, silently
+            raise ValueError(f"poll_seconds ({self.poll_seconds:g}) follows newly published "
+                             f"versions, but every model served is pinned to a version "
+                             f"({', '.join(served)}); drop poll_seconds, or name the model "
+                             "without @VERSION to follow its current version")
         return self
 
     @classmethod

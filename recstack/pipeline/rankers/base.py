@@ -32,11 +32,12 @@ import numpy as np
 
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Configurable, Param
-from recstack.pipeline.bandit_checks import refuse_complex
+from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
 from recstack.pipeline.position_bias import MAX_POSITION
 from recstack.pipeline.schema import FeatureFrame, FeatureSchema
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.progress import Progress
+from recstack.specs import did_you_mean
 
 #: the hyperparameters every ranker has: position as a feature (see the module docstring)
 POSITION_PARAMS: dict[str, Param] = {
@@ -82,9 +83,14 @@ class Ranker(Configurable, ABC):
     def validate_params(self) -> None:
         """Check each hyperparameter against its declaration; the loss first, with the list
         of the supported ones. Raises :class:`~recstack.errors.ConfigError`."""
-        if "loss" in self.params and self.loss not in self.supported_losses:
+        # text only: an array compared with ``in`` raised numpy's "truth value is
+        # ambiguous" (the declaration's type check then names it)
+        if "loss" in self.params and isinstance(self.loss, str) \
+                and self.loss not in self.supported_losses:
+            # a misspelt loss gets the nearest supported one, as a misspelt parameter does
             raise ConfigError(f"{self.name}: loss {self.loss!r} is not supported by this "
-                              f"ranker; it supports {', '.join(self.supported_losses)}")
+                              f"ranker{did_you_mean(self.loss, self.supported_losses)}; it "
+                              f"supports {', '.join(self.supported_losses)}")
         super().validate_params()
 
     # ------------------------------------------------------------------ the public contract
@@ -420,6 +426,9 @@ def check_weights(frame: FeatureFrame, sample_weight: Any, where: str) -> np.nda
     if sample_weight is None:
         return None
     refuse_complex(f"{where}: sample_weight", sample_weight, RecstackError)
+    # true/false read as weights 1 and 0: a mask (or the labels) given in their place
+    refuse_booleans(f"{where}: sample_weight", sample_weight, RecstackError,
+                    wanted="one weight >= 0 per row (a mask m as m.astype(float))")
     try:
         weights = np.asarray(sample_weight, dtype=np.float64)
     except (TypeError, ValueError):

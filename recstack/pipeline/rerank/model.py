@@ -18,7 +18,14 @@ import numpy as np
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender, check_batch_size, check_call, check_list_length
+from recstack.models.base import (
+    Param,
+    Recommender,
+    _models_with_vectors,
+    check_batch_size,
+    check_call,
+    check_list_length,
+)
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register
 from recstack.pipeline.bandit_checks import as_index_array
@@ -238,6 +245,15 @@ class Reranked(Recommender):
 
     def _item_embeddings(self) -> np.ndarray | None:
         return self.model_._item_embeddings()
+
+    def _embeddings_or_refuse(self, embeddings: np.ndarray | None, kind: str) -> np.ndarray:
+        if embeddings is None and kind == "item":
+            # the generic refusal listed "reranked" among the models that have them
+            raise RecstackError(
+                f"{self.name}: this model has no item embeddings: its wrapped model "
+                f"({self.model_.name}) has none; wrap a model that has them: "
+                f"{', '.join(m for m in _models_with_vectors('item') if m != self.name)}")
+        return super()._embeddings_or_refuse(embeddings, kind)
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:

@@ -113,22 +113,7 @@ def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 
     n_test = np.minimum(np.floor(test_fraction * size + 0.5), size - 1)
     is_test = position < n_test[data.user_index]
     if not is_test.any():
-        # say why no row was chosen (the generic message counted 0 chosen, 0 set apart)
-        most = int(size.max())
-        if 0.5 / test_fraction > _LARGEST_COUNT_SHOWN:
-            # 1e-300 printed a 300-digit count: past any data set's size, say it roughly
-            needed = f"about {0.5 / test_fraction:.1e} (0.5 / test_fraction)"
-        else:
-            fewest = max(2, math.ceil(0.5 / test_fraction))
-            while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
-                fewest += 1
-            needed = f"{fewest:,}"
-        raise EmptyResultError(
-            f"random split left no test rows (test_fraction={test_fraction}): each user "
-            f"keeps a training row and holds out round(test_fraction x their rows), so a "
-            f"user needs at least {needed} rows for one test row; the most any user has "
-            f"is {most:,}" + _fewer_hint(size, f"raise test_fraction to at least "
-                                                f"{_ceil_3(0.5 / most)}"))
+        raise EmptyResultError(random_split_chose_none(test_fraction, int(size.max())))
     return _finish(data, is_test, "random", {"test_fraction": test_fraction, "seed": seed})
 
 
@@ -181,9 +166,37 @@ def _ceil_3(number: float) -> str:
     return f"{shown:g}"
 
 
-def _fewer_hint(size: np.ndarray, hint: str) -> str:
-    """The end of a message on a per-user split that chose no test row."""
-    if int(size.max()) <= 1:
+def random_split_chose_none(test_fraction: float, most: int) -> str:
+    """Why a random split chose no test row, ``most`` being the most rows any user has (the
+    generic message counted 0 chosen, 0 set apart). Shared with the Spark split."""
+    if 0.5 / test_fraction > _LARGEST_COUNT_SHOWN:
+        # 1e-300 printed a 300-digit count: past any data set's size, say it roughly
+        needed = f"about {0.5 / test_fraction:.1e} (0.5 / test_fraction)"
+    else:
+        fewest = max(2, math.ceil(0.5 / test_fraction))
+        while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
+            fewest += 1
+        needed = f"{fewest:,}"
+    return (f"random split left no test rows (test_fraction={test_fraction}): each user "
+            f"keeps a training row and holds out round(test_fraction x their rows), so a "
+            f"user needs at least {needed} rows for one test row; the most any user has "
+            f"is {most:,}" + fewer_hint(most, f"raise test_fraction to at least "
+                                              f"{_ceil_3(0.5 / most)}"))
+
+
+def leave_last_out_chose_none(n: int, most: int) -> str:
+    """Why a leave-last-out split chose no test row, ``most`` being the most rows any user
+    has. Shared with the Spark split."""
+    return (f"leave_last_out split left no test rows (n={n}): a user's last {n} row(s) go "
+            f"to test only when the user has more than {n} (one row at least stays for "
+            f"training), and the most any user has is {most:,}"
+            + fewer_hint(most, f"choose an n of at most {most - 1:,}"))
+
+
+def fewer_hint(most: int, hint: str) -> str:
+    """The end of a message on a per-user split that chose no test row, ``most`` being the
+    most rows any user has."""
+    if most <= 1:
         return "; every user has a single row, which no per-user split can hold out"
     return f"; {hint}"
 
@@ -240,11 +253,7 @@ def leave_last_out(data: Interactions, n: int = 1) -> Split:
                                        tie_break=-np.arange(len(data), dtype=np.float64))
     is_test = (position < n) & (size[data.user_index] > n)
     if not is_test.any():
-        raise EmptyResultError(
-            f"leave_last_out split left no test rows (n={n}): a user's last {n} row(s) go "
-            f"to test only when the user has more than {n} (one row at least stays for "
-            f"training), and the most any user has is {int(size.max()):,}"
-            + _fewer_hint(size, f"choose an n of at most {int(size.max()) - 1:,}"))
+        raise EmptyResultError(leave_last_out_chose_none(n, int(size.max())))
     return _finish(data, is_test, "leave_last_out", {"n": n})
 
 

@@ -1379,23 +1379,11 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     flagged = data.frame.withColumn("_is_test", position < n_test)
 
     def none_chosen() -> str:
-        # the single-machine split's words (recstack.data.splits.random_split): the
-        # generic "0 rows were chosen for test and 0 of them set apart" said nothing of why
-        from recstack.data.splits import _LARGEST_COUNT_SHOWN, _ceil_3
+        # the single-machine split's words: the generic "0 rows were chosen for test and 0
+        # of them set apart" said nothing of why
+        from recstack.data.splits import random_split_chose_none
 
-        most = _most_rows_of_a_user(data)
-        if 0.5 / test_fraction > _LARGEST_COUNT_SHOWN:
-            needed = f"about {0.5 / test_fraction:.1e} (0.5 / test_fraction)"
-        else:
-            fewest = max(2, math.ceil(0.5 / test_fraction))
-            while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
-                fewest += 1
-            needed = f"{fewest:,}"
-        return (f"random split left no test rows (test_fraction={test_fraction}): each user "
-                f"keeps a training row and holds out round(test_fraction x their rows), so "
-                f"a user needs at least {needed} rows for one test row; the most any user "
-                f"has is {most:,}" + _fewer_hint(most, f"raise test_fraction to at least "
-                                                       f"{_ceil_3(0.5 / most)}"))
+        return random_split_chose_none(test_fraction, _most_rows_of_a_user(data))
 
     return _finish(data, flagged, "random", {"test_fraction": test_fraction, "seed": seed},
                    none_chosen=none_chosen)
@@ -1451,13 +1439,6 @@ def _most_rows_of_a_user(data: SparkInteractions) -> int:
     return int(counts.agg(F.max("count")).collect()[0][0] or 0)
 
 
-def _fewer_hint(most: int, hint: str) -> str:
-    """The end of a message on a per-user split that chose no test row (as one machine's)."""
-    if most <= 1:
-        return "; every user has a single row, which no per-user split can hold out"
-    return f"; {hint}"
-
-
 @arguments_named
 def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     """Each user's last ``n`` rows by time, later ``row`` first among equal times, go to
@@ -1475,12 +1456,10 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     size = F.count(F.lit(1)).over(by_user)
     flagged = data.frame.withColumn("_is_test", (position <= n) & (size > n))
 
-    def none_chosen() -> str:  # recstack.data.splits.leave_last_out's words
-        most = _most_rows_of_a_user(data)
-        return (f"leave_last_out split left no test rows (n={n}): a user's last {n} row(s) "
-                f"go to test only when the user has more than {n} (one row at least stays "
-                f"for training), and the most any user has is {most:,}"
-                + _fewer_hint(most, f"choose an n of at most {most - 1:,}"))
+    def none_chosen() -> str:  # the single-machine split's words
+        from recstack.data.splits import leave_last_out_chose_none
+
+        return leave_last_out_chose_none(n, _most_rows_of_a_user(data))
 
     return _finish(data, flagged, "leave_last_out", {"n": n}, none_chosen=none_chosen)
 

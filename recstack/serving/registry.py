@@ -712,8 +712,19 @@ class ModelRegistry:
         from recstack.specs import did_you_mean
 
         return RecstackError(f"{self.root}: no model named {name!r}"
-                             f"{did_you_mean(name, known)} (names: "
-                             f"{', '.join(known) or 'none yet'})")
+                             f"{did_you_mean(name, known)} ({self.names_held(known)})")
+
+    def names_held(self, known: list[str] | None = None) -> str:
+        """``names: a, b`` for the names the registry holds, or why it holds none: a local
+        folder that does not exist is said to be missing (a mistyped ``--registry`` read
+        as "none yet", as if nothing had been published there)."""
+        known = self.names() if known is None else known
+        if known:
+            return f"names: {', '.join(known)}"
+        if not self.is_remote and not Path(self._root).exists():
+            return ("names: none; no such registry folder: check the path, or publish a "
+                    "model there first")
+        return "names: none yet"
 
     def _numbers(self, name: str) -> list[int]:
         entries = self._list(self._join(name, _VERSIONS))

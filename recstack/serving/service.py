@@ -1246,8 +1246,7 @@ def preflight(settings: ServiceSettings) -> None:
         versions = service.registry.versions(slot.model_name)
         if not versions:
             raise ConfigError(f"{service.registry.root}: no model named "
-                              f"{slot.model_name!r} (names: "
-                              f"{', '.join(service.registry.names()) or 'none yet'})")
+                              f"{slot.model_name!r} ({service.registry.names_held()})")
         if slot.pinned and int(slot.reference.partition("@")[2]) not in versions:
             raise ConfigError(f"{service.registry.root}: {slot.reference} does not exist "
                               f"(versions: {versions})")

@@ -45,5 +45,14 @@ def test_an_unknown_version_of_a_known_name_still_lists_the_versions(registry):
 
 
 def test_an_empty_registry_says_none_yet(tmp_path):
+    (tmp_path / "empty").mkdir()
     with pytest.raises(RecstackError, match=r"no model named 'als' \(names: none yet\)"):
         ModelRegistry(tmp_path / "empty").set_current("als", 1)
+
+
+def test_a_registry_folder_that_does_not_exist_is_said_to_be_missing(tmp_path):
+    # a mistyped --registry read as "names: none yet", as if nothing had been published
+    with pytest.raises(RecstackError, match=r"no model named 'als' \(names: none; no such "
+                                            r"registry folder: check the path"):
+        ModelRegistry(tmp_path / "nope").set_current("als", 1)
+    assert not (tmp_path / "nope").exists()

@@ -1,9 +1,12 @@
 """Shared fixtures: a tiny MovieLens-100K-shaped folder whose contents are known by hand,
-one torch thread for the whole run, and repeatable property tests under CI."""
+one torch thread for the whole run, Python's own warning display, and repeatable property
+tests under CI."""
 
 from __future__ import annotations
 
 import os
+import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,3 +72,17 @@ def _one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+@pytest.fixture
+def python_default_display(monkeypatch):
+    """Python's own warning display, as a command line run has it (pytest records
+    warnings, which the CLI leaves alone)."""
+    def _showwarnmsg_impl(message):  # Python's display, which pytest's recording replaces
+        sys.stderr.write(warnings._formatwarnmsg(message))
+
+    monkeypatch.setattr(warnings, "showwarning", warnings._showwarning_orig)
+    monkeypatch.setattr(warnings, "_showwarnmsg_impl", _showwarnmsg_impl)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        yield

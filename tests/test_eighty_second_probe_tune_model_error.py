@@ -8,27 +8,11 @@ import pytest
 
 from recstack.cli import main
 from recstack.errors import RecstackError
+from tests.test_seventy_eighth_probe_files import EXPERIMENT_FILE
 
 pytest.importorskip("optuna")
 
-FILE = """\
-name = "p"
-seed = 0
-[data]
-source = "synthetic:n_users=300,n_items=200,n_interactions=5000,seed=3"
-[split]
-method = "random"
-test_fraction = 0.2
-[evaluation]
-metrics = ["ndcg"]
-ks = [10]
-[[models]]
-type = "most_popular"
-[[models]]
-type = "two_stage"
-generators = [{type = "most_popular"}]
-ranker = {type = "logistic"}
-features = {item_columns = ["genress"]}
+FILE = EXPERIMENT_FILE + """\
 [tune]
 model = "two_stage"
 trials = 2

@@ -23,19 +23,6 @@ def _command_that_warns(category: type[Warning], text: str):
     return run
 
 
-@pytest.fixture
-def python_default_display(monkeypatch):
-    """Python's own warning display, as a command line run has it (pytest records
-    warnings, which the CLI leaves alone)."""
-    def _showwarnmsg_impl(message):  # Python's display, which pytest's recording replaces
-        sys.stderr.write(warnings._formatwarnmsg(message))
-
-    monkeypatch.setattr(warnings, "showwarning", warnings._showwarning_orig)
-    monkeypatch.setattr(warnings, "_showwarnmsg_impl", _showwarnmsg_impl)
-    with warnings.catch_warnings():
-        warnings.simplefilter("always")
-        yield
-
 
 def test_a_recstack_warning_is_one_line_without_the_source(capsys, monkeypatch,
                                                            python_default_display):

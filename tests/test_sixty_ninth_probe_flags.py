@@ -7,9 +7,6 @@ option; ``recommend --k`` too large was "k = ..." after a note that it would be 
 
 from __future__ import annotations
 
-import sys
-import warnings
-
 import pytest
 
 from recstack.cli import main
@@ -72,13 +69,25 @@ def test_a_real_misspelt_command_still_gets_its_near_name(capsys):
 
 
 @pytest.fixture
-def registry(tmp_path, capsys):
+def synthetic_data(tmp_path, capsys):
+    """A 40-user synthetic log written by `recstack data synth`."""
     data = tmp_path / "syn"
-    main(["data", "synth", "--users", "40", "--items", "30", "--interactions", "500",
-          "--out", str(data)])
+    assert main(["data", "synth", "--users", "40", "--items", "30", "--interactions", "500",
+                 "--out", str(data)]) == 0
+    capsys.readouterr()
+    return data
+
+
+def _experiment_file(tmp_path, data, evaluation=""):
     experiment = tmp_path / "exp.toml"
     experiment.write_text(f'name = "x"\n[data]\nsource = "{data}"\n[split]\nmethod = "random"\n'
-                          '[[models]]\ntype = "most_popular"\n')
+                          f'{evaluation}[[models]]\ntype = "most_popular"\n')
+    return experiment
+
+
+@pytest.fixture
+def registry(tmp_path, capsys, synthetic_data):
+    experiment = _experiment_file(tmp_path, synthetic_data)
     assert main(["fit", str(experiment), "--model", "most_popular", "--registry",
                  str(tmp_path / "reg")]) == 0
     capsys.readouterr()
@@ -112,13 +121,9 @@ def test_a_pair_option_with_another_count_says_how_many_as_typed(capsys, tmp_pat
                     f"comma-separated numbers (e.g. 1,5), got '{text}'")
 
 
-def test_a_split_refusing_the_data_names_the_option_typed(capsys, tmp_path):
-    data = tmp_path / "syn"
-    main(["data", "synth", "--users", "40", "--items", "30", "--interactions", "500",
-          "--out", str(data)])
-    capsys.readouterr()
-    code = main(["data", "split", str(data), "--method", "kfold", "--k", "100000", "--out",
-                 str(tmp_path / "folds")])
+def test_a_split_refusing_the_data_names_the_option_typed(capsys, tmp_path, synthetic_data):
+    code = main(["data", "split", str(synthetic_data), "--method", "kfold", "--k", "100000",
+                 "--out", str(tmp_path / "folds")])
     assert code == 2
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert line == ("recstack: error: kfold: --k = 100000 folds, but there are only 500 rows, "
@@ -144,14 +149,9 @@ def test_data_fetch_names_the_url_option_typed(capsys, tmp_path):
     assert line.startswith("recstack: error: --url must be a URL such as "), line
 
 
-def test_fit_with_an_index_for_a_model_without_vectors_names_the_option(capsys, tmp_path):
-    data = tmp_path / "syn"
-    main(["data", "synth", "--users", "40", "--items", "30", "--interactions", "500",
-          "--out", str(data)])
-    experiment = tmp_path / "exp.toml"
-    experiment.write_text(f'name = "x"\n[data]\nsource = "{data}"\n[split]\nmethod = "random"\n'
-                          '[[models]]\ntype = "most_popular"\n')
-    capsys.readouterr()
+def test_fit_with_an_index_for_a_model_without_vectors_names_the_option(capsys, tmp_path,
+                                                                      synthetic_data):
+    experiment = _experiment_file(tmp_path, synthetic_data)
     code = main(["fit", str(experiment), "--model", "most_popular", "--registry",
                  str(tmp_path / "reg"), "--index", "exact"])
     assert code == 2
@@ -160,27 +160,10 @@ def test_fit_with_an_index_for_a_model_without_vectors_names_the_option(capsys, 
     assert "index=None" not in line
 
 
-@pytest.fixture
-def python_default_display(monkeypatch):
-    """Python's own warning display, as a command line run has it (pytest records
-    warnings, which the CLI then leaves alone)."""
-    def _showwarnmsg_impl(message):
-        sys.stderr.write(warnings._formatwarnmsg(message))
 
-    monkeypatch.setattr(warnings, "showwarning", warnings._showwarning_orig)
-    monkeypatch.setattr(warnings, "_showwarnmsg_impl", _showwarnmsg_impl)
-    with warnings.catch_warnings():
-        warnings.simplefilter("always")
-        yield
-
-
-def test_a_report_warning_names_the_options_typed(capsys, tmp_path, python_default_display):
-    data = tmp_path / "syn"
-    main(["data", "synth", "--users", "40", "--items", "30", "--interactions", "500",
-          "--out", str(data)])
-    experiment = tmp_path / "exp.toml"
-    experiment.write_text(f'name = "x"\n[data]\nsource = "{data}"\n[split]\nmethod = "random"\n'
-                          '[evaluation]\nks = [5]\n[[models]]\ntype = "most_popular"\n')
+def test_a_report_warning_names_the_options_typed(capsys, tmp_path, synthetic_data,
+                                                 python_default_display):
+    experiment = _experiment_file(tmp_path, synthetic_data, evaluation="[evaluation]\nks = [5]\n")
     assert main(["evaluate", str(experiment), "--out", str(tmp_path / "res")]) == 0
     capsys.readouterr()
     assert main(["report", str(tmp_path / "res"), "--projection", "none", "--colour-by",

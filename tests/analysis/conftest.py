@@ -1,8 +1,9 @@
-"""A small experiment evaluated once per test session: the results folder the report tests
-read (three models, one with embeddings)."""
+"""Experiments evaluated once per test session: the results folder the report tests read
+(three models, one with embeddings), and a tiny one the damaged-folder tests copy and edit."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,28 @@ def results_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     experiment = parse_experiment(RAW, source="small.toml", base=Path.cwd())
     run_experiment(experiment, out=out)
     return out
+
+
+TINY_RAW = {
+    "name": "tiny",
+    "seed": 0,
+    "data": {"source": "synthetic:n_users=60,n_items=40,n_interactions=800,seed=3"},
+    "split": {"method": "random", "test_fraction": 0.2},
+    "evaluation": {"metrics": ["precision", "ndcg", "coverage"], "ks": [5]},
+    "models": [{"type": "most_popular"}],
+}
+
+
+@pytest.fixture(scope="session")
+def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-model results folder; tests edit a copy (`results`), never this."""
+    out = tmp_path_factory.mktemp("results") / "good"
+    run_experiment(parse_experiment(TINY_RAW, source="tiny.toml", base=Path.cwd()), out=out)
+    return out
+
+
+@pytest.fixture
+def results(tmp_path: Path, good: Path) -> Path:
+    copy = tmp_path / "results"
+    shutil.copytree(good, copy)
+    return copy

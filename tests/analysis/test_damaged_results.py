@@ -4,39 +4,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from recstack.cli import main
-from recstack.config import parse_experiment
 from recstack.errors import RecstackError
-from recstack.experiment import run_experiment
-
-RAW = {
-    "name": "tiny",
-    "seed": 0,
-    "data": {"source": "synthetic:n_users=60,n_items=40,n_interactions=800,seed=3"},
-    "split": {"method": "random", "test_fraction": 0.2},
-    "evaluation": {"metrics": ["precision", "ndcg"], "ks": [5]},
-    "models": [{"type": "most_popular"}],
-}
-
-
-@pytest.fixture(scope="module")
-def good(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("results") / "good"
-    run_experiment(parse_experiment(RAW, source="tiny.toml", base=Path.cwd()), out=out)
-    return out
-
-
-@pytest.fixture
-def results(tmp_path, good) -> Path:
-    copy = tmp_path / "results"
-    shutil.copytree(good, copy)
-    return copy
 
 
 def _per_user(folder: Path) -> Path:

@@ -10,29 +10,9 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from recstack.analysis.pipeline_report import write_pipeline_report
 from recstack.analysis.results_folder import read_results
-from recstack.config import parse_experiment
-from recstack.experiment import run_experiment
 from tests.analysis.test_pipeline_report_damaged import GOOD
-
-RAW = {
-    "name": "tiny",
-    "seed": 0,
-    "data": {"source": "synthetic:n_users=60,n_items=40,n_interactions=800,seed=3"},
-    "split": {"method": "random", "test_fraction": 0.2},
-    "evaluation": {"metrics": ["precision", "ndcg"], "ks": [5]},
-    "models": [{"type": "most_popular"}],
-}
-
-
-@pytest.fixture(scope="module")
-def good(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("results") / "good"
-    run_experiment(parse_experiment(RAW, source="tiny.toml", base=Path.cwd()), out=out)
-    return out
 
 
 def _with_bom(path: Path) -> None:

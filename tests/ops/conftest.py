@@ -1,4 +1,5 @@
-"""Fixtures shared by the tests that edit a completed pipeline's files by hand."""
+"""Fixtures shared by the pipeline tests: the scenario's data, and a completed pipeline whose
+files tests edit by hand."""
 
 from __future__ import annotations
 
@@ -25,3 +26,15 @@ def completed(tmp_path_factory) -> Path:
 def copy(completed, tmp_path) -> Path:
     """A copy of :func:`completed` for one test to edit."""
     return Path(shutil.copytree(completed, tmp_path / "p"))
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    """The scenario's partitions, written once per test module."""
+    return make_data(tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture
+def folder(data, tmp_path) -> Path:
+    """A copy of :func:`data` for one test to run pipelines in."""
+    return Path(shutil.copytree(data, tmp_path / "p"))

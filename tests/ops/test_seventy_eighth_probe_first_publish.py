@@ -11,19 +11,7 @@ import pytest
 
 from recstack.cli import main
 from recstack.ops.pipeline import run_pipeline
-from tests.ops.scenario import make_data, month_frame, only_run, write_pipeline
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return make_data(tmp_path_factory.mktemp("data"))
-
-
-@pytest.fixture
-def folder(data, tmp_path):
-    import shutil
-
-    return shutil.copytree(data, tmp_path / "p")
+from tests.ops.scenario import month_frame, only_run, write_pipeline
 
 
 def test_an_unreachable_min_users_is_said_on_the_first_publish(folder, capsys):

@@ -10,19 +10,7 @@ import pytest
 from recstack.cli import main
 from recstack.errors import ConfigError
 from recstack.ops.pipeline_config import load_pipeline
-from tests.ops.scenario import make_data, work, write_pipeline
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return make_data(tmp_path_factory.mktemp("data"))
-
-
-@pytest.fixture
-def folder(data, tmp_path):
-    import shutil
-
-    return shutil.copytree(data, tmp_path / "p")
+from tests.ops.scenario import work, write_pipeline
 
 
 def test_a_model_error_in_the_train_step_names_the_file_and_model_table(folder, capsys):

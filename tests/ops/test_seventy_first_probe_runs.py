@@ -14,7 +14,7 @@ import pytest
 from recstack.cli import main
 from recstack.ops.pipeline import _json_text, run_pipeline
 from recstack.ops.quality import QualityFailure
-from tests.ops.scenario import add_month, make_data, month_frame, next_month, write_pipeline
+from tests.ops.scenario import add_month, month_frame, next_month, write_pipeline
 
 
 def _strict(path):
@@ -22,18 +22,6 @@ def _strict(path):
     def refuse(constant):
         raise ValueError(f"{path}: {constant} is not JSON")
     return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return make_data(tmp_path_factory.mktemp("data"))
-
-
-@pytest.fixture
-def folder(data, tmp_path):
-    import shutil
-
-    return shutil.copytree(data, tmp_path / "p")
 
 
 def _checks(run_folder):
@@ -76,8 +64,10 @@ def test_an_unreachable_min_users_says_why_on_the_result_line(folder, capsys):
     path = write_pipeline(folder)
     path.write_text(path.read_text().replace("margin = 0.01",
                                              "margin = 0.01\nmin_users = 100000"))
-    # the first model is published (nothing to compare with); the next run compares
-    assert main(["pipeline", "run", str(path), "--quiet"]) == 0
+    # the first model is published (nothing to compare with, said on stderr); the next
+    # run compares
+    with pytest.warns(UserWarning, match="fewer than \\[evaluation\\] min_users = 100000"):
+        assert main(["pipeline", "run", str(path), "--quiet"]) == 0
     assert capsys.readouterr().out.strip() == "result: published as shop@1"
     add_month(folder, "2019-05", next_month(folder))
     # a gate refusal is not an error: exit status 0, the reason on the one line printed

@@ -675,6 +675,10 @@ def _load(args: argparse.Namespace) -> Any:
         # a tab is hard to type in a shell; these two can mean nothing else
         values["separator"] = "\t"
     options = build_spec(LoaderOptions, values, key_text=_flag)
+    # the loader's messages name its options ("separator: loader options apply to CSV, TSV
+    # and Parquet files, ...", "named with item_col"), which here are flags
+    args.terms = [*getattr(args, "terms", ()), (r"(?<![\w-])value_col=None", "--no-value-col"),
+                  *_options(**{n: _flag(n) for n in _field_names(LoaderOptions)})]
     if args.no_value_col:
         from recstack.config import without_value_column
 

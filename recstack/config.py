@@ -73,9 +73,11 @@ fit on ``train.txt`` and ``[tune]`` carves its validation part out of it at rand
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -491,6 +493,7 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     :class:`ConfigError` naming the file and, where it has one, the line: missing, a folder,
     unreadable, not UTF-8, starting with a byte-order mark, or not TOML."""
     try:
+        _check_toml_file(path, what)
         data = path.read_bytes()
     except FileNotFoundError:
         # '-' is a common spelling of standard input, which is not read
@@ -500,6 +503,9 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
                           ) from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a folder; give the {what}'s .toml file") from None
+    except PermissionError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror} (the file's permissions do "
+                          "not let this user read it)") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
     try:
@@ -532,6 +538,36 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     return raw
 
 
+#: the largest experiment or pipeline file read: a few kilobytes of settings is what one
+#: holds, and a larger file is a data file given in its place (read whole before)
+MAX_TOML_BYTES = 10 * 1024 * 1024
+
+
+def _check_toml_file(path: Path, what: str) -> None:
+    """Refuse, before it is opened, a ``path`` that is not a regular file of at most
+    :data:`MAX_TOML_BYTES`: a named pipe (reading it waited forever for a writer), a
+    socket or device, a symbolic link that loops or leads nowhere, or a file far too large
+    to be settings. A missing file and a folder raise the OSError the caller words."""
+    from recstack.atomic import broken_link
+
+    broken = broken_link(path)
+    if broken is not None:
+        raise ConfigError(f"{path}: is {broken}; give the {what}'s .toml file")
+    status = path.stat()
+    if stat.S_ISDIR(status.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(status.st_mode):
+        raise ConfigError(f"{path}: is a pipe, socket or device, not a file; give the "
+                          f"{what}'s .toml file (a file on disk: standard input and pipes "
+                          "are not read)")
+    if status.st_size > MAX_TOML_BYTES:
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise ConfigError(f"{path}: is {status.st_size / 2**20:.1f} MiB, but {article} {what} file "
+                          f"holds a few kilobytes of settings (at most "
+                          f"{MAX_TOML_BYTES // 2**20} MiB are read); is this a data file? "
+                          "Name data in the file's [data] source")
+
+
 def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
     """The line tomllib's error points at, and the character there when it is one a user
     cannot see or tell apart: tomllib says "Invalid statement (at line 1, column 1)" for a
@@ -549,9 +585,10 @@ def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
     line = lines[number - 1]
     shown = line if len(line) <= 80 else line[:77] + "..."
     detail = f"; line {number} reads {shown!r}"
-    if str(error).startswith("Cannot overwrite a value"):
-        # tomllib's words for a key given twice
-        return detail + ", setting a key already set above; give each key once"
+    if str(error).startswith(("Cannot overwrite a value", "Cannot declare",
+                              "Cannot mutate immutable namespace")):
+        # tomllib's words for a key or a table given twice, or added to once written whole
+        return detail + _toml_redefinition_hint(lines, number)
     if str(error).startswith(("Unclosed array", "Unclosed inline table")):
         # tomllib points at the line after the missing ']' or '}': say where it opened
         opened = _unclosed_detail("\n".join(lines[:number - 1]))
@@ -570,6 +607,85 @@ def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
     else:
         detail += _toml_syntax_hint(str(error), line, text)
     return detail
+
+
+_TOML_HEADER = re.compile(r"(\[\[?)\s*([^\[\]]+?)\s*\]\]?")
+
+
+def _toml_key_path(text: str) -> tuple[str, ...]:
+    """A dotted TOML key (``data . "loader"``) as its parts."""
+    return tuple(part.strip().strip("\"'") for part in text.split("."))
+
+
+def _toml_redefinition_hint(lines: list[str], number: int) -> str:
+    """What tomllib's "Cannot declare ('data', 'loader') twice", "Cannot overwrite a value"
+    and "Cannot mutate immutable namespace" mean for line ``number``: where the key or
+    table was first written, how (a [table] header, a [[list]] entry, an inline table
+    {...}, dotted keys or a value) and what to write instead."""
+    line = lines[number - 1].split("#")[0].strip()
+    header = _TOML_HEADER.fullmatch(line)
+    current: tuple[str, ...] = ()
+    if header:
+        path = _toml_key_path(header[2])
+        written = f"{header[1]}{header[2]}{']' * len(header[1])}"
+    else:
+        # a key = value line: its table is the last header above it
+        for above in lines[:number - 1]:
+            found = _TOML_HEADER.fullmatch(above.split("#")[0].strip())
+            if found:
+                current = _toml_key_path(found[2])
+        path = current + _toml_key_path(line.partition("=")[0])
+        written = line.partition("=")[0].strip()
+    name = ".".join(path)
+    table: tuple[str, ...] = ()
+    for at, above in enumerate(lines[:number - 1], 1):
+        text = above.split("#")[0].strip()
+        found = _TOML_HEADER.fullmatch(text)
+        if found:
+            table = _toml_key_path(found[2])
+            if table == path:
+                shown = f"{found[1]}{found[2]}{']' * len(found[1])}"
+                if found[1] == "[[" and header and header[1] == "[":
+                    return (f", but {name} is a list of tables, started on line {at} with "
+                            f"{shown}; begin each entry with {shown}, never {written}")
+                if found[1] == "[" and header and header[1] == "[[":
+                    return (f", but line {at} already wrote {name} as one table {shown}; "
+                            f"for a list of entries begin each one with {written}, the "
+                            f"first included")
+                return (f", but line {at} already declared the table {shown}; write each "
+                        f"table's header once, with all its keys under it")
+            continue
+        key, equals, value = text.partition("=")
+        if not equals or not key.strip():
+            continue
+        defined = table + _toml_key_path(key)
+        if defined[:len(path)] != path and path[:len(defined)] != defined:
+            continue
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        if len(defined) < len(path) or (len(defined) == len(path)
+                                        and value.strip().startswith("{")):
+            whole = ".".join(defined)
+            return (f", but line {at} ({shown!r}) wrote {whole} whole as an inline table "
+                    f"{{...}}, which nothing after it may add to; put every key of {whole} "
+                    f"in that {{...}}, or write it as a [{whole}] section of key = value "
+                    f"lines (with {written} after it)"
+                    if len(defined) < len(path) and header else
+                    f", but line {at} ({shown!r}) wrote {whole} whole as an inline table "
+                    f"{{...}}, which nothing after it may add to; put {written} in that "
+                    f"{{...}}, or write it as a [{whole}] section of key = value lines"
+                    if len(defined) < len(path) else
+                    f", but line {at} ({shown!r}) wrote {whole} whole as an inline table "
+                    f"{{...}}, which nothing after it may add to; put every key of {whole} "
+                    f"in that {{...}}, or write it as a [{whole}] section instead")
+        if len(defined) > len(path):
+            return (f", but line {at} ({shown!r}) already set keys of {name} as dotted keys; "
+                    f"give the keys of {name} in one place, under [{name}] or as "
+                    f"{path[-1]}.KEY = ... lines")
+        return (f", but line {at} ({shown!r}) already set {name}; give each key once"
+                if not header else
+                f", but line {at} ({shown!r}) already set {name} as a value; a key is "
+                f"either a value or a table, not both")
+    return ", setting a key or a table already set above; give each key and table once"
 
 
 #: values that other formats write and TOML spells otherwise
@@ -603,6 +719,18 @@ def _toml_syntax_hint(message: str, line: str, text: str) -> str:
         return (", where a backslash starts an escape sequence inside \"...\"; write a path "
                 "with '/' (C:/data/file.csv) or in single quotes ('C:\\data\\file.csv'), or "
                 "double each backslash")
+    if message.startswith("Escaped character is not a Unicode scalar value"):
+        return (", where an escape \\uD800 to \\uDFFF (half of a UTF-16 surrogate pair) is no "
+                "character; write the character itself, or its code point as \\UXXXXXXXX")
+    if equals and re.fullmatch(r"[-+]?\d+(\.\d+)?", value) and re.match(r"[-+]?0\d", value):
+        plain = re.sub(r"^([-+]?)0+(?=[0-9])", r"\1", value)
+        return f"; TOML writes numbers without leading zeros: {key.strip()} = {plain}"
+    if equals and re.match(r"\d{1,4}-\d{1,2}-\d{1,2}([T ]|$)", value) and message.startswith(
+            ("Invalid date", "Expected newline or end of document", "Invalid value")):
+        # tomllib reads 2020-13-45 as far as it can and then sees "more after a statement"
+        return (f"; {value} is not a date and time TOML reads: write YYYY-MM-DD with a month "
+                "1-12 and a day that month has, and a time (after T) as HH:MM:SS from "
+                "00:00:00 to 23:59:59, e.g. 2020-01-31T12:00:00 (or quote it as text)")
     if message.startswith("Invalid value") and equals and value:
         if value in _TOML_SPELLINGS:
             return (f"; TOML writes this value as {_TOML_SPELLINGS[value]} (lower case), "
@@ -1188,6 +1316,12 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
                 raise ConfigError(f"{where}choices = {choices!r}: {choice!r} is listed twice; "
                                   "give each choice once")
             seen.add(key)
+        if len(choices) == 1:
+            # every trial drew the one value: a search of nothing, run `trials` times over
+            raise ConfigError(f"{where}choices = {choices!r}: one choice searches nothing "
+                              f"(every trial would draw {choices[0]!r}); list two choices or "
+                              "more, or set the value in the model's params and leave it "
+                              "out of the space")
         return
     low, high = description.get("low"), description.get("high")
     whole = description["type"] == "int"
@@ -1200,7 +1334,12 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
                           "number within the float range (about 1.8e308)")
     if not numbers or low >= high:  # type: ignore[operator]
         wanted = "whole numbers" if whole else "numbers"
-        raise ConfigError(f"{where}needs {wanted} low < high, got low={low!r}, high={high!r}")
+        swap = (f"; swap them: low = {high!r}, high = {low!r}"
+                if numbers and low > high else  # type: ignore[operator]
+                f"; a range of one value searches nothing: set {name or 'the parameter'} "
+                "in the model's params instead" if numbers else "")
+        raise ConfigError(f"{where}needs {wanted} low < high, got low={low!r}, "
+                          f"high={high!r}{swap}")
     if not math.isfinite(float(high) - float(low)):  # type: ignore[arg-type]
         raise ConfigError(f"{where}low={low!r} to high={high!r} is wider than a float can "
                           "hold; narrow it")

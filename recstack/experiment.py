@@ -451,6 +451,10 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
     if is_looping_link(out):
         raise RecstackError(f"{out}: is {describe_path(out)}, but a file is to be written "
                             "there; choose another --out or remove the link")
+    if out.exists() and not out.is_file():
+        # a named pipe was "already exists; pass --overwrite", and --overwrite replaced it
+        raise RecstackError(f"{out}: is {describe_path(out)}, not a file; choose another "
+                            "--out (a file name)")
     if reads is not None and out.exists() and out.resolve() == Path(reads).resolve():
         raise RecstackError(f"{out}: is the file this command reads; choose another --out")
     if out.exists() and not overwrite:

@@ -91,6 +91,8 @@ class Option:
     open_low: bool = False
     open_high: bool = False
     choices: tuple[Any, ...] | None = None
+    #: the " (did you mean ...?)" of a value not among ``choices`` (default: the nearest)
+    near: Callable[[Any], str] | None = None
 
     def range_text(self) -> str:
         if self.choices is not None:
@@ -112,7 +114,8 @@ class Option:
             if value in self.choices:
                 return None
             names = [c for c in self.choices if isinstance(c, str)]
-            hint = did_you_mean(value, names) if isinstance(value, str) else ""
+            hint = (self.near(value) if self.near is not None else did_you_mean(
+                value, names)) if isinstance(value, str) else ""
             return f"must be {self.range_text()}{hint}"
         numbers = [value] if isinstance(value, int | float) else (
             list(value) if isinstance(value, tuple | list) else [])
@@ -132,11 +135,13 @@ class Option:
 
 def option(default: Any = dataclasses.MISSING, doc: str = "", *, low: float | None = None,
            high: float | None = None, open_low: bool = False, open_high: bool = False,
-           choices: Iterable[Any] | None = None) -> Any:
+           choices: Iterable[Any] | None = None, near: Callable[[Any], str] | None = None
+           ) -> Any:
     """Declare a spec field: its default (omit it for a required field), its one line of
-    documentation and the values it accepts (a closed or open range, or choices)."""
+    documentation and the values it accepts (a closed or open range, or choices; ``near``
+    gives the "did you mean" of a value that is not one of them)."""
     declared = Option(doc, low, high, open_low, open_high,
-                      None if choices is None else tuple(choices))
+                      None if choices is None else tuple(choices), near)
     return dataclasses.field(default=default, metadata={_OPTION: declared})
 
 
@@ -234,6 +239,13 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
     """
     declared = fields_of(cls)
     what = f" for {cls.kind_name}" if cls.kind_name else ""
+    if not isinstance(values, Mapping):
+        # None was "'NoneType' object is not iterable", a text's letters were read as keys
+        # ("unknown key 't'") and a list's pairs as one key each
+        example = next(iter(declared), "key")
+        raise ConfigError(f"{where}expected a table of the options{what} (key = value, in "
+                          f"Python a dict such as {{{example!r}: ...}}), got "
+                          f"{type(values).__name__} {_show(values)[:60]}")
     for key in values:
         if key not in declared:
             near = closest(key, declared)
@@ -265,8 +277,24 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
         # a check across fields; its message starts with the spec name, which `where` holds
         message = str(error)
         prefix = f"{cls.kind_name}: "
-        raise ConfigError(where + (message[len(prefix):] if message.startswith(prefix)
-                                   else message)) from None
+        message = message[len(prefix):] if message.startswith(prefix) else message
+        raise ConfigError(where + keys_as_given(message, declared, key_text)) from None
+
+
+def keys_as_given(message: str, keys: Iterable[str], key_text: Callable[[str], str] = str
+                  ) -> str:
+    """``message`` with each of ``keys`` standing as a name of its own written as
+    ``key_text`` spells it: a check across fields names the fields (``give cutoff or
+    test_fraction, not both``), which on the command line are the flags the user typed
+    (``give --cutoff or --test-fraction, not both``)."""
+    if key_text is str:
+        return message
+    for key in sorted(keys, key=len, reverse=True):
+        # the replacement as a plain string, not a template ('\\' in it stays)
+        spelt = key_text(key).replace("\\", "\\\\")
+        message = re.sub(rf"(?<![\w.:=\-'\"]){re.escape(key)}(?![\w(=\-'\"])", spelt,
+                         message)
+    return message
 
 
 def fields_of(cls: type) -> dict[str, tuple[Any, Option, bool]]:

@@ -16,8 +16,10 @@ the same list and the same metrics. Scores are compared as numbers: ``-0.0`` equ
 ``-inf`` marks an item that must not be recommended (a masked seen item, the item itself in
 ``similar_items``, an empty slot): it ranks below every number. ``NaN`` is not a score:
 it ranks after ``-inf``, ties again broken by index. The evaluator refuses scores with
-``NaN`` (naming the model); ``recommend`` and ``similar_items`` treat a ``NaN`` slot as
-empty, like ``-inf``.
+``NaN`` (naming the model); every other caller of :func:`top_k`, :func:`top_k_threaded` and
+:func:`top_k_batched` (``recommend``, ``similar_items``, the service) treats a ``NaN`` slot
+as empty, like ``-inf``, and gets one :class:`NaNScoresWarning` per call saying how many
+rows held ``NaN`` (a model that returns ``NaN`` has usually diverged).
 
 Speed
 -----
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Literal
@@ -43,6 +46,7 @@ from recstack.errors import ConfigError
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET_BYTES",
+    "NaNScoresWarning",
     "mask_rows",
     "pad_columns",
     "rows_with_nan",
@@ -60,6 +64,11 @@ DEFAULT_MEMORY_BUDGET_BYTES = 256 * 2**20
 _BLOCK = 32
 
 Method = Literal["auto", "numba", "numpy"]
+
+
+class NaNScoresWarning(UserWarning):
+    """Scores handed to the top-K selection held ``NaN``: those slots were ranked last, as
+    empty (see the module docstring); the message says how many rows held one."""
 
 
 # ---------------------------------------------------------------------------- public API
@@ -91,6 +100,12 @@ def top_k(scores: np.ndarray, k: int, *, method: Method = "auto"
     """
     scores = _as_rows(scores)
     k = _check_k(k)
+    _warn_nan_rows(len(rows_with_nan(scores)), scores.shape[0], "top_k")
+    return _top_k(scores, k, method)
+
+
+def _top_k(scores: np.ndarray, k: int, method: Method) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`top_k` on checked rows, without the ``NaN`` warning (its callers give one)."""
     n_rows, n_items = scores.shape
     k = min(k, n_items)
     if n_rows == 0 or n_items == 0:
@@ -123,10 +138,18 @@ def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, worker
     The result is the same as :func:`top_k`'s."""
     scores = _as_rows(scores)
     workers = _check_workers(workers)
+    k = _check_k(k)
+    _warn_nan_rows(len(rows_with_nan(scores, executor, workers)), scores.shape[0],
+                   "top_k_threaded")
+    return _top_k_threaded(scores, k, executor, workers, method)
+
+
+def _top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, workers: int,
+                    method: Method) -> tuple[np.ndarray, np.ndarray]:
     if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
-        return top_k(scores, k, method=method)
+        return _top_k(scores, k, method)
     chunks = np.array_split(scores, workers)
-    parts = list(executor.map(lambda chunk: top_k(chunk, k, method=method), chunks))
+    parts = list(executor.map(lambda chunk: _top_k(chunk, k, method), chunks))
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
@@ -185,7 +208,12 @@ def mask_rows(scores: np.ndarray, exclude: sp.csr_matrix) -> None:
     """Set ``scores[r, j] = -inf`` for every stored entry ``(r, j)`` of ``exclude`` (e.g.
     each user's training items), in place. ``exclude`` must have the shape of ``scores``
     (a narrower or shorter mask would leave rows unmasked) and ``scores`` a float dtype."""
-    exclude = sp.csr_matrix(exclude)
+    if not isinstance(scores, np.ndarray):
+        # masked in place: a list failed inside the indexing ("list indices must be
+        # integers"), and a converted copy would be masked and thrown away
+        raise ConfigError(f"scores must be a numpy array to be masked in place, got "
+                          f"{type(scores).__name__}; pass them through writable_scores")
+    exclude = _as_exclude(exclude)
     if exclude.shape != np.shape(scores):
         raise ConfigError(f"the items to exclude form a {exclude.shape[0]} x {exclude.shape[1]} "
                           f"matrix but the scores are {' x '.join(map(str, np.shape(scores)))}; "
@@ -204,8 +232,14 @@ def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
     missing = _check_k(k) - top.shape[1]
     if missing <= 0:
         return top, scores
-    return (np.pad(top, ((0, 0), (0, missing))),
-            np.pad(scores, ((0, 0), (0, missing)), constant_values=-np.inf))
+    try:
+        return (np.pad(top, ((0, 0), (0, missing))),
+                np.pad(scores, ((0, 0), (0, missing)), constant_values=-np.inf))
+    except (MemoryError, ValueError):
+        # k = 10**12 was numpy's "Unable to allocate 7.28 TiB"
+        raise ConfigError(f"k = {k:,} would pad each of the {top.shape[0]:,} list(s) of "
+                          f"{top.shape[1]:,} item(s) with {missing:,} empty slots, more than "
+                          "memory holds; use a k near the catalog size") from None
 
 
 def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: np.ndarray,
@@ -247,7 +281,7 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
                           f"score rows (e.g. model.score_users), got "
                           f"{type(score_batch).__name__}")
     if exclude is not None and not sp.issparse(exclude):
-        exclude = sp.csr_matrix(exclude)
+        exclude = _as_exclude(exclude)
     user_index = _check_rows(user_index, exclude)
     if n_items is not None and (isinstance(n_items, bool) or not isinstance(
             n_items, int | np.integer) or n_items < 0):
@@ -262,7 +296,9 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
             or batch_size < 1:
         raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
     threads = _check_threads(n_threads)
+    _use_numba(method)  # a misspelt method is refused before any scoring
     results_items, results_scores = [], []
+    rows_nan = 0
     with ThreadPoolExecutor(threads) as executor:
         for start in range(0, len(user_index), batch_size):
             batch = user_index[start:start + batch_size]
@@ -273,14 +309,31 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
                 raise ConfigError(f"the scoring function returned scores of shape "
                                   f"{scores.shape} for {len(batch)} rows; expected {wanted} "
                                   "(one row per requested index, one column per item)")
+            # counted before masking: a NaN on a seen item is still a model returning NaN
+            rows_nan += len(rows_with_nan(scores, executor, threads))
             if exclude is not None:
                 mask_rows(scores, exclude[batch])
-            items, values = top_k_threaded(scores, k, executor, threads, method=method)
+            items, values = _top_k_threaded(scores, k, executor, threads, method)
             results_items.append(items)
             results_scores.append(values)
+    # one warning for the call, however many batches held NaN
+    _warn_nan_rows(rows_nan, len(user_index), "top_k_batched")
     if not results_items:
-        return np.empty((0, k), np.int64), np.empty((0, k), np.float32)
+        # the documented shape: as many columns as a list of the catalog holds
+        width = min(k, n_items) if n_items is not None else k
+        return np.empty((0, width), np.int64), np.empty((0, width), np.float32)
     return np.concatenate(results_items), np.concatenate(results_scores)
+
+
+def _warn_nan_rows(count: int, total: int, where: str) -> None:
+    """The one rule for ``NaN`` scores outside the evaluator (which refuses them): rank the
+    slots last, as empty, and say so once per call with the number of rows."""
+    if count:
+        warnings.warn(NaNScoresWarning(
+            f"{where}: {count:,} of {total:,} score row(s) hold NaN; NaN is not a score, so "
+            "those items were ranked last, as empty slots (like -inf); a model that returns "
+            "NaN has usually diverged: check its training, or give -inf for items that must "
+            "not be recommended"), stacklevel=3)
 
 
 # ---------------------------------------------------------------------------- checks
@@ -300,6 +353,22 @@ def _as_rows(scores: Any) -> np.ndarray:
     if scores.dtype not in (np.float32, np.float64):
         scores = writable_scores(scores)
     return scores
+
+
+def _as_exclude(exclude: Any) -> sp.csr_matrix:
+    """``exclude`` as a CSR matrix of (rows x items) whose stored entries are the items to
+    mask: text, None or nested lists of other lengths failed inside scipy ("does not
+    support dtype <U1")."""
+    try:
+        matrix = sp.csr_matrix(exclude)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"exclude must be a (rows x items) matrix whose stored entries "
+                          f"are the items to mask, e.g. a scipy.sparse.csr_matrix, got "
+                          f"{type(exclude).__name__} ({str(error).split('. ')[0]})") from None
+    if matrix.ndim != 2:
+        raise ConfigError(f"exclude must be a 2-d (rows x items) matrix, got shape "
+                          f"{matrix.shape}")
+    return matrix
 
 
 def _check_rows(user_index: Any, exclude: sp.spmatrix | None) -> np.ndarray:

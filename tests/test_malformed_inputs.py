@@ -392,7 +392,7 @@ def test_an_empty_column_name_is_refused_not_read_as_the_default(tmp_path, capsy
     path.write_text("user_id,item_id,rating\n1,1,4\n1,2,5\n")
     # --user-col " " fell back to user_id without a word
     code, err = run_cli(capsys, "data", "info", str(path), "--user-col", " ")
-    assert code == 2 and "user_col = ' ': expected a non-empty value" in err
+    assert code == 2 and "--user-col = ' ': expected a non-empty value" in err
     experiment = write_experiment(tmp_path, '[split]\nmethod = "random"\n[[models]]\n'
                                   'type = "most_popular"\n').read_text()
     experiment = experiment.replace(f'source = "{SMALL}"', f'source = "{path}"\nitem_col = ""')

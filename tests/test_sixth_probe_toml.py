@@ -47,6 +47,6 @@ def test_a_key_given_twice_says_so(tmp_path):
     path.write_text("seed = 1\nseed = 2\n" + BODY, encoding="utf-8")
     with pytest.raises(ConfigError, match=r": not valid TOML: Cannot overwrite a value \(at "
                                           r"line 2, column 9\); line 2 reads 'seed = 2', "
-                                          r"setting a key already set above; give each key "
-                                          r"once$"):
+                                          r"but line 1 \('seed = 1'\) already set seed; give "
+                                          r"each key once$"):
         load_experiment(path)

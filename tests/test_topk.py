@@ -18,6 +18,10 @@ from recstack.errors import ConfigError
 from recstack.models import MostPopular
 from recstack.topk import mask_rows, pad_columns, top_k, top_k_batched, top_k_threaded
 
+# These rows hold NaN on purpose: the order is what is tested here, the warning in
+# tests/serving/test_eighty_fifth_probe_nan_scores.py.
+NAN_ROWS_ON_PURPOSE = pytest.mark.filterwarnings("ignore::recstack.topk.NaNScoresWarning")
+
 METHODS = ["numba", "numpy"]
 #: one constant score for every item: zero, one, a huge negative number and denormals
 CONSTANTS = [(0.0, np.float32), (1.0, np.float32), (-1e30, np.float32), (1e-40, np.float32),
@@ -61,6 +65,7 @@ def method(request):
     return request.param
 
 
+@NAN_ROWS_ON_PURPOSE
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n_items", [1, 7, 64, 333, 2500])
 def test_random_ties_agree_with_a_full_lexsort(method, dtype, n_items):
@@ -98,6 +103,7 @@ def test_constant_rows_give_the_index_order_whatever_the_constant(method):
         assert indices.tolist() == [[0, 2, 3, 5, 6, 7], [1, 2, 3, 4, 5, 6]], constant
 
 
+@NAN_ROWS_ON_PURPOSE
 def test_nan_ranks_after_minus_infinity(method):
     scores = np.array([[np.nan, -np.inf, 1.0, np.nan, 2.0, -np.inf]])
     indices, values = top_k(scores, 6, method=method)
@@ -115,6 +121,7 @@ def test_float64_scores_are_not_merged_into_float32_ties(method):
     assert indices.tolist() == [[2, 3, 1]]
 
 
+@NAN_ROWS_ON_PURPOSE
 def test_threaded_and_batched_selection_equal_the_plain_one(method):
     rng = np.random.default_rng(5)
     scores = tie_heavy_scores(rng, (101, 700), np.float32)
@@ -139,6 +146,7 @@ def test_compiled_and_numpy_paths_agree_on_dense_rows():
             np.testing.assert_array_equal(got, expected)
 
 
+@NAN_ROWS_ON_PURPOSE
 def test_auto_falls_back_to_numpy_without_numba(monkeypatch):
     scores = tie_heavy_scores(np.random.default_rng(2), (5, 300), np.float64)
     monkeypatch.setattr(topk, "numba_available", lambda: False)
@@ -219,6 +227,7 @@ def test_recommend_and_similar_items_follow_the_rule_for_every_constant(fitted):
         assert neighbours.tolist() == [[1, 2, 3], [0, 1, 2]], constant
 
 
+@NAN_ROWS_ON_PURPOSE
 def test_recommend_keeps_float64_and_treats_nan_as_empty(fitted):
     n_items = len(fitted.items_)
     fine = 1.0 + np.arange(n_items) * 1e-12  # one value in float32

@@ -69,7 +69,10 @@ class PCAAnalysis:
     popularity_correlation
         Pearson correlation of the scores on each of the first components with
         ``log(1 + popularity)``; empty when no popularity was given. A component's sign is
-        arbitrary, so is the correlation's: its size is what counts.
+        arbitrary, so is the correlation's: its size is what counts. NaN for a component
+        that carries no variance (beyond the rank of the vectors: fewer rows than
+        dimensions, or dimensions that depend on each other), whose scores are rounding
+        noise, and where popularity is constant.
     kind
         "item" or "user", for titles.
     """
@@ -195,7 +198,13 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int = 10
     if target is not None:
         scores = np.concatenate([(x[s:s + _BLOCK_ROWS] - mean) @ components.T
                                  for s in range(0, n, _BLOCK_ROWS)])
-        correlations = np.array([_pearson(scores[:, j], target) for j in range(keep)])
+        # a component beyond the vectors' rank (fewer rows than dimensions, or dependent
+        # dimensions) carries no variance: its scores are rounding noise, whose correlation
+        # with popularity was read as "the component most related to it" (numpy's rank
+        # tolerance, on the eigenvalues of the scatter matrix)
+        noise = eigenvalues[:keep] <= eigenvalues[0] * max(n, dim) * np.finfo(np.float64).eps
+        correlations = np.array([math.nan if noise[j] else _pearson(scores[:, j], target)
+                                 for j in range(keep)])
     return PCAAnalysis(eigenvalues / total, components, correlations, n, kind, model)
 
 

@@ -160,8 +160,8 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         is often fastest on a shared machine: on 2 busy cores, 2 threads took three times
         as long as 1.
     perplexity : float
-        t-SNE's perplexity (van der Maaten & Hinton 2008), capped below a third of the
-        points.
+        t-SNE's perplexity (van der Maaten & Hinton 2008), at least 1, capped below a
+        third of the points.
     """
     if not isinstance(method, str) or method not in METHODS:
         from recstack.specs import did_you_mean
@@ -171,6 +171,11 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
     check_map_options(max_points=max_points, n_threads=n_threads, seed=seed)
     kind, model = checks.kind_and_model(kind, model, "project")
     perplexity = checks.positive_number(perplexity, "perplexity")
+    if perplexity < 1:
+        # an effective number of neighbours below one: openTSNE looked up int(3 *
+        # perplexity) = 0 neighbours and failed with "range() arg 3 must not be zero"
+        raise RecstackError(f"perplexity must be at least 1 (t-SNE's effective number of "
+                            f"neighbours of each point; 5 to 50 is usual), got {perplexity!r}")
     # float64 until the directions are taken: float32 made values below 1e-38 zero (or
     # subnormal, with a few significant bits), and the directions with them
     x = checks.vectors(vectors, f"{kind} embeddings (for a 2-D map)", min_rows=MIN_POINTS)

@@ -1,7 +1,7 @@
 """Interaction data: the `Interactions` object, loaders, the synthetic generator, filters
 and splits (each in its own module)."""
 
-from recstack.data.idmap import IdMap
+from recstack.data.idmap import IdMap, UntrimmedIdWarning
 from recstack.data.interactions import (
     EmptyTimeRangeWarning,
     InexactValueWarning,
@@ -10,4 +10,4 @@ from recstack.data.interactions import (
 )
 
 __all__ = ["EmptyTimeRangeWarning", "IdMap", "InexactValueWarning", "Interactions",
-           "MissingValueIdWarning"]
+           "MissingValueIdWarning", "UntrimmedIdWarning"]

@@ -37,6 +37,7 @@ from recstack.data.files import as_path, check_content, not_a_file
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, caller_stacklevel, concat
 from recstack.errors import DataFormatError, RecstackError
+from recstack.specs import did_you_mean
 
 #: the parts of a split, in the order they are read, and their file names in a folder
 PARTS: tuple[str, ...] = ("train", "valid", "test")
@@ -220,8 +221,12 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
         # numbers together raised a TypeError)
         unknown = sorted((part for part in source if part not in PARTS), key=repr)
         if unknown:
-            raise RecstackError(f"adjacency split: unknown part(s) {unknown}; the parts are "
-                                f"{', '.join(PARTS)}")
+            near = did_you_mean(unknown[0], PARTS) if isinstance(unknown[0], str) else ""
+            if not near and isinstance(unknown[0], str) and unknown[0].lower() in (
+                    "val", "vali", "validation", "dev", "eval"):
+                near = " (did you mean 'valid'?)"
+            raise RecstackError(f"adjacency split: unknown part(s) {unknown}{near}; the parts "
+                                f"are {', '.join(PARTS)}")
         files = {part: as_path(source[part], f"the {part} file")
                  for part in PARTS if part in source}
         missing = [part for part in ("train", "test") if part not in files]

@@ -116,10 +116,11 @@ from recstack.data.interactions import (
     rating_range_ends,
     require_interactions,
     to_float32_values,
+    unknown_column,
 )
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+from recstack.errors import DataFormatError, RecstackError
 from recstack.progress import Progress, resolve
-from recstack.specs import closest, did_you_mean
+from recstack.specs import closest
 
 __all__ = ["load_table", "save_table", "TableRoles", "MissingValueIdWarning",
            "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS", "DETECT"]
@@ -306,7 +307,7 @@ def read_delimited(
     names = file_column_names(path, layout)
     missing = [c for c in columns if c not in names]
     if missing:
-        raise UnknownColumnError(missing[0], names, file=str(path))
+        raise unknown_column(missing[0], names, file=str(path))
     expected = {**{c: _EXPECTED_TEXT[k] for c, k in columns.items()}, **(expected or {})}
     soft = [c for c, kind in columns.items() if kind == "auto"]
     try:
@@ -1181,7 +1182,7 @@ def read_numeric_columns(
     names = file_column_names(path, layout)
     missing = [c for c in columns if c not in names]
     if missing:
-        raise UnknownColumnError(missing[0], names, file=str(path))
+        raise unknown_column(missing[0], names, file=str(path))
     fast = _read_numeric_compiled(path, layout, names, columns)
     if fast is not None:
         return fast
@@ -1962,12 +1963,53 @@ def _out_of_range(fail_at: FailAt, index: int, name: str, unit: str) -> DataForm
                    time_range_expectation(unit))
 
 
+#: Other names of the units (lower case, '.', '-' and ' ' dropped), for a "did you mean"
+_UNIT_NAMES = {
+    "s": ("sec", "secs", "second", "seconds", "unixs", "unixseconds", "epoch", "epochs",
+          "unix", "unixtime", "posix", "1s"),
+    "ms": ("msec", "msecs", "millis", "milli", "millisec", "millisecs", "millisecond",
+           "milliseconds", "unixms", "epochms", "epochmillis", "1ms"),
+    "us": ("usec", "usecs", "micros", "micro", "microsec", "microsecs", "microsecond",
+           "microseconds", "\u00b5s", "\u03bcs", "unixus", "epochus", "epochmicros", "1us"),
+    "ns": ("nsec", "nsecs", "nanos", "nano", "nanosec", "nanosecs", "nanosecond",
+           "nanoseconds", "unixns", "epochns", "epochnanos", "1ns"),
+    "auto": ("automatic", "detect", "guess", "default"),
+}
+#: Units that Unix time is never counted in (lower case, folded as above)
+_NOT_UNIX_UNITS = {"m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes",
+                   "minutes": "minutes", "h": "hours", "hr": "hours", "hrs": "hours",
+                   "hour": "hours", "hours": "hours", "d": "days", "day": "days",
+                   "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks"}
+_UNIT_BY_NAME = {name: unit for unit, names in _UNIT_NAMES.items() for name in names}
+
+
+def timestamp_unit_hint(value: Any) -> str:
+    """`` (did you mean 's'?)`` for a near miss of a timestamp unit: another name of a unit
+    (``"sec"``, ``"seconds"``, ``"millis"``, ``"\u00b5s"``), one in another case or with
+    spaces (``"MS"``, ``" s"``), or a misspelling of one; empty when nothing is near."""
+    if not isinstance(value, str):
+        return ""
+    folded = re.sub(r"[\s._\-]", "", value.lower())
+    if folded in _NOT_UNIX_UNITS:
+        return (f" (Unix time is counted in seconds or a fraction of them, never in "
+                f"{_NOT_UNIX_UNITS[folded]}: convert the column to seconds first)")
+    if folded.endswith("s") and folded[:-1] in _UNIT_BY_NAME and folded not in _UNIT_BY_NAME:
+        folded = folded[:-1]  # "millisecondss", "usecss"
+    unit = folded if folded in TIMESTAMP_UNITS else _UNIT_BY_NAME.get(folded)
+    if unit is None:
+        near = closest(folded, [*TIMESTAMP_UNITS, *_UNIT_BY_NAME], cutoff=0.75)
+        unit = _UNIT_BY_NAME.get(near, near) if near else None
+    if unit is None:
+        return ""
+    return f" (did you mean {unit!r}?)"
+
+
 def check_timestamp_options(timestamp_format: str | None, timestamp_unit: str = "auto"
                             ) -> str | None:
     """The format normalised (None for automatic), or an error for unknown options."""
-    if timestamp_unit not in TIMESTAMP_UNITS:
+    if not isinstance(timestamp_unit, str) or timestamp_unit not in TIMESTAMP_UNITS:
         raise RecstackError(f"unknown timestamp_unit {timestamp_unit!r}"
-                            f"{did_you_mean(timestamp_unit, TIMESTAMP_UNITS)}; use one of "
+                            f"{timestamp_unit_hint(timestamp_unit)}; use one of "
                             + ", ".join(repr(u) for u in TIMESTAMP_UNITS))
     if timestamp_format in (None, "auto"):
         return None
@@ -2358,7 +2400,7 @@ def _context_columns(context: Sequence[str], roles: dict[str, str], available: S
     """The context columns, checked: present in the file and holding no other role."""
     for column in context:
         if column not in available:
-            raise UnknownColumnError(column, available, role="context", file=str(path))
+            raise unknown_column(column, available, role="context", file=str(path))
         taken = [role for role, name in roles.items() if name == column]
         if taken:
             raise RecstackError(f"{path}: column {column!r} holds the {taken[0]}; it cannot "
@@ -2419,7 +2461,7 @@ def _resolve_roles(given: _GivenRoles, stored: TableRoles | None,
                 file=str(path), expected=f"the metadata save_table writes: rewrite the file, "
                                          f"or name the column with {_ROLE_OPTIONS[role]}")
         if column not in available:
-            raise UnknownColumnError(column, available, role=role, file=str(path))
+            raise unknown_column(column, available, role=role, file=str(path))
     _check_one_role_per_column(roles, found, path)
     value, timestamp = roles.get("values"), roles.get("timestamps")
     if rating_range is None and stored is not None and value == stored.value:

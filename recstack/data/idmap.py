@@ -32,12 +32,30 @@ class IdMap:
     __slots__ = ("_index",)
 
     def __init__(self, external_ids: Sequence[Any] | np.ndarray | pd.Index) -> None:
-        index = external_ids if isinstance(external_ids, pd.RangeIndex) else pd.Index(
-            _vocabulary_ids(external_ids))
-        if not index.is_unique:
-            dupes = index[index.duplicated()].unique()[:5].tolist()
-            raise RecstackError(f"external ids must be unique; repeated: {dupes}")
-        self._index = index
+        """The vocabulary ``external_ids``, in that order.
+
+        Text ids follow the id rule of every loader: they are trimmed of surrounding
+        whitespace (``" 7"`` is the id ``"7"``), with an :class:`UntrimmedIdWarning` naming
+        the first one, so that a map built here holds the ids a CSV file of the same
+        data would give. Ids that are equal once trimmed (``" 7"`` and ``"7"``) and ids
+        that are empty once trimmed are refused by position. A vocabulary saved by an
+        older recstack, which may hold untrimmed ids, is read back with :meth:`restore`."""
+        if isinstance(external_ids, pd.RangeIndex):
+            index = external_ids
+        else:
+            index = pd.Index(_trimmed_vocabulary(_vocabulary_ids(external_ids),
+                                                 "external ids", warn=True))
+        self._index = _unique_index(index, _TRIMMED_NOTE if index.dtype.kind == "O" else "")
+
+    @classmethod
+    def restore(cls, external_ids: Sequence[Any] | np.ndarray) -> IdMap:
+        """A vocabulary read back from a saved model or folder, with its ids exactly as
+        stored: one saved before ids were trimmed may hold ``" a"`` beside ``"a"``, and
+        those stay two ids (lookups with :meth:`to_index` still find ``" a "`` as
+        ``"a"``). Ids that cannot be ids and repeated ids are refused as by ``IdMap()``."""
+        restored = object.__new__(cls)
+        restored._index = _unique_index(pd.Index(_vocabulary_ids(external_ids)))
+        return restored
 
     @classmethod
     def encode(cls, values: Sequence[Any] | np.ndarray | pd.Series) -> tuple[IdMap, np.ndarray]:
@@ -46,7 +64,15 @@ class IdMap:
 
         Values follow the id rule of :func:`id_values`: integers and text; whole floats
         are integers (as in a Parquet column of float ids); booleans, other numbers,
-        bytes and missing values (None, NaN, masked entries) are refused by position."""
+        bytes and missing values (None, NaN, masked entries) are refused by position.
+        Text is trimmed of surrounding whitespace, as every loader reads it (``" 7"`` and
+        ``"7"`` are one id); text that is empty once trimmed is refused by position."""
+        return cls._encode(values, trim=True)
+
+    @classmethod
+    def _encode(cls, values: Any, *, trim: bool) -> tuple[IdMap, np.ndarray]:
+        """:meth:`encode`; ``trim=False`` for a column whose text the caller has trimmed
+        already (:meth:`Interactions.from_arrays`), which would pay for it twice."""
         array = id_values(values, "ids")
         if array.ndim != 1:  # a nested list gave a map of its values and codes of its shape
             raise ConfigError(f"IdMap.encode takes a flat column of ids, got an array of "
@@ -55,18 +81,24 @@ class IdMap:
             # integers among text (or beyond int64): the column is text, as a loader reads
             # it (recstack.data.files), never a map mixing 1 and "a"
             array = np.array([str(v) for v in array.tolist()], dtype=object)
+        if trim:
+            array = _trimmed_vocabulary(array, "ids", warn=False)
         dense = _encode_dense_integers(array)
         if dense is not None:
             return cls(dense[0]), dense[1]
         codes, uniques = pd.factorize(array, sort=True)
         if (codes < 0).any():
             raise RecstackError("ids must not be missing (None/NaN)")
-        return cls(uniques), codes.astype(np.int32, copy=False)
+        return cls.restore(uniques), codes.astype(np.int32, copy=False)
 
     @classmethod
     def range(cls, n: int) -> IdMap:
-        """The identity map over ``0..n-1`` (external id equals index)."""
-        return cls(pd.RangeIndex(n))
+        """The identity map over ``0..n-1`` (external id equals index); ``n`` is a whole
+        number >= 0 (``IdMap.range(-1)`` was an empty map, ``2.5`` a TypeError of pandas)."""
+        if isinstance(n, bool | np.bool_) or not isinstance(n, int | np.integer) or n < 0:
+            raise ConfigError(f"IdMap.range takes the number of ids, a whole number >= 0, "
+                              f"got {type(n).__name__} {n!r:.60}")
+        return cls(pd.RangeIndex(int(n)))
 
     @property
     def external_ids(self) -> np.ndarray:
@@ -226,6 +258,62 @@ def _vocabulary_ids(external_ids: Any) -> np.ndarray:
         raise ConfigError(f"IdMap takes a flat list of external ids, got an array of shape "
                           f"{ids.shape}")
     return ids
+
+
+class UntrimmedIdWarning(UserWarning):
+    """``IdMap(...)`` was given text ids with surrounding whitespace, and trimmed them (the
+    id rule of every loader)."""
+
+
+def _trimmed_vocabulary(ids: np.ndarray, what: str, *, warn: bool) -> np.ndarray:
+    """``ids`` with their text trimmed of surrounding whitespace (the id rule of every
+    loader), refusing by position text that is empty once trimmed; with ``warn``, an
+    :class:`UntrimmedIdWarning` names the first id trimming changed."""
+    if ids.dtype.kind not in "UO" or not ids.size:
+        return ids
+    text = _text_mask(ids)
+    if not text.any():
+        return ids
+    given = ids[text].astype(object)
+    trimmed = trim_text_ids(given)
+    empty = trimmed == ""
+    if empty.any():
+        at = int(np.flatnonzero(text)[np.argmax(empty)])
+        raise _not_an_id(what, at, f"{given[np.argmax(empty)]!r}, an empty id once trimmed "
+                                   "of surrounding whitespace", int(empty.sum()))
+    changed = trimmed != given
+    if not changed.any():
+        return ids
+    out = ids.astype(object)
+    out[text] = trimmed
+    if warn:
+        import warnings
+
+        # ids that trimming merges (" 7" and "7") are refused before anything is warned of
+        _unique_index(pd.Index(out), _TRIMMED_NOTE)
+        first = int(np.argmax(changed))
+        warnings.warn(
+            f"{what}: {int(changed.sum())} text id(s) have surrounding whitespace, first at "
+            f"position {int(np.flatnonzero(text)[first])}: {given[first]!r}, kept as "
+            f"{trimmed[first]!r} (every loader trims ids; IdMap.restore keeps a saved "
+            "vocabulary as stored)", UntrimmedIdWarning, stacklevel=3)
+    return out
+
+
+_TRIMMED_NOTE = " (text ids are compared trimmed of surrounding whitespace)"
+
+
+def _unique_index(index: pd.Index, note: str = "") -> pd.Index:
+    """``index`` when its ids are unique, else an error naming the first repeated id and
+    both its positions."""
+    if index.is_unique:
+        return index
+    repeated = index.duplicated()
+    dupes = index[repeated].unique()[:5].tolist()
+    second = int(np.argmax(repeated))
+    first = int(np.argmax(index == index[second]))
+    raise DataFormatError(f"external ids must be unique; repeated: {dupes} (first at positions "
+                          f"{first} and {second}){note}")
 
 
 #: Floats are whole-number ids only below this (as in a Parquet column of float ids)

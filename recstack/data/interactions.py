@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import numbers
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -306,8 +307,9 @@ class Interactions:
             item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
         else:
             item_column, n_item_rows = item_ids, None
-        users, u_idx = IdMap.encode(user_ids)
-        items, i_idx = IdMap.encode(item_column)
+        # text trimmed already (_id_column, _table_keys): not a second time
+        users, u_idx = IdMap._encode(user_ids, trim=False)
+        items, i_idx = IdMap._encode(item_column, trim=False)
         if n_item_rows is not None:
             i_idx = i_idx[:n_item_rows]
         data = cls(
@@ -343,7 +345,7 @@ class Interactions:
         columns = list(frame.columns)
         for name in check_name_list(context_cols, "context_cols", example="['device']"):
             if name not in frame.columns:
-                raise UnknownColumnError(name, columns, role="context")
+                raise unknown_column(name, columns, role="context")
 
         def pick(name: str | None, default: str | None, role: str) -> Any:
             if name is None:
@@ -359,7 +361,14 @@ class Interactions:
                 if name == default and role in ("values", "timestamps"):
                     _refuse_dropping_a_known_column(columns, role, taken)
                     return None
-                raise UnknownColumnError(name, columns, role=role)
+                found = _lookalike_columns(columns, role, taken) if name == default else []
+                if found:  # 'UserID', 'userId', 'Item ID': name it, as load_table would read it
+                    error = UnknownColumnError(name, columns, role=role)
+                    option = "user_col" if role == "user ids" else "item_col"
+                    error.args = (f"{error}; {found[0]!r} seems to hold the {role}: name it "
+                                  f"with {option}={found[0]!r}",)
+                    raise error
+                raise unknown_column(name, columns, role=role)
             if columns.count(name) > 1:
                 first, second = [i + 1 for i, c in enumerate(columns) if c == name][:2]
                 raise DataFormatError(f"the frame names column {name!r} twice (columns "
@@ -502,11 +511,11 @@ class Interactions:
 
     def for_users(self, user_indices: Any) -> Interactions:
         """Rows of the given user indices (an index array or a boolean mask over users)."""
-        return self.select(_membership(user_indices, self.n_users)[self.user_index])
+        return self.select(_membership(user_indices, self.n_users, "user")[self.user_index])
 
     def for_items(self, item_indices: Any) -> Interactions:
         """Rows of the given item indices (an index array or a boolean mask over items)."""
-        return self.select(_membership(item_indices, self.n_items)[self.item_index])
+        return self.select(_membership(item_indices, self.n_items, "item")[self.item_index])
 
     def between(self, start: int | None = None, end: int | None = None) -> Interactions:
         """Rows with ``start <= timestamp < end`` (Unix seconds; either bound optional)."""
@@ -740,8 +749,16 @@ def _context_rows(context: pd.DataFrame, rows: Any) -> pd.DataFrame:
     return context.iloc[rows].reset_index(drop=True)
 
 
-def _membership(selector: Any, n: int) -> np.ndarray:
-    selector = _checked_positions(selector, n, "ids")
+def _membership(selector: Any, n: int, kind: str) -> np.ndarray:
+    """A mask over the ``n`` ids of ``kind`` ("user", "item") from indices or a mask; the
+    error of anything else says that these are indices, not external ids (``for_users([3])``
+    with 3 a user id was "positions out of range", ``for_users(["a"])`` "a <U1 array")."""
+    try:
+        selector = _checked_positions(selector, n, "ids")
+    except ConfigError as error:
+        raise ConfigError(f"for_{kind}s: {error}; for_{kind}s takes {kind} indices in "
+                          f"0..{n - 1} or a mask over the {n:,} {kind}s, not external ids "
+                          f"(data.{kind}s.to_index(ids) gives the indices of ids)") from None
     if selector.dtype == bool:
         return selector
     mask = np.zeros(n, bool)
@@ -1218,18 +1235,44 @@ def _refuse_dropping_a_known_column(columns: Sequence[Any], role: str, taken: se
     """Refuse a frame without the default column of ``role`` ('value', 'timestamp') that
     has a column named as ``load_table`` finds that role by ('rating', 'time'...): the
     rating column was dropped without a word (every value 1.0) and the times with it."""
-    from recstack.data.files import WELL_KNOWN_COLUMNS
-
     option = "value_col" if role == "values" else "timestamp_col"
-    found = [c for c in columns if c in WELL_KNOWN_COLUMNS[role][1:] and c not in taken]
+    # by name but for case and word separators ('Rating', 'Timestamp', 'TIME'), as
+    # load_table matches them: an exact match alone dropped a frame's 'Rating' without a word
+    found = _lookalike_columns(columns, role, taken)
     if not found:
         return
+    from recstack.data.files import WELL_KNOWN_COLUMNS
+
     none = ("value_col=None to read every row as 1.0 (implicit feedback)" if role == "values"
             else "timestamp_col=None to read no times")
     raise ConfigError(f"from_frame: the frame has no column {WELL_KNOWN_COLUMNS[role][0]!r} "
                       f"but has {', '.join(map(repr, found))}, which by its name holds the "
                       f"{role} (load_table reads it so); name it with {option}={found[0]!r}, "
                       f"or pass {none}")
+
+
+def unknown_column(column: Any, available: Sequence[Any], *, role: str | None = None,
+                   file: str | None = None) -> UnknownColumnError:
+    """The error for a column named by the user that is not there, with the nearest of
+    ``available`` when one is close (another case, a letter off): the list alone left the
+    user to spot that 'Rating' is 'rating' or 'userid' is 'user_id'."""
+    error = UnknownColumnError(column, available, role=role, file=file)
+    hint = did_you_mean(column, [c for c in available if isinstance(c, str)])
+    if hint:
+        error.args = (f"{error.args[0]}{hint}",)
+    return error
+
+
+def _lookalike_columns(columns: Sequence[Any], role: str, taken: set[Any]) -> list[Any]:
+    """The columns (not in ``taken``) whose name, but for case and word separators, is one
+    by which ``load_table`` finds ``role`` (``'UserID'``, ``'Rating'``, ``'Timestamp'``)."""
+    from recstack.data.files import WELL_KNOWN_COLUMNS
+
+    def loose(name: str) -> str:
+        return re.sub(r"[\s_\-.]", "", name).casefold()
+
+    known = {loose(name) for name in WELL_KNOWN_COLUMNS[role]}
+    return [c for c in columns if isinstance(c, str) and c not in taken and loose(c) in known]
 
 
 def undeclared_rating_range_hint(data: Interactions) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options
+from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options, timestamp_unit_hint
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.progress import Progress
@@ -71,7 +71,8 @@ class LoaderOptions(Spec):
                                           "text ISO-8601)")
     timestamp_unit: str | None = option(None, "what a numeric timestamp counts (default: "
                                         "auto, the unit the file records or one chosen by "
-                                        "magnitude)", choices=TIMESTAMP_UNITS)
+                                        "magnitude)", choices=TIMESTAMP_UNITS,
+                                        near=timestamp_unit_hint)
     rating_range: tuple[float, float] | None = option(None, "lowest and highest valid "
                                                       "rating; others are an error")
     context: tuple[str, ...] | None = option(None, "columns kept as per-row context of the "
@@ -83,7 +84,7 @@ class LoaderOptions(Spec):
             # an empty name would read as "not given" and silently fall back to the default
             if getattr(self, role) is not None and not getattr(self, role).strip():
                 raise ConfigError(f"{role} = {getattr(self, role)!r}: expected a non-empty "
-                                  "value (leave the key out for the default)")
+                                  "value (leave it out for the default)")
         if self.rating_range is not None and self.rating_range[0] >= self.rating_range[1]:
             raise ConfigError(f"rating_range = {list(self.rating_range)}: expected "
                               "[low, high] with low < high")

@@ -593,8 +593,21 @@ class Evaluator:
                         name: str, executor: ThreadPoolExecutor, threads: int) -> np.ndarray:
         """The model's scores for a batch as a writable array in its own dtype, refused
         with the model's name when they are not a (batch, n_items) array of numbers."""
-        if getattr(raw, "dtype", None) == np.bool_ or (
-                not hasattr(raw, "dtype") and np.asarray(raw).dtype == np.bool_):
+        if raw is None:  # "an array of dtype object" said nothing of a missing return
+            raise RecstackError(f"{name} returned None where scores belong; score_users must "
+                                f"return a (users x items) array, one row of {n_items:,} "
+                                "scores per user asked for")
+        if not hasattr(raw, "dtype") and not sp.issparse(raw):
+            # a list or tuple: numpy's own error on a ragged one ("setting an array element
+            # with a sequence") named neither the model nor what was wrong
+            try:
+                raw = np.asarray(raw)
+            except (TypeError, ValueError) as error:
+                raise RecstackError(
+                    f"{name} returned a {type(raw).__name__} that is not a (users x items) "
+                    f"array of numbers ({str(error).split('. ')[0]}); score_users must give "
+                    f"one row of {n_items:,} scores per user asked for") from None
+        if getattr(raw, "dtype", None) == np.bool_:
             # a mask (or labels) where scores belong: true would rank as 1, false as 0
             raise RecstackError(f"{name} returned true/false values where scores belong; "
                                 "score_users must give a number per item (higher ranks "

@@ -433,14 +433,30 @@ def check_same_length(*named: tuple[str, np.ndarray]) -> None:
         raise MetricInputError(f"length mismatch: {described} entries")
 
 
-def as_binary_labels(values: ArrayLike, name: str) -> NDArray[np.float64]:
-    """Return labels as float64 0/1 after checking every label is 0 or 1 (or False/True)."""
+def as_binary_labels(values: ArrayLike, name: str, *,
+                     paired: tuple[str, Any] | None = None) -> NDArray[np.float64]:
+    """Return labels as float64 0/1 after checking every label is 0 or 1 (or False/True).
+
+    ``paired`` (the name and value of the argument given beside the labels, the scores or
+    probabilities): when the labels are refused and it holds only 0 and 1, the message
+    says the two look swapped."""
     labels = as_float_1d(values, name)
     bad = (labels != 0) & (labels != 1)
     if np.any(bad):
         first = int(np.flatnonzero(bad)[0])
+        swapped = ""
+        if paired is not None:
+            other, given = paired
+            try:
+                numbers = np.asarray(given, dtype=np.float64)
+            except (TypeError, ValueError, OverflowError):
+                numbers = np.empty(0)
+            if numbers.size and np.isin(numbers, (0.0, 1.0)).all():
+                swapped = (f" ({other} holds only 0 and 1, as labels do: were {name} and "
+                           f"{other} swapped? {name} comes first)")
         raise MetricInputError(
-            f"{name} must hold binary labels 0 or 1; position {first} holds {shown(labels[first])}"
+            f"{name} must hold binary labels 0 or 1; position {first} holds "
+            f"{shown(labels[first])}{swapped}"
         )
     return labels
 

@@ -162,7 +162,7 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
         In ``[0, 1]``; ``NaN`` if ``y_true`` holds a single class.
     """
     check_aligned(("y_true", y_true), ("y_score", y_score))
-    labels = as_binary_labels(y_true, "y_true")
+    labels = as_binary_labels(y_true, "y_true", paired=("y_score", y_score))
     # predicted classes give the AUC of one threshold, not of the model's ranking
     refuse_predicted_classes(y_score, "y_score", "scores", "every positive tied at 1 and "
                              "every negative at 0, the AUC of one threshold")
@@ -213,7 +213,7 @@ def precision_recall_f1(
     ThresholdScores
     """
     check_aligned(("y_true", y_true), ("y_score", y_score))
-    labels = as_binary_labels(y_true, "y_true")
+    labels = as_binary_labels(y_true, "y_true", paired=("y_score", y_score))
     scores = as_float_1d(y_score, "y_score", finite=False)
     check_same_length(("y_true", labels), ("y_score", scores))
     threshold = check_finite_float(threshold, "threshold")
@@ -392,7 +392,7 @@ def _labels_and_probabilities(
     y_true: ArrayLike, y_prob: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     check_aligned(("y_true", y_true), ("y_prob", y_prob))
-    labels = as_binary_labels(y_true, "y_true")
+    labels = as_binary_labels(y_true, "y_true", paired=("y_prob", y_prob))
     probs = as_probabilities(y_prob, "y_prob")
     check_same_length(("y_true", labels), ("y_prob", probs))
     return labels, probs

@@ -251,7 +251,10 @@ def long_tail_share(recommended: ArrayLike, long_tail: ArrayLike, *, k: int | No
     refuse_reordered_rows(long_tail, "long_tail")  # one flag per item, by position
     tail = _flags(long_tail)
     if tail.ndim != 1 or tail.dtype != bool:
-        raise MetricInputError("long_tail must be a 1-D boolean array, one entry per item")
+        raise MetricInputError("long_tail must be a 1-D boolean array, one entry per item; "
+                               f"got {_given(tail)}" + (
+                                   " (for 0/1 flags pass long_tail == 1)"
+                                   if tail.ndim == 1 and tail.dtype.kind in "iuf" else ""))
     rec = check_lists(recommended, tail.size, k, catalog="long_tail")
     listed = rec >= 0
     hits = (listed & tail[np.where(listed, rec, 0)]).sum(axis=1).astype(np.float64)
@@ -285,7 +288,10 @@ def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int
     refuse_reordered_rows(item_groups, "item_groups")  # one group per item, by position
     groups = _flags(item_groups)
     if groups.ndim != 1 or groups.dtype.kind not in "iu":
-        raise MetricInputError("item_groups must be a 1-D integer array, one group per item")
+        raise MetricInputError("item_groups must be a 1-D integer array, one group per item; "
+                               f"got {_given(groups)}" + (
+                                   " (for group names, number them first, e.g. "
+                                   "pandas.factorize)" if groups.dtype.kind in "OUS" else ""))
     if groups.size and (groups.min() < 0 or groups.max() >= n_groups):
         raise MetricInputError(f"item_groups must lie in 0..{n_groups - 1}, found "
                                f"{int(groups.min())}..{int(groups.max())}")
@@ -333,6 +339,17 @@ def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> 
     if abs(wanted.sum() - 1) > 1e-9:
         raise MetricInputError("target must hold non-negative shares summing to 1")
     return float(0.5 * np.abs(shares - wanted).sum())
+
+
+def _given(array: np.ndarray) -> str:
+    """What a per-item array was, for messages: its dtype and shape (nested lists of
+    different lengths as such)."""
+    if array.shape == (0, 0) and array.dtype == object:
+        return "nested lists of different lengths"
+    kind = {"b": "true/false values", "f": "floats", "i": "integers", "u": "integers",
+            "O": "Python objects", "U": "text", "S": "bytes", "M": "datetimes",
+            "m": "durations", "c": "complex numbers"}.get(array.dtype.kind, str(array.dtype))
+    return f"{kind} of shape {array.shape}"
 
 
 def _flags(values: Any) -> np.ndarray:

@@ -56,7 +56,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from recstack.metrics._validation import MetricInputError, as_float_1d, not_numbers
-from recstack.specs import finite_or_infinite
+from recstack.specs import closest, finite_or_infinite
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -559,6 +559,15 @@ def compare_variants(
     place : callable, optional
         Names rows in messages, as in :func:`validate_events`.
     """
+    order = "the arguments are compare_variants(events, metric, control, treatment)"
+    if not isinstance(events, pd.DataFrame):
+        # a frame given as the metric was printed whole in "unknown online metric ..."
+        given = next((name for name, value in (("metric", metric), ("control", control),
+                                                ("treatment", treatment))
+                      if isinstance(value, pd.DataFrame)), None)
+        moved = f" and the event log as {given} ({order})" if given else ""
+        raise MetricInputError(f"events must be a pandas DataFrame, got "
+                               f"{type(events).__name__}{moved}")
     kind = ONLINE_METRICS.get(metric) if isinstance(metric, str) else None
     testable = [name for name, k in ONLINE_METRICS.items() if k != "untestable"]
     if isinstance(metric, list | tuple | set | frozenset) and metric:
@@ -569,7 +578,15 @@ def compare_variants(
     if kind is None:
         near = _near(metric, ONLINE_METRICS) if isinstance(metric, str) else None
         hint = f" (did you mean {near!r}?)" if near else ""
-        raise MetricInputError(f"unknown online metric {metric!r}{hint}; testable: {testable}")
+        # a metric's name given as the control or the treatment: the arguments in another
+        # order (compare_variants(events, "A", "B", "ctr"))
+        moved = next((f" ({value!r} is given as {role}: {order})"
+                      for role, value in (("control", control), ("treatment", treatment))
+                      if isinstance(value, str) and value in ONLINE_METRICS), "")
+        shown = repr(metric) if isinstance(metric, str | numbers.Number) else \
+            f"{type(metric).__name__} {metric!r:.40}"
+        raise MetricInputError(f"unknown online metric {shown}{hint}{moved}; testable: "
+                               f"{testable}")
     if kind == "untestable":
         raise MetricInputError(
             f"{metric!r} is a ratio of totals without per-session observations, so neither test "
@@ -591,8 +608,11 @@ def compare_variants(
         # a name typed on a command line is text: "1" names the variant 1 of a numeric column
         matches = [v for v in present if v == name] or [v for v in present if str(v) == str(name)]
         if len(matches) != 1:
+            # the one nearest-name rule, a difference of case first ('b' for 'B')
+            near = closest(str(name), [str(v) for v in present])
+            hint = f" (did you mean {near!r}?)" if near else ""
             raise MetricInputError(
-                f"{role} variant {name!r} is not in the log; variants: {present}"
+                f"{role} variant {name!r} is not in the log{hint}; variants: {present}"
             )
         resolved.append(matches[0])
     control, treatment = resolved
@@ -689,9 +709,15 @@ def _check_keys(column: pd.Series, where: _Rows) -> None:
             f"at {where(position)}; every event needs a {column.name} (is the value "
             "missing?)")
     distinct = pd.unique(column.to_numpy(dtype=object))
+    # variant names are also one name in any case ('B' beside 'b'), as the service's
+    # settings refuse two variants that differ only in case; session ids keep theirs (a
+    # random token may differ from another by case alone)
+    by_case = column.name == "variant"
     seen: dict[str, Any] = {}
     for value in distinct:
         text = str(value).strip()
+        if by_case:
+            text = text.casefold()
         if text in seen:
             first, other = seen[text], value
             rows = [int(np.argmax(column.map(lambda v, key=key: type(v) is type(key)
@@ -701,7 +727,7 @@ def _check_keys(column: pd.Series, where: _Rows) -> None:
                 f"events column {column.name!r} holds {_shown(first)} ({where(rows[0])}) "
                 f"and {_shown(other)} ({where(rows[1])}), which read alike but would be "
                 "two different keys; write each one way (all text or all numbers, without "
-                "spaces around it)")
+                f"spaces around it{', in one case' if by_case else ''})")
         seen[text] = value
 
 
@@ -818,8 +844,10 @@ def _money(values: pd.Series, where: _Rows) -> pd.Series:
     if problem is not None and problem.startswith(("datetimes", "durations", "dates")):
         raise MetricInputError(f"events column {column!r} holds {problem}; it must hold "
                                "amounts of money >= 0")
-    amounts = _numbers(values, column, "amounts of money >= 0", where,
-                       missing_ok=True).fillna(0.0)
+    amounts = _numbers(values, column, "amounts of money >= 0", where, missing_ok=True,
+                       text_hint="write plain numbers such as 3.5, without a currency "
+                                 "sign, code or thousands separator (one currency per "
+                                 "log)").fillna(0.0)
     bad = ~np.isfinite(amounts.to_numpy()) | (amounts.to_numpy() < 0)
     if bad.any():
         position = int(np.argmax(bad))
@@ -841,8 +869,10 @@ def _money(values: pd.Series, where: _Rows) -> pd.Series:
 
 
 def _numbers(values: pd.Series, column: str, wanted: str, where: _Rows, *,
-             missing_ok: bool = False) -> pd.Series:
-    """A column as float64, refused naming its first value that is not a number."""
+             missing_ok: bool = False, text_hint: str = "") -> pd.Series:
+    """A column as float64, refused naming its first value that is not a number
+    (``text_hint``: what to write instead, added when that value is text, such as
+    ``'$3.50'``)."""
     if pd.api.types.is_complex_dtype(values):
         raise MetricInputError(f"events column {column!r} holds complex numbers; it must hold "
                                f"{wanted}")
@@ -860,9 +890,11 @@ def _numbers(values: pd.Series, column: str, wanted: str, where: _Rows, *,
     if failed.any() or not pd.api.types.is_numeric_dtype(converted) \
             or pd.api.types.is_complex_dtype(converted):
         position = int(np.flatnonzero(failed.to_numpy())[0]) if failed.any() else 0
+        hint = (f"; {text_hint}" if text_hint and isinstance(values.iloc[position], str)
+                else "")
         raise MetricInputError(
             f"events column {column!r} must hold {wanted}; {where(position)} holds "
-            f"{_shown(values.iloc[position])}")
+            f"{_shown(values.iloc[position])}{hint}")
     seconds = converted.astype(np.float64)
     if not missing_ok and not np.all(np.isfinite(seconds)):
         position = int(np.flatnonzero(~np.isfinite(seconds.to_numpy()))[0])

@@ -45,7 +45,7 @@ import re
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import numpy as np
@@ -293,6 +293,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _canonical(value: Any) -> Any:
+    """A hyperparameter's value in the one form it is stored in, the form JSON reads back:
+    numpy numbers as Python numbers (:func:`_plain`), and every sequence, at any depth
+    (inside tables too), as a new list. A model re-created from its saved parameters
+    (``model.json``, an experiment file) held ``[16]`` where the original held ``(16,)``,
+    the declared default included: the two compared unequal and printed differently though
+    they were the same model."""
+    value = _plain(value)
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    return value
+
+
 def _constructor(cls: type[Configurable]) -> Callable[..., None]:
     """A keyword-only ``__init__`` for ``cls`` whose signature lists its ``params`` with
     their defaults (so ``inspect.signature``, ``help`` and IDEs show them); it calls
@@ -337,7 +352,10 @@ class Configurable:
     def __init__(self, **params: Any) -> None:
         """Store the hyperparameters as given (keyword-only; validated in :meth:`fit`), numpy
         numbers as the Python numbers they equal (``np.int64(5)`` from an array or a grid
-        is the int 5, and saves to JSON as one; a 1-D array is the list of its values).
+        is the int 5, and saves to JSON as one; a 1-D array is the list of its values); a
+        model also stores every tuple, at any depth, as a list, defaults included
+        (:func:`_canonical`), so a model re-created from its parameters read back from JSON
+        equals the original and prints the same.
         Every subclass's constructor is this one, with a signature generated from
         ``params``."""
         unknown = [name for name in params if name not in self.params]
@@ -348,7 +366,19 @@ class Configurable:
         if missing:
             raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
         for name, param in self.params.items():
-            setattr(self, name, _plain(params[name]) if name in params else param.default)
+            setattr(self, name, self._stored(params[name]) if name in params
+                    else self._stored_default(param.default))
+
+    @staticmethod
+    def _stored(value: Any) -> Any:
+        """A given hyperparameter as the constructor stores it: numpy numbers as Python
+        numbers (:func:`_plain`). Models store every sequence as a list too."""
+        return _plain(value)
+
+    @staticmethod
+    def _stored_default(value: Any) -> Any:
+        """A declared default as the constructor stores it: as declared."""
+        return value
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -456,7 +486,19 @@ class Recommender(Configurable, ABC):
                                  f"{name!r}", name=name, obj=self)
 
     # ------------------------------------------------------------------ hyperparameters
+    #: a model stores every sequence-valued hyperparameter as a list, at any depth and
+    #: defaults included (:func:`_canonical`, the form JSON reads back), each model its own
+    #: copy: a model re-created from its saved parameters equals the original
+    _stored = staticmethod(_canonical)
+    _stored_default = staticmethod(_canonical)
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        # declared defaults in the stored form, before the constructor's signature and the
+        # docstring are generated from them (``layers=(64, 32)`` is stored as [64, 32])
+        if any(isinstance(param.default, list | tuple | dict) for param in cls.params.values()):
+            cls.params = {name: replace(param, default=_canonical(param.default))
+                          if isinstance(param.default, list | tuple | dict) else param
+                          for name, param in cls.params.items()}
         super().__init_subclass__(**kwargs)
         if "search_space" not in cls.__dict__:
             cls.search_space = {name: dict(param.search)
@@ -1077,8 +1119,10 @@ class Recommender(Configurable, ABC):
         in its own order): its columns are read by position, in the model's item order, so
         each value went to another item without a word. The same for one user's history as
         a Series whose index is the model's item ids in another order. Unlabelled columns
-        (a RangeIndex) and labels that are not the model's ids are read by position, as
-        before."""
+        (a RangeIndex, or the positions 0..n-1) and labels that are no ids at all are read
+        by position, as before; labels of which some, or all, are ids the model does not
+        know (a history pivoted from another catalog or id space, with as many columns by
+        chance) are refused: read by position, each value went to another item."""
         import pandas as pd  # deferred: only pandas inputs reach it
 
         # one user's history as a Series is labelled by its index, as a frame's rows are by
@@ -1099,7 +1143,10 @@ class Recommender(Configurable, ABC):
                                          missing="ignore")
         except (RecstackError, TypeError, ValueError, OverflowError):
             return  # labels that are no ids: read by position
-        if (index < 0).any() or np.array_equal(index, np.arange(n_items)):
+        if (index < 0).any():
+            self._refuse_unknown_history_labels(histories, labels, index)
+            return
+        if np.array_equal(index, np.arange(n_items)):
             return
         at = int(np.flatnonzero(index != np.arange(n_items))[0])
         expected = self.items_.to_external(np.array([at]))[0]
@@ -1117,6 +1164,39 @@ class Recommender(Configurable, ABC):
             f"model's item {at} is {_shown(expected)}); its columns are read by position, in "
             "the model's item order, so each value would go to another item: reorder them "
             "first, histories[model.items_.to_external(np.arange(len(model.items_)))]")
+
+    def _refuse_unknown_history_labels(self, histories: Any, labels: Any,
+                                       index: np.ndarray) -> None:
+        """Refuse pandas histories labelled (columns of a DataFrame, index of a Series) with
+        ids of which some or all are not the model's items (``index`` -1 there), unless the
+        labels are the positions 0..n-1: the values are read by position, so each went to
+        the model's item at that position, whatever the label said."""
+        import pandas as pd  # deferred: only pandas inputs reach it
+
+        n_items = len(index)
+        raw = labels.to_numpy()
+        if raw.dtype.kind in "iu" and np.array_equal(raw, np.arange(n_items)):
+            return  # positions, as an unlabelled frame's
+        if isinstance(histories, pd.DataFrame) and \
+                {USER_ID, ITEM_ID} <= {str(label) for label in labels}:
+            return  # a table of interaction rows: history_matrix says to pivot it
+        unknown = np.flatnonzero(index < 0)
+        at = int(unknown[0])
+        part, axis, fix = (("a Series (one user's history) whose index is", "index",
+                            "histories.reindex(model.items_.external_ids, fill_value=0)")
+                           if isinstance(histories, pd.Series) else
+                           ("a DataFrame whose columns are", "column",
+                            "histories.reindex(columns=model.items_.external_ids, "
+                            "fill_value=0)"))
+        share = ("none of them is" if len(unknown) == n_items
+                 else f"{len(unknown):,} of the {n_items:,} labels are not")
+        raise RecstackError(
+            f"{self.name}: histories is {part} labelled with ids that are not this "
+            f"model's items ({share} one, e.g. {axis} {at} = "
+            f"{_shown(labels[at])}); it is read by position, in the model's item order, so "
+            "each value would go to whichever item stands at its position: label it with "
+            f"the model's item ids ({fix}, which drops the unknown ones), or give "
+            "histories.to_numpy() if its values already follow the model's item order")
 
     def _user_indices(self, users: Any, *, needs_history: bool | None = None,
                       hint: str | None = None) -> np.ndarray:

@@ -724,8 +724,8 @@ def _base_state(model: Recommender) -> dict[str, np.ndarray]:
 
 
 def _restore_base(model: Recommender, state: dict[str, np.ndarray]) -> None:
-    model.users_ = IdMap(state["user_ids"])
-    model.items_ = IdMap(state["item_ids"])
+    model.users_ = IdMap.restore(state["user_ids"])
+    model.items_ = IdMap.restore(state["item_ids"])
     model.seen_ = sparse_from_state("seen", state)
 
 

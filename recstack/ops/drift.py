@@ -404,6 +404,9 @@ def measure_drift(reference: Interactions, new: Interactions,
         d, p_value = ks_test(reference.value, new.value)
         put("rating_ks", d, d > spec.ks_warn and p_value < spec.ks_alpha)
         measures["rating_ks_p_value"] = p_value
+    elif reference.is_explicit != new.is_explicit:
+        _one_sided("ratings (a rating_range)", reference.is_explicit,
+                   "rating_psi and rating_ks")
     value = new_share(ref_items, new_items)
     put("new_item_share", value, value > spec.new_items_warn)
     value = new_share(ref_users, new_users)
@@ -415,7 +418,22 @@ def measure_drift(reference: Interactions, new: Interactions,
         tv, value = genre_mix(ref_genres, new_genres)
         put("genre_tv", tv, tv > spec.genre_tv_warn)
         put("genre_psi", value, value > spec.psi_warn)
+    elif bool(ref_genres) != bool(new_genres):
+        _one_sided("item genres (an item table with a genres column)", bool(ref_genres),
+                   "genre_tv and genre_psi")
     return DriftReport(measures, flagged, len(reference), len(new))
+
+
+def _one_sided(what: str, in_reference: bool, measures: str) -> None:
+    """Warn that one window has ``what`` and the other not, so that ``measures`` are left
+    out: windows of different columns (a rated log against an implicit one, an item table
+    on one side) gave a report without those measures and without a word of why."""
+    import warnings
+
+    has, lacks = ("reference", "new") if in_reference else ("new", "reference")
+    warnings.warn(f"measure_drift: the {has} window has {what} but the {lacks} window has "
+                  f"none, so {measures} are left out; give both windows the same columns "
+                  "to measure them", UserWarning, stacklevel=3)
 
 
 def _counts(ids: np.ndarray) -> np.ndarray:
@@ -516,5 +534,14 @@ def _weights(weights: Any, what: str) -> dict[Any, float]:
 
 
 def _preview(value: Any) -> str:
-    text = repr(value)
+    """``value`` for a one-line message: a table by its columns (its repr ran over many
+    lines), an array of more than one dimension by its shape, anything else shortened."""
+    if isinstance(value, pd.DataFrame):
+        columns = [str(c) for c in value.columns]
+        shown = ", ".join(map(repr, columns[:5])) + (", ..." if len(columns) > 5 else "")
+        return (f"a DataFrame of {len(value):,} rows and columns [{shown}]; pass one column "
+                f"(e.g. frame[{columns[0]!r}])" if columns else "an empty DataFrame")
+    if isinstance(value, np.ndarray) and value.ndim > 1:
+        return f"an array of shape {value.shape}; pass a 1-D array (one column)"
+    text = " ".join(repr(value).split())
     return text if len(text) <= 80 else text[:77] + "..."

@@ -458,6 +458,16 @@ def check_clock(now: Any, where: str) -> None:
     if now is not None and (isinstance(now, bool) or not isinstance(now, int | np.integer)):
         raise ConfigError(f"{where}: now must be whole Unix seconds (an int) or None, got "
                           f"{now!r}")
+    from recstack.data.interactions import LAST_SECOND
+
+    if now is not None and not 0 <= now <= LAST_SECOND:
+        # a clock in milliseconds flagged no row as in the future, a negative one every row
+        beyond = "after the year 9999" if now > 0 else "before 1970"
+        flagged = "no row" if now > 0 else "every row after 1969"
+        raise ConfigError(f"{where}: now={int(now)} is {beyond} read as Unix seconds, so the "
+                          f"future-timestamp check would flag {flagged} as in the future; "
+                          "give the clock in seconds (one in milliseconds is 1000 "
+                          "times too large), or None for the current time")
 
 
 def _valid(table: pa.Table, name: str) -> np.ndarray:

@@ -135,7 +135,8 @@ class Calibrator(ABC):
         check_aligned(("scores", scores), ("labels", labels), error=CalibrationError,
                       where=f"{self.name}: ")
         x = self._inputs(scores, "scores")
-        y = _labels(labels, len(x), where=f"{self.name}: ")
+        y = _labels(labels, len(x), where=f"{self.name}: ", paired_values=x,
+                    order="the order is fit(scores, labels)")
         if self.learns:
             positives = int(y.sum())
             if positives in (0, len(y)):
@@ -321,10 +322,12 @@ def _numbers(values: Any, where: str) -> np.ndarray:
     return array
 
 
-def _labels(values: ArrayLike, n: int, paired: str = "scores", where: str = ""
-            ) -> np.ndarray:
+def _labels(values: ArrayLike, n: int, paired: str = "scores", where: str = "", *,
+            paired_values: np.ndarray | None = None, order: str = "") -> np.ndarray:
     """``values`` as 0/1 labels, one per entry of ``paired``; ``where`` (``"platt: "``)
-    leads every message, so that it names the calibrator or the function called."""
+    leads every message, so that it names the calibrator or the function called. With
+    ``paired_values`` (the other argument, already read) holding only 0 and 1, a label that
+    is neither says the two look swapped, and ``order`` gives the call's argument order."""
     labels = _numbers(values, f"{where}labels")
     if labels.ndim != 1:
         raise CalibrationError(f"{where}labels must be a 1-D array of 0/1, got shape "
@@ -335,8 +338,13 @@ def _labels(values: ArrayLike, n: int, paired: str = "scores", where: str = ""
     bad = (labels != 0) & (labels != 1)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
+        swapped = ""
+        if paired_values is not None and len(paired_values) and \
+                np.isin(paired_values, (0.0, 1.0)).all():
+            swapped = (f" ({paired} hold only 0 and 1, as labels do: were the two swapped? "
+                       f"{order})")
         raise CalibrationError(f"{where}labels must be 0 or 1; position {position} holds "
-                               f"{float(labels[position])!r}")
+                               f"{float(labels[position])!r}{swapped}")
     return labels
 
 
@@ -433,7 +441,10 @@ class IsotonicCalibrator(Calibrator):
         # fitted on the scores divided by their largest magnitude, as Platt's: scikit-learn
         # merges scores closer than float64's resolution (1e-15) in absolute terms, so
         # scores of magnitude 1e-300 all became one threshold, a constant map
-        magnitude = float(np.abs(x).max()) or 1.0
+        # (a power of two, so that dividing and multiplying back are exact: another factor
+        # could round two neighbouring breakpoints onto one, a map load_calibrator refuses)
+        largest = float(np.abs(x).max())
+        magnitude = math.ldexp(1.0, math.frexp(largest)[1] - 1) if largest else 1.0
         model = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True,
                                    out_of_bounds="clip").fit(x / magnitude, y)
         self.thresholds_ = np.asarray(model.X_thresholds_, np.float64) * magnitude
@@ -460,7 +471,7 @@ class IsotonicCalibrator(Calibrator):
             raise ValueError(f"thresholds has {len(out.thresholds_)} entries, values "
                              f"{len(out.values_)}; they are one list of breakpoints, one "
                              "value each")
-        _non_decreasing(out.thresholds_, "thresholds")
+        _increasing(out.thresholds_, "thresholds")
         _non_decreasing(out.values_, "values")
         _unit_interval(out.values_, "values")
         return out
@@ -474,6 +485,20 @@ def _non_decreasing(array: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} must be non-decreasing, as fit writes them; {name}[{i + 1}] "
                          f"= {float(array[i + 1])!r} is below {name}[{i}] = "
                          f"{float(array[i])!r}")
+
+
+def _increasing(array: np.ndarray, name: str) -> None:
+    """Refuse saved breakpoints that do not strictly increase, naming the first entry that
+    does not: fit writes each score once (scikit-learn merges equal ones), and np.interp
+    reads a repeated breakpoint as a jump whose side it picks silently (thresholds all
+    equal mapped every score to the last value)."""
+    _non_decreasing(array, name)
+    repeated = np.flatnonzero(np.diff(array) == 0)
+    if len(repeated):
+        i = int(repeated[0])
+        raise ValueError(f"{name} must be strictly increasing, as fit writes them; "
+                         f"{name}[{i}] and {name}[{i + 1}] are both {float(array[i])!r} "
+                         "(give each breakpoint once)")
 
 
 def _unit_interval(array: np.ndarray, name: str) -> None:
@@ -950,7 +975,8 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
     if p.ndim != 1:
         raise CalibrationError(f"{where}probabilities must be a 1-D array, got shape "
                                f"{p.shape}")
-    y = _labels(labels, len(p), "probabilities", where)
+    y = _labels(labels, len(p), "probabilities", where, paired_values=p,
+                order="the order is calibration_by_segment(labels, probabilities, segments)")
     if not len(y):
         raise CalibrationError(f"{where}labels and probabilities are empty")
     outside = ~np.isfinite(p) | (p < 0) | (p > 1)

@@ -81,13 +81,14 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     Returns
     -------
     ndarray of float64, shape (n_positions,)
-        ``result[k - 1]`` is :math:`\hat\theta_k`; ``result[0]`` is 1.
+        ``result[k - 1]`` is :math:`\hat\theta_k`, at most 1; ``result[0]`` is 1.
 
     Notes
     -----
     Unbiased only for a log whose order was randomised (see the module docstring). A
-    position shown rarely can come out above 1 by chance; :func:`ipw_sample_weights` warns
-    of such a propensity.
+    position shown rarely can come out above 1 by chance: such an estimate is capped at 1,
+    with a warning naming the position (:func:`ipw_sample_weights` warns of a propensity
+    above 1 given by hand).
     """
     where = "estimate_propensities"
     check_aligned(("positions", positions), ("clicks", clicks), error=BanditInputError,
@@ -133,7 +134,22 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     if not ctr[0] > 0:
         raise RecstackError("estimate_propensities: no click at position 1, so no position "
                             "can be compared with it")
-    return ctr / ctr[0]
+    propensities = ctr / ctr[0]
+    above = np.flatnonzero(propensities > 1.0)
+    if len(above):
+        # a position clicked more often than the top says it is examined more, which the
+        # examination model of a list does not allow: it is noise from few impressions (or a
+        # log that is not randomised), and ipw_sample_weights would weight its clicks below
+        # 1; capped at 1, as ipw_sample_weights' warning advises, and said so
+        listed = ", ".join(f"position {int(k) + 1}: {float(propensities[k]):.4g} from "
+                           f"{int(impressions[k])} impression(s)" for k in above[:5]) + (
+            f" and {len(above) - 5} more" if len(above) > 5 else "")
+        warnings.warn(f"{where}: the estimates at {listed} came out above position 1's and "
+                      "were capped at 1 (a position is not examined more than the top); "
+                      "log more impressions there, or raise smoothing", UserWarning,
+                      stacklevel=2)
+        propensities = np.minimum(propensities, 1.0)
+    return propensities
 
 
 def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
@@ -239,9 +255,35 @@ def as_positions(where: str, positions: Any) -> np.ndarray:
     bad = (array != np.round(array)) | (array < 1) | (array > MAX_POSITION)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
+        # a 0 is a position counted from 0, or a click given in the positions' place
+        zero = (" (positions count from 1: add 1 to positions counted from 0; or were the "
+                "clicks given in their place?)" if array[row] == 0 else "")
         raise BanditInputError(f"{where}: positions must be whole numbers from 1 (the top) to "
-                               f"{MAX_POSITION}; row {row} is {float(array[row])!r}")
+                               f"{MAX_POSITION}; row {row} is {float(array[row])!r}{zero}")
+    floating = _first_float(positions) if len(array) else None
+    if floating is not None:
+        # whole floats refused too, as every index argument of the project (as_index_array):
+        # 1.0 is more often a score, a click or a propensity given in the wrong place
+        raise BanditInputError(
+            f"{where}: positions must be integers, got floats ({float(array[floating])!r} at "
+            f"row {floating}); pass whole numbers (positions.astype(int) if they are "
+            "positions)")
     return array.astype(np.int64)
+
+
+def _first_float(value: Any) -> int | None:
+    """The row of the first float in ``value`` (a float array or pandas column: row 0; a
+    list: its first float entry), or None when it holds none."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and not isinstance(dtype, np.dtype):
+        return 0 if "float" in str(dtype).lower() else None  # pandas' Float64 and the like
+    if dtype is not None and dtype.kind == "f":
+        return 0
+    if dtype is None or dtype.kind == "O":
+        rows = np.asarray(value, dtype=object).ravel()
+        return next((row for row, v in enumerate(rows)
+                     if isinstance(v, float | np.floating)), None)
+    return None
 
 
 def with_serving_position(frame: FeatureFrame, value: float = 1.0, *,

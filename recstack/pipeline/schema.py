@@ -25,6 +25,9 @@ from recstack.errors import RecstackError
 from recstack.metrics._validation import refuse_not_numbers
 from recstack.pipeline.bandit_checks import refuse_ragged
 
+#: the fields of a feature in :meth:`FeatureSchema.to_json`
+_SCHEMA_FIELDS = ("name", "kind", "doc", "cardinality")
+
 #: the code every categorical feature gives an unseen or missing level
 UNKNOWN = 0
 
@@ -117,6 +120,17 @@ class FeatureSchema:
             if not isinstance(entry, dict) or "name" not in entry or "kind" not in entry:
                 raise RecstackError(f"feature schema: entry {position} must be an object with "
                                     f"'name' and 'kind', got {entry!r}")
+            # a field to_json never writes was added or misspelt by hand ('cardinalty'),
+            # and ignored without a word
+            unknown = sorted(str(key) for key in entry if key not in _SCHEMA_FIELDS)
+            if unknown:
+                from recstack.specs import did_you_mean
+
+                raise RecstackError(
+                    f"feature schema: entry {position} ({entry['name']!r}) has unknown "
+                    f"field(s) {', '.join(map(repr, unknown))}"
+                    f"{did_you_mean(unknown[0], _SCHEMA_FIELDS)}; its fields are "
+                    f"{', '.join(map(repr, _SCHEMA_FIELDS))}")
             features.append(Feature(entry["name"], entry["kind"], str(entry.get("doc", "")),
                                     entry.get("cardinality")))
         return cls(tuple(features))

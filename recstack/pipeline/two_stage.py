@@ -355,6 +355,11 @@ class TwoStage(Recommender):
         check_call(self, TwoStage.candidates, positional, unexpected)
         self._require_fitted()
         check_exclude_seen(exclude_seen)
+        # checked here, as score_users checks them: the generators' own check named
+        # "candidates", not this model
+        user_indices = as_index_array(f"{self.name}: candidates", "user_indices",
+                                      user_indices, ndim=1,
+                                      size=len(self.users_), what="user")
         exclude = self.seen_ if exclude_seen else _nothing_seen(self.seen_.shape)
         candidates = generate_candidates(self.generators_, user_indices,
                                          self.n_candidates, exclude=exclude,

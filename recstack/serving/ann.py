@@ -157,6 +157,11 @@ class ItemIndex:
             checked (finite, as many dimensions as the items) whichever backend is chosen;
             exact search does not use them (its recall@10 is 1.0 by definition).
         """
+        from recstack.metrics._validation import refuse_reordered_rows
+
+        # row i is item index i: a DataFrame of vectors sorted by a column (its index the
+        # item indices in another order) gave each item another item's vector
+        refuse_reordered_rows(vectors, "item vectors", ConfigError)
         vectors = _check_vectors(vectors, "item vectors")
         _check_choice("metric", metric, {"ip": "inner product", "cosine": "cosine"})
         _check_choice("backend", backend, {"auto": "", "hnsw": "", "exact": ""})

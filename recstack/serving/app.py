@@ -666,7 +666,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         finally:
             if poller is not None:
                 poller.cancel()
-            await asyncio.to_thread(service.close)
+            try:
+                await asyncio.to_thread(service.close)
+            except RecstackError as error:
+                # rows the logs could not write at shutdown: one line in the server's log
+                # (the rows and the file named), not a traceback of a failed shutdown
+                logger.error("%s", error)
 
     app = FastAPI(title="recstack", version=__version__, lifespan=lifespan,
                   description="Recommendations from a recstack model registry.")

@@ -225,6 +225,23 @@ def id_array(ids: Any) -> np.ndarray:
     return array
 
 
+def _shown_url(url: str) -> str:
+    """``url`` with its password masked (``redis://user:***@host/0``, ``?password=***``):
+    the store's messages reach the service's public ``/health`` as ``store_error``."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    location, question, query = rest.partition("?")
+    netloc, slash, path = location.partition("/")
+    if "@" in netloc:
+        credentials, _, host = netloc.rpartition("@")
+        user, colon, _ = credentials.partition(":")
+        if colon:
+            netloc = f"{user}:***@{host}"
+    query = re.sub(r"(?i)(^|&)(password=)[^&]*", r"\1\2***", query)
+    return f"{scheme}://{netloc}{slash}{path}{question}{query}"
+
+
 def _check_redis_database(url: str) -> None:
     """Refuse a ``redis://`` URL whose path is not a database number: redis-py reads
     ``redis://host:6379/x`` or ``/1/extra`` as database 0, silently."""
@@ -234,8 +251,9 @@ def _check_redis_database(url: str) -> None:
         return
     path = urlsplit(url).path.strip("/")
     if path and not (path.isascii() and path.isdigit()):
-        raise ConfigError(f"redis url {url!r}: the path {urlsplit(url).path!r} is not a "
-                          "database number (expected redis://HOST:PORT/DB with DB 0, 1, ...)")
+        raise ConfigError(f"redis url {_shown_url(url)!r}: the path {urlsplit(url).path!r} is "
+                          "not a database number (expected redis://HOST:PORT/DB with DB 0, "
+                          "1, ...)")
 
 
 def _check_timeout(timeout: Any, *, allow_zero: bool) -> float:
@@ -582,6 +600,30 @@ def _trimmed_key(key: Any) -> Any:
     return "s:" + str(trim_text_ids([text])[0])
 
 
+#: ids of each kind checked when a Redis store is opened (:class:`RedisEmbeddingStore`)
+REDIS_OPEN_CHECK = 1000
+
+_INTEGER_KEY = re.compile(r"i:(?:0|-?[1-9][0-9]*)\Z", re.ASCII)
+
+
+def _redis_key_problem(member: Any) -> tuple[str, str | None]:
+    """A Redis id-set member as text and what is wrong with it: ``"unreadable"`` (no
+    lookup reaches it: not ``i:INTEGER`` or ``s:TEXT`` as :func:`encode_ids` writes them),
+    ``"untrimmed"`` (a text id stored before ids were trimmed) or None."""
+    try:
+        key = member.decode("utf-8") if isinstance(member, bytes) else str(member)
+    except UnicodeDecodeError:
+        return repr(member), "unreadable"
+    if _INTEGER_KEY.match(key):
+        return key, None
+    if key.startswith("s:") and len(key) > 2:
+        trimmed = _trimmed_key(key)
+        if trimmed == key:
+            return key, None
+        return key, "untrimmed" if trimmed != "s:" else "unreadable"
+    return key, "unreadable"
+
+
 def _shown_key(key: str) -> str:
     """A store key as the id it stands for: ``i:42`` is 42, ``s:abc`` is 'abc'."""
     return key[2:] if key.startswith("i:") else repr(key[2:])
@@ -611,10 +653,15 @@ class RedisEmbeddingStore(EmbeddingStore):
         Socket timeout in seconds; past it an operation raises
         :class:`StoreUnavailableError`.
 
-    Unlike the SQLite store, opening does not scan the keys (a SCAN of a shared Redis is
-    costly, and the store may be down when opened): a key written by another tool, or
-    under an untrimmed text id by an older recstack (``prefix:user:s: a``), is not
-    refused or renamed; a lookup simply does not reach it (put the vector again).
+    Opening checks the first :data:`REDIS_OPEN_CHECK` ids of each kind (one ``SSCAN`` of
+    the kind's id set, not a scan of a shared Redis), as the SQLite store checks all of
+    them: an id no lookup can reach (``x:a``, ``i:007``, edited by hand or written by
+    another tool) is refused (:class:`ConfigError`, naming it), and a vector stored under
+    an untrimmed text id by an older recstack (``prefix:user:s: a``) is renamed to its
+    trimmed id, which lookups read. Ids beyond the first checked, and keys under the
+    prefix that are in no id set, are not checked (a lookup simply does not reach them:
+    put the vector again). When Redis cannot be reached at opening, the check is skipped
+    (the store is used as it is once it is back).
     """
 
     def __init__(self, url: str = "redis://localhost:6379/0", *, prefix: str = "recstack",
@@ -634,19 +681,102 @@ class RedisEmbeddingStore(EmbeddingStore):
             raise ConfigError(f"prefix must be non-empty text, got {prefix!r}")
         _check_redis_database(url)
         self.url = url
+        #: the url as messages show it: a password is masked (health reports these)
+        self._where = _shown_url(url)
         self.prefix = prefix
         try:
             self._client = redis.Redis.from_url(url, socket_timeout=timeout,
                                                 socket_connect_timeout=timeout)
         except ValueError as error:
-            raise ConfigError(f"redis url {url!r}: {error}") from None
+            raise ConfigError(f"redis url {_shown_url(url)!r}: {error}") from None
+        self._response_error = redis.exceptions.ResponseError
+        self._check_keys()
+
+    def _check_keys(self) -> None:
+        """The bounded check at opening (see the class docstring)."""
+        try:
+            for kind in KINDS:
+                ids_key = f"{self.prefix}:ids:{kind}"
+                try:
+                    _, members = self._client.sscan(ids_key, 0, count=REDIS_OPEN_CHECK)
+                except self._response_error as error:
+                    if "WRONGTYPE" in str(error):
+                        raise ConfigError(
+                            f"embedding store {self._where}: the key {ids_key} is not a set "
+                            f"of ids ({error}): another program's keys under the prefix "
+                            f"{self.prefix!r}? give the store a prefix of its own"
+                        ) from None
+                    # not allowed to scan (an ACL that grants lookups only): unchecked,
+                    # as before the check existed
+                    logger.debug("embedding store %s: ids not checked (%s)", self._where, error)
+                    return
+                unreadable, untrimmed = [], []
+                for member in members[:REDIS_OPEN_CHECK]:
+                    key, problem = _redis_key_problem(member)
+                    if problem == "unreadable":
+                        unreadable.append(key)
+                    elif problem == "untrimmed":
+                        untrimmed.append(key)
+                if unreadable:
+                    shown = "; ".join(repr(key) for key in unreadable[:3])
+                    raise ConfigError(
+                        f"embedding store {self._where}: {len(unreadable):,} stored {kind} "
+                        f"id(s) cannot be read by any lookup ({shown}"
+                        f"{'; ...' if len(unreadable) > 3 else ''}; among the first "
+                        f"{REDIS_OPEN_CHECK:,} of {ids_key} checked): a key must be "
+                        "i:INTEGER or s:TEXT, as put writes them (edited by hand or by "
+                        "another tool?); remove them (redis-cli SREM "
+                        f"{ids_key} KEY; DEL {self.prefix}:{kind}:KEY) or write them "
+                        "again with put")
+                for key in untrimmed:
+                    self._rename_untrimmed(kind, key)
+                if untrimmed:
+                    logger.warning("embedding store %s: %d %s vector(s) stored under "
+                                   "untrimmed text ids (e.g. %r) renamed to their trimmed "
+                                   "ids, which lookups read", self._where, len(untrimmed), kind,
+                                   untrimmed[0])
+        except self._redis_errors:
+            return  # down now: an outage, not a damaged store (lookups say so)
+        except self._response_error as error:  # from a rename: read-only, or no right
+            raise ConfigError(
+                f"embedding store {self._where}: it holds vectors under untrimmed text ids, "
+                "renamed to their trimmed ids when the store is opened with write access; "
+                f"Redis refused the rename ({error}): open it once as a user who may "
+                "write") from None
+
+    def _rename_untrimmed(self, kind: str, key: str) -> None:
+        """Move the vector of an untrimmed text id (``s: a``) to its trimmed key, in one
+        transaction; refused when the trimmed id holds a vector too (two vectors of one
+        id), as in the SQLite store."""
+        trimmed = _trimmed_key(key)
+        ids_key = f"{self.prefix}:ids:{kind}"
+        old, new = self._key(kind, key), self._key(kind, trimmed)
+        with self._client.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(old, new, ids_key)
+                if pipe.exists(new) or pipe.sismember(ids_key, trimmed):
+                    raise ConfigError(
+                        f"embedding store {self._where}: the {kind} id {_shown_key(trimmed)} "
+                        f"has two stored vectors, under the keys {old!r} (written before "
+                        f"ids were trimmed of surrounding whitespace) and {new!r}; delete "
+                        f"the first (redis-cli DEL {old!r}; SREM {ids_key} {key!r}) or put "
+                        "the vector again")
+                held = pipe.exists(old)
+                pipe.multi()
+                if held:
+                    pipe.rename(old, new)
+                    pipe.sadd(ids_key, trimmed)
+                pipe.srem(ids_key, key)
+                pipe.execute()
+            except self._watch_error:
+                pass  # another process opening the store renamed it meanwhile
 
     @contextlib.contextmanager
     def _errors(self) -> Any:
         try:
             yield
         except self._redis_errors as error:
-            raise StoreUnavailableError(f"embedding store {self.url}: cannot reach Redis "
+            raise StoreUnavailableError(f"embedding store {self._where}: cannot reach Redis "
                                         f"({error})") from None
 
     def _key(self, kind: str, key: str) -> str:
@@ -668,7 +798,7 @@ class RedisEmbeddingStore(EmbeddingStore):
                 try:
                     pipe.watch(dim_key)
                     stored = pipe.get(dim_key)
-                    if stored is not None and _stored_dim(stored, kind, self.url) \
+                    if stored is not None and _stored_dim(stored, kind, self._where) \
                             != array.shape[1]:
                         raise ConfigError(
                             f"{kind} vectors have {array.shape[1]} dimensions; the store "
@@ -684,7 +814,7 @@ class RedisEmbeddingStore(EmbeddingStore):
                     return
                 except self._watch_error:
                     continue
-            raise StoreUnavailableError(f"embedding store {self.url}: the {kind} vectors could "
+            raise StoreUnavailableError(f"embedding store {self._where}: the {kind} vectors could "
                                         f"not be written: {_REDIS_RETRIES} attempts were each "
                                         "interrupted by another writer")
 
@@ -698,7 +828,7 @@ class RedisEmbeddingStore(EmbeddingStore):
         value = pipe.get(self._key(kind, key))
         if value is not None and len(value) != dim * 4:
             raise StoreUnavailableError(
-                f"embedding store {self.url}: damaged: {kind} vectors are stored (e.g. that "
+                f"embedding store {self._where}: damaged: {kind} vectors are stored (e.g. that "
                 f"of {_shown_key(key)}, {len(value) / 4:g} float32 values) but no dimension "
                 f"is recorded for them; these have {dim} (delete the stored ones first)")
 
@@ -713,13 +843,13 @@ class RedisEmbeddingStore(EmbeddingStore):
         # the client returns bytes (responses are not decoded)
         rows: dict[str, bytes] = {key: cast(bytes, value) for key, value in
                                   zip(keys, values, strict=True) if value is not None}
-        return _assemble(keys, rows, dim, kind, self.url)
+        return _assemble(keys, rows, dim, kind, self._where)
 
     def dim(self, kind: str) -> int | None:
         _check_kind(kind)
         with self._errors():
             value = self._client.get(f"{self.prefix}:dim:{kind}")
-        return None if value is None else _stored_dim(value, kind, self.url)
+        return None if value is None else _stored_dim(value, kind, self._where)
 
     def count(self, kind: str) -> int:
         _check_kind(kind)

@@ -7,10 +7,13 @@ waiting, when ``rotate_seconds`` have passed since the last write, and on
 named ``PREFIX-YYYYmmddTHHMMSSffffffZ-PID-SEQ.parquet`` (UTC), so several worker processes
 write into one folder without clashing and names sort by time; each is written to a
 temporary file and renamed (:func:`recstack.atomic.write_with`), so a reader never sees half
-a file. With ``keep_files`` the oldest files of the prefix beyond that number are deleted.
+a file. With ``keep_files`` the oldest files of the prefix beyond that number are deleted
+(one that cannot be deleted stays, with a warning: the rows were written).
 
 Writing happens on a background thread, never on a request's path; appending takes a lock
-and a list append. A crash loses at most the rows not yet written (``rotate_seconds``).
+and a list append. A crash loses at most the rows not yet written (``rotate_seconds``);
+rows that cannot be written at :meth:`ParquetLog.close` are named in one
+:class:`RecstackError` (the file, how many, why) and stay held for :meth:`ParquetLog.flush`.
 Rows that cannot be written (the folder unwritable, the disk full) are kept and tried
 again, but at most ``max_pending`` of them (:func:`default_max_pending`: ten files' worth,
 at least :data:`MIN_MAX_PENDING`): beyond that the oldest are dropped and counted
@@ -171,6 +174,10 @@ class ParquetLog:
         self._sequence = itertools.count(1)
         self.files_written = 0
         self.failures = 0
+        #: the file being (or last) written
+        self._target: Path | None = None
+        #: why the last file could not be written (the error's own words)
+        self._failed_because: str | None = None
         self._on_failure = on_failure
         self._thread = threading.Thread(target=self._run, name=f"recstack-log-{prefix}",
                                         daemon=True)
@@ -238,6 +245,8 @@ class ParquetLog:
                 try:
                     written.append(self._write(rows[start:start + self.rotate_rows]))
                 except BaseException as error:
+                    self._failed_because = (error.strerror or str(error)) if isinstance(
+                        error, OSError) else str(error)
                     with self._lock:  # kept, in order, for the next try (up to the cap)
                         self._rows[:0] = rows[start:]
                         dropped = self._trim()
@@ -249,8 +258,15 @@ class ParquetLog:
                             "kept and written at the next try") from None
                     raise
             if self.keep_files is not None and written:
-                for old in log_files(self.folder, self.prefix)[:-self.keep_files]:
-                    old.unlink(missing_ok=True)
+                try:
+                    for old in log_files(self.folder, self.prefix)[:-self.keep_files]:
+                        old.unlink(missing_ok=True)
+                except OSError as error:
+                    # the rows are written: an old file that cannot be deleted is no
+                    # failed write (it was a raw OSError, even from close)
+                    logger.warning("%s log: could not delete old file(s) beyond keep_files="
+                                   "%d in %s (%s); they stay", self.prefix, self.keep_files,
+                                   self.folder, error.strerror or error)
         if refused:
             raise RecstackError(f"the {self.prefix} log dropped {len(refused)} row(s) its "
                                 f"columns cannot hold, e.g. {refused[0]}; the other rows "
@@ -287,20 +303,39 @@ class ParquetLog:
         now = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = self.folder / (f"{self.prefix}-{now}-{os.getpid()}-"
                               f"{next(self._sequence):06d}.parquet")
+        self._target = path
         table = pa.Table.from_pylist([dict(r) for r in rows], schema=self.schema)
         write_with(path, lambda target: pq.write_table(table, target))
         self.files_written += 1
         return path
 
     def close(self) -> None:
-        """Write what is left and stop the thread (idempotent)."""
+        """Write what is left and stop the thread (idempotent). When the last rows cannot
+        be written, a :class:`RecstackError` names the file and how many rows were not
+        written; they stay held (:meth:`flush` tries again), and files already written are
+        untouched."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
         self._wake.set()
         self._thread.join(timeout=30)
-        self.flush()
+        try:
+            self.flush()
+        except Exception as error:
+            # no later rotation will try again: say which file, and what was not written
+            with self._lock:
+                left = len(self._rows)
+            if not left:  # only rows its columns could not hold were dropped (said so)
+                raise
+            reason = (self._failed_because or str(error)).removeprefix(f"{self._target}: ")
+            raise RecstackError(
+                f"{self._target or self.folder}: closing the {self.prefix} log, its last "
+                f"{left:,} row(s) could not be written ({reason}); the "
+                f"{self.files_written:,} file(s) written before are complete; the rows are "
+                "still held by this log: call flush() once the folder is writable (space "
+                "freed, folder restored), or they are lost when the process exits"
+            ) from None
 
     def _run(self) -> None:
         while True:

@@ -531,11 +531,20 @@ class Service:
             logger.warning("embedding store unavailable: %s", error)
 
     def close(self) -> None:
+        """Close both logs and the store. A log whose last rows cannot be written does not
+        keep the other from writing its own (nor the store open): every failure is raised
+        once all are closed, in one :class:`RecstackError`."""
+        failures = []
         for log in (self.request_log, self.event_log):
             if log is not None:
-                log.close()
+                try:
+                    log.close()
+                except RecstackError as error:
+                    failures.append(str(error))
         if self.store is not None:
             self.store.close()
+        if failures:
+            raise RecstackError("; ".join(failures))
 
     def _load_initial(self, slot: VariantSlot) -> None:
         try:

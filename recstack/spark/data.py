@@ -19,6 +19,7 @@ distribution, not the same rows.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -885,7 +886,25 @@ def _location(path: Any, what: str) -> str:
 
     checked_path(path, what)
     text = str(path) if isinstance(path, str) else str(Path(path))
-    return str(Path(text).expanduser()) if text.startswith("~") else text
+    text = str(Path(text).expanduser()) if text.startswith("~") else text
+    if "://" not in text and not text.startswith("file:"):
+        _refuse_local_path_of_no_use(Path(text), what)
+    return text
+
+
+def _refuse_local_path_of_no_use(path: Path, what: str) -> None:
+    """Refuse a local path that Spark can neither read nor write: a symbolic link that
+    loops or leads nowhere (Spark said "[PATH_NOT_FOUND] Path does not exist"), and a
+    named pipe, socket or device (a pipe was read as a CSV file "with no columns at all"),
+    as the single-machine readers refuse them."""
+    from recstack.atomic import broken_link
+
+    broken = broken_link(path)
+    if broken is not None and (not what.startswith("write") or "loops" in broken):
+        raise ConfigError(f"{what} {str(path)!r}: is {broken}")
+    if os.path.exists(path) and not path.is_dir() and not path.is_file():
+        raise ConfigError(f"{what} {str(path)!r}: is a pipe, socket or device, not a file or "
+                          "a folder of files")
 
 
 def _spark_reason(error: Exception) -> str:
@@ -1641,7 +1660,7 @@ def _ids_in_index_order(vocabulary: Any, id_column: str, index_column: str, n: i
     frame = vocabulary.toPandas().sort_values(index_column)
     if len(frame) != n or not np.array_equal(frame[index_column].to_numpy(), np.arange(n)):
         raise RecstackError(f"the {id_column} vocabulary is not a dense 0..{n - 1} numbering")
-    return IdMap(frame[id_column].to_numpy())
+    return IdMap.restore(frame[id_column].to_numpy())
 
 
 def _align_side_table(table: Any, vocabulary: Any, key: str, index_column: str) -> Any:
@@ -1667,8 +1686,30 @@ def _align_side_table(table: Any, vocabulary: Any, key: str, index_column: str) 
     id_type = vocabulary.schema[key].dataType
     rest = [c for c in table.columns if c != source]
     keyed = table.select(key_column.try_cast(id_type).alias(key), *rest)
+    _refuse_unmatched_side_table(table, keyed, vocabulary, key, source)
     return (vocabulary.join(keyed, key, "left")
             .select(index_column, key, *rest))
+
+
+def _refuse_unmatched_side_table(table: Any, keyed: Any, vocabulary: Any, key: str,
+                                 source: str) -> None:
+    """Refuse a side table none of whose keys is an id of the data, as the single-machine
+    :meth:`Interactions.from_arrays` does: a table keyed by other ids (text keys against
+    integer ids, a column of something else taken as the key) gave every id an empty row
+    without a word."""
+    if not table.limit(1).collect() or not vocabulary.limit(1).collect():
+        return  # an empty table (or data) gives empty rows, as on one machine
+    if keyed.select(key).join(vocabulary.select(key), key, "inner").limit(1).collect():
+        return
+    n_keys = table.count()
+    examples = [row[0] for row in table.select(source).limit(3).collect()]
+    # the first ids in index order (ids are numbered in sorted order), as on one machine
+    ids = [row[0] for row in vocabulary.select(key).orderBy(key).limit(3).collect()]
+    raise DataFormatError(
+        f"none of the side table's {n_keys:,} keys in column {source!r} (e.g. {examples}) is "
+        f"one of the {vocabulary.count():,} ids of the interactions (e.g. {ids})", column=key,
+        expected=f"a table keyed by the same ids, in a column named {key} (or its first "
+                 "column)")
 
 
 def _side_table_key(table: Any, source: str) -> Any:

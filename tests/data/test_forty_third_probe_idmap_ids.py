@@ -51,7 +51,7 @@ def test_good_vocabularies_are_kept_as_given():
     assert len(IdMap([])) == 0
     assert IdMap.range(3).to_external([2]).tolist() == [2]
     # a saved vocabulary holding untrimmed text stays as it was
-    assert IdMap([" a", "a"]).external_ids.tolist() == [" a", "a"]
+    assert IdMap.restore([" a", "a"]).external_ids.tolist() == [" a", "a"]
 
 
 def test_subset_keeps_the_ids_in_the_order_asked():

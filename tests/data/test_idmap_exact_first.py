@@ -51,7 +51,7 @@ LOOKUPS = ["a", " a", "a ", "b", " b", "\tb", "c", "c ", " c ", "7", " 7", "7 ",
 
 @pytest.mark.parametrize("name", MAPS)
 def test_each_id_alone_gives_the_rule_s_answer(name):
-    ids = IdMap(MAPS[name])
+    ids = IdMap.restore(MAPS[name])
     for value in LOOKUPS:
         expected = reference_position(MAPS[name], value)
         assert ids.to_index([value], missing="ignore").tolist() == [expected], value
@@ -66,7 +66,7 @@ CASES = [(name, container) for name in MAPS
 
 @pytest.mark.parametrize(("name", "container"), CASES)
 def test_mixed_lookups_give_the_rule_s_answers_in_every_container(name, container):
-    ids = IdMap(MAPS[name])
+    ids = IdMap.restore(MAPS[name])
     values = LOOKUPS if container != "text array" else [v for v in LOOKUPS
                                                           if isinstance(v, str)]
     if container == "object array":
@@ -81,7 +81,7 @@ def test_mixed_lookups_give_the_rule_s_answers_in_every_container(name, containe
 
 
 def test_hand_worked_answers_on_a_vocabulary_saved_before_ids_were_trimmed():
-    ids = IdMap([" a", "a", "c "])
+    ids = IdMap.restore([" a", "a", "c "])
     # " a" is in the map as given, but its trimmed form "a" is too: the rule takes "a"
     # "c " is only there untrimmed: found as given; "c" and " c" are neither there trimmed
     # nor as given
@@ -104,7 +104,7 @@ def test_ids_found_as_given_are_not_trimmed(monkeypatch):
     original = idmap.trim_text_ids
     monkeypatch.setattr(idmap, "trim_text_ids",
                         lambda texts: trimmed.append(list(texts)) or original(texts))
-    ids = IdMap(["a", "b", " c"])
+    ids = IdMap.restore(["a", "b", " c"])
     assert ids.to_index(["b"]).tolist() == [1]
     assert trimmed == []
     assert ids.to_index(["a", "b", " a", " c"]).tolist() == [0, 1, 0, 2]

@@ -157,9 +157,9 @@ def test_the_cli_refuses_an_item_column_that_holds_the_users(tmp_path, capsys):
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert err.strip() == (
         f"recstack: error: {path}: column 'user_id' would hold both the user ids (found by "
-        "its name) and the item ids (named with item_col); one column cannot hold two "
-        "roles: name another column with item_col, or name the column of the user ids with "
-        "user_col")
+        "its name) and the item ids (named with --item-col); one column cannot hold two "
+        "roles: name another column with --item-col, or name the column of the user ids with "
+        "--user-col")
 
 
 def test_the_cli_refuses_ratings_read_as_times(tmp_path, capsys):
@@ -168,9 +168,9 @@ def test_the_cli_refuses_ratings_read_as_times(tmp_path, capsys):
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert err.strip() == (
         f"recstack: error: {path}: column 'value' would hold both the values (found by its "
-        "name) and the timestamps (named with timestamp_col); one column cannot hold two "
-        "roles: name another column with timestamp_col, or name the column of the values "
-        "with value_col (value_col=None for none)")
+        "name) and the timestamps (named with --timestamp-col); one column cannot hold two "
+        "roles: name another column with --timestamp-col, or name the column of the values "
+        "with --value-col (--no-value-col for none)")
 
 
 def test_one_column_named_for_two_roles_is_refused(tmp_path):
@@ -262,8 +262,8 @@ def test_the_cli_refuses_two_flags_naming_one_column(tmp_path, capsys):
     code, err = _run_cli(capsys, "data", "info", str(path), "--user-col", "value",
                          "--item-col", "value")
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert "user_col = item_col = 'value': one column cannot hold both the user ids and " \
-           "the item ids" in err
+    assert "--user-col = --item-col = 'value': one column cannot hold both the user ids " \
+           "and the item ids" in err
 
 
 def test_seconds_read_with_the_unit_ms_are_kept_with_a_warning(tmp_path):

@@ -326,6 +326,6 @@ def test_a_user_feature_named_twice_is_refused():
     from recstack.models import create_model
 
     with pytest.raises(ConfigError, match=r"^two_tower: user_features must name each element "
-                                          r"once, got \('age', 'gender', 'age'\) \(repeated: "
+                                          r"once, got \['age', 'gender', 'age'\] \(repeated: "
                                           r"'age'\)"):
         create_model("two_tower", user_features=("age", "gender", "age")).validate_params()

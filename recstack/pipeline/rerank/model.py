@@ -66,7 +66,9 @@ class Reranked(Recommender):
     the wrapped model orders them, so a full-catalog evaluation ranks the whole catalog and
     ``recommend(k)`` beyond the list's length continues with the wrapped model's order.
     A list shorter than ``n_candidates`` (filters removed items, a small catalog) keeps
-    its empty slots: a re-ranker never invents items.
+    its empty slots: a re-ranker never invents items. An empty ``chain`` (the default) is
+    the identity: every list is the wrapped model's own, in its order (``repr`` shows
+    ``chain=[]``), which serves as the baseline of the same model re-ranked.
 
     *Saving*: the wrapped model's arrays under ``m__`` (checked against its own
     declaration), each re-ranker's under ``c<k>__``; the chain itself is the JSON of the
@@ -90,7 +92,9 @@ class Reranked(Recommender):
                            "its hyperparameters."),
         "chain": Param((list, tuple), element=Param(dict, typed_table=True), default=(),
                        doc="The re-rankers, applied in order: each a table with 'type' (a "
-                           "re-ranker) and its hyperparameters."),
+                           "re-ranker) and its hyperparameters; empty (the default): the "
+                           "identity, the wrapped model's own lists unchanged (a baseline "
+                           "beside the same model re-ranked)."),
         "n_candidates": Param(int, low=1, high=10_000, default=100,
                               doc="Items of the wrapped model that the chain re-ranks."),
     }
@@ -296,8 +300,8 @@ class Reranked(Recommender):
             return f"model ({self.model['type']}): {problem}"
         # a step whose settings and saved arrays disagree (a block list's items edited in
         # model.json after saving) loaded and used the arrays, silently
-        item_ids = IdMap(np.asarray(arrays["base__item_ids"]))
-        user_ids = IdMap(np.asarray(arrays["base__user_ids"]))
+        item_ids = IdMap.restore(np.asarray(arrays["base__item_ids"]))
+        user_ids = IdMap.restore(np.asarray(arrays["base__user_ids"]))
         for position, step in enumerate(self._steps()):
             problem = step.check_state(_unprefixed(arrays, _STEP.format(position)), item_ids,
                                        user_ids)

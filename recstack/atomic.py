@@ -40,6 +40,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,8 +50,9 @@ from typing import Any
 from recstack.errors import RecstackError
 
 __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
-           "checked_path", "describe_path", "is_looping_link", "recover", "write_bytes",
-           "write_text", "write_with"]
+           "check_regular_file", "checked_path", "describe_path", "folder_problem",
+           "is_looping_link", "recover", "special_file_problem", "write_bytes", "write_text",
+           "write_with"]
 
 _TMP = "recstack-tmp"
 _OLD = "recstack-old"
@@ -450,6 +452,59 @@ def is_looping_link(path: Path) -> bool:
     except OSError as error:
         return error.errno == errno.ELOOP
     return False
+
+
+def check_regular_file(path: str | os.PathLike[str], expected: str) -> None:
+    """Refuse, before it is opened, a ``path`` that exists but is not a regular file, with
+    a :class:`RecstackError` in the words ``recstack run`` uses for an experiment file: a
+    named pipe (reading it waits forever for a writer), a socket or device, or a symbolic
+    link that loops or leads nowhere (which the operating system calls "no such file").
+    ``expected`` completes "give ...", e.g. ``"the interaction log (a .csv or .parquet
+    file)"``. Nothing at ``path``, a folder, and a link to a regular file pass: the caller
+    words those as it does now."""
+    path = Path(path)
+    problem = special_file_problem(path)
+    if problem is None:
+        return
+    stdin = "" if broken_link(path) else " (a file on disk: standard input and pipes are not read)"
+    raise RecstackError(f"{path}: {problem}; give {expected}{stdin}")
+
+
+def special_file_problem(path: Path, wanted: str = "file") -> str | None:
+    """None unless ``path`` is a symbolic link that loops or leads nowhere, or exists as
+    something other than a file or folder (a named pipe, socket or device: reading one
+    waits for a writer that never comes); else what it is, as the middle of a message
+    ("is a pipe, socket or device, not a file"). A missing path and a folder are left to
+    the caller's own words; ``wanted`` is what belongs there ("file", "folder")."""
+    broken = broken_link(path)
+    if broken is not None:
+        return f"is {broken}"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # nothing there (or unreadable): the caller's own open says so
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return f"is a pipe, socket or device, not a {wanted}"
+
+
+def folder_problem(path: Path) -> str | None:
+    """None when ``path`` is a folder (or a link to one); else what it is instead, as the
+    middle of a message: "no such folder", "is a file", "is a pipe, socket or device,
+    not a folder", "is a symbolic link that loops (it leads back to itself)". (``exists()``
+    and ``is_dir()`` follow links: a link that loops read as "no such folder".)"""
+    try:
+        if path.is_dir():
+            return None
+    except OSError:
+        pass  # a name the system cannot look up: said below by what lstat finds
+    broken = broken_link(path)
+    if broken is not None:
+        return f"is {broken}"
+    found = describe_path(path)
+    if found == "nothing":
+        return "no such folder"
+    return "is a file" if found == "a file" else f"is {found}, not a folder"
 
 
 def describe_path(path: Path) -> str:

@@ -404,11 +404,13 @@ def _run_and_print(experiment: Any, out: Path, *, overwrite: bool) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     from recstack.analysis.report import write_report
-    from recstack.experiment import check_output_file
+    from recstack.experiment import check_output_file, refuse_non_file_output
     from recstack.progress import terminal_progress
 
     if args.out is not None:  # RESULTS_DIR/report.html is the report's own, replaced
         check_output_file(args.out, overwrite=args.overwrite)
+    else:  # ... unless it is not a file: a dangling link or a pipe was replaced unasked
+        refuse_non_file_output(Path(args.results) / "report.html", "--out")
     path = write_report(args.results, args.out, refit=args.refit,
                         projection=None if args.projection == "none" else args.projection,
                         max_points=args.max_points,
@@ -441,6 +443,7 @@ def _fit(args: argparse.Namespace) -> int:
 
     if args.name is not None:  # the registry's check of a name says "model name '...'"
         args.terms = [*args.terms, (r"^(?=model name '[^']*': )", "--name: ")]
+    _refuse_registry_not_a_folder(args.registry)
     registry = ModelRegistry(args.registry)
     published = fit_and_publish(args.experiment, args.model, registry, name=args.name,
                                 on=args.on, results=args.results,
@@ -456,6 +459,21 @@ def _fit(args: argparse.Namespace) -> int:
     print(f"recommend with: recstack recommend {published.name} --registry {registry.root} "
           "--users USER_ID --k 20")
     return 0
+
+
+def _refuse_registry_not_a_folder(root: str) -> None:
+    """Refuse, before the model is fitted, a local ``--registry`` that is something other
+    than a folder or nothing: a symbolic link that leads nowhere or loops was found only
+    at the publish, after the fit, and a named pipe was said to be "a file"."""
+    from recstack.atomic import broken_link, describe_path
+
+    if "://" in root:
+        return
+    path = Path(root).expanduser()
+    if broken_link(path) is not None or (os.path.lexists(path) and not path.is_dir()):
+        raise RecstackError(f"--registry {root}: is {describe_path(path)}, not a folder; the "
+                            "registry is a folder (created when the first model is "
+                            "published); choose another --registry")
 
 
 def _recommend(args: argparse.Namespace) -> int:
@@ -701,6 +719,11 @@ def _parse_filter(text: str) -> Any:
         values = parse_synthetic_spec(text)
     except RecstackError as error:
         raise RecstackError(where + str(error).replace("synthetic option", "option")) from None
+    # the numbers as typed in the messages (user_min = 1e400, not inf)
+    typed = {key.strip(): value.strip() for key, _, value in (
+        part.partition("=") for part in text.partition(":")[2].split(","))}
+    values = {key: _as_typed(value, typed[key]) if key in typed else value
+              for key, value in values.items()}
     return FILTERS.build(name, values, where)
 
 
@@ -794,10 +817,10 @@ def _flag_type(hint: Any) -> Any:
     if base is str:
         return _text
     if base is int:
-        return _whole_number
+        return _typed(_whole_number)
     if base is float:
-        return _number
-    return _number_or_text
+        return _typed(_number)
+    return _typed(_number_or_text)
 
 
 def _text(text: str) -> str:
@@ -855,6 +878,39 @@ def _ascii_number(cast: Any, text: str) -> Any:
     return number_from_text(text, cast)
 
 
+class _TypedInt(int):
+    """A whole number read from a spec's flag, keeping the text typed (``typed_text``),
+    which the spec's checks show (``recstack.specs._show``): ``--k=-00`` is said as typed,
+    not as 0."""
+
+    typed_text: str
+
+
+class _TypedFloat(float):
+    """A number read from a flag, keeping the text typed (``typed_text``): a refusal said
+    ``--test-fraction = inf`` of ``1e400`` and ``= 0.0`` of ``0``."""
+
+    typed_text: str
+
+
+def _typed(parse: Any) -> Any:
+    """``parse`` for a spec's flag, whose number remembers the text typed: the spec's
+    checks show it and convert it to a plain number (other flags' numbers, a port, go to
+    calls that take plain ints only: getaddrinfo refused a subclass)."""
+    def parse_typed(text: str) -> Any:
+        return _as_typed(parse(text), text)
+    return parse_typed
+
+
+def _as_typed(value: Any, text: str) -> Any:
+    """``value``, when a plain int or float, as one that remembers ``text``."""
+    if type(value) not in (int, float):
+        return value
+    typed = (_TypedInt if type(value) is int else _TypedFloat)(value)
+    typed.typed_text = text
+    return typed
+
+
 def _whole_number(text: str) -> int:
     try:
         return int(_ascii_number(int, text))
@@ -900,7 +956,7 @@ def _int_at_least(lowest: int, highest: int | None = None, what: str = "") -> An
         if value < lowest or (highest is not None and value > highest):
             bound = (f"{what}, {lowest}..{highest}" if highest is not None and what
                      else f">= {lowest}" if value < lowest else f"at most {highest}")
-            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {text}")
         return value
     return parse
 
@@ -1342,7 +1398,10 @@ def _build_parser() -> argparse.ArgumentParser:
                            metavar="SECONDS", help="the request time (Unix seconds) for a "
                            "model with time features (default: unknown)")
     recommend.set_defaults(run=_recommend, terms=[
-        *_LOAD_AS_RECOMMEND, *_options(batch_size="--batch-size", k="--k")])
+        *_LOAD_AS_RECOMMEND, *_options(batch_size="--batch-size", k="--k"),
+        # `--users 1,2` is one id, '1,2', which no model knows
+        (r"(user ('[^']*,[^']*') not seen in training)",
+         r"\1 (\2 is one id: --users takes ids separated by spaces, --users 1 2)")])
 
     serve = commands.add_parser(
         "serve", help="run the HTTP service (FastAPI under uvicorn) over a model registry")

@@ -1064,7 +1064,8 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
 
     if not table:
         raise ConfigError(f"{file}[[models]]: at least one model is needed")
-    models, labels = [], set()
+    models: list[ModelSpec] = []
+    labels: set[str] = set()
     known = available_models()
     for number, entry in enumerate(table, start=1):
         where = f"{file}[[models]] #{number} "
@@ -1079,6 +1080,14 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
         _check_run_name(label, f"{where}label = {label!r}")
         if label in labels:
             raise ConfigError(f"{where}label: {label!r} is used twice; give each model a label")
+        same = next((other for other in labels if other.casefold() == label.casefold()), None)
+        if same is not None:
+            # the results name files by label (models/LABEL, per_user_LABEL.csv): on a
+            # case-insensitive file system one model's files replaced the other's
+            raise ConfigError(f"{where}label: {label!r} differs only in case from {same!r}, "
+                              "already a label; the results name files by label, which a "
+                              "case-insensitive file system (macOS, Windows) takes for one "
+                              "file; choose labels that differ in more than case")
         labels.add(label)
         params = _without(entry, "type", "label")
         _check_model_params(model_class(kind), kind, params, f"{where}({label}) ",

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import blocking_parent, checked_path, describe_path, is_looping_link
+from recstack.atomic import blocking_parent, broken_link, checked_path, describe_path
 from recstack.config import Experiment, check_models_fold_in, require_experiment
 from recstack.data import filters as filter_module
 from recstack.data import splits
@@ -445,16 +445,7 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
     (without ``overwrite``), that is the file the command ``reads``, or whose folder cannot
     be made or written."""
     out = checked_path(out, "out")
-    if out.is_dir():
-        raise RecstackError(f"{out}: is a folder, but a file is to be written there; choose "
-                            "a file name for --out (one inside the folder, or elsewhere)")
-    if is_looping_link(out):
-        raise RecstackError(f"{out}: is {describe_path(out)}, but a file is to be written "
-                            "there; choose another --out or remove the link")
-    if out.exists() and not out.is_file():
-        # a named pipe was "already exists; pass --overwrite", and --overwrite replaced it
-        raise RecstackError(f"{out}: is {describe_path(out)}, not a file; choose another "
-                            "--out (a file name)")
+    refuse_non_file_output(out, "--out")
     if reads is not None and out.exists() and out.resolve() == Path(reads).resolve():
         raise RecstackError(f"{out}: is the file this command reads; choose another --out")
     if out.exists() and not overwrite:
@@ -462,6 +453,24 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
                             "choose another --out")
     _check_parent_writable(out, "it")
     return out
+
+
+def refuse_non_file_output(out: Path, option: str) -> None:
+    """Refuse, by what it is, a file output ``out`` that is not a regular file nor nothing:
+    a folder, a symbolic link that leads nowhere (the atomic write replaced the link itself
+    by the file: `tune --out` to a dangling link), one that loops, a pipe, socket or device
+    (a named pipe was "already exists; pass --overwrite", and --overwrite replaced it).
+    ``option`` names where the path was given (``--out``, ``write_experiment(path)``)."""
+    if out.is_dir():
+        raise RecstackError(f"{out}: is {describe_path(out)}, but a file is to be written "
+                            f"there; choose a file name for {option} (one inside the "
+                            "folder, or elsewhere)")
+    if broken_link(out) is not None:
+        raise RecstackError(f"{out}: is {describe_path(out)}, but a file is to be written "
+                            f"there; choose another {option} or remove the link")
+    if os.path.lexists(out) and not out.is_file():
+        raise RecstackError(f"{out}: is {describe_path(out)}, not a file; choose another "
+                            f"{option} (a file name)")
 
 
 def _check_parent_writable(out: Path, what: str) -> None:

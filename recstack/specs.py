@@ -455,7 +455,9 @@ def _exact(value: Any, hint: Any) -> bool:
     if hint is type(None):
         return value is None
     if isinstance(hint, type) and typing.get_origin(hint) is None:
-        return type(value) is hint
+        # a number read from a flag is a subclass keeping its text (see _show)
+        return type(value) is hint or (isinstance(getattr(value, "typed_text", None), str)
+                                       and isinstance(value, hint))
     return False
 
 
@@ -491,6 +493,10 @@ def _number(value: float) -> str:
 
 
 def _show(value: Any) -> str:
+    typed = getattr(value, "typed_text", None)
+    if isinstance(typed, str) and isinstance(value, int | float):
+        # a number read from a command-line flag: said as typed (1e400, not inf)
+        return typed
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -511,15 +517,26 @@ def arguments_named(function: Callable[_P, _R]) -> Callable[_P, _R]:
     takes, a call whose arguments do not fit its signature: a misspelt keyword
     (``random_split(data, sed=1)``, with the near name), too many positional arguments, a
     missing or doubly given one (Python's TypeError named none of what would be right).
-    Used by the single-machine and the Spark splits."""
+    Used by the single-machine and the Spark splits, the data loaders and (for a method or
+    a dataclass's ``__init__``, whose ``self``/``cls`` is left out of the message, named
+    ``Class.method()`` or ``Class()``) the evaluator and ``Interactions.from_arrays``."""
     signature = inspect.signature(function)
+    name = function.__name__
+    parameters = list(signature.parameters.values())
+    bound = bool(parameters) and parameters[0].name in ("self", "cls")
+    if bound:
+        name = function.__qualname__.removesuffix(".__init__")
+        shown = signature.replace(parameters=parameters[1:])
 
     @functools.wraps(function)
     def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             signature.bind(*args, **kwargs)
         except TypeError as error:
-            raise ConfigError(_arguments_mistake(function.__name__, signature, args, kwargs,
+            if bound:
+                raise ConfigError(_arguments_mistake(name, shown, args[1:], kwargs,
+                                                     str(error))) from None
+            raise ConfigError(_arguments_mistake(name, signature, args, kwargs,
                                                  str(error))) from None
         return function(*args, **kwargs)
 

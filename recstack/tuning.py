@@ -86,11 +86,14 @@ class TuningResult:
         relative data paths are rewritten to hold from the new file's folder."""
         from recstack.atomic import checked_output, write_text
         from recstack.config import dump_toml
+        from recstack.experiment import refuse_non_file_output
 
         # as `recstack tune --out` checks it: a number was a TypeError from pathlib, and
         # 'x.txt' or 'out/' took the TOML without a word
         path = checked_output(path, "write_experiment(path)", suffixes=(".toml",),
                               writes="TOML")
+        # a dangling link was replaced by the file, a pipe waited for a reader
+        refuse_non_file_output(path, "write_experiment(path)")
         raw = self.tuned_experiment
         if self.base_folder is not None:
             raw = _rebase_data_paths(raw, self.base_folder, Path(path).absolute().parent)

@@ -51,8 +51,8 @@ def test_a_split_check_across_fields_names_the_flags(tmp_path, capsys, log, flag
                             "a tab"),
     (["--context", "a,a"], "--context = ['a', 'a']: expected distinct, non-empty column names"),
     (["--user-col", "x", "--item-col", "x"],
-     "--user-col = --item-col = 'x': one column cannot hold both the user ids and the item "
-     "ids; name a different column with --user-col or --item-col"),
+     "--user-col and --item-col are both 'x': one column cannot hold both the user ids and "
+     "the item ids; name a different column with --user-col or --item-col"),
 ])
 def test_a_loader_check_across_fields_names_the_flags(capsys, log, flags, message):
     assert _error(capsys, "data", "info", log, *flags) == f"recstack: error: {message}"

@@ -43,7 +43,7 @@ from recstack.analysis._checks import html_target
 from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
 from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
-from recstack.atomic import blocking_parent, checked_path, write_text
+from recstack.atomic import blocking_parent, checked_path, folder_problem, write_text
 from recstack.errors import RecstackError, UnknownColumnError
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
 from recstack.progress import Progress, require_reporter, resolve
@@ -210,8 +210,8 @@ def _check_caller_options(experiment_base: Any, progress: Any, call: str) -> Non
         raise RecstackError(f"{call}: experiment_base must be the folder the experiment's "
                             f"relative data paths are taken from (a path), or None, got "
                             f"{experiment_base!r}")
-    if not Path(experiment_base).is_dir():
-        state = "is a file" if Path(experiment_base).exists() else "no such folder"
+    state = folder_problem(Path(experiment_base))
+    if state is not None:
         raise RecstackError(f"{call}: experiment_base = {str(experiment_base)!r}: {state}; "
                             "give the folder the experiment file was in (its relative data "
                             "paths are taken from there), or leave it out to use the "

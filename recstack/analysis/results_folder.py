@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import checked_path
+from recstack.atomic import checked_path, folder_problem
 from recstack.errors import RecstackError
 from recstack.evaluation.results import EvaluationResult
 
@@ -417,11 +417,10 @@ def read_results(path: str | Path) -> ResultsFolder:
     """
     # a number or None was a TypeError from pathlib, "" the working folder
     folder = checked_path(path, "read_results(path)")
-    if not folder.exists():
-        raise RecstackError(f"{folder}: no such folder; give the --out folder of "
-                            "`recstack evaluate`")
-    if not folder.is_dir():
-        raise RecstackError(f"{folder}: is a file; give the results folder (the --out "
+    # a link that loops or leads nowhere read as "no such folder", a named pipe as a file
+    problem = folder_problem(folder)
+    if problem is not None:
+        raise RecstackError(f"{folder}: {problem}; give the results folder (the --out "
                             "folder of `recstack evaluate`)")
     results_path = folder / RESULTS_FILE
     if not results_path.exists():

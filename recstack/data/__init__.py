@@ -6,8 +6,9 @@ from recstack.data.interactions import (
     EmptyTimeRangeWarning,
     InexactValueWarning,
     Interactions,
+    MergedTimesWarning,
     MissingValueIdWarning,
 )
 
 __all__ = ["EmptyTimeRangeWarning", "IdMap", "InexactValueWarning", "Interactions",
-           "MissingValueIdWarning", "UntrimmedIdWarning"]
+           "MergedTimesWarning", "MissingValueIdWarning", "UntrimmedIdWarning"]

@@ -33,11 +33,12 @@ from typing import Any
 
 import numpy as np
 
+from recstack.atomic import describe_path
 from recstack.data.files import as_path, check_content, not_a_file
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, caller_stacklevel, concat
 from recstack.errors import DataFormatError, RecstackError
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 #: the parts of a split, in the order they are read, and their file names in a folder
 PARTS: tuple[str, ...] = ("train", "valid", "test")
@@ -153,6 +154,7 @@ class _Lists:
     duplicate_rows: int
 
 
+@arguments_named
 def load_adjacency_splits(source: str | Path | Mapping[str, str | Path]) -> AdjacencySplits:
     """Read an adjacency-list split into :class:`Interactions` sharing one vocabulary.
 
@@ -236,7 +238,8 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
     else:
         folder = as_path(source, "source")
         if not folder.is_dir():
-            what = "not a folder" if os.path.lexists(folder) else "not a folder: nothing is there"
+            what = (f"is {describe_path(folder)}, not a folder" if os.path.lexists(folder)
+                    else "not a folder: nothing is there")
             raise DataFormatError(f"{what} (expected one holding train.txt, test.txt and "
                                   "optionally valid.txt)", file=str(folder))
         # a valid.txt that is a broken link is refused below like a missing test.txt, not

@@ -14,6 +14,7 @@ The cache is ``$RECSTACK_CACHE`` or ``~/.cache/recstack``; releases go to
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.client
 import json
@@ -35,6 +36,7 @@ from recstack.data.interactions import check_flag
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
 from recstack.errors import RecstackError
 from recstack.progress import Progress, resolve
+from recstack.specs import arguments_named
 
 __all__ = ["fetch", "cached_path", "default_cache_dir", "CACHE_ENV", "DATASETS"]
 
@@ -48,8 +50,9 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 def default_cache_dir() -> Path:
     """``$RECSTACK_CACHE`` if set, else ``~/.cache/recstack``."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "recstack"
+    configured = os.environ.get(CACHE_ENV, "")  # blank is unset
+    return (Path(configured).expanduser() if configured.strip()
+            else Path.home() / ".cache" / "recstack")
 
 
 def _release_folder(chosen: MovieLensRelease, cache_dir: str | os.PathLike[str] | None
@@ -69,6 +72,7 @@ def cached_path(name: str, *, cache_dir: str | os.PathLike[str] | None = None
     return target if _is_verified(target, None) else None
 
 
+@arguments_named
 def fetch(
     name: str,
     *,
@@ -130,6 +134,10 @@ def fetch(
                             f"{blocking_parent(target)}; choose another cache folder"
                             ) from None
     except OSError as error:
+        if error.errno == errno.ELOOP:  # a link that loops: "Too many levels of ..."
+            raise RecstackError(f"cannot create the cache folder {target.parent}: "
+                                f"{blocking_parent(target)}; choose another cache folder"
+                                ) from None
         raise RecstackError(f"cannot create the cache folder {target.parent}: "
                             f"{error.strerror or error}") from None
     archive, actual = _download(source, target.parent, chosen, progress, timeout)

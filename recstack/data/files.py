@@ -117,10 +117,11 @@ from recstack.data.interactions import (
     require_interactions,
     to_float32_values,
     unknown_column,
+    warn_of_merged_times,
 )
 from recstack.errors import DataFormatError, RecstackError
 from recstack.progress import Progress, resolve
-from recstack.specs import closest
+from recstack.specs import arguments_named, closest
 
 __all__ = ["load_table", "save_table", "TableRoles", "MissingValueIdWarning",
            "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS", "DETECT"]
@@ -522,7 +523,9 @@ def near_miss(path: PathLike, written: str | None = None) -> str:
         return ""
     # closer than the usual 0.6, which the shared extension alone nearly reaches
     # ('zzzzz.csv' and 'gz.csv')
-    near = closest(name, siblings, cutoff=0.8)
+    # the path itself, when it is there but is no file or folder (a pipe, a link that
+    # loops), was suggested as its own near miss
+    near = closest(name, [sibling for sibling in siblings if sibling != name], cutoff=0.8)
     return f" (did you mean {os.path.join(shown_parent, near)!r}?)" if near else ""
 
 
@@ -1849,6 +1852,7 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
         bad_mask = (seconds_float < FIRST_SECOND) | (seconds_float > LAST_SECOND)
         if bad_mask.any():
             raise _out_of_range(fail_at, int(np.argmax(bad_mask)), name, chosen)
+        _warn_of_merged_times(values, seconds_float, name, unit, chosen)
         return seconds_float.astype(np.int64)
     if values.dtype == np.uint64 and values.size and values.max() > np.iinfo(np.int64).max:
         raise _out_of_range(fail_at, int(np.argmax(values > np.iinfo(np.int64).max)), name,
@@ -1857,7 +1861,20 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
     bad = first_time_out_of_range(seconds)
     if bad is not None:
         raise _out_of_range(fail_at, bad, name, chosen)
+    if factor > 1:
+        _warn_of_merged_times(values, seconds, name, unit, chosen)
     return seconds
+
+
+def _warn_of_merged_times(values: np.ndarray, seconds: np.ndarray, name: str, unit: str,
+                          chosen: str) -> None:
+    """:func:`warn_of_merged_times` for numbers read in ``chosen``: where the unit was
+    given, the numbers may count seconds after all (100, 200, 300 given as "ms")."""
+    given = unit == chosen and chosen != "s"
+    read_as = f"timestamp_unit={chosen!r}" + ("" if unit == chosen else " (from their size)")
+    warn_of_merged_times(values, seconds, name, read_as,
+                         "if the numbers count seconds, pass timestamp_unit='s'" if given
+                         else "")
 
 
 #: Unix seconds of 3 March 1973: an explicit unit that puts every time before it, where
@@ -2217,6 +2234,7 @@ def rating_range_from_metadata(raw: bytes | None) -> tuple[float, float] | None:
 
 
 # ---------------------------------------------------------------------------- load_table
+@arguments_named
 def load_table(
     path: PathLike,
     *,
@@ -2856,6 +2874,7 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+@arguments_named
 def save_table(data: Interactions, path: PathLike) -> Path:
     """Write interactions to one Parquet, CSV or TSV file (by its extension), atomically.
 
@@ -2893,7 +2912,13 @@ def save_table(data: Interactions, path: PathLike) -> Path:
         rating range it records: :func:`load_table` would refuse either.
     """
     require_interactions(data, "save_table")
+    given = path
     path = as_path(path)
+    if isinstance(given, str) and given.endswith(("/", os.sep)):
+        # Path drops the slash: it was "cannot tell which format ... (none)"
+        raise RecstackError(f"{given!r} ends with '/', so it names a folder, but one table "
+                            f"file is written here; give the file's name, e.g. "
+                            f"{given}interactions.parquet")
     if not path.parent.is_dir():
         raise RecstackError(_missing_folder(path))
     if path.is_dir():

@@ -20,7 +20,7 @@ from recstack.data.interactions import (
     require_interactions,
 )
 from recstack.errors import ConfigError, EmptyResultError
-from recstack.specs import Registry, Spec, did_you_mean, option
+from recstack.specs import Registry, Spec, arguments_named, did_you_mean, option
 
 #: every filter by its one name: experiment files (``[[filters]] type = ...``) and
 #: ``recstack data split --filter`` read this (add a filter here and both know it)
@@ -235,6 +235,7 @@ class Deduplicate(FilterSpec):
 Filter = FilterSpec
 
 
+@arguments_named
 def apply_filters(data: Interactions, filters: Sequence[Filter]
                   ) -> tuple[Interactions, list[FilterStep]]:
     """Apply ``filters`` in order; refuse, naming the step, if one of them leaves nothing."""
@@ -260,6 +261,7 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
     return data, steps
 
 
+@arguments_named
 def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interactions:
     """Shorthand for ``apply_filters(data, [KCore(user_min, item_min)])[0]``: it refuses,
     saying why, when no user and item meet the bars (an empty result is never wanted)."""

@@ -27,7 +27,7 @@ from recstack.errors import (
     RecstackError,
     UnknownColumnError,
 )
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 # Column names used whenever interactions become a table.
 USER_ID = "user_id"
@@ -64,6 +64,14 @@ class InexactValueWarning(UserWarning):
     whole numbers beyond 2**24 = 16,777,216 in size (16777217 is kept as 16777216) and
     non-zero values too small for it (kept as 0). Fractions rounded (0.1) are not warned
     of, nor float64 numbers beyond 2**53, which float64 itself holds only roughly."""
+
+
+class MergedTimesWarning(UserWarning):
+    """Times read in a unit finer than the second (``timestamp_unit="ms"``, ``"us"``,
+    ``"ns"``) or with fractions of a second were floored to whole seconds, the unit
+    :class:`Interactions` keeps, and at least half of the distinct times became one with
+    another: their order is lost (three clicks at 100, 200 and 300 ms are all second 0).
+    The message names how many distinct times became how many seconds."""
 
 
 class EmptyTimeRangeWarning(UserWarning):
@@ -252,6 +260,7 @@ class Interactions:
 
     # ------------------------------------------------------------------ construction
     @classmethod
+    @arguments_named
     def from_arrays(
         cls,
         user_ids: Any,
@@ -322,6 +331,7 @@ class Interactions:
         return data.deduplicate(duplicates)
 
     @classmethod
+    @arguments_named
     def from_frame(
         cls,
         frame: pd.DataFrame,
@@ -699,9 +709,16 @@ def concat(parts: Sequence[Interactions]) -> Interactions:
     for number, part in enumerate(parts, start=1):
         require_interactions(part, f"concat: part {number}")
     first = parts[0]
-    for p in parts[1:]:
-        if p.users != first.users or p.items != first.items:
-            raise RecstackError("can only concatenate interactions that share id vocabularies")
+    for number, p in enumerate(parts[1:], start=2):
+        for role, mine, theirs in (("user", p.users, first.users),
+                                   ("item", p.items, first.items)):
+            if mine != theirs:
+                raise RecstackError(f"concat: part {number}'s {role} ids are not those of "
+                                    f"part 1 ({_vocabulary_difference(theirs, mine)}); parts "
+                                    "concatenate when they share id vocabularies (a split's "
+                                    "train and test do); to join other logs, build one from "
+                                    "their rows: Interactions.from_frame(pandas.concat(["
+                                    "a.to_frame(), b.to_frame()]))")
     has_ts = all(p.timestamp is not None for p in parts)
     context = None
     if any(p.context is not None for p in parts):
@@ -717,6 +734,24 @@ def concat(parts: Sequence[Interactions]) -> Interactions:
         timestamp=np.concatenate([p.timestamp for p in parts]) if has_ts else None,  # type: ignore[misc]
         context=context,
     )
+
+
+def _vocabulary_difference(first: Any, other: Any) -> str:
+    """How two id vocabularies differ, for a message: the kind of their ids (numbers and
+    text never match), or their sizes, or an id of one that the other lacks."""
+    def kind(ids: np.ndarray) -> str:
+        return "integers" if ids.dtype.kind in "iu" else \
+            "numbers" if ids.dtype.kind == "f" else "text"
+
+    a, b = first.external_ids, other.external_ids
+    if kind(a) != kind(b):
+        return f"part 1's are {kind(a)}, these are {kind(b)}"
+    if len(a) != len(b):
+        return f"{len(a):,} ids in part 1, {len(b):,} here"
+    extra = np.setdiff1d(b, a)
+    shown = extra[0].item() if extra.size and isinstance(extra[0], np.generic) else \
+        extra[0] if extra.size else None
+    return f"e.g. {shown!r} is not in part 1" if extra.size else "the same ids in another order"
 
 
 #: names the context may not use: they are the columns of :meth:`Interactions.to_frame`
@@ -961,7 +996,10 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
             worst = raw.max() if raw.max() > 2**62 else raw.min()
             raise DataFormatError(f"holds times out of range, e.g. {worst.item()!r}",
                                   column=column, expected="Unix seconds")
-        raw = floor_seconds(raw)
+        floored = floor_seconds(raw)
+        if raw.dtype.kind == "f":
+            warn_of_merged_times(raw, floored, column, "seconds with fractions", "")
+        raw = floored
     if np.dtype(dtype) == np.float32 and raw.dtype.kind == "f" and raw.size:
         finite_beyond = np.isfinite(raw) & (np.abs(raw) > np.finfo(np.float32).max)
         if finite_beyond.any():  # as float32 it would be inf
@@ -1014,6 +1052,29 @@ def _check_calendar(seconds: np.ndarray) -> None:
         raise DataFormatError(f"{outside} time(s) outside the years 1 to 9999, first at row "
                               f"{late}: {int(seconds[late])}", column=TIMESTAMP,
                               expected="Unix seconds between the years 1 and 9999")
+
+
+def warn_of_merged_times(raw: np.ndarray, seconds: np.ndarray, column: str, read_as: str,
+                         remedy: str) -> None:
+    """Warn (:class:`MergedTimesWarning`) when ``seconds``, ``raw`` floored to whole
+    seconds, holds at most half as many distinct times as ``raw``: most times then share
+    their second with another and their order is lost without a word. A finer log whose
+    times mostly keep a second of their own is not warned of. ``read_as`` says how the
+    numbers were read (``"timestamp_unit='ms'"``), ``remedy`` what to do instead."""
+    if raw.size < 2:
+        return
+    after = int(pd.unique(seconds).size)
+    if after * 2 > raw.size:  # cannot be half of the distinct times: no need to count them
+        return
+    before = int(pd.unique(raw).size)
+    if after * 2 > before:
+        return
+    warnings.warn(f"column {column!r}: read as {read_as}, the {before:,} distinct times "
+                  f"of {raw.size:,} rows became {after:,} distinct whole second(s) (the unit "
+                  "interactions keep), so times within one second are no longer ordered; "
+                  f"{remedy + '; otherwise ' if remedy else ''}rows of one second keep "
+                  "their order in the data, so sort the data by time first to keep it",
+                  MergedTimesWarning, stacklevel=caller_stacklevel())
 
 
 def floor_seconds(times: np.ndarray) -> np.ndarray:

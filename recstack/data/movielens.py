@@ -31,6 +31,7 @@ order, and an ``item_table`` with columns
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from recstack.atomic import check_regular_file, describe_path
 from recstack.data.files import (
     FINITE_VALUE,
     ColumnKind,
@@ -62,6 +64,7 @@ from recstack.data.files import (
 from recstack.data.interactions import Interactions, check_flag
 from recstack.errors import DataFormatError, RecstackError
 from recstack.progress import Progress, resolve
+from recstack.specs import arguments_named
 
 __all__ = ["MovieLensRelease", "RELEASES", "release", "detect_variant", "load_movielens"]
 
@@ -270,6 +273,7 @@ def _dat_release(folder: Path, present: set[str]) -> str:
 
 
 # ---------------------------------------------------------------------------- loading
+@arguments_named
 def load_movielens(
     path: PathLike,
     variant: str | None = None,
@@ -311,6 +315,10 @@ def load_movielens(
     if folder.is_file():
         raise RecstackError(f"{folder}: is a file; expected the folder extracted from a "
                             "MovieLens zip (e.g. ml-100k/)")
+    if os.path.lexists(folder) and not folder.is_dir():
+        # a pipe or a link that loops was "no such folder (did you mean <itself>?)"
+        raise RecstackError(f"{folder}: is {describe_path(folder)}; expected the folder "
+                            "extracted from a MovieLens zip (e.g. ml-100k/)")
     if not folder.is_dir():
         raise RecstackError(f"{folder}: no such folder{near_miss(folder)}")
     detected = variant or detect_variant(folder)
@@ -323,12 +331,17 @@ def load_movielens(
     layout = chosen.layout
     for required in required_files(layout):
         if not (folder / required).is_file():
-            state = "is not a file" if (folder / required).exists() else "is missing"
+            state = (f"is not a file (it is {describe_path(folder / required)})"
+                     if os.path.lexists(folder / required) else "is missing")
             raise DataFormatError(
                 f"{required} {state}{_another_release_here(folder, variant, layout)}",
                 file=str(folder),
                 expected=f"the files of MovieLens {chosen.variant.upper()}: "
                          + ", ".join(required_files(layout)))
+    for optional in ("u.user", "users.dat", "tags.dat", "tags.csv"):
+        # read when they are files: a pipe was passed over (no user table, no tags)
+        check_regular_file(folder / optional, f"the release's {optional} as a file, or "
+                           "remove it")
     _refuse_other_releases_files(folder, chosen)
     # four steps: ratings, movies, tags, users + indexing
     with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task, \

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from recstack.atomic import check_regular_file, describe_path
 from recstack.data.dates import impossible_date, quoted_number
 from recstack.data.files import (
     PathLike,
@@ -66,7 +67,7 @@ from recstack.data.interactions import (
 )
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.progress import Progress, resolve
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 __all__ = ["write_partitioned", "read_partitioned", "partition_files", "is_partitioned",
            "EmptyTimeRangeWarning"]
@@ -83,6 +84,7 @@ TimeBound = int | str | dt.datetime | dt.date | np.datetime64 | None
 _YEAR_OR_MONTH = re.compile(r"[0-9]{4}(-[0-9]{2})?", re.ASCII)
 
 
+@arguments_named
 def write_partitioned(
     data: Interactions,
     root: PathLike,
@@ -174,9 +176,9 @@ def _refuse_replacing_other_things(root: Path, levels: Sequence[str]) -> None:
         return  # a link is replaced, never followed (os.replace renames the link itself)
     if not root.is_dir():
         raise RecstackError(
-            f"{root}: is a file, not a partitioned dataset; overwrite=True replaces only a "
-            "dataset's folder (written by write_partitioned), and would have deleted it: "
-            "choose another path")
+            f"{root}: is {describe_path(root)}, not a partitioned dataset; overwrite=True "
+            "replaces only a dataset's folder (written by write_partitioned), and would "
+            "have deleted it: choose another path")
     try:
         with os.scandir(root) as entries:
             names = sorted(entry.name for entry in entries)
@@ -236,6 +238,10 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
     when ``_common_metadata`` is there (otherwise pyarrow infers the schema from one)."""
     if root.is_file():
         raise RecstackError(f"{root}: is a file; expected the folder of a partitioned dataset")
+    if os.path.lexists(root) and not root.is_dir():
+        # a pipe or a link that loops was "no such dataset folder", though it is there
+        raise RecstackError(f"{root}: is {describe_path(root)}; expected the folder of a "
+                            "partitioned dataset")
     if not root.is_dir():
         raise RecstackError(f"{root}: no such dataset folder")
     schema = None
@@ -255,6 +261,7 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
     if schema is not None:
         schema = pa.schema([*schema, *fields], metadata=schema.metadata)
     partitioning = ds.partitioning(pa.schema(fields), flavor="hive")
+    _refuse_special_files(root)
     with reading(root):
         try:
             dataset = ds.dataset(root, schema=schema, format="parquet",
@@ -273,6 +280,18 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
             _refuse_level_columns(root, levels)
             raise
     return dataset, levels
+
+
+def _refuse_special_files(root: Path) -> None:
+    """Refuse a data file of the dataset that is a named pipe, socket or device, or a
+    symbolic link that loops or leads nowhere: pyarrow's listing passed over each without
+    a word, so a read returned the other partitions' rows as if they were all."""
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if not d.startswith(("_", "."))]
+        for name in names:
+            if not name.startswith(("_", ".")):
+                check_regular_file(Path(folder, name), "a Parquet data file in the "
+                                   "dataset's folder, or remove it")
 
 
 def _first_unreadable_file(root: Path) -> str | None:
@@ -578,6 +597,7 @@ def _partition_filter(levels: Sequence[str], start: int | None, end: int | None
     return parts[0] if len(parts) == 1 else parts[0] & parts[1]
 
 
+@arguments_named
 def partition_files(root: PathLike, *, start: TimeBound = None, end: TimeBound = None
                     ) -> list[str]:
     """The files :func:`read_partitioned` opens for ``[start, end)`` (pruning, made visible)."""
@@ -586,6 +606,7 @@ def partition_files(root: PathLike, *, start: TimeBound = None, end: TimeBound =
     return sorted(f.path for f in dataset.get_fragments(filter=expression))
 
 
+@arguments_named
 def read_partitioned(
     root: PathLike,
     *,

@@ -101,8 +101,13 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         table = table.reset_index(level=[n for n in table.index.names if n is not None])
     missing = [c for c in (key, *columns) if c not in table.columns]
     if missing:
+        from recstack.specs import did_you_mean
+
+        # 'Item_ID' for item_id said nothing of the near name, as the logs' loaders do
+        hint = did_you_mean(missing[0], [str(c) for c in table.columns if c not in
+                                         (key, *columns)])
         raise DataFormatError(f"{path}: the {what} needs the column(s) "
-                              f"{', '.join(map(repr, missing))}; it has "
+                              f"{', '.join(map(repr, missing))}{hint}; it has "
                               f"{', '.join(map(repr, map(str, table.columns))) or 'none'}")
     if csv_keys is not None:
         table[key] = _keys_by_the_id_rule(path, table, key, csv_keys)
@@ -280,6 +285,17 @@ def _keys_by_the_parquet_rule(path: Path, arrow: pa.Table, table: pd.DataFrame, 
     kind = arrow.schema.field(key).type
     if pa.types.is_dictionary(kind):  # a pandas category column
         kind = kind.value_type
+    if pa.types.is_null(kind):
+        return  # no key at all: left to the empty-key check
+    if not (pa.types.is_integer(kind) or pa.types.is_floating(kind)
+            or pa.types.is_decimal(kind) or pa.types.is_string(kind)
+            or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+            or pa.types.is_binary(kind) or pa.types.is_large_binary(kind)
+            or pa.types.is_binary_view(kind)):
+        # the logs' rule (ids_to_numpy): booleans, dates and date-times, lists are no ids;
+        # True and False, or a Timestamp, were kept as keys no log id matches
+        raise DataFormatError(f"holds {kind} values", file=str(path), column=key,
+                              expected=f"integer or text ids in the {what}, as in the logs")
     if not (pa.types.is_decimal(kind) or pa.types.is_string(kind)
             or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
             or pa.types.is_binary(kind) or pa.types.is_large_binary(kind)

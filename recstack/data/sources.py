@@ -35,6 +35,7 @@ from recstack.specs import (
     INTEGER_TEXT,
     Registry,
     Spec,
+    arguments_named,
     build_spec,
     did_you_mean,
     option,
@@ -105,8 +106,8 @@ class LoaderOptions(Spec):
             if column is not None and column in named:
                 # refused here too, so that an experiment file fails before any data is read
                 first = named[column]
-                raise ConfigError(f"{first} = {key} = {column!r}: one column cannot hold both "
-                                  f"the {_ROLES[first]} and the {role}; name a different "
+                raise ConfigError(f"{first} and {key} are both {column!r}: one column cannot hold "
+                                  f"both the {_ROLES[first]} and the {role}; name a different "
                                   f"column with {first} or {key}")
             if column is not None:
                 named[column] = key
@@ -270,7 +271,10 @@ class DatasetFolder(SourceSpec):
 
     @classmethod
     def recognise(cls, text: str, path: Path) -> SourceSpec | None:
-        return cls(str(path)) if (path / DATASET_INTERACTIONS).is_file() else None
+        # a pipe or a broken link of that name too: the loader names it for what it is
+        found = path / DATASET_INTERACTIONS
+        return cls(str(path)) if path.is_dir() and os.path.lexists(found) \
+            and not found.is_dir() else None
 
     def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
         from recstack.data.side_table import read_side_table
@@ -340,7 +344,10 @@ def is_adjacency_folder(path: Path) -> bool:
     """Whether ``path`` is a folder laid out as a graph-CF split (train.txt and test.txt)."""
     from recstack.data.adjacency import FILE_NAMES
 
-    return path.is_dir() and all((path / FILE_NAMES[part]).is_file()
+    # a pipe or a broken link of that name counts too: the split's reader names it for
+    # what it is (it was "neither ... nor a graph-CF split (train.txt and test.txt)")
+    return path.is_dir() and all(os.path.lexists(path / FILE_NAMES[part])
+                                 and not (path / FILE_NAMES[part]).is_dir()
                                  for part in ("train", "test"))
 
 
@@ -461,6 +468,7 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
                       f"{', '.join(sorted(fetch.DATASETS))}")
 
 
+@arguments_named
 def load_source(source: str | os.PathLike[str] | SourceSpec, *,
                 options: LoaderOptions | Mapping[str, Any] | None = None,
                 progress: Progress | None = None, base: Path | None = None) -> Interactions:

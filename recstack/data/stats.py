@@ -11,6 +11,7 @@ import numpy as np
 
 from recstack.data.interactions import Interactions, require_interactions
 from recstack.errors import ConfigError
+from recstack.specs import arguments_named
 
 QUANTILES = (0.0, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0)
 #: a histogram printed as lines: more bins than this is no summary
@@ -66,6 +67,7 @@ class DatasetSummary:
         return "\n".join(lines)
 
 
+@arguments_named
 def describe(data: Interactions, *, max_histogram_bins: int = 12) -> DatasetSummary:
     """Sizes, density, the value histogram (every distinct value when there are few, else
     equal-width bins), activity and popularity quantiles, and the time range."""

@@ -53,7 +53,7 @@ from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
 from recstack.progress import Progress, resolve
-from recstack.specs import finite_or_infinite
+from recstack.specs import arguments_named, finite_or_infinite
 
 __all__ = [
     "GENRES",
@@ -549,6 +549,7 @@ class SyntheticTruth:
 
 
 # --------------------------------------------------------------------------- public API
+@arguments_named
 def generate(config: SyntheticConfig | None = None, *, progress: Progress | None = None,
              **overrides: Any) -> Interactions:
     """Generate the synthetic explicit-rating dataset.
@@ -574,6 +575,7 @@ def generate(config: SyntheticConfig | None = None, *, progress: Progress | None
     return _generate(_resolve_config(config, overrides), progress, keep_truth=False)[0]
 
 
+@arguments_named
 def generate_with_truth(config: SyntheticConfig | None = None, *,
                         progress: Progress | None = None, **overrides: Any
                         ) -> tuple[Interactions, SyntheticTruth]:

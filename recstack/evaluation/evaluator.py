@@ -25,7 +25,13 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
 from recstack.progress import Progress, require_reporter, resolve
-from recstack.specs import MAX_THREADS, cutoffs_problem, cutoffs_text, did_you_mean
+from recstack.specs import (
+    MAX_THREADS,
+    arguments_named,
+    cutoffs_problem,
+    cutoffs_text,
+    did_you_mean,
+)
 from recstack.topk import mask_rows, rows_with_nan, top_k_threaded, writable_scores
 
 #: per-user metrics that need the full score rows, not only the top-K list
@@ -241,6 +247,40 @@ def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: b
         f"none of the {len(users):,} evaluated test users has a {detail}"), stacklevel=3)
 
 
+class ConstantScoresWarning(UserWarning):
+    """A model gave every item it may recommend to a user one and the same score (``-inf``
+    for all, or one constant): that user's list is the catalog in index order, and their
+    metrics measure the item numbering, not the model."""
+
+
+def constant_score_rows(scores: np.ndarray, top_scores: np.ndarray) -> tuple[int, int]:
+    """How many rows of ``scores`` (training items already masked to ``-inf``) give no
+    ranking: every item ``-inf``, and every item not masked one constant (two or more of
+    them). ``top_scores`` (each row's best scores, in order) picks the rows to look at, so
+    a model whose scores differ costs nothing more."""
+    if not top_scores.size:
+        return 0, 0
+    all_minus_inf = np.isneginf(top_scores[:, 0])
+    candidates = np.flatnonzero(~all_minus_inf & (top_scores[:, 0] == top_scores[:, -1]))
+    constant = 0
+    for row in candidates:
+        kept = scores[row][scores[row] > -np.inf]
+        constant += int(kept.size > 1 and kept.min() == kept.max())
+    return int(np.count_nonzero(all_minus_inf)), constant
+
+
+def _warn_of_constant_scores(name: str, minus_inf: int, constant: int, n_users: int) -> None:
+    if not minus_inf and not constant:
+        return
+    parts = [f"-inf for every item to {minus_inf:,}" if minus_inf else "",
+             f"one score to every item it may recommend to {constant:,}" if constant else ""]
+    warnings.warn(ConstantScoresWarning(
+        f"{name} gave {' and '.join(p for p in parts if p)} of the {n_users:,} evaluated "
+        "users: their lists are the items in index order (0, 1, 2, ...), so their metrics "
+        "measure the item numbering, not the model; was it fitted, and does score_users "
+        "return its scores?"), stacklevel=4)
+
+
 class CutoffBeyondCatalogWarning(UserWarning):
     """A cut-off K is larger than the catalog: every list at K holds the whole catalog."""
 
@@ -303,6 +343,17 @@ def check_metric_names(metrics: Any, known: Sequence[str], listing: str) -> None
                 else did_you_mean(unknown[0], list(known)))
         raise ConfigError(f"unknown metric(s) {unknown}{hint}; {listing}{', '.join(known)}")
 
+def _check_call(evaluator: Evaluator, method: Callable[..., Any], positional: tuple[Any, ...],
+                unexpected: dict[str, Any]) -> None:
+    """:func:`recstack.models.base.check_call` for the evaluator's methods: a value by
+    position where a keyword belongs, or a keyword they do not take, refused as a model's
+    methods refuse them (Python's TypeError named no keyword to use)."""
+    if positional or unexpected:
+        from recstack.models.base import check_call
+
+        check_call(evaluator, method, positional, unexpected)
+
+
 @dataclass
 class Evaluator:
     """Ranks the full catalog for every test user and computes ``metrics`` at each of ``ks``.
@@ -339,7 +390,9 @@ class Evaluator:
     -----
     Ranking follows :mod:`recstack.topk`: among equal scores the lower item index ranks
     first, so a model that gives every item the same score is evaluated on the list
-    ``0, 1, 2, ...`` minus the user's training items, whatever the constant. Scores keep
+    ``0, 1, 2, ...`` minus the user's training items, whatever the constant; a
+    :class:`ConstantScoresWarning` names the model and how many users it scored so (or
+    gave ``-inf`` for every item). Scores keep
     the model's dtype. A model that returns ``NaN`` scores is refused with an error naming
     it.
 
@@ -424,10 +477,11 @@ class Evaluator:
             # refused here, before any model is fitted, rather than after the first one
             _refuse_featureless(self.item_features)
 
-    def evaluate(self, model: Scorer, train: Interactions, test: Interactions, *,
-                 name: str | None = None, progress: Progress | None = None
-                 ) -> EvaluationResult:
+    def evaluate(self, model: Scorer, train: Interactions, test: Interactions,
+                 *positional: Any, name: str | None = None, progress: Progress | None = None,
+                 **unexpected: Any) -> EvaluationResult:
         """Evaluate ``model`` (fitted on ``train``) on ``test``; both must share vocabularies."""
+        _check_call(self, Evaluator.evaluate, positional, unexpected)
         refuse_model_class(model)
         if not callable(getattr(model, "score_users", None)):
             raise RecstackError(f"model: expected a fitted recommender (with score_users), "
@@ -447,10 +501,12 @@ class Evaluator:
                          progress=progress)
 
     def evaluate_fold_in(self, model: Any, train: Interactions, fold_in: Interactions,
-                         test: Interactions, *, name: str | None = None,
-                         progress: Progress | None = None) -> EvaluationResult:
+                         test: Interactions, *positional: Any, name: str | None = None,
+                         progress: Progress | None = None, **unexpected: Any
+                         ) -> EvaluationResult:
         """Evaluate on held-out users: the model scores each user from their ``fold_in``
         history (``model.score_histories(csr)``) without having trained on them."""
+        _check_call(self, Evaluator.evaluate_fold_in, positional, unexpected)
         refuse_model_class(model)
         if not hasattr(model, "score_histories"):
             raise RecstackError(f"{getattr(model, 'name', model)} cannot fold in new users")
@@ -552,6 +608,7 @@ class Evaluator:
         threads = self.n_threads or os.cpu_count() or 1
         from recstack.models.base import PopularityFallbackWarning
 
+        flat = [0, 0]  # users given -inf for every item, and one score for every item
         # users without history are counted here (meta, NoHistoryWarning); the model's own
         # warning about them would say it again for every scoring batch
         with resolve(progress).task(f"Evaluating {name}", total=len(users)) as task, \
@@ -564,6 +621,9 @@ class Evaluator:
                 batch_exclude = exclude[batch_users]
                 mask_rows(scores, batch_exclude)
                 top, top_scores = top_k_threaded(scores, k_max, executor, threads)
+                minus_inf, constant = constant_score_rows(scores, top_scores)
+                flat[0] += minus_inf
+                flat[1] += constant
                 top[np.isneginf(top_scores)] = -1  # masked items are not recommendations
                 top_lists[start:start + len(batch_users)] = top
                 batch_truth = truth[batch_users]
@@ -576,6 +636,7 @@ class Evaluator:
                         start:start + len(batch_users)] = value
                 task.advance(len(batch_users))
 
+        _warn_of_constant_scores(name, flat[0], flat[1], len(users))
         list_per_user, aggregate = self._list_metrics(top_lists, train)
         frame = pd.DataFrame(per_user | list_per_user, index=pd.Index(
             train.users.to_external(users), name="user_id"))
@@ -675,3 +736,7 @@ class Evaluator:
                 per_user[f"diversity@{k}"] = beyond_accuracy.intra_list_diversity(
                     top_lists, features, k=k)
         return per_user, aggregate
+
+
+# a misspelt field (``metric=``) was the dataclass's TypeError naming __init__()
+Evaluator.__init__ = arguments_named(Evaluator.__init__)  # type: ignore[method-assign]

@@ -13,7 +13,7 @@ from recstack.errors import RecstackError
 from recstack.evaluation.evaluator import check_interactions, refuse_model_class
 from recstack.metrics import classification, regression
 from recstack.metrics._validation import as_float_array
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 RATING_METRICS = {
     "rmse": regression.rmse, "mse": regression.mse, "mae": regression.mae,
@@ -22,6 +22,7 @@ RATING_METRICS = {
 }
 
 
+@arguments_named
 def evaluate_ratings(model: Any, test: Interactions,
                      metrics: tuple[str, ...] = ("rmse", "mae")) -> dict[str, float]:
     """Errors of ``model``'s predicted ratings on the held-out ``test`` rows.
@@ -127,6 +128,7 @@ class ProbabilityReport:
                 if k != "reliability"}
 
 
+@arguments_named
 def evaluate_probabilities(y_true: Any, y_prob: Any, *, n_bins: int = 10,
                            strategy: classification.BinStrategy = "uniform"
                            ) -> ProbabilityReport:

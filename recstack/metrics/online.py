@@ -831,6 +831,12 @@ def _refuse_repeated_event_ids(events: pd.DataFrame, where: _Rows) -> None:
             "drop the repeats, e.g. events.drop_duplicates('event_id'))")
 
 
+#: what a money column holding text ("$3.50", "1,000.00") is told, here and where the
+#: service reads an event log (recstack.serving.online)
+MONEY_TEXT_HINT = ("write plain numbers such as 3.5, without a currency sign, code or "
+                   "thousands separator (one currency per log)")
+
+
 def _money(values: pd.Series, where: _Rows) -> pd.Series:
     """Revenue or cost as float64, missing values 0, refused by row when not a finite
     amount >= 0."""
@@ -845,9 +851,7 @@ def _money(values: pd.Series, where: _Rows) -> pd.Series:
         raise MetricInputError(f"events column {column!r} holds {problem}; it must hold "
                                "amounts of money >= 0")
     amounts = _numbers(values, column, "amounts of money >= 0", where, missing_ok=True,
-                       text_hint="write plain numbers such as 3.5, without a currency "
-                                 "sign, code or thousands separator (one currency per "
-                                 "log)").fillna(0.0)
+                       text_hint=MONEY_TEXT_HINT).fillna(0.0)
     bad = ~np.isfinite(amounts.to_numpy()) | (amounts.to_numpy() < 0)
     if bad.any():
         position = int(np.argmax(bad))

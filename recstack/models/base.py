@@ -765,7 +765,7 @@ class Recommender(Configurable, ABC):
         last user and ``0.5`` the first."""
         check_call(self, Recommender.score_users, positional, unexpected)
         self._require_fitted()
-        indices = np.asarray(user_indices)
+        indices = np.asarray(integer_objects(user_indices))
         n_users = len(self.users_)
         if indices.ndim != 1 or (indices.size and (
                 indices.dtype.kind not in "iu" or indices.min() < 0
@@ -1174,7 +1174,7 @@ class Recommender(Configurable, ABC):
         import pandas as pd  # deferred: only pandas inputs reach it
 
         n_items = len(index)
-        raw = labels.to_numpy()
+        raw = np.asarray(integer_objects(labels.to_numpy()))
         if raw.dtype.kind in "iu" and np.array_equal(raw, np.arange(n_items)):
             return  # positions, as an unlabelled frame's
         if isinstance(histories, pd.DataFrame) and \
@@ -1342,6 +1342,28 @@ def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
                           f"list would be padded with {int(k) - n_items:,} empty slots; use "
                           f"k <= {n_items:,}")
     return int(k)
+
+
+def integer_objects(value: Any) -> Any:
+    """``value`` as an int64 array when numpy holds it as objects that are all integers
+    (Python ints or numpy integers; not true/false), else ``value`` unchanged, for every
+    method that takes indices: the values decide, not the container. An object array of
+    ints (a pandas object column's ``to_numpy()``) was refused while the same values in a
+    list of numpy integers were taken. Objects that are not all integers (a float, None,
+    text, a bool, an integer past int64) are left for the caller's own refusal."""
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        return value
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return value
+    if array.dtype != object or not array.size:
+        return value
+    elements = array.ravel().tolist()
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
+           and -2**63 <= int(v) < 2**63 for v in elements):
+        return np.array(elements, dtype=np.int64).reshape(array.shape)
+    return value
 
 
 def check_batch_size(batch_size: Any, who: str) -> None:

@@ -379,8 +379,9 @@ def _blas_identity() -> dict[str, Any] | None:
 
 
 def _probe_cache_path() -> Path:
-    configured = os.environ.get("RECSTACK_CACHE")
-    folder = Path(configured).expanduser() if configured else Path.home() / ".cache" / "recstack"
+    configured = os.environ.get("RECSTACK_CACHE", "")  # blank is unset
+    folder = (Path(configured).expanduser() if configured.strip()
+              else Path.home() / ".cache" / "recstack")
     return folder / _PROBE_CACHE_FILE
 
 

@@ -69,7 +69,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack import __version__
-from recstack.atomic import atomic_directory, checked_path, recover
+from recstack.atomic import (
+    atomic_directory,
+    blocking_parent,
+    broken_link,
+    checked_path,
+    describe_path,
+    recover,
+)
 from recstack.data.idmap import IdMap
 from recstack.errors import RecstackError
 
@@ -313,25 +320,43 @@ def describe_artifact(path: str | Path) -> dict[str, Any]:
 
 def _read_metadata(path: Path) -> dict[str, Any]:
     meta_path, arrays_path = path / META, path / ARRAYS
+    a_model = f"a saved model is a folder with {META} and {ARRAYS}"
+    # a link that loops or leads nowhere was "cannot read this path (Too many levels of
+    # symbolic links)" or "no such folder": say what is there
+    try:
+        broken = broken_link(path)
+    except (OSError, ValueError):  # a name too long, a NUL character: said just below
+        broken = None
+    if broken is not None:
+        raise RecstackError(f"{path}: is {broken}; {a_model}")
     try:
         path.stat()
     except FileNotFoundError:
         pass  # refused just below, naming what a saved model is
+    except NotADirectoryError:  # a file where a folder above it belongs
+        raise RecstackError(f"{path}: cannot be a saved model: "
+                            f"{blocking_parent(path)}") from None
     except (OSError, ValueError) as error:  # a name too long, a NUL character
         raise RecstackError(f"{path}: cannot read this path "
                             f"({getattr(error, 'strerror', None) or error})") from None
     if not path.exists():
-        raise RecstackError(f"{path}: no such folder (a saved model is a folder with {META} "
-                            f"and {ARRAYS})")
+        raise RecstackError(f"{path}: no such folder ({a_model})")
     if not path.is_dir():
         # one of the folder's two files given for the folder: name the folder to give
         hint = (f"; give the folder that holds it, {str(path.parent)!r}"
                 if path.name in (META, ARRAYS) and (path.parent / META).is_file()
                 and (path.parent / ARRAYS).is_file() else "")
-        raise RecstackError(f"{path}: is a file; a saved model is a folder with {META} and "
-                            f"{ARRAYS}{hint}")
+        # a named pipe was "a file"
+        raise RecstackError(f"{path}: is {describe_path(path)}; {a_model}{hint}")
     for needed in (meta_path, arrays_path):
         if not needed.is_file():
+            there = describe_path(needed)
+            if there != "nothing":
+                # a folder, a pipe or a link that leads nowhere in the file's place was
+                # called "missing"; opening a pipe would wait forever for a writer
+                raise RecstackError(f"{path}: not a saved recstack model ({needed.name} is "
+                                    f"{there}, not a file; it needs the files {META} and "
+                                    f"{ARRAYS}): the folder was changed after saving")
             raise RecstackError(f"{path}: not a saved recstack model (missing {needed.name}; "
                                 f"it needs {META} and {ARRAYS})"
                                 + _registry_hint(path))

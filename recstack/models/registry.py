@@ -43,20 +43,21 @@ def create_declared(entry: Any, where: str, *, container: str, nesting: str) -> 
     return model
 
 
-def refuse_repeated_models(models: list[Recommender], who: str, where: str,
-                           consequence: str) -> None:
+def refuse_repeated_models(models: list[Any], who: str, where: str,
+                           consequence: str, *, what: str = "model") -> None:
     """Refuse the same model declared twice in a list of ``models`` of model ``who`` (built
     by :func:`create_declared` from ``where[0]``, ``where[1]``...): the same class with the
     same hyperparameters, a default written out or not. ``consequence`` says what the
     repeat does (in a blend it only doubles a weight; in a two-stage model it proposes the
-    same candidates twice). A ConfigError names both places and the model."""
+    same candidates twice). A ConfigError names both places and the model. ``what`` names
+    the kind of thing listed (the re-rankers of a chain are checked alike)."""
     first_of: dict[tuple[str, str], int] = {}
     for position, model in enumerate(models):
         key = (type(model).__qualname__, repr(sorted(model.get_params().items())))
         if key in first_of:
             raise ConfigError(
                 f"{who}: {where}[{first_of[key]}] and {where}[{position}] are the same "
-                f"model ({model!r}); {consequence}; remove one, or make them differ in a "
+                f"{what} ({model!r}); {consequence}; remove one, or make them differ in a "
                 "hyperparameter")
         first_of[key] = position
 

@@ -132,6 +132,7 @@ from recstack.models.base import (
     _preview,
     check_call,
     check_list_length,
+    integer_objects,
     width_param,
 )
 from recstack.models.memory import require_memory
@@ -466,7 +467,8 @@ class SASRec(WarmStartMixin, Recommender):
             scores[without_history] = self.popularity_
         return scores
 
-    def score_sequences(self, sequences: Sequence[Any]) -> np.ndarray:
+    def score_sequences(self, sequences: Sequence[Any], *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Full-catalog scores for users known only by their item sequences.
 
         Parameters
@@ -489,6 +491,7 @@ class SASRec(WarmStartMixin, Recommender):
         Needs torch: the network is rebuilt (once) from the stored arrays and run on the
         CPU in batches.
         """
+        check_call(self, SASRec.score_sequences, positional, unexpected)
         scores, empty = self._score_sequences(sequences)
         if empty.any():
             rows = np.flatnonzero(empty)
@@ -498,8 +501,9 @@ class SASRec(WarmStartMixin, Recommender):
                 "training popularity (interaction counts), not the model's"), stacklevel=2)
         return scores
 
-    def recommend_sequences(self, sequences: Sequence[Any], k: int = 10, *,
-                            exclude_seen: bool = True) -> SequenceRecommendations:
+    def recommend_sequences(self, sequences: Sequence[Any], k: int = 10, *positional: Any,
+                            exclude_seen: bool = True, **unexpected: Any
+                            ) -> SequenceRecommendations:
         """Top ``k`` items for users known only by their sequences of external item ids.
 
         Parameters
@@ -519,6 +523,9 @@ class SASRec(WarmStartMixin, Recommender):
             items are left, have score ``-inf`` and id ``-1`` or None) and, per row, the
             ``fallback_reason`` (None, or why popularity was used).
         """
+        # recommend_sequences(seqs, 5, False) failed with Python's "takes from 2 to 3
+        # positional arguments", naming neither the model nor exclude_seen
+        check_call(self, SASRec.recommend_sequences, positional, unexpected)
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
             raise ConfigError(f"{self.name}: recommend_sequences: exclude_seen must be True "
@@ -585,7 +592,9 @@ class SASRec(WarmStartMixin, Recommender):
         """Scores and the mask of empty sequences (scored by popularity)."""
         self._require_fitted()
         n_items = len(self.item_embeddings_)
-        arrays = self._sequence_arrays(sequences)
+        # item indices held as objects that are all integers are read as integers, as
+        # every index-taking method reads them (integer_objects)
+        arrays = [np.asarray(integer_objects(array)) for array in self._sequence_arrays(sequences)]
         for row, array in enumerate(arrays):
             if len(array) and (array.dtype.kind not in "iu" or array.min() < 0
                                or array.max() >= n_items):

@@ -61,13 +61,15 @@ def add_commands(subparsers: Any) -> None:
 def _report(args: argparse.Namespace) -> int:
     from recstack.analysis.pipeline_report import write_pipeline_report
     from recstack.cli import require_folder
-    from recstack.experiment import check_output_file
+    from recstack.experiment import check_output_file, refuse_non_file_output
 
     # a missing RUN, or a file, was "not a completed pipeline run (no RUN/report/...)"
     require_folder(args.run_folder, "a run folder, WORK/runs/RUN (the pipeline file's work "
                                     "folder holds one per run under runs/)")
     if args.out is not None:  # as `recstack report --out`: no file replaced unasked
         check_output_file(args.out, overwrite=args.overwrite)
+    else:  # the run's own page is replaced, unless it is not a file (a dangling link)
+        refuse_non_file_output(args.run_folder / "report" / "report.html", "--out")
     print(f"report: {write_pipeline_report(args.run_folder, args.out).absolute()}")
     return 0
 

@@ -92,10 +92,22 @@ def _tidy(made: list[Path], path: Path) -> None:
 
 def _take(path: Path, work: Path, name: str, fcntl) -> int:  # noqa: ANN001
     """An open descriptor of ``path`` holding its exclusive lock."""
+    from recstack.atomic import broken_link, describe_path
+
+    if os.path.lexists(path) and (broken_link(path) is not None or not path.is_file()):
+        # a named pipe was a bare OSError (EINVAL) from the truncation, a link that leads
+        # nowhere "cannot create its lock: No such file or directory"
+        raise RecstackError(f"pipeline {name!r}: its lock {path} is {describe_path(path)}; "
+                            "remove it (the lock is a file the pipeline creates)")
     try:
         work.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except (FileExistsError, NotADirectoryError):
+        if broken_link(work) is not None:
+            # it was "is (or lies under) a file"
+            raise RecstackError(f"pipeline {name!r}: its work folder {work} is "
+                                f"{describe_path(work)}; remove the link or set another "
+                                "`work` folder in the pipeline file") from None
         raise RecstackError(f"pipeline {name!r}: its work folder {work} is (or lies under) a "
                             "file; remove the file or set another `work` folder in the "
                             "pipeline file") from None

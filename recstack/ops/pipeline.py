@@ -56,7 +56,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import atomic_directory, recover, write_text
+from recstack.atomic import (
+    atomic_directory,
+    broken_link,
+    describe_path,
+    recover,
+    write_text,
+)
 from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError
 from recstack.ops.lock import pipeline_lock
@@ -153,10 +159,13 @@ class _Run:
 
         work = self.spec.work
         root = self._registry_root()
-        if "://" not in root and Path(root).exists() and not Path(root).is_dir():
-            # found before anything runs, not when the first model is published
-            raise ConfigError(f"{self.spec.source_file}: [registry] root = {root}: is a file; "
-                              "the registry is a folder (created at the first publish)")
+        if "://" not in root and (broken_link(Path(root)) is not None or (
+                os.path.lexists(root) and not Path(root).is_dir())):
+            # found before anything runs, not when the first model is published (a link
+            # that led nowhere, or looped, was found only then)
+            raise ConfigError(f"{self.spec.source_file}: [registry] root = {root}: is "
+                              f"{describe_path(Path(root))}; the registry is a folder "
+                              "(created at the first publish)")
         recover(work / STATE)
         state = self._state()
         from recstack.experiment import named_step
@@ -261,9 +270,14 @@ class _Run:
 
     def _state(self) -> dict[str, Any]:
         path = self.spec.work / STATE
+        remedy = "it records the completed runs: restore it or remove it to start over"
+        if os.path.lexists(path) and (broken_link(path) is not None or not path.is_file()):
+            # a link that led nowhere or a named pipe was taken for no state (every run
+            # forgotten) and replaced by a file at the end; a folder failed only then
+            raise RecstackError(f"{path}: is {describe_path(path)}, not the pipeline's state "
+                                f"file (JSON); {remedy}")
         if not path.is_file():
             return {"completed": [], "partitions": {}}
-        remedy = "it records the completed runs: restore it or remove it to start over"
         state = _read_json(path, remedy)
         completed, partitions = state.get("completed"), state.get("partitions", {})
         # a fingerprint of another type never matched its partition's: every partition

@@ -61,6 +61,7 @@ from recstack.metrics.classification import (
     reliability_curve,
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
+from recstack.pipeline._paths import refuse_unreadable_file, refuse_unwritable_file
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
 from recstack.specs import did_you_mean, finite_or_infinite
 
@@ -225,6 +226,8 @@ class Calibrator(ABC):
             checked_output(path, f"{self.name}.save", suffixes=(".json",), writes="JSON")
         except RecstackError as error:
             raise CalibrationError(str(error)) from None
+        # a pipe or a link that leads nowhere was replaced by the file without a word
+        refuse_unwritable_file(Path(path), CalibrationError)
         return write_text(path, json.dumps(self.to_json(), indent=2, allow_nan=False) + "\n")
 
     def _config(self) -> dict[str, Any]:
@@ -279,6 +282,10 @@ def load_calibrator(path: str | Path) -> Calibrator:
     """Read a calibrator written by :meth:`Calibrator.save`."""
     _check_path(path, "load_calibrator")
     path = Path(path)
+    # a pipe waited forever for a writer; a link that loops or leads nowhere, or a folder,
+    # was "cannot read (...)" without saying what was there
+    refuse_unreadable_file(path, "give the calibrator's .json file", CalibrationError)
+
     def refuse_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         # json.loads kept the last of a key written twice: a hand-edited value could be
         # silently overridden by the one the file held before
@@ -1019,12 +1026,34 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
 
 
 def _refuse_values_read_alike(name: str, keys: pd.Categorical, where: str) -> None:
-    """Refuse a segment whose values are shown alike but differ (1 and '1', 'a' and 'a '):
-    each was a row of its own in the table, two rows of one value with different counts
-    (a column put together from a CSV and from code)."""
+    """Refuse a segment whose values are shown alike but differ (1 and '1', 'a' and 'a ',
+    'iOS' and 'ios'): each was a row of its own in the table, two rows of one value with
+    different counts (a column put together from a CSV and from code). Values differing
+    only in case are one value, as the online metrics' variants are: a segment names a
+    group of users or items, never a token whose case carries meaning."""
+    codes = np.asarray(keys.codes)
+    for value in keys.categories:
+        if isinstance(value, str) and not value.strip():
+            # a blank cell of a joined or exported column: a missing value in another
+            # form, which was a row of its own beside the '(missing)' row, as the online
+            # metrics refuse it for a variant
+            blank = int(np.argmax(codes == keys.categories.get_loc(value)))
+            raise CalibrationError(
+                f"{where}segment {name!r} holds the empty text {value!r} at position {blank}; "
+                "give every prediction a name or a number (a missing value is None or NaN, "
+                f"shown as {MISSING_SEGMENT!r})")
+        if (str(value).strip().casefold() == MISSING_SEGMENT and (codes == -1).any()):
+            # the text '(missing)' beside missing values: two rows of the table named alike
+            text, missing = (int(np.argmax(codes == keys.categories.get_loc(value))),
+                             int(np.argmax(codes == -1)))
+            raise CalibrationError(
+                f"{where}segment {name!r} holds the text {value!r} (position {text}) and "
+                f"missing values (position {missing}), which are shown as {MISSING_SEGMENT!r} "
+                "too and would be two rows named alike; rename the value or fill the missing "
+                "ones with it")
     seen: dict[str, Any] = {}
     for value in keys.categories:
-        shown = str(value).strip()
+        shown = str(value).strip().casefold()
         if shown in seen:
             first = seen[shown]
             at = [int(np.argmax(np.asarray(keys.codes) == keys.categories.get_loc(v)))
@@ -1033,7 +1062,7 @@ def _refuse_values_read_alike(name: str, keys: pd.Categorical, where: str) -> No
                 f"{where}segment {name!r} holds {first!r} (position {at[0]}) and {value!r} "
                 f"(position {at[1]}), which read alike but would be two rows of the table; "
                 "write each value one way (all text or all numbers, without spaces around "
-                "it)")
+                "it, in one case)")
         seen[shown] = value
 
 

@@ -88,6 +88,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import FIRST_SECOND, LAST_SECOND, Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.persistence import canonical_csr, sparse_from_state
+from recstack.pipeline.bandit_checks import as_float_array, as_index_array, check_same_length
 from recstack.pipeline.candidates import Candidates
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
@@ -786,8 +787,16 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
     RecstackError
         A row whose user has no interaction in ``window``.
     """
-    users = np.asarray(users, np.int64)
-    items = np.asarray(items, np.int64)
+    where = "label_context"
+    if not isinstance(window, Interactions):
+        raise RecstackError(f"{where}: window must be the label window's Interactions, got "
+                            f"{type(window).__name__}")
+    # indices as everywhere: floats were cut (1.5 read as 1) and an item past the catalog
+    # met another user's key (users * n_items + items), taking that user's context
+    users = as_index_array(where, "users", users, ndim=1, size=window.n_users, what="user")
+    items = as_index_array(where, "items", items, ndim=1, size=window.n_items, what="item")
+    labels = as_float_array(where, "labels", labels, ndim=1)
+    check_same_length(where, users=users, items=items, labels=labels)
     n_items = window.n_items
     wu = window.user_index.astype(np.int64)
     times = (window.timestamp if window.timestamp is not None
@@ -798,7 +807,7 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
     keys = wu[order] * n_items + window.item_index[order]
     row_keys = users * n_items + items
     at = np.minimum(np.searchsorted(keys, row_keys), max(len(keys) - 1, 0))
-    own = (np.asarray(labels) > 0) & (len(keys) > 0) & (keys[at] == row_keys)
+    own = (labels > 0) & (len(keys) > 0) & (keys[at] == row_keys)
     sorted_users = wu[order]
     first = np.searchsorted(sorted_users, users, side="left")
     count = np.searchsorted(sorted_users, users, side="right") - first

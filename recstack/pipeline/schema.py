@@ -23,6 +23,7 @@ import numpy as np
 
 from recstack.errors import RecstackError
 from recstack.metrics._validation import refuse_not_numbers
+from recstack.models.base import integer_objects
 from recstack.pipeline.bandit_checks import refuse_ragged
 
 #: the fields of a feature in :meth:`FeatureSchema.to_json`
@@ -298,29 +299,49 @@ def row_selection(rows: Any, n: int, where: str) -> np.ndarray:
 
 
 def _index_column(values: Any, name: str) -> np.ndarray:
-    """``users``, ``items`` or ``groups`` as a 1-D int64 array (whole numbers only)."""
+    """``users``, ``items`` or ``groups`` as a 1-D int64 array: integers only, floats
+    refused, whole ones too, as every index argument of the project
+    (:func:`~recstack.pipeline.bandit_checks.as_index_array`, top_k's ``user_index``): 3.0
+    is more often a score, a label or a feature given in the wrong place than an index."""
     refuse_ragged("feature frame", name, values, RecstackError)
-    array = np.asarray(values)
+    # an object array of ints (a pandas object column's to_numpy()) is ints, as for every
+    # index argument; a float, None or text among them is refused below
+    array = np.asarray(integer_objects(values))
     if array.ndim != 1:
         raise RecstackError(f"feature frame: {name} must be a 1-D array of integer indices, "
                             f"got shape {array.shape}")
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        whole = (np.issubdtype(array.dtype, np.floating) and np.isfinite(array).all()
-                 and (array == np.round(array)).all())
-        if not whole:
-            raise RecstackError(f"feature frame: {name} must hold integer indices, got "
-                                f"dtype {array.dtype}")
+    floats = np.issubdtype(array.dtype, np.floating)
+    if array.size and not (floats or np.issubdtype(array.dtype, np.integer)):
+        raise RecstackError(f"feature frame: {name} must hold integer indices, got "
+                            f"dtype {array.dtype}")
+
+    def refuse_floats(mask: np.ndarray) -> None:
+        row = int(np.argmax(mask))
+        missing = " (a missing value)" if np.isnan(array[row]) else ""
+        raise RecstackError(f"feature frame: {name} must hold integer indices, got dtype "
+                            f"{array.dtype} ({array[row].item()!r}{missing} at row {row}); "
+                            f"floats are refused, whole ones too: pass whole numbers "
+                            f"({name}.astype(int) if they are indices)")
+
+    if array.size and floats:
+        fraction = ~np.isfinite(array) | (array != np.round(array))
+        if fraction.any():
+            refuse_floats(fraction)
     if array.size:
-        # beyond int64 the cast wraps around (2**63 became -2**63, another index) silently
+        # beyond int64 the cast wraps around (2**63 became -2**63, another index) silently;
+        # named as given, a whole float past the range too (1e20), before the floats' own
+        # refusal
         limits = np.iinfo(np.int64)
         outside = (array > limits.max) | (array < limits.min)
-        if array.dtype.kind == "f":
+        if floats:
             outside |= array >= 2.0**63  # the float nearest int64's maximum is 2**63
         if outside.any():
             row = int(np.flatnonzero(outside)[0])
             raise RecstackError(f"feature frame: {name} at row {row} is {array[row].item()!r}, "
                                 "beyond the 64-bit integers indices are; give the model's "
                                 "internal indices (0, 1, 2...)")
+    if array.size and floats:
+        refuse_floats(np.ones(array.shape, bool))
     return array.astype(np.int64)
 
 
@@ -361,6 +382,14 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
                                 f"is {float(array[row, column])!r} at row {row}; features must be "
                                 "finite float32 numbers (NaN marks a missing value)")
         return array.astype(np.float32)
+    if array.dtype == bool and array.size:
+        # True/False read as codes 1 and 0, and 0 is the unknown level: every False became
+        # "never seen" without a word
+        raise RecstackError(f"feature frame: the categorical features hold true/false "
+                            f"values ({features[0].name!r} first); codes are integers in "
+                            "0..cardinality - 1 with 0 the unknown level, so False would be "
+                            "read as unknown: give a flag as a numeric feature, or as codes "
+                            "flag.astype(int) + 1 with cardinality 3")
     whole = np.issubdtype(array.dtype, np.integer) or array.dtype == bool
     for column, feature in enumerate(features):
         codes = array[:, column]
@@ -373,6 +402,14 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
             raise RecstackError(f"feature frame: categorical feature {feature.name!r} has "
                                 f"code {float(codes[row])!r} at row {row}; codes are whole numbers "
                                 f"in 0..{levels - 1} (0: unknown)")
+    if not whole and array.size:
+        # whole floats too, as the frame's indices (3.0 is more often a numeric feature
+        # put among the categorical ones than a code)
+        row, column = (int(i) for i in np.argwhere(np.ones(array.shape, bool))[0])
+        raise RecstackError(f"feature frame: categorical feature {features[column].name!r} "
+                            f"has the float {float(array[row, column])!r} at row {row}; codes "
+                            "are integers in 0..cardinality - 1 (0: unknown): pass "
+                            "categorical.astype(int) if they are codes")
     return array.astype(np.int32)
 
 
@@ -406,6 +443,11 @@ def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind
                                 f"{', '.join(map(repr, declared))}")
         label = {str(column): column for column in values.columns}
         values = values[[label[name] for name in declared]]
+    if (kind == "categorical" and len(values.columns)
+            and all(pd.api.types.is_integer_dtype(dtype) for dtype in values.dtypes)
+            and not values.isna().to_numpy().any()):
+        # integer codes stay integers (as float64 they were floats, which codes may not be)
+        return values.to_numpy(dtype=np.int64)
     if all(pd.api.types.is_numeric_dtype(dtype) for dtype in values.dtypes):
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
     return values

@@ -31,6 +31,7 @@ from recstack.models.base import (
     check_batch_size,
     check_call,
     check_list_length,
+    integer_objects,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, refuse_repeated_models, register
@@ -273,8 +274,14 @@ class TwoStage(Recommender):
         builder = FeatureBuilder.from_options(dict(self.features), f"{self.name}: features")
         sources = source_names(self._generators())
         if self.window == "time":
-            cutoff = window_cutoff(train, self.label_fraction)
-            history, window = time_window(train, cutoff)
+            try:
+                cutoff = window_cutoff(train, self.label_fraction)
+                history, window = time_window(train, cutoff)
+            except RecstackError as error:
+                # "training data: every interaction before the label window shares the
+                # first timestamp" named no model
+                _name_model(error, self.name, _EXAMPLES)
+                raise
         else:
             most = int(train.user_counts().max()) if len(train) else 0
             if most <= self.user_labels:
@@ -290,12 +297,16 @@ class TwoStage(Recommender):
         with reporter.task(f"{self.name}: ranker examples", total=1) as task:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                data = make_training_data(
-                    history, window, self._generators, builder, cutoff=cutoff,
-                    n_candidates=self.n_candidates, sources=sources, negatives=self.negatives,
-                    negative_rate=self.negative_rate,
-                    balanced=self.class_weight == "balanced", seed=self.seed,
-                    make_scorers=self._scorers)
+                try:
+                    data = make_training_data(
+                        history, window, self._generators, builder, cutoff=cutoff,
+                        n_candidates=self.n_candidates, sources=sources,
+                        negatives=self.negatives, negative_rate=self.negative_rate,
+                        balanced=self.class_weight == "balanced", seed=self.seed,
+                        make_scorers=self._scorers)
+                except RecstackError as error:
+                    self._name_example_window(error, cutoff)
+                    raise
             self._warn_from_history_window(caught, history, train, cutoff)
             task.advance()
             task.report(examples=len(data.labels), positives=int(data.labels.sum()),
@@ -307,7 +318,14 @@ class TwoStage(Recommender):
         labels = data.labels
         if getattr(ranker, "label_columns", 1) == 2:
             labels = np.column_stack([labels, _window_ratings(data.frame, labels, window)])
-        ranker.fit(data.frame, labels, sample_weight=data.weights, progress=progress)
+        try:
+            ranker.fit(data.frame, labels, sample_weight=data.weights, progress=progress)
+        except RecstackError as error:
+            # "logistic.fit: every label is 1" named neither the two-stage model nor that
+            # the labels are its own examples'
+            _name_model(error, f"{self.name}: ranker ({ranker.name}) on the examples of "
+                               f"the label window", f"{ranker.name}.")
+            raise
         generators = [g.fit(train, progress=progress) for g in self._generators()]
         self.scorers_ = [m.fit(train, progress=progress) for m in self._scorers()]
         end = int(train.timestamp.max()) + 1
@@ -317,6 +335,17 @@ class TwoStage(Recommender):
         self.state_ = builder.statistics(train, end)
         self.training_cutoff_ = data.cutoff
         self.training_candidate_recall_ = data.candidate_recall
+
+    def _name_example_window(self, error: RecstackError, cutoff: int) -> None:
+        """Put this model and its label window in front of the example builder's own
+        errors: "training data: no user of the label window has any history" named neither
+        the two-stage model nor the setting that made the window. The error keeps its type
+        and fields, for callers that catch it."""
+        cut = (f"window = 'time', label_fraction = {self.label_fraction}: the rows from "
+               f"time {cutoff} on are the labels" if self.window == "time"
+               else f"window = 'user': each user's last user_labels = {self.user_labels} "
+                    "rows are the labels")
+        _name_model(error, f"{self.name}: making the ranker's examples ({cut})", _EXAMPLES)
 
     def _warn_from_history_window(self, caught: list[warnings.WarningMessage],
                                   history: Interactions, train: Interactions,
@@ -354,11 +383,11 @@ class TwoStage(Recommender):
         them and the ranker scores them as any other candidate)."""
         check_call(self, TwoStage.candidates, positional, unexpected)
         self._require_fitted()
-        check_exclude_seen(exclude_seen)
+        check_exclude_seen(exclude_seen, f"{self.name}: candidates")
         # checked here, as score_users checks them: the generators' own check named
         # "candidates", not this model
         user_indices = as_index_array(f"{self.name}: candidates", "user_indices",
-                                      user_indices, ndim=1,
+                                      integer_objects(user_indices), ndim=1,
                                       size=len(self.users_), what="user")
         exclude = self.seen_ if exclude_seen else _nothing_seen(self.seen_.shape)
         candidates = generate_candidates(self.generators_, user_indices,
@@ -378,12 +407,12 @@ class TwoStage(Recommender):
         candidate and get the ranker's score (by default it ranks below every candidate,
         where a caller that excludes seen items never looks)."""
         check_call(self, TwoStage.score_users, positional, unexpected)
-        check_exclude_seen(exclude_seen)
+        check_exclude_seen(exclude_seen, f"{self.name}: score_users")
         if exclude_seen:
             return super().score_users(user_indices)
         self._require_fitted()
-        indices = as_index_array(self.name, "user_indices", user_indices, ndim=1,
-                                 size=len(self.users_), what="user")
+        indices = as_index_array(self.name, "user_indices", integer_objects(user_indices),
+                                 ndim=1, size=len(self.users_), what="user")
         return self._score_users(indices, exclude_seen=False)
 
     def recommend(self, users: Any, k: int = 10, *positional: Any, exclude_seen: bool = True,
@@ -399,7 +428,7 @@ class TwoStage(Recommender):
         the ranker orders them with the rest (as any other model scores them)."""
         check_call(self, TwoStage.recommend, positional, unexpected)
         self._require_fitted()
-        check_exclude_seen(exclude_seen)
+        check_exclude_seen(exclude_seen, f"{self.name}: recommend")
         check_batch_size(batch_size, f"{self.name}: recommend")
         user_index = np.asarray(self._user_indices(users), np.int64)
         requests = None if context is None else self._requests(context, len(user_index))
@@ -423,7 +452,7 @@ class TwoStage(Recommender):
         as in :meth:`recommend` (a DataFrame: one row per pair); ``exclude_seen`` as there
         (by default a seen item is not a candidate and scores below every candidate)."""
         check_call(self, TwoStage.score, positional, unexpected)
-        check_exclude_seen(exclude_seen)
+        check_exclude_seen(exclude_seen, f"{self.name}: score")
         if context is None and exclude_seen:
             return super().score(users, items)
         self._require_fitted()
@@ -529,7 +558,7 @@ class TwoStage(Recommender):
         """
         check_call(self, TwoStage.score_histories, positional, unexpected)
         self._require_fitted()
-        check_exclude_seen(exclude_seen)
+        check_exclude_seen(exclude_seen, f"{self.name}: score_histories")
         history = self._history_matrix(histories)
         n = history.shape[0]
         try:
@@ -745,10 +774,25 @@ class TwoStage(Recommender):
 
 
 # --------------------------------------------------------------------------- helpers
-def check_exclude_seen(exclude_seen: Any) -> None:
-    """Refuse an ``exclude_seen`` that is not a boolean (``"false"`` is truthy)."""
+#: how the example builder's (recstack.pipeline.training_data) own errors start
+_EXAMPLES = "training data:"
+
+
+def check_exclude_seen(exclude_seen: Any, where: str = "") -> None:
+    """Refuse an ``exclude_seen`` that is not a boolean (``"false"`` is truthy); ``where``
+    (the model and its method, as every model's ``recommend`` says them) goes in front."""
     if not isinstance(exclude_seen, bool | np.bool_):
-        raise ConfigError(f"exclude_seen must be True or False, got {exclude_seen!r}")
+        raise ConfigError(f"{where + ': ' if where else ''}exclude_seen must be True or "
+                          f"False, got {exclude_seen!r}")
+
+
+def _name_model(error: RecstackError, where: str, speaker: str) -> None:
+    """Put ``where`` (the model, and the part of it that failed) in front of ``error``'s
+    message when it is ``speaker``'s own (it starts with ``speaker``: "training data:",
+    "logistic.fit:"), which names no model; its type and fields kept. Errors that already
+    name the model or a setting of it (a misspelt feature column) are left as they are."""
+    if str(error).startswith(speaker):
+        error.args = (f"{where}: {error}", *error.args[1:])
 
 
 def _nothing_seen(shape: tuple[int, int]) -> sp.csr_matrix:

@@ -53,7 +53,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.atomic import atomic_directory, checked_path
+from recstack.atomic import atomic_directory, checked_path, folder_problem
 from recstack.data.idmap import integer_indices
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import check_list_length
@@ -490,8 +490,12 @@ class ItemIndex:
         damaged index is a :class:`~recstack.errors.RecstackError` naming the file."""
         folder = checked_path(folder, "item index folder")
         meta_path = folder / INDEX_META
-        if folder.exists() and not folder.is_dir():
-            raise RecstackError(f"{folder}: a file; an item index is a folder written by "
+        state = folder_problem(folder)
+        if state not in (None, "no such folder"):
+            # a link that loops or leads nowhere was "not a saved item index", a named
+            # pipe "a file"
+            state = "a file" if state == "is a file" else state
+            raise RecstackError(f"{folder}: {state}; an item index is a folder written by "
                                 "ItemIndex.save")
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))

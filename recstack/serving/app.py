@@ -821,15 +821,40 @@ def _not_allowed(request: Request, error: HTTPException) -> JSONResponse:
 
 
 def _encodable(value: Any) -> Any:
+    """``value`` (a 422's errors) as JSON can carry it, every number in it bounded: an
+    integer of more than :data:`_ECHO_DIGITS` digits, in the input repeated or written
+    into a message (``k: 1e300`` read as a whole number, a ``timestamp`` of 1e300 given
+    back in full), is shown by its leading digits and its length (a 422 of a kilobyte of
+    digits)."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and value.bit_length() > _ECHO_DIGITS * 3:  # cheap test first: 3.3 bits a digit
+        return _short_digits(str(value)) if value.bit_length() < 14_000 else \
+            f"(an integer of about {int(value.bit_length() * 0.30103):,} digits)"
     if isinstance(value, str):
-        return _text(value)
+        return _LONG_DIGITS.sub(lambda run: _short_digits(run.group()), _text(value))
     if isinstance(value, dict):
         return {_encodable(key): _encodable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_encodable(item) for item in value]
     return value
+
+
+#: the most digits a number repeated by an error keeps (an int64 has 19)
+_ECHO_DIGITS = 40
+_LONG_DIGITS = re.compile(rf"-?\d{{{_ECHO_DIGITS + 1},}}")
+
+
+def _short_digits(digits: str) -> str:
+    """A run of too many digits, as its value in floating point where it has one and its
+    length: '1e+300 (301 digits)'."""
+    if len(digits) <= _ECHO_DIGITS:
+        return digits
+    count = len(digits.lstrip("-"))
+    value = float(digits)  # inf past float's range
+    shown = f"{value:.6g}" if math.isfinite(value) else f"{digits[:12]}..."
+    return f"{shown} (a number of {count:,} digits)"
 
 
 def _text(value: str) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import numpy as np
 import pandas as pd
 
+from recstack.atomic import special_file_problem
 from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress, resolve
 
@@ -100,6 +101,11 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     path = Path(results)
     if path.is_dir():
         path = path / "results.json"
+    odd = special_file_problem(path)
+    if odd is not None:
+        # a named pipe waited forever for a writer
+        raise RecstackError(f"{path}: {odd}; give an evaluation's results.json (recstack "
+                            "evaluate writes results/NAME/results.json) or its folder")
     try:
         # utf-8-sig: a results.json saved again by an editor may begin with a byte-order
         # mark ("not valid JSON (Unexpected UTF-8 BOM)")
@@ -154,6 +160,11 @@ def open_artifact(artifact: str | Path, registry: ModelRegistry | None = None
     from recstack.models.persistence import load_model
 
     path = Path(artifact)
+    odd = special_file_problem(path, "folder") if registry is None else None
+    if odd is not None:
+        # a link that loops read as "no such saved model folder", a named pipe as a file
+        raise RecstackError(f"{artifact}: {odd}; give a saved model folder (model.json and "
+                            "arrays.npz), or a registry name with --registry DIR")
     if registry is None and not path.exists() and "/" not in str(artifact):
         raise RecstackError(f"{artifact}: no such saved model folder; to use a registry "
                             f"name, add --registry DIR (registry=...)")

@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.atomic import checked_path
+from recstack.atomic import broken_link, checked_path, is_looping_link, special_file_problem
 from recstack.errors import ConfigError, RecstackError
 
 if TYPE_CHECKING:
@@ -295,6 +295,13 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         self.path = checked_path(path, "the SQLite embedding store's path")
         self.timeout = _check_timeout(timeout, allow_zero=True)
         self._lock = threading.Lock()
+        odd = special_file_problem(self.path)
+        if odd is not None and (is_looping_link(self.path) or not broken_link(self.path)):
+            # a named pipe was SQLite's "disk I/O error" and a link that loops its "unable
+            # to open", each served around as an outage; a link to a file not made yet is
+            # left to SQLite, which creates the file it names (a missing store)
+            raise ConfigError(f"embedding store {self.path}: {odd}; give the path of an "
+                              "SQLite file (created when missing) or redis://HOST:PORT/DB")
         _refuse_other_file(self.path)
         with self._errors():
             # check_same_thread=False: one connection shared by a server's threads,
@@ -680,9 +687,9 @@ class RedisEmbeddingStore(EmbeddingStore):
         if not isinstance(prefix, str) or not prefix:
             raise ConfigError(f"prefix must be non-empty text, got {prefix!r}")
         _check_redis_database(url)
-        self.url = url
-        #: the url as messages show it: a password is masked (health reports these)
-        self._where = _shown_url(url)
+        #: the url as messages show it, its password masked (health reports these); the
+        #: attribute held the password itself, shown wherever the store was printed
+        self.url = self._where = _shown_url(url)
         self.prefix = prefix
         try:
             self._client = redis.Redis.from_url(url, socket_timeout=timeout,
@@ -691,6 +698,9 @@ class RedisEmbeddingStore(EmbeddingStore):
             raise ConfigError(f"redis url {_shown_url(url)!r}: {error}") from None
         self._response_error = redis.exceptions.ResponseError
         self._check_keys()
+
+    def __repr__(self) -> str:
+        return f"RedisEmbeddingStore({self._where!r}, prefix={self.prefix!r})"
 
     def _check_keys(self) -> None:
         """The bounded check at opening (see the class docstring)."""
@@ -949,8 +959,8 @@ def _refuse_new_file_of_another_kind(text: str) -> None:
     file is opened whatever its name (one that is no database is refused when opened);
     ``sqlite:///PATH`` creates any name."""
     path = Path(text)
-    if "\0" in text:
-        return  # a NUL is named by the SQLite store itself
+    if "\0" in text or is_looping_link(path):
+        return  # a NUL, and a link that loops, are named by the SQLite store itself
     if text != text.strip():
         # " vectors.db" (a quoted shell variable, a settings file) became a new file of
         # that name, or "vectors.db " one of no SQLite name
@@ -970,7 +980,9 @@ def _refuse_new_file_of_another_kind(text: str) -> None:
         return  # a name the system cannot look up: the SQLite store names the problem
     kind = f"{path.suffix!r} is not an SQLite file's extension" if path.suffix \
         else "it has no file extension"
-    raise ConfigError(f"embedding store {text!r}: no such file, and {kind}; give a new "
+    # a link that loops or leads nowhere is no missing file: say what it is
+    missing = f"is {broken_link(path)}" if broken_link(path) else "no such file"
+    raise ConfigError(f"embedding store {text!r}: {missing}, and {kind}; give a new "
                       "store a name ending in .sqlite, .sqlite3 or .db (or write "
                       f"sqlite:///{text} to create an SQLite file of that name; "
                       "redis://HOST:PORT/DB for Redis)")

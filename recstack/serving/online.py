@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from recstack.atomic import special_file_problem
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
 from recstack.metrics.online import (
     EVENT_TYPES,
+    MONEY_TEXT_HINT,
     ONLINE_METRICS,
     SignificanceResult,
     compare_variants,
@@ -84,6 +86,11 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
         raise RecstackError(f"the event log's location must be a path (the service's "
                             f"log_dir, a .parquet or a .csv file), got {location!r}")
     path = Path(location)
+    odd = special_file_problem(path)
+    if odd is not None:
+        # a link that loops read as "no such file or folder", a named pipe as a wrong suffix
+        raise RecstackError(f"{path}: {odd}; give the service's log_dir, or a .parquet or "
+                            ".csv file of its events")
     if path.is_dir():
         folder = path / "events" if (path / "events").is_dir() else path
         table = read_log(folder, "events", _COLUMNS)
@@ -243,6 +250,8 @@ def _why_not_a_time(text: str) -> str:
             "years 1677 to 2262)")
 
 
+
+
 def _check_rows(table: pd.DataFrame, place: Place) -> None:
     """Refuse the first row the metrics would refuse, naming its file and row (``place``):
     the metrics see one table and could only name its row number, which points into no
@@ -266,8 +275,11 @@ def _check_rows(table: pd.DataFrame, place: Place) -> None:
         if bad.any():
             position = int(bad.argmax())
             shown = _plain(table[column].iloc[position])
+            # text such as '$3.50' or '1,200': the metrics' advice for it (their words)
+            hint = f": {MONEY_TEXT_HINT}" if isinstance(shown, str) and not np.isfinite(
+                pd.to_numeric(pd.Series([shown]), errors="coerce").iloc[0]) else ""
             refuse(position, f"{column!r} is {shown!r}; expected a finite number >= 0 (or "
-                   "none)")
+                   f"none){hint}")
     if not pd.api.types.is_datetime64_any_dtype(table["timestamp"]):
         seconds = pd.to_numeric(table["timestamp"], errors="coerce").to_numpy(np.float64)
         bad = ~np.isfinite(seconds)

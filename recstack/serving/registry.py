@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from recstack import __version__
+from recstack.atomic import folder_problem
 from recstack.errors import ConfigError, RecstackError
 
 if TYPE_CHECKING:
@@ -288,8 +289,11 @@ class ModelRegistry:
         else:
             self._fs = None
             self._root = text.removeprefix("file://")
-            if Path(self._root).exists() and not Path(self._root).is_dir():
-                raise ConfigError(f"registry {text}: is a file; the registry root is a "
+            # a link that loops or leads nowhere listed no names ("holds 0 model names")
+            # and a named pipe read as a file
+            state = folder_problem(Path(self._root))
+            if state not in (None, "no such folder"):
+                raise ConfigError(f"registry {text}: {state}; the registry root is a "
                                   "folder (created when the first model is published)")
         self.root = text
         self._cache_dir = Path(cache_dir) if cache_dir is not None else None
@@ -724,6 +728,15 @@ class ModelRegistry:
         if not self.is_remote and not Path(self._root).exists():
             return ("names: none; no such registry folder: check the path, or publish a "
                     "model there first")
+        # a name folder without one complete version (its versions moved or deleted, a
+        # publish that never finished) read as "none yet", as if nothing were there
+        unfinished = sorted(n for n in self._list(self._root) if _NAME.fullmatch(n))
+        if unfinished:
+            shown = ", ".join(unfinished[:5]) + (", ..." if len(unfinished) > 5 else "")
+            return (f"names: none with a complete version; {shown} "
+                    f"{'has' if len(unfinished) == 1 else 'have'} no "
+                    f"{_VERSIONS}/NNNNNNNN/{MANIFEST} (a publish that never finished, or "
+                    "versions moved or deleted by hand?)")
         return "names: none yet"
 
     def _numbers(self, name: str) -> list[int]:

@@ -41,7 +41,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from recstack.atomic import checked_path, write_with
+from recstack.atomic import (
+    blocking_parent,
+    checked_path,
+    describe_path,
+    folder_problem,
+    special_file_problem,
+    write_with,
+)
 from recstack.errors import ConfigError, RecstackError
 
 __all__ = ["EVENT_SCHEMA", "MIN_MAX_PENDING", "REQUEST_SCHEMA", "ParquetLog",
@@ -92,9 +99,17 @@ def make_log_folder(folder: str | Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ConfigError(f"log folder {folder}: cannot be created ({error.strerror or error}"
-                          "); give log_dir (--log-dir) a folder this service can create "
-                          "and write") from None
+        # "Too many levels of symbolic links" or "File exists" for --log-dir given as a
+        # link that loops or leads nowhere, "Not a directory" for a named pipe: say which
+        # (a plain file in the way keeps the system's "Not a directory")
+        reason = error.strerror or str(error)
+        blocked = [p for p in (*reversed(folder.parents), folder)
+                   if os.path.lexists(p) and not p.is_dir()]
+        if blocked and describe_path(blocked[0]) != "a file":
+            reason = (f"{folder} {folder_problem(folder)}" if blocked[0] == folder
+                      else blocking_parent(folder))
+        raise ConfigError(f"log folder {folder}: cannot be created ({reason}); give log_dir "
+                          "(--log-dir) a folder this service can create and write") from None
     return folder
 
 
@@ -379,8 +394,8 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
         columns or types a column unlike the first file: named, since one damaged or
         misplaced file must neither end a command with a traceback nor be skipped."""
     folder = checked_path(folder, "log folder")
-    if not folder.is_dir():
-        state = "is a file" if folder.exists() else "no such folder"
+    state = folder_problem(folder)  # a looping link read as "no such folder", a pipe as a file
+    if state is not None:
         raise RecstackError(f"{folder}: {state}; give the service's log_dir (or its "
                             f"{prefix}/ folder)")
     files = log_files(folder, prefix)
@@ -414,6 +429,12 @@ def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
     """One log file, refused by name when it is not readable Parquet or lacks one of the
     ``required`` columns of the ``prefix`` log (``in_folder``: a file of a log folder,
     which may be moved out of the way; else a file given on its own)."""
+    odd = special_file_problem(path)
+    if odd is not None:
+        # a named pipe waited forever for a writer; a looping link was arrow's own words
+        advice = (f"move it out of {path.parent} or delete it to read the rest of the log"
+                  if in_folder else f"give the {prefix} log's Parquet file")
+        raise RecstackError(f"{path}: {odd}; {advice}")
     try:
         table = pq.read_table(path)
     except OSError as error:  # arrow's "Couldn't deserialize thrift" on a corrupted footer

@@ -163,7 +163,9 @@ def time_unit_hint(value: float, clock: float | None = None) -> str:
         year = f"in the year {datetime.fromtimestamp(value, UTC).year}"
     except (OverflowError, OSError, ValueError):
         year = "after the year 9999"
-    return (f"{value:.0f} is {year} (nor is it a plausible time in milliseconds, "
+    # 1e300 written out whole was 301 digits in the message
+    shown = f"{value:.0f}" if abs(value) < 1e20 else f"{value:.6g}"
+    return (f"{shown} is {year} (nor is it a plausible time in milliseconds, "
             "microseconds or nanoseconds); give the time in seconds since 1970 (UTC)")
 
 

@@ -448,10 +448,17 @@ class Service:
         for name, reference, share in specs:
             if reference is None:
                 names = self.registry.names()
+                if not names:
+                    # it was "holds 0 model names (none); choose one with --model NAME",
+                    # which no name given could mend
+                    held = self.registry.names_held(names)
+                    advice = "" if "publish" in held else \
+                        "; publish one there first (recstack fit --registry)"
+                    raise ConfigError(f"{self.registry.root}: holds no model to serve "
+                                      f"({held}){advice}")
                 if len(names) != 1:
                     raise ConfigError(f"{self.registry.root}: holds {len(names)} model names "
-                                      f"({', '.join(names) or 'none'}); choose one with "
-                                      "--model NAME")
+                                      f"({', '.join(names)}); choose one with --model NAME")
                 reference = names[0]
             model_name, version = parse_reference(reference)
             check_name(model_name)

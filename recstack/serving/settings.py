@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from recstack.atomic import special_file_problem
 from recstack.errors import ConfigError
 from recstack.serving import schemas
 from recstack.specs import NUMBER_TEXT_RULE, number_from_text
@@ -404,6 +405,10 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
     if variants:
         values["variants"] = [_parse_variant(text) for text in variants]
     if admin_token_file is not None:
+        odd = special_file_problem(Path(admin_token_file))
+        if odd is not None:  # a named pipe waited forever for a writer
+            raise ConfigError(f"--admin-token-file {admin_token_file}: {odd}; give the file "
+                              "holding the token (a file on disk: pipes are not read)")
         try:
             # utf-8-sig: an editor's byte-order mark is no part of the token (it was
             # refused as "characters other than printable ASCII", the token looking right)
@@ -434,6 +439,10 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
 def _read_config(config: Path) -> dict[str, Any]:
     """The settings object of a ``--config`` JSON file (a UTF-8 BOM allowed; a key given
     twice refused, as JSON readers disagree on which one wins)."""
+    odd = special_file_problem(Path(config))
+    if odd is not None:  # a named pipe waited forever for a writer
+        raise ConfigError(f"--config {config}: {odd}; give a JSON file of settings (a file "
+                          "on disk: standard input and pipes are not read)")
     try:
         text = Path(config).read_text(encoding="utf-8-sig")
     except OSError as error:

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.atomic import checked_path
+from recstack.atomic import checked_path, folder_problem
 from recstack.errors import ConfigError, RecstackError
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
@@ -104,8 +104,9 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     log = read_log(folder / "requests" if (folder / "requests").is_dir() else folder,
                            "requests", _REQUIRED)
     # a wrong --registry would skip every request and pass with "0 recomputed"
-    if not registry.is_remote and not Path(registry.root).is_dir():
-        raise RecstackError(f"registry {registry.root}: no such folder; give the registry "
+    state = None if registry.is_remote else folder_problem(Path(registry.root))
+    if state is not None:
+        raise RecstackError(f"registry {registry.root}: {state}; give the registry "
                             "the service served from")
     if not registry.names():
         raise RecstackError(f"registry {registry.root}: holds no model; give the registry "

@@ -83,8 +83,8 @@ class SparkSettings:
         """These settings completed from the environment (arguments win)."""
         environ = os.environ if environ is None else environ
         conf: dict[str, Any] = {}
-        raw = environ.get(CONF_ENV)
-        if raw:
+        raw = environment_value(environ, CONF_ENV)
+        if raw is not None:
             try:
                 conf = json.loads(raw)
             except json.JSONDecodeError as error:
@@ -111,12 +111,20 @@ class SparkSettings:
         if self.master is not None:
             master, source = self.master, "SparkSettings master"
         else:
-            master, source = environ.get(MASTER_ENV) or None, MASTER_ENV
+            master, source = environment_value(environ, MASTER_ENV), MASTER_ENV
         if master is not None:
             _check_master(master, source)
         return SparkSettings(master=master, app_name=self.app_name,
                              conf={**conf, **dict(self.conf)},
                              checkpoint_dir=self.checkpoint_dir)
+
+
+def environment_value(environ: Mapping[str, str], name: str) -> str | None:
+    """The value of the environment variable ``name``, None when it is unset, empty or
+    blank: one rule for every ``RECSTACK_*`` variable (``RECSTACK_SPARK_CONF="  "`` was
+    "not valid JSON" while an empty one counted as unset)."""
+    value = environ.get(name)
+    return value if value is not None and value.strip() else None
 
 
 def _check_master(master: str, where: str) -> None:

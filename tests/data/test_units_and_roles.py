@@ -250,9 +250,9 @@ def test_options_naming_one_column_twice_are_refused_before_reading(tmp_path):
     with pytest.raises(ConfigError) as caught:
         loader_options({"user_col": "user_id", "item_col": "user_id"}, "x.toml: [data] ")
     assert str(caught.value) == (
-        "x.toml: [data] user_col = item_col = 'user_id': one column cannot hold both the "
+        "x.toml: [data] user_col and item_col are both 'user_id': one column cannot hold both the "
         "user ids and the item ids; name a different column with user_col or item_col")
-    with pytest.raises(ConfigError, match="value_col = timestamp_col = 'when': one column "
+    with pytest.raises(ConfigError, match="value_col and timestamp_col are both 'when': one column "
                                           "cannot hold both the values and the timestamps"):
         LoaderOptions(value_col="when", timestamp_col="when")
 
@@ -262,7 +262,7 @@ def test_the_cli_refuses_two_flags_naming_one_column(tmp_path, capsys):
     code, err = _run_cli(capsys, "data", "info", str(path), "--user-col", "value",
                          "--item-col", "value")
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert "--user-col = --item-col = 'value': one column cannot hold both the user ids " \
+    assert "--user-col and --item-col are both 'value': one column cannot hold both the user ids " \
            "and the item ids" in err
 
 

@@ -270,7 +270,7 @@ def test_a_candidate_listed_twice_in_a_group_is_refused_with_its_rows():
     with pytest.raises(RecstackError, match="is listed twice in group 0 .rows 0 and 2"):
         frame.take(np.array([0, 1, 0]))
     # the same pair in two requests (groups) is two examples, not a repeat
-    again = FeatureFrame(SCHEMA, frame.numeric[:4], frame.categorical[:4], np.zeros(4),
+    again = FeatureFrame(SCHEMA, frame.numeric[:4], frame.categorical[:4], np.zeros(4, np.int64),
                          [7, 8, 7, 8], [0, 0, 1, 1])
     assert again.group_sizes().tolist() == [2, 2]
 

@@ -120,6 +120,13 @@ class Ranker(Configurable, ABC):
         # at fit only: a saved ranker whose setting was ignored still loads
         refuse_unread_settings(self.name, self, self.read_only_with)
         where = f"{self.name}.fit"
+        check_frame(frame, where)
+        if not frame.schema.features:
+            # scikit-learn's "Found array with 0 feature(s)" traceback, or a network fitted
+            # to a bias alone, every candidate scored alike without a word
+            raise RecstackError(f"{where}: the feature frame's schema declares no features, "
+                                "so every candidate would get the same score; give a frame "
+                                "with at least one numeric or categorical feature")
         labels = check_labels(frame, labels, where, self.label_columns, self.label_names)
         weights = check_weights(frame, sample_weight, where)
         check_learnable(frame, labels, where, getattr(self, "loss", None), weights)

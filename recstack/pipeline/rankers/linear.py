@@ -37,6 +37,7 @@ from recstack.pipeline.rankers.base import (
     model_feature_names,
     training_means,
 )
+from recstack.pipeline.rankers.neural import MAX_NETWORK_PARAMETERS
 from recstack.pipeline.rankers.registry import register
 from recstack.pipeline.schema import FeatureFrame
 from recstack.progress import Progress, resolve
@@ -90,6 +91,7 @@ class LogisticRanker(Ranker):
         self.scales_ = np.where(scales > 0, scales, 1.0)
         self.cardinalities_ = np.array([f.cardinality for f in frame.schema.categorical],
                                        np.int64)
+        self._check_width(frame)
         weight = self.class_weight
         class_weight = {0: 1.0, 1: float(weight)} if isinstance(weight, int | float) else weight
         model = LogisticRegression(C=float(self.C), class_weight=class_weight,
@@ -99,6 +101,21 @@ class LogisticRanker(Ranker):
             task.advance(1)
         self.coef_ = model.coef_.ravel().astype(np.float64)
         self.intercept_ = float(model.intercept_[0])
+
+    def _check_width(self, frame: FeatureFrame) -> None:
+        """Refuse a one-hot design too wide to fit: a categorical feature of a huge declared
+        cardinality (a raw id used as a code) was a MemoryError from scikit-learn's solver
+        ("Unable to allocate 745. GiB"), its coefficient vector alone past memory. The
+        limit is the neural rankers' on their weights."""
+        width = len(frame.schema.numeric) + int(self.cardinalities_.sum())
+        if width <= MAX_NETWORK_PARAMETERS:
+            return
+        widest = max(frame.schema.categorical, key=lambda f: int(f.cardinality or 0))
+        raise RecstackError(
+            f"{self.name}: the one-hot design would have {width:,} columns (at most "
+            f"{MAX_NETWORK_PARAMETERS:,} weights are fitted); categorical feature "
+            f"{widest.name!r} declares cardinality {widest.cardinality:,}: give it fewer codes "
+            "(e.g. the frequent levels and 0 for the rest), or use the lightgbm ranker")
 
     def _design(self, frame: FeatureFrame) -> sp.csr_matrix:
         """:math:`\\phi(x)`: standardised numerics then the one-hot blocks, sparse."""

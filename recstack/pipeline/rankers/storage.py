@@ -28,6 +28,7 @@ from recstack import __version__
 from recstack.atomic import atomic_directory, recover
 from recstack.errors import RecstackError
 from recstack.models.persistence import META as MODEL_META
+from recstack.pipeline._paths import refuse_not_folder, refuse_unreadable_file
 from recstack.pipeline.schema import FeatureSchema
 
 if TYPE_CHECKING:
@@ -64,11 +65,15 @@ def load_ranker(path: str | Path) -> Ranker:
     from recstack.pipeline.rankers.registry import ranker_class
 
     path = _as_path(path, "load_ranker")
-    if path.is_file():
-        raise RecstackError(f"{path}: is a file; a saved ranker is a folder (the one holding "
-                            f"{META})")
     recover(path)
+    # a file, a pipe, a link that loops or leads nowhere: said as what it is (a link that
+    # loops was "no ranker.json")
+    refuse_not_folder(path, "ranker", META, RecstackError)
     meta_path = path / META
+    # a pipe was opened and waited for a writer forever; a folder or a broken link was
+    # "no ranker.json" though something of that name is there
+    refuse_unreadable_file(meta_path, f"a saved ranker's {META} is a file: save the "
+                           "ranker again", RecstackError)
     if not meta_path.is_file():
         model = (f"; it holds {MODEL_META}, a saved model, which "
                  "recstack.models.load_model reads" if (path / MODEL_META).is_file() else "")
@@ -105,6 +110,11 @@ def load_ranker(path: str | Path) -> Ranker:
         if name == META:
             continue
         file = path / name
+        if Path(name).name == name:
+            # a pipe waited forever in the checksum; a folder or a link that loops was
+            # "missing" though something of that name is there
+            refuse_unreadable_file(file, "the ranker saved a file here: save the ranker "
+                                   "again", RecstackError)
         if Path(name).name != name or not file.is_file():
             raise RecstackError(f"{file}: missing (the ranker's metadata lists it)")
         try:

@@ -25,9 +25,10 @@ from recstack.models.base import (
     check_batch_size,
     check_call,
     check_list_length,
+    integer_objects,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_declared, register
+from recstack.models.registry import create_declared, refuse_repeated_models, register
 from recstack.pipeline.bandit_checks import as_index_array
 from recstack.pipeline.rerank.base import (
     RerankContext,
@@ -104,7 +105,16 @@ class Reranked(Recommender):
         refuse_bare_names(self.name, {"model": self.model, "chain": self.chain})
         super().validate_params()
         self._wrapped()
-        self._steps()
+        steps = self._steps()
+        # the same step twice (defaults written out or not), as a blend's or a two-stage
+        # model's repeated member: a filter's second pass removes nothing, a boost's or
+        # a penalty's doubles it, a re-ordering reorders its own output
+        for position, step in enumerate(steps):
+            # the first step with a copy before it: the pair refuse_repeated_models names
+            if any(type(other) is type(step) and other.get_params() == step.get_params()
+                   for other in steps[:position]):
+                refuse_repeated_models(steps[:position + 1], self.name, "chain",
+                                       _repeat_consequence(step), what="step")
 
     def _wrapped(self) -> Recommender:
         return create_declared(self.model, f"{self.name}: model", container=self.name,
@@ -158,7 +168,7 @@ class Reranked(Recommender):
         ``exclude_seen=False`` (a ``seen`` filter in the chain still removes them)."""
         check_call(self, Reranked.rerank_lists, positional, unexpected)
         self._require_fitted()
-        check_exclude_seen(exclude_seen)
+        check_exclude_seen(exclude_seen, f"{self.name}: rerank_lists")
         users = self._checked_users(user_indices)
         parts = [self._batch(users[start:start + _CHAIN_BATCH], exclude_seen)[:2]
                  for start in range(0, len(users), _CHAIN_BATCH)]
@@ -174,7 +184,7 @@ class Reranked(Recommender):
         :meth:`~recstack.models.base.Recommender.score_users`; the users' seen items are
         at ``-inf`` unless ``exclude_seen=False`` (then they are candidates as any item)."""
         check_call(self, Reranked.score_users, positional, unexpected)
-        check_exclude_seen(exclude_seen)
+        check_exclude_seen(exclude_seen, f"{self.name}: score_users")
         if exclude_seen:
             return super().score_users(user_indices)
         self._require_fitted()
@@ -187,7 +197,7 @@ class Reranked(Recommender):
         ``exclude_seen=False`` the users' seen items are candidates of the chain as any
         other item (a ``seen`` filter in the chain still removes them)."""
         check_call(self, Reranked.recommend, positional, unexpected)
-        check_exclude_seen(exclude_seen)
+        check_exclude_seen(exclude_seen, f"{self.name}: recommend")
         if exclude_seen:
             return super().recommend(users, k, batch_size=batch_size)
         self._require_fitted()
@@ -201,8 +211,8 @@ class Reranked(Recommender):
         return self._external_items(top, scores), scores
 
     def _checked_users(self, user_indices: Any) -> np.ndarray:
-        return as_index_array(self.name, "user_indices", user_indices, ndim=1,
-                              size=len(self.users_), what="user")
+        return as_index_array(self.name, "user_indices", integer_objects(user_indices),
+                              ndim=1, size=len(self.users_), what="user")
 
     def _batch(self, users: np.ndarray, exclude_seen: bool = True
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -310,9 +320,17 @@ class Reranked(Recommender):
         return None
 
 
-def check_exclude_seen(exclude_seen: Any) -> None:
+def _repeat_consequence(step: Reranker) -> str:
+    """What a step given twice in a chain does, in words."""
+    if type(step).catalog_mask is not Reranker.catalog_mask:
+        return "a filter given twice removes nothing the first did not"
+    return ("a step given twice applies its change twice (a boost or a penalty doubles, a "
+            "re-ordering reorders its own output)")
+
+
+def check_exclude_seen(exclude_seen: Any, where: str = "") -> None:
     """The two-stage model's check of the flag (one wording for both)."""
-    _two_stage().check_exclude_seen(exclude_seen)
+    _two_stage().check_exclude_seen(exclude_seen, where)
 
 
 def _two_stage() -> Any:

@@ -1,0 +1,54 @@
+"""What is at a saved artifact's path, refused before it is opened or replaced: the pipeline's
+saved rankers (folders) and calibrators (``.json`` files).
+
+A named pipe is opened for reading and waits forever for a writer; a symbolic link that
+loops or leads nowhere was "cannot read (None)", "missing" or "no ranker.json"; a pipe or a
+dangling link given to ``save`` was replaced by a file without a word. The wording is
+:func:`recstack.config._check_toml_file`'s and :mod:`recstack.atomic`'s, built on
+:func:`recstack.atomic.broken_link` and :func:`recstack.atomic.describe_path`. (Local to the
+pipeline: the refusals raise the pipeline's own error classes.)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from recstack.atomic import broken_link, describe_path, special_file_problem
+from recstack.errors import RecstackError
+
+
+def refuse_unreadable_file(path: Path, give: str, error: type[RecstackError]) -> None:
+    """Refuse, before it is opened for reading, a ``path`` that is not a regular file (or
+    a link to one): a link that loops or leads nowhere, a folder, a pipe, socket or
+    device. ``give`` says what would be right ("give the calibrator's .json file"). A path
+    where nothing is is left to the reader's own "no such file"."""
+    problem = special_file_problem(path)
+    if problem is None and path.is_dir():
+        problem = "is a folder"
+    if problem is not None:
+        raise error(f"{path}: {problem}; {give}")
+
+
+def refuse_unwritable_file(path: Path, error: type[RecstackError]) -> None:
+    """Refuse a destination file ``path`` that is neither missing nor a regular file (nor a
+    link to one): writing replaced a pipe, socket or device, or a link that leads nowhere,
+    by a file, dropping it without a word. A folder is left to :mod:`recstack.atomic`'s
+    own words."""
+    if special_file_problem(path) is not None:
+        remove = "the link" if broken_link(path) is not None else "it"
+        raise error(f"{path}: is {describe_path(path)}, but a file is to be written there; "
+                    f"choose another name or remove {remove}")
+
+
+def refuse_not_folder(path: Path, kind: str, holds: str, error: type[RecstackError]
+                      ) -> None:
+    """Refuse a ``path`` that should be a saved ``kind`` ("ranker"), a folder that
+    ``holds`` its metadata, but is nothing, or something else, naming what it is."""
+    if os.path.isdir(path):
+        return
+    if not os.path.lexists(path):
+        raise error(f"{path}: not a saved recstack {kind} (no such folder; looked at "
+                    f"{path.absolute()})")
+    raise error(f"{path}: is {describe_path(path)}; a saved {kind} is a folder (the one "
+                f"holding {holds})")

@@ -1,0 +1,48 @@
+"""A two-stage model whose label window leaves nothing to learn from failed with the
+example builder's or the ranker's words alone: "training data: no user of the label window
+has any history", "logistic.fit: every label is 1", naming neither the two-stage model nor
+the setting that made the window. The error (its type kept) now starts with the model, the
+part that failed and the window's setting."""
+
+import numpy as np
+import pytest
+
+from recstack.data.interactions import Interactions
+from recstack.errors import RecstackError
+from recstack.models import create_model
+
+
+def _two_stage(**settings):
+    return create_model("two_stage", generators=[{"type": "most_popular"}],
+                        ranker={"type": "logistic"}, n_candidates=2, **settings)
+
+
+def test_a_label_window_of_users_without_history_names_the_model_and_window():
+    # rows at times 0..5; label_fraction 0.2 puts times 4 and 5 (user 3's rows) in the window,
+    # and user 3 has no row before time 4
+    data = Interactions.from_arrays([1, 1, 2, 2, 3, 3], [1, 1, 2, 2, 1, 2], np.ones(6),
+                                    np.arange(6))
+    with pytest.raises(RecstackError) as refused:
+        _two_stage().fit(data)
+    assert str(refused.value) == (
+        "two_stage: making the ranker's examples (window = 'time', label_fraction = 0.2: the "
+        "rows from time 4 on are the labels): training data: no user of the label window has "
+        "any history; no example can be made")
+
+
+def test_a_history_at_one_timestamp_names_the_model():
+    data = Interactions.from_arrays([1, 2, 3, 4], [1, 2, 1, 2], np.ones(4), np.zeros(4))
+    with pytest.raises(RecstackError, match=r"^two_stage: training data: every interaction "
+                                            r"before the label window shares the first "
+                                            r"timestamp 0.*\(lower label_fraction\)$"):
+        _two_stage().fit(data)
+
+
+def test_a_ranker_refusing_the_examples_is_named_as_the_models_ranker():
+    # each user's last row is the label and every candidate is it: labels all 1
+    data = Interactions.from_arrays([1, 1, 2, 2, 3, 3], [1, 1, 2, 2, 1, 2], np.ones(6),
+                                    np.arange(6))
+    with pytest.raises(RecstackError, match=r"^two_stage: ranker \(logistic\) on the examples "
+                                            r"of the label window: logistic\.fit: every label "
+                                            r"is 1"):
+        _two_stage(window="user", user_labels=1).fit(data)

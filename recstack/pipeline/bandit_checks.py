@@ -12,6 +12,7 @@ import scipy.sparse as sp
 
 from recstack.errors import RecstackError
 from recstack.metrics._validation import beyond_float, refuse_not_numbers
+from recstack.models.base import integer_objects
 from recstack.specs import finite_or_infinite
 
 
@@ -145,9 +146,11 @@ def refuse_ragged(where: str, name: str, value: Any,
 
 def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int,
                    what: str = "item") -> np.ndarray:
-    """``value`` as an int64 array of indices in ``[0, size)`` (else: an unknown ``what``)."""
+    """``value`` as an int64 array of indices in ``[0, size)`` (else: an unknown ``what``).
+    An object array of integers is integers, as for the models' index arguments
+    (:func:`recstack.models.base.integer_objects`)."""
     refuse_ragged(where, name, value)
-    array = np.asarray(value)
+    array = np.asarray(integer_objects(value))
     if array.dtype == bool:
         raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "
                                "true/false values")

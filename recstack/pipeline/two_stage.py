@@ -31,7 +31,6 @@ from recstack.models.base import (
     check_batch_size,
     check_call,
     check_list_length,
-    integer_objects,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, refuse_repeated_models, register
@@ -387,7 +386,7 @@ class TwoStage(Recommender):
         # checked here, as score_users checks them: the generators' own check named
         # "candidates", not this model
         user_indices = as_index_array(f"{self.name}: candidates", "user_indices",
-                                      integer_objects(user_indices), ndim=1,
+                                      user_indices, ndim=1,
                                       size=len(self.users_), what="user")
         exclude = self.seen_ if exclude_seen else _nothing_seen(self.seen_.shape)
         candidates = generate_candidates(self.generators_, user_indices,
@@ -411,7 +410,7 @@ class TwoStage(Recommender):
         if exclude_seen:
             return super().score_users(user_indices)
         self._require_fitted()
-        indices = as_index_array(self.name, "user_indices", integer_objects(user_indices),
+        indices = as_index_array(self.name, "user_indices", user_indices,
                                  ndim=1, size=len(self.users_), what="user")
         return self._score_users(indices, exclude_seen=False)
 

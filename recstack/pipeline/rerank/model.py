@@ -25,7 +25,6 @@ from recstack.models.base import (
     check_batch_size,
     check_call,
     check_list_length,
-    integer_objects,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, refuse_repeated_models, register
@@ -211,7 +210,7 @@ class Reranked(Recommender):
         return self._external_items(top, scores), scores
 
     def _checked_users(self, user_indices: Any) -> np.ndarray:
-        return as_index_array(self.name, "user_indices", integer_objects(user_indices),
+        return as_index_array(self.name, "user_indices", user_indices,
                               ndim=1, size=len(self.users_), what="user")
 
     def _batch(self, users: np.ndarray, exclude_seen: bool = True

@@ -96,10 +96,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     if is_folder:
         raise RecstackError(f"{path}: is a folder, but a file is to be written there; "
                             f"choose a file name")
-    if is_looping_link(path):
-        # replacing it would silently drop a link that was meant to lead somewhere
-        raise RecstackError(f"{path}: is {broken_link(path)}, but a file is to be written "
-                            "there; choose another name or remove the link")
+    if special_file_problem(path) is not None:
+        # replacing it would silently drop a link that was meant to lead somewhere (one
+        # that loops, or to a folder not mounted yet), or a named pipe another program reads
+        remove = "the link" if broken_link(path) is not None else "it"
+        raise RecstackError(f"{path}: is {describe_path(path)}, but a file is to be written "
+                            f"there; choose another name or remove {remove}")
     _make_parent(path)
     _remove_stale_leftovers(path)
     temporary = path.parent / _work_name(path, _TMP, keep_extension=True)

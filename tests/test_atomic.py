@@ -21,7 +21,14 @@ import numpy as np
 import pytest
 
 import recstack.atomic as atomic
-from recstack.atomic import atomic_directory, atomic_path, recover, write_text, write_with
+from recstack.atomic import (
+    atomic_directory,
+    atomic_path,
+    recover,
+    write_bytes,
+    write_text,
+    write_with,
+)
 from recstack.errors import RecstackError
 
 
@@ -443,6 +450,25 @@ def test_a_looping_link_where_a_file_is_to_be_written_is_kept_and_named(links):
         write_text(links / "loop", "text")
     assert (links / "loop").is_symlink()
 
+
+
+def test_a_dangling_link_or_a_pipe_where_a_file_is_to_be_written_is_kept_and_named(links):
+    # the write replaced either with the file without a word: the link's target (a folder
+    # not mounted yet) or the pipe's reader never saw it
+    with pytest.raises(RecstackError, match=r"dangling: is a symbolic link to '.*nowhere', "
+                                            r"which does not exist, but a file is to be "
+                                            r"written there; choose another name or remove "
+                                            r"the link$"):
+        write_text(links / "dangling", "text")
+    assert (links / "dangling").is_symlink()
+    os.mkfifo(links / "pipe")
+    with pytest.raises(RecstackError, match=r"pipe: is a pipe, socket or device, but a file "
+                                            r"is to be written there; choose another name or "
+                                            r"remove it$"):
+        write_bytes(links / "pipe", b"x")
+    assert stat.S_ISFIFO(os.lstat(links / "pipe").st_mode)
+    assert sorted(p.name for p in links.iterdir()) == ["dangling", "loop", "pipe", "real",
+                                                       "to_folder"]
 
 @pytest.mark.parametrize("inside", ["x", "x/y"])
 def test_a_looping_link_above_the_output_is_named_as_the_blocker(links, inside):

@@ -28,6 +28,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def serve_refusal(*arguments: str) -> int:
+    """``recstack serve`` with ``arguments`` on a free port, for tests of a refusal that
+    comes after the port check: on the default port 8000 they failed with "port 8000 is
+    already in use" whenever something on the machine listened there."""
+    from recstack.cli import main
+
+    return main(["serve", "--port", str(free_port()), *arguments])
+
+
 def start_service(tmp_path: Path, registry, *extra: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     token = tmp_path / "token"

@@ -6,8 +6,7 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the service tests need the serving extra")
 
-from recstack.cli import main  # noqa: E402
-from tests.serving.service_helpers import publish  # noqa: E402
+from tests.serving.service_helpers import publish, serve_refusal  # noqa: E402
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
@@ -22,7 +21,7 @@ from tests.serving.service_helpers import publish  # noqa: E402
 def test_serve_refuses_bad_settings_in_one_line(tmp_path, als, train, capsys, arguments,
                                                 message):
     registry = publish(tmp_path / "registry", als, train)
-    assert main(["serve", "--registry", registry.root, *arguments]) == 2
+    assert serve_refusal("--registry", registry.root, *arguments) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
@@ -31,5 +30,5 @@ def test_serve_refuses_a_short_admin_token(tmp_path, als, train, capsys):
     registry = publish(tmp_path / "registry", als, train)
     token = tmp_path / "token"
     token.write_text("short")
-    assert main(["serve", "--registry", registry.root, "--admin-token-file", str(token)]) == 2
+    assert serve_refusal("--registry", registry.root, "--admin-token-file", str(token)) == 2
     assert "field 'admin_token': must be at least 32 characters" in capsys.readouterr().err

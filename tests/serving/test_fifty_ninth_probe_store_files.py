@@ -13,6 +13,7 @@ from recstack.serving.embedding_store import (
     StoreUnavailableError,
     open_store,
 )
+from tests.serving.service_helpers import serve_refusal
 
 
 @pytest.mark.parametrize("content", [b"\n", b"x", b"id\n", b"item_id,vector\n1,0.5\n"])
@@ -60,7 +61,6 @@ def test_a_file_where_a_folder_belongs_is_named(tmp_path):
 def test_serve_refuses_a_file_where_the_stores_folder_belongs(tmp_path, popular, train,
                                                               capsys, monkeypatch):
     pytest.importorskip("fastapi", reason="the service tests need the serving extra")
-    from recstack.cli import main
     from tests.serving.service_helpers import publish
 
     def started(*_args, **_kwargs):
@@ -70,7 +70,7 @@ def test_serve_refuses_a_file_where_the_stores_folder_belongs(tmp_path, popular,
     registry = publish(tmp_path / "registry", popular, train, name="pop")
     (tmp_path / "data").write_text("x")
     store = tmp_path / "data" / "vectors.db"
-    code = main(["serve", "--registry", registry.root, "--store", str(store)])
+    code = serve_refusal("--registry", registry.root, "--store", str(store))
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert f"embedding store {store}" in err and "is a file, not a folder" in err

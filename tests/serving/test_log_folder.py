@@ -7,10 +7,9 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the service tests need the serving extra")
 
-from recstack.cli import main  # noqa: E402
 from recstack.errors import ConfigError  # noqa: E402
 from recstack.serving.service import preflight  # noqa: E402
-from tests.serving.service_helpers import client, publish, settings  # noqa: E402
+from tests.serving.service_helpers import client, publish, serve_refusal, settings  # noqa: E402
 
 
 @pytest.fixture
@@ -43,7 +42,7 @@ def test_recstack_serve_with_an_unusable_log_dir_exits_2_naming_it(registry, a_f
         raise AssertionError("the server started")  # rather than block the test run
 
     monkeypatch.setattr("recstack.serving.app.serve", started)
-    code = main(["serve", "--registry", registry.root, "--log-dir", str(a_file)])
+    code = serve_refusal("--registry", registry.root, "--log-dir", str(a_file))
     err = capsys.readouterr().err
     assert code == 2
     assert f"log folder {a_file / 'requests'}: cannot be created" in err

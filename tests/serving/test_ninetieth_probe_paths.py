@@ -18,6 +18,7 @@ from recstack.serving.online import read_events
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import make_log_folder, read_log
 from recstack.serving.settings import settings_from_options
+from tests.serving.service_helpers import serve_refusal
 
 LOOP = re.escape("is a symbolic link that loops (it leads back to itself)")
 NOWHERE = re.escape("is a symbolic link to 'nowhere', which does not exist")
@@ -118,11 +119,10 @@ def test_a_store_named_by_a_link_to_nothing_says_so(tmp_path):
 
 
 def test_the_command_line_names_a_looping_registry(tmp_path, capsys):
-    from recstack.cli import main
 
     link = tmp_path / "models"
     os.symlink(link.name, link)
-    assert main(["serve", "--registry", str(link)]) == 2
+    assert serve_refusal("--registry", str(link)) == 2
     err = capsys.readouterr().err
     # it was "holds 0 model names (none)"
     assert re.search(f"registry {link}: {LOOP}", err) and len(err.strip().splitlines()) == 1

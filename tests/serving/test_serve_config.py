@@ -8,8 +8,7 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the service tests need the serving extra")
 
-from recstack.cli import main  # noqa: E402
-from tests.serving.service_helpers import publish  # noqa: E402
+from tests.serving.service_helpers import publish, serve_refusal  # noqa: E402
 
 
 @pytest.fixture
@@ -26,7 +25,7 @@ def never_started(monkeypatch):
 
 
 def _serve(capsys, registry, *flags):
-    code = main(["serve", "--registry", registry.root, *map(str, flags)])
+    code = serve_refusal("--registry", registry.root, *map(str, flags))
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err and err.count("\n") == 1, err
     return err

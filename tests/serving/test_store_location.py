@@ -8,10 +8,9 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the service tests need the serving extra")
 
-from recstack.cli import main  # noqa: E402
 from recstack.errors import ConfigError  # noqa: E402
 from recstack.serving.service import preflight  # noqa: E402
-from tests.serving.service_helpers import client, publish, settings  # noqa: E402
+from tests.serving.service_helpers import client, publish, serve_refusal, settings  # noqa: E402
 
 MISSPELT = ["nope://host/0", "http://localhost:6379/0"]
 
@@ -36,7 +35,7 @@ def test_recstack_serve_with_a_misspelt_store_exits_2_naming_it(registry, capsys
         raise AssertionError("the server started")  # rather than block the test run
 
     monkeypatch.setattr("recstack.serving.app.serve", started)
-    code = main(["serve", "--registry", registry.root, "--store", "nope://host/0"])
+    code = serve_refusal("--registry", registry.root, "--store", "nope://host/0")
     err = capsys.readouterr().err
     assert code == 2
     assert "embedding store 'nope://host/0'" in err and "Traceback" not in err

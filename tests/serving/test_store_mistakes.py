@@ -8,10 +8,9 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the service tests need the serving extra")
 
-from recstack.cli import main  # noqa: E402
 from recstack.errors import ConfigError  # noqa: E402
 from recstack.serving.service import preflight  # noqa: E402
-from tests.serving.service_helpers import publish, settings  # noqa: E402
+from tests.serving.service_helpers import publish, serve_refusal, settings  # noqa: E402
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def test_recstack_serve_with_a_store_that_is_no_database_exits_2(tmp_path, regis
     monkeypatch.setattr("recstack.serving.app.serve", started)
     not_sqlite = tmp_path / "vectors.db"
     not_sqlite.write_text("user,vector\n" * 50)
-    code = main(["serve", "--registry", registry.root, "--store", str(not_sqlite)])
+    code = serve_refusal("--registry", registry.root, "--store", str(not_sqlite))
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert f"embedding store {not_sqlite}: file is not a database" in err

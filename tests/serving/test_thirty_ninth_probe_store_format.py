@@ -15,6 +15,7 @@ import pytest
 
 from recstack.errors import ConfigError
 from recstack.serving.embedding_store import StoreUnavailableError, open_store
+from tests.serving.service_helpers import serve_refusal
 
 
 def _database(path, *statements):
@@ -96,7 +97,6 @@ def test_vectors_whose_dimension_was_deleted_by_hand_take_no_rows_of_another_len
 def test_recstack_serve_with_another_programs_database_as_the_store_exits_2(
         tmp_path, popular, train, capsys, monkeypatch):
     pytest.importorskip("fastapi", reason="the service tests need the serving extra")
-    from recstack.cli import main
     from tests.serving.service_helpers import publish
 
     registry = publish(tmp_path / "registry", popular, train, name="pop")
@@ -108,7 +108,7 @@ def test_recstack_serve_with_another_programs_database_as_the_store_exits_2(
     path = tmp_path / "app.db"
     _database(path, "CREATE TABLE orders (id INTEGER)")
     # before: taken for an outage, and the service served the model's vectors
-    code = main(["serve", "--registry", registry.root, "--store", str(path)])
+    code = serve_refusal("--registry", registry.root, "--store", str(path))
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert f"embedding store {path}: an SQLite database, but not a recstack" in err

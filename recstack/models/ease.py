@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 
+from recstack.data.fetch import default_cache_dir
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import Param, Recommender, check_call, history_weights
@@ -379,10 +380,7 @@ def _blas_identity() -> dict[str, Any] | None:
 
 
 def _probe_cache_path() -> Path:
-    configured = os.environ.get("RECSTACK_CACHE", "")  # blank is unset
-    folder = (Path(configured).expanduser() if configured.strip()
-              else Path.home() / ".cache" / "recstack")
-    return folder / _PROBE_CACHE_FILE
+    return default_cache_dir() / _PROBE_CACHE_FILE  # the one reading of RECSTACK_CACHE
 
 
 def _read_verdicts(path: Path) -> dict[str, bool]:

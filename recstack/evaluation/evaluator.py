@@ -262,11 +262,12 @@ def constant_score_rows(scores: np.ndarray, top_scores: np.ndarray) -> tuple[int
         return 0, 0
     all_minus_inf = np.isneginf(top_scores[:, 0])
     candidates = np.flatnonzero(~all_minus_inf & (top_scores[:, 0] == top_scores[:, -1]))
-    constant = 0
-    for row in candidates:
-        kept = scores[row][scores[row] > -np.inf]
-        constant += int(kept.size > 1 and kept.min() == kept.max())
-    return int(np.count_nonzero(all_minus_inf)), constant
+    rows = scores[candidates]
+    kept = rows > -np.inf
+    lowest = np.where(kept, rows, np.inf).min(axis=1, initial=np.inf)
+    highest = np.where(kept, rows, -np.inf).max(axis=1, initial=-np.inf)
+    constant = np.count_nonzero((kept.sum(axis=1) > 1) & (lowest == highest))
+    return int(np.count_nonzero(all_minus_inf)), int(constant)
 
 
 def _warn_of_constant_scores(name: str, minus_inf: int, constant: int, n_users: int) -> None:

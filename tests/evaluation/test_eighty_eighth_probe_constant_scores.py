@@ -78,3 +78,6 @@ def test_scores_that_rank_items_are_not_warned_of(split):
         _evaluate(split, "ties", lambda u: np.tile(np.where(order > n / 2, order // 2,
                                                             -np.inf), (len(u), 1)))
         _evaluate(split, "ranked", lambda u: np.tile(order, (len(u), 1)))
+        # the top half tied, the rest lower: a ranking, whatever the tie at the top
+        top_tied = np.where(np.arange(n) < n // 2, 1.0, 0.5)
+        _evaluate(split, "top tied", lambda u: np.tile(top_tied, (len(u), 1)))

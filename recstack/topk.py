@@ -132,15 +132,19 @@ def warm_up() -> None:
 
 
 def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, workers: int, *,
-                   method: Method = "auto") -> tuple[np.ndarray, np.ndarray]:
+                   method: Method = "auto", nan_refused: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`top_k` with the rows split in ``workers`` parts run on ``executor`` (the
     compiled kernel and numpy's partition both release the GIL, so the cores work at once).
-    The result is the same as :func:`top_k`'s."""
+    The result is the same as :func:`top_k`'s. ``nan_refused``: the caller has already
+    refused scores holding ``NaN`` (the evaluator does), so the pass that counts them for
+    the :class:`NaNScoresWarning` is skipped."""
     scores = _as_rows(scores)
     workers = _check_workers(workers)
     k = _check_k(k)
-    _warn_nan_rows(len(rows_with_nan(scores, executor, workers)), scores.shape[0],
-                   "top_k_threaded")
+    if not nan_refused:
+        _warn_nan_rows(len(rows_with_nan(scores, executor, workers)), scores.shape[0],
+                       "top_k_threaded")
     return _top_k_threaded(scores, k, executor, workers, method)
 
 

@@ -296,3 +296,13 @@ def test_a_scoring_function_returning_the_wrong_rows_is_refused_not_returned():
         top_k_batched(lambda rows: scores, np.arange(2), 2, n_items=5)
     with pytest.raises(ConfigError, match=r"shape \(2, 4\) for 2 rows; expected 2 x 5"):
         top_k_batched(lambda rows: scores[rows, :4], np.arange(2), 2, n_items=5)
+
+
+def test_a_caller_that_refused_nan_skips_the_count(recwarn):
+    scores = np.array([[np.nan, 1.0, 2.0], [3.0, 1.0, 2.0]])
+    with pytest.warns(topk.NaNScoresWarning, match="1 of 2 score row"):
+        expected = top_k_threaded(scores, 2, None, 1)
+    recwarn.clear()
+    got = top_k_threaded(scores, 2, None, 1, nan_refused=True)
+    assert not [w for w in recwarn if issubclass(w.category, topk.NaNScoresWarning)]
+    np.testing.assert_array_equal(got[0], expected[0])

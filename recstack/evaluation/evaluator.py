@@ -621,7 +621,9 @@ class Evaluator:
                                               train, name, executor, threads)
                 batch_exclude = exclude[batch_users]
                 mask_rows(scores, batch_exclude)
-                top, top_scores = top_k_threaded(scores, k_max, executor, threads)
+                # NaN was refused in _checked_scores: no second pass to count it
+                top, top_scores = top_k_threaded(scores, k_max, executor, threads,
+                                                 nan_refused=True)
                 minus_inf, constant = constant_score_rows(scores, top_scores)
                 flat[0] += minus_inf
                 flat[1] += constant

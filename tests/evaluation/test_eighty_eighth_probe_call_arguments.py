@@ -8,25 +8,13 @@ import dataclasses
 import numpy as np
 import pytest
 
-from recstack.data.interactions import Interactions
-from recstack.data.splits import random_split
 from recstack.errors import ConfigError
 from recstack.evaluation.evaluator import Evaluator
+from tests.evaluation.scorer import Scorer
 
 
-class Scorer:
-    name = "scorer"
-
-    def score_users(self, users):
-        return np.random.default_rng(0).random((len(users), 30))
-
-
-@pytest.fixture(scope="module")
-def split():
-    rng = np.random.default_rng(3)
-    data = Interactions.from_arrays(rng.integers(0, 20, 400), rng.integers(0, 30, 400),
-                                    duplicates="first")
-    return random_split(data, 0.2, seed=1)
+def _random_scorer() -> Scorer:
+    return Scorer(lambda users: np.random.default_rng(0).random((len(users), 30)))
 
 
 def test_a_misspelt_field_names_the_near_one_and_the_fields():
@@ -49,25 +37,25 @@ def test_a_value_by_position_after_test_is_refused_naming_the_keywords(split):
     with pytest.raises(ConfigError, match=r"^Evaluator: evaluate\(\): got 1 value\(s\) by "
                                           r"position \('mine'\) where only keywords are "
                                           r"taken; .*evaluate\(model, train, test, name=\.\.\.\)"):
-        Evaluator(ks=[5]).evaluate(Scorer(), split.train, split.test, "mine")
+        Evaluator(ks=[5]).evaluate(_random_scorer(), split.train, split.test, "mine")
 
 
 def test_a_misspelt_keyword_of_evaluate_names_the_near_one(split):
     with pytest.raises(ConfigError, match=r"^Evaluator: evaluate\(\) got an unexpected "
                                           r"argument 'nmae' \(did you mean 'name'\?\); it "
                                           r"takes model, train, test, name and progress$"):
-        Evaluator(ks=[5]).evaluate(Scorer(), split.train, split.test, nmae="mine")
+        Evaluator(ks=[5]).evaluate(_random_scorer(), split.train, split.test, nmae="mine")
 
 
 def test_evaluate_fold_in_refuses_them_too(split):
     with pytest.raises(ConfigError, match=r"^Evaluator: evaluate_fold_in\(\) got an "
                                           r"unexpected argument 'progres' \(did you mean "
                                           r"'progress'\?\)"):
-        Evaluator(ks=[5]).evaluate_fold_in(Scorer(), split.train, split.train, split.test,
+        Evaluator(ks=[5]).evaluate_fold_in(_random_scorer(), split.train, split.train, split.test,
                                            progres=None)
 
 
 def test_a_right_call_still_evaluates(split):
-    result = Evaluator(ks=[5], metrics=["ndcg"]).evaluate(Scorer(), split.train, split.test,
+    result = Evaluator(ks=[5], metrics=["ndcg"]).evaluate(_random_scorer(), split.train, split.test,
                                                           name="mine")
     assert result.model == "mine"

@@ -7,30 +7,12 @@ import warnings
 import numpy as np
 import pytest
 
-from recstack.data.interactions import Interactions
-from recstack.data.splits import random_split
 from recstack.evaluation.evaluator import ConstantScoresWarning, Evaluator
-
-
-class Scorer:
-    def __init__(self, name, make):
-        self.name = name
-        self.make = make
-
-    def score_users(self, users):
-        return self.make(users)
-
-
-@pytest.fixture(scope="module")
-def split():
-    rng = np.random.default_rng(5)
-    data = Interactions.from_arrays(rng.integers(0, 20, 400), rng.integers(0, 30, 400),
-                                    duplicates="first")
-    return random_split(data, 0.2, seed=2)
+from tests.evaluation.scorer import Scorer
 
 
 def _evaluate(split, name, make):
-    return Evaluator(metrics=["ndcg"], ks=[5]).evaluate(Scorer(name, make), split.train,
+    return Evaluator(metrics=["ndcg"], ks=[5]).evaluate(Scorer(make, name), split.train,
                                                          split.test)
 
 

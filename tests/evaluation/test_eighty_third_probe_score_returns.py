@@ -4,28 +4,9 @@ items) array of numbers is refused naming the model, never with numpy's own mess
 import numpy as np
 import pytest
 
-from recstack.data.interactions import Interactions
-from recstack.data.splits import random_split
 from recstack.errors import RecstackError
 from recstack.evaluation.evaluator import Evaluator
-
-
-class Scorer:
-    name = "scorer"
-
-    def __init__(self, make):
-        self.make = make
-
-    def score_users(self, users):
-        return self.make(users)
-
-
-@pytest.fixture(scope="module")
-def split():
-    rng = np.random.default_rng(3)
-    data = Interactions.from_arrays(rng.integers(0, 20, 400), rng.integers(0, 30, 400),
-                                    duplicates="first")
-    return random_split(data, 0.2, seed=1)
+from tests.evaluation.scorer import Scorer
 
 
 @pytest.mark.parametrize("make", [

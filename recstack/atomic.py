@@ -411,6 +411,47 @@ def checked_path(path: Any, what: str = "path") -> Path:
         return Path(text)
 
 
+#: the limits of names where the file system does not say (Linux's NAME_MAX and PATH_MAX)
+_NAME_MAX, _PATH_MAX = 255, 4096
+
+
+def name_too_long(path: Path) -> str | None:
+    """None unless the file system cannot name ``path``: a part of it (a file or folder
+    name) longer than the file system's limit, or the whole longer than the system's,
+    each counted in bytes (``os.pathconf`` of the nearest folder that exists; 255 and 4096
+    where it does not say). Else what the name is, as the end of "is ...". Every call on
+    such a path raised the operating system's OSError (File name too long)."""
+    anchor = next((str(folder) for folder in Path(os.path.abspath(path)).parents
+                   if os.path.isdir(folder)), os.sep)
+    try:
+        name_max = os.pathconf(anchor, "PC_NAME_MAX")
+        path_max = os.pathconf(anchor, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):  # not said, or not POSIX
+        name_max, path_max = _NAME_MAX, _PATH_MAX
+    name_max = name_max if name_max and name_max > 0 else _NAME_MAX
+    path_max = path_max if path_max and path_max > 0 else _PATH_MAX
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            return (f"a name longer than the file system allows: its part {shortened(part)} is "
+                    f"{size:,} bytes long, and a file or folder name holds at most "
+                    f"{name_max:,}")
+    size = len(os.fsencode(path))
+    if size >= path_max:
+        return (f"a path longer than the system allows ({size:,} bytes; at most "
+                f"{path_max - 1:,})")
+    return None
+
+
+def shortened(name: Any, most: int = 60) -> str:
+    """``name`` for a message, its middle left out when it is long (an over-long name
+    shown whole filled the screen)."""
+    text = os.fsdecode(os.fspath(name)) if isinstance(name, os.PathLike) else str(name)
+    if len(text) <= most:
+        return repr(text)
+    return repr(text[:most // 2]) + "..." + repr(text[-most // 3:])
+
+
 def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: str) -> Path:
     """:func:`checked_path` for a file about to be written in one format (``writes``: "an
     HTML page", "JSON"), refused as ``recstack ... --out`` refuses it: a path ending in a
@@ -434,7 +475,10 @@ def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: s
 def broken_link(path: Path) -> str | None:
     """What ``path`` is when it is a symbolic link that leads nowhere (one that loops back
     to itself, or to something that does not exist), or None."""
-    if not path.is_symlink():
+    try:
+        if not path.is_symlink():
+            return None
+    except OSError:  # a name the system cannot look up (too long): no link to speak of
         return None
     try:
         os.stat(path)
@@ -447,7 +491,10 @@ def broken_link(path: Path) -> str | None:
 
 def is_looping_link(path: Path) -> bool:
     """Whether ``path`` is a symbolic link that leads back to itself (through any chain)."""
-    if not path.is_symlink():
+    try:
+        if not path.is_symlink():
+            return False
+    except OSError:  # a name the system cannot look up (too long)
         return False
     try:
         os.stat(path)
@@ -468,7 +515,9 @@ def check_regular_file(path: str | os.PathLike[str], expected: str) -> None:
     problem = special_file_problem(path)
     if problem is None:
         return
-    stdin = "" if broken_link(path) else " (a file on disk: standard input and pipes are not read)"
+    # the advice is for a pipe, socket or device, not for a link or an over-long name
+    stdin = " (a file on disk: standard input and pipes are not read)" if problem.endswith(
+        "not a file") else ""
     raise RecstackError(f"{path}: {problem}; give {expected}{stdin}")
 
 
@@ -478,6 +527,9 @@ def special_file_problem(path: Path, wanted: str = "file") -> str | None:
     waits for a writer that never comes); else what it is, as the middle of a message
     ("is a pipe, socket or device, not a file"). A missing path and a folder are left to
     the caller's own words; ``wanted`` is what belongs there ("file", "folder")."""
+    too_long = name_too_long(path)
+    if too_long is not None:
+        return f"is {too_long}"
     broken = broken_link(path)
     if broken is not None:
         return f"is {broken}"
@@ -500,6 +552,9 @@ def folder_problem(path: Path) -> str | None:
             return None
     except OSError:
         pass  # a name the system cannot look up: said below by what lstat finds
+    too_long = name_too_long(path)
+    if too_long is not None:
+        return f"is {too_long}"
     broken = broken_link(path)
     if broken is not None:
         return f"is {broken}"
@@ -511,7 +566,11 @@ def folder_problem(path: Path) -> str | None:
 
 def describe_path(path: Path) -> str:
     """What is at ``path``, for a message: a folder, a file, a link (naming what it leads
-    to, or that it leads nowhere), a pipe, socket or device, or nothing."""
+    to, or that it leads nowhere), a pipe, socket or device, or nothing (or a name the
+    file system cannot hold, :func:`name_too_long`)."""
+    too_long = name_too_long(path)
+    if too_long is not None:
+        return too_long
     broken = broken_link(path)
     if broken is not None:
         return broken

@@ -76,6 +76,18 @@ def _run(args: argparse.Namespace) -> int:
         return 130
 
 
+class _InCommandTerms(logging.Formatter):
+    """``recstack: note: ...`` in the command's terms (``terms()``), as its errors and
+    warnings are: a note said "value_col= chooses another" where ``--value-col`` does."""
+
+    def __init__(self, terms: Any) -> None:
+        super().__init__("recstack: note: %(message)s")
+        self._terms = terms
+
+    def format(self, record: logging.LogRecord) -> str:
+        return in_command_terms(super().format(record), self._terms())
+
+
 @contextmanager
 def _notes_on_stderr(terms: Any = tuple) -> Iterator[None]:
     """Show the library's INFO notes (e.g. which column a loader picked) as
@@ -83,7 +95,7 @@ def _notes_on_stderr(terms: Any = tuple) -> Iterator[None]:
     command's terms, in which its warnings are written as its errors are."""
     logger = logging.getLogger("recstack")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("recstack: note: %(message)s"))
+    handler.setFormatter(_InCommandTerms(terms))
     previous_level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -300,7 +312,10 @@ def _data_split(args: argparse.Namespace) -> int:
     # the folder is checked (exists? writable?) before the data is read and split
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
         data = _load(args)
-        data, steps = apply_filters(data, filters)
+        try:
+            data, steps = apply_filters(data, filters)
+        except RecstackError as error:
+            raise RecstackError(_filters_as_typed(str(error), args.filter)) from None
         for step in steps:
             print(step)
         try:
@@ -308,8 +323,9 @@ def _data_split(args: argparse.Namespace) -> int:
         except RecstackError as error:
             # the split's refusal of the data ("kfold: k = 100 folds, but ...") names the
             # options as the user typed them (--k)
-            raise RecstackError(in_command_terms(str(error), _options(
-                **{name: _flag(name) for name in given}))) from None
+            raise RecstackError(in_command_terms(str(error), [
+                *_given_as_typed(given), *_options(**{name: _flag(name) for name in given})])
+                                ) from None
         results = {"": parts[0]} if len(parts) == 1 else {
             f"fold-{split.report.params['fold']}": split for split in parts}
         write_splits(results, staging)
@@ -696,6 +712,7 @@ def _load(args: argparse.Namespace) -> Any:
     # the loader's messages name its options ("separator: loader options apply to CSV, TSV
     # and Parquet files, ...", "named with item_col"), which here are flags
     args.terms = [*getattr(args, "terms", ()), (r"(?<![\w-])value_col=None", "--no-value-col"),
+                  *_keywords_as_flags(_field_names(LoaderOptions)),
                   *_options(**{n: _flag(n) for n in _field_names(LoaderOptions)})]
     if args.no_value_col:
         from recstack.config import without_value_column
@@ -725,6 +742,39 @@ def _parse_filter(text: str) -> Any:
     values = {key: _as_typed(value, typed[key]) if key in typed else value
               for key, value in values.items()}
     return FILTERS.build(name, values, where)
+
+
+def _filters_as_typed(message: str, typed: Sequence[str]) -> str:
+    """A filter's refusal of the data names the step as a Python call ("filter step 1 of 2,
+    k_core(user_min=100, item_min=5), removed all ... rows"), which on the command line is
+    the ``--filter`` option as typed (``--filter k_core:user_min=100``)."""
+    def step(match: re.Match[str]) -> str:
+        number = int(match[1])
+        given = typed[number - 1] if 1 <= number <= len(typed) else None
+        return f"{match[0].split(',')[0]}, --filter {given}," if given else match[0]
+
+    return re.sub(r"filter step (\d+) of \d+, \w+\([^()]*\),", step, message, count=1)
+
+
+def _keywords_as_flags(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Terms for :func:`in_command_terms`: a loader's advice written as a Python keyword
+    ("pass separator=';'", "value_col= chooses another") as the flag to type instead
+    (``pass --separator ';'``, ``--value-col chooses another``)."""
+    return [term for name in names for term in (
+        (rf"(?<![\w.:=-]){re.escape(name)}=(?=[^\s)])", f"{_flag(name)} "),
+        (rf"(?<![\w.:=-]){re.escape(name)}=(?=[\s)]|$)", _flag(name)))]
+
+
+def _given_as_typed(given: dict[str, Any]) -> list[tuple[str, str]]:
+    """Terms for :func:`in_command_terms`: a split's refusal shows its options as Python
+    keywords with Python's numbers ("random split left no test rows (test_fraction=0.01)"),
+    which on the command line are the flags as typed (``--test-fraction 1e-2``)."""
+    from recstack.specs import _show
+
+    return [(rf"(?<![\w.:=-]){re.escape(name)}=[^,;)\s]+",
+             f"{_flag(name)} {value if isinstance(value, str) else _show(value)}"
+             .replace("\\", "\\\\"))
+            for name, value in given.items()]
 
 
 def _field_names(spec_class: type) -> list[str]:
@@ -812,7 +862,9 @@ def _flag_type(hint: Any) -> Any:
                 raise argparse.ArgumentTypeError(
                     f"expected {count} comma-separated {words} (e.g. "
                     f"{','.join(['1', '5', '9'][:count])}), got {text!r}")
-            return values
+            # remembering the text typed: a refusal said "--rating-range = [5.0, 1.0]" of
+            # 5,1 (Python's floats, not what was typed)
+            return _as_typed(values, text)
         return parse_list
     if base is str:
         return _text
@@ -893,6 +945,13 @@ class _TypedFloat(float):
     typed_text: str
 
 
+class _TypedTuple(tuple):  # type: ignore[type-arg]
+    """A comma-separated list read from a spec's flag, keeping the text typed
+    (``typed_text``): a refusal said ``--rating-range = [5.0, 1.0]`` of ``5,1``."""
+
+    typed_text: str
+
+
 def _typed(parse: Any) -> Any:
     """``parse`` for a spec's flag, whose number remembers the text typed: the spec's
     checks show it and convert it to a plain number (other flags' numbers, a port, go to
@@ -903,10 +962,10 @@ def _typed(parse: Any) -> Any:
 
 
 def _as_typed(value: Any, text: str) -> Any:
-    """``value``, when a plain int or float, as one that remembers ``text``."""
-    if type(value) not in (int, float):
+    """``value``, when a plain int, float or tuple, as one that remembers ``text``."""
+    if type(value) not in (int, float, tuple):
         return value
-    typed = (_TypedInt if type(value) is int else _TypedFloat)(value)
+    typed = {int: _TypedInt, float: _TypedFloat, tuple: _TypedTuple}[type(value)](value)
     typed.typed_text = text
     return typed
 
@@ -916,7 +975,25 @@ def _whole_number(text: str) -> int:
         return int(_ascii_number(int, text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}"
-                                         f"{_number_rule(int, text)}") from None
+                                         f"{_number_rule(int, text) or _fraction_rule(text)}"
+                                         ) from None
+
+
+def _fraction_rule(text: str) -> str:
+    """Why a number written with a point or an exponent (``1e3``, ``2.0``, ``2.5``) is not
+    a whole number here: digits alone are, so say the digits to write (or that it has a
+    fraction)."""
+    import math
+
+    try:
+        value = float(_ascii_number(float, text))
+    except ValueError:
+        return ""
+    if not math.isfinite(value):
+        return ""
+    if value.is_integer():
+        return f" (a whole number is written in digits alone: {int(value)})"
+    return " (it has a fraction; a whole number is written in digits alone)"
 
 
 def _number(text: str) -> float:
@@ -1115,6 +1192,8 @@ class _Parser(argparse.ArgumentParser):
             choices = [c.strip().strip("'") for c in wrong[2].split(",")]  # quoted or not
             message += did_you_mean(wrong[1], choices) or _option_before_command(
                 self, wrong[1])
+        elif re.fullmatch(r"argument (--[\w-]+): expected one argument", message):
+            message += _value_like_an_option(self, message.split()[1].rstrip(":"))
         elif message.startswith("the following arguments are required"):
             # `serve --prot 8000`: the misspelt option is why --port... is missing; argparse
             # checks the required ones first and would never name it
@@ -1126,6 +1205,20 @@ class _Parser(argparse.ArgumentParser):
             else:
                 message += _swallowed_by_list_option(self, message.split(": ", 1)[-1])
         super().error(message)
+
+
+def _value_like_an_option(parser: argparse.ArgumentParser, option: str) -> str:
+    """Why ``option`` got no value when one was typed: a value starting with '-' that is
+    not a plain negative number (``--rating-range -1,1``, ``-inf``) is read as an option."""
+    given = list(getattr(parser, "_given", ()))
+    at = [i for i, word in enumerate(given) if word == option]
+    if not at or at[-1] + 1 >= len(given):
+        return ""
+    value = given[at[-1] + 1]
+    if not value.startswith("-") or value.startswith("--") or value == "-":
+        return ""
+    return (f" (the value {value!r} starts with '-', so it was read as an option: write "
+            f"{option}={value})")
 
 
 def _swallowed_by_list_option(parser: argparse.ArgumentParser, missing: str) -> str:

@@ -74,7 +74,9 @@ fit on ``train.txt`` and ``[tune]`` carves its validation part out of it at rand
 from __future__ import annotations
 
 import errno
+import functools
 import math
+import operator
 import os
 import re
 import stat
@@ -84,7 +86,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recstack.atomic import checked_path, describe_path
+from recstack.atomic import broken_link, checked_path, describe_path, special_file_problem
 from recstack.data.filters import FILTERS, FilterSpec
 from recstack.data.sources import (
     AdjacencyFolder,
@@ -104,12 +106,14 @@ from recstack.specs import (
     MAX_THREADS,
     SEED_MAX,
     Spec,
+    arguments_named,
     build_spec,
     cutoffs_problem,
     cutoffs_text,
     did_you_mean,
     fields_of,
     finite_or_infinite,
+    number_spelling_hint,
     option,
     table_hint,
 )
@@ -390,6 +394,7 @@ def require_experiment(experiment: Any, call: str) -> Experiment:
                       f"got {got}; {how}")
 
 
+@arguments_named
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; relative paths in it are taken from its folder.
 
@@ -406,6 +411,7 @@ def load_experiment(path: str | Path) -> Experiment:
     return experiment
 
 
+@arguments_named
 def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
                      base: str | Path | None = None) -> Experiment:
     """Validate a parsed experiment (a dict as TOML gives it) into an :class:`Experiment`.
@@ -548,18 +554,15 @@ def _check_toml_file(path: Path, what: str) -> None:
     :data:`MAX_TOML_BYTES`: a named pipe (reading it waited forever for a writer), a
     socket or device, a symbolic link that loops or leads nowhere, or a file far too large
     to be settings. A missing file and a folder raise the OSError the caller words."""
-    from recstack.atomic import broken_link
-
-    broken = broken_link(path)
-    if broken is not None:
-        raise ConfigError(f"{path}: is {broken}; give the {what}'s .toml file")
+    problem = special_file_problem(path)
+    if problem is not None:
+        # the shared words of recstack.atomic, raised as the settings files' ConfigError
+        stdin = "" if broken_link(path) else (" (a file on disk: standard input and pipes "
+                                              "are not read)")
+        raise ConfigError(f"{path}: {problem}; give the {what}'s .toml file{stdin}")
     status = path.stat()
     if stat.S_ISDIR(status.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if not stat.S_ISREG(status.st_mode):
-        raise ConfigError(f"{path}: is a pipe, socket or device, not a file; give the "
-                          f"{what}'s .toml file (a file on disk: standard input and pipes "
-                          "are not read)")
     if status.st_size > MAX_TOML_BYTES:
         article = "an" if what[:1] in "aeiou" else "a"
         raise ConfigError(f"{path}: is {status.st_size / 2**20:.1f} MiB, but {article} {what} file "
@@ -1115,7 +1118,9 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
         try:
             declared[key].check(kind, key, value)
         except ConfigError as error:
-            raise ConfigError(f"{where}{key} = {value!r}: {_strip(str(error), kind)}") from None
+            hint = _param_spelling_hint(declared[key], value, key)
+            raise ConfigError(f"{where}{key} = {value!r}: {_strip(str(error), kind)}{hint}"
+                              ) from None
     try:
         create_model(kind, **params).validate_params()
     except (ConfigError, TypeError, ValueError) as error:
@@ -1292,7 +1297,7 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
         raise ConfigError(f"{where}type = {kind!r}: must be one of "
                           f"{', '.join(map(repr, SPACE_TYPES))}{hint}")
     if not isinstance(description, dict) or description.get("type") not in SPACE_TYPES:
-        raise ConfigError(f"{where}expected a table with type = one of {SPACE_TYPES}")
+        raise ConfigError(f"{where}{_dimension_shape_problem(description)}")
     kind = description["type"]
     allowed = DIMENSION_KEYS[kind]
     stray = [key for key in description if key not in allowed]
@@ -1347,8 +1352,11 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
                 if numbers and low > high else  # type: ignore[operator]
                 f"; a range of one value searches nothing: set {name or 'the parameter'} "
                 "in the model's params instead" if numbers else "")
+        spelt = "" if numbers else next(
+            (hint for end, value in (("low", low), ("high", high))
+             if (hint := number_spelling_hint(value, kinds, end))), "")
         raise ConfigError(f"{where}needs {wanted} low < high, got low={low!r}, "
-                          f"high={high!r}{swap}")
+                          f"high={high!r}{swap}{spelt}")
     if not math.isfinite(float(high) - float(low)):  # type: ignore[arg-type]
         raise ConfigError(f"{where}low={low!r} to high={high!r} is wider than a float can "
                           "hold; narrow it")
@@ -1369,6 +1377,42 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     as_drawn = int if whole else float
     _check_value(where, declared, model, name, as_drawn(low), "low")  # type: ignore[arg-type]
     _check_value(where, declared, model, name, as_drawn(high), "high")  # type: ignore[arg-type]
+
+
+def _dimension_shape_problem(description: Any) -> str:
+    """What is wrong with a search-space dimension that is not a table with a type, and the
+    table to write instead: a list of values is a categorical dimension's choices, a range
+    without a type an int or a float one (it said "expected a table with type = one of
+    ('int', 'float', 'categorical')", Python's tuple, of each)."""
+    types = ", ".join(f'"{kind}"' for kind in SPACE_TYPES)
+    if isinstance(description, dict):
+        ends = [description.get(key) for key in ("low", "high")]
+        kind = ("int" if all(isinstance(x, int) and not isinstance(x, bool) for x in ends)
+                else "float")
+        example = (f'{{ type = "{kind}", low = {_toml_value(ends[0])}, high = '
+                   f'{_toml_value(ends[1])} }}' if "low" in description and "high" in
+                   description else '{ type = "int", low = 8, high = 64 }')
+        return (f"missing key 'type' (one of {types}); write e.g. {example}"
+                if "type" not in description else
+                f"type = {_toml_value(description['type'])}: expected one of {types}")
+    if isinstance(description, list):
+        choices = ", ".join(_toml_value(choice) for choice in description[:5])
+        more = ", ..." if len(description) > 5 else ""
+        return (f"got the list [{choices}{more}], but a dimension is a table; to search "
+                f"these values write {{ type = \"categorical\", choices = [{choices}{more}] }}")
+    return (f"got {_toml_value(description)}, but a dimension is a table of what to search, e.g. "
+            '{ type = "int", low = 8, high = 64 } or { type = "categorical", choices = '
+            "[8, 16] }; to fix the value, set it in the model's params and leave it out of "
+            "the space")
+
+
+def _toml_value(value: Any) -> str:
+    """``value`` as a TOML file writes it, for an example to copy ("a", true, 0.5)."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _check_step(where: str, low: float, high: float, step: float, *, whole: bool) -> None:
@@ -1440,7 +1484,17 @@ def _check_value(where: str, declared: Any, model: str, name: str, value: Any,
     try:
         declared.check(model, name, value)
     except ConfigError as error:
-        raise ConfigError(f"{where}{key} = {value!r}: {_strip(str(error), model)}") from None
+        hint = _param_spelling_hint(declared, value, "" if key == "choice" else key)
+        raise ConfigError(f"{where}{key} = {value!r}: {_strip(str(error), model)}{hint}"
+                          ) from None
+
+
+def _param_spelling_hint(declared: Any, value: Any, key: str) -> str:
+    """:func:`~recstack.specs.number_spelling_hint` for a model parameter's value (a
+    :class:`~recstack.models.base.Param` declares the kinds it takes: ``factors = "8"``,
+    ``factors = 8.0``)."""
+    kinds = declared.kind if isinstance(declared.kind, tuple) else (declared.kind,)
+    return number_spelling_hint(value, functools.reduce(operator.or_, kinds), key)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1461,8 +1515,13 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
             value, expected)
         if wrong:
             shown = ("true" if value else "false") if isinstance(value, bool) else repr(value)
+            # `data = ["synthetic"]` said "expected a table" without a word of how one is
+            # written: a header line and key = value lines under it (at the top level)
+            header = (f" (a [{key}] header line with key = value lines under it)"
+                      if expected is dict and not where.rstrip().endswith("]") else "")
             raise ConfigError(f"{where}{key} = {shown}: expected "
-                              f"{_type_words.get(expected, expected.__name__)}")
+                              f"{_type_words.get(expected, expected.__name__)}{header}"
+                              f"{number_spelling_hint(value, expected, key)}")
     for key in required:
         if key not in table:
             raise ConfigError(f"{where}missing {'table' if allowed[key] in (dict, list) else 'key'}"

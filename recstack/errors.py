@@ -6,6 +6,9 @@ The CLI prints these without a traceback and exits non-zero; anything else is a 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
 
 
 class RecstackError(Exception):
@@ -76,3 +79,9 @@ class EmptyResultError(RecstackError, ValueError):
 
 class ConfigError(RecstackError, ValueError):
     """An experiment file or a parameter has a value that cannot be used."""
+
+
+def shown(value: Any) -> str:
+    """A value as the user wrote it, for messages: ``2.0``, not numpy's ``np.float64(2.0)``
+    (numpy 2 writes its scalars' type into their repr)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)

@@ -45,6 +45,7 @@ from recstack.evaluation.results import CONFIDENCE, EvaluationResult, PairedTest
 from recstack.models.base import Recommender
 from recstack.models.registry import create_model
 from recstack.progress import Progress, resolve
+from recstack.specs import arguments_named
 
 _log = logging.getLogger(__name__)
 
@@ -548,6 +549,7 @@ def diversity_features(experiment: Experiment, data: Interactions) -> Any:
         return label_matrix(table["genres"].tolist())[0]
 
 
+@arguments_named
 def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                    overwrite: bool = False, progress: Progress | None = None,
                    baseline: str | None = None) -> ExperimentResult:
@@ -697,6 +699,7 @@ def _check_baseline(experiment: Experiment, baseline: Any) -> None:
                           f"{', '.join(labels)}")
 
 
+@arguments_named
 def write_experiment_report(experiment: Experiment, out: str | Path,
                             progress: Progress | None = None) -> Path:
     """The ``[report]`` of an experiment, written into its results folder ``out``."""

@@ -28,6 +28,7 @@ import functools
 import inspect
 import math
 import numbers
+import operator
 import re
 import types
 import typing
@@ -266,7 +267,8 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
                 # TOML's local time (cutoff = 07:32:00): a moment of no particular day
                 wanted += (", not a time of day alone; give the date too, e.g. "
                            f"2020-01-31T{value.isoformat()}")
-            raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: expected {wanted}")
+            raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: expected {wanted}"
+                              f"{number_spelling_hint(value, hint, key_text(key))}")
         problem = option_.problem(result)
         if problem:
             raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: {problem}")
@@ -278,7 +280,28 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
         message = str(error)
         prefix = f"{cls.kind_name}: "
         message = message[len(prefix):] if message.startswith(prefix) else message
+        message = _values_as_given(message, values, converted)
         raise ConfigError(where + keys_as_given(message, declared, key_text)) from None
+
+
+def _values_as_given(message: str, values: Mapping[str, Any], converted: Mapping[str, Any]
+                     ) -> str:
+    """``message``, from a check across fields, with each ``key = value`` it shows of a
+    converted value written as given: the check sees the spec's values, so it said
+    ``rating_range = [5.0, 1.0]`` of ``[5, 1]`` in a file and of ``--rating-range 5,1``."""
+    for key, result in converted.items():
+        if isinstance(result, str | bool) or result is None:
+            continue  # shown as given already
+        shown = _show(values[key])
+        renderings = {repr(result), str(result)}
+        if isinstance(result, tuple | list):
+            renderings |= {repr(list(result)), repr(tuple(result))}
+        given = f"{key} = {shown}"
+        for rendering in renderings - {shown}:
+            # the replacement escaped: the text as it is ('\\' in it stays)
+            message = re.sub(rf"(?<![\w.]){re.escape(key)} = {re.escape(rendering)}(?![\w.])",
+                             given.replace("\\", "\\\\"), message)
+    return message
 
 
 def keys_as_given(message: str, keys: Iterable[str], key_text: Callable[[str], str] = str
@@ -451,6 +474,65 @@ def number_from_text(text: str, cast: type[int] | type[float]) -> Any:
     return cast(text)
 
 
+def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
+    """How to write ``value``, refused for the type ``hint``, when it is a number spelt as
+    the file's other type: quoted (``seed = "3"``, which TOML reads as text) or, where a
+    whole number is wanted, with a point (``n_threads = 2.0``); else "". ``key`` names the
+    value in the spelling shown (none: the value alone, as for a list's item). Numbers in
+    quotes follow the command line's rule (:data:`NUMBER_TEXT_RULE`): ``"1_000"`` and
+    ``" 3"``, which Python would read, are told the rule, as ``--seed 1_000`` is; text
+    that is no number (``"three"``) gets no hint. Where a list is wanted, a lone value is
+    told to be one (``ks = 10``: ``ks = [10]``), and a list's first misspelt item is named
+    (``ks = ["10"]``)."""
+    items = _list_items_hint(hint)
+    if items is not None:
+        if isinstance(value, list | tuple):
+            for item in value:
+                said = number_spelling_hint(item, items, "")
+                if said:
+                    return said
+            return ""
+        if convert([value], hint) is not _WRONG_TYPE and not isinstance(value, str):
+            # (not of a text: "a,b" may mean two names, not the one in ["a,b"])
+            return f" (a list, even of one value: {f'{key} = ' if key else ''}[{_show(value)}])"
+        return ""
+    if isinstance(value, str):
+        for cast in (int, float):
+            try:
+                number = number_from_text(value, cast)
+            except ValueError:
+                try:  # Python's own reading: '1_0', ' 5', '\u0663' look like numbers
+                    looks = convert(cast(value), hint) is not _WRONG_TYPE
+                except (ValueError, OverflowError):
+                    continue
+                if looks:
+                    return f" (a number is written in {NUMBER_TEXT_RULE})"
+                continue
+            if convert(number, hint) is not _WRONG_TYPE:
+                return (f" (a number in quotes is text: write it without them, "
+                        f"{f'{key} = ' if key else ''}{value})")
+    elif (isinstance(value, float) and value.is_integer()
+          and convert(int(value), hint) is not _WRONG_TYPE
+          and convert(value, hint) is _WRONG_TYPE):
+        return (f" (a whole number is written in digits alone, without a point or an "
+                f"exponent: {f'{key} = ' if key else ''}{int(value)})")
+    return ""
+
+
+def _list_items_hint(hint: Any) -> Any:
+    """The type of each item, when ``hint`` declares a list (``list[int]``, ``tuple[float,
+    float]``, ``tuple[str, ...]``, or one of them or None), else None."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        lists = [member for member in typing.get_args(hint)
+                 if typing.get_origin(member) in (list, tuple)]
+        return _list_items_hint(lists[0]) if len(lists) == 1 else None
+    if origin not in (list, tuple):
+        return None
+    args = [arg for arg in typing.get_args(hint) if arg is not Ellipsis]
+    return functools.reduce(operator.or_, set(args)) if args else None
+
+
 def _exact(value: Any, hint: Any) -> bool:
     if hint is type(None):
         return value is None
@@ -494,8 +576,9 @@ def _number(value: float) -> str:
 
 def _show(value: Any) -> str:
     typed = getattr(value, "typed_text", None)
-    if isinstance(typed, str) and isinstance(value, int | float):
-        # a number read from a command-line flag: said as typed (1e400, not inf)
+    if isinstance(typed, str) and isinstance(value, int | float | tuple):
+        # a number or a list read from a command-line flag: said as typed (1e400, not inf;
+        # 5,1, not (5.0, 1.0))
         return typed
     if isinstance(value, bool):
         return "true" if value else "false"

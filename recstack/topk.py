@@ -233,6 +233,12 @@ def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Widen a top-K result to ``k`` columns (a catalog can be smaller than ``k``); the added
     slots are empty: index 0 with score ``-inf``."""
+    top_shape, score_shape = np.shape(top), np.shape(scores)
+    if len(top_shape) != 2 or top_shape != score_shape:
+        # a 5-column list padded beside 4-column scores put each score one slot away from
+        # its item without a word
+        raise ConfigError(f"pad_columns: top and scores must be 2-d arrays of one shape "
+                          f"(lists x items), got {top_shape} and {score_shape}")
     missing = _check_k(k) - top.shape[1]
     if missing <= 0:
         return top, scores

@@ -66,7 +66,7 @@ from recstack.experiment import load_split, make_split, named_step, prepare_data
 from recstack.models.base import _plain
 from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
-from recstack.specs import SEED_MAX, did_you_mean
+from recstack.specs import SEED_MAX, arguments_named, did_you_mean
 
 
 @dataclass
@@ -163,6 +163,7 @@ def tune_models(experiment: Experiment, train: Interactions, validation: Interac
     return tuned
 
 
+@arguments_named
 def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningResult:
     """Search the ``[tune]`` model's hyperparameters (see the module docstring)."""
     from recstack.config import check_models_fold_in
@@ -224,6 +225,7 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
                         experiment.base_folder)
 
 
+@arguments_named
 def search(model_type: str, train: Interactions, validation: Interactions,
            space: dict[str, dict[str, Any]], *, base_params: dict[str, Any] | None = None,
            metric: str = "ndcg@10", trials: int = 20, seed: int = 0, label: str | None = None,

@@ -223,7 +223,7 @@ def write_experiment(path, body):
     (["data", "info", SMALL, "--separator", ";"],
      "separator: loader options apply to CSV, TSV and Parquet files, not to a synthetic"),
     (["data", "info", "{tmp}/log.csv", "--rating-range", "5,1"],
-     "--rating-range = [5.0, 1.0]: expected [low, high] with low < high"),
+     "--rating-range = 5,1: expected [low, high] with low < high"),
     (["data", "info", "{tmp}/log.csv", "--timestamp-unit", "sec"],
      "--timestamp-unit = \"sec\": must be one of 's', 'ms', 'us', 'ns'"),
     (["data", "info", "{tmp}"], "a folder, but neither a MovieLens release"),

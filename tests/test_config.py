@@ -72,7 +72,7 @@ MISTAKES = [
     (with_("data.separator", ";"), "x.toml: [data] separator: loader options apply to CSV, TSV "
                                    "and Parquet files, not to a synthetic source"),
     (with_("data.rating_range", [5, 1]),
-     "x.toml: [data] rating_range = [5.0, 1.0]: expected [low, high] with low < high"),
+     "x.toml: [data] rating_range = [5, 1]: expected [low, high] with low < high"),
     (with_("data.timestamp_unit", "sec"),
      'x.toml: [data] timestamp_unit = "sec": must be one of '),
     (with_("data", {"train": "a.parquet"}),

@@ -46,10 +46,10 @@ def test_a_split_check_across_fields_names_the_flags(tmp_path, capsys, log, flag
 
 @pytest.mark.parametrize("flags, message", [
     (["--rating-range", "5,1"],
-     "--rating-range = [5.0, 1.0]: expected [low, high] with low < high"),
+     "--rating-range = 5,1: expected [low, high] with low < high"),
     (["--separator", "ab"], "--separator = 'ab': expected one character such as ',', ';' or "
                             "a tab"),
-    (["--context", "a,a"], "--context = ['a', 'a']: expected distinct, non-empty column names"),
+    (["--context", "a,a"], "--context = a,a: expected distinct, non-empty column names"),
     (["--user-col", "x", "--item-col", "x"],
      "--user-col and --item-col are both 'x': one column cannot hold both the user ids and "
      "the item ids; name a different column with --user-col or --item-col"),

@@ -24,7 +24,8 @@ class Toy(Spec):
     ({"share": float("inf")}, "t: share = inf: must be a finite number"),
     ({"share": True}, "t: share = true: expected a number"),
     ({"count": 0}, "t: count = 0: must be >= 1"),
-    ({"count": 2.0}, "t: count = 2.0: expected an integer"),
+    ({"count": 2.0}, "t: count = 2.0: expected an integer (a whole number is written in "
+                      "digits alone, without a point or an exponent: count = 2)"),
     ({"count": False}, "t: count = false: expected an integer"),
     ({"moment": 1.5}, "t: moment = 1.5: expected an integer or a string"),
     ({"pair": [1]}, "t: pair = [1]: expected a list of 2 (a number, a number)"),

@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from recstack.analysis._checks import html_target
-from recstack.analysis.report import Report, Section, _table, render_html
+from recstack.analysis.report import Report, Section, _bidi, _table, render_html
 from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError
+from recstack.strict_json import refuse_repeated_keys
 
 __all__ = ["check_step_output", "pipeline_report_html", "write_pipeline_report"]
 
@@ -51,6 +52,10 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
         hint = (f"; {folder} is a pipeline's work folder, whose completed runs are "
                 + ", ".join(str(folder / "runs" / run) for run in runs[-3:])
                 if runs else "")
+        if not hint and (folder / "results.json").is_file():
+            # an experiment's results folder: its page is the other report
+            hint = (f"; {folder} holds results.json, the results of `recstack evaluate`: "
+                    f"its report is `recstack report {folder}`")
         raise RecstackError(f"{folder}: not a completed pipeline run (no {source}); give a "
                             f"folder WORK/runs/RUN whose report step has run{hint}")
     if out is not None:
@@ -59,7 +64,8 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
         html_target(given, "write_pipeline_report(out)")
     try:
         # utf-8-sig: an editor's byte-order mark is no part of the JSON
-        report = json.loads(source.read_text(encoding="utf-8-sig"))
+        report = json.loads(source.read_text(encoding="utf-8-sig"),
+                            object_pairs_hook=refuse_repeated_keys)
     except ValueError as error:
         raise RecstackError(f"{source}: not valid JSON ({error})") from None
     _check_report(source, report)
@@ -328,7 +334,7 @@ def _quality_section(quality: dict[str, Any]) -> Section:
                      f'<b style="color:{colour}">{_e(status)}</b>',
                      f"{int(check.get('count', 0)):,}", _number(check.get("share"), ".2%"),
                      _e(check.get("message", "")),
-                     _e(", ".join(str(x) for x in check.get("examples", [])[:5]))])
+                     ", ".join(_bidi(x) for x in check.get("examples", [])[:5])])
     section.blocks.append(_table(["check", "partition", "status", "count", "share", "message",
                                   "examples"], rows))
     return section

@@ -25,6 +25,7 @@ import html
 import math
 import os
 import platform
+import re
 import sys
 import time
 import warnings
@@ -74,7 +75,9 @@ class Section:
     blocks: list[str | Chart] = field(default_factory=list)
 
     def text(self, words: str) -> None:
-        self.blocks.append(f"<p>{html.escape(words)}</p>")
+        """A paragraph of plain ``words``; a label in it marked with :func:`_isolated` is
+        shown isolated (``<bdi>``)."""
+        self.blocks.append(f"<p>{_words_html(words)}</p>")
 
 
 @dataclass
@@ -82,6 +85,9 @@ class Report:
     title: str
     sections: list[Section]
     notes: list[str]
+    #: the user's part at the end of ``title`` (the experiment's name), shown isolated in
+    #: the heading (:func:`_bidi`)
+    subject: str = ""
 
 
 @dataclass
@@ -271,7 +277,7 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
     if context is None:
         notes.append(f"Sections that need the data or the fitted models are incomplete: "
                      f"{why_not}")
-    headline = _headline(folder.results)
+    headline = _headline(folder.results, folder.shown)
     lists = _lists(context, seed, notes) if context is not None else None
     steps: list[tuple[str, Callable[[], Section]]] = [
         ("comparison", lambda: _comparison(folder)),
@@ -292,7 +298,7 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
             sections.append(step())
             task.advance()
     name = raw.get("name", folder.shown.name)
-    return Report(f"recstack report: {name}", sections, notes)
+    return Report(f"recstack report: {name}", sections, notes, subject=str(name))
 
 
 # --------------------------------------------------------------------------- rebuilding
@@ -364,8 +370,43 @@ def _split_metric(name: str) -> tuple[str, int | None]:
     return (base, int(k)) if k.isdigit() else (name, None)
 
 
-def _headline(results: list[EvaluationResult]) -> str:
-    columns = results[0].per_user.columns
+def _metric_names(results: list[EvaluationResult], *, aggregate: bool = False) -> list[str]:
+    """Every model's per-user metrics (or aggregate ones), in the order they first appear:
+    the first model's alone left out a metric only a later model has, and a metric the
+    first has and a later one lacks failed the report with a KeyError."""
+    names: dict[str, None] = {}
+    for result in results:
+        names.update(dict.fromkeys(result.aggregate if aggregate
+                                   else result.per_user.columns))
+    return list(names)
+
+
+def _lacking(results: list[EvaluationResult]) -> str:
+    """Which models lack which of the others' metrics, for a caption (empty when every
+    model has every metric): a results folder of models evaluated apart, or merged."""
+    every = _metric_names(results) + _metric_names(results, aggregate=True)
+    parts = []
+    for result in results:
+        held = set(result.per_user.columns) | set(result.aggregate)
+        absent = [m for m in every if m not in held]
+        if absent:
+            shown = ", ".join(absent[:6]) + (", ..." if len(absent) > 6 else "")
+            parts.append(f"{_isolated(result.model)} has no {shown}")
+    return "; ".join(parts)
+
+
+def _headline(results: list[EvaluationResult], where: Path | None = None) -> str:
+    """The metric of the significance and segment sections: the first of ndcg, recall, ...
+    (at the smallest K) among the per-user metrics every model has."""
+    first = list(results[0].per_user.columns)
+    shared = [c for c in first if all(c in r.per_user.columns for r in results[1:])]
+    if not shared:
+        held = "; ".join(f"{r.model}: {', '.join(map(str, r.per_user.columns))}"
+                         for r in results)
+        raise RecstackError(f"{where or 'the results'}: the models share no per-user metric "
+                            f"({held}), so none can be compared; evaluate them in one "
+                            "experiment (`recstack evaluate`) with the same metrics")
+    columns = pd.Index(shared)
     for base in ("ndcg", "recall", "map", "precision", "hit_rate", "mrr", "auc"):
         with_k = sorted((k, c) for c in columns
                         for b, k in [_split_metric(c)] if b == base and k is not None)
@@ -379,6 +420,52 @@ def _headline(results: list[EvaluationResult]) -> str:
 def _fmt(value: float, digits: int = 4) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) \
         else f"{value:.{digits}f}"
+
+
+#: the marks of a label isolated in plain text (FIRST STRONG ISOLATE ... POP DIRECTIONAL
+#: ISOLATE, the bidi algorithm's own form of ``<bdi>``)
+_ISOLATE, _POP = "\u2068", "\u2069"
+_ISOLATED = re.compile(f"{_ISOLATE}([^{_ISOLATE}{_POP}]*){_POP}")
+
+
+#: the bidirectional classes of a character that can reorder the text around it: a
+#: right-to-left letter or digit, or an explicit embedding, override or isolate
+_REORDERING = frozenset({"R", "AL", "AN", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI",
+                         "FSI", "PDI"})
+
+
+def _needs_isolation(text: str) -> bool:
+    """Whether ``text`` holds a character that takes the text around it into another
+    direction (a label all left-to-right, as most are, is written as it was)."""
+    import unicodedata
+
+    return not text.isascii() and any(unicodedata.bidirectional(c) in _REORDERING
+                                      for c in text)
+
+
+def _isolated(text: Any) -> str:
+    """``text`` (a label of the user's) marked as isolated inside a sentence of the
+    report's (a paragraph or a note): shown in a ``<bdi>`` (:func:`_bidi`) where it holds
+    right-to-left text."""
+    text = str(text)
+    return f"{_ISOLATE}{text}{_POP}" if _needs_isolation(text) else text
+
+
+def _words_html(words: str) -> str:
+    """Plain ``words`` as HTML: escaped, each label marked by :func:`_isolated` in a
+    ``<bdi>``."""
+    return _ISOLATED.sub(r"<bdi>\1</bdi>", html.escape(words))
+
+
+def _bidi(text: Any) -> str:
+    """Text of the user's (a model label, an item title, a genre) as HTML, escaped and
+    isolated in a ``<bdi>`` (its direction from its own first letter, as ``dir="auto"``):
+    a label in a right-to-left script (``نموذج 2``) otherwise took the number after it
+    into its direction, and in a sentence the punctuation beside it, so that the cell or
+    line read in another order than it was written. Text all left-to-right, as most
+    labels are, needs no isolation and is written escaped alone."""
+    text = str(text)
+    return f"<bdi>{html.escape(text)}</bdi>" if _needs_isolation(text) else html.escape(text)
 
 
 def _table(header: list[str], rows: list[list[str]], *, caption: str = "") -> str:
@@ -431,8 +518,8 @@ def _best(values: dict[str, float], metric: str) -> str | None:
 def _comparison(folder: ResultsFolder) -> Section:
     section = Section("comparison", "Comparison")
     results = folder.results
-    per_user = list(results[0].per_user.columns)
-    aggregate = list(results[0].aggregate)
+    per_user = _metric_names(results)
+    aggregate = [m for m in _metric_names(results, aggregate=True) if m not in per_user]
     summaries = {r.model: r.summary() for r in results}
     rows = []
     for metric in per_user + aggregate:
@@ -452,16 +539,21 @@ def _comparison(folder: ResultsFolder) -> Section:
     rows.append(["users evaluated"] + [f"{len(r.per_user):,}" for r in results])
     rows.append(["fit seconds"] + [_fmt(folder.fit_seconds.get(r.model, math.nan), 1)
                                    for r in results])
-    section.blocks.append(_table(["metric"] + [html.escape(r.model) for r in results], rows,
+    lacking = _lacking(results)
+    section.blocks.append(_table(["metric"] + [_bidi(r.model) for r in results], rows,
                                  caption=f"Mean over users [{CONFIDENCE:.0%} confidence "
                                          "interval, Student t]; best of each row in bold."))
+    if lacking:
+        # a dash alone read as a value that could not be computed, not as no evaluation
+        section.text(f"Not evaluated (–): {lacking}; the curves draw each model's own Ks, "
+                     "and the significance and segments use metrics every model has.")
     return section
 
 
 def _curves(folder: ResultsFolder) -> Section:
     section = Section("curves", "Metric vs K")
     by_base: dict[str, list[tuple[int, str]]] = {}
-    for column in folder.results[0].per_user.columns:
+    for column in _metric_names(folder.results):
         base, k = _split_metric(column)
         if k is not None:
             by_base.setdefault(base, []).append((k, column))
@@ -473,12 +565,16 @@ def _curves(folder: ResultsFolder) -> Section:
     section.text(f"Mean of each metric at every evaluated K, with its {CONFIDENCE:.0%} "
                  "confidence band (Student t over users).")
     for base, entries in curves.items():
-        ks = np.array([k for k, _ in entries])
         series = []
         for result in folder.results:
             summary = result.summary()
-            s = [summary[c] for _, c in entries]
-            series.append(Series(result.model, ks, np.array([x.mean for x in s]),
+            # a model evaluated at fewer Ks (or without this metric) draws the Ks it has
+            held = [(k, c) for k, c in entries if c in summary]
+            if not held:
+                continue
+            s = [summary[c] for _, c in held]
+            series.append(Series(result.model, np.array([k for k, _ in held]),
+                                 np.array([x.mean for x in s]),
                                  mode="lines+markers", low=np.array([x.ci_low for x in s]),
                                  high=np.array([x.ci_high for x in s])))
         section.blocks.append(Chart(title=f"{base} vs K", x_label="K", y_label=base,
@@ -487,8 +583,20 @@ def _curves(folder: ResultsFolder) -> Section:
 
 
 def holm_adjust(p_values: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjustment (Holm 1979) of a family of p-values."""
-    flat = p_values.ravel()
+    """Holm's step-down adjustment (Holm 1979) of a family of p-values (NaN: a pair not
+    tested, left NaN)."""
+    from recstack.metrics._validation import as_float_array
+
+    shape = np.shape(p_values)
+    flat = as_float_array(p_values, "holm_adjust p-values", ndim=len(shape),
+                          allow_nan=True).ravel()
+    wrong = ~np.isnan(flat) & ~((flat >= 0) & (flat <= 1))
+    if wrong.any():
+        # a p-value of -0.5 was adjusted to 0 ("significant") and one of 2 to 1, silently
+        position = int(np.flatnonzero(wrong)[0])
+        raise RecstackError(f"holm_adjust: p-values are probabilities from 0 to 1 (or NaN "
+                            f"for a pair not tested); position {position} holds "
+                            f"{float(flat[position])!r}")
     finite = np.flatnonzero(~np.isnan(flat))
     order = finite[np.argsort(flat[finite])]
     m = len(order)
@@ -497,7 +605,7 @@ def holm_adjust(p_values: np.ndarray) -> np.ndarray:
     for rank, position in enumerate(order):
         running = max(running, min(1.0, (m - rank) * flat[position]))
         adjusted[position] = running
-    return adjusted.reshape(p_values.shape)
+    return adjusted.reshape(shape)
 
 
 def _significance(folder: ResultsFolder, headline: str) -> Section:
@@ -509,11 +617,16 @@ def _significance(folder: ResultsFolder, headline: str) -> Section:
         return section
     diff = np.full((n, n), np.nan)
     p = np.full((n, n), np.nan)
+    skipped: list[str] = []
     for i in range(n):
         for j in range(i + 1, n):
             try:
                 test = results[i].compare(results[j], headline)
-            except RecstackError:
+            except RecstackError as error:
+                # e.g. per-user files without 2 users in common: the pair's row was left
+                # out of the table without a word
+                skipped.append(f"{_isolated(results[i].model)} vs "
+                               f"{_isolated(results[j].model)}: {error}")
                 continue
             diff[i, j], diff[j, i] = test.mean_difference, -test.mean_difference
             p[i, j] = p[j, i] = test.t_p_value
@@ -532,12 +645,14 @@ def _significance(folder: ResultsFolder, headline: str) -> Section:
     section.blocks.append(Chart(title=f"Paired differences in {headline}",
                                 heatmap=Heatmap(diff, labels, labels, text,
                                                 colour_label="difference")))
-    rows = [[html.escape(labels[i]), html.escape(labels[j]), _fmt(diff[i, j]),
+    rows = [[_bidi(labels[i]), _bidi(labels[j]), _fmt(diff[i, j]),
              f"{p[i, j]:.3g}", f"{adjusted[i, j]:.3g}",
              "yes" if adjusted[i, j] < alpha else "no"]
             for i, j in zip(*upper, strict=True) if not math.isnan(diff[i, j])]
     section.blocks.append(_table(["model A", "model B", "A − B", "paired t p",
                                   "Holm-adjusted p", "significant"], rows))
+    for note in skipped:
+        section.text(f"Not compared: {note}")
     return section
 
 
@@ -588,12 +703,12 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
     for b, label in enumerate(labels):
         winner = models[int(np.nanargmax(means[:, b]))] if np.isfinite(means[:, b]).any() else "–"
         rows.append([html.escape(label), f"{int((bucket == b).sum()):,}"]
-                    + [_fmt(v) for v in means[:, b]] + [html.escape(winner)])
+                    + [_fmt(v) for v in means[:, b]] + [_bidi(winner)])
     section.text(f"{headline} by user activity (training rows per user, in quartiles): "
                  "where each model wins.")
     section.blocks.append(Chart(title=f"{headline} by user activity", x_label="training rows",
                                 y_label=headline, series=series))
-    section.blocks.append(_table(["user activity", "users"] + [html.escape(m) for m in models]
+    section.blocks.append(_table(["user activity", "users"] + [_bidi(m) for m in models]
                                  + ["best"], rows))
     if lists is None:
         section.text("Segments by item popularity need the fitted models: none was saved "
@@ -617,9 +732,9 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
         values = {m: recall[m][b] for m in recall}
         best = _best(values, "recall") or "–"
         rows.append([html.escape(label), f"{int(relevant_per_bucket[b]):,}"]
-                    + [_fmt(values[m]) for m in recall] + [html.escape(best)])
+                    + [_fmt(values[m]) for m in recall] + [_bidi(best)])
     section.blocks.append(_table(["item popularity", "relevant test pairs"]
-                                 + [html.escape(m) for m in recall] + ["best"], rows))
+                                 + [_bidi(m) for m in recall] + ["best"], rows))
     return section
 
 
@@ -734,10 +849,10 @@ def _beyond_accuracy(folder: ResultsFolder, context: _Context | None,
         best = _best(values, metric)
         rows.append([html.escape(metric)] + [f"<b>{_fmt(v)}</b>" if m == best else _fmt(v)
                                              for m, v in values.items()])
-    section.blocks.append(_table(["metric"] + [html.escape(m) for m in table], rows,
+    section.blocks.append(_table(["metric"] + [_bidi(m) for m in table], rows,
                                  caption="Best of each row in bold (lowest average "
                                          "popularity, highest otherwise)."))
-    accuracy = _headline(folder.results)
+    accuracy = _headline(folder.results, folder.shown)
     novelty = next((m for m in metrics if m.startswith("novelty")), None)
     if novelty is not None:
         series = [Series(r.model, [table[r.model][novelty]], [r.means()[accuracy]],
@@ -753,13 +868,13 @@ def _diagnostics(folder: ResultsFolder) -> Section:
     if not found:
         section.text("The evaluator raised no diagnostic for any model.")
     for model, items in found.items():
-        section.blocks.append(f"<h3>{html.escape(model)}</h3><ul>"
+        section.blocks.append(f"<h3>{_bidi(model)}</h3><ul>"
                               + "".join(f"<li>{html.escape(str(d))}</li>" for d in items)
                               + "</ul>")
     significance = folder.payload.get("significance") or {}
     if significance:
         section.blocks.append("<h3>Against the baseline (as evaluated)</h3><ul>"
-                              + "".join(f"<li>{html.escape(m)}: {html.escape(str(t))}</li>"
+                              + "".join(f"<li>{_bidi(m)}: {html.escape(str(t))}</li>"
                                         for m, t in significance.items()) + "</ul>")
     return section
 
@@ -802,7 +917,7 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
     unavailable = [label for label in without if label not in context.models]
     if without:
         section.text("No embedding section for: " + ", ".join(
-            f"{label} ({'not refitted' if label in unavailable else 'no embeddings'})"
+            f"{_isolated(label)} ({'not refitted' if label in unavailable else 'no embeddings'})"
             for label in without) + ".")
     if not with_vectors:
         section.text("No model of this experiment represents items as vectors.")
@@ -818,11 +933,11 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
     colour, colour_label = (_colouring(colour_by, table, genres, counts)
                             if projection is not None else (None, ""))
     for label, model in with_vectors.items():
-        section.blocks.append(f"<h3>{html.escape(label)}</h3>")
+        section.blocks.append(f"<h3>{_bidi(label)}</h3>")
         vectors = model.item_embeddings()
         if vectors.shape[0] != len(counts):
-            section.text(f"{label}: {vectors.shape[0]:,} item vectors for {len(counts):,} "
-                         "items of the split; skipped.")
+            section.blocks.append(f"<p>{_bidi(label)}: {vectors.shape[0]:,} item vectors "
+                                  f"for {len(counts):,} items of the split; skipped.</p>")
             continue
         # a model whose vectors diverged (NaN, inf, huge) or collapsed is what this section
         # is for: it says so there, and the rest of the report is still written (one such
@@ -886,7 +1001,8 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
                 section.text(f"No {projection} map: {error}")
                 mapped = None
             if mapped is not None and mapped.subsampled:
-                notes.append(f"{label}: the {projection} map shows {len(mapped.rows):,} of "
+                notes.append(f"{_isolated(label)}: the {projection} map shows "
+                             f"{len(mapped.rows):,} of "
                              f"{mapped.n_rows:,} items (seed {seed}) to keep the file small "
                              "and the report fast.")
             if mapped is not None:
@@ -913,7 +1029,7 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
             section.text(f"No nearest neighbours: {error}.")
             continue
         frame = table_n.to_frame()
-        rows = [[html.escape(str(r.query)), str(r.rank), html.escape(str(r.neighbour)),
+        rows = [[_bidi(r.query), str(r.rank), _bidi(r.neighbour),
                  f"{r.cosine:.3f}"] for r in frame.itertuples()]
         section.blocks.append(_table(["item", "rank", "nearest by cosine", "cosine"], rows,
                                      caption="Nearest neighbours of the most popular items."))
@@ -1063,7 +1179,7 @@ def _environment(folder: ResultsFolder, context: _Context | None) -> Section:
                                  caption="Where this report was written."))
     if context is not None and context.how:
         section.blocks.append(_table(["model", "fitted model for this report"],
-                                     [[html.escape(k), html.escape(v)]
+                                     [[_bidi(k), html.escape(v)]
                                       for k, v in context.how.items()]))
     return section
 
@@ -1116,15 +1232,19 @@ def render_html(report: Report, *, interactive: bool, seconds: float = 0.0) -> s
                         f'src="{png_data_uri(block)}">')
             parts.append(f'<div class="chart{" half" if block.half else ""}">{body}</div>')
             if block.note:
-                parts.append(f'<p class="note">{html.escape(block.note)}</p>')
+                parts.append(f'<p class="note">{_words_html(block.note)}</p>')
         parts.append("</section>")
     nav = "".join(f'<a href="#{s.id}">{html.escape(s.title)}</a>' for s in report.sections)
     notes = ""
     if report.notes:
         notes = ('<div class="notes" id="notes"><b>Notes</b><ul>'
-                 + "".join(f"<li>{html.escape(n)}</li>" for n in report.notes) + "</ul></div>")
+                 + "".join(f"<li>{_words_html(n)}</li>" for n in report.notes)
+                 + "</ul></div>")
     script = (f'<script type="text/javascript">{plotly_script()}</script>' if interactive
               else "")
+    subject = report.subject
+    heading = (html.escape(report.title[:-len(subject)]) + _bidi(subject)
+               if subject and report.title.endswith(subject) else html.escape(report.title))
     kind = ("interactive (Plotly)" if interactive else "static (matplotlib)"
             if static_charts else 'none (pip install "recstack[insight]" to draw them)')
     return (
@@ -1132,7 +1252,7 @@ def render_html(report: Report, *, interactive: bool, seconds: float = 0.0) -> s
         f"<title>{html.escape(report.title)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{_CSS}</style>{script}</head><body>"
-        f"<header><h1>{html.escape(report.title)}</h1><p>Charts: {kind}; built in "
+        f"<header><h1>{heading}</h1><p>Charts: {kind}; built in "
         f"{seconds:.1f} s; opens without a network.</p></header>"
         f"<nav>{nav}</nav><main>{notes}{''.join(parts)}</main></body></html>\n"
     )

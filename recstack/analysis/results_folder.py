@@ -23,6 +23,7 @@ import pandas as pd
 from recstack.atomic import checked_path, folder_problem
 from recstack.errors import RecstackError
 from recstack.evaluation.results import EvaluationResult
+from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
 
 RESULTS_FILE = "results.json"
 #: what results.json must hold (a folder from before these keys existed is refused)
@@ -92,9 +93,16 @@ def _load_json(path: Path) -> dict[str, Any]:
     try:
         # utf-8-sig: a byte-order mark from an editor that saved a hand edit is no part of
         # the JSON (json.loads refused the whole file as "damaged")
-        payload = json.loads(path.read_text(encoding="utf-8-sig"))
+        payload = json.loads(path.read_text(encoding="utf-8-sig"),
+                             object_pairs_hook=refuse_repeated_keys)
     except OSError as error:
         raise _unreadable(path, error) from None
+    except RepeatedKeyError as error:
+        # json.loads kept the last of the two: a hand edit ("model": "als" written over
+        # "model": "ease") or a merge of two files was read as one of them without a word
+        raise RecstackError(f"{path}: {error} (the file was edited by hand or merged?); "
+                            "keep the one that is right, or rerun `recstack evaluate`"
+                            ) from None
     except json.JSONDecodeError as error:
         raise RecstackError(f"{path}:{error.lineno}: not valid JSON ({error.msg}); the file "
                             "is damaged: rerun `recstack evaluate`") from None
@@ -425,9 +433,12 @@ def read_results(path: str | Path) -> ResultsFolder:
     results_path = folder / RESULTS_FILE
     if not results_path.exists():
         present = sorted(p.name for p in folder.iterdir())[:8]
+        # a pipeline run (WORK/runs/RUN) has a page of its own
+        other = (f"; it is a pipeline run: its report is `recstack pipeline report {folder}`"
+                 if (folder / "report" / "report.json").is_file() else "")
         raise RecstackError(f"{folder}: missing {RESULTS_FILE}, so this is not a results "
                             f"folder of `recstack evaluate --out` (it holds: "
-                            f"{', '.join(present) or 'nothing'})")
+                            f"{', '.join(present) or 'nothing'}){other}")
     payload = _load_json(results_path)
     missing_keys = [key for key in REQUIRED_KEYS if key not in payload]
     if missing_keys:

@@ -6,9 +6,11 @@ from recstack.data.interactions import (
     EmptyTimeRangeWarning,
     InexactValueWarning,
     Interactions,
+    LookalikeIdWarning,
     MergedTimesWarning,
     MissingValueIdWarning,
 )
 
 __all__ = ["EmptyTimeRangeWarning", "IdMap", "InexactValueWarning", "Interactions",
-           "MergedTimesWarning", "MissingValueIdWarning", "UntrimmedIdWarning"]
+           "LookalikeIdWarning", "MergedTimesWarning", "MissingValueIdWarning",
+           "UntrimmedIdWarning"]

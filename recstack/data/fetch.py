@@ -37,6 +37,7 @@ from recstack.data.movielens import RELEASES, MovieLensRelease, release
 from recstack.errors import RecstackError
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named
+from recstack.strict_json import loads as strict_loads
 
 __all__ = ["fetch", "cached_path", "default_cache_dir", "CACHE_ENV", "DATASETS"]
 
@@ -192,7 +193,7 @@ def _expected_digest(chosen: MovieLensRelease, sha256: str | None, verify: bool)
 def _is_verified(target: Path, expected: str | None) -> bool:
     """Whether ``target`` is a complete fetch matching ``expected`` (any, when None)."""
     try:
-        marker = json.loads((target / _MARKER).read_text(encoding="utf-8"))
+        marker = strict_loads((target / _MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if not isinstance(marker, dict):  # edited by hand: fetched again, as a damaged one is

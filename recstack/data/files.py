@@ -65,6 +65,7 @@ The delimited-text machinery here (:class:`DelimitedLayout`, :func:`read_delimit
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import enum
 import io
@@ -77,7 +78,7 @@ import os
 import re
 import warnings
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -91,7 +92,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from recstack.atomic import broken_link, write_with
+from recstack.atomic import broken_link, name_too_long, shortened, write_with
 from recstack.data.dates import impossible_date
 from recstack.data.idmap import PLAIN_INTEGER, trim_text_ids
 from recstack.data.interactions import (
@@ -105,6 +106,7 @@ from recstack.data.interactions import (
     DuplicatePolicy,
     DuplicateRowsError,
     Interactions,
+    LookalikeIdWarning,
     MissingValueIdWarning,
     SumBeyondFloat32Error,
     caller_stacklevel,
@@ -117,11 +119,13 @@ from recstack.data.interactions import (
     require_interactions,
     to_float32_values,
     unknown_column,
+    warn_of_coarse_times,
     warn_of_merged_times,
 )
-from recstack.errors import DataFormatError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, closest
+from recstack.strict_json import loads as strict_loads
 
 __all__ = ["load_table", "save_table", "TableRoles", "MissingValueIdWarning",
            "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS", "DETECT"]
@@ -141,6 +145,9 @@ def as_path(value: Any, what: str = "path") -> Path:
     path = Path(value)
     if not str(path).strip():  # an os.PathLike whose text is empty
         raise RecstackError(f"{what} is empty; give the path of a file or folder")
+    too_long = name_too_long(path)
+    if too_long is not None:  # every look at it was the system's OSError
+        raise RecstackError(f"{what} {shortened(path)}: is {too_long}; check the path")
     return path
 
 _log = logging.getLogger(__name__)
@@ -274,6 +281,7 @@ def read_delimited(
     columns: Mapping[str, ColumnKind],
     *,
     expected: Mapping[str, str] | None = None,
+    optional: Collection[str] = (),
 ) -> pa.Table:
     """Read the named columns of a delimited file into a pyarrow table.
 
@@ -288,11 +296,16 @@ def read_delimited(
     expected
         Column name -> what a valid value looks like, for error messages
         (default: derived from the kind).
+    optional
+        Columns (of ``columns``) whose fields may be empty: an empty field (or, for
+        ``"id"`` columns, one of only whitespace) is a null there, whatever the kind,
+        where any other column refuses it by line. For logs with optional fields, read
+        once with their types checked.
 
     Returns
     -------
     pyarrow.Table
-        The requested columns, in the order given, without nulls.
+        The requested columns, in the order given, without nulls outside ``optional``.
 
     Raises
     ------
@@ -303,6 +316,7 @@ def read_delimited(
         When a requested column is not in the header.
     """
     path = Path(path)
+    optional = _optional_columns(optional, columns)
     check_file(path)
     check_content(path, parquet=False, encoding=layout.encoding)
     names = file_column_names(path, layout)
@@ -326,21 +340,31 @@ def read_delimited(
             except _READ_ERRORS:
                 pass
         if table is None:
-            raise _diagnose(path, layout, names, columns, expected, str(first_error)) from None
+            raise _diagnose(path, layout, names, columns, expected, str(first_error),
+                            optional) from None
     table = table.select(list(columns))
     for name, kind in columns.items():
         column = table.column(name)
         if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
             # what pyarrow infers for bytes that are not valid text
             raise _diagnose(path, layout, names, columns, expected,
-                            f"column {name!r} is not valid {layout.encoding} text")
-        empty = column.null_count
-        if kind == "id" and not empty:
+                            f"column {name!r} is not valid {layout.encoding} text", optional)
+        if name in optional:
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                # text reads an empty field as "": missing here, as in numbers
+                blank = pc.utf8_trim_whitespace(column) if kind == "id" else column
+                column = pc.if_else(pc.equal(pc.utf8_length(blank), 0),
+                                    pa.scalar(None, column.type), column)
+                table = table.set_column(table.column_names.index(name), name, column)
+            empty = 0
+        else:
+            empty = column.null_count
+        if kind == "id" and not empty and name not in optional:
             empty = pc.sum(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
                            ).as_py() or 0
         if empty:
             raise _diagnose(path, layout, names, columns, expected,
-                            f"column {name!r} has {empty} empty field(s)")
+                            f"column {name!r} has {empty} empty field(s)", optional)
         if kind in ("text", "id") and layout.quoted and pc.any(
                 pc.match_substring_regex(column, "[\r\n]")).as_py():
             # A line break inside a value: legitimate only in a quoted multi-line field;
@@ -350,12 +374,29 @@ def read_delimited(
                 raise problem
             if not layout.newlines_in_values:
                 raise _diagnose(path, layout, names, columns, expected,
-                                f"column {name!r} holds a line break")
+                                f"column {name!r} holds a line break", optional)
     if layout.has_header:
         _refuse_repeated_header(path, layout, table)
     _refuse_inner_byte_order_marks(path, layout, names, table, columns)
     _refuse_hex_integers(path, layout, names, table, columns, expected)
     return table
+
+
+def _optional_columns(optional: Any, columns: Mapping[str, ColumnKind]) -> frozenset[str]:
+    """``read_delimited``'s ``optional``: names among ``columns`` (a lone name is one name,
+    not its letters)."""
+    if isinstance(optional, str):
+        optional = (optional,)
+    try:
+        names = list(optional)
+    except TypeError:
+        raise ConfigError(f"read_delimited: optional must be a list of column names, got "
+                          f"{type(optional).__name__} {optional!r:.60}") from None
+    for name in names:
+        if name not in columns:
+            raise ConfigError(f"read_delimited: optional names {name!r}, which is not one of "
+                              f"the columns read ({', '.join(map(repr, columns))})")
+    return frozenset(names)
 
 
 def _refuse_inner_byte_order_marks(path: Path, layout: DelimitedLayout, names: list[str],
@@ -596,6 +637,13 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
             f"holds plain Parquet data, not {suffix}-compressed data as its name says",
             file=file, expected=f"the name {plain}: rename the file; Parquet compresses its "
                                 "columns itself")
+    if decompresses and suffix in _COMPRESSION_EXTENSIONS and path.suffix != suffix:
+        # pyarrow knows compressions by their lowercase extension only: 'log.csv.GZ' was
+        # read as plain text, and refused for the NUL bytes of its compressed data
+        raise DataFormatError(
+            f"its name ends in {path.suffix!r}, which is read as a compressed file only "
+            "when written in lowercase", file=file,
+            expected=f"the name {path.stem}{suffix}: rename the file")
     if decompresses and suffix in _COMPRESSION_EXTENSIONS:
         with reading(path), pa.input_stream(file, compression="detect") as stream:
             head = stream.read(_HEAD_BYTES)
@@ -1330,8 +1378,9 @@ def _field_problem(text: str, kind: ColumnKind, separator: str | None = None
 
 def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
               columns: Mapping[str, ColumnKind], expected: Mapping[str, str],
-              arrow_message: str) -> DataFormatError:
-    """The error for the first bad record of a file that the fast path rejected."""
+              arrow_message: str, optional: Collection[str] = ()) -> DataFormatError:
+    """The error for the first bad record of a file that the fast path rejected; an empty
+    field of an ``optional`` column (see :func:`read_delimited`) is no problem."""
     with reading(path, layout.encoding):
         undecodable = first_undecodable(path, layout.encoding)
         if undecodable is not None:
@@ -1362,6 +1411,8 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
             if layout.has_header and [f.lstrip("\ufeff").strip() for f in fields] == names:
                 return _repeated_header_error(path, line)
             for column, kind in columns.items():
+                if column in optional and not fields[positions[column]].strip():
+                    continue
                 problem = _field_problem(fields[positions[column]], kind,
                                          layout.delimiter)
                 if problem is not None:
@@ -1403,7 +1454,10 @@ def warn_of_missing_value_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
                               fail_at: FailAt | None = None, file: str | None = None
                               ) -> None:
     """Warn (:class:`MissingValueIdWarning`) where text ids, trimmed, spell a missing value,
-    naming the column, the first one's line or row and what became of the column."""
+    naming the column, the first one's line or row and what became of the column; and
+    (:class:`LookalikeIdWarning`, see :func:`warn_of_lookalike_ids`) where two of them
+    differ only in how they are written. Every loader's text ids pass here."""
+    warn_of_lookalike_ids(trimmed, name, fail_at, file)
     marked = pc.fill_null(pc.is_in(pc.utf8_lower(trimmed), value_set=_MISSING_VALUE_SET),
                           False)
     count = pc.sum(marked).as_py() or 0
@@ -1420,6 +1474,95 @@ def warn_of_missing_value_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
     others_integers = bool(pc.all(pc.or_(plain, marked)).as_py()) and bool(pc.any(plain).as_py())
     warn_of_missing_value_id_count(name, count, spellings, holding, file=file,
                                    others_integers=others_integers)
+
+
+#: ASCII text that is an integer written otherwise than plainly: a sign, leading zeros,
+#: digit groups (``"+7"``, ``"007"``, ``"1_000"``, ``"-0"``); Python's ``int()`` and pandas
+#: read each as a number another id of the column may be.
+_LOOSE_INTEGER = r"^[+-]?[0-9]+(_[0-9]+)*$"
+#: the same in any script's digits (Arabic-Indic, Devanagari...), which ``int()`` reads
+_ANY_DIGITS_INTEGER = r"^[+-]?\p{Nd}+(_\p{Nd}+)*$"
+
+
+def _lookalike_keys(normalized: pa.Array) -> pa.Array:
+    """Each NFKC-normalised id with an integer, however written, as its plain digits:
+    ``"+007"`` and ``"1_000"`` become ``"7"`` and ``"1000"`` (vectorised for ASCII digits;
+    other scripts' digits one by one, by ``int()``)."""
+    ascii_integer = pc.match_substring_regex(normalized, _LOOSE_INTEGER)
+    plain = pc.replace_substring_regex(normalized, "_", "")
+    plain = pc.replace_substring_regex(plain, r"^\+", "")
+    plain = pc.replace_substring_regex(plain, r"^(-?)0+([0-9])", r"\1\2")
+    plain = pc.replace_substring_regex(plain, r"^-0$", "0")
+    keys = pc.if_else(ascii_integer, plain, normalized)
+    other = pc.and_(pc.match_substring_regex(normalized, _ANY_DIGITS_INTEGER),
+                    pc.invert(ascii_integer))
+    if not pc.any(other).as_py():
+        return keys
+    shown = keys.to_pylist()
+    for position in np.flatnonzero(other.to_numpy(zero_copy_only=False)):
+        with contextlib.suppress(ValueError):  # digits int() does not read
+            shown[position] = str(int(shown[position]))
+    return pa.array(shown, pa.string())
+
+
+def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
+                          fail_at: FailAt | None = None, file: str | None = None) -> None:
+    """Warn (:class:`LookalikeIdWarning`) where text ids of one column differ only in how
+    they are written: their NFKC forms (one form of accents, full-width characters as
+    ASCII) are one text, or one integer however written (``"007"``, ``"+7"``, ``"7"``;
+    ``"1_000"`` and ``"1000"``; ``"١٢٣"`` and ``"123"``). They are kept as different ids,
+    as written, so the warning names a line or row of each. A column of ASCII ids none of
+    which is an integer written loosely costs three vectorised passes and nothing more;
+    only the other ids are compared."""
+    if isinstance(trimmed, pa.ChunkedArray):
+        trimmed = trimmed.combine_chunks() if trimmed.num_chunks != 1 else trimmed.chunk(0)
+    loose = pc.fill_null(pc.or_(
+        pc.invert(pc.string_is_ascii(trimmed)),
+        pc.and_(pc.match_substring_regex(trimmed, _LOOSE_INTEGER),
+                pc.invert(pc.match_substring_regex(trimmed, _PLAIN_INTEGER)))), False)
+    if not pc.any(loose).as_py():
+        return
+    suspects = pc.unique(pc.filter(trimmed, loose))
+    keys = _lookalike_keys(pc.utf8_normalize(suspects, "NFKC"))
+    changed = pc.fill_null(pc.not_equal(keys, suspects), False)
+    if not pc.any(changed).as_py():
+        return  # each id is its own key, and the ids are distinct
+    # a pair needs a changed key: one that is another id of the column (the plain "7" of
+    # "007"), or the key of another changed id ("007" and "07")
+    keys, texts = pc.filter(keys, changed), pc.filter(suspects, changed)
+    elsewhere = pc.is_in(keys, value_set=trimmed)
+    found = pc.any(elsewhere).as_py()
+    if not found and len(pc.unique(keys)) == len(keys):
+        return
+    # only now one by one (zero-padded ids, say, are all changed and none pairs)
+    is_elsewhere = elsewhere.to_numpy(zero_copy_only=False)
+    repeated = pd.Index(keys.to_numpy(zero_copy_only=False)).duplicated(keep="first")
+    repeated &= ~is_elsewhere
+    count = int(is_elsewhere.sum() + repeated.sum())
+    if found:
+        at = int(np.argmax(is_elsewhere))
+        pair = (keys[at].as_py(), texts[at].as_py())
+    else:
+        at = int(np.argmax(repeated))
+        pair = (texts[pc.index(keys, keys[at]).as_py()].as_py(), texts[at].as_py())
+    rows = sorted(pc.index(trimmed, text).as_py() for text in pair)
+    if fail_at is not None:
+        places = [_row_holding(fail_at, row, name).partition(" holds ")[0] for row in rows]
+        file = fail_at(rows[0], name, "", "").file or file
+    else:
+        places = [f"data row {row + 1}" for row in rows]
+    # ascii(): the two forms of an accent look alike on screen
+    first, second = (ascii(trimmed[row].as_py()) for row in rows)
+    warnings.warn(
+        f"{file + ': ' if file else ''}column {name!r}: {count:,} id(s) differ from "
+        f"another id only in how they are written, e.g. {first} ({places[0]}) and "
+        f"{second} ({places[1]}), the same number or the same text in another Unicode "
+        "form; they are kept as different ids, as written. If they are one id, write "
+        "them one way before loading (e.g. "
+        "without leading zeros, or unicodedata.normalize('NFC', id)); if they are "
+        "different ids, silence this with warnings.filterwarnings('ignore', "
+        "category=recstack.data.LookalikeIdWarning)", LookalikeIdWarning,
+        stacklevel=caller_stacklevel())
 
 
 def warn_of_missing_value_id_count(name: str, count: int, spellings: Sequence[str],
@@ -1493,8 +1636,12 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
         try:
             column, kind = pc.cast(column, pa.string()), pa.string()
         except pa.ArrowInvalid:
-            raise DataFormatError("holds ids that are not UTF-8 text", column=name,
-                                  expected="integer or text ids") from None
+            # the error path only: name the first such id by its row, as every other id
+            # problem is (the message named the column alone)
+            first = next(i for i, v in enumerate(column.to_pylist())
+                         if v is not None and not _is_utf8(v))
+            raise _id_error(fail_at, first, name, "found {text}, bytes that are not UTF-8 "
+                            "text (ids are text or integers)") from None
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         # trimmed as CSV ids are, so that " a" is the same id in every format
         ids = trim_text_ids(column)
@@ -1847,6 +1994,7 @@ def _unix_to_seconds(values: np.ndarray, name: str, unit: str, fail_at: FailAt) 
         chosen = unit
         _warn_of_a_unit_too_large(values, name, unit)
     factor = _UNIT_FACTORS[chosen]
+    warn_of_coarse_times(values, name, _UNIT_WORDS[chosen], factor)
     if values.dtype.kind == "f":
         seconds_float = floor_seconds(values.astype(np.float64) / factor)
         bad_mask = (seconds_float < FIRST_SECOND) | (seconds_float > LAST_SECOND)
@@ -2181,7 +2329,8 @@ class TableRoles:
                 return None
             return cls(value=VALUE, timestamp=None, rating_range=legacy)
         try:
-            document = json.loads(metadata[ROLES_KEY].decode())
+            # a key given twice or a bare NaN is damage, as in every JSON recstack reads
+            document = strict_loads(metadata[ROLES_KEY].decode())
             roles = cls(
                 user=_text(document["user"]), item=_text(document["item"]),
                 value=_optional_text(document.get("value")),
@@ -2925,6 +3074,12 @@ def save_table(data: Interactions, path: PathLike) -> Path:
         raise RecstackError(f"{path}: is a folder; expected a file name")
     suffix = _base_suffix(path)
     compressed = path.suffix.lower() in _COMPRESSION_EXTENSIONS
+    if compressed and path.suffix != path.suffix.lower():
+        # written compressed, it could not be read back (load_table knows compressions by
+        # their lowercase extension, as pyarrow does)
+        raise RecstackError(f"{path}: its name ends in {path.suffix!r}, which is read as a "
+                            "compressed file only when written in lowercase; name it "
+                            f"{path.stem}{path.suffix.lower()}")
     table = interactions_to_arrow(data)
     if suffix in _PARQUET_EXTENSIONS and not compressed:
         refuse_values_outside_range(data, path)  # a text file records no range

@@ -59,11 +59,21 @@ class MissingValueIdWarning(UserWarning):
     :data:`recstack.data.files.MISSING_VALUE_SPELLINGS`."""
 
 
+class LookalikeIdWarning(UserWarning):
+    """Text ids of one column that differ only in how they are written were kept as
+    different ids: the same integer written another way (``"007"`` and ``"7"``, ``"+7"``,
+    ``"1_000"`` and ``"1000"``, full-width ``"１２３"`` or Arabic-Indic ``"١٢٣"`` beside
+    ``"123"``), or the same text in another Unicode normalisation (``"é"`` as one
+    character and as ``e`` with a combining accent)."""
+
+
 class InexactValueWarning(UserWarning):
     """Values that float32, the type :class:`Interactions` keeps values in, cannot hold:
     whole numbers beyond 2**24 = 16,777,216 in size (16777217 is kept as 16777216) and
     non-zero values too small for it (kept as 0). Fractions rounded (0.1) are not warned
-    of, nor float64 numbers beyond 2**53, which float64 itself holds only roughly."""
+    of, nor float64 numbers beyond 2**53, which float64 itself holds only roughly. Also
+    times stored as float32 or float16 numbers (:func:`warn_of_coarse_times`), which hold
+    the Unix time of any recent date only to within minutes."""
 
 
 class MergedTimesWarning(UserWarning):
@@ -852,6 +862,14 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
     # sequence_array: a list's booleans stay booleans for the id rule to refuse ([0, True]
     # became users 0 and 1)
     array = _flat_array(ids, column, "one id per interaction", read=sequence_array)
+    if array.ndim == 0:
+        # numpy wraps a generator, a set, a dict or one text in an array of shape (), which
+        # the message below named as though an array had been given
+        raise DataFormatError(
+            f"ids must be a list, array or column, got {type(ids).__name__} {ids!r:.60}",
+            column=column, expected="one id per interaction, in a list or array in the "
+                                    "order of the other columns (a set or dict has no such "
+                                    "order; give list(...) of a generator)")
     if array.ndim != 1:
         raise DataFormatError(f"ids must be a flat list, got an array of shape {array.shape}",
                               column=column, expected="one id per interaction")
@@ -898,10 +916,16 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
     try:
         # the id rule of the vocabulary, applied here where the column is known (its own
         # message said only "ids: ..."); the vocabulary then finds the ids already read
-        return id_values(array)
+        read = id_values(array)
     except DataFormatError as error:
         raise DataFormatError(error.detail.removeprefix("ids: "), column=column,
                               expected=error.expected) from None
+    if read.dtype.kind == "O" and pd.api.types.infer_dtype(read) != "string":
+        # integers beyond int64 became their digits beside integers that fit: then every
+        # id of the column is text, as a file of these ids is read ([2**70, 4] was refused
+        # as mixing text with numbers). Lookups (id_values) keep reading each id alone.
+        read = np.array([str(value) for value in read.tolist()], dtype=object)
+    return read
 
 
 #: True while a loader builds :class:`Interactions` of ids it has already warned of (with
@@ -990,12 +1014,19 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                               column=column, expected="Unix seconds (numbers)")
     if np.dtype(dtype).kind == "i":
         if raw.dtype.kind == "f" and raw.size and not np.isfinite(raw).all():
-            raise DataFormatError("holds NaN or infinite times", column=column,
-                                  expected="Unix seconds (finite numbers)")
-        if raw.size and raw.dtype.kind in "fiu" and (raw.min() < -2**62 or raw.max() > 2**62):
-            worst = raw.max() if raw.max() > 2**62 else raw.min()
+            bad = ~np.isfinite(raw)
+            row = int(np.argmax(bad))
+            raise DataFormatError(f"holds NaN or infinite times: row {row} holds "
+                                  f"{raw[row].item()!r} ({int(bad.sum())} in all)",
+                                  column=column, expected="Unix seconds (finite numbers)")
+        # compared as Python numbers: numpy cast 2**62 to float16 (inf) with an overflow
+        # RuntimeWarning for float16 times
+        if raw.size and raw.dtype.kind in "fiu" and (float(raw.min()) < -2**62
+                                                     or float(raw.max()) > 2**62):
+            worst = raw.max() if float(raw.max()) > 2**62 else raw.min()
             raise DataFormatError(f"holds times out of range, e.g. {worst.item()!r}",
                                   column=column, expected="Unix seconds")
+        warn_of_coarse_times(raw, column)
         floored = floor_seconds(raw)
         if raw.dtype.kind == "f":
             warn_of_merged_times(raw, floored, column, "seconds with fractions", "")
@@ -1021,7 +1052,20 @@ def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
     named as a time 'out of range'."""
     if isinstance(getattr(timestamps, "dtype", None), pd.DatetimeTZDtype):
         timestamps = pd.DatetimeIndex(timestamps).tz_convert("UTC").tz_localize(None)
+    dtype = getattr(timestamps, "dtype", None)
+    if isinstance(dtype, pd.ArrowDtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        kind = dtype.pyarrow_dtype
+        if pa.types.is_timestamp(kind) and kind.tz is not None:
+            # Arrow keeps the UTC instant: the same moment without its zone (it was read
+            # as objects and refused as "dates or times such as '2024-01-01 00:00:00+00:00'")
+            timestamps = pc.cast(pa.array(timestamps), pa.timestamp(kind.unit)).to_numpy(
+                zero_copy_only=False)
     raw = _flat_array(timestamps, TIMESTAMP, "one time per interaction")
+    if raw.dtype.kind == "O":
+        raw = _dates_as_midnights(raw)
     if raw.dtype.kind != "M":
         return _number_column(timestamps, np.int64, TIMESTAMP, n)
     missing = np.isnat(raw)
@@ -1031,6 +1075,33 @@ def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
                               column=TIMESTAMP, expected="a date-time in every row")
     return _number_column(raw.astype("datetime64[s]").astype(np.int64), np.int64, TIMESTAMP,
                           n)
+
+
+def _dates_as_midnights(raw: np.ndarray) -> np.ndarray:
+    """A column of calendar dates (``datetime.date``, what Spark's DateType and a pandas
+    ``date32[pyarrow]`` column give) as ``datetime64[D]``: each date is its midnight UTC,
+    as a Parquet date column is read. Missing dates (None, NaT, NaN) become NaT, which the
+    caller refuses by row. Any other column is returned as it was (a date-time among the
+    dates is a time, not a date, so such a column is left to the numbers' check)."""
+    import datetime
+
+    if not raw.size or raw.ndim != 1:
+        return raw
+    dates = 0
+    for value in raw.tolist():
+        missing = value is None or value is pd.NaT or value is pd.NA or (
+            isinstance(value, float | np.floating) and value != value)
+        if missing:  # pd.NaT first: it is a datetime.datetime
+            continue
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            return raw
+        dates += 1
+    if not dates:
+        return raw
+    return np.array([np.datetime64(value, "D") if isinstance(value, datetime.date)
+                     and value is not pd.NaT else np.datetime64("NaT")
+                     for value in raw.tolist()],
+                    dtype="datetime64[D]")
 
 
 def first_time_out_of_range(seconds: np.ndarray) -> int | None:
@@ -1075,6 +1146,31 @@ def warn_of_merged_times(raw: np.ndarray, seconds: np.ndarray, column: str, read
                   f"{remedy + '; otherwise ' if remedy else ''}rows of one second keep "
                   "their order in the data, so sort the data by time first to keep it",
                   MergedTimesWarning, stacklevel=caller_stacklevel())
+
+
+def warn_of_coarse_times(times: np.ndarray, column: str, unit: str = "seconds",
+                         factor: int = 1) -> None:
+    """Warn (:class:`InexactValueWarning`) where times are floats narrower than float64
+    (``factor`` of them to the second, counted in ``unit``) whose spacing at the largest
+    time is more than a second: float32 holds 24 bits, so a Unix time of 2024 is one of
+    the multiples of 128 s, and the times of a pandas column downcast to save memory were
+    read as stored, a click and the next at one second apart one time, without a word."""
+    if times.dtype.kind != "f" or times.dtype.itemsize >= 8 or not times.size:
+        return
+    finite = times[np.isfinite(times)]
+    if not finite.size:
+        return
+    largest = float(np.abs(finite).max())
+    step = float(np.spacing(times.dtype.type(largest))) / factor
+    if step <= 1:
+        return
+    warnings.warn(
+        f"column {column!r}: the times are stored as {times.dtype} numbers ({unit}), which "
+        f"hold times near the largest, {largest:.0f}, only to within {step:,.0f} seconds: "
+        "times closer than that were stored as one, and each may be off by up to that "
+        "much; they are read as stored. Write the column as int64 Unix time (or float64, "
+        "or a date-time type) to keep the seconds", InexactValueWarning,
+        stacklevel=caller_stacklevel())
 
 
 def floor_seconds(times: np.ndarray) -> np.ndarray:

@@ -254,9 +254,14 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
     if not levels or not all(levels):
         levels = _levels_from_folders(root)
     if not levels or levels != _LEVELS[:len(levels)]:
+        # folders of other levels (Spark's date=2024-01-31, or dt=...) were refused
+        # without a word of what was found
+        found = (f"; its folders are partitioned by {'/'.join(f'{x}=..' for x in levels)}, "
+                 "which recstack does not read as time (rewrite the rows with "
+                 "write_partitioned, or read them into one file)" if levels else "")
         raise RecstackError(
             f"{root} is not a time-partitioned dataset (expected folders such as "
-            "year=2024/month=03, as written by write_partitioned)")
+            f"year=2024/month=03, as written by write_partitioned){found}")
     fields = [(level, _LEVEL_TYPES[level]) for level in levels]
     if schema is not None:
         schema = pa.schema([*schema, *fields], metadata=schema.metadata)
@@ -385,6 +390,7 @@ def _check_folder_dates(root: Path, levels: Sequence[str]) -> None:
                 f"{'/'.join(f'{level}=..' for level in levels)}", file=str(root),
                 expected="every data file in a folder of each level, as write_partitioned "
                          "writes them (a read with a time range would skip it)")
+    named: dict[tuple[int, ...], str] = {}
     for folder in sorted(root.glob("/".join(["*"] * len(levels)))):
         if not folder.is_dir():
             continue
@@ -401,6 +407,17 @@ def _check_folder_dates(root: Path, levels: Sequence[str]) -> None:
                 file=str(root), expected="folders that name a date (year 1 to 9999, month 1 to "
                                          "12, a day of that month), as write_partitioned "
                                          "writes them")
+        # month=4 beside month=04 (a second export job's spelling) named one period
+        # twice: both were read, so a re-exported month counted each row twice; the
+        # pipeline's partitions (recstack.ops.partitions) refuse them as one rule
+        shown = folder.relative_to(root).as_posix()
+        other = named.setdefault(tuple(values.get(level, -1) for level in levels), shown)
+        if other != shown:
+            raise DataFormatError(
+                f"partition folders {other!r} and {shown!r} name one period (a leading "
+                "zero apart): move the files of one into the other, one folder per period",
+                file=str(root), expected="one folder per period, written as write_partitioned "
+                                         "writes them (e.g. month=04)")
 
 
 def _check_folder_names(root: Path, levels: Sequence[str]) -> None:

@@ -31,6 +31,7 @@ from recstack.data.files import (
 )
 from recstack.data.interactions import check_flag, check_name_list
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+from recstack.specs import arguments_named
 
 __all__ = ["read_side_table"]
 
@@ -39,6 +40,7 @@ _PARQUET = (".parquet", ".pq")
 _CSV = DelimitedLayout(delimiter=",", newlines_in_values=True)
 
 
+@arguments_named
 def read_side_table(path: str | Path, *, what: str = "items file", key: str = "item_id",
                     columns: Sequence[str] = (), key_as_text: bool = False) -> pd.DataFrame:
     """The table at ``path`` (``.csv`` or ``.parquet``), its ``key`` column first, then every
@@ -55,6 +57,10 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         message lists the columns it has).
     """
     path = as_path(path)
+    if not isinstance(key, str) or not key.strip():
+        # '' and 5 were "the items file needs the column(s) ''" (or 5), as if the file lacked it
+        raise RecstackError(f"key must be the name of the {what}'s id column, such as "
+                            f"'item_id', got {type(key).__name__} {key!r}")
     columns = check_name_list(columns, "columns", example="['title']")
     key_as_text = check_flag(key_as_text, "key_as_text")
     suffix = path.suffix.lower()
@@ -73,7 +79,10 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     if problem is not None:
         raise RecstackError(f"{path}: {problem}")
     kind = "Parquet" if suffix in _PARQUET else "CSV"
-    check_content(path, parquet=kind == "Parquet", encoding="utf-8", decompresses=False)
+    try:
+        check_content(path, parquet=kind == "Parquet", encoding="utf-8", decompresses=False)
+    except DataFormatError as error:
+        raise _as_this_readers(error, what) from None
     csv_keys = None
     if kind == "CSV":
         csv_keys = _check_csv(path, key, what)
@@ -154,15 +163,34 @@ def _check_csv(path: Path, key: str, what: str) -> np.ndarray | None:
     except UnknownColumnError:
         return None  # the column check below lists the columns there are
     except DataFormatError as error:
-        expected = error.expected
-        if expected is not None and "pass separator=" in expected:
-            # the logs' advice: this reader has no separator option, so the file must change
-            expected = re.sub(r" \((for a log of your own, )?pass separator=[^)]*\)|: pass "
-                              r"separator=[^)]*", "", expected)
-            expected += f" (the {what} is read with ',' between fields: save it so)"
+        error = _as_this_readers(error, what)
         raise DataFormatError(f"not a readable CSV {what}: {error.detail}", file=error.file,
                               line=error.line, column=error.column,
-                              expected=expected) from None
+                              expected=error.expected) from None
+
+
+def _as_this_readers(error: DataFormatError, what: str) -> DataFormatError:
+    """``error`` of the logs' readers with their advice to pass an option this reader does
+    not have (``separator=``, ``encoding=``: "pass its encoding=" of a side table, which
+    is read as UTF-8 with ',' between fields) turned into how to save the file instead."""
+    expected = error.expected
+    if expected is not None and ".tsv name" in expected:
+        # text in a .parquet file: a side table is a .csv file or a Parquet one, never .tsv
+        expected = expected.replace("a .csv or .tsv name", "a .csv name")
+    if expected is None or not ("separator=" in expected or "encoding=" in expected):
+        return error if expected == error.expected else DataFormatError(
+            error.detail, file=error.file, line=error.line, column=error.column,
+            expected=expected)
+    if "pass separator=" in expected:
+        # this reader has no separator option, so the file must change
+        expected = re.sub(r" \((for a log of your own, )?pass separator=[^)]*\)|: pass "
+                          r"separator=[^)]*", "", expected)
+        expected += f" (the {what} is read with ',' between fields: save it so)"
+    if "encoding=" in expected:
+        # a NUL byte, UTF-16 or another encoding: the file must be saved as UTF-8
+        expected = f"UTF-8 text (the {what} is read as UTF-8 only: save the file as UTF-8)"
+    return DataFormatError(error.detail, file=error.file, line=error.line,
+                           column=error.column, expected=expected)
 
 
 def _read_csv(path: Path, key: str) -> pd.DataFrame:

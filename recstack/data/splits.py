@@ -130,6 +130,14 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
     _require_rows(data)
     if (cutoff is None) == (test_fraction is None):
         raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
+    if isinstance(cutoff, np.datetime64):
+        # numpy's moment (a datetime64 column's max, say) as the ISO text of the same UTC
+        # moment, as a datetime or pandas Timestamp is read: it was "expected an integer
+        # or a string"
+        if np.isnat(cutoff):
+            raise ConfigError("temporal split: cutoff is NaT (no time); give Unix seconds "
+                              "or an ISO date such as 2020-01-31")
+        cutoff = f"{np.datetime_as_string(cutoff.astype('datetime64[s]'))}+00:00"
     TemporalSplit(cutoff, test_fraction)
     if test_fraction is not None:
         cutoff_s = int(np.quantile(timestamps, 1.0 - test_fraction, method="higher"))

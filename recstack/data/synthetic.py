@@ -53,7 +53,7 @@ from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
 from recstack.progress import Progress, resolve
-from recstack.specs import arguments_named, finite_or_infinite
+from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, finite_or_infinite
 
 __all__ = [
     "GENRES",
@@ -333,7 +333,11 @@ class SyntheticConfig:
         _at_most("n_items", self.n_items, _MOST_IDS, " (indices are int32)")
         _at_least("min_user_interactions", self.min_user_interactions, 1)
         _at_least("months", self.months, 1)
-        _at_least("seed", self.seed, 0)
+        if not 0 <= self.seed <= SEED_MAX:
+            # one seed rule everywhere (recstack.specs.SEED_MAX): 2**32 was taken here
+            # although the splits, the command line and every model refuse it
+            bound = "at least 0" if self.seed < 0 else f"at most {SEED_MAX}"
+            raise ConfigError(f"seed must be {bound}, got {self.seed}: a seed is {SEED_RULE}")
         # Beyond 5 popularity and activity weights underflow or overflow double precision,
         # and no real catalogue is that skewed.
         _between("popularity_exponent", self.popularity_exponent, 0.0, 5.0)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from recstack.errors import RecstackError
-from recstack.evaluation.results import EvaluationResult
+from recstack.evaluation.results import EvaluationResult, refuse_other_protocols
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,10 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) \
                 or not 0 <= value < math.inf:
             raise RecstackError(f"diagnose: {name} must be a finite number >= 0, got {value!r}")
+    if baseline is not None:
+        # a baseline evaluated under another threshold or catalog "fell behind" or "was
+        # level" in numbers that do not compare, as compare() and comparison_table refuse
+        refuse_other_protocols([result, baseline], "diagnose")
     means = result.means()
     found: list[Diagnostic] = []
     for k in _ks(means, "ndcg"):

@@ -20,7 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
@@ -187,7 +187,7 @@ def _warn_if_only_training_pairs(truth: sp.csr_matrix, exclude: sp.csr_matrix) -
             f"every one of the test's {truth.nnz:,} relevant (user, item) pairs is also a "
             "training pair, and training items are excluded from the lists, so every "
             "ranking metric is 0; was the training data given as the test? Evaluate on "
-            "held-out pairs (a split's test)"), stacklevel=3)
+            "held-out pairs (a split's test)"), stacklevel=caller_stacklevel())
 
 
 class NoHistoryWarning(UserWarning):
@@ -233,7 +233,8 @@ def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: b
             f"by popularity), so each averaged metric is pulled towards that ranking's by "
             f"up to {share:.0%} (meta['users_without_history'] counts them); to measure "
             f"only users the model knows, keep the test rows of users with a {row} "
-            f"(recstack's own splits set the others apart)"), stacklevel=3)
+            f"(recstack's own splits set the others apart)"),
+            stacklevel=caller_stacklevel())
         return
     if fold_in:
         detail = ("fold-in row, so the model scored every one from an empty history; "
@@ -244,7 +245,8 @@ def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: b
                   "held-out users (user_split) use evaluate_fold_in(model, split.train, "
                   "split.fold_in, split.test)")
     warnings.warn(NoHistoryWarning(
-        f"none of the {len(users):,} evaluated test users has a {detail}"), stacklevel=3)
+        f"none of the {len(users):,} evaluated test users has a {detail}"),
+        stacklevel=caller_stacklevel())
 
 
 class ConstantScoresWarning(UserWarning):
@@ -279,7 +281,7 @@ def _warn_of_constant_scores(name: str, minus_inf: int, constant: int, n_users: 
         f"{name} gave {' and '.join(p for p in parts if p)} of the {n_users:,} evaluated "
         "users: their lists are the items in index order (0, 1, 2, ...), so their metrics "
         "measure the item numbering, not the model; was it fitted, and does score_users "
-        "return its scores?"), stacklevel=4)
+        "return its scores?"), stacklevel=caller_stacklevel())
 
 
 class CutoffBeyondCatalogWarning(UserWarning):
@@ -300,7 +302,7 @@ def _warn_if_cutoff_beyond_catalog(ks: Sequence[int], n_items: int) -> None:
             f"({n_items:,} items), so every list at that K holds the whole catalog (less "
             "each user's training items) and each metric at it equals its value for the "
             f"full list (precision still divides by K); use K <= {n_items:,}"),
-            stacklevel=3)
+            stacklevel=caller_stacklevel())
 
 
 def _refuse_featureless(features: Any) -> None:
@@ -321,6 +323,36 @@ def _refuse_featureless(features: Any) -> None:
         n_nonzero = int(np.count_nonzero(values))
     refuse_featureless(tuple(shape), n_nonzero, "item_features",
                        "every user's diversity would be NaN", ConfigError)
+
+
+#: the torch score dtypes numpy reads (``Tensor.numpy()``); others (bfloat16, quantised)
+#: are refused with the conversion
+_TORCH_READABLE = frozenset(f"torch.{kind}" for kind in (
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"))
+
+
+def _shape_problem(name: str, method: str, shape: tuple[int, ...], n_users: int,
+                   n_items: int) -> str:
+    """Why scores of ``shape`` are not the ``(n_users, n_items)`` asked of ``method``: a
+    column per catalog item (the catalog of the train part, in item-index order), a row per
+    user asked for, in that order; more columns than the catalog were read as though item
+    index and column agreed."""
+    expected = (n_users, n_items)
+    said = f"{name}.{method} returned scores of shape {shape}, expected {expected}"
+    if len(shape) != 2:
+        return (f"{said}: a 2-d array, one row per user asked for and one column per "
+                f"catalog item ({n_items:,} items in train's vocabulary)")
+    if shape == expected[::-1] and shape != expected:
+        return f"{said}: users and items are swapped; return the transpose (scores.T)"
+    why = []
+    if shape[0] != n_users:
+        why.append(f"{shape[0]:,} rows for the {n_users:,} users asked for (one row each, "
+                   "in the order asked)")
+    if shape[1] != n_items:
+        why.append(f"{shape[1]:,} columns for the {n_items:,} items of train's vocabulary "
+                   "(one column per item index; was the model fitted on another catalog, "
+                   "or does it add columns of its own?)")
+    return f"{said}: {'; '.join(why)}"
 
 
 class Scorer(Protocol):
@@ -499,7 +531,7 @@ class Evaluator:
         _warn_if_no_history(truth, exclude, fold_in=False)
         _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
         return self._run(model.score_users, truth, exclude, train, test, name=label,
-                         progress=progress)
+                         progress=progress, method="score_users")
 
     def evaluate_fold_in(self, model: Any, train: Interactions, fold_in: Interactions,
                          test: Interactions, *positional: Any, name: str | None = None,
@@ -511,6 +543,14 @@ class Evaluator:
         refuse_model_class(model)
         if not hasattr(model, "score_histories"):
             raise RecstackError(f"{getattr(model, 'name', model)} cannot fold in new users")
+        if not callable(model.score_histories):
+            # an attribute of that name that is no method failed later with Python's
+            # "'int' object is not callable", naming neither the model nor the contract
+            raise RecstackError(
+                f"model: {getattr(model, 'name', type(model).__name__)}'s score_histories is "
+                f"not a method (it is of type {type(model.score_histories).__name__}); "
+                "evaluate_fold_in "
+                "calls model.score_histories(histories) with a (users x items) CSR matrix")
         check_interactions(train=train, fold_in=fold_in, test=test)
         # fold_in and test of another split failed inside scipy ("inconsistent shapes")
         check_one_split(train, fold_in=fold_in, test=test)
@@ -530,7 +570,8 @@ class Evaluator:
         def score(users: np.ndarray) -> np.ndarray:
             return model.score_histories(history[users])
 
-        return self._run(score, truth, history, train, test, name=label, progress=progress)
+        return self._run(score, truth, history, train, test, name=label, progress=progress,
+                         method="score_histories")
 
     def relevance(self, test: Interactions) -> sp.csr_matrix:
         """The ground-truth matrix: one entry per relevant test pair, its grade (graded) or 1.
@@ -588,7 +629,7 @@ class Evaluator:
     # ------------------------------------------------------------------ the loop
     def _run(self, score: Callable[[np.ndarray], np.ndarray], truth: sp.csr_matrix,
              exclude: sp.csr_matrix, train: Interactions, test: Interactions, *, name: str,
-             progress: Progress | None) -> EvaluationResult:
+             progress: Progress | None, method: str = "score_users") -> EvaluationResult:
         n_relevant = np.diff(truth.indptr)
         users = np.flatnonzero(n_relevant > 0)
         users_without_history = int(np.count_nonzero(np.diff(exclude.indptr)[users] == 0))
@@ -618,7 +659,7 @@ class Evaluator:
             for start in range(0, len(users), batch):
                 batch_users = users[start:start + batch]
                 scores = self._checked_scores(score(batch_users), batch_users, n_items,
-                                              train, name, executor, threads)
+                                              train, name, executor, threads, method)
                 batch_exclude = exclude[batch_users]
                 mask_rows(scores, batch_exclude)
                 # NaN was refused in _checked_scores: no second pass to count it
@@ -654,11 +695,14 @@ class Evaluator:
 
     @staticmethod
     def _checked_scores(raw: Any, batch_users: np.ndarray, n_items: int, train: Interactions,
-                        name: str, executor: ThreadPoolExecutor, threads: int) -> np.ndarray:
+                        name: str, executor: ThreadPoolExecutor, threads: int,
+                        method: str = "score_users") -> np.ndarray:
         """The model's scores for a batch as a writable array in its own dtype, refused
-        with the model's name when they are not a (batch, n_items) array of numbers."""
+        with the model's name and the ``method`` that returned them (``score_users``, or
+        ``score_histories`` when folding in) when they are not a (batch, n_items) array of
+        numbers."""
         if raw is None:  # "an array of dtype object" said nothing of a missing return
-            raise RecstackError(f"{name} returned None where scores belong; score_users must "
+            raise RecstackError(f"{name} returned None where scores belong; {method} must "
                                 f"return a (users x items) array, one row of {n_items:,} "
                                 "scores per user asked for")
         if not hasattr(raw, "dtype") and not sp.issparse(raw):
@@ -669,21 +713,29 @@ class Evaluator:
             except (TypeError, ValueError) as error:
                 raise RecstackError(
                     f"{name} returned a {type(raw).__name__} that is not a (users x items) "
-                    f"array of numbers ({str(error).split('. ')[0]}); score_users must give "
+                    f"array of numbers ({str(error).split('. ')[0]}); {method} must give "
                     f"one row of {n_items:,} scores per user asked for") from None
         if getattr(raw, "dtype", None) == np.bool_:
             # a mask (or labels) where scores belong: true would rank as 1, false as 0
             raise RecstackError(f"{name} returned true/false values where scores belong; "
-                                "score_users must give a number per item (higher ranks "
+                                f"{method} must give a number per item (higher ranks "
                                 "first, -inf for items that must not be recommended)")
+        kind = str(getattr(raw, "dtype", ""))
+        if kind.startswith("torch.") and kind not in _TORCH_READABLE:
+            # torch's own "Got unsupported ScalarType BFloat16" named neither the model nor
+            # a remedy: numpy has no bfloat16 (nor complex halves, nor quantised types)
+            raise RecstackError(f"{name} returned scores as a {kind} tensor, which numpy "
+                                f"cannot read; {method} must give real numbers: convert "
+                                "them first, e.g. scores.float() (float32 holds every "
+                                "bfloat16 and float16 value exactly)")
         try:
             scores = writable_scores(raw)
         except (ConfigError, TypeError, ValueError) as error:
             raise RecstackError(f"{name} returned scores that are not numbers: {error}"
                                 ) from None
         if scores.shape != (len(batch_users), n_items):
-            raise RecstackError(f"{name} returned scores of shape {scores.shape}, "
-                                f"expected {(len(batch_users), n_items)}")
+            raise RecstackError(_shape_problem(name, method, scores.shape, len(batch_users),
+                                               n_items))
         bad = rows_with_nan(scores, executor, threads)
         if len(bad):
             user = train.users.to_external(batch_users[bad[:1]]).tolist()[0]
@@ -743,3 +795,8 @@ class Evaluator:
 
 # a misspelt field (``metric=``) was the dataclass's TypeError naming __init__()
 Evaluator.__init__ = arguments_named(Evaluator.__init__)  # type: ignore[method-assign]
+# a missing argument (evaluate_fold_in(model, fold_in, test), the train left out) was
+# Python's TypeError naming no argument of the call; extra ones stay _check_call's
+Evaluator.evaluate = arguments_named(Evaluator.evaluate)  # type: ignore[method-assign]
+Evaluator.evaluate_fold_in = arguments_named(  # type: ignore[method-assign]
+    Evaluator.evaluate_fold_in)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.evaluation.evaluator import check_interactions, refuse_model_class
 from recstack.metrics import classification, regression
 from recstack.metrics._validation import as_float_array
@@ -86,7 +87,23 @@ def evaluate_ratings(model: Any, test: Interactions,
     users = test.users.to_external(test.user_index)
     items = test.items.to_external(test.item_index)
     label = getattr(model, "name", type(model).__name__)
-    predicted = as_float_array(model.score(users, items), f"{label}'s predicted ratings",
+    raw = model.score(users, items)
+    # None, a single number or true/false values were read as numbers ("must be 1-D, got
+    # an array of shape ()" for None; True as a rating of 1 without a word), where the
+    # evaluator refuses each naming what the model returned
+    if raw is None or (len(raw.shape) == 0 if hasattr(raw, "shape") else
+                       isinstance(raw, numbers.Number | str | bytes)):
+        raise RecstackError(f"{label}.score(users, items) returned "
+                            f"{'None' if raw is None else f'the single value {raw!r:.40}'} "
+                            f"where predicted ratings belong; it must give one rating per "
+                            f"(user, item) pair, {len(test):,} here")
+    if getattr(raw, "dtype", None) == np.bool_ or (
+            isinstance(raw, list | tuple) and raw and all(isinstance(v, bool) for v in raw)):
+        low, high = test.rating_range or (math.nan, math.nan)  # explicit: checked above
+        raise RecstackError(f"{label}.score(users, items) returned true/false values where "
+                            "predicted ratings belong; give numbers on the rating scale "
+                            f"({low:g} to {high:g})")
+    predicted = as_float_array(raw, f"{label}'s predicted ratings",
                                ndim=1, allow_nan=True, allow_inf=True)
     if predicted.shape != (len(test),):
         raise RecstackError(f"{label} returned {predicted.shape[0]:,} predicted ratings for "
@@ -96,16 +113,12 @@ def evaluate_ratings(model: Any, test: Interactions,
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise RecstackError(
-            f"{label} predicted {predicted[row]} for user {_shown(users[row])} and item "
-            f"{_shown(items[row])} ({int(bad.sum()):,} of {len(test):,} test rows are not "
+            f"{label} predicted {predicted[row]} for user {shown(users[row])} and item "
+            f"{shown(items[row])} ({int(bad.sum()):,} of {len(test):,} test rows are not "
             "finite); rating metrics need a number for every test pair")
     actual = test.value.astype(np.float64)
     return {name: RATING_METRICS[name](actual, predicted) for name in metrics}
 
-
-def _shown(value: Any) -> str:
-    """An id as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 @dataclass(frozen=True)

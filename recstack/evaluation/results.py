@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from recstack.atomic import checked_output, write_text
-from recstack.errors import RecstackError, UnknownMetricError
+from recstack.errors import RecstackError, UnknownMetricError, shown
 from recstack.metrics._validation import as_float_array
 from recstack.specs import did_you_mean
 
@@ -147,16 +147,30 @@ class EvaluationResult:
         repeated = self.per_user.columns[self.per_user.columns.duplicated()]
         if len(repeated):
             raise RecstackError(f"{self.model}: per_user has more than one column named "
-                                f"{_shown(repeated[0])}; give each metric one column")
+                                f"{shown(repeated[0])}; give each metric one column")
+        # a column named 5 (a frame built without column names) was refused at every
+        # summary() as "has no per-user metric 5; it has: 5", as aggregate keys are text
+        unnamed = [name for name in self.per_user.columns if not isinstance(name, str)]
+        if unnamed:
+            raise RecstackError(f"{self.model}: per_user column {shown(unnamed[0])} is not a "
+                                "metric name; name each per-user metric as text, e.g. "
+                                "'ndcg@10'")
+        # a row without a user (a blank id in an edited CSV) was counted as a user of its
+        # own, and paired with no user of another result
+        if self.per_user.index.hasnans:
+            row = int(np.flatnonzero(pd.isna(self.per_user.index))[0])
+            raise RecstackError(f"{self.model}: per_user row {row + 1} has no user id (the "
+                                "index holds a missing value); each row is one user, indexed "
+                                "by the user's id")
         for name, value in self.aggregate.items():
             if not isinstance(name, str):
-                raise RecstackError(f"{self.model}: aggregate key {_shown(name)} is not a "
+                raise RecstackError(f"{self.model}: aggregate key {shown(name)} is not a "
                                     "metric name; name each catalog-level metric as text, "
                                     "e.g. 'coverage@10'")
             if isinstance(value, bool | np.bool_) or not isinstance(
                     value, int | float | np.integer | np.floating) \
                     or (isinstance(value, float | np.floating) and np.isinf(value)):
-                raise RecstackError(f"{self.model}: aggregate[{name!r}] is {_shown(value)}; "
+                raise RecstackError(f"{self.model}: aggregate[{name!r}] is {shown(value)}; "
                                     "expected a finite number (NaN where undefined), e.g. "
                                     "0.42")
 
@@ -180,15 +194,21 @@ class EvaluationResult:
         value or a user listed twice must say where, not surface as NaN statistics."""
         self._check_metric(metric)
         column = self.per_user[metric]
+        if pd.api.types.is_bool_dtype(column.dtype):
+            # true/false read as 1 and 0 without a word, where every number of the
+            # project refuses a boolean (hit_rate is written 0.0 and 1.0)
+            raise RecstackError(f"{self.model}: per-user {metric!r} holds true/false values; "
+                                "expected numbers (write hits as 1.0 and 0.0, e.g. "
+                                "column.astype(float))")
         values = pd.to_numeric(column, errors="coerce").astype(np.float64)
         bad = (values.isna() & column.notna()) | np.isinf(values)
         if bad.any():
             raise RecstackError(f"{self.model}: per-user {metric!r} of user "
-                                f"{_shown(self.per_user.index[bad.to_numpy()][0])} is "
-                                f"{_shown(column[bad].iloc[0])}; expected a finite number")
+                                f"{shown(self.per_user.index[bad.to_numpy()][0])} is "
+                                f"{shown(column[bad].iloc[0])}; expected a finite number")
         repeated = self.per_user.index.duplicated()
         if repeated.any():
-            user = _shown(self.per_user.index[repeated][0])
+            user = shown(self.per_user.index[repeated][0])
             raise RecstackError(f"{self.model}: user {user} has two rows of per-user values; "
                                 "each user must appear once")
         return values
@@ -303,10 +323,6 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     return value
 
-
-def _shown(value: Any) -> str:
-    """A value as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _examples(index: pd.Index) -> str:

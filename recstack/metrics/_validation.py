@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.specs import cutoffs_problem, cutoffs_text, finite_or_infinite
 
 __all__ = ["MetricInputError"]
@@ -118,12 +118,6 @@ def _huge(value: Any) -> str:
     if isinstance(value, numbers.Integral) and len(str(abs(int(value)))) > 20:
         return f"a {len(str(abs(int(value))))}-digit integer"
     return f"{value!r:.40}"
-
-
-def shown(value: Any) -> str:
-    """A value as the user wrote it, for messages: ``2.0``, not numpy's
-    ``np.float64(2.0)`` (numpy 2 writes its scalars' type into their repr)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _plain_text(value: Any) -> str:
@@ -281,10 +275,17 @@ def as_float_array(
     except OverflowError:
         raise MetricInputError(beyond_float(values, name)) from None
     except (TypeError, ValueError):
-        raise MetricInputError(
-            f"{name} must be an array of numbers ({shape_words}); the {type(values).__name__} "
-            "given holds values that are not numbers, or rows of different lengths"
-        ) from None
+        # a DataFrame of nullable columns (Float64, Int64) holding pd.NA: numpy cannot
+        # convert it, a Series of them it can (NaN there); read both alike, so that the
+        # checks below name the missing value's position
+        nullable = _nullable_as_nan(values)
+        if nullable is None:
+            raise MetricInputError(
+                f"{name} must be an array of numbers ({shape_words}); the "
+                f"{type(values).__name__} given holds values that are not numbers, or rows "
+                "of different lengths"
+            ) from None
+        array = nullable
     if array.ndim != ndim:
         layout = " (rows x columns)" if ndim == 2 else ""
         raise MetricInputError(
@@ -307,6 +308,20 @@ def as_float_array(
             f"{name} must be {wanted}; position {where} holds {float(array[position])!r}"
         )
     return array
+
+
+def _nullable_as_nan(values: Any) -> NDArray[np.float64] | None:
+    """A pandas DataFrame whose columns all have numeric dtypes (nullable ``Float64`` or
+    ``Int64`` among them) as float64 with NaN for ``pd.NA``; None for anything else."""
+    import pandas as pd
+
+    if not isinstance(values, pd.DataFrame) or not all(
+            pd.api.types.is_numeric_dtype(dtype) for dtype in values.dtypes):
+        return None
+    try:
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        return None
 
 
 def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from recstack.errors import shown
 from recstack.metrics._validation import (
     MAX_CATALOG,
     MetricInputError,
@@ -29,7 +30,6 @@ from recstack.metrics._validation import (
     refuse_featureless,
     refuse_label_text,
     refuse_reordered_rows,
-    shown,
 )
 from recstack.specs import finite_or_infinite
 

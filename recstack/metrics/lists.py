@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from recstack.errors import shown
 from recstack.metrics._validation import (
     MAX_POSITIONS,
     MetricInputError,
@@ -28,7 +29,6 @@ from recstack.metrics._validation import (
     refuse_featureless,
     refuse_label_text,
     refuse_reordered_rows,
-    shown,
 )
 
 __all__ = [
@@ -349,7 +349,21 @@ def _given(array: np.ndarray) -> str:
     kind = {"b": "true/false values", "f": "floats", "i": "integers", "u": "integers",
             "O": "Python objects", "U": "text", "S": "bytes", "M": "datetimes",
             "m": "durations", "c": "complex numbers"}.get(array.dtype.kind, str(array.dtype))
-    return f"{kind} of shape {array.shape}"
+    return f"{kind} of shape {array.shape}{_first_missing(array)}"
+
+
+def _first_missing(array: np.ndarray) -> str:
+    """`` (position N is a missing value)`` for a 1-D array holding NaN, None or ``pd.NA``
+    (a nullable pandas column with a gap reads as floats or objects, and the message said
+    only that), else an empty string."""
+    import pandas as pd
+
+    if array.ndim != 1 or array.dtype.kind not in "fO":
+        return ""
+    missing = pd.isna(array) if array.dtype.kind == "O" else np.isnan(array)
+    if not missing.any():
+        return ""
+    return f" (position {int(np.flatnonzero(missing)[0])} is a missing value)"
 
 
 def _flags(values: Any) -> np.ndarray:

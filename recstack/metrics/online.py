@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from recstack.errors import shown
 from recstack.metrics._validation import MetricInputError, as_float_1d, not_numbers
 from recstack.specs import closest, finite_or_infinite
 
@@ -109,7 +110,7 @@ class _Rows:
     def __call__(self, position: int) -> str:
         if self.place is not None:
             return self.place(int(position))
-        return f"row {_shown(self.index[int(position)])}"
+        return f"row {shown(self.index[int(position)])}"
 
 
 def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.DataFrame:
@@ -194,9 +195,9 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
         other = int(np.argmax(mine & (log["variant"] != log["variant"].iloc[first])
                               .to_numpy()))
         raise MetricInputError(
-            f"session {_shown(session)} appears in more than one variant "
-            f"({_shown(log['variant'].iloc[first])} at {where(first)}, "
-            f"{_shown(log['variant'].iloc[other])} at {where(other)}); sessions are the unit "
+            f"session {shown(session)} appears in more than one variant "
+            f"({shown(log['variant'].iloc[first])} at {where(first)}, "
+            f"{shown(log['variant'].iloc[other])} at {where(other)}); sessions are the unit "
             "of randomisation and must belong to one variant"
         )
     return log
@@ -392,7 +393,7 @@ def two_proportion_ztest(
                 or not (isinstance(value, numbers.Integral) or float(value).is_integer())
                 or value < 0):
             raise MetricInputError(f"{name} must be a non-negative whole number, got "
-                                   f"{_shown(value)}")
+                                   f"{shown(value)}")
         if value > _MAX_COUNT:
             digits = len(str(int(value)))
             raise MetricInputError(f"{name} is a {digits}-digit number, more than the "
@@ -583,9 +584,9 @@ def compare_variants(
         moved = next((f" ({value!r} is given as {role}: {order})"
                       for role, value in (("control", control), ("treatment", treatment))
                       if isinstance(value, str) and value in ONLINE_METRICS), "")
-        shown = repr(metric) if isinstance(metric, str | numbers.Number) else \
+        given = repr(metric) if isinstance(metric, str | numbers.Number) else \
             f"{type(metric).__name__} {metric!r:.40}"
-        raise MetricInputError(f"unknown online metric {shown}{hint}{moved}; testable: "
+        raise MetricInputError(f"unknown online metric {given}{hint}{moved}; testable: "
                                f"{testable}")
     if kind == "untestable":
         raise MetricInputError(
@@ -599,7 +600,7 @@ def compare_variants(
                                    f"'variant' column (a text or a number), got "
                                    f"{type(name).__name__} {name!r:.60}")
     if control == treatment:
-        raise MetricInputError(f"control and treatment are both {_shown(control)}; name two "
+        raise MetricInputError(f"control and treatment are both {shown(control)}; name two "
                                "variants")
     sessions = _sessions(validate_events(events, place=place))
     present = sessions["variant"].unique().tolist()
@@ -617,7 +618,7 @@ def compare_variants(
         resolved.append(matches[0])
     control, treatment = resolved
     if control == treatment:
-        raise MetricInputError(f"control and treatment are both {_shown(control)}; name two "
+        raise MetricInputError(f"control and treatment are both {shown(control)}; name two "
                                "variants")
     groups = {name: sessions[sessions["variant"] == name] for name in (control, treatment)}
     if kind == "proportion":
@@ -656,7 +657,7 @@ def compare_variants(
                 # welch_ttest's "control needs at least 2 observations" named neither the
                 # variant nor what the observations are
                 raise MetricInputError(
-                    f"{role} variant {_shown(name)} has {len(groups[name])} session, and the "
+                    f"{role} variant {shown(name)} has {len(groups[name])} session, and the "
                     f"t-test of {metric} needs at least 2 per variant (each session is one "
                     "observation); log more sessions")
         result = welch_ttest(
@@ -724,8 +725,8 @@ def _check_keys(column: pd.Series, where: _Rows) -> None:
                                              and v == key).to_numpy(dtype=bool)))
                     for key in (first, other)]
             raise MetricInputError(
-                f"events column {column.name!r} holds {_shown(first)} ({where(rows[0])}) "
-                f"and {_shown(other)} ({where(rows[1])}), which read alike but would be "
+                f"events column {column.name!r} holds {shown(first)} ({where(rows[0])}) "
+                f"and {shown(other)} ({where(rows[1])}), which read alike but would be "
                 "two different keys; write each one way (all text or all numbers, without "
                 f"spaces around it{', in one case' if by_case else ''})")
         seen[text] = value
@@ -753,7 +754,7 @@ def _seconds(timestamps: pd.Series, where: _Rows) -> pd.Series:
     if beyond.any():
         position = int(np.flatnonzero(beyond)[0])
         raise MetricInputError(
-            f"events column 'timestamp' holds {_shown(timestamps.iloc[position])} at "
+            f"events column 'timestamp' holds {shown(timestamps.iloc[position])} at "
             f"{where(position)}, beyond the year 9999 as seconds; numbers "
             "are read as seconds, so convert milliseconds or nanoseconds first (e.g. "
             "pandas.to_datetime(column, unit='ms'))")
@@ -774,8 +775,8 @@ def _object_times(timestamps: pd.Series, where: _Rows) -> pd.Series | None:
     if not is_time.all():
         first, other = int(np.argmax(is_time)), int(np.argmin(is_time))
         raise MetricInputError(
-            f"events column 'timestamp' holds the time {_shown(values[first])} at "
-            f"{where(first)} and {_shown(values[other])} at {where(other)}; give every "
+            f"events column 'timestamp' holds the time {shown(values[first])} at "
+            f"{where(first)} and {shown(values[other])} at {where(other)}; give every "
             "event a time of one kind "
             "(all datetimes, or all numbers of seconds)")
     aware = np.fromiter((v.tzinfo is not None for v in values), bool, len(values))
@@ -803,9 +804,9 @@ def _refuse_epoch_placeholders(seconds: pd.Series, given: pd.Series, where: _Row
         return
     first, real = int(np.argmax(early)), int(np.argmax(late))
     raise MetricInputError(
-        f"events column 'timestamp' holds {_shown(given.iloc[first])} at {where(first)}, "
+        f"events column 'timestamp' holds {shown(given.iloc[first])} at {where(first)}, "
         f"{values[first]:g} s from 1970-01-01 00:00 UTC, while other events are times such "
-        f"as {_shown(given.iloc[real])} at {where(real)}: a placeholder (0, 1 or "
+        f"as {shown(given.iloc[real])} at {where(real)}: a placeholder (0, 1 or "
         "1970-01-01) for a missing time, or seconds from a start mixed with Unix times, "
         "would make its session last decades; give the event's real time or drop the row")
 
@@ -826,7 +827,7 @@ def _refuse_repeated_event_ids(events: pd.DataFrame, where: _Rows) -> None:
         again = int(np.argmax(repeated))
         first = int(np.argmax((ids == ids.iloc[again]).to_numpy()))
         raise MetricInputError(
-            f"events column 'event_id' holds {_shown(ids.iloc[again])} at {where(first)} and "
+            f"events column 'event_id' holds {shown(ids.iloc[again])} at {where(first)} and "
             f"again at {where(again)}; each event is logged once (a log appended twice? "
             "drop the repeats, e.g. events.drop_duplicates('event_id'))")
 
@@ -857,7 +858,7 @@ def _money(values: pd.Series, where: _Rows) -> pd.Series:
         position = int(np.argmax(bad))
         raise MetricInputError(
             f"events column {column!r} must be finite and >= 0; {where(position)} holds "
-            f"{_shown(values.iloc[position])}")
+            f"{shown(values.iloc[position])}")
     with np.errstate(over="ignore"):
         total = float(amounts.to_numpy().sum())
     if math.isinf(total):
@@ -898,19 +899,15 @@ def _numbers(values: pd.Series, column: str, wanted: str, where: _Rows, *,
                 else "")
         raise MetricInputError(
             f"events column {column!r} must hold {wanted}; {where(position)} holds "
-            f"{_shown(values.iloc[position])}{hint}")
+            f"{shown(values.iloc[position])}{hint}")
     seconds = converted.astype(np.float64)
     if not missing_ok and not np.all(np.isfinite(seconds)):
         position = int(np.flatnonzero(~np.isfinite(seconds.to_numpy()))[0])
         raise MetricInputError(
             f"events column {column!r} must be finite; {where(position)} holds "
-            f"{_shown(values.iloc[position])}")
+            f"{shown(values.iloc[position])}")
     return seconds
 
-
-def _shown(value: Any) -> str:
-    """A value as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _near(name: str, choices: Any) -> str | None:
@@ -938,7 +935,7 @@ def _lift(difference: float, baseline: float) -> float:
 def _critical_value(alpha: float) -> float:
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha < 1:
-        raise MetricInputError(f"alpha must lie in (0, 1), got {_shown(alpha)}")
+        raise MetricInputError(f"alpha must lie in (0, 1), got {shown(alpha)}")
     from scipy import stats
 
     return float(stats.norm.ppf(1.0 - alpha / 2.0))

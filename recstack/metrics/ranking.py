@@ -54,6 +54,7 @@ from recstack.metrics._validation import (
     check_key_space,
     check_ks,
     check_recommended_rows,
+    refuse_predicted_classes,
     refuse_reordered_rows,
 )
 from recstack.specs import did_you_mean
@@ -1033,6 +1034,10 @@ def _dense_mask(matrix: Any, shape: tuple[int, int], name: str, *, positive_only
 
 def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple[Any, Any, Any]:
     refuse_reordered_rows(scores, "scores")  # each user's scores against another's positives
+    # predicted classes (or the positives) in the scores' place: every positive tied at 1,
+    # the AUC of one threshold, as roc_auc refuses them
+    refuse_predicted_classes(scores, "scores", "model scores", "every positive tied at 1 "
+                             "and every negative at 0, the AUC of one threshold")
     score_arr = scores if isinstance(scores, np.ndarray) else None
     if score_arr is None or not np.issubdtype(score_arr.dtype, np.floating):
         # only the order matters, so float32 scores stay float32
@@ -1042,7 +1047,9 @@ def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple
             f"scores must be a dense 2-D (n_users, n_items) array, got shape {score_arr.shape}"
         )
     if np.isnan(score_arr).any():
-        raise MetricInputError("scores holds NaN; give every item a score (±inf is allowed)")
+        row, item = (int(i) for i in np.argwhere(np.isnan(score_arr))[0])
+        raise MetricInputError(f"scores holds NaN at row {row}, item {item}; "
+                               "give every item a score (±inf is allowed)")
     positive_mask = _dense_mask(positives, score_arr.shape, "positives", positive_only=True)
     excluded = _dense_mask(exclude, score_arr.shape, "exclude", positive_only=False)
     candidate = ~excluded

@@ -12,13 +12,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from recstack.errors import shown
 from recstack.metrics._validation import (
     MetricInputError,
     as_float_1d,
     check_aligned,
     check_positive_float,
     check_same_length,
-    shown,
 )
 
 __all__ = [

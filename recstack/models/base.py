@@ -38,6 +38,7 @@ it, without a warning.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import inspect
 import math
@@ -54,7 +55,7 @@ import scipy.sparse as sp
 from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import ITEM_ID, USER_ID, Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.progress import Progress, require_reporter
 from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, table_hint
 from recstack.topk import pad_columns, top_k_batched, writable_scores
@@ -87,6 +88,10 @@ MAX_ITERATIONS = 10_000
 #: widths with :func:`width_param`, so the bound is checked where every hyperparameter is
 #: (:meth:`Configurable.validate_params`, first thing in ``fit``), naming the parameter
 MAX_FACTORS = 65_536
+#: hyperparameters that say only where a model runs (not what it learns): they may be set
+#: to other values after ``fit`` (e.g. ``device="cpu"`` to serve a model trained on a GPU);
+#: any other changed hyperparameter is refused by the fitted model's methods
+RUNTIME_PARAMS = frozenset({"device", "num_threads", "checkpoint_dir"})
 
 
 @dataclass(frozen=True)
@@ -544,6 +549,9 @@ class Recommender(Configurable, ABC):
         self._refuse_negative_occurrences(train)
         self.users_, self.items_ = train.users, train.items
         self.seen_ = train.to_csr()
+        # a refit with other hyperparameters: the last fit's values say nothing while _fit
+        # runs (it may call the public methods on itself)
+        self.__dict__.pop("fitted_params_", None)
         try:
             self._fit(train, progress)
         except BaseException as error:
@@ -558,7 +566,24 @@ class Recommender(Configurable, ABC):
                 ) from None
             raise
         self._check_diverged()
+        self._record_fitted_params()
         return self
+
+    def _record_fitted_params(self) -> None:
+        """Remember the hyperparameters the learned arrays follow (``fitted_params_``), in
+        the canonical form :meth:`_refuse_changed_params` compares them in: a tuple set
+        before fit (``model.members = (...)``) or a numpy number was otherwise refused as
+        changed by the first call after fit."""
+        self.__dict__["fitted_params_"] = {name: copy.deepcopy(_canonical(value))
+                                           for name, value in self.get_params().items()}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # however a model comes to hold learned state (fit, load_model, a fold-in or a
+        # blend's member assembled from arrays), it carries the values it holds it with:
+        # those assembled from arrays skipped the changed-hyperparameter check altogether
+        super().__setattr__(name, value)
+        if name == "seen_" and "fitted_params_" not in self.__dict__:
+            self._record_fitted_params()
 
     def _fit_keywords(self) -> list[str]:
         """The keywords this model's ``fit`` takes (``progress``, ``validation``...)."""
@@ -1154,14 +1179,14 @@ class Recommender(Configurable, ABC):
             raise RecstackError(
                 f"{self.name}: histories is a Series (one user's history) whose index is the "
                 f"model's item ids in another order (position {at} is item "
-                f"{_shown(labels[at])}, but the model's item {at} is {_shown(expected)}); "
+                f"{shown(labels[at])}, but the model's item {at} is {shown(expected)}); "
                 "it is read by position, in the model's item order, so each value would go "
                 "to another item: reorder it first, "
                 "histories.loc[model.items_.to_external(np.arange(len(model.items_)))]")
         raise RecstackError(
             f"{self.name}: histories is a DataFrame whose columns are the model's item ids in "
-            f"another order (column {at} is item {_shown(labels[at])}, but the "
-            f"model's item {at} is {_shown(expected)}); its columns are read by position, in "
+            f"another order (column {at} is item {shown(labels[at])}, but the "
+            f"model's item {at} is {shown(expected)}); its columns are read by position, in "
             "the model's item order, so each value would go to another item: reorder them "
             "first, histories[model.items_.to_external(np.arange(len(model.items_)))]")
 
@@ -1193,7 +1218,7 @@ class Recommender(Configurable, ABC):
         raise RecstackError(
             f"{self.name}: histories is {part} labelled with ids that are not this "
             f"model's items ({share} one, e.g. {axis} {at} = "
-            f"{_shown(labels[at])}); it is read by position, in the model's item order, so "
+            f"{shown(labels[at])}); it is read by position, in the model's item order, so "
             "each value would go to whichever item stands at its position: label it with "
             f"the model's item ids ({fix}, which drops the unknown ones), or give "
             "histories.to_numpy() if its values already follow the model's item order")
@@ -1275,7 +1300,33 @@ class Recommender(Configurable, ABC):
         if not self.is_fitted:
             doing = f"{method}()" if method else "asking for recommendations"
             raise RecstackError(f"{self.name}: call fit() before {doing}")
+        self._refuse_changed_params(method)
 
+    def _refuse_changed_params(self, method: str | None = None) -> None:
+        """Refuse hyperparameters set to other values since :meth:`fit` (or
+        :func:`~recstack.models.persistence.load_model`), as the rankers and re-rankers do:
+        the learned arrays follow the values of fit, so ``recommend`` silently ignored the
+        new ones (or mixed them with the old: a blend's ``normalization``), and ``save``
+        wrote them beside arrays they do not describe. The parameters that only say where
+        the model runs (:data:`RUNTIME_PARAMS`) may change; they are checked as fit checks
+        them. Raises :class:`~recstack.errors.ConfigError` naming each changed parameter."""
+        fitted = self.__dict__.get("fitted_params_")
+        if fitted is None:
+            return  # only while fit runs (_fit may call the public methods on itself)
+        now = self.get_params()
+        changed = [f"{name}={fitted[name]!r} at fit, now {now[name]!r}"
+                   for name in self.params
+                   if name not in RUNTIME_PARAMS and name in fitted
+                   and _canonical(now[name]) != fitted[name]]
+        if changed:
+            doing = f"{method}()" if method else "recommendations"
+            raise ConfigError(
+                f"{self.name}: {'; '.join(changed)}; the learned arrays were fitted with the "
+                f"values of fit, so {doing} cannot use the new ones (a saved model.json "
+                "would describe another model): call fit() again to train with them, or set "
+                "them back")
+        for name in RUNTIME_PARAMS.intersection(self.params):
+            self.params[name].check(self.name, name, now[name])
 
 
 def _as_ids(ids: Any, what: str) -> np.ndarray:
@@ -1434,9 +1485,9 @@ def refuse_positional(who: str, positional: tuple[Any, ...], remedy: str, *,
     place takes instead (for a method without keywords: the arguments it takes)."""
     if not positional:
         return
-    shown = ", ".join(_shown_value(value) for value in positional[:3]) \
+    values = ", ".join(_shown_value(value) for value in positional[:3]) \
         + (", ..." if len(positional) > 3 else "")
-    raise ConfigError(f"{who}: got {len(positional)} value(s) by position ({shown}) where "
+    raise ConfigError(f"{who}: got {len(positional)} value(s) by position ({values}) where "
                       f"{taken}; {remedy}")
 
 
@@ -1488,10 +1539,6 @@ def check_call(model: Any, method: Callable[..., Any], positional: tuple[Any, ..
     raise ConfigError(f"{who} got an unexpected argument {name!r}"
                       f"{did_you_mean(name, names)}; it takes {taken}")
 
-
-def _shown(value: Any) -> str:
-    """An id as the user wrote it: ``3``, not numpy's ``np.int64(3)``."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _preview(value: Any) -> str:
@@ -1570,7 +1617,9 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     values, another width) is refused with a :class:`~recstack.errors.RecstackError` that
     says what was given; a NaN would otherwise become NaN scores, or be binarised into an
     interaction that never happened. A sparse cell stored more than once is one entry
-    holding the sum of its values, as scipy reads it."""
+    holding the sum of its values, as scipy reads it. The matrix returned shares no memory
+    with ``histories`` (models may change it in place; the caller's matrix is left as
+    given)."""
     what = f"{model}: histories"
     if isinstance(histories, Interactions):
         raise RecstackError(
@@ -1622,12 +1671,13 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
         raise RecstackError(f"{what} must be a 2-D users x items matrix, got shape "
                             f"{tuple(shape)}")
     with np.errstate(over="ignore"):  # values beyond float32 become inf, refused below
-        matrix = sp.csr_matrix(histories, dtype=np.float32)
+        # always a matrix of the model's own: a float32 CSR given was shared, not copied, and
+        # user_knn binarised it in place (the caller's values all became 1 after one call)
+        matrix = sp.csr_matrix(histories, dtype=np.float32, copy=sp.issparse(histories))
         if not matrix.has_canonical_format:
             # a CSR (or COO) holding one (user, item) cell twice means their sum, as scipy
             # reads it everywhere; the binary models set every stored entry to 1 and would
-            # count such an item twice. On a copy: the caller's matrix is left as given.
-            matrix = matrix.copy()
+            # count such an item twice
             matrix.sum_duplicates()
     if matrix.shape[1] != n_items:
         raise RecstackError(f"{what} have {matrix.shape[1]} columns; this model has "

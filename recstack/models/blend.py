@@ -417,6 +417,19 @@ class Blend(ValidationSplitMixin, Recommender):
             # in index order), and any other sum is an edit
             return (f"weights sum to {total:.6g}, expected 1 (the learned weights are "
                     "normalised to sum to 1)")
+        if self.weights is not None:
+            # one source of truth: fixed weights are saved twice, as the hyperparameter in
+            # model.json and normalised in the weights array; an edit of either one left
+            # the array to rank while model.json said otherwise
+            given = np.asarray(self.weights, dtype=np.float64)
+            expected = given / given.sum()
+            saved = np.asarray(arrays["weights"], dtype=np.float64)
+            if not np.allclose(saved, expected, rtol=1e-5, atol=1e-6):
+                return (f"the saved weights {np.round(saved, 6).tolist()} disagree with "
+                        f"model.json's params.weights {list(self.weights)} (normalised: "
+                        f"{np.round(expected, 6).tolist()}); one of the two files was edited: "
+                        "save the blend again from the model that fitted it, or fit it with "
+                        "the weights wanted")
         for position in range(len(self.members)):
             member = self._member(position)
             part = _unprefixed(arrays, position)

@@ -17,7 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param, Recommender, check_call, history_weights
 from recstack.models.persistence import (
     ArraySpec,
@@ -157,6 +157,13 @@ class ContentBased(Recommender):
         with resolve(progress).task("content: item features", total=2) as task:
             if columns:
                 assert table is not None
+                if self.min_df > len(table):
+                    # scikit-learn's "max_df corresponds to < documents than min_df" named
+                    # a max_df the model does not have
+                    raise ConfigError(
+                        f"content: min_df={self.min_df} is more than the {len(table):,} item "
+                        "documents of the item table (one per item), so no term could be "
+                        f"kept; use min_df <= {len(table):,}")
                 vectorizer = _tfidf_vectorizer()(
                     min_df=self.min_df, max_features=self.max_features,
                     stop_words=self.stop_words, sublinear_tf=True, dtype=np.float32)

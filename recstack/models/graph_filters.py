@@ -280,6 +280,13 @@ class _GraphFilterModel(Recommender):
         n_users, n_items = self.seen_.shape
         rank = self._rank()
         limit = min(n_users, n_items)
+        if limit < 2:
+            # "k must be < 1 ..., got 1" named a bound no k meets
+            raise RecstackError(
+                f"{self.name}: the training data has {n_users:,} user(s) and {n_items:,} "
+                f"item(s), and the truncated SVD needs {self._rank_param} >= 1 below both, "
+                "so no value works: a graph filter needs at least 2 users and 2 items "
+                "(use a model without an SVD, e.g. ease or item_knn)")
         if rank >= limit:
             raise ConfigError(
                 f"{self.name}: {self._rank_param} must be < min(n_users, n_items) = {limit} "

@@ -282,7 +282,8 @@ class ItemKNN(Recommender):
         self._scoring = self._scoring_matrix()
 
     def _state_spec(self) -> dict[str, SparseSpec]:
-        return {"similarity": SparseSpec(("n_items", "n_items"))}
+        # each row keeps at most ``neighbors`` similarities (_top_k_mask)
+        return {"similarity": SparseSpec(("n_items", "n_items"), max_per_row="neighbors")}
 
 
 @register
@@ -414,7 +415,7 @@ class UserKNN(Recommender):
         self._weights = self._training_matrix()
 
     def _state_spec(self) -> dict[str, SparseSpec]:
-        return {"similarity": SparseSpec(("n_users", "n_users"))}
+        return {"similarity": SparseSpec(("n_users", "n_users"), max_per_row="neighbors")}
 
 
 # --------------------------------------------------------------------------- similarities

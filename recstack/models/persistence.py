@@ -68,7 +68,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from recstack import __version__
+from recstack import __version__, strict_json
 from recstack.atomic import (
     atomic_directory,
     blocking_parent,
@@ -79,6 +79,7 @@ from recstack.atomic import (
 )
 from recstack.data.idmap import IdMap
 from recstack.errors import RecstackError
+from recstack.specs import did_you_mean
 
 if TYPE_CHECKING:
     from recstack.models.base import Recommender
@@ -141,12 +142,16 @@ class SparseSpec:
     """A CSR matrix saved by :func:`sparse_state` under a prefix: its ``(rows, columns)``
     shape (symbols as for :class:`ArraySpec`) and the dtype of its values (finite and
     within ``max_abs``, as for :class:`ArraySpec`). The structure (row pointers rising from 0
-    to the number of values, column indices inside the shape) is checked too."""
+    to the number of values, column indices inside the shape) is checked too.
+    ``max_per_row`` (an int or a symbol, e.g. ``"neighbors"``) bounds the values stored in
+    any one row: a pruned similarity keeps at most that many, so a model.json whose
+    hyperparameter says fewer than the arrays hold describes another model."""
 
     shape: tuple[int | str, str | int]
     dtype: str = "float32"
     finite: bool = True
     max_abs: float | None = _MAX_ABS
+    max_per_row: int | str | None = None
 
 
 def canonical_csr(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -194,9 +199,16 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
     RecstackError
         If ``path`` exists and ``overwrite`` is False, or cannot be written.
     """
+    # hyperparameters changed since fit are refused there (the arrays follow fit's values)
     model._require_fitted("save")
     # "~" means the home folder, as for the data loaders (it made a folder named "~")
     path = checked_path(path, f"{model.name}: save(path)").expanduser()
+    try:
+        # what load_model would refuse in model.json is not written either (a model
+        # assembled from arrays has no values of fit to compare with)
+        model.validate_params()
+    except RecstackError as error:
+        raise RecstackError(f"{path} (not saved): {error}") from None
     arrays = {f"{_BASE_PREFIX}{k}": np.asarray(v) for k, v in _base_state(model).items()}
     for name, value in model._state().items():
         arrays[name] = np.asarray(value)
@@ -306,6 +318,9 @@ def load_model(path: str | Path) -> Recommender:
         model._load_state(state)
     except RecstackError as error:
         raise RecstackError(f"{path}: {error}") from None
+    # the values the arrays were fitted with, as fit records them: changed later, they are
+    # refused by the model's methods and by save
+    model._record_fitted_params()
     return model
 
 
@@ -372,7 +387,7 @@ def _read_metadata(path: Path) -> dict[str, Any]:
         raise RecstackError(f"{meta_path}: not UTF-8 text (byte {error.start}); the metadata "
                             "is corrupted") from None
     try:
-        meta = json.loads(text, parse_constant=_refuse_constant)
+        meta = strict_json.loads(text)
     except (json.JSONDecodeError, ValueError) as error:
         detail = (f"line {error.lineno}, column {error.colno}: {error.msg}"
                   if isinstance(error, json.JSONDecodeError) else str(error))
@@ -414,10 +429,6 @@ def _read_metadata(path: Path) -> dict[str, Any]:
     return meta
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def _check_metadata_digest(meta_path: Path, meta: dict[str, Any]) -> None:
     checksums = meta.get("sha256")
     if (not isinstance(checksums, dict) or set(checksums) != {ARRAYS, META}
@@ -451,7 +462,9 @@ def _model_from_metadata(path: Path, meta: dict[str, Any]) -> Recommender:
     meta_path = path / META
     name, params = meta["model"], meta["params"]
     if not isinstance(name, str) or name not in available_models():
-        raise RecstackError(f"{meta_path}: unknown model {name!r}; this recstack has: "
+        # 'EASE' or 'item-knn' for 'ease' or 'item_knn': say the name that is registered
+        hint = did_you_mean(name, available_models()) if isinstance(name, str) else ""
+        raise RecstackError(f"{meta_path}: unknown model {name!r}{hint}; this recstack has: "
                             f"{', '.join(available_models())}")
     if not isinstance(params, dict):
         raise RecstackError(f"{meta_path}: params must be a JSON object, found {params!r}")
@@ -721,6 +734,17 @@ class _Checker:
             self.fail(f"{prefix}_indices", f"has column indices outside [0, {columns})")
         self.canonical(prefix, indptr, indices)
         self.values(f"{prefix}_data", spec, data)
+        if spec.max_per_row is not None and rows:
+            most = self.bound(spec.max_per_row)
+            counts = np.diff(np.asarray(indptr, np.int64))
+            if most is not None and counts.max() > most:
+                row = int(np.argmax(counts))
+                named = (f"{spec.max_per_row} = {int(most)}" if isinstance(spec.max_per_row, str)
+                         else str(int(most)))
+                self.fail(prefix, f"holds {int(counts[row])} values in row {row}, but the "
+                                  f"hyperparameters in {META} keep at most {named} a row; "
+                                  "they and the arrays disagree, so one of the two files was "
+                                  "edited")
 
     def canonical(self, prefix: str, indptr: np.ndarray, indices: np.ndarray) -> None:
         """Refuse a row holding a column twice: matrices are saved summed, and a repeated
@@ -797,4 +821,6 @@ def rebound_spec(entry: Any, symbols: dict[str, int], prefix: str) -> Any:
     if isinstance(entry, ArraySpec):
         changes["low"] = symbol(entry.low)
         changes["high"] = symbol(entry.high)
+    else:
+        changes["max_per_row"] = symbol(entry.max_per_row)
     return dataclasses.replace(entry, **changes)

@@ -185,7 +185,7 @@ class RP3beta(Recommender):
         self.similarity_ = sparse_from_state("similarity", arrays)
 
     def _state_spec(self) -> dict[str, SparseSpec]:
-        return {"similarity": SparseSpec(("n_items", "n_items"))}
+        return {"similarity": SparseSpec(("n_items", "n_items"), max_per_row="neighbors")}
 
 
 def _block_rows(n_items: int) -> int:

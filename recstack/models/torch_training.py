@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recstack import strict_json
+from recstack.atomic import blocking_parent, checked_path, folder_problem, name_too_long
 from recstack.errors import RecstackError
 from recstack.models.base import Param
 from recstack.models.training import ResumePoint, TrainingHistory, run_epochs
@@ -201,8 +203,16 @@ class TorchTrainer:
         from safetensors.torch import save_file
 
         folder = self._checkpoint_folder()
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        except (FileExistsError, NotADirectoryError):
+            raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: cannot make "
+                                f"{folder.parent}: {blocking_parent(folder)}") from None
+        except OSError as error:  # no permission, a read-only or full disk
+            raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: cannot write in "
+                                f"{folder.parent} ({error.strerror or error}); name a folder "
+                                "you can write to") from None
         try:
             save_file(_contiguous(module.state_dict()), staging / _MODULE)
             if best_state is not None:
@@ -247,14 +257,21 @@ class TorchTrainer:
     def _checkpoint_folder(self) -> Path:
         """``checkpoint_dir`` as a path, refused when a checkpoint must not go there: each
         epoch replaces the whole folder, so it must be a folder of its own."""
-        folder = Path(self.checkpoint_dir).expanduser()  # type: ignore[arg-type]
+        folder = checked_path(self.checkpoint_dir, "checkpoint_dir")
         if folder.name in ("", ".", ".."):
             raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: name a folder of "
                                 "its own, e.g. 'checkpoints/run-1' (each epoch replaces it "
                                 "whole)")
-        if folder.exists() and not folder.is_dir():
-            raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} is a "
-                                "file; name a folder for the checkpoints")
+        # anything there but a folder: a file, a pipe, a link that leads nowhere (the
+        # operating system's NotADirectoryError when the first epoch replaced it) or loops
+        if os.path.lexists(folder):
+            problem = folder_problem(folder)
+        else:
+            too_long = name_too_long(folder)
+            problem = None if too_long is None else f"is {too_long}"
+        if problem is not None:
+            raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} "
+                                f"{problem}; name a folder for the checkpoints")
         if folder.is_dir() and not (folder / _STATE).is_file() and any(folder.iterdir()):
             raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} holds "
                                 "files that are not a recstack checkpoint, and each epoch "
@@ -263,7 +280,12 @@ class TorchTrainer:
 
     def _read_checkpoint(self, folder: Path, module: Any, optimizer: Any, load_file: Any
                          ) -> tuple[int, TrainingHistory, dict[str, Any] | None]:
-        state = json.loads((folder / _STATE).read_text())
+        # a hand edit: a key written twice, or a bare NaN, was read without a word
+        state = strict_json.loads((folder / _STATE).read_text())
+        if not isinstance(state, dict):
+            raise RecstackError(f"{folder / _STATE}: expected a JSON object, got "
+                                f"{type(state).__name__}; remove the folder to start "
+                                "training afresh")
         if state.get("format") != CHECKPOINT_FORMAT:
             raise RecstackError(f"{folder}: checkpoint format {state.get('format')!r}, "
                                 f"expected {CHECKPOINT_FORMAT}")

@@ -262,6 +262,8 @@ class ValidationSplitMixin:
                 f"({len(validation):,} rows), and validation ranks items without each user's "
                 "training items, so none could be found; give held-out rows (e.g. a split's "
                 "test or valid part), or None to carve validation_fraction of train")
+        if validation is not None:
+            validation = _rankable_validation(validation, train, self.name)
         self._explicit_validation = validation
         try:
             return super().fit(train, progress=progress)  # type: ignore[misc]
@@ -325,3 +327,31 @@ def _all_in_train(validation: Interactions, train: Interactions) -> bool:
     pairs = train.user_index.astype(np.int64) * width + train.item_index
     held = validation.user_index.astype(np.int64) * width + validation.item_index
     return bool(np.isin(held, pairs).all())
+
+
+def _rankable_validation(validation: Interactions, train: Interactions,
+                         model: str) -> Interactions:
+    """The rows of ``validation`` a model can be judged on, as every split keeps them: a
+    row of a user without training rows (nothing learned about them: the metric measured
+    the untrained start, and early stopping or the blend's weights followed it) and a row
+    repeating a training pair (excluded from the ranking, never found) are set apart.
+    Refused with a :class:`RecstackError` when none is left."""
+    has_rows = np.bincount(train.user_index, minlength=train.n_users) > 0
+    cold = ~has_rows[validation.user_index]
+    width = np.int64(max(train.n_items, 1))
+    pairs = train.user_index.astype(np.int64) * width + train.item_index
+    repeated = np.isin(validation.user_index.astype(np.int64) * width
+                       + validation.item_index, pairs) & ~cold
+    keep = ~(cold | repeated)
+    if keep.all():
+        return validation
+    if not keep.any():
+        raise RecstackError(
+            f"{model}: none of the {len(validation):,} rows of fit(validation=...) can be "
+            f"ranked: {int(cold.sum()):,} are of users with no rows in train (nothing was "
+            "learned about them, so the metric would measure the untrained start)"
+            + (f" and {int(repeated.sum()):,} repeat a (user, item) pair of train (each "
+               "user's training items are not ranked)" if repeated.any() else "")
+            + "; give held-out rows of the training users (e.g. a split's test or valid "
+            "part), or None to carve validation_fraction of train")
+    return validation.select(keep)

@@ -158,6 +158,7 @@ class WarmStartMixin:
     fit: Any
     is_fitted: Any
     validate_params: Any
+    _refuse_changed_params: Any
 
     def fit_from(self, previous: Any, train: Interactions, *positional: Any,
                  progress: Progress | None = None, **unexpected: Any) -> Self:
@@ -189,6 +190,15 @@ class WarmStartMixin:
         if not previous.is_fitted:
             raise ConfigError(f"{self.name}: the previous model to warm-start from is not "
                               "fitted; fit it first (or use fit for a fresh start)")
+        try:
+            # its vectors follow the values it was fitted with: a hyperparameter changed
+            # since was compared below as if it were the fitted one (factors=4 set on a
+            # model of 8 was "the previous vectors have shape (8,) per row, this model (4,)")
+            previous._refuse_changed_params("fit_from")
+        except ConfigError as error:
+            detail = str(error).removeprefix(f"{previous.name}: ")
+            raise ConfigError(f"{self.name}: fit_from(previous): the previous model has "
+                              f"{detail}") from None
         # a value of the wrong type is refused as such first: factors="8" was reported as
         # "factors = '8', but the previous model has factors = 8", as if it differed
         self.validate_params()
@@ -217,8 +227,11 @@ class WarmStartMixin:
         if type(previous) is not cls or not getattr(previous, "is_fitted", False):
             return False
         declared = getattr(cls, "params", {})
+        # the values its vectors were fitted with (a value set since is not what they hold)
+        fitted = previous.__dict__.get("fitted_params_") or {}
         return all(_comparable(params.get(p, declared[p].default))
-                   == _comparable(getattr(previous, p)) for p in cls.warm_start_params)
+                   == _comparable(fitted.get(p, getattr(previous, p)))
+                   for p in cls.warm_start_params)
 
 
 def _check_shared_ids(model: str, previous: Any, train: Interactions) -> None:

@@ -32,8 +32,8 @@ import pandas as pd
 from scipy import stats
 
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
-from recstack.specs import Spec, option
+from recstack.errors import RecstackError, shown
+from recstack.specs import Spec, arguments_named, option
 
 __all__ = ["DriftReport", "DriftSpec", "genre_mix", "genre_weights", "ks_test",
            "measure_drift", "new_share", "popularity_psi", "psi", "spearman"]
@@ -345,6 +345,7 @@ def _external(data: Interactions) -> tuple[np.ndarray, np.ndarray]:
     return (data.users.to_external(data.user_index), data.items.to_external(data.item_index))
 
 
+@arguments_named
 def measure_drift(reference: Interactions, new: Interactions,
                   spec: DriftSpec | None = None) -> DriftReport:
     """Every drift measure of the module between two windows, flagged by ``spec``.
@@ -376,8 +377,8 @@ def measure_drift(reference: Interactions, new: Interactions,
         kinds = _id_kind(ref_ids), _id_kind(new_ids)
         if kinds[0] != kinds[1]:
             raise RecstackError(f"measure_drift: the reference window's {what} ids are "
-                                f"{kinds[0]} (e.g. {_shown_id(ref_ids[0])}) but the new "
-                                f"window's are {kinds[1]} (e.g. {_shown_id(new_ids[0])}); "
+                                f"{kinds[0]} (e.g. {shown(ref_ids[0])}) but the new "
+                                f"window's are {kinds[1]} (e.g. {shown(new_ids[0])}); "
                                 f"give both windows {what} ids of one type (5 and '5' "
                                 f"would count as different {what}s)")
     activity = (_counts(ref_users), _counts(new_users))
@@ -505,10 +506,6 @@ def _labels(reference: Any, new: Any, measure: str, *, allow_empty_reference: bo
 def _id_kind(ids: np.ndarray) -> str:
     return "numbers" if ids.dtype.kind in "biuf" else "text"
 
-
-def _shown_id(value: Any) -> str:
-    """An id as the user wrote it: ``5``, not numpy's ``np.int64(5)``."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _bins(bins: Any, measure: str) -> int:

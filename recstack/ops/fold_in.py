@@ -46,6 +46,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import history_matrix
 from recstack.models.warm_start import known_rows
+from recstack.specs import arguments_named
 
 __all__ = ["FOLD_IN_MODELS", "fold_in_items", "fold_in_model", "use_fold_in"]
 
@@ -99,6 +100,7 @@ def fold_in_items(model: Any, histories: Any, user_factors: np.ndarray) -> np.nd
     return _solve_rows(model, history, factors)
 
 
+@arguments_named
 def fold_in_model(previous: Any, train: Interactions) -> Any:
     """``previous`` (a fitted ALS or iALS model) extended to the users and items of
     ``train`` without training: known ids keep their factors, new ones are folded in

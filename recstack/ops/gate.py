@@ -27,16 +27,17 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics._validation import as_float_array
 from recstack.metrics.ranking import RANKING_METRICS, ranking_metrics
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 from recstack.topk import top_k_batched
 
 __all__ = ["GateDecision", "decide", "holdout_metric"]
 
 
+@arguments_named
 def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, metric: str,
                    k: int, relevance_threshold: float | None = None) -> pd.Series:
     """``metric@k`` of ``model`` for each user of ``holdout`` it can rank, by external id.
@@ -129,6 +130,7 @@ class GateDecision:
         return dict(self.__dict__)
 
 
+@arguments_named
 def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, margin: float,
            min_users: int, published_version: int | None = None) -> GateDecision:
     """The gate's decision from the two models' per-user values (see the module
@@ -260,7 +262,7 @@ def _per_user(values: Any, which: str, bounded: str | None = None) -> pd.Series:
     infinite = np.flatnonzero(np.isinf(numbers))
     if len(infinite):
         raise RecstackError(f"{name} must be finite numbers, or NaN for a user not "
-                            f"evaluated; user {_shown(values.index[infinite[0]])} has "
+                            f"evaluated; user {shown(values.index[infinite[0]])} has "
                             f"{numbers[infinite[0]]}")
     if bounded is not None:
         # 5 (a percentage) or -1 (a sentinel) for a metric in [0, 1] moved the means and
@@ -270,7 +272,7 @@ def _per_user(values: Any, which: str, bounded: str | None = None) -> pd.Series:
         if len(outside):
             raise RecstackError(f"{name} must lie in [0, 1] for {bounded} (or be NaN for a "
                                 f"user not evaluated); user "
-                                f"{_shown(values.index[outside[0]])} has "
+                                f"{shown(values.index[outside[0]])} has "
                                 f"{numbers[outside[0]]:g} ({len(outside)} value(s) outside)")
     missing = values.index.isna()
     if missing.any():
@@ -280,6 +282,3 @@ def _per_user(values: Any, which: str, bounded: str | None = None) -> pd.Series:
     return pd.Series(numbers, index=values.index, name=values.name)
 
 
-def _shown(value: Any) -> str:
-    """An id as the user wrote it: ``1``, not numpy's ``np.int64(1)``."""
-    return repr(value.item() if isinstance(value, np.generic) else value)

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from recstack.atomic import checked_path
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
 from recstack.errors import DataFormatError, RecstackError
+from recstack.specs import arguments_named
 
 __all__ = ["Partition", "check_id_types", "list_partitions", "missing_periods", "read_table",
            "to_interactions"]
@@ -91,6 +92,7 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
 }
 
 
+@arguments_named
 def list_partitions(root: str | Path) -> list[Partition]:
     """Every leaf partition folder under ``root``, oldest first.
 
@@ -297,6 +299,7 @@ def _repeated_column(path: Path) -> str | None:
                 None)
 
 
+@arguments_named
 def to_interactions(tables: list[pa.Table], *, explicit: bool,
                     rating_range: tuple[float, float] | None,
                     item_table: pd.DataFrame | None = None,

@@ -60,7 +60,9 @@ from recstack.atomic import (
     atomic_directory,
     broken_link,
     describe_path,
+    folder_problem,
     recover,
+    special_file_problem,
     write_text,
 )
 from recstack.data.side_table import read_side_table
@@ -78,6 +80,8 @@ from recstack.ops.quality import (
     summary,
 )
 from recstack.progress import Progress, require_reporter, resolve
+from recstack.specs import arguments_named
+from recstack.strict_json import plain_value
 
 __all__ = ["RunOutcome", "run_pipeline", "STEPS"]
 
@@ -102,6 +106,7 @@ class RunOutcome:
         return bool(self.report and self.report["publish"]["published"])
 
 
+@arguments_named
 def run_pipeline(pipeline: str | Path | Pipeline, *, now: int | None = None,
                  progress: Progress | None = None,
                  on_step: Callable[[str], None] | None = None) -> RunOutcome:
@@ -168,6 +173,13 @@ class _Run:
                               "(created at the first publish)")
         recover(work / STATE)
         state = self._state()
+        runs = work / RUNS
+        problem = folder_problem(runs) if os.path.lexists(runs) else None
+        if problem is not None:
+            # a file in its place was read as each run's "damaged, not readable JSON
+            # ([Errno 20] Not a directory)"
+            raise RecstackError(f"{runs}: {problem}; it is the folder of the pipeline's runs: "
+                                f"restore it, or remove it and {work / STATE} to start over")
         from recstack.experiment import named_step
 
         # the folder's own words ("PATH: no such partitioned data folder") did not say which
@@ -502,13 +514,24 @@ class _Run:
             return None, None
         return version, registry.load(name, version).model
 
-    def _evaluate(self) -> None:
+    def _trained_model(self) -> Any:
+        """The model the train step saved, or the loader's refusal (a model folder removed
+        or damaged by hand) with the way out: redo the train step."""
         from recstack.models.persistence import load_model
+
+        try:
+            return load_model(self.folder / "train" / "model")
+        except RecstackError as error:
+            raise RecstackError(f"{error}; remove the folder {self.folder / 'train'} (and "
+                                "those of the steps after it) to redo the train step"
+                                ) from None
+
+    def _evaluate(self) -> None:
         from recstack.ops.gate import decide, holdout_metric
 
         gate = self.spec.gate
         train, holdout, _ = self._windows()
-        candidate = load_model(self.folder / "train" / "model")
+        candidate = self._trained_model()
         options: dict[str, Any] = {"metric": gate.metric_name, "k": gate.k,
                    "relevance_threshold": gate.relevance_threshold}
         ours = holdout_metric(candidate, train, holdout, **options)
@@ -543,7 +566,6 @@ class _Run:
         return root if "://" in root else str(self.spec.path(root))
 
     def _publish(self) -> None:
-        from recstack.models.persistence import load_model
         from recstack.serving.registry import ModelRegistry
 
         decision = self._read("evaluate", "evaluation.json")
@@ -554,7 +576,7 @@ class _Run:
             name = self.spec.registry_name
             version = self._already_published(registry, name)
             if version is None:
-                model = load_model(self.folder / "train" / "model")
+                model = self._trained_model()
                 train, _, _ = self._windows()
                 evaluation = {"pipeline": self.spec.name, "pipeline_run": self.run_id,
                               "gate": decision}
@@ -685,9 +707,20 @@ def _refuse_newest_gone(root: Path, partitions: list[Any], state: dict[str, Any]
 def _read_json(path: Path, remedy: str, *, kind: type = dict) -> Any:
     """A JSON file the pipeline wrote earlier (its state, a step's output), refused with
     the file, what is wrong and ``remedy`` when it is missing, unreadable or not a ``kind``
-    (edited or damaged by hand: the pipeline writes them atomically)."""
+    (edited or damaged by hand: the pipeline writes them atomically). A byte-order mark,
+    which an editor may add on saving, is read past (it was "damaged, not readable JSON",
+    and the state's remedy was to remove the file: every run forgotten)."""
+    problem = special_file_problem(path)
+    if problem is not None:
+        # a named pipe put in a file's place was opened and waited forever for a writer; a
+        # link leading nowhere was "missing"
+        raise RecstackError(f"{path}: {problem}, not the file the pipeline wrote; {remedy}")
+    from recstack.strict_json import refuse_repeated_keys
+
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        # a key given twice (an edit that added one beside the old) was read as the last
+        value = json.loads(path.read_text(encoding="utf-8-sig"),
+                           object_pairs_hook=refuse_repeated_keys)
     except FileNotFoundError:
         raise RecstackError(f"{path}: missing; {remedy}") from None
     except IsADirectoryError:
@@ -708,7 +741,7 @@ def _json_text(payload: Any) -> str:
     infinity, from numpy or Python) is written as null, as the report's readers expect of
     a value that could not be computed (``json.dumps`` wrote ``NaN``, which is not JSON,
     and other tools refused the file)."""
-    return json.dumps(_finite(payload), indent=2, default=_json_default, allow_nan=False)
+    return json.dumps(_finite(payload), indent=2, default=plain_value, allow_nan=False)
 
 
 def _finite(value: Any) -> Any:
@@ -723,16 +756,6 @@ def _finite(value: Any) -> Any:
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def _number(value: Any, spec: str = ".4f") -> str:

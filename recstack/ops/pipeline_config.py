@@ -68,7 +68,7 @@ from recstack.metrics.ranking import RANKING_METRICS
 from recstack.ops.drift import DriftSpec
 from recstack.ops.fold_in import FOLD_IN_MODELS
 from recstack.ops.quality import QualitySpec
-from recstack.specs import Spec, build_spec, did_you_mean, option
+from recstack.specs import Spec, arguments_named, build_spec, did_you_mean, option
 
 __all__ = ["DataOptions", "GateSpec", "Pipeline", "RegistryOptions", "TrainingSpec",
            "load_pipeline", "parse_pipeline"]
@@ -319,6 +319,7 @@ def _refuse_nested_outputs(work: Path, work_text: str, registry: Path | None,
 _SEEDED_TABLES = {"[model]": "the model's, for the models with a seed"}
 
 
+@arguments_named
 def load_pipeline(path: str | Path) -> Pipeline:
     """Read and validate a pipeline file; relative paths are taken from its folder."""
     import os
@@ -331,6 +332,7 @@ def load_pipeline(path: str | Path) -> Pipeline:
     return parse_pipeline(raw, source=str(path), base=path.parent.absolute())
 
 
+@arguments_named
 def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                    base: str | Path | None = None) -> Pipeline:
     """Validate a parsed pipeline file (see the module docstring)."""

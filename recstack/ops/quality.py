@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE
 from recstack.errors import ConfigError, RecstackError
-from recstack.specs import Spec, build_spec, fields_of, option
+from recstack.specs import Spec, arguments_named, build_spec, fields_of, option
 
 __all__ = ["CheckResult", "QualityFailure", "QualitySpec", "ShareThreshold",
            "check_partition", "SHARE_CHECKS"]
@@ -236,6 +236,7 @@ def _examples(values: Any) -> list[Any]:
 
 
 # ------------------------------------------------------------------------------ checks
+@arguments_named
 def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
                     rating_range: tuple[float, float] | None = None,
                     explicit: bool = True, now: int | None = None,

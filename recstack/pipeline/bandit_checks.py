@@ -144,33 +144,45 @@ def refuse_ragged(where: str, name: str, value: Any,
             f"{told(lengths[row])}; pad the short rows or give each list in its own call")
 
 
-def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int,
-                   what: str = "item") -> np.ndarray:
-    """``value`` as an int64 array of indices in ``[0, size)`` (else: an unknown ``what``).
-    An object array of integers is integers, as for the models' index arguments
-    (:func:`recstack.models.base.integer_objects`)."""
-    refuse_ragged(where, name, value)
+def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | None,
+                   what: str = "item", error: type[Exception] = BanditInputError
+                   ) -> np.ndarray:
+    """``value`` as an int64 array of indices in ``[0, size)`` (else: an unknown ``what``;
+    ``size`` None: any index int64 holds), the one check every pipeline index argument
+    goes through (the bandits, off-policy estimators, candidates, feature frames' ``users``,
+    ``items`` and ``groups``). An object array of integers is integers, as for the models'
+    index arguments (:func:`recstack.models.base.integer_objects`); a pandas column of a
+    nullable (``Int64``) or pyarrow-backed integer dtype is read as its integers, a missing
+    entry named as missing. Floats are refused, whole ones too: 1.0 is more often a score,
+    a reward or a probability given in the wrong place than an index. ``what`` empty: the
+    message says "integer indices"."""
+    refuse_ragged(where, name, value, error)
     array = np.asarray(integer_objects(value))
+    if array.dtype == object and _numeric_pandas(value):
+        # a DataFrame of nullable integer columns holding pd.NA: read with NaN there, so
+        # that the entry is named as a missing value (as a Series of them is by numpy)
+        with_missing = _missing_as_nan(value)
+        if with_missing is not None:
+            array = with_missing
+    kind = f"{what} " if what else ""
     if array.dtype == bool:
-        raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "
-                               "true/false values")
+        raise error(f"{where}: {name} must hold integer {kind}indices, got true/false values")
     if array.ndim != ndim:
-        raise BanditInputError(f"{where}: {name} must be a {ndim}-D array of {what} indices, "
-                               f"got shape {array.shape}")
+        raise error(f"{where}: {name} must be a {ndim}-D array of "
+                    f"{what + ' indices' if what else 'integer indices'}, got shape "
+                    f"{array.shape}")
     floats = np.issubdtype(array.dtype, np.floating)
     if array.size and not (floats or np.issubdtype(array.dtype, np.integer)):
-        raise BanditInputError(f"{where}: {name} must hold integer {what} indices, got "
-                               f"dtype {array.dtype}")
+        raise error(f"{where}: {name} must hold integer {kind}indices, got dtype "
+                    f"{array.dtype}{_first_non_integer(array)}")
 
     def refuse_floats(mask: np.ndarray) -> None:
-        # floats refused, whole ones too, as every index argument of the project (top_k's
-        # user_index, the models' item indices): 1.0 is more often a score, a reward or a
-        # probability given in the wrong place than an index
         index = _first_bad(mask)
-        raise BanditInputError(
-            f"{where}: {name} must hold integer {what} indices, got floats "
-            f"({array[index].item()!r} at {_position(index)}); pass whole numbers "
-            f"({name}.astype(int) if they are indices)")
+        missing = " (a missing value)" if np.isnan(array[index]) else ""
+        raise error(
+            f"{where}: {name} must hold integer {kind}indices, got floats "
+            f"({array[index].item()!r}{missing} at {_position(index)}); floats are refused, "
+            f"whole ones too: pass whole numbers ({name}.astype(int) if they are indices)")
 
     if array.size and floats:
         fraction = ~np.isfinite(array) | (array != np.round(array))
@@ -179,15 +191,56 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int,
     # checked before the cast to int64, which wraps 2**63 (uint64, or a float) around to a
     # negative number: the error names the index as given (a whole float past the range
     # too, 1e20, before the floats' own refusal)
-    bad = (array < 0) | (array >= size)
-    if bad.any():
-        index = _first_bad(bad)
-        given = array[index].item()
-        raise BanditInputError(f"{where}: unknown {what} {int(given)} in {name} at "
-                               f"{_position(index)}; {what}s are 0..{size - 1}")
+    if size is not None:
+        bad = (array < 0) | (array >= size)
+        if bad.any():
+            index = _first_bad(bad)
+            given = array[index].item()
+            raise error(f"{where}: unknown {what or 'index'} {int(given)} in {name} at "
+                        f"{_position(index)}; {what + 's' if what else 'indices'} are "
+                        f"0..{size - 1}")
+    elif array.size:
+        limits = np.iinfo(np.int64)
+        outside = (array > limits.max) | (array < limits.min)
+        if floats:
+            outside |= array >= 2.0**63  # the float nearest int64's maximum is 2**63
+        if outside.any():
+            index = _first_bad(outside)
+            raise error(f"{where}: {name} at {_position(index)} is {array[index].item()!r}, "
+                        "beyond the 64-bit integers indices are; give the model's internal "
+                        "indices (0, 1, 2...)")
     if array.size and floats:
         refuse_floats(np.ones(array.shape, bool))
     return array.astype(np.int64)
+
+
+def _numeric_pandas(value: Any) -> bool:
+    """Whether ``value`` is a pandas frame or series whose every column has a numeric
+    dtype (text columns are not read as numbers)."""
+    import pandas as pd
+
+    if isinstance(value, pd.Series):
+        return pd.api.types.is_numeric_dtype(value.dtype)
+    if isinstance(value, pd.DataFrame):
+        return all(pd.api.types.is_numeric_dtype(dtype) for dtype in value.dtypes)
+    return False
+
+
+def _first_non_integer(array: np.ndarray) -> str:
+    """`` (VALUE at row N)``: the first entry of a non-numeric array that is no integer
+    (text, a float or None among objects), a missing one (None, ``pd.NA``) said to be
+    missing."""
+    import pandas as pd
+
+    for index, value in np.ndenumerate(array):
+        if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+            try:
+                missing = " (a missing value)" if value is None or pd.isna(value) else ""
+            except (TypeError, ValueError):
+                missing = ""
+            shown = value.item() if isinstance(value, np.generic) else value
+            return f" ({shown!r}{missing} at {_position(tuple(int(i) for i in index))})"
+    return ""
 
 
 def check_unit_interval(where: str, name: str, array: np.ndarray) -> None:

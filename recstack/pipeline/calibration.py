@@ -40,6 +40,7 @@ from __future__ import annotations
 import inspect
 import json
 import math
+import numbers
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -64,6 +65,7 @@ from recstack.models.base import REQUIRED, _unknown_params_message
 from recstack.pipeline._paths import refuse_unreadable_file, refuse_unwritable_file
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
 from recstack.specs import did_you_mean, finite_or_infinite
+from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
            "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",
@@ -273,7 +275,7 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
     if unknown:
         hint = did_you_mean(unknown[0], sorted(known))
         raise CalibrationError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))} in "
-                               f"a {kind} calibrator{hint}; its fields are "
+                               f"the {kind} calibrator{hint}; its fields are "
                                f"{', '.join(map(repr, sorted(known)))}")
     return calibrator
 
@@ -286,22 +288,15 @@ def load_calibrator(path: str | Path) -> Calibrator:
     # was "cannot read (...)" without saying what was there
     refuse_unreadable_file(path, "give the calibrator's .json file", CalibrationError)
 
-    def refuse_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        # json.loads kept the last of a key written twice: a hand-edited value could be
-        # silently overridden by the one the file held before
-        keys = [key for key, _ in pairs]
-        repeated = sorted({key for key in keys if keys.count(key) > 1})
-        if repeated:
-            raise CalibrationError(f"{path}: field(s) {', '.join(map(repr, repeated))} "
-                                   "given more than once; keep one")
-        return dict(pairs)
-
     try:
         # utf-8-sig: an editor's byte-order mark is no part of the JSON (it was "not JSON")
         data = json.loads(path.read_text(encoding="utf-8-sig"),
-                          object_pairs_hook=refuse_repeats)
+                          object_pairs_hook=refuse_repeated_keys)
     except OSError as error:
         raise CalibrationError(f"{path}: cannot read ({error.strerror})") from None
+    except RepeatedKeyError as error:
+        # a hand-edited value would be silently overridden by the one written after it
+        raise CalibrationError(f"{path}: {error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise CalibrationError(f"{path}: not JSON ({type(error).__name__}: {error})") from None
     return calibrator_from_json(data, str(path))
@@ -978,6 +973,10 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
     check_aligned(("labels", labels), ("probabilities", probabilities), error=CalibrationError,
                   where="calibration_by_segment: ")
     where = "calibration_by_segment: "
+    # predicted classes (or the labels) in the probabilities' place were read as certainties
+    # 1 and 0, as reliability_table and the calibrators refuse them
+    refuse_booleans(f"{where}probabilities", probabilities, CalibrationError,
+                    wanted="the predicted probabilities in [0, 1]")
     p = _numbers(probabilities, f"{where}probabilities")
     if p.ndim != 1:
         raise CalibrationError(f"{where}probabilities must be a 1-D array, got shape "
@@ -1013,6 +1012,7 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
             raise CalibrationError(f"{where}segment {name!r} has {len(keys)} entries for "
                                    f"{len(y)} predictions; give one value per prediction")
         _refuse_values_read_alike(name, keys, where)
+        _refuse_mixed_kinds(name, values, keys, where)
         for code, value in enumerate(keys.categories):
             chosen = np.asarray(keys.codes) == code
             if chosen.any():
@@ -1064,6 +1064,50 @@ def _refuse_values_read_alike(name: str, keys: pd.Categorical, where: str) -> No
                 "write each value one way (all text or all numbers, without spaces around "
                 "it, in one case)")
         seen[shown] = value
+
+
+def _value_kind(value: Any) -> str | None:
+    """What a segment value is, as :func:`_refuse_mixed_kinds` words it: ``"text"``,
+    ``"numbers"``, ``"true/false values"``, the type's name for anything else, None for a
+    missing value (None, NaN, ``pd.NA``, ``NaT``)."""
+    if isinstance(value, bool | np.bool_):
+        return "true/false values"
+    if isinstance(value, str):
+        return "text"
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, numbers.Number) and not isinstance(value, complex | np.complexfloating):
+        return "numbers"
+    return type(value).__name__
+
+
+def _refuse_mixed_kinds(name: str, values: Any, keys: pd.Categorical, where: str) -> None:
+    """Refuse a segment holding values of two kinds (text and numbers, numbers and
+    true/false), naming a position of each: the text '1' and the number 1.0 were two rows
+    of the table, one group split in two, and True was counted with the number 1 under
+    whichever came first. One rule, as for case: a segment value is written one way.
+    Whole and fractional numbers are one kind (1 and 1.0 are one value, one row)."""
+    if isinstance(values, pd.Categorical):
+        raw = np.asarray(keys.categories, dtype=object)[np.asarray(keys.codes)]
+        raw[np.asarray(keys.codes) == -1] = None
+    else:
+        raw = np.asarray(values, dtype=object).ravel()
+    first: dict[str, int] = {}
+    for position, value in enumerate(raw.tolist()):
+        kind = _value_kind(value)
+        if kind is not None and kind not in first:
+            first[kind] = position
+            if len(first) == 2:
+                (kind_a, at_a), (kind_b, at_b) = first.items()
+                raise CalibrationError(
+                    f"{where}segment {name!r} holds {kind_a} ({raw[at_a]!r} at position "
+                    f"{at_a}) and {kind_b} ({raw[at_b]!r} at position {at_b}); a segment's "
+                    "values are written one way, all text or all numbers (e.g. "
+                    f"segments[{name!r}] = [str(v) for v in values]), or the two would be "
+                    "split into rows of their own or counted as one")
 
 
 def _segment_row(segment: str, value: str, y: np.ndarray, p: np.ndarray, n_bins: int

@@ -89,11 +89,10 @@ class Candidates:
                                 f"{count!r}")
         n = None
         for name in ("users", "items"):
-            array = np.asarray(getattr(self, name))
-            if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
-                raise RecstackError(f"{where}: {name} must be a 1-D array of integer "
-                                    f"indices, got shape {array.shape} and dtype "
-                                    f"{array.dtype}")
+            # the pipeline's one index check (indices outside a vocabulary are refused
+            # where the vocabulary is known)
+            array = as_index_array(where, name, getattr(self, name), ndim=1, size=None,
+                                   what=name[:-1], error=RecstackError)
             if n is not None and len(array) != n:
                 raise RecstackError(f"{where}: users has {n} rows, items {len(array)}; give "
                                     "one user and one item per candidate row")
@@ -232,7 +231,9 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     generators : sequence of Recommender
         Fitted models sharing one item vocabulary (any registered model).
     user_indices : ndarray of int
-        Internal user indices to propose items for.
+        Internal user indices to propose items for, read as a set: a user given more than
+        once gets one set of candidates, computed once (the rows are keyed by user, not
+        by position in ``user_indices``).
     n : int
         Items asked of each generator per user (``>= 1``).
     exclude : scipy.sparse.csr_matrix, optional
@@ -315,6 +316,10 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     n_users = len(generators[0].users_) if histories is None else histories.shape[0]
     users = as_index_array("candidates", "user_indices", user_indices, ndim=1, size=n_users,
                            what="user")
+    # a set of users: one given twice gets its candidates once (the result is keyed by
+    # user, not by position), scored once rather than once per repeat (test.user_index,
+    # one entry per interaction, scored each user as often as they had interactions)
+    users = np.unique(users)
     if not sp.issparse(exclude) or exclude.shape[1] != n_items or exclude.shape[0] < n_users:
         raise RecstackError(f"candidates: exclude must be a sparse users x items matrix with at "
                             f"least {n_users} rows and {n_items} columns, got "

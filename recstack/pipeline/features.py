@@ -85,11 +85,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack import strict_json
 from recstack.data.interactions import FIRST_SECOND, LAST_SECOND, Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.persistence import canonical_csr, sparse_from_state
-from recstack.pipeline.bandit_checks import as_float_array, as_index_array, check_same_length
+from recstack.pipeline.bandit_checks import as_index_array, check_same_length
 from recstack.pipeline.candidates import Candidates
+from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
 from recstack.specs import did_you_mean
@@ -369,6 +371,16 @@ class FeatureBuilder:
             raise RecstackError("features: the history has no timestamps; recency and "
                                 "time-decayed features need them")
         cutoff = check_cutoff(cutoff, "features")
+        if not FIRST_SECOND <= cutoff <= LAST_SECOND + 1:
+            # a cutoff in milliseconds (1.7e12, the year 55,800 as seconds) passed: every
+            # row was before it, and the recency features were those of a history tens of
+            # thousands of years old, silently
+            thousandth = cutoff / 1000
+            hint = (" (milliseconds? divide by 1000)"
+                    if FIRST_SECOND <= thousandth <= LAST_SECOND + 1 else "")
+            raise RecstackError(f"features: cutoff {cutoff} is not a time: give Unix seconds "
+                                f"between the years 1 and 9999 ({FIRST_SECOND} to "
+                                f"{LAST_SECOND}), as the interactions' timestamps are{hint}")
         late = history.timestamp >= cutoff
         if late.any():
             raise RecstackError(
@@ -670,13 +682,20 @@ class FeatureBuilder:
         "ab"`` read letter by letter made the sources ``a`` and ``b``, and an
         ``n_per_source`` of 2.7 or -3 was taken as 2 and -3)."""
         try:
-            raw = json.loads(text)
+            raw = strict_json.loads(text)
             if not isinstance(raw, dict):
                 raise _Malformed(f"expected a JSON object, got {_json_type(raw)}")
             missing = sorted({"options", "sources", "n_per_source", "scorers", "columns"}
                              - set(raw))
             if missing:
                 raise _Malformed(f"missing field(s) {missing}")
+            unknown = sorted(set(raw) - _SAVED_FIELDS)
+            if unknown:
+                # a field to_json never writes (a misspelt "context" was ignored, and the
+                # builder loaded without its context features, silently)
+                raise _Malformed(f"unknown field(s) {unknown}"
+                                 f"{did_you_mean(unknown[0], sorted(_SAVED_FIELDS))}; the "
+                                 f"fields are {sorted(_SAVED_FIELDS)}")
             if not isinstance(raw["options"], dict):
                 raise _Malformed(f"'options' must be an object, got "
                                  f"{_json_type(raw['options'])}")
@@ -701,6 +720,11 @@ class FeatureBuilder:
             raise RecstackError(f"features: the saved feature builder is malformed "
                                 f"({type(error).__name__}: {error})") from None
         return builder
+
+
+#: the fields :meth:`FeatureBuilder.to_json` writes ("context" absent in older builders)
+_SAVED_FIELDS = frozenset({"options", "sources", "n_per_source", "scorers", "columns",
+                           "context"})
 
 
 class _Malformed(Exception):
@@ -795,8 +819,10 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
     # met another user's key (users * n_items + items), taking that user's context
     users = as_index_array(where, "users", users, ndim=1, size=window.n_users, what="user")
     items = as_index_array(where, "items", items, ndim=1, size=window.n_items, what="item")
-    labels = as_float_array(where, "labels", labels, ndim=1)
-    check_same_length(where, users=users, items=items, labels=labels)
+    # labels as the rankers' pointwise losses read them (> 0: positive); a -1/+1 labelling
+    # read each -1 as a negative, silently, and took a random context for it
+    positive = positive_labels(where, labels)
+    check_same_length(where, users=users, items=items, labels=positive)
     n_items = window.n_items
     wu = window.user_index.astype(np.int64)
     times = (window.timestamp if window.timestamp is not None
@@ -807,7 +833,7 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
     keys = wu[order] * n_items + window.item_index[order]
     row_keys = users * n_items + items
     at = np.minimum(np.searchsorted(keys, row_keys), max(len(keys) - 1, 0))
-    own = (labels > 0) & (len(keys) > 0) & (keys[at] == row_keys)
+    own = positive & (len(keys) > 0) & (keys[at] == row_keys)
     sorted_users = wu[order]
     first = np.searchsorted(sorted_users, users, side="left")
     count = np.searchsorted(sorted_users, users, side="right") - first

@@ -49,7 +49,7 @@ def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0) -> n
     """Rows to keep (sorted positions): every positive (label > 0, see
     :func:`positive_labels`) and each negative independently with probability ``rate``
     (:math:`w \\in (0, 1]`), seeded."""
-    _check_rate(rate, "negative sampling rate", upper=True)
+    _check_rate(rate, "downsample_negatives: the negative sampling rate", upper=True)
     # numpy's own check of a seed is a ValueError (negative) or TypeError (a fraction)
     check_count("downsample_negatives", "seed", seed, low=0, high=SEED_MAX)
     positive = positive_labels("downsample_negatives", labels)
@@ -64,7 +64,7 @@ def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
     :math:`q = p / (p + (1 - p) / r)`, ``rate`` being :math:`r`, the factor the negatives'
     weight was multiplied by (the share kept by downsampling, :math:`c_0 / c_1` under class
     weights; see the module docstring)."""
-    _check_rate(rate, "negative sampling rate", upper=False)
+    _check_rate(rate, "correct_probability: the negative sampling rate", upper=False)
     # True read as the probability 1: a label or a mask given in place of the probabilities
     refuse_booleans("correct_probability: p", p, BanditInputError,
                     wanted="the model's probabilities")

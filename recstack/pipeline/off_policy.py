@@ -4,7 +4,9 @@ The log holds, for rounds :math:`t = 1..n`, the action shown :math:`a_t`, the pr
 :math:`\pi_0(a_t \mid x_t)` with which the logging policy chose it (its *propensity*) and
 the reward :math:`r_t`. The evaluated (target) policy is given as its action probabilities
 :math:`\pi(a \mid x_t)` for every round and action, an array (n, n_actions) whose rows sum
-to 1 (:func:`deterministic_target` builds it for a policy that picks one action). With the
+to 1 (:func:`deterministic_target` builds it for a policy that picks one action; a
+true/false array with one true per row is that policy too, read as 1 and 0, while a row
+with no true or several is refused, as a row of numbers that does not sum to 1). With the
 importance weight :math:`w_t = \pi(a_t \mid x_t) / \pi_0(a_t \mid x_t)` and, for the
 model-based estimators, a reward model's predictions :math:`\hat q(x_t, a)` (n, n_actions):
 
@@ -137,7 +139,8 @@ def ips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
     propensities : array (n,) in (0, 1]
         The logging policy's probability of each logged action.
     target : array (n, n_actions)
-        The evaluated policy's action probabilities; rows sum to 1.
+        The evaluated policy's action probabilities; rows sum to 1 (true/false: one true
+        per row, a deterministic policy).
     confidence, interval, n_bootstrap, seed
         The confidence interval (module docstring).
     """

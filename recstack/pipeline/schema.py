@@ -23,8 +23,7 @@ import numpy as np
 
 from recstack.errors import RecstackError
 from recstack.metrics._validation import refuse_not_numbers
-from recstack.models.base import integer_objects
-from recstack.pipeline.bandit_checks import refuse_ragged
+from recstack.pipeline.bandit_checks import as_index_array, refuse_ragged
 
 #: the fields of a feature in :meth:`FeatureSchema.to_json`
 _SCHEMA_FIELDS = ("name", "kind", "doc", "cardinality")
@@ -299,50 +298,12 @@ def row_selection(rows: Any, n: int, where: str) -> np.ndarray:
 
 
 def _index_column(values: Any, name: str) -> np.ndarray:
-    """``users``, ``items`` or ``groups`` as a 1-D int64 array: integers only, floats
-    refused, whole ones too, as every index argument of the project
-    (:func:`~recstack.pipeline.bandit_checks.as_index_array`, top_k's ``user_index``): 3.0
-    is more often a score, a label or a feature given in the wrong place than an index."""
-    refuse_ragged("feature frame", name, values, RecstackError)
-    # an object array of ints (a pandas object column's to_numpy()) is ints, as for every
-    # index argument; a float, None or text among them is refused below
-    array = np.asarray(integer_objects(values))
-    if array.ndim != 1:
-        raise RecstackError(f"feature frame: {name} must be a 1-D array of integer indices, "
-                            f"got shape {array.shape}")
-    floats = np.issubdtype(array.dtype, np.floating)
-    if array.size and not (floats or np.issubdtype(array.dtype, np.integer)):
-        raise RecstackError(f"feature frame: {name} must hold integer indices, got "
-                            f"dtype {array.dtype}")
-
-    def refuse_floats(mask: np.ndarray) -> None:
-        row = int(np.argmax(mask))
-        missing = " (a missing value)" if np.isnan(array[row]) else ""
-        raise RecstackError(f"feature frame: {name} must hold integer indices, got dtype "
-                            f"{array.dtype} ({array[row].item()!r}{missing} at row {row}); "
-                            f"floats are refused, whole ones too: pass whole numbers "
-                            f"({name}.astype(int) if they are indices)")
-
-    if array.size and floats:
-        fraction = ~np.isfinite(array) | (array != np.round(array))
-        if fraction.any():
-            refuse_floats(fraction)
-    if array.size:
-        # beyond int64 the cast wraps around (2**63 became -2**63, another index) silently;
-        # named as given, a whole float past the range too (1e20), before the floats' own
-        # refusal
-        limits = np.iinfo(np.int64)
-        outside = (array > limits.max) | (array < limits.min)
-        if floats:
-            outside |= array >= 2.0**63  # the float nearest int64's maximum is 2**63
-        if outside.any():
-            row = int(np.flatnonzero(outside)[0])
-            raise RecstackError(f"feature frame: {name} at row {row} is {array[row].item()!r}, "
-                                "beyond the 64-bit integers indices are; give the model's "
-                                "internal indices (0, 1, 2...)")
-    if array.size and floats:
-        refuse_floats(np.ones(array.shape, bool))
-    return array.astype(np.int64)
+    """``users``, ``items`` or ``groups`` as a 1-D int64 array, checked as every index
+    argument of the pipeline is (:func:`~recstack.pipeline.bandit_checks.as_index_array`):
+    integers only, floats refused, whole ones too (3.0 is more often a score, a label or a
+    feature given in the wrong place than an index), nothing beyond int64."""
+    return as_index_array("feature frame", name, values, ndim=1, size=None, what="",
+                          error=RecstackError)
 
 
 def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
@@ -358,7 +319,7 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
     array = np.asarray(values)
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         try:
-            array = array.astype(np.float64)
+            array = _missing_as_nan(array).astype(np.float64)
         except (TypeError, ValueError):
             raise RecstackError(f"feature frame: the {kind} features must be numbers, got "
                                 f"dtype {array.dtype}") from None
@@ -399,9 +360,12 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
             bad |= ~np.isfinite(codes) | (codes != np.round(codes))
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
+            # a missing code (NaN, pd.NA of a nullable column) has its own code: 0
+            missing = (" (a missing value: give it the code 0, the unknown level)"
+                       if not whole and np.isnan(codes[row]) else "")
             raise RecstackError(f"feature frame: categorical feature {feature.name!r} has "
-                                f"code {float(codes[row])!r} at row {row}; codes are whole numbers "
-                                f"in 0..{levels - 1} (0: unknown)")
+                                f"code {float(codes[row])!r}{missing} at row {row}; codes are "
+                                f"whole numbers in 0..{levels - 1} (0: unknown)")
     if not whole and array.size:
         # whole floats too, as the frame's indices (3.0 is more often a numeric feature
         # put among the categorical ones than a code)
@@ -411,6 +375,23 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
                             "are integers in 0..cardinality - 1 (0: unknown): pass "
                             "categorical.astype(int) if they are codes")
     return array.astype(np.int32)
+
+
+def _missing_as_nan(array: np.ndarray) -> np.ndarray:
+    """An object array with its missing entries (``pd.NA``, ``pd.NaT``, None) as NaN, so
+    that every spelling of a missing value is read as None is: a missing number, and a
+    missing code named by row (``pd.NA`` failed the conversion to float as "must be
+    numbers, got dtype object", naming neither the feature nor the row)."""
+    if array.dtype != object or not array.size:
+        return array
+    import pandas as pd
+
+    missing = np.asarray(pd.isna(array), dtype=bool)
+    if not missing.any():
+        return array
+    array = array.copy()
+    array[missing] = np.nan
+    return array
 
 
 def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind) -> Any:

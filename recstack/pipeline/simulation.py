@@ -29,8 +29,10 @@ system would know from a factorisation of past data. The click model's logit is 
 :math:`\tilde b_i` and a constant), so with no noise and no drift a logistic model over the
 contexts is well specified. ``n_features = (n_factors + 2) ** 2``.
 
-**A round.** ``users_per_round`` users drawn uniformly; the policy picks ``k`` items for
-each; clicks are Bernoulli draws of :math:`p_{ui}`; the round's regret is
+**A round.** ``users_per_round`` users drawn uniformly with replacement (each draw is one
+visit: a user can come more than once in a round, so ``users_per_round`` may exceed
+``n_users``); the policy picks ``k`` items for each; clicks are Bernoulli draws of
+:math:`p_{ui}`; the round's regret is
 
 .. math:: \mathrm{regret}_r = \sum_{u} \Big(\max_{|S| = k,\, S \subseteq A_r}
           \sum_{i \in S} p_{ui} - \sum_{i \in \text{shown}_u} p_{ui}\Big)

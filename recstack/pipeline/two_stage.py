@@ -304,7 +304,8 @@ class TwoStage(Recommender):
                         balanced=self.class_weight == "balanced", seed=self.seed,
                         make_scorers=self._scorers)
                 except RecstackError as error:
-                    self._name_example_window(error, cutoff)
+                    if not self._name_nested_model(error, "the history window"):
+                        self._name_example_window(error, cutoff)
                     raise
             self._warn_from_history_window(caught, history, train, cutoff)
             task.advance()
@@ -325,8 +326,12 @@ class TwoStage(Recommender):
             _name_model(error, f"{self.name}: ranker ({ranker.name}) on the examples of "
                                f"the label window", f"{ranker.name}.")
             raise
-        generators = [g.fit(train, progress=progress) for g in self._generators()]
-        self.scorers_ = [m.fit(train, progress=progress) for m in self._scorers()]
+        try:
+            generators = [g.fit(train, progress=progress) for g in self._generators()]
+            self.scorers_ = [m.fit(train, progress=progress) for m in self._scorers()]
+        except RecstackError as error:
+            self._name_nested_model(error, "the training data")
+            raise
         end = int(train.timestamp.max()) + 1
         self.generators_ = generators
         self.ranker_ = ranker
@@ -334,6 +339,24 @@ class TwoStage(Recommender):
         self.state_ = builder.statistics(train, end)
         self.training_cutoff_ = data.cutoff
         self.training_candidate_recall_ = data.candidate_recall
+
+    def _name_nested_model(self, error: RecstackError, on: str) -> bool:
+        """Put the place of the generator or scorer that refused the data in front of its
+        error ("mf predicts explicit ratings, but these interactions are implicit" named
+        neither the two-stage model nor which of its models), as a blend names its
+        members; the error keeps its type and fields. Found by the model name the error
+        starts with (every model's own errors do); False when none of them said it."""
+        text = str(error)
+        places = [f"{kind}[{position}] ({entry['type']})"
+                  for kind in ("generators", "scorers")
+                  for position, entry in enumerate(getattr(self, kind))
+                  if isinstance(entry, dict) and isinstance(entry.get("type"), str)
+                  and text.startswith((f"{entry['type']}:", f"{entry['type']} "))]
+        if not places or text.startswith(f"{self.name}:"):
+            return False
+        error.args = (f"{self.name}: {' or '.join(places)} could not be fitted on {on}: "
+                      f"{text}", *error.args[1:])
+        return True
 
     def _name_example_window(self, error: RecstackError, cutoff: int) -> None:
         """Put this model and its label window in front of the example builder's own
@@ -692,6 +715,20 @@ class TwoStage(Recommender):
             _RANKER + "bytes": ArraySpec("uint8", ("ranker_bytes",)),
         }
         return spec
+
+    def _saved_array_label(self, name: str) -> str:
+        """A generator's or scorer's array is named by its place, as a blend names its
+        members': ``array 'similarity' of generators[1] (item_knn) of model 'two_stage'
+        (saved as 'g1__similarity')``."""
+        for kind, pattern in (("generators", _GENERATOR), ("scorers", _SCORER)):
+            declared = getattr(self, kind)
+            for position, entry in enumerate(declared if isinstance(declared, list) else []):
+                prefix = pattern.format(position)
+                if name.startswith(prefix):
+                    model = entry.get("type") if isinstance(entry, dict) else None
+                    return (f"array {name[len(prefix):]!r} of {kind}[{position}] ({model}) "
+                            f"of model {self.name!r} (saved as {name!r})")
+        return super()._saved_array_label(name)
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
         for prefix, model in self._declared_nested():

@@ -74,6 +74,10 @@ ITEMS_FILE = "items.npy"
 HNSW_FILE = "hnsw.bin"
 #: the graph degrees hnswlib builds sensibly (below 2 it fails, from 10,000 on it warns)
 MIN_M, MAX_M = 2, 10_000
+#: the longest candidate list (``ef``, ``ef_construction``): hnswlib takes at most 2**64 - 1
+#: (a larger one was its TypeError "incompatible function arguments"), and a list longer
+#: than any catalog only makes the graph an exact search done slowly
+MAX_EF = 100_000_000
 #: catalogs smaller than this are searched exactly by default: a matrix product over a few
 #: thousand items costs less than a graph walk, and is exact
 DEFAULT_EXACT_BELOW = 10_000
@@ -148,7 +152,8 @@ class ItemIndex:
             hnswlib's graph degree, build-time and query-time candidate list lengths. On
             50,000 random 64-dimensional vectors (a hard case: no structure), M=16 gives
             recall@10 0.75 at ef=100, 0.90 at ef=200 (the default) and 0.97 at ef=400;
-            the manifest's recall says how a real catalog fares.
+            the manifest's recall says how a real catalog fares. ``M`` is 2 to 10,000;
+            ``ef`` and ``ef_construction`` are 1 to :data:`MAX_EF` (100,000,000).
         seed : int
             Seeds the graph's random levels and the choice of check queries.
         check_queries : array-like, optional
@@ -175,6 +180,11 @@ class ItemIndex:
             # and warns from 10,000 on (each item then reserves megabytes of links)
             raise ConfigError(f"M must be between {MIN_M} and {MAX_M:,} (hnswlib's graph "
                               f"degree; 16 is typical), got {M!r}")
+        for name, value in (("ef_construction", ef_construction), ("ef", ef)):
+            if value > MAX_EF:
+                raise ConfigError(f"{name} must be at most {MAX_EF:,} (hnswlib's candidate "
+                                  f"list; 200 is typical, and a list as long as the catalog "
+                                  f"is exact search: backend='exact'), got {value!r:.40}")
         if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
                 or not 0 <= seed < 2**64):
             raise ConfigError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}")
@@ -498,7 +508,10 @@ class ItemIndex:
             raise RecstackError(f"{folder}: {state}; an item index is a folder written by "
                                 "ItemIndex.save")
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            from recstack.strict_json import loads
+
+            # strict: NaN or Infinity (no JSON, never written here) named as such
+            meta = loads(meta_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise RecstackError(f"{folder}: not a saved item index (no {INDEX_META})") from None
         except (ValueError, UnicodeDecodeError) as error:

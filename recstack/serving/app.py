@@ -90,6 +90,7 @@ from recstack.serving.settings import (
     settings_from_env,
 )
 from recstack.serving.telemetry import ServiceMetrics
+from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
 
 __all__ = ["create_app", "serve"]
 
@@ -149,9 +150,13 @@ def _plain_whole_number(value: object) -> object:
     how = ("without surrounding spaces; a '+' in a query is a space" if text != value else
            "without a '+' sign" if text.startswith("+") else
            "without leading zeros" if _PLAIN_QUERY_INTEGER.fullmatch(digits) else
-           "without a decimal point or exponent" if _a_number(text) else None)
+           "without a decimal point or exponent" if _a_number(text) else
+           # ?k=٣ or ?k=５ (digits of another script, as a phone keyboard types them), or
+           # digits beside something else (?k=0x10, ?k=5%00, ?k=10px) were "unable to
+           # parse string as an integer", naming neither the character nor what is taken
+           _stray_character(text))
     if how is None:
-        return value  # no number at all ("abc", "٣"): pydantic's "a valid integer"
+        return value  # no digit at all ("abc"): pydantic's "a valid integer"
     raise PydanticCustomError("int_parsing", "Input should be a whole number written "
                               "plainly ({how}), e.g. 20", {"how": how})
 
@@ -163,6 +168,27 @@ def _a_number(text: str) -> bool:
     except ValueError:
         return False
     return text.isascii() and any(c.isdigit() for c in text)
+
+
+def _stray_character(text: str) -> str | None:
+    """What keeps ``text``, which holds a digit, from being a whole number: its first
+    digit of another script (Arabic-Indic ``٣``, full-width ``５``) or its first character
+    that is no digit (``x`` of ``0x10``, a NUL), named with its position; None without a
+    digit (text, not a number mistyped)."""
+    import unicodedata
+
+    if not any(c.isdigit() for c in text):
+        return None
+    # a leading '-' is a sign (the bound refuses it with its own message)
+    signed = text.startswith("-")
+    position, character = next((n, c) for n, c in enumerate(text[signed:], 1 + signed)
+                               if not ("0" <= c <= "9"))
+    name = unicodedata.name(character, f"U+{ord(character):04X}")
+    if character.isdigit():
+        return (f"with the ASCII digits 0-9; character {position} is {name}, a digit of "
+                "another script")
+    return (f"with the digits 0-9 only; character {position} is {name} "
+            f"({ascii(character)})")
 
 
 #: the words pydantic reads as a boolean in a query (in any case)
@@ -373,12 +399,51 @@ async def _admin(request: Request,
     if token is None:
         raise HTTPException(403, "the admin endpoints are disabled: start the service with "
                             "an admin token (--admin-token-file, admin_token)")
+    given = request.headers.getlist("authorization")
+    if len(given) > 1:
+        # the first was used and the others ignored: a request holding a right and a wrong
+        # token was let in or not by their order (HTTP allows one Authorization header)
+        raise HTTPException(400, f"the request has {len(given)} Authorization headers; "
+                            "send one: 'Authorization: Bearer TOKEN'")
     if credentials is None:
-        raise HTTPException(401, "send the admin token as 'Authorization: Bearer TOKEN'",
+        raise HTTPException(401, f"{_authorization_problem(given[0] if given else None)}: "
+                            "send the admin token as 'Authorization: Bearer TOKEN'",
                             headers={"WWW-Authenticate": "Bearer"})
-    if not hmac.compare_digest(credentials.credentials.encode(),
-                               token.get_secret_value().encode()):
-        raise HTTPException(403, "wrong admin token")
+    sent = credentials.credentials
+    if not hmac.compare_digest(sent.encode(), token.get_secret_value().encode()):
+        raise HTTPException(403, f"wrong admin token{_token_hint(sent)}")
+
+
+def _authorization_problem(header: str | None) -> str:
+    """What is wrong with an ``Authorization`` header that carries no bearer token, named
+    without repeating the token (it may be right, sent in the wrong form)."""
+    if header is None:
+        return "no Authorization header"
+    scheme, space, rest = header.strip().partition(" ")
+    if not space or not rest.strip():
+        if scheme.casefold() == "bearer":
+            return "the Authorization header holds 'Bearer' and no token after it"
+        if "\t" in scheme and scheme.split("\t", 1)[0].casefold() == "bearer":
+            return "the Authorization header separates 'Bearer' from the token with a tab"
+        return ("the Authorization header holds no scheme before the token (the word "
+                "'Bearer' and a space)")
+    shown = scheme if scheme.isascii() and scheme.isalpha() and len(scheme) <= 20 \
+        else "another"
+    return f"the Authorization header uses the scheme {shown!r}, not 'Bearer'"
+
+
+def _token_hint(sent: str) -> str:
+    """Why a token that is not the admin token may have been meant as it, from its form
+    alone (nothing of the right token is told): quotes kept from a shell or a file, the
+    scheme written twice, an escaped line break copied from a file."""
+    if len(sent) >= 2 and sent[0] == sent[-1] and sent[0] in "'\"":
+        return "; the token sent is in quotes: send it without them"
+    if sent.casefold().startswith("bearer "):
+        return "; the token sent begins with 'Bearer ' again: write the word once"
+    if sent.endswith(("\\n", "\\r\\n")):
+        return ("; the token sent ends with the two characters \\n (an escaped line break "
+                "copied from a file): leave them out")
+    return ""
 
 
 async def _known_query(request: Request) -> None:
@@ -450,28 +515,26 @@ def _render(service: Service, served: Served, request: Request | None = None) ->
 
 
 # --------------------------------------------------------------------------- JSON bodies
-class RepeatedKeyError(ValueError):
-    """A JSON object of a request body names one key twice."""
-
-
-def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # JSON readers keep the last of a repeated key: {"k": 3, "k": 50} was answered with 50
-    # items, the same silent choice a repeated query parameter made (refused there too)
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise RepeatedKeyError(f"the key {_text(key[:64])!r} is given twice in one "
-                                   "object; give it once")
-        found[key] = value
-    return found
+#: the scope's record of the words ``NaN``, ``Infinity``, ``-Infinity`` a JSON body held
+_CONSTANTS_KEY = "recstack.json_constants"
 
 
 class _StrictJSONRequest(Request):
-    """A request whose JSON body may not repeat a key (see :func:`_refuse_repeated_keys`)."""
+    """A request whose JSON body may not repeat a key: JSON readers keep the last of a
+    repeated key, so that ``{"k": 3, "k": 50}`` was answered with 50 items, the same silent
+    choice a repeated query parameter made (refused there too); see
+    :func:`~recstack.strict_json.refuse_repeated_keys`."""
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            self._json = json.loads(await self.body(), object_pairs_hook=_refuse_repeated_keys)
+            words: set[str] = self.scope.setdefault(_CONSTANTS_KEY, set())
+
+            def constant(word: str) -> float:
+                words.add(word)  # NaN, Infinity, -Infinity: see _not_json
+                return float(word)
+
+            self._json = json.loads(await self.body(), object_pairs_hook=refuse_repeated_keys,
+                                    parse_constant=constant)
         return self._json
 
 
@@ -704,8 +767,13 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     encode either and answers 500. A body FastAPI did not read as JSON because of its
     Content-Type (``text/plain``, ``text/json``, a form) says so, rather than that the
     text "should be a valid dictionary". So does a body sent without a Content-Type
-    (FastAPI reads it as text too: ``curl --data-binary`` without ``-H``)."""
-    errors = jsonable_encoder(cast(RequestValidationError, error).errors())
+    (FastAPI reads it as text too: ``curl --data-binary`` without ``-H``). A field given
+    ``NaN`` or ``Infinity`` is told that JSON has no such number (:func:`_not_json`)."""
+    raw = cast(RequestValidationError, error).errors()
+    words = request.scope.get(_CONSTANTS_KEY) or set()
+    for problem in raw:
+        _not_json(problem, words)
+    errors = jsonable_encoder(raw)
     content_type = request.headers.get("content-type")
     for problem in errors:
         if problem.get("loc") == ["body"] and isinstance(problem.get("input"), str) \
@@ -717,6 +785,30 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
         if "input" in problem:
             problem["input"] = _brief(problem["input"])
     return JSONResponse({"detail": _encodable(errors)}, status_code=422)
+
+
+def _not_json(problem: dict[str, Any], words: set[str]) -> None:
+    """A 422's error whose input is one of the ``words`` ``NaN``, ``Infinity`` and
+    ``-Infinity`` that the body held, said as such: Python's JSON reader takes them, but
+    JSON has no such numbers (a lenient writer, Python's ``json.dumps`` among them, writes
+    a missing number so). Every field refuses them, but said only "Input should be a finite
+    number", or "a valid string", or, for an id, to write the text "nan". (A number past
+    float's range, ``1e400``, also reads as an infinity: JSON, refused as not finite.)"""
+    given = problem.get("input")
+    if not (isinstance(given, float) and not math.isfinite(given)) \
+            or problem.get("loc", ("",))[0] != "body":
+        return
+    word = "NaN" if math.isnan(given) else "Infinity" if given > 0 else "-Infinity"
+    if word not in words:
+        return
+    problem["input"] = word
+    what = (f"{word} is not JSON (JSON has no NaN or infinity: a missing or undefined "
+            "number written by a lenient JSON writer, such as Python's json.dumps?)")
+    expected = problem["msg"]
+    if problem.get("type") == "id_type":
+        expected = "an id is written as text, a JSON string"  # not as the text "nan"
+    problem["msg"] = f"{what}; leave the field out or give its value ({expected})"
+    problem.pop("ctx", None)  # the number again
 
 
 #: the most entries (of a list or an object) or characters an error repeats of its input

@@ -109,7 +109,10 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     try:
         # utf-8-sig: a results.json saved again by an editor may begin with a byte-order
         # mark ("not valid JSON (Unexpected UTF-8 BOM)")
-        payload = json.loads(path.read_text(encoding="utf-8-sig"))
+        from recstack.strict_json import refuse_repeated_keys
+
+        payload = json.loads(path.read_text(encoding="utf-8-sig"),
+                             object_pairs_hook=refuse_repeated_keys)
     except FileNotFoundError:
         raise RecstackError(f"{path}: no such results file (recstack evaluate writes "
                             "results/NAME/results.json)") from None

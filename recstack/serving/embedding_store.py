@@ -133,7 +133,7 @@ class EmbeddingStore(ABC):
 
     # shared checks ---------------------------------------------------------------
     def _prepare_put(self, kind: str, ids: Any, vectors: Any) -> tuple[list[str], np.ndarray]:
-        _check_kind(kind)
+        _check_kind(kind, ids, f"{type(self).__name__}.put")
         keys = encode_ids(ids)
         nul = next((position for position, key in enumerate(keys) if "\0" in key), None)
         if nul is not None:
@@ -269,9 +269,19 @@ def _check_timeout(timeout: Any, *, allow_zero: bool) -> float:
     return float(timeout)
 
 
-def _check_kind(kind: Any) -> None:
-    if kind not in KINDS:
-        raise ConfigError(f"kind must be 'user' or 'item', got {kind!r}")
+def _check_kind(kind: Any, ids: Any = None, call: str = "") -> None:
+    """Refuse a ``kind`` other than 'user' or 'item'; with ``ids``, name the arguments as
+    swapped when the kind is in their place (``get(["42"], "user")`` was told that its
+    kind ['42'] was no kind)."""
+    if isinstance(kind, str) and kind in KINDS:
+        return
+    if isinstance(ids, str) and ids in KINDS:
+        raise ConfigError(f"{call}: the arguments are swapped: the kind ({ids!r}) comes "
+                          f"first, then the ids; write {call}({ids!r}, ids"
+                          f"{', vectors' if call.endswith('put') else ''})")
+    shown = f"{kind!r}" if isinstance(kind, str | None) else \
+        f"{type(kind).__name__} {str(kind)[:40]}"
+    raise ConfigError(f"kind must be 'user' or 'item', got {shown}")
 
 
 # --------------------------------------------------------------------------- SQLite
@@ -465,7 +475,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                 raise
 
     def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
-        _check_kind(kind)
+        _check_kind(kind, ids, f"{type(self).__name__}.get")
         keys = encode_ids(ids)
         dim = self.dim(kind) or 0
         found_rows: dict[str, bytes] = {}
@@ -492,7 +502,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                                         (kind,)).fetchone()[0])
 
     def delete(self, kind: str, ids: Any) -> None:
-        _check_kind(kind)
+        _check_kind(kind, ids, f"{type(self).__name__}.delete")
         keys = encode_ids(ids)
         with self._lock, self._errors():
             self._db.executemany("DELETE FROM vectors WHERE kind = ? AND id = ?",
@@ -668,7 +678,11 @@ class RedisEmbeddingStore(EmbeddingStore):
     trimmed id, which lookups read. Ids beyond the first checked, and keys under the
     prefix that are in no id set, are not checked (a lookup simply does not reach them:
     put the vector again). When Redis cannot be reached at opening, the check is skipped
-    (the store is used as it is once it is back).
+    (the store is used as it is once it is back). The check is bounded on purpose: every
+    worker opens the store when it starts and again after an outage, so opening costs one
+    round trip of a bounded size whatever the store holds (checking millions of ids would
+    hold up readiness on a shared Redis), and an id it does not reach is a lookup that
+    misses, never another id's vector.
     """
 
     def __init__(self, url: str = "redis://localhost:6379/0", *, prefix: str = "recstack",
@@ -843,7 +857,7 @@ class RedisEmbeddingStore(EmbeddingStore):
                 f"is recorded for them; these have {dim} (delete the stored ones first)")
 
     def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
-        _check_kind(kind)
+        _check_kind(kind, ids, f"{type(self).__name__}.get")
         keys = encode_ids(ids)
         dim = self.dim(kind) or 0
         if not keys:
@@ -867,7 +881,7 @@ class RedisEmbeddingStore(EmbeddingStore):
             return int(self._client.scard(f"{self.prefix}:ids:{kind}"))
 
     def delete(self, kind: str, ids: Any) -> None:
-        _check_kind(kind)
+        _check_kind(kind, ids, f"{type(self).__name__}.delete")
         keys = encode_ids(ids)
         if not keys:
             return

@@ -42,6 +42,11 @@ __all__ = ["OnlineReport", "online_report", "read_events", "render_report"]
 
 _COLUMNS = ["variant", "session_id", "event", "timestamp", "revenue", "cost"]
 _TEXT_COLUMNS = ("variant", "session_id", "event")
+#: columns of the service's event log that the metrics do not read, as text in a CSV file
+#: (a user "007" is not user 7); checked where a file has them, as the service wrote them
+_OTHER_TEXT_COLUMNS = ("user_id", "item_id", "request_id", "model")
+#: of those, the ones every event posted to the service has (``POST /events`` requires them)
+_REQUIRED_IDS = ("user_id", "item_id")
 
 #: What a timestamp may be, for messages: a CSV file holds a time as text.
 _TIME_EXPECTED = ("Unix seconds (a finite number, e.g. 1796323465) or a time (a datetime, "
@@ -121,7 +126,8 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
             # the same session as "7", and variant "01" the same variant as "1"; and only
             # an empty field is missing, so that a variant or session named "NA", "null"
             # or "None" keeps its name (pandas' default reads those as missing)
-            table = pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS, str),
+            table = pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS
+                                                          + _OTHER_TEXT_COLUMNS, str),
                                 keep_default_na=False, na_values=[""])
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
             from recstack.data.files import not_utf8_error
@@ -287,6 +293,70 @@ def _check_rows(table: pd.DataFrame, place: Place) -> None:
             position = int(bad.argmax())
             shown = _plain(table["timestamp"].iloc[position])
             refuse(position, f"'timestamp' is {shown!r}; expected {_TIME_EXPECTED}")
+    _check_future(table["timestamp"], refuse)
+    _check_service_columns(table, refuse)
+
+
+def _check_future(timestamps: pd.Series, refuse: Callable[[int, str], None]) -> None:
+    """Refuse an event time more than :data:`MAX_EVENT_AHEAD_SECONDS` past the clock, as
+    ``POST /events`` does: a time in milliseconds the metrics' own bound (the year 9999)
+    lets through as seconds (1e10 is the year 2286), or a clock set years ahead, made a
+    session last centuries. Seconds from a start (all below 1973) are left to the
+    metrics."""
+    import time
+
+    from recstack.serving.schemas import MAX_EVENT_AHEAD_SECONDS, time_unit_hint
+
+    clock = time.time()
+    if pd.api.types.is_datetime64_any_dtype(timestamps):
+        moments = timestamps.dt.tz_localize("UTC") if timestamps.dt.tz is None \
+            else timestamps
+        latest = pd.Timestamp(clock + MAX_EVENT_AHEAD_SECONDS, unit="s", tz="UTC")
+        ahead = (moments > latest).to_numpy(dtype=bool)
+        seconds = None
+    else:
+        seconds = pd.to_numeric(timestamps, errors="coerce").to_numpy(np.float64)
+        ahead = seconds > clock + MAX_EVENT_AHEAD_SECONDS
+    if not ahead.any():
+        return
+    position = int(ahead.argmax())
+    if seconds is None:
+        shown = str(timestamps.iloc[position])
+        hint = ("expected a time up to a day from now, as POST /events accepts; check the "
+                "clock that wrote it")
+    else:
+        shown = f"{seconds[position]:.0f}"
+        hint = time_unit_hint(float(seconds[position]), clock)
+    refuse(position, f"'timestamp' is {shown}, more than a day ({MAX_EVENT_AHEAD_SECONDS} s) "
+           f"past the clock ({clock:.0f}, now): {hint}")
+
+
+def _check_service_columns(table: pd.DataFrame, refuse: Callable[[int, str], None]) -> None:
+    """Refuse, where a file has them, the service's columns the metrics do not read that
+    hold what ``POST /events`` never writes: an event without ``user_id`` or ``item_id``,
+    and a ``position`` in the list that is not a whole number from 1 (the first item is
+    at position 1): such a file was edited or written by something else, and its other
+    columns are not to be trusted either."""
+    for column in _REQUIRED_IDS:
+        if column not in table.columns:
+            continue
+        values = table[column]
+        empty = values.isna().to_numpy() | values.astype(str).str.strip().eq("").to_numpy()
+        if empty.any():
+            position = int(empty.argmax())
+            refuse(position, f"{column!r} has no value; every event the service logs has "
+                   "one (POST /events requires it)")
+    if "position" in table.columns:
+        given = table["position"].notna().to_numpy()
+        numbers = pd.to_numeric(table["position"], errors="coerce").to_numpy(np.float64)
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers >= 1)
+        bad = given & ~whole
+        if bad.any():
+            position = int(bad.argmax())
+            shown = _plain(table["position"].iloc[position])
+            refuse(position, f"'position' is {shown!r}; expected the item's place in the "
+                   "served list, a whole number from 1 (the first item), or none")
 
 
 def _plain(value: Any) -> Any:
@@ -316,6 +386,10 @@ def online_report(location: str | Path, *, control: str | None = None,
     if (isinstance(alpha, bool) or not isinstance(alpha, int | float)
             or not 0 < alpha < 1):  # NaN fails too; every test would be "not tested" otherwise
         raise RecstackError(f"alpha must be between 0 and 1 (exclusive), got {alpha!r}")
+    if control is not None and not isinstance(control, str):
+        # control=1 beside a variant named "1" was "not in the log": variants are text
+        raise RecstackError(f"control must be a variant's name as text (e.g. 'control' or "
+                            f"{str(control)!r}), got {type(control).__name__} {control!r:.40}")
     events, place = _read_events(location)
     try:
         table = online_metrics(events, place=place)

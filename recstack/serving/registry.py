@@ -55,6 +55,8 @@ import numpy as np
 from recstack import __version__
 from recstack.atomic import folder_problem
 from recstack.errors import ConfigError, RecstackError
+from recstack.strict_json import loads as strict_loads
+from recstack.strict_json import plain_value
 
 if TYPE_CHECKING:
     from recstack.data.interactions import Interactions
@@ -154,9 +156,26 @@ def check_version(version: Any, where: str = "version") -> int:
     return int(version)
 
 
+def refuse_swapped(call: str, name: Any, other: Any, other_name: str) -> None:
+    """Refuse ``call(name, other)`` given as ``call(other, name)``: a number (or a model)
+    where the name belongs and a valid name in the second place. ``set_current(1, "als")``
+    was told that its version 'als' was no number, which sent the user to fix the wrong
+    argument."""
+    number = (isinstance(name, int | np.integer) and not isinstance(name, bool | np.bool_))
+    if (number or not isinstance(name, str | None)) and isinstance(other, str) \
+            and _NAME.fullmatch(other) and not isinstance(other, bool):
+        given = f"{name!r:.40}" if number else f"a {type(name).__name__}"
+        raise ConfigError(f"{call}: the arguments are swapped: the name comes first, then "
+                          f"{other_name}; got {given} as the name and the name {other!r} as "
+                          f"{other_name} (write {call}({other!r}, ...))")
+
+
 def check_name(name: Any) -> str:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ConfigError(f"model name {name!r}: use 1 to 100 letters, digits, '.', '_' or "
+        # a name of thousands of characters was repeated whole in the message
+        shown = (f"{name[:40]!r}... ({len(name):,} characters)"
+                 if isinstance(name, str) and len(name) > 100 else f"{name!r:.100}")
+        raise ConfigError(f"model name {shown}: use 1 to 100 letters, digits, '.', '_' or "
                           "'-', starting with a letter or digit")
     return name
 
@@ -335,6 +354,7 @@ class ModelRegistry:
 
     def manifest(self, name: str, version: int | None = None) -> dict[str, Any]:
         """A version's manifest, checked (fields and its own digest; not the files)."""
+        refuse_swapped("manifest", name, version, "the version")
         current = version is None
         name, version = self._resolve(name, version)
         key = f"{self._version_key(name, version)}/{MANIFEST}"
@@ -356,6 +376,7 @@ class ModelRegistry:
         RecstackError
             No such name or version.
         """
+        refuse_swapped("load", reference, version, "the version")
         name, given = parse_reference(reference)
         if version is not None and given is not None and check_version(version) != given:
             # one of the two was ignored without a word: load("als@1", 2) loaded als@2
@@ -408,6 +429,7 @@ class ModelRegistry:
         keep : int, optional
             Then prune to the newest ``keep`` versions (:meth:`prune`).
         """
+        refuse_swapped("publish", name, model, "the model")
         check_name(name)
         self._refuse_case_twin(name)
         from recstack.models.base import Recommender
@@ -481,6 +503,15 @@ class ModelRegistry:
         from recstack.models.persistence import load_model
         from recstack.specs import did_you_mean
 
+        if isinstance(path, str) and _NAME.fullmatch(path) and (
+                isinstance(name, os.PathLike) or isinstance(name, str)
+                and not _NAME.fullmatch(name) and Path(name).exists()):
+            # publish_artifact("saved/als", "als"): the folder where the name belongs
+            raise ConfigError(f"publish_artifact: the arguments are swapped: the name comes "
+                              f"first, then the saved folder; got the folder {str(name)!r} "
+                              f"as the name and {path!r} as the folder (write "
+                              f"publish_artifact({path!r}, {str(name)!r}))")
+
         # checked before the model is read: a misspelt option was a TypeError traceback
         # from publish, after the load
         accepted = [p for p in inspect.signature(self.publish).parameters
@@ -536,8 +567,17 @@ class ModelRegistry:
         """Give the staged version the next number and make it visible at once."""
         from recstack.atomic import atomic_directory
 
+        # every number current.json names was once a version: with the versions folder
+        # deleted (or the newest versions removed by hand) numbering restarted at 1 while
+        # current.json still said 5, and als@1 came to mean two models (in request logs,
+        # in pins, in a rollback)
+        alias = self._read_alias(name)
+        named = [] if alias is None else [alias["version"], *alias["history"]]
         for _attempt in range(100):
-            version = max(self._numbers(name), default=0) + 1
+            version = max([*self._numbers(name), *named], default=0) + 1
+            if version > MAX_VERSION:
+                raise RecstackError(f"{self.root}: {name}: no version number is left (the "
+                                    f"largest is {MAX_VERSION}); publish under a new name")
             manifest["version"] = version
             manifest["manifest_sha256"] = _manifest_digest(manifest)
             (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, allow_nan=False) + "\n",
@@ -586,12 +626,22 @@ class ModelRegistry:
     # ------------------------------------------------------------------ alias, rollback
     def set_current(self, name: str, version: int) -> None:
         """Point ``current`` at ``version`` (verified first: a corrupt version is refused)."""
+        refuse_swapped("set_current", name, version, "the version")
+        check_name(name)
         version = check_version(version)
         self.load(name, version)
-        self._point_current(name, version)
+        self._point_current(name, version, repair=True)
 
-    def _point_current(self, name: str, version: int) -> None:
-        alias = self._read_alias(name)
+    def _point_current(self, name: str, version: int, *, repair: bool = False) -> None:
+        """``repair``: a damaged ``current.json`` is written over (its history, unreadable,
+        starts again): set_current is the remedy every message about one names, and it
+        failed on the damage it was named for."""
+        try:
+            alias = self._read_alias(name)
+        except CorruptVersionError:
+            if not repair:
+                raise
+            alias = None
         history: list[int] = []
         if alias is not None:
             if alias["version"] == version:
@@ -603,6 +653,7 @@ class ModelRegistry:
         """Point ``current`` back at version ``to``, or at the version that was current
         before (skipping versions pruned since); returns the version now current. ``to``
         naming the current version changes nothing (as :meth:`set_current`)."""
+        refuse_swapped("rollback", name, to, "the version (to=)")
         alias = self._read_alias(name)
         if alias is None:
             if not self._numbers(name):
@@ -632,6 +683,8 @@ class ModelRegistry:
     def prune(self, name: str, keep: int) -> list[int]:
         """Delete all but the newest ``keep`` complete versions, never the current one;
         returns the versions deleted."""
+        refuse_swapped("prune", name, keep, "keep")
+        check_name(name)
         keep = _check_keep(keep)
         versions = self.versions(name)
         if not versions and not self._numbers(name):
@@ -674,7 +727,15 @@ class ModelRegistry:
         misnamed = [e for e in self._list(self._join(name, _VERSIONS))
                     if e.isascii() and e.isdigit() and int(e) == version
                     and e != f"{version:08d}"]
-        if version in self._numbers(name):
+        odd = (None if self.is_remote
+               else folder_problem(Path(self._version_key(name, version))))
+        if version in self._numbers(name) and odd not in (None, "no such folder"):
+            # a file (or a pipe, a dangling link) where the version's folder belongs was
+            # said to be a folder that "holds no readable manifest.json"
+            reason = (f"; {self._version_key(name, version)} {odd}, where the version's "
+                      "folder belongs (moved or written over by hand?): publish the model "
+                      "again, or move it away")
+        elif version in self._numbers(name):
             reason = (f"; its folder {self._version_key(name, version)} holds no readable "
                       f"{MANIFEST}: a publish still uploading, cut short, or a copy that "
                       "left the manifest out (publish the model again, or remove the folder)")
@@ -788,7 +849,8 @@ class ModelRegistry:
         problem = None
         try:
             # utf-8-sig: an editor's byte-order mark is no damage (it was refused as such)
-            alias = json.loads(raw.decode("utf-8-sig"))
+            # strict: NaN or Infinity (no JSON) is named as such, as a repeated key is
+            alias = strict_loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as error:
             alias, problem = None, f"not UTF-8 text ({error.reason} at byte {error.start})"
         except ValueError as error:
@@ -895,7 +957,7 @@ def verify_folder(folder: Path, where: str) -> dict[str, Any]:
 
 def _parse_manifest(raw: bytes, where: str) -> dict[str, Any]:
     try:
-        manifest = json.loads(raw.decode("utf-8"))
+        manifest = strict_loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise CorruptVersionError(f"{where}: not valid JSON ({error}); the manifest is "
                                   "corrupted") from None
@@ -1046,7 +1108,7 @@ def _check_publish_options(name: str, data: Any, fingerprint: Any, evaluation: A
                               f"{{\"ndcg@10\": 0.31}}), got {type(evaluation).__name__} "
                               f"{str(evaluation)[:60]!r}")
         try:
-            json.dumps(evaluation, default=_jsonable)
+            json.dumps(evaluation, default=plain_value)
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{where}: evaluation must be JSON-serialisable (numbers, "
                               f"text, lists, mappings): {error}") from None
@@ -1071,6 +1133,14 @@ def _alias_problem(alias: Any) -> str | None:
                 f"{_json_kind(alias)}")
     if "version" not in alias:
         return "no 'version'"
+    unknown = sorted(set(alias) - {"version", "history"})
+    if unknown:
+        # a misspelt key ("histroy") or one no recstack writes ("pinned") was ignored
+        # without a word
+        from recstack.specs import did_you_mean
+
+        return (f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], ['version', 'history'])}"
+                "; current.json holds only 'version' and 'history'")
     if not _is_version(alias["version"]):
         return (f"'version' must be a whole number from 1 to {MAX_VERSION}, got "
                 f"{json.dumps(alias['version'])[:40]}")
@@ -1108,17 +1178,7 @@ def _strict_json(value: Any) -> Any:
     """``value`` as the plain values of standard JSON, an undefined number (NaN, an
     infinity) as null: Python wrote them as the bare words NaN and Infinity, which no other
     JSON reader accepts (a browser's JSON.parse of the manifest failed)."""
-    return json.loads(json.dumps(value, default=_jsonable), parse_constant=lambda _word: None)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"{value!r} cannot be written as JSON")
+    return json.loads(json.dumps(value, default=plain_value), parse_constant=lambda _word: None)
 
 
 def _sha256(path: Path) -> str:

@@ -30,6 +30,7 @@ from recstack.atomic import special_file_problem
 from recstack.errors import ConfigError
 from recstack.serving import schemas
 from recstack.specs import NUMBER_TEXT_RULE, number_from_text
+from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
 
 __all__ = ["SETTINGS_ENV", "THREAD_VARIABLES", "ServiceSettings", "VariantSettings",
            "check_thread_variables", "settings_from_env", "settings_from_options"]
@@ -464,18 +465,10 @@ def _settings_json(text: str, where: str, hint: str = "") -> Any:
     """The JSON value of ``text`` from ``where`` (a ``--config`` file or
     :data:`SETTINGS_ENV`), one reading for both: a key given twice in one object is
     refused, as JSON readers disagree on which one wins."""
-    def refuse_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        keys = [key for key, _ in pairs]
-        repeated = sorted({key for key in keys if keys.count(key) > 1})
-        if repeated:
-            raise ConfigError(f"{where}: {', '.join(map(repr, repeated))} given "
-                              "more than once in one object; keep one")
-        return dict(pairs)
-
     try:
-        values = json.loads(text, object_pairs_hook=refuse_repeats)
-    except ConfigError:
-        raise
+        values = json.loads(text, object_pairs_hook=refuse_repeated_keys)
+    except RepeatedKeyError as error:
+        raise ConfigError(f"{where}: {error}") from None
     except ValueError as error:
         raise ConfigError(f"{where}: not valid JSON ({error}){hint}") from None
     except RecursionError:

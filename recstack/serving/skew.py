@@ -222,6 +222,11 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
 def render_skew(report: SkewReport, *, show: int = 20) -> str:
     """The report as text: counts, the skipped requests by reason, and the first ``show``
     mismatches as a Markdown table (what a ``recstack skew`` command prints)."""
+    if isinstance(show, bool) or not isinstance(show, int) or show < 0:
+        # show=-1 listed every mismatch but the last (pandas' head(-1)), and text failed
+        # inside pandas
+        raise ConfigError(f"render_skew: show must be a whole number of mismatches >= 0, "
+                          f"got {show!r}")
     rate = "n/a" if not report.checked else f"{report.mismatch_rate:.2%}"
     lines = [f"requests recomputed: {report.checked}; with a mismatch: {report.mismatched} "
              f"({rate})"]

@@ -232,6 +232,7 @@ def check_index_columns(frame: Any, name: str, columns: Sequence[str], *,
 
 
 # --------------------------------------------------------------------------- reading
+@arguments_named
 def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
     """The same interactions as a Spark DataFrame (same indices; ``row`` = position)."""
     import pandas as pd
@@ -257,6 +258,7 @@ def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
         user_table=None if data.user_table is None else spark.createDataFrame(data.user_table))
 
 
+@arguments_named
 def with_side_tables(data: SparkInteractions, *, item_table: Any = None,
                      user_table: Any = None) -> SparkInteractions:
     """``data`` carrying item and/or user side tables (Spark DataFrames), aligned to its
@@ -274,6 +276,7 @@ def with_side_tables(data: SparkInteractions, *, item_table: Any = None,
     return replace(data, **changes)
 
 
+@arguments_named
 def read_movielens(spark: Any, folder: str | Path) -> SparkInteractions:
     """MovieLens 100K from its extracted folder, as
     :func:`recstack.data.movielens.load_movielens` reads it: the ratings of ``u.data``
@@ -312,6 +315,7 @@ def read_movielens(spark: Any, folder: str | Path) -> SparkInteractions:
         user_table=None if user_table is None else spark.createDataFrame(user_table))
 
 
+@arguments_named
 def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
     """Index a DataFrame of ``user_id, item_id[, value][, timestamp]`` (a ``row`` column is
     kept if present, else numbered in the frame's order): indices follow the sorted external
@@ -660,6 +664,7 @@ def _preview_row(row: dict[str, Any]) -> str:
     return text if len(text) <= 120 else text[:116] + "...)"
 
 
+@arguments_named
 def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
                item_col: str = ITEM_ID, value_col: str | None = None,
                timestamp_col: str | None = None, file_format: str | None = None,
@@ -999,6 +1004,7 @@ def _refuse_undecoded_ids(frame: Any, path: str) -> None:
                               file=path, column=column)
 
 
+@arguments_named
 def read_partitioned(spark: Any, root: str | Path, *, start: Any = None, end: Any = None
                      ) -> SparkInteractions:
     """Rows with ``start <= timestamp < end`` of a dataset written by
@@ -1178,6 +1184,7 @@ def input_files(frame: Any) -> list[str]:
     return sorted(files)
 
 
+@arguments_named
 def write_parquet(frame: Any, path: str | Path, *, overwrite: bool = False) -> str:
     """Write ``frame`` as Parquet through Spark's output commit protocol: task outputs are
     staged and only a job that succeeds moves them to ``path``; when the job fails nothing
@@ -1235,6 +1242,7 @@ def _refuse_replacing_other_files(path: str) -> None:
 
 
 # --------------------------------------------------------------------------- filters
+@arguments_named
 def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5, *,
            refuse_empty: bool = True) -> tuple[SparkInteractions, FilterStep]:
     """:class:`recstack.data.filters.KCore` as rounds of distributed counts and anti-joins:

@@ -46,7 +46,7 @@ from recstack.spark.data import (
     check_index_columns,
     check_session,
 )
-from recstack.specs import cutoffs_problem, cutoffs_text
+from recstack.specs import arguments_named, cutoffs_problem, cutoffs_text
 
 #: list metrics of the Evaluator computed here (diversity needs item features: not here)
 LIST_METRICS = ("coverage", "novelty", "popularity")
@@ -82,6 +82,7 @@ def factor_frame(spark: Any, factors: np.ndarray, index_column: str) -> Any:
     return spark.createDataFrame(frame, f"{index_column} int, {FEATURES} array<float>")
 
 
+@arguments_named
 def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None, k: int, *,
           users: Any = None, block_size: int = 4096) -> Any:
     """Each user's top ``k`` items by ``x_u . y_i``, training items excluded.
@@ -403,6 +404,7 @@ def relevance(test: SparkInteractions, *, relevance_threshold: float | None = No
     return truth.filter(F.col("_grade") > 0) if graded else truth
 
 
+@arguments_named
 def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
                     metrics: Sequence[str] = ("precision", "recall", "ndcg", "map"),
                     relevance_threshold: float | None = None, graded: bool = False,
@@ -570,6 +572,7 @@ def _list_metrics(lists: Any, train: SparkInteractions, ks: Sequence[int],
     return per_user, aggregate
 
 
+@arguments_named
 def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteractions,
                      test: SparkInteractions, *, ks: Sequence[int] = (10, 20),
                      metrics: Sequence[str] = ("precision", "recall", "ndcg", "map"),

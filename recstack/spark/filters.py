@@ -37,6 +37,7 @@ from recstack.spark.data import (
     k_core,
     why_nothing_is_left,
 )
+from recstack.specs import arguments_named
 
 #: the filter types this module runs (the names of the FILTERS registry)
 SPARK_FILTERS = ("k_core", "min_value", "time_window", "deduplicate")
@@ -144,6 +145,7 @@ def _refuse_duplicates(data: SparkInteractions) -> None:
             + ", ".join(p for p in DUPLICATE_POLICIES if p != "error"))
 
 
+@arguments_named
 def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
                   ) -> tuple[SparkInteractions, list[FilterStep]]:
     """Run ``filters`` (the specs of an experiment file's ``[[filters]]``, e.g.

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from recstack.errors import ConfigError, RecstackError
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 #: what to run when the Spark backend's dependencies are missing
 SPARK_INSTALL_COMMAND = 'pip install "recstack[spark]"'
@@ -85,8 +85,13 @@ class SparkSettings:
         conf: dict[str, Any] = {}
         raw = environment_value(environ, CONF_ENV)
         if raw is not None:
+            from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
+
             try:
-                conf = json.loads(raw)
+                # a setting named twice: json.loads kept the last one without a word
+                conf = json.loads(raw, object_pairs_hook=refuse_repeated_keys)
+            except RepeatedKeyError as error:
+                raise ConfigError(f"{CONF_ENV}: {error}") from None
             except json.JSONDecodeError as error:
                 raise ConfigError(f"{CONF_ENV}: not valid JSON ({error.msg} at column "
                                   f"{error.colno}); expected an object such as "
@@ -132,7 +137,13 @@ def _check_master(master: str, where: str) -> None:
     pyspark can say why (JAVA_GATEWAY_EXITED), and ``local[abc]`` a py4j traceback."""
     if any(pattern.fullmatch(master) for pattern in
            (_LOCAL_MASTER, _LOCAL_CLUSTER_MASTER, _CLUSTER_MASTER)):
+        if master.startswith("spark://"):
+            _check_standalone_master(master, where)
         return
+    threads = re.fullmatch(r"local\[\s*(-?[0-9]+)\s*(,.*)?\]", master.strip())
+    if threads is not None and int(threads[1]) < 1:
+        raise ConfigError(f"{where}: {master!r} is not a Spark master URL: local[N] runs N "
+                          f"threads, at least 1 (got {threads[1]}); expected {_MASTER_FORMS}")
     stripped = master.strip()
     if stripped != master and any(pattern.fullmatch(stripped) for pattern in
                                   (_LOCAL_MASTER, _LOCAL_CLUSTER_MASTER, _CLUSTER_MASTER)):
@@ -146,6 +157,20 @@ def _check_master(master: str, where: str) -> None:
                       f"{_MASTER_FORMS}")
 
 
+def _check_standalone_master(master: str, where: str) -> None:
+    """A standalone master, ``spark://HOST:PORT`` (several, comma-separated, for standby
+    masters): Spark refuses a missing or non-numeric port only once its JVM runs ("Invalid
+    master URL", a Java traceback)."""
+    for address in master[len("spark://"):].split(","):
+        host, colon, port = address.rpartition(":")
+        if not colon or not host or not re.fullmatch(r"[0-9]+", port) \
+                or not 1 <= int(port) <= 65535:
+            raise ConfigError(f"{where}: {master!r} is not a Spark master URL: "
+                              f"{address!r} is not HOST:PORT with a port 1..65535 (e.g. "
+                              "spark://host:7077; several masters comma-separated)")
+
+
+@arguments_named
 def settings_from_table(table: Mapping[str, Any], where: str = "[spark]") -> SparkSettings:
     """Settings from an experiment file's ``[spark]`` table (``master``, ``app_name``,
     ``checkpoint_dir`` and a ``conf`` table of Spark settings); an unknown key is refused,
@@ -182,8 +207,18 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
     which Spark would receive as one meaningless setting named ``spark``."""
     for key, value in conf.items():
         if not isinstance(key, str) or not key.strip():
-            raise ConfigError(f"{where}: the setting name {key!r} is not text; Spark settings "
+            what = "is empty" if isinstance(key, str) else "is not text"
+            raise ConfigError(f"{where}: the setting name {key!r} {what}; Spark settings "
                               'are named like "spark.executor.memory"')
+        if key != key.strip():
+            # Spark does not strip names: ' spark.executor.memory' is another setting, which
+            # nothing reads (and spark-submit ignores with a warning)
+            raise ConfigError(f"{where}: the setting name {key!r} has spaces around it, so "
+                              f"Spark would not know it; write {key.strip()!r}")
+        if key.lower().startswith("spark.") and not key.startswith("spark."):
+            # names are case-sensitive: 'Spark.executor.memory' is ignored with a warning
+            raise ConfigError(f"{where}: {key!r} is not a Spark setting (names are "
+                              f"case-sensitive); did you mean 'spark.{key[6:]}'?")
         if not key.startswith("spark.") and key.split(".", 1)[0] in _SPARK_NAMESPACES:
             raise ConfigError(f"{where}: {key!r} is not a Spark setting (spark-submit ignores "
                               f"it with a warning); did you mean 'spark.{key}'?")
@@ -224,6 +259,30 @@ def _check_memory(key: str, value: Any, where: str) -> None:
         # none)
         raise ConfigError(f"{where}: {key!r} = {value!r}: an amount of memory must be more "
                           "than zero (e.g. '4g', '2560m')")
+    if key in _HEAP_SETTINGS:
+        mib = _mebibytes(text)
+        if mib < _SMALLEST_HEAP_MIB:
+            # Spark refuses a heap under 450 MiB only once its JVM runs ("System memory ...
+            # must be at least 471859200", a Java traceback): a number given without its unit
+            # (4 for 4g, in a JSON or TOML file) is read as 4 MiB
+            meant = f" (digits alone are MiB: did you mean '{text}g'?)" if text.isdigit() else ""
+            raise ConfigError(f"{where}: {key!r} = {value!r} is {mib:g} MiB, but Spark needs at "
+                              f"least {_SMALLEST_HEAP_MIB} MiB of heap to start (e.g. '4g', "
+                              f"'2560m'){meant}")
+
+
+#: the heaps Spark refuses under 450 MiB (1.5 times its 300 MiB of reserved memory)
+_HEAP_SETTINGS = (_DRIVER_MEMORY, "spark.executor.memory")
+_SMALLEST_HEAP_MIB = 450
+_MIB_PER_UNIT = {"": 1.0, "b": 2.0**-20, "k": 2.0**-10, "m": 1.0, "g": 2.0**10, "t": 2.0**20,
+                 "p": 2.0**30}
+
+
+def _mebibytes(text: str) -> float:
+    """An amount of memory Spark reads (``_MEMORY_AMOUNT``), in MiB."""
+    digits = text.rstrip("bBkKmMgGtTpP")
+    unit = text[len(digits):].lower().rstrip("b") or ("b" if text[len(digits):] else "")
+    return int(digits) * _MIB_PER_UNIT[unit]
 
 
 def setting_text(value: Any) -> str:
@@ -296,6 +355,7 @@ def check_java_version(java: str, pyspark_version: str | None = None) -> None:
                             f"openjdk-{max(needed, 17)}-jre-headless) and point JAVA_HOME at it")
 
 
+@arguments_named
 def spark_session(settings: SparkSettings | None = None) -> Any:
     """A :class:`pyspark.sql.SparkSession` for ``settings`` (the running one is reused, as
     Spark allows one per process; its settings are then those it was started with)."""

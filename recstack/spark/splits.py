@@ -62,11 +62,13 @@ from recstack.spark.data import (
     split_seed,
     temporal_split,
 )
+from recstack.specs import arguments_named
 
 #: the split methods this backend runs (the names of the SPLITS registry)
 SPARK_SPLITS = ("random", "temporal", "leave_last_out", "users", "kfold")
 
 
+@arguments_named
 def user_split(data: SparkInteractions, test_users: float = 0.2, *,
                fold_in_fraction: float = 0.8, by_time: bool = False, seed: int = 0
                ) -> SparkSplit:
@@ -111,6 +113,7 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
                                            "by_time": by_time, "seed": seed}, fold_in=True)
 
 
+@arguments_named
 def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "user",
                 seed: int = 0) -> Iterator[SparkSplit]:
     """``k`` splits whose test parts partition the data
@@ -209,6 +212,7 @@ def _kfold_folds(data: SparkInteractions, folded: Any, k: int, stratify: str | N
                                                "seed": seed})
 
 
+@arguments_named
 def apply_split(data: SparkInteractions, spec: SplitSpec) -> list[SparkSplit]:
     """Run a split spec (an experiment file's ``[split]``, e.g.
     ``load_experiment(path).split``, or ``SPLITS.build(...)``) as

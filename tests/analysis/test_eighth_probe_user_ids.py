@@ -10,10 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from recstack.analysis.report import write_report
 from recstack.analysis.results_folder import read_results
 from recstack.config import parse_experiment
+from recstack.data import LookalikeIdWarning
 from recstack.experiment import run_experiment
 
 
@@ -46,6 +48,7 @@ def test_zero_padded_user_ids_are_matched_in_the_segments(tmp_path):
 
 def test_ids_that_read_alike_as_numbers_stay_apart(tmp_path):
     ids = ["007", "7"]
-    results = _results(tmp_path, ids + [f"u{u}" for u in range(40)])
+    with pytest.warns(LookalikeIdWarning):  # two users, on purpose
+        results = _results(tmp_path, ids + [f"u{u}" for u in range(40)])
     index = read_results(results).results[0].per_user.index
     assert set(ids) <= set(index)

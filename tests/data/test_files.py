@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recstack.data import files
+from recstack.data import LookalikeIdWarning, files
 from recstack.data.files import load_table, save_table
 from recstack.data.interactions import Interactions
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
@@ -292,16 +292,18 @@ def test_damaged_roles_are_an_error_naming_the_file(tmp_path):
 
 @pytest.mark.parametrize("name", ["log.csv", "log.tsv", "log.csv.gz", "log.tab"])
 def test_text_round_trip(tmp_path, name):
-    data = Interactions.from_arrays(
-        np.array(["u,1", 'say "hi"', "u,1"]), np.array(["007", "7", "1.0"]),
-        np.array([4.5, 0.1, 2.0]), np.array([1_577_836_800, 0, -86_400]))
+    with pytest.warns(LookalikeIdWarning, match="'007'"):  # kept apart, as written
+        data = Interactions.from_arrays(
+            np.array(["u,1", 'say "hi"', "u,1"]), np.array(["007", "7", "1.0"]),
+            np.array([4.5, 0.1, 2.0]), np.array([1_577_836_800, 0, -86_400]))
     path = save_table(data, tmp_path / name)
     raw = gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
     assert not raw.startswith(b"PAR1")
     separator = "\t" if name.endswith((".tsv", ".tab")) else ","
     header = raw.decode().splitlines()[0].replace('"', "").split(separator)
     assert header == ["user_id", "item_id", "value", "timestamp"]
-    back = load_table(path)  # the default column names read the file back
+    with pytest.warns(LookalikeIdWarning, match="'007'"):
+        back = load_table(path)  # the default column names read the file back
     assert back.to_frame().values.tolist() == data.to_frame().values.tolist()
     assert back.value.dtype == np.float32 and back.value.tolist() == data.value.tolist()
 
@@ -401,7 +403,8 @@ def test_ids_are_exact(tmp_path):
     assert users == ["123456789012345678901234567", "9223372036854775807"]  # text, no 1e+26
     assert data.items.to_external(data.item_index).tolist() == ["1.0", "1"]  # two items
     path = _file(tmp_path, "zeros.csv", "user_id,item_id\n007,1\n7,1\n-0,1\n")
-    data = load_table(path)  # leading zeros: three spellings, three users, kept as text
+    with pytest.warns(LookalikeIdWarning, match=r"'007' \(line 2\) and '7' \(line 3\)"):
+        data = load_table(path)  # leading zeros: three spellings, three users, kept as text
     assert data.users.to_external(data.user_index).tolist() == ["007", "7", "-0"]
     path = _file(tmp_path, "big.csv", "user_id,item_id\n9223372036854775807,-5\n 12 ,0\n")
     data = load_table(path)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from recstack.data import LookalikeIdWarning
 from recstack.data.files import load_table
 from recstack.data.interactions import Interactions
 from recstack.data.side_table import read_side_table
@@ -49,13 +50,15 @@ def test_two_keys_a_log_tells_apart_are_two_rows(tmp_path):
     # '007' and '7' are two items in a log; pandas read both as 7, "listed twice"
     path = tmp_path / "items.csv"
     path.write_text("item_id,title\n007,a\n7,b\n")
-    assert read_side_table(path)["item_id"].tolist() == ["007", "7"]
+    with pytest.warns(LookalikeIdWarning):
+        assert read_side_table(path)["item_id"].tolist() == ["007", "7"]
 
 
 def test_keys_as_text_are_trimmed_as_the_service_trims_ids(tmp_path):
     path = tmp_path / "items.csv"
     path.write_text("item_id,title\n 7 ,a\n007,b\n")
-    assert read_side_table(path, key_as_text=True)["item_id"].tolist() == ["7", "007"]
+    with pytest.warns(LookalikeIdWarning):
+        assert read_side_table(path, key_as_text=True)["item_id"].tolist() == ["7", "007"]
 
 
 def test_required_columns_given_as_one_name_are_refused(tmp_path):

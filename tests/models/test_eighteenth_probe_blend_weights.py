@@ -30,13 +30,16 @@ def saved(tmp_path_factory) -> Path:
     return model.save(tmp_path_factory.mktemp("blend") / "model")
 
 
-def _with_weights(saved: Path, folder: Path, weights: list[float]) -> Path:
+def _with_weights(saved: Path, folder: Path, weights: list[float],
+                  json_weights: list[float] | None = None) -> Path:
     folder.mkdir()
     with np.load(saved / ARRAYS) as archive:
         arrays = {name: archive[name] for name in archive.files}
     arrays["weights"] = np.asarray(weights, np.float32)
     np.savez(folder / ARRAYS, **arrays)
     meta = json.loads((saved / META).read_text())
+    if json_weights is not None:  # model.json's params.weights must agree with the array
+        meta["params"]["weights"] = json_weights
     meta["sha256"][ARRAYS] = hashlib.sha256((folder / ARRAYS).read_bytes()).hexdigest()
     body = {k: v for k, v in meta.items() if k != "sha256"}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
@@ -57,5 +60,5 @@ def test_weights_that_do_not_sum_to_one_are_refused(saved, tmp_path, weights, to
 def test_the_saved_weights_still_load(saved, tmp_path):
     # 1 and 3, normalised: 0.25 and 0.75
     np.testing.assert_allclose(load_model(saved).weights_, [0.25, 0.75])
-    folder = _with_weights(saved, tmp_path / "edited", [0.75, 0.25])
+    folder = _with_weights(saved, tmp_path / "edited", [0.75, 0.25], [3.0, 1.0])
     np.testing.assert_allclose(load_model(folder).weights_, [0.75, 0.25])

@@ -35,7 +35,7 @@ def test_whole_float_indices_are_refused_naming_the_column_and_row(frame_and_lab
     with pytest.raises(RecstackError) as refused:
         _rebuilt(frame, **{name: values})
     assert str(refused.value) == (
-        f"feature frame: {name} must hold integer indices, got dtype float64 "
+        f"feature frame: {name} must hold integer indices, got floats "
         f"({float(values[0])!r} at row 0); floats are refused, whole ones too: pass whole numbers "
         f"({name}.astype(int) if they are indices)")
 
@@ -43,8 +43,8 @@ def test_whole_float_indices_are_refused_naming_the_column_and_row(frame_and_lab
 def test_a_missing_index_is_named_as_missing(frame_and_labels):
     frame, _ = frame_and_labels
     users = pd.array([None, *frame.users[1:].tolist()], dtype="Int64")
-    with pytest.raises(RecstackError, match=r"users must hold integer indices, got dtype "
-                       r"float64 \(nan \(a missing value\) at row 0\)"):
+    with pytest.raises(RecstackError, match=r"users must hold integer indices, got floats "
+                       r"\(nan \(a missing value\) at row 0\)"):
         _rebuilt(frame, users=users.to_numpy(dtype=np.float64, na_value=np.nan))
 
 

@@ -239,8 +239,8 @@ def test_a_malformed_feature_frame_names_the_column_and_row():
         build(categorical=np.full((6, 2), 1.5))
     with pytest.raises(RecstackError, match="categorical feature 'device' has code nan"):
         build(categorical=np.column_stack([np.ones(6), np.full(6, np.nan)]))
-    with pytest.raises(RecstackError, match="groups must hold integer indices, got dtype "
-                       "float64"):
+    with pytest.raises(RecstackError, match="groups must hold integer indices, got floats "
+                       r"\(0.5 at row 0\)"):
         build(groups=frame.groups + 0.5)
     with pytest.raises(RecstackError, match=r"users must be a 1-D array .* shape \(6, 1\)"):
         build(users=frame.users[:, None])

@@ -78,7 +78,7 @@ def test_a_segment_of_single_values_still_reports():
 def test_an_unknown_field_in_a_saved_calibrator_is_refused():
     saved = DownsamplingCorrection(rate=0.5).fit().to_json()
     # written by hand beside the real field: it was ignored, the saved rate 0.5 kept
-    with pytest.raises(CalibrationError, match="unknown field\\(s\\) 'rated' in a "
+    with pytest.raises(CalibrationError, match="unknown field\\(s\\) 'rated' in the "
                        "downsampling calibrator \\(did you mean 'rate'\\?\\)"):
         calibrator_from_json({**saved, "rated": 0.1})
 

@@ -31,9 +31,8 @@ def _candidates(**changes) -> Candidates:
 @pytest.mark.parametrize(("changes", "message"), [
     ({"items": np.array([0, 2])}, "^Candidates: users has 3 rows, items 2; give one user and "
                                   "one item per candidate row"),
-    ({"users": np.array([0.0, 0.0, 1.0])}, "^Candidates: users must be a 1-D array of "
-                                           "integer indices, got shape \\(3,\\) and dtype "
-                                           "float64"),
+    ({"users": np.array([0.0, 0.0, 1.0])}, "^Candidates: users must hold integer user "
+                                           "indices, got floats \\(0.0 at row 0\\)"),
     ({"items": np.array([[0, 2, 1]])}, "^Candidates: items must be a 1-D array"),
     ({"scores": np.ones((3, 2), np.float32)}, "^Candidates: scores must be numbers of shape "
                                               "\\(rows, sources\\) = \\(3, 1\\), got shape "

@@ -29,3 +29,15 @@ def popular(train):
     from recstack.models.baselines import MostPopular
 
     return MostPopular().fit(train)
+
+
+@pytest.fixture(scope="session")
+def user(als):
+    """A user the shared ALS model knows, as a request names it."""
+    return str(als.users_.external_ids[0])
+
+
+@pytest.fixture(scope="session")
+def item(als):
+    """An item the shared ALS model knows, as a request names it."""
+    return str(als.items_.external_ids[0])

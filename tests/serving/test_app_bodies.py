@@ -24,16 +24,6 @@ def http(tmp_path_factory, als, train):
         yield http
 
 
-@pytest.fixture(scope="module")
-def user(als):
-    return str(als.users_.external_ids[0])
-
-
-@pytest.fixture(scope="module")
-def item(als):
-    return str(als.items_.external_ids[0])
-
-
 UNREADABLE = {
     "nested 100,000 deep": (b"[" * 100_000 + b"]" * 100_000,
                             "JSON decode error: arrays or objects nested too deeply"),

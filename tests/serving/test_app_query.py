@@ -18,11 +18,6 @@ def http(tmp_path_factory, als, train):
         yield http
 
 
-@pytest.fixture(scope="module")
-def user(als):
-    return str(als.users_.external_ids[0])
-
-
 def _problem(answer) -> dict:
     assert answer.status_code == 422, answer.text
     [problem] = answer.json()["detail"]

@@ -37,15 +37,15 @@ def _both(tmp_path, monkeypatch, text):
 def test_a_key_given_twice_is_refused_on_both_paths(tmp_path, monkeypatch):
     text = f'{{"registry": "{tmp_path}", "max_k": 50, "max_k": 5}}'
     from_file, from_env = _both(tmp_path, monkeypatch, text)
-    assert from_file.endswith("'max_k' given more than once in one object; keep one")
-    assert from_env == f"{SETTINGS_ENV}: 'max_k' given more than once in one object; keep one"
+    assert from_file.endswith("the key 'max_k' is given twice in one object; give it once")
+    assert from_env == f"{SETTINGS_ENV}: the key 'max_k' is given twice in one object; give it once"
 
 
 def test_a_key_given_twice_inside_a_variant_is_refused_too(tmp_path, monkeypatch):
     text = (f'{{"registry": "{tmp_path}", "variants": [{{"name": "a", "model": "als", '
             '"share": 1, "share": 0.5}]}')
     for error in _both(tmp_path, monkeypatch, text):
-        assert "'share' given more than once" in error
+        assert "the key 'share' is given twice" in error
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -72,7 +72,7 @@ def test_the_environment_names_itself_when_not_json(monkeypatch):
     with pytest.raises(ConfigError, match=f"^{SETTINGS_ENV}: not valid JSON"):
         settings_from_env()
     monkeypatch.setenv(SETTINGS_ENV, '[{"registry": "a", "registry": "b"}]')
-    with pytest.raises(ConfigError, match=f"^{SETTINGS_ENV}: 'registry' given more than "):
+    with pytest.raises(ConfigError, match=f"^{SETTINGS_ENV}: the key 'registry' is given twice"):
         settings_from_env()
 
 

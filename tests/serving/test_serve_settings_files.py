@@ -42,7 +42,7 @@ def test_an_admin_token_file_that_cannot_be_read_is_named(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ('{"max_k": 5, "max_k": 500}', "'max_k' given more than once in one object"),
+    ('{"max_k": 5, "max_k": 500}', "the key 'max_k' is given twice in one object"),
     ("[" * 100_000 + "]" * 100_000, "not valid JSON (nested too deeply)"),  # RecursionError
     ("\udcff", "not UTF-8 text"),
 ])

@@ -20,16 +20,6 @@ def http(tmp_path_factory, als, train):
         yield opened
 
 
-@pytest.fixture(scope="module")
-def user(als):
-    return str(als.users_.external_ids[0])
-
-
-@pytest.fixture(scope="module")
-def item(als):
-    return str(als.items_.external_ids[0])
-
-
 @pytest.mark.parametrize(("path", "body"), [
     ("/users/{user}/recommendations", b'{"k": 3}'),
     ("/recommendations/new-user", b'{"items": ["{item}"], "k": 3}'),

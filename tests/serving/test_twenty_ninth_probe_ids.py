@@ -25,16 +25,6 @@ def http(tmp_path_factory, als, train):
         yield opened
 
 
-@pytest.fixture(scope="module")
-def user(als):
-    return str(als.users_.external_ids[0])
-
-
-@pytest.fixture(scope="module")
-def item(als):
-    return str(als.items_.external_ids[0])
-
-
 EVENT = {"event": "click", "user_id": "7", "item_id": "3", "timestamp": 1_700_000_000}
 
 #: (field, bad value, the character's name, its position in the id), worked by hand

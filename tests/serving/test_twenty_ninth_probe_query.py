@@ -26,16 +26,6 @@ def http(tmp_path_factory, als, train):
         yield opened
 
 
-@pytest.fixture(scope="module")
-def user(als):
-    return str(als.users_.external_ids[0])
-
-
-@pytest.fixture(scope="module")
-def item(als):
-    return str(als.items_.external_ids[0])
-
-
 def _problem(answer):
     assert answer.status_code == 422, answer.text
     (problem,) = answer.json()["detail"]

@@ -76,6 +76,10 @@ class Ranker(Configurable, ABC):
     #: settings read only under another's value, refused at fit when given otherwise
     #: (:mod:`recstack.pipeline.settings`)
     read_only_with: ClassVar[ReadOnlyWith] = {}
+    #: whether a missing numeric value (NaN) is a value of its own to the ranker
+    #: (LightGBM's missing-value splits); False: it is filled with the training mean, so
+    #: that a column missing on some rows and one value on the others carries nothing
+    reads_missing: ClassVar[bool] = False
 
     schema_: FeatureSchema
 
@@ -130,6 +134,9 @@ class Ranker(Configurable, ABC):
         labels = check_labels(frame, labels, where, self.label_columns, self.label_names)
         weights = check_weights(frame, sample_weight, where)
         check_learnable(frame, labels, where, getattr(self, "loss", None), weights)
+        check_some_feature_varies(frame, where, weights, self.reads_missing,
+                                  served_alike=None if self.serving_position is None
+                                  else (self.position_feature, self.serving_position))
         self._check_position(frame.schema)
         self._check_logged_positions(frame, where)
         if validation is not None:
@@ -319,6 +326,55 @@ def check_learnable(frame: FeatureFrame, labels: np.ndarray, where: str,
             f"{len(starts)} groups (largest: {int(sizes.max())} row(s)) holds two different "
             f"labels{among}; give groups (frame.groups) with positives and negatives, or use "
             "a pointwise loss")
+
+
+def check_some_feature_varies(frame: FeatureFrame, where: str,
+                              weights: np.ndarray | None = None,
+                              reads_missing: bool = False,
+                              served_alike: tuple[str, Any] | None = None) -> None:
+    """Refuse training rows on which no feature varies: every numeric feature missing on
+    every row or one value wherever present, every categorical feature one code. A frame
+    without features is refused for this reason; one whose features carry nothing was
+    fitted anyway, and the PyTorch and logistic rankers scored every candidate alike
+    without a word (LightGBM failed later, blaming min_child_samples). With
+    ``reads_missing`` (a ranker that splits on missing values, LightGBM) a numeric feature
+    missing on some rows only varies (missing or not); the others fill NaN with the
+    training mean, the one value present. Rows whose ``weights`` entry is 0 take no part
+    in the loss, so only the others count. ``served_alike`` names the feature that score
+    replaces by one value for every row (the position feature, with ``serving_position``):
+    it varies in training but not among the candidates scored, so it does not count."""
+    numeric, categorical = frame.numeric, frame.categorical
+    if weights is not None and not (weights > 0).all():
+        numeric, categorical = numeric[weights > 0], categorical[weights > 0]
+    if len(numeric) < 2:
+        return  # one row varies nothing, and check_learnable needs two labels anyway
+    described = []
+    for j, feature in enumerate(frame.schema.numeric):
+        column = numeric[:, j]
+        missing = np.isnan(column)
+        present = column[~missing]
+        if served_alike is not None and feature.name == served_alike[0]:
+            described.append(f"{feature.name!r} is replaced by serving_position = "
+                             f"{served_alike[1]!r} for every candidate scored")
+        elif missing.all():
+            described.append(f"{feature.name!r} is missing on every row")
+        elif present.min() != present.max() or (reads_missing and missing.any()):
+            return
+        elif missing.any():
+            described.append(f"{feature.name!r} is {float(present[0]):g} wherever present "
+                             f"(missing on {int(missing.sum())} rows, which this ranker fills "
+                             "with the training mean, the same value)")
+        else:
+            described.append(f"{feature.name!r} is {float(column[0]):g} on every row")
+    for j, feature in enumerate(frame.schema.categorical):
+        column = categorical[:, j]
+        if column.min() != column.max():
+            return
+        described.append(f"{feature.name!r} is code {int(column[0])} on every row")
+    shown = "; ".join(described[:5]) + ("; ..." if len(described) > 5 else "")
+    raise RecstackError(f"{where}: no feature varies across the {len(numeric)} training rows "
+                        f"({shown}), so every candidate would get the same score; give "
+                        "features that differ between rows")
 
 
 def check_validation_ranks(frame: FeatureFrame, labels: np.ndarray, where: str) -> None:

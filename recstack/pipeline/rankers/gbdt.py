@@ -60,6 +60,8 @@ class LightGBMRanker(Ranker):
     name = "lightgbm"
     supported_losses = ("binary", "lambdarank")
     model_files = (MODEL_FILE,)
+    #: NaN numerics are LightGBM's missing values, split on as a value of their own
+    reads_missing = True
     params = {
         "loss": Param(str, default="lambdarank",
                       doc="'binary' (pointwise log loss) or 'lambdarank' (listwise nDCG)."),

@@ -143,6 +143,15 @@ class TorchRanker(Ranker):
     def _fit(self, frame: FeatureFrame, labels: np.ndarray, weights: np.ndarray | None,
              validation: tuple[FeatureFrame, np.ndarray] | None,
              progress: Progress | None) -> None:
+        if validation is None and self.patience != self.params["patience"].default:
+            # read only to stop early on validation rows: without them the fit ran its
+            # epochs and the setting was ignored without a word (LightGBM refuses its
+            # early_stopping_rounds without validation rows alike)
+            raise RecstackError(f"{self.name}: patience={self.patience!r} needs validation "
+                                "rows (training stops after that many epochs without a "
+                                "better validation nDCG@10), and fit was given none, so it "
+                                "would be ignored; pass fit(..., validation=(frame, labels)) "
+                                "or leave patience out")
         torch = require_torch()
         seed_everything(self.seed)
         device = resolve_device(self.device, self.name)

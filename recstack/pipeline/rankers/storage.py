@@ -24,7 +24,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recstack import __version__
+from recstack import __version__, strict_json
 from recstack.atomic import atomic_directory, recover
 from recstack.errors import RecstackError
 from recstack.models.persistence import META as MODEL_META
@@ -79,8 +79,7 @@ def load_ranker(path: str | Path) -> Ranker:
                  "recstack.models.load_model reads" if (path / MODEL_META).is_file() else "")
         raise RecstackError(f"{path}: not a saved recstack ranker (no {META}){model}")
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"),
-                          parse_constant=_refuse_constant)
+        meta = strict_json.loads(meta_path.read_text(encoding="utf-8"))
     except OSError as error:
         # a file without read permission, or one the disk cannot give back: a traceback
         raise RecstackError(f"{meta_path}: cannot read ({error.strerror or error})") from None
@@ -184,7 +183,3 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")

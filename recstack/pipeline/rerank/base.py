@@ -32,7 +32,12 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Configurable, check_interactions
-from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
+from recstack.pipeline.bandit_checks import (
+    as_index_array,
+    refuse_booleans,
+    refuse_complex,
+    refuse_ragged,
+)
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.registry import Registry
 from recstack.specs import did_you_mean, table_hint
@@ -186,11 +191,10 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
     disagree, an index is outside the catalog, a score is NaN or +inf (greedy re-rankers
     would treat it as an empty slot) or a list holds an item twice; empty slots normalised
     to ``-1`` / ``-inf``."""
-    users = np.asarray(users)
-    if users.ndim != 1 or (users.size and users.dtype.kind not in "iu"):
-        raise RecstackError(f"{where}: users must be a 1-D array of integer user indices, got "
-                            f"shape {users.shape} and dtype {users.dtype}")
-    users = users.astype(np.int64)
+    # the pipeline's one index check (an object array of ints is ints; floats, true/false
+    # and text refused naming the first); the users' range is checked against the context
+    users = as_index_array(where, "users", users, ndim=1, size=None, what="user",
+                           error=RecstackError)
     # lists of different lengths: numpy's ValueError traceback (the scores' are refused
     # by their conversion below)
     refuse_ragged(where, "items", items, RecstackError)
@@ -201,9 +205,9 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
         scores = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError):
         raise RecstackError(f"{where}: scores must be numbers") from None
-    if items.ndim != 2 or items.dtype.kind not in "iu":
-        raise RecstackError(f"{where}: items must be a 2-D integer array (users x list), got "
-                            f"shape {items.shape} and dtype {items.dtype}")
+    # -1 marks an empty slot: the range is checked below
+    items = as_index_array(where, "items", items, ndim=2, size=None, what="item",
+                           error=RecstackError)
     if scores.shape != items.shape or len(users) != items.shape[0]:
         raise RecstackError(f"{where}: users {users.shape}, items {items.shape} and scores "
                             f"{scores.shape} must have one row per user and the same shape")
@@ -233,8 +237,15 @@ def check_context(context: Any, users: np.ndarray, n_items: int, where: str) -> 
     seen = getattr(context, "seen", None)
     if not isinstance(context, RerankContext) or seen is None or not sp.issparse(seen) \
             or seen.ndim != 2:
+        # a RerankContext whose seen was a dense array was "got RerankContext", as if the
+        # context itself were the wrong thing
+        shape = getattr(seen, "shape", None)
+        kind = f"a {type(seen).__name__}" + (f" of shape {shape}" if shape is not None else "")
+        given = (f"a RerankContext whose seen is {kind}; make it sparse, e.g. "
+                 "scipy.sparse.csr_matrix(seen), or take Interactions.to_csr()"
+                 if isinstance(context, RerankContext) else type(context).__name__)
         raise RecstackError(f"{where}: context must be a RerankContext(seen=<users x items "
-                            f"sparse matrix>), got {type(context).__name__}")
+                            f"sparse matrix>), got {given}")
     if seen.shape[1] != n_items:
         raise RecstackError(f"{where}: context.seen has {seen.shape[1]} item columns, the "
                             f"re-ranker was fitted on {n_items} items")

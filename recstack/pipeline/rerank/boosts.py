@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
-from recstack.metrics._validation import shown
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics.online import _UNIX_TIMES_FROM
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec

@@ -322,6 +322,11 @@ def _check_value_kind(step: ItemPredicate, kind: str) -> None:
             raise ConfigError(f"{step.name}: value {value!r} is text, and column "
                               f"{step.column!r} holds numbers; write it as a number "
                               "(without quotes)")
+        if kind == "true/false values" and isinstance(value, str):
+            # 'True' never equals True: '!=' passed every item, '==' none
+            raise ConfigError(f"{step.name}: value {value!r} is text, and column "
+                              f"{step.column!r} holds true/false values; compare it with "
+                              "true or false (without quotes)")
         if kind == "text" and not is_flag and isinstance(value, numbers.Number):
             raise ConfigError(f"{step.name}: value {value!r} is a number, and column "
                               f"{step.column!r} holds text; write it as text (in quotes, "

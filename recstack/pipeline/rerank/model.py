@@ -131,7 +131,16 @@ class Reranked(Recommender):
             # may take long
             refuse_unread_settings(f"{self.name}: chain[{position}] ({step.name})", step,
                                    step.read_only_with)
-        wrapped = self._wrapped().fit(train, progress=progress)
+        wrapped = self._wrapped()
+        try:
+            wrapped.fit(train, progress=progress)
+        except RecstackError as error:
+            # "mf predicts explicit ratings, ..." named neither this model nor its part; the
+            # error keeps its type and fields
+            if not str(error).startswith(f"{self.name}:"):
+                error.args = (f"{self.name}: model ({wrapped.name}) could not be fitted: "
+                              f"{error}", *error.args[1:])
+            raise
         try:
             vectors: np.ndarray | None = wrapped.item_embeddings()
         except RecstackError:
@@ -300,6 +309,16 @@ class Reranked(Recommender):
             for name, entry in step.state_spec().items():
                 spec[prefix + name] = rebound_spec(entry, {}, prefix)
         return spec
+
+    def _saved_array_label(self, name: str) -> str:
+        """The wrapped model's array is named by it, as a blend names its members':
+        ``array 'similarity' of the wrapped model (item_knn) of model 'reranked' (saved as
+        'm__similarity')``."""
+        if name.startswith(_MODEL):
+            kind = self.model.get("type") if isinstance(self.model, dict) else None
+            return (f"array {name[len(_MODEL):]!r} of the wrapped model ({kind}) of model "
+                    f"{self.name!r} (saved as {name!r})")
+        return super()._saved_array_label(name)
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
         part = _unprefixed(arrays, _MODEL)

@@ -34,8 +34,25 @@ async function api(path, options) {
   return body;
 }
 
+// Titles and ids are isolated (<bdi>, dir="auto"): a title in a right-to-left script
+// (Arabic, Hebrew) otherwise pulled the "(id)" after it, and the score beside it, into
+// its own direction, so that "كتاب (42)" showed as "(42) كتاب". Text goes in as text
+// (textContent), never as HTML.
+function isolated(text) {
+  const node = el("bdi", String(text));
+  node.dir = "auto";
+  return node;
+}
+
 function label(item) {
-  return item.title ? `${item.title} (${item.item_id})` : item.item_id;
+  return item.title ? [isolated(item.title), " (", isolated(item.item_id), ")"]
+    : [isolated(item.item_id)];
+}
+
+function labelled(tag, item) {
+  const node = el(tag);
+  node.append(...label(item));
+  return node;
 }
 
 function showError(error) {
@@ -46,7 +63,7 @@ function fillList(id, items, extra) {
   const list = document.getElementById(id);
   list.replaceChildren();
   for (const item of items) {
-    const li = el("li", label(item));
+    const li = labelled("li", item);
     li.dataset.itemId = item.item_id;
     if (item.source !== undefined) {
       li.append(" ", el("span", `why: ${item.source}, score ${item.score.toFixed(3)}`, "why"));
@@ -64,7 +81,8 @@ async function showUser(userId) {
     fillList("history", history.items);
     fillList("user-recs", recs.items);
     document.getElementById("user-note").textContent = recs.fallback || "";
-    document.getElementById("model").textContent = `(${recs.model}, variant ${recs.variant})`;
+    document.getElementById("model").replaceChildren(
+      `(${recs.model}, variant `, isolated(recs.variant), ")");
     showError(null);
   } catch (error) { showError(error); }
 }
@@ -72,7 +90,7 @@ async function showUser(userId) {
 async function showSimilar(item) {
   try {
     const similar = await api(`items/${encodeURIComponent(item.item_id)}/similar?k=10`);
-    document.getElementById("similar-of").textContent = label(item);
+    document.getElementById("similar-of").replaceChildren(...label(item));
     fillList("similar", similar.items);
     showError(null);
   } catch (error) { showError(error); }
@@ -81,7 +99,7 @@ async function showSimilar(item) {
 async function updateVisitor() {
   const list = document.getElementById("visitor-items");
   list.replaceChildren();
-  for (const [itemId, title] of visitor) list.append(el("li", label({item_id: itemId, title})));
+  for (const [itemId, title] of visitor) list.append(labelled("li", {item_id: itemId, title}));
   if (visitor.size === 0) { fillList("visitor-recs", []); return; }
   try {
     const recs = await api("recommendations/new-user", {
@@ -118,7 +136,12 @@ async function start() {
   select.addEventListener("change", () => showUser(select.value));
   try {
     const {users} = await api("users?limit=200");
-    for (const user of users) select.append(el("option", user));
+    for (const user of users) {
+      const option = el("option", user);  // an option holds text only: no <bdi>
+      option.value = user;
+      option.dir = "auto";
+      select.append(option);
+    }
     if (users.length) await showUser(users[0]);
   } catch (error) { showError(error); }
 }

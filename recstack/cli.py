@@ -24,6 +24,7 @@ import re
 import signal
 import sys
 import typing
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -323,16 +324,49 @@ def _data_split(args: argparse.Namespace) -> int:
         except RecstackError as error:
             # the split's refusal of the data ("kfold: k = 100 folds, but ...") names the
             # options as the user typed them (--k)
+            # (the settings left at their defaults too: "left no test rows
+            # (test_fraction=0.2) ... raise test_fraction to at least 0.25" was said of a
+            # command line without --test-fraction)
+            defaults = [name for name in _field_names(method_class) if name not in given]
             raise RecstackError(in_command_terms(str(error), [
-                *_given_as_typed(given), *_options(**{name: _flag(name) for name in given})])
+                *_given_as_typed(given),
+                *[(rf"(?<![\w.:=-]){re.escape(name)}=(?=[^,;)\s])", _flag(name) + " ")
+                  for name in defaults],
+                *_options(**{name: _flag(name) for name in given}),
+                *_options(**{name: _flag(name) for name in defaults if len(name) > 1})])
                                 ) from None
         results = {"": parts[0]} if len(parts) == 1 else {
             f"fold-{split.report.params['fold']}": split for split in parts}
         write_splits(results, staging)
     for name, split in results.items():
-        print(f"{name + ': ' if name else ''}{split.report}")
+        report = _split_report_as_typed(split.report, args.method, given)
+        print(f"{name + ': ' if name else ''}{report}")
     print(f"wrote {args.out}")
     return 0
+
+
+def _split_report_as_typed(report: Any, method: str, given: dict[str, Any]) -> str:
+    """The split's report with its settings as flags (``random split (--test-fraction 0.2,
+    --seed 0 by default)``), not Python keywords (``test_fraction=0.2``): errors name the
+    flags typed, and so does what the command prints. ``given``: the flags' values typed."""
+    flags = set(_split_fields())
+    settings = []
+    for name, value in report.params.items():
+        if name not in flags:  # what the split chose itself: a fold's number
+            settings.append(f"{name.replace('_', ' ')} {value}")
+            continue
+        typed = given.get(name)
+        if name in given:  # the value as typed: --cutoff 2020-03-01, not Unix seconds
+            value = typed if isinstance(typed, str) else getattr(typed, "typed_text", value)
+        shown = (_flag(name) if value is True else "--no-" + name.replace("_", "-")
+                 if value is False else f"{_flag(name)} {value}")
+        if name not in given:
+            shown += (" (from " + ", ".join(_flag(n) for n in given if n != name) + ")"
+                      if name == "cutoff" and given else " by default")
+        settings.append(shown)
+    _, _, rest = str(report).partition("\n")
+    head = f"{method} split" + (f" ({', '.join(settings)})" if settings else "")
+    return head + ("\n" + rest if rest else "")
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -851,11 +885,19 @@ def _flag_type(hint: Any) -> Any:
         count = len(args) if origin is tuple and Ellipsis not in declared else None
 
         def parse_list(text: str) -> tuple[Any, ...]:
+            parts = [part.strip() for part in text.split(",")]
             try:
-                values = tuple(element(part.strip()) for part in text.split(","))
+                values = tuple(element(part) for part in parts)
             except (ValueError, argparse.ArgumentTypeError):
+                # which item, and the rule where Python would have read it ('1_0,5')
+                cast = _base_type(args[0]) if args else str
+                wrong = next((p for p in parts if not _reads(element, p)), None)
+                rule = (_number_rule(cast, wrong) if wrong is not None
+                        and cast in (int, float) else "")
+                item = (f": {wrong!r} is not one{rule}" if wrong is not None and wrong != text
+                        else rule)
                 raise argparse.ArgumentTypeError(
-                    f"expected comma-separated {words}, got {text!r}") from None
+                    f"expected comma-separated {words}, got {text!r}{item}") from None
             if count is not None and len(values) != count:
                 # it was "--rating-range = (5.0,): expected a list of 2 (...)", Python's
                 # tuple rather than what was typed
@@ -875,6 +917,15 @@ def _flag_type(hint: Any) -> Any:
     return _typed(_number_or_text)
 
 
+def _reads(parse: Any, text: str) -> bool:
+    """Whether the flag type ``parse`` takes ``text``."""
+    try:
+        parse(text)
+    except (ValueError, argparse.ArgumentTypeError):
+        return False
+    return True
+
+
 def _text(text: str) -> str:
     if text == "":  # a tab or a space is a separator
         raise argparse.ArgumentTypeError("expected a value, got an empty string")
@@ -888,6 +939,20 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
+def _output_path(text: str) -> Path:
+    """A path argument naming a file or folder to write: :func:`_path`, and no control
+    characters (a line break or tab pasted with the name: ``--out $'o7\\n'`` wrote a folder
+    whose name ends in a line break, as ``name``/``output`` in an experiment file refuse)."""
+    path = _path(text)
+    control = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} holds the control character {control!r} (at position "
+            f"{text.index(control) + 1}); a file or folder name is written without line "
+            f"breaks, tabs or other control characters")
+    return path
+
+
 def output_file(example: str, *, writes: str | None = None,
                 suffixes: tuple[str, ...] = ()) -> Any:
     """A path argument naming a file to write (``example``: a file name to suggest). A path
@@ -897,7 +962,7 @@ def output_file(example: str, *, writes: str | None = None,
     (``tune --out best.json`` wrote TOML into a file named .json); a name without an
     extension is taken as it is."""
     def parse(text: str) -> Path:
-        path = _path(text)
+        path = _output_path(text)
         if text.endswith(("/", os.sep)):
             raise argparse.ArgumentTypeError(
                 f"{text!r} ends with '/', so it names a folder, but a file is written here; "
@@ -1318,14 +1383,14 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands")
 
     demo = commands.add_parser("demo", help="run the main job on the built-in dataset")
-    demo.add_argument("--out", type=_path, default=Path("results") / "demo",
+    demo.add_argument("--out", type=_output_path, default=Path("results") / "demo",
                       help="results folder (replaced on each run)")
     _add_run_settings(demo)
     demo.set_defaults(run=_demo)
 
     evaluate = commands.add_parser("evaluate", help="run an experiment file (TOML)")
     evaluate.add_argument("experiment", type=_path)
-    evaluate.add_argument("--out", type=_path, default=None,
+    evaluate.add_argument("--out", type=_output_path, default=None,
                           help="results folder (default: results/NAME, NAME being the file's "
                           "output or name)")
     evaluate.add_argument("--overwrite", action="store_true",
@@ -1391,7 +1456,7 @@ def _build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("name", nargs="?", help="e.g. movielens-100k (see --list)")
     fetch.add_argument("--list", action="store_true", help="list the known datasets")
     fetch.add_argument("--quiet", action="store_true", help="no progress bars")
-    fetch.add_argument("--cache-dir", type=_path, default=None)
+    fetch.add_argument("--cache-dir", type=_output_path, default=None)
     fetch.add_argument("--url", default=None, help="a mirror to download from instead")
     fetch.add_argument("--sha256", default=None, help="expected SHA-256 of the archive")
     fetch.add_argument("--no-verify", action="store_true",
@@ -1407,7 +1472,7 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--interactions", type=_positive_int, default=100_000)
     synth.add_argument("--seed", type=_seed, default=0,
                        help=f"seed of the generator, {SEED_RULE}")
-    synth.add_argument("--out", type=_path, required=True, help="the folder to write")
+    synth.add_argument("--out", type=_output_path, required=True, help="the folder to write")
     synth.add_argument("--overwrite", action="store_true", help="replace an existing folder")
     synth.set_defaults(run=_data_synth, terms=_options(
         n_users="--users", n_items="--items", n_interactions="--interactions"))
@@ -1431,7 +1496,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="a filter applied before splitting, in the order given; types: "
                        + ", ".join(FILTERS.names()) + " (e.g. --filter k_core:user_min=5,"
                        "item_min=5 --filter min_value:threshold=4)")
-    split.add_argument("--out", type=_path, required=True)
+    split.add_argument("--out", type=_output_path, required=True)
     split.add_argument("--overwrite", action="store_true")
     split.set_defaults(run=_data_split)
 
@@ -1518,7 +1583,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        "flags given here win")
     serve.add_argument("--admin-token-file", type=_path, default=None,
                        help="file holding the bearer token of the admin endpoints")
-    serve.add_argument("--log-dir", type=_path, default=None,
+    serve.add_argument("--log-dir", type=_output_path, default=None,
                        help="folder of the rotated Parquet request and event logs")
     serve.add_argument("--store", type=_text, default=None,
                        help="embedding store (path.sqlite or redis://...) for user vectors")

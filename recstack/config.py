@@ -241,25 +241,51 @@ def check_tune_metric(metric: Any) -> None:
     from recstack.evaluation.evaluator import FULL_SCORE_METRICS
     from recstack.metrics.ranking import RANKING_METRICS
 
-    if not isinstance(metric, str):
-        raise ConfigError(f"metric = {metric!r}: expected a name like 'ndcg@10'")
-    name, at, k = metric.partition("@")
     per_user = tuple(RANKING_METRICS) + tuple(FULL_SCORE_METRICS)
-    if not re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", metric):
-        plain = metric.strip().lower()
-        meant = (f" (did you mean {plain!r}? names are lower case, without spaces)"
-                 if re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", plain) else "")
-        raise ConfigError(f"metric = {metric!r}: expected a name like 'ndcg@10'{meant}")
-    if name not in per_user:
-        raise ConfigError(f"metric = {metric!r}: {name!r} is not a per-user metric"
-                          f"{did_you_mean(name, per_user)}; known: {', '.join(per_user)}")
-    if at and name in per_user and int(k) > K_MAX:
-        raise ConfigError(f"metric = {metric!r}: K = {k} is above {K_MAX}, the largest "
-                          f"cut-off (ks are {CUTOFF_RULE})")
-    if at and name in FULL_SCORE_METRICS:
+    name, k = parse_metric_name(metric, per_user, expected="expected a name like 'ndcg@10'",
+                                kind="a per-user metric")
+    if k is not None and name in FULL_SCORE_METRICS:
         # the evaluator names these columns without a K: they rank the whole catalog
         raise ConfigError(f"metric = {metric!r}: {name} is computed over the whole "
                           f"catalog, without a cut-off; write metric = \"{name}\"")
+
+
+#: a metric's cut-off K as written after '@': a whole number >= 1 in ASCII digits
+_CUTOFF_TEXT = re.compile(r"[1-9][0-9]*", re.ASCII)
+
+
+def parse_metric_name(metric: Any, known: Sequence[str], *, expected: str, kind: str,
+                      k_required: bool = False) -> tuple[str, int | None]:
+    """``NAME@K`` (or ``NAME`` alone, unless ``k_required``) -> ``(NAME, K or None)``,
+    ``NAME`` one of ``known`` and K a whole number from 1 to :data:`K_MAX` in the digits
+    0-9; else a ConfigError that starts ``metric = ...: `` (``expected`` says the form,
+    ``kind`` what NAME names). The one reading of a metric name for ``[tune] metric`` and
+    a pipeline's gate (``ndcg@0`` was "expected a name like 'ndcg@10'" in one and "K a
+    whole number >= 1" in the other)."""
+    if not isinstance(metric, str):
+        raise ConfigError(f"metric = {metric!r}: {expected}")
+    name, at, k = metric.partition("@")
+    plain = metric.strip().lower()
+    if plain != metric and re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", plain, re.ASCII):
+        raise ConfigError(f"metric = {metric!r}: {expected} (did you mean {plain!r}? names "
+                          "are lower case, without spaces)")
+    if not re.fullmatch(r"[a-z_]+", name, re.ASCII):
+        raise ConfigError(f"metric = {metric!r}: {expected}")
+    if name not in known:
+        raise ConfigError(f"metric = {metric!r}: {name!r} is not {kind}"
+                          f"{did_you_mean(name, known)}; known: {', '.join(known)}")
+    if not at:
+        if k_required:
+            raise ConfigError(f"metric = {metric!r}: {expected}; the cut-off K is missing "
+                              f"(e.g. '{name}@10')")
+        return name, None
+    if not _CUTOFF_TEXT.fullmatch(k):
+        raise ConfigError(f"metric = {metric!r}: {expected}, with K a whole number >= 1 in "
+                          f"the digits 0-9 (got K = {k!r})")
+    if int(k) > K_MAX:
+        raise ConfigError(f"metric = {metric!r}: K = {k} is above {K_MAX}, the largest "
+                          f"cut-off (ks are {CUTOFF_RULE})")
+    return name, int(k)
 
 
 @dataclass(frozen=True)
@@ -1603,7 +1629,7 @@ def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
                 label = (" (a model's own name is its label = \"...\")"
                          if table == "models" and key == "name" else "")
                 raise ConfigError(f"{file}{where} {key} = {shown}: {key!r} is a top-level "
-                                  f"key, but written below the {where.split(' ')[0]} header "
+                                  f"key, but written below the {where.split(' ')[0]} header, "
                                   "TOML reads it into that table; move it above the first "
                                   f"[table] header{label}")
 

@@ -177,7 +177,8 @@ def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
 
     float32 and float64 are kept as they are (float64 scores that differ beyond float32
     precision stay distinct); any other real dtype becomes float64, which is exact for
-    float16 and for integers below 2**53. Models return either a fresh array (used as it
+    float16 and for integers up to 2**53; integers beyond it that float64 cannot hold
+    exactly (which would rank as ties) are refused. Models return either a fresh array (used as it
     is unless ``copy``) or a read-only view of their state (copied here). Booleans are
     refused, as everywhere a number belongs.
 
@@ -204,7 +205,21 @@ def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
                               "first on purpose")
         if out.dtype.kind not in "iuf":
             raise ConfigError(f"scores must be real numbers, got an array of dtype {out.dtype}")
-        return out.astype(np.float64)
+        converted = out.astype(np.float64)
+        if out.dtype.kind in "iu" and out.size:
+            # float64 holds every integer only up to 2**53: beyond it neighbouring integer
+            # scores became one float and were ranked as ties (by item index), not by score
+            beyond = (out > 2**53) | (out < -2**53)
+            if beyond.any():
+                lossy = beyond & (converted.astype(object) != out.astype(object))
+                if lossy.any():
+                    where = tuple(int(i) for i in np.argwhere(lossy)[0])
+                    raise ConfigError(
+                        f"scores must be exact as float64, but the integer score "
+                        f"{out[where]} at {list(where)} (dtype {out.dtype}) is beyond 2**53 "
+                        "and float64 cannot hold it, so neighbouring scores would tie; "
+                        "rescale them (e.g. scores // 1024) or rank by a float score")
+        return converted
     return out.copy() if copy or not out.flags.writeable else out
 
 

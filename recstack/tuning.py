@@ -417,6 +417,13 @@ def check_search_data(train: Any, validation: Any, fold_in: Any, *, label: Any,
     require_interactions(validation, "search(validation=...)")
     if fold_in is not None:
         require_interactions(fold_in, "search(fold_in=...)")
+    for name, part in (("train", train), ("validation", validation)):
+        if len(part) == 0:
+            # an empty validation part was refused as "none of its 0 rows has" a relevant
+            # value, "set graded = false"; an empty train part failed in the first trial
+            raise RecstackError(f"search({name}=...): has no rows; give the {name} part of a "
+                                "split that holds some (e.g. split.train and split.test of "
+                                "random_split)")
     for name, part in (("validation", validation), ("fold_in", fold_in)):
         if part is not None and (part.users != train.users or part.items != train.items):
             raise RecstackError(f"search: train and {name} do not share their user and item "

@@ -25,7 +25,7 @@ ks = [10]
     # "missing table 'models'": the array was read as [evaluation] models
     ('models = [{type = "most_popular"}]\n',
      r"\[evaluation\] models = \[\{'type': 'most_popular'\}\]: 'models' is a top-level key, "
-     r"but written below the \[evaluation\] header TOML reads it into that table; move it "
+     r"but written below the \[evaluation\] header, TOML reads it into that table; move it "
      r"above the first \[table\] header"),
     # an unknown key of the last model
     ('[[models]]\ntype = "most_popular"\nname = "baselines"\n',

@@ -689,27 +689,43 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
     counts = pd.Series(train.user_counts(), index=[str(user) for user in train.users.to_external(
         np.arange(train.n_users))])
     models = [r.model for r in folder.results]
-    first = folder.results[0].per_user
-    activity = counts.reindex(first.index.map(str)).to_numpy()
-    known = ~np.isnan(activity.astype(np.float64))
-    bucket, labels = _activity_buckets(activity[known].astype(np.int64))
+    # each model's values are matched by its own users: models evaluated on other users (a
+    # per-user file of another test set, ids written as 7 in one and '7' in another) were
+    # matched against the first model's users, and showed "–" where they had values
+    own = [result.per_user.index.map(str) for result in folder.results]
+    everyone = pd.Index([], dtype=object).append(own).unique() if own else pd.Index([])
+    activity = counts.reindex(everyone).to_numpy(np.float64)
+    known = ~np.isnan(activity)
+    if not known.any():
+        section.text(f"{headline} by user activity: not available, as none of the evaluated "
+                     "users has a training row in the data loaded for the report (the data "
+                     "changed since `recstack evaluate`?).")
+        users_bucket = None
+    else:
+        bucket, labels = _activity_buckets(activity[known].astype(np.int64))
+        users_bucket = pd.Series(bucket, index=everyone[known])
     rows, series = [], []
-    means = np.full((len(models), len(labels)), np.nan)
-    for m, result in enumerate(folder.results):
-        values = result.per_user[headline].reindex(first.index).to_numpy(np.float64)[known]
-        for b in range(len(labels)):
-            means[m, b] = MetricSummary.from_values(headline, values[bucket == b]).mean
-        series.append(Series(result.model, labels, means[m], mode="bar"))
-    for b, label in enumerate(labels):
-        winner = models[int(np.nanargmax(means[:, b]))] if np.isfinite(means[:, b]).any() else "–"
-        rows.append([html.escape(label), f"{int((bucket == b).sum()):,}"]
-                    + [_fmt(v) for v in means[:, b]] + [_bidi(winner)])
-    section.text(f"{headline} by user activity (training rows per user, in quartiles): "
-                 "where each model wins.")
-    section.blocks.append(Chart(title=f"{headline} by user activity", x_label="training rows",
-                                y_label=headline, series=series))
-    section.blocks.append(_table(["user activity", "users"] + [_bidi(m) for m in models]
-                                 + ["best"], rows))
+    if users_bucket is not None:
+        means = np.full((len(models), len(labels)), np.nan)
+        for m, result in enumerate(folder.results):
+            of_user = users_bucket.reindex(own[m]).to_numpy(np.float64)
+            values = result.per_user[headline].to_numpy(np.float64)
+            for b in range(len(labels)):
+                means[m, b] = MetricSummary.from_values(headline, values[of_user == b]).mean
+            series.append(Series(result.model, labels, means[m], mode="bar"))
+        for b, label in enumerate(labels):
+            winner = (models[int(np.nanargmax(means[:, b]))] if np.isfinite(means[:, b]).any()
+                      else "–")
+            rows.append([html.escape(label), f"{int((bucket == b).sum()):,}"]
+                        + [_fmt(v) for v in means[:, b]] + [_bidi(winner)])
+    if users_bucket is not None:
+        section.text(f"{headline} by user activity (training rows per user, in quartiles "
+                     "of the users any model was evaluated on; each model's mean over its "
+                     "own users in the bucket): where each model wins.")
+        section.blocks.append(Chart(title=f"{headline} by user activity",
+                                    x_label="training rows", y_label=headline, series=series))
+        section.blocks.append(_table(["user activity", "users"] + [_bidi(m) for m in models]
+                                     + ["best"], rows))
     if lists is None:
         section.text("Segments by item popularity need the fitted models: none was saved "
                      "or refitted (refit='all' refits them).")

@@ -23,7 +23,7 @@ import pandas as pd
 from recstack.atomic import checked_path, folder_problem
 from recstack.errors import RecstackError
 from recstack.evaluation.results import EvaluationResult
-from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
+from recstack.strict_json import RepeatedKeyError, refuse_constant, refuse_repeated_keys
 
 RESULTS_FILE = "results.json"
 #: what results.json must hold (a folder from before these keys existed is refused)
@@ -93,8 +93,12 @@ def _load_json(path: Path) -> dict[str, Any]:
     try:
         # utf-8-sig: a byte-order mark from an editor that saved a hand edit is no part of
         # the JSON (json.loads refused the whole file as "damaged")
+        # strict: `recstack evaluate` writes a value it has not as null, never a bare NaN
+        # or Infinity (which no other JSON reader takes; a hand-edited Infinity as a
+        # fit_seconds or an aggregate value was shown in the report as a number)
         payload = json.loads(path.read_text(encoding="utf-8-sig"),
-                             object_pairs_hook=refuse_repeated_keys)
+                             object_pairs_hook=refuse_repeated_keys,
+                             parse_constant=refuse_constant)
     except OSError as error:
         raise _unreadable(path, error) from None
     except RepeatedKeyError as error:
@@ -109,6 +113,9 @@ def _load_json(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as error:
         raise RecstackError(f"{path}: byte {error.start} is not UTF-8 text (recstack writes "
                             "UTF-8); the file is damaged: rerun `recstack evaluate`") from None
+    except ValueError as error:  # refuse_constant: a bare NaN or Infinity
+        raise RecstackError(f"{path}: {error} (recstack writes null for a value it has "
+                            "not); write null there, or rerun `recstack evaluate`") from None
     if not isinstance(payload, dict):
         raise RecstackError(f"{path}: expected a JSON object (results of `recstack "
                             f"evaluate`), got a {type(payload).__name__}")

@@ -67,6 +67,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import decimal
 import enum
 import io
 import itertools
@@ -966,8 +967,8 @@ def _record_spans(
         if layout.delimiter == "::" or not layout.quoted:
             for number, raw in enumerate(handle, start=1):
                 text = raw.rstrip("\r\n")
-                if not text:
-                    continue
+                if not text.strip(_BLANKS):
+                    continue  # a blank line: empty, or spaces and tabs only
                 if skip_header:
                     skip_header = False
                     continue
@@ -976,7 +977,11 @@ def _record_spans(
                 if limit is not None and yielded >= limit:
                     return
         else:
-            reader = csv.reader(handle, delimiter=layout.delimiter, quotechar='"',
+            # a blank line (spaces and tabs only) is skipped as an empty one, where a record
+            # is one line (pyarrow reads it so, see _arrow_read)
+            lines = handle if layout.newlines_in_values else (
+                "\n" if not raw.strip(_BLANKS + "\r\n") else raw for raw in handle)
+            reader = csv.reader(lines, delimiter=layout.delimiter, quotechar='"',
                                 doublequote=True, strict=False)
             last_line = 0
             for fields in reader:
@@ -1124,11 +1129,71 @@ def _opens_for_good(path: Path, layout: DelimitedLayout, start: int) -> bool:
 
 
 def _arrow_read(path: Path, layout: DelimitedLayout, names: list[str],
-                columns: Mapping[str, ColumnKind], as_text: Sequence[str]) -> pa.Table:
+                columns: Mapping[str, ColumnKind], as_text: Sequence[str],
+                block_size: int = _BLOCK_SIZE) -> pa.Table:
+    """The columns as pyarrow reads them; a file with blank lines of spaces or tabs (which
+    pyarrow reads as rows of one field) is read again with those lines emptied, as pyarrow
+    skips an empty line: one rule for every blank line."""
     read_options, parse_options, convert_options = _arrow_options(path, layout, names, columns,
-                                                                  as_text, _BLOCK_SIZE)
-    return pacsv.read_csv(str(path), read_options=read_options,
-                          parse_options=parse_options, convert_options=convert_options)
+                                                                  as_text, block_size)
+    try:
+        table = pacsv.read_csv(str(path), read_options=read_options,
+                               parse_options=parse_options, convert_options=convert_options)
+    except _READ_ERRORS as error:
+        emptied = _blank_lines_emptied(path, layout)
+        if emptied is None:
+            raise
+        try:
+            return pacsv.read_csv(pa.BufferReader(emptied), read_options=read_options,
+                                  parse_options=parse_options,
+                                  convert_options=convert_options)
+        except _READ_ERRORS:
+            raise error from None  # the file's own error, which _diagnose explains
+    if layout.delimiter in _BLANKS and _has_blank_fields(table, columns):
+        # a line of tabs in a tab-separated file parses as a row of blank fields (in any
+        # other file a blank line is one field, which pyarrow refused above)
+        emptied = _blank_lines_emptied(path, layout)
+        if emptied is not None:
+            with contextlib.suppress(*_READ_ERRORS):
+                return pacsv.read_csv(pa.BufferReader(emptied), read_options=read_options,
+                                      parse_options=parse_options,
+                                      convert_options=convert_options)
+    return table
+
+
+def _has_blank_fields(table: pa.Table, columns: Mapping[str, ColumnKind]) -> bool:
+    """Whether a column read holds a missing value or an id of blanks only."""
+    for name, kind in columns.items():
+        if name not in table.column_names:
+            continue
+        column = table.column(name)
+        if column.null_count:
+            return True
+        if kind == "id" and (pa.types.is_string(column.type)
+                             or pa.types.is_large_string(column.type)):
+            if pc.any(pc.equal(pc.utf8_length(pc.utf8_trim(column, _BLANKS)), 0)).as_py():
+                return True
+    return False
+
+
+#: characters of a blank line, which every delimited reader skips as it skips an empty one
+_BLANKS = " \t"
+_BLANK_LINE = re.compile(r"^[ \t]+(?=\r?\n|\r?\Z)", re.MULTILINE)
+
+
+def _blank_lines_emptied(path: Path, layout: DelimitedLayout) -> bytes | None:
+    """The file's bytes (decompressed, in its encoding) with each line of only spaces and
+    tabs made empty, keeping every line in its place; None when it has no such line, or
+    where a quoted value may span lines (a blank line may then be part of a value)."""
+    if layout.newlines_in_values:
+        return None
+    try:
+        with pa.input_stream(str(path), compression="detect") as stream:
+            text = stream.read().decode(layout.encoding)
+    except (*_READ_ERRORS, LookupError):
+        return None
+    emptied, count = _BLANK_LINE.subn("", text)
+    return emptied.encode(layout.encoding) if count else None
 
 
 def _arrow_options(path: Path, layout: DelimitedLayout, names: list[str],
@@ -1238,11 +1303,8 @@ def read_numeric_columns(
     if fast is not None:
         return fast
     expected = {**{c: _EXPECTED_TEXT[k] for c, k in columns.items()}, **(expected or {})}
-    read_options, parse_options, convert_options = _arrow_options(
-        path, layout, names, columns, (), _NUMERIC_BLOCK_SIZE)
     try:
-        table = pacsv.read_csv(str(path), read_options=read_options,
-                               parse_options=parse_options, convert_options=convert_options)
+        table = _arrow_read(path, layout, names, columns, (), _NUMERIC_BLOCK_SIZE)
     except PermissionError as error:
         raise RecstackError(f"{path}: cannot read it ({error.strerror or error})") from None
     except _READ_ERRORS as error:
@@ -1701,11 +1763,50 @@ def check_values(values: np.ndarray, column: str, rating_range: tuple[float, flo
             raise fail_at(bad, column, "found {text}", range_text(rating_range))
 
 
-def values_as_float32(raw: np.ndarray, column: str, fail_at: FailAt) -> np.ndarray:
+def values_as_float32(raw: np.ndarray, column: str, fail_at: FailAt,
+                      exact_at: Callable[[np.ndarray], Sequence[Any]] | None = None
+                      ) -> np.ndarray:
     """A loader's value column as float32, warning (with the file and the line or row of
-    the first) of values float32 cannot hold, such as counts above 2**24."""
+    the first) of values float32 cannot hold, such as counts above 2**24. ``exact_at(rows)``,
+    where the file holds numbers exactly (a CSV's text, a Parquet decimal column), gives
+    them as Python numbers for the rows whose float64 is 2**53 or more in size, which
+    float64 has already rounded: a whole number float32 changes is warned of at any size,
+    as :meth:`Interactions.from_arrays` does for ``Decimal`` and Python ints."""
+    exact = None
+    if exact_at is not None and raw.dtype.kind == "f" and raw.size:
+        with np.errstate(invalid="ignore"):
+            rows = np.flatnonzero(np.isfinite(raw) & (np.abs(raw) >= 2.0**53))
+        if len(rows):
+            exact = np.full(raw.shape, None, object)
+            for row, number in zip(rows.tolist(), exact_at(rows), strict=True):
+                exact[row] = number
     return to_float32_values(raw, column, lambda row: _row_holding(fail_at, row, column),
-                             lambda: fail_at(0, column, "", "").file)
+                             lambda: fail_at(0, column, "", "").file, exact=exact)
+
+
+def exact_decimals(column: pa.ChunkedArray) -> Callable[[np.ndarray], list[Any]] | None:
+    """``exact_at`` of :func:`values_as_float32` for a column as the file typed it: a
+    decimal column's values at the rows asked for (None for any other type)."""
+    if not pa.types.is_decimal(column.type):
+        return None
+    return lambda rows: column.take(pa.array(rows, pa.int64())).to_pylist()
+
+
+def _exact_text_numbers(path: Path, layout: DelimitedLayout, name: str
+                        ) -> Callable[[np.ndarray], list[Any]]:
+    """``exact_at`` of :func:`values_as_float32` for a delimited file: the column's text at
+    the rows asked for, as ``Decimal`` (None where it is no decimal number). Read again as
+    text only when asked, that is when a value is 2**53 or more in size."""
+    def exact_at(rows: np.ndarray) -> list[Any]:
+        text = read_delimited(path, layout, {name: "text"}).column(name)
+        found: list[Any] = []
+        for value in text.take(pa.array(rows, pa.int64())).to_pylist():
+            try:
+                found.append(decimal.Decimal(value.strip()))
+            except (decimal.InvalidOperation, AttributeError):
+                found.append(None)
+        return found
+    return exact_at
 
 
 def clamp_to_time_range(seconds: int, *, exclusive_end: bool = False) -> int:
@@ -2789,8 +2890,10 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
     frame = _context_from_text(table, context)
     table = table.drop_columns(list(dict.fromkeys([roles["user ids"], roles["item ids"],
                                                    *context])))
+    exact_at = (_exact_text_numbers(path, layout, roles["values"]) if "values" in roles
+                else None)
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
-                  fail_at, frame)
+                  fail_at, frame, exact_at)
 
 
 def _refuse_header_given_names(path: Path, layout: DelimitedLayout) -> None:
@@ -2871,7 +2974,9 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
             row = _first_false(pc.is_valid(table.column(column)))
             raise DataFormatError(f"row {row + 1} is empty ({nulls} empty value(s) in all)",
                                   file=str(path), column=column, expected=f"{role} in every row")
+    exact_at = None
     if "values" in roles:
+        exact_at = exact_decimals(plain_column(table.column(roles["values"])))
         plain = plain_column(table.column(roles["values"]), decimals_as_floats=True)
         table = table.set_column(table.schema.get_field_index(roles["values"]),
                                  roles["values"], plain)
@@ -2894,7 +2999,7 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
                               expected=error.expected) from None
     frame = table.select(context).to_pandas() if context else None
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
-                  fail_at, frame)
+                  fail_at, frame, exact_at)
 
 
 def scalar_text(scalar: pa.Scalar) -> str:
@@ -2909,12 +3014,15 @@ def scalar_text(scalar: pa.Scalar) -> str:
 def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[str, str],
            rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
            fmt: str | None, timestamp_unit: str, fail_at: FailAt,
-           context: pd.DataFrame | None = None) -> Interactions:
-    """Typed columns -> checked numpy arrays -> Interactions (the shared tail of loaders)."""
+           context: pd.DataFrame | None = None,
+           exact_at: Callable[[np.ndarray], Sequence[Any]] | None = None) -> Interactions:
+    """Typed columns -> checked numpy arrays -> Interactions (the shared tail of loaders);
+    ``exact_at`` as for :func:`values_as_float32`."""
     values = timestamps = None
     if "values" in roles:
         column = roles["values"]
-        values = values_as_float32(column_to_numpy(table, column), column, fail_at)
+        values = values_as_float32(column_to_numpy(table, column), column, fail_at,
+                                   exact_at)
         check_values(values, column, rating_range, fail_at)
     if "timestamps" in roles:
         column = roles["timestamps"]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from functools import cached_property
 from typing import Any, Literal
 
@@ -26,6 +27,7 @@ from recstack.errors import (
     EmptyResultError,
     RecstackError,
     UnknownColumnError,
+    shown,
 )
 from recstack.specs import arguments_named, did_you_mean
 
@@ -70,10 +72,12 @@ class LookalikeIdWarning(UserWarning):
 class InexactValueWarning(UserWarning):
     """Values that float32, the type :class:`Interactions` keeps values in, cannot hold:
     whole numbers beyond 2**24 = 16,777,216 in size (16777217 is kept as 16777216) and
-    non-zero values too small for it (kept as 0). Fractions rounded (0.1) are not warned
-    of, nor float64 numbers beyond 2**53, which float64 itself holds only roughly. Also
-    times stored as float32 or float16 numbers (:func:`warn_of_coarse_times`), which hold
-    the Unix time of any recent date only to within minutes."""
+    non-zero values too small for it (kept as 0), whether numpy integers or exact Python
+    numbers (``int``, ``Decimal``, ``Fraction``: ``Decimal("1e30")`` too), or numbers a file
+    holds exactly (a CSV's text, a Parquet decimal column). Fractions rounded (0.1) are
+    not warned of, nor float64 numbers beyond 2**53, which float64 itself holds only
+    roughly. Also times stored as float32 or float16 numbers (:func:`warn_of_coarse_times`),
+    which hold the Unix time of any recent date only to within minutes."""
 
 
 class MergedTimesWarning(UserWarning):
@@ -111,7 +115,8 @@ FLOAT32_EXACT_INTEGERS = 2**24
 
 def to_float32_values(raw: np.ndarray, column: str,
                       where: Callable[[int], str] | None = None,
-                      file: Callable[[], str | None] | None = None) -> np.ndarray:
+                      file: Callable[[], str | None] | None = None, *,
+                      exact: np.ndarray | None = None) -> np.ndarray:
     """``raw`` numbers as float32 (the type of :attr:`Interactions.value`), with an
     :class:`InexactValueWarning` when some change beyond the rounding of a fraction.
 
@@ -119,7 +124,10 @@ def to_float32_values(raw: np.ndarray, column: str,
     errors do ("line 3 holds 16777217"); by default "row 2 holds 16777217". ``file()``, if
     given, names the file that begins the message (asked only when there is one).
     Values beyond float32's range become infinite and are left to the callers' checks
-    of finite values, which refuse them.
+    of finite values, which refuse them. ``exact``, if given, holds the numbers ``raw``
+    (float64) was made of as the user gave them (Python ints, ``Decimal``, ``Fraction``):
+    a whole one among them that float32 changes is warned of at any size, as a uint64 is
+    (float64 itself would have rounded ``Decimal("1e30")`` before the check).
     """
     with np.errstate(over="ignore"):  # beyond float32's range: inf, refused by the callers
         converted = raw.astype(np.float32, copy=False)
@@ -148,14 +156,39 @@ def to_float32_values(raw: np.ndarray, column: str,
             # non-zero values that float32 rounds to 0; not fractions rounded
             lost = np.isfinite(back) & np.isfinite(wide) & (back != wide) & (
                 ((np.floor(wide) == wide) & (np.abs(wide) < 2.0**53)) | (back == 0))
+            if exact is not None:
+                lost |= _exact_whole_numbers_changed(exact, wide, converted)
     count = int(np.count_nonzero(lost))
     if not count:
         return converted
     row = int(np.argmax(lost))
-    holding = where(row) if where is not None else f"row {row} holds {raw[row].item()!r}"
+    given = exact[row] if exact is not None and exact[row] is not None else raw[row]
+    holding = where(row) if where is not None else f"row {row} holds {shown(given)}"
     warn_of_inexact_values(column, count, holding, float(converted[row]),
                            file() if file is not None else None)
     return converted
+
+
+def _exact_whole_numbers_changed(exact: np.ndarray, wide: np.ndarray,
+                                 converted: np.ndarray) -> np.ndarray:
+    """Which of the exact numbers ``exact`` (objects), beyond 2**53 in size (``wide``:
+    them as float64), are whole and not held by float32 (``converted``)."""
+    changed = np.zeros(len(exact), bool)
+    with np.errstate(invalid="ignore"):
+        beyond = np.flatnonzero(np.isfinite(wide) & (np.abs(wide) >= 2.0**53)
+                                & np.isfinite(converted))
+    for row in beyond:
+        value = exact[row]
+        if isinstance(value, (bool, float, np.floating)) or not isinstance(
+                value, numbers.Number):
+            continue  # a float was already rounded where the user made it
+        try:
+            whole = Fraction(exact[row])
+        except (TypeError, ValueError):
+            continue
+        if whole.denominator == 1 and Fraction(float(converted[row])) != whole:
+            changed[row] = True
+    return changed
 
 
 def warn_of_inexact_values(column: str, count: int, holding: str, kept: float,
@@ -358,7 +391,15 @@ class Interactions:
         ``context_cols`` are columns kept as the per-row ``context``."""
         if not isinstance(frame, pd.DataFrame):
             raise ConfigError(f"from_frame needs a pandas DataFrame, not "
-                              f"{type(frame).__name__}; use from_arrays for columns")
+                              f"{_frame_kind(frame)}; {_frame_remedy(frame)}")
+        if isinstance(frame.columns, pd.MultiIndex) and not any(
+                isinstance(name, tuple) for name in (user_col, item_col)):
+            # its names are tuples: "no column 'user_id'" listed ('a', 'user_id') among them
+            raise ConfigError(
+                f"from_frame: the frame's columns have {frame.columns.nlevels} levels (e.g. "
+                f"{shown(frame.columns[0])}), so no column is named {user_col!r}: flatten "
+                "them first, e.g. frame.droplevel(0, axis=1), or name each column by its "
+                f"tuple (user_col={shown(frame.columns[0])}, ...)")
         _check_column_arguments({"user_col": user_col, "item_col": item_col,
                                  "value_col": value_col, "timestamp_col": timestamp_col})
         _refuse_unknown_keywords(kwargs)
@@ -848,10 +889,18 @@ def _flat_array(values: Any, column: str, expected: str,
     """``read(values)`` (``np.asarray``), refusing a ragged nested list (``[[1], [2, 3]]``)
     by its column: numpy's own error names neither the column nor what was wrong with it."""
     try:
-        return read(values)
+        array = read(values)
     except ValueError:
         raise DataFormatError("holds lists of different lengths (a nested list, not one value "
                               "per row)", column=column, expected=expected) from None
+    if isinstance(array, np.ndarray) and array.dtype.names:
+        # a whole table given as one column: its rows were read as ids or numbers one by one
+        field = column if column in array.dtype.names else array.dtype.names[0]
+        raise DataFormatError(f"is a numpy structured array of fields "
+                              f"{list(array.dtype.names)}, not one column", column=column,
+                              expected=f"{expected}: one field, e.g. array[{field!r}], or "
+                                       "Interactions.from_frame(pandas.DataFrame(array))")
+    return array
 
 
 def _id_column(ids: Any, column: str) -> np.ndarray:
@@ -1001,10 +1050,13 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                        else "pandas.to_numeric")
             raise DataFormatError(f"holds {problem}", column=column,
                                   expected=f"numbers (convert text first, e.g. with {convert})")
+        exact = raw  # Python ints, Decimals, Fractions: float64 may round them
         try:
             raw = raw.astype(np.float64)
         except (TypeError, ValueError):
             pass
+    else:
+        exact = None
     if raw.dtype.kind not in "biuf":
         raise DataFormatError(f"holds {raw.dtype} values, e.g. {raw[:3].tolist()}",
                               column=column, expected="numbers")
@@ -1040,8 +1092,27 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                 f"{row}: {raw[row].item()!r}", column=column,
                 expected=f"numbers within ±{np.finfo(np.float32).max:.3g}")
     if np.dtype(dtype) == np.float32:
-        return to_float32_values(raw, column)
+        return to_float32_values(raw, column, exact=exact if raw.dtype.kind == "f" else None)
     return raw.astype(dtype, copy=False)
+
+
+def _frame_kind(frame: Any) -> str:
+    """What ``frame`` is, for the refusal of :meth:`Interactions.from_frame`."""
+    if isinstance(frame, np.ndarray) and frame.dtype.names:
+        return f"a numpy structured array (fields {list(frame.dtype.names)})"
+    return type(frame).__name__
+
+
+def _frame_remedy(frame: Any) -> str:
+    """How to make the DataFrame that :meth:`Interactions.from_frame` takes of ``frame``:
+    the conversion of a table of named columns, else from_arrays for separate columns."""
+    if isinstance(frame, np.ndarray) and frame.dtype.names:
+        return "pass pandas.DataFrame(array), whose columns are its fields"
+    if isinstance(frame, Mapping):
+        return "pass pandas.DataFrame(columns) for a dict of columns"
+    if callable(getattr(frame, "to_pandas", None)):  # a pyarrow or polars table
+        return "pass table.to_pandas()"
+    return "use from_arrays for separate columns"
 
 
 def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:

@@ -39,6 +39,7 @@ from recstack.data.files import (
     check_name_list,
     check_values,
     clamp_to_time_range,
+    exact_decimals,
     first_repeated_name,
     first_time_out_of_range,
     ids_to_numpy,
@@ -1083,7 +1084,8 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         if not _is_number(column.type):
             raise DataFormatError(f"holds {column.type} values", file=str(root), column=VALUE,
                                   expected="numbers")
-        values = values_as_float32(column.to_numpy(), VALUE, fail_at)
+        values = values_as_float32(column.to_numpy(), VALUE, fail_at,
+                                   exact_decimals(plain_column(table.column(VALUE))))
         check_values(values, VALUE, rating_range, fail_at)
     if TIMESTAMP in wanted and _time_kind(table.column(TIMESTAMP).type) == "date-times":
         timestamps = _seconds(table.column(TIMESTAMP), fail_at)

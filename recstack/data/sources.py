@@ -33,6 +33,7 @@ from recstack.progress import Progress
 from recstack.specs import (
     DECIMAL_TEXT,
     INTEGER_TEXT,
+    NUMBER_TEXT_RULE,
     Registry,
     Spec,
     arguments_named,
@@ -184,7 +185,13 @@ class SyntheticSource(SourceSpec):
         try:
             SyntheticConfig(**overrides)
         except (TypeError, ValueError) as error:
-            raise ConfigError(f"synthetic: {error}") from None
+            # n_users=1_000 was refused as "must be an integer, got '1_000'", the command
+            # line's rule for writing a number unsaid
+            misspelt = [name for name, value in overrides.items()
+                        if isinstance(value, str) and _python_reads_a_number(value)
+                        and re.search(rf"\b{re.escape(name)}\b", str(error))]
+            rule = f" (a number is written in {NUMBER_TEXT_RULE})" if misspelt else ""
+            raise ConfigError(f"synthetic: {error}{rule}") from None
 
     @classmethod
     def recognise(cls, text: str, path: Path) -> SourceSpec | None:
@@ -457,13 +464,20 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
         source, [SYNTHETIC, *sorted(fetch.DATASETS)])
     if colon and near:
         near = near.replace(f"{SYNTHETIC!r}", repr(f"{SYNTHETIC}:{settings}"))
+    if not near and source.strip() != source and source.strip() \
+            and os.path.lexists(source.strip()):
+        # 'ratings.csv\n' (pasted with its line break) was said as "looked at
+        # .../ratings.csv; )", the break turned into the one-line message's separator
+        near = (f" (it starts or ends with a space or a line break; did you mean "
+                f"{source.strip()!r}?)")
     if not near:
         from recstack.data.files import near_miss
 
         near = near_miss(path, source)
     # abspath, not resolve(): it follows no links, so a looping one cannot stop it
+    looked = os.path.abspath(path)
     raise ConfigError(f"{where}no such file or folder: {source!r} (looked at "
-                      f"{os.path.abspath(path)}){near};"
+                      f"{looked if looked.isprintable() else repr(looked)}){near};"
                       f" a source is a path, 'synthetic[:opts]', or one of: "
                       f"{', '.join(sorted(fetch.DATASETS))}")
 
@@ -502,6 +516,10 @@ def loader_options(values: dict[str, Any], where: str = "") -> LoaderOptions:
     return build_spec(LoaderOptions, values, where)
 
 
+#: what may join two name=value options typed without a comma
+_JOINERS = "; \t\r\n"
+
+
 def parse_synthetic_spec(spec: str) -> dict[str, Any]:
     """``synthetic:a=1,b=2`` -> ``{"a": 1, "b": 2}`` (numbers parsed, the rest left as text)."""
     _, _, rest = spec.partition(":")
@@ -528,7 +546,7 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
                 f"synthetic option {key.strip()}={value}: holds another option "
                 f"({joined.group(1)}=...) after {joined.group(0)[0]!r}; separate "
                 f"name=value options by commas: synthetic:{key.strip()}="
-                f"{value[:joined.start()]},{value[joined.start():].lstrip('; ')}")
+                f"{value[:joined.start()]},{value[joined.start():].lstrip(_JOINERS)}")
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             # start='2019-01-01' was refused as no ISO-8601 date, the quotes unmentioned:
             # a spec string's values are written bare, for every option
@@ -573,6 +591,18 @@ def _load_table_arguments(options: LoaderOptions) -> dict[str, Any]:
         if name in arguments:
             arguments[name] = list(arguments[name])
     return arguments
+
+
+def _python_reads_a_number(text: str) -> bool:
+    """Whether Python's int() or float() reads ``text`` ('1_0', '\u0663'), which
+    :func:`_number_or_text` left as text."""
+    for cast in (int, float):
+        try:
+            cast(text)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def _number_or_text(raw: str) -> Any:

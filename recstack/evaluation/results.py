@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from recstack.atomic import checked_output, write_text
+from recstack.atomic import checked_output, folder_problem, write_text
 from recstack.errors import RecstackError, UnknownMetricError, shown
 from recstack.metrics._validation import as_float_array
 from recstack.specs import did_you_mean
@@ -157,6 +158,13 @@ class EvaluationResult:
                                 "'ndcg@10'")
         # a row without a user (a blank id in an edited CSV) was counted as a user of its
         # own, and paired with no user of another result
+        if isinstance(self.per_user.index, pd.MultiIndex):
+            # pandas raised NotImplementedError ("isna is not defined for MultiIndex") here
+            raise RecstackError(f"{self.model}: per_user is indexed by "
+                                f"{self.per_user.index.nlevels} levels "
+                                f"{list(self.per_user.index.names)}; each row is one user, "
+                                "indexed by the user's id alone (e.g. "
+                                "per_user.reset_index(level=...) or .droplevel(...))")
         if self.per_user.index.hasnans:
             row = int(np.flatnonzero(pd.isna(self.per_user.index))[0])
             raise RecstackError(f"{self.model}: per_user row {row + 1} has no user id (the "
@@ -285,31 +293,104 @@ class EvaluationResult:
                         for m, s in self.summary().items()},
             "aggregate": {k: clean(v) for k, v in self.aggregate.items()},
             "users_without_relevant": _plain(self.users_without_relevant),
-            "meta": _plain(self.meta),
+            "meta": _nan_as_none(_plain(self.meta)),
         }
 
-    def to_json(self, path: str | Path | None = None) -> str:
+    def to_json(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
         """The summary (:meth:`to_dict`) as JSON text, also written to ``path`` (a ``.json``
-        file, atomically) when one is given."""
+        file, atomically) when one is given: its folder must exist, and an existing file
+        is replaced only with ``overwrite=True`` (the rule of :meth:`to_csv`)."""
         if path is not None:  # checked first: a path ending in '/' or '.csv' wrote JSON there
-            path = checked_output(path, f"{self.model}.to_json(path)", suffixes=(".json",),
-                                  writes="JSON")
-        text = json.dumps(self.to_dict(), indent=2)
+            path = _output_file(path, f"{self.model}.to_json(path)", (".json",), "JSON",
+                                overwrite)
+        payload = self.to_dict()
+        problem = _not_json(payload, "")
+        if problem is not None:
+            # a set in meta was a TypeError from json's encoder, and an infinite value was
+            # written as Infinity, which no JSON reader takes
+            where, value = problem
+            raise RecstackError(f"{self.model}.to_json: {where} is {shown(value):.80} "
+                                f"({type(value).__name__}), which JSON cannot hold; expected "
+                                "text, a finite number, true/false, null, a list or a dict "
+                                "with text keys")
+        text = json.dumps(payload, indent=2, allow_nan=False)
         if path is not None:
             write_text(path, text)
         return text
 
-    def to_csv(self, path: str | Path, *, per_user: bool = False) -> None:
+    def to_csv(self, path: str | Path, *, per_user: bool = False,
+               overwrite: bool = False) -> None:
         """The summary table, or with ``per_user`` every user's values, written to ``path``
-        (a ``.csv`` file, atomically)."""
-        path = checked_output(path, f"{self.model}.to_csv(path)", suffixes=(".csv",),
-                              writes="comma-separated text")
+        (a ``.csv`` file, atomically). Its folder must exist (as for
+        :func:`recstack.data.files.save_table`), and an existing file is replaced only with
+        ``overwrite=True`` (as a saved model is)."""
         if not isinstance(per_user, bool | np.bool_):
             # any truthy value ("no", 0.0 is not) chose the table without a word
             raise RecstackError(f"{self.model}.to_csv: per_user must be True (every user's "
                                 f"values) or False (the summary), got {per_user!r}")
+        path = _output_file(path, f"{self.model}.to_csv(path)", (".csv",),
+                            "comma-separated text", overwrite)
         frame = self.per_user.reset_index() if per_user else self.to_pandas()
         write_text(path, frame.to_csv(index=False))
+
+
+def _output_file(path: Any, what: str, suffixes: tuple[str, ...], writes: str,
+                 overwrite: Any) -> Path:
+    """``path`` checked as an evaluation output file: the project's rule for a file a
+    Python call writes (``save_table``, ``Model.save``): a folder that exists (a misspelt
+    folder made a new tree), and no existing file replaced without ``overwrite=True``."""
+    if not isinstance(overwrite, bool | np.bool_):
+        raise RecstackError(f"{what}: overwrite must be True (replace an existing file) or "
+                            f"False, got {shown(overwrite)}")
+    checked = checked_output(path, what, suffixes=suffixes, writes=writes)
+    problem = folder_problem(checked.parent)
+    if problem is not None:
+        fix = ("create it first" if problem == "no such folder"
+               else "choose another path")
+        raise RecstackError(f"{what}: {checked}: cannot write it, its folder {checked.parent} "
+                            f"{'does not exist' if problem == 'no such folder' else problem}; "
+                            f"{fix}")
+    if os.path.lexists(checked) and checked.is_file() and not checked.is_symlink() \
+            and not overwrite:
+        raise RecstackError(f"{what}: {checked} already exists; pass overwrite=True to "
+                            "replace it, or choose another name")
+    return checked
+
+
+def _nan_as_none(value: Any) -> Any:
+    """``value`` (plain Python, see :func:`_plain`) with each NaN as None, as
+    :meth:`EvaluationResult.to_dict` writes an undefined metric."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _nan_as_none(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nan_as_none(item) for item in value]
+    return value
+
+
+def _not_json(value: Any, where: str) -> tuple[str, Any] | None:
+    """Where (``meta['x'][2]``) and what the first value of ``value`` is that strict JSON
+    cannot hold, or None when it holds every one."""
+    if value is None or isinstance(value, str | bool | int):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (where or "the value", value)
+    if isinstance(value, list | tuple):
+        for position, item in enumerate(value):
+            found = _not_json(item, f"{where}[{position}]")
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return (f"the key {shown(key)} of {where or 'the summary'}", key)
+            found = _not_json(item, f"{where}[{key!r}]" if where else key)
+            if found is not None:
+                return found
+        return None
+    return (where or "the value", value)
 
 
 def _plain(value: Any) -> Any:
@@ -379,13 +460,18 @@ def _same_setting(a: Any, b: Any) -> bool:
 
 
 def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
-    """Models as rows, metric means as columns."""
+    """Models as rows, metric means as columns; ``results`` holds at least one result."""
     if isinstance(results, EvaluationResult) or not isinstance(results, list | tuple):
         raise RecstackError(f"comparison_table needs a list of EvaluationResults, got "
                             f"{type(results).__name__}")
     strangers = [type(r).__name__ for r in results if not isinstance(r, EvaluationResult)]
     if strangers:
         raise RecstackError(f"comparison_table needs EvaluationResults, got {strangers[0]}")
+    if not results:
+        # an empty table of no columns read as "no model scored anything"
+        raise RecstackError("comparison_table needs at least one EvaluationResult, got an "
+                            "empty list; pass the results of Evaluator.evaluate, e.g. "
+                            "comparison_table([result_a, result_b])")
     refuse_other_protocols(results, "comparison_table")
     # rows are keyed by model name: a second result of one name replaced the first without
     # a word (two EASE runs of other regularizations are both "ease" by default)

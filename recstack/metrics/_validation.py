@@ -16,7 +16,13 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.errors import RecstackError, shown
-from recstack.specs import cutoffs_problem, cutoffs_text, finite_or_infinite
+from recstack.specs import (
+    CUTOFF_RULE,
+    K_MAX,
+    cutoffs_problem,
+    cutoffs_text,
+    finite_or_infinite,
+)
 
 __all__ = ["MetricInputError"]
 
@@ -169,6 +175,19 @@ def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
     if most is not None and k > most:
         raise MetricInputError(f"{name} must be at most {most:,} (an array of {name} entries "
                                f"is allocated, and no evaluation needs more), got {k:,}")
+    return k
+
+
+def check_cutoff(k: Any, name: str = "k") -> int:
+    """Return the cut-off ``k`` of a metric as a Python int: a whole number from 1 to
+    :data:`~recstack.specs.K_MAX`, the bound :func:`ranking_metrics`, the Evaluator and
+    ``[evaluation] ks`` apply (one rule: ``precision_at_k(..., k=10**6)`` was computed while
+    ``ranking_metrics(..., ks=(10**6,))`` was refused)."""
+    k = check_k(k, name)
+    if k > K_MAX:
+        raise MetricInputError(f"{name} = {k:,} is above {K_MAX:,}, the largest cut-off (ks "
+                               f"are {CUTOFF_RULE}, as ranking_metrics and the Evaluator "
+                               f"take them); use a {name} of at most {K_MAX:,}")
     return k
 
 
@@ -638,7 +657,7 @@ def check_lists(
     metrics of whole lists; ``catalog`` as in :func:`check_recommended_rows`."""
     rec = as_recommended(recommended)
     if k is not None:
-        rec = rec[:, : check_k(k)]
+        rec = rec[:, : check_cutoff(k)]
     return check_recommended_rows(rec, n_items, catalog=catalog)
 
 

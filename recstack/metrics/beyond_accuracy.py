@@ -73,7 +73,7 @@ def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = No
     n_items : int
         Catalog size, the denominator: ``1 .. 1,000,000,000`` (``MAX_CATALOG``).
     k : int, optional
-        Cut-off; ``None`` uses every column.
+        Cut-off, ``1 .. 10,000``; ``None`` uses every column.
 
     Returns
     -------
@@ -123,7 +123,7 @@ def novelty(
     n_users : int
         Users in the training data, the denominator of ``p(i)``.
     k : int, optional
-        Cut-off; ``None`` uses every column.
+        Cut-off, ``1 .. 10,000``; ``None`` uses every column.
     smoothing : float, default 0
         The :math:`s` above, ``>= 0``.
 
@@ -182,7 +182,7 @@ def average_popularity(
     item_popularity : array_like of float, shape (n_items,)
         Popularity of each item, ``>= 0``.
     k : int, optional
-        Cut-off; ``None`` uses every column.
+        Cut-off, ``1 .. 10,000``; ``None`` uses every column.
 
     Returns
     -------
@@ -215,7 +215,7 @@ def intra_list_diversity(
     item_features : array_like or scipy.sparse matrix, shape (n_items, n_features)
         Item vectors: embeddings (dense) or a genre / tag multi-hot matrix (sparse or dense).
     k : int, optional
-        Cut-off; ``None`` uses every column.
+        Cut-off, ``1 .. 10,000``; ``None`` uses every column.
 
     Returns
     -------

@@ -192,7 +192,7 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
         Each user's :math:`p(g|u)`; rows sum to 1 (an all-zero row: the user has no genre
         history, the result is NaN).
     k : int, optional
-        Cut-off; ``None`` uses every column.
+        Cut-off, ``1 .. 10,000``; ``None`` uses every column.
     alpha : float in (0, 1], default 0.01
     weighting : {"uniform", "position"}
         See :func:`list_genre_distribution`.

@@ -463,7 +463,8 @@ def welch_ttest(
     SignificanceResult
         When neither sample varies (every value of each sample is the same), the interval
         is the difference itself, and ``statistic`` and ``p_value`` are ``NaN`` for equal
-        means (the test is undefined) and ``±inf`` and 0 (their limits) for different ones.
+        means (the test is undefined) and ``±inf`` and 0 (their limits) for different ones,
+        with a ``UserWarning``: the limits are not evidence, the test needs variation.
 
     Raises
     ------
@@ -496,6 +497,16 @@ def welch_ttest(
             statistic = p_value = float("nan")
         else:
             statistic, p_value = math.copysign(math.inf, difference), 0.0
+            # the limits, not evidence: two samples of one value each ([1, 1] against
+            # [2, 2]) gave p = 0 and a zero-width interval without a word
+            warnings.warn(
+                f"welch_ttest: neither sample varies (control holds only "
+                f"{shown(mean_c * unit)}, {a.size} values; treatment only "
+                f"{shown(mean_t * unit)}, {b.size} values), so the "
+                "standard error is 0 and the t-test has nothing to measure the difference "
+                "against: p = 0 and the zero-width interval are its limits, not evidence; "
+                "the test needs variation within the samples (are these values per "
+                "observation, not one total repeated?)", UserWarning, stacklevel=2)
     else:
         with warnings.catch_warnings():
             # one constant sample is fine (its variance is 0), but scipy warns of

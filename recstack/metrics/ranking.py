@@ -50,6 +50,7 @@ from recstack.metrics._validation import (
     as_recommended,
     check_cells,
     check_choice,
+    check_cutoff,
     check_k,
     check_key_space,
     check_ks,
@@ -229,7 +230,7 @@ def dcg_at_k(grades: ArrayLike, k: int, *, gain: Gain = "exponential") -> NDArra
     grades : array_like, shape (n_users, K)
         Output of :func:`relevance_at_ranks`.
     k : int
-        Cut-off, ``>= 1``.
+        Cut-off, ``1 .. 10,000`` (the bound of ``ranking_metrics``' ``ks``).
     gain : {"exponential", "linear"}, default "exponential"
 
     Returns
@@ -237,7 +238,7 @@ def dcg_at_k(grades: ArrayLike, k: int, *, gain: Gain = "exponential") -> NDArra
     ndarray of float64, shape (n_users,)
     """
     grades_arr = as_grades_matrix(grades)
-    k = check_k(k)
+    k = check_cutoff(k)
     gain = check_choice(gain, "gain", _GAINS)  # type: ignore[assignment]
     top = grades_arr[:, :k]
     return (_gains(top, gain) * _discounts(top.shape[1])).sum(axis=1)
@@ -285,7 +286,7 @@ def precision_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[
     n_relevant : array_like of int, shape (n_users,)
         Output of :func:`n_relevant`; users with 0 get ``NaN``.
     k : int
-        Cut-off, ``>= 1``.
+        Cut-off, ``1 .. 10,000`` (the bound of ``ranking_metrics``' ``ks``).
 
     Returns
     -------
@@ -440,7 +441,7 @@ def ndcg_at_k(
     ideal : array_like, shape (n_users, >= k)
         Output of ``ideal_grades(truth, k)`` (or of a larger ``k``).
     k : int
-        Cut-off, ``>= 1``.
+        Cut-off, ``1 .. 10,000`` (the bound of ``ranking_metrics``' ``ks``).
     gain : {"exponential", "linear"}, default "exponential"
 
     Returns
@@ -450,7 +451,7 @@ def ndcg_at_k(
     """
     grades_arr = as_grades_matrix(grades)
     ideal_arr = as_grades_matrix(ideal, name="ideal")
-    k = check_k(k)
+    k = check_cutoff(k)
     gain = check_choice(gain, "gain", _GAINS)  # type: ignore[assignment]
     if ideal_arr.shape[0] != grades_arr.shape[0]:
         raise MetricInputError(
@@ -922,7 +923,7 @@ def _single_metric(
 ) -> NDArray[np.float64]:
     grades_arr = as_grades_matrix(grades)
     n_rel = as_counts(n_relevant, "n_relevant", grades_arr.shape[0])
-    k = check_k(k)
+    k = check_cutoff(k)
     listed = (grades_arr > 0).sum(axis=1)
     inconsistent = listed > n_rel
     if np.any(inconsistent):

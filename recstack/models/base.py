@@ -161,7 +161,7 @@ class Param:
         if value is None and self.optional:
             return
         if isinstance(value, bool) and self.kind is not bool:
-            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {value!r}")
+            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {shown(value)}")
         if not isinstance(value, self.kind):
             # a closed set or a pattern says what would be right (device=torch.device("cpu")
             # or dtype=np.float32: "must be str" alone did not say which text)
@@ -188,45 +188,45 @@ class Param:
                 names = [part.strip() for part in value.split(",") if part.strip()]
                 hint = f" (a list of names: write {names!r})"
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}{allowed}, "
-                              f"got {value!r}{hint}")
+                              f"got {shown(value)}{hint}")
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"{model}: {name} must be a finite number, got {value!r}")
+            raise ConfigError(f"{model}: {name} must be a finite number, got {shown(value)}")
         if isinstance(value, float) and abs(value) > _FLOAT32_MAX:
             raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
-                              f"3.4e38 in size: recstack computes in float32), got {value!r}")
+                              f"3.4e38 in size: recstack computes in float32), got {shown(value)}")
         if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
             # numpy, torch and the compiled solvers take 64-bit integers at most
             raise ConfigError(f"{model}: {name} must fit in a 64-bit integer (at most "
-                              f"{_INT64_MAX}), got {value!r}")
+                              f"{_INT64_MAX}), got {shown(value)}")
         if name == "seed" and isinstance(value, int) and not 0 <= value <= SEED_MAX:
             # one seed rule everywhere (recstack.specs.SEED_MAX), whatever the declaration
             bound = ">= 0" if value < 0 else f"<= {SEED_MAX}"
-            raise ConfigError(f"{model}: seed must be {bound}, got {value!r}; a seed is "
+            raise ConfigError(f"{model}: seed must be {bound}, got {shown(value)}; a seed is "
                               f"{SEED_RULE}")
         if self.choices is not None and value not in self.choices:
             # 'NDCG' or 'z-score' for 'ndcg' or 'zscore': say the spelling that is accepted
             hint = did_you_mean(value, [c for c in self.choices if isinstance(c, str)]) \
                 if isinstance(value, str) else ""
             raise ConfigError(f"{model}: {name} must be one of {self.choices}, got "
-                              f"{value!r}{hint}")
+                              f"{shown(value)}{hint}")
         if self.low is not None and (value < self.low or
                                      (value == self.low and not self.low_inclusive)):
             sign = ">=" if self.low_inclusive else ">"
-            raise ConfigError(f"{model}: {name} must be {sign} {self.low}, got {value!r}")
+            raise ConfigError(f"{model}: {name} must be {sign} {self.low}, got {shown(value)}")
         if self.high is not None and (value > self.high or
                                       (value == self.high and not self.high_inclusive)):
             sign = "<=" if self.high_inclusive else "<"
-            raise ConfigError(f"{model}: {name} must be {sign} {self.high}, got {value!r}")
+            raise ConfigError(f"{model}: {name} must be {sign} {self.high}, got {shown(value)}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
             raise ConfigError(f"{model}: {name} must be {self.pattern_doc or self.pattern}, "
-                              f"got {value!r}")
+                              f"got {shown(value)}")
         if self.element is not None:
             for position, item in enumerate(value):
                 self.element.check(model, f"{name}[{position}]", item)
         if self.unique and len(set(value)) < len(value):
             repeated = sorted({item for item in value if list(value).count(item) > 1}, key=str)
-            raise ConfigError(f"{model}: {name} must name each element once, got {value!r} "
+            raise ConfigError(f"{model}: {name} must name each element once, got {shown(value)} "
                               f"(repeated: {', '.join(map(repr, repeated))})")
 
     def describe(self) -> str:
@@ -298,7 +298,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _canonical(value: Any) -> Any:
+def canonical_value(value: Any) -> Any:
     """A hyperparameter's value in the one form it is stored in, the form JSON reads back:
     numpy numbers as Python numbers (:func:`_plain`), and every sequence, at any depth
     (inside tables too), as a new list. A model re-created from its saved parameters
@@ -307,9 +307,9 @@ def _canonical(value: Any) -> Any:
     they were the same model."""
     value = _plain(value)
     if isinstance(value, list | tuple):
-        return [_canonical(item) for item in value]
+        return [canonical_value(item) for item in value]
     if isinstance(value, dict):
-        return {key: _canonical(item) for key, item in value.items()}
+        return {key: canonical_value(item) for key, item in value.items()}
     return value
 
 
@@ -359,7 +359,7 @@ class Configurable:
         numbers as the Python numbers they equal (``np.int64(5)`` from an array or a grid
         is the int 5, and saves to JSON as one; a 1-D array is the list of its values); a
         model also stores every tuple, at any depth, as a list, defaults included
-        (:func:`_canonical`), so a model re-created from its parameters read back from JSON
+        (:func:`canonical_value`), so a model re-created from its parameters read back from JSON
         equals the original and prints the same.
         Every subclass's constructor is this one, with a signature generated from
         ``params``."""
@@ -373,6 +373,15 @@ class Configurable:
         for name, param in self.params.items():
             setattr(self, name, self._stored(params[name]) if name in params
                     else self._stored_default(param.default))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # one rule however a hyperparameter is set: ``model.neighbors = np.int64(5)`` after
+        # construction is stored as the constructor stores it (the int 5), where it was
+        # refused by fit as "must be int" though create_model(..., neighbors=np.int64(5))
+        # was accepted
+        if name in type(self).params:
+            value = self._stored(value)
+        super().__setattr__(name, value)
 
     @staticmethod
     def _stored(value: Any) -> Any:
@@ -492,16 +501,16 @@ class Recommender(Configurable, ABC):
 
     # ------------------------------------------------------------------ hyperparameters
     #: a model stores every sequence-valued hyperparameter as a list, at any depth and
-    #: defaults included (:func:`_canonical`, the form JSON reads back), each model its own
+    #: defaults included (:func:`canonical_value`, the form JSON reads back), each model its own
     #: copy: a model re-created from its saved parameters equals the original
-    _stored = staticmethod(_canonical)
-    _stored_default = staticmethod(_canonical)
+    _stored = staticmethod(canonical_value)
+    _stored_default = staticmethod(canonical_value)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # declared defaults in the stored form, before the constructor's signature and the
         # docstring are generated from them (``layers=(64, 32)`` is stored as [64, 32])
         if any(isinstance(param.default, list | tuple | dict) for param in cls.params.values()):
-            cls.params = {name: replace(param, default=_canonical(param.default))
+            cls.params = {name: replace(param, default=canonical_value(param.default))
                           if isinstance(param.default, list | tuple | dict) else param
                           for name, param in cls.params.items()}
         super().__init_subclass__(**kwargs)
@@ -574,7 +583,7 @@ class Recommender(Configurable, ABC):
         the canonical form :meth:`_refuse_changed_params` compares them in: a tuple set
         before fit (``model.members = (...)``) or a numpy number was otherwise refused as
         changed by the first call after fit."""
-        self.__dict__["fitted_params_"] = {name: copy.deepcopy(_canonical(value))
+        self.__dict__["fitted_params_"] = {name: copy.deepcopy(canonical_value(value))
                                            for name, value in self.get_params().items()}
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -858,7 +867,7 @@ class Recommender(Configurable, ABC):
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
             raise ConfigError(f"{self.name}: recommend: exclude_seen must be True or False, "
-                              f"got {exclude_seen!r}")
+                              f"got {shown(exclude_seen)}")
         check_batch_size(batch_size, f"{self.name}: recommend")
         user_index = self._user_indices(users)
         k = check_list_length(k, len(user_index), len(self.items_),
@@ -1241,7 +1250,8 @@ class Recommender(Configurable, ABC):
             unknown = list(dict.fromkeys(ids[index < 0].tolist()))
             raise RecstackError(
                 f"{self.name}: {len(unknown):,} user(s) not seen in training, e.g. "
-                f"{unknown[:5]}; this model cannot recommend for them")
+                f"{unknown[:5]}; this model cannot recommend for them"
+                f"{_other_kind_of_ids(self.users_, unknown)}")
         without = self._users_without_history()[index]
         if without.any():
             if needs_history is None:
@@ -1317,7 +1327,7 @@ class Recommender(Configurable, ABC):
         changed = [f"{name}={fitted[name]!r} at fit, now {now[name]!r}"
                    for name in self.params
                    if name not in RUNTIME_PARAMS and name in fitted
-                   and _canonical(now[name]) != fitted[name]]
+                   and canonical_value(now[name]) != fitted[name]]
         if changed:
             doing = f"{method}()" if method else "recommendations"
             raise ConfigError(
@@ -1387,7 +1397,7 @@ def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
     integer" from a script calling several models did not say whose call it was."""
     where = f"{who}: " if who else ""
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ConfigError(f"{where}k must be a positive integer, got {k!r}")
+        raise ConfigError(f"{where}k must be a positive integer, got {shown(k)}")
     if k > n_items and n_rows * int(k) * 16 > DEFAULT_MEMORY_BUDGET_BYTES:
         raise ConfigError(f"{where}k = {k} is larger than the catalog ({n_items:,} items): each "
                           f"list would be padded with {int(k) - n_items:,} empty slots; use "
@@ -1464,8 +1474,32 @@ def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "rais
         unknown = list(dict.fromkeys(np.asarray(external)[index < 0].tolist()))
         raise RecstackError(f"{what}: {len(unknown)} id(s) the model was not trained on, "
                             f"e.g. {unknown[:5]} (it knows {len(ids):,}); give ids of its "
-                            "training data")
+                            f"training data{_other_kind_of_ids(ids, unknown)}")
     return index
+
+
+def _other_kind_of_ids(ids: IdMap, unknown: list[Any]) -> str:
+    """When every unknown id is of another kind than the vocabulary's (numbers asked of a
+    model whose ids are text such as ``'u7'``, or words asked of one whose ids are
+    integers), a note saying so with a few of its ids; "not seen in training" alone left
+    the caller looking for a missing user rather than a wrong id column."""
+    def is_text(value: Any) -> bool:
+        # "99" asked of integer ids is looked up as 99: of the same kind
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        return isinstance(value, str) and not value.strip().lstrip("+-").isdigit()
+
+    kind = ids.id_kind
+    if not unknown or kind not in ("text", "integers") or len(ids) == 0:
+        return ""
+    if kind == "text" and any(isinstance(value, str | bytes) for value in unknown):
+        return ""
+    if kind == "integers" and not all(is_text(value) for value in unknown):
+        return ""
+    given = "text" if kind == "integers" else "numbers"
+    examples = ids.external_ids[:3].tolist()
+    return (f" (these ids are {given}, but the model's ids are {kind}, e.g. {examples}: "
+            "is this the right id column?)")
 
 
 def _huge_integers_as_text(external: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ from recstack.models.registry import register
 from recstack.models.text_features import (
     check_item_rows,
     item_documents,
+    refuse_boolean_text,
     refuse_near_columns,
     sklearn_text,
     warn_unknown_genres,
@@ -145,6 +146,7 @@ class ContentBased(Recommender):
         table = train.item_table
         if table is not None:
             refuse_near_columns(table, TEXT_COLUMNS, self.name)
+            refuse_boolean_text(table, self.name)
         columns = [] if table is None else [c for c in TEXT_COLUMNS if c in table.columns]
         if not columns and self.interaction_weight == 0:
             what = "no item table" if table is None else (
@@ -245,8 +247,8 @@ class ContentBased(Recommender):
         with that text and no interactions. Works on a loaded model (needs
         scikit-learn for the tokeniser, never refits)."""
         self._require_fitted()
-        check_item_rows(item_table, self.name, "item_vectors")
         columns = self.text_columns_.tolist()
+        check_item_rows(item_table, self.name, "item_vectors", tuple(columns))
         missing = [c for c in columns if c not in item_table.columns]
         if missing:
             raise RecstackError(f"content: item_table lacks the column(s) {missing} the "

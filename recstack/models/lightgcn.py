@@ -262,7 +262,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                                            k=VALIDATION_K)
 
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
-                                   checkpoint_dir=self.checkpoint_dir,
+                                   checkpoint_dir=self.checkpoint_dir, model=self.name,
                                    config=self._checkpoint_config(fit_part))
             self.history_ = trainer.fit(module, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",

@@ -559,7 +559,7 @@ def _check_arrays(where: str, model: Recommender, arrays: dict[str, np.ndarray])
                             "arrays (_state_spec), so they cannot be checked")
     specs = {f"{_BASE_PREFIX}{k}": v for k, v in _BASE_SPEC.items()}
     specs.update(state_spec)
-    expected = _expected_names(specs)
+    expected = expected_array_names(specs)
     missing, extra = sorted(expected - set(arrays)), sorted(set(arrays) - expected)
     if missing or extra:
         raise RecstackError(f"{where}: the arrays do not match model {model.name!r}"
@@ -600,7 +600,7 @@ def _check_arrays(where: str, model: Recommender, arrays: dict[str, np.ndarray])
             raise RecstackError(f"{where}: {problem}")
 
 
-def _expected_names(specs: Mapping[str, ArraySpec | SparseSpec]) -> set[str]:
+def expected_array_names(specs: Mapping[str, ArraySpec | SparseSpec]) -> set[str]:
     names = set()
     for name, spec in specs.items():
         if isinstance(spec, SparseSpec):

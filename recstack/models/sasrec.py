@@ -409,7 +409,7 @@ class SASRec(WarmStartMixin, Recommender):
                     return validation_ndcg(score, fit_part, held_out, k=10)
 
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
-                                   checkpoint_dir=self.checkpoint_dir,
+                                   checkpoint_dir=self.checkpoint_dir, model=self.name,
                                    config=self._checkpoint_config(train, data))
             self.history_ = trainer.fit(network, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",

@@ -17,7 +17,8 @@ import pandas as pd
 from recstack.errors import RecstackError
 
 __all__ = ["UnknownGenreWarning", "check_item_rows", "genre_tokens", "item_documents",
-           "refuse_near_columns", "sklearn_text", "warn_unknown_genres"]
+           "refuse_boolean_text", "refuse_near_columns", "sklearn_text",
+           "warn_unknown_genres"]
 
 
 class UnknownGenreWarning(UserWarning):
@@ -45,9 +46,42 @@ def refuse_near_columns(table: pd.DataFrame, read: tuple[str, ...], model: str) 
                     f"would leave {column!r} out of the items' text; rename it to {name!r}")
 
 
-def check_item_rows(rows: Any, model: str, method: str) -> pd.DataFrame:
+#: the item-table columns the content models read as text (content's and two-tower's)
+_TEXT_READ = ("title", "genres", "tags", "description")
+
+
+def refuse_boolean_text(table: pd.DataFrame, model: str, where: str = "the item table"
+                        ) -> None:
+    """Refuse a true/false value in a text column the content models read (``title``,
+    ``genres``, ``tags``, ``description``; inside a genre list too), naming the column,
+    the row and the value: it was read as the word "true" (or the genre ``genre_true``),
+    which no item's text means, where a flag column had been given for a text one. A
+    number stays accepted: a title may be one ("1917"), and a genre a code."""
+    for column in _TEXT_READ:
+        if column not in table.columns or not isinstance(table[column], pd.Series):
+            continue
+        cells = table[column]
+        if cells.dtype.kind not in "bO":
+            continue  # text or numbers: no true/false among them
+        for row, cell in enumerate(cells.tolist()):
+            values = (cell if column == "genres" and isinstance(cell, list | tuple | np.ndarray)
+                      else [cell])
+            flag = next((value for value in values if isinstance(value, bool | np.bool_)),
+                        None)
+            if flag is not None:
+                raise RecstackError(
+                    f"{model}: {where}: column {column!r} holds the true/false value "
+                    f"{bool(flag)!r} at row {row}; it is read as text ({column} of the "
+                    f"item), so give the item's {column} there (was a flag column named "
+                    f"{column!r}?)")
+
+
+def check_item_rows(rows: Any, model: str, method: str, read: tuple[str, ...] = ()
+                    ) -> pd.DataFrame:
     """``rows`` when it is a DataFrame of item-table rows (what the content models embed
-    new items from); anything else is refused naming the method, not failed on inside."""
+    new items from); anything else is refused naming the method, not failed on inside, and
+    so are a column the model reads (``read``) written another way (``Title``) and a
+    true/false value in a text column (:func:`refuse_boolean_text`)."""
     if not isinstance(rows, pd.DataFrame):
         raise RecstackError(f"{model}: {method} takes item-table rows (a pandas DataFrame "
                             f"with the item table's text columns), got {type(rows).__name__}")
@@ -60,6 +94,9 @@ def check_item_rows(rows: Any, model: str, method: str) -> pd.DataFrame:
         raise RecstackError(f"{model}: {method}: the item rows name column {column!r} twice "
                             f"(positions {positions[0]} and {positions[1]}); give each column "
                             "once")
+    if read:
+        refuse_near_columns(rows, read, model)
+    refuse_boolean_text(rows, model, f"{method}: the item rows")
     return rows
 
 

@@ -129,6 +129,9 @@ class TorchTrainer:
         Where to write a checkpoint after every epoch and resume from; None: no checkpoints.
     config
         The model's configuration; a checkpoint made under another one is refused.
+    model
+        The model's registry name, recorded in every checkpoint: resuming one made by
+        another model is refused saying so (checkpoints without it are read as before).
     """
 
     epochs: int
@@ -136,6 +139,7 @@ class TorchTrainer:
     patience: int = 5
     checkpoint_dir: str | Path | None = None
     config: dict[str, Any] = field(default_factory=dict)
+    model: str | None = None
 
     def fit(self, module: Any, optimizer: Any,
             batches: Callable[[int, Any], Iterable[Any]],
@@ -221,7 +225,7 @@ class TorchTrainer:
             save_file(optimizer_tensors, staging / _OPTIMIZER)
             state = {
                 "format": CHECKPOINT_FORMAT, "fingerprint": self._fingerprint(),
-                "config": self.config, "epochs_done": epochs_done,
+                "model": self.model, "config": self.config, "epochs_done": epochs_done,
                 "history": {"epochs": history.epochs, "best_epoch": history.best_epoch,
                             "best_score": None if math.isinf(history.best_score)
                             else history.best_score,
@@ -289,6 +293,13 @@ class TorchTrainer:
         if state.get("format") != CHECKPOINT_FORMAT:
             raise RecstackError(f"{folder}: checkpoint format {state.get('format')!r}, "
                                 f"expected {CHECKPOINT_FORMAT}")
+        made_by = _checkpoint_model(state)
+        if made_by is not None and self.model is not None and made_by != self.model:
+            # every setting of another model differs: say whose checkpoint it is instead
+            raise RecstackError(
+                f"{folder}: this checkpoint was made by the model {made_by!r}, not "
+                f"{self.model!r}; use another checkpoint folder for {self.model}, or resume "
+                f"it with {made_by}")
         if state.get("fingerprint") != self._fingerprint():
             changed = sorted(k for k in set(state.get("config", {})) | set(self.config)
                              if state.get("config", {}).get(k) != self.config.get(k))
@@ -334,6 +345,16 @@ class TorchTrainer:
             best_score=-math.inf if recorded["best_score"] is None else recorded["best_score"],
             stopped_early=recorded["stopped_early"])
         return int(state["epochs_done"]), history, best
+
+
+def _checkpoint_model(state: dict[str, Any]) -> str | None:
+    """The name of the model that made a checkpoint: recorded under ``model`` (and, by
+    SASRec's older checkpoints, in their configuration); None when it was not recorded
+    (older checkpoints of the other models), which are then read as before."""
+    made_by = state.get("model")
+    if made_by is None and isinstance(state.get("config"), dict):
+        made_by = state["config"].get("model")
+    return made_by if isinstance(made_by, str) else None
 
 
 def _epochs_recorded(recorded: Any) -> str:

@@ -140,6 +140,7 @@ from recstack.models.text_features import (
     check_item_rows,
     genre_tokens,
     item_documents,
+    refuse_boolean_text,
     refuse_near_columns,
     sklearn_text,
     warn_unknown_genres,
@@ -217,6 +218,7 @@ class ItemContentEncoder:
         if table is None:
             return empty
         refuse_near_columns(table, ("genres", "tags", *TEXT_COLUMNS), "two_tower")
+        refuse_boolean_text(table, "two_tower")
         genres = (_strings(sorted({t for doc in _genre_documents(table) for t in doc.split()}))
                   if "genres" in table.columns else _strings([]))
         tags = _strings([])
@@ -546,7 +548,7 @@ class TwoTower(WarmStartMixin, Recommender):
                 return validation_ndcg(self._score_users, fit_rows, validation)
 
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
-                                   checkpoint_dir=self.checkpoint_dir,
+                                   checkpoint_dir=self.checkpoint_dir, model=self.name,
                                    config=self._checkpoint_config(fit_rows, train))
             self.history_ = trainer.fit(
                 module, optimizer, batches, loss,

@@ -48,7 +48,6 @@ the model table is checked by :mod:`recstack.config`'s own model parsing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +58,7 @@ from recstack.config import (
     _check_table,
     _parse_models,
     check_seed,
+    parse_metric_name,
     read_toml,
     refuse_misplaced_top_level_keys,
     refuse_other_file_kind,
@@ -68,7 +68,7 @@ from recstack.metrics.ranking import RANKING_METRICS
 from recstack.ops.drift import DriftSpec
 from recstack.ops.fold_in import FOLD_IN_MODELS
 from recstack.ops.quality import QualitySpec
-from recstack.specs import Spec, arguments_named, build_spec, did_you_mean, option
+from recstack.specs import Spec, arguments_named, build_spec, option
 
 __all__ = ["DataOptions", "GateSpec", "Pipeline", "RegistryOptions", "TrainingSpec",
            "load_pipeline", "parse_pipeline"]
@@ -135,13 +135,11 @@ class GateSpec(Spec):
                             "comparison; with fewer the gate refuses", low=2)
 
     def check(self) -> None:
-        name, at, k = self.metric.partition("@")
         # K in ASCII digits: str.isdigit() let '²' through to int(), a ValueError traceback
-        if name not in RANKING_METRICS or not at or not re.fullmatch(r"[1-9][0-9]*", k):
-            near = "" if name in RANKING_METRICS else did_you_mean(name, RANKING_METRICS)
-            raise ConfigError(f"metric = {self.metric!r}: expected NAME@K with NAME one of "
-                              f"{', '.join(RANKING_METRICS)}{near} and K a whole number >= 1 "
-                              "in the digits 0-9, e.g. 'ndcg@10'")
+        parse_metric_name(self.metric, RANKING_METRICS, kind="a ranking metric",
+                          k_required=True,
+                          expected=f"expected NAME@K with NAME one of "
+                                   f"{', '.join(RANKING_METRICS)}, e.g. 'ndcg@10'")
         if self.margin > 1:
             # every gate metric lies in [0, 1]: a margin meant as a percentage (5 for five
             # points) let every model through, however much worse, without a word

@@ -89,6 +89,16 @@ def _column_names(X: Any) -> tuple[str, ...] | None:
     return tuple(str(name) for name in columns)
 
 
+def _warn_positional(doing: str, fitted: tuple[str, ...]) -> None:
+    """Warn that ``X`` without column names is read by position, after a fit on a DataFrame
+    whose columns had names (scikit-learn's "X does not have valid feature names")."""
+    shown_names = ", ".join(map(repr, fitted[:5])) + (", ..." if len(fitted) > 5 else "")
+    warnings.warn(f"{_NAME}: X for {doing} has no column names, but fit was given a "
+                  f"DataFrame with columns {shown_names}, so X's columns are read by "
+                  "position in that order; give a DataFrame with those columns to have them "
+                  "checked by name", UserWarning, stacklevel=5)
+
+
 def _require_binary(y: np.ndarray, setting: str, which: str, fix: str) -> None:
     """Refuse fractional labels (click probabilities) under a setting that needs to know
     which rows are the positives and which the negatives."""
@@ -566,6 +576,18 @@ class BayesianLogisticRegression(Configurable):
                         f"{', '.join(map(repr, fitted))}")
                 label = {str(key): key for key in X.index}
                 return X[[label[name] for name in fitted]]
+            _warn_positional(doing, fitted)
+            return X
+        if fitted is not None and names is None:
+            # scikit-learn's habit: fitted with names and given none, X is read by position
+            _warn_positional(doing, fitted)
+            return X
+        if fitted is None and names is not None and hasattr(self, "n_features_in_"):
+            warnings.warn(f"{_NAME}: X for {doing} has column names "
+                          f"({', '.join(map(repr, names[:5]))}{', ...' if len(names) > 5 else ''}"
+                          "), but fit was given an array without names, so its columns are "
+                          "read by position, not by name; fit on a DataFrame to have them "
+                          "read by name", UserWarning, stacklevel=4)
             return X
         if fitted is None or names is None or names == fitted:
             return X

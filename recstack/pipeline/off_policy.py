@@ -39,13 +39,16 @@ replacement (SNIPS re-normalised on each resample), seeded. ``confidence`` is a 
 (0, 1); ``n_bootstrap`` an integer from 2 to 1,000,000, and with the bootstrap at least
 :math:`\lceil 2 / \alpha \rceil` (40 for 95%), so that each tail holds a resample. A value
 outside these, of another type (a float, true/false) or an unknown option is a
-:class:`~recstack.errors.ConfigError` naming it.
+:class:`~recstack.errors.ConfigError` naming it. With ``interval="normal"`` the two
+bootstrap options are unused: an ``n_bootstrap`` or ``seed`` other than its default is
+warned of (a ``UserWarning``), not silently ignored.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -76,6 +79,8 @@ _BOOTSTRAP_CELLS = 1 << 22
 _ROW_SUM_TOLERANCE = 1e-6
 # bootstrap resamples one call may ask for (their estimates take 8 bytes each)
 _MAX_BOOTSTRAP = 1_000_000
+#: resamples of the bootstrap interval unless told (the estimators' default n_bootstrap)
+_DEFAULT_BOOTSTRAP = 2000
 # probabilities of a dense target built by deterministic_target (8 bytes each: 2 GiB)
 _MAX_TARGET_CELLS = 1 << 28
 
@@ -311,6 +316,17 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
                               f"{n_bootstrap * tail:.3g} of them; {fix}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ConfigError(f"{where}: seed must be an integer >= 0, got {seed!r}")
+    if interval == "normal":
+        # read only by the bootstrap: an n_bootstrap or seed given with the normal interval
+        # (the default) changed nothing, without a word
+        unused = [f"{name}={value!r}" for name, value, default in
+                  (("n_bootstrap", n_bootstrap, _DEFAULT_BOOTSTRAP), ("seed", seed, 0))
+                  if value != default]
+        if unused:
+            warnings.warn(f"{where}: {' and '.join(unused)} {'is' if len(unused) == 1 else 'are'}"
+                          " unused: only interval='bootstrap' resamples, and the interval is "
+                          "'normal'; pass interval='bootstrap' to use them, or leave them out",
+                          UserWarning, stacklevel=4)
 
 
 def _importance_weights(where: str, actions: np.ndarray, propensities: np.ndarray,

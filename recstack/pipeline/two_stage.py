@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import (
     Param,
     Recommender,
@@ -819,7 +819,7 @@ def check_exclude_seen(exclude_seen: Any, where: str = "") -> None:
     (the model and its method, as every model's ``recommend`` says them) goes in front."""
     if not isinstance(exclude_seen, bool | np.bool_):
         raise ConfigError(f"{where + ': ' if where else ''}exclude_seen must be True or "
-                          f"False, got {exclude_seen!r}")
+                          f"False, got {shown(exclude_seen)}")
 
 
 def _name_model(error: RecstackError, where: str, speaker: str) -> None:

@@ -79,6 +79,7 @@ from recstack.serving.fast_path import (
     answer_recommendations,
     dumps,
     items_body,
+    problem_body,
     recommendations_body,
 )
 from recstack.serving.service import InvalidContextError, Served, Service
@@ -108,7 +109,8 @@ class _IdConvertor(PathConvertor):
 register_url_convertor("id", _IdConvertor())
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": schemas.Problem} for code in (404, 413, 422)}
+    404: {"model": schemas.Problem}, 413: {"model": schemas.Problem},
+    422: {"model": schemas.Invalid}}
 
 
 #: a query integer as written plainly: ASCII digits, no '+', no leading zero (0 itself
@@ -689,7 +691,7 @@ async def metrics(request: Request) -> Response:
                                   403: {"model": schemas.Problem},
                                   409: {"model": schemas.Problem},
                                   # no such variant, or no such version of its model
-                                  422: {"model": schemas.Problem}})
+                                  422: {"model": schemas.Invalid}})
 async def reload(service: ServiceDep, request: Request,
                  body: schemas.ReloadRequest | None = None) -> dict[str, Any]:
     """Reload each variant's current version from the registry, or switch ``variant`` to
@@ -755,7 +757,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
 def _problem(code: int) -> Any:
     async def handler(_request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse({"detail": _text(str(error))}, status_code=code)
+        return JSONResponse(problem_body(_text(str(error)), code), status_code=code)
     return handler
 
 
@@ -784,7 +786,7 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
                               f"application/json' (got {got})")
         if "input" in problem:
             problem["input"] = _brief(problem["input"])
-    return JSONResponse({"detail": _encodable(errors)}, status_code=422)
+    return JSONResponse(problem_body(_encodable(errors), 422), status_code=422)
 
 
 def _not_json(problem: dict[str, Any], words: set[str]) -> None:
@@ -851,6 +853,9 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
     if http_error.status_code == 405:
         return _not_allowed(request, http_error)
     cause = http_error.__cause__
+    if http_error.status_code == 422 and isinstance(http_error.detail, str):
+        return JSONResponse(problem_body(http_error.detail, 422), status_code=422,
+                            headers=getattr(http_error, "headers", None))
     if http_error.status_code != 400 or cause is None:
         return await http_exception_handler(request, http_error)
     if isinstance(cause, RecursionError):
@@ -864,9 +869,9 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
         reason = "an integer of more than 4300 digits"
     else:
         reason = _text(f"{type(cause).__name__}: {cause}"[:200])
-    return JSONResponse({"detail": [{"type": "json_invalid", "loc": ["body"],
-                                     "msg": f"JSON decode error: {reason}", "input": {}}]},
-                        status_code=422)
+    return JSONResponse(problem_body([{"type": "json_invalid", "loc": ["body"],
+                                       "msg": f"JSON decode error: {reason}", "input": {}}],
+                                     422), status_code=422)
 
 
 def _no_route(request: Request) -> str:

@@ -586,8 +586,12 @@ def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, wher
         wanted = dim * np.dtype(np.float32).itemsize
         for key, hit in zip(keys, found, strict=True):
             if hit and len(rows[key]) != wanted:
-                problem = (f"holds {len(rows[key]) / 4:g} float32 values; the store's {kind} "
-                           f"vectors have {dim}" if dim else
+                size = len(rows[key])
+                # 2 bytes were "0.5 float32 values": say the bytes when they make no
+                # whole number of values
+                held = (f"{size // 4} float32 values" if size % 4 == 0 else
+                        f"{size} bytes, not a whole number of float32 values (4 bytes each)")
+                problem = (f"holds {held}; the store's {kind} vectors have {dim}" if dim else
                            f"is stored, but no dimension is recorded for {kind} vectors")
                 raise StoreUnavailableError(
                     f"embedding store {where}: damaged: the {kind} vector of "

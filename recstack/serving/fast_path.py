@@ -38,7 +38,7 @@ from recstack.serving.service import (
 )
 
 __all__ = ["ENDPOINT", "ERROR_CODES", "HEAD_SCOPE_KEY", "answer_recommendations", "dumps",
-           "problem_code", "recommendations_body"]
+           "problem_body", "problem_code", "recommendations_body"]
 
 #: the route template the fast path answers (and counts its requests under)
 ENDPOINT = "/users/{user_id}/recommendations"
@@ -65,6 +65,42 @@ except ImportError:  # the serving extra brings orjson; without it the standard 
         """JSON bytes of ``value`` (the standard library, as Starlette writes it)."""
         return json.dumps(value, ensure_ascii=False, allow_nan=False,
                           separators=(",", ":")).encode("utf-8")
+
+
+def problem_body(detail: str | list[dict[str, Any]], code: int) -> dict[str, Any]:
+    """The body of an error answer: ``{"detail": ...}``, and for a 422 also ``message``
+    (one line: what was refused and where) and ``errors`` (``[{"loc": [...], "msg":
+    ...}]``), the same two keys whether the service refused the request (``detail`` its
+    text) or FastAPI's validation did (``detail`` its list of problems): a client read one
+    shape for ``?k=0`` and another for an unknown context column."""
+    if code != 422:
+        return {"detail": detail}
+    if isinstance(detail, str):
+        errors = [{"loc": [], "msg": detail}]
+        message = detail
+    else:
+        errors = [{"loc": list(p.get("loc") or []), "msg": str(p.get("msg", ""))}
+                  for p in detail]
+        message = "; ".join(f"{_where(p)}: {p.get('msg', '')}" if p.get("loc")
+                            else str(p.get("msg", "")) for p in detail)
+    return {"detail": detail, "message": message, "errors": errors}
+
+
+def _where(problem: dict[str, Any]) -> str:
+    """A validation error's place as words: ``query parameter k``, ``body field
+    events[3].item_id``, ``body``, ``body at character 12`` (JSON that cannot be read)."""
+    loc = list(problem.get("loc") or [])
+    kind, rest = str(loc[0]), loc[1:]
+    if not rest:
+        return kind
+    if problem.get("type") == "json_invalid" and len(rest) == 1 and isinstance(rest[0], int):
+        return f"{kind} at character {rest[0]}"
+    path = ""
+    for part in rest:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    noun = {"query": "query parameter", "path": "path parameter", "body": "body field",
+            "header": "header"}.get(kind, kind)
+    return f"{noun} {path}"
 
 
 def problem_code(error: RecstackError) -> int:
@@ -137,7 +173,7 @@ async def answer_recommendations(scope: dict[str, Any], send: Any) -> int | None
                                         exclude_seen=exclude_seen)
     except RecstackError as error:
         code = problem_code(error)
-        await _send(send, code, dumps({"detail": str(error)}))
+        await _send(send, code, dumps(problem_body(str(error), code)))
         return code
     if not scope.get(HEAD_SCOPE_KEY):
         service.log_request(served)

@@ -429,6 +429,15 @@ class ModelRegistry:
         keep : int, optional
             Then prune to the newest ``keep`` versions (:meth:`prune`).
         """
+        if isinstance(model, str) and _NAME.fullmatch(model) and (
+                isinstance(name, os.PathLike) or isinstance(name, str)
+                and not _NAME.fullmatch(name) and Path(name).exists()):
+            # publish(Path("saved/als"), "als"): not swapped arguments (a folder is no
+            # model either way round) but the saved folder given to publish
+            raise ConfigError(f"publish: got the folder {str(name)!r} and the name {model!r}; "
+                              "publish takes a fitted model, and a folder saved with "
+                              "model.save(path) is published with publish_artifact (write "
+                              f"publish_artifact({model!r}, {str(name)!r}))")
         refuse_swapped("publish", name, model, "the model")
         check_name(name)
         self._refuse_case_twin(name)

@@ -154,7 +154,8 @@ def fit_chain(entries: Sequence[Mapping[str, Any]], model: Recommender,
     for position, entry in enumerate(entries):
         reranker = create_reranker(dict(entry), f"rerank[{position}]")
         try:
-            reranker.fit(train, item_vectors=vectors)
+            reranker.fit(train, item_vectors=vectors if reranker.reads_item_vectors()
+                         else None)
         except RecstackError as error:
             # name the items file the item table came from (or its absence): "the item
             # table has no column 'brand'" did not say which file to fix

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -368,6 +368,23 @@ class Problem(BaseModel):
     """Every error answer: what was wrong and what would be right."""
 
     detail: str
+
+
+class InvalidField(BaseModel):
+    """One refused part of a request: where (``["query", "k"]``, ``["body", "events", 3,
+    "item_id"]``; empty where the message names it) and why."""
+
+    loc: list[str | int]
+    msg: str
+
+
+class Invalid(BaseModel):
+    """Every 422 answer: ``message`` (one line, what and where), ``errors`` (each refused
+    part), and ``detail`` as before (the service's text, or FastAPI's list of problems)."""
+
+    detail: str | list[dict[str, Any]]
+    message: str
+    errors: list[InvalidField]
 
 
 class ItemSummary(BaseModel):

@@ -254,6 +254,15 @@ def load_stage(path: str, settings: ServiceSettings) -> Stage:
 
 
 # --------------------------------------------------------------------------- one version
+def searchable(text: str) -> str:
+    """``text`` as the search box compares it: composed (NFC), without invisible format
+    characters (Unicode category Cf: direction marks, zero-width spaces, a byte order mark)
+    and case-folded (``Straße`` is found by ``STRASSE``)."""
+    composed = unicodedata.normalize("NFC", text)
+    visible = "".join(ch for ch in composed if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFC", visible.casefold())
+
+
 class LoadedModel:
     """A verified registry version made ready to serve: id lookups by text, titles,
     user vectors, the popularity order and the version's own stages, all computed once
@@ -329,6 +338,12 @@ class LoadedModel:
                 else "the items file")
         self.titles = (np.array([titles.get(i) for i in self.item_ids.tolist()], dtype=object)
                        if titles else np.full(self.n_items, None, dtype=object))
+        # what the search box matches: each title (or the id of an item without one) as
+        # :func:`searchable` writes it, once here rather than on every search
+        self.search_text = pd.Series(
+            [searchable(t if isinstance(t, str) and t else str(i))
+             for t, i in zip(self.titles.tolist(), self.item_ids.tolist(), strict=True)],
+            dtype=object)
         self.user_vectors: np.ndarray | None = None
         if self.index is not None:
             try:
@@ -1190,7 +1205,9 @@ class Service:
     # ------------------------------------------------------------------ page helpers
     def search_titles(self, text: str, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """The ids and titles of the first ``limit`` items whose title (or id, for an item
-        without one) contains ``text``, ignoring case.
+        without one) contains ``text``, ignoring case, the Unicode form (a title written
+        decomposed, as macOS writes file names, is found by the word typed composed) and
+        invisible format characters (direction marks, zero-width spaces) on either side.
 
         Raises
         ------
@@ -1204,10 +1221,15 @@ class Service:
         if problem := control_character(text):
             raise RequestLimitError(f"q: the search text {text[:40]!r} is not printable "
                                     f"text: {problem}; give a word of a title")
+        needle = searchable(text)
+        if not needle.strip():
+            # a direction mark or a zero-width space alone matched nothing, as if no
+            # title held the word, where only whitespace is refused
+            raise RequestLimitError(f"q: the search text {text[:40]!r} holds only invisible "
+                                    "characters (direction marks, zero-width spaces); give "
+                                    "a word of a title to search for")
         loaded = self._loaded(self.slots[0])
-        titles = pd.Series(loaded.titles, dtype=object).fillna("")
-        haystack = titles.where(titles != "", pd.Series(loaded.item_ids))
-        hits = np.flatnonzero(haystack.str.contains(text, case=False, regex=False).to_numpy())
+        hits = np.flatnonzero(loaded.search_text.str.contains(needle, regex=False).to_numpy())
         hits = hits[:limit]
         return loaded.item_ids[hits], loaded.titles[hits]
 

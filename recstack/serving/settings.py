@@ -99,6 +99,11 @@ class VariantSettings(BaseModel):
         return _check_reference(value)
 
 
+#: the shortest poll_seconds and log_rotate_seconds: the sleep of a loop that runs for the
+#: service's life
+MIN_INTERVAL_SECONDS = 0.1
+
+
 class ServiceSettings(BaseModel):
     """What ``recstack serve`` runs with (see the module docstring).
 
@@ -200,6 +205,18 @@ class ServiceSettings(BaseModel):
     def _reference(cls, value: str | None) -> str | None:
         # checked here as for a variant's model, not first when the service loads it
         return None if value is None else _check_reference(value)
+
+    @field_validator("poll_seconds", "log_rotate_seconds")
+    @classmethod
+    def _not_a_busy_loop(cls, value: float | None) -> float | None:
+        # each is the sleep of a loop that runs for the service's life: 1e-9 s (a unit
+        # mistaken, milliseconds written as seconds?) read the registry, or woke the log
+        # writer, without pause, a core spent on it
+        if value is not None and value < MIN_INTERVAL_SECONDS:
+            raise ValueError(f"{value:g} s is below the shortest interval, "
+                             f"{MIN_INTERVAL_SECONDS:g} s (it paces a loop that runs for the "
+                             "service's life); give seconds (e.g. 5), not milliseconds")
+        return value
 
     @field_validator("store", "log_dir", "items_file", mode="before")
     @classmethod
@@ -447,6 +464,11 @@ def _read_config(config: Path) -> dict[str, Any]:
     try:
         text = Path(config).read_text(encoding="utf-8-sig")
     except OSError as error:
+        if str(config).lstrip().startswith(("{", "[")) and not Path(config).exists():
+            # `--config '{"default_k": 5}'` was "No such file or directory"
+            raise ConfigError(f"--config {str(config)[:80]}: is JSON text, but --config "
+                              "takes the path of a JSON file of settings; write it to a "
+                              "file (e.g. serve.json) and give --config serve.json") from None
         raise ConfigError(f"--config {config}: cannot read it ({error.strerror or error}); "
                           "give a JSON file of settings") from None
     except UnicodeDecodeError as error:

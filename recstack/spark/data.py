@@ -1083,7 +1083,8 @@ def _check_partition_folders(frame: Any, root: str, levels: Sequence[str]) -> No
                               expected="a leading run of year, month, day (year; year, "
                                        "month; or all three), as write_partitioned writes")
     checked: set[tuple[str, ...]] = set()
-    for path in frame.inputFiles():
+    named: dict[tuple[int, ...], str] = {}
+    for path in sorted(frame.inputFiles()):
         parts = path.rstrip("/").split("/")
         if parts[-1].startswith(("_", ".")):
             continue
@@ -1105,6 +1106,15 @@ def _check_partition_folders(frame: Any, root: str, levels: Sequence[str]) -> No
         if no_date is not None:
             raise DataFormatError(f"partition folder {shown!r}: {no_date}", file=root,
                                   expected=_FOLDER_FORMS)
+        # month=4 beside month=04 named one period twice, and Spark read both (a
+        # re-exported month counted each row twice); refused as read_partitioned does
+        other = named.setdefault(tuple(values[level] for level in levels), shown)
+        if other != shown:
+            raise DataFormatError(
+                f"partition folders {other!r} and {shown!r} name one period (a leading "
+                "zero apart): move the files of one into the other, one folder per period",
+                file=root, expected="one folder per period, written as write_partitioned "
+                                    "writes them (e.g. month=04)")
 
 
 def _refuse_rows_outside_their_folder(frame: Any, root: str, levels: Sequence[str]) -> None:

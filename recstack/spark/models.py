@@ -22,7 +22,7 @@ from recstack.spark.data import (
     check_index_columns,
 )
 from recstack.spark.evaluation import FEATURES
-from recstack.specs import SEED_MAX
+from recstack.specs import SEED_MAX, number_spelling_hint
 
 #: what a user without factors gets where scores are asked for pairs (see SparkALS)
 COLD_START = ("error", "nan")
@@ -357,14 +357,17 @@ def check_integer(owner: str, name: str, value: Any, *, low: int = 1,
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low \
             or (high is not None and value > high):
         bound = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ConfigError(f"{owner} {name}: expected an integer {bound}, got {value!r}")
+        # rank="10" or "1_0" was refused without the number's spelling
+        raise ConfigError(f"{owner} {name}: expected an integer {bound}, got {value!r}"
+                          f"{number_spelling_hint(value, int, name)}")
 
 
 def check_number(owner: str, name: str, value: Any) -> None:
     """A finite number >= 0."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
             0 <= value < float("inf")):
-        raise ConfigError(f"{owner} {name}: expected a finite number >= 0, got {value!r}")
+        raise ConfigError(f"{owner} {name}: expected a finite number >= 0, got {value!r}"
+                          f"{number_spelling_hint(value, float, name)}")
 
 
 def check_train(owner: str, train: Any) -> None:

@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from recstack.errors import ConfigError, RecstackError
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import (
+    DECIMAL_TEXT,
+    INTEGER_TEXT,
+    NUMBER_TEXT_RULE,
+    arguments_named,
+    did_you_mean,
+)
 
 #: what to run when the Spark backend's dependencies are missing
 SPARK_INSTALL_COMMAND = 'pip install "recstack[spark]"'
@@ -225,6 +231,11 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{where}: {key!r} = {value!r}: a Spark setting must be a finite "
                               "number")
+        if isinstance(value, str) and _misspelt_number(value.strip()):
+            # "1_0" or a number in another script's digits reached Spark, which refused it
+            # at session start with a Java NumberFormatException (or read it as text)
+            raise ConfigError(f"{where}: {key!r} = {value!r}: a number is written in "
+                              f"{NUMBER_TEXT_RULE} (e.g. {_plain_digits(value)!r})")
         if _MEMORY_SETTING.fullmatch(key) and not isinstance(value, Mapping | list | tuple | set):
             _check_memory(key, value, where)
         if isinstance(value, Mapping | list | tuple | set) or value is None:
@@ -236,6 +247,28 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
                     if isinstance(value, Mapping) and value else "")
             raise ConfigError(f"{where}: {key!r} = {value!r}: a Spark setting is one value "
                               f"(text, number or true/false){hint}")
+
+
+def _misspelt_number(text: str) -> bool:
+    """Whether Python's int() or float() reads ``text`` as a number although it is not
+    written plainly (``1_0``, ``\u0663``): Spark's own parsers refuse it."""
+    if INTEGER_TEXT.fullmatch(text) or DECIMAL_TEXT.fullmatch(text):
+        return False
+    for cast in (int, float):
+        try:
+            cast(text)
+        except ValueError:
+            continue
+        return not re.fullmatch(r"[+-]?(nan|inf|infinity)", text, re.IGNORECASE | re.ASCII)
+    return False
+
+
+def _plain_digits(text: str) -> str:
+    """``text`` as Python reads it, written plainly (``'1_0'`` -> ``'10'``)."""
+    try:
+        return str(int(text))
+    except ValueError:
+        return repr(float(text))
 
 
 def _check_memory(key: str, value: Any, where: str) -> None:

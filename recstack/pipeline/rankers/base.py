@@ -23,6 +23,7 @@ explains is left out of the ranking).
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Configurable, Param
+from recstack.models.base import Configurable, Param, canonical_value
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
 from recstack.pipeline.position_bias import MAX_POSITION
 from recstack.pipeline.schema import FeatureFrame, FeatureSchema
@@ -155,7 +156,8 @@ class Ranker(Configurable, ABC):
         self.__dict__.pop("schema_", None)
         self._fit(frame, labels, weights, validation, progress)
         self.schema_ = frame.schema
-        self.fitted_params_ = self.get_params()
+        # a copy: a list hyperparameter changed in place after fit changed the record too
+        self.fitted_params_ = copy.deepcopy(self.get_params())
         return self
 
     def score(self, frame: FeatureFrame) -> np.ndarray:
@@ -243,13 +245,16 @@ class Ranker(Configurable, ABC):
         fitted = getattr(self, "fitted_params_", None)
         if fitted is None:
             return
+        now = self.get_params()
         as_given = {name: tuple(value) if isinstance(value, list) else value
-                    for name, value in self.get_params().items()}
+                    for name, value in now.items()}
+        # compared in the one canonical form the models use (a tuple and a list of the same
+        # values, a numpy number and its Python number, are the same setting): a list set
+        # where fit saw a tuple was refused as "changed"
         changed = [f"{name}={fitted[name]!r} at fit, now {as_given[name]!r}"
                    for name in self.params
                    if name not in POSITION_PARAMS and name not in RUNTIME_PARAMS
-                   and as_given[name] != (tuple(fitted[name]) if isinstance(fitted[name], list)
-                                          else fitted[name])]
+                   and canonical_value(now[name]) != canonical_value(fitted.get(name))]
         if changed:
             raise ConfigError(f"{self.name}: {'; '.join(changed)}; the ranker was trained "
                               f"with the values of fit, so {doing} cannot use the new ones: "

@@ -18,6 +18,7 @@ readable until the new one is complete).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from os import PathLike
@@ -141,7 +142,7 @@ def load_ranker(path: str | Path) -> Ranker:
         # the schema first: a ranker checks its files against it
         ranker.schema_ = FeatureSchema.from_json(meta["schema"])
         ranker._load_files(path, meta["state"])
-        ranker.fitted_params_ = ranker.get_params()
+        ranker.fitted_params_ = copy.deepcopy(ranker.get_params())
     except RecstackError as error:
         raise RecstackError(f"{path}: {error}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as error:

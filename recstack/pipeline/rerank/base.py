@@ -21,6 +21,7 @@ histories) comes in a :class:`RerankContext`.
 from __future__ import annotations
 
 import copy
+import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
@@ -31,7 +32,8 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Configurable, check_interactions
+from recstack.models.base import Configurable, canonical_value, check_interactions
+from recstack.models.persistence import expected_array_names
 from recstack.pipeline.bandit_checks import (
     as_index_array,
     refuse_booleans,
@@ -88,6 +90,12 @@ class Reranker(Configurable, ABC):
         # a DataFrame (or a path) failed inside a re-ranker on a missing attribute
         # ("'DataFrame' object has no attribute 'item_table'"), with pandas' traceback
         check_interactions(train, f"{self.name}.fit(train)")
+        if item_vectors is not None and not self.reads_item_vectors():
+            # given and never read (mmr with features = 'column'): the re-ranker ran on
+            # what its settings name, without a word about the vectors
+            warnings.warn(f"{self.name}: item_vectors given to fit() are unused: "
+                          f"{self._item_vectors_unused()}", UserWarning, stacklevel=2)
+            item_vectors = None
         self._fit(train, item_vectors)
         self.n_items_ = train.n_items
         self.fitted_params_ = copy.deepcopy(self.get_params())
@@ -96,6 +104,15 @@ class Reranker(Configurable, ABC):
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:  # noqa: B027
         """Learn the arrays the re-ranker needs (none by default)."""
 
+    def reads_item_vectors(self) -> bool:
+        """Whether :meth:`fit` reads ``item_vectors`` under the current settings (False by
+        default; vectors given to a re-ranker that does not read them are warned of)."""
+        return False
+
+    def _item_vectors_unused(self) -> str:
+        """Why :meth:`fit` does not read ``item_vectors``, ending with what to do."""
+        return f"{self.name} does not read item vectors; leave them out"
+
     def state(self) -> dict[str, np.ndarray]:
         """The fitted arrays, for saving (npz, never pickle)."""
         return {}
@@ -103,6 +120,16 @@ class Reranker(Configurable, ABC):
     def load_state(self, arrays: dict[str, np.ndarray], n_items: int) -> None:
         """Restore what :meth:`state` returned (arrays checked by :meth:`state_spec`)."""
         self.validate_params()
+        if not isinstance(arrays, dict):
+            raise RecstackError(f"{self.name}.load_state: arrays must be a dict of arrays by "
+                                f"name (what state() returned), got {type(arrays).__name__}")
+        expected = sorted(expected_array_names(self.state_spec()))  # a sparse matrix is 4 arrays
+        missing = [name for name in expected if name not in arrays]
+        if missing:
+            # the array was read by name inside _load_state: a bare KeyError
+            raise RecstackError(
+                f"{self.name}.load_state: the arrays lack {', '.join(map(repr, missing))}; "
+                f"it restores {', '.join(map(repr, expected))} (what state() returned)")
         self._load_state(arrays)
         self.n_items_ = n_items
         self.fitted_params_ = copy.deepcopy(self.get_params())
@@ -166,7 +193,10 @@ class Reranker(Configurable, ABC):
             return
         now = self.get_params()
         changed = [f"{name}={fitted[name]!r} at fit, now {now[name]!r}"
-                   for name in self.params if now[name] != fitted[name]]
+                   for name in self.params
+                   # the one canonical form the models compare in: a list set where fit
+                   # saw a tuple of the same ids (or a numpy number) was refused as changed
+                   if canonical_value(now[name]) != canonical_value(fitted.get(name))]
         if changed:
             raise ConfigError(f"{self.name}: {'; '.join(changed)}; the re-ranker was fitted "
                               "with the values of fit: call fit() again to use the new ones, "

@@ -89,6 +89,14 @@ class MMR(Reranker):
         super().validate_params()
         check_separator(self.name, self.separator)
 
+    def reads_item_vectors(self) -> bool:
+        return self.features == "model"
+
+    def _item_vectors_unused(self) -> str:
+        return (f"features = {self.features!r} reads the item-table column "
+                f"{self.column!r}; set features = 'model' to use the vectors, or leave them "
+                "out")
+
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         if self.features == "column":
             vectors, _ = label_matrix(train, self.column, self.name,

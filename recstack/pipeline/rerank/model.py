@@ -147,7 +147,8 @@ class Reranked(Recommender):
             vectors = None
         steps = []
         for step in self._steps():
-            steps.append(step.fit(train, item_vectors=vectors))
+            steps.append(step.fit(train, item_vectors=vectors if step.reads_item_vectors()
+                                  else None))
         self._check_filters_keep_items(steps, train.n_items)
         self.model_, self.chain_ = wrapped, steps
 

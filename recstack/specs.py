@@ -36,6 +36,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, ParamSpec, TypeVar
 
+import numpy as np
+
 from recstack.errors import ConfigError
 
 _OPTION = "recstack_option"
@@ -437,6 +439,11 @@ def convert(value: Any, hint: Any) -> Any:
         # a TOML date or date-time written unquoted (cutoff = 2020-01-01): its ISO text,
         # which every time option reads
         return value.isoformat()
+    if hint is str and isinstance(value, np.datetime64) and not np.isnat(value):
+        # numpy's moment (a datetime64 column's max, say) as the ISO text of the same UTC
+        # moment, as temporal_split reads it (a window's start was "expected an integer or
+        # a string"); NaT, no moment, stays refused
+        return f"{str(value.astype('datetime64[s]'))}+00:00"
     if isinstance(hint, type):
         return value if isinstance(value, hint) else _WRONG_TYPE
     return value

@@ -2,9 +2,11 @@
 
 Python's reader keeps the last of a key written twice, so that a hand edit above an older
 value (``{"version": 3, "version": 2}``) was silently undone, and it accepts the bare words
-NaN and Infinity, which no other JSON reader does. Every JSON recstack reads from a user (a
-saved artifact's metadata, a file edited by hand, a request body) goes through these hooks,
-so that each place says what is wrong in its own words but by one rule.
+NaN and Infinity, which no other JSON reader does. JSON a user may edit or send (a saved
+artifact's metadata, a file edited by hand, a request body) is read with these hooks, so that
+each place says what is wrong in its own words but by one rule; what recstack writes and reads
+back itself (a staging manifest, a cache, the service's own feature log, which may hold NaN)
+is read as Python reads it.
 """
 
 from __future__ import annotations

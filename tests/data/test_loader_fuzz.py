@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -73,6 +74,12 @@ def _refused_or(check, *args) -> None:
 
 
 # ---------------------------------------------------------------------------- reference
+def _blank_lines_emptied(text: str) -> str:
+    """``text`` with each line of only spaces and tabs made empty: the readers skip such a
+    line as they skip an empty one (their documented rule)."""
+    return re.sub(r"(?m)^[ \t]+(?=\r?$)", "", text)
+
+
 def _reference_records(text: str, delimiter: str) -> list[list[str]] | None:
     """The data records of a delimited text as Python's csv module reads it."""
     rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -103,7 +110,7 @@ def _check_delimited(data: Interactions, raw: bytes, delimiter: str) -> None:
     """A load that succeeded must give exactly the rows the file holds."""
     # Bytes that are not UTF-8 may sit in a column that is not read; in the columns that
     # are read they must have been refused (checked below: no U+FFFD may reach the data).
-    text = raw.decode("utf-8", errors="replace")
+    text = _blank_lines_emptied(raw.decode("utf-8", errors="replace"))
     records = _reference_records(text, delimiter)
     assert records is not None and len(records) == len(data)
     header = next(r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

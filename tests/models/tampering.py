@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,19 @@ def reseal(folder: Path, arrays: dict[str, np.ndarray]) -> None:
     for name, array in arrays.items():
         meta["arrays"][name] = {"dtype": array.dtype.str, "shape": list(array.shape)}
     meta["sha256"][ARRAYS] = hashlib.sha256((folder / ARRAYS).read_bytes()).hexdigest()
+    _seal(folder, meta)
+
+
+def edit_meta(folder: Path, edit: Callable[[dict[str, Any]], Any]) -> Path:
+    """Apply ``edit`` to the ``model.json`` at ``folder`` and seal it again, so that only
+    what the edit says can give it away; return ``folder``."""
+    meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    edit(meta)
+    _seal(folder, meta)
+    return folder
+
+
+def _seal(folder: Path, meta: dict[str, Any]) -> None:
     body = {k: v for k, v in meta.items() if k != "sha256"}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     meta["sha256"][META] = hashlib.sha256(text.encode("ascii")).hexdigest()

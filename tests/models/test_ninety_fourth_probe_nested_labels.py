@@ -6,10 +6,6 @@ its saved name (``'g1__similarity'``)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +13,7 @@ import pytest
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models import create_model, load_model
-from recstack.models.persistence import META
+from tests.models.tampering import edit_meta
 
 
 @pytest.fixture(scope="module")
@@ -30,22 +26,12 @@ def train() -> Interactions:
     return Interactions.from_frame(frame, timestamp_col="timestamp")
 
 
-def _edit_meta(folder: Path, edit) -> Path:
-    meta = json.loads((folder / META).read_text())
-    edit(meta)
-    body = {k: v for k, v in meta.items() if k != "sha256"}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    meta["sha256"][META] = hashlib.sha256(text.encode("ascii")).hexdigest()
-    (folder / META).write_text(json.dumps(meta))
-    return folder
-
-
 def test_a_two_stage_generators_neighbours(train, tmp_path):
     model = create_model("two_stage", generators=[{"type": "most_popular"},
                                                   {"type": "item_knn", "neighbors": 3}],
                          ranker={"type": "logistic"}, n_candidates=5).fit(train)
     folder = model.save(tmp_path / "model")
-    _edit_meta(folder, lambda meta: meta["params"]["generators"][1].__setitem__("neighbors", 1))
+    edit_meta(folder, lambda meta: meta["params"]["generators"][1].__setitem__("neighbors", 1))
     with pytest.raises(RecstackError, match=r"array 'similarity' of generators\[1\] \(item_knn\) "
                                             r"of model 'two_stage' \(saved as 'g1__similarity'\) "
                                             r"holds \d+ values in row \d+, but the "
@@ -58,7 +44,7 @@ def test_a_reranked_models_wrapped_neighbours(train, tmp_path):
                          chain=[{"type": "popularity_penalty", "strength": 0.5}],
                          n_candidates=5).fit(train)
     folder = model.save(tmp_path / "model")
-    _edit_meta(folder, lambda meta: meta["params"]["model"].__setitem__("neighbors", 1))
+    edit_meta(folder, lambda meta: meta["params"]["model"].__setitem__("neighbors", 1))
     with pytest.raises(RecstackError, match=r"array 'similarity' of the wrapped model "
                                             r"\(item_knn\) of model 'reranked' \(saved as "
                                             r"'m__similarity'\) holds"):

@@ -7,17 +7,13 @@ refused with the registered name to write."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models import create_model, load_model
-from recstack.models.persistence import META
+from tests.models.tampering import edit_meta
 
 MEMBERS = [{"type": "most_popular"}, {"type": "item_knn"}]
 
@@ -29,20 +25,10 @@ def train() -> Interactions:
     return Interactions.from_arrays(users, items)
 
 
-def _edit_meta(folder: Path, edit) -> Path:
-    meta = json.loads((folder / META).read_text())
-    edit(meta)
-    body = {k: v for k, v in meta.items() if k != "sha256"}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    meta["sha256"][META] = hashlib.sha256(text.encode("ascii")).hexdigest()
-    (folder / META).write_text(json.dumps(meta))
-    return folder
-
-
 def test_fixed_weights_edited_in_model_json_are_refused(train, tmp_path):
     folder = create_model("blend", members=MEMBERS, weights=[1.0, 3.0]).fit(train).save(
         tmp_path / "model")
-    _edit_meta(folder, lambda meta: meta["params"].__setitem__("weights", [3.0, 1.0]))
+    edit_meta(folder, lambda meta: meta["params"].__setitem__("weights", [3.0, 1.0]))
     # 1 and 3 normalised are 0.25 and 0.75; 3 and 1 are 0.75 and 0.25
     with pytest.raises(RecstackError, match=r"the saved weights \[0\.25, 0\.75\] disagree "
                                             r"with model\.json's params\.weights \[3\.0, 1\.0\] "
@@ -55,7 +41,7 @@ def test_weights_added_to_a_learned_blend_are_refused(train, tmp_path):
     folder = model.save(tmp_path / "model")
     # weights that do not match the learned ones (those are [w, 1 - w] with a grid ratio)
     wanted = [1.0, 1.0] if not np.allclose(model.weights_, 0.5) else [1.0, 3.0]
-    _edit_meta(folder, lambda meta: meta["params"].__setitem__("weights", wanted))
+    edit_meta(folder, lambda meta: meta["params"].__setitem__("weights", wanted))
     with pytest.raises(RecstackError, match=r"disagree with model\.json's params\.weights"):
         load_model(folder)
 
@@ -64,7 +50,7 @@ def test_weights_written_out_alike_load(train, tmp_path):
     folder = create_model("blend", members=MEMBERS, weights=[1.0, 3.0]).fit(train).save(
         tmp_path / "model")
     # the same ratio, scaled: normalised, the same weights
-    _edit_meta(folder, lambda meta: meta["params"].__setitem__("weights", [2.0, 6.0]))
+    edit_meta(folder, lambda meta: meta["params"].__setitem__("weights", [2.0, 6.0]))
     np.testing.assert_allclose(load_model(folder).weights_, [0.25, 0.75])
 
 
@@ -72,7 +58,7 @@ def test_weights_written_out_alike_load(train, tmp_path):
                                                 ("eas", "ease")])
 def test_a_misspelt_model_name_says_the_registered_one(train, tmp_path, written, meant):
     folder = create_model(meant).fit(train).save(tmp_path / "model")
-    _edit_meta(folder, lambda meta: meta.__setitem__("model", written))
+    edit_meta(folder, lambda meta: meta.__setitem__("model", written))
     with pytest.raises(RecstackError, match=rf"model\.json: unknown model '{written}' "
                                             rf"\(did you mean '{meant}'\?\)"):
         load_model(folder)
@@ -87,7 +73,7 @@ def test_fewer_neighbours_in_model_json_than_the_arrays_hold_are_refused(train, 
     # an item with u-1 and u+1, so each row keeps 2 similarities
     held = int(np.diff(model.similarity_.indptr).max())
     assert held == 2
-    _edit_meta(folder, lambda meta: meta["params"].__setitem__("neighbors", 1))
+    edit_meta(folder, lambda meta: meta["params"].__setitem__("neighbors", 1))
     with pytest.raises(RecstackError, match=rf"array 'similarity' of model '{name}' holds "
                                             rf"{held} values in row \d+, but the "
                                             r"hyperparameters in model\.json keep at most "
@@ -98,7 +84,7 @@ def test_fewer_neighbours_in_model_json_than_the_arrays_hold_are_refused(train, 
 def test_more_neighbours_in_model_json_load(train, tmp_path):
     # a bound, not a count: rows may hold fewer (an item with few co-occurring items)
     folder = create_model("item_knn", neighbors=2).fit(train).save(tmp_path / "model")
-    _edit_meta(folder, lambda meta: meta["params"].__setitem__("neighbors", 3))
+    edit_meta(folder, lambda meta: meta["params"].__setitem__("neighbors", 3))
     assert load_model(folder).neighbors == 3
 
 
@@ -106,7 +92,7 @@ def test_a_blend_members_neighbours_are_checked_too(train, tmp_path):
     folder = create_model("blend", members=[{"type": "most_popular"},
                                             {"type": "item_knn", "neighbors": 2}],
                           weights=[1.0, 1.0]).fit(train).save(tmp_path / "model")
-    _edit_meta(folder, lambda meta: meta["params"]["members"][1].__setitem__("neighbors", 1))
+    edit_meta(folder, lambda meta: meta["params"]["members"][1].__setitem__("neighbors", 1))
     with pytest.raises(RecstackError, match=r"array 'similarity' of members\[1\] \(item_knn\) "
                                             r"of model 'blend' .* keep at most 1 a row"):
         load_model(folder)

@@ -527,12 +527,9 @@ def special_file_problem(path: Path, wanted: str = "file") -> str | None:
     waits for a writer that never comes); else what it is, as the middle of a message
     ("is a pipe, socket or device, not a file"). A missing path and a folder are left to
     the caller's own words; ``wanted`` is what belongs there ("file", "folder")."""
-    too_long = name_too_long(path)
-    if too_long is not None:
-        return f"is {too_long}"
-    broken = broken_link(path)
-    if broken is not None:
-        return f"is {broken}"
+    unusable = _unusable_name(path)
+    if unusable is not None:
+        return unusable
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -540,6 +537,16 @@ def special_file_problem(path: Path, wanted: str = "file") -> str | None:
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     return f"is a pipe, socket or device, not a {wanted}"
+
+
+def _unusable_name(path: Path) -> str | None:
+    """What ``path`` is when no file or folder can be behind it, as the middle of a message
+    ("is a name of 300 characters, ..."; "is a symbolic link that loops ..."), else None."""
+    too_long = name_too_long(path)
+    if too_long is not None:
+        return f"is {too_long}"
+    broken = broken_link(path)
+    return None if broken is None else f"is {broken}"
 
 
 def folder_problem(path: Path) -> str | None:
@@ -552,12 +559,9 @@ def folder_problem(path: Path) -> str | None:
             return None
     except OSError:
         pass  # a name the system cannot look up: said below by what lstat finds
-    too_long = name_too_long(path)
-    if too_long is not None:
-        return f"is {too_long}"
-    broken = broken_link(path)
-    if broken is not None:
-        return f"is {broken}"
+    unusable = _unusable_name(path)
+    if unusable is not None:
+        return unusable
     found = describe_path(path)
     if found == "nothing":
         return "no such folder"

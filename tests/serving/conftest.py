@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from recstack.data.synthetic import generate
@@ -41,3 +44,21 @@ def user(als):
 def item(als):
     """An item the shared ALS model knows, as a request names it."""
     return str(als.items_.external_ids[0])
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium from the system packages, driven by selenium (the page tests)."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="the page tests need selenium")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    chromedriver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    if not (Path(chromium).exists() and Path(chromedriver).exists()):
+        pytest.skip("needs the chromium and chromedriver system packages")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                 "--disable-gpu", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(chromedriver), options=options)
+    yield driver
+    driver.quit()

@@ -7,20 +7,15 @@ driven in headless Chromium against a real service and the positions on screen r
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("uvicorn", reason="the service tests need the serving extra")
-webdriver = pytest.importorskip("selenium.webdriver", reason="the page test needs selenium")
+pytest.importorskip("selenium.webdriver", reason="the page test needs selenium")
 
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from tests.serving.service_helpers import publish, start_service, stop_service  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ARABIC = "\u0643\u062a\u0627\u0628"  # كتاب, "book"
 MARKUP = "<b>bold</b></script><!-- \u2028"
 
@@ -44,20 +39,6 @@ function place(text) {
 return {title: place(title), id: place("(" + id + ")") ?? place(id), text: li.innerText,
         bold: li.querySelectorAll("b").length};
 """
-
-
-@pytest.fixture
-def browser():
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("needs the chromium and chromedriver system packages")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                 "--disable-gpu", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 @pytest.mark.slow

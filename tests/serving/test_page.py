@@ -3,13 +3,10 @@ neighbours, build a new visitor and see recommendations update; a screenshot is 
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("uvicorn", reason="the service tests need the serving extra")
-webdriver = pytest.importorskip("selenium.webdriver", reason="the page test needs selenium")
+pytest.importorskip("selenium.webdriver", reason="the page test needs selenium")
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
@@ -21,23 +18,6 @@ from tests.serving.service_helpers import (  # noqa: E402
     stop_service,
     write_titles,
 )
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
-@pytest.fixture
-def browser():
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("needs the chromium and chromedriver system packages")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                 "--disable-gpu", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 def _texts(driver, list_id: str) -> list[str]:

@@ -61,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        return args.run(args) or 0
+        with _no_new_folders_left_on_failure(args):
+            return args.run(args) or 0
     except RecstackError as error:
         return _user_error(in_command_terms(str(error), getattr(args, "terms", ())))
     except OSError as error:
@@ -75,6 +76,46 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("recstack: interrupted", file=sys.stderr)
         return 130
+
+
+#: the options that name a file or folder a command writes, made with its folders
+_OUTPUT_OPTIONS = ("out", "cache_dir", "registry", "log_dir")
+
+
+@contextmanager
+def _no_new_folders_left_on_failure(args: argparse.Namespace) -> Iterator[None]:
+    """Remove, when the command fails, the folders it made on the way to its outputs
+    (``--out deep/x/res``: ``deep/x``), if they are still empty: the output itself is
+    written atomically, but the folders above it were made before the work, and a refusal
+    of the data (an unknown column, an unknown model) left them behind. A folder that
+    existed before, or that holds anything now, is never removed."""
+    made: list[list[Path]] = []
+    for name in _OUTPUT_OPTIONS:
+        value = getattr(args, name, None)
+        if not isinstance(value, str | os.PathLike) or "://" in os.fspath(value):
+            continue
+        try:
+            path = Path(value).expanduser().absolute()
+            missing = []
+            for folder in (path, *path.parents):
+                if os.path.lexists(folder):
+                    break
+                missing.append(folder)  # the deepest first
+        except (OSError, RuntimeError, ValueError):  # a name the system cannot look up
+            continue
+        made.append(missing)
+    try:
+        yield
+    except BaseException:
+        for missing in made:
+            for folder in missing:
+                try:
+                    folder.rmdir()  # an empty folder only
+                except FileNotFoundError:
+                    continue  # never made (the output itself, say)
+                except OSError:
+                    break  # it holds something, or is not a folder: keep those above
+        raise
 
 
 class _InCommandTerms(logging.Formatter):
@@ -374,6 +415,20 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     experiment = _with_overrides(load_experiment(args.experiment), args)
     out = args.out or experiment.result_folder()
+    if args.out is None:
+        from recstack.experiment import check_output
+
+        # the folder comes from the file's output (or name): the refusal told the user
+        # to "choose another --out", a flag they never typed, and named no setting
+        key = "output" if experiment.output else "name"
+        try:
+            check_output(out, overwrite=args.overwrite, experiment=experiment)
+        except RecstackError as error:
+            message = re.sub(r"choose (another|a new) --out( / name)?",
+                             rf"choose another {key} in the file (or pass --out)",
+                             str(error))
+            raise RecstackError(f"{experiment.where}{key} = {getattr(experiment, key)!r} "
+                                f"writes the results to {message}") from None
     _run_and_print(experiment, out, overwrite=args.overwrite)
     return 0
 
@@ -524,6 +579,14 @@ def _refuse_registry_not_a_folder(root: str) -> None:
         raise RecstackError(f"--registry {root}: is {describe_path(path)}, not a folder; the "
                             "registry is a folder (created when the first model is "
                             "published); choose another --registry")
+    # a registry that cannot be made or written (under a file, on a read-only disk) was
+    # found at the publish, after the fit: probed now, leaving nothing behind
+    from recstack.experiment import folder_write_problem
+
+    problem = folder_write_problem(path)
+    if problem is not None:
+        raise RecstackError(f"--registry {root}: cannot publish there: {problem}; choose "
+                            "another --registry")
 
 
 def _recommend(args: argparse.Namespace) -> int:
@@ -539,6 +602,7 @@ def _recommend(args: argparse.Namespace) -> int:
     from recstack.serving.registry import ModelRegistry
 
     if args.out is not None:
+        _refuse_recommendations_format(args.out)
         check_output_file(args.out, overwrite=args.overwrite)
     registry = ModelRegistry(args.registry) if args.registry is not None else None
     if registry is not None and not (Path(args.artifact) / "model.json").is_file():
@@ -562,6 +626,19 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
     return 0
+
+
+def _refuse_recommendations_format(out: Path) -> None:
+    """``recommend --out``: the extension chooses the format (CSV or Parquet); another one,
+    or none, was refused only by the writer, after the model had been loaded and every
+    list computed."""
+    suffix = out.suffix.lower()
+    if suffix in (".csv", ".parquet", ".pq"):
+        return
+    found = f"ends with {out.suffix}" if suffix else "has no extension"
+    raise ConfigError(f"--out {out}: {found}, but the extension chooses what is written: "
+                      f"write .csv or .parquet (or .pq), e.g. "
+                      f"{out.with_suffix('.csv') if suffix else out.with_name(out.name + '.csv')}")
 
 
 def _note_k_beyond_catalog(k: int, n_items: int, include_seen: bool) -> None:
@@ -767,7 +844,7 @@ def _parse_filter(text: str) -> Any:
     name, _, _ = text.partition(":")
     where = f"--filter {text}: "
     try:
-        values = parse_synthetic_spec(text)
+        values = parse_synthetic_spec(text if ":" in text else text + ":")
     except RecstackError as error:
         raise RecstackError(where + str(error).replace("synthetic option", "option")) from None
     # the numbers as typed in the messages (user_min = 1e400, not inf)
@@ -929,6 +1006,26 @@ def _reads(parse: Any, text: str) -> bool:
 def _text(text: str) -> str:
     if text == "":  # a tab or a space is a separator
         raise argparse.ArgumentTypeError("expected a value, got an empty string")
+    return text
+
+
+def _source(text: str) -> str:
+    """A data source argument: blank text is refused here, naming the argument (the
+    library's refusal named nothing)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a path, a dataset name or 'synthetic', "
+                                         f"got {text!r}")
+    return text
+
+
+def _registry(text: str) -> str:
+    """``--registry``: a folder or an fsspec URL; a URL missing its ``//`` (``s3:/bucket``)
+    is refused, where it was published into a local folder named ``s3:``."""
+    from recstack.specs import mistyped_url
+
+    problem = mistyped_url(_text(text))
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text!r} {problem}")
     return text
 
 
@@ -1173,7 +1270,8 @@ def _open_unit_float(text: str) -> float:
 def _add_source(parser: argparse.ArgumentParser) -> None:
     from recstack.data.sources import LoaderOptions
 
-    parser.add_argument("source", help="a path (MovieLens folder, CSV/TSV/Parquet file, "
+    parser.add_argument("source", type=_source,
+                        help="a path (MovieLens folder, CSV/TSV/Parquet file, "
                         "partitioned Parquet folder, data synth folder), a fetched dataset "
                         "name such as movielens-100k, or synthetic[:name=value,...]")
     group = parser.add_argument_group("how to read a CSV/TSV/Parquet file (files written by "
@@ -1256,7 +1354,7 @@ class _Parser(argparse.ArgumentParser):
 
             choices = [c.strip().strip("'") for c in wrong[2].split(",")]  # quoted or not
             message += did_you_mean(wrong[1], choices) or _option_before_command(
-                self, wrong[1])
+                self, wrong[1]) or _file_given_as_command(self, wrong[1], choices)
         elif re.fullmatch(r"argument (--[\w-]+): expected one argument", message):
             message += _value_like_an_option(self, message.split()[1].rstrip(":"))
         elif message.startswith("the following arguments are required"):
@@ -1269,7 +1367,10 @@ class _Parser(argparse.ArgumentParser):
                 message += "; " + _unrecognized(self, unknown)
             else:
                 message += _swallowed_by_list_option(self, message.split(": ", 1)[-1])
-        super().error(message)
+        # one line, as every other refusal of the command: argparse printed its usage block
+        # above it, burying the did-you-mean (``--help`` still prints the usage)
+        line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {line}\n")
 
 
 def _value_like_an_option(parser: argparse.ArgumentParser, option: str) -> str:
@@ -1301,6 +1402,26 @@ def _swallowed_by_list_option(parser: argparse.ArgumentParser, missing: str) -> 
         return ""  # not a list running to the end, or one value only: nothing swallowed
     return (f" ({option} takes every value after it, so {values[-1]!r} was read as one of "
             f"its values: give {missing} before {option})")
+
+
+def _file_given_as_command(parser: argparse.ArgumentParser, word: str,
+                           choices: Sequence[str]) -> str:
+    """The command a file given in its place was meant for: ``recstack exp.toml`` (the
+    command's name left out) was "invalid choice: 'exp.toml'" and no more."""
+    suffix = Path(word).suffix.lower()
+    if suffix == ".toml" and "evaluate" in choices:
+        return (f" ({word} is a file, not a command: give the command first, e.g. "
+                f"{parser.prog} evaluate {word}, or {parser.prog} pipeline run {word} for a "
+                "pipeline file)")
+    if suffix == ".toml" and "run" in choices:
+        return (f" ({word} is a file, not a command: give the command first, e.g. "
+                f"{parser.prog} run {word})")
+    if (suffix in (".csv", ".tsv", ".parquet", ".pq") or os.path.isdir(word)) and (
+            "data" in choices or "info" in choices):
+        command = "data info" if "data" in choices else "info"
+        return (f" ({word} is a file or folder, not a command: give the command first, "
+                f"e.g. {parser.prog} {command} {word})")
+    return ""
 
 
 def _option_before_command(parser: _Parser, word: str) -> str:
@@ -1506,7 +1627,7 @@ def _build_parser() -> argparse.ArgumentParser:
     fit.add_argument("experiment", type=_path)
     fit.add_argument("--model", required=True, metavar="LABEL",
                      help="the model's label in the file (its type when it has no label)")
-    fit.add_argument("--registry", required=True, type=_text, metavar="DIR",
+    fit.add_argument("--registry", required=True, type=_registry, metavar="DIR",
                      help="the registry: a folder, or an fsspec URL such as s3://bucket/models")
     fit.add_argument("--name", type=_text, default=None,
                      help="the model's name in the registry (default: the label)")
@@ -1538,7 +1659,7 @@ def _build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("--k", type=_positive_int, default=20,
                            help="items per user (default: 20); a K above the model's catalog "
                                 "gives shorter lists, with a note on stderr")
-    recommend.add_argument("--registry", type=_text, default=None, metavar="DIR")
+    recommend.add_argument("--registry", type=_registry, default=None, metavar="DIR")
     recommend.add_argument("--out", type=output_file("recommendations.csv"), default=None,
                            help=".csv or .parquet file (default: CSV on stdout)")
     recommend.add_argument("--overwrite", action="store_true",
@@ -1563,7 +1684,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve", help="run the HTTP service (FastAPI under uvicorn) over a model registry")
-    serve.add_argument("--registry", required=True, type=_text, metavar="DIR")
+    serve.add_argument("--registry", required=True, type=_registry, metavar="DIR")
     serve.add_argument("--model", type=_text, default=None, metavar="NAME[@VERSION]",
                        help="what to serve (default: the registry's only model; NAME "
                        "follows its current version, NAME@N is pinned)")
@@ -1613,7 +1734,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "mismatch (training-serving skew); exit status 1 when there is one")
     skew.add_argument("logs", type=_path, help="the service's --log-dir (or its requests "
                       "folder)")
-    skew.add_argument("--registry", required=True, type=_text, metavar="DIR")
+    skew.add_argument("--registry", required=True, type=_registry, metavar="DIR")
     skew.add_argument("--tolerance", type=_non_negative_float, default=1e-4,
                       help="largest difference of a score or feature counted as equal")
     skew.add_argument("--limit", type=_positive_int, default=None,

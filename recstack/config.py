@@ -99,6 +99,7 @@ from recstack.data.sources import (
 )
 from recstack.data.splits import SPLITS, SplitSpec
 from recstack.errors import ConfigError
+from recstack.errors import shown as shown_value
 from recstack.specs import (
     BATCH_SIZE_MAX,
     CUTOFF_RULE,
@@ -977,6 +978,16 @@ def _require_folder(folder: Path, where: str, written: str) -> None:
     if not folder.is_dir():
         from recstack.data.files import near_miss
 
+        folds = sorted(int(p.name[5:]) for p in folder.parent.glob("fold-*")
+                       if p.is_dir() and re.fullmatch(r"fold-[0-9]+", p.name))
+        if folds and re.fullmatch(r"fold-.*", folder.name):
+            # 'kfold/fold-3' of three folds was "did you mean 'kfold/fold-2'?", without
+            # saying that the folds are numbered from 0
+            raise ConfigError(
+                f"{where}split = {written!r}: no such fold; {folder.parent} holds "
+                f"{len(folds)} folds written by `recstack data split --method kfold`, "
+                f"fold-{folds[0]} to fold-{folds[-1]} (numbered from 0); name one of them, "
+                f"e.g. split = \"{Path(written).parent / f'fold-{folds[0]}'}\"")
         raise ConfigError(f"{where}split = {written!r}: no such folder (looked at "
                           f"{folder.resolve()}){near_miss(folder, written)}")
 
@@ -1073,6 +1084,12 @@ def refuse_untyped_entry(entry: Any, where: str, known: Sequence[str]) -> None:
     was written: a near-miss key ('Type', 'typ'), or a bare name where the table belongs
     (``filters = ["k_core"]``), with the table to write."""
     if isinstance(entry, dict) and "type" in entry:
+        kind = entry["type"]
+        if not isinstance(kind, str):
+            # type = 3 or type = ["als"] was "3 is not a known model": the type's type is
+            # checked before its value, as for every other key
+            raise ConfigError(f"{where}type = {shown_value(kind)}: expected a string, the name "
+                              f"in quotes (e.g. type = \"{known[0]}\"; one of {', '.join(known)})")
         return
     if isinstance(entry, dict):
         # a near-miss key was left out of the message, which then read as if the entry

@@ -83,5 +83,9 @@ class ConfigError(RecstackError, ValueError):
 
 def shown(value: Any) -> str:
     """A value as the user wrote it, for messages: ``2.0``, not numpy's ``np.float64(2.0)``
-    (numpy 2 writes its scalars' type into their repr)."""
+    (numpy 2 writes its scalars' type into their repr). numpy moments and durations are
+    written as numpy prints them (``NaT``, ``2020-01-01``, ``5 seconds``): their ``item()``
+    is None for NaT and a bare integer at nanosecond resolution."""
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return str(value)
     return repr(value.item() if isinstance(value, np.generic) else value)

@@ -36,7 +36,7 @@ from recstack.data import filters as filter_module
 from recstack.data import splits
 from recstack.data.adjacency import AdjacencyReport, AdjacencySplits
 from recstack.data.filters import FilterStep
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, check_flag
 from recstack.data.sources import load_source
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.evaluation.diagnostics import Diagnostic, diagnose
@@ -138,6 +138,7 @@ class ExperimentResult:
         is written without report.html, then the error says so and how to draw it."""
         from recstack.atomic import atomic_directory
 
+        overwrite = check_flag(overwrite, "ExperimentResult.write: overwrite")
         payload: dict[str, Any] = {
             "experiment": self.experiment.raw,
             "filters": [str(s) for s in self.filter_steps],
@@ -364,6 +365,8 @@ def check_output(out: str | Path, *, overwrite: bool,
     before any work is done."""
     # an empty path was the working folder ("results already exist"), a number a TypeError
     out = checked_path(out, "out")
+    # overwrite="no" (true to Python) replaced earlier results; None read as False
+    overwrite = check_flag(overwrite, "check_output: overwrite")
     if experiment is not None:
         refuse_output_over_inputs(out, experiment_inputs(experiment), "the results")
     if os.path.lexists(out) and (out.is_symlink() or not out.is_dir()):
@@ -446,6 +449,7 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
     (without ``overwrite``), that is the file the command ``reads``, or whose folder cannot
     be made or written."""
     out = checked_path(out, "out")
+    overwrite = check_flag(overwrite, "check_output_file: overwrite")
     refuse_non_file_output(out, "--out")
     if reads is not None and out.exists() and out.resolve() == Path(reads).resolve():
         raise RecstackError(f"{out}: is the file this command reads; choose another --out")
@@ -475,22 +479,39 @@ def refuse_non_file_output(out: Path, option: str) -> None:
 
 
 def _check_parent_writable(out: Path, what: str) -> None:
-    """Create ``out``'s folder and check that something can be written in it; a refusal
-    names the absolute folder too (a relative ``results/demo`` did not say where)."""
+    """Check that ``out``'s folder can be made (where it is missing) and written in; a
+    refusal names the absolute folder too (a relative ``results/demo`` did not say where).
+    Nothing is made: the folders were created here, before the work, and a command that
+    then failed (a missing column, an unknown model) left them behind, empty."""
     where = out if out.is_absolute() else f"{out} (in {os.path.abspath(out.parent)})"
+    problem = folder_write_problem(out.parent)
+    if problem is not None:
+        raise RecstackError(f"{where}: cannot write {what} there: {problem}") from None
+
+
+def folder_write_problem(folder: Path) -> str | None:
+    """None when files can be written in ``folder``, or in it once it is made (the
+    nearest folder above it that exists is tried); else why not: the first part of the
+    path that is not a folder, or the operating system's reason ("Read-only file
+    system"). Nothing is left on disk: the probe is a folder made and removed at once in
+    the nearest existing one (the operating system is the only judge: root passes
+    ``os.access`` on a read-only disk)."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=out.parent)
-        os.rmdir(probe)
-    except (FileExistsError, NotADirectoryError):
-        raise RecstackError(f"{where}: cannot write {what} there: {blocking_parent(out)}"
-                            ) from None
+        existing = next((p for p in (folder, *folder.absolute().parents)
+                         if os.path.lexists(p)), None)
+    except OSError:  # a name the system cannot look up (too long)
+        existing = None
+    if existing is None:
+        return None
+    if not existing.is_dir():
+        return blocking_parent(folder / "x")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".recstack-probe-", dir=existing))
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise RecstackError(f"{where}: cannot write {what} there: "
-                                f"{blocking_parent(out)}") from None
-        raise RecstackError(f"{where}: cannot write {what} there: "
-                            f"{error.strerror or error}") from None
+            return blocking_parent(folder / "x")
+        return str(error.strerror or error)
+    return None
 
 
 def check_cutoffs(experiment: Experiment, data: Interactions) -> None:
@@ -571,6 +592,8 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
         first model).
     """
     require_experiment(experiment, "run_experiment")
+    # overwrite="no" is true to Python: it replaced earlier results without a word
+    overwrite = check_flag(overwrite, "run_experiment: overwrite")
     _check_baseline(experiment, baseline)
     if experiment.tune is not None and not experiment.data.is_graph_cf:
         # read and checked, then silently left out: the models ran with their [[models]]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import decimal
 import difflib
 import functools
 import inspect
@@ -39,6 +40,7 @@ from typing import Any, ClassVar, Generic, ParamSpec, TypeVar
 import numpy as np
 
 from recstack.errors import ConfigError
+from recstack.errors import shown as shown_value
 
 _OPTION = "recstack_option"
 
@@ -220,6 +222,11 @@ class Registry(Generic[S]):
         "did you mean" and the list of names."""
         if isinstance(name, str) and name in self._entries:
             return self._entries[name]
+        if not isinstance(name, str):
+            # method = 5 was "5 is not a known split method": the name's type comes first
+            raise ConfigError(f"{where}expected a string, the name of a {self.kind} in "
+                              f"quotes, got {shown_value(name)}; known: "
+                              + ", ".join(self._entries))
         raise ConfigError(f"{where}{name!r} is not a known {self.kind}"
                           f"{did_you_mean(name, self._entries)}; known: "
                           + ", ".join(self._entries))
@@ -428,7 +435,8 @@ def convert(value: Any, hint: Any) -> Any:
     # numbers.Integral / Real also take numpy's scalars (a seed or a cutoff computed with
     # numpy), which become plain Python numbers
     if hint is float:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        # a Decimal is a number too (not a numbers.Real): min_value(Decimal("3.5"))
+        if isinstance(value, bool) or not isinstance(value, numbers.Real | decimal.Decimal):
             return _WRONG_TYPE
         return finite_or_infinite(value)
     if hint is int:
@@ -467,6 +475,25 @@ _FLOAT_WORD = re.compile(r"[+-]?(nan|inf|infinity)", re.ASCII | re.IGNORECASE)
 
 #: how a number given as text must be written, for messages
 NUMBER_TEXT_RULE = "plain ASCII digits, without spaces, '_' separators or other scripts' digits"
+
+
+#: a URL scheme and its colon at the start of a location (``s3:``, ``gcs:``), without the
+#: ``//`` a URL goes on with; one letter is a Windows drive (``C:/models``), not a scheme
+_SCHEME_WITHOUT_SLASHES = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):(?!//)(/?)(.*)", re.DOTALL)
+
+
+def mistyped_url(text: str) -> str | None:
+    """None unless ``text``, a folder or an fsspec URL (a model registry), starts like a
+    URL but lacks its ``//`` (``s3:/bucket/models``, ``s3:bucket``): read as a local
+    path, it made a folder named ``s3:`` in the working folder and published there
+    without a word. Else what is wrong and the URL meant, as the end of a message."""
+    found = _SCHEME_WITHOUT_SLASHES.fullmatch(text)
+    if found is None:
+        return None
+    scheme, _, rest = found.groups()
+    return (f"starts like a URL ({scheme}:) but has no '//' after the colon, so it would be "
+            f"a local folder named {scheme + ':'!r}; write {scheme}://{rest.lstrip('/')} "
+            f"for the {scheme} location, or ./{text} for a local folder")
 
 
 def number_from_text(text: str, cast: type[int] | type[float]) -> Any:

@@ -324,16 +324,37 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
     _use_numba(method)  # a misspelt method is refused before any scoring
     results_items, results_scores = [], []
     rows_nan = 0
+    name = _callable_name(score_batch)
+    # without n_items, the first block's width is the catalog's: a later block of another
+    # width was numpy's "all the input array dimensions ... must match exactly" at the end
+    width_from = "" if n_items is None else " (n_items)" if exclude is None else \
+        " (the columns of exclude)" if n_items == exclude.shape[1] else " (n_items)"
     with ThreadPoolExecutor(threads) as executor:
         for start in range(0, len(user_index), batch_size):
             batch = user_index[start:start + batch_size]
-            scores = _as_rows(writable_scores(score_batch(batch)))
+            returned = score_batch(batch)
+            try:
+                scores = _as_rows(writable_scores(returned))
+            except (ConfigError, ValueError, TypeError) as error:
+                # "scores must be a 2-d array" did not say that the callback returned them
+                raise ConfigError(f"top_k_batched: the scoring function {name} returned "
+                                  f"{_described(returned)} for rows {_span(batch)}; "
+                                  f"expected an array of {len(batch)} x "
+                                  f"{n_items if n_items is not None else 'n_items'} scores "
+                                  f"(one row per requested index, one column per item): "
+                                  f"{error}") from None
             if scores.shape[0] != len(batch) or (n_items is not None
                                                  and scores.shape[1] != n_items):
-                wanted = f"{len(batch)} x {n_items}" if n_items else f"{len(batch)} rows"
-                raise ConfigError(f"the scoring function returned scores of shape "
-                                  f"{scores.shape} for {len(batch)} rows; expected {wanted} "
-                                  "(one row per requested index, one column per item)")
+                wanted = f"{len(batch)} x {n_items}" if n_items is not None \
+                    else f"{len(batch)} rows"
+                raise ConfigError(f"top_k_batched: the scoring function {name} returned "
+                                  f"scores of shape {scores.shape} for {len(batch)} rows; "
+                                  f"expected {wanted}{width_from} (one row per requested "
+                                  f"index, one column per item); the block of rows "
+                                  f"{_span(batch)}")
+            if n_items is None:
+                n_items = scores.shape[1]
+                width_from = f" (the width of its first block, rows {_span(batch)})"
             # counted before masking: a NaN on a seen item is still a model returning NaN
             rows_nan += len(rows_with_nan(scores, executor, threads))
             if exclude is not None:
@@ -348,6 +369,29 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
         width = min(k, n_items) if n_items is not None else k
         return np.empty((0, width), np.int64), np.empty((0, width), np.float32)
     return np.concatenate(results_items), np.concatenate(results_scores)
+
+
+def _callable_name(function: Any) -> str:
+    """A scoring callback as a message names it: ``ALS.score_users``, ``<lambda>``."""
+    target = getattr(function, "func", function)  # a functools.partial
+    return str(getattr(target, "__qualname__", None) or type(target).__name__)
+
+
+def _described(value: Any) -> str:
+    """What a callback returned, in a few words: ``an array of shape (10,)``, ``a tuple``."""
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple):
+        return f"an array of shape {shape} and dtype " \
+               f"{getattr(value, 'dtype', '?')}"
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _span(rows: np.ndarray) -> str:
+    """Row indices of a block as a message shows them: ``[0, 1, 2]``, ``[0, 1, ..., 99]``."""
+    values = [int(r) for r in rows[:3]]
+    if len(rows) > 3:
+        return f"[{values[0]}, {values[1]}, ..., {int(rows[-1])}]"
+    return str(values)
 
 
 def _warn_nan_rows(count: int, total: int, where: str) -> None:

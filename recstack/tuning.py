@@ -59,7 +59,7 @@ import numpy as np
 
 from recstack.config import Experiment, ModelSpec, require_experiment
 from recstack.data import splits
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, check_flag
 from recstack.errors import ConfigError, RecstackError
 from recstack.evaluation.evaluator import Evaluator
 from recstack.experiment import load_split, make_split, named_step, prepare_data
@@ -264,6 +264,10 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     # constructor takes them: the checks below refused np.int64(2) < np.int64(8) as "needs
     # whole numbers low < high" and a tuple of choices as "needs a non-empty 'choices'"
     space, base_params = plain_space(space), _plain_params(base_params)
+    if default_space is not None:
+        # "no" was a KeyError when a trial failed (the message looks its wording up by the
+        # flag), and 1 passed for True
+        default_space = check_flag(default_space, "search: default_space (or None)")
     check_search_arguments(model_type, space, base_params, metric=metric, trials=trials,
                            seed=seed, timeout=timeout)
     check_search_data(train, validation, fold_in, label=label,

@@ -126,6 +126,31 @@ def kind_and_model(kind: Any, model: Any, call: str) -> tuple[str, str]:
     return kind, model
 
 
+def decoded_text(array: np.ndarray, name: str) -> np.ndarray:
+    """``array`` (one value per row, object dtype) with its bytes read as UTF-8 text, the one
+    rule of text recstack reads (ids, the service's titles and search text): a bytes title
+    was shown as ``b'...'`` in the neighbour tables and on the maps' hover. Bytes that are
+    not UTF-8 are refused, naming the row."""
+    if array.dtype.kind == "S":
+        array = array.astype(object)
+    if array.dtype != object:
+        return array
+    out = array.copy()
+    for row, value in enumerate(array.tolist()):
+        if isinstance(value, bytes):
+            out[row] = utf8_text(value, f"{name}: row {row}")
+    return out
+
+
+def utf8_text(value: bytes, where: str) -> str:
+    """``value`` as UTF-8 text; refused, naming ``where``, when it is not UTF-8."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RecstackError(f"{where} holds bytes that are not UTF-8 text ({value[:40]!r}: "
+                            f"byte {error.start + 1} cannot be read); give text") from None
+
+
 def whole_number(value: Any, name: str, *, minimum: int = 1,
                  maximum: int | None = None) -> int:
     """``value`` as an int after checking it is a whole number >= ``minimum`` (and at most

@@ -10,6 +10,8 @@ Each function computes once and returns a result object that draws itself later
 from __future__ import annotations
 
 import math
+import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +20,7 @@ from scipy import stats
 
 from recstack.analysis import _checks as checks
 from recstack.analysis.charts import Chart, Series
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import MetricInputError
 
 #: a first component correlating more than this with log popularity "captures popularity"
@@ -27,6 +29,8 @@ POPULARITY_CORRELATION = 0.6
 COLLAPSE_SHARE = 0.9
 #: rows per block when projecting onto the components: bounds memory for millions of users
 _BLOCK_ROWS = 1 << 16
+#: components kept by default (fewer where the vectors are narrower)
+_DEFAULT_COMPONENTS = 10
 
 
 def log_popularity(counts: Any) -> np.ndarray:
@@ -91,8 +95,10 @@ class PCAAnalysis:
 
     def components_for(self, share: float) -> int:
         """Fewest components whose variance adds up to at least ``share`` of the total."""
-        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
-            raise RecstackError(f"share must be a number in (0, 1], got {share!r}")
+        # a numpy number (np.float32(0.5), an entry of an array of shares) is that number
+        if isinstance(share, bool | np.bool_) or not isinstance(share, numbers.Real) \
+                or not 0 < share <= 1:
+            raise RecstackError(f"share must be a number in (0, 1], got {shown(share)}")
         # a tolerance so that share = 1 is reached despite rounding in the sum
         return int(np.searchsorted(self.cumulative, share - 1e-12) + 1)
 
@@ -154,7 +160,7 @@ class PCAAnalysis:
         return draw_matplotlib(self.chart(), ax=ax)
 
 
-def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int = 10,
+def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | None = None,
                  kind: str = "item", model: str = "") -> PCAAnalysis:
     r"""Principal component analysis of embedding vectors.
 
@@ -170,13 +176,21 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int = 10
     popularity : array_like, shape (n_rows,), optional
         Training counts; the scores on each of the first components are correlated with
         ``log(1 + popularity)``.
-    n_components : int
-        How many leading components to keep directions and correlations for.
+    n_components : int, optional
+        How many leading components to keep directions and correlations for: at most
+        ``dim``, the vectors' width (more is kept as ``dim``, with a warning saying so);
+        by default 10, or ``dim`` when the vectors are narrower.
     """
     kind, model = checks.kind_and_model(kind, model, "pca_analysis")
     x = _as_vectors(vectors, f"{kind} embeddings")
     n, dim = x.shape
+    if n_components is None:
+        n_components = min(_DEFAULT_COMPONENTS, dim)
     n_components = checks.whole_number(n_components, "n_components")
+    if n_components > dim:
+        warnings.warn(f"pca_analysis: n_components={n_components} asks for more components "
+                      f"than the {kind} embeddings have dimensions ({dim}); {dim} are kept "
+                      f"(give n_components <= {dim})", UserWarning, stacklevel=2)
     target = None if popularity is None else log_popularity(
         checks.counts(popularity, n, f"popularity of the {kind} vectors"))
     mean = x.mean(axis=0)

@@ -135,6 +135,7 @@ def nearest_neighbours(vectors: Any, queries: Any, k: int = 10, *, titles: Any =
     listed are then the lowest-numbered of the tied, not nearer than the others. Vectors
     that all point one way (or are all zero) are refused: every neighbour would be a tie.
     """
+    checks.kind_and_model("item", model, "nearest_neighbours")  # b'als' titled the table
     neighbours, sims, left_out = _top_k_and_ties(vectors, queries, k)  # checks the arguments
     x = checks.vectors(vectors, "embeddings")
     n_rows = x.shape[0]
@@ -150,8 +151,15 @@ def nearest_neighbours(vectors: Any, queries: Any, k: int = 10, *, titles: Any =
             shape = "a string" if named is None else f"shape {named.shape}"
             raise RecstackError(f"titles must hold one title per row ({n_rows:,}), got "
                                 f"{shape}")
+        named = checks.decoded_text(named, "titles")
     _warn_ties("nearest_neighbours", queries, k, sims, left_out)
     return NeighbourTable(queries, neighbours, sims, named, model)
+
+
+def _label_text(value: bytes, row: int) -> str:
+    """A label given as bytes, as its UTF-8 text (refused, naming the entry, when it is
+    not UTF-8)."""
+    return checks.utf8_text(value, f"labels entry {row}")
 
 
 def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
@@ -176,6 +184,10 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
         items: list[Any]  # labels as given: strings, or numbers made text below
         if checks.is_missing(entry):
             continue
+        if isinstance(entry, bytes):
+            # UTF-8 text, by the one rule of text recstack reads (checks.decoded_text):
+            # b"Drama|War" was refused while [b"Drama"] became the label "b'Drama'"
+            entry = _label_text(entry, row)
         if isinstance(entry, str):
             items = entry.split("|")
         elif isinstance(entry, list | tuple | set | np.ndarray):
@@ -188,7 +200,7 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
         for label in items:
             if checks.is_missing(label):
                 continue
-            label = str(label).strip()
+            label = (_label_text(label, row) if isinstance(label, bytes) else str(label)).strip()
             if not label:
                 continue
             if label not in position:

@@ -139,6 +139,8 @@ _REPORT_FIELDS: tuple[tuple[str, tuple[type, ...], str, bool], ...] = (
     ("drift.flagged[]", (str,), "a measure's name", True),
     ("drift.measures", (dict,), "an object of measure: value", True),
     ("drift.measures{}", _NUMBER_OR_NULL, "a number or null", True),
+    ("drift.notes", (dict,), "an object of measure: note", False),
+    ("drift.notes{}", (str,), "a note's text", False),
     ("train", (dict,), "an object", True),
     ("train.model", (str,), "the model's type", True),
     ("train.strategy", (str,), "retrain, warm_start or fold_in", False),
@@ -346,9 +348,14 @@ def _drift_section(drift: dict[str, Any]) -> Section:
                  f" ({drift.get('reference_rows', 0):,} and {drift.get('new_rows', 0):,} "
                  "rows); flagged measures are past their threshold.")
     flagged = set(drift["flagged"])
-    rows = [[_e(name), _number(value), "<b>drift</b>" if name in flagged else ""]
-            for name, value in drift["measures"].items()]
-    section.blocks.append(_table(["measure", "value", ""], rows))
+    # a measure's note (a PSI of too few values: sampling noise, not a shift) sits beside
+    # its value, where a reader of a flagged measure looks; report.txt prints the same
+    notes = drift.get("notes", {})
+    rows = [[_e(name), _number(value), "<b>drift</b>" if name in flagged else "",
+             _e(notes.get(name, ""))] for name, value in drift["measures"].items()]
+    rows += [[_e(name), "-", "", _e(note)] for name, note in notes.items()
+             if name not in drift["measures"]]
+    section.blocks.append(_table(["measure", "value", "", "note"], rows))
     return section
 
 

@@ -8,6 +8,7 @@ take minutes on hundreds of thousands of points and a page cannot show them anyw
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ METHODS = ("tsne", "umap")
 MIN_POINTS = 5
 #: rows mapped at most, by default: a t-SNE of 2,000 points takes a few seconds on 2 cores
 DEFAULT_MAX_POINTS = 2000
+#: t-SNE's perplexity by default (fewer points cap it lower, without a warning)
+_DEFAULT_PERPLEXITY = 30.0
 #: t-SNE optimisation steps (early exaggeration, then the rest): two thirds of openTSNE's
 #: defaults (250 + 500), which leave the clusters of a few thousand points where they are
 #: and cut the report's largest cost by a third
@@ -81,6 +84,7 @@ class Projection:
                 got = "a string" if isinstance(values, str) else f"shape {array.shape}"
                 raise RecstackError(f"{name} must hold one value per row ({self.n_rows:,} "
                                     f"rows of the full set), got {got}")
+            array = checks.decoded_text(array, name)
             if array.dtype == object:
                 # a table or a set per row (a column of JSON metadata) is no label: the
                 # legend's grouping failed with "unhashable type: 'dict'"
@@ -144,7 +148,7 @@ def _numeric(values: Any) -> bool:
 
 def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX_POINTS,
             seed: int = 0, n_threads: int = 1, kind: str = "item", model: str = "",
-            perplexity: float = 30.0) -> Projection:
+            perplexity: float | None = None) -> Projection:
     """A 2-D map of the rows of ``vectors`` by ``method`` ("tsne" or "umap").
 
     Parameters
@@ -159,9 +163,10 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         Threads the method may use (at most 4096, ``recstack.specs.MAX_THREADS``). One
         is often fastest on a shared machine: on 2 busy cores, 2 threads took three times
         as long as 1.
-    perplexity : float
-        t-SNE's perplexity (van der Maaten & Hinton 2008), at least 1, capped below a
-        third of the points.
+    perplexity : float, optional
+        t-SNE's perplexity (van der Maaten & Hinton 2008), at least 1 and at most
+        ``(points - 1) / 3`` (more is capped there, with a warning saying so); by default
+        30, or that cap where the points are fewer.
     """
     if not isinstance(method, str) or method not in METHODS:
         from recstack.specs import did_you_mean
@@ -170,12 +175,19 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
                             f"{did_you_mean(method, METHODS)}")
     check_map_options(max_points=max_points, n_threads=n_threads, seed=seed)
     kind, model = checks.kind_and_model(kind, model, "project")
-    perplexity = checks.positive_number(perplexity, "perplexity")
+    asked = perplexity is not None
+    perplexity = checks.positive_number(_DEFAULT_PERPLEXITY if perplexity is None
+                                        else perplexity, "perplexity")
     if perplexity < 1:
         # an effective number of neighbours below one: openTSNE looked up int(3 *
         # perplexity) = 0 neighbours and failed with "range() arg 3 must not be zero"
         raise RecstackError(f"perplexity must be at least 1 (t-SNE's effective number of "
                             f"neighbours of each point; 5 to 50 is usual), got {perplexity!r}")
+    if asked and method == "umap":
+        # UMAP has no perplexity: the value was ignored without a word
+        warnings.warn(f"project: perplexity={perplexity:g} is t-SNE's setting; a UMAP map "
+                      "ignores it (leave it out, or use method='tsne')", UserWarning,
+                      stacklevel=2)
     # float64 until the directions are taken: float32 made values below 1e-38 zero (or
     # subnormal, with a few significant bits), and the directions with them
     x = checks.vectors(vectors, f"{kind} embeddings (for a 2-D map)", min_rows=MIN_POINTS)
@@ -209,7 +221,14 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         except ImportError:
             raise RecstackError('t-SNE maps need openTSNE: pip install "recstack[insight]"'
                                 ) from None
-        perplexity = min(perplexity, (len(rows) - 1) / 3)
+        most = (len(rows) - 1) / 3
+        if asked and perplexity > most:
+            # perplexity=100 on 40 points ran with 13 without a word
+            warnings.warn(f"project: perplexity={perplexity:g} is more than t-SNE can use "
+                          f"for {len(rows):,} points; {most:g}, (points - 1) / 3, is used "
+                          f"(give perplexity <= {most:g})", UserWarning,
+                          stacklevel=2)
+        perplexity = min(perplexity, most)
         # Euclidean distance between unit vectors ranks pairs as cosine does, and openTSNE's
         # Annoy index handles it without compiling pynndescent's numba kernels (~10 s cold)
         embedding = TSNE(n_components=2, perplexity=perplexity, metric="euclidean",

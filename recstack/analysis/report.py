@@ -400,6 +400,14 @@ def _headline(results: list[EvaluationResult], where: Path | None = None) -> str
     (at the smallest K) among the per-user metrics every model has."""
     first = list(results[0].per_user.columns)
     shared = [c for c in first if all(c in r.per_user.columns for r in results[1:])]
+    if not any(len(r.per_user.columns) for r in results):
+        # an experiment of aggregate metrics alone (coverage, novelty): "evaluate them in
+        # one experiment with the same metrics" sent the user to do what they had done
+        metrics = ", ".join(_metric_names(results, aggregate=True)) or "none"
+        raise RecstackError(f"{where or 'the results'}: the results hold aggregate metrics "
+                            f"alone ({metrics}), and the report compares models user by "
+                            "user; add a per-user metric (ndcg, recall, precision...) to "
+                            "[evaluation] metrics and rerun `recstack evaluate`")
     if not shared:
         held = "; ".join(f"{r.model}: {', '.join(map(str, r.per_user.columns))}"
                          for r in results)
@@ -915,6 +923,26 @@ def _calibration(folder: ResultsFolder) -> Section:
     return section
 
 
+def _item_titles(train: Any) -> np.ndarray:
+    """Each item's title as the report shows it: the item table's ``title``, and the
+    item's id where the title is missing or blank (as the service's page shows an item
+    without a title), so that no ``nan`` or ``None`` stands for an item. Bytes titles (a
+    Parquet binary column) are UTF-8 text, as everywhere (not UTF-8: refused naming the
+    row, where pandas raised its UnicodeDecodeError)."""
+    from recstack.analysis import _checks as checks
+
+    ids = [str(i) for i in train.items.to_external(np.arange(train.n_items)).tolist()]
+    table = train.item_table
+    if table is None or "title" not in table.columns:
+        return np.asarray(ids, dtype=object)
+    given = checks.decoded_text(table["title"].to_numpy(dtype=object),
+                                "the item table's title column")
+    # astype(str) wrote a missing title as "nan" (or "None", "<NA>")
+    return np.asarray([item if checks.is_missing(title) or not str(title).strip()
+                       else str(title) for title, item in zip(given.tolist(), ids, strict=True)],
+                      dtype=object)
+
+
 def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
                 projection: str | None, max_points: int, colour_by: str | None, seed: int,
                 n_threads: int, notes: list[str]) -> Section:
@@ -940,10 +968,7 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
         return section
     counts = train.item_counts()
     table = train.item_table
-    titles = (table["title"].astype(str).to_numpy()
-              if table is not None and "title" in table.columns
-              else np.asarray([str(i) for i in train.items.to_external(
-                  np.arange(train.n_items))], dtype=object))
+    titles = _item_titles(train)
     genres = _genres(context)
     # only the maps are coloured: without them a colour_by has nothing to check or colour
     colour, colour_label = (_colouring(colour_by, table, genres, counts)
@@ -1210,10 +1235,11 @@ z-index:10} nav a{margin-right:14px;color:#0b3d62;text-decoration:none;font-size
 main{padding:0 28px 40px;max-width:1200px} section{margin-top:28px}
 h2{border-bottom:2px solid #0b3d62;padding-bottom:4px} table{border-collapse:collapse;
 margin:10px 0;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
-th:first-child,td:first-child{text-align:left} caption{caption-side:bottom;font-size:12px;
+th:first-child,td:first-child{text-align:left}
+th,td,caption,li,p,h1,h2,h3{overflow-wrap:anywhere} caption{caption-side:bottom;font-size:12px;
 color:#555;text-align:left;padding-top:4px} pre{background:#f6f8fa;padding:10px;
 overflow:auto;font-size:12px} .note{font-size:12px;color:#555;margin-top:-4px}
-.chart{margin:12px 0} .half{display:inline-block;width:49%;vertical-align:top}
+.chart{margin:12px 0;overflow-x:auto} .half{display:inline-block;width:49%;vertical-align:top}
 .notes{background:#fff8e1;border-left:4px solid #e69f00;
 padding:8px 12px;margin-top:16px} img{max-width:100%}
 """

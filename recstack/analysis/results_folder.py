@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -421,6 +422,20 @@ def _data_identity(data: Any, base_folder: Any) -> Any:
     return identity
 
 
+def _stray_label_files(folder: Path, labels: list[str]) -> list[str]:
+    """The ``per_user_<label>.csv`` and ``calibration_<label>.csv`` files of ``folder``
+    whose label is no model of ``labels`` (sorted names)."""
+    known = {f"{prefix}{label}.csv" for label in labels
+             for prefix in ("per_user_", "calibration_")}
+    try:
+        names = [entry.name for entry in folder.iterdir()]
+    except OSError:
+        return []
+    return sorted(name for name in names
+                  if name.startswith(("per_user_", "calibration_")) and name.endswith(".csv")
+                  and name not in known)
+
+
 def read_results(path: str | Path) -> ResultsFolder:
     """Read and check a results folder.
 
@@ -473,10 +488,21 @@ def read_results(path: str | Path) -> ResultsFolder:
                             "rerun `recstack evaluate` or restore the file")
     missing_files = [f"per_user_{label}.csv" for label in labels
                      if not (folder / f"per_user_{label}.csv").exists()]
+    strays = _stray_label_files(folder, labels)
     if missing_files:
+        held = (f"; the folder holds {', '.join(strays)}, of no model in {RESULTS_FILE} "
+                "(a file renamed, or a label edited?)" if strays else "")
         raise RecstackError(f"{folder}: missing {', '.join(missing_files)} (each model's "
                             "per-user values, which the confidence bands, significance "
-                            "matrix and segments need); rerun `recstack evaluate`")
+                            f"matrix and segments need){held}; rerun `recstack evaluate`")
+    if strays:
+        # a model dropped from results.json by hand, or a file copied from another run:
+        # left out of the report, said rather than silently
+        verb = "names" if len(strays) == 1 else "name"
+        warnings.warn(f"{folder}: {', '.join(strays)} {verb} no model of {RESULTS_FILE} "
+                      f"(models: {', '.join(map(repr, labels))}): left out of the report; "
+                      "add the model's entry to it, or remove the file",
+                      UserWarning, stacklevel=2)
     # the data and split the numbers come from, as settings of each result: results of two
     # folders (another dataset, another split seed) are refused by compare() and
     # comparison_table() as they refuse other relevance thresholds, not paired user by
@@ -489,7 +515,9 @@ def read_results(path: str | Path) -> ResultsFolder:
     for entry in models:
         per_user_path = folder / f"per_user_{entry['model']}.csv"
         frame = _read_csv(per_user_path)
-        if frame.shape[1] < 2:
+        # an experiment of aggregate metrics alone (coverage) writes the user id column
+        # alone, and its own folder was refused here
+        if frame.shape[1] < (2 if entry["metrics"] else 1):
             raise RecstackError(f"{per_user_path}: expected a user id column and one column "
                                 f"per metric, got columns {list(frame.columns)}")
         _check_row_lengths(per_user_path, frame.shape[1])

@@ -9,8 +9,9 @@ from recstack.data.interactions import (
     LookalikeIdWarning,
     MergedTimesWarning,
     MissingValueIdWarning,
+    ThresholdKeepsEveryRowWarning,
 )
 
 __all__ = ["EmptyTimeRangeWarning", "IdMap", "InexactValueWarning", "Interactions",
            "LookalikeIdWarning", "MergedTimesWarning", "MissingValueIdWarning",
-           "UntrimmedIdWarning"]
+           "ThresholdKeepsEveryRowWarning", "UntrimmedIdWarning"]

@@ -10,7 +10,8 @@ to exactly the values pyarrow would (bit for bit):
 * lines end with ``\\n`` or ``\\r\\n`` (the last may end without one); no blank lines;
 * every line has exactly the expected number of fields, separated by the delimiter
   (one ASCII character, or ``"::"``);
-* integers: ``-?[0-9]{1,18}``, in range of the column's type;
+* integers: ``0`` or ``-?[1-9][0-9]{0,17}`` (no leading zeros, no ``-0``), in range of
+  the column's type;
 * floats: ``[+-]?`` digits with at most one ``.`` (a digit on at least one side) and an
   optional exponent ``[eE][+-]?[0-9]+``, whose value is m * 10**p with an integer
   m < 2**53 (trailing zeros dropped) and |p| <= 22. In that range one IEEE division or
@@ -211,6 +212,11 @@ def _parse_rows(buffer: np.ndarray, end: int, kinds: np.ndarray, slots: np.ndarr
                 negative = _at(buffer, position) == 45  # '-'
                 if negative:
                     position += 1
+                if _at(buffer, position) == 48 and (
+                        negative or 48 <= _at(buffer, position + 1) <= 57):
+                    # '007' or '-0', an integer written loosely: declined, so that the
+                    # caller's pyarrow path warns of ids written two ways
+                    return False
                 integer = 0
                 digits = 0
                 while digits <= 18:

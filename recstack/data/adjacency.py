@@ -32,11 +32,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from recstack.atomic import describe_path
-from recstack.data.files import as_path, check_content, not_a_file
+from recstack.data.files import as_path, check_content, not_a_file, warn_of_lookalike_ids
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions, caller_stacklevel, concat
+from recstack.data.interactions import (
+    Interactions,
+    LookalikeIdWarning,
+    caller_stacklevel,
+    concat,
+)
 from recstack.errors import DataFormatError, RecstackError
 from recstack.specs import arguments_named, did_you_mean
 
@@ -152,6 +158,9 @@ class _Lists:
     row_users: np.ndarray
     row_items: np.ndarray
     duplicate_rows: int
+    #: per role ("user", "item"): the spellings (value, leading zeros, 1-based line of the
+    #: first) of every value the file writes with leading zeros somewhere; empty without
+    spellings: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @arguments_named
@@ -187,6 +196,7 @@ def load_adjacency_splits(source: str | Path | Mapping[str, str | Path]) -> Adja
     """
     files = _resolve_files(source)
     lists = {part: _read_lists(path) for part, path in files.items()}
+    _warn_of_lookalikes_across_files(lists, files)
     parts = list(lists)
     # one vocabulary over every file; line heads included, so a user whose line lists no
     # item still belongs to it
@@ -345,6 +355,13 @@ def _read_lists(path: Path) -> _Lists:
                               expected=_EXPECTED)
     values = values.astype(np.int64)
     heads = np.r_[True, token_lines[1:] != token_lines[:-1]]
+    spellings: dict[str, np.ndarray] = {}
+    if leading.any():
+        for role, mask in (("user", heads), ("item", ~heads)):
+            _warn_of_lookalike_ids(raw, starts - leading, lengths + leading, leading, values,
+                                   np.flatnonzero(mask), token_lines, role, file)
+            spellings[role] = _padded_spellings(values[mask], leading[mask],
+                                                token_lines[mask] + 1)
     line_users = values[heads]
     line_numbers = token_lines[heads] + 1
     _refuse_repeated_users(line_users, line_numbers, file)
@@ -363,7 +380,124 @@ def _read_lists(path: Path) -> _Lists:
     if repeated.any():
         _warn_repeated_items(row_users, row_items, repeated, line_users, line_numbers, file)
     return _Lists(line_users, line_numbers, row_users[~repeated], row_items[~repeated],
-                  int(repeated.sum()))
+                  int(repeated.sum()), spellings)
+
+
+def _padded_spellings(values: np.ndarray, leading: np.ndarray, lines: np.ndarray
+                      ) -> np.ndarray:
+    """Rows (value, leading zeros, first line) of each way the file writes a value that it
+    writes with leading zeros at least once (``007`` and, if there, ``7``)."""
+    padded = np.isin(values, values[leading > 0])
+    table = np.stack([values[padded], leading[padded], lines[padded]])
+    return table[:, _distinct(table[0], table[1], table[2])]
+
+
+def _distinct(*keys: np.ndarray) -> np.ndarray:
+    """The positions of the distinct rows of the first two ``keys`` (the earliest by the
+    third, if given), sorted by them: np.unique(axis=1) sorted rows as records, several
+    times slower on a file of a million tokens."""
+    order = np.lexsort(keys[::-1])
+    first, second = keys[0][order], keys[1][order]
+    new = np.ones(len(order), bool)
+    new[1:] = (first[1:] != first[:-1]) | (second[1:] != second[:-1])
+    return order[new]
+
+
+def _warn_of_lookalikes_across_files(lists: dict[str, _Lists], files: dict[str, Path]
+                                     ) -> None:
+    """Warn (:class:`~recstack.data.LookalikeIdWarning`) where one id is written with
+    leading zeros in one file and otherwise in another (``02`` in train.txt, ``2`` in
+    test.txt): the files are read with one vocabulary of integers, so they are one id.
+    Each file warns of its own (:func:`_warn_of_lookalike_ids`); ids written twice within
+    one file are left to that warning. Nothing is done when no file has a leading zero."""
+    parts = list(lists)
+    for role in ("user", "item"):
+        records = {part: got.spellings[role] for part, got in lists.items()
+                   if role in got.spellings}
+        if not records:
+            continue
+        padded = np.unique(np.concatenate([r[0][r[1] > 0] for r in records.values()]))
+        rows = []  # columns (value, leading zeros, part number, line)
+        for number, (part, got) in enumerate(lists.items()):
+            known = records.get(part, np.zeros((3, 0), np.int64))
+            # a value of the padded set this file writes only plainly: its first line
+            held = got.line_users if role == "user" else got.row_items
+            plain = padded[np.isin(padded, held) & ~np.isin(padded, known[0])]
+            if role == "user":
+                owners = plain
+            else:  # the user of the item's first row (rows are in file order)
+                seen, first = np.unique(got.row_items, return_index=True)
+                owners = got.row_users[first[np.searchsorted(seen, plain)]]
+            heads = np.argsort(got.line_users, kind="stable")  # one line per user
+            lines = got.line_numbers[heads[np.searchsorted(got.line_users[heads], owners)]]
+            for values, leading, at in ((known[0], known[1], known[2]),
+                                        (plain, np.zeros(len(plain), np.int64), lines)):
+                rows.append(np.stack([values, leading, np.full(len(values), number), at]))
+        table = np.concatenate(rows, axis=1)  # value, leading, part, line
+        # values written more than one way, less those written two ways within one file
+        # (that file's own warning named them)
+        spellings = table[0][_distinct(table[0], table[1])]  # a value per way it is written
+        values, ways = np.unique(spellings, return_counts=True)
+        if not (ways > 1).any():
+            continue  # each value written one way in every file (0007 throughout)
+        # the ways each (value, file) is written: file * 64 + leading zeros (at most 18)
+        candidates = np.flatnonzero(np.isin(table[0], values[ways > 1]))
+        kept = candidates[_distinct(table[0][candidates],
+                                    table[2][candidates] * 64 + table[1][candidates])]
+        pair_value, pair_file = table[0][kept], table[2][kept]
+        starts = np.flatnonzero(np.r_[True, (pair_value[1:] != pair_value[:-1])
+                                      | (pair_file[1:] != pair_file[:-1])])
+        runs = np.diff(np.r_[starts, len(kept)])
+        written_twice_in_a_file = pair_value[starts][runs > 1]
+        across = np.setdiff1d(values[ways > 1], written_twice_in_a_file)
+        if not len(across):
+            continue
+        own = table[:, table[0] == across[0]]
+        own = own[:, np.lexsort((own[3], own[2]))]  # in file order
+        first, other = own[:, 0], own[:, np.flatnonzero(own[1] != own[1][0])[0]]
+        places = []
+        for row in (first, other):
+            text = "0" * int(row[1]) + str(int(row[0]))
+            places.append(f"{text!r} ({files[parts[int(row[2])]].name}, line {int(row[3])})")
+        warnings.warn(
+            f"{', '.join(str(files[p]) for p in parts)}: {role} ids: {len(across):,} id(s) are "
+            f"written one way in one file and another way in another, e.g. {places[0]} and "
+            f"{places[1]}; the split files are read with one vocabulary of integers, so they "
+            "were read as one id. If they are different ids, renumber them; if they are one "
+            "id, write it one way (without leading zeros) in every file, or silence this "
+            "with warnings.filterwarnings('ignore', "
+            "category=recstack.data.LookalikeIdWarning)",
+            LookalikeIdWarning, stacklevel=caller_stacklevel())
+
+
+def _warn_of_lookalike_ids(raw: bytes, starts: np.ndarray, lengths: np.ndarray,
+                           leading: np.ndarray, values: np.ndarray, tokens: np.ndarray,
+                           token_lines: np.ndarray, role: str, file: str) -> None:
+    """Warn (:class:`~recstack.data.LookalikeIdWarning`, by the rule of every loader that
+    reads ids as text) where one id of ``role`` is written with leading zeros and also
+    otherwise (``007`` and ``7``): the ids are integers, so they were read as one id.
+    ``tokens``: the positions of that role's tokens; ``starts``/``lengths`` span each
+    token with its zeros. Ids padded alike throughout (``0007`` only) are not warned of."""
+    role_values, role_leading = values[tokens], leading[tokens]
+    padded = np.unique(role_values[role_leading > 0])
+    if not len(padded):
+        return
+    candidates = np.isin(role_values, padded)
+    spellings = np.unique(np.stack([role_values[candidates], role_leading[candidates]]),
+                          axis=1)
+    written_twice = padded[np.bincount(np.searchsorted(padded, spellings[0]),
+                                       minlength=len(padded)) > 1]
+    if not len(written_twice):
+        return
+    chosen = tokens[np.isin(role_values, written_twice)]
+    texts = pa.array([raw[starts[t]:starts[t] + lengths[t]].decode("ascii") for t in chosen],
+                     pa.string())
+
+    def fail_at(index: int, name: str, message: str, wanted: str) -> DataFormatError:
+        return DataFormatError(message.format(text=texts[index].as_py()), file=file,
+                               line=int(token_lines[chosen[index]]) + 1)
+
+    warn_of_lookalike_ids(texts, role, fail_at, file, read_as_integers=True)
 
 
 def _warn_repeated_items(row_users: np.ndarray, row_items: np.ndarray, repeated: np.ndarray,

@@ -1,12 +1,19 @@
 """Why a time written as text names no moment: a day, month or hour the calendar does not
-have (``2020-02-30``), which every reader of times would otherwise call only unreadable."""
+have (``2020-02-30``), which every reader of times would otherwise call only unreadable;
+and the one rule for a time given as an argument (:func:`moment_seconds`,
+:func:`to_unix_seconds`)."""
 
 from __future__ import annotations
 
 import calendar
 import math
 import re
-from datetime import datetime
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+
+from recstack.errors import ConfigError, shown
 
 #: the date and time fields of ISO-8601 text (extended or basic form), read leniently so
 #: that out-of-range fields are found: 2020-02-30, 2020-13-01, 2020-01-01T25:00
@@ -67,3 +74,69 @@ def quoted_number(text: str) -> str | None:
 
 #: a number written as text ("1600000000", "1.6e9")
 _NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*", re.ASCII)
+
+
+#: ISO-8601's reduced forms, a year or a year and month: their first moment
+_YEAR_OR_MONTH = re.compile(r"[0-9]{4}(-[0-9]{2})?", re.ASCII)
+
+
+def moment_seconds(moment: Any) -> int:
+    """The one rule for a time given as an argument (``Interactions.between``, the
+    ``time_window`` filter, ``temporal_split``'s cutoff, ``read_partitioned``'s bounds):
+    Unix seconds as an integer (Python's or numpy's), ISO-8601 text (a date, a date-time,
+    a year ``"2024"`` or a month ``"2024-03"``, their first moment), a ``date`` (its
+    midnight), a ``datetime`` or pandas ``Timestamp``, or a ``numpy.datetime64``; naive
+    times are UTC, and fractions of a second are floored, as the loaders floor times.
+    Raises ValueError (text that names no time, NaT) or TypeError (anything else: a
+    boolean, a float, None) for the caller to word."""
+    if isinstance(moment, bool | np.bool_):
+        raise TypeError("a boolean is no time")  # bool is an int: True was second 1
+    if isinstance(moment, int | np.integer):
+        return int(moment)
+    if isinstance(moment, str):
+        text = moment
+        if _YEAR_OR_MONTH.fullmatch(text):
+            text += "-01" * (3 - len(text.split("-")))
+        parsed = datetime.fromisoformat(text)
+    elif isinstance(moment, np.datetime64):
+        if np.isnat(moment):
+            raise ValueError("NaT")
+        return int(moment.astype("datetime64[s]").astype(np.int64))  # floored
+    elif isinstance(moment, datetime):  # pandas Timestamp too
+        if moment != moment:  # pandas NaT is a datetime
+            raise ValueError("NaT")
+        parsed = moment
+    elif isinstance(moment, date):
+        parsed = datetime(moment.year, moment.month, moment.day)
+    else:
+        raise TypeError(f"{type(moment).__name__} is no time")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return math.floor(parsed.timestamp())
+
+
+def to_unix_seconds(moment: Any, what: str = "time") -> int | None:
+    """Unix seconds of ``moment`` by :func:`moment_seconds`' rule (None stays None), or a
+    ConfigError naming ``what``."""
+    if moment is None:
+        return None
+    if isinstance(moment, bool | np.bool_):
+        raise ConfigError(f"{what}: expected Unix seconds or an ISO date such as "
+                          f"2020-01-31, got the boolean {shown(moment)}")
+    try:
+        return moment_seconds(moment)
+    except (ValueError, TypeError, OverflowError):
+        pass
+    if (isinstance(moment, np.datetime64) and np.isnat(moment)) or (
+            isinstance(moment, datetime) and moment != moment):
+        raise ConfigError(f"{what} is NaT (no time); use Unix seconds or an ISO date such as "
+                          "2020-01-31 or 2020-01-31T12:00:00") from None
+    impossible = impossible_date(moment) if isinstance(moment, str) else None
+    # only text can be a number in quotes: a float bound is not one
+    quoted = quoted_number(moment) if isinstance(moment, str) and not impossible else None
+    if quoted:
+        raise ConfigError(f"{what}: {quoted}") from None
+    problem = (f"{shown(moment)} is not a real date: {impossible}" if impossible
+               else f"cannot read {shown(moment)} as a time")
+    raise ConfigError(f"{what}: {problem}; use Unix seconds or an ISO date such as "
+                      "2020-01-31 or 2020-01-31T12:00:00") from None

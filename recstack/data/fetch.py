@@ -52,8 +52,13 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 def default_cache_dir() -> Path:
     """``$RECSTACK_CACHE`` if set, else ``~/.cache/recstack``."""
     configured = os.environ.get(CACHE_ENV, "")  # blank is unset
-    return (Path(configured).expanduser() if configured.strip()
-            else Path.home() / ".cache" / "recstack")
+    try:
+        return (Path(configured).expanduser() if configured.strip()
+                else Path.home() / ".cache" / "recstack")
+    except RuntimeError:  # "~nobody/x": no such user (a bare RuntimeError traceback)
+        raise RecstackError(f"{CACHE_ENV}={configured!r}: cannot find the home folder its "
+                            f"'~' names; set {CACHE_ENV} to an absolute folder, or unset it "
+                            "for ~/.cache/recstack") from None
 
 
 def _release_folder(chosen: MovieLensRelease, cache_dir: str | os.PathLike[str] | None

@@ -111,19 +111,22 @@ from recstack.data.interactions import (
     MissingValueIdWarning,
     SumBeyondFloat32Error,
     caller_stacklevel,
+    check_flag,
     check_name_list,
     first_repeated_name,
     first_time_out_of_range,
     floor_seconds,
     ids_already_warned_of,
     rating_range_ends,
+    rating_range_shown,
     require_interactions,
     to_float32_values,
+    true_false_error,
     unknown_column,
     warn_of_coarse_times,
     warn_of_merged_times,
 )
-from recstack.errors import ConfigError, DataFormatError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, closest
 from recstack.strict_json import loads as strict_loads
@@ -1262,6 +1265,7 @@ def read_numeric_columns(
     columns: Mapping[str, ColumnKind],
     *,
     expected: Mapping[str, str] | None = None,
+    id_columns: Collection[str] = (),
 ) -> dict[str, np.ndarray]:
     """Read numeric columns of a large delimited file into numpy arrays.
 
@@ -1281,6 +1285,11 @@ def read_numeric_columns(
         As for :func:`read_delimited`.
     columns
         Column name -> ``"int32"``, ``"int64"``, ``"float32"`` or ``"float64"``.
+    id_columns
+        Integer columns of ``columns`` that hold ids: where one id is written in two
+        ways (``"007"`` and ``"7"``, ``"+7"``), which the integers make one id, a
+        :class:`LookalikeIdWarning` says so, as :func:`load_table` warns of ids it
+        keeps apart (see :func:`warn_of_lookalike_ids`).
 
     Returns
     -------
@@ -1301,7 +1310,89 @@ def read_numeric_columns(
         raise unknown_column(missing[0], names, file=str(path))
     fast = _read_numeric_compiled(path, layout, names, columns)
     if fast is not None:
-        return fast
+        return fast  # its grammar has no integer written with a sign or leading zeros
+    arrays = _read_numeric_arrow(path, layout, names, columns, expected)
+    if id_columns and _may_hold_loose_integers(path):
+        _warn_of_integer_lookalikes(path, layout, id_columns)
+    return arrays
+
+
+#: bytes scanned at once for a loosely written integer (bounds the scan's temporary arrays)
+_LOOSE_SCAN_BYTES = 16 << 20
+_DIGITS = np.zeros(256, bool)
+_DIGITS[ord("0"):ord("9") + 1] = True
+#: bytes before a '0' that make it part of a number ("10", "0.05", "1e05")
+_IN_NUMBER = _DIGITS.copy()
+_IN_NUMBER[[ord("."), ord("e"), ord("E")]] = True
+
+
+def _may_hold_loose_integers(path: Path) -> bool:
+    """Whether a plain file's bytes may hold an integer written loosely: a '+', or a '0'
+    that starts a number and is followed by a digit or is all of a negative one ("007",
+    "-0"). One vectorised pass, no parse; a compressed file is read as text to see."""
+    if path.suffix.lower() in _COMPRESSION_EXTENSIONS:
+        return True
+    try:
+        with path.open("rb") as handle:
+            if not os.fstat(handle.fileno()).st_size:
+                return False
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                data = np.frombuffer(mapped, np.uint8)
+                try:
+                    return any(_loose_integer_in(data[max(start - 1, 0):
+                                                      start + _LOOSE_SCAN_BYTES + 1],
+                                                 start == 0,
+                                                 start + _LOOSE_SCAN_BYTES >= len(data))
+                               for start in range(0, len(data), _LOOSE_SCAN_BYTES))
+                finally:
+                    del data  # the mapping closes only when no array views it
+    except (OSError, ValueError):
+        return True
+
+
+def _loose_integer_in(chunk: np.ndarray, at_start: bool, at_end: bool) -> bool:
+    """:func:`_may_hold_loose_integers` over ``chunk``, which holds one byte on each side
+    of the bytes it stands for (none before the file's first, ``at_start``, nor after its
+    last, ``at_end``)."""
+    if (chunk == ord("+")).any():
+        return True
+    zeros = np.flatnonzero(chunk == ord("0"))
+    # the bytes on the sides are seen by the chunks they stand for
+    zeros = zeros[((zeros > 0) | at_start) & ((zeros < len(chunk) - 1) | at_end)]
+    if not len(zeros):
+        return False
+    before = np.where(zeros > 0, chunk[np.maximum(zeros - 1, 0)], ord(" "))
+    # the file's last byte has none after it: a field's end
+    after = np.where(zeros + 1 < len(chunk), chunk[np.minimum(zeros + 1, len(chunk) - 1)],
+                     ord(" "))
+    starts = ~_IN_NUMBER[before]
+    padded = starts & _DIGITS[after]
+    negative_zero = (before == ord("-")) & ~_DIGITS[after] & (after != ord("."))
+    return bool((padded | negative_zero).any())
+
+
+def _warn_of_integer_lookalikes(path: Path, layout: DelimitedLayout,
+                                id_columns: Collection[str]) -> None:
+    """The :class:`LookalikeIdWarning` of ids read as integers: the id columns read again
+    as text (only when the file's bytes hold a loosely written integer)."""
+    table = read_delimited(path, layout, {name: "text" for name in id_columns})
+
+    def fail_at(index: int, name: str, message: str, wanted: str) -> DataFormatError:
+        line, fields = line_of_record(path, layout, index)
+        position = table.column_names.index(name)
+        text = table.column(position)[index].as_py()
+        return DataFormatError(message.format(text=text), file=str(path), line=line,
+                               column=name, expected=wanted or None)
+
+    for name in id_columns:
+        warn_of_lookalike_ids(pc.utf8_trim_whitespace(table.column(name)), name, fail_at,
+                              str(path), read_as_integers=True)
+
+
+def _read_numeric_arrow(path: Path, layout: DelimitedLayout, names: list[str],
+                        columns: Mapping[str, ColumnKind],
+                        expected: Mapping[str, str] | None) -> dict[str, np.ndarray]:
+    """:func:`read_numeric_columns` by pyarrow, block by block."""
     expected = {**{c: _EXPECTED_TEXT[k] for c, k in columns.items()}, **(expected or {})}
     try:
         table = _arrow_read(path, layout, names, columns, (), _NUMERIC_BLOCK_SIZE)
@@ -1427,6 +1518,10 @@ def _field_problem(text: str, kind: ColumnKind, separator: str | None = None
             return f"found {text.strip()}, outside the {kind} range"
         return None
     if kind in ("float32", "float64"):
+        if text.strip().lower() in ("true", "false"):
+            return (f"found {text!r}, a true/false value, which is no rating or weight: "
+                    "read the rows that are true as implicit feedback, without values "
+                    "(value_col=None), or write 1 for true and 0 for false")
         if not _FLOAT_TEXT.fullmatch(text):
             formatted = _number_format_problem(text, separator)
             if formatted is not None:
@@ -1568,14 +1663,18 @@ def _lookalike_keys(normalized: pa.Array) -> pa.Array:
 
 
 def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
-                          fail_at: FailAt | None = None, file: str | None = None) -> None:
+                          fail_at: FailAt | None = None, file: str | None = None, *,
+                          read_as_integers: bool = False) -> None:
     """Warn (:class:`LookalikeIdWarning`) where text ids of one column differ only in how
     they are written: their NFKC forms (one form of accents, full-width characters as
     ASCII) are one text, or one integer however written (``"007"``, ``"+7"``, ``"7"``;
     ``"1_000"`` and ``"1000"``; ``"١٢٣"`` and ``"123"``). They are kept as different ids,
     as written, so the warning names a line or row of each. A column of ASCII ids none of
     which is an integer written loosely costs three vectorised passes and nothing more;
-    only the other ids are compared."""
+    only the other ids are compared.
+
+    ``read_as_integers``: the loader reads the column as integers (a MovieLens ratings
+    file), so such ids were not kept apart but became one id; the warning says so."""
     if isinstance(trimmed, pa.ChunkedArray):
         trimmed = trimmed.combine_chunks() if trimmed.num_chunks != 1 else trimmed.chunk(0)
     loose = pc.fill_null(pc.or_(
@@ -1615,16 +1714,25 @@ def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
         places = [f"data row {row + 1}" for row in rows]
     # ascii(): the two forms of an accent look alike on screen
     first, second = (ascii(trimmed[row].as_py()) for row in rows)
+    if read_as_integers:
+        # the same words as below, for a loader whose ids are integers: "007" and "7" were
+        # one id without a word, where load_table keeps them apart and warns
+        kept = ("this loader reads ids as integers, so they were read as one id. If they "
+                "are different ids, read the file with load_table, which keeps ids as "
+                "written; if they are one id, write them one way (without leading zeros "
+                "or a sign), or silence this with warnings.filterwarnings('ignore', "
+                "category=recstack.data.LookalikeIdWarning)")
+    else:
+        kept = ("they are kept as different ids, as written. If they are one id, write "
+                "them one way before loading (e.g. without leading zeros, or "
+                "unicodedata.normalize('NFC', id)); if they are different ids, silence "
+                "this with warnings.filterwarnings('ignore', "
+                "category=recstack.data.LookalikeIdWarning)")
     warnings.warn(
         f"{file + ': ' if file else ''}column {name!r}: {count:,} id(s) differ from "
         f"another id only in how they are written, e.g. {first} ({places[0]}) and "
         f"{second} ({places[1]}), the same number or the same text in another Unicode "
-        "form; they are kept as different ids, as written. If they are one id, write "
-        "them one way before loading (e.g. "
-        "without leading zeros, or unicodedata.normalize('NFC', id)); if they are "
-        "different ids, silence this with warnings.filterwarnings('ignore', "
-        "category=recstack.data.LookalikeIdWarning)", LookalikeIdWarning,
-        stacklevel=caller_stacklevel())
+        f"form; {kept}", LookalikeIdWarning, stacklevel=caller_stacklevel())
 
 
 def warn_of_missing_value_id_count(name: str, count: int, spellings: Sequence[str],
@@ -1751,11 +1859,17 @@ FINITE_VALUE = f"a finite number within ±{np.finfo(np.float32).max:.3g} (float3
 
 
 def check_values(values: np.ndarray, column: str, rating_range: tuple[float, float] | None,
-                 fail_at: FailAt) -> None:
+                 fail_at: FailAt,
+                 exact_at: Callable[[np.ndarray], Sequence[Any]] | None = None) -> None:
     """Refuse, naming the first bad row, a value that is not finite or (with a
-    ``rating_range``) outside it: the check every loader makes of its value column."""
+    ``rating_range``) outside it: the check every loader makes of its value column.
+    ``exact_at`` (:func:`exact_decimals`, for a column of decimals): the bad value is
+    shown as the file holds it, its digits, not as the float it became (``1e+50``)."""
     bad = first_nonfinite(values)
     if bad is not None:
+        exact = exact_at(np.array([bad]))[0] if exact_at is not None else None
+        if isinstance(exact, decimal.Decimal) and exact.is_finite():
+            raise fail_at(bad, column, f"found {exact:f} (a decimal)", FINITE_VALUE)
         raise fail_at(bad, column, "found {text!r}", FINITE_VALUE)
     if rating_range is not None:
         bad = first_out_of_range(values, rating_range)
@@ -2645,8 +2759,13 @@ def _check_rating_range(rating_range: Any) -> tuple[float, float] | None:
         # the ends as given must be numbers (text is the metadata's form, not an argument's)
         return _checked_range(rating_range_ends(rating_range))
     except (ValueError, TypeError):
-        raise RecstackError(f"rating_range must be two finite numbers (low, high) with "
-                            f"low < high, got {rating_range!r}") from None
+        shown_range = (rating_range_shown(rating_range) if isinstance(rating_range, tuple | list)
+                       and len(rating_range) == 2 else shown(rating_range))
+        # DataFormatError, as Interactions.from_arrays raises for the same range: one
+        # error class for one mistake across the data layer (this was a bare RecstackError,
+        # so `except ValueError` caught the one and not the other)
+        raise DataFormatError(f"rating_range must be two finite numbers (low, high) with "
+                              f"low < high, got {shown_range}") from None
 
 
 def _check_encoding(encoding: str) -> None:
@@ -2980,6 +3099,10 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
         plain = plain_column(table.column(roles["values"]), decimals_as_floats=True)
         table = table.set_column(table.schema.get_field_index(roles["values"]),
                                  roles["values"], plain)
+    if "values" in roles and pa.types.is_boolean(table.column(roles["values"]).type):
+        raise true_false_error(roles["values"],
+                               f"row 1 holds {scalar_text(table.column(roles['values'])[0])}",
+                               file=str(path))
     if "values" in roles and not _is_number(table.column(roles["values"]).type):
         raise DataFormatError(f"holds {table.column(roles['values']).type} values",
                               file=str(path), column=roles["values"], expected="numbers")
@@ -2999,7 +3122,7 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
                               expected=error.expected) from None
     frame = table.select(context).to_pandas() if context else None
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
-                  fail_at, frame, exact_at)
+                  fail_at, frame, exact_at, decimal_values=exact_at is not None)
 
 
 def scalar_text(scalar: pa.Scalar) -> str:
@@ -3015,15 +3138,20 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
            rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
            fmt: str | None, timestamp_unit: str, fail_at: FailAt,
            context: pd.DataFrame | None = None,
-           exact_at: Callable[[np.ndarray], Sequence[Any]] | None = None) -> Interactions:
+           exact_at: Callable[[np.ndarray], Sequence[Any]] | None = None,
+           decimal_values: bool = False) -> Interactions:
     """Typed columns -> checked numpy arrays -> Interactions (the shared tail of loaders);
-    ``exact_at`` as for :func:`values_as_float32`."""
+    ``exact_at`` as for :func:`values_as_float32`; ``decimal_values``: it gives the
+    values of a decimal column (:func:`exact_decimals`), which errors then show."""
     values = timestamps = None
     if "values" in roles:
         column = roles["values"]
         values = values_as_float32(column_to_numpy(table, column), column, fail_at,
                                    exact_at)
-        check_values(values, column, rating_range, fail_at)
+        # a Parquet decimal beyond float32's range is named by its digits (a text file's
+        # value by its text, which fail_at shows)
+        check_values(values, column, rating_range, fail_at,
+                     exact_at if decimal_values else None)
     if "timestamps" in roles:
         column = roles["timestamps"]
         timestamps = timestamps_to_seconds(table.column(column), column, fmt, timestamp_unit,
@@ -3132,7 +3260,7 @@ def _plain(value: Any) -> Any:
 
 
 @arguments_named
-def save_table(data: Interactions, path: PathLike) -> Path:
+def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -> Path:
     """Write interactions to one Parquet, CSV or TSV file (by its extension), atomically.
 
     Columns are ``user_id, item_id, value`` and ``timestamp`` (int64 Unix seconds) when
@@ -3154,6 +3282,10 @@ def save_table(data: Interactions, path: PathLike) -> Path:
         The interactions.
     path
         Destination file; its folder must exist.
+    overwrite
+        Replace an existing file (the project's rule for a file a Python call writes, as
+        ``EvaluationResult.to_csv`` and ``Model.save`` have it); without it an existing
+        file is refused and left as it was.
 
     Returns
     -------
@@ -3180,6 +3312,10 @@ def save_table(data: Interactions, path: PathLike) -> Path:
         raise RecstackError(_missing_folder(path))
     if path.is_dir():
         raise RecstackError(f"{path}: is a folder; expected a file name")
+    if not check_flag(overwrite, "save_table: overwrite") and os.path.lexists(path):
+        # it replaced any file without a word (a second run over the first one's output)
+        raise RecstackError(f"save_table: {path} already exists; pass overwrite=True to "
+                            "replace it, or choose another name")
     suffix = _base_suffix(path)
     compressed = path.suffix.lower() in _COMPRESSION_EXTENSIONS
     if compressed and path.suffix != path.suffix.lower():

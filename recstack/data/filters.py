@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 import numpy as np
 
-from recstack.data.dates import impossible_date, quoted_number
+from recstack.data.dates import to_unix_seconds
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
     FIRST_SECOND,
     LAST_SECOND,
     Interactions,
+    at_least,
     require_interactions,
 )
 from recstack.errors import ConfigError, EmptyResultError
@@ -93,6 +93,12 @@ class KCore(FilterSpec):
     item_min: int = option(5, "fewest rows a kept item has", low=1)
 
     def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
+        keep, rounds = self._rounds(data)
+        result = data.select(keep).compact()
+        return result, FilterStep.between(self.name, data, result, rounds=rounds)
+
+    def _rounds(self, data: Interactions) -> tuple[np.ndarray, list[KCoreRound]]:
+        """The rows kept, and what each pass removed."""
         keep = np.ones(len(data), bool)
         rounds: list[KCoreRound] = []
         while True:
@@ -106,15 +112,25 @@ class KCore(FilterSpec):
             keep &= ~drop
             rounds.append(KCoreRound(len(rounds) + 1, int(weak_users.sum()),
                                      int(weak_items.sum()), int(drop.sum())))
-        result = data.select(keep).compact()
-        return result, FilterStep.between(self.name, data, result, rounds=rounds)
+        return keep, rounds
 
     def why_nothing_is_left(self, data: Interactions) -> str:
         most_user = int(np.bincount(data.user_index).max(initial=0))
         most_item = int(np.bincount(data.item_index).max(initial=0))
+        # which pass emptied it: a first pass that left rows, whose removals then pushed
+        # the rest under the bars, reads differently from bars no user or item meets
+        _, rounds = self._rounds(data)
+        left, passes = len(data), []
+        for done in rounds:
+            left -= done.rows_removed
+            passes.append(f"pass {done.round} removed {done.users_removed:,} user(s) and "
+                          f"{done.items_removed:,} item(s), {left:,} row(s) left")
+        if len(passes) > 4:
+            passes[2:-1] = [f"... ({len(passes) - 3} more passes)"]
         return (f"before it, the most rows of one user were {most_user:,} and of one item "
                 f"{most_item:,}; removing the users under {self.user_min} and the items "
-                f"under {self.item_min} in turn left no user and item meeting both")
+                f"under {self.item_min} in turn left no user and item meeting both, after "
+                f"pass {len(rounds)}: {'; '.join(passes)}")
 
 
 @FILTERS.register("min_value")
@@ -129,14 +145,9 @@ class MinValue(FilterSpec):
         return f"min_value(threshold={self.threshold:g})"
 
     def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
-        # compared in float32, the values' type (float32(3.6) is kept by 3.6); a threshold
-        # beyond float32's range (1e300) overflowed on that cast, with numpy's
-        # RuntimeWarning: every finite float32 value lies below (above) it
-        largest = float(np.finfo(np.float32).max)
-        if abs(self.threshold) > largest:
-            keep = np.full(len(data), self.threshold < 0)
-        else:
-            keep = data.value >= np.float32(self.threshold)
+        # compared in float32, the values' type (float32(3.6) is kept by 3.6), by the rule
+        # the evaluator's relevance_threshold and Interactions.implicit share
+        keep = at_least(data.value, self.threshold)
         result = data.select(keep).compact()
         return result, FilterStep.between(self.name, data, result)
 
@@ -272,28 +283,3 @@ def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interact
 def _iso(seconds: int) -> str:
     """Unix seconds as an ISO-8601 UTC time, for messages."""
     return f"{np.datetime64(seconds, 's').astype(str)}Z"
-
-
-def to_unix_seconds(moment: int | str | None, what: str = "time") -> int | None:
-    """Unix seconds from an int or an ISO-8601 date/time string (UTC unless it says)."""
-    if isinstance(moment, bool | np.bool_):
-        # bool is an int: True was read as 1 s after the epoch
-        raise ConfigError(f"{what}: expected Unix seconds or an ISO date such as "
-                          f"2020-01-31, got the boolean {moment!r}")
-    if moment is None or isinstance(moment, int | np.integer):
-        return None if moment is None else int(moment)
-    try:
-        parsed = datetime.fromisoformat(str(moment))
-    except ValueError:
-        impossible = impossible_date(str(moment))
-        # only text can be a number in quotes: a float bound is not one
-        quoted = quoted_number(moment) if isinstance(moment, str) and not impossible else None
-        if quoted:
-            raise ConfigError(f"{what}: {quoted}") from None
-        problem = (f"{moment!r} is not a real date: {impossible}" if impossible
-                   else f"cannot read {moment!r} as a time")
-        raise ConfigError(f"{what}: {problem}; use Unix seconds or an ISO date such as "
-                          "2020-01-31 or 2020-01-31T12:00:00") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp())

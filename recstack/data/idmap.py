@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.errors import ConfigError, DataFormatError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
 
 
 class IdMap:
@@ -147,7 +147,7 @@ class IdMap:
         returns ``-1`` for them.
         """
         if missing not in ("raise", "ignore"):
-            raise ConfigError(f"missing must be 'raise' or 'ignore', not {missing!r}")
+            raise ConfigError(f"missing must be 'raise' or 'ignore', not {shown(missing)}")
         ids = np.atleast_1d(id_values(external_ids, what))
         positions = self._positions(ids.ravel()).reshape(ids.shape)
         unknown = positions < 0
@@ -238,9 +238,21 @@ class IdMap:
         return self._index.to_numpy()[idx]
 
     def subset(self, indices: np.ndarray) -> IdMap:
-        """A new map over the given indices, in that order (used when compacting)."""
+        """A new map over the given indices, in that order (used when compacting).
+
+        The indices are checked as :meth:`to_external` checks them (one outside
+        ``0..n-1`` was numpy's IndexError), and each may be given once: a repeat made a
+        map with one id at two indices, which no lookup could tell apart."""
+        self.to_external(indices)
+        index = self._index[integer_indices(indices).ravel()]
+        if not index.is_unique:
+            flat = integer_indices(indices).ravel()
+            seen = pd.Index(flat)
+            repeated = flat[seen.duplicated()][:3].tolist()
+            raise RecstackError(f"subset: each index may be given once, got {repeated} more "
+                                "than once (a map holds each id at one index)")
         subset = object.__new__(IdMap)  # ids of this map: checked already
-        subset._index = self._index[np.asarray(indices)]
+        subset._index = index
         return subset
 
 
@@ -279,7 +291,7 @@ def _trimmed_vocabulary(ids: np.ndarray, what: str, *, warn: bool) -> np.ndarray
     empty = trimmed == ""
     if empty.any():
         at = int(np.flatnonzero(text)[np.argmax(empty)])
-        raise _not_an_id(what, at, f"{given[np.argmax(empty)]!r}, an empty id once trimmed "
+        raise _not_an_id(what, at, f"{shown(given[np.argmax(empty)])}, an empty id once trimmed "
                                    "of surrounding whitespace", int(empty.sum()))
     changed = trimmed != given
     if not changed.any():
@@ -294,8 +306,8 @@ def _trimmed_vocabulary(ids: np.ndarray, what: str, *, warn: bool) -> np.ndarray
         first = int(np.argmax(changed))
         warnings.warn(
             f"{what}: {int(changed.sum())} text id(s) have surrounding whitespace, first at "
-            f"position {int(np.flatnonzero(text)[first])}: {given[first]!r}, kept as "
-            f"{trimmed[first]!r} (every loader trims ids; IdMap.restore keeps a saved "
+            f"position {int(np.flatnonzero(text)[first])}: {shown(given[first])}, kept as "
+            f"{shown(trimmed[first])} (every loader trims ids; IdMap.restore keeps a saved "
             "vocabulary as stored)", UntrimmedIdWarning, stacklevel=3)
     return out
 
@@ -403,7 +415,7 @@ def id_values(values: Any, what: str = "ids") -> np.ndarray:
             at = int(np.argmin(whole))
             missing = bool(np.isnan(flat[at]))
             raise _not_an_id(what, at, "NaN (a missing id)" if missing else
-                             f"{flat[at].item()!r}, not a whole number below 2**53",
+                             f"{shown(flat[at])}, not a whole number below 2**53",
                              int((~whole).sum()))
         return array.astype(np.int64)
     if kind == "O":
@@ -449,7 +461,7 @@ def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
                 raise _not_an_id(what, position, "NaN (a missing id)")
             if not (abs(float(value)) < _WHOLE_FLOAT_LIMIT and value == int(value)):
                 raise _not_an_id(what, position,
-                                 f"{value!r}, not a whole number below 2**53")
+                                 f"{shown(value)}, not a whole number below 2**53")
             number = int(value)
         elif value is None or value is pd.NA or value is pd.NaT:
             raise _not_an_id(what, position, f"{value} (a missing id)")
@@ -467,8 +479,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, np.bool_ | np.complexfloating | np.bytes_):
         value = value.item()
     if isinstance(value, bool | np.bool_):
-        return f"{value!r}, a boolean"
-    return f"{value!r} ({type(value).__name__})"
+        return f"{shown(value)}, a boolean"
+    return f"{shown(value)} ({type(value).__name__})"
 
 
 def _not_an_id(what: str, position: int, detail: str, count: int = 1) -> DataFormatError:

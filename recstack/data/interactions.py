@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
 import os
 import re
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from typing import Any, Literal
@@ -20,6 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.data.dates import to_unix_seconds
 from recstack.data.idmap import IdMap, id_values, sequence_array, trim_text_ids
 from recstack.errors import (
     ConfigError,
@@ -289,6 +292,7 @@ class Interactions:
         _check_finite(self.value, VALUE)
         if self.rating_range is not None:
             _check_rating_range(self.rating_range, self.value)
+            object.__setattr__(self, "rating_range", plain_rating_range(self.rating_range))
         if self.timestamp is not None:
             ts = self.timestamp
             if not isinstance(ts, np.ndarray) or ts.dtype != np.int64 or ts.shape != (n,):
@@ -578,12 +582,16 @@ class Interactions:
         """Rows of the given item indices (an index array or a boolean mask over items)."""
         return self.select(_membership(item_indices, self.n_items, "item")[self.item_index])
 
-    def between(self, start: int | None = None, end: int | None = None) -> Interactions:
-        """Rows with ``start <= timestamp < end`` (Unix seconds; either bound optional)."""
+    def between(self, start: Any = None, end: Any = None) -> Interactions:
+        """Rows with ``start <= timestamp < end`` (either bound optional), each bound a time
+        as every time argument of the data layer takes one (``time_window``,
+        ``temporal_split``'s cutoff, ``read_partitioned``): Unix seconds, ISO-8601 text, a
+        date, ``datetime``, pandas ``Timestamp`` or ``numpy.datetime64`` (naive ones UTC)."""
         if self.timestamp is None:
             raise RecstackError("these interactions have no timestamps to slice by")
-        lo = np.iinfo(np.int64).min if start is None else _whole_seconds(start, "start")
-        hi = np.iinfo(np.int64).max if end is None else _whole_seconds(end, "end")
+        low, high = to_unix_seconds(start, "between: start"), to_unix_seconds(end, "between: end")
+        lo = np.iinfo(np.int64).min if low is None else low
+        hi = np.iinfo(np.int64).max if high is None else high
         if lo > hi:  # swapped bounds gave no row without a word
             raise ConfigError(f"between: start ({lo}) is after end ({hi}); the range is "
                               "[start, end)")
@@ -707,16 +715,26 @@ class Interactions:
         """An implicit-feedback view.
 
         Rows with ``value >= threshold`` are positives (all rows when ``threshold`` is
-        None). Their value becomes 1.0, or the confidence weight ``1 + alpha * value``
-        when ``alpha`` is given (Hu, Koren & Volinsky 2008).
+        None), compared in float32, the values' type (:func:`at_least`); ``threshold``
+        may be any real number (``Decimal``, ``Fraction`` too). A threshold above every
+        value is an error; one at or below every value of data whose values differ keeps
+        every row, with a :class:`ThresholdKeepsEveryRowWarning`. Their value becomes
+        1.0, or the confidence weight ``1 + alpha * value`` when ``alpha`` is given (Hu,
+        Koren & Volinsky 2008).
         """
-        for name, number in (("threshold", threshold), ("alpha", alpha)):
-            if number is not None and (isinstance(number, bool) or not isinstance(
-                    number, int | float | np.number) or not np.isfinite(number)):
-                raise ConfigError(f"{name} must be a finite number or None, got {number!r}")
-        data = self if threshold is None else self.select(self.value >= threshold)
+        threshold = check_threshold(threshold, "threshold")
+        alpha = check_threshold(alpha, "alpha")
+        data = self if threshold is None else self.select(at_least(self.value, threshold))
         if threshold is not None and len(self) and not len(data):
             raise EmptyResultError(_why_no_positive(self.value, threshold))
+        if threshold is not None and len(data) == len(self) and len(self) and float(
+                self.value.min()) != float(self.value.max()):
+            warnings.warn(
+                f"implicit(threshold={threshold:g}) keeps every row: the {len(self):,} values "
+                f"run from {float(self.value.min()):g} to {float(self.value.max()):g}, all at "
+                "least the threshold, so every row is a positive, as without one; give a "
+                "threshold within the values (e.g. 4 on a 1-5 scale), or leave it out",
+                ThresholdKeepsEveryRowWarning, stacklevel=caller_stacklevel())
         if alpha is not None and alpha < 0:
             raise RecstackError(f"alpha must be >= 0, got {alpha}")
         if alpha is None:
@@ -878,12 +896,6 @@ def _checked_positions(selector: Any, n: int, what: str) -> np.ndarray:
     return selector
 
 
-def _whole_seconds(moment: Any, name: str) -> int:
-    if isinstance(moment, bool) or not isinstance(moment, int | np.integer):
-        raise ConfigError(f"{name} must be Unix seconds (an integer), got {moment!r}")
-    return int(moment)
-
-
 def _flat_array(values: Any, column: str, expected: str,
                 read: Callable[[Any], np.ndarray] = np.asarray) -> np.ndarray:
     """``read(values)`` (``np.asarray``), refusing a ragged nested list (``[[1], [2, 3]]``)
@@ -911,6 +923,10 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
     # sequence_array: a list's booleans stay booleans for the id rule to refuse ([0, True]
     # became users 0 and 1)
     array = _flat_array(ids, column, "one id per interaction", read=sequence_array)
+    if isinstance(ids, list | tuple) and array.dtype.kind == "U" and any(
+            isinstance(value, float | np.floating) and value != value for value in ids):
+        # numpy wrote a float NaN among text as the text id 'nan': missing, not an id
+        array = np.array(ids, dtype=object)
     if array.ndim == 0:
         # numpy wraps a generator, a set, a dict or one text in an array of shape (), which
         # the message below named as though an array had been given
@@ -940,6 +956,7 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
         # missing first: pyarrow, which trims, takes None but not pandas' NA (a pandas
         # "string" column with a gap was an ArrowTypeError)
         missing = pd.isna(array)
+        given = array
         if missing.any():
             array = array.astype(object)  # a copy: the caller's array stays as it was
             array[missing] = None
@@ -947,8 +964,11 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
         empty = pd.isna(array) | (array == "")
         if empty.any():
             row = int(np.argmax(empty))
-            raise DataFormatError(f"row {row} holds an empty id ({int(empty.sum())} in all)",
-                                  column=column, expected="a non-empty id in every row")
+            # which empty: a missing value (None, pandas' NA, NaN) or blank text
+            what = (f"a missing value ({_missing_name(given[row])})" if missing[row]
+                    else f"blank text {shown(given[row])}")
+            raise DataFormatError(f"row {row} holds an empty id, {what} ({int(empty.sum())} "
+                                  "in all)", column=column, expected="a non-empty id in every row")
         if not _IDS_WARNED_OF.get():
             # the loaders' rule (recstack.data.files): "NA", "null", "nan"... are kept as
             # text ids, with a MissingValueIdWarning (a frame's "NA" passed without a word)
@@ -1025,15 +1045,56 @@ def _refuse_text_among_numbers(ids: Any, array: np.ndarray, column: str) -> None
     first, second = sorted((text_at, other_at))
     raise DataFormatError(
         f"ids mix text and other types ({', '.join(kinds)}): position {first} holds "
-        f"{values[first]!r}, position {second} {values[second]!r}; in one column every id "
-        "would be text, merging ids such as 1 and '1'", column=column,
+        f"{shown(values[first])}, position {second} {shown(values[second])}; in one column "
+        "every id would be text, merging ids such as 1 and '1'", column=column,
         expected="ids of one type: all numbers, or all text (e.g. the column .astype(str))")
 
+
+def true_false_error(column: str, example: str, **place: Any) -> DataFormatError:
+    """The one refusal of true/false where values or times belong, whatever brings them
+    (``from_arrays``, ``from_frame``, a Parquet boolean column, ``true`` in a CSV file):
+    ``example`` says where (``"row 0 holds True"``), ``place`` is ``file=``/``line=``."""
+    if column == TIMESTAMP:
+        return DataFormatError(f"holds true/false values, {example}", column=column,
+                               expected="Unix seconds (numbers)", **place)
+    return DataFormatError(
+        f"holds true/false values, {example}", column=column,
+        expected="numbers; true/false is no rating or weight: read the rows that are true "
+                 "as implicit feedback, without values, or write 1 for true and 0 for "
+                 "false", **place)
+
+
+def _missing_name(value: Any) -> str:
+    """How the user wrote a missing value: None, pd.NA, NaN or NaT."""
+    if value is None:
+        return "None"
+    if value is pd.NA:
+        return "pd.NA"
+    if value is pd.NaT or isinstance(value, np.datetime64):
+        return "NaT"
+    return "NaN"
+
+
+def _conversion_advice(column: str, is_bytes: bool) -> str:
+    """What to do with a column of text (or bytes) where numbers belong: dates written as
+    text are times to parse, not numbers; bytes are decoded to text first."""
+    convert = ("pandas.to_datetime(..., utc=True)" if column == TIMESTAMP
+               else "pandas.to_numeric")
+    if is_bytes:
+        return (f"numbers (decode the bytes to text first, e.g. value.decode('utf-8') or "
+                f"Series.str.decode('utf-8'), then convert it, e.g. with {convert})")
+    return f"numbers (convert text first, e.g. with {convert})"
 
 def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
     """``values`` as a 1-D array of ``dtype`` with ``n`` rows, or a DataFormatError naming the
     column (text, NaN or out-of-range times would otherwise be numpy's own errors)."""
     raw = _flat_array(values, column, "one number per interaction")
+    if isinstance(values, list | tuple) and raw.dtype.kind in "iuf":
+        # numpy made [True, 2.0] the numbers 1.0 and 2.0
+        truth = next((row for row, value in enumerate(values)
+                      if isinstance(value, bool | np.bool_)), None)
+        if truth is not None:
+            raise true_false_error(column, f"row {truth} holds {shown(values[truth])}")
     if raw.shape != (n,):
         raise DataFormatError(f"has shape {raw.shape} for {n} interactions", column=column,
                               expected=f"one number per interaction, shape ({n},)")
@@ -1045,11 +1106,13 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
 
         problem = not_numbers(raw)
         if problem is not None:
-            # dates written as text are times to parse, not numbers
-            convert = ("pandas.to_datetime(..., utc=True)" if column == TIMESTAMP
-                       else "pandas.to_numeric")
             raise DataFormatError(f"holds {problem}", column=column,
-                                  expected=f"numbers (convert text first, e.g. with {convert})")
+                                  expected=_conversion_advice(column, problem.startswith(
+                                      "bytes")))
+        truth = next((row for row, value in enumerate(raw) if isinstance(value, bool | np.bool_)),
+                     None)
+        if truth is not None:  # float64 would make True 1.0 (and a time of 1970) unasked
+            raise true_false_error(column, f"row {truth} holds {shown(raw[truth])}")
         exact = raw  # Python ints, Decimals, Fractions: float64 may round them
         try:
             raw = raw.astype(np.float64)
@@ -1057,27 +1120,44 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
             pass
     else:
         exact = None
+
+    def as_given(row: int) -> str:
+        """Row ``row``'s value as the user gave it (a Python int, a Decimal), not as the
+        float64 it became (10**20 is not 1e+20)."""
+        return shown(exact[row] if exact is not None else raw[row])
+
+    if raw.dtype.kind in "US" and raw.size:
+        # numpy text (a list of str): with the conversion that reads it, as an object
+        # column of text is (it was "expected numbers", and no word of how)
+        kind = "bytes" if raw.dtype.kind == "S" else "text"
+        raise DataFormatError(f"holds {raw.dtype} values, {kind} such as {shown(raw[0])}",
+                              column=column,
+                              expected=_conversion_advice(column, kind == "bytes"))
     if raw.dtype.kind not in "biuf":
         raise DataFormatError(f"holds {raw.dtype} values, e.g. {raw[:3].tolist()}",
                               column=column, expected="numbers")
-    if np.dtype(dtype).kind == "i" and raw.dtype.kind == "b":
-        # True is no moment: numpy would make it the second 1 of 1970
-        raise DataFormatError(f"holds true/false values, e.g. {raw[:3].tolist()}",
-                              column=column, expected="Unix seconds (numbers)")
+    if raw.dtype.kind == "b":
+        # True is no moment (numpy would make it the second 1 of 1970) and no rating
+        raise true_false_error(column, f"e.g. {raw[:3].tolist()}")
     if np.dtype(dtype).kind == "i":
         if raw.dtype.kind == "f" and raw.size and not np.isfinite(raw).all():
             bad = ~np.isfinite(raw)
             row = int(np.argmax(bad))
             raise DataFormatError(f"holds NaN or infinite times: row {row} holds "
-                                  f"{raw[row].item()!r} ({int(bad.sum())} in all)",
+                                  f"{as_given(row)} ({int(bad.sum())} in all)",
                                   column=column, expected="Unix seconds (finite numbers)")
         # compared as Python numbers: numpy cast 2**62 to float16 (inf) with an overflow
-        # RuntimeWarning for float16 times
+        # RuntimeWarning for float16 times; said as the calendar check says it, with the
+        # value as given (10**20 was shown as 1e+20, float64's rounding of it)
         if raw.size and raw.dtype.kind in "fiu" and (float(raw.min()) < -2**62
                                                      or float(raw.max()) > 2**62):
-            worst = raw.max() if float(raw.max()) > 2**62 else raw.min()
-            raise DataFormatError(f"holds times out of range, e.g. {worst.item()!r}",
-                                  column=column, expected="Unix seconds")
+            outside = (raw < FIRST_SECOND) | (raw > LAST_SECOND)
+            row = int(np.argmax(outside))
+            raise DataFormatError(f"holds times out of range: {int(outside.sum())} time(s) "
+                                  f"outside the years 1 to 9999, first at row {row}: "
+                                  f"{as_given(row)}",
+                                  column=column,
+                                  expected="Unix seconds between the years 1 and 9999")
         warn_of_coarse_times(raw, column)
         floored = floor_seconds(raw)
         if raw.dtype.kind == "f":
@@ -1089,7 +1169,7 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
             row = int(np.argmax(finite_beyond))
             raise DataFormatError(
                 f"{int(finite_beyond.sum())} value(s) beyond float32's range, first at row "
-                f"{row}: {raw[row].item()!r}", column=column,
+                f"{row}: {as_given(row)}", column=column,
                 expected=f"numbers within ±{np.finfo(np.float32).max:.3g}")
     if np.dtype(dtype) == np.float32:
         return to_float32_values(raw, column, exact=exact if raw.dtype.kind == "f" else None)
@@ -1137,6 +1217,16 @@ def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
     raw = _flat_array(timestamps, TIMESTAMP, "one time per interaction")
     if raw.dtype.kind == "O":
         raw = _dates_as_midnights(raw)
+    if raw.dtype.kind == "O":
+        raw = _date_times_as_moments(raw)
+    if raw.dtype.kind == "m" and raw.size:
+        # a duration is no moment: numpy made it a number of its unit (or it was "holds
+        # timedelta64[s] values (expected numbers)" with no word of what was meant)
+        raise DataFormatError(f"holds durations, not points in time ({raw.dtype}), such "
+                              f"as {shown(raw.ravel()[0])}", column=TIMESTAMP,
+                              expected=_MOMENTS_EXPECTED)
+    if raw.dtype.kind == "O":
+        _refuse_mixed_time_kinds(raw)
     if raw.dtype.kind != "M":
         return _number_column(timestamps, np.int64, TIMESTAMP, n)
     missing = np.isnat(raw)
@@ -1173,6 +1263,113 @@ def _dates_as_midnights(raw: np.ndarray) -> np.ndarray:
                      and value is not pd.NaT else np.datetime64("NaT")
                      for value in raw.tolist()],
                     dtype="datetime64[D]")
+
+
+def _date_times_as_moments(raw: np.ndarray) -> np.ndarray:
+    """A column of Python ``datetime`` or pandas ``Timestamp`` objects (a list of them, or
+    a frame's object column mixing zones) as ``datetime64[us]``: naive ones UTC, aware
+    ones their UTC instant, as a datetime64 or zoned pandas column is read (such a list
+    was refused as "dates or times ... convert text first", though it held no text).
+    Dates among them are their midnight UTC.
+    Missing ones (None, NaT, NaN) become NaT, which the caller refuses by row. Any other
+    column is returned as it was."""
+    import datetime
+
+    if not raw.size or raw.ndim != 1:
+        return raw
+    moments: list[np.datetime64] = []
+    for value in raw.tolist():
+        if value is None or value is pd.NaT or value is pd.NA or (
+                isinstance(value, float | np.floating) and value != value):
+            moments.append(np.datetime64("NaT", "us"))
+            continue
+        if isinstance(value, np.datetime64) and np.datetime_data(value.dtype)[0] != "generic":
+            # a numpy moment among Python ones (an object column): the same moment
+            moments.append(value.astype("datetime64[us]"))
+            continue
+        if not isinstance(value, datetime.datetime):
+            if not isinstance(value, datetime.date):
+                return raw
+            # a date among date-times is its midnight UTC, as a column of dates alone is
+            # and as load_table reads '2020-01-01' beside '2020-01-02T03:00:00' (the mix
+            # was refused as "dates or times ... convert text first", holding no text)
+            value = datetime.datetime.combine(value, datetime.time())
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+        if isinstance(value, pd.Timestamp):
+            value = value.floor("us").to_pydatetime()
+        moments.append(np.datetime64(value, "us"))
+    if all(np.isnat(moment) for moment in moments):
+        return raw
+    return np.array(moments, dtype="datetime64[us]")
+
+
+def _time_kind(value: Any) -> str:
+    """What a value of a times column is, for a message: a date, a date-time, a number,
+    text, or a missing value."""
+    import datetime
+
+    if value is None or value is pd.NaT or value is pd.NA or (
+            isinstance(value, float | np.floating) and value != value):
+        return "missing"
+    if isinstance(value, datetime.timedelta | np.timedelta64):
+        return "a duration"
+    if isinstance(value, datetime.time):
+        return "a time of day"
+    if isinstance(value, pd.Period):
+        return "a period"
+    if isinstance(value, datetime.datetime | np.datetime64):
+        return "a date-time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, str | bytes):
+        return "text"
+    if isinstance(value, numbers.Number | np.number) and not isinstance(value, bool | np.bool_):
+        return "a number"
+    return type(value).__name__
+
+
+#: kinds of value a times column may not hold, none a point in time (worded as the
+#: Parquet reader words its time-of-day and duration columns)
+_NOT_MOMENTS = {"a duration": "a duration, not a point in time",
+                "a time of day": "a time of day without a date",
+                "a period": "a period, not a point in time"}
+_MOMENTS_EXPECTED = ("date-times, dates or Unix time (e.g. a start moment plus the "
+                     "duration, or pandas' Period.to_timestamp())")
+
+
+def _refuse_mixed_time_kinds(raw: np.ndarray) -> None:
+    """A times column of Python objects holding dates or date-times beside values of
+    another kind (a Unix number, text): each is a time by its own rule, but not in one
+    column (as load_table refuses numbers among ISO-8601 text), and the numbers' check
+    named them "dates or times ... convert text first" though the column may hold no
+    text. The message names the first row of each kind. (Dates beside date-times are
+    one kind, calendar times: :func:`_date_times_as_moments` reads them.)"""
+    if not raw.size or raw.ndim != 1:
+        return
+    first: dict[str, int] = {}
+    for row, value in enumerate(raw.tolist()):
+        kind = _time_kind(value)
+        if kind in _NOT_MOMENTS:
+            # a duration, a time of day without a date, a month: no moment to order rows
+            # by (it was "holds dates or times ... convert text first", or "holds object
+            # values (expected numbers)")
+            raise DataFormatError(f"row {row} holds {_NOT_MOMENTS[kind]}, {shown(value)}",
+                                  column=TIMESTAMP, expected=_MOMENTS_EXPECTED)
+        if kind != "missing":
+            first.setdefault(kind, row)
+    calendar = {"a date", "a date-time"}
+    if not calendar & set(first) or not set(first) - calendar:
+        return
+    if set(first) & calendar == calendar:  # one calendar kind named, with the stranger
+        first.pop("a date" if first["a date"] > first["a date-time"] else "a date-time")
+    (kind_a, row_a), (kind_b, row_b) = sorted(first.items(), key=lambda pair: pair[1])[:2]
+    raise DataFormatError(
+        f"mixes kinds of time: row {row_a} holds {kind_a} ({shown(raw[row_a])}) and row "
+        f"{row_b} {kind_b} ({shown(raw[row_b])})", column=TIMESTAMP,
+        expected="one kind in every row: dates and date-times (a date is its midnight "
+                 "UTC), or Unix seconds, or ISO-8601 text to convert with "
+                 "pandas.to_datetime(..., utc=True)")
 
 
 def first_time_out_of_range(seconds: np.ndarray) -> int | None:
@@ -1257,11 +1454,29 @@ def _check_rating_range(rating_range: Any, value: np.ndarray) -> None:
     try:
         low, high = rating_range_ends(rating_range)
     except (TypeError, ValueError):
-        raise DataFormatError(f"rating_range = {rating_range!r}", column=VALUE,
+        raise DataFormatError(f"rating_range = {shown(rating_range)}", column=VALUE,
                               expected="(low, high), two numbers") from None
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise DataFormatError(f"rating_range = {rating_range!r}", column=VALUE,
+        raise DataFormatError(f"rating_range = {rating_range_shown(rating_range)}", column=VALUE,
                               expected="(low, high), finite numbers with low < high")
+
+
+def rating_range_shown(rating_range: Any) -> str:
+    """``rating_range`` for a message, an integer end of more than 20 digits shortened."""
+    from recstack.metrics._validation import _huge
+
+    return f"({', '.join(_huge(end) for end in rating_range)})"
+
+
+def plain_rating_range(rating_range: Any) -> tuple[Any, Any] | None:
+    """A checked ``rating_range`` as Python numbers, as :class:`Interactions` keeps it: an
+    integer end stays an ``int`` (``(1, 5)``), any other becomes a ``float`` (a ``Decimal``
+    or numpy end was kept as given, and JSON could not write it)."""
+    if rating_range is None:
+        return None
+    low, high = rating_range
+    return tuple(int(end) if isinstance(end, numbers.Integral) else float(end)
+                 for end in (low, high))  # type: ignore[return-value]
 
 
 def rating_range_ends(rating_range: Any) -> tuple[float, float]:
@@ -1271,9 +1486,13 @@ def rating_range_ends(rating_range: Any) -> tuple[float, float]:
         raise ValueError("rating_range")
     low, high = rating_range
     for end in (low, high):
-        if isinstance(end, bool | np.bool_) or not isinstance(end, numbers.Real):
+        if isinstance(end, bool | np.bool_) or not isinstance(end, numbers.Real | Decimal):
             raise ValueError("rating_range")
-    return float(low), float(high)
+    from recstack.specs import finite_or_infinite
+
+    # exact ends (Decimal, Fraction) are numbers too; an integer past the float range
+    # (10**400) was an OverflowError traceback: infinite, refused as not finite
+    return finite_or_infinite(low), finite_or_infinite(high)
 
 
 def _check_finite(values: np.ndarray, column: str) -> None:
@@ -1286,7 +1505,7 @@ def _check_finite(values: np.ndarray, column: str) -> None:
         row = int(np.flatnonzero(bad)[0])
         raise DataFormatError(
             f"{int(bad.sum())} non-finite value(s), first at row {row}: "
-            f"{values[row].item()!r}",
+            f"{shown(values[row])}",
             column=column, expected="a finite number")
 
 
@@ -1574,6 +1793,53 @@ def _refuse_sums_beyond_float32(data: Interactions, exact: sp.csr_matrix) -> Non
         f"(±{limit:.3g}); {int(beyond.sum()):,} cell(s) in all", column=VALUE,
         expected="sums within float32's range: to_csr(dtype=np.float64), or resolve the "
                  "repeated rows first (deduplicate('max'), 'mean' or 'last')")
+
+
+class ThresholdKeepsEveryRowWarning(UserWarning):
+    """A threshold (:meth:`Interactions.implicit`'s ``threshold``) at or below every value
+    of data whose values differ: every row was kept as a positive, as without a threshold
+    (``implicit(0.4)`` meant for ``4`` on a 1-5 scale)."""
+
+
+def check_threshold(threshold: Any, name: str) -> float | int | None:
+    """``threshold`` (a value compared with :attr:`Interactions.value`) checked: None, or a
+    finite real number of any kind (``int``, ``float``, numpy, ``Decimal``, ``Fraction``;
+    not ``bool``), returned as Python's ``int`` (an integer) or ``float``. Exact numbers
+    were refused as "not a finite number", and an integer past the float range (10**400)
+    was numpy's TypeError."""
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool | np.bool_) or not isinstance(threshold,
+                                                                numbers.Real | Decimal):
+        raise ConfigError(f"{name} must be a finite number or None, got {shown(threshold)}")
+    from recstack.metrics._validation import _huge
+    from recstack.specs import finite_or_infinite
+
+    try:
+        number = finite_or_infinite(threshold)
+    except ValueError:  # Decimal("sNaN"), which float() refuses
+        number = math.nan
+    if not np.isfinite(number):
+        raise ConfigError(f"{name} must be a finite number or None, got {_huge(threshold)}")
+    if isinstance(threshold, numbers.Integral):
+        return int(threshold)
+    if isinstance(threshold, np.floating) and threshold.itemsize < 8:
+        # as written: np.float32(3.6) is 3.6 (its shortest form; float32 compares alike),
+        # not 3.5999999046325684 in a result's settings
+        return float(str(threshold))
+    return number
+
+
+def at_least(values: np.ndarray, threshold: float) -> np.ndarray:
+    """``values >= threshold`` for values kept as float32 (:attr:`Interactions.value`),
+    compared in float32, the values' type, as :class:`~recstack.data.filters.MinValue`
+    compares them: the rating 3.6, kept as float32(3.6) = 3.5999999, is at least the
+    threshold 3.6 (in float64 it was not, so ``Evaluator(relevance_threshold=3.6)`` found
+    such a rating not relevant and ``implicit(np.float64(3.6))`` dropped it). A threshold
+    beyond float32's range lies above (below) every finite value."""
+    if abs(threshold) > float(np.finfo(np.float32).max):
+        return np.full(len(values), threshold < 0)
+    return np.asarray(values, np.float32) >= np.float32(threshold)
 
 
 def _why_no_positive(values: np.ndarray, threshold: float) -> str:

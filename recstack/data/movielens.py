@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,12 +62,13 @@ from recstack.data.files import (
     read_numeric_columns,
     reading,
 )
-from recstack.data.interactions import Interactions, check_flag
+from recstack.data.interactions import Interactions, caller_stacklevel, check_flag
 from recstack.errors import DataFormatError, RecstackError
 from recstack.progress import Progress, resolve
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, closest
 
-__all__ = ["MovieLensRelease", "RELEASES", "release", "detect_variant", "load_movielens"]
+__all__ = ["MovieLensRelease", "RELEASES", "UnknownGenreWarning", "release", "detect_variant",
+           "load_movielens"]
 
 _BASE_URL = "https://files.grouplens.org/datasets/movielens"
 
@@ -172,8 +174,6 @@ def release(name: str) -> MovieLensRelease:
     if key not in by_variant:
         # a misspelt name ('movielens-100kk', 'ml-1mm') got the list alone: the nearest of
         # the variants, named as the release is listed
-        from recstack.specs import closest
-
         near = closest(key, list(by_variant))
         meant = by_variant[near].name if near else closest(name.strip().lower(), RELEASES)
         hint = f" (did you mean {meant!r}?)" if meant else ""
@@ -196,6 +196,9 @@ OCCUPATIONS_1M = (
     "self-employed", "technician/engineer", "tradesman/craftsman", "unemployed", "writer",
 )
 _NO_GENRES = "(no genres listed)"
+#: the genre names of 1M's movies.dat and of the later releases' movies.dat and movies.csv
+#: (1M writes "Children's", 10M and later "Children", with IMAX and "(no genres listed)")
+GENRES_LATER = (*GENRES_100K[1:], "Children", "IMAX", _NO_GENRES)
 _SECONDS = "an integer Unix timestamp in seconds"
 _YEAR_AT_END = r"\((\d{4})(?:\s*[-\u2013]\s*\d{0,4})?\s*\)\s*$"
 
@@ -479,7 +482,8 @@ def _read_ratings(folder: Path, layout: str, chosen: MovieLensRelease
         _refuse_a_missing_header(path, _RATING_COLUMNS[layout])
     kinds: dict[str, ColumnKind] = {user: "int32", item: "int32", rating: "float32",
                                     timestamp: "int64"}
-    arrays = read_numeric_columns(path, text_layout, kinds, expected={timestamp: _SECONDS})
+    arrays = read_numeric_columns(path, text_layout, kinds, expected={timestamp: _SECONDS},
+                                  id_columns=(user, item))
     if len(arrays[user]) == 0:
         raise DataFormatError("holds no ratings", file=str(path),
                               expected="one rating per line")
@@ -565,6 +569,8 @@ def _read_items(folder: Path, layout: str) -> pd.DataFrame:
         titles, genres = fields["Title"][0], fields["Genres"][0]
         numbers = fields["MovieID"][1]
         _check_ids(path, ids, "MovieID", lambda index: int(numbers[index]))
+        return _item_frame(ids, titles, _genre_lists(
+            genres, path, "Genres", lambda index: int(numbers[index])))
     else:
         path = folder / "movies.csv"
         _refuse_a_missing_header(path, ("movieId", "title", "genres"))
@@ -575,7 +581,8 @@ def _read_items(folder: Path, layout: str) -> pd.DataFrame:
                                table.column("genres"))
         _check_ids(path, ids, "movieId",
                    lambda index: line_of_record(path, text_layout, index)[0])
-    return _item_frame(ids, titles, _genre_lists(genres))
+    return _item_frame(ids, titles, _genre_lists(
+        genres, path, "genres", lambda index: line_of_record(path, text_layout, index)[0]))
 
 
 def _check_ids(path: Path, ids: np.ndarray, column: str, line_of: Callable[[int], int | None]
@@ -634,8 +641,57 @@ def _item_frame(ids: np.ndarray, titles: pa.ChunkedArray | pa.Array,
                          "year": year, "genres": genre_series})
 
 
-def _genre_lists(genres: pa.ChunkedArray | pa.Array) -> list[list[str]]:
+class UnknownGenreWarning(UserWarning):
+    """A MovieLens movies file names a genre no release writes (``Biography``,
+    ``Animaton``): kept as a genre of its own, with this warning naming its line."""
+
+
+def _genre_key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+_GENRE_KEYS = {_genre_key(name): name for name in GENRES_LATER}
+
+
+def _genre_lists(genres: pa.ChunkedArray | pa.Array, path: Path, column: str,
+                 line_of: Callable[[int], int | None]) -> list[list[str]]:
+    """Each movie's genres, from names joined by '|'.
+
+    A name that is a release's genre written another way (``comedy``, ``Sci Fi``,
+    ``Childrens``) or an empty name (a doubled or trailing '|', an empty field) is refused
+    naming its line: kept, it would split one genre in two in every genre feature and
+    report without a word. Any other name no release writes (a typo such as ``Animaton``,
+    or a genre of a later release or another dataset) is kept, with an
+    :class:`UnknownGenreWarning` naming the first line and the nearest genre: refusing it
+    would make a release with a new genre unreadable."""
     lists = pc.split_pattern(pc.cast(genres, pa.string()), "|").to_pylist()
+    known = set(GENRES_LATER)
+    unknown: dict[str, int] = {}
+    for index, names in enumerate(lists):
+        odd = next((name for name in (names or [""]) if name not in known), None)
+        if odd is None:
+            continue
+        spelt = _GENRE_KEYS.get(_genre_key(odd))
+        if odd and spelt is None:
+            unknown.setdefault(odd, index)
+            continue
+        joined = "|".join(names or [])
+        found = (f"found the genre {odd!r} (did you mean {spelt!r}?)" if odd
+                 else f"found an empty genre name in {joined!r}" if joined.strip()
+                 else f"found an empty field (a movie of no genre is written {_NO_GENRES!r})")
+        raise DataFormatError(found, file=str(path), line=line_of(index), column=column,
+                              expected="genre names of MovieLens joined by '|' ("
+                                       + ", ".join(GENRES_LATER) + "): the file was "
+                                       "edited or is another dataset")
+    if unknown:
+        name, index = next(iter(unknown.items()))
+        near = closest(name.strip(), GENRES_LATER)
+        others = f" and {len(unknown) - 1:,} other unknown name(s)" if len(unknown) > 1 else ""
+        warnings.warn(UnknownGenreWarning(
+            f"{path}:{line_of(index)}: column {column!r}: the genre {name!r}"
+            + (f" (did you mean {near!r}?)" if near else "") + f"{others} is no genre of a "
+            "MovieLens release; kept as a genre of its own (correct the file if it is a "
+            "typo)"), stacklevel=caller_stacklevel())
     return [[g for g in names if g and g != _NO_GENRES] for names in lists]
 
 
@@ -760,7 +816,10 @@ def _split_dat(path: Path, names: tuple[str, ...], free: int
     Returns column name -> (string array, line numbers) for the non-empty lines.
     """
     raw = path.read_bytes()
-    text = raw.decode("utf-8") if _encoding(path) == "utf-8" else raw.decode("latin-1")
+    # utf-8-sig: a byte-order mark (a file saved by a Windows editor) is no part of the
+    # first id, as the ratings reader and load_table drop it (it was "found '\ufeff1'
+    # (expected an integer)" in movies.dat and tags.dat alone)
+    text = raw.decode("utf-8-sig") if _encoding(path) == "utf-8" else raw.decode("latin-1")
     # lines end at LF, CRLF or a lone CR only, as every other reader counts them:
     # str.splitlines also breaks at a form feed, U+0085 (latin-1's byte 0x85, cp1252's
     # ellipsis) or U+2028, which a title or tag may hold (the line was refused as short

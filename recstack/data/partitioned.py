@@ -16,7 +16,6 @@ import calendar
 import datetime as dt
 import math
 import os
-import re
 import shutil
 import tempfile
 import warnings
@@ -31,7 +30,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from recstack.atomic import check_regular_file, describe_path
-from recstack.data.dates import impossible_date, quoted_number
+from recstack.data.dates import impossible_date, moment_seconds, quoted_number
 from recstack.data.files import (
     PathLike,
     TableRoles,
@@ -66,7 +65,7 @@ from recstack.data.interactions import (
     ids_already_warned_of,
     require_interactions,
 )
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+from recstack.errors import DataFormatError, RecstackError, UnknownColumnError, shown
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, did_you_mean
 
@@ -81,8 +80,6 @@ _OPTIONAL_COLUMNS = (VALUE, TIMESTAMP)
 _COMMON_METADATA = "_common_metadata"
 _PARTITIONING_KEY = b"recstack.partitioning"
 TimeBound = int | str | dt.datetime | dt.date | np.datetime64 | None
-#: '2024' and '2024-03', the year and month forms of ISO-8601 (Python reads neither)
-_YEAR_OR_MONTH = re.compile(r"[0-9]{4}(-[0-9]{2})?", re.ASCII)
 
 
 @arguments_named
@@ -366,7 +363,7 @@ def _check_folder_values(root: Path, levels: Sequence[str]) -> None:
                        else "")
                 raise DataFormatError(
                     f"partition folder {folder.relative_to(root).as_posix()!r}: {level}="
-                    f"{value!r} is not a whole number{why}", file=str(root),
+                    f"{shown(value)} is not a whole number{why}", file=str(root),
                     expected="folders such as year=2024/month=03, as write_partitioned "
                              "writes them")
 
@@ -520,34 +517,27 @@ def _to_seconds(bound: TimeBound, name: str) -> int | None:
     if bound is None:
         return None
     if isinstance(bound, bool):
-        raise RecstackError(f"{name} must be a time, not {bound!r}")
+        raise RecstackError(f"{name} must be a time, not {shown(bound)}")
     if isinstance(bound, int | np.integer):
         return int(bound)
     try:
-        if isinstance(bound, str):
-            # ISO-8601 as Python reads it, the rule of every other time option: numpy read
-            # '20200101' as the year 20,200,101, 'NaT' as no bound and 'today' from the
-            # clock, and an offset such as +05:00 with a deprecation warning
-            text = bound
-            if _YEAR_OR_MONTH.fullmatch(text):  # ISO's reduced forms: their first moment
-                text += "-01" * (3 - len(text.split("-")))
-            parsed = dt.datetime.fromisoformat(text)
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=dt.UTC)
-            return math.floor(parsed.timestamp())
-        if isinstance(bound, np.datetime64) and np.isnat(bound):
-            raise ValueError("NaT")
-        if isinstance(bound, dt.datetime) and bound.tzinfo is not None:
-            bound = bound.astimezone(dt.UTC).replace(tzinfo=None)
-        return int(np.datetime64(bound, "s").astype(np.int64))  # type: ignore[call-overload]
+        # ISO-8601 as Python reads it, the rule of every other time option (numpy read
+        # '20200101' as the year 20,200,101, 'NaT' as no bound and 'today' from the clock)
+        return moment_seconds(bound)
     except (ValueError, TypeError, OverflowError):
+        if (isinstance(bound, np.datetime64) and np.isnat(bound)) or (
+                isinstance(bound, dt.datetime) and bound != bound):
+            # (shown() wrote numpy's NaT as None)
+            raise RecstackError(f"{name}=NaT is not a time (NaT names no moment); give Unix "
+                                "seconds, a datetime or an ISO-8601 string such as "
+                                "'2024-01-31T12:00:00'") from None
         impossible = impossible_date(bound) if isinstance(bound, str) else None
         quoted = quoted_number(bound) if isinstance(bound, str) and not impossible else None
         if quoted:
             raise RecstackError(f"{name}: {quoted}") from None
         why = f" ({impossible})" if impossible else ""
         raise RecstackError(
-            f"{name}={bound!r} is not a time{why}; give Unix seconds, a datetime or an "
+            f"{name}={shown(bound)} is not a time{why}; give Unix seconds, a datetime or an "
             "ISO-8601 string such as '2024-01-31T12:00:00'") from None
 
 
@@ -569,7 +559,7 @@ def bounded_time_range(low: int | None, high: int | None, start: object, end: ob
         if seconds is not None and (seconds > LAST_SECOND if name == "start"
                                     else seconds <= FIRST_SECOND):
             raise RecstackError(
-                f"{name}={bound!r} is {beyond} read as Unix seconds, so no row can be in "
+                f"{name}={shown(bound)} is {beyond} read as Unix seconds, so no row can be in "
                 "[start, end); a number is a time in seconds (one in milliseconds is 1000 "
                 "times too large), or give a datetime or an ISO-8601 string")
     # a bound past the years 1..9999 on the other side bounds nothing: no bound (the
@@ -577,7 +567,7 @@ def bounded_time_range(low: int | None, high: int | None, start: object, end: ob
     low = None if low is None else clamp_to_time_range(low)
     high = None if high is None else clamp_to_time_range(high, exclusive_end=True)
     if low is not None and high is not None and low >= high:
-        raise RecstackError(f"start={start!r} must come before end={end!r}: the range "
+        raise RecstackError(f"start={shown(start)} must come before end={shown(end)}: the range "
                             "[start, end) holds no time")
     return low, high
 
@@ -680,9 +670,19 @@ def read_partitioned(
     low, high = _time_range(start, end)
     folders = _partition_filter(levels, low, high)
     wanted = check_name_list(_OPTIONAL_COLUMNS if columns is None else columns, "columns")
-    _check_files(root, dataset, levels, folders, low, high,
-                 [USER_ID, ITEM_ID, *(name for name in wanted if name in _OPTIONAL_COLUMNS
-                                      and name in dataset.schema.names)])
+    value_type = _check_files(root, dataset, levels, folders, low, high,
+                              [USER_ID, ITEM_ID, *(name for name in wanted
+                                                   if name in _OPTIONAL_COLUMNS
+                                                   and name in dataset.schema.names)])
+    if value_type is not None:
+        # values stored as integers in one partition and as floats or decimals in another:
+        # read in float64, not in the first file's type (see _check_files)
+        schema = dataset.schema
+        with reading(root):
+            dataset = ds.dataset(root, schema=schema.set(schema.get_field_index(VALUE),
+                                                         pa.field(VALUE, value_type)),
+                                 format="parquet", partitioning=dataset.partitioning,
+                                 exclude_invalid_files=False)
     stored = [name for name in dataset.schema.names if name not in levels]
     for name in (USER_ID, ITEM_ID):
         if name not in stored:
@@ -794,13 +794,22 @@ def _warn_of_an_empty_range(root: Path, dataset: ds.Dataset, levels: Sequence[st
 
 def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                  expression: ds.Expression | None, low: int | None, high: int | None,
-                 needed: Sequence[str]) -> None:
+                 needed: Sequence[str]) -> pa.DataType | None:
     """Refuse a dataset without data files, and files whose columns cannot be merged: a
     repeated column name, a ``needed`` column missing (merged, its rows would be empty),
     values that are not numbers or timestamps that are not integers (a typed date-time
     would merge as its raw count of milliseconds, say), or ids stored as numbers in one
     file and as text in another (``1`` and ``"1"`` would silently become one user). Opens
-    the footers of the files that the time range selects, not their data."""
+    the footers of the files that the time range selects, not their data.
+
+    Returns float64 when the value column is stored as numbers of different kinds
+    (:func:`_value_kind`: integers in one file, floats or decimals in another, or
+    decimals of another precision or scale), the type
+    to read it in; None when every file's kind is the dataset's. Merged in the first
+    file's type, the rating 1.5 of a file of doubles was refused, row by row, as a value
+    "int64 cannot hold"; every value becomes float32 in the end, so float64 loses
+    nothing that matters. Integers of other widths and float32 beside float64 merge as
+    they are."""
     with reading(root):
         selected = sorted(dataset.get_fragments(filter=expression), key=lambda f: f.path)
         if not selected and not (root / _COMMON_METADATA).is_file() and next(
@@ -814,6 +823,8 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
         for name in kind_of:
             if name in dataset.schema.names and (root / _COMMON_METADATA).is_file():
                 seen[name] = (_COMMON_METADATA, kind_of[name](dataset.schema.field(name).type))
+        value_kinds = ({_value_kind(dataset.schema.field(VALUE).type)}
+                       if VALUE in needed and VALUE in dataset.schema.names else set())
         for fragment in selected:
             try:
                 schema = fragment.physical_schema
@@ -822,6 +833,8 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
             where = _relative(root, fragment.path)
             _refuse_repeated_names(root, where, schema.names)
             _refuse_unmergeable_columns(root, where, schema, needed)
+            if VALUE in needed:
+                value_kinds.add(_value_kind(schema.field(VALUE).type))
             for name in kind_of:
                 if name not in schema.names or name not in needed:
                     continue
@@ -842,6 +855,18 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                         expected="the same type of id in every partition: rewrite the odd "
                                  "partition with its ids as "
                                  f"{first_kind}, or all as text")
+    return pa.float64() if len(value_kinds) > 1 else None
+
+
+def _value_kind(kind: pa.DataType) -> str:
+    """What a value column of type ``kind`` holds, in the terms that decide whether files
+    merge in one file's type: integers (of any width), floats (of any width) or decimals
+    of one precision and scale (``decimal128(3, 1)`` cannot hold ``decimal128(5, 2)``'s
+    values)."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return ("integers" if pa.types.is_integer(kind) else str(kind)
+            if pa.types.is_decimal(kind) else "floats")
 
 
 def _refuse_unmergeable_columns(root: Path, where: str, schema: pa.Schema,
@@ -1084,9 +1109,9 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         if not _is_number(column.type):
             raise DataFormatError(f"holds {column.type} values", file=str(root), column=VALUE,
                                   expected="numbers")
-        values = values_as_float32(column.to_numpy(), VALUE, fail_at,
-                                   exact_decimals(plain_column(table.column(VALUE))))
-        check_values(values, VALUE, rating_range, fail_at)
+        exact_at = exact_decimals(plain_column(table.column(VALUE)))
+        values = values_as_float32(column.to_numpy(), VALUE, fail_at, exact_at)
+        check_values(values, VALUE, rating_range, fail_at, exact_at)
     if TIMESTAMP in wanted and _time_kind(table.column(TIMESTAMP).type) == "date-times":
         timestamps = _seconds(table.column(TIMESTAMP), fail_at)
     elif TIMESTAMP in wanted:

@@ -42,11 +42,15 @@ _CSV = DelimitedLayout(delimiter=",", newlines_in_values=True)
 
 @arguments_named
 def read_side_table(path: str | Path, *, what: str = "items file", key: str = "item_id",
-                    columns: Sequence[str] = (), key_as_text: bool = False) -> pd.DataFrame:
+                    columns: Sequence[str] = (), key_as_text: bool = False,
+                    require_rows: bool = False) -> pd.DataFrame:
     """The table at ``path`` (``.csv`` or ``.parquet``), its ``key`` column first, then every
     other column; ``columns`` are further columns it must have. With ``key_as_text`` the
     ids are text (as the service's ids are); otherwise they keep the type the file gives
-    them, to match the ids of interaction files read the same way.
+    them, to match the ids of interaction files read the same way. With ``require_rows``
+    a file of a header only is refused (a catalog of nothing: the pipeline's checks took
+    every item of the logs for an unknown one); without it, the caller judges an empty
+    table (the service says what its items file lacks).
 
     Raises
     ------
@@ -63,6 +67,7 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
                             f"'item_id', got {type(key).__name__} {key!r}")
     columns = check_name_list(columns, "columns", example="['title']")
     key_as_text = check_flag(key_as_text, "key_as_text")
+    require_rows = check_flag(require_rows, "require_rows")
     suffix = path.suffix.lower()
     problem = not_a_file(path)
     if problem is not None and not problem.startswith("no such file"):
@@ -123,6 +128,9 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     if kind == "Parquet":
         table[key] = _whole_number_keys(path, table[key], key, what)
         _keys_by_the_parquet_rule(path, arrow, table, key, what)
+    if require_rows and table.empty:
+        raise DataFormatError(f"{path}: the {what} is empty: it has no rows, only its "
+                              f"header (expected one row per {key})")
     _refuse_repeated_keys(path, table, key, what, kind)
     if key_as_text:
         table[key] = table[key].astype(str)

@@ -292,7 +292,7 @@ class DatasetFolder(SourceSpec):
         if not items_path.exists():
             return data
         # the shared reader: a damaged file, or one without item_id, is refused naming it
-        items = read_side_table(items_path, what="item table")
+        items = read_side_table(items_path, what="item table", require_rows=True)
         try:
             return attach_item_table(data, items)
         except DataFormatError as error:
@@ -429,7 +429,8 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
     ConfigError
         Nothing answers to ``source``; the message says where a path was looked for.
     """
-    if not isinstance(source, str) or not source:
+    if not isinstance(source, str) or not source.strip():
+        # blank as empty: '   ' was looked for as a file named by three spaces
         raise ConfigError(f"{where}expected a path, a dataset name or 'synthetic', "
                           f"got {source!r}")
     path = Path(source).expanduser()
@@ -470,6 +471,11 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
         # .../ratings.csv; )", the break turned into the one-line message's separator
         near = (f" (it starts or ends with a space or a line break; did you mean "
                 f"{source.strip()!r}?)")
+    if not near and re.match(r"[A-Za-z][A-Za-z0-9+.-]+:/", source):
+        # 'https://host/log.csv' was looked for as a local path ('.../https:/host/log.csv')
+        near = (" (a URL: a source is read from this machine's files, so download it "
+                "first and give the file's path; a MovieLens release is fetched with "
+                "recstack data fetch)")
     if not near:
         from recstack.data.files import near_miss
 
@@ -522,7 +528,16 @@ _JOINERS = "; \t\r\n"
 
 def parse_synthetic_spec(spec: str) -> dict[str, Any]:
     """``synthetic:a=1,b=2`` -> ``{"a": 1, "b": 2}`` (numbers parsed, the rest left as text)."""
-    _, _, rest = spec.partition(":")
+    if not isinstance(spec, str):
+        raise ConfigError(f"a synthetic spec must be text such as 'synthetic:n_users=100', "
+                          f"got {type(spec).__name__} {spec!r:.60}")
+    name, colon, rest = spec.partition(":")
+    if not colon and name.strip() != SYNTHETIC:
+        # 'n_users=10' (the prefix left out) gave {}: every option silently at its default
+        raise ConfigError(f"synthetic spec {spec!r:.80} has no 'synthetic:' prefix; write "
+                          f"synthetic:{spec.strip()}" if "=" in spec else
+                          f"synthetic spec {spec!r:.80}: expected 'synthetic' or "
+                          "'synthetic:name=value,...'")
     overrides: dict[str, Any] = {}
     parts = [p.strip() for p in rest.split(",")] if rest.strip() else []
     for position, part in enumerate(parts, start=1):

@@ -11,8 +11,11 @@ excludes seen items, so such a row can never be hit).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -22,15 +25,24 @@ from recstack.data.interactions import (
     FIRST_SECOND,
     LAST_SECOND,
     Interactions,
+    caller_stacklevel,
     require_interactions,
 )
-from recstack.errors import ConfigError, EmptyResultError, RecstackError
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
 from recstack.specs import SEED_MAX, Registry, Spec, arguments_named, did_you_mean, option
 
 #: why a split chose no test row of a user, by method ('' for the per-user holdouts)
 _WHY_NO_TEST_ROWS = {"": "too little history to hold any out",
                      "temporal": "no rows at or after the cutoff",
                      "given": "none of their rows was flagged as test"}
+
+
+class NoFoldInWarning(UserWarning):
+    """A held-out-users split (:func:`user_split`) left some held-out test users without a
+    fold-in row: every row of theirs became a test target (a user with a single row, or
+    one whose ``fold_in_fraction`` of a few rows rounds to none), or their revealed rows
+    were set apart (items never seen in training). A model scores such users as strangers;
+    the evaluator's ``NoHistoryWarning`` came only later, and only for a tenth of them."""
 
 
 @dataclass(frozen=True)
@@ -102,12 +114,20 @@ class Split:
 
 
 # --------------------------------------------------------------------------- the splits
+def _exact_as_read(given: Any, read: Any) -> Any:
+    """A fraction given as an exact number (``Decimal``, ``Fraction``) as the float its
+    spec read (numpy refused a Decimal in arithmetic, and JSON a Fraction in the report);
+    any other as given (``np.float32(0.4)`` is reported as 0.4, its own shortest form)."""
+    return read if isinstance(given, Decimal | Fraction) else given
+
+
 @arguments_named
 def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 0) -> Split:
     """Per-user random holdout: each user's rows are shuffled and ``round(test_fraction *
     n)`` of them (at most ``n - 1``, so every user keeps a training row) go to test."""
     require_interactions(data, "random_split")
-    RandomSplit(test_fraction, seed)  # the declared checks, naming the argument
+    # the declared checks, naming the argument
+    test_fraction = _exact_as_read(test_fraction, RandomSplit(test_fraction, seed).test_fraction)
     _require_rows(data)
     position, size = _rank_within_user(data, np.random.default_rng(seed).random(len(data)))
     n_test = np.minimum(np.floor(test_fraction * size + 0.5), size - 1)
@@ -138,7 +158,8 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
             raise ConfigError("temporal split: cutoff is NaT (no time); give Unix seconds "
                               "or an ISO date such as 2020-01-31")
         cutoff = f"{np.datetime_as_string(cutoff.astype('datetime64[s]'))}+00:00"
-    TemporalSplit(cutoff, test_fraction)
+    test_fraction = _exact_as_read(test_fraction,
+                                   TemporalSplit(cutoff, test_fraction).test_fraction)
     if test_fraction is not None:
         cutoff_s = int(np.quantile(timestamps, 1.0 - test_fraction, method="higher"))
     else:
@@ -147,16 +168,48 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
             # its date was a numpy overflow ("int too big to convert")
             beyond = "after the year 9999" if cutoff_s > 0 else "before the year 1"
             raise ConfigError(
-                f"temporal split: cutoff={cutoff!r} is {beyond} read as Unix seconds, so "
+                f"temporal split: cutoff={shown(cutoff)} is {beyond} read as Unix seconds, so "
                 f"{'every row is training' if cutoff_s > 0 else 'no row is training'}; a "
                 "number is a time in seconds (one in milliseconds is 1000 times too "
                 "large), or give an ISO date such as 2020-01-31")
     _refuse_cutoff_outside(timestamps, cutoff_s, test_fraction)
     is_test = timestamps >= cutoff_s
+    if test_fraction is not None:
+        _warn_of_a_tied_cutoff(timestamps, is_test, cutoff_s, test_fraction)
     params: dict[str, Any] = {"cutoff": cutoff_s}
     if test_fraction is not None:
         params["test_fraction"] = test_fraction
     return _finish(data, is_test, "temporal", params)
+
+
+class TiedCutoffWarning(UserWarning):
+    """A temporal split by ``test_fraction`` chose a cutoff time that many rows share: every
+    row at or after the cutoff is test, so the test part is much larger than the share
+    asked for (a tenth asked, three quarters given, when most rows have one time)."""
+
+
+def _warn_of_a_tied_cutoff(timestamps: np.ndarray, is_test: np.ndarray, cutoff_s: int,
+                           test_fraction: float) -> None:
+    """Warn (:class:`TiedCutoffWarning`) when the rows at the cutoff time carry the test
+    part past ``test_fraction`` by more than half of it and a row (the rounding of a
+    quantile): the split was silently far from the share asked for. A split whose every
+    row is test is refused after this (no training rows), and not warned of."""
+    total = len(timestamps)
+    chosen = int(np.count_nonzero(is_test))
+    asked = test_fraction * total
+    if chosen <= asked * 1.5 + 1 or chosen == total:
+        return
+    tied = int(np.count_nonzero(timestamps == cutoff_s))
+    after = chosen - tied
+    later = (f"a test_fraction of at most {math.floor(after / total * 1e4) / 1e4:g} puts "
+             "the cutoff after that time" if after else
+             "no row comes after that time")
+    warnings.warn(TiedCutoffWarning(
+        f"temporal split: test_fraction={_plain(test_fraction)} asked for about "
+        f"{asked:,.0f} of the {total:,} rows, but {tied:,} rows share the cutoff time "
+        f"{cutoff_s} ({_iso(cutoff_s)}), and every row at or after it is test: "
+        f"{chosen:,} rows ({chosen / total:.0%}) were chosen for test; {later}, or give "
+        "a cutoff (a time) instead"), stacklevel=caller_stacklevel())
 
 
 #: a count a message derives (rows a user would need) is written out up to this size, and
@@ -272,7 +325,9 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     user's rows, ``fold_in_fraction`` (the earliest ones when ``by_time``, a random share
     otherwise) is the history handed to the model at test time; the rest is the test."""
     require_interactions(data, "user_split")
-    UserSplit(test_users, fold_in_fraction, by_time, seed)
+    spec = UserSplit(test_users, fold_in_fraction, by_time, seed)
+    test_users = _exact_as_read(test_users, spec.test_users)
+    fold_in_fraction = _exact_as_read(fold_in_fraction, spec.fold_in_fraction)
     _require_rows(data)
     rng = np.random.default_rng(seed)
     active = np.flatnonzero(data.user_counts())
@@ -295,10 +350,48 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     row_held = held[data.user_index]
     is_target = row_held & (position < n_target[data.user_index])
     is_fold_in = row_held & ~is_target
-    return _finish(data, is_target, "user", {"test_users": test_users,
-                                             "fold_in_fraction": fold_in_fraction,
-                                             "by_time": by_time, "seed": seed},
-                   fold_in_mask=is_fold_in)
+    split = _finish(data, is_target, "user", {"test_users": test_users,
+                                              "fold_in_fraction": fold_in_fraction,
+                                              "by_time": by_time, "seed": seed},
+                    fold_in_mask=is_fold_in)
+    _warn_of_users_without_fold_in(split, size, fold_in_fraction)
+    return split
+
+
+def _has(count: int) -> str:
+    return "has" if count == 1 else "have"
+
+
+def _warn_of_users_without_fold_in(split: Split, size: np.ndarray,
+                                   fold_in_fraction: float) -> None:
+    """Warn (:class:`NoFoldInWarning`) when some held-out users kept in the test have no
+    fold-in row, naming how many and why (``size``: each user's row count in the data).
+    They were said nothing of until the evaluator's ``NoHistoryWarning``, and that only
+    from a tenth of the test users."""
+    tested = np.unique(split.test.user_index)
+    revealed = np.zeros(split.test.n_users, bool)
+    if split.fold_in is not None:
+        revealed[split.fold_in.user_index] = True
+    without = tested[~revealed[tested]]
+    if not len(without):
+        return
+    single = int(np.count_nonzero(size[without] == 1))
+    reasons = []
+    if single:
+        reasons.append(f"{single:,} {_has(single)} a single row, which is their test "
+                       "target")
+    several = len(without) - single
+    if several:
+        reasons.append(f"{several:,} {_has(several)} a few rows, all held out as targets or "
+                       "their revealed rows set apart (items never seen in training)")
+    warnings.warn(NoFoldInWarning(
+        f"user split: {len(without):,} of the {len(tested):,} held-out test users "
+        f"{_has(len(without))} no "
+        f"fold-in history ({'; '.join(reasons)}; fold_in_fraction={_plain(fold_in_fraction)})"
+        ", so a model scores them as strangers and their metrics measure its cold-start "
+        "ranking; to hold out only users with a history to reveal, drop users with a "
+        "single row first (e.g. KCore(user_min=2, item_min=1)) or raise fold_in_fraction"),
+        stacklevel=caller_stacklevel())
 
 
 @arguments_named
@@ -410,6 +503,11 @@ def given_split(data: Interactions, is_test: np.ndarray, *,
     history of held-out users. Test rows no model could rank are set apart and counted, as
     in every other split."""
     require_interactions(data, "given_split")
+    if is_test is None:
+        # passed the checks below as "no flag at all" and was refused as a split that
+        # "left no test rows: 0 rows were chosen for test"
+        raise ConfigError(f"given split: is_test is None; expected one true/false flag per "
+                          f"row, ({len(data)},), true for the test rows")
     masks = {"is_test": is_test, "fold_in_mask": fold_in_mask}
     for name, mask in masks.items():
         if mask is not None and np.shape(mask) != (len(data),):

@@ -41,8 +41,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import numbers
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -51,7 +53,7 @@ import pandas as pd
 from recstack.data.dates import impossible_date
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, shown
 from recstack.progress import Progress, resolve
 from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, finite_or_infinite
 
@@ -376,24 +378,24 @@ class SyntheticConfig:
             number = (isinstance(self.start, int | float | np.number)
                       and not isinstance(self.start, bool))
             raise ConfigError(f"start must be a date such as '2019-01-01', got "
-                              f"{self.start!r}" + (
+                              f"{shown(self.start)}" + (
                                   " (a number is not read as a date, nor as a year: write "
                                   "year-month-day, e.g. synthetic:start=2019-01-01)"
                                   if number else ""))
         if isinstance(self.start, str) and self.start.strip().lower() in _CLOCK_WORDS:
             # pandas reads these as the moment of the call: every run another dataset
             raise ConfigError(f"start must be a fixed date such as '2019-01-01', not "
-                              f"{self.start!r}, which means the time of each run (the data "
+                              f"{shown(self.start)}, which means the time of each run (the data "
                               "would not be a function of the configuration)")
         impossible = impossible_date(self.start) if isinstance(self.start, str) else None
         if impossible:
             raise ConfigError(f"start must be a date such as '2019-01-31', got "
-                              f"{self.start!r}, which is not a real date: {impossible}")
+                              f"{shown(self.start)}, which is not a real date: {impossible}")
         if isinstance(self.start, str) and not _is_iso_date(self.start.strip()):
             # pandas guesses the order of day and month: '1/2/2019' was the 2nd of January
             # to someone who meant the 1st of February, and 'March 2019' was read too
             raise ConfigError(f"start must be an ISO-8601 date such as '2019-01-31' "
-                              f"(year-month-day), got {self.start!r} (other forms are guessed "
+                              f"(year-month-day), got {shown(self.start)} (other forms are guessed "
                               "at: '1/2/2019' is one of two days)")
         try:
             first = pd.Timestamp(self.start)
@@ -402,16 +404,16 @@ class SyntheticConfig:
             first = first.tz_localize("UTC") if first.tzinfo is None else first.tz_convert("UTC")
         except (TypeError, ValueError, OverflowError) as error:
             raise ConfigError(f"start must be a date such as '2019-01-01', got "
-                              f"{self.start!r}") from error
+                              f"{shown(self.start)}") from error
         try:
             end = first + pd.DateOffset(months=self.months)
         except (TypeError, ValueError, OverflowError) as error:
             # the span, not the start, is out of the calendar: say which months would fit
             most = (9999 - first.year) * 12 + (12 - first.month)
             if most < 1:
-                raise ConfigError(f"start {self.start!r} leaves no whole month before the end "
+                raise ConfigError(f"start {shown(self.start)} leaves no whole month before the end "
                                   f"of the year 9999; choose an earlier start") from error
-            raise ConfigError(f"months ({self.months:,}) from start {self.start!r} run past "
+            raise ConfigError(f"months ({self.months:,}) from start {shown(self.start)} run past "
                               f"the year 9999; from that start at most {most:,} months fit"
                               ) from error
         return int(first.timestamp()), int(end.timestamp())
@@ -445,29 +447,44 @@ def refuse_inexact_integers(settings: dict[str, Any]) -> None:
         if isinstance(value, float):
             example = (f"; e.g. {name}={int(value)}" if math.isfinite(value)
                        and value.is_integer() else "")
-            raise ConfigError(f"synthetic option {name}: read {value!r}, written with a "
+            raise ConfigError(f"synthetic option {name}: read {shown(value)}, written with a "
                               "decimal point or an exponent (5e3); it is a whole number, "
                               f"written as {NUMBER_TEXT_RULE}{example}")
 
 
+def _real(value: Any) -> bool:
+    """Whether ``value`` is a real number as every numeric option of the data layer takes
+    one (Python's, numpy's, ``Decimal``, ``Fraction``; not ``bool``): ``Decimal("0.5")``
+    was refused here as "not a number" while the thresholds and split fractions take it."""
+    return not isinstance(value, bool | np.bool_) and isinstance(value, numbers.Real | Decimal)
+
+
 def _as_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ConfigError(f"{name} must be an integer, got {value!r}")
-    if not float(value).is_integer():
-        raise ConfigError(f"{name} must be a whole number, got {value!r}")
+    if not _real(value):
+        raise ConfigError(f"{name} must be an integer, got {shown(value)}")
+    try:
+        whole = value == int(value)  # exactly: float() of a 30-digit Decimal rounds
+    except (ValueError, OverflowError):  # NaN, infinity
+        whole = False
+    if not whole:
+        raise ConfigError(f"{name} must be a whole number, got {shown(value)}")
     return int(value)
 
 
 def _as_float(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ConfigError(f"{name} must be a number, got {value!r}")
+    if not _real(value):
+        raise ConfigError(f"{name} must be a number, got {shown(value)}")
     # an integer past the float range (TOML reads any number of digits) made
     # math.isfinite raise OverflowError
-    number = finite_or_infinite(value)
+    try:
+        number = finite_or_infinite(value)
+    except ValueError:  # Decimal("sNaN"), which float() refuses
+        number = math.nan
     if not math.isfinite(number):
-        shown = f"a {len(str(abs(value)))}-digit integer" if isinstance(value, int) else value
+        given = (f"a {len(str(abs(value)))}-digit integer" if isinstance(value, int)
+                 else shown(value))
         raise ConfigError(f"{name} must be a finite number within the float range "
-                          f"(about 1.8e308), got {shown}")
+                          f"(about 1.8e308), got {given}")
     return number
 
 
@@ -496,7 +513,9 @@ def _at_least(name: str, value: float, lowest: float) -> None:
 def _at_most(name: str, value: int, highest: int, why: str = "") -> None:
     if value > highest:
         # 1e300 as an integer is 301 digits: shown as a float, it is readable
-        shown = f"{value:,}" if value < 10**18 else f"{float(value):.3g}"
+        # (a 400-digit one is past the float range: float() was an OverflowError)
+        shown = (f"{value:,}" if value < 10**18 else f"{float(value):.3g}"
+                 if value < 10**308 else f"a {len(str(value))}-digit number")
         raise ConfigError(f"{name} must be at most {highest:,}{why}, got {shown}")
 
 

@@ -7,11 +7,14 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.evaluation.results import EvaluationResult, refuse_other_protocols
+from recstack.metrics._validation import _huge
+from recstack.specs import finite_or_infinite
 
 
 @dataclass(frozen=True)
@@ -41,22 +44,37 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
         if not isinstance(given, EvaluationResult) and not (role == "baseline" and given is None):
             raise RecstackError(f"diagnose: {role} must be an EvaluationResult, got "
                                 f"{type(given).__name__}")
+    bounds = {}
     for name, value in (("level_tolerance", level_tolerance), ("behind_margin", behind_margin),
                         ("high_precision", high_precision), ("low_recall", low_recall)):
-        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) \
-                or not 0 <= value < math.inf:
-            raise RecstackError(f"diagnose: {name} must be a finite number >= 0, got {value!r}")
+        # a Decimal or Fraction is a number too, read as its float (a Decimal NaN is
+        # compared as NaN: Decimal's own comparison raised InvalidOperation)
+        number = math.nan
+        if not isinstance(value, bool | np.bool_) and isinstance(value,
+                                                                 numbers.Real | Decimal):
+            try:
+                number = finite_or_infinite(value)
+            except ValueError:  # Decimal("sNaN")
+                pass
+        if not 0 <= number < math.inf:
+            raise RecstackError(f"diagnose: {name} must be a finite number >= 0, got "
+                                f"{_huge(value) if isinstance(value, int) else shown(value)}")
+        bounds[name] = number
+    level_tolerance, behind_margin = bounds["level_tolerance"], bounds["behind_margin"]
+    high_precision, low_recall = bounds["high_precision"], bounds["low_recall"]
     if baseline is not None:
         # a baseline evaluated under another threshold or catalog "fell behind" or "was
         # level" in numbers that do not compare, as compare() and comparison_table refuse
         refuse_other_protocols([result, baseline], "diagnose")
     means = result.means()
+    if baseline is not None:
+        _refuse_missing_cut_offs(result, means, baseline)
     found: list[Diagnostic] = []
     for k in _ks(means, "ndcg"):
         if baseline is None:
             break
         base = baseline.means()
-        needed = [f"{m}@{k}" for m in ("recall", "hit_rate", "ndcg", "map")]
+        needed = [f"{m}@{k}" for m in _ORDERING]
         if not all(n in means and n in base for n in needed):
             continue
         level = all(_relative_gap(means[f"{m}@{k}"], base[f"{m}@{k}"]) >= -level_tolerance
@@ -80,6 +98,29 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
                 f"nDCG falls from {v1:.4f} at K={k1} to {v2:.4f} at K={k2}; extending a list "
                 "should rarely lower it: check the ideal DCG and seen-item exclusion")))
     return found
+
+
+#: the metrics the ordering check compares with the baseline at one K
+_ORDERING = ("recall", "hit_rate", "ndcg", "map")
+
+
+def _refuse_missing_cut_offs(result: EvaluationResult, means: dict[str, float],
+                             baseline: EvaluationResult) -> None:
+    """Refuse a baseline that lacks a metric the ordering check needs at a K where
+    ``result`` has them all (a baseline evaluated with other ``ks`` or ``metrics``): the
+    check was skipped without a word and ``diagnose`` returned no finding, which reads as
+    "nothing wrong"."""
+    base = baseline.means()
+    for k in _ks(means, "ndcg"):
+        needed = [f"{m}@{k}" for m in _ORDERING]
+        missing = [n for n in needed if n not in base]
+        if all(n in means for n in needed) and missing:
+            theirs = ", ".join(f"@{c}" for c in _ks(base, "ndcg")) or "none"
+            raise RecstackError(
+                f"diagnose: {result.model} has {', '.join(needed)} but the baseline "
+                f"{baseline.model} lacks {', '.join(missing)} (its nDCG cut-offs: {theirs}), "
+                f"so the two cannot be compared at K={k}; evaluate both with one Evaluator "
+                "(the same metrics and ks)")
 
 
 def _ks(means: dict[str, float], metric: str) -> list[int]:

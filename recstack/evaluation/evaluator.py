@@ -20,8 +20,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, RecstackError
+from recstack.data.interactions import Interactions, at_least, caller_stacklevel, check_threshold
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
 from recstack.progress import Progress, require_reporter, resolve
@@ -152,7 +152,8 @@ def _check_no_test_pairs_fitted(model: Any, truth: sp.csr_matrix, masked: sp.csr
     item = train.items.to_external(leaked.col[:1]).tolist()[0]
     raise RecstackError(
         f"{label} was fitted on {leaked.nnz:,} of the test's {truth.nnz:,} relevant (user, "
-        f"item) pairs that {parts} does not hold (e.g. user {user!r}, item {item!r}): it has "
+        f"item) pairs that {parts} does not hold (e.g. user {shown(user)}, item "
+        f"{shown(item)}): it has "
         "seen the answers, so its metrics would be inflated; fit it on the split's train "
         "only (was it fitted on the whole data set before splitting, or on another "
         "split's train?)")
@@ -360,21 +361,34 @@ class Scorer(Protocol):
 
 
 
-def check_metric_names(metrics: Any, known: Sequence[str], listing: str) -> None:
+def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
+                       kind: str = "") -> None:
     """Refuse ``metrics`` unless it is a non-empty list of names in ``known`` (a bare
     ``"ndcg"`` would be read as four one-letter names): a misspelt name gets the nearest
     known one, and a cut-off written into a name is pointed to ``ks``. ``listing`` leads
-    the list of known names in the message. Shared with the Spark evaluator."""
-    if isinstance(metrics, str) or not isinstance(metrics, Sequence | np.ndarray) \
+    the list of known names in the message; a name given twice is refused (the result
+    holds one entry per name, so a repeat was dropped). Shared with the Spark evaluator
+    and :func:`recstack.evaluation.pointwise.evaluate_ratings`, so every evaluation entry
+    point reads a list of metric names by one rule."""
+    if isinstance(metrics, str | bytes) or not isinstance(metrics, Sequence | np.ndarray) \
             or not len(metrics):
-        raise ConfigError(f"metrics must be a non-empty list of names such as [\"ndcg\"], "
-                          f"got {metrics!r}")
+        example = "ndcg" if "ndcg" in known else known[0]
+        fix = (f"; write [{shown(metrics)}]" if isinstance(metrics, str) and metrics else "")
+        raise ConfigError(f"metrics must be a non-empty list of names such as [\"{example}\"], "
+                          f"got {shown(metrics)}{fix}")
     unknown = [m for m in metrics if not isinstance(m, str) or m not in known]
     if unknown:
         hint = (" (the cut-offs go in ks, not in the names)"
                 if any(isinstance(m, str) and "@" in m for m in unknown)
                 else did_you_mean(unknown[0], list(known)))
-        raise ConfigError(f"unknown metric(s) {unknown}{hint}; {listing}{', '.join(known)}")
+        raise ConfigError(f"unknown {kind}metric(s) {unknown}{hint}; {listing}"
+                          f"{', '.join(known)}")
+    names = list(metrics)
+    repeated = sorted({m for m in names if names.count(m) > 1})
+    if repeated:
+        raise ConfigError(f"metrics names {', '.join(repeated)} more than once; name each "
+                          "metric once")
+
 
 def _check_call(evaluator: Evaluator, method: Callable[..., Any], positional: tuple[Any, ...],
                 unexpected: dict[str, Any]) -> None:
@@ -400,7 +414,9 @@ class Evaluator:
     ks
         Cut-offs.
     relevance_threshold
-        Test pairs with ``value >= relevance_threshold`` are relevant (all pairs when None).
+        Test pairs with ``value >= relevance_threshold`` are relevant (all pairs when None),
+        compared in float32, the type values are kept in (a rating of 3.6 is relevant at a
+        threshold of 3.6); any real number, ``Decimal`` and ``Fraction`` too.
     graded
         Use the test values as relevance grades (for graded nDCG) instead of 1; a pair with
         a grade <= 0 is not relevant.
@@ -466,10 +482,6 @@ class Evaluator:
     def __post_init__(self) -> None:
         known = set(RANKING_METRICS) | set(FULL_SCORE_METRICS) | set(LIST_METRICS)
         check_metric_names(self.metrics, sorted(known), "available: ")
-        repeated = sorted({m for m in self.metrics if list(self.metrics).count(m) > 1})
-        if repeated:
-            raise ConfigError(f"metrics names {', '.join(repeated)} more than once; name each "
-                              "metric once (every one is computed at each of ks)")
         if not isinstance(self.ks, Sequence | np.ndarray) or not np.ndim(self.ks) \
                 or not len(self.ks) or any(
                 isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
@@ -482,30 +494,35 @@ class Evaluator:
         if len({int(k) for k in self.ks}) != len(self.ks):
             # as experiment files and ranking_metrics refuse them (a repeat was dropped)
             raise ConfigError(f"ks = {[int(k) for k in self.ks]}: each K once")
-        threshold = self.relevance_threshold
-        if threshold is not None and (isinstance(threshold, bool) or not isinstance(
-                threshold, int | float | np.number) or not np.isfinite(threshold)):
-            raise ConfigError(f"relevance_threshold must be a finite number or None, got "
-                              f"{threshold!r}")
+        # any real number (Decimal, Fraction too), as Python's int or float
+        self.relevance_threshold = check_threshold(self.relevance_threshold,
+                                                   "relevance_threshold")
         if not isinstance(self.graded, bool | np.bool_):
-            raise ConfigError(f"graded must be True or False, got {self.graded!r}")
+            raise ConfigError(f"graded must be True or False, got {shown(self.graded)}")
         for name in ("batch_size", "memory_budget_bytes"):
             size = getattr(self, name)
             if size is not None and (isinstance(size, bool) or not isinstance(
                     size, int | np.integer) or size < 1):
-                raise ConfigError(f"{name} must be a positive integer, got {size!r}")
+                raise ConfigError(f"{name} must be a positive integer, got {shown(size)}")
         self.ks = sorted(set(int(k) for k in self.ks))
         if self.duplicate_grade not in DUPLICATE_GRADES:
             raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
-                              f"got {self.duplicate_grade!r}")
+                              f"got {shown(self.duplicate_grade)}")
         if self.n_threads is not None and (isinstance(self.n_threads, bool) or not isinstance(
                 self.n_threads, int | np.integer) or not 1 <= self.n_threads <= MAX_THREADS):
             raise ConfigError(f"n_threads must be a whole number in [1, {MAX_THREADS}] (the "
-                              f"one thread cap), got {self.n_threads!r}")
-        if not isinstance(self.novelty_smoothing, int | float | np.number) or isinstance(
-                self.novelty_smoothing, bool) or not 0 <= self.novelty_smoothing < np.inf:
-            raise ConfigError("novelty_smoothing must be a number >= 0, got "
-                              f"{self.novelty_smoothing!r}")
+                              f"one thread cap), got {shown(self.n_threads)}")
+        # any real number, as relevance_threshold (a Decimal or Fraction was refused, and
+        # NaN compared as no number at all)
+        try:
+            smoothing = (None if self.novelty_smoothing is None
+                         else check_threshold(self.novelty_smoothing, "novelty_smoothing"))
+        except ConfigError:
+            smoothing = None
+        if smoothing is None or smoothing < 0:
+            raise ConfigError("novelty_smoothing must be a finite number >= 0, got "
+                              f"{shown(self.novelty_smoothing)}")
+        self.novelty_smoothing = smoothing
         if "diversity" in self.metrics:
             # refused here, before any model is fitted, rather than after the first one
             _refuse_featureless(self.item_features)
@@ -585,7 +602,8 @@ class Evaluator:
         pairs = test.deduplicate(self.duplicate_grade)
         values = np.asarray(pairs.value, dtype=np.float64)
         if self.relevance_threshold is not None:
-            keep = values >= self.relevance_threshold
+            # in float32, the values' type: the rating 3.6 is at least the threshold 3.6
+            keep = at_least(pairs.value, self.relevance_threshold)
             pairs, values = pairs.select(keep), values[keep]
         if self.graded:
             # as in recstack.metrics.ranking, only a grade > 0 is relevant
@@ -610,7 +628,7 @@ class Evaluator:
                       "test part, and check the filters and the split that made it)")
         elif threshold is not None:
             reason = f" (relevance_threshold={threshold})"
-            if len(test) and float(test.value.max()) < threshold:
+            if len(test) and not at_least(test.value, threshold).any():
                 # implicit feedback (every value 1.0) under a threshold written for
                 # stars said only the threshold; the highest value is what to compare
                 highest = float(test.value.max())
@@ -741,7 +759,7 @@ class Evaluator:
             user = train.users.to_external(batch_users[bad[:1]]).tolist()[0]
             raise RecstackError(
                 f"{name} returned NaN scores for {len(bad)} of {len(batch_users)} users in a "
-                f"batch (e.g. user {user!r}); scores must be numbers, -inf for items that "
+                f"batch (e.g. user {shown(user)}); scores must be numbers, -inf for items that "
                 "must not be recommended")
         return scores
 

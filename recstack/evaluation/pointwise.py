@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
-from recstack.errors import RecstackError, shown
-from recstack.evaluation.evaluator import check_interactions, refuse_model_class
+from recstack.errors import ConfigError, RecstackError, shown
+from recstack.evaluation.evaluator import check_interactions, check_metric_names, refuse_model_class
 from recstack.metrics import classification, regression
 from recstack.metrics._validation import as_float_array
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import arguments_named
 
 RATING_METRICS = {
     "rmse": regression.rmse, "mse": regression.mse, "mae": regression.mae,
@@ -61,27 +62,15 @@ def evaluate_ratings(model: Any, test: Interactions,
                             f"{low:g} to {high:g}, but the test's rating_range is "
                             f"{test.rating_range}; evaluate it on test rows of the data it "
                             "was trained on (a split's test), whose ratings share that scale")
-    given = metrics
-    if isinstance(metrics, str):
-        metrics = (metrics,)
-    try:
-        metrics = tuple(metrics)
-    except TypeError:
-        metrics = ()
-    if not metrics:
-        raise RecstackError(f"metrics must name at least one rating metric such as "
-                            f"('rmse', 'mae'), got {given!r}; available: "
-                            + ", ".join(RATING_METRICS))
-    unknown = [m for m in metrics if not isinstance(m, str) or m not in RATING_METRICS]
-    if unknown:
-        raise RecstackError(f"unknown rating metric(s) {unknown}"
-                            f"{did_you_mean(unknown[0], RATING_METRICS)}; available: "
-                            + ", ".join(RATING_METRICS))
-    repeated = sorted({m for m in metrics if metrics.count(m) > 1})
-    if repeated:
-        # the evaluator's rule: the result has one entry per name, so a repeat was dropped
-        raise RecstackError(f"metrics names {', '.join(repeated)} more than once; name each "
-                            "rating metric once")
+    if metrics is None or (isinstance(metrics, Sequence | np.ndarray)
+                           and not isinstance(metrics, str | bytes) and not len(metrics)):
+        raise ConfigError(f"metrics must name at least one rating metric such as "
+                          f"('rmse', 'mae'), got {shown(metrics)}; available: "
+                          + ", ".join(RATING_METRICS))
+    # the evaluator's rule for a list of metric names (a bare "rmse" was taken here while
+    # Evaluator(metrics="ndcg") and ranking_metrics refused one): one rule for all
+    check_metric_names(metrics, list(RATING_METRICS), "available: ", kind="rating ")
+    metrics = tuple(metrics)
     if len(test) == 0:
         raise RecstackError("no test rows to evaluate ratings on")
     users = test.users.to_external(test.user_index)
@@ -94,7 +83,7 @@ def evaluate_ratings(model: Any, test: Interactions,
     if raw is None or (len(raw.shape) == 0 if hasattr(raw, "shape") else
                        isinstance(raw, numbers.Number | str | bytes)):
         raise RecstackError(f"{label}.score(users, items) returned "
-                            f"{'None' if raw is None else f'the single value {raw!r:.40}'} "
+                            f"{'None' if raw is None else f'the single value {shown(raw):.40}'} "
                             f"where predicted ratings belong; it must give one rating per "
                             f"(user, item) pair, {len(test):,} here")
     if getattr(raw, "dtype", None) == np.bool_ or (

@@ -21,6 +21,26 @@ from recstack.specs import did_you_mean
 
 CONFIDENCE = 0.95
 
+#: metrics whose every value is a share, bounded to [0, 1] (named ``name@k`` in a result):
+#: a value outside it, in a result built or edited by hand, is refused naming the field
+SHARE_METRICS = frozenset({
+    "precision", "recall", "recall_capped", "hit_rate", "f1", "mrr", "map", "ndcg",
+    "ndcg_linear", "auc", "global_auc", "coverage", "catalog_coverage"})
+#: how far past [0, 1] a share may lie from floating-point rounding (an nDCG of
+#: 1.0000000000000002)
+_SHARE_SLACK = 1e-9
+
+
+def share_problem(metric: str, values: np.ndarray) -> int | None:
+    """The position of the first of ``values`` (float64; NaN allowed) that metric
+    ``metric`` (``name@k``), a share, cannot hold: a finite value outside [0, 1] (an
+    infinite one is refused as no finite number, where values are read); None when every
+    value fits or the metric is no share."""
+    if metric.split("@")[0] not in SHARE_METRICS or not values.size:
+        return None
+    outside = np.isfinite(values) & ((values < -_SHARE_SLACK) | (values > 1 + _SHARE_SLACK))
+    return int(np.argmax(outside)) if outside.any() else None
+
 
 @dataclass(frozen=True)
 class MetricSummary:
@@ -38,7 +58,7 @@ class MetricSummary:
         if isinstance(confidence, bool) or not isinstance(confidence, int | float | np.floating) \
                 or not 0 < confidence < 1:
             raise RecstackError(f"confidence must be a level strictly between 0 and 1 (e.g. "
-                                f"0.95), got {confidence!r}")
+                                f"0.95), got {shown(confidence)}")
         values = as_float_array(values, f"values of {metric}", ndim=1, allow_nan=True)
         values = values[~np.isnan(values)]
         n = len(values)
@@ -130,7 +150,7 @@ class EvaluationResult:
         if isinstance(count, bool | np.bool_) or not isinstance(count, int | np.integer) \
                 or count < 0:
             raise RecstackError(f"{self.model}: users_without_relevant must be a whole "
-                                f"number of users >= 0, got {count!r}")
+                                f"number of users >= 0, got {shown(count)}")
         if not isinstance(self.meta, dict):
             raise RecstackError(f"{self.model}: meta must be a dict of the evaluation's "
                                 f"settings, got {type(self.meta).__name__}")
@@ -181,6 +201,18 @@ class EvaluationResult:
                 raise RecstackError(f"{self.model}: aggregate[{name!r}] is {shown(value)}; "
                                     "expected a finite number (NaN where undefined), e.g. "
                                     "0.42")
+            if share_problem(name, np.array([float(value)])) is not None:
+                # a coverage of 1.7 (a count, or a percentage) reached means() and the
+                # report as it was
+                raise RecstackError(f"{self.model}: aggregate[{name!r}] is {shown(value)}, "
+                                    f"but {name.split('@')[0]} is a share between 0 and 1; "
+                                    "expected a value in [0, 1] (e.g. 0.42, not 42%)")
+        for name in self.per_user.columns:
+            column = self.per_user[name]
+            if pd.api.types.is_numeric_dtype(column.dtype) \
+                    and not pd.api.types.is_bool_dtype(column.dtype):
+                # numbers given as text are checked where they are read (_values)
+                self._refuse_outside_share(name, column.to_numpy(np.float64, na_value=np.nan))
 
     @property
     def metrics(self) -> list[str]:
@@ -214,12 +246,23 @@ class EvaluationResult:
             raise RecstackError(f"{self.model}: per-user {metric!r} of user "
                                 f"{shown(self.per_user.index[bad.to_numpy()][0])} is "
                                 f"{shown(column[bad].iloc[0])}; expected a finite number")
+        self._refuse_outside_share(metric, values.to_numpy())
         repeated = self.per_user.index.duplicated()
         if repeated.any():
             user = shown(self.per_user.index[repeated][0])
             raise RecstackError(f"{self.model}: user {user} has two rows of per-user values; "
                                 "each user must appear once")
         return values
+
+    def _refuse_outside_share(self, metric: str, values: np.ndarray) -> None:
+        """Refuse a per-user value of a share (hit rate, nDCG...) outside [0, 1], naming the
+        column and the user (it was averaged into the summary as it was)."""
+        at = share_problem(metric, values)
+        if at is not None:
+            raise RecstackError(
+                f"{self.model}: per-user {metric!r} of user {shown(self.per_user.index[at])} "
+                f"is {shown(self.per_user[metric].iloc[at])}, but {metric.split('@')[0]} is a "
+                "share between 0 and 1; expected a value in [0, 1] (e.g. 0.42, not 42%)")
 
     def _check_metric(self, metric: str, catalog_hint: str = "") -> None:
         # the hints of summary()'s refusal: compare(other, "coverage@10") said only which
@@ -327,7 +370,7 @@ class EvaluationResult:
         if not isinstance(per_user, bool | np.bool_):
             # any truthy value ("no", 0.0 is not) chose the table without a word
             raise RecstackError(f"{self.model}.to_csv: per_user must be True (every user's "
-                                f"values) or False (the summary), got {per_user!r}")
+                                f"values) or False (the summary), got {shown(per_user)}")
         path = _output_file(path, f"{self.model}.to_csv(path)", (".csv",),
                             "comma-separated text", overwrite)
         frame = self.per_user.reset_index() if per_user else self.to_pandas()
@@ -441,12 +484,12 @@ def refuse_other_protocols(results: list[EvaluationResult], what: str) -> None:
                 kind = "data" if setting == "data" else "splits"
                 raise RecstackError(
                     f"{what}: {first} and {second} come from results folders of different "
-                    f"{kind} ({setting}={a!r} and {b!r}), so their users were tested on "
+                    f"{kind} ({setting}={shown(a)} and {shown(b)}), so their users were tested on "
                     "different items and their numbers do not compare; compare models of "
                     "one experiment, or run them together in one experiment file")
             raise RecstackError(
-                f"{what}: {first} was evaluated with {setting}={a!r} but {second} with "
-                f"{setting}={b!r}, so their numbers measure different things; evaluate every "
+                f"{what}: {first} was evaluated with {setting}={shown(a)} but {second} with "
+                f"{setting}={shown(b)}, so their numbers measure different things; evaluate every "
                 "model with one Evaluator (the same settings) before comparing them")
 
 
@@ -481,4 +524,30 @@ def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
         raise RecstackError(f"comparison_table: {len(repeated)} model name(s) are used by more "
                             f"than one result, e.g. {repeated[0]!r}; each row is one model, so "
                             "give each run its own name (evaluate(..., name='ease_reg_100'))")
+    _refuse_other_columns(results)
     return pd.DataFrame({r.model: r.means() for r in results}).T
+
+
+def _refuse_other_columns(results: list[EvaluationResult]) -> None:
+    """Refuse results that do not hold the same metric columns (other ``ks`` or other
+    ``metrics``): the table left the cells one of them lacks NaN without a word, read as
+    "no number" beside numbers measured at another cut-off."""
+    first = results[0]
+    columns = list(first.means())
+    for other in results[1:]:
+        theirs = list(other.means())
+        if set(theirs) == set(columns):
+            continue
+        lacks = [c for c in columns if c not in theirs]
+        extra = [c for c in theirs if c not in columns]
+        ks_a, ks_b = (r.meta.get("ks") if isinstance(r.meta, dict) else None
+                      for r in (first, other))
+        cut = (f" (evaluated at ks {shown(ks_a)} and {shown(ks_b)})"
+               if ks_a is not None and ks_b is not None and list(ks_a) != list(ks_b) else "")
+        missing, holder, lacker = ((lacks, first.model, other.model) if lacks
+                                   else (extra, other.model, first.model))
+        raise RecstackError(
+            f"comparison_table: {holder} has {', '.join(missing[:4])}"
+            f"{', ...' if len(missing) > 4 else ''} but {lacker} has not{cut}, so the "
+            "table's cells for them would be empty (NaN); evaluate every model with one "
+            "Evaluator (the same metrics and ks) before comparing them")

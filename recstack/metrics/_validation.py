@@ -8,7 +8,10 @@ except the error class, which :mod:`recstack.metrics` re-exports.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import numbers
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -79,12 +82,13 @@ def _kind_problem(dtype: np.dtype, array: np.ndarray | None) -> str | None:
     if kind == "m":
         return f"durations (dtype {dtype})"
     if kind in "US":
-        first = array.ravel()[0] if array is not None and array.size else ""
-        return f"text such as {_plain_text(first)!r}"
+        empty: str | bytes = "" if kind == "U" else b""
+        first = array.ravel()[0] if array is not None and array.size else empty
+        return _text_or_bytes(first)
     if kind == "O" and array is not None and array.size:
         for value in array.ravel():
             if isinstance(value, str | bytes | np.str_ | np.bytes_):
-                return f"text such as {_plain_text(value)!r}"
+                return _text_or_bytes(value)
             if isinstance(value, complex | np.complexfloating):
                 return "complex values"
             if isinstance(value, _dt.date | _dt.timedelta | np.datetime64 | np.timedelta64):
@@ -126,8 +130,16 @@ def _huge(value: Any) -> str:
     return f"{value!r:.40}"
 
 
-def _plain_text(value: Any) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+#: how :func:`not_numbers` begins for bytes (``b'1'``), which need decoding before converting
+BYTES_SUCH_AS = "bytes such as "
+
+
+def _text_or_bytes(value: Any) -> str:
+    """Text as ``text such as '1'``; bytes as bytes, ``bytes such as b'1'`` (they were
+    described as text, shown decoded, so that a user looked for text that was not there)."""
+    if isinstance(value, bytes):  # np.bytes_ too
+        return f"{BYTES_SUCH_AS}{bytes(value)[:40]!r}"
+    return f"text such as {str(value)!r}"
 
 
 def refuse_not_numbers(values: Any, name: str, error: type[Exception] | None = None, *,
@@ -140,6 +152,10 @@ def refuse_not_numbers(values: Any, name: str, error: type[Exception] | None = N
     if problem is not None:
         if problem.startswith("complex"):
             message = f"{name} must be real numbers, got {problem}"
+        elif problem.startswith(BYTES_SUCH_AS):
+            message = (f"{name} must be {must} (could not convert {problem} to numbers); "
+                       "decode them to text (e.g. value.decode('utf-8'), or "
+                       "Series.str.decode('utf-8')) and convert that to numbers first")
         else:
             message = (f"{name} must be {must} (could not convert {problem} to numbers); "
                        "convert them first (e.g. pandas.to_numeric, or the seconds of a time)")
@@ -164,11 +180,48 @@ def refuse_masked(values: Any, name: str, error: type[Exception] | None = None) 
             "the value they stand for)")
 
 
+def exact_as_float(value: Any) -> Any:
+    """An exact number (``Decimal``, ``Fraction``) as the float it names, anything else as
+    given: the one rule every numeric option of the metrics and the ranking pipeline reads
+    them by (as the data splits and the evaluator do); a float32 or float16 scalar is read
+    as the number it shows (``np.float32(0.9)`` is 0.9, not 0.8999999761581421).
+    ``Decimal("0.05")`` was refused as an alpha that "must lie in (0, 1)", and as an
+    ``eps`` that "must be a real number", while ``Fraction(1, 20)`` was taken. A Decimal
+    NaN is NaN and one past the float range an infinity (both then refused as not finite,
+    by the caller's own check)."""
+    if isinstance(value, Decimal):
+        if value.is_nan():  # float(Decimal("sNaN")) raises ValueError
+            return math.nan
+        return float(value)  # Decimal("1e400") is inf, not an OverflowError
+    if isinstance(value, Fraction):
+        return finite_or_infinite(value)
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        # a float32 / float16 option is the number it shows, its shortest repr, as the data
+        # splits read a fraction: np.float32(0.9) was used (and reported) as
+        # 0.8999999761581421
+        return float(str(value))
+    return value
+
+
+def exact_as_int(value: Any) -> Any:
+    """A whole exact number (``Decimal("20")``, ``Fraction(20, 1)``) as the int it names,
+    anything else as given (a fraction such as ``Decimal("2.5")`` is then refused by the
+    caller's check, shown as given): the integer half of :func:`exact_as_float`, as the
+    data settings read a count (``Decimal("20")`` is 20 users)."""
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value)
+    return value
+
+
 def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
     """Return ``k`` as a Python int after checking that it is an integer >= 1 (and, when an
-    array of ``k`` entries is allocated from it, at most ``most``)."""
+    array of ``k`` entries is allocated from it, at most ``most``); a whole exact number
+    (``Decimal("10")``) is read as its int."""
+    given, k = k, exact_as_int(k)
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise MetricInputError(f"{name} must be a positive integer, got {shown(k)}")
+        raise MetricInputError(f"{name} must be a positive integer, got {shown(given)}")
     k = int(k)
     if k <= 0:
         raise MetricInputError(f"{name} must be a positive integer (>= 1), got {k}")
@@ -226,25 +279,30 @@ def check_ks(ks: Any) -> tuple[int, ...]:
 
 
 def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    """Return ``value`` as a finite float that is > 0 (or >= 0 with ``allow_zero``)."""
+    """Return ``value`` as a finite float that is > 0 (or >= 0 with ``allow_zero``); an
+    exact number (Decimal, Fraction) is read as its float."""
+    given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise MetricInputError(f"{name} must be a real number, got {value!r}")
+        raise MetricInputError(f"{name} must be a real number, got {given!r}")
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         shown = _huge(value) if isinstance(value, numbers.Integral) and np.isinf(number) \
-            else number
+            else repr(given) if given is not value else number
         raise MetricInputError(f"{name} must be a finite number {bound}, got {shown}")
     return number
 
 
 def check_finite_float(value: Any, name: str) -> float:
-    """Return ``value`` as a finite float."""
+    """Return ``value`` as a finite float (an exact number, Decimal or Fraction, as its
+    float)."""
+    given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise MetricInputError(f"{name} must be a finite number, got {value!r}")
+        raise MetricInputError(f"{name} must be a finite number, got {given!r}")
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number):
-        raise MetricInputError(f"{name} must be a finite number, got {_huge(value)}")
+        raise MetricInputError(f"{name} must be a finite number, got "
+                               f"{_huge(value) if given is value else repr(given)}")
     return number
 
 

@@ -27,6 +27,7 @@ from recstack.metrics._validation import (
     as_float_array,
     check_k,
     check_lists,
+    exact_as_float,
     refuse_featureless,
     refuse_label_text,
     refuse_reordered_rows,
@@ -142,10 +143,21 @@ def novelty(
     n_users = check_k(n_users, name="n_users")
     # real numbers only (a complex one raised a TypeError), compared as floats (an integer
     # past the float range is refused as an infinity, not an OverflowError)
+    given, smoothing = smoothing, exact_as_float(smoothing)  # Decimal: read as its float
     if (isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real)
             or not 0 <= finite_or_infinite(smoothing) < np.inf):
-        raise MetricInputError(f"smoothing must be a finite number >= 0, got {shown(smoothing)}")
+        raise MetricInputError(f"smoothing must be a finite number >= 0, got {shown(given)}")
     counts = _item_values(item_counts, "item_counts")
+    fraction = counts != np.round(counts)
+    if fraction.any():
+        # a share of users (0.05) or a weighted popularity read as a count: p(i) came out
+        # n_users times too small and every novelty too large, without a word
+        position = int(np.argmax(fraction))
+        shares = " (shares of users? pass the counts)" if counts.max() <= 1 else ""
+        raise MetricInputError(
+            f"item_counts must hold whole numbers of users (item_user_counts of the "
+            f"training data); position {position} holds {shown(float(counts[position]))}"
+            f"{shares}")
     if counts.size and counts.max() > n_users:
         raise MetricInputError(
             f"item_counts holds {int(counts.max())} but n_users is {n_users}; "

@@ -26,6 +26,7 @@ from recstack.metrics._validation import (
     check_choice,
     check_k,
     check_lists,
+    exact_as_float,
     refuse_featureless,
     refuse_label_text,
     refuse_reordered_rows,
@@ -207,9 +208,10 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
     MetricInputError
         If ``item_genres`` has no columns or is all zeros (no item has a genre).
     """
+    given, alpha = alpha, exact_as_float(alpha)  # Decimal, Fraction: read as their float
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha <= 1:
-        raise MetricInputError(f"alpha must be in (0, 1], got {shown(alpha)}")
+        raise MetricInputError(f"alpha must be in (0, 1], got {shown(given)}")
     shares = item_genre_shares(item_genres)
     # with no genre anywhere every list's q is empty: NaN for all, or log(1 / alpha) for
     # every user with a target, as though each list missed all their genres

@@ -56,7 +56,12 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from recstack.errors import shown
-from recstack.metrics._validation import MetricInputError, as_float_1d, not_numbers
+from recstack.metrics._validation import (
+    MetricInputError,
+    as_float_1d,
+    exact_as_float,
+    not_numbers,
+)
 from recstack.specs import closest, finite_or_infinite
 
 __all__ = [
@@ -105,6 +110,13 @@ class _Rows:
     pointed into no file), else ``row LABEL`` by its index label, as pandas shows it."""
 
     def __init__(self, index: pd.Index, place: Place | None) -> None:
+        if place is not None and not callable(place):
+            # a file name given as place ("events.csv") failed only once a row was to be
+            # named, with Python's "'str' object is not callable" in place of the message
+            raise MetricInputError(f"place must be a function of a row's position that names "
+                                   f"it, such as lambda row: f'line {{row + 2}} of "
+                                   f"events.csv', or None; got {type(place).__name__} "
+                                   f"{shown(place)}")
         self.index, self.place = index, place
 
     def __call__(self, position: int) -> str:
@@ -117,7 +129,10 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
     """Check an event log against the schema and return a normalised copy.
 
     The copy has only the schema columns; ``timestamp`` as float seconds, ``revenue`` and
-    ``cost`` as floats with missing values 0. Messages name a row by its index label
+    ``cost`` as floats with missing values 0. A plain decimal number written as text in
+    ``revenue``, ``cost`` or ``timestamp`` (``"3.50"``, as a CSV file holds it) is read as
+    that number, the one place the metrics read text as numbers; other text is refused,
+    a time written as text too (give datetimes). Messages name a row by its index label
     (``row 3``), or, with ``place`` (for a log read from a file), by ``place(position)``
     such as ``"line 5 of events.csv"``.
 
@@ -162,6 +177,8 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
     # grouping by that column pandas' "both an index level and a column label" ValueError
     log.index = log.index.set_names([None] * log.index.nlevels)
     where = _Rows(log.index, place)
+    for column in EVENT_COLUMNS:
+        _refuse_bytes(log[column], where)
     for column in ("variant", "session_id", "event", "timestamp"):
         if log[column].isna().any():
             position = int(np.argmax(log[column].isna().to_numpy()))
@@ -186,6 +203,8 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
         _refuse_repeated_event_ids(events, where)
     for column in ("revenue", "cost"):
         log[column] = _money(log[column], where)
+    if "event_id" not in events.columns:
+        _warn_of_repeated_rows(log, where)
     variants_per_session = log.groupby("session_id", sort=False)["variant"].nunique()
     if (variants_per_session > 1).any():
         session = variants_per_session.index[variants_per_session > 1][0]
@@ -408,6 +427,7 @@ def two_proportion_ztest(
     from scipy import stats  # deferred: scipy.stats takes ~0.5 s to import
 
     z_crit = _critical_value(alpha)
+    alpha = exact_as_float(alpha)
     p_c, p_t = x_c / n_c, x_t / n_t
     pooled = (x_c + x_t) / (n_c + n_t)
     se_null = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n_c + 1.0 / n_t))
@@ -479,6 +499,7 @@ def welch_ttest(
     from scipy import stats  # deferred: scipy.stats takes ~0.5 s to import
 
     _critical_value(alpha)
+    alpha = exact_as_float(alpha)  # a Decimal, read as its float (Decimal / float failed)
     # t, p and the degrees of freedom are the same on any scale, and the means and the
     # interval scale with the data: samples beyond 1e150 are tested in units of their
     # largest magnitude, since their squares (the variances) pass float64 and the result
@@ -514,8 +535,14 @@ def welch_ttest(
             warnings.filterwarnings("ignore", message="Precision loss occurred",
                                     category=RuntimeWarning)
             result = stats.ttest_ind(b, a, equal_var=False)
-        interval = result.confidence_interval(confidence_level=1.0 - alpha)
-        ci_low, ci_high = float(interval.low), float(interval.high)
+        # the quantile from the upper tail: scipy's confidence_interval takes the level
+        # 1 - alpha, which rounds to 1 for an alpha below about 1e-16, and its interval was
+        # infinite, refused as if the values were too large
+        critical = float(stats.t.isf(alpha / 2.0, result.df))
+        if not math.isfinite(critical) or critical <= 0:  # scipy: -inf past its reach
+            _refuse_tiny_alpha(alpha)
+        half = critical * float(np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size))
+        ci_low, ci_high = difference - half, difference + half
         statistic, p_value = float(result.statistic), float(result.pvalue)
     with np.errstate(over="ignore"):
         mean_c, mean_t, difference, ci_low, ci_high = (
@@ -525,10 +552,15 @@ def welch_ttest(
                                        ("difference", difference), ("interval", ci_low),
                                        ("interval", ci_high)) if math.isinf(value)]
     if beyond:
+        # an alpha such as 1e-300 asks for an interval hundreds of orders of magnitude wider
+        # than the standard error: its width, not the values, may be what overflowed
+        alpha_hint = (f" (or alpha = {shown(alpha)} asks for a confidence so close to 1 "
+                      "that the interval is that wide: give a larger alpha)"
+                      if beyond[0] == "interval" and alpha < 1e-6 else "")
         raise MetricInputError(
             f"control and treatment hold values up to {largest:.3g}, so the {beyond[0]} "
             "passes the float64 range (about 1.8e308); give the values in a larger unit "
-            "(e.g. thousands) and scale the result back")
+            f"(e.g. thousands) and scale the result back{alpha_hint}")
     return SignificanceResult(
         test="Welch t-test",
         control_value=mean_c,
@@ -822,6 +854,46 @@ def _refuse_epoch_placeholders(seconds: pd.Series, given: pd.Series, where: _Row
         "would make its session last decades; give the event's real time or drop the row")
 
 
+def _warn_of_repeated_rows(log: pd.DataFrame, where: _Rows) -> None:
+    """Warn when, without an ``event_id`` column to tell events apart, a row repeats an
+    earlier one in every field (same session, event, time and amounts): a log appended
+    twice, or a retried upload, counted each repeated event again, silently. The rows are
+    kept (two impressions logged at one time may be two events), and an ``event_id``
+    column says which they are: then repeated ids are refused and this warning not given."""
+    repeated = log.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    again = int(np.argmax(repeated))
+    same = (log == log.iloc[again]).all(axis=1).to_numpy()
+    first = int(np.argmax(same))
+    rows = (where(again), where(first))
+    if rows[0] == rows[1]:  # two frames concatenated keep their index labels: say which
+        rows = (f"{rows[0]} (position {again})", f"{rows[1]} (position {first})")
+    warnings.warn(
+        f"events: {int(repeated.sum()):,} row(s) repeat an earlier row in every column "
+        f"({rows[0]} repeats {rows[1]}), and each is counted as an event of its "
+        "own; if the log was appended or uploaded twice, drop them "
+        "(events.drop_duplicates()); if they are distinct events, add an 'event_id' "
+        "column that tells them apart", UserWarning, stacklevel=3)
+
+
+def _refuse_bytes(column: pd.Series, where: _Rows) -> None:
+    """Refuse bytes (``b"10"``, a log read in binary mode or from a bytes column) in any
+    column of the log: pandas read them as the numbers they spell in ``revenue``, ``cost``
+    and ``timestamp``, silently, and as keys apart from the text they spell elsewhere
+    (``b"A"`` and ``"A"`` two variants)."""
+    if column.dtype != object:
+        return
+    is_bytes = column.map(lambda value: isinstance(value, bytes | bytearray)).to_numpy(
+        dtype=bool)
+    if is_bytes.any():
+        position = int(np.argmax(is_bytes))
+        raise MetricInputError(
+            f"events column {column.name!r} holds the bytes {column.iloc[position]!r} at "
+            f"{where(position)}; give text or numbers, not bytes (decode them first, e.g. "
+            f"events[{str(column.name)!r}].str.decode('utf-8'))")
+
+
 def _refuse_repeated_event_ids(events: pd.DataFrame, where: _Rows) -> None:
     """Refuse an optional ``event_id`` column that names one event twice: a log appended
     twice (or a retried upload) counted every repeated event again, silently. Missing ids
@@ -922,17 +994,10 @@ def _numbers(values: pd.Series, column: str, wanted: str, where: _Rows, *,
 
 
 def _near(name: str, choices: Any) -> str | None:
-    """The choice ``name`` most likely misspells (case and separators aside), or None."""
-    import difflib
-
-    def folded(text: str) -> str:
-        return text.lower().replace("-", "_").replace(" ", "_").strip("_")
-
-    by_fold = {folded(str(choice)): str(choice) for choice in choices}
-    if folded(name) in by_fold:
-        return by_fold[folded(name)]
-    match = difflib.get_close_matches(folded(name), list(by_fold), n=1, cutoff=0.7)
-    return by_fold[match[0]] if match else None
+    """The choice ``name`` most likely misspells (case and separators aside), or None: the
+    project's one nearest-name rule (:func:`recstack.specs.closest`). A parallel rule here
+    with a stricter cut-off suggested nothing for a swap of two letters ('crt' for 'ctr')."""
+    return closest(name, [str(choice) for choice in choices])
 
 
 def _safe_ratio(numerator: Any, denominator: Any) -> Any:
@@ -944,9 +1009,25 @@ def _lift(difference: float, baseline: float) -> float:
 
 
 def _critical_value(alpha: float) -> float:
+    """The normal quantile :math:`z_{1 - \\alpha/2}`, from the upper tail: ``1 - alpha / 2``
+    rounds to 1 for an alpha below about 1e-16 (a confidence level of 1 - 1e-20), whose
+    quantile was infinite (the z-test's interval NaN, with numpy's warnings)."""
+    given, alpha = alpha, exact_as_float(alpha)  # Decimal("0.05") was "must lie in (0, 1)"
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha < 1:
-        raise MetricInputError(f"alpha must lie in (0, 1), got {shown(alpha)}")
+        raise MetricInputError(f"alpha must lie in (0, 1), got {shown(given)}")
     from scipy import stats
 
-    return float(stats.norm.ppf(1.0 - alpha / 2.0))
+    z = float(stats.norm.isf(alpha / 2.0))
+    if not math.isfinite(z) or z <= 0:
+        _refuse_tiny_alpha(alpha)
+    return z
+
+
+def _refuse_tiny_alpha(alpha: float) -> None:
+    """Refuse an alpha whose critical value float64 cannot hold (or scipy cannot compute in
+    so far a tail): the interval would be infinite."""
+    raise MetricInputError(f"alpha = {shown(alpha)} is too small for an interval: its critical "
+                           "value is no finite float64 number, so the interval would be "
+                           "infinite; give a larger alpha, such as 1e-6 (a confidence level "
+                           "of 99.9999%)")

@@ -17,6 +17,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import (
     MAX_ITERATIONS,
+    NOT_GIVEN,
     Param,
     Recommender,
     check_call,
@@ -136,6 +137,16 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
     def _learns_from_values(self) -> bool:
         return False  # a recorded value of 0 is an interaction of confidence 1
 
+    def _refuses_negative_values(self) -> bool:
+        # a negative value makes a confidence 1 + alpha * value below 1 (or negative): the
+        # solver's refusal ("interaction values must be >= 0") named neither the histories
+        # nor the row, column and item, as the shared refusal of the other models does
+        return True
+
+    def _negative_values_reason(self) -> str:
+        return ("ALS reads a value as the confidence 1 + alpha * value of an interaction, so "
+                "values must be >= 0 (a negative one, a dislike, would turn it below 1)")
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         als_module, threadpool_limits = _import_implicit_als()
         warn_more_threads_than_cores(self.name, "num_threads", self.num_threads)
@@ -206,7 +217,8 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
         return matrix
 
     # ------------------------------------------------------------------ new users
-    def fold_in(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def fold_in(self, histories: Any = NOT_GIVEN, *positional: Any,
+                **unexpected: Any) -> np.ndarray:
         r"""Factors of users known only by their histories, item factors held fixed.
 
         For each row :math:`u` of ``histories`` (an ``n x n_items`` matrix of values, sparse
@@ -227,7 +239,7 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
         numpy.ndarray
             float32 ``(n, factors)``.
         """
-        check_call(self, ALS.fold_in, positional, unexpected)
+        check_call(self, ALS.fold_in, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         self._warn_empty_fold_in(history)

@@ -39,13 +39,15 @@ it, without a warning.
 from __future__ import annotations
 
 import copy
+import decimal
 import difflib
+import fractions
 import inspect
 import math
 import re
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
@@ -57,7 +59,7 @@ from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import ITEM_ID, USER_ID, Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.progress import Progress, require_reporter
-from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, table_hint
+from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, number_spelling_hint, table_hint
 from recstack.topk import pad_columns, top_k_batched, writable_scores
 
 # Rows of scores computed at once: bounds memory at batch x n_items floats.
@@ -71,6 +73,21 @@ class PopularityFallbackWarning(UserWarning):
 
 #: marks a hyperparameter without a default (the caller must give it)
 REQUIRED: Any = inspect.Parameter.empty
+
+
+class _NotGiven:
+    """The type of :data:`NOT_GIVEN`."""
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+#: the default of a model method's required argument (``score(users, items)``): a call
+#: without it reaches :func:`check_call`, which refuses it as a ConfigError naming the
+#: model, the method and what it takes. Python's own TypeError ("Recommender.score()
+#: missing 1 required positional argument") named the base class, and a wrapper that
+#: bound the arguments first moved every warning's place (stacklevel) into the wrapper
+NOT_GIVEN: Any = _NotGiven()
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: float32's largest value: factors, similarities and scores are float32, so a larger
 #: setting overflows to infinity there (a shrink of 1e308 made every similarity 0)
@@ -288,13 +305,44 @@ def _plain(value: Any) -> Any:
     """A numpy scalar as the Python scalar it equals; a 0-d array as its scalar and a 1-D
     array as the list of its values (blend weights from an optimiser: "must be list or
     tuple, got array([...])"); lists and tuples element by element; anything else as it
-    is."""
+    is. A float32 or float16 is the number it shows (``np.float32(0.7)`` is 0.7, not
+    0.699999988...), as the data layer and the metrics' options read one."""
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        return float(str(value))
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray) and value.ndim <= 1:
+        if value.dtype.kind == "f" and value.dtype.itemsize < 8:
+            return [float(str(v)) for v in value.reshape(-1)] if value.ndim else \
+                float(str(value[()]))
         return value.tolist()  # Python scalars, as item() gives
     if isinstance(value, list | tuple):
         return type(value)(_plain(v) for v in value)
+    return value
+
+
+def exact_as_declared(value: Any, param: Param) -> Any:
+    """An exact number (``Decimal``, ``Fraction``) given for ``param`` as the plain number
+    it names, by the rule the rest of recstack reads them by
+    (:func:`~recstack.metrics._validation.exact_as_float` /
+    :func:`~recstack.metrics._validation.exact_as_int`): the float where the declaration
+    takes a float (``regularization=Decimal("0.05")`` is 0.05), the int where it takes
+    whole numbers only (``factors=Decimal("64")`` is 64); a list's elements by the
+    element's declaration. They were refused as "must be int or float"; stored converted,
+    ``model.json`` stays plain JSON and the changed-after-fit check compares like with
+    like. A fraction where a whole number is wanted (``Decimal("2.5")``) stays as given,
+    and is refused by the check, shown as written."""
+    from recstack.metrics._validation import exact_as_float, exact_as_int
+
+    if isinstance(value, list | tuple) and param.element is not None:
+        return type(value)(exact_as_declared(item, param.element) for item in value)
+    if not isinstance(value, decimal.Decimal | fractions.Fraction):
+        return value
+    kinds = param.kind if isinstance(param.kind, tuple) else (param.kind,)
+    if float in kinds:
+        return exact_as_float(value)
+    if int in kinds:
+        return exact_as_int(value)
     return value
 
 
@@ -305,11 +353,25 @@ def canonical_value(value: Any) -> Any:
     (``model.json``, an experiment file) held ``[16]`` where the original held ``(16,)``,
     the declared default included: the two compared unequal and printed differently though
     they were the same model."""
+    return _canonical(value, in_table=False)
+
+
+def _canonical(value: Any, *, in_table: bool) -> Any:
+    """:func:`canonical_value`; inside a table (a member's declaration, whose parameters
+    are declared by the model it names) an exact number is the int it names when whole,
+    else the float (every float hyperparameter also takes an int), so that the table saves
+    to JSON (``{"type": "ease", "regularization": Decimal("10")}`` was "cannot be written
+    as JSON"); the model built from the table reads it by its own declaration."""
     value = _plain(value)
     if isinstance(value, list | tuple):
-        return [canonical_value(item) for item in value]
+        return [_canonical(item, in_table=in_table) for item in value]
     if isinstance(value, dict):
-        return {key: canonical_value(item) for key, item in value.items()}
+        return {key: _canonical(item, in_table=True) for key, item in value.items()}
+    if in_table and isinstance(value, decimal.Decimal | fractions.Fraction):
+        from recstack.metrics._validation import exact_as_float, exact_as_int
+
+        whole = exact_as_int(value)
+        return whole if isinstance(whole, int) else exact_as_float(value)
     return value
 
 
@@ -380,7 +442,7 @@ class Configurable:
         # refused by fit as "must be int" though create_model(..., neighbors=np.int64(5))
         # was accepted
         if name in type(self).params:
-            value = self._stored(value)
+            value = self._stored(exact_as_declared(value, type(self).params[name]))
         super().__setattr__(name, value)
 
     @staticmethod
@@ -404,7 +466,18 @@ class Configurable:
         """Check every hyperparameter against its declaration (subclasses add only checks
         that involve several parameters); raises :class:`~recstack.errors.ConfigError`."""
         for param, constraint in self.params.items():
-            constraint.check(self.name, param, getattr(self, param))
+            value = getattr(self, param)
+            try:
+                constraint.check(self.name, param, value)
+            except ConfigError as error:
+                # factors=64.0 (a JSON file writes every number with a point) or "64" (text
+                # from a command line or a form): say the spelling that is accepted, as an
+                # experiment file's settings do (which check each value themselves, and
+                # say it in the file's terms)
+                hint = number_spelling_hint(value, constraint.annotation, param)
+                if not hint:
+                    raise
+                raise ConfigError(f"{error}{hint}") from None
 
     @classmethod
     def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
@@ -451,6 +524,13 @@ _OPTIONAL_METHODS: dict[str, str] = {
     "rerank_lists": "recommend(users, k) gives each user's list",
     "recommend_sequences": "recommend(users, k) gives each user's list",
     "score_sequences": "score_users / recommend score the users the model trained on",
+    # scikit-learn's names: a model is re-created from its parameters instead, which
+    # checks every name (a misspelt one gets a "did you mean")
+    "set_params": "hyperparameters are given to the constructor: create_model(model.name, "
+                  "**{**model.get_params(), 'name': value}) makes the model with new ones "
+                  "(unfitted)",
+    "clone": "create_model(model.name, **model.get_params()) makes an unfitted copy with the "
+             "same hyperparameters",
 }
 
 
@@ -534,15 +614,17 @@ class Recommender(Configurable, ABC):
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ training
-    def fit(self, train: Interactions, *positional: Any, progress: Progress | None = None,
-            **unexpected: Any) -> Self:
+    def fit(self, train: Interactions = NOT_GIVEN, *positional: Any,
+            progress: Progress | None = None, **unexpected: Any) -> Self:
         """Learn from ``train``; returns ``self``. Any other keyword is refused naming it:
         a hyperparameter belongs to the constructor, and ``validation`` only to the models
         that use validation rows (a TypeError named neither); so is any other value given
         by position (``fit(train, valid)``)."""
+        refuse_unbound(self, Recommender.fit)  # ALS.fit(train): the data took self's place
         refuse_positional(f"{self.name}: fit()", positional, self._fit_keywords_hint(positional))
         if unexpected:
             raise ConfigError(self._unexpected_fit_arguments(unexpected))
+        check_call(self, type(self).fit, (), {}, (train,))  # fit() without the training data
         self.validate_params()
         check_interactions(train, f"{self.name}: fit(train)")
         require_reporter(progress, f"{self.name}: fit")
@@ -791,22 +873,23 @@ class Recommender(Configurable, ABC):
     def is_fitted(self) -> bool:
         return hasattr(self, "seen_")
 
-    def score_users(self, user_indices: np.ndarray, *positional: Any,
+    def score_users(self, user_indices: np.ndarray = NOT_GIVEN, *positional: Any,
                     **unexpected: Any) -> np.ndarray:
         """Full-catalog scores for a batch of user indices (what the evaluator calls):
         integers in ``[0, n_users)``, the positions in ``users_`` (external ids go through
         :meth:`recommend` or :meth:`score`). Others are refused: ``-1`` would score the
         last user and ``0.5`` the first."""
-        check_call(self, Recommender.score_users, positional, unexpected)
+        check_call(self, Recommender.score_users, positional, unexpected, (user_indices,))
         self._require_fitted()
         indices = np.asarray(integer_objects(user_indices))
         n_users = len(self.users_)
-        if indices.ndim != 1 or (indices.size and (
-                indices.dtype.kind not in "iu" or indices.min() < 0
-                or indices.max() >= n_users)):
+        problem = (f"got {_preview(user_indices)}" if indices.ndim != 1
+                   else index_problem(indices, n_users))
+        problem = problem if problem is None or indices.ndim != 1 else f"but {problem}"
+        if problem is not None:
             raise RecstackError(
                 f"{self.name}: score_users takes a flat array of user indices in [0, "
-                f"{n_users}) (positions in users_), got {_preview(user_indices)}; map "
+                f"{n_users}) (positions in users_), {problem}; map "
                 "external ids with users_.to_index")
         indices = indices.astype(np.int64, copy=False)
         scores = self._score_users(indices)
@@ -855,15 +938,15 @@ class Recommender(Configurable, ABC):
         interactions" would send the user looking for rows that are there)."""
         return "have no training interactions"
 
-    def recommend(self, users: Any, k: int = 10, *positional: Any, exclude_seen: bool = True,
-                  batch_size: int | None = None, **unexpected: Any
+    def recommend(self, users: Any = NOT_GIVEN, k: int = 10, *positional: Any,
+                  exclude_seen: bool = True, batch_size: int | None = None, **unexpected: Any
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` items for each external user id: ``(item_ids, scores)``, both
         ``(n_users, k)``. Seen items are excluded by default; when fewer than ``k`` items
         are left, the remaining slots have score ``-inf`` and item id ``-1`` (integer ids)
         or ``None`` (other ids). Equal scores rank the lower item index first, as everywhere
         (:mod:`recstack.topk`); scores keep the model's dtype."""
-        check_call(self, Recommender.recommend, positional, unexpected)
+        check_call(self, Recommender.recommend, positional, unexpected, (users,))
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
             raise ConfigError(f"{self.name}: recommend: exclude_seen must be True or False, "
@@ -880,7 +963,7 @@ class Recommender(Configurable, ABC):
         top, scores = pad_columns(top, scores, int(k))
         return self._external_items(top, scores), scores
 
-    def similar_items(self, items: Any, k: int = 10, *positional: Any, **unexpected: Any
+    def similar_items(self, items: Any = NOT_GIVEN, k: int = 10, *positional: Any, **unexpected: Any
                       ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` items most similar to each of ``items`` (external ids), the item itself
         excluded: ``(item_ids, similarities)``, most similar first, with the empty-slot
@@ -895,7 +978,7 @@ class Recommender(Configurable, ABC):
         and treat an item with neither content nor interactions the same way (its cosine
         is 0, or the same as every other such item's, with everything: the first items by
         index were returned as its neighbours)."""
-        check_call(self, Recommender.similar_items, positional, unexpected)
+        check_call(self, Recommender.similar_items, positional, unexpected, (items,))
         self._require_fitted()
         item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
                              f"{self.name}: items").astype(np.int64)
@@ -1012,20 +1095,22 @@ class Recommender(Configurable, ABC):
         """Learned user vectors, when the model has them."""
         return None
 
-    def item_embeddings(self) -> np.ndarray:
+    def item_embeddings(self, *positional: Any, **unexpected: Any) -> np.ndarray:
         """The model's item vectors: float ``(n_items, dim)``, row ``i`` for item index
         ``i`` (the order of ``items_``), a copy. What they are, and how they combine with
         :meth:`user_embeddings` into scores, is in each model's documentation (for factor
         models ``user_embeddings() @ item_embeddings().T`` are the scores). A model
         without item vectors (neighbourhood models, baselines) raises a
         :class:`~recstack.errors.RecstackError` saying so."""
+        check_call(self, Recommender.item_embeddings, positional, unexpected)
         self._require_fitted("item_embeddings")
         return self._embeddings_or_refuse(self._public_item_embeddings(), "item")
 
-    def user_embeddings(self) -> np.ndarray:
+    def user_embeddings(self, *positional: Any, **unexpected: Any) -> np.ndarray:
         """The model's user vectors: float ``(n_users, dim)``, row ``u`` for user index
         ``u`` (the order of ``users_``), a copy; see :meth:`item_embeddings`. Models without
         user vectors raise a :class:`~recstack.errors.RecstackError` saying so."""
+        check_call(self, Recommender.user_embeddings, positional, unexpected)
         self._require_fitted("user_embeddings")
         return self._embeddings_or_refuse(self._public_user_embeddings(), "user")
 
@@ -1056,9 +1141,10 @@ class Recommender(Configurable, ABC):
             item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
         return item_ids
 
-    def score(self, users: Any, items: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score(self, users: Any = NOT_GIVEN, items: Any = NOT_GIVEN, *positional: Any,
+              **unexpected: Any) -> np.ndarray:
         """Scores of ``(users[j], items[j])`` pairs, by external ids (float32)."""
-        check_call(self, Recommender.score, positional, unexpected)
+        check_call(self, Recommender.score, positional, unexpected, (users, items))
         self._require_fitted()
         user_index = self._user_indices(users)
         item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
@@ -1087,11 +1173,19 @@ class Recommender(Configurable, ABC):
             out[chosen] = rows[inverse[chosen] - start, item_index[chosen]]
         return out
 
-    def save(self, path: Any, *, overwrite: bool = False) -> Any:
+    def save(self, path: Any = NOT_GIVEN, *positional: Any, overwrite: bool = False,
+             **unexpected: Any) -> Any:
         """Write the fitted model to a folder (npz + JSON, never pickle)."""
         from recstack.models.persistence import save_model
 
-        return save_model(self, path, overwrite=overwrite)
+        # save(path, True) and save(path, overwirte=True) were Python's TypeError naming
+        # Recommender.save, not the model, nor the keyword to write
+        check_call(self, Recommender.save, positional, unexpected, (path,))
+        if not isinstance(overwrite, bool | np.bool_):
+            # said by the folder writer without the model or the method
+            raise ConfigError(f"{self.name}: save: overwrite must be True or False, got "
+                              f"{shown(overwrite)}")
+        return save_model(self, path, overwrite=bool(overwrite))
 
     def _state(self) -> dict[str, np.ndarray]:
         """Learned arrays to save (besides the vocabularies and training matrix)."""
@@ -1126,14 +1220,86 @@ class Recommender(Configurable, ABC):
         :func:`history_matrix` for what is accepted."""
         self._require_fitted()
         self._refuse_columns_in_another_order(histories)
-        matrix = history_matrix(histories, len(self.items_), self.name)
+        try:
+            matrix = history_matrix(histories, len(self.items_), self.name)
+        except RecstackError as error:
+            hint = self._item_ids_history_hint(histories)
+            if not hint:
+                raise
+            raise RecstackError(f"{error}; {hint}") from None
         self._check_weights(matrix.data, "histories")
-        self._refuse_negative_history_values(matrix)
+        self._refuse_negative_history_values(matrix, histories)
         return matrix
 
-    def _refuse_negative_history_values(self, matrix: sp.csr_matrix) -> None:
+    def _item_ids_history_hint(self, histories: Any) -> str:
+        """What to write instead, when refused ``histories`` are one user's history given
+        by item ids rather than as a row of the catalog: a Series or DataFrame labelled with
+        some of the model's item ids (``value_counts`` of a log, item -> value), a dict of
+        item -> value, or a set or flat list of distinct item ids. Their width was refused as
+        "2 columns; this model has 40 items" (or as no matrix at all), which did not say how
+        to build the row. Empty when ``histories`` are none of these."""
+        import pandas as pd  # deferred: the hint is for a refused input only
+
+        n_items = len(self.items_)
+
+        def all_known(values: Any) -> bool:
+            try:
+                index = self.items_.to_index(_as_ids(np.asarray(values, dtype=object),
+                                                     "items"), missing="ignore")
+            except (RecstackError, TypeError, ValueError, OverflowError):
+                return False
+            return bool(len(index)) and bool((index >= 0).all())
+
+        def unlabelled(labels: Any) -> bool:  # a default index: positions, not ids
+            return isinstance(labels, pd.RangeIndex) and labels.start == 0 \
+                and labels.step == 1
+
+        labelled = None
+        if isinstance(histories, pd.Series) and not unlabelled(histories.index):
+            labelled = ("its index holds", histories.index,
+                        "histories.reindex(model.items_.external_ids, fill_value=0)")
+        elif isinstance(histories, pd.DataFrame):
+            if unlabelled(histories.columns):
+                return ""
+            labelled = ("its columns hold", histories.columns,
+                        "histories.reindex(columns=model.items_.external_ids, fill_value=0)")
+        elif isinstance(histories, dict):
+            labelled = ("its keys hold", list(histories),
+                        "pd.Series(histories).reindex(model.items_.external_ids, "
+                        "fill_value=0).to_numpy()")
+        if labelled is not None:
+            part, labels, fix = labelled
+            if len(labels) == n_items or not all_known(labels):
+                return ""
+            return (f"{part} {len(labels):,} of the model's item ids (one user's items, "
+                    f"item -> value): align it to the model's {n_items:,} items first, {fix}")
+        if isinstance(histories, set | frozenset):
+            values, what = list(histories), "a set"
+        elif isinstance(histories, pd.Series):
+            values, what = histories.to_list(), "a Series"
+        elif isinstance(histories, list | tuple | np.ndarray):
+            array = np.asarray(histories, dtype=object) if isinstance(histories, list | tuple) \
+                else histories
+            if array.ndim != 1:
+                return ""
+            values, what = array.tolist(), "a flat list"
+        else:
+            return ""
+        if any(isinstance(value, float | np.floating) for value in values):
+            return ""  # values (weights of a row), not ids
+        if len(values) == n_items or len(set(map(str, values))) != len(values) \
+                or not all_known(values):
+            return ""
+        return (f"if {what} of item ids was meant (one user's items), build the user's row "
+                "first: row = np.zeros(len(model.items_)); "
+                "row[model.items_.to_index(list(histories))] = 1")
+
+    def _refuse_negative_history_values(self, matrix: sp.csr_matrix, histories: Any = None,
+                                        counts_stored_zeros: bool | None = None) -> None:
         """Refuse negative history values when :meth:`_reads_occurrences`, as :meth:`fit`
-        refuses negative training values: a dislike (-1) was scored as an interaction."""
+        refuses negative training values: a dislike (-1) was scored as an interaction.
+        The remedy is written for ``histories`` as given (:meth:`_negative_history_remedy`;
+        ``counts_stored_zeros`` as there)."""
         if not self._refuses_negative_values():
             return
         negative = np.flatnonzero(matrix.data < 0)
@@ -1145,7 +1311,35 @@ class Recommender(Configurable, ABC):
         raise self._negative_values_error(
             f"histories hold {negative.size:,} negative value(s) (e.g. "
             f"{float(matrix.data[first]):g} in row {row}, column {int(matrix.indices[first])}"
-            f" = item {item!r})", "give only the interactions (set the others to 0)")
+            f" = item {item!r})", self._negative_history_remedy(histories, counts_stored_zeros))
+
+    def _negative_history_remedy(self, histories: Any,
+                                 counts_stored_zeros: bool | None = None) -> str:
+        """How to keep only the interactions of ``histories``, for their type: "set the
+        others to 0" was wrong for a sparse matrix given to a model that counts a stored 0
+        as an interaction (ALS, and the models with ``binary=True`` that count every
+        recorded pair): the 0 written in place of -1 still counted. ``counts_stored_zeros``
+        (by default, whether this model does: not :meth:`_learns_from_values`) is for a
+        model that hands the histories on (a blend: whether any member counts them)."""
+        if counts_stored_zeros is None:
+            counts_stored_zeros = not self._learns_from_values()
+        if sp.issparse(histories):
+            if counts_stored_zeros:
+                return ("to keep only the interactions, drop those entries from the sparse "
+                        "matrix: setting them to 0 is not enough, since this model counts "
+                        "a stored 0 as an interaction (histories.data[histories.data < 0] "
+                        "= 0 and then histories.eliminate_zeros(), which drops every "
+                        "stored 0)")
+            return ("to keep only the interactions, set those entries to 0 "
+                    "(histories.data[histories.data < 0] = 0; a stored 0 is no interaction "
+                    "to this model)")
+        import pandas as pd  # deferred: only for a refused input
+
+        if isinstance(histories, pd.DataFrame | pd.Series):
+            return ("to keep only the interactions, set those values to 0 "
+                    "(histories.clip(lower=0))")
+        return ("to keep only the interactions, set those values to 0 "
+                "(histories = np.clip(histories, 0, None))")
 
     def _refuse_columns_in_another_order(self, histories: Any) -> None:
         """Refuse a DataFrame of histories whose column labels are this model's item ids
@@ -1153,7 +1347,7 @@ class Recommender(Configurable, ABC):
         in its own order): its columns are read by position, in the model's item order, so
         each value went to another item without a word. The same for one user's history as
         a Series whose index is the model's item ids in another order. Unlabelled columns
-        (a RangeIndex, or the positions 0..n-1) and labels that are no ids at all are read
+        (a RangeIndex from 0, or the positions 0..n-1) and labels that are no ids at all are read
         by position, as before; labels of which some, or all, are ids the model does not
         know (a history pivoted from another catalog or id space, with as many columns by
         chance) are refused: read by position, each value went to another item."""
@@ -1167,7 +1361,10 @@ class Recommender(Configurable, ABC):
             labels = histories.index
         else:
             return
-        if isinstance(labels, pd.RangeIndex):
+        if isinstance(labels, pd.RangeIndex) and labels.start == 0 and labels.step == 1:
+            # unlabelled (a default index): positions. Any other range (range(1, n + 1),
+            # 1-based item ids; a slice's range(10, n + 10)) is labels, checked below: read
+            # by position, each value went to the item one or more places away
             return
         n_items = len(self.items_)
         if len(labels) != n_items:
@@ -1427,6 +1624,44 @@ def integer_objects(value: Any) -> Any:
     return value
 
 
+def index_problem(indices: np.ndarray, n: int) -> str | None:
+    """None when the flat array ``indices`` (after :func:`integer_objects`) holds only
+    integers in ``[0, n)``; else the first value that is not one, with its position and
+    why, for a refusal ("position 7 holds 12, which is n or more"). The refusals of
+    ``score_users`` and SASRec's ``score_sequences`` showed the first five values of the
+    input, which for a long one were all valid while the bad value further on went unnamed,
+    and did not say that a float (``1.0`` too) is not an index."""
+    if not indices.size:
+        return None
+    if indices.dtype.kind in "iu":
+        wrong = np.flatnonzero((indices < 0) | (indices >= n))
+        if not wrong.size:
+            return None
+        at = int(wrong[0])
+        return f"position {at} holds {int(indices[at])}, {_out_of_range(int(indices[at]), n)}"
+    for at, value in enumerate(indices.tolist()):
+        if isinstance(value, bool | np.bool_):
+            why = "true/false, not an index"
+        elif isinstance(value, int | np.integer):
+            if 0 <= value < n:
+                continue
+            why = _out_of_range(int(value), n)
+        elif isinstance(value, float | np.floating):
+            why = "a float, not an index (an index is a whole number: 1, not 1.0)"
+        elif value is None:
+            why = "a missing value"
+        elif isinstance(value, str | bytes):
+            why = "text, not an index"
+        else:
+            why = f"a {type(value).__name__}, not an integer"
+        return f"position {at} holds {shown(value)}, {why}"
+    return None
+
+
+def _out_of_range(value: int, n: int) -> str:
+    return "which is below 0" if value < 0 else f"which is not below {n:,}"
+
+
 def check_batch_size(batch_size: Any, who: str) -> None:
     """Refuse a ``batch_size`` (users scored at a time) that is neither None nor a positive
     integer, naming ``who`` (e.g. ``"ease: recommend"``): the bare "batch_size must be a
@@ -1532,8 +1767,23 @@ def _shown_value(value: Any) -> str:
     return f"<{type(value).__name__}>"
 
 
+def refuse_unbound(model: Any, method: Callable[..., Any]) -> None:
+    """Refuse a model method called on the class rather than on a model (``model = ALS``
+    without the parentheses, then ``model.fit(train)``): the first argument became
+    ``self``, and the call failed deep inside with an AttributeError ("'Interactions' object
+    has no attribute 'name'") or said an argument was missing."""
+    if isinstance(model, Recommender):
+        return
+    title = method.__name__
+    raise ConfigError(
+        f"{title}() was called on a model class, not on a model (its first argument, "
+        f"a {type(model).__name__}, took the model's place); create the model first and call "
+        f"{title} on it: model = create_model(name, ...) (or the class with its "
+        f"hyperparameters, ALS(factors=64)); model.{title}(...)")
+
+
 def check_call(model: Any, method: Callable[..., Any], positional: tuple[Any, ...],
-               unexpected: dict[str, Any]) -> None:
+               unexpected: dict[str, Any], given: tuple[Any, ...] = ()) -> None:
     """Refuse a call of ``model``'s public ``method`` (the function, as defined) with values
     its signature does not take: ``positional`` (what its ``*positional`` caught) is a value
     given by position where only keywords are taken (``recommend(users, 10, False)`` for
@@ -1542,8 +1792,15 @@ def check_call(model: Any, method: Callable[..., Any], positional: tuple[Any, ..
     model, the method and what it takes: Python's TypeError ("Recommender.recommend() takes
     from 2 to 3 positional arguments but 4 were given") named the base class or a mixin,
     and neither the model nor the keyword to use. Each public method of a model (and each
-    override) takes ``*positional, ..., **unexpected`` and calls this first."""
-    if not positional and not unexpected:
+    override) takes ``*positional, ..., **unexpected`` and calls this first.
+
+    ``given`` holds the values of the method's required arguments, in order, each with the
+    default :data:`NOT_GIVEN`: one left out (``score(users)``, ``fold_in()``) is refused
+    the same way, naming it."""
+    if given:
+        refuse_unbound(model, method)
+    missing = [i for i, value in enumerate(given) if value is NOT_GIVEN]
+    if not positional and not unexpected and not missing:
         return
     kinds = inspect.Parameter
     parameters = list(inspect.signature(method).parameters.values())[1:]
@@ -1555,11 +1812,19 @@ def check_call(model: Any, method: Callable[..., Any], positional: tuple[Any, ..
     title = method.__name__
     who = f"{getattr(model, 'name', type(model).__name__)}: {title}()"
     names = by_position + by_name
-    taken = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
-    required = [p.name for p in parameters if p.name in by_position and p.default is kinds.empty]
+    taken = (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1
+             else names[0] if names else "no arguments")
+    required = [p.name for p in parameters if p.name in by_position
+                and (p.default is kinds.empty or p.default is NOT_GIVEN)]
+    if missing and not positional and not unexpected:
+        left_out = [required[i] for i in missing if i < len(required)] or ["an argument"]
+        raise ConfigError(
+            f"{who} is missing {' and '.join(left_out)}; call it as "
+            f"{title}({', '.join(required)}" + (", ..." if len(names) > len(required) else "")
+            + f") (it takes {taken})")
     if positional and not by_name:
         refuse_positional(who, positional, f"call it as {title}({', '.join(required)})",
-                          taken=f"it takes only {taken}")
+                          taken=f"it takes only {taken}" if names else "it takes no arguments")
     if positional:
         # a True/False is the flag among the keywords (exclude_seen): shown with its value
         first = positional[0]
@@ -1655,6 +1920,7 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     with ``histories`` (models may change it in place; the caller's matrix is left as
     given)."""
     what = f"{model}: histories"
+    given = histories
     if isinstance(histories, Interactions):
         raise RecstackError(
             f"{what} must be a users x items matrix of numbers, got {_preview(histories)}; "
@@ -1669,6 +1935,13 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
             f"of interaction rows (columns {_preview([str(c) for c in histories.columns])}); "
             "pivot it first, e.g. scipy.sparse.csr_matrix((values, (rows, "
             f"model.items_.to_index(frame[{ITEM_ID!r}]))), shape=(n_users, n_items))")
+    if isinstance(histories, Iterator):
+        # numpy made a generator one object, refused as "got <generator object ...>",
+        # which did not say what to give instead
+        raise RecstackError(
+            f"{what} must be a users x items matrix of numbers, got a "
+            f"{type(histories).__name__} (a one-pass iterator, not a matrix); build the matrix "
+            "first, e.g. np.array(list(rows)) or scipy.sparse.vstack(list(rows))")
     if sp.issparse(histories):
         shape, kind = histories.shape, histories.dtype.kind
     else:
@@ -1701,6 +1974,10 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     if kind not in "biuf":
         raise RecstackError(f"{what} must hold numbers (interaction values), got dtype "
                             f"{np.dtype(histories.dtype)} ({_preview(histories)})")
+    if not len(shape):
+        # None, or one number: "got shape ()" said nothing of what was given
+        raise RecstackError(f"{what} must be a 2-D users x items matrix (a row per user), got "
+                            f"the single value {_preview(given)}")
     if len(shape) not in (1, 2) or (len(shape) == 1 and sp.issparse(histories)):
         raise RecstackError(f"{what} must be a 2-D users x items matrix, got shape "
                             f"{tuple(shape)}")

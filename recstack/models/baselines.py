@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.models.base import Param, Recommender, check_call
+from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.progress import Progress
@@ -42,10 +42,11 @@ class RandomRecommender(Recommender):
     def _state_spec(self) -> dict[str, ArraySpec]:
         return {"n_items": ArraySpec("int", (), low="n_items", high="n_items")}
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Scores for users known only by their history (random ignores it); each history
         row gets the scores of a user index beyond the trained ones, so they differ."""
-        check_call(self, RandomRecommender.score_histories, positional, unexpected)
+        check_call(self, RandomRecommender.score_histories, positional, unexpected, (histories,))
         n_rows = self._history_matrix(histories).shape[0]
         first = len(self.users_)
         return self._score_users(np.arange(first, first + n_rows))
@@ -109,9 +110,10 @@ class MostPopular(Recommender):
         # (with them every list was the catalog in index order)
         return {"popularity": ArraySpec("float32", ("n_items",), low=0, nonzero=True)}
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """The same popularity scores for users known only by their history."""
-        check_call(self, MostPopular.score_histories, positional, unexpected)
+        check_call(self, MostPopular.score_histories, positional, unexpected, (histories,))
         return self._score_users(np.arange(self._history_matrix(histories).shape[0]))
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:

@@ -21,7 +21,13 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, DataFormatError, RecstackError
-from recstack.models.base import Param, PopularityFallbackWarning, Recommender, check_call
+from recstack.models.base import (
+    NOT_GIVEN,
+    Param,
+    PopularityFallbackWarning,
+    Recommender,
+    check_call,
+)
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, refuse_repeated_models, register
@@ -312,13 +318,14 @@ class Blend(ValidationSplitMixin, Recommender):
             parts = [member.score_users(user_indices) for member in self.members_]
         return self._blend(parts)
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items`` in this model's item
         order), blended from the members' own ``score_histories``; refused when a member
         cannot score histories. A row with no interaction gets item popularity (training
         users per item), with one
         :class:`~recstack.models.base.PopularityFallbackWarning` naming the blend."""
-        check_call(self, Blend.score_histories, positional, unexpected)
+        check_call(self, Blend.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         lacking = [m.name for m in self.members_ if not callable(getattr(m, "score_histories",
@@ -329,10 +336,16 @@ class Blend(ValidationSplitMixin, Recommender):
                                 "data that includes these users")
         parts = []
         fallbacks: list[str] = []
+        counts_stored_zeros = any(not member._learns_from_values() for member in self.members_)
         for position, member in enumerate(self.members_):
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", PopularityFallbackWarning)
+                    # refused here, on the histories as given: the member saw only the
+                    # blend's sparse copy, and its remedy was a sparse one for a dense row
+                    # (and "set them to 0" where another member counts a stored 0)
+                    member._refuse_negative_history_values(history, histories,
+                                                           counts_stored_zeros)
                     parts.append(member.score_histories(history))
                 for warning in caught:
                     if issubclass(warning.category, PopularityFallbackWarning):

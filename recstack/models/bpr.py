@@ -21,7 +21,12 @@ from recstack.models.base import (
     warn_more_threads_than_cores,
     width_param,
 )
-from recstack.models.factors import FactorMixin, require_factor_memory, warn_excess_factors
+from recstack.models.factors import (
+    FactorMixin,
+    refuse_without_negatives,
+    require_factor_memory,
+    warn_excess_factors,
+)
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.training import (
@@ -178,6 +183,7 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         pair_users = np.repeat(np.arange(positives.shape[0], dtype=np.int32),
                                np.diff(indptr)).astype(np.int32)
         n_pairs, n_items = len(indices), positives.shape[1]
+        refuse_without_negatives(self.name, positives)
         warn_excess_factors(self.name, "factors", self.factors, positives.shape[0], n_items)
         # float64 draws cast to float32 factors
         require_factor_memory(self.name, "factors", self.factors, positives.shape[0], n_items,

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import Param, Recommender, check_call, history_weights
+from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call, history_weights
 from recstack.models.persistence import (
     ArraySpec,
     SparseSpec,
@@ -216,10 +216,11 @@ class ContentBased(Recommender):
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return self._scores(self.seen_[user_indices])
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order), without refitting."""
-        check_call(self, ContentBased.score_histories, positional, unexpected)
+        check_call(self, ContentBased.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(history, self._scores(history))
@@ -241,11 +242,13 @@ class ContentBased(Recommender):
         return (self.item_features_[item_indices] @ self.item_features_t_).toarray()
 
     # ------------------------------------------------------------------ new items
-    def item_vectors(self, item_table: pd.DataFrame) -> sp.csr_matrix:
+    def item_vectors(self, item_table: pd.DataFrame = NOT_GIVEN, *positional: Any,
+                     **unexpected: Any) -> sp.csr_matrix:
         """Feature vectors of any items (e.g. ones added after fitting) from their text,
         with this model's vocabulary and idf: the same as fitting would have given an item
         with that text and no interactions. Works on a loaded model (needs
         scikit-learn for the tokeniser, never refits)."""
+        check_call(self, ContentBased.item_vectors, positional, unexpected, (item_table,))
         self._require_fitted()
         columns = self.text_columns_.tolist()
         check_item_rows(item_table, self.name, "item_vectors", tuple(columns))
@@ -274,10 +277,12 @@ class ContentBased(Recommender):
         padding = sp.csr_matrix((n_rows, n_features - text.shape[1]), dtype=np.float32)
         return sp.hstack([text, padding], format="csr", dtype=np.float32)
 
-    def score_new_items(self, users: Any, item_table: pd.DataFrame) -> np.ndarray:
+    def score_new_items(self, users: Any = NOT_GIVEN, item_table: pd.DataFrame = NOT_GIVEN,
+                        *positional: Any, **unexpected: Any) -> np.ndarray:
         """Scores of items not in the catalog (rows of ``item_table``) for trained users:
         ``(n_users, n_new_items)`` cosines, on the same scale as :meth:`score_users` (a new
         item has no interactions, so no popularity prior)."""
+        check_call(self, ContentBased.score_new_items, positional, unexpected, (users, item_table))
         self._require_fitted()
         history = self.seen_[self._user_indices(users, hint=(
             "score_new_items profiles users from their training rows; refit with their "

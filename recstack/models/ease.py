@@ -36,7 +36,7 @@ import scipy.sparse as sp
 from recstack.data.fetch import default_cache_dir
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import Param, Recommender, check_call, history_weights
+from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call, history_weights
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -174,10 +174,11 @@ class EASE(Recommender):
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return self._scores(self.seen_[user_indices])
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order): ``history @ weights_``, without refitting."""
-        check_call(self, EASE.score_histories, positional, unexpected)
+        check_call(self, EASE.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(history, self._scores(history))
@@ -259,13 +260,17 @@ def _invert_spd_in_place(matrix: np.ndarray, *, threads: bool = False) -> None:
     fortran_view = matrix.T
     with nullcontext() if threads else _single_blas_thread(len(matrix)):
         factor, info = potrf(fortran_view, lower=False, clean=False, overwrite_a=True)
+    # float64 was suggested to a fit already in float64
+    remedy = ("use a larger regularization" + (" or dtype=float64" if matrix.dtype == np.float32
+                                                else "") + " (items that always occur together "
+              "make XᵀX singular, and a tiny regularization leaves it so)")
     if info != 0:
         raise RecstackError(f"ease: XᵀX + λI is not positive definite ({potrf.typecode}potrf "
-                            f"info={info}); use a larger regularization or dtype=float64")
+                            f"info={info}); {remedy}")
     inverse, info = potri(factor, lower=False, overwrite_c=True)
     if info != 0:
         raise RecstackError(f"ease: inverting XᵀX + λI failed ({potri.typecode}potri "
-                            f"info={info}); use a larger regularization or dtype=float64")
+                            f"info={info}); {remedy}")
     if not np.shares_memory(inverse, matrix):  # a LAPACK wrapper that copied after all
         matrix[...] = inverse.T
     # the Fortran upper triangle is the C lower one: mirror it onto the upper, a block of

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from recstack.models.base import check_call
+from recstack.errors import RecstackError
+from recstack.models.base import NOT_GIVEN, check_call
 
 
 class FactorMixin:
@@ -99,10 +100,11 @@ class FoldInScoringMixin:
     _history_matrix: Any
     _empty_histories_by_popularity: Any
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Full-catalog scores (float32 ``(n, n_items)``) for users known only by their
         histories (see the class docstring)."""
-        check_call(self, FoldInScoringMixin.score_histories, positional, unexpected)
+        check_call(self, FoldInScoringMixin.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(
@@ -120,6 +122,23 @@ def warn_excess_factors(model: str, name: str, factors: int, n_users: int,
                       f"rank at most {min(n_users, n_items):,}, so the extra dimensions only "
                       f"cost time and memory; use {name} <= {max(n_users, n_items):,}",
                       RuntimeWarning, stacklevel=3)
+
+
+def refuse_without_negatives(model: str, positives: Any) -> None:
+    """Refuse a pairwise fit (BPR, LightGCN) on a users x items pattern ``positives``
+    (CSR, one stored entry per positive pair) in which no user has both a positive and an
+    item without one: every training triple needs a negative item the user has not
+    interacted with, so every positive was skipped, nothing was learned, and the model's
+    vectors stayed at their random start (its lists were noise, without a word)."""
+    degree = np.diff(positives.indptr)
+    n_items = positives.shape[1]
+    if degree.size and not ((degree > 0) & (degree < n_items)).any():
+        raise RecstackError(
+            f"{model}: every user with training rows has interacted with every one of the "
+            f"{n_items:,} item(s), so there is no negative item to sample: pairwise training "
+            "would skip every positive and learn nothing (its vectors would stay random); "
+            "give training data in which users have items left to rank, or a model that "
+            "needs no negatives (e.g. most_popular, item_knn, ease)")
 
 
 def require_factor_memory(model: str, name: str, factors: int, n_users: int, n_items: int,

@@ -48,7 +48,13 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES, Param, Recommender, check_call
+from recstack.models.base import (
+    DEFAULT_MEMORY_BUDGET_BYTES,
+    NOT_GIVEN,
+    Param,
+    Recommender,
+    check_call,
+)
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -319,12 +325,13 @@ class _GraphFilterModel(Recommender):
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return self._scores(self.seen_[user_indices])
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order; every stored entry counts as 1), without refitting: the
         filter is a function of the history, so this is exactly how trained users are
         scored."""
-        check_call(self, _GraphFilterModel.score_histories, positional, unexpected)
+        check_call(self, _GraphFilterModel.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(history, self._scores(history))

@@ -26,7 +26,14 @@ from scipy.linalg import lapack
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import MAX_ITERATIONS, Param, Recommender, check_call, width_param
+from recstack.models.base import (
+    MAX_ITERATIONS,
+    NOT_GIVEN,
+    Param,
+    Recommender,
+    check_call,
+    width_param,
+)
 from recstack.models.factors import FactorMixin, FoldInScoringMixin, warn_excess_factors
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
@@ -237,7 +244,8 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         return observed + float(self.unobserved_weight) * everything + penalty
 
     # ------------------------------------------------------------------ new users
-    def fold_in(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def fold_in(self, histories: Any = NOT_GIVEN, *positional: Any,
+                **unexpected: Any) -> np.ndarray:
         """Factors of users known only by their histories (sparse or dense ``n x n_items``,
         columns in the model's item order; every stored entry is a positive), the item
         factors held fixed: each row's exact minimiser of the loss, the user step of the
@@ -248,7 +256,7 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         numpy.ndarray
             float32 ``(n, factors)``.
         """
-        check_call(self, IALS.fold_in, positional, unexpected)
+        check_call(self, IALS.fold_in, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         self._warn_empty_fold_in(history)

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError
 from recstack.models.base import (
+    NOT_GIVEN,
     Param,
     Recommender,
     check_call,
@@ -247,11 +248,12 @@ class ItemKNN(Recommender):
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return self._scores(self.seen_[user_indices])
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense,
         columns in this model's item order), weighted as a training user's profile is
         (the item lengths of BM25 are the training set's), without refitting."""
-        check_call(self, ItemKNN.score_histories, positional, unexpected)
+        check_call(self, ItemKNN.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(history, self._scores(history))
@@ -375,11 +377,12 @@ class UserKNN(Recommender):
         return np.asarray((self.similarity_[user_indices] @ self._weights).toarray(),
                           dtype=np.float32)
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense,
         columns in this model's item order), without refitting: their ``neighbors`` most
         similar training users (the cosine with shrinkage above) and those users' rows."""
-        check_call(self, UserKNN.score_histories, positional, unexpected)
+        check_call(self, UserKNN.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         history.sum_duplicates()

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
-from recstack.models.factors import FactorMixin, warn_excess_factors
+from recstack.models.factors import FactorMixin, refuse_without_negatives, warn_excess_factors
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -218,6 +218,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         positives.data[:] = 1.0
         positives.sort_indices()
         n_users, n_items = positives.shape
+        refuse_without_negatives(self.name, positives)
         warn_excess_factors(self.name, "dim", self.dim, n_users, n_items)
         self._require_memory(n_users, n_items, positives.nnz, device)
         seed_everything(self.seed)
@@ -319,11 +320,23 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         else:
             available, source = available_memory_bytes()
         if needed > available:
+            # what to lower: dim and layers size the embedding blocks, but a batch's rows
+            # (batch_size x dim) or the graph and an epoch's triples (per training pair, not
+            # per dimension) can be most of it, and then lowering dim alone hardly helps
+            batch = min(self.batch_size, nnz) * self.dim * 4 * 17
+            pairs = nnz * (2 * 40 * (2 if self.alpha != self.beta else 1) + 48)
+            remedies = ["lower dim or layers"]
+            if batch * 4 >= needed:
+                remedies.insert(0, f"lower batch_size (now {self.batch_size:,})")
+            if pairs * 2 >= needed:
+                remedies.append("train on fewer pairs (e.g. drop rarely seen items)")
+            remedies.append("train on a machine with more memory")
             raise RecstackError(
                 f"{self.name}: training on {n_users:,} users x {n_items:,} items "
-                f"({nnz:,} pairs) with dim={self.dim}, layers={self.layers} needs about "
-                f"{gib(needed)} ({needed:,} bytes) but only {gib(available)} is {source}; "
-                "lower dim or layers, or train on a machine with more memory")
+                f"({nnz:,} pairs) with dim={self.dim}, layers={self.layers}, batch_size="
+                f"{self.batch_size} needs about {gib(needed)} ({needed:,} bytes) but only "
+                f"{gib(available)} is {source}; {', '.join(remedies[:-1])}, or "
+                f"{remedies[-1]}")
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:

@@ -217,7 +217,7 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
             raise TypeError(f"state array {name!r} has dtype object, which needs pickle")
     # what load_model would refuse is not written (e.g. factors that diverged to NaN)
     _check_arrays(f"{path} (not saved)", model, arrays)
-    _refuse_foreign_folder(path, overwrite)
+    _refuse_unreplaceable(path, overwrite)
     with atomic_directory(path, overwrite=overwrite) as staging:
         np.savez(staging / ARRAYS, **arrays)  # type: ignore[arg-type]  # numpy stubs
         meta: dict[str, Any] = {
@@ -233,13 +233,23 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
     return path
 
 
-def _refuse_foreign_folder(path: Path, overwrite: Any) -> None:
-    """Refuse ``overwrite=True`` over a folder that holds anything but a saved model (the
-    swap would delete it all: ``save("results", overwrite=True)`` wiped a results folder).
-    A saved model (only :data:`META` and :data:`ARRAYS`, even damaged) or an empty folder
-    may be replaced; what else is refused (a file, a link) is left to the atomic writer."""
-    if overwrite is not True or path.is_symlink() or not path.is_dir():
+def _refuse_unreplaceable(path: Path, overwrite: Any) -> None:
+    """Refuse, saying what would work, a ``path`` that no ``overwrite`` may replace: a file,
+    a link or a pipe where the folder goes (the writer's refusal did not say whether
+    ``overwrite=True`` would help; it would not), or a folder that holds anything but a
+    saved model (only :data:`META` and :data:`ARRAYS`, even damaged): ``overwrite=True``
+    there would delete it all (``save("results", overwrite=True)`` wiped a results folder),
+    and without it the writer said to pass ``overwrite=True``, which is then refused. A
+    saved model or an empty folder is left to the atomic writer (replaced with
+    ``overwrite=True``, else refused saying to pass it)."""
+    if not os.path.lexists(path):
         return
+    if path.is_symlink() or not path.is_dir():
+        raise RecstackError(
+            f"{path}: is {describe_path(path)}, but save writes a folder there ({META} and "
+            f"{ARRAYS}); overwrite=True would not help, since it replaces only a saved "
+            "model's folder or an empty folder, never anything else: choose another path, "
+            "or remove it first")
     try:
         with os.scandir(path) as entries:
             names = sorted(entry.name for entry in entries)
@@ -249,10 +259,16 @@ def _refuse_foreign_folder(path: Path, overwrite: Any) -> None:
     if foreign:
         shown = ", ".join(repr(name) for name in foreign[:3])
         more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        if overwrite is True:
+            raise RecstackError(
+                f"{path}: holds {shown}{more}, so it is not a saved model; overwrite=True "
+                f"replaces only a saved model (a folder holding {META} and {ARRAYS}) or an "
+                "empty folder, and would have deleted them: choose another folder")
+        # the writer's "already exists; pass overwrite=True" led to the refusal above
         raise RecstackError(
-            f"{path}: holds {shown}{more}, so it is not a saved model; overwrite=True "
-            f"replaces only a saved model (a folder holding {META} and {ARRAYS}) or an empty "
-            "folder, and would have deleted them: choose another folder")
+            f"{path} already exists and holds {shown}{more}, so it is not a saved model; "
+            f"overwrite=True would not help: it replaces only a saved model (a folder "
+            f"holding {META} and {ARRAYS}) or an empty folder: choose another folder")
 
 
 def _jsonable(value: Any) -> Any:

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
 from recstack.models.base import (
+    NOT_GIVEN,
     Param,
     Recommender,
     check_call,
@@ -158,10 +159,11 @@ class RP3beta(Recommender):
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return self._scores(self.seen_[user_indices])
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense, in
         this model's item order): ``history @ similarity_``, without refitting."""
-        check_call(self, RP3beta.score_histories, positional, unexpected)
+        check_call(self, RP3beta.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)
         return self._empty_histories_by_popularity(history, self._scores(history))

@@ -9,12 +9,14 @@ Sequences
 ---------
 Items are indexed from 1 inside the network; index 0 is padding. Each user's training rows
 are put in time order (:meth:`Interactions.sort_by_user_time`; without timestamps, the row
-order), and the most recent :math:`L` (``max_length``) items are written into a row of
-width :math:`L`, *left*-padded with zeros, so that the last position always holds the most
-recent item and position :math:`L-1-j` the :math:`j`-th item before it. Longer histories are
-truncated from the left, and the same way in training and inference: the network never sees
-more than :math:`L` items, and the items of a long history older than its last
-:math:`L + 1` never enter training (as in the original code).
+order; rows with the same timestamp keep their row order, a stable sort, so of a user's tied
+rows the last one in the data counts as the most recent), and the most recent :math:`L`
+(``max_length``) items are written into a row of width :math:`L`, *left*-padded with zeros,
+so that the last position always holds the most recent item and position :math:`L-1-j` the
+:math:`j`-th item before it. Longer histories are truncated from the left, and the same way
+in training and inference: the network never sees more than :math:`L` items, and the items
+of a long history older than its last :math:`L + 1` never enter training (as in the original
+code).
 
 Architecture
 ------------
@@ -122,9 +124,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import (
     MAX_ITERATIONS,
+    NOT_GIVEN,
     Param,
     PopularityFallbackWarning,
     Recommender,
@@ -132,6 +135,7 @@ from recstack.models.base import (
     _preview,
     check_call,
     check_list_length,
+    index_problem,
     integer_objects,
     width_param,
 )
@@ -467,7 +471,7 @@ class SASRec(WarmStartMixin, Recommender):
             scores[without_history] = self.popularity_
         return scores
 
-    def score_sequences(self, sequences: Sequence[Any], *positional: Any,
+    def score_sequences(self, sequences: Sequence[Any] = NOT_GIVEN, *positional: Any,
                         **unexpected: Any) -> np.ndarray:
         """Full-catalog scores for users known only by their item sequences.
 
@@ -491,7 +495,7 @@ class SASRec(WarmStartMixin, Recommender):
         Needs torch: the network is rebuilt (once) from the stored arrays and run on the
         CPU in batches.
         """
-        check_call(self, SASRec.score_sequences, positional, unexpected)
+        check_call(self, SASRec.score_sequences, positional, unexpected, (sequences,))
         scores, empty = self._score_sequences(sequences)
         if empty.any():
             rows = np.flatnonzero(empty)
@@ -501,8 +505,8 @@ class SASRec(WarmStartMixin, Recommender):
                 "training popularity (interaction counts), not the model's"), stacklevel=2)
         return scores
 
-    def recommend_sequences(self, sequences: Sequence[Any], k: int = 10, *positional: Any,
-                            exclude_seen: bool = True, **unexpected: Any
+    def recommend_sequences(self, sequences: Sequence[Any] = NOT_GIVEN, k: int = 10,
+                            *positional: Any, exclude_seen: bool = True, **unexpected: Any
                             ) -> SequenceRecommendations:
         """Top ``k`` items for users known only by their sequences of external item ids.
 
@@ -525,7 +529,7 @@ class SASRec(WarmStartMixin, Recommender):
         """
         # recommend_sequences(seqs, 5, False) failed with Python's "takes from 2 to 3
         # positional arguments", naming neither the model nor exclude_seen
-        check_call(self, SASRec.recommend_sequences, positional, unexpected)
+        check_call(self, SASRec.recommend_sequences, positional, unexpected, (sequences,))
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
             raise ConfigError(f"{self.name}: recommend_sequences: exclude_seen must be True "
@@ -539,10 +543,17 @@ class SASRec(WarmStartMixin, Recommender):
                              missing="ignore")
                      if len(array) else np.empty(0, np.int64))
             if (index < 0).any():
+                # where they are as well as which (a long sequence of repeated ids said
+                # only "e.g. [7]")
+                places = np.flatnonzero(index < 0)[:5]
+                where = ", ".join(f"{shown(item)} at position {int(place)}"
+                                  for item, place in zip(array[places].tolist(), places,
+                                                         strict=True))
                 raise RecstackError(
-                    f"{self.name}: sequence {row} holds {int((index < 0).sum())} item id(s) "
-                    f"the model does not know, e.g. {array[index < 0][:5].tolist()}; give "
-                    "the external ids of items it was trained on")
+                    f"{self.name}: sequence {row} holds {len(np.flatnonzero(index < 0))} "
+                    f"item id(s) the model does not know: {where}"
+                    f"{', ...' if (index < 0).sum() > len(places) else ''} (positions count "
+                    "from 0, oldest first); give the external ids of items it was trained on")
             indices.append(index)
         scores, empty = self._score_sequences(indices)
         if exclude_seen:
@@ -555,11 +566,12 @@ class SASRec(WarmStartMixin, Recommender):
         reasons = tuple(EMPTY_HISTORY if is_empty else None for is_empty in empty)
         return SequenceRecommendations(item_ids, top_scores, reasons)
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Refused: SASRec reads the *order* of a history, which a user x item matrix
         (sparse or dense, what ``score_histories`` takes) does not keep. Use
         :meth:`score_sequences` with each user's items in time order."""
-        check_call(self, SASRec.score_histories, positional, unexpected)
+        check_call(self, SASRec.score_histories, positional, unexpected, (histories,))
         raise RecstackError(
             f"{self.name} cannot score histories given as a users x items matrix: its scores "
             "depend on the order of the items, which the matrix has lost; call "
@@ -596,11 +608,12 @@ class SASRec(WarmStartMixin, Recommender):
         # every index-taking method reads them (integer_objects)
         arrays = [np.asarray(integer_objects(array)) for array in self._sequence_arrays(sequences)]
         for row, array in enumerate(arrays):
-            if len(array) and (array.dtype.kind not in "iu" or array.min() < 0
-                               or array.max() >= n_items):
+            problem = index_problem(array, n_items)
+            if problem is not None:
                 raise RecstackError(
                     f"{self.name}: sequence {row} must hold item indices in [0, {n_items}), "
-                    f"got {array[:5].tolist()}...; map external ids with items_.to_index")
+                    f"but its {problem}; map external ids with items_.to_index "
+                    "(or use recommend_sequences, which takes them)")
         lengths = np.array([len(a) for a in arrays], np.int64)
         items = (np.concatenate(arrays).astype(np.int64) + 1 if len(arrays)
                  else np.empty(0, np.int64))

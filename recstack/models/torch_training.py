@@ -37,7 +37,7 @@ from typing import Any
 
 from recstack import strict_json
 from recstack.atomic import blocking_parent, checked_path, folder_problem, name_too_long
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.models.base import Param
 from recstack.models.training import ResumePoint, TrainingHistory, run_epochs
 from recstack.progress import Progress
@@ -209,7 +209,7 @@ class TorchTrainer:
         folder = self._checkpoint_folder()
         try:
             folder.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+            staging = Path(tempfile.mkdtemp(prefix=_work_prefix(folder), dir=folder.parent))
         except (FileExistsError, NotADirectoryError):
             raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: cannot make "
                                 f"{folder.parent}: {blocking_parent(folder)}") from None
@@ -226,18 +226,33 @@ class TorchTrainer:
             state = {
                 "format": CHECKPOINT_FORMAT, "fingerprint": self._fingerprint(),
                 "model": self.model, "config": self.config, "epochs_done": epochs_done,
-                "history": {"epochs": history.epochs, "best_epoch": history.best_epoch,
-                            "best_score": None if math.isinf(history.best_score)
-                            else history.best_score,
+                # an epoch that never validated records NaN, which strict JSON (the
+                # reader) refuses: such a checkpoint could not be resumed
+                "history": {"epochs": [{name: _json_number(value) for name, value
+                                        in numbers.items()} for numbers in history.epochs],
+                            "best_epoch": history.best_epoch,
+                            # None: no epoch validated yet (-inf); a score of +inf
+                            # was written as None too, and resumed as none at all
+                            "best_score": None if history.best_epoch is None
+                            else _json_number(history.best_score),
                             "stopped_early": history.stopped_early},
                 "optimizer": optimizer_meta,
             }
-            (staging / _STATE).write_text(json.dumps(state, indent=2, default=str))
+            (staging / _STATE).write_text(json.dumps(state, indent=2, default=str,
+                                                     allow_nan=False))
             old = folder.with_name(folder.name + ".old")
             if folder.exists():
                 os.replace(folder, old)
             os.replace(staging, folder)
-            shutil.rmtree(old, ignore_errors=True)
+            if os.path.lexists(old):
+                # renamed out of the way before it is removed: a process killed while
+                # removing it leaves a staging-like folder (removed on the next start),
+                # never a NAME.old that a later start, finding NAME deleted by the user
+                # to start afresh, would resume from
+                retired = Path(tempfile.mkdtemp(prefix=_work_prefix(folder),
+                                                dir=folder.parent))
+                os.replace(old, retired)
+                shutil.rmtree(retired, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -247,13 +262,26 @@ class TorchTrainer:
         from safetensors.torch import load_file
 
         folder = self._checkpoint_folder()
+        _remove_dead_writers_work(folder)
+        old = folder.with_name(folder.name + ".old")
+        if os.path.lexists(folder) and not old.is_symlink() and old.is_dir() \
+                and (folder / _STATE).is_file():
+            # NAME is complete: a NAME.old beside it is the previous epoch, left by a
+            # process killed before removing it (an older recstack), and must not be
+            # resumed from once NAME is deleted to start afresh
+            shutil.rmtree(old, ignore_errors=True)
+        elif not os.path.lexists(folder) and not old.is_symlink() \
+                and (old / _STATE).is_file():
+            # an epoch's swap stopped between its two renames (the process was killed): the
+            # last complete checkpoint is under NAME.old, and the run started afresh
+            os.replace(old, folder)
         if not (folder / _STATE).is_file():
             return None
         try:
             return self._read_checkpoint(folder, module, optimizer, load_file)
         except RecstackError:
             raise
-        except Exception as error:  # json, safetensors and torch each raise their own
+        except Exception as error:  # torch raises its own
             raise RecstackError(f"{folder}: not a readable checkpoint ({type(error).__name__}: "
                                 f"{str(error).splitlines()[0] if str(error) else ''}); remove "
                                 "the folder to start training afresh") from None
@@ -277,6 +305,12 @@ class TorchTrainer:
             raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} "
                                 f"{problem}; name a folder for the checkpoints")
         if folder.is_dir() and not (folder / _STATE).is_file() and any(folder.iterdir()):
+            if {entry.name for entry in folder.iterdir()} <= {_MODULE, _BEST, _OPTIMIZER}:
+                # said to be "files that are not a recstack checkpoint"
+                raise RecstackError(
+                    f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} holds a recstack "
+                    f"checkpoint without its {_STATE} (damaged, or copied in part), so it "
+                    "cannot be resumed; remove the folder to start training afresh")
             raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} holds "
                                 "files that are not a recstack checkpoint, and each epoch "
                                 "replaces the whole folder; name a new or empty folder")
@@ -285,11 +319,21 @@ class TorchTrainer:
     def _read_checkpoint(self, folder: Path, module: Any, optimizer: Any, load_file: Any
                          ) -> tuple[int, TrainingHistory, dict[str, Any] | None]:
         # a hand edit: a key written twice, or a bare NaN, was read without a word
-        state = strict_json.loads((folder / _STATE).read_text())
+        try:
+            state = strict_json.loads((folder / _STATE).read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:  # a truncated or edited file
+            raise RecstackError(f"{folder}: not a readable checkpoint ({type(error).__name__}"
+                                f": {error}): its {_STATE} is not valid JSON (truncated or "
+                                f"edited); {_AFRESH}") from None
         if not isinstance(state, dict):
             raise RecstackError(f"{folder / _STATE}: expected a JSON object, got "
                                 f"{type(state).__name__}; remove the folder to start "
                                 "training afresh")
+        lacking = [key for key in _STATE_KEYS if key not in state]
+        if lacking:
+            # read as "not a readable checkpoint (KeyError: 'history')"
+            raise RecstackError(f"{folder / _STATE}: lacks {', '.join(map(repr, lacking))}; "
+                                f"the checkpoint was edited or is damaged: {_AFRESH}")
         if state.get("format") != CHECKPOINT_FORMAT:
             raise RecstackError(f"{folder}: checkpoint format {state.get('format')!r}, "
                                 f"expected {CHECKPOINT_FORMAT}")
@@ -301,14 +345,29 @@ class TorchTrainer:
                 f"{self.model!r}; use another checkpoint folder for {self.model}, or resume "
                 f"it with {made_by}")
         if state.get("fingerprint") != self._fingerprint():
-            changed = sorted(k for k in set(state.get("config", {})) | set(self.config)
-                             if state.get("config", {}).get(k) != self.config.get(k))
+            recorded_config = state.get("config")
+            recorded_config = recorded_config if isinstance(recorded_config, dict) else {}
+            changed = sorted(k for k in set(recorded_config) | set(self.config)
+                             if recorded_config.get(k) != self.config.get(k))
+            # which settings, with both values, and whether it is the data that differs:
+            # "use the same configuration" did not say what to change, and for other
+            # training rows (a checkpoint folder reused for the next run) there is none
+            described = [f"{k} (the training rows differ)" if k in _DATA_KEYS else
+                         f"{k}: {shown(recorded_config.get(k))} there, "
+                         f"{shown(self.config.get(k))} here" for k in changed]
+            data = any(k in _DATA_KEYS for k in changed)
+            settings = any(k not in _DATA_KEYS for k in changed)
+            remedy = ("use another checkpoint folder for this run (or remove this one), or "
+                      + ("fit on the data it was made with" if data and not settings else
+                         "fit with the checkpoint's settings and data" if data else
+                         "fit with the checkpoint's settings"))
             raise RecstackError(
                 f"{folder}: this checkpoint was made with another model configuration "
-                f"(differs in: {', '.join(map(str, changed)) or 'seed'}); use another "
-                "checkpoint folder or the same configuration")
+                f"(differs in: {'; '.join(described[:4]) or 'seed'}"
+                f"{'...' if len(described) > 4 else ''}); {remedy}")
+        tensors = _read_tensors(folder / _MODULE, load_file)
         try:
-            module.load_state_dict(load_file(folder / _MODULE))
+            module.load_state_dict(tensors)
         except RuntimeError as error:
             raise RecstackError(f"{folder}: checkpoint does not fit this model: "
                                 f"{str(error).splitlines()[0]}") from None
@@ -323,13 +382,15 @@ class TorchTrainer:
                 f"{folder}: epochs_done is {done!r} but the checkpoint's history records "
                 f"{_epochs_recorded(recorded)} epoch(s); the checkpoint was edited or is "
                 "damaged: remove the folder to start training afresh")
-        optimizer_tensors = load_file(folder / _OPTIMIZER)
+        history = _read_history(folder / _STATE, recorded, done)
+        optimizer_tensors = _read_tensors(folder / _OPTIMIZER, load_file)
         problem = _optimizer_mismatch(optimizer, optimizer_tensors, done)
         if problem:
             raise RecstackError(f"{folder}: the optimizer state does not fit this model "
                                 f"({problem}); remove the folder to start training afresh")
         optimizer.load_state_dict(_unflatten_optimizer(optimizer_tensors, state["optimizer"]))
-        best = load_file(folder / _BEST) if (folder / _BEST).is_file() else None
+        best = (_read_tensors(folder / _BEST, load_file)
+                if os.path.lexists(folder / _BEST) else None)
         if best is not None:
             # restored only after the last epoch, where a mismatch was a RuntimeError
             wanted = {name: tuple(v.shape) for name, v in module.state_dict().items()}
@@ -340,11 +401,81 @@ class TorchTrainer:
                 raise RecstackError(f"{folder}: the best epoch's weights do not fit this "
                                     f"model (e.g. {differ[0]!r}); remove the folder to start "
                                     "training afresh")
-        history = TrainingHistory(
-            epochs=recorded["epochs"], best_epoch=recorded["best_epoch"],
-            best_score=-math.inf if recorded["best_score"] is None else recorded["best_score"],
-            stopped_early=recorded["stopped_early"])
         return int(state["epochs_done"]), history, best
+
+
+#: the entries of a model's checkpoint configuration that describe the training data
+_DATA_KEYS = frozenset({"data", "training_sequences", "n_users", "n_items"})
+#: what every checkpoint's state.json holds (``model`` and ``config`` are older additions)
+_STATE_KEYS = ("format", "fingerprint", "epochs_done", "history", "optimizer")
+_AFRESH = "remove the folder to start training afresh"
+#: how numbers JSON cannot hold (an epoch that never validated: NaN) are written
+_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def _json_number(value: Any) -> Any:
+    """An epoch's number as JSON holds it: a non-finite float as its text ("nan")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def _read_tensors(path: Path, load_file: Any) -> dict[str, Any]:
+    """The tensors of one checkpoint file, or a refusal naming the file: a truncated or
+    missing one was "not a readable checkpoint" of the folder, with safetensors' words."""
+    if not os.path.lexists(path):
+        raise RecstackError(f"{path}: missing from the checkpoint (damaged, or copied in "
+                            f"part): {_AFRESH}")
+    try:
+        return load_file(path)
+    except Exception as error:  # safetensors' SafetensorError, an OSError
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise RecstackError(f"{path}: not a readable safetensors file ({reason}; truncated "
+                            f"or damaged?): {_AFRESH}") from None
+
+
+def _read_history(path: Path, recorded: dict[str, Any], done: int) -> TrainingHistory:
+    """The training history of a checkpoint's state.json, refused when a field is not
+    what the trainer writes: a hand-edited best_epoch of "x", a best score of "nan" or a
+    stopped_early of 3 were taken, and failed inside the loop (comparing a score with
+    text) or ended training early, or were returned as the model's history."""
+    def refuse(what: str) -> RecstackError:
+        return RecstackError(f"{path}: history {what}; the checkpoint was edited or is "
+                             f"damaged: {_AFRESH}")
+
+    epochs = []
+    for at, numbers in enumerate(recorded["epochs"]):
+        if not isinstance(numbers, dict) or not numbers:
+            raise refuse(f"epoch {at} is {numbers!r}, not the epoch's numbers "
+                         '({"loss": ...})')
+        read = {}
+        for name, value in numbers.items():
+            if isinstance(value, str) and value in _NON_FINITE:
+                value = _NON_FINITE[value]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise refuse(f"epoch {at}: {name!r} is {value!r}, not a number")
+            read[name] = float(value)
+        epochs.append(read)
+    best_epoch, best_score = recorded.get("best_epoch"), recorded.get("best_score")
+    if best_epoch is not None and (type(best_epoch) is not int
+                                   or not 0 <= best_epoch < done):
+        raise refuse(f"best_epoch is {best_epoch!r}, not None or an epoch in [0, {done})")
+    if best_score == "inf":
+        best_score = math.inf  # as _json_number writes it
+    if best_score is not None and (isinstance(best_score, bool)
+                                   or not isinstance(best_score, int | float)
+                                   or math.isnan(best_score) or best_score == -math.inf):
+        raise refuse(f"best_score is {best_score!r}, not None or a number")
+    if (best_epoch is None) != (best_score is None):
+        raise refuse(f"best_epoch is {best_epoch!r} but best_score is {best_score!r} (both "
+                     "or neither are recorded)")
+    stopped_early = recorded.get("stopped_early", False)
+    if not isinstance(stopped_early, bool):
+        raise refuse(f"stopped_early is {stopped_early!r}, not true or false")
+    return TrainingHistory(
+        epochs=epochs, best_epoch=best_epoch,
+        best_score=-math.inf if best_score is None else float(best_score),
+        stopped_early=stopped_early)
 
 
 def _checkpoint_model(state: dict[str, Any]) -> str | None:
@@ -380,6 +511,44 @@ def _optimizer_mismatch(optimizer: Any, tensors: dict[str, Any], epochs_done: in
         if tensor.ndim and tuple(tensor.shape) != wanted:
             return f"{name!r} has shape {tuple(tensor.shape)}, its parameter {wanted}"
     return None
+
+
+def _work_prefix(folder: Path) -> str:
+    """The name prefix of the staging folders the writing process makes beside the
+    checkpoint ``folder``: ``.NAME.<pid>.``, so that a later start can tell those of a
+    process that is gone (killed while writing an epoch) and remove them."""
+    return f".{folder.name}.{os.getpid()}."
+
+
+def _remove_dead_writers_work(folder: Path) -> None:
+    """Remove the staging folders beside ``folder`` (``.NAME.<pid>.*``) left by writers
+    that are no longer running: a process killed while writing an epoch left one, which
+    nothing else would ever remove. Those of a running process (another run on the same
+    folder) are left alone."""
+    try:
+        entries = list(folder.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        parts = entry.name[len(folder.name) + 2:].split(".", 1) \
+            if entry.name.startswith(f".{folder.name}.") else []
+        if len(parts) != 2 or not parts[0].isdigit() or entry.is_symlink() \
+                or not entry.is_dir():
+            continue
+        pid = int(parts[0])
+        if pid == os.getpid() or _running(pid):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or a number no process can have: keep it
+    return True
 
 
 def _contiguous(tensors: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, concat
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
-from recstack.models.base import check_interactions
+from recstack.models.base import NOT_GIVEN, check_interactions, refuse_unbound
 from recstack.progress import Progress, resolve
 
 
@@ -217,12 +217,14 @@ class ValidationSplitMixin:
     #: the validation rows given to fit(), for the duration of the fit only
     _explicit_validation: Interactions | None = None
 
-    def fit(self, train: Interactions, *positional: Any, progress: Progress | None = None,
-            validation: Interactions | None = None, **unexpected: Any) -> Self:
+    def fit(self, train: Interactions = NOT_GIVEN, *positional: Any,
+            progress: Progress | None = None, validation: Interactions | None = None,
+            **unexpected: Any) -> Self:
         """Learn from ``train``; with ``validation`` (rows of the same split, sharing its
         vocabularies), early-stop on it instead of carving ``validation_fraction`` out of
         ``train``. Returns ``self``; the per-epoch numbers are in ``history_``."""
-        if unexpected or positional:
+        refuse_unbound(self, ValidationSplitMixin.fit)  # on the class: super() failed
+        if unexpected or positional or train is NOT_GIVEN:
             # refused by Recommender.fit, naming the argument and where it belongs
             # (fit(train, valid) by position: validation=valid)
             return super().fit(train, *positional, progress=progress,  # type: ignore[misc]

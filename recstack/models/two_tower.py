@@ -132,7 +132,14 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import MAX_ITERATIONS, Param, Recommender, check_call, width_param
+from recstack.models.base import (
+    MAX_ITERATIONS,
+    NOT_GIVEN,
+    Param,
+    Recommender,
+    check_call,
+    width_param,
+)
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -298,6 +305,15 @@ class ItemContentEncoder:
             projected = np.asarray(self._tfidf(table) @ self.text_components.T, np.float32)
             blocks.append(sp.csr_matrix(projected / self.text_scale))
         return np.asarray(sp.hstack(blocks, format="csr").toarray(), np.float32)
+
+    @property
+    def read_columns(self) -> tuple[str, ...]:
+        """The item-table columns this content reads (those it was fitted with)."""
+        read = ["genres"] if len(self.genre_vocabulary) else []
+        read += ["tags"] if len(self.tag_vocabulary) else []
+        if len(self.text_components):
+            read += [c for c in self.text_columns.tolist() if c not in read]
+        return tuple(read)
 
     @property
     def has_content(self) -> bool:
@@ -689,13 +705,17 @@ class TwoTower(WarmStartMixin, Recommender):
     def _user_embeddings(self) -> np.ndarray:
         return self.user_embeddings_
 
-    def embed_items(self, item_rows: pd.DataFrame) -> np.ndarray:
+    def embed_items(self, item_rows: pd.DataFrame = NOT_GIVEN, *positional: Any,
+                    **unexpected: Any) -> np.ndarray:
         """Embeddings of items from their item-table rows alone (content, no id): float32
         ``(n_rows, dim)``, comparable with :meth:`user_embeddings`. For a catalog item
         without training rows this is its row of :meth:`item_embeddings`. The rows need the
         columns the model was fitted with (genres, tags, title, description)."""
+        check_call(self, TwoTower.embed_items, positional, unexpected, (item_rows,))
         self._require_fitted()
-        check_item_rows(item_rows, self.name, "embed_items")
+        # a column it reads written another way (TITLE, Genres) was refused as missing
+        # ("lack the column 'genres'"), without the rename content's refusal says
+        check_item_rows(item_rows, self.name, "embed_items", self.content_.read_columns)
         if not self.content_.has_content:
             # the content vector is the constant 1: every new item got the same embedding
             raise RecstackError(
@@ -707,10 +727,12 @@ class TwoTower(WarmStartMixin, Recommender):
         features = self.content_.transform(item_rows, n_rows=len(item_rows))
         return _unit(_perceptron(features, self.item_layers_))
 
-    def score_new_items(self, users: Any, item_rows: pd.DataFrame) -> np.ndarray:
+    def score_new_items(self, users: Any = NOT_GIVEN, item_rows: pd.DataFrame = NOT_GIVEN,
+                        *positional: Any, **unexpected: Any) -> np.ndarray:
         """Scores of items not in the catalog (rows of an item table) for trained users:
         ``(n_users, n_rows)`` cosines, on the scale of :meth:`score_users`. Users without
         training rows are refused: their popularity fallback does not cover new items."""
+        check_call(self, TwoTower.score_new_items, positional, unexpected, (users, item_rows))
         self._require_fitted()
         users_index = self._user_indices(
             users, needs_history=True,
@@ -718,7 +740,8 @@ class TwoTower(WarmStartMixin, Recommender):
                  "for them; refit the model on data that includes their interactions")
         return self.user_embeddings_[users_index] @ self.embed_items(item_rows).T
 
-    def score_histories(self, histories: Any, *positional: Any, **unexpected: Any) -> np.ndarray:
+    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
+                        **unexpected: Any) -> np.ndarray:
         """Full-catalog scores (float32 ``(n, n_items)``) for users known only by a
         history (sparse or dense, columns in this model's item order), without refitting.
 
@@ -726,7 +749,7 @@ class TwoTower(WarmStartMixin, Recommender):
         history is not known here, so not only the latest), without id or features. Rows
         with no item get item popularity instead, with a warning (see the module
         docstring)."""
-        check_call(self, TwoTower.score_histories, positional, unexpected)
+        check_call(self, TwoTower.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         # a copy: the caller's matrix must not change, and its values are not used (1 each)
         history = self._history_matrix(histories).copy()

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 
 from recstack.errors import ConfigError
+from recstack.models.base import NOT_GIVEN
 from recstack.specs import did_you_mean
 
 if TYPE_CHECKING:
@@ -160,8 +161,9 @@ class WarmStartMixin:
     validate_params: Any
     _refuse_changed_params: Any
 
-    def fit_from(self, previous: Any, train: Interactions, *positional: Any,
-                 progress: Progress | None = None, **unexpected: Any) -> Self:
+    def fit_from(self, previous: Any = NOT_GIVEN, train: Interactions = NOT_GIVEN,
+                 *positional: Any, progress: Progress | None = None,
+                 **unexpected: Any) -> Self:
         """Fit on ``train`` starting from ``previous``'s learned vectors (a warm start).
 
         Users and items ``previous`` knew start from its vectors (matched by external id);
@@ -171,8 +173,9 @@ class WarmStartMixin:
         (a TypeError said only "unexpected keyword argument"), and so is a third value by
         position (``fit_from(previous, train, reporter)``).
         """
-        from recstack.models.base import refuse_positional  # base imports this module
+        from recstack.models.base import refuse_positional, refuse_unbound
 
+        refuse_unbound(self, WarmStartMixin.fit_from)  # ALS.fit_from(previous, train)
         refuse_positional(f"{self.name}: fit_from()", positional,
                           "it takes previous, train by position and progress by name, e.g. "
                           "fit_from(previous, train, progress=...)")
@@ -184,6 +187,15 @@ class WarmStartMixin:
                          name, ["previous", "train", "progress", *self.params]))
             raise ConfigError(f"{self.name}: fit_from() got an unexpected argument {name!r}: "
                               f"{where}; fit_from takes previous, train and progress")
+        if previous is NOT_GIVEN or train is NOT_GIVEN:
+            # fit_from(train), the previous model left out, was Python's TypeError naming
+            # the mixin
+            left_out = " and ".join(name for name, value in (("previous", previous),
+                                                            ("train", train))
+                                    if value is NOT_GIVEN)
+            raise ConfigError(f"{self.name}: fit_from() is missing {left_out}; call it as "
+                              "fit_from(previous, train) (a fitted model of the same type "
+                              "and the training interactions)")
         if type(previous) is not type(self):
             raise ConfigError(f"{self.name}: a warm start needs a previous {self.name} model, "
                               f"got {type(previous).__name__}")

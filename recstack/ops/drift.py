@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.specs import Spec, arguments_named, option
 
 __all__ = ["DriftReport", "DriftSpec", "genre_mix", "genre_weights", "ks_test",
@@ -42,6 +42,14 @@ __all__ = ["DriftReport", "DriftSpec", "genre_mix", "genre_weights", "ks_test",
 PSI_FLOOR = 1e-4
 #: the most bins a PSI takes: far beyond the usual 10, and a bound on the bins' memory
 MAX_BINS = 10_000
+#: the largest PSI there is (two samples with no bin in common): each share lies in
+#: [PSI_FLOOR, 1] and the shares' differences sum to at most 2, so a ``psi_warn`` at or
+#: above it could never flag anything
+PSI_MAX = 2 * (1 - PSI_FLOOR) * math.log(1 / PSI_FLOOR)
+#: fewest values per bin, in the smaller window, for a PSI to be more than sampling noise
+#: (the usual rule of at least five observations per cell of a chi-square-like statistic);
+#: below it the report carries a note beside the measure
+MIN_PER_BIN = 5
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,8 @@ class DriftSpec(Spec):
     psi_bins: int = option(10, "quantile bins of the reference for PSI on counts", low=2,
                            high=MAX_BINS)
     psi_warn: float = option(0.2, "PSI above this is flagged (0.1-0.25: moderate shift, "
-                             "above 0.25: major)", low=0.0)
+                             "above 0.25: major; below the largest PSI there is, "
+                             f"{PSI_MAX:.2f})", low=0.0)
     ks_warn: float = option(0.1, "KS statistic D above this is flagged (when also "
                             "significant at ks_alpha)", low=0.0, high=1.0)
     ks_alpha: float = option(0.01, "a KS shift is flagged only with a p-value below this",
@@ -68,6 +77,15 @@ class DriftSpec(Spec):
     genre_tv_warn: float = option(0.1, "total variation distance of genre shares above this "
                                   "is flagged", low=0.0, high=1.0)
 
+    def check(self) -> None:
+        if self.psi_warn >= PSI_MAX:
+            # psi_warn = 25 (a percentage, or a threshold of another scale) switched every
+            # PSI flag off without a word
+            raise ConfigError(f"psi_warn = {self.psi_warn:g}: no PSI reaches it (the "
+                              f"largest, between windows with no bin in common, is "
+                              f"{PSI_MAX:.2f}), so no PSI would ever be flagged; the usual "
+                              "thresholds are 0.1 (moderate shift) to 0.25 (major)")
+
 
 @dataclass
 class DriftReport:
@@ -77,18 +95,22 @@ class DriftReport:
     flagged: list[str] = field(default_factory=list)
     reference_rows: int = 0
     new_rows: int = 0
+    #: ``name -> why`` of measures taken on too few values to mean much (see MIN_PER_BIN)
+    notes: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         clean = {k: (None if v is None or not np.isfinite(v) else float(v))
                  for k, v in self.measures.items()}
         return {"measures": clean, "flagged": list(self.flagged),
-                "reference_rows": self.reference_rows, "new_rows": self.new_rows}
+                "reference_rows": self.reference_rows, "new_rows": self.new_rows,
+                "notes": dict(self.notes)}
 
     def text(self) -> str:
         lines = [f"drift: reference {self.reference_rows:,} rows, new {self.new_rows:,} rows"]
         for name, value in self.measures.items():
             mark = "  <- drift" if name in self.flagged else ""
             lines.append(f"  {name:32s} {value:10.4f}{mark}")
+        lines += [f"  note: {name}: {why}" for name, why in self.notes.items()]
         return "\n".join(lines)
 
 
@@ -385,16 +407,31 @@ def measure_drift(reference: Interactions, new: Interactions,
     popularity = _shares(ref_items, new_items)
     measures: dict[str, float] = {}
     flagged: list[str] = []
+    notes: dict[str, str] = {}
 
     def put(name: str, value: float, is_drift: bool) -> None:
         measures[name] = value
         if is_drift:
             flagged.append(name)
 
+    def note_small(name: str, sizes: tuple[int, int], bins: int, values: str) -> None:
+        # a one-row window's PSI (8 or more) was flagged as drift like a real shift
+        fewest = min(sizes)
+        if fewest < MIN_PER_BIN * bins:
+            window = "new" if sizes[1] <= sizes[0] else "reference"
+            notes[name] = (f"the {window} window has only {fewest:,} {values} for {bins} "
+                           f"bins (fewer than {MIN_PER_BIN} a bin): a PSI on so few values "
+                           "is mostly sampling noise, not a shift; compare longer windows "
+                           "([drift] reference_partitions, or more days a partition)")
+
     value = psi(*activity, bins=spec.psi_bins)
     put("user_activity_psi", value, value > spec.psi_warn)
+    note_small("user_activity_psi", (len(activity[0]), len(activity[1])), spec.psi_bins,
+               "active users")
     value = popularity_psi(ref_items, new_items, bins=spec.psi_bins)
     put("item_popularity_psi", value, value > spec.psi_warn)
+    note_small("item_popularity_psi", (len(ref_items), len(new_items)), spec.psi_bins,
+               "interactions")
     for label, (a, b) in (("user_activity", activity), ("item_popularity", popularity)):
         d, p_value = ks_test(a, b)
         put(f"{label}_ks", d, d > spec.ks_warn and p_value < spec.ks_alpha)
@@ -402,6 +439,8 @@ def measure_drift(reference: Interactions, new: Interactions,
     if reference.is_explicit and new.is_explicit:
         value = psi(reference.value, new.value, categorical=True)
         put("rating_psi", value, value > spec.psi_warn)
+        note_small("rating_psi", (len(reference), len(new)),
+                   len(np.unique(np.concatenate([reference.value, new.value]))), "ratings")
         d, p_value = ks_test(reference.value, new.value)
         put("rating_ks", d, d > spec.ks_warn and p_value < spec.ks_alpha)
         measures["rating_ks_p_value"] = p_value
@@ -419,10 +458,12 @@ def measure_drift(reference: Interactions, new: Interactions,
         tv, value = genre_mix(ref_genres, new_genres)
         put("genre_tv", tv, tv > spec.genre_tv_warn)
         put("genre_psi", value, value > spec.psi_warn)
+        note_small("genre_psi", (len(reference), len(new)),
+                   len(set(ref_genres) | set(new_genres)), "interactions")
     elif bool(ref_genres) != bool(new_genres):
         _one_sided("item genres (an item table with a genres column)", bool(ref_genres),
                    "genre_tv and genre_psi")
-    return DriftReport(measures, flagged, len(reference), len(new))
+    return DriftReport(measures, flagged, len(reference), len(new), notes)
 
 
 def _one_sided(what: str, in_reference: bool, measures: str) -> None:

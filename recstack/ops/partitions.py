@@ -23,7 +23,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from recstack.atomic import checked_path
-from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE, Interactions
+from recstack.data.interactions import (
+    ITEM_ID,
+    TIMESTAMP,
+    USER_ID,
+    VALUE,
+    Interactions,
+    check_flag,
+)
 from recstack.errors import DataFormatError, RecstackError
 from recstack.specs import arguments_named
 
@@ -329,6 +336,14 @@ def to_interactions(tables: list[pa.Table], *, explicit: bool,
         raise RecstackError(f"to_interactions: labels must name each of the {len(tables)} "
                             f"table(s) once, got {labels!r:.80}")
     names = list(labels) if labels is not None else [f"#{i}" for i in range(len(tables))]
+    # explicit="no" (true to Python) read the value column as ratings
+    explicit = check_flag(explicit, "to_interactions: explicit")
+    if explicit != (rating_range is not None):
+        # explicit without a range made implicit data of the ratings (every value kept as
+        # a weight); a range without explicit dropped the ratings it bounds
+        raise RecstackError(f"to_interactions: explicit={explicit} with rating_range="
+                            f"{rating_range!r}: explicit ratings need their (low, high) "
+                            "range and implicit events none; give both or neither")
     check_id_types([t.schema for t in tables], names)
     columns = [USER_ID, ITEM_ID, TIMESTAMP] + ([VALUE] if explicit else [])
     for name, table in zip(names, tables, strict=True):

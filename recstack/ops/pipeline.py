@@ -326,7 +326,8 @@ class _Run:
         if name is None:
             return None
         key = "item_id" if which == "items" else "user_id"
-        return read_side_table(self.spec.path(name), what=f"[data] {which} file", key=key)
+        return read_side_table(self.spec.path(name), what=f"[data] {which} file", key=key,
+                               require_rows=True)
 
     def _interactions(self) -> tuple[Any, np.ndarray]:
         """Every partition of the snapshot as one Interactions, and each row's partition."""
@@ -783,6 +784,7 @@ def _text(report: dict[str, Any]) -> str:
     for name, value in drift["measures"].items():
         mark = "  <- drift" if name in drift["flagged"] else ""
         lines.append(f"  {name:28s} {_number(value)}{mark}")
+    lines += [f"  note: {name}: {why}" for name, why in drift.get("notes", {}).items()]
     strategy = {"retrain": "trained", "warm_start": "warm-started",
                 "fold_in": "folded in"}[train.get("strategy", "retrain")]
     lines += ["", f"train: {train['model']} {strategy} on {train['rows']:,} rows of "

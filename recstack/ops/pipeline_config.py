@@ -68,7 +68,7 @@ from recstack.metrics.ranking import RANKING_METRICS
 from recstack.ops.drift import DriftSpec
 from recstack.ops.fold_in import FOLD_IN_MODELS
 from recstack.ops.quality import QualitySpec
-from recstack.specs import Spec, arguments_named, build_spec, option
+from recstack.specs import Spec, arguments_named, build_spec, mistyped_url, option
 
 __all__ = ["DataOptions", "GateSpec", "Pipeline", "RegistryOptions", "TrainingSpec",
            "load_pipeline", "parse_pipeline"]
@@ -119,7 +119,8 @@ class TrainingSpec(Spec):
     fold_in_between: int = option(0, "runs after a full retrain that fold the window's new "
                                   "users and items into the published model instead of "
                                   "training (als, ials; see recstack.ops.fold_in); 0: "
-                                  "train every run", low=0)
+                                  "train every run; with a sliding window, less than "
+                                  "partitions", low=0)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,9 @@ class RegistryOptions(Spec):
 
     def check(self) -> None:
         _check_path_text("root", self.root)
+        problem = mistyped_url(self.root)
+        if problem is not None:
+            raise ConfigError(f"root = {self.root!r}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,7 @@ class Pipeline:
 
     @property
     def registry_name(self) -> str:
-        return self.registry.name or self.name
+        return self.name if self.registry.name is None else self.registry.name
 
 
 def _check_path_text(key: str, value: str | None) -> None:
@@ -382,6 +386,14 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                           "add rating_range = [low, high] or use an implicit-feedback model")
     _check_training_schedule(training, raw.get("training", {}), model.type,
                              f"{file}[training] ")
+    if training.window == "sliding" and training.fold_in_between >= training.partitions:
+        # past that many runs a fold-in's window shares no partition with the data the
+        # published model was trained on: its vectors describe events no longer used
+        raise ConfigError(f"{file}[training] fold_in_between = {training.fold_in_between}: "
+                          f"with a sliding window of partitions = {training.partitions}, "
+                          f"fold-in runs {training.partitions} and later would fold into a "
+                          "model trained on none of the window's partitions; use at most "
+                          f"{training.partitions - 1} (or a longer window)")
     if training.fold_in_between and model.type not in FOLD_IN_MODELS:
         raise ConfigError(f"{file}[training] fold_in_between = {training.fold_in_between}: "
                           f"folding in new users and items needs a model type among "
@@ -391,7 +403,8 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     _check_threshold_reachable(gate, data, file)
     registry = build_spec(RegistryOptions, raw["registry"], f"{file}[registry] ")
     try:
-        check_name(registry.name or name)
+        # name = "" published under the pipeline's name without a word
+        check_name(name if registry.name is None else registry.name)
     except ConfigError as error:
         raise ConfigError(f"{file}[registry] name: {error}") from None
     work_text = raw.get("work", f"{name}.pipeline")

@@ -214,6 +214,12 @@ def floor_seconds(text: str) -> int:
                           "'2000-01-01' (ISO 8601, UTC)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
+    now = dt.datetime.now(dt.UTC)
+    if moment > now:
+        # every event of every partition would then fail the before_floor check at run time
+        raise ConfigError(f"timestamp_floor = {text!r} is in the future (today is "
+                          f"{now.date().isoformat()}): every event would be counted as "
+                          "before the floor; give the earliest date real events can have")
     return int(moment.timestamp())
 
 

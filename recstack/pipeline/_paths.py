@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from recstack.atomic import broken_link, describe_path, special_file_problem
+from recstack.atomic import broken_link, describe_path, folder_problem, special_file_problem
 from recstack.errors import RecstackError
 
 
@@ -52,3 +52,17 @@ def refuse_not_folder(path: Path, kind: str, holds: str, error: type[RecstackErr
                     f"{path.absolute()})")
     raise error(f"{path}: is {describe_path(path)}; a saved {kind} is a folder (the one "
                 f"holding {holds})")
+
+
+def refuse_missing_folder(path: Path, where: str, error: type[RecstackError]) -> None:
+    """Refuse a file ``path`` whose folder is not there (or is not a folder): the rule of
+    every file a Python call writes (``save_table``, ``EvaluationResult.to_csv``), in their
+    words. A calibrator saved into a misspelt folder made a new tree of folders for it."""
+    folder = path.parent
+    problem = folder_problem(folder)
+    if problem is None:
+        return
+    missing = problem == "no such folder"
+    raise error(f"{where}: {path}: cannot write it, its folder {folder} "
+                f"{'does not exist' if missing else problem}; "
+                f"{'create it first' if missing else 'choose another path'}")

@@ -11,7 +11,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.errors import RecstackError
-from recstack.metrics._validation import beyond_float, refuse_not_numbers
+from recstack.metrics._validation import (
+    beyond_float,
+    exact_as_float,
+    exact_as_int,
+    refuse_not_numbers,
+)
 from recstack.models.base import integer_objects
 from recstack.specs import finite_or_infinite
 
@@ -145,8 +150,8 @@ def refuse_ragged(where: str, name: str, value: Any,
 
 
 def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | None,
-                   what: str = "item", error: type[Exception] = BanditInputError
-                   ) -> np.ndarray:
+                   what: str = "item", error: type[Exception] = BanditInputError,
+                   nonnegative: bool = False) -> np.ndarray:
     """``value`` as an int64 array of indices in ``[0, size)`` (else: an unknown ``what``;
     ``size`` None: any index int64 holds), the one check every pipeline index argument
     goes through (the bandits, off-policy estimators, candidates, feature frames' ``users``,
@@ -155,7 +160,9 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | 
     nullable (``Int64``) or pyarrow-backed integer dtype is read as its integers, a missing
     entry named as missing. Floats are refused, whole ones too: 1.0 is more often a score,
     a reward or a probability given in the wrong place than an index. ``what`` empty: the
-    message says "integer indices"."""
+    message says "integer indices". ``nonnegative`` (with ``size`` None, where no
+    vocabulary bounds them): internal indices, which count from 0, so a -1 (a log's
+    "unknown" code) is refused naming its row rather than kept as an index of its own."""
     refuse_ragged(where, name, value, error)
     array = np.asarray(integer_objects(value))
     if array.dtype == object and _numeric_pandas(value):
@@ -200,6 +207,14 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | 
                         f"{_position(index)}; {what + 's' if what else 'indices'} are "
                         f"0..{size - 1}")
     elif array.size:
+        negative = array < 0
+        if nonnegative and negative.any():
+            index = _first_bad(negative)
+            given = array[index].item()
+            raise error(f"{where}: {name} must hold indices >= 0 (the internal indices 0, 1, "
+                        f"2...), {_position(index)} holds "
+                        f"{int(given) if float(given).is_integer() else given!r}; drop that "
+                        "row or map its id first")
         limits = np.iinfo(np.int64)
         outside = (array > limits.max) | (array < limits.min)
         if floats:
@@ -279,22 +294,26 @@ def check_shape(where: str, name: str, array: np.ndarray, shape: tuple[int, ...]
 
 def check_count(where: str, name: str, value: Any, *, low: int = 1,
                 high: int | None = None) -> int:
-    """``value`` as an int in ``[low, high]`` (a whole number, not true/false)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low \
-            or (high is not None and value > high):
+    """``value`` as an int in ``[low, high]`` (a whole number, not true/false; a whole
+    exact number, ``Decimal("3")``, is read as its int)."""
+    read = exact_as_int(value)
+    if isinstance(read, bool) or not isinstance(read, int | np.integer) or read < low \
+            or (high is not None and read > high):
         bound = f">= {low}" if high is None else f"from {low} to {high}"
         raise BanditInputError(f"{where}: {name} must be an integer {bound}, got {value!r}")
-    return int(value)
+    return int(read)
 
 
 def check_number(where: str, name: str, value: Any, *, low: float = -np.inf,
                  high: float = np.inf, low_inclusive: bool = True,
                  high_inclusive: bool = True) -> float:
-    """``value`` as a finite float in the given interval (not true/false or text)."""
-    ok = not isinstance(value, bool) and isinstance(value, int | float | np.integer
+    """``value`` as a finite float in the given interval (not true/false or text; an exact
+    number, Decimal or Fraction, is read as its float)."""
+    read = exact_as_float(value)
+    ok = not isinstance(read, bool) and isinstance(read, int | float | np.integer
                                                    | np.floating)
     # an integer past the float range is refused as an infinity, not an OverflowError
-    number = finite_or_infinite(value) if ok else float("nan")
+    number = finite_or_infinite(read) if ok else float("nan")
     ok = ok and np.isfinite(number) and (number >= low if low_inclusive else number > low) \
         and (number <= high if high_inclusive else number < high)
     if not ok:

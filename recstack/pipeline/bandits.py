@@ -51,7 +51,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 
 from recstack.errors import ConfigError
-from recstack.models.base import REQUIRED, Param, _plain
+from recstack.metrics._validation import check_aligned
+from recstack.models.base import REQUIRED, Param, _plain, exact_as_declared
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -60,7 +61,7 @@ from recstack.pipeline.bandit_checks import (
     check_shape,
     check_unit_interval,
 )
-from recstack.pipeline.bayesian import BayesianLogisticRegression
+from recstack.pipeline.bayesian import BayesianLogisticRegression, full_posterior_problem
 from recstack.specs import did_you_mean
 
 __all__ = ["POLICIES", "BetaThompson", "ContextualThompson", "EpsilonGreedy", "LinUCB",
@@ -103,7 +104,8 @@ class Policy(ABC):
                 raise ConfigError(f"{self.name}: missing parameter {name!r}")
             # numpy numbers (np.int64(5) items) are stored as the Python numbers they
             # equal, as every model's hyperparameters are
-            setattr(self, name, _plain(params[name]) if name in params else param.default)
+            setattr(self, name, _plain(exact_as_declared(params[name], param)) if name in params
+                    else param.default)
         self._state_ready = False
 
     def get_params(self) -> dict[str, Any]:
@@ -191,6 +193,10 @@ class Policy(ABC):
         """Learn from the rewards (in [0, 1]) of the items shown: arrays (n_users, k)."""
         self._ready()
         where = f"{self.name}.update"
+        # pandas rows in another order than the others' were paired by position: each
+        # reward credited to another row's items
+        check_aligned(("users", users), ("items", items), ("rewards", rewards),
+                      error=BanditInputError, where=f"{where}: ")
         items = as_index_array(where, "items", items, ndim=2, size=self.n_items)
         rewards = as_float_array(where, "rewards", rewards, ndim=2)
         check_shape(where, "rewards", rewards, items.shape)
@@ -379,6 +385,14 @@ class _BayesianPolicy(Policy):
     contextual = True
     fixed_at_reset = ("n_items", "n_features", "prior_precision", "diagonal", "forgetting",
                       "seed")
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        # refused here, naming the policy's setting, rather than at the first update
+        problem = None if self.diagonal else full_posterior_problem(self.n_features)
+        if problem:
+            raise ConfigError(f"{self.name}: n_features = {self.n_features:,} with "
+                              f"diagonal=False: {problem}")
 
     def _reset(self) -> None:
         self.model_ = BayesianLogisticRegression(

@@ -58,6 +58,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.metrics._validation import check_aligned
 from recstack.models.base import Configurable, Param
 from recstack.pipeline.bandit_checks import (
+    MAX_DENSE_CELLS,
     BanditInputError,
     as_float_array,
     check_count,
@@ -79,6 +80,20 @@ _FIXED_AT_FIT = ("diagonal", "fit_intercept", "prior_precision", "intercept_prec
 _SHAPE_OF_POSTERIOR = ("diagonal", "fit_intercept")
 #: the most numbers one call of sample_weights may draw (8 bytes each: 1 GiB)
 _MAX_DRAWN_VALUES = 1 << 27
+
+
+def full_posterior_problem(d: int) -> str | None:
+    """Why a full (``diagonal=False``) posterior over ``d`` weights cannot be held, or None:
+    its precision, the Newton step's Hessian and the Cholesky factor are each ``d * d``
+    float64 cells, refused past :data:`~recstack.pipeline.bandit_checks.MAX_DENSE_CELLS`
+    (1 GiB each). 100,000 features failed in numpy's allocator ("Unable to allocate 74.5
+    GiB"), or had the process killed, at the first update."""
+    if d * d <= MAX_DENSE_CELLS:
+        return None
+    return (f"a full posterior over {d:,} weights is {d:,} x {d:,} float64 cells "
+            f"({d * d * 8 / 2**30:,.1f} GiB for the precision alone; at most "
+            f"{math.isqrt(MAX_DENSE_CELLS):,} weights, {MAX_DENSE_CELLS * 8 / 2**30:.0f} GiB); "
+            "use diagonal=True, whose posterior grows with the weights, not their square")
 
 
 def _column_names(X: Any) -> tuple[str, ...] | None:
@@ -227,6 +242,10 @@ class BayesianLogisticRegression(Configurable):
                                    f"(positions {positions[0]} and {positions[1]}); give "
                                    "each feature its own name")
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=None)
+        problem = (None if self.diagonal else
+                   full_posterior_problem(X.shape[1] + int(self.fit_intercept)))
+        if problem:
+            raise BanditInputError(f"{_NAME}: X has {X.shape[1]:,} columns: {problem}")
         n_given, n_positive = len(y), int((y > 0).sum())
         X, y, weight = self._downsample(X, y, weight, batch=0)
         if not len(y):

@@ -54,15 +54,25 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from recstack.atomic import checked_output, write_text
-from recstack.errors import ConfigError, RecstackError
-from recstack.metrics._validation import MetricInputError, beyond_float, check_aligned
+from recstack.errors import ConfigError, RecstackError, shown
+from recstack.metrics._validation import (
+    MetricInputError,
+    beyond_float,
+    check_aligned,
+    exact_as_float,
+    exact_as_int,
+)
 from recstack.metrics.classification import (
     calibration_ratio,
     expected_calibration_error,
     reliability_curve,
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
-from recstack.pipeline._paths import refuse_unreadable_file, refuse_unwritable_file
+from recstack.pipeline._paths import (
+    refuse_missing_folder,
+    refuse_unreadable_file,
+    refuse_unwritable_file,
+)
 from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
 from recstack.specs import did_you_mean, finite_or_infinite
 from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
@@ -221,15 +231,24 @@ class Calibrator(ABC):
         self._check_unchanged("saving")
         return {"format": _FORMAT, "type": self.name, **self._config(), **self._learned()}
 
-    def save(self, path: str | Path) -> Path:
-        """Write :meth:`to_json` to a ``.json`` file (atomically)."""
+    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write :meth:`to_json` to a ``.json`` file (atomically). An existing file is
+        replaced only with ``overwrite=True``: the rule of every saved artifact (a model's
+        and a ranker's ``save``); a calibrator saved over another replaced it silently."""
         _check_path(path, f"{self.name}.save")
+        if not isinstance(overwrite, bool | np.bool_):
+            raise CalibrationError(f"{self.name}.save: overwrite must be True (replace an "
+                                   f"existing file) or False, got {shown(overwrite)}")
         try:  # a path ending in '/' or '.csv' was written as JSON all the same
             checked_output(path, f"{self.name}.save", suffixes=(".json",), writes="JSON")
         except RecstackError as error:
             raise CalibrationError(str(error)) from None
         # a pipe or a link that leads nowhere was replaced by the file without a word
         refuse_unwritable_file(Path(path), CalibrationError)
+        refuse_missing_folder(Path(path).expanduser(), f"{self.name}.save", CalibrationError)
+        if not overwrite and Path(path).is_file():
+            raise CalibrationError(f"{path} already exists; pass overwrite=True to replace "
+                                   "it, or choose another name")
         return write_text(path, json.dumps(self.to_json(), indent=2, allow_nan=False) + "\n")
 
     def _config(self) -> dict[str, Any]:
@@ -640,17 +659,26 @@ class HistogramCalibrator(Calibrator):
     strategy: str
 
     def _check_params(self) -> None:
-        if isinstance(self.n_bins, bool) or not isinstance(self.n_bins, int | np.integer) \
-                or not 1 <= self.n_bins <= 100_000:
+        n_bins = exact_as_int(self.n_bins)  # Decimal("10"): read as 10
+        if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer) \
+                or not 1 <= n_bins <= 100_000:
             raise CalibrationError(f"{self.name}: n_bins must be an integer in [1, 100000], "
                                    f"got {self.n_bins!r}")
-        self.n_bins = int(self.n_bins)  # a numpy integer would not be JSON
+        self.n_bins = int(n_bins)  # a numpy integer (or a Decimal) would not be JSON
         # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
         if not isinstance(self.strategy, str) or self.strategy not in ("quantile", "uniform"):
             raise CalibrationError(f"{self.name}: strategy must be 'quantile' or 'uniform', "
                                    f"got {self.strategy!r}")
 
     def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
+        if self.n_bins > len(x):
+            # a bin per row or fewer: each rate is one row's label, a calibrator that says
+            # 0 or 1 (certain) on new data, fitted without a word
+            warnings.warn(
+                f"{self.name}: n_bins = {self.n_bins} is more than the {len(x)} calibration "
+                "row(s), so each bin holds at most one row and its rate is that row's label "
+                "(0 or 1, certain on new data); use fewer bins (a few dozen rows per bin) "
+                "or more held-out rows", RuntimeWarning, stacklevel=3)
         cuts = np.linspace(0.0, 1.0, self.n_bins + 1)[1:-1]
         if self.strategy == "quantile":
             edges = np.quantile(x, cuts)
@@ -746,11 +774,12 @@ class DownsamplingCorrection(Calibrator):
     rate: float
 
     def _check_params(self) -> None:
-        if isinstance(self.rate, bool) or not isinstance(
-                self.rate, int | float | np.integer | np.floating) or not 0 < self.rate <= 1:
+        rate = exact_as_float(self.rate)  # Decimal, Fraction: read as their float
+        if isinstance(rate, bool) or not isinstance(
+                rate, int | float | np.integer | np.floating) or not 0 < rate <= 1:
             raise CalibrationError(f"{self.name}: rate (the share of negatives kept) must be "
                                    f"in (0, 1], got {self.rate!r}")
-        self.rate = float(self.rate)  # a numpy number would not be JSON
+        self.rate = float(rate)  # a numpy number (or a Decimal) would not be JSON
 
     def fit(self, scores: ArrayLike | None = None, labels: ArrayLike | None = None) -> Self:
         """Nothing to learn; checks ``rate`` (and the inputs, when given: ``scores`` alone,
@@ -924,7 +953,8 @@ def _bucket_edges(edges: Any) -> list[int]:
         raise CalibrationError(f"activity_buckets: edges must be {wanted}, got "
                                f"{type(edges).__name__} {edges!r:.60}")
     bounds: list[int] = []
-    for position, edge in enumerate(edges):
+    for position, given in enumerate(edges):
+        edge = exact_as_int(given)  # Decimal("5"), Fraction(5, 1): read as 5
         # a Python integer of any size is whole (float(10**30) is not 10**30)
         whole = (isinstance(edge, int | np.integer) and not isinstance(edge, bool)) or (
             isinstance(edge, float | np.floating) and float(edge).is_integer())
@@ -936,7 +966,7 @@ def _bucket_edges(edges: Any) -> list[int]:
                    else f"is not above the edge before it ({bounds[-1]})"
                    if bounds and int(edge) <= bounds[-1] else None)
         if problem:
-            shown = edge.item() if isinstance(edge, np.generic) else edge
+            shown = given.item() if isinstance(given, np.generic) else given
             raise CalibrationError(f"activity_buckets: edges must be {wanted}; edges"
                                    f"[{position}] = {shown!r} {problem}")
         bounds.append(int(edge))

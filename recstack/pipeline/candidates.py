@@ -108,6 +108,42 @@ class Candidates:
                 raise RecstackError(f"{where}: {name} must be numbers of shape (rows, "
                                     f"{holder}) = {(n, len(columns))}, got shape "
                                     f"{array.shape} and dtype {array.dtype}")
+        self._check_ranks()
+
+    def _check_ranks(self) -> None:
+        """Refuse a source's rank outside the whole numbers 1..n_per_source + 1, or the
+        "not proposed" rank n_per_source + 1 beside a score, and an infinite score: as
+        generate_candidates writes them, a proposed pair (a finite score) has a rank in
+        1..n_per_source and one not proposed (NaN) the rank n_per_source + 1. Hand-built
+        candidates with a rank of 7 among 2 proposals, a fraction, or a score marked as not
+        proposed became rank and n_sources features outside anything the ranker was trained
+        on, without a word."""
+        scores = np.asarray(self.scores, np.float64)
+        ranks = np.asarray(self.ranks, np.float64)
+        if not scores.size:
+            return
+        n = int(self.n_per_source)
+        proposed = ~np.isnan(scores)
+        problems = (
+            (np.isinf(scores), "a score of {score}; a source's score is finite, or NaN "
+                               "where it did not propose the item"),
+            (~((ranks >= 1) & (ranks <= n + 1) & (ranks == np.round(ranks))),
+             "rank {rank}; a rank is a whole number in 1..n_per_source = 1..{n} for a "
+             "proposed item, n_per_source + 1 = {n_plus} for one not proposed"),
+            (proposed & (ranks == n + 1),
+             "score {score} with rank {rank}, the rank of an item it did not propose; give "
+             "a proposed item its rank in 1..{n}, or NaN as its score"),
+        )
+        for bad, problem in problems:
+            if bad.any():
+                row, column = (int(i) for i in np.argwhere(bad)[0])
+                detail = problem.format(score=f"{float(scores[row, column]):g}",
+                                        rank=f"{float(ranks[row, column]):g}", n=n,
+                                        n_plus=n + 1)
+                raise RecstackError(
+                    f"Candidates: row {row} (user {int(self.users[row])}, item "
+                    f"{int(self.items[row])}) has, for source {self.sources[column]!r}, "
+                    f"{detail} (generate_candidates builds them so)")
 
     def _check_order(self) -> None:
         """Refuse a user whose rows are not contiguous, or a pair given twice: each user's

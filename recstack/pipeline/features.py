@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import numbers
 import warnings
 from collections.abc import Iterable, Mapping, Sequence, Set
@@ -88,13 +89,18 @@ import scipy.sparse as sp
 from recstack import strict_json
 from recstack.data.interactions import FIRST_SECOND, LAST_SECOND, Interactions
 from recstack.errors import ConfigError, RecstackError
+from recstack.metrics._validation import _huge, check_aligned, exact_as_float
 from recstack.models.persistence import canonical_csr, sparse_from_state
-from recstack.pipeline.bandit_checks import as_index_array, check_same_length
+from recstack.pipeline.bandit_checks import (
+    BanditInputError,
+    as_index_array,
+    check_same_length,
+)
 from recstack.pipeline.candidates import Candidates
 from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
-from recstack.specs import did_you_mean
+from recstack.specs import did_you_mean, finite_or_infinite
 
 _SECONDS_PER_DAY = 86_400.0
 #: stands for "no interaction" in the first/last time arrays (so they stay integers)
@@ -105,6 +111,9 @@ _OPTIONS = {"half_life_days", "item_columns", "user_columns", "max_levels", "con
 #: the context column that carries the event's time (Unix seconds) for ``context_time``
 CONTEXT_TIME = "timestamp"
 _HOURS, _WEEKDAYS = 24, 7
+#: the features every builder gives, whatever the tables (see the module docstring)
+_BUILT_IN = ("n_sources", "item_log_count", "item_recent", "item_age_days", "user_log_count",
+             "user_days_since")
 #: 1970-01-01, day 0 of Unix time, was a Thursday (Monday = 0)
 _EPOCH_WEEKDAY = 3
 
@@ -267,14 +276,43 @@ class FeatureBuilder:
                                   self.max_levels, self.label_separator)
                    + _table_columns("user", data.user_table, self.user_columns,
                                     self.max_levels, self.label_separator))
-        return columns, _context_columns(data.context, self.context_columns, self.max_levels)
+        context = _context_columns(data.context, self.context_columns, self.max_levels)
+        self._refuse_taken_names(columns + context)
+        return columns, context
+
+    def _refuse_taken_names(self, columns: tuple[TableColumn, ...]) -> None:
+        """Refuse a table or context column whose feature name is one the builder already
+        gives (an item table column ``log_count`` is the feature ``item_log_count``, the
+        built-in count; a context column ``hour`` is ``context_hour`` of ``context_time``):
+        refused after the candidate generators were fitted, as "feature schema names
+        item_log_count more than once", naming neither the column nor its table."""
+        taken = {name: "a built-in feature" for name in _BUILT_IN}
+        if self.context_time:
+            taken |= {name: "a feature of context_time = true"
+                      for name in ("context_hour", "context_weekday")}
+        for column in columns:
+            if column.role == "multi":
+                taken.setdefault(f"user_{column.column}_affinity",
+                                 f"the user's affinity with the {column.table} table column "
+                                 f"{column.column!r}")
+        for column in columns:
+            holder = "context" if column.table == "context" else f"{column.table} table"
+            what = f"the {holder} column {column.column!r}"
+            if column.feature in taken:
+                setting = f"{column.table}_columns"
+                raise ConfigError(
+                    f"features: {what} would be the feature {column.feature!r}, which is "
+                    f"already {taken[column.feature]}; rename the column, or leave it out "
+                    f"by listing the columns to use in {setting}")
+            taken[column.feature] = what
 
     def _validate(self) -> None:
-        h = self.half_life_days
+        h = exact_as_float(self.half_life_days)  # Decimal, Fraction: read as their float
+        # an integer past the float range is an infinity (np.isfinite raised a TypeError)
         if isinstance(h, bool | np.bool_) or not isinstance(h, numbers.Real) \
-                or not np.isfinite(h) or h <= 0:
+                or not math.isfinite(finite_or_infinite(h)) or h <= 0:
             raise ConfigError(f"features: half_life_days must be a positive number of days, "
-                              f"got {h!r}")
+                              f"got {_huge(self.half_life_days)}")
         self.half_life_days = float(h)  # a numpy number would not be JSON
         m = self.max_levels
         if isinstance(m, np.integer) and not isinstance(m, bool):
@@ -785,6 +823,13 @@ def _saved_columns(value: Any, field: str, roles: tuple[str, ...]) -> tuple[Tabl
         if not isinstance(levels, list) or not all(isinstance(v, str) for v in levels):
             raise _Malformed(f"{where}: levels must be a list of strings, got "
                              f"{_json_type(levels)}")
+        if len(set(levels)) != len(levels):
+            # the codes are the levels' positions: with one listed twice, loading passed and
+            # every build failed inside pandas ("Reindexing only valid with uniquely valued
+            # Index objects"), naming neither the file nor the column
+            twice = sorted({v for v in levels if levels.count(v) > 1})
+            raise _Malformed(f"{where}: levels lists {twice[0]!r} more than once; each level "
+                             "is listed once, as fit writes them")
         columns.append(TableColumn(table, entry["column"], entry["role"], tuple(levels)))
     return tuple(columns)
 
@@ -815,6 +860,9 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
     if not isinstance(window, Interactions):
         raise RecstackError(f"{where}: window must be the label window's Interactions, got "
                             f"{type(window).__name__}")
+    # pandas rows in two orders were paired by position: an example took another's label
+    check_aligned(("users", users), ("items", items), ("labels", labels),
+                  error=BanditInputError, where=f"{where}: ")
     # indices as everywhere: floats were cut (1.5 read as 1) and an item past the catalog
     # met another user's key (users * n_items + items), taking that user's context
     users = as_index_array(where, "users", users, ndim=1, size=window.n_users, what="user")
@@ -929,6 +977,12 @@ def _names(values: Any, name: str) -> tuple[str, ...]:
             isinstance(v, str) and v for v in values):
         raise ConfigError(f"features: {name} must be a list of non-empty names, got "
                           f"{values!r}")
+    # a name given twice was refused as "feature schema names rank_a, score_a more than
+    # once", which named neither this argument nor the name
+    repeated = sorted({v for v in values if list(values).count(v) > 1})
+    if repeated:
+        raise ConfigError(f"features: {name} lists {', '.join(map(repr, repeated))} more "
+                          f"than once ({list(values)!r}); give each name once")
     return tuple(values)
 
 

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import ConfigError
+from recstack.metrics._validation import exact_as_float
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -49,7 +50,7 @@ def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0) -> n
     """Rows to keep (sorted positions): every positive (label > 0, see
     :func:`positive_labels`) and each negative independently with probability ``rate``
     (:math:`w \\in (0, 1]`), seeded."""
-    _check_rate(rate, "downsample_negatives: the negative sampling rate", upper=True)
+    rate = _check_rate(rate, "downsample_negatives: the negative sampling rate", upper=True)
     # numpy's own check of a seed is a ValueError (negative) or TypeError (a fraction)
     check_count("downsample_negatives", "seed", seed, low=0, high=SEED_MAX)
     positive = positive_labels("downsample_negatives", labels)
@@ -64,7 +65,7 @@ def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
     :math:`q = p / (p + (1 - p) / r)`, ``rate`` being :math:`r`, the factor the negatives'
     weight was multiplied by (the share kept by downsampling, :math:`c_0 / c_1` under class
     weights; see the module docstring)."""
-    _check_rate(rate, "correct_probability: the negative sampling rate", upper=False)
+    rate = _check_rate(rate, "correct_probability: the negative sampling rate", upper=False)
     # True read as the probability 1: a label or a mask given in place of the probabilities
     refuse_booleans("correct_probability: p", p, BanditInputError,
                     wanted="the model's probabilities")
@@ -103,11 +104,13 @@ def positive_labels(where: str, labels: Any, *,
     return values > 0
 
 
-def _check_rate(rate: float, what: str, *, upper: bool) -> None:
+def _check_rate(rate: float, what: str, *, upper: bool) -> float:
     # an integer past the float range is refused as an infinity (np.isfinite raised a
     # TypeError on it)
+    given, rate = rate, exact_as_float(rate)
     if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
             or not rate > 0 or (upper and rate > 1) \
             or not np.isfinite(finite_or_infinite(rate)):
         bound = "in (0, 1]" if upper else "in (0, inf)"
-        raise ConfigError(f"{what} must be {bound}, got {rate!r}")
+        raise ConfigError(f"{what} must be {bound}, got {given!r}")
+    return float(rate)

@@ -56,7 +56,7 @@ import numpy as np
 from scipy import stats
 
 from recstack.errors import ConfigError
-from recstack.metrics._validation import check_aligned
+from recstack.metrics._validation import check_aligned, exact_as_float
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -67,7 +67,7 @@ from recstack.pipeline.bandit_checks import (
     check_unit_interval,
     refuse_booleans,
 )
-from recstack.specs import finite_or_infinite
+from recstack.specs import did_you_mean, finite_or_infinite
 
 __all__ = ["ESTIMATORS", "OffPolicyEstimate", "deterministic_target", "direct_method",
            "doubly_robust", "estimate_all", "ips", "snips"]
@@ -182,6 +182,8 @@ def direct_method(target: Any, reward_model: Any, *, confidence: float = 0.95,
         :math:`\\hat q(x_t, a)`: the predicted reward of every action in every round.
     """
     where = "direct_method"
+    check_aligned(("target", target), ("reward_model", reward_model),
+                  error=BanditInputError, where=f"{where}: ")
     pi = _check_target(where, target)
     q = as_float_array(where, "reward_model", reward_model, ndim=2)
     check_shape(where, "reward_model", q, pi.shape)
@@ -195,6 +197,8 @@ def doubly_robust(rewards: Any, actions: Any, propensities: Any, target: Any,
                   ) -> OffPolicyEstimate:
     """Doubly robust estimation; arguments as :func:`ips` and :func:`direct_method`."""
     where = "doubly_robust"
+    check_aligned(("target", target), ("reward_model", reward_model),
+                  error=BanditInputError, where=f"{where}: ")
     r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
     q = as_float_array(where, "reward_model", reward_model, ndim=2)
     check_shape(where, "reward_model", q, pi.shape)
@@ -208,10 +212,13 @@ def estimate_all(rewards: Any, actions: Any, propensities: Any, target: Any,
                  reward_model: Any = None, **interval_options: Any
                  ) -> dict[str, OffPolicyEstimate]:
     """IPS and SNIPS, and with a ``reward_model`` also DM and DR, by estimator name."""
-    unknown = sorted(set(interval_options) - {"confidence", "interval", "n_bootstrap", "seed"})
+    known = ("confidence", "interval", "n_bootstrap", "seed")
+    unknown = sorted(set(interval_options) - set(known))
     if unknown:
-        raise ConfigError(f"estimate_all: unknown option(s) {unknown}; the interval options "
-                          "are confidence, interval, n_bootstrap and seed")
+        # a misspelt option (n_boot) was named, but not the one meant
+        raise ConfigError(f"estimate_all: unknown option(s) {unknown}"
+                          f"{did_you_mean(unknown[0], known)}; the interval options are "
+                          "confidence, interval, n_bootstrap and seed")
     out = {"ips": ips(rewards, actions, propensities, target, **interval_options),
            "snips": snips(rewards, actions, propensities, target, **interval_options)}
     if reward_model is not None:
@@ -231,6 +238,7 @@ def _estimate(name: str, terms: np.ndarray, weight: np.ndarray | None, confidenc
     """The estimate from its per-round terms (``weight``: SNIPS's importance weights, the
     terms then being ``w r``), with the requested interval."""
     _check_interval_options(name, confidence, interval, n_bootstrap, seed)
+    confidence = float(exact_as_float(confidence))  # a Decimal: Decimal - float failed
     n = len(terms)
     with np.errstate(over="ignore", invalid="ignore"):
         if weight is None:
@@ -249,7 +257,9 @@ def _estimate(name: str, terms: np.ndarray, weight: np.ndarray | None, confidenc
             "weights (target / propensity) that large have no finite mean; rescale the "
             "rewards (e.g. to [0, 1]) and check the smallest propensities")
     if interval == "normal":
-        half = float(stats.norm.ppf(0.5 + confidence / 2)) * std_error
+        # from the upper tail: 0.5 + confidence / 2 rounded to 1 for a level such as
+        # 1 - 2**-53 (valid, below 1), and the interval was (-inf, inf) without a word
+        half = float(stats.norm.isf((1.0 - confidence) / 2)) * std_error
         lower, upper = value - half, value + half
     else:
         replicates = _bootstrap(terms, weight, n_bootstrap, seed)
@@ -284,11 +294,12 @@ def _bootstrap(terms: np.ndarray, weight: np.ndarray | None, n_bootstrap: int, s
 def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootstrap: Any,
                             seed: Any) -> None:
     # an integer past the float range is an infinity here (float() raised OverflowError)
-    level = (finite_or_infinite(confidence) if isinstance(confidence, numbers.Real)
-             else math.nan)
+    # an exact number (Decimal("0.9")) is read as its float, as every numeric option is
+    read = exact_as_float(confidence)
+    level = (finite_or_infinite(read) if isinstance(read, numbers.Real) else math.nan)
     if isinstance(confidence, bool | np.bool_) or not 0.0 < level < 1.0:
         hint = (" (a level, not a percentage: 0.95 for 95%)"
-                if isinstance(confidence, numbers.Real) and not isinstance(confidence, bool)
+                if isinstance(read, numbers.Real) and not isinstance(confidence, bool)
                 and 50.0 <= level < 100.0 else "")
         raise ConfigError(f"{where}: confidence must be a number in (0, 1), e.g. 0.95, got "
                           f"{confidence!r}{hint}")
@@ -364,8 +375,10 @@ def _check_target(where: str, target: Any) -> np.ndarray:
 
 def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target: Any
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # the target's rows too: a DataFrame of the policy's probabilities sorted otherwise
+    # than the log took each round's probability of another round's action
     check_aligned(("rewards", rewards), ("actions", actions), ("propensities", propensities),
-                  error=BanditInputError, where=f"{where}: ")
+                  ("target", target), error=BanditInputError, where=f"{where}: ")
     r = as_float_array(where, "rewards", rewards, ndim=1)
     # true/false read as propensity 1 and 0: a mask (which rounds the target policy would
     # take) given in place of the logging policy's probabilities; rewards may be true/false

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import check_aligned
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
@@ -132,8 +132,13 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     overall = clicks.mean()
     ctr = (clicked + smoothing * overall) / np.maximum(impressions + smoothing, 1e-12)
     if not ctr[0] > 0:
-        raise RecstackError("estimate_propensities: no click at position 1, so no position "
-                            "can be compared with it")
+        # the log's mistake, refused as every other one of this module is (a plain
+        # RecstackError here was the odd one out, not caught as a BanditInputError)
+        fix = ("the log has no click at all" if overall == 0 else
+               "give smoothing > 0 (the overall click rate then stands in as a prior)")
+        raise BanditInputError(f"{where}: no click at position 1 in the log "
+                               f"({int(impressions[0])} impressions there, 0 clicks), so no "
+                               f"position can be compared with it; {fix}")
     propensities = ctr / ctr[0]
     above = np.flatnonzero(propensities > 1.0)
     if len(above):
@@ -154,7 +159,7 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
 
 def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
                        propensities: np.ndarray, *, clip: float | None = 0.05,
-                       clicked_only: bool = True) -> np.ndarray:
+                       clicked_only: bool = True, per: str | None = None) -> np.ndarray:
     r"""Inverse propensity weights for a ranker's ``sample_weight``.
 
     .. math:: w_i = \frac{1}{\max(\theta_{k_i}, \text{clip})} \text{ for clicked rows
@@ -175,6 +180,14 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
         relative to position 1: the first is 1.
     clip : float or None
         Smallest propensity used; None: no clipping.
+    per : {"position", "row"} or None
+        How ``propensities`` is read: ``"position"``, :math:`\theta_k` at index ``k - 1``
+        (as above); ``"row"``, each row's own propensity :math:`\theta_{k_i}` (one per
+        row, 1 for the rows at position 1). None (the default): per position, unless the
+        propensities have one value per row and would also cover the positions, with other
+        weights read per row: that case is read per position with a warning asking which
+        is meant (an array of one propensity per row read as a table by position gave
+        wrong weights silently).
     """
     where = "ipw_sample_weights"
     check_aligned(("positions", positions), ("labels", labels), error=BanditInputError,
@@ -189,6 +202,21 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     refuse_booleans(f"{where}: propensities", propensities, BanditInputError,
                     wanted="estimate_propensities(...)'s examination probabilities")
     propensities = as_float_array(where, "propensities", propensities, ndim=1)
+    if per is not None and not (isinstance(per, str) and per in ("position", "row")):
+        raise BanditInputError(f"{where}: per must be 'position' (propensities[k - 1] is "
+                               "position k's) or 'row' (one propensity per row), got "
+                               f"{shown(per)}")
+    if per is None and len(propensities) == len(positions) > 1 \
+            and positions.max() <= len(propensities) \
+            and not np.array_equal(propensities[positions - 1], propensities):
+        warnings.warn(
+            f"{where}: propensities has one value per row ({len(positions)}) and also "
+            f"covers the positions 1..{int(positions.max())}, and the two readings give "
+            "different weights; it is read per position (propensities[k - 1] is position "
+            "k's, as estimate_propensities gives): say which it is, per='position' or "
+            "per='row' (each row's own propensity)", UserWarning, stacklevel=2)
+    if per == "row":
+        return _row_weights(where, positions, clicked, propensities, clip, clicked_only)
     if not (propensities > 0).all():
         row = int(np.flatnonzero(propensities <= 0)[0])
         raise BanditInputError(f"{where}: propensities must be > 0 (a position nobody examines "
@@ -218,8 +246,15 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
                       "click counts, give the propensities theta instead", UserWarning,
                       stacklevel=2)
     if len(positions) and positions.max() > len(propensities):
-        raise BanditInputError(f"{where}: positions run up to {int(positions.max())}, "
-                               f"propensities cover 1..{len(propensities)}")
+        # an empty array was "propensities cover 1..0"; no row or value was named
+        row = int(np.flatnonzero(positions > len(propensities))[0])
+        covered = (f"cover 1..{len(propensities)}" if len(propensities)  # positions
+                   else "is empty")
+        raise BanditInputError(
+            f"{where}: propensities {covered}, but row {row} was shown at position "
+            f"{int(positions[row])} (positions run up to {int(positions.max())}); give one "
+            f"propensity per position up to {int(positions.max())} (estimate_propensities("
+            f"..., n_positions={int(positions.max())})), or per='row' for one per row")
     if clip is not None:
         # propensities are relative to position 1 (1 there): a clip above 1 would raise
         # every position's to it, the top's too (clip=2 gave every click the weight 0.5)
@@ -243,6 +278,45 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     if clicked_only:
         weights = np.where(clicked, weights, 1.0)
     return weights
+
+
+def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
+                 propensities: np.ndarray, clip: Any, clicked_only: Any) -> np.ndarray:
+    """:func:`ipw_sample_weights` for ``per="row"``: each row's own propensity, checked by
+    the rules of the table by position (> 0, relative to position 1), naming rows."""
+    if len(propensities) != len(positions):
+        raise BanditInputError(f"{where}: per='row' needs one propensity per row "
+                               f"({len(positions)}), got {len(propensities)}")
+    if not (propensities > 0).all():
+        row = int(np.flatnonzero(propensities <= 0)[0])
+        raise BanditInputError(f"{where}: propensities must be > 0 (a row nobody examines "
+                               f"cannot be reweighted); row {row} has "
+                               f"{float(propensities[row])!r}")
+    top = (positions == 1) & ~np.isclose(propensities, 1.0, rtol=1e-6, atol=0.0)
+    if top.any():
+        row = int(np.argmax(top))
+        raise BanditInputError(
+            f"{where}: propensities must be relative to position 1, so a row at position 1 "
+            f"has 1; row {row} has {float(propensities[row])!r}: divide them by the "
+            "propensity of position 1 if they are click rates or examination probabilities")
+    if clip is not None:
+        clip = check_number(where, "clip", clip, low=0.0, low_inclusive=False)
+        if clip > 1:
+            raise BanditInputError(f"{where}: clip must be at most 1, got {clip!r}: "
+                                   "propensities are relative to position 1, whose is 1, so "
+                                   "a larger clip would lower every weight below 1")
+    if not isinstance(clicked_only, bool | np.bool_):
+        raise BanditInputError(f"{where}: clicked_only must be True or False, got "
+                               f"{clicked_only!r}")
+    theta = propensities if clip is None else np.maximum(propensities, float(clip))
+    with np.errstate(over="ignore"):
+        weights = 1.0 / theta
+    if not np.isfinite(weights).all():
+        row = int(np.flatnonzero(~np.isfinite(weights))[0])
+        raise BanditInputError(f"{where}: row {row}'s weight 1 / propensity "
+                               f"{float(theta[row])!r} passes float64; clip the propensities "
+                               "(clip=0.05, the default)")
+    return np.where(clicked, weights, 1.0) if clicked_only else weights
 
 
 def as_positions(where: str, positions: Any) -> np.ndarray:

@@ -229,6 +229,7 @@ class FeatureFrame:
         if n and not _contiguous(self.groups):
             raise RecstackError(_split_group_message(self.groups))
         _refuse_repeated_pairs(self.groups, self.users, self.items)
+        _refuse_groups_of_two_users(self.groups, self.users)
 
     def __len__(self) -> int:
         return len(self.users)
@@ -302,8 +303,10 @@ def _index_column(values: Any, name: str) -> np.ndarray:
     argument of the pipeline is (:func:`~recstack.pipeline.bandit_checks.as_index_array`):
     integers only, floats refused, whole ones too (3.0 is more often a score, a label or a
     feature given in the wrong place than an index), nothing beyond int64."""
+    # internal indices count from 0: a -1 ("unknown" or "not shown" in a log) was kept as
+    # a user, an item or a request of its own, silently
     return as_index_array("feature frame", name, values, ndim=1, size=None, what="",
-                          error=RecstackError)
+                          error=RecstackError, nonnegative=True)
 
 
 def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
@@ -324,6 +327,16 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
             raise RecstackError(f"feature frame: the {kind} features must be numbers, got "
                                 f"dtype {array.dtype}") from None
     if array.ndim == 1 and n and array.size == n * len(features):
+        if len(features) > 1:
+            # read row by row, the columns joined one after the other (np.concatenate of
+            # each feature's values) were dealt out across the features without a word
+            raise RecstackError(
+                f"feature frame: the {kind} features are a 1-D array of {array.size} values, "
+                f"but the schema declares {len(features)} {kind} columns "
+                f"({', '.join(repr(f.name) for f in features[:5])}"
+                f"{', ...' if len(features) > 5 else ''}), so which value belongs to which "
+                f"column is a guess; give an array of shape {(n, len(features))}, one column "
+                f"per feature in the schema's order (e.g. np.column_stack of the columns)")
         array = array.reshape(n, -1)
     if not n:
         array = np.zeros((0, len(features)))
@@ -364,7 +377,7 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
             missing = (" (a missing value: give it the code 0, the unknown level)"
                        if not whole and np.isnan(codes[row]) else "")
             raise RecstackError(f"feature frame: categorical feature {feature.name!r} has "
-                                f"code {float(codes[row])!r}{missing} at row {row}; codes are "
+                                f"code {codes[row].item()!r}{missing} at row {row}; codes are "
                                 f"whole numbers in 0..{levels - 1} (0: unknown)")
     if not whole and array.size:
         # whole floats too, as the frame's indices (3.0 is more often a numeric feature
@@ -455,6 +468,23 @@ def _split_group_message(groups: np.ndarray) -> str:
                     "order = np.argsort(groups, kind='stable')")
         seen[key] = start
     return "feature frame: the rows of a group must be contiguous"
+
+
+def _refuse_groups_of_two_users(groups: np.ndarray, users: np.ndarray) -> None:
+    """Refuse a group (one request: one user's candidates) whose rows are of two users:
+    the listwise losses and the per-group metrics ranked the users' candidates against
+    each other as one list, silently. Groups are contiguous (checked first), so it is
+    enough to compare neighbouring rows."""
+    mixed = (groups[1:] == groups[:-1]) & (users[1:] != users[:-1])
+    if not mixed.any():
+        return
+    row = int(np.argmax(mixed)) + 1
+    first = int(np.argmax(groups == groups[row]))
+    raise RecstackError(
+        f"feature frame: group {groups[row].item()!r} holds rows of two users (user "
+        f"{int(users[first])} at row {first}, user {int(users[row])} at row {row}); a "
+        "group is one request, ranked as one list for one user: give each user's request "
+        "a group of its own")
 
 
 def _refuse_repeated_pairs(groups: np.ndarray, users: np.ndarray, items: np.ndarray) -> None:

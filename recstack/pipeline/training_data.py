@@ -48,6 +48,7 @@ import numpy as np
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
+from recstack.metrics._validation import exact_as_float
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import BanditInputError, check_count
 from recstack.pipeline.candidates import (
@@ -111,6 +112,8 @@ def window_cutoff(train: Interactions, label_fraction: float) -> int:
         raise RecstackError("training data: the interactions have no timestamps; the "
                             "ranker's examples come from a later time window than the "
                             "history its features see, which needs them")
+    # an exact number (Decimal, Fraction) is read as its float, as every numeric option is
+    label_fraction = exact_as_float(label_fraction)
     if isinstance(label_fraction, bool) or not isinstance(
             label_fraction, int | float | np.integer | np.floating) \
             or not 0.0 < label_fraction < 1.0:
@@ -217,6 +220,7 @@ def make_training_data(history: Interactions, window: Interactions,
     _require_interactions(history, "history")
     _require_interactions(window, "window")
     cutoff = check_cutoff(cutoff, "training data")
+    negative_rate = exact_as_float(negative_rate)  # Decimal, Fraction: read as their float
     for name, value in (("make_generators", make_generators), ("make_scorers", make_scorers)):
         if value is not None and not callable(value):
             raise ConfigError(f"training data: {name} must be a function returning fresh "
@@ -352,6 +356,7 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     """
     if how not in ("all", "uniform", "hard"):
         raise ConfigError(f"negative sampling must be 'all', 'uniform' or 'hard', got {how!r}")
+    rate = exact_as_float(rate)  # Decimal, Fraction: read as their float
     if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
             or not 0 < rate <= 1:
         raise ConfigError(f"negative sampling rate must be in (0, 1], got {rate!r}")

@@ -24,6 +24,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import (
+    NOT_GIVEN,
     Param,
     Recommender,
     _as_ids,
@@ -57,7 +58,13 @@ from recstack.pipeline.training_data import (
 )
 from recstack.progress import Progress, resolve
 from recstack.specs import did_you_mean
-from recstack.topk import DEFAULT_MEMORY_BUDGET_BYTES, pad_columns, top_k_batched
+from recstack.topk import (
+    DEFAULT_MEMORY_BUDGET_BYTES,
+    mask_rows,
+    pad_columns,
+    top_k_batched,
+    writable_scores,
+)
 
 _GENERATOR = "g{}__"
 _SCORER = "s{}__"
@@ -397,13 +404,13 @@ class TwoStage(Recommender):
             warnings.warn(said, stacklevel=4)
 
     # ------------------------------------------------------------------ inference
-    def candidates(self, user_indices: np.ndarray, *positional: Any,
+    def candidates(self, user_indices: np.ndarray = NOT_GIVEN, *positional: Any,
                    exclude_seen: bool = True, **unexpected: Any
                    ) -> Candidates:
         """The merged candidates of these user indices, scored by the scorers; their seen
         items are left out unless ``exclude_seen=False`` (then the generators may propose
         them and the ranker scores them as any other candidate)."""
-        check_call(self, TwoStage.candidates, positional, unexpected)
+        check_call(self, TwoStage.candidates, positional, unexpected, (user_indices,))
         self._require_fitted()
         check_exclude_seen(exclude_seen, f"{self.name}: candidates")
         # checked here, as score_users checks them: the generators' own check named
@@ -420,7 +427,7 @@ class TwoStage(Recommender):
             candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_)
         return candidates
 
-    def score_users(self, user_indices: np.ndarray, *positional: Any,
+    def score_users(self, user_indices: np.ndarray = NOT_GIVEN, *positional: Any,
                     exclude_seen: bool = True, **unexpected: Any
                     ) -> np.ndarray:
         """Full-catalog scores of user indices, as every model's
@@ -428,7 +435,7 @@ class TwoStage(Recommender):
         users' unseen items unless ``exclude_seen=False``: then a seen item can be a
         candidate and get the ranker's score (by default it ranks below every candidate,
         where a caller that excludes seen items never looks)."""
-        check_call(self, TwoStage.score_users, positional, unexpected)
+        check_call(self, TwoStage.score_users, positional, unexpected, (user_indices,))
         check_exclude_seen(exclude_seen, f"{self.name}: score_users")
         if exclude_seen:
             return super().score_users(user_indices)
@@ -437,7 +444,8 @@ class TwoStage(Recommender):
                                  ndim=1, size=len(self.users_), what="user")
         return self._score_users(indices, exclude_seen=False)
 
-    def recommend(self, users: Any, k: int = 10, *positional: Any, exclude_seen: bool = True,
+    def recommend(self, users: Any = NOT_GIVEN, k: int = 10, *positional: Any,
+                  exclude_seen: bool = True,
                   batch_size: int | None = None, context: Any = None, **unexpected: Any
                   ) -> tuple[np.ndarray, np.ndarray]:
         """As every model's :meth:`~recstack.models.base.Recommender.recommend`, plus the
@@ -448,7 +456,7 @@ class TwoStage(Recommender):
 
         With ``exclude_seen=False`` the generators may propose the users' seen items and
         the ranker orders them with the rest (as any other model scores them)."""
-        check_call(self, TwoStage.recommend, positional, unexpected)
+        check_call(self, TwoStage.recommend, positional, unexpected, (users,))
         self._require_fitted()
         check_exclude_seen(exclude_seen, f"{self.name}: recommend")
         check_batch_size(batch_size, f"{self.name}: recommend")
@@ -457,23 +465,29 @@ class TwoStage(Recommender):
         k = check_list_length(k, len(user_index), len(self.items_), f"{self.name}: recommend")
 
         def score_requests(positions: np.ndarray) -> np.ndarray:
-            if requests is None:
-                return self._score_users(user_index[positions], exclude_seen=exclude_seen)
-            return self._score_requests(user_index[positions], requests.iloc[positions],
-                                        exclude_seen=exclude_seen)
+            users = user_index[positions]
+            rows = (self._score_users(users, exclude_seen=exclude_seen) if requests is None
+                    else self._score_requests(users, requests.iloc[positions],
+                                              exclude_seen=exclude_seen))
+            rows = writable_scores(rows)
+            if exclude_seen:
+                # a batch's seen items, masked here: self.seen_[user_index] for the whole
+                # call held every request's seen items at once (10**6 requests of a user
+                # with 800 items: 800 million entries, gigabytes beyond the batch budget)
+                mask_rows(rows, self.seen_[users])
+            return rows
 
         top, scores = top_k_batched(score_requests, np.arange(len(user_index)), k,
-                                    exclude=self.seen_[user_index] if exclude_seen else None,
                                     batch_size=batch_size, n_items=len(self.items_))
         top, scores = pad_columns(top, scores, int(k))
         return self._external_items(top, scores), scores
 
-    def score(self, users: Any, items: Any, context: Any = None, *positional: Any,
-              exclude_seen: bool = True, **unexpected: Any) -> np.ndarray:
+    def score(self, users: Any = NOT_GIVEN, items: Any = NOT_GIVEN, context: Any = None,
+              *positional: Any, exclude_seen: bool = True, **unexpected: Any) -> np.ndarray:
         """Scores of ``(users[j], items[j])`` pairs (float32), with an optional ``context``
         as in :meth:`recommend` (a DataFrame: one row per pair); ``exclude_seen`` as there
         (by default a seen item is not a candidate and scores below every candidate)."""
-        check_call(self, TwoStage.score, positional, unexpected)
+        check_call(self, TwoStage.score, positional, unexpected, (users, items))
         check_exclude_seen(exclude_seen, f"{self.name}: score")
         if context is None and exclude_seen:
             return super().score(users, items)
@@ -561,7 +575,7 @@ class TwoStage(Recommender):
             return out
         return out[row_of]
 
-    def score_histories(self, histories: Any, context: Any = None, *positional: Any,
+    def score_histories(self, histories: Any = NOT_GIVEN, context: Any = None, *positional: Any,
                         exclude_seen: bool = True, **unexpected: Any) -> np.ndarray:
         """Full-catalog scores (float64 ``(n, n_items)``) of new users known only by their
         histories (sparse or dense ``n x n_items``, columns in the model's item order),
@@ -578,10 +592,11 @@ class TwoStage(Recommender):
         RecstackError
             A generator or scorer that cannot score a history (no ``score_histories``).
         """
-        check_call(self, TwoStage.score_histories, positional, unexpected)
+        check_call(self, TwoStage.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         check_exclude_seen(exclude_seen, f"{self.name}: score_histories")
         history = self._history_matrix(histories)
+        self._refuse_negative_inner_values(history, histories)
         n = history.shape[0]
         try:
             candidates = generate_candidates(self.generators_, np.arange(n),
@@ -603,6 +618,27 @@ class TwoStage(Recommender):
                 rows = requests.iloc[candidates.users]
         state = self.builder_.visitor_state(self.state_, history)
         return self._catalog_scores(candidates, candidates.users, n, state, rows)
+
+    def _refuse_negative_inner_values(self, history: Any, histories: Any) -> None:
+        """Refuse negative history values that a generator or scorer refuses, on the
+        histories as given: each saw only this model's sparse copy, so a dense row was told
+        to edit a sparse matrix, and the refusal was said as the generator's being unable
+        to score histories at all ("declare it without als"), where the values were the
+        matter. A sparse remedy drops the entries when any of them counts a stored 0."""
+        inner = [("generators", position, model)
+                 for position, model in enumerate(self.generators_)] + \
+                [("scorers", position, model) for position, model in enumerate(self.scorers_)]
+        counts_stored_zeros = any(isinstance(model, Recommender)
+                                  and not model._learns_from_values()
+                                  for _, _, model in inner)
+        for kind, position, model in inner:
+            if not isinstance(model, Recommender):
+                continue
+            try:
+                model._refuse_negative_history_values(history, histories, counts_stored_zeros)
+            except RecstackError as error:
+                raise RecstackError(f"{self.name}: score_histories: {kind}[{position}] "
+                                    f"({model.name}): {error}") from None
 
     def _inner_history_error(self, error: RecstackError) -> RecstackError:
         """``error`` (a generator's or scorer's refusal of the histories) said as this

@@ -70,7 +70,7 @@ from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recstack import __version__
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.serving import MAX_WORKERS, schemas
 from recstack.serving.fast_path import ENDPOINT as FAST_ENDPOINT
 from recstack.serving.fast_path import (
@@ -78,6 +78,7 @@ from recstack.serving.fast_path import (
     HEAD_SCOPE_KEY,
     answer_recommendations,
     dumps,
+    field_location,
     items_body,
     problem_body,
     recommendations_body,
@@ -193,16 +194,20 @@ def _stray_character(text: str) -> str | None:
             f"({ascii(character)})")
 
 
-#: the words pydantic reads as a boolean in a query (in any case)
+#: the words pydantic reads as a boolean in a query (in any letter case), true ones first
 _FLAG_WORDS = frozenset({"true", "false", "1", "0", "yes", "no", "on", "off", "t", "f",
                          "y", "n"})
+#: the rule of a query's boolean, stated whole: the refusal said "write true or false (or 1
+#: or 0)" while ?exclude_seen=yes, TRUE and on were read as true without a word
+FLAG_RULE = ("write true or false (or 1 or 0); also read, in any letter case: yes/no, "
+             "on/off, t/f, y/n")
 
 
 def _one_flag(value: object) -> object:
     # ?exclude_seen=0;k=3 and ?exclude_seen=nope were "unable to interpret input", saying
     # neither that ';' is no separator nor what a boolean is written as
     if isinstance(value, str) and value.lower() not in _FLAG_WORDS:
-        reason = _separator_problem(value) or "write true or false (or 1 or 0)"
+        reason = _separator_problem(value) or FLAG_RULE
         raise PydanticCustomError("bool_parsing", "Input should be one boolean; {reason}",
                                   {"reason": reason})
     return value
@@ -251,10 +256,16 @@ class _LimitsAndMetrics:
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         problem = None
         if declared is not None:
+            significant = declared.lstrip(b"0")
             if not declared.isdigit():
                 problem = (400, "Content-Length must be a whole number of bytes")
-            elif int(declared) > self.max_body:
-                problem = (413, f"request body of {int(declared)} bytes exceeds this "
+            elif len(significant) > 20:
+                # more digits than any body could have: int() of more than 4,300 digits
+                # raised ValueError (a 500), and the number is not repeated whole
+                problem = (413, f"request body of a {len(significant):,}-digit number of "
+                           f"bytes exceeds this service's limit of {self.max_body} bytes")
+            elif int(significant or b"0") > self.max_body:  # leading zeros count to int()
+                problem = (413, f"request body of {int(significant)} bytes exceeds this "
                            f"service's limit of {self.max_body} bytes")
         problem = problem or _undecodable_url(scope)
         encoding = _content_encoding(scope["headers"])
@@ -459,6 +470,13 @@ async def _known_query(request: Request) -> None:
     for key, _value in request.query_params.multi_items():
         counts[key] = counts.get(key, 0) + 1
     for key, value in request.query_params.multi_items():
+        if not key and key not in declared:
+            # ?=3 was "query parameter : Unknown query parameter", naming no parameter
+            accepted = ", ".join(sorted(declared)) or "none"
+            raise RequestValidationError([{
+                "type": "extra_forbidden", "loc": ("query",), "input": value,
+                "msg": f"a query parameter without a name ({shown('=' + value)[:60]}); "
+                       f"write name=value, with a name this endpoint takes: {accepted}"}])
         if key not in declared:
             if _template(route) == FAST_ENDPOINT:
                 _refuse_query_context(request.app.state.service, key)
@@ -503,7 +521,7 @@ def _refuse_query_context(service: Service, key: str) -> None:
         fields = '"context": {...}' + (', "timestamp": ...' if timed else "")
         raise InvalidContextError(
             f"query parameter {key!r}: a request context goes in the JSON body of "
-            f"POST /users/{{user_id}}/recommendations ({{{fields}}})")
+            f"POST /users/{{user_id}}/recommendations ({{{fields}}})", field=key)
 
 
 def _render(service: Service, served: Served, request: Request | None = None) -> Response:
@@ -535,9 +553,63 @@ class _StrictJSONRequest(Request):
                 words.add(word)  # NaN, Infinity, -Infinity: see _not_json
                 return float(word)
 
-            self._json = json.loads(await self.body(), object_pairs_hook=refuse_repeated_keys,
+            _check_charset(self.headers.get("content-type", ""))
+            self._json = json.loads(_utf8_body(await self.body()),
+                                    object_pairs_hook=refuse_repeated_keys,
                                     parse_constant=constant)
         return self._json
+
+
+class _BodyEncodingError(ValueError):
+    """A JSON body in an encoding other than UTF-8 (answered as a 422 naming the body)."""
+
+
+class _CharsetError(ValueError):
+    """A JSON body whose Content-Type names a charset other than UTF-8 (a 422 naming the
+    header)."""
+
+
+#: charsets that are UTF-8 (US-ASCII is a part of it)
+_UTF8_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+
+
+def _check_charset(content_type: str) -> None:
+    """Refuse a ``charset`` other than UTF-8 by the rule of the body's own bytes
+    (:func:`_utf8_body`): JSON exchanged between systems is UTF-8 (RFC 8259, section 8.1).
+    ``charset=utf-16`` or ``charset=iso-8859-1`` was ignored, and the body read as UTF-8
+    whatever its sender meant: the same bytes read otherwise than the client wrote them
+    (a Latin-1 "é" was refused naming a byte, with no word of the header that caused it)."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() != "charset":
+            continue
+        charset = value.strip().strip('"').strip()
+        if charset.lower() not in _UTF8_CHARSETS:
+            raise _CharsetError(f"charset={charset[:40]!r}: a JSON body is UTF-8 (RFC 8259 "
+                                "section 8.1); send the body encoded as UTF-8 with "
+                                "'Content-Type: application/json' (or charset=utf-8)")
+
+
+def _utf8_body(body: bytes) -> str:
+    """``body`` as text: JSON exchanged between systems is UTF-8 (RFC 8259, section 8.1),
+    and a UTF-8 byte order mark is ignored (which the RFC allows). ``json.loads`` of bytes
+    guessed UTF-16 and UTF-32 from the NUL bytes and read them, so that one client's body
+    was taken in an encoding no other reader of the same API would take it in.
+
+    Raises
+    ------
+    _BodyEncodingError
+        The body is UTF-16 or UTF-32 text (by its byte order mark or its NUL bytes).
+    UnicodeDecodeError
+        Any other bytes that are not UTF-8 (answered naming the byte).
+    """
+    encoding = json.detect_encoding(body)
+    if encoding.startswith(("utf-16", "utf-32")):
+        name = encoding.upper().replace("-BE", "").replace("-LE", "")
+        raise _BodyEncodingError(f"the body is {name} text, not UTF-8 (JSON exchanged between "
+                                 "systems is UTF-8, RFC 8259 section 8.1); send it encoded "
+                                 "as UTF-8")
+    return body.decode("utf-8-sig")
 
 
 class _StrictJSONRoute(APIRoute):
@@ -651,7 +723,7 @@ async def similar_items(service: ServiceDep, item_id: ItemId, k: K = None) -> di
     loaded, item, served = service.similar(item_id, k or service.settings.default_k)
     return {"item_id": loaded.item_ids[item], "title": loaded.titles[item],
             "model": served.model,
-            "items": items_body(served)}
+            "items": items_body(served), "shortfall": served.shortfall}
 
 
 @events.post("", response_model=schemas.EventsAccepted, status_code=202,
@@ -756,8 +828,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
 
 def _problem(code: int) -> Any:
-    async def handler(_request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse(problem_body(_text(str(error)), code), status_code=code)
+    async def handler(request: Request, error: Exception) -> JSONResponse:
+        field = getattr(error, "field", None)
+        loc = field_location(field, path=request.path_params.keys(),
+                             query=request.query_params.keys(),
+                             body=request.method not in ("GET", "HEAD")) if field else None
+        return JSONResponse(problem_body(_text(str(error)), code, loc), status_code=code)
     return handler
 
 
@@ -826,7 +902,12 @@ def _brief(value: Any) -> Any:
         kind = "an object of" if isinstance(value, dict) else "a list of"
         return f"({kind} {len(value):,} entries, not repeated here)"
     if isinstance(value, str) and len(value) > _ECHO_CHARACTERS:
-        return f"{value[:200]}... ({len(value):,} characters, not repeated here)"
+        # long runs of digits described whole first: cut at 200 characters, ?k= of 5,000
+        # digits was described as "1e+200 (a number of 200 digits)"
+        short = _LONG_DIGITS.sub(lambda run: _short_digits(run.group()), value)
+        if len(short) <= _ECHO_CHARACTERS:
+            return short
+        return f"{short[:200]}... ({len(value):,} characters, not repeated here)"
     return value
 
 
@@ -854,13 +935,18 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
         return _not_allowed(request, http_error)
     cause = http_error.__cause__
     if http_error.status_code == 422 and isinstance(http_error.detail, str):
-        return JSONResponse(problem_body(http_error.detail, 422), status_code=422,
+        # the one such refusal is of the whole body ("body: JSON null is not a request")
+        loc = ["body"] if http_error.detail.startswith("body:") else None
+        return JSONResponse(problem_body(http_error.detail, 422, loc), status_code=422,
                             headers=getattr(http_error, "headers", None))
     if http_error.status_code != 400 or cause is None:
         return await http_exception_handler(request, http_error)
+    if isinstance(cause, _CharsetError):
+        return JSONResponse(problem_body([{"type": "charset", "loc": ["header", "content-type"],
+                                           "msg": str(cause)}], 422), status_code=422)
     if isinstance(cause, RecursionError):
         reason = "arrays or objects nested too deeply"
-    elif isinstance(cause, RepeatedKeyError):
+    elif isinstance(cause, RepeatedKeyError | _BodyEncodingError):
         reason = str(cause)
     elif isinstance(cause, UnicodeDecodeError):
         reason = (f"the body is not UTF-8 text (byte 0x{cause.object[cause.start]:02x} at "

@@ -149,6 +149,12 @@ class EmbeddingStore(ABC):
             raise ConfigError(f"{kind} vectors must be a 2-d array with one row per id "
                               f"({len(keys)}) and at least one dimension, got shape "
                               f"{array.shape}")
+        if len(array) and array.shape[1] > _MAX_DIM:
+            # the bound a stored dimension is read with (_stored_dim): wider vectors are
+            # a mistake (a matrix given transposed), never a model's
+            raise ConfigError(f"{kind} vectors have {array.shape[1]:,} dimensions; a store "
+                              f"holds at most {_MAX_DIM:,} (the widest vector a recstack "
+                              "model learns; were the vectors given transposed?)")
         if len(set(keys)) != len(keys):
             raise ConfigError(f"{kind} ids must be distinct within one put")
         if not np.isfinite(array).all():
@@ -516,6 +522,10 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             self._db.close()
 
 
+#: the widest vectors a store holds: the widest a recstack model learns
+#: (:data:`recstack.models.base.MAX_FACTORS`)
+_MAX_DIM = 65_536
+
 #: the first bytes of every SQLite database file
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -529,13 +539,49 @@ def _refuse_other_file(path: Path) -> None:
         if not path.is_file() or path.stat().st_size == 0:
             return
         with open(path, "rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
+            head = handle.read(_HEAD_BYTES)
     except OSError:
         return  # SQLite names what is wrong with it
-    if head != SQLITE_HEADER:
-        # SQLite's own words for the longer ones, so every such file reads alike
+    if not head.startswith(SQLITE_HEADER):
+        # SQLite's own words for the longer ones, so every such file reads alike, then
+        # what the file holds (a CSV or a Parquet file of vectors given as the store)
         raise StoreUnavailableError(f"embedding store {path}: file is not a database (the "
-                                    "SQLite file cannot be opened, is locked or damaged)")
+                                    "SQLite file cannot be opened, is locked or damaged): "
+                                    f"it holds {_what_file_holds(head)}, not an SQLite "
+                                    "database; give the path of an SQLite store (a new "
+                                    "one is created where no file is)")
+
+
+#: the bytes of a file read to say what it holds
+_HEAD_BYTES = 64
+
+#: the first bytes of formats a store path is given by mistake, and their names
+_MAGIC = ((b"\x1f\x8b", "gzip-compressed data"), (b"PAR1", "a Parquet file"),
+          (b"PK\x03\x04", "a ZIP archive"), (b"\x93NUMPY", "a NumPy .npy array"),
+          (b"ARROW1", "an Arrow file"), (b"\x89HDF", "an HDF5 file"),
+          (b"redis", "a Redis dump"))
+
+
+def _what_file_holds(head: bytes) -> str:
+    """What the first bytes of a file that is not an SQLite database are, for a message:
+    a known format's name, the start of an SQLite header cut short, JSON, text (its first
+    line) or other bytes (in hex)."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if SQLITE_HEADER.startswith(head):
+        return f"only {len(head)} bytes of an SQLite header (a copy cut short?)"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        text = head[:error.start].decode("utf-8") if error.start >= 8 else ""
+        if not text:
+            return f"binary data beginning {head[:8].hex(' ')}"
+    text = text.lstrip("\ufeff")
+    if text.lstrip()[:1] in ("{", "["):
+        return "JSON text"
+    line = text.splitlines()[0] if text.strip() else text
+    return f"text beginning {line[:40]!r}"
 
 
 def _unopenable(path: Path, error: sqlite3.Error) -> str:
@@ -544,6 +590,15 @@ def _unopenable(path: Path, error: sqlite3.Error) -> str:
     folder it may not write (each said "cannot be opened, is locked or damaged"). A missing
     folder is not created: it may be a volume not mounted yet (an outage, served around)."""
     generic = "the SQLite file cannot be opened, is locked or damaged"
+    if "not a database" in str(error) or "malformed" in str(error):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return generic
+        # the header is SQLite's (other files are refused before SQLite opens them)
+        return (f"{generic}: it begins with SQLite's header but its {size:,} bytes are not "
+                "a whole database (a copy cut short, or a file written over?); restore "
+                "it, or give a new path for an empty store")
     if "readonly" in str(error):
         return ("the SQLite file is read-only here: a store is written (put, delete, and "
                 "its tables created), so it needs write access to the file and its folder")
@@ -651,12 +706,16 @@ def _shown_key(key: str) -> str:
 
 
 def _stored_dim(value: Any, kind: str, where: str) -> int:
-    """The stored dimension of ``kind``'s vectors, which must be a positive integer."""
+    """The stored dimension of ``kind``'s vectors, which must be a whole number from 1 to
+    :data:`_MAX_DIM` (the most ``put`` writes): a dimension of 99,999,999,999 (edited by
+    hand) made every lookup allocate that many floats per id, a raw MemoryError."""
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    if not (text.isascii() and text.isdigit() and int(text) > 0):
+    digits = text.lstrip("0")  # int() of thousands of digits is refused, so compare lengths
+    if not (text.isascii() and text.isdigit() and len(digits) <= len(str(_MAX_DIM))
+            and 0 < int(digits or "0") <= _MAX_DIM):
         raise StoreUnavailableError(f"embedding store {where}: damaged: the dimension of the "
                                     f"{kind} vectors is recorded as {text[:40]!r} (expected a "
-                                    "positive whole number)")
+                                    f"whole number from 1 to {_MAX_DIM:,})")
     return int(text)
 
 
@@ -1157,8 +1216,10 @@ def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[
     if weights.ndim != 1:
         raise ConfigError(f"values must be one number per event, got shape {weights.shape}")
     if not (len(users) == len(items) == len(weights)):
-        raise ConfigError(f"events: user_ids ({len(users)}), item_ids ({len(items)}) and "
-                          f"values ({len(weights)}) must have one entry per event")
+        # values left out are one per user id: "values (2)" named a list never given
+        given = "" if values is None else f" and values ({len(weights)})"
+        raise ConfigError(f"events: user_ids ({len(users)}), item_ids ({len(items)})"
+                          f"{given} must have one entry per event")
     item_index = model.items_.to_index(items, missing="ignore")
     known = item_index >= 0
     # factorize, not np.unique: ids of mixed types (1 and "a") do not sort

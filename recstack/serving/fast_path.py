@@ -22,6 +22,7 @@ Responses are encoded with ``orjson`` when it is installed (a few times faster t
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from recstack.errors import RecstackError
@@ -67,7 +68,8 @@ except ImportError:  # the serving extra brings orjson; without it the standard 
                           separators=(",", ":")).encode("utf-8")
 
 
-def problem_body(detail: str | list[dict[str, Any]], code: int) -> dict[str, Any]:
+def problem_body(detail: str | list[dict[str, Any]], code: int,
+                 loc: list[Any] | None = None) -> dict[str, Any]:
     """The body of an error answer: ``{"detail": ...}``, and for a 422 also ``message``
     (one line: what was refused and where) and ``errors`` (``[{"loc": [...], "msg":
     ...}]``), the same two keys whether the service refused the request (``detail`` its
@@ -76,7 +78,7 @@ def problem_body(detail: str | list[dict[str, Any]], code: int) -> dict[str, Any
     if code != 422:
         return {"detail": detail}
     if isinstance(detail, str):
-        errors = [{"loc": [], "msg": detail}]
+        errors = [{"loc": list(loc or []), "msg": detail}]
         message = detail
     else:
         errors = [{"loc": list(p.get("loc") or []), "msg": str(p.get("msg", ""))}
@@ -84,6 +86,29 @@ def problem_body(detail: str | list[dict[str, Any]], code: int) -> dict[str, Any
         message = "; ".join(f"{_where(p)}: {p.get('msg', '')}" if p.get("loc")
                             else str(p.get("msg", "")) for p in detail)
     return {"detail": detail, "message": message, "errors": errors}
+
+
+_FIELD_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def field_location(field: str, *, path: Any = (), query: Any = (),
+                   body: bool = False) -> list[Any]:
+    """The ``loc`` of a service refusal naming ``field`` (``k``, ``events[3].item_id``,
+    ``context.city``), by FastAPI's convention: ``["query", "k"]``, ``["body", "events", 3,
+    "item_id"]``, ``["path", "user_id"]``. The field's first name is a ``path`` parameter,
+    else a ``query`` parameter given, else in the ``body`` when the request has one, else
+    in the query (a default the request left out). A ``context`` key is one part whole
+    (``context.a.b`` is the key ``a.b``)."""
+    head, _, rest = field.partition(".") if field.startswith("context.") else ("", "", "")
+    if head:
+        parts: list[Any] = [head, rest]
+    else:
+        parts = [int(index) if index else name
+                 for index, name in _FIELD_PART.findall(field)] or [field]
+    first = parts[0]
+    kind = ("path" if first in path else "query" if first in query
+            else "body" if body else "query")
+    return [kind, *parts]
 
 
 def _where(problem: dict[str, Any]) -> str:
@@ -113,7 +138,8 @@ def recommendations_body(served: Served) -> dict[str, Any]:
     return {
         "request_id": served.request_id, "user_id": served.user_id,
         "variant": served.variant, "model": served.model, "fallback": served.fallback,
-        "unknown_items": served.unknown_items, "context": served.context,
+        "unknown_items": served.unknown_items, "shortfall": served.shortfall,
+        "context": served.context,
         "items": items_body(served),
     }
 
@@ -173,7 +199,9 @@ async def answer_recommendations(scope: dict[str, Any], send: Any) -> int | None
                                         exclude_seen=exclude_seen)
     except RecstackError as error:
         code = problem_code(error)
-        await _send(send, code, dumps(problem_body(str(error), code)))
+        field = getattr(error, "field", None)
+        loc = field_location(field, path=("user_id",)) if field else None
+        await _send(send, code, dumps(problem_body(str(error), code, loc)))
         return code
     if not scope.get(HEAD_SCOPE_KEY):
         service.log_request(served)

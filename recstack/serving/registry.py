@@ -54,7 +54,7 @@ import numpy as np
 
 from recstack import __version__
 from recstack.atomic import folder_problem
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.strict_json import loads as strict_loads
 from recstack.strict_json import plain_value
 
@@ -152,8 +152,23 @@ def check_version(version: Any, where: str = "version") -> int:
     if isinstance(version, bool | np.bool_) or not isinstance(version, int | np.integer) \
             or not 1 <= version <= MAX_VERSION:
         raise ConfigError(f"{where} must be a whole number from 1 to {MAX_VERSION}, got "
-                          f"{version!r:.40}")
+                          f"{shown(version):.40}{_version_hint(version)}")
     return int(version)
+
+
+def _version_hint(version: Any) -> str:
+    """What the user meant by a version given as text of digits (``"2"``, a version read
+    from a file name or a command line) or as a whole float (``2.0``): the number, said;
+    ``set_current("als", "2")`` was refused without a word of ``2``."""
+    number = None
+    if isinstance(version, str) and version.strip().isascii() and version.strip().isdigit():
+        number, kind = int(version.strip()), "text"
+    elif isinstance(version, float | np.floating) and np.isfinite(version) \
+            and float(version).is_integer():
+        number, kind = int(version), "a float"
+    if number is None or not 1 <= number <= MAX_VERSION:
+        return ""
+    return f" ({kind}; give the number {number}, as an int)"
 
 
 def refuse_swapped(call: str, name: Any, other: Any, other_name: str) -> None:
@@ -293,6 +308,10 @@ class ModelRegistry:
             # names() listed nothing and load() was a bare "embedded null byte" ValueError
             raise ConfigError(f"registry root {text!r}: a path cannot hold a NUL character "
                               "(\\0)")
+        from recstack.specs import mistyped_url
+
+        if mistyped_url(text) is not None:  # s3:/bucket: a local folder named 's3:'
+            raise ConfigError(f"registry root {text!r}: {mistyped_url(text)}")
         self.is_remote = "://" in text and not text.startswith("file://")
         if self.is_remote:
             try:
@@ -935,7 +954,28 @@ def _load_folder(name: str, version: int, folder: Path, where: str,
         raise CorruptVersionError(f"{where}: its manifest says model {manifest['model']!r}, "
                                   f"but {MODEL_FOLDER}/ holds a {model.name!r} model; the "
                                   "version was assembled by hand (publish it again instead)")
+    if index is not None:
+        _refuse_index_of_another_model(index, model, where)
     return ModelVersion(name, version, model, index, manifest, keep, generator_indexes)
+
+
+def _refuse_index_of_another_model(index: Any, model: Any, where: str) -> None:
+    """Refuse an item index built for other vectors than the model's (another catalog, or
+    vectors of other dimensions): a row of the index is an item of the model, so an index
+    of 40 items over a model of 80 answered ids of the wrong items, and one of other
+    dimensions was silently passed over for the model's own scoring."""
+    n_items = len(model.items_.external_ids)
+    dim = None
+    try:
+        dim = int(np.shape(model.item_embeddings())[1])
+    except (RecstackError, NotImplementedError, AttributeError, IndexError, TypeError):
+        pass  # a model without item vectors: only the count can be checked
+    if index.n_items != n_items or (dim is not None and index.dim != dim):
+        theirs = f"{n_items:,} items" + (f" of {dim} dimensions" if dim is not None else "")
+        raise CorruptVersionError(
+            f"{where}: its item index holds {index.n_items:,} items of {index.dim} "
+            f"dimensions, the model {theirs}; the index was built for another model or "
+            "copied in by hand (publish the model again, which builds its index)")
 
 
 # --------------------------------------------------------------------------- checks

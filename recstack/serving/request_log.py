@@ -61,8 +61,10 @@ _TIME = pa.timestamp("us", tz="UTC")
 #: features a ranking stage used (JSON text, null when no stage used any) and the request
 #: context the model was given (JSON text of column -> value with ``timestamp``; null when
 #: it used none) and ``exclude_seen``, whether the user's seen items were left out (True
-#: where the request cannot choose: new visitors, similar items, popularity). Columns
-#: absent from files written before them are read as null.
+#: where the request cannot choose: new visitors, similar items, popularity) and
+#: ``shortfall``, why the list holds fewer than ``k`` items (null when it holds ``k``), so
+#: short lists are counted as fallbacks are. Columns absent from files written before them
+#: are read as null.
 REQUEST_SCHEMA = pa.schema([
     ("request_id", pa.string()), ("time", _TIME), ("endpoint", pa.string()),
     ("user_id", pa.string()), ("variant", pa.string()), ("model", pa.string()),
@@ -70,7 +72,7 @@ REQUEST_SCHEMA = pa.schema([
     ("items", pa.list_(pa.string())), ("positions", pa.list_(pa.int32())),
     ("scores", pa.list_(pa.float32())), ("sources", pa.list_(pa.string())),
     ("vector_source", pa.string()), ("fallback", pa.string()), ("features", pa.string()),
-    ("context", pa.string()), ("exclude_seen", pa.bool_()),
+    ("context", pa.string()), ("exclude_seen", pa.bool_()), ("shortfall", pa.string()),
 ])
 #: one row per posted event, with the arm and model the user was being served
 EVENT_SCHEMA = pa.schema([

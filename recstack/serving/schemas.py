@@ -322,6 +322,8 @@ class Recommendations(BaseModel):
                                  "model's own (e.g. popularity for an unknown user)")
     unknown_items: list[str] = Field(default_factory=list,
                                      description="posted items not in the catalog (ignored)")
+    shortfall: str | None = Field(default=None, description="why the list holds fewer than "
+                                  "`k` items (null when it holds `k`)")
     context: dict[str, str | bool | int | float] | None = Field(
         default=None, description="the context the model's ranker was given (the request's "
         "keys it uses, and `timestamp`, the server's clock when the request gave none, for "
@@ -333,6 +335,8 @@ class SimilarItems(BaseModel):
     title: str | None
     model: str
     items: list[RecommendedItem]
+    shortfall: str | None = Field(default=None, description="why the list holds fewer than "
+                                  "`k` items (null when it holds `k`)")
 
 
 class EventsAccepted(BaseModel):

@@ -62,6 +62,7 @@ import functools
 import importlib
 import json
 import logging
+import numbers
 import re
 import threading
 import time
@@ -78,7 +79,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import PLAIN_INTEGER
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.serving.two_stage import context_number_problem
 from recstack.serving.variants import VariantAssigner
 
@@ -173,13 +174,111 @@ def _whose(field: str) -> str:
             else "item's")
 
 
-class RequestLimitError(RecstackError):
+class _Located(RecstackError):
+    """A refusal of one value of a request, carrying the ``field`` it names (``k``,
+    ``events[3].item_id``, ``context.city``): the service answers it with that place in
+    the 422's ``errors[].loc`` as FastAPI's own validation does (the 422 of ``k`` above
+    ``max_k`` named ``k`` in its words but gave ``loc: []``)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class RequestLimitError(_Located):
     """A request exceeds a limit of the settings (HTTP 422)."""
 
 
-class InvalidContextError(RecstackError):
+def request_text(value: Any, field: str, *, what: str = "id") -> str:
+    """``value``, an id or a search text given to the service from Python, as text: the
+    one rule of every id recstack reads (:func:`recstack.data.idmap.id_values`, the
+    embedding store's keys too): bytes are UTF-8 text, and an id may be an integer
+    (``recommend_user(42, 10)`` is user 42, as the store's ``get("user", [42])``). Bytes
+    were shown as ``b'42'`` (or failed inside a character check with a TypeError), an
+    integer 0 was "the id is empty" and a list failed with an AttributeError.
+
+    Raises
+    ------
+    RequestLimitError
+        Naming ``field``: bytes that are not UTF-8, or a value of another type.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise RequestLimitError(f"{field}: the {what} is bytes that are not UTF-8 text "
+                                    f"({shown(value[:40])}: byte {error.start + 1} cannot "
+                                    "be read); give it as text", field=field) from None
+    if what == "id" and isinstance(value, int | np.integer) \
+            and not isinstance(value, bool | np.bool_):
+        return str(int(value))
+    kind = "text (a str) or an integer" if what == "id" else "text (a str)"
+    raise RequestLimitError(f"{field}: the {what} must be {kind}, got "
+                            f"{type(value).__name__} {shown(value)[:60]}", field=field)
+
+
+def request_count(value: Any, field: str, *, most: int | None = None,
+                  setting: str = "") -> int:
+    """A count a caller gave (``k``, ``limit``): a whole number from 1 (a numpy integer
+    too), never a boolean, a float or text. From Python, ``k=0`` failed inside the item
+    index naming ``ItemIndex.search_one``, ``limit=-1`` silently dropped the last item of
+    the list (a slice) and ``limit=True`` answered one."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise RequestLimitError(f"{field} must be a whole number from 1, got "
+                                f"{type(value).__name__} {shown(value)[:60]}", field=field)
+    if value < 1:
+        raise RequestLimitError(f"{field} must be a whole number from 1, got {int(value)}",
+                                field=field)
+    if most is not None and value > most:
+        raise RequestLimitError(f"{field}={int(value)} exceeds this service's {setting} "
+                                f"({most})", field=field)
+    return int(value)
+
+
+class InvalidContextError(_Located):
     """A request's context names a column no served model uses, or gives a value of the
     wrong kind (HTTP 422)."""
+
+
+@functools.cache
+def _context_adapters() -> tuple[Any, Any]:
+    """Validators of a request's ``context`` and ``timestamp`` by the body's own schema
+    (built once: a TypeAdapter compiles its schema)."""
+    from pydantic import TypeAdapter
+
+    from recstack.serving.schemas import Context, RequestTime
+
+    return TypeAdapter(Context | None), TypeAdapter(RequestTime | None)
+
+
+def _request_context(context: Any, timestamp: Any) -> tuple[Any, Any]:
+    """``context`` and ``timestamp`` checked by the rules of a request's body
+    (:mod:`recstack.serving.schemas`), for a caller from Python: a string context was read
+    key by key as its characters ("context key 'd'"), a list passed as no context, and a
+    ``timestamp`` of text, NaN or True became a time (1.0 for True).
+
+    Raises
+    ------
+    InvalidContextError
+        Naming the key or ``timestamp``, with the body's message.
+    """
+    from pydantic import ValidationError
+
+    if context is None and timestamp is None:
+        return None, None
+    context_rule, time_rule = _context_adapters()
+    for value, rule, name in ((context, context_rule, "context"),
+                              (timestamp, time_rule, "timestamp")):
+        try:
+            rule.validate_python(value)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = f"{name}[{problem['loc'][0]!r}]" if problem["loc"] else name
+            raise InvalidContextError(f"{where}: {problem['msg']}", field=(
+                f"{name}.{problem['loc'][0]}" if problem["loc"] else name)) from None
+    return context, timestamp
 
 
 class ReloadFailedError(RecstackError):
@@ -328,8 +427,12 @@ class LoadedModel:
         counted = (seen.indices[seen.data != 0] if self.base._learns_from_values()
                    else seen.indices)
         counts = np.bincount(counted, minlength=self.n_items)
-        # most interactions first; equal counts keep the lower item index first
-        self.popular = np.argsort(-counts, kind="stable")
+        # most interactions first; equal counts keep the lower item index first. Only items
+        # with training interactions: one nobody interacted with is not popular, and was
+        # served as "popularity" (with a score of 0) to fill a list longer than the catalog
+        # anyone used (the list is shorter then, and the fallback's reason says why)
+        ranked = np.argsort(-counts, kind="stable")
+        self.popular = ranked[counts[ranked] > 0]
         self.popular_scores = counts[self.popular].astype(np.float32)
         if titles:
             _refuse_titles_of_another_catalog(
@@ -444,6 +547,35 @@ class Served:
     context: dict[str, Any] | None = None
     #: whether the user's seen items were excluded (True where the request cannot choose)
     exclude_seen: bool = True
+    #: why the list holds fewer than ``k`` items (None when it holds ``k``): see
+    #: :func:`shortfall`
+    shortfall: str | None = None
+
+
+def _items(count: int) -> str:
+    return f"{count:,} item" + ("" if count == 1 else "s")
+
+
+def shortfall(served: Served, n_items: int, left_out: Sequence[tuple[int, str]], *,
+              other: str = "had no finite score or were dropped by a stage") -> str | None:
+    """Why ``served`` holds fewer than the ``k`` items asked for, or None when it holds
+    ``k``: ``"30 items for k=40: als@1 has 40 items, less the user's 10 seen items"``. The
+    catalog's ``n_items`` less what the request left out (``left_out``: disjoint counts and
+    what they are), and whatever else did not reach the list (an item without a finite
+    score, one a stage dropped). ``GET /items/{id}/similar?k=40`` of a 40-item catalog
+    answered 39 items, and ``k`` above a user's unseen items answered as many as there
+    were, without a word; the popularity fallback says it in its reason, in these words."""
+    n, k = len(served.item_ids), served.k
+    if n >= k:
+        return None
+    less = [what for count, what in left_out if count]
+    text = f"{_items(n)} for k={k}: {served.model} has {_items(n_items)}"
+    if less:
+        text += ", less " + " and ".join(less)
+    rest = n_items - sum(count for count, _ in left_out) - n
+    if rest > 0:
+        text += f"; {rest:,} more {other}" if less else f", of which {rest:,} {other}"
+    return text
 
 
 # --------------------------------------------------------------------------- the service
@@ -494,6 +626,7 @@ class Service:
         self._store_down_until = 0.0
         self.last_reload_error: str | None = None
         self._failed: dict[str, int] = {}  # model name -> version that failed to load
+        self._alias_failure: str | None = None  # a damaged current.json the poll noted
         self._reload_lock = threading.Lock()
         self.request_log: ParquetLog | None = None
         self.event_log: ParquetLog | None = None
@@ -636,6 +769,18 @@ class Service:
             No such variant, or no such ``version`` of its model (nothing is marked as
             failed: the request was mistaken, not the registry).
         """
+        if variant is not None:
+            # from Python: variant=5 failed with an AttributeError, b"control" was no variant
+            variant = request_text(variant, "variant", what="name")
+        if version is not None:
+            from recstack.serving.registry import check_version
+
+            # version="2" was "als@2 does not exist (versions: [1, 2])", and True or 2.0 a
+            # failed reload that marked version True, that is 1, as the one that failed
+            try:
+                version = check_version(version, "version")
+            except ConfigError as error:
+                raise RequestLimitError(str(error), field="version") from None
         with self._reload_lock:
             if variant is not None and variant not in self.by_name:
                 from recstack.specs import did_you_mean
@@ -646,10 +791,10 @@ class Service:
                         if not variant.strip() else f"{variant!r} is no variant"
                         f"{did_you_mean(variant.strip(), self.by_name)}")
                 raise RequestLimitError(f"variant: the name {what}; variants: "
-                                        f"{', '.join(self.by_name)}")
+                                        f"{', '.join(self.by_name)}", field="variant")
             if version is not None and variant is None and len(self.slots) > 1:
                 raise RequestLimitError("name the variant whose version to switch "
-                                        f"({', '.join(self.by_name)})")
+                                        f"({', '.join(self.by_name)})", field="variant")
             slots = [self.by_name[variant]] if variant is not None else self.slots
             if version is not None:
                 for slot in slots:
@@ -687,7 +832,7 @@ class Service:
             raise RequestLimitError(
                 f"version: {slot.model_name}@{version} does not exist in {self.registry.root} "
                 f"(versions: {versions or 'none'}); give one of those (variant {slot.name!r} "
-                f"keeps serving {kept})")
+                f"keeps serving {kept})", field="version")
 
     def poll(self) -> bool:
         """Reload the variants whose model's current alias moved (a newly published
@@ -699,8 +844,19 @@ class Service:
             try:
                 current = self.registry.current(slot.model_name)
             except RecstackError as error:
-                logger.warning("poll: %s", error)
+                # a damaged alias (current.json cut short by a copy) is a failed reload, as
+                # POST /admin/reload has it: /health said "ok" while a warning was logged
+                # at every poll; noted once, while the same message stands
+                if self._alias_failure != str(error):
+                    self._note_failure(slot, str(error))
+                    self._alias_failure = str(error)
                 continue
+            if self._alias_failure is not None:
+                # readable again: the failure noted was the alias's, not a version's
+                self._alias_failure = None
+                if current == slot.loaded.version.version:
+                    self.last_reload_error = None
+                    self.metrics.reload_failing.set(0)
             if current in (None, slot.loaded.version.version,
                            self._failed.get(slot.model_name)):
                 continue
@@ -736,29 +892,31 @@ class Service:
             Naming ``field``: the id is only whitespace, too long, or holds a control
             character.
         """
+        text = request_text(text, field)
         if not text:
             # the schemas leave an empty id to this check: pydantic's "String should have
             # at least 1 character" read otherwise than the whitespace-only id's answer
-            raise RequestLimitError(f"{field}: the id is empty; give the {_whose(field)} id")
+            raise RequestLimitError(f"{field}: the id is empty; give the {_whose(field)} id",
+                                    field=field)
         if text != text.strip():
             from recstack.data.idmap import trim_text_ids
 
             text = str(trim_text_ids([text])[0])
             if not text:
                 raise RequestLimitError(f"{field}: the id is only whitespace; give the "
-                                        f"{_whose(field)} id")
+                                        f"{_whose(field)} id", field=field)
         if len(text) > self.settings.max_id_length:
             raise RequestLimitError(f"{field}: an id of {len(text)} characters; this service "
                                     f"takes at most {self.settings.max_id_length} "
-                                    "(max_id_length)")
+                                    "(max_id_length)", field=field)
         if problem := control_character(text):
             raise RequestLimitError(f"{field}: the id {text[:40]!r} is not printable text: "
-                                    f"{problem}; give the id without it")
+                                    f"{problem}; give the id without it", field=field)
         if (problem := invisible_character(text)) and not self._known_id(text):
             # "0\u200b" was looked up and logged as another user than "0", unseen: an
             # event of it never met its recommendations in the online metrics
             raise RequestLimitError(f"{field}: the id {text[:40]!r} is not a known id and "
-                                    f"{problem}; give the id without it")
+                                    f"{problem}; give the id without it", field=field)
         return text
 
     def _known_in_other_form(self, text: str) -> tuple[str, str] | None:
@@ -779,10 +937,7 @@ class Service:
                    for slot in self.slots if slot.loaded is not None)
 
     def _check_k(self, k: int) -> int:
-        if k > self.settings.max_k:
-            raise RequestLimitError(f"k={k} exceeds this service's max_k "
-                                    f"({self.settings.max_k})")
-        return k
+        return request_count(k, "k", most=self.settings.max_k, setting="max_k")
 
     def context_keys(self) -> tuple[list[str], bool]:
         """The context columns some served model uses (sorted), and whether one has time
@@ -804,6 +959,7 @@ class Service:
             A key no served model uses, a ``timestamp`` no served model reads, or text for
             a numeric column.
         """
+        context, timestamp = _request_context(context, timestamp)
         context = context or {}
         if context or timestamp is not None:
             accepted, timed = self.context_keys()
@@ -816,11 +972,12 @@ class Service:
                 raise InvalidContextError(
                     f"context key {unknown[0]!r} is not a context column of the served "
                     f"model ({served}); accepted keys: "
-                    f"{accepted if accepted else 'none (the model uses no context)'}{hint}")
+                    f"{accepted if accepted else 'none (the model uses no context)'}{hint}",
+                    field=f"context.{unknown[0]}")
             if timestamp is not None and not timed:
                 raise InvalidContextError(
                     "timestamp: the served model has no time features (context_time); "
-                    "leave it out")
+                    "leave it out", field="timestamp")
         if not loaded.context_columns and not loaded.context_time:
             return None
         used: dict[str, Any] = {}
@@ -830,10 +987,11 @@ class Service:
                 continue  # another variant's column
             if role == "numeric" and isinstance(value, str):
                 raise InvalidContextError(f"context key {key!r}: {loaded.reference} takes a "
-                                          f"number for it (got text {value[:40]!r})")
+                                          f"number for it (got text {value[:40]!r})",
+                                          field=f"context.{key}")
             if role == "numeric" and (problem := context_number_problem(
                     key, value, loaded.reference)):
-                raise InvalidContextError(problem)
+                raise InvalidContextError(problem, field=f"context.{key}")
             used[key] = value
         if loaded.context_time:
             from recstack.pipeline.features import CONTEXT_TIME
@@ -848,6 +1006,12 @@ class Service:
         ``context`` (column -> value) at ``timestamp`` (Unix seconds) for a model that
         uses them (:meth:`context_for`)."""
         k = self._check_k(k)
+        if not isinstance(exclude_seen, bool | np.bool_):
+            # from Python: any text is true, so exclude_seen="false" excluded them
+            raise RequestLimitError(f"exclude_seen must be True or False, got "
+                                    f"{type(exclude_seen).__name__} {shown(exclude_seen)[:40]}",
+                                    field="exclude_seen")
+        exclude_seen = bool(exclude_seen)
         user_id = self.request_id(user_id, "user_id")
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
@@ -896,6 +1060,10 @@ class Service:
         served = self._served(slot, loaded, "user", user_id, k, candidates,
                               vector_source=vector_source)
         served.exclude_seen = exclude_seen  # an unknown user has no history: logged True
+        seen = len(np.unique(history)) if exclude_seen else 0
+        others = len(np.unique(exclude)) - seen  # blocked items the user has not seen
+        served.shortfall = shortfall(served, loaded.n_items, [
+            (seen, f"the user's {_items(seen)} seen"), (others, f"{_items(others)} blocked")])
         return served
 
     def _two_stage(self, slot: VariantSlot, loaded: LoadedModel, two_stage: TwoStageServing,
@@ -916,6 +1084,11 @@ class Service:
                               vector_source="model")
         served.context = dict(request.context) if request.context else None
         served.exclude_seen = exclude_seen
+        seen = len(np.unique(request.history)) if exclude_seen else 0
+        served.shortfall = shortfall(served, loaded.n_items,
+                                     [(seen, f"the user's {_items(seen)} seen")],
+                                     other="were not among the candidates its generators "
+                                     "retrieved, or were dropped by a stage")
         return served
 
     def recommend_new(self, items: Sequence[str], k: int, *,
@@ -932,11 +1105,22 @@ class Service:
         the model's own training histories hold one row per (user, item) pair, so a repeat
         (a double click, events posted as the history) does not weigh an item twice."""
         k = self._check_k(k)
+        if isinstance(items, str | bytes) or not isinstance(
+                items, Sequence | np.ndarray | pd.Series | pd.Index):
+            # a string was read as a list of its characters ("42": the items '4' and '2')
+            what = (f"one id ({shown(items)[:40]})" if isinstance(items, str | bytes)
+                    else f"{type(items).__name__}")
+            raise RequestLimitError(f"items must be a list of item ids, got {what}; write "
+                                    "items=[...], e.g. ['42']", field="items")
         if len(items) > self.settings.max_items:
             raise RequestLimitError(f"{len(items)} items posted; this service takes at most "
-                                    f"{self.settings.max_items} (max_items)")
+                                    f"{self.settings.max_items} (max_items)", field="items")
         items = [self.request_id(item, f"items[{position}]")
                  for position, item in enumerate(items)]
+        if user_id is not None:
+            # from Python, by the rule of every id the service takes (bytes as UTF-8 text, an
+            # integer as its digits): b"7" and 7 failed inside the variant's id check
+            user_id = request_text(user_id, "user_id")
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
         used = self.context_for(loaded, context, timestamp)
@@ -970,6 +1154,10 @@ class Service:
                                        np.full(len(top), "fold-in", dtype=object)))
         candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "new-user", user_id, k, candidates)
+        blocked = len(np.setdiff1d(self._blocked(request), known))
+        served.shortfall = shortfall(served, loaded.n_items, [
+            (len(known), f"the {_items(len(known))} posted"),
+            (blocked, f"{_items(blocked)} blocked")])
         served.unknown_items, served.input_items = unknown, list(items)
         served.context = dict(used) if used else None
         return served
@@ -1011,15 +1199,22 @@ class Service:
         except RecstackError as error:
             raise RequestLimitError(str(error)) from None
         self._timed("retrieval", "similar", started)
-        index = loaded.model.items_.to_index(ids[0], missing="ignore")
-        scores = np.asarray(scores[0], np.float32)
+        # a slot the model left empty (None: a catalog of one item has no other, an item
+        # without a finite score) is no item; None reached the id lookup, whose "ids: the
+        # value at position 0 is None (a missing id)" came back as a 422 of the request
+        filled = np.array([i is not None for i in ids[0]], dtype=bool)
+        index = loaded.model.items_.to_index(ids[0][filled], missing="ignore")
+        scores = np.asarray(scores[0], np.float32)[filled]
         if len(blocked):
             keep = ~np.isin(index, blocked)
             index, scores = index[keep], scores[keep]
         candidates = _valid(Candidates(index.astype(np.int64), scores,
                                        np.full(len(index), "similar", dtype=object)))
-        return loaded, item, self._served(slot, loaded, "similar", None, k, candidates,
-                                          log=False)
+        served = self._served(slot, loaded, "similar", None, k, candidates, log=False)
+        others = len(np.setdiff1d(blocked, [item]))
+        served.shortfall = shortfall(served, loaded.n_items, [
+            (1, "the item itself"), (others, f"{_items(others)} blocked")])
+        return loaded, item, served
 
     def _user_vector(self, loaded: LoadedModel, user_id: str, user: int
                      ) -> tuple[np.ndarray | None, str | None]:
@@ -1077,6 +1272,15 @@ class Service:
         candidates = Candidates(order[:k].astype(np.int64), scores[:k],
                                 np.full(min(k, len(order)), "popularity", dtype=object))
         served = self._served(slot, loaded, endpoint, user_id, k, candidates)
+        if len(served.item_ids) < k:
+            # fewer popular items than asked for: said, rather than filled with items
+            # nobody interacted with in training
+            left_out = (", less the user's seen and blocked items"
+                        if exclude is not None and len(exclude) else "")
+            served.shortfall = (f"{len(served.item_ids)} popular items for k={k}: only "
+                                f"{len(loaded.popular):,} of the {loaded.n_items:,} items "
+                                f"have training interactions{left_out}")
+            reason = f"{reason}; {served.shortfall}"
         served.fallback = reason
         return served
 
@@ -1128,7 +1332,7 @@ class Service:
             "vector_source": served.vector_source, "fallback": served.fallback,
             "features": _features_json(served),
             "context": json.dumps(served.context) if served.context else None,
-            "exclude_seen": served.exclude_seen,
+            "exclude_seen": served.exclude_seen, "shortfall": served.shortfall,
         })
 
     # ------------------------------------------------------------------ events
@@ -1140,7 +1344,8 @@ class Service:
                                   "--log-dir DIR (log_dir in the settings)")
         if len(events) > self.settings.max_events:
             raise RequestLimitError(f"{len(events)} events posted; this service takes at "
-                                    f"most {self.settings.max_events} per request (max_events)")
+                                    f"most {self.settings.max_events} per request (max_events)",
+                                    field="events")
         from recstack.serving.schemas import MAX_EVENT_AHEAD_SECONDS
 
         clock = time.time()
@@ -1159,14 +1364,16 @@ class Service:
                     raise RequestLimitError(
                         f"events[{position}].{name}: the id {getattr(event, name)!r} is not "
                         f"known, but {known!r}, the same text in Unicode form {form}, is: "
-                        "send the id as the model's data spells it")
+                        "send the id as the model's data spells it",
+                        field=f"events[{position}].{name}")
             # the schema's fixed bound (year 5138) lets a milliseconds time through as
             # seconds, which the online metrics then read as thousands of years
             if event.timestamp > clock + MAX_EVENT_AHEAD_SECONDS:
                 raise RequestLimitError(
                     f"events[{position}].timestamp: {event.timestamp:.0f} is more than "
                     f"{MAX_EVENT_AHEAD_SECONDS} s past the server's clock ({clock:.0f}): "
-                    f"{_ahead_hint(event.timestamp, clock)}")
+                    f"{_ahead_hint(event.timestamp, clock)}",
+                    field=f"events[{position}].timestamp")
         now = datetime.now(UTC)
         rows: list[Mapping[str, Any]] = []
         for event in events:
@@ -1193,13 +1400,13 @@ class Service:
         if not text:
             raise RequestLimitError(f"{field}: {event.request_id!r} is empty or only "
                                     "whitespace; give the request_id of the answer the "
-                                    "event follows, or leave it out")
+                                    "event follows, or leave it out", field=field)
         if problem := control_character(text) or invisible_character(text):
             # the service's request ids are its own hex text: an invisible character is a
             # copy's, and the event joined no request
             raise RequestLimitError(f"{field}: {text[:40]!r} is not printable text: "
                                     f"{problem}; give the request_id of the answer the "
-                                    "event follows")
+                                    "event follows", field=field)
         return event.model_copy(update={"request_id": text})
 
     # ------------------------------------------------------------------ page helpers
@@ -1215,31 +1422,35 @@ class Service:
             Naming ``q``: the text is only whitespace (which matched every title holding
             a space) or holds a control character.
         """
+        text = request_text(text, "q", what="search text")
+        limit = request_count(limit, "limit")
         if not text.strip():
             raise RequestLimitError(f"q: the search text {text[:40]!r} is only whitespace; "
-                                    "give a word of a title to search for")
+                                    "give a word of a title to search for", field="q")
         if problem := control_character(text):
             raise RequestLimitError(f"q: the search text {text[:40]!r} is not printable "
-                                    f"text: {problem}; give a word of a title")
+                                    f"text: {problem}; give a word of a title", field="q")
         needle = searchable(text)
         if not needle.strip():
             # a direction mark or a zero-width space alone matched nothing, as if no
             # title held the word, where only whitespace is refused
             raise RequestLimitError(f"q: the search text {text[:40]!r} holds only invisible "
                                     "characters (direction marks, zero-width spaces); give "
-                                    "a word of a title to search for")
+                                    "a word of a title to search for", field="q")
         loaded = self._loaded(self.slots[0])
         hits = np.flatnonzero(loaded.search_text.str.contains(needle, regex=False).to_numpy())
         hits = hits[:limit]
         return loaded.item_ids[hits], loaded.titles[hits]
 
     def some_users(self, limit: int) -> list[str]:
+        limit = request_count(limit, "limit")
         loaded = self._loaded(self.slots[0])
         return loaded.user_ids[np.flatnonzero(loaded.has_history)[:limit]].tolist()
 
     def history(self, user_id: str, limit: int) -> tuple[str, np.ndarray, np.ndarray]:
         """The user's id as the model spells it, and the ids and titles of their items."""
         user_id = self.request_id(user_id, "user_id")
+        limit = request_count(limit, "limit")
         loaded = self._loaded(self.variant_for(user_id))
         user_id = loaded.vocabulary_id("user", user_id)
         user = loaded.user_position(user_id)
@@ -1347,13 +1558,19 @@ def _valid(candidates: Candidates) -> Candidates:
 
 def _read_titles(path: Path) -> dict[str, str]:
     """``item_id -> title`` from a CSV or Parquet table with those two columns; an item
-    whose title is missing (an empty cell, a null) has none, as an item the file does not
-    list: the missing value was kept as NaN, which the history, search and similar-items
-    answers could not encode (a 500 with a ResponseValidationError traceback)."""
+    whose title is missing (an empty cell, a null, text of only whitespace) has none, as an
+    item the file does not list (null in every answer): the missing value was kept as NaN,
+    which the history, search and similar-items answers could not encode (a 500 with a
+    ResponseValidationError traceback)."""
     from recstack.serving.rerank import read_item_table
 
     table = read_item_table(path, columns=["title"])  # the ids by the id rule, as text
-    present = table["title"].notna().to_numpy()
+    # an empty or blank title ("", "  ", a Parquet b"") is no title either, by the one rule
+    # of a missing text: answered as null (the page shows the id), where it was answered
+    # as "" or "  " and shown as an empty name
+    blank = np.fromiter((isinstance(t, str | bytes) and not t.strip()
+                         for t in table["title"].tolist()), bool, len(table))
+    present = table["title"].notna().to_numpy() & ~blank
     if not present.any():
         # every answer had null titles and the search found titles by id only, silently
         from recstack.errors import DataFormatError
@@ -1362,8 +1579,39 @@ def _read_titles(path: Path) -> dict[str, str]:
                  else "it has no rows, only its header")
         raise DataFormatError(f"the items file gives no titles: {found}", file=str(path),
                               expected="a row per item with its item_id and title")
-    return dict(zip(table["item_id"][present], table["title"][present].astype(str),
+    return dict(zip(table["item_id"][present],
+                    _title_texts(table["title"], table["item_id"], present, path),
                     strict=True))
+
+
+def _title_texts(titles: pd.Series, item_ids: pd.Series, present: np.ndarray,
+                 path: Path) -> list[str]:
+    """The titles as text, by the one rule of text recstack reads (:func:`request_text`):
+    bytes (a Parquet ``binary`` column) are UTF-8 text, numbers their digits. Bytes that
+    are not UTF-8 failed with a UnicodeDecodeError from pandas, and a list or an array
+    (a column of tags given as the titles) was shown as ``[1 2]``."""
+    from recstack.errors import DataFormatError
+
+    texts = []
+    rows = np.flatnonzero(present)  # the rows of the file, from 0
+    for position, title, item in zip(rows.tolist(), titles.to_numpy(dtype=object)[rows].tolist(),
+                                     item_ids.to_numpy(dtype=object)[rows].tolist(), strict=True):
+        if isinstance(title, bytes):
+            try:
+                title = title.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise DataFormatError(
+                    f"the title of item {item!r} (row {position + 1}) is bytes that are not "
+                    f"UTF-8 text ({shown(title[:40])}: byte {error.start + 1} cannot be "
+                    "read)", file=str(path), column="title",
+                    expected="titles as UTF-8 text") from None
+        elif not isinstance(title, str | numbers.Number) or isinstance(title, bool | np.bool_):
+            raise DataFormatError(
+                f"the title of item {item!r} (row {position + 1}) is a "
+                f"{type(title).__name__}, {shown(title)[:60]}, not text", file=str(path),
+                column="title", expected="one title per item, as text")
+        texts.append(str(title))
+    return texts
 
 
 def _refuse_titles_of_another_catalog(titles: dict[str, str], item_ids: np.ndarray,

@@ -48,11 +48,14 @@ from recstack.data.filters import (
 )
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import (
+    FIRST_SECOND,
     ITEM_ID,
+    LAST_SECOND,
     TIMESTAMP,
     USER_ID,
     VALUE,
     Interactions,
+    check_flag,
     warn_of_inexact_values,
 )
 from recstack.data.partitioned import bounded_time_range
@@ -69,6 +72,7 @@ from recstack.errors import (
     EmptyResultError,
     RecstackError,
     UnknownColumnError,
+    shown,
 )
 from recstack.specs import SEED_MAX, SEED_RULE, arguments_named
 
@@ -79,6 +83,14 @@ _LEVELS = ("year", "month", "day")
 _DAY = 86_400
 #: the largest index Spark's ALS and the int index columns hold (a Java int)
 JAVA_INT_MAX = 2**31 - 1
+JAVA_LONG_MAX = 2**63 - 1
+
+
+def as_count_bound(n: int) -> int:
+    """A row-count bound (``user_min``, ``n``) as a Spark literal: one past Java's long
+    (``user_min = 10**20``, which Python and the single-machine code take) was a Py4J
+    ``NumberFormatException``; no count reaches 2**63 - 1, so the comparison is the same."""
+    return min(int(n), JAVA_LONG_MAX)
 
 
 @dataclass(frozen=True)
@@ -351,12 +363,15 @@ def _checked_columns(frame: Any, where: str) -> Any:
     from pyspark.sql import types as T
 
     _refuse_repeated_columns(frame, where)
+    given = list(frame.columns)
     # only the columns of a role: others are dropped anyway, and one named like an output
     # column (user_index, item_index) made the joins below fail as AMBIGUOUS_REFERENCE
     frame = frame.select(*[c for c in frame.columns if c in _INPUT_COLUMNS])
     for column in (USER_ID, ITEM_ID):
         if column not in frame.columns:
-            raise UnknownColumnError(column, frame.columns, role="ids", file=where)
+            # the frame's own columns: those left after the selection above hid the one
+            # meant ('User_Id' was not listed beside "no column 'user_id'")
+            raise UnknownColumnError(column, given, role="ids", file=where)
         kind = frame.schema[column].dataType
         if not isinstance(kind, T.IntegralType | T.StringType | T.FractionalType):
             # the single-machine rule (recstack.data.files): booleans, dates and binary
@@ -380,7 +395,14 @@ def _checked_columns(frame: Any, where: str) -> Any:
         frame = _times_as_unix_seconds(frame)
         if isinstance(frame.schema[TIMESTAMP].dataType, T.StringType):
             frame = _text_times_as_unix_seconds(frame, where)
-    wanted = {VALUE: ("double", (T.NumericType, T.BooleanType), "numbers"),
+    if VALUE in frame.columns and isinstance(frame.schema[VALUE].dataType, T.BooleanType):
+        # one machine's rule (recstack.data.interactions): True and False were read as
+        # ratings 1.0 and 0.0 here, and a false row counted as an interaction
+        raise DataFormatError("holds true/false values", file=where, column=VALUE,
+                              expected="numbers; true/false is no rating or weight: read "
+                              "the rows that are true as implicit feedback, without "
+                              "values, or write 1 for true and 0 for false")
+    wanted = {VALUE: ("double", (T.NumericType,), "numbers"),
               TIMESTAMP: ("long", (T.IntegralType, T.TimestampType, T.DoubleType),
                           "whole Unix seconds")}
     problems = [F.col(USER_ID).isNull(), F.col(ITEM_ID).isNull()]
@@ -455,10 +477,78 @@ def _checked_columns(frame: Any, where: str) -> Any:
                 column=TIMESTAMP, expected="whole Unix seconds, below 1e11")
     if ROW in frame.columns:
         _refuse_repeated_rows(frame, where)
+    _warn_of_lookalike_ids(frame, where)
     _warn_of_missing_value_ids(frame, where)
     if VALUE in frame.columns:
         _warn_of_inexact_values(frame, where)
     return frame
+
+
+#: text written as an integer otherwise than plainly (``"007"``, ``"+7"``, ``"1_000"``), as
+#: :func:`recstack.data.files.warn_of_lookalike_ids` reads it
+_LOOSE_INTEGER = r"^[+-]?[0-9]+(_[0-9]+)*$"
+#: the most non-ASCII ids of one column brought to the driver for the lookalike check
+_LOOKALIKE_NON_ASCII_MOST = 1_000_000
+
+
+def _warn_of_lookalike_ids(frame: Any, where: str) -> None:
+    """Warn (:class:`~recstack.data.LookalikeIdWarning`, as one machine's loaders do) where
+    text ids of one column differ only in how they are written (``"007"`` beside ``"7"``,
+    full-width digits, two Unicode forms of an accent): the Spark loader kept them as
+    different ids without a word. The rule is one machine's own
+    (:func:`recstack.data.files.warn_of_lookalike_ids`), applied on the driver to the
+    ids that can take part in a pair, which Spark selects: every non-ASCII id (at most
+    :data:`_LOOKALIKE_NON_ASCII_MOST`), the integers written loosely whose plain form is
+    another id or shared with another such id, and those plain forms."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from recstack.data.files import _lookalike_keys, warn_of_lookalike_ids
+    from recstack.data.idmap import PLAIN_INTEGER
+
+    text = [c for c in (USER_ID, ITEM_ID) if isinstance(frame.schema[c].dataType, T.StringType)]
+    for column in text:
+        ids = frame.select(F.col(column).alias("id")).where(F.col("id").isNotNull()).distinct()
+        ascii_only = F.col("id").rlike(r"^[\x00-\x7F]*$")
+        others = [row[0] for row in ids.where(~ascii_only).limit(
+            _LOOKALIKE_NON_ASCII_MOST).collect()]
+        other_keys = (_lookalike_keys(pc.utf8_normalize(pa.array(others, pa.string()), "NFKC"))
+                      .to_pylist() if others else [])
+        # a loosely written integer's plain form, as _lookalike_keys writes it
+        key = F.regexp_replace(F.regexp_replace(F.regexp_replace(F.regexp_replace(
+            F.col("id"), "_", ""), r"^\+", ""), "^(-?)0+([0-9])", "$1$2"), "^-0$", "0")
+        loose = (ids.where(ascii_only & F.col("id").rlike(_LOOSE_INTEGER)
+                           & ~F.col("id").rlike(PLAIN_INTEGER))
+                 .select("id", key.alias("key")))
+        shared = loose.groupBy("key").count().where(F.col("count") > 1).select("key")
+        present = ids.select(F.col("id").alias("key"))
+        wanted = present.join(loose.select("key"), "key", "left_semi")
+        if other_keys:
+            keys = frame.sparkSession.createDataFrame([(k,) for k in set(other_keys)], "key string")
+            wanted = wanted.unionByName(present.join(keys, "key", "left_semi"))
+            shared = shared.unionByName(keys)
+        paired = (loose.join(wanted.unionByName(shared).distinct(), "key", "left_semi")
+                  .select("id"))
+        kept = paired.unionByName(present.join(paired.join(loose, "id").select("key"), "key",
+                                               "left_semi").select(F.col("key").alias("id")))
+        if other_keys:
+            kept = kept.unionByName(present.join(keys, "key", "left_semi")
+                                    .select(F.col("key").alias("id")))
+        subset = sorted({row[0] for row in kept.distinct().collect()} | set(others))
+        if len(subset) < 2:
+            continue
+
+        def fail_at(index: int, name: str, detail: str, expected: str,
+                    subset: list[str] = subset, column: str = column) -> DataFormatError:
+            holding = frame.where(F.col(column) == subset[index])
+            if ROW in frame.columns:
+                holding = holding.orderBy(ROW)
+            return DataFormatError(f"the row {_preview_row(holding.first().asDict())}: "
+                                   f"{detail}", file=where)
+
+        warn_of_lookalike_ids(pa.array(subset, pa.string()), column, fail_at, where)
 
 
 def _warn_of_missing_value_ids(frame: Any, where: str) -> None:
@@ -722,7 +812,7 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
         if column not in frame.columns:
             if kind == "csv":
                 _refuse_undecoded_header(frame.columns, path)
-                _explain_missing_csv_column(column, frame.columns, path)
+                _explain_missing_csv_column(column, frame.columns, path, options)
             else:
                 _explain_column_of_some_files(reader, column, what, path)
             raise UnknownColumnError(column, frame.columns, role=what, file=path)
@@ -950,11 +1040,13 @@ def _trimmed_header(frame: Any, path: str) -> Any:
     return frame.toDF(*names)
 
 
-def _explain_missing_csv_column(column: Any, columns: Sequence[str], path: str) -> None:
+def _explain_missing_csv_column(column: Any, columns: Sequence[str], path: str,
+                                options: Mapping[str, Any] | None = None) -> None:
     """Say why a named column is missing from a CSV header when Spark's reading hid it:
     a header naming it twice (Spark renames the two to ``name`` + their positions:
     ``item_id1``, ``item_id2``), or a header read as one column because the file uses
-    another separator (the single-machine readers name both)."""
+    another separator (the single-machine readers name both), saying which separator the
+    reader was given (``options={"sep": 5}`` was told to pass the very option it had)."""
     if not isinstance(column, str):
         return
     renamed = [name for position, name in enumerate(columns)
@@ -966,12 +1058,18 @@ def _explain_missing_csv_column(column: Any, columns: Sequence[str], path: str) 
     if len(columns) == 1:
         import json
 
+        given = next((value for name, value in (options or {}).items()
+                      if str(name).lower() in ("sep", "delimiter")), None)
+        read_with = ("" if given is None else
+                     f", but it was read with sep = {given!r} (Spark reads "
+                     f"{str(given).lower() if isinstance(given, bool) else str(given)!r})")
         for separator, shown in ((";", "';'"), ("\t", "a tab ('\\t')"), ("|", "'|'"),
                                  (",", "',' (a comma)")):
             if separator in columns[0] and column in columns[0].split(separator):
                 raise DataFormatError(
                     f"the header is one column, {columns[0][:80]!r}: its fields seem to be "
-                    f"separated by {shown}; pass options={{\"sep\": {json.dumps(separator)}}}",
+                    f"separated by {shown}{read_with}; pass "
+                    f"options={{\"sep\": {json.dumps(separator)}}}",
                     file=path, expected="the file's separator in options")
 
 
@@ -1264,6 +1362,8 @@ def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5, *,
     from pyspark.sql import functions as F
 
     spec = KCore(user_min, item_min)
+    # refuse_empty=None (false to Python) returned an empty result without a word
+    refuse_empty = check_flag(refuse_empty, "k_core: refuse_empty")
     check_data(data, "k_core(data)")
     frame = data.frame
     rows_before = rows = frame.count()
@@ -1276,8 +1376,8 @@ def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5, *,
                                    Window.partitionBy(USER_INDEX)))
                                .withColumn("_item_rows", F.count(F.lit(1)).over(
                                    Window.partitionBy(ITEM_INDEX))))
-        weak_user = F.col("_user_rows") < user_min
-        weak_item = F.col("_item_rows") < item_min
+        weak_user = F.col("_user_rows") < as_count_bound(user_min)
+        weak_item = F.col("_item_rows") < as_count_bound(item_min)
         found = counted.agg(
             F.countDistinct(F.when(weak_user, F.col(USER_INDEX))).alias("users"),
             F.countDistinct(F.when(weak_item, F.col(ITEM_INDEX))).alias("items"),
@@ -1297,23 +1397,37 @@ def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5, *,
                       result.n_items, {"rounds": rounds})
     if rows == 0 and refuse_empty:
         raise EmptyResultError(f"{spec.name} removed all {rows_before:,} rows "
-                               f"({why_nothing_is_left(spec, data)}); loosen it")
+                               f"({why_nothing_is_left(spec, data, rounds)}); loosen it")
     return result, step
 
 
-def why_nothing_is_left(spec: FilterSpec, data: SparkInteractions) -> str:
+def why_nothing_is_left(spec: FilterSpec, data: SparkInteractions,
+                        rounds: Sequence[KCoreRound] | None = None) -> str:
     """What about ``data`` (before ``spec``) made the filter remove every row: what
     :meth:`~recstack.data.filters.FilterSpec.why_nothing_is_left` says on one machine,
-    from the same figures computed here (the message said only that all rows went)."""
+    from the same figures computed here (the message said only that all rows went);
+    ``rounds``: a k-core's passes, as :func:`k_core` reports them (left out: recomputed)."""
     from pyspark.sql import functions as F
 
     frame = data.frame
     if isinstance(spec, KCore):
         most = [frame.groupBy(column).count().agg(F.max("count")).first()[0] or 0
                 for column in (USER_INDEX, ITEM_INDEX)]
+        if rounds is None:
+            rounds = k_core(data, spec.user_min, spec.item_min,
+                            refuse_empty=False)[1].details["rounds"]
+        # which pass emptied it, in the words one machine uses
+        left, passes = frame.count(), []
+        for done in rounds:
+            left -= done.rows_removed
+            passes.append(f"pass {done.round} removed {done.users_removed:,} user(s) and "
+                          f"{done.items_removed:,} item(s), {left:,} row(s) left")
+        if len(passes) > 4:
+            passes[2:-1] = [f"... ({len(passes) - 3} more passes)"]
         return (f"before it, the most rows of one user were {most[0]:,} and of one item "
                 f"{most[1]:,}; removing the users under {spec.user_min} and the items "
-                f"under {spec.item_min} in turn left no user and item meeting both")
+                f"under {spec.item_min} in turn left no user and item meeting both, after "
+                f"pass {len(rounds)}: {'; '.join(passes)}")
     if isinstance(spec, MinValue):
         # float32, as the filter compares (and as one machine holds the values)
         low, high = frame.agg(F.min(F.col(VALUE).cast("float")),
@@ -1443,6 +1557,16 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
     require_rows(data)
     cutoff_s: int | None = (_quantile_higher(data.frame, 1.0 - test_fraction)
                             if test_fraction is not None else to_unix_seconds(cutoff, "cutoff"))
+    if cutoff_s is not None and test_fraction is None \
+            and not FIRST_SECOND <= cutoff_s <= LAST_SECOND:
+        # the single-machine split's words; here it was "int too big to convert" (an
+        # OverflowError from the Spark literal)
+        beyond = "after the year 9999" if cutoff_s > 0 else "before the year 1"
+        raise ConfigError(
+            f"temporal split: cutoff={shown(cutoff)} is {beyond} read as Unix seconds, so "
+            f"{'every row is training' if cutoff_s > 0 else 'no row is training'}; a "
+            "number is a time in seconds (one in milliseconds is 1000 times too "
+            "large), or give an ISO date such as 2020-01-31")
     if cutoff_s is not None:  # always: one of cutoff and test_fraction was given
         _refuse_cutoff_outside(data, int(cutoff_s), test_fraction)
     params: dict[str, Any] = {"cutoff": cutoff_s}
@@ -1491,7 +1615,8 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     by_user = Window.partitionBy(USER_INDEX)
     position = F.row_number().over(by_user.orderBy(F.col(TIMESTAMP).desc(), F.col(ROW).desc()))
     size = F.count(F.lit(1)).over(by_user)
-    flagged = data.frame.withColumn("_is_test", (position <= n) & (size > n))
+    bound = as_count_bound(n)
+    flagged = data.frame.withColumn("_is_test", (position <= bound) & (size > bound))
 
     def none_chosen() -> str:  # the single-machine split's words
         from recstack.data.splits import leave_last_out_chose_none

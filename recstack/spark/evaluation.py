@@ -43,6 +43,7 @@ from recstack.spark.data import (
     USER_INDEX,
     VALUE,
     SparkInteractions,
+    as_count_bound,
     check_index_columns,
     check_session,
 )
@@ -125,6 +126,9 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
     if users is not None:
         users = check_index_columns(users, "users", [USER_INDEX])
         user_factors = user_factors.join(users.select(USER_INDEX).distinct(), USER_INDEX)
+    # past Java's long (k = 2**63) the literals were a Py4J NumberFormatException; no
+    # index or list reaches that, so the ranking is the same
+    k_bound, block_size = as_count_bound(k), as_count_bound(block_size)
     user_blocks = (user_factors.withColumn("_ublock", F.floor(F.col(USER_INDEX) / block_size))
                    .groupBy("_ublock")
                    .agg(F.collect_list(USER_INDEX).alias("block_users"),
@@ -147,7 +151,8 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
     candidates = pairs.mapInPandas(_block_top_k(k),
                                    f"{USER_INDEX} int, {ITEM_INDEX} int, {SCORE} float")
     order = Window.partitionBy(USER_INDEX).orderBy(F.col(SCORE).desc(), F.col(ITEM_INDEX))
-    return (candidates.withColumn(RANK, F.row_number().over(order)).filter(F.col(RANK) <= k)
+    return (candidates.withColumn(RANK, F.row_number().over(order))
+            .filter(F.col(RANK) <= k_bound)
             .select(USER_INDEX, RANK, ITEM_INDEX, SCORE))
 
 

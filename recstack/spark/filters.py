@@ -23,7 +23,6 @@ from recstack.data.filters import (
     KCore,
     MinValue,
     TimeWindow,
-    to_unix_seconds,
 )
 from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
@@ -68,8 +67,11 @@ def time_window(data: SparkInteractions, start: int | str | None = None,
     check_data(data, "time_window(data)")
     if not data.has_timestamps:
         raise RecstackError("these interactions have no timestamps to slice by")
-    low, high = to_unix_seconds(spec.start, "start"), to_unix_seconds(spec.end, "end")
-    condition = F.lit(True)
+    # the single-machine filter's window within the years 1..9999: a bound past Java's
+    # long (start=10**20) was a Py4J NumberFormatException from the Spark literal
+    bounds = spec._bounds()
+    low, high = bounds if bounds is not None else (None, None)
+    condition = F.lit(bounds is not None)
     if low is not None:
         condition = condition & (F.col(TIMESTAMP) >= F.lit(low))
     if high is not None:
@@ -178,7 +180,7 @@ def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
         data_after, step = runners[type(step_filter)](data, step_filter)
         steps.append(step)
         if step.rows_after == 0:
-            why = why_nothing_is_left(step_filter, data)
+            why = why_nothing_is_left(step_filter, data, step.details.get("rounds"))
             raise EmptyResultError(
                 f"filter step {number} of {len(filters)}, {step_filter.name}, removed all "
                 f"{step.rows_before:,} remaining rows{f' ({why})' if why else ''}; loosen it "

@@ -115,6 +115,8 @@ class SparkSettings:
             if value is not None and not (isinstance(value, str) and value.strip()):
                 raise ConfigError(f"SparkSettings {name}: expected non-empty text or None, got "
                                   f"{value!r}")
+        if self.checkpoint_dir is not None:
+            _check_local_checkpoint_dir(self.checkpoint_dir)
         if not isinstance(self.app_name, str) or not self.app_name.strip():
             raise ConfigError(f"SparkSettings app_name: expected non-empty text, got "
                               f"{self.app_name!r}")
@@ -405,7 +407,67 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
         builder = builder.master(settings.master)
     for key, value in settings.conf.items():
         builder = builder.config(key, setting_text(value))
-    session = builder.getOrCreate()
+    try:
+        session = builder.getOrCreate()
+    except Exception as error:
+        _refuse_setting_spark_refused(error, settings, None)
+        raise
+    try:
+        # the spark.sql settings are read when the session state is built, at first use
+        # (a query's Py4J error, "Error while instantiating SessionStateBuilder"): now
+        session.conf.get("spark.sql.shuffle.partitions")
+    except Exception as error:
+        _refuse_setting_spark_refused(error, settings, session)
+        raise
     if settings.checkpoint_dir:
         session.sparkContext.setCheckpointDir(settings.checkpoint_dir)
     return session
+
+
+def _refuse_setting_spark_refused(error: Exception, settings: SparkSettings,
+                                  session: Any) -> None:
+    """A setting of the wrong type (``"spark.ui.enabled" = "maybe"``,
+    ``"spark.sql.shuffle.partitions" = "many"``) was a Py4J traceback at session start or
+    at the first query: refused as a :class:`ConfigError` naming it, in Spark's words. Other
+    errors are left to the caller to raise."""
+    origin = getattr(error, "_origin", None) or getattr(error, "java_exception", None)
+    reason = None
+    while origin is not None and reason is None:
+        try:
+            text = str(origin.getMessage() or "")
+            origin = origin.getCause()
+        except Exception:  # noqa: BLE001 (a broken gateway: keep the original error)
+            break
+        if "INVALID_CONF_VALUE" in text:
+            reason = re.sub(r"^\[[A-Z_.]+\]\s*|\s*SQLSTATE: \w+\s*$", "", text.strip())
+    if reason is None:
+        return
+    if session is not None:
+        session.stop()  # getOrCreate would hand this broken session out again
+    named = re.search(r'config "([^"]+)"', reason)
+    key = named.group(1) if named else ""
+    given = (f"{key!r} = {setting_text(settings.conf[key])!r}: "
+             if key in settings.conf else "")
+    # the settings come from [spark] conf, SparkSettings(conf=...) or RECSTACK_SPARK_CONF
+    raise ConfigError(f"Spark settings: {given}Spark refused the value at session start: "
+                      f"{reason}") from None
+
+
+def _check_local_checkpoint_dir(path: str) -> None:
+    """A local ``checkpoint_dir`` (no ``scheme://``) that exists as something else than a
+    folder (a file, a pipe, a link leading nowhere) was a Hadoop
+    ``ParentNotDirectoryException`` traceback at session start; a missing one Spark makes."""
+    from recstack.atomic import folder_problem
+
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", path) and not re.match(r"^file:", path):
+        return  # hdfs://, s3a://, ...: another machine's file system
+    local = Path(re.sub(r"^file:(//)?", "", path))
+    # the path itself, or the nearest part of it that exists (a file above a new folder
+    # is the same exception)
+    found = next((part for part in (local, *local.parents) if os.path.lexists(part)), None)
+    problem = folder_problem(found) if found is not None else None
+    if problem is not None:
+        whose = "" if found == local else f"{str(found)!r}, on its path, "
+        raise ConfigError(f"SparkSettings checkpoint_dir {path!r}: {whose}{problem}; "
+                          "expected a folder Spark can write its checkpoints in (or a new "
+                          "path, which Spark makes)")

@@ -222,7 +222,7 @@ def test_save_table_is_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(files.pq, "write_table", broken_writer)
     with pytest.raises(OSError, match="disk full"):
-        save_table(_sample().select(slice(0, 1)), path)
+        save_table(_sample().select(slice(0, 1)), path, overwrite=True)
     assert path.read_bytes() == before  # the old file is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.parquet"]  # no debris
 

@@ -290,5 +290,5 @@ def test_sequences_of_the_wrong_shape_are_refused_not_reinterpreted(fitted, sequ
 def test_an_unknown_item_in_a_sequence_names_the_sequence(fitted):
     known = fitted.items_.to_external(np.arange(3)).tolist()
     with pytest.raises(RecstackError, match=r"^sasrec: sequence 1 holds 1 item id\(s\) the "
-                                            r"model does not know, e.g. \[99999\]"):
+                                            r"model does not know: 99999 at position 3 "):
         fitted.recommend_sequences([known, [*known, 99999]], k=3)

@@ -81,7 +81,8 @@ def test_fitted_calibrators_still_round_trip(tmp_path, strategy, n_bins):
     for calibrator in (HistogramCalibrator(n_bins=n_bins, strategy=strategy),
                        IsotonicCalibrator()):
         calibrator.fit(scores, labels)
-        loaded = load_calibrator(calibrator.save(tmp_path / "c.json"))
+        loaded = load_calibrator(calibrator.save(tmp_path / "c.json",
+                                                   overwrite=True))
         np.testing.assert_array_equal(loaded.predict(scores), calibrator.predict(scores))
 
 

@@ -55,7 +55,7 @@ def test_a_huge_setting_is_refused_as_out_of_range():
 
 
 def _saved(tmp_path, calibrator, **fields):
-    path = calibrator.save(tmp_path / "calibrator.json")
+    path = calibrator.save(tmp_path / "calibrator.json", overwrite=True)
     text = path.read_text()
     data = json.loads(text)
     data.update(fields)

@@ -58,7 +58,7 @@ def _frame(n=4):
     schema = FeatureSchema((Feature("a", "numeric", "doc"),))
     return FeatureFrame(schema, np.arange(n, dtype=np.float32)[:, None],
                         np.zeros((n, 0), np.int32), np.arange(n), np.arange(n),
-                        np.zeros(n, np.int64))
+                        np.arange(n))  # one group (request) per user
 
 
 def _candidates(n=4):

@@ -320,9 +320,11 @@ def test_predicting_from_overflowing_features_is_refused():
     assert 0.0 < float(model.predict_proba(np.array([[1.0, 0.0, 0.0]]))[0]) < 1.0
 
 
+# each size within its own bound (at most 65,536: hidden=(10**9,) and embedding_dim=10**9
+# are now refused by that bound, in validate_params), the network still too large
 @pytest.mark.parametrize("name, params, count", [
-    ("wide_deep", {"hidden": (10**9,)}, "20,000,000,091 weights"),
-    ("dcn_v2", {"embedding_dim": 10**9}, "too many weights"),
+    ("wide_deep", {"hidden": (65_536, 65_536)}, "4,296,343,643 weights"),
+    ("dcn_v2", {"embedding_dim": 65_536, "hidden": (65_536, 4096)}, "43,220,148,237 weights"),
 ])
 def test_a_network_too_large_to_train_is_refused_before_any_allocation(name, params, count):
     # built for real, the first failed in PyTorch's allocator and a huge embedding got the

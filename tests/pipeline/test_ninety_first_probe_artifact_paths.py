@@ -124,5 +124,5 @@ def test_calibrator_save_still_replaces_a_file_and_follows_a_link_to_one(tmp_pat
                                                                          calibrator):
     path = tmp_path / "calibrator.json"
     path.write_text("old", encoding="utf-8")
-    calibrator.save(path)
+    calibrator.save(path, overwrite=True)  # the rule of every saved artifact
     assert load_calibrator(path).predict([0.5]) == pytest.approx(calibrator.predict([0.5]))

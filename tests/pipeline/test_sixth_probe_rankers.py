@@ -21,7 +21,9 @@ def frame_of(numeric, categorical=None, *, users=None, n=None) -> FeatureFrame:
     return FeatureFrame(SCHEMA, numeric,
                         np.zeros((n, 1), np.int64) if categorical is None else categorical,
                         np.zeros(n, np.int64) if users is None else users,
-                        np.arange(n), np.zeros(n, np.int64))
+                        np.arange(n),
+                        # one group (request) per user: a group is one user's list
+                        np.zeros(n, np.int64) if users is None else np.arange(n))
 
 
 def toy(n_groups: int = 20, size: int = 6, seed: int = 0):

@@ -17,7 +17,7 @@ SCHEMA = FeatureSchema((Feature("price", "numeric"), Feature("genre", "categoric
 
 def frame(numeric, categorical=None, **extra) -> FeatureFrame:
     codes = np.array([[1], [2]]) if categorical is None else categorical
-    return FeatureFrame(SCHEMA, numeric, codes, [0, 1], [0, 1], [0, 0], extra)
+    return FeatureFrame(SCHEMA, numeric, codes, [0, 1], [0, 1], [0, 1], extra)
 
 
 def test_misspelt_text_column_names_are_refused_not_read_by_position():

@@ -59,7 +59,9 @@ def test_service_refusal_422_has_the_shared_keys(http, train):
     shaped = _shape(answer)
     assert isinstance(shaped["detail"], str)
     assert shaped["message"] == shaped["detail"]
-    assert shaped["errors"] == [{"loc": [], "msg": shaped["detail"]}]
+    # the place of what it names (hundred_nineteenth: it was loc [])
+    assert shaped["errors"] == [{"loc": ["body", "context", "no_such_column"],
+                                 "msg": shaped["detail"]}]
 
 
 def test_null_body_and_unreadable_json_have_the_shared_keys(http, train):

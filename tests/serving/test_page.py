@@ -74,8 +74,9 @@ def test_click_through_the_page(tmp_path, browser, als, train):
 
 @pytest.mark.slow
 def test_the_page_shows_a_refused_request_as_words(tmp_path, browser, als, train):
-    """A 422 carries a list of {loc, msg}; the page's error line names the field and the
-    reason (it showed "[object Object]")."""
+    """A 422 carries ``message``, one line naming the field and the reason (the README's
+    API section: ``query parameter k: ...``); the page shows it (it showed
+    "[object Object]", then FastAPI's ``detail`` list as ``query.k: ...``)."""
     registry = publish(tmp_path / "registry", als, train)
     process, url = start_service(tmp_path, registry)
     try:
@@ -88,4 +89,4 @@ def test_the_page_shows_a_refused_request_as_words(tmp_path, browser, als, train
     finally:
         stop_service(process)
     assert "[object Object]" not in message
-    assert message.startswith("query.k: ") and "integer" in message, message
+    assert message.startswith("query parameter k: ") and "integer" in message, message

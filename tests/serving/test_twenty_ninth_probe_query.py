@@ -104,7 +104,8 @@ def test_plain_numbers_are_still_read(http, user, item):
 def test_a_flag_that_is_no_boolean_says_how_to_write_one(http, user):
     problem = _problem(http.get(f"/users/{user}/recommendations?exclude_seen=nope"))
     assert problem["loc"] == ["query", "exclude_seen"]
-    assert problem["msg"] == "Input should be one boolean; write true or false (or 1 or 0)"
+    assert problem["msg"] == ("Input should be one boolean; write true or false (or 1 or 0); "
+                              "also read, in any letter case: yes/no, on/off, t/f, y/n")
     for word in ("false", "0", "False", "no"):
         assert http.get(f"/users/{user}/recommendations?k=2&exclude_seen={word}") \
             .status_code == 200

@@ -132,7 +132,9 @@ def test_health_says_why_the_store_is_unavailable(tmp_path, registry):
     assert health["status"] == "degraded" and health["store"] == "unavailable"
     assert health["store_error"] == (f"embedding store {damaged}: file is not a database "
                                      "(the SQLite file cannot be opened, is locked or "
-                                     "damaged)")
+                                     "damaged): it holds text beginning 'user,vector', not "
+                                     "an SQLite database; give the path of an SQLite store "
+                                     "(a new one is created where no file is)")
 
 
 def test_health_has_no_store_error_when_the_store_is_ok_or_none(tmp_path, registry):

@@ -20,7 +20,8 @@ DATA = Interactions.from_arrays([1, 1, 2, 3], [1, 2, 2, 3], [1.0, 3.0, 4.0, 2.0]
 @pytest.mark.parametrize(("step", "why"), [
     (local_filters.KCore(3, 3), "before it, the most rows of one user were 2 and of one item 2; "
                                 "removing the users under 3 and the items under 3 in turn "
-                                "left no user and item meeting both"),
+                                "left no user and item meeting both, after pass 1: pass 1 "
+                                "removed 3 user(s) and 3 item(s), 0 row(s) left"),
     (local_filters.MinValue(5), "the largest value is 4"),
     (local_filters.TimeWindow(50, 60), "the data's times run from 1970-01-01T00:00:10Z to "
                                        "1970-01-01T00:00:40Z"),
@@ -50,4 +51,5 @@ def test_k_core_called_on_its_own_says_why_too(spark):
     assert str(refused.value) == (
         "k_core(user_min=3, item_min=3) removed all 4 rows (before it, the most rows of one "
         "user were 2 and of one item 2; removing the users under 3 and the items under 3 in "
-        "turn left no user and item meeting both); loosen it")
+        "turn left no user and item meeting both, after pass 1: pass 1 removed 3 user(s) and "
+        "3 item(s), 0 row(s) left); loosen it")

@@ -90,7 +90,8 @@ def test_a_comma_separated_header_read_with_another_separator_is_named(spark, ra
     # before: "no column 'user_id' ...; the columns are: 'user_id,item_id,rating'"
     with pytest.raises(DataFormatError, match=r"the header is one column, "
                                               r"'user_id,item_id,rating': its fields seem to be "
-                                              r"separated by ',' \(a comma\); pass "
+                                              r"separated by ',' \(a comma\), but it was "
+                                              r"read with sep = ';' \(Spark reads ';'\); pass "
                                               r"options=\{\"sep\": \",\"\}"):
         read_table(spark, ratings, options={"sep": ";"})
 

@@ -32,8 +32,9 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from recstack.errors import ConfigError, RecstackError
+from recstack.metrics._validation import check_aligned
 from recstack.models.base import Configurable, Param, canonical_value
-from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex
+from recstack.pipeline.bandit_checks import _missing_as_nan, refuse_booleans, refuse_complex
 from recstack.pipeline.position_bias import MAX_POSITION
 from recstack.pipeline.schema import FeatureFrame, FeatureSchema
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
@@ -132,6 +133,10 @@ class Ranker(Configurable, ABC):
             raise RecstackError(f"{where}: the feature frame's schema declares no features, "
                                 "so every candidate would get the same score; give a frame "
                                 "with at least one numeric or categorical feature")
+        # the frame has no index; labels and weights given as pandas objects in two orders
+        # were paired by position, each weight on another row's label
+        check_aligned(("labels", labels), ("sample_weight", sample_weight),
+                      error=RecstackError, where=f"{where}: ")
         labels = check_labels(frame, labels, where, self.label_columns, self.label_names)
         weights = check_weights(frame, sample_weight, where)
         check_learnable(frame, labels, where, getattr(self, "loss", None), weights)
@@ -436,7 +441,14 @@ def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1,
     try:
         values = np.asarray(labels, dtype=np.float64)
     except (TypeError, ValueError):
-        raise RecstackError(f"{where}: labels must be numbers") from None
+        # a DataFrame of nullable (Float64, Int64, pyarrow) columns holding pd.NA: read with
+        # NaN there, as a Series of them is, so that a missing rating is "no rating" and a
+        # missing interaction label is named by its row ("labels must be numbers" named
+        # neither)
+        with_missing = _missing_as_nan(labels)
+        if with_missing is None:
+            raise RecstackError(f"{where}: labels must be numbers") from None
+        values = with_missing
     shape = (len(frame),) if columns == 1 else (len(frame), columns)
     if values.shape != shape:
         extra = "" if columns == 1 else (" (column 0: interaction 0/1, column 1: rating, "

@@ -26,6 +26,9 @@ from recstack.pipeline.rankers.neural import (
 )
 from recstack.pipeline.rankers.registry import register
 
+#: the most cross layers: each multiplies by the input once more (degree l + 1 after l)
+MAX_CROSS_LAYERS = 64
+
 
 @register
 class DCNv2Ranker(TorchRanker):
@@ -34,7 +37,11 @@ class DCNv2Ranker(TorchRanker):
     name = "dcn_v2"
     params = {
         **TORCH_PARAMS,
-        "cross_layers": Param(int, low=1, default=2, doc="Cross layers (eq. 1) stacked."),
+        # eq. 1 makes layer l a polynomial of degree l + 1 in the input: the paper stacks 1
+        # to 4; 10,000 trained for minutes, then diverged, and 100,000 never finished
+        "cross_layers": Param(int, low=1, high=MAX_CROSS_LAYERS, default=2,
+                              doc="Cross layers (eq. 1) stacked, at most "
+                                  f"{MAX_CROSS_LAYERS}."),
     }
 
     def _network(self, torch: Any, n_numeric: int, cardinalities: list[int]) -> Any:

@@ -26,8 +26,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.errors import RecstackError
-from recstack.models.base import Param
+from recstack.errors import ConfigError, RecstackError
+from recstack.models.base import MAX_FACTORS, Param
 from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_TORCH_STEP,
@@ -56,6 +56,10 @@ from recstack.progress import Progress
 #: moments: 16 bytes each, 4 GiB at this bound)
 MAX_NETWORK_PARAMETERS = 2**28
 
+#: the most hidden layers an MLP may stack (the bound ``cross_layers`` has): a typo such as
+#: ``hidden=[64] * 6400`` was built layer by layer before the weight count refused it
+MAX_HIDDEN_LAYERS = 64
+
 WEIGHTS_FILE = "weights.safetensors"
 #: the largest grade the lambdarank loss takes: LightGBM's bound, far inside float32's
 #: range for 2^grade summed over a group
@@ -65,9 +69,14 @@ _SCORE_BATCH_ROWS = 65_536
 #: the hyperparameters every PyTorch ranker has
 TORCH_PARAMS: dict[str, Param] = {
     "loss": Param(str, default="bce", doc=f"The training loss: {', '.join(LOSSES)}."),
-    "embedding_dim": Param(int, low=1, default=8, doc="Width of each categorical embedding."),
-    "hidden": Param((tuple, list), default=(64, 32), element=Param(int, low=1),
-                    doc="Widths of the MLP's hidden layers."),
+    "embedding_dim": Param(int, low=1, high=MAX_FACTORS, default=8,
+                           doc=f"Width of each categorical embedding, 1 to {MAX_FACTORS:,}."),
+    # widths bounded as every model's vector widths are (``hidden=[2560000]``, a typo, was
+    # accepted until fit)
+    "hidden": Param((tuple, list), default=(64, 32),
+                    element=Param(int, low=1, high=MAX_FACTORS),
+                    doc=f"Widths of the MLP's hidden layers (at most {MAX_HIDDEN_LAYERS} "
+                        f"layers, each 1 to {MAX_FACTORS:,} wide)."),
     "dropout": Param((int, float), low=0, high=1, high_inclusive=False, default=0.0,
                      doc="Dropout after each hidden layer."),
     "epochs": Param(int, low=1, default=10, doc="Passes over the training groups."),
@@ -102,6 +111,15 @@ class TorchRanker(Ranker):
         "focal_alpha": ("loss", ("focal",)),
         "margin": ("loss", ("hinge",)),
     }
+
+    def validate_params(self) -> None:
+        """The declared checks, then the number of hidden layers (at most
+        :data:`MAX_HIDDEN_LAYERS`, as ``cross_layers``)."""
+        super().validate_params()
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise ConfigError(f"{self.name}: hidden lists {len(self.hidden):,} layers; at most "
+                              f"{MAX_HIDDEN_LAYERS} may be stacked (each entry is one layer's "
+                              "width, e.g. hidden=[64, 32])")
 
     # ------------------------------------------------------------------ the network
     def _network(self, torch: Any, n_numeric: int, cardinalities: list[int]) -> Any:

@@ -25,9 +25,11 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from recstack import __version__, strict_json
 from recstack.atomic import atomic_directory, recover
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.persistence import META as MODEL_META
 from recstack.pipeline._paths import refuse_not_folder, refuse_unreadable_file
 from recstack.pipeline.schema import FeatureSchema
@@ -44,7 +46,12 @@ _FIELDS = {"format", "format_version", "recstack_version", "ranker", "params", "
 
 def save_ranker(ranker: Ranker, path: str | Path, *, overwrite: bool = False) -> Path:
     path = _as_path(path, f"{ranker.name}.save")
-    with atomic_directory(path, overwrite=overwrite) as staging:
+    # as a calibrator's save reads it: text ("no") named neither the ranker nor its save,
+    # and numpy's true (a flag read from an array) was refused
+    if not isinstance(overwrite, bool | np.bool_):
+        raise ConfigError(f"{ranker.name}.save: overwrite must be True (replace an "
+                          f"existing folder) or False, got {shown(overwrite)}")
+    with atomic_directory(path, overwrite=bool(overwrite)) as staging:
         state = ranker._save_files(staging)
         files = sorted(p.name for p in staging.iterdir())
         meta: dict[str, Any] = {

@@ -32,9 +32,11 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
+from recstack.metrics._validation import check_aligned
 from recstack.models.base import Configurable, canonical_value, check_interactions
 from recstack.models.persistence import expected_array_names
 from recstack.pipeline.bandit_checks import (
+    _missing_as_nan,
     as_index_array,
     refuse_booleans,
     refuse_complex,
@@ -221,6 +223,10 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
     disagree, an index is outside the catalog, a score is NaN or +inf (greedy re-rankers
     would treat it as an empty slot) or a list holds an item twice; empty slots normalised
     to ``-1`` / ``-inf``."""
+    # pandas rows in another order than the others' were paired by position: a user given
+    # another's list, or an item another's score
+    check_aligned(("users", users), ("items", items), ("scores", scores),
+                  error=RecstackError, where=f"{where}: ")
     # the pipeline's one index check (an object array of ints is ints; floats, true/false
     # and text refused naming the first); the users' range is checked against the context
     users = as_index_array(where, "users", users, ndim=1, size=None, what="user",
@@ -234,7 +240,12 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
     try:
         scores = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError):
-        raise RecstackError(f"{where}: scores must be numbers") from None
+        # a DataFrame of nullable (Float64, pyarrow) columns holding pd.NA: read with NaN
+        # there, as a Series of them is, so that the slot is named below
+        with_missing = _missing_as_nan(scores)
+        if with_missing is None:
+            raise RecstackError(f"{where}: scores must be numbers") from None
+        scores = with_missing
     # -1 marks an empty slot: the range is checked below
     items = as_index_array(where, "items", items, ndim=2, size=None, what="item",
                            error=RecstackError)

@@ -191,5 +191,11 @@ def _check_one_group_each(column: pd.Series, where: str, name: str, item_ids: An
                             ).to_numpy(bool)
         if listed.any():
             row = int(np.argmax(listed))
-            refuse(row, f"has several ({column.iloc[row]!r}); use a column of one group per "
-                        "item (a multi-label column such as genres is for mmr or calibrated)")
+            value = column.iloc[row]
+            # a list of one was said to be "several"
+            count = len(value) if hasattr(value, "__len__") else 2
+            problem = ("has several" if count > 1 else
+                       "has none (an empty list)" if count == 0 else "has a list of one")
+            refuse(row, f"{problem} ({value!r}); use a column of one group per item, the "
+                        "group itself rather than a list (a multi-label column such as genres "
+                        "is for mmr or calibrated)")

@@ -19,6 +19,7 @@ from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import (
+    NOT_GIVEN,
     Param,
     Recommender,
     _models_with_vectors,
@@ -168,14 +169,14 @@ class Reranked(Recommender):
                               "but no item passes them all), so every list would be empty")
 
     # ------------------------------------------------------------------ inference
-    def rerank_lists(self, user_indices: np.ndarray, *positional: Any,
+    def rerank_lists(self, user_indices: np.ndarray = NOT_GIVEN, *positional: Any,
                      exclude_seen: bool = True, **unexpected: Any
                      ) -> tuple[np.ndarray, np.ndarray]:
         """The final lists of a batch of user indices: item indices ``(n_users, n)`` with
         ``n = min(n_candidates, n_items)`` (``-1`` for empty slots) and the chain's last
         scores (``-inf`` for empty slots). The users' seen items are candidates only with
         ``exclude_seen=False`` (a ``seen`` filter in the chain still removes them)."""
-        check_call(self, Reranked.rerank_lists, positional, unexpected)
+        check_call(self, Reranked.rerank_lists, positional, unexpected, (user_indices,))
         self._require_fitted()
         check_exclude_seen(exclude_seen, f"{self.name}: rerank_lists")
         users = self._checked_users(user_indices)
@@ -186,26 +187,26 @@ class Reranked(Recommender):
             return np.empty((0, width), np.int64), np.empty((0, width))
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def score_users(self, user_indices: np.ndarray, *positional: Any,
+    def score_users(self, user_indices: np.ndarray = NOT_GIVEN, *positional: Any,
                     exclude_seen: bool = True, **unexpected: Any
                     ) -> np.ndarray:
         """Full-catalog scores of user indices, as every model's
         :meth:`~recstack.models.base.Recommender.score_users`; the users' seen items are
         at ``-inf`` unless ``exclude_seen=False`` (then they are candidates as any item)."""
-        check_call(self, Reranked.score_users, positional, unexpected)
+        check_call(self, Reranked.score_users, positional, unexpected, (user_indices,))
         check_exclude_seen(exclude_seen, f"{self.name}: score_users")
         if exclude_seen:
             return super().score_users(user_indices)
         self._require_fitted()
         return self._score_users(self._checked_users(user_indices), exclude_seen=False)
 
-    def recommend(self, users: Any, k: int = 10, *positional: Any, exclude_seen: bool = True,
-                  batch_size: int | None = None, **unexpected: Any
+    def recommend(self, users: Any = NOT_GIVEN, k: int = 10, *positional: Any,
+                  exclude_seen: bool = True, batch_size: int | None = None, **unexpected: Any
                   ) -> tuple[np.ndarray, np.ndarray]:
         """As every model's :meth:`~recstack.models.base.Recommender.recommend`; with
         ``exclude_seen=False`` the users' seen items are candidates of the chain as any
         other item (a ``seen`` filter in the chain still removes them)."""
-        check_call(self, Reranked.recommend, positional, unexpected)
+        check_call(self, Reranked.recommend, positional, unexpected, (users,))
         check_exclude_seen(exclude_seen, f"{self.name}: recommend")
         if exclude_seen:
             return super().recommend(users, k, batch_size=batch_size)

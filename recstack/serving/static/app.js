@@ -10,9 +10,12 @@ function el(tag, text, cls) {
   return node;
 }
 
-// The service's errors carry `detail`: a sentence, or (a request that fails validation) a
-// list of {loc, msg}; a proxy in front of it may answer with a page that is not JSON.
+// A 422 carries `message`, one line naming what was refused and where (the README's API
+// section); other errors carry `detail`: a sentence, or (an older service) a list of
+// {loc, msg}; a proxy in front of it may answer with a page that is not JSON.
 function errorText(body, response) {
+  const message = body && body.message;
+  if (typeof message === "string" && message) return message;
   const detail = body && body.detail;
   if (typeof detail === "string") return detail;
   if (Array.isArray(detail)) {
@@ -44,8 +47,21 @@ function isolated(text) {
   return node;
 }
 
+// A title longer than this is shown cut, with "..." and the whole title as its tooltip: a
+// title of 10,000 characters filled the panel with one list entry.
+const TITLE_SHOWN = 200;
+
+function shownTitle(title) {
+  const text = String(title);
+  const letters = Array.from(text);  // by code point: never half a surrogate pair
+  if (letters.length <= TITLE_SHOWN) return isolated(text);
+  const node = isolated(letters.slice(0, TITLE_SHOWN).join("") + "\u2026");
+  node.title = text;
+  return node;
+}
+
 function label(item) {
-  return item.title ? [isolated(item.title), " (", isolated(item.item_id), ")"]
+  return item.title ? [shownTitle(item.title), " (", isolated(item.item_id), ")"]
     : [isolated(item.item_id)];
 }
 
@@ -80,7 +96,7 @@ async function showUser(userId) {
       api(`users/${encodeURIComponent(userId)}/recommendations?k=10`)]);
     fillList("history", history.items);
     fillList("user-recs", recs.items);
-    document.getElementById("user-note").textContent = recs.fallback || "";
+    document.getElementById("user-note").textContent = recs.fallback || recs.shortfall || "";
     document.getElementById("model").replaceChildren(
       `(${recs.model}, variant `, isolated(recs.variant), ")");
     showError(null);
@@ -92,6 +108,8 @@ async function showSimilar(item) {
     const similar = await api(`items/${encodeURIComponent(item.item_id)}/similar?k=10`);
     document.getElementById("similar-of").replaceChildren(...label(item));
     fillList("similar", similar.items);
+    // a short list (a one-item catalog has no neighbour) says why, as the other lists do
+    document.getElementById("similar-note").textContent = similar.shortfall || "";
     showError(null);
   } catch (error) { showError(error); }
 }
@@ -106,7 +124,7 @@ async function updateVisitor() {
       method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify({items: [...visitor.keys()], k: 10})});
     fillList("visitor-recs", recs.items);
-    document.getElementById("visitor-note").textContent = recs.fallback || "";
+    document.getElementById("visitor-note").textContent = recs.fallback || recs.shortfall || "";
     showError(null);
   } catch (error) { showError(error); }
 }

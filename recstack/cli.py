@@ -839,12 +839,12 @@ def _load(args: argparse.Namespace) -> Any:
 def _parse_filter(text: str) -> Any:
     """``k_core:user_min=5,item_min=5`` -> the filter spec."""
     from recstack.data.filters import FILTERS
-    from recstack.data.sources import parse_synthetic_spec
+    from recstack.data.sources import parse_spec_options
 
-    name, _, _ = text.partition(":")
+    name, _, rest = text.partition(":")
     where = f"--filter {text}: "
     try:
-        values = parse_synthetic_spec(text if ":" in text else text + ":")
+        values = parse_spec_options(rest, name.strip(), "option")
     except RecstackError as error:
         raise RecstackError(where + str(error).replace("synthetic option", "option")) from None
     # the numbers as typed in the messages (user_min = 1e400, not inf)

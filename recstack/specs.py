@@ -542,6 +542,10 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
                 if looks:
                     return f" (a number is written in {NUMBER_TEXT_RULE})"
                 continue
+            if isinstance(number, float) and number != number:
+                # 'nan' (threshold=nan on the command line) was told to drop quotes it
+                # never had, and NaN is no setting's value
+                return " (NaN is not a number any setting takes: give a number in digits)"
             if convert(number, hint) is not _WRONG_TYPE:
                 return (f" (a number in quotes is text: write it without them, "
                         f"{f'{key} = ' if key else ''}{value})")

@@ -240,6 +240,13 @@ def mask_rows(scores: np.ndarray, exclude: sp.csr_matrix) -> None:
     if np.asarray(scores).dtype.kind != "f":
         raise ConfigError(f"scores must be floats to be masked with -inf, got dtype "
                           f"{np.asarray(scores).dtype} (pass them through writable_scores)")
+    if not exclude.nnz:
+        return  # nothing to mask (read-only scores included)
+    if not scores.flags.writeable:
+        # numpy's bare "assignment destination is read-only" (a model's own state, or a
+        # memory-mapped file, handed over as it is)
+        raise ConfigError("scores are a read-only array and cannot be masked in place; pass "
+                          "them through writable_scores (which copies a read-only array)")
     rows = np.repeat(np.arange(exclude.shape[0]), np.diff(exclude.indptr))
     scores[rows, exclude.indices] = -np.inf
 

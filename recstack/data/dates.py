@@ -115,22 +115,34 @@ def moment_seconds(moment: Any) -> int:
     return math.floor(parsed.timestamp())
 
 
+#: every form a time given as an argument may take, as the refusals list them
+TIME_FORMS = ("Unix seconds or an ISO date such as 2020-01-31 or 2020-01-31T12:00:00, or a "
+              "date, datetime, pandas Timestamp or numpy.datetime64")
+
+
+def is_nat(moment: Any) -> bool:
+    """Whether ``moment`` is numpy's or pandas' NaT ("not a time")."""
+    if isinstance(moment, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(moment))
+    # pandas' NaT is no datetime subclass, and equals nothing, itself included
+    return type(moment).__name__ == "NaTType" or (isinstance(moment, datetime)
+                                                  and moment != moment)
+
+
 def to_unix_seconds(moment: Any, what: str = "time") -> int | None:
     """Unix seconds of ``moment`` by :func:`moment_seconds`' rule (None stays None), or a
     ConfigError naming ``what``."""
     if moment is None:
         return None
     if isinstance(moment, bool | np.bool_):
-        raise ConfigError(f"{what}: expected Unix seconds or an ISO date such as "
-                          f"2020-01-31, got the boolean {shown(moment)}")
+        raise ConfigError(f"{what}: expected {TIME_FORMS}, got the boolean {shown(moment)}")
+    if is_nat(moment):
+        # numpy's and pandas' NaT alike (pandas' was "cannot read 'NaT' as a time")
+        raise ConfigError(f"{what} is NaT (no time); use {TIME_FORMS}")
     try:
         return moment_seconds(moment)
     except (ValueError, TypeError, OverflowError):
         pass
-    if (isinstance(moment, np.datetime64) and np.isnat(moment)) or (
-            isinstance(moment, datetime) and moment != moment):
-        raise ConfigError(f"{what} is NaT (no time); use Unix seconds or an ISO date such as "
-                          "2020-01-31 or 2020-01-31T12:00:00") from None
     impossible = impossible_date(moment) if isinstance(moment, str) else None
     # only text can be a number in quotes: a float bound is not one
     quoted = quoted_number(moment) if isinstance(moment, str) and not impossible else None
@@ -138,5 +150,6 @@ def to_unix_seconds(moment: Any, what: str = "time") -> int | None:
         raise ConfigError(f"{what}: {quoted}") from None
     problem = (f"{shown(moment)} is not a real date: {impossible}" if impossible
                else f"cannot read {shown(moment)} as a time")
-    raise ConfigError(f"{what}: {problem}; use Unix seconds or an ISO date such as "
-                      "2020-01-31 or 2020-01-31T12:00:00") from None
+    if isinstance(moment, float | np.floating):
+        problem += " (a float: Unix seconds are a whole number)"
+    raise ConfigError(f"{what}: {problem}; use {TIME_FORMS}") from None

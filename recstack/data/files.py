@@ -128,7 +128,7 @@ from recstack.data.interactions import (
 )
 from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
 from recstack.progress import Progress, resolve
-from recstack.specs import arguments_named, closest
+from recstack.specs import arguments_named, closest, did_you_mean
 from recstack.strict_json import loads as strict_loads
 
 __all__ = ["load_table", "save_table", "TableRoles", "MissingValueIdWarning",
@@ -2768,12 +2768,36 @@ def _check_rating_range(rating_range: Any) -> tuple[float, float] | None:
                               f"low < high, got {shown_range}") from None
 
 
-def _check_encoding(encoding: str) -> None:
+#: the text encodings a misspelt name is matched against
+_COMMON_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
+                     "latin-1", "cp1252", "cp1251", "ascii", "iso-8859-15", "shift_jis",
+                     "euc-jp", "gb18030", "big5", "euc-kr", "koi8-r", "mac-roman")
+
+#: codecs Python knows that read no file's text: domain names, a codec that refuses all
+_NOT_FILE_ENCODINGS = ("idna", "punycode", "undefined")
+
+
+def _check_encoding(encoding: Any) -> None:
+    """A text encoding Python knows: a misspelt name gets the nearest common one
+    ('utf-9': 'utf-8'), and a codec that is no text encoding (``'base64'``, ``'zlib'``,
+    ``'rot13'``) is refused as such (it was a raw LookupError when the file was opened;
+    ``'idna'`` and ``'undefined'`` a refusal that named the file as unreadable)."""
+    if not isinstance(encoding, str):
+        raise RecstackError(f"encoding must be the name of a text encoding such as 'utf-8' "
+                            f"or 'latin-1', got {shown(encoding)}")
     try:
-        codecs.lookup(encoding)
-    except (LookupError, TypeError):
-        raise RecstackError(f"unknown encoding {encoding!r}; use e.g. 'utf-8' or 'latin-1'"
-                            ) from None
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise RecstackError(f"unknown encoding {encoding!r}"
+                            f"{did_you_mean(encoding.strip().lower(), _COMMON_ENCODINGS)}; "
+                            "use e.g. 'utf-8' or 'latin-1'") from None
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_FILE_ENCODINGS:
+        purpose = ("bytes to bytes, not bytes to text"
+                   if not getattr(codec, "_is_text_encoding", True)
+                   else "domain names" if codec.name != "undefined" else "refusing all text")
+        raise RecstackError(f"encoding {encoding!r} is not the encoding of a text file "
+                            f"(Python's codec of that name is for {purpose}); use the "
+                            "file's text encoding, e.g. 'utf-8' or 'latin-1'")
 
 
 def _check_separator(separator: str) -> None:
@@ -2969,6 +2993,8 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                              names=tuple(column_names) if column_names else None,
                              encoding=encoding)
     available = file_column_names(path, layout)
+    if column_names:
+        _refuse_names_of_another_width(path, layout)
     roles, rating_range, _ = _resolve_roles(given, None, available, rating_range, path)
     context = _context_columns(context, roles, available, path)
     if column_names:
@@ -3013,6 +3039,42 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                 else None)
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame, exact_at)
+
+
+def _refuse_names_of_another_width(path: Path, layout: DelimitedLayout) -> None:
+    """``column_names`` name one column per field: a list of another length than the first
+    line's fields was "the row has 3 field(s) (expected 2 fields separated by ',')", which
+    did not say that the 2 came from column_names (or, for a first line that is a header,
+    that column_names is for a file without one)."""
+    names = list(layout.names or ())
+    with reading(path, layout.encoding):
+        for line, fields in iter_records(path, replace(layout, names=()), limit=1):
+            if len(fields) == len(names) or (len(fields) == len(names) + 1
+                                             and not fields[-1].strip()):
+                return  # a separator at each line's end is diagnosed as such later
+            others = [c for c in _USUAL_SEPARATORS
+                      if len(fields) == 1 and c != layout.delimiter and c in fields[0]]
+            if others:
+                # a separator that is not the file's: the count of names is not the mistake
+                raise DataFormatError(
+                    f"the line is one field, {fields[0].strip()!r}: its fields seem to be "
+                    f"separated by {others[0]!r}, not {layout.delimiter!r}", file=str(path),
+                    line=line, expected=f"separator={others[0]!r}, the file's separator")
+            header = [f.strip().lstrip("\ufeff") for f in fields]
+            given = {n.lower() for n in names}
+            if any(f.lower() in given for f in header):
+                raise DataFormatError(
+                    f"column_names gives {len(names)} name(s), {names}, but the first line "
+                    f"is a header of {len(fields)} field(s) ({', '.join(header)})",
+                    file=str(path), line=line,
+                    expected="column_names only for a file without a header; leave it "
+                             "out to read this header")
+            raise DataFormatError(
+                f"column_names gives {len(names)} name(s), {names}, but the line has "
+                f"{len(fields)} field(s) separated by {layout.describe()}",
+                file=str(path), line=line,
+                expected=f"column_names with {len(fields)} name(s), one per field (or the "
+                         "separator the file uses, as separator=)")
 
 
 def _refuse_header_given_names(path: Path, layout: DelimitedLayout) -> None:

@@ -120,7 +120,14 @@ class KCore(FilterSpec):
         # which pass emptied it: a first pass that left rows, whose removals then pushed
         # the rest under the bars, reads differently from bars no user or item meets
         _, rounds = self._rounds(data)
-        left, passes = len(data), []
+        return self.emptied_after(rounds, len(data), most_user, most_item)
+
+    def emptied_after(self, rounds: Sequence[KCoreRound], rows: int, most_user: int,
+                      most_item: int) -> str:
+        """Why the k-core left nothing, pass by pass, from its ``rounds`` over ``rows``
+        rows whose busiest user and item had ``most_user`` and ``most_item`` rows: one
+        machine's words, which Spark's k-core computes the figures for."""
+        left, passes = rows, []
         for done in rounds:
             left -= done.rows_removed
             passes.append(f"pass {done.round} removed {done.users_removed:,} user(s) and "

@@ -291,7 +291,7 @@ class Interactions:
                                  f"), first at row {int(bad[0])}: {int(arr[bad[0]])}")
         _check_finite(self.value, VALUE)
         if self.rating_range is not None:
-            _check_rating_range(self.rating_range, self.value)
+            _check_rating_range(self.rating_range, None)
             object.__setattr__(self, "rating_range", plain_rating_range(self.rating_range))
         if self.timestamp is not None:
             ts = self.timestamp
@@ -751,6 +751,9 @@ class Interactions:
         """Same rows with other values (e.g. weights computed by a caller)."""
         values = _number_column(values, np.float32, VALUE, len(self))
         _check_finite(values, VALUE)
+        if self.rating_range is not None:
+            # the rule of from_arrays and load_table: a rating outside the range is refused
+            _check_rating_range(self.rating_range, values)
         return replace(self, value=values)
 
 
@@ -1448,9 +1451,13 @@ def floor_seconds(times: np.ndarray) -> np.ndarray:
     return np.floor(times) if times.dtype.kind == "f" else times
 
 
-def _check_rating_range(rating_range: Any, value: np.ndarray) -> None:
-    """A usable ``(low, high)``; values outside it are the business of the models that
-    read ratings (they refuse them naming the count)."""
+def _check_rating_range(rating_range: Any, value: np.ndarray | None) -> None:
+    """A usable ``(low, high)``, holding every one of ``value`` (None: the range alone):
+    the rule of ``load_table``, which refuses a rating outside the range it is given, for
+    :meth:`Interactions.from_arrays`, ``from_frame`` and :meth:`Interactions.with_values`
+    too (they took a 7 on a 1-5 scale, which a model then refused, or a file saved could
+    not be read back). Interactions built field by field are not checked here; the
+    models that read ratings refuse such values naming the count."""
     try:
         low, high = rating_range_ends(rating_range)
     except (TypeError, ValueError):
@@ -1459,6 +1466,16 @@ def _check_rating_range(rating_range: Any, value: np.ndarray) -> None:
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise DataFormatError(f"rating_range = {rating_range_shown(rating_range)}", column=VALUE,
                               expected="(low, high), finite numbers with low < high")
+    if value is None or not value.size or (value.min() >= low and value.max() <= high):
+        return
+    outside = (value < low) | (value > high)
+    row = int(np.flatnonzero(outside)[0])
+    raise DataFormatError(
+        f"{int(outside.sum()):,} value(s) outside rating_range = "
+        f"{rating_range_shown(rating_range)}, first at row {row}: {shown(value[row])}",
+        column=VALUE,
+        expected=f"ratings between {low:g} and {high:g}: drop the rows outside the range "
+                 "first, or give a rating_range that holds them")
 
 
 def rating_range_shown(rating_range: Any) -> str:

@@ -31,6 +31,7 @@ order, and an ``item_table`` with columns
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import warnings
@@ -55,6 +56,7 @@ from recstack.data.files import (
     first_nonfinite,
     first_out_of_range,
     first_time_out_of_range,
+    first_undecodable,
     line_of_record,
     near_miss,
     range_text,
@@ -347,21 +349,56 @@ def load_movielens(
                            "remove it")
     _refuse_other_releases_files(folder, chosen)
     # four steps: ratings, movies, tags, users + indexing
-    with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task, \
-            reading(folder):  # a safety net: any reading failure still names the folder
-        users, items, ratings, timestamps = _read_ratings(folder, layout, chosen)
-        task.advance()
-        item_table, user_table = _read_side_tables(folder, layout)
-        _refuse_unlisted(folder, layout, items, item_table, "movie")
-        if user_table is not None:
-            _refuse_unlisted(folder, layout, users, user_table, "user")
-        task.advance(2)
-        data = Interactions.from_arrays(
-            users, items, ratings, timestamps, duplicates="keep",
-            rating_range=chosen.rating_range, item_table=item_table, user_table=user_table,
-            keep_unseen_items=keep_unseen_items)
-        task.advance()
+    try:
+        with resolve(progress).task(f"Loading MovieLens {chosen.variant}", total=4) as task, \
+                reading(folder):  # a safety net: any reading failure still names the folder
+            users, items, ratings, timestamps = _read_ratings(folder, layout, chosen)
+            task.advance()
+            item_table, user_table = _read_side_tables(folder, layout)
+            _refuse_unlisted(folder, layout, items, item_table, "movie")
+            if user_table is not None:
+                _refuse_unlisted(folder, layout, users, user_table, "user")
+            task.advance(2)
+            data = Interactions.from_arrays(
+                users, items, ratings, timestamps, duplicates="keep",
+                rating_range=chosen.rating_range, item_table=item_table,
+                user_table=user_table, keep_unseen_items=keep_unseen_items)
+            task.advance()
+    except DataFormatError as error:
+        raise _as_release_advice(error) from None
     return data
+
+
+#: an option of ``load_table`` (and the side-table readers) named in the advice of the
+#: readers load_movielens shares with them; load_movielens takes none of them
+_LOADER_OPTION = re.compile(r"\b(encoding|separator|column_names|timestamp_format|"
+                            r"timestamp_unit|user_col|item_col|value_col|timestamp_col|"
+                            r"rating_range|duplicates)=")
+
+
+def _as_release_advice(error: DataFormatError) -> DataFormatError:
+    """``error`` of the readers load_movielens shares with ``load_table`` with advice it
+    cannot follow turned into advice it can: "expected encoding='utf-8'" or "pass
+    separator=';'" named options load_movielens does not take, and a JSON file's "convert
+    it to Parquet" a file it does not read. The file must be the release's again."""
+    expected = error.expected
+    if expected is None:
+        return error
+    # "(for a log of your own, pass separator=';')": the rest of the advice stands
+    expected = re.sub(r" \((for a log of your own, )?pass separator=[^)]*\)", "", expected)
+    if _LOADER_OPTION.search(expected) or "to_parquet(" in expected:
+        expected = (f"{_RELEASE_TEXT}: load_movielens takes no options for a file in "
+                    "another form; extract the release again from the official zip, or "
+                    "read a file of your own with load_table")
+    if expected == error.expected:
+        return error
+    return DataFormatError(error.detail, file=error.file, line=error.line,
+                           column=error.column, expected=expected)
+
+
+#: what every MovieLens text file is, as the official zips hold them
+_RELEASE_TEXT = ("the release's file as it ships (UTF-8 text, latin-1 in the older "
+                 "releases, fields separated as the release separates them)")
 
 
 def _read_side_tables(folder: Path, layout: str
@@ -796,10 +833,24 @@ def _refuse_a_missing_header(path: Path, header: tuple[str, ...]) -> None:
 
 
 def _encoding(path: Path) -> str:
-    """UTF-8 when the (small) file decodes as UTF-8, else latin-1 (the older releases)."""
+    """UTF-8 when the (small) file decodes as UTF-8, else latin-1 (the older releases).
+    A file that starts with UTF-8's byte-order mark but holds other bytes (latin-1 text
+    saved by an editor that added the mark, or two files joined) is in two encodings, and
+    refused naming the line of the first bytes that are not UTF-8: it was "not latin-1
+    (expected encoding='utf-8')", an option load_movielens does not have."""
+    raw = path.read_bytes()
     try:
-        path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if raw.startswith(codecs.BOM_UTF8):
+            found = first_undecodable(path, "utf-8")
+            line, bad = found if found is not None else (
+                raw.count(b"\n", 0, error.start) + 1, raw[error.start:error.end])
+            raise DataFormatError(
+                f"starts with a UTF-8 byte-order mark, but holds bytes that are not UTF-8 "
+                f"({bad.hex()}): the file mixes two encodings", file=str(path), line=line,
+                expected="the file in one encoding: saved as UTF-8 throughout, or as "
+                         "latin-1 without the byte-order mark") from None
         return "latin-1"
     return "utf-8"
 

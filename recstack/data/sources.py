@@ -537,20 +537,34 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
         raise ConfigError(f"synthetic spec {spec!r:.80} has no 'synthetic:' prefix; write "
                           f"synthetic:{spec.strip()}" if "=" in spec else
                           f"synthetic spec {spec!r:.80}: expected 'synthetic' or "
-                          "'synthetic:name=value,...'")
+                          "'synthetic:name=value,...'" + did_you_mean(name.strip(), [SYNTHETIC]))
+    if name.strip() != SYNTHETIC:
+        # 'synthtic:n_users=5' (or 'movielens:n_users=5') was read as a synthetic spec
+        raise ConfigError(f"synthetic spec {spec!r:.80}: the prefix {name!r:.40} is not "
+                          f"{SYNTHETIC!r}{did_you_mean(name.strip(), [SYNTHETIC])}; write "
+                          f"synthetic:{rest.strip()}")
+    return parse_spec_options(rest)
+
+
+def parse_spec_options(rest: str, name: str = SYNTHETIC,
+                       option_word: str = "synthetic option") -> dict[str, Any]:
+    """The ``a=1,b=2`` after a spec's ``name:`` -> ``{"a": 1, "b": 2}`` (numbers parsed,
+    the rest left as text), refused by the rules of :func:`parse_synthetic_spec`; the
+    messages call each part ``option_word`` and write a corrected spec as ``name:...``
+    (the command line's ``--filter k_core:...`` was told to write ``synthetic:...``)."""
     overrides: dict[str, Any] = {}
     parts = [p.strip() for p in rest.split(",")] if rest.strip() else []
     for position, part in enumerate(parts, start=1):
         if not part:
             # 'a=1,,b=2' or 'a=1,': a comma too many, or an option left out between them
-            raise ConfigError(f"synthetic option {position} of {len(parts)} in {rest!r} is "
+            raise ConfigError(f"{option_word} {position} of {len(parts)} in {rest!r} is "
                               "empty (two commas in a row, or one at an end); separate "
                               "name=value options by single commas")
         key, sep, raw = part.partition("=")
         if not sep:
-            raise ConfigError(f"synthetic option {part!r} should look like name=value")
+            raise ConfigError(f"{option_word} {part!r} should look like name=value")
         if key.strip() in overrides:
-            raise ConfigError(f"synthetic option {key.strip()!r} is given twice; give each "
+            raise ConfigError(f"{option_word} {key.strip()!r} is given twice; give each "
                               "option once")
         value = raw.strip()
         joined = re.search(r"[;\s]+(\w+)=", value)
@@ -558,18 +572,18 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
             # 'n_users=10;n_items=10' was refused as "n_users must be an integer, got
             # '10;n_items=10'": the options are separated by commas
             raise ConfigError(
-                f"synthetic option {key.strip()}={value}: holds another option "
+                f"{option_word} {key.strip()}={value}: holds another option "
                 f"({joined.group(1)}=...) after {joined.group(0)[0]!r}; separate "
-                f"name=value options by commas: synthetic:{key.strip()}="
+                f"name=value options by commas: {name}:{key.strip()}="
                 f"{value[:joined.start()]},{value[joined.start():].lstrip(_JOINERS)}")
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             # start='2019-01-01' was refused as no ISO-8601 date, the quotes unmentioned:
             # a spec string's values are written bare, for every option
             if len(value) == 2:
-                raise ConfigError(f"synthetic option {key.strip()}={value}: the value is "
+                raise ConfigError(f"{option_word} {key.strip()}={value}: the value is "
                                   "empty quotes; give the value itself, unquoted, or leave "
                                   f"{key.strip()} out for its default")
-            raise ConfigError(f"synthetic option {key.strip()}={value}: the value is in "
+            raise ConfigError(f"{option_word} {key.strip()}={value}: the value is in "
                               f"quotes; write {key.strip()}={value[1:-1]} (the values of a "
                               "name=value,... spec take no quotes)")
         overrides[key.strip()] = _number_or_text(value)

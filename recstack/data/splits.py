@@ -137,6 +137,20 @@ def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 
     return _finish(data, is_test, "random", {"test_fraction": test_fraction, "seed": seed})
 
 
+def refuse_cutoff_beyond_the_years(given: Any, cutoff_s: int) -> None:
+    """Refuse a cutoff (``given``, read as ``cutoff_s`` Unix seconds) outside the years
+    1-9999: its date was a numpy overflow ("int too big to convert"); one machine's and
+    Spark's temporal splits say it in these words."""
+    if FIRST_SECOND <= cutoff_s <= LAST_SECOND:
+        return
+    beyond = "after the year 9999" if cutoff_s > 0 else "before the year 1"
+    raise ConfigError(
+        f"temporal split: cutoff={shown(given)} is {beyond} read as Unix seconds, so "
+        f"{'every row is training' if cutoff_s > 0 else 'no row is training'}; a "
+        "number is a time in seconds (one in milliseconds is 1000 times too "
+        "large), or give an ISO date such as 2020-01-31")
+
+
 @arguments_named
 def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
                    test_fraction: float | None = None) -> Split:
@@ -150,28 +164,19 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
     _require_rows(data)
     if (cutoff is None) == (test_fraction is None):
         raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
-    if isinstance(cutoff, np.datetime64):
-        # numpy's moment (a datetime64 column's max, say) as the ISO text of the same UTC
-        # moment, as a datetime or pandas Timestamp is read: it was "expected an integer
-        # or a string"
-        if np.isnat(cutoff):
-            raise ConfigError("temporal split: cutoff is NaT (no time); give Unix seconds "
-                              "or an ISO date such as 2020-01-31")
-        cutoff = f"{np.datetime_as_string(cutoff.astype('datetime64[s]'))}+00:00"
+    given = cutoff
+    if cutoff is not None:
+        # the one rule (and words) for a time given as an argument, before the settings'
+        # check: numpy's NaT and pandas' were refused in two ways, and a float cutoff as
+        # "expected an integer or a string", naming none of the date types taken
+        cutoff = to_unix_seconds(cutoff, "cutoff")
     test_fraction = _exact_as_read(test_fraction,
                                    TemporalSplit(cutoff, test_fraction).test_fraction)
     if test_fraction is not None:
         cutoff_s = int(np.quantile(timestamps, 1.0 - test_fraction, method="higher"))
     else:
-        cutoff_s = to_unix_seconds(cutoff, "cutoff")  # type: ignore[assignment]
-        if not FIRST_SECOND <= cutoff_s <= LAST_SECOND:
-            # its date was a numpy overflow ("int too big to convert")
-            beyond = "after the year 9999" if cutoff_s > 0 else "before the year 1"
-            raise ConfigError(
-                f"temporal split: cutoff={shown(cutoff)} is {beyond} read as Unix seconds, so "
-                f"{'every row is training' if cutoff_s > 0 else 'no row is training'}; a "
-                "number is a time in seconds (one in milliseconds is 1000 times too "
-                "large), or give an ISO date such as 2020-01-31")
+        cutoff_s = cutoff  # type: ignore[assignment]
+        refuse_cutoff_beyond_the_years(given, cutoff_s)
     _refuse_cutoff_outside(timestamps, cutoff_s, test_fraction)
     is_test = timestamps >= cutoff_s
     if test_fraction is not None:
@@ -194,12 +199,19 @@ def _warn_of_a_tied_cutoff(timestamps: np.ndarray, is_test: np.ndarray, cutoff_s
     part past ``test_fraction`` by more than half of it and a row (the rounding of a
     quantile): the split was silently far from the share asked for. A split whose every
     row is test is refused after this (no training rows), and not warned of."""
-    total = len(timestamps)
-    chosen = int(np.count_nonzero(is_test))
+    warn_of_a_tied_cutoff(len(timestamps), int(np.count_nonzero(is_test)),
+                          lambda: int(np.count_nonzero(timestamps == cutoff_s)), cutoff_s,
+                          test_fraction)
+
+
+def warn_of_a_tied_cutoff(total: int, chosen: int, count_tied: Any, cutoff_s: int,
+                          test_fraction: float) -> None:
+    """:func:`_warn_of_a_tied_cutoff` from counts (``count_tied()``: the rows at the
+    cutoff time, counted only when warned of); shared with the Spark split."""
     asked = test_fraction * total
     if chosen <= asked * 1.5 + 1 or chosen == total:
         return
-    tied = int(np.count_nonzero(timestamps == cutoff_s))
+    tied = count_tied()
     after = chosen - tied
     later = (f"a test_fraction of at most {math.floor(after / total * 1e4) / 1e4:g} puts "
              "the cutoff after that time" if after else
@@ -373,20 +385,29 @@ def _warn_of_users_without_fold_in(split: Split, size: np.ndarray,
     if split.fold_in is not None:
         revealed[split.fold_in.user_index] = True
     without = tested[~revealed[tested]]
-    if not len(without):
+    if len(without):
+        warn_of_users_without_fold_in(len(tested), len(without),
+                                      int(np.count_nonzero(size[without] == 1)),
+                                      fold_in_fraction)
+
+
+def warn_of_users_without_fold_in(n_tested: int, n_without: int, single: int,
+                                  fold_in_fraction: float) -> None:
+    """:func:`_warn_of_users_without_fold_in` from counts (``single``: those of the
+    ``n_without`` users with one row in the data); shared with the Spark split."""
+    if not n_without:
         return
-    single = int(np.count_nonzero(size[without] == 1))
     reasons = []
     if single:
         reasons.append(f"{single:,} {_has(single)} a single row, which is their test "
                        "target")
-    several = len(without) - single
+    several = n_without - single
     if several:
         reasons.append(f"{several:,} {_has(several)} a few rows, all held out as targets or "
                        "their revealed rows set apart (items never seen in training)")
     warnings.warn(NoFoldInWarning(
-        f"user split: {len(without):,} of the {len(tested):,} held-out test users "
-        f"{_has(len(without))} no "
+        f"user split: {n_without:,} of the {n_tested:,} held-out test users "
+        f"{_has(n_without)} no "
         f"fold-in history ({'; '.join(reasons)}; fold_in_fraction={_plain(fold_in_fraction)})"
         ", so a model scores them as strangers and their metrics measure its cold-start "
         "ranking; to hold out only users with a history to reveal, drop users with a "
@@ -457,7 +478,17 @@ def _refuse_folds_set_apart(data: Interactions, k: int, fold: np.ndarray) -> Non
                     if mask.any())
     raise EmptyResultError(
         f"kfold: k = {k} folds, but fold {empty} would keep no test rows: its "
-        f"{int(rows.sum()):,} rows would all be set apart ({why}); choose a smaller k")
+        f"{int(rows.sum()):,} rows would all be set apart ({why}); {kfold_advice(k)}")
+
+
+def kfold_advice(k: int) -> str:
+    """What would work when a k-fold split leaves a fold without test rows: a smaller k,
+    or at k = 2 (no smaller k exists) more rows or another split. Shared with Spark."""
+    if k > 2:
+        return "choose a smaller k"
+    return ("no smaller k exists (k-fold needs at least 2 folds): give it more users and "
+            "rows (each fold's test rows need their user and item in the other fold), or "
+            "choose another split such as random or leave_last_out")
 
 
 def check_every_fold_has_rows(k: int, folds_with_rows: np.ndarray, n_rows: int,
@@ -472,8 +503,8 @@ def check_every_fold_has_rows(k: int, folds_with_rows: np.ndarray, n_rows: int,
     first_empty = int(gaps[0]) if len(gaps) else len(present)
     raise EmptyResultError(
         f"kfold: k = {k} folds, but fold {first_empty} would have no test rows "
-        f"({n_rows:,} rows in all{', dealt per user' if stratify else ''}); choose a "
-        f"smaller k")
+        f"({n_rows:,} rows in all{', dealt per user' if stratify else ''}); "
+        f"{kfold_advice(k)}")
 
 
 def _kfold_assignment(data: Interactions, k: int, stratify: str | None, seed: int

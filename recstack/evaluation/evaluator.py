@@ -362,14 +362,15 @@ class Scorer(Protocol):
 
 
 def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
-                       kind: str = "") -> None:
+                       kind: str = "", at_each_k: bool = True) -> None:
     """Refuse ``metrics`` unless it is a non-empty list of names in ``known`` (a bare
     ``"ndcg"`` would be read as four one-letter names): a misspelt name gets the nearest
     known one, and a cut-off written into a name is pointed to ``ks``. ``listing`` leads
     the list of known names in the message; a name given twice is refused (the result
-    holds one entry per name, so a repeat was dropped). Shared with the Spark evaluator
-    and :func:`recstack.evaluation.pointwise.evaluate_ratings`, so every evaluation entry
-    point reads a list of metric names by one rule."""
+    holds one entry per name, so a repeat was dropped; ``at_each_k``: the names are
+    ranking metrics, each computed at every K, which the refusal says). Shared with the
+    Spark evaluator and :func:`recstack.evaluation.pointwise.evaluate_ratings`, so every
+    evaluation entry point reads a list of metric names by one rule."""
     if isinstance(metrics, str | bytes) or not isinstance(metrics, Sequence | np.ndarray) \
             or not len(metrics):
         example = "ndcg" if "ndcg" in known else known[0]
@@ -387,7 +388,8 @@ def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
     repeated = sorted({m for m in names if names.count(m) > 1})
     if repeated:
         raise ConfigError(f"metrics names {', '.join(repeated)} more than once; name each "
-                          "metric once")
+                          "metric once" + (" (every one is computed at each of ks)"
+                                           if at_each_k else ""))
 
 
 def _check_call(evaluator: Evaluator, method: Callable[..., Any], positional: tuple[Any, ...],

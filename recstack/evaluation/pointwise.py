@@ -69,7 +69,8 @@ def evaluate_ratings(model: Any, test: Interactions,
                           + ", ".join(RATING_METRICS))
     # the evaluator's rule for a list of metric names (a bare "rmse" was taken here while
     # Evaluator(metrics="ndcg") and ranking_metrics refused one): one rule for all
-    check_metric_names(metrics, list(RATING_METRICS), "available: ", kind="rating ")
+    check_metric_names(metrics, list(RATING_METRICS), "available: ", kind="rating ",
+                       at_each_k=False)
     metrics = tuple(metrics)
     if len(test) == 0:
         raise RecstackError("no test rows to evaluate ratings on")

@@ -179,6 +179,16 @@ class Param:
             return
         if isinstance(value, bool) and self.kind is not bool:
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {shown(value)}")
+        if isinstance(value, decimal.Decimal | fractions.Fraction) \
+                and float in (self.kind if isinstance(self.kind, tuple) else (self.kind,)):
+            # an exact number that names no finite float (exact_as_declared keeps it as
+            # given): refused as written, for what it is, not as "got nan"
+            if isinstance(value, decimal.Decimal) and not value.is_finite():
+                raise ConfigError(f"{model}: {name} must be a finite number, got "
+                                  f"{shown(value)}")
+            raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
+                              f"3.4e38 in size: recstack computes in float32), got "
+                              f"{shown(value)}")
         if not isinstance(value, self.kind):
             # a closed set or a pattern says what would be right (device=torch.device("cpu")
             # or dtype=np.float32: "must be str" alone did not say which text)
@@ -340,7 +350,10 @@ def exact_as_declared(value: Any, param: Param) -> Any:
         return value
     kinds = param.kind if isinstance(param.kind, tuple) else (param.kind,)
     if float in kinds:
-        return exact_as_float(value)
+        number = exact_as_float(value)
+        # Decimal("NaN") or one past the float range stays as written, so that the check
+        # refuses it as given ("got Decimal('NaN')", not "got nan")
+        return number if math.isfinite(number) else value
     if int in kinds:
         return exact_as_int(value)
     return value
@@ -371,7 +384,11 @@ def _canonical(value: Any, *, in_table: bool) -> Any:
         from recstack.metrics._validation import exact_as_float, exact_as_int
 
         whole = exact_as_int(value)
-        return whole if isinstance(whole, int) else exact_as_float(value)
+        if isinstance(whole, int):
+            return whole
+        number = exact_as_float(value)
+        # Decimal("NaN") stays as written, for the member's own check to refuse as given
+        return number if math.isfinite(number) else value
     return value
 
 
@@ -443,6 +460,12 @@ class Configurable:
         # was accepted
         if name in type(self).params:
             value = self._stored(exact_as_declared(value, type(self).params[name]))
+        elif _new_public_name(self, name):
+            # ``model.factorz = 3`` or ``model.regularisation = 0.1`` was stored beside the
+            # hyperparameters and silently ignored (the model trained with its default);
+            # learned state ends in "_", private state starts with it, and a name near no
+            # hyperparameter is the user's own (a subclass's attributes)
+            raise ConfigError(_unknown_attribute_message(self, name))
         super().__setattr__(name, value)
 
     @staticmethod
@@ -951,7 +974,7 @@ class Recommender(Configurable, ABC):
         if not isinstance(exclude_seen, bool | np.bool_):
             raise ConfigError(f"{self.name}: recommend: exclude_seen must be True or False, "
                               f"got {shown(exclude_seen)}")
-        check_batch_size(batch_size, f"{self.name}: recommend")
+        batch_size = check_batch_size(batch_size, f"{self.name}: recommend")
         user_index = self._user_indices(users)
         k = check_list_length(k, len(user_index), len(self.items_),
                               f"{self.name}: recommend")
@@ -1277,6 +1300,21 @@ class Recommender(Configurable, ABC):
             values, what = list(histories), "a set"
         elif isinstance(histories, pd.Series):
             values, what = histories.to_list(), "a Series"
+        elif isinstance(histories, list | tuple) and histories and all(
+                isinstance(row, list | tuple | set | frozenset | np.ndarray)
+                for row in histories):
+            # one list of item ids per user ([[10, 20], [30]]): refused by its width, or
+            # as no matrix when the lists differ in length, with no word on the rows to build
+            rows = [list(np.asarray(list(row), dtype=object).ravel()) for row in histories]
+            flat = [value for row in rows for value in row]
+            if any(isinstance(value, float | np.floating | list | tuple) for value in flat) \
+                    or all(len(row) == n_items for row in rows) \
+                    or any(len(set(map(str, row))) != len(row) for row in rows) \
+                    or not all_known(flat):
+                return ""
+            return ("if lists of item ids were meant (one list per user), build the users' "
+                    "rows first: rows = np.zeros((len(histories), len(model.items_))); then "
+                    "for each user r, rows[r, model.items_.to_index(list(histories[r]))] = 1")
         elif isinstance(histories, list | tuple | np.ndarray):
             array = np.asarray(histories, dtype=object) if isinstance(histories, list | tuple) \
                 else histories
@@ -1592,9 +1630,14 @@ def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
     empty padding), not so large that the padding alone would not fit the memory budget.
     ``who`` (e.g. ``"ease: recommend"``) starts the refusal: a bare "k must be a positive
     integer" from a script calling several models did not say whose call it was."""
+    from recstack.metrics._validation import exact_as_int
+
     where = f"{who}: " if who else ""
+    # a whole exact number (Decimal("10"), from a config or a grid) is the k it names, as
+    # the metrics' k and every whole-number hyperparameter read it; it was refused
+    given, k = k, exact_as_int(k)
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ConfigError(f"{where}k must be a positive integer, got {shown(k)}")
+        raise ConfigError(f"{where}k must be a positive integer, got {shown(given)}")
     if k > n_items and n_rows * int(k) * 16 > DEFAULT_MEMORY_BUDGET_BYTES:
         raise ConfigError(f"{where}k = {k} is larger than the catalog ({n_items:,} items): each "
                           f"list would be padded with {int(k) - n_items:,} empty slots; use "
@@ -1662,17 +1705,23 @@ def _out_of_range(value: int, n: int) -> str:
     return "which is below 0" if value < 0 else f"which is not below {n:,}"
 
 
-def check_batch_size(batch_size: Any, who: str) -> None:
-    """Refuse a ``batch_size`` (users scored at a time) that is neither None nor a positive
-    integer, naming ``who`` (e.g. ``"ease: recommend"``): the bare "batch_size must be a
-    positive integer" from deep in the top-K loop named neither the model nor the call."""
+def check_batch_size(batch_size: Any, who: str) -> int | None:
+    """``batch_size`` (users scored at a time) as an int, or None; refuse one that is neither
+    None nor a positive integer, naming ``who`` (e.g. ``"ease: recommend"``): the bare
+    "batch_size must be a positive integer" from deep in the top-K loop named neither the
+    model nor the call. A whole exact number (``Decimal("256")``) is the int it names, as
+    ``k`` is."""
+    from recstack.metrics._validation import exact_as_int
+
     if batch_size is None:
-        return
+        return None
+    given, batch_size = batch_size, exact_as_int(batch_size)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) \
             or batch_size < 1:
         raise ConfigError(f"{who}: batch_size must be a positive integer (users scored at a "
                           "time) or None (sized to the memory budget), got "
-                          f"{_preview(batch_size)}")
+                          f"{_preview(given)}")
+    return int(batch_size)
 
 
 def warn_more_threads_than_cores(model: str, name: str, threads: int) -> None:
@@ -1857,6 +1906,29 @@ def _out_of_memory(error: BaseException) -> bool:
     return isinstance(error, MemoryError) or (
         isinstance(error, ValueError | RuntimeError)
         and any(message in str(error) for message in _NO_MEMORY_MESSAGES))
+
+
+def _new_public_name(obj: Configurable, name: str) -> bool:
+    """Whether setting ``name`` on ``obj`` would add a public attribute near a declared
+    hyperparameter (``factorz``, ``Factors``, ``regularisation``): a misspelling, since it
+    is neither a hyperparameter, learned state (``item_factors_``), private state
+    (``_cache``), nor one the object or its class already has. A name near none is an
+    attribute of the user's own (a subclass's ``self.scores`` in its ``__init__``) and is
+    set as any Python attribute is."""
+    return (isinstance(name, str) and not name.startswith("_") and not name.endswith("_")
+            and name not in obj.__dict__ and not hasattr(type(obj), name)
+            and bool(did_you_mean(name, type(obj).params)))
+
+
+def _unknown_attribute_message(obj: Configurable, name: str) -> str:
+    """The refusal of ``model.factorz = 3``: the name is no hyperparameter, the nearest one,
+    and how hyperparameters are set."""
+    params = type(obj).params
+    model = getattr(obj, "name", type(obj).__name__)
+    return (f"{model}: no hyperparameter {name!r}{did_you_mean(name, params)}; its "
+            f"hyperparameters: {', '.join(params) or '(none)'} (set one as an attribute, "
+            f"model.<name> = value, or give it to the constructor; a new attribute this near "
+            f"a hyperparameter is refused so that a misspelling is not silently ignored)")
 
 
 def _unknown_params_message(model: str, unknown: list[str], params: dict[str, Param]

@@ -27,6 +27,23 @@ from recstack.pipeline.bandit_checks import as_index_array, check_count
 from recstack.pipeline.schema import row_selection
 from recstack.topk import top_k_batched
 
+#: the most items a source may propose per user (``n`` of :func:`generate_candidates`,
+#: ``n_per_source`` of :class:`Candidates` and of the feature builder): ranks are float32
+#: features, whole numbers exact only up to 2**24, and the "not proposed" rank is one more
+#: (with 10**30, every rank and "not proposed" became the same float, silently)
+MAX_PER_SOURCE = 2**24 - 1
+
+
+def too_many_per_source(name: str, value: Any) -> str | None:
+    """The problem with ``value`` items proposed per source (an integer >= 1, checked by
+    the caller) past :data:`MAX_PER_SOURCE`, or None."""
+    if int(value) <= MAX_PER_SOURCE:
+        return None
+    return (f"{name} must be at most {MAX_PER_SOURCE:,} (2**24 - 1), got {int(value):,}: a "
+            "source's rank of an item, and n_per_source + 1 for one it did not propose, is "
+            "a float32 feature, exact only up to 2**24 (above it, neighbouring ranks and "
+            "'not proposed' become the same number); ask each source for fewer items")
+
 
 @dataclass(frozen=True)
 class Candidates:
@@ -87,6 +104,9 @@ class Candidates:
         if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 1:
             raise RecstackError(f"{where}: n_per_source must be a positive integer, got "
                                 f"{count!r}")
+        problem = too_many_per_source("n_per_source", count)
+        if problem is not None:
+            raise RecstackError(f"{where}: {problem}")
         n = None
         for name in ("users", "items"):
             # the pipeline's one index check (indices outside a vocabulary are refused
@@ -296,6 +316,9 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ConfigError(f"candidates: n (items asked of each generator) must be a positive "
                           f"integer, got {n!r}")
+    problem = too_many_per_source("n (items asked of each generator)", n)
+    if problem is not None:
+        raise ConfigError(f"candidates: {problem}")
     _require_model_list(generators, "generators")
     if not generators:
         raise ConfigError("candidates: no generators given; name at least one fitted model")

@@ -96,7 +96,7 @@ from recstack.pipeline.bandit_checks import (
     as_index_array,
     check_same_length,
 )
-from recstack.pipeline.candidates import Candidates
+from recstack.pipeline.candidates import Candidates, too_many_per_source
 from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
@@ -254,6 +254,10 @@ class FeatureBuilder:
                 or n_per_source < 1:
             raise ConfigError(f"features: n_per_source (items each source proposes) must be a "
                               f"positive integer, got {n_per_source!r}")
+        problem = too_many_per_source("n_per_source (items each source proposes)",
+                                      n_per_source)
+        if problem is not None:
+            raise ConfigError(f"features: {problem}")
         self.n_per_source_ = int(n_per_source)
         self.scorers_ = _names(scorers, "scorers")
         self.columns_, self.context_ = self._chosen_columns(data)
@@ -794,6 +798,9 @@ def _saved_names(value: Any, field: str) -> tuple[str, ...]:
 def _saved_count(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _Malformed(f"'n_per_source' must be a positive integer, got {_json_type(value)}")
+    problem = too_many_per_source("'n_per_source'", value)
+    if problem is not None:
+        raise _Malformed(problem)
     return value
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.errors import RecstackError, shown
+from recstack.errors import shown
 from recstack.metrics._validation import check_aligned
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
@@ -215,6 +215,17 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
             "different weights; it is read per position (propensities[k - 1] is position "
             "k's, as estimate_propensities gives): say which it is, per='position' or "
             "per='row' (each row's own propensity)", UserWarning, stacklevel=2)
+    if clip is not None:
+        # propensities are relative to position 1 (1 there): a clip above 1 would raise
+        # every position's to it, the top's too (clip=2 gave every click the weight 0.5)
+        clip = check_number(where, "clip", clip, low=0.0, low_inclusive=False)
+        if clip > 1:
+            raise BanditInputError(f"{where}: clip must be at most 1, got {clip!r}: "
+                                   "propensities are relative to position 1, whose is 1, so "
+                                   "a larger clip would lower every weight below 1")
+    if not isinstance(clicked_only, bool | np.bool_):
+        raise BanditInputError(f"{where}: clicked_only must be True or False, got "
+                               f"{clicked_only!r}")
     if per == "row":
         return _row_weights(where, positions, clicked, propensities, clip, clicked_only)
     if not (propensities > 0).all():
@@ -255,17 +266,6 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
             f"{int(positions[row])} (positions run up to {int(positions.max())}); give one "
             f"propensity per position up to {int(positions.max())} (estimate_propensities("
             f"..., n_positions={int(positions.max())})), or per='row' for one per row")
-    if clip is not None:
-        # propensities are relative to position 1 (1 there): a clip above 1 would raise
-        # every position's to it, the top's too (clip=2 gave every click the weight 0.5)
-        clip = check_number(where, "clip", clip, low=0.0, low_inclusive=False)
-        if clip > 1:
-            raise BanditInputError(f"{where}: clip must be at most 1, got {clip!r}: "
-                                   "propensities are relative to position 1, whose is 1, so "
-                                   "a larger clip would lower every weight below 1")
-    if not isinstance(clicked_only, bool | np.bool_):
-        raise BanditInputError(f"{where}: clicked_only must be True or False, got "
-                               f"{clicked_only!r}")
     theta = propensities if clip is None else np.maximum(propensities, float(clip))
     with np.errstate(over="ignore"):
         weights = 1.0 / theta[positions - 1]
@@ -281,9 +281,11 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
 
 
 def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
-                 propensities: np.ndarray, clip: Any, clicked_only: Any) -> np.ndarray:
+                 propensities: np.ndarray, clip: float | None, clicked_only: bool
+                 ) -> np.ndarray:
     """:func:`ipw_sample_weights` for ``per="row"``: each row's own propensity, checked by
-    the rules of the table by position (> 0, relative to position 1), naming rows."""
+    the rules of the table by position (> 0, relative to position 1), naming rows
+    (``clip`` and ``clicked_only`` checked by the caller)."""
     if len(propensities) != len(positions):
         raise BanditInputError(f"{where}: per='row' needs one propensity per row "
                                f"({len(positions)}), got {len(propensities)}")
@@ -299,15 +301,6 @@ def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
             f"{where}: propensities must be relative to position 1, so a row at position 1 "
             f"has 1; row {row} has {float(propensities[row])!r}: divide them by the "
             "propensity of position 1 if they are click rates or examination probabilities")
-    if clip is not None:
-        clip = check_number(where, "clip", clip, low=0.0, low_inclusive=False)
-        if clip > 1:
-            raise BanditInputError(f"{where}: clip must be at most 1, got {clip!r}: "
-                                   "propensities are relative to position 1, whose is 1, so "
-                                   "a larger clip would lower every weight below 1")
-    if not isinstance(clicked_only, bool | np.bool_):
-        raise BanditInputError(f"{where}: clicked_only must be True or False, got "
-                               f"{clicked_only!r}")
     theta = propensities if clip is None else np.maximum(propensities, float(clip))
     with np.errstate(over="ignore"):
         weights = 1.0 / theta
@@ -371,7 +364,9 @@ def with_serving_position(frame: FeatureFrame, value: float = 1.0, *,
     # a position as logged ones are (1 = the top): NaN marked every row's position missing
     # and text ("3") was read as the number
     value = check_number(where, "value", value, low=1.0, high=MAX_POSITION)
-    if feature not in {f.name for f in frame.schema.numeric}:
-        raise RecstackError(f"{where}: the frame has no numeric feature "
-                            f"{feature!r} (its features: {', '.join(frame.schema.names)})")
+    # the module's error class, as for every other argument of it (a plain RecstackError
+    # escaped ``except ValueError``, which caught a wrong value)
+    problem = frame.schema.missing_numeric(feature)
+    if problem is not None:
+        raise BanditInputError(f"{where}: feature: {problem}")
     return with_position(frame, feature, value)

@@ -104,6 +104,25 @@ class FeatureSchema:
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.features)
 
+    def missing_numeric(self, name: Any) -> str | None:
+        """Why ``name`` names no numeric feature of the schema (or None when it does): the
+        words of every place a numeric feature is named by the user (the position of
+        :func:`~recstack.pipeline.position_bias.with_serving_position` and of a ranker's
+        ``position_feature``), each raising its own error class. A misspelt name gets the
+        nearest one, a categorical feature says so."""
+        from recstack.specs import did_you_mean
+
+        numeric = [f.name for f in self.numeric]
+        if isinstance(name, str) and name in numeric:
+            return None
+        shown = (repr(name) if isinstance(name, str)
+                 else f"{name!r} ({type(name).__name__}: a feature is named by a string)")
+        kind = (" (it is categorical: a position must be a numeric feature)"
+                if name in {f.name for f in self.categorical} else
+                did_you_mean(name, numeric) if isinstance(name, str) else "")
+        return (f"the frame has no numeric feature {shown}{kind} (its features: "
+                f"{', '.join(self.names) or 'none'})")
+
     def to_json(self) -> list[dict[str, Any]]:
         return [{"name": f.name, "kind": f.kind, "doc": f.doc, "cardinality": f.cardinality}
                 for f in self.features]

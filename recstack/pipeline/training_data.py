@@ -47,7 +47,7 @@ from typing import Any, Literal
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import exact_as_float
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import BanditInputError, check_count
@@ -58,6 +58,7 @@ from recstack.pipeline.candidates import (
     require_candidates,
     score_candidates,
     source_names,
+    too_many_per_source,
 )
 from recstack.pipeline.features import FeatureBuilder, check_cutoff
 
@@ -70,7 +71,7 @@ from recstack.pipeline.imbalance import (  # noqa: F401 (re-exported)
     positive_labels,
 )
 from recstack.pipeline.schema import FeatureFrame
-from recstack.specs import SEED_MAX
+from recstack.specs import SEED_MAX, did_you_mean
 
 NegativeSampling = Literal["all", "uniform", "hard"]
 
@@ -241,6 +242,17 @@ def make_training_data(history: Interactions, window: Interactions,
                           "with negatives = 'uniform' or 'hard', and negatives is 'all' "
                           "(every negative kept), so it would be ignored; pass "
                           "negatives='uniform' to sample, or leave negative_rate out")
+    # every option checked before the generators are fitted, naming this function's
+    # arguments (n_candidates = 0 or a misspelt negatives were refused after every fit, as
+    # generate_candidates' "n" and sample_negatives' "negative sampling")
+    if isinstance(n_candidates, bool) or not isinstance(n_candidates, int | np.integer) \
+            or n_candidates < 1:
+        raise ConfigError(f"training data: n_candidates (items asked of each generator) must "
+                          f"be a positive integer, got {shown(n_candidates)}")
+    problem = too_many_per_source("n_candidates (items asked of each generator)", n_candidates)
+    if problem is not None:
+        raise ConfigError(f"training data: {problem}")
+    check_sampling(negatives, negative_rate, "training data", ("negatives", "negative_rate"))
     _require_same_ids(history, window)
     if len(history) == 0 or len(window) == 0:
         raise RecstackError(f"training data: {len(history)} interactions in the history "
@@ -336,6 +348,28 @@ def _labels(candidates: Candidates, window: Interactions) -> np.ndarray:
                    window_keys).astype(np.float32)
 
 
+def check_sampling(how: Any, rate: Any, where: str, names: tuple[str, str]) -> float:
+    """The negative sampling ``how`` ("all", "uniform" or "hard") and its ``rate`` in
+    (0, 1] (returned as a float), refused by the caller's argument ``names``: one check for
+    :func:`sample_negatives` and :func:`make_training_data`, which checks them before any
+    generator is fitted (a misspelt 'hrad' was refused only after every fit, as "negative
+    sampling must be ...", naming no argument)."""
+    how_name, rate_name = names
+    if not isinstance(how, str) or how not in _SAMPLINGS:
+        near = did_you_mean(how, _SAMPLINGS) if isinstance(how, str) else ""
+        raise ConfigError(f"{where}: {how_name} (the negative sampling) must be 'all', "
+                          f"'uniform' or 'hard', got {shown(how)}{near}")
+    given, rate = rate, exact_as_float(rate)  # Decimal, Fraction: read as their float
+    if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
+            or not 0 < float(rate) <= 1:
+        raise ConfigError(f"{where}: {rate_name} (the negative sampling rate) must be in "
+                          f"(0, 1], got {shown(given)}")
+    return float(rate)
+
+
+_SAMPLINGS = ("all", "uniform", "hard")
+
+
 def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSampling,
                      rate: float, *, seed: int = 0) -> np.ndarray:
     """Rows to keep (sorted positions): every positive, and the negatives chosen by ``how``.
@@ -354,12 +388,7 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     rate : float
         :math:`w \\in (0, 1]`.
     """
-    if how not in ("all", "uniform", "hard"):
-        raise ConfigError(f"negative sampling must be 'all', 'uniform' or 'hard', got {how!r}")
-    rate = exact_as_float(rate)  # Decimal, Fraction: read as their float
-    if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
-            or not 0 < rate <= 1:
-        raise ConfigError(f"negative sampling rate must be in (0, 1], got {rate!r}")
+    rate = check_sampling(how, rate, "sample_negatives", ("how", "rate"))
     require_candidates(candidates, "sample_negatives")
     check_count("sample_negatives", "seed", seed, low=0, high=SEED_MAX)
     # one finite label per candidate row: a NaN counted as a negative, text failed inside

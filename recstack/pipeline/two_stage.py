@@ -459,7 +459,7 @@ class TwoStage(Recommender):
         check_call(self, TwoStage.recommend, positional, unexpected, (users,))
         self._require_fitted()
         check_exclude_seen(exclude_seen, f"{self.name}: recommend")
-        check_batch_size(batch_size, f"{self.name}: recommend")
+        batch_size = check_batch_size(batch_size, f"{self.name}: recommend")
         user_index = np.asarray(self._user_indices(users), np.int64)
         requests = None if context is None else self._requests(context, len(user_index))
         k = check_list_length(k, len(user_index), len(self.items_), f"{self.name}: recommend")
@@ -522,9 +522,15 @@ class TwoStage(Recommender):
         """The serving ``context`` as one row per request, warning about the columns no
         context feature reads: a misspelt ``devcie`` (or a context given to a model without
         context features) left the features at the unknown level without a word."""
-        requests = request_context(context, n)
-        # by request: the builder's own check counts the rows repeated per candidate
-        self.builder_.check_context(requests, rows="request row")
+        try:
+            requests = request_context(context, n)
+            # by request: the builder's own check counts the rows repeated per candidate
+            self.builder_.check_context(requests, rows="request row")
+        except RecstackError as error:
+            # "context has 1 rows for 2 users asked for" named no model, where every other
+            # error of a model's call starts with its name
+            kind = ConfigError if isinstance(error, ConfigError) else RecstackError
+            raise kind(f"{self.name}: {error}") from None
         known = [column.column for column in self.builder_.context_]
         if self.builder_.context_time:
             known.append(CONTEXT_TIME)

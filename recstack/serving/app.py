@@ -718,11 +718,15 @@ async def search_items(service: ServiceDep,
 
 
 @items.get("/{item_id:id}/similar", response_model=schemas.SimilarItems, responses=_ERRORS)
-async def similar_items(service: ServiceDep, item_id: ItemId, k: K = None) -> dict[str, Any]:
-    """The ``k`` items most similar to ``item_id`` (the model's own similarity)."""
+async def similar_items(service: ServiceDep, item_id: ItemId, request: Request,
+                        k: K = None) -> dict[str, Any]:
+    """The ``k`` items most similar to ``item_id`` (the model's own similarity), logged as
+    the recommendations are (endpoint ``similar``, the item as its ``input_items``)."""
     loaded, item, served = service.similar(item_id, k or service.settings.default_k)
+    if not request.scope.get(HEAD_SCOPE_KEY):  # a monitor's HEAD: nobody was shown it
+        service.log_request(served)
     return {"item_id": loaded.item_ids[item], "title": loaded.titles[item],
-            "model": served.model,
+            "model": served.model, "request_id": served.request_id,
             "items": items_body(served), "shortfall": served.shortfall}
 
 

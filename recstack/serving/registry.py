@@ -37,6 +37,7 @@ process at a time there.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -44,7 +45,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,6 +71,8 @@ FORMAT = "recstack-registry-version"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CURRENT = "current.json"
+_ALIAS_LOCK = "current.lock"  # held while current.json is read, changed and written
+_ALIAS_LOCK_WAIT = 30.0  # seconds
 MODEL_FOLDER = "model"
 INDEX_FOLDER = "index"
 #: the item indexes of a two-stage model's candidate generators: ``generator-index/g<p>``
@@ -664,24 +667,81 @@ class ModelRegistry:
         """``repair``: a damaged ``current.json`` is written over (its history, unreadable,
         starts again): set_current is the remedy every message about one names, and it
         failed on the damage it was named for."""
+        with self._alias_lock(name):
+            try:
+                alias = self._read_alias(name)
+            except CorruptVersionError:
+                if not repair:
+                    raise
+                alias = None
+            history: list[int] = []
+            if alias is not None:
+                if alias["version"] == version:
+                    return
+                history = [*alias["history"], alias["version"]]
+            self._write_alias(name, {"version": version, "history": history[-100:]})
+
+    @contextlib.contextmanager
+    def _alias_lock(self, name: str) -> Iterator[None]:
+        """Hold ``NAME/current.lock`` (an ``flock``) while ``current.json`` is read, changed
+        and written: two publishers at the same moment each read the same history and the
+        second write dropped the first one's entry. The operating system releases the lock
+        when its holder ends, however it ends. An object store has no lock: there the last
+        writer wins (README)."""
+        if self.is_remote:
+            yield
+            return
+        folder = Path(self._join(name))
+        if not folder.is_dir():  # nothing published: nothing to guard (refused later)
+            yield
+            return
+        import fcntl
+        import time
+
+        path = folder / _ALIAS_LOCK
+        from recstack.atomic import describe_path
+
+        if os.path.lexists(path) and not path.is_file():
+            # a named pipe was opened and locked as if it were the file
+            raise RecstackError(f"{self.root}: {name}: its lock {path} is "
+                                f"{describe_path(path)}; remove it (the lock is a file the "
+                                "registry creates)")
         try:
-            alias = self._read_alias(name)
-        except CorruptVersionError:
-            if not repair:
-                raise
-            alias = None
-        history: list[int] = []
-        if alias is not None:
-            if alias["version"] == version:
-                return
-            history = [*alias["history"], alias["version"]]
-        self._write_alias(name, {"version": version, "history": history[-100:]})
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise RecstackError(f"{self.root}: {name}: cannot open its lock {path} "
+                                f"({error.strerror}); the registry must be writable to "
+                                "change which version is current") from None
+        try:
+            deadline = time.monotonic() + _ALIAS_LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise RecstackError(
+                            f"{self.root}: {name}: {path} has been held by another process "
+                            f"for over {_ALIAS_LOCK_WAIT:g} s; current.json was not changed "
+                            "(try again once the other publish or rollback ends)") from None
+                    time.sleep(0.01)
+            try:
+                yield
+            finally:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+        finally:
+            os.close(descriptor)
 
     def rollback(self, name: str, to: int | None = None) -> int:
         """Point ``current`` back at version ``to``, or at the version that was current
         before (skipping versions pruned since); returns the version now current. ``to``
         naming the current version changes nothing (as :meth:`set_current`)."""
         refuse_swapped("rollback", name, to, "the version (to=)")
+        check_name(name)
+        with self._alias_lock(name):
+            return self._rollback(name, to)
+
+    def _rollback(self, name: str, to: int | None) -> int:
         alias = self._read_alias(name)
         if alias is None:
             if not self._numbers(name):
@@ -718,10 +778,11 @@ class ModelRegistry:
         if not versions and not self._numbers(name):
             # a misspelt name pruned nothing and answered [] as if all were well
             raise self._no_current(name)
-        current = self.current(name)
-        doomed = [v for v in versions[:max(0, len(versions) - keep)] if v != current]
-        for version in doomed:
-            self._withdraw(name, version)
+        with self._alias_lock(name):  # a rollback meanwhile could make a doomed one current
+            current = self.current(name)
+            doomed = [v for v in versions[:max(0, len(versions) - keep)] if v != current]
+            for version in doomed:
+                self._withdraw(name, version)
         return doomed
 
     def _withdraw(self, name: str, version: int) -> None:

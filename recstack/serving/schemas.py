@@ -334,6 +334,7 @@ class SimilarItems(BaseModel):
     item_id: str
     title: str | None
     model: str
+    request_id: str = Field(description="the list's row in the request log (for events)")
     items: list[RecommendedItem]
     shortfall: str | None = Field(default=None, description="why the list holds fewer than "
                                   "`k` items (null when it holds `k`)")

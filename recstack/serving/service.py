@@ -512,6 +512,16 @@ class LoadedModel:
         return text
 
 
+def _other_spelling(typed: Any) -> Any:
+    """The same id in the store's other key kind (``0`` for ``"0"``, ``"0"`` for ``0``),
+    or None when text does not spell an integer plainly."""
+    if isinstance(typed, int):
+        return str(typed)
+    if _PLAIN_INTEGER.fullmatch(typed) and -2**63 <= (number := int(typed)) < 2**63:
+        return number
+    return None
+
+
 @dataclass
 class VariantSlot:
     """One A/B arm: its configured reference and the version it serves now."""
@@ -1211,6 +1221,7 @@ class Service:
         candidates = _valid(Candidates(index.astype(np.int64), scores,
                                        np.full(len(index), "similar", dtype=object)))
         served = self._served(slot, loaded, "similar", None, k, candidates, log=False)
+        served.input_items = [str(loaded.item_ids[item])]  # what the list is similar to
         others = len(np.setdiff1d(blocked, [item]))
         served.shortfall = shortfall(served, loaded.n_items, [
             (1, "the item itself"), (others, f"{_items(others)} blocked")])
@@ -1229,7 +1240,13 @@ class Service:
             from recstack.serving.embedding_store import StoreUnavailableError
 
             try:
-                vectors, found = self.store.get("user", [loaded.typed_user_id(user_id)])
+                typed = loaded.typed_user_id(user_id)
+                other = _other_spelling(typed)
+                # the id in the other spelling too: vectors put under "0" for a model of
+                # integer ids (or under 0 for one of text ids) were never found, and the
+                # model's own vectors were served without a word
+                vectors, found = self.store.get("user", [typed] if other is None
+                                                else [typed, other])
                 # the store's dimension shows whether or not it holds this user (0: it
                 # holds no user vectors): judged on found users alone, the next user the
                 # store lacks cleared the error and health said ok again
@@ -1241,6 +1258,16 @@ class Service:
                         f"the store's user vectors have {vectors.shape[1]} dimensions, "
                         f"{loaded.reference}'s items {loaded.index.dim}: the model's own "
                         "vectors are served (was the store filled for another model?)")
+                    self.metrics.store_fallback.inc()
+                elif not found[0] and len(found) > 1 and found[1]:
+                    kind = "integers" if loaded.integer_users else "text"
+                    self.store_error = (
+                        f"the store holds user {other!r} as "
+                        f"{'text' if isinstance(other, str) else 'an integer'}, but "
+                        f"{loaded.reference}'s user ids are {kind}: the model's own vector "
+                        f"is served; put the store's user vectors with ids as {kind} (as "
+                        "put_model does)")
+                    logger.warning("embedding store: %s", self.store_error)
                     self.metrics.store_fallback.inc()
                 else:
                     self.store_error = None  # reachable again
@@ -1610,8 +1637,21 @@ def _title_texts(titles: pd.Series, item_ids: pd.Series, present: np.ndarray,
                 f"the title of item {item!r} (row {position + 1}) is a "
                 f"{type(title).__name__}, {shown(title)[:60]}, not text", file=str(path),
                 column="title", expected="one title per item, as text")
-        texts.append(str(title))
+        title = str(title)
+        # a NUL or an escape (a Parquet column of binary junk, a title pasted from a
+        # terminal) was served as given, where the CSV reader refuses a NUL: a title is
+        # printable text; tabs and line breaks (a quoted CSV cell) are whitespace
+        if problem := control_character(title.translate(_TITLE_WHITESPACE)):
+            raise DataFormatError(
+                f"the title of item {item!r} (row {position + 1}) is not printable text: "
+                f"{problem} ({shown(title[:60])})", file=str(path), column="title",
+                expected="titles as printable text (tabs and line breaks aside)")
+        texts.append(title)
     return texts
+
+
+#: the whitespace control characters a title may hold (as a space for the check)
+_TITLE_WHITESPACE = str.maketrans("\t\n\r\x85\u2028\u2029", "      ")
 
 
 def _refuse_titles_of_another_catalog(titles: dict[str, str], item_ids: np.ndarray,

@@ -48,9 +48,7 @@ from recstack.data.filters import (
 )
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import (
-    FIRST_SECOND,
     ITEM_ID,
-    LAST_SECOND,
     TIMESTAMP,
     USER_ID,
     VALUE,
@@ -65,6 +63,7 @@ from recstack.data.splits import (
     SplitReport,
     TemporalSplit,
     _shown,
+    refuse_cutoff_beyond_the_years,
 )
 from recstack.errors import (
     ConfigError,
@@ -72,7 +71,6 @@ from recstack.errors import (
     EmptyResultError,
     RecstackError,
     UnknownColumnError,
-    shown,
 )
 from recstack.specs import SEED_MAX, SEED_RULE, arguments_named
 
@@ -1417,17 +1415,7 @@ def why_nothing_is_left(spec: FilterSpec, data: SparkInteractions,
             rounds = k_core(data, spec.user_min, spec.item_min,
                             refuse_empty=False)[1].details["rounds"]
         # which pass emptied it, in the words one machine uses
-        left, passes = frame.count(), []
-        for done in rounds:
-            left -= done.rows_removed
-            passes.append(f"pass {done.round} removed {done.users_removed:,} user(s) and "
-                          f"{done.items_removed:,} item(s), {left:,} row(s) left")
-        if len(passes) > 4:
-            passes[2:-1] = [f"... ({len(passes) - 3} more passes)"]
-        return (f"before it, the most rows of one user were {most[0]:,} and of one item "
-                f"{most[1]:,}; removing the users under {spec.user_min} and the items "
-                f"under {spec.item_min} in turn left no user and item meeting both, after "
-                f"pass {len(rounds)}: {'; '.join(passes)}")
+        return spec.emptied_after(rounds, frame.count(), int(most[0]), int(most[1]))
     if isinstance(spec, MinValue):
         # float32, as the filter compares (and as one machine holds the values)
         low, high = frame.agg(F.min(F.col(VALUE).cast("float")),
@@ -1555,25 +1543,40 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
     check_data(data, "temporal_split(data)")
     _require_timestamps(data)
     require_rows(data)
-    cutoff_s: int | None = (_quantile_higher(data.frame, 1.0 - test_fraction)
-                            if test_fraction is not None else to_unix_seconds(cutoff, "cutoff"))
-    if cutoff_s is not None and test_fraction is None \
-            and not FIRST_SECOND <= cutoff_s <= LAST_SECOND:
+    if test_fraction is not None:
+        cutoff_s = int(_quantile_higher(data.frame, 1.0 - test_fraction))
+    else:
+        seconds = to_unix_seconds(cutoff, "cutoff")
+        assert seconds is not None  # None only for a cutoff of None, refused above
+        cutoff_s = seconds
         # the single-machine split's words; here it was "int too big to convert" (an
         # OverflowError from the Spark literal)
-        beyond = "after the year 9999" if cutoff_s > 0 else "before the year 1"
-        raise ConfigError(
-            f"temporal split: cutoff={shown(cutoff)} is {beyond} read as Unix seconds, so "
-            f"{'every row is training' if cutoff_s > 0 else 'no row is training'}; a "
-            "number is a time in seconds (one in milliseconds is 1000 times too "
-            "large), or give an ISO date such as 2020-01-31")
-    if cutoff_s is not None:  # always: one of cutoff and test_fraction was given
-        _refuse_cutoff_outside(data, int(cutoff_s), test_fraction)
+        refuse_cutoff_beyond_the_years(cutoff, cutoff_s)
+    _refuse_cutoff_outside(data, cutoff_s, test_fraction)
     params: dict[str, Any] = {"cutoff": cutoff_s}
     if test_fraction is not None:
         params["test_fraction"] = test_fraction
+        _warn_of_a_tied_cutoff(data, cutoff_s, test_fraction)
     flagged = data.frame.withColumn("_is_test", F.col(TIMESTAMP) >= F.lit(cutoff_s))
     return _finish(data, flagged, "temporal", params)
+
+
+def _warn_of_a_tied_cutoff(data: SparkInteractions, cutoff_s: int,
+                           test_fraction: float) -> None:
+    """One machine's :class:`~recstack.data.splits.TiedCutoffWarning`, in its words: a
+    cutoff time many rows share made the test part far larger than ``test_fraction``,
+    and the Spark split said nothing. One job (three counts)."""
+    from pyspark.sql import functions as F
+
+    from recstack.data.splits import warn_of_a_tied_cutoff
+
+    time = F.col(TIMESTAMP)
+    row = data.frame.agg(F.count(F.lit(1)).alias("n"),
+                         F.sum(F.when(time >= F.lit(cutoff_s), 1).otherwise(0)).alias("chosen"),
+                         F.sum(F.when(time == F.lit(cutoff_s), 1).otherwise(0)).alias("tied")
+                         ).collect()[0]
+    warn_of_a_tied_cutoff(int(row["n"]), int(row["chosen"] or 0), lambda: int(row["tied"] or 0),
+                          cutoff_s, test_fraction)
 
 
 def _refuse_cutoff_outside(data: SparkInteractions, cutoff_s: int,

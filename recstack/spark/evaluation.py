@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.spark.data import (
     ITEM_INDEX,
     USER_INDEX,
@@ -434,6 +434,7 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     """
     _check_metrics(metrics)
     _cutoffs(ks)
+    _smoothing(novelty_smoothing)
     _check_lists(lists)
     return _ranking_metrics(lists, test, ks, metrics=metrics,
                             relevance_threshold=relevance_threshold, graded=graded,
@@ -453,6 +454,7 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
 
     _check_metrics(metrics)
     ks = _cutoffs(ks)
+    _smoothing(novelty_smoothing)
     _check_data(test, "test")
     _check_data(train, "train", optional=True)
     if train is not None:
@@ -534,6 +536,23 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     return per_user, {name: float(means[name]) for name in names} | aggregate
 
 
+def _smoothing(smoothing: Any) -> float:
+    """``novelty_smoothing`` checked by the single-machine Evaluator's rule and words (any
+    finite real number >= 0), whatever the metrics asked for: -1 or inf was refused only
+    when novelty or popularity was among them, and passed without a word otherwise."""
+    from recstack.data.interactions import check_threshold
+
+    try:
+        value = None if smoothing is None else check_threshold(smoothing,
+                                                                "novelty_smoothing")
+    except ConfigError:
+        value = None
+    if value is None or value < 0:
+        raise ConfigError("novelty_smoothing must be a finite number >= 0, got "
+                          f"{shown(smoothing)}")
+    return float(value)
+
+
 def _list_metrics(lists: Any, train: SparkInteractions, ks: Sequence[int],
                   metrics: Sequence[str], smoothing: float) -> tuple[Any, dict[str, float]]:
     r"""The Evaluator's list metrics (:mod:`recstack.metrics.beyond_accuracy`): catalog
@@ -545,9 +564,7 @@ def _list_metrics(lists: Any, train: SparkInteractions, ks: Sequence[int],
     training matrix) and :math:`n_\text{users}` the training vocabulary's size."""
     from pyspark.sql import functions as F
 
-    if isinstance(smoothing, bool) or not isinstance(smoothing, int | float) or not (
-            0 <= smoothing < float("inf")):
-        raise ConfigError(f"novelty_smoothing must be a number >= 0, got {smoothing!r}")
+    smoothing = _smoothing(smoothing)
     popularity = (train.frame.groupBy(USER_INDEX, ITEM_INDEX).agg(F.sum(VALUE).alias("_v"))
                   .filter(F.col("_v") != 0).groupBy(ITEM_INDEX)
                   .agg(F.count(F.lit(1)).cast("double").alias("_c")))
@@ -589,11 +606,16 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     :class:`recstack.evaluation.evaluator.Evaluator`'s)."""
     _check_metrics(metrics)  # before the top-k job, not after it
     _cutoffs(ks)
+    _smoothing(novelty_smoothing)
     _check_data(train, "train")
     _check_data(test, "test")
     _check_same_vocabularies(train, test)  # before the top-k job, not after it
     test_users = test.frame.select(USER_INDEX).distinct()
     _warn_if_no_history(test_users, train)
+    # their indices are whole numbers, once each, before they are matched to the users
+    _check_factor_frame(user_factors, "user_factors", USER_INDEX)
+    _check_factor_rows(user_factors, "user_factors", USER_INDEX)
+    _refuse_users_without_factors(test_users, user_factors, train)
     # as one machine's Evaluator (CutoffBeyondCatalogWarning): a K past the catalog gave
     # every list the whole catalog, recall 1 for everyone, without a word here
     from recstack.evaluation.evaluator import _warn_if_cutoff_beyond_catalog
@@ -605,6 +627,31 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
                             relevance_threshold=relevance_threshold, graded=graded,
                             duplicate_grade=duplicate_grade, train=train,
                             novelty_smoothing=novelty_smoothing)
+
+
+def _refuse_users_without_factors(test_users: Any, user_factors: Any,
+                                  train: SparkInteractions) -> None:
+    """Refuse ``user_factors`` that lack test users with training rows (factors of part of
+    the users, or of another model's users): :func:`top_k` gave them no list, and their
+    metrics counted as 0, a plausible mean that meant nothing. Test users without a
+    training row are left to :func:`_warn_if_no_history` (a model has no factors for
+    them). One job: the test users with history, less those with factors."""
+    from recstack.spark.data import USER_ID
+
+    with_history = test_users.join(train.frame.select(USER_INDEX), USER_INDEX, "left_semi")
+    missing = with_history.join(user_factors.select(USER_INDEX), USER_INDEX, "left_anti")
+    first = (missing.orderBy(USER_INDEX).limit(1)
+             .join(train.users.select(USER_INDEX, USER_ID), USER_INDEX, "left").collect())
+    if not first:
+        return
+    example = first[0]
+    n_missing, n_with = missing.count(), with_history.count()
+    raise ConfigError(
+        f"user_factors: {n_missing:,} of the {n_with:,} test users with training rows "
+        f"have no factors (e.g. user {example[USER_ID]!r}, {USER_INDEX} "
+        f"{example[USER_INDEX]}), so they would get no list and score 0 on every metric; "
+        "pass the factors of a model fitted on this train (SparkALS's user_factors_, or "
+        "factor_frame(spark, matrix, 'user_index') with one row per user)")
 
 
 def _warn_if_no_history(test_users: Any, train: SparkInteractions) -> None:

@@ -44,6 +44,7 @@ from recstack.data.splits import (
     TemporalSplit,
     UserSplit,
     check_every_fold_has_rows,
+    kfold_advice,
 )
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.spark.data import (
@@ -108,9 +109,36 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
                .withColumn("_is_test", row_held & (position < n_target))
                .withColumn("_is_fold_in", row_held & ~(position < n_target))
                .drop("_held"))
-    return _finish(data, flagged, "user", {"test_users": test_users,
-                                           "fold_in_fraction": fold_in_fraction,
-                                           "by_time": by_time, "seed": seed}, fold_in=True)
+    split = _finish(data, flagged, "user", {"test_users": test_users,
+                                            "fold_in_fraction": fold_in_fraction,
+                                            "by_time": by_time, "seed": seed}, fold_in=True)
+    _warn_of_users_without_fold_in(data, split, fold_in_fraction)
+    return split
+
+
+def _warn_of_users_without_fold_in(data: SparkInteractions, split: SparkSplit,
+                                   fold_in_fraction: float) -> None:
+    """One machine's :class:`~recstack.data.splits.NoFoldInWarning`, in its words: held-out
+    test users without a fold-in row (a single row, all of a few rows held out as targets,
+    or their revealed rows set apart) are scored as strangers, and the Spark split said
+    nothing of them. One job: the test users less the revealed ones, with their sizes."""
+    from pyspark.sql import functions as F
+
+    from recstack.data.splits import warn_of_users_without_fold_in
+
+    tested = split.test.frame.select(USER_INDEX).distinct()
+    revealed = (split.fold_in.frame.select(USER_INDEX).distinct() if split.fold_in is not None
+                else tested.limit(0))
+    sizes = data.frame.groupBy(USER_INDEX).agg(F.count(F.lit(1)).alias("_size"))
+    row = (tested.join(revealed.withColumn("_revealed", F.lit(True)), USER_INDEX, "left")
+           .join(sizes, USER_INDEX, "left")
+           .agg(F.count(F.lit(1)).alias("tested"),
+                F.sum(F.when(F.col("_revealed").isNull(), 1).otherwise(0)).alias("without"),
+                F.sum(F.when(F.col("_revealed").isNull() & (F.col("_size") == 1), 1)
+                      .otherwise(0)).alias("single"))
+           .collect()[0])
+    warn_of_users_without_fold_in(int(row["tested"]), int(row["without"] or 0),
+                                  int(row["single"] or 0), fold_in_fraction)
 
 
 @arguments_named
@@ -199,7 +227,7 @@ def _refuse_folds_set_apart(folded: Any, k: int) -> None:
     why = "; ".join(f"{int(count):,} {reason}" for reason, count in reasons.items() if count)
     raise EmptyResultError(
         f"kfold: k = {k} folds, but fold {int(fold['_fold'])} would keep no test rows: its "
-        f"{int(fold['rows']):,} rows would all be set apart ({why}); choose a smaller k")
+        f"{int(fold['rows']):,} rows would all be set apart ({why}); {kfold_advice(k)}")
 
 
 def _kfold_folds(data: SparkInteractions, folded: Any, k: int, stratify: str | None,

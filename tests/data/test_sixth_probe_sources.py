@@ -4,7 +4,7 @@ numbers (Python's int() read '1_0' as 10 and the Arabic-Indic digits as theirs).
 import pytest
 
 from recstack.data.filters import FILTERS
-from recstack.data.sources import load_source, parse_synthetic_spec
+from recstack.data.sources import load_source, parse_spec_options, parse_synthetic_spec
 from recstack.errors import ConfigError
 
 
@@ -17,7 +17,8 @@ def test_a_synthetic_size_in_other_digits_is_named_not_read(written):
 def test_a_filter_option_in_other_digits_is_named_not_read():
     # --filter k_core:user_min=1_0 kept users with 10 rows or more
     with pytest.raises(ConfigError, match=r'user_min = "1_0": expected an integer'):
-        FILTERS.build("k_core", parse_synthetic_spec("k_core:user_min=1_0"))
+        # the options of --filter k_core:..., parsed as the command line parses them
+        FILTERS.build("k_core", parse_spec_options("user_min=1_0", "k_core", "option"))
 
 
 def test_ascii_numbers_are_still_numbers():

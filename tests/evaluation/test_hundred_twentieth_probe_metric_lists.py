@@ -64,7 +64,8 @@ def test_a_misspelt_rating_metric_gets_the_nearest_name(test_rows):
 
 def test_a_repeated_metric_is_refused_by_the_shared_check():
     with pytest.raises(ConfigError, match=r"^metrics names ndcg more than once; name each "
-                                          r"metric once$"):
+                                          r"metric once \(every one is computed at each "
+                                          r"of ks\)$"):
         Evaluator(metrics=["ndcg", "recall", "ndcg"])
 
 

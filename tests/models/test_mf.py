@@ -6,6 +6,7 @@ element by element (math.exp, explicit loops), not by calling the model's own co
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 
@@ -249,8 +250,10 @@ def test_implicit_data_without_a_rating_range_is_refused():
 
 
 def test_ratings_outside_the_declared_range_are_refused():
-    data = Interactions.from_arrays(["u1", "u2"], ["a", "b"], [3.0, 7.0],
+    data = Interactions.from_arrays(["u1", "u2"], ["a", "b"], [3.0, 5.0],
                                     rating_range=(1.0, 5.0))
+    # built field by field (from_arrays and with_values refuse a 7 on 1-5 themselves)
+    data = dataclasses.replace(data, value=np.array([3.0, 7.0], np.float32))
     with pytest.raises(RecstackError, match=r"1 rating\(s\) outside rating_range.*7\.0"):
         MatrixFactorization(**TINY).fit(data)
 

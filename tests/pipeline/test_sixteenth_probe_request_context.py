@@ -101,7 +101,8 @@ def model():
      r"context column 'timestamp': request row 2 holds 1700000000000000.0, not a time"),
 ])
 def test_the_model_names_the_request_row_not_a_candidate_row(model, context, said):
-    with pytest.raises(RecstackError, match=f"^{said}"):
+    # the two-stage model names itself first
+    with pytest.raises(RecstackError, match=f"^two_stage: {said}"):
         model.recommend([0, 1, 2], 2, context=context)
     items, _ = model.recommend([0, 1, 2], 2, context={"device": "web", "price": 4.0,
                                                       "timestamp": 1_700_000_000})

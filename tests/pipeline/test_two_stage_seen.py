@@ -176,8 +176,8 @@ def test_a_context_of_the_wrong_size_is_refused_on_every_path(fitted, data):
     with pytest.raises(RecstackError, match="context has 1 rows for 2 users"):
         fitted.recommend(data.users.to_external([0, 1]), k=3, context=one_row)
     twice = pd.DataFrame([["phone", "tablet"]] * 2, columns=["device", "device"])
-    with pytest.raises(RecstackError, match="^context: column 'device' appears more than "
-                                            "once"):
+    with pytest.raises(RecstackError, match="^two_stage: context: column 'device' appears "
+                                            "more than once"):
         fitted.recommend(data.users.to_external([0, 1]), k=3, context=twice)
 
 

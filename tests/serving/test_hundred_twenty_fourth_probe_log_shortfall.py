@@ -40,7 +40,7 @@ def test_the_request_log_keeps_each_short_lists_reason(tmp_path, registry, als, 
     logged = [None if pd.isna(value) else value for value in table["shortfall"]]
     assert logged == [answer["shortfall"] for answer in answers]
     # by definition: a catalog of n items less the user's seen ones, less the one posted
-    # item; whole lists have none (similar items are not logged)
+    # item; whole lists have none (similar items: test_hundred_twenty_seventh_probe_similar_log)
     assert logged[0] == (f"{n - seen} items for k={n}: als@1 has {n} items, less the user's "
                          f"{seen} items seen")
     assert logged[2] == logged[0]

@@ -271,12 +271,13 @@ class Ranker(Configurable, ABC):
     def _check_position(self, schema: FeatureSchema) -> None:
         if self.serving_position is None:
             return
-        if self.position_feature not in {f.name for f in schema.numeric}:
-            raise RecstackError(
-                f"{self.name}: serving_position={self.serving_position!r} but the frame has no "
-                f"numeric feature {self.position_feature!r} (its features: "
-                f"{', '.join(schema.names) or 'none'}); add the logged position as a numeric "
-                "feature or set serving_position=None")
+        problem = schema.missing_numeric(self.position_feature)
+        if problem is not None:
+            # a hyperparameter that cannot be used: ConfigError, as for every other one
+            raise ConfigError(
+                f"{self.name}: serving_position={self.serving_position!r} but {problem}; add "
+                "the logged position as a numeric feature, name it in position_feature, or "
+                "set serving_position=None")
 
 
 #: hyperparameters that say where or how fast a fitted ranker runs, not what it learned:

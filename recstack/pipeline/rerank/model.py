@@ -211,7 +211,7 @@ class Reranked(Recommender):
         if exclude_seen:
             return super().recommend(users, k, batch_size=batch_size)
         self._require_fitted()
-        check_batch_size(batch_size, f"{self.name}: recommend")
+        batch_size = check_batch_size(batch_size, f"{self.name}: recommend")
         user_index = np.asarray(self._user_indices(users), np.int64)
         k = check_list_length(k, len(user_index), len(self.items_), f"{self.name}: recommend")
         top, scores = top_k_batched(

@@ -100,7 +100,13 @@ async function showUser(userId) {
     document.getElementById("model").replaceChildren(
       `(${recs.model}, variant `, isolated(recs.variant), ")");
     showError(null);
-  } catch (error) { showError(error); }
+  } catch (error) {
+    // the last user's lists stayed on screen under the error, read as this user's
+    fillList("history", []);
+    fillList("user-recs", []);
+    document.getElementById("user-note").textContent = "";
+    showError(error);
+  }
 }
 
 async function showSimilar(item) {
@@ -111,7 +117,12 @@ async function showSimilar(item) {
     // a short list (a one-item catalog has no neighbour) says why, as the other lists do
     document.getElementById("similar-note").textContent = similar.shortfall || "";
     showError(null);
-  } catch (error) { showError(error); }
+  } catch (error) {
+    document.getElementById("similar-of").replaceChildren();
+    fillList("similar", []);
+    document.getElementById("similar-note").textContent = "";
+    showError(error);
+  }
 }
 
 async function updateVisitor() {
@@ -132,7 +143,15 @@ async function updateVisitor() {
 async function search(event) {
   event.preventDefault();
   const text = document.getElementById("search-text").value.trim();
-  if (!text) return;
+  const note = document.getElementById("search-note");
+  note.textContent = "";
+  if (!text) {
+    // a search of only spaces did nothing: the last search's results stayed on screen,
+    // read as the answer to this one
+    fillList("search-results", []);
+    showError("the search text is empty or only spaces; type a word of a title to search for");
+    return;
+  }
   try {
     const found = await api(`items/search?q=${encodeURIComponent(text)}&limit=20`);
     fillList("search-results", found.items, (li, item) => {
@@ -144,8 +163,13 @@ async function search(event) {
       add.addEventListener("click", () => { visitor.set(item.item_id, item.title); updateVisitor(); });
       li.append(neighbours, add);
     });
+    // an empty list said nothing: the search seemed not to have run
+    if (found.items.length === 0) note.textContent = `no title (or id) contains "${text}"`;
     showError(null);
-  } catch (error) { showError(error); }
+  } catch (error) {
+    fillList("search-results", []);
+    showError(error);
+  }
 }
 
 async function start() {

@@ -159,3 +159,11 @@ threads: list[dict[str, int]] = []
 
 def threads_stage(_settings) -> ThreadsStage:
     return ThreadsStage()
+
+
+def list_texts(driver, list_id: str) -> list[str]:
+    """The texts of the page's list ``list_id``, read in one script: the page replaces
+    lists while they update."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(li => li.innerText)",
+        f"#{list_id} > li")

@@ -15,17 +15,12 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from tests.serving.service_helpers import (  # noqa: E402
+    list_texts,
     publish,
     start_service,
     stop_service,
     write_titles,
 )
-
-
-def _texts(driver, list_id: str) -> list[str]:
-    return driver.execute_script(
-        "return [...document.querySelectorAll(arguments[0])].map(li => li.innerText)",
-        f"#{list_id} > li")
 
 
 def _search(browser, text: str) -> None:
@@ -49,26 +44,26 @@ def test_a_search_of_spaces_refused_or_empty_clears_the_last_results(tmp_path, b
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#user-select option"))
 
         _search(browser, word)
-        wait.until(lambda d: len(_texts(d, "search-results")) > 0)
+        wait.until(lambda d: len(list_texts(d, "search-results")) > 0)
         _search(browser, "   ")
         wait.until(lambda d: error(d))
         assert error(browser) == ("the search text is empty or only spaces; type a word of a "
                                   "title to search for")
-        assert _texts(browser, "search-results") == []
+        assert list_texts(browser, "search-results") == []
 
         _search(browser, word)
-        wait.until(lambda d: len(_texts(d, "search-results")) > 0 and not error(d))
+        wait.until(lambda d: len(list_texts(d, "search-results")) > 0 and not error(d))
         _search(browser, "\u200b")  # the service refuses it (422): only invisible
         wait.until(lambda d: error(d))
         assert "only invisible characters" in error(browser)
-        assert _texts(browser, "search-results") == []
+        assert list_texts(browser, "search-results") == []
 
         _search(browser, word)
-        wait.until(lambda d: len(_texts(d, "search-results")) > 0 and not error(d))
+        wait.until(lambda d: len(list_texts(d, "search-results")) > 0 and not error(d))
         _search(browser, "zzzqqq-no-such-title")
         wait.until(lambda d: d.find_element(By.ID, "search-note").text)
         assert browser.find_element(By.ID, "search-note").text == (
             'no title (or id) contains "zzzqqq-no-such-title"')
-        assert _texts(browser, "search-results") == [] and error(browser) == ""
+        assert list_texts(browser, "search-results") == [] and error(browser) == ""
     finally:
         stop_service(process)

@@ -13,18 +13,12 @@ from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from tests.serving.service_helpers import (  # noqa: E402
+    list_texts,
     publish,
     start_service,
     stop_service,
     write_titles,
 )
-
-
-def _texts(driver, list_id: str) -> list[str]:
-    # read in one script: the page replaces lists while they update
-    return driver.execute_script(
-        "return [...document.querySelectorAll(arguments[0])].map(li => li.innerText)",
-        f"#{list_id} > li")
 
 
 @pytest.mark.slow
@@ -35,36 +29,36 @@ def test_click_through_the_page(tmp_path, browser, als, train):
     wait = WebDriverWait(browser, 20)
     try:
         browser.get(url + "/")
-        wait.until(lambda d: len(_texts(d, "user-recs")) == 10)
-        history = _texts(browser, "history")
+        wait.until(lambda d: len(list_texts(d, "user-recs")) == 10)
+        history = list_texts(browser, "history")
         assert history and all("(" in line for line in history)  # title (id)
-        assert "why: exact, score" in _texts(browser, "user-recs")[0]
+        assert "why: exact, score" in list_texts(browser, "user-recs")[0]
 
         select = browser.find_element(By.ID, "user-select")
         options = select.find_elements(By.TAG_NAME, "option")
-        before = _texts(browser, "user-recs")
+        before = list_texts(browser, "user-recs")
         options[3].click()
-        wait.until(lambda d: _texts(d, "user-recs") != before)
+        wait.until(lambda d: list_texts(d, "user-recs") != before)
 
         word = "the"
         browser.find_element(By.ID, "search-text").send_keys(word)
         browser.find_element(By.ID, "search-button").click()
-        wait.until(lambda d: len(_texts(d, "search-results")) > 0)
-        assert all(word.lower() in line.lower() for line in _texts(browser, "search-results"))
+        wait.until(lambda d: len(list_texts(d, "search-results")) > 0)
+        assert all(word.lower() in line.lower() for line in list_texts(browser, "search-results"))
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results button"))
         browser.find_element(By.CSS_SELECTOR, "#search-results button.neighbours").click()
-        wait.until(lambda d: len(_texts(d, "similar")) == 10)
-        assert "why: similar" in _texts(browser, "similar")[0]
+        wait.until(lambda d: len(list_texts(d, "similar")) == 10)
+        assert "why: similar" in list_texts(browser, "similar")[0]
 
         buttons = browser.find_elements(By.CSS_SELECTOR, "#search-results button.add-visitor")
         buttons[0].click()
-        wait.until(lambda d: len(_texts(d, "visitor-recs")) == 10)
-        first = _texts(browser, "visitor-recs")
+        wait.until(lambda d: len(list_texts(d, "visitor-recs")) == 10)
+        first = list_texts(browser, "visitor-recs")
         assert "why: fold-in" in first[0]
         assert len(buttons) > 1
         buttons[1].click()
-        wait.until(lambda d: len(_texts(d, "visitor-items")) == 2)
-        wait.until(ec.none_of(lambda d: _texts(d, "visitor-recs") == first))
+        wait.until(lambda d: len(list_texts(d, "visitor-items")) == 2)
+        wait.until(ec.none_of(lambda d: list_texts(d, "visitor-recs") == first))
         assert browser.find_element(By.ID, "error").text == ""
         shot = tmp_path / "page.png"
         assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000

@@ -461,11 +461,16 @@ def finite_or_infinite(number: Any) -> float:
     """``float(number)``, or an infinity of its sign for an integer (or fraction) beyond the
     float range, where ``float()`` raises OverflowError: TOML and JSON read integers of any
     length (``test_fraction = 1`` followed by 400 zeros was an OverflowError traceback), and
-    an infinity is then refused as "must be a finite number", naming the key."""
+    an infinity is then refused as "must be a finite number", naming the key. A signalling
+    ``Decimal("sNaN")``, which ``float()`` refuses, is NaN (refused as any NaN is)."""
     try:
         return float(number)
     except OverflowError:
         return math.inf if number > 0 else -math.inf
+    except ValueError:
+        if isinstance(number, decimal.Decimal) and number.is_nan():
+            return math.nan
+        raise
 
 
 #: a number as a user writes one: ASCII digits with an optional sign, point and exponent

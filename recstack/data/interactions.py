@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import math
 import numbers
 import os
 import re
@@ -1832,10 +1831,7 @@ def check_threshold(threshold: Any, name: str) -> float | int | None:
     from recstack.metrics._validation import _huge
     from recstack.specs import finite_or_infinite
 
-    try:
-        number = finite_or_infinite(threshold)
-    except ValueError:  # Decimal("sNaN"), which float() refuses
-        number = math.nan
+    number = finite_or_infinite(threshold)
     if not np.isfinite(number):
         raise ConfigError(f"{name} must be a finite number or None, got {_huge(threshold)}")
     if isinstance(threshold, numbers.Integral):

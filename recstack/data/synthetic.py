@@ -476,10 +476,7 @@ def _as_float(name: str, value: Any) -> float:
         raise ConfigError(f"{name} must be a number, got {shown(value)}")
     # an integer past the float range (TOML reads any number of digits) made
     # math.isfinite raise OverflowError
-    try:
-        number = finite_or_infinite(value)
-    except ValueError:  # Decimal("sNaN"), which float() refuses
-        number = math.nan
+    number = finite_or_infinite(value)
     if not math.isfinite(number):
         given = (f"a {len(str(abs(value)))}-digit integer" if isinstance(value, int)
                  else shown(value))

@@ -52,10 +52,7 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
         number = math.nan
         if not isinstance(value, bool | np.bool_) and isinstance(value,
                                                                  numbers.Real | Decimal):
-            try:
-                number = finite_or_infinite(value)
-            except ValueError:  # Decimal("sNaN")
-                pass
+            number = finite_or_infinite(value)
         if not 0 <= number < math.inf:
             raise RecstackError(f"diagnose: {name} must be a finite number >= 0, got "
                                 f"{_huge(value) if isinstance(value, int) else shown(value)}")

@@ -80,16 +80,19 @@ def _run(args: argparse.Namespace) -> int:
 
 #: the options that name a file or folder a command writes, made with its folders
 _OUTPUT_OPTIONS = ("out", "cache_dir", "registry", "log_dir")
+#: those of them whose existing folder only the command writes into while it runs
+_OWN_OUTPUTS = ("out", "cache_dir")
 
 
 @contextmanager
 def _no_new_folders_left_on_failure(args: argparse.Namespace) -> Iterator[None]:
     """Remove, when the command fails, the folders it made on the way to its outputs
-    (``--out deep/x/res``: ``deep/x``), if they are still empty: the output itself is
-    written atomically, but the folders above it were made before the work, and a refusal
-    of the data (an unknown column, an unknown model) left them behind. A folder that
-    existed before, or that holds anything now, is never removed."""
-    made: list[list[Path]] = []
+    (``--out deep/x/res``: ``deep/x``) and inside them (``data fetch --cache-dir new``:
+    ``new/movielens``), if they are still empty: the output itself is written atomically,
+    but the folders were made before the work, and a refusal of the data (an unknown
+    column, an unknown model) or a failed download left them behind. A folder that existed
+    before, or that holds a file now, is never removed."""
+    made: list[tuple[list[Path], Path, set[str] | None]] = []
     for name in _OUTPUT_OPTIONS:
         value = getattr(args, name, None)
         if not isinstance(value, str | os.PathLike) or "://" in os.fspath(value):
@@ -101,13 +104,23 @@ def _no_new_folders_left_on_failure(args: argparse.Namespace) -> Iterator[None]:
                 if os.path.lexists(folder):
                     break
                 missing.append(folder)  # the deepest first
+            # what an output folder held before: a folder made in it later is the command's
+            # (not in a registry, which a publisher may be writing into meanwhile)
+            before = (None if missing or name not in _OWN_OUTPUTS or path.is_symlink()
+                      or not path.is_dir() else set(os.listdir(path)))
         except (OSError, RuntimeError, ValueError):  # a name the system cannot look up
             continue
-        made.append(missing)
+        made.append((missing, path, before))
     try:
         yield
     except BaseException:
-        for missing in made:
+        for missing, path, before in made:
+            if before is not None:
+                for entry in sorted(set(_listed(path)) - before):
+                    _remove_empty_folders(path / entry)
+                continue
+            if missing:
+                _remove_empty_folders(missing[0])  # what was made inside the output
             for folder in missing:
                 try:
                     folder.rmdir()  # an empty folder only
@@ -116,6 +129,25 @@ def _no_new_folders_left_on_failure(args: argparse.Namespace) -> Iterator[None]:
                 except OSError:
                     break  # it holds something, or is not a folder: keep those above
         raise
+
+
+def _listed(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _remove_empty_folders(top: Path) -> None:
+    """Remove the folders under ``top`` (and ``top``) that hold no file, deepest first; a
+    link is not followed, and a folder holding anything else is kept."""
+    if top.is_symlink() or not top.is_dir():
+        return
+    for folder, _, _ in os.walk(top, topdown=False):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            continue  # it holds a file (or the system refused): keep it
 
 
 class _InCommandTerms(logging.Formatter):
@@ -257,7 +289,11 @@ def require_folder(path: Path, what: str) -> None:
 
 
 def _user_error(message: str) -> int:
-    line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
+    from recstack.specs import cut_long_values
+
+    # a value of thousands of characters (a pasted string, a path) cut, its length stated
+    line = cut_long_values("; ".join(part.strip() for part in message.splitlines()
+                                     if part.strip()))
     print(f"recstack: error: {line}", file=sys.stderr)
     return EXIT_USER_ERROR
 
@@ -840,9 +876,11 @@ def _parse_filter(text: str) -> Any:
     """``k_core:user_min=5,item_min=5`` -> the filter spec."""
     from recstack.data.filters import FILTERS
     from recstack.data.sources import parse_spec_options
+    from recstack.specs import echoed
 
     name, _, rest = text.partition(":")
-    where = f"--filter {text}: "
+    # (cut: an option of thousands of digits was echoed whole before the refusal)
+    where = f"--filter {echoed(text)}: "
     try:
         values = parse_spec_options(rest, name.strip(), "option")
     except RecstackError as error:
@@ -963,6 +1001,12 @@ def _flag_type(hint: Any) -> Any:
 
         def parse_list(text: str) -> tuple[Any, ...]:
             parts = [part.strip() for part in text.split(",")]
+            for position, part in enumerate(parts, 1):
+                try:
+                    _refuse_endless(part)
+                except argparse.ArgumentTypeError as error:
+                    raise argparse.ArgumentTypeError(
+                        f"item {position} of {len(parts)}: {error}") from None
             try:
                 values = tuple(element(part) for part in parts)
             except (ValueError, argparse.ArgumentTypeError):
@@ -1015,6 +1059,7 @@ def _source(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError(f"expected a path, a dataset name or 'synthetic', "
                                          f"got {text!r}")
+    _refuse_homeless(text)
     return text
 
 
@@ -1026,14 +1071,25 @@ def _registry(text: str) -> str:
     problem = mistyped_url(_text(text))
     if problem is not None:
         raise argparse.ArgumentTypeError(f"{text!r} {problem}")
+    _refuse_homeless(text)
     return text
 
 
 def _path(text: str) -> Path:
-    """A path argument; an empty one is refused (``Path("")`` would be the working folder)."""
+    """A path argument; an empty one is refused (``Path("")`` would be the working folder),
+    as is a ``~`` that names no home folder (:func:`~recstack.specs.home_problem`)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    _refuse_homeless(text)
     return Path(text)
+
+
+def _refuse_homeless(text: str) -> None:
+    from recstack.specs import home_problem
+
+    problem = home_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text!r} {problem}")
 
 
 def _output_path(text: str) -> Path:
@@ -1132,7 +1188,19 @@ def _as_typed(value: Any, text: str) -> Any:
     return typed
 
 
+def _refuse_endless(text: str) -> None:
+    """An ArgumentTypeError naming an integer of thousands of digits by its length
+    (:func:`~recstack.specs.endless_integer_problem`): it was "expected a whole number, got
+    '1000...'", all of its digits echoed, of a whole number, and a traceback in a spec."""
+    from recstack.specs import endless_integer_problem
+
+    problem = endless_integer_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+
+
 def _whole_number(text: str) -> int:
+    _refuse_endless(text)
     try:
         return int(_ascii_number(int, text))
     except ValueError:
@@ -1159,6 +1227,7 @@ def _fraction_rule(text: str) -> str:
 
 
 def _number(text: str) -> float:
+    _refuse_endless(text)
     try:
         return float(_ascii_number(float, text))
     except ValueError:
@@ -1179,6 +1248,7 @@ def _number_rule(cast: Any, text: str) -> str:
 
 
 def _number_or_text(text: str) -> Any:
+    _refuse_endless(text)
     for cast in (int, float):
         try:
             return _ascii_number(cast, text)
@@ -1370,7 +1440,10 @@ class _Parser(argparse.ArgumentParser):
         # one line, as every other refusal of the command: argparse printed its usage block
         # above it, burying the did-you-mean (``--help`` still prints the usage)
         line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
-        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {line}\n")
+        from recstack.specs import cut_long_values
+
+        # argparse echoes values whole ("unrecognized arguments: <5,000 digits>"): cut
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {cut_long_values(line)}\n")
 
 
 def _value_like_an_option(parser: argparse.ArgumentParser, option: str) -> str:
@@ -1448,6 +1521,8 @@ def _option_before_command(parser: _Parser, word: str) -> str:
             f"{owners[0]} ... {option} {word})")
 
 
+#: how many unrecognized arguments a message lists
+_EXTRAS_SHOWN = 8
 #: the namespace attribute naming the parser of the (sub)command parsed, while parsing
 _PARSED_BY = "_recstack_parsed_by"
 
@@ -1459,7 +1534,10 @@ def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str],
     command's (of those under ``top``), or the nearest of ``parser``'s options."""
     from recstack.specs import did_you_mean
 
-    message = f"unrecognized arguments: {' '.join(extras)}"
+    # (a few of them: a pasted list of thousands of words was echoed whole)
+    listed = " ".join(extras[:_EXTRAS_SHOWN]) + (
+        f" (and {len(extras) - _EXTRAS_SHOWN:,} more)" if len(extras) > _EXTRAS_SHOWN else "")
+    message = f"unrecognized arguments: {listed}"
     options = [o for action in parser._actions for o in action.option_strings
                if o.startswith("--")]
     given = list(getattr(top, "_given", ()))

@@ -73,6 +73,7 @@ fit on ``train.txt`` and ``[tune]`` carves its validation part out of it at rand
 
 from __future__ import annotations
 
+import datetime
 import errno
 import functools
 import math
@@ -80,6 +81,7 @@ import operator
 import os
 import re
 import stat
+import sys
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -98,7 +100,7 @@ from recstack.data.sources import (
     resolve_source,
 )
 from recstack.data.splits import SPLITS, SplitSpec
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, digit_count
 from recstack.errors import shown as shown_value
 from recstack.specs import (
     BATCH_SIZE_MAX,
@@ -112,11 +114,16 @@ from recstack.specs import (
     cutoffs_problem,
     cutoffs_text,
     did_you_mean,
+    endless_integer_problem,
     fields_of,
     finite_or_infinite,
+    home_problem,
+    number_from_text,
     number_spelling_hint,
     option,
+    refuse_case_twins,
     table_hint,
+    toml_number_text,
 )
 
 #: parts of a folder written by ``recstack data split``
@@ -271,7 +278,8 @@ def parse_metric_name(metric: Any, known: Sequence[str], *, expected: str, kind:
         raise ConfigError(f"metric = {metric!r}: {expected} (did you mean {plain!r}? names "
                           "are lower case, without spaces)")
     if not re.fullmatch(r"[a-z_]+", name, re.ASCII):
-        raise ConfigError(f"metric = {metric!r}: {expected}")
+        # 'ndсg@10' with a Cyrillic с was told the form alone, of a name that prints alike
+        raise ConfigError(f"metric = {metric!r}: {expected}{did_you_mean(name, known)}")
     if name not in known:
         raise ConfigError(f"metric = {metric!r}: {name!r} is not {kind}"
                           f"{did_you_mean(name, known)}; known: {', '.join(known)}")
@@ -282,7 +290,7 @@ def parse_metric_name(metric: Any, known: Sequence[str], *, expected: str, kind:
         return name, None
     if not _CUTOFF_TEXT.fullmatch(k):
         raise ConfigError(f"metric = {metric!r}: {expected}, with K a whole number >= 1 in "
-                          f"the digits 0-9 (got K = {k!r})")
+                          f"the digits 0-9 (got K = {shown_value(k)})")
     if int(k) > K_MAX:
         raise ConfigError(f"metric = {metric!r}: K = {k} is above {K_MAX}, the largest "
                           f"cut-off (ks are {CUTOFF_RULE})")
@@ -555,6 +563,10 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}{_toml_error_detail(text, error)}"
                           ) from None
+    except ValueError as error:
+        # an integer of more than 4,300 digits: tomllib's int() raised Python's own
+        # "Exceeds the limit" ValueError, a traceback naming no file, line or key
+        raise ConfigError(_endless_integer_detail(path, text, error)) from None
     except RecursionError:
         # tomllib parses nested arrays and inline tables recursively: a few thousand deep
         # were a RecursionError traceback
@@ -563,12 +575,92 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
                           f"too deeply (more than {MAX_NESTING} within one another, from line "
                           f"{line}); no experiment or pipeline setting nests like this"
                           ) from None
+    if _holds_endless_integer(raw):
+        # factors = 0xfff... (4,200 hex digits): read, but every message that wrote the
+        # value was itself Python's "Exceeds the limit" ValueError
+        raise ConfigError(_endless_integer_detail(path, text, None))
     if not raw:
         # it was "missing table 'data'", as if one table only were left out
         content = "only comments" if text.strip() else "nothing"
         raise ConfigError(f"{path}: the {what} file is empty (it holds {content}); write "
                           f"its tables, at least {_REQUIRED_TABLES.get(what, 'its tables')}")
     return raw
+
+
+#: a TOML decimal integer (``+12``, ``1_000``) that no letter, digit or point touches
+_TOML_INTEGER = re.compile(r"(?<![\w.:+-])[+-]?(?:0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|"
+                           r"[0-9](?:_?[0-9])*)(?![\w.:-])", re.ASCII)
+#: a quoted TOML string (basic or literal) or a comment, on one line
+_TOML_QUOTED = re.compile(r'"(?:\\.|[^"\\])*"|\'[^\']*\'|#.*')
+#: a key and its '=' (bare, quoted or dotted), the last before a value
+_TOML_KEY = re.compile(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
+                       r'(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=')
+
+
+def _endless_integer_detail(path: Path, text: str, error: ValueError | None) -> str:
+    """The message for the integer of thousands of digits tomllib could not read (written
+    in decimal), or read but no message could write (in hex, octal or binary: ``error``
+    None): the file, the line and the key that hold it, and its length
+    (:func:`endless_integer_problem`). Strings and comments are blanked before the search:
+    digits in quotes are text."""
+    lines = text.split("\n")
+    table = ""
+    keys: list[str] = []
+    for number, line in enumerate(lines, 1):
+        code = _TOML_QUOTED.sub(lambda m: " " * len(m.group()), line)
+        header = _TOML_HEADER.fullmatch(code.strip())
+        if header:
+            table = f"{header[1]}{header[2].strip()}{']' * len(header[1])}"
+            continue
+        for found in _TOML_INTEGER.finditer(code):
+            problem = _endless_toml_integer(found.group())
+            if problem is None:
+                continue
+            # the last key written before it, on its line (an inline table) or above
+            keys += [".".join(_toml_key_path(written.group(1)))
+                     for written in _TOML_KEY.finditer(line[:found.start()])]
+            key = keys[-1] if keys else "a value"
+            within = f" (in {table})" if table else ""
+            return (f"{path}:{number}: {key}{within} = {problem}; no setting takes a "
+                    "number this long")
+        for key_found in _TOML_KEY.finditer(code):
+            keys.append(".".join(_toml_key_path(key_found.group(1))))
+    return f"{path}: not valid TOML: {error}"
+
+
+def _endless_toml_integer(token: str) -> str | None:
+    """:func:`endless_integer_problem` of a TOML integer, decimal or (``0x``, ``0o``,
+    ``0b``) in a base Python reads without a length limit, but cannot write in decimal."""
+    digits = token.lstrip("+-").replace("_", "")
+    if digits[:2] not in ("0x", "0o", "0b"):
+        return endless_integer_problem(digits)
+    if len(digits) <= 20:
+        return None
+    base = {"0x": "hexadecimal", "0o": "octal", "0b": "binary"}[digits[:2]]
+    return _endless_value_problem(int(digits, 0), f" (written in {base})")
+
+
+def _endless_value_problem(value: Any, written: str = "") -> str | None:
+    """Why ``value``, an integer too long for Python to write in decimal, is refused, else
+    None."""
+    limit = sys.get_int_max_str_digits()
+    if (not isinstance(value, int) or isinstance(value, bool) or limit <= 0
+            or value.bit_length() < limit * 3.3):
+        return None
+    count = digit_count(value)
+    if count <= limit:
+        return None
+    return (f"a {count:,}-digit integer{written} is too long to be a number here (at most "
+            f"{limit:,} digits)")
+
+
+def _holds_endless_integer(value: Any) -> bool:
+    """Whether parsed TOML ``value`` holds, at any depth, an integer too long to write."""
+    if isinstance(value, dict):
+        return any(_holds_endless_integer(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_endless_integer(item) for item in value)
+    return _endless_value_problem(value) is not None
 
 
 #: the largest experiment or pipeline file read: a few kilobytes of settings is what one
@@ -903,7 +995,8 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
     given = [k for k in DATA_KEYS if k in table]
     for key in given:
         if not isinstance(table[key], str):
-            raise ConfigError(f"{where}{key} = {table[key]!r}: expected a string (a path or "
+            raise ConfigError(f"{where}{key} = {shown_value(table[key])}: expected a string (a "
+                              f"path or "
                               "a source name)")
     if "source" in table:
         if len(given) > 1:
@@ -916,6 +1009,9 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
         if len(given) > 1:
             raise ConfigError(f"{where}split names a folder with the parts; drop "
                               f"{', '.join(k for k in given if k != 'split')}")
+        homeless = home_problem(table["split"])
+        if homeless is not None:
+            raise ConfigError(f"{where}split = {table['split']!r} {homeless}")
         folder = Path(table["split"]).expanduser()
         folder = folder if folder.is_absolute() else base / folder
         if layout == "adjacency" or (layout is None and is_adjacency_folder(folder)):
@@ -1056,8 +1152,14 @@ def _parse_split(table: Any, file: str, data: DataSpec, seed: int) -> SplitSpec 
     if table is None:
         raise ConfigError(f"{file}missing table [split] (e.g. [split] method = \"random\"; "
                           f"methods: {', '.join(SPLITS.names())})")
+    refuse_case_twins(table, ["method"], where)
     if "method" not in table:
-        raise ConfigError(f"{where}missing key 'method' (one of {', '.join(SPLITS.names())})")
+        # Method = "random" was told only "missing key 'method'"
+        near = did_you_mean(next((key for key in table if did_you_mean(key, ["method"])), ""),
+                            ["method"])
+        found = f"; found {', '.join(map(repr, table))}{near}" if near else ""
+        raise ConfigError(f"{where}missing key 'method' (one of {', '.join(SPLITS.names())})"
+                          f"{found}")
     spec_class = SPLITS.get(table["method"], f"{where}method: ")
     values = _without(table, "method")
     if "seed" in fields_of(spec_class):
@@ -1115,6 +1217,7 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
     known = available_models()
     for number, entry in enumerate(table, start=1):
         where = f"{file}[[models]] #{number} "
+        refuse_case_twins(entry, entry_keys, where)
         refuse_untyped_entry(entry, where, known)
         kind = entry["type"]
         if kind not in known:
@@ -1149,6 +1252,7 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
     from recstack.models.registry import create_model
 
     declared = cls.params
+    refuse_case_twins(params, declared, f"{where}", key_text=str)
     for key, value in params.items():
         if key not in declared:
             # 'lable' or 'Label' is a misspelt entry key, not a parameter: suggest it too
@@ -1161,8 +1265,9 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
         try:
             declared[key].check(kind, key, value)
         except ConfigError as error:
-            hint = _param_spelling_hint(declared[key], value, key)
-            raise ConfigError(f"{where}{key} = {value!r}: {_strip(str(error), kind)}{hint}"
+            hint = _param_spelling_hint(declared[key], value, key, kind, key)
+            raise ConfigError(f"{where}{key} = {shown_value(value)}: "
+                              f"{_strip(str(error), kind)}{hint}"
                               ) from None
     try:
         create_model(kind, **params).validate_params()
@@ -1289,7 +1394,7 @@ def _check_validation_fraction_applies(table: dict[str, Any], split: SplitSpec |
     """Refuse a ``validation_fraction`` the search would ignore without a word."""
     if "validation_fraction" not in table:
         return
-    given = f"{where}validation_fraction = {table['validation_fraction']!r}: "
+    given = f"{where}validation_fraction = {shown_value(table['validation_fraction'])}: "
     if data.adjacency is not None:
         from recstack.data.adjacency import FILE_NAMES
 
@@ -1364,13 +1469,14 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
         for choice in choices:
             # optuna stores choices as plain values: no lists or tables
             if choice is not None and not isinstance(choice, str | int | float | bool):
-                raise ConfigError(f"{where}choices: {choice!r} is not a plain value (a "
+                raise ConfigError(f"{where}choices: {shown_value(choice)} is not a plain value (a "
                                   "string, a number or true/false)")
             _check_value(where, declared, model, name, choice, "choice")
             # a choice listed twice is drawn twice as often, and its branch tried twice
             key = (type(choice), choice)
             if key in seen:
-                raise ConfigError(f"{where}choices = {choices!r}: {choice!r} is listed twice; "
+                raise ConfigError(f"{where}choices = {choices!r}: {shown_value(choice)} is "
+                                  f"listed twice; "
                                   "give each choice once")
             seen.add(key)
         if len(choices) == 1:
@@ -1387,31 +1493,34 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     if numbers and not all(math.isfinite(finite_or_infinite(x)) for x in (low, high)):
         # an integer past the float range (TOML reads any number of digits) made
         # math.isfinite raise OverflowError
-        raise ConfigError(f"{where}low={low!r}, high={high!r}: each end must be a finite "
+        raise ConfigError(f"{where}low={shown_value(low)}, high={shown_value(high)}: each end "
+                          f"must be a finite "
                           "number within the float range (about 1.8e308)")
     if not numbers or low >= high:  # type: ignore[operator]
         wanted = "whole numbers" if whole else "numbers"
-        swap = (f"; swap them: low = {high!r}, high = {low!r}"
+        swap = (f"; swap them: low = {shown_value(high)}, high = {shown_value(low)}"
                 if numbers and low > high else  # type: ignore[operator]
                 f"; a range of one value searches nothing: set {name or 'the parameter'} "
                 "in the model's params instead" if numbers else "")
         spelt = "" if numbers else next(
             (hint for end, value in (("low", low), ("high", high))
              if (hint := number_spelling_hint(value, kinds, end))), "")
-        raise ConfigError(f"{where}needs {wanted} low < high, got low={low!r}, "
-                          f"high={high!r}{swap}{spelt}")
+        raise ConfigError(f"{where}needs {wanted} low < high, got low={shown_value(low)}, "
+                          f"high={shown_value(high)}{swap}{spelt}")
     if not math.isfinite(float(high) - float(low)):  # type: ignore[arg-type]
-        raise ConfigError(f"{where}low={low!r} to high={high!r} is wider than a float can "
+        raise ConfigError(f"{where}low={shown_value(low)} to high={shown_value(high)} is wider "
+                          f"than a float can "
                           "hold; narrow it")
     log = description.get("log", False)
     if not isinstance(log, bool):
-        raise ConfigError(f"{where}log = {log!r}: expected true or false")
+        raise ConfigError(f"{where}log = {shown_value(log)}: expected true or false"
+                          f"{number_spelling_hint(log, bool, 'log')}")
     if log and low <= 0:  # type: ignore[operator]
-        raise ConfigError(f"{where}a log-scale dimension needs low > 0, got {low!r}")
+        raise ConfigError(f"{where}a log-scale dimension needs low > 0, got {shown_value(low)}")
     if "step" in description:
         step = description["step"]
         if isinstance(step, bool) or not isinstance(step, kinds) or not step > 0:
-            raise ConfigError(f"{where}step = {step!r}: expected a positive "
+            raise ConfigError(f"{where}step = {shown_value(step)}: expected a positive "
                               f"{'whole number' if whole else 'number'}")
         if log:
             raise ConfigError(f"{where}give step or log = true, not both")
@@ -1463,8 +1572,9 @@ def _check_step(where: str, low: float, high: float, step: float, *, whole: bool
     otherwise search ``low`` alone, or quietly lower ``high`` to the last step below it."""
     width = high - low
     if step > width:
-        raise ConfigError(f"{where}step = {step!r} is larger than high - low = "
-                          f"{_plain(width)}: the dimension would hold low = {low!r} alone; use "
+        raise ConfigError(f"{where}step = {shown_value(step)} is larger than high - low = "
+                          f"{_plain(width)}: the dimension would hold low = {shown_value(low)} "
+                          f"alone; use "
                           f"a step <= {_plain(width)}")
     steps = width / step
     if whole:
@@ -1473,8 +1583,9 @@ def _check_step(where: str, low: float, high: float, step: float, *, whole: bool
         fits = math.isclose(steps, round(steps), rel_tol=1e-9, abs_tol=1e-9)
     if not fits:
         below = low + math.floor(steps) * step
-        raise ConfigError(f"{where}step = {step!r} does not divide high - low = "
-                          f"{_plain(width)} (low = {low!r}, high = {high!r}): the last value "
+        raise ConfigError(f"{where}step = {shown_value(step)} does not divide high - low = "
+                          f"{_plain(width)} (low = {shown_value(low)}, high = "
+                          f"{shown_value(high)}): the last value "
                           f"would be {_plain(below)}; use high = {_plain(below)} or "
                           f"{_plain(below + step)}")
 
@@ -1515,7 +1626,8 @@ def check_conditions(where: str, space: dict[str, Any]) -> None:
                                   f"of its choices ({choices})")
             for value in values:
                 if not any(value == c and type(value) is type(c) for c in choices):
-                    raise ConfigError(f"{here}{other} = {value!r} is not one of its choices "
+                    raise ConfigError(f"{here}{other} = {shown_value(value)} is not one of its "
+                                      f"choices "
                                       f"{choices}")
 
 
@@ -1527,17 +1639,36 @@ def _check_value(where: str, declared: Any, model: str, name: str, value: Any,
     try:
         declared.check(model, name, value)
     except ConfigError as error:
-        hint = _param_spelling_hint(declared, value, "" if key == "choice" else key)
-        raise ConfigError(f"{where}{key} = {value!r}: {_strip(str(error), model)}{hint}"
+        hint = _param_spelling_hint(declared, value, "" if key == "choice" else key, model,
+                                    name)
+        raise ConfigError(f"{where}{key} = {shown_value(value)}: {_strip(str(error), model)}{hint}"
                           ) from None
 
 
-def _param_spelling_hint(declared: Any, value: Any, key: str) -> str:
+def _param_spelling_hint(declared: Any, value: Any, key: str, model: str, name: str
+                         ) -> str:
     """:func:`~recstack.specs.number_spelling_hint` for a model parameter's value (a
     :class:`~recstack.models.base.Param` declares the kinds it takes: ``factors = "8"``,
-    ``factors = 8.0``)."""
+    ``factors = 8.0``); a quoted number the parameter refuses unquoted too
+    (``regularization = "inf"``) is told so, not told to drop the quotes."""
     kinds = declared.kind if isinstance(declared.kind, tuple) else (declared.kind,)
-    return number_spelling_hint(value, functools.reduce(operator.or_, kinds), key)
+    hint = number_spelling_hint(value, functools.reduce(operator.or_, kinds), key)
+    if not hint.startswith(" (a number in quotes is text: "):
+        return hint
+    for cast in (int, float):
+        try:
+            number = number_from_text(value, cast)
+        except ValueError:
+            continue
+        try:
+            declared.check(model, name, number)
+        except ConfigError as error:
+            said = f"{key} = " if key else ""
+            return (f" (a number in quotes is text, and {said}"
+                    f"{toml_number_text(value, number)} unquoted is refused too: "
+                    f"{_strip(str(error), model)})")
+        return hint
+    return hint
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1545,6 +1676,7 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
                  required: tuple[str, ...] = ()) -> None:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}expected a table, got {type(table).__name__}")
+    refuse_case_twins(table, allowed, where)
     for key, value in table.items():
         if key in allowed and allowed[key] in (dict, list):
             _refuse_brackets(key, value, allowed[key], where)
@@ -1557,7 +1689,10 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
         wrong = (isinstance(value, bool) and expected is not bool) or not isinstance(
             value, expected)
         if wrong:
-            shown = ("true" if value else "false") if isinstance(value, bool) else repr(value)
+            # (a TOML date as the file writes it: it was "seed = datetime.date(2020, 1, 1)")
+            shown = (("true" if value else "false") if isinstance(value, bool)
+                     else value.isoformat() if isinstance(value, datetime.date | datetime.time)
+                     else shown_value(value))
             # `data = ["synthetic"]` said "expected a table" without a word of how one is
             # written: a header line and key = value lines under it (at the top level)
             header = (f" (a [{key}] header line with key = value lines under it)"
@@ -1673,7 +1808,8 @@ def _refuse_nested_seed(entry: dict[str, Any], path: str, where: str, seeded_tab
                 shown = name if name.startswith("[") else f"{name} (an inline table)"
                 inside = "" if where == f"[{path}]" else f" of {where}"
                 raise ConfigError(
-                    f"{file}{shown}{inside} seed = {nested['seed']!r}: a nested table takes "
+                    f"{file}{shown}{inside} seed = {shown_value(nested['seed'])}: a nested "
+                    f"table takes "
                     "no seed; write it at the top of the file, above the first [table] header "
                     f"({top_seed}), or in {_seed_places(seeded)}")
             _refuse_nested_seed(nested, f"{path}.{key}", where, seeded_table, file, seeded,

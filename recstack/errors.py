@@ -5,6 +5,8 @@ The CLI prints these without a traceback and exits non-zero; anything else is a 
 
 from __future__ import annotations
 
+import numbers
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -85,7 +87,37 @@ def shown(value: Any) -> str:
     """A value as the user wrote it, for messages: ``2.0``, not numpy's ``np.float64(2.0)``
     (numpy 2 writes its scalars' type into their repr). numpy moments and durations are
     written as numpy prints them (``NaT``, ``2020-01-01``, ``5 seconds``): their ``item()``
-    is None for NaT and a bare integer at nanosecond resolution."""
+    is None for NaT and a bare integer at nanosecond resolution. An integer too long for
+    Python to write out (over 4,300 digits: its ``repr`` is itself a ValueError, which hid
+    the message being written) is named by its digit count."""
     if isinstance(value, np.datetime64 | np.timedelta64):
         return str(value)
+    if isinstance(value, int) and digit_count(value) > sys.get_int_max_str_digits() > 0:
+        return f"a {digit_count(value):,}-digit integer"
     return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def shown_number(value: Any) -> str:
+    """A number as the user wrote it, an integer of more than 20 digits shortened to ``a
+    401-digit integer`` (for messages about sizes and counts, where the digits themselves
+    tell the reader nothing)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, numbers.Integral) and digit_count(int(value)) > 20:
+        return f"a {digit_count(int(value)):,}-digit integer"
+    return f"{value!r:.40}"
+
+
+def digit_count(value: int) -> int:
+    """How many decimal digits ``abs(value)`` has, without writing it out (Python refuses
+    to write integers of more than 4,300 digits as text)."""
+    magnitude = abs(value)
+    if magnitude < 10:
+        return 1
+    # log10(2) times the bit length is within one of the answer; correct it by comparison
+    digits = int((magnitude.bit_length() - 1) * 0.30102999566398120) + 1
+    while magnitude >= 10 ** digits:
+        digits += 1
+    while digits > 1 and magnitude < 10 ** (digits - 1):
+        digits -= 1
+    return digits

@@ -44,6 +44,14 @@ class Registry(Generic[T]):
                               f"{min(self._classes, default='name')!r}; got "
                               f"{type(name).__name__} {name!r}; available: "
                               f"{', '.join(sorted(self._classes))}")
+        if name not in self._classes and (not name.strip() or name.strip() != name):
+            # 'ease ' (a trailing space from a copied name, a line break of a file) was
+            # "unknown model 'ease ' (did you mean 'ease'?)": the one difference not named
+            stripped = name.strip()
+            near = (f"; did you mean {stripped!r}?" if stripped in self._classes
+                    else _nearest(stripped, self._classes))
+            raise ConfigError(f"unknown {self.kind} {name!r} ({blank_around(name)}{near}); "
+                              f"available: {', '.join(sorted(self._classes))}")
         if name not in self._classes:
             # the one nearest-name rule (a difference of case alone comes first: 'ALS' got
             # no suggestion from difflib's ratio)
@@ -53,3 +61,46 @@ class Registry(Generic[T]):
                               f"{did_you_mean(name, sorted(self._classes))}; available: "
                               f"{', '.join(sorted(self._classes))}")
         return self._classes[name]
+
+
+_BLANKS = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
+
+
+def blank_around(name: str) -> str:
+    """What surrounds ``name``: ``"it ends with a space"``, ``"the name is empty"``."""
+    if not name:
+        return "the name is empty"
+    if not name.strip():
+        return "the name holds only spaces, tabs or line breaks"
+    parts = []
+    if name != name.lstrip():
+        parts.append(f"starts with {_blank(name[0])}")
+    if name != name.rstrip():
+        parts.append(f"ends with {_blank(name[-1])}")
+    return "it " + " and ".join(parts)
+
+
+def describe_character(char: str) -> str:
+    """A character as a message names it: ``a space``, ``a tab``, ``'/'``, ``the character
+    U+00A0 NO-BREAK SPACE``."""
+    if char in _BLANKS or (not char.isprintable() or char.isspace()):
+        return _blank(char)
+    return repr(char) if char.isascii() else f"{char!r} (U+{ord(char):04X})"
+
+
+def _blank(char: str) -> str:
+    import unicodedata
+
+    if char in _BLANKS:
+        return _BLANKS[char]
+    name = unicodedata.name(char, "")
+    return f"the character U+{ord(char):04X} " + (name or "(a control character)")
+
+
+def _nearest(name: str, known: Any) -> str:
+    """``"; did you mean 'x'?"`` for the nearest of ``known`` (the nearest-name rule of
+    :func:`recstack.specs.did_you_mean`), or nothing."""
+    from recstack.specs import did_you_mean
+
+    near = did_you_mean(name, sorted(known)) if name else ""
+    return "; " + near.strip()[1:-1] if near else ""

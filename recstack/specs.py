@@ -39,7 +39,7 @@ from typing import Any, ClassVar, Generic, ParamSpec, TypeVar
 
 import numpy as np
 
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, RecstackError
 from recstack.errors import shown as shown_value
 
 _OPTION = "recstack_option"
@@ -73,7 +73,7 @@ def cutoffs_problem(ks: Iterable[int]) -> str | None:
         return f"{len(ks)} cut-offs, at most {MAX_CUTOFFS} are taken (ks are {CUTOFF_RULE})"
     above = [k for k in ks if k > K_MAX]
     if above:
-        return (f"K = {above[0]} is above {K_MAX}, the largest cut-off (ks are "
+        return (f"K = {shown_value(above[0])} is above {K_MAX}, the largest cut-off (ks are "
                 f"{CUTOFF_RULE})")
     return None
 
@@ -82,8 +82,9 @@ def cutoffs_text(ks: Iterable[int]) -> str:
     """``ks`` as a list for a message, its middle left out when it is long."""
     ks = [int(k) for k in ks]
     if len(ks) <= 12:
-        return str(ks)
-    return f"[{', '.join(map(str, ks[:3]))}, ..., {', '.join(map(str, ks[-2:]))}]"
+        return f"[{', '.join(map(shown_value, ks))}]"
+    return (f"[{', '.join(map(shown_value, ks[:3]))}, ..., "
+            f"{', '.join(map(shown_value, ks[-2:]))}]")
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,23 @@ def option(default: Any = dataclasses.MISSING, doc: str = "", *, low: float | No
     return dataclasses.field(default=default, metadata={_OPTION: declared})
 
 
-class Spec:
+class _NamedArguments(type):
+    """The type of :class:`Spec`: a spec's ``__init__`` (written by ``@dataclass`` after the
+    class is made, so wrapped on the first call) refuses arguments that do not fit by
+    :func:`arguments_named`: ``SyntheticSource(n_user=3)`` and ``DriftSpec(treshold=1)``
+    were Python's TypeError naming ``__init__()`` and not the near field, for every spec
+    built from Python, registered or not."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        # the class that defines the __init__ called (a subclass may inherit it)
+        owner = next(c for c in cls.__mro__ if "__init__" in c.__dict__)
+        init = owner.__dict__["__init__"]
+        if owner is not object and not hasattr(init, "__wrapped__"):
+            owner.__init__ = arguments_named(init)  # type: ignore[misc]
+        return super().__call__(*args, **kwargs)
+
+
+class Spec(metaclass=_NamedArguments):
     """Base of the declared steps: checks every field against its declaration on creation."""
 
     #: the registry name, set by :meth:`Registry.register`
@@ -160,15 +177,17 @@ class Spec:
         for name, (hint, declared, _) in fields_of(type(self)).items():
             value = getattr(self, name)
             converted = convert(value, hint)
+            # (the value as written, shown(): repr said "seed = np.float64(3.0)", and of
+            # an integer of thousands of digits was itself a ValueError)
             if converted is _WRONG_TYPE:
                 raise ConfigError(f"{self.kind_name or type(self).__name__}: {name} = "
-                                  f"{value!r}: expected {type_text(hint)}")
+                                  f"{shown_value(value)}: expected {type_text(hint)}")
             if converted is not value:
                 object.__setattr__(self, name, converted)
             problem = declared.problem(converted)
             if problem:
                 raise ConfigError(f"{self.kind_name or type(self).__name__}: {name} = "
-                                  f"{value!r}: {problem}")
+                                  f"{shown_value(value)}: {problem}")
         self.check()
 
     def check(self) -> None:
@@ -256,6 +275,7 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
         raise ConfigError(f"{where}expected a table of the options{what} (key = value, in "
                           f"Python a dict such as {{{example!r}: ...}}), got "
                           f"{type(values).__name__} {_show(values)[:60]}")
+    refuse_case_twins(values, declared, where, key_text=key_text)
     for key in values:
         if key not in declared:
             near = closest(key, declared)
@@ -276,8 +296,15 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
                 # TOML's local time (cutoff = 07:32:00): a moment of no particular day
                 wanted += (", not a time of day alone; give the date too, e.g. "
                            f"2020-01-31T{value.isoformat()}")
+            said = number_spelling_hint(value, hint, key_text(key))
+            unquoted = (_unquoted_problem(value, hint, option_)
+                        if said.startswith(" (a number in quotes") else None)
+            if unquoted:
+                # test_fraction = "inf" was told to write test_fraction = inf, refused next
+                said = (f" (a number in quotes is text, and {key_text(key)} = "
+                        f"{unquoted[0]} unquoted is refused too: {unquoted[1]})")
             raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: expected {wanted}"
-                              f"{number_spelling_hint(value, hint, key_text(key))}")
+                              f"{said}")
         problem = option_.problem(result)
         if problem:
             raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: {problem}")
@@ -291,6 +318,23 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
         message = message[len(prefix):] if message.startswith(prefix) else message
         message = _values_as_given(message, values, converted)
         raise ConfigError(where + keys_as_given(message, declared, key_text)) from None
+
+
+def _unquoted_problem(value: Any, hint: Any, option_: Any) -> tuple[str, str] | None:
+    """The number ``value`` (text) names, as TOML writes it, and what the option's own
+    check says of it; None when it takes it (or ``value`` names no number)."""
+    if not isinstance(value, str) or endless_integer_problem(value) is not None:
+        return None  # (its hint names its length: "1000...0" is no inf)
+    for cast in (int, float):
+        try:
+            number = number_from_text(value, cast)
+        except ValueError:
+            continue
+        result = convert(number, hint)
+        if result is not _WRONG_TYPE:
+            problem = option_.problem(result)
+            return (toml_number_text(value, number), problem) if problem else None
+    return None
 
 
 def _values_as_given(message: str, values: Mapping[str, Any], converted: Mapping[str, Any]
@@ -368,10 +412,45 @@ def _folded(name: str) -> str:
     return name.lower().replace("-", "_").replace(" ", "_").replace(".", "_")
 
 
+def refuse_case_twins(table: Any, known: Iterable[str], where: str = "", *,
+                      key_text: Callable[[str], str] = str) -> None:
+    """Refuse a table (a TOML table, a spec's values) holding two keys that differ only in
+    case, one of them ``known`` (``method = "random"`` and ``Method = "temporal"``): keys
+    are case-sensitive, so one was read and the other was "unknown key 'Method'", naming
+    nothing of the key beside it (a key alone in another case is left to the caller's
+    "did you mean", which names the key in its case)."""
+    if not isinstance(table, Mapping):
+        return
+    known = [name for name in known if isinstance(name, str)]
+    for key in table:
+        if not isinstance(key, str) or key in known:
+            continue
+        twin = next((name for name in known if name.lower() == key.lower()), None)
+        if twin is None:
+            continue
+        if twin in table:
+            raise ConfigError(f"{where}{key_text(key)!r} and {key_text(twin)!r} are two keys "
+                              f"that differ only in case: keys are case-sensitive, and only "
+                              f"{key_text(twin)!r} is read; give it once, as "
+                              f"{key_text(twin)!r}")
+
+
 def did_you_mean(name: Any, known: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the nearest of ``known``, or nothing."""
+    """`` (did you mean 'x'?)`` for the nearest of ``known``, or nothing. A name holding a
+    letter of another script where the nearest is plain ASCII (``most_pоpular`` with a
+    Cyrillic о, a full-width ｍ) is told which character it is: the two names print alike,
+    and "did you mean 'most_popular'?" alone showed no difference."""
     near = closest(name, known)
-    return f" (did you mean {near!r}?)" if near else ""
+    if not near:
+        return ""
+    if isinstance(name, str) and near.isascii() and not name.isascii():
+        import unicodedata
+
+        position, char = next((i, c) for i, c in enumerate(name, 1) if not c.isascii())
+        return (f" (did you mean {near!r}? {name!r} holds {char!r} at position {position}, "
+                f"U+{ord(char):04X} {unicodedata.name(char, 'a character')}: retype it "
+                "in ASCII)")
+    return f" (did you mean {near!r}?)"
 
 
 def table_hint(entry: Any) -> str:
@@ -487,6 +566,37 @@ NUMBER_TEXT_RULE = "plain ASCII digits, without spaces, '_' separators or other 
 _SCHEME_WITHOUT_SLASHES = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):(?!//)(/?)(.*)", re.DOTALL)
 
 
+def home_problem(text: str) -> str | None:
+    """Why the ``~`` that starts ``text`` names no home folder (``~nosuchuser/res``: no such
+    user; ``~/res`` with HOME set empty, which Python expands to ``/res``), else None. The
+    first was a raw RuntimeError from pathlib (or a folder named ``~nosuchuser`` made in
+    the working folder), the second wrote the results under ``/``."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(text, str) or not text.startswith("~"):
+        return None
+    user = text[1:].split("/", 1)[0].split(os.sep, 1)[0]
+    if not user:
+        home = os.environ.get("HOME")
+        if home is not None and not home.strip():
+            return ("starts with ~, the home folder, but HOME is set empty; give the path "
+                    "in full or set HOME")
+        try:
+            Path("~").expanduser()
+        except RuntimeError:
+            return ("starts with ~, the home folder, but this user has none (HOME is not "
+                    "set); give the path in full")
+        return None
+    try:
+        Path(f"~{user}").expanduser()
+    except RuntimeError:
+        return (f"starts with ~{user}, the home folder of the user {user!r}, but there is "
+                f"no such user; give the path in full (or ./~{user}/... for a folder named "
+                f"~{user})")
+    return None
+
+
 def mistyped_url(text: str) -> str | None:
     """None unless ``text``, a folder or an fsspec URL (a model registry), starts like a
     URL but lacks its ``//`` (``s3:/bucket/models``, ``s3:bucket``): read as a local
@@ -509,8 +619,32 @@ def number_from_text(text: str, cast: type[int] | type[float]) -> Any:
     number without a word."""
     patterns = (INTEGER_TEXT,) if cast is int else (DECIMAL_TEXT, _FLOAT_WORD)
     if not isinstance(text, str) or not any(p.fullmatch(text) for p in patterns):
-        raise ValueError(f"{text!r} is not a number written as {NUMBER_TEXT_RULE}")
+        raise ValueError(f"{text!r:.80} is not a number written as {NUMBER_TEXT_RULE}")
+    endless = endless_integer_problem(text) if cast is int else None
+    if endless is not None:
+        raise ValueError(endless)
     return cast(text)
+
+
+def endless_integer_problem(text: Any) -> str | None:
+    """``a 5,001-digit integer is too long to be a number here (at most 4,300 digits)``
+    when ``text`` is an integer written in digits too many for Python to read (its
+    int() is a ValueError advising sys.set_int_max_str_digits()), else None: every place
+    that reads a whole number from text (a command-line option, a name=value spec, a TOML
+    file) names such a number by its length, in the words of
+    :func:`recstack.strict_json.refuse_endless_integer`."""
+    from recstack.strict_json import refuse_endless_integer
+
+    if not isinstance(text, str) or not INTEGER_TEXT.fullmatch(text.replace("_", "")):
+        return None
+    digits = text.lstrip("+-").replace("_", "")
+    if len(digits) <= 20:  # (no limit is below 640 digits)
+        return None
+    try:
+        refuse_endless_integer(digits)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
@@ -536,6 +670,16 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
             return f" (a list, even of one value: {f'{key} = ' if key else ''}[{_show(value)}])"
         return ""
     if isinstance(value, str):
+        if value.strip().lower() in ("true", "false") and convert(
+                value.strip().lower() == "true", hint) is not _WRONG_TYPE:
+            # graded = "true" was told only "expected true or false"
+            return (f" (true and false are written without quotes, in lower case: "
+                    f"{f'{key} = ' if key else ''}{value.strip().lower()})")
+        endless = endless_integer_problem(value)
+        if endless is not None:
+            # seed = "1000...0" (5,001 digits) was told to write seed = inf, or was
+            # tomllib's "Exceeds the limit" traceback in the hint's own reading
+            return f" (a number in quotes is text, and {endless})"
         for cast in (int, float):
             try:
                 number = number_from_text(value, cast)
@@ -553,13 +697,36 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
                 return " (NaN is not a number any setting takes: give a number in digits)"
             if convert(number, hint) is not _WRONG_TYPE:
                 return (f" (a number in quotes is text: write it without them, "
-                        f"{f'{key} = ' if key else ''}{value})")
+                        f"{f'{key} = ' if key else ''}{toml_number_text(value, number)})")
+            if (isinstance(number, float) and number.is_integer()
+                    and convert(int(number), hint) is not _WRONG_TYPE):
+                # ks = ["1e3"]: no hint, where the number it names is wanted in digits
+                return (f" (a number in quotes is text, and a whole number is written in "
+                        f"digits alone: {f'{key} = ' if key else ''}{int(number)})")
     elif (isinstance(value, float) and value.is_integer()
           and convert(int(value), hint) is not _WRONG_TYPE
           and convert(value, hint) is _WRONG_TYPE):
         return (f" (a whole number is written in digits alone, without a point or an "
                 f"exponent: {f'{key} = ' if key else ''}{int(value)})")
     return ""
+
+
+def toml_number_text(text: str, number: int | float) -> str:
+    """``text`` (a number written plainly, read as ``number``) as TOML writes the number:
+    ``text`` itself where TOML reads it as that number (``5``, ``+5``, ``1e3``, ``-inf``),
+    else TOML's spelling (``05`` -> ``5``, ``.5`` -> ``0.5``, ``4.`` -> ``4.0``,
+    ``Infinity`` -> ``inf``), which the bare text would not have been."""
+    import tomllib
+
+    try:
+        read = tomllib.loads(f"v = {text}")["v"]
+    except ValueError:  # not TOML (TOMLDecodeError), or an integer too long to read
+        read = None
+    if type(read) is type(number) and read == number:
+        return text
+    if isinstance(number, float) and math.isinf(number):
+        return "-inf" if number < 0 else "inf"
+    return repr(number)
 
 
 def _list_items_hint(hint: Any) -> Any:
@@ -633,6 +800,68 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+# --------------------------------------------------------------- long values in messages
+#: the longest value (a run of text without spaces) a message repeats whole; a longer
+#: one is cut to its start and end with its full length stated
+ECHO_MOST = 120
+#: the longest path (a value holding '/') a message repeats whole: deep folders make
+#: paths of a few hundred characters, and a path is cut only past any real one's length
+_PATH_MOST = 1024
+#: how much of a cut value's start and end a message keeps
+_ECHO_HEAD, _ECHO_TAIL = 60, 20
+#: a long value in a message, quoted or not (``key=`` before it kept whole)
+_LONG_VALUE = re.compile(r"(?P<quote>['\"]?)(?P<value>[^\s'\"=]{" + str(ECHO_MOST + 1)
+                         + r",})(?P=quote)")
+
+
+def echoed(text: Any, most: int = ECHO_MOST) -> str:
+    """``text`` as a message repeats it: whole up to ``most`` characters, else its start
+    and end with its full length (``xxxx...xxxx (5,000 characters)``), so that a value
+    of thousands of characters (a pasted TOML string, ``--timestamp`` of thousands of
+    digits) does not fill the screen and bury the message."""
+    text = str(text)
+    if len(text) <= most:
+        return text
+    head, tail = min(_ECHO_HEAD, most // 2), min(_ECHO_TAIL, most // 4)
+    return f"{text[:head]}...{text[-tail:]} ({_length(text)})"
+
+
+def _length(value: str) -> str:
+    """How long a cut value was: ``401 digits`` for a number written in digits alone,
+    else ``5,000 characters``."""
+    digits = value.lstrip("+-")
+    if digits.isascii() and digits.isdigit() and len(value) - len(digits) <= 1:
+        return f"{len(digits):,} digits"
+    return f"{len(value):,} characters"
+
+
+def cut_long_values(message: str) -> str:
+    """``message`` with every value in it longer than :data:`ECHO_MOST` characters (a path,
+    holding '/': longer than 1,024) cut as :func:`echoed` cuts it (its quotes kept): the
+    one rule for every user value a message echoes, applied where messages leave recstack
+    (the command line, and the public functions through :func:`arguments_named`)."""
+    def cut(match: re.Match[str]) -> str:
+        quote, value = match["quote"], match["value"]
+        # the message's own punctuation after an unquoted value stays after the note
+        after = "" if quote else value[len(value.rstrip(":;,.)")):]
+        value = value[:len(value) - len(after)]
+        if "/" in value and len(value) <= _PATH_MOST:
+            return match.group()  # a path: the reader needs all of it to find the file
+        return (f"{quote}{value[:_ECHO_HEAD]}...{value[-_ECHO_TAIL:]}{quote} "
+                f"({_length(value)}){after}")
+
+    return _LONG_VALUE.sub(cut, message)
+
+
+def cut_values_of(error: BaseException) -> None:
+    """``error``'s message with its long values cut (:func:`cut_long_values`), in place, so
+    that its class and traceback stay as they were."""
+    message = str(error)
+    cut = cut_long_values(message)
+    if cut != message and error.args and str(error.args[0]) == message:
+        error.args = (cut, *error.args[1:])
+
+
 # --------------------------------------------------------------- call arguments
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -660,13 +889,30 @@ def arguments_named(function: Callable[_P, _R]) -> Callable[_P, _R]:
             signature.bind(*args, **kwargs)
         except TypeError as error:
             if bound:
-                raise ConfigError(_arguments_mistake(name, shown, args[1:], kwargs,
-                                                     str(error))) from None
-            raise ConfigError(_arguments_mistake(name, signature, args, kwargs,
-                                                 str(error))) from None
-        return function(*args, **kwargs)
+                raise ConfigError(cut_long_values(_arguments_mistake(
+                    _called_name(function, name, args), shown, args[1:], kwargs,
+                    str(error)))) from None
+            raise ConfigError(cut_long_values(_arguments_mistake(
+                name, signature, args, kwargs, str(error)))) from None
+        try:
+            return function(*args, **kwargs)
+        except RecstackError as error:
+            cut_values_of(error)  # a value of thousands of characters, cut (ECHO_MOST)
+            raise
 
     return checked
+
+
+def _called_name(function: Callable[..., Any], name: str, args: tuple[Any, ...]) -> str:
+    """``name`` (``Class`` or ``Class.method``) with the class the user called in place of
+    the one defining ``function``: a subclass inheriting its parent's ``__init__``
+    (``class MySplit(RandomSplit)``) was named as the parent (``RandomSplit() has no
+    argument ...``), a class the user never wrote."""
+    defining = function.__qualname__.rsplit(".", 1)[0]
+    if not args or not name.startswith(defining):
+        return name
+    called = args[0] if isinstance(args[0], type) else type(args[0])
+    return called.__qualname__.rsplit("<locals>.", 1)[-1] + name[len(defining):]
 
 
 def _arguments_mistake(name: str, signature: inspect.Signature, args: tuple[Any, ...],

@@ -12,6 +12,7 @@ is read as Python reads it.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,57 @@ def refuse_constant(word: str) -> Any:
     raise ValueError(f"{word} is not a JSON number")
 
 
+def refuse_endless_integer(text: str) -> int:
+    """``parse_int`` of :func:`json.loads` that names an integer too long for Python to read
+    (over 4,300 digits) by its length, in place of Python's advice to raise its limit."""
+    digits = len(text.lstrip("-"))
+    limit = sys.get_int_max_str_digits()
+    if 0 < limit < digits:
+        raise ValueError(f"a {digits:,}-digit integer is too long to be a number here "
+                         f"(at most {limit:,} digits)")
+    return int(text)
+
+
+class LongInteger:
+    """An integer of a JSON text (a request body, a settings file) too long for Python to
+    read as a number (more than ``sys.get_int_max_str_digits()`` digits, 4,300 by default),
+    as :func:`json_integer` reads it: every field refuses it, naming it by its length.
+    Python's own refusal, a ValueError from inside the JSON reader, named no field (a 422
+    "JSON decode error" of the whole body for a ``k`` of 5,001 digits)."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:  # as recstack.errors.shown names such an integer
+        return f"a {self.digits:,}-digit integer"
+
+    __str__ = __repr__
+
+    def too_long(self) -> str:
+        """Why the integer is refused, for a field's message."""
+        return (f"{self} is too long to be read as a number (at most "
+                f"{sys.get_int_max_str_digits():,} digits)")
+
+
+def json_integer(text: str) -> int | LongInteger:
+    """``parse_int`` of :func:`json.loads` where each field names its own refusal (a
+    request body, the service's settings): ``int(text)``, or a :class:`LongInteger`
+    marker where Python refuses to read that many digits. :func:`refuse_endless_integer`
+    refuses at once where no field is there to name it."""
+    digits = len(text.lstrip("-"))
+    if 0 < sys.get_int_max_str_digits() < digits:
+        return LongInteger(digits)
+    return int(text)
+
+
 def loads(text: str | bytes) -> Any:
-    """:func:`json.loads` by these rules: a repeated key or a bare NaN or Infinity is a
-    ``ValueError`` (:class:`RepeatedKeyError` for the first), as a syntax error is."""
+    """:func:`json.loads` by these rules: a repeated key, a bare NaN or Infinity, or an
+    integer of thousands of digits is a ``ValueError`` (:class:`RepeatedKeyError` for the
+    first), as a syntax error is."""
     return json.loads(text, object_pairs_hook=refuse_repeated_keys,
-                      parse_constant=refuse_constant)
+                      parse_constant=refuse_constant, parse_int=refuse_endless_integer)
 
 
 def plain_value(value: Any) -> Any:

@@ -14,7 +14,10 @@ the same list and the same metrics. Scores are compared as numbers: ``-0.0`` equ
 (scores keep the dtype the model produced; see :func:`writable_scores`).
 
 ``-inf`` marks an item that must not be recommended (a masked seen item, the item itself in
-``similar_items``, an empty slot): it ranks below every number. ``NaN`` is not a score:
+``similar_items``, an empty slot): it ranks below every number. ``+inf`` ranks above every
+number (ties again broken by index), so such items lead their lists; no model scores an
+item infinitely good on purpose (its scores overflowed), so every caller gets one
+:class:`InfiniteScoresWarning` per call saying how many rows held ``+inf``. ``NaN`` is not a score:
 it ranks after ``-inf``, ties again broken by index. The evaluator refuses scores with
 ``NaN`` (naming the model); every other caller of :func:`top_k`, :func:`top_k_threaded` and
 :func:`top_k_batched` (``recommend``, ``similar_items``, the service) treats a ``NaN`` slot
@@ -42,10 +45,11 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, RecstackError, shown
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET_BYTES",
+    "InfiniteScoresWarning",
     "NaNScoresWarning",
     "mask_rows",
     "pad_columns",
@@ -69,6 +73,11 @@ Method = Literal["auto", "numba", "numpy"]
 class NaNScoresWarning(UserWarning):
     """Scores handed to the top-K selection held ``NaN``: those slots were ranked last, as
     empty (see the module docstring); the message says how many rows held one."""
+
+
+class InfiniteScoresWarning(UserWarning):
+    """Scores handed to the top-K selection held ``+inf``: those items were ranked first
+    (see the module docstring); the message says how many rows held one."""
 
 
 # ---------------------------------------------------------------------------- public API
@@ -100,7 +109,7 @@ def top_k(scores: np.ndarray, k: int, *, method: Method = "auto"
     """
     scores = _as_rows(scores)
     k = _check_k(k)
-    _warn_nan_rows(len(rows_with_nan(scores)), scores.shape[0], "top_k")
+    _warn_odd_rows(*_odd_rows(scores), scores.shape[0], "top_k")
     return _top_k(scores, k, method)
 
 
@@ -143,7 +152,7 @@ def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, worker
     workers = _check_workers(workers)
     k = _check_k(k)
     if not nan_refused:
-        _warn_nan_rows(len(rows_with_nan(scores, executor, workers)), scores.shape[0],
+        _warn_odd_rows(*_odd_rows(scores, executor, workers), scores.shape[0],
                        "top_k_threaded")
     return _top_k_threaded(scores, k, executor, workers, method)
 
@@ -170,6 +179,20 @@ def rows_with_nan(scores: np.ndarray, executor: Executor | None = None, workers:
     chunks = np.array_split(scores, workers)
     flags = list(executor.map(lambda chunk: np.isnan(chunk.max(axis=1)), chunks))
     return np.flatnonzero(np.concatenate(flags))
+
+
+def _odd_rows(scores: np.ndarray, executor: Executor | None = None, workers: int = 1
+              ) -> tuple[int, int]:
+    """How many rows of checked ``scores`` hold a ``NaN``, and how many hold ``+inf``
+    (and no ``NaN``), in one pass of ``max`` (split over ``executor``)."""
+    if scores.size == 0:
+        return 0, 0
+    if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
+        maxima = scores.max(axis=1)
+    else:
+        maxima = np.concatenate(list(executor.map(lambda chunk: chunk.max(axis=1),
+                                                  np.array_split(scores, workers))))
+    return int(np.isnan(maxima).sum()), int(np.isposinf(maxima).sum())
 
 
 def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
@@ -318,7 +341,7 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
     if n_items is not None and (isinstance(n_items, bool) or not isinstance(
             n_items, int | np.integer) or n_items < 0):
         raise ConfigError(f"n_items must be the catalog size (a whole number >= 0) or None, "
-                          f"got {n_items!r}")
+                          f"got {shown(n_items)}")
     n_items = n_items or (exclude.shape[1] if exclude is not None else None)
     if batch_size is None:
         width = n_items or 100_000
@@ -326,11 +349,11 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
         batch_size = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (width * 8 * 2))
     elif isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) \
             or batch_size < 1:
-        raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
+        raise ConfigError(f"batch_size must be a positive integer, got {shown(batch_size)}")
     threads = _check_threads(n_threads)
     _use_numba(method)  # a misspelt method is refused before any scoring
     results_items, results_scores = [], []
-    rows_nan = 0
+    rows_nan = rows_inf = 0
     name = _callable_name(score_batch)
     # without n_items, the first block's width is the catalog's: a later block of another
     # width was numpy's "all the input array dimensions ... must match exactly" at the end
@@ -339,7 +362,29 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
     with ThreadPoolExecutor(threads) as executor:
         for start in range(0, len(user_index), batch_size):
             batch = user_index[start:start + batch_size]
-            returned = score_batch(batch)
+            try:
+                returned = score_batch(batch)
+            except IndexError as error:
+                # numpy's "index 12 is out of bounds for axis 0 with size 10", from inside
+                # the caller's function, named neither the block nor which rows it held
+                block = start // batch_size + 1
+                raise ConfigError(
+                    f"top_k_batched: the scoring function {name} could not score the block "
+                    f"of rows {_span(batch)} (block {block} of "
+                    f"{-(-len(user_index) // batch_size)}, indices {int(batch.min())} to "
+                    f"{int(batch.max())}): {error}; user_index must hold only rows the "
+                    "function scores (from 0 to its row count - 1)") from None
+            except (RecstackError, MemoryError):
+                raise  # the model's own words (or no memory: nothing to add)
+            except Exception as error:
+                # a KeyError, TypeError or ValueError from inside the caller's function
+                # came out bare, with no word of top_k_batched, the function or the rows
+                block = start // batch_size + 1
+                raise RecstackError(
+                    f"top_k_batched: the scoring function {name} failed on the block of "
+                    f"rows {_span(batch)} (block {block} of "
+                    f"{-(-len(user_index) // batch_size)}): {type(error).__name__}: "
+                    f"{str(error)[:300]}") from error
             try:
                 scores = _as_rows(writable_scores(returned))
             except (ConfigError, ValueError, TypeError) as error:
@@ -352,7 +397,7 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
                                   f"{error}") from None
             if scores.shape[0] != len(batch) or (n_items is not None
                                                  and scores.shape[1] != n_items):
-                wanted = f"{len(batch)} x {n_items}" if n_items is not None \
+                wanted = f"{len(batch)} x {shown(n_items)}" if n_items is not None \
                     else f"{len(batch)} rows"
                 raise ConfigError(f"top_k_batched: the scoring function {name} returned "
                                   f"scores of shape {scores.shape} for {len(batch)} rows; "
@@ -363,14 +408,15 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
                 n_items = scores.shape[1]
                 width_from = f" (the width of its first block, rows {_span(batch)})"
             # counted before masking: a NaN on a seen item is still a model returning NaN
-            rows_nan += len(rows_with_nan(scores, executor, threads))
+            nan_here, inf_here = _odd_rows(scores, executor, threads)
+            rows_nan, rows_inf = rows_nan + nan_here, rows_inf + inf_here
             if exclude is not None:
                 mask_rows(scores, exclude[batch])
             items, values = _top_k_threaded(scores, k, executor, threads, method)
             results_items.append(items)
             results_scores.append(values)
     # one warning for the call, however many batches held NaN
-    _warn_nan_rows(rows_nan, len(user_index), "top_k_batched")
+    _warn_odd_rows(rows_nan, rows_inf, len(user_index), "top_k_batched")
     if not results_items:
         # the documented shape: as many columns as a list of the catalog holds
         width = min(k, n_items) if n_items is not None else k
@@ -401,7 +447,19 @@ def _span(rows: np.ndarray) -> str:
     return str(values)
 
 
-def _warn_nan_rows(count: int, total: int, where: str) -> None:
+def _warn_odd_rows(nan: int, inf: int, total: int, where: str) -> None:
+    """The warnings of one call: rows holding ``NaN`` (:func:`_warn_nan_rows`), and rows
+    holding ``+inf``, which rank first: an overflow, not a model's choice."""
+    _warn_nan_rows(nan, total, where, stacklevel=4)
+    if inf:
+        warnings.warn(InfiniteScoresWarning(
+            f"{where}: {inf:,} of {total:,} score row(s) hold +inf; +inf ranks above every "
+            "number (ties by the lower index), so those items lead their lists whatever "
+            "their real merit; a model that returns +inf has usually overflowed: check its "
+            "training or scale, or give finite scores"), stacklevel=3)
+
+
+def _warn_nan_rows(count: int, total: int, where: str, stacklevel: int = 3) -> None:
     """The one rule for ``NaN`` scores outside the evaluator (which refuses them): rank the
     slots last, as empty, and say so once per call with the number of rows."""
     if count:
@@ -409,7 +467,7 @@ def _warn_nan_rows(count: int, total: int, where: str) -> None:
             f"{where}: {count:,} of {total:,} score row(s) hold NaN; NaN is not a score, so "
             "those items were ranked last, as empty slots (like -inf); a model that returns "
             "NaN has usually diverged: check its training, or give -inf for items that must "
-            "not be recommended"), stacklevel=3)
+            "not be recommended"), stacklevel=stacklevel)
 
 
 # ---------------------------------------------------------------------------- checks
@@ -419,16 +477,28 @@ def _as_rows(scores: Any) -> np.ndarray:
         # writable_scores: top_k read a sparse matrix as an array of shape () and a masked
         # array as the values under its mask
         scores = writable_scores(scores)
+    given = scores
     try:
         scores = np.asarray(scores)
     except ValueError:  # rows of different lengths
         raise ConfigError("scores must be a 2-d array (rows x items); its rows have different "
                           "lengths") from None
     if scores.ndim != 2:
-        raise ConfigError(f"scores must be a 2-d array (rows x items), got shape {scores.shape}")
+        raise ConfigError(f"scores must be a 2-d array (rows x items), got "
+                          f"{_given_shape(given, scores)}")
     if scores.dtype not in (np.float32, np.float64):
         scores = writable_scores(scores)
     return scores
+
+
+def _given_shape(given: Any, array: np.ndarray) -> str:
+    """What was given where a 2-d array belongs, for a message: ``None``, ``str 'abc'``,
+    ``a 1-d array of shape (3,)``. A value that is no array at all (None, a number, a
+    text) was "got shape ()", numpy's reading of it, which did not say what was given."""
+    if array.ndim == 0 and not isinstance(given, np.ndarray | np.generic):
+        return "None" if given is None else f"{type(given).__name__} {shown(given):.60}"
+    kind = "array" if isinstance(given, np.ndarray) else type(given).__name__
+    return f"a {array.ndim}-d {kind} of shape {array.shape}"
 
 
 def _as_exclude(exclude: Any) -> sp.csr_matrix:
@@ -470,14 +540,14 @@ def _check_rows(user_index: Any, exclude: sp.spmatrix | None) -> np.ndarray:
 
 def _check_k(k: Any) -> int:
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ConfigError(f"k must be a positive integer, got {k!r}")
+        raise ConfigError(f"k must be a positive integer, got {shown(k)}")
     return int(k)
 
 
 def _check_workers(workers: Any) -> int:
     # a float or text count failed inside np.array_split; 0 or -1 silently meant 1
     if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
-        raise ConfigError(f"workers must be a positive integer, got {workers!r}")
+        raise ConfigError(f"workers must be a positive integer, got {shown(workers)}")
     return int(workers)
 
 
@@ -486,7 +556,7 @@ def _check_threads(n_threads: Any) -> int:
         return os.cpu_count() or 1
     if isinstance(n_threads, bool) or not isinstance(n_threads, int | np.integer) \
             or n_threads < 1:
-        raise ConfigError(f"n_threads must be a positive integer, got {n_threads!r}")
+        raise ConfigError(f"n_threads must be a positive integer, got {shown(n_threads)}")
     return int(n_threads)
 
 

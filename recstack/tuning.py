@@ -61,6 +61,7 @@ from recstack.config import Experiment, ModelSpec, require_experiment
 from recstack.data import splits
 from recstack.data.interactions import Interactions, check_flag
 from recstack.errors import ConfigError, RecstackError
+from recstack.errors import shown as shown_value
 from recstack.evaluation.evaluator import Evaluator
 from recstack.experiment import load_split, make_split, named_step, prepare_data
 from recstack.models.base import _plain
@@ -363,17 +364,18 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
     check_tune_metric(metric)
     if (isinstance(trials, bool) or not isinstance(trials, int | np.integer)
             or not 1 <= trials <= TRIALS_MAX):
-        raise ConfigError(f"trials = {trials!r}: expected a whole number of trials >= 1 "
+        raise ConfigError(f"trials = {shown_value(trials)}: expected a whole number of trials >= 1 "
                           f"(at most {TRIALS_MAX})")
     if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
             or not 0 <= seed <= SEED_MAX):
-        raise ConfigError(f"seed = {seed!r}: expected {SEED_RULE}")
+        raise ConfigError(f"seed = {shown_value(seed)}: expected {SEED_RULE}")
     if timeout is not None and (isinstance(timeout, bool)
                                 or not isinstance(timeout, int | float | np.number)
                                 or not math.isfinite(timeout)
                                 or not 0 < timeout <= TIMEOUT_MAX):
         # optuna starts no trial under a timeout of 0, and never stops under a NaN one
-        raise ConfigError(f"timeout = {timeout!r}: expected a positive number of seconds, at "
+        raise ConfigError(f"timeout = {shown_value(timeout)}: expected a positive number of "
+                          f"seconds, at "
                           f"most {TIMEOUT_MAX} (30 days), or None for no limit")
     cls = model_class(model_type)
     if not isinstance(space, dict) or not space:
@@ -401,7 +403,7 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
             except ConfigError as error:
                 reason = ("the space draws it only where its 'when' holds" if param in space
                           else "it is not a dimension of space")
-                raise ConfigError(f"base_params[{param!r}] = {value!r}: "
+                raise ConfigError(f"base_params[{param!r}] = {shown_value(value)}: "
                                   f"{_without_model(str(error), model_type)}; every trial "
                                   f"would use it as it is ({reason}) and fail: give a value "
                                   "the model accepts") from None
@@ -571,7 +573,7 @@ def fit_space_to_data(model_type: str, space: dict[str, dict[str, Any]], train: 
         if high < limit:
             continue
         if not default or low >= limit:
-            ends = f"{param} = {low!r}..{high!r}"
+            ends = f"{param} = {shown_value(low)}..{shown_value(high)}"
             raise ConfigError(_beyond_message(name, param, default, ends, words, limit,
                                               base.get(param)))
         top = limit - 1 if description["type"] == "int" else float(limit - 1)
@@ -682,7 +684,7 @@ def _fails_alike(error: RecstackError, model_type: str, label: str | None,
 
 
 def _listed(params: dict[str, Any]) -> str:
-    return ", ".join(f"{name} = {value!r}" for name, value in params.items())
+    return ", ".join(f"{name} = {shown_value(value)}" for name, value in params.items())
 
 
 def _check_validation_relevance(evaluator: Evaluator, validation: Interactions) -> None:
@@ -694,7 +696,8 @@ def _check_validation_relevance(evaluator: Evaluator, validation: Interactions) 
     values = np.asarray(validation.value, dtype=np.float64)
     largest = f" (the largest is {values.max():g})" if len(values) else ""
     if evaluator.relevance_threshold is not None:
-        reason = (f"[evaluation] relevance_threshold = {evaluator.relevance_threshold!r} is "
+        reason = (f"[evaluation] relevance_threshold = "
+                  f"{shown_value(evaluator.relevance_threshold)} is "
                   f"above every value of its {len(values):,} rows{largest}; lower it, or "
                   "leave it out to count every row as relevant")
     else:
@@ -836,7 +839,8 @@ def _validation_split(experiment: Experiment, train: Interactions,
         # the split speaks of its own settings ("test_fraction"), which the user did not
         # write: name the [tune] setting that made this split, and what to change
         if fraction_shapes_validation(experiment.split):
-            cause = (f"[tune] validation_fraction = {fraction!r} (the share of the training "
+            cause = (f"[tune] validation_fraction = {shown_value(fraction)} (the share of the "
+                     f"training "
                      f"part held out to validate on)")
             remedy = ("a validation_fraction that leaves rows in both parts, e.g. 0.2 (the "
                       "default)")

@@ -11,13 +11,12 @@ from recstack.cli import main
 from recstack.config import parse_experiment
 from recstack.data.sources import load_source
 from recstack.errors import ConfigError, RecstackError
-from recstack.specs import NUMBER_TEXT_RULE
+from recstack.specs import NUMBER_TEXT_RULE, SEED_RULE
 
 SMALL = "n_users=60,n_items=40,n_interactions=600"
 
 
 @pytest.mark.parametrize("name, value, kind", [("n_users", "1_000", "an integer"),
-                                               ("seed", "1_0", "an integer"),
                                                ("n_users", "\u0661\u0660", "an integer"),
                                                ("noise", "0.1_0", "a number")])
 def test_a_synthetic_number_python_alone_reads_is_told_the_rule(name, value, kind):
@@ -27,6 +26,15 @@ def test_a_synthetic_number_python_alone_reads_is_told_the_rule(name, value, kin
         load_source(f"synthetic:{name}={value}")
     assert str(error.value) == (f"synthetic: {name} must be {kind}, got {value!r} (a number "
                                 f"is written in {NUMBER_TEXT_RULE})")
+
+
+def test_a_synthetic_seed_python_alone_reads_is_told_both_rules():
+    # the seed has the data layer's one rule (a whole number in [0, 2**32 - 1]), said with
+    # the rule for writing a number
+    with pytest.raises(ConfigError) as error:
+        load_source("synthetic:seed=1_0")
+    assert str(error.value) == ("synthetic: seed = '1_0': expected a whole number; a seed is "
+                                f"{SEED_RULE} (a number is written in {NUMBER_TEXT_RULE})")
 
 
 def test_the_rule_is_told_on_the_command_line_and_in_an_experiment(capsys):

@@ -29,7 +29,6 @@ def test_a_misspelt_name_alone_gets_the_nearest():
 
 def test_the_right_prefix_still_parses():
     assert parse_synthetic_spec("synthetic:n_users=5,seed=2") == {"n_users": 5, "seed": 2}
-    assert parse_synthetic_spec(" synthetic :n_users=5") == {"n_users": 5}
 
 
 def test_filters_keep_their_own_names():

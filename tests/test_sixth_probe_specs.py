@@ -12,6 +12,8 @@ from recstack.errors import ConfigError
 from recstack.ops.pipeline_config import parse_pipeline
 
 HUGE = 10**400  # past the largest float, about 1.8e308
+#: HUGE as a message shows it: its first 60 characters, '...', its last 20 and its length
+SHOWN = r"-?10+\.\.\.0{20} \(401 digits\)"
 
 
 def experiment(**tables):
@@ -25,20 +27,19 @@ def experiment(**tables):
     ({"filters": [{"type": "min_value", "threshold": HUGE}]}, r"\[\[filters\]\] #1 threshold"),
 ])
 def test_a_number_setting_past_the_float_range_is_refused_by_key(tables, where):
-    with pytest.raises(ConfigError, match=rf"^x.toml: {where} = -?1000+: must be a finite "
+    with pytest.raises(ConfigError, match=rf"^x.toml: {where} = {SHOWN}: must be a finite "
                                           "number"):
         experiment(**tables)
 
 
-@pytest.mark.parametrize("dimension", [
-    {"type": "float", "low": 1, "high": HUGE},
-    {"type": "int", "low": -HUGE, "high": 4},
+@pytest.mark.parametrize("dimension, ends", [
+    ({"type": "float", "low": 1, "high": HUGE}, rf"low=1, high={SHOWN}"),
+    ({"type": "int", "low": -HUGE, "high": 4}, rf"low={SHOWN}, high=4"),
 ])
-def test_a_search_range_past_the_float_range_is_refused(dimension):
+def test_a_search_range_past_the_float_range_is_refused(dimension, ends):
     name = "regularization" if dimension["type"] == "float" else "factors"
-    with pytest.raises(ConfigError, match=rf"^x.toml: \[tune\] space.{name}: low=-?[0-9]+, "
-                                          r"high=[0-9]+: each end must be a finite number "
-                                          r"within the float range"):
+    with pytest.raises(ConfigError, match=rf"^x.toml: \[tune\] space.{name}: {ends}: each end "
+                                          r"must be a finite number within the float range"):
         experiment(tune={"model": "als", "space": {name: dimension}})
 
 
@@ -49,7 +50,7 @@ def test_a_search_range_past_the_float_range_is_refused(dimension):
 def test_a_pipeline_threshold_past_the_float_range_is_refused(table, where):
     raw = {"data": {"partitions": "logs"}, "model": {"type": "als"},
            "registry": {"root": "registry"}} | table
-    with pytest.raises(ConfigError, match=rf"^p.toml: {where} = 1000+: must be a finite "
+    with pytest.raises(ConfigError, match=rf"^p.toml: {where} = {SHOWN}: must be a finite "
                                           "number"):
         parse_pipeline(raw, source="p.toml", base="/base")
 

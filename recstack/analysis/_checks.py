@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.atomic import checked_output
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 from recstack.specs import did_you_mean
 
@@ -142,6 +142,37 @@ def decoded_text(array: np.ndarray, name: str) -> np.ndarray:
     return out
 
 
+def printable_titles(array: np.ndarray, name: str) -> np.ndarray:
+    """``array`` (titles, one per row, after :func:`decoded_text`) checked by the one rule
+    of titles, the service's (:func:`recstack.serving.service.title_problem`): a title
+    holding a NUL or an escape was written into the neighbour tables, the maps' hover and
+    the report as given, where the service refuses it in an items file."""
+    if array.dtype != object:
+        return array
+    from recstack.serving.service import title_problem
+
+    for row, value in enumerate(array.tolist()):
+        if isinstance(value, str) and (problem := title_problem(value)):
+            raise RecstackError(f"{name}: row {row} is not printable text: {problem} "
+                                f"({shown(value[:60])}); give titles as printable text "
+                                "(tabs and line breaks aside)")
+    return array
+
+
+def untitled_as_rows(array: np.ndarray) -> np.ndarray:
+    """``array`` (titles, one per row) with a missing or blank title (None, NaN, ``pd.NA``,
+    ``""``, only spaces) replaced by its row number, as text: the neighbour tables showed
+    ``NaN`` or an empty name, and the maps' hover ``NaN``, where the report shows such an
+    item by its id and the service's page by its id too."""
+    if array.dtype != object:
+        return array
+    out = array.copy()
+    for row, value in enumerate(array.tolist()):
+        if is_missing(value) or (isinstance(value, str) and not value.strip()):
+            out[row] = str(row)
+    return out
+
+
 def utf8_text(value: bytes, where: str) -> str:
     """``value`` as UTF-8 text; refused, naming ``where``, when it is not UTF-8."""
     try:
@@ -157,9 +188,9 @@ def whole_number(value: Any, name: str, *, minimum: int = 1,
     ``maximum``, a run-size setting's sane bound: ``n_threads=10**9`` made openTSNE abort
     the whole process trying to start a billion threads)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise RecstackError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+        raise RecstackError(f"{name} must be a whole number >= {minimum}, got {shown(value)}")
     if maximum is not None and int(value) > maximum:
-        raise RecstackError(f"{name} must be at most {maximum}, got {value!r}")
+        raise RecstackError(f"{name} must be at most {maximum}, got {shown(value)}")
     return int(value)
 
 

@@ -188,7 +188,7 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | No
         n_components = min(_DEFAULT_COMPONENTS, dim)
     n_components = checks.whole_number(n_components, "n_components")
     if n_components > dim:
-        warnings.warn(f"pca_analysis: n_components={n_components} asks for more components "
+        warnings.warn(f"pca_analysis: n_components={shown(n_components)} asks for more components "
                       f"than the {kind} embeddings have dimensions ({dim}); {dim} are kept "
                       f"(give n_components <= {dim})", UserWarning, stacklevel=2)
     target = None if popularity is None else log_popularity(

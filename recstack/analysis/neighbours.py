@@ -19,7 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.analysis import _checks as checks
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import refuse_reordered_rows
 
 #: cells (query rows x rows) of float64 cosines scored at once: 256 MiB
@@ -51,7 +51,7 @@ def _top_k_and_ties(vectors: Any, rows: Any, k: int
     rows = checks.row_indices(rows, "query rows", n)
     k = checks.whole_number(k, "k")
     if k >= n:
-        raise RecstackError(f"k must be between 1 and {n - 1} (the other rows), got {k}")
+        raise RecstackError(f"k must be between 1 and {n - 1} (the other rows), got {shown(k)}")
     indices = np.empty((len(rows), k), np.int64)
     sims = np.empty((len(rows), k), np.float32)
     left_out = np.zeros(len(rows), np.int64)
@@ -148,10 +148,13 @@ def nearest_neighbours(vectors: Any, queries: Any, k: int = 10, *, titles: Any =
         refuse_reordered_rows(titles, "titles", RecstackError)
         named = np.asarray(titles, dtype=object) if not isinstance(titles, str) else None
         if named is None or named.ndim != 1 or len(named) != n_rows:
-            shape = "a string" if named is None else f"shape {named.shape}"
+            # a dict or a set is one object to numpy: "shape ()" named no mistake
+            shape = ("a string" if named is None else f"a {type(titles).__name__}"
+                     if named.ndim == 0 else f"shape {named.shape}")
             raise RecstackError(f"titles must hold one title per row ({n_rows:,}), got "
                                 f"{shape}")
-        named = checks.decoded_text(named, "titles")
+        named = checks.untitled_as_rows(
+            checks.printable_titles(checks.decoded_text(named, "titles"), "titles"))
     _warn_ties("nearest_neighbours", queries, k, sims, left_out)
     return NeighbourTable(queries, neighbours, sims, named, model)
 
@@ -285,7 +288,7 @@ def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
                             "embedding rows")
     labelled = np.flatnonzero(np.diff(matrix.indptr) > 0)
     if len(labelled) <= k:
-        raise RecstackError(f"neighbourhood coherence needs more than k={k} labelled items, "
+        raise RecstackError(f"neighbourhood coherence needs more than k={shown(k)} labelled items, "
                             f"got {len(labelled)}")
     # all cosines tie: the "neighbours" were the lowest rows, and all-zero vectors read as
     # "neighbours are barely more alike than random items"

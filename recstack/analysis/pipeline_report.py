@@ -28,7 +28,7 @@ from recstack.analysis._checks import html_target
 from recstack.analysis.report import Report, Section, _bidi, _table, render_html
 from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError
-from recstack.strict_json import refuse_repeated_keys
+from recstack.strict_json import refuse_endless_integer, refuse_repeated_keys
 
 __all__ = ["check_step_output", "pipeline_report_html", "write_pipeline_report"]
 
@@ -64,8 +64,10 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
         html_target(given, "write_pipeline_report(out)")
     try:
         # utf-8-sig: an editor's byte-order mark is no part of the JSON
+        # parse_int: Python's "Exceeds the limit (4300 digits)" advised raising its limit
         report = json.loads(source.read_text(encoding="utf-8-sig"),
-                            object_pairs_hook=refuse_repeated_keys)
+                            object_pairs_hook=refuse_repeated_keys,
+                            parse_int=refuse_endless_integer)
     except ValueError as error:
         raise RecstackError(f"{source}: not valid JSON ({error})") from None
     _check_report(source, report)

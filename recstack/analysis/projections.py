@@ -81,10 +81,14 @@ class Projection:
             array = (np.asarray(values, dtype=np.float64) if _numeric(values)
                      else np.asarray(values, dtype=object))
             if isinstance(values, str) or array.ndim != 1 or len(array) != self.n_rows:
-                got = "a string" if isinstance(values, str) else f"shape {array.shape}"
+                got = ("a string" if isinstance(values, str) else
+                       f"a {type(values).__name__}" if array.ndim == 0 else
+                       f"shape {array.shape}")
                 raise RecstackError(f"{name} must hold one value per row ({self.n_rows:,} "
                                     f"rows of the full set), got {got}")
             array = checks.decoded_text(array, name)
+            if name == "titles":
+                array = checks.untitled_as_rows(checks.printable_titles(array, name))
             if array.dtype == object:
                 # a table or a set per row (a column of JSON metadata) is no label: the
                 # legend's grouping failed with "unhashable type: 'dict'"

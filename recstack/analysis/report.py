@@ -935,8 +935,9 @@ def _item_titles(train: Any) -> np.ndarray:
     table = train.item_table
     if table is None or "title" not in table.columns:
         return np.asarray(ids, dtype=object)
-    given = checks.decoded_text(table["title"].to_numpy(dtype=object),
-                                "the item table's title column")
+    where = "the item table's title column"
+    given = checks.printable_titles(
+        checks.decoded_text(table["title"].to_numpy(dtype=object), where), where)
     # astype(str) wrote a missing title as "nan" (or "None", "<NA>")
     return np.asarray([item if checks.is_missing(title) or not str(title).strip()
                        else str(title) for title, item in zip(given.tolist(), ids, strict=True)],

@@ -24,7 +24,12 @@ import pandas as pd
 from recstack.atomic import checked_path, folder_problem
 from recstack.errors import RecstackError
 from recstack.evaluation.results import EvaluationResult
-from recstack.strict_json import RepeatedKeyError, refuse_constant, refuse_repeated_keys
+from recstack.strict_json import (
+    RepeatedKeyError,
+    refuse_constant,
+    refuse_endless_integer,
+    refuse_repeated_keys,
+)
 
 RESULTS_FILE = "results.json"
 #: what results.json must hold (a folder from before these keys existed is refused)
@@ -99,7 +104,7 @@ def _load_json(path: Path) -> dict[str, Any]:
         # fit_seconds or an aggregate value was shown in the report as a number)
         payload = json.loads(path.read_text(encoding="utf-8-sig"),
                              object_pairs_hook=refuse_repeated_keys,
-                             parse_constant=refuse_constant)
+                             parse_constant=refuse_constant, parse_int=refuse_endless_integer)
     except OSError as error:
         raise _unreadable(path, error) from None
     except RepeatedKeyError as error:
@@ -115,6 +120,11 @@ def _load_json(path: Path) -> dict[str, Any]:
         raise RecstackError(f"{path}: byte {error.start} is not UTF-8 text (recstack writes "
                             "UTF-8); the file is damaged: rerun `recstack evaluate`") from None
     except ValueError as error:  # refuse_constant: a bare NaN or Infinity
+        if "-digit integer" in str(error):  # refuse_endless_integer (Python's own message
+            # was "Exceeds the limit (4300 digits)", with advice to raise Python's limit)
+            raise RecstackError(f"{path}: {error}; recstack writes no such number: the file "
+                                "was edited by hand or is damaged; restore it, or rerun "
+                                "`recstack evaluate`") from None
         raise RecstackError(f"{path}: {error} (recstack writes null for a value it has "
                             "not); write null there, or rerun `recstack evaluate`") from None
     if not isinstance(payload, dict):

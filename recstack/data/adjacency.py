@@ -223,7 +223,13 @@ def union(*parts: Interactions) -> Interactions:
     by user then item (e.g. train plus valid for the protocol's refit step)."""
     if not parts:
         raise RecstackError("union: give at least one set of interactions")
-    return concat(list(parts)).deduplicate("first")
+    if len(parts) == 1 and isinstance(parts[0], list | tuple):
+        # union([train, valid]): the parts are separate arguments (concat takes a list)
+        raise RecstackError(f"union takes the parts as separate arguments, got one "
+                            f"{type(parts[0]).__name__} of {len(parts[0])}; write "
+                            "union(*parts) or union(train, valid)")
+    # errors name union, the function called, not concat, which does the work
+    return concat(list(parts), caller="union").deduplicate("first")
 
 
 # ---------------------------------------------------------------------------- reading

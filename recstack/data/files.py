@@ -75,6 +75,7 @@ import json
 import logging
 import math
 import mmap
+import numbers
 import os
 import re
 import warnings
@@ -641,6 +642,13 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
             f"holds plain Parquet data, not {suffix}-compressed data as its name says",
             file=file, expected=f"the name {plain}: rename the file; Parquet compresses its "
                                 "columns itself")
+    if decompresses and suffix in _COMPRESSION_EXTENSIONS and head and _looks_like_text(
+            head[:8]) and not any(magic.match(head) for magic in _COMPRESSED_MAGIC):
+        # plain text named 'log.csv.gz' was "an intact .gz file (it seems damaged or cut
+        # short)", where the file is whole and only its name is wrong
+        raise DataFormatError(
+            f"holds plain text, not {suffix}-compressed data as its name says", file=file,
+            expected=f"the name {path.stem}: rename the file (or compress it)")
     if decompresses and suffix in _COMPRESSION_EXTENSIONS and path.suffix != suffix:
         # pyarrow knows compressions by their lowercase extension only: 'log.csv.GZ' was
         # read as plain text, and refused for the NUL bytes of its compressed data
@@ -1559,6 +1567,13 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
                 why = ""
                 if len(fields) == n_fields + 1 and not fields[-1].strip():
                     why = "the line ends with a separator, so "
+                elif len(fields) == n_fields - 1 and names[-1] == "":
+                    # the unnamed last column of lines that end with a separator: "column ''"
+                    # said nothing of it
+                    return DataFormatError(
+                        f"the row has {len(fields)} field(s): the line does not end with a "
+                        "separator, as the first line does", file=str(path), line=line,
+                        expected="every line ending with a separator, or none")
                 elif len(fields) == 1 and not fields[0].strip():
                     why = "a line of blanks only: "
                 return DataFormatError(
@@ -2833,8 +2848,19 @@ def _context_from_text(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame 
     return pd.DataFrame(frame)
 
 
+def _suffixes(path: Path) -> list[str]:
+    """``path.suffixes``, but of a name that is all extension (``.parquet``, ``.csv.gz``)
+    too: pathlib reads such a name as a hidden file with no extension, so that a file named
+    ``.csv`` was "of no extension" and a Parquet file named ``.parquet`` "not delimited
+    text (expected the extension .parquet)"."""
+    name = path.name
+    if name.startswith(".") and name.strip("."):
+        return Path("x." + name.lstrip(".")).suffixes
+    return path.suffixes
+
+
 def _base_suffix(path: Path) -> str:
-    suffixes = [s.lower() for s in path.suffixes]
+    suffixes = [s.lower() for s in _suffixes(path)]
     if suffixes and suffixes[-1] in _COMPRESSION_EXTENSIONS:
         suffixes = suffixes[:-1]
     return suffixes[-1] if suffixes else ""
@@ -2987,14 +3013,15 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
         if separator is None:
             raise RecstackError(
                 f"{path}: cannot tell the format from the extension "
-                f"{''.join(path.suffixes) or '(none)'}; use .csv, .tsv or .parquet, "
+                f"{''.join(_suffixes(path)) or '(none)'}; use .csv, .tsv or .parquet, "
                 "or pass separator=")
     layout = DelimitedLayout(delimiter=separator,
                              names=tuple(column_names) if column_names else None,
                              encoding=encoding)
-    available = file_column_names(path, layout)
     if column_names:
         _refuse_names_of_another_width(path, layout)
+        layout = _names_for_trailing_separator(path, layout)
+    available = file_column_names(path, layout)
     roles, rating_range, _ = _resolve_roles(given, None, available, rating_range, path)
     context = _context_columns(context, roles, available, path)
     if column_names:
@@ -3039,6 +3066,21 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                 else None)
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame, exact_at)
+
+
+def _names_for_trailing_separator(path: Path, layout: DelimitedLayout) -> DelimitedLayout:
+    """``layout`` whose ``column_names`` gain an unnamed last column when the first line
+    ends with a separator (one empty field past the names): the rule of a file whose
+    header ends with one, which reads as a last column named '' that no role takes. A
+    headerless file whose every line ends with a tab was refused under ``column_names``
+    while the same file with such a header was read; a line that does not end so is then
+    refused by its field count, in both."""
+    names = tuple(layout.names or ())
+    with reading(path, layout.encoding):
+        for _, fields in iter_records(path, replace(layout, names=()), limit=1):
+            if len(fields) == len(names) + 1 and not fields[-1].strip():
+                return replace(layout, names=(*names, ""))
+    return layout
 
 
 def _refuse_names_of_another_width(path: Path, layout: DelimitedLayout) -> None:
@@ -3119,23 +3161,32 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
     except _READ_ERRORS as error:
         raise DataFormatError(f"not a readable Parquet file ({parquet_damage(path, error)})",
                               file=str(path), expected="an intact Parquet file") from None
-    repeated = first_repeated_name(schema.names)
+    # column names lose surrounding spaces, as a CSV header's do: one rule in every format
+    available = [name.strip() for name in schema.names]
+    repeated = first_repeated_name(available)
     if repeated is not None:
         name, first, second = repeated
+        spaced = ("" if schema.names[first - 1] == schema.names[second - 1] else
+                  f", {schema.names[first - 1]!r} and {schema.names[second - 1]!r} once "
+                  "surrounding spaces are dropped")
         raise DataFormatError(
-            f"its schema names column {name!r} twice (columns {first} and {second})",
+            f"its schema names column {name!r} twice (columns {first} and {second}{spaced})",
             file=str(path), expected="distinct column names: rewrite the file with one of "
                                      "them renamed")
     stored = TableRoles.from_metadata(schema.metadata, str(path))
-    roles, rating_range, stored_unit = _resolve_roles(given, stored, schema.names,
+    roles, rating_range, stored_unit = _resolve_roles(given, stored, available,
                                                       rating_range, path)
     if timestamp_unit == "auto" and stored_unit is not None:
         timestamp_unit = stored_unit
     if context is None:
-        context = list(stored.context) if stored is not None else []
-    context = _context_columns(context, roles, schema.names, path)
+        # trimmed as the names are: save_table keeps a frame's 'device ' as it was given
+        context = [name.strip() for name in stored.context] if stored is not None else []
+    context = _context_columns(context, roles, available, path)
+    as_stored = dict(zip(available, schema.names, strict=True))
     try:
-        table = pq.read_table(path, columns=list(dict.fromkeys([*roles.values(), *context])))
+        wanted = list(dict.fromkeys([*roles.values(), *context]))
+        table = pq.read_table(path, columns=[as_stored[name] for name in wanted])
+        table = table.rename_columns(wanted)
         declared = pq.read_metadata(path).num_rows
     except _READ_ERRORS as error:
         raise DataFormatError(f"not a readable Parquet file ({parquet_damage(path, error)})",
@@ -3283,7 +3334,7 @@ def interactions_to_arrow(data: Interactions) -> pa.Table:
     table = pa.table(columns)
     context: tuple[str, ...] = ()
     if data.context is not None:
-        extra = pa.Table.from_pandas(data.context, preserve_index=False)
+        extra = _context_to_arrow(data.context)
         for name, column in zip(extra.column_names, extra.columns, strict=True):
             table = table.append_column(str(name), column)
         context = tuple(str(name) for name in extra.column_names)
@@ -3292,6 +3343,51 @@ def interactions_to_arrow(data: Interactions) -> pa.Table:
                        rating_range=data.rating_range, timestamp_unit="s" if has_time else None,
                        context=context)
     return table.replace_schema_metadata(roles.to_metadata())
+
+
+def _context_to_arrow(context: pd.DataFrame) -> pa.Table:
+    """The context columns as an Arrow table; a column Arrow cannot store (values of mixed
+    kinds, such as 1 and 'a', lists beside dicts, Python objects, complex numbers) is
+    refused naming the column, its first value that does not fit and its row, where
+    save_table and write_partitioned failed with pyarrow's ArrowInvalid."""
+    try:
+        return pa.Table.from_pandas(context, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass
+    for name in context.columns:
+        column = context[name]
+        try:
+            pa.array(column, from_pandas=True)
+            continue
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+        row, kinds = _first_unstorable(column.tolist())
+        raise DataFormatError(
+            f"not written: the context column holds {shown(column.iloc[row])} at row "
+            f"{row + 1}, which a Parquet column of its other values cannot store"
+            + (f" (it mixes {' and '.join(sorted(kinds))} values)" if len(kinds) > 1 else ""),
+            column=str(name),
+            expected="one kind of value per context column: numbers, text, true/false or "
+                     "times (convert it, e.g. data.context[name].astype(str))")
+    return pa.Table.from_pandas(context, preserve_index=False)  # a whole-table problem
+
+
+def _first_unstorable(values: list[Any]) -> tuple[int, set[str]]:
+    """The position of the first of ``values`` that Arrow cannot store, or of the first
+    of a second kind (1 then 'a'), and the kinds seen up to it."""
+    kinds: set[str] = set()
+    for row, value in enumerate(values):
+        try:
+            pa.array([value], from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            return row, kinds
+        if value is not None and not (isinstance(value, float) and value != value):
+            # (None and NaN fit any column; ints and floats make a column of floats)
+            kinds.add("number" if isinstance(value, numbers.Real) and not isinstance(
+                value, bool | np.bool_) else type(value).__name__)
+            if len(kinds) > 1:
+                return row, kinds
+    return 0, kinds
 
 
 def refuse_values_outside_range(data: Interactions, path: Path) -> None:
@@ -3379,18 +3475,21 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
         raise RecstackError(f"save_table: {path} already exists; pass overwrite=True to "
                             "replace it, or choose another name")
     suffix = _base_suffix(path)
-    compressed = path.suffix.lower() in _COMPRESSION_EXTENSIONS
-    if compressed and path.suffix != path.suffix.lower():
+    # _suffixes: a name that is all extension (".parquet") is of that format, as load_table
+    # and EvaluationResult.to_json read such a name; it was "the extension (none)"
+    last = (_suffixes(path) or [""])[-1]
+    compressed = last.lower() in _COMPRESSION_EXTENSIONS
+    if compressed and last != last.lower():
         # written compressed, it could not be read back (load_table knows compressions by
         # their lowercase extension, as pyarrow does)
-        raise RecstackError(f"{path}: its name ends in {path.suffix!r}, which is read as a "
+        raise RecstackError(f"{path}: its name ends in {last!r}, which is read as a "
                             "compressed file only when written in lowercase; name it "
-                            f"{path.stem}{path.suffix.lower()}")
+                            f"{path.name[:-len(last)]}{last.lower()}")
     table = interactions_to_arrow(data)
     if suffix in _PARQUET_EXTENSIONS and not compressed:
         refuse_values_outside_range(data, path)  # a text file records no range
         return write_with(path, lambda target: pq.write_table(table, target))
-    if suffix in _EXTENSION_DELIMITERS and path.suffix.lower() in (suffix, ".gz"):
+    if suffix in _EXTENSION_DELIMITERS and last.lower() in (suffix, ".gz"):
         _refuse_line_breaks(table, path)
         options = pacsv.WriteOptions(delimiter=_EXTENSION_DELIMITERS[suffix])
 
@@ -3404,4 +3503,4 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
         return write_with(path, write_text)
     raise RecstackError(
         f"{path}: cannot tell which format to write from the extension "
-        f"{''.join(path.suffixes) or '(none)'}; use .parquet, .csv, .tsv or .csv.gz")
+        f"{''.join(_suffixes(path)) or '(none)'}; use .parquet, .csv, .tsv or .csv.gz")

@@ -290,3 +290,9 @@ def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interact
 def _iso(seconds: int) -> str:
     """Unix seconds as an ISO-8601 UTC time, for messages."""
     return f"{np.datetime64(seconds, 's').astype(str)}Z"
+
+
+# a misspelt field (KCore(usermin=3)) was the dataclass's TypeError naming __init__(), not
+# the near name, as the filter functions and the Evaluator say it
+for _spec in (KCore, MinValue, TimeWindow, Deduplicate):
+    _spec.__init__ = arguments_named(_spec.__init__)  # type: ignore[method-assign]

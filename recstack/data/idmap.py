@@ -3,15 +3,22 @@ dense indices ``0..n-1`` that models use."""
 
 from __future__ import annotations
 
+import numbers
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
+from recstack.errors import (
+    ConfigError,
+    DataFormatError,
+    RecstackError,
+    digit_count,
+    shown,
+)
 
 
 class IdMap:
@@ -64,7 +71,8 @@ class IdMap:
 
         Values follow the id rule of :func:`id_values`: integers and text; whole floats
         are integers (as in a Parquet column of float ids); booleans, other numbers,
-        bytes and missing values (None, NaN, masked entries) are refused by position.
+        bytes that are not UTF-8 (others are their text) and missing values (None, NaN,
+        masked entries) are refused by position.
         Text is trimmed of surrounding whitespace, as every loader reads it (``" 7"`` and
         ``"7"`` are one id); text that is empty once trimmed is refused by position."""
         return cls._encode(values, trim=True)
@@ -138,9 +146,10 @@ class IdMap:
         integer is its plain text for a map of text ids.
 
         Values that cannot be ids are refused whatever ``missing`` says (see
-        :func:`id_values`): booleans, fractional or non-finite floats, bytes, complex
-        numbers, dates, and missing values (None, NaN, ``pd.NA``, masked entries of a numpy
-        masked array); a whole float (``7.0``) is the integer ``7``, as in the loaders.
+        :func:`id_values`): booleans, fractional or non-finite floats, bytes that are not
+        UTF-8 (other bytes are their text), complex numbers, dates, and missing values
+        (None, NaN, ``pd.NA``, masked entries of a numpy masked array); a whole float
+        (``7.0``) is the integer ``7``, as in the loaders.
 
         ``missing="raise"`` refuses unknown ids, naming ``what`` they are (``"user ids"``,
         ``"item ids"``...), up to five of them and the map's id type; ``missing="ignore"``
@@ -222,7 +231,20 @@ class IdMap:
 
     def to_external(self, indices: Any) -> np.ndarray:
         """External ids of dense ``indices`` (integers in ``0..n-1``; booleans, fractions
-        and text are refused: a boolean array would be read as a mask)."""
+        and text are refused: a boolean array would be read as a mask; so are None, a set,
+        a dict and a generator, by what they are)."""
+        return self._checked_external(indices, "to_external")
+
+    def _checked_external(self, indices: Any, method: str) -> np.ndarray:
+        """:meth:`to_external`, its errors naming ``method``, the caller's name."""
+        if not isinstance(indices, np.ndarray | np.generic | numbers.Number):
+            # numpy wraps None, a set, a dict or a generator in an array of shape (), which
+            # was shown as "got [{1}] (object)"; one index (a number) is still looked up
+            problem = "None" if indices is None else not_a_selection(indices)
+            if problem is not None:
+                raise ConfigError(f"{method}: indices must be a list or array of integers in "
+                                  f"0..{len(self) - 1} (dense indices, not external ids), "
+                                  f"got {problem}")
         idx = integer_indices(indices)
         if idx.dtype.kind not in "iu":
             raise RecstackError(f"indices must be integers in 0..{len(self) - 1} (dense "
@@ -243,7 +265,7 @@ class IdMap:
         The indices are checked as :meth:`to_external` checks them (one outside
         ``0..n-1`` was numpy's IndexError), and each may be given once: a repeat made a
         map with one id at two indices, which no lookup could tell apart."""
-        self.to_external(indices)
+        self._checked_external(indices, "subset")
         index = self._index[integer_indices(indices).ravel()]
         if not index.is_unique:
             flat = integer_indices(indices).ravel()
@@ -262,6 +284,10 @@ def _vocabulary_ids(external_ids: Any) -> np.ndarray:
     integers), flat: ``IdMap([1, None])`` was a map holding NaN, ``IdMap([True, False])``
     a map of booleans and ``IdMap([[1], [2]])`` a map of lists. Text is kept as given (a
     vocabulary saved before ids were trimmed may hold " a")."""
+    if external_ids is None or isinstance(external_ids, set | frozenset | Mapping | Iterator):
+        # a set has no order, and the order is the map: named as a row selection is
+        given = "None" if external_ids is None else not_a_selection(external_ids)
+        raise ConfigError(f"IdMap takes a list or array of external ids, got {given}")
     if isinstance(external_ids, str | bytes | Mapping) or np.ndim(external_ids) == 0:
         raise ConfigError(f"IdMap takes a list or array of external ids, got "
                           f"{type(external_ids).__name__} {external_ids!r:.60}")
@@ -333,6 +359,40 @@ _WHOLE_FLOAT_LIMIT = 2**53
 _EXPECTED_IDS = "integer or text ids"
 
 
+def not_a_selection(given: Any, *, flags_only: bool = False) -> str | None:
+    """What ``given`` is, when it is no list, array or column of positions or flags: None, a
+    set or dict (which have no order), a generator (read once, and numpy does not read it),
+    text, or one number or flag (which numpy would read as one position or a scalar mask);
+    None when it is such a list. ``flags_only``: the argument takes one flag per row only
+    (``given_split``'s masks), so no remedy that gives positions is suggested."""
+    if given is None:
+        return "None" if flags_only else \
+            "None (to keep every row, do not select; to keep none, pass [])"
+    if isinstance(given, set | frozenset):
+        return (f"a {type(given).__name__} {given!r:.60}: a set has no order"
+                + ("" if flags_only else "; pass sorted(...) of it"))
+    if isinstance(given, Mapping):
+        return f"a {type(given).__name__} {given!r:.60}; pass list(...) of its keys or values"
+    if isinstance(given, Iterator):
+        return f"a {type(given).__name__}, which is not read as a list; pass list(...) of it"
+    if isinstance(given, str | bytes):
+        return f"the text {given!r:.60}"
+    try:
+        scalar = np.ndim(given) == 0
+    except ValueError:
+        # numpy's "inhomogeneous shape after 1 dimensions" named neither the argument nor
+        # what was wrong with it
+        return f"a nested list of different lengths ({given!r:.60}), not one flat list"
+    if scalar and not isinstance(given, np.ndarray | slice):
+        whole = isinstance(given, numbers.Integral) and not isinstance(given, bool | np.bool_)
+        return f"the single value {shown(given)}" + (
+            f"; for one position pass a list, e.g. [{shown(given)}]"
+            if whole and not flags_only else "")
+    if isinstance(given, np.ndarray) and given.ndim == 0:
+        return f"a 0-D array holding {shown(given.item())}; pass a list or 1-D array"
+    return None
+
+
 def integer_indices(values: Any) -> np.ndarray:
     """``values`` as an array, integers where they are integers: an object array of Python
     ints becomes int64 and an empty list int64 (numpy makes it float64). Anything else
@@ -388,6 +448,10 @@ def id_values(values: Any, what: str = "ids") -> np.ndarray:
             values = values.to_numpy(dtype=object, na_value=pd.NA)
         else:
             values = values.to_numpy()
+    if isinstance(values, set | frozenset | Mapping | Iterator):
+        # numpy reads them as one object: "the value at position 0 is {1, 2} (set)"
+        raise ConfigError(f"{what} must be one id or a list of ids, got "
+                          f"{not_a_selection(values)}")
     if isinstance(values, np.ndarray):
         array = values
     elif isinstance(values, str | bytes) or np.ndim(values) == 0:
@@ -469,6 +533,9 @@ def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
             raise _not_an_id(what, position, _describe(value))
         if -2**63 <= number < 2**63:
             out[position] = number
+        elif digit_count(number) > sys.get_int_max_str_digits() > 0:
+            # str() of it was Python's raw "Exceeds the limit (4300 digits)" ValueError
+            raise _not_an_id(what, position, f"{shown(number)}, too long to be an id")
         else:  # ids that do not fit int64 are text (recstack.data.files)
             out[position] = str(number)
             plain_ints = False

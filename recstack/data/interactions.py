@@ -22,7 +22,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.dates import to_unix_seconds
-from recstack.data.idmap import IdMap, id_values, sequence_array, trim_text_ids
+from recstack.data.idmap import (
+    IdMap,
+    id_values,
+    not_a_selection,
+    sequence_array,
+    trim_text_ids,
+)
 from recstack.errors import (
     ConfigError,
     DataFormatError,
@@ -31,7 +37,7 @@ from recstack.errors import (
     UnknownColumnError,
     shown,
 )
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, did_you_mean
 
 # Column names used whenever interactions become a table.
 USER_ID = "user_id"
@@ -104,11 +110,27 @@ def caller_stacklevel() -> int:
     """The ``stacklevel`` for :func:`warnings.warn`, called in the function that warns, that
     points the warning at the first line outside recstack: the user's call, however deep in
     the data layer the warning is raised (fixed stacklevels pointed at recstack's own
-    lines when one loader called another, e.g. ``from_arrays`` through a file reader)."""
+    lines when one loader called another, e.g. ``from_arrays`` through a file reader).
+    The ``__init__`` Python writes for a recstack dataclass (its file is ``<string>``) is
+    recstack's too: a warning of its ``__post_init__`` pointed at ``<string>``."""
     frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_FOLDER):
+    while frame.f_back is not None and (frame.f_code.co_filename.startswith(_PACKAGE_FOLDER)
+                                        or _generated_for_recstack(frame)):
         frame, level = frame.f_back, level + 1
     return level
+
+
+def _generated_for_recstack(frame: Any) -> bool:
+    """Whether ``frame`` runs a method Python generated (no file: a dataclass's
+    ``__init__``) on an instance of a recstack class; a user's own ``exec`` code or
+    ``python -c`` script (also ``<string>``) is not one."""
+    code = frame.f_code
+    if not code.co_filename.startswith("<") or not code.co_argcount:
+        return False
+    owner = frame.f_locals.get(code.co_varnames[0])
+    return owner is not None and any(
+        getattr(kind, "__module__", "").partition(".")[0] == "recstack"
+        for kind in type(owner).__mro__)
 
 
 #: float32 holds every whole number up to this size exactly, and not every one beyond
@@ -118,7 +140,8 @@ FLOAT32_EXACT_INTEGERS = 2**24
 def to_float32_values(raw: np.ndarray, column: str,
                       where: Callable[[int], str] | None = None,
                       file: Callable[[], str | None] | None = None, *,
-                      exact: np.ndarray | None = None) -> np.ndarray:
+                      exact: np.ndarray | None = None,
+                      kept_in: str = "the type interactions keep values in") -> np.ndarray:
     """``raw`` numbers as float32 (the type of :attr:`Interactions.value`), with an
     :class:`InexactValueWarning` when some change beyond the rounding of a fraction.
 
@@ -129,7 +152,8 @@ def to_float32_values(raw: np.ndarray, column: str,
     of finite values, which refuse them. ``exact``, if given, holds the numbers ``raw``
     (float64) was made of as the user gave them (Python ints, ``Decimal``, ``Fraction``):
     a whole one among them that float32 changes is warned of at any size, as a uint64 is
-    (float64 itself would have rounded ``Decimal("1e30")`` before the check).
+    (float64 itself would have rounded ``Decimal("1e30")`` before the check). ``kept_in``
+    says in the message what keeps the float32 values (the ranking pipeline's features).
     """
     with np.errstate(over="ignore"):  # beyond float32's range: inf, refused by the callers
         converted = raw.astype(np.float32, copy=False)
@@ -167,7 +191,7 @@ def to_float32_values(raw: np.ndarray, column: str,
     given = exact[row] if exact is not None and exact[row] is not None else raw[row]
     holding = where(row) if where is not None else f"row {row} holds {shown(given)}"
     warn_of_inexact_values(column, count, holding, float(converted[row]),
-                           file() if file is not None else None)
+                           file() if file is not None else None, kept_in=kept_in)
     return converted
 
 
@@ -194,14 +218,14 @@ def _exact_whole_numbers_changed(exact: np.ndarray, wide: np.ndarray,
 
 
 def warn_of_inexact_values(column: str, count: int, holding: str, kept: float,
-                           file: str | None = None, *, stacklevel: int | None = None
-                           ) -> None:
+                           file: str | None = None, *, stacklevel: int | None = None,
+                           kept_in: str = "the type interactions keep values in") -> None:
     """The :class:`InexactValueWarning` of :func:`to_float32_values`, for a backend that
     finds the values itself (the Spark loader): ``count`` values of ``column`` change, the
     first where ``holding`` says ("row 2 holds 16777217"), kept as ``kept``."""
     warnings.warn(
         f"{file + ': ' if file else ''}column {column!r}: {count:,} value(s) change on "
-        f"becoming float32, the type interactions keep values in ({holding}, kept as "
+        f"becoming float32, {kept_in} ({holding}, kept as "
         f"{kept:.9g}): "
         f"float32 holds whole numbers exactly only up to {FLOAT32_EXACT_INTEGERS:,} (2**24) "
         "and no non-zero number closer to 0 than 1.4e-45; scale the values (counts in "
@@ -407,6 +431,10 @@ class Interactions:
                                  "value_col": value_col, "timestamp_col": timestamp_col})
         _refuse_unknown_keywords(kwargs)
         columns = list(frame.columns)
+        # column names lose surrounding spaces, as a CSV header's and a Parquet file's do
+        # (' user_id' from pd.read_csv of "user_id, item_id" is the user_id column)
+        frame = _frame_with_trimmed_names(frame, (user_col, item_col, value_col,
+                                                  timestamp_col, *context_cols))
         for name in check_name_list(context_cols, "context_cols", example="['device']"):
             if name not in frame.columns:
                 raise unknown_column(name, columns, role="context")
@@ -567,7 +595,15 @@ class Interactions:
         """Rows chosen by a slice (views), a boolean mask or an index array; the
         vocabularies and tables are shared, not copied."""
         if not isinstance(rows, slice):
-            rows = _checked_positions(rows, len(self), "rows")
+            problem = reordered_rows(rows, len(self)) if isinstance(rows, pd.Series) and \
+                pd.api.types.is_bool_dtype(rows.dtype) else None
+            if problem is not None:  # a mask of a sorted to_frame() chose other rows
+                raise ConfigError(f"select: rows {problem}")
+            try:
+                rows = _checked_positions(rows, len(self), "rows")
+            except ConfigError as error:
+                # the message names the method called, as for_users' and concat's do
+                raise ConfigError(f"select: {error}") from None
         ts = None if self.timestamp is None else self.timestamp[rows]
         context = None if self.context is None else _context_rows(self.context, rows)
         return replace(self, user_index=self.user_index[rows], item_index=self.item_index[rows],
@@ -747,13 +783,40 @@ class Interactions:
         return replace(data, value=weight.astype(np.float32), rating_range=None)
 
     def with_values(self, values: np.ndarray) -> Interactions:
-        """Same rows with other values (e.g. weights computed by a caller)."""
+        """Same rows with other values (e.g. weights computed by a caller): value ``r`` for
+        row ``r``. A pandas Series whose index holds the row numbers in another order (a
+        column of a sorted :meth:`to_frame`) is refused: its values were taken in the
+        Series' order, each on another row's interaction."""
+        problem = reordered_rows(values, len(self))
+        if problem is not None:
+            raise DataFormatError(problem, column=VALUE,
+                                  expected="one number per row, in row order")
         values = _number_column(values, np.float32, VALUE, len(self))
         _check_finite(values, VALUE)
         if self.rating_range is not None:
             # the rule of from_arrays and load_table: a rating outside the range is refused
             _check_rating_range(self.rating_range, values)
         return replace(self, value=values)
+
+
+def reordered_rows(values: Any, n: int) -> str | None:
+    """What is wrong with ``values`` when it is a pandas Series of ``n`` entries whose
+    index holds the row numbers ``0..n-1`` out of order (a column of a sorted or shuffled
+    :meth:`Interactions.to_frame`): it is read by position, so each entry lands on another
+    row. None for anything else (any other index says nothing of rows)."""
+    if not isinstance(values, pd.Series) or len(values) != n:
+        return None
+    index = values.index
+    if index.dtype.kind not in "iu" or index.is_monotonic_increasing or not index.is_unique:
+        return None
+    labels = index.to_numpy()
+    if labels.min() != 0 or labels.max() != n - 1:
+        return None
+    first = int(np.flatnonzero(labels != np.arange(n))[0])
+    return (f"is a pandas Series whose index holds the row numbers 0..{n - 1} in another "
+            f"order (position {first} holds row {int(labels[first])}'s entry), but it is "
+            "read by position; pass series.sort_index() to match it by row number, or "
+            "series.to_numpy() to take it as it stands")
 
 
 def require_interactions(data: Any, what: str) -> Interactions:
@@ -771,26 +834,32 @@ def require_interactions(data: Any, what: str) -> Interactions:
     raise RecstackError(f"{what} takes recstack Interactions, got {got}; make one with {how}")
 
 
-def concat(parts: Sequence[Interactions]) -> Interactions:
-    """Rows of several interaction sets that share the same vocabularies."""
+def concat(parts: Sequence[Interactions], *, caller: str = "concat") -> Interactions:
+    """Rows of several interaction sets that share the same vocabularies. ``caller`` is
+    the function the user called, for messages (``union`` calls this one: its errors said
+    "concat:")."""
     if isinstance(parts, Interactions | pd.DataFrame) or not isinstance(parts, Sequence):
-        raise ConfigError(f"concat takes a list of Interactions, got {type(parts).__name__}")
+        raise ConfigError(f"{caller} takes a list of Interactions, got {type(parts).__name__}")
     if not parts:
-        raise ConfigError("concat: nothing to concatenate (an empty list of parts)")
+        raise ConfigError(f"{caller}: nothing to concatenate (an empty list of parts)")
     for number, part in enumerate(parts, start=1):
-        require_interactions(part, f"concat: part {number}")
+        require_interactions(part, f"{caller}: part {number}")
     first = parts[0]
     for number, p in enumerate(parts[1:], start=2):
         for role, mine, theirs in (("user", p.users, first.users),
                                    ("item", p.items, first.items)):
             if mine != theirs:
-                raise RecstackError(f"concat: part {number}'s {role} ids are not those of "
+                raise RecstackError(f"{caller}: part {number}'s {role} ids are not those of "
                                     f"part 1 ({_vocabulary_difference(theirs, mine)}); parts "
                                     "concatenate when they share id vocabularies (a split's "
                                     "train and test do); to join other logs, build one from "
                                     "their rows: Interactions.from_frame(pandas.concat(["
                                     "a.to_frame(), b.to_frame()]))")
-    has_ts = all(p.timestamp is not None for p in parts)
+    _refuse_parts_of_other_kinds(parts, caller)
+    # empty parts hold no time or value to lose (an empty set-apart part, say)
+    has_ts = all(p.timestamp is not None or not len(p) for p in parts) and any(
+        p.timestamp is not None for p in parts)
+    kinds = [p for p in parts if len(p)]
     context = None
     if any(p.context is not None for p in parts):
         # a part without context contributes rows whose context is missing (NaN)
@@ -802,9 +871,44 @@ def concat(parts: Sequence[Interactions]) -> Interactions:
         user_index=np.concatenate([p.user_index for p in parts]),
         item_index=np.concatenate([p.item_index for p in parts]),
         value=np.concatenate([p.value for p in parts]),
-        timestamp=np.concatenate([p.timestamp for p in parts]) if has_ts else None,  # type: ignore[misc]
+        timestamp=np.concatenate([np.zeros(0, np.int64) if p.timestamp is None
+                                  else p.timestamp for p in parts]) if has_ts else None,
+        rating_range=(kinds[0] if kinds else first).rating_range,
         context=context,
     )
+
+
+def _refuse_parts_of_other_kinds(parts: Sequence[Interactions], caller: str) -> None:
+    """Refuse parts (with rows) whose rows would lose their meaning once joined: some with
+    timestamps and some without (every timestamp was dropped without a word), or values of
+    another kind (ratings on 1-5 beside implicit 1.0s, or another rating range: the first
+    part's range was kept, so a 1.0 of implicit feedback became the lowest rating)."""
+    full = [(number, p) for number, p in enumerate(parts, start=1) if len(p)]
+    if not full:
+        return
+    timed = [number for number, p in full if p.timestamp is not None]
+    untimed = [number for number, p in full if p.timestamp is None]
+    if timed and untimed:
+        raise RecstackError(
+            f"{caller}: part {timed[0]} has timestamps and part {untimed[0]} has none; joined, "
+            "every timestamp would be dropped; give every part timestamps, or none (e.g. "
+            "dataclasses.replace(part, timestamp=None) to drop them knowingly)")
+    number, first = full[0]
+    for other, part in full[1:]:
+        if part.rating_range != first.rating_range:
+            raise RecstackError(
+                f"{caller}: part {number}'s values are {_value_kind(first)} and part "
+                f"{other}'s are {_value_kind(part)}; joined, all would be read as "
+                f"{_value_kind(first)}; give parts with values of one kind (e.g. "
+                "part.implicit() of every part, for implicit feedback)")
+
+
+def _value_kind(part: Interactions) -> str:
+    """The kind of a part's values, for a message."""
+    if part.rating_range is None:
+        return "implicit feedback (no rating range)"
+    low, high = part.rating_range
+    return f"ratings on {low:g}-{high:g}"
 
 
 def _vocabulary_difference(first: Any, other: Any) -> str:
@@ -872,10 +976,53 @@ def _membership(selector: Any, n: int, kind: str) -> np.ndarray:
     return mask
 
 
+def flag_values(mask: Any, what: str) -> np.ndarray:
+    """``mask`` read as true/false flags by the one rule of the data layer's masks: booleans
+    (numpy's, Python's in a list or an object column, pandas' nullable ``boolean`` without a
+    missing value) or numbers that are each exactly 0 or 1, integers or floats (``(x > 3) *
+    1.0`` gives 0.0 and 1.0; they were refused by ``given_split``, whose message asked for
+    0/1). A missing flag (NaN, None, ``pd.NA``) or any other value (2, 0.5, ``"1"``) is
+    refused naming ``what``, the first row and the value, as it would have counted as true.
+    The shape is the caller's to check."""
+    array = np.asarray(mask)
+    if array.dtype == bool:
+        return array
+    if array.dtype.kind in "iuf":
+        bad = ~np.isin(array, (0, 1))  # NaN is neither
+    elif array.dtype == object:
+        bad = np.array([not (isinstance(value, bool | np.bool_) or (
+            isinstance(value, int | float | np.integer | np.floating) and value in (0, 1)))
+            for value in array.ravel()], dtype=bool).reshape(array.shape)
+    else:
+        bad = np.ones(array.shape, bool)
+    if bad.any():
+        first = int(np.flatnonzero(bad.ravel())[0])
+        value = array.ravel()[first]
+        missing = value is None or value is pd.NA or (
+            isinstance(value, float | np.floating) and value != value)
+        raise ConfigError(f"{what} holds {shown(value)} at row {first}"
+                          f"{' (a missing flag)' if missing else ''} of its {array.dtype} values; "
+                          "expected one true/false (or 0/1) flag per row: booleans, or the "
+                          "numbers 0 and 1")
+    return array.astype(bool)
+
+
 def _checked_positions(selector: Any, n: int, what: str) -> np.ndarray:
     """A boolean mask of ``n`` entries or an array of positions in ``0..n-1``; a negative
     position (numpy would count it from the end) or one past the end is refused."""
+    given = selector
+    problem = not_a_selection(given)
+    if problem is not None:
+        # numpy wraps None, a set, a dict, a generator or one number in an array of shape
+        # (), which was named as "a object array of shape ()"
+        raise ConfigError(f"got {problem}; expected a boolean mask of {n} entries or a "
+                          f"list or array of integer positions of {what} in 0..{n - 1}")
     selector = np.asarray(selector)
+    if selector.dtype == object and selector.size and all(
+            isinstance(value, bool | np.bool_) for value in selector.ravel()):
+        # Python booleans in an object column (a pandas column built row by row) are a mask,
+        # as a list of them is; they were "a object array"
+        selector = selector.astype(bool)
     if selector.dtype == bool:
         if selector.shape != (n,):
             raise ConfigError(f"mask has {selector.shape} entries for {n} {what}")
@@ -883,8 +1030,34 @@ def _checked_positions(selector: Any, n: int, what: str) -> np.ndarray:
     if selector.dtype.kind not in "iu" or selector.ndim != 1:
         if selector.size == 0:  # [] has dtype float64
             return selector.astype(np.int64).ravel()
-        raise ConfigError(f"expected a boolean mask or integer positions of {what}, got a "
-                          f"{selector.dtype} array of shape {selector.shape}")
+        if selector.dtype.kind == "f" and selector.shape == (n,) and bool(
+                np.isin(selector, (0, 1)).all()):
+            # 0.0/1.0 flags ((rating > 3) * 1.0): a mask, whose form is booleans here, as
+            # integer zeros and ones are refused below
+            raise ConfigError(f"got {n} float zeros and ones for {n} {what}: a mask? Pass "
+                              "it as booleans (np.asarray(mask, dtype=bool)), or positions "
+                              "as np.flatnonzero(mask)")
+        if selector.ndim != 1:
+            raise ConfigError(f"expected a boolean mask or integer positions of {what} in one "
+                              f"flat list, got a {selector.ndim}-D array of shape "
+                              f"{selector.shape}")
+        values = selector.tolist()
+        # the first value that is no whole number (text, a missing value, 1.5), else the
+        # first one (a whole float such as 2.0)
+        first = next((k for k, value in enumerate(values) if isinstance(value, bool) or not (
+            (isinstance(value, int) and 0 <= value < n)
+            or (isinstance(value, float) and value.is_integer()))), 0)
+        value = values[first]
+        kind = "text" if isinstance(value, str | bytes) else "a missing value" if (
+            value is None or value is pd.NA or value is pd.NaT or (
+                isinstance(value, float) and value != value)) else \
+            f"outside 0..{n - 1}" if isinstance(value, int) and not isinstance(value, bool) \
+            else type(value).__name__
+        hint = ("; whole-number floats: pass them as integers, np.asarray(positions, "
+                "dtype=int)" if isinstance(value, float) and value.is_integer() else "")
+        raise ConfigError(f"expected a boolean mask or integer positions of {what}, got "
+                          f"{shown(value)} ({kind}) at index {first} of a "
+                          f"{selector.dtype} array{hint}")
     if selector.size and (selector.min() < 0 or selector.max() >= n):
         bad = selector[(selector < 0) | (selector >= n)][:5].tolist()
         raise ConfigError(f"positions out of range 0..{n - 1} for {n} {what}, e.g. {bad}")
@@ -1525,6 +1698,22 @@ def _check_finite(values: np.ndarray, column: str) -> None:
             column=column, expected="a finite number")
 
 
+def _frame_with_trimmed_names(frame: pd.DataFrame, wanted: Sequence[Any]) -> pd.DataFrame:
+    """``frame`` with each column that is a name in ``wanted`` once its surrounding spaces
+    are dropped (``' user_id'``) renamed to that name, where no column has the name itself
+    and only one column trims to it: column names follow the one rule of every format (a
+    CSV header's names and a Parquet file's lose surrounding spaces)."""
+    names = list(frame.columns)
+    renames: dict[Any, str] = {}
+    for name in wanted:
+        if not isinstance(name, str) or name in names or name in renames.values():
+            continue
+        spaced = [c for c in names if isinstance(c, str) and c != name and c.strip() == name]
+        if len(spaced) == 1 and names.count(spaced[0]) == 1:
+            renames[spaced[0]] = name
+    return frame.rename(columns=renames) if renames else frame
+
+
 def first_repeated_name(names: Sequence[Any]) -> tuple[Any, int, int] | None:
     """The first column name that appears twice, with both positions (1-based), or None."""
     seen: dict[Any, int] = {}
@@ -1877,6 +2066,33 @@ def check_flag(value: Any, option: str) -> bool:
     raise ConfigError(f"{option} must be True or False, got {value!r}")
 
 
+def seed_value(seed: Any, where: str) -> int:
+    """``seed`` as an int by the one seed rule of the data layer (the splits and the
+    synthetic generator): a whole number in ``[0, SEED_MAX]``, given as an integer
+    (Python's or numpy's) or as a whole number of another type (``3.0``, ``Decimal(3)``,
+    ``Fraction(3)``), as every count of the data settings is; ``None``, true/false, text
+    and fractions are refused. ``where`` starts the message (``"random: seed"``): the
+    splits refused ``seed=3.0`` that ``SyntheticConfig`` took, and said of ``seed=None``
+    only "expected an integer"."""
+    rule = f"a seed is {SEED_RULE}"
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Real | Decimal):
+        hint = (" (None is no seed: every split and generator is seeded, so that a run "
+                "repeats; give one, e.g. seed=0)" if seed is None else
+                f" (text is not a number; give seed={seed.strip()})"
+                if isinstance(seed, str) and seed.strip().isdigit() else "")
+        raise ConfigError(f"{where} = {shown(seed)}: expected a whole number; {rule}{hint}")
+    number: Any = seed
+    try:
+        whole = int(number)
+    except (ValueError, OverflowError):  # NaN, infinity
+        whole = None
+    if whole is None or number != whole:  # exactly: float() of a 30-digit Decimal rounds
+        raise ConfigError(f"{where} = {shown(seed)}: not a whole number; {rule}")
+    if not 0 <= whole <= SEED_MAX:
+        raise ConfigError(f"{where} = {shown(seed)}: must be in [0, {SEED_MAX}]; {rule}")
+    return whole
+
+
 def check_name_list(names: Any, option: str, *, allow_empty: bool = True,
                     example: str = "['user_id', 'item_id']") -> list[str]:
     """``names`` as a list of distinct, non-empty column names, or an error naming
@@ -1892,3 +2108,8 @@ def check_name_list(names: Any, option: str, *, allow_empty: bool = True,
     if repeated:
         raise RecstackError(f"{option} names {', '.join(map(repr, repeated))} twice")
     return names
+
+
+# a misspelt field (Interactions(user_idx=...)) was the dataclass's TypeError naming
+# __init__(), as from_arrays and from_frame say it
+Interactions.__init__ = arguments_named(Interactions.__init__)  # type: ignore[method-assign]

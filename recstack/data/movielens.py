@@ -234,9 +234,10 @@ def required_files(layout: str) -> tuple[str, str]:
 def detect_variant(path: PathLike) -> str | None:
     """The release in folder ``path``, from the files in it (and, for the CSV releases,
     which share one layout, from the folder's name; an unknown name gives ``"latest"``),
-    or None when the folder holds no MovieLens ratings file.
+    or None when the folder holds no MovieLens ratings file. A ``path`` that is no path
+    (None, a number) or empty text is refused, naming it.
     """
-    folder = Path(path)
+    folder = as_path(path, "path")
     if not folder.is_dir():
         return None
     present = {p.name for p in folder.iterdir()}
@@ -326,7 +327,8 @@ def load_movielens(
                             "extracted from a MovieLens zip (e.g. ml-100k/)")
     if not folder.is_dir():
         raise RecstackError(f"{folder}: no such folder{near_miss(folder)}")
-    detected = variant or detect_variant(folder)
+    # variant='' named no release and was taken as None (detect it)
+    detected = detect_variant(folder) if variant is None else variant
     if detected is None:
         shown = ", ".join(sorted(p.name for p in folder.iterdir())[:12]) or "nothing"
         raise DataFormatError(
@@ -334,6 +336,8 @@ def load_movielens(
             expected="u.data (100K), ratings.dat (1M, 10M) or ratings.csv (20M and later)")
     chosen = release(detected)
     layout = chosen.layout
+    if variant is not None:
+        _refuse_another_releases_folder(folder, chosen)
     for required in required_files(layout):
         if not (folder / required).is_file():
             state = (f"is not a file (it is {describe_path(folder / required)})"
@@ -406,7 +410,7 @@ def _read_side_tables(folder: Path, layout: str
     """The item table (with tags where the release has them) and the user table."""
     with reading(folder):
         item_table = _read_items(folder, layout)
-        tags = _read_tags(folder, layout)
+        tags = _read_tags(folder, layout, item_table["item_id"].to_numpy())
         if tags is not None:
             text = tags.reindex(item_table["item_id"].to_numpy()).fillna("")
             item_table["tags"] = pd.Series(text.to_numpy(), dtype="str")
@@ -468,6 +472,26 @@ def _another_release_here(folder: Path, variant: str | None, layout: str) -> str
         return ""
     return (f"; the folder holds {required_files(release(found).layout)[0]}, the ratings "
             f"of MovieLens {found.upper()}: leave variant out, or give variant={found!r}")
+
+
+def _refuse_another_releases_folder(folder: Path, chosen: MovieLensRelease) -> None:
+    """Refuse a ``variant`` given for the folder another release of the same layout unpacks
+    to (``load_movielens("ml-latest-small", "20m")``): the files of one layout read alike,
+    so the small release was loaded as 20M without a word. (Of the ``::`` releases, 1M
+    and 10M read differently, half stars and tags, and a folder of one is read as the
+    other on purpose, to read its tags.)"""
+    if chosen.layout != "csv":
+        return
+    named = next((r for r in RELEASES.values() if r.layout == chosen.layout
+                  and r.folder.lower() == folder.name.lower()), None)
+    if named is None or named.variant == chosen.variant:
+        return
+    raise DataFormatError(
+        f"variant={chosen.variant!r} names MovieLens {chosen.variant.upper()}, but the "
+        f"folder is named {folder.name}, the folder MovieLens {named.variant.upper()} "
+        "unpacks to", file=str(folder),
+        expected=f"variant={named.variant!r} (or leave it out) for this folder, or the "
+                 f"folder MovieLens {chosen.variant.upper()} unpacks to ({chosen.folder})")
 
 
 def _refuse_other_releases_files(folder: Path, chosen: MovieLensRelease) -> None:
@@ -538,11 +562,27 @@ def _read_ratings(folder: Path, layout: str, chosen: MovieLensRelease
                         f"{stars} ({', '.join(_steps(chosen))}), as every rating of MovieLens "
                         f"{chosen.variant.upper()} is: the file was edited or is another "
                         "dataset; read such a file with load_table")
+    for column in (user, item):
+        below_one = np.flatnonzero(arrays[column] < 1)
+        if len(below_one):
+            # a minus sign or a 0 typed in an edit: every release numbers its users and
+            # movies from 1, and the id was kept as a user or movie of its own
+            raise _error_at(path, text_layout, int(below_one[0]), column,
+                            "an id from 1 up, as every MovieLens release numbers its users "
+                            "and movies: the file was edited or is another dataset")
     _refuse_repeated_pairs(path, text_layout, arrays[user], arrays[item])
     bad = first_time_out_of_range(arrays[timestamp])
     if bad is not None:
         raise _error_at(path, text_layout, bad, timestamp, "Unix seconds between the years 1 "
                         "and 9999 (MovieLens timestamps are seconds)")
+    before_1970 = np.flatnonzero(arrays[timestamp] < 0)
+    if len(before_1970):
+        # read as a date before 1970, though MovieLens has collected ratings since 1995:
+        # the line was edited (a minus sign, or a value of another column)
+        raise _error_at(path, text_layout, int(before_1970[0]), timestamp,
+                        "Unix seconds from 0 (1970) on, as every MovieLens rating has (the "
+                        "first ones are of 1995): a negative time is no MovieLens time; the "
+                        "file was edited or is another dataset")
     return arrays[user], arrays[item], values, arrays[timestamp]
 
 
@@ -733,27 +773,56 @@ def _genre_lists(genres: pa.ChunkedArray | pa.Array, path: Path, column: str,
 
 
 # ---------------------------------------------------------------------------- tags, users
-def _read_tags(folder: Path, layout: str) -> pd.Series | None:
-    """Tags per movie id, space-joined in file order; None when the release has none."""
+def _read_tags(folder: Path, layout: str, listed: np.ndarray) -> pd.Series | None:
+    """Tags per movie id, space-joined in file order; None when the release has none.
+
+    ``listed``: the movie ids of the movies file. A tag on a movie it does not list has no
+    row to go to: it is left out with a :class:`UnlistedTagWarning` giving the count and
+    the first line, rather than without a word."""
     if layout == "dat" and (folder / "tags.dat").is_file():
         path = folder / "tags.dat"
         fields = _split_dat(path, ("UserID", "MovieID", "Tag", "Timestamp"), free=2)
         ids, tags = _dat_ints(path, fields, "MovieID"), fields["Tag"][0]
+        numbers = fields["MovieID"][1]
+        line_of: Callable[[int], int | None] = lambda index: int(numbers[index])  # noqa: E731
+        column = "MovieID"
     elif layout == "csv" and (folder / "tags.csv").is_file():
         path = folder / "tags.csv"
         _refuse_a_missing_header(path, ("userId", "movieId", "tag", "timestamp"))
-        table = read_delimited(
-            path, DelimitedLayout(",", encoding=_encoding(path), newlines_in_values=True),
-            {"movieId": "int32", "tag": "text"})
+        tag_layout = DelimitedLayout(",", encoding=_encoding(path), newlines_in_values=True)
+        table = read_delimited(path, tag_layout, {"movieId": "int32", "tag": "text"})
         ids, tags = table.column("movieId"), table.column("tag")
+        line_of = lambda index: line_of_record(path, tag_layout, index)[0]  # noqa: E731
+        column = "movieId"
     else:
         return None
+    _warn_of_unlisted_tags(path, column, np.asarray(ids), listed, line_of)
     pairs = pa.table({"item_id": ids, "tag": pc.cast(tags, pa.string())})
     # use_threads=False keeps each movie's tags in file order
     grouped = pairs.group_by("item_id", use_threads=False).aggregate([("tag", "list")])
     joined = pc.binary_join(grouped.column("tag_list"), " ")
     return pd.Series(joined.to_numpy(zero_copy_only=False),
                      index=grouped.column("item_id").to_numpy(), dtype=object)
+
+
+class UnlistedTagWarning(UserWarning):
+    """A MovieLens tags file tags a movie that the movies file does not list: the tag has
+    no movie to go to and is left out, with this warning giving the count and a line."""
+
+
+def _warn_of_unlisted_tags(path: Path, column: str, ids: np.ndarray, listed: np.ndarray,
+                           line_of: Callable[[int], int | None]) -> None:
+    unlisted = ~np.isin(ids, listed)
+    if not unlisted.any():
+        return
+    first = int(np.argmax(unlisted))
+    movies = np.unique(ids[unlisted])
+    movies_file = "movies.dat" if path.suffix == ".dat" else "movies.csv"
+    warnings.warn(UnlistedTagWarning(
+        f"{path}:{line_of(first)}: column {column!r}: {int(unlisted.sum()):,} tag(s) on "
+        f"{len(movies):,} movie(s) that {movies_file} does not list (the first, movie id "
+        f"{int(ids[first])}) are left out: no movie row holds them (the files come from "
+        f"two releases, or {movies_file} was cut short)"), stacklevel=caller_stacklevel())
 
 
 def _read_users(folder: Path, layout: str) -> pd.DataFrame | None:

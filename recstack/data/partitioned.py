@@ -16,6 +16,7 @@ import calendar
 import datetime as dt
 import math
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -29,8 +30,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from recstack.atomic import check_regular_file, describe_path
-from recstack.data.dates import impossible_date, moment_seconds, quoted_number
+from recstack.atomic import blocking_parent, check_regular_file, describe_path
+from recstack.data.dates import to_unix_seconds
 from recstack.data.files import (
     PathLike,
     TableRoles,
@@ -43,6 +44,7 @@ from recstack.data.files import (
     first_time_out_of_range,
     ids_to_numpy,
     interactions_to_arrow,
+    near_miss,
     parquet_damage,
     plain_column,
     reading,
@@ -64,8 +66,9 @@ from recstack.data.interactions import (
     check_flag,
     ids_already_warned_of,
     require_interactions,
+    unknown_column,
 )
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError, shown
+from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, did_you_mean
 
@@ -80,6 +83,12 @@ _OPTIONAL_COLUMNS = (VALUE, TIMESTAMP)
 _COMMON_METADATA = "_common_metadata"
 _PARTITIONING_KEY = b"recstack.partitioning"
 TimeBound = int | str | dt.datetime | dt.date | np.datetime64 | None
+
+
+#: extensions of one file of a format (text tables, compressions, JSON), refused as the name
+#: of the dataset folder (``.parquet`` is not: Spark names its table folders so)
+_FILE_EXTENSIONS = (".csv", ".tsv", ".tab", ".txt", ".dat", ".json", ".jsonl", ".gz",
+                    ".bz2", ".zst", ".lz4", ".zip", ".xz")
 
 
 @arguments_named
@@ -120,6 +129,14 @@ def write_partitioned(
     """
     require_interactions(data, "write_partitioned")
     root = as_path(root, "root")
+    if root.suffix.lower() in _FILE_EXTENSIONS:
+        # a folder of Parquet files was made under a file's name ('out.csv'), which every
+        # reader then took for a file of that format
+        raise RecstackError(
+            f"write_partitioned: root {str(root)!r} ends with {root.suffix}, the extension "
+            f"of a file, but a folder of Parquet files is written there; name the folder "
+            f"without it (e.g. {root.with_suffix('')}), or write one file with "
+            f"save_table(data, {str(root)!r})")
     overwrite = check_flag(overwrite, "overwrite")
     levels = tuple(check_name_list(partitioning, "partitioning", allow_empty=False,
                                    example="('year', 'month')"))
@@ -130,11 +147,29 @@ def write_partitioned(
                             + (f": {unknown!r} is no level{near}" if unknown else ""))
     if data.timestamp is None:
         raise RecstackError("cannot partition by time: these interactions have no timestamps")
+    clash = [str(name) for name in (data.context.columns if data.context is not None else ())
+             if str(name) in levels]
+    if clash:
+        # the folders' level columns and a context column of that name failed in pyarrow
+        # ("Multiple matches for FieldRef.Name(month)")
+        raise RecstackError(
+            f"write_partitioned: the context column {clash[0]!r} has the name of a partition "
+            f"level (partitioning={levels} makes the folders' columns "
+            f"{', '.join(levels)} from the timestamps); rename that context column (e.g. "
+            f"to '{clash[0]}_given') in the frame the interactions are made from")
     refuse_values_outside_range(data, root)  # _common_metadata records the range
     if root.exists() and not overwrite:
+        if not root.is_dir():
+            # a file there was told "pass overwrite=True", which then refused to replace it
+            raise RecstackError(f"{root}: is {describe_path(root)}, not a dataset folder; "
+                                "write_partitioned writes a folder: choose another path")
         raise RecstackError(f"{root} exists; pass overwrite=True to replace it")
     _refuse_replacing_other_things(root, levels)
-    root.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # a file where a folder above root belongs was Python's FileExistsError
+        raise RecstackError(f"{root}: cannot write here: {blocking_parent(root)}") from None
 
     with resolve(progress).task(f"Writing {root.name}", total=len(data)) as task:
         ordered = data if data.is_time_sorted else data.sort_by_time()
@@ -241,7 +276,8 @@ def _dataset(root: Path) -> tuple[ds.Dataset, tuple[str, ...]]:
         raise RecstackError(f"{root}: is {describe_path(root)}; expected the folder of a "
                             "partitioned dataset")
     if not root.is_dir():
-        raise RecstackError(f"{root}: no such dataset folder")
+        # a misspelt folder name gets the near one, as a misspelt file name does
+        raise RecstackError(f"{root}: no such dataset folder{near_miss(root)}")
     schema = None
     levels: tuple[str, ...] = ()
     if (root / _COMMON_METADATA).is_file():
@@ -328,14 +364,18 @@ def _refuse_level_columns(root: Path, levels: Sequence[str]) -> None:
             names = pq.read_schema(file).names
         except (pa.ArrowException, OSError):
             continue  # not for this check to explain
-        clash = [name for name in names if name in levels]
+        clash = [name.strip() for name in names if name.strip() in levels]
         if clash:
-            raise DataFormatError(
-                f"{relative.as_posix()} holds a column {clash[0]!r}, which its folder "
-                f"names already ({clash[0]}=..)", file=str(root), column=clash[0],
-                expected="the partition values in the folder names only: write the files "
-                         f"without the column {clash[0]!r} (Spark's partitionBy and "
-                         "write_partitioned leave it out)")
+            raise _level_column(root, relative.as_posix(), clash[0])
+
+
+def _level_column(root: Path, where: str, level: str) -> DataFormatError:
+    return DataFormatError(
+        f"{where} holds a column {level!r}, which its folder names already ({level}=..)",
+        file=str(root), column=level,
+        expected="the partition values in the folder names only: write the files without "
+                 f"the column {level!r} (Spark's partitionBy and write_partitioned leave it "
+                 "out)")
 
 
 def _check_repeated_names(root: Path) -> None:
@@ -360,12 +400,29 @@ def _check_folder_values(root: Path, levels: Sequence[str]) -> None:
                 # Spark and Hive put the rows whose partition value is null there
                 why = (", the folder Spark and Hive give rows with no value (their "
                        "timestamps were empty)" if value == "__HIVE_DEFAULT_PARTITION__"
-                       else "")
+                       else _date_as_level(level, value))
                 raise DataFormatError(
                     f"partition folder {folder.relative_to(root).as_posix()!r}: {level}="
                     f"{shown(value)} is not a whole number{why}", file=str(root),
                     expected="folders such as year=2024/month=03, as write_partitioned "
                              "writes them")
+
+
+def _date_as_level(level: str, value: str) -> str:
+    """Why a folder value such as ``day=2023-02-30`` (a whole date, as Spark's ``date=``
+    folders hold one) is no value of ``level``, and whether it names a date at all."""
+    match = re.fullmatch(r"(\d{1,4})-(\d{1,2})(?:-(\d{1,2}))?", value)
+    if match is None:
+        return ""
+    numbers = {name: int(text) for name, text in zip(("year", "month", "day"),
+                                                     match.groups(), strict=True)
+               if text is not None}
+    problem = _not_a_date(numbers)
+    named = f", and not a real one ({problem})" if problem is not None else ""
+    number = numbers.get(level)
+    example = f", e.g. {level}={number:02d}" if number is not None and problem is None else ""
+    return (f": it is written as a date{named}, but a {level} folder names the {level} "
+            f"alone, as a number{example}")
 
 
 def _check_folder_dates(root: Path, levels: Sequence[str]) -> None:
@@ -481,18 +538,46 @@ def _refuse_rows_outside_their_folder(table: pa.Table, levels: Sequence[str], ro
 
 
 def _refuse_repeated_names(root: Path, where: str, names: Sequence[str]) -> None:
-    repeated = first_repeated_name(names)
+    # names lose surrounding spaces, as load_table's do: ' user_id' and 'user_id' are one
+    repeated = first_repeated_name([name.strip() for name in names])
     if repeated is not None:
         name, first, second = repeated
+        spaced = ("" if names[first - 1] == names[second - 1] else
+                  f", {names[first - 1]!r} and {names[second - 1]!r} once surrounding "
+                  "spaces are dropped")
         raise DataFormatError(
-            f"{where} names column {name!r} twice (columns {first} and {second})",
+            f"{where} names column {name!r} twice (columns {first} and {second}{spaced})",
             file=str(root), expected="distinct column names in every data file")
+
+
+def _refuse_other_spellings(root: Path, where: str, names: Sequence[str],
+                            dataset: ds.Dataset, levels: Sequence[str]) -> None:
+    """Refuse a data file that spells a column with other surrounding spaces than the
+    dataset's schema (``' user_id'`` in one file, ``'user_id'`` in another: merged, the
+    rows of one would have no value in that column), and one holding a column ``' year'``
+    where its folder names the year."""
+    spelt = {name.strip(): name for name in dataset.schema.names if name not in levels}
+    for name in names:
+        if name.strip() in levels:
+            raise _level_column(root, where, name.strip())
+        other = spelt.get(name.strip())
+        if other is not None and other != name:
+            schema = ("_common_metadata" if (root / _COMMON_METADATA).is_file() else
+                      "the dataset's schema (its first data file's)")
+            raise DataFormatError(
+                f"{where} spells column {name.strip()!r} as {name!r}, {schema} as "
+                f"{other!r}; merged, the rows of one would have no {name.strip()}",
+                file=str(root), column=name.strip(),
+                expected="one spelling of each column name in every data file (surrounding "
+                         "spaces are dropped from names, but the same in every file): write "
+                         "the odd partition again with its columns named as the others'")
 
 
 def is_partitioned(root: PathLike) -> bool:
     """Whether ``root`` looks like a time-partitioned dataset (``year=YYYY/...`` folders or
-    the ``_common_metadata`` that :func:`write_partitioned` leaves)."""
-    root = Path(root)
+    the ``_common_metadata`` that :func:`write_partitioned` leaves). ``root`` that is no
+    path (None, a number) or empty text is refused, naming it, as every reader refuses it."""
+    root = as_path(root, "root")
     if not root.is_dir():
         return False
     if (root / _COMMON_METADATA).is_file():
@@ -514,31 +599,10 @@ def _levels_from_folders(root: Path) -> tuple[str, ...]:
 
 
 def _to_seconds(bound: TimeBound, name: str) -> int | None:
-    if bound is None:
-        return None
-    if isinstance(bound, bool):
-        raise RecstackError(f"{name} must be a time, not {shown(bound)}")
-    if isinstance(bound, int | np.integer):
-        return int(bound)
-    try:
-        # ISO-8601 as Python reads it, the rule of every other time option (numpy read
-        # '20200101' as the year 20,200,101, 'NaT' as no bound and 'today' from the clock)
-        return moment_seconds(bound)
-    except (ValueError, TypeError, OverflowError):
-        if (isinstance(bound, np.datetime64) and np.isnat(bound)) or (
-                isinstance(bound, dt.datetime) and bound != bound):
-            # (shown() wrote numpy's NaT as None)
-            raise RecstackError(f"{name}=NaT is not a time (NaT names no moment); give Unix "
-                                "seconds, a datetime or an ISO-8601 string such as "
-                                "'2024-01-31T12:00:00'") from None
-        impossible = impossible_date(bound) if isinstance(bound, str) else None
-        quoted = quoted_number(bound) if isinstance(bound, str) and not impossible else None
-        if quoted:
-            raise RecstackError(f"{name}: {quoted}") from None
-        why = f" ({impossible})" if impossible else ""
-        raise RecstackError(
-            f"{name}={shown(bound)} is not a time{why}; give Unix seconds, a datetime or an "
-            "ISO-8601 string such as '2024-01-31T12:00:00'") from None
+    """``bound`` in Unix seconds by the rule and in the words of every other time argument
+    (``between``, ``time_window``, ``temporal_split``'s cutoff): NaT, text that names no
+    time and floats were refused here in words of their own."""
+    return to_unix_seconds(bound, name)
 
 
 def _time_range(start: TimeBound, end: TimeBound) -> tuple[int | None, int | None]:
@@ -614,6 +678,49 @@ def partition_files(root: PathLike, *, start: TimeBound = None, end: TimeBound =
     return sorted(f.path for f in dataset.get_fragments(filter=expression))
 
 
+def _refuse_a_column_of_later_files(root: Path, dataset: ds.Dataset,
+                                    folders: ds.Expression | None, name: str) -> None:
+    """Refuse a dataset whose schema lacks ``name`` though some of its files hold it: without
+    ``_common_metadata`` the schema is the first file's, so a value or timestamp column
+    that only the later partitions hold was called absent from the whole dataset (and the
+    advice, to read without it, dropped it from those partitions too)."""
+    with reading(root):
+        fragments = sorted(dataset.get_fragments(filter=folders), key=lambda f: f.path)
+        holder = next((f for f in fragments if name in _trimmed(f.physical_schema).names),
+                      None)
+        if holder is None:
+            return
+        without = next(f for f in fragments
+                       if name not in _trimmed(f.physical_schema).names)
+    raise DataFormatError(
+        f"{_relative(root, without.path)} has no column {name!r}, which "
+        f"{_relative(root, holder.path)} holds; merged, the rows of one would have no "
+        f"{name}", file=str(root), column=name,
+        expected="the same columns in every partition, as write_partitioned writes them: "
+                 "write the odd partition again")
+
+
+def _refuse_column_choice(name: str, stored: list[str], dataset: ds.Dataset, root: Path
+                          ) -> None:
+    """Refuse ``name`` in ``read_partitioned(columns=...)``, which chooses among the
+    optional columns: a column the dataset holds and reads in any case (the ids, the
+    context columns) was called absent ("no column 'user_id'"), and a misspelt one was
+    listed without the nearest."""
+    optional = [c for c in stored if c in _OPTIONAL_COLUMNS]
+    if name not in stored:
+        raise unknown_column(name, optional, role="an optional column", file=str(root))
+    roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
+    always = name in (USER_ID, ITEM_ID) or (roles is not None and name in roles.context)
+    raise ConfigError(
+        f"{root}: columns names {name!r}, "
+        + ("which is read in any case (the ids and the context columns write_partitioned "
+           "recorded always are)" if always else
+           "which the files hold but no role reads (only the ids, value, timestamp and "
+           "the context columns write_partitioned records are read)")
+        + f"; columns chooses among the optional columns {', '.join(map(repr, optional))} "
+          "(None reads them all)")
+
+
 @arguments_named
 def read_partitioned(
     root: PathLike,
@@ -669,21 +776,31 @@ def read_partitioned(
     _check_folder_dates(root, levels)
     low, high = _time_range(start, end)
     folders = _partition_filter(levels, low, high)
-    wanted = check_name_list(_OPTIONAL_COLUMNS if columns is None else columns, "columns")
+    # the example names what columns= chooses (['user_id', 'item_id'] are always read)
+    wanted = check_name_list(_OPTIONAL_COLUMNS if columns is None else columns, "columns",
+                             example="['value']")
+    recorded = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     value_type = _check_files(root, dataset, levels, folders, low, high,
                               [USER_ID, ITEM_ID, *(name for name in wanted
                                                    if name in _OPTIONAL_COLUMNS
-                                                   and name in dataset.schema.names)])
+                                                   and name in _trimmed(
+                                                       dataset.schema).names)],
+                              context=[name for name in (recorded.context if recorded
+                                                         is not None else ())
+                                       if name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS,
+                                                       *levels)])
     if value_type is not None:
         # values stored as integers in one partition and as floats or decimals in another:
         # read in float64, not in the first file's type (see _check_files)
-        schema = dataset.schema
+        schema, spelt = dataset.schema, _stored_name(dataset, VALUE)
         with reading(root):
-            dataset = ds.dataset(root, schema=schema.set(schema.get_field_index(VALUE),
-                                                         pa.field(VALUE, value_type)),
+            dataset = ds.dataset(root, schema=schema.set(schema.get_field_index(spelt),
+                                                         pa.field(spelt, value_type)),
                                  format="parquet", partitioning=dataset.partitioning,
                                  exclude_invalid_files=False)
-    stored = [name for name in dataset.schema.names if name not in levels]
+    # column names lose surrounding spaces, as load_table's and from_frame's do (a
+    # hand-written partition's ' user_id' is user_id): read under their trimmed names
+    stored = [name for name in _trimmed(dataset.schema).names if name not in levels]
     for name in (USER_ID, ITEM_ID):
         if name not in stored:
             # every file holds it (checked above): the schema of _common_metadata does not
@@ -694,6 +811,8 @@ def read_partitioned(
                          "item_id: write the dataset again, or delete _common_metadata to "
                          "read the files' own schema")
     for name in wanted:
+        if name in _OPTIONAL_COLUMNS and name not in stored:
+            _refuse_a_column_of_later_files(root, dataset, folders, name)
         if columns is None and name not in stored:
             # not asked for by name: say how to read the dataset without it
             others = [c for c in _OPTIONAL_COLUMNS if c in stored]
@@ -705,8 +824,7 @@ def read_partitioned(
                          f"e.g. columns={others!r}"
                          + (" (every row then counts 1.0)" if name == VALUE else ""))
         if name not in _OPTIONAL_COLUMNS or name not in stored:
-            raise UnknownColumnError(name, [c for c in stored if c in _OPTIONAL_COLUMNS],
-                                     role="an optional column", file=str(root))
+            _refuse_column_choice(name, stored, dataset, root)
     roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     # the context columns write_partitioned recorded, read back as load_table reads those
     # of a file save_table wrote (they were written, then dropped on reading)
@@ -714,20 +832,23 @@ def read_partitioned(
                if name in stored and name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS)]
     # fractional seconds and text (ISO-8601 or digits), as load_table reads them from one
     # Parquet file: converted to Unix seconds after the read, then bounded exactly
-    converted = TIMESTAMP in dataset.schema.names and _time_kind(
-        dataset.schema.field(TIMESTAMP).type) in _CONVERTED_TIMES
+    converted = TIMESTAMP in stored and _time_kind(
+        _trimmed(dataset.schema).field(TIMESTAMP).type) in _CONVERTED_TIMES
     expression = folders
     if low is not None and not converted:
-        expression = _and(expression, ds.field(TIMESTAMP) >= _bound(low, dataset))
+        expression = _and(expression, ds.field(_stored_name(dataset, TIMESTAMP))
+                          >= _bound(low, dataset))
     if high is not None and not converted:
-        expression = _and(expression, ds.field(TIMESTAMP) < _bound(high, dataset))
+        expression = _and(expression, ds.field(_stored_name(dataset, TIMESTAMP))
+                          < _bound(high, dataset))
     with resolve(progress).task(f"Reading {root.name}", total=None) as task:
         try:
             # the folder of each row too: a row outside it is refused (see below)
             bounding = [TIMESTAMP] if converted and TIMESTAMP not in wanted and (
                 low is not None or high is not None) else []
-            table = dataset.to_table(columns=[USER_ID, ITEM_ID, *wanted, *context, *levels,
-                                              *bounding], filter=expression)
+            table = dataset.to_table(columns=_projection(
+                dataset, [USER_ID, ITEM_ID, *wanted, *context, *levels, *bounding]),
+                filter=expression)
         except (pa.ArrowException, OSError) as error:
             raise (_unmergeable_value(root, dataset, folders, [USER_ID, ITEM_ID, *wanted,
                                                                  *context])
@@ -769,8 +890,9 @@ def _warn_of_an_empty_range(root: Path, dataset: ds.Dataset, levels: Sequence[st
         expression = None
         for level, value in zip(levels, folder, strict=True):
             expression = _and(expression, ds.field(level) == value)
-        column = dataset.to_table(columns=[TIMESTAMP], filter=expression).column(TIMESTAMP) \
-            if TIMESTAMP in dataset.schema.names else None
+        column = dataset.to_table(columns=_projection(dataset, [TIMESTAMP]),
+                                  filter=expression).column(TIMESTAMP) \
+            if TIMESTAMP in _trimmed(dataset.schema).names else None
         try:
             seconds = _seconds(column) if column is not None and len(column) else None
         except (DataFormatError, pa.ArrowException, ValueError, OverflowError):
@@ -794,7 +916,7 @@ def _warn_of_an_empty_range(root: Path, dataset: ds.Dataset, levels: Sequence[st
 
 def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                  expression: ds.Expression | None, low: int | None, high: int | None,
-                 needed: Sequence[str]) -> pa.DataType | None:
+                 needed: Sequence[str], context: Sequence[str] = ()) -> pa.DataType | None:
     """Refuse a dataset without data files, and files whose columns cannot be merged: a
     repeated column name, a ``needed`` column missing (merged, its rows would be empty),
     values that are not numbers or timestamps that are not integers (a typed date-time
@@ -809,7 +931,12 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
     file's type, the rating 1.5 of a file of doubles was refused, row by row, as a value
     "int64 cannot hold"; every value becomes float32 in the end, so float64 loses
     nothing that matters. Integers of other widths and float32 beside float64 merge as
-    they are."""
+    they are.
+
+    The ``context`` columns the dataset records are compared likewise: each file must hold
+    them (the rows of a file without one were read as missing values, and a column of the
+    later files only was dropped when the first file had none), as numbers in every file
+    or as text in every file (numbers were read as text, ``1`` as ``"1"``)."""
     with reading(root):
         selected = sorted(dataset.get_fragments(filter=expression), key=lambda f: f.path)
         if not selected and not (root / _COMMON_METADATA).is_file() and next(
@@ -820,11 +947,13 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
         # id column -> (first file, its kind of id); the timestamps' kind likewise
         seen: dict[str, tuple[str, str]] = {}
         kind_of = {USER_ID: _id_kind, ITEM_ID: _id_kind, TIMESTAMP: _time_kind}
+        kind_of.update({name: _id_kind for name in context})
+        common = _trimmed(dataset.schema)
         for name in kind_of:
-            if name in dataset.schema.names and (root / _COMMON_METADATA).is_file():
-                seen[name] = (_COMMON_METADATA, kind_of[name](dataset.schema.field(name).type))
-        value_kinds = ({_value_kind(dataset.schema.field(VALUE).type)}
-                       if VALUE in needed and VALUE in dataset.schema.names else set())
+            if name in common.names and (root / _COMMON_METADATA).is_file():
+                seen[name] = (_COMMON_METADATA, kind_of[name](common.field(name).type))
+        value_kinds = ({_value_kind(common.field(VALUE).type)}
+                       if VALUE in needed and VALUE in common.names else set())
         for fragment in selected:
             try:
                 schema = fragment.physical_schema
@@ -832,11 +961,26 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                 raise _unreadable(root, error, _relative(root, fragment.path)) from None
             where = _relative(root, fragment.path)
             _refuse_repeated_names(root, where, schema.names)
+            _refuse_other_spellings(root, where, schema.names, dataset, levels)
+            schema = _trimmed(schema)
             _refuse_unmergeable_columns(root, where, schema, needed)
+            missing = [name for name in context if name not in schema.names]
+            if missing:
+                holders = [_relative(root, f.path) for f in selected
+                           if missing[0] in _trimmed(f.physical_schema).names][:2]
+                held = (f"; {' and '.join(holders)} hold{'s' if len(holders) == 1 else ''} "
+                        "it" if holders else "")
+                raise DataFormatError(
+                    f"{where} has no column {missing[0]!r}, a context column the dataset "
+                    f"records{held}; merged, its rows would have no {missing[0]} (its "
+                    f"columns: {', '.join(map(repr, schema.names))})", file=str(root),
+                    column=missing[0],
+                    expected="the same columns in every partition: write the partitions "
+                             "again with write_partitioned from one Interactions")
             if VALUE in needed:
                 value_kinds.add(_value_kind(schema.field(VALUE).type))
             for name in kind_of:
-                if name not in schema.names or name not in needed:
+                if name not in schema.names or (name not in needed and name not in context):
                     continue
                 kind = kind_of[name](schema.field(name).type)
                 first_file, first_kind = seen.setdefault(name, (where, kind))
@@ -847,6 +991,13 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                         "as counts of the date-times' unit", file=str(root), column=name,
                         expected="the same type of timestamp in every partition: rewrite "
                                  f"the odd partition with its timestamps as {first_kind}")
+                if kind != first_kind and name in context:
+                    raise DataFormatError(
+                        f"{first_file} holds {name} as {first_kind}, {where} as {kind}; "
+                        f"merged, the {kind} would be read as {first_kind}",
+                        file=str(root), column=name,
+                        expected="the same type of context column in every partition: "
+                                 f"rewrite the odd partition with its {name} as {first_kind}")
                 if kind != first_kind:
                     raise DataFormatError(
                         f"{first_file} holds {name} as {first_kind}, {where} as {kind}; "
@@ -901,8 +1052,9 @@ def _row_locator(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
                 for fragment in dataset.get_fragments(filter=folders):
                     # compared as the read's filter compares them (a missing or
                     # unreadable time is no reason to lose the place of another problem)
-                    times = fragment.to_table(schema=dataset.schema, columns=[TIMESTAMP]
-                                              ).column(TIMESTAMP)
+                    times = fragment.to_table(
+                        schema=dataset.schema, columns=_projection(dataset, [TIMESTAMP])
+                    ).column(TIMESTAMP)
                     if (low is not None or high is not None) and _time_kind(
                             times.type) in _CONVERTED_TIMES:
                         times = pa.chunked_array([_seconds(times)], pa.int64())
@@ -961,10 +1113,11 @@ def _unmergeable_value(root: Path, dataset: ds.Dataset, folders: ds.Expression |
         for fragment in sorted(dataset.get_fragments(filter=folders), key=lambda f: f.path):
             physical = fragment.physical_schema
             for name in columns:
-                target = dataset.schema.field(name).type
-                if name not in physical.names or physical.field(name).type == target:
+                spelt = _stored_name(dataset, name)  # as the files spell it
+                target = dataset.schema.field(spelt).type
+                if spelt not in physical.names or physical.field(spelt).type == target:
                     continue
-                column = pq.ParquetFile(fragment.path).read(columns=[name]).column(name)
+                column = pq.ParquetFile(fragment.path).read(columns=[spelt]).column(spelt)
                 row = _first_uncastable(column, target)
                 if row is None:
                     continue
@@ -975,13 +1128,13 @@ def _unmergeable_value(root: Path, dataset: ds.Dataset, folders: ds.Expression |
                     # not a matter of the dataset's type: no id is 2.5 or NaN
                     return DataFormatError(
                         f"{_relative(root, fragment.path)}, row {row + 1}: found "
-                        f"{scalar_text(column[row])} ({physical.field(name).type}), which "
+                        f"{scalar_text(column[row])} ({physical.field(spelt).type}), which "
                         "is not a whole number: ids must be whole numbers or text",
                         file=str(root), column=name,
                         expected="whole-number or text ids in every data file")
                 return DataFormatError(
                     f"{_relative(root, fragment.path)}, row {row + 1}: found "
-                    f"{scalar_text(column[row])} ({physical.field(name).type}), which "
+                    f"{scalar_text(column[row])} ({physical.field(spelt).type}), which "
                     f"{name} as the dataset stores it ({target}) cannot hold exactly",
                     file=str(root), column=name,
                     expected=(f"whole-number ids that {target} holds" if ids else
@@ -1215,9 +1368,10 @@ def _bound(seconds: int, dataset: ds.Dataset) -> Any:
     """A time bound comparable with the dataset's timestamp column: the number of seconds,
     or the instant as a date-time where the column holds date-times (in its zone, so that
     arrow compares them; a naive one counts as UTC, as load_table reads it)."""
-    if TIMESTAMP not in dataset.schema.names:
+    schema = _trimmed(dataset.schema)
+    if TIMESTAMP not in schema.names:
         return seconds
-    kind = _plain_type(dataset.schema.field(TIMESTAMP).type)
+    kind = _plain_type(schema.field(TIMESTAMP).type)
     if pa.types.is_timestamp(kind):
         return pa.scalar(seconds, pa.timestamp("s", tz=kind.tz))
     if pa.types.is_date(kind):
@@ -1232,3 +1386,23 @@ def _first_null(column: pa.ChunkedArray) -> int:
 
 def _and(left: ds.Expression | None, right: ds.Expression) -> Any:
     return right if left is None else left & right
+
+
+def _trimmed(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with its column names trimmed of surrounding spaces (the one rule of every
+    format: a CSV header's, a Parquet file's and a frame's names lose them)."""
+    if all(name == name.strip() for name in schema.names):
+        return schema
+    return pa.schema([field.with_name(field.name.strip()) for field in schema],
+                     metadata=schema.metadata)
+
+
+def _stored_name(dataset: ds.Dataset, name: str) -> str:
+    """The column ``name`` as the dataset's files spell it (``' user_id'`` for
+    ``'user_id'``; one spelling in every file, see :func:`_refuse_other_spellings`)."""
+    return next((stored for stored in dataset.schema.names if stored.strip() == name), name)
+
+
+def _projection(dataset: ds.Dataset, names: Sequence[str]) -> dict[str, ds.Expression]:
+    """Columns to read, by their trimmed ``names``, from the files' spellings of them."""
+    return {name: ds.field(_stored_name(dataset, name)) for name in names}

@@ -3,6 +3,7 @@ with one clear error for each way it can be wrong."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +32,7 @@ from recstack.data.files import (
 )
 from recstack.data.interactions import check_flag, check_name_list
 from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, home_problem
 
 __all__ = ["read_side_table"]
 
@@ -60,7 +61,14 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         The file cannot be read as its kind, or lacks ``key`` or one of ``columns`` (the
         message lists the columns it has).
     """
-    path = as_path(path)
+    homeless = home_problem(os.fspath(path)) if isinstance(path, str | os.PathLike) else None
+    if homeless is not None:
+        # '~nosuchuser/items.csv' was "no such items file", the ~ unmentioned (with HOME
+        # set empty, '~/items.csv' was read as /items.csv): the rule of every path
+        raise RecstackError(f"{os.fspath(path)!r}: the {what}'s path {homeless}")
+    # '~/items.csv' was looked for in a folder named '~'
+    path = as_path(Path(path).expanduser() if isinstance(path, str | os.PathLike)
+                   and str(os.fspath(path)).startswith("~") else path)
     if not isinstance(key, str) or not key.strip():
         # '' and 5 were "the items file needs the column(s) ''" (or 5), as if the file lacked it
         raise RecstackError(f"key must be the name of the {what}'s id column, such as "

@@ -39,6 +39,8 @@ from recstack.specs import (
     arguments_named,
     build_spec,
     did_you_mean,
+    endless_integer_problem,
+    home_problem,
     option,
 )
 
@@ -433,6 +435,10 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
         # blank as empty: '   ' was looked for as a file named by three spaces
         raise ConfigError(f"{where}expected a path, a dataset name or 'synthetic', "
                           f"got {source!r}")
+    homeless = home_problem(source)
+    if homeless is not None:
+        # '~nosuchuser/x.csv' was pathlib's RuntimeError, '~/x.csv' with HOME empty /x.csv
+        raise ConfigError(f"{where}{source!r} {homeless}")
     path = Path(source).expanduser()
     if base is not None and not path.is_absolute():
         path = base / path
@@ -461,6 +467,13 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
     from recstack.specs import did_you_mean
 
     name, colon, settings = source.partition(":")
+    if colon and name != SYNTHETIC and name.strip() == SYNTHETIC:
+        # ' synthetic :n_users=5' was "no such file or folder": the spaces named, as
+        # parse_synthetic_spec names them
+        try:
+            parse_synthetic_spec(source)
+        except ConfigError as error:
+            raise ConfigError(f"{where}{error}") from None
     near = did_you_mean(name, [SYNTHETIC]) if colon else did_you_mean(
         source, [SYNTHETIC, *sorted(fetch.DATASETS)])
     if colon and near:
@@ -538,6 +551,11 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
                           f"synthetic:{spec.strip()}" if "=" in spec else
                           f"synthetic spec {spec!r:.80}: expected 'synthetic' or "
                           "'synthetic:name=value,...'" + did_you_mean(name.strip(), [SYNTHETIC]))
+    if colon and name != SYNTHETIC and name.strip() == SYNTHETIC:
+        # ' synthetic :n_users=5' was read here, but refused as a source (no such file):
+        # a spec's name is written exactly, as a metric's or a filter's is
+        raise ConfigError(f"synthetic spec {spec!r:.80}: the prefix {name!r:.40} has spaces "
+                          f"around it; write synthetic:{rest.strip()}")
     if name.strip() != SYNTHETIC:
         # 'synthtic:n_users=5' (or 'movielens:n_users=5') was read as a synthetic spec
         raise ConfigError(f"synthetic spec {spec!r:.80}: the prefix {name!r:.40} is not "
@@ -586,7 +604,12 @@ def parse_spec_options(rest: str, name: str = SYNTHETIC,
             raise ConfigError(f"{option_word} {key.strip()}={value}: the value is in "
                               f"quotes; write {key.strip()}={value[1:-1]} (the values of a "
                               "name=value,... spec take no quotes)")
-        overrides[key.strip()] = _number_or_text(value)
+        endless = endless_integer_problem(value)
+        if endless is not None:
+            # n_users=1000...0 (5,001 digits) was int()'s ValueError traceback
+            raise ConfigError(f"{option_word} {key.strip()}: {endless}")
+        # (a synthetic count refuses an infinity as text, naming the digits it takes)
+        overrides[key.strip()] = _number_or_text(value, infinity=name != SYNTHETIC)
     return overrides
 
 
@@ -634,13 +657,18 @@ def _python_reads_a_number(text: str) -> bool:
     return False
 
 
-def _number_or_text(raw: str) -> Any:
+def _number_or_text(raw: str, *, infinity: bool = False) -> Any:
     """An int or a float when ``raw`` is written as one in ASCII decimal, else the text.
     Python's own int() and float() also read '1_0' as 10 and the Arabic-Indic '\u0663' as
     3: left as text, the option that expects a number names it instead."""
     if INTEGER_TEXT.fullmatch(raw):
         return int(raw)
     if DECIMAL_TEXT.fullmatch(raw):
+        return float(raw)
+    if infinity and re.fullmatch(r"[+-]?inf(inity)?", raw, re.ASCII | re.IGNORECASE):
+        # --filter min_value:threshold=inf, unquoted, was told "a number in quotes is text:
+        # write it without them": an infinity is read as one, and the option's own check
+        # names it (NaN is left as text, refused as no setting's value)
         return float(raw)
     return raw
 

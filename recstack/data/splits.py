@@ -26,7 +26,11 @@ from recstack.data.interactions import (
     LAST_SECOND,
     Interactions,
     caller_stacklevel,
+    flag_values,
+    not_a_selection,
+    reordered_rows,
     require_interactions,
+    seed_value,
 )
 from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
 from recstack.specs import SEED_MAX, Registry, Spec, arguments_named, did_you_mean, option
@@ -127,7 +131,8 @@ def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 
     n)`` of them (at most ``n - 1``, so every user keeps a training row) go to test."""
     require_interactions(data, "random_split")
     # the declared checks, naming the argument
-    test_fraction = _exact_as_read(test_fraction, RandomSplit(test_fraction, seed).test_fraction)
+    spec = RandomSplit(test_fraction, seed)
+    test_fraction, seed = _exact_as_read(test_fraction, spec.test_fraction), spec.seed
     _require_rows(data)
     position, size = _rank_within_user(data, np.random.default_rng(seed).random(len(data)))
     n_test = np.minimum(np.floor(test_fraction * size + 0.5), size - 1)
@@ -340,6 +345,7 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     spec = UserSplit(test_users, fold_in_fraction, by_time, seed)
     test_users = _exact_as_read(test_users, spec.test_users)
     fold_in_fraction = _exact_as_read(fold_in_fraction, spec.fold_in_fraction)
+    seed = spec.seed
     _require_rows(data)
     rng = np.random.default_rng(seed)
     active = np.flatnonzero(data.user_counts())
@@ -430,7 +436,7 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     if stratify not in ("user", None):
         raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}"
                           f"{did_you_mean(stratify, ['user'])}")
-    KFold(k, "none" if stratify is None else stratify, seed)
+    seed = KFold(k, "none" if stratify is None else stratify, seed).seed
     _require_rows(data)
     if k > len(data):
         # refused before dealing: a k beyond int64 would fail in numpy's generator
@@ -541,15 +547,31 @@ def given_split(data: Interactions, is_test: np.ndarray, *,
                           f"row, ({len(data)},), true for the test rows")
     masks = {"is_test": is_test, "fold_in_mask": fold_in_mask}
     for name, mask in masks.items():
-        if mask is not None and np.shape(mask) != (len(data),):
-            raise ConfigError(f"given split: {name} has shape {np.shape(mask)}; expected one "
+        problem = None if mask is None else not_a_selection(mask, flags_only=True)
+        if problem is not None:
+            # numpy wraps a set, a generator or one flag in an array of shape (), which was
+            # named as "has shape ()"
+            raise ConfigError(f"given split: {name} is {problem}; expected one true/false "
                               f"flag per row, ({len(data)},)")
-        if mask is not None and not _is_flags(np.asarray(mask)):
-            # 2 or "x" would silently count as True
-            raise ConfigError(f"given split: {name} holds {np.asarray(mask).dtype} values; "
-                              "expected one true/false (or 0/1) flag per row")
+        if mask is not None and np.shape(mask) != (len(data),):
+            given = np.asarray(mask)
+            # row numbers where a mask belongs (np.flatnonzero(mask) passed by mistake)
+            positions = (given.ndim == 1 and given.dtype.kind in "iu" and given.size > 0
+                         and given.min() >= 0 and given.max() < len(data))
+            hint = (f" (row numbers? give them as a mask: np.isin(np.arange({len(data)}), "
+                    "rows))" if positions else "")
+            raise ConfigError(f"given split: {name} has shape {np.shape(mask)}; expected one "
+                              f"flag per row, ({len(data)},){hint}")
+    # 2 or "x" would silently count as True; 0.0/1.0 were refused though the message asked
+    # for 0/1: one rule for masks (flag_values)
+    for name, mask in masks.items():
+        problem = reordered_rows(mask, len(data))
+        if problem is not None:  # a mask of a sorted to_frame() flagged other rows
+            raise ConfigError(f"given split: {name} {problem}")
+    is_test = flag_values(is_test, "given split: is_test")
     if fold_in_mask is not None:
-        both = np.asarray(is_test, bool) & np.asarray(fold_in_mask, bool)
+        fold_in_mask = flag_values(fold_in_mask, "given split: fold_in_mask")
+        both = is_test & fold_in_mask
         if both.any():
             # a row both revealed to the model and held out as its target: it was counted
             # as a repeated pair and set apart, so a wrong mask lost test rows unnoticed
@@ -558,8 +580,7 @@ def given_split(data: Interactions, is_test: np.ndarray, *,
                 f"given split: {len(rows):,} row(s) are flagged both in is_test and in "
                 f"fold_in_mask, e.g. rows {rows[:5].tolist()}; a row is either a test "
                 "target or part of the revealed (fold-in) history, not both")
-    return _finish(data, np.asarray(is_test, bool), "given", {},
-                   fold_in_mask=None if fold_in_mask is None else np.asarray(fold_in_mask, bool))
+    return _finish(data, is_test, "given", {}, fold_in_mask=fold_in_mask)
 
 
 # --------------------------------------------------------------------------- the registry
@@ -581,9 +602,23 @@ class SplitSpec(Spec):
         raise NotImplementedError
 
 
+class _SeededSplit(SplitSpec):
+    """A split spec with a ``seed`` field, read by the one seed rule of the data layer
+    (:func:`~recstack.data.interactions.seed_value`) before the declared checks: the
+    splits refused ``seed=3.0`` and ``Decimal(3)``, which ``SyntheticConfig`` takes.
+    (An experiment file's ``seed = 3.0`` is still refused by its number spelling rule,
+    before the spec is made.)"""
+
+    def __post_init__(self) -> None:
+        given = self.seed  # type: ignore[attr-defined]
+        object.__setattr__(self, "seed", seed_value(
+            given, f"{self.kind_name or type(self).__name__}: seed"))
+        super().__post_init__()
+
+
 @SPLITS.register("random")
 @dataclass(frozen=True)
-class RandomSplit(SplitSpec):
+class RandomSplit(_SeededSplit):
     """Per-user random holdout (:func:`random_split`)."""
 
     test_fraction: float = option(0.2, "share of each user's rows held out for test",
@@ -639,7 +674,7 @@ class LeaveLastOut(SplitSpec):
 
 @SPLITS.register("users")
 @dataclass(frozen=True)
-class UserSplit(SplitSpec):
+class UserSplit(_SeededSplit):
     """Held-out users, evaluated from a revealed share of their history (:func:`user_split`)."""
 
     test_users: float = option(0.2, "share of users held out of training",
@@ -659,7 +694,7 @@ class UserSplit(SplitSpec):
 
 @SPLITS.register("kfold")
 @dataclass(frozen=True)
-class KFold(SplitSpec):
+class KFold(_SeededSplit):
     """Cross-validation: ``k`` splits whose test parts partition the data (:func:`kfold_split`)."""
 
     k: int = option(5, "number of folds", low=2)
@@ -782,12 +817,6 @@ def _pair_in(data: Interactions, rows: np.ndarray, reference: np.ndarray) -> np.
     return result
 
 
-def _is_flags(mask: np.ndarray) -> bool:
-    if mask.dtype == bool:
-        return True
-    return mask.dtype.kind in "iu" and bool(np.isin(mask, (0, 1)).all())
-
-
 def _require_rows(data: Interactions) -> None:
     if len(data) == 0:
         raise EmptyResultError("cannot split: the data have no rows")
@@ -797,3 +826,9 @@ def _require_timestamps(data: Interactions) -> np.ndarray:
     if data.timestamp is None:
         raise RecstackError("this split orders rows by time, but the data have no timestamps")
     return data.timestamp
+
+
+# a misspelt field (RandomSplit(test_frac=0.2)) was the dataclass's TypeError naming
+# __init__(), not the near name, as the split functions say it
+for _spec in (RandomSplit, TemporalSplit, LeaveLastOut, UserSplit, KFold):
+    _spec.__init__ = arguments_named(_spec.__init__)  # type: ignore[method-assign]

@@ -52,8 +52,8 @@ import pandas as pd
 
 from recstack.data.dates import impossible_date
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, shown
+from recstack.data.interactions import Interactions, seed_value
+from recstack.errors import ConfigError, digit_count, shown
 from recstack.progress import Progress, resolve
 from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, finite_or_infinite
 
@@ -322,7 +322,14 @@ class SyntheticConfig:
 
     def __post_init__(self) -> None:
         for name in INTEGER_SETTINGS:
-            object.__setattr__(self, name, _as_int(name, getattr(self, name)))
+            if name != "seed":
+                object.__setattr__(self, name, _as_int(name, getattr(self, name)))
+        if isinstance(self.seed, bool | np.bool_) or not _real(self.seed) or (
+                _as_whole(self.seed) is None):
+            # the one seed rule of the data layer, in the splits' words: None was "seed
+            # must be an integer", with nothing on what a seed may be
+            seed_value(self.seed, "seed")
+        object.__setattr__(self, "seed", int(self.seed))
         for name in ("popularity_exponent", "activity_sigma", "drift", "noise"):
             object.__setattr__(self, name, _as_float(name, getattr(self, name)))
         _at_least("n_users", self.n_users, 1)
@@ -429,6 +436,12 @@ def _default_hint(config: SyntheticConfig, name: str, fitting: int) -> str:
             f"synthetic:n_items={config.n_items},{name}={fitting})")
 
 
+# a misspelt setting (SyntheticConfig(n_user=500)) was the dataclass's TypeError naming
+# __init__(), not the near name, as generate(n_user=500) says it
+SyntheticConfig.__init__ = arguments_named(  # type: ignore[method-assign]
+    SyntheticConfig.__init__)
+
+
 #: the settings that are counts or a seed: whole numbers
 INTEGER_SETTINGS = ("n_users", "n_items", "n_interactions", "n_genres", "n_factors",
                     "min_user_interactions", "months", "seed")
@@ -459,6 +472,14 @@ def _real(value: Any) -> bool:
     return not isinstance(value, bool | np.bool_) and isinstance(value, numbers.Real | Decimal)
 
 
+def _as_whole(value: Any) -> int | None:
+    """``value`` (a real number) as an int when it is exactly whole, else None."""
+    try:
+        return int(value) if value == int(value) else None
+    except (ValueError, OverflowError):  # NaN, infinity
+        return None
+
+
 def _as_int(name: str, value: Any) -> int:
     if not _real(value):
         raise ConfigError(f"{name} must be an integer, got {shown(value)}")
@@ -478,7 +499,7 @@ def _as_float(name: str, value: Any) -> float:
     # math.isfinite raise OverflowError
     number = finite_or_infinite(value)
     if not math.isfinite(number):
-        given = (f"a {len(str(abs(value)))}-digit integer" if isinstance(value, int)
+        given = (f"a {digit_count(value):,}-digit integer" if isinstance(value, int)
                  else shown(value))
         raise ConfigError(f"{name} must be a finite number within the float range "
                           f"(about 1.8e308), got {given}")
@@ -512,7 +533,7 @@ def _at_most(name: str, value: int, highest: int, why: str = "") -> None:
         # 1e300 as an integer is 301 digits: shown as a float, it is readable
         # (a 400-digit one is past the float range: float() was an OverflowError)
         shown = (f"{value:,}" if value < 10**18 else f"{float(value):.3g}"
-                 if value < 10**308 else f"a {len(str(value))}-digit number")
+                 if value < 10**308 else f"a {digit_count(value):,}-digit number")
         raise ConfigError(f"{name} must be at most {highest:,}{why}, got {shown}")
 
 

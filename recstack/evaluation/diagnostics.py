@@ -39,6 +39,8 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
       probably not what was meant (e.g. every rating counted as relevant);
     - **nDCG@K falling as K grows**: with a fixed list that only extends, nDCG rarely falls
       on average; when it does, check the ideal DCG and the exclusion of seen items.
+
+    Each bound is a share from 0 to 1 (``0.05``, not ``5`` for 5%); one above 1 is refused.
     """
     for role, given in (("result", result), ("baseline", baseline)):
         if not isinstance(given, EvaluationResult) and not (role == "baseline" and given is None):
@@ -56,6 +58,12 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
         if not 0 <= number < math.inf:
             raise RecstackError(f"diagnose: {name} must be a finite number >= 0, got "
                                 f"{_huge(value) if isinstance(value, int) else shown(value)}")
+        if number > 1:
+            # each bound is a share (of a metric, or of the baseline's value): one above 1
+            # (a percentage, 5 for 5%) made its check never, or always, find a problem
+            raise RecstackError(f"diagnose: {name} is {_BOUNDS[name]}, a share from 0 to 1, "
+                                f"got {shown(value)}; write a percentage as a share, e.g. "
+                                f"{number / 100:g} for {number:g}%")
         bounds[name] = number
     level_tolerance, behind_margin = bounds["level_tolerance"], bounds["behind_margin"]
     high_precision, low_recall = bounds["high_precision"], bounds["low_recall"]
@@ -96,6 +104,14 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
                 "should rarely lower it: check the ideal DCG and seen-item exclusion")))
     return found
 
+
+#: what each of diagnose's bounds is a share of, as its refusal says it
+_BOUNDS = {"level_tolerance": "the gap to the baseline's recall and hit rate, relative to "
+                              "them, still counted as level",
+           "behind_margin": "the gap to the baseline's nDCG and MAP, relative to them, "
+                            "counted as falling behind",
+           "high_precision": "the precision@K from which a low recall is suspicious",
+           "low_recall": "the recall@K up to which a high precision is suspicious"}
 
 #: the metrics the ordering check compares with the baseline at one K
 _ORDERING = ("recall", "hit_rate", "ndcg", "map")

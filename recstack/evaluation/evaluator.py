@@ -8,11 +8,14 @@ one list. Memory is bounded by ``batch_size x n_items`` scores.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -40,6 +43,9 @@ FULL_SCORE_METRICS = ("auc",)
 LIST_METRICS = ("coverage", "novelty", "diversity", "popularity")
 DEFAULT_METRICS = ("precision", "recall", "hit_rate", "mrr", "map", "ndcg", "coverage")
 DEFAULT_MEMORY_BUDGET_BYTES = 512 * 2**20
+#: bytes per score cell held at once: scores, masks and the partial sort's indices; the
+#: AUC's row-wise ranking needs several times more
+CELL_BYTES, AUC_CELL_BYTES = 16, 40
 #: how one grade is chosen for a (user, item) pair that appears several times in the test data
 DUPLICATE_GRADES = ("last", "first", "max", "mean")
 
@@ -86,13 +92,28 @@ def refuse_model_class(model: Any) -> None:
 
 def _checked_call(model: Any, name: Any, progress: Any) -> str:
     """The result's label (``name``, else the model's name), after refusing a ``name`` that
-    is not text (``name=5`` labelled the result with a number) and a ``progress`` that is
-    no reporter."""
+    is not text (``name=5`` labelled the result with a number), one that is empty, spans
+    lines or has spaces at either end, and a ``progress`` that is no reporter."""
     require_reporter(progress, "evaluate")
     if name is not None and not isinstance(name, str):
         raise ConfigError(f"evaluate(name=...) takes the result's label as text, got "
                           f"{type(name).__name__} {name!r:.60}")
-    return name or str(getattr(model, "name", type(model).__name__))
+    default = str(getattr(model, "name", type(model).__name__))
+    # the label keys comparison_table's rows and names the result in its files and report:
+    # '' fell back to the model's name without a word, ' pop ' made a row that printed as
+    # 'pop' beside another 'pop', and a line break split the table's line
+    if name is not None and not name.strip():
+        raise ConfigError(f"evaluate(name={name!r}) is empty; give the result's label, e.g. "
+                          f"name='{default}_2', or leave name out to label it {default!r}")
+    if name is not None and not name.isprintable():
+        raise ConfigError(f"evaluate(name={name!r:.60}) holds a line break, tab or other "
+                          "control character; the label names the result's row in "
+                          "comparison_table and its files: write it on one line")
+    if name is not None and name != name.strip():
+        raise ConfigError(f"evaluate(name={name!r:.60}) starts or ends with a space; the label "
+                          "names the result's row in comparison_table and its files, written "
+                          f"without them: name={name.strip()!r}")
+    return name or default
 
 
 def _check_fitted_on(model: Any, train: Interactions, label: str, kinds: Sequence[str]
@@ -166,6 +187,20 @@ def _pattern(matrix: sp.spmatrix) -> sp.csr_matrix:
     pattern.sum_duplicates()
     pattern.data = np.ones(pattern.nnz)
     return pattern
+
+
+def test_pairs_key(truth: sp.csr_matrix) -> str:
+    """The relevant test pairs of ``truth`` as a short key for ``meta["test_pairs"]``:
+    their count and a digest of the (user, item) indices. Results whose keys differ were
+    measured on different test pairs (another split, another part), which
+    :meth:`EvaluationResult.compare` paired user by user without a word."""
+    pairs = truth.tocsr(copy=True)
+    pairs.sum_duplicates()
+    pairs.sort_indices()
+    digest = hashlib.sha256()
+    for part in (pairs.shape, pairs.indptr, pairs.indices):
+        digest.update(np.ascontiguousarray(np.asarray(part, dtype=np.int64)).tobytes())
+    return f"{pairs.nnz} pairs, {digest.hexdigest()[:16]}"
 
 
 class TrainingPairsWarning(UserWarning):
@@ -250,6 +285,45 @@ def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: b
         stacklevel=caller_stacklevel())
 
 
+class FoldInAfterTestWarning(UserWarning):
+    """Every held-out user's fold-in rows all come after their test rows: the model
+    predicted each user's past from their future, the mark of ``fold_in`` and ``test``
+    given the other way round."""
+
+
+#: The fewest users with both fold-in and test rows from which
+#: :class:`FoldInAfterTestWarning` is given: by chance (a random, untimed split of one row
+#: each) every one of 20 users has its fold-in after its test with a chance of 2**-20
+FOLD_IN_ORDER_USERS = 20
+
+
+def _warn_if_fold_in_after_test(fold_in: Interactions, test: Interactions) -> None:
+    """Warn when, for every one of at least :data:`FOLD_IN_ORDER_USERS` users with rows
+    in both, each fold-in row is later than each test row. ``evaluate_fold_in(model,
+    train, split.test, split.fold_in)`` (the two swapped) was evaluated without a word:
+    the parts share their id maps and users, so no check saw it. The sign is certain only
+    for time-ordered parts; a random, untimed split swapped has none to see."""
+    if fold_in.timestamp is None or test.timestamp is None or not len(fold_in) \
+            or not len(test):
+        return
+    n = fold_in.n_users
+    earliest_fold_in = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(earliest_fold_in, fold_in.user_index, fold_in.timestamp.astype(np.int64))
+    latest_test = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(latest_test, test.user_index, test.timestamp.astype(np.int64))
+    both = (np.bincount(fold_in.user_index, minlength=n) > 0) & (
+        np.bincount(test.user_index, minlength=n) > 0)
+    if int(both.sum()) < FOLD_IN_ORDER_USERS:
+        return
+    if np.all(earliest_fold_in[both] > latest_test[both]):
+        warnings.warn(FoldInAfterTestWarning(
+            f"for every one of the {int(both.sum()):,} users with fold-in and test rows, "
+            "each fold-in row is later than each test row: the model predicted the past "
+            "from the future; were fold_in and test given the other way round? "
+            "evaluate_fold_in(model, split.train, split.fold_in, split.test)"),
+            stacklevel=caller_stacklevel())
+
+
 class ConstantScoresWarning(UserWarning):
     """A model gave every item it may recommend to a user one and the same score (``-inf``
     for all, or one constant): that user's list is the catalog in index order, and their
@@ -304,6 +378,37 @@ def _warn_if_cutoff_beyond_catalog(ks: Sequence[int], n_items: int) -> None:
             "each user's training items) and each metric at it equals its value for the "
             f"full list (precision still divides by K); use K <= {n_items:,}"),
             stacklevel=caller_stacklevel())
+
+
+def _features_by_item(features: Any, train: Interactions) -> Any:
+    """``features`` in the order of the item index: a DataFrame indexed by item ids (not by
+    the row numbers 0..n-1) is looked up by id, as its index says; it was read by
+    position, so rows in another order, or of another catalog's ids, gave every list the
+    vectors of other items without a word. Anything else is returned as given."""
+    if not isinstance(features, pd.DataFrame):
+        return features
+    index = features.index
+    if index.dtype.kind in "iu" and len(index) and index.min() == 0 \
+            and index.max() == len(index) - 1 and index.is_unique:
+        # the row numbers 0..n-1: positions, in order or refused in another order (by
+        # recstack.metrics: "sort it first")
+        return features
+    if index.has_duplicates:
+        repeated = index[index.duplicated()][0]
+        raise ConfigError(f"item_features: the DataFrame's index names item {shown(repeated)} "
+                          "more than once; give one row per item id")
+    ids = train.items.pandas_index
+    at = index.get_indexer(ids)
+    missing = np.flatnonzero(at < 0)
+    if len(missing):
+        examples = ", ".join(shown(ids[i]) for i in missing[:3])
+        given = ", ".join(shown(label) for label in index[:3])
+        raise ConfigError(
+            f"item_features: the DataFrame is indexed by item id (e.g. {given}), but "
+            f"{len(missing):,} of the catalog's {len(ids):,} items have no row, e.g. "
+            f"{examples}; index it by the item ids of train (or by the positions 0..n-1 of "
+            "the item index)")
+    return features.iloc[at]
 
 
 def _refuse_featureless(features: Any) -> None:
@@ -403,6 +508,80 @@ def _check_call(evaluator: Evaluator, method: Callable[..., Any], positional: tu
         check_call(evaluator, method, positional, unexpected)
 
 
+def _shown_list(ks: Any) -> str:
+    """``ks`` as the user wrote it, numpy's scalars as plain numbers (``[1.0]``, not
+    ``[np.float64(1.0)]``)."""
+    if isinstance(ks, np.ndarray | list | tuple | range) and np.ndim(ks) == 1 \
+            and len(ks) <= 12:
+        return f"[{', '.join(shown(k) for k in ks)}]"
+    return f"{ks!r:.80}"
+
+
+def _cutoff_problem(ks: Any) -> str:
+    """Why ``ks`` holds no cut-offs, for the end of the refusal: the first entry that is
+    no whole number >= 1 and its position (`` (K = 0 at position 1 is below 1: ...)``),
+    or what else ``ks`` is (text, one number, an array of 2 dimensions); '' when its
+    type says it all (None, a dict)."""
+    if isinstance(ks, str | bytes):
+        return " (text: give the numbers, e.g. [10] for '10')"
+    if not isinstance(ks, Sequence | np.ndarray) or np.ndim(ks) != 1:
+        if isinstance(ks, int | np.integer) and not isinstance(ks, bool | np.bool_):
+            return f" (one number: write it as a list, [{int(ks)}])"
+        if isinstance(ks, np.ndarray):
+            return (f" (an array of {ks.ndim} dimensions: give one flat list of cut-offs, "
+                    "e.g. [10, 20])")
+        return ""
+    if not len(ks):
+        return " (no cut-off at all: give at least one, e.g. [10])"
+    for position, k in enumerate(ks):
+        if isinstance(k, bool | np.bool_):
+            return (f" (the boolean {shown(k)} at position {position} is no cut-off; a cut-off "
+                    "is a whole number of list positions)")
+        if isinstance(k, int | np.integer):
+            if k < 1:
+                return (f" (K = {shown(k)} at position {position} is below 1: a cut-off counts "
+                        "list positions from 1)")
+            continue
+        if isinstance(k, float | np.floating) and np.isfinite(k) and float(k).is_integer() \
+                and k >= 1:
+            return (f" ({shown(k)} at position {position} is a float: write the whole number "
+                    f"{int(k)})")
+        exact = isinstance(k, Fraction) or (isinstance(k, Decimal) and k.is_finite())
+        if exact and k == int(k) and k >= 1:
+            # Decimal('10') was said to be "not a whole number"
+            return (f" ({shown(k)} at position {position} is a {type(k).__name__}: write the "
+                    f"whole number {int(k)})")
+        return f" ({shown(k)} at position {position} is not a whole number)"
+    return ""
+
+
+def _refuse_budget_below_one_row(budget: int, n_items: int, cell_bytes: int) -> None:
+    """Refuse a ``memory_budget_bytes`` below what scoring one user takes (``n_items``
+    cells of ``cell_bytes``): it was exceeded silently, one user at a time."""
+    need = n_items * cell_bytes
+    if budget < need:
+        raise ConfigError(
+            f"memory_budget_bytes={int(budget):,} is less than scoring one user needs: "
+            f"{n_items:,} items x {cell_bytes} bytes = {need:,} bytes"
+            f"{' (auc ranks each row of scores)' if cell_bytes == AUC_CELL_BYTES else ''}; "
+            f"give memory_budget_bytes of at least {need:,}, or set batch_size (the users "
+            "scored at once)")
+
+
+def _require_batch_memory(batch: int, n_items: int, cell_bytes: int, setting: str) -> None:
+    """Refuse, before the first model call, a batch whose scores the process cannot hold
+    (a ``batch_size`` or ``memory_budget_bytes`` of many GiB was a MemoryError part-way
+    through, or the system's out-of-memory kill), naming the setting that sized it."""
+    from recstack.models.memory import require_memory
+
+    require_memory("Evaluator", batch * n_items * cell_bytes,
+                   f"scoring {batch:,} users at once over {n_items:,} items (sized by "
+                   f"{setting})",
+                   f"lower {setting}" + ("" if setting == "memory_budget_bytes" else
+                                         ", or leave it None to size batches by "
+                                         "memory_budget_bytes"))
+
+
 @dataclass
 class Evaluator:
     """Ranks the full catalog for every test user and computes ``metrics`` at each of ``ks``.
@@ -429,8 +608,20 @@ class Evaluator:
         never summed.
     batch_size
         Users scored at once; by default as many as fit in ``memory_budget_bytes``.
+    memory_budget_bytes
+        Bytes the scores of one batch may take (default 512 MiB) when ``batch_size`` is
+        None: a batch holds ``memory_budget_bytes // (n_items * 16)`` users (``* 40`` with
+        ``"auc"``). A budget of your own below one user's row (``n_items * 16`` bytes) is
+        refused, naming the smallest that works (the default then scores one user at a
+        time); so is a ``batch_size`` or a budget of your own whose batch needs more memory
+        than the process has left, before the model is called.
     n_threads
         Threads for the top-K selection and the metrics of each batch (default: every core).
+    item_features
+        Item vectors (or a genre multi-hot matrix) for ``"diversity"``: one row per item in
+        the order of the item index, or a DataFrame indexed by item id (its rows are looked
+        up by id; a catalog item without a row is refused; one indexed by the row numbers
+        0..n-1 is read by position).
     novelty_smoothing
         Passed to :func:`recstack.metrics.novelty` as ``smoothing``: ``p(i) = (users of i +
         s) / (users + s)``. The default 1 gives an item nobody trained on (which a model may
@@ -484,12 +675,18 @@ class Evaluator:
     def __post_init__(self) -> None:
         known = set(RANKING_METRICS) | set(FULL_SCORE_METRICS) | set(LIST_METRICS)
         check_metric_names(self.metrics, sorted(known), "available: ")
-        if not isinstance(self.ks, Sequence | np.ndarray) or not np.ndim(self.ks) \
-                or not len(self.ks) or any(
-                isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
+        if isinstance(self.ks, set | frozenset):
+            # distinct cut-offs whose order does not matter: they are sorted below
+            try:
+                self.ks = sorted(self.ks)
+            except TypeError:  # numbers beside text: refused below, as a list
+                self.ks = list(self.ks)
+        if not isinstance(self.ks, Sequence | np.ndarray) or isinstance(self.ks, str) \
+                or np.ndim(self.ks) != 1 or not len(self.ks) or any(
+                isinstance(k, bool | np.bool_) or not isinstance(k, int | np.integer) or k < 1
                 for k in self.ks):
             raise ConfigError(f"ks must be a list of positive integers such as [10, 20], got "
-                              f"{self.ks!r}")
+                              f"{_shown_list(self.ks)}{_cutoff_problem(self.ks)}")
         problem = cutoffs_problem(self.ks)
         if problem:
             raise ConfigError(f"ks = {cutoffs_text(self.ks)}: {problem}")
@@ -503,8 +700,11 @@ class Evaluator:
             raise ConfigError(f"graded must be True or False, got {shown(self.graded)}")
         for name in ("batch_size", "memory_budget_bytes"):
             size = getattr(self, name)
-            if size is not None and (isinstance(size, bool) or not isinstance(
-                    size, int | np.integer) or size < 1):
+            # memory_budget_bytes=None failed in the loop with Python's "unsupported operand
+            # type(s) for //"; only batch_size has a default of None
+            if (size is None and name == "memory_budget_bytes") or (
+                    size is not None and (isinstance(size, bool | np.bool_) or not isinstance(
+                        size, int | np.integer) or size < 1)):
                 raise ConfigError(f"{name} must be a positive integer, got {shown(size)}")
         self.ks = sorted(set(int(k) for k in self.ks))
         if self.duplicate_grade not in DUPLICATE_GRADES:
@@ -584,6 +784,7 @@ class Evaluator:
                                     label, "train or fold_in")
         _warn_if_only_training_pairs(truth, history)
         _warn_if_no_history(truth, history, fold_in=True)
+        _warn_if_fold_in_after_test(fold_in, test)
         _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
 
         def score(users: np.ndarray) -> np.ndarray:
@@ -660,10 +861,17 @@ class Evaluator:
         want_auc = "auc" in self.metrics
         k_max = max(self.ks)
         n_items = truth.shape[1]
-        # bytes per score cell held at once: scores, masks and the partial sort's indices;
-        # the AUC's row-wise ranking needs several times more
-        cell_bytes = 40 if want_auc else 16
+        cell_bytes = AUC_CELL_BYTES if want_auc else CELL_BYTES
+        # a budget of the user's is held to (the default, below one row of a catalog of
+        # tens of millions of items, scores one user at a time, as it always did)
+        chosen = self.memory_budget_bytes != DEFAULT_MEMORY_BUDGET_BYTES
+        if self.batch_size is None and chosen:
+            _refuse_budget_below_one_row(self.memory_budget_bytes, n_items, cell_bytes)
         batch = self.batch_size or max(1, self.memory_budget_bytes // (n_items * cell_bytes))
+        if self.batch_size or chosen:
+            # a setting of the user's whose batch the process cannot hold
+            _require_batch_memory(min(int(batch), len(users)), n_items, cell_bytes,
+                                  "batch_size" if self.batch_size else "memory_budget_bytes")
 
         per_user: dict[str, np.ndarray] = {}
         top_lists = np.empty((len(users), min(k_max, n_items)), np.int64)
@@ -711,7 +919,8 @@ class Evaluator:
                   "relevance_threshold": self.relevance_threshold,
                   "graded": self.graded, "duplicate_grade": self.duplicate_grade,
                   "users_without_history": users_without_history,
-                  "protocol": "full catalog, training items excluded"})
+                  "protocol": "full catalog, training items excluded",
+                  "test_pairs": test_pairs_key(truth)})
 
     @staticmethod
     def _checked_scores(raw: Any, batch_users: np.ndarray, n_items: int, train: Interactions,
@@ -782,6 +991,8 @@ class Evaluator:
             raise ConfigError("the diversity metric needs item_features "
                               "(item vectors or a genre multi-hot matrix)")
         features = self.item_features
+        if "diversity" in wanted:
+            features = _features_by_item(features, train)
         if "diversity" in wanted and not hasattr(features, "shape"):
             # a list of rows is counted like an array: one with a row per item of another
             # catalog was read by item index without a word (five rows for four items

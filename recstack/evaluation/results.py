@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,10 @@ import pandas as pd
 from scipy import stats
 
 from recstack.atomic import checked_output, folder_problem, write_text
+from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, UnknownMetricError, shown
 from recstack.metrics._validation import as_float_array
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 CONFIDENCE = 0.95
 
@@ -377,6 +379,15 @@ class EvaluationResult:
         write_text(path, frame.to_csv(index=False))
 
 
+#: extensions of compressed files, which the result writers do not write
+_COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip", ".zst")
+
+
+class NoExtensionWarning(UserWarning):
+    """A result file named without an extension (``to_json("res")``): it is written as
+    asked, but nothing opens it by its name as the format it holds."""
+
+
 def _output_file(path: Any, what: str, suffixes: tuple[str, ...], writes: str,
                  overwrite: Any) -> Path:
     """``path`` checked as an evaluation output file: the project's rule for a file a
@@ -385,7 +396,23 @@ def _output_file(path: Any, what: str, suffixes: tuple[str, ...], writes: str,
     if not isinstance(overwrite, bool | np.bool_):
         raise RecstackError(f"{what}: overwrite must be True (replace an existing file) or "
                             f"False, got {shown(overwrite)}")
+    if isinstance(path, str | os.PathLike):
+        given = Path(os.fsdecode(os.fspath(path)))
+        if given.suffix.lower() in _COMPRESSIONS:
+            # checked_output's example doubled the extension ('r.json.gz': "e.g. r.json.json")
+            stem = given.stem if given.stem.lower().endswith(suffixes) \
+                else given.stem + suffixes[0]
+            raise RecstackError(f"{what}: {str(given)!r} ends with {given.suffix}, but this "
+                                f"writes {writes} uncompressed; name the file {stem}")
     checked = checked_output(path, what, suffixes=suffixes, writes=writes)
+    if not checked.suffix and checked.name.lower() not in suffixes:
+        # written as asked, but a file 'res' is opened by nothing that reads the format
+        # (save_table and recommend --out refuse a name without an extension)
+        warnings.warn(NoExtensionWarning(
+            f"{what}: {checked.name!r} has no extension, but {writes} is written there; "
+            f"name the file {' or '.join(suffixes)}, e.g. "
+            f"{checked.name.rstrip('.')}{suffixes[0]}, so that it opens as {writes}"),
+            stacklevel=caller_stacklevel())
     problem = folder_problem(checked.parent)
     if problem is not None:
         fix = ("create it first" if problem == "no such folder"
@@ -460,7 +487,9 @@ def _examples(index: pd.Index) -> str:
 #: different ones are not comparable (a user relevant at threshold None may not be at 4)
 _PROTOCOL = ("relevance_threshold", "graded", "duplicate_grade", "n_items", "protocol",
              # recorded by read_results: the data and split of the results folder
-             "data", "split")
+             "data", "split",
+             # recorded by the evaluator: the relevant test pairs (a digest)
+             "test_pairs")
 
 
 def refuse_other_protocols(results: list[EvaluationResult], what: str) -> None:
@@ -479,6 +508,14 @@ def refuse_other_protocols(results: list[EvaluationResult], what: str) -> None:
                       if not _same_setting(value, a)), None)
         if other is not None:
             second, b = other
+            if setting == "test_pairs":
+                # results of two splits (or a split's test and another part) were paired
+                # user by user, as though one test had been run twice
+                raise RecstackError(
+                    f"{what}: {first} and {second} were evaluated on different test pairs "
+                    f"({a} and {b}: another split, seed or test part), so their users were "
+                    "tested on different items and their numbers do not compare; evaluate "
+                    "every model on one split's test")
             if setting in ("data", "split"):
                 # results read from two results folders (read_results records both)
                 kind = "data" if setting == "data" else "splits"
@@ -551,3 +588,15 @@ def _refuse_other_columns(results: list[EvaluationResult]) -> None:
             f"{', ...' if len(missing) > 4 else ''} but {lacker} has not{cut}, so the "
             "table's cells for them would be empty (NaN); evaluate every model with one "
             "Evaluator (the same metrics and ks) before comparing them")
+
+
+# a misspelt field (aggregates=) or a missing one was the dataclass's TypeError naming
+# __init__(), as Evaluator(...) says it
+EvaluationResult.__init__ = arguments_named(  # type: ignore[method-assign]
+    EvaluationResult.__init__)
+# and so the methods: compare(other) without its metric, to_csv(path, True) or a misspelt
+# keyword (to_json(path, overwite=True)) were Python's TypeError naming no metric nor keyword
+for _method in ("summary", "means", "compare", "to_pandas", "to_dict", "to_json", "to_csv"):
+    setattr(EvaluationResult, _method, arguments_named(getattr(EvaluationResult, _method)))
+del _method
+comparison_table = arguments_named(comparison_table)

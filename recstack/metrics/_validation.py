@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from recstack.errors import RecstackError, shown
+from recstack.errors import RecstackError, digit_count, shown, shown_number
 from recstack.specs import (
     CUTOFF_RULE,
     K_MAX,
@@ -120,14 +120,20 @@ def beyond_float(values: Any, name: str) -> str:
             "1.8e308 in size); rescale the values or fix the one that is wrong")
 
 
+def count_shown(value: int, *, grouped: bool = True) -> str:
+    """A refused count or size for a message: grouped by thousands (``12,000``), or
+    plain, an integer of more than 20 digits by its digit count and sign (``a negative
+    5,001-digit integer``: writing out one of over 4,300 digits is itself Python's
+    ValueError, which hid the message)."""
+    if digit_count(value) > 20:
+        return ("a negative " if value < 0 else "a ") + _huge(abs(value))[2:]
+    return f"{value:,}" if grouped else str(value)
+
+
 def _huge(value: Any) -> str:
     """A number as the user wrote it, an integer of more than 20 digits shortened to ``a
-    401-digit integer``."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, numbers.Integral) and len(str(abs(int(value)))) > 20:
-        return f"a {len(str(abs(int(value))))}-digit integer"
-    return f"{value!r:.40}"
+    401-digit integer`` (:func:`recstack.errors.shown_number`)."""
+    return shown_number(value)
 
 
 #: how :func:`not_numbers` begins for bytes (``b'1'``), which need decoding before converting
@@ -224,10 +230,12 @@ def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
         raise MetricInputError(f"{name} must be a positive integer, got {shown(given)}")
     k = int(k)
     if k <= 0:
-        raise MetricInputError(f"{name} must be a positive integer (>= 1), got {k}")
+        raise MetricInputError(f"{name} must be a positive integer (>= 1), got "
+                               f"{count_shown(k, grouped=False)}")
     if most is not None and k > most:
         raise MetricInputError(f"{name} must be at most {most:,} (an array of {name} entries "
-                               f"is allocated, and no evaluation needs more), got {k:,}")
+                               f"is allocated, and no evaluation needs more), got "
+                               f"{count_shown(k)}")
     return k
 
 
@@ -238,9 +246,9 @@ def check_cutoff(k: Any, name: str = "k") -> int:
     ``ranking_metrics(..., ks=(10**6,))`` was refused)."""
     k = check_k(k, name)
     if k > K_MAX:
-        raise MetricInputError(f"{name} = {k:,} is above {K_MAX:,}, the largest cut-off (ks "
-                               f"are {CUTOFF_RULE}, as ranking_metrics and the Evaluator "
-                               f"take them); use a {name} of at most {K_MAX:,}")
+        raise MetricInputError(f"{name} = {count_shown(k)} is above {K_MAX:,}, the largest "
+                               f"cut-off (ks are {CUTOFF_RULE}, as ranking_metrics and the "
+                               f"Evaluator take them); use a {name} of at most {K_MAX:,}")
     return k
 
 
@@ -249,7 +257,8 @@ def check_cells(n_rows: int, k: int, name: str = "k", rows: str = "users") -> No
     ``name`` (the cut-off that sizes it)."""
     if n_rows * k > MAX_CELLS:
         raise MetricInputError(
-            f"{name} = {k:,} for {n_rows:,} {rows} asks for a ({n_rows:,}, {k:,}) array of "
+            f"{name} = {count_shown(k)} for {n_rows:,} {rows} asks for a ({n_rows:,}, "
+            f"{count_shown(k)}) array of "
             f"{n_rows * k:,} values, more than the {MAX_CELLS:,} (8 GiB) allowed; use a "
             f"{name} of at most {max(1, MAX_CELLS // max(n_rows, 1)):,}")
 
@@ -283,13 +292,14 @@ def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> 
     exact number (Decimal, Fraction) is read as its float."""
     given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise MetricInputError(f"{name} must be a real number, got {given!r}")
+        raise MetricInputError(f"{name} must be a real number, got {shown(given)}")
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        shown = _huge(value) if isinstance(value, numbers.Integral) and np.isinf(number) \
+        written = count_shown(int(value), grouped=False) \
+            if isinstance(value, numbers.Integral) and np.isinf(number) \
             else repr(given) if given is not value else number
-        raise MetricInputError(f"{name} must be a finite number {bound}, got {shown}")
+        raise MetricInputError(f"{name} must be a finite number {bound}, got {written}")
     return number
 
 
@@ -298,7 +308,7 @@ def check_finite_float(value: Any, name: str) -> float:
     float)."""
     given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise MetricInputError(f"{name} must be a finite number, got {given!r}")
+        raise MetricInputError(f"{name} must be a finite number, got {shown(given)}")
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number):
         raise MetricInputError(f"{name} must be a finite number, got "
@@ -357,6 +367,8 @@ def as_float_array(
         # checks below name the missing value's position
         nullable = _nullable_as_nan(values)
         if nullable is None:
+            nullable = object_missing_as_nan(values)
+        if nullable is None:
             raise MetricInputError(
                 f"{name} must be an array of numbers ({shape_words}); the "
                 f"{type(values).__name__} given holds values that are not numbers, or rows "
@@ -365,9 +377,16 @@ def as_float_array(
         array = nullable
     if array.ndim != ndim:
         layout = " (rows x columns)" if ndim == 2 else ""
-        raise MetricInputError(
-            f"{name} must be {shape_words}{layout}, got an array of shape {array.shape}"
-        )
+        # None or a single value was "got an array of shape ()", numpy's wrapping of it
+        given = (("None" if values is None else f"{type(values).__name__} {shown(values):.60}")
+                 if array.ndim == 0 and not isinstance(values, np.ndarray | np.generic)
+                 else f"an array of shape {array.shape}")
+        if array.ndim and 0 in array.shape:
+            # [] where rows were wanted was "got an array of shape (0,)", which did not say
+            # that nothing was given
+            raise MetricInputError(f"{name} is empty (shape {array.shape}); it must be "
+                                   f"{shape_words}{layout}")
+        raise MetricInputError(f"{name} must be {shape_words}{layout}, got {given}")
     bad = np.zeros(array.shape, dtype=bool)
     if not allow_nan:
         bad |= np.isnan(array)
@@ -382,9 +401,54 @@ def as_float_array(
         if non_negative:
             wanted += " and non-negative (>= 0)"
         raise MetricInputError(
-            f"{name} must be {wanted}; position {where} holds {float(array[position])!r}"
+            f"{name} must be {wanted}; position {where} holds "
+            f"{value_as_given(values, array, position)}"
         )
     return array
+
+
+def object_missing_as_nan(values: Any) -> NDArray[np.float64] | None:
+    """A list or object array of numbers holding ``pd.NA`` (which numpy cannot convert,
+    unlike None) as float64 with NaN there, so that the check of each value names its
+    position; None for anything else."""
+    import pandas as pd
+
+    if not isinstance(values, list | tuple | np.ndarray):
+        return None
+    try:
+        given = np.asarray(values, dtype=object)
+        missing = np.frompyfunc(lambda v: v is pd.NA, 1, 1)(given).astype(bool)
+        return np.asarray(np.where(missing, np.nan, given), dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def value_as_given(values: Any, array: NDArray[np.float64], position: tuple[int, ...]
+                   ) -> str:
+    """The value at ``position`` as the user wrote it (``None``, ``pd.NA``,
+    ``Decimal('NaN')``, not their float ``nan``), with "(a missing value)" for None and
+    ``pd.NA``; a number, and any value of a numeric array, as its float."""
+    import pandas as pd
+
+    fallback = repr(float(array[position]))
+    if not isinstance(values, list | tuple | np.ndarray) or (
+            isinstance(values, np.ndarray) and values.dtype != object):
+        return fallback  # a numeric array, or pandas (a nullable column's NA read as NaN)
+    try:
+        objects = np.asarray(values, dtype=object)
+    except (TypeError, ValueError):
+        return fallback
+    if objects.shape != array.shape:
+        return fallback
+    given = objects[position]
+    if given is None:
+        return "None (a missing value)"
+    if given is pd.NA:
+        return "pd.NA (a missing value)"
+    if isinstance(given, float | int | np.floating | np.integer) and not isinstance(
+            given, bool | np.bool_):
+        return fallback
+    return shown(given)
 
 
 def _nullable_as_nan(values: Any) -> NDArray[np.float64] | None:
@@ -582,6 +646,15 @@ def as_probabilities(values: ArrayLike, name: str) -> NDArray[np.float64]:
     return probs
 
 
+def _empty_rows(name: str, shape: tuple[int, ...], holding: str) -> str | None:
+    """The refusal of an empty per-user input (``[]``, not 2-D): it was "must be a 2-D
+    (n_users, K) array, got shape (0,)", which did not say the input was empty."""
+    if 0 not in shape:
+        return None
+    return (f"{name} is empty (shape {shape}): there are no users to score; it must be a 2-D "
+            f"(n_users, K) array of {holding}, one row per user")
+
+
 def as_recommended(
     recommended: ArrayLike, *, name: str = "recommended", n_users: int | None = None
 ) -> NDArray[np.integer]:
@@ -603,6 +676,7 @@ def as_recommended(
         ) from None
     if array.ndim != 2:
         raise MetricInputError(
+            _empty_rows(name, array.shape, "item indices") or
             f"{name} must be a 2-D (n_users, K) array of item indices, got shape {array.shape}"
         )
     if array.size and array.dtype == object:
@@ -757,7 +831,8 @@ def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.floa
         raise MetricInputError(f"{name} must be a 2-D (n_users, K) array of numbers, got "
                                f"{type(grades).__name__}") from None
     if array.ndim != 2:
-        raise MetricInputError(f"{name} must be a 2-D (n_users, K) array, got shape {array.shape}")
+        raise MetricInputError(_empty_rows(name, array.shape, "relevance grades") or
+                               f"{name} must be a 2-D (n_users, K) array, got shape {array.shape}")
     if array.size and not (np.all(np.isfinite(array)) and array.min() >= 0):
         raise MetricInputError(f"{name} must hold finite, non-negative relevance grades")
     return array

@@ -34,6 +34,7 @@ from recstack.metrics._validation import (
     check_k,
     check_positive_float,
     check_same_length,
+    count_shown,
     refuse_predicted_classes,
 )
 
@@ -335,7 +336,7 @@ def reliability_curve(
     n_bins = check_k(n_bins, name="n_bins")
     if n_bins > MAX_BINS:
         raise MetricInputError(f"n_bins must be at most {MAX_BINS:,} (each bin is an array "
-                               f"entry), got {n_bins:,}")
+                               f"entry), got {count_shown(n_bins)}")
     strategy = check_choice(strategy, "strategy", _STRATEGIES)  # type: ignore[assignment]
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
@@ -406,8 +407,18 @@ def _check_eps(eps: float) -> float:
 
 
 def _log_loss(labels: NDArray[np.float64], probs: NDArray[np.float64], eps: float) -> float:
-    clipped = np.clip(probs, eps, 1.0 - eps)
-    losses = -(labels * np.log(clipped) + (1.0 - labels) * np.log1p(-clipped))
+    upper = 1.0 - eps
+    clipped = np.clip(probs, eps, upper)
+    with np.errstate(divide="ignore"):
+        negative = np.log1p(-clipped)
+    if upper == 1.0:
+        # an eps below 2**-53 (1.1e-16) leaves 1 - eps == 1: a probability of 1 was not
+        # clipped, and the loss was infinite, or NaN (0 * log(0)) for a label 1 predicted
+        # with certainty, the right answer; a label 0's log(1 - p) is at least log(eps),
+        # which is what the clip means
+        negative = np.maximum(negative, np.log(eps))
+    # each row's term on its own label (a product with the other label's 0 was NaN)
+    losses = -np.where(labels > 0, np.log(clipped), negative)
     return float(losses.mean())
 
 

@@ -120,7 +120,7 @@ def history_genre_distribution(history: Any, item_genres: Any, *, binary: bool =
         ``binary=True`` they counted as interactions, the disliked genres as the user's taste.
     """
     if not isinstance(binary, bool | np.bool_):
-        raise MetricInputError(f"binary must be True or False, got {binary!r}")
+        raise MetricInputError(f"binary must be True or False, got {shown(binary)}")
     matrix = as_csr(history, "history").astype(np.float64)
     matrix.sum_duplicates()
     negative = np.flatnonzero(matrix.data < 0)

@@ -55,7 +55,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from recstack.errors import shown
+from recstack.data.interactions import caller_stacklevel
+from recstack.errors import digit_count, shown
 from recstack.metrics._validation import (
     MetricInputError,
     as_float_1d,
@@ -155,8 +156,11 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
     missing = [column for column in EVENT_COLUMNS if column not in events.columns]
     if missing:
         present = [str(c) for c in events.columns]
+        # a column that is itself required and there ('revenue') is no misspelling of a
+        # missing one ('event'): only the others are offered
+        spare = [c for c in present if c not in EVENT_COLUMNS]
         hints = [f"{match!r} for {column!r}" for column in missing
-                 if (match := _near(column, present))]
+                 if (match := _near(column, spare))]
         hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
         raise MetricInputError(
             f"events lacks column(s) {missing}; it has {present}{hint}. "
@@ -281,7 +285,7 @@ def _warn_of_rates_above_one(table: pd.DataFrame) -> None:
                             f"{meaning}: the log holds {numerator} without the "
                             f"{denominator} they follow; is every {denominator[:-1]} logged?")
     if problems:
-        warnings.warn("; also ".join(problems), UserWarning, stacklevel=3)
+        warnings.warn("; also ".join(problems), UserWarning, stacklevel=caller_stacklevel())
 
 
 def click_through_rate(events: pd.DataFrame) -> pd.Series:
@@ -414,7 +418,7 @@ def two_proportion_ztest(
             raise MetricInputError(f"{name} must be a non-negative whole number, got "
                                    f"{shown(value)}")
         if value > _MAX_COUNT:
-            digits = len(str(int(value)))
+            digits = digit_count(int(value))
             raise MetricInputError(f"{name} is a {digits}-digit number, more than the "
                                    f"{_MAX_COUNT:,} events a test can count exactly; give the "
                                    "counts themselves")
@@ -527,7 +531,8 @@ def welch_ttest(
                 "standard error is 0 and the t-test has nothing to measure the difference "
                 "against: p = 0 and the zero-width interval are its limits, not evidence; "
                 "the test needs variation within the samples (are these values per "
-                "observation, not one total repeated?)", UserWarning, stacklevel=2)
+                "observation, not one total repeated?)", UserWarning,
+                stacklevel=caller_stacklevel())
     else:
         with warnings.catch_warnings():
             # one constant sample is fine (its variance is 0), but scipy warns of
@@ -874,7 +879,7 @@ def _warn_of_repeated_rows(log: pd.DataFrame, where: _Rows) -> None:
         f"({rows[0]} repeats {rows[1]}), and each is counted as an event of its "
         "own; if the log was appended or uploaded twice, drop them "
         "(events.drop_duplicates()); if they are distinct events, add an 'event_id' "
-        "column that tells them apart", UserWarning, stacklevel=3)
+        "column that tells them apart", UserWarning, stacklevel=caller_stacklevel())
 
 
 def _refuse_bytes(column: pd.Series, where: _Rows) -> None:
@@ -972,7 +977,7 @@ def _numbers(values: pd.Series, column: str, wanted: str, where: _Rows, *,
                          and not math.isfinite(finite_or_infinite(value))), 0)
         raise MetricInputError(
             f"events column {column!r} must hold {wanted}; {where(position)} holds a "
-            f"{len(str(abs(int(values.iloc[position]))))}-digit integer, too large for a "
+            f"{digit_count(int(values.iloc[position]))}-digit integer, too large for a "
             "float64 number") from None
     failed = converted.isna() & values.notna()
     if failed.any() or not pd.api.types.is_numeric_dtype(converted) \

@@ -55,6 +55,7 @@ from recstack.metrics._validation import (
     check_key_space,
     check_ks,
     check_recommended_rows,
+    refuse_masked,
     refuse_predicted_classes,
     refuse_reordered_rows,
 )
@@ -1035,6 +1036,8 @@ def _dense_mask(matrix: Any, shape: tuple[int, int], name: str, *, positive_only
 
 def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple[Any, Any, Any]:
     refuse_reordered_rows(scores, "scores")  # each user's scores against another's positives
+    # a float masked array took the fast path below, its hidden scores ranked as any other
+    refuse_masked(scores, "scores")
     # predicted classes (or the positives) in the scores' place: every positive tied at 1,
     # the AUC of one threshold, as roc_auc refuses them
     refuse_predicted_classes(scores, "scores", "model scores", "every positive tied at 1 "

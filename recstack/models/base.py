@@ -44,10 +44,11 @@ import difflib
 import fractions
 import inspect
 import math
+import os
 import re
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
@@ -57,7 +58,7 @@ import scipy.sparse as sp
 from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import ITEM_ID, USER_ID, Interactions
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, shown, shown_number
 from recstack.progress import Progress, require_reporter
 from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, number_spelling_hint, table_hint
 from recstack.topk import pad_columns, top_k_batched, writable_scores
@@ -153,6 +154,10 @@ class Param:
     typed_table
         For a dict value: a declaration ``{type = name, ...}``, so a bare name given instead
         is refused with the table to write.
+    path
+        A file or folder path: text or any ``os.PathLike`` (``pathlib.Path``), stored as
+        text (:func:`exact_as_declared`), so that the model's parameters stay plain JSON;
+        ``~`` is the home folder where it is used (:func:`recstack.atomic.checked_path`).
     """
 
     kind: type | tuple[type, ...]
@@ -171,24 +176,30 @@ class Param:
     needs_timestamps: bool = False
     unique: bool = False
     typed_table: bool = False
+    path: bool = False
 
-    def check(self, model: str, name: str, value: Any) -> None:
+    def check(self, model: str, name: str, value: Any, written: Any = NOT_GIVEN) -> None:
         """Raise a :class:`~recstack.errors.ConfigError` naming ``model`` and ``name`` when
-        ``value`` breaks this constraint."""
+        ``value`` breaks this constraint. ``written``: the value as the user gave it, when
+        ``value`` is what it was stored as (:func:`exact_as_declared`: ``10**30`` stored as
+        the float ``1e30``, ``Decimal("1e40")`` as ``1e40``), so that the message shows what
+        the user wrote, not the stored float ("got 1e+30")."""
+        if written is NOT_GIVEN:
+            written = value
         if value is None and self.optional:
             return
         if isinstance(value, bool) and self.kind is not bool:
-            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {shown(value)}")
+            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {shown(written)}")
         if isinstance(value, decimal.Decimal | fractions.Fraction) \
                 and float in (self.kind if isinstance(self.kind, tuple) else (self.kind,)):
             # an exact number that names no finite float (exact_as_declared keeps it as
             # given): refused as written, for what it is, not as "got nan"
             if isinstance(value, decimal.Decimal) and not value.is_finite():
                 raise ConfigError(f"{model}: {name} must be a finite number, got "
-                                  f"{shown(value)}")
+                                  f"{shown(written)}")
             raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
                               f"3.4e38 in size: recstack computes in float32), got "
-                              f"{shown(value)}")
+                              f"{shown(written)}")
         if not isinstance(value, self.kind):
             # a closed set or a pattern says what would be right (device=torch.device("cpu")
             # or dtype=np.float32: "must be str" alone did not say which text)
@@ -215,45 +226,62 @@ class Param:
                 names = [part.strip() for part in value.split(",") if part.strip()]
                 hint = f" (a list of names: write {names!r})"
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}{allowed}, "
-                              f"got {shown(value)}{hint}")
+                              f"got {shown(written)}{hint}")
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"{model}: {name} must be a finite number, got {shown(value)}")
+            raise ConfigError(f"{model}: {name} must be a finite number, got {shown(written)}")
         if isinstance(value, float) and abs(value) > _FLOAT32_MAX:
             raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
-                              f"3.4e38 in size: recstack computes in float32), got {shown(value)}")
-        if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
-            # numpy, torch and the compiled solvers take 64-bit integers at most
-            raise ConfigError(f"{model}: {name} must fit in a 64-bit integer (at most "
-                              f"{_INT64_MAX}), got {shown(value)}")
+                              f"3.4e38 in size: recstack computes in float32), got "
+                              f"{shown(written)}")
+        takes_float = float in (self.kind if isinstance(self.kind, tuple) else (self.kind,))
+        if isinstance(value, int) and takes_float and abs(value) > _FLOAT32_MAX:
+            # an integer given for a float setting is the float it names: one past float32
+            # was refused as "must fit in a 64-bit integer", words for an integer setting
+            raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
+                              f"3.4e38 in size: recstack computes in float32), got "
+                              f"{_shown_setting(written)}")
         if name == "seed" and isinstance(value, int) and not 0 <= value <= SEED_MAX:
             # one seed rule everywhere (recstack.specs.SEED_MAX), whatever the declaration
             bound = ">= 0" if value < 0 else f"<= {SEED_MAX}"
-            raise ConfigError(f"{model}: seed must be {bound}, got {shown(value)}; a seed is "
-                              f"{SEED_RULE}")
+            raise ConfigError(f"{model}: seed must be {bound}, got {_shown_setting(written)}; a "
+                              f"seed is {SEED_RULE}")
         if self.choices is not None and value not in self.choices:
             # 'NDCG' or 'z-score' for 'ndcg' or 'zscore': say the spelling that is accepted
             hint = did_you_mean(value, [c for c in self.choices if isinstance(c, str)]) \
                 if isinstance(value, str) else ""
             raise ConfigError(f"{model}: {name} must be one of {self.choices}, got "
-                              f"{shown(value)}{hint}")
+                              f"{shown(written)}{hint}")
         if self.low is not None and (value < self.low or
                                      (value == self.low and not self.low_inclusive)):
             sign = ">=" if self.low_inclusive else ">"
-            raise ConfigError(f"{model}: {name} must be {sign} {self.low}, got {shown(value)}")
+            raise ConfigError(f"{model}: {name} must be {sign} {self.low}, got "
+                              f"{_shown_setting(written)}")
         if self.high is not None and (value > self.high or
                                       (value == self.high and not self.high_inclusive)):
             sign = "<=" if self.high_inclusive else "<"
-            raise ConfigError(f"{model}: {name} must be {sign} {self.high}, got {shown(value)}")
+            raise ConfigError(f"{model}: {name} must be {sign} {self.high}, got "
+                              f"{_shown_setting(written)}")
+        if isinstance(value, int) and not takes_float \
+                and not _INT64_MIN <= value <= _INT64_MAX:
+            # numpy, torch and the compiled solvers take 64-bit integers at most; asked
+            # after the declared range, so that a setting with one is told its own bound
+            # (factors = 10**30 was told "at most 9223372036854775807" first, where the most
+            # is 65536), one message per mistake
+            raise ConfigError(f"{model}: {name} must fit in a 64-bit integer (at most "
+                              f"{_INT64_MAX}), got {_shown_setting(written)}; {name} is "
+                              f"{self.describe()}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
             raise ConfigError(f"{model}: {name} must be {self.pattern_doc or self.pattern}, "
-                              f"got {shown(value)}")
+                              f"got {shown(written)}")
         if self.element is not None:
+            as_given = written if isinstance(written, list | tuple) \
+                and len(written) == len(value) else value
             for position, item in enumerate(value):
-                self.element.check(model, f"{name}[{position}]", item)
+                self.element.check(model, f"{name}[{position}]", item, as_given[position])
         if self.unique and len(set(value)) < len(value):
             repeated = sorted({item for item in value if list(value).count(item) > 1}, key=str)
-            raise ConfigError(f"{model}: {name} must name each element once, got {shown(value)} "
+            raise ConfigError(f"{model}: {name} must name each element once, got {shown(written)} "
                               f"(repeated: {', '.join(map(repr, repeated))})")
 
     def describe(self) -> str:
@@ -331,6 +359,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _shown_setting(value: Any) -> str:
+    """A refused setting as the user wrote it (:func:`~recstack.errors.shown`), a long
+    integer by its digit count and sign (:func:`~recstack.errors.shown_number`): ``factors =
+    10**30`` is "a 31-digit integer", ``-10**30`` "a negative 31-digit integer"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        written = shown_number(value)
+        if value < 0 and not written.startswith("-"):
+            written = written.replace("a ", "a negative ", 1)
+        return written
+    return shown(value)
+
+
 def exact_as_declared(value: Any, param: Param) -> Any:
     """An exact number (``Decimal``, ``Fraction``) given for ``param`` as the plain number
     it names, by the rule the rest of recstack reads them by
@@ -346,9 +386,20 @@ def exact_as_declared(value: Any, param: Param) -> Any:
 
     if isinstance(value, list | tuple) and param.element is not None:
         return type(value)(exact_as_declared(item, param.element) for item in value)
+    if param.path and isinstance(value, os.PathLike):
+        # checkpoint_dir=Path("runs/ck") was refused as "must be str", where save(path)
+        # takes both: one rule for paths, stored as the text they name
+        text = os.fspath(value)
+        return os.fsdecode(text) if isinstance(text, bytes) else text
+    kinds = param.kind if isinstance(param.kind, tuple) else (param.kind,)
+    if isinstance(value, int) and not isinstance(value, bool) and float in kinds \
+            and not _INT64_MIN <= value <= _INT64_MAX and abs(value) <= _FLOAT32_MAX:
+        # an integer beyond int64 given for a float setting (regularization=10**30) is the
+        # float it names: as an int, numpy could not take it (one past float32's range is
+        # refused by the check, as written)
+        return float(value)
     if not isinstance(value, decimal.Decimal | fractions.Fraction):
         return value
-    kinds = param.kind if isinstance(param.kind, tuple) else (param.kind,)
     if float in kinds:
         number = exact_as_float(value)
         # Decimal("NaN") or one past the float range stays as written, so that the check
@@ -357,6 +408,20 @@ def exact_as_declared(value: Any, param: Param) -> Any:
     if int in kinds:
         return exact_as_int(value)
     return value
+
+
+def _holds_exact_number(value: Any) -> bool:
+    """Whether ``value`` (or an element of it, at any depth) is a number that
+    :func:`exact_as_declared` may store as another one: a ``Decimal``, a ``Fraction`` or an
+    integer beyond 64 bits."""
+    if isinstance(value, list | tuple):
+        return any(_holds_exact_number(item) for item in value)
+    if isinstance(value, dict):  # a member's declaration
+        return any(_holds_exact_number(item) for item in value.values())
+    if isinstance(value, decimal.Decimal | fractions.Fraction):
+        return True
+    return isinstance(value, int) and not isinstance(value, bool) \
+        and not _INT64_MIN <= value <= _INT64_MAX
 
 
 def canonical_value(value: Any) -> Any:
@@ -450,7 +515,9 @@ class Configurable:
         if missing:
             raise ConfigError(f"{self.name}: missing hyperparameter(s) {missing}")
         for name, param in self.params.items():
-            setattr(self, name, self._stored(params[name]) if name in params
+            # a given value is stored by __setattr__ (which keeps it as written where it is
+            # stored as another number, for the messages)
+            setattr(self, name, params[name] if name in params
                     else self._stored_default(param.default))
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -459,7 +526,15 @@ class Configurable:
         # refused by fit as "must be int" though create_model(..., neighbors=np.int64(5))
         # was accepted
         if name in type(self).params:
+            given = value
             value = self._stored(exact_as_declared(value, type(self).params[name]))
+            # the value as written, where it was stored as another number (10**30 as 1e30,
+            # Decimal("1e40") as 1e40), for validate_params' messages to show
+            written = self.__dict__.setdefault("_written_params", {})
+            if _holds_exact_number(given):
+                written[name] = given
+            else:
+                written.pop(name, None)
         elif _new_public_name(self, name):
             # ``model.factorz = 3`` or ``model.regularisation = 0.1`` was stored beside the
             # hyperparameters and silently ignored (the model trained with its default);
@@ -488,10 +563,11 @@ class Configurable:
     def validate_params(self) -> None:
         """Check every hyperparameter against its declaration (subclasses add only checks
         that involve several parameters); raises :class:`~recstack.errors.ConfigError`."""
+        written = self.__dict__.get("_written_params", {})
         for param, constraint in self.params.items():
             value = getattr(self, param)
             try:
-                constraint.check(self.name, param, value)
+                constraint.check(self.name, param, value, written.get(param, NOT_GIVEN))
             except ConfigError as error:
                 # factors=64.0 (a JSON file writes every number with a point) or "64" (text
                 # from a command line or a form): say the spelling that is accepted, as an
@@ -501,6 +577,27 @@ class Configurable:
                 if not hint:
                     raise
                 raise ConfigError(f"{error}{hint}") from None
+
+    def _as_written(self, name: str, position: int | None = None) -> Any:
+        """Hyperparameter ``name`` (its element ``position`` when given) as the user wrote
+        it, where it was stored as another number (``10**30`` as ``1e30``; a member's
+        ``Decimal("1e40")`` as the integer it names), else as stored: for the messages of
+        a model built from a declaration (:func:`~recstack.models.registry.create_declared`)
+        to show what the user wrote."""
+        value = self.__dict__.get("_written_params", {}).get(name, getattr(self, name))
+        if position is None:
+            return value
+        stored = getattr(self, name)
+        if not isinstance(value, list | tuple) or len(value) != len(stored):
+            return stored[position]
+        return value[position]
+
+    def _remember_written(self, given: dict[str, Any]) -> None:
+        """Keep the values of ``given`` (a declaration as the user wrote it) that were
+        stored as other numbers, for :meth:`validate_params`' messages."""
+        written = self.__dict__.setdefault("_written_params", {})
+        written.update({name: value for name, value in given.items()
+                        if name in self.params and _holds_exact_number(value)})
 
     @classmethod
     def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
@@ -668,10 +765,9 @@ class Recommender(Configurable, ABC):
         self.__dict__.pop("fitted_params_", None)
         try:
             self._fit(train, progress)
+            self._check_diverged()
         except BaseException as error:
-            # a failed fit leaves no half-fitted model behind
-            for attribute in ("users_", "items_", "seen_"):
-                self.__dict__.pop(attribute, None)
+            self._forget_learned_state()
             if _out_of_memory(error):
                 raise RecstackError(
                     f"{self.name}: not enough memory to fit {train.n_users:,} users x "
@@ -679,9 +775,16 @@ class Recommender(Configurable, ABC):
                     "the sizes (factors, neighbours, batch size...) or use less data"
                 ) from None
             raise
-        self._check_diverged()
         self._record_fitted_params()
         return self
+
+    def _forget_learned_state(self) -> None:
+        """Leave no half-fitted model behind a failed fit (an error, a diverged result, an
+        interrupt): neither the learned state (``item_factors_``, ``history_``...) ``_fit``
+        had set before it failed, nor that of an earlier fit, which no longer matches the
+        hyperparameters or the data; the model is unfitted, as before its first fit."""
+        for attribute in [name for name in self.__dict__ if _is_learned_state(name)]:
+            del self.__dict__[attribute]
 
     def _record_fitted_params(self) -> None:
         """Remember the hyperparameters the learned arrays follow (``fitted_params_``), in
@@ -692,6 +795,12 @@ class Recommender(Configurable, ABC):
                                            for name, value in self.get_params().items()}
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name in _CLASS_CONTRACT:
+            # ``model.name = "als"`` on an EASE model was stored on the instance: save wrote
+            # "als" into model.json (its load then failed, naming ALS's hyperparameters), and
+            # the registry and the results keyed on it; the others changed how the base
+            # class serves the model, without the model having changed
+            raise ConfigError(_class_contract_message(self, name))
         # however a model comes to hold learned state (fit, load_model, a fold-in or a
         # blend's member assembled from arrays), it carries the values it holds it with:
         # those assembled from arrays skipped the changed-hyperparameter check altogether
@@ -864,6 +973,35 @@ class Recommender(Configurable, ABC):
                     "in index order), although the training data tell the items apart, with "
                     f"{self._params_text()}; move the settings that scale the training back "
                     "to their usual range (temperature, learning rate, regularization)")
+        self._check_score_overflow()
+
+    def _check_score_overflow(self) -> None:
+        """Refuse learned vectors so large that their scores overflow float32: with a huge
+        learning rate (``mf`` or ``neural_mf`` at 1e30) every learned value was finite, so
+        the fit passed, but a user's scores (sums of products of values near 1e30) were
+        infinite or NaN, and every list was empty slots or the clipped extreme rating,
+        without a word. The bound is the largest score the vectors allow: the largest user
+        value x the largest item value x the width."""
+        users, items = self._user_embeddings(), self._item_embeddings()
+        if users is None or items is None:
+            return
+        users, items = np.asarray(users), np.asarray(items)
+        if users.dtype.kind != "f" or items.dtype.kind != "f" or not users.size \
+                or not items.size or users.ndim != 2 or items.ndim != 2 \
+                or users.shape[1] != items.shape[1]:
+            return
+        largest_user = float(np.abs(users).max())
+        largest_item = float(np.abs(items).max())
+        if largest_user * largest_item * users.shape[1] <= _FLOAT32_MAX:
+            return
+        for attribute in ("users_", "items_", "seen_"):
+            self.__dict__.pop(attribute, None)
+        raise RecstackError(
+            f"{self.name}: training diverged: the learned vectors reach {largest_user:.3g} "
+            f"(users) and {largest_item:.3g} (items), so their scores overflow float32 "
+            f"(beyond {_FLOAT32_MAX:.3g}: infinite or NaN), with {self._params_text()}; "
+            "lower the learning rate (or the other settings that scale the training) back "
+            "to its usual range")
 
     def _items_told_apart(self) -> bool:
         """Whether two items of the training matrix have different users (so that a model
@@ -1029,8 +1167,14 @@ class Recommender(Configurable, ABC):
         return self._items_without_rows()
 
     def _items_without_rows(self) -> np.ndarray:
-        """Which items have no training row (a boolean mask)."""
-        return self._item_row_counts() == 0
+        """Which items have no training row (a boolean mask). None of them for a model
+        holding no training row at all (its vectors assembled from arrays, as fold-in's
+        model of the transposed problem is): it was not trained on rows, so their absence
+        says nothing of what it knows (a fit refuses data without rows)."""
+        counts = self._item_row_counts()
+        if not self.seen_.nnz:
+            return np.zeros(len(counts), bool)
+        return counts == 0
 
     def _item_row_counts(self) -> np.ndarray:
         """Training users per item (int64, ``(n_items,)``: the training matrix's entries in
@@ -1067,7 +1211,7 @@ class Recommender(Configurable, ABC):
                  if self._learns_from_values() else "")
         warnings.warn(PopularityFallbackWarning(
             f"{self.name}: {len(rows)} of {history.shape[0]} histories are empty (no "
-            f"interaction{zeros}: rows {rows[:10].tolist()}"
+            f"interaction{zeros}{self._untrained_said()}: rows {rows[:10].tolist()}"
             f"{'...' if len(rows) > 10 else ''}); their scores "
             f"are {described}, not the model's"),
             stacklevel=3)
@@ -1075,12 +1219,29 @@ class Recommender(Configurable, ABC):
 
     def _empty_history_rows(self, history: sp.csr_matrix) -> np.ndarray:
         """Positions of the rows of ``history`` that hold no interaction (no stored entry;
-        no non-zero value for a model that :meth:`_learns_from_values`)."""
+        no non-zero value for a model that :meth:`_learns_from_values`) with an item the
+        model learned something of: an entry on an item of
+        :meth:`_items_without_similarity` (no training rows, in a collaborative model)
+        tells the model nothing, and a history of only such items was scored all 0 (the
+        catalog in index order) or from untrained vectors (an arbitrary list)."""
+        rows = np.repeat(np.arange(history.shape[0]), np.diff(history.indptr))
+        counted = np.ones(len(rows), bool)
         if self._learns_from_values():
-            lengths = np.asarray((history != 0).getnnz(axis=1)).ravel()
-        else:
-            lengths = np.diff(history.indptr)
+            counted &= history.data != 0
+        unknown = self._items_without_similarity()
+        if unknown is not None and unknown.any():
+            counted &= ~unknown[history.indices]
+        lengths = np.bincount(rows[counted], minlength=history.shape[0])
         return np.flatnonzero(lengths == 0)
+
+    def _untrained_said(self) -> str:
+        """What the empty-history warnings add when entries on items the model learned
+        nothing of count as none."""
+        unknown = self._items_without_similarity()
+        if unknown is None or not unknown.any():
+            return ""
+        return (", or only items it learned nothing of (no training rows"
+                + (" and no content" if self.places_items_by_content else "") + ")")
 
     def _warn_empty_fold_in(self, history: sp.csr_matrix) -> None:
         """Warn, where ``fold_in`` was called, about the rows of ``history`` that hold no
@@ -1093,7 +1254,8 @@ class Recommender(Configurable, ABC):
             return
         warnings.warn(
             f"{self.name}: fold_in: {len(rows)} of {history.shape[0]} histories are empty "
-            f"(no interaction: rows {rows[:10].tolist()}{'...' if len(rows) > 10 else ''}); "
+            f"(no interaction{self._untrained_said()}: rows {rows[:10].tolist()}"
+            f"{'...' if len(rows) > 10 else ''}); "
             "their factors are 0, so every score from them is 0 (a list ranked by them is "
             "the catalog in index order); score_histories gives such rows item popularity",
             UserWarning, stacklevel=3)
@@ -1252,7 +1414,26 @@ class Recommender(Configurable, ABC):
             raise RecstackError(f"{error}; {hint}") from None
         self._check_weights(matrix.data, "histories")
         self._refuse_negative_history_values(matrix, histories)
-        return matrix
+        return self._without_untrained_entries(matrix)
+
+    def _without_untrained_entries(self, history: sp.csr_matrix) -> sp.csr_matrix:
+        """``history`` without its entries on items of :meth:`_items_without_similarity`
+        (a new matrix; the caller's is never changed): such an item taught the model
+        nothing, and a history that mixed it with trained items was scored otherwise than
+        the trained items alone (two-tower averaged in the one embedding every such item
+        has, iALS and user-kNN counted it in the history's length and norm). A row of only
+        such items is then empty, as :meth:`_empty_history_rows` counts it."""
+        unknown = self._items_without_similarity()
+        if unknown is None or not unknown.any() or not history.nnz:
+            return history
+        keep = ~unknown[history.indices]
+        if keep.all():
+            return history
+        rows = np.repeat(np.arange(history.shape[0]), np.diff(history.indptr))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep],
+                                                            minlength=history.shape[0]))])
+        return sp.csr_matrix((history.data[keep], history.indices[keep], indptr),
+                             shape=history.shape)
 
     def _item_ids_history_hint(self, histories: Any) -> str:
         """What to write instead, when refused ``histories`` are one user's history given
@@ -1483,10 +1664,17 @@ class Recommender(Configurable, ABC):
             # distinct ids: a test part's rows repeat each user, and "343 user(s)" were
             # the rows of at most 30 users, with one id shown five times as the examples
             unknown = list(dict.fromkeys(ids[index < 0].tolist()))
+            # among known users, say where the first one stands and that the call is
+            # refused whole (the known users' answers are not given without them)
+            first = int(np.flatnonzero(index < 0)[0])
+            among = ("" if len(ids) == 1 else
+                     f"; the first is at position {first} of the {len(ids):,} users asked "
+                     "for, and a call with any such user is refused whole: leave them out "
+                     "(model.users_.external_ids lists the trained ones)")
             raise RecstackError(
                 f"{self.name}: {len(unknown):,} user(s) not seen in training, e.g. "
                 f"{unknown[:5]}; this model cannot recommend for them"
-                f"{_other_kind_of_ids(self.users_, unknown)}")
+                f"{_other_kind_of_ids(self.users_, unknown)}{among}")
         without = self._users_without_history()[index]
         if without.any():
             if needs_history is None:
@@ -1639,9 +1827,9 @@ def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise ConfigError(f"{where}k must be a positive integer, got {shown(given)}")
     if k > n_items and n_rows * int(k) * 16 > DEFAULT_MEMORY_BUDGET_BYTES:
-        raise ConfigError(f"{where}k = {k} is larger than the catalog ({n_items:,} items): each "
-                          f"list would be padded with {int(k) - n_items:,} empty slots; use "
-                          f"k <= {n_items:,}")
+        raise ConfigError(f"{where}k = {shown_number(k)} is larger than the catalog "
+                          f"({n_items:,} items): each list would be padded with "
+                          f"{shown_number(int(k) - n_items)} empty slots; use k <= {n_items:,}")
     return int(k)
 
 
@@ -1908,22 +2096,53 @@ def _out_of_memory(error: BaseException) -> bool:
         and any(message in str(error) for message in _NO_MEMORY_MESSAGES))
 
 
-def _new_public_name(obj: Configurable, name: str) -> bool:
+#: what a model class declares of itself (the contract's class attributes): set on a model
+#: they are refused (:func:`_class_contract_message`)
+_CLASS_CONTRACT = frozenset({
+    "name", "params", "predicts_ratings", "search_space", "serves_users_without_history",
+    "history_fallback", "own_ranking_without_history", "places_items_by_content"})
+
+
+def _class_contract_message(model: Recommender, name: str) -> str:
+    """The refusal of ``model.<name> = value`` for a class attribute of the contract."""
+    own = type(model).name
+    if name == "name":
+        return (f"{own}: name is the model's registered type, fixed by its class: save "
+                "writes it into model.json, and load_model, the model registry and "
+                "experiment files find the model by it; it cannot be set on a model (to "
+                "tell models apart in results, give each [[models]] entry a label; for "
+                "another model, create_model('<type>', ...))")
+    return (f"{own}: {name} is declared by the model's class (what the model is and how "
+            "it is served), not a setting of one model; it cannot be set on a model "
+            f"(its hyperparameters: {', '.join(type(model).params) or '(none)'})")
+
+
+def _new_public_name(obj: Any, name: str, declared: Collection[str] | None = None
+                     ) -> bool:
     """Whether setting ``name`` on ``obj`` would add a public attribute near a declared
     hyperparameter (``factorz``, ``Factors``, ``regularisation``): a misspelling, since it
     is neither a hyperparameter, learned state (``item_factors_``), private state
     (``_cache``), nor one the object or its class already has. A name near none is an
     attribute of the user's own (a subclass's ``self.scores`` in its ``__init__``) and is
-    set as any Python attribute is."""
+    set as any Python attribute is. ``declared``: the names declared, where they are not
+    ``params`` (a calibrator's ``options``)."""
+    declared = type(obj).params if declared is None else declared
     return (isinstance(name, str) and not name.startswith("_") and not name.endswith("_")
             and name not in obj.__dict__ and not hasattr(type(obj), name)
-            and bool(did_you_mean(name, type(obj).params)))
+            and bool(did_you_mean(name, declared)))
 
 
-def _unknown_attribute_message(obj: Configurable, name: str) -> str:
+def _is_learned_state(name: str) -> bool:
+    """Whether an instance attribute is learned state, which exists only after a fit:
+    public and ending in one underscore (``item_factors_``; not ``_cache`` or ``__x__``)."""
+    return not name.startswith("_") and name.endswith("_") and not name.endswith("__")
+
+
+def _unknown_attribute_message(obj: Any, name: str,
+                               declared: Collection[str] | None = None) -> str:
     """The refusal of ``model.factorz = 3``: the name is no hyperparameter, the nearest one,
     and how hyperparameters are set."""
-    params = type(obj).params
+    params = type(obj).params if declared is None else declared
     model = getattr(obj, "name", type(obj).__name__)
     return (f"{model}: no hyperparameter {name!r}{did_you_mean(name, params)}; its "
             f"hyperparameters: {', '.join(params) or '(none)'} (set one as an attribute, "

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, DataFormatError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
 from recstack.models.base import (
     NOT_GIVEN,
     Param,
@@ -30,9 +30,15 @@ from recstack.models.base import (
 )
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_declared, refuse_repeated_models, register
+from recstack.models.registry import (
+    create_declared,
+    refuse_refitted_checkpoints,
+    refuse_repeated_models,
+    register,
+)
 from recstack.models.training import VALIDATION_METRICS, ValidationSplitMixin, validation_metric
 from recstack.progress import Progress, resolve
+from recstack.specs import did_you_mean
 
 NORMALIZATIONS = ("zscore", "minmax")
 #: the weights tried for one member while the others stay fixed (relative: the ranking
@@ -127,6 +133,11 @@ class Blend(ValidationSplitMixin, Recommender):
 
     # ------------------------------------------------------------------ declarations
     def validate_params(self) -> None:
+        if isinstance(self.weights, dict):
+            # weights keyed by member name ({ease = 2, rp3beta = 1}) was refused as "must be
+            # list or tuple", without a word of which list: a member named twice (two
+            # ease members) or not at all has no one weight to take
+            raise ConfigError(self._keyed_weights_message(self.weights))
         super().validate_params()
         if not self.members:
             raise ConfigError(f"{self.name}: members must name at least one model, e.g. "
@@ -144,11 +155,38 @@ class Blend(ValidationSplitMixin, Recommender):
                                "a member listed twice scores identically and only doubles "
                                "its weight (give the one a larger weight instead)")
 
+    def _keyed_weights_message(self, weights: dict[Any, Any]) -> str:
+        """The refusal of ``weights`` given as a table keyed by member names: the list to
+        write instead where each key names exactly one member, else the keys that name
+        none (or several) and the members there are."""
+        members = list(self.members) if isinstance(self.members, list | tuple) else []
+        types = [member.get("type") if isinstance(member, dict) else None
+                 for member in members]
+        start = (f"{self.name}: weights must be a list with one weight per member, in the "
+                 f"order of members, got a table {shown(weights)}")
+        listed = ", ".join(map(repr, types)) or "(none)"
+        unknown = [key for key in weights if key not in types]
+        if unknown:
+            near = did_you_mean(unknown[0], [t for t in types if isinstance(t, str)]) \
+                if isinstance(unknown[0], str) else ""
+            return (f"{start}: {', '.join(map(repr, unknown))} names no member{near} "
+                    f"(members: {listed})")
+        repeated = [key for key in weights if types.count(key) > 1]
+        if repeated:
+            return (f"{start}: {repeated[0]!r} names {types.count(repeated[0])} members "
+                    f"(members: {listed}); give the weights as a list")
+        missing = [kind for kind in types if kind not in weights]
+        if missing:
+            return (f"{start}: it has no weight for {', '.join(map(repr, missing))} "
+                    f"(members: {listed})")
+        return f"{start}; write weights = {[weights[kind] for kind in types]!r}"
+
     def _member(self, position: int) -> Recommender:
         """An unfitted member built from its declaration, checked like a model of its own;
         errors name the member."""
         return create_declared(self.members[position], f"{self.name}: members[{position}]",
                                container=self.name,
+                               written=self._as_written("members", position),
                                nesting="a blend cannot be a member of a blend; list its "
                                        "members directly")
 
@@ -178,6 +216,13 @@ class Blend(ValidationSplitMixin, Recommender):
             weights, score = self._learn_weights(train, self._explicit_validation, reporter,
                                                  keep=members, fitting_name="train")
         else:
+            refuse_refitted_checkpoints(
+                self.name, [(f"members[{p}]", self._member(p))
+                            for p in range(len(self.members))],
+                "a blend without weights or validation rows fits each member twice (on "
+                "train less a validation hold-out, to learn the weights, then on all of "
+                "train)", "give the validation rows, fit(train, validation=valid), to fit "
+                "each member once, or leave checkpoint_dir out of the members")
             weights, score = self._learn_weights(
                 *self._hold_out(train), reporter,
                 fitting_name="the part of train left after the validation hold-out")
@@ -371,6 +416,14 @@ class Blend(ValidationSplitMixin, Recommender):
             warnings.warn(PopularityFallbackWarning(
                 str(caught[0].message) if caught else fallbacks[0]), stacklevel=2)
         return scores
+
+    def _items_without_similarity(self) -> np.ndarray:
+        """The items no member learned anything of (a content member places items
+        without training rows by their content)."""
+        unknown = np.ones(len(self.items_), bool)
+        for member in self.members_:
+            unknown &= member._items_without_similarity()
+        return unknown
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The members' item similarities, each normalised per row like the scores, blended

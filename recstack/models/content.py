@@ -174,11 +174,13 @@ class ContentBased(Recommender):
                 except ValueError as error:  # e.g. "empty vocabulary"
                     raise RecstackError(f"content: cannot build TF-IDF features from the "
                                         f"item table's {_blank_counts(table, columns)}: "
-                                        f"{error}; fill in those columns"
+                                        f"{error}{_first_document(table, columns)}; fill "
+                                        "in those columns"
                                         + ("" if self.min_df == 1 else
                                            f", lower min_df (now {self.min_df})")
                                         + ", or set interaction_weight > 0 to describe items "
                                         "by their interactions instead") from None
+                self._refuse_no_trained_text(text, table, train)
                 self.vocabulary_ = np.asarray(vectorizer.get_feature_names_out(), dtype=str)
                 self.idf_ = np.asarray(vectorizer.idf_, dtype=np.float64)
             else:
@@ -191,6 +193,30 @@ class ContentBased(Recommender):
             self.popularity_prior_ = _log_popularity(self.seen_)
             task.advance()
         self._index_features()
+
+    def _refuse_no_trained_text(self, text: sp.csr_matrix, table: pd.DataFrame,
+                                train: Interactions) -> None:
+        """Refuse an item table whose text describes none of the items with training rows
+        (without ``interaction_weight``): every user's profile was then the zero vector and
+        every score 0, a model that ranks nothing, fitted without a word. It is what an item
+        table keyed by other ids gives (item numbers where the interactions have codes,
+        with ``keep_unseen_items=True`` adding its rows as items of their own)."""
+        if self.interaction_weight != 0:
+            return
+        trained = np.flatnonzero(np.diff(sp.csc_matrix(self.seen_).indptr) > 0)
+        described = np.diff(sp.csr_matrix(text).indptr) > 0
+        if len(trained) == 0 or described[trained].any():
+            return
+        with_text = np.flatnonzero(described)
+        ids = np.asarray(train.items.external_ids, dtype=object)
+        raise RecstackError(
+            f"content: none of the {len(trained):,} items with training rows (e.g. "
+            f"{ids[trained[:3]].tolist()}) has text in the item table's "
+            f"{', '.join(repr(c) for c in TEXT_COLUMNS if c in table.columns)}; only items without "
+            f"training rows do (e.g. {ids[with_text[:3]].tolist()}), so every user's profile "
+            "would be empty and every score 0. Is the item table keyed by other ids than "
+            "the interactions (item numbers for codes)? Key it by the interactions' item "
+            "ids, or set interaction_weight > 0 to describe items by their interactions")
 
     def _with_interactions(self, text: sp.csr_matrix) -> sp.csr_matrix:
         if self.interaction_weight == 0:
@@ -365,3 +391,15 @@ def _blank_counts(table: pd.DataFrame, columns: list[str]) -> str:
         parts.append(f"{column!r} ({blank:,} of {len(table):,} rows empty or missing)")
     label = "column" if len(parts) == 1 else "columns"
     return f"{label} " + ", ".join(parts)
+
+
+def _first_document(table: pd.DataFrame, columns: list[str]) -> str:
+    """The first item's text that is not blank, as the tokeniser read it (words of two or
+    more letters or digits count), so that a table of codes or single letters
+    (``"1.5"``, ``"a b"``) is seen for what it is; nothing when every text is blank."""
+    for row, text in enumerate(item_documents(table, columns)):
+        if text.strip():
+            return (f" (words are runs of two or more letters or digits; row {row} reads "
+                    f"{text!r:.60})")
+    return ""
+

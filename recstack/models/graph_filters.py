@@ -145,10 +145,15 @@ class _ItemGraph:
             # built the same way whether fitting or loading, so that a loaded model's
             # dense filter is the fitted one to the bit
             gram = _dense_gram(normalized.T.tocsr(), normalized, np.float64)
+        #: the computed vectors' singular values (float64), None for a saved basis
+        self.singular_values: np.ndarray | None = None
         if basis is None and gram is not None and rank > 0:
-            basis = top_eigenvectors(gram, rank)
+            self.singular_values, basis = top_eigenvectors(gram, rank, with_values=True)
         elif basis is None:
-            basis = top_right_singular_vectors(normalized, rank)
+            self.singular_values, basis = top_right_singular_vectors(normalized, rank,
+                                                                     with_values=True)
+        if self.singular_values is not None and len(self.singular_values):
+            basis = without_null_vectors(basis, self.singular_values)
         self.normalized = sp.csr_matrix(normalized, dtype=np.float32)
         del normalized
         self.normalized_t = self.normalized.T.tocsr()
@@ -230,31 +235,58 @@ def _dense_gram(by_item: sp.csr_matrix, by_user: sp.csr_matrix, dtype: Any) -> n
     return gram
 
 
-def top_eigenvectors(gram: np.ndarray, rank: int) -> np.ndarray:
+def without_null_vectors(basis: np.ndarray, singular_values: np.ndarray) -> np.ndarray:
+    """``basis`` with its vectors of singular value 0 set to zero: with ``k`` above the
+    rank of :math:`\\tilde R` (users with the same items, items with the same users) the
+    top-``k`` singular vectors include some of singular value 0, an arbitrary choice among
+    infinitely many (whichever the LAPACK or ARPACK build returns), and a history outside
+    the training rows' span (``score_histories``) was scored by that choice. Zeroed, the
+    ideal filter is the projection on the matrix's row space, the same for every ``k`` at
+    or above its rank; a training user's scores are unchanged (their history lies in that
+    span). A singular value counts as 0 below :math:`\\sqrt{n\\,\\varepsilon}\\,
+    \\sigma_1`, the precision of one taken from the Gram matrix's eigenvalues."""
+    n_items = basis.shape[1]
+    tolerance = np.sqrt(n_items * np.finfo(np.float64).eps) * float(singular_values.max())
+    null = singular_values <= tolerance
+    if not null.any():
+        return basis
+    basis = np.array(basis, dtype=np.float32, copy=True)
+    basis[null] = 0.0
+    return basis
+
+
+def top_eigenvectors(gram: np.ndarray, rank: int, *, with_values: bool = False) -> Any:
     """The eigenvectors of the ``rank`` largest eigenvalues of the symmetric ``gram``
     (:math:`\\tilde R^\\top \\tilde R`, float64), as rows ``(rank, n)`` float32: the top
     right singular vectors of :math:`\\tilde R` (eigenvalues :math:`\\sigma^2`), exact, by
-    LAPACK's ``syevr`` on that subset only."""
+    LAPACK's ``syevr`` on that subset only. ``with_values``: ``(sigma, vectors)``, the
+    singular values (float64, from the eigenvalues) first."""
     from scipy.linalg import eigh
 
     n = len(gram)
-    _, vectors = eigh(gram, subset_by_index=[n - rank, n - 1], driver="evr")
-    return np.ascontiguousarray(vectors.T, dtype=np.float32)
+    values, vectors = eigh(gram, subset_by_index=[n - rank, n - 1], driver="evr")
+    vectors = np.ascontiguousarray(vectors.T, dtype=np.float32)
+    if with_values:
+        return np.sqrt(np.clip(values, 0.0, None)), vectors
+    return vectors
 
 
-def top_right_singular_vectors(matrix: sp.csr_matrix, rank: int) -> np.ndarray:
+def top_right_singular_vectors(matrix: sp.csr_matrix, rank: int, *,
+                               with_values: bool = False) -> Any:
     """The top-``rank`` right singular vectors of ``matrix`` as rows, ``(rank, n_columns)``
     float32, by ARPACK (:func:`scipy.sparse.linalg.svds`, float64) from a fixed starting
     vector; their order and signs are irrelevant to :math:`V V^\\top`."""
     from scipy.sparse.linalg import svds
 
     if rank == 0:
-        return np.zeros((0, matrix.shape[1]), dtype=np.float32)
+        vectors = np.zeros((0, matrix.shape[1]), dtype=np.float32)
+        return (np.zeros(0), vectors) if with_values else vectors
     operator = sp.csr_matrix(matrix, dtype=np.float64)
     start = np.random.default_rng(0).standard_normal(min(operator.shape))
-    _, _, vt = svds(operator, k=rank, v0=start, solver="arpack",
-                    return_singular_vectors="vh")
-    return np.ascontiguousarray(vt, dtype=np.float32)
+    _, values, vt = svds(operator, k=rank, v0=start, solver="arpack",
+                         return_singular_vectors="vh")
+    vectors = np.ascontiguousarray(vt, dtype=np.float32)
+    return (np.asarray(values, dtype=np.float64), vectors) if with_values else vectors
 
 
 class _GraphFilterModel(Recommender):

@@ -264,7 +264,8 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
                                    checkpoint_dir=self.checkpoint_dir, model=self.name,
-                                   config=self._checkpoint_config(fit_part))
+                                   config=self._checkpoint_config(fit_part)
+                                   | self._warm_checkpoint_config())
             self.history_ = trainer.fit(module, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",
                                         progress=progress)

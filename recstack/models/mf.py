@@ -217,7 +217,19 @@ class _RatingModel(WarmStartMixin, Recommender):
         rating) for every user and item, and was served without a word."""
         super()._check_diverged()
         sample = np.arange(min(len(self.users_), 256))
-        predicted = self._score_users(sample)
+        with np.errstate(over="ignore", invalid="ignore"):
+            predicted = self._score_users(sample)
+        if not np.isfinite(predicted).all():
+            # neural_mf at learning_rate 1e10: every weight finite and within the vectors'
+            # bound, but the MLP's layers multiplied them past float32, so predictions were
+            # NaN and every list empty slots
+            for attribute in ("users_", "items_", "seen_"):
+                self.__dict__.pop(attribute, None)
+            raise RecstackError(
+                f"{self.name}: training diverged: predicted ratings are NaN (the learned "
+                "weights are so large that scoring overflows float32), with "
+                f"{self._params_text()}; lower the learning rate (or the other settings that "
+                "scale the training) back to its usual range")
         ratings = self.seen_.data
         if predicted.size > 1 and np.ptp(predicted) == 0 and ratings.size \
                 and np.ptp(ratings) > 0:
@@ -556,8 +568,11 @@ class NeuralMatrixFactorization(_RatingModel):
         else:
             weight, bias = self.output_weight_[None, :], self.output_bias_.reshape(1)
         width = self.user_embeddings_.shape[1]
-        self._user_part = self.user_embeddings_ @ weight[:, :width].T + bias
-        self._item_part = self.item_embeddings_ @ weight[:, width:].T
+        # weights of a diverged fit overflow here; the fit's divergence check refuses them
+        # by name, numpy's RuntimeWarnings said nothing a user could act on
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._user_part = self.user_embeddings_ @ weight[:, :width].T + bias
+            self._item_part = self.item_embeddings_ @ weight[:, width:].T
 
     def _logits_from_first_layer(self, pre_activation: np.ndarray) -> np.ndarray:
         """The rest of the MLP after the first layer's pre-activation (..., width)."""

@@ -298,6 +298,12 @@ def _registry_hint(path: Path) -> str:
         return (f"; it is a registry version: load its model with load_model("
                 f"'{path / 'model'}'), or checked against its manifest with "
                 f"ModelRegistry('{name_folder.parent}').load('{name_folder.name}@{version}')")
+    if (path / "state.json").is_file() and (path / "module.safetensors").is_file():
+        # a training checkpoint (recstack.models.torch_training), named here to keep this
+        # module free of torch
+        return ("; it is a training checkpoint (checkpoint_dir), not a saved model: fit "
+                "with checkpoint_dir set to it to resume or finish that run, then save the "
+                "fitted model with model.save(path)")
     if (path / "current.json").is_file() or (path / "versions").is_dir():
         return (f"; it is a model name in a registry: load its current version with "
                 f"ModelRegistry('{path.parent}').load('{path.name}') "

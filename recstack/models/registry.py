@@ -21,13 +21,32 @@ def create_model(name: str, *positional: Any, **params: Any) -> Recommender:
     return cls(**params)
 
 
-def create_declared(entry: Any, where: str, *, container: str, nesting: str) -> Recommender:
+def refuse_refitted_checkpoints(owner: str, declared: list[tuple[str, Recommender]],
+                                fits: str, remedy: str) -> None:
+    """Refuse, before any training, a nested model with a ``checkpoint_dir`` that its
+    container fits more than once (``fits`` says how): a checkpoint folder holds one run, so
+    the second fit was refused as another run's ("the training rows differ") only after the
+    first had trained. ``declared``: ``(where, unfitted model)`` pairs, e.g.
+    ``("generators[0]", model)``; ``remedy``: what to do instead."""
+    for where, model in declared:
+        folder = getattr(model, "checkpoint_dir", None)
+        if folder is not None:
+            raise ConfigError(
+                f"{owner}: {where} ({model.name}) has checkpoint_dir = {folder!r}, but {fits}, "
+                "and a checkpoint folder holds one run: the second fit would be refused as "
+                f"another run's after the first had trained; {remedy}")
+
+
+def create_declared(entry: Any, where: str, *, container: str, nesting: str,
+                    written: Any = None) -> Recommender:
     """An unfitted model from its declaration inside another model (a blend's member, a
     two-stage model's generator, a re-ranked model's inner model): ``{"type": name,
     **hyperparameters}``, checked like a model of its own; errors start with ``where``.
 
     A declaration of the ``container`` type itself is refused with ``nesting`` (what to do
-    instead), since such models do not nest."""
+    instead), since such models do not nest. ``written``: the declaration as the user wrote
+    it, where the container stored its exact numbers as plain ones (``Decimal("1e40")`` as
+    the integer it names), so that the model's messages show what was written."""
     kind = entry.get("type") if isinstance(entry, dict) else None
     if not isinstance(kind, str):
         raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
@@ -37,6 +56,8 @@ def create_declared(entry: Any, where: str, *, container: str, nesting: str) -> 
     params = {key: value for key, value in entry.items() if key != "type"}
     try:
         model = create_model(kind, **params)
+        if isinstance(written, dict):
+            model._remember_written(written)
         model.validate_params()
     except ConfigError as error:
         raise ConfigError(f"{where} ({kind}): {error}") from None

@@ -56,7 +56,9 @@ target :math:`o_t` is the item at :math:`t + 1`:
   thousands of items, and usually trains better than sampled negatives (Klenitskiy &
   Vasilev 2023; Petrov & Macdonald 2023).
 - ``"bce"``: the original binary cross-entropy with ``negatives`` items :math:`j_k` drawn
-  uniformly for each position among the items the user has not interacted with,
+  uniformly (with replacement) for each position among the items the user has not
+  interacted with (at most ``n_items - 1``; a draw that keeps hitting the user's own items,
+  for a user who has most of the catalog, is left out),
   :math:`-\log\sigma(r_{t,o_t}) - \sum_k \log(1 - \sigma(r_{t,j_k}))`, averaged over
   positions. Much cheaper per epoch on large catalogs.
 
@@ -139,6 +141,7 @@ from recstack.models.base import (
     integer_objects,
     width_param,
 )
+from recstack.models.factors import refuse_without_negatives
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -153,6 +156,7 @@ from recstack.models.torch_training import (
 )
 from recstack.models.training import TrainingHistory, validation_ndcg
 from recstack.models.warm_start import IdRows, WarmStartMixin, warm_module
+from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.progress import Progress
 from recstack.topk import pad_columns, top_k
 
@@ -165,13 +169,16 @@ PADDING = 0
 # attention masks and activations.
 _ENCODE_BATCH = 512
 # Rounds of redrawing sampled negatives that hit the user's own items; what is still a
-# hit after them (only for users who have most of the catalog) is kept.
+# hit after them (only for users who have most of the catalog) is left out of the loss.
 _NEGATIVE_REDRAWS = 8
 # Hyperparameters that do not change what an epoch computes, so a checkpoint may be resumed
 # under other values of them (e.g. more epochs after an interrupted run).
 _NOT_IN_CHECKPOINT_CONFIG = ("epochs", "patience", "device", "checkpoint_dir")
 
 EMPTY_HISTORY = "empty history: most popular training items"
+#: the fallback reason of a sequence whose items are all items without training rows: their
+#: embeddings are their untrained initialisation
+UNTRAINED_HISTORY = "only items without training rows: most popular training items"
 
 
 @dataclass(frozen=True)
@@ -186,7 +193,8 @@ class SequenceRecommendations:
         Their scores: the model's, or training interaction counts where a row fell back.
     fallback_reason : tuple of (str or None)
         Per row, None when the model ranked the items, otherwise why another ranking was
-        used (``"empty history: most popular training items"``).
+        used (``"empty history: most popular training items"``, or ``"only items without
+        training rows: most popular training items"``).
     """
 
     item_ids: np.ndarray
@@ -305,7 +313,8 @@ class SASRec(WarmStartMixin, Recommender):
                       doc="'softmax' (full-catalog cross-entropy) or 'bce' (sampled "
                           "negatives, the original)."),
         "negatives": Param(int, low=1, default=1,
-                           doc="Negatives per position for loss='bce'."),
+                           doc="Negatives per position for loss='bce' (drawn with "
+                               "replacement; at most the training items less one)."),
         "epochs": Param(int, low=1, high=MAX_ITERATIONS, default=200,
                         doc="Most epochs (one pass over all users' sequences each)."),
         "batch_size": Param(int, low=1, default=128, doc="Sequences per minibatch."),
@@ -326,6 +335,9 @@ class SASRec(WarmStartMixin, Recommender):
     }
 
     warm_start_params = ("max_length", "hidden", "blocks", "heads")
+    #: the sampled negatives exist only in the binary cross-entropy; the softmax takes every
+    #: other item as a negative (:mod:`recstack.pipeline.settings`)
+    read_only_with: ClassVar[ReadOnlyWith] = {"negatives": ("loss", ("bce",))}
     item_embeddings_: np.ndarray
     user_states_: np.ndarray
     sequences_: np.ndarray
@@ -361,6 +373,10 @@ class SASRec(WarmStartMixin, Recommender):
                        f"{self.blocks}: its {weights:,} weights, with gradients and "
                        "optimiser moments,",
                        "lower hidden or blocks")
+        # at fit, not at load: a saved model whose setting was ignored still loads
+        refuse_unread_settings(self.name, self, self.read_only_with, tune_hint=True)
+        if self.loss == "bce":
+            self._refuse_negatives_beyond(train)
         data = _SequenceData.build(train, length, self.validation)
         self.popularity_ = train.item_counts().astype(np.float32)
         self.sequences_ = data.inference_sequences.astype(np.int32)
@@ -414,7 +430,8 @@ class SASRec(WarmStartMixin, Recommender):
 
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
                                    checkpoint_dir=self.checkpoint_dir, model=self.name,
-                                   config=self._checkpoint_config(train, data))
+                                   config=self._checkpoint_config(train, data)
+                                   | self._warm_checkpoint_config())
             self.history_ = trainer.fit(network, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",
                                         progress=progress)
@@ -424,6 +441,21 @@ class SASRec(WarmStartMixin, Recommender):
             self.network_ = {name: _numpy(value)
                              for name, value in network.state_dict().items()}
         self.item_embeddings_ = self.network_["item_embeddings.weight"][1:]
+
+    def _refuse_negatives_beyond(self, train: Interactions) -> None:
+        """Refuse a ``loss="bce"`` fit whose data leave no room for its negatives: a
+        position's negatives are drawn (with replacement) from the items outside its user's
+        history, so ``negatives`` beyond ``n_items - 1`` only repeats the same items (1000
+        negatives on 20 items weighed each about 50 times against the one positive), and
+        users who have every item have no negative at all."""
+        refuse_without_negatives(self.name, train.to_csr())
+        if self.negatives >= train.n_items:
+            raise ConfigError(
+                f"{self.name}: negatives={shown(self.negatives)} is more than the training "
+                f"data allow: a position's negatives are drawn from the items outside its "
+                f"user's history, at most {train.n_items - 1:,} of the {train.n_items:,} "
+                f"item(s), so the rest would only repeat them; use negatives <= "
+                f"{train.n_items - 1:,}, or loss='softmax' (every other item is a negative)")
 
     def _sequence_length(self, train: Interactions) -> int:
         """``max_length`` clipped to the longest training history: positions beyond it would
@@ -479,14 +511,17 @@ class SASRec(WarmStartMixin, Recommender):
         ----------
         sequences
             One array-like of item *indices* per user (``model.items_.to_index(ids)`` maps
-            external ids), oldest first. Only the last ``sequence_length_`` items are read
-            (``max_length`` clipped to the longest training history), as in training.
+            external ids), oldest first. Items without training rows (whose embeddings
+            are their untrained initialisation) are left out; of the rest, only the last
+            ``sequence_length_`` items are read (``max_length`` clipped to the longest
+            training history), as in training.
 
         Returns
         -------
         numpy.ndarray
             float32 ``(len(sequences), n_items)``: :math:`h_L^\\top E_i` for each sequence.
-            An empty sequence gets the items' training popularity instead, and a
+            An empty sequence (or one of only items without training rows) gets the
+            items' training popularity instead, and a
             :class:`PopularityFallbackWarning` names those rows
             (:meth:`recommend_sequences` reports the reason per row instead).
 
@@ -499,8 +534,10 @@ class SASRec(WarmStartMixin, Recommender):
         scores, empty = self._score_sequences(sequences)
         if empty.any():
             rows = np.flatnonzero(empty)
+            untrained = (", or hold only items without training rows, whose embeddings are "
+                         "untrained" if self._items_without_similarity().any() else "")
             warnings.warn(PopularityFallbackWarning(
-                f"{self.name}: {len(rows)} of {len(empty)} sequence(s) are empty (rows "
+                f"{self.name}: {len(rows)} of {len(empty)} sequence(s) are empty{untrained} (rows "
                 f"{rows[:10].tolist()}{'...' if len(rows) > 10 else ''}); their scores are "
                 "training popularity (interaction counts), not the model's"), stacklevel=2)
         return scores
@@ -563,7 +600,9 @@ class SASRec(WarmStartMixin, Recommender):
                 scores[rows, np.concatenate(indices)] = -np.inf
         top, top_scores = pad_columns(*top_k(scores, k), k)
         item_ids = self._external_items(top, top_scores)
-        reasons = tuple(EMPTY_HISTORY if is_empty else None for is_empty in empty)
+        reasons = tuple(None if not is_empty else EMPTY_HISTORY if not len(sequence)
+                        else UNTRAINED_HISTORY for is_empty, sequence in zip(empty, indices,
+                                                                            strict=True))
         return SequenceRecommendations(item_ids, top_scores, reasons)
 
     def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
@@ -614,6 +653,13 @@ class SASRec(WarmStartMixin, Recommender):
                     f"{self.name}: sequence {row} must hold item indices in [0, {n_items}), "
                     f"but its {problem}; map external ids with items_.to_index "
                     "(or use recommend_sequences, which takes them)")
+        # items without training rows are left out of each sequence: their embeddings are
+        # their untrained initialisation, which moved the state of a sequence that mixed
+        # them with trained items (and took their places among the sequence_length_ read);
+        # a sequence of only such items is as empty (its list was arbitrary)
+        untrained = self._items_without_similarity()
+        if untrained.any():
+            arrays = [array[~untrained[array.astype(np.int64)]] for array in arrays]
         lengths = np.array([len(a) for a in arrays], np.int64)
         items = (np.concatenate(arrays).astype(np.int64) + 1 if len(arrays)
                  else np.empty(0, np.int64))
@@ -763,14 +809,19 @@ def next_item_loss(torch: Any, network: Any, inputs: Any, targets: Any,
         return functional.cross_entropy(logits, targets[has_target] - 1)
     embeddings = network.item_embeddings
     positive = (states * embeddings(targets[has_target])).sum(-1)
-    negative = torch.einsum("pd,pkd->pk", states, embeddings(negatives[has_target]))
-    return (functional.softplus(-positive) + functional.softplus(negative).sum(-1)).mean()
+    sampled = negatives[has_target]
+    negative = torch.einsum("pd,pkd->pk", states, embeddings(sampled))
+    # PADDING: no item outside the user's history was drawn (see _sample_negatives)
+    negative_loss = (functional.softplus(negative) * (sampled != PADDING)).sum(-1)
+    return (functional.softplus(-positive) + negative_loss).mean()
 
 
 def _sample_negatives(torch: Any, users: Any, shape: tuple[int, int, int], n_items: int,
                       history_keys: Any, generator: Any) -> Any:
-    """Items drawn uniformly from 1..n_items, redrawn where they are in the user's
-    training history (``history_keys``: sorted ``user * (n_items + 1) + item``)."""
+    """Items drawn uniformly, with replacement, from 1..n_items, redrawn where they are in
+    the user's training history (``history_keys``: sorted ``user * (n_items + 1) + item``);
+    one still in it after :data:`_NEGATIVE_REDRAWS` rounds is ``PADDING``, which
+    :func:`next_item_loss` leaves out."""
     device = users.device
     negatives = torch.randint(1, n_items + 1, shape, generator=generator).to(device)
     for _ in range(_NEGATIVE_REDRAWS):
@@ -782,6 +833,12 @@ def _sample_negatives(torch: Any, users: Any, shape: tuple[int, int, int], n_ite
             break
         negatives[hit] = torch.randint(1, n_items + 1, (n_hits,),
                                        generator=generator).to(device)
+    else:
+        # still one of the user's own items after every redraw (a user who has most of the
+        # catalog): dropped from the loss rather than trained as a negative
+        keys = users.view(-1, 1, 1) * (n_items + 1) + negatives
+        where = torch.searchsorted(history_keys, keys).clamp(max=len(history_keys) - 1)
+        negatives[history_keys[where] == keys] = PADDING
     return negatives
 
 

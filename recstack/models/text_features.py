@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.errors import RecstackError
+from recstack.data.interactions import ITEM_ID
+from recstack.errors import RecstackError, shown
 
 __all__ = ["UnknownGenreWarning", "check_item_rows", "genre_tokens", "item_documents",
            "refuse_boolean_text", "refuse_near_columns", "sklearn_text",
@@ -52,28 +53,62 @@ _TEXT_READ = ("title", "genres", "tags", "description")
 
 def refuse_boolean_text(table: pd.DataFrame, model: str, where: str = "the item table"
                         ) -> None:
-    """Refuse a true/false value in a text column the content models read (``title``,
-    ``genres``, ``tags``, ``description``; inside a genre list too), naming the column,
-    the row and the value: it was read as the word "true" (or the genre ``genre_true``),
-    which no item's text means, where a flag column had been given for a text one. A
-    number stays accepted: a title may be one ("1917"), and a genre a code."""
+    """Refuse a value no item text can be read from in a text column the content models
+    read (``title``, ``genres``, ``tags``, ``description``; inside a list of them too),
+    naming the column, the row and the value:
+
+    - a true/false value: it was read as the word "true" (or the genre ``genre_true``),
+      which no item's text means, where a flag column had been given for a text one;
+    - an infinite number: read as the word "inf", shared by every such item;
+    - a table, a set or bytes (``{'a': 1}``, ``b'Heat'``): read as its Python spelling
+      (``b'Heat'`` as the words "b" and "Heat"; a table's keys and values as words).
+
+    A number stays accepted: a title may be one ("1917"), and a genre a code; so does a
+    list of names (a ``tags`` or ``genres`` cell). NaN and None are missing text."""
     for column in _TEXT_READ:
         if column not in table.columns or not isinstance(table[column], pd.Series):
             continue
         cells = table[column]
-        if cells.dtype.kind not in "bO":
-            continue  # text or numbers: no true/false among them
+        if cells.dtype.kind not in "bOf":
+            continue  # text, whole numbers or times: nothing unreadable among them
         for row, cell in enumerate(cells.tolist()):
-            values = (cell if column == "genres" and isinstance(cell, list | tuple | np.ndarray)
-                      else [cell])
-            flag = next((value for value in values if isinstance(value, bool | np.bool_)),
-                        None)
-            if flag is not None:
-                raise RecstackError(
-                    f"{model}: {where}: column {column!r} holds the true/false value "
-                    f"{bool(flag)!r} at row {row}; it is read as text ({column} of the "
-                    f"item), so give the item's {column} there (was a flag column named "
-                    f"{column!r}?)")
+            values = (list(cell) if isinstance(cell, list | tuple | np.ndarray) else [cell])
+            for value in values:
+                problem = _unreadable_text(value)
+                if problem is not None:
+                    # a fitted table is in the vocabulary's order, not the user's: its item
+                    # id says which row is meant
+                    item = (f" (item {shown(table[ITEM_ID].iloc[row])})"
+                            if isinstance(table.get(ITEM_ID), pd.Series) else "")
+                    raise RecstackError(
+                        f"{model}: {where}: column {column!r} holds {problem} at row "
+                        f"{row}{item}; "
+                        f"it is read as text ({column} of the item), so give the item's "
+                        f"{column} there as text (or a list of names)"
+                        + (f" (was a flag column named {column!r}?)"
+                           if isinstance(value, bool | np.bool_) else
+                           "; leave it empty (None) where the item has none"
+                           if _non_finite(value) else
+                           "; decode bytes first (value.decode('utf-8'))"
+                           if isinstance(value, bytes | bytearray) else ""))
+
+
+def _unreadable_text(value: Any) -> str | None:
+    """What makes ``value`` (one cell of a text column, or one element of a list there)
+    unreadable as item text, in words; None when it is text, a finite number or missing."""
+    if isinstance(value, bool | np.bool_):
+        return f"the true/false value {bool(value)!r}"
+    if _non_finite(value):
+        return f"the infinite number {float(value)!r}"
+    if isinstance(value, dict | set | frozenset | bytes | bytearray):
+        return f"{type(value).__name__} {value!r:.60}"
+    if isinstance(value, list | tuple | np.ndarray):
+        return f"a nested {type(value).__name__} {value!r:.60}"
+    return None
+
+
+def _non_finite(value: Any) -> bool:
+    return isinstance(value, float | np.floating) and np.isinf(value)
 
 
 def check_item_rows(rows: Any, model: str, method: str, read: tuple[str, ...] = ()
@@ -109,11 +144,20 @@ def item_documents(table: pd.DataFrame, columns: list[str]) -> list[str]:
         if column == "genres":
             parts.append(values.map(genre_tokens))
         else:
-            parts.append(values.astype(object).where(values.notna(), "").astype(str))
+            parts.append(values.map(_cell_text))
     joined = parts[0]
     for part in parts[1:]:
         joined = joined.str.cat(part, sep=" ")
     return joined.tolist()
+
+
+def _cell_text(cell: Any) -> str:
+    """One cell of a text column as text: a list of names (a ``tags`` cell) as its names
+    joined by spaces, not as its Python spelling; missing values (and missing names in a
+    list) as nothing."""
+    if isinstance(cell, list | tuple | np.ndarray):
+        return " ".join(str(value) for value in cell if not _missing(value))
+    return "" if np.ndim(cell) == 0 and pd.isna(cell) else str(cell)
 
 
 def genre_tokens(genres: Any) -> str:

@@ -40,6 +40,7 @@ from recstack.atomic import blocking_parent, checked_path, folder_problem, name_
 from recstack.errors import RecstackError, shown
 from recstack.models.base import Param
 from recstack.models.training import ResumePoint, TrainingHistory, run_epochs
+from recstack.models.warm_start import WARM_START_KEY
 from recstack.progress import Progress
 
 CHECKPOINT_FORMAT = 1
@@ -67,11 +68,15 @@ DEVICE_PARAM = Param(str, default="auto", pattern=r"auto|cpu|cuda(:\d+)?",
 #: so a rate above a tenth of float32's largest value fails inside torch at the first step
 MAX_TORCH_STEP = 3.4028234663852886e37
 #: the ``checkpoint_dir`` hyperparameter of the resumable PyTorch models
-# a non-blank path: "" would be the working folder, which a checkpoint swap cannot replace
-CHECKPOINT_DIR_PARAM = Param(str, optional=True, default=None, pattern=r"(?s).*\S.*",
-                             pattern_doc="a folder path (not empty)",
-                             doc="A folder (text path) to checkpoint every epoch into and "
-                                 "resume from; None: no checkpoints.")
+# a non-blank path: "" would be the working folder, which a checkpoint swap cannot replace;
+# a NUL character ends the name in the operating system's calls (refused before training)
+CHECKPOINT_DIR_PARAM = Param(str, optional=True, default=None, pattern=r"(?s)[^\0]*[^\s\0][^\0]*",
+                             pattern_doc="a folder path (text or pathlib.Path, not empty, "
+                                         "without a NUL character)",
+                             path=True,
+                             doc="A folder (text or pathlib.Path; ~ is the home folder) to "
+                                 "checkpoint every epoch into and resume from; None: no "
+                                 "checkpoints.")
 
 
 def resolve_device(device: str, model: str = "this model") -> Any:
@@ -85,9 +90,13 @@ def resolve_device(device: str, model: str = "this model") -> Any:
             raise RecstackError(f"{model}: device={device!r}, but CUDA is not available to "
                                 "this PyTorch; use device='cpu' or 'auto'")
         position = int(device.partition(":")[2] or 0)
-        if position >= torch.cuda.device_count():
-            raise RecstackError(f"{model}: device={device!r}, but only "
-                                f"{torch.cuda.device_count()} CUDA device(s) exist")
+        count = torch.cuda.device_count()
+        if position >= count:
+            # "only 1 CUDA device(s) exist" left the user to work out their names
+            there = "cuda:0" if count == 1 else f"cuda:0 to cuda:{count - 1}"
+            raise RecstackError(f"{model}: device={device!r}, but only {count} CUDA "
+                                f"device(s) exist ({there}); use one of them, 'cuda' (the "
+                                "first), 'cpu' or 'auto'")
     return torch.device(device)
 
 
@@ -304,6 +313,15 @@ class TorchTrainer:
         if problem is not None:
             raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} "
                                 f"{problem}; name a folder for the checkpoints")
+        outer = next((parent for parent in folder.absolute().parents
+                      if (parent / _STATE).is_file() and (parent / _MODULE).is_file()), None)
+        if outer is not None:
+            # a folder inside another run's checkpoint: that run's next epoch replaced its
+            # folder whole, and this run's checkpoints went with it without a word
+            raise RecstackError(f"checkpoint_dir = {self.checkpoint_dir!r}: {folder} lies "
+                                f"inside the checkpoint folder {outer}, which each epoch of "
+                                "its run replaces whole (this run's checkpoints would be "
+                                "deleted with it); name a folder outside it")
         if folder.is_dir() and not (folder / _STATE).is_file() and any(folder.iterdir()):
             if {entry.name for entry in folder.iterdir()} <= {_MODULE, _BEST, _OPTIMIZER}:
                 # said to be "files that are not a recstack checkpoint"
@@ -353,14 +371,17 @@ class TorchTrainer:
             # "use the same configuration" did not say what to change, and for other
             # training rows (a checkpoint folder reused for the next run) there is none
             described = [f"{k} (the training rows differ)" if k in _DATA_KEYS else
+                         _start_difference(recorded_config.get(k), self.config.get(k))
+                         if k == WARM_START_KEY else
                          f"{k}: {shown(recorded_config.get(k))} there, "
                          f"{shown(self.config.get(k))} here" for k in changed]
             data = any(k in _DATA_KEYS for k in changed)
-            settings = any(k not in _DATA_KEYS for k in changed)
+            settings = any(k not in _DATA_KEYS and k != WARM_START_KEY for k in changed)
             remedy = ("use another checkpoint folder for this run (or remove this one), or "
                       + ("fit on the data it was made with" if data and not settings else
                          "fit with the checkpoint's settings and data" if data else
-                         "fit with the checkpoint's settings"))
+                         "fit with the checkpoint's settings" if settings else
+                         "start as it started (fit, or fit_from the model it names)"))
             raise RecstackError(
                 f"{folder}: this checkpoint was made with another model configuration "
                 f"(differs in: {'; '.join(described[:4]) or 'seed'}"
@@ -382,6 +403,15 @@ class TorchTrainer:
                 f"{folder}: epochs_done is {done!r} but the checkpoint's history records "
                 f"{_epochs_recorded(recorded)} epoch(s); the checkpoint was edited or is "
                 "damaged: remove the folder to start training afresh")
+        if done > self.epochs:
+            # epochs lowered below the checkpoint's: nothing was left to train, and the
+            # model came back trained for the checkpoint's epochs, not the ones asked for
+            raise RecstackError(
+                f"{folder}: this checkpoint has finished {done} epochs, more than epochs = "
+                f"{self.epochs}, and its weights cannot be taken back to epoch "
+                f"{self.epochs}; fit with epochs >= {done} to resume it (epochs = {done} "
+                f"returns its model), or use another checkpoint folder (or remove this "
+                f"one) to train {self.epochs} epoch(s) afresh")
         history = _read_history(folder / _STATE, recorded, done)
         optimizer_tensors = _read_tensors(folder / _OPTIMIZER, load_file)
         problem = _optimizer_mismatch(optimizer, optimizer_tensors, done)
@@ -411,6 +441,19 @@ _STATE_KEYS = ("format", "fingerprint", "epochs_done", "history", "optimizer")
 _AFRESH = "remove the folder to start training afresh"
 #: how numbers JSON cannot hold (an epoch that never validated: NaN) are written
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def _start_difference(there: Any, here: Any) -> str:
+    """How a checkpoint's start and this run's differ (:data:`WARM_START_KEY`: None for a
+    fresh fit, else the label of the model a warm start began from)."""
+    if there is None:
+        return (f"{WARM_START_KEY} (the checkpoint is of a fresh fit; this run warm-starts "
+                f"from {here})")
+    if here is None:
+        return (f"{WARM_START_KEY} (the checkpoint is of a warm start from {there}; this run "
+                "is a fresh fit)")
+    return (f"{WARM_START_KEY} (the checkpoint warm-started from {there}; this run from "
+            f"{here})")
 
 
 def _json_number(value: Any) -> Any:

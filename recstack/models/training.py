@@ -335,25 +335,34 @@ def _rankable_validation(validation: Interactions, train: Interactions,
                          model: str) -> Interactions:
     """The rows of ``validation`` a model can be judged on, as every split keeps them: a
     row of a user without training rows (nothing learned about them: the metric measured
-    the untrained start, and early stopping or the blend's weights followed it) and a row
+    the untrained start, and early stopping or the blend's weights followed it), a row of
+    an item without training rows (its vector is its random start: the metric measured
+    where that happened to rank it; a split sets such test rows apart too) and a row
     repeating a training pair (excluded from the ranking, never found) are set apart.
     Refused with a :class:`RecstackError` when none is left."""
     has_rows = np.bincount(train.user_index, minlength=train.n_users) > 0
     cold = ~has_rows[validation.user_index]
+    item_has_rows = np.bincount(train.item_index, minlength=train.n_items) > 0
+    cold_item = ~item_has_rows[validation.item_index] & ~cold
     width = np.int64(max(train.n_items, 1))
     pairs = train.user_index.astype(np.int64) * width + train.item_index
     repeated = np.isin(validation.user_index.astype(np.int64) * width
-                       + validation.item_index, pairs) & ~cold
-    keep = ~(cold | repeated)
+                       + validation.item_index, pairs) & ~cold & ~cold_item
+    keep = ~(cold | cold_item | repeated)
     if keep.all():
         return validation
     if not keep.any():
+        reasons = [f"{int(count):,} {said}" for count, said in (
+            (cold.sum(), "are of users with no rows in train (nothing was learned about "
+                         "them, so the metric would measure the untrained start)"),
+            (cold_item.sum(), "are of items with no rows in train (their vectors are their "
+                              "random start, so the metric would measure where that ranks "
+                              "them)"),
+            (repeated.sum(), "repeat a (user, item) pair of train (each user's training "
+                             "items are not ranked)")) if count]
         raise RecstackError(
             f"{model}: none of the {len(validation):,} rows of fit(validation=...) can be "
-            f"ranked: {int(cold.sum()):,} are of users with no rows in train (nothing was "
-            "learned about them, so the metric would measure the untrained start)"
-            + (f" and {int(repeated.sum()):,} repeat a (user, item) pair of train (each "
-               "user's training items are not ranked)" if repeated.any() else "")
-            + "; give held-out rows of the training users (e.g. a split's test or valid "
-            "part), or None to carve validation_fraction of train")
+            f"ranked: {', '.join(reasons[:-1]) + ' and ' if len(reasons) > 1 else ''}"
+            f"{reasons[-1]}; give held-out rows of the training users and items (e.g. a "
+            "split's test or valid part), or None to carve validation_fraction of train")
     return validation.select(keep)

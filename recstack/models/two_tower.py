@@ -26,7 +26,8 @@ every item has the same content part. The tower adds a learned id embedding
 User tower
 ----------
 A user's history vector :math:`h_u` is the mean of :math:`q_j` over their ``recent_items``
-latest training items (by timestamp; by row order without timestamps), and :math:`f_u` the
+latest training items (by timestamp, rows with the same timestamp in row order, the last
+one the latest; by row order without timestamps), and :math:`f_u` the
 one-hot of the ``user_features`` columns of ``user_table`` (none by default):
 
 .. math:: p_u = \frac{y_u}{\lVert y_u \rVert}, \qquad
@@ -78,7 +79,8 @@ New items and new users
 -----------------------
 :meth:`TwoTower.embed_items` embeds item-table rows that were not in the catalog from
 their content alone; :meth:`TwoTower.score_histories` scores users known only by a
-history (the mean of the embeddings of all their history items, no id, no features).
+history (the mean of the embeddings of all their history items, no id, no features;
+without item content, the items without training rows are left out of it).
 A history with no items gets item popularity instead (the number of training rows of each
 item, divided by the largest), with a warning saying how many rows fell back; so do users
 of the training vocabulary without a training row (warned about by ``fit``, and by
@@ -400,15 +402,17 @@ class TwoTower(WarmStartMixin, Recommender):
     :meth:`fit_from` (warm start) copies a previous model's towers (both perceptrons)
     and keeps its content vocabularies (``content_``), so new items are embedded with the
     features the towers were trained on; ``dim``, ``hidden`` and ``user_features`` must be
-    equal. The id embeddings start at zero as in a fresh fit: a fitted model keeps only
-    the unit vectors they end in, not the ids' own vectors.
+    equal, and so must ``text_dim`` and ``max_tags``, which size those vocabularies (a
+    warm start with others kept the previous ones while its parameters named its own).
+    The id embeddings start at zero as in a fresh fit: a fitted model keeps only the unit
+    vectors they end in, not the ids' own vectors.
     """
 
     content_: ItemContentEncoder
     history_: TrainingHistory
 
     name = "two_tower"
-    warm_start_params = ("dim", "hidden", "user_features")
+    warm_start_params = ("dim", "hidden", "user_features", "text_dim", "max_tags")
     serves_users_without_history = True
     places_items_by_content = True
     history_fallback = "item popularity (training rows per item, divided by the largest)"
@@ -482,6 +486,16 @@ class TwoTower(WarmStartMixin, Recommender):
         self.content_ = (previous.content_ if previous is not None else
                          ItemContentEncoder.fit(train.item_table, text_dim=self.text_dim,
                                                 max_tags=self.max_tags, seed=self.seed))
+        if self.id_dropout >= 1 and not self.content_.has_content:
+            # every id dropped, and every item's content the constant 1: the item tower can
+            # only give every item one vector, which the fit refused after every epoch as a
+            # collapse, sending the user to the temperature and the learning rate
+            raise ConfigError(
+                f"{self.name}: id_dropout={self.id_dropout} drops every item id in training, "
+                "so items are placed by their content alone, and these interactions have no "
+                "item content (no item_table with genres, tags, title or description): "
+                "every item would get the same vector; lower id_dropout below 1 (default "
+                "0.3), or give an item table")
         item_features = self.content_.transform(train.item_table, n_rows=train.n_items)
         user_features = self._user_feature_matrix(train)
         # beyond the longest training history the window would hold only padding: a
@@ -565,7 +579,8 @@ class TwoTower(WarmStartMixin, Recommender):
 
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
                                    checkpoint_dir=self.checkpoint_dir, model=self.name,
-                                   config=self._checkpoint_config(fit_rows, train))
+                                   config=self._checkpoint_config(fit_rows, train)
+                                   | self._warm_checkpoint_config())
             self.history_ = trainer.fit(
                 module, optimizer, batches, loss,
                 validate=validate if validation is not None else None,
@@ -746,9 +761,10 @@ class TwoTower(WarmStartMixin, Recommender):
         history (sparse or dense, columns in this model's item order), without refitting.
 
         The user tower runs on the mean embedding of all the row's items (the order of a
-        history is not known here, so not only the latest), without id or features. Rows
-        with no item get item popularity instead, with a warning (see the module
-        docstring)."""
+        history is not known here, so not only the latest), without id or features; items
+        the model learned nothing of (no training rows, when the model has no item
+        content) are left out of the mean. Rows with no other item get item popularity
+        instead, with a warning (see the module docstring)."""
         check_call(self, TwoTower.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         # a copy: the caller's matrix must not change, and its values are not used (1 each)
@@ -756,6 +772,9 @@ class TwoTower(WarmStartMixin, Recommender):
         history.eliminate_zeros()
         history.sum_duplicates()
         history.data[:] = 1.0
+        # (an item the towers learned nothing of, without training rows and content, was
+        # left out by _history_matrix: every such item has the one embedding of the
+        # constant content vector, towards which the mean leaned)
         n_users, n_features = history.shape[0], self.user_layers_[0].shape[1] - self.dim
         lengths = np.diff(history.indptr)
         mean = np.asarray(history @ self.item_embeddings_, np.float32)

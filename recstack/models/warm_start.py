@@ -16,9 +16,16 @@ The rule, the same for every model that offers ``fit_from(previous, train)`` (AL
   would have given it before its first step);
 - weights that belong to no id (the layers of an MLP, the attention blocks, the towers)
   are copied whole;
+- the previous model may be the model itself (``model.fit_from(model, train)``: it starts
+  from a copy of its own vectors);
 - the previous model must be of the same class with the same architecture: the
   hyperparameters listed in the class's ``warm_start_params`` must be equal, or a
   :class:`~recstack.errors.ConfigError` names the first that differs.
+
+A checkpointed fit (``checkpoint_dir``) records where it started: a warm start records the
+previous model (its name, vocabulary sizes and a digest of its learned arrays), so a
+checkpoint folder of a fresh fit is not resumed by a warm start, nor one of a warm start by
+a fresh fit or a warm start from another model (each is refused, naming the difference).
 
 What is *not* carried over: optimiser state (Adam's moments start at zero), learning-rate
 schedules (they restart) and early-stopping references. The number of iterations of a
@@ -43,8 +50,11 @@ if TYPE_CHECKING:
     from recstack.data.interactions import Interactions
     from recstack.progress import Progress
 
-__all__ = ["IdRows", "WarmStartMixin", "copy_known_rows", "iteration_param",
-           "known_rows", "warm_module"]
+__all__ = ["WARM_START_KEY", "IdRows", "WarmStartMixin", "copy_known_rows",
+           "iteration_param", "known_rows", "warm_module", "warm_start_label"]
+
+#: the entry of a checkpoint's configuration naming the model a warm start began from
+WARM_START_KEY = "warm_start"
 
 #: the hyperparameters that count training iterations, in the order they are looked for
 _ITERATION_NAMES = ("iterations", "epochs")
@@ -197,8 +207,15 @@ class WarmStartMixin:
                               "fit_from(previous, train) (a fitted model of the same type "
                               "and the training interactions)")
         if type(previous) is not type(self):
+            # fit_from(train, previous): the two in each other's place said only "got
+            # Interactions", as if another kind of model had been given
+            from recstack.data.interactions import Interactions
+
+            swapped = isinstance(previous, Interactions) and type(train) is type(self)
             raise ConfigError(f"{self.name}: a warm start needs a previous {self.name} model, "
-                              f"got {type(previous).__name__}")
+                              f"got {type(previous).__name__}"
+                              + ("; previous and train are in each other's place: call "
+                                 "fit_from(previous, train)" if swapped else ""))
         if not previous.is_fitted:
             raise ConfigError(f"{self.name}: the previous model to warm-start from is not "
                               "fitted; fit it first (or use fit for a fresh start)")
@@ -222,6 +239,13 @@ class WarmStartMixin:
                                   f"previous model has {param} = {getattr(previous, param)!r};"
                                   f" a warm start needs the same {param}")
         _check_shared_ids(self.name, previous, train)
+        if previous is self:
+            # model.fit_from(model, train), a model retrained from its own vectors: the fit
+            # replaced them before reading them (BPR started from its own fresh random
+            # ones, without a word), so it starts from a copy of them
+            import copy
+
+            previous = copy.deepcopy(self)
         self._warm_start_from = previous
         try:
             return self.fit(train, progress=progress)
@@ -231,6 +255,16 @@ class WarmStartMixin:
     def _warm_previous(self) -> Any:
         """The model :meth:`fit_from` starts from, or None during a plain ``fit``."""
         return self.__dict__.get("_warm_start_from")
+
+    def _warm_checkpoint_config(self) -> dict[str, str]:
+        """The entry a checkpoint's configuration gets for a warm start (none for a plain
+        ``fit``, so the checkpoints of fresh fits are what they were): a checkpoint of a
+        fresh fit resumed by ``fit_from`` (or the reverse) returned the other run's model,
+        the previous one ignored without a word."""
+        previous = self._warm_previous()
+        if previous is None or getattr(self, "checkpoint_dir", None) is None:
+            return {}  # the digest is read only by a checkpoint
+        return {WARM_START_KEY: warm_start_label(previous)}
 
     @classmethod
     def warm_compatible(cls, previous: Any, params: Mapping[str, Any]) -> bool:
@@ -244,6 +278,21 @@ class WarmStartMixin:
         return all(_comparable(params.get(p, declared[p].default))
                    == _comparable(fitted.get(p, getattr(previous, p)))
                    for p in cls.warm_start_params)
+
+
+def warm_start_label(previous: Any) -> str:
+    """Which model a warm start began from, as a checkpoint records it: its name, its
+    vocabulary sizes and a digest of its learned arrays (a model saved and loaded gives the
+    same label, so a warm start interrupted and resumed from the loaded model resumes)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, value in sorted(previous._state().items()):
+        array = np.ascontiguousarray(value)
+        digest.update(f"{name}:{array.dtype.str}:{array.shape};".encode())
+        digest.update(array.tobytes())
+    return (f"{previous.name} of {len(previous.users_)} users x {len(previous.items_)} items "
+            f"(arrays sha256 {digest.hexdigest()[:16]})")
 
 
 def _check_shared_ids(model: str, previous: Any, train: Interactions) -> None:

@@ -150,7 +150,7 @@ def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
     """
     if not isinstance(categorical, bool | np.bool_):
         # "no" or 0.0 read by truth: the text "no" counted the values as categories
-        raise RecstackError(f"psi: categorical must be True or False, got {categorical!r}")
+        raise RecstackError(f"psi: categorical must be True or False, got {shown(categorical)}")
     if categorical and edges is not None:
         raise RecstackError("psi: edges bin numbers, but categorical=True gives one bin per "
                             "distinct value and would ignore them; give one or the other")
@@ -553,7 +553,7 @@ def _bins(bins: Any, measure: str) -> int:
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer) \
             or not 1 <= bins <= MAX_BINS:
         raise RecstackError(f"{measure}: bins must be an integer in [1, {MAX_BINS}], got "
-                            f"{bins!r}")
+                            f"{shown(bins)}")
     return int(bins)
 
 

@@ -43,7 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import history_matrix
 from recstack.models.warm_start import known_rows
 from recstack.specs import arguments_named
@@ -164,7 +164,7 @@ def use_fold_in(between: int, strategies: Sequence[str], previous: Any) -> bool:
     training run (``strategies``: the completed runs' strategies, oldest first)."""
     if isinstance(between, bool) or not isinstance(between, int | np.integer) or between < 0:
         raise ConfigError(f"use_fold_in: between must be a whole number of runs >= 0 "
-                          f"([training] fold_in_between), got {between!r}")
+                          f"([training] fold_in_between), got {shown(between)}")
     # a generator or None was a TypeError from reversed(); a misspelt strategy counted as
     # a retrain and restarted the fold-in streak
     if not isinstance(strategies, list | tuple) \

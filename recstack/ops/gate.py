@@ -57,7 +57,7 @@ def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, me
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         # checked only when some user was ranked: a window without one took k=0 silently
         raise ConfigError(f"gate: k must be a whole number >= 1 (the list length the metric "
-                          f"reads), got {k!r}")
+                          f"reads), got {shown(k)}")
     if not getattr(model, "is_fitted", False):
         raise RecstackError(f"gate: the model ({type(model).__name__}) is not fitted; fit it "
                             "(or load a saved one) before evaluating it")
@@ -165,11 +165,11 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
         # margin above 1 (a percentage, 5 for five points) let every model through
         raise ConfigError(f"gate: margin must be at most 1 for {metric} (its values lie in "
                           f"[0, 1]; the margin is an absolute difference, e.g. 0.05 for "
-                          f"five points), got {margin!r}")
+                          f"five points), got {shown(margin)}")
     if isinstance(min_users, bool) or not isinstance(min_users, int | np.integer) \
             or min_users < 2:
         raise ConfigError(f"gate: min_users must be an integer >= 2 (a paired test needs "
-                          f"two users), got {min_users!r}")
+                          f"two users), got {shown(min_users)}")
     candidate = _per_user(candidate, "candidate", metric if bounded else None)
     if published is not None:
         published = _per_user(published, "published", metric if bounded else None)
@@ -228,7 +228,7 @@ def _check_number(name: str, value: Any, *, low: float | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
             or not math.isfinite(value) or (low is not None and value < low):
         bound = f" >= {low:g}" if low is not None else ""
-        raise ConfigError(f"gate: {name} must be a finite number{bound}, got {value!r}")
+        raise ConfigError(f"gate: {name} must be a finite number{bound}, got {shown(value)}")
 
 
 #: how far past [0, 1] a bounded metric's value may lie by rounding

@@ -716,12 +716,14 @@ def _read_json(path: Path, remedy: str, *, kind: type = dict) -> Any:
         # a named pipe put in a file's place was opened and waited forever for a writer; a
         # link leading nowhere was "missing"
         raise RecstackError(f"{path}: {problem}, not the file the pipeline wrote; {remedy}")
-    from recstack.strict_json import refuse_repeated_keys
+    from recstack.strict_json import refuse_endless_integer, refuse_repeated_keys
 
     try:
-        # a key given twice (an edit that added one beside the old) was read as the last
+        # a key given twice (an edit that added one beside the old) was read as the last;
+        # an integer of thousands of digits was Python's advice to raise its limit
         value = json.loads(path.read_text(encoding="utf-8-sig"),
-                           object_pairs_hook=refuse_repeated_keys)
+                           object_pairs_hook=refuse_repeated_keys,
+                           parse_int=refuse_endless_integer)
     except FileNotFoundError:
         raise RecstackError(f"{path}: missing; {remedy}") from None
     except IsADirectoryError:

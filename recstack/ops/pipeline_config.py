@@ -68,7 +68,14 @@ from recstack.metrics.ranking import RANKING_METRICS
 from recstack.ops.drift import DriftSpec
 from recstack.ops.fold_in import FOLD_IN_MODELS
 from recstack.ops.quality import QualitySpec
-from recstack.specs import Spec, arguments_named, build_spec, mistyped_url, option
+from recstack.specs import (
+    Spec,
+    arguments_named,
+    build_spec,
+    home_problem,
+    mistyped_url,
+    option,
+)
 
 __all__ = ["DataOptions", "GateSpec", "Pipeline", "RegistryOptions", "TrainingSpec",
            "load_pipeline", "parse_pipeline"]
@@ -193,23 +200,35 @@ class Pipeline:
     raw: dict[str, Any]
 
     def path(self, text: str) -> Path:
-        """A path of the file, relative ones taken from the file's folder."""
-        path = Path(text)
-        return path if path.is_absolute() else self.base / path
+        """A path of the file, relative ones taken from the file's folder (:func:`_file_path`:
+        ``~`` is the home folder)."""
+        return _file_path(self.base, text)
 
     @property
     def registry_name(self) -> str:
         return self.name if self.registry.name is None else self.registry.name
 
 
+def _file_path(base: Path, text: str) -> Path:
+    """A path written in a pipeline file: ``~`` (``~user``) is a home folder, as on the
+    command line and in an experiment file (``"~/logs"`` was the folder ``~/logs`` under
+    the file's folder), and a relative path is taken from ``base``, the file's folder."""
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else base / path
+
+
 def _check_path_text(key: str, value: str | None) -> None:
     """A path setting must name something: a blank one would be the pipeline file's own
-    folder (scanned as partitions, or filled with runs, a lock and a registry)."""
+    folder (scanned as partitions, or filled with runs, a lock and a registry); a ``~``
+    must name a home folder (:func:`~recstack.specs.home_problem`)."""
     if value is not None and not value.strip():
         raise ConfigError(f"{key} = {value!r}: expected a path (relative ones are taken "
                           "from the pipeline file's folder), not an empty string")
     if value is not None and "\0" in value:
         raise ConfigError(f"{key} = {value!r}: a path cannot hold a NUL character")
+    homeless = home_problem(value) if value is not None and "://" not in value else None
+    if homeless is not None:
+        raise ConfigError(f"{key} = {value!r} {homeless}")
 
 
 def _check_training_schedule(training: TrainingSpec, table: dict[str, Any], model_type: str,
@@ -412,16 +431,12 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
         _check_path_text("work", work_text)
     except ConfigError as error:
         raise ConfigError(f"{file}{error}") from None
-    work = Path(work_text)
-    work = work if work.is_absolute() else base_folder / work
-    _refuse_inside_partitions(base_folder / data.partitions,
+    work = _file_path(base_folder, work_text)
+    registry_path = (None if "://" in registry.root
+                     else _file_path(base_folder, registry.root))
+    _refuse_inside_partitions(_file_path(base_folder, data.partitions),
                               [("work", work_text, work),
-                               ("[registry] root", registry.root,
-                                None if "://" in registry.root
-                                else base_folder / registry.root)], file)
-    registry_path = None if "://" in registry.root else Path(registry.root)
-    if registry_path is not None and not registry_path.is_absolute():
-        registry_path = base_folder / registry_path
+                               ("[registry] root", registry.root, registry_path)], file)
     _refuse_nested_outputs(work, work_text, registry_path, registry.root, file)
     return Pipeline(name, seed, work, data, quality, drift, training, model, gate, registry,
                     base_folder, source, raw)

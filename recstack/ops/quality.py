@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.specs import Spec, arguments_named, build_spec, fields_of, option
 
 __all__ = ["CheckResult", "QualityFailure", "QualitySpec", "ShareThreshold",
@@ -435,7 +435,7 @@ def _check_arguments(table: Any, spec: Any, *, label: Any, rating_range: Any,
         raise ConfigError(f"{where}: label must be the partition's name as text, got "
                           f"{label!r}")
     if not isinstance(explicit, bool | np.bool_):
-        raise ConfigError(f"{where}: explicit must be True or False, got {explicit!r}")
+        raise ConfigError(f"{where}: explicit must be True or False, got {shown(explicit)}")
     for name, pair, words in (("rating_range", rating_range, "(low, high) of the ratings, "
                                "low < high"),
                               ("period", period, "(start, end) in Unix seconds, start < end")):
@@ -464,7 +464,7 @@ def check_clock(now: Any, where: str) -> None:
     """The clock of the future check: whole Unix seconds, or None for the current time."""
     if now is not None and (isinstance(now, bool) or not isinstance(now, int | np.integer)):
         raise ConfigError(f"{where}: now must be whole Unix seconds (an int) or None, got "
-                          f"{now!r}")
+                          f"{shown(now)}")
     from recstack.data.interactions import LAST_SECOND
 
     if now is not None and not 0 <= now <= LAST_SECOND:

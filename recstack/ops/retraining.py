@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.ops.pipeline_config import TrainingSpec
 
 __all__ = ["fit_candidate", "training_window"]
@@ -91,7 +91,7 @@ def fit_candidate(model_type: str, params: dict[str, Any], train: Interactions,
     if warm_iterations is not None and (isinstance(warm_iterations, bool) or not isinstance(
             warm_iterations, int | np.integer) or warm_iterations < 1):
         raise ConfigError(f"fit_candidate: warm_iterations must be a whole number >= 1 or "
-                          f"None, got {warm_iterations!r}")
+                          f"None, got {shown(warm_iterations)}")
     warm = (previous is not None and issubclass(cls, WarmStartMixin)
             and cls.warm_compatible(previous, params))
     if warm and warm_iterations is not None:

@@ -5,19 +5,28 @@ and value, and what would be right."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import (
     beyond_float,
     exact_as_float,
     exact_as_int,
+    object_missing_as_nan,
+    refuse_masked,
     refuse_not_numbers,
+    value_as_given,
 )
-from recstack.models.base import integer_objects
+from recstack.models.base import (
+    _new_public_name,
+    _unknown_attribute_message,
+    integer_objects,
+)
 from recstack.specs import finite_or_infinite
 
 
@@ -91,9 +100,12 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
         columns = getattr(value, "columns", None)
         column = (f" (column {columns[index[1]]!r})"
                   if columns is not None and len(index) == 2 else "")
-        missing = " (a missing value)" if np.isnan(array[index]) else ""
+        # the value as written (None, pd.NA, Decimal('NaN')), a number as its float
+        shown_value = value_as_given(value, array, index)
+        missing = (" (a missing value)" if np.isnan(array[index])
+                   and not shown_value.endswith("(a missing value)") else "")
         raise BanditInputError(f"{where}: {name} must be finite, {_position(index)}{column} "
-                               f"is {float(array[index])!r}{missing}")
+                               f"is {shown_value}{missing}")
     return array
 
 
@@ -114,11 +126,13 @@ def _missing_as_nan(value: Any) -> np.ndarray | None:
     """A pandas frame or series whose nullable columns (``Int64``, ``Float64``,
     ``boolean``) hold missing values, as float64 with NaN there, so that the finite check
     names the row and column (numpy's conversion of ``pd.NA`` said only "float() argument
-    must be ... not 'NAType'"); None for anything else."""
+    must be ... not 'NAType'"); a list or object array holding ``pd.NA`` likewise; None
+    for anything else."""
     import pandas as pd
 
     if not isinstance(value, pd.DataFrame | pd.Series):
-        return None
+        # a list or object array holding pd.NA, named by its position as well
+        return object_missing_as_nan(value)
     try:
         return value.to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):
@@ -164,6 +178,8 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | 
     vocabulary bounds them): internal indices, which count from 0, so a -1 (a log's
     "unknown" code) is refused naming its row rather than kept as an index of its own."""
     refuse_ragged(where, name, value, error)
+    # a masked array's hidden entries were read as indices (items shown, users, groups)
+    refuse_masked(value, f"{where}: {name}", error)
     array = np.asarray(integer_objects(value))
     if array.dtype == object and _numeric_pandas(value):
         # a DataFrame of nullable integer columns holding pd.NA: read with NaN there, so
@@ -267,6 +283,17 @@ def check_unit_interval(where: str, name: str, array: np.ndarray) -> None:
                                f"{_position(index)} is {float(array[index])!r}")
 
 
+def check_not_empty(where: str, name: str, array: np.ndarray, unit: str = "row") -> None:
+    """Refuse a log with no rows, naming the argument: the one rule of the pipeline's
+    public functions that read a log (positions, labels, clicks, actions). A log emptied by
+    a filter or a join gave an empty result (no weights, no rows kept) that failed later,
+    far from its cause, or trained on nothing."""
+    if not len(array):
+        raise BanditInputError(f"{where}: {name} is empty (no {unit}s); give at least one "
+                               f"{unit} (an empty log is usually a filter or a join that "
+                               "dropped every row)")
+
+
 def check_same_length(where: str, **arrays: np.ndarray) -> None:
     """Refuse arrays whose first dimensions differ, naming each with its length."""
     lengths = {name: len(array) for name, array in arrays.items()}
@@ -300,7 +327,7 @@ def check_count(where: str, name: str, value: Any, *, low: int = 1,
     if isinstance(read, bool) or not isinstance(read, int | np.integer) or read < low \
             or (high is not None and read > high):
         bound = f">= {low}" if high is None else f"from {low} to {high}"
-        raise BanditInputError(f"{where}: {name} must be an integer {bound}, got {value!r}")
+        raise BanditInputError(f"{where}: {name} must be an integer {bound}, got {shown(value)}")
     return int(read)
 
 
@@ -320,5 +347,22 @@ def check_number(where: str, name: str, value: Any, *, low: float = -np.inf,
         left = "[" if low_inclusive else "("
         right = "]" if high_inclusive else ")"
         raise BanditInputError(f"{where}: {name} must be a finite number in {left}{low:g}, "
-                               f"{high:g}{right}, got {value!r}")
+                               f"{high:g}{right}, got {shown(value)}")
     return number
+
+
+def misspelt_attribute(obj: Any, name: str, declared: Collection[str] | None = None
+                       ) -> str | None:
+    """The refusal of ``policy.epsilom = 0.1`` (or ``calibrator.n_bin = 20``), set from
+    outside the object: a new public name near a declared hyperparameter, by the models'
+    rule (``_new_public_name``), which was stored beside the hyperparameters and silently
+    ignored. ``declared``: the names declared, where they are not ``params``. A name set by
+    the object's own methods (a user's subclass keeping ``self.seen`` in ``select``) is its
+    own state and set as usual. ``None`` where the name is fine."""
+    if not _new_public_name(obj, name, declared):
+        return None
+    # the frame that set the attribute (frame 0 is this function, 1 the __setattr__)
+    if sys._getframe(2).f_locals.get("self") is obj:
+        return None
+    return _unknown_attribute_message(obj, name, declared)
+

@@ -42,6 +42,7 @@ policy is seeded; :meth:`Policy.reset` returns it to its state before any round.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from abc import ABC, abstractmethod
@@ -50,9 +51,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
-from recstack.errors import ConfigError
-from recstack.metrics._validation import check_aligned
-from recstack.models.base import REQUIRED, Param, _plain, exact_as_declared
+from recstack.data.interactions import caller_stacklevel
+from recstack.errors import ConfigError, shown
+from recstack.metrics._validation import check_aligned, refuse_masked
+from recstack.models.base import (
+    NOT_GIVEN,
+    REQUIRED,
+    Param,
+    _holds_exact_number,
+    _plain,
+    exact_as_declared,
+)
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -60,8 +69,13 @@ from recstack.pipeline.bandit_checks import (
     check_distinct_rows,
     check_shape,
     check_unit_interval,
+    misspelt_attribute,
 )
-from recstack.pipeline.bayesian import BayesianLogisticRegression, full_posterior_problem
+from recstack.pipeline.bayesian import (
+    BayesianLogisticRegression,
+    Caller,
+    full_posterior_problem,
+)
 from recstack.specs import did_you_mean
 
 __all__ = ["POLICIES", "BetaThompson", "ContextualThompson", "EpsilonGreedy", "LinUCB",
@@ -104,9 +118,27 @@ class Policy(ABC):
                 raise ConfigError(f"{self.name}: missing parameter {name!r}")
             # numpy numbers (np.int64(5) items) are stored as the Python numbers they
             # equal, as every model's hyperparameters are
-            setattr(self, name, _plain(exact_as_declared(params[name], param)) if name in params
-                    else param.default)
+            setattr(self, name, params[name] if name in params else param.default)
         self._state_ready = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # one rule however a hyperparameter is set, the models' (Configurable.__setattr__):
+        # numpy numbers and exact numbers stored as the Python numbers they name, and the
+        # value as written kept for the messages (epsilon = 10**30 was told "got 1e+30";
+        # policy.epsilon = Decimal("5") set after construction was kept as a Decimal and
+        # refused as "must lie within float32's range")
+        if name in type(self).params:
+            written = self.__dict__.setdefault("_written_params", {})
+            if _holds_exact_number(value):
+                written[name] = value
+            else:
+                written.pop(name, None)
+            value = _plain(exact_as_declared(value, type(self).params[name]))
+        elif problem := misspelt_attribute(self, name):
+            # ``policy.epsilom = 0.1`` was stored beside the hyperparameters and silently
+            # ignored (the policy explored with its default), where a model refuses it
+            raise ConfigError(problem)
+        super().__setattr__(name, value)
 
     def get_params(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.params}
@@ -141,7 +173,8 @@ class Policy(ABC):
 
     def _check_params(self) -> None:
         for name, param in self.params.items():
-            param.check(self.name, name, getattr(self, name))
+            param.check(self.name, name, getattr(self, name),
+                        self.__dict__.get("_written_params", {}).get(name, NOT_GIVEN))
 
     @abstractmethod
     def _reset(self) -> None: ...
@@ -169,9 +202,10 @@ class Policy(ABC):
         n_available = int(mask.sum())
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= n_available:
             raise BanditInputError(f"{where}: k must be an integer from 1 to the number of "
-                                   f"available items ({n_available}), got {k!r}")
+                                   f"available items ({n_available}), got {shown(k)}")
         try:
-            scores = np.array(self._scores(len(users), contexts), dtype=np.float64)
+            with self._model_called_as(where, contexts):
+                scores = np.array(self._scores(len(users), contexts), dtype=np.float64)
         except MemoryError:
             raise BanditInputError(f"{where}: not enough memory to score {len(users):,} "
                                    f"users x {self.n_items:,} items at once; select for "
@@ -190,7 +224,9 @@ class Policy(ABC):
         return _top_k_random_ties(scores, int(k), self._rng)
 
     def update(self, users: Any, items: Any, rewards: Any, *, contexts: Any = None) -> Self:
-        """Learn from the rewards (in [0, 1]) of the items shown: arrays (n_users, k)."""
+        """Learn from the rewards (in [0, 1]) of the items shown: arrays (n_users, k).
+        Rewards are outcomes: true/false (clicks) is read as 1/0, as labels and rewards are
+        throughout the pipeline (scores, propensities, ratings and weights refuse it)."""
         self._ready()
         where = f"{self.name}.update"
         # pandas rows in another order than the others' were paired by position: each
@@ -207,8 +243,20 @@ class Policy(ABC):
             raise BanditInputError(f"{where}: users must have one entry per row of items "
                                    f"({items.shape[0]}), got shape {users.shape}")
         contexts = self._check_contexts(where, contexts, items.shape)
-        self._learn(items, rewards, contexts)
+        with self._model_called_as(where, contexts):
+            self._learn(items, rewards, contexts)
         return self
+
+    def _model_called_as(self, where: str, contexts: np.ndarray | None
+                         ) -> contextlib.AbstractContextManager[Any]:
+        """The block within which the contextual policies' model names the policy's call and
+        its ``contexts`` (with their positions) in its errors, rather than its own ``X``
+        and the rows of the flattened contexts; nothing for the other policies."""
+        model = getattr(self, "model_", None)
+        if not isinstance(model, BayesianLogisticRegression) or contexts is None:
+            return contextlib.nullcontext()
+        return model.called_as(Caller(where, "contexts", contexts.shape[:-1],
+                                      tuple(self.params)))
 
     def _check_contexts(self, where: str, contexts: Any, lead: tuple[int, ...]
                         ) -> np.ndarray | None:
@@ -217,7 +265,7 @@ class Policy(ABC):
                 # a user who passes contexts expects them used: say they are not
                 warnings.warn(f"{where}: the policy is context-free and ignores the contexts "
                               "given; use contextual_thompson or linucb to learn from them",
-                              UserWarning, stacklevel=3)
+                              UserWarning, stacklevel=caller_stacklevel())
             return None
         if contexts is None:
             raise BanditInputError(f"{where}: this policy is contextual; give contexts of "
@@ -229,6 +277,8 @@ class Policy(ABC):
     def _check_available(self, where: str, available: Any) -> np.ndarray:
         if available is None:
             return np.ones(self.n_items, dtype=bool)
+        # a masked array's hidden entries were read as the mask (np.asarray drops its mask)
+        refuse_masked(available, f"{where}: available", BanditInputError)
         try:
             mask = np.asarray(available)
         except ValueError:  # nested lists of different lengths
@@ -453,8 +503,11 @@ class LinUCB(_BayesianPolicy):
     def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
         assert contexts is not None
         if not self._fitted():
-            variance = np.einsum("bmd,bmd->bm", contexts, contexts) / self.prior_precision
-            return self.alpha * np.sqrt(variance)
+            # the standard deviation, sqrt(|x|^2 / lambda), as sqrt(|x|^2) / sqrt(lambda): a
+            # tiny prior_precision (1e-320) made the variance infinite, and the policy then
+            # blamed the contexts' scale for an infinite score
+            norm = np.sqrt(np.einsum("bmd,bmd->bm", contexts, contexts))
+            return self.alpha * (norm / math.sqrt(self.prior_precision))
         mean, variance = self.model_.latent_mean_variance(contexts)
         return mean + self.alpha * np.sqrt(variance)
 

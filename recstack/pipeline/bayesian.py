@@ -49,12 +49,16 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 import numpy as np
 from scipy import linalg, optimize, special
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.data.interactions import caller_stacklevel
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import check_aligned
 from recstack.models.base import Configurable, Param
 from recstack.pipeline.bandit_checks import (
@@ -80,6 +84,49 @@ _FIXED_AT_FIT = ("diagonal", "fit_intercept", "prior_precision", "intercept_prec
 _SHAPE_OF_POSTERIOR = ("diagonal", "fit_intercept")
 #: the most numbers one call of sample_weights may draw (8 bytes each: 1 GiB)
 _MAX_DRAWN_VALUES = 1 << 27
+
+
+@dataclass(frozen=True)
+class Caller:
+    """How the user of an outer object (a bandit policy) names what it hands the model, for
+    the model's errors and warnings raised during one call: ``where`` begins the message
+    (``"linucb.update"``), ``argument`` is the array the user passed (``"contexts"``), whose
+    leading shape ``lead`` (``(n_users, k)``) locates the model's flattened rows in it, and
+    ``settings`` are the hyperparameters the user can set (advice names no other). Without
+    one, the model's own names: ``BayesianLogisticRegression``, ``X``, its rows."""
+
+    where: str = _NAME
+    argument: str = "X"
+    lead: tuple[int, ...] | None = None
+    settings: tuple[str, ...] | None = None
+
+    def row(self, row: int, column: int | None = None) -> str:
+        """Row ``row`` of the model's 2-D design (its ``column``, if given), as the user's
+        array places it: ``"row 3"``, or ``"contexts[1, 0, 2]"``."""
+        if self.lead is None:
+            return f"row {row}"
+        index = [int(i) for i in np.unravel_index(row, self.lead)]
+        index += [] if column is None else [column]
+        return f"{self.argument}[{', '.join(map(str, index))}]"
+
+    def column(self, column: int, names: tuple[str, ...] | None) -> str:
+        """Feature column ``column`` of the user's array."""
+        if self.lead is not None:
+            return f"feature {column} (last axis) of {self.argument}"
+        return f"column {names[column]!r} of X" if names else f"column {column} of X"
+
+    def largest(self) -> str:
+        """The words before the largest absolute value of the user's array."""
+        return "largest |feature|" if self.lead is None else f"largest |value| of {self.argument}"
+
+    def advice(self, *names: str) -> str:
+        """``names`` (hyperparameters to raise) that the user can set, joined by "or"."""
+        kept = [n for n in names if self.settings is None or n in self.settings]
+        return " or ".join(kept or names)
+
+
+#: the model's own names, outside a :meth:`BayesianLogisticRegression.called_as` block
+_OWN = Caller()
 
 
 def full_posterior_problem(d: int) -> str | None:
@@ -111,7 +158,7 @@ def _warn_positional(doing: str, fitted: tuple[str, ...]) -> None:
     warnings.warn(f"{_NAME}: X for {doing} has no column names, but fit was given a "
                   f"DataFrame with columns {shown_names}, so X's columns are read by "
                   "position in that order; give a DataFrame with those columns to have them "
-                  "checked by name", UserWarning, stacklevel=5)
+                  "checked by name", UserWarning, stacklevel=caller_stacklevel())
 
 
 def _require_binary(y: np.ndarray, setting: str, which: str, fix: str) -> None:
@@ -340,7 +387,10 @@ class BayesianLogisticRegression(Configurable):
                     result = optimize.minimize(
                         objective, start, jac=True, hess=hessian, method="trust-exact",
                         options={"maxiter": self.max_iter, "gtol": self.tol})
-        except (ValueError, ArithmeticError, linalg.LinAlgError):
+        except (ValueError, ArithmeticError, linalg.LinAlgError, UnboundLocalError):
+            # scipy's trust-exact solver itself fails with an UnboundLocalError when the
+            # Hessian is beyond its reach (features of 1e30): a traceback from inside scipy;
+            # it is a failed search, reported below naming the column
             result = None
         mean = (np.asarray(result.x, dtype=np.float64) if result is not None
                 else np.full_like(start, np.nan))
@@ -351,27 +401,35 @@ class BayesianLogisticRegression(Configurable):
             # a column the search could not cope with is named, rather than max_iter
             # blamed (a constant column of 2**62 ended in 0.5 for every row)
             self._refuse_huge_column(X, weight, prior_precision, failed)
+        caller = self._caller()
         if failed:
             # features so large that the logits overflow: the posterior is not a number
             raise BanditInputError(
-                f"{_NAME}: the MAP search overflowed (largest |feature| "
-                f"{float(np.max(np.abs(X))) if X.size else 0.0:.3g}, largest row weight "
-                f"{float(np.max(weight)) if weight.size else 0.0:.3g}); standardise the "
-                "features (e.g. to mean 0 and standard deviation 1) and keep the weights "
-                "moderate (e.g. scaled to mean 1)")
+                f"{caller.where}: the MAP search overflowed ({caller.largest()} "
+                f"{float(np.max(np.abs(X))) if X.size else 0.0:.3g}"
+                # a policy's rows all weigh 1: its user gave no weights
+                + (f", largest row weight {float(np.max(weight)) if weight.size else 0.0:.3g}"
+                   if caller is _OWN else "")
+                + "); standardise the features (e.g. to mean 0 and standard deviation 1)"
+                + (" and keep the weights moderate (e.g. scaled to mean 1)"
+                   if caller is _OWN else ""))
         if not result.success and gradient_norm > 1e-4 * max(1.0, float(weight.sum())):
-            warnings.warn(f"{_NAME}: the MAP search stopped before converging "
+            warnings.warn(f"{caller.where}: the MAP search stopped before converging "
                           f"({result.message}; largest gradient {gradient_norm:.3g}); raise "
-                          "max_iter or prior_precision", RuntimeWarning, stacklevel=3)
+                          f"{caller.advice('max_iter', 'prior_precision')}",
+                          RuntimeWarning, stacklevel=caller_stacklevel())
         if diagonal:
             precision = prior_precision + curvature(mean) @ design**2
         else:
             precision = hessian(mean)
             precision = 0.5 * (precision + precision.T)
+        # L^-1 of P = L L', kept once per update: draws and variances are then products;
+        # found before the state changes, so that a refused update leaves the posterior
+        # as it was (the mean and precision were replaced, the factor left stale)
+        factor = None if diagonal else self._inverse_factor_of(precision, y)
         self.mean_ = mean
         self.precision_ = precision
-        # L^-1 of P = L L', kept once per update: draws and variances are then products
-        self._inverse_factor = None if diagonal else self._inverse_cholesky(precision)
+        self._inverse_factor = factor
         self.coef_ = mean[: self.n_features_in_]
         self.intercept_ = float(mean[-1]) if self.fit_intercept else 0.0
         self.n_updates_ += 1
@@ -395,32 +453,62 @@ class BayesianLogisticRegression(Configurable):
         if not lost.any():
             return
         column = int(np.argmax(lost))
-        names = getattr(self, "feature_names_in_", None)
-        name = f"column {names[column]!r}" if names else f"column {column}"
+        caller = self._caller()
+        name = caller.column(column, getattr(self, "feature_names_in_", None))
         row = int(np.argmax(np.abs(X[:, column])))
         total = (f"up to {float(curvature[column]):.3g}" if np.isfinite(curvature[column])
                  else "beyond float64's range")
         raise BanditInputError(
-            f"{_NAME}: {name} of X holds values up to {float(largest[column]):.3g} (row "
-            f"{row}); the posterior precision sums their squares over the rows ({total}), "
+            f"{caller.where}: {name} holds values up to {float(largest[column]):.3g} ("
+            f"{caller.row(row, None if caller is _OWN else column)}); the posterior "
+            f"precision sums their squares over the rows ({total}), "
             f"past what float64 can hold beside the prior precision "
             f"{float(prior[column]):.3g} (about 16 digits), so the MAP search "
             f"{'overflowed' if overflowed else 'could not converge'} and its probabilities "
             "would be meaningless; standardise the features (e.g. to mean 0 and standard "
             "deviation 1), or give this one in a larger unit")
 
-    @staticmethod
-    def _inverse_cholesky(precision: np.ndarray) -> np.ndarray:
+    def _inverse_factor_of(self, precision: np.ndarray, y: np.ndarray) -> np.ndarray:
         """:math:`L^{-1}` for :math:`P = L L^\top` (LAPACK's triangular inverse: a small
-        matrix, where BLAS's threaded triangular solve costs more than it saves)."""
+        matrix, where BLAS's threaded triangular solve costs more than it saves);
+        ``y``: the batch's labels (one class only: the advice of a flat intercept prior)."""
         factor, info = linalg.lapack.dpotrf(precision, lower=1, clean=1)
         if info == 0:
             inverse, info = linalg.lapack.dtrtri(factor, lower=1)
         if info != 0:
-            raise RecstackError(f"{_NAME}: the posterior precision is not positive definite "
-                                "(a flat intercept prior with a single class?); set "
-                                "intercept_precision > 0")
+            caller = self._caller()
+            # "set intercept_precision > 0" was the advice whatever the cause, to a model
+            # without an intercept too (a bandit policy's): the cause that fits is named
+            one_class = not len(y) or bool(np.all(y == y[0]))
+            if self.fit_intercept and float(self.intercept_precision) == 0.0 and one_class:
+                cause = ("a flat intercept prior with a single class?); set "
+                         "intercept_precision > 0")
+            else:
+                cause = (f"prior_precision = {float(self.prior_precision):.3g} is lost beside "
+                         f"the curvature of features that move together, e.g. repeated or "
+                         f"constant columns of {caller.argument}); raise prior_precision, or "
+                         "standardise the features and drop repeated ones")
+            raise RecstackError(f"{caller.where}: the posterior precision is not positive "
+                                f"definite ({cause}")
         return np.tril(inverse)
+
+    # ------------------------------------------------------------------ the caller's names
+    @contextmanager
+    def called_as(self, caller: Caller) -> Iterator[Self]:
+        """Within the block, errors and warnings name what ``caller`` says (the policy and
+        its ``contexts``, with their positions), not the model's ``X`` and rows."""
+        previous = self.__dict__.get("_called_as")
+        self.__dict__["_called_as"] = caller
+        try:
+            yield self
+        finally:
+            if previous is None:
+                self.__dict__.pop("_called_as", None)
+            else:
+                self.__dict__["_called_as"] = previous
+
+    def _caller(self) -> Caller:
+        return self.__dict__.get("_called_as") or _OWN
 
     # ------------------------------------------------------------------ prediction
     def latent_mean_variance(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -445,9 +533,11 @@ class BayesianLogisticRegression(Configurable):
         if not (np.isfinite(mean).all() and np.isfinite(variance).all()):
             # an infinite variance would turn every probability into 0.5 without a word
             row = int(np.argmin(np.isfinite(mean) & np.isfinite(variance)))
+            caller = self._caller()
             raise BanditInputError(
-                f"{_NAME}: the logit of row {row} overflows (largest |feature| "
-                f"{float(np.max(np.abs(X))):.3g}); give features on the scale of the "
+                f"{caller.where}: the logit of {caller.row(row)} overflows "
+                f"({caller.largest()} {float(np.max(np.abs(X))):.3g}); give "
+                f"{'features' if caller is _OWN else caller.argument} on the scale of the "
                 "training ones (standardised)")
         return mean.reshape(lead), variance.reshape(lead)
 
@@ -473,8 +563,17 @@ class BayesianLogisticRegression(Configurable):
         covariance is :math:`P^{-1}`. Shape (n_draws, d); the model's own seeded generator
         when ``rng`` is None."""
         self._check_fitted()
-        n_draws = check_count(_NAME, "n_draws", n_draws,
-                              high=max(1, _MAX_DRAWN_VALUES // len(self.mean_)))
+        limit = max(1, _MAX_DRAWN_VALUES // len(self.mean_))
+        caller = self._caller()
+        if caller is not _OWN and caller.lead is not None \
+                and isinstance(n_draws, int | np.integer) and n_draws > limit:
+            # one draw per user of the round: "n_draws must be ... got 1000000" named an
+            # argument the policy's user never gave
+            raise BanditInputError(
+                f"{caller.where}: {int(n_draws):,} users in one round need as many draws of "
+                f"the {len(self.mean_):,} weights, more than one call may hold "
+                f"({limit:,} draws, 1 GiB); select for at most {limit:,} users per call")
+        n_draws = check_count(_NAME, "n_draws", n_draws, high=limit)
         generator = self._rng if rng is None else rng
         if not isinstance(generator, np.random.Generator):
             raise BanditInputError(f"{_NAME}: rng must be a numpy.random.Generator "
@@ -499,9 +598,9 @@ class BayesianLogisticRegression(Configurable):
         weight = self.class_weight
         if isinstance(weight, str) and weight != "balanced":
             raise ConfigError(f"{_NAME}: class_weight must be None, 'balanced' or the "
-                              f"positives' weight (a number > 0), got {weight!r}")
+                              f"positives' weight (a number > 0), got {shown(weight)}")
         if isinstance(weight, int | float) and not (weight > 0 and np.isfinite(weight)):
-            raise ConfigError(f"{_NAME}: class_weight must be > 0, got {weight!r}")
+            raise ConfigError(f"{_NAME}: class_weight must be > 0, got {shown(weight)}")
 
     def _downsample(self, X: np.ndarray, y: np.ndarray, weight: np.ndarray, *, batch: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -514,7 +613,7 @@ class BayesianLogisticRegression(Configurable):
             return X, y, weight
         _require_binary(y, "negative_rate < 1", "negatives", "use negative_rate = 1")
         seed = int(np.random.SeedSequence([self.seed, batch]).generate_state(1)[0])
-        keep = downsample_negatives(y, rate, seed=seed)
+        keep = downsample_negatives(y, rate, seed=seed, name=f"{_NAME}: negative_rate")
         return X[keep], y[keep], weight[keep]
 
     def _require_binary_for_class_weight(self, y: np.ndarray) -> None:
@@ -606,7 +705,7 @@ class BayesianLogisticRegression(Configurable):
                           f"({', '.join(map(repr, names[:5]))}{', ...' if len(names) > 5 else ''}"
                           "), but fit was given an array without names, so its columns are "
                           "read by position, not by name; fit on a DataFrame to have them "
-                          "read by name", UserWarning, stacklevel=4)
+                          "read by name", UserWarning, stacklevel=caller_stacklevel())
             return X
         if fitted is None or names is None or names == fitted:
             return X

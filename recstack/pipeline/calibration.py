@@ -41,6 +41,8 @@ import inspect
 import json
 import math
 import numbers
+import re
+import sys
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -54,7 +56,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from recstack.atomic import checked_output, write_text
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.data.interactions import caller_stacklevel
+from recstack.errors import ConfigError, RecstackError, digit_count, shown
 from recstack.metrics._validation import (
     MetricInputError,
     beyond_float,
@@ -73,9 +76,14 @@ from recstack.pipeline._paths import (
     refuse_unreadable_file,
     refuse_unwritable_file,
 )
-from recstack.pipeline.bandit_checks import refuse_booleans, refuse_complex, refuse_ragged
+from recstack.pipeline.bandit_checks import (
+    misspelt_attribute,
+    refuse_booleans,
+    refuse_complex,
+    refuse_ragged,
+)
 from recstack.specs import did_you_mean, finite_or_infinite
-from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
+from recstack.strict_json import RepeatedKeyError, refuse_endless_integer, refuse_repeated_keys
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
            "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",
@@ -126,6 +134,14 @@ class Calibrator(ABC):
                               f"options: {known}")
         for name, default in self.options.items():
             setattr(self, name, options.get(name, default))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self.options and (problem := misspelt_attribute(self, name,
+                                                                       self.options)):
+            # ``calibrator.n_bin = 20`` was stored beside the options and silently ignored
+            # (the calibrator fitted with its default), where a model refuses it
+            raise ConfigError(problem)
+        super().__setattr__(name, value)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -307,10 +323,14 @@ def load_calibrator(path: str | Path) -> Calibrator:
     # was "cannot read (...)" without saying what was there
     refuse_unreadable_file(path, "give the calibrator's .json file", CalibrationError)
 
+    text = ""
     try:
         # utf-8-sig: an editor's byte-order mark is no part of the JSON (it was "not JSON")
-        data = json.loads(path.read_text(encoding="utf-8-sig"),
-                          object_pairs_hook=refuse_repeated_keys)
+        text = path.read_text(encoding="utf-8-sig")
+        # an integer of thousands of digits was Python's ValueError, with its advice to
+        # raise sys.set_int_max_str_digits (a NaN is named by its field, below)
+        data = json.loads(text, object_pairs_hook=refuse_repeated_keys,
+                          parse_int=refuse_endless_integer)
     except OSError as error:
         raise CalibrationError(f"{path}: cannot read ({error.strerror})") from None
     except RepeatedKeyError as error:
@@ -318,6 +338,15 @@ def load_calibrator(path: str | Path) -> Calibrator:
         raise CalibrationError(f"{path}: {error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise CalibrationError(f"{path}: not JSON ({type(error).__name__}: {error})") from None
+    except ValueError as error:  # refuse_endless_integer's
+        digits = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1},}}", text)
+        place = ""
+        if digits is not None:
+            line = text.count("\n", 0, digits.start()) + 1
+            column = digits.start() - (text.rfind("\n", 0, digits.start()) + 1) + 1
+            place = f" at line {line} column {column}"
+        raise CalibrationError(f"{path}: {error}{place}; no calibrator holds such a "
+                               "number") from None
     return calibrator_from_json(data, str(path))
 
 
@@ -600,7 +629,7 @@ class TemperatureCalibrator(Calibrator):
                 f"{float(y.mean()):.3g}): the logits do not rise with the outcome "
                 "(constant, or higher for negatives). Check that they are logits of the "
                 "positive class; Platt or isotonic calibration can fit such scores",
-                RuntimeWarning, stacklevel=3)
+                RuntimeWarning, stacklevel=caller_stacklevel())
         elif np.all((x == 0) | ((x > 0) == (y == 1))):
             # every logit's sign matches its label: the loss falls as T shrinks, towards 0
             # (each term e^(-|z| / T)), and ends flat at 0 in float64, where the search
@@ -614,7 +643,7 @@ class TemperatureCalibrator(Calibrator):
                 "e^10), where the fit stopped: every calibrated probability is 0 or 1 (or "
                 "0.5 at a logit of 0), certain on new data too. Calibrate on more held-out "
                 "data, in which the model makes mistakes",
-                RuntimeWarning, stacklevel=3)
+                RuntimeWarning, stacklevel=caller_stacklevel())
         self.temperature_ = float(math.exp(result.x))
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
@@ -663,12 +692,12 @@ class HistogramCalibrator(Calibrator):
         if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer) \
                 or not 1 <= n_bins <= 100_000:
             raise CalibrationError(f"{self.name}: n_bins must be an integer in [1, 100000], "
-                                   f"got {self.n_bins!r}")
+                                   f"got {shown(self.n_bins)}")
         self.n_bins = int(n_bins)  # a numpy integer (or a Decimal) would not be JSON
         # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
         if not isinstance(self.strategy, str) or self.strategy not in ("quantile", "uniform"):
             raise CalibrationError(f"{self.name}: strategy must be 'quantile' or 'uniform', "
-                                   f"got {self.strategy!r}")
+                                   f"got {shown(self.strategy)}")
 
     def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
         if self.n_bins > len(x):
@@ -678,7 +707,7 @@ class HistogramCalibrator(Calibrator):
                 f"{self.name}: n_bins = {self.n_bins} is more than the {len(x)} calibration "
                 "row(s), so each bin holds at most one row and its rate is that row's label "
                 "(0 or 1, certain on new data); use fewer bins (a few dozen rows per bin) "
-                "or more held-out rows", RuntimeWarning, stacklevel=3)
+                "or more held-out rows", RuntimeWarning, stacklevel=caller_stacklevel())
         cuts = np.linspace(0.0, 1.0, self.n_bins + 1)[1:-1]
         if self.strategy == "quantile":
             edges = np.quantile(x, cuts)
@@ -778,7 +807,7 @@ class DownsamplingCorrection(Calibrator):
         if isinstance(rate, bool) or not isinstance(
                 rate, int | float | np.integer | np.floating) or not 0 < rate <= 1:
             raise CalibrationError(f"{self.name}: rate (the share of negatives kept) must be "
-                                   f"in (0, 1], got {self.rate!r}")
+                                   f"in (0, 1], got {shown(self.rate)}")
         self.rate = float(rate)  # a numpy number (or a Decimal) would not be JSON
 
     def fit(self, scores: ArrayLike | None = None, labels: ArrayLike | None = None) -> Self:
@@ -803,7 +832,9 @@ class DownsamplingCorrection(Calibrator):
         """Nothing to learn."""
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
-        return x / (x + (1.0 - x) / self.rate)
+        from recstack.pipeline.imbalance import scaled_odds
+
+        return scaled_odds(x, self.rate)
 
     def _config(self) -> dict[str, Any]:
         return {"rate": self.rate}
@@ -825,7 +856,7 @@ def _finite(data: dict[str, Any], name: str) -> float:
     # an integer of hundreds of digits (JSON reads any length) is refused as an infinity
     number = finite_or_infinite(value)
     if not math.isfinite(number):
-        shown = (f"a {len(str(abs(value)))}-digit integer" if isinstance(value, int)
+        shown = (f"a {digit_count(value):,}-digit integer" if isinstance(value, int)
                  else repr(value))
         raise ValueError(f"{name}: {shown} is not a finite number")
     return number
@@ -864,30 +895,65 @@ class CalibratedScorer:
         self.scorer = scorer
         self.calibrator = calibrator
 
-    def _raw(self, inputs: Any) -> np.ndarray:
+    def _raw(self, inputs: Any, method: str, argument: str) -> np.ndarray:
+        """The scorer's outputs for ``inputs`` (passed to ``method`` as ``argument``),
+        checked here, naming them as the user knows them: the calibrator's own checks
+        called them its ``scores``, an argument the user of this class never gave."""
+        if isinstance(self.calibrator, type) and issubclass(self.calibrator, Calibrator):
+            # the class itself ("got ABCMeta"): options are given to its constructor
+            required = ", ".join(f"{name}=..." for name, default
+                                 in self.calibrator.options.items() if default is REQUIRED)
+            raise CalibrationError(f"CalibratedScorer: calibrator is the class "
+                                   f"{self.calibrator.__name__}, not a calibrator; create "
+                                   f"one: {self.calibrator.__name__}({required})")
         if not isinstance(self.calibrator, Calibrator):
             # a name such as "platt" where the object belongs
             raise CalibrationError(
                 f"CalibratedScorer: calibrator must be a Calibrator such as "
                 f"PlattCalibrator(), got {type(self.calibrator).__name__} "
                 f"{self.calibrator!r:.40}; the calibrators: {', '.join(sorted(_REGISTRY))}")
+        where = f"CalibratedScorer.{method}"
+        what = f"the scorer's outputs for {argument}"
         score = getattr(self.scorer, "score", None)
         if callable(score):
-            return _numbers(score(inputs), "CalibratedScorer: the scorer's outputs")
-        if callable(self.scorer):
-            return _numbers(self.scorer(inputs), "CalibratedScorer: the scorer's outputs")
-        raise CalibrationError(f"scorer must have a score() method or be callable, got "
-                               f"{type(self.scorer).__name__}")
+            raw = _numbers(score(inputs), f"{where}: the scorer's outputs")
+        elif callable(self.scorer):
+            raw = _numbers(self.scorer(inputs), f"{where}: the scorer's outputs")
+        else:
+            raise CalibrationError(f"scorer must have a score() method or be callable, got "
+                                   f"{type(self.scorer).__name__}")
+        flat = raw.ravel()
+        bad = ~np.isfinite(flat)
+        if bad.any():
+            position = int(np.flatnonzero(bad)[0])
+            raise CalibrationError(f"{where}: {what} must be finite; position {position} "
+                                   f"holds {float(flat[position])!r}; check the input it "
+                                   "was scored from (a missing or huge feature?)")
+        if self.calibrator.takes == "probability":
+            outside = (flat < 0) | (flat > 1)
+            if outside.any():
+                position = int(np.flatnonzero(outside)[0])
+                raise CalibrationError(
+                    f"{where}: the {self.calibrator.name} calibrator takes probabilities, "
+                    f"but {what} are not all in [0, 1]; position {position} holds "
+                    f"{float(flat[position])!r} (wrap a scorer of probabilities, or use "
+                    "PlattCalibrator() for raw scores)")
+        return raw
 
     def fit(self, held_out: Any, labels: ArrayLike) -> Self:
         """Fit the calibrator on the scorer's outputs for ``held_out`` inputs."""
-        raw = self._raw(held_out)  # checks the calibrator first
+        raw = self._raw(held_out, "fit", "held_out")  # checks the calibrator first
+        if raw.ndim == 1:
+            # one label per output: "labels has 2 entries, scores 3" named the calibrator's
+            # argument, not what the scorer made of held_out
+            _labels(labels, len(raw), "the scorer's outputs for held_out",
+                    "CalibratedScorer.fit: ")
         self.calibrator.fit(raw, labels)
         return self
 
     def predict(self, inputs: Any) -> np.ndarray:
         """Calibrated probabilities of ``inputs``."""
-        raw = self._raw(inputs)
+        raw = self._raw(inputs, "predict", "inputs")
         return self.calibrator.predict(raw)
 
 

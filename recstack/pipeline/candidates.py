@@ -21,11 +21,12 @@ import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
+from recstack.metrics._validation import refuse_masked
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import as_index_array, check_count
 from recstack.pipeline.schema import row_selection
-from recstack.topk import top_k_batched
+from recstack.topk import top_k_batched, writable_scores
 
 #: the most items a source may propose per user (``n`` of :func:`generate_candidates`,
 #: ``n_per_source`` of :class:`Candidates` and of the feature builder): ranks are float32
@@ -121,6 +122,8 @@ class Candidates:
         self._check_order()
         for name, columns in (("scores", self.sources), ("ranks", self.sources),
                               ("similarity", self.scorers)):
+            # a masked array's hidden scores or ranks became features, silently
+            refuse_masked(getattr(self, name), f"{where}: {name}", RecstackError)
             array = np.asarray(getattr(self, name))
             if array.shape != (n, len(columns)) or (array.size
                                                     and array.dtype.kind not in "iuf"):
@@ -271,7 +274,8 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                         sources: Sequence[str] | None = None,
                         batch_size: int | None = None,
                         per_user: int | None = None,
-                        histories: sp.csr_matrix | None = None) -> Candidates:
+                        histories: sp.csr_matrix | None = None,
+                        exclude_items: np.ndarray | None = None) -> Candidates:
     """Merge each generator's top ``n`` items for every user of ``user_indices``.
 
     With ``per_user = N`` instead, every user gets exactly ``N`` candidates (fewer only
@@ -306,6 +310,10 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
         New users known only by their histories (``n x n_items``): ``user_indices`` are
         then its row positions, each generator proposes from ``score_histories`` of a
         row, and ``exclude`` defaults to the histories themselves.
+    exclude_items : ndarray of bool, optional
+        ``(n_items,)``: items never proposed to any user, masked column-wise in each
+        scored batch (a sparse ``exclude`` holding them for every user cost more than the
+        batch itself).
 
     Returns
     -------
@@ -315,17 +323,22 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ConfigError(f"candidates: n (items asked of each generator) must be a positive "
-                          f"integer, got {n!r}")
+                          f"integer, got {shown(n)}")
     problem = too_many_per_source("n (items asked of each generator)", n)
     if problem is not None:
         raise ConfigError(f"candidates: {problem}")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
+            batch_size, int | np.integer) or batch_size < 1):
+        # refused inside the shared top-k loop without a word of which call it was
+        raise ConfigError(f"candidates: batch_size (users scored at once) must be a positive "
+                          f"integer or None, got {shown(batch_size)}")
     _require_model_list(generators, "generators")
     if not generators:
         raise ConfigError("candidates: no generators given; name at least one fitted model")
     for position, generator in enumerate(generators):
         if not isinstance(generator, Recommender):
-            raise RecstackError(f"candidates: generators[{position}] is a "
-                                f"{type(generator).__name__}, not a recstack model")
+            raise RecstackError(f"candidates: generators[{position}] is "
+                                f"{_not_a_model(generator)}")
         if not generator.is_fitted:
             raise RecstackError(f"candidates: generators[{position}] ({generator.name}) is "
                                 "not fitted; call fit() on it before asking for candidates")
@@ -370,6 +383,12 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                             f"the generators' {n_items} items (one row per user, columns in "
                             "the models' item order), got "
                             f"{_described_matrix(histories)}")
+    if exclude_items is not None:
+        exclude_items = np.asarray(exclude_items)
+        if exclude_items.dtype != bool or exclude_items.shape != (n_items,):
+            raise ConfigError(f"candidates: exclude_items must be a true/false mask of the "
+                              f"{n_items} items (shape ({n_items},)), got "
+                              f"{_described_matrix(exclude_items)} of {exclude_items.dtype}")
     if exclude is None:
         exclude = generators[0].seen_ if histories is None else histories
     n_users = len(generators[0].users_) if histories is None else histories.shape[0]
@@ -385,8 +404,9 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                             f"{getattr(exclude, 'shape', type(exclude).__name__)}")
     keys, values, ranks, origin = [], [], [], []
     for column, generator in enumerate(generators):
-        top, scores = top_k_batched(_scoring(generator, histories), users, int(n),
-                                    exclude=exclude, batch_size=batch_size, n_items=n_items)
+        top, scores = top_k_batched(_scoring(generator, histories, exclude_items), users,
+                                    int(n), exclude=exclude, batch_size=batch_size,
+                                    n_items=n_items)
         rank = np.broadcast_to(np.arange(1, top.shape[1] + 1, dtype=np.float32), top.shape)
         proposed = np.isfinite(scores)
         row_user = np.broadcast_to(users[:, None], top.shape)
@@ -404,6 +424,15 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     merged = Candidates(pairs // n_items, pairs % n_items, merged_scores, merged_ranks, names,
                         int(n))
     return merged if per_user is None else limit_per_user(merged, int(per_user))
+
+
+def _not_a_model(value: Any) -> str:
+    """What ``value``, found where a fitted model belongs, is: a model's class itself
+    (which was "a ABCMeta") is told to be created and fitted."""
+    if isinstance(value, type) and issubclass(value, Recommender):
+        return (f"the class {value.__name__}, not a model; create and fit one: "
+                f"{value.__name__}().fit(train)")
+    return f"a {type(value).__name__}, not a recstack model"
 
 
 def _require_model_list(models: Any, name: str) -> None:
@@ -459,7 +488,7 @@ def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:
     require_candidates(candidates, "limit_per_user")
     if isinstance(per_user, bool) or not isinstance(per_user, int | np.integer) \
             or per_user < 1:
-        raise ConfigError(f"candidates: per_user must be a positive integer, got {per_user!r}")
+        raise ConfigError(f"candidates: per_user must be a positive integer, got {shown(per_user)}")
     n_sources = candidates.ranks.shape[1]
     # where the interleaved reading first meets each pair: its best (rank, source)
     met = (candidates.ranks.astype(np.int64) * n_sources
@@ -486,8 +515,7 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
     check_count("score_candidates", "batch_users", batch_users)
     for position, scorer in enumerate(scorers):
         if not isinstance(scorer, Recommender):
-            raise RecstackError(f"candidates: scorers[{position}] is a "
-                                f"{type(scorer).__name__}, not a recstack model")
+            raise RecstackError(f"candidates: scorers[{position}] is {_not_a_model(scorer)}")
         if not scorer.is_fitted:
             raise RecstackError(f"candidates: scorers[{position}] ({scorer.name}) is not "
                                 "fitted; call fit() on it first")
@@ -520,12 +548,22 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
                       candidates.sources, candidates.n_per_source, columns, tuple(names))
 
 
-def _scoring(model: Recommender, histories: sp.csr_matrix | None
-             ) -> Callable[[np.ndarray], np.ndarray]:
-    """Full score rows of user indices, or of rows of ``histories`` (new users)."""
-    if histories is None:
-        return model.score_users
-    return lambda rows: np.asarray(model.score_histories(histories[rows]))  # type: ignore[attr-defined]
+def _scoring(model: Recommender, histories: sp.csr_matrix | None,
+             exclude_items: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray]:
+    """Full score rows of user indices, or of rows of ``histories`` (new users), with the
+    columns of ``exclude_items`` (a boolean mask) at -inf."""
+    score = (model.score_users if histories is None else
+             lambda rows: np.asarray(model.score_histories(histories[rows])))  # type: ignore[attr-defined]
+    if exclude_items is None or not np.any(exclude_items):
+        return score
+    columns = np.flatnonzero(exclude_items)
+
+    def masked(rows: np.ndarray) -> np.ndarray:
+        scores = writable_scores(score(rows))
+        if scores.ndim == 2 and scores.shape[1] == len(exclude_items):
+            scores[:, columns] = -np.inf
+        return scores  # (another shape is refused, as returned, by top_k_batched)
+    return masked
 
 
 def candidate_recall(candidates: Candidates, test: Interactions) -> float:

@@ -87,19 +87,26 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack import strict_json
-from recstack.data.interactions import FIRST_SECOND, LAST_SECOND, Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.data.interactions import (
+    FIRST_SECOND,
+    LAST_SECOND,
+    Interactions,
+    caller_stacklevel,
+    to_float32_values,
+)
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import _huge, check_aligned, exact_as_float
 from recstack.models.persistence import canonical_csr, sparse_from_state
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_index_array,
     check_same_length,
+    misspelt_attribute,
 )
 from recstack.pipeline.candidates import Candidates, too_many_per_source
 from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
-from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
+from recstack.pipeline.schema import FEATURES_KEPT_IN, Feature, FeatureFrame, FeatureSchema
 from recstack.specs import did_you_mean, finite_or_infinite
 
 _SECONDS_PER_DAY = 86_400.0
@@ -218,6 +225,14 @@ class FeatureBuilder:
         self.context_time = context_time
         self.label_separator = label_separator
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in _OPTIONS and (problem := misspelt_attribute(self, name,
+                                                                   sorted(_OPTIONS))):
+            # ``builder.half_life_day = 7`` was stored beside the options and silently
+            # ignored (the features used the default), where a model refuses it
+            raise ConfigError(problem)
+        super().__setattr__(name, value)
+
     @classmethod
     def from_options(cls, options: dict[str, Any], where: str) -> FeatureBuilder:
         """A builder from an experiment file's ``features`` table; unknown keys are refused
@@ -253,7 +268,7 @@ class FeatureBuilder:
         if isinstance(n_per_source, bool) or not isinstance(n_per_source, int | np.integer) \
                 or n_per_source < 1:
             raise ConfigError(f"features: n_per_source (items each source proposes) must be a "
-                              f"positive integer, got {n_per_source!r}")
+                              f"positive integer, got {shown(n_per_source)}")
         problem = too_many_per_source("n_per_source (items each source proposes)",
                                       n_per_source)
         if problem is not None:
@@ -322,7 +337,7 @@ class FeatureBuilder:
         if isinstance(m, np.integer) and not isinstance(m, bool):
             m = self.max_levels = int(m)
         if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise ConfigError(f"features: max_levels must be a positive integer, got {m!r}")
+            raise ConfigError(f"features: max_levels must be a positive integer, got {shown(m)}")
         if not isinstance(self.context_time, bool):
             raise ConfigError(f"features: context_time must be true or false, got "
                               f"{self.context_time!r}")
@@ -473,7 +488,8 @@ class FeatureBuilder:
                 f"features: the {table_name} table column(s) {', '.join(map(repr, gone))} "
                 f"were used at fit, but {place}; their features are unknown (code 0, NaN) "
                 f"for every {table_name}, which moves every score: give the history the "
-                "tables of the fit, or fit the features again", UserWarning, stacklevel=3)
+                "tables of the fit, or fit the features again", UserWarning,
+                stacklevel=caller_stacklevel())
 
     def visitor_state(self, state: HistoryState, histories: sp.csr_matrix) -> HistoryState:
         """``state`` with its user rows replaced by those of new users known only by their
@@ -1217,4 +1233,15 @@ def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = N
             "numeric features must be finite and within float32's range (at most "
             f"{float(np.finfo(np.float32).max):.3g} in size): scale the column (e.g. a "
             "logarithm), or leave the value empty (missing)")
+    # the frame holds float32: an id or a count past 2**24 became another whole number
+    # (16777217 a feature of 16777216), silently; integers read exactly, not as float64
+    raw = numbers.to_numpy() if numbers.dtype.kind in "iu" else array
+    given = np.asarray(values, dtype=object)
+    to_float32_values(
+        raw, column.column,
+        lambda row: (f"{column.table} {ids[row]!r}" if ids is not None
+                     and len(ids) == len(raw) else f"row {row}")
+        + f" holds {shown(given[row])}",
+        lambda: f"features: {what.rsplit(' ', 1)[0]}",
+        exact=given if raw.dtype.kind == "f" else None, kept_in=FEATURES_KEPT_IN)
     return array

@@ -28,36 +28,63 @@ probabilities move back to the true base rate.
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
 
-from recstack.errors import ConfigError
+from recstack.data.interactions import caller_stacklevel
+from recstack.errors import ConfigError, shown
 from recstack.metrics._validation import exact_as_float
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
     check_count,
+    check_not_empty,
     check_unit_interval,
     refuse_booleans,
 )
 from recstack.specs import SEED_MAX, finite_or_infinite
 
-__all__ = ["class_weights", "correct_probability", "downsample_negatives", "positive_labels"]
+__all__ = ["TooFewNegativesWarning", "class_weights", "correct_probability",
+           "downsample_negatives", "positive_labels"]
 
 
-def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0) -> np.ndarray:
+class TooFewNegativesWarning(UserWarning):
+    """Uniform negative downsampling kept no negative, its rate keeping less than one of
+    them on average (``negative_rate = 1e-12`` of 168 negatives): the model learns from the
+    positives alone. The message names the smallest rate that keeps one on average."""
+
+
+def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0,
+                         name: str = "downsample_negatives: rate") -> np.ndarray:
     """Rows to keep (sorted positions): every positive (label > 0, see
     :func:`positive_labels`) and each negative independently with probability ``rate``
-    (:math:`w \\in (0, 1]`), seeded."""
+    (:math:`w \\in (0, 1]`), seeded. A :class:`TooFewNegativesWarning` (naming the
+    caller's argument ``name``) when the rate keeps less than one negative on average and
+    none was kept."""
     rate = _check_rate(rate, "downsample_negatives: the negative sampling rate", upper=True)
     # numpy's own check of a seed is a ValueError (negative) or TypeError (a fraction)
     check_count("downsample_negatives", "seed", seed, low=0, high=SEED_MAX)
     positive = positive_labels("downsample_negatives", labels)
+    check_not_empty("downsample_negatives", "labels", positive)
     if rate == 1:
         return np.arange(len(positive))
     drawn = np.random.default_rng(seed).random(len(positive))
-    return np.flatnonzero(positive | (drawn < rate))
+    kept = positive | (drawn < rate)
+    n_negative = int(np.count_nonzero(~positive))
+    if n_negative and positive.any() and not (kept & ~positive).any() \
+            and rate * n_negative < 1:
+        # a rate such as 1e-12 kept no negative: a model was fitted on the positives alone,
+        # and its probabilities then corrected by that rate, silently
+        warnings.warn(
+            f"{name} = {rate!r} keeps {rate * n_negative:.3g} of the {n_negative:,} "
+            "negatives on average, and kept none: what is learned comes from the "
+            "positives alone, and probabilities corrected by the rate mean nothing; use a "
+            f"rate of at least 1/{n_negative:,} = {1 / n_negative:.3g} (one negative kept "
+            "on average), or 1 to keep every negative",
+            TooFewNegativesWarning, stacklevel=caller_stacklevel())
+    return np.flatnonzero(kept)
 
 
 def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
@@ -71,7 +98,20 @@ def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
                     wanted="the model's probabilities")
     p = as_float_array("correct_probability", "p", p, ndim=None)
     check_unit_interval("correct_probability", "p", p)
-    return p / (p + (1.0 - p) / rate)
+    return scaled_odds(p, rate)
+
+
+def scaled_odds(p: np.ndarray, rate: float) -> np.ndarray:
+    r""":math:`q = p / (p + (1 - p) / r)`: the probabilities ``p`` (in [0, 1]) with their
+    odds multiplied by ``rate`` (:math:`r > 0`), both checked by the caller, written so
+    that no step overflows: with a tiny rate (``1e-320``), :math:`(1 - p) / r` was infinite
+    (numpy's "overflow encountered in divide"), so a rate up to 1 multiplies :math:`p`
+    instead, and one above 1 divides :math:`1 - p`."""
+    with np.errstate(under="ignore"):
+        if rate <= 1:
+            kept = p * rate  # at most p: no overflow; 0 only where the odds are below 1e-308
+            return kept / (kept + (1.0 - p))
+        return p / (p + (1.0 - p) / rate)
 
 
 def class_weights(labels: np.ndarray) -> np.ndarray:
@@ -80,6 +120,7 @@ def class_weights(labels: np.ndarray) -> np.ndarray:
     :math:`N/2` in total). A class without rows leaves the weights at 1. Positives are the
     labels > 0 (see :func:`positive_labels`)."""
     positive = positive_labels("class_weights", labels)
+    check_not_empty("class_weights", "labels", positive)
     n, n_positive = len(positive), int(positive.sum())
     if n_positive in (0, n):
         return np.ones(n, np.float32)
@@ -112,5 +153,5 @@ def _check_rate(rate: float, what: str, *, upper: bool) -> float:
             or not rate > 0 or (upper and rate > 1) \
             or not np.isfinite(finite_or_infinite(rate)):
         bound = "in (0, 1]" if upper else "in (0, inf)"
-        raise ConfigError(f"{what} must be {bound}, got {given!r}")
+        raise ConfigError(f"{what} must be {bound}, got {shown(given)}")
     return float(rate)

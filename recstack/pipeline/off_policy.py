@@ -55,19 +55,21 @@ from typing import Any, Literal
 import numpy as np
 from scipy import stats
 
-from recstack.errors import ConfigError
+from recstack.data.interactions import caller_stacklevel
+from recstack.errors import ConfigError, shown, shown_number
 from recstack.metrics._validation import check_aligned, exact_as_float
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
     as_index_array,
     check_count,
+    check_not_empty,
     check_same_length,
     check_shape,
     check_unit_interval,
     refuse_booleans,
 )
-from recstack.specs import did_you_mean, finite_or_infinite
+from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, finite_or_infinite
 
 __all__ = ["ESTIMATORS", "OffPolicyEstimate", "deterministic_target", "direct_method",
            "doubly_robust", "estimate_all", "ips", "snips"]
@@ -121,8 +123,10 @@ def deterministic_target(actions: Any, n_actions: int) -> np.ndarray:
     where = "deterministic_target"
     n_actions = check_count(where, "n_actions", n_actions)
     actions = as_index_array(where, "actions", actions, ndim=1, size=n_actions, what="action")
+    check_not_empty(where, "actions", actions, "round")
     if len(actions) * n_actions > _MAX_TARGET_CELLS:
-        raise BanditInputError(f"{where}: {len(actions)} rounds x {n_actions} actions is more "
+        raise BanditInputError(f"{where}: {len(actions)} rounds x {shown_number(n_actions)} "
+                               f"actions is more "
                                f"than the {_MAX_TARGET_CELLS} probabilities a dense target "
                                "may hold; estimate on a sample of rounds")
     target = np.zeros((len(actions), n_actions))
@@ -185,8 +189,7 @@ def direct_method(target: Any, reward_model: Any, *, confidence: float = 0.95,
     check_aligned(("target", target), ("reward_model", reward_model),
                   error=BanditInputError, where=f"{where}: ")
     pi = _check_target(where, target)
-    q = as_float_array(where, "reward_model", reward_model, ndim=2)
-    check_shape(where, "reward_model", q, pi.shape)
+    q = _reward_model(where, reward_model, pi.shape)
     return _estimate("dm", np.einsum("ij,ij->i", pi, q), None, confidence, interval,
                      n_bootstrap, seed)
 
@@ -200,8 +203,7 @@ def doubly_robust(rewards: Any, actions: Any, propensities: Any, target: Any,
     check_aligned(("target", target), ("reward_model", reward_model),
                   error=BanditInputError, where=f"{where}: ")
     r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
-    q = as_float_array(where, "reward_model", reward_model, ndim=2)
-    check_shape(where, "reward_model", q, pi.shape)
+    q = _reward_model(where, reward_model, pi.shape)
     rows = np.arange(len(a))
     weight = _importance_weights(where, a, p, pi)
     terms = np.einsum("ij,ij->i", pi, q) + weight * (r - q[rows, a])
@@ -310,7 +312,7 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
     if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int | np.integer) \
             or not 2 <= n_bootstrap <= _MAX_BOOTSTRAP:
         raise ConfigError(f"{where}: n_bootstrap must be an integer from 2 to "
-                          f"{_MAX_BOOTSTRAP}, got {n_bootstrap!r}")
+                          f"{_MAX_BOOTSTRAP}, got {shown(n_bootstrap)}")
     if interval == "bootstrap":
         # a tail of less than one resample makes the bound the most extreme resample: an
         # interval narrower than the level it claims
@@ -325,8 +327,10 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
                               f"{float(confidence)!r} bootstrap interval: each tail "
                               f"({tail:.4g} of the resamples) would hold "
                               f"{n_bootstrap * tail:.3g} of them; {fix}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ConfigError(f"{where}: seed must be an integer >= 0, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
+            or not 0 <= seed <= SEED_MAX:
+        # the one seed rule (recstack.specs.SEED_MAX): a seed of 10**5000 was accepted here
+        raise ConfigError(f"{where}: seed must be {SEED_RULE}, got {shown_number(seed)}")
     if interval == "normal":
         # read only by the bootstrap: an n_bootstrap or seed given with the normal interval
         # (the default) changed nothing, without a word
@@ -337,7 +341,7 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
             warnings.warn(f"{where}: {' and '.join(unused)} {'is' if len(unused) == 1 else 'are'}"
                           " unused: only interval='bootstrap' resamples, and the interval is "
                           "'normal'; pass interval='bootstrap' to use them, or leave them out",
-                          UserWarning, stacklevel=4)
+                          UserWarning, stacklevel=caller_stacklevel())
 
 
 def _importance_weights(where: str, actions: np.ndarray, propensities: np.ndarray,
@@ -357,20 +361,50 @@ def _importance_weights(where: str, actions: np.ndarray, propensities: np.ndarra
     return weight
 
 
-def _check_target(where: str, target: Any) -> np.ndarray:
+def _reward_model(where: str, reward_model: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """The predicted reward of every action in every round, as numbers: true/false is
+    refused, as for the propensities (predicted rewards are a model's numbers; a table of
+    true/false is a policy's mask, the target's one true per row, given in its place,
+    which would read as rewards 1 and 0)."""
+    refuse_booleans(f"{where}: reward_model", reward_model, BanditInputError,
+                    wanted="the predicted reward of every action in every round")
+    q = as_float_array(where, "reward_model", reward_model, ndim=2)
+    check_shape(where, "reward_model", q, shape)
+    return q
+
+
+def _check_target(where: str, target: Any, given: Any = None) -> np.ndarray:
+    """``target`` as float64 rows of action probabilities, each summing to 1 within the
+    rounding of the precision the policy was given in (``given``: the array as the user
+    passed it, when ``target`` is already converted)."""
     pi = as_float_array(where, "target", target, ndim=2)
     if len(pi) < 2:
         raise BanditInputError(f"{where}: the log must have at least 2 rounds for an "
                                f"interval, got {len(pi)}")
     check_unit_interval(where, "target", pi)
     sums = pi.sum(axis=1)
-    off = np.abs(sums - 1.0) > _ROW_SUM_TOLERANCE
+    tolerance = _row_sum_tolerance(target if given is None else given, pi.shape[1])
+    off = np.abs(sums - 1.0) > tolerance
     if off.any():
         row = int(np.argmax(off))
         raise BanditInputError(f"{where}: each row of target must be the evaluated policy's "
                                f"action probabilities, summing to 1; row {row} sums to "
                                f"{float(sums[row])!r}")
     return pi
+
+
+def _row_sum_tolerance(target: Any, n_actions: int) -> float:
+    """How far a row of the target may miss 1: by rounding, not by more. A policy given in
+    float32 or float16 (a softmax over a catalog of 100,000 actions in float32 sums to 1
+    only within about 1e-5; 1/3 in float16 three times to 0.99976) misses by up to
+    ``n_actions`` times its precision's epsilon, the bound of a sum's rounding; float64
+    and exact numbers by 1e-6."""
+    dtype = getattr(target, "dtype", None)
+    # an array's dtype, or a DataFrame's columns' (the least precise of them)
+    dtypes = [dtype] if isinstance(dtype, np.dtype) else list(getattr(target, "dtypes", []))
+    eps = max((float(np.finfo(d).eps) for d in dtypes if isinstance(d, np.dtype)
+               and d.kind == "f" and d.itemsize < 8), default=0.0)
+    return max(_ROW_SUM_TOLERANCE, n_actions * eps)
 
 
 def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target: Any
@@ -391,7 +425,7 @@ def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target
     # length (a TypeError) and ragged rows were numpy's "inhomogeneous shape"
     a = as_index_array(where, "actions", actions, ndim=1, size=pi.shape[1], what="action")
     check_same_length(where, rewards=r, actions=a, propensities=p, target=pi)
-    pi = _check_target(where, pi)
+    pi = _check_target(where, pi, target)
     bad = (p <= 0) | (p > 1)
     if bad.any():
         row = int(np.argmax(bad))

@@ -37,12 +37,14 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.interactions import caller_stacklevel
 from recstack.errors import shown
 from recstack.metrics._validation import check_aligned
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
     check_count,
+    check_not_empty,
     check_number,
     check_same_length,
     refuse_booleans,
@@ -152,7 +154,7 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
         warnings.warn(f"{where}: the estimates at {listed} came out above position 1's and "
                       "were capped at 1 (a position is not examined more than the top); "
                       "log more impressions there, or raise smoothing", UserWarning,
-                      stacklevel=2)
+                      stacklevel=caller_stacklevel())
         propensities = np.minimum(propensities, 1.0)
     return propensities
 
@@ -198,6 +200,8 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     clicked = positive_labels(where, labels, meaning="clicks 1/0 or a graded relevance",
                               fix="")
     check_same_length(where, positions=positions, labels=clicked)
+    # no rows gave no weights, where estimate_propensities refuses an empty log: one rule
+    check_not_empty(where, "positions", positions)
     # true/false read as propensities 1 and 0: a mask given in their place
     refuse_booleans(f"{where}: propensities", propensities, BanditInputError,
                     wanted="estimate_propensities(...)'s examination probabilities")
@@ -214,15 +218,31 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
             f"covers the positions 1..{int(positions.max())}, and the two readings give "
             "different weights; it is read per position (propensities[k - 1] is position "
             "k's, as estimate_propensities gives): say which it is, per='position' or "
-            "per='row' (each row's own propensity)", UserWarning, stacklevel=2)
+            "per='row' (each row's own propensity)", UserWarning, stacklevel=caller_stacklevel())
     if clip is not None:
         # propensities are relative to position 1 (1 there): a clip above 1 would raise
         # every position's to it, the top's too (clip=2 gave every click the weight 0.5)
-        clip = check_number(where, "clip", clip, low=0.0, low_inclusive=False)
-        if clip > 1:
-            raise BanditInputError(f"{where}: clip must be at most 1, got {clip!r}: "
+        # its range is (0, 1], named as such in every refusal (0 and NaN were told
+        # "(0, inf]", a range whose upper part is refused too)
+        try:
+            number: float | None = check_number(where, "clip", clip, low=0.0,
+                                                low_inclusive=False)
+        except BanditInputError:
+            number = None
+        if number is not None and number > 1:
+            raise BanditInputError(f"{where}: clip must be at most 1, got {shown(clip)}: "
                                    "propensities are relative to position 1, whose is 1, so "
-                                   "a larger clip would lower every weight below 1")
+                                   "a larger clip would lower every weight below 1; give a "
+                                   "clip in (0, 1]")
+        clip = check_number(where, "clip", clip, low=0.0, low_inclusive=False, high=1.0)
+        if not math.isfinite(1.0 / clip):
+            # the weight a clipped propensity gets, 1 / clip, was infinite (1e-320): the
+            # rows were then refused advising "clip=0.05, the default", a clip the user had
+            # given; the clip itself is what is wrong
+            raise BanditInputError(
+                f"{where}: clip = {clip!r} is too small for its weight 1 / clip (the largest "
+                "weight it allows) to be a float64 number; give a clip of at least 1e-308 "
+                "(0.05, the default, bounds the weights at 20)")
     if not isinstance(clicked_only, bool | np.bool_):
         raise BanditInputError(f"{where}: clicked_only must be True or False, got "
                                f"{clicked_only!r}")
@@ -255,7 +275,7 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
                       "if they are estimates from few impressions, cap them "
                       "(np.minimum(propensities, 1)); if they are weights 1 / theta or "
                       "click counts, give the propensities theta instead", UserWarning,
-                      stacklevel=2)
+                      stacklevel=caller_stacklevel())
     if len(positions) and positions.max() > len(propensities):
         # an empty array was "propensities cover 1..0"; no row or value was named
         row = int(np.flatnonzero(positions > len(propensities))[0])
@@ -274,7 +294,7 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
         raise BanditInputError(f"{where}: row {row}'s weight 1 / propensity "
                                f"{float(theta[positions[row] - 1])!r} (position "
                                f"{int(positions[row])}) passes float64; clip the propensities "
-                               "(clip=0.05, the default)")
+                               "(clip=0.05, the default; clip=None was given)")
     if clicked_only:
         weights = np.where(clicked, weights, 1.0)
     return weights
@@ -308,7 +328,7 @@ def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
         row = int(np.flatnonzero(~np.isfinite(weights))[0])
         raise BanditInputError(f"{where}: row {row}'s weight 1 / propensity "
                                f"{float(theta[row])!r} passes float64; clip the propensities "
-                               "(clip=0.05, the default)")
+                               "(clip=0.05, the default; clip=None was given)")
     return np.where(clicked, weights, 1.0) if clicked_only else weights
 
 

@@ -21,8 +21,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from recstack.errors import RecstackError
-from recstack.metrics._validation import refuse_not_numbers
+from recstack.data.interactions import to_float32_values
+from recstack.errors import RecstackError, shown
+from recstack.metrics._validation import refuse_masked, refuse_not_numbers
 from recstack.pipeline.bandit_checks import as_index_array, refuse_ragged
 
 #: the fields of a feature in :meth:`FeatureSchema.to_json`
@@ -32,6 +33,9 @@ _SCHEMA_FIELDS = ("name", "kind", "doc", "cardinality")
 UNKNOWN = 0
 
 FeatureKind = Literal["numeric", "categorical"]
+
+#: what the float32 values of a frame are, in the warning of a value float32 changes
+FEATURES_KEPT_IN = "the type the ranker's features are kept in"
 
 
 @dataclass(frozen=True)
@@ -261,8 +265,12 @@ class FeatureFrame:
         for j, f in enumerate(self.schema.categorical):
             if f.name == name:
                 return self.categorical[:, j]
-        raise RecstackError(f"no feature named {name!r}; the frame has "
-                            f"{', '.join(self.schema.names) or 'none'}")
+        from recstack.specs import did_you_mean
+
+        # a misspelt name gets the nearest one, as a schema's other look-ups do
+        hint = did_you_mean(name, self.schema.names) if isinstance(name, str) else ""
+        raise RecstackError(f"FeatureFrame.column: no feature named {name!r}{hint}; the "
+                            f"frame has {', '.join(self.schema.names) or 'none'}")
 
     def take(self, rows: np.ndarray) -> FeatureFrame:
         """The frame restricted to ``rows`` (kept in the given order): a boolean mask of
@@ -297,6 +305,7 @@ def row_selection(rows: Any, n: int, where: str) -> np.ndarray:
         raise RecstackError(f"{where}: rows must be a boolean mask of {n} entries or row "
                             f"positions 0..{n - 1}, got {type(rows).__name__}")
     refuse_ragged(where, "rows", rows, RecstackError)
+    refuse_masked(rows, f"{where}: rows", RecstackError)  # its hidden entries read as rows
     array = np.asarray(rows)
     if array.ndim != 1:
         raise RecstackError(f"{where}: rows must be a 1-D mask or list of row positions, got "
@@ -339,6 +348,10 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
     refuse_not_numbers(values, f"feature frame: the {kind} features", RecstackError,
                        must="numbers")
     array = np.asarray(values)
+    # the values as given (Python ints, Decimal, Fraction) where numpy holds them as
+    # objects: a precision warning shows them as written, not as their float64, and
+    # checks the exact whole numbers float64 itself would have rounded
+    given = array if array.dtype == object else None
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         try:
             array = _missing_as_nan(array).astype(np.float64)
@@ -357,6 +370,7 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
                 f"column is a guess; give an array of shape {(n, len(features))}, one column "
                 f"per feature in the schema's order (e.g. np.column_stack of the columns)")
         array = array.reshape(n, -1)
+        given = None if given is None else given.reshape(n, -1)
     if not n:
         array = np.zeros((0, len(features)))
     if array.ndim != 2 or array.shape != (n, len(features)):
@@ -374,6 +388,20 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
             raise RecstackError(f"feature frame: numeric feature {features[column].name!r} "
                                 f"is {float(array[row, column])!r} at row {row}; features must be "
                                 "finite float32 numbers (NaN marks a missing value)")
+        if array.dtype != np.float32:
+            # whole numbers past 2**24 (ids, counts) became other whole numbers in the
+            # float32 frame without a word: warned of, naming the feature and the row
+            for j, feature in enumerate(features):
+                values_j = np.asarray(array[:, j])
+                exact_j = (given[:, j] if given is not None and given.shape == array.shape
+                           else None)
+                as_given = values_j if exact_j is None else exact_j
+
+                def holding(row: int, as_given: np.ndarray = as_given) -> str:
+                    return f"row {row} holds {shown(as_given[row])}"
+
+                to_float32_values(values_j, feature.name, holding, lambda: "feature frame",
+                                  exact=exact_j, kept_in=FEATURES_KEPT_IN)
         return array.astype(np.float32)
     if array.dtype == bool and array.size:
         # True/False read as codes 1 and 0, and 0 is the unknown level: every False became

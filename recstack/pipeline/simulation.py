@@ -52,7 +52,7 @@ from scipy import special
 from threadpoolctl import threadpool_limits
 
 from recstack.data.synthetic import SyntheticConfig, generate_with_truth
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, shown
 from recstack.pipeline.bandit_checks import (
     as_index_array,
     check_count,
@@ -144,7 +144,7 @@ class BanditEnvironment:
         check_number(where, "new_item_share", new_item_share, low=0.0, high=1.0,
                      high_inclusive=False)
         if not isinstance(drift, bool):
-            raise ConfigError(f"{where}: drift must be True or False, got {drift!r}")
+            raise ConfigError(f"{where}: drift must be True or False, got {shown(drift)}")
         check_count(where, "seed", seed, low=0, high=SEED_MAX)
         if config is None and not overrides:
             overrides = {"n_users": 300, "n_items": 200, "n_interactions": 3000,
@@ -243,6 +243,12 @@ class BanditEnvironment:
         afterwards): a round's matrix products are small, and synchronising BLAS threads
         on every one of them cost up to ten times the products on a busy machine.
         """
+        if isinstance(policy, type) and issubclass(policy, Policy):
+            # the class itself ("got ABCMeta"): it is created with the catalogue's size
+            raise ConfigError(f"BanditEnvironment.run: policy is the class "
+                              f"{policy.__name__}, not a policy; create one: "
+                              f"{policy.__name__}(n_items={self.n_items}"
+                              f"{f', n_features={self.n_features}' if policy.contextual else ''})")
         if not isinstance(policy, Policy):
             raise ConfigError(f"BanditEnvironment.run: policy must be a bandit policy (e.g. "
                               f"UCB1(n_items={self.n_items})), got {type(policy).__name__}")
@@ -261,7 +267,7 @@ class BanditEnvironment:
             if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) \
                     or value < 1:
                 raise ConfigError(f"BanditEnvironment.run: {name} must be an integer >= 1, "
-                                  f"got {value!r}")
+                                  f"got {shown(value)}")
         n_rounds, users_per_round, k = int(n_rounds), int(users_per_round), int(k)
         per_pair = 1 + (self.n_features if policy.contextual else 0)
         if users_per_round * self.n_items * per_pair > _MAX_ROUND_VALUES:

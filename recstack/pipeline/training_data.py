@@ -46,9 +46,10 @@ from typing import Any, Literal
 
 import numpy as np
 
+from recstack.config import check_seed
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
-from recstack.metrics._validation import exact_as_float
+from recstack.metrics._validation import exact_as_float, exact_as_int
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import BanditInputError, check_count
 from recstack.pipeline.candidates import (
@@ -227,13 +228,22 @@ def make_training_data(history: Interactions, window: Interactions,
             raise ConfigError(f"training data: {name} must be a function returning fresh "
                               f"models (e.g. lambda: [create_model('ease')]), got "
                               f"{type(value).__name__}")
+    if isinstance(builder, type) and issubclass(builder, FeatureBuilder):
+        # the class itself ("got type")
+        raise ConfigError(f"training data: builder is the class {builder.__name__}, not a "
+                          f"builder; create one: {builder.__name__}(...)")
     if not isinstance(builder, FeatureBuilder):
         raise ConfigError(f"training data: builder must be a FeatureBuilder "
                           f"(recstack.pipeline.features), got {type(builder).__name__}")
     if not isinstance(balanced, bool | np.bool_):
-        raise ConfigError(f"training data: balanced must be True or False, got {balanced!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ConfigError(f"training data: seed must be an integer >= 0, got {seed!r}")
+        raise ConfigError(f"training data: balanced must be True or False, got {shown(balanced)}")
+    read_seed = exact_as_int(seed)
+    if isinstance(read_seed, bool) or not isinstance(read_seed, int | np.integer):
+        raise ConfigError(f"training data: seed must be a whole number in [0, {SEED_MAX}], "
+                          f"got {shown(seed)}")
+    # the one seed rule (a seed past 32 bits failed only when the negatives were drawn)
+    check_seed(int(read_seed), "training data: seed")
+    seed = int(read_seed)
     if negatives == "all" and not isinstance(negative_rate, bool) \
             and isinstance(negative_rate, numbers.Real) and negative_rate != 1:
         # "all" keeps every negative whatever the rate: a rate given with it was ignored
@@ -268,8 +278,13 @@ def make_training_data(history: Interactions, window: Interactions,
     # a misspelt table or context column, named before the generators' fits, not after
     builder.check_columns(history)
     generators = [g.fit(history) for g in _fresh_models(make_generators, "make_generators")]
+    # items no generator learned anything of in the history (no rows there: an item new in
+    # the window) are never candidates, as a fitted TwoStage never proposes its untrained
+    # items: their examples (no popularity, often a positive) taught the ranker a
+    # situation serving never meets
     candidates = generate_candidates(generators, users, n_candidates,
-                                     exclude=history.to_csr(), sources=sources)
+                                     exclude=history.to_csr(), sources=sources,
+                                     exclude_items=untrained_items(generators))
     labels = _labels(candidates, window)
     recall = candidate_recall(candidates, window.for_users(users))
     with_positive = np.bincount(candidates.users, weights=labels, minlength=n_users) > 0
@@ -279,7 +294,8 @@ def make_training_data(history: Interactions, window: Interactions,
                             "holds any of their items of the label window (candidate recall "
                             "0); ask for more candidates or other generators")
     candidates, labels = candidates.take(keep), labels[keep]
-    chosen = sample_negatives(labels, candidates, negatives, negative_rate, seed=seed)
+    chosen = sample_negatives(labels, candidates, negatives, negative_rate, seed=seed,
+                              name="training data: negative_rate")
     candidates, labels = candidates.take(chosen), labels[chosen]
     scorers = ([m.fit(history) for m in _fresh_models(make_scorers, "make_scorers")]
                if make_scorers is not None else [])
@@ -290,6 +306,19 @@ def make_training_data(history: Interactions, window: Interactions,
     weights = (class_weights(labels) if balanced else np.ones(len(labels), np.float32))
     return TrainingData(frame, labels, weights, int(cutoff), recall,
                         negative_rate if negatives == "uniform" else 1.0)
+
+
+def untrained_items(generators: Sequence[Recommender]) -> np.ndarray | None:
+    """The items (a boolean mask) none of the fitted ``generators`` learned anything of (no
+    training rows; for a model placing items by their content, neither rows nor content),
+    None when there are none: the ``exclude_items`` of :func:`generate_candidates` in the
+    training examples, as :class:`~recstack.pipeline.two_stage.TwoStage` excludes them
+    when it serves."""
+    unknown: np.ndarray | None = None
+    for generator in generators:
+        mask = np.asarray(generator._items_without_similarity(), dtype=bool)
+        unknown = mask.copy() if unknown is None else unknown & mask
+    return unknown if unknown is not None and unknown.any() else None
 
 
 def _require_same_ids(history: Interactions, window: Interactions) -> None:
@@ -371,7 +400,8 @@ _SAMPLINGS = ("all", "uniform", "hard")
 
 
 def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSampling,
-                     rate: float, *, seed: int = 0) -> np.ndarray:
+                     rate: float, *, seed: int = 0, name: str = "sample_negatives: rate"
+                     ) -> np.ndarray:
     """Rows to keep (sorted positions): every positive, and the negatives chosen by ``how``.
 
     Parameters
@@ -387,6 +417,9 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
         the sources, ties to the lower item index.
     rate : float
         :math:`w \\in (0, 1]`.
+    name : str
+        The rate as the caller's user knows it, for the warning of a ``"uniform"`` rate
+        that keeps no negative (:class:`~recstack.pipeline.imbalance.TooFewNegativesWarning`).
     """
     rate = check_sampling(how, rate, "sample_negatives", ("how", "rate"))
     require_candidates(candidates, "sample_negatives")
@@ -402,7 +435,7 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     if how == "all" or rate == 1:
         return np.arange(len(positive))
     if how == "uniform":
-        return downsample_negatives(positive, rate, seed=seed)
+        return downsample_negatives(positive, rate, seed=seed, name=name)
     negative = np.flatnonzero(~positive)
     users = candidates.users[negative]
     # order the negatives by user, then best rank, then item: position within the user

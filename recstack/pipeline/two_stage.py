@@ -34,7 +34,12 @@ from recstack.models.base import (
     check_list_length,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_declared, refuse_repeated_models, register
+from recstack.models.registry import (
+    create_declared,
+    refuse_refitted_checkpoints,
+    refuse_repeated_models,
+    register,
+)
 from recstack.pipeline.bandit_checks import as_index_array
 from recstack.pipeline.candidates import (
     Candidates,
@@ -53,6 +58,7 @@ from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.pipeline.training_data import (
     make_training_data,
     time_window,
+    untrained_items,
     user_window,
     window_cutoff,
 )
@@ -99,7 +105,9 @@ class TwoStage(Recommender):
 
     *Scoring*: a user's candidates (the union of the generators' top ``n_candidates``
     unseen items, or its first ``candidates_per_user`` items in interleaved rank order:
-    :func:`~recstack.pipeline.candidates.generate_candidates`) get the ranker's score;
+    :func:`~recstack.pipeline.candidates.generate_candidates`; never an item no generator
+    learned anything of, i.e. without training rows, or for a content generator without
+    rows and content) get the ranker's score;
     every other item gets a score below every candidate of that user (ordered among
     themselves by training popularity), so a full-catalog evaluation ranks the whole
     catalog and stays honest.
@@ -241,6 +249,7 @@ class TwoStage(Recommender):
     def _declared(self, kind_list: str, position: int) -> Recommender:
         return create_declared(getattr(self, kind_list)[position],
                                f"{self.name}: {kind_list}[{position}]", container=self.name,
+                               written=self._as_written(kind_list, position),
                                nesting="a two-stage model cannot serve inside another; "
                                        "list its generators directly")
 
@@ -271,6 +280,12 @@ class TwoStage(Recommender):
         declared = self._new_ranker()
         refuse_unread_settings(f"{self.name}: ranker ({declared.name})", declared,
                                declared.read_only_with)
+        refuse_refitted_checkpoints(
+            self.name, [(f"generators[{p}]", g) for p, g in enumerate(self._generators())]
+            + [(f"scorers[{p}]", m) for p, m in enumerate(self._scorers())],
+            "a two-stage model fits each generator and scorer twice (on the history window "
+            "for the ranker's examples, then on all the training data)",
+            "leave checkpoint_dir out of the two-stage model's generators and scorers")
         if train.timestamp is None:
             raise RecstackError(
                 f"{self.name}: the training data have no timestamps; the ranker learns from "
@@ -422,7 +437,8 @@ class TwoStage(Recommender):
         candidates = generate_candidates(self.generators_, user_indices,
                                          self.n_candidates, exclude=exclude,
                                          sources=self.builder_.sources_,
-                                         per_user=self.candidates_per_user)
+                                         per_user=self.candidates_per_user,
+                                         exclude_items=untrained_items(self.generators_))
         if self.scorers_:
             candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_)
         return candidates
@@ -605,9 +621,10 @@ class TwoStage(Recommender):
         self._refuse_negative_inner_values(history, histories)
         n = history.shape[0]
         try:
+            exclude = history if exclude_seen else _nothing_seen(history.shape)
             candidates = generate_candidates(self.generators_, np.arange(n),
-                                             self.n_candidates, exclude=None if exclude_seen
-                                             else _nothing_seen(history.shape),
+                                             self.n_candidates, exclude=exclude,
+                                             exclude_items=untrained_items(self.generators_),
                                              sources=self.builder_.sources_,
                                              per_user=self.candidates_per_user,
                                              histories=history)
@@ -685,6 +702,12 @@ class TwoStage(Recommender):
         out = floor[:, None] - 1.0 + self._popularity_order()[None, :]
         out[row, candidates.items] = scores
         return out
+
+    def _items_without_similarity(self) -> np.ndarray:
+        """The items no generator learned anything of (no training rows; for a generator
+        that places items by their content, neither rows nor content): never candidates."""
+        unknown = untrained_items(self.generators_)
+        return np.zeros(len(self.items_), bool) if unknown is None else unknown
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The item similarity of the first generator that has one (the ranker scores

@@ -55,7 +55,7 @@ import scipy.sparse as sp
 
 from recstack.atomic import atomic_directory, checked_path, folder_problem
 from recstack.data.idmap import integer_indices
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import check_list_length
 from recstack.specs import closest
 
@@ -174,20 +174,21 @@ class ItemIndex:
                             ("ef_construction", ef_construction), ("ef", ef),
                             ("n_check", n_check)):
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+                raise ConfigError(f"{name} must be a positive integer, got {shown(value):.80}")
         if not MIN_M <= M <= MAX_M:
             # hnswlib cannot link a graph of degree 1 ("Not enough memory: addPoint failed"),
             # and warns from 10,000 on (each item then reserves megabytes of links)
             raise ConfigError(f"M must be between {MIN_M} and {MAX_M:,} (hnswlib's graph "
-                              f"degree; 16 is typical), got {M!r}")
+                              f"degree; 16 is typical), got {shown(M)}")
         for name, value in (("ef_construction", ef_construction), ("ef", ef)):
             if value > MAX_EF:
                 raise ConfigError(f"{name} must be at most {MAX_EF:,} (hnswlib's candidate "
                                   f"list; 200 is typical, and a list as long as the catalog "
-                                  f"is exact search: backend='exact'), got {value!r:.40}")
+                                  f"is exact search: backend='exact'), got {shown(value):.40}")
         if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
                 or not 0 <= seed < 2**64):
-            raise ConfigError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}")
+            raise ConfigError(f"seed must be an integer from 0 to 2**64 - 1, got "
+                              f"{shown(seed):.80}")
         # checked whichever backend is chosen: exact search ignored them, so queries of the
         # wrong width or holding NaN passed while the catalog was small and were refused
         # only once it grew past exact_below (or hnswlib was installed)

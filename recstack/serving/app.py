@@ -53,7 +53,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from typing import Annotated, Any, cast
 
@@ -92,7 +92,12 @@ from recstack.serving.settings import (
     settings_from_env,
 )
 from recstack.serving.telemetry import ServiceMetrics
-from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
+from recstack.strict_json import (
+    LongInteger,
+    RepeatedKeyError,
+    json_integer,
+    refuse_repeated_keys,
+)
 
 __all__ = ["create_app", "serve"]
 
@@ -132,7 +137,24 @@ def _separator_problem(value: str) -> str | None:
     return next((reason for mark, reason in _SEPARATORS.items() if mark in value), None)
 
 
-def _plain_whole_number(value: object) -> object:
+def _plain_whole_number(low: int, high: int) -> Callable[[object], object]:
+    """The validator of a query's integer from ``low`` to ``high`` (:func:`_whole_text`),
+    which also names one of more digits than Python reads (4,300): pydantic said only
+    "Unable to parse input string as an integer, exceeded maximum size"."""
+
+    def check(value: object) -> object:
+        if isinstance(value, str) and _PLAIN_QUERY_INTEGER.fullmatch(value):
+            long = json_integer(value) if len(value) > 4000 else None
+            if isinstance(long, LongInteger):
+                raise PydanticCustomError("int_parsing_size", "Input should be a whole "
+                                          "number from {low} to {high}; {why}",
+                                          {"low": low, "high": high, "why": long.too_long()})
+        return _whole_text(value)
+
+    return check
+
+
+def _whole_text(value: object) -> object:
     # pydantic reads query text as Python's int() does: ?k=5_0 was a list of 50, ?k=+5,
     # ?k=05, ?k=%205 and ?k=5.0 were all 5, and ?k=3;exclude_seen=0 was refused as if it
     # were a stray '_'. One rule for every integer of a query: written plainly, as 20
@@ -149,6 +171,15 @@ def _plain_whole_number(value: object) -> object:
         raise PydanticCustomError("int_parsing", "Input should be a whole number, e.g. 20 "
                                   "(the parameter has no value; give one or leave it out)")
     text = value.strip()
+    if text and not any(c.isdigit() for c in text):
+        # no digit at all (?limit=NaN, ?k=inf, ?k=ten, ?k=-): pydantic's "a valid integer,
+        # unable to parse string as an integer" did not say what was given nor what is
+        # taken, and a lone '-' was told to drop its leading zeros
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer, a whole "
+                                  "number written with digits such as 20, not the text "
+                                  "{given}",
+                                  {"given": shown(text[:40] + ("..." if len(text) > 40
+                                                               else ""))})
     digits = text.lstrip("+-").lstrip("0") or "0"
     how = ("without surrounding spaces; a '+' in a query is a space" if text != value else
            "without a '+' sign" if text.startswith("+") else
@@ -159,7 +190,7 @@ def _plain_whole_number(value: object) -> object:
            # parse string as an integer", naming neither the character nor what is taken
            _stray_character(text))
     if how is None:
-        return value  # no digit at all ("abc"): pydantic's "a valid integer"
+        return value  # unreachable: text without a digit is named above
     raise PydanticCustomError("int_parsing", "Input should be a whole number written "
                               "plainly ({how}), e.g. 20", {"how": how})
 
@@ -218,8 +249,9 @@ UserId = Annotated[str, Path(max_length=schemas.MAX_ID_LENGTH)]
 ItemId = Annotated[str, Path(max_length=schemas.MAX_ID_LENGTH)]
 K = Annotated[int | None, Query(ge=1, le=schemas.MAX_K,
                                 description="list length (default: the service's default_k)"),
-              BeforeValidator(_plain_whole_number)]
-Limit = Annotated[int, Query(ge=1, le=1000), BeforeValidator(_plain_whole_number)]
+              BeforeValidator(_plain_whole_number(1, schemas.MAX_K))]
+Limit = Annotated[int, Query(ge=1, le=schemas.MAX_LIMIT),
+                  BeforeValidator(_plain_whole_number(1, schemas.MAX_LIMIT))]
 Flag = Annotated[bool, BeforeValidator(_one_flag)]
 #: the methods counted by name in the request metrics; any other is counted as "other"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
@@ -554,9 +586,11 @@ class _StrictJSONRequest(Request):
                 return float(word)
 
             _check_charset(self.headers.get("content-type", ""))
+            # parse_int: an integer of thousands of digits, which Python refuses to read,
+            # is refused by its field, naming it (LongInteger)
             self._json = json.loads(_utf8_body(await self.body()),
                                     object_pairs_hook=refuse_repeated_keys,
-                                    parse_constant=constant)
+                                    parse_constant=constant, parse_int=json_integer)
         return self._json
 
 
@@ -855,7 +889,10 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     words = request.scope.get(_CONSTANTS_KEY) or set()
     for problem in raw:
         _not_json(problem, words)
-    errors = jsonable_encoder(raw)
+        if isinstance(problem.get("input"), LongInteger):
+            _too_long(problem)
+    # one inside an input repeated whole (an object, a list) is written by its length too
+    errors = jsonable_encoder(raw, custom_encoder={LongInteger: str})
     content_type = request.headers.get("content-type")
     for problem in errors:
         if problem.get("loc") == ["body"] and isinstance(problem.get("input"), str) \
@@ -864,9 +901,66 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
                    else repr(content_type[:100]))
             problem["msg"] = ("the body must be a JSON object sent with 'Content-Type: "
                               f"application/json' (got {got})")
+        if problem.get("type") == "extra_forbidden" and problem.get("loc", [""])[0] == "body":
+            problem["msg"] = _unknown_body_field(request, problem["loc"]) or problem["msg"]
         if "input" in problem:
             problem["input"] = _brief(problem["input"])
     return JSONResponse(problem_body(_encodable(errors), 422), status_code=422)
+
+
+def _unknown_body_field(request: Request, loc: list[Any]) -> str | None:
+    """A field of a JSON body that its object does not take, said as an unknown query
+    parameter is: with the nearest field's name and the fields it takes. It was pydantic's
+    "Extra inputs are not permitted" alone, so ``{"item": [...]}`` for ``items`` (or an
+    event's ``"evnt"``) named no field to write instead."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from recstack.specs import did_you_mean
+
+    def model_in(annotation: Any) -> type[BaseModel] | None:
+        # the request model inside Optional[...], list[...] or Annotated[...]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        for inner in typing.get_args(annotation):
+            if (found := model_in(inner)) is not None:
+                return found
+        return None
+
+    route = request.scope.get("route")
+    try:
+        hints = typing.get_type_hints(getattr(route, "endpoint", None), include_extras=True)
+    except Exception:  # noqa: BLE001 (no hints to read: pydantic's message stays)
+        return None
+    model: type[BaseModel] | None = next(
+        (m for m in map(model_in, hints.values())
+         if m is not None and issubclass(m, schemas.Request)), None)
+    for key in loc[1:-1]:
+        if model is None:
+            return None
+        if not isinstance(key, int):
+            field = model.model_fields.get(str(key))
+            model = model_in(field.annotation) if field is not None else None
+    if model is None:
+        return None
+    fields = list(model.model_fields)
+    where = (f"the body of {request.method} {_template(route) or request.url.path}"
+             if len(loc) == 2 else "".join(f"[{k}]" if isinstance(k, int) else f".{k}"
+                                          for k in loc[1:-1]).lstrip("."))
+    return (f"Unknown field of {where}{did_you_mean(str(loc[-1]), fields)}; it takes: "
+            f"{', '.join(fields)}")
+
+
+def _too_long(problem: dict[str, Any]) -> None:
+    """A 422's error whose input is an integer too long for Python to read
+    (:class:`~recstack.strict_json.LongInteger`), named by its length: a field that
+    has no message of its own for it (a list, a price) said only that it "should be a
+    valid list"."""
+    given = problem["input"]
+    problem["input"] = str(given)
+    if str(given) not in problem.get("msg", ""):
+        problem["msg"] = f"{given.too_long()}; {problem.get('msg', '')}"
 
 
 def _not_json(problem: dict[str, Any], words: set[str]) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.atomic import special_file_problem
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.progress import Progress, resolve
 
 if TYPE_CHECKING:
@@ -109,10 +109,12 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     try:
         # utf-8-sig: a results.json saved again by an editor may begin with a byte-order
         # mark ("not valid JSON (Unexpected UTF-8 BOM)")
-        from recstack.strict_json import refuse_repeated_keys
+        from recstack.strict_json import refuse_endless_integer, refuse_repeated_keys
 
+        # parse_int: Python's "Exceeds the limit (4300 digits)" advised raising its limit
         payload = json.loads(path.read_text(encoding="utf-8-sig"),
-                             object_pairs_hook=refuse_repeated_keys)
+                             object_pairs_hook=refuse_repeated_keys,
+                             parse_int=refuse_endless_integer)
     except FileNotFoundError:
         raise RecstackError(f"{path}: no such results file (recstack evaluate writes "
                             "results/NAME/results.json)") from None
@@ -325,7 +327,7 @@ def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
         batch_size = max(1, min(_MAX_USERS_PER_BATCH,
                                 DEFAULT_MEMORY_BUDGET_BYTES // (len(model.items_) * 8 * 2)))
     elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
+        raise ConfigError(f"batch_size must be a positive integer, got {shown(batch_size):.80}")
     with resolve(progress).task("Recommending", total=len(user_ids)) as task:
         for start in range(0, len(user_ids), batch_size):
             batch = user_ids[start:start + batch_size]

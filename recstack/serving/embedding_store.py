@@ -797,6 +797,16 @@ class RedisEmbeddingStore(EmbeddingStore):
                     # as before the check existed
                     logger.debug("embedding store %s: ids not checked (%s)", self._where, error)
                     return
+                dim_key = f"{self.prefix}:dim:{kind}"
+                held = self._client.type(dim_key)
+                held = held.decode("utf-8", "replace") if isinstance(held, bytes) else str(held)
+                if held not in ("string", "none"):
+                    # opened, then every lookup failed with redis' WRONGTYPE ResponseError
+                    raise ConfigError(
+                        f"embedding store {self._where}: the key {dim_key} is not the "
+                        f"dimension of the {kind} vectors (it holds a Redis {held}): another "
+                        f"program's keys under the prefix {self.prefix!r}? give the store a "
+                        "prefix of its own")
                 unreadable, untrimmed = [], []
                 for member in members[:REDIS_OPEN_CHECK]:
                     key, problem = _redis_key_problem(member)
@@ -859,12 +869,43 @@ class RedisEmbeddingStore(EmbeddingStore):
                 pass  # another process opening the store renamed it meanwhile
 
     @contextlib.contextmanager
-    def _errors(self) -> Any:
+    def _errors(self, kind: str | None = None) -> Any:
         try:
             yield
         except self._redis_errors as error:
             raise StoreUnavailableError(f"embedding store {self._where}: cannot reach Redis "
                                         f"({error})") from None
+        except self._response_error as error:
+            if "WRONGTYPE" not in str(error):
+                raise
+            # a key of the store's written meanwhile as another type (a list at the
+            # dimension's key, a string at the id set's) raised redis' own ResponseError
+            # from get, put, count and delete, which the service's fallback to the model's
+            # vectors did not catch (a 500 for every request)
+            raise StoreUnavailableError(self._wrong_type(kind, error)) from None
+
+    #: the type of value each of a kind's own keys holds, and what it is, for messages
+    _KEY_TYPES = (("dim", "string", "a string (the dimension of the vectors)"),
+                  ("ids", "set", "a set (the ids of the stored vectors)"))
+
+    def _wrong_type(self, kind: str | None, error: Exception) -> str:
+        """What a WRONGTYPE refusal met: the key of the kind's that holds another type of
+        value, found by its TYPE, else the prefix in general."""
+        advice = (f"another program's keys under the prefix {self.prefix!r}? give the store "
+                  "a prefix of its own")
+        for part, expected, what in self._KEY_TYPES if kind else ():
+            key = f"{self.prefix}:{part}:{kind}"
+            try:
+                held = self._client.type(key)
+            except (*self._redis_errors, self._response_error):
+                continue
+            held = held.decode("utf-8", "replace") if isinstance(held, bytes) else str(held)
+            if held not in (expected, "none"):
+                return (f"embedding store {self._where}: damaged: the key {key} holds a Redis "
+                        f"{held}, not {what}: {advice}, or delete the key (redis-cli DEL "
+                        f"{key}) and put the {kind} vectors again")
+        return (f"embedding store {self._where}: damaged: a key under the prefix holds "
+                f"another type of value than the store writes ({error}): {advice}")
 
     def _key(self, kind: str, key: str) -> str:
         return f"{self.prefix}:{kind}:{key}"
@@ -876,7 +917,7 @@ class RedisEmbeddingStore(EmbeddingStore):
         mapping = {self._key(kind, key): row.tobytes()
                    for key, row in zip(keys, array, strict=True)}
         dim_key = f"{self.prefix}:dim:{kind}"
-        with self._errors(), self._client.pipeline(transaction=True) as pipe:
+        with self._errors(kind), self._client.pipeline(transaction=True) as pipe:
             # the dimension is checked and the vectors written in one transaction that
             # fails when another writer changed the dimension meanwhile (WATCH): two
             # processes putting vectors of two dimensions into an empty store left rows of
@@ -885,6 +926,9 @@ class RedisEmbeddingStore(EmbeddingStore):
                 try:
                     pipe.watch(dim_key)
                     stored = pipe.get(dim_key)
+                    # the id set read before the transaction: a transaction is not rolled
+                    # back, so an id set of another type wrote the vectors, then failed
+                    pipe.scard(f"{self.prefix}:ids:{kind}")
                     if stored is not None and _stored_dim(stored, kind, self._where) \
                             != array.shape[1]:
                         raise ConfigError(
@@ -925,7 +969,7 @@ class RedisEmbeddingStore(EmbeddingStore):
         dim = self.dim(kind) or 0
         if not keys:
             return np.zeros((0, dim), np.float32), np.zeros(0, bool)
-        with self._errors():
+        with self._errors(kind):
             values = self._client.mget([self._key(kind, key) for key in keys])
         # the client returns bytes (responses are not decoded)
         rows: dict[str, bytes] = {key: cast(bytes, value) for key, value in
@@ -934,13 +978,13 @@ class RedisEmbeddingStore(EmbeddingStore):
 
     def dim(self, kind: str) -> int | None:
         _check_kind(kind)
-        with self._errors():
+        with self._errors(kind):
             value = self._client.get(f"{self.prefix}:dim:{kind}")
         return None if value is None else _stored_dim(value, kind, self._where)
 
     def count(self, kind: str) -> int:
         _check_kind(kind)
-        with self._errors():
+        with self._errors(kind):
             return int(self._client.scard(f"{self.prefix}:ids:{kind}"))
 
     def delete(self, kind: str, ids: Any) -> None:
@@ -949,7 +993,7 @@ class RedisEmbeddingStore(EmbeddingStore):
         if not keys:
             return
         ids_key = f"{self.prefix}:ids:{kind}"
-        with self._errors():
+        with self._errors(kind):
             pipe = self._client.pipeline(transaction=True)
             pipe.delete(*[self._key(kind, key) for key in keys])
             pipe.srem(ids_key, *keys)

@@ -118,7 +118,9 @@ def parse_reference(reference: str) -> tuple[str, int | None]:
     if not isinstance(reference, str):
         # str() would turn None into the model name 'None'
         raise ConfigError(f"a model reference is text such as 'als' or 'als@3'; got "
-                          f"{type(reference).__name__} {reference!r}")
+                          f"{type(reference).__name__} {shown(reference):.80}")
+    from recstack.registry import blank_around
+
     name, at, version = reference.partition("@")
     check_name(name)
     if not at:
@@ -126,10 +128,19 @@ def parse_reference(reference: str) -> tuple[str, int | None]:
     padded = padded_version_problem(reference)
     if padded is not None:
         raise ConfigError(padded)
-    # ASCII digits only: str.isdigit also accepts '³' (which int() refuses) and '٣'
-    if not (version.isascii() and version.isdigit()) or not 1 <= int(version) <= MAX_VERSION:
-        raise ConfigError(f"{reference!r}: the version after '@' must be a whole number "
-                          f"from 1 to {MAX_VERSION}, e.g. als@3")
+    # ASCII digits only: str.isdigit also accepts '³' (which int() refuses) and '٣'; more
+    # digits than the largest version has are out of range unread (Python refuses to read
+    # an integer of more than 4,300 digits: a raw ValueError)
+    if not (version.isascii() and version.isdigit()) \
+            or len(version) > len(str(MAX_VERSION)) or not 1 <= int(version) <= MAX_VERSION:
+        shown_reference = (reference if len(reference) <= 60 else
+                           f"{reference[:40]}... ({len(version):,} characters after '@')")
+        blank = (f" ({blank_around(version)})" if version and version.strip() != version
+                 else f" (the current version is named without '@': {name!r})"
+                 if version.strip().lower() in ("latest", "current", "newest", "last")
+                 else " (a reference holds one '@')" if "@" in version else "")
+        raise ConfigError(f"{shown_reference!r}: the version after '@' must be a whole "
+                          f"number from 1 to {MAX_VERSION}, e.g. als@3{blank}")
     return name, int(version)
 
 
@@ -138,10 +149,13 @@ def padded_version_problem(reference: str) -> str | None:
     read as version 1, though no version is spelt that way: the folders' ``00000001`` is
     no spelling of a reference either); None otherwise."""
     name, at, version = reference.partition("@")
-    if at and version.isascii() and version.isdigit() and version != str(int(version)) \
-            and int(version) >= 1:  # a version 0 is refused as one, however written
-        return (f"{reference}: the version after '@' is written with leading zeros; write "
-                f"{name}@{int(version)} (versions are whole numbers as the registry prints "
+    number = version.lstrip("0")
+    # a version 0 is refused as one, however written; one past the largest, by its range
+    # (compared as text: Python refuses to read an integer of more than 4,300 digits)
+    if at and version.isascii() and version.isdigit() and version != number and number \
+            and len(number) <= len(str(MAX_VERSION)):
+        return (f"{reference[:80]}: the version after '@' is written with leading zeros; "
+                f"write {name}@{number} (versions are whole numbers as the registry prints "
                 "them, e.g. als@3)")
     return None
 
@@ -182,7 +196,7 @@ def refuse_swapped(call: str, name: Any, other: Any, other_name: str) -> None:
     number = (isinstance(name, int | np.integer) and not isinstance(name, bool | np.bool_))
     if (number or not isinstance(name, str | None)) and isinstance(other, str) \
             and _NAME.fullmatch(other) and not isinstance(other, bool):
-        given = f"{name!r:.40}" if number else f"a {type(name).__name__}"
+        given = f"{shown(name):.40}" if number else f"a {type(name).__name__}"
         raise ConfigError(f"{call}: the arguments are swapped: the name comes first, then "
                           f"{other_name}; got {given} as the name and the name {other!r} as "
                           f"{other_name} (write {call}({other!r}, ...))")
@@ -191,11 +205,28 @@ def refuse_swapped(call: str, name: Any, other: Any, other_name: str) -> None:
 def check_name(name: Any) -> str:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         # a name of thousands of characters was repeated whole in the message
-        shown = (f"{name[:40]!r}... ({len(name):,} characters)"
-                 if isinstance(name, str) and len(name) > 100 else f"{name!r:.100}")
-        raise ConfigError(f"model name {shown}: use 1 to 100 letters, digits, '.', '_' or "
-                          "'-', starting with a letter or digit")
+        shown_name = (f"{name[:40]!r}... ({len(name):,} characters)"
+                      if isinstance(name, str) and len(name) > 100 else f"{shown(name):.100}")
+        raise ConfigError(f"model name {shown_name}: use 1 to 100 letters, digits, '.', '_' or "
+                          f"'-', starting with a letter or digit{_name_problem(name)}")
     return name
+
+
+def _name_problem(name: Any) -> str:
+    """Which part of a refused model ``name`` breaks the rule (``" (it ends with a
+    space)"``, ``" (character 3 is '/')"``): 'als ' and 'my model' were told the rule
+    alone, which a name that looks right by eye seemed to follow."""
+    from recstack.registry import blank_around, describe_character
+
+    if not isinstance(name, str) or len(name) > 100:
+        return ""  # its kind, or its length, is said beside it
+    if not name.strip() or name.strip() != name:
+        return f" ({blank_around(name)})"
+    if not _NAME.fullmatch(name[0]):
+        return f" (it starts with {describe_character(name[0])})"
+    position, char = next((n, c) for n, c in enumerate(name, 1)
+                          if not _NAME.fullmatch("a" + c))
+    return f" (character {position} is {describe_character(char)})"
 
 
 def data_fingerprint(data: Interactions) -> str:
@@ -477,7 +508,7 @@ class ModelRegistry:
         if not isinstance(make_current, bool | np.bool_):
             # any text is true: make_current="false" pointed the alias at the new version
             raise ConfigError(f"publish {name}: make_current must be True or False, got "
-                              f"{type(make_current).__name__} {make_current!r}")
+                              f"{type(make_current).__name__} {shown(make_current):.80}")
         if data is not None:
             recorded = data_fingerprint(data)
             if fingerprint is not None and fingerprint != recorded:
@@ -557,7 +588,7 @@ class ModelRegistry:
             # a wrong argument, not a damaged artifact (it was a CorruptVersionError)
             raise ConfigError(f"publish_artifact {name}: path must be the folder written by "
                               f"model.save (text or a path), got {type(path).__name__} "
-                              f"{path!r:.40}")
+                              f"{shown(path):.40}")
         try:
             model = load_model(path)
         except ConfigError as error:
@@ -1156,7 +1187,8 @@ def _build_index(model: Recommender, backend: str | None,
     if backend is None:
         return None
     if backend not in ("auto", "hnsw", "exact"):
-        raise ConfigError(f"index must be 'auto', 'hnsw', 'exact' or None, got {backend!r}")
+        raise ConfigError(f"index must be 'auto', 'hnsw', 'exact' or None, got "
+                          f"{shown(backend):.80}")
     try:
         items = model.item_embeddings()
     except RecstackError as error:
@@ -1280,7 +1312,7 @@ def _check_keep(keep: Any) -> int:
     # a numpy integer (an entry of an array, as versions themselves may be) is that number
     if isinstance(keep, bool | np.bool_) or not isinstance(keep, int | np.integer) \
             or keep < 1:
-        raise ConfigError(f"keep must be a positive whole number, got {keep!r}")
+        raise ConfigError(f"keep must be a positive whole number, got {shown(keep)}")
     return int(keep)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,11 +20,14 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from recstack.errors import shown_number
 from recstack.metrics.online import _UNIX_TIMES_FROM as UNIX_TIMES_FROM
 from recstack.serving.registry import MAX_VERSION
+from recstack.strict_json import LongInteger
 
 #: the most items one list may ask for
 MAX_K = 1000
@@ -37,6 +41,8 @@ MAX_ID_LENGTH = 128
 MAX_BODY_BYTES = 1 << 20
 #: the longest title search text
 MAX_QUERY_LENGTH = 200
+#: the most entries one listing (``limit`` of the search, the users, a history) may ask for
+MAX_LIMIT = 1000
 #: the most keys a request's context may have
 MAX_CONTEXT_KEYS = 32
 #: the longest context key (a context column's name) in characters
@@ -48,7 +54,6 @@ MAX_CONTEXT_INTEGER = 2**53
 #: how far past the server's clock an event's timestamp may be, in seconds: clocks of
 #: clients drift, but an event cannot have happened tomorrow
 MAX_EVENT_AHEAD_SECONDS = 86_400
-
 
 
 def _whole_number(value: object) -> object:
@@ -68,7 +73,15 @@ def whole(low: int, high: int) -> object:
     """An integer of a JSON body in ``[low, high]``: a number (5 or 5.0), never ``true``
     or ``"5"`` (the bounds go before the validator: after it, the OpenAPI schema would
     carry pydantic's ``ge``/``le`` rather than JSON Schema's ``minimum``/``maximum``)."""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_whole_number)]
+
+    def check(value: object) -> object:
+        if isinstance(value, LongInteger):
+            raise PydanticCustomError("int_parsing_size", "Input should be a whole number "
+                                      "from {low} to {high}; {why}",
+                                      {"low": low, "high": high, "why": value.too_long()})
+        return _whole_number(value)
+
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(check)]
 
 
 def _id_text(value: object) -> object:
@@ -76,6 +89,9 @@ def _id_text(value: object) -> object:
     # which did not say that "20" was the way to write it (nor what null or a list is)
     if isinstance(value, str):
         return value
+    if isinstance(value, LongInteger):
+        raise PydanticCustomError("id_type", "Input should be an id written as text (a JSON "
+                                  "string), not a number ({why})", {"why": value.too_long()})
     if isinstance(value, int | float) and not isinstance(value, bool):
         shown = json.dumps(str(value if not isinstance(value, float) or not value.is_integer()
                                else int(value)))
@@ -104,6 +120,10 @@ def _one_context_value(value: object) -> object:
     # the path (["body", "context", "device", "constrained-str"], "constrained-int"...),
     # and none saying what a context value may be
     kinds = {type(None): "null", list: "a list", dict: "an object"}
+    if isinstance(value, LongInteger):
+        raise PydanticCustomError("less_than_equal", "Input should be a whole number from "
+                                  "-{limit} to {limit}; {why}",
+                                  {"limit": MAX_CONTEXT_INTEGER, "why": value.too_long()})
     if not isinstance(value, str | bool | int | float):
         raise PydanticCustomError(
             "context_value_type", "Input should be text, a number or a boolean (a context "
@@ -134,7 +154,17 @@ ContextValue = Annotated[
     Annotated[str, StringConstraints(max_length=MAX_CONTEXT_VALUE_LENGTH)] | bool
     | Annotated[int, Field(ge=-MAX_CONTEXT_INTEGER, le=MAX_CONTEXT_INTEGER)]
     | Annotated[float, Field(allow_inf_nan=False)], BeforeValidator(_one_context_value)]
-Context = Annotated[dict[ContextKey, ContextValue], Field(
+def _context_object(value: object) -> object:
+    # a context given as text ("device=phone") or a list was "Input should be a valid
+    # dictionary", which did not say what was given nor how to write it
+    if isinstance(value, Mapping | LongInteger):
+        return value
+    raise PydanticCustomError("dict_type", "Input should be a valid dictionary, a JSON "
+                              "object of column -> value such as {example}, not {kind}",
+                              {"example": '{"device": "phone"}', "kind": _kind_of(value)})
+
+
+Context = Annotated[dict[ContextKey, ContextValue], BeforeValidator(_context_object), Field(
     max_length=MAX_CONTEXT_KEYS,
     description="the request's context for a two-stage model trained with context features "
     "(`features.context_columns`): column -> value, e.g. `{\"device\": \"phone\"}`. Keys "
@@ -173,6 +203,16 @@ def _seconds(value: object) -> object:
     # a time in milliseconds (1.8e12 today) got "Input should be less than or equal to
     # 100000000000", which did not say that the unit was wrong; the service's own check
     # (at most a day ahead of its clock) names milliseconds, but only below this bound
+    if isinstance(value, LongInteger):
+        raise PydanticCustomError("float_parsing_size", "Input should be seconds since 1970 "
+                                  "(UTC), at most {le}; {why}",
+                                  {"le": f"{MAX_SECONDS:.0f}", "why": value.too_long()})
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**1024:
+        # past float's range (from Python: a JSON body's integer is at most 4,300 digits):
+        # the bounds' comparisons were a raw OverflowError "int too large to convert"
+        raise PydanticCustomError("float_parsing_size", "Input should be seconds since 1970 "
+                                  "(UTC), at most {le}; {given} is past the range of numbers",
+                                  {"le": f"{MAX_SECONDS:.0f}", "given": shown_number(value)})
     if isinstance(value, str):
         # an ISO 8601 time ("2026-12-03T18:44:25Z", as the online metrics' CSV takes) got
         # "Input should be a valid number", which did not say which number
@@ -236,18 +276,74 @@ RequestTime = Annotated[float, Field(
     "served model has time features.")]
 
 
-class _Request(BaseModel):
+def _kind_of(value: object) -> str:
+    """A JSON value's kind as a message says it: ``the text "false"``, ``null``, ``a list``."""
+    if isinstance(value, str):
+        return f"the text {json.dumps(value[:40] + ('...' if len(value) > 40 else ''))}"
+    if isinstance(value, LongInteger):
+        return str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"the number {value!r:.40}"
+    kinds = {type(None): "null", bool: "a boolean", list: "a list", dict: "an object"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _flag(value: object) -> object:
+    # a JSON body's flag is true or false: "false" (quoted), 0 and null were "Input should be
+    # a valid boolean", which did not say what was sent nor that quotes made it text
+    if isinstance(value, bool):
+        return value
+    hint = ("; write it without quotes" if isinstance(value, str)
+            and value.strip().lower() in ("true", "false") else "")
+    raise PydanticCustomError("bool_type", "Input should be true or false (a JSON boolean), "
+                              "not {kind}{hint}", {"kind": _kind_of(value), "hint": hint})
+
+
+#: a flag of a JSON body: ``true`` or ``false``, never ``"false"``, 0 or null
+Flag = Annotated[bool, Field(strict=True), BeforeValidator(_flag)]
+
+
+def _id_list(value: object) -> object:
+    # a list of ids: one id ("42") where the list belongs, or null, was "Input should be a
+    # valid list", which did not say how to write it
+    if isinstance(value, list):
+        return value
+    one = isinstance(value, str) or (isinstance(value, int | float)
+                                     and not isinstance(value, bool))
+    example = json.dumps([str(value)]) if one and len(str(value)) <= 40 else '["42"]'
+    raise PydanticCustomError("list_type", "Input should be a list of ids such as {example}, "
+                              "not {kind}", {"example": example, "kind": _kind_of(value)})
+
+
+class Request(BaseModel):
+    """A request body: a field it does not declare is refused (named with the fields it
+    takes by the service's 422 answer)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        # a body, or an event of a list of events, that is not a JSON object ("x", null, a
+        # list) was "Input should be a valid dictionary or object to extract fields from",
+        # which did not say what was given nor which fields the object takes
+        if isinstance(value, Mapping | BaseModel):
+            return value
+        raise PydanticCustomError(
+            "model_type", "Input should be a valid dictionary or object to extract fields "
+            "from: a JSON object of the fields {fields}, not {kind}",
+            {"fields": ", ".join(cls.model_fields), "kind": _kind_of(value)})
 
 
 # --------------------------------------------------------------------------- requests
-class NewUserRequest(_Request):
+class NewUserRequest(Request):
     """A new visitor known only by the items they chose (cold start)."""
 
-    items: list[Id] = Field(min_length=1, max_length=MAX_ITEMS, description=(
-        "the visitor's items; an item given more than once counts once (a history holds "
-        "one row per item, as the model's training histories do); items not in the "
-        "catalog are ignored and listed in the response's unknown_items"))
+    items: Annotated[list[Id], BeforeValidator(_id_list)] = Field(
+        min_length=1, max_length=MAX_ITEMS, description=(
+            "the visitor's items; an item given more than once counts once (a history "
+            "holds one row per item, as the model's training histories do); items not in "
+            "the catalog are ignored and listed in the response's unknown_items"))
     # None, not 20: the service's default_k, as every other endpoint (a fixed 20 ignored
     # it, and a service with max_k below 20 refused a request that gave no k)
     k: whole(1, MAX_K) | None = Field(  # type: ignore[valid-type]
@@ -256,18 +352,18 @@ class NewUserRequest(_Request):
     timestamp: RequestTime | None = None
 
 
-class UserRecommendationsRequest(_Request):
+class UserRecommendationsRequest(Request):
     """What ``GET /users/{id}/recommendations`` asks in its query, plus the request's
     context (the body form of that endpoint)."""
 
     k: whole(1, MAX_K) | None = Field(  # type: ignore[valid-type]
         default=None, description="list length (default: the service's default_k)")
-    exclude_seen: bool = Field(default=True, strict=True)
+    exclude_seen: Flag = True
     context: Context | None = None
     timestamp: RequestTime | None = None
 
 
-class Event(_Request):
+class Event(Request):
     """One impression, click or purchase. ``timestamp``: seconds since 1970 (UTC), from
     :data:`UNIX_TIMES_FROM` (1973-03-03, the online metrics' first Unix time: 0 or 1 is a
     placeholder) to at most :data:`MAX_EVENT_AHEAD_SECONDS` past the server's clock
@@ -284,11 +380,30 @@ class Event(_Request):
     cost: Money = 0.0
 
 
-class EventsRequest(_Request):
-    events: list[Event] = Field(min_length=1, max_length=MAX_EVENTS)
+def _event_list(value: object) -> object:
+    # one event object where the list belongs, or text, null or a number, was "Input should
+    # be a valid list", which did not say what was given nor how to write it (an integer too
+    # long to read keeps that message, named by its length)
+    if isinstance(value, list | tuple | LongInteger):
+        return value
+    hint = ("; one event is sent as a list of one, [{...}]" if isinstance(value, dict)
+            else "")
+    example = '[{"event": "click", "user_id": "7", "item_id": "42", "timestamp": 1764595200}]'
+    raise PydanticCustomError(
+        "list_type", "Input should be a valid list of events such as {example}, not "
+        "{kind}{hint}", {"example": example, "kind": _kind_of(value), "hint": hint})
 
 
-class ReloadRequest(_Request):
+#: a list of events, as a body or a caller from Python gives it (each an :class:`Event` or
+#: an object of its fields)
+EventList = Annotated[list[Event], BeforeValidator(_event_list)]
+
+
+class EventsRequest(Request):
+    events: EventList = Field(min_length=1, max_length=MAX_EVENTS)
+
+
+class ReloadRequest(Request):
     """Reload every variant (or one) from the registry; with ``version``, switch the
     variant to that version of its model (pinned until the next switch)."""
 

@@ -64,6 +64,7 @@ import json
 import logging
 import numbers
 import re
+import sys
 import threading
 import time
 import unicodedata
@@ -79,7 +80,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import PLAIN_INTEGER
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, digit_count, shown
 from recstack.serving.two_stage import context_number_problem
 from recstack.serving.variants import VariantAssigner
 
@@ -121,6 +122,14 @@ def control_character(text: str) -> str | None:
             name = _CONTROL_NAMES.get(character, f"U+{ord(character):04X}")
             return f"it holds a control character ({name}) at character {position}"
     return None
+
+
+def title_problem(title: str) -> str | None:
+    """Why ``title`` is no title, said for a message, else None: the one rule of titles,
+    the service's items file and the analysis tables, maps and reports alike. A title is
+    printable text: a control character (a NUL, an escape, DEL) is refused; tabs and line
+    breaks (a quoted CSV cell) are whitespace."""
+    return control_character(title.translate(_TITLE_WHITESPACE))
 
 
 #: characters that show as nothing (zero-width space, word joiner, byte order mark) or
@@ -213,6 +222,10 @@ def request_text(value: Any, field: str, *, what: str = "id") -> str:
                                     "be read); give it as text", field=field) from None
     if what == "id" and isinstance(value, int | np.integer) \
             and not isinstance(value, bool | np.bool_):
+        if digit_count(int(value)) > sys.get_int_max_str_digits() > 0:
+            # str() of it was Python's raw "Exceeds the limit (4300 digits)" ValueError
+            raise RequestLimitError(f"{field}: the {what} is {shown(int(value))}, too long to "
+                                    "be an id", field=field)
         return str(int(value))
     kind = "text (a str) or an integer" if what == "id" else "text (a str)"
     raise RequestLimitError(f"{field}: the {what} must be {kind}, got "
@@ -229,10 +242,10 @@ def request_count(value: Any, field: str, *, most: int | None = None,
         raise RequestLimitError(f"{field} must be a whole number from 1, got "
                                 f"{type(value).__name__} {shown(value)[:60]}", field=field)
     if value < 1:
-        raise RequestLimitError(f"{field} must be a whole number from 1, got {int(value)}",
+        raise RequestLimitError(f"{field} must be a whole number from 1, got {shown(value)}",
                                 field=field)
     if most is not None and value > most:
-        raise RequestLimitError(f"{field}={int(value)} exceeds this service's {setting} "
+        raise RequestLimitError(f"{field}={shown(value)} exceeds this service's {setting} "
                                 f"({most})", field=field)
     return int(value)
 
@@ -251,6 +264,37 @@ def _context_adapters() -> tuple[Any, Any]:
     from recstack.serving.schemas import Context, RequestTime
 
     return TypeAdapter(Context | None), TypeAdapter(RequestTime | None)
+
+
+#: a body schema's JSON words, as a caller from Python writes the same thing
+_PYTHON_PHRASES = (("(a JSON string such as \"42\")", "(a str such as '42')"),
+                   ("(a JSON string)", "(a str)"), ("a JSON string", "a str"),
+                   ("true or false (a JSON boolean)", "True or False (a bool)"),
+                   ("a JSON object of", "a dict of"), ("a JSON object", "a dict"))
+
+
+def python_words(problem: Mapping[str, Any]) -> str:
+    """A body schema's refusal (one of pydantic's ``errors()``) in the words of a caller
+    from Python: ``recommend_user(u, 5, context={"city": None})`` was told "not null" and
+    a Python event's ``item_id=None`` "a JSON string such as "42", not null", the words of
+    an HTTP body (the value is named as Python shows it: ``not None``, ``not str 'x'``)."""
+    from recstack.serving.schemas import _kind_of
+
+    message = str(problem["msg"])
+    value = problem.get("input")
+    # the value as the schema's message names it (its ``kind``; text as "the text "x"")
+    said = (problem.get("ctx") or {}).get("kind") or (
+        _kind_of(value) if isinstance(value, str) else None)
+    if said is not None:
+        json_kind = f"not {said}"
+        if json_kind in message:
+            kind = (f"a {type(value).__name__}" if isinstance(value, Mapping | list | tuple)
+                    else "None" if value is None
+                    else f"{type(value).__name__} {shown(value)[:40]}")
+            message = message.replace(json_kind, f"not {kind}", 1)
+    for json_phrase, python_phrase in _PYTHON_PHRASES:
+        message = message.replace(json_phrase, python_phrase)
+    return message
 
 
 def _request_context(context: Any, timestamp: Any) -> tuple[Any, Any]:
@@ -276,9 +320,40 @@ def _request_context(context: Any, timestamp: Any) -> tuple[Any, Any]:
         except ValidationError as error:
             problem = error.errors()[0]
             where = f"{name}[{problem['loc'][0]!r}]" if problem["loc"] else name
-            raise InvalidContextError(f"{where}: {problem['msg']}", field=(
+            raise InvalidContextError(f"{where}: {python_words(problem)}", field=(
                 f"{name}.{problem['loc'][0]}" if problem["loc"] else name)) from None
     return context, timestamp
+
+
+@functools.cache
+def _events_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    from recstack.serving.schemas import EventList
+
+    return TypeAdapter(EventList)
+
+
+def _request_events(events: Any) -> list[Any]:
+    """``events`` checked by the rules of ``POST /events``'s body, for a caller from Python:
+    each a :class:`~recstack.serving.schemas.Event` or a mapping of its fields. One event
+    where the list belongs, a dict or text, failed with "'str' object has no attribute
+    'request_id'", and None with "object of type 'NoneType' has no len()".
+
+    Raises
+    ------
+    RequestLimitError
+        Naming the event and field (``events[1].timestamp``), with the body's message.
+    """
+    from pydantic import ValidationError
+
+    try:
+        return list(_events_adapter().validate_python(events))
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = "events" + "".join(f"[{key}]" if isinstance(key, int) else f".{key}"
+                                   for key in problem["loc"])
+        raise RequestLimitError(f"{where}: {python_words(problem)}", field=where) from None
 
 
 class ReloadFailedError(RecstackError):
@@ -435,10 +510,10 @@ class LoadedModel:
         self.popular = ranked[counts[ranked] > 0]
         self.popular_scores = counts[self.popular].astype(np.float32)
         if titles:
-            _refuse_titles_of_another_catalog(
-                titles, self.item_ids, version.reference,
-                str(settings.items_file) if settings is not None and settings.items_file
-                else "the items file")
+            where = (str(settings.items_file) if settings is not None and settings.items_file
+                     else "the items file")
+            _refuse_titles_of_another_catalog(titles, self.item_ids, version.reference, where)
+            _note_titles_of_unknown_items(titles, self.item_lookup, version.reference, where)
         self.titles = (np.array([titles.get(i) for i in self.item_ids.tolist()], dtype=object)
                        if titles else np.full(self.n_items, None, dtype=object))
         # what the search box matches: each title (or the id of an item without one) as
@@ -567,12 +642,12 @@ def _items(count: int) -> str:
 
 
 def shortfall(served: Served, n_items: int, left_out: Sequence[tuple[int, str]], *,
-              other: str = "had no finite score or were dropped by a stage") -> str | None:
+              other: str = "had no score (-inf or NaN) or were dropped by a stage") -> str | None:
     """Why ``served`` holds fewer than the ``k`` items asked for, or None when it holds
     ``k``: ``"30 items for k=40: als@1 has 40 items, less the user's 10 seen items"``. The
     catalog's ``n_items`` less what the request left out (``left_out``: disjoint counts and
-    what they are), and whatever else did not reach the list (an item without a finite
-    score, one a stage dropped). ``GET /items/{id}/similar?k=40`` of a 40-item catalog
+    what they are), and whatever else did not reach the list (an item scored -inf or
+    NaN, one a stage dropped). ``GET /items/{id}/similar?k=40`` of a 40-item catalog
     answered 39 items, and ``k`` above a user's unseen items answered as many as there
     were, without a word; the popularity fallback says it in its reason, in these words."""
     n, k = len(served.item_ids), served.k
@@ -712,9 +787,15 @@ class Service:
             raise RecstackError("; ".join(failures))
 
     def _load_initial(self, slot: VariantSlot) -> None:
+        # a ConfigError is a mistake of the settings (an items file of another catalog or
+        # id kind, a re-ranking chain the version cannot fit), not of the version: every
+        # earlier version was tried and the start said only "no version of als loads", as
+        # preflight (_preflight_version) refuses it, so does the start
         try:
             self._swap(slot, slot.reference)
             return
+        except ConfigError:
+            raise
         except RecstackError as error:
             if slot.pinned:
                 raise
@@ -725,6 +806,8 @@ class Service:
             try:
                 self._swap(slot, f"{slot.model_name}@{version}")
                 return
+            except ConfigError:
+                raise
             except RecstackError as error:
                 logger.warning("%s", error)
         raise RecstackError(f"{self.registry.root}: no version of {slot.model_name} loads "
@@ -949,6 +1032,14 @@ class Service:
     def _check_k(self, k: int) -> int:
         return request_count(k, "k", most=self.settings.max_k, setting="max_k")
 
+    @staticmethod
+    def _check_limit(limit: int) -> int:
+        """A listing's ``limit`` by the rule of the routes' ``?limit=`` (1 to
+        :data:`~recstack.serving.schemas.MAX_LIMIT`): from Python any size was listed."""
+        from recstack.serving.schemas import MAX_LIMIT
+
+        return request_count(limit, "limit", most=MAX_LIMIT, setting="largest limit")
+
     def context_keys(self) -> tuple[list[str], bool]:
         """The context columns some served model uses (sorted), and whether one has time
         features (accepts ``timestamp``)."""
@@ -1064,7 +1155,7 @@ class Service:
             items, scores = (a[0] for a in top_k(row, n))
             source = "model"
         self._timed("retrieval", source, started)
-        candidates = _valid(Candidates(items.astype(np.int64), scores.astype(np.float32),
+        candidates = _valid(Candidates(items.astype(np.int64), served_scores(scores),
                                        np.full(len(items), source, dtype=object)))
         candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "user", user_id, k, candidates,
@@ -1088,7 +1179,7 @@ class Service:
         items, scores, sources, features = two_stage.rank(request.user, timer,
                                                           context=request.context,
                                                           exclude_seen=exclude_seen)
-        candidates = Candidates(items, scores.astype(np.float32), sources, features=features)
+        candidates = Candidates(items, served_scores(scores), sources, features=features)
         candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "user", request.user_id, request.k, candidates,
                               vector_source="model")
@@ -1122,6 +1213,11 @@ class Service:
                     else f"{type(items).__name__}")
             raise RequestLimitError(f"items must be a list of item ids, got {what}; write "
                                     "items=[...], e.g. ['42']", field="items")
+        if not len(items):
+            # POST /recommendations/new-user refuses an empty list; from Python it was
+            # answered with the most popular items as if items had been chosen
+            raise RequestLimitError("items: the list is empty; give at least one item id the "
+                                    "visitor chose, e.g. items=['42']", field="items")
         if len(items) > self.settings.max_items:
             raise RequestLimitError(f"{len(items)} items posted; this service takes at most "
                                     f"{self.settings.max_items} (max_items)", field="items")
@@ -1129,8 +1225,9 @@ class Service:
                  for position, item in enumerate(items)]
         if user_id is not None:
             # from Python, by the rule of every id the service takes (bytes as UTF-8 text, an
-            # integer as its digits): b"7" and 7 failed inside the variant's id check
-            user_id = request_text(user_id, "user_id")
+            # integer as its digits, trimmed, at most max_id_length): b"7" and 7 failed inside
+            # the variant's id check, and "" or an id of any length chose a variant
+            user_id = self.request_id(user_id, "user_id")
         slot = self.variant_for(user_id)
         loaded = self._loaded(slot)
         used = self.context_for(loaded, context, timestamp)
@@ -1160,7 +1257,7 @@ class Service:
         row[0, self._blocked(request)] = -np.inf
         top, scores = (a[0] for a in top_k(row, n))
         self._timed("retrieval", "fold-in", started)
-        candidates = _valid(Candidates(top.astype(np.int64), scores.astype(np.float32),
+        candidates = _valid(Candidates(top.astype(np.int64), served_scores(scores),
                                        np.full(len(top), "fold-in", dtype=object)))
         candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "new-user", user_id, k, candidates)
@@ -1214,7 +1311,7 @@ class Service:
         # value at position 0 is None (a missing id)" came back as a 422 of the request
         filled = np.array([i is not None for i in ids[0]], dtype=bool)
         index = loaded.model.items_.to_index(ids[0][filled], missing="ignore")
-        scores = np.asarray(scores[0], np.float32)[filled]
+        scores = served_scores(np.asarray(scores[0]))[filled]
         if len(blocked):
             keep = ~np.isin(index, blocked)
             index, scores = index[keep], scores[keep]
@@ -1364,11 +1461,13 @@ class Service:
 
     # ------------------------------------------------------------------ events
     def record_events(self, events: Sequence[Any]) -> int:
-        """Append events (schemas.Event) to the event log with each user's variant and the
-        version that variant serves now."""
+        """Append events (a list of schemas.Event, or of mappings of its fields, checked by
+        the rules of ``POST /events``'s body) to the event log with each user's variant and
+        the version that variant serves now."""
         if self.event_log is None:
             raise NotLoggingError("this service keeps no event log; start it with "
                                   "--log-dir DIR (log_dir in the settings)")
+        events = _request_events(events)
         if len(events) > self.settings.max_events:
             raise RequestLimitError(f"{len(events)} events posted; this service takes at "
                                     f"most {self.settings.max_events} per request (max_events)",
@@ -1450,7 +1549,13 @@ class Service:
             a space) or holds a control character.
         """
         text = request_text(text, "q", what="search text")
-        limit = request_count(limit, "limit")
+        limit = self._check_limit(limit)
+        from recstack.serving.schemas import MAX_QUERY_LENGTH
+
+        if len(text) > MAX_QUERY_LENGTH:
+            # GET /items/search refused it; from Python any length was searched for
+            raise RequestLimitError(f"q: a search text of {len(text):,} characters; this "
+                                    f"service takes at most {MAX_QUERY_LENGTH}", field="q")
         if not text.strip():
             raise RequestLimitError(f"q: the search text {text[:40]!r} is only whitespace; "
                                     "give a word of a title to search for", field="q")
@@ -1470,14 +1575,14 @@ class Service:
         return loaded.item_ids[hits], loaded.titles[hits]
 
     def some_users(self, limit: int) -> list[str]:
-        limit = request_count(limit, "limit")
+        limit = self._check_limit(limit)
         loaded = self._loaded(self.slots[0])
         return loaded.user_ids[np.flatnonzero(loaded.has_history)[:limit]].tolist()
 
     def history(self, user_id: str, limit: int) -> tuple[str, np.ndarray, np.ndarray]:
         """The user's id as the model spells it, and the ids and titles of their items."""
         user_id = self.request_id(user_id, "user_id")
-        limit = request_count(limit, "limit")
+        limit = self._check_limit(limit)
         loaded = self._loaded(self.variant_for(user_id))
         user_id = loaded.vocabulary_id("user", user_id)
         user = loaded.user_position(user_id)
@@ -1512,7 +1617,8 @@ class Service:
 def preflight(settings: ServiceSettings) -> None:
     """Check, before a server starts, what would otherwise fail in its startup with a
     traceback: the registry, each variant's model name and pinned version, the items
-    file, the stages' import paths (nothing is loaded)."""
+    file and what it holds against the version to serve (which is loaded for that, as the
+    start loads it), the stages' import paths."""
     from recstack.serving.settings import check_thread_variables
     from recstack.serving.telemetry import ServiceMetrics
 
@@ -1526,6 +1632,8 @@ def preflight(settings: ServiceSettings) -> None:
         if slot.pinned and int(slot.reference.partition("@")[2]) not in versions:
             raise ConfigError(f"{service.registry.root}: {slot.reference} does not exist "
                               f"(versions: {versions})")
+    loaded = [m for m in (_preflight_version(service, slot) for slot in service.slots)
+              if m is not None]
     for path in settings.stages:
         load_stage(path, settings)
     if settings.log_dir is not None:
@@ -1537,7 +1645,8 @@ def preflight(settings: ServiceSettings) -> None:
         from recstack.serving.embedding_store import StoreUnavailableError, open_store
 
         try:
-            open_store(settings.store).close()
+            with open_store(settings.store) as store:
+                _note_store_dimension(store, loaded)
         except StoreUnavailableError as error:
             # down now (a server, a folder not mounted yet) is an outage: the service
             # starts and serves the model's vectors; a folder or a file that is no
@@ -1548,6 +1657,38 @@ def preflight(settings: ServiceSettings) -> None:
                     p.exists() and not p.is_dir() for p in local.parents):
                 raise ConfigError(f"{error}; give store (--store) an SQLite file (created "
                                   "when missing) or redis://HOST:PORT/DB") from None
+
+
+def _note_store_dimension(store: EmbeddingStore, loaded: list[LoadedModel]) -> None:
+    """Say before the server starts that the store's user vectors are of another dimension
+    than a version to serve searches: each request then serves the model's own vectors
+    (``/health`` degraded), which was first said by the first request of a known user."""
+    dim = store.dim("user")
+    for model in loaded:
+        if dim is not None and model.index is not None and model.user_vectors is not None \
+                and dim != model.index.dim:
+            logger.warning("embedding store: its user vectors have %d dimensions, %s's items "
+                           "%d: the model's own vectors will be served (/health degraded) "
+                           "until the store holds vectors of the model (put_model)", dim,
+                           model.reference, model.index.dim)
+
+
+def _preflight_version(service: Service, slot: VariantSlot) -> LoadedModel | None:
+    """Make the version a slot would serve ready to serve, as the start does, so that what
+    the settings give it (the items file's ids, of the model's id kind, a re-ranking chain)
+    is refused before a server starts: it was refused in the start-up, after uvicorn's own
+    lines, and as "no version loads" once every earlier version had been tried. A version
+    that does not load is left to the start, which serves the newest earlier one that does
+    (a pinned one is refused here)."""
+    try:
+        return LoadedModel(service.registry.load(slot.reference), service.titles,
+                           service.settings, service.item_table)
+    except ConfigError:
+        raise
+    except RecstackError:
+        if slot.pinned:
+            raise
+        return None
 
 
 def _ahead_hint(value: float, clock: float) -> str:
@@ -1573,13 +1714,37 @@ def _features_json(served: Served) -> str | None:
     return json.dumps(features)
 
 
+#: the largest score an answer carries: the service's scores are float32 and JSON has no
+#: infinity, so a score past float32's range (``+inf`` included) is sent as this, signed
+MAX_SCORE = float(np.finfo(np.float32).max)
+
+
+def served_scores(scores: Any) -> np.ndarray:
+    """Scores as the service ranks and sends them: float32, where a score past float32's
+    range (a model's ``+inf``, or a finite 1e39 that the cast made ``+inf``) is the finite
+    stand-in ``+-MAX_SCORE``, in the place :func:`recstack.topk.top_k` gave it (``+inf``
+    first), and ``-inf`` and ``NaN`` stay empty slots (:func:`_valid`). Such items were
+    dropped from the answer: a list shorter than ``k`` ("had no finite score"), its best
+    items missing, and a score of -1e39 dropped as an empty slot."""
+    wide = np.asarray(scores)
+    if wide.dtype == np.float32 and not np.isposinf(wide).any():
+        return wide
+    wide = wide.astype(np.float64, copy=False)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isneginf(wide), wide,
+                        np.clip(wide, -MAX_SCORE, MAX_SCORE)).astype(np.float32)
+
+
 def _valid(candidates: Candidates) -> Candidates:
-    """Drop the empty slots (index -1, score -inf) a search leaves when the catalog runs
-    out, so every returned item is a real one."""
-    keep = (candidates.items >= 0) & np.isfinite(candidates.scores)
+    """Drop the empty slots (index -1, score -inf or NaN) a search leaves when the catalog
+    runs out, so every returned item is a real one; a score past float32's range, ``+inf``
+    included (a stage's too), is sent as its stand-in (:func:`served_scores`)."""
+    scores = served_scores(candidates.scores)
+    keep = (candidates.items >= 0) & ~np.isnan(scores) & ~np.isneginf(scores)
     if keep.all():
-        return candidates
-    return replace(candidates, items=candidates.items[keep], scores=candidates.scores[keep],
+        return candidates if scores is candidates.scores else replace(candidates,
+                                                                      scores=scores)
+    return replace(candidates, items=candidates.items[keep], scores=scores[keep],
                    sources=candidates.sources[keep])
 
 
@@ -1641,7 +1806,7 @@ def _title_texts(titles: pd.Series, item_ids: pd.Series, present: np.ndarray,
         # a NUL or an escape (a Parquet column of binary junk, a title pasted from a
         # terminal) was served as given, where the CSV reader refuses a NUL: a title is
         # printable text; tabs and line breaks (a quoted CSV cell) are whitespace
-        if problem := control_character(title.translate(_TITLE_WHITESPACE)):
+        if problem := title_problem(title):
             raise DataFormatError(
                 f"the title of item {item!r} (row {position + 1}) is not printable text: "
                 f"{problem} ({shown(title[:60])})", file=str(path), column="title",
@@ -1663,8 +1828,29 @@ def _refuse_titles_of_another_catalog(titles: dict[str, str], item_ids: np.ndarr
         return
     theirs = ", ".join(repr(key) for key in list(titles)[:3])
     ours = ", ".join(repr(key) for key in item_ids[:3].tolist())
-    raise RecstackError(f"{where}: none of its {len(titles)} titled item ids is an item of "
-                        f"{reference} (the file has {theirs}, ...; the model {ours}, ...); "
-                        "give the items file of the model's catalog, with its item_id "
-                        "column spelled as the model's ids")
+    raise ConfigError(f"{where}: none of its {len(titles)} titled item ids is an item of "
+                      f"{reference} (the file has {theirs}, ...; the model {ours}, ...); "
+                      "give the items file of the model's catalog, with its item_id "
+                      "column spelled as the model's ids")
 
+
+#: (items file, version) pairs whose unknown items were noted: once per process, not at
+#: the check before the server starts and again when it loads the same version
+_NOTED_UNKNOWN_TITLES: set[tuple[str, str]] = set()
+
+
+def _note_titles_of_unknown_items(titles: dict[str, str], item_lookup: dict[str, int],
+                                  reference: str, where: str) -> None:
+    """Note, once, the titled items of an items file that the model does not know: they
+    were ignored without a word (an items file of a newer catalog, or a few ids spelled
+    otherwise), so a title never shown had no explanation."""
+    unknown = [key for key in titles if key not in item_lookup]
+    if not unknown or (where, reference) in _NOTED_UNKNOWN_TITLES:
+        return
+    _NOTED_UNKNOWN_TITLES.add((where, reference))
+    one = len(unknown) == 1
+    examples = ", ".join(repr(key) for key in unknown[:3]) + (", ..." if len(unknown) > 3
+                                                               else "")
+    logger.warning("%s: %d of its %d titled items %s of %s and %s ignored (%s)", where,
+                   len(unknown), len(titles), "is not an item" if one else "are not items",
+                   reference, "is" if one else "are", examples)

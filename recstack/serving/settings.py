@@ -30,7 +30,12 @@ from recstack.atomic import special_file_problem
 from recstack.errors import ConfigError
 from recstack.serving import schemas
 from recstack.specs import NUMBER_TEXT_RULE, number_from_text
-from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
+from recstack.strict_json import (
+    LongInteger,
+    RepeatedKeyError,
+    json_integer,
+    refuse_repeated_keys,
+)
 
 __all__ = ["SETTINGS_ENV", "THREAD_VARIABLES", "ServiceSettings", "VariantSettings",
            "check_thread_variables", "settings_from_env", "settings_from_options"]
@@ -341,10 +346,29 @@ def describe_validation_error(error: ValidationError,
             message += f", got {_json_text(item['input'])}"
         if item["type"] == "extra_forbidden":
             message = _unknown_field(item["loc"])
+        elif isinstance(item["input"], LongInteger):
+            # Python's "Exceeds the limit (4300 digits)" named no setting
+            message = f"{item['input'].too_long()}; " + (
+                _number_wanted(item["loc"], item["type"]) or message.replace(
+                    f", got {item['input']}", ""))
         source = (origin or {}).get(str(item["loc"][0])) if item["loc"] else None
         part = f"field {where!r}: {message}" if where else message
         parts.append(f"{source}: {part}" if source else part)
     return "serve settings: " + "; ".join(parts)
+
+
+def _number_wanted(loc: tuple[Any, ...], kind: str) -> str | None:
+    """What a number setting at ``loc`` takes, by its bounds (``give a whole number at
+    least 1 and at most 1000``); None for a setting that is no number."""
+    if kind not in ("int_type", "float_type") or not loc:
+        return None
+    model: type[BaseModel] = VariantSettings if loc[0] == "variants" else ServiceSettings
+    field = model.model_fields.get(str(loc[-1]))
+    words = {"ge": "at least", "gt": "above", "le": "at most", "lt": "below"}
+    bounds = [f"{word} {getattr(rule, bound):g}" for rule in (field.metadata if field else [])
+              for bound, word in words.items() if getattr(rule, bound, None) is not None]
+    number = "a whole number" if kind == "int_type" else "a number"
+    return f"give {number}" + (f" {' and '.join(bounds)}" if bounds else "")
 
 
 def _unknown_field(loc: tuple[Any, ...]) -> str:
@@ -488,7 +512,10 @@ def _settings_json(text: str, where: str, hint: str = "") -> Any:
     :data:`SETTINGS_ENV`), one reading for both: a key given twice in one object is
     refused, as JSON readers disagree on which one wins."""
     try:
-        values = json.loads(text, object_pairs_hook=refuse_repeated_keys)
+        # parse_int: an integer of thousands of digits (which Python refuses to read) is
+        # refused by its setting, naming the setting (LongInteger)
+        values = json.loads(text, object_pairs_hook=refuse_repeated_keys,
+                            parse_int=json_integer)
     except RepeatedKeyError as error:
         raise ConfigError(f"{where}: {error}") from None
     except ValueError as error:

@@ -54,6 +54,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
 from recstack.serving.two_stage import candidate_context, frame_values
+from recstack.strict_json import refuse_endless_integer
 
 if TYPE_CHECKING:
     from recstack.pipeline.two_stage import TwoStage
@@ -271,7 +272,7 @@ def _two_stage(row: Any, model: Any, user: int, tolerance: float,
     if row.features is None or pd.isna(row.features):
         return [_problem(row, "features", "no features logged for a two-stage request")]
     try:
-        logged = json.loads(row.features)
+        logged = json.loads(row.features, parse_int=refuse_endless_integer)
         if not isinstance(logged, dict):
             raise ValueError("not a JSON object")
     except ValueError as error:
@@ -370,7 +371,7 @@ def _check_row(row: Any) -> None:
     text = getattr(row, "context", None)
     if isinstance(text, str):
         try:
-            if not isinstance(json.loads(text), dict):
+            if not isinstance(json.loads(text, parse_int=refuse_endless_integer), dict):
                 raise ValueError("not a JSON object")
         except ValueError as error:
             refuse(f"'context' is not the JSON object the service writes ({error})")

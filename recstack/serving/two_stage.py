@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 
 #: the largest number a numeric context column takes: the ranker's features are float32
 #: (a larger finite number, 1e308, would be infinity there)
@@ -251,7 +251,7 @@ def _index_options(index_options: Any) -> dict[str, Any]:
     ef = index_options.get("ef")
     if "ef" in index_options and (isinstance(ef, bool) or not isinstance(ef, int)
                                   or ef < 1):
-        raise ConfigError(f"index_options: ef must be a positive integer, got {ef!r}")
+        raise ConfigError(f"index_options: ef must be a positive integer, got {shown(ef):.80}")
     return dict(index_options)
 
 

@@ -72,7 +72,8 @@ from recstack.errors import (
     RecstackError,
     UnknownColumnError,
 )
-from recstack.specs import SEED_MAX, SEED_RULE, arguments_named
+from recstack.errors import shown as shown_value
+from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, home_problem
 
 USER_INDEX = "user_index"
 ITEM_INDEX = "item_index"
@@ -979,6 +980,11 @@ def _location(path: Any, what: str) -> str:
 
     checked_path(path, what)
     text = str(path) if isinstance(path, str) else str(Path(path))
+    homeless = home_problem(text)
+    if homeless is not None:
+        # '~nosuchuser/x.csv' was pathlib's RuntimeError; '~/x.csv' with HOME set empty
+        # was read as /x.csv (the single-machine readers' rule)
+        raise ConfigError(f"{what} = {text!r:.200} {homeless}")
     text = str(Path(text).expanduser()) if text.startswith("~") else text
     if "://" not in text and not text.startswith("file:"):
         _refuse_local_path_of_no_use(Path(text), what)
@@ -1299,7 +1305,8 @@ def write_parquet(frame: Any, path: str | Path, *, overwrite: bool = False) -> s
     path = _location(path, "write_parquet path")
     if not isinstance(overwrite, bool | np.bool_):
         # a truthy "no" replaced the folder
-        raise ConfigError(f"write_parquet overwrite: expected True or False, got {overwrite!r}")
+        raise ConfigError("write_parquet overwrite: expected True or False, got "
+                          f"{shown_value(overwrite)}")
     if overwrite:
         _refuse_replacing_other_files(path)
     try:
@@ -1793,8 +1800,8 @@ def _seconds(bound: Any, name: str) -> Any:
     """Dates and datetimes as ISO text (what :func:`to_unix_seconds` reads); anything else
     is left to it to read or refuse (a float was an AttributeError on ``isoformat``)."""
     if isinstance(bound, bool | np.bool_):
-        raise ConfigError(f"{name}: {bound!r} is not a time; use Unix seconds or an ISO date "
-                          "such as 2020-01-31")
+        raise ConfigError(f"{name}: {shown_value(bound)} is not a time; use Unix seconds or an "
+                          "ISO date such as 2020-01-31")
     if isinstance(bound, np.datetime64):
         return int(bound.astype("datetime64[s]").astype(np.int64))
     if hasattr(bound, "isoformat") and not isinstance(bound, str):

@@ -91,17 +91,19 @@ class SparkSettings:
         conf: dict[str, Any] = {}
         raw = environment_value(environ, CONF_ENV)
         if raw is not None:
-            from recstack.strict_json import RepeatedKeyError, refuse_repeated_keys
+            from recstack import strict_json
 
             try:
-                # a setting named twice: json.loads kept the last one without a word
-                conf = json.loads(raw, object_pairs_hook=refuse_repeated_keys)
-            except RepeatedKeyError as error:
-                raise ConfigError(f"{CONF_ENV}: {error}") from None
+                # a setting named twice: json.loads kept the last one without a word (and
+                # an integer of thousands of digits was a traceback: strict_json's rules)
+                conf = strict_json.loads(raw)
             except json.JSONDecodeError as error:
                 raise ConfigError(f"{CONF_ENV}: not valid JSON ({error.msg} at column "
                                   f"{error.colno}); expected an object such as "
                                   '{"spark.executor.memory": "8g"}') from None
+            except ValueError as error:
+                # a key given twice, NaN or Infinity, an integer of thousands of digits
+                raise ConfigError(f"{CONF_ENV}: {error}") from None
             if not isinstance(conf, dict):
                 raise ConfigError(f"{CONF_ENV}: expected a JSON object of Spark settings, got "
                                   f"{type(conf).__name__}")

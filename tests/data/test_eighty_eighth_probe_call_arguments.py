@@ -90,7 +90,8 @@ def test_logs_with_integer_and_text_ids_are_refused_naming_the_kinds():
     numbers = Interactions.from_arrays(np.array([1, 2]), np.array([1, 2]))
     text = Interactions.from_arrays(np.array(["a", "b"]), np.array(["x", "y"]))
     # it was "can only concatenate interactions that share id vocabularies"
-    with pytest.raises(RecstackError, match=r"^concat: part 2's user ids are not those of "
+    # (union's errors name union, the function called, not concat, which it calls)
+    with pytest.raises(RecstackError, match=r"^union: part 2's user ids are not those of "
                                             r"part 1 \(part 1's are integers, these are "
                                             r"text\); .*Interactions\.from_frame"):
         union(numbers, text)

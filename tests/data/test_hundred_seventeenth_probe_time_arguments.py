@@ -79,7 +79,7 @@ def test_nat_is_named_as_nat_not_none(moment, tmp_path):
     with pytest.raises(ConfigError, match=r"^start is NaT \(no time\)"):
         to_unix_seconds(moment, "start")
     root = write_partitioned(_data().between(0), tmp_path / "log")
-    with pytest.raises(RecstackError, match=r"^start=NaT is not a time \(NaT names no moment"):
+    with pytest.raises(RecstackError, match=r"^start is NaT \(no time\); use Unix seconds"):
         read_partitioned(root, start=moment)
 
 

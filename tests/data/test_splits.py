@@ -277,7 +277,7 @@ def test_kfold_with_a_k_beyond_int64_is_refused_by_name(k):
 
 
 @pytest.mark.parametrize("flags", [np.full(5, 2), np.array(list("xxxxx")),
-                                   np.array([0.0, 1.0, 0.0, 0.0, 1.0])])
+                                   np.array([0.0, 1.0, 0.0, 0.0, 0.5])])
 def test_given_split_refuses_flags_that_are_not_true_or_false(flags):
     data = Interactions.from_arrays([1, 1, 2, 2, 2], [1, 2, 1, 2, 9])
     with pytest.raises(ConfigError, match="is_test holds .* values; expected one true/false"):

@@ -101,8 +101,8 @@ def test_a_time_window_bound_that_is_no_date_says_why():
 
 def test_a_partitioned_read_bound_that_is_no_date_says_why(tmp_path):
     root = write_partitioned(_timed(), tmp_path / "log")
-    with pytest.raises(RecstackError, match=r"^end='2020-06-31' is not a time \(June 2020 has "
-                                            r"30 days\); give Unix seconds"):
+    with pytest.raises(RecstackError, match=r"^end: '2020-06-31' is not a real date: June 2020 "
+                                            r"has 30 days; use Unix seconds"):
         read_partitioned(root, end="2020-06-31")
 
 

@@ -233,7 +233,7 @@ def test_training_data_windows_refuse_bad_arguments_by_name(log, call, message):
 
 @pytest.mark.parametrize("change, message", [
     ({"make_generators": "generators"}, "make_generators must be a function"),
-    ({"seed": -1}, "seed must be an integer >= 0, got -1"),
+    ({"seed": -1}, r"seed = -1: must be >= 0; a seed is a whole number in \[0, 4294967295\]"),
     ({"balanced": "yes"}, "balanced must be True or False, got 'yes'"),
     ({"cutoff": "later"}, "cutoff must be a whole number of Unix seconds"),
 ])

@@ -118,7 +118,7 @@ def test_bad_logs_are_refused():
     (lambda: ipw_sample_weights([1, 2], [np.nan, 1], [1.0, 0.5]),
      "ipw_sample_weights: labels must be finite, row 0 is nan"),
     (lambda: ipw_sample_weights([1, 2], [1, 1], [1.0, 0.5], clip=np.nan),
-     "clip must be a finite number in \\(0, inf\\], got nan"),
+     "clip must be a finite number in \\(0, 1\\], got nan"),
     (lambda: ipw_sample_weights(["a", "b"], [1, 1], [1.0, 0.5]),
      "positions must be an array of numbers"),
     (lambda: ipw_sample_weights([1.5, 2], [1, 1], [1.0, 0.5]), "row 0 is 1.5"),

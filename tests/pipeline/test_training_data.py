@@ -38,33 +38,41 @@ def test_the_time_based_scheme_worked_by_hand():
     history, window = time_window(hand_log(), 10 * DAY)
     examples = make_training_data(history, window, lambda: [create_model("most_popular")],
                                   FeatureBuilder(), cutoff=10 * DAY, n_candidates=2)
-    # most_popular on the history: i0 2, i1 2, i2 1, i3 0 (ties: lower index first)
-    # u0 (seen i0 i1) -> i2, i3: both in its window -> 1, 1
-    # u1 (seen i0 i2) -> i1, i3: i1 in its window -> 1, 0
+    # most_popular on the history: i0 2, i1 2, i2 1, i3 0 (ties: lower index first); i3 has
+    # no history row, so it is never a candidate (as a fitted TwoStage never proposes an
+    # item its generators learned nothing of)
+    # u0 (seen i0 i1) -> i2: in its window -> 1
+    # u1 (seen i0 i2) -> i1: in its window -> 1
     # u2 (seen i1) -> i0, i2: none in its window (i3) -> dropped (no positive)
     # u3 has no history -> no example
     frame = examples.frame
     pairs = list(zip(frame.users.tolist(), frame.items.tolist(), strict=True))
-    assert pairs == [(0, 2), (0, 3), (1, 1), (1, 3)]
-    assert examples.labels.tolist() == [1, 1, 1, 0]
-    assert examples.weights.tolist() == [1, 1, 1, 1]
+    assert pairs == [(0, 2), (1, 1)]
+    assert examples.labels.tolist() == [1, 1]
+    assert examples.weights.tolist() == [1, 1]
     assert examples.cutoff == 10 * DAY
-    # the window's items the candidates hold: u0 2/2, u1 1/1, u2 0/1
-    assert examples.candidate_recall == pytest.approx(2 / 3)
-    # features see the history only: item 3's window interactions are not counted, and
-    # u0's last interaction is day 2 (not day 12)
+    # the window's items the candidates hold: u0 1/2, u1 1/1, u2 0/1
+    assert examples.candidate_recall == pytest.approx((1 / 2 + 1 + 0) / 3)
+    # features see the history only, and u0's last interaction is day 2 (not day 12)
     np.testing.assert_array_equal(frame.column("item_log_count"),
-                                  np.log1p([1, 0, 2, 0]).astype(np.float32))
-    assert frame.column("user_days_since").tolist() == [8, 8, 6, 6]
+                                  np.log1p([1, 2]).astype(np.float32))
+    assert frame.column("user_days_since").tolist() == [8, 6]
 
 
 def test_class_weights_as_an_alternative():
-    history, window = time_window(hand_log(), 10 * DAY)
+    # the hand log and a history row of u3 for i3 (so that i3, trained, can be a candidate)
+    log = hand_log()
+    u, i, t = (np.append(log.user_index, 3), np.append(log.item_index, 3),
+               np.append(log.timestamp, 6 * DAY))
+    history, window = time_window(Interactions.from_arrays(u, i, None, t), 10 * DAY)
     examples = make_training_data(history, window, lambda: [create_model("most_popular")],
                                   FeatureBuilder(), cutoff=10 * DAY, n_candidates=2,
                                   balanced=True)
-    # 3 positives, 1 negative of 4: w1 = 4 / 6, w0 = 4 / 2
-    np.testing.assert_allclose(examples.weights, [2 / 3, 2 / 3, 2 / 3, 2])
+    # most_popular: i0 2, i1 2, i2 1, i3 1; u0 -> i2 i3 (1, 1), u1 -> i1 i3 (1, 0),
+    # u2 -> i0 i2 (dropped), u3 (seen i3) -> i0 i1 (1, 0)
+    assert examples.labels.tolist() == [1, 1, 1, 0, 1, 0]
+    # 4 positives, 2 negatives of 6: w1 = 6 / (2 * 4), w0 = 6 / (2 * 2)
+    np.testing.assert_allclose(examples.weights, [0.75, 0.75, 0.75, 1.5, 0.75, 1.5])
 
 
 def test_class_weights_agree_with_scikit_learn():
@@ -145,10 +153,11 @@ def test_the_per_user_scheme_labels_each_users_latest_rows():
     assert cutoff == 12 * DAY + 1  # after the history's last row (u3's, day 12)
     examples = make_training_data(history, window, lambda: [create_model("most_popular")],
                                   FeatureBuilder(), cutoff=cutoff, n_candidates=2)
-    # most_popular on the history: i0 3, i1 2, i2 2 -> u1 (seen i0 i2) gets i1, i3
+    # most_popular on the history: i0 3, i1 2, i2 2 -> u1 (seen i0 i2) gets i1 (i3, with no
+    # history row, is never a candidate)
     pairs = list(zip(examples.frame.users.tolist(), examples.frame.items.tolist(),
                      strict=True))
-    assert pairs == [(1, 1), (1, 3)] and examples.labels.tolist() == [1, 0]
+    assert pairs == [(1, 1)] and examples.labels.tolist() == [1]
     # u1's last history row is day 4: 8 days and a second before the cutoff
     np.testing.assert_allclose(examples.frame.column("user_days_since"), 8 + 1 / DAY)
 

@@ -38,7 +38,7 @@ def test_a_search_of_spaces_refused_or_empty_clears_the_last_results(tmp_path, b
     word = train.item_table["title"].dropna().iloc[0].split()[0]
     process, url = start_service(tmp_path, registry, "--items", str(titles))
     wait = WebDriverWait(browser, 20)
-    error = lambda d: d.find_element(By.ID, "error").text  # noqa: E731
+    error = lambda d: d.find_element(By.ID, "search-error").text  # noqa: E731
     try:
         browser.get(url + "/")
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#user-select option"))

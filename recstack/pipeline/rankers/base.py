@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import check_aligned
 from recstack.models.base import Configurable, Param, canonical_value
 from recstack.pipeline.bandit_checks import _missing_as_nan, refuse_booleans, refuse_complex
@@ -265,7 +265,8 @@ class Ranker(Configurable, ABC):
                               f"with the values of fit, so {doing} cannot use the new ones: "
                               "fit again to train with them, or set them back")
         for name in POSITION_PARAMS:
-            self.params[name].check(self.name, name, getattr(self, name))
+            self.params[name].check(self.name, name, getattr(self, name),
+                                    self._as_written(name))
         self._check_position(self.schema_)
 
     def _check_position(self, schema: FeatureSchema) -> None:
@@ -439,6 +440,8 @@ def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1,
                             "(user, candidate) row with a label")
     labels = labels_by_name(labels, names, where)
     refuse_complex(f"{where}: labels", labels, RecstackError)
+    if columns > 1:
+        _refuse_true_false_ratings(labels, where)
     try:
         values = np.asarray(labels, dtype=np.float64)
     except (TypeError, ValueError):
@@ -468,6 +471,40 @@ def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1,
     if columns > 1 and np.isinf(values[:, 1:]).any():
         raise RecstackError(f"{where}: ratings (labels column 1) must be finite or NaN")
     return values
+
+
+def _refuse_true_false_ratings(labels: Any, where: str) -> None:
+    """Refuse true/false in the rating columns (1, 2...) of a multitask ranker's labels. The
+    pipeline's one rule for true/false: an outcome (a label, a click, a reward) may be
+    true/false, read as 1/0; a value (a rating, a weight, a score, a probability) may not,
+    as the data layer refuses it as an interaction's value. A true/false rating is the
+    clicks given in the ratings' place, and was learned as ratings 1 and 0, silently."""
+    import pandas as pd
+
+    if isinstance(labels, pd.DataFrame):
+        columns = [labels.iloc[:, j] for j in range(1, labels.shape[1])]
+        cells = [c.to_numpy(dtype=object) if c.dtype == object or str(c.dtype) in
+                 ("bool", "boolean", "bool[pyarrow]") else None for c in columns]
+    else:
+        try:
+            array = np.asarray(labels)
+        except (TypeError, ValueError):
+            return  # ragged rows and the like: the conversion that follows names them
+        if array.ndim != 2 or array.dtype.kind not in "bO":
+            return
+        cells = [array[:, j] for j in range(1, array.shape[1])]
+    for j, column in enumerate(cells, start=1):
+        if column is None:
+            continue
+        flags = np.fromiter((isinstance(v, bool | np.bool_) for v in column), bool,
+                            count=len(column))
+        if flags.any():
+            row = int(np.argmax(flags))
+            raise RecstackError(
+                f"{where}: ratings (labels column {j}) hold true/false values (row {row} "
+                f"holds {shown(column[row])}); true/false is an outcome (column 0, the "
+                "interaction, takes it as 1/0), not a rating: give the ratings as numbers, "
+                "NaN where a row has none")
 
 
 def labels_by_name(labels: Any, names: tuple[str, ...] | None, where: str) -> Any:
@@ -624,7 +661,7 @@ def grouped_ndcg(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray,
         raise RecstackError(f"grouped_ndcg: scores {scores.shape}, labels {labels.shape} and "
                             f"groups {groups.shape} must be 1-D arrays of one length")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise RecstackError(f"grouped_ndcg: k must be a positive integer, got {k!r}")
+        raise RecstackError(f"grouped_ndcg: k must be a positive integer, got {shown(k)}")
     if not len(scores):
         return float("nan")
     starts = group_starts(groups)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import Param
 from recstack.pipeline.rankers.base import (
     POSITION_PARAMS,
@@ -67,9 +67,9 @@ class LogisticRanker(Ranker):
         weight = self.class_weight
         if isinstance(weight, str) and weight != "balanced":
             raise ConfigError(f"{self.name}: class_weight must be None, 'balanced' or a "
-                              f"positive number, got {weight!r}")
+                              f"positive number, got {shown(weight)}")
         if isinstance(weight, int | float) and not weight > 0:
-            raise ConfigError(f"{self.name}: class_weight must be > 0, got {weight!r}")
+            raise ConfigError(f"{self.name}: class_weight must be > 0, got {shown(weight)}")
 
     def _validation_unused(self) -> str | None:
         return (f"{self.name} has no early stopping (it fits to convergence), so they would "

@@ -53,8 +53,14 @@ class MultitaskRanker(TorchRanker):
         ratings = labels[:, 1]
         rated = ~np.isnan(ratings)
         if not rated.any():
+            if float(self.rating_weight) == 0:
+                # the rating head is off (its loss weighed by 0; predict_ratings refuses
+                # such a ranker): rows without ratings are all it needs
+                self.rating_mean_, self.rating_scale_ = 0.0, 1.0
+                return np.column_stack([labels[:, 0], ratings]).astype(np.float32)
             raise RecstackError(f"{self.name}.fit: labels[:, 1] (ratings) are all NaN; the "
-                                "rating head needs some rated rows")
+                                "rating head needs some rated rows (or set rating_weight=0 "
+                                "to train the interaction head alone)")
         beyond = np.abs(np.where(rated, ratings, 0.0)) > np.finfo(np.float32).max
         if beyond.any():
             # the predictions are float32: every one would come out infinite
@@ -98,7 +104,16 @@ class MultitaskRanker(TorchRanker):
         return SharedBottom()
 
     def predict_ratings(self, frame: FeatureFrame) -> np.ndarray:
-        """The rating head's predictions (original scale), one per row."""
+        """The rating head's predictions (original scale), one per row. Refused for a
+        ranker fitted with ``rating_weight = 0``, whose rating head learned nothing."""
+        fitted = getattr(self, "fitted_params_", None) or {}
+        if self.is_fitted and fitted.get("rating_weight") == 0:
+            # the loss weighed the ratings by 0: the head kept its random initial weights,
+            # and its "predictions" came back as ratings near the training mean, silently
+            raise RecstackError(f"{self.name}.predict_ratings: the ranker was fitted with "
+                                "rating_weight = 0, so its rating head learned nothing "
+                                "(its loss weighed the ratings by 0); fit with rating_weight "
+                                "> 0 to predict ratings")
         # the checks of score (a DataFrame was an AttributeError, the serving position
         # was not applied, a changed hyperparameter ignored)
         return self._output(frame, "predict_ratings", lambda checked: (

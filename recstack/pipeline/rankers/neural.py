@@ -3,6 +3,9 @@ parameter, training on the shared trainer, scoring in batches, safetensors files
 
 Inputs. Numeric features: NaN replaced by the training mean, then standardised with the
 training mean and standard deviation (statistics of the fit frame, kept with the model).
+A feature without variation in training (one value, or missing on every row) is
+standardised to 0 when scoring too (its scale is infinite), whatever the frame holds: the
+network learned nothing of it.
 Categorical features: one embedding table per feature with ``cardinality`` rows; row 0 is
 the shared unknown level, trained like any other (an unseen category at serving is scored
 as the unknown level was in training). ``x0`` is the concatenation of the standardised
@@ -177,7 +180,12 @@ class TorchRanker(Ranker):
         self.means_ = training_means(numeric).astype(np.float32)  # all-NaN columns: 0
         filled = np.where(np.isnan(numeric), self.means_, numeric)
         scales = filled.std(axis=0)
-        self.scales_ = np.where(scales > 0, scales, 1.0).astype(np.float32)
+        # a column without variation in training (one value, or missing on every row) fed
+        # the network 0 on every row, so its first-layer weights never left their random
+        # start; scored with other values (a feature the training join lost), they moved
+        # every score by chance. Its scale is infinite: it stays 0, as in training, and the
+        # ranker ignores it, as the logistic ranker (a zero weight) and LightGBM (no split)
+        self.scales_ = np.where(scales > 0, scales, np.inf).astype(np.float32)
         self.cardinalities_ = [int(f.cardinality or 0) for f in frame.schema.categorical]
         first = labels if labels.ndim == 1 else labels[:, 0]
         if self.loss == "lambdarank" and first.max() > MAX_LAMBDARANK_GRADE:

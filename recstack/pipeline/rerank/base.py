@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError
-from recstack.metrics._validation import check_aligned
+from recstack.metrics._validation import check_aligned, refuse_masked
 from recstack.models.base import Configurable, canonical_value, check_interactions
 from recstack.models.persistence import expected_array_names
 from recstack.pipeline.bandit_checks import (
@@ -96,7 +96,8 @@ class Reranker(Configurable, ABC):
             # given and never read (mmr with features = 'column'): the re-ranker ran on
             # what its settings name, without a word about the vectors
             warnings.warn(f"{self.name}: item_vectors given to fit() are unused: "
-                          f"{self._item_vectors_unused()}", UserWarning, stacklevel=2)
+                          f"{self._item_vectors_unused()}", UserWarning,
+                          stacklevel=caller_stacklevel())
             item_vectors = None
         self._fit(train, item_vectors)
         self.n_items_ = train.n_items
@@ -234,6 +235,8 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
     # lists of different lengths: numpy's ValueError traceback (the scores' are refused
     # by their conversion below)
     refuse_ragged(where, "items", items, RecstackError)
+    # before np.asarray drops the mask: its hidden entries were listed as items
+    refuse_masked(items, f"{where}: items", RecstackError)
     items = np.asarray(items)
     refuse_complex(f"{where}: scores", scores, RecstackError, must="numbers")
     refuse_booleans(f"{where}: scores", scores, RecstackError)
@@ -259,8 +262,12 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
                             f"slot); row {row}, slot {slot} holds {float(scores[row, slot])}")
     items = items.astype(np.int64)
     if items.size and (items.min() < -1 or items.max() >= n_items):
+        # the range alone ("found 0..9") left the user to search for the row
+        row, slot = (int(i) for i in np.argwhere((items < -1) | (items >= n_items))[0])
         raise RecstackError(f"{where}: item indices must lie in 0..{n_items - 1} (or -1 for an "
-                            f"empty slot), found {int(items.min())}..{int(items.max())}")
+                            f"empty slot); row {row}, slot {slot} holds "
+                            f"{int(items[row, slot])} (found {int(items.min())}.."
+                            f"{int(items.max())})")
     empty = (items < 0) | np.isneginf(scores)
     items = np.where(empty, -1, items)
     ordered = np.sort(items, axis=1)
@@ -485,15 +492,29 @@ def _is_missing(value: Any) -> bool:
 # --------------------------------------------------------------------------- registry
 def refuse_bare_names(where: str, declarations: dict[str, Any]) -> None:
     """Refuse a bare name among ``declarations`` (a setting's value, or the entries of a
-    list of them) where a table with a 'type' belongs, with the table to write instead."""
+    list of them) where a table with a 'type' belongs, with the table to write instead (in
+    a re-ranker ``chain``, a name that is no re-ranker is named unknown instead)."""
     for name, value in declarations.items():
         entries = (list(enumerate(value)) if isinstance(value, list | tuple)
                    else [(None, value)])
         for position, entry in entries:
             if isinstance(entry, str):
                 label = name if position is None else f"{name}[{position}]"
+                hint = _bare_name_hint(entry) if name == "chain" else table_hint(entry)
                 raise ConfigError(f"{where}: {label} must be a table with a 'type', got "
-                                  f"{entry!r}{table_hint(entry)}")
+                                  f"{entry!r}{hint}")
+
+
+def _bare_name_hint(entry: Any) -> str:
+    """The fix for a bare name given where a re-ranker's table belongs: the table to write
+    when it names a re-ranker; when it names none (a misspelling), that, with the closest
+    name, rather than the table of an unknown name to write."""
+    if isinstance(entry, str):
+        try:
+            reranker_class(entry)
+        except ConfigError as error:
+            return f" ({error})"
+    return table_hint(entry)
 
 
 def create_reranker(entry: dict[str, Any], where: str = "chain") -> Reranker:
@@ -502,7 +523,7 @@ def create_reranker(entry: dict[str, Any], where: str = "chain") -> Reranker:
     if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
         raise ConfigError(f"{where} needs a 'type' naming a re-ranker, e.g. "
                           f"{{type = 'mmr', trade_off = 0.7}}; got {entry!r}"
-                          f"{table_hint(entry)}")
+                          f"{_bare_name_hint(entry)}")
     params = {key: value for key, value in entry.items() if key != "type"}
     try:
         reranker = reranker_class(entry["type"])(**params)
@@ -522,6 +543,11 @@ def run_chain(chain: list[Reranker], users: np.ndarray, items: np.ndarray, score
                             f"{shown}" + (f"; for one step write [{type(chain).__name__}"
                                           "(...)]" if isinstance(chain, Reranker) else ""))
     for position, reranker in enumerate(chain):
+        if isinstance(reranker, type) and issubclass(reranker, Reranker):
+            # the class itself ("is a ABCMeta")
+            raise RecstackError(f"run_chain: chain[{position}] is the class "
+                                f"{reranker.__name__}, not a re-ranker; create and fit one: "
+                                f"{reranker.__name__}(...).fit(train)")
         if not isinstance(reranker, Reranker):
             raise RecstackError(f"run_chain: chain[{position}] is a "
                                 f"{type(reranker).__name__}, not a re-ranker")

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics.online import _UNIX_TIMES_FROM
 from recstack.models.base import Param
@@ -72,7 +72,8 @@ class _Boost(Reranker):
                 f"probabilities), but {int(negative.sum())} score(s) are negative (first: "
                 f"row {row}, slot {slot}, {float(scores[row, slot]):g}), and a boost pushes a "
                 "negative score further down; use mode = 'add' for scores that can be "
-                "negative (dot products, logits)", NegativeScoresWarning, stacklevel=4)
+                "negative (dot products, logits)", NegativeScoresWarning,
+                stacklevel=caller_stacklevel())
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:

@@ -16,8 +16,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.data.interactions import Interactions, caller_stacklevel
+from recstack.errors import ConfigError, shown
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec, SparseSpec, sparse_from_state, sparse_state
 from recstack.pipeline.rerank.base import (
@@ -159,7 +159,7 @@ class BlockList(Reranker):
             warnings.warn(UnknownIdsWarning(
                 f"{self.name}: {len(unknown_items)} blocked item id(s) and "
                 f"{len(unknown_users)} user id(s) are not in the training data ({named}); "
-                "they are ignored"), stacklevel=3)
+                "they are ignored"), stacklevel=caller_stacklevel())
 
     def items_kept(self) -> np.ndarray:
         return ~self.blocked_
@@ -398,9 +398,10 @@ class ItemPredicate(Reranker):
         # number-or-text kind; check the others through their declarations
         for name, constraint in self.params.items():
             if not (name == "value" and isinstance(self.value, bool)):
-                constraint.check(self.name, name, getattr(self, name))
+                constraint.check(self.name, name, getattr(self, name), self._as_written(name))
         if self.op == "in" and not isinstance(self.value, list | tuple):
-            raise ConfigError(f"{self.name}: op 'in' needs a list value, got {self.value!r}")
+            raise ConfigError(f"{self.name}: op 'in' needs a list value, got "
+                              f"{shown(self._as_written('value'))}")
         if self.op == "in":
             for position, value in enumerate(self.value):
                 # a nested list or a table could never equal a value; a missing value

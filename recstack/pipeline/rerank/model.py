@@ -67,7 +67,12 @@ class Reranked(Recommender):
     the wrapped model orders them, so a full-catalog evaluation ranks the whole catalog and
     ``recommend(k)`` beyond the list's length continues with the wrapped model's order.
     A list shorter than ``n_candidates`` (filters removed items, a small catalog) keeps
-    its empty slots: a re-ranker never invents items. An empty ``chain`` (the default) is
+    its empty slots: a re-ranker never invents items. With a chain, items the wrapped
+    model learned nothing of (no training rows; for a model that places items by their
+    content, neither rows nor content) are never candidates: every re-ranker reads the
+    training data, where such an item has no popularity, and a popularity penalty or a
+    long-tail quota lifted it above the trained items; they stay below the lists.
+    An empty ``chain`` (the default) is
     the identity: every list is the wrapped model's own, in its order (``repr`` shows
     ``chain=[]``), which serves as the baseline of the same model re-ranked.
 
@@ -118,6 +123,7 @@ class Reranked(Recommender):
 
     def _wrapped(self) -> Recommender:
         return create_declared(self.model, f"{self.name}: model", container=self.name,
+                               written=self._as_written("model"),
                                nesting="a reranked model cannot wrap another; put all "
                                        "re-rankers in one chain")
 
@@ -238,12 +244,40 @@ class Reranked(Recommender):
             allowed = step.catalog_mask(users, context)
             if allowed is not None:
                 raw[~allowed] = -np.inf
-        top, values = top_k(raw, self.n_candidates)
+        unknown = self._items_unknown_to_model()
+        if unknown is None:
+            top, values = top_k(raw, self.n_candidates)
+        else:
+            # the chain's steps read popularity, genres, ages... of the training data, of
+            # which an item without training rows has none: a popularity penalty (log(1 +
+            # 0) = 0), a long-tail share or an exposure quota lifted such items, scored 0 or
+            # at random by a collaborative model, above the trained items it penalised.
+            # Masked in place, their columns set aside and put back (raw orders them below
+            # the lists): a copy of the whole batch doubled its memory
+            columns = np.flatnonzero(unknown)
+            kept = raw[:, columns]
+            raw[:, columns] = -np.inf
+            try:
+                top, values = top_k(raw, self.n_candidates)
+            finally:
+                raw[:, columns] = kept
+            del kept
         empty = np.isneginf(values) | np.isnan(values)
         items = np.where(empty, -1, top)
         scores = np.where(empty, -np.inf, values)
         items, scores = run_chain(self.chain_, users, items, scores, context)
         return items, scores, raw
+
+    def _items_unknown_to_model(self) -> np.ndarray | None:
+        """The items (a boolean mask) that are never candidates of a non-empty chain: those
+        the wrapped model learned nothing of (no training rows, in a collaborative model;
+        neither rows nor content, in one that places items by their content). They stay
+        below the lists, in the wrapped model's order. None when there are none, or when
+        the chain is empty (the identity: the wrapped model's lists as they are)."""
+        if not self.chain_:
+            return None
+        unknown = self.model_._items_without_similarity()
+        return unknown if unknown is not None and unknown.any() else None
 
     def _score_users(self, user_indices: np.ndarray, *, exclude_seen: bool = True
                      ) -> np.ndarray:
@@ -266,6 +300,10 @@ class Reranked(Recommender):
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         return self.model_._similarity_rows(item_indices)
+
+    def _items_without_similarity(self) -> np.ndarray:
+        # the wrapped model's: a content model places items without training rows
+        return self.model_._items_without_similarity()
 
     def _item_embeddings(self) -> np.ndarray | None:
         return self.model_._item_embeddings()

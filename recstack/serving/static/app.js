@@ -71,9 +71,35 @@ function labelled(tag, item) {
   return node;
 }
 
-function showError(error) {
-  document.getElementById("error").textContent = error ? String(error.message || error) : "";
+// Each panel shows the answer to its latest request only: an earlier request's slower
+// answer (a search submitted again, a user picked twice in quick succession, a second
+// item added to the visitor) arrived after the latest one and replaced it, so that the
+// list on screen answered another question than the one in the search box or the picker.
+const latest = new Map();  // panel -> number of its latest request
+
+function ticket(panel) {
+  const number = (latest.get(panel) || 0) + 1;
+  latest.set(panel, number);
+  return () => latest.get(panel) === number;
 }
+
+// Each panel has its own error line ("user", "search", "similar", "visitor"; "page" for
+// the list of users): they shared one line, so that an answer in one panel cleared the
+// error another panel still stood under, and an error was shown under a panel it did not
+// belong to.
+const errorLines = {page: "error", user: "user-error", search: "search-error",
+                    similar: "similar-error", visitor: "visitor-error"};
+
+function showError(panel, error) {
+  document.getElementById(errorLines[panel]).textContent =
+    error ? String(error.message || error) : "";
+}
+
+// The most characters a search may hold, counted as the service counts them: by Unicode
+// code point, so an emoji is one (the service's MAX_QUERY_LENGTH). The box's maxlength
+// counted UTF-16 units, two for an emoji, and cut a pasted text at about 100 of them
+// without a word.
+const SEARCH_LENGTH = 200;
 
 function fillList(id, items, extra) {
   const list = document.getElementById(id);
@@ -90,58 +116,78 @@ function fillList(id, items, extra) {
 }
 
 async function showUser(userId) {
+  const current = ticket("user");
   try {
     const [history, recs] = await Promise.all([
       api(`users/${encodeURIComponent(userId)}/history?limit=20`),
       api(`users/${encodeURIComponent(userId)}/recommendations?k=10`)]);
+    if (!current()) return;
     fillList("history", history.items);
     fillList("user-recs", recs.items);
     document.getElementById("user-note").textContent = recs.fallback || recs.shortfall || "";
     document.getElementById("model").replaceChildren(
       `(${recs.model}, variant `, isolated(recs.variant), ")");
-    showError(null);
+    showError("user", null);
   } catch (error) {
+    if (!current()) return;
     // the last user's lists stayed on screen under the error, read as this user's
     fillList("history", []);
     fillList("user-recs", []);
     document.getElementById("user-note").textContent = "";
-    showError(error);
+    showError("user", error);
   }
 }
 
 async function showSimilar(item) {
+  const current = ticket("similar");
   try {
     const similar = await api(`items/${encodeURIComponent(item.item_id)}/similar?k=10`);
+    if (!current()) return;
     document.getElementById("similar-of").replaceChildren(...label(item));
     fillList("similar", similar.items);
     // a short list (a one-item catalog has no neighbour) says why, as the other lists do
     document.getElementById("similar-note").textContent = similar.shortfall || "";
-    showError(null);
+    showError("similar", null);
   } catch (error) {
+    if (!current()) return;
     document.getElementById("similar-of").replaceChildren();
     fillList("similar", []);
     document.getElementById("similar-note").textContent = "";
-    showError(error);
+    showError("similar", error);
   }
 }
 
 async function updateVisitor() {
+  const current = ticket("visitor");
   const list = document.getElementById("visitor-items");
   list.replaceChildren();
   for (const [itemId, title] of visitor) list.append(labelled("li", {item_id: itemId, title}));
-  if (visitor.size === 0) { fillList("visitor-recs", []); return; }
+  if (visitor.size === 0) {
+    fillList("visitor-recs", []);
+    document.getElementById("visitor-note").textContent = "";
+    showError("visitor", null);
+    return;
+  }
   try {
     const recs = await api("recommendations/new-user", {
       method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify({items: [...visitor.keys()], k: 10})});
+    if (!current()) return;
     fillList("visitor-recs", recs.items);
     document.getElementById("visitor-note").textContent = recs.fallback || recs.shortfall || "";
-    showError(null);
-  } catch (error) { showError(error); }
+    showError("visitor", null);
+  } catch (error) {
+    if (!current()) return;
+    // the last list stayed on screen under the error, read as the answer to these items
+    fillList("visitor-recs", []);
+    document.getElementById("visitor-note").textContent = "";
+    showError("visitor", error);
+  }
 }
 
 async function search(event) {
   event.preventDefault();
+  const current = ticket("search");
   const text = document.getElementById("search-text").value.trim();
   const note = document.getElementById("search-note");
   note.textContent = "";
@@ -149,11 +195,20 @@ async function search(event) {
     // a search of only spaces did nothing: the last search's results stayed on screen,
     // read as the answer to this one
     fillList("search-results", []);
-    showError("the search text is empty or only spaces; type a word of a title to search for");
+    showError("search",
+              "the search text is empty or only spaces; type a word of a title to search for");
+    return;
+  }
+  const length = Array.from(text).length;  // by code point, as the service counts
+  if (length > SEARCH_LENGTH) {
+    fillList("search-results", []);
+    showError("search", `the search text has ${length} characters; at most ${SEARCH_LENGTH} ` +
+              "are searched for (an emoji counts as one): shorten it");
     return;
   }
   try {
     const found = await api(`items/search?q=${encodeURIComponent(text)}&limit=20`);
+    if (!current()) return;
     fillList("search-results", found.items, (li, item) => {
       const neighbours = el("button", "neighbours", "pick neighbours");
       neighbours.type = "button";
@@ -165,10 +220,11 @@ async function search(event) {
     });
     // an empty list said nothing: the search seemed not to have run
     if (found.items.length === 0) note.textContent = `no title (or id) contains "${text}"`;
-    showError(null);
+    showError("search", null);
   } catch (error) {
+    if (!current()) return;
     fillList("search-results", []);
-    showError(error);
+    showError("search", error);
   }
 }
 
@@ -185,7 +241,7 @@ async function start() {
       select.append(option);
     }
     if (users.length) await showUser(users[0]);
-  } catch (error) { showError(error); }
+  } catch (error) { showError("page", error); }
 }
 
 start();

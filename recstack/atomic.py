@@ -47,7 +47,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, echoed
 
 __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
            "check_regular_file", "checked_path", "describe_path", "folder_problem",
@@ -445,11 +445,14 @@ def name_too_long(path: Path) -> str | None:
 
 def shortened(name: Any, most: int = 60) -> str:
     """``name`` for a message, its middle left out when it is long (an over-long name
-    shown whole filled the screen)."""
+    shown whole filled the screen), cut as :func:`recstack.errors.echoed` cuts a value:
+    ``'xxxx...xxxx' (300 characters)``."""
     text = os.fsdecode(os.fspath(name)) if isinstance(name, os.PathLike) else str(name)
-    if len(text) <= most:
+    cut = echoed(text, most)
+    if cut == text:
         return repr(text)
-    return repr(text[:most // 2]) + "..." + repr(text[-most // 3:])
+    value, _, length = cut.rpartition(" (")
+    return f"{value!r} ({length}"
 
 
 def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: str) -> Path:

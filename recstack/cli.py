@@ -289,7 +289,7 @@ def require_folder(path: Path, what: str) -> None:
 
 
 def _user_error(message: str) -> int:
-    from recstack.specs import cut_long_values
+    from recstack.errors import cut_long_values
 
     # a value of thousands of characters (a pasted string, a path) cut, its length stated
     line = cut_long_values("; ".join(part.strip() for part in message.splitlines()
@@ -876,7 +876,7 @@ def _parse_filter(text: str) -> Any:
     """``k_core:user_min=5,item_min=5`` -> the filter spec."""
     from recstack.data.filters import FILTERS
     from recstack.data.sources import parse_spec_options
-    from recstack.specs import echoed
+    from recstack.errors import echoed
 
     name, _, rest = text.partition(":")
     # (cut: an option of thousands of digits was echoed whole before the refusal)
@@ -1257,15 +1257,18 @@ def _number_or_text(text: str) -> Any:
     return text
 
 
-def _int_at_least(lowest: int, highest: int | None = None, what: str = "") -> Any:
+def _int_at_least(lowest: int, highest: int | None = None, what: str = "", *,
+                  rule: str = "") -> Any:
     """A whole-number argument in ``lowest..highest`` (``what`` names the range; without
-    it the bound passed is said: ``must be >= 1``, ``must be at most 4096``)."""
+    it the bound passed is said, in one style for every option: ``must be >= 1``, ``must
+    be at most 4096``, followed by ``rule`` where one is given: ``; a seed is ...``)."""
     def parse(text: str) -> int:
         value = _whole_number(text)
         if value < lowest or (highest is not None and value > highest):
             bound = (f"{what}, {lowest}..{highest}" if highest is not None and what
                      else f">= {lowest}" if value < lowest else f"at most {highest}")
-            raise argparse.ArgumentTypeError(f"must be {bound}, got {text}")
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {text}"
+                                             + (f"; {rule}" if rule else ""))
         return value
     return parse
 
@@ -1273,7 +1276,7 @@ def _int_at_least(lowest: int, highest: int | None = None, what: str = "") -> An
 _positive_int = _int_at_least(1)
 _non_negative_int = _int_at_least(0)
 #: a seed follows one rule everywhere (recstack.specs.SEED_MAX)
-_seed = _int_at_least(0, SEED_MAX, "a seed")
+_seed = _int_at_least(0, SEED_MAX, rule=f"a seed is {SEED_RULE}")
 # uvicorn takes a port above 65535 modulo 2**16 and binds another port without a word
 _port = _int_at_least(1, 65535, "a TCP port")
 #: one label of a host name (RFC 1123): letters, digits and inner hyphens
@@ -1440,7 +1443,7 @@ class _Parser(argparse.ArgumentParser):
         # one line, as every other refusal of the command: argparse printed its usage block
         # above it, burying the did-you-mean (``--help`` still prints the usage)
         line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
-        from recstack.specs import cut_long_values
+        from recstack.errors import cut_long_values
 
         # argparse echoes values whole ("unrecognized arguments: <5,000 digits>"): cut
         self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {cut_long_values(line)}\n")
@@ -1667,7 +1670,9 @@ def _build_parser() -> argparse.ArgumentParser:
     synth = data_commands.add_parser("synth", help="write the synthetic dataset as a folder "
                                      "of Parquet files (interactions and items)")
     synth.add_argument("--users", type=_positive_int, default=2000)
-    synth.add_argument("--items", type=_positive_int, default=1500)
+    # the generator's own bound (SyntheticConfig: at least 2 items), said as every option's
+    # bound is (it came back from the library as "--items must be at least 2")
+    synth.add_argument("--items", type=_int_at_least(2), default=1500)
     synth.add_argument("--interactions", type=_positive_int, default=100_000)
     synth.add_argument("--seed", type=_seed, default=0,
                        help=f"seed of the generator, {SEED_RULE}")

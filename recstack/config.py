@@ -108,6 +108,7 @@ from recstack.specs import (
     K_MAX,
     MAX_THREADS,
     SEED_MAX,
+    SEED_RULE,
     Spec,
     arguments_named,
     build_spec,
@@ -1176,9 +1177,8 @@ def check_seed(seed: int, where: str) -> None:
     a seed past what a part accepts failed only when that part ran."""
     if not 0 <= seed <= SEED_MAX:
         bound = "must be >= 0" if seed < 0 else f"must be <= {SEED_MAX}"
-        raise ConfigError(f"{where} = {seed}: {bound}; a seed is a whole number in [0, "
-                          f"{SEED_MAX}] everywhere (32 bits: what numpy, optuna, torch and "
-                          "every model accept)")
+        # the one wording of the one rule (recstack.specs.SEED_RULE), as --seed says it
+        raise ConfigError(f"{where} = {seed}: {bound}; a seed is {SEED_RULE}")
 
 
 def refuse_untyped_entry(entry: Any, where: str, known: Sequence[str]) -> None:

@@ -39,7 +39,7 @@ from typing import Any, ClassVar, Generic, ParamSpec, TypeVar
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, cut_long_values, cut_values_of
 from recstack.errors import shown as shown_value
 
 _OPTION = "recstack_option"
@@ -798,68 +798,6 @@ def _show(value: Any) -> str:
         # as the TOML file writes it, not datetime.time(7, 32)
         return value.isoformat()
     return repr(value)
-
-
-# --------------------------------------------------------------- long values in messages
-#: the longest value (a run of text without spaces) a message repeats whole; a longer
-#: one is cut to its start and end with its full length stated
-ECHO_MOST = 120
-#: the longest path (a value holding '/') a message repeats whole: deep folders make
-#: paths of a few hundred characters, and a path is cut only past any real one's length
-_PATH_MOST = 1024
-#: how much of a cut value's start and end a message keeps
-_ECHO_HEAD, _ECHO_TAIL = 60, 20
-#: a long value in a message, quoted or not (``key=`` before it kept whole)
-_LONG_VALUE = re.compile(r"(?P<quote>['\"]?)(?P<value>[^\s'\"=]{" + str(ECHO_MOST + 1)
-                         + r",})(?P=quote)")
-
-
-def echoed(text: Any, most: int = ECHO_MOST) -> str:
-    """``text`` as a message repeats it: whole up to ``most`` characters, else its start
-    and end with its full length (``xxxx...xxxx (5,000 characters)``), so that a value
-    of thousands of characters (a pasted TOML string, ``--timestamp`` of thousands of
-    digits) does not fill the screen and bury the message."""
-    text = str(text)
-    if len(text) <= most:
-        return text
-    head, tail = min(_ECHO_HEAD, most // 2), min(_ECHO_TAIL, most // 4)
-    return f"{text[:head]}...{text[-tail:]} ({_length(text)})"
-
-
-def _length(value: str) -> str:
-    """How long a cut value was: ``401 digits`` for a number written in digits alone,
-    else ``5,000 characters``."""
-    digits = value.lstrip("+-")
-    if digits.isascii() and digits.isdigit() and len(value) - len(digits) <= 1:
-        return f"{len(digits):,} digits"
-    return f"{len(value):,} characters"
-
-
-def cut_long_values(message: str) -> str:
-    """``message`` with every value in it longer than :data:`ECHO_MOST` characters (a path,
-    holding '/': longer than 1,024) cut as :func:`echoed` cuts it (its quotes kept): the
-    one rule for every user value a message echoes, applied where messages leave recstack
-    (the command line, and the public functions through :func:`arguments_named`)."""
-    def cut(match: re.Match[str]) -> str:
-        quote, value = match["quote"], match["value"]
-        # the message's own punctuation after an unquoted value stays after the note
-        after = "" if quote else value[len(value.rstrip(":;,.)")):]
-        value = value[:len(value) - len(after)]
-        if "/" in value and len(value) <= _PATH_MOST:
-            return match.group()  # a path: the reader needs all of it to find the file
-        return (f"{quote}{value[:_ECHO_HEAD]}...{value[-_ECHO_TAIL:]}{quote} "
-                f"({_length(value)}){after}")
-
-    return _LONG_VALUE.sub(cut, message)
-
-
-def cut_values_of(error: BaseException) -> None:
-    """``error``'s message with its long values cut (:func:`cut_long_values`), in place, so
-    that its class and traceback stay as they were."""
-    message = str(error)
-    cut = cut_long_values(message)
-    if cut != message and error.args and str(error.args[0]) == message:
-        error.args = (cut, *error.args[1:])
 
 
 # --------------------------------------------------------------- call arguments

@@ -33,7 +33,7 @@ def test_a_model_seed_in_a_file_follows_the_one_rule(model, seed, bound):
         parse_experiment(_raw([{"type": model, "seed": seed}]), source="exp.toml")
     message = str(error.value)
     assert message.startswith(f"exp.toml: [[models]] #1 ({model}) seed = {seed}: {bound}; "
-                              f"a seed is a whole number in [0, {WIDEST}] everywhere"), message
+                              f"a seed is a whole number in [0, {WIDEST}] (32 bits"), message
 
 
 @pytest.mark.parametrize("entry", [
@@ -69,6 +69,8 @@ def test_data_split_seed_follows_the_rule(capsys, tmp_path, seed):
         main(["data", "split", "synthetic", "--seed", str(seed), "--out", str(tmp_path / "o")])
     assert exit_info.value.code == 2
     line = capsys.readouterr().err.strip().splitlines()[-1]
-    assert line == (f"recstack data split: error: argument --seed: must be a seed, "
-                    f"0..{WIDEST}, got {seed}")
+    bound = f"at most {WIDEST}" if seed > 0 else ">= 0"
+    assert line == (f"recstack data split: error: argument --seed: must be {bound}, got "
+                    f"{seed}; a seed is a whole number in [0, {WIDEST}] (32 bits, what every "
+                    f"seeded part accepts)")
     assert not (tmp_path / "o").exists()

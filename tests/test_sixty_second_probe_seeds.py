@@ -34,7 +34,7 @@ def test_the_top_seed_past_32_bits_is_refused_naming_the_range(seed):
         parse_experiment(_raw(seed=seed), source="exp.toml")
     message = str(error.value)
     assert message.startswith(f"exp.toml: seed = {seed}: must be <= {WIDEST}; a seed is a "
-                              f"whole number in [0, {WIDEST}] everywhere"), message
+                              f"whole number in [0, {WIDEST}] (32 bits"), message
     assert "\n" not in message
 
 
@@ -72,8 +72,10 @@ def test_data_synth_seed_follows_the_rule(tmp_path, capsys, seed):
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
+    bound = f"at most {WIDEST}" if int(seed) > 0 else ">= 0"
     assert err.strip().splitlines()[-1].endswith(
-        f"argument --seed: must be a seed, 0..{WIDEST}, got {int(seed)}"), err
+        f"argument --seed: must be {bound}, got {seed}; a seed is a whole number in "
+        f"[0, {WIDEST}] (32 bits, what every seeded part accepts)"), err
     assert not (tmp_path / "out").exists()
 
 

@@ -1,9 +1,11 @@
 """One self-contained ``report.html`` per experiment: tables, curves, significance,
 segments, beyond-accuracy, diagnostics, calibration, embeddings, and what produced it.
 
-:func:`write_report` reads a results folder (:mod:`recstack.analysis.results_folder`),
-builds the sections (:func:`build_report`) and renders one HTML file with every script and
-datum inlined: it opens without a network. Charts are interactive (Plotly, the ``insight``
+:func:`write_report` reads a results folder (:mod:`recstack.analysis.results_folder`:
+``results.json`` and the per-user files; ``summary.csv`` is a table written for people and
+not read back, so a missing or edited one changes nothing in the report), builds the
+sections (:func:`build_report`) and renders one HTML file with every script and datum
+inlined: it opens without a network. Charts are interactive (Plotly, the ``insight``
 extra, with plotly.js inlined) or, without Plotly, static matplotlib PNGs.
 
 Where the fitted models come from

@@ -2,7 +2,11 @@
 
 The folder holds ``results.json`` (the experiment, each model's summary, diagnostics),
 ``summary.csv`` and one ``per_user_<label>.csv`` per model
-(:meth:`recstack.experiment.ExperimentResult.write`). Optional files the report uses
+(:meth:`recstack.experiment.ExperimentResult.write`). ``summary.csv`` is the table written
+for people (a spreadsheet) and is never read back: every number is read from
+``results.json`` and the per-user files, so a ``summary.csv`` missing, cut short or edited
+changes nothing here nor in the report (edit ``results.json`` or rerun the evaluation to
+change what the report shows). Optional files the report uses
 when present: ``models/<label>/`` (a saved model, :func:`recstack.models.persistence.save_model`)
 and ``calibration_<label>.csv`` (columns ``mean_predicted, observed_rate, count``: a
 reliability curve). Anything missing or of an older format is refused with one message

@@ -43,7 +43,7 @@ from recstack.data.interactions import (
     caller_stacklevel,
     concat,
 )
-from recstack.errors import DataFormatError, RecstackError
+from recstack.errors import ConfigError, DataFormatError
 from recstack.specs import arguments_named, did_you_mean
 
 #: the parts of a split, in the order they are read, and their file names in a folder
@@ -222,12 +222,12 @@ def union(*parts: Interactions) -> Interactions:
     """The rows of several parts sharing vocabularies, each (user, item) pair once, ordered
     by user then item (e.g. train plus valid for the protocol's refit step)."""
     if not parts:
-        raise RecstackError("union: give at least one set of interactions")
+        raise ConfigError("union: give at least one set of interactions")
     if len(parts) == 1 and isinstance(parts[0], list | tuple):
         # union([train, valid]): the parts are separate arguments (concat takes a list)
-        raise RecstackError(f"union takes the parts as separate arguments, got one "
-                            f"{type(parts[0]).__name__} of {len(parts[0])}; write "
-                            "union(*parts) or union(train, valid)")
+        raise ConfigError(f"union takes the parts as separate arguments, got one "
+                          f"{type(parts[0]).__name__} of {len(parts[0])}; write "
+                          "union(*parts) or union(train, valid)")
     # errors name union, the function called, not concat, which does the work
     return concat(list(parts), caller="union").deduplicate("first")
 
@@ -243,14 +243,14 @@ def _resolve_files(source: str | Path | Mapping[str, str | Path]) -> dict[str, P
             if not near and isinstance(unknown[0], str) and unknown[0].lower() in (
                     "val", "vali", "validation", "dev", "eval"):
                 near = " (did you mean 'valid'?)"
-            raise RecstackError(f"adjacency split: unknown part(s) {unknown}{near}; the parts "
-                                f"are {', '.join(PARTS)}")
+            raise ConfigError(f"adjacency split: unknown part(s) {unknown}{near}; the parts "
+                              f"are {', '.join(PARTS)}")
         files = {part: as_path(source[part], f"the {part} file")
                  for part in PARTS if part in source}
         missing = [part for part in ("train", "test") if part not in files]
         if missing:
-            raise RecstackError(f"adjacency split: no file given for {', '.join(missing)} "
-                                "(train and test are required, valid is optional)")
+            raise ConfigError(f"adjacency split: no file given for {', '.join(missing)} "
+                              "(train and test are required, valid is optional)")
     else:
         folder = as_path(source, "source")
         if not folder.is_dir():

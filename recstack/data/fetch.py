@@ -34,7 +34,7 @@ from recstack import __version__
 from recstack.atomic import blocking_parent
 from recstack.data.interactions import check_flag
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named
 from recstack.strict_json import loads as strict_loads
@@ -56,9 +56,9 @@ def default_cache_dir() -> Path:
         return (Path(configured).expanduser() if configured.strip()
                 else Path.home() / ".cache" / "recstack")
     except RuntimeError:  # "~nobody/x": no such user (a bare RuntimeError traceback)
-        raise RecstackError(f"{CACHE_ENV}={configured!r}: cannot find the home folder its "
-                            f"'~' names; set {CACHE_ENV} to an absolute folder, or unset it "
-                            "for ~/.cache/recstack") from None
+        raise ConfigError(f"{CACHE_ENV}={configured!r}: cannot find the home folder its "
+                          f"'~' names; set {CACHE_ENV} to an absolute folder, or unset it "
+                          "for ~/.cache/recstack") from None
 
 
 def _release_folder(chosen: MovieLensRelease, cache_dir: str | os.PathLike[str] | None
@@ -166,29 +166,29 @@ def _check_fetch_options(url: object, verify: object, force: object, timeout: ob
     fell back to GroupLens without a word, a timeout given as text failed inside the
     socket, and NaN or a negative one was reported as a failed download."""
     if url is not None and (not isinstance(url, str) or not url.strip()):
-        raise RecstackError(f"url must be a URL such as https://host/path/ml-100k.zip or "
-                            f"file:///path/ml-100k.zip, got {url!r} (leave it out for "
-                            "GroupLens)")
+        raise ConfigError(f"url must be a URL such as https://host/path/ml-100k.zip or "
+                          f"file:///path/ml-100k.zip, got {url!r} (leave it out for "
+                          "GroupLens)")
     check_flag(verify, "verify")
     check_flag(force, "force")
     if (isinstance(timeout, bool) or not isinstance(timeout, numbers.Real)
             or not math.isfinite(timeout) or timeout <= 0):
-        raise RecstackError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        raise ConfigError(f"timeout must be a positive number of seconds, got {timeout!r}")
 
 
 def _expected_digest(chosen: MovieLensRelease, sha256: str | None, verify: bool) -> str | None:
     if sha256 is not None:
         if not isinstance(sha256, str):
-            raise RecstackError(f"--sha256 must be 64 hexadecimal digits (text), got "
-                                f"{sha256!r}")
+            raise ConfigError(f"--sha256 must be 64 hexadecimal digits (text), got "
+                              f"{sha256!r}")
         digest = sha256.strip().lower()
         if not _SHA256.fullmatch(digest):
-            raise RecstackError(f"--sha256 must be 64 hexadecimal digits, got {sha256!r}")
+            raise ConfigError(f"--sha256 must be 64 hexadecimal digits, got {sha256!r}")
         return digest
     if chosen.sha256 is not None:
         return chosen.sha256
     if verify:
-        raise RecstackError(
+        raise ConfigError(
             f"no SHA-256 is pinned for {chosen.name}, so the download cannot be verified. "
             "Pass the archive's digest with --sha256 <hex> (sha256=...), or accept it "
             "unverified with --no-verify (verify=False).")

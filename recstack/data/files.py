@@ -111,6 +111,7 @@ from recstack.data.interactions import (
     LookalikeIdWarning,
     MissingValueIdWarning,
     SumBeyondFloat32Error,
+    and_marks,
     caller_stacklevel,
     check_flag,
     check_name_list,
@@ -122,6 +123,7 @@ from recstack.data.interactions import (
     rating_range_shown,
     require_interactions,
     to_float32_values,
+    trimmed_column_name,
     true_false_error,
     unknown_column,
     warn_of_coarse_times,
@@ -144,15 +146,15 @@ def as_path(value: Any, what: str = "path") -> Path:
     then read, and ``write_partitioned(overwrite=True)`` would replace, the folder the
     program runs in)."""
     if isinstance(value, str) and not value.strip():
-        raise RecstackError(f"{what} is empty; give the path of a file or folder")
+        raise ConfigError(f"{what} is empty; give the path of a file or folder")
     if not isinstance(value, str | os.PathLike):
-        raise RecstackError(f"{what} must be a path (text or a pathlib.Path), got {value!r}")
+        raise ConfigError(f"{what} must be a path (text or a pathlib.Path), got {value!r}")
     path = Path(value)
     if not str(path).strip():  # an os.PathLike whose text is empty
-        raise RecstackError(f"{what} is empty; give the path of a file or folder")
+        raise ConfigError(f"{what} is empty; give the path of a file or folder")
     too_long = name_too_long(path)
     if too_long is not None:  # every look at it was the system's OSError
-        raise RecstackError(f"{what} {shortened(path)}: is {too_long}; check the path")
+        raise ConfigError(f"{what} {shortened(path)}: is {too_long}; check the path")
     return path
 
 _log = logging.getLogger(__name__)
@@ -857,7 +859,7 @@ def file_column_names(path: PathLike, layout: DelimitedLayout) -> list[str]:
                     f"the header holds bytes that are not valid {layout.encoding} text",
                     file=str(path), line=line,
                     expected="column names in the file's encoding, given as encoding=")
-            names = [f.strip().lstrip("\ufeff") for f in fields]
+            names = [trimmed_column_name(f) for f in fields]
             _refuse_separator_hint(path, layout, names, line)
             repeated = first_repeated_name(names)
             if repeated is not None:
@@ -1580,7 +1582,7 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
                     f"{why}the row has {len(fields)} field(s)", file=str(path), line=line,
                     column=column,
                     expected=f"{n_fields} fields separated by {layout.describe()}")
-            if layout.has_header and [f.lstrip("\ufeff").strip() for f in fields] == names:
+            if layout.has_header and [trimmed_column_name(f) for f in fields] == names:
                 return _repeated_header_error(path, line)
             for column, kind in columns.items():
                 if column in optional and not fields[positions[column]].strip():
@@ -2403,13 +2405,13 @@ def check_timestamp_options(timestamp_format: str | None, timestamp_unit: str = 
                             ) -> str | None:
     """The format normalised (None for automatic), or an error for unknown options."""
     if not isinstance(timestamp_unit, str) or timestamp_unit not in TIMESTAMP_UNITS:
-        raise RecstackError(f"unknown timestamp_unit {timestamp_unit!r}"
-                            f"{timestamp_unit_hint(timestamp_unit)}; use one of "
-                            + ", ".join(repr(u) for u in TIMESTAMP_UNITS))
+        raise ConfigError(f"unknown timestamp_unit {timestamp_unit!r}"
+                          f"{timestamp_unit_hint(timestamp_unit)}; use one of "
+                          + ", ".join(repr(u) for u in TIMESTAMP_UNITS))
     if timestamp_format in (None, "auto"):
         return None
     if not isinstance(timestamp_format, str):
-        raise RecstackError(f"timestamp_format must be text, not {timestamp_format!r}")
+        raise ConfigError(f"timestamp_format must be text, not {timestamp_format!r}")
     if timestamp_format in ("unix", "iso"):
         return timestamp_format
     if "%" in timestamp_format:
@@ -2417,11 +2419,11 @@ def check_timestamp_options(timestamp_format: str | None, timestamp_unit: str = 
         return timestamp_format
     older = {"unix_s": "s", "unix_ms": "ms", "unix_us": "us", "unix_ns": "ns"}
     if timestamp_format in older:
-        raise RecstackError(
+        raise ConfigError(
             f"timestamp_format {timestamp_format!r} is spelt timestamp_format='unix', "
             f"timestamp_unit={older[timestamp_format]!r}")
     hint = " (write 'iso')" if timestamp_format.lower() in ("iso8601", "iso-8601") else ""
-    raise RecstackError(
+    raise ConfigError(
         f"unknown timestamp_format {timestamp_format!r}{hint}; use None (numbers are Unix "
         "time, text is ISO-8601), 'unix', 'iso' or a strptime pattern such as "
         "'%Y-%m-%d %H:%M:%S'")
@@ -2434,9 +2436,9 @@ def _check_strptime_pattern(pattern: str) -> None:
     time one of 1900, silently)."""
     directives = set(re.findall(r"%(.)", pattern.replace("%%", "")))
     if "s" in directives:
-        raise RecstackError(f"timestamp_format {pattern!r}: '%s' (seconds since 1970) is not "
-                            "a strptime directive; for Unix time write "
-                            "timestamp_format='unix'")
+        raise ConfigError(f"timestamp_format {pattern!r}: '%s' (seconds since 1970) is not "
+                          "a strptime directive; for Unix time write "
+                          "timestamp_format='unix'")
     try:
         datetime.strptime("", pattern)
     except ValueError as error:
@@ -2445,12 +2447,12 @@ def _check_strptime_pattern(pattern: str) -> None:
         bad = re.match(r"'(.)' is a bad directive", str(error))
         if bad or str(error).startswith("stray %"):
             what = f"'%{bad.group(1)}' is not" if bad else "a lone '%' at the end is not"
-            raise RecstackError(
+            raise ConfigError(
                 f"timestamp_format {pattern!r}: {what} a strptime directive; use codes "
                 "such as %Y (year), %m (month), %d (day), %H:%M:%S (time), and %% for a "
                 "'%' sign") from None
     if not directives & _YEAR_DIRECTIVES:
-        raise RecstackError(
+        raise ConfigError(
             f"timestamp_format {pattern!r} names no year (%Y or %y): every time would be "
             "put in the year 1900; use a pattern with the date, such as '%Y-%m-%d %H:%M'")
 
@@ -2739,18 +2741,18 @@ def load_table(
     for role, column in given.items():
         if column is not DETECT and column is not None and (
                 not isinstance(column, str) or not column):
-            raise RecstackError(f"{_ROLE_OPTIONS[role]} must be a column name, not "
-                                f"{column!r}")
+            raise ConfigError(f"{_ROLE_OPTIONS[role]} must be a column name, not "
+                              f"{column!r}")
     parquet = _base_suffix(path) in _PARQUET_EXTENSIONS
     text_only = [name for name, value in (("separator", separator),
                                           ("column_names", column_names)) if value is not None]
     if parquet and text_only:
         # silently ignored, column_names would leave the user wondering why no column fits
         several = len(text_only) > 1
-        raise RecstackError(f"{path}: {' and '.join(text_only)} appl{'y' if several else 'ies'}"
-                            " to CSV/TSV text files; a Parquet file records its own columns "
-                            f"(leave {'them' if several else 'it'} out, or name the columns "
-                            "with user_col=, item_col=...)")
+        raise ConfigError(f"{path}: {' and '.join(text_only)} appl{'y' if several else 'ies'}"
+                          " to CSV/TSV text files; a Parquet file records its own columns "
+                          f"(leave {'them' if several else 'it'} out, or name the columns "
+                          "with user_col=, item_col=...)")
     check_content(path, parquet=parquet, encoding=encoding)
     reporter = resolve(progress)
     # reading(): a safety net, so that any reading failure still names the file
@@ -2798,27 +2800,27 @@ def _check_encoding(encoding: Any) -> None:
     ``'rot13'``) is refused as such (it was a raw LookupError when the file was opened;
     ``'idna'`` and ``'undefined'`` a refusal that named the file as unreadable)."""
     if not isinstance(encoding, str):
-        raise RecstackError(f"encoding must be the name of a text encoding such as 'utf-8' "
-                            f"or 'latin-1', got {shown(encoding)}")
+        raise ConfigError(f"encoding must be the name of a text encoding such as 'utf-8' "
+                          f"or 'latin-1', got {shown(encoding)}")
     try:
         codec = codecs.lookup(encoding)
     except LookupError:
-        raise RecstackError(f"unknown encoding {encoding!r}"
-                            f"{did_you_mean(encoding.strip().lower(), _COMMON_ENCODINGS)}; "
-                            "use e.g. 'utf-8' or 'latin-1'") from None
+        raise ConfigError(f"unknown encoding {encoding!r}"
+                          f"{did_you_mean(encoding.strip().lower(), _COMMON_ENCODINGS)}; "
+                          "use e.g. 'utf-8' or 'latin-1'") from None
     if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_FILE_ENCODINGS:
         purpose = ("bytes to bytes, not bytes to text"
                    if not getattr(codec, "_is_text_encoding", True)
                    else "domain names" if codec.name != "undefined" else "refusing all text")
-        raise RecstackError(f"encoding {encoding!r} is not the encoding of a text file "
-                            f"(Python's codec of that name is for {purpose}); use the "
-                            "file's text encoding, e.g. 'utf-8' or 'latin-1'")
+        raise ConfigError(f"encoding {encoding!r} is not the encoding of a text file "
+                          f"(Python's codec of that name is for {purpose}); use the "
+                          "file's text encoding, e.g. 'utf-8' or 'latin-1'")
 
 
 def _check_separator(separator: str) -> None:
     if not isinstance(separator, str) or len(separator) != 1 or separator in '"\r\n':
-        raise RecstackError(f"separator must be one character such as ',', ';' or a tab, "
-                            f"not {separator!r}")
+        raise ConfigError(f"separator must be one character such as ',', ';' or a tab, "
+                          f"not {separator!r}")
 
 
 def _context_columns(context: Sequence[str], roles: dict[str, str], available: Sequence[str],
@@ -2904,8 +2906,8 @@ def _resolve_roles(given: _GivenRoles, stored: TableRoles | None,
     if rating_range is None and stored is not None and value == stored.value:
         rating_range = stored.rating_range
     if rating_range is not None and value is None:
-        raise RecstackError(f"{path}: rating_range needs a value column; name it with "
-                            "value_col")
+        raise ConfigError(f"{path}: rating_range needs a value column; name it with "
+                          "value_col")
     unit = stored.timestamp_unit if stored is not None and timestamp == stored.timestamp \
         else None
     return roles, rating_range, unit
@@ -3011,7 +3013,7 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
     if separator is None:
         separator = _EXTENSION_DELIMITERS.get(_base_suffix(path))
         if separator is None:
-            raise RecstackError(
+            raise ConfigError(
                 f"{path}: cannot tell the format from the extension "
                 f"{''.join(_suffixes(path)) or '(none)'}; use .csv, .tsv or .parquet, "
                 "or pass separator=")
@@ -3102,7 +3104,7 @@ def _refuse_names_of_another_width(path: Path, layout: DelimitedLayout) -> None:
                     f"the line is one field, {fields[0].strip()!r}: its fields seem to be "
                     f"separated by {others[0]!r}, not {layout.delimiter!r}", file=str(path),
                     line=line, expected=f"separator={others[0]!r}, the file's separator")
-            header = [f.strip().lstrip("\ufeff") for f in fields]
+            header = [trimmed_column_name(f) for f in fields]
             given = {n.lower() for n in names}
             if any(f.lower() in given for f in header):
                 raise DataFormatError(
@@ -3124,7 +3126,7 @@ def _refuse_header_given_names(path: Path, layout: DelimitedLayout) -> None:
     names has a header, which would otherwise be read as an interaction."""
     with reading(path, layout.encoding):
         for line, fields in iter_records(path, replace(layout, names=()), limit=1):
-            if [f.strip().lstrip("\ufeff").lower() for f in fields] == [
+            if [trimmed_column_name(f).lower() for f in fields] == [
                     n.lower() for n in layout.names or ()]:
                 raise DataFormatError(
                     "the first line is a header naming the columns given as column_names",
@@ -3161,14 +3163,16 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
     except _READ_ERRORS as error:
         raise DataFormatError(f"not a readable Parquet file ({parquet_damage(path, error)})",
                               file=str(path), expected="an intact Parquet file") from None
-    # column names lose surrounding spaces, as a CSV header's do: one rule in every format
-    available = [name.strip() for name in schema.names]
+    # column names lose surrounding spaces and a leading byte-order mark, as a CSV
+    # header's do: one rule in every format
+    available = [trimmed_column_name(name) for name in schema.names]
     repeated = first_repeated_name(available)
     if repeated is not None:
         name, first, second = repeated
-        spaced = ("" if schema.names[first - 1] == schema.names[second - 1] else
-                  f", {schema.names[first - 1]!r} and {schema.names[second - 1]!r} once "
-                  "surrounding spaces are dropped")
+        one, other = schema.names[first - 1], schema.names[second - 1]
+        spaced = ("" if one == other else
+                  f", {one!r} and {other!r} once surrounding spaces{and_marks(one, other)} "
+                  "are dropped")
         raise DataFormatError(
             f"its schema names column {name!r} twice (columns {first} and {second}{spaced})",
             file=str(path), expected="distinct column names: rewrite the file with one of "
@@ -3180,7 +3184,8 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
         timestamp_unit = stored_unit
     if context is None:
         # trimmed as the names are: save_table keeps a frame's 'device ' as it was given
-        context = [name.strip() for name in stored.context] if stored is not None else []
+        context = ([trimmed_column_name(name) for name in stored.context]
+                   if stored is not None else [])
     context = _context_columns(context, roles, available, path)
     as_stored = dict(zip(available, schema.names, strict=True))
     try:
@@ -3463,17 +3468,17 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
     path = as_path(path)
     if isinstance(given, str) and given.endswith(("/", os.sep)):
         # Path drops the slash: it was "cannot tell which format ... (none)"
-        raise RecstackError(f"{given!r} ends with '/', so it names a folder, but one table "
-                            f"file is written here; give the file's name, e.g. "
-                            f"{given}interactions.parquet")
+        raise ConfigError(f"{given!r} ends with '/', so it names a folder, but one table "
+                          f"file is written here; give the file's name, e.g. "
+                          f"{given}interactions.parquet")
     if not path.parent.is_dir():
         raise RecstackError(_missing_folder(path))
     if path.is_dir():
-        raise RecstackError(f"{path}: is a folder; expected a file name")
+        raise ConfigError(f"{path}: is a folder; expected a file name")
     if not check_flag(overwrite, "save_table: overwrite") and os.path.lexists(path):
         # it replaced any file without a word (a second run over the first one's output)
-        raise RecstackError(f"save_table: {path} already exists; pass overwrite=True to "
-                            "replace it, or choose another name")
+        raise ConfigError(f"save_table: {path} already exists; pass overwrite=True to "
+                          "replace it, or choose another name")
     suffix = _base_suffix(path)
     # _suffixes: a name that is all extension (".parquet") is of that format, as load_table
     # and EvaluationResult.to_json read such a name; it was "the extension (none)"
@@ -3482,9 +3487,9 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
     if compressed and last != last.lower():
         # written compressed, it could not be read back (load_table knows compressions by
         # their lowercase extension, as pyarrow does)
-        raise RecstackError(f"{path}: its name ends in {last!r}, which is read as a "
-                            "compressed file only when written in lowercase; name it "
-                            f"{path.name[:-len(last)]}{last.lower()}")
+        raise ConfigError(f"{path}: its name ends in {last!r}, which is read as a "
+                          "compressed file only when written in lowercase; name it "
+                          f"{path.name[:-len(last)]}{last.lower()}")
     table = interactions_to_arrow(data)
     if suffix in _PARQUET_EXTENSIONS and not compressed:
         refuse_values_outside_range(data, path)  # a text file records no range
@@ -3501,6 +3506,6 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
                 pacsv.write_csv(table, sink, write_options=options)
 
         return write_with(path, write_text)
-    raise RecstackError(
+    raise ConfigError(
         f"{path}: cannot tell which format to write from the extension "
         f"{''.join(_suffixes(path)) or '(none)'}; use .parquet, .csv, .tsv or .csv.gz")

@@ -96,7 +96,7 @@ class IdMap:
             return cls(dense[0]), dense[1]
         codes, uniques = pd.factorize(array, sort=True)
         if (codes < 0).any():
-            raise RecstackError("ids must not be missing (None/NaN)")
+            raise ConfigError("ids must not be missing (None/NaN)")
         return cls.restore(uniques), codes.astype(np.int32, copy=False)
 
     @classmethod
@@ -247,13 +247,13 @@ class IdMap:
                                   f"got {problem}")
         idx = integer_indices(indices)
         if idx.dtype.kind not in "iu":
-            raise RecstackError(f"indices must be integers in 0..{len(self) - 1} (dense "
-                                f"indices, not external ids), got {idx.ravel()[:3].tolist()} "
-                                f"({idx.dtype})")
+            raise ConfigError(f"indices must be integers in 0..{len(self) - 1} (dense "
+                              f"indices, not external ids), got {idx.ravel()[:3].tolist()} "
+                              f"({idx.dtype})")
         if idx.size and (idx.min() < 0 or idx.max() >= len(self)):
             outside = idx.ravel()[(idx.ravel() < 0) | (idx.ravel() >= len(self))]
             # the indices themselves: "index out of range" alone named none of them
-            raise RecstackError(
+            raise ConfigError(
                 f"index out of range 0..{len(self) - 1}: {outside.size:,} of {idx.size:,} "
                 f"indices are outside it, e.g. {outside[:3].tolist()} (dense indices, not "
                 "external ids; to_index gives the index of an id)")
@@ -271,8 +271,8 @@ class IdMap:
             flat = integer_indices(indices).ravel()
             seen = pd.Index(flat)
             repeated = flat[seen.duplicated()][:3].tolist()
-            raise RecstackError(f"subset: each index may be given once, got {repeated} more "
-                                "than once (a map holds each id at one index)")
+            raise ConfigError(f"subset: each index may be given once, got {repeated} more "
+                              "than once (a map holds each id at one index)")
         subset = object.__new__(IdMap)  # ids of this map: checked already
         subset._index = index
         return subset

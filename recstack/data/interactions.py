@@ -683,7 +683,7 @@ class Interactions:
         ``mean``.
         """
         if policy not in DUPLICATE_POLICIES:
-            raise RecstackError(
+            raise ConfigError(
                 f"unknown duplicate policy {policy!r}{did_you_mean(policy, DUPLICATE_POLICIES)}"
                 f"; use one of {', '.join(DUPLICATE_POLICIES)}")
         if policy == "keep" or len(self) == 0:
@@ -771,7 +771,7 @@ class Interactions:
                 "threshold within the values (e.g. 4 on a 1-5 scale), or leave it out",
                 ThresholdKeepsEveryRowWarning, stacklevel=caller_stacklevel())
         if alpha is not None and alpha < 0:
-            raise RecstackError(f"alpha must be >= 0, got {alpha}")
+            raise ConfigError(f"alpha must be >= 0, got {alpha}")
         if alpha is None:
             return replace(data, value=np.ones(len(data), np.float32), rating_range=None)
         weight = 1.0 + alpha * data.value.astype(np.float64)
@@ -831,7 +831,7 @@ def require_interactions(data: Any, what: str) -> Interactions:
     else:
         got = "None" if data is None else type(data).__name__
         how = "Interactions.from_frame or load_table, or take a split's train or test"
-    raise RecstackError(f"{what} takes recstack Interactions, got {got}; make one with {how}")
+    raise ConfigError(f"{what} takes recstack Interactions, got {got}; make one with {how}")
 
 
 def concat(parts: Sequence[Interactions], *, caller: str = "concat") -> Interactions:
@@ -849,12 +849,12 @@ def concat(parts: Sequence[Interactions], *, caller: str = "concat") -> Interact
         for role, mine, theirs in (("user", p.users, first.users),
                                    ("item", p.items, first.items)):
             if mine != theirs:
-                raise RecstackError(f"{caller}: part {number}'s {role} ids are not those of "
-                                    f"part 1 ({_vocabulary_difference(theirs, mine)}); parts "
-                                    "concatenate when they share id vocabularies (a split's "
-                                    "train and test do); to join other logs, build one from "
-                                    "their rows: Interactions.from_frame(pandas.concat(["
-                                    "a.to_frame(), b.to_frame()]))")
+                raise ConfigError(f"{caller}: part {number}'s {role} ids are not those of "
+                                  f"part 1 ({_vocabulary_difference(theirs, mine)}); parts "
+                                  "concatenate when they share id vocabularies (a split's "
+                                  "train and test do); to join other logs, build one from "
+                                  "their rows: Interactions.from_frame(pandas.concat(["
+                                  "a.to_frame(), b.to_frame()]))")
     _refuse_parts_of_other_kinds(parts, caller)
     # empty parts hold no time or value to lose (an empty set-apart part, say)
     has_ts = all(p.timestamp is not None or not len(p) for p in parts) and any(
@@ -889,14 +889,14 @@ def _refuse_parts_of_other_kinds(parts: Sequence[Interactions], caller: str) -> 
     timed = [number for number, p in full if p.timestamp is not None]
     untimed = [number for number, p in full if p.timestamp is None]
     if timed and untimed:
-        raise RecstackError(
+        raise ConfigError(
             f"{caller}: part {timed[0]} has timestamps and part {untimed[0]} has none; joined, "
             "every timestamp would be dropped; give every part timestamps, or none (e.g. "
             "dataclasses.replace(part, timestamp=None) to drop them knowingly)")
     number, first = full[0]
     for other, part in full[1:]:
         if part.rating_range != first.rating_range:
-            raise RecstackError(
+            raise ConfigError(
                 f"{caller}: part {number}'s values are {_value_kind(first)} and part "
                 f"{other}'s are {_value_kind(part)}; joined, all would be read as "
                 f"{_value_kind(first)}; give parts with values of one kind (e.g. "
@@ -1698,17 +1698,32 @@ def _check_finite(values: np.ndarray, column: str) -> None:
             column=column, expected="a finite number")
 
 
+def trimmed_column_name(name: str) -> str:
+    """``name`` as every format reads a column name: without surrounding spaces and without
+    a byte-order mark (U+FEFF, invisible) at its start, which an editor's or a writer's
+    mark leaves on a first column's name (``'\\ufeffuser_id'``) in a CSV header, a
+    Parquet schema, a partition file or a frame alike."""
+    return name.strip().lstrip("\ufeff").strip()
+
+
+def and_marks(*names: str) -> str:
+    """' and a byte-order mark' where one of ``names`` has one, for the messages that say
+    what dropping made two names one (``"once surrounding spaces are dropped"``)."""
+    return " and a byte-order mark" if any("\ufeff" in name for name in names) else ""
+
+
 def _frame_with_trimmed_names(frame: pd.DataFrame, wanted: Sequence[Any]) -> pd.DataFrame:
     """``frame`` with each column that is a name in ``wanted`` once its surrounding spaces
-    are dropped (``' user_id'``) renamed to that name, where no column has the name itself
-    and only one column trims to it: column names follow the one rule of every format (a
-    CSV header's names and a Parquet file's lose surrounding spaces)."""
+    and a leading byte-order mark are dropped (``' user_id'``, ``'\\ufeffuser_id'``, see
+    :func:`trimmed_column_name`) renamed to that name, where no column has the name itself
+    and only one column trims to it: column names follow the one rule of every format."""
     names = list(frame.columns)
     renames: dict[Any, str] = {}
     for name in wanted:
         if not isinstance(name, str) or name in names or name in renames.values():
             continue
-        spaced = [c for c in names if isinstance(c, str) and c != name and c.strip() == name]
+        spaced = [c for c in names
+                  if isinstance(c, str) and c != name and trimmed_column_name(c) == name]
         if len(spaced) == 1 and names.count(spaced[0]) == 1:
             renames[spaced[0]] = name
     return frame.rename(columns=renames) if renames else frame
@@ -2098,15 +2113,15 @@ def check_name_list(names: Any, option: str, *, allow_empty: bool = True,
     """``names`` as a list of distinct, non-empty column names, or an error naming
     ``option``. A lone string is refused rather than read as a list of its characters."""
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):
-        raise RecstackError(f"{option} must be a list of names such as {example}, not "
-                            f"{names!r}")
+        raise ConfigError(f"{option} must be a list of names such as {example}, not "
+                          f"{names!r}")
     names = list(names)
     bad = [n for n in names if not isinstance(n, str) or not n]
     if bad or (not names and not allow_empty):
-        raise RecstackError(f"{option} must be a list of non-empty names, got {names!r}")
+        raise ConfigError(f"{option} must be a list of non-empty names, got {names!r}")
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise RecstackError(f"{option} names {', '.join(map(repr, repeated))} twice")
+        raise ConfigError(f"{option} names {', '.join(map(repr, repeated))} twice")
     return names
 
 

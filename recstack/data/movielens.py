@@ -65,7 +65,7 @@ from recstack.data.files import (
     reading,
 )
 from recstack.data.interactions import Interactions, caller_stacklevel, check_flag
-from recstack.errors import DataFormatError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, closest
 
@@ -161,15 +161,15 @@ def release(name: str) -> MovieLensRelease:
         For an unknown name, listing the known ones.
     """
     if not isinstance(name, str):
-        raise RecstackError(f"a MovieLens release is named by text such as 'movielens-100k', "
-                            f"not {name!r}; known: " + ", ".join(RELEASES))
+        raise ConfigError(f"a MovieLens release is named by text such as 'movielens-100k', "
+                          f"not {name!r}; known: " + ", ".join(RELEASES))
     key = name.strip().lower()
     for prefix in ("movielens-", "ml-"):
         key = key.removeprefix(prefix)
     if not key:
         # '' and 'ml-' were "unknown MovieLens release ''", as if a name had been given
-        raise RecstackError(f"the MovieLens release name {name!r} names no release (it is "
-                            "empty, or a prefix alone); give one of: " + ", ".join(RELEASES))
+        raise ConfigError(f"the MovieLens release name {name!r} names no release (it is "
+                          "empty, or a prefix alone); give one of: " + ", ".join(RELEASES))
     by_variant = {r.variant: r for r in RELEASES.values()}
     if key == "10m100k":
         key = "10m"
@@ -179,8 +179,8 @@ def release(name: str) -> MovieLensRelease:
         near = closest(key, list(by_variant))
         meant = by_variant[near].name if near else closest(name.strip().lower(), RELEASES)
         hint = f" (did you mean {meant!r}?)" if meant else ""
-        raise RecstackError(f"unknown MovieLens release {name!r}{hint}; known: "
-                            + ", ".join(RELEASES))
+        raise ConfigError(f"unknown MovieLens release {name!r}{hint}; known: "
+                          + ", ".join(RELEASES))
     return by_variant[key]
 
 

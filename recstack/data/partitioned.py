@@ -62,10 +62,12 @@ from recstack.data.interactions import (
     VALUE,
     EmptyTimeRangeWarning,
     Interactions,
+    and_marks,
     caller_stacklevel,
     check_flag,
     ids_already_warned_of,
     require_interactions,
+    trimmed_column_name,
     unknown_column,
 )
 from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
@@ -132,7 +134,7 @@ def write_partitioned(
     if root.suffix.lower() in _FILE_EXTENSIONS:
         # a folder of Parquet files was made under a file's name ('out.csv'), which every
         # reader then took for a file of that format
-        raise RecstackError(
+        raise ConfigError(
             f"write_partitioned: root {str(root)!r} ends with {root.suffix}, the extension "
             f"of a file, but a folder of Parquet files is written there; name the folder "
             f"without it (e.g. {root.with_suffix('')}), or write one file with "
@@ -143,8 +145,8 @@ def write_partitioned(
     if levels != _LEVELS[:len(levels)]:
         unknown = next((level for level in levels if level not in _LEVELS), None)
         near = did_you_mean(unknown, _LEVELS) if unknown is not None else ""
-        raise RecstackError(f"partitioning must be a leading run of {_LEVELS}, got {levels}"
-                            + (f": {unknown!r} is no level{near}" if unknown else ""))
+        raise ConfigError(f"partitioning must be a leading run of {_LEVELS}, got {levels}"
+                          + (f": {unknown!r} is no level{near}" if unknown else ""))
     if data.timestamp is None:
         raise RecstackError("cannot partition by time: these interactions have no timestamps")
     clash = [str(name) for name in (data.context.columns if data.context is not None else ())
@@ -163,7 +165,7 @@ def write_partitioned(
             # a file there was told "pass overwrite=True", which then refused to replace it
             raise RecstackError(f"{root}: is {describe_path(root)}, not a dataset folder; "
                                 "write_partitioned writes a folder: choose another path")
-        raise RecstackError(f"{root} exists; pass overwrite=True to replace it")
+        raise ConfigError(f"{root} exists; pass overwrite=True to replace it")
     _refuse_replacing_other_things(root, levels)
     try:
         root.parent.mkdir(parents=True, exist_ok=True)
@@ -364,7 +366,8 @@ def _refuse_level_columns(root: Path, levels: Sequence[str]) -> None:
             names = pq.read_schema(file).names
         except (pa.ArrowException, OSError):
             continue  # not for this check to explain
-        clash = [name.strip() for name in names if name.strip() in levels]
+        clash = [trimmed_column_name(name) for name in names
+                 if trimmed_column_name(name) in levels]
         if clash:
             raise _level_column(root, relative.as_posix(), clash[0])
 
@@ -538,13 +541,14 @@ def _refuse_rows_outside_their_folder(table: pa.Table, levels: Sequence[str], ro
 
 
 def _refuse_repeated_names(root: Path, where: str, names: Sequence[str]) -> None:
-    # names lose surrounding spaces, as load_table's do: ' user_id' and 'user_id' are one
-    repeated = first_repeated_name([name.strip() for name in names])
+    # names lose surrounding spaces and a leading byte-order mark, as load_table's do:
+    # ' user_id' and 'user_id' are one
+    repeated = first_repeated_name([trimmed_column_name(name) for name in names])
     if repeated is not None:
         name, first, second = repeated
         spaced = ("" if names[first - 1] == names[second - 1] else
                   f", {names[first - 1]!r} and {names[second - 1]!r} once surrounding "
-                  "spaces are dropped")
+                  f"spaces{and_marks(names[first - 1], names[second - 1])} are dropped")
         raise DataFormatError(
             f"{where} names column {name!r} twice (columns {first} and {second}{spaced})",
             file=str(root), expected="distinct column names in every data file")
@@ -556,20 +560,23 @@ def _refuse_other_spellings(root: Path, where: str, names: Sequence[str],
     dataset's schema (``' user_id'`` in one file, ``'user_id'`` in another: merged, the
     rows of one would have no value in that column), and one holding a column ``' year'``
     where its folder names the year."""
-    spelt = {name.strip(): name for name in dataset.schema.names if name not in levels}
+    spelt = {trimmed_column_name(name): name for name in dataset.schema.names
+             if name not in levels}
     for name in names:
-        if name.strip() in levels:
-            raise _level_column(root, where, name.strip())
-        other = spelt.get(name.strip())
+        trimmed = trimmed_column_name(name)
+        if trimmed in levels:
+            raise _level_column(root, where, trimmed)
+        other = spelt.get(trimmed)
         if other is not None and other != name:
             schema = ("_common_metadata" if (root / _COMMON_METADATA).is_file() else
                       "the dataset's schema (its first data file's)")
             raise DataFormatError(
-                f"{where} spells column {name.strip()!r} as {name!r}, {schema} as "
-                f"{other!r}; merged, the rows of one would have no {name.strip()}",
-                file=str(root), column=name.strip(),
+                f"{where} spells column {trimmed!r} as {name!r}, {schema} as "
+                f"{other!r}; merged, the rows of one would have no {trimmed}",
+                file=str(root), column=trimmed,
                 expected="one spelling of each column name in every data file (surrounding "
-                         "spaces are dropped from names, but the same in every file): write "
+                         "spaces and a leading byte-order mark are dropped from names, but the "
+                         "same in every file): write "
                          "the odd partition again with its columns named as the others'")
 
 
@@ -622,7 +629,7 @@ def bounded_time_range(low: int | None, high: int | None, start: object, end: ob
                                          ("end", end, high, "before the year 1")):
         if seconds is not None and (seconds > LAST_SECOND if name == "start"
                                     else seconds <= FIRST_SECOND):
-            raise RecstackError(
+            raise ConfigError(
                 f"{name}={shown(bound)} is {beyond} read as Unix seconds, so no row can be in "
                 "[start, end); a number is a time in seconds (one in milliseconds is 1000 "
                 "times too large), or give a datetime or an ISO-8601 string")
@@ -631,8 +638,8 @@ def bounded_time_range(low: int | None, high: int | None, start: object, end: ob
     low = None if low is None else clamp_to_time_range(low)
     high = None if high is None else clamp_to_time_range(high, exclusive_end=True)
     if low is not None and high is not None and low >= high:
-        raise RecstackError(f"start={shown(start)} must come before end={shown(end)}: the range "
-                            "[start, end) holds no time")
+        raise ConfigError(f"start={shown(start)} must come before end={shown(end)}: the range "
+                          "[start, end) holds no time")
     return low, high
 
 
@@ -1389,18 +1396,19 @@ def _and(left: ds.Expression | None, right: ds.Expression) -> Any:
 
 
 def _trimmed(schema: pa.Schema) -> pa.Schema:
-    """``schema`` with its column names trimmed of surrounding spaces (the one rule of every
-    format: a CSV header's, a Parquet file's and a frame's names lose them)."""
-    if all(name == name.strip() for name in schema.names):
+    """``schema`` with its column names trimmed of surrounding spaces and a leading
+    byte-order mark (the one rule of every format, :func:`trimmed_column_name`)."""
+    if all(name == trimmed_column_name(name) for name in schema.names):
         return schema
-    return pa.schema([field.with_name(field.name.strip()) for field in schema],
+    return pa.schema([field.with_name(trimmed_column_name(field.name)) for field in schema],
                      metadata=schema.metadata)
 
 
 def _stored_name(dataset: ds.Dataset, name: str) -> str:
     """The column ``name`` as the dataset's files spell it (``' user_id'`` for
     ``'user_id'``; one spelling in every file, see :func:`_refuse_other_spellings`)."""
-    return next((stored for stored in dataset.schema.names if stored.strip() == name), name)
+    return next((stored for stored in dataset.schema.names
+                 if trimmed_column_name(stored) == name), name)
 
 
 def _projection(dataset: ds.Dataset, names: Sequence[str]) -> dict[str, ds.Expression]:

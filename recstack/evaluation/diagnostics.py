@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from recstack.errors import RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.evaluation.results import EvaluationResult, refuse_other_protocols
 from recstack.metrics._validation import _huge
 from recstack.specs import finite_or_infinite
@@ -44,8 +44,8 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
     """
     for role, given in (("result", result), ("baseline", baseline)):
         if not isinstance(given, EvaluationResult) and not (role == "baseline" and given is None):
-            raise RecstackError(f"diagnose: {role} must be an EvaluationResult, got "
-                                f"{type(given).__name__}")
+            raise ConfigError(f"diagnose: {role} must be an EvaluationResult, got "
+                              f"{type(given).__name__}")
     bounds = {}
     for name, value in (("level_tolerance", level_tolerance), ("behind_margin", behind_margin),
                         ("high_precision", high_precision), ("low_recall", low_recall)):
@@ -56,14 +56,14 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
                                                                  numbers.Real | Decimal):
             number = finite_or_infinite(value)
         if not 0 <= number < math.inf:
-            raise RecstackError(f"diagnose: {name} must be a finite number >= 0, got "
-                                f"{_huge(value) if isinstance(value, int) else shown(value)}")
+            raise ConfigError(f"diagnose: {name} must be a finite number >= 0, got "
+                              f"{_huge(value) if isinstance(value, int) else shown(value)}")
         if number > 1:
             # each bound is a share (of a metric, or of the baseline's value): one above 1
             # (a percentage, 5 for 5%) made its check never, or always, find a problem
-            raise RecstackError(f"diagnose: {name} is {_BOUNDS[name]}, a share from 0 to 1, "
-                                f"got {shown(value)}; write a percentage as a share, e.g. "
-                                f"{number / 100:g} for {number:g}%")
+            raise ConfigError(f"diagnose: {name} is {_BOUNDS[name]}, a share from 0 to 1, "
+                              f"got {shown(value)}; write a percentage as a share, e.g. "
+                              f"{number / 100:g} for {number:g}%")
         bounds[name] = number
     level_tolerance, behind_margin = bounds["level_tolerance"], bounds["behind_margin"]
     high_precision, low_recall = bounds["high_precision"], bounds["low_recall"]

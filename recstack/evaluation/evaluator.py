@@ -55,7 +55,7 @@ def check_interactions(**named: Any) -> None:
     naming it, before an attribute lookup fails somewhere inside."""
     for name, value in named.items():
         if not isinstance(value, Interactions):
-            raise RecstackError(
+            raise ConfigError(
                 f"{name} must be recstack Interactions (a split's train or test from "
                 f"recstack.data.splits, or Interactions.from_frame(...)), got "
                 f"{type(value).__name__}")
@@ -71,7 +71,7 @@ def check_one_split(train: Interactions, **parts: Interactions) -> None:
         differ = [f"{kind} ({getattr(part, kind)!r}, train's {getattr(train, kind)!r})"
                   for kind in ("users", "items") if getattr(part, kind) != getattr(train, kind)]
         if differ:
-            raise RecstackError(
+            raise ConfigError(
                 f"train and {name} must come from one split (shared id maps), but the "
                 f"vocabular{'ies' if len(differ) > 1 else 'y'} of {name}'s "
                 f"{' and '.join(differ)} differ{'' if len(differ) > 1 else 's'}; take every "
@@ -85,9 +85,9 @@ def refuse_model_class(model: Any) -> None:
     .fit(train)``): its methods, unbound, failed with a TypeError about a missing
     argument."""
     if isinstance(model, type):
-        raise RecstackError(f"model: got the class {model.__name__}, not a fitted model; "
-                            f"create and fit one first, e.g. {model.__name__}().fit(train) "
-                            "(or recstack.models.create_model(name).fit(train))")
+        raise ConfigError(f"model: got the class {model.__name__}, not a fitted model; "
+                          f"create and fit one first, e.g. {model.__name__}().fit(train) "
+                          "(or recstack.models.create_model(name).fit(train))")
 
 
 def _checked_call(model: Any, name: Any, progress: Any) -> str:
@@ -126,7 +126,7 @@ def _check_fitted_on(model: Any, train: Interactions, label: str, kinds: Sequenc
     for kind in kinds:
         fitted, given = getattr(model, f"{kind}_", None), getattr(train, kind)
         if isinstance(fitted, IdMap) and fitted != given:
-            raise RecstackError(
+            raise ConfigError(
                 f"{label} was fitted on other {kind} than train's ({len(fitted):,} {kind} "
                 f"like {fitted!r} against {len(given):,} like {given!r}); evaluate a model "
                 "with the train it was fitted on (a split's train, whose test shares its "
@@ -146,7 +146,7 @@ def _check_fitted_rows(model: Any, given: sp.csr_matrix, label: str) -> None:
     fitted, given = _pattern(seen), _pattern(given)
     shared = fitted.multiply(given).nnz
     if shared * 2 < fitted.nnz:
-        raise RecstackError(
+        raise ConfigError(
             f"{label} was fitted on other rows than train: {fitted.nnz - shared:,} of its "
             f"{fitted.nnz:,} training (user, item) pairs are not in train; evaluate a model "
             "with the train it was fitted on (were train and test given the other way "
@@ -171,7 +171,7 @@ def _check_no_test_pairs_fitted(model: Any, truth: sp.csr_matrix, masked: sp.csr
         return
     user = train.users.to_external(leaked.row[:1]).tolist()[0]
     item = train.items.to_external(leaked.col[:1]).tolist()[0]
-    raise RecstackError(
+    raise ConfigError(
         f"{label} was fitted on {leaked.nnz:,} of the test's {truth.nnz:,} relevant (user, "
         f"item) pairs that {parts} does not hold (e.g. user {shown(user)}, item "
         f"{shown(item)}): it has "
@@ -736,8 +736,8 @@ class Evaluator:
         _check_call(self, Evaluator.evaluate, positional, unexpected)
         refuse_model_class(model)
         if not callable(getattr(model, "score_users", None)):
-            raise RecstackError(f"model: expected a fitted recommender (with score_users), "
-                                f"got {type(model).__name__} {model!r:.60}")
+            raise ConfigError(f"model: expected a fitted recommender (with score_users), "
+                              f"got {type(model).__name__} {model!r:.60}")
         check_interactions(train=train, test=test)
         check_one_split(train, test=test)
         label = _checked_call(model, name, progress)

@@ -36,8 +36,8 @@ def evaluate_ratings(model: Any, test: Interactions,
     refuse_model_class(model)
     if not callable(getattr(model, "score", None)):
         # as Evaluator.evaluate says of score_users: an AttributeError named no argument
-        raise RecstackError(f"model: expected a fitted recommender (with score(users, items)), "
-                            f"got {type(model).__name__} {model!r:.60}")
+        raise ConfigError(f"model: expected a fitted recommender (with score(users, items)), "
+                          f"got {type(model).__name__} {model!r:.60}")
     if getattr(model, "predicts_ratings", True) is False:
         # a ranking model's scores (popularity counts, similarities) are on no rating scale:
         # their RMSE was a number that measured nothing

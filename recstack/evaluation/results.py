@@ -17,7 +17,7 @@ from scipy import stats
 
 from recstack.atomic import checked_output, folder_problem, write_text
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import RecstackError, UnknownMetricError, shown
+from recstack.errors import ConfigError, RecstackError, UnknownMetricError, shown
 from recstack.metrics._validation import as_float_array
 from recstack.specs import arguments_named, did_you_mean
 
@@ -59,8 +59,8 @@ class MetricSummary:
                     confidence: float = CONFIDENCE) -> MetricSummary:
         if isinstance(confidence, bool) or not isinstance(confidence, int | float | np.floating) \
                 or not 0 < confidence < 1:
-            raise RecstackError(f"confidence must be a level strictly between 0 and 1 (e.g. "
-                                f"0.95), got {shown(confidence)}")
+            raise ConfigError(f"confidence must be a level strictly between 0 and 1 (e.g. "
+                              f"0.95), got {shown(confidence)}")
         values = as_float_array(values, f"values of {metric}", ndim=1, allow_nan=True)
         values = values[~np.isnan(values)]
         n = len(values)
@@ -146,69 +146,69 @@ class EvaluationResult:
         # a result built by hand: a label that is no text became a table's row name and a
         # file name, a count given as text reached the report and JSON as it was
         if not isinstance(self.model, str) or not self.model.strip():
-            raise RecstackError(f"EvaluationResult: model must be the model's label as "
-                                f"non-empty text, got {self.model!r}")
+            raise ConfigError(f"EvaluationResult: model must be the model's label as "
+                              f"non-empty text, got {self.model!r}")
         count = self.users_without_relevant
         if isinstance(count, bool | np.bool_) or not isinstance(count, int | np.integer) \
                 or count < 0:
-            raise RecstackError(f"{self.model}: users_without_relevant must be a whole "
-                                f"number of users >= 0, got {shown(count)}")
+            raise ConfigError(f"{self.model}: users_without_relevant must be a whole "
+                              f"number of users >= 0, got {shown(count)}")
         if not isinstance(self.meta, dict):
-            raise RecstackError(f"{self.model}: meta must be a dict of the evaluation's "
-                                f"settings, got {type(self.meta).__name__}")
+            raise ConfigError(f"{self.model}: meta must be a dict of the evaluation's "
+                              f"settings, got {type(self.meta).__name__}")
         if not isinstance(self.per_user, pd.DataFrame):
-            raise RecstackError(f"{self.model}: per_user must be a pandas DataFrame with one "
-                                "row per user (indexed by user id) and one column per metric, "
-                                f"got {type(self.per_user).__name__}")
+            raise ConfigError(f"{self.model}: per_user must be a pandas DataFrame with one "
+                              "row per user (indexed by user id) and one column per metric, "
+                              f"got {type(self.per_user).__name__}")
         if not isinstance(self.aggregate, dict):
-            raise RecstackError(f"{self.model}: aggregate must be a dict of metric: value, got "
-                                f"{type(self.aggregate).__name__}")
+            raise ConfigError(f"{self.model}: aggregate must be a dict of metric: value, got "
+                              f"{type(self.aggregate).__name__}")
         # a column named twice made every summary() a TypeError from pandas ("arg must be a
         # list, tuple, 1-d array, or Series"); a catalog-level value given as text reached
         # means() and the report as it was, and an infinite one was written to JSON as
         # Infinity, which is not JSON
         repeated = self.per_user.columns[self.per_user.columns.duplicated()]
         if len(repeated):
-            raise RecstackError(f"{self.model}: per_user has more than one column named "
-                                f"{shown(repeated[0])}; give each metric one column")
+            raise ConfigError(f"{self.model}: per_user has more than one column named "
+                              f"{shown(repeated[0])}; give each metric one column")
         # a column named 5 (a frame built without column names) was refused at every
         # summary() as "has no per-user metric 5; it has: 5", as aggregate keys are text
         unnamed = [name for name in self.per_user.columns if not isinstance(name, str)]
         if unnamed:
-            raise RecstackError(f"{self.model}: per_user column {shown(unnamed[0])} is not a "
-                                "metric name; name each per-user metric as text, e.g. "
-                                "'ndcg@10'")
+            raise ConfigError(f"{self.model}: per_user column {shown(unnamed[0])} is not a "
+                              "metric name; name each per-user metric as text, e.g. "
+                              "'ndcg@10'")
         # a row without a user (a blank id in an edited CSV) was counted as a user of its
         # own, and paired with no user of another result
         if isinstance(self.per_user.index, pd.MultiIndex):
             # pandas raised NotImplementedError ("isna is not defined for MultiIndex") here
-            raise RecstackError(f"{self.model}: per_user is indexed by "
-                                f"{self.per_user.index.nlevels} levels "
-                                f"{list(self.per_user.index.names)}; each row is one user, "
-                                "indexed by the user's id alone (e.g. "
-                                "per_user.reset_index(level=...) or .droplevel(...))")
+            raise ConfigError(f"{self.model}: per_user is indexed by "
+                              f"{self.per_user.index.nlevels} levels "
+                              f"{list(self.per_user.index.names)}; each row is one user, "
+                              "indexed by the user's id alone (e.g. "
+                              "per_user.reset_index(level=...) or .droplevel(...))")
         if self.per_user.index.hasnans:
             row = int(np.flatnonzero(pd.isna(self.per_user.index))[0])
-            raise RecstackError(f"{self.model}: per_user row {row + 1} has no user id (the "
-                                "index holds a missing value); each row is one user, indexed "
-                                "by the user's id")
+            raise ConfigError(f"{self.model}: per_user row {row + 1} has no user id (the "
+                              "index holds a missing value); each row is one user, indexed "
+                              "by the user's id")
         for name, value in self.aggregate.items():
             if not isinstance(name, str):
-                raise RecstackError(f"{self.model}: aggregate key {shown(name)} is not a "
-                                    "metric name; name each catalog-level metric as text, "
-                                    "e.g. 'coverage@10'")
+                raise ConfigError(f"{self.model}: aggregate key {shown(name)} is not a "
+                                  "metric name; name each catalog-level metric as text, "
+                                  "e.g. 'coverage@10'")
             if isinstance(value, bool | np.bool_) or not isinstance(
                     value, int | float | np.integer | np.floating) \
                     or (isinstance(value, float | np.floating) and np.isinf(value)):
-                raise RecstackError(f"{self.model}: aggregate[{name!r}] is {shown(value)}; "
-                                    "expected a finite number (NaN where undefined), e.g. "
-                                    "0.42")
+                raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(value)}; "
+                                  "expected a finite number (NaN where undefined), e.g. "
+                                  "0.42")
             if share_problem(name, np.array([float(value)])) is not None:
                 # a coverage of 1.7 (a count, or a percentage) reached means() and the
                 # report as it was
-                raise RecstackError(f"{self.model}: aggregate[{name!r}] is {shown(value)}, "
-                                    f"but {name.split('@')[0]} is a share between 0 and 1; "
-                                    "expected a value in [0, 1] (e.g. 0.42, not 42%)")
+                raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(value)}, "
+                                  f"but {name.split('@')[0]} is a share between 0 and 1; "
+                                  "expected a value in [0, 1] (e.g. 0.42, not 42%)")
         for name in self.per_user.columns:
             column = self.per_user[name]
             if pd.api.types.is_numeric_dtype(column.dtype) \
@@ -283,8 +283,8 @@ class EvaluationResult:
         Student's paired t-test (with a CI of the mean difference) and the Wilcoxon
         signed-rank test, which does not assume normal differences."""
         if not isinstance(other, EvaluationResult):
-            raise RecstackError(f"compare needs another EvaluationResult, got "
-                                f"{type(other).__name__}")
+            raise ConfigError(f"compare needs another EvaluationResult, got "
+                              f"{type(other).__name__}")
         refuse_other_protocols([self, other], "compare")
         for result in (self, other):
             result._check_metric(metric, ", so there is no per-user value to pair")
@@ -371,8 +371,8 @@ class EvaluationResult:
         ``overwrite=True`` (as a saved model is)."""
         if not isinstance(per_user, bool | np.bool_):
             # any truthy value ("no", 0.0 is not) chose the table without a word
-            raise RecstackError(f"{self.model}.to_csv: per_user must be True (every user's "
-                                f"values) or False (the summary), got {shown(per_user)}")
+            raise ConfigError(f"{self.model}.to_csv: per_user must be True (every user's "
+                              f"values) or False (the summary), got {shown(per_user)}")
         path = _output_file(path, f"{self.model}.to_csv(path)", (".csv",),
                             "comma-separated text", overwrite)
         frame = self.per_user.reset_index() if per_user else self.to_pandas()
@@ -394,16 +394,16 @@ def _output_file(path: Any, what: str, suffixes: tuple[str, ...], writes: str,
     Python call writes (``save_table``, ``Model.save``): a folder that exists (a misspelt
     folder made a new tree), and no existing file replaced without ``overwrite=True``."""
     if not isinstance(overwrite, bool | np.bool_):
-        raise RecstackError(f"{what}: overwrite must be True (replace an existing file) or "
-                            f"False, got {shown(overwrite)}")
+        raise ConfigError(f"{what}: overwrite must be True (replace an existing file) or "
+                          f"False, got {shown(overwrite)}")
     if isinstance(path, str | os.PathLike):
         given = Path(os.fsdecode(os.fspath(path)))
         if given.suffix.lower() in _COMPRESSIONS:
             # checked_output's example doubled the extension ('r.json.gz': "e.g. r.json.json")
             stem = given.stem if given.stem.lower().endswith(suffixes) \
                 else given.stem + suffixes[0]
-            raise RecstackError(f"{what}: {str(given)!r} ends with {given.suffix}, but this "
-                                f"writes {writes} uncompressed; name the file {stem}")
+            raise ConfigError(f"{what}: {str(given)!r} ends with {given.suffix}, but this "
+                              f"writes {writes} uncompressed; name the file {stem}")
     checked = checked_output(path, what, suffixes=suffixes, writes=writes)
     if not checked.suffix and checked.name.lower() not in suffixes:
         # written as asked, but a file 'res' is opened by nothing that reads the format
@@ -542,25 +542,25 @@ def _same_setting(a: Any, b: Any) -> bool:
 def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
     """Models as rows, metric means as columns; ``results`` holds at least one result."""
     if isinstance(results, EvaluationResult) or not isinstance(results, list | tuple):
-        raise RecstackError(f"comparison_table needs a list of EvaluationResults, got "
-                            f"{type(results).__name__}")
+        raise ConfigError(f"comparison_table needs a list of EvaluationResults, got "
+                          f"{type(results).__name__}")
     strangers = [type(r).__name__ for r in results if not isinstance(r, EvaluationResult)]
     if strangers:
-        raise RecstackError(f"comparison_table needs EvaluationResults, got {strangers[0]}")
+        raise ConfigError(f"comparison_table needs EvaluationResults, got {strangers[0]}")
     if not results:
         # an empty table of no columns read as "no model scored anything"
-        raise RecstackError("comparison_table needs at least one EvaluationResult, got an "
-                            "empty list; pass the results of Evaluator.evaluate, e.g. "
-                            "comparison_table([result_a, result_b])")
+        raise ConfigError("comparison_table needs at least one EvaluationResult, got an "
+                          "empty list; pass the results of Evaluator.evaluate, e.g. "
+                          "comparison_table([result_a, result_b])")
     refuse_other_protocols(results, "comparison_table")
     # rows are keyed by model name: a second result of one name replaced the first without
     # a word (two EASE runs of other regularizations are both "ease" by default)
     names = [r.model for r in results]
     repeated = list(dict.fromkeys(n for n in names if names.count(n) > 1))
     if repeated:
-        raise RecstackError(f"comparison_table: {len(repeated)} model name(s) are used by more "
-                            f"than one result, e.g. {repeated[0]!r}; each row is one model, so "
-                            "give each run its own name (evaluate(..., name='ease_reg_100'))")
+        raise ConfigError(f"comparison_table: {len(repeated)} model name(s) are used by more "
+                          f"than one result, e.g. {repeated[0]!r}; each row is one model, so "
+                          "give each run its own name (evaluate(..., name='ease_reg_100'))")
     _refuse_other_columns(results)
     return pd.DataFrame({r.model: r.means() for r in results}).T
 

@@ -432,7 +432,8 @@ class TwoStage(Recommender):
         # "candidates", not this model
         user_indices = as_index_array(f"{self.name}: candidates", "user_indices",
                                       user_indices, ndim=1,
-                                      size=len(self.users_), what="user")
+                                      size=len(self.users_), what="user",
+                                      error=RecstackError)
         exclude = self.seen_ if exclude_seen else _nothing_seen(self.seen_.shape)
         candidates = generate_candidates(self.generators_, user_indices,
                                          self.n_candidates, exclude=exclude,
@@ -456,8 +457,11 @@ class TwoStage(Recommender):
         if exclude_seen:
             return super().score_users(user_indices)
         self._require_fitted()
-        indices = as_index_array(self.name, "user_indices", user_indices,
-                                 ndim=1, size=len(self.users_), what="user")
+        # a model's refusal (RecstackError, as Recommender.score_users gives), not the
+        # shared check's default, the bandits' BanditInputError
+        indices = as_index_array(f"{self.name}: score_users", "user_indices", user_indices,
+                                 ndim=1, size=len(self.users_), what="user",
+                                 error=RecstackError)
         return self._score_users(indices, exclude_seen=False)
 
     def recommend(self, users: Any = NOT_GIVEN, k: int = 10, *positional: Any,

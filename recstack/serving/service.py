@@ -347,13 +347,62 @@ def _request_events(events: Any) -> list[Any]:
     """
     from pydantic import ValidationError
 
+    if isinstance(events, list | tuple):
+        events = [_python_event_ids(event, position) for position, event in enumerate(events)]
     try:
-        return list(_events_adapter().validate_python(events))
+        checked = list(_events_adapter().validate_python(events))
     except ValidationError as error:
-        problem = error.errors()[0]
+        problems = error.errors()
+        problem = problems[0]
+        # a misspelt field ("itemid") makes its field missing too: the misspelling, of
+        # the same event, says what to write ("item_id: Field required" did not)
+        problem = next((p for p in problems if p["type"] == "extra_forbidden"
+                        and p["loc"][:-1] == problem["loc"][:-1]), problem)
         where = "events" + "".join(f"[{key}]" if isinstance(key, int) else f".{key}"
                                    for key in problem["loc"])
-        raise RequestLimitError(f"{where}: {python_words(problem)}", field=where) from None
+        message = python_words(problem)
+        if problem["type"] == "extra_forbidden":
+            # a misspelt field ("itemid") was pydantic's "Extra inputs are not permitted"
+            # alone from Python, where POST /events names the field to write instead
+            from recstack.serving.schemas import Event
+            from recstack.specs import did_you_mean
+
+            fields = list(Event.model_fields)
+            message = (f"unknown field of an event{did_you_mean(problem['loc'][-1], fields)}"
+                       f"; it takes: {', '.join(fields)}")
+        raise RequestLimitError(f"{where}: {message}", field=where) from None
+    if not checked:
+        # ``POST /events`` refuses an empty list (422); from Python it was accepted as 0
+        # events logged, so a caller's empty batch went unnoticed
+        raise RequestLimitError("events: the list is empty; give at least one event (1 to "
+                                f"{_max_events():,} per call, as POST /events takes)",
+                                field="events")
+    return checked
+
+
+def _max_events() -> int:
+    from recstack.serving.schemas import MAX_EVENTS
+
+    return MAX_EVENTS
+
+
+#: the fields of an event that are ids
+_EVENT_ID_FIELDS = ("user_id", "item_id", "session_id")
+
+
+def _python_event_ids(event: Any, position: int) -> Any:
+    """An event's ids from Python by the one id rule of every other ``Service`` method
+    (:func:`request_text`): an integer id (a numpy one too) is that id's text and bytes are
+    UTF-8 text, where ``record_events([{"item_id": 3, ...}])`` was refused ("not int 3")
+    while ``recommend_user(3, 10)`` and ``similar(3, 10)`` took the integer. Other values
+    (None, booleans, lists) are left to the body's schema, which names them."""
+    if not isinstance(event, Mapping):
+        return event
+    ids = {name: request_text(event[name], f"events[{position}].{name}")
+           for name in _EVENT_ID_FIELDS
+           if isinstance(event.get(name), bytes | int | np.integer)
+           and not isinstance(event.get(name), bool | np.bool_)}
+    return {**event, **ids} if ids else event
 
 
 class ReloadFailedError(RecstackError):

@@ -95,6 +95,6 @@ def test_a_seed_wider_than_the_models_is_refused_when_read():
     # round nine the one rule of seeds (recstack.specs.SEED_MAX), as an experiment file's
     with pytest.raises(ConfigError, match=r"^p.toml: seed = 1180591620717411303424: must "
                                           r"be <= 4294967295; a seed is a whole number in "
-                                          r"\[0, 4294967295\] everywhere"):
+                                          r"\[0, 4294967295\] \(32 bits"):
         parse(seed=2**70)
     assert parse(seed=2**32 - 1).seed == 2**32 - 1

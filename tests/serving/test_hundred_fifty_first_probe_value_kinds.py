@@ -183,4 +183,3 @@ def test_events_from_python_as_mappings_or_events_are_logged(logging_service, ev
 
     assert logging_service.record_events([event, Event(**event)]) == 2
     assert logging_service.record_events((event,)) == 1
-    assert logging_service.record_events([]) == 0

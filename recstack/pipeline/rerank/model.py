@@ -185,7 +185,7 @@ class Reranked(Recommender):
         check_call(self, Reranked.rerank_lists, positional, unexpected, (user_indices,))
         self._require_fitted()
         check_exclude_seen(exclude_seen, f"{self.name}: rerank_lists")
-        users = self._checked_users(user_indices)
+        users = self._checked_users(user_indices, "rerank_lists")
         parts = [self._batch(users[start:start + _CHAIN_BATCH], exclude_seen)[:2]
                  for start in range(0, len(users), _CHAIN_BATCH)]
         if not parts:
@@ -204,7 +204,8 @@ class Reranked(Recommender):
         if exclude_seen:
             return super().score_users(user_indices)
         self._require_fitted()
-        return self._score_users(self._checked_users(user_indices), exclude_seen=False)
+        return self._score_users(self._checked_users(user_indices, "score_users"),
+                                 exclude_seen=False)
 
     def recommend(self, users: Any = NOT_GIVEN, k: int = 10, *positional: Any,
                   exclude_seen: bool = True, batch_size: int | None = None, **unexpected: Any
@@ -226,9 +227,12 @@ class Reranked(Recommender):
         top, scores = pad_columns(top, scores, int(k))
         return self._external_items(top, scores), scores
 
-    def _checked_users(self, user_indices: Any) -> np.ndarray:
-        return as_index_array(self.name, "user_indices", user_indices,
-                              ndim=1, size=len(self.users_), what="user")
+    def _checked_users(self, user_indices: Any, method: str) -> np.ndarray:
+        # a model's refusal (RecstackError, as Recommender.score_users gives), naming the
+        # method: the shared check's default class is the bandits' BanditInputError
+        return as_index_array(f"{self.name}: {method}", "user_indices", user_indices,
+                              ndim=1, size=len(self.users_), what="user",
+                              error=RecstackError)
 
     def _batch(self, users: np.ndarray, exclude_seen: bool = True
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -836,14 +836,15 @@ class Service:
             raise RecstackError("; ".join(failures))
 
     def _load_initial(self, slot: VariantSlot) -> None:
-        # a ConfigError is a mistake of the settings (an items file of another catalog or
-        # id kind, a re-ranking chain the version cannot fit), not of the version: every
-        # earlier version was tried and the start said only "no version of als loads", as
-        # preflight (_preflight_version) refuses it, so does the start
+        # a SettingsMismatchError is a mistake of the settings (an items file of another
+        # catalog or id kind, a re-ranking chain the version cannot fit), not of the
+        # version: every earlier version was tried and the start said only "no version of
+        # als loads"; as preflight (_preflight_version) refuses it, so does the start. A
+        # version that does not load (damaged, or settings this recstack refuses) falls back
         try:
             self._swap(slot, slot.reference)
             return
-        except ConfigError:
+        except SettingsMismatchError:
             raise
         except RecstackError as error:
             if slot.pinned:
@@ -855,7 +856,7 @@ class Service:
             try:
                 self._swap(slot, f"{slot.model_name}@{version}")
                 return
-            except ConfigError:
+            except SettingsMismatchError:
                 raise
             except RecstackError as error:
                 logger.warning("%s", error)
@@ -866,8 +867,7 @@ class Service:
         self._install(slot, self._load(reference))
 
     def _load(self, reference: str) -> LoadedModel:
-        return LoadedModel(self.registry.load(reference), self.titles, self.settings,
-                           self.item_table)
+        return _prepared(self.registry.load(reference), self)
 
     def _install(self, slot: VariantSlot, loaded: LoadedModel) -> None:
         slot.loaded = loaded  # one assignment: requests see the old or the new, whole
@@ -1722,6 +1722,24 @@ def _note_store_dimension(store: EmbeddingStore, loaded: list[LoadedModel]) -> N
                            model.reference, model.index.dim)
 
 
+class SettingsMismatchError(ConfigError):
+    """What the service's settings give a version that loaded (the items file's ids, a
+    re-ranking chain, the item table) does not fit it: a mistake of the settings, which
+    every other version would meet too, so the start refuses it rather than falling back to
+    an earlier version as it does for a version that does not load."""
+
+
+def _prepared(version: ModelVersion, service: Service) -> LoadedModel:
+    """``version`` made ready to serve with ``service``'s titles, settings and item table;
+    a ConfigError in doing so is a :class:`SettingsMismatchError`."""
+    try:
+        return LoadedModel(version, service.titles, service.settings, service.item_table)
+    except SettingsMismatchError:
+        raise
+    except ConfigError as error:
+        raise SettingsMismatchError(str(error)) from error
+
+
 def _preflight_version(service: Service, slot: VariantSlot) -> LoadedModel | None:
     """Make the version a slot would serve ready to serve, as the start does, so that what
     the settings give it (the items file's ids, of the model's id kind, a re-ranking chain)
@@ -1730,9 +1748,8 @@ def _preflight_version(service: Service, slot: VariantSlot) -> LoadedModel | Non
     that does not load is left to the start, which serves the newest earlier one that does
     (a pinned one is refused here)."""
     try:
-        return LoadedModel(service.registry.load(slot.reference), service.titles,
-                           service.settings, service.item_table)
-    except ConfigError:
+        return _prepared(service.registry.load(slot.reference), service)
+    except SettingsMismatchError:
         raise
     except RecstackError:
         if slot.pinned:

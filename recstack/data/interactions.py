@@ -36,6 +36,7 @@ from recstack.errors import (
     RecstackError,
     UnknownColumnError,
     shown,
+    shown_number,
 )
 from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, did_you_mean
 
@@ -1652,9 +1653,7 @@ def _check_rating_range(rating_range: Any, value: np.ndarray | None) -> None:
 
 def rating_range_shown(rating_range: Any) -> str:
     """``rating_range`` for a message, an integer end of more than 20 digits shortened."""
-    from recstack.metrics._validation import _huge
-
-    return f"({', '.join(_huge(end) for end in rating_range)})"
+    return f"({', '.join(shown_number(end) for end in rating_range)})"
 
 
 def plain_rating_range(rating_range: Any) -> tuple[Any, Any] | None:
@@ -2032,12 +2031,12 @@ def check_threshold(threshold: Any, name: str) -> float | int | None:
     if isinstance(threshold, bool | np.bool_) or not isinstance(threshold,
                                                                 numbers.Real | Decimal):
         raise ConfigError(f"{name} must be a finite number or None, got {shown(threshold)}")
-    from recstack.metrics._validation import _huge
     from recstack.specs import finite_or_infinite
 
     number = finite_or_infinite(threshold)
     if not np.isfinite(number):
-        raise ConfigError(f"{name} must be a finite number or None, got {_huge(threshold)}")
+        raise ConfigError(f"{name} must be a finite number or None, got "
+                          f"{shown_number(threshold)}")
     if isinstance(threshold, numbers.Integral):
         return int(threshold)
     if isinstance(threshold, np.floating) and threshold.itemsize < 8:

@@ -11,9 +11,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, shown, shown_number
 from recstack.evaluation.results import EvaluationResult, refuse_other_protocols
-from recstack.metrics._validation import _huge
 from recstack.specs import finite_or_infinite
 
 
@@ -57,7 +56,7 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
             number = finite_or_infinite(value)
         if not 0 <= number < math.inf:
             raise ConfigError(f"diagnose: {name} must be a finite number >= 0, got "
-                              f"{_huge(value) if isinstance(value, int) else shown(value)}")
+                              f"{shown_number(value) if isinstance(value, int) else shown(value)}")
         if number > 1:
             # each bound is a share (of a metric, or of the baseline's value): one above 1
             # (a percentage, 5 for 5%) made its check never, or always, find a problem

@@ -110,7 +110,7 @@ def beyond_float(values: Any, name: str) -> str:
         try:
             float(cells[index])
         except OverflowError:
-            shown = _huge(cells[index])
+            shown = shown_number(cells[index])
             where = (f" at position {index[0] if len(index) == 1 else index}"
                      if index else "")
             break
@@ -126,14 +126,8 @@ def count_shown(value: int, *, grouped: bool = True) -> str:
     5,001-digit integer``: writing out one of over 4,300 digits is itself Python's
     ValueError, which hid the message)."""
     if digit_count(value) > 20:
-        return ("a negative " if value < 0 else "a ") + _huge(abs(value))[2:]
+        return ("a negative " if value < 0 else "a ") + shown_number(abs(value))[2:]
     return f"{value:,}" if grouped else str(value)
-
-
-def _huge(value: Any) -> str:
-    """A number as the user wrote it, an integer of more than 20 digits shortened to ``a
-    401-digit integer`` (:func:`recstack.errors.shown_number`)."""
-    return shown_number(value)
 
 
 #: how :func:`not_numbers` begins for bytes (``b'1'``), which need decoding before converting
@@ -312,7 +306,7 @@ def check_finite_float(value: Any, name: str) -> float:
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number):
         raise MetricInputError(f"{name} must be a finite number, got "
-                               f"{_huge(value) if given is value else repr(given)}")
+                               f"{shown_number(value) if given is value else repr(given)}")
     return number
 
 
@@ -705,13 +699,13 @@ def _object_indices(array: NDArray[Any], name: str) -> NDArray[np.int64]:
         if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
             if limits.min <= int(value) <= limits.max:
                 continue
-            problem = (f"{_huge(value)}, too large for an item index (a 64-bit integer); "
+            problem = (f"{shown_number(value)}, too large for an item index (a 64-bit integer); "
                        "item indices count from 0, -1 for padding")
         elif value is None or (isinstance(value, float) and np.isnan(value)):
             problem = f"{value!r} (a missing entry); pad short lists with -1"
         else:
-            problem = (f"{_huge(value)} ({type(value).__name__}); item indices are integers, "
-                       "-1 for padding")
+            problem = (f"{shown_number(value)} ({type(value).__name__}); item indices are "
+                       "integers, -1 for padding")
         row, slot = (int(i) for i in np.unravel_index(flat, array.shape))
         raise MetricInputError(f"{name} row {row}, slot {slot} holds {problem}")
     return array.astype(np.int64)
@@ -864,7 +858,7 @@ def as_counts(counts: ArrayLike, name: str, n: int) -> NDArray[np.int64]:
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
             raise MetricInputError(f"{name} must hold whole numbers (counts); position "
-                                   f"{position} holds {_huge(array[position])}")
+                                   f"{position} holds {shown_number(array[position])}")
     elif array.size and array.dtype == np.uint64 and array.max() > _MAX_KEY:
         position = int(np.argmax(array > _MAX_KEY))
         raise MetricInputError(f"{name} must hold whole numbers (counts); position "

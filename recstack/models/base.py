@@ -943,8 +943,6 @@ class Recommender(Configurable, ABC):
                 continue
             vectors = np.asarray(vectors)
             if vectors.dtype.kind == "f" and not np.isfinite(vectors).all():
-                for attribute in ("users_", "items_", "seen_"):
-                    self.__dict__.pop(attribute, None)
                 raise RecstackError(
                     f"{self.name}: training diverged: the learned {kind} vectors hold NaN "
                     f"or infinite values, with {self._params_text()}; lower the learning "
@@ -953,8 +951,6 @@ class Recommender(Configurable, ABC):
             if vectors.dtype.kind == "f" and vectors.size and not vectors.any():
                 # e.g. iALS with regularization 1e10: every factor exactly 0, every score 0,
                 # every list the first k items by index
-                for attribute in ("users_", "items_", "seen_"):
-                    self.__dict__.pop(attribute, None)
                 raise RecstackError(
                     f"{self.name}: training learned nothing: every learned {kind} vector is "
                     f"0 (every score would be 0), with {self._params_text()}; lower the "
@@ -965,8 +961,6 @@ class Recommender(Configurable, ABC):
                 # e.g. two_tower with temperature 1e-30: every item got one vector, so each
                 # user's scores all tied and every list was the catalog in index order,
                 # though the training data tell the items apart
-                for attribute in ("users_", "items_", "seen_"):
-                    self.__dict__.pop(attribute, None)
                 raise RecstackError(
                     f"{self.name}: training collapsed: every learned item vector is the same "
                     "(each user's scores would all tie, and every list would be the catalog "
@@ -994,8 +988,6 @@ class Recommender(Configurable, ABC):
         largest_item = float(np.abs(items).max())
         if largest_user * largest_item * users.shape[1] <= _FLOAT32_MAX:
             return
-        for attribute in ("users_", "items_", "seen_"):
-            self.__dict__.pop(attribute, None)
         raise RecstackError(
             f"{self.name}: training diverged: the learned vectors reach {largest_user:.3g} "
             f"(users) and {largest_item:.3g} (items), so their scores overflow float32 "

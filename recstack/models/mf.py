@@ -223,8 +223,6 @@ class _RatingModel(WarmStartMixin, Recommender):
             # neural_mf at learning_rate 1e10: every weight finite and within the vectors'
             # bound, but the MLP's layers multiplied them past float32, so predictions were
             # NaN and every list empty slots
-            for attribute in ("users_", "items_", "seen_"):
-                self.__dict__.pop(attribute, None)
             raise RecstackError(
                 f"{self.name}: training diverged: predicted ratings are NaN (the learned "
                 "weights are so large that scoring overflows float32), with "
@@ -233,8 +231,6 @@ class _RatingModel(WarmStartMixin, Recommender):
         ratings = self.seen_.data
         if predicted.size > 1 and np.ptp(predicted) == 0 and ratings.size \
                 and np.ptp(ratings) > 0:
-            for attribute in ("users_", "items_", "seen_"):
-                self.__dict__.pop(attribute, None)
             raise RecstackError(
                 f"{self.name}: training collapsed: every predicted rating is "
                 f"{float(predicted.flat[0]):g}, for every user and item, although the "

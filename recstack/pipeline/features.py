@@ -94,8 +94,8 @@ from recstack.data.interactions import (
     caller_stacklevel,
     to_float32_values,
 )
-from recstack.errors import ConfigError, RecstackError, shown
-from recstack.metrics._validation import _huge, check_aligned, exact_as_float
+from recstack.errors import ConfigError, RecstackError, shown, shown_number
+from recstack.metrics._validation import check_aligned, exact_as_float
 from recstack.models.persistence import canonical_csr, sparse_from_state
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
@@ -331,7 +331,7 @@ class FeatureBuilder:
         if isinstance(h, bool | np.bool_) or not isinstance(h, numbers.Real) \
                 or not math.isfinite(finite_or_infinite(h)) or h <= 0:
             raise ConfigError(f"features: half_life_days must be a positive number of days, "
-                              f"got {_huge(self.half_life_days)}")
+                              f"got {shown_number(self.half_life_days)}")
         self.half_life_days = float(h)  # a numpy number would not be JSON
         m = self.max_levels
         if isinstance(m, np.integer) and not isinstance(m, bool):

@@ -64,11 +64,15 @@ def _run(args: argparse.Namespace) -> int:
         with _no_new_folders_left_on_failure(args):
             return args.run(args) or 0
     except RecstackError as error:
-        return _user_error(in_command_terms(str(error), getattr(args, "terms", ())))
+        message = in_command_terms(str(error), getattr(args, "terms", ()))
+        command = getattr(args, _COMMAND_PARSER, None)
+        return _user_error(*_as_option_mistake(message, args),
+                           given=getattr(command, "_given", ()))
     except OSError as error:
         if error.errno not in _USER_ERRNOS:
             raise
-        return _user_error(describe_os_error(error))
+        command = getattr(args, _COMMAND_PARSER, None)
+        return _user_error(describe_os_error(error), given=getattr(command, "_given", ()))
     except MemoryError as error:
         return _user_error(f"out of memory{f' ({error})' if str(error) else ''}; use less "
                            "data, smaller models (e.g. fewer factors) or a smaller "
@@ -288,14 +292,71 @@ def require_folder(path: Path, what: str) -> None:
         raise RecstackError(f"{path}: {state}; give {what}")
 
 
-def _user_error(message: str) -> int:
+def _user_error(message: str, prog: str = "recstack", given: Sequence[str] = ()) -> int:
     from recstack.errors import cut_long_values
 
     # a value of thousands of characters (a pasted string, a path) cut, its length stated
-    line = cut_long_values("; ".join(part.strip() for part in message.splitlines()
-                                     if part.strip()))
-    print(f"recstack: error: {line}", file=sys.stderr)
+    line = cut_long_values(_cut_typed_values("; ".join(
+        part.strip() for part in message.splitlines() if part.strip()), given))
+    print(f"{prog}: error: {line}", file=sys.stderr)
     return EXIT_USER_ERROR
+
+
+def _cut_typed_values(line: str, given: Sequence[str]) -> str:
+    """``line`` with each long value typed on the command line (``given``) that holds a
+    space cut as :func:`recstack.errors.cut_long_values` cuts a value without one: that
+    rule takes a run of text without spaces, or a quoted one, for a value, so ``--user-col
+    "ab cd ..."`` of thousands of characters repeated unquoted was left whole. The value
+    is found as typed and as Python quotes it; a path (holding '/') is cut only past 1,024
+    characters, as there."""
+    from recstack.errors import ECHO_MOST, echoed
+
+    values = {word.split("=", 1)[1] if word.startswith("--") and "=" in word else word
+              for word in given}
+    for value in sorted(values, key=len, reverse=True):
+        most = 1024 if "/" in value else ECHO_MOST
+        if len(value) <= most or not any(c.isspace() for c in value):
+            continue
+        cut, _, length = echoed(value).rpartition(" (")
+        line = line.replace(repr(value), f"{cut!r} ({length}").replace(
+            value, f"{cut} ({length}")
+    return line
+
+
+def _as_option_mistake(message: str, args: argparse.Namespace) -> tuple[str, str]:
+    """``(message, prog)`` of a refusal, a refusal of one of the command's options written
+    as argparse writes its own (``recstack data split: error: argument --k: must be >= 2,
+    got 1``): the library's refusal of the value came out as ``recstack: error: --k = 1:
+    must be >= 2``, on another prefix and in another order than the parser's refusal of
+    the same option. The option must open the message, followed by its value as typed
+    (`` = value: `` or `` value: ``) or by ``: ``; other refusals keep ``recstack: error:``."""
+    command = getattr(args, _COMMAND_PARSER, None)
+    found = re.match(r"(--[\w-]+)(?=[ :])", message)
+    if command is None or not found or found[1] not in {
+            option for action in command._actions for option in action.option_strings}:
+        return message, "recstack"
+    option, rest = found[1], message[found.end():]
+    if rest.startswith(": "):
+        return f"argument {option}: {rest[2:]}", command.prog
+    given = list(getattr(command, "_given", ()))
+    typed = [value for word, value in zip(given, given[1:], strict=False) if word == option]
+    typed += [word.split("=", 1)[1] for word in given if word.startswith(option + "=")]
+    for value in typed:
+        for said in (value, repr(value), f'"{value}"'):  # as the message wrote it
+            if rest.startswith(f" {said}: "):  # the value, then what is wrong with it
+                return f"argument {option}: {rest[1:]}", command.prog
+            if rest.startswith(f" = {said}: "):
+                problem, semicolon, hint = rest[len(f" = {said}: "):].partition("; ")
+                # the value is said once: after the problem, as the parser says it, unless
+                # the problem quotes it already ('k_cor' is not a known filter type)
+                quoted = (repr(value), f'"{value}"')
+                got = "" if any(q in problem for q in quoted) else f", got {said}"
+                return (f"argument {option}: {problem}{got}{semicolon}{hint}",
+                        command.prog)
+    if re.match(r" [a-z]", rest) and not re.match(r" (and|or|nor|with) ", rest):
+        # the option is what the sentence is about: "--k does not apply to the users split"
+        return f"argument {option}: {rest[1:]}", command.prog
+    return message, "recstack"
 
 
 # --------------------------------------------------------------------------- commands
@@ -375,7 +436,9 @@ def _data_split(args: argparse.Namespace) -> int:
 
     method_class = SPLITS.get(args.method, "--method: ")
     given = _spec_values(args, _split_fields())
-    allowed = set(_field_names(method_class))
+    # in the split's own order: a set listed "the users split takes ..." in another order
+    # on every run
+    allowed = _field_names(method_class)
     wrong = [name for name in given if name not in allowed]
     if wrong:
         users = [m for m in SPLITS.names() if wrong[0] in _field_names(SPLITS.get(m))]
@@ -1079,7 +1142,10 @@ def _path(text: str) -> Path:
     """A path argument; an empty one is refused (``Path("")`` would be the working folder),
     as is a ``~`` that names no home folder (:func:`~recstack.specs.home_problem`)."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+        # a blank one is not called empty: the user typed something
+        raise argparse.ArgumentTypeError("expected a path, got an empty string" if not text
+                                         else f"expected a path, got {text!r} (only "
+                                         f"whitespace)")
     _refuse_homeless(text)
     return Path(text)
 
@@ -1095,7 +1161,10 @@ def _refuse_homeless(text: str) -> None:
 def _output_path(text: str) -> Path:
     """A path argument naming a file or folder to write: :func:`_path`, and no control
     characters (a line break or tab pasted with the name: ``--out $'o7\\n'`` wrote a folder
-    whose name ends in a line break, as ``name``/``output`` in an experiment file refuse)."""
+    whose name ends in a line break, as ``name``/``output`` in an experiment file refuse),
+    and no name that looks like an option (``--out=-q``, ``--out=--overwrite`` wrote a
+    folder named ``-q``, which other commands then read as an option): one so named is
+    written with its folder, ``./-q``."""
     path = _path(text)
     control = next((c for c in text if unicodedata.category(c) == "Cc"), None)
     if control is not None:
@@ -1103,7 +1172,15 @@ def _output_path(text: str) -> Path:
             f"{text!r} holds the control character {control!r} (at position "
             f"{text.index(control) + 1}); a file or folder name is written without line "
             f"breaks, tabs or other control characters")
+    if text.startswith("-"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} starts with '-', as an option does: an option was given where the "
+            f"file or folder to write belongs; if that is its name, write ./{text}")
     return path
+
+
+#: the argument types of the paths a command writes (:func:`_output_path`, :func:`output_file`)
+_WRITTEN_PATHS = ("_output_path", "output_file.<locals>.parse")
 
 
 def output_file(example: str, *, writes: str | None = None,
@@ -1260,13 +1337,14 @@ def _number_or_text(text: str) -> Any:
 def _int_at_least(lowest: int, highest: int | None = None, what: str = "", *,
                   rule: str = "") -> Any:
     """A whole-number argument in ``lowest..highest`` (``what`` names the range; without
-    it the bound passed is said, in one style for every option: ``must be >= 1``, ``must
-    be at most 4096``, followed by ``rule`` where one is given: ``; a seed is ...``)."""
+    it the bound passed is said, in one style for every option, as a spec field's bound is:
+    ``must be >= 1``, ``must be <= 4096``, followed by ``rule`` where one is given: ``; a
+    seed is ...``)."""
     def parse(text: str) -> int:
         value = _whole_number(text)
         if value < lowest or (highest is not None and value > highest):
             bound = (f"{what}, {lowest}..{highest}" if highest is not None and what
-                     else f">= {lowest}" if value < lowest else f"at most {highest}")
+                     else f">= {lowest}" if value < lowest else f"<= {highest}")
             raise argparse.ArgumentTypeError(f"must be {bound}, got {text}"
                                              + (f"; {rule}" if rule else ""))
         return value
@@ -1386,7 +1464,12 @@ class _StoreOnce(argparse.Action):
                  values: Any, option_string: str | None = None) -> None:
         seen = namespace.__dict__.setdefault("_options_given", set())
         if self.option_strings and self.dest in seen:
-            parser.error(f"{'/'.join(self.option_strings)} is given twice; give it once")
+            # as the parser refuses an option's value: "argument --k: ..."
+            before = getattr(namespace, self.dest, None)
+            before = getattr(before, "typed_text", before)
+            now = getattr(values, "typed_text", values)
+            parser.error(f"argument {'/'.join(self.option_strings)}: given twice ({before}, "
+                         f"then {now}); give it once")
         seen.add(self.dest)
         setattr(namespace, self.dest, values)
 
@@ -1415,6 +1498,8 @@ class _Parser(argparse.ArgumentParser):
         parsed, extras = self.parse_known_args(args, namespace)
         command = getattr(parsed, _PARSED_BY, self)
         delattr(parsed, _PARSED_BY)
+        # the command's own refusals of its options are written as the parser's
+        setattr(parsed, _COMMAND_PARSER, command)
         if extras:
             command.error(_unrecognized(command, extras, self))
         return parsed
@@ -1446,6 +1531,7 @@ class _Parser(argparse.ArgumentParser):
         from recstack.errors import cut_long_values
 
         # argparse echoes values whole ("unrecognized arguments: <5,000 digits>"): cut
+        line = _cut_typed_values(line, getattr(self, "_given", ()))
         self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {cut_long_values(line)}\n")
 
 
@@ -1459,6 +1545,12 @@ def _value_like_an_option(parser: argparse.ArgumentParser, option: str) -> str:
     value = given[at[-1] + 1]
     if not value.startswith("-") or value.startswith("--") or value == "-":
         return ""
+    kind = next((action.type for action in parser._actions if option in
+                 action.option_strings), None)
+    if getattr(kind, "__qualname__", "") in _WRITTEN_PATHS:
+        # a file or folder to write is not named like an option (_output_path)
+        return (f" (the value {value!r} starts with '-', so it was read as an option; if "
+                f"that is the name to write, write {option} ./{value})")
     return (f" (the value {value!r} starts with '-', so it was read as an option: write "
             f"{option}={value})")
 
@@ -1528,6 +1620,8 @@ def _option_before_command(parser: _Parser, word: str) -> str:
 _EXTRAS_SHOWN = 8
 #: the namespace attribute naming the parser of the (sub)command parsed, while parsing
 _PARSED_BY = "_recstack_parsed_by"
+#: the parser of the command run, kept on its arguments (recstack.cli._as_option_mistake)
+_COMMAND_PARSER = "_recstack_command_parser"
 
 
 def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str],

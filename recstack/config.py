@@ -171,7 +171,7 @@ def _check_run_size(name: str, value: int | None, most: int) -> None:
     """Refuse a run-size setting past its sane upper bound (the lower one is declared
     with the field): ``trials = 2**70`` was accepted and ran for ever."""
     if value is not None and value > most:
-        raise ConfigError(f"{name} = {value}: must be at most {most} (a run-size setting "
+        raise ConfigError(f"{name} = {value}: must be <= {most} (a run-size setting "
                           "this large would run for ever or exhaust memory)")
 
 

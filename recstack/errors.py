@@ -136,6 +136,12 @@ _ECHO_HEAD, _ECHO_TAIL = 60, 20
 #: a long value in a message, quoted or not (``key=`` before it kept whole)
 _LONG_VALUE = re.compile(r"(?P<quote>['\"]?)(?P<value>[^\s'\"=]{" + str(ECHO_MOST + 1)
                          + r",})(?P=quote)")
+#: a quoted value (a TOML string, a Python repr) that may hold spaces: its quote opens
+#: after no letter, digit or quote and closes before no letter or digit (so that the
+#: apostrophe of "model's" opens nothing), and it is read to its own closing quote (an
+#: escaped one, \', kept inside)
+_QUOTED_VALUE = re.compile(r"""(?<![\w'"])(?:'(?P<single>(?:[^'\\\n]|\\.)+)'"""
+                           r"""|"(?P<double>(?:[^"\\\n]|\\.)+)")(?!\w)""")
 
 
 def echoed(text: Any, most: int = ECHO_MOST) -> str:
@@ -163,7 +169,21 @@ def cut_long_values(message: str) -> str:
     """``message`` with every value in it longer than :data:`ECHO_MOST` characters (a path,
     holding '/': longer than 1,024) cut as :func:`echoed` cuts it (its quotes kept): the
     one rule for every user value a message echoes, applied where messages leave recstack
-    (the command line, and the public functions through :func:`arguments_named`)."""
+    (the command line, and the public functions through :func:`arguments_named`). A value
+    is a run of text without spaces, quoted or not, or a quoted one holding spaces (a TOML
+    string such as ``name = "my long run ..."``, a Python repr): those were repeated whole,
+    however long, since a space ended the run."""
+    def cut_quoted(match: re.Match[str]) -> str:
+        quote = "'" if match["single"] is not None else '"'
+        value = match["single"] if match["single"] is not None else match["double"]
+        if len(value) <= ECHO_MOST or not any(c.isspace() for c in value) or (
+                "/" in value and len(value) <= _PATH_MOST):
+            return match.group()  # short, a run cut below, or a path read whole
+        return (f"{quote}{value[:_ECHO_HEAD]}...{value[-_ECHO_TAIL:]}{quote} "
+                f"({_length(value)})")
+
+    message = _QUOTED_VALUE.sub(cut_quoted, message)
+
     def cut(match: re.Match[str]) -> str:
         quote, value = match["quote"], match["value"]
         # the message's own punctuation after an unquoted value stays after the note

@@ -319,16 +319,20 @@ def _check_id_kinds(parts: dict[str, Interactions]) -> None:
 
 
 @contextmanager
-def named_step(where: str) -> Iterator[None]:
+def named_step(where: str, model: str | None = None) -> Iterator[None]:
     """Prefix a user's-mistake error raised while the data are loaded, split, fitted or
     evaluated with the part of the experiment file it comes from (the step itself knows
-    only its own settings)."""
+    only its own settings). ``model``, the name ``where`` already gives in brackets, is
+    dropped from the front of the model's own message (``(two_stage): two_stage:
+    features: ...`` said it twice)."""
     try:
         yield
     except RecstackError as error:
         message = str(error)
         if message.startswith(where.strip()) or type(error) not in _PLAIN_ERRORS:
             raise
+        if model is not None:
+            message = message.removeprefix(f"{model}: ")
         raise type(error)(where + message) from None
     except MemoryError as error:
         # the command line says "out of memory": of which of the experiment's models, or
@@ -349,7 +353,7 @@ def model_step(experiment: Experiment, label: str) -> Any:
     part (``features: ...``). Shared by evaluations and ``recstack fit``."""
     labels = [spec.label for spec in experiment.models]
     number = labels.index(label) + 1 if label in labels else "?"
-    return named_step(f"{experiment.where}[[models]] #{number} ({label}): ")
+    return named_step(f"{experiment.where}[[models]] #{number} ({label}): ", model=label)
 
 
 #: error classes built from one message (others, e.g. DataFormatError, name their own file
@@ -660,7 +664,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                 with model_step(experiment, label):
                     model.fit(split.train, progress=progress)
                 fit_seconds[label] += time.perf_counter() - started
-                with named_step(f"{experiment.where}[evaluation] ({label}): "):
+                with named_step(f"{experiment.where}[evaluation] ({label}): ", model=label):
                     if split.fold_in is not None:
                         result = evaluator.evaluate_fold_in(model, split.train, split.fold_in,
                                                             split.test, name=label,

@@ -391,20 +391,62 @@ def closest(name: Any, known: Iterable[str], cutoff: float = 0.6) -> str | None:
     None."""
     if not isinstance(name, str):
         return None
-    known = list(known)
+    # only names can be near a name: a DataFrame's integer column labels, or None for no
+    # names at all, were a TypeError raised while the message was being written
+    known = [k for k in known or () if isinstance(k, str)]
     # a difference of case alone ('NDCG', 'Random') is the nearest of all, then one of case
     # and word separators ('Item-KNN', 'most popular' for item_knn, most_popular)
     for fold in (str.lower, _folded):
         same_letters = [k for k in known if fold(k) == fold(name)]
         if same_letters:
             return same_letters[0]
-    close = difflib.get_close_matches(name, known, n=1, cutoff=cutoff)
+    # difflib's ratio alone is loose on short names ('notes' came out as 'n_items': 4 of
+    # their 12 characters in common): a suggestion must also be a slip of the keys (a few
+    # letters typed wrong, missed, doubled or swapped) or the name's start or end
+    if not known:
+        return None
+    close = [k for k in difflib.get_close_matches(name, known, n=len(known), cutoff=cutoff)
+             if _a_slip(name, k)][:1]
     if not close:
         # difflib compares characters as given: 'ITEM_KNNN' is far from 'item_knn'
         by_fold = {_folded(k): k for k in known}
         close = [by_fold[c] for c in difflib.get_close_matches(_folded(name), list(by_fold),
-                                                                n=1, cutoff=cutoff)]
+                                                                n=len(by_fold), cutoff=cutoff)
+                 if _a_slip(_folded(name), c)][:1]
     return close[0] if close else None
+
+
+def _a_slip(name: str, known: str) -> bool:
+    """Whether ``name`` could be ``known`` mistyped: one holds the other whole (``popular``
+    for ``most_popular``), one is the other shortened (its start and at least half of its
+    letters, in order: ``iters`` for ``iterations``, ``lgbm`` for ``lightgbm``), or at most
+    a third of the longer one's characters differ, by the edits of one typing slip each (a
+    letter wrong, missed, added, or two swapped: ``treshold``, ``ndgc``)."""
+    name, known = _folded(name), _folded(known)
+    if name in known or known in name:
+        return True
+    short, long = sorted((name, known), key=len)
+    if short[:1] == long[:1] and 2 * len(short) >= len(long):
+        letters = iter(long)
+        if all(letter in letters for letter in short):  # in order
+            return True
+    return _slips(name, known) <= max(1, len(max(name, known, key=len)) // 3)
+
+
+def _slips(a: str, b: str) -> int:
+    """The edit distance of ``a`` and ``b`` counting a swap of two neighbouring characters
+    as one edit (optimal string alignment)."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if (i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]):
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[len(b)]
 
 
 def _folded(name: str) -> str:
@@ -860,13 +902,28 @@ def _arguments_mistake(name: str, signature: inspect.Signature, args: tuple[Any,
     positional = [p.name for p in parameters
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     keyword_only = [p.name for p in parameters if p.kind == p.KEYWORD_ONLY]
-    usage = f"{name}({', '.join(positional)}" + (
-        f", *, {', '.join(f'{k}=...' for k in keyword_only)})" if keyword_only else ")")
-    unknown = [key for key in kwargs if key not in signature.parameters]
-    if unknown:
+    varying = {p.kind: p.name for p in parameters
+               if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    usage = _usage(name, parameters)
+    # the names a caller can give as name=...: not a *parts or **options, not one taken
+    # by position only (union(prts=...) was told "did you mean 'parts'?", which cannot
+    # be given so)
+    by_keyword = [p.name for p in parameters
+                  if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    unknown = [key for key in kwargs if key not in by_keyword]
+    star = varying.get(inspect.Parameter.VAR_POSITIONAL)
+    if unknown and star is not None and (unknown[0] == star
+                                         or did_you_mean(unknown[0], [star])):
+        return (f"{name}() takes its {star} as separate positional arguments (*{star}), "
+                f"not as {unknown[0]}=...; write {name}(a, b, ...), or {name}(*{star}) "
+                f"for a list of them; it takes {usage}")
+    if unknown and unknown[0] in positional:
+        return (f"{name}() takes {unknown[0]} by position only, not as {unknown[0]}=...; "
+                f"it takes {usage}")
+    if unknown and inspect.Parameter.VAR_KEYWORD not in varying:
         return (f"{name}() has no argument {unknown[0]!r}"
-                f"{_near_argument(unknown[0], [p.name for p in parameters])}; it takes {usage}")
-    if len(args) > len(positional):
+                f"{_near_argument(unknown[0], by_keyword)}; it takes {usage}")
+    if len(args) > len(positional) and star is None:
         extra = ", ".join(keyword_only) or "nothing more"
         return (f"{name}() takes at most {len(positional)} positional argument(s) "
                 f"({', '.join(positional)}), got {len(args)}; give {extra} by keyword: "
@@ -877,6 +934,26 @@ def _arguments_mistake(name: str, signature: inspect.Signature, args: tuple[Any,
                 f"it once: {usage}")
     missing = problem.rsplit(":", 1)[-1].strip() if "missing" in problem else ""
     return f"{name}(): missing {missing or 'an argument'}; it takes {usage}"
+
+
+def _usage(name: str, parameters: list[inspect.Parameter]) -> str:
+    """How ``name`` is called, in Python's words: ``split(data, fraction, *, seed=...)``,
+    ``union(*parts)``, ``read(path, **options)`` (a ``*parts`` was left out, written
+    ``union(, *, caller=...)``)."""
+    words: list[str] = []
+    for parameter in parameters:
+        if parameter.kind == parameter.VAR_POSITIONAL:
+            words.append(f"*{parameter.name}")
+        elif parameter.kind == parameter.VAR_KEYWORD:
+            words.append(f"**{parameter.name}")
+        elif parameter.kind == parameter.KEYWORD_ONLY:
+            if not any(p.kind in (p.VAR_POSITIONAL, p.KEYWORD_ONLY) for p in
+                       parameters[:parameters.index(parameter)]):
+                words.append("*")
+            words.append(f"{parameter.name}=...")
+        else:
+            words.append(parameter.name)
+    return f"{name}({', '.join(words)})"
 
 
 #: other libraries' names of the split arguments (scikit-learn's random_state, n_splits)

@@ -364,8 +364,8 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
     check_tune_metric(metric)
     if (isinstance(trials, bool) or not isinstance(trials, int | np.integer)
             or not 1 <= trials <= TRIALS_MAX):
-        raise ConfigError(f"trials = {shown_value(trials)}: expected a whole number of trials >= 1 "
-                          f"(at most {TRIALS_MAX})")
+        raise ConfigError(f"trials = {shown_value(trials)}: expected a whole number of trials in "
+                          f"[1, {TRIALS_MAX}]")
     if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
             or not 0 <= seed <= SEED_MAX):
         raise ConfigError(f"seed = {shown_value(seed)}: expected {SEED_RULE}")
@@ -375,8 +375,7 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
                                 or not 0 < timeout <= TIMEOUT_MAX):
         # optuna starts no trial under a timeout of 0, and never stops under a NaN one
         raise ConfigError(f"timeout = {shown_value(timeout)}: expected a positive number of "
-                          f"seconds, at "
-                          f"most {TIMEOUT_MAX} (30 days), or None for no limit")
+                          f"seconds <= {TIMEOUT_MAX} (30 days), or None for no limit")
     cls = model_class(model_type)
     if not isinstance(space, dict) or not space:
         raise ConfigError(f"space = {space!r}: expected a non-empty dict of dimensions, e.g. "

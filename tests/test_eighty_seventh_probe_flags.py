@@ -32,30 +32,33 @@ def log(tmp_path):
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--cutoff", "abc"], "--cutoff: cannot read 'abc' as a time"),
+    # a mistake of one option is said as the parser says its own (round 165)
+    (["--cutoff", "abc"], "data split: error: argument --cutoff: cannot read 'abc' as a time"),
     (["--cutoff", "2020-01-01", "--test-fraction", "0.2"],
-     "give --cutoff or --test-fraction, not both"),
+     ": error: give --cutoff or --test-fraction, not both"),
 ])
 def test_a_split_check_across_fields_names_the_flags(tmp_path, capsys, log, flags, message):
     err = _error(capsys, "data", "split", log, "--timestamp-col", "timestamp", "--method",
                  "temporal", *flags, "--out", str(tmp_path / "out"))
-    assert err == f"recstack: error: {message}" or err.startswith(
-        f"recstack: error: {message};"), err
+    assert err == f"recstack{message}" or err.startswith(f"recstack{message};") or err \
+        == f"recstack {message}" or err.startswith(f"recstack {message};"), err
     assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--rating-range", "5,1"],
-     "--rating-range = 5,1: expected [low, high] with low < high"),
-    (["--separator", "ab"], "--separator = 'ab': expected one character such as ',', ';' or "
-                            "a tab"),
-    (["--context", "a,a"], "--context = a,a: expected distinct, non-empty column names"),
+    # a mistake of one option is said as the parser says its own (round 165)
+    (["--rating-range", "5,1"], "recstack data info: error: argument --rating-range: "
+                                "expected [low, high] with low < high, got 5,1"),
+    (["--separator", "ab"], "recstack data info: error: argument --separator: expected one "
+                            "character such as ',', ';' or a tab, got 'ab'"),
+    (["--context", "a,a"], "recstack data info: error: argument --context: expected "
+                           "distinct, non-empty column names, got a,a"),
     (["--user-col", "x", "--item-col", "x"],
-     "--user-col and --item-col are both 'x': one column cannot hold both the user ids and "
-     "the item ids; name a different column with --user-col or --item-col"),
+     "recstack: error: --user-col and --item-col are both 'x': one column cannot hold both "
+     "the user ids and the item ids; name a different column with --user-col or --item-col"),
 ])
 def test_a_loader_check_across_fields_names_the_flags(capsys, log, flags, message):
-    assert _error(capsys, "data", "info", log, *flags) == f"recstack: error: {message}"
+    assert _error(capsys, "data", "info", log, *flags) == message
 
 
 def test_loader_flags_a_source_does_not_take_are_named_as_flags(capsys):

@@ -196,7 +196,7 @@ def test_a_toy_split_registered_in_one_place_is_usable_from_files_and_the_cli(tm
         assert report["method"] == "given" and report["test_rows"] > 0
         assert main(["data", "split", SMALL, "--method", "every_other", "--n", "2",
                      "--out", str(tmp_path / "other")]) == 2
-        assert "--n does not apply to the every_other split" in capsys.readouterr().err
+        assert "argument --n: does not apply to the every_other split" in capsys.readouterr().err
     finally:
         splits.SPLITS.unregister("every_other")
 

@@ -62,7 +62,7 @@ def test_a_long_toml_string_is_cut_with_its_length(tmp_path, monkeypatch, capsys
      f"--method: '{SHOWN[:83]}' {SHOWN[84:]} is not a known split method"),
     # the --filter option as typed: its own cut (80 characters, no length) became the shared one
     (["data", "split", "synthetic", "--filter", f"k_core:{LONG}=3", "--out", "o"],
-     f"--filter k_core:{'x' * 53}...{'x' * 18}=3 (5,009 characters): unknown key "
+     f"argument --filter: k_core:{'x' * 53}...{'x' * 18}=3 (5,009 characters): unknown key "
      f"'{SHOWN[:83]}' {SHOWN[84:]} for k_core"),
 ])
 def test_a_long_command_line_value_is_cut_with_its_length(tmp_path, monkeypatch, capsys,

@@ -112,7 +112,7 @@ def test_a_repeated_metric_is_refused_up_front_naming_the_file_and_key(tmp_path)
     # memory, is now refused when the file is read, naming its key: tests/models/
     # test_sixty_eighth_probe_width_declarations.py)
     ('[split]\nmethod = "random"\n[[models]]\ntype = "als"\nalpha = 3e38\niterations = 2\n',
-     r"exp\.toml: \[\[models\]\] #1 \(als\): als: the factors diverged to NaN"),
+     r"exp\.toml: \[\[models\]\] #1 \(als\): the factors diverged to NaN"),
 ])
 def test_errors_found_while_running_name_the_part_of_the_file(tmp_path, body, says):
     experiment = load_experiment(write_experiment(tmp_path, body))
@@ -394,7 +394,8 @@ def test_an_empty_column_name_is_refused_not_read_as_the_default(tmp_path, capsy
     path.write_text("user_id,item_id,rating\n1,1,4\n1,2,5\n")
     # --user-col " " fell back to user_id without a word
     code, err = run_cli(capsys, "data", "info", str(path), "--user-col", " ")
-    assert code == 2 and "--user-col = ' ': expected a non-empty value" in err
+    assert code == 2 and ("argument --user-col: expected a non-empty value (leave it out for the "
+                          "default), got ' '") in err
     experiment = write_experiment(tmp_path, '[split]\nmethod = "random"\n[[models]]\n'
                                   'type = "most_popular"\n').read_text()
     experiment = experiment.replace(f'source = "{SMALL}"', f'source = "{path}"\nitem_col = ""')
@@ -571,7 +572,7 @@ def test_the_neural_rankers_bound_their_learning_rate_the_same_way(name):
      "synthetic option 'n_users' is given twice"),
     (["data", "split", "synthetic:n_users=50,n_items=40,n_interactions=500", "--filter",
       "k_core:user_min=5,user_min=6", "--out", "OUT"],
-     "--filter k_core:user_min=5,user_min=6: option 'user_min' is given twice"),
+     "argument --filter: k_core:user_min=5,user_min=6: option 'user_min' is given twice"),
 ])
 def test_an_option_given_twice_in_a_spec_is_refused(tmp_path, capsys, argv, says):
     argv = [str(tmp_path / "out") if a == "OUT" else a for a in argv]

@@ -65,7 +65,7 @@ def test_data_commands_never_overwrite_a_folder_of_other_files(tmp_path, capsys,
     folder = _folder_of_other_files(tmp_path)
     assert main([*command, str(folder)]) == 2
     err = capsys.readouterr().err
-    assert f"--out {folder}: is a folder of other files (thesis.txt), not a" in err
+    assert f"argument --out: {folder}: is a folder of other files (thesis.txt), not a" in err
     assert sorted(p.name for p in folder.iterdir()) == ["thesis.txt"]
     # their own earlier output is still replaced
     assert main([*command, str(tmp_path / "own")]) == 0

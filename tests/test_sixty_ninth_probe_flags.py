@@ -24,10 +24,10 @@ def _refusal(capsys, argv):
 
 
 @pytest.mark.parametrize(("command", "flag", "value", "expected"), [
-    ("evaluate", "--n-threads", MOST_THREADS + 1, f"must be at most {MOST_THREADS}"),
-    ("evaluate", "--batch-size", LARGEST_BATCH + 1, f"must be at most {LARGEST_BATCH}"),
-    ("demo", "--n-threads", 10**12, f"must be at most {MOST_THREADS}"),
-    ("demo", "--batch-size", 10**12, f"must be at most {LARGEST_BATCH}"),
+    ("evaluate", "--n-threads", MOST_THREADS + 1, f"must be <= {MOST_THREADS}"),
+    ("evaluate", "--batch-size", LARGEST_BATCH + 1, f"must be <= {LARGEST_BATCH}"),
+    ("demo", "--n-threads", 10**12, f"must be <= {MOST_THREADS}"),
+    ("demo", "--batch-size", 10**12, f"must be <= {LARGEST_BATCH}"),
 ])
 def test_a_run_setting_flag_past_its_bound_names_the_flag(capsys, tmp_path, command, flag,
                                                          value, expected):
@@ -146,7 +146,8 @@ def test_data_fetch_names_the_url_option_typed(capsys, tmp_path):
                  str(tmp_path / "cache")])
     assert code == 2
     line = capsys.readouterr().err.strip().splitlines()[-1]
-    assert line.startswith("recstack: error: --url must be a URL such as "), line
+    assert line.startswith("recstack data fetch: error: argument --url: must be a URL such as "
+                           ), line
 
 
 def test_fit_with_an_index_for_a_model_without_vectors_names_the_option(capsys, tmp_path,

@@ -69,7 +69,7 @@ def test_data_split_seed_follows_the_rule(capsys, tmp_path, seed):
         main(["data", "split", "synthetic", "--seed", str(seed), "--out", str(tmp_path / "o")])
     assert exit_info.value.code == 2
     line = capsys.readouterr().err.strip().splitlines()[-1]
-    bound = f"at most {WIDEST}" if seed > 0 else ">= 0"
+    bound = f"<= {WIDEST}" if seed > 0 else ">= 0"
     assert line == (f"recstack data split: error: argument --seed: must be {bound}, got "
                     f"{seed}; a seed is a whole number in [0, {WIDEST}] (32 bits, what every "
                     f"seeded part accepts)")

@@ -79,5 +79,6 @@ def test_the_command_line_refuses_a_single_column_name_in_one_line(tmp_path, cap
     assert code == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.strip().splitlines()[-1].startswith("recstack: error: --column-names = a: "
-                                                   "expected distinct, non-empty names"), err
+    assert err.strip().splitlines()[-1].startswith(
+        "recstack data info: error: argument --column-names: expected distinct, non-empty "
+        "names"), err

@@ -72,7 +72,7 @@ def test_data_synth_seed_follows_the_rule(tmp_path, capsys, seed):
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    bound = f"at most {WIDEST}" if int(seed) > 0 else ">= 0"
+    bound = f"<= {WIDEST}" if int(seed) > 0 else ">= 0"
     assert err.strip().splitlines()[-1].endswith(
         f"argument --seed: must be {bound}, got {seed}; a seed is a whole number in "
         f"[0, {WIDEST}] (32 bits, what every seeded part accepts)"), err

@@ -15,14 +15,14 @@ HEAD = '[split]\nmethod = "random"\n[data]\nsource = "synthetic"\n[[models]]\nty
 
 @pytest.mark.parametrize(("table", "message"), [
     ("[tune]\ntrials = 1180591620717411303424\n",
-     r"\[tune\] trials = 1180591620717411303424: must be at most 100000"),
-    ("[tune]\ntrials = 100001\n", r"\[tune\] trials = 100001: must be at most 100000"),
+     r"\[tune\] trials = 1180591620717411303424: must be <= 100000"),
+    ("[tune]\ntrials = 100001\n", r"\[tune\] trials = 100001: must be <= 100000"),
     ("[evaluation]\nn_threads = 4097\n",
-     r"\[evaluation\] n_threads = 4097: must be at most 4096"),
+     r"\[evaluation\] n_threads = 4097: must be <= 4096"),
     ("[evaluation]\nbatch_size = 10000001\n",
-     r"\[evaluation\] batch_size = 10000001: must be at most 10000000"),
+     r"\[evaluation\] batch_size = 10000001: must be <= 10000000"),
     ("[report]\nhtml = true\nmax_points = 1000001\n",
-     r"\[report\] max_points = 1000001: must be at most 1000000"),
+     r"\[report\] max_points = 1000001: must be <= 1000000"),
 ])
 def test_an_absurd_run_size_is_refused_at_read_naming_the_field(tmp_path, table, message):
     path = tmp_path / "experiment.toml"
@@ -48,9 +48,9 @@ SPACE = {"factors": {"type": "int", "low": 4, "high": 8}}
 
 @pytest.mark.parametrize(("options", "message"), [
     ({"trials": 2**70}, r"trials = 1180591620717411303424: expected a whole number of "
-                        r"trials >= 1 \(at most 100000\)"),
-    ({"timeout": 1e300}, r"timeout = 1e\+300: expected a positive number of seconds, at "
-                         r"most 2592000 \(30 days\)"),
+                        r"trials in \[1, 100000\]"),
+    ({"timeout": 1e300}, r"timeout = 1e\+300: expected a positive number of seconds "
+                         r"<= 2592000 \(30 days\)"),
 ])
 def test_search_refuses_absurd_budgets(options, message):
     arguments = {"metric": "ndcg@10", "trials": 3, "seed": 0, "timeout": None} | options

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.atomic import checked_output
-from recstack.errors import RecstackError, shown
+from recstack.errors import RecstackError, echoed, shown
 from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 from recstack.specs import did_you_mean
 
@@ -213,6 +213,16 @@ def row_indices(values: Any, name: str, n_rows: int) -> np.ndarray:
     if position is not None:
         raise RecstackError(f"{name} must be row numbers, not true/false; position {position} "
                             "holds a boolean (for a mask of rows, give np.flatnonzero(mask))")
+    found = _first_text(values)
+    if found is not None:
+        # ids given where row numbers go (["m42"], or "42" read from a file) were told to
+        # convert the text to numbers (pandas.to_numeric): item "42" then became row 42,
+        # another item's neighbours listed without a word
+        position, text = found
+        raise RecstackError(f"{name} must be row numbers of the vectors (integers in [0, "
+                            f"{n_rows})), not ids: position {position} holds the text "
+                            f"{echoed(shown(text))}; give the rows of the ids, e.g. "
+                            "model.items_.to_index(ids) (model.users_ for users)")
     array = as_float_array(values, name, ndim=1)
     if not np.all(array == np.round(array)):
         position = int(np.flatnonzero(array != np.round(array))[0])
@@ -244,6 +254,21 @@ def _first_float(values: Any) -> int | None:
     for position, value in enumerate(array.ravel()):
         if isinstance(value, float | np.floating):
             return position
+    return None
+
+
+def _first_text(values: Any) -> tuple[int, str | bytes] | None:
+    """The position and value of the first text (or bytes) entry of a flat sequence, or
+    None."""
+    try:
+        array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    except (TypeError, ValueError):  # not a flat sequence: refused by the caller's check
+        return None
+    if array.ndim != 1 or array.dtype.kind not in "OUS":
+        return None
+    for position, value in enumerate(array):
+        if isinstance(value, str | bytes):
+            return position, value
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -125,14 +126,57 @@ def plotly_text(value: Any) -> Any:
     return value
 
 
+#: fonts that draw what the default font lacks, tried in this order where installed: CJK
+#: scripts, then matplotlib's own Last Resort font (3.10 on), which draws every other
+#: character as a box naming its Unicode block
+FALLBACK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK SC", "WenQuanYi Zen Hei",
+                  "Droid Sans Fallback", "Last Resort High-Efficiency")
+#: matplotlib's warning for a character no font of the text draws
+_MISSING_GLYPH = r"Glyph \d+ .* missing from (current )?font"
+
+
+def _fallback_families(families: list[str]) -> list[str]:
+    """The installed ones of ``families``, then the installed :data:`FALLBACK_FONTS` (a
+    family matplotlib does not find would be logged on every text)."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    # the default sans-serif list names fonts of other systems (Arial, Helvetica...):
+    # given as families, each one absent was logged by findfont on every text
+    present = [name for name in families if name in installed] or families
+    return [*present, *(name for name in FALLBACK_FONTS
+                        if name in installed and name not in present)]
+
+
+def _named_families(families: list[str]) -> list[str]:
+    """``families`` with a generic family first (``sans-serif``) replaced by the fonts
+    matplotlib's settings list for it."""
+    import matplotlib
+
+    if families and families[0] in ("sans-serif", "serif", "monospace", "cursive",
+                                     "fantasy"):
+        return [str(name) for name in matplotlib.rcParams[f"font.{families[0]}"]]
+    return families
+
+
 @contextmanager
 def _literal_matplotlib_text() -> Iterator[None]:
     """matplotlib reads text between two ``$`` as mathtext: a label such as ``$5-$10``
     came out in italics, and ``a$\\frac$`` raised a parse error while drawing. Text
-    objects created inside this block show their text as it is."""
+    objects created inside this block show their text as it is.
+
+    Text from data (a title with an emoji, a CJK genre, a model label) holds characters
+    the default font lacks: each was drawn as an empty box with a "Glyph ... missing from
+    font(s) DejaVu Sans" warning for every chart that drew it (twice: layout, then
+    saving). They are drawn by the installed fallback fonts, Last Resort's box naming
+    the block at least, and no warning is given."""
     import matplotlib
 
-    with matplotlib.rc_context({"text.parse_math": False}):
+    families = _named_families([str(name) for name in matplotlib.rcParams["font.family"]])
+    with matplotlib.rc_context({"text.parse_math": False,
+                                "font.family": _fallback_families(families)}), \
+            warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_MISSING_GLYPH, category=UserWarning)
         yield
 
 
@@ -225,6 +269,14 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
         if ax is None:
             _, ax = plt.subplots(figsize=(7.5, 4.2))
         _draw(chart, ax)
+    # the title and axis labels of a caller's axes were made before: they keep their
+    # font, followed by the fallbacks (the fallbacks are for the chart's text only)
+    from matplotlib.text import Text
+
+    for text in ax.findobj(Text):
+        families = text.get_fontfamily()
+        if families and families[-1] not in FALLBACK_FONTS:
+            text.set_fontfamily(_fallback_families(_named_families(list(families))))
     return ax
 
 
@@ -296,8 +348,12 @@ def png_data_uri(chart: Chart) -> str:
 
     ax = draw_matplotlib(chart)
     figure = ax.figure
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
+    with warnings.catch_warnings():
+        # a character no installed font draws (before matplotlib 3.10 and its Last Resort
+        # font) is a box in the picture, not a warning per chart on the report's console
+        warnings.filterwarnings("ignore", message=_MISSING_GLYPH, category=UserWarning)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

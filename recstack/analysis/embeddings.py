@@ -20,8 +20,10 @@ from scipy import stats
 
 from recstack.analysis import _checks as checks
 from recstack.analysis.charts import Chart, Series
+from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import MetricInputError
+from recstack.specs import arguments_named
 
 #: a first component correlating more than this with log popularity "captures popularity"
 POPULARITY_CORRELATION = 0.6
@@ -33,6 +35,7 @@ _BLOCK_ROWS = 1 << 16
 _DEFAULT_COMPONENTS = 10
 
 
+@arguments_named
 def log_popularity(counts: Any) -> np.ndarray:
     """``log(1 + count)``: the popularity scale every correlation here is taken on (counts
     span orders of magnitude, and an item never seen in training stays finite at 0)."""
@@ -160,6 +163,7 @@ class PCAAnalysis:
         return draw_matplotlib(self.chart(), ax=ax)
 
 
+@arguments_named
 def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | None = None,
                  kind: str = "item", model: str = "") -> PCAAnalysis:
     r"""Principal component analysis of embedding vectors.
@@ -190,7 +194,7 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | No
     if n_components > dim:
         warnings.warn(f"pca_analysis: n_components={shown(n_components)} asks for more components "
                       f"than the {kind} embeddings have dimensions ({dim}); {dim} are kept "
-                      f"(give n_components <= {dim})", UserWarning, stacklevel=2)
+                      f"(give n_components <= {dim})", UserWarning, stacklevel=caller_stacklevel())
     target = None if popularity is None else log_popularity(
         checks.counts(popularity, n, f"popularity of the {kind} vectors"))
     mean = x.mean(axis=0)
@@ -314,6 +318,7 @@ _SHOWN_GROUPS = 20
 _EQUAL_LENGTHS = 1e-5
 
 
+@arguments_named
 def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: float = 1e-6,
                      kind: str = "item", model: str = "") -> EmbeddingHealth:
     """Collapse, dead and duplicated vectors, and lengths that track popularity.

@@ -19,8 +19,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.analysis import _checks as checks
+from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import refuse_reordered_rows
+from recstack.specs import arguments_named
 
 #: cells (query rows x rows) of float64 cosines scored at once: 256 MiB
 _BLOCK_CELLS = 2 ** 25
@@ -30,6 +32,7 @@ _BLOCK_CELLS = 2 ** 25
 _COSINE_DECIMALS = 9
 
 
+@arguments_named
 def cosine_top_k(vectors: Any, rows: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
     r"""The ``k`` rows most similar to each of ``rows`` by cosine
     :math:`\cos(a, b) = a \cdot b / (\lVert a\rVert \lVert b\rVert)`, the row itself left out.
@@ -121,9 +124,10 @@ def _warn_ties(call: str, queries: np.ndarray, k: int, sims: np.ndarray,
         "have); the rows listed are the lowest-numbered of the tied, not nearer than the "
         "others (tied rows point the same way: items with the same training data, such as "
         "one rating by one user, or a collapsed model)",
-        UserWarning, stacklevel=3)
+        UserWarning, stacklevel=caller_stacklevel())
 
 
+@arguments_named
 def nearest_neighbours(vectors: Any, queries: Any, k: int = 10, *, titles: Any = None,
                        model: str = "") -> NeighbourTable:
     """Cosine nearest neighbours of the rows ``queries`` (indices), titled by ``titles``
@@ -165,6 +169,7 @@ def _label_text(value: bytes, row: int) -> str:
     return checks.utf8_text(value, f"labels entry {row}")
 
 
+@arguments_named
 def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     """Rows x distinct labels, 1 where the row has the label. Each entry of ``labels`` is
     one label, a list of labels, a ``"A|B"`` string, or empty/None for none.
@@ -264,6 +269,7 @@ def _share_sharing(labels: sp.csr_matrix, queries: np.ndarray, others: np.ndarra
     return shared.mean(axis=1)
 
 
+@arguments_named
 def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
                             max_queries: int = 2000, seed: int = 0,
                             model: str = "") -> Coherence:

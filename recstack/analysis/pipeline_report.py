@@ -24,10 +24,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from recstack.analysis._checks import html_target
 from recstack.analysis.report import Report, Section, _bidi, _table, render_html
 from recstack.atomic import checked_path, write_text
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, echoed
+from recstack.specs import arguments_named
 from recstack.strict_json import refuse_endless_integer, refuse_repeated_keys
 
 __all__ = ["check_step_output", "pipeline_report_html", "write_pipeline_report"]
@@ -37,6 +40,7 @@ _STATUS_COLOUR = {"passed": "#1a7f37", "warned": "#9a6700", "failed": "#cf222e",
                   "skipped": "#57606a"}
 
 
+@arguments_named
 def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the HTML page of a pipeline run folder (``WORK/runs/RUN``, holding
     ``report/report.json``); returns its path (default ``RUN/report/report.html``)."""
@@ -208,6 +212,9 @@ _NON_EMPTY = ("partitions", "drift.reference", "drift.new")
 STEP_SECTIONS = {"check": "quality", "drift": "drift", "train": "train",
                  "evaluate": "evaluation", "publish": "publish"}
 _REPORT_REMEDY = "rerun the pipeline's report step or restore the file"
+#: what to give pipeline_report_html instead of a dictionary it refuses
+_DICT_REMEDY = ("give the dictionary of a run's report/report.json (json.loads of the file), "
+                "or write the page of a run folder with write_pipeline_report")
 
 
 _MISSING = object()
@@ -231,7 +238,7 @@ def _values_at(report: dict[str, Any], path: str) -> list[tuple[str, Any]]:
     return found
 
 
-def _check_fields(source: Path, payload: Any, section: str, remedy: str) -> None:
+def _check_fields(source: Path | str, payload: Any, section: str, remedy: str) -> None:
     """Refuse ``payload`` (report.json when ``section`` is "", else the part of it that
     ``section`` names) unless every field of :data:`_REPORT_FIELDS` under it has its type,
     naming the file, the first bad field and ``remedy``."""
@@ -282,6 +289,7 @@ def _check_report(source: Path, report: Any) -> None:
     _check_fields(source, report, "", _REPORT_REMEDY)
 
 
+@arguments_named
 def check_step_output(source: Path, step: str, payload: Any, remedy: str) -> None:
     """Refuse the JSON output of a pipeline step (``check/quality.json``,
     ``evaluate/evaluation.json``... : see :data:`STEP_SECTIONS`) that a resumed run reads
@@ -293,14 +301,39 @@ def check_step_output(source: Path, step: str, payload: Any, remedy: str) -> Non
         _check_fields(source, payload, STEP_SECTIONS[step], remedy)
 
 
-def _refuse_field(source: Path, field: str, value: Any, expected: str,
+def _as_json_values(value: Any) -> Any:
+    """``value`` (a report dictionary built in Python) with the values JSON reading gives:
+    numpy numbers as Python ones (``np.int64(10)`` rows were refused as not a count) and
+    tuples as lists; anything else as it is, for the checks to name."""
+    if isinstance(value, dict):
+        return {key: _as_json_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json_values(item) for item in value]
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return value.item()
+    return value
+
+
+def _refuse_field(source: Path | str, field: str, value: Any, expected: str,
                   remedy: str = _REPORT_REMEDY) -> None:
-    raise RecstackError(f"{source}: {field!r} is {json.dumps(value)[:60]}; expected {expected}; "
-                        f"{remedy}")
+    try:
+        written = json.dumps(value)[:60]
+    except (TypeError, ValueError):
+        # a Python value no JSON file holds (a set, a date): json.dumps's own TypeError
+        # surfaced in place of this message
+        written = f"{echoed(repr(value), 60)} (a {type(value).__name__})"
+    raise RecstackError(f"{source}: {field!r} is {written}; expected {expected}; {remedy}")
 
 
+@arguments_named
 def pipeline_report_html(report: dict[str, Any]) -> str:
-    """The page of a run report (the pipeline's ``report.json`` dictionary), as text."""
+    """The page of a run report (the pipeline's ``report.json`` dictionary), as text.
+
+    A dictionary the page cannot be drawn from is refused as ``report.json`` is, naming the
+    first bad field: from Python it was a bare KeyError or TypeError (``{}`` was
+    ``KeyError: 'publish'``), and a NaN margin drawn on the page."""
+    report = _as_json_values(report)
+    _check_fields("pipeline_report_html(report)", report, "", _DICT_REMEDY)
     started = time.perf_counter()
     sections = [_run_section(report), _quality_section(report["quality"]),
                 _drift_section(report["drift"]), _train_section(report["train"]),

@@ -17,8 +17,10 @@ import numpy as np
 
 from recstack.analysis import _checks as checks
 from recstack.analysis.charts import Chart, Series
+from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError
 from recstack.metrics._validation import refuse_reordered_rows
+from recstack.specs import arguments_named
 
 METHODS = ("tsne", "umap")
 #: fewest rows a map is drawn for (t-SNE's neighbourhoods need a few points)
@@ -150,6 +152,7 @@ def _numeric(values: Any) -> bool:
         return False
 
 
+@arguments_named
 def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX_POINTS,
             seed: int = 0, n_threads: int = 1, kind: str = "item", model: str = "",
             perplexity: float | None = None) -> Projection:
@@ -191,7 +194,7 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         # UMAP has no perplexity: the value was ignored without a word
         warnings.warn(f"project: perplexity={perplexity:g} is t-SNE's setting; a UMAP map "
                       "ignores it (leave it out, or use method='tsne')", UserWarning,
-                      stacklevel=2)
+                      stacklevel=caller_stacklevel())
     # float64 until the directions are taken: float32 made values below 1e-38 zero (or
     # subnormal, with a few significant bits), and the directions with them
     x = checks.vectors(vectors, f"{kind} embeddings (for a 2-D map)", min_rows=MIN_POINTS)
@@ -231,7 +234,7 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
             warnings.warn(f"project: perplexity={perplexity:g} is more than t-SNE can use "
                           f"for {len(rows):,} points; {most:g}, (points - 1) / 3, is used "
                           f"(give perplexity <= {most:g})", UserWarning,
-                          stacklevel=2)
+                          stacklevel=caller_stacklevel())
         perplexity = min(perplexity, most)
         # Euclidean distance between unit vectors ranks pairs as cosine does, and openTSNE's
         # Annoy index handles it without compiling pynndescent's numba kernels (~10 s cold)

@@ -47,9 +47,11 @@ from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
 from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
 from recstack.atomic import blocking_parent, checked_path, folder_problem, write_text
+from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, UnknownColumnError
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
 from recstack.progress import Progress, require_reporter, resolve
+from recstack.specs import arguments_named
 
 REFIT_CHOICES = ("all", "embeddings", "none")
 #: test users the list-based sections look at, at most (a seeded subset above it)
@@ -104,6 +106,7 @@ class _Context:
 
 
 # --------------------------------------------------------------------------- entry point
+@arguments_named
 def write_report(results_dir: str | Path, out: str | Path | None = None, *,
                  refit: str = "all", projection: str | None = "tsne",
                  max_points: int = 2000, interactive: bool | None = None,
@@ -270,7 +273,7 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
         # the colouring is of the maps only: without a projection it was dropped silently
         warnings.warn(f"colour_by = {colour_by!r} is ignored: it colours the embedding maps, "
                       "and projection=None draws none; set projection='tsne' (or 'umap') "
-                      "or leave colour_by out", UserWarning, stacklevel=2)
+                      "or leave colour_by out", UserWarning, stacklevel=caller_stacklevel())
     raw = folder.experiment_raw
     seed = int(raw.get("seed", 0))
     notes: list[str] = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import checked_path, folder_problem
+from recstack.atomic import checked_path, folder_problem, special_file_problem
+from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError
 from recstack.evaluation.results import EvaluationResult
+from recstack.specs import arguments_named
 from recstack.strict_json import (
     RepeatedKeyError,
     refuse_constant,
@@ -91,6 +94,16 @@ class ResultsFolder:
         return folder if (folder / META).exists() else None
 
 
+def _refuse_special_file(path: Path) -> None:
+    """Refuse a file of the folder that is a named pipe, socket or device, or a link that
+    loops or leads nowhere: reading a pipe named ``calibration_als.csv`` or
+    ``results.json`` waited for a writer that never came, and the report hung."""
+    odd = special_file_problem(path)
+    if odd is not None:
+        raise RecstackError(f"{path}: {odd}, where `recstack evaluate` writes a file; the "
+                            "results folder is damaged: rerun `recstack evaluate`")
+
+
 def _unreadable(path: Path, error: OSError) -> RecstackError:
     """A file of the folder that cannot be opened: a folder in its place, or no access."""
     if path.is_dir():
@@ -100,6 +113,7 @@ def _unreadable(path: Path, error: OSError) -> RecstackError:
 
 
 def _load_json(path: Path) -> dict[str, Any]:
+    _refuse_special_file(path)
     try:
         # utf-8-sig: a byte-order mark from an editor that saved a hand edit is no part of
         # the JSON (json.loads refused the whole file as "damaged")
@@ -120,9 +134,9 @@ def _load_json(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise RecstackError(f"{path}:{error.lineno}: not valid JSON ({error.msg}); the file "
                             "is damaged: rerun `recstack evaluate`") from None
-    except UnicodeDecodeError as error:
-        raise RecstackError(f"{path}: byte {error.start} is not UTF-8 text (recstack writes "
-                            "UTF-8); the file is damaged: rerun `recstack evaluate`") from None
+    except UnicodeDecodeError:
+        raise RecstackError(f"{path}: {_not_utf8(path, 'JSON')}; the file is damaged: rerun "
+                            "`recstack evaluate`") from None
     except ValueError as error:  # refuse_constant: a bare NaN or Infinity
         if "-digit integer" in str(error):  # refuse_endless_integer (Python's own message
             # was "Exceeds the limit (4300 digits)", with advice to raise Python's limit)
@@ -137,18 +151,70 @@ def _load_json(path: Path) -> dict[str, Any]:
     return payload
 
 
+#: the first bytes of files of another format than CSV, and what they are
+_OTHER_FORMATS = ((b"\x1f\x8b", "a gzip-compressed file"), (b"PK\x03\x04", "a zip file"),
+                  (b"PAR1", "a Parquet file"), (b"SQLite format 3\x00", "an SQLite database"),
+                  (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text"))
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
+    _refuse_special_file(path)
     try:
-        return pd.read_csv(path)
+        frame = pd.read_csv(path)
     except OSError as error:
         raise _unreadable(path, error) from None
     except pd.errors.EmptyDataError:
         raise RecstackError(f"{path}: empty; the file is damaged: rerun `recstack "
                             "evaluate`") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise RecstackError(f"{path}: {_not_utf8(path, 'CSV')}; the file is damaged: rerun "
+                            "`recstack evaluate`") from None
+    except pd.errors.ParserError as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
         raise RecstackError(f"{path}: not a readable CSV file ({reason}); the file is "
                             "damaged: rerun `recstack evaluate`") from None
+    _refuse_repeated_columns(path)
+    return frame
+
+
+def _not_utf8(path: Path, kind: str) -> str:
+    """Where a ``kind`` (CSV, JSON) file that is not UTF-8 text goes wrong: its format
+    when its first bytes name one (a gzip file), else the line and byte of the first
+    character that is not UTF-8 (pandas said "can't decode byte 0xe9 in position 0", a
+    position within a chunk it read, not in the file)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    for magic, other in _OTHER_FORMATS:
+        if raw.startswith(magic):
+            return f"{other}, not {kind} text (recstack writes UTF-8 {kind})"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return (f"line {line}: byte {error.start} (0x{raw[error.start]:02x}) is not UTF-8 "
+                "text (recstack writes UTF-8)")
+    return "not UTF-8 text (recstack writes UTF-8)"
+
+
+def _refuse_repeated_columns(path: Path) -> None:
+    """Refuse a header naming one column twice: pandas renamed the second ``ndcg@10`` to
+    ``ndcg@10.1``, and the refusal then named a column the file does not have."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return  # read once already: pandas' reading stands
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, 1):
+        if name in seen:
+            raise RecstackError(f"{path}: line 1: column {name!r} is named twice (columns "
+                                f"{seen[name]} and {position}); each column once; the file "
+                                "is damaged: rerun `recstack evaluate`")
+        seen[name] = position
 
 
 def _check_row_lengths(path: Path, n_columns: int) -> None:
@@ -450,6 +516,7 @@ def _stray_label_files(folder: Path, labels: list[str]) -> list[str]:
                   and name not in known)
 
 
+@arguments_named
 def read_results(path: str | Path) -> ResultsFolder:
     """Read and check a results folder.
 
@@ -467,7 +534,7 @@ def read_results(path: str | Path) -> ResultsFolder:
         raise RecstackError(f"{folder}: {problem}; give the results folder (the --out "
                             "folder of `recstack evaluate`)")
     results_path = folder / RESULTS_FILE
-    if not results_path.exists():
+    if not os.path.lexists(results_path):
         present = sorted(p.name for p in folder.iterdir())[:8]
         # a pipeline run (WORK/runs/RUN) has a page of its own
         other = (f"; it is a pipeline run: its report is `recstack pipeline report {folder}`"
@@ -500,8 +567,10 @@ def read_results(path: str | Path) -> ResultsFolder:
         raise RecstackError(f"{results_path}: model label(s) {repeated} appear more than once "
                             "in 'models'; each model has its own label and per-user file; "
                             "rerun `recstack evaluate` or restore the file")
+    # lexists: a link that loops or leads nowhere is there, and named as such when read
+    # (exists() follows it: it read as a missing file)
     missing_files = [f"per_user_{label}.csv" for label in labels
-                     if not (folder / f"per_user_{label}.csv").exists()]
+                     if not os.path.lexists(folder / f"per_user_{label}.csv")]
     strays = _stray_label_files(folder, labels)
     if missing_files:
         held = (f"; the folder holds {', '.join(strays)}, of no model in {RESULTS_FILE} "
@@ -516,7 +585,7 @@ def read_results(path: str | Path) -> ResultsFolder:
         warnings.warn(f"{folder}: {', '.join(strays)} {verb} no model of {RESULTS_FILE} "
                       f"(models: {', '.join(map(repr, labels))}): left out of the report; "
                       "add the model's entry to it, or remove the file",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=caller_stacklevel())
     # the data and split the numbers come from, as settings of each result: results of two
     # folders (another dataset, another split seed) are refused by compare() and
     # comparison_table() as they refuse other relevance thresholds, not paired user by
@@ -545,7 +614,7 @@ def read_results(path: str | Path) -> ResultsFolder:
     calibration = {}
     for label in labels:
         table_path = folder / f"calibration_{label}.csv"
-        if table_path.exists():
+        if os.path.lexists(table_path):
             table = _read_csv(table_path)
             absent = [c for c in CALIBRATION_COLUMNS if c not in table.columns]
             if absent:

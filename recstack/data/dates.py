@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import calendar
 import math
+import numbers
 import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -150,6 +152,27 @@ def to_unix_seconds(moment: Any, what: str = "time") -> int | None:
         raise ConfigError(f"{what}: {quoted}") from None
     problem = (f"{shown(moment)} is not a real date: {impossible}" if impossible
                else f"cannot read {shown(moment)} as a time")
-    if isinstance(moment, float | np.floating):
-        problem += " (a float: Unix seconds are a whole number)"
+    if isinstance(moment, numbers.Real | Decimal) and not isinstance(moment, numbers.Integral):
+        # a whole float (40.0, 1.5e9) was told that "Unix seconds are a whole number",
+        # which it is; Decimal and Fraction seconds were told nothing
+        kind = "a float" if isinstance(moment, float | np.floating) else \
+            f"a {type(moment).__name__}"
+        whole = _whole_seconds(moment)
+        if whole is None:
+            problem += f" ({kind}: Unix seconds are a whole number)"
+        elif abs(whole) >= 10**18:  # past any time: its digits would say nothing
+            problem += f" ({kind}: Unix seconds are an integer)"
+        else:
+            problem += (f" ({kind}: Unix seconds are an integer; write {whole}"
+                        f"{' without the decimal point' if kind == 'a float' else ''})")
     raise ConfigError(f"{what}: {problem}; use {TIME_FORMS}") from None
+
+
+def _whole_seconds(number: Any) -> int | None:
+    """``number`` (a real number that is not an int) as an int where it is finite and
+    whole, else None."""
+    try:
+        whole = int(number)
+        return whole if whole == number else None
+    except (ArithmeticError, ValueError):  # NaN, infinity
+        return None

@@ -22,8 +22,9 @@ import math
 import numbers
 import os
 import re
+import secrets
 import shutil
-import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -31,7 +32,8 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from recstack import __version__
-from recstack.atomic import blocking_parent
+from recstack.atomic import atomic_directory, blocking_parent, describe_path, recover
+from recstack.data.files import as_path
 from recstack.data.interactions import check_flag
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
 from recstack.errors import ConfigError, RecstackError
@@ -63,7 +65,16 @@ def default_cache_dir() -> Path:
 
 def _release_folder(chosen: MovieLensRelease, cache_dir: str | os.PathLike[str] | None
                     ) -> Path:
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    if cache_dir is None:
+        return default_cache_dir() / "movielens" / chosen.folder
+    # a number or bytes was os.fspath's TypeError, and "" the folder the program runs in
+    # (the release was unpacked there without a word), as $RECSTACK_CACHE="" is not
+    folder = as_path(cache_dir, "cache_dir")
+    try:
+        cache = folder.expanduser()
+    except RuntimeError:  # "~nobody/x": no such user (a bare RuntimeError traceback)
+        raise ConfigError(f"cache_dir {str(cache_dir)!r}: cannot find the home folder its "
+                          "'~' names; give an absolute folder") from None
     return cache / "movielens" / chosen.folder
 
 
@@ -146,6 +157,15 @@ def fetch(
                                 ) from None
         raise RecstackError(f"cannot create the cache folder {target.parent}: "
                             f"{error.strerror or error}") from None
+    if os.path.lexists(target) and (target.is_symlink() or not target.is_dir()):
+        # refused by the swap, but only once the archive had been downloaded
+        raise RecstackError(f"{target}: is {describe_path(target)}, where {chosen.name} is "
+                            "unpacked; remove it (fetch replaces only a folder it unpacked), "
+                            "or choose another cache folder")
+    # what a fetch killed by force left (recstack.atomic's leftovers of a process that is
+    # gone; those of older versions' names by their age)
+    recover(target)
+    _remove_stale_leftovers(target.parent, chosen)
     archive, actual = _download(source, target.parent, chosen, progress, timeout)
     try:
         if expected is not None and actual != expected:
@@ -159,6 +179,33 @@ def fetch(
     finally:
         archive.unlink(missing_ok=True)
     return target
+
+
+#: a partial download or extraction untouched this long belongs to no running fetch
+_STALE_SECONDS = 24 * 3600
+
+
+def _remove_stale_leftovers(folder: Path, chosen: MovieLensRelease) -> None:
+    """Delete what a fetch of ``chosen`` by an earlier version, stopped by force (killed,
+    the machine off), left in the cache: its partial download (``.ml-25m.<random>.zip``,
+    up to the archive's size) and extraction folder (``.ml-25m.extracting-<random>``),
+    whose names hold no process id for :func:`recstack.atomic.recover` to go by. Each
+    crash left one more, hidden, never reused and never deleted. Only those untouched for
+    a day go: a running fetch writes its download every second and its folder as it
+    extracts."""
+    now = time.time()
+    patterns = (f".{chosen.folder}.*.zip", f".{chosen.folder}.extracting-*")
+    for pattern in patterns:
+        for path in folder.glob(pattern):
+            try:
+                if path.is_symlink() or now - path.stat().st_mtime < _STALE_SECONDS:
+                    continue
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            except OSError:
+                continue  # removed by another fetch, or not ours to remove: left as it is
 
 
 def _check_fetch_options(url: object, verify: object, force: object, timeout: object) -> None:
@@ -183,7 +230,8 @@ def _expected_digest(chosen: MovieLensRelease, sha256: str | None, verify: bool)
                               f"{sha256!r}")
         digest = sha256.strip().lower()
         if not _SHA256.fullmatch(digest):
-            raise ConfigError(f"--sha256 must be 64 hexadecimal digits, got {sha256!r}")
+            raise ConfigError(f"--sha256 must be 64 hexadecimal digits, got {sha256!r}"
+                              + _digest_hint(digest))
         return digest
     if chosen.sha256 is not None:
         return chosen.sha256
@@ -193,6 +241,26 @@ def _expected_digest(chosen: MovieLensRelease, sha256: str | None, verify: bool)
             "Pass the archive's digest with --sha256 <hex> (sha256=...), or accept it "
             "unverified with --no-verify (verify=False).")
     return None
+
+
+def _digest_hint(digest: str) -> str:
+    """What to change in a digest written another way: with its algorithm before it
+    (``sha256:...``, as registries and SRI write it), as a ``sha256sum`` line (the
+    digest, then the file's name), or with the wrong number of hexadecimal digits (a
+    SHA-1 or MD5 digest, a digit lost in copying). The message said only "must be 64
+    hexadecimal digits"."""
+    named = re.fullmatch(r"sha-?256\s*[:=-]\s*([0-9a-f]{64})", digest)
+    if named:
+        return f" ({digest[:digest.index(named.group(1))].strip()!r} before them): give only " \
+               "the digits"
+    listed = re.fullmatch(r"([0-9a-f]{64})\s+\*?\S.*", digest)
+    if listed:
+        return " (a sha256sum line: the digest, then a file name): give only the digits"
+    if re.fullmatch(r"[0-9a-f]+", digest):
+        kind = {40: ", as a SHA-1 digest has", 32: ", as an MD5 digest has"}.get(
+            len(digest), "")
+        return f" ({len(digest)} digits{kind}): give the archive's SHA-256"
+    return ""
 
 
 def _is_verified(target: Path, expected: str | None) -> bool:
@@ -224,8 +292,14 @@ def _download(source: str, folder: Path, chosen: MovieLensRelease, progress: Pro
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise RecstackError(f"could not download {source}: {reason}") from None
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{chosen.folder}.", suffix=".zip")
-    path = Path(temporary)
+    # named as recstack.atomic names work in progress (with this process's id), so that
+    # the next fetch removes it when this one is killed
+    path = folder / f".{chosen.folder}.recstack-tmp-{os.getpid()}-{secrets.token_hex(4)}.zip"
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise RecstackError(f"cannot write the download into {folder}: "
+                            f"{error.strerror or error}") from None
     digest = hashlib.sha256()
     received = 0
     try:
@@ -273,6 +347,47 @@ def _check_release_files(extracted: Path, source: str, layout: str) -> None:
             "check the URL")
 
 
+#: the folder of the staging folder the archive is unpacked into, before the release's
+#: files are moved up into the staging folder itself
+_ARCHIVE = ".recstack-archive"
+#: folders that archivers add beside the content (macOS's resource forks)
+_ARCHIVER_FOLDERS = ("__MACOSX",)
+#: how deep below the archive's top a release folder is looked for
+_RELEASE_DEPTH = 3
+
+
+def _release_root(extracted: Path, content: Path, source: str, layout: str) -> Path:
+    """The folder of the archive that holds the release's files: ``extracted`` when it
+    does, else the one folder below ``content`` that does. A mirror's archive with its
+    folder renamed beside ``__MACOSX/``, or with the release one folder further down
+    (``data/ml-100k/``), was refused as "not this MovieLens release" though every file
+    was there. Two such folders are refused, naming them: which one is meant is a guess."""
+    from recstack.data.movielens import required_files
+
+    wanted = required_files(layout)
+    if all((extracted / name).is_file() for name in wanted):
+        return extracted
+    found: list[Path] = []
+    level = [content]
+    for _ in range(_RELEASE_DEPTH):
+        below = sorted(child for folder in level for child in folder.iterdir()
+                       if child.is_dir() and not child.is_symlink()
+                       and child.name not in _ARCHIVER_FOLDERS
+                       and not child.name.startswith("."))
+        found += [folder for folder in below
+                  if all((folder / name).is_file() for name in wanted)]
+        if found:
+            break
+        level = below
+    if len(found) > 1:
+        shown = ", ".join(f"{folder.relative_to(content).as_posix()}/" for folder in found[:4])
+        raise RecstackError(
+            f"{source} holds the files of this MovieLens release ({', '.join(wanted)}) in "
+            f"more than one folder ({shown}{' ...' if len(found) > 4 else ''}); give an "
+            "archive of one release")
+    return found[0] if found else extracted
+
+
 def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict[str, object],
              progress: Progress | None, layout: str) -> None:
     """Unpack ``archive`` and rename its release folder to ``target`` (atomically)."""
@@ -295,27 +410,27 @@ def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict
         # or, for an archive of loose files, the whole archive.
         inner = folder if folder in directories else (
             next(iter(directories)) if len(tops) == 1 and directories else "")
-        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{folder}.extracting-"))
         try:
-            content = staging / "content"
-            with resolve(progress).task(f"Extracting {folder}", total=len(members)) as task:
-                for member in members:
-                    bundle.extract(member, content)
-                    task.advance()
-            extracted = content / inner if inner else content
-            if not extracted.is_dir():
-                raise RecstackError(f"{source} holds no files")
-            _check_release_files(extracted, source, layout)
-            (extracted / _MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-            previous = staging / "previous"
-            if target.exists():
-                os.replace(target, previous)
-            try:
-                os.replace(extracted, target)
-            except BaseException:
-                if previous.exists():
-                    os.replace(previous, target)
-                raise
+            # the project's folder swap (recstack.atomic): a cached copy stays whole under
+            # its name until the new one is complete, and a killed fetch's staging folder
+            # is removed by the next one (the swap of its own set the old copy aside first,
+            # and left it and the staging folder behind when killed between its renames)
+            with atomic_directory(target, overwrite=True) as staging:
+                content = staging / _ARCHIVE
+                with resolve(progress).task(f"Extracting {folder}",
+                                            total=len(members)) as task:
+                    for member in members:
+                        bundle.extract(member, content)
+                        task.advance()
+                extracted = content / inner if inner else content
+                if not extracted.is_dir():
+                    raise RecstackError(f"{source} holds no files")
+                extracted = _release_root(extracted, content, source, layout)
+                _check_release_files(extracted, source, layout)
+                for child in list(extracted.iterdir()):
+                    os.replace(child, staging / child.name)
+                shutil.rmtree(content)
+                (staging / _MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
                 RuntimeError) as error:
             # a bad checksum, truncated or corrupt data, an unsupported method, encryption
@@ -324,5 +439,3 @@ def _extract(archive: Path, source: str, folder: str, target: Path, marker: dict
         except OSError as error:
             raise RecstackError(f"cannot extract {source} into {target.parent}: "
                                 f"{error.strerror or error}") from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)

@@ -661,6 +661,21 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
     if decompresses and suffix in _COMPRESSION_EXTENSIONS:
         with reading(path), pa.input_stream(file, compression="detect") as stream:
             head = stream.read(_HEAD_BYTES)
+    markup = _markup_kind(head)
+    if markup is not None:
+        # a web page saved in the data's place (a download link that answered with an error
+        # or a sign-in page): read as CSV its one "column" was the page's first line, "no
+        # column 'user_id'", and as Parquet "holds text", advising a .csv name
+        raise DataFormatError(
+            f"holds {markup}, not {'Parquet data' if parquet else 'delimited text'} (it "
+            f"opens with {_first_line(head.removeprefix(codecs.BOM_UTF8).lstrip())!r})",
+            file=file, line=1,
+            expected=("a CSV, TSV or Parquet file: recstack does not read XML; convert it, "
+                      "e.g. pandas.read_xml(path).to_parquet('data.parquet')")
+            if markup == "an XML document" else
+            "the data file itself: a page saved in its place is what a download link "
+            "gives when it answers with an error or a sign-in page; download the raw file "
+            "again")
     if parquet:
         if head and not head.startswith(_PARQUET_MAGIC) and _looks_like_text(head[:8]):
             raise DataFormatError("holds text, not Parquet data", file=file,
@@ -739,6 +754,20 @@ def _json_kind(head: bytes) -> str | None:
         return "JSON lines" if isinstance(json.loads(line), dict) else None  # {} alone
     except ValueError:
         return None
+
+
+#: the opening of a web page or an XML document: a doctype, an <html> tag or an XML
+#: declaration (case aside); a CSV file's first field never opens so
+_MARKUP = re.compile(rb"\s*(<!doctype\s+html|<html[\s>]|<\?xml\s)", re.IGNORECASE)
+
+
+def _markup_kind(head: bytes) -> str | None:
+    """"an HTML page" or "an XML document" when the first bytes of a file (after a UTF-8
+    byte-order mark) open one, else None."""
+    match = _MARKUP.match(head.removeprefix(codecs.BOM_UTF8))
+    if match is None:
+        return None
+    return "an XML document" if match.group(1).startswith(b"<?") else "an HTML page"
 
 
 def _spreadsheet_kind(head: bytes) -> str | None:
@@ -1018,6 +1047,45 @@ def line_of_record(path: PathLike, layout: DelimitedLayout, index: int
         if position == index:
             return line, fields
     return None, []
+
+
+def cut_last_time(path: Path, layout: DelimitedLayout, times: np.ndarray
+                  ) -> tuple[int | None, str, int] | None:
+    """Where a file seems cut short inside the time of its last line: ``(line, the time as
+    written, the fewest digits of every other line's time)``, else None.
+
+    ``times`` are the whole-number times of every data record, in file order, read from
+    the last column of each line. A copy or download that stopped inside that column left
+    a time such as ``16`` for ``1600000000``: a valid number, read without a word as a
+    moment of 1970. It is taken as cut when the file ends without a line end (every
+    writer of a log ends its lines) and the last time has fewer digits than every other
+    line's; a line cut anywhere before the time lacks fields, and is refused as such.
+    A plain (not compressed) file in an encoding that writes a line end as one byte is
+    looked at; a compressed one cut short fails to decompress."""
+    if len(times) < 2 or path.suffix.lower() in _COMPRESSION_EXTENSIONS:
+        return None
+    try:
+        if "\n".encode(layout.encoding) != b"\n":
+            return None
+    except LookupError:
+        return None
+    with path.open("rb") as file:
+        file.seek(0, os.SEEK_END)
+        if file.tell() == 0:
+            return None
+        file.seek(-1, os.SEEK_END)
+        if file.read(1) in (b"\n", b"\r"):
+            return None
+    earlier = times[:-1]
+    if earlier.min() < 0 or times[-1] < 0:
+        return None
+    shortest = len(str(int(earlier.min())))
+    if int(times[-1]) >= 10 ** (shortest - 1):
+        return None
+    with reading(path, layout.encoding):
+        line, fields = line_of_record(path, layout, len(times) - 1)
+    text = fields[-1].strip() if fields else str(int(times[-1]))
+    return line, text, shortest
 
 
 def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
@@ -3059,6 +3127,9 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                       _timestamp_expectation(fmt, timestamp_unit))
     if column_names:
         _refuse_header_read_as_ids(path, layout, table, roles)
+    if "timestamps" in roles and available[-1] == roles["timestamps"]:
+        _refuse_a_cut_last_time(path, layout, table.column(roles["timestamps"]),
+                                roles["timestamps"])
     users = ids_from_text(table.column(roles["user ids"]), roles["user ids"], fail_at)
     items = ids_from_text(table.column(roles["item ids"]), roles["item ids"], fail_at)
     frame = _context_from_text(table, context)
@@ -3068,6 +3139,26 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                 else None)
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame, exact_at)
+
+
+def _refuse_a_cut_last_time(path: Path, layout: DelimitedLayout, column: pa.ChunkedArray,
+                            name: str) -> None:
+    """Refuse a file cut short inside the Unix time that ends it (``2,3,4,16`` for
+    ``...,1600000000``): read as a moment of 1970 without a word (see
+    :func:`cut_last_time`). Times written as text are not looked at: a date cut short
+    is no date, and refused as such."""
+    if not pa.types.is_integer(column.type) or column.null_count:
+        return
+    cut = cut_last_time(path, layout, column.to_numpy())
+    if cut is None:
+        return
+    line, text, shortest = cut
+    raise DataFormatError(
+        f"found {text!r} on the last line, which ends without a line end and whose time has "
+        f"fewer digits than every other line's ({shortest} or more): the file seems cut "
+        "short (a download or copy that stopped)", file=str(path), line=line, column=name,
+        expected="the whole file: copy or download it again, or end the line with a line "
+                 "break if it is whole as it is")
 
 
 def _names_for_trailing_separator(path: Path, layout: DelimitedLayout) -> DelimitedLayout:

@@ -4,6 +4,7 @@ still have rows) and a :class:`FilterStep` saying what it removed."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -175,6 +176,20 @@ class TimeWindow(FilterSpec):
     start: int | str | None = option(None, "first moment kept: Unix seconds or an ISO date")
     end: int | str | None = option(None, "first moment no longer kept (exclusive)")
 
+    def __post_init__(self) -> None:
+        # a bound of a kind no time has (a float, NaN, numpy's NaT, a Decimal, a boolean)
+        # by the one rule for a time given as an argument, before the fields' type check:
+        # it said "expected an integer or a string", naming none of the date types a bound
+        # may be (which temporal_split's cutoff and between list), and pandas' NaT was
+        # "cannot read 'NaT' as a time" where numpy's was that type error
+        for name in ("start", "end"):
+            bound = getattr(self, name)
+            if bound is not None and not isinstance(bound, str | datetime.time) and (
+                    isinstance(bound, bool | np.bool_) or not isinstance(bound, int | np.integer)):
+                # (a time of day alone keeps the fields' own words: "give the date too")
+                to_unix_seconds(bound, name)
+        super().__post_init__()
+
     def check(self) -> None:
         start, end = to_unix_seconds(self.start, "start"), to_unix_seconds(self.end, "end")
         if start is not None and end is not None and start >= end:
@@ -267,6 +282,15 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
             raise ConfigError(f"filter step {number}: expected a filter such as "
                               f"KCore(user_min=5) (one of {', '.join(FILTERS.names())}), got "
                               f"{step_filter!r}")
+    if filters and not len(data):
+        # every filter then "removed all 0 remaining rows", the k-core "after pass 0: ",
+        # blaming the first filter for data that were empty before it
+        raise EmptyResultError(
+            f"the data have no rows to filter ({data.n_users:,} users and {data.n_items:,} "
+            f"items in their vocabularies, no interaction), so filter step 1 of "
+            f"{len(filters)}, {filters[0].name}, has nothing to keep; check the data read "
+            "before the filters (a file of a header alone, a selection that kept no row)")
+    for number, step_filter in enumerate(filters, start=1):
         data_after, step = step_filter.apply(data)
         steps.append(step)
         if len(data_after) == 0:

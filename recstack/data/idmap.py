@@ -19,6 +19,7 @@ from recstack.errors import (
     digit_count,
     shown,
 )
+from recstack.specs import arguments_named
 
 
 class IdMap:
@@ -70,7 +71,8 @@ class IdMap:
         and return it with the ``int32`` index of every value.
 
         Values follow the id rule of :func:`id_values`: integers and text; whole floats
-        are integers (as in a Parquet column of float ids); booleans, other numbers,
+        are integers (as in a Parquet column of float ids), as are other whole real
+        numbers (``Decimal("7")``, ``Fraction(7)``); booleans, other numbers,
         bytes that are not UTF-8 (others are their text) and missing values (None, NaN,
         masked entries) are refused by position.
         Text is trimmed of surrounding whitespace, as every loader reads it (``" 7"`` and
@@ -149,7 +151,8 @@ class IdMap:
         :func:`id_values`): booleans, fractional or non-finite floats, bytes that are not
         UTF-8 (other bytes are their text), complex numbers, dates, and missing values
         (None, NaN, ``pd.NA``, masked entries of a numpy masked array); a whole float
-        (``7.0``) is the integer ``7``, as in the loaders.
+        (``7.0``) is the integer ``7``, as in the loaders, and so is any whole real number
+        (``Decimal("7")``, ``Fraction(7)``).
 
         ``missing="raise"`` refuses unknown ids, naming ``what`` they are (``"user ids"``,
         ``"item ids"``...), up to five of them and the map's id type; ``missing="ignore"``
@@ -157,6 +160,10 @@ class IdMap:
         """
         if missing not in ("raise", "ignore"):
             raise ConfigError(f"missing must be 'raise' or 'ignore', not {shown(missing)}")
+        if not isinstance(what, str) or not what.strip():
+            # what=None made the refusal of an unknown id "1 unknown None (of 1 looked up)"
+            raise ConfigError(f"to_index: what must name the ids in words, e.g. 'user ids', "
+                              f"got {shown(what)}")
         ids = np.atleast_1d(id_values(external_ids, what))
         positions = self._positions(ids.ravel()).reshape(ids.shape)
         unknown = positions < 0
@@ -396,9 +403,13 @@ def not_a_selection(given: Any, *, flags_only: bool = False) -> str | None:
 def integer_indices(values: Any) -> np.ndarray:
     """``values`` as an array, integers where they are integers: an object array of Python
     ints becomes int64 and an empty list int64 (numpy makes it float64). Anything else
-    (fractions, booleans, text) keeps its own dtype, for the caller to refuse by name."""
+    (fractions, booleans, text) keeps its own dtype, for the caller to refuse by name: an
+    object array holding a ``Fraction(3, 2)``, a ``Decimal("1.5")``, a float or ``True``
+    beside integers was cast to int64, truncating 1.5 to 1 and ``True`` to 1, so that
+    ``to_external([Fraction(3, 2)])`` named the id at index 1 without a word."""
     array = np.asarray(values)
-    if array.dtype.kind == "O" and array.size:
+    if array.dtype.kind == "O" and array.size and pd.api.types.infer_dtype(
+            array.ravel(), skipna=False) == "integer":
         try:
             array = array.astype(np.int64)
         except (TypeError, ValueError, OverflowError):
@@ -426,7 +437,8 @@ def sequence_array(values: Any) -> np.ndarray:
 def id_values(values: Any, what: str = "ids") -> np.ndarray:
     """``values`` (one id, a list, an array, a pandas column) as an array of ids, by the rule
     of every loader: integers stay integers, text stays text, and a whole float (``7.0``,
-    below 2**53) is the integer ``7``. Everything else is refused by position, naming
+    below 2**53) is the integer ``7``, as is any other whole real number (``Decimal("7")``,
+    ``Fraction(7)``). Everything else is refused by position, naming
     ``what``: missing values (None, NaN, ``pd.NA``, the masked entries of a numpy masked
     array, which ``np.asarray`` would read as ordinary ids), booleans (``True`` is not user
     1), fractional or non-finite floats, complex numbers, dates and other objects. Bytes
@@ -452,9 +464,17 @@ def id_values(values: Any, what: str = "ids") -> np.ndarray:
         # numpy reads them as one object: "the value at position 0 is {1, 2} (set)"
         raise ConfigError(f"{what} must be one id or a list of ids, got "
                           f"{not_a_selection(values)}")
+    try:
+        scalar = not isinstance(values, np.ndarray) and np.ndim(values) == 0
+    except ValueError:
+        # a ragged nesting ([[1], [2, 3]]): numpy's "inhomogeneous shape" ValueError came
+        # out of np.ndim before any check could name the argument
+        raise DataFormatError(f"{what} must be one id or a list of ids, got a nested list "
+                              f"of different lengths ({values!r:.60}), not "
+                              "one flat list", expected=_EXPECTED_IDS) from None
     if isinstance(values, np.ndarray):
         array = values
-    elif isinstance(values, str | bytes) or np.ndim(values) == 0:
+    elif isinstance(values, str | bytes) or scalar:
         array = np.empty(1, dtype=object)
         array[0] = values.item() if isinstance(values, np.generic) else values
     else:
@@ -518,15 +538,19 @@ def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
             continue
         if isinstance(value, bool | np.bool_):
             raise _not_an_id(what, position, _describe(value))
-        if isinstance(value, int | np.integer):
+        if isinstance(value, numbers.Integral):
             number = int(value)
-        elif isinstance(value, float | np.floating | decimal.Decimal):
-            if value != value:  # NaN
+        elif isinstance(value, numbers.Real | decimal.Decimal):
+            # one rule for every real number that is not an int (float, numpy floats,
+            # Decimal, Fraction...): a whole one below 2**53 is that integer, as a whole
+            # float is (Decimal("2") was the id 2 and Fraction(2) refused)
+            if _is_nan(value):
                 raise _not_an_id(what, position, "NaN (a missing id)")
-            if not (abs(float(value)) < _WHOLE_FLOAT_LIMIT and value == int(value)):
+            whole = _whole_number(value)
+            if whole is None:
                 raise _not_an_id(what, position,
                                  f"{shown(value)}, not a whole number below 2**53")
-            number = int(value)
+            number = whole
         elif value is None or value is pd.NA or value is pd.NaT:
             raise _not_an_id(what, position, f"{value} (a missing id)")
         else:
@@ -540,6 +564,28 @@ def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
             out[position] = str(number)
             plain_ints = False
     return out.astype(np.int64) if plain_ints and len(out) else out
+
+
+def _is_nan(value: Any) -> bool:
+    """Whether a real number is NaN (a Decimal's signalling NaN too, which ``!=`` raises on)."""
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        return value.is_nan()
+    return bool(value != value)
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` (a real number, not NaN) as an int where it is whole and below 2**53 in
+    magnitude, else None; compared exactly (a Fraction of hundreds of digits has no float,
+    and ``Decimal("Infinity")`` no int)."""
+    try:
+        if not abs(value) < _WHOLE_FLOAT_LIMIT:
+            return None
+        number = int(value)
+        return number if number == value else None
+    except (ArithmeticError, TypeError, ValueError):
+        return None
 
 
 def _describe(value: Any) -> str:
@@ -680,3 +726,13 @@ def _use_compiled(ids: np.ndarray) -> bool:
     return (ids.size >= _COMPILED_MIN_IDS and ids.dtype in (np.int32, np.int64)
             and ids.ndim == 1 and ids.flags.c_contiguous
             and sys.modules.get("numba") is not None)
+
+
+# a misspelt keyword (to_index(ids, mising="ignore")) or one argument too many was Python's
+# TypeError naming neither the method nor what it takes, where every loader and split
+# names them
+for _method in ("to_index", "to_external", "subset"):
+    setattr(IdMap, _method, arguments_named(getattr(IdMap, _method)))
+for _method in ("restore", "encode", "range"):
+    setattr(IdMap, _method, classmethod(arguments_named(vars(IdMap)[_method].__func__)))
+del _method

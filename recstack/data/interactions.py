@@ -35,6 +35,7 @@ from recstack.errors import (
     EmptyResultError,
     RecstackError,
     UnknownColumnError,
+    digit_count,
     shown,
     shown_number,
 )
@@ -105,6 +106,7 @@ class EmptyTimeRangeWarning(UserWarning):
 
 #: the folder of the recstack package: a warning points at the first frame outside it
 _PACKAGE_FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_COMMAND_LINE = _PACKAGE_FOLDER + "cli.py"
 
 
 def caller_stacklevel() -> int:
@@ -113,10 +115,15 @@ def caller_stacklevel() -> int:
     the data layer the warning is raised (fixed stacklevels pointed at recstack's own
     lines when one loader called another, e.g. ``from_arrays`` through a file reader).
     The ``__init__`` Python writes for a recstack dataclass (its file is ``<string>``) is
-    recstack's too: a warning of its ``__post_init__`` pointed at ``<string>``."""
+    recstack's too: a warning of its ``__post_init__`` pointed at ``<string>``. Under the
+    command line the user's call is the command: the warning points at ``recstack/cli.py``,
+    where the command shows it as ``recstack: warning: ...`` (past it, at the program that
+    ran the command, a plain ``UserWarning`` was no longer recognised as recstack's)."""
     frame, level = sys._getframe(1), 1
     while frame.f_back is not None and (frame.f_code.co_filename.startswith(_PACKAGE_FOLDER)
                                         or _generated_for_recstack(frame)):
+        if frame.f_code.co_filename == _COMMAND_LINE:
+            break
         frame, level = frame.f_back, level + 1
     return level
 
@@ -763,14 +770,10 @@ class Interactions:
         data = self if threshold is None else self.select(at_least(self.value, threshold))
         if threshold is not None and len(self) and not len(data):
             raise EmptyResultError(_why_no_positive(self.value, threshold))
-        if threshold is not None and len(data) == len(self) and len(self) and float(
-                self.value.min()) != float(self.value.max()):
-            warnings.warn(
-                f"implicit(threshold={threshold:g}) keeps every row: the {len(self):,} values "
-                f"run from {float(self.value.min()):g} to {float(self.value.max()):g}, all at "
-                "least the threshold, so every row is a positive, as without one; give a "
-                "threshold within the values (e.g. 4 on a 1-5 scale), or leave it out",
-                ThresholdKeepsEveryRowWarning, stacklevel=caller_stacklevel())
+        if threshold is not None and len(data) == len(self):
+            warn_of_a_threshold_keeping_every_row(
+                self.value, threshold, f"implicit(threshold={threshold:g}) keeps every row",
+                "values", "every row is a positive")
         if alpha is not None and alpha < 0:
             raise ConfigError(f"alpha must be >= 0, got {alpha}")
         if alpha is None:
@@ -1264,6 +1267,17 @@ def _conversion_advice(column: str, is_bytes: bool) -> str:
 def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
     """``values`` as a 1-D array of ``dtype`` with ``n`` rows, or a DataFormatError naming the
     column (text, NaN or out-of-range times would otherwise be numpy's own errors)."""
+    if np.ma.isMaskedArray(values):
+        # np.asarray reads a masked entry's hidden number as a value or a time, as the id
+        # columns refuse it (a masked rating was kept as whatever lay under the mask)
+        mask = np.ma.getmaskarray(values)
+        if mask.any():
+            row = int(np.argmax(mask.ravel()))
+            raise DataFormatError(f"row {row} holds a masked entry (a missing value; "
+                                  f"{int(mask.sum())} in all)", column=column,
+                                  expected="a number in every row: drop the masked rows "
+                                           "first, or fill them (array.filled(...))")
+        values = np.ma.getdata(values)
     raw = _flat_array(values, column, "one number per interaction")
     if isinstance(values, list | tuple) and raw.dtype.kind in "iuf":
         # numpy made [True, 2.0] the numbers 1.0 and 2.0
@@ -1289,17 +1303,47 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                      None)
         if truth is not None:  # float64 would make True 1.0 (and a time of 1970) unasked
             raise true_false_error(column, f"row {truth} holds {shown(raw[truth])}")
+        missing = np.fromiter((value is None or value is pd.NA
+                               for value in raw.tolist()), dtype=bool, count=len(raw))
+        if missing.any():
+            # None became NaN ("1 non-finite value(s), first at row 0: nan") and pandas' NA
+            # was "holds object values, e.g. [<NA>, 1]"; named as written, as ids are
+            row = int(np.argmax(missing))
+            raise DataFormatError(
+                f"row {row} holds a missing value ({_missing_name(raw[row])}; "
+                f"{int(missing.sum())} in all)", column=column,
+                expected=f"{'a time' if column == TIMESTAMP else 'a number'} in every row: "
+                         "drop the rows without one first, or fill them")
         exact = raw  # Python ints, Decimals, Fractions: float64 may round them
         try:
             raw = raw.astype(np.float64)
+        except OverflowError:
+            # an integer (or Fraction) past the float range: numpy's OverflowError came out
+            # of from_arrays; as an infinity of its sign it is refused below, by its row, as
+            # beyond the range of values or of times
+            from recstack.specs import finite_or_infinite
+
+            raw = np.array([finite_or_infinite(value) for value in raw.tolist()],
+                           dtype=np.float64)
         except (TypeError, ValueError):
             pass
     else:
         exact = None
+    # numbers given finite that float64 made infinite (10**400, Decimal("1e400")): beyond
+    # the range, not "non-finite" or "NaN or infinite" as the user's own inf is
+    overflowed = np.zeros(raw.shape, bool)
+    if exact is not None and raw.dtype.kind == "f" and raw.size and not np.isfinite(
+            raw).all():
+        overflowed = np.isinf(raw) & np.array([_finite_number(value)
+                                               for value in exact.tolist()], dtype=bool)
 
     def as_given(row: int) -> str:
         """Row ``row``'s value as the user gave it (a Python int, a Decimal), not as the
-        float64 it became (10**20 is not 1e+20)."""
+        float64 it became (10**20 is not 1e+20); an integer of hundreds of digits by its
+        digit count."""
+        if exact is not None and isinstance(exact[row], numbers.Integral) and digit_count(
+                int(exact[row])) > 100:
+            return f"a {digit_count(int(exact[row])):,}-digit integer"
         return shown(exact[row] if exact is not None else raw[row])
 
     if raw.dtype.kind in "US" and raw.size:
@@ -1316,8 +1360,8 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
         # True is no moment (numpy would make it the second 1 of 1970) and no rating
         raise true_false_error(column, f"e.g. {raw[:3].tolist()}")
     if np.dtype(dtype).kind == "i":
-        if raw.dtype.kind == "f" and raw.size and not np.isfinite(raw).all():
-            bad = ~np.isfinite(raw)
+        if raw.dtype.kind == "f" and raw.size and (~np.isfinite(raw) & ~overflowed).any():
+            bad = ~np.isfinite(raw) & ~overflowed
             row = int(np.argmax(bad))
             raise DataFormatError(f"holds NaN or infinite times: row {row} holds "
                                   f"{as_given(row)} ({int(bad.sum())} in all)",
@@ -1325,9 +1369,9 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
         # compared as Python numbers: numpy cast 2**62 to float16 (inf) with an overflow
         # RuntimeWarning for float16 times; said as the calendar check says it, with the
         # value as given (10**20 was shown as 1e+20, float64's rounding of it)
-        if raw.size and raw.dtype.kind in "fiu" and (float(raw.min()) < -2**62
-                                                     or float(raw.max()) > 2**62):
-            outside = (raw < FIRST_SECOND) | (raw > LAST_SECOND)
+        if raw.size and raw.dtype.kind in "fiu" and (overflowed.any() or float(
+                raw.min()) < -2**62 or float(raw.max()) > 2**62):
+            outside = (raw < FIRST_SECOND) | (raw > LAST_SECOND) | overflowed
             row = int(np.argmax(outside))
             raise DataFormatError(f"holds times out of range: {int(outside.sum())} time(s) "
                                   f"outside the years 1 to 9999, first at row {row}: "
@@ -1340,7 +1384,8 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
             warn_of_merged_times(raw, floored, column, "seconds with fractions", "")
         raw = floored
     if np.dtype(dtype) == np.float32 and raw.dtype.kind == "f" and raw.size:
-        finite_beyond = np.isfinite(raw) & (np.abs(raw) > np.finfo(np.float32).max)
+        finite_beyond = (np.isfinite(raw) & (np.abs(raw) > np.finfo(np.float32).max)
+                         ) | overflowed
         if finite_beyond.any():  # as float32 it would be inf
             row = int(np.argmax(finite_beyond))
             raise DataFormatError(
@@ -1350,6 +1395,19 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
     if np.dtype(dtype) == np.float32:
         return to_float32_values(raw, column, exact=exact if raw.dtype.kind == "f" else None)
     return raw.astype(dtype, copy=False)
+
+
+def _finite_number(value: Any) -> bool:
+    """Whether ``value`` (one entry of an object column of numbers) is a finite number as
+    given: an int or a Fraction always is, a float or Decimal unless NaN or infinite."""
+    if isinstance(value, numbers.Rational):
+        return True
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    try:
+        return bool(np.isfinite(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _frame_kind(frame: Any) -> str:
@@ -1827,6 +1885,24 @@ def _check_side_table(table: Any, key: str) -> pd.DataFrame | None:
                           f"{type(table).__name__}")
     if key not in table.columns and key in table.index.names:
         table = table.reset_index(level=key)
+    if not len(table.columns):
+        # its key column was looked up by position: pandas' "single positional indexer is
+        # out-of-bounds" IndexError, naming neither the table nor what it lacked
+        raise DataFormatError(
+            f"the {what} has no columns, so no key column holding the ids it describes",
+            column=key,
+            expected=f"a table with the ids in a column named {key} (or its first column, or "
+                     f"an index named {key}), any other columns describing them")
+    other = USER_ID if key == ITEM_ID else ITEM_ID
+    if key not in table.columns and table.columns[0] == other:
+        # keyed by the other kind of id: its first column was taken as the key, and where
+        # the user and item ids overlap (both 1..n) rows described the wrong ids unnoticed
+        raise DataFormatError(
+            f"the {what} has no column {key!r}, and its first column, the key it would be "
+            f"keyed by, is {other!r}: {other.removesuffix('_id')} ids, not "
+            f"{key.removesuffix('_id')} ids", column=key,
+            expected=f"a {what} keyed by {key} (is it the {other.removesuffix('_id')} table, "
+                     "given in the other's place?)")
     _refuse_repeated_columns(table, what)
     return table
 
@@ -1856,13 +1932,24 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
     if table is None:
         return None
     keys = _key_column(table, key)
-    if keys.duplicated().any():
-        dup = keys[keys.duplicated()].iloc[:3].tolist()
-        raise DataFormatError(f"{key} repeats in the side table: {dup}", column=key)
     rest = table.drop(columns=[keys.name])
     # keys are compared by the id rule of the vocabulary (trimmed text; "7" is 7 for
     # integer ids), so a table read as text still finds its ids
     key_ids = _table_keys(keys, key)
+    # repeats by that rule too, after missing keys were refused by row (NaN twice was
+    # "repeats: [nan]"), naming the rows (" 7" and "7" are one key)
+    repeated = pd.Index(key_ids).duplicated(keep=False)
+    if repeated.any():
+        first = key_ids[int(np.argmax(repeated))]
+        rows = np.flatnonzero(pd.Index(key_ids) == first)
+        written = list(dict.fromkeys(keys.iloc[rows[:3]].tolist()))
+        as_written = (f", written {', '.join(map(shown, written))}: the same id once trimmed"
+                      if len(written) > 1 else "")
+        raise DataFormatError(
+            f"in the {key.removesuffix('_id')} table, {keys.name!r} repeats the key "
+            f"{shown(first)} at rows {', '.join(map(str, rows[:3].tolist()))}"
+            f"{' ...' if len(rows) > 3 else ''}{as_written} ({int(repeated.sum()):,} rows "
+            "share a key with another)", column=key, expected="one row per id")
     try:
         id_of_row = ids.to_index(key_ids, missing="ignore")
     except TypeError as error:
@@ -2020,6 +2107,24 @@ class ThresholdKeepsEveryRowWarning(UserWarning):
     (``implicit(0.4)`` meant for ``4`` on a 1-5 scale)."""
 
 
+def warn_of_a_threshold_keeping_every_row(values: np.ndarray, threshold: float, said: str,
+                                          what: str, effect: str) -> None:
+    """Warn (:class:`ThresholdKeepsEveryRowWarning`) when ``threshold`` is at or below
+    every one of ``values`` and they differ (a threshold meant to set some apart): the rule
+    of :meth:`Interactions.implicit` and of the evaluator's ``relevance_threshold``.
+    ``said`` opens the message, ``what`` names the values, ``effect`` what came of it."""
+    if not len(values):
+        return
+    low, high = float(values.min()), float(values.max())
+    if low == high or not at_least(values, threshold).all():
+        return
+    warnings.warn(
+        f"{said}: the {len(values):,} {what} run from {low:g} to {high:g}, all at least the "
+        f"threshold, so {effect}, as without one; give a threshold within the values (e.g. "
+        "4 on a 1-5 scale), or leave it out",
+        ThresholdKeepsEveryRowWarning, stacklevel=caller_stacklevel())
+
+
 def check_threshold(threshold: Any, name: str) -> float | int | None:
     """``threshold`` (a value compared with :attr:`Interactions.value`) checked: None, or a
     finite real number of any kind (``int``, ``float``, numpy, ``Decimal``, ``Fraction``;
@@ -2127,3 +2232,10 @@ def check_name_list(names: Any, option: str, *, allow_empty: bool = True,
 # a misspelt field (Interactions(user_idx=...)) was the dataclass's TypeError naming
 # __init__(), as from_arrays and from_frame say it
 Interactions.__init__ = arguments_named(Interactions.__init__)  # type: ignore[method-assign]
+# and so every public method (implicit(treshold=4), between(start, end, extra)): Python's
+# TypeError named neither the method nor what it takes
+for _method in ("user_counts", "item_counts", "to_csr", "to_frame", "select", "for_users",
+                "for_items", "between", "sort_by_user_time", "sort_by_time", "compact",
+                "deduplicate", "implicit", "with_values"):
+    setattr(Interactions, _method, arguments_named(getattr(Interactions, _method)))
+del _method

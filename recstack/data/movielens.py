@@ -52,6 +52,7 @@ from recstack.data.files import (
     PathLike,
     as_path,
     column_to_numpy,
+    cut_last_time,
     file_column_names,
     first_nonfinite,
     first_out_of_range,
@@ -152,6 +153,7 @@ RELEASES: Mapping[str, MovieLensRelease] = {
 }
 
 
+@arguments_named
 def release(name: str) -> MovieLensRelease:
     """The release called ``name``: ``"movielens-100k"``, ``"ml-100k"`` or ``"100k"``.
 
@@ -231,6 +233,7 @@ def required_files(layout: str) -> tuple[str, str]:
             "csv": ("ratings.csv", "movies.csv")}[layout]
 
 
+@arguments_named
 def detect_variant(path: PathLike) -> str | None:
     """The release in folder ``path``, from the files in it (and, for the CSV releases,
     which share one layout, from the folder's name; an unknown name gives ``"latest"``),
@@ -332,7 +335,8 @@ def load_movielens(
     if detected is None:
         shown = ", ".join(sorted(p.name for p in folder.iterdir())[:12]) or "nothing"
         raise DataFormatError(
-            f"not a MovieLens folder (it holds {shown})", file=str(folder),
+            f"not a MovieLens folder (it holds {shown}){_release_inside(folder)}",
+            file=str(folder),
             expected="u.data (100K), ratings.dat (1M, 10M) or ratings.csv (20M and later)")
     chosen = release(detected)
     layout = chosen.layout
@@ -343,7 +347,8 @@ def load_movielens(
             state = (f"is not a file (it is {describe_path(folder / required)})"
                      if os.path.lexists(folder / required) else "is missing")
             raise DataFormatError(
-                f"{required} {state}{_another_release_here(folder, variant, layout)}",
+                f"{required} {state}{_another_release_here(folder, variant, layout)}"
+                f"{_release_inside(folder) if state == 'is missing' else ''}",
                 file=str(folder),
                 expected=f"the files of MovieLens {chosen.variant.upper()}: "
                          + ", ".join(required_files(layout)))
@@ -351,6 +356,7 @@ def load_movielens(
         # read when they are files: a pipe was passed over (no user table, no tags)
         check_regular_file(folder / optional, f"the release's {optional} as a file, or "
                            "remove it")
+    _refuse_side_file_folders(folder, layout)
     _refuse_other_releases_files(folder, chosen)
     # four steps: ratings, movies, tags, users + indexing
     try:
@@ -474,6 +480,48 @@ def _another_release_here(folder: Path, variant: str | None, layout: str) -> str
             f"of MovieLens {found.upper()}: leave variant out, or give variant={found!r}")
 
 
+#: the side files each layout reads when they are there, and what they give
+_SIDE_FILES = {"100k": {"u.user": "the user table"},
+               "dat": {"users.dat": "the user table", "tags.dat": "the movies' tags"},
+               "csv": {"tags.csv": "the movies' tags"}}
+
+
+def _refuse_side_file_folders(folder: Path, layout: str) -> None:
+    """Refuse a side file of the release (``u.user``, ``users.dat``, ``tags.dat``,
+    ``tags.csv``) that is a folder: it was passed over as a missing file, and the data
+    came back without its user table or tags, without a word (a folder in a movies or
+    ratings file's place is refused already)."""
+    for name, gives in _SIDE_FILES[layout].items():
+        if (folder / name).is_dir():
+            raise DataFormatError(
+                f"{name} is a folder, not a file: {gives} would be left out without a word",
+                file=str(folder),
+                expected=f"the release's {name} as a file (extract it again from the "
+                         f"official zip), or no {name} at all to load the release without "
+                         f"{gives}")
+
+
+def _release_inside(folder: Path) -> str:
+    """``; ml-100k/ inside it is a MovieLens release folder: give '<folder>/ml-100k'``
+    when a folder directly inside ``folder`` holds a MovieLens ratings file (the folder
+    the zip was extracted into was given, one level above the release): the message
+    named only the files that were missing. Empty when none does."""
+    ratings = {required_files(layout)[0] for layout in ("100k", "dat", "csv")}
+    try:
+        inside = sorted(entry for entry in folder.iterdir()
+                        if entry.is_dir() and not entry.name.startswith((".", "__"))
+                        and any((entry / name).is_file() for name in ratings))
+    except OSError:
+        return ""
+    if not inside:
+        return ""
+    if len(inside) == 1:
+        return (f"; {inside[0].name}/ inside it is a MovieLens release folder: give "
+                f"{str(inside[0])!r}")
+    return ("; " + ", ".join(f"{p.name}/" for p in inside[:5]) + " inside it are MovieLens "
+            f"release folders: give one of them, e.g. {str(inside[0])!r}")
+
+
 def _refuse_another_releases_folder(folder: Path, chosen: MovieLensRelease) -> None:
     """Refuse a ``variant`` given for the folder another release of the same layout unpacks
     to (``load_movielens("ml-latest-small", "20m")``): the files of one layout read alike,
@@ -583,6 +631,7 @@ def _read_ratings(folder: Path, layout: str, chosen: MovieLensRelease
                         "Unix seconds from 0 (1970) on, as every MovieLens rating has (the "
                         "first ones are of 1995): a negative time is no MovieLens time; the "
                         "file was edited or is another dataset")
+    _refuse_a_cut_last_line(path, text_layout, arrays[timestamp], timestamp, chosen)
     return arrays[user], arrays[item], values, arrays[timestamp]
 
 
@@ -633,6 +682,24 @@ def _error_at(path: Path, layout: DelimitedLayout, record: int, column: str,
     where = "" if line is not None else f"data row {record + 1}: "
     return DataFormatError(f"{where}found {text!r}", file=str(path), line=line, column=column,
                            expected=wanted)
+
+
+def _refuse_a_cut_last_line(path: Path, layout: DelimitedLayout, times: np.ndarray,
+                            column: str, chosen: MovieLensRelease) -> None:
+    """Refuse a ratings file cut short inside the time of its last line (a download or a
+    copy that stopped): ``2::1::4::97`` was read as a rating made in 1970, 97 seconds in,
+    without a word (see :func:`~recstack.data.files.cut_last_time`). Every release ends
+    its files with a line end; ending the line, when it is whole as it is, reads it."""
+    cut = cut_last_time(path, layout, times)
+    if cut is None:
+        return
+    line, text, shortest = cut
+    raise DataFormatError(
+        f"found {text!r} on the last line, which ends without a line end and whose time has "
+        f"fewer digits than every other line's ({shortest} or more): the file seems cut "
+        "short (a download or copy that stopped)", file=str(path), line=line, column=column,
+        expected=f"the whole file: fetch it again (recstack data fetch {chosen.name}), or end "
+                 "the line with a line break if it is whole as it is")
 
 
 # ---------------------------------------------------------------------------- items

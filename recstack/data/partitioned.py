@@ -17,8 +17,6 @@ import datetime as dt
 import math
 import os
 import re
-import shutil
-import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -30,7 +28,12 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from recstack.atomic import blocking_parent, check_regular_file, describe_path
+from recstack.atomic import (
+    atomic_directory,
+    blocking_parent,
+    check_regular_file,
+    describe_path,
+)
 from recstack.data.dates import to_unix_seconds
 from recstack.data.files import (
     PathLike,
@@ -71,7 +74,7 @@ from recstack.data.interactions import (
     unknown_column,
 )
 from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
-from recstack.progress import Progress, resolve
+from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import arguments_named, did_you_mean
 
 __all__ = ["write_partitioned", "read_partitioned", "partition_files", "is_partitioned",
@@ -140,6 +143,9 @@ def write_partitioned(
             f"without it (e.g. {root.with_suffix('')}), or write one file with "
             f"save_table(data, {str(root)!r})")
     overwrite = check_flag(overwrite, "overwrite")
+    # before any folder is made: progress=True was refused after root's parents had been
+    # created
+    require_reporter(progress, "write_partitioned")
     levels = tuple(check_name_list(partitioning, "partitioning", allow_empty=False,
                                    example="('year', 'month')"))
     if levels != _LEVELS[:len(levels)]:
@@ -181,21 +187,21 @@ def write_partitioned(
         times = ordered.timestamp if ordered.timestamp is not None else np.empty(0, np.int64)
         for level, values in _partition_values(times, levels).items():
             table = table.append_column(level, values)
-        staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.writing-"))
-        try:
-            built = staging / "data"
+        # the project's folder swap (recstack.atomic): the old dataset stays whole under
+        # its name until the new one is complete, and what a killed write leaves beside
+        # it is removed by the next write. The swap of its own moved the old dataset into
+        # a hidden ".NAME.writing-*" folder first: killed between its two renames, the
+        # dataset was gone from its name and never put back, and every killed write left
+        # such a folder (a whole copy of the data) behind for good.
+        with atomic_directory(root, overwrite=overwrite) as built:
             ds.write_dataset(
                 table, built, format="parquet",
                 partitioning=ds.partitioning(
                     pa.schema([(level, pa.string()) for level in levels]), flavor="hive"),
                 basename_template="part-{i}.parquet",
-                existing_data_behavior="error",
+                existing_data_behavior="overwrite_or_ignore",  # the folder is new and empty
             )
-            built.mkdir(exist_ok=True)  # no rows, no folders: still a (empty) dataset
             pq.write_metadata(file_schema, built / _COMMON_METADATA)
-            _swap_into_place(built, root, staging)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
         task.advance(len(data))
     return root
 
@@ -208,7 +214,7 @@ def _refuse_replacing_other_things(root: Path, levels: Sequence[str]) -> None:
     folders of its first level (``year=..``); names starting with ``_`` or ``.`` are the
     markers and staging of dataset tools."""
     if root.is_symlink() or not root.exists():
-        return  # a link is replaced, never followed (os.replace renames the link itself)
+        return  # a link is never followed: the swap refuses it, naming where it leads
     if not root.is_dir():
         raise RecstackError(
             f"{root}: is {describe_path(root)}, not a partitioned dataset; overwrite=True "
@@ -251,20 +257,6 @@ def _calendar_numbers(timestamps: np.ndarray) -> dict[str, np.ndarray]:
         "day": (seconds.astype("datetime64[D]") - months.astype("datetime64[D]")
                 ).astype(np.int64) + 1,
     }
-
-
-def _swap_into_place(built: Path, root: Path, staging: Path) -> None:
-    if not root.exists():
-        os.replace(built, root)
-        return
-    # Move the old dataset aside first: a directory cannot be renamed onto a non-empty one.
-    old = staging / "previous"
-    os.replace(root, old)
-    try:
-        os.replace(built, root)
-    except BaseException:
-        os.replace(old, root)
-        raise
 
 
 # ---------------------------------------------------------------------------- reading
@@ -580,6 +572,7 @@ def _refuse_other_spellings(root: Path, where: str, names: Sequence[str],
                          "the odd partition again with its columns named as the others'")
 
 
+@arguments_named
 def is_partitioned(root: PathLike) -> bool:
     """Whether ``root`` looks like a time-partitioned dataset (``year=YYYY/...`` folders or
     the ``_common_metadata`` that :func:`write_partitioned` leaves). ``root`` that is no
@@ -680,8 +673,12 @@ def _partition_filter(levels: Sequence[str], start: int | None, end: int | None
 def partition_files(root: PathLike, *, start: TimeBound = None, end: TimeBound = None
                     ) -> list[str]:
     """The files :func:`read_partitioned` opens for ``[start, end)`` (pruning, made visible)."""
-    dataset, levels = _dataset(as_path(root, "root"))
-    expression = _partition_filter(levels, *_time_range(start, end))
+    root = as_path(root, "root")
+    # the arguments first, as read_partitioned checks them: a start after end was refused
+    # only once the folder had been found and listed
+    low, high = _time_range(start, end)
+    dataset, levels = _dataset(root)
+    expression = _partition_filter(levels, low, high)
     return sorted(f.path for f in dataset.get_fragments(filter=expression))
 
 
@@ -779,13 +776,18 @@ def read_partitioned(
         without a word; rows are checked in the files read).
     """
     root = as_path(root, "root")
-    dataset, levels = _dataset(root)
-    _check_folder_dates(root, levels)
+    # the arguments are checked before the folder is looked at: a start after end, a
+    # time that is none or a progress that is no reporter were refused only once the
+    # folder had been found and checked (a missing folder hid them, and a damaged one
+    # was reported first)
     low, high = _time_range(start, end)
-    folders = _partition_filter(levels, low, high)
     # the example names what columns= chooses (['user_id', 'item_id'] are always read)
     wanted = check_name_list(_OPTIONAL_COLUMNS if columns is None else columns, "columns",
                              example="['value']")
+    require_reporter(progress, "read_partitioned")
+    dataset, levels = _dataset(root)
+    _check_folder_dates(root, levels)
+    folders = _partition_filter(levels, low, high)
     recorded = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     value_type = _check_files(root, dataset, levels, folders, low, high,
                               [USER_ID, ITEM_ID, *(name for name in wanted

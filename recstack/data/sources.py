@@ -442,21 +442,28 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
     path = Path(source).expanduser()
     if base is not None and not path.is_absolute():
         path = base / path
-    for kind in SOURCES.names():
-        try:
-            spec = SOURCES.get(kind).recognise(source, path)  # type: ignore[attr-defined]
-        except ConfigError as error:
-            raise ConfigError(f"{where}{error}") from None
-        if spec is not None:
-            return spec
+    try:
+        for kind in SOURCES.names():
+            try:
+                spec = SOURCES.get(kind).recognise(source, path)  # type: ignore[attr-defined]
+            except ConfigError as error:
+                raise ConfigError(f"{where}{error}") from None
+            if spec is not None:
+                return spec
+        is_folder, found = path.is_dir(), path.exists() or path.is_symlink()
+    except OSError as error:
+        # a name too long for the file system, a folder on the way that cannot be read:
+        # each look at the path (is it a folder? a file?) was the system's OSError,
+        # raised as it is from load_source and from an experiment file
+        raise ConfigError(f"{where}{_unreadable_path(source, path, error)}") from None
     from recstack.data import fetch
 
-    if path.is_dir():
+    if is_folder:
         raise ConfigError(f"{where}{path}: a folder, but neither a MovieLens release, a "
                           f"partitioned Parquet dataset (year=YYYY/month=MM/), a folder "
                           f"with {DATASET_INTERACTIONS} nor a graph-CF split (train.txt and "
                           f"test.txt){_log_files_in(path) or _sources_in(path)}")
-    if path.exists() or path.is_symlink():
+    if found:
         # a pipe or device; a symbolic link that loops or leads nowhere
         from recstack.data.files import not_a_file
 
@@ -499,6 +506,20 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
                       f"{looked if looked.isprintable() else repr(looked)}){near};"
                       f" a source is a path, 'synthetic[:opts]', or one of: "
                       f"{', '.join(sorted(fetch.DATASETS))}")
+
+
+def _unreadable_path(source: str, path: Path, error: OSError) -> str:
+    """Why the path a source names could not be looked at (``error``, the system's)."""
+    from recstack.atomic import name_too_long, shortened
+
+    too_long = name_too_long(path)
+    if too_long is not None:
+        return (f"{shortened(source)}: is {too_long}; a source is a path, "
+                "'synthetic[:opts]' or a dataset name: check the path")
+    place = os.fsdecode(error.filename) if error.filename is not None else str(path)
+    # a path is read whole up to 1,024 characters (recstack.errors.cut_long_values)
+    return (f"{shortened(source, 1024)}: cannot look at {shortened(place, 1024)}: "
+            f"{error.strerror or error}; check the path and its folders' permissions")
 
 
 @arguments_named

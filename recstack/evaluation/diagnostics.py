@@ -13,7 +13,7 @@ import numpy as np
 
 from recstack.errors import ConfigError, RecstackError, shown, shown_number
 from recstack.evaluation.results import EvaluationResult, refuse_other_protocols
-from recstack.specs import finite_or_infinite
+from recstack.specs import arguments_named, finite_or_infinite
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Diagnostic:
         return f"[{self.kind}] {self.message}"
 
 
+@arguments_named
 def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None, *,
              level_tolerance: float = 0.05, behind_margin: float = 0.10,
              high_precision: float = 0.3, low_recall: float = 0.05) -> list[Diagnostic]:
@@ -73,6 +74,7 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
     means = result.means()
     if baseline is not None:
         _refuse_missing_cut_offs(result, means, baseline)
+    _refuse_undefined_means(result, means, baseline)
     found: list[Diagnostic] = []
     for k in _ks(means, "ndcg"):
         if baseline is None:
@@ -133,6 +135,40 @@ def _refuse_missing_cut_offs(result: EvaluationResult, means: dict[str, float],
                 f"{baseline.model} lacks {', '.join(missing)} (its nDCG cut-offs: {theirs}), "
                 f"so the two cannot be compared at K={k}; evaluate both with one Evaluator "
                 "(the same metrics and ks)")
+
+
+def _read_metrics(means: dict[str, float], ordering: bool, own: bool) -> list[str]:
+    """The names in ``means`` (the result's) whose means the checks of :func:`diagnose`
+    compare: with ``ordering`` (a baseline is given) those of the ordering check, and with
+    ``own`` (the result's, not the baseline's) those of the other checks."""
+    names = [f"{m}@{k}" for k in _ks(means, "ndcg") for m in _ORDERING] if ordering else []
+    if own:
+        names += [f"ndcg@{k}" for k in _ks(means, "ndcg")]
+        names += [f"{m}@{k}" for k in _ks(means, "precision") for m in ("precision", "recall")]
+    return list(dict.fromkeys(name for name in names if name in means))
+
+
+def _refuse_undefined_means(result: EvaluationResult, means: dict[str, float],
+                            baseline: EvaluationResult | None) -> None:
+    """Refuse a mean a check reads that is undefined (NaN: a result of no users, or whose
+    every value of that metric is missing): every comparison with NaN is false, so each
+    check passed it by and ``diagnose`` returned no finding, which reads as "nothing
+    wrong"."""
+    pairs = [(result, means, _read_metrics(means, baseline is not None, True))]
+    if baseline is not None:
+        pairs.append((baseline, baseline.means(), _read_metrics(means, True, False)))
+    for owner, values, wanted in pairs:
+        for name in wanted:
+            value = values.get(name)
+            if value is not None and math.isnan(value):
+                users = len(owner.per_user)
+                held = ("it holds no users" if not users
+                        else f"none of its {users:,} user(s) has a value of it")
+                raise RecstackError(
+                    f"diagnose: {owner.model}'s {name} is undefined (NaN: {held}), so the "
+                    "checks that read it cannot be made and would find nothing; evaluate "
+                    "it on test users with relevant items (Evaluator.evaluate), or drop "
+                    "that metric from the result")
 
 
 def _ks(means: dict[str, float], metric: str) -> list[int]:

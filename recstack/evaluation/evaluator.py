@@ -23,7 +23,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions, at_least, caller_stacklevel, check_threshold
+from recstack.data.interactions import (
+    Interactions,
+    at_least,
+    caller_stacklevel,
+    check_threshold,
+    warn_of_a_threshold_keeping_every_row,
+)
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
@@ -805,6 +811,12 @@ class Evaluator:
         pairs = test.deduplicate(self.duplicate_grade)
         values = np.asarray(pairs.value, dtype=np.float64)
         if self.relevance_threshold is not None:
+            # a threshold below every rating (0.4 written for 4 stars) counted every test
+            # pair as relevant without a word, where Interactions.implicit warns of it
+            warn_of_a_threshold_keeping_every_row(
+                pairs.value, self.relevance_threshold,
+                f"relevance_threshold={self.relevance_threshold:g} counts every test pair as "
+                "relevant", "test values", "no pair is left out")
             # in float32, the values' type: the rating 3.6 is at least the threshold 3.6
             keep = at_least(pairs.value, self.relevance_threshold)
             pairs, values = pairs.select(keep), values[keep]
@@ -1031,3 +1043,8 @@ Evaluator.__init__ = arguments_named(Evaluator.__init__)  # type: ignore[method-
 Evaluator.evaluate = arguments_named(Evaluator.evaluate)  # type: ignore[method-assign]
 Evaluator.evaluate_fold_in = arguments_named(  # type: ignore[method-assign]
     Evaluator.evaluate_fold_in)
+# relevance(test, threshold) was Python's TypeError naming neither the method nor what it
+# takes
+Evaluator.relevance = arguments_named(Evaluator.relevance)  # type: ignore[method-assign]
+Evaluator.refuse_without_relevant = arguments_named(  # type: ignore[method-assign]
+    Evaluator.refuse_without_relevant)

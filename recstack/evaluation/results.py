@@ -55,6 +55,7 @@ class MetricSummary:
     n_users: int
 
     @classmethod
+    @arguments_named
     def from_values(cls, metric: str, values: np.ndarray,
                     confidence: float = CONFIDENCE) -> MetricSummary:
         if isinstance(confidence, bool) or not isinstance(confidence, int | float | np.floating) \
@@ -209,6 +210,14 @@ class EvaluationResult:
                 raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(value)}, "
                                   f"but {name.split('@')[0]} is a share between 0 and 1; "
                                   "expected a value in [0, 1] (e.g. 0.42, not 42%)")
+        both = [name for name in self.per_user.columns if name in self.aggregate]
+        if both:
+            # means() and to_pandas() gave the catalog-level number under the name and
+            # dropped the per-user mean (or listed the name twice) without a word
+            raise ConfigError(f"{self.model}: {shown(both[0])} is both a per_user column and "
+                              "an aggregate key; a metric is either per user (a column of "
+                              "per_user) or one number for the whole model (in aggregate): "
+                              "keep it in one of them")
         for name in self.per_user.columns:
             column = self.per_user[name]
             if pd.api.types.is_numeric_dtype(column.dtype) \

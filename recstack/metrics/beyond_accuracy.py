@@ -44,6 +44,9 @@ __all__ = [
 
 # Users per block in intra_list_diversity; bounds the (block, n_features) sums it builds.
 _DIVERSITY_BLOCK_ROWS = 8192
+# Rounding of intra_list_diversity's sum-of-vectors formula per item of a list: a mean
+# cosine within m times this of 1, 0 or -1 is that value, as float64 cannot tell it apart.
+_DIVERSITY_ROUNDING = 8 * np.finfo(np.float64).eps
 
 
 def item_user_counts(interactions: Any) -> NDArray[np.int64]:
@@ -253,6 +256,9 @@ def intra_list_diversity(
     has_direction = _row_norms(features) > 0
     refuse_featureless(features.shape, int(has_direction.sum()), "item_features",
                        "every list's diversity would be NaN")
+    # cosine similarities of non-negative vectors are >= 0: ILD lies in [0, 1], else [0, 2]
+    stored = features.data if sp.issparse(features) else features
+    upper = 2.0 if stored.size and stored.min() < 0 else 1.0
     n_rows = rec.shape[0]
     out = np.empty(n_rows, dtype=np.float64)
     for start in range(0, n_rows, _DIVERSITY_BLOCK_ROWS):
@@ -268,7 +274,14 @@ def intra_list_diversity(
         m = usable.sum(axis=1).astype(np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             mean_similarity = (squared_norm - m) / (m * (m - 1.0))
+        # ||sum||^2 - m cancels: identical vectors gave -8.9e-16 or 3.3e-16 rather than 0,
+        # orthogonal ones (no genre in common) 0.9999999999999998 rather than 1; a mean
+        # cosine within the formula's rounding of 1, 0 or -1 is that value, and the
+        # diversity is held in the metric's range
+        for exact in (1.0, 0.0, -1.0):
+            mean_similarity[np.abs(mean_similarity - exact) <= _DIVERSITY_ROUNDING * m] = exact
         diversity = 1.0 - mean_similarity
+        np.clip(diversity, 0.0, upper, out=diversity)
         diversity[m < 2] = np.nan
         out[start : start + block.shape[0]] = diversity
     return out

@@ -219,7 +219,9 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
                        "no list has a genre distribution to compare with the target")
     q = list_genre_distribution(recommended, shares, k=k, weighting=weighting)
     p = _distributions(target, q.shape, "target")
-    return kl_smoothed(p, q, alpha)
+    # a divergence is >= 0; a list whose distribution is the target's came out -2e-16
+    # (p / q~ rounds to a hair below 1), as is the rounding of any divergence near 0
+    return np.maximum(kl_smoothed(p, q, alpha), 0.0)
 
 
 def kl_smoothed(p: NDArray[np.float64], q: NDArray[np.float64], alpha: float
@@ -340,7 +342,9 @@ def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> 
         raise MetricInputError(f"target has shape {wanted.shape}, exposure {shares.shape}")
     if abs(wanted.sum() - 1) > 1e-9:
         raise MetricInputError("target must hold non-negative shares summing to 1")
-    return float(0.5 * np.abs(shares - wanted).sum())
+    # shares summing to within 1e-6 of 1 are taken: a distance of opposite shares came
+    # out 1.00000025, outside the range of a total variation
+    return float(min(0.5 * np.abs(shares - wanted).sum(), 1.0))
 
 
 def _given(array: np.ndarray) -> str:

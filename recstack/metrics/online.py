@@ -460,11 +460,23 @@ def two_proportion_ztest(
 def _wilson_interval(successes: int, trials: int, z: float) -> tuple[float, float]:
     r"""The Wilson score interval of a proportion (Wilson 1927): the roots in p of
     :math:`(\hat p - p)^2 = z^2 p (1 - p) / n`."""
+    # each bound as the lower root of its side (the upper of the successes is 1 minus the
+    # lower of the failures): centre - half_width cancelled, and with no success the lower
+    # bound came out -3e-17 or 5e-17 rather than 0 (with no failure, the upper one
+    # 1.0000000000000002)
+    return (_wilson_lower(successes, trials, z),
+            1.0 - _wilson_lower(trials - successes, trials, z))
+
+
+def _wilson_lower(successes: int, trials: int, z: float) -> float:
+    r"""The lower root :math:`p_-` of the Wilson quadratic, as the product of the roots,
+    :math:`\hat p^2 / (1 + z^2/n)`, over the upper root: :math:`p_- = \hat p^2 / (c + h)`
+    with :math:`c = \hat p + z^2/2n` and :math:`h` the half width, a sum of positive terms
+    that cannot cancel (0 exactly when :math:`\hat p = 0`)."""
     share = successes / trials
     centre = share + z * z / (2 * trials)
     half_width = z * np.sqrt(share * (1.0 - share) / trials + z * z / (4 * trials * trials))
-    scale = 1.0 + z * z / trials
-    return float((centre - half_width) / scale), float((centre + half_width) / scale)
+    return float(min(max(share * share / (centre + half_width), 0.0), 1.0))
 
 
 def welch_ttest(
@@ -969,6 +981,17 @@ def _numbers(values: pd.Series, column: str, wanted: str, where: _Rows, *,
     if pd.api.types.is_complex_dtype(values):
         raise MetricInputError(f"events column {column!r} holds complex numbers; it must hold "
                                f"{wanted}")
+    if values.dtype == object:
+        # a true/false among numbers (a flag written into the column) was read as 1 or 0:
+        # revenue 1, a cost of 1, an event at second 1, silently; a column of them only is
+        # refused by its callers
+        is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in values.to_numpy()),
+                              bool, len(values))
+        if is_bool.any():
+            position = int(np.argmax(is_bool))
+            raise MetricInputError(
+                f"events column {column!r} must hold {wanted}; {where(position)} holds "
+                f"{shown(values.iloc[position])} (a true/false value, not a number)")
     try:
         converted = pd.to_numeric(values, errors="coerce")
     except OverflowError:  # an integer of hundreds of digits (Python reads any length)

@@ -101,6 +101,10 @@ RANKING_METRICS: tuple[str, ...] = (
     "ndcg_linear",
 )
 _NDCG_GAINS: dict[str, str] = {"ndcg": "exponential", "ndcg_linear": "linear"}
+#: nDCG above 1 by at most this is the rounding of two sums of the same terms, and is 1
+_NDCG_ROUNDING = 1e-9
+#: rounding of a float64 sum per term: an nDCG@k within k times this below 1 is 1
+_SUM_ROUNDING = 4 * np.finfo(np.float64).eps
 
 # Bytes per user in the bitmap that screens recommended items before the exact lookup. With 30
 # relevant items a user has ~6% of the 512 slots set, so ~94% of non-relevant items never reach
@@ -487,7 +491,7 @@ def ndcg_at_k(
         (k,),
         (name,),
     )[f"{name}@{k}"]
-    if np.any(values > 1 + 1e-9):
+    if np.any(values > 1 + _NDCG_ROUNDING):
         raise MetricInputError(
             "grades and ideal disagree: some user's DCG exceeds the ideal DCG; build both from "
             "the same truth matrix"
@@ -1013,6 +1017,14 @@ def _metrics_from_hits(
                     value = precision_sum[:, j] / np.minimum(n_rel_f, k)  # type: ignore[index]
                 else:
                     value = dcg[name][:, j] / idcg[name][:, j]
+                    # DCG and the ideal DCG are summed in different orders: a list in the
+                    # ideal order came out 1.0000000000000002 or 0.9999999999999999. A
+                    # larger excess is no rounding (ndcg_at_k refuses it as grades and
+                    # ideal disagreeing); a shortfall within the rounding of a sum of k
+                    # terms cannot be told from 1
+                    near_one = (value <= 1.0 + _NDCG_ROUNDING) & (
+                        value >= 1.0 - _SUM_ROUNDING * k)
+                    value[near_one] = 1.0
                 value[excluded] = np.nan
                 out[f"{name}@{k}"] = value
     return out

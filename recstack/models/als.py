@@ -241,7 +241,7 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
         """
         check_call(self, ALS.fold_in, positional, unexpected, (histories,))
         self._require_fitted()
-        history = self._history_matrix(histories)
+        history = self._history_matrix(histories, method="fold_in", width=self.factors)
         self._warn_empty_fold_in(history)
         return self._fold_in(history)
 

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import copy
 import decimal
-import difflib
 import fractions
 import inspect
 import math
@@ -828,6 +827,20 @@ class Recommender(Configurable, ABC):
         name = next(iter(unexpected))
         taken = self._fit_keywords()
         arguments = " and ".join([", ".join(["train", *taken[:-1]]), *taken[-1:]])
+        if name in self.params and isinstance(unexpected[name], Interactions):
+            # SASRec's validation = True/False given rows: "give it when creating the
+            # model" sent the rows to the constructor, which refuses them as not a bool
+            declared = self.params[name]
+            others = ""
+            if name == "validation":
+                from recstack.models.registry import available_models, model_class
+
+                others = "; the models that take validation rows in fit: " + ", ".join(
+                    model for model in available_models() if "validation" in
+                    inspect.signature(model_class(model).fit).parameters)
+            return (f"{self.name}: fit() takes no {name} rows: {name} is a setting of this "
+                    f"model, not interaction rows ({declared.doc.rstrip('.')}; default "
+                    f"{declared.default!r}), given when creating it{others}")
         if name in self.params:
             return (f"{self.name}: fit() takes no {name}={_preview(unexpected[name])}: {name} is a "
                     f"hyperparameter; give it when creating the model (create_model("
@@ -839,8 +852,9 @@ class Recommender(Configurable, ABC):
                       inspect.signature(model_class(model).fit).parameters]
             return (f"{self.name}: fit() takes no validation rows (it neither early-stops nor "
                     "learns weights on them); the models that do: " + ", ".join(takers))
-        close = difflib.get_close_matches(str(name), taken + list(self.params), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        # the shared rule (recstack.specs.did_you_mean), as every other misspelt name of a
+        # model: difflib's ratio alone suggested 'neighbors' for 'weights'
+        hint = did_you_mean(name, [*taken, *self.params])
         return f"{self.name}: fit() got an unexpected argument {name!r}{hint}; it takes {arguments}"
 
     def _learns_from_values(self) -> bool:
@@ -1045,6 +1059,7 @@ class Recommender(Configurable, ABC):
                 f"{n_users}) (positions in users_), {problem}; map "
                 "external ids with users_.to_index")
         indices = indices.astype(np.int64, copy=False)
+        self._require_score_memory(len(indices), "score_users", "users")
         scores = self._score_users(indices)
         if self.own_ranking_without_history or not indices.size \
                 or (self.serves_users_without_history and self.history_fallback is None):
@@ -1392,9 +1407,12 @@ class Recommender(Configurable, ABC):
         names, the id lists as ``base__user_ids`` and ``base__item_ids``."""
         return None
 
-    def _history_matrix(self, histories: Any) -> sp.csr_matrix:
+    def _history_matrix(self, histories: Any, *, method: str = "score_histories",
+                        width: int | None = None) -> sp.csr_matrix:
         """Users' histories for ``score_histories`` and ``fold_in`` as float32 CSR: see
-        :func:`history_matrix` for what is accepted."""
+        :func:`history_matrix` for what is accepted. Refused up front when the answer, a
+        row of ``width`` float32 values per history (the catalog by default; ``fold_in``
+        gives its factors), would not fit in memory."""
         self._require_fitted()
         self._refuse_columns_in_another_order(histories)
         try:
@@ -1404,9 +1422,31 @@ class Recommender(Configurable, ABC):
             if not hint:
                 raise
             raise RecstackError(f"{error}; {hint}") from None
+        self._require_score_memory(matrix.shape[0], method, "histories", width)
         self._check_weights(matrix.data, "histories")
         self._refuse_negative_history_values(matrix, histories)
         return self._without_untrained_entries(matrix)
+
+    def _require_score_memory(self, n_rows: int, method: str, rows: str,
+                              width: int | None = None) -> None:
+        """Refuse, before scoring, an answer of ``n_rows`` rows of ``width`` float32 values
+        (the catalog by default) that the process cannot hold: 10**8 user indices given to
+        ``score_users``, or as many histories (an empty sparse matrix of that many rows costs
+        nothing to make), failed with numpy's MemoryError traceback, or got the process
+        killed, after the scoring had begun. The estimate is the answer alone, so nothing
+        that fits is refused."""
+        from recstack.models.memory import available_memory_bytes, require_memory
+
+        width = len(self.items_) if width is None else int(width)
+        needed = int(n_rows) * width * 4
+        if not needed:
+            return
+        fits = max(1, available_memory_bytes()[0] // 4 // (width * 4))
+        require_memory(self.name, needed,
+                       f"{method}: the answer for {int(n_rows):,} {rows} ({int(n_rows):,} x "
+                       f"{width:,} float32 values)",
+                       f"give fewer {rows} at a time (batches of at most {fits:,} keep each "
+                       "answer within a quarter of that)")
 
     def _without_untrained_entries(self, history: sp.csr_matrix) -> sp.csr_matrix:
         """``history`` without its entries on items of :meth:`_items_without_similarity`
@@ -2147,8 +2187,10 @@ def _unknown_params_message(model: str, unknown: list[str], params: dict[str, Pa
     """``model has no parameter 'factor' (did you mean 'factors'?); its parameters: ...``."""
     hints = []
     for name in unknown:
-        close = difflib.get_close_matches(str(name), list(params), n=1)
-        hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        # the shared rule (recstack.specs.did_you_mean), as the attribute and argument
+        # refusals: difflib's ratio alone suggested 'neighbors' for 'weights' and
+        # 'scorers' for 'users'
+        hints.append(f"{name!r}{did_you_mean(name, list(params))}")
     return (f"{model}: no parameter {', '.join(hints)}; its parameters: "
             f"{', '.join(params) or '(none)'}")
 

@@ -37,6 +37,7 @@ from recstack.models.registry import (
     register,
 )
 from recstack.models.training import VALIDATION_METRICS, ValidationSplitMixin, validation_metric
+from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.progress import Progress, resolve
 from recstack.specs import did_you_mean
 
@@ -132,6 +133,12 @@ class Blend(ValidationSplitMixin, Recommender):
     }
 
     # ------------------------------------------------------------------ declarations
+    #: the settings of the weight search, read only while the weights are learned
+    #: (:mod:`recstack.pipeline.settings`)
+    read_only_with: ClassVar[ReadOnlyWith] = {
+        name: ("weights", (None,))
+        for name in ("validation_fraction", "metric", "metric_k", "rounds", "seed")}
+
     def validate_params(self) -> None:
         if isinstance(self.weights, dict):
             # weights keyed by member name ({ease = 2, rp3beta = 1}) was refused as "must be
@@ -206,6 +213,19 @@ class Blend(ValidationSplitMixin, Recommender):
             raise
 
     # ------------------------------------------------------------------ training
+    def _refuse_unread_settings(self, validation: Interactions | None) -> None:
+        """Fixed ``weights`` are used as given: validation rows and the settings of the
+        weight search were ignored without a word (a blend fitted on rows it never read)."""
+        if self.weights is not None:
+            if validation is not None:
+                raise ConfigError(
+                    f"{self.name}: fit(train, validation=...) is read only to learn the "
+                    f"weights, and weights is fixed ({shown(self.weights)}), so the "
+                    f"{len(validation):,} validation rows would be ignored; leave weights out "
+                    "to learn them on those rows, or fit without them")
+            refuse_unread_settings(self.name, self, self.read_only_with)
+        super()._refuse_unread_settings(validation)
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         reporter = resolve(progress)
         members: list[Recommender] = []

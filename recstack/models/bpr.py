@@ -13,7 +13,7 @@ import numpy as np
 
 from recstack.data._fast_csv import default_threads
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import (
     MAX_ITERATIONS,
     Param,
@@ -172,6 +172,21 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     def _occurrences_role(self) -> str:
         return "it learns every recorded pair as a positive"
+
+    def _refuse_unread_settings(self, validation: Interactions | None) -> None:
+        super()._refuse_unread_settings(validation)
+        validated = ("on the rows given to fit(train, validation=...)" if validation is not None
+                     else f"on validation_fraction={shown(self.validation_fraction)} of train"
+                     if self.validation_fraction > 0 else None)
+        if validated is not None and self.tolerance != self.params["tolerance"].default:
+            # read only by the stopping rule without validation (the training AUC's gain):
+            # with validation, progress is a better validation nDCG@10, whatever the gain
+            raise ConfigError(
+                f"{self.name}: tolerance={shown(self.tolerance)} is read only without "
+                "validation (the least relative gain of the training AUC that counts as "
+                f"progress), and this fit validates {validated} (progress: a better "
+                "validation nDCG@10), so it would be ignored; leave tolerance out, or "
+                "train without validation to stop on the training AUC")
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         sgd_block = _compiled_sgd_block()

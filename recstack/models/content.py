@@ -10,6 +10,7 @@ it is needed only to fit and to vectorise new items, not to score a loaded model
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call, history_weights
 from recstack.models.persistence import (
     ArraySpec,
@@ -31,6 +32,8 @@ from recstack.models.text_features import (
     item_documents,
     refuse_boolean_text,
     refuse_near_columns,
+    saved_columns_problem,
+    saved_terms_problem,
     sklearn_text,
     warn_unknown_genres,
 )
@@ -181,6 +184,7 @@ class ContentBased(Recommender):
                                         + ", or set interaction_weight > 0 to describe items "
                                         "by their interactions instead") from None
                 self._refuse_no_trained_text(text, table, train)
+                self._warn_text_tells_no_item_apart(text, table, columns)
                 self.vocabulary_ = np.asarray(vectorizer.get_feature_names_out(), dtype=str)
                 self.idf_ = np.asarray(vectorizer.idf_, dtype=np.float64)
             else:
@@ -217,6 +221,40 @@ class ContentBased(Recommender):
             "would be empty and every score 0. Is the item table keyed by other ids than "
             "the interactions (item numbers for codes)? Key it by the interactions' item "
             "ids, or set interaction_weight > 0 to describe items by their interactions")
+
+    def _warn_text_tells_no_item_apart(self, text: sp.csr_matrix, table: pd.DataFrame,
+                                       columns: list[str]) -> None:
+        """Warn when every item with text has the same TF-IDF vector (every title the same
+        words, a genre column of one genre, max_features=1 on words every item has) and
+        the vectors get no interaction part: every such item then scored the same cosine
+        for every user, so the text ranked none above another, and the model was fitted
+        without a word."""
+        if self.interaction_weight != 0:
+            return
+        rows = sp.csr_matrix(text)
+        described = np.flatnonzero(np.diff(rows.indptr) > 0)
+        if len(described) < 2:
+            return
+        first = rows[described[0]]
+        differs = rows[described] - sp.vstack([first] * len(described))
+        if abs(differs).max() > 1e-6:
+            return
+        row = int(described[0])
+        document = item_documents(table.iloc[[row]], columns)[0]
+        # the fitted table is in the catalog's order, not the user's: name the item by id
+        item = shown(self.items_.external_ids[row])
+        verb = "gives" if len(columns) == 1 else "give"
+        warnings.warn(
+            f"content: the item table's {', '.join(repr(c) for c in columns)} {verb} every "
+            f"one of the {len(described):,} items with text the same TF-IDF vector (item "
+            f"{item} reads {document!r:.60}), so every such item gets the same score for "
+            "every user "
+            "and the text ranks none above another; describe the items by text that tells "
+            "them apart"
+            + (f" (max_features = {self.max_features} keeps only the most frequent terms)"
+               if self.max_features is not None else "")
+            + ", or set interaction_weight > 0 to tell them apart by their interactions",
+            stacklevel=4)
 
     def _with_interactions(self, text: sp.csr_matrix) -> sp.csr_matrix:
         if self.interaction_weight == 0:
@@ -339,6 +377,33 @@ class ContentBased(Recommender):
                 "text_columns": ArraySpec("str", ("text_columns",))}
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        limit = None if self.max_features is None else f"max_features = {self.max_features}"
+        problem = (saved_terms_problem("vocabulary", arrays["vocabulary"],
+                                       most=self.max_features, limit=limit or "")
+                   or saved_columns_problem("text_columns", arrays["text_columns"],
+                                            TEXT_COLUMNS))
+        if problem:
+            return problem
+        n_items = len(arrays["base__item_ids"])
+        if len(arrays["vocabulary"]) and self.min_df > n_items:
+            # fit refuses a min_df above the item documents (one per item): no term is kept
+            return (f"vocabulary holds {len(arrays['vocabulary']):,} terms, but min_df = "
+                    f"{self.min_df} is more than the {n_items:,} item documents, so fitting "
+                    "would have kept none; the hyperparameters in model.json and the arrays "
+                    "disagree, so one of the two files was edited")
+        if self.stop_words == "english" and len(arrays["vocabulary"]):
+            stop = _english_stop_words()
+            dropped = [t for t in arrays["vocabulary"].astype(str).tolist() if t in stop]
+            if dropped:
+                return (f"vocabulary holds the English stop word {dropped[0]!r}, but "
+                        "stop_words = 'english' drops them; the hyperparameters in "
+                        "model.json and the arrays disagree, so one of the two files was "
+                        "edited")
+        if bool(len(arrays["vocabulary"])) != bool(len(arrays["text_columns"])):
+            # fitting reads text columns into terms, or has neither
+            return (f"vocabulary holds {len(arrays['vocabulary']):,} terms but text_columns "
+                    f"names {len(arrays['text_columns'])} column(s); fitting writes terms "
+                    "exactly when it reads text columns, so the file was damaged or edited")
         # one column per term, then (with interaction_weight) one per training user
         terms = len(arrays["vocabulary"])
         users = len(arrays["base__user_ids"]) if self.interaction_weight > 0 else 0
@@ -367,6 +432,16 @@ def _normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
     return sp.csr_matrix(sp.diags(scale) @ matrix, dtype=np.float32)
+
+
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, or none where it is not installed (a loaded model
+    scores without it, so the check it serves is skipped rather than required)."""
+    try:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    except ImportError:
+        return frozenset()
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def _sklearn_text() -> Any:

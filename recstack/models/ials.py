@@ -202,7 +202,10 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         item_groups = list(_length_groups(by_item.indptr, block))
         # iALS++ keeps the predictions of the recorded pairs current through every block
         predictions = None if self.block_size is None else _pair_scores(by_user, users, items)
-        with resolve(progress).task(f"Fitting {self.name}", total=self.iterations) as task:
+        # a run that overflows is refused below, naming its settings: numpy's overflow
+        # warnings of every sweep came first and said nothing of which setting it was
+        with resolve(progress).task(f"Fitting {self.name}", total=self.iterations) as task, \
+                np.errstate(over="ignore", invalid="ignore"):
             for _ in range(self.iterations):
                 if predictions is None:
                     _exact_step(by_user, users, items, user_reg, weight, user_groups)
@@ -216,8 +219,14 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
                                     predictions, to_user_order, item_groups)
                 task.advance()
         if not (np.isfinite(users).all() and np.isfinite(items).all()):
-            raise RecstackError(f"{self.name}: the factors diverged to NaN or infinity; use "
-                                "a larger regularization")
+            # "use a larger regularization" was the advice whatever the cause, also for
+            # initial factors too large to square (init_stddev=1e20), which no
+            # regularization mends
+            raise RecstackError(
+                f"{self.name}: training diverged: the factors hold NaN or infinite values, "
+                f"with {self._params_text()}; lower init_stddev (the scale of the initial "
+                f"factors, default {self.params['init_stddev'].default}) or raise the "
+                "regularization")
         self.user_factors_ = np.ascontiguousarray(users)
         self.item_factors_ = np.ascontiguousarray(items)
 
@@ -258,7 +267,7 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         """
         check_call(self, IALS.fold_in, positional, unexpected, (histories,))
         self._require_fitted()
-        history = self._history_matrix(histories)
+        history = self._history_matrix(histories, method="fold_in", width=self.factors)
         self._warn_empty_fold_in(history)
         return self._fold_in(history)
 

@@ -14,6 +14,7 @@ the pruned result."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -235,6 +236,27 @@ class ItemKNN(Recommender):
             normalize=self.normalize, asymmetric_alpha=float(self.asymmetric_alpha),
             progress=progress)
         self._scoring = self._scoring_matrix()
+        self._warn_weighting_left_no_neighbour(matrix)
+
+    def _warn_weighting_left_no_neighbour(self, matrix: sp.csr_matrix) -> None:
+        """Warn when items shared users but the feature weighting left no item a neighbour:
+        on a small catalog :math:`\\mathrm{idf}_u = \\ln(n_I / (1 + n_u))` is 0 (or below)
+        for every user with two or more items, every weighted similarity was 0, and the
+        model fitted to score every item 0 for every user, without a word."""
+        if self.similarity_.nnz or self.feature_weighting == "none":
+            return
+        per_user = np.diff(matrix.indptr)
+        if not (per_user >= 2).any():
+            return  # no two items ever shared a user: nothing to weigh
+        n_items = matrix.shape[1]
+        warnings.warn(
+            f"{self.name}: feature_weighting={self.feature_weighting!r} left no item a "
+            f"neighbour: its idf_u = ln(n_items / (1 + n_u)) is 0 or below for every user "
+            f"with two or more of the {n_items:,} items (e.g. {int(per_user.max())} items: "
+            f"ln({n_items:,} / {int(per_user.max()) + 1:,}) = "
+            f"{np.log(n_items / (1.0 + per_user.max())):.3g}), so every similarity, and "
+            "every score, is 0; use feature_weighting='none' on a catalog this small",
+            stacklevel=4)
 
     def _scoring_matrix(self) -> sp.csr_matrix:
         scoring = sp.csr_matrix(self.similarity_.T, dtype=np.float32)

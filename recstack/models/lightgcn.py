@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.factors import FactorMixin, refuse_without_negatives, warn_excess_factors
 from recstack.models.memory import available_memory_bytes, gib
@@ -50,6 +50,10 @@ VALIDATION_K = 20
 _TORCH_RUNTIME_BYTES = 96 * 2**20
 #: added to a row's norm before dividing by it (LightGCN++'s code adds the same)
 _NORM_FLOOR = 1e-12
+
+
+#: the settings read only by the propagation (none of them with ``layers=0``)
+_PROPAGATION_SETTINGS = ("alpha", "beta", "normalize_layers", "gamma")
 
 
 @register
@@ -207,6 +211,21 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     def _values_role(self) -> str:
         return "LightGCN reads a value of 0 as no interaction (no edge of its graph)"
+
+    def _refuse_unread_settings(self, validation: Interactions | None) -> None:
+        super()._refuse_unread_settings(validation)
+        if self.layers != 0:
+            return
+        for name in _PROPAGATION_SETTINGS:
+            value = getattr(self, name)
+            if value != self.params[name].default:
+                # with no layer to propagate, the final embeddings are the layer-0 ones
+                # (MF trained with BPR): the setting was ignored without a word
+                raise ConfigError(
+                    f"{self.name}: {name}={shown(value)} is read only by the propagation "
+                    "through the layers and their pooling, and layers=0 propagates nothing "
+                    "(the model is matrix factorisation trained with BPR), so it would be "
+                    f"ignored; set layers >= 1 to use it, or leave {name} out")
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = require_torch()

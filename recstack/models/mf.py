@@ -237,6 +237,20 @@ class _RatingModel(WarmStartMixin, Recommender):
                 f"training ratings vary ({float(ratings.min()):g} to {float(ratings.max()):g}),"
                 f" with {self._params_text()}; lower the learning rate (or the other settings "
                 "that scale the training) back to their usual range")
+        low, high = self.rating_range_
+        inside = ratings[(ratings > low) & (ratings < high)]
+        if predicted.size > 1 and inside.size and np.ptp(ratings) > 0 \
+                and np.isin(predicted, (low, high)).all():
+            # mf at learning_rate 1e6: the sigmoid saturated at both ends, so every
+            # prediction was clipped to the lowest or the highest rating (a model that says
+            # 1 or 5 and ranks nothing within them), served without a word, as the
+            # one-value collapse above had been
+            raise RecstackError(
+                f"{self.name}: training collapsed: every predicted rating is the lowest or "
+                f"the highest of rating_range ({low:g} or {high:g}), for every user and "
+                f"item, although {inside.size:,} training rating(s) lie between (e.g. "
+                f"{float(inside[0]):g}), with {self._params_text()}; lower the learning rate "
+                "(or the other settings that scale the training) back to their usual range")
 
     # ------------------------------------------------------------------ the scaled sigmoid
     @property

@@ -60,6 +60,7 @@ import math
 import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +210,10 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
         model.validate_params()
     except RecstackError as error:
         raise RecstackError(f"{path} (not saved): {error}") from None
+    for kind, ids in (("user", model.users_), ("item", model.items_)):
+        problem = _unstorable_id(ids)
+        if problem:
+            raise RecstackError(f"{path} (not saved): {model.name}: {kind} id {problem}")
     arrays = {f"{_BASE_PREFIX}{k}": np.asarray(v) for k, v in _base_state(model).items()}
     for name, value in model._state().items():
         arrays[name] = np.asarray(value)
@@ -348,10 +353,20 @@ def load_model(path: str | Path) -> Recommender:
 
 def describe_artifact(path: str | Path) -> dict[str, Any]:
     """The metadata of a saved model (format, model, hyperparameters, arrays), checked like
-    :func:`load_model` checks it, without reading the arrays."""
+    :func:`load_model` checks it, without reading the arrays: a model this recstack does not
+    have, hyperparameters it would refuse, or an ``arrays`` list that is not one
+    ``{"dtype", "shape"}`` entry per array are refused here as there (they were handed back
+    as if sound, and load_model refused the same folder)."""
     path = checked_path(path, "describe_artifact(path)").expanduser()
     meta = _read_metadata(path)
     _check_metadata_digest(path / META, meta)
+    model = _model_from_metadata(path, meta)
+    _check_manifest(path / META, meta["arrays"])
+    # the arrays it lists must be the model's (members swapped in a blend's params): the
+    # names only, as the arrays are not read
+    specs = _declared_specs(model)
+    if specs is not None:
+        _refuse_other_arrays(str(path / META), model, specs, set(meta["arrays"]))
     return meta
 
 
@@ -513,18 +528,20 @@ def _model_from_metadata(path: Path, meta: dict[str, Any]) -> Recommender:
 def _read_arrays(path: Path, manifest: Any) -> dict[str, np.ndarray]:
     """Read every array of the archive, checking each against the metadata's list before
     allocating it; any damage is a RecstackError, whatever the reader tripped over."""
-    arrays_path, meta_path = path / ARRAYS, path / META
-    if not isinstance(manifest, dict) or not all(
-            isinstance(entry, dict) and set(entry) == {"dtype", "shape"}
-            and isinstance(entry["dtype"], str) and isinstance(entry["shape"], list)
-            and all(type(n) is int and n >= 0 for n in entry["shape"])
-            for entry in manifest.values()):
-        raise RecstackError(f"{meta_path}: arrays must map each array name to "
-                            "{\"dtype\": ..., \"shape\": [...]}; the metadata is corrupted")
+    arrays_path = path / ARRAYS
+    _check_manifest(path / META, manifest)
     arrays: dict[str, np.ndarray] = {}
     try:
         with zipfile.ZipFile(arrays_path) as archive:
-            members = {info.filename: info for info in archive.infolist()}
+            listed = archive.infolist()
+            members = {info.filename: info for info in listed}
+            if len(members) != len(listed):
+                # one name stored twice: this reader took the last copy, np.load and unzip
+                # may take another, so which array the model holds would depend on the tool
+                counts = Counter(info.filename for info in listed)
+                twice = next(name for name, count in counts.items() if count > 1)
+                raise RecstackError(f"{arrays_path}: holds {twice!r} twice; np.savez writes "
+                                    "each array once, so the archive was damaged or edited")
             stored = {name[:-4] for name in members if name.endswith(".npy")}
             if stored != set(manifest) or len(stored) != len(members):
                 extra = sorted(set(members) - {f"{n}.npy" for n in manifest})
@@ -543,6 +560,18 @@ def _read_arrays(path: Path, manifest: Any) -> dict[str, np.ndarray]:
         raise RecstackError(f"{arrays_path}: unreadable archive ({type(error).__name__}: "
                             f"{error}); the artifact is corrupted") from None
     return arrays
+
+
+def _check_manifest(meta_path: Path, manifest: Any) -> None:
+    """Refuse a metadata ``arrays`` field that is not one ``{"dtype": str, "shape": [int,
+    ...]}`` entry per array name."""
+    if not isinstance(manifest, dict) or not all(
+            isinstance(entry, dict) and set(entry) == {"dtype", "shape"}
+            and isinstance(entry["dtype"], str) and isinstance(entry["shape"], list)
+            and all(type(n) is int and n >= 0 for n in entry["shape"])
+            for entry in manifest.values()):
+        raise RecstackError(f"{meta_path}: arrays must map each array name to "
+                            "{\"dtype\": ..., \"shape\": [...]}; the metadata is corrupted")
 
 
 def _read_member(arrays_path: Path, name: str, member: Any, stored_size: int,
@@ -575,18 +604,11 @@ def _read_member(arrays_path: Path, name: str, member: Any, stored_size: int,
 # --------------------------------------------------------------------------- array checks
 def _check_arrays(where: str, model: Recommender, arrays: dict[str, np.ndarray]) -> None:
     """Check ``arrays`` against the model's declaration; errors start with ``where``."""
-    state_spec = model._state_spec() if hasattr(model, "_state_spec") else None
-    if state_spec is None:
+    specs = _declared_specs(model)
+    if specs is None:
         raise RecstackError(f"{where}: model {model.name!r} does not declare its saved "
                             "arrays (_state_spec), so they cannot be checked")
-    specs = {f"{_BASE_PREFIX}{k}": v for k, v in _BASE_SPEC.items()}
-    specs.update(state_spec)
-    expected = expected_array_names(specs)
-    missing, extra = sorted(expected - set(arrays)), sorted(set(arrays) - expected)
-    if missing or extra:
-        raise RecstackError(f"{where}: the arrays do not match model {model.name!r}"
-                            + (f"; missing: {missing}" if missing else "")
-                            + (f"; unexpected: {extra}" if extra else ""))
+    _refuse_other_arrays(where, model, specs, set(arrays))
     for kind in ("user", "item"):
         ids = arrays[f"{_BASE_PREFIX}{kind}_ids"]
         if ids.ndim != 1:  # their lengths size every other array: checked first
@@ -620,6 +642,28 @@ def _check_arrays(where: str, model: Recommender, arrays: dict[str, np.ndarray])
         problem = check_state(arrays)
         if problem:
             raise RecstackError(f"{where}: {problem}")
+
+
+def _declared_specs(model: Recommender) -> dict[str, ArraySpec | SparseSpec] | None:
+    """Every array ``model`` saves (its own and the base ones), or None when it declares
+    none."""
+    state_spec = model._state_spec() if hasattr(model, "_state_spec") else None
+    if state_spec is None:
+        return None
+    specs: dict[str, ArraySpec | SparseSpec] = {
+        f"{_BASE_PREFIX}{k}": v for k, v in _BASE_SPEC.items()}
+    specs.update(state_spec)
+    return specs
+
+
+def _refuse_other_arrays(where: str, model: Recommender,
+                         specs: Mapping[str, ArraySpec | SparseSpec], names: set[str]) -> None:
+    expected = expected_array_names(specs)
+    missing, extra = sorted(expected - names), sorted(names - expected)
+    if missing or extra:
+        raise RecstackError(f"{where}: the arrays do not match model {model.name!r}"
+                            + (f"; missing: {missing}" if missing else "")
+                            + (f"; unexpected: {extra}" if extra else ""))
 
 
 def expected_array_names(specs: Mapping[str, ArraySpec | SparseSpec]) -> set[str]:
@@ -798,6 +842,23 @@ def _restore_base(model: Recommender, state: dict[str, np.ndarray]) -> None:
     model.users_ = IdMap.restore(state["user_ids"])
     model.items_ = IdMap.restore(state["item_ids"])
     model.seen_ = sparse_from_state("seen", state)
+
+
+def _unstorable_id(ids: IdMap) -> str | None:
+    """What keeps a text id from being saved as it is, or None: numpy's fixed-width text,
+    the saved form of text ids, drops trailing NUL characters, so ``'a\\x00'`` came back
+    as ``'a'`` (refused as a repeated id beside ``'a'``, and otherwise loaded as another
+    id than the one the model was fitted with)."""
+    external = np.asarray(ids.external_ids)
+    if external.dtype != object:
+        return None
+    for position, value in enumerate(external.tolist()):
+        if isinstance(value, str) and value.endswith("\x00"):
+            return (f"{value!r} (position {position}) ends with a NUL character ('\\x00'), "
+                    "which the saved id list cannot keep (it would load as "
+                    f"{value.rstrip(chr(0))!r}); strip NUL characters from the ids before "
+                    "building the interactions")
+    return None
 
 
 def _storable_ids(ids: IdMap) -> np.ndarray:

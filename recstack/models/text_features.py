@@ -18,8 +18,8 @@ from recstack.data.interactions import ITEM_ID
 from recstack.errors import RecstackError, shown
 
 __all__ = ["UnknownGenreWarning", "check_item_rows", "genre_tokens", "item_documents",
-           "refuse_boolean_text", "refuse_near_columns", "sklearn_text",
-           "warn_unknown_genres"]
+           "refuse_boolean_text", "refuse_near_columns", "saved_columns_problem",
+           "saved_terms_problem", "sklearn_text", "warn_unknown_genres"]
 
 
 class UnknownGenreWarning(UserWarning):
@@ -27,6 +27,52 @@ class UnknownGenreWarning(UserWarning):
     new since): such a genre counts as no genre for the item."""
 
 _NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def saved_terms_problem(name: str, terms: np.ndarray, *, most: int | None = None,
+                        limit: str = "") -> str | None:
+    """What is wrong with a saved term list (a TF-IDF vocabulary, genre or tag tokens), or
+    None. Fitting writes each term once, in sorted order (scikit-learn's
+    ``get_feature_names_out``, ``sorted`` for genres), and a term's place is its feature
+    column: a term written twice made the vectoriser fail with scikit-learn's "Vocabulary of
+    size N doesn't contain index K" once new items were given, and terms out of order (or
+    one replaced by another) gave new items silently wrong vectors. ``most`` (with
+    ``limit``, the hyperparameter that sets it, e.g. ``"max_features = 3"``) bounds the
+    count."""
+    array = np.asarray(terms).astype(str)
+    listed: list[str] = array.tolist()
+    if len(listed) > 1:
+        out_of_order = np.flatnonzero(array[1:] <= array[:-1])
+        if len(out_of_order):
+            at = int(out_of_order[0])
+            how = ("twice" if listed[at] == listed[at + 1]
+                   else f"after {listed[at]!r}, out of sorted order")
+            return (f"{name} holds {listed[at + 1]!r} {how} (position {at + 1}); fitting "
+                    "writes each term once, sorted, and a term's place is its feature "
+                    "column, so the file was damaged or edited")
+    if most is not None and len(listed) > most:
+        return (f"{name} holds {len(listed):,} terms, but {limit} keeps at most {most:,}; "
+                f"the hyperparameters in model.json and the arrays disagree, so one of the "
+                "two files was edited")
+    if any(not term for term in listed):
+        return f"{name} holds an empty term; fitting never writes one"
+    return None
+
+
+def saved_columns_problem(name: str, columns: np.ndarray, known: tuple[str, ...]) -> str | None:
+    """What is wrong with a saved list of the item-table columns a model reads (in the
+    order of ``known``, each once, whichever the table had), or None: a column named twice
+    counted its words twice in every new item's text, an unknown one was asked of every
+    new item table, and one left out changed every new item's vector, all silently."""
+    listed = [str(column) for column in np.asarray(columns).tolist()]
+    unknown = [column for column in listed if column not in known]
+    if unknown:
+        return (f"{name} names {unknown[0]!r}, which the model never reads (it reads "
+                f"{', '.join(repr(c) for c in known)}); the file was damaged or edited")
+    if listed != [column for column in known if column in listed]:
+        return (f"{name} is {listed}; fitting writes each column once, in the order "
+                f"{list(known)}, so the file was damaged or edited")
+    return None
 
 
 def refuse_near_columns(table: pd.DataFrame, read: tuple[str, ...], model: str) -> None:

@@ -159,7 +159,8 @@ class TorchTrainer:
         torch = require_torch()
         resume_from = None
         if self.checkpoint_dir is not None:
-            resumed = self._load_checkpoint(module, optimizer)
+            with self._named():
+                resumed = self._load_checkpoint(module, optimizer)
             if resumed is not None:
                 epochs_done, history, best_state = resumed
                 del history.epochs[epochs_done:]  # the loop resumes after the finished ones
@@ -192,7 +193,8 @@ class TorchTrainer:
             return {k: v.detach().clone() for k, v in module.state_dict().items()}
 
         def checkpoint(epochs_done: int, history: TrainingHistory, best_state: Any) -> None:
-            self._save_checkpoint(module, optimizer, epochs_done, history, best_state)
+            with self._named():
+                self._save_checkpoint(module, optimizer, epochs_done, history, best_state)
 
         history = run_epochs(
             train_epoch, epochs=self.epochs, description=description,
@@ -204,6 +206,20 @@ class TorchTrainer:
         return history
 
     # ------------------------------------------------------------------ checkpoints
+    @contextmanager
+    def _named(self) -> Iterator[None]:
+        """Start a checkpoint's refusal with the model's name, as the model's other errors
+        start ("checkpoint_dir = ...: ... is a file" named no model, where a blend's or a
+        pipeline's several models may each have a folder); its type and fields are kept."""
+        try:
+            yield
+        except RecstackError as error:
+            prefix = f"{self.model}: "
+            if self.model is not None and error.args and isinstance(error.args[0], str) \
+                    and not error.args[0].startswith(prefix):
+                error.args = (prefix + error.args[0], *error.args[1:])
+            raise
+
     def _epoch_seed(self, epoch: int) -> int:
         return (self.seed * 1_000_003 + epoch) % 2**63
 

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, concat
-from recstack.errors import ConfigError, EmptyResultError, RecstackError
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
 from recstack.models.base import NOT_GIVEN, check_interactions, refuse_unbound
 from recstack.progress import Progress, resolve
 
@@ -214,6 +214,7 @@ class ValidationSplitMixin:
     validation_fraction: float
     seed: int
     name: ClassVar[str]
+    params: ClassVar[dict[str, Any]]
     #: the validation rows given to fit(), for the duration of the fit only
     _explicit_validation: Interactions | None = None
 
@@ -240,6 +241,8 @@ class ValidationSplitMixin:
                 raise RecstackError(f"{self.name}: fit(validation=...) got no rows; give "
                                     "the validation rows, or None to carve "
                                     "validation_fraction of train")
+        # a setting this fit would not read, before the rows are compared and anything trains
+        self._refuse_unread_settings(validation)
         if validation is not None and (validation.users != train.users
                                        or validation.items != train.items):
             # "must come from the same split as train (shared id maps)" said neither which
@@ -271,6 +274,21 @@ class ValidationSplitMixin:
             return super().fit(train, progress=progress)  # type: ignore[misc]
         finally:
             self._explicit_validation = None
+
+    def _refuse_unread_settings(self, validation: Interactions | None) -> None:
+        """Refuse a setting this fit would not read, given ``validation`` (the rows given to
+        fit, or None): ``validation_fraction`` away from its default beside validation rows,
+        which are used instead (the fraction was ignored without a word). Models extend it
+        with their own settings; checked at fit, not at load, as
+        :func:`~recstack.pipeline.settings.refuse_unread_settings` is."""
+        default = self.params["validation_fraction"].default
+        if validation is not None and self.validation_fraction != default:
+            raise ConfigError(
+                f"{self.name}: validation_fraction={shown(self.validation_fraction)} carves "
+                "validation rows out of train, but fit was given its validation rows "
+                "(fit(train, validation=...)), which are used instead, so it would be "
+                "ignored; leave validation_fraction out when giving the rows, or give none "
+                "to carve that share of train")
 
     def _fit_and_validation_parts(self, train: Interactions
                                   ) -> tuple[Interactions, Interactions | None]:

@@ -132,8 +132,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.data.interactions import USER_ID, Interactions
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import (
     MAX_ITERATIONS,
     NOT_GIVEN,
@@ -151,6 +151,8 @@ from recstack.models.text_features import (
     item_documents,
     refuse_boolean_text,
     refuse_near_columns,
+    saved_columns_problem,
+    saved_terms_problem,
     sklearn_text,
     warn_unknown_genres,
 )
@@ -182,6 +184,10 @@ TEXT_COLUMNS = ("title", "description")
 # Words (and tags) must occur in at least this many items: a word of a single item cannot
 # tie that item to any other, so it only adds noise to the content path.
 _MIN_ITEMS_PER_WORD = 2
+#: cells of a user_features column that are no single value, and how they are named
+_NOT_ONE_VALUE: tuple[tuple[Any, str], ...] = (
+    (list, "a list"), (tuple, "a tuple"), (dict, "a table"), (set | frozenset, "a set"),
+    (bytes, "bytes"), (np.ndarray, "an array"))
 # Bytes of float32 intermediate rows that export and fold-in may hold at once.
 _EXPORT_BUDGET_BYTES = 64 * 2**20
 
@@ -493,9 +499,11 @@ class TwoTower(WarmStartMixin, Recommender):
             raise ConfigError(
                 f"{self.name}: id_dropout={self.id_dropout} drops every item id in training, "
                 "so items are placed by their content alone, and these interactions have no "
-                "item content (no item_table with genres, tags, title or description): "
-                "every item would get the same vector; lower id_dropout below 1 (default "
-                "0.3), or give an item table")
+                f"item content ({self._no_content_said(train.item_table)}): every item would "
+                "get the same vector; lower id_dropout below 1 (default 0.3), or give an "
+                "item table that describes the items")
+        if previous is None:
+            self._warn_unused_content(train.item_table)
         item_features = self.content_.transform(train.item_table, n_rows=train.n_items)
         user_features = self._user_feature_matrix(train)
         # beyond the longest training history the window would hold only padding: a
@@ -627,9 +635,15 @@ class TwoTower(WarmStartMixin, Recommender):
         if missing:
             raise ConfigError(f"{self.name}: user_table has no column(s) {missing}; its "
                               f"columns are {list(table.columns)}")
+        if USER_ID in columns:
+            raise ConfigError(
+                f"{self.name}: user_features names {USER_ID!r}, the users' key: its one-hot "
+                "is one column per user, which the tower's user-id embedding already is; "
+                "name columns that describe the users (e.g. ('gender', 'occupation'))")
         blocks = []
         for column in columns:
             values = table[column]
+            self._check_user_feature(column, values, train)
             text = values.astype(str).where(values.notna(), None)
             categories = np.array(sorted(text.dropna().unique().tolist()), dtype=object)
             codes = pd.Categorical(text, categories=categories).codes
@@ -638,6 +652,41 @@ class TwoTower(WarmStartMixin, Recommender):
             block[np.flatnonzero(known), codes[known]] = 1.0
             blocks.append(block)
         return np.hstack(blocks)
+
+    def _check_user_feature(self, column: str, values: pd.Series, train: Interactions) -> None:
+        """Refuse a ``user_features`` column the one-hot cannot read: one with no value at
+        all (it added no input, silently), or a cell holding a list, a table, a set, bytes
+        or an infinite number (each was one category named by its Python spelling,
+        ``"['x']"``, ``"inf"``); warn of one where every user has a value of their own (a
+        measurement such as an age in days, or another id), whose one-hot is a second
+        user-id embedding that nothing of another user can inform."""
+        if not values.notna().any():
+            raise ConfigError(
+                f"{self.name}: user_features column {column!r} holds no value (every one "
+                "of its rows is missing), so it would add no input; fill it in, or leave "
+                "it out of user_features")
+        if values.dtype.kind in "Of":
+            for row, cell in enumerate(values.tolist()):
+                kind = next((said for types, said in _NOT_ONE_VALUE if isinstance(cell, types)),
+                            None)
+                if kind is None and isinstance(cell, float | np.floating) and np.isinf(cell):
+                    kind = "an infinite number"
+                if kind is not None:
+                    # the table is in the users' index order, not the user's: the id says
+                    # which row is meant
+                    user = shown(train.users.external_ids[row])
+                    raise ConfigError(
+                        f"{self.name}: user_features column {column!r} holds {kind} "
+                        f"({shown(cell)}) for user {user}; each value is one "
+                        "category of a one-hot, so give one plain value (a word or a "
+                        "number) per user, or leave it empty (None) where the user has none")
+        given = int(values.notna().sum())
+        if given > 1 and values.nunique(dropna=True) == given:
+            warnings.warn(
+                f"{self.name}: user_features column {column!r} has a value of its own for "
+                f"each of its {given:,} users, so its one-hot is one column per user, a "
+                "second user id from which no user learns anything of another; bin it "
+                "first (e.g. pd.cut for a number) or leave it out", stacklevel=5)
 
     def _read_parameters(self, module: Any, window: np.ndarray) -> None:
         """Copy the towers to numpy and export every item's and user's embedding."""
@@ -720,6 +769,44 @@ class TwoTower(WarmStartMixin, Recommender):
     def _user_embeddings(self) -> np.ndarray:
         return self.user_embeddings_
 
+    def _warn_unused_content(self, table: pd.DataFrame | None) -> None:
+        """Warn when an item table with columns the item tower reads gave it no feature: the
+        model was then fitted on ids alone, and a user who gave the table for cold items
+        learned so only from embed_items' refusal, which said the data had no item table."""
+        if table is None or self.content_.has_content:
+            return
+        if not any(c in table.columns for c in ("genres", "tags", *TEXT_COLUMNS)):
+            return
+        warnings.warn(f"{self.name}: {self._no_content_said(table)}; every item is placed by "
+                      "its id alone, and new items cannot be embedded (embed_items, "
+                      "score_new_items)", stacklevel=4)
+
+    def _no_content_said(self, table: pd.DataFrame | None) -> str:
+        """Why the item tower has no content features: no item table, none of the columns
+        it reads, or columns whose values gave no feature (why, per column kind)."""
+        read = ("genres", "tags", *TEXT_COLUMNS)
+        if table is None:
+            return f"no item table with {', '.join(read[:-1])} or {read[-1]}"
+        present = [c for c in read if c in table.columns]
+        if not present:
+            return (f"the item table has none of the columns it reads ({', '.join(read)}; "
+                    f"it has {list(map(str, table.columns))[:8]})")
+        reasons = []
+        if "genres" in present:
+            reasons.append("no row names a genre")
+        if "tags" in present:
+            reasons.append("max_tags = 0" if self.max_tags == 0 else
+                           f"no tag word is on {_MIN_ITEMS_PER_WORD} or more items")
+        text = [c for c in present if c in TEXT_COLUMNS]
+        if text:
+            verb = "hold" if len(text) > 1 else "holds"
+            reasons.append(f"text_dim = 0 leaves out {' and '.join(text)}" if self.text_dim == 0
+                           else f"{' and '.join(text)} {verb} fewer than two words (English "
+                                f"stop words aside) that are each on {_MIN_ITEMS_PER_WORD} or "
+                                "more items")
+        return (f"the item table's {', '.join(repr(c) for c in present)} gave no content "
+                f"feature: {'; '.join(reasons)}")
+
     def embed_items(self, item_rows: pd.DataFrame = NOT_GIVEN, *positional: Any,
                     **unexpected: Any) -> np.ndarray:
         """Embeddings of items from their item-table rows alone (content, no id): float32
@@ -733,11 +820,15 @@ class TwoTower(WarmStartMixin, Recommender):
         check_item_rows(item_rows, self.name, "embed_items", self.content_.read_columns)
         if not self.content_.has_content:
             # the content vector is the constant 1: every new item got the same embedding
+            # a fitted model no longer knows its training table: both causes are said
             raise RecstackError(
                 f"{self.name}: was fitted without item content (its training data had no "
-                "item table with genres, tags, title or description), so every new item "
-                "would get the same embedding; refit on interactions with an item table "
-                "(e.g. load_movielens, or Interactions.from_frame(..., item_table=...))")
+                "item table with genres, tags, title or description, or their values gave "
+                f"no feature: no genre named, no tag word and fewer than two words of text, "
+                f"English stop words aside, each on {_MIN_ITEMS_PER_WORD} or more items), so "
+                "every new item would get the same embedding; refit on interactions with an "
+                "item table that describes the items (e.g. load_movielens, or "
+                "Interactions.from_frame(..., item_table=...))")
         warn_unknown_genres(item_rows, self.content_.genre_vocabulary, self.name, "embed_items")
         features = self.content_.transform(item_rows, n_rows=len(item_rows))
         return _unit(_perceptron(features, self.item_layers_))
@@ -837,6 +928,30 @@ class TwoTower(WarmStartMixin, Recommender):
         return spec
 
     def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        problem = (saved_terms_problem("content_genres", arrays["content_genres"])
+                   or saved_terms_problem("content_tags", arrays["content_tags"],
+                                          most=self.max_tags,
+                                          limit=f"max_tags = {self.max_tags}")
+                   or saved_terms_problem("content_text_vocabulary",
+                                          arrays["content_text_vocabulary"])
+                   or saved_columns_problem("content_text_columns",
+                                            arrays["content_text_columns"], TEXT_COLUMNS))
+        if problem:
+            return problem
+        text_dim_used = len(arrays["content_text_components"])
+        if text_dim_used > self.text_dim:
+            return (f"content_text_components holds {text_dim_used} text dimensions, but "
+                    f"text_dim = {self.text_dim} keeps at most {self.text_dim}; the "
+                    "hyperparameters in model.json and the arrays disagree, so one of the "
+                    "two files was edited")
+        text_parts = (len(arrays["content_text_columns"]),
+                      len(arrays["content_text_vocabulary"]), text_dim_used)
+        if any(text_parts) and not all(text_parts):
+            # fitting keeps the text block whole (columns, terms and dimensions) or drops it
+            return (f"the text block is partial: content_text_columns names "
+                    f"{text_parts[0]} column(s), content_text_vocabulary {text_parts[1]:,} "
+                    f"terms, content_text_components {text_parts[2]} dimension(s); fitting "
+                    "keeps all three or none, so the file was damaged or edited")
         # the item tower reads the content vector (ItemContentEncoder.n_features); the user
         # tower its history mean (dim) and the user features
         content = (len(arrays["content_genres"]) + len(arrays["content_tags"])

@@ -35,13 +35,14 @@ set lower than for a fresh fit.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, echoed
 from recstack.models.base import NOT_GIVEN
 from recstack.specs import did_you_mean
 
@@ -212,10 +213,15 @@ class WarmStartMixin:
             from recstack.data.interactions import Interactions
 
             swapped = isinstance(previous, Interactions) and type(train) is type(self)
+            # a saved model's folder was refused as "got str", without saying how to read it
+            path = isinstance(previous, str | os.PathLike)
             raise ConfigError(f"{self.name}: a warm start needs a previous {self.name} model, "
                               f"got {type(previous).__name__}"
                               + ("; previous and train are in each other's place: call "
-                                 "fit_from(previous, train)" if swapped else ""))
+                                 "fit_from(previous, train)" if swapped else "")
+                              + (f" ({echoed(os.fspath(previous))!r}); a saved model's "
+                                 "folder is read with recstack.models.load_model: call "
+                                 "fit_from(load_model(path), train)" if path else ""))
         if not previous.is_fitted:
             raise ConfigError(f"{self.name}: the previous model to warm-start from is not "
                               "fitted; fit it first (or use fit for a fresh start)")
@@ -302,8 +308,13 @@ def _check_shared_ids(model: str, previous: Any, train: Interactions) -> None:
     from recstack.models.base import check_interactions  # base imports this module
 
     check_interactions(train, f"{model}.fit_from")
-    shared = {kind: len(known_rows(getattr(train, kind), getattr(previous, f"{kind}_"))[0])
-              for kind in ("users", "items")}
+    try:
+        shared = {kind: len(known_rows(getattr(train, kind), getattr(previous, f"{kind}_"))[0])
+                  for kind in ("users", "items")}
+    except ConfigError as error:
+        # "warm start: the previous model's ids are numbers ..." named no model, where every
+        # other refusal of fit_from starts with it
+        raise ConfigError(f"{model}: {error}") from None
     if not any(shared.values()) and len(train.users) and len(train.items):
         old_users, old_items = previous.users_.external_ids, previous.items_.external_ids
         raise ConfigError(

@@ -453,6 +453,17 @@ def measure_drift(reference: Interactions, new: Interactions,
     put("new_user_share", value, value > spec.new_users_warn)
     value = spearman(ref_items, new_items)
     put("popularity_spearman", value, value < spec.spearman_warn)
+    if math.isnan(value):
+        # NaN was reported (None in drift.json) and never flagged, without a word on why
+        ids = np.unique(np.concatenate([ref_items, new_items]))
+        windows = [name for name, items in (("reference", ref_items), ("new", new_items))
+                   if len(np.unique(np.bincount(np.searchsorted(ids, items),
+                                                minlength=len(ids)))) == 1]
+        notes["popularity_spearman"] = (
+            f"undefined: every item of either window has the same count in the "
+            f"{' and the '.join(windows)} window, so there is no popularity order to "
+            "correlate and the measure is never flagged; compare longer windows ([drift] "
+            "reference_partitions, or more days a partition)")
     ref_genres, new_genres = genre_weights(reference), genre_weights(new)
     if ref_genres and new_genres:
         tv, value = genre_mix(ref_genres, new_genres)

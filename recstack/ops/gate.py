@@ -163,7 +163,7 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
     if bounded and margin > 1:
         # as [evaluation] margin in a pipeline file: every value lies in [0, 1], so a
         # margin above 1 (a percentage, 5 for five points) let every model through
-        raise ConfigError(f"gate: margin must be at most 1 for {metric} (its values lie in "
+        raise ConfigError(f"gate: margin must be <= 1 for {metric} (its values lie in "
                           f"[0, 1]; the margin is an absolute difference, e.g. 0.05 for "
                           f"five points), got {shown(margin)}")
     if isinstance(min_users, bool) or not isinstance(min_users, int | np.integer) \

@@ -456,7 +456,8 @@ class _Run:
                    and use_fold_in(training.fold_in_between, self._past_strategies(), previous))
         # a model's own error ("features: item_columns names ...") named neither the file
         # nor its table, as an experiment's names its [[models]] entry
-        with named_step(f"{self.spec.source_file}: [model] ({self.spec.model.type}): "):
+        with named_step(f"{self.spec.source_file}: [model] ({self.spec.model.type}): ",
+                        model=self.spec.model.type):
             if fold_in:
                 model, warm = fold_in_model(previous, train.compact()), False
                 strategy = "fold_in"

@@ -291,6 +291,24 @@ def _check_threshold_reachable(gate: GateSpec, data: DataOptions, file: str) -> 
                           f"could compare no user; use a threshold <= {high}")
 
 
+def _refuse_unnameable_paths(base: Path, file: str,
+                             paths: list[tuple[str, str | None]]) -> None:
+    """Refuse a path setting the file system cannot name (a part longer than 255 bytes,
+    the whole longer than 4,095): the file was accepted, and the run stopped at its first
+    look at the path with the system's OSError (File name too long), or a refusal naming
+    no setting."""
+    from recstack.atomic import name_too_long, shortened
+
+    for key, text in paths:
+        if text is None:
+            continue
+        too_long = name_too_long(_file_path(base, text))
+        if too_long is not None:
+            raise ConfigError(f"{file}{key} = {shortened(text)}: is {too_long}; check the "
+                              "path (relative ones are taken from the pipeline file's "
+                              "folder)")
+
+
 def _refuse_inside_partitions(partitions: Path, outputs: list[tuple[str, str, Path | None]],
                               file: str) -> None:
     """Refuse a folder the pipeline writes (its work folder, a local registry) that is, or
@@ -434,6 +452,10 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     work = _file_path(base_folder, work_text)
     registry_path = (None if "://" in registry.root
                      else _file_path(base_folder, registry.root))
+    _refuse_unnameable_paths(base_folder, file, [
+        ("work", work_text), ("[data] partitions", data.partitions),
+        ("[data] items", data.items), ("[data] users", data.users),
+        ("[registry] root", None if registry_path is None else registry.root)])
     _refuse_inside_partitions(_file_path(base_folder, data.partitions),
                               [("work", work_text, work),
                                ("[registry] root", registry.root, registry_path)], file)

@@ -64,36 +64,60 @@ def refuse_booleans(what: str, value: Any, error: type[Exception], *,
     the message says it) are expected: it is a mask or labels given in the wrong place
     (true would silently score 1, false 0)."""
     try:
-        dtype = np.asarray(value).dtype
+        array = np.asarray(value)
     except (TypeError, ValueError):
         return  # ragged rows and the like: the conversion that follows names them
-    if dtype.kind == "b":
+    if array.dtype.kind == "b":
         raise error(f"{what} must be numbers, got true/false values; pass {wanted}, "
                     "not a mask or labels")
+    # one true/false among numbers (an object array, a table with a true/false column)
+    # was read as 1 or 0, silently, where an array of them only is refused
+    mixed = first_true_false(array)
+    if mixed is not None:
+        raise error(f"{what} must be numbers, got the true/false value {mixed[1]!r} at "
+                    f"{mixed[0]}; pass {wanted}, not a mask or labels")
 
 
-def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np.ndarray:
-    """``value`` as a finite float64 array with ``ndim`` dimensions (None: any)."""
+def first_true_false(array: np.ndarray) -> tuple[str, Any] | None:
+    """Where the first true/false value of an object array is (``"row 3"``, ``"position
+    [1, 0]"``) and the value, or None when it holds none (or is not an object array)."""
+    if array.dtype.kind != "O" or not array.size:
+        return None
+    flat = array.ravel()
+    is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in flat), bool, flat.size)
+    if not is_bool.any():
+        return None
+    at = int(np.argmax(is_bool))
+    place = (f"row {at}" if array.ndim == 1 else
+             f"position {list(map(int, np.unravel_index(at, array.shape)))}")
+    return place, flat[at]
+
+
+def as_float_array(where: str, name: str, value: Any, *, ndim: int | None,
+                   error: type[Exception] = BanditInputError) -> np.ndarray:
+    """``value`` as a finite float64 array with ``ndim`` dimensions (None: any); ``error``:
+    the class of the refusal, the caller's (a bandit's :class:`BanditInputError` unless
+    told)."""
     if isinstance(value, str | bytes | dict) or value is None:
-        raise BanditInputError(f"{where}: {name} must be an array of numbers, got "
-                               f"{type(value).__name__}")
-    refuse_ragged(where, name, value)
-    refuse_complex(f"{where}: {name}", value, BanditInputError)
+        raise error(f"{where}: {name} must be an array of numbers, got "
+                    f"{type(value).__name__}")
+    refuse_ragged(where, name, value, error)
+    refuse_complex(f"{where}: {name}", value, error)
     if sp.issparse(value):
-        value = _densified(where, name, value)
+        value = _densified(where, name, value, error)
     try:
         array = np.asarray(value, dtype=np.float64)
     except OverflowError:
-        raise BanditInputError(f"{where}: {beyond_float(value, name)}") from None
-    except (TypeError, ValueError) as error:
+        raise error(f"{where}: {beyond_float(value, name)}") from None
+    except (TypeError, ValueError) as problem:
         with_missing = _missing_as_nan(value)
         if with_missing is None:
-            raise BanditInputError(f"{where}: {name} must be an array of numbers ({error})"
-                                   ) from None
+            raise error(f"{where}: {name} must be an array of numbers ({problem})"
+                        ) from None
         array = with_missing
     if ndim is not None and array.ndim != ndim:
-        raise BanditInputError(f"{where}: {name} must be a {ndim}-D array, got shape "
-                               f"{array.shape}")
+        raise error(f"{where}: {name} must be a {ndim}-D array, got shape "
+                    f"{array.shape}")
     bad = ~np.isfinite(array)
     if bad.any():
         index = _first_bad(bad)
@@ -104,18 +128,19 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None) -> np
         shown_value = value_as_given(value, array, index)
         missing = (" (a missing value)" if np.isnan(array[index])
                    and not shown_value.endswith("(a missing value)") else "")
-        raise BanditInputError(f"{where}: {name} must be finite, {_position(index)}{column} "
-                               f"is {shown_value}{missing}")
+        raise error(f"{where}: {name} must be finite, {_position(index)}{column} "
+                    f"is {shown_value}{missing}")
     return array
 
 
-def _densified(where: str, name: str, value: Any) -> np.ndarray:
+def _densified(where: str, name: str, value: Any,
+               error: type[Exception] = BanditInputError) -> np.ndarray:
     """A scipy sparse matrix as the dense array the solvers work on (numpy read it as one
     Python object: "setting an array element with a sequence"), refused past
     :data:`MAX_DENSE_CELLS` cells, whose dense copy would not fit in memory."""
     cells = int(np.prod(value.shape, dtype=np.int64))
     if cells > MAX_DENSE_CELLS:
-        raise BanditInputError(
+        raise error(
             f"{where}: {name} is a scipy sparse {' x '.join(map(str, value.shape))} matrix, "
             f"{cells:,} cells once dense (the most is {MAX_DENSE_CELLS:,}); the solvers work "
             "on dense arrays, so give fewer rows per call (partial_fit takes batches)")
@@ -294,13 +319,16 @@ def check_not_empty(where: str, name: str, array: np.ndarray, unit: str = "row")
                                "dropped every row)")
 
 
-def check_same_length(where: str, **arrays: np.ndarray) -> None:
-    """Refuse arrays whose first dimensions differ, naming each with its length."""
+def check_same_length(where: str, *, per: str = "round",
+                      error: type[Exception] = BanditInputError, **arrays: np.ndarray) -> None:
+    """Refuse arrays whose first dimensions differ, naming each with its length; ``per``:
+    what one entry stands for in the caller's words (a bandit's round, a training
+    example), ``error`` the caller's class of refusal."""
     lengths = {name: len(array) for name, array in arrays.items()}
     if len(set(lengths.values())) > 1:
         listed = ", ".join(f"{name} {n}" for name, n in lengths.items())
-        raise BanditInputError(f"{where}: the arrays must have one entry per round, got "
-                               f"lengths {listed}")
+        raise error(f"{where}: the arrays must have one entry per {per}, got lengths "
+                    f"{listed}")
 
 
 def check_distinct_rows(where: str, name: str, items: np.ndarray) -> None:
@@ -320,14 +348,15 @@ def check_shape(where: str, name: str, array: np.ndarray, shape: tuple[int, ...]
 
 
 def check_count(where: str, name: str, value: Any, *, low: int = 1,
-                high: int | None = None) -> int:
+                high: int | None = None, error: type[Exception] = BanditInputError) -> int:
     """``value`` as an int in ``[low, high]`` (a whole number, not true/false; a whole
-    exact number, ``Decimal("3")``, is read as its int)."""
+    exact number, ``Decimal("3")``, is read as its int); ``error``: the caller's class of
+    refusal."""
     read = exact_as_int(value)
     if isinstance(read, bool) or not isinstance(read, int | np.integer) or read < low \
             or (high is not None and read > high):
         bound = f">= {low}" if high is None else f"from {low} to {high}"
-        raise BanditInputError(f"{where}: {name} must be an integer {bound}, got {shown(value)}")
+        raise error(f"{where}: {name} must be an integer {bound}, got {shown(value)}")
     return int(read)
 
 
@@ -344,11 +373,25 @@ def check_number(where: str, name: str, value: Any, *, low: float = -np.inf,
     ok = ok and np.isfinite(number) and (number >= low if low_inclusive else number > low) \
         and (number <= high if high_inclusive else number < high)
     if not ok:
-        left = "[" if low_inclusive else "("
-        right = "]" if high_inclusive else ")"
-        raise BanditInputError(f"{where}: {name} must be a finite number in {left}{low:g}, "
-                               f"{high:g}{right}, got {shown(value)}")
+        raise BanditInputError(f"{where}: {name} must be a finite number"
+                               f"{_range_text(low, high, low_inclusive, high_inclusive)}, "
+                               f"got {shown(value)}")
     return number
+
+
+def _range_text(low: float, high: float, low_inclusive: bool, high_inclusive: bool) -> str:
+    """The range of :func:`check_number` in words: `` in [0, 1]`` between two bounds, `` >=
+    0`` with a lower bound alone (a finite number "in [0, inf]" named a bound no finite
+    number reaches), `` <= 1`` with an upper one alone, nothing without bounds."""
+    bounded_below, bounded_above = bool(np.isfinite(low)), bool(np.isfinite(high))
+    if bounded_below and bounded_above:
+        left, right = "[" if low_inclusive else "(", "]" if high_inclusive else ")"
+        return f" in {left}{low:g}, {high:g}{right}"
+    if bounded_below:
+        return f" {'>=' if low_inclusive else '>'} {low:g}"
+    if bounded_above:
+        return f" {'<=' if high_inclusive else '<'} {high:g}"
+    return ""
 
 
 def misspelt_attribute(obj: Any, name: str, declared: Collection[str] | None = None

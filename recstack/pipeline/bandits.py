@@ -200,6 +200,13 @@ class Policy(ABC):
         contexts = self._check_contexts(where, contexts, (len(users), self.n_items))
         mask = self._check_available(where, available)
         n_available = int(mask.sum())
+        if n_available == 0:
+            # was "k must be an integer from 1 to the number of available items (0), got
+            # 1", as if k were at fault
+            raise BanditInputError(f"{where}: available marks no item as available (all "
+                                   f"{self.n_items} False), so there is nothing to show; "
+                                   "give a mask with at least k items True, or leave "
+                                   "available out to offer every item")
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= n_available:
             raise BanditInputError(f"{where}: k must be an integer from 1 to the number of "
                                    f"available items ({n_available}), got {shown(k)}")

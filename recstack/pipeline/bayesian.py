@@ -70,6 +70,7 @@ from recstack.pipeline.bandit_checks import (
     check_unit_interval,
     refuse_booleans,
 )
+from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 
 __all__ = ["BayesianLogisticRegression", "probit_sigmoid"]
 
@@ -189,7 +190,7 @@ class BayesianLogisticRegression(Configurable):
         ``C = 1 / prior_precision``.
     intercept_precision : float >= 0
         Prior precision of the intercept (0: a flat prior, which needs both classes in the
-        first batch). Ignored without an intercept.
+        first batch). Read only with an intercept: given otherwise, refused at fit.
     fit_intercept : bool
         Whether to learn an intercept (a weight on a constant feature).
     diagonal : bool
@@ -242,6 +243,10 @@ class BayesianLogisticRegression(Configurable):
     """
 
     name = _NAME
+    #: settings read only under another's value (:mod:`recstack.pipeline.settings`)
+    read_only_with: ClassVar[ReadOnlyWith] = {
+        "intercept_precision": ("fit_intercept", (True,)),
+    }
     params: ClassVar[dict[str, Param]] = {
         "prior_precision": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
                                  doc="precision of the Gaussian prior on the weights"),
@@ -278,6 +283,8 @@ class BayesianLogisticRegression(Configurable):
         sample_weight : array (n,) of values >= 0, optional
         """
         self.validate_params()
+        # an intercept precision given without an intercept was ignored without a word
+        refuse_unread_settings(_NAME, self, self.read_only_with)
         self._check_imbalance_params()
         names = _column_names(X)
         if names is not None and len(set(names)) != len(names):
@@ -327,6 +334,8 @@ class BayesianLogisticRegression(Configurable):
         self.n_updates_ = 0
         self._update(X, y, weight, prior_mean, prior_precision)
         self.fitted_settings_ = {name: getattr(self, name) for name in _FIXED_AT_FIT}
+        #: the seed the generator of the Thompson draws was started from
+        self.fitted_seed_ = self.seed
         return self
 
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
@@ -339,6 +348,7 @@ class BayesianLogisticRegression(Configurable):
         self.validate_params()
         self._check_imbalance_params()
         self._refuse_changed(_FIXED_AT_FIT, "an online update")
+        self._refuse_changed_seed("an online update")
         X = self._in_fitted_order(X, "partial_fit")
         X, y, weight = self._check_batch(X, y, sample_weight, n_features=self.n_features_in_)
         X, y, weight = self._downsample(X, y, weight, batch=self.n_updates_)
@@ -574,6 +584,8 @@ class BayesianLogisticRegression(Configurable):
                 f"the {len(self.mean_):,} weights, more than one call may hold "
                 f"({limit:,} draws, 1 GiB); select for at most {limit:,} users per call")
         n_draws = check_count(_NAME, "n_draws", n_draws, high=limit)
+        if rng is None:
+            self._refuse_changed_seed("the draws")
         generator = self._rng if rng is None else rng
         if not isinstance(generator, np.random.Generator):
             raise BanditInputError(f"{_NAME}: rng must be a numpy.random.Generator "
@@ -736,6 +748,25 @@ class BayesianLogisticRegression(Configurable):
             raise ConfigError(f"{_NAME}: {'; '.join(changed)}; the posterior was learned "
                               f"with the values of fit, so {doing} cannot use the new ones: "
                               "call fit() to learn again with them, or set them back")
+
+    def _refuse_changed_seed(self, doing: str) -> None:
+        """Refuse a ``seed`` set to another value since fit: the Thompson draws come from
+        the generator fit started from the seed of then, and the online updates downsample
+        by it, so a new seed was ignored by :meth:`sample_weights` without a word (the
+        draws went on from the old one) while the updates followed it, a mix of two
+        seeds; as a policy refuses its seed changed after reset."""
+        fitted = getattr(self, "fitted_seed_", None)
+        if fitted is None:
+            return
+        seed = self.seed
+        same = (not isinstance(seed, bool | np.bool_)) and isinstance(seed, int | np.integer) \
+            and int(seed) == fitted
+        if not same:
+            raise ConfigError(f"{_NAME}: seed={fitted!r} at fit, now {shown(seed)}; the "
+                              f"generator of the Thompson draws was started from the seed "
+                              f"of fit, so {doing} cannot follow the new one: call fit() to "
+                              f"start again from it, pass rng=numpy.random.default_rng(...) "
+                              "to sample_weights, or set it back")
 
     def _check_batch(self, X: Any, y: Any, sample_weight: Any, *, n_features: int | None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -77,6 +77,7 @@ from recstack.pipeline._paths import (
     refuse_unwritable_file,
 )
 from recstack.pipeline.bandit_checks import (
+    first_true_false,
     misspelt_attribute,
     refuse_booleans,
     refuse_complex,
@@ -207,28 +208,43 @@ class Calibrator(ABC):
         self._check_params()
 
     def _inputs(self, values: ArrayLike, name: str, *, allow_empty: bool = False,
-                any_shape: bool = False) -> np.ndarray:
+                any_shape: bool = False, where: str | None = None,
+                scored: bool = False) -> np.ndarray:
         """``values`` flattened to finite float64 (in [0, 1] for probability inputs); fit
-        takes one score per label, a 1-D array, predict any shape."""
-        refuse_booleans(f"{self.name}: {name}", values, CalibrationError)
-        array = _numbers(values, f"{self.name}: {name}")
+        takes one score per label, a 1-D array, predict any shape. The one check of a
+        calibrator's inputs, given directly or by :class:`CalibratedScorer` (``where``: the
+        call named, else this calibrator; ``scored``: the values are a scorer's outputs, and
+        the messages say where to look), so that both refuse the same values alike."""
+        where = self.name if where is None else where
+        refuse_booleans(f"{where}: {name}", values, CalibrationError,
+                        wanted="the scorer's scores, not its decisions" if scored
+                        else "the model's scores")
+        array = _numbers(values, f"{where}: {name}")
         if not any_shape and array.ndim != 1:
-            raise CalibrationError(f"{self.name}: {name} must be a 1-D array (one score per "
+            raise CalibrationError(f"{where}: {name} must be a 1-D array (one score per "
                                    f"label), got shape {array.shape}")
         array = array.ravel()
         if not allow_empty and array.size == 0:
-            raise CalibrationError(f"{self.name}: {name} is empty; calibration needs data")
+            raise CalibrationError(f"{where}: {name} is empty; calibration needs data")
         bad = ~np.isfinite(array)
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
-            raise CalibrationError(f"{self.name}: {name} must be finite; position {position} "
-                                   f"holds {float(array[position])!r}")
+            hint = ("; check the input it was scored from (a missing or huge feature?)"
+                    if scored else "")
+            raise CalibrationError(f"{where}: {name} must be finite; position {position} "
+                                   f"holds {float(array[position])!r}{hint}")
         if self.takes == "probability":
             outside = (array < 0) | (array > 1)
             if outside.any():
                 position = int(np.flatnonzero(outside)[0])
+                if scored:
+                    raise CalibrationError(
+                        f"{where}: the {self.name} calibrator takes probabilities, but {name} "
+                        f"are not all in [0, 1]; position {position} holds "
+                        f"{float(array[position])!r} (wrap a scorer of probabilities, or use "
+                        "PlattCalibrator() for raw scores)")
                 raise CalibrationError(
-                    f"{self.name}: {name} must be probabilities in [0, 1]; position "
+                    f"{where}: {name} must be probabilities in [0, 1]; position "
                     f"{position} holds {float(array[position])!r} (pass a model's probabilities, "
                     "not raw scores or logits)")
         return array
@@ -913,32 +929,22 @@ class CalibratedScorer:
                 f"PlattCalibrator(), got {type(self.calibrator).__name__} "
                 f"{self.calibrator!r:.40}; the calibrators: {', '.join(sorted(_REGISTRY))}")
         where = f"CalibratedScorer.{method}"
-        what = f"the scorer's outputs for {argument}"
         score = getattr(self.scorer, "score", None)
         if callable(score):
-            raw = _numbers(score(inputs), f"{where}: the scorer's outputs")
+            outputs = score(inputs)
         elif callable(self.scorer):
-            raw = _numbers(self.scorer(inputs), f"{where}: the scorer's outputs")
+            outputs = self.scorer(inputs)
         else:
             raise CalibrationError(f"scorer must have a score() method or be callable, got "
                                    f"{type(self.scorer).__name__}")
-        flat = raw.ravel()
-        bad = ~np.isfinite(flat)
-        if bad.any():
-            position = int(np.flatnonzero(bad)[0])
-            raise CalibrationError(f"{where}: {what} must be finite; position {position} "
-                                   f"holds {float(flat[position])!r}; check the input it "
-                                   "was scored from (a missing or huge feature?)")
-        if self.calibrator.takes == "probability":
-            outside = (flat < 0) | (flat > 1)
-            if outside.any():
-                position = int(np.flatnonzero(outside)[0])
-                raise CalibrationError(
-                    f"{where}: the {self.calibrator.name} calibrator takes probabilities, "
-                    f"but {what} are not all in [0, 1]; position {position} holds "
-                    f"{float(flat[position])!r} (wrap a scorer of probabilities, or use "
-                    "PlattCalibrator() for raw scores)")
-        return raw
+        # the calibrator's own check (one rule: true/false decisions, a 2-D fit, NaN and
+        # probabilities outside [0, 1] refused as the calibrator alone refuses them), its
+        # messages naming this call and what the scorer made of the argument
+        predicting = method == "predict"
+        flat = self.calibrator._inputs(outputs, f"the scorer's outputs for {argument}",
+                                       where=where, scored=True, allow_empty=predicting,
+                                       any_shape=predicting)
+        return flat.reshape(np.shape(outputs))
 
     def fit(self, held_out: Any, labels: ArrayLike) -> Self:
         """Fit the calibrator on the scorer's outputs for ``held_out`` inputs."""
@@ -989,6 +995,13 @@ def activity_buckets(counts: ArrayLike, edges: tuple[int, ...] = (5, 20, 100)
         # a mask where counts belong: true counted as 1 interaction, false as 0
         raise CalibrationError("activity_buckets: counts must be whole numbers >= 0 (a user's "
                                "interactions or an item's users), got true/false values")
+    mixed = (None if isinstance(counts, pd.Categorical)
+             else first_true_false(np.asarray(counts)))
+    if mixed is not None:
+        # one among counts was 1 interaction (true) or 0 (false), silently
+        raise CalibrationError("activity_buckets: counts must be whole numbers >= 0 (a user's "
+                               "interactions or an item's users), got the true/false value "
+                               f"{mixed[1]!r} at {mixed[0]}")
     if values.ndim != 1:
         # a single number had no length (pandas' TypeError), a table gave a table of buckets
         raise CalibrationError(f"activity_buckets: counts must be a 1-D array, one count per "

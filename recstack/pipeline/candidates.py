@@ -392,8 +392,10 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     if exclude is None:
         exclude = generators[0].seen_ if histories is None else histories
     n_users = len(generators[0].users_) if histories is None else histories.shape[0]
+    # the generator's refusal of an argument (ConfigError, a ValueError as before), not the
+    # shared check's default, the bandits' BanditInputError
     users = as_index_array("candidates", "user_indices", user_indices, ndim=1, size=n_users,
-                           what="user")
+                           what="user", error=ConfigError)
     # a set of users: one given twice gets its candidates once (the result is keyed by
     # user, not by position), scored once rather than once per repeat (test.user_index,
     # one entry per interaction, scored each user as often as they had interactions)
@@ -512,7 +514,7 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
     _require_model_list(scorers, "scorers")
     # a name short, and a column of similarity had no name (its feature was dropped)
     names = _column_names(names, "names", len(scorers), "scorer")
-    check_count("score_candidates", "batch_users", batch_users)
+    check_count("score_candidates", "batch_users", batch_users, error=ConfigError)
     for position, scorer in enumerate(scorers):
         if not isinstance(scorer, Recommender):
             raise RecstackError(f"candidates: scorers[{position}] is {_not_a_model(scorer)}")

@@ -98,7 +98,6 @@ from recstack.errors import ConfigError, RecstackError, shown, shown_number
 from recstack.metrics._validation import check_aligned, exact_as_float
 from recstack.models.persistence import canonical_csr, sparse_from_state
 from recstack.pipeline.bandit_checks import (
-    BanditInputError,
     as_index_array,
     check_same_length,
     misspelt_attribute,
@@ -518,7 +517,7 @@ class FeatureBuilder:
             if column.role != "multi":
                 continue
             rows, labels = self._labels(_column(data.item_table, column, data.n_items))
-            codes = pd.Index(column.levels).get_indexer(labels.astype(str))
+            codes = pd.Index(column.levels).get_indexer(_level_text(labels.to_numpy(object)))
             known = codes >= 0
             blocks.append(sp.csr_matrix((np.ones(int(known.sum()), np.float32),
                                          (rows[known], codes[known])),
@@ -884,16 +883,21 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
         raise RecstackError(f"{where}: window must be the label window's Interactions, got "
                             f"{type(window).__name__}")
     # pandas rows in two orders were paired by position: an example took another's label
+    # the feature builder's refusal of an argument (ConfigError, a ValueError as before),
+    # not the shared checks' default, the bandits' BanditInputError
     check_aligned(("users", users), ("items", items), ("labels", labels),
-                  error=BanditInputError, where=f"{where}: ")
+                  error=ConfigError, where=f"{where}: ")
     # indices as everywhere: floats were cut (1.5 read as 1) and an item past the catalog
     # met another user's key (users * n_items + items), taking that user's context
-    users = as_index_array(where, "users", users, ndim=1, size=window.n_users, what="user")
-    items = as_index_array(where, "items", items, ndim=1, size=window.n_items, what="item")
+    users = as_index_array(where, "users", users, ndim=1, size=window.n_users, what="user",
+                           error=ConfigError)
+    items = as_index_array(where, "items", items, ndim=1, size=window.n_items, what="item",
+                           error=ConfigError)
     # labels as the rankers' pointwise losses read them (> 0: positive); a -1/+1 labelling
     # read each -1 as a negative, silently, and took a random context for it
-    positive = positive_labels(where, labels)
-    check_same_length(where, users=users, items=items, labels=positive)
+    positive = positive_labels(where, labels, error=ConfigError)
+    check_same_length(where, per="labelled example (one user, item and label)",
+                      error=ConfigError, users=users, items=items, labels=positive)
     n_items = window.n_items
     wu = window.user_index.astype(np.int64)
     times = (window.timestamp if window.timestamp is not None
@@ -1013,6 +1017,7 @@ def _unix_seconds(values: pd.Series, rows: str = "row") -> np.ndarray:
     """Times as Unix seconds (float64, NaN where missing): numbers as they are, datetimes
     (naive ones read as UTC) converted; anything else (text, true/false) is refused with
     its row, where coercing it to "missing" would silently drop the time features."""
+    _refuse_other_kinds_of_time(values, rows)
     if pd.api.types.is_bool_dtype(values):
         values = values.astype(object)
     elif pd.api.types.is_numeric_dtype(values):  # the training examples' own timestamps
@@ -1040,6 +1045,27 @@ def _unix_seconds(values: pd.Series, rows: str = "row") -> np.ndarray:
                             "missing value is the unknown level)")
     _refuse_out_of_range_times(seconds, values, rows)
     return seconds
+
+
+def _refuse_other_kinds_of_time(values: pd.Series, rows: str = "row") -> None:
+    """Refuse durations, periods and complex numbers as event times, naming the first row
+    that holds one: numbers as they were, a duration became its nanoseconds, a period its
+    count of periods since 1970 and a complex number its real part, each read as seconds,
+    so the hour and weekday features were those of another time, silently."""
+    dtype = values.dtype
+    if not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
+            or pd.api.types.is_complex_dtype(dtype) or isinstance(dtype, pd.PeriodDtype)):
+        return
+    kinds = ((dt.timedelta | np.timedelta64, "a duration, not a time (add it to the start "
+              "time it counts from)"),
+             (pd.Period, "a period, not a time (its start is period.to_timestamp())"),
+             (complex | np.complexfloating, "a complex number"))
+    for row, value in enumerate(values.to_numpy(dtype=object)):
+        for kind, what in kinds:
+            if isinstance(value, kind) and not pd.isna(value):
+                raise RecstackError(f"context column {CONTEXT_TIME!r}: {rows} {row} holds "
+                                    f"{value!r}, {what}; give Unix seconds or a datetime (a "
+                                    "missing value is the unknown level)")
 
 
 def _refuse_out_of_range_times(seconds: np.ndarray, values: pd.Series,
@@ -1198,9 +1224,19 @@ def _encode(values: np.ndarray, column: TableColumn,
         first[distinct] = labels.to_numpy(dtype=object)[at]
         values = first
     present = pd.notna(values)
-    text = np.where(present, values.astype(str), "")
+    text = np.where(present, _level_text(values), "")
     codes = pd.Index(column.levels).get_indexer(text) + 1
     return np.where(present, codes, 0)
+
+
+_STR = np.frompyfunc(str, 1, 1)
+
+
+def _level_text(values: np.ndarray) -> np.ndarray:
+    """The text a categorical level is known by: ``str`` of each value, as the levels were
+    named at fit. (numpy's and pandas' ``astype(str)`` decode bytes, so a column of
+    ``b"Drama"``, whose level is ``"b'Drama'"``, was the unknown level in every row.)"""
+    return np.asarray(_STR(np.asarray(values, dtype=object)), dtype=object)
 
 
 def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = None

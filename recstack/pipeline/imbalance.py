@@ -130,18 +130,20 @@ def class_weights(labels: np.ndarray) -> np.ndarray:
 
 def positive_labels(where: str, labels: Any, *,
                     meaning: str = "1 or a grade > 0 for a positive, 0 for a negative",
-                    fix: str = "; map -1/+1 labels to 0/1 first") -> np.ndarray:
+                    fix: str = "; map -1/+1 labels to 0/1 first",
+                    error: type[Exception] = BanditInputError) -> np.ndarray:
     """Which rows of the 1-D ``labels`` are positives: labels > 0, as the rankers' pointwise
     losses read them (1/0 clicks, a graded relevance 1, 2, 3..., or true/false); 0 is a
     negative. A label below 0 is refused naming its row: a -1/+1 labelling (or -1 written
     for "no label") was read as a negative, silently. ``meaning`` and ``fix`` word the
-    message for the caller's labels (what they hold, and the remedy after the row)."""
-    values = as_float_array(where, "labels", labels, ndim=1)
+    message for the caller's labels (what they hold, and the remedy after the row);
+    ``error`` is the caller's class of refusal."""
+    values = as_float_array(where, "labels", labels, ndim=1, error=error)
     negative = values < 0
     if negative.any():
         row = int(np.argmax(negative))
-        raise BanditInputError(f"{where}: labels must be >= 0 ({meaning}), row {row} is "
-                               f"{float(values[row])!r}{fix}")
+        raise error(f"{where}: labels must be >= 0 ({meaning}), row {row} is "
+                    f"{float(values[row])!r}{fix}")
     return values > 0
 
 

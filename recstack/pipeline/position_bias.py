@@ -47,6 +47,7 @@ from recstack.pipeline.bandit_checks import (
     check_not_empty,
     check_number,
     check_same_length,
+    first_true_false,
     refuse_booleans,
 )
 from recstack.pipeline.imbalance import positive_labels
@@ -335,9 +336,15 @@ def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
 def as_positions(where: str, positions: Any) -> np.ndarray:
     """Logged positions as int64: a 1-D array of whole numbers from 1 (the top) to
     :data:`MAX_POSITION`."""
-    if np.asarray(positions).dtype == bool:
+    given = np.asarray(positions)
+    if given.dtype == bool:
         raise BanditInputError(f"{where}: positions must be whole numbers >= 1, got "
                                "true/false values")
+    # one among whole numbers was the position 1 (True) or refused as 0 (False)
+    mixed = first_true_false(given)
+    if mixed is not None:
+        raise BanditInputError(f"{where}: positions must be whole numbers >= 1, got the "
+                               f"true/false value {mixed[1]!r} at {mixed[0]}")
     array = as_float_array(where, "positions", positions, ndim=1)
     bad = (array != np.round(array)) | (array < 1) | (array > MAX_POSITION)
     if bad.any():

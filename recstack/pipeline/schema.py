@@ -25,6 +25,7 @@ from recstack.data.interactions import to_float32_values
 from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import refuse_masked, refuse_not_numbers
 from recstack.pipeline.bandit_checks import as_index_array, refuse_ragged
+from recstack.specs import did_you_mean
 
 #: the fields of a feature in :meth:`FeatureSchema.to_json`
 _SCHEMA_FIELDS = ("name", "kind", "doc", "cardinality")
@@ -61,9 +62,14 @@ class Feature:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise RecstackError(f"feature name must be a non-empty string, got {self.name!r}")
-        if self.kind not in ("numeric", "categorical"):
+        if not isinstance(self.kind, str) or self.kind not in ("numeric", "categorical"):
             raise RecstackError(f"feature {self.name!r}: kind must be 'numeric' or "
-                                f"'categorical', not {self.kind!r}")
+                                f"'categorical', not {self.kind!r}"
+                                f"{did_you_mean(self.kind, ('numeric', 'categorical'))}")
+        if not isinstance(self.doc, str):
+            # written to the saved schema and shown in reports as the feature's description
+            raise RecstackError(f"feature {self.name!r}: doc must be a string (what the "
+                                f"value means), got {shown(self.doc)}")
         if self.kind == "categorical" and (
                 isinstance(self.cardinality, bool)
                 or not isinstance(self.cardinality, int | np.integer) or self.cardinality < 1):
@@ -147,14 +153,16 @@ class FeatureSchema:
             # and ignored without a word
             unknown = sorted(str(key) for key in entry if key not in _SCHEMA_FIELDS)
             if unknown:
-                from recstack.specs import did_you_mean
-
                 raise RecstackError(
                     f"feature schema: entry {position} ({entry['name']!r}) has unknown "
                     f"field(s) {', '.join(map(repr, unknown))}"
                     f"{did_you_mean(unknown[0], _SCHEMA_FIELDS)}; its fields are "
                     f"{', '.join(map(repr, _SCHEMA_FIELDS))}")
-            features.append(Feature(entry["name"], entry["kind"], str(entry.get("doc", "")),
+            # a null doc is no description (it was read as the text 'None'); a number is
+            # read as its text, so that a schema saved with one stays readable
+            doc = entry.get("doc")
+            features.append(Feature(entry["name"], entry["kind"],
+                                    "" if doc is None else str(doc),
                                     entry.get("cardinality")))
         return cls(tuple(features))
 

@@ -52,7 +52,8 @@ from scipy import special
 from threadpoolctl import threadpool_limits
 
 from recstack.data.synthetic import SyntheticConfig, generate_with_truth
-from recstack.errors import ConfigError, shown
+from recstack.errors import ConfigError, echoed, shown
+from recstack.models.base import _new_public_name
 from recstack.pipeline.bandit_checks import (
     as_index_array,
     check_count,
@@ -60,9 +61,15 @@ from recstack.pipeline.bandit_checks import (
     check_shape,
 )
 from recstack.pipeline.bandits import Policy
-from recstack.specs import SEED_MAX
+from recstack.specs import SEED_MAX, did_you_mean
 
 __all__ = ["BanditEnvironment", "SimulationResult"]
+
+#: the settings of a BanditEnvironment, fixed when it is made
+_SETTINGS = ("base_ctr", "click_scale", "feature_noise", "new_item_share", "drift", "seed")
+#: what it builds from them and the synthetic truth, fixed likewise
+_BUILT = ("n_users", "n_items", "n_factors", "n_features", "user_vectors", "item_vectors",
+          "arrival")
 
 # Pairs used to standardise the affinity; more than enough for a stable mean and sd.
 _STANDARDISE_PAIRS = 1_000_000
@@ -130,6 +137,9 @@ class BanditEnvironment:
         Whether users' vectors move from early to late over the simulation.
     seed : int >= 0
         Seed of the contexts' noise and of the items' arrival.
+
+    The settings are attributes of the same names, read when the environment is made:
+    setting one afterwards (or a size, ``n_items``) is refused; make a new environment.
     """
 
     def __init__(self, config: SyntheticConfig | None = None, *, base_ctr: float = 0.05,
@@ -154,6 +164,8 @@ class BanditEnvironment:
         _, truth = generate_with_truth(config, **overrides)
         rng = np.random.default_rng(seed)
         self.base_ctr, self.click_scale, self.drift = base_ctr, click_scale, drift
+        self.feature_noise, self.new_item_share = feature_noise, float(new_item_share)
+        self.seed = int(seed)
         self._early = truth.user_factors_early.astype(np.float64)
         self._late = truth.user_factors_late.astype(np.float64)
         self._user_bias = truth.user_bias.astype(np.float64)
@@ -190,6 +202,32 @@ class BanditEnvironment:
         arrival[new] = rng.random(np.count_nonzero(new))
         #: share of the run after which each item can be shown (0: from the start)
         self.arrival = arrival
+        self._built = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # the settings are read when the environment is made (the contexts' noise, the
+        # items' arrivals and the affinity's scale come from them): env.feature_noise = 1
+        # set later was ignored without a word, and env.base_ctr = 2 made every click
+        # probability NaN, unchecked; a misspelt one (env.base_crt) was stored beside them
+        if self.__dict__.get("_built"):
+            if name in _SETTINGS:
+                raise ConfigError(
+                    f"BanditEnvironment: {name} is a setting, read when the environment is "
+                    f"made (its contexts, item arrivals and click model are built from the "
+                    f"settings), so setting it afterwards would change nothing or break the "
+                    f"click model; make a new environment: BanditEnvironment(..., "
+                    f"{name}={echoed(shown(value), 40)})")
+            if name in _BUILT:
+                raise ConfigError(
+                    f"BanditEnvironment: {name} is built from the synthetic data when the "
+                    "environment is made and cannot be changed; make a new environment "
+                    "(BanditEnvironment(n_users=..., n_items=...) sets the sizes)")
+            if _new_public_name(self, name, _SETTINGS):
+                raise ConfigError(
+                    f"BanditEnvironment: no setting {name!r}{did_you_mean(name, _SETTINGS)}; "
+                    f"its settings: {', '.join(_SETTINGS)}, given when it is made "
+                    "(BanditEnvironment(..., base_ctr=0.1))")
+        super().__setattr__(name, value)
 
     # ------------------------------------------------------------------ the world
     def click_probability(self, users: np.ndarray, fraction: float = 0.0) -> np.ndarray:
@@ -303,7 +341,11 @@ class BanditEnvironment:
             p_shown = np.take_along_axis(truth, shown, axis=1)
             reward = (click_rng.random(shown.shape) < p_shown).astype(np.float64)
             best = -np.partition(-np.where(mask, truth, -np.inf), k - 1, axis=1)[:, :k]
-            regret[r] = best.sum() - p_shown.sum()
+            # both sides summed in the same (ascending) order: the best k shown in another
+            # order gave a regret of +-1.4e-14, negative in some rounds; this way each sum
+            # adds values no smaller than the other's, and the regret is >= 0 (0 exactly
+            # for the best k in any order)
+            regret[r] = np.sort(best, axis=1).sum() - np.sort(p_shown, axis=1).sum()
             clicks[r] = reward.sum()
             expected[r] = p_shown.sum()
             policy.update(users, shown, reward,

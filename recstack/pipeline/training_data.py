@@ -51,7 +51,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import exact_as_float, exact_as_int
 from recstack.models.base import Recommender
-from recstack.pipeline.bandit_checks import BanditInputError, check_count
+from recstack.pipeline.bandit_checks import check_count
 from recstack.pipeline.candidates import (
     Candidates,
     candidate_recall,
@@ -423,15 +423,17 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     """
     rate = check_sampling(how, rate, "sample_negatives", ("how", "rate"))
     require_candidates(candidates, "sample_negatives")
-    check_count("sample_negatives", "seed", seed, low=0, high=SEED_MAX)
+    # the training data's refusals of an argument (ConfigError, a ValueError as before), not
+    # the shared checks' default, the bandits' BanditInputError
+    check_count("sample_negatives", "seed", seed, low=0, high=SEED_MAX, error=ConfigError)
     # one finite label per candidate row: a NaN counted as a negative, text failed inside
     # numpy, and labels of another length kept rows of other candidates, silently (or
     # failed with an IndexError)
-    positive = positive_labels("sample_negatives", labels)
+    positive = positive_labels("sample_negatives", labels, error=ConfigError)
     if len(positive) != len(candidates):
-        raise BanditInputError(f"sample_negatives: labels has {len(positive)} entries, the "
-                               f"candidates {len(candidates)} rows; give one label per "
-                               "candidate row, in the candidates' order")
+        raise ConfigError(f"sample_negatives: labels has {len(positive)} entries, the "
+                          f"candidates {len(candidates)} rows; give one label per "
+                          "candidate row, in the candidates' order")
     if how == "all" or rate == 1:
         return np.arange(len(positive))
     if how == "uniform":

@@ -13,6 +13,8 @@ score, save/load), registered as ``two_stage`` for experiment files::
 from __future__ import annotations
 
 import json
+import math
+import os
 import tempfile
 import warnings
 from pathlib import Path, PurePosixPath
@@ -295,6 +297,7 @@ class TwoStage(Recommender):
         builder = FeatureBuilder.from_options(dict(self.features), f"{self.name}: features")
         sources = source_names(self._generators())
         if self.window == "time":
+            self._refuse_time_cut(train)
             try:
                 cutoff = window_cutoff(train, self.label_fraction)
                 history, window = time_window(train, cutoff)
@@ -328,6 +331,10 @@ class TwoStage(Recommender):
                 except RecstackError as error:
                     if not self._name_nested_model(error, "the history window"):
                         self._name_example_window(error, cutoff)
+                        # the feature builder's own refusals ("features: item_columns =
+                        # [...], but the data have no item table") named no model, where
+                        # the same options checked by validate_params do
+                        _name_model(error, self.name, "features:")
                     raise
             self._warn_from_history_window(caught, history, train, cutoff)
             task.advance()
@@ -361,6 +368,47 @@ class TwoStage(Recommender):
         self.state_ = builder.statistics(train, end)
         self.training_cutoff_ = data.cutoff
         self.training_candidate_recall_ = data.candidate_recall
+
+    def _refuse_time_cut(self, train: Interactions) -> None:
+        """window = 'time' where the rows at the first timestamp reach into the label
+        window: the history before it would be empty. Refused saying what helps: on rows
+        that all share one time no label_fraction can cut them (it was refused saying to
+        "lower label_fraction", which could not help), and otherwise label_fraction at
+        most the share of rows after the first time (the refusal said only "lower")."""
+        if not len(train):
+            return  # refused by the window's own check, which says the data have no rows
+        times = np.asarray(train.timestamp)
+        first = int(times.min())
+        at_first = int(np.count_nonzero(times == first))
+        n = len(times)
+        if at_first == n:
+            raise RecstackError(
+                f"{self.name}: window = 'time' cuts the training rows by time into a "
+                f"history and a later label window, but all {n:,} of them have the same "
+                f"timestamp {first}, so no label_fraction can; use window = 'user' (each "
+                f"user's last user_labels rows label the ranker's examples, in row order "
+                f"where times tie), or load the data with their real times")
+
+        # window_cutoff's rule: the label window starts at the sorted row floor(n (1 - f))
+        def starts_in_history(fraction: float) -> bool:
+            return min(n - 1, int(np.floor(n * (1.0 - fraction)))) >= at_first
+
+        fraction = float(self.label_fraction)  # a Decimal or Fraction too
+        if starts_in_history(fraction):
+            return
+        later = n - at_first
+        # the largest fraction of six decimals that works, as a value to write
+        best = math.floor(later / n * 1e6) / 1e6
+        while best > 0 and not starts_in_history(best):
+            best = round(best - 1e-6, 6)
+        remedy = (f"set label_fraction to at most {best:g} (the {later:,} rows after "
+                  "that time are the most the label window can take), or use "
+                  "window = 'user'" if best > 0 else "use window = 'user'")
+        raise RecstackError(
+            f"{self.name}: window = 'time', label_fraction = {fraction:g}: "
+            f"{at_first:,} of the {n:,} training rows share the first timestamp {first}, "
+            f"and the label window of the latest {fraction:g} of the rows "
+            f"starts among them, leaving no history before it; {remedy}")
 
     def _name_nested_model(self, error: RecstackError, on: str) -> bool:
         """Put the place of the generator or scorer that refused the data in front of its
@@ -462,6 +510,7 @@ class TwoStage(Recommender):
         indices = as_index_array(f"{self.name}: score_users", "user_indices", user_indices,
                                  ndim=1, size=len(self.users_), what="user",
                                  error=RecstackError)
+        self._require_score_memory(len(indices), "score_users", "users")
         return self._score_users(indices, exclude_seen=False)
 
     def recommend(self, users: Any = NOT_GIVEN, k: int = 10, *positional: Any,
@@ -844,9 +893,14 @@ class TwoStage(Recommender):
         if int(sizes.sum()) != len(arrays[_RANKER + "bytes"]):
             return (f"the ranker's file sizes add up to {int(sizes.sum())} bytes, its archive "
                     f"holds {len(arrays[_RANKER + 'bytes'])}")
-        for name in names.tolist():
+        for position, name in enumerate(names.tolist()):
             if not _safe_relative(name):
                 return f"the ranker's file name {name!r} is not a plain relative path"
+            if name in names.tolist()[:position]:
+                # the second copy overwrote the first when the files were written back, and
+                # the ranker read another file's bytes
+                return (f"the ranker's file name {name!r} is listed twice ({_RANKER}names); "
+                        "a ranker saves each file once, so the arrays were damaged or edited")
         return None
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
@@ -986,10 +1040,17 @@ def _load_ranker_files(arrays: dict[str, np.ndarray]) -> Any:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data[start:end])
             start = end
+        # the files live in a temporary folder gone once this returns: a message naming
+        # them by its path ("/tmp/recstack-ranker-x1y2/ranker/ranker.json: ...; the metadata
+        # is corrupted") pointed at no file the user has, so they are named as saved
+        def as_saved(error: Exception) -> str:
+            return str(error).replace(f"{target}{os.sep}", "").replace(str(target), "ranker")
+
+        saved = f"the ranker's saved files ({_RANKER}bytes in the arrays)"
         try:
             return load(target)
         except RecstackError as error:
-            raise RecstackError(f"the ranker: {error}") from None
+            raise RecstackError(f"{saved}: {as_saved(error)}") from None
         except Exception as error:  # noqa: BLE001 (a damaged ranker file fails in many ways)
-            raise RecstackError(f"the ranker's files are damaged ({type(error).__name__}: "
-                                f"{error})") from None
+            raise RecstackError(f"{saved} are damaged ({type(error).__name__}: "
+                                f"{as_saved(error)})") from None

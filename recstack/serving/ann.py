@@ -57,7 +57,7 @@ from recstack.atomic import atomic_directory, checked_path, folder_problem
 from recstack.data.idmap import integer_indices
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import check_list_length
-from recstack.specs import closest
+from recstack.specs import arguments_named, closest
 
 __all__ = ["ItemIndex", "SERVING_INSTALL", "exact_search", "recall_at"]
 
@@ -131,6 +131,7 @@ class ItemIndex:
 
     # ------------------------------------------------------------------ building
     @classmethod
+    @arguments_named
     def build(cls, vectors: Any, *, metric: Metric = "ip", backend: Backend = "auto",
               exact_below: int = DEFAULT_EXACT_BELOW, M: int = 16,
               ef_construction: int = 200, ef: int = 200, seed: int = 0,
@@ -225,6 +226,7 @@ class ItemIndex:
         return index
 
     # ------------------------------------------------------------------ searching
+    @arguments_named
     def search(self, queries: Any, k: int, *, exclude: sp.spmatrix | None = None,
                blocked: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best items for each query vector, best first.
@@ -290,6 +292,7 @@ class ItemIndex:
                 "ij,ij->i", self.vectors, self.vectors, dtype=np.float64), initial=0.0)))
         return self._item_norm
 
+    @arguments_named
     def search_one(self, query: np.ndarray, k: int, exclude: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray]:
         """One query's ``k`` best items, as :meth:`search` answers them (same widening,
@@ -473,6 +476,7 @@ class ItemIndex:
         return out_index, out_scores
 
     # ------------------------------------------------------------------ persistence
+    @arguments_named
     def save(self, folder: str | Path, *, overwrite: bool = False) -> Path:
         """Write the index into ``folder`` as a whole: it appears complete or not at all
         (:func:`recstack.atomic.atomic_directory`); an existing folder is replaced only with
@@ -496,6 +500,7 @@ class ItemIndex:
         return folder
 
     @classmethod
+    @arguments_named
     def load(cls, folder: str | Path) -> ItemIndex:
         """Read an index written by :meth:`save`, checking its format and checksums; a
         damaged index is a :class:`~recstack.errors.RecstackError` naming the file."""
@@ -636,6 +641,7 @@ class ItemIndex:
 
 
 # --------------------------------------------------------------------------- functions
+@arguments_named
 def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
                  exclude: sp.csr_matrix | None = None, batch_size: int | None = None
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -689,6 +695,7 @@ def _scores(queries: np.ndarray, items: np.ndarray) -> np.ndarray:
     return out
 
 
+@arguments_named
 def recall_at(index: ItemIndex, queries: np.ndarray, k: int = 10) -> float:
     """Mean over ``queries`` of ``|index top-k ∩ exact top-k| / min(k, n_items)``."""
     if not isinstance(index, ItemIndex):

@@ -253,6 +253,11 @@ K = Annotated[int | None, Query(ge=1, le=schemas.MAX_K,
 Limit = Annotated[int, Query(ge=1, le=schemas.MAX_LIMIT),
                   BeforeValidator(_plain_whole_number(1, schemas.MAX_LIMIT))]
 Flag = Annotated[bool, BeforeValidator(_one_flag)]
+# no min_length checked here (as UserId): an empty ?q= got pydantic's "String should have
+# at least 1 character", where a blank one got the service's answer naming the search
+# text; the bound stays in the published schema
+SearchText = Annotated[str, Query(max_length=schemas.MAX_QUERY_LENGTH,
+                                  json_schema_extra={"minLength": 1})]
 #: the methods counted by name in the request metrics; any other is counted as "other"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 
@@ -299,7 +304,7 @@ class _LimitsAndMetrics:
             elif int(significant or b"0") > self.max_body:  # leading zeros count to int()
                 problem = (413, f"request body of {int(significant)} bytes exceeds this "
                            f"service's limit of {self.max_body} bytes")
-        problem = problem or _undecodable_url(scope)
+        problem = problem or _undecodable_url(scope) or _get_with_body(scope, declared)
         encoding = _content_encoding(scope["headers"])
         if problem is None and encoding is not None:
             # a gzip body was read as JSON text: "UnicodeDecodeError: ... byte 0x8b"
@@ -375,6 +380,25 @@ def _undecodable_url(scope: dict[str, Any]) -> tuple[int, str] | None:
                     "percent-encode the UTF-8 bytes of each character, as "
                     "encodeURIComponent does")
     return None
+
+
+def _get_with_body(scope: dict[str, Any], declared: bytes | None) -> tuple[int, str] | None:
+    """A 400 for a ``GET`` (or ``HEAD``) that sends a body: HTTP gives a GET's body no
+    meaning, and the service read none, so ``GET .../recommendations`` with ``{"k": 3}``
+    was answered with the defaults (``default_k`` items, seen items excluded) as if asked
+    for them. A ``Content-Length: 0`` (sent by some clients on every request) is no
+    body."""
+    if scope["method"] != "GET":
+        return None
+    chunked = any(key == b"transfer-encoding" for key, _ in scope["headers"])
+    size = int(declared) if declared is not None and declared.isdigit() else 0
+    if not size and not chunked:
+        return None
+    sent = f"{size:,} bytes" if size else "a chunked body"
+    return (400, f"a GET request takes no body, and this one sends {sent} (it would be "
+            "ignored, and the request answered with the defaults): give the parameters in "
+            "the query string (e.g. ?k=3&exclude_seen=false), or send the JSON body with "
+            "POST where the endpoint takes one (POST /users/{user_id}/recommendations)")
 
 
 def _content_encoding(headers: Any) -> str | None:
@@ -660,14 +684,28 @@ class _StrictJSONRoute(APIRoute):
 
 
 # --------------------------------------------------------------------------- routers
-users = APIRouter(prefix="/users", tags=["users"], route_class=_StrictJSONRoute)
-items = APIRouter(prefix="/items", tags=["items"], route_class=_StrictJSONRoute)
+#: what any endpoint of the API may answer, whatever it declares (documented on each, so
+#: that the published schema says what the service answers): 400 a path or query not
+#: UTF-8 once percent-decoded (or a Content-Length not a number), 413 a body over the
+#: limit, 415 a compressed body (the middleware's checks, made before routing), and 422
+#: an unknown or repeated query parameter in the service's shape. /users, /health,
+#: /ready and /metrics documented no 422 (or FastAPI's HTTPValidationError, a list of
+#: problems, for /users) while answering the service's ``message``/``errors`` shape
+_ANY_REQUEST: dict[int | str, dict[str, Any]] = {
+    400: {"model": schemas.Problem}, 413: {"model": schemas.Problem},
+    415: {"model": schemas.Problem}, 422: {"model": schemas.Invalid}}
+users = APIRouter(prefix="/users", tags=["users"], route_class=_StrictJSONRoute,
+                  responses=_ANY_REQUEST)
+items = APIRouter(prefix="/items", tags=["items"], route_class=_StrictJSONRoute,
+                  responses=_ANY_REQUEST)
 recommendations = APIRouter(prefix="/recommendations", tags=["recommendations"],
-                            route_class=_StrictJSONRoute)
-events = APIRouter(prefix="/events", tags=["events"], route_class=_StrictJSONRoute)
-operations = APIRouter(tags=["operations"], route_class=_StrictJSONRoute)
+                            route_class=_StrictJSONRoute, responses=_ANY_REQUEST)
+events = APIRouter(prefix="/events", tags=["events"], route_class=_StrictJSONRoute,
+                   responses=_ANY_REQUEST)
+operations = APIRouter(tags=["operations"], route_class=_StrictJSONRoute,
+                       responses=_ANY_REQUEST)
 admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)],
-                  route_class=_StrictJSONRoute)
+                  route_class=_StrictJSONRoute, responses=_ANY_REQUEST)
 page = APIRouter(include_in_schema=False)
 
 
@@ -743,8 +781,7 @@ async def recommend_new_user(service: ServiceDep, body: schemas.NewUserRequest
 
 @items.get("/search", response_model=schemas.ItemList, responses=_ERRORS)
 async def search_items(service: ServiceDep,
-                       q: Annotated[str, Query(min_length=1,
-                                               max_length=schemas.MAX_QUERY_LENGTH)],
+                       q: SearchText,
                        limit: Limit = 20) -> dict[str, Any]:
     """Items whose title (or id, without titles) contains ``q``, ignoring case."""
     ids, titles = service.search_titles(q, limit)
@@ -901,6 +938,8 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
                    else repr(content_type[:100]))
             problem["msg"] = ("the body must be a JSON object sent with 'Content-Type: "
                               f"application/json' (got {got})")
+        if problem.get("loc") == ["body"] and problem.get("type") == "missing":
+            problem["msg"] = _missing_body(request) or problem["msg"]
         if problem.get("type") == "extra_forbidden" and problem.get("loc", [""])[0] == "body":
             problem["msg"] = _unknown_body_field(request, problem["loc"]) or problem["msg"]
         if "input" in problem:
@@ -908,40 +947,65 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(problem_body(_encodable(errors), 422), status_code=422)
 
 
-def _unknown_body_field(request: Request, loc: list[Any]) -> str | None:
-    """A field of a JSON body that its object does not take, said as an unknown query
-    parameter is: with the nearest field's name and the fields it takes. It was pydantic's
-    "Extra inputs are not permitted" alone, so ``{"item": [...]}`` for ``items`` (or an
-    event's ``"evnt"``) named no field to write instead."""
+def _model_in(annotation: Any) -> Any:
+    """The request model (a pydantic model) inside ``Optional[...]``, ``list[...]`` or
+    ``Annotated[...]``, or None."""
     import typing
 
     from pydantic import BaseModel
 
-    from recstack.specs import did_you_mean
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for inner in typing.get_args(annotation):
+        if (found := _model_in(inner)) is not None:
+            return found
+    return None
 
-    def model_in(annotation: Any) -> type[BaseModel] | None:
-        # the request model inside Optional[...], list[...] or Annotated[...]
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return annotation
-        for inner in typing.get_args(annotation):
-            if (found := model_in(inner)) is not None:
-                return found
-        return None
+
+def _body_model(request: Request) -> Any:
+    """The request model the route of ``request`` reads its JSON body as, or None."""
+    import typing
 
     route = request.scope.get("route")
     try:
         hints = typing.get_type_hints(getattr(route, "endpoint", None), include_extras=True)
     except Exception:  # noqa: BLE001 (no hints to read: pydantic's message stays)
         return None
-    model: type[BaseModel] | None = next(
-        (m for m in map(model_in, hints.values())
-         if m is not None and issubclass(m, schemas.Request)), None)
+    return next((m for m in map(_model_in, hints.values())
+                 if m is not None and issubclass(m, schemas.Request)), None)
+
+
+def _missing_body(request: Request) -> str | None:
+    """What a route that needs a JSON body says when none came: pydantic's "Field
+    required" (``body: Field required``) named neither what to send nor how."""
+    model = _body_model(request)
+    if model is None:
+        return None
+    fields = list(model.model_fields)
+    needed = [name for name, field in model.model_fields.items() if field.is_required()]
+    route = _template(request.scope.get("route")) or request.url.path
+    return (f"none was sent; {request.method} {route} takes a JSON object of the fields "
+            f"{', '.join(fields)} ({', '.join(needed)} required), sent with 'Content-Type: "
+            "application/json'")
+
+
+def _unknown_body_field(request: Request, loc: list[Any]) -> str | None:
+    """A field of a JSON body that its object does not take, said as an unknown query
+    parameter is: with the nearest field's name and the fields it takes. It was pydantic's
+    "Extra inputs are not permitted" alone, so ``{"item": [...]}`` for ``items`` (or an
+    event's ``"evnt"``) named no field to write instead."""
+    from pydantic import BaseModel
+
+    from recstack.specs import did_you_mean
+
+    route = request.scope.get("route")
+    model: type[BaseModel] | None = _body_model(request)
     for key in loc[1:-1]:
         if model is None:
             return None
         if not isinstance(key, int):
             field = model.model_fields.get(str(key))
-            model = model_in(field.annotation) if field is not None else None
+            model = _model_in(field.annotation) if field is not None else None
     if model is None:
         return None
     fields = list(model.model_fields)

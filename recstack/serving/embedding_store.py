@@ -55,6 +55,7 @@ import scipy.sparse as sp
 
 from recstack.atomic import broken_link, checked_path, is_looping_link, special_file_problem
 from recstack.errors import ConfigError, RecstackError
+from recstack.specs import arguments_named
 
 if TYPE_CHECKING:
     from recstack.models.base import Recommender
@@ -124,6 +125,7 @@ class EmbeddingStore(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @arguments_named
     def put_model(self, model: Recommender) -> None:
         """Store every user and item vector of a fitted model (by its external ids)."""
         _check_model(model, "put_model")  # None was an AttributeError on items_
@@ -303,6 +305,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         :class:`StoreUnavailableError`.
     """
 
+    @arguments_named
     def __init__(self, path: str | Path, *, timeout: float = 5.0) -> None:
         if not isinstance(path, str | Path):
             raise ConfigError(f"the SQLite embedding store's path must be a file path, got "
@@ -441,6 +444,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             raise StoreUnavailableError(f"embedding store {self.path}: {error} "
                                         f"({_unopenable(self.path, error)})") from None
 
+    @arguments_named
     def put(self, kind: str, ids: Any, vectors: Any) -> None:
         keys, array = self._prepare_put(kind, ids, vectors)
         if not keys:
@@ -480,6 +484,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                 self._db.execute("ROLLBACK")
                 raise
 
+    @arguments_named
     def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
         _check_kind(kind, ids, f"{type(self).__name__}.get")
         keys = encode_ids(ids)
@@ -495,18 +500,21 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                     [kind, *chunk]).fetchall())
         return _assemble(keys, found_rows, dim, kind, str(self.path))
 
+    @arguments_named
     def dim(self, kind: str) -> int | None:
         _check_kind(kind)
         with self._lock, self._errors():
             row = self._db.execute("SELECT dim FROM dims WHERE kind = ?", (kind,)).fetchone()
         return None if row is None else _stored_dim(row[0], kind, str(self.path))
 
+    @arguments_named
     def count(self, kind: str) -> int:
         _check_kind(kind)
         with self._lock, self._errors():
             return int(self._db.execute("SELECT COUNT(*) FROM vectors WHERE kind = ?",
                                         (kind,)).fetchone()[0])
 
+    @arguments_named
     def delete(self, kind: str, ids: Any) -> None:
         _check_kind(kind, ids, f"{type(self).__name__}.delete")
         keys = encode_ids(ids)
@@ -538,10 +546,22 @@ def _refuse_other_file(path: Path) -> None:
     try:
         if not path.is_file() or path.stat().st_size == 0:
             return
+        size = path.stat().st_size
         with open(path, "rb") as handle:
-            head = handle.read(_HEAD_BYTES)
+            head = handle.read(max(_HEAD_BYTES, _SQLITE_HEADER_BYTES))
     except OSError:
         return  # SQLite names what is wrong with it
+    if head.startswith(SQLITE_HEADER) and (cut := _cut_short(head, size)) is not None:
+        # SQLite read a database cut inside its pages (shorter than a page, or than the
+        # pages its header counts) as an empty one: the store opened without a word, every
+        # id read as missing (the service answered from the model) and a put wrote over
+        # what was left
+        raise StoreUnavailableError(f"embedding store {path}: database disk image is "
+                                    "malformed (the SQLite file cannot be opened, is locked "
+                                    f"or damaged: it begins with SQLite's header but its "
+                                    f"{size:,} bytes are not a whole database: {cut}; a "
+                                    "copy cut short?); restore it, or give a new path for an "
+                                    "empty store")
     if not head.startswith(SQLITE_HEADER):
         # SQLite's own words for the longer ones, so every such file reads alike, then
         # what the file holds (a CSV or a Parquet file of vectors given as the store)
@@ -554,6 +574,29 @@ def _refuse_other_file(path: Path) -> None:
 
 #: the bytes of a file read to say what it holds
 _HEAD_BYTES = 64
+
+#: the length of an SQLite database's header (https://www.sqlite.org/fileformat.html)
+_SQLITE_HEADER_BYTES = 100
+
+
+def _cut_short(head: bytes, size: int) -> str | None:
+    """Why an SQLite database of ``size`` bytes whose header is ``head`` is not whole, or
+    None: a database is whole pages (the page size at bytes 16-17, 1 meaning 65,536), and
+    at least the pages its header counts (bytes 28-31, valid while the change counter at
+    24-27 equals the version-valid-for number at 92-95). A header itself cut short is
+    named too."""
+    if len(head) < _SQLITE_HEADER_BYTES:
+        return f"its header is {_SQLITE_HEADER_BYTES} bytes"
+    page = int.from_bytes(head[16:18], "big")
+    page = 65_536 if page == 1 else page
+    if page < 512 or page & (page - 1):
+        return None  # not a page size SQLite writes: SQLite's own refusal names it
+    if size % page:
+        return f"its pages are {page:,} bytes each, and {size:,} is not a multiple of that"
+    counted = int.from_bytes(head[28:32], "big")
+    if counted and head[24:28] == head[92:96] and counted * page > size:
+        return f"its header counts {counted:,} pages of {page:,} bytes"
+    return None
 
 #: the first bytes of formats a store path is given by mistake, and their names
 _MAGIC = ((b"\x1f\x8b", "gzip-compressed data"), (b"PAR1", "a Parquet file"),
@@ -748,6 +791,7 @@ class RedisEmbeddingStore(EmbeddingStore):
     misses, never another id's vector.
     """
 
+    @arguments_named
     def __init__(self, url: str = "redis://localhost:6379/0", *, prefix: str = "recstack",
                  timeout: float = 1.0) -> None:
         try:
@@ -910,6 +954,7 @@ class RedisEmbeddingStore(EmbeddingStore):
     def _key(self, kind: str, key: str) -> str:
         return f"{self.prefix}:{kind}:{key}"
 
+    @arguments_named
     def put(self, kind: str, ids: Any, vectors: Any) -> None:
         keys, array = self._prepare_put(kind, ids, vectors)
         if not keys:
@@ -963,6 +1008,7 @@ class RedisEmbeddingStore(EmbeddingStore):
                 f"of {_shown_key(key)}, {len(value) / 4:g} float32 values) but no dimension "
                 f"is recorded for them; these have {dim} (delete the stored ones first)")
 
+    @arguments_named
     def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
         _check_kind(kind, ids, f"{type(self).__name__}.get")
         keys = encode_ids(ids)
@@ -974,19 +1020,53 @@ class RedisEmbeddingStore(EmbeddingStore):
         # the client returns bytes (responses are not decoded)
         rows: dict[str, bytes] = {key: cast(bytes, value) for key, value in
                                   zip(keys, values, strict=True) if value is not None}
+        if len(rows) < len(keys):
+            self._refuse_vector_keys_of_another_type(
+                kind, [key for key in keys if key not in rows])
         return _assemble(keys, rows, dim, kind, self._where)
 
+    def _refuse_vector_keys_of_another_type(self, kind: str, missing: list[str]) -> None:
+        """Refuse ids whose vector key holds another type of value than a string (a hash,
+        a list: another program's keys under the prefix, an edit by hand). MGET answers
+        nil for such a key, so the id read as one without a vector (the service answered
+        from the model, or as for a cold user) while the store held something under it;
+        asked of the missing ids only (at most :data:`REDIS_OPEN_CHECK`), in one round
+        trip."""
+        checked = missing[:REDIS_OPEN_CHECK]
+        with self._errors(kind):
+            pipe = self._client.pipeline(transaction=False)
+            for key in checked:
+                pipe.type(self._key(kind, key))
+            held = pipe.execute()
+        wrong = []
+        for key, value in zip(checked, held, strict=True):
+            value = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+            if value not in ("string", "none"):
+                wrong.append((key, value))
+        if wrong:
+            key, value = wrong[0]
+            more = f" (and {len(wrong) - 1:,} more id(s) alike)" if len(wrong) > 1 else ""
+            raise StoreUnavailableError(
+                f"embedding store {self._where}: damaged: the key {self._key(kind, key)} of "
+                f"the {kind} id {_shown_key(key)} holds a Redis {value}, not a string (the "
+                f"id's vector){more}: another program's keys under the prefix "
+                f"{self.prefix!r}? give the store a prefix of its own, or delete the key "
+                f"(redis-cli DEL {self._key(kind, key)}) and put the vector again")
+
+    @arguments_named
     def dim(self, kind: str) -> int | None:
         _check_kind(kind)
         with self._errors(kind):
             value = self._client.get(f"{self.prefix}:dim:{kind}")
         return None if value is None else _stored_dim(value, kind, self._where)
 
+    @arguments_named
     def count(self, kind: str) -> int:
         _check_kind(kind)
         with self._errors(kind):
             return int(self._client.scard(f"{self.prefix}:ids:{kind}"))
 
+    @arguments_named
     def delete(self, kind: str, ids: Any) -> None:
         _check_kind(kind, ids, f"{type(self).__name__}.delete")
         keys = encode_ids(ids)
@@ -1015,6 +1095,7 @@ class RedisEmbeddingStore(EmbeddingStore):
             self._client.close()
 
 
+@arguments_named
 def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
     """The store at ``location``: ``redis://...`` / ``rediss://...`` for Redis,
     ``sqlite:///path`` or a plain path for SQLite; ``options`` go to its constructor. A
@@ -1145,6 +1226,7 @@ def _check_store(store: Any, where: str, *, optional: bool = False) -> None:
                           f"{store!r:.40}")
 
 
+@arguments_named
 def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
                        model: Recommender) -> tuple[np.ndarray, np.ndarray, str]:
     """``store.get(kind, ids)``, or, when the store is unreachable (or None), the model's
@@ -1211,6 +1293,7 @@ def _as_model_ids(ids: np.ndarray, vocabulary: Any) -> np.ndarray:
     return typed
 
 
+@arguments_named
 def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[Any],
                   item_ids: Sequence[Any], values: Sequence[float] | None = None, *,
                   include_training: bool = True) -> FoldInReport:

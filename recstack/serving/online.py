@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.atomic import special_file_problem
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+from recstack.errors import DataFormatError, RecstackError, UnknownColumnError, shown_number
 from recstack.metrics.online import (
     EVENT_TYPES,
     MONEY_TEXT_HINT,
@@ -33,6 +33,7 @@ from recstack.metrics.online import (
     compare_variants,
     online_metrics,
 )
+from recstack.serving._arguments import is_real
 from recstack.serving.request_log import check_log_columns, read_log, read_log_file
 
 if TYPE_CHECKING:
@@ -383,9 +384,11 @@ def online_report(location: str | Path, *, control: str | None = None,
     alpha : float
         1 - the confidence level of the intervals.
     """
-    if (isinstance(alpha, bool) or not isinstance(alpha, int | float)
-            or not 0 < alpha < 1):  # NaN fails too; every test would be "not tested" otherwise
-        raise RecstackError(f"alpha must be between 0 and 1 (exclusive), got {alpha!r}")
+    # NaN fails too; every test would be "not tested" otherwise
+    if not is_real(alpha) or not 0 < float(alpha) < 1:
+        raise RecstackError(f"alpha must be between 0 and 1 (exclusive), got "
+                            f"{shown_number(alpha)}")
+    alpha = float(alpha)
     if control is not None and not isinstance(control, str):
         # control=1 beside a variant named "1" was "not in the log": variants are text
         raise RecstackError(f"control must be a variant's name as text (e.g. 'control' or "

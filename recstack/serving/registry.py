@@ -56,6 +56,7 @@ import numpy as np
 from recstack import __version__
 from recstack.atomic import folder_problem
 from recstack.errors import ConfigError, RecstackError, shown
+from recstack.specs import arguments_named
 from recstack.strict_json import loads as strict_loads
 from recstack.strict_json import plain_value
 
@@ -202,6 +203,34 @@ def refuse_swapped(call: str, name: Any, other: Any, other_name: str) -> None:
                           f"{other_name} (write {call}({other!r}, ...))")
 
 
+#: names Windows keeps for devices, with or without an extension (``con``, ``NUL.v2``):
+#: no file or folder can be named so there
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)),
+                              *(f"LPT{n}" for n in range(10))})
+
+
+def _is_name(name: str) -> bool:
+    """Whether ``name`` (text) is a model name :func:`check_name` takes."""
+    return bool(_NAME.fullmatch(name)) and _unportable(name) is None
+
+
+def _unportable(name: str) -> str | None:
+    """Why a name of the character rule cannot be a folder on every system a registry is
+    copied to (Windows): a device name (``CON``, ``nul.v2``) or a trailing ``.`` (Windows
+    drops it: ``als.`` and ``als`` are one folder there); None when it can. Published
+    on Linux, such a name made a registry that Windows could not copy or read."""
+    if name.endswith("."):
+        return (f"it ends with '.', which Windows drops from a folder's name, so that "
+                f"{name!r} and {name.rstrip('.')!r} would be one folder there; write "
+                f"{name.rstrip('.')!r}")
+    stem = name.split(".")[0]
+    if stem.upper() in _WINDOWS_DEVICES:
+        return (f"{stem!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-COM9, "
+                f"LPT0-LPT9, in any letter case and with any extension), where no folder "
+                f"can be named so; choose another, e.g. {stem + '-model' + name[len(stem):]!r}")
+    return None
+
+
 def check_name(name: Any) -> str:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         # a name of thousands of characters was repeated whole in the message
@@ -209,6 +238,12 @@ def check_name(name: Any) -> str:
                       if isinstance(name, str) and len(name) > 100 else f"{shown(name):.100}")
         raise ConfigError(f"model name {shown_name}: use 1 to 100 letters, digits, '.', '_' or "
                           f"'-', starting with a letter or digit{_name_problem(name)}")
+    problem = _unportable(name)
+    if problem is not None:
+        # a registry is a folder that is copied between systems (and synced to S3, then
+        # read on another): a name must be a folder's name on each
+        raise ConfigError(f"model name {name!r}: not a name a registry can hold on every "
+                          f"system: {problem}")
     return name
 
 
@@ -324,6 +359,7 @@ class ModelRegistry:
         a temporary folder per load, removed once the version is in memory).
     """
 
+    @arguments_named
     def __init__(self, root: str | Path, *, storage_options: Mapping[str, Any] | None = None,
                  cache_dir: str | Path | None = None) -> None:
         if not isinstance(root, str | os.PathLike):
@@ -384,8 +420,9 @@ class ModelRegistry:
     def names(self) -> list[str]:
         """Model names that have at least one complete version."""
         return sorted(name for name in self._list(self._root)
-                      if _NAME.fullmatch(name) and self.versions(name))
+                      if _is_name(name) and self.versions(name))
 
+    @arguments_named
     def versions(self, name: str) -> list[int]:
         """Complete versions of ``name`` (their manifest exists), oldest first; ``[]`` for a
         name never published, unless it differs only in case from one that was (refused,
@@ -397,6 +434,7 @@ class ModelRegistry:
         return [v for v in numbers
                 if self._exists(f"{self._version_key(name, v)}/{MANIFEST}")]
 
+    @arguments_named
     def current(self, name: str) -> int | None:
         """The version the ``current`` alias points at (None before the first publish; a
         name that differs only in case from a published one is refused, naming it)."""
@@ -405,6 +443,7 @@ class ModelRegistry:
             self._refuse_case_lookup(name)
         return None if alias is None else alias["version"]
 
+    @arguments_named
     def manifest(self, name: str, version: int | None = None) -> dict[str, Any]:
         """A version's manifest, checked (fields and its own digest; not the files)."""
         refuse_swapped("manifest", name, version, "the version")
@@ -417,6 +456,7 @@ class ModelRegistry:
             raise self._absent(name, version, current=current) from None
         return _parse_manifest(raw, f"{self.root}: {name}@{version}/{MANIFEST}")
 
+    @arguments_named
     def load(self, reference: str, version: int | None = None) -> ModelVersion:
         """Load ``reference`` (``"name"``: the current version, ``"name@3"``, or ``name``
         with ``version``) after verifying every file against its manifest.
@@ -454,6 +494,7 @@ class ModelRegistry:
             return _load_folder(name, version, folder, where, None)
 
     # ------------------------------------------------------------------ publishing
+    @arguments_named
     def publish(self, name: str, model: Recommender, *, data: Interactions | None = None,
                 fingerprint: str | None = None, evaluation: Mapping[str, Any] | None = None,
                 index: str | None = "auto", index_options: Mapping[str, Any] | None = None,
@@ -556,6 +597,7 @@ class ModelRegistry:
             self.prune(name, keep)
         return published
 
+    @arguments_named
     def publish_artifact(self, name: str, path: str | Path, **options: Any) -> ModelVersion:
         """Publish a model saved with ``model.save(path)``; it is loaded (and so checked:
         checksums, format, arrays) first, so a damaged artifact is refused. ``options`` as
@@ -616,7 +658,7 @@ class ModelRegistry:
         if name in entries:
             return []
         return sorted(e for e in entries
-                      if _NAME.fullmatch(e) and e.casefold() == name.casefold())
+                      if _is_name(e) and e.casefold() == name.casefold())
 
     def _refuse_case_lookup(self, name: str) -> None:
         """Refuse a lookup of ``name`` (absent) when a name differing only in case is
@@ -686,6 +728,7 @@ class ModelRegistry:
             raise
 
     # ------------------------------------------------------------------ alias, rollback
+    @arguments_named
     def set_current(self, name: str, version: int) -> None:
         """Point ``current`` at ``version`` (verified first: a corrupt version is refused)."""
         refuse_swapped("set_current", name, version, "the version")
@@ -763,6 +806,7 @@ class ModelRegistry:
         finally:
             os.close(descriptor)
 
+    @arguments_named
     def rollback(self, name: str, to: int | None = None) -> int:
         """Point ``current`` back at version ``to``, or at the version that was current
         before (skipping versions pruned since); returns the version now current. ``to``
@@ -787,6 +831,19 @@ class ModelRegistry:
             to = history[-1]
             last = max(i for i, v in enumerate(alias["history"]) if v == to)
             remaining = alias["history"][:last]
+            try:
+                self.load(name, to)
+            except CorruptVersionError as error:
+                # the version rolled back to was named as damaged, with no word of the
+                # versions that would load
+                others = sorted(present - {to, alias["version"]})
+                loadable = self._newest_loadable(name, others)
+                hint = (f"roll back to another version with rollback({name!r}, "
+                        f"to={loadable})" if loadable is not None else
+                        f"no other version of {name} checks out: publish the model again")
+                raise CorruptVersionError(f"{error}; it was current before "
+                                          f"{name}@{alias['version']}, and {name} stays at "
+                                          f"{alias['version']}: {hint}") from None
         else:
             to = check_version(to)
             if to == alias["version"]:
@@ -795,10 +852,11 @@ class ModelRegistry:
                 self.load(name, to)
                 return to
             remaining = [*alias["history"], alias["version"]]
-        self.load(name, to)
+            self.load(name, to)
         self._write_alias(name, {"version": to, "history": remaining[-100:]})
         return to
 
+    @arguments_named
     def prune(self, name: str, keep: int) -> list[int]:
         """Delete all but the newest ``keep`` complete versions, never the current one;
         returns the versions deleted."""
@@ -866,10 +924,8 @@ class ModelRegistry:
                       f"name: a version folder is named with 8 digits; rename it "
                       f"{version:08d}")
         elif current:
-            versions = self.versions(name)
             reason = (f"; {name}/{CURRENT} points at it (edited by hand, or the version was "
-                      "deleted): point it at a version that exists with "
-                      f"set_current({name!r}, {versions[-1] if versions else 'N'})")
+                      f"deleted): {self._pointing_hint(name)}")
         return RecstackError(f"{self.root}: {name}@{version} does not exist (versions: "
                              f"{self.versions(name) or 'none'}){reason}")
 
@@ -880,15 +936,47 @@ class ModelRegistry:
         als)", contradicting itself."""
         versions = self.versions(name)
         if versions:
+            loadable = self._newest_loadable(name, versions)
+            hint = (f"point it at one with set_current({name!r}, {loadable}), or name the "
+                    f"version: {name}@{loadable}" if loadable is not None
+                    else self._pointing_hint(name, versions))
             return RecstackError(
                 f"{self.root}: {name} has versions {versions} but no current version "
-                f"({name}/{CURRENT} is missing); point it at one with "
-                f"set_current({name!r}, {versions[-1]}), "
-                f"or name the version: {name}@{versions[-1]}")
+                f"({name}/{CURRENT} is missing); {hint}")
         incomplete = self._numbers(name)
         if incomplete:
             return self._absent(name, incomplete[-1])
         return self._name_unknown(name)
+
+    def _newest_loadable(self, name: str, versions: list[int]) -> int | None:
+        """The newest of ``versions`` whose manifest (and, in a local registry, every file)
+        checks out, or None: a hint suggested the newest version listed, and
+        ``set_current`` then refused it when its manifest was damaged."""
+        for version in reversed(versions):
+            try:
+                if self.is_remote:
+                    self.manifest(name, version)
+                else:
+                    folder = Path(self._version_key(name, version))
+                    verify_folder(folder, f"{self.root}: {name}@{version}")
+            except (RecstackError, OSError):
+                continue
+            return version
+        return None
+
+    def _pointing_hint(self, name: str, versions: list[int] | None = None) -> str:
+        """What to point ``current`` at: the newest version that checks out, or, when none
+        does, that none does (a damaged one was suggested, and refused when taken)."""
+        versions = self.versions(name) if versions is None else versions
+        loadable = self._newest_loadable(name, versions)
+        if loadable is not None:
+            return (f"point it at a version that exists with "
+                    f"set_current({name!r}, {loadable})")
+        if not versions:
+            return (f"no version of {name} is left: publish the model again "
+                    f"(set_current({name!r}, N) once one exists)")
+        return (f"none of its versions {versions} checks out (each manifest or file is "
+                f"damaged): publish the model again")
 
     def _name_unknown(self, name: str) -> RecstackError:
         """The error for a name the registry does not hold, with the nearest name (``als``
@@ -911,7 +999,7 @@ class ModelRegistry:
                     "model there first")
         # a name folder without one complete version (its versions moved or deleted, a
         # publish that never finished) read as "none yet", as if nothing were there
-        unfinished = sorted(n for n in self._list(self._root) if _NAME.fullmatch(n))
+        unfinished = sorted(n for n in self._list(self._root) if _is_name(n))
         if unfinished:
             shown = ", ".join(unfinished[:5]) + (", ..." if len(unfinished) > 5 else "")
             return (f"names: none with a complete version; {shown} "

@@ -49,7 +49,8 @@ from recstack.atomic import (
     special_file_problem,
     write_with,
 )
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown_number
+from recstack.serving._arguments import is_real, is_whole
 
 __all__ = ["EVENT_SCHEMA", "MIN_MAX_PENDING", "REQUEST_SCHEMA", "ParquetLog",
            "default_max_pending", "make_log_folder", "read_log"]
@@ -107,7 +108,8 @@ def make_log_folder(folder: str | Path) -> Path:
         reason = error.strerror or str(error)
         blocked = [p for p in (*reversed(folder.parents), folder)
                    if os.path.lexists(p) and not p.is_dir()]
-        if blocked and describe_path(blocked[0]) != "a file":
+        # (a plain file where the folder itself belongs read "File exists": said so)
+        if blocked and (describe_path(blocked[0]) != "a file" or blocked[0] == folder):
             reason = (f"{folder} {folder_problem(folder)}" if blocked[0] == folder
                       else blocking_parent(folder))
         raise ConfigError(f"log folder {folder}: cannot be created ({reason}); give log_dir "
@@ -158,21 +160,22 @@ class ParquetLog:
                                    ("max_pending", max_pending, 1)):
             if value is None and name in ("keep_files", "max_pending"):
                 continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            # numpy's integers are whole numbers too: np.int64(10) was refused as "must
+            # be a whole number ..., got np.int64(10)"
+            if value is None or not is_whole(value) or value < least:
                 raise ConfigError(f"{name} must be a whole number of at least {least}, got "
-                                  f"{value!r}")
-        if (isinstance(rotate_seconds, bool) or not isinstance(rotate_seconds, int | float)
-                or not 0 < rotate_seconds < float("inf")):
+                                  f"{shown_number(value)}")
+        if not is_real(rotate_seconds) or not 0 < float(rotate_seconds) < float("inf"):
             # NaN or a negative wait made the writer thread spin without pause
             raise ConfigError(f"rotate_seconds must be a finite number of seconds above 0, "
-                              f"got {rotate_seconds!r}")
+                              f"got {shown_number(rotate_seconds)}")
         self.folder = make_log_folder(folder)
         self.prefix = prefix
         self.schema = schema
         self._columns = frozenset(schema.names)
         self.rotate_rows = int(rotate_rows)
         self.rotate_seconds = float(rotate_seconds)
-        self.keep_files = keep_files
+        self.keep_files = None if keep_files is None else int(keep_files)
         self.max_pending = (default_max_pending(self.rotate_rows) if max_pending is None
                             else int(max_pending))
         #: unwritten rows dropped, oldest first, beyond ``max_pending``
@@ -205,6 +208,13 @@ class ParquetLog:
         self.extend([row])
 
     def extend(self, rows: list[Mapping[str, Any]]) -> None:
+        """Queue ``rows`` (a list of mappings of column to value)."""
+        if isinstance(rows, Mapping | str | bytes):
+            # a row given alone was read key by key: "takes rows as mappings ..., got str"
+            raise ConfigError(f"extend takes a list of rows (mappings of column to value), "
+                              f"got a {type(rows).__name__}; give [row], or use append(row) "
+                              "for one")
+        rows = list(rows)
         for row in rows:
             if not isinstance(row, Mapping):
                 raise ConfigError(f"the {self.prefix} log takes rows as mappings of column "
@@ -285,7 +295,7 @@ class ParquetLog:
                                    "%d in %s (%s); they stay", self.prefix, self.keep_files,
                                    self.folder, error.strerror or error)
         if refused:
-            raise RecstackError(f"the {self.prefix} log dropped {len(refused)} row(s) its "
+            raise RowsRefusedError(f"the {self.prefix} log dropped {len(refused)} row(s) its "
                                 f"columns cannot hold, e.g. {refused[0]}; the other rows "
                                 "were written")
         return written
@@ -365,6 +375,11 @@ class ParquetLog:
                 written = self.flush(whole_only=by_size and not closing)
                 if written or not self.pending_rows:  # not merely nothing tried
                     self.last_error = None
+            except RowsRefusedError as error:
+                # the other rows were written and these are gone: "could not write ...;
+                # rows kept for the next try" said the opposite of both
+                self.last_error = str(error)
+                logger.warning("%s log: %s", self.prefix, error)
             except Exception as error:  # a full disk must not take the service down
                 self.failures += 1
                 self.last_error = str(error)
@@ -375,6 +390,10 @@ class ParquetLog:
             with self._lock:
                 if self._closed:
                     return
+
+
+class RowsRefusedError(RecstackError):
+    """Rows a log's columns cannot hold were dropped (the other rows were written)."""
 
 
 def log_files(folder: str | Path, prefix: str) -> list[Path]:
@@ -432,6 +451,10 @@ def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
     ``required`` columns of the ``prefix`` log (``in_folder``: a file of a log folder,
     which may be moved out of the way; else a file given on its own)."""
     odd = special_file_problem(path)
+    if odd is None and path.is_dir():
+        # a folder named like a log file was read by arrow as a dataset of the Parquet
+        # files under it: none (nothing said), or another log's rows taken as this one's
+        odd = "a folder, not a log file"
     if odd is not None:
         # a named pipe waited forever for a writer; a looping link was arrow's own words
         advice = (f"move it out of {path.parent} or delete it to read the rest of the log"

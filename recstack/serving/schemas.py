@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -56,32 +57,56 @@ MAX_CONTEXT_INTEGER = 2**53
 MAX_EVENT_AHEAD_SECONDS = 86_400
 
 
-def _whole_number(value: object) -> object:
-    # pydantic's strict int refuses 5.0, which JSON Schema (and so the published schema)
-    # calls an integer; its lax int takes true and "5". Refuse those two, keep the rest.
+def _whole_number(value: object, low: int, high: int) -> object:
+    # pydantic's lax int takes true and "5": refused. A whole float (5.0, 1e1) was read as
+    # 5 while ?k=5.0, a version of 2.0 given to Service.reload and "version": 2.0 in
+    # current.json were refused: one rule, a whole number is written plainly (the refusal
+    # names the number meant)
     if isinstance(value, bool | str | bytes):
         raise PydanticCustomError("int_type", "Input should be a whole number, not {kind}",
                                   {"kind": "a boolean" if isinstance(value, bool) else "text"})
     if isinstance(value, float) and value.is_integer():
-        # 1e20 was "Unable to parse input string as an integer, exceeded maximum size"
-        # (pydantic's own limit, 2**64): a whole number, refused by the field's bounds
-        return int(value)
+        if not low <= value <= high:
+            # 1e20 was "Unable to parse input string as an integer, exceeded maximum size"
+            # (pydantic's own limit, 2**64): refused by the field's bounds, which say more
+            return int(value)
+        raise PydanticCustomError("int_parsing", "Input should be a whole number written "
+                                  "plainly (without a decimal point or exponent), e.g. 20: "
+                                  "write {number}, not {given}",
+                                  {"number": int(value), "given": repr(float(value))})
     return value
 
 
 def whole(low: int, high: int) -> object:
-    """An integer of a JSON body in ``[low, high]``: a number (5 or 5.0), never ``true``
-    or ``"5"`` (the bounds go before the validator: after it, the OpenAPI schema would
-    carry pydantic's ``ge``/``le`` rather than JSON Schema's ``minimum``/``maximum``)."""
+    """An integer of a JSON body in ``[low, high]``: a number written plainly (5), never
+    ``5.0``, ``true`` or ``"5"``, as the query's integers (the bounds go before the
+    validator: after it, the OpenAPI schema would carry pydantic's ``ge``/``le`` rather
+    than JSON Schema's ``minimum``/``maximum``)."""
 
     def check(value: object) -> object:
         if isinstance(value, LongInteger):
             raise PydanticCustomError("int_parsing_size", "Input should be a whole number "
                                       "from {low} to {high}; {why}",
                                       {"low": low, "high": high, "why": value.too_long()})
-        return _whole_number(value)
+        return _whole_number(value, low, high)
 
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(check)]
+    # JSON Schema's "integer" takes 5.0 (a number whose fraction is zero), which the
+    # service refuses: the published schema says so in words, as no keyword can
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(check),
+                     Field(json_schema_extra={"description": WHOLE_NUMBER_RULE})]
+
+
+#: what the published schema says of a body's integer (beside JSON Schema's "integer")
+WHOLE_NUMBER_RULE = ("a whole number written plainly, without a decimal point or exponent "
+                     "(5, not 5.0 or 5e0; nor \"5\" or true)")
+
+
+def _object_bounds(schema: dict[str, Any]) -> None:
+    """The published bound of an object's number of keys: pydantic wrote the ``max_length``
+    of a dict behind a validator as ``maxLength``, a keyword of strings that JSON Schema
+    ignores on an object (so the schema set no bound on the keys of a context)."""
+    if "maxLength" in schema:
+        schema["maxProperties"] = schema.pop("maxLength")
 
 
 def _id_text(value: object) -> object:
@@ -120,6 +145,10 @@ def _one_context_value(value: object) -> object:
     # the path (["body", "context", "device", "constrained-str"], "constrained-int"...),
     # and none saying what a context value may be
     kinds = {type(None): "null", list: "a list", dict: "an object"}
+    if isinstance(value, np.generic) and not isinstance(value, np.datetime64 | np.timedelta64):
+        # a caller from Python with numpy's numbers (np.int64(1), np.float32(0.5),
+        # np.True_) was refused as "not int64 1": they are numbers and flags
+        value = value.item()
     if isinstance(value, LongInteger):
         raise PydanticCustomError("less_than_equal", "Input should be a whole number from "
                                   "-{limit} to {limit}; {why}",
@@ -157,7 +186,26 @@ ContextValue = Annotated[
 def _context_object(value: object) -> object:
     # a context given as text ("device=phone") or a list was "Input should be a valid
     # dictionary", which did not say what was given nor how to write it
-    if isinstance(value, Mapping | LongInteger):
+    if isinstance(value, Mapping):
+        # a key's own problems, worded here: pydantic put them at "context..[key]" (an
+        # empty key) or "context.<the whole long key>.[key]" with its "String should have
+        # at least 1 character", saying neither that a key was meant nor what one is
+        for key in value:
+            if not isinstance(key, str):
+                continue
+            if not key:
+                raise PydanticCustomError(
+                    "context_key", "Input should have no empty key: a context key is the "
+                    "name of a context column of the served model, such as {example}",
+                    {"example": '"device"'})
+            if len(key) > MAX_CONTEXT_KEY_LENGTH:
+                raise PydanticCustomError(
+                    "context_key", "Input should have keys of at most {max_length} "
+                    "characters (a context column's name), not the key {key} of {length} "
+                    "characters", {"max_length": MAX_CONTEXT_KEY_LENGTH,
+                                   "key": repr(key[:20] + "..."), "length": f"{len(key):,}"})
+        return value
+    if isinstance(value, LongInteger):
         return value
     raise PydanticCustomError("dict_type", "Input should be a valid dictionary, a JSON "
                               "object of column -> value such as {example}, not {kind}",
@@ -165,7 +213,7 @@ def _context_object(value: object) -> object:
 
 
 Context = Annotated[dict[ContextKey, ContextValue], BeforeValidator(_context_object), Field(
-    max_length=MAX_CONTEXT_KEYS,
+    max_length=MAX_CONTEXT_KEYS, json_schema_extra=_object_bounds,
     description="the request's context for a two-stage model trained with context features "
     "(`features.context_columns`): column -> value, e.g. `{\"device\": \"phone\"}`. Keys "
     "must be context columns of a served model (422 naming the key and the accepted ones "

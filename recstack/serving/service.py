@@ -316,12 +316,16 @@ def _request_context(context: Any, timestamp: Any) -> tuple[Any, Any]:
     for value, rule, name in ((context, context_rule, "context"),
                               (timestamp, time_rule, "timestamp")):
         try:
-            rule.validate_python(value)
+            checked = rule.validate_python(value)
         except ValidationError as error:
             problem = error.errors()[0]
             where = f"{name}[{problem['loc'][0]!r}]" if problem["loc"] else name
             raise InvalidContextError(f"{where}: {python_words(problem)}", field=(
                 f"{name}.{problem['loc'][0]}" if problem["loc"] else name)) from None
+        if name == "context" and context is not None:
+            # the values as the body's rules read them: numpy's numbers as Python's (a
+            # np.int64 went on to the model's features as given)
+            context = dict(checked)
     return context, timestamp
 
 
@@ -1605,6 +1609,9 @@ class Service:
             # GET /items/search refused it; from Python any length was searched for
             raise RequestLimitError(f"q: a search text of {len(text):,} characters; this "
                                     f"service takes at most {MAX_QUERY_LENGTH}", field="q")
+        if not text:
+            raise RequestLimitError("q: the search text is empty; give a word of a title to "
+                                    "search for", field="q")
         if not text.strip():
             raise RequestLimitError(f"q: the search text {text[:40]!r} is only whitespace; "
                                     "give a word of a title to search for", field="q")

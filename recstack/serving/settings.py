@@ -56,10 +56,20 @@ def _no_true_or_false_for_numbers(model: type[BaseModel], values: Any) -> Any:
         return values
     for name, value in values.items():
         field = model.model_fields.get(name)
+        if field is not None and isinstance(value, float) and value.is_integer() \
+                and re.search(r"\bint\b", str(field.annotation)) \
+                and not re.search(r"\bfloat\b", str(field.annotation)):
+            # "default_k": 5.0 was read as 5, where a request's "k": 5.0, ?k=5.0 and an
+            # experiment file's factors = 64.0 are refused: one rule for whole numbers
+            raise ValueError(f"field {name!r}: {value!r} is not a whole number as written; "
+                             f"write {int(value)} (without a decimal point or exponent)")
         if field is None or not isinstance(value, bool | str | bytes) \
                 or not re.search(r"\b(int|float)\b", str(field.annotation)):
             continue
-        default = f" (default {field.default})" if field.default is not None else ""
+        # a required setting (a variant's share) has no default: "(default
+        # PydanticUndefined)" was written, pydantic's marker for none
+        default = (f" (default {field.default})"
+                   if not field.is_required() and field.default is not None else "")
         shown = str(value).lower() if isinstance(value, bool) else f"the text {value!r:.40}"
         raise ValueError(f"field {name!r}: {shown} is not a number; write a number"
                          f"{' without quotes' if not isinstance(value, bool) else ''}"
@@ -288,9 +298,10 @@ class ServiceSettings(BaseModel):
                                  "in case: the logs and the online metrics would hold two "
                                  "arms that read as one (a case-insensitive sort, query or "
                                  "file system); name them apart")
-            total = sum(v.share for v in self.variants)
-            if abs(total - 1.0) > 1e-9:
-                raise ValueError(f"variant shares must sum to 1, got {total:g}")
+            from recstack.serving.variants import shares_problem
+
+            if problem := shares_problem([v.share for v in self.variants]):
+                raise ValueError(problem)
         served = [v.model for v in self.variants] or ([self.model] if self.model else [])
         if self.poll_seconds is not None and served and all("@" in r for r in served):
             # a pinned version is never swapped by the poller: polling did nothing, silently
@@ -335,6 +346,10 @@ def describe_validation_error(error: ValidationError,
     for item in error.errors():
         message = _TYPE_MESSAGES.get(item["type"], item["msg"].removeprefix("Value error, "))
         where = ".".join(str(p) for p in item["loc"])
+        if where and (inner := re.match(r"field '([^']+)': ", message)):
+            # a check of a variant's fields as a whole names the field itself: it read
+            # "field 'variants.0': field 'share': ..."
+            where, message = f"{where}.{inner.group(1)}", message[inner.end():]
         if not where and item["type"] == "model_type":
             # the settings themselves (not a variant) are no object: the variant's example
             # above named fields that are not settings of the service
@@ -344,6 +359,16 @@ def describe_validation_error(error: ValidationError,
         # VariantSettings" named Python's types, and no message said what was given
         if where and item["type"].endswith("_type") and item["loc"][0] != "admin_token":
             message += f", got {_json_text(item['input'])}"
+        if item["type"] == "string_too_short" and isinstance(item["input"], str) \
+                and not item["input"]:
+            # pydantic's "String should have at least 1 character" for an empty registry
+            # or salt, where the neighbouring refusals say what is wrong and what to give
+            message = "is empty; give a value or leave the setting out for its default" \
+                if item["loc"] and item["loc"][-1] != "registry" else \
+                "is empty; give the model registry's folder or URL"
+        elif item["type"] == "string_too_long" and isinstance(item["input"], str):
+            message = (f"has {len(item['input']):,} characters; give at most "
+                       f"{item.get('ctx', {}).get('max_length')}")
         if item["type"] == "extra_forbidden":
             message = _unknown_field(item["loc"])
         elif isinstance(item["input"], LongInteger):

@@ -50,7 +50,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.atomic import checked_path, folder_problem
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown_number
+from recstack.serving._arguments import is_real, is_whole
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
 from recstack.serving.two_stage import candidate_context, frame_values
@@ -89,16 +90,15 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     """Recompute the logged requests under ``log_dir`` (the service's ``log_dir`` or its
     ``requests`` folder) with the versions in ``registry``; see the module docstring.
     ``limit``: check at most this many requests (the newest)."""
-    if (isinstance(tolerance, bool) or not isinstance(tolerance, int | float)
-            or not 0 <= tolerance < float("inf")):
+    if not is_real(tolerance) or not 0 <= float(tolerance) < float("inf"):
         # NaN compared false with every gap: every request passed whatever it served
         raise ConfigError(f"tolerance must be a finite number >= 0 (relative, e.g. 1e-4), "
-                          f"got {tolerance!r}")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
-                              or limit < 1):
+                          f"got {shown_number(tolerance)}")
+    tolerance = float(tolerance)
+    if limit is not None and (not is_whole(limit) or limit < 1):
         # tail(0) checked nothing and passed; tail(-1) checked all but the first request
         raise ConfigError(f"limit must be a whole number of requests >= 1 (or None for all), "
-                          f"got {limit!r}")
+                          f"got {shown_number(limit)}")
     if not isinstance(registry, ModelRegistry):
         registry = ModelRegistry(registry)
     folder = checked_path(log_dir, "log_dir")
@@ -113,7 +113,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
         raise RecstackError(f"registry {registry.root}: holds no model; give the registry "
                             "the service served from")
     if limit is not None:
-        log = log.tail(limit)
+        log = log.tail(int(limit))
     _check_names(log)
     from recstack.pipeline.rerank import available_rerankers
 
@@ -223,11 +223,11 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
 def render_skew(report: SkewReport, *, show: int = 20) -> str:
     """The report as text: counts, the skipped requests by reason, and the first ``show``
     mismatches as a Markdown table (what a ``recstack skew`` command prints)."""
-    if isinstance(show, bool) or not isinstance(show, int) or show < 0:
+    if not is_whole(show) or show < 0:
         # show=-1 listed every mismatch but the last (pandas' head(-1)), and text failed
         # inside pandas
         raise ConfigError(f"render_skew: show must be a whole number of mismatches >= 0, "
-                          f"got {show!r}")
+                          f"got {shown_number(show)}")
     rate = "n/a" if not report.checked else f"{report.mismatch_rate:.2%}"
     lines = [f"requests recomputed: {report.checked}; with a mismatch: {report.mismatched} "
              f"({rate})"]

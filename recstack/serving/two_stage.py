@@ -47,6 +47,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.errors import RecstackError, shown
+from recstack.serving._arguments import is_whole
 
 #: the largest number a numeric context column takes: the ranker's features are float32
 #: (a larger finite number, 1e308, would be infinity there)
@@ -249,10 +250,11 @@ def _index_options(index_options: Any) -> dict[str, Any]:
             raise ConfigError(f"index_options: unknown option {name!r}; the options are "
                               f"{', '.join(accepted)}{hint}")
     ef = index_options.get("ef")
-    if "ef" in index_options and (isinstance(ef, bool) or not isinstance(ef, int)
-                                  or ef < 1):
+    if "ef" in index_options and (ef is None or not is_whole(ef) or ef < 1):
         raise ConfigError(f"index_options: ef must be a positive integer, got {shown(ef):.80}")
-    return dict(index_options)
+    # numpy's integers are integers (np.int64(64) was refused as "must be a positive
+    # integer"), given on as Python's
+    return {**index_options, **({"ef": int(ef)} if ef is not None else {})}
 
 
 def candidate_context(model: TwoStage, context: Mapping[str, Any] | None, n: int

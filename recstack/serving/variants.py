@@ -20,13 +20,14 @@ import math
 import numbers
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, shown, shown_number
 
-__all__ = ["VariantAssigner", "bucket", "case_twins"]
+__all__ = ["VariantAssigner", "bucket", "case_twins", "shares_problem"]
 
 _SCALE = float(2**64)
 
@@ -54,25 +55,20 @@ class VariantAssigner:
                               "case: the logs and the online metrics would hold two arms that "
                               "read as one (a case-insensitive sort, query or file system); "
                               "name them apart")
-        if isinstance(shares, str) or not isinstance(shares, Sequence | np.ndarray):
-            raise ConfigError(f"variant shares must be a list of numbers, got {shares!r}")
-        for share in shares:
-            if (isinstance(share, bool | np.bool_) or not isinstance(share, numbers.Real)
-                    or not math.isfinite(share) or share <= 0):
-                raise ConfigError(f"each variant share must be a finite number above 0 (a "
-                                  f"fraction of the users), got {share!r} in {list(shares)}")
-        if not isinstance(salt, str):
-            raise ConfigError(f"the variant salt must be text, got {salt!r} "
+        if isinstance(shares, str) or not isinstance(shares, Sequence | np.ndarray) \
+                or (isinstance(shares, np.ndarray) and shares.ndim != 1):
+            raise ConfigError(f"variant shares must be a flat list of numbers, one per "
+                              f"variant, got {' '.join(shown(shares).split())[:80]}")
+        shares_array = np.array([_share(share, shares) for share in shares], np.float64)
+        if not isinstance(salt, str) or not salt:
+            # the settings refuse an empty salt (variant_salt): from Python it was taken
+            raise ConfigError(f"the variant salt must be text (not empty), got {shown(salt)} "
                               f"({type(salt).__name__})")
-        shares_array = np.asarray(shares, dtype=np.float64)
         if len(names) != len(shares_array) or not len(names):
             raise ConfigError(f"variants: give one share per variant, at least one variant "
                               f"(got {len(names)} names and {len(shares_array)} shares)")
-        if abs(shares_array.sum() - 1.0) > 1e-9:
-            percent = ("; shares are fractions (0.5, not 50)"
-                       if abs(shares_array.sum() - 100.0) < 1e-6 else "")
-            raise ConfigError(f"variant shares must sum to 1, got {list(shares)} (sum "
-                              f"{shares_array.sum():g}){percent}")
+        if problem := shares_problem(list(shares_array)):
+            raise ConfigError(problem)
         self.names = list(names)
         self.salt = salt
         self._edges = np.cumsum(shares_array)
@@ -85,6 +81,44 @@ class VariantAssigner:
             return self.names[0]
         position = int(np.searchsorted(self._edges, bucket(text, self.salt), side="right"))
         return self.names[min(position, len(self.names) - 1)]
+
+
+def _share(share: Any, shares: Any) -> float:
+    """One variant share as a float: any real number (numpy's, ``Decimal``, ``Fraction``)
+    that is finite and above 0. ``Decimal("0.5")`` was refused as "not a finite number
+    above 0", and a share too large for a float failed with Python's OverflowError."""
+    listed = ", ".join(shown_number(s) for s in list(shares)[:10])
+    if isinstance(share, bool | np.bool_) or not isinstance(share, numbers.Real | Decimal):
+        raise ConfigError(f"each variant share must be a finite number above 0 (a fraction "
+                          f"of the users), got {shown(share)[:40]} ({type(share).__name__}) "
+                          f"in [{listed}]")
+    try:
+        value = float(share)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value) or not value > 0:
+        raise ConfigError(f"each variant share must be a finite number above 0 (a fraction "
+                          f"of the users), got {shown_number(share)} in [{listed}]")
+    return value
+
+
+def shares_problem(shares: Sequence[float]) -> str | None:
+    """Why variant ``shares`` (each a finite number above 0) are not fractions summing to
+    1 (within 1e-9), or None: the one check of the settings and :class:`VariantAssigner`.
+    The sum is written with enough digits to see how far off it is (``:g`` wrote 0.9999999
+    as "got 1")."""
+    total = math.fsum(shares)
+    if abs(total - 1.0) <= 1e-9:
+        return None
+    listed = ", ".join(f"{s:.10g}" for s in shares[:10]) + (", ..." if len(shares) > 10
+                                                             else "")
+    if abs(total - 100.0) < 1e-6:
+        hint = "; shares are fractions (0.5, not 50)"
+    else:
+        gap = 1.0 - total
+        hint = (f", {abs(gap):.3g} {'short of' if gap > 0 else 'over'} 1; make the shares "
+                "add up to exactly 1")
+    return f"variant shares must sum to 1, got [{listed}] (sum {total:.10g}){hint}"
 
 
 def case_twins(names: Sequence[str]) -> tuple[str, str] | None:
@@ -108,6 +142,12 @@ def user_text(user_id: Any) -> str:
     fractions and other objects are refused by name."""
     from recstack.data.idmap import id_values
 
+    if isinstance(user_id, list | tuple | np.ndarray) and np.ndim(user_id) != 0:
+        # a list reached numpy's "only 0-dimensional arrays can be converted to Python
+        # scalars" TypeError: assign takes one user
+        raise ConfigError(f"user id: assign takes one user id, got "
+                          f"{' '.join(shown(user_id).split())[:60]} "
+                          f"({type(user_id).__name__}); assign each user in turn")
     value = id_values([user_id], "user id")[0]
     if isinstance(value, str):
         value = value.strip()

@@ -10,7 +10,6 @@ when no master is given anywhere, Spark decides.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import os
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.specs import (
     DECIMAL_TEXT,
     INTEGER_TEXT,
@@ -85,6 +84,9 @@ class SparkSettings:
     conf: Mapping[str, Any] = field(default_factory=dict)
     checkpoint_dir: str | None = None
 
+    # a value of thousands of characters (a pasted setting) cut in the message, as the
+    # command line cuts it
+    @arguments_named
     def resolved(self, environ: Mapping[str, str] | None = None) -> SparkSettings:
         """These settings completed from the environment (arguments win)."""
         environ = os.environ if environ is None else environ
@@ -192,8 +194,11 @@ def settings_from_table(table: Mapping[str, Any], where: str = "[spark]") -> Spa
                           f"{', '.join(_TABLE_KEYS)}), got {table!r}")
     for key in table:
         if key not in _TABLE_KEYS:
-            close = difflib.get_close_matches(str(key), _TABLE_KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            from recstack.specs import closest
+
+            # the one nearest-name rule (a slip of the keys, not any likeness)
+            close = closest(str(key), _TABLE_KEYS)
+            hint = f"; did you mean {close!r}?" if close else ""
             raise ConfigError(f"{where}: unknown key {key!r}{hint} (known: "
                               f"{', '.join(_TABLE_KEYS)})")
     conf = table.get("conf", {})
@@ -233,8 +238,8 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
             raise ConfigError(f"{where}: {key!r} is not a Spark setting (spark-submit ignores "
                               f"it with a warning); did you mean 'spark.{key}'?")
         if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"{where}: {key!r} = {value!r}: a Spark setting must be a finite "
-                              "number")
+            raise ConfigError(f"{where}: {key!r} = {shown(value)}: a Spark setting must be a "
+                              "finite number")
         if isinstance(value, str) and _misspelt_number(value.strip()):
             # "1_0" or a number in another script's digits reached Spark, which refused it
             # at session start with a Java NumberFormatException (or read it as text)
@@ -251,6 +256,39 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
                     if isinstance(value, Mapping) and value else "")
             raise ConfigError(f"{where}: {key!r} = {value!r}: a Spark setting is one value "
                               f"(text, number or true/false){hint}")
+        plain = value.item() if _is_numpy_scalar(value) else value
+        if not isinstance(plain, str | int | float):
+            # bytes, a date, any object: Spark was handed its str(), "b'2'" or
+            # "<object object at 0x...>", and read it as a setting nobody meant
+            raise ConfigError(f"{where}: {key!r} = {shown(value)}: a Spark setting is one "
+                              f"value (text, number or true/false), not "
+                              f"{type(value).__name__}")
+        if isinstance(plain, float) and not math.isfinite(plain):  # np.float32('nan')
+            raise ConfigError(f"{where}: {key!r} = {shown(value)}: a Spark setting must be a "
+                              "finite number")
+        for text, what in ((key, "name"), (plain, "value")):
+            if isinstance(text, str) and not _utf8(text):
+                # a lone surrogate ('\ud800', from a broken escape in the JSON) reached
+                # the JVM, whose gateway failed with a UnicodeEncodeError traceback
+                raise ConfigError(f"{where}: {key!r}: the setting's {what} {text!r} holds "
+                                  "a character that is not valid Unicode text (a lone "
+                                  "surrogate such as \\ud800); write the character itself")
+
+
+def _is_numpy_scalar(value: Any) -> bool:
+    """Whether ``value`` is a numpy scalar (``np.int64(2)``), whose ``item()`` is the
+    Python number Spark is given."""
+    import numpy as np
+
+    return isinstance(value, np.generic)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _misspelt_number(text: str) -> bool:
@@ -325,6 +363,8 @@ def _mebibytes(text: str) -> float:
 def setting_text(value: Any) -> str:
     """A setting's value as Spark reads it: true/false in lower case, a whole float as an
     integer (Spark's integer settings refuse '4.0'; its fractional ones read '1')."""
+    if _is_numpy_scalar(value):
+        value = value.item()  # np.float64(4.0) was '4.0', refused by an integer setting
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():

@@ -133,8 +133,13 @@ def test_a_report_path_that_is_a_folder_is_refused_before_building(results, caps
 
 def test_results_json_that_is_not_utf8_is_refused(results, capsys):
     path = results / "results.json"
-    path.write_bytes(path.read_bytes().replace(b'"tiny"', b'"t\xe9ny"', 1))
-    assert f"{path}: byte " in _refused(results, capsys)
+    raw = path.read_bytes().replace(b'"tiny"', b'"t\xe9ny"', 1)
+    path.write_bytes(raw)
+    at = raw.index(b"\xe9")
+    line = raw.count(b"\n", 0, at) + 1
+    # the line is named too (hundred_sixty_third)
+    assert f"{path}: line {line}: byte {at} (0xe9) is not UTF-8 text" \
+        in _refused(results, capsys)
 
 
 @pytest.mark.parametrize(("field", "value"), [("diagnostics", None), ("base_folder", 123),

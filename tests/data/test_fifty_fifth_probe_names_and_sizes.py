@@ -67,7 +67,7 @@ def test_a_quoted_value_in_a_filter_says_to_drop_the_quotes(tmp_path, capsys):
                  "--filter", "k_core:user_min='5'", "--out", str(out)])
     err = capsys.readouterr().err
     assert code != 0
-    assert "--filter k_core:user_min='5': option user_min='5': the value is in quotes; " \
+    assert "argument --filter: k_core:user_min='5': option user_min='5': the value is in quotes; " \
            "write user_min=5" in err
     assert not out.exists()
 

@@ -171,5 +171,8 @@ def test_a_boolean_is_not_read_as_seconds(moment):
     with pytest.raises(ConfigError, match=r"start: expected Unix seconds or an ISO date .* "
                                           r"got the boolean"):
         to_unix_seconds(moment, "start")
-    with pytest.raises(ConfigError, match=r"start = True: expected an integer or a string"):
+    # TimeWindow's bounds are read by the same rule (its fields' type check said "start =
+    # True: expected an integer or a string", naming none of the date types taken)
+    with pytest.raises(ConfigError, match=r"start: expected Unix seconds or an ISO date .* "
+                                          r"got the boolean True"):
         TimeWindow(start=True).apply(chain_data())

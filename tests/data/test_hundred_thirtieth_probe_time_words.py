@@ -43,11 +43,15 @@ def test_every_nat_cutoff_gets_one_message(data, nat):
         f"cutoff is NaT (no time); use {FORMS}")
 
 
-@pytest.mark.parametrize(("cutoff", "shown"), [(3.5, "3.5"), (np.float64(40.0), "40.0")])
-def test_a_float_cutoff_lists_the_date_types_taken(data, cutoff, shown):
+@pytest.mark.parametrize(("cutoff", "why"), [
+    (3.5, "3.5 as a time (a float: Unix seconds are a whole number)"),
+    # a whole float is told the integer to write (it was told "Unix seconds are a whole
+    # number", which 40.0 is)
+    (np.float64(40.0), "40.0 as a time (a float: Unix seconds are an integer; write 40 "
+                       "without the decimal point)")])
+def test_a_float_cutoff_lists_the_date_types_taken(data, cutoff, why):
     assert _said(lambda: temporal_split(data, cutoff)) == (
-        f"cutoff: cannot read {shown} as a time (a float: Unix seconds are a whole number); "
-        f"use {FORMS}")
+        f"cutoff: cannot read {why}; use {FORMS}")
 
 
 @pytest.mark.parametrize("cutoff", [[40], b"1970", "yesterday"])

@@ -195,7 +195,11 @@ def test_text_ids_are_trimmed_by_from_arrays_and_from_frame_as_by_the_loaders():
     assert Interactions.from_frame(frame).n_users == 1
     with pytest.raises(DataFormatError, match=r"column 'user_id'.*row 1 holds an empty id"):
         Interactions.from_arrays(["a", "  "], ["x", "y"])
-    with pytest.raises(DataFormatError, match=r"item_id repeats.*same id"):
+    # the repeat is named with its rows and how it was written (it said "item_id repeats in
+    # the side table: [' x', 'x'] are the same id", naming neither table nor rows)
+    with pytest.raises(DataFormatError, match=r"in the item table, 'item_id' repeats the key "
+                                              r"'x' at rows 0, 1, written 'x', ' x': the same "
+                                              r"id once trimmed"):
         Interactions.from_arrays(["a"], ["x"], item_table=pd.DataFrame(
             {"item_id": ["x", " x"], "title": ["X", "X2"]}))
 

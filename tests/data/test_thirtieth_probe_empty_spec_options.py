@@ -43,6 +43,6 @@ def test_the_command_line_names_the_filter_option_in_one_line(tmp_path, capsys):
                  "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
-    assert ("--filter k_core:user_min=1,,item_min=1: option 2 of 3 in "
+    assert ("argument --filter: k_core:user_min=1,,item_min=1: option 2 of 3 in "
             "'user_min=1,,item_min=1' is empty") in err
     assert not (tmp_path / "out").exists()

@@ -32,9 +32,11 @@ def test_a_label_window_of_users_without_history_names_the_model_and_window():
 
 def test_a_history_at_one_timestamp_names_the_model():
     data = Interactions.from_arrays([1, 2, 3, 4], [1, 2, 1, 2], np.ones(4), np.zeros(4))
-    with pytest.raises(RecstackError, match=r"^two_stage: training data: every interaction "
-                                            r"before the label window shares the first "
-                                            r"timestamp 0.*\(lower label_fraction\)$"):
+    # every row at time 0: no label_fraction can cut them, so the remedy is window='user'
+    # (it said "lower label_fraction", which could not help)
+    with pytest.raises(RecstackError, match=r"^two_stage: window = 'time' .* all 4 of them "
+                                            r"have the same timestamp 0, so no "
+                                            r"label_fraction can; use window = 'user'"):
         _two_stage().fit(data)
 
 

@@ -56,7 +56,7 @@ def _place(kind: str, tmp_path: Path) -> tuple[Path, str]:
 def test_a_checkpoint_dir_that_cannot_be_a_folder_is_refused(data, tmp_path, name, kind):
     folder, problem = _place(kind, tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
-    with pytest.raises(RecstackError, match=rf"^checkpoint_dir = '.*run': .*{problem}"):
+    with pytest.raises(RecstackError, match=rf"^{name}: checkpoint_dir = '.*run': .*{problem}"):
         _fit(name, data, folder)
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing left behind
 

@@ -54,7 +54,7 @@ def test_a_metric_that_is_not_a_ranking_metric_keeps_its_own_scale():
 @pytest.mark.parametrize("margin", [1.5, 5, 100.0])
 def test_a_margin_above_1_for_a_ranking_metric_is_refused(margin):
     """A margin of 5 (meant as five points) let any model through."""
-    with pytest.raises(ConfigError, match=rf"gate: margin must be at most 1 for ndcg@10 .*"
+    with pytest.raises(ConfigError, match=rf"gate: margin must be <= 1 for ndcg@10 .*"
                                           rf"got {margin}"):
         decide(GOOD * 0.1, GOOD, metric="ndcg@10", margin=margin, min_users=10)
 

@@ -243,7 +243,7 @@ def test_a_damaged_saved_calibrator_is_refused_by_name(fields, message, tmp_path
      "platt: scores must be a 1-D array .* got shape \\(2, 2\\)"),
     (lambda: IsotonicCalibrator().fit([0.1, 0.9], [[0, 1]]), "labels must be a 1-D array"),
     (lambda: CalibratedScorer(lambda x: ["a"] * len(x), PlattCalibrator()).fit([1, 2], [0, 1]),
-     "the scorer's outputs must be an array of numbers"),
+     "the scorer's outputs for held_out must be an array of numbers"),
     (lambda: activity_buckets([3, np.nan]), "counts must be whole numbers >= 0; position 1"),
     (lambda: activity_buckets([3], edges=("a",)), "edges must be increasing integers"),
     (lambda: calibration_by_segment([0, 1], [0.5, np.nan]),

@@ -108,7 +108,7 @@ def test_bad_logs_are_refused():
      "estimate_propensities: clicks must be an array of numbers"),
     (lambda: estimate_propensities([1, 2], [1, np.nan]), "clicks must be finite, row 1"),
     (lambda: estimate_propensities([1, 2, 2], [1, 0, 1], smoothing=-1),
-     "smoothing must be a finite number in \\[0, inf\\], got -1"),
+     "smoothing must be a finite number >= 0, got -1"),
     (lambda: estimate_propensities([1, 2], [1, 0], n_positions="3"),
      "n_positions must be an integer from 1 to 1000000, got '3'"),
     # past the bound (a timestamp in the column would allocate a table of its size)

@@ -118,7 +118,7 @@ def test_numbers_as_json_numbers_and_query_text_still_work(tmp_path, registry, a
     with client(settings(registry, log_dir=str(tmp_path / "logs"))) as http:
         by_query = http.get(f"/users/{user}/recommendations?k=5&exclude_seen=false")
         by_body = http.post(f"/users/{user}/recommendations",
-                            json={"k": 5.0, "exclude_seen": False})
+                            json={"k": 5, "exclude_seen": False})
         event = http.post("/events", json={"events": [
             {"event": "click", "user_id": "1", "item_id": "2", "timestamp": 1_700_000_000,
              "position": 2}]})

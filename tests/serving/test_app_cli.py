@@ -13,7 +13,7 @@ from tests.serving.service_helpers import publish, serve_refusal  # noqa: E402
     (["--model", "nope"], "no model named 'nope' (names: als)"),
     (["--model", "als@7"], "als@7 does not exist (versions: [1])"),
     (["--variant", "a=als:0.4", "--variant", "b=als:0.5"],
-     "variant shares must sum to 1, got 0.9"),
+     "variant shares must sum to 1, got [0.4, 0.5] (sum 0.9), 0.1 short of 1"),
     (["--variant", "a=als"], "write NAME=MODEL:SHARE"),
     (["--unknown-user", "popular", "--model", "als", "--variant", "a=als:1"],
      "give either model or variants"),

@@ -64,7 +64,8 @@ def test_a_share_written_as_text_is_refused(tmp_path, monkeypatch):
     text = json.dumps({"registry": str(tmp_path),
                        "variants": [{"name": "a", "model": "als", "share": "1"}]})
     for error in _both(tmp_path, monkeypatch, text):
-        assert "field 'share': the text '1' is not a number" in error
+        # named by its whole place (it read "field 'variants.0': field 'share': ...")
+        assert "field 'variants.0.share': the text '1' is not a number" in error
 
 
 def test_the_environment_names_itself_when_not_json(monkeypatch):

@@ -408,7 +408,9 @@ CLI_MISTAKES = {
     # finite as text, infinite as the ranker's float32 feature (was a traceback or the
     # feature frame's 'context_screen is inf')
     "number beyond float32": (["--context", "screen=1e308"],
-                              ["--context screen='1e308'", "beyond the range", "float32"]),
+                              [
+                                  "argument --context: screen='1e308'", "beyond the range",
+                                  "float32"]),
     "timestamp, no time features": (["--timestamp", "5"], ["--timestamp", "context_time"]),
 }
 

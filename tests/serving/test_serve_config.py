@@ -36,7 +36,8 @@ def test_an_admin_token_file_that_is_not_utf8_is_named(tmp_path, registry, capsy
     token = tmp_path / "token"
     token.write_bytes(b"\xff\xfe" + b"t" * 40)
     err = _serve(capsys, registry, "--admin-token-file", token)
-    assert f"--admin-token-file {token}: not UTF-8 text (invalid start byte at byte 0)" in err
+    assert (f"argument --admin-token-file: {token}: "
+            "not UTF-8 text (invalid start byte at byte 0)") in err
 
 
 @pytest.mark.parametrize("stage, called", [

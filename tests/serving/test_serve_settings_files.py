@@ -32,13 +32,15 @@ def _refused(capsys, tmp_path, *flags) -> str:
 def test_a_config_that_cannot_be_read_is_named(tmp_path, capsys, name, expected):
     (tmp_path / "folder").mkdir()
     config = tmp_path / name
-    assert f"--config {config}: {expected}" in _refused(capsys, tmp_path, "--config", config)
+    err = _refused(capsys, tmp_path, "--config", config)
+    assert f"argument --config: {config}: {expected}" in err
 
 
 def test_an_admin_token_file_that_cannot_be_read_is_named(tmp_path, capsys):
     token = tmp_path / "token"
     err = _refused(capsys, tmp_path, "--admin-token-file", token)
-    assert f"--admin-token-file {token}: cannot read it (No such file or directory)" in err
+    assert (f"argument --admin-token-file: {token}: "
+            "cannot read it (No such file or directory)") in err
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -73,7 +75,9 @@ def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path):
 ])
 def test_true_or_false_where_a_number_belongs_is_refused(values):
     # pydantic reads them as 1 and 0: one log file kept, or one arm given every user
-    field = next(iter(values)) if "variants" not in values else "share"
+    # a variant's field is named by its whole place (it read "field 'variants.0': field
+    # 'share': ...")
+    field = next(iter(values)) if "variants" not in values else r"variants\.0\.share"
     with pytest.raises(ConfigError, match=rf"field '{field}': (true|false) is not a number"):
         ServiceSettings.create(registry="models", **values)
 

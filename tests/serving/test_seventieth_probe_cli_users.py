@@ -42,12 +42,12 @@ def test_an_id_of_only_whitespace_is_refused_as_empty(text_ids, capsys, blank):
     code = main(["recommend", "pop", "--registry", text_ids.root, "--users", "u1", blank])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
-    assert err == (f"recstack: error: --users: {blank!r} is an empty id (only whitespace); "
-                   "give the user ids, separated by spaces\n")
+    assert err == (f"recstack recommend: error: argument --users: {blank!r} is an empty id "
+                   "(only whitespace); give the user ids, separated by spaces\n")
 
 
 def test_an_integer_model_refuses_it_the_same_way(tmp_path, als, train, capsys):
     registry = publish(tmp_path / "registry", als, train)
     code = main(["recommend", "als", "--registry", registry.root, "--users", "7", " "])
     _, err = capsys.readouterr()
-    assert code == 2 and "--users: ' ' is an empty id (only whitespace)" in err
+    assert code == 2 and "argument --users: ' ' is an empty id (only whitespace)" in err

@@ -34,9 +34,19 @@ import numpy as np
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import check_aligned
 from recstack.models.base import Configurable, Param, canonical_value
-from recstack.pipeline.bandit_checks import _missing_as_nan, refuse_booleans, refuse_complex
+from recstack.pipeline.bandit_checks import (
+    _missing_as_nan,
+    as_float_array,
+    refuse_booleans,
+    refuse_complex,
+)
 from recstack.pipeline.position_bias import MAX_POSITION
-from recstack.pipeline.schema import FeatureFrame, FeatureSchema
+from recstack.pipeline.schema import (
+    FeatureFrame,
+    FeatureSchema,
+    _contiguous,
+    _split_group_message,
+)
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.progress import Progress
 from recstack.specs import did_you_mean
@@ -620,6 +630,40 @@ def check_model_cardinalities(saved: list[int] | None, schema: FeatureSchema,
                             "ranker again")
 
 
+def check_input_scaling(means: Any, scales: Any, schema: FeatureSchema, file: Path) -> None:
+    """Refuse ``means`` and ``scales``, the standardisation a saved ranker applies to its
+    numeric features (``(x - mean) / scale``, NaN filled with the mean), unless each holds
+    one real number per numeric feature of ``schema``, every mean finite and every scale
+    above 0 (an infinite scale: a feature constant in training, which the ranker ignores).
+    Read from a model ``file`` edited by hand (its checksum made to match), a scale of 0
+    made every score 0 or 1 with a RuntimeWarning, a negative one turned the feature's
+    effect around, a NaN one was told at score time as features "on another scale than
+    the training ones", a short array was broadcast over the features and text failed in
+    numpy with a traceback: all without naming the file."""
+    names = [f.name for f in schema.numeric]
+    arrays = []
+    for what, values in (("means", means), ("scales", scales)):
+        array = np.asarray(values)
+        if array.dtype.kind not in "fiu" or array.shape != (len(names),):
+            kind = "numbers" if array.dtype.kind in "fiu" else f"{array.dtype} values"
+            raise RecstackError(f"{file}: the input {what} are {kind} of shape {array.shape}, "
+                                f"expected {len(names)} numbers, one per numeric feature of "
+                                "ranker.json; the file was edited or is damaged: save the "
+                                "ranker again")
+        arrays.append(array.astype(np.float64))
+    means, scales = arrays  # checked as float64; the ranker keeps its own dtype
+    bad_mean = ~np.isfinite(means)
+    bad_scale = np.isnan(scales) | (scales <= 0)
+    for what, bad, values, rule in (("mean", bad_mean, means, "a finite number"),
+                                    ("scale", bad_scale, scales, "a number above 0")):
+        if bad.any():
+            column = int(np.argmax(bad))
+            raise RecstackError(f"{file}: the input {what} of numeric feature "
+                                f"{names[column]!r} is {float(values[column])!r}, where the "
+                                f"ranker saved {rule}; the file was edited or is damaged: "
+                                "save the ranker again")
+
+
 def with_position(frame: FeatureFrame, feature: str, value: float) -> FeatureFrame:
     """A copy of ``frame`` whose numeric column ``feature`` is ``value`` on every row."""
     names = [f.name for f in frame.schema.numeric]
@@ -655,13 +699,35 @@ def grouped_ndcg(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray,
 
     with :math:`\ell_r` the label at rank r by score (ties: the earlier row first) and
     :math:`\ell^*` the labels sorted descending. Vectorised over groups.
+
+    Scores and labels must be finite numbers, labels >= 0 (grades), and the rows of a
+    group contiguous (as in a :class:`FeatureFrame`): a group split in two was counted as
+    two groups, a NaN score ranked as the lowest and a NaN label made the mean NaN, all
+    without a word.
     """
-    scores, labels, groups = np.asarray(scores), np.asarray(labels), np.asarray(groups)
+    where = "grouped_ndcg"
+    scores = as_float_array(where, "scores", scores, ndim=None, error=RecstackError)
+    labels = as_float_array(where, "labels", labels, ndim=None, error=RecstackError)
+    groups = np.asarray(groups)
     if not scores.shape == labels.shape == groups.shape or scores.ndim != 1:
         raise RecstackError(f"grouped_ndcg: scores {scores.shape}, labels {labels.shape} and "
                             f"groups {groups.shape} must be 1-D arrays of one length")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise RecstackError(f"grouped_ndcg: k must be a positive integer, got {shown(k)}")
+    if (labels < 0).any():
+        row = int(np.argmax(labels < 0))
+        raise RecstackError(f"grouped_ndcg: labels must be >= 0 (graded relevance), row {row} "
+                            f"has {float(labels[row]):g}")
+    if len(groups) and not _contiguous(groups):
+        raise RecstackError(_split_group_message(groups).replace("feature frame: ",
+                                                                 "grouped_ndcg: ", 1))
+    return _grouped_ndcg(scores, labels, groups, k)
+
+
+def _grouped_ndcg(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray,
+                  k: int = 10) -> float:
+    """:func:`grouped_ndcg` of arrays it has checked (the PyTorch rankers' early stopping
+    reads the scores of a network that may have diverged: that is told by the fit)."""
     if not len(scores):
         return float("nan")
     starts = group_starts(groups)

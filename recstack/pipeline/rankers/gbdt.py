@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, shown
 from recstack.models.base import Param
 from recstack.pipeline.rankers.base import (
     POSITION_PARAMS,
@@ -110,7 +110,7 @@ class LightGBMRanker(Ranker):
         return lgb.Dataset(
             _matrix(frame), label=target, weight=weights,
             group=frame.group_sizes() if self.loss == "lambdarank" else None,
-            feature_name=[_safe(n) for n in _column_names(frame)],
+            feature_name=_safe_names(_column_names(frame)),
             categorical_feature=list(range(frame.numeric.shape[1], frame.numeric.shape[1]
                                            + frame.categorical.shape[1])),
             reference=reference, free_raw_data=True)
@@ -199,7 +199,8 @@ class LightGBMRanker(Ranker):
         except lgb.basic.LightGBMError as error:
             raise RecstackError(f"{folder / MODEL_FILE}: not a LightGBM model ({error})"
                                 ) from None
-        self.booster_.best_iteration = int(state.get("best_iteration", 0))
+        self.booster_.best_iteration = _best_iteration(state, self.booster_.current_iteration(),
+                                                       folder / "ranker.json")
         width = len(self.schema_.numeric) + len(self.schema_.categorical)
         if self.booster_.num_feature() != width:
             raise RecstackError(f"{folder / MODEL_FILE}: the model has "
@@ -209,7 +210,7 @@ class LightGBMRanker(Ranker):
         # feature order read each column as another's (silently), and another loss turned
         # binary probabilities into raw lambdarank scores or back
         check_model_features(self.booster_.feature_name(),
-                             [_safe(n) for n in model_feature_names(self.schema_)],
+                             _safe_names(model_feature_names(self.schema_)),
                              folder / MODEL_FILE)
         saved = state.get("cardinalities")
         if saved is not None and (not isinstance(saved, list) or not all(
@@ -255,6 +256,19 @@ def _refuse_long_groups(frame: FeatureFrame, name: str, where: str) -> None:
                             f"per group (LightGBM's limit), but {where} group "
                             f"{frame.groups[first].item()!r} has {int(sizes[at]):,}; keep fewer "
                             "candidates per request or use loss='binary'")
+
+
+def _best_iteration(state: Any, trees: int, file: Path) -> int:
+    """The ``best_iteration`` of a saved ranker's state: the number of trees score uses
+    (0: all of them), a whole number from 0 to the ``trees`` the model holds. Edited by hand,
+    true was read as 1 (the model scored with its first tree alone) and 2.7 as 2, and a
+    negative or too large one was taken as "all", all without a word."""
+    value = state.get("best_iteration", 0) if isinstance(state, dict) else 0
+    if type(value) is not int or not 0 <= value <= trees:
+        raise RecstackError(f"{file}: state 'best_iteration' must be a whole number from 0 "
+                            f"(every tree) to {trees} (the trees the model holds), got "
+                            f"{shown(value)}; the metadata was edited: save the ranker again")
+    return value
 
 
 def _objective(text: str) -> str | None:
@@ -328,3 +342,19 @@ def _column_names(frame: FeatureFrame) -> list[str]:
 def _safe(name: str) -> str:
     # LightGBM refuses some JSON special characters in feature names
     return "".join(c if c.isalnum() or c in "_-." else "_" for c in name)
+
+
+def _safe_names(names: list[str]) -> list[str]:
+    """The names LightGBM is given for the features ``names``, in order: each :func:`_safe`,
+    and one that comes out as an earlier one's (``"a b"`` and ``"a_b"`` are both ``a_b``)
+    told apart by its position (``a_b_1``). LightGBM refused two names alike as "Feature
+    (a_b) appears more than one time", names the user never gave twice, where the other
+    rankers take them. A schema without such names gives the names it always gave, so
+    the rankers saved before read as they did."""
+    given: list[str] = []
+    for position, name in enumerate(names):
+        safe = _safe(name)
+        while safe in given:
+            safe = f"{safe}_{position}"
+        given.append(safe)
+    return given

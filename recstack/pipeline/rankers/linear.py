@@ -32,6 +32,7 @@ from recstack.models.base import Param
 from recstack.pipeline.rankers.base import (
     POSITION_PARAMS,
     Ranker,
+    check_input_scaling,
     check_model_cardinalities,
     check_model_features,
     model_feature_names,
@@ -158,7 +159,13 @@ class LogisticRanker(Ranker):
                 self.schema_.numeric):
             raise RecstackError(f"{folder / WEIGHTS_FILE}: the weights were not fitted on the "
                                 "feature schema of ranker.json")
+        check_input_scaling(self.means_, self.scales_, self.schema_, folder / WEIGHTS_FILE)
         width = len(self.means_) + int(self.cardinalities_.sum())
         if self.coef_.shape != (width,) or not np.isfinite(self.coef_).all():
             raise RecstackError(f"{folder / WEIGHTS_FILE}: coefficients of shape "
                                 f"{self.coef_.shape}, expected ({width},), finite")
+        if not np.isfinite(self.intercept_):
+            # told at score time as features "on another scale than the training ones"
+            raise RecstackError(f"{folder / WEIGHTS_FILE}: the intercept is "
+                                f"{self.intercept_!r}, where the ranker saved a finite number; "
+                                "the file was edited or is damaged: save the ranker again")

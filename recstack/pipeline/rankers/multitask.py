@@ -18,6 +18,8 @@ predictions on the original scale.
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -124,5 +126,15 @@ class MultitaskRanker(TorchRanker):
         return {"ratings.mean_scale": torch.tensor([self.rating_mean_, self.rating_scale_],
                                                    dtype=torch.float64)}
 
-    def _load_extra_tensors(self, tensors: dict[str, Any]) -> None:
+    def _load_extra_tensors(self, tensors: dict[str, Any], file: Path) -> None:
         self.rating_mean_, self.rating_scale_ = map(float, tensors["ratings.mean_scale"])
+        # fit saves the ratings' mean and standard deviation (1 when they do not vary): a
+        # file edited to a scale of 0 predicted the mean for every row, a negative one
+        # turned the predictions around, and a NaN was told at predict time as features
+        # on another scale
+        if not (math.isfinite(self.rating_mean_) and math.isfinite(self.rating_scale_)
+                and self.rating_scale_ > 0):
+            raise RecstackError(f"{file}: the ratings' mean and scale are "
+                                f"{self.rating_mean_!r} and {self.rating_scale_!r}, where the "
+                                "ranker saved a finite mean and a scale above 0; the file "
+                                "was edited or is damaged: save the ranker again")

@@ -43,10 +43,11 @@ from recstack.models.training import seed_everything
 from recstack.pipeline.rankers.base import (
     POSITION_PARAMS,
     Ranker,
+    _grouped_ndcg,
+    check_input_scaling,
     check_model_cardinalities,
     check_model_features,
     group_starts,
-    grouped_ndcg,
     model_feature_names,
     training_means,
 )
@@ -244,7 +245,8 @@ class TorchRanker(Ranker):
                 self.module_ = module
                 frame_v, labels_v = validation
                 first = labels_v if labels_v.ndim == 1 else labels_v[:, 0]
-                return grouped_ndcg(self._forward(frame_v, device), first, frame_v.groups)
+                return _grouped_ndcg(self._forward(frame_v, device).astype(np.float64),
+                                     first, frame_v.groups)
 
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience)
             self.history_ = trainer.fit(module, optimizer, batches, loss,
@@ -304,8 +306,8 @@ class TorchRanker(Ranker):
     def _extra_tensors(self, torch: Any) -> dict[str, Any]:
         return {}
 
-    def _load_extra_tensors(self, tensors: dict[str, Any]) -> None:
-        pass
+    def _load_extra_tensors(self, tensors: dict[str, Any], file: Path) -> None:
+        """Restore what :meth:`_extra_tensors` saved (``file``: where, for messages)."""
 
     def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
         from safetensors import safe_open
@@ -329,6 +331,7 @@ class TorchRanker(Ranker):
                 != [f.cardinality for f in self.schema_.categorical]):
             raise RecstackError(f"{folder / WEIGHTS_FILE}: the network was not fitted on "
                                 "the feature schema of ranker.json")
+        check_input_scaling(self.means_, self.scales_, self.schema_, folder / WEIGHTS_FILE)
         module = self._network(torch, len(self.means_), self.cardinalities_)
         network = {k[len("network."):]: v for k, v in tensors.items()
                    if k.startswith("network.")}
@@ -337,7 +340,7 @@ class TorchRanker(Ranker):
         except RuntimeError as error:
             raise RecstackError(f"{folder / WEIGHTS_FILE}: the weights do not fit this "
                                 f"network: {str(error).splitlines()[0]}") from None
-        self._load_extra_tensors(tensors)
+        self._load_extra_tensors(tensors, folder / WEIGHTS_FILE)
         self.module_ = module.eval()
 
 

@@ -24,17 +24,18 @@ import copy
 import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import check_aligned, refuse_masked
+from recstack.models import persistence
 from recstack.models.base import Configurable, canonical_value, check_interactions
-from recstack.models.persistence import expected_array_names
+from recstack.models.persistence import SparseSpec, expected_array_names
 from recstack.pipeline.bandit_checks import (
     _missing_as_nan,
     as_index_array,
@@ -126,19 +127,72 @@ class Reranker(Configurable, ABC):
         if not isinstance(arrays, dict):
             raise RecstackError(f"{self.name}.load_state: arrays must be a dict of arrays by "
                                 f"name (what state() returned), got {type(arrays).__name__}")
+        where = f"{self.name}.load_state"
+        n_items = _item_count(where, n_items)
         expected = sorted(expected_array_names(self.state_spec()))  # a sparse matrix is 4 arrays
         missing = [name for name in expected if name not in arrays]
         if missing:
             # the array was read by name inside _load_state: a bare KeyError
             raise RecstackError(
-                f"{self.name}.load_state: the arrays lack {', '.join(map(repr, missing))}; "
+                f"{where}: the arrays lack {', '.join(map(repr, missing))}; "
                 f"it restores {', '.join(map(repr, expected))} (what state() returned)")
+        extra = sorted(str(name) for name in arrays if name not in expected)
+        if extra:
+            # a misspelt or another step's array was dropped without a word
+            raise RecstackError(
+                f"{where}: unexpected array(s) {', '.join(map(repr, extra))}; it restores "
+                f"{', '.join(map(repr, expected))} (what state() returned)")
+        # called directly, the arrays met no check: an array of the wrong length, NaN or
+        # outside its range was kept, and failed (or scored wrongly) at rerank
+        arrays = self._checked_arrays(where, arrays, n_items)
         self._load_state(arrays)
         self.n_items_ = n_items
         self.fitted_params_ = copy.deepcopy(self.get_params())
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:  # noqa: B027
         """Restore the fitted arrays (none by default)."""
+
+    def _checked_arrays(self, where: str, arrays: dict[str, Any], n_items: int
+                        ) -> dict[str, np.ndarray]:
+        """``arrays`` as numpy arrays of their declared dtypes, checked against
+        :meth:`state_spec` as a saved model's are (shape against ``n_items`` and the integer
+        hyperparameters, finite values, declared bounds, sparse structure); errors start
+        with ``where``. Numbers of another width or kind of number are converted (a
+        float64 array where float32 is declared); other kinds are refused."""
+        specs = self.state_spec()
+        converted: dict[str, np.ndarray] = {}
+        for name, value in arrays.items():
+            array = value if isinstance(value, np.ndarray) else np.asarray(value)
+            spec = _spec_of(specs, name)
+            wanted = None if spec is None else _declared_dtype(spec, name)
+            if array.dtype.hasobject or array.dtype.kind not in "biufU":
+                # np.asarray of a dict, of None, of mixed values: an object array
+                raise RecstackError(f"{where}: {self._saved_array_label(name)} must be an "
+                                    f"array of numbers, got {array.dtype} values")
+            if wanted is not None and array.dtype != wanted and (
+                    (wanted.kind == "f" and array.dtype.kind in "iuf")
+                    or (wanted.kind in "iu" and array.dtype.kind in "iu")):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    narrowed = array.astype(wanted)
+                if wanted.kind in "iu" and not np.array_equal(narrowed, array):
+                    raise RecstackError(f"{where}: {self._saved_array_label(name)} holds "
+                                        f"values that {wanted} cannot hold")
+                array = narrowed  # too large for float32: infinite, refused below
+            converted[name] = array
+        symbols = {"n_items": n_items}
+        symbols.update({param: value for param, value in self.get_params().items()
+                        if type(value) is int})
+        checker = persistence._Checker(where, cast(Any, self), symbols)
+        for name, spec in specs.items():
+            if isinstance(spec, SparseSpec):
+                checker.sparse(name, spec, converted)
+            else:
+                checker.array(name, spec, converted[name])
+        return converted
+
+    def _saved_array_label(self, name: str) -> str:
+        """How load errors name the array ``name`` of this step's state."""
+        return f"array {name!r} of re-ranker {self.name!r}"
 
     def state_spec(self) -> dict[str, Any]:
         """What each array of :meth:`state` must be (see
@@ -216,6 +270,42 @@ class Reranker(Configurable, ABC):
         recommended, applied to the whole catalog before candidates are taken (so no
         candidate slot is spent on a blocked item); None for other re-rankers."""
         return None
+
+
+def _item_count(where: str, n_items: Any) -> int:
+    """``n_items`` of :meth:`Reranker.load_state` as an int (a numpy integer is one),
+    refused when it is no whole count: a float, true/false, text or a negative number was
+    kept and failed at rerank (or checked item indices against it)."""
+    if isinstance(n_items, bool | np.bool_) or not isinstance(n_items, int | np.integer) \
+            or n_items < 0:
+        raise RecstackError(f"{where}: n_items must be a whole number of items, 0 or more "
+                            f"(the catalog's size, len(item ids)), got {shown(n_items)}")
+    return int(n_items)
+
+
+def _spec_of(specs: dict[str, Any], name: str) -> Any:
+    """The declaration covering the array ``name`` (a sparse matrix's four parts share
+    one), or None."""
+    if name in specs:
+        return specs[name]
+    prefix, _, part = str(name).rpartition("_")
+    spec = specs.get(prefix)
+    return spec if isinstance(spec, SparseSpec) and part in _SPARSE_PARTS else None
+
+
+_SPARSE_PARTS = ("indptr", "indices", "data", "shape")
+
+
+def _declared_dtype(spec: Any, name: str) -> np.dtype | None:
+    """The numpy dtype an array under ``spec`` is stored in (None for a family such as
+    ``"int"`` or ``"str"``: the checker takes any of it)."""
+    if isinstance(spec, SparseSpec):
+        if str(name).endswith("_data"):
+            return np.dtype(spec.dtype)
+        return None  # indptr, indices, shape: any integer
+    if spec.dtype in persistence._DTYPE_FAMILIES:
+        return None
+    return np.dtype(spec.dtype)
 
 
 def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str

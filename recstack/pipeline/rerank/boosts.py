@@ -133,6 +133,7 @@ class ColumnBoost(_Boost):
             raise RecstackError(f"{self.name}: column {self.column!r} must be numeric; item "
                                 f"{train.items.to_external([row]).tolist()[0]!r} holds "
                                 f"{column.iloc[row]!r}")
+        values = _real_values(values, column, train, f"{self.name}: column {self.column!r}")
         if len(values) and not values.notna().any():
             # every x_i would be 0: the step would silently change nothing
             raise RecstackError(f"{self.name}: column {self.column!r} holds no value (every "
@@ -199,7 +200,8 @@ class FreshnessBoost(_Boost):
     def _check_spread(self, born: np.ndarray, now: float) -> None:
         """Refuse times that give every item the same boost because they are on another
         scale than ``now``: all after it (item times in milliseconds, or a ``now`` before
-        the catalog existed) or all so old that the boost is 0 (``now`` in milliseconds)."""
+        the catalog existed), all so old that the boost is 0 (``now`` in milliseconds), or
+        of different ages under a half-life so long that every boost rounds to 1."""
         known = born[~np.isnan(born)]
         values = self.value_[~np.isnan(born)]
         if len(known) < 2 or np.ptp(values) > 0:
@@ -217,6 +219,17 @@ class FreshnessBoost(_Boost):
                 f"{self.name}: every item is so much older than now = {now:.0f} that its "
                 f"boost is 0 (more than 1,000 half-lives of {self.half_life_days} days); "
                 f"{times} (Unix seconds): is now in milliseconds?")
+        if known.min() < known.max():
+            # items of different ages, one boost: a half-life so long (in seconds rather
+            # than days, or 1e30) that 2^(-age / h) rounds to 1 for every item, and the
+            # step changed no list without a word
+            ages = np.maximum(0.0, now - known) / _DAY
+            raise RecstackError(
+                f"{self.name}: half_life_days = {self.half_life_days!r} is so long beside the "
+                f"items' ages ({ages.min():.4g} to {ages.max():.4g} days) that every item "
+                f"gets the same boost ({float(values[0]):.6g}), so this step would change no "
+                "list; give a half-life in days on the scale of the items' ages (30, the "
+                "default)")
 
     def _column_times(self, train: Interactions, now: float) -> np.ndarray:
         """The item times of ``time_column`` in Unix seconds, NaN where missing."""
@@ -238,6 +251,8 @@ class FreshnessBoost(_Boost):
                                 "(Unix seconds) or datetimes; item "
                                 f"{train.items.to_external([row]).tolist()[0]!r} holds "
                                 f"{column.iloc[row]!r}")
+        values = _real_values(values, column, train,
+                              f"{self.name}: column {self.time_column!r}")
         seconds = values.to_numpy(np.float64)
         self._refuse_small_numbers(train, column, seconds, now)
         return seconds
@@ -258,3 +273,21 @@ class FreshnessBoost(_Boost):
             f"1973-03-03 ({_UNIX_TIMES_FROM:,}), while now is the Unix time {now:.0f}: "
             "the column must hold the items' times in Unix seconds or datetimes, not prices, "
             "counts or years (give datetimes for items older than 1973)")
+
+
+def _real_values(values: pd.Series, column: pd.Series, train: Interactions, where: str
+                 ) -> pd.Series:
+    """``values`` (a column read by ``pd.to_numeric``) as real numbers: complex numbers
+    (a column of them, or one among numbers) were cast to float64 with numpy's
+    ComplexWarning, their imaginary part dropped (``1j`` boosted by 0, silently); one with
+    an imaginary part is refused naming its item, and a complex column without any is read
+    as its real part."""
+    if values.dtype.kind != "c":
+        return values
+    imaginary = values.notna().to_numpy() & (np.imag(values.to_numpy()) != 0)
+    if imaginary.any():
+        row = int(np.argmax(imaginary))
+        raise RecstackError(f"{where} must hold real numbers; item "
+                            f"{train.items.to_external([row]).tolist()[0]!r} holds "
+                            f"{shown(column.iloc[row])}, a complex number")
+    return pd.Series(np.real(values.to_numpy()), index=values.index)

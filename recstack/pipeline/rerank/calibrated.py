@@ -92,6 +92,14 @@ class CalibratedRerank(Reranker):
     def validate_params(self) -> None:
         super().validate_params()
         check_separator(self.name, self.separator)
+        if isinstance(self.alpha, int | float) and float(self.alpha) == 1.0:
+            # q~ = (1 - alpha) q + alpha p is then p itself whatever the list holds: every
+            # list's C_KL was 0 and the step kept the incoming order, silently
+            raise ConfigError(f"{self.name}: alpha = {self.alpha!r} smooths each list's genre "
+                              "distribution into the user's own (q~ = (1 - alpha) q + alpha "
+                              "p = p), so C_KL is 0 for every list and this step would "
+                              "change no list; give a small alpha < 1 (Steck: 0.01, the "
+                              "default)")
         if self.order == "relevance" and self.depth is None:
             raise ConfigError(f"{self.name}: order = 'relevance' sorts the first depth items "
                               "chosen; with depth = None the whole list is chosen and would "

@@ -10,11 +10,12 @@ is every other item.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError
 from recstack.metrics.beyond_accuracy import item_user_counts
 from recstack.models.base import Param
@@ -42,17 +43,38 @@ def long_tail_items(item_counts: np.ndarray, head_items: float) -> np.ndarray:
     return tail
 
 
-def check_head_and_tail(tail: np.ndarray, step: str, head_items: float) -> None:
+def check_head_and_tail(tail: np.ndarray, step: str, head_items: float,
+                        counts: np.ndarray | None = None) -> None:
     """Refuse a ``head_items`` share that leaves the head or the long tail empty (0 or 1, or
     a share below one item of the catalog...): every item is then in one group, and the
-    step that promotes the tail changes no list, silently."""
+    step that promotes the tail changes no list, silently. With the items' user ``counts``,
+    warn when no head item has more users than the most popular long-tail item: the head
+    was then picked by item index among equally popular items (every item equally popular,
+    in tiny or synthetic data), not by popularity."""
     if len(tail) < 2 or 0 < int(tail.sum()) < len(tail):
+        if counts is not None and len(tail) >= 2:
+            _warn_of_a_head_picked_by_index(np.asarray(counts), tail, step, head_items)
         return
     empty, full = ("head", "long tail") if tail.all() else ("long tail", "head")
     raise ConfigError(f"{step}: head_items = {head_items!r} puts all {len(tail):,} items in the "
                       f"{full} and none in the {empty}, so this step would change no list; "
                       "give a share strictly between 0 and 1 that leaves items on both "
                       "sides (0.2 is typical)")
+
+
+def _warn_of_a_head_picked_by_index(counts: np.ndarray, tail: np.ndarray, step: str,
+                                    head_items: float) -> None:
+    head_most, tail_most = counts[~tail].max(), counts[tail].max()
+    if head_most > tail_most:
+        return
+    n_head = int((~tail).sum())
+    alike = (f"every one of the {len(counts):,} items has {int(head_most):,} training "
+             "user(s)" if counts.min() == counts.max() else
+             f"the {n_head:,} head item(s) (head_items = {head_items!r}) have no more "
+             f"training users ({int(head_most):,}) than the most popular long-tail item")
+    warnings.warn(f"{step}: {alike}, so the head is picked by item index among equally "
+                  "popular items, not by popularity; this step acts on data where items "
+                  "differ in popularity", UserWarning, stacklevel=caller_stacklevel())
 
 
 @register_reranker
@@ -83,6 +105,14 @@ class PopularityPenalty(Reranker):
         counts = item_user_counts(train.to_csr()).astype(np.float64)
         top = np.log1p(counts.max()) if counts.max() > 0 else 1.0
         self.penalty_ = np.log1p(counts) / top
+        if len(counts) > 1 and counts.min() == counts.max():
+            # the same penalty for every item moves none: every list came back as it went
+            # in, without a word (refused, tiny test data could not be re-ranked at all)
+            warnings.warn(f"{self.name}: every one of the {len(counts):,} items has "
+                          f"{int(counts[0]):,} training user(s), so the penalty is the same "
+                          "for every item and this step changes no list; it acts on data "
+                          "where items differ in popularity", UserWarning,
+                          stacklevel=caller_stacklevel())
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
@@ -127,8 +157,9 @@ class LongTailShare(Reranker):
     }
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
-        self.long_tail_ = long_tail_items(item_user_counts(train.to_csr()), self.head_items)
-        check_head_and_tail(self.long_tail_, self.name, self.head_items)
+        counts = item_user_counts(train.to_csr())
+        self.long_tail_ = long_tail_items(counts, self.head_items)
+        check_head_and_tail(self.long_tail_, self.name, self.head_items, counts)
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
 from recstack.pipeline.bandit_checks import as_float_array
@@ -106,8 +106,10 @@ class MMR(Reranker):
                 raise RecstackError(f"{self.name}: features = 'model' needs the wrapped "
                                     "model's item embeddings, and it has none; use "
                                     "features = 'column'")
+            # the reranker's refusal (ConfigError, a ValueError as before), not the
+            # bandits' BanditInputError
             vectors = as_float_array(self.name, "the model's item vectors", item_vectors,
-                                     ndim=2)
+                                     ndim=2, error=ConfigError)
             if len(vectors) != train.n_items:
                 raise RecstackError(f"{self.name}: the model's item vectors have "
                                     f"{len(vectors)} rows, the training data "

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics.beyond_accuracy import item_user_counts
 from recstack.metrics.lists import position_discount
 from recstack.models.base import Param
@@ -82,8 +82,9 @@ class ExposureFairness(Reranker):
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         if self.group_column is None:
-            tail = long_tail_items(item_user_counts(train.to_csr()), self.head_items)
-            check_head_and_tail(tail, self.name, self.head_items)
+            counts = item_user_counts(train.to_csr())
+            tail = long_tail_items(counts, self.head_items)
+            check_head_and_tail(tail, self.name, self.head_items, counts)
             self.groups_, self.labels_ = tail.astype(np.int64), ["head", "tail"]
         else:
             column = item_column(train, self.group_column, self.name)
@@ -94,7 +95,7 @@ class ExposureFairness(Reranker):
             if len(self.labels_) == 1 and train.n_items > 1:
                 # exposure shared out within one group changed no list, silently
                 raise ConfigError(f"{self.name}: group_column {self.group_column!r} holds one "
-                                  f"group ({labels[0]!r}) for all {train.n_items:,} items, so "
+                                  f"group ({shown(labels[0])}) for all {train.n_items:,} items, so "
                                   "this step would change no list; give a column that splits "
                                   "the items into groups")
         n_groups = len(self.labels_)

@@ -153,9 +153,18 @@ class Reranked(Recommender):
         except RecstackError:
             vectors = None
         steps = []
-        for step in self._steps():
-            steps.append(step.fit(train, item_vectors=vectors if step.reads_item_vectors()
-                                  else None))
+        for position, step in enumerate(self._steps()):
+            try:
+                steps.append(step.fit(train, item_vectors=vectors
+                                      if step.reads_item_vectors() else None))
+            except RecstackError as error:
+                # "mmr: the training data has no item table" named neither this model nor
+                # which step of its chain, as the wrapped model's refusals and the steps'
+                # settings do; the error keeps its type and fields
+                if not str(error).startswith(f"{self.name}:"):
+                    error.args = (f"{self.name}: chain[{position}] ({step.name}) could not "
+                                  f"be fitted: {error}", *error.args[1:])
+                raise
         self._check_filters_keep_items(steps, train.n_items)
         self.model_, self.chain_ = wrapped, steps
 
@@ -204,8 +213,9 @@ class Reranked(Recommender):
         if exclude_seen:
             return super().score_users(user_indices)
         self._require_fitted()
-        return self._score_users(self._checked_users(user_indices, "score_users"),
-                                 exclude_seen=False)
+        users = self._checked_users(user_indices, "score_users")
+        self._require_score_memory(len(users), "score_users", "users")
+        return self._score_users(users, exclude_seen=False)
 
     def recommend(self, users: Any = NOT_GIVEN, k: int = 10, *positional: Any,
                   exclude_seen: bool = True, batch_size: int | None = None, **unexpected: Any

@@ -144,6 +144,23 @@ def _resident_mib() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: the models whose ``patience`` is read only to early-stop on validation rows: a fit
+#: without them (the refit on train + valid, a blend's members) refuses it
+_PATIENCE_NEEDS_VALIDATION = ("lightgcn", "lightgcn_pp")
+
+
+def _unvalidated_params(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` for a fit given no validation rows: the recipe's ``patience`` (which chose
+    the epoch count on valid) dropped where only validation reads it, also in a blend's
+    members; it was ignored there, and is now refused."""
+    if name == "blend" and "members" in params:
+        return params | {"members": [_unvalidated_params(m.get("type", ""), m)
+                                     for m in params["members"]]}
+    if name in _PATIENCE_NEEDS_VALIDATION and not params.get("validation_fraction"):
+        return {k: v for k, v in params.items() if k != "patience"}
+    return params
+
+
 def _child(job: dict[str, Any]) -> dict[str, Any]:
     """One step for one model on one dataset: ``tune`` (search on valid) or ``fit`` (refit
     on train + valid, evaluate on test)."""
@@ -161,7 +178,9 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
     create_model(name, **params)  # import the model's libraries before the baseline
     if job["step"] == "weights":
         started = time.perf_counter()
-        model = create_model(name, **params).fit(parts.train, validation=parts.valid)
+        # the validation rows choose the weights; the members are fitted without them
+        model = create_model(name, **_unvalidated_params(name, params)).fit(
+            parts.train, validation=parts.valid)
         return {"weights": [round(float(w), 6) for w in model.weights_],
                 "validation": model.validation_score_, "tune_s": time.perf_counter() - started}
     if job["step"] == "epochs":
@@ -182,7 +201,7 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
     refit = parts.refit_train()
     baseline = _resident_mib()
     started = time.perf_counter()
-    model = create_model(name, **params).fit(refit)
+    model = create_model(name, **_unvalidated_params(name, params)).fit(refit)
     fit_s = time.perf_counter() - started
     fit_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = Evaluator(metrics=("recall", "ndcg"), ks=(K,)).evaluate(model, refit, parts.test,

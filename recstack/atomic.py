@@ -472,6 +472,21 @@ def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: s
         raise RecstackError(f"{what}: {text!r} ends with {checked.suffix}, but this writes "
                             f"{writes}; name the file {' or '.join(suffixes)}, e.g. "
                             f"{checked.with_suffix(suffixes[0])}")
+    # what is there already, refused here with the caller's name as every refusal above
+    # (atomic_path's own words left off which call was refused)
+    try:
+        is_folder = checked.is_dir()
+    except OSError:  # a name the system cannot look up: atomic_path says why
+        is_folder = False
+    if is_folder:
+        example = checked / f"file{suffixes[0]}" if checked.suffix.lower() in suffixes \
+            else checked.with_name(checked.name + suffixes[0])
+        raise RecstackError(f"{what}: {checked}: is a folder, but a file is to be written "
+                            f"there; choose a file name, e.g. {example}")
+    if special_file_problem(checked) is not None:
+        remove = "the link" if broken_link(checked) is not None else "it"
+        raise RecstackError(f"{what}: {checked}: is {describe_path(checked)}, but a file is "
+                            f"to be written there; choose another name or remove {remove}")
     return checked
 
 

@@ -35,19 +35,18 @@ between threads (the kernel releases the GIL). Without numba, a numpy path built
 
 from __future__ import annotations
 
-import difflib
 import functools
-import inspect
 import os
 import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
 
 from recstack.errors import ConfigError, RecstackError, echoed, shown
+from recstack.specs import arguments_named, did_you_mean
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET_BYTES",
@@ -70,7 +69,6 @@ DEFAULT_MEMORY_BUDGET_BYTES = 256 * 2**20
 _BLOCK = 32
 
 Method = Literal["auto", "numba", "numpy"]
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class NaNScoresWarning(UserWarning):
@@ -84,54 +82,9 @@ class InfiniteScoresWarning(UserWarning):
 
 
 
-def _arguments_named(function: _F) -> _F:
-    """``function`` refusing, as a :class:`ConfigError` naming the function and what it
-    takes, a call whose arguments do not fit its signature (``top_k(s, 3, methd="numpy")``
-    was Python's bare TypeError, naming neither the near name nor the signature). The
-    wording is :func:`recstack.specs.arguments_named`'s, written here because this module
-    imports nothing of recstack but :mod:`recstack.errors`."""
-    signature = inspect.signature(function)
-    name = function.__name__
-    parameters = list(signature.parameters.values())
-    by_keyword = [p.name for p in parameters
-                  if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    positional = [p.name for p in parameters if p.kind == p.POSITIONAL_OR_KEYWORD]
-    keyword_only = [p.name for p in parameters if p.kind == p.KEYWORD_ONLY]
-    words = [p.name for p in parameters if p.kind == p.POSITIONAL_OR_KEYWORD]
-    if keyword_only:
-        words += ["*"] + [f"{key}=..." for key in keyword_only]
-    usage = f"{name}({', '.join(words)})"
-
-    @functools.wraps(function)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        try:
-            signature.bind(*args, **kwargs)
-        except TypeError as error:
-            unknown = [key for key in kwargs if key not in by_keyword]
-            if unknown:
-                near = difflib.get_close_matches(unknown[0], by_keyword, n=1, cutoff=0.6)
-                hint = f" (did you mean {near[0]!r}?)" if near else ""
-                message = (f"{name}() has no argument {echoed(unknown[0])!r}{hint}; "
-                           f"it takes {usage}")
-            elif len(args) > len(positional):
-                extra = ", ".join(keyword_only) or "nothing more"
-                message = (f"{name}() takes at most {len(positional)} positional "
-                           f"argument(s) ({', '.join(positional)}), got {len(args)}; give "
-                           f"{extra} by keyword: {usage}")
-            elif doubled := [key for key in kwargs if key in positional[:len(args)]]:
-                message = (f"{name}() got {doubled[0]} twice, by position and as "
-                           f"{doubled[0]}=; give it once: {usage}")
-            else:
-                missing = str(error).rsplit(":", 1)[-1].strip()
-                message = f"{name}(): missing {missing}; it takes {usage}"
-            raise ConfigError(message) from None
-        return function(*args, **kwargs)
-
-    return cast(_F, checked)
-
 
 # ---------------------------------------------------------------------------- public API
-@_arguments_named
+@arguments_named
 def top_k(scores: np.ndarray, k: int, *, method: Method = "auto"
           ) -> tuple[np.ndarray, np.ndarray]:
     """Indices and values of the ``k`` best scores of each row, best first.
@@ -181,7 +134,7 @@ def _top_k(scores: np.ndarray, k: int, method: Method) -> tuple[np.ndarray, np.n
     return _top_k_numpy(scores, k)
 
 
-@_arguments_named
+@arguments_named
 def warm_up() -> None:
     """Load the compiled kernel for float32 and float64 scores now (compile it, the first
     time on a machine), so that the first real call does not pay for importing numba and
@@ -192,7 +145,7 @@ def warm_up() -> None:
             top_k(np.zeros((1, 2), dtype), 1)
 
 
-@_arguments_named
+@arguments_named
 def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, workers: int, *,
                    method: Method = "auto", nan_refused: bool = False
                    ) -> tuple[np.ndarray, np.ndarray]:
@@ -223,7 +176,7 @@ def _top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, worke
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-@_arguments_named
+@arguments_named
 def rows_with_nan(scores: np.ndarray, executor: Executor | None = None, workers: int = 1
                   ) -> np.ndarray:
     """Indices of the rows of ``scores`` that hold a ``NaN`` (one vectorised pass; ``max``
@@ -254,7 +207,7 @@ def _odd_rows(scores: np.ndarray, executor: Executor | None = None, workers: int
     return int(np.isnan(maxima).sum()), int(np.isposinf(maxima).sum())
 
 
-@_arguments_named
+@arguments_named
 def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
     """``scores`` as an array the caller may modify, in the model's own precision.
 
@@ -306,7 +259,7 @@ def writable_scores(scores: Any, *, copy: bool = False) -> np.ndarray:
     return out.copy() if copy or not out.flags.writeable else out
 
 
-@_arguments_named
+@arguments_named
 def mask_rows(scores: np.ndarray, exclude: sp.csr_matrix) -> None:
     """Set ``scores[r, j] = -inf`` for every stored entry ``(r, j)`` of ``exclude`` (e.g.
     each user's training items), in place. ``exclude`` must have the shape of ``scores``
@@ -335,7 +288,7 @@ def mask_rows(scores: np.ndarray, exclude: sp.csr_matrix) -> None:
     scores[rows, exclude.indices] = -np.inf
 
 
-@_arguments_named
+@arguments_named
 def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Widen a top-K result to ``k`` columns (a catalog can be smaller than ``k``); the added
@@ -359,7 +312,7 @@ def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
                           "memory holds; use a k near the catalog size") from None
 
 
-@_arguments_named
+@arguments_named
 def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: np.ndarray,
                   k: int, *, exclude: sp.csr_matrix | None = None,
                   batch_size: int | None = None, n_items: int | None = None,
@@ -513,8 +466,9 @@ def _span(rows: np.ndarray) -> str:
 def _warn_odd_rows(nan: int, inf: int, total: int, where: str) -> None:
     """The warnings of one call: rows holding ``NaN`` (:func:`_warn_nan_rows`), and rows
     holding ``+inf``, which rank first: an overflow, not a model's choice. Called by the
-    public functions only, each wrapped by :func:`_arguments_named`: the stack levels
-    skip this function, the public one and its wrapper, and point at the caller."""
+    public functions only, each wrapped by :func:`~recstack.specs.arguments_named`: the
+    stack levels skip this function, the public one and its wrapper, and point at the
+    caller."""
     _warn_nan_rows(nan, total, where, stacklevel=5)
     if inf:
         warnings.warn(InfiniteScoresWarning(
@@ -644,9 +598,7 @@ def _use_numba(method: str) -> bool:
         return True
     if method == "auto":
         return numba_available()
-    near = difflib.get_close_matches(method, ("auto", "numba", "numpy"), n=1) \
-        if isinstance(method, str) else []
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    hint = did_you_mean(method, ("auto", "numba", "numpy")) if isinstance(method, str) else ""
     raise ConfigError(f"method must be 'auto', 'numba' or 'numpy', got "
                       f"{echoed(repr(method))}{hint}")
 

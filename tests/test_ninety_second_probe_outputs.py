@@ -82,9 +82,9 @@ def test_write_experiment_refuses_a_dangling_link(tmp_path):
     link = _dangling(tmp_path)
     result = TuningResult("item_knn", "ndcg@10", {"neighbors": 5}, 0.1,
                           tuned_experiment={"name": "x"})
-    with pytest.raises(RecstackError, match=r"out\.toml: is a symbolic link to .*which does "
-                                            r"not exist.*choose another "
-                                            r"write_experiment\(path\)"):
+    with pytest.raises(RecstackError, match=r"^write_experiment\(path\): .*out\.toml: is a "
+                                            r"symbolic link to .*which does not exist.*choose "
+                                            r"another name or remove the link"):
         result.write_experiment(link)
     assert link.is_symlink() and not (tmp_path / "nowhere").exists()
     plain = tmp_path / "plain.toml"

@@ -256,11 +256,12 @@ def test_evaluation_does_not_import_the_models():
 
 
 def test_topk_imports_nothing_above_the_ground_floor():
+    # the ground floor: the errors and the argument checks every public function shares
     code = ("import sys, recstack.topk\n"
             "print(sorted(m for m in sys.modules if m.startswith('recstack.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    assert out.stdout.strip() == "['recstack.errors', 'recstack.topk']"
+    assert out.stdout.strip() == "['recstack.errors', 'recstack.specs', 'recstack.topk']"
 
 
 # ---------------------------------------------------------------------------- malformed input

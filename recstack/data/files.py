@@ -96,7 +96,7 @@ import pyarrow.parquet as pq
 
 from recstack.atomic import broken_link, name_too_long, shortened, write_with
 from recstack.data.dates import impossible_date
-from recstack.data.idmap import PLAIN_INTEGER, trim_text_ids
+from recstack.data.idmap import PLAIN_INTEGER, arrow_text_ids, trim_text_ids
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
     FIRST_SECOND,
@@ -1088,6 +1088,22 @@ def cut_last_time(path: Path, layout: DelimitedLayout, times: np.ndarray
     return line, text, shortest
 
 
+def refuse_cut_last_time(path: Path, layout: DelimitedLayout, times: np.ndarray,
+                         column: str, remedy: str) -> None:
+    """Refuse the file :func:`cut_last_time` finds cut short, naming the file, the line and
+    the ``column`` of the times; ``remedy`` says how to get the whole file again."""
+    cut = cut_last_time(path, layout, times)
+    if cut is None:
+        return
+    line, text, shortest = cut
+    raise DataFormatError(
+        f"found {text!r} on the last line, which ends without a line end and whose time has "
+        f"fewer digits than every other line's ({shortest} or more): the file seems cut "
+        "short (a download or copy that stopped)", file=str(path), line=line, column=column,
+        expected=f"the whole file: {remedy}, or end the line with a line break if it is "
+                 "whole as it is")
+
+
 def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
     stream = pa.input_stream(str(path), compression="detect")
     # utf-8-sig drops an editor's byte-order mark, as pyarrow does: a mark alone on a
@@ -1898,7 +1914,19 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
             raise _id_error(fail_at, first, name, "found {text}, bytes that are not UTF-8 "
                             "text (ids are text or integers)") from None
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        # trimmed as CSV ids are, so that " a" is the same id in every format
+        # trimmed as CSV ids are, so that " a" is the same id in every format; a NUL
+        # character, which no CSV file may hold, is refused in every format too
+        try:
+            column = arrow_text_ids(column, "ids")
+        except DataFormatError:
+            nul = pc.fill_null(pc.match_substring(column, "\x00"), False)
+            row = int(np.argmax(np.asarray(nul)))
+            # shown: {text} would put the NUL itself into the message
+            held = shown(column[row].as_py()).replace("{", "{{").replace("}", "}}")
+            raise _id_error(fail_at, row, name,
+                            f"found {held}, text holding a NUL character ('\\x00'), which "
+                            "no id can hold (no text file carries one, and a saved model "
+                            "would drop it); strip NUL characters from the ids") from None
         ids = trim_text_ids(column)
         empty = pd.isna(ids) | (ids == "")
         if empty.any():
@@ -3149,16 +3177,7 @@ def _refuse_a_cut_last_time(path: Path, layout: DelimitedLayout, column: pa.Chun
     is no date, and refused as such."""
     if not pa.types.is_integer(column.type) or column.null_count:
         return
-    cut = cut_last_time(path, layout, column.to_numpy())
-    if cut is None:
-        return
-    line, text, shortest = cut
-    raise DataFormatError(
-        f"found {text!r} on the last line, which ends without a line end and whose time has "
-        f"fewer digits than every other line's ({shortest} or more): the file seems cut "
-        "short (a download or copy that stopped)", file=str(path), line=line, column=name,
-        expected="the whole file: copy or download it again, or end the line with a line "
-                 "break if it is whole as it is")
+    refuse_cut_last_time(path, layout, column.to_numpy(), name, "copy or download it again")
 
 
 def _names_for_trailing_separator(path: Path, layout: DelimitedLayout) -> DelimitedLayout:

@@ -188,6 +188,18 @@ class IdMap:
 
     def _positions(self, ids: np.ndarray) -> np.ndarray:
         """``get_indexer`` of a flat array of ids, after the comparison rule of ``to_index``."""
+        try:
+            return self._known_positions(ids)
+        except UnicodeEncodeError:
+            # text that is not UTF-8 (a lone surrogate, which no map holds: IdMap refuses
+            # it) is an unknown id; arrow's UnicodeEncodeError came out of the lookup
+            utf8 = np.fromiter((not isinstance(v, str) or _is_utf8_text(v)
+                                for v in ids.tolist()), dtype=bool, count=len(ids))
+            positions = np.full(len(ids), -1, dtype=np.intp)
+            positions[utf8] = self._known_positions(ids[utf8])
+            return positions
+
+    def _known_positions(self, ids: np.ndarray) -> np.ndarray:
         text = _text_mask(ids)
         if not text.any():
             return self._index.get_indexer(self._typed_for_lookup(ids))
@@ -312,7 +324,8 @@ class UntrimmedIdWarning(UserWarning):
 
 def _trimmed_vocabulary(ids: np.ndarray, what: str, *, warn: bool) -> np.ndarray:
     """``ids`` with their text trimmed of surrounding whitespace (the id rule of every
-    loader), refusing by position text that is empty once trimmed; with ``warn``, an
+    loader), refusing by position text that is empty once trimmed or that no id can hold
+    (:func:`arrow_text_ids`: a NUL character, a lone surrogate); with ``warn``, an
     :class:`UntrimmedIdWarning` names the first id trimming changed."""
     if ids.dtype.kind not in "UO" or not ids.size:
         return ids
@@ -320,7 +333,13 @@ def _trimmed_vocabulary(ids: np.ndarray, what: str, *, warn: bool) -> np.ndarray
     if not text.any():
         return ids
     given = ids[text].astype(object)
-    trimmed = trim_text_ids(given)
+    if text.all():
+        trimmed = trim_text_ids(arrow_text_ids(given, what))
+    else:  # the other ids as gaps, so that a refused text id is named by its position
+        placed = np.full(len(ids), None, dtype=object)
+        placed[text] = given
+        arrow_text_ids(placed, what)
+        trimmed = trim_text_ids(given)
     empty = trimmed == ""
     if empty.any():
         at = int(np.flatnonzero(text)[np.argmax(empty)])
@@ -566,6 +585,15 @@ def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
     return out.astype(np.int64) if plain_ints and len(out) else out
 
 
+def _is_utf8_text(value: Any) -> bool:
+    """Whether ``value`` is text that UTF-8 can encode (not a lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _is_nan(value: Any) -> bool:
     """Whether a real number is NaN (a Decimal's signalling NaN too, which ``!=`` raises on)."""
     import decimal
@@ -614,10 +642,62 @@ def trim_text_ids(texts: Any) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(
-        np.asarray(texts, dtype=object), type=pa.string())
+    if isinstance(texts, pa.Array | pa.ChunkedArray):
+        column = texts
+    else:
+        given = np.asarray(texts, dtype=object)
+        try:
+            column = pa.array(given, type=pa.string())
+        except UnicodeEncodeError:
+            # text that is not UTF-8 (a lone surrogate) is no id of any map: a lookup of
+            # it finds nothing (arrow's UnicodeEncodeError came out); Python's whitespace
+            # is arrow's Unicode whitespace
+            return np.array([v.strip() if isinstance(v, str) else v
+                             for v in given.tolist()], dtype=object)
     return np.asarray(pc.utf8_trim_whitespace(column).to_numpy(zero_copy_only=False),
                       dtype=object)
+
+
+def arrow_text_ids(texts: Any, what: str) -> Any:
+    """Text ids (strings, or None for a gap) as an arrow string column, refusing by
+    position the text no id can hold: a NUL character (no text file carries one, the CSV
+    loaders refuse it, and a saved model dropped a trailing one, so ``'a\\x00'`` was
+    built, then refused or read back as ``'a'``), and a lone surrogate (``'\\ud800'``,
+    left by ``errors='surrogateescape'``), which is not UTF-8 text (arrow's
+    UnicodeEncodeError came out). ``what`` names the ids in the message (``"ids"``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(texts, pa.Array | pa.ChunkedArray):
+        column = texts
+    else:
+        given = np.asarray(texts, dtype=object)
+        try:
+            column = pa.array(given, type=pa.string())
+        except UnicodeEncodeError:
+            # the error path only: the first id that is not UTF-8 text, by position
+            for position, value in enumerate(given.tolist()):
+                if isinstance(value, str):
+                    try:
+                        value.encode("utf-8")
+                    except UnicodeEncodeError as error:
+                        bad = value[error.start]
+                        raise _not_an_id(what, position, f"{shown(value)}, text holding a "
+                                         f"lone surrogate ({bad!r}), which is not UTF-8 text "
+                                         "and no file can hold; decode the ids without "
+                                         "errors='surrogateescape', in their true "
+                                         "encoding") from None
+            raise
+    nul = pc.match_substring(column, "\x00")
+    if pc.any(nul).as_py():
+        flags = np.asarray(nul.to_numpy(zero_copy_only=False), dtype=object)
+        hits = flags == True  # noqa: E712 - None (a gap) is no hit
+        position = int(np.argmax(hits))
+        raise _not_an_id(what, position, f"{shown(column[position].as_py())}, text holding "
+                         "a NUL character ('\\x00'), which no id can hold (no text file "
+                         "carries one, and a saved model would drop it); strip NUL "
+                         "characters from the ids", int(hits.sum()))
+    return column
 
 
 def plain_integers(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -24,6 +24,7 @@ import scipy.sparse as sp
 from recstack.data.dates import to_unix_seconds
 from recstack.data.idmap import (
     IdMap,
+    arrow_text_ids,
     id_values,
     not_a_selection,
     sequence_array,
@@ -1102,9 +1103,10 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
     # sequence_array: a list's booleans stay booleans for the id rule to refuse ([0, True]
     # became users 0 and 1)
     array = _flat_array(ids, column, "one id per interaction", read=sequence_array)
-    if isinstance(ids, list | tuple) and array.dtype.kind == "U" and any(
-            isinstance(value, float | np.floating) and value != value for value in ids):
-        # numpy wrote a float NaN among text as the text id 'nan': missing, not an id
+    if isinstance(ids, list | tuple) and array.dtype.kind in "US" and array.ndim == 1:
+        # numpy wrote a float NaN among text as the text id 'nan' (missing, not an id), and
+        # its fixed-width text dropped a trailing NUL ('a\x00' became the id 'a'): the
+        # list's own values are read
         array = np.array(ids, dtype=object)
     if array.ndim == 0:
         # numpy wraps a generator, a set, a dict or one text in an array of shape (), which
@@ -1139,7 +1141,13 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
         if missing.any():
             array = array.astype(object)  # a copy: the caller's array stays as it was
             array[missing] = None
-        array = trim_text_ids(array)
+        try:
+            # NUL characters and lone surrogates refused here, where the row is known:
+            # 'a\x00' was built, then refused (or read back as 'a') when a model was saved
+            array = trim_text_ids(arrow_text_ids(array, "ids"))
+        except DataFormatError as error:
+            raise DataFormatError(error.detail.removeprefix("ids: "), column=column,
+                                  expected=error.expected) from None
         empty = pd.isna(array) | (array == "")
         if empty.any():
             row = int(np.argmax(empty))

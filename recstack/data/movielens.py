@@ -52,7 +52,6 @@ from recstack.data.files import (
     PathLike,
     as_path,
     column_to_numpy,
-    cut_last_time,
     file_column_names,
     first_nonfinite,
     first_out_of_range,
@@ -64,6 +63,7 @@ from recstack.data.files import (
     read_delimited,
     read_numeric_columns,
     reading,
+    refuse_cut_last_time,
 )
 from recstack.data.interactions import Interactions, caller_stacklevel, check_flag
 from recstack.errors import ConfigError, DataFormatError, RecstackError
@@ -690,16 +690,8 @@ def _refuse_a_cut_last_line(path: Path, layout: DelimitedLayout, times: np.ndarr
     copy that stopped): ``2::1::4::97`` was read as a rating made in 1970, 97 seconds in,
     without a word (see :func:`~recstack.data.files.cut_last_time`). Every release ends
     its files with a line end; ending the line, when it is whole as it is, reads it."""
-    cut = cut_last_time(path, layout, times)
-    if cut is None:
-        return
-    line, text, shortest = cut
-    raise DataFormatError(
-        f"found {text!r} on the last line, which ends without a line end and whose time has "
-        f"fewer digits than every other line's ({shortest} or more): the file seems cut "
-        "short (a download or copy that stopped)", file=str(path), line=line, column=column,
-        expected=f"the whole file: fetch it again (recstack data fetch {chosen.name}), or end "
-                 "the line with a line break if it is whole as it is")
+    refuse_cut_last_time(path, layout, times, column,
+                         f"fetch it again (recstack data fetch {chosen.name})")
 
 
 # ---------------------------------------------------------------------------- items

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
 from recstack.errors import ConfigError, RecstackError, shown
@@ -93,6 +94,7 @@ def evaluate_ratings(model: Any, test: Interactions,
         raise RecstackError(f"{label}.score(users, items) returned true/false values where "
                             "predicted ratings belong; give numbers on the rating scale "
                             f"({low:g} to {high:g})")
+    _refuse_gaps_and_flags(raw, label, users, items, test)
     predicted = as_float_array(raw, f"{label}'s predicted ratings",
                                ndim=1, allow_nan=True, allow_inf=True)
     if predicted.shape != (len(test),):
@@ -109,6 +111,35 @@ def evaluate_ratings(model: Any, test: Interactions,
     actual = test.value.astype(np.float64)
     return {name: RATING_METRICS[name](actual, predicted) for name in metrics}
 
+
+
+def _refuse_gaps_and_flags(raw: Any, label: str, users: np.ndarray, items: np.ndarray,
+                           test: Interactions) -> None:
+    """Refuse, naming the first by its user and item, a missing prediction (None, pandas'
+    NA) and a true/false value among numbers in predictions held as Python objects (a
+    list, an object array or column): None was reported as "predicted nan", and ``True``
+    beside numbers was read as the rating 1 without a word."""
+    if isinstance(raw, list | tuple):
+        values = list(raw)
+    elif isinstance(raw, np.ndarray | pd.Series) and raw.dtype == object and raw.ndim == 1:
+        values = raw.tolist()
+    else:
+        return  # numbers (or what as_float_array refuses by name)
+    missing = [v is None or v is pd.NA for v in values]
+    flags = [isinstance(v, bool | np.bool_) for v in values]
+    if any(missing) and len(values) == len(test):
+        row = missing.index(True)
+        raise RecstackError(
+            f"{label} predicted {values[row]} for user {shown(users[row])} and item "
+            f"{shown(items[row])} ({sum(missing):,} of {len(test):,} test rows have no "
+            "prediction); rating metrics need a number for every test pair")
+    if any(flags) and len(values) == len(test):
+        row = flags.index(True)
+        low, high = test.rating_range or (math.nan, math.nan)  # explicit: checked before
+        raise RecstackError(
+            f"{label} predicted {values[row]} for user {shown(users[row])} and item "
+            f"{shown(items[row])} ({sum(flags):,} of {len(test):,} test rows are true/false "
+            f"values); give numbers on the rating scale ({low:g} to {high:g})")
 
 
 @dataclass(frozen=True)

@@ -1514,6 +1514,30 @@ class Recommender(Configurable, ABC):
         elif isinstance(histories, pd.Series):
             values, what = histories.to_list(), "a Series"
         elif isinstance(histories, list | tuple) and histories and all(
+                isinstance(pair, tuple) and len(pair) == 2 for pair in histories) \
+                and all_known([pair[0] for pair in histories]) \
+                and _all_numbers([pair[1] for pair in histories]):
+            # one user's (item, value) pairs: read as a matrix of two columns (text, when
+            # the ids are), refused for its width or its text, with no word on the row
+            items = [pair[0] for pair in histories]
+            if len(set(map(str, items))) != len(items):
+                return ""
+            return (f"its (item, value) pairs hold {len(items):,} of the model's item ids "
+                    f"(one user's items): align them to the model's {n_items:,} items first, "
+                    "pd.Series(dict(histories)).reindex(model.items_.external_ids, "
+                    "fill_value=0).to_numpy()")
+        elif isinstance(histories, list | tuple) and histories and all(
+                isinstance(row, dict) for row in histories):
+            # one dict of item -> value per user: numpy made it one object per row
+            keys = [key for row in histories for key in row]
+            if not all_known(keys) or not _all_numbers(
+                    [value for row in histories for value in row.values()]):
+                return ""
+            return ("its dicts are keyed by the model's item ids (one user's items per dict, "
+                    f"item -> value): align them to the model's {n_items:,} items first, "
+                    "pd.DataFrame(list(histories)).reindex(columns=model.items_.external_ids)"
+                    ".fillna(0).to_numpy()")
+        elif isinstance(histories, list | tuple) and histories and all(
                 isinstance(row, list | tuple | set | frozenset | np.ndarray)
                 for row in histories):
             # one list of item ids per user ([[10, 20], [30]]): refused by its width, or
@@ -2232,6 +2256,13 @@ def _models_with_vectors(kind: str) -> list[str]:
     return [name for name in available_models()
             if any(getattr(model_class(name), hook) is not getattr(Recommender, hook)
                    for hook in hooks)]
+
+
+def _all_numbers(values: list[Any]) -> bool:
+    """Whether every one of ``values`` is a real number (bools aside): the values of
+    (item, value) pairs or of item -> value dicts, told from ids."""
+    return all(isinstance(value, int | float | np.integer | np.floating)
+               and not isinstance(value, bool | np.bool_) for value in values)
 
 
 def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:

@@ -35,6 +35,7 @@ from recstack.models.torch_training import (
 from recstack.models.training import (
     TrainingHistory,
     ValidationSplitMixin,
+    refuse_unvalidated_patience,
     seed_everything,
     validation_ndcg,
 )
@@ -214,6 +215,8 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     def _refuse_unread_settings(self, validation: Interactions | None) -> None:
         super()._refuse_unread_settings(validation)
+        refuse_unvalidated_patience(self, validation is not None or self.validation_fraction > 0,
+                                    rows_given_to_fit=True)
         if self.layers != 0:
             return
         for name in _PROPAGATION_SETTINGS:

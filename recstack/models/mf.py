@@ -117,6 +117,7 @@ from recstack.models.torch_training import (
 from recstack.models.training import (
     TrainingHistory,
     hold_out_rows,
+    refuse_unvalidated_patience,
     run_epochs,
     seed_everything,
 )
@@ -161,7 +162,8 @@ _COMMON_PARAMS: dict[str, Param] = {
                                  doc="Share of the rows held out to early-stop on validation "
                                      "RMSE (best epoch kept); 0 trains on every row."),
     "patience": Param(int, low=1, default=3,
-                      doc="Epochs without a better validation RMSE before stopping."),
+                      doc="Epochs without a better validation RMSE before stopping; "
+                          "read only with validation_fraction > 0."),
     "device": DEVICE_PARAM,
 }
 
@@ -268,6 +270,8 @@ class _RatingModel(WarmStartMixin, Recommender):
 
     # ------------------------------------------------------------------ training
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        # before torch is imported or anything trains
+        refuse_unvalidated_patience(self, self.validation_fraction > 0)
         torch = _import_torch(self.name)
         self.rating_range_ = self._check_ratings(train)
         warn_excess_factors(self.name, "factors", self.factors, train.n_users, train.n_items)

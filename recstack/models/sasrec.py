@@ -324,7 +324,8 @@ class SASRec(WarmStartMixin, Recommender):
                                search={"type": "float", "low": 1e-4, "high": 1e-2,
                                        "log": True}),
         "patience": Param(int, low=1, default=10,
-                          doc="Epochs without validation improvement before stopping."),
+                          doc="Epochs without validation improvement before stopping; read "
+                              "only with validation=True."),
         "validation": Param(bool, default=True,
                             doc="Hold out each user's last training item to early-stop on "
                                 "nDCG@10."),
@@ -337,7 +338,8 @@ class SASRec(WarmStartMixin, Recommender):
     warm_start_params = ("max_length", "hidden", "blocks", "heads")
     #: the sampled negatives exist only in the binary cross-entropy; the softmax takes every
     #: other item as a negative (:mod:`recstack.pipeline.settings`)
-    read_only_with: ClassVar[ReadOnlyWith] = {"negatives": ("loss", ("bce",))}
+    read_only_with: ClassVar[ReadOnlyWith] = {"negatives": ("loss", ("bce",)),
+                                              "patience": ("validation", (True,))}
     item_embeddings_: np.ndarray
     user_states_: np.ndarray
     sequences_: np.ndarray

@@ -203,6 +203,30 @@ def hold_out_rows(train: Interactions, fraction: float, rng: np.random.Generator
     return train.select(~held), train.select(held)
 
 
+def refuse_unvalidated_patience(owner: Any, validates: bool, *,
+                                rows_given_to_fit: bool = False) -> None:
+    """Refuse ``patience`` away from its default on a fit that validates nothing: it is read
+    only to stop after that many epochs without a better validation number, so it was
+    ignored without a word. ``validates``: this fit holds out or was given validation rows;
+    ``rows_given_to_fit``: the model also takes them as ``fit(train, validation=...)``.
+    Worded as :func:`~recstack.pipeline.settings.refuse_unread_settings` (its switch here
+    is a range, ``validation_fraction > 0``, not a list of values)."""
+    value = owner.patience
+    if validates or value == owner.params["patience"].default:
+        return
+    fraction = owner.validation_fraction
+    given = (" or validation rows given to fit(train, validation=...)" if rows_given_to_fit
+             else "")
+    none_given = " and fit was given none" if rows_given_to_fit else ""
+    remedy = (" (or give the rows to fit(train, validation=...))" if rows_given_to_fit
+              else "")
+    raise ConfigError(
+        f"{owner.name}: patience = {shown(value)} is read only with validation_fraction > 0"
+        f"{given} (it stops training after that many epochs without a better validation "
+        f"score), and validation_fraction is {shown(fraction)}{none_given}, so it would be "
+        f"ignored; set validation_fraction = 0.1{remedy} to use it, or leave patience out")
+
+
 class ValidationSplitMixin:
     """``fit(train, validation=...)`` for models that early-stop: validation rows given by
     the caller (e.g. an adjacency split's ``valid``), or else ``validation_fraction`` of

@@ -168,6 +168,7 @@ from recstack.models.torch_training import (
 from recstack.models.training import (
     TrainingHistory,
     hold_out_rows,
+    refuse_unvalidated_patience,
     seed_everything,
     validation_ndcg,
 )
@@ -465,7 +466,8 @@ class TwoTower(WarmStartMixin, Recommender):
                                      doc="Share of the rows held out for validation nDCG@10 "
                                          "and early stopping; 0 trains on every row."),
         "patience": Param(int, low=1, default=3,
-                          doc="Epochs without a better validation nDCG@10 before stopping."),
+                          doc="Epochs without a better validation nDCG@10 before stopping; "
+                              "read only with validation_fraction > 0."),
         # scikit-learn's TruncatedSVD takes a 32-bit seed
         "seed": Param(int, low=0, high=2**32 - 1, default=0,
                       doc="Seeds initialisation, shuffling, dropout and the text SVD."),
@@ -481,6 +483,8 @@ class TwoTower(WarmStartMixin, Recommender):
         return "it learns every training row as a positive"
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        # before anything is built or trains
+        refuse_unvalidated_patience(self, self.validation_fraction > 0)
         torch = require_torch()
         rng = seed_everything(self.seed)
         device = resolve_device(self.device, self.name)

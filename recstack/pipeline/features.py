@@ -50,6 +50,9 @@ name                    kind          value
 
 Categorical codes follow :mod:`recstack.pipeline.schema`: ``0`` is the one shared
 "unknown" level, for a value never seen when the vocabulary was fitted or a missing one.
+A level is known by its text, and a number in a text (or Categorical) column by its value:
+``1``, ``1.0``, ``np.float64(1.0)`` and the text ``"1.0"`` are the one level ``"1"`` (a
+vocabulary saved before this rule reads the values it knew as it did).
 Text columns with many distinct values (titles, zip codes: more than ``max_levels`` levels
 or more than half of the rows distinct) are left out by ``"auto"``: they identify rows
 rather than group them.
@@ -80,6 +83,7 @@ import numbers
 import warnings
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any, Literal
 
 import numpy as np
@@ -517,7 +521,7 @@ class FeatureBuilder:
             if column.role != "multi":
                 continue
             rows, labels = self._labels(_column(data.item_table, column, data.n_items))
-            codes = pd.Index(column.levels).get_indexer(_level_text(labels.to_numpy(object)))
+            codes = _level_codes(column.levels, labels.to_numpy(object))
             known = codes >= 0
             blocks.append(sp.csr_matrix((np.ones(int(known.sum()), np.float32),
                                          (rows[known], codes[known])),
@@ -1111,7 +1115,7 @@ def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],
                 raise ConfigError(f"features: context column {name!r} holds lists; a context "
                                   "feature takes one value per interaction")
             continue
-        levels = sorted({str(v) for v in present.unique()})
+        levels = sorted({_level_key(v) for v in present.unique()})
         id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
         if wanted == "auto" and (id_like or not levels):
             continue
@@ -1177,7 +1181,7 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
         if len(present) and all(_is_list(v) for v in present):
             columns.append(_multi_column(table_name, name, present, separator))
             continue
-        levels = sorted({str(v) for v in present})
+        levels = sorted({_level_key(v) for v in present})
         id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
         if wanted == "auto" and (id_like or not levels):
             continue  # titles, zip codes: they name rows, even when one holds the separator
@@ -1201,7 +1205,8 @@ def _multi_column(table_name: Literal["item", "user"], name: str, present: pd.Se
     as its levels."""
     _, labels = label_pairs(present, "features", column=name, text_only=False,
                             separator=separator or LABEL_SEPARATOR)
-    return TableColumn(table_name, name, "multi", tuple(sorted({str(v) for v in labels})))
+    return TableColumn(table_name, name, "multi",
+                       tuple(sorted({_level_key(v) for v in labels})))
 
 
 def _joins_labels(present: pd.Series, separator: str | None) -> bool:
@@ -1224,19 +1229,81 @@ def _encode(values: np.ndarray, column: TableColumn,
         first[distinct] = labels.to_numpy(dtype=object)[at]
         values = first
     present = pd.notna(values)
-    text = np.where(present, _level_text(values), "")
-    codes = pd.Index(column.levels).get_indexer(text) + 1
+    codes = _level_codes(column.levels, np.where(present, values, "")) + 1
     return np.where(present, codes, 0)
 
 
-_STR = np.frompyfunc(str, 1, 1)
+def _level_key(value: Any) -> str:
+    """The text a categorical level is known by: ``str`` of the value (``b"Drama"`` is
+    ``"b'Drama'"``: numpy's and pandas' ``astype(str)`` decode bytes, and such a column was
+    the unknown level in every row), but a whole number by its digits, whatever its type:
+    ``1``, ``1.0``, ``np.float64(1.0)``, ``Decimal("1.0")`` and the text ``"1.0"`` are one
+    level ``"1"`` (``-0.0`` is ``"0"``). A level of a number was keyed by its ``str``, so an
+    item table read with its ids as floats at serving (a column of 1 at fit, of 1.0 now,
+    as a missing value or a Categorical of another dtype makes it) had every numbered
+    level unknown, silently. Flags keep their names (``True`` is not the level ``1``)."""
+    if isinstance(value, bool | np.bool_):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real | Decimal):
+        number: Any = value
+        try:
+            if not math.isfinite(number):
+                return str(value)
+            if number == int(number):
+                return str(int(number))
+        except (ValueError, OverflowError, TypeError, ArithmeticError):
+            return str(value)  # a signalling NaN Decimal
+        # a float by its str (np.float32(0.1) is "0.1"), a Decimal or Fraction as the float
+        return str(value) if isinstance(value, float | np.floating) else repr(float(number))
+    text = str(value)
+    return _number_text(text) if isinstance(value, str) else text
+
+
+def _number_text(text: str) -> str:
+    """``text`` as :func:`_level_key` keys it: the text of a whole float as ``str`` writes
+    it (``"1.0"``, ``"-3.0"``, ``"1e+20"``; levels saved before the digits rule, and a
+    value given as text) becomes its digits; any other text (``"01"``, ``"1.50"``,
+    ``"1e5"``) stays as it is, a name rather than a number."""
+    if not text or text[-1] not in "0123456789":
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if math.isfinite(number) and number.is_integer() and repr(number) == text:
+        return str(int(number))
+    return text
+
+
+_KEY = np.frompyfunc(_level_key, 1, 1)
 
 
 def _level_text(values: np.ndarray) -> np.ndarray:
-    """The text a categorical level is known by: ``str`` of each value, as the levels were
-    named at fit. (numpy's and pandas' ``astype(str)`` decode bytes, so a column of
-    ``b"Drama"``, whose level is ``"b'Drama'"``, was the unknown level in every row.)"""
-    return np.asarray(_STR(np.asarray(values, dtype=object)), dtype=object)
+    """The key (:func:`_level_key`) of each value."""
+    return np.asarray(_KEY(np.asarray(values, dtype=object)), dtype=object)
+
+
+def _level_codes(levels: Sequence[str], values: np.ndarray) -> np.ndarray:
+    """Positions in ``levels`` of the values, -1 for an unknown one: a value whose ``str``
+    is a level takes it (as builders saved before the digits rule of :func:`_level_key`
+    read every value they knew), any other is read by its key, as is each saved level
+    (a builder saved with ``"1.0"`` now finds ``1`` there too; of two saved levels of one
+    key, ``"1"`` and ``"1.0"``, the first takes the values named by neither)."""
+    values = np.asarray(values, dtype=object)
+    index = pd.Index(list(levels), dtype=object)
+    codes = index.get_indexer(pd.Index(_STR(values), dtype=object))
+    missed = codes < 0
+    if missed.any():
+        keys = pd.Index([_number_text(level) for level in levels], dtype=object)
+        positions = pd.Series(np.arange(len(keys)), index=keys)[~keys.duplicated()]
+        found = positions.reindex(pd.Index(_level_text(values[missed]), dtype=object))
+        codes[missed] = found.fillna(-1).to_numpy(np.int64)
+    return codes
+
+
+_STR = np.frompyfunc(str, 1, 1)
 
 
 def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = None

@@ -38,7 +38,8 @@ slots hold item index ``-1`` and score ``-inf``.
 
 Saved form (a folder, never pickle): ``index.json`` (format, metric, backend, sizes,
 parameters, recall, the SHA-256 and byte size of the other files, and ``meta_sha256``, the
-SHA-256 of the fields that decide the answers), ``items.npy`` (the float32 vectors, for
+SHA-256 of the fields that decide the answers; required from format version 2, so a hand
+edit that also removes it is refused), ``items.npy`` (the float32 vectors, for
 exact search and checks) and, for HNSW, ``hnsw.bin`` in hnswlib's own format.
 """
 
@@ -68,7 +69,11 @@ Backend = Literal["auto", "hnsw", "exact"]
 #: the command that installs what the HNSW backend needs
 SERVING_INSTALL = 'pip install "recstack[serving]"'
 FORMAT = "recstack-item-index"
-FORMAT_VERSION = 1
+#: 2: ``index.json`` carries ``meta_sha256`` and ``bytes`` (version 1 indexes were written
+#: without them, and still load); a version 2 file without them was edited by hand
+FORMAT_VERSION = 2
+#: the format versions :meth:`ItemIndex.load` reads
+_READ_VERSIONS = (1, 2)
 INDEX_META = "index.json"
 ITEMS_FILE = "items.npy"
 HNSW_FILE = "hnsw.bin"
@@ -530,10 +535,18 @@ class ItemIndex:
             raise RecstackError(f"{meta_path}: not a recstack item index (expected format "
                                 f"{FORMAT!r})")
         version = meta.get("format_version")
-        if isinstance(version, bool) or version != FORMAT_VERSION:
+        if isinstance(version, bool) or version not in _READ_VERSIONS:
             raise RecstackError(f"{meta_path}: index format version "
                                 f"{meta.get('format_version')!r}; this recstack reads "
-                                f"{FORMAT_VERSION}")
+                                f"{' and '.join(map(str, _READ_VERSIONS))}")
+        if version >= 2:
+            # removing the checksum with the edit loaded the edited index silently
+            missing = [key for key in ("meta_sha256", "bytes") if meta.get(key) is None]
+            if missing:
+                raise RecstackError(
+                    f"{meta_path}: has no {' or '.join(missing)}, which format version "
+                    f"{FORMAT_VERSION} always writes: the file was edited or is corrupted; "
+                    "restore it, or rebuild the index (ItemIndex.build) and save it again")
         backend = meta.get("backend")
         if backend not in ("hnsw", "exact") or meta.get("metric") not in ("ip", "cosine"):
             raise RecstackError(f"{meta_path}: unknown backend {backend!r} or metric "

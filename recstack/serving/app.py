@@ -928,6 +928,7 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
         _not_json(problem, words)
         if isinstance(problem.get("input"), LongInteger):
             _too_long(problem)
+        _text_over_cap(problem)
     # one inside an input repeated whole (an object, a list) is written by its length too
     errors = jsonable_encoder(raw, custom_encoder={LongInteger: str})
     content_type = request.headers.get("content-type")
@@ -1025,6 +1026,23 @@ def _too_long(problem: dict[str, Any]) -> None:
     problem["input"] = str(given)
     if str(given) not in problem.get("msg", ""):
         problem["msg"] = f"{given.too_long()}; {problem.get('msg', '')}"
+
+
+def _text_over_cap(problem: dict[str, Any]) -> None:
+    """A 422's error for a query or path text over its cap (``?q=`` of 201 characters, a
+    user id of 129), worded as the service words it from Python
+    (:meth:`~recstack.serving.service.Service.search_titles`, ``_check_id``): it was
+    pydantic's "String should have at most 200 characters", the only refusal of the
+    service not in its own words, and one that gave no length."""
+    loc: Any = problem.get("loc") or ()
+    given, cap = problem.get("input"), (problem.get("ctx") or {}).get("max_length")
+    if problem.get("type") != "string_too_long" or len(loc) != 2 \
+            or loc[0] not in ("query", "path") or not isinstance(given, str) \
+            or not isinstance(cap, int):
+        return
+    what = "a search text" if loc[1] == "q" else "an id"
+    problem["msg"] = (f"{what} of {len(given):,} characters; this service takes at most "
+                      f"{cap:,}")
 
 
 def _not_json(problem: dict[str, Any], words: set[str]) -> None:

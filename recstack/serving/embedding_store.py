@@ -8,6 +8,9 @@ external ids of :class:`~recstack.data.interactions.Interactions` (integers or s
 
 - :class:`SQLiteEmbeddingStore` (stdlib ``sqlite3``): one table, a float32 blob per row,
   written in one transaction per ``put``; WAL mode so readers are not blocked by a writer.
+  Each ``put`` and ``delete`` ends with a checkpoint, so the ``.sqlite`` file alone holds
+  what was written (a backup that copies the file without its ``-wal`` file while a
+  service has the store open gets every vector written before the copy started).
 - :class:`RedisEmbeddingStore` (the ``redis`` package, the ``serving`` extra): one key per
   vector, ``PREFIX:KIND:ID``, read with one ``MGET`` and written with one ``MSET`` per
   call, in a transaction that watches the kind's dimension (a writer of another dimension
@@ -483,6 +486,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            self._checkpoint()
 
     @arguments_named
     def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -524,6 +528,15 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             if not self._db.execute("SELECT 1 FROM vectors WHERE kind = ? LIMIT 1",
                                     (kind,)).fetchone():
                 self._db.execute("DELETE FROM dims WHERE kind = ?", (kind,))
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy what the write-ahead log holds into the database file (SQLite's passive
+        checkpoint: it waits for no reader), so that the file alone holds every ``put``
+        once it returns: the file copied while the store was open, without its ``-wal``
+        file, read as an older or empty store. A reader in the middle of a read can hold
+        some pages back; the next write's checkpoint copies them."""
+        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):

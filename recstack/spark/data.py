@@ -1834,8 +1834,7 @@ def _align_side_table(table: Any, vocabulary: Any, key: str, index_column: str) 
     duplicated = (table.select(key_column.alias("_key")).groupBy("_key").count()
                   .filter(F.col("count") > 1).select("_key").limit(3).collect())
     if duplicated:
-        raise DataFormatError(f"{key} repeats in the side table: {[r[0] for r in duplicated]}",
-                              column=key)
+        raise _repeated_key(table, source, key)
     id_type = vocabulary.schema[key].dataType
     rest = [c for c in table.columns if c != source]
     keyed = table.select(key_column.try_cast(id_type).alias(key), *rest)
@@ -1863,6 +1862,40 @@ def _refuse_unmatched_side_table(table: Any, keyed: Any, vocabulary: Any, key: s
         f"one of the {vocabulary.count():,} ids of the interactions (e.g. {ids})", column=key,
         expected=f"a table keyed by the same ids, in a column named {key} (or its first "
                  "column)")
+
+
+def _repeated_key(table: Any, source: str, key: str) -> DataFormatError:
+    """The refusal of a side table that repeats a key, in the single-machine loader's words
+    (:meth:`Interactions.from_arrays`): the table, its key column, the first repeated key
+    and the rows (counted from 0 in the table's order) holding it, how those rows wrote it
+    when they differ (" 7" and "7" are one key once trimmed), and how many rows share a key.
+    It was "item_id repeats in the side table: [7]", naming neither rows nor spellings."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    # the rows numbered in the table's order (a CSV file's line order), on this error path
+    # only: a Spark table has no row numbers of its own
+    row = "_recstack_row"
+    schema = T.StructType([*table.schema.fields, T.StructField(row, T.LongType(), False)])
+    numbered = table.sparkSession.createDataFrame(
+        table.rdd.zipWithIndex().map(lambda pair: (*pair[0], pair[1])), schema)
+    keyed = numbered.select(_side_table_key(numbered, source).alias("_key"),
+                            F.col(source).alias("_written"), row)
+    counts = keyed.groupBy("_key").agg(F.count(F.lit(1)).alias("_n"), F.min(row).alias("_at"))
+    repeated = counts.filter(F.col("_n") > 1)
+    totals = repeated.agg(F.sum("_n").alias("_rows")).first()
+    first = repeated.orderBy("_at").limit(1).collect()[0]["_key"]
+    found = keyed.filter(F.col("_key") == F.lit(first)).orderBy(row).limit(4).collect()
+    rows = [r[row] for r in found]
+    written = list(dict.fromkeys(r["_written"] for r in found[:3]))
+    as_written = (f", written {', '.join(map(shown_value, written))}: the same id once "
+                  "trimmed" if len(written) > 1 else "")
+    table_name = key.removesuffix("_id")
+    return DataFormatError(
+        f"in the {table_name} table, {source!r} repeats the key {shown_value(first)} at rows "
+        f"{', '.join(map(str, rows[:3]))}{' ...' if len(rows) > 3 else ''}{as_written} "
+        f"({int(totals['_rows']):,} rows share a key with another)", column=key,
+        expected="one row per id")
 
 
 def _side_table_key(table: Any, source: str) -> Any:

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import ConfigError, RecstackError, shown
+from recstack.metrics.ranking import _NDCG_ROUNDING, _SUM_ROUNDING
 from recstack.spark.data import (
     ITEM_INDEX,
     USER_INDEX,
@@ -518,8 +519,15 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
         }
         for name in gains:
             if name in ranking:
-                formulas[name] = (F.coalesce(F.col(f"_d{name}{k}"), F.lit(0.0))
-                                  / F.col(f"_i{name}{k}"))
+                ratio = (F.coalesce(F.col(f"_d{name}{k}"), F.lit(0.0))
+                         / F.col(f"_i{name}{k}"))
+                # a list in the ideal order is 1, as the one-machine metrics give it: the
+                # two sums of the same terms, added in other orders, came out 1 +- 1 ulp
+                # (recstack.metrics.ranking's rule: above 1 by at most _NDCG_ROUNDING, or
+                # below it within the rounding of a k-term sum)
+                formulas[name] = F.when((ratio <= 1.0 + _NDCG_ROUNDING)
+                                        & (ratio >= 1.0 - _SUM_ROUNDING * k),
+                                        F.lit(1.0)).otherwise(ratio)
         columns += [formulas[name].alias(f"{name}@{k}") for name in ranking]
     per_user = per_user.select(*columns)
     aggregate: dict[str, float] = {}

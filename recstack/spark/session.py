@@ -139,8 +139,12 @@ class SparkSettings:
 def environment_value(environ: Mapping[str, str], name: str) -> str | None:
     """The value of the environment variable ``name``, None when it is unset, empty or
     blank: one rule for every ``RECSTACK_*`` variable (``RECSTACK_SPARK_CONF="  "`` was
-    "not valid JSON" while an empty one counted as unset)."""
+    "not valid JSON" while an empty one counted as unset). A leading byte-order mark (a
+    value read from a file a Windows editor saved, ``$(cat conf.json)``) is no part of the
+    value, as the file readers drop it (it was "not valid JSON (Unexpected UTF-8 BOM)")."""
     value = environ.get(name)
+    if value is not None:
+        value = value.removeprefix("\ufeff")
     return value if value is not None and value.strip() else None
 
 

@@ -300,17 +300,13 @@ def test_an_archive_holding_an_array_twice_is_refused(saved_blend):
 
 
 # ------------------------------------------------------------------ ids ending with NUL
-@pytest.mark.parametrize("ids, said", [
-    # beside 'a' it came back as 'a' twice: "user_ids has repeated ids"
-    (["a\x00", "a", "b"], r"user id 'a\\x00' \(position 1\) ends with a NUL character"),
-    # alone it loaded as 'b', another id than the model was fitted with
-    (["a", "b\x00", "c"], r"user id 'b\\x00' \(position 1\) ends with a NUL character .*"
-                          r"\(it would load as 'b'\)"),
-])
-def test_a_text_id_ending_with_nul_is_refused_before_saving(tmp_path, ids, said):
+# beside 'a', 'a\x00' came back from a saved model as 'a' twice ("user_ids has repeated
+# ids"); alone, 'b\x00' loaded as 'b', another id than the model was fitted with. Such an
+# id is now refused where the data are built (tests/data/
+# test_hundred_seventy_seventh_probe_unkeepable_text_ids.py), so no model holds one.
+@pytest.mark.parametrize("ids", [["a\x00", "a", "b"], ["a", "b\x00", "c"]])
+def test_a_text_id_ending_with_nul_never_reaches_a_saved_model(tmp_path, ids):
     frame = pd.DataFrame({"user_id": [ids[0], ids[0], ids[1], ids[2]],
                           "item_id": ["i0", "i1", "i1", "i2"]})
-    model = create_model("most_popular").fit(Interactions.from_frame(frame, value_col=None))
-    with pytest.raises(RecstackError, match=r"\(not saved\): most_popular: " + said):
-        model.save(tmp_path / "m")
-    assert not (tmp_path / "m").exists()
+    with pytest.raises(RecstackError, match=r"column 'user_id': .*holding a NUL character"):
+        Interactions.from_frame(frame, value_col=None)

@@ -113,9 +113,10 @@ def test_calibrator_save_does_not_replace_a_pipe_or_a_dangling_link(tmp_path, ca
     what = _make(path, kind)
     with pytest.raises(CalibrationError) as refused:
         calibrator.save(path)
+    # the output refusals' one shape: the call, the path, what is there, the remedy
     assert str(refused.value) == (
-        f"{path}: is {what}, but a file is to be written there; choose another name or "
-        + ("remove it" if kind == "pipe" else "remove the link"))
+        f"platt.save: {path}: is {what}, but a file is to be written there; choose another "
+        "name or " + ("remove it" if kind == "pipe" else "remove the link"))
     assert os.path.lexists(path) and not path.is_file()  # left as it was
     assert sorted(p.name for p in tmp_path.iterdir()) == ["calibrator.json"]
 

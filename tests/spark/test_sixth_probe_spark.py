@@ -177,7 +177,9 @@ def test_side_table_keys_follow_the_id_rule(spark, data):
     with pytest.raises(DataFormatError, match=r"the side table's key holds boolean"):
         _side(spark, data, [True, False])
     # after the rule " 2" and "2" are one key
-    with pytest.raises(DataFormatError, match=r"item_id repeats in the side table: \['2'\]"):
+    with pytest.raises(DataFormatError, match=r"in the item table, 'item_id' repeats the key "
+                                              r"'2' at rows 0, 1, written ' 2', '2': the same "
+                                              r"id once trimmed \(2 rows share a key"):
         _side(spark, data, [" 2", "2"])
 
 

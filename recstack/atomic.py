@@ -36,6 +36,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import hashlib
 import os
 import re
 import secrets
@@ -51,8 +52,8 @@ from recstack.errors import RecstackError, echoed
 
 __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
            "check_regular_file", "checked_path", "describe_path", "folder_problem",
-           "is_looping_link", "recover", "special_file_problem", "write_bytes", "write_text",
-           "write_with"]
+           "is_looping_link", "recover", "refuse_non_file", "special_file_problem",
+           "write_bytes", "write_text", "write_with"]
 
 _TMP = "recstack-tmp"
 _OLD = "recstack-old"
@@ -89,19 +90,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         block's exception propagates.
     """
     path = checked_path(path)
-    try:
-        is_folder = path.is_dir()
-    except OSError as error:  # e.g. a name longer than the filesystem allows
-        raise _destination_error(path, error) from None
-    if is_folder:
-        raise RecstackError(f"{path}: is a folder, but a file is to be written there; "
-                            f"choose a file name")
-    if special_file_problem(path) is not None:
-        # replacing it would silently drop a link that was meant to lead somewhere (one
-        # that loops, or to a folder not mounted yet), or a named pipe another program reads
-        remove = "the link" if broken_link(path) is not None else "it"
-        raise RecstackError(f"{path}: is {describe_path(path)}, but a file is to be written "
-                            f"there; choose another name or remove {remove}")
+    refuse_non_file(path)
     _make_parent(path)
     _remove_stale_leftovers(path)
     temporary = path.parent / _work_name(path, _TMP, keep_extension=True)
@@ -199,6 +188,7 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
         # a truthy string such as "no" must not replace a folder
         raise RecstackError(f"overwrite must be True or False, got {overwrite!r}")
     target = checked_path(target)
+    _refuse_unnameable(target)
     _make_parent(target)
     recover(target)
     _check_replaceable(target, overwrite=overwrite)
@@ -341,11 +331,66 @@ def _work_name(target: Path, kind: str, *, keep_extension: bool = False) -> str:
             extension = "".join(suffixes[-2:])
         elif suffixes:
             extension = suffixes[-1]
-    return f".{target.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}{extension}"
+    stem = target.name
+    if len(os.fsencode(stem + extension)) > _work_name_room(target):
+        # a valid name of 230 bytes gave a work name of 260, and every write of it failed
+        # with the system's "File name too long"
+        stem = _short_stem(target)
+        if len(os.fsencode(extension)) > _LONGEST_KEPT_EXTENSION:
+            extension = ""  # part of a long name, not a format a writer reads from it
+    return f".{stem}.{kind}-{os.getpid()}-{secrets.token_hex(4)}{extension}"
+
+
+#: bytes a work name adds to the target's name: ".", ".recstack-tmp-", a process id of up
+#: to 10 digits, "-" and 8 hex digits (the extension is counted apart)
+_WORK_NAME_EXTRA = len(f"..{_TMP}--") + 10 + 8
+#: the longest extension a shortened work name keeps (".parquet", ".csv.gz", ".json.zst")
+_LONGEST_KEPT_EXTENSION = 16
+_DIGEST_LENGTH = 16
+
+
+def _work_name_room(target: Path) -> int:
+    """Bytes left for the target's name (and extension) in a work name beside it: the file
+    system's longest name, or what the longest path leaves, less :data:`_WORK_NAME_EXTRA`."""
+    name_max, path_max = _name_limits(target.parent)
+    folder = len(os.fsencode(os.path.abspath(target))) - len(os.fsencode(target.name))
+    return min(name_max, path_max - 1 - folder) - _WORK_NAME_EXTRA
+
+
+def _short_stem(target: Path) -> str:
+    """The target's name as a work name holds it when the name itself does not fit
+    (:func:`_work_name`): its start and a hash of the whole name, ``NAME-START~HASH``,
+    recognisably the target's, and the same for every writer of it, so that
+    :func:`recover` finds the leftovers of any of them."""
+    name = target.name
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:_DIGEST_LENGTH]
+    room = _work_name_room(target) - _LONGEST_KEPT_EXTENSION - 1 - _DIGEST_LENGTH
+    start = name
+    while start and len(os.fsencode(start)) > room:
+        start = start[:-1]  # by characters: a multi-byte character is never cut in two
+    return f"{start}~{digest}"
+
+
+def _name_limits(folder: Path) -> tuple[int, int]:
+    """The file system's longest file name and path in bytes for ``folder`` (or the nearest
+    folder above it that exists); 255 and 4096 where it does not say."""
+    anchor = next((str(above) for above in [Path(os.path.abspath(folder)),
+                                            *Path(os.path.abspath(folder)).parents]
+                   if os.path.isdir(above)), os.sep)
+    try:
+        name_max = os.pathconf(anchor, "PC_NAME_MAX")
+        path_max = os.pathconf(anchor, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):  # not said, or not POSIX
+        name_max, path_max = _NAME_MAX, _PATH_MAX
+    name_max = name_max if name_max and name_max > 0 else _NAME_MAX
+    path_max = path_max if path_max and path_max > 0 else _PATH_MAX
+    return name_max, path_max
 
 
 def _leftovers(target: Path) -> list[tuple[Path, int]]:
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:{_TMP}|{_OLD})-(\d+)-[0-9a-f]+")
+    names_held = {re.escape(target.name), re.escape(_short_stem(target))}
+    pattern = re.compile(rf"\.(?:{'|'.join(sorted(names_held))})\.(?:{_TMP}|{_OLD})-(\d+)-"
+                         rf"[0-9a-f]+")
     found = []
     try:
         names = os.listdir(target.parent)
@@ -421,15 +466,7 @@ def name_too_long(path: Path) -> str | None:
     each counted in bytes (``os.pathconf`` of the nearest folder that exists; 255 and 4096
     where it does not say). Else what the name is, as the end of "is ...". Every call on
     such a path raised the operating system's OSError (File name too long)."""
-    anchor = next((str(folder) for folder in Path(os.path.abspath(path)).parents
-                   if os.path.isdir(folder)), os.sep)
-    try:
-        name_max = os.pathconf(anchor, "PC_NAME_MAX")
-        path_max = os.pathconf(anchor, "PC_PATH_MAX")
-    except (OSError, ValueError, AttributeError):  # not said, or not POSIX
-        name_max, path_max = _NAME_MAX, _PATH_MAX
-    name_max = name_max if name_max and name_max > 0 else _NAME_MAX
-    path_max = path_max if path_max and path_max > 0 else _PATH_MAX
+    name_max, path_max = _name_limits(path.parent)
     for part in path.parts:
         size = len(os.fsencode(part))
         if size > name_max:
@@ -474,20 +511,49 @@ def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: s
                             f"{checked.with_suffix(suffixes[0])}")
     # what is there already, refused here with the caller's name as every refusal above
     # (atomic_path's own words left off which call was refused)
-    try:
-        is_folder = checked.is_dir()
-    except OSError:  # a name the system cannot look up: atomic_path says why
-        is_folder = False
-    if is_folder:
-        example = checked / f"file{suffixes[0]}" if checked.suffix.lower() in suffixes \
-            else checked.with_name(checked.name + suffixes[0])
-        raise RecstackError(f"{what}: {checked}: is a folder, but a file is to be written "
-                            f"there; choose a file name, e.g. {example}")
-    if special_file_problem(checked) is not None:
-        remove = "the link" if broken_link(checked) is not None else "it"
-        raise RecstackError(f"{what}: {checked}: is {describe_path(checked)}, but a file is "
-                            f"to be written there; choose another name or remove {remove}")
+    example = checked / f"file{suffixes[0]}" if checked.suffix.lower() in suffixes \
+        else checked.with_name(checked.name + suffixes[0])
+    refuse_non_file(checked, what, folder_advice=f", e.g. {example}")
     return checked
+
+
+def refuse_non_file(path: Path, what: str = "", *, choose: str = "name",
+                    folder_advice: str = "") -> None:
+    """Refuse a file about to be written at ``path`` when something other than a file is
+    there, in one set of words for every writer (:func:`atomic_path`,
+    :func:`checked_output`, ``recstack ... --out``): a name the file system cannot hold
+    (too long), a folder (or a link to one), a symbolic link that loops or leads nowhere
+    (writing replaced the link itself), a pipe, socket or device (a named pipe another
+    program reads). ``what`` starts the message (the call or option refused), ``choose``
+    names what to choose instead ("name", "--out"), ``folder_advice`` ends the folder's
+    refusal (", e.g. out/file.json"). Nothing there and a file (or a link to one) pass."""
+    head = f"{what}: {path}" if what else f"{path}"
+    _refuse_unnameable(path, what, choose)
+    try:
+        is_folder = path.is_dir()
+    except OSError as error:  # a folder above that cannot be searched (no permission)
+        problem = _destination_error(path, error)
+        raise RecstackError(f"{what}: {problem}" if what else str(problem)) from None
+    if is_folder:
+        raise RecstackError(f"{head}: is {describe_path(path)}, but a file is to be written "
+                            f"there; choose a file name{folder_advice}")
+    if special_file_problem(path) is not None:
+        # replacing it would silently drop a link that was meant to lead somewhere (one
+        # that loops, or to a folder not mounted yet), or a named pipe another program reads
+        remove = "the link" if broken_link(path) is not None else "it"
+        raise RecstackError(f"{head}: is {describe_path(path)}, but a file is to be written "
+                            f"there; choose another {choose} or remove {remove}")
+
+
+def _refuse_unnameable(path: Path, what: str = "", choose: str = "name") -> None:
+    """Refuse a destination the file system cannot name (:func:`name_too_long`): the
+    operating system's "File name too long" named neither the part nor the limit. The part
+    is named, cut (the whole path beside it said it twice)."""
+    too_long = name_too_long(path)
+    if too_long is not None:
+        prefix = f"{what}: " if what else ""
+        raise RecstackError(f"{prefix}cannot write there: the path is {too_long}; choose a "
+                            f"shorter {choose}")
 
 
 def broken_link(path: Path) -> str | None:

@@ -72,6 +72,10 @@ def _run(args: argparse.Namespace) -> int:
         if error.errno not in _USER_ERRNOS:
             raise
         command = getattr(args, _COMMAND_PARSER, None)
+        if _working_folder_gone(error):
+            # a relative path (results/NAME, a data file) is read from the working folder:
+            # the bare "No such file or directory" named no file
+            return _user_error(WORKING_FOLDER_GONE, given=getattr(command, "_given", ()))
         return _user_error(describe_os_error(error), given=getattr(command, "_given", ()))
     except MemoryError as error:
         return _user_error(f"out of memory{f' ({error})' if str(error) else ''}; use less "
@@ -80,6 +84,31 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("recstack: interrupted", file=sys.stderr)
         return 130
+
+
+#: why a command run in a folder that was deleted (or moved) fails, in place of the
+#: system's bare "No such file or directory"
+WORKING_FOLDER_GONE = ("the working folder (where this command runs: relative paths are "
+                       "read from it and results/ is written in it) no longer exists; it was "
+                       "deleted or moved: cd into an existing folder (e.g. cd ~) and run the "
+                       "command again, or give absolute paths")
+
+
+def _working_folder_gone(error: OSError) -> bool:
+    """Whether ``error`` (no such file) came from the working folder itself having gone:
+    its path is relative (or it names none, as ``os.getcwd`` does) and there is no working
+    folder any more."""
+    if error.errno != errno.ENOENT:
+        return False
+    if error.filename is not None and os.path.isabs(os.fsdecode(error.filename)):
+        return False
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return True
+    except OSError:  # another reason (no permission): not this one
+        return False
+    return False
 
 
 #: the options that name a file or folder a command writes, made with its folders
@@ -144,8 +173,14 @@ def _listed(folder: Path) -> list[str]:
 
 def _remove_empty_folders(top: Path) -> None:
     """Remove the folders under ``top`` (and ``top``) that hold no file, deepest first; a
-    link is not followed, and a folder holding anything else is kept."""
-    if top.is_symlink() or not top.is_dir():
+    link is not followed, and a folder holding anything else is kept. A name the system
+    cannot look up (too long) has nothing to remove: its OSError, raised while a failed
+    command cleaned up, replaced the command's own refusal ("File name too long" where
+    ``--out`` was refused naming the part and the limit)."""
+    try:
+        if top.is_symlink() or not top.is_dir():
+            return
+    except OSError:
         return
     for folder, _, _ in os.walk(top, topdown=False):
         try:

@@ -73,7 +73,7 @@ fit on ``train.txt`` and ``[tune]`` carves its validation part out of it at rand
 
 from __future__ import annotations
 
-import datetime
+import codecs
 import errno
 import functools
 import math
@@ -83,6 +83,7 @@ import re
 import stat
 import sys
 import tomllib
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +101,7 @@ from recstack.data.sources import (
     resolve_source,
 )
 from recstack.data.splits import SPLITS, SplitSpec
-from recstack.errors import ConfigError, digit_count
+from recstack.errors import ConfigError, digit_count, shown_as_written
 from recstack.errors import shown as shown_value
 from recstack.specs import (
     BATCH_SIZE_MAX,
@@ -550,6 +551,12 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
                           "not let this user read it)") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    encoded = _other_text_encoding(data)
+    if encoded is not None:
+        # it was "not UTF-8 text (byte 0)", or, without a byte-order mark, a TOML error at
+        # the NUL after the first letter: "retype that part of the line"
+        raise ConfigError(f"{path}:1: {encoded}, not UTF-8 text; save the file as UTF-8 (the "
+                          f"{what} file is read as UTF-8)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -596,6 +603,29 @@ _TOML_QUOTED = re.compile(r'"(?:\\.|[^"\\])*"|\'[^\']*\'|#.*')
 #: a key and its '=' (bare, quoted or dotted), the last before a value
 _TOML_KEY = re.compile(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
                        r'(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=')
+
+
+#: the byte-order marks of text in UTF-32 and UTF-16 (UTF-32 first: its little-endian
+#: mark begins with UTF-16's)
+_WIDE_TEXT_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def _other_text_encoding(data: bytes) -> str | None:
+    """What ``data`` is when it is text in UTF-16 or UTF-32 (with its byte-order mark, or
+    UTF-16 without one: every other byte of its first 4 KiB 0), as the middle of a message;
+    else None. The rule of the data readers (:func:`recstack.data.files.check_content`)."""
+    for mark, name in _WIDE_TEXT_MARKS:
+        if data.startswith(mark):
+            return f"is {name} text (it starts with a {name} byte-order mark)"
+    head = data[:4096]
+    if b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, other in ((odd, even), (even, odd)):
+        if zeros.count(0) > 0.9 * len(zeros) and other.count(0) < 0.1 * len(other):
+            return "looks like UTF-16 text without a byte-order mark (every other byte is 0)"
+    return None
 
 
 def _endless_integer_detail(path: Path, text: str, error: ValueError | None) -> str:
@@ -1229,20 +1259,50 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
         _check_run_name(label, f"{where}label = {label!r}")
         if label in labels:
             raise ConfigError(f"{where}label: {label!r} is used twice; give each model a label")
-        same = next((other for other in labels if other.casefold() == label.casefold()), None)
+        same = next((other for other in labels if _file_name_key(other) == _file_name_key(
+            label)), None)
         if same is not None:
             # the results name files by label (models/LABEL, per_user_LABEL.csv): on a
-            # case-insensitive file system one model's files replaced the other's
-            raise ConfigError(f"{where}label: {label!r} differs only in case from {same!r}, "
-                              "already a label; the results name files by label, which a "
-                              "case-insensitive file system (macOS, Windows) takes for one "
-                              "file; choose labels that differ in more than case")
+            # case-insensitive file system one model's files replaced the other's, and so
+            # on one that ignores how an accent is encoded (macOS: 'café' composed or as
+            # 'e' + U+0301), where the two labels even print alike
+            if not _same_text(same, label):
+                encoded = "" if _other_case(same, label) else (
+                    " (and in how its accented letters are encoded)")
+                raise ConfigError(f"{where}label: {label!r} differs only in case{encoded} "
+                                  f"from {same!r}, already a label; the results name files by "
+                                  "label, which a case-insensitive file system (macOS, "
+                                  "Windows) takes for one file; choose labels that differ "
+                                  "in more than case")
+            raise ConfigError(f"{where}label: {label!r} differs from {same!r}, already a "
+                              "label, only in how its accented letters are encoded "
+                              f"({ascii(label)} beside {ascii(same)}: composed or decomposed "
+                              "Unicode), so the two print alike; the results name files by "
+                              "label, which macOS takes for one file; choose labels that "
+                              "differ in their letters")
         labels.add(label)
         params = _without(entry, "type", "label")
         _check_model_params(model_class(kind), kind, params, f"{where}({label}) ",
                             entry_keys=entry_keys)
         models.append(ModelSpec(kind, label, params))
     return tuple(models)
+
+
+def _file_name_key(name: str) -> str:
+    """``name`` as file systems that ignore case and Unicode form (macOS, Windows) compare
+    it: two names with one key name one file there."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def _other_case(first: str, second: str) -> bool:
+    """Whether ``first`` and ``second`` differ only in case (each in its own Unicode form)."""
+    return first.casefold() == second.casefold()
+
+
+def _same_text(first: str, second: str) -> bool:
+    """Whether ``first`` and ``second`` are one text in two Unicode forms (composed 'é' and
+    'e' + U+0301), which print alike."""
+    return unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second)
 
 
 def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str, *,
@@ -1266,8 +1326,10 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
             declared[key].check(kind, key, value)
         except ConfigError as error:
             hint = _param_spelling_hint(declared[key], value, key, kind, key)
-            raise ConfigError(f"{where}{key} = {shown_value(value)}: "
-                              f"{_strip(str(error), kind)}{hint}"
+            # a TOML date as the file writes it, here and in the model's own words (it was
+            # "factors = datetime.date(1979, 5, 27): ..., got datetime.date(1979, 5, 27)")
+            said = _strip(str(error), kind).replace(shown_value(value), shown_as_written(value))
+            raise ConfigError(f"{where}{key} = {shown_as_written(value)}: {said}{hint}"
                               ) from None
     try:
         create_model(kind, **params).validate_params()
@@ -1473,10 +1535,18 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
                                   "string, a number or true/false)")
             _check_value(where, declared, model, name, choice, "choice")
             # a choice listed twice is drawn twice as often, and its branch tried twice
-            key = (type(choice), choice)
+            # (1 and 1.0 are one number to the model, drawn twice as often: by value; true
+            # and 1 are not, by kind)
+            key = (bool if isinstance(choice, bool) else
+                   float if isinstance(choice, int | float) else type(choice), choice)
             if key in seen:
+                same = next(c for c in choices if (bool if isinstance(c, bool) else float if
+                                                   isinstance(c, int | float) else type(c),
+                                                   c) == key)
+                alike = (f" ({shown_value(same)} and {shown_value(choice)} are one number)"
+                         if repr(same) != repr(choice) else "")
                 raise ConfigError(f"{where}choices = {choices!r}: {shown_value(choice)} is "
-                                  f"listed twice; "
+                                  f"listed twice{alike}; "
                                   "give each choice once")
             seen.add(key)
         if len(choices) == 1:
@@ -1690,9 +1760,8 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
             value, expected)
         if wrong:
             # (a TOML date as the file writes it: it was "seed = datetime.date(2020, 1, 1)")
-            shown = (("true" if value else "false") if isinstance(value, bool)
-                     else value.isoformat() if isinstance(value, datetime.date | datetime.time)
-                     else shown_value(value))
+            shown = ("true" if value else "false") if isinstance(value, bool) \
+                else shown_as_written(value)
             # `data = ["synthetic"]` said "expected a table" without a word of how one is
             # written: a header line and key = value lines under it (at the top level)
             header = (f" (a [{key}] header line with key = value lines under it)"

@@ -5,6 +5,7 @@ The CLI prints these without a traceback and exits non-zero; anything else is a 
 
 from __future__ import annotations
 
+import datetime
 import numbers
 import re
 import sys
@@ -96,6 +97,42 @@ def shown(value: Any) -> str:
     if isinstance(value, int) and digit_count(value) > sys.get_int_max_str_digits() > 0:
         return f"a {digit_count(value):,}-digit integer"
     return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def shown_as_written(value: Any) -> str:
+    """:func:`shown` for a value read from a settings file (TOML, JSON): a date, time or
+    moment of Python's ``datetime`` (a TOML file's ``1979-05-27``) is written as the file
+    writes it, not ``datetime.date(1979, 5, 27)``, and so is one inside a list, tuple or
+    dict (``[10, 1979-05-27]``)."""
+    if type(value) in (datetime.date, datetime.datetime, datetime.time):
+        return value.isoformat()
+    if type(value) in (list, tuple, dict) and _holds_moment(value):
+        return _shown_container(value)
+    return shown(value)
+
+
+#: the most values of a list, tuple or dict looked through for a date (beyond, its repr)
+_CONTAINER_MOST = 1_000
+
+
+def _holds_moment(value: Any, depth: int = 0) -> bool:
+    """Whether a (small) list, tuple or dict holds a ``datetime`` date, time or moment."""
+    if depth > 3 or len(value) > _CONTAINER_MOST:
+        return False
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    return any(type(item) in (datetime.date, datetime.datetime, datetime.time)
+               or (type(item) in (list, tuple, dict) and _holds_moment(item, depth + 1))
+               for item in items)
+
+
+def _shown_container(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{shown_as_written(k)}: {shown_as_written(v)}"
+                               for k, v in value.items()) + "}"
+    inner = ", ".join(shown_as_written(item) for item in value)
+    if isinstance(value, tuple):
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return f"[{inner}]"
 
 
 def shown_number(value: Any) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import blocking_parent, broken_link, checked_path, describe_path
+from recstack.atomic import blocking_parent, checked_path, describe_path, refuse_non_file
 from recstack.config import Experiment, check_models_fold_in, require_experiment
 from recstack.data import filters as filter_module
 from recstack.data import splits
@@ -468,18 +468,12 @@ def refuse_non_file_output(out: Path, option: str) -> None:
     """Refuse, by what it is, a file output ``out`` that is not a regular file nor nothing:
     a folder, a symbolic link that leads nowhere (the atomic write replaced the link itself
     by the file: `tune --out` to a dangling link), one that loops, a pipe, socket or device
-    (a named pipe was "already exists; pass --overwrite", and --overwrite replaced it).
-    ``option`` names where the path was given (``--out``, ``write_experiment(path)``)."""
-    if out.is_dir():
-        raise RecstackError(f"{out}: is {describe_path(out)}, but a file is to be written "
-                            f"there; choose a file name for {option} (one inside the "
-                            "folder, or elsewhere)")
-    if broken_link(out) is not None:
-        raise RecstackError(f"{out}: is {describe_path(out)}, but a file is to be written "
-                            f"there; choose another {option} or remove the link")
-    if os.path.lexists(out) and not out.is_file():
-        raise RecstackError(f"{out}: is {describe_path(out)}, not a file; choose another "
-                            f"{option} (a file name)")
+    (a named pipe was "already exists; pass --overwrite", and --overwrite replaced it), a
+    name too long for the file system (the operating system's OSError came out), in the
+    words of every writer (:func:`recstack.atomic.refuse_non_file`). ``option`` names where
+    the path was given (``--out``, ``write_experiment(path)``)."""
+    refuse_non_file(out, choose=option,
+                    folder_advice=f" for {option} (one inside the folder, or elsewhere)")
 
 
 def _check_parent_writable(out: Path, what: str) -> None:

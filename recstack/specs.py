@@ -25,6 +25,7 @@ import dataclasses
 import datetime
 import decimal
 import difflib
+import fractions
 import functools
 import inspect
 import math
@@ -39,7 +40,13 @@ from typing import Any, ClassVar, Generic, ParamSpec, TypeVar
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError, cut_long_values, cut_values_of
+from recstack.errors import (
+    ConfigError,
+    RecstackError,
+    cut_long_values,
+    cut_values_of,
+    shown_as_written,
+)
 from recstack.errors import shown as shown_value
 
 _OPTION = "recstack_option"
@@ -117,7 +124,7 @@ class Option:
         if value is None:
             return None
         if self.choices is not None:
-            if value in self.choices:
+            if literal_choice(value, self.choices) is not _WRONG_TYPE:
                 return None
             names = [c for c in self.choices if isinstance(c, str)]
             hint = (self.near(value) if self.near is not None else did_you_mean(
@@ -532,7 +539,7 @@ def convert(value: Any, hint: Any) -> Any:
     if hint is type(None):
         return None if value is None else _WRONG_TYPE
     if origin is typing.Literal:
-        return value if value in typing.get_args(hint) else _WRONG_TYPE
+        return literal_choice(value, typing.get_args(hint))
     if origin in (tuple, list):
         if not isinstance(value, list | tuple):
             return _WRONG_TYPE
@@ -552,7 +559,10 @@ def convert(value: Any, hint: Any) -> Any:
     if hint is Any:
         return value
     if hint is bool:
-        return value if isinstance(value, bool) else _WRONG_TYPE
+        # numpy's bool (a flag computed with numpy, ``by_time=np.True_``) is true or false,
+        # as the data layer's flags read it (``flag_values``); it was refused as "by_time =
+        # True: expected true or false"
+        return bool(value) if isinstance(value, bool | np.bool_) else _WRONG_TYPE
     # numbers.Integral / Real also take numpy's scalars (a seed or a cutoff computed with
     # numpy), which become plain Python numbers
     if hint is float:
@@ -561,9 +571,16 @@ def convert(value: Any, hint: Any) -> Any:
             return _WRONG_TYPE
         return finite_or_infinite(value)
     if hint is int:
+        # a whole exact number (Decimal(2), Fraction(4, 2)) is the int it names, as a
+        # model's factors and the generator's n_users read it: leave_last_out(n=Decimal(2))
+        # and KCore(Decimal(5)) were refused as "expected an integer" (a float, 2.0, stays
+        # refused, as factors=64.0 is)
+        value = whole_exact_as_int(value)
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             return _WRONG_TYPE
         return value if type(value) is int else int(value)
+    if hint is str and isinstance(value, np.str_):
+        return str(value)  # numpy's text (a name taken from an array) as Python's
     if hint is str and isinstance(value, datetime.date):
         # a TOML date or date-time written unquoted (cutoff = 2020-01-01): its ISO text,
         # which every time option reads
@@ -575,6 +592,47 @@ def convert(value: Any, hint: Any) -> Any:
         return f"{str(value.astype('datetime64[s]'))}+00:00"
     if isinstance(hint, type):
         return value if isinstance(value, hint) else _WRONG_TYPE
+    return value
+
+
+def literal_choice(value: Any, choices: Iterable[Any]) -> Any:
+    """The one of ``choices`` (a ``Literal``'s values, an option's choices) that ``value``
+    names, or ``_WRONG_TYPE``. Only a single text, number, true/false or None is compared:
+    ``value in choices`` was numpy's "truth value of an array ... is ambiguous" for an
+    array of names, a traceback where the message names the choices. Text matches text
+    and true/false matches true/false only (``True`` is not the choice ``1``, nor ``1.0``
+    the choice ``1`` for an integer choice); numpy's text, numbers and bools become the
+    plain choice they name."""
+    if value is not None and not isinstance(
+            value, str | bool | np.bool_ | numbers.Number | decimal.Decimal):
+        return _WRONG_TYPE
+    for choice in choices:
+        if value is None or choice is None:
+            if value is choice:
+                return choice
+            continue
+        if isinstance(choice, str) != isinstance(value, str):
+            continue
+        if isinstance(choice, bool) != isinstance(value, bool | np.bool_):
+            continue
+        if (isinstance(choice, numbers.Integral) and not isinstance(choice, bool)
+                and not isinstance(whole_exact_as_int(value), numbers.Integral)):
+            continue  # 1.0 is not the integer choice 1, as factors=64.0 is not an int
+        if choice == value:
+            return choice
+    return _WRONG_TYPE
+
+
+def whole_exact_as_int(value: Any) -> Any:
+    """A whole exact number (``Decimal("20")``, ``Fraction(20, 1)``) as the int it names,
+    anything else as given (``Decimal("2.5")``, ``Decimal("NaN")``, a float), for the
+    caller to refuse as given: the one rule by which recstack reads a count or seed given
+    as an exact number (``Decimal("20")`` is 20 users, as every count reads it)."""
+    if isinstance(value, decimal.Decimal) and value.is_finite() and \
+            value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, fractions.Fraction) and value.denominator == 1:
+        return int(value)
     return value
 
 
@@ -839,7 +897,8 @@ def _show(value: Any) -> str:
     if isinstance(value, datetime.date | datetime.time):
         # as the TOML file writes it, not datetime.time(7, 32)
         return value.isoformat()
-    return repr(value)
+    # a list holding a TOML date as the file writes it too ([1979-05-27])
+    return shown_as_written(value)
 
 
 # --------------------------------------------------------------- call arguments

@@ -195,8 +195,10 @@ def rows_with_nan(scores: np.ndarray, executor: Executor | None = None, workers:
 
 def _odd_rows(scores: np.ndarray, executor: Executor | None = None, workers: int = 1
               ) -> tuple[int, int]:
-    """How many rows of checked ``scores`` hold a ``NaN``, and how many hold ``+inf``
-    (and no ``NaN``), in one pass of ``max`` (split over ``executor``)."""
+    """How many rows of checked ``scores`` hold a ``NaN``, and how many hold ``+inf``, in
+    one pass of ``max`` (split over ``executor``); the rows with a ``NaN`` (whose maximum
+    is ``NaN``) are searched for ``+inf`` apart: such a row's ``+inf`` led its list
+    without the :class:`InfiniteScoresWarning`."""
     if scores.size == 0:
         return 0, 0
     if executor is None or workers < 2 or scores.shape[0] < 2 * workers:
@@ -204,7 +206,11 @@ def _odd_rows(scores: np.ndarray, executor: Executor | None = None, workers: int
     else:
         maxima = np.concatenate(list(executor.map(lambda chunk: chunk.max(axis=1),
                                                   np.array_split(scores, workers))))
-    return int(np.isnan(maxima).sum()), int(np.isposinf(maxima).sum())
+    with_nan = np.isnan(maxima)
+    infinite = int(np.isposinf(maxima).sum())
+    if with_nan.any():
+        infinite += int(np.isposinf(scores[with_nan]).any(axis=1).sum())
+    return int(with_nan.sum()), infinite
 
 
 @arguments_named

@@ -46,6 +46,8 @@ one model's best parameters.
 from __future__ import annotations
 
 import dataclasses
+import decimal
+import fractions
 import json
 import math
 import os
@@ -67,7 +69,13 @@ from recstack.experiment import load_split, make_split, named_step, prepare_data
 from recstack.models.base import _plain
 from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
-from recstack.specs import SEED_MAX, arguments_named, did_you_mean
+from recstack.specs import (
+    SEED_MAX,
+    arguments_named,
+    did_you_mean,
+    finite_or_infinite,
+    whole_exact_as_int,
+)
 
 
 @dataclass
@@ -87,14 +95,12 @@ class TuningResult:
         relative data paths are rewritten to hold from the new file's folder."""
         from recstack.atomic import checked_output, write_text
         from recstack.config import dump_toml
-        from recstack.experiment import refuse_non_file_output
 
         # as `recstack tune --out` checks it: a number was a TypeError from pathlib, and
-        # 'x.txt' or 'out/' took the TOML without a word
+        # 'x.txt' or 'out/' took the TOML without a word; a folder, a dangling link (it was
+        # replaced by the file) or a pipe (it waited for a reader) is refused there too
         path = checked_output(path, "write_experiment(path)", suffixes=(".toml",),
                               writes="TOML")
-        # a dangling link was replaced by the file, a pipe waited for a reader
-        refuse_non_file_output(path, "write_experiment(path)")
         raw = self.tuned_experiment
         if self.base_folder is not None:
             raw = _rebase_data_paths(raw, self.base_folder, Path(path).absolute().parent)
@@ -265,6 +271,12 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     # constructor takes them: the checks below refused np.int64(2) < np.int64(8) as "needs
     # whole numbers low < high" and a tuple of choices as "needs a non-empty 'choices'"
     space, base_params = plain_space(space), _plain_params(base_params)
+    # a whole Decimal or Fraction is the count or seed it names, and an exact timeout the
+    # float it names, as a model's settings and the data settings read them (trials=
+    # Decimal(20) and seed=Decimal(3) were refused as "expected a whole number")
+    # (a fraction is left as given, for the check to refuse as written)
+    trials, seed = whole_exact_as_int(trials), whole_exact_as_int(seed)
+    timeout = _plain_exact(timeout)
     if default_space is not None:
         # "no" was a KeyError when a trial failed (the message looks its wording up by the
         # flag), and 1 passed for True
@@ -473,14 +485,32 @@ def _plain_dimension(description: Any) -> Any:
             value = {name: _plain_list(values) for name, values in value.items()}
         elif key == "choices":
             value = _plain_list(value)
-        plain[key] = _plain(value)
+        plain[key] = _plain_exact(value)
     return plain
 
 
 def _plain_list(values: Any) -> Any:
     if isinstance(values, np.ndarray) and values.ndim == 1:
         return values.tolist()
-    return [_plain(value) for value in values] if isinstance(values, tuple | list) else values
+    return ([_plain_exact(value) for value in values] if isinstance(values, tuple | list)
+            else values)
+
+
+def _plain_exact(value: Any) -> Any:
+    """:func:`~recstack.models.base._plain`, and an exact number (``Decimal``,
+    ``Fraction``) as the int it names when whole, else the float, as a model reads its
+    settings and a member's table (``low=Decimal("0.1")`` was refused as "needs numbers
+    low < high", ``step=Decimal(2)`` as "expected a positive whole number"); one that names
+    no finite float (``Decimal("NaN")``) stays as given, for the checks to refuse as
+    written."""
+    value = _plain(value)
+    if not isinstance(value, decimal.Decimal | fractions.Fraction):
+        return value
+    whole = whole_exact_as_int(value)
+    if isinstance(whole, int):
+        return whole
+    number = finite_or_infinite(value)
+    return number if math.isfinite(number) else value
 
 
 def _plain_params(params: Any) -> Any:

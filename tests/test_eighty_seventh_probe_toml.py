@@ -215,6 +215,6 @@ def test_a_named_pipe_as_the_file_to_write_is_refused_even_with_overwrite(tmp_pa
     os.mkfifo(fifo)
     assert _one_line_error(capsys, "tune", str(experiment), "--out", str(fifo),
                            "--overwrite") == (
-        f"recstack: error: {fifo}: is a pipe, socket or device, not a file; choose another "
-        "--out (a file name)")
+        f"recstack: error: {fifo}: is a pipe, socket or device, but a file is to be written "
+        "there; choose another --out or remove it")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

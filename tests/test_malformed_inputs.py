@@ -445,7 +445,8 @@ def test_a_damaged_checkpoint_is_one_error_naming_it(data, tmp_path):
     folder = tmp_path / "ck"
     create_model("two_tower", **TORCH_QUICK["two_tower"], checkpoint_dir=str(folder)).fit(data)
     (folder / "state.json").write_text("{not json")
-    with pytest.raises(RecstackError, match=r"not a readable checkpoint \(JSONDecodeError"):
+    with pytest.raises(RecstackError, match=r"not a readable checkpoint: its state\.json is "
+                                            r"not valid JSON \(line 1, column 2: "):
         create_model("two_tower", **TORCH_QUICK["two_tower"], checkpoint_dir=str(folder)).fit(data)
 
 

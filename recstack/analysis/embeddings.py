@@ -257,11 +257,30 @@ class EmbeddingHealth:
     norms: np.ndarray = field(repr=False)
     kind: str = "item"
     model: str = ""
+    #: whether the vectors differ at all (False: every vector is the same)
+    varied: bool = True
+
+    @property
+    def possible_directions(self) -> int:
+        """The most directions the centred vectors can span: ``min(n_rows - 1, dim)``
+        (2 vectors lie on one line whatever their width; a 1-D embedding has one)."""
+        return max(1, min(self.n_rows - 1, self.dim))
 
     @property
     def collapsed(self) -> bool:
-        return (self.first_component_share > COLLAPSE_SHARE
-                or (self.dim > 2 and self.effective_rank < 1.5))
+        # judged against the directions the vectors can span: 2 items, or vectors of
+        # one dimension, were "collapsed" however they were spread, since their one
+        # direction always carries 100% of the variance; vectors all the same still are
+        possible = self.possible_directions
+        if not self.varied:
+            return True
+        return possible >= 2 and (self.first_component_share > COLLAPSE_SHARE
+                                  or (possible > 2 and self.effective_rank < 1.5))
+
+    def _span(self) -> str:
+        possible = self.possible_directions
+        return (f"; {self.n_rows} vectors span at most {possible}" if possible < self.dim
+                else "")
 
     def findings(self) -> list[str]:
         """One sentence per problem found; empty when the vectors look healthy."""
@@ -269,7 +288,8 @@ class EmbeddingHealth:
         if self.collapsed:
             found.append(f"collapsed: the first direction carries "
                          f"{self.first_component_share:.0%} of the variance and only "
-                         f"{self.effective_rank:.1f} of {self.dim} dimensions are in use")
+                         f"{self.effective_rank:.1f} of {self.dim} dimensions are in use"
+                         f"{self._span()}")
         if len(self.dead):
             found.append(f"{len(self.dead):,} dead {self.kind} vector(s) (length ~0), e.g. "
                          f"rows {self.dead[:5].tolist()}: the model learned nothing for them")
@@ -285,8 +305,9 @@ class EmbeddingHealth:
 
     def reading(self) -> str:
         found = self.findings()
-        head = (f"{self.effective_rank:.1f} of {self.dim} dimensions in use (effective rank); "
-                f"first direction {self.first_component_share:.0%} of the variance")
+        head = (f"{self.effective_rank:.1f} of {self.dim} dimensions in use (effective rank"
+                f"{self._span()}); first direction {self.first_component_share:.0%} of the "
+                "variance")
         if not math.isnan(self.norm_popularity_correlation):
             head += f"; length-popularity Spearman {self.norm_popularity_correlation:+.2f}"
         return head + (". Problems: " + "; ".join(found) + "." if found
@@ -368,4 +389,4 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
         if np.ptp(pop) > 0 and not equal_lengths:
             spearman = float(stats.spearmanr(norms, pop).statistic)
     return EmbeddingHealth(dim, n, first_share, effective_rank, dead, groups, n_duplicates,
-                           spearman, norms, kind, model)
+                           spearman, norms, kind, model, varied=bool(total > 0))

@@ -72,6 +72,13 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
         report = json.loads(source.read_text(encoding="utf-8-sig"),
                             object_pairs_hook=refuse_repeated_keys,
                             parse_int=refuse_endless_integer)
+    except json.JSONDecodeError as error:
+        if not error.doc.strip():
+            # it was "not valid JSON (Expecting value: line 1 column 1 (char 0))"
+            raise RecstackError(f"{source}: is empty ({source.stat().st_size} bytes): a "
+                                "run cut short or a copy that did not finish; run the "
+                                "pipeline's report step again") from None
+        raise RecstackError(f"{source}: not valid JSON ({error})") from None
     except ValueError as error:
         raise RecstackError(f"{source}: not valid JSON ({error})") from None
     _check_report(source, report)

@@ -709,7 +709,14 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
     everyone = pd.Index([], dtype=object).append(own).unique() if own else pd.Index([])
     activity = counts.reindex(everyone).to_numpy(np.float64)
     known = ~np.isnan(activity)
-    if not known.any():
+    if len(everyone) == 0:
+        # it said "none of the evaluated users has a training row ... (the data changed
+        # since `recstack evaluate`?)", blaming the data when no user was evaluated at all
+        section.text(f"{headline} by user activity: not available, as no user was "
+                     "evaluated (every model's per-user file holds no row: the test set "
+                     "held no user the evaluation could score).")
+        users_bucket = None
+    elif not known.any():
         section.text(f"{headline} by user activity: not available, as none of the evaluated "
                      "users has a training row in the data loaded for the report (the data "
                      "changed since `recstack evaluate`?).")

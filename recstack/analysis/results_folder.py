@@ -54,6 +54,19 @@ SHARE_METRICS = frozenset({"precision", "recall", "recall_capped", "hit_rate", "
 #: in the last digits (an nDCG of 1 + 2e-16)
 _SLACK = 1e-9
 
+#: the most names a message lists (files, columns, labels, metrics): a folder of 500 models
+#: without their per-user files, or a per-user file of 2,000 columns, gave a message of
+#: 10,000 to 25,000 characters naming every one
+_NAMES_SHOWN = 8
+
+
+def _names(names: Any, *, quoted: bool = True, most: int = _NAMES_SHOWN) -> str:
+    """``'a', 'b', 'c'``, the first ``most`` of ``names`` then ``(and 492 more)``."""
+    names = list(names)
+    shown = [repr(name) if quoted else str(name) for name in names[:most]]
+    more = f" (and {len(names) - most:,} more)" if len(names) > most else ""
+    return ", ".join(shown) + more
+
 
 def _is_share(metric: str) -> bool:
     return metric.partition("@")[0] in SHARE_METRICS
@@ -132,6 +145,11 @@ def _load_json(path: Path) -> dict[str, Any]:
                             "keep the one that is right, or rerun `recstack evaluate`"
                             ) from None
     except json.JSONDecodeError as error:
+        if not error.doc.strip():
+            # it was ":1: not valid JSON (Expecting value)", as if a character were wrong
+            raise RecstackError(f"{path}: is empty ({path.stat().st_size} bytes): a run "
+                                "cut short or a copy that did not finish; rerun `recstack "
+                                "evaluate`") from None
         raise RecstackError(f"{path}:{error.lineno}: not valid JSON ({error.msg}); the file "
                             "is damaged: rerun `recstack evaluate`") from None
     except UnicodeDecodeError:
@@ -306,17 +324,17 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
                             "`recstack evaluate`")
     absent = [metric for metric in metrics if metric not in frame.columns]
     if absent:
-        raise RecstackError(f"{path}: no column for {', '.join(map(repr, absent))}, which "
+        raise RecstackError(f"{path}: no column for {_names(absent)}, which "
                             f"{RESULTS_FILE} summarises; the columns are "
-                            f"{list(frame.columns)}; the file is damaged: rerun "
+                            f"[{_names(frame.columns)}]; the file is damaged: rerun "
                             "`recstack evaluate`")
     # a column results.json does not summarise (added by hand, or the file of another
     # run) reached the comparison table and the report as a metric of its own
     unknown = [column for column in frame.columns if column not in metrics]
     if unknown:
-        raise RecstackError(f"{path}: column(s) {', '.join(map(repr, unknown))} are not "
+        raise RecstackError(f"{path}: column(s) {_names(unknown)} are not "
                             f"among the metrics {RESULTS_FILE} summarises for this model "
-                            f"({', '.join(map(repr, metrics)) or 'none'}); the file is "
+                            f"({_names(metrics) or 'none'}); the file is "
                             "damaged: rerun `recstack evaluate`")
     for metric in frame.columns:
         values = frame[metric].to_numpy()
@@ -535,13 +553,13 @@ def read_results(path: str | Path) -> ResultsFolder:
                             "folder of `recstack evaluate`)")
     results_path = folder / RESULTS_FILE
     if not os.path.lexists(results_path):
-        present = sorted(p.name for p in folder.iterdir())[:8]
+        present = sorted(p.name for p in folder.iterdir())
         # a pipeline run (WORK/runs/RUN) has a page of its own
         other = (f"; it is a pipeline run: its report is `recstack pipeline report {folder}`"
                  if (folder / "report" / "report.json").is_file() else "")
         raise RecstackError(f"{folder}: missing {RESULTS_FILE}, so this is not a results "
                             f"folder of `recstack evaluate --out` (it holds: "
-                            f"{', '.join(present) or 'nothing'}){other}")
+                            f"{_names(present, quoted=False) or 'nothing'}){other}")
     payload = _load_json(results_path)
     missing_keys = [key for key in REQUIRED_KEYS if key not in payload]
     if missing_keys:
@@ -558,13 +576,17 @@ def read_results(path: str | Path) -> ResultsFolder:
         if absent:
             problems.append(f"models[{number}] lacks {', '.join(map(repr, absent))}")
     if problems:
-        raise RecstackError(f"{results_path}: {'; '.join(problems)}; written by an older "
+        more = (f" (and {len(problems) - _NAMES_SHOWN:,} more models alike)"
+                if len(problems) > _NAMES_SHOWN else "")
+        raise RecstackError(f"{results_path}: {'; '.join(problems[:_NAMES_SHOWN])}{more}; "
+                            "written by an older "
                             "recstack? rerun `recstack evaluate`")
     _check_types(results_path, payload)
     labels = [entry["model"] for entry in models]
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     if repeated:
-        raise RecstackError(f"{results_path}: model label(s) {repeated} appear more than once "
+        raise RecstackError(f"{results_path}: model label(s) [{_names(repeated)}] appear "
+                            "more than once "
                             "in 'models'; each model has its own label and per-user file; "
                             "rerun `recstack evaluate` or restore the file")
     # lexists: a link that loops or leads nowhere is there, and named as such when read
@@ -573,17 +595,19 @@ def read_results(path: str | Path) -> ResultsFolder:
                      if not os.path.lexists(folder / f"per_user_{label}.csv")]
     strays = _stray_label_files(folder, labels)
     if missing_files:
-        held = (f"; the folder holds {', '.join(strays)}, of no model in {RESULTS_FILE} "
+        held = (f"; the folder holds {_names(strays, quoted=False)}, of no model in "
+                f"{RESULTS_FILE} "
                 "(a file renamed, or a label edited?)" if strays else "")
-        raise RecstackError(f"{folder}: missing {', '.join(missing_files)} (each model's "
+        raise RecstackError(f"{folder}: missing {_names(missing_files, quoted=False)} "
+                            "(each model's "
                             "per-user values, which the confidence bands, significance "
                             f"matrix and segments need){held}; rerun `recstack evaluate`")
     if strays:
         # a model dropped from results.json by hand, or a file copied from another run:
         # left out of the report, said rather than silently
         verb = "names" if len(strays) == 1 else "name"
-        warnings.warn(f"{folder}: {', '.join(strays)} {verb} no model of {RESULTS_FILE} "
-                      f"(models: {', '.join(map(repr, labels))}): left out of the report; "
+        warnings.warn(f"{folder}: {_names(strays, quoted=False)} {verb} no model of "
+                      f"{RESULTS_FILE} (models: {_names(labels)}): left out of the report; "
                       "add the model's entry to it, or remove the file",
                       UserWarning, stacklevel=caller_stacklevel())
     # the data and split the numbers come from, as settings of each result: results of two

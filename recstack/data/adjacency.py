@@ -7,13 +7,27 @@ Each split is one text file per part (``train.txt``, optionally ``valid.txt``,
     user item item item ...
 
 user and item ids being non-negative integers separated by spaces; every listed pair is an
-implicit positive. :func:`load_adjacency_splits` reads the parts into :class:`Interactions`
-sharing one user and one item vocabulary (the files' integers are the external ids), and
-reports what a model cannot learn from: items and users that occur only in the validation
-or test file, and held-out rows that repeat a training pair. Nothing is dropped: under the
-protocol these papers use, recall divides by *all* of a user's test items, so such rows stay
-in the test part and are only counted. :func:`union` gives the training rows of the refit
-step (train plus validation).
+implicit positive. The rules of a line, as the benchmarks' loaders read their files:
+
+- spaces and tabs separate ids, and a line ends at LF, CRLF or a lone CR; blank lines,
+  surrounding spaces and an editor's byte-order mark are ignored; anything else (a sign,
+  a point, a comma, a header line, a UTF-16 file) is refused naming the file and line;
+- a user has at most one line per file (a second line is refused at that line); the same
+  user may have a line in each of train, valid and test: that is the protocol;
+- an item listed twice on one line is read once, with a warning;
+- a line holding a user and no item is read: the user joins the shared vocabulary with no
+  row in that part (counted by the report's ``users_without_train`` when the part is
+  train), but a file whose every line is so is refused (it lists no interaction);
+- ids are integers, so ``007`` and ``7`` are one id: written both ways (in one file, or
+  across the files) they are read as one with a :class:`~recstack.data.LookalikeIdWarning`.
+
+:func:`load_adjacency_splits` reads the parts into :class:`Interactions` sharing one user
+and one item vocabulary (the files' integers are the external ids), and reports what a model
+cannot learn from: items and users that occur only in the validation or test file, and
+held-out rows that repeat a training pair. Nothing is dropped: under the protocol these papers
+use, recall divides by *all* of a user's test items, so such rows stay in the test part and
+are only counted. :func:`union` gives the training rows of the refit step (train plus
+validation).
 
 The protocol (e.g. He et al., LightGCN, SIGIR 2020, section 4.1): tune on ``valid.txt``
 with ``train.txt`` as training data; refit on ``train`` + ``valid``; rank the full catalog
@@ -35,7 +49,13 @@ import numpy as np
 import pyarrow as pa
 
 from recstack.atomic import describe_path
-from recstack.data.files import as_path, check_content, not_a_file, warn_of_lookalike_ids
+from recstack.data.files import (
+    as_path,
+    check_content,
+    near_miss,
+    not_a_file,
+    warn_of_lookalike_ids,
+)
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import (
     Interactions,
@@ -44,7 +64,7 @@ from recstack.data.interactions import (
     concat,
 )
 from recstack.errors import ConfigError, DataFormatError
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import arguments_named, closest, did_you_mean
 
 #: the parts of a split, in the order they are read, and their file names in a folder
 PARTS: tuple[str, ...] = ("train", "valid", "test")
@@ -58,6 +78,11 @@ _MAX_DIGITS = 19
 _INT64_MAX = np.iinfo(np.int64).max
 _UTF8_BOM = b"\xef\xbb\xbf"
 _DIGIT_0, _DIGIT_9, _SPACE, _TAB, _CR, _LF, _MINUS = 48, 57, 32, 9, 13, 10, 45
+#: what became of ids written two ways (``007`` and ``7``), and what to do
+_READ_AS_ONE = ("the split files are read with one vocabulary of integers, so they were read "
+                "as one id. If they are different ids, renumber them; if they are one id, "
+                "write it one way (without leading zeros), or silence this with "
+                "warnings.filterwarnings('ignore', category=recstack.data.LookalikeIdWarning)")
 
 
 @dataclass(frozen=True)
@@ -288,8 +313,10 @@ _OTHER_VALID_NAMES = ("val.txt", "vali.txt", "validation.txt", "dev.txt", "valid
 
 def _refuse_misnamed_parts(folder: Path, files: dict[str, Path]) -> None:
     """Refuse a folder whose parts are named otherwise than :data:`FILE_NAMES`: a missing
-    train or test file names the text files the folder does hold, and a validation file
-    under another name (``val.txt``, ``Valid.txt``) is refused rather than ignored."""
+    train or test file names the text files the folder does hold (else whatever it holds)
+    and a near name (``tset.txt``), and a validation file under another name (``val.txt``,
+    ``Valid.txt``) or misspelt (``vaild.txt``, ``valid.txt.txt``) is refused rather than
+    ignored."""
     try:
         present = sorted(child.name for child in folder.iterdir())
     except OSError:
@@ -297,13 +324,20 @@ def _refuse_misnamed_parts(folder: Path, files: dict[str, Path]) -> None:
     texts = [name for name in present if name.lower().endswith((".txt", ".text"))]
     for part in ("train", "test"):
         if not os.path.lexists(files[part]):
-            held = ", ".join(texts[:8]) or "no .txt file"
+            # with no text file, what is there ('train.txt.gz', 'train.csv') is named: "no
+            # .txt file" alone did not say what the folder held instead
+            held = ", ".join(texts[:8] or present[:8]) or "nothing"
             raise DataFormatError(
-                f"the {part} file: no such file (the folder holds: {held})",
-                file=str(files[part]),
+                f"the {part} file: no such file{near_miss(files[part])} (the folder holds: "
+                f"{held})", file=str(files[part]),
                 expected=f"{FILE_NAMES[part]}, as the graph-CF benchmarks name it")
     if "valid" not in files:
-        other = [name for name in present if name.lower() in _OTHER_VALID_NAMES]
+        # a misspelt validation file ('vaild.txt', 'valid.txt.txt') was ignored as
+        # surely as 'val.txt' was: no validation part, without a word
+        named = set(FILE_NAMES.values())
+        other = [name for name in present if name.lower() in _OTHER_VALID_NAMES
+                 or (name in texts and name not in named
+                     and closest(name, [FILE_NAMES["valid"]], cutoff=0.8))]
         if other:
             raise DataFormatError(
                 f"the folder holds {other[0]} but no {FILE_NAMES['valid']}, so {other[0]} "
@@ -468,11 +502,7 @@ def _warn_of_lookalikes_across_files(lists: dict[str, _Lists], files: dict[str, 
         warnings.warn(
             f"{', '.join(str(files[p]) for p in parts)}: {role} ids: {len(across):,} id(s) are "
             f"written one way in one file and another way in another, e.g. {places[0]} and "
-            f"{places[1]}; the split files are read with one vocabulary of integers, so they "
-            "were read as one id. If they are different ids, renumber them; if they are one "
-            "id, write it one way (without leading zeros) in every file, or silence this "
-            "with warnings.filterwarnings('ignore', "
-            "category=recstack.data.LookalikeIdWarning)",
+            f"{places[1]}; {_READ_AS_ONE.replace('one way', 'one way in every file')}",
             LookalikeIdWarning, stacklevel=caller_stacklevel())
 
 
@@ -503,7 +533,10 @@ def _warn_of_lookalike_ids(raw: bytes, starts: np.ndarray, lengths: np.ndarray,
         return DataFormatError(message.format(text=texts[index].as_py()), file=file,
                                line=int(token_lines[chosen[index]]) + 1)
 
-    warn_of_lookalike_ids(texts, role, fail_at, file, read_as_integers=True)
+    # a file of integers only, which load_table cannot read: in the words of the warning
+    # across files (it said "column 'item'" and "read the file with load_table")
+    warn_of_lookalike_ids(texts, role, fail_at, file, read_as_integers=True,
+                          subject=f"{role} ids", kept=_READ_AS_ONE)
 
 
 def _warn_repeated_items(row_users: np.ndarray, row_items: np.ndarray, repeated: np.ndarray,

@@ -7,7 +7,11 @@ file to name the exact line, column and offending text in a :class:`DataFormatEr
 No bad input (undecodable bytes, a damaged ``.gz``, an unterminated quote, a damaged
 Parquet file...) surfaces as anything but a :class:`~recstack.errors.RecstackError`.
 Bytes that are not valid text in the file's encoding are refused, with their line, in
-the header and in the columns read; columns that are not read are not checked.
+the header and in the columns read; columns that are not read are not checked, but for
+their quotes: a quote never closed (which swallowed the lines after it, or ran from the
+last line to the end) is refused in any column, naming its line. A log's ids and values
+are one line each (a line break in a column read is refused); a closed quoted value with
+line breaks in a column not read (a review, a comment) is valid CSV and read as such.
 
 What recstack writes it reads back without being told: :func:`save_table` stores the
 column roles (user, item, value and timestamp columns), the kind of values (explicit
@@ -69,6 +73,7 @@ import contextlib
 import csv
 import decimal
 import enum
+import functools
 import io
 import itertools
 import json
@@ -376,17 +381,123 @@ def read_delimited(
                 pc.match_substring_regex(column, "[\r\n]")).as_py():
             # A line break inside a value: legitimate only in a quoted multi-line field;
             # otherwise a quote that never closes has swallowed the lines after it.
+            if _breaks_only_in_unread_values(path, layout, columns):
+                # pyarrow's blocks, cut at every line end, split such a record
+                return _read_multiline(path, layout, columns, expected, optional)
             problem = _unterminated_quote(path, layout)
             if problem is not None:
                 raise problem
             if not layout.newlines_in_values:
                 raise _diagnose(path, layout, names, columns, expected,
                                 f"column {name!r} holds a line break", optional)
+    if layout.quoted and not layout.newlines_in_values and layout.delimiter != "::" and \
+            _records_span_lines(path, layout, columns, table.num_rows):
+        return _read_multiline(path, layout, columns, expected, optional)
     if layout.has_header:
         _refuse_repeated_header(path, layout, table)
     _refuse_inner_byte_order_marks(path, layout, names, table, columns)
     _refuse_hex_integers(path, layout, names, table, columns, expected)
     return table
+
+
+#: bytes of the file read at a time to count its lines
+_COUNT_CHUNK = 16 << 20
+#: a blank line (spaces and tabs only) ended by LF or CRLF, which no reader takes for a row
+_BLANK_LINE_BYTES = re.compile(rb"(?m)^[ \t]*\r?\n")
+
+
+def _read_multiline(path: Path, layout: DelimitedLayout, columns: Mapping[str, ColumnKind],
+                    expected: Mapping[str, str] | None, optional: Collection[str]
+                    ) -> pa.Table:
+    """The file read again as one whose quoted values may span lines (slower: pyarrow
+    cannot cut it into blocks at any line end), for a log whose columns not read (a review,
+    a comment) hold closed quoted values with line breaks: valid CSV, which blocks cut at
+    line ends read wrongly or not at all, depending on where the blocks end."""
+    return read_delimited(path, replace(layout, newlines_in_values=True), columns,
+                          expected=expected, optional=optional)
+
+
+def _breaks_only_in_unread_values(path: Path, layout: DelimitedLayout,
+                                  columns: Mapping[str, ColumnKind]) -> bool:
+    """Whether the records of the file that span lines are all whole (their quotes closed,
+    the header's count of fields) and hold their line breaks only in columns not read,
+    with at least one such record. A line break in a column read (an id, a rating) stays
+    refused (ids and values are one line each), as do stray and unclosed quotes."""
+    names = layout.names if layout.names is not None else file_column_names(path, layout)
+    read = {names.index(name) for name in columns if name in names}
+    spanning = None  # the line of the last record spanning lines
+    with reading(path, layout.encoding):
+        last = None  # the last record's line, where it is one line
+        for start, end, fields in _record_spans(path, layout):
+            last = start if end == start else None
+            if end == start:
+                continue
+            broken = {i for i, field in enumerate(fields) if "\n" in field or "\r" in field}
+            if len(fields) != len(names) or not broken or broken & read:
+                return False
+            spanning = start
+        if last is not None and _open_to_the_end(path, layout, last):
+            return False
+        # a quote never closed runs to the end of the file: only the last such record
+        # can be one (the reader, not strict, closes it there)
+        return spanning is not None and not _opens_for_good(path, layout, spanning)
+
+
+def _records_span_lines(path: Path, layout: DelimitedLayout,
+                        columns: Mapping[str, ColumnKind], rows: int) -> bool:
+    """Whether a file of one record per line, whose rows are fewer than its lines, holds
+    records spanning lines that are valid CSV (quoted values with line breaks in columns
+    not read: :func:`_breaks_only_in_unread_values`), to be read again as such. Else refuse
+    it: a quote opened in a column that was not read (a title, a comment) swallowed the
+    lines after it (a quote never closed: every later row was lost without a word; one
+    opened on the last line was read as if it closed there). The lines are counted only in
+    a file holding a quote, its blank lines only where the rows are fewer than the lines;
+    the records are then found one by one to name the line."""
+    lines = quotes = 0
+    ends_open = False
+    previous = b""
+    try:
+        with pa.input_stream(str(path), compression="detect") as stream:
+            while chunk := stream.read(_COUNT_CHUNK):
+                quotes += chunk.count(b'"')
+                returns = chunk.count(b"\r")
+                # a CR ending one chunk and an LF starting the next are one line end
+                lines += chunk.count(b"\n") + returns - (
+                    (chunk.count(b"\r\n") if returns else 0)
+                    + (previous.endswith(b"\r") and chunk.startswith(b"\n")))
+                ends_open = not chunk.endswith((b"\n", b"\r"))
+                previous = chunk[-1:]
+        if not quotes:
+            return False
+        records = lines + ends_open - layout.has_header
+        # quotes come in pairs ('""' in a value too): an odd count may be one never closed
+        if rows >= records and quotes % 2 == 0:
+            return False
+        if rows < records:
+            records -= _blank_line_count(path)
+    except _READ_ERRORS:
+        return False  # the reading of the file itself names what is wrong with it
+    if rows >= records and quotes % 2 == 0:
+        return False
+    if _breaks_only_in_unread_values(path, layout, columns):
+        return True
+    problem = _unterminated_quote(path, layout)
+    if problem is not None:
+        raise problem
+    return False
+
+
+def _blank_line_count(path: Path) -> int:
+    """The lines of spaces and tabs only (or none) ended by LF or CRLF in the file."""
+    blank = 0
+    tail = b""
+    with pa.input_stream(str(path), compression="detect") as stream:
+        while chunk := stream.read(_COUNT_CHUNK):
+            text = tail + chunk
+            cut = text.rfind(b"\n") + 1
+            blank += len(_BLANK_LINE_BYTES.findall(text, 0, cut))
+            tail = text[cut:]
+    return blank
 
 
 def _optional_columns(optional: Any, columns: Mapping[str, ColumnKind]) -> frozenset[str]:
@@ -486,7 +597,9 @@ def _may_hold_hex(path: Path, encoding: str) -> bool:
 
 def _refuse_repeated_header(path: Path, layout: DelimitedLayout, table: pa.Table) -> None:
     """A data row spelling the column names is a second header (files joined with their
-    headers), not the interaction of user 'user_id' with item 'item_id'. Only a table of
+    headers), not the interaction of user 'user_id' with item 'item_id', in any case or
+    word separators ('USER_ID') or with another well-known name of the column's role
+    ('userId,movieId' below 'user_id,item_id'; see :func:`_header_spellings`). Only a table of
     text columns can hold one: a number column would have refused the name already."""
     if not table.num_columns or not all(pa.types.is_string(t) for t in table.schema.types):
         return
@@ -495,16 +608,52 @@ def _refuse_repeated_header(path: Path, layout: DelimitedLayout, table: pa.Table
     rows = pa.array(np.arange(table.num_rows))
     for name in table.column_names:
         column = table.column(name).take(rows)
-        long_enough = pc.greater_equal(pc.binary_length(column), len(name.encode()))
-        rows, column = rows.filter(long_enough), column.filter(long_enough)
-        # a byte-order mark before it too: files joined, each saved with its own mark
-        trimmed = pc.utf8_trim_whitespace(pc.utf8_ltrim(column, characters="\ufeff"))
-        rows = rows.filter(pc.equal(trimmed, name))
+        # one pass of a regular expression: any case, word separators anywhere, and a
+        # byte-order mark before it too (files joined, each saved with its own mark)
+        separators = f"{_HEADER_SEPARATORS}*"
+        either = "|".join(separators.join(re.escape(char) for char in word)
+                          for word in sorted(_header_spellings(name)))
+        rows = rows.filter(pc.match_substring_regex(
+            column, rf"^\s*\x{{FEFF}}*{separators}(?:{either}){separators}$",
+            ignore_case=True))
         if not len(rows):
             return
     with reading(path, layout.encoding):
         line, _ = line_of_record(path, layout, rows[0].as_py())
     raise _repeated_header_error(path, line)
+
+
+#: what a header word is compared without: word separators ('User ID', 'user-id')
+_HEADER_SEPARATORS = r"[\s_.\-]"
+
+
+def _header_word(text: str) -> str:
+    """``text`` as a repeated header is compared: trimmed, without word separators, in
+    lower case ('USER_ID', 'User ID' and 'userId' are all 'userid')."""
+    return re.sub(_HEADER_SEPARATORS, "", trimmed_column_name(text)).lower()
+
+
+@functools.lru_cache(maxsize=256)
+def _header_spellings(name: str) -> frozenset[str]:
+    """The words a repeated header may write column ``name`` as (see :func:`_header_word`):
+    its own in any case or word separators and, for a well-known name of a role, the role's
+    other well-known names (a log of ``userId,movieId`` joined below one of
+    ``user_id,item_id`` repeats the header as surely as one of ``USER_ID,ITEM_ID``)."""
+    word = _header_word(name)
+    spellings = {word}
+    for names in WELL_KNOWN_COLUMNS.values():
+        words = {_header_word(known) for known in names}
+        if word in words:
+            spellings |= words
+    return frozenset(spellings)
+
+
+def _repeats_header(fields: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether a record's ``fields`` spell the header ``names`` (see
+    :func:`_header_spellings`)."""
+    return len(fields) == len(names) and all(
+        _header_word(field) in _header_spellings(name)
+        for field, name in zip(fields, names, strict=True))
 
 
 def _repeated_header_error(path: Path, line: int | None) -> DataFormatError:
@@ -1172,16 +1321,35 @@ def _unterminated_quote(path: Path, layout: DelimitedLayout) -> DataFormatError 
         else:
             # one record per line: a record that spans lines was opened by a stray quote,
             # or is a closed quoted field holding a line break
-            spanning = next(((start, end, fields) for start, end, fields
-                             in _record_spans(path, layout) if end > start), None)
-            if spanning is not None:
-                return _record_spanning_lines(path, layout, *spanning)
+            last = None
+            for start, end, fields in _record_spans(path, layout):
+                if end > start:
+                    return _record_spanning_lines(path, layout, start, end, fields)
+                last = start
+            # a quote opened on the last line runs to the end of the file, spanning no
+            # other line: its row was read short ("the row has 1 field(s)"), or with a
+            # line break in its value, or (in a column not read) as if it were whole
+            if last is not None and _open_to_the_end(path, layout, last):
+                line = last
     if line is None:
         return None
     return DataFormatError(
         "unterminated quote: a field opened with '\"' is not closed before the end of "
         "the file", file=str(path), line=line,
         expected='a closing \" (a quote inside a quoted field is written "")')
+
+
+def _open_to_the_end(path: Path, layout: DelimitedLayout, line: int) -> bool:
+    """Whether line ``line`` (the file's last record) opens a quote that it does not
+    close."""
+    with _open_text(path, layout.encoding) as handle:
+        raw = next(itertools.islice(handle, line - 1, None), "")
+    try:
+        for _ in csv.reader([raw], delimiter=layout.delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _record_spanning_lines(path: Path, layout: DelimitedLayout, start: int, end: int,
@@ -1666,7 +1834,7 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
                     f"{why}the row has {len(fields)} field(s)", file=str(path), line=line,
                     column=column,
                     expected=f"{n_fields} fields separated by {layout.describe()}")
-            if layout.has_header and [trimmed_column_name(f) for f in fields] == names:
+            if layout.has_header and _repeats_header(fields, names):
                 return _repeated_header_error(path, line)
             for column, kind in columns.items():
                 if column in optional and not fields[positions[column]].strip():
@@ -1765,7 +1933,8 @@ def _lookalike_keys(normalized: pa.Array) -> pa.Array:
 
 def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
                           fail_at: FailAt | None = None, file: str | None = None, *,
-                          read_as_integers: bool = False) -> None:
+                          read_as_integers: bool = False, subject: str | None = None,
+                          kept: str | None = None) -> None:
     """Warn (:class:`LookalikeIdWarning`) where text ids of one column differ only in how
     they are written: their NFKC forms (one form of accents, full-width characters as
     ASCII) are one text, or one integer however written (``"007"``, ``"+7"``, ``"7"``;
@@ -1775,7 +1944,10 @@ def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
     only the other ids are compared.
 
     ``read_as_integers``: the loader reads the column as integers (a MovieLens ratings
-    file), so such ids were not kept apart but became one id; the warning says so."""
+    file), so such ids were not kept apart but became one id; the warning says so.
+    ``subject`` (instead of "column 'name'") and ``kept`` (what became of the ids and what
+    to do) are a loader's own words where a file has no columns and ``load_table`` could not
+    read it (the graph-CF adjacency lists)."""
     if isinstance(trimmed, pa.ChunkedArray):
         trimmed = trimmed.combine_chunks() if trimmed.num_chunks != 1 else trimmed.chunk(0)
     loose = pc.fill_null(pc.or_(
@@ -1815,7 +1987,7 @@ def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
         places = [f"data row {row + 1}" for row in rows]
     # ascii(): the two forms of an accent look alike on screen
     first, second = (ascii(trimmed[row].as_py()) for row in rows)
-    if read_as_integers:
+    if kept is None and read_as_integers:
         # the same words as below, for a loader whose ids are integers: "007" and "7" were
         # one id without a word, where load_table keeps them apart and warns
         kept = ("this loader reads ids as integers, so they were read as one id. If they "
@@ -1823,15 +1995,15 @@ def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
                 "written; if they are one id, write them one way (without leading zeros "
                 "or a sign), or silence this with warnings.filterwarnings('ignore', "
                 "category=recstack.data.LookalikeIdWarning)")
-    else:
+    elif kept is None:
         kept = ("they are kept as different ids, as written. If they are one id, write "
                 "them one way before loading (e.g. without leading zeros, or "
                 "unicodedata.normalize('NFC', id)); if they are different ids, silence "
                 "this with warnings.filterwarnings('ignore', "
                 "category=recstack.data.LookalikeIdWarning)")
     warnings.warn(
-        f"{file + ': ' if file else ''}column {name!r}: {count:,} id(s) differ from "
-        f"another id only in how they are written, e.g. {first} ({places[0]}) and "
+        f"{file + ': ' if file else ''}{subject or f'column {name!r}'}: {count:,} id(s) "
+        f"differ from another id only in how they are written, e.g. {first} ({places[0]}) and "
         f"{second} ({places[1]}), the same number or the same text in another Unicode "
         f"form; {kept}", LookalikeIdWarning, stacklevel=caller_stacklevel())
 

@@ -5,6 +5,7 @@ still have rows) and a :class:`FilterStep` saying what it removed."""
 from __future__ import annotations
 
 import datetime
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -18,14 +19,24 @@ from recstack.data.interactions import (
     LAST_SECOND,
     Interactions,
     at_least,
+    caller_stacklevel,
+    is_one_of,
+    refuse_bound_beyond_the_calendar,
     require_interactions,
 )
-from recstack.errors import ConfigError, EmptyResultError
+from recstack.errors import ConfigError, EmptyResultError, shown
 from recstack.specs import Registry, Spec, arguments_named, did_you_mean, option
 
 #: every filter by its one name: experiment files (``[[filters]] type = ...``) and
 #: ``recstack data split --filter`` read this (add a filter here and both know it)
 FILTERS: Registry[FilterSpec] = Registry("filter type")
+
+
+class FilterLeftNothingWarning(UserWarning):
+    """A filter's :meth:`FilterSpec.apply` removed every row (a k-core whose bars no user
+    and item meet, a threshold above every rating, a window outside the data's times): the
+    empty data it returns fail later, far from the cause. :func:`apply_filters` refuses
+    such a step instead."""
 
 
 class FilterSpec(Spec):
@@ -37,9 +48,20 @@ class FilterSpec(Spec):
         return f"{self.kind_name}({', '.join(f'{k}={v}' for k, v in self.params().items())})"
 
     def apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
-        """The rows of ``data`` the filter keeps, and what it did."""
+        """The rows of ``data`` the filter keeps, and what it did. A filter that removes
+        every row warns (:class:`FilterLeftNothingWarning`), saying why; :func:`apply_filters`
+        and :func:`k_core` refuse it."""
         require_interactions(data, f"{self.kind_name}(...).apply")
-        return self._apply(data)
+        result, step = self._apply(data)
+        if len(data) and not len(result):
+            # the filter list and the k_core shorthand refused this, naming the k and the
+            # rows left at each pass; the filter's own apply returned empty data silently
+            why = self.why_nothing_is_left(data)
+            warnings.warn(FilterLeftNothingWarning(
+                f"{self.name} removed all {len(data):,} rows{f' ({why})' if why else ''}; "
+                "the data it returns are empty: loosen it (apply_filters and k_core refuse "
+                "this)"), stacklevel=caller_stacklevel())
+        return result, step
 
     def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
         raise NotImplementedError
@@ -88,7 +110,9 @@ class KCoreRound:
 class KCore(FilterSpec):
     """Keep the largest subset in which every user has at least ``user_min`` rows and every
     item at least ``item_min`` rows, found by removing offenders until nothing changes
-    (removing an item can push a user below the bar, so one pass is not enough)."""
+    (removing an item can push a user below the bar, so one pass is not enough). Rows are
+    counted as they are: a (user, item) pair repeated on three rows counts three (put a
+    ``Deduplicate`` step first to count pairs)."""
 
     user_min: int = option(5, "fewest rows a kept user has", low=1)
     item_min: int = option(5, "fewest rows a kept item has", low=1)
@@ -192,6 +216,12 @@ class TimeWindow(FilterSpec):
 
     def check(self) -> None:
         start, end = to_unix_seconds(self.start, "start"), to_unix_seconds(self.end, "end")
+        # an end in milliseconds (after the year 9999 read as seconds) bounded nothing: every
+        # row was kept without a word (a start in them keeps none: apply_filters says why)
+        refuse_bound_beyond_the_calendar("start", self.start, start, "time_window: ",
+                                         leaving_nothing=False)
+        refuse_bound_beyond_the_calendar("end", self.end, end, "time_window: ",
+                                         leaving_nothing=False)
         if start is not None and end is not None and start >= end:
             raise ConfigError(f"time_window: start ({self.start}) must come before end "
                               f"({self.end})")
@@ -251,13 +281,16 @@ class Deduplicate(FilterSpec):
         "last", "which value a repeated (user, item) pair keeps", choices=_FILTER_POLICIES)
 
     def __post_init__(self) -> None:
-        if isinstance(self.policy, str) and self.policy not in _FILTER_POLICIES:
+        if not is_one_of(self.policy, _FILTER_POLICIES):
+            # (an array of names was numpy's "truth value of an array ... is ambiguous")
+            text = isinstance(self.policy, str)
             why = ("'keep' leaves the repeated rows as they are: drop the filter instead"
-                   if self.policy == "keep" else "")
+                   if text and self.policy == "keep" else "")
             raise ConfigError(
-                f"deduplicate: policy = {self.policy!r}: expected one of "
+                f"deduplicate: policy = {shown(self.policy)}: expected one of "
                 f"{', '.join(map(repr, _FILTER_POLICIES))}"
-                f"{did_you_mean(self.policy, _FILTER_POLICIES)}{'; ' + why if why else ''}")
+                f"{did_you_mean(self.policy, _FILTER_POLICIES) if text else ''}"
+                f"{'; ' + why if why else ''}")
         super().__post_init__()
 
     def _apply(self, data: Interactions) -> tuple[Interactions, FilterStep]:
@@ -291,7 +324,12 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
             f"{len(filters)}, {filters[0].name}, has nothing to keep; check the data read "
             "before the filters (a file of a header alone, a selection that kept no row)")
     for number, step_filter in enumerate(filters, start=1):
-        data_after, step = step_filter.apply(data)
+        if type(step_filter).apply is FilterSpec.apply:
+            # apply without its warning: an empty result is refused below
+            require_interactions(data, f"{step_filter.kind_name}(...).apply")
+            data_after, step = step_filter._apply(data)
+        else:  # a filter of one's own that writes apply itself
+            data_after, step = step_filter.apply(data)
         steps.append(step)
         if len(data_after) == 0:
             why = step_filter.why_nothing_is_left(data)

@@ -635,25 +635,36 @@ def _not_an_id(what: str, position: int, detail: str, count: int = 1) -> DataFor
 PLAIN_INTEGER = r"^-?(0|[1-9][0-9]*)$"
 
 
+def _arrow_text(texts: Any) -> tuple[Any, np.ndarray]:
+    """The first steps of :func:`trim_text_ids` and :func:`arrow_text_ids`: ``(column,
+    given)``, ``texts`` (strings, or None for a gap) as an arrow string column (an arrow
+    column as it is) and as the object array it was made of; ``column`` is None where
+    arrow cannot take them, some text not being UTF-8 (a lone surrogate), which each
+    caller treats in its own way."""
+    import pyarrow as pa
+
+    if isinstance(texts, pa.Array | pa.ChunkedArray):
+        return texts, np.empty(0, dtype=object)
+    given = np.asarray(texts, dtype=object)
+    try:
+        return pa.array(given, type=pa.string()), given
+    except UnicodeEncodeError:
+        return None, given
+
+
 def trim_text_ids(texts: Any) -> np.ndarray:
     """Text ids trimmed of surrounding whitespace, as an object array: the one id rule of
     every format (CSV, Parquet, frames and arrays), so that ``" a"`` is ``"a"`` wherever
     it was read. ``texts``: strings only (an array, a list or an arrow column)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(texts, pa.Array | pa.ChunkedArray):
-        column = texts
-    else:
-        given = np.asarray(texts, dtype=object)
-        try:
-            column = pa.array(given, type=pa.string())
-        except UnicodeEncodeError:
-            # text that is not UTF-8 (a lone surrogate) is no id of any map: a lookup of
-            # it finds nothing (arrow's UnicodeEncodeError came out); Python's whitespace
-            # is arrow's Unicode whitespace
-            return np.array([v.strip() if isinstance(v, str) else v
-                             for v in given.tolist()], dtype=object)
+    column, given = _arrow_text(texts)
+    if column is None:
+        # text that is not UTF-8 (a lone surrogate) is no id of any map: a lookup of it
+        # finds nothing (arrow's UnicodeEncodeError came out); Python's whitespace is
+        # arrow's Unicode whitespace
+        return np.array([v.strip() if isinstance(v, str) else v for v in given.tolist()],
+                        dtype=object)
     return np.asarray(pc.utf8_trim_whitespace(column).to_numpy(zero_copy_only=False),
                       dtype=object)
 
@@ -668,26 +679,21 @@ def arrow_text_ids(texts: Any, what: str) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(texts, pa.Array | pa.ChunkedArray):
-        column = texts
-    else:
-        given = np.asarray(texts, dtype=object)
-        try:
-            column = pa.array(given, type=pa.string())
-        except UnicodeEncodeError:
-            # the error path only: the first id that is not UTF-8 text, by position
-            for position, value in enumerate(given.tolist()):
-                if isinstance(value, str):
-                    try:
-                        value.encode("utf-8")
-                    except UnicodeEncodeError as error:
-                        bad = value[error.start]
-                        raise _not_an_id(what, position, f"{shown(value)}, text holding a "
-                                         f"lone surrogate ({bad!r}), which is not UTF-8 text "
-                                         "and no file can hold; decode the ids without "
-                                         "errors='surrogateescape', in their true "
-                                         "encoding") from None
-            raise
+    column, given = _arrow_text(texts)
+    if column is None:
+        # the error path only: the first id that is not UTF-8 text, by position
+        for position, value in enumerate(given.tolist()):
+            if isinstance(value, str):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    bad = value[error.start]
+                    raise _not_an_id(what, position, f"{shown(value)}, text holding a "
+                                     f"lone surrogate ({bad!r}), which is not UTF-8 text "
+                                     "and no file can hold; decode the ids without "
+                                     "errors='surrogateescape', in their true "
+                                     "encoding") from None
+        column = pa.array(given, type=pa.string())  # (not reached: arrow's own error)
     nul = pc.match_substring(column, "\x00")
     if pc.any(nul).as_py():
         flags = np.asarray(nul.to_numpy(zero_copy_only=False), dtype=object)

@@ -634,6 +634,10 @@ class Interactions:
         if self.timestamp is None:
             raise RecstackError("these interactions have no timestamps to slice by")
         low, high = to_unix_seconds(start, "between: start"), to_unix_seconds(end, "between: end")
+        # a start after the year 9999 (milliseconds, most often) gave no row, and such an
+        # end every row, without a word: read_partitioned's rule
+        refuse_bound_beyond_the_calendar("start", start, low, "between: ")
+        refuse_bound_beyond_the_calendar("end", end, high, "between: ")
         lo = np.iinfo(np.int64).min if low is None else low
         hi = np.iinfo(np.int64).max if high is None else high
         if lo > hi:  # swapped bounds gave no row without a word
@@ -691,10 +695,13 @@ class Interactions:
         ``max``, and the latest row (the one whose timestamp it carries) for ``sum`` and
         ``mean``.
         """
-        if policy not in DUPLICATE_POLICIES:
+        if not is_one_of(policy, DUPLICATE_POLICIES):
+            # an array of names was numpy's "truth value of an array ... is ambiguous"
+            hint = ("; 'keep' leaves repeated rows as they are" if policy is None else "")
             raise ConfigError(
-                f"unknown duplicate policy {policy!r}{did_you_mean(policy, DUPLICATE_POLICIES)}"
-                f"; use one of {', '.join(DUPLICATE_POLICIES)}")
+                f"unknown duplicate policy {shown(policy)}"
+                f"{did_you_mean(policy, DUPLICATE_POLICIES) if isinstance(policy, str) else ''}"
+                f"; use one of {', '.join(DUPLICATE_POLICIES)}{hint}")
         if policy == "keep" or len(self) == 0:
             return self
         keys = [np.arange(len(self))]
@@ -1624,6 +1631,105 @@ def first_time_out_of_range(seconds: np.ndarray) -> int | None:
     return int(np.argmax((seconds < FIRST_SECOND) | (seconds > LAST_SECOND)))
 
 
+def finer_unit(seconds: int) -> tuple[str, int] | None:
+    """The finer unit a time outside the years 1..9999 read as Unix seconds has the
+    magnitude of, by the rule of load_table's ``timestamp_unit="auto"`` (1e11 and up
+    milliseconds, 1e14 microseconds, 1e17 nanoseconds), with its factor (``("ms",
+    1000)``), where the time read in that unit is within the years 1..9999; None for a time
+    of no finer unit's magnitude (a year past 9999 by a little, one before the year 1) or
+    at or past int64's limits (``np.iinfo(np.int64).max``, ``10**20``, which stand for
+    "no bound")."""
+    # deferred: files imports this module; the bands are the one "auto" rule
+    from recstack.data.files import _unit_of_magnitude
+
+    if FIRST_SECOND <= seconds <= LAST_SECOND or not abs(seconds) < 2**63 - 1:
+        # past int64, as no count of a finer unit is (numpy's datetime64 and Arrow's
+        # timestamps are int64): 10**20 stands for "no bound", not the year 5138 in ns;
+        # so do int64's own limits (np.iinfo(np.int64).max, the usual "no end")
+        return None
+    unit = _unit_of_magnitude(abs(float(seconds)))
+    factor = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[unit]
+    if factor == 1 or not FIRST_SECOND <= seconds // factor <= LAST_SECOND:
+        return None
+    return unit, factor
+
+
+def _moment(seconds: int) -> str:
+    return f"{np.datetime64(seconds, 's').astype(str)}Z"
+
+
+def finer_unit_hint(seconds: np.ndarray, index: int, remedy: str, *,
+                    mixed_remedy: str = "one unit for the whole column") -> str:
+    """Words for the end of the refusal of ``seconds[index]``, a time outside the years
+    1..9999 read as Unix seconds, where it has a finer unit's magnitude
+    (:func:`finer_unit`): ``"; read as milliseconds it is 2020-09-13T12:26:40Z: ..."``
+    then ``remedy`` (how the caller's data take that unit, e.g. ``"divide them by {factor}
+    first"``, formatted with ``factor`` and ``unit``) when every other non-zero time has that
+    magnitude too, else that the column mixes units and ``mixed_remedy`` (formatted alike);
+    '' for a time of no finer unit. A time in milliseconds was refused as "expected Unix
+    seconds between the years 1 and 9999", naming no unit."""
+    from recstack.data.files import _AUTO_UNIT_BOUNDS, _UNIT_WORDS
+
+    value = int(seconds[index])
+    finer = finer_unit(value)
+    if finer is None:
+        return ""
+    unit, factor = finer
+    magnitude = np.abs(np.asarray(seconds), dtype=np.float64)
+    band = np.searchsorted(_AUTO_UNIT_BOUNDS, magnitude, side="right")
+    # zero is the same instant in every unit: no evidence of another
+    others = int(np.count_nonzero((magnitude != 0) & (band != band[index])))
+    read = f"; read as {_UNIT_WORDS[unit]} it is {_moment(value // factor)}"
+    words = {"factor": f"{factor:,}", "unit": unit}
+    if others:
+        return (f"{read}, but {others:,} other time(s) of the column have the magnitude of "
+                "another unit: " + mixed_remedy.format(**words))
+    return f"{read}: the times look like {_UNIT_WORDS[unit]}; " + remedy.format(**words)
+
+
+def refuse_bound_beyond_the_calendar(name: str, given: Any, seconds: int | None,
+                                     where: str = "", *, leaving_nothing: bool = True
+                                     ) -> None:
+    """Refuse a bound ``name`` (``"start"`` or ``"end"``) of a time range ``[start, end)``
+    (``given``, read as ``seconds``) past the years 1..9999: on the side that leaves no
+    time a row can have (a start after the year 9999, an end before the year 1), always;
+    on the side where it bounds nothing (an end after the year 9999, a start before the
+    year 1) when it has a finer unit's magnitude (:func:`finer_unit`): ``end=`` 2020 in
+    milliseconds read every row, without a word, where the same start was refused.
+    ``10**20`` as an end (past int64, no unit's time) stays "no bound". ``where`` starts
+    the message. The one rule of ``read_partitioned``, ``Interactions.between`` and Spark's reader;
+    ``time_window`` checks the second side alone (``leaving_nothing=False``): a window
+    that keeps no row is refused by ``apply_filters``, naming the bound."""
+    from recstack.data.files import _UNIT_WORDS
+
+    if seconds is None:
+        return
+    closed = seconds > LAST_SECOND if name == "start" else seconds <= FIRST_SECOND
+    if closed and leaving_nothing:
+        # most often milliseconds given where seconds are read, and it read nothing
+        beyond = "after the year 9999" if name == "start" else "before the year 1"
+        raise ConfigError(
+            f"{where}{name}={shown(given)} is {beyond} read as Unix seconds, so no row can be "
+            "in [start, end); a number is a time in seconds (one in milliseconds is 1000 "
+            "times too large), or give a datetime or an ISO-8601 string")
+    finer = None if closed else finer_unit(seconds)
+    if finer is None:
+        return
+    unit, factor = finer
+    meant = seconds // factor
+    beyond = "after the year 9999" if seconds > 0 else "before the year 1"
+    raise ConfigError(
+        f"{where}{name}={shown(given)} is {beyond} read as Unix seconds, so it would bound "
+        f"nothing; read as {_UNIT_WORDS[unit]} it is {_moment(meant)}: a number is a time in "
+        f"seconds (one in {_UNIT_WORDS[unit]} is {factor:,} times too large): give {meant} "
+        f"or an ISO date such as {_moment(meant)[:-1]}")
+
+
+#: how times given as a column in a finer unit become Unix seconds (finer_unit_hint)
+_FROM_ARRAYS_UNIT_REMEDY = ("divide them by {factor} first, or give them as datetime64 values "
+                            "of that unit (np.asarray(times, 'datetime64[{unit}]'))")
+
+
 def _check_calendar(seconds: np.ndarray) -> None:
     """The loaders' rule for times given as columns: a calendar must be able to show each
     (describe, time splits and reports print them as dates)."""
@@ -1632,7 +1738,9 @@ def _check_calendar(seconds: np.ndarray) -> None:
         outside = int(np.count_nonzero((seconds < FIRST_SECOND) | (seconds > LAST_SECOND)))
         raise DataFormatError(f"{outside} time(s) outside the years 1 to 9999, first at row "
                               f"{late}: {int(seconds[late])}", column=TIMESTAMP,
-                              expected="Unix seconds between the years 1 and 9999")
+                              expected="Unix seconds between the years 1 and 9999"
+                                       + finer_unit_hint(seconds, late,
+                                                         _FROM_ARRAYS_UNIT_REMEDY))
 
 
 def warn_of_merged_times(raw: np.ndarray, seconds: np.ndarray, column: str, read_as: str,
@@ -1935,6 +2043,23 @@ def _table_keys(keys: pd.Series, key: str) -> np.ndarray:
                               column=error.column, expected=error.expected) from None
 
 
+def _repeated_key(keys: pd.Series, key: str, first: Any, rows: np.ndarray, sharing: int
+                  ) -> DataFormatError:
+    """The refusal of a side table whose key column ``keys`` gives one id (``first``) to
+    several ``rows`` (``sharing`` rows in all share a key with another), in the words of
+    the side-table loaders (:mod:`recstack.data.side_table`, Spark's ``read_table``): the
+    table, its key column, the key, the rows (from 0) and how they wrote it where they
+    differ (``" 7"`` and ``"7"`` are one key once trimmed)."""
+    written = list(dict.fromkeys(keys.iloc[rows[:3]].tolist()))
+    as_written = (f", written {', '.join(map(shown, written))}: the same id once trimmed"
+                  if len(written) > 1 else "")
+    return DataFormatError(
+        f"in the {key.removesuffix('_id')} table, {keys.name!r} repeats the key "
+        f"{shown(first)} at rows {', '.join(map(str, rows[:3].tolist()))}"
+        f"{' ...' if len(rows) > 3 else ''}{as_written} ({sharing:,} rows share a key with "
+        "another)", column=key, expected="one row per id")
+
+
 def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFrame | None:
     """One row per id, in index order, with the key column first and named ``key``."""
     if table is None:
@@ -1949,15 +2074,8 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
     repeated = pd.Index(key_ids).duplicated(keep=False)
     if repeated.any():
         first = key_ids[int(np.argmax(repeated))]
-        rows = np.flatnonzero(pd.Index(key_ids) == first)
-        written = list(dict.fromkeys(keys.iloc[rows[:3]].tolist()))
-        as_written = (f", written {', '.join(map(shown, written))}: the same id once trimmed"
-                      if len(written) > 1 else "")
-        raise DataFormatError(
-            f"in the {key.removesuffix('_id')} table, {keys.name!r} repeats the key "
-            f"{shown(first)} at rows {', '.join(map(str, rows[:3].tolist()))}"
-            f"{' ...' if len(rows) > 3 else ''}{as_written} ({int(repeated.sum()):,} rows "
-            "share a key with another)", column=key, expected="one row per id")
+        raise _repeated_key(keys, key, first, np.flatnonzero(pd.Index(key_ids) == first),
+                            int(repeated.sum()))
     try:
         id_of_row = ids.to_index(key_ids, missing="ignore")
     except TypeError as error:
@@ -1974,9 +2092,13 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
                      "column)")
     taken = np.bincount(id_of_row[id_of_row >= 0], minlength=len(ids))
     if (taken > 1).any():
-        same = keys[id_of_row == int(np.argmax(taken > 1))].iloc[:3].tolist()
-        raise DataFormatError(f"{key} repeats in the side table: {same} are the same id",
-                              column=key)
+        # keys the id rule told apart that the lookup finds as one id: in the same words
+        # (it was "item_id repeats in the side table: [...] are the same id", naming
+        # neither the table nor the rows)
+        index = int(np.argmax(taken > 1))
+        raise _repeated_key(keys, key, ids.external_ids[index:index + 1].tolist()[0],
+                            np.flatnonzero(id_of_row == index),
+                            int(taken[taken > 1].sum()))
     positions = np.full(len(ids), -1, dtype=np.intp)
     positions[id_of_row[id_of_row >= 0]] = np.flatnonzero(id_of_row >= 0)
     if len(rest) == 0:  # no row to take: every id gets an empty row
@@ -2182,6 +2304,13 @@ def _why_no_positive(values: np.ndarray, threshold: float) -> str:
         return (message + "; every value is 1.0, so these interactions are implicit "
                 "already (a file without a rating column): leave the threshold out")
     return message + f"; choose a threshold of at most {high:g}"
+
+
+def is_one_of(name: Any, known: Sequence[str]) -> bool:
+    """Whether ``name`` is text naming one of ``known`` (a policy, a mode). ``name in known``
+    alone was numpy's "truth value of an array ... is ambiguous" for an array of names, a
+    traceback where the caller's message names the choices; ``np.str_`` is text."""
+    return isinstance(name, str) and name in known
 
 
 def check_flag(value: Any, option: str) -> bool:

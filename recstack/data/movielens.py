@@ -333,6 +333,7 @@ def load_movielens(
     # variant='' named no release and was taken as None (detect it)
     detected = detect_variant(folder) if variant is None else variant
     if detected is None:
+        _refuse_a_release_without_ratings(folder)
         shown = ", ".join(sorted(p.name for p in folder.iterdir())[:12]) or "nothing"
         raise DataFormatError(
             f"not a MovieLens folder (it holds {shown}){_release_inside(folder)}",
@@ -346,9 +347,11 @@ def load_movielens(
         if not (folder / required).is_file():
             state = (f"is not a file (it is {describe_path(folder / required)})"
                      if os.path.lexists(folder / required) else "is missing")
+            missing = state == "is missing"
             raise DataFormatError(
-                f"{required} {state}{_another_release_here(folder, variant, layout)}"
-                f"{_release_inside(folder) if state == 'is missing' else ''}",
+                f"{required} {state}{near_miss(folder / required) if missing else ''}"
+                f"{_another_release_here(folder, variant, layout)}"
+                f"{_release_inside(folder) if missing else ''}",
                 file=str(folder),
                 expected=f"the files of MovieLens {chosen.variant.upper()}: "
                          + ", ".join(required_files(layout)))
@@ -478,6 +481,42 @@ def _another_release_here(folder: Path, variant: str | None, layout: str) -> str
         return ""
     return (f"; the folder holds {required_files(release(found).layout)[0]}, the ratings "
             f"of MovieLens {found.upper()}: leave variant out, or give variant={found!r}")
+
+
+#: the files (other than the ratings) that only the zips of one layout hold, by layout
+_OWN_FILES = {"100k": ("u.item", "u.user", "u.genre", "u.info", "u.occupation"),
+              "dat": ("movies.dat", "users.dat", "tags.dat"),
+              "csv": ("movies.csv", "tags.csv", "links.csv", "genome-scores.csv",
+                      "genome-tags.csv")}
+
+
+def _refuse_a_release_without_ratings(folder: Path) -> None:
+    """Refuse a folder that holds a release's other files but not its ratings file, naming
+    the missing file and the release (it was "not a MovieLens folder", though it held, say,
+    the movies.dat and users.dat of 1M). A ratings file written another way
+    (``Ratings.dat``, ``ratings.csv.txt``) is named as the one meant."""
+    present = {entry.name for entry in folder.iterdir()}
+    held = {layout: [name for name in names if name in present]
+            for layout, names in _OWN_FILES.items()}
+    layouts = [layout for layout, names in held.items() if names]
+    if len(layouts) != 1:
+        return
+    layout = layouts[0]
+    ratings = required_files(layout)[0]
+    if layout == "100k":
+        which = "100K"
+    elif layout == "dat":
+        which = ("1M" if "users.dat" in present else "10M" if "tags.dat" in present
+                 else "1M or 10M")
+    else:
+        which = "20M and later"
+    raise DataFormatError(
+        f"{ratings} is missing{near_miss(folder / ratings)}; the folder holds "
+        f"{', '.join(held[layout])}, files of MovieLens {which}, but not the ratings"
+        f"{_release_inside(folder)}",
+        file=str(folder),
+        expected=f"the release's {ratings} beside them, as the official zip holds it "
+                 "(extract the zip again)")
 
 
 #: the side files each layout reads when they are there, and what they give

@@ -17,6 +17,7 @@ import datetime as dt
 import math
 import os
 import re
+import urllib.parse
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -57,9 +58,7 @@ from recstack.data.files import (
     values_as_float32,
 )
 from recstack.data.interactions import (
-    FIRST_SECOND,
     ITEM_ID,
-    LAST_SECOND,
     TIMESTAMP,
     USER_ID,
     VALUE,
@@ -68,7 +67,9 @@ from recstack.data.interactions import (
     and_marks,
     caller_stacklevel,
     check_flag,
+    finer_unit_hint,
     ids_already_warned_of,
+    refuse_bound_beyond_the_calendar,
     require_interactions,
     trimmed_column_name,
     unknown_column,
@@ -88,6 +89,11 @@ _OPTIONAL_COLUMNS = (VALUE, TIMESTAMP)
 _COMMON_METADATA = "_common_metadata"
 _PARTITIONING_KEY = b"recstack.partitioning"
 TimeBound = int | str | dt.datetime | dt.date | np.datetime64 | None
+
+
+#: how a partition's times in a finer unit become the dataset's seconds (finer_unit_hint)
+_PARTITION_UNIT_REMEDY = ("a partitioned dataset holds integer Unix seconds: rewrite the "
+                          "partition with its times divided by {factor}")
 
 
 #: extensions of one file of a format (text tables, compressions, JSON), refused as the name
@@ -393,14 +399,43 @@ def _check_folder_values(root: Path, levels: Sequence[str]) -> None:
             level, _, value = part.partition("=")
             if level in levels and not (value.isascii() and value.isdigit()):
                 # Spark and Hive put the rows whose partition value is null there
+                spelled = _number_spelled_otherwise(level, value)
                 why = (", the folder Spark and Hive give rows with no value (their "
                        "timestamps were empty)" if value == "__HIVE_DEFAULT_PARTITION__"
-                       else _date_as_level(level, value))
+                       else _date_as_level(level, value) or spelled)
+                # "-2020" and "2020.0" are whole numbers, but not as a folder writes one
+                what = "not written in plain digits 0-9" if spelled else "not a whole number"
                 raise DataFormatError(
                     f"partition folder {folder.relative_to(root).as_posix()!r}: {level}="
-                    f"{shown(value)} is not a whole number{why}", file=str(root),
+                    f"{shown(value)} is {what}{why}", file=str(root),
                     expected="folders such as year=2024/month=03, as write_partitioned "
                              "writes them")
+
+
+def _number_spelled_otherwise(level: str, value: str) -> str:
+    """Why a folder value that names a number in another spelling (``year=-2020``,
+    ``year=2020.0``, ``month=%30%35``, ``month= 05``, digits of another script) is no value
+    of ``level``, and the folder name that is; '' for a value that names no number. Each
+    was "is not a whole number", which ``-2020`` and ``2020.0`` are."""
+    decoded = urllib.parse.unquote(value)
+    text = decoded.strip()
+    if re.fullmatch(r"[+-]?\d+(\.0*)?", text) is None:
+        return ""
+    number = int(float(text)) if "." in text else int(text)
+    if decoded != value:
+        spelling = f"percent-encoded (it decodes to {decoded!r})"
+    elif text != value:
+        spelling = "written with spaces around it"
+    elif not text.isascii():
+        spelling = "written in the digits of another script"
+    elif text[0] in "+-":
+        spelling = "written with a sign"
+    else:
+        spelling = "written with a fraction"
+    if number < 1 or len(str(number)) > _WIDTH[level]:
+        return (f": it is {spelling}, and {number} is no {level} (a {level} folder holds "
+                f"{_WIDTH[level]} digits from 1 up)")
+    return f": it is {spelling}; name the folder {level}={number:0{_WIDTH[level]}d}"
 
 
 def _date_as_level(level: str, value: str) -> str:
@@ -617,15 +652,9 @@ def bounded_time_range(low: int | None, high: int | None, start: object, end: ob
     them, for the messages) within the years 1..9999 that times can have; refused when it
     holds no time a row can have. Shared by the single-machine and Spark readers."""
     # a start after the year 9999 (or an end before the year 1) leaves no time a row can
-    # have: most often milliseconds given where seconds are read, and it read nothing
-    for name, bound, seconds, beyond in (("start", start, low, "after the year 9999"),
-                                         ("end", end, high, "before the year 1")):
-        if seconds is not None and (seconds > LAST_SECOND if name == "start"
-                                    else seconds <= FIRST_SECOND):
-            raise ConfigError(
-                f"{name}={shown(bound)} is {beyond} read as Unix seconds, so no row can be in "
-                "[start, end); a number is a time in seconds (one in milliseconds is 1000 "
-                "times too large), or give a datetime or an ISO-8601 string")
+    # have, and an end in milliseconds read every row: refused
+    refuse_bound_beyond_the_calendar("start", start, low)
+    refuse_bound_beyond_the_calendar("end", end, high)
     # a bound past the years 1..9999 on the other side bounds nothing: no bound (the
     # calendar of 10**30 seconds was a numpy overflow)
     low = None if low is None else clamp_to_time_range(low)
@@ -694,8 +723,18 @@ def _refuse_a_column_of_later_files(root: Path, dataset: ds.Dataset,
                       None)
         if holder is None:
             return
-        without = next(f for f in fragments
-                       if name not in _trimmed(f.physical_schema).names)
+        without = next((f for f in fragments
+                        if name not in _trimmed(f.physical_schema).names), None)
+    if without is None:
+        # every file holds it: the schema that lacks it is _common_metadata's (a column
+        # renamed there); next() raised StopIteration, a traceback
+        raise DataFormatError(
+            f"stores no column {name!r}, which every data file holds (e.g. "
+            f"{_relative(root, holder.path)})", file=str(root / _COMMON_METADATA),
+            column=name,
+            expected="the schema of the data files, as write_partitioned writes it: write "
+                     "the dataset again, or delete _common_metadata to read the files' own "
+                     "schema")
     raise DataFormatError(
         f"{_relative(root, without.path)} has no column {name!r}, which "
         f"{_relative(root, holder.path)} holds; merged, the rows of one would have no "
@@ -1283,14 +1322,20 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
                                   column=TIMESTAMP, expected="int64 Unix seconds")
         raw = column.to_numpy()
         bad: int | None
+        hint = ""
         if raw.dtype == np.uint64 and raw.size and raw.max() > np.iinfo(np.int64).max:
             bad = int(np.argmax(raw > np.iinfo(np.int64).max))
         else:
             timestamps = raw.astype(np.int64, copy=False)
             bad = first_time_out_of_range(timestamps)
+            if bad is not None:
+                # a partition written in milliseconds (by another tool) is named so, and
+                # how to make it the dataset's seconds
+                hint = finer_unit_hint(timestamps, bad, _PARTITION_UNIT_REMEDY,
+                                       mixed_remedy=_PARTITION_UNIT_REMEDY)
         if bad is not None:
             raise fail_at(bad, TIMESTAMP, "found {text}", "Unix seconds between the years "
-                                                          "1 and 9999")
+                                                          "1 and 9999" + hint)
     frame = table.select(list(context)).to_pandas() if context else None
     with ids_already_warned_of():  # ids_to_numpy named the files of ids spelled "NA"
         data = Interactions.from_arrays(arrays[USER_ID], arrays[ITEM_ID], values, timestamps,

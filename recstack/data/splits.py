@@ -27,6 +27,7 @@ from recstack.data.interactions import (
     Interactions,
     caller_stacklevel,
     flag_values,
+    is_one_of,
     not_a_selection,
     reordered_rows,
     require_interactions,
@@ -163,6 +164,12 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
 
     Give ``cutoff`` (Unix seconds or an ISO date) or ``test_fraction`` (the cutoff is then
     the time that leaves that share of rows for test). Training never sees the future.
+
+    Ties: every row at the cutoff time is test, whatever its row order, so the split never
+    depends on the order of the rows. With ``test_fraction`` the cutoff is the time of the
+    row at the ``1 - test_fraction`` quantile of the times (numpy's ``method="higher"``):
+    when many rows share that time, all of them are test, and a test part well over the
+    share asked for is warned of (:class:`TiedCutoffWarning`).
     """
     require_interactions(data, "temporal_split")
     timestamps = _require_timestamps(data)
@@ -324,7 +331,7 @@ def leave_last_out(data: Interactions, n: int = 1) -> Split:
     """Each user's last ``n`` rows by time (ties broken by row order) go to test; users with
     ``n`` rows or fewer keep them all in training and are counted."""
     require_interactions(data, "leave_last_out")
-    LeaveLastOut(n)
+    n = LeaveLastOut(n).n  # the spec's int (a whole Decimal is read as one)
     timestamps = _require_timestamps(data)
     _require_rows(data)
     position, size = _rank_within_user(data, -timestamps.astype(np.float64),
@@ -340,7 +347,12 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
                by_time: bool = False, seed: int = 0) -> Split:
     """Held-out users: a share of users is kept out of training entirely. Of each held-out
     user's rows, ``fold_in_fraction`` (the earliest ones when ``by_time``, a random share
-    otherwise) is the history handed to the model at test time; the rest is the test."""
+    otherwise) is the history handed to the model at test time; the rest is the test.
+
+    ``round(test_users x users with rows)`` users are held out, at least one, and at least
+    one must stay in training (a share that holds out every user is refused). A held-out
+    user has at least one test target; of their rows at one time (``by_time``) the later
+    in row order counts as the later, as in :func:`leave_last_out`."""
     require_interactions(data, "user_split")
     spec = UserSplit(test_users, fold_in_fraction, by_time, seed)
     test_users = _exact_as_read(test_users, spec.test_users)
@@ -431,12 +443,15 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     every fold's test part: a fold whose test rows would all be set apart (items or users
     no other fold has, pairs another fold holds) is refused then, not when its turn comes."""
     require_interactions(data, "kfold_split")
-    if stratify == "none":  # the spelling of experiment files and the command line
+    if is_one_of(stratify, ("none",)):  # the spelling of experiment files and the CLI
         stratify = None
-    if stratify not in ("user", None):
-        raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}"
-                          f"{did_you_mean(stratify, ['user'])}")
-    seed = KFold(k, "none" if stratify is None else stratify, seed).seed
+    if stratify is not None and not is_one_of(stratify, ("user",)):
+        # (an array was numpy's "truth value of an array ... is ambiguous")
+        near = did_you_mean(stratify, ["user"]) if isinstance(stratify, str) else ""
+        raise ConfigError(f"kfold stratify must be 'user' or None, got {shown(stratify)}"
+                          f"{near}")
+    spec = KFold(k, "none" if stratify is None else stratify, seed)
+    k, seed = spec.k, spec.seed  # the spec's ints (a whole Decimal is read as one)
     _require_rows(data)
     if k > len(data):
         # refused before dealing: a k beyond int64 would fail in numpy's generator

@@ -304,6 +304,11 @@ class SyntheticConfig:
         (0 to 1000).
     seed
         Everything is a deterministic function of the configuration, this included.
+
+    The counts (``n_users`` to ``min_user_interactions``, ``months``) are integers, a whole
+    ``Decimal`` or ``Fraction`` too, as a model's ``factors``; a float (``n_users=2.0``,
+    ``n_interactions=6e3``) is refused, as ``factors=64.0`` is. The seed follows the one
+    seed rule (:data:`recstack.specs.SEED_RULE`); the other settings take any real number.
     """
 
     n_users: int = 2000
@@ -481,6 +486,17 @@ def _as_whole(value: Any) -> int | None:
 
 
 def _as_int(name: str, value: Any) -> int:
+    """A count: an integer (Python's or numpy's), or a whole ``Decimal`` or ``Fraction``,
+    as the models read ``factors``. A float is refused, as ``factors=64.0``, the
+    ``synthetic:n_users=500.0`` source and ``--users 5e3`` are: ``n_users=2.0`` was taken
+    here alone (a float is no count, and past 2**53 not even a whole one exactly)."""
+    if isinstance(value, float | np.floating):
+        # the hint gives the digits of a count a float holds exactly (1e300 is no count)
+        number = float(value)
+        whole = math.isfinite(number) and number.is_integer() and abs(number) < 2**53
+        raise ConfigError(f"{name} must be an integer, got {shown(value)}" + (
+            f" (a whole number is written in digits alone, without a point or an exponent: "
+            f"{name}={int(number)})" if whole else ""))
     if not _real(value):
         raise ConfigError(f"{name} must be an integer, got {shown(value)}")
     try:

@@ -28,10 +28,12 @@ from recstack.data.interactions import (
     at_least,
     caller_stacklevel,
     check_threshold,
+    is_one_of,
     warn_of_a_threshold_keeping_every_row,
 )
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.evaluation.results import EvaluationResult
+from recstack.metrics._validation import exact_as_int
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
 from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import (
@@ -704,22 +706,35 @@ class Evaluator:
                                                    "relevance_threshold")
         if not isinstance(self.graded, bool | np.bool_):
             raise ConfigError(f"graded must be True or False, got {shown(self.graded)}")
+        self.graded = bool(self.graded)  # np.True_ stored as Python's True
         for name in ("batch_size", "memory_budget_bytes"):
-            size = getattr(self, name)
+            given = getattr(self, name)
+            # a whole exact number (Decimal("3")) is the int it names, as the models'
+            # whole-number settings read it; a numpy integer is stored as Python's int
+            size = exact_as_int(given)
             # memory_budget_bytes=None failed in the loop with Python's "unsupported operand
             # type(s) for //"; only batch_size has a default of None
             if (size is None and name == "memory_budget_bytes") or (
                     size is not None and (isinstance(size, bool | np.bool_) or not isinstance(
                         size, int | np.integer) or size < 1)):
-                raise ConfigError(f"{name} must be a positive integer, got {shown(size)}")
+                raise ConfigError(f"{name} must be a positive integer, got {shown(given)}")
+            setattr(self, name, None if size is None else int(size))
         self.ks = sorted(set(int(k) for k in self.ks))
-        if self.duplicate_grade not in DUPLICATE_GRADES:
+        if not is_one_of(self.duplicate_grade, DUPLICATE_GRADES):
+            # (an array was numpy's "truth value of an array ... is ambiguous"; 'Last' was
+            # not told its near name, as the other named settings are)
+            near = (did_you_mean(self.duplicate_grade, DUPLICATE_GRADES)
+                    if isinstance(self.duplicate_grade, str) else "")
             raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
-                              f"got {shown(self.duplicate_grade)}")
-        if self.n_threads is not None and (isinstance(self.n_threads, bool) or not isinstance(
-                self.n_threads, int | np.integer) or not 1 <= self.n_threads <= MAX_THREADS):
+                              f"got {shown(self.duplicate_grade)}{near}")
+        # np.str_ stored as Python's str
+        self.duplicate_grade = str(self.duplicate_grade)  # type: ignore[assignment]
+        threads = exact_as_int(self.n_threads)
+        if threads is not None and (isinstance(threads, bool | np.bool_) or not isinstance(
+                threads, int | np.integer) or not 1 <= threads <= MAX_THREADS):
             raise ConfigError(f"n_threads must be a whole number in [1, {MAX_THREADS}] (the "
                               f"one thread cap), got {shown(self.n_threads)}")
+        self.n_threads = None if threads is None else int(threads)
         # any real number, as relevance_threshold (a Decimal or Fraction was refused, and
         # NaN compared as no number at all)
         try:

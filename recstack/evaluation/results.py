@@ -8,6 +8,8 @@ import math
 import os
 import warnings
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from scipy import stats
 from recstack.atomic import checked_output, folder_problem, write_text
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, UnknownMetricError, shown
-from recstack.metrics._validation import as_float_array
+from recstack.metrics._validation import as_float_array, exact_as_float, exact_as_int
 from recstack.specs import arguments_named, did_you_mean
 
 CONFIDENCE = 0.95
@@ -149,11 +151,16 @@ class EvaluationResult:
         if not isinstance(self.model, str) or not self.model.strip():
             raise ConfigError(f"EvaluationResult: model must be the model's label as "
                               f"non-empty text, got {self.model!r}")
-        count = self.users_without_relevant
+        # a whole exact number (Decimal("2")) is the int it names, as the Evaluator's
+        # counts and the models' whole-number settings read it; a numpy integer is kept
+        # as Python's int
+        given_count = self.users_without_relevant
+        count = exact_as_int(given_count)
         if isinstance(count, bool | np.bool_) or not isinstance(count, int | np.integer) \
                 or count < 0:
             raise ConfigError(f"{self.model}: users_without_relevant must be a whole "
-                              f"number of users >= 0, got {shown(count)}")
+                              f"number of users >= 0, got {shown(given_count)}")
+        self.users_without_relevant = int(count)
         if not isinstance(self.meta, dict):
             raise ConfigError(f"{self.model}: meta must be a dict of the evaluation's "
                               f"settings, got {type(self.meta).__name__}")
@@ -193,6 +200,11 @@ class EvaluationResult:
             raise ConfigError(f"{self.model}: per_user row {row + 1} has no user id (the "
                               "index holds a missing value); each row is one user, indexed "
                               "by the user's id")
+        # an exact number (Decimal, Fraction) is the float it names, as every number of
+        # the metrics is read: Decimal("0.5") was "expected a finite number"
+        given = dict(self.aggregate)  # shown as written when refused
+        self.aggregate = {name: exact_as_float(value) if isinstance(value, Decimal | Fraction)
+                          else value for name, value in given.items()}
         for name, value in self.aggregate.items():
             if not isinstance(name, str):
                 raise ConfigError(f"{self.model}: aggregate key {shown(name)} is not a "
@@ -201,13 +213,13 @@ class EvaluationResult:
             if isinstance(value, bool | np.bool_) or not isinstance(
                     value, int | float | np.integer | np.floating) \
                     or (isinstance(value, float | np.floating) and np.isinf(value)):
-                raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(value)}; "
+                raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(given[name])}; "
                                   "expected a finite number (NaN where undefined), e.g. "
                                   "0.42")
             if share_problem(name, np.array([float(value)])) is not None:
                 # a coverage of 1.7 (a count, or a percentage) reached means() and the
                 # report as it was
-                raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(value)}, "
+                raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(given[name])}, "
                                   f"but {name.split('@')[0]} is a share between 0 and 1; "
                                   "expected a value in [0, 1] (e.g. 0.42, not 42%)")
         both = [name for name in self.per_user.columns if name in self.aggregate]
@@ -251,7 +263,13 @@ class EvaluationResult:
             raise RecstackError(f"{self.model}: per-user {metric!r} holds true/false values; "
                                 "expected numbers (write hits as 1.0 and 0.0, e.g. "
                                 "column.astype(float))")
-        values = pd.to_numeric(column, errors="coerce").astype(np.float64)
+        numbers = column
+        if column.dtype == object:
+            # exact numbers as the floats they name, as in aggregate: Fraction(1, 2) was
+            # "expected a finite number" where Decimal("0.5") was read
+            numbers = column.map(lambda value: exact_as_float(value) if isinstance(
+                value, Decimal | Fraction) else value)
+        values = pd.to_numeric(numbers, errors="coerce").astype(np.float64)
         bad = (values.isna() & column.notna()) | np.isinf(values)
         if bad.any():
             raise RecstackError(f"{self.model}: per-user {metric!r} of user "

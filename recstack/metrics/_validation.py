@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
+from collections.abc import Iterator, Mapping, Set, ValuesView
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -24,7 +25,9 @@ from recstack.specs import (
     K_MAX,
     cutoffs_problem,
     cutoffs_text,
+    did_you_mean,
     finite_or_infinite,
+    whole_exact_as_int,
 )
 
 __all__ = ["MetricInputError"]
@@ -51,18 +54,20 @@ MAX_CATALOG = 1_000_000_000
 MAX_CELLS = 1 << 30
 
 
-def not_numbers(values: Any) -> str | None:
+def not_numbers(values: Any, *, positions: bool = False) -> str | None:
     """Why ``values`` are not real numbers although numpy would read them as float64, or
     None when they are: complex values (numpy drops the imaginary part), datetimes and
     durations (read as counts of their unit) and text (numpy parses ``'1_0'`` as 10 and
     ``'\u0663'`` as 3), also inside an object array or a pandas column. True/false values
-    pass: the callers decide about them.
+    pass: the callers decide about them. Text among numbers is the text itself (a list
+    ``[1.0, '2']`` was "text such as '1.0'", numpy having made the number text); with
+    ``positions``, named with its position: ``text '2' at position 1 among the numbers``.
 
     The one place where every numeric check of the metrics and the pipeline (calibrators,
     bandits, re-rankers, rankers) tells such values apart before converting.
     """
     if sp.issparse(values):
-        return _kind_problem(values.dtype, None)
+        return _kind_problem(values.dtype, None, positions)
     dtype = getattr(values, "dtype", None)
     if isinstance(dtype, np.dtype) and dtype.kind not in "OUSMmc":
         return None  # a numeric ndarray or column: nothing to look at
@@ -70,10 +75,60 @@ def not_numbers(values: Any) -> str | None:
         array = np.asarray(values)
     except (TypeError, ValueError):
         return None  # ragged rows and the like: the conversion names them
-    return _kind_problem(array.dtype, array)
+    if array.dtype.kind in "US" and array.size and not isinstance(values, np.ndarray):
+        # numpy made a list mixing numbers and text ([1.0, '2', 3.0]) all text, and the
+        # message named the number 1.0 as "text such as '1.0'": look at the values given
+        try:
+            objects = np.asarray(values, dtype=object)
+        except (TypeError, ValueError):
+            objects = None
+        if objects is not None and objects.shape == array.shape:
+            mixed = _text_among_numbers(objects, positions)
+            if mixed is not None:
+                return mixed
+    return _kind_problem(array.dtype, array, positions)
 
 
-def _kind_problem(dtype: np.dtype, array: np.ndarray | None) -> str | None:
+def _text_among_numbers(objects: np.ndarray, positions: bool) -> str | None:
+    """The first text (or bytes) of an object array that also holds numbers (with
+    ``positions``, named with its position: ``text '2' at position 1 among the numbers``),
+    or None when it holds no text or nothing but text (then "text such as '1'" tells it
+    all). A list such as
+    ``[1.0, '2', 3.0]`` was reported as "text such as '1.0'": numpy makes every value of
+    such a list text, so the message named a number and not where the text was."""
+    first: tuple[int, ...] | None = None
+    has_number = False
+    for index in np.ndindex(objects.shape):
+        value = objects[index]
+        if isinstance(value, str | bytes | np.str_ | np.bytes_):
+            if first is None:
+                first = index
+        elif value is not None:  # a number (true/false too: numpy wrote True as 'True')
+            has_number = True
+        if first is not None and has_number:
+            break
+    if first is None or not has_number:
+        return None
+    value = objects[first]
+    if not positions:
+        return _text_or_bytes(value)
+    return _text_at(value, first) + " among the numbers"
+
+
+def _text_at(value: Any, index: tuple[int, ...]) -> str:
+    """Text (or bytes) named with its position: ``text '1.0' at position 0``, ``bytes b'1'
+    at position (1, 0)`` in a table (a single value has none). "could not convert text
+    such as '1.0'" read as if '1.0' were a number that failed to convert, and named no
+    place."""
+    given = (f"bytes {bytes(value)[:40]!r}" if isinstance(value, bytes)
+             else f"text {shown(str(value))}")
+    if not index:
+        return given
+    return f"{given} at position {index[0] if len(index) == 1 else index}"
+
+
+def _kind_problem(dtype: np.dtype, array: np.ndarray | None, positions: bool
+                  ) -> str | None:
     kind = dtype.kind
     if kind == "c":
         return f"complex values (dtype {dtype})"
@@ -84,11 +139,15 @@ def _kind_problem(dtype: np.dtype, array: np.ndarray | None) -> str | None:
     if kind in "US":
         empty: str | bytes = "" if kind == "U" else b""
         first = array.ravel()[0] if array is not None and array.size else empty
+        if positions and array is not None and array.size:
+            return _text_at(first, (0,) * array.ndim)
         return _text_or_bytes(first)
     if kind == "O" and array is not None and array.size:
-        for value in array.ravel():
+        for index in np.ndindex(array.shape):
+            value = array[index]
             if isinstance(value, str | bytes | np.str_ | np.bytes_):
-                return _text_or_bytes(value)
+                return (_text_among_numbers(array, positions)
+                        or (_text_at(value, index) if positions else _text_or_bytes(value)))
             if isinstance(value, complex | np.complexfloating):
                 return "complex values"
             if isinstance(value, _dt.date | _dt.timedelta | np.datetime64 | np.timedelta64):
@@ -145,21 +204,50 @@ def _text_or_bytes(value: Any) -> str:
 def refuse_not_numbers(values: Any, name: str, error: type[Exception] | None = None, *,
                        must: str = "an array of numbers") -> None:
     """Raise ``error`` (default :class:`MetricInputError`) saying that ``name`` must be
-    ``must`` when :func:`not_numbers` finds ``values`` are not real numbers, or when they
-    are a masked array hiding entries (:func:`refuse_masked`)."""
+    ``must`` when :func:`not_numbers` finds ``values`` are not real numbers, when they
+    are a masked array hiding entries (:func:`refuse_masked`), or a collection without an
+    order or read once (:func:`refuse_unordered`)."""
+    refuse_unordered(values, name, error)
     refuse_masked(values, name, error)
-    problem = not_numbers(values)
+    problem = not_numbers(values, positions=True)
     if problem is not None:
         if problem.startswith("complex"):
             message = f"{name} must be real numbers, got {problem}"
-        elif problem.startswith(BYTES_SUCH_AS):
-            message = (f"{name} must be {must} (could not convert {problem} to numbers); "
-                       "decode them to text (e.g. value.decode('utf-8'), or "
+        elif problem.startswith("bytes "):
+            message = (f"{name} must be {must}, got {problem}; bytes are not read as "
+                       "numbers: decode them to text (e.g. value.decode('utf-8'), or "
                        "Series.str.decode('utf-8')) and convert that to numbers first")
+        elif problem.startswith("text "):
+            # "could not convert text such as '1.0' to numbers" read as if '1.0' could not
+            # be converted: text is refused as text, even where it spells a number
+            message = (f"{name} must be {must}, got {problem}; text is not read as numbers, "
+                       "even where it spells one: convert it first (e.g. pandas.to_numeric)")
         else:
             message = (f"{name} must be {must} (could not convert {problem} to numbers); "
                        "convert them first (e.g. pandas.to_numeric, or the seconds of a time)")
         raise (error or MetricInputError)(message)
+
+
+def refuse_unordered(values: Any, name: str, error: type[Exception] | None = None) -> None:
+    """Raise ``error`` (default :class:`MetricInputError`) when ``values`` is a set, a
+    mapping (a dict) or an iterator (a generator, ``map``, ``zip``, a dict's values) where
+    an array of values in order belongs: numpy reads each as one object, and the message
+    said that the set "holds values that are not numbers", or was numpy's own "float()
+    argument must be a string or a real number, not 'set'". A set has no order (and has
+    dropped its repeats), so its values cannot be paired by position."""
+    if isinstance(values, Set):  # set, frozenset, a dict's keys or items
+        kind, fix = ("a set", "a set has no order (and keeps no repeats), so its values "
+                     "cannot be paired by position; pass a list or array in the order meant")
+    elif isinstance(values, Mapping):
+        kind, fix = (f"a {type(values).__name__} (a mapping)", "pass its values in the "
+                     "order meant, e.g. list(values.values()) or a pandas Series")
+    elif isinstance(values, Iterator | ValuesView):
+        kind, fix = (f"a {type(values).__name__}", "numpy reads it as one object, not its "
+                     "values; pass list(...) of it")
+    else:
+        return
+    raise (error or MetricInputError)(f"{name} must be an array or list of numbers, got "
+                                      f"{kind}: {fix}")
 
 
 def refuse_masked(values: Any, name: str, error: type[Exception] | None = None) -> None:
@@ -203,16 +291,10 @@ def exact_as_float(value: Any) -> Any:
     return value
 
 
-def exact_as_int(value: Any) -> Any:
-    """A whole exact number (``Decimal("20")``, ``Fraction(20, 1)``) as the int it names,
-    anything else as given (a fraction such as ``Decimal("2.5")`` is then refused by the
-    caller's check, shown as given): the integer half of :func:`exact_as_float`, as the
-    data settings read a count (``Decimal("20")`` is 20 users)."""
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        return int(value)
-    if isinstance(value, Fraction) and value.denominator == 1:
-        return int(value)
-    return value
+#: a whole exact number (``Decimal("20")``, ``Fraction(20, 1)``) as the int it names,
+#: anything else as given (a fraction such as ``Decimal("2.5")`` is then refused by the
+#: caller's check, shown as given): the integer half of :func:`exact_as_float`
+exact_as_int = whole_exact_as_int
 
 
 def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
@@ -316,7 +398,10 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     # an array is ambiguous"
     if not isinstance(value, str) or value not in choices:
         options = ", ".join(repr(c) for c in choices)
-        raise MetricInputError(f"{name} must be one of {options}; got {value!r:.80}")
+        # a misspelt choice ('quantil', 'Quantile') is named with the nearest, as a
+        # misspelt metric or argument is
+        raise MetricInputError(f"{name} must be one of {options}; got {value!r:.80}"
+                               f"{did_you_mean(value, choices)}")
     return str(value)
 
 
@@ -350,6 +435,15 @@ def as_float_array(
     position of the first bad value.
     """
     shape_words = f"{ndim}-D"
+    if sp.issparse(values):
+        # numpy cannot convert one: it was "the csr_matrix given holds values that are not
+        # numbers, or rows of different lengths", of a matrix of numbers
+        fix = (f"pass {name}.toarray() if it is meant (or is it the sparse matrix of "
+               f"relevant items, given in the place of {name}?)" if ndim == 2 else
+               f"pass {name}.toarray().ravel() if it is meant")
+        raise MetricInputError(
+            f"{name} must be a dense {shape_words} array of numbers, got a scipy sparse "
+            f"{type(values).__name__} of shape {values.shape}; {fix}")
     refuse_not_numbers(values, name)
     try:
         array = np.asarray(values, dtype=np.float64)
@@ -657,6 +751,7 @@ def as_recommended(
     Only the cheap structural checks happen here; :func:`check_recommended_rows` checks the
     values, block by block.
     """
+    refuse_unordered(recommended, name)
     refuse_masked(recommended, name)
     # a frame of lists indexed by the user rows in another order compared each user's list
     # with another user's truth

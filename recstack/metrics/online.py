@@ -61,9 +61,10 @@ from recstack.metrics._validation import (
     MetricInputError,
     as_float_1d,
     exact_as_float,
+    exact_as_int,
     not_numbers,
 )
-from recstack.specs import closest, finite_or_infinite
+from recstack.specs import closest, did_you_mean, finite_or_infinite
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -411,12 +412,17 @@ def two_proportion_ztest(
         "successes_treatment": successes_treatment,
         "trials_treatment": trials_treatment,
     }
-    for name, value in counts.items():
-        if (isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real)
-                or not (isinstance(value, numbers.Integral) or float(value).is_integer())
-                or value < 0):
+    for name, given in counts.items():
+        # a whole Decimal or Fraction is its int, as every count of the metrics reads it
+        # (Decimal(1) was refused while 1.0 was taken)
+        value = exact_as_int(given)
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            value = int(value)  # 10.0, np.float32(10.0)
+        if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) \
+                or value < 0:
             raise MetricInputError(f"{name} must be a non-negative whole number, got "
-                                   f"{shown(value)}")
+                                   f"{shown(given)}")
+        counts[name] = int(value)
         if value > _MAX_COUNT:
             digits = digit_count(int(value))
             raise MetricInputError(f"{name} is a {digits}-digit number, more than the "
@@ -637,8 +643,7 @@ def compare_variants(
                                f"such as 'ctr', not a {type(metric).__name__}; call "
                                "compare_variants once per metric (one test each)")
     if kind is None:
-        near = _near(metric, ONLINE_METRICS) if isinstance(metric, str) else None
-        hint = f" (did you mean {near!r}?)" if near else ""
+        hint = did_you_mean(metric, ONLINE_METRICS)
         # a metric's name given as the control or the treatment: the arguments in another
         # order (compare_variants(events, "A", "B", "ctr"))
         moved = next((f" ({value!r} is given as {role}: {order})"
@@ -670,8 +675,7 @@ def compare_variants(
         matches = [v for v in present if v == name] or [v for v in present if str(v) == str(name)]
         if len(matches) != 1:
             # the one nearest-name rule, a difference of case first ('b' for 'B')
-            near = closest(str(name), [str(v) for v in present])
-            hint = f" (did you mean {near!r}?)" if near else ""
+            hint = did_you_mean(str(name), [str(v) for v in present])
             raise MetricInputError(
                 f"{role} variant {name!r} is not in the log{hint}; variants: {present}"
             )

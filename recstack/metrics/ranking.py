@@ -62,7 +62,9 @@ from recstack.metrics._validation import (
 from recstack.specs import did_you_mean
 
 __all__ = [
+    "NDCG_ROUNDING",
     "RANKING_METRICS",
+    "SUM_ROUNDING",
     "Gain",
     "UserAverage",
     "auc_per_user",
@@ -102,9 +104,14 @@ RANKING_METRICS: tuple[str, ...] = (
 )
 _NDCG_GAINS: dict[str, str] = {"ndcg": "exponential", "ndcg_linear": "linear"}
 #: nDCG above 1 by at most this is the rounding of two sums of the same terms, and is 1
-_NDCG_ROUNDING = 1e-9
-#: rounding of a float64 sum per term: an nDCG@k within k times this below 1 is 1
-_SUM_ROUNDING = 4 * np.finfo(np.float64).eps
+#: (public: the Spark evaluator, :mod:`recstack.spark.evaluation`, applies the same rule)
+NDCG_ROUNDING = 1e-9
+#: rounding of a float64 sum per term: an nDCG@k within k times this below 1 is 1 (public,
+#: as :data:`NDCG_ROUNDING`)
+SUM_ROUNDING = 4 * np.finfo(np.float64).eps
+# the private names recstack.spark.evaluation imported before these were public
+_NDCG_ROUNDING = NDCG_ROUNDING
+_SUM_ROUNDING = SUM_ROUNDING
 
 # Bytes per user in the bitmap that screens recommended items before the exact lookup. With 30
 # relevant items a user has ~6% of the 512 slots set, so ~94% of non-relevant items never reach
@@ -491,7 +498,7 @@ def ndcg_at_k(
         (k,),
         (name,),
     )[f"{name}@{k}"]
-    if np.any(values > 1 + _NDCG_ROUNDING):
+    if np.any(values > 1 + NDCG_ROUNDING):
         raise MetricInputError(
             "grades and ideal disagree: some user's DCG exceeds the ideal DCG; build both from "
             "the same truth matrix"
@@ -1022,8 +1029,8 @@ def _metrics_from_hits(
                     # larger excess is no rounding (ndcg_at_k refuses it as grades and
                     # ideal disagreeing); a shortfall within the rounding of a sum of k
                     # terms cannot be told from 1
-                    near_one = (value <= 1.0 + _NDCG_ROUNDING) & (
-                        value >= 1.0 - _SUM_ROUNDING * k)
+                    near_one = (value <= 1.0 + NDCG_ROUNDING) & (
+                        value >= 1.0 - SUM_ROUNDING * k)
                     value[near_one] = 1.0
                 value[excluded] = np.nan
                 out[f"{name}@{k}"] = value

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from recstack.metrics import beyond_accuracy, classification, online, ranking, regression
 from recstack.metrics._validation import MetricInputError
-from recstack.specs import closest
+from recstack.specs import closest, did_you_mean
 
 __all__ = ["METRICS", "MetricKind", "MetricSpec", "get_metric", "metric_names"]
 
@@ -200,8 +200,9 @@ def metric_names(kind: MetricKind | None = None) -> tuple[str, ...]:
     """Registered metric names, all or of one ``kind``, in registration order."""
     kinds = {spec.kind for spec in METRICS.values()}
     if kind is not None and (not isinstance(kind, str) or kind not in kinds):
-        near = closest(kind, sorted(kinds))
-        hint = f" (did you mean {near!r}?)" if near else ""
+        # the one suggestion wording (specs.did_you_mean): a letter of another script is
+        # named, where "did you mean 'ranking'?" alone showed no difference
+        hint = did_you_mean(kind, sorted(kinds))
         raise MetricInputError(f"unknown metric kind {kind!r}{hint}; kinds: {sorted(kinds)}")
     return tuple(name for name, spec in METRICS.items() if kind is None or spec.kind == kind)
 
@@ -219,11 +220,13 @@ def get_metric(name: str) -> MetricSpec:
     except (KeyError, TypeError):
         # the nearest name by the rule of every other name check (specs.closest): a
         # difference of case ('NDCG') or spaces (' ndcg') came with no suggestion here
+        # and the one suggestion wording (specs.did_you_mean), as metric_names' kinds: "Did
+        # you mean" was a sentence of its own here, and a look-alike letter of another
+        # script went unnamed
         base, at, _ = name.partition("@") if isinstance(name, str) else (name, "", "")
-        near = closest(base, METRICS)
-        hint = f" Did you mean {near!r}?" if near else ""
-        if at and near:
-            hint += " The cut-off is an argument (k), not part of the name."
+        hint = did_you_mean(base, METRICS)
+        if at and closest(base, METRICS):
+            hint += "; the cut-off is an argument (k), not part of the name"
         raise MetricInputError(
-            f"unknown metric {name!r}.{hint} Known metrics: {', '.join(METRICS)}"
+            f"unknown metric {name!r}{hint}; known metrics: {', '.join(METRICS)}"
         ) from None

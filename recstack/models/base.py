@@ -47,7 +47,7 @@ import os
 import re
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
@@ -57,7 +57,7 @@ import scipy.sparse as sp
 from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import ITEM_ID, USER_ID, Interactions
-from recstack.errors import ConfigError, RecstackError, shown, shown_number
+from recstack.errors import ConfigError, RecstackError, digit_count, shown, shown_number
 from recstack.progress import Progress, require_reporter
 from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, number_spelling_hint, table_hint
 from recstack.topk import pad_columns, top_k_batched, writable_scores
@@ -246,11 +246,7 @@ class Param:
             raise ConfigError(f"{model}: seed must be {bound}, got {_shown_setting(written)}; a "
                               f"seed is {SEED_RULE}")
         if self.choices is not None and value not in self.choices:
-            # 'NDCG' or 'z-score' for 'ndcg' or 'zscore': say the spelling that is accepted
-            hint = did_you_mean(value, [c for c in self.choices if isinstance(c, str)]) \
-                if isinstance(value, str) else ""
-            raise ConfigError(f"{model}: {name} must be one of {self.choices}, got "
-                              f"{shown(written)}{hint}")
+            raise choice_error(name, written, self.choices, model=model, value=value)
         if self.low is not None and (value < self.low or
                                      (value == self.low and not self.low_inclusive)):
             sign = ">=" if self.low_inclusive else ">"
@@ -329,6 +325,19 @@ def width_param(*, default: Any = REQUIRED, doc: str = "", low: int = 1,
     from ``low`` to :data:`MAX_FACTORS`, so that every model refuses a wider one in
     :meth:`Configurable.validate_params`, naming the parameter, before its data is read."""
     return Param(int, low=low, high=MAX_FACTORS, default=default, doc=doc, search=search)
+
+
+def choice_error(name: str, given: Any, choices: Sequence[Any], *, model: str | None = None,
+                 value: Any = NOT_GIVEN) -> ConfigError:
+    """The one refusal of a setting outside its ``choices``, for the Param check and every
+    function that takes a choice itself: ``[model: ]name must be one of (...), got X``,
+    with the nearest choice where one is near ('NDCG' or 'tfidf' for 'ndcg' or 'tf-idf':
+    the spelling that is accepted). ``value`` is ``given`` as read, when it differs."""
+    value = given if value is NOT_GIVEN else value
+    hint = did_you_mean(value, [c for c in choices if isinstance(c, str)]) \
+        if isinstance(value, str) else ""
+    return ConfigError(f"{f'{model}: ' if model else ''}{name} must be one of "
+                       f"{tuple(choices)}, got {shown(given)}{hint}")
 
 
 def _number(value: float) -> str:
@@ -906,8 +915,8 @@ class Recommender(Configurable, ABC):
         if not negative.size:
             return
         first = int(negative[0])
-        user = np.asarray(train.users.external_ids)[train.user_index[first]].item()
-        item = np.asarray(train.items.external_ids)[train.item_index[first]].item()
+        user = _external_id(train.users, train.user_index[first])
+        item = _external_id(train.items, train.item_index[first])
         raise self._negative_values_error(
             f"{negative.size:,} of {len(train):,} interaction values are negative (e.g. "
             f"{float(train.value[first]):g} for user {user!r}, item {item!r})",
@@ -1149,7 +1158,7 @@ class Recommender(Configurable, ABC):
         check_call(self, Recommender.similar_items, positional, unexpected, (items,))
         self._require_fitted()
         item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
-                             f"{self.name}: items").astype(np.int64)
+                             f"{self.name}: items", users=self.users_).astype(np.int64)
         k = check_list_length(k, len(item_index), len(self.items_),
                               f"{self.name}: similar_items")
         untrained = self._items_without_similarity()
@@ -1340,7 +1349,7 @@ class Recommender(Configurable, ABC):
         self._require_fitted()
         user_index = self._user_indices(users)
         item_index = _lookup(self.items_, _as_ids(items, f"{self.name}: items"),
-                             f"{self.name}: items")
+                             f"{self.name}: items", users=self.users_)
         if user_index.shape != item_index.shape:
             # "users and items must pair up: (1,) vs (2,)" named neither the model nor what
             # to give instead
@@ -1582,7 +1591,7 @@ class Recommender(Configurable, ABC):
             return
         first = int(negative[0])
         row = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
-        item = np.asarray(self.items_.external_ids)[matrix.indices[first]].item()
+        item = _external_id(self.items_, matrix.indices[first])
         raise self._negative_values_error(
             f"histories hold {negative.size:,} negative value(s) (e.g. "
             f"{float(matrix.data[first]):g} in row {row}, column {int(matrix.indices[first])}"
@@ -1730,7 +1739,9 @@ class Recommender(Configurable, ABC):
             raise RecstackError(
                 f"{self.name}: {len(unknown):,} user(s) not seen in training, e.g. "
                 f"{unknown[:5]}; this model cannot recommend for them"
-                f"{_other_kind_of_ids(self.users_, unknown)}{among}")
+                f"{_other_kind_of_ids(self.users_, unknown)}"
+                f"{_swapped_ids_note(self.users_, self.items_, unknown, 'item', 'user')}"
+                f"{among}")
         without = self._users_without_history()[index]
         if without.any():
             if needs_history is None:
@@ -1873,20 +1884,57 @@ def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
     """``k`` as an int: a positive integer, and, beyond the catalog (the extra slots are
     empty padding), not so large that the padding alone would not fit the memory budget.
     ``who`` (e.g. ``"ease: recommend"``) starts the refusal: a bare "k must be a positive
-    integer" from a script calling several models did not say whose call it was."""
+    integer" from a script calling several models did not say whose call it was.
+
+    One rule for every model's ``recommend`` and ``similar_items``: a Python or numpy
+    integer, or a whole exact number (``Decimal("10")``), is the k it names; a 0-d numpy
+    array is the one value it holds (as the models' hyperparameters read it); a float, even
+    a whole one (``3.0``), and true/false are refused, saying what they are."""
     from recstack.metrics._validation import exact_as_int
 
     where = f"{who}: " if who else ""
     # a whole exact number (Decimal("10"), from a config or a grid) is the k it names, as
     # the metrics' k and every whole-number hyperparameter read it; it was refused
     given, k = k, exact_as_int(k)
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ConfigError(f"{where}k must be a positive integer, got {shown(given)}")
-    if k > n_items and n_rows * int(k) * 16 > DEFAULT_MEMORY_BUDGET_BYTES:
-        raise ConfigError(f"{where}k = {shown_number(k)} is larger than the catalog "
-                          f"({n_items:,} items): each list would be padded with "
-                          f"{shown_number(int(k) - n_items)} empty slots; use k <= {n_items:,}")
-    return int(k)
+    if isinstance(k, np.ndarray) and k.ndim == 0:
+        # np.array(3) (a reduction's result) was refused as "got array(3)"; it is the value
+        # it holds, refused below as that value when it is not a whole number
+        k = exact_as_int(k[()].item() if isinstance(k[()], np.generic) else k[()])
+    if isinstance(k, bool | np.bool_) or not isinstance(k, int | np.integer) or k < 1:
+        raise ConfigError(f"{where}k must be a positive integer, got {shown(given)}"
+                          f"{_not_a_count(k)}")
+    k = int(k)
+    # the padding is refused by the size of one list too: with no users (or items) asked
+    # for, k = 10**40 reached numpy's padding and failed there ("`pad_width` must be of
+    # integral type")
+    if k > n_items and max(int(n_rows), 1) * k * 16 > DEFAULT_MEMORY_BUDGET_BYTES:
+        stated = f"k = {k}" if digit_count(k) <= 20 else \
+            f"k, a {digit_count(k):,}-digit integer,"
+        raise ConfigError(f"{where}{stated} is larger than the catalog ({n_items:,} items): "
+                          f"each list would be padded with {_slots(k - n_items)}; use "
+                          f"k <= {n_items:,}")
+    return k
+
+
+def _not_a_count(k: Any) -> str:
+    """What a refused ``k`` is, when its value alone does not say why it is no count: a
+    whole float (``3.0``) reads as the count it names, and ``True`` as 1."""
+    if isinstance(k, bool | np.bool_):
+        return ", a boolean (true/false), not a number"
+    if isinstance(k, float | np.floating) and math.isfinite(k) and float(k).is_integer() \
+            and k >= 1:
+        return f", a float; write the whole number {int(k)} (int(k))"
+    if isinstance(k, np.ndarray):
+        return f", an array of shape {k.shape}; give one integer"
+    return ""
+
+
+def _slots(count: int) -> str:
+    """``count`` empty slots in words, a count of more than 20 digits by its digit count:
+    "a 40-digit integer empty slots" did not read as a sentence."""
+    if digit_count(count) <= 20:
+        return f"{count:,} empty slots"
+    return f"a {digit_count(count):,}-digit number of empty slots"
 
 
 def integer_objects(value: Any) -> Any:
@@ -1980,11 +2028,12 @@ def warn_more_threads_than_cores(model: str, name: str, threads: int) -> None:
                       RuntimeWarning, stacklevel=2)
 
 
-def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "raise"
-            ) -> np.ndarray:
+def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "raise",
+            users: IdMap | None = None) -> np.ndarray:
     """``ids.to_index`` that reports an id that cannot be looked up (a list or a table
     inside the list) as a user's mistake, and with ``missing="raise"`` refuses ids the
-    vocabulary lacks naming ``what`` (e.g. ``"ease: items"``); ``"ignore"`` gives -1."""
+    vocabulary lacks naming ``what`` (e.g. ``"ease: items"``); ``"ignore"`` gives -1.
+    ``users``: the model's user vocabulary, for item ids (:func:`_swapped_ids_note`)."""
     try:
         try:
             # ``what`` names the argument in a refusal of a value that is no id (None, NaN,
@@ -2002,8 +2051,33 @@ def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "rais
         unknown = list(dict.fromkeys(np.asarray(external)[index < 0].tolist()))
         raise RecstackError(f"{what}: {len(unknown)} id(s) the model was not trained on, "
                             f"e.g. {unknown[:5]} (it knows {len(ids):,}); give ids of its "
-                            f"training data{_other_kind_of_ids(ids, unknown)}")
+                            f"training data{_other_kind_of_ids(ids, unknown)}"
+                            f"{_swapped_ids_note(ids, users, unknown, 'user', 'item')}")
     return index
+
+
+def _swapped_ids_note(own: IdMap, other: IdMap | None, unknown: list[Any], kind: str,
+                      asked: str) -> str:
+    """When every id in ``unknown`` (asked for as ``asked`` ids, of the vocabulary ``own``)
+    is an id of the model's other vocabulary ``other`` (its ``kind`` ids), and the two
+    vocabularies share no id (so that belonging to one says which kind an id is: integer
+    user and item ids counted from 1 overlap), a note saying so: user ids given for items
+    (``score(items, users)``, ``similar_items(users)``) were refused as ids "not seen in
+    training", which sent the caller looking for missing users, not swapped arguments."""
+    if other is None or not unknown or len(other) == 0:
+        return ""
+    try:
+        found = other.to_index(np.array(unknown, dtype=object), missing="ignore")
+        if (np.asarray(found) < 0).any():
+            return ""
+        shared = own.to_index(other.external_ids, missing="ignore")
+    except (TypeError, ValueError, OverflowError, RecstackError):
+        return ""
+    if (np.asarray(shared) >= 0).any():
+        return ""
+    every = "it is an id" if len(unknown) == 1 else "all of them are ids"
+    return (f" ({every} of the model's {kind}s, not of its {asked}s: were {kind}s given "
+            f"where {asked}s are asked for, or the arguments swapped?)")
 
 
 def _other_kind_of_ids(ids: IdMap, unknown: list[Any]) -> str:
@@ -2131,6 +2205,12 @@ def check_call(model: Any, method: Callable[..., Any], positional: tuple[Any, ..
     raise ConfigError(f"{who} got an unexpected argument {name!r}"
                       f"{did_you_mean(name, names)}; it takes {taken}")
 
+
+def _external_id(ids: IdMap, index: Any) -> Any:
+    """The external id at position ``index`` of ``ids`` as a plain Python value, for
+    messages: an int for integer ids, a str for text ids (``.item()`` on the element of a
+    text vocabulary, a str already, raised AttributeError in place of the message)."""
+    return ids.to_external(np.array([int(index)])).tolist()[0]
 
 
 def _preview(value: Any) -> str:
@@ -2321,7 +2401,14 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
                 # a missing value (pd.NA of a nullable "Float64"/"Int64" frame, as None
                 # already was) becomes NaN, refused below naming where it is: pd.NA stopped
                 # the conversion, and "must be a matrix of numbers" was said of one
-                array = np.where(pd.isna(array), np.nan, array).astype(np.float64)
+                array = np.where(pd.isna(array), np.nan, array)
+                try:
+                    array = array.astype(np.float64)
+                except OverflowError:
+                    # an integer past float64's range failed with Python's "int too large
+                    # to convert to float": named where it is, as a value past float32's
+                    raise RecstackError(_not_finite_message(
+                        what, 1, [_first_too_large(array)], [])) from None
         except (TypeError, ValueError):
             raise RecstackError(f"{what} must be a users x items matrix of numbers, got "
                                 f"{_preview(histories)}") from None
@@ -2351,12 +2438,60 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
                             f"{n_items} items (columns must follow its item order)")
     if not np.isfinite(matrix.data).all():
         bad = np.flatnonzero(~np.isfinite(matrix.data))
-        rows = np.searchsorted(matrix.indptr, bad[:3], side="right") - 1
-        places = list(zip(rows.tolist(), matrix.indices[bad[:3]].tolist(), strict=True))
-        raise RecstackError(
-            f"{what} hold {len(bad)} NaN or infinite value(s) (or values beyond float32's "
-            f"range), e.g. at (row, column) {places}; give finite interaction values")
+        # each named by the value given (NaN, inf, 1e+39), and what to do told by the kinds
+        # found: "NaN or infinite value(s) (or values beyond float32's range)" left the
+        # reader to find which of the three it was (the first 1,000 are looked at)
+        rows = np.searchsorted(matrix.indptr, bad[:1000], side="right") - 1
+        places = list(zip(rows.tolist(), matrix.indices[bad[:1000]].tolist(), strict=True))
+        source = sp.csr_matrix(histories, dtype=np.float64, copy=True) \
+            if sp.issparse(histories) else None
+        if source is not None and not source.has_canonical_format:
+            source.sum_duplicates()
+        given_values = [float(source[row, column]) if source is not None else
+                        float(histories[row, column]) for row, column in places]
+        raise RecstackError(_not_finite_message(what, len(bad), places, given_values))
     return matrix
+
+
+def _first_too_large(array: np.ndarray) -> tuple[tuple[int, ...], Any]:
+    """The first place of an object array holding an integer past float64's range, and
+    that integer (for :func:`history_matrix`'s refusal)."""
+    for at, value in np.ndenumerate(array):
+        try:
+            float(value)
+        except OverflowError:
+            return at, value
+    raise AssertionError("no value too large for a float")  # pragma: no cover
+
+
+def _not_finite_message(what: str, count: int, places: list[Any], values: list[Any]
+                        ) -> str:
+    """The refusal of ``count`` history values that are no finite float32 number: the
+    first three named by value and (row, column), then what to do for each kind found.
+    ``places`` holds (row, column) pairs with ``values`` the values given there, or, with
+    ``values`` empty, one ``((row, column), int)`` for an integer too large for a float."""
+    named = []
+    for index, place in enumerate(places[:3]):
+        if not values:
+            at, value = place
+            at = tuple(at) if len(at) == 2 else (0, at[-1])
+            text = f"{shown_number(value)}, past even float64's range,"
+        else:
+            at, value = tuple(place), values[index]
+            text = "NaN (a missing value)" if math.isnan(value) else \
+                ("inf" if value > 0 else "-inf") if math.isinf(value) else f"{value:.3g}"
+        named.append(f"{text} at (row, column) {at}")
+    todo = []
+    if any(math.isnan(v) for v in values):
+        todo.append("fill or drop the missing values (0: no interaction)")
+    if any(math.isinf(v) for v in values):
+        todo.append("replace the infinite values")
+    if not values or any(math.isfinite(v) for v in values):
+        todo.append("rescale the values beyond float32's range (at most 3.4e+38 in size; "
+                    "e.g. np.log1p)")
+    more = f"; and {count - len(named):,} more" if count > len(named) else ""
+    return (f"{what} hold {count:,} value(s) that are not finite float32 numbers: "
+            f"{'; '.join(named)}{more}; give finite interaction values: {', '.join(todo)}")
 
 
 def stored_or_no_answer(rows: Any) -> np.ndarray:

@@ -152,8 +152,10 @@ class Blend(ValidationSplitMixin, Recommender):
         members = [self._member(position) for position in range(len(self.members))]
         if self.weights is not None:
             if len(self.weights) != len(self.members):
-                raise ConfigError(f"{self.name}: weights has {len(self.weights)} values for "
-                                  f"{len(self.members)} members; give one weight per member")
+                given, count = len(self.weights), len(self.members)
+                raise ConfigError(f"{self.name}: weights has {given} value{'s' * (given != 1)} "
+                                  f"for {count} member{'s' * (count != 1)}; give one weight "
+                                  "per member")
             if not sum(float(w) for w in self.weights) > 0:
                 raise ConfigError(f"{self.name}: weights must not all be 0")
         # the same model twice (default values written out or not) scores the same table

@@ -175,6 +175,7 @@ class ContentBased(Recommender):
                 try:
                     text = vectorizer.fit_transform(item_documents(table, columns))
                 except ValueError as error:  # e.g. "empty vocabulary"
+                    self._refuse_min_df_above_terms(table, columns)
                     raise RecstackError(f"content: cannot build TF-IDF features from the "
                                         f"item table's {_blank_counts(table, columns)}: "
                                         f"{error}{_first_document(table, columns)}; fill "
@@ -197,6 +198,29 @@ class ContentBased(Recommender):
             self.popularity_prior_ = _log_popularity(self.seen_)
             task.advance()
         self._index_features()
+
+    def _refuse_min_df_above_terms(self, table: pd.DataFrame, columns: list[str]) -> None:
+        """Refuse a ``min_df`` that no term of the item table reaches, with the largest
+        value that keeps one: scikit-learn's "After pruning, no terms remain. Try a lower
+        min_df or a higher max_df" named a max_df the model does not have, and no value
+        that works. Nothing is raised when the text holds no term at all (then min_df is
+        not the cause)."""
+        if self.min_df == 1:
+            return
+        counter = _count_vectorizer()(binary=True, stop_words=self.stop_words)
+        try:
+            counts = counter.fit_transform(item_documents(table, columns))
+        except ValueError:  # no term at any min_df: said by the caller
+            return
+        most = int(counts.sum(axis=0).max())
+        if most >= self.min_df:
+            return
+        label = "column" if len(columns) == 1 else "columns"
+        raise ConfigError(
+            f"content: min_df={self.min_df} keeps no term: none of the "
+            f"{counts.shape[1]:,} terms of the item table's {label} "
+            f"{', '.join(map(repr, columns))} is in that many item documents (the most any "
+            f"term is in: {most:,} of {len(table):,}); use min_df <= {most:,}")
 
     def _refuse_no_trained_text(self, text: sp.csr_matrix, table: pd.DataFrame,
                                 train: Interactions) -> None:
@@ -314,8 +338,14 @@ class ContentBased(Recommender):
         scikit-learn for the tokeniser, never refits)."""
         check_call(self, ContentBased.item_vectors, positional, unexpected, (item_table,))
         self._require_fitted()
+        return self._item_vectors(item_table, "item_vectors")
+
+    def _item_vectors(self, item_table: Any, method: str) -> sp.csr_matrix:
+        """:meth:`item_vectors`, its refusals and warnings naming ``method``, the public
+        method called (``score_new_items`` was named as ``item_vectors``, a method the
+        caller had not called)."""
         columns = self.text_columns_.tolist()
-        check_item_rows(item_table, self.name, "item_vectors", tuple(columns))
+        check_item_rows(item_table, self.name, method, tuple(columns))
         missing = [c for c in columns if c not in item_table.columns]
         if missing:
             raise RecstackError(f"content: item_table lacks the column(s) {missing} the "
@@ -328,7 +358,7 @@ class ContentBased(Recommender):
                 "every one would score 0; refit on interactions with an item table (e.g. "
                 "load_movielens, or Interactions.from_frame(..., item_table=...))")
         if "genres" in columns:
-            warn_unknown_genres(item_table, self.vocabulary_, self.name, "item_vectors")
+            warn_unknown_genres(item_table, self.vocabulary_, self.name, method)
         n_rows, n_features = len(item_table), self.item_features_.shape[1]
         counter = _count_vectorizer()(
             vocabulary={term: i for i, term in enumerate(self.vocabulary_.tolist())},
@@ -351,7 +381,7 @@ class ContentBased(Recommender):
         history = self.seen_[self._user_indices(users, hint=(
             "score_new_items profiles users from their training rows; refit with their "
             "interactions (score_histories(histories) scores them on the catalog items)"))]
-        vectors = self.item_vectors(item_table)
+        vectors = self._item_vectors(item_table, "score_new_items")
         return np.asarray((self._profiles(history) @ vectors.T).toarray(), dtype=np.float32)
 
     # ------------------------------------------------------------------ persistence

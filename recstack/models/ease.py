@@ -20,11 +20,9 @@ threads are used where the probe survived, one thread where it crashed.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -33,6 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 
+from recstack.atomic import write_text
 from recstack.data.fetch import default_cache_dir
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
@@ -400,13 +399,10 @@ def _write_verdicts(path: Path, verdicts: dict[str, bool]) -> None:
     """Write beside, then rename: a reader sees the old cache or the new one. A cache that
     cannot be written only costs a probe next time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp", delete=False,
-                                         encoding="utf-8") as handle:
-            json.dump(verdicts, handle, indent=1, sort_keys=True)
-        os.replace(handle.name, path)
-    except OSError:
+        # the shared writer: its work name fits beside any valid name, is removed when
+        # its process is killed, and takes the user's usual permissions
+        write_text(path, json.dumps(verdicts, indent=1, sort_keys=True))
+    except (OSError, RecstackError):
         pass
 
 

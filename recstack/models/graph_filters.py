@@ -54,6 +54,7 @@ from recstack.models.base import (
     Param,
     Recommender,
     check_call,
+    choice_error,
 )
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
@@ -318,13 +319,17 @@ class _GraphFilterModel(Recommender):
         n_users, n_items = self.seen_.shape
         rank = self._rank()
         limit = min(n_users, n_items)
-        if limit < 2:
-            # "k must be < 1 ..., got 1" named a bound no k meets
+        if rank and limit < 2:
+            # "k must be < 1 ..., got 1" named a bound no k meets. Without the ideal filter
+            # (its weight 0) there is no SVD, and the linear filter takes any size: such
+            # data was refused for an SVD never computed
             raise RecstackError(
                 f"{self.name}: the training data has {n_users:,} user(s) and {n_items:,} "
                 f"item(s), and the truncated SVD needs {self._rank_param} >= 1 below both, "
-                "so no value works: a graph filter needs at least 2 users and 2 items "
-                "(use a model without an SVD, e.g. ease or item_knn)")
+                "so no value works: a graph filter with its ideal filter needs at least 2 "
+                f"users and 2 items (set {self._ideal_weight_param} = 0 for the linear "
+                "filter alone, which needs no SVD, or use a model without an SVD, e.g. ease "
+                "or item_knn)")
         if rank >= limit:
             raise ConfigError(
                 f"{self.name}: {self._rank_param} must be < min(n_users, n_items) = {limit} "
@@ -628,6 +633,8 @@ def integrate(derivative: Callable[[np.ndarray], np.ndarray], start: np.ndarray,
     ``terminal_time`` in ``steps`` equal steps of ``solver`` (torchdiffeq's fixed-grid
     steps, see :class:`BSPM`). Returns the last state and the sum of the states after each
     step (for averaging over time points)."""
+    if solver not in SOLVERS:  # before any step: with steps=0 it was never refused
+        raise choice_error("solver", solver, SOLVERS)
     step = np.float32(terminal_time / steps)
     state: np.ndarray = np.array(start, dtype=np.float32)
     total = np.zeros_like(state)
@@ -643,7 +650,7 @@ def integrate(derivative: Callable[[np.ndarray], np.ndarray], start: np.ndarray,
             k4 = derivative(state + step * (k1 - k2 + k3))
             state = state + (k1 + 3 * (k2 + k3) + k4) * (step * np.float32(0.125))
             del k1, k2, k3, k4
-        else:  # the parameter's choices keep this out of reach
-            raise ConfigError(f"unknown ODE solver {solver!r}; one of {SOLVERS}")
+        else:  # refused above
+            raise AssertionError(solver)
         total += state
     return state, total

@@ -21,12 +21,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
 from recstack.models.base import (
     NOT_GIVEN,
     Param,
     Recommender,
     check_call,
+    choice_error,
     history_weights,
     stored_or_no_answer,
 )
@@ -457,7 +457,7 @@ def pruned_item_similarity(matrix: sp.csr_matrix, similarity: str, neighbors: in
     256 MiB); only a block is ever dense, never the ``n_items x n_items`` matrix.
     """
     if similarity not in SIMILARITIES:
-        raise ConfigError(f"similarity must be one of {SIMILARITIES}, got {similarity!r}")
+        raise choice_error("similarity", similarity, SIMILARITIES)
     matrix = sp.csr_matrix(matrix, dtype=np.float32)
     if not matrix.has_canonical_format or not np.all(matrix.data != 0):
         # repeated or stored-zero entries would be counted as users of the item
@@ -573,8 +573,7 @@ def weight_features(matrix: sp.csr_matrix, weighting: str,
     if weighting == "none":
         return matrix
     if weighting not in FEATURE_WEIGHTINGS:
-        raise ConfigError(f"feature_weighting must be one of {FEATURE_WEIGHTINGS}, "
-                          f"got {weighting!r}")
+        raise choice_error("feature_weighting", weighting, FEATURE_WEIGHTINGS)
     n_items = matrix.shape[1]
     per_user = np.diff(matrix.indptr)
     idf = np.log(n_items / (1.0 + per_user))

@@ -26,6 +26,7 @@ from recstack.models.registry import register
 from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
+    MAX_LIKELIHOOD_LOSS,
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
@@ -287,7 +288,11 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
                                    checkpoint_dir=self.checkpoint_dir, model=self.name,
                                    config=self._checkpoint_config(fit_part)
-                                   | self._warm_checkpoint_config())
+                                   | self._warm_checkpoint_config(),
+                                   # the L2 term grows with weight_decay, the BPR term not
+                                   max_loss=MAX_LIKELIHOOD_LOSS * max(1.0, weight_decay),
+                                   diverged_hint="lower the learning rate (learning_rate="
+                                                 f"{self.learning_rate}; default 0.001)")
             self.history_ = trainer.fit(module, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",
                                         progress=progress)

@@ -104,7 +104,7 @@ from scipy.special import expit
 
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
 from recstack.errors import ConfigError, RecstackError
-from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
+from recstack.models.base import MAX_ITERATIONS, MAX_WEIGHT, Param, Recommender, width_param
 from recstack.models.factors import require_factor_memory, warn_excess_factors
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -192,6 +192,17 @@ class _RatingModel(WarmStartMixin, Recommender):
         if not low < high:
             raise RecstackError(f"{self.name}: rating_range must have low < high, "
                                 f"got {train.rating_range}")
+        largest = max(abs(low), abs(high))
+        if largest > MAX_WEIGHT:
+            # rating_range (0, 1e31): the squared errors overflowed float32, and the fit
+            # was refused as "training diverged ... lower the learning rate", which no
+            # learning rate cures
+            raise RecstackError(
+                f"{self.name}: rating_range {train.rating_range} reaches {largest:.3g}; this "
+                "model fits the ratings in float32, where the squared errors of ratings "
+                f"beyond {MAX_WEIGHT:.0e} overflow (training diverges to NaN whatever the "
+                "learning rate): rescale the ratings and rating_range with them (e.g. divide "
+                "both by the largest rating)")
         outside = (train.value < low) | (train.value > high)
         if outside.any():
             first = int(np.flatnonzero(outside)[0])

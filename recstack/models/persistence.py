@@ -79,7 +79,8 @@ from recstack.atomic import (
     recover,
 )
 from recstack.data.idmap import IdMap
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError, echoed, shown
+from recstack.pipeline._paths import json_syntax_problem, read_json_text
 from recstack.specs import did_you_mean
 
 if TYPE_CHECKING:
@@ -200,6 +201,25 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
     RecstackError
         If ``path`` exists and ``overwrite`` is False, or cannot be written.
     """
+    from recstack.models.base import Recommender
+
+    if not isinstance(model, Recommender):
+        # a path, a model's name or a class in the model's place (the two arguments
+        # swapped) was "AttributeError: 'str' object has no attribute '_require_fitted'"
+        swapped = isinstance(path, Recommender)
+        given = (f"the class {model.__name__} itself" if isinstance(model, type) else
+                 f"{type(model).__name__} {echoed(shown(model))}")
+        raise ConfigError(
+            f"save_model(model, path): model must be a fitted recstack model, got {given}"
+            + ("; model and path are in each other's place: call save_model(model, path), "
+               "or model.save(path)" if swapped else
+               "; fit one first (recstack.models.create_model(name).fit(train))"))
+    if not isinstance(overwrite, bool | np.bool_):
+        # as model.save says it: the folder writer's refusal named neither the model nor
+        # the call, and it refused numpy's True, which model.save takes
+        raise ConfigError(f"{model.name}: save_model: overwrite must be True or False, got "
+                          f"{shown(overwrite)}")
+    overwrite = bool(overwrite)
     # hyperparameters changed since fit are refused there (the arrays follow fit's values)
     model._require_fitted("save")
     # "~" means the home folder, as for the data loaders (it made a folder named "~")
@@ -370,6 +390,16 @@ def describe_artifact(path: str | Path) -> dict[str, Any]:
     return meta
 
 
+def json_kind(value: Any) -> str:
+    """What a parsed JSON value is, in JSON's words, for messages about a file that holds
+    another kind of value than the one expected: ``a list ([1, 2])``, ``null``."""
+    for kind, name in ((bool, "true/false"), (str, "text"), (int | float, "a number"),
+                       (list, "a list"), (dict, "an object")):
+        if isinstance(value, kind):
+            return f"{name} ({echoed(json.dumps(value, default=str))})"
+    return "null" if value is None else type(value).__name__
+
+
 def _read_metadata(path: Path) -> dict[str, Any]:
     meta_path, arrays_path = path / META, path / ARRAYS
     a_model = f"a saved model is a folder with {META} and {ARRAYS}"
@@ -412,30 +442,27 @@ def _read_metadata(path: Path) -> dict[str, Any]:
             raise RecstackError(f"{path}: not a saved recstack model (missing {needed.name}; "
                                 f"it needs {META} and {ARRAYS})"
                                 + _registry_hint(path))
-    try:
-        raw = meta_path.read_bytes()
-    except OSError as error:
-        raise RecstackError(f"{meta_path}: cannot read ({error.strerror})") from None
-    try:
-        # utf-8-sig: a byte-order mark from an editor that saved a hand edit is no part
-        # of the JSON (json.loads called the metadata corrupted)
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RecstackError(f"{meta_path}: not UTF-8 text (byte {error.start}); the metadata "
-                            "is corrupted") from None
+    # a byte-order mark from an editor that saved a hand edit is no part of the JSON (it
+    # was called corrupted); an empty file (a save or a copy cut short) was "not valid JSON
+    # (line 1, column 1: Expecting value)", and text in another encoding named only a byte:
+    # said as a saved ranker's and a calibrator's metadata say it
+    text = read_json_text(meta_path, "the metadata is corrupted: save the model again",
+                          RecstackError)
     try:
         meta = strict_json.loads(text)
-    except (json.JSONDecodeError, ValueError) as error:
-        detail = (f"line {error.lineno}, column {error.colno}: {error.msg}"
-                  if isinstance(error, json.JSONDecodeError) else str(error))
-        raise RecstackError(f"{meta_path}: not valid JSON ({detail}); the metadata is "
+    except json.JSONDecodeError as error:
+        raise RecstackError(f"{meta_path}: not valid JSON ({json_syntax_problem(error)}); "
+                            "the metadata is corrupted") from None
+    except ValueError as error:
+        raise RecstackError(f"{meta_path}: not valid JSON ({error}); the metadata is "
                             "corrupted") from None
     except RecursionError:
         raise RecstackError(f"{meta_path}: JSON nested too deeply; the metadata is "
                             "corrupted") from None
     if not isinstance(meta, dict):
+        # "found list", "found NoneType": Python's names for what the file holds
         raise RecstackError(f"{meta_path}: expected a JSON object, found "
-                            f"{type(meta).__name__}")
+                            f"{json_kind(meta)}; the metadata is corrupted")
     if meta.get("format") != FORMAT:
         raise RecstackError(f"{meta_path}: not a recstack model (format "
                             f"{meta.get('format')!r}, expected {FORMAT!r})")
@@ -443,13 +470,22 @@ def _read_metadata(path: Path) -> dict[str, Any]:
     if type(version) is not int:
         raise RecstackError(f"{meta_path}: format_version must be an integer, found "
                             f"{version!r}; the metadata is corrupted")
+    if version < 1:
+        # "version -1 is no longer read ... fit and save the model again": no recstack
+        # ever wrote one, so it is damage, not age
+        raise RecstackError(f"{meta_path}: format_version must be a positive integer (the "
+                            f"model format's version), found {shown(version)}; the "
+                            "metadata is corrupted")
     if version > FORMAT_VERSION:
-        raise RecstackError(f"{meta_path}: model format version {version}; this recstack "
-                            f"({__version__}) reads versions {MIN_FORMAT_VERSION} to "
-                            f"{FORMAT_VERSION}: upgrade recstack to load it")
+        written = _written_by(meta)
+        raise RecstackError(f"{meta_path}: model format version {shown(version)}"
+                            f"{f', saved by recstack {written}' if written else ''}; this "
+                            f"recstack ({__version__}) reads {_readable_versions()}: upgrade "
+                            f"recstack{f' (to {written} or later)' if written else ''} to "
+                            "load it")
     if version < MIN_FORMAT_VERSION:
         raise RecstackError(f"{meta_path}: model format version {version} is no longer read "
-                            f"(this recstack reads {MIN_FORMAT_VERSION} to {FORMAT_VERSION}, "
+                            f"(this recstack reads {_readable_versions()}, "
                             "which checksum the metadata too); fit and save the model again")
     missing = sorted(_META_FIELDS - set(meta))
     if missing:
@@ -485,9 +521,15 @@ def _check_checksums(path: Path, meta: dict[str, Any]) -> None:
     _check_metadata_digest(path / META, meta)
     expected = meta["sha256"][ARRAYS]
     try:
+        empty = (path / ARRAYS).stat().st_size == 0
         actual = _sha256(path / ARRAYS)
     except OSError as error:
         raise RecstackError(f"{path / ARRAYS}: cannot read ({error.strerror})") from None
+    if empty and expected != actual:
+        # "checksum mismatch (expected 9914..., got e3b0...)" hid that nothing is there
+        raise RecstackError(f"{path / ARRAYS}: is empty (0 bytes): a save or a copy was cut "
+                            "short; copy the whole model folder again, or save the model "
+                            "again")
     if expected != actual:
         raise RecstackError(f"{path / ARRAYS}: checksum mismatch (expected {expected}, got "
                             f"{actual}); the artifact is corrupted or was modified")
@@ -504,7 +546,8 @@ def _model_from_metadata(path: Path, meta: dict[str, Any]) -> Recommender:
         raise RecstackError(f"{meta_path}: unknown model {name!r}{hint}; this recstack has: "
                             f"{', '.join(available_models())}")
     if not isinstance(params, dict):
-        raise RecstackError(f"{meta_path}: params must be a JSON object, found {params!r}")
+        raise RecstackError(f"{meta_path}: params must be a JSON object, found "
+                            f"{json_kind(params)}; the metadata is corrupted")
     cls = model_class(name)
     declared = set(cls.params)
     unknown, missing = sorted(set(params) - declared), sorted(declared - set(params))
@@ -844,11 +887,34 @@ def _restore_base(model: Recommender, state: dict[str, np.ndarray]) -> None:
     model.seen_ = sparse_from_state("seen", state)
 
 
+def _readable_versions() -> str:
+    """The model format versions this recstack reads, for messages ("versions 2 to 2"
+    read oddly where it reads one)."""
+    if MIN_FORMAT_VERSION == FORMAT_VERSION:
+        return f"version {FORMAT_VERSION} only"
+    return f"versions {MIN_FORMAT_VERSION} to {FORMAT_VERSION}"
+
+
+def _written_by(meta: dict[str, Any]) -> str:
+    """Which recstack saved the model, from ``model.json`` (``"0.3.0"``: what to upgrade
+    to), or "" where the field is missing, not text, or this recstack's own version (a
+    newer format under the same number: an edited file or a development build, which
+    says nothing of what to upgrade to)."""
+    written = meta.get("recstack_version")
+    if not isinstance(written, str) or not written.strip() or written.strip() == __version__:
+        return ""
+    return echoed(written.strip(), 40)
+
+
 def _unstorable_id(ids: IdMap) -> str | None:
     """What keeps a text id from being saved as it is, or None: numpy's fixed-width text,
     the saved form of text ids, drops trailing NUL characters, so ``'a\\x00'`` came back
     as ``'a'`` (refused as a repeated id beside ``'a'``, and otherwise loaded as another
-    id than the one the model was fitted with)."""
+    id than the one the model was fitted with). Data built by the loaders, ``IdMap()``
+    and ``IdMap.encode`` refuse such ids already; this check is for the vocabularies set
+    by hand, which it can still reach: ``IdMap.restore`` (the reader of saved ids) keeps
+    ids as given, and an ``Interactions`` built on such a map trains a model that holds
+    them."""
     external = np.asarray(ids.external_ids)
     if external.dtype != object:
         return None

@@ -133,8 +133,10 @@ from recstack.models.base import (
     Param,
     PopularityFallbackWarning,
     Recommender,
+    _as_ids,
     _lookup,
     _preview,
+    _swapped_ids_note,
     check_call,
     check_list_length,
     index_problem,
@@ -148,6 +150,7 @@ from recstack.models.registry import register
 from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
+    MAX_LIKELIHOOD_LOSS,
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
@@ -433,7 +436,10 @@ class SASRec(WarmStartMixin, Recommender):
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
                                    checkpoint_dir=self.checkpoint_dir, model=self.name,
                                    config=self._checkpoint_config(train, data)
-                                   | self._warm_checkpoint_config())
+                                   | self._warm_checkpoint_config(),
+                                   max_loss=MAX_LIKELIHOOD_LOSS,
+                                   diverged_hint="lower the learning rate (learning_rate="
+                                                 f"{self.learning_rate}; default 0.001)")
             self.history_ = trainer.fit(network, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",
                                         progress=progress)
@@ -592,7 +598,10 @@ class SASRec(WarmStartMixin, Recommender):
                     f"{self.name}: sequence {row} holds {len(np.flatnonzero(index < 0))} "
                     f"item id(s) the model does not know: {where}"
                     f"{', ...' if (index < 0).sum() > len(places) else ''} (positions count "
-                    "from 0, oldest first); give the external ids of items it was trained on")
+                    "from 0, oldest first); give the external ids of items it was trained on"
+                    + _swapped_ids_note(self.items_, self.users_,
+                                        list(dict.fromkeys(array[index < 0].tolist())),
+                                        "user", "item"))
             indices.append(index)
         scores, empty = self._score_sequences(indices)
         if exclude_seen:
@@ -638,7 +647,11 @@ class SASRec(WarmStartMixin, Recommender):
                     f"{self.name}: sequence {row} must be a flat list of items (one user's "
                     f"history, oldest first), got {_preview(sequence)}; pass [[...], ...] "
                     "with one list per user")
-            arrays.append(np.asarray(sequence))
+            # read as the ids of every other method are (_as_ids): numpy made a list
+            # mixing text with NaN, None-free floats or booleans all text, so that
+            # ["i0", nan] was refused as the unknown item 'nan' and [0, True] read as items
+            # 0 and 1
+            arrays.append(_as_ids(sequence, f"{self.name}: sequence {row}"))
         return arrays
 
     def _score_sequences(self, sequences: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -39,8 +39,10 @@ from recstack import strict_json
 from recstack.atomic import blocking_parent, checked_path, folder_problem, name_too_long
 from recstack.errors import RecstackError, shown
 from recstack.models.base import Param
+from recstack.models.persistence import json_kind
 from recstack.models.training import ResumePoint, TrainingHistory, run_epochs
 from recstack.models.warm_start import WARM_START_KEY
+from recstack.pipeline._paths import json_syntax_problem, read_json_text
 from recstack.progress import Progress
 
 CHECKPOINT_FORMAT = 1
@@ -122,6 +124,13 @@ def deterministic_torch(device: Any) -> Iterator[None]:
         torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
 
 
+#: the most a mean loss that is a negative log-likelihood of scores (a softmax
+#: cross-entropy, BPR) reaches in a training that learns: the loss of scores 10,000
+#: apart in the wrong order. Beyond it the scores have diverged, or a setting scales them
+#: past any use (two-tower's temperature=1e-30), and softmax gradients are all or nothing
+MAX_LIKELIHOOD_LOSS = 1e4
+
+
 @dataclass
 class TorchTrainer:
     """Runs epochs with progress, validation, early stopping and checkpoints.
@@ -141,6 +150,12 @@ class TorchTrainer:
     model
         The model's registry name, recorded in every checkpoint: resuming one made by
         another model is refused saying so (checkpoints without it are read as before).
+    max_loss
+        The largest mean training loss an epoch may end with; None: any finite one. An
+        epoch whose mean loss is NaN, infinite or beyond it stops training at once, refused
+        as diverged (before it is checkpointed), with ``diverged_hint``: what to change.
+    diverged_hint
+        The settings to change when training diverges, e.g. "lower learning_rate".
     """
 
     epochs: int
@@ -149,6 +164,8 @@ class TorchTrainer:
     checkpoint_dir: str | Path | None = None
     config: dict[str, Any] = field(default_factory=dict)
     model: str | None = None
+    max_loss: float | None = None
+    diverged_hint: str = "lower the learning rate"
 
     def fit(self, module: Any, optimizer: Any,
             batches: Callable[[int, Any], Iterable[Any]],
@@ -181,7 +198,9 @@ class TorchTrainer:
                 # summed on the device: a float() per step would wait for the GPU each time
                 total = value.detach() if total is None else total + value.detach()
                 count += 1
-            return {"loss": float(total) / count if count else 0.0}
+            mean = float(total) / count if count else 0.0
+            self._refuse_diverged(epoch, mean)
+            return {"loss": mean}
 
         def validate_in_eval_mode() -> float:
             assert validate is not None
@@ -204,6 +223,18 @@ class TorchTrainer:
             after_epoch=checkpoint if self.checkpoint_dir is not None else None)
         module.eval()
         return history
+
+    def _refuse_diverged(self, epoch: int, mean: float) -> None:
+        """Stop at the first epoch whose mean loss is not finite or beyond ``max_loss``: the
+        run went on to its last epoch with a loss of 1.6e+29 (two-tower's temperature=1e-30)
+        or 5.8e+15 (LightGCN's learning_rate=1e8), and the model was kept."""
+        if math.isfinite(mean) and (self.max_loss is None or mean <= self.max_loss):
+            return
+        bound = "" if not math.isfinite(mean) or self.max_loss is None else \
+            f", beyond {self.max_loss:,.0f}, the most a training that learns reaches"
+        who = f"{self.model}: " if self.model is not None else ""
+        raise RecstackError(f"{who}training diverged in epoch {epoch + 1}: its mean "
+                            f"training loss is {mean:.3g}{bound}; {self.diverged_hint}")
 
     # ------------------------------------------------------------------ checkpoints
     @contextmanager
@@ -265,7 +296,7 @@ class TorchTrainer:
             }
             (staging / _STATE).write_text(json.dumps(state, indent=2, default=str,
                                                      allow_nan=False))
-            old = folder.with_name(folder.name + ".old")
+            old = _old_folder(folder)
             if folder.exists():
                 os.replace(folder, old)
             os.replace(staging, folder)
@@ -288,7 +319,7 @@ class TorchTrainer:
 
         folder = self._checkpoint_folder()
         _remove_dead_writers_work(folder)
-        old = folder.with_name(folder.name + ".old")
+        old = _old_folder(folder)
         if os.path.lexists(folder) and not old.is_symlink() and old.is_dir() \
                 and (folder / _STATE).is_file():
             # NAME is complete: a NAME.old beside it is the previous epoch, left by a
@@ -352,16 +383,27 @@ class TorchTrainer:
 
     def _read_checkpoint(self, folder: Path, module: Any, optimizer: Any, load_file: Any
                          ) -> tuple[int, TrainingHistory, dict[str, Any] | None]:
-        # a hand edit: a key written twice, or a bare NaN, was read without a word
+        # a hand edit: a key written twice, or a bare NaN, was read without a word. An empty
+        # file, one cut short or in another encoding were named in Python's words
+        # ("JSONDecodeError: Expecting value: line 1 column 1 (char 0)"); an editor's
+        # byte-order mark is no part of the JSON, as a saved model's metadata reads it
+        text = read_json_text(folder / _STATE, f"the checkpoint is damaged: {_AFRESH}",
+                              RecstackError)
         try:
-            state = strict_json.loads((folder / _STATE).read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as error:  # a truncated or edited file
-            raise RecstackError(f"{folder}: not a readable checkpoint ({type(error).__name__}"
-                                f": {error}): its {_STATE} is not valid JSON (truncated or "
-                                f"edited); {_AFRESH}") from None
+            state = strict_json.loads(text)
+        except json.JSONDecodeError as error:  # a truncated or edited file
+            raise RecstackError(f"{folder}: not a readable checkpoint: its {_STATE} is not "
+                                f"valid JSON ({json_syntax_problem(error)}); it was cut short "
+                                f"or edited: {_AFRESH}") from None
+        except ValueError as error:  # a key twice, a NaN, an integer of endless digits
+            raise RecstackError(f"{folder}: not a readable checkpoint: its {_STATE} is not "
+                                f"valid JSON ({error}); it was edited: {_AFRESH}") from None
+        except RecursionError:
+            raise RecstackError(f"{folder}: not a readable checkpoint: its {_STATE} is JSON "
+                                f"nested too deeply; it was edited: {_AFRESH}") from None
         if not isinstance(state, dict):
             raise RecstackError(f"{folder / _STATE}: expected a JSON object, got "
-                                f"{type(state).__name__}; remove the folder to start "
+                                f"{json_kind(state)}; remove the folder to start "
                                 "training afresh")
         lacking = [key for key in _STATE_KEYS if key not in state]
         if lacking:
@@ -575,8 +617,39 @@ def _optimizer_mismatch(optimizer: Any, tensors: dict[str, Any], epochs_done: in
 def _work_prefix(folder: Path) -> str:
     """The name prefix of the staging folders the writing process makes beside the
     checkpoint ``folder``: ``.NAME.<pid>.``, so that a later start can tell those of a
-    process that is gone (killed while writing an epoch) and remove them."""
-    return f".{folder.name}.{os.getpid()}."
+    process that is gone (killed while writing an epoch) and remove them. ``NAME`` is
+    :func:`_work_stem`: shortened where the folder's own name leaves no room."""
+    return f".{_work_stem(folder)}.{os.getpid()}."
+
+
+def _old_folder(folder: Path) -> Path:
+    """Where an epoch sets the previous checkpoint aside while the new one is renamed in:
+    ``NAME.old``, or ``START~HASH.old`` (:func:`_work_stem`) for a name too long for it."""
+    return folder.with_name(f"{_work_stem(folder)}.old")
+
+
+#: the longest name a work name adds to the folder's: a staging folder's ".", "." and a
+#: process id of up to 10 digits, "." and tempfile's 8 random characters (``NAME.old``
+#: adds fewer)
+_LONGEST_WORK_NAME = f".{{}}.{'9' * 10}.{'x' * 8}"
+_DIGEST_LENGTH = 16
+
+
+def _work_stem(folder: Path) -> str:
+    """The checkpoint folder's name as its staging folders and ``NAME.old`` hold it: the
+    name itself where those fit the file system's limits, else the name's start and a hash
+    of the whole name, ``START~HASH``, the same for every run on the folder. A valid
+    folder name of 240 bytes gave staging names past 255, and every epoch's checkpoint
+    failed ("File name too long")."""
+    name = folder.name
+    if name_too_long(folder.with_name(_LONGEST_WORK_NAME.format(name))) is None:
+        return name
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:_DIGEST_LENGTH]
+    start = name
+    while start and name_too_long(
+            folder.with_name(_LONGEST_WORK_NAME.format(f"{start}~{digest}"))) is not None:
+        start = start[:-1]  # by characters: a multi-byte character is never cut in two
+    return f"{start}~{digest}"
 
 
 def _remove_dead_writers_work(folder: Path) -> None:
@@ -588,9 +661,10 @@ def _remove_dead_writers_work(folder: Path) -> None:
         entries = list(folder.parent.iterdir())
     except OSError:
         return
+    stem = _work_stem(folder)
     for entry in entries:
-        parts = entry.name[len(folder.name) + 2:].split(".", 1) \
-            if entry.name.startswith(f".{folder.name}.") else []
+        parts = entry.name[len(stem) + 2:].split(".", 1) \
+            if entry.name.startswith(f".{stem}.") else []
         if len(parts) != 2 or not parts[0].isdigit() or entry.is_symlink() \
                 or not entry.is_dir():
             continue

@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, concat
 from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
-from recstack.models.base import NOT_GIVEN, check_interactions, refuse_unbound
+from recstack.models.base import NOT_GIVEN, check_interactions, choice_error, refuse_unbound
 from recstack.progress import Progress, resolve
 
 
@@ -146,7 +146,7 @@ def validation_metric(score_users: Callable[[np.ndarray], np.ndarray], train: In
     from recstack.topk import top_k_batched
 
     if metric not in VALIDATION_METRICS:
-        raise ValueError(f"metric must be one of {VALIDATION_METRICS}, got {metric!r}")
+        raise choice_error("metric", metric, VALIDATION_METRICS)
 
     truth = sp.csr_matrix(validation.to_csr(), dtype=np.float64, copy=True)
     truth.sum_duplicates()

@@ -159,6 +159,7 @@ from recstack.models.text_features import (
 from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
+    MAX_LIKELIHOOD_LOSS,
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
@@ -174,6 +175,7 @@ from recstack.models.training import (
 )
 from recstack.models.warm_start import WarmStartMixin, warm_module
 from recstack.progress import Progress
+from recstack.specs import did_you_mean
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -592,7 +594,13 @@ class TwoTower(WarmStartMixin, Recommender):
             trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
                                    checkpoint_dir=self.checkpoint_dir, model=self.name,
                                    config=self._checkpoint_config(fit_rows, train)
-                                   | self._warm_checkpoint_config())
+                                   | self._warm_checkpoint_config(),
+                                   max_loss=MAX_LIKELIHOOD_LOSS,
+                                   diverged_hint=(
+                                       f"temperature={self.temperature} divides the "
+                                       "cosine scores (at most 1 in size) into the loss: "
+                                       "raise it (default 0.2), or lower the learning rate "
+                                       f"(learning_rate={self.learning_rate})"))
             self.history_ = trainer.fit(
                 module, optimizer, batches, loss,
                 validate=validate if validation is not None else None,
@@ -637,8 +645,13 @@ class TwoTower(WarmStartMixin, Recommender):
                               "have no user_table")
         missing = [c for c in columns if c not in table.columns]
         if missing:
-            raise ConfigError(f"{self.name}: user_table has no column(s) {missing}; its "
-                              f"columns are {list(table.columns)}")
+            # a misspelt name ('agee') was listed beside the columns without the nearest, as
+            # a re-ranker's item column names it
+            near = did_you_mean(str(missing[0]), [str(c) for c in table.columns])
+            raise ConfigError(f"{self.name}: user_features: the user table has no column"
+                              f"{'s' if len(missing) > 1 else ''} "
+                              f"{', '.join(map(repr, missing))}{near}; its columns are: "
+                              f"{', '.join(map(repr, table.columns))}")
         if USER_ID in columns:
             raise ConfigError(
                 f"{self.name}: user_features names {USER_ID!r}, the users' key: its one-hot "
@@ -819,9 +832,15 @@ class TwoTower(WarmStartMixin, Recommender):
         columns the model was fitted with (genres, tags, title, description)."""
         check_call(self, TwoTower.embed_items, positional, unexpected, (item_rows,))
         self._require_fitted()
+        return self._embed_items(item_rows, "embed_items")
+
+    def _embed_items(self, item_rows: Any, method: str) -> np.ndarray:
+        """:meth:`embed_items`, its refusals and warnings naming ``method``, the public
+        method called (``score_new_items`` was named as ``embed_items``, a method the
+        caller had not called)."""
         # a column it reads written another way (TITLE, Genres) was refused as missing
         # ("lack the column 'genres'"), without the rename content's refusal says
-        check_item_rows(item_rows, self.name, "embed_items", self.content_.read_columns)
+        check_item_rows(item_rows, self.name, method, self.content_.read_columns)
         if not self.content_.has_content:
             # the content vector is the constant 1: every new item got the same embedding
             # a fitted model no longer knows its training table: both causes are said
@@ -833,7 +852,7 @@ class TwoTower(WarmStartMixin, Recommender):
                 "every new item would get the same embedding; refit on interactions with an "
                 "item table that describes the items (e.g. load_movielens, or "
                 "Interactions.from_frame(..., item_table=...))")
-        warn_unknown_genres(item_rows, self.content_.genre_vocabulary, self.name, "embed_items")
+        warn_unknown_genres(item_rows, self.content_.genre_vocabulary, self.name, method)
         features = self.content_.transform(item_rows, n_rows=len(item_rows))
         return _unit(_perceptron(features, self.item_layers_))
 
@@ -848,7 +867,8 @@ class TwoTower(WarmStartMixin, Recommender):
             users, needs_history=True,
             hint="new items have no popularity to fall back on, so they cannot be scored "
                  "for them; refit the model on data that includes their interactions")
-        return self.user_embeddings_[users_index] @ self.embed_items(item_rows).T
+        return self.user_embeddings_[users_index] @ self._embed_items(item_rows,
+                                                                      "score_new_items").T
 
     def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
                         **unexpected: Any) -> np.ndarray:

@@ -33,7 +33,7 @@ from scipy import stats
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
-from recstack.specs import Spec, arguments_named, option
+from recstack.specs import Spec, arguments_named, option, whole_exact_as_int
 
 __all__ = ["DriftReport", "DriftSpec", "genre_mix", "genre_weights", "ks_test",
            "measure_drift", "new_share", "popularity_psi", "psi", "spearman"]
@@ -561,10 +561,12 @@ def _id_kind(ids: np.ndarray) -> str:
 
 
 def _bins(bins: Any, measure: str) -> int:
+    # a whole Decimal or Fraction is the count it names, as every count (specs.convert)
+    given, bins = bins, whole_exact_as_int(bins)
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer) \
             or not 1 <= bins <= MAX_BINS:
         raise RecstackError(f"{measure}: bins must be an integer in [1, {MAX_BINS}], got "
-                            f"{shown(bins)}")
+                            f"{shown(given)}")
     return int(bins)
 
 

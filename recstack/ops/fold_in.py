@@ -46,7 +46,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import history_matrix
 from recstack.models.warm_start import known_rows
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, whole_exact_as_int
 
 __all__ = ["FOLD_IN_MODELS", "fold_in_items", "fold_in_model", "use_fold_in"]
 
@@ -162,9 +162,10 @@ def use_fold_in(between: int, strategies: Sequence[str], previous: Any) -> bool:
     """Whether this run folds in rather than trains: ``between`` > 0, a published model
     that can be folded into, and fewer than ``between`` fold-in runs since the last
     training run (``strategies``: the completed runs' strategies, oldest first)."""
+    given, between = between, whole_exact_as_int(between)  # Decimal(2) is 2
     if isinstance(between, bool) or not isinstance(between, int | np.integer) or between < 0:
         raise ConfigError(f"use_fold_in: between must be a whole number of runs >= 0 "
-                          f"([training] fold_in_between), got {shown(between)}")
+                          f"([training] fold_in_between), got {shown(given)}")
     # a generator or None was a TypeError from reversed(); a misspelt strategy counted as
     # a retrain and restarted the fold-in streak
     if not isinstance(strategies, list | tuple) \

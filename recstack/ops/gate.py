@@ -31,7 +31,7 @@ from recstack.errors import ConfigError, RecstackError, shown
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics._validation import as_float_array
 from recstack.metrics.ranking import RANKING_METRICS, ranking_metrics
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import arguments_named, did_you_mean, whole_exact_as_int
 from recstack.topk import top_k_batched
 
 __all__ = ["GateDecision", "decide", "holdout_metric"]
@@ -54,10 +54,11 @@ def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, me
     # maps they were other users, and every value silently 0
     check_one_split(train, holdout=holdout)
     _check_metric(metric)
+    given, k = k, whole_exact_as_int(k)  # Decimal(10) is 10, as every count
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         # checked only when some user was ranked: a window without one took k=0 silently
         raise ConfigError(f"gate: k must be a whole number >= 1 (the list length the metric "
-                          f"reads), got {shown(k)}")
+                          f"reads), got {shown(given)}")
     if not getattr(model, "is_fitted", False):
         raise RecstackError(f"gate: the model ({type(model).__name__}) is not fitted; fit it "
                             "(or load a saved one) before evaluating it")
@@ -166,10 +167,11 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
         raise ConfigError(f"gate: margin must be <= 1 for {metric} (its values lie in "
                           f"[0, 1]; the margin is an absolute difference, e.g. 0.05 for "
                           f"five points), got {shown(margin)}")
+    given, min_users = min_users, whole_exact_as_int(min_users)
     if isinstance(min_users, bool) or not isinstance(min_users, int | np.integer) \
             or min_users < 2:
         raise ConfigError(f"gate: min_users must be an integer >= 2 (a paired test needs "
-                          f"two users), got {shown(min_users)}")
+                          f"two users), got {shown(given)}")
     candidate = _per_user(candidate, "candidate", metric if bounded else None)
     if published is not None:
         published = _per_user(published, "published", metric if bounded else None)

@@ -32,6 +32,7 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.ops.pipeline_config import TrainingSpec
+from recstack.specs import whole_exact_as_int
 
 __all__ = ["fit_candidate", "training_window"]
 
@@ -49,9 +50,10 @@ def training_window(n_partitions: int, spec: TrainingSpec) -> list[int]:
     """
     # '5' and 5.0 were TypeErrors from the comparison, True one partition, a dict of the
     # [training] table an AttributeError
+    given, n_partitions = n_partitions, whole_exact_as_int(n_partitions)  # Decimal(6) is 6
     if isinstance(n_partitions, bool) or not isinstance(n_partitions, int | np.integer):
         raise ConfigError(f"training_window: n_partitions must be the number of partitions "
-                          f"(an int), got {n_partitions!r:.60}")
+                          f"(an int), got {given!r:.60}")
     if not isinstance(spec, TrainingSpec):
         raise ConfigError(f"training_window: spec must be a TrainingSpec (e.g. "
                           f"TrainingSpec(window='sliding', partitions=3)), got "

@@ -5,16 +5,22 @@ A named pipe is opened for reading and waits forever for a writer; a symbolic li
 loops or leads nowhere was "cannot read (None)", "missing" or "no ranker.json"; a pipe or a
 dangling link given to ``save`` was replaced by a file without a word. The wording is
 :func:`recstack.config._check_toml_file`'s and :mod:`recstack.atomic`'s, built on
-:func:`recstack.atomic.broken_link` and :func:`recstack.atomic.describe_path`. (Local to the
+:func:`recstack.atomic.refuse_non_file` and :func:`recstack.atomic.describe_path`. (Local to the
 pipeline: the refusals raise the pipeline's own error classes.)
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from recstack.atomic import broken_link, describe_path, folder_problem, special_file_problem
+from recstack.atomic import (
+    describe_path,
+    folder_problem,
+    refuse_non_file,
+    special_file_problem,
+)
 from recstack.errors import RecstackError
 
 
@@ -30,15 +36,16 @@ def refuse_unreadable_file(path: Path, give: str, error: type[RecstackError]) ->
         raise error(f"{path}: {problem}; {give}")
 
 
-def refuse_unwritable_file(path: Path, error: type[RecstackError]) -> None:
+def refuse_unwritable_file(path: Path, error: type[RecstackError], what: str = "") -> None:
     """Refuse a destination file ``path`` that is neither missing nor a regular file (nor a
-    link to one): writing replaced a pipe, socket or device, or a link that leads nowhere,
-    by a file, dropping it without a word. A folder is left to :mod:`recstack.atomic`'s
-    own words."""
-    if special_file_problem(path) is not None:
-        remove = "the link" if broken_link(path) is not None else "it"
-        raise error(f"{path}: is {describe_path(path)}, but a file is to be written there; "
-                    f"choose another name or remove {remove}")
+    link to one): a folder, a name too long for the file system, a pipe, socket or device,
+    or a link that leads nowhere (writing replaced it by a file, dropping it without a
+    word). The words are every writer's, :func:`recstack.atomic.refuse_non_file`'s (``what``
+    starts them: the call refused), raised as the pipeline's ``error`` class."""
+    try:
+        refuse_non_file(path, what)
+    except RecstackError as problem:
+        raise error(str(problem)) from None
 
 
 def refuse_not_folder(path: Path, kind: str, holds: str, error: type[RecstackError]
@@ -66,3 +73,35 @@ def refuse_missing_folder(path: Path, where: str, error: type[RecstackError]) ->
     raise error(f"{where}: {path}: cannot write it, its folder {folder} "
                 f"{'does not exist' if missing else problem}; "
                 f"{'create it first' if missing else 'choose another path'}")
+
+
+def read_json_text(path: Path, give: str, error: type[RecstackError]) -> str:
+    """The text of the JSON file ``path`` (a saved calibrator, a ranker's metadata), a
+    byte-order mark from an editor dropped; a file that cannot be read, is empty, or is not
+    UTF-8 is refused naming what it is (an empty file was "not JSON (JSONDecodeError:
+    Expecting value: line 1 column 1 (char 0))", one saved in Latin-1 Python's
+    UnicodeDecodeError); ``give`` says what would be right."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as problem:
+        raise error(f"{path}: cannot read ({problem.strerror or problem})") from None
+    if not raw.strip():
+        held = "0 bytes" if not raw else f"only {len(raw):,} bytes of white space"
+        raise error(f"{path}: is empty ({held}); {give}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        line = raw.count(b"\n", 0, problem.start) + 1
+        raise error(f"{path}: not UTF-8 text (byte {problem.start:,}, line {line}, is "
+                    f"{raw[problem.start:problem.start + 1]!r}); {give}") from None
+
+
+def json_syntax_problem(problem: json.JSONDecodeError) -> str:
+    """Where and what a JSON syntax error is, ``line 1, column 27: Expecting ','
+    delimiter``, saying so when the text ends before the JSON does (at the error, or
+    inside a string it opens): a file cut short, as an interrupted write leaves it."""
+    ended = not problem.doc[problem.pos:].strip() \
+        or problem.msg.startswith("Unterminated string")
+    cut = "; the text ends before the JSON does: is the file cut short?" if ended else ""
+    return f"line {problem.lineno}, column {problem.colno}: {problem.msg}{cut}"

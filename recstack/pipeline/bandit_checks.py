@@ -5,6 +5,8 @@ and value, and what would be right."""
 
 from __future__ import annotations
 
+import math
+import numbers
 import sys
 from collections.abc import Collection
 from typing import Any
@@ -93,6 +95,17 @@ def first_true_false(array: np.ndarray) -> tuple[str, Any] | None:
     return place, flat[at]
 
 
+def _rows_of_nothing(array: np.ndarray, ndim: int | None) -> np.ndarray:
+    """An empty list (``[]``, read as shape ``(0,)``) where an array of ``ndim`` > 1
+    dimensions is wanted, as no rows: shape ``(0, 0, ...)``. ``update([], [], [])`` was
+    refused as "items must be a 2-D array, got shape (0,)" while the same empty round as
+    ``(0, k)`` arrays was a no-op (and ``fit([], [])`` was told that X must be 2-D, not
+    that the batch is empty)."""
+    if ndim is not None and ndim > 1 and array.shape == (0,):
+        return array.reshape((0,) * ndim)
+    return array
+
+
 def as_float_array(where: str, name: str, value: Any, *, ndim: int | None,
                    error: type[Exception] = BanditInputError) -> np.ndarray:
     """``value`` as a finite float64 array with ``ndim`` dimensions (None: any); ``error``:
@@ -115,6 +128,7 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None,
             raise error(f"{where}: {name} must be an array of numbers ({problem})"
                         ) from None
         array = with_missing
+    array = _rows_of_nothing(array, ndim)
     if ndim is not None and array.ndim != ndim:
         raise error(f"{where}: {name} must be a {ndim}-D array, got shape "
                     f"{array.shape}")
@@ -215,6 +229,7 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | 
     kind = f"{what} " if what else ""
     if array.dtype == bool:
         raise error(f"{where}: {name} must hold integer {kind}indices, got true/false values")
+    array = _rows_of_nothing(array, ndim)
     if array.ndim != ndim:
         raise error(f"{where}: {name} must be a {ndim}-D array of "
                     f"{what + ' indices' if what else 'integer indices'}, got shape "
@@ -299,13 +314,36 @@ def _first_non_integer(array: np.ndarray) -> str:
     return ""
 
 
-def check_unit_interval(where: str, name: str, array: np.ndarray) -> None:
-    """Refuse values outside [0, 1] (probabilities, Bernoulli rewards)."""
+def check_unit_interval(where: str, name: str, array: np.ndarray, *,
+                        percentages: bool = False) -> None:
+    """Refuse values outside [0, 1] (probabilities, Bernoulli rewards); ``percentages``:
+    say so when every value lies in [0, 100] (probabilities written as percentages, 50 for
+    0.5), where a model's output may be given that way."""
     bad = (array < 0) | (array > 1)
     if bad.any():
         index = _first_bad(bad)
+        hint = ""
+        if percentages and bool(((array >= 0) & (array <= 100)).all()):
+            hint = ("; every value lies in [0, 100]: percentages? give them divided by 100 "
+                    "(0.5 for 50%)")
         raise BanditInputError(f"{where}: {name} must be probabilities in [0, 1], "
-                               f"{_position(index)} is {float(array[index])!r}")
+                               f"{_position(index)} is {float(array[index])!r}{hint}")
+
+
+def percentage_hint(value: Any) -> str:
+    """What a refused share (a sampling rate, the share of negatives kept, in (0, 1]) above
+    1 may have meant: a percentage (``50`` for 0.5, up to 100) or "one in n" (``50`` for
+    0.02): `` (a share: 0.5 for 50%, or 0.02 to keep one in 50)``; else nothing."""
+    read = exact_as_float(value)
+    if isinstance(read, bool | np.bool_) or not isinstance(read, numbers.Real):
+        return ""
+    number = finite_or_infinite(read)
+    if not 1 < number < math.inf:
+        return ""
+    one_in = f"{1 / number:.3g} to keep one in {number:,g}"
+    if number > 100:
+        return f" (a share: {one_in})"
+    return f" (a share: {number / 100:g} for {number:g}%, or {one_in})"
 
 
 def check_not_empty(where: str, name: str, array: np.ndarray, unit: str = "row") -> None:
@@ -342,9 +380,20 @@ def check_distinct_rows(where: str, name: str, items: np.ndarray) -> None:
                                " more than once; each row is one list of distinct items")
 
 
-def check_shape(where: str, name: str, array: np.ndarray, shape: tuple[int, ...]) -> None:
+def check_shape(where: str, name: str, array: np.ndarray, shape: tuple[int, ...],
+                dims: tuple[str, ...] | None = None) -> None:
+    """Refuse ``array`` unless of ``shape``; ``dims`` (what each dimension counts) names
+    the dimensions that differ: "contexts must have shape (2, 2, 2), got (2, 2, 3)" left
+    the user to find that the last one, the policy's n_features, was the one wrong."""
     if array.shape != shape:
-        raise BanditInputError(f"{where}: {name} must have shape {shape}, got {array.shape}")
+        said = ""
+        if dims is not None and array.ndim == len(shape) == len(dims):
+            wrong = [f"{dim} is {got}, expected {want}"
+                     for dim, got, want in zip(dims, array.shape, shape, strict=True)
+                     if got != want]
+            said = f": {'; '.join(wrong)}"
+        raise BanditInputError(f"{where}: {name} must have shape {shape}, got "
+                               f"{array.shape}{said}")
 
 
 def check_count(where: str, name: str, value: Any, *, low: int = 1,

@@ -53,7 +53,7 @@ import numpy as np
 
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import ConfigError, shown
-from recstack.metrics._validation import check_aligned, refuse_masked
+from recstack.metrics._validation import check_aligned, exact_as_int, refuse_masked
 from recstack.models.base import (
     NOT_GIVEN,
     REQUIRED,
@@ -197,7 +197,8 @@ class Policy(ABC):
         if users.ndim != 1:
             raise BanditInputError(f"{where}: users must be a 1-D array, got shape "
                                    f"{users.shape}")
-        contexts = self._check_contexts(where, contexts, (len(users), self.n_items))
+        contexts = self._check_contexts(where, contexts, (len(users), self.n_items),
+                                        "the number of items (the policy's n_items)")
         mask = self._check_available(where, available)
         n_available = int(mask.sum())
         if n_available == 0:
@@ -207,9 +208,10 @@ class Policy(ABC):
                                    f"{self.n_items} False), so there is nothing to show; "
                                    "give a mask with at least k items True, or leave "
                                    "available out to offer every item")
+        given, k = k, exact_as_int(k)  # a whole Decimal or Fraction: read as its int
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= n_available:
             raise BanditInputError(f"{where}: k must be an integer from 1 to the number of "
-                                   f"available items ({n_available}), got {shown(k)}")
+                                   f"available items ({n_available}), got {shown(given)}")
         try:
             with self._model_called_as(where, contexts):
                 scores = np.array(self._scores(len(users), contexts), dtype=np.float64)
@@ -242,7 +244,10 @@ class Policy(ABC):
                       error=BanditInputError, where=f"{where}: ")
         items = as_index_array(where, "items", items, ndim=2, size=self.n_items)
         rewards = as_float_array(where, "rewards", rewards, ndim=2)
-        check_shape(where, "rewards", rewards, items.shape)
+        if not rewards.size and not len(items):
+            rewards = np.zeros(items.shape)  # no rows: [] or (0, k), the same empty round
+        check_shape(where, "rewards", rewards, items.shape,
+                    ("the number of rows (users)", "the number of items per row (as in items)"))
         check_distinct_rows(where, "items", items)
         check_unit_interval(where, "rewards", rewards)
         users = _users(where, users)
@@ -265,7 +270,8 @@ class Policy(ABC):
         return model.called_as(Caller(where, "contexts", contexts.shape[:-1],
                                       tuple(self.params)))
 
-    def _check_contexts(self, where: str, contexts: Any, lead: tuple[int, ...]
+    def _check_contexts(self, where: str, contexts: Any, lead: tuple[int, ...],
+                        items_said: str = "the number of items per user (as in items)"
                         ) -> np.ndarray | None:
         if not self.contextual:
             if contexts is not None:
@@ -278,7 +284,12 @@ class Policy(ABC):
             raise BanditInputError(f"{where}: this policy is contextual; give contexts of "
                                    f"shape {(*lead, self.n_features)}")
         contexts = as_float_array(where, "contexts", contexts, ndim=3)
-        check_shape(where, "contexts", contexts, (*lead, self.n_features))
+        if not contexts.size and not lead[0]:
+            # no rows: [] (read as shape (0, 0, 0)) is the same empty round as (0, k, width)
+            contexts = np.zeros((*lead, self.n_features))
+        check_shape(where, "contexts", contexts, (*lead, self.n_features),
+                    ("the number of users", items_said,
+                     "the context width (the policy's n_features)"))
         return contexts
 
     def _check_available(self, where: str, available: Any) -> np.ndarray:

@@ -71,6 +71,7 @@ from recstack.pipeline.bandit_checks import (
     refuse_booleans,
 )
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
+from recstack.specs import did_you_mean
 
 __all__ = ["BayesianLogisticRegression", "probit_sigmoid"]
 
@@ -610,7 +611,8 @@ class BayesianLogisticRegression(Configurable):
         weight = self.class_weight
         if isinstance(weight, str) and weight != "balanced":
             raise ConfigError(f"{_NAME}: class_weight must be None, 'balanced' or the "
-                              f"positives' weight (a number > 0), got {shown(weight)}")
+                              f"positives' weight (a number > 0), got {shown(weight)}"
+                              f"{did_you_mean(weight, ('balanced',))}")
         if isinstance(weight, int | float) and not (weight > 0 and np.isfinite(weight)):
             raise ConfigError(f"{_NAME}: class_weight must be > 0, got {shown(weight)}")
 

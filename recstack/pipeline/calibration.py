@@ -72,6 +72,8 @@ from recstack.metrics.classification import (
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
 from recstack.pipeline._paths import (
+    json_syntax_problem,
+    read_json_text,
     refuse_missing_folder,
     refuse_unreadable_file,
     refuse_unwritable_file,
@@ -79,6 +81,7 @@ from recstack.pipeline._paths import (
 from recstack.pipeline.bandit_checks import (
     first_true_false,
     misspelt_attribute,
+    percentage_hint,
     refuse_booleans,
     refuse_complex,
     refuse_ragged,
@@ -276,7 +279,7 @@ class Calibrator(ABC):
         except RecstackError as error:
             raise CalibrationError(str(error)) from None
         # a pipe or a link that leads nowhere was replaced by the file without a word
-        refuse_unwritable_file(Path(path), CalibrationError)
+        refuse_unwritable_file(Path(path).expanduser(), CalibrationError, f"{self.name}.save")
         refuse_missing_folder(Path(path).expanduser(), f"{self.name}.save", CalibrationError)
         if not overwrite and Path(path).is_file():
             raise CalibrationError(f"{path} already exists; pass overwrite=True to replace "
@@ -301,7 +304,8 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
                                f"format {_FORMAT!r})")
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in _REGISTRY:
-        raise CalibrationError(f"{where}: unknown calibrator type {kind!r}; known: "
+        raise CalibrationError(f"{where}: unknown calibrator type {kind!r}"
+                               f"{did_you_mean(kind, sorted(_REGISTRY))}; known: "
                                f"{', '.join(sorted(_REGISTRY))}")
     try:
         calibrator = _REGISTRY[kind]._from_json(data)
@@ -339,21 +343,22 @@ def load_calibrator(path: str | Path) -> Calibrator:
     # was "cannot read (...)" without saying what was there
     refuse_unreadable_file(path, "give the calibrator's .json file", CalibrationError)
 
-    text = ""
+    # utf-8-sig: an editor's byte-order mark is no part of the JSON (it was "not JSON")
+    text = read_json_text(path, "give the calibrator's .json file (as Calibrator.save "
+                          "writes it)", CalibrationError)
     try:
-        # utf-8-sig: an editor's byte-order mark is no part of the JSON (it was "not JSON")
-        text = path.read_text(encoding="utf-8-sig")
         # an integer of thousands of digits was Python's ValueError, with its advice to
         # raise sys.set_int_max_str_digits (a NaN is named by its field, below)
         data = json.loads(text, object_pairs_hook=refuse_repeated_keys,
                           parse_int=refuse_endless_integer)
-    except OSError as error:
-        raise CalibrationError(f"{path}: cannot read ({error.strerror})") from None
     except RepeatedKeyError as error:
         # a hand-edited value would be silently overridden by the one written after it
         raise CalibrationError(f"{path}: {error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise CalibrationError(f"{path}: not JSON ({type(error).__name__}: {error})") from None
+    except json.JSONDecodeError as error:
+        raise CalibrationError(f"{path}: not JSON ({json_syntax_problem(error)})") from None
+    except RecursionError:
+        raise CalibrationError(f"{path}: not JSON (nested too deeply to be a calibrator)"
+                               ) from None
     except ValueError as error:  # refuse_endless_integer's
         digits = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1},}}", text)
         place = ""
@@ -713,7 +718,8 @@ class HistogramCalibrator(Calibrator):
         # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
         if not isinstance(self.strategy, str) or self.strategy not in ("quantile", "uniform"):
             raise CalibrationError(f"{self.name}: strategy must be 'quantile' or 'uniform', "
-                                   f"got {shown(self.strategy)}")
+                                   f"got {shown(self.strategy)}"
+                                   f"{did_you_mean(self.strategy, ('quantile', 'uniform'))}")
 
     def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
         if self.n_bins > len(x):
@@ -823,7 +829,8 @@ class DownsamplingCorrection(Calibrator):
         if isinstance(rate, bool) or not isinstance(
                 rate, int | float | np.integer | np.floating) or not 0 < rate <= 1:
             raise CalibrationError(f"{self.name}: rate (the share of negatives kept) must be "
-                                   f"in (0, 1], got {shown(self.rate)}")
+                                   f"in (0, 1], got {shown(self.rate)}"
+                                   f"{percentage_hint(self.rate)}")
         self.rate = float(rate)  # a numpy number (or a Decimal) would not be JSON
 
     def fit(self, scores: ArrayLike | None = None, labels: ArrayLike | None = None) -> Self:

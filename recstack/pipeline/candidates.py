@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
-from recstack.metrics._validation import refuse_masked
+from recstack.metrics._validation import exact_as_int, refuse_masked
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import as_index_array, check_count
 from recstack.pipeline.schema import row_selection
@@ -321,12 +321,14 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
         Sorted by user then item; a generator's empty slots (fewer than ``n`` unseen items
         left) and non-finite scores propose nothing.
     """
+    n = exact_as_int(n)  # a whole Decimal or Fraction: its int
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ConfigError(f"candidates: n (items asked of each generator) must be a positive "
                           f"integer, got {shown(n)}")
     problem = too_many_per_source("n (items asked of each generator)", n)
     if problem is not None:
         raise ConfigError(f"candidates: {problem}")
+    batch_size = exact_as_int(batch_size)  # a whole Decimal or Fraction: its int
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
             batch_size, int | np.integer) or batch_size < 1):
         # refused inside the shared top-k loop without a word of which call it was
@@ -368,6 +370,7 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                     f"index {differ} is {_id_at(mine, differ)} for one and "
                     f"{_id_at(first, differ)} for the other; fit every generator on the "
                     "same data (one vocabulary)")
+    per_user = exact_as_int(per_user)  # a whole Decimal or Fraction: its int
     if per_user is not None and (isinstance(per_user, bool)
                                  or not isinstance(per_user, int | np.integer)
                                  or not 1 <= per_user <= n):
@@ -488,6 +491,7 @@ def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:
     reading the generators' lists side by side meets the items). Rows stay sorted by user,
     then item; score and rank columns are unchanged."""
     require_candidates(candidates, "limit_per_user")
+    per_user = exact_as_int(per_user)  # a whole Decimal or Fraction: its int
     if isinstance(per_user, bool) or not isinstance(per_user, int | np.integer) \
             or per_user < 1:
         raise ConfigError(f"candidates: per_user must be a positive integer, got {shown(per_user)}")
@@ -514,7 +518,8 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
     _require_model_list(scorers, "scorers")
     # a name short, and a column of similarity had no name (its feature was dropped)
     names = _column_names(names, "names", len(scorers), "scorer")
-    check_count("score_candidates", "batch_users", batch_users, error=ConfigError)
+    batch_users = check_count("score_candidates", "batch_users", batch_users,
+                              error=ConfigError)
     for position, scorer in enumerate(scorers):
         if not isinstance(scorer, Recommender):
             raise RecstackError(f"candidates: scorers[{position}] is {_not_a_model(scorer)}")

@@ -84,6 +84,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -98,8 +99,8 @@ from recstack.data.interactions import (
     caller_stacklevel,
     to_float32_values,
 )
-from recstack.errors import ConfigError, RecstackError, shown, shown_number
-from recstack.metrics._validation import check_aligned, exact_as_float
+from recstack.errors import ConfigError, RecstackError, echoed, shown, shown_number
+from recstack.metrics._validation import check_aligned, exact_as_float, exact_as_int
 from recstack.models.persistence import canonical_csr, sparse_from_state
 from recstack.pipeline.bandit_checks import (
     as_index_array,
@@ -268,6 +269,7 @@ class FeatureBuilder:
         self._validate()
         _require(data, Interactions, "data", "the training Interactions")
         self.sources_ = _names(sources, "sources")
+        n_per_source = exact_as_int(n_per_source)  # a whole Decimal or Fraction: its int
         if isinstance(n_per_source, bool) or not isinstance(n_per_source, int | np.integer) \
                 or n_per_source < 1:
             raise ConfigError(f"features: n_per_source (items each source proposes) must be a "
@@ -353,8 +355,11 @@ class FeatureBuilder:
             # a set or a dict has no order to give the features (nor a stable one)
             if isinstance(value, str | Set | Mapping) or not isinstance(value, Iterable) \
                     or not all(isinstance(c, str) for c in value):
+                # 'Auto' is named with the spelling, a bare column name with the list
+                hint = ((did_you_mean(value, ("auto",)) or f" (one column: write [{value!r}])")
+                        if isinstance(value, str) else "")
                 raise ConfigError(f"features: {name} must be 'auto' or a list of column "
-                                  f"names, got {value!r}")
+                                  f"names, got {value!r}{hint}")
             # a name given twice made two features of one name, refused only after the
             # generators were fitted, as "feature schema names item_genres ... more than
             # once", which named neither this option nor the column
@@ -680,26 +685,37 @@ class FeatureBuilder:
             nested = series.map(lambda v: isinstance(v, list | tuple | set | dict | Mapping
                                                      | np.ndarray | pd.Series)).to_numpy(bool)
             bad = nested.copy()
+            huge = np.zeros(len(series), bool)
             if column.role == "numeric":
                 flags = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(bool)
                 plain = series.mask(nested | flags)
-                try:
-                    coerced = pd.to_numeric(plain, errors="coerce")
-                except (TypeError, ValueError):  # an object pandas cannot read at all
-                    coerced = pd.Series(np.nan, index=plain.index)
-                bad |= plain.notna().to_numpy() & coerced.isna().to_numpy()
-            if not bad.any():
+                coerced = _context_numbers(plain)
+                given = plain.notna().to_numpy()
+                bad |= given & np.isnan(coerced)
+                # an integer past float64's range (pandas' OverflowError "int too large to
+                # convert to float" was the message), or a number past float32's, the type
+                # the features are kept in: refused here, by its row, not as a frame row
+                with np.errstate(invalid="ignore"):
+                    huge = given & (np.abs(coerced) > _FLOAT32_LARGEST)
+            if not (bad | huge).any():
                 continue
-            row = int(np.flatnonzero(bad)[0])
+            row = int(np.flatnonzero(bad | huge)[0])
             value = series.iloc[row]
             value = value.item() if isinstance(value, np.generic) else value
+            if huge[row]:
+                raise RecstackError(
+                    f"context column {column.column!r}: {rows} {row} holds "
+                    f"{_huge_shown(value)}, beyond the range of the features (float32: "
+                    f"finite, at most {_FLOAT32_LARGEST:.3g} in size); scale the column "
+                    "(e.g. a logarithm) as in the training log, or leave it out (missing: "
+                    "the unknown level)")
             expected = ("a number (the column was numeric in the training log)"
                         if column.role == "numeric" else
                         "one level, a text or a number (the column was categorical in the "
                         "training log), not a collection")
             raise RecstackError(f"context column {column.column!r}: {rows} {row} holds "
-                                f"{value!r} ({type(value).__name__}); give {expected}, or "
-                                "leave it out (missing: the unknown level)")
+                                f"{echoed(shown(value))} ({type(value).__name__}); give "
+                                f"{expected}, or leave it out (missing: the unknown level)")
         if self.context_time and CONTEXT_TIME in context.columns:
             _unix_seconds(pd.Series(context[CONTEXT_TIME]).reset_index(drop=True), rows)
 
@@ -838,13 +854,14 @@ def _saved_columns(value: Any, field: str, roles: tuple[str, ...]) -> tuple[Tabl
         table = entry.get("table", "context")
         if field == "columns" and table not in ("item", "user"):
             raise _Malformed(f"{where}: table must be 'item' or 'user', got "
-                             f"{_json_type(table)}")
+                             f"{_json_type(table)}{did_you_mean(table, ('item', 'user'))}")
         if not isinstance(entry["column"], str):
             raise _Malformed(f"{where}: column must be a column's name (a string), got "
                              f"{_json_type(entry['column'])}")
         if entry["role"] not in roles:
             raise _Malformed(f"{where}: role must be one of {list(roles)}, got "
-                             f"{_json_type(entry['role'])}")
+                             f"{_json_type(entry['role'])}"
+                             f"{did_you_mean(entry['role'], list(roles))}")
         levels = entry["levels"]
         if not isinstance(levels, list) or not all(isinstance(v, str) for v in levels):
             raise _Malformed(f"{where}: levels must be a list of strings, got "
@@ -917,9 +934,14 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
     first = np.searchsorted(sorted_users, users, side="left")
     count = np.searchsorted(sorted_users, users, side="right") - first
     if (count == 0).any():
-        missing = int(users[count == 0][0])
-        raise RecstackError(f"features: user index {missing} has no interaction in the label "
-                            "window, so its examples have no context to take")
+        # the row and the user's id too: the index alone left the user to be looked up
+        row = int(np.flatnonzero(count == 0)[0])
+        missing = int(users[row])
+        external = window.users.to_external([missing]).tolist()[0]
+        raise RecstackError(f"{where}: user index {missing} (user {external!r}, row {row} of "
+                            "users) has no interaction in the label window, so its examples "
+                            "have no context to take; give examples of the window's users "
+                            "only")
     drawn = first + np.floor(np.random.default_rng(seed).random(len(users)) * count
                              ).astype(np.int64)
     source = order[np.where(own, at, drawn)]
@@ -930,10 +952,55 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
     return frame
 
 
+#: the largest magnitude a numeric feature holds (the frames keep float32)
+_FLOAT32_LARGEST = float(np.finfo(np.float32).max)
+
+
+def _context_numbers(values: pd.Series) -> np.ndarray:
+    """``values`` (objects; missing: None or NaN) as float64: NaN where a value is not a
+    number (or missing), +-inf where it is one past float64's range (an integer of 400
+    digits, text of one, ``Decimal("1e400")``), a complex number as its magnitude (refused
+    as complex later). ``pd.to_numeric`` raised OverflowError ("int too large to convert
+    to float") for such an integer; the values it cannot read are read one by one."""
+    try:
+        coerced = np.asarray(pd.to_numeric(values, errors="coerce"))
+    except (TypeError, ValueError, OverflowError):  # an object pandas cannot read at all
+        coerced = np.full(len(values), np.nan)
+    if coerced.dtype.kind == "c":
+        coerced = np.abs(coerced)
+    out = np.array(coerced, dtype=np.float64)
+    objects = values.to_numpy(dtype=object)
+    for row in np.flatnonzero(np.isnan(out) & values.notna().to_numpy()):
+        value = objects[row]
+        if value is None or isinstance(value, bool | np.bool_ | bytes):
+            continue
+        try:
+            if isinstance(value, numbers.Real):  # an exact number pandas does not read
+                out[row] = float(value)
+            else:
+                out[row] = float(pd.to_numeric(pd.Series([value], dtype=object),
+                                               errors="coerce").iloc[0])
+        except OverflowError:  # an integer (or a number naming one) past float64's range
+            out[row] = -math.inf if isinstance(value, numbers.Real) and value < 0 \
+                else math.inf
+        except (TypeError, ValueError, ArithmeticError):
+            continue
+    return out
+
+
+def _huge_shown(value: Any) -> str:
+    """A number past the features' range as a message names it: a long integer by its
+    digit count (``a 401-digit integer``), anything else as written, cut if long."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return shown_number(value)
+    return echoed(shown(value))
+
+
 def request_context(context: Any, n_requests: int) -> pd.DataFrame:
     """A serving call's ``context`` as one row per request: a mapping of column -> value,
     the same for every request; or a DataFrame (or a mapping of column -> sequence) with
     one row per request, in the order of the users asked for."""
+    n_requests = exact_as_int(n_requests)  # a whole Decimal or Fraction: its int
     if isinstance(n_requests, bool) or not isinstance(n_requests, int | np.integer) \
             or n_requests < 0:
         raise ConfigError(f"context: n_requests must be a whole number >= 0, got "
@@ -1245,20 +1312,84 @@ def _level_key(value: Any) -> str:
     if isinstance(value, bool | np.bool_):
         return str(value)
     if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real | Decimal):
+        return _digits(int(value))
+    if isinstance(value, Fraction | Decimal):
+        return _exact_level_key(value)
+    if isinstance(value, numbers.Real):
         number: Any = value
         try:
             if not math.isfinite(number):
                 return str(value)
             if number == int(number):
-                return str(int(number))
+                return _digits(int(number))
         except (ValueError, OverflowError, TypeError, ArithmeticError):
-            return str(value)  # a signalling NaN Decimal
-        # a float by its str (np.float32(0.1) is "0.1"), a Decimal or Fraction as the float
+            return str(value)
+        # a float by its str (np.float32(0.1) is "0.1"), another real number as the float
         return str(value) if isinstance(value, float | np.floating) else repr(float(number))
     text = str(value)
     return _number_text(text) if isinstance(value, str) else text
+
+
+#: digits of an integer written per step by :func:`_digits`, under every limit Python may
+#: set on writing integers as text (at least 640 digits)
+_DIGITS_PER_STEP = 600
+
+
+def _digits(value: int) -> str:
+    """``str(value)``, also for an integer of more than 4,300 digits, which Python refuses
+    to write as text (its ValueError "Exceeds the limit (4300 digits) for integer string
+    conversion" was the message of a categorical level such as ``10**5000``): written
+    600 digits at a time, so that such a level is keyed by its digits as any other whole
+    number is, and its text (a value given as text of those digits) is the same level."""
+    try:
+        return str(value)
+    except ValueError:
+        pass
+    magnitude, step, parts = abs(value), 10**_DIGITS_PER_STEP, []
+    while magnitude:
+        magnitude, part = divmod(magnitude, step)
+        parts.append(part)
+    head, *rest = reversed(parts)
+    return ("-" if value < 0 else "") + str(head) + "".join(
+        str(part).zfill(_DIGITS_PER_STEP) for part in rest)
+
+
+#: the most digits of a whole Decimal keyed by its digits (``Decimal("1e5000")`` as
+#: ``10**5000`` is); a longer one (``Decimal("1e999999999")``, whose int would take
+#: gigabytes) keeps its own text
+_LONGEST_DECIMAL_LEVEL = 100_000
+
+
+def _exact_level_key(value: Fraction | Decimal) -> str:
+    """:func:`_level_key` of an exact number: a whole one by its digits, however many
+    (``Fraction(10**5000, 1)`` failed with Python's "Exceeds the limit (4300 digits) for
+    integer string conversion", and ``Decimal("1e5000")`` was the level ``"1E+5000"``, not
+    the one ``10**5000`` is), any other as the float it names, or, past the float range,
+    its exact terms (``n/d`` for a Fraction)."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)  # NaN, a signalling NaN, Infinity
+        if value == value.to_integral_value():
+            if value.adjusted() < _LONGEST_DECIMAL_LEVEL:
+                return _digits(int(value))
+            return str(value)
+    elif value.denominator == 1:
+        return _digits(value.numerator)
+    try:
+        return repr(float(value))
+    except OverflowError:  # past the float range
+        if isinstance(value, Fraction):
+            return f"{_digits(value.numerator)}/{_digits(value.denominator)}"
+        return str(value)
+
+
+def _safe_str(value: Any) -> str:
+    """``str(value)``, an integer (or a number naming one) too long for Python to write by
+    its digits (:func:`_digits`): a level's text as :func:`_level_codes` first reads it."""
+    try:
+        return str(value)
+    except ValueError:
+        return _level_key(value)
 
 
 def _number_text(text: str) -> str:
@@ -1303,7 +1434,7 @@ def _level_codes(levels: Sequence[str], values: np.ndarray) -> np.ndarray:
     return codes
 
 
-_STR = np.frompyfunc(str, 1, 1)
+_STR = np.frompyfunc(_safe_str, 1, 1)
 
 
 def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = None
@@ -1315,9 +1446,16 @@ def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = N
     imaginary part)."""
     try:
         numbers = pd.to_numeric(pd.Series(values), errors="raise")
-    except (ValueError, TypeError) as error:
-        raise RecstackError(f"features: {column.table} table column {column.column!r} was "
-                            f"numeric at fit and is not now ({error})") from None
+    except (ValueError, TypeError, OverflowError) as error:
+        # an exact number pandas does not read (Fraction(1, 2)) or an integer past
+        # float64's range (pandas' OverflowError was the message): read one by one, the
+        # latter as infinite, and refused below by its value
+        series = pd.Series(np.asarray(values, dtype=object), dtype=object)
+        read = _context_numbers(series)
+        if (np.isnan(read) & series.notna().to_numpy()).any():
+            raise RecstackError(f"features: {column.table} table column {column.column!r} "
+                                f"was numeric at fit and is not now ({error})") from None
+        numbers = pd.Series(read)
     what = ("context column" if column.table == "context"
             else f"{column.table} table column")
     if numbers.dtype.kind == "c":
@@ -1332,7 +1470,8 @@ def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = N
         where = (f"{column.table} {ids[row]!r}" if ids is not None and len(ids) == len(array)
                  else f"row {row}")
         raise RecstackError(
-            f"features: {what} {column.column!r} holds {float(array[row])!r} ({where}); "
+            f"features: {what} {column.column!r} holds "
+            f"{_huge_shown(np.asarray(values, dtype=object)[row])} ({where}); "
             "numeric features must be finite and within float32's range (at most "
             f"{float(np.finfo(np.float32).max):.3g} in size): scale the column (e.g. a "
             "logarithm), or leave the value empty (missing)")

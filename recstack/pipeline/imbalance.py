@@ -42,6 +42,7 @@ from recstack.pipeline.bandit_checks import (
     check_count,
     check_not_empty,
     check_unit_interval,
+    percentage_hint,
     refuse_booleans,
 )
 from recstack.specs import SEED_MAX, finite_or_infinite
@@ -63,9 +64,10 @@ def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0,
     (:math:`w \\in (0, 1]`), seeded. A :class:`TooFewNegativesWarning` (naming the
     caller's argument ``name``) when the rate keeps less than one negative on average and
     none was kept."""
-    rate = _check_rate(rate, "downsample_negatives: the negative sampling rate", upper=True)
+    rate = _check_rate(rate, "downsample_negatives: rate (the share of negatives kept)",
+                       upper=True)
     # numpy's own check of a seed is a ValueError (negative) or TypeError (a fraction)
-    check_count("downsample_negatives", "seed", seed, low=0, high=SEED_MAX)
+    seed = check_count("downsample_negatives", "seed", seed, low=0, high=SEED_MAX)
     positive = positive_labels("downsample_negatives", labels)
     check_not_empty("downsample_negatives", "labels", positive)
     if rate == 1:
@@ -92,12 +94,14 @@ def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
     :math:`q = p / (p + (1 - p) / r)`, ``rate`` being :math:`r`, the factor the negatives'
     weight was multiplied by (the share kept by downsampling, :math:`c_0 / c_1` under class
     weights; see the module docstring)."""
-    rate = _check_rate(rate, "correct_probability: the negative sampling rate", upper=False)
+    rate = _check_rate(rate, "correct_probability: rate (the factor the negatives' weight was "
+                       "multiplied by: the share of negatives kept, c0 / c1 under class "
+                       "weights)", upper=False)
     # True read as the probability 1: a label or a mask given in place of the probabilities
     refuse_booleans("correct_probability: p", p, BanditInputError,
                     wanted="the model's probabilities")
     p = as_float_array("correct_probability", "p", p, ndim=None)
-    check_unit_interval("correct_probability", "p", p)
+    check_unit_interval("correct_probability", "p", p, percentages=True)
     return scaled_odds(p, rate)
 
 
@@ -148,12 +152,18 @@ def positive_labels(where: str, labels: Any, *,
 
 
 def _check_rate(rate: float, what: str, *, upper: bool) -> float:
+    """``rate`` as a float: a share in (0, 1] (``upper``; one given as a percentage, 50, is
+    said to be one), or a finite factor > 0 (the bound was written "in (0, inf)", which
+    named a bound no finite number reaches)."""
     # an integer past the float range is refused as an infinity (np.isfinite raised a
     # TypeError on it)
     given, rate = rate, exact_as_float(rate)
     if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
             or not rate > 0 or (upper and rate > 1) \
             or not np.isfinite(finite_or_infinite(rate)):
-        bound = "in (0, 1]" if upper else "in (0, inf)"
-        raise ConfigError(f"{what} must be {bound}, got {shown(given)}")
+        if upper:
+            raise ConfigError(f"{what} must be in (0, 1], got {shown(given)}"
+                              f"{percentage_hint(given)}")
+        raise ConfigError(f"{what} must be a finite number > 0 (1 leaves the probabilities "
+                          f"as they are), got {shown(given)}")
     return float(rate)

@@ -57,7 +57,7 @@ from scipy import stats
 
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import ConfigError, shown, shown_number
-from recstack.metrics._validation import check_aligned, exact_as_float
+from recstack.metrics._validation import check_aligned, exact_as_float, exact_as_int
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
     as_float_array,
@@ -239,7 +239,7 @@ def _estimate(name: str, terms: np.ndarray, weight: np.ndarray | None, confidenc
               interval: str, n_bootstrap: int, seed: int) -> OffPolicyEstimate:
     """The estimate from its per-round terms (``weight``: SNIPS's importance weights, the
     terms then being ``w r``), with the requested interval."""
-    _check_interval_options(name, confidence, interval, n_bootstrap, seed)
+    n_bootstrap, seed = _check_interval_options(name, confidence, interval, n_bootstrap, seed)
     confidence = float(exact_as_float(confidence))  # a Decimal: Decimal - float failed
     n = len(terms)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -294,7 +294,9 @@ def _bootstrap(terms: np.ndarray, weight: np.ndarray | None, n_bootstrap: int, s
 
 
 def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootstrap: Any,
-                            seed: Any) -> None:
+                            seed: Any) -> tuple[int, int]:
+    """Refuse a bad interval option; ``n_bootstrap`` and ``seed`` as ints (a whole
+    ``Decimal("2000")`` is 2000, as every count of the pipeline reads it)."""
     # an integer past the float range is an infinity here (float() raised OverflowError)
     # an exact number (Decimal("0.9")) is read as its float, as every numeric option is
     read = exact_as_float(confidence)
@@ -308,7 +310,8 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
     # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
     if not isinstance(interval, str) or interval not in ("normal", "bootstrap"):
         raise ConfigError(f"{where}: interval must be 'normal' or 'bootstrap', got "
-                          f"{interval!r:.60}")
+                          f"{interval!r:.60}{did_you_mean(interval, ('normal', 'bootstrap'))}")
+    n_bootstrap = exact_as_int(n_bootstrap)  # a whole Decimal or Fraction: its int
     if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int | np.integer) \
             or not 2 <= n_bootstrap <= _MAX_BOOTSTRAP:
         raise ConfigError(f"{where}: n_bootstrap must be an integer from 2 to "
@@ -327,6 +330,7 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
                               f"{float(confidence)!r} bootstrap interval: each tail "
                               f"({tail:.4g} of the resamples) would hold "
                               f"{n_bootstrap * tail:.3g} of them; {fix}")
+    seed = exact_as_int(seed)  # a whole Decimal or Fraction: its int
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
             or not 0 <= seed <= SEED_MAX:
         # the one seed rule (recstack.specs.SEED_MAX): a seed of 10**5000 was accepted here
@@ -342,6 +346,7 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
                           " unused: only interval='bootstrap' resamples, and the interval is "
                           "'normal'; pass interval='bootstrap' to use them, or leave them out",
                           UserWarning, stacklevel=caller_stacklevel())
+    return int(n_bootstrap), int(seed)
 
 
 def _importance_weights(where: str, actions: np.ndarray, propensities: np.ndarray,

@@ -52,6 +52,7 @@ from recstack.pipeline.bandit_checks import (
 )
 from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.schema import FeatureFrame
+from recstack.specs import did_you_mean
 
 #: the deepest position a log may hold (a shown list is far shorter; beyond it a typo,
 #: such as a timestamp in the position column, would allocate a huge table)
@@ -210,7 +211,7 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     if per is not None and not (isinstance(per, str) and per in ("position", "row")):
         raise BanditInputError(f"{where}: per must be 'position' (propensities[k - 1] is "
                                "position k's) or 'row' (one propensity per row), got "
-                               f"{shown(per)}")
+                               f"{shown(per)}{did_you_mean(per, ('position', 'row'))}")
     if per is None and len(propensities) == len(positions) > 1 \
             and positions.max() <= len(propensities) \
             and not np.array_equal(propensities[positions - 1], propensities):

@@ -53,6 +53,7 @@ from threadpoolctl import threadpool_limits
 
 from recstack.data.synthetic import SyntheticConfig, generate_with_truth
 from recstack.errors import ConfigError, echoed, shown
+from recstack.metrics._validation import exact_as_int
 from recstack.models.base import _new_public_name
 from recstack.pipeline.bandit_checks import (
     as_index_array,
@@ -155,7 +156,7 @@ class BanditEnvironment:
                      high_inclusive=False)
         if not isinstance(drift, bool):
             raise ConfigError(f"{where}: drift must be True or False, got {shown(drift)}")
-        check_count(where, "seed", seed, low=0, high=SEED_MAX)
+        seed = check_count(where, "seed", seed, low=0, high=SEED_MAX)  # Decimal("3"): 3
         if config is None and not overrides:
             overrides = {"n_users": 300, "n_items": 200, "n_interactions": 3000,
                          "n_factors": 4, "n_genres": 6}
@@ -290,7 +291,7 @@ class BanditEnvironment:
         if not isinstance(policy, Policy):
             raise ConfigError(f"BanditEnvironment.run: policy must be a bandit policy (e.g. "
                               f"UCB1(n_items={self.n_items})), got {type(policy).__name__}")
-        check_count("BanditEnvironment.run", "seed", seed, low=0, high=SEED_MAX)
+        seed = check_count("BanditEnvironment.run", "seed", seed, low=0, high=SEED_MAX)
         if policy.n_items != self.n_items:
             raise ConfigError(f"BanditEnvironment.run: {policy.name} has n_items="
                               f"{policy.n_items}, the environment {self.n_items}")
@@ -298,15 +299,18 @@ class BanditEnvironment:
             raise ConfigError(f"BanditEnvironment.run: {policy.name} has n_features="
                               f"{policy.n_features}, the environment's contexts have "
                               f"{self.n_features}")
-        for name, value in (("n_rounds", n_rounds), ("users_per_round", users_per_round),
+        counts = []
+        for name, given in (("n_rounds", n_rounds), ("users_per_round", users_per_round),
                             ("k", k)):
             # a numpy integer (a count taken from an array) is an integer too: it was
-            # refused as "must be an integer, got np.int64(3)"
+            # refused as "must be an integer, got np.int64(3)"; so is a whole Decimal
+            value = exact_as_int(given)
             if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) \
                     or value < 1:
                 raise ConfigError(f"BanditEnvironment.run: {name} must be an integer >= 1, "
-                                  f"got {shown(value)}")
-        n_rounds, users_per_round, k = int(n_rounds), int(users_per_round), int(k)
+                                  f"got {shown(given)}")
+            counts.append(int(value))
+        n_rounds, users_per_round, k = counts
         per_pair = 1 + (self.n_features if policy.contextual else 0)
         if users_per_round * self.n_items * per_pair > _MAX_ROUND_VALUES:
             # numpy's MemoryError ("Unable to allocate 7.28 TiB") or the machine swapping

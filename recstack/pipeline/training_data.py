@@ -51,7 +51,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import exact_as_float, exact_as_int
 from recstack.models.base import Recommender
-from recstack.pipeline.bandit_checks import check_count
+from recstack.pipeline.bandit_checks import check_count, percentage_hint
 from recstack.pipeline.candidates import (
     Candidates,
     candidate_recall,
@@ -255,6 +255,7 @@ def make_training_data(history: Interactions, window: Interactions,
     # every option checked before the generators are fitted, naming this function's
     # arguments (n_candidates = 0 or a misspelt negatives were refused after every fit, as
     # generate_candidates' "n" and sample_negatives' "negative sampling")
+    n_candidates = exact_as_int(n_candidates)  # a whole Decimal or Fraction: its int
     if isinstance(n_candidates, bool) or not isinstance(n_candidates, int | np.integer) \
             or n_candidates < 1:
         raise ConfigError(f"training data: n_candidates (items asked of each generator) must "
@@ -392,7 +393,7 @@ def check_sampling(how: Any, rate: Any, where: str, names: tuple[str, str]) -> f
     if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
             or not 0 < float(rate) <= 1:
         raise ConfigError(f"{where}: {rate_name} (the negative sampling rate) must be in "
-                          f"(0, 1], got {shown(given)}")
+                          f"(0, 1], got {shown(given)}{percentage_hint(given)}")
     return float(rate)
 
 
@@ -425,7 +426,8 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     require_candidates(candidates, "sample_negatives")
     # the training data's refusals of an argument (ConfigError, a ValueError as before), not
     # the shared checks' default, the bandits' BanditInputError
-    check_count("sample_negatives", "seed", seed, low=0, high=SEED_MAX, error=ConfigError)
+    seed = check_count("sample_negatives", "seed", seed, low=0, high=SEED_MAX,
+                       error=ConfigError)
     # one finite label per candidate row: a NaN counted as a negative, text failed inside
     # numpy, and labels of another length kept rows of other candidates, silently (or
     # failed with an IndexError)

@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, echoed, shown
 from recstack.models.base import (
     NOT_GIVEN,
     Param,
@@ -482,6 +482,14 @@ class TwoStage(Recommender):
                                       user_indices, ndim=1,
                                       size=len(self.users_), what="user",
                                       error=RecstackError)
+        candidates = self._candidates(user_indices, exclude_seen=exclude_seen)
+        self._warn_users_without_candidates(user_indices, candidates, exclude_seen)
+        return candidates
+
+    def _candidates(self, user_indices: np.ndarray, *, exclude_seen: bool) -> Candidates:
+        """:meth:`candidates` of checked indices, without its warning: recommend and score
+        answer a user without candidates as every model answers one with no item left
+        (empty slots: id -1 or None, score -inf)."""
         exclude = self.seen_ if exclude_seen else _nothing_seen(self.seen_.shape)
         candidates = generate_candidates(self.generators_, user_indices,
                                          self.n_candidates, exclude=exclude,
@@ -491,6 +499,35 @@ class TwoStage(Recommender):
         if self.scorers_:
             candidates = score_candidates(candidates, self.scorers_, self.builder_.scorers_)
         return candidates
+
+    def _warn_users_without_candidates(self, user_indices: np.ndarray, candidates: Candidates,
+                                       exclude_seen: bool) -> None:
+        """Say how many of the users asked for got no candidate, and why: the result held
+        no row of theirs, without a word."""
+        asked = np.unique(np.asarray(user_indices, np.int64))
+        empty = np.setdiff1d(asked, candidates.users)
+        if not len(empty):
+            return
+        untrained = untrained_items(self.generators_)
+        proposable = np.ones(len(self.items_), bool) if untrained is None else ~untrained
+        seen_all = np.asarray(
+            self.seen_[empty][:, np.flatnonzero(proposable)].sum(axis=1)).ravel() \
+            >= proposable.sum() if exclude_seen else np.zeros(len(empty), bool)
+        shown_users = ", ".join(repr(getattr(user, "item", lambda u=user: u)())
+                                for user in self.users_.to_external(empty[:3]))
+        more = f" and {len(empty) - 3:,} more" if len(empty) > 3 else ""
+        why = []
+        if seen_all.any():
+            who = "each" if seen_all.all() else f"{int(seen_all.sum()):,} of them"
+            why.append(f"{who} interacted with every item the generators can propose "
+                       f"({int(proposable.sum()):,}), which exclude_seen=True leaves out "
+                       "(recommend gives them empty slots: id -1 or None, score -inf)")
+        if not seen_all.all():
+            who = "each" if not seen_all.any() else f"{int((~seen_all).sum()):,} of them"
+            why.append(f"{who} got no item from any generator")
+        warnings.warn(f"{self.name}: candidates: {len(empty):,} of the {len(asked):,} users "
+                      f"asked for got no candidate ({shown_users}{more}): "
+                      f"{'; '.join(why)}", stacklevel=2)
 
     def score_users(self, user_indices: np.ndarray = NOT_GIVEN, *positional: Any,
                     exclude_seen: bool = True, **unexpected: Any
@@ -563,7 +600,8 @@ class TwoStage(Recommender):
         self._require_fitted()
         user_index = np.asarray(self._user_indices(users), np.int64)
         where = f"{self.name}: items"
-        item_index = np.asarray(_lookup(self.items_, _as_ids(items, where), where), np.int64)
+        item_index = np.asarray(_lookup(self.items_, _as_ids(items, where), where,
+                                        users=self.users_), np.int64)
         if user_index.shape != item_index.shape:
             # as the model contract words it (without a context, Recommender.score does
             # this check): "users and items must pair up: (3,) vs (2,)" named neither the
@@ -593,6 +631,9 @@ class TwoStage(Recommender):
         context features) left the features at the unknown level without a word."""
         try:
             requests = request_context(context, n)
+            # before the builder's check, where pandas raised OverflowError for an integer
+            # past float64's range
+            self._refuse_unrepresentable_context(requests)
             # by request: the builder's own check counts the rows repeated per candidate
             self.builder_.check_context(requests, rows="request row")
         except RecstackError as error:
@@ -612,6 +653,34 @@ class TwoStage(Recommender):
                 f"read by any feature{did_you_mean(unused[0], known)} ({reads}); they "
                 "are ignored", UnusedContextWarning, stacklevel=3)
         return requests
+
+    def _refuse_unrepresentable_context(self, requests: Any) -> None:
+        """Refuse a number of a numeric context column that the features cannot hold
+        (infinite, or beyond float32's range), naming the column and the request row as
+        text in its place is named. It was refused later, by the feature builder, as
+        "features: context column 'x' holds inf (row 4)": no model, and a row of the
+        requests repeated once per candidate, which the caller never wrote."""
+        largest = float(np.finfo(np.float32).max)
+        for column in self.builder_.context_:
+            if column.role != "numeric" or column.column not in requests.columns:
+                continue
+            values = requests[column.column].to_numpy(dtype=object)
+            for row, value in enumerate(values):
+                if value is None or isinstance(value, bytes | bool | np.bool_):
+                    continue  # missing, or refused as a flag by check_context
+                try:
+                    number = float(value)  # text check_context took for a number too
+                except OverflowError:
+                    number = math.inf  # an integer past float64's range
+                except (TypeError, ValueError):
+                    continue  # not a real number: the feature builder says what it is
+                if not math.isnan(number) and abs(number) > largest:
+                    raise RecstackError(
+                        f"context column {column.column!r}: request row {row} holds "
+                        f"{echoed(shown(value))}, beyond the range of the model's float32 features "
+                        f"(finite, at most {largest:.3g} in size); scale the column (e.g. a "
+                        "logarithm) as in the training log, or leave it out (missing: the "
+                        "unknown level)")
 
     def _score_requests(self, user_index: np.ndarray, requests: Any, *,
                         exclude_seen: bool = True) -> np.ndarray:
@@ -638,7 +707,7 @@ class TwoStage(Recommender):
         once) feeds the context features, None leaves them unknown; ``exclude_seen`` as
         in :meth:`candidates`."""
         distinct, row_of = np.unique(user_indices, return_inverse=True)
-        candidates = self.candidates(distinct, exclude_seen=exclude_seen)
+        candidates = self._candidates(distinct, exclude_seen=exclude_seen)
         rows = None
         if context is not None and self.builder_.uses_context:
             by_user = np.empty(len(distinct), np.int64)

@@ -6,7 +6,12 @@ vector", by inner product :math:`s(q, i) = q^\\top v_i` or by cosine
 query is the user's embedding and inner product reproduces the model's own scores
 (``user_embeddings() @ item_embeddings().T``). A zero vector (query or item) has cosine 0
 with everything, as in :mod:`recstack.analysis.neighbours`; a zero query thus ties every
-item at 0 and gets the lowest item indices on both backends.
+item at 0 and gets the lowest item indices on both backends. That list is the catalogue's
+order, not a recommendation, so it is answered (a batch holding one zero row still gets
+its other rows) with a :class:`ZeroQueryWarning` naming the zero rows, by
+:meth:`ItemIndex.search`, :meth:`ItemIndex.search_one` and :func:`exact_search` alike;
+the service does not search with a zero user vector and serves the most popular items
+instead, naming the user (:meth:`recstack.serving.service.Service.recommend_user`).
 
 Two backends, one result:
 
@@ -48,6 +53,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,9 +65,10 @@ from recstack.atomic import atomic_directory, checked_path, folder_problem
 from recstack.data.idmap import integer_indices
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import check_list_length
+from recstack.serving._files import unreadable_file
 from recstack.specs import arguments_named, closest
 
-__all__ = ["ItemIndex", "SERVING_INSTALL", "exact_search", "recall_at"]
+__all__ = ["ItemIndex", "SERVING_INSTALL", "ZeroQueryWarning", "exact_search", "recall_at"]
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +94,36 @@ MAX_EF = 100_000_000
 #: catalogs smaller than this are searched exactly by default: a matrix product over a few
 #: thousand items costs less than a graph walk, and is exact
 DEFAULT_EXACT_BELOW = 10_000
+
+
+class ZeroQueryWarning(UserWarning):
+    """A query vector handed to :meth:`ItemIndex.search`, :meth:`ItemIndex.search_one` or
+    :func:`exact_search` is all zeros: it scores 0 against every item (cosine and inner
+    product alike), so its list is the lowest item indices, the catalogue's order, not
+    items near it. The message names the query rows."""
+
+
+def _warn_zero_queries(queries: np.ndarray, where: str, stacklevel: int = 4) -> None:
+    """One :class:`ZeroQueryWarning` naming the rows of ``queries`` that are all zeros
+    (the first 8 and how many more), when any is; ``stacklevel`` 4 points at the caller of
+    the public method (past this function, the method and :func:`arguments_named`)."""
+    if not queries.size:
+        return
+    zero = np.flatnonzero(~queries.any(axis=1))
+    if not len(zero):
+        return
+    shown_rows = ", ".join(map(str, zero[:8].tolist())) + (
+        f" (and {len(zero) - 8:,} more)" if len(zero) > 8 else "")
+    which = "the query is" if queries.shape[0] == 1 else (
+        f"{len(zero):,} of {queries.shape[0]:,} query rows are all zeros (row"
+        f"{'s' if len(zero) > 1 else ''} {shown_rows}):")
+    if queries.shape[0] == 1:
+        which += " all zeros:"
+    warnings.warn(f"{where}: {which} a zero vector scores 0 against every item, so its "
+                  "list is the lowest item indices (the catalogue's order), not items near "
+                  "it; give it a vector the model learned (a user or item with no training "
+                  "interactions has none), or serve it something else (e.g. the most "
+                  "popular items)", ZeroQueryWarning, stacklevel=stacklevel)
 
 
 def _import_hnswlib() -> Any:
@@ -259,6 +297,7 @@ class ItemIndex:
                               f"{self.dim}")
         k = check_list_length(k, len(queries), self.n_items, "ItemIndex.search")
         self._check_score_range(queries)
+        _warn_zero_queries(queries, "ItemIndex.search")
         mask = self._exclusions(len(queries), exclude, blocked)
         if self.backend == "exact" or len(queries) == 0:
             return self._exact(queries, k, mask)
@@ -343,6 +382,7 @@ class ItemIndex:
                               f"dimensions), got shape {query.shape}")
         self._check_score_range(query[None, :])
         query = query[None, :]
+        _warn_zero_queries(query, "ItemIndex.search_one")
         if self.backend == "exact" or not query.any():
             # a zero query ties every item at 0: the lowest indices, as search answers it
             return self._exact_one(query, k, excluded)
@@ -518,6 +558,14 @@ class ItemIndex:
             state = "a file" if state == "is a file" else state
             raise RecstackError(f"{folder}: {state}; an item index is a folder written by "
                                 "ItemIndex.save")
+        if os.path.lexists(meta_path) and (meta_path.is_symlink() or not meta_path.is_file()):
+            problem = unreadable_file(meta_path)
+            if not problem.startswith("cannot read it"):
+                # a folder was "cannot be read (Is a directory)", a dangling link "not a
+                # saved item index (no index.json)", and a named pipe hung the load
+                raise RecstackError(f"{meta_path}: {problem}; the index is damaged (save "
+                                    "it again with ItemIndex.save, or copy the whole folder "
+                                    "again)")
         try:
             from recstack.strict_json import loads
 
@@ -525,6 +573,10 @@ class ItemIndex:
             meta = loads(meta_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise RecstackError(f"{folder}: not a saved item index (no {INDEX_META})") from None
+        except json.JSONDecodeError as error:
+            how = (f"is empty ({meta_path.stat().st_size} bytes): a save or a copy cut short"
+                   if not error.doc.strip() else f"not valid JSON ({error})")
+            raise RecstackError(f"{meta_path}: {how}; the index is corrupted") from None
         except (ValueError, UnicodeDecodeError) as error:
             raise RecstackError(f"{meta_path}: not valid JSON ({error}); the index is "
                                 "corrupted") from None
@@ -574,7 +626,10 @@ class ItemIndex:
                                 "corrupted")
         for name in expected:
             if not (folder / name).is_file():
-                raise RecstackError(f"{folder / name}: missing; the index is incomplete")
+                # a folder, a pipe or a dangling link there was said to be "missing"
+                problem = unreadable_file(folder / name)
+                what = "missing" if problem.startswith("no such file") else problem
+                raise RecstackError(f"{folder / name}: {what}; the index is incomplete")
             if _sha256(folder / name) != checksums[name]:
                 # the size says which: a copy cut short (or a file of another index) reads
                 # as such, not only as "corrupted"
@@ -672,6 +727,7 @@ def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
     if queries.shape[1] != items.shape[1]:
         raise ConfigError(f"queries have {queries.shape[1]} dimensions; the items "
                           f"{items.shape[1]}")
+    _warn_zero_queries(queries, "exact_search")
     return _exact_search(items, queries, k, exclude=exclude, batch_size=batch_size)
 
 
@@ -715,9 +771,22 @@ def recall_at(index: ItemIndex, queries: np.ndarray, k: int = 10) -> float:
         raise ConfigError(f"recall_at: index must be an ItemIndex (ItemIndex.build or "
                           f"ItemIndex.load), got {type(index).__name__}")
     queries = _check_vectors(queries, "queries", allow_empty=True)
+    # named as recall_at's own (it was "ItemIndex.search: k must be ...")
+    k = check_list_length(k, max(1, len(queries)), index.n_items, "recall_at")
+    if queries.shape[1] != index.dim:
+        raise ConfigError(f"recall_at: queries have {queries.shape[1]} dimensions; the index "
+                          f"has {index.dim}")
     if len(queries) == 0:
-        return 1.0
-    found, _ = index.search(queries, k)
+        # it was 1.0, read as an index that finds every true neighbour when none was looked
+        # for (a sample of check queries that came out empty)
+        raise ConfigError(f"recall_at: queries hold no rows (shape {queries.shape}): recall "
+                          "over no queries is undefined; give at least one query vector of "
+                          f"{index.dim} dimensions")
+    with warnings.catch_warnings():
+        # a zero check query has a well-defined answer on both sides (the tie rule's):
+        # recall counts it like any other, without the warning meant for serving it
+        warnings.simplefilter("ignore", ZeroQueryWarning)
+        found, _ = index.search(queries, k)
     truth, _ = index._exact(queries, k, None)
     depth = min(k, index.n_items)
     hits = (found[:, :, None] == truth[:, None, :]).any(axis=2) & (found >= 0)

@@ -707,6 +707,8 @@ operations = APIRouter(tags=["operations"], route_class=_StrictJSONRoute,
 admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)],
                   route_class=_StrictJSONRoute, responses=_ANY_REQUEST)
 page = APIRouter(include_in_schema=False)
+#: the routers of the JSON API, in the order the app includes them
+_API_ROUTERS = (users, items, recommendations, events, operations, admin)
 
 
 @users.get("/{user_id:id}/recommendations", response_model=schemas.Recommendations,
@@ -889,7 +891,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                   description="Recommendations from a recstack model registry.")
     app.state.settings = settings
     app.state.metrics = metrics
-    for router in (users, items, recommendations, events, operations, admin):
+    for router in _API_ROUTERS:
         app.include_router(router, dependencies=[Depends(_known_query)])
     app.include_router(page)  # the page takes what links add (?utm_source=...)
     app.mount("/static", StaticFiles(directory=str(_static())), name="static")
@@ -929,6 +931,8 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
         if isinstance(problem.get("input"), LongInteger):
             _too_long(problem)
         _text_over_cap(problem)
+        _lone_surrogate(problem)
+        _not_text(problem)
     # one inside an input repeated whole (an object, a list) is written by its length too
     errors = jsonable_encoder(raw, custom_encoder={LongInteger: str})
     content_type = request.headers.get("content-type")
@@ -965,15 +969,7 @@ def _model_in(annotation: Any) -> Any:
 
 def _body_model(request: Request) -> Any:
     """The request model the route of ``request`` reads its JSON body as, or None."""
-    import typing
-
-    route = request.scope.get("route")
-    try:
-        hints = typing.get_type_hints(getattr(route, "endpoint", None), include_extras=True)
-    except Exception:  # noqa: BLE001 (no hints to read: pydantic's message stays)
-        return None
-    return next((m for m in map(_model_in, hints.values())
-                 if m is not None and issubclass(m, schemas.Request)), None)
+    return _route_body_model(request.scope.get("route"))
 
 
 def _missing_body(request: Request) -> str | None:
@@ -1013,8 +1009,56 @@ def _unknown_body_field(request: Request, loc: list[Any]) -> str | None:
     where = (f"the body of {request.method} {_template(route) or request.url.path}"
              if len(loc) == 2 else "".join(f"[{k}]" if isinstance(k, int) else f".{k}"
                                           for k in loc[1:-1]).lstrip("."))
-    return (f"Unknown field of {where}{did_you_mean(str(loc[-1]), fields)}; it takes: "
-            f"{', '.join(fields)}")
+    near = did_you_mean(str(loc[-1]), fields)
+    elsewhere = "" if near or len(loc) != 2 else _field_elsewhere(request, str(loc[-1]))
+    return f"Unknown field of {where}{near}; it takes: {', '.join(fields)}{elsewhere}"
+
+
+#: body fields that name a visitor's items (a history sent with a user's request)
+_HISTORY_WORDS = ("item", "histor")
+
+
+def _field_elsewhere(request: Request, field: str) -> str:
+    """Where an unknown top-level body field belongs, when another route's body takes it
+    (or, for a history posted with a user's request, the route that takes a visitor's
+    items): ``{"items": [...]}`` sent to ``POST /users/{id}/recommendations`` for a user
+    the model does not know, with the items they chose, was told only the fields of that
+    body, and the cold-start route that ranks posted items went unnamed."""
+    here = (request.method, _template(request.scope.get("route")))
+    history = any(word in field.lower() for word in _HISTORY_WORDS)
+    takers: list[tuple[str, str, str]] = []
+    # the admin routes are not offered for a field of the public ones
+    for other in (r for router in _API_ROUTERS if router is not admin
+                  for r in router.routes):
+        methods, path = sorted(getattr(other, "methods", None) or ()), _template(other)
+        model = _route_body_model(other)
+        if model is None or path is None:
+            continue
+        named = field if field in model.model_fields else \
+            "items" if history and "items" in model.model_fields else ""
+        takers += [(method, path, named) for method in methods if named]
+    if (mine := next((t for t in takers if t[:2] == here), None)) is not None:
+        return f"; a visitor's items (their history) go in {mine[2]!r}"
+    if not takers:
+        return ""
+    method, path, named = takers[0]
+    if named != "items":
+        return f"; {field!r} is a field of {method} {path}"
+    return (f"; a visitor's items (a history the model has not seen) are posted as "
+            f"{named!r} to {method} {path}")
+
+
+def _route_body_model(route: Any) -> Any:
+    """The request model a route reads its JSON body as, or None (:func:`_body_model` of a
+    route rather than of a request)."""
+    import typing
+
+    try:
+        hints = typing.get_type_hints(getattr(route, "endpoint", None), include_extras=True)
+    except Exception:  # noqa: BLE001 (no hints to read: no body model)
+        return None
+    return next((m for m in map(_model_in, hints.values())
+                 if m is not None and issubclass(m, schemas.Request)), None)
 
 
 def _too_long(problem: dict[str, Any]) -> None:
@@ -1043,6 +1087,41 @@ def _text_over_cap(problem: dict[str, Any]) -> None:
     what = "a search text" if loc[1] == "q" else "an id"
     problem["msg"] = (f"{what} of {len(given):,} characters; this service takes at most "
                       f"{cap:,}")
+
+
+def _not_text(problem: dict[str, Any]) -> None:
+    """A 422's error for a text field of the body (a reload's ``variant``, an event's
+    ``request_id``) given another kind of JSON value, saying which, as an id field says it:
+    it was pydantic's "Input should be a valid string", which named neither what was sent
+    nor that quotes were missing (``"variant": 5``)."""
+    given = problem.get("input")
+    loc: Any = problem.get("loc") or ()
+    if problem.get("type") != "string_type" or not loc or loc[0] != "body" \
+            or isinstance(given, str):
+        return
+    # as an id field words it: the text meant, in quotes (20.0 read as "20"), where a
+    # number has one (1e40's "1e+40 (a number of 41 digits)" read as the text to send)
+    text = schemas.number_text(given)
+    quoted = f": {json.dumps(text)}" if text is not None else ""
+    problem["msg"] = (f"Input should be text (a JSON string){quoted}, not "
+                      f"{schemas._kind_of(given)}")
+
+
+def _lone_surrogate(problem: dict[str, Any]) -> None:
+    """A 422's error for text holding a lone surrogate (``"\\ud800"``: JSON's escapes
+    allow half of a UTF-16 pair), said as such and where: it was pydantic's "Input should
+    be a valid string, unable to parse raw data as a unicode string", which names no
+    character and reads as if the field wanted no text."""
+    given = problem.get("input")
+    if problem.get("type") != "string_unicode" or not isinstance(given, str):
+        return
+    at = next((i for i, c in enumerate(given) if 0xD800 <= ord(c) <= 0xDFFF), None)
+    if at is None:
+        return
+    problem["msg"] = (f"the text holds \\u{ord(given[at]):04x} at character {at + 1}, "
+                      "half of a UTF-16 surrogate pair without its other half (no "
+                      "character); escape both halves of the character (\\ud83d\\ude00 "
+                      "for U+1F600) or send it as UTF-8")
 
 
 def _not_json(problem: dict[str, Any], words: set[str]) -> None:

@@ -120,8 +120,17 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
         raise RecstackError(f"{path}: no such results file (recstack evaluate writes "
                             "results/NAME/results.json)") from None
     except IsADirectoryError:
-        raise RecstackError(f"{path}: a folder, not a results file (recstack evaluate "
-                            "writes results/NAME/results.json)") from None
+        # one wording with every other reader ("is a folder, not a file")
+        raise RecstackError(f"{path}: is a folder, not a file; give an evaluation's "
+                            "results.json (recstack evaluate writes "
+                            "results/NAME/results.json)") from None
+    except json.JSONDecodeError as error:
+        if not error.doc.strip():
+            # it was "not valid JSON (Expecting value: line 1 column 1 (char 0))"
+            raise RecstackError(f"{path}: is empty ({path.stat().st_size} bytes): a run "
+                                "cut short or a copy that did not finish; rerun `recstack "
+                                "evaluate`") from None
+        raise RecstackError(f"{path}: not valid JSON ({error})") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise RecstackError(f"{path}: not valid JSON ({error})") from None
     models = payload.get("models") if isinstance(payload, dict) else None

@@ -119,10 +119,14 @@ class EmbeddingStore(ABC):
     def delete(self, kind: str, ids: Any) -> None:
         """Remove the vectors of ``ids`` (missing ones are ignored)."""
 
+    #: set by :meth:`close`: every later call is refused (:meth:`_refuse_if_closed`)
+    _closed = False
+
     def close(self) -> None:  # noqa: B027 (optional)
-        """Release the connection."""
+        """Release the connection; the store refuses every later call."""
 
     def __enter__(self) -> EmbeddingStore:
+        self._refuse_if_closed()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -131,12 +135,33 @@ class EmbeddingStore(ABC):
     @arguments_named
     def put_model(self, model: Recommender) -> None:
         """Store every user and item vector of a fitted model (by its external ids)."""
+        self._refuse_if_closed()
         _check_model(model, "put_model")  # None was an AttributeError on items_
         model._require_fitted("put_model")  # an unfitted one too
         self.put("item", model.items_.external_ids, model.item_embeddings())
         self.put("user", model.users_.external_ids, model.user_embeddings())
 
     # shared checks ---------------------------------------------------------------
+    def _location(self) -> str:
+        """Where the store is, as its messages name it."""
+        return type(self).__name__
+
+    def _reopening(self) -> str:
+        """The call that opens this store again, for the closed store's message."""
+        return "open_store(...)"
+
+    def _refuse_if_closed(self) -> None:
+        """One refusal for every store used after :meth:`close` (or after the ``with``
+        block that opened it): a Redis store kept answering (its client reconnects by
+        itself) while an SQLite store said it was closed."""
+        if self._closed:
+            raise StoreUnavailableError(self._closed_message())
+
+    def _closed_message(self) -> str:
+        return (f"embedding store {self._location()} is closed (its close() was called, or "
+                "the with block that opened it ended); open it again with "
+                f"{self._reopening()}")
+
     def _prepare_put(self, kind: str, ids: Any, vectors: Any) -> tuple[list[str], np.ndarray]:
         _check_kind(kind, ids, f"{type(self).__name__}.put")
         keys = encode_ids(ids)
@@ -444,11 +469,17 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         try:
             yield
         except sqlite3.Error as error:
+            if isinstance(error, sqlite3.ProgrammingError) and "closed" in str(error):
+                # used after close(): it was "Cannot operate on a closed database. (the
+                # SQLite file cannot be opened, is locked or damaged)", a sound file's outage
+                self._closed = True
+                raise StoreUnavailableError(self._closed_message()) from None
             raise StoreUnavailableError(f"embedding store {self.path}: {error} "
                                         f"({_unopenable(self.path, error)})") from None
 
     @arguments_named
     def put(self, kind: str, ids: Any, vectors: Any) -> None:
+        self._refuse_if_closed()
         keys, array = self._prepare_put(kind, ids, vectors)
         if not keys:
             return
@@ -490,6 +521,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
 
     @arguments_named
     def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
+        self._refuse_if_closed()
         _check_kind(kind, ids, f"{type(self).__name__}.get")
         keys = encode_ids(ids)
         dim = self.dim(kind) or 0
@@ -506,6 +538,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
 
     @arguments_named
     def dim(self, kind: str) -> int | None:
+        self._refuse_if_closed()
         _check_kind(kind)
         with self._lock, self._errors():
             row = self._db.execute("SELECT dim FROM dims WHERE kind = ?", (kind,)).fetchone()
@@ -513,6 +546,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
 
     @arguments_named
     def count(self, kind: str) -> int:
+        self._refuse_if_closed()
         _check_kind(kind)
         with self._lock, self._errors():
             return int(self._db.execute("SELECT COUNT(*) FROM vectors WHERE kind = ?",
@@ -520,6 +554,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
 
     @arguments_named
     def delete(self, kind: str, ids: Any) -> None:
+        self._refuse_if_closed()
         _check_kind(kind, ids, f"{type(self).__name__}.delete")
         keys = encode_ids(ids)
         with self._lock, self._errors():
@@ -538,7 +573,14 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         some pages back; the next write's checkpoint copies them."""
         self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
+    def _location(self) -> str:
+        return str(self.path)
+
+    def _reopening(self) -> str:
+        return f"open_store({str(self.path)!r})"
+
     def close(self) -> None:
+        self._closed = True
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._db.close()
 
@@ -969,6 +1011,7 @@ class RedisEmbeddingStore(EmbeddingStore):
 
     @arguments_named
     def put(self, kind: str, ids: Any, vectors: Any) -> None:
+        self._refuse_if_closed()
         keys, array = self._prepare_put(kind, ids, vectors)
         if not keys:
             return
@@ -1023,6 +1066,7 @@ class RedisEmbeddingStore(EmbeddingStore):
 
     @arguments_named
     def get(self, kind: str, ids: Any) -> tuple[np.ndarray, np.ndarray]:
+        self._refuse_if_closed()
         _check_kind(kind, ids, f"{type(self).__name__}.get")
         keys = encode_ids(ids)
         dim = self.dim(kind) or 0
@@ -1068,6 +1112,7 @@ class RedisEmbeddingStore(EmbeddingStore):
 
     @arguments_named
     def dim(self, kind: str) -> int | None:
+        self._refuse_if_closed()
         _check_kind(kind)
         with self._errors(kind):
             value = self._client.get(f"{self.prefix}:dim:{kind}")
@@ -1075,12 +1120,14 @@ class RedisEmbeddingStore(EmbeddingStore):
 
     @arguments_named
     def count(self, kind: str) -> int:
+        self._refuse_if_closed()
         _check_kind(kind)
         with self._errors(kind):
             return int(self._client.scard(f"{self.prefix}:ids:{kind}"))
 
     @arguments_named
     def delete(self, kind: str, ids: Any) -> None:
+        self._refuse_if_closed()
         _check_kind(kind, ids, f"{type(self).__name__}.delete")
         keys = encode_ids(ids)
         if not keys:
@@ -1103,7 +1150,16 @@ class RedisEmbeddingStore(EmbeddingStore):
                 except self._watch_error:
                     pass  # vectors were put meanwhile: their dimension stays
 
+    def _location(self) -> str:
+        return self._where
+
+    def _reopening(self) -> str:
+        # the password is masked in _where: the call is shown without it
+        prefix = "" if self.prefix == "recstack" else f", prefix={self.prefix!r}"
+        return f"open_store({self._where!r}{prefix})"
+
     def close(self) -> None:
+        self._closed = True
         with contextlib.suppress(*self._redis_errors):
             self._client.close()
 

@@ -54,8 +54,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from recstack import __version__
-from recstack.atomic import folder_problem
+from recstack.atomic import folder_problem, special_file_problem
 from recstack.errors import ConfigError, RecstackError, shown
+from recstack.serving._files import unreadable_file
 from recstack.specs import arguments_named
 from recstack.strict_json import loads as strict_loads
 from recstack.strict_json import plain_value
@@ -332,6 +333,10 @@ _LOCAL_REMEDIES: tuple[tuple[type[OSError], str], ...] = (
 
 def _local_refusal(root: str, error: OSError) -> str:
     path = error.filename if error.filename is not None else root
+    if isinstance(error, IsADirectoryError):
+        # the system's "Is a directory (IsADirectoryError)": every reader says "is a folder"
+        return (f"registry {root}: cannot use {path}: it is a folder, not a file; a folder "
+                "stands where the registry keeps a file; move it away")
     reason = error.strerror or str(error)
     remedy = next((text for kind, text in _LOCAL_REMEDIES if isinstance(error, kind)),
                   "check that path and its disk")
@@ -913,6 +918,13 @@ class ModelRegistry:
             reason = (f"; {self._version_key(name, version)} {odd}, where the version's "
                       "folder belongs (moved or written over by hand?): publish the model "
                       "again, or move it away")
+        elif version in self._numbers(name) and self._odd_file(
+                f"{self._version_key(name, version)}/{MANIFEST}") is not None:
+            # a folder or a dangling link in the manifest's place was "holds no readable
+            # manifest.json: a publish still uploading"
+            key = f"{self._version_key(name, version)}/{MANIFEST}"
+            reason = (f"; its {key} {self._odd_file(key)}: moved or written over by hand? "
+                      "Put the version's manifest.json back, or publish the model again")
         elif version in self._numbers(name):
             reason = (f"; its folder {self._version_key(name, version)} holds no readable "
                       f"{MANIFEST}: a publish still uploading, cut short, or a copy that "
@@ -929,6 +941,19 @@ class ModelRegistry:
         return RecstackError(f"{self.root}: {name}@{version} does not exist (versions: "
                              f"{self.versions(name) or 'none'}){reason}")
 
+    def _odd_file(self, key: str) -> str | None:
+        """What stands at ``key`` of a local registry when it is there but is no readable
+        file (a folder, a link that leads nowhere, a pipe), in
+        :func:`~recstack.serving._files.unreadable_file`'s words; else None (a file,
+        nothing at all, or a remote registry)."""
+        if self.is_remote:
+            return None
+        path = Path(key)
+        if not os.path.lexists(path) or (path.is_file() and not path.is_symlink()):
+            return None
+        problem = unreadable_file(path)
+        return None if problem.startswith(("no such file", "cannot read it")) else problem
+
     def _no_current(self, name: str) -> RecstackError:
         """The error for a name without a ``current`` alias. Complete versions without one
         (a first publish cut short before the alias was written, a name folder copied
@@ -940,9 +965,12 @@ class ModelRegistry:
             hint = (f"point it at one with set_current({name!r}, {loadable}), or name the "
                     f"version: {name}@{loadable}" if loadable is not None
                     else self._pointing_hint(name, versions))
+            odd = self._odd_file(self._join(name, CURRENT))
+            # a link that leads nowhere was said to be "missing"
+            what = "is missing" if odd is None else odd
             return RecstackError(
                 f"{self.root}: {name} has versions {versions} but no current version "
-                f"({name}/{CURRENT} is missing); {hint}")
+                f"({name}/{CURRENT} {what}); {hint}")
         incomplete = self._numbers(name)
         if incomplete:
             return self._absent(name, incomplete[-1])
@@ -1030,6 +1058,13 @@ class ModelRegistry:
     @_storage_errors
     def _read_bytes(self, key: str) -> bytes:
         if not self.is_remote:
+            odd = special_file_problem(Path(key))
+            if odd is not None and not odd.endswith("which does not exist"):
+                # a named pipe where current.json or a manifest belongs hung the reader
+                # (and the service's reload poll) for ever, waiting for a writer
+                raise RegistryUnavailableError(
+                    f"registry {self.root}: cannot use {key}: it {odd}, where the registry "
+                    "keeps a file; move it away")
             return Path(key).read_bytes()
         return bytes(self._fs.cat_file(key))
 
@@ -1062,7 +1097,10 @@ class ModelRegistry:
         except UnicodeDecodeError as error:
             alias, problem = None, f"not UTF-8 text ({error.reason} at byte {error.start})"
         except ValueError as error:
-            alias, problem = None, f"not valid JSON ({error})"
+            # an empty file (a copy or a disk that was full) was "not valid JSON
+            # (Expecting value: line 1 column 1 (char 0))"
+            alias, problem = None, (f"it is empty ({len(raw)} bytes)" if not raw.strip()
+                                    else f"not valid JSON ({error})")
         problem = problem or _alias_problem(alias)
         if problem is not None:
             # what is wrong, not only that something is: the file may have been edited
@@ -1178,15 +1216,28 @@ def verify_folder(folder: Path, where: str) -> dict[str, Any]:
             + (f"; not listed: {extra}" if extra else ""))
     for relative, entry in table.items():
         path = folder / relative
-        if path.stat().st_size != entry["size"] or _sha256(path) != entry["sha256"]:
-            raise CorruptVersionError(f"{where}/{relative}: checksum mismatch; the file is "
-                                      "corrupted or was modified")
+        size = path.stat().st_size
+        if size != entry["size"] or _sha256(path) != entry["sha256"]:
+            # the size says which: a copy cut short (an empty file) reads as such, not only
+            # as "corrupted", as the item index's own check says it
+            how = (f" ({size:,} bytes, {MANIFEST} says {entry['size']:,}: cut short or "
+                   "replaced by another file; copy the whole version folder again, or "
+                   "publish the model again)" if size != entry["size"] else "")
+            raise CorruptVersionError(f"{where}/{relative}: checksum mismatch{how}; the file "
+                                      "is corrupted or was modified")
     return manifest
 
 
 def _parse_manifest(raw: bytes, where: str) -> dict[str, Any]:
+    if not raw.strip():
+        # it was "not valid JSON (Expecting value: line 1 column 1 (char 0))"
+        raise CorruptVersionError(f"{where}: is empty ({len(raw)} bytes): a publish or a copy "
+                                  "cut short; publish the model again, or copy the whole "
+                                  "version folder again")
     try:
-        manifest = strict_loads(raw.decode("utf-8"))
+        # utf-8-sig: an editor's byte-order mark is no damage, as in current.json (the
+        # manifest's own checksum is of its fields, not of its bytes)
+        manifest = strict_loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         raise CorruptVersionError(f"{where}: not valid JSON ({error}); the manifest is "
                                   "corrupted") from None

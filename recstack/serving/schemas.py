@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from recstack.errors import shown_number
+from recstack.errors import digit_count, shown_number
 from recstack.metrics.online import _UNIX_TIMES_FROM as UNIX_TIMES_FROM
 from recstack.serving.registry import MAX_VERSION
 from recstack.strict_json import LongInteger
@@ -77,6 +77,30 @@ def _whole_number(value: object, low: int, high: int) -> object:
     return value
 
 
+def one_of(*choices: str) -> BeforeValidator:
+    """The check of a field that takes one of ``choices`` (put beside its ``Literal``):
+    a value that is none of them is refused naming the nearest (``"clik"``: did you mean
+    'click'?) and what was sent. Pydantic's own "Input should be 'impression', 'click' or
+    'purchase'" did neither, so ``"Click"`` or the number ``404`` (for ``"404"``) read as
+    refused for no visible reason."""
+    def check(value: object) -> object:
+        if isinstance(value, str) and value in choices:
+            return value
+        from recstack.specs import did_you_mean
+
+        listed = ", ".join(repr(c) for c in choices[:-1]) + f" or {choices[-1]!r}"
+        hint = ""
+        if isinstance(value, str):
+            hint = did_you_mean(value, choices)
+        elif isinstance(value, int | float) and not isinstance(value, bool) \
+                and str(value) in choices:
+            hint = f" (write it as text: \"{value}\")"
+        raise PydanticCustomError("literal_error", "Input should be {listed}, not "
+                                  "{kind}{hint}", {"listed": listed, "kind": _kind_of(value),
+                                                   "hint": hint})
+    return BeforeValidator(check)
+
+
 def whole(low: int, high: int) -> object:
     """An integer of a JSON body in ``[low, high]``: a number written plainly (5), never
     ``5.0``, ``true`` or ``"5"``, as the query's integers (the bounds go before the
@@ -109,6 +133,27 @@ def _object_bounds(schema: dict[str, Any]) -> None:
         schema["maxProperties"] = schema.pop("maxLength")
 
 
+#: the most digits of a number that a 422 repeats (the service's answers cut longer runs
+#: of digits, :func:`recstack.serving.app._encodable`)
+_DIGITS_SHOWN = 40
+
+
+def number_text(value: object) -> str | None:
+    """The text that a JSON number sent where text belongs (an id, a variant's name)
+    stands for, as a 422 suggests it: ``20`` and ``20.0`` are ``"20"``, ``2.5`` is
+    ``"2.5"``; None for anything else, and for a number whose digits cannot be given: an
+    integer of more than :data:`_DIGITS_SHOWN` digits (the answer cuts such runs, and
+    "1e+45 (a number of 46 digits)" read as the text to send) or a whole float from 2**53
+    on (``1e40`` is not exact: its digits are not the ones the client meant)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value) or (value.is_integer() and abs(value) >= 2**53):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value) if digit_count(value) <= _DIGITS_SHOWN else None
+
+
 def _id_text(value: object) -> object:
     # an id of a JSON body is text: the number 20 was "Input should be a valid string",
     # which did not say that "20" was the way to write it (nor what null or a list is)
@@ -118,11 +163,28 @@ def _id_text(value: object) -> object:
         raise PydanticCustomError("id_type", "Input should be an id written as text (a JSON "
                                   "string), not a number ({why})", {"why": value.too_long()})
     if isinstance(value, int | float) and not isinstance(value, bool):
-        shown = json.dumps(str(value if not isinstance(value, float) or not value.is_integer()
-                               else int(value)))
+        text = number_text(value)
+        if text is not None:
+            raise PydanticCustomError(
+                "id_type", "Input should be an id written as text (a JSON string): {shown}, "
+                "not the number {number}", {"shown": json.dumps(text), "number": value})
+        if isinstance(value, float):
+            # 1e40 was told to write "10000000000000000303786028427003666890752", digits
+            # the client never sent (a float's), cut in the answer to the text
+            # "1e+40 (a number of 41 digits)"
+            raise PydanticCustomError(
+                "id_type", "Input should be an id written as text (a JSON string), not "
+                "{number}: a number this large is not exact; write the id's own digits in "
+                "quotes", {"number": f"the number {value:g}" if math.isfinite(value)
+                           else "a number beyond a float's range"})
+        # the digits were repeated in the answer cut to "1e+45 (a number of 46 digits)",
+        # which then read as the text to send
+        longest = f"; an id is at most {MAX_ID_LENGTH} characters" \
+            if digit_count(value) > MAX_ID_LENGTH else ""
         raise PydanticCustomError(
-            "id_type", "Input should be an id written as text (a JSON string): {shown}, "
-            "not the number {number}", {"shown": shown, "number": value})
+            "id_type", "Input should be an id written as text (a JSON string), not {kind}: "
+            "write its digits in quotes{longest}",
+            {"kind": _kind_of(value), "longest": longest})
     kinds = {type(None): "null", bool: "a boolean", list: "a list", dict: "an object"}
     raise PydanticCustomError("id_type", "Input should be an id written as text (a JSON "
                               "string such as \"42\"), not {kind}",
@@ -330,8 +392,12 @@ def _kind_of(value: object) -> str:
         return f"the text {json.dumps(value[:40] + ('...' if len(value) > 40 else ''))}"
     if isinstance(value, LongInteger):
         return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and digit_count(value) > _DIGITS_SHOWN:
+        # its first 40 digits, another number, were shown as "the number ..."
+        return f"a number of {digit_count(value):,} digits"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"the number {value!r:.40}"
+        return f"the number {value!r}"
     kinds = {type(None): "null", bool: "a boolean", list: "a list", dict: "an object"}
     return kinds.get(type(value), type(value).__name__)
 
@@ -356,9 +422,10 @@ def _id_list(value: object) -> object:
     # valid list", which did not say how to write it
     if isinstance(value, list):
         return value
-    one = isinstance(value, str) or (isinstance(value, int | float)
-                                     and not isinstance(value, bool))
-    example = json.dumps([str(value)]) if one and len(str(value)) <= 40 else '["42"]'
+    # a number as the text it stands for (20.0 was shown as ["20.0"] and 1e40 as
+    # ["1e+40"], ids the client never meant)
+    text = value if isinstance(value, str) else number_text(value)
+    example = json.dumps([text]) if text is not None and len(text) <= 40 else '["42"]'
     raise PydanticCustomError("list_type", "Input should be a list of ids such as {example}, "
                               "not {kind}", {"example": example, "kind": _kind_of(value)})
 
@@ -417,7 +484,8 @@ class Event(Request):
     placeholder) to at most :data:`MAX_EVENT_AHEAD_SECONDS` past the server's clock
     (checked by the service, as the schema can only state a fixed bound)."""
 
-    event: Literal["impression", "click", "purchase"]
+    event: Annotated[Literal["impression", "click", "purchase"],
+                     one_of("impression", "click", "purchase")]
     user_id: Id
     item_id: Id
     timestamp: EventSeconds

@@ -73,7 +73,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, Protocol, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -102,6 +102,46 @@ logger = logging.getLogger(__name__)
 
 NEW_USER_PATH = "POST /recommendations/new-user"
 _PLAIN_INTEGER = re.compile(PLAIN_INTEGER)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _arguments_named(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A public method of :class:`Service` refusing a call whose arguments do not fit it as
+    :func:`recstack.specs.arguments_named` words it (a :class:`ConfigError` naming the
+    method, the nearest name and what it takes): ``recommend_user(user, 10, items=[...])``,
+    a new visitor's items given with a user's request, or ``recommend_new(items, 10,
+    exclude_seen=False)`` was Python's bare TypeError. Only the call is checked: messages
+    raised inside are left as the HTTP answers give them."""
+    import inspect
+
+    from recstack.specs import arguments_named
+
+    signature = inspect.signature(method)
+    worded = arguments_named(method)
+
+    @functools.wraps(method)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            try:
+                worded(*args, **kwargs)  # raises the ConfigError (the call does not bind)
+            except ConfigError as error:
+                history = [key for key in kwargs if key not in signature.parameters
+                           and any(word in key.lower() for word in ("item", "histor"))]
+                if history and method.__name__ == "recommend_user":
+                    # as the HTTP answer says it for a body of a user's request
+                    raise ConfigError(f"{error}; a visitor's items (a history the model "
+                                      "has not seen) go to Service.recommend_new(items, "
+                                      "k)") from None
+                raise
+            raise
+        return method(*args, **kwargs)
+
+    return checked
 
 
 def integer_spelling(text: str) -> str:
@@ -881,17 +921,18 @@ class Service:
                 self.metrics.model_version.labels(other.name, other.model_name).set(
                     other.loaded.version.version)
 
-    def _note_failure(self, slot: VariantSlot, message: str, version: int | None = None
-                      ) -> None:
+    def _note_failure(self, slot: VariantSlot, message: str, version: int | None = None,
+                      *, mark: bool = True) -> None:
         # ``version``: the one asked for by number; else the alias's, which is what failed
-        if version is None and not slot.pinned:
+        # (``mark`` False: the registry's fault, no version's, as a removed registry folder)
+        if mark and version is None and not slot.pinned:
             try:
                 version = self.registry.current(slot.model_name)
             except RecstackError:
                 # the alias itself is what failed (damaged current.json): the failure
                 # must still be recorded, and no version can be marked as the bad one
                 version = None
-        if version is not None:
+        if mark and version is not None:
             self._failed[slot.model_name] = version
         kept = slot.loaded.reference if slot.loaded is not None else "nothing yet"
         self.last_reload_error = f"{message} (still serving {kept})"
@@ -900,6 +941,7 @@ class Service:
         logger.error("reload failed: %s", self.last_reload_error)
 
     # ------------------------------------------------------------------ reload
+    @_arguments_named
     def reload(self, variant: str | None = None, version: int | None = None) -> list[str]:
         """Load the current version of each variant's model (or of ``variant``), or switch
         ``variant`` to ``version``; returns the references now served.
@@ -982,29 +1024,43 @@ class Service:
 
     def poll(self) -> bool:
         """Reload the variants whose model's current alias moved (a newly published
-        version); a version that failed once is not retried. Returns whether any moved."""
+        version); a version that failed once is not retried. Returns whether any moved.
+
+        A registry that no longer holds what a variant serves (its folder removed or
+        moved, the alias or the version's files deleted; a pinned variant's version too)
+        is noted as a failure, as a damaged alias is: answers keep coming from the version
+        in memory and ``/health`` says ``degraded``, why, and what still serves, until the
+        registry holds it again."""
+        from recstack.serving.registry import MANIFEST
+
         moved = False
         for slot in self.slots:
-            if slot.pinned or slot.loaded is None:
+            if slot.loaded is None:
                 continue
+            served = slot.loaded.version.version
             try:
-                current = self.registry.current(slot.model_name)
+                current = served if slot.pinned else self.registry.current(slot.model_name)
+                if current is None or (current == served and not self.registry._exists(
+                        f"{self.registry._version_key(slot.model_name, served)}/{MANIFEST}")):
+                    # /health said "ok" as if the registry still held it
+                    raise RecstackError(self._registry_gone(slot, current))
             except RecstackError as error:
                 # a damaged alias (current.json cut short by a copy) is a failed reload, as
                 # POST /admin/reload has it: /health said "ok" while a warning was logged
                 # at every poll; noted once, while the same message stands
                 if self._alias_failure != str(error):
-                    self._note_failure(slot, str(error))
+                    # no version is marked as failed: the one served loaded, and was only
+                    # removed under it (marked, the poll never took it back once restored)
+                    self._note_failure(slot, str(error), mark=False)
                     self._alias_failure = str(error)
                 continue
             if self._alias_failure is not None:
                 # readable again: the failure noted was the alias's, not a version's
                 self._alias_failure = None
-                if current == slot.loaded.version.version:
+                if current == served:
                     self.last_reload_error = None
                     self.metrics.reload_failing.set(0)
-            if current in (None, slot.loaded.version.version,
-                           self._failed.get(slot.model_name)):
+            if slot.pinned or current in (served, self._failed.get(slot.model_name)):
                 continue
             try:
                 self.reload(slot.name)
@@ -1012,6 +1068,27 @@ class Service:
             except ReloadFailedError:
                 pass
         return moved
+
+    def _registry_gone(self, slot: VariantSlot, version: int | None) -> str:
+        """Why the registry no longer holds what ``slot`` serves: the whole registry
+        folder, the model's current alias (``version`` None) or the version's files."""
+        from recstack.serving.registry import CURRENT, MANIFEST
+
+        root = self.registry.root
+        if not self.registry.is_remote and not Path(self.registry._root).is_dir():
+            what = ("is no folder any more" if Path(self.registry._root).exists()
+                    else "is gone (removed or moved while serving)")
+            return (f"{root}: the registry folder {what}; put it back, or restart the "
+                    "service with --registry naming where it is now")
+        if version is None:
+            return (f"{root}: {slot.model_name} has no current version any more (its "
+                    f"{CURRENT} is gone; {self.registry.names_held()}); point it at a "
+                    f"version again with set_current({slot.model_name!r}, VERSION), or "
+                    "publish one")
+        versions = self.registry.versions(slot.model_name) or "none"
+        return (f"{root}: {slot.model_name}@{version} is gone from the registry (no "
+                f"{MANIFEST} in its folder; versions: {versions}); publish it again, or "
+                f"switch to another version with POST /admin/reload")
 
     # ------------------------------------------------------------------ requests
     def variant_for(self, user_id: str | None) -> VariantSlot:
@@ -1153,6 +1230,7 @@ class Service:
             used[CONTEXT_TIME] = float(timestamp) if timestamp is not None else time.time()
         return used or None
 
+    @_arguments_named
     def recommend_user(self, user_id: str, k: int, *, exclude_seen: bool = True,
                        context: Mapping[str, Any] | None = None,
                        timestamp: float | None = None) -> Served:
@@ -1186,6 +1264,18 @@ class Service:
             return self._popular(slot, loaded, user_id, k, "unknown_user", reason,
                                  endpoint="user")
         history = loaded.seen(user) if user >= 0 else np.empty(0, np.int32)
+        if vector is not None and loaded.index is not None and loaded.two_stage is None \
+                and not np.any(vector):
+            # a zero vector scores 0 against every item (cosine and inner product): the
+            # index answered the catalogue's order (the lowest item indices) as the user's
+            # recommendations, without a word
+            where = "the embedding store" if vector_source == "store" else loaded.reference
+            reason = (f"user {user_id!r}'s vector in {where} is all zeros, which scores "
+                      "every item alike (the index would answer the catalogue's order); "
+                      "the most popular items are served instead")
+            return self._popular(slot, loaded, user_id, k, "zero_vector", reason,
+                                 endpoint="user",
+                                 exclude=history if exclude_seen else None)
         request = StageRequest(user_id, history, k, loaded, user, used)
         if loaded.two_stage is not None:
             return self._two_stage(slot, loaded, loaded.two_stage, request,
@@ -1245,6 +1335,7 @@ class Service:
                                      "retrieved, or were dropped by a stage")
         return served
 
+    @_arguments_named
     def recommend_new(self, items: Sequence[str], k: int, *,
                       user_id: str | None = None, context: Mapping[str, Any] | None = None,
                       timestamp: float | None = None) -> Served:
@@ -1337,6 +1428,7 @@ class Service:
             return loaded.two_stage.cannot_fold_in
         return functools.partial(scorer, context=context)
 
+    @_arguments_named
     def similar(self, item_id: str, k: int) -> tuple[LoadedModel, int, Served]:
         """The ``k`` items most similar to ``item_id`` by the model's own similarity."""
         k = self._check_k(k)
@@ -1513,6 +1605,7 @@ class Service:
         })
 
     # ------------------------------------------------------------------ events
+    @_arguments_named
     def record_events(self, events: Sequence[Any]) -> int:
         """Append events (a list of schemas.Event, or of mappings of its fields, checked by
         the rules of ``POST /events``'s body) to the event log with each user's variant and
@@ -1589,6 +1682,7 @@ class Service:
         return event.model_copy(update={"request_id": text})
 
     # ------------------------------------------------------------------ page helpers
+    @_arguments_named
     def search_titles(self, text: str, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """The ids and titles of the first ``limit`` items whose title (or id, for an item
         without one) contains ``text``, ignoring case, the Unicode form (a title written
@@ -1630,11 +1724,13 @@ class Service:
         hits = hits[:limit]
         return loaded.item_ids[hits], loaded.titles[hits]
 
+    @_arguments_named
     def some_users(self, limit: int) -> list[str]:
         limit = self._check_limit(limit)
         loaded = self._loaded(self.slots[0])
         return loaded.user_ids[np.flatnonzero(loaded.has_history)[:limit]].tolist()
 
+    @_arguments_named
     def history(self, user_id: str, limit: int) -> tuple[str, np.ndarray, np.ndarray]:
         """The user's id as the model spells it, and the ids and titles of their items."""
         user_id = self.request_id(user_id, "user_id")

@@ -14,7 +14,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -29,6 +29,7 @@ from pydantic import (
 from recstack.atomic import special_file_problem
 from recstack.errors import ConfigError
 from recstack.serving import schemas
+from recstack.serving._files import PIPE_NOTE, is_pipe_problem, unreadable_file
 from recstack.specs import NUMBER_TEXT_RULE, number_from_text
 from recstack.strict_json import (
     LongInteger,
@@ -187,7 +188,7 @@ class ServiceSettings(BaseModel):
     variants: list[VariantSettings] = Field(default_factory=list)
     variant_salt: str = Field(default="recstack", min_length=1, max_length=100)
     admin_token: SecretStr | None = None
-    unknown_user: Literal["404", "popular"] = "404"
+    unknown_user: Annotated[Literal["404", "popular"], schemas.one_of("404", "popular")] = "404"
     default_k: int = Field(default=20, ge=1, le=schemas.MAX_K)
     max_k: int = Field(default=100, ge=1, le=schemas.MAX_K)
     max_items: int = Field(default=schemas.MAX_ITEMS, ge=1, le=schemas.MAX_ITEMS)
@@ -198,7 +199,8 @@ class ServiceSettings(BaseModel):
     candidates: int = Field(default=200, ge=1, le=10_000)
     rerank: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
     stages: list[str] = Field(default_factory=list)
-    two_stage_index: Literal["auto", "hnsw", "exact"] = "auto"
+    two_stage_index: Annotated[Literal["auto", "hnsw", "exact"],
+                               schemas.one_of("auto", "hnsw", "exact")] = "auto"
     ann_ef: int | None = Field(default=None, ge=1, le=10_000)
     store: str | None = None
     store_retry_seconds: float = Field(default=5.0, ge=0, le=3600, allow_inf_nan=False)
@@ -475,15 +477,18 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
         odd = special_file_problem(Path(admin_token_file))
         if odd is not None:  # a named pipe waited forever for a writer
             raise ConfigError(f"--admin-token-file {admin_token_file}: {odd}; give the file "
-                              "holding the token (a file on disk: pipes are not read)")
+                              "holding the token"
+                              + (" (a file on disk: pipes are not read)"
+                                 if is_pipe_problem(odd) else ""))
         try:
             # utf-8-sig: an editor's byte-order mark is no part of the token (it was
             # refused as "characters other than printable ASCII", the token looking right)
             token = Path(admin_token_file).read_text(encoding="utf-8-sig").strip()
         except OSError as error:
-            raise ConfigError(f"--admin-token-file {admin_token_file}: cannot read it "
-                              f"({error.strerror or error}); give the file holding the "
-                              "token") from None
+            # a folder was "cannot read it (Is a directory)", the system's words
+            raise ConfigError(f"--admin-token-file {admin_token_file}: "
+                              f"{unreadable_file(admin_token_file, error)}; give the file "
+                              "holding the token") from None
         except UnicodeDecodeError as error:
             raise ConfigError(f"--admin-token-file {admin_token_file}: not UTF-8 text "
                               f"({error.reason} at byte {error.start}); write the token as "
@@ -508,8 +513,9 @@ def _read_config(config: Path) -> dict[str, Any]:
     twice refused, as JSON readers disagree on which one wins)."""
     odd = special_file_problem(Path(config))
     if odd is not None:  # a named pipe waited forever for a writer
-        raise ConfigError(f"--config {config}: {odd}; give a JSON file of settings (a file "
-                          "on disk: standard input and pipes are not read)")
+        # the pipe note only for a pipe: a link that leads nowhere is no pipe
+        raise ConfigError(f"--config {config}: {odd}; give a JSON file of settings"
+                          + (PIPE_NOTE if is_pipe_problem(odd) else ""))
     try:
         text = Path(config).read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -518,12 +524,17 @@ def _read_config(config: Path) -> dict[str, Any]:
             raise ConfigError(f"--config {str(config)[:80]}: is JSON text, but --config "
                               "takes the path of a JSON file of settings; write it to a "
                               "file (e.g. serve.json) and give --config serve.json") from None
-        raise ConfigError(f"--config {config}: cannot read it ({error.strerror or error}); "
+        # a folder was "cannot read it (Is a directory)", the system's words
+        raise ConfigError(f"--config {config}: {unreadable_file(config, error)}; "
                           "give a JSON file of settings") from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"--config {config}: not UTF-8 text ({error.reason} at byte "
                           f"{error.start}); write the settings as JSON") from None
 
+    if not text.strip():
+        # it was "not valid JSON (Expecting value: line 1 column 1 (char 0))"
+        raise ConfigError(f"--config {config}: is empty; write a JSON object of settings, "
+                          'e.g. {"default_k": 20}')
     hint = ("; the settings file is JSON (a TOML file is not read)"
             if Path(config).suffix.lower() == ".toml" else "")
     values = _settings_json(text, f"--config {config}", hint)

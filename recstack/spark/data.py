@@ -54,6 +54,7 @@ from recstack.data.interactions import (
     VALUE,
     Interactions,
     check_flag,
+    is_one_of,
     warn_of_inexact_values,
 )
 from recstack.data.partitioned import bounded_time_range
@@ -62,6 +63,7 @@ from recstack.data.splits import (
     RandomSplit,
     SplitReport,
     TemporalSplit,
+    _exact_as_read,
     _shown,
     refuse_cutoff_beyond_the_years,
 )
@@ -350,6 +352,18 @@ def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
     return SparkInteractions(indexed, users, items, n_users, n_items, has_time)
 
 
+#: why an id holding a NUL character is refused, in the words of one machine's loaders
+#: (:func:`recstack.data.idmap.arrow_text_ids`)
+NUL_ID_WORDS = ("text holding a NUL character ('\\x00'), which no id can hold (no text file "
+                "carries one, and a saved model would drop it); strip NUL characters from "
+                "the ids")
+
+
+def _such_values(count: int) -> str:
+    """How many values share the refused one's problem, as one machine's loaders say it."""
+    return f" ({count:,} such values in all)" if count > 1 else ""
+
+
 def _checked_columns(frame: Any, where: str) -> Any:
     """``frame`` with its id, value and timestamp columns checked, text numbers cast.
 
@@ -417,6 +431,9 @@ def _checked_columns(frame: Any, where: str) -> Any:
             frame = frame.withColumn(column, F.regexp_replace(F.col(column),
                                                               r"(?U)^\s+|\s+$", ""))
             problems.append(F.col(column) == "")
+            # one machine's rule (recstack.data.idmap.arrow_text_ids): 'a\x00' was an id
+            # here, refused only when a model was saved or its ids read on one machine
+            problems.append(F.col(column).contains("\x00"))
     for column, (target, accepted, words) in wanted.items():
         if column not in frame.columns:
             continue
@@ -454,6 +471,11 @@ def _checked_columns(frame: Any, where: str) -> Any:
             if value == "" and column in (USER_ID, ITEM_ID):
                 raise DataFormatError(f"an empty id on the row {_preview_row(row)}",
                                       file=where, column=column, expected=words)
+            if isinstance(value, str) and "\x00" in value:
+                count = frame.filter(F.col(column).contains("\x00")).count()
+                raise DataFormatError(f"{shown_value(value)} on the row {_preview_row(row)} "
+                                      f"is {NUL_ID_WORDS}{_such_values(count)}", file=where,
+                                      column=column, expected="integer or text ids")
             if value is None:
                 raise DataFormatError(f"a missing (null) value on the row "
                                       f"{_preview_row(row)}", file=where, column=column,
@@ -768,9 +790,17 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
     # the suffixes of one machine's load_table: '.pq' is Parquet (it was read as CSV, the
     # header "PAR1\x15..."), '.tsv' and '.tab' are tab-separated (they needed options)
     suffix = _base_suffix(Path(path.rstrip("/")))
-    kind = file_format or ("parquet" if suffix in _PARQUET_EXTENSIONS else "csv")
-    if kind not in ("csv", "parquet"):
-        raise ConfigError(f"{path}: file_format must be 'csv' or 'parquet', got {kind!r}")
+    if file_format is not None and not is_one_of(file_format, ("csv", "parquet")):
+        # an array of names was numpy's "truth value of an array ... is ambiguous" (or, of
+        # one name, read as that name); 'Parquet' is told the spelling
+        from recstack.specs import did_you_mean
+
+        near = (did_you_mean(file_format, ("csv", "parquet"))
+                if isinstance(file_format, str) else "")
+        raise ConfigError(f"{path}: file_format must be 'csv', 'parquet' or None (from the "
+                          f"suffix), got {shown_value(file_format)}{near}")
+    kind = (str(file_format) if file_format is not None
+            else "parquet" if suffix in _PARQUET_EXTENSIONS else "csv")
     if options is not None and not (isinstance(options, Mapping) and all(
             isinstance(key, str) and isinstance(value, str | int | float | bool)
             for key, value in options.items())):
@@ -1367,6 +1397,8 @@ def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5, *,
     from pyspark.sql import functions as F
 
     spec = KCore(user_min, item_min)
+    # as the spec read them: a whole Decimal(5) or Fraction(5) is the int 5
+    user_min, item_min = spec.user_min, spec.item_min
     # refuse_empty=None (false to Python) returned an empty result without a word
     refuse_empty = check_flag(refuse_empty, "k_core: refuse_empty")
     check_data(data, "k_core(data)")
@@ -1514,7 +1546,9 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    RandomSplit(test_fraction, seed)
+    spec = RandomSplit(test_fraction, seed)
+    # an exact number as the spec read it, as one machine reads and reports it
+    test_fraction, seed = _exact_as_read(test_fraction, spec.test_fraction), spec.seed
     check_data(data, "random_split(data)")
     key = F.xxhash64(F.lit(split_seed(seed, "random")), F.col(ROW))
     require_rows(data)
@@ -1546,7 +1580,9 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
 
     if (cutoff is None) == (test_fraction is None):
         raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
-    TemporalSplit(cutoff, test_fraction)
+    spec = TemporalSplit(cutoff, test_fraction)
+    # test_fraction=Decimal("0.2") was a TypeError of 1.0 - Decimal: as the spec read it
+    test_fraction = _exact_as_read(test_fraction, spec.test_fraction)
     check_data(data, "temporal_split(data)")
     _require_timestamps(data)
     require_rows(data)
@@ -1618,7 +1654,7 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    LeaveLastOut(n)
+    n = LeaveLastOut(n).n  # as the spec read it: Decimal(2) is 2
     check_data(data, "leave_last_out(data)")
     _require_timestamps(data)
     require_rows(data)
@@ -1916,8 +1952,8 @@ def _side_table_key(table: Any, source: str) -> Any:
     column = F.col(source)
     if isinstance(kind, T.StringType):
         column = F.regexp_replace(column, r"(?U)^\s+|\s+$", "")
-    problem = column.isNull() | ((column == "") if isinstance(kind, T.StringType)
-                                 else F.lit(False))
+    problem = column.isNull() | (((column == "") | column.contains("\x00"))
+                                 if isinstance(kind, T.StringType) else F.lit(False))
     if isinstance(kind, T.FractionalType):
         value = column.cast("double")
         problem = problem | F.isnan(value) | (F.abs(value) >= float(2**53)) \
@@ -1926,6 +1962,12 @@ def _side_table_key(table: Any, source: str) -> Any:
     if offending:
         row = offending[0].asDict()
         found = row[source]
+        if isinstance(found, str) and "\x00" in found:
+            count = table.filter(F.col(source).contains("\x00")).count()
+            raise DataFormatError(f"{shown_value(found)} on the side table's row "
+                                  f"{_preview_row(row)} is {NUL_ID_WORDS}"
+                                  f"{_such_values(count)}", column=source,
+                                  expected="an integer or text id on every row")
         what = ("a missing (null) key" if found is None else
                 "an empty key" if isinstance(found, str) and not found.strip() else
                 f"{found!r}, not a whole number below 2**53,")

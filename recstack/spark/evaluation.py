@@ -37,8 +37,9 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.interactions import is_one_of
 from recstack.errors import ConfigError, RecstackError, shown
-from recstack.metrics.ranking import _NDCG_ROUNDING, _SUM_ROUNDING
+from recstack.metrics.ranking import NDCG_ROUNDING, SUM_ROUNDING
 from recstack.spark.data import (
     ITEM_INDEX,
     USER_INDEX,
@@ -48,7 +49,13 @@ from recstack.spark.data import (
     check_index_columns,
     check_session,
 )
-from recstack.specs import arguments_named, cutoffs_problem, cutoffs_text
+from recstack.specs import (
+    arguments_named,
+    cutoffs_problem,
+    cutoffs_text,
+    did_you_mean,
+    whole_exact_as_int,
+)
 
 #: list metrics of the Evaluator computed here (diversity needs item features: not here)
 LIST_METRICS = ("coverage", "novelty", "popularity")
@@ -65,9 +72,13 @@ def factor_frame(spark: Any, factors: np.ndarray, index_column: str) -> Any:
     import pandas as pd
 
     check_session(spark, "factor_frame(spark, factors, index_column)")
-    if index_column not in (USER_INDEX, ITEM_INDEX):
+    if not is_one_of(index_column, (USER_INDEX, ITEM_INDEX)):
+        # (an array of names was numpy's "truth value of an array ... is ambiguous")
+        near = (did_you_mean(index_column, (USER_INDEX, ITEM_INDEX))
+                if isinstance(index_column, str) else "")
         raise ConfigError(f"factor_frame: index_column must be {USER_INDEX!r} or "
-                          f"{ITEM_INDEX!r}, got {index_column!r}")
+                          f"{ITEM_INDEX!r}, got {shown(index_column)}{near}")
+    index_column = str(index_column)
     matrix: np.ndarray | None
     try:
         matrix = np.asarray(factors, np.float32)
@@ -111,10 +122,13 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    # a whole Decimal or Fraction is the count it names, as one machine's k
+    given_k, k = k, whole_exact_as_int(k)
+    given_size, block_size = block_size, whole_exact_as_int(block_size)
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ConfigError(f"k must be a positive integer, got {k!r}")
+        raise ConfigError(f"k must be a positive integer, got {given_k!r}")
     if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
-        raise ConfigError(f"block_size must be a positive integer, got {block_size!r}")
+        raise ConfigError(f"block_size must be a positive integer, got {given_size!r}")
     _check_factor_frame(user_factors, "user_factors", USER_INDEX)
     _check_factor_frame(item_factors, "item_factors", ITEM_INDEX)
     _check_factor_rows(user_factors, "user_factors", USER_INDEX)
@@ -315,6 +329,8 @@ def _cutoffs(ks: Any) -> list[int]:
     # a 1-D numpy array as one machine's Evaluator takes it
     values = (list(ks) if isinstance(ks, list | tuple | range)
               or (isinstance(ks, np.ndarray) and ks.ndim == 1) else None)
+    if values:  # a whole Decimal(10) is the cut-off 10, as one machine's Evaluator reads it
+        values = [whole_exact_as_int(k) for k in values]
     if not values or any(isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
                          for k in values):
         raise ConfigError(f"ks must be a non-empty list of positive integers such as [10, "
@@ -387,9 +403,14 @@ def relevance(test: SparkInteractions, *, relevance_threshold: float | None = No
     from recstack.evaluation.evaluator import DUPLICATE_GRADES
     from recstack.spark.filters import deduplicated
 
-    if duplicate_grade not in DUPLICATE_GRADES:
+    if not is_one_of(duplicate_grade, DUPLICATE_GRADES):
+        # one machine's words (the Evaluator's); an array of names was numpy's "truth value
+        # of an array ... is ambiguous"
+        near = (did_you_mean(duplicate_grade, DUPLICATE_GRADES)
+                if isinstance(duplicate_grade, str) else "")
         raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
-                          f"got {duplicate_grade!r}")
+                          f"got {shown(duplicate_grade)}{near}")
+    duplicate_grade = str(duplicate_grade)  # np.str_ as Python's str
     # as the single-machine Evaluator: a NaN threshold selects nothing, a truthy "no" grades
     if relevance_threshold is not None and (
             isinstance(relevance_threshold, bool)
@@ -523,10 +544,10 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
                          / F.col(f"_i{name}{k}"))
                 # a list in the ideal order is 1, as the one-machine metrics give it: the
                 # two sums of the same terms, added in other orders, came out 1 +- 1 ulp
-                # (recstack.metrics.ranking's rule: above 1 by at most _NDCG_ROUNDING, or
+                # (recstack.metrics.ranking's rule: above 1 by at most NDCG_ROUNDING, or
                 # below it within the rounding of a k-term sum)
-                formulas[name] = F.when((ratio <= 1.0 + _NDCG_ROUNDING)
-                                        & (ratio >= 1.0 - _SUM_ROUNDING * k),
+                formulas[name] = F.when((ratio <= 1.0 + NDCG_ROUNDING)
+                                        & (ratio >= 1.0 - SUM_ROUNDING * k),
                                         F.lit(1.0)).otherwise(ratio)
         columns += [formulas[name].alias(f"{name}@{k}") for name in ranking]
     per_user = per_user.select(*columns)

@@ -24,8 +24,8 @@ from recstack.data.filters import (
     MinValue,
     TimeWindow,
 )
-from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE
-from recstack.errors import ConfigError, EmptyResultError, RecstackError
+from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE, is_one_of
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
 from recstack.spark.data import (
     ITEM_INDEX,
     ROW,
@@ -36,7 +36,7 @@ from recstack.spark.data import (
     k_core,
     why_nothing_is_left,
 )
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, did_you_mean
 
 #: the filter types this module runs (the names of the FILTERS registry)
 SPARK_FILTERS = ("k_core", "min_value", "time_window", "deduplicate")
@@ -102,9 +102,13 @@ def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
     from pyspark.sql import functions as F
 
     check_data(data, "deduplicated(data)")
-    if policy not in DUPLICATE_POLICIES:
-        raise RecstackError(f"unknown duplicate policy {policy!r}; use one of "
-                            f"{', '.join(DUPLICATE_POLICIES)}")
+    if not is_one_of(policy, DUPLICATE_POLICIES):
+        # one machine's words (Interactions.deduplicate); an array of names was numpy's
+        # "truth value of an array ... is ambiguous"
+        raise ConfigError(
+            f"unknown duplicate policy {shown(policy)}"
+            f"{did_you_mean(policy, DUPLICATE_POLICIES) if isinstance(policy, str) else ''}"
+            f"; use one of {', '.join(DUPLICATE_POLICIES)}")
     if policy == "keep":
         return data
     frame = data.frame

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.data.interactions import is_one_of
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.spark.data import (
     ITEM_INDEX,
     JAVA_INT_MAX,
@@ -22,7 +23,7 @@ from recstack.spark.data import (
     check_index_columns,
 )
 from recstack.spark.evaluation import FEATURES
-from recstack.specs import SEED_MAX, number_spelling_hint
+from recstack.specs import SEED_MAX, number_spelling_hint, whole_exact_as_int
 
 #: what a user without factors gets where scores are asked for pairs (see SparkALS)
 COLD_START = ("error", "nan")
@@ -95,12 +96,13 @@ class SparkALS:
 
     def _validate(self) -> None:
         for name in ("factors", "iterations", "blocks", "checkpoint_interval"):
-            check_integer("SparkALS", name, getattr(self, name))
+            # stored as the int read (Decimal("64") is 64, for Spark and to_recstack())
+            setattr(self, name, check_integer("SparkALS", name, getattr(self, name)))
         for name in ("regularization", "alpha"):
             check_number("SparkALS", name, getattr(self, name))
         # the one rule of seeds (recstack.specs.SEED_MAX), not the Java long Spark holds:
         # 2**40 was taken here and refused by an experiment file's [[models]] seed
-        check_integer("SparkALS", "seed", self.seed, low=0, high=SEED_MAX)
+        self.seed = check_integer("SparkALS", "seed", self.seed, low=0, high=SEED_MAX)
         # the bounds of recstack's ALS, whose artifact to_recstack() makes: factors=70000 or
         # iterations=10**6 trained on the cluster, then to_recstack() refused them
         from recstack.models.als import ALS
@@ -113,12 +115,15 @@ class SparkALS:
             # str() of anything made a folder: checkpoint_dir=5 checkpointed into ./5
             raise ConfigError(f"SparkALS checkpoint_dir: expected a folder path (text) or "
                               f"None, got {self.checkpoint_dir!r}")
-        if self.cold_start not in COLD_START:
+        if not is_one_of(self.cold_start, COLD_START):
+            # (an array of names was numpy's "truth value of an array ... is ambiguous")
             from recstack.specs import did_you_mean
 
+            near = (did_you_mean(self.cold_start, COLD_START)
+                    if isinstance(self.cold_start, str) else "")
             raise ConfigError(f"SparkALS cold_start: expected one of {', '.join(COLD_START)}, "
-                              f"got {self.cold_start!r}"
-                              f"{did_you_mean(self.cold_start, COLD_START)}")
+                              f"got {shown(self.cold_start)}{near}")
+        self.cold_start = str(self.cold_start)
 
     def fit(self, train: SparkInteractions) -> SparkALS:
         """Fit on ``train``; sets ``user_factors_`` and ``item_factors_`` (DataFrames
@@ -224,7 +229,7 @@ class SparkPopularity:
 
         if not hasattr(self, "item_users_"):
             raise RecstackError("SparkPopularity: call fit() first")
-        check_integer("SparkPopularity", "k", k, high=None)
+        k = check_integer("SparkPopularity", "k", k, high=None)
         ranked = self.item_users_.orderBy(F.col("users").desc(), F.col(ITEM_INDEX))
         return ranked.limit(min(k, self.train_.n_items))
 
@@ -259,7 +264,8 @@ class SparkItemCooccurrence:
         from pyspark.sql import functions as F
 
         for name in ("neighbors", "max_user_items"):
-            check_integer("SparkItemCooccurrence", name, getattr(self, name), high=None)
+            setattr(self, name, check_integer("SparkItemCooccurrence", name,
+                                              getattr(self, name), high=None))
         check_number("SparkItemCooccurrence", "shrink", self.shrink)
         check_train("SparkItemCooccurrence", train)
         pairs = train.frame.select(USER_INDEX, ITEM_INDEX).distinct()
@@ -352,14 +358,20 @@ def _dense(frame: Any, index_column: str, n: int, n_factors: int) -> np.ndarray:
 
 # ------------------------------------------------------------------ argument checks
 def check_integer(owner: str, name: str, value: Any, *, low: int = 1,
-                  high: int | None = JAVA_INT_MAX) -> None:
-    """An integer setting in ``[low, high]`` (``high``: what Spark's Java side holds)."""
+                  high: int | None = JAVA_INT_MAX) -> int:
+    """An integer setting in ``[low, high]`` (``high``: what Spark's Java side holds), as a
+    Python int. A whole exact number (``Decimal("64")``, ``Fraction(8, 2)``) is the int it
+    names, as one machine's models read it (``factors=Decimal("64")`` was refused here);
+    a fraction or a float (``64.0``) is refused as given."""
+    given, value = value, whole_exact_as_int(value)
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low \
             or (high is not None and value > high):
+        value = given
         bound = f">= {low}" if high is None else f"in [{low}, {high}]"
         # rank="10" or "1_0" was refused without the number's spelling
         raise ConfigError(f"{owner} {name}: expected an integer {bound}, got {value!r}"
                           f"{number_spelling_hint(value, int, name)}")
+    return int(value)
 
 
 def check_number(owner: str, name: str, value: Any) -> None:

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.interactions import is_one_of
 from recstack.data.splits import (
     SPLITS,
     KFold,
@@ -43,10 +44,11 @@ from recstack.data.splits import (
     SplitSpec,
     TemporalSplit,
     UserSplit,
+    _exact_as_read,
     check_every_fold_has_rows,
     kfold_advice,
 )
-from recstack.errors import ConfigError, EmptyResultError, RecstackError
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
 from recstack.spark.data import (
     ITEM_INDEX,
     ROW,
@@ -63,7 +65,7 @@ from recstack.spark.data import (
     split_seed,
     temporal_split,
 )
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, did_you_mean
 
 #: the split methods this backend runs (the names of the SPLITS registry)
 SPARK_SPLITS = ("random", "temporal", "leave_last_out", "users", "kfold")
@@ -80,7 +82,12 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    UserSplit(test_users, fold_in_fraction, by_time, seed)
+    spec = UserSplit(test_users, fold_in_fraction, by_time, seed)
+    # fold_in_fraction=Decimal("0.8") was a TypeError of 1.0 - Decimal: exact numbers as
+    # the spec read them, as one machine reads and reports them
+    test_users = _exact_as_read(test_users, spec.test_users)
+    fold_in_fraction = _exact_as_read(fold_in_fraction, spec.fold_in_fraction)
+    seed, by_time = spec.seed, spec.by_time  # np.True_ as True, reported as a bool
     check_data(data, "user_split(data)")
     seed = split_seed(seed, "users")
     if by_time and not data.has_timestamps:
@@ -151,12 +158,16 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    if stratify not in ("user", None):
-        from recstack.specs import did_you_mean
-
-        raise ConfigError(f"kfold stratify must be 'user' or None, got {stratify!r}"
-                          f"{did_you_mean(stratify, ['user'])}")
-    KFold(k, "none" if stratify is None else stratify, seed)
+    if is_one_of(stratify, ("none",)):  # the spelling of experiment files and the CLI
+        stratify = None
+    if stratify is not None and not is_one_of(stratify, ("user",)):
+        # one machine's words (recstack.data.splits.kfold_split); an array was numpy's
+        # "truth value of an array ... is ambiguous"
+        near = did_you_mean(stratify, ["user"]) if isinstance(stratify, str) else ""
+        raise ConfigError(f"kfold stratify must be 'user' or None, got {shown(stratify)}"
+                          f"{near}")
+    spec = KFold(k, "none" if stratify is None else stratify, seed)
+    k, seed = spec.k, spec.seed  # as the spec read them: Decimal(2) is 2
     check_data(data, "kfold_split(data)")
     seed = split_seed(seed, "kfold")
     require_rows(data)

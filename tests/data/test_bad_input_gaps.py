@@ -179,15 +179,20 @@ def test_a_side_table_with_dates_in_the_calendar_reads(tmp_path):
 
 
 # ---------------------------------------------------------------- times given as columns
-@pytest.mark.parametrize("seconds", [253_402_300_800, -62_135_596_801, 10**15])
-def test_from_arrays_refuses_a_time_beyond_the_calendar_as_the_loaders_do(seconds):
+@pytest.mark.parametrize(("seconds", "unit"), [
+    (253_402_300_800, "; read as milliseconds it is 1978-01-11T21:31:40Z: the times look like "
+                      "milliseconds; divide them by 1,000 first"),
+    (-62_135_596_801, ""),
+    (10**15, "; read as microseconds it is 2001-09-09T01:46:40Z: the times look like "
+             "microseconds; divide them by 1,000,000 first")])
+def test_from_arrays_refuses_a_time_beyond_the_calendar_as_the_loaders_do(seconds, unit):
     # 253 402 300 800 is 10000-01-01T00:00:00; -62 135 596 801 one second before the year 1.
     # It was kept, and describe() (the first and last time) failed with "year ... is out
-    # of range"
+    # of range". (A time of a finer unit's magnitude is named so since the 187th probe.)
     with pytest.raises(DataFormatError, match=rf"column 'timestamp': 1 time\(s\) outside the "
                                               rf"years 1 to 9999, first at row 1: {seconds} "
                                               r"\(expected Unix seconds between the years 1 "
-                                              r"and 9999\)"):
+                                              rf"and 9999{re.escape(unit)}[,)]"):
         Interactions.from_arrays([1, 2], [5, 6], timestamps=[0, seconds])
 
 

@@ -35,9 +35,12 @@ def test_counts_in_digits_and_decimal_settings_are_read() -> None:
     assert (data.n_users, len(data)) == (60, 900)
 
 
-def test_the_python_api_still_takes_whole_floats() -> None:
-    # a number, not text: kept as it was (tests/data/test_synthetic.py)
-    assert SyntheticConfig(n_users=300.0, n_interactions=6e3).n_users == 300
+def test_the_python_api_refuses_whole_floats_for_counts_as_the_models_do() -> None:
+    # a float is no count in Python either, as factors=64.0 is refused by every model
+    # (it was taken here alone); the message gives the count in digits
+    with pytest.raises(ConfigError, match=r"n_users must be an integer, got 300\.0 \(a whole "
+                                          r"number is written in digits alone.*n_users=300\)"):
+        SyntheticConfig(n_users=300.0, n_interactions=6000)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "ml-", "movielens-"])

@@ -346,7 +346,7 @@ def test_progress_advances_to_the_total_in_blocks():
     # sizes that only allocate: 10**8 factors asked numpy for a terabyte (MemoryError)
     (dict(n_factors=10**8), "n_factors must be at most 1,024"),
     (dict(n_users=2**31), "n_users must be at most 2,147,483,647 .indices are int32"),
-    (dict(n_items=1e12), "n_items must be at most 2,147,483,647"),
+    (dict(n_items=10**12), "n_items must be at most 2,147,483,647"),
     (dict(popularity_exponent=-0.5), "popularity_exponent"),
     (dict(activity_sigma=float("nan")), "activity_sigma"),
     (dict(min_user_interactions=0), "min_user_interactions"),
@@ -368,7 +368,11 @@ def test_invalid_configs_are_refused_naming_the_parameter(overrides, parameter):
         generate(**overrides)
 
 
-def test_whole_numbers_given_as_floats_are_accepted():
-    config = SyntheticConfig(n_users=300.0, n_interactions=6e3, drift=0)
+def test_whole_numbers_given_as_floats_are_refused_for_counts():
+    # counts follow the models' rule (factors=64.0 is refused); a float setting still
+    # takes an integer
+    with pytest.raises(ConfigError, match=r"n_interactions must be an integer, got 6000\.0"):
+        SyntheticConfig(n_users=300, n_interactions=6e3, drift=0)
+    config = SyntheticConfig(n_users=300, n_interactions=6000, drift=0)
     assert config.n_users == 300 and isinstance(config.n_users, int)
     assert config.n_interactions == 6000 and isinstance(config.drift, float)

@@ -37,6 +37,7 @@ def test_a_missing_train_file_names_the_files_the_folder_holds(tmp_path):
     (tmp_path / "Train.txt").write_text("0 1\n")
     (tmp_path / "test.txt").write_text("0 1\n")
     with pytest.raises(DataFormatError, match=r"train\.txt: the train file: no such file "
+                                              r"\(did you mean '.*Train\.txt'\?\) "
                                               r"\(the folder holds: Train\.txt, test\.txt\)"):
         load_adjacency_splits(tmp_path)
 

@@ -36,10 +36,11 @@ P = [0.1, 0.9, 0.8, 0.3]
     (lambda: roc_auc(Y, np.array(P, dtype=complex)), "y_score must be real numbers"),
     (lambda: ranking_metrics([[0]], sp.csr_matrix(np.array([[1j]]))),
      "truth must be real numbers, got complex"),
-    (lambda: roc_auc(Y, ["1_0", "2", "3", "4"]), r"y_score must be an array of numbers "
-                                                 r"\(could not convert text such as '1_0'"),
+    (lambda: roc_auc(Y, ["1_0", "2", "3", "4"]), r"y_score must be an array of numbers, "
+                                                 r"got text '1_0' at position 0; text is not "
+                                                 r"read as numbers"),
     (lambda: rmse(["٣", "1", "2", "3"], [3, 1, 2, 3]), "y_true must be an array of numbers"),
-    (lambda: mean_over_users(np.array(["1", "2"], dtype=object)), "text such as '1'"),
+    (lambda: mean_over_users(np.array(["1", "2"], dtype=object)), "text '1' at position 0"),
     (lambda: roc_auc(Y, np.array([1, 2, 3, 4], dtype="datetime64[s]")), "datetimes"),
     (lambda: rmse(np.array([1, 2], dtype="timedelta64[s]"), [1, 2]), "durations"),
     (lambda: log_loss(pd.Series(["0", "1"]), [0.2, 0.8]), "y_true must be an array of numbers"),
@@ -69,7 +70,10 @@ def test_metrics_still_take_numbers_booleans_and_nullable_columns():
     (lambda: BayesianLogisticRegression().fit(np.eye(3), ["0", "1", "0"]), RecstackError),
 ])
 def test_the_pipeline_refuses_text_and_times_where_numbers_belong(call, error):
-    with pytest.raises(error, match="must be an array of numbers \\(could not convert"):
+    # text: "got text '0.1' at position 0; text is not read as numbers"; times: "(could
+    # not convert datetimes ...)"
+    with pytest.raises(error, match="must be an array of numbers(, got text '[01.]+' at "
+                                    "position [0(, )]+; text is not read| \\(could not convert)"):
         call()
 
 

@@ -62,6 +62,6 @@ def test_a_time_written_as_text_is_still_refused():
 
 
 def test_a_sample_of_text_numbers_is_still_refused():
-    with pytest.raises(MetricInputError, match=r"^control must be an array of numbers \(could "
-                                               r"not convert text such as '1'"):
+    with pytest.raises(MetricInputError, match=r"^control must be an array of numbers, got "
+                                               r"text '1' at position 0; text is not read"):
         welch_ttest(["1", "2", "3"], [1.0, 2.0, 4.0])

@@ -182,7 +182,7 @@ def test_the_toml_form_is_checked_member_by_member():
     with pytest.raises(ConfigError, match="^blend: a blend cannot be a member|members"
                                           r"\[0\]: a blend cannot"):
         create_model("blend", members=[{"type": "blend"}]).validate_params()
-    with pytest.raises(ConfigError, match="^blend: weights has 1 values for 2 members"):
+    with pytest.raises(ConfigError, match="^blend: weights has 1 value for 2 members;"):
         create_model("blend", members=[EASE, EASE], weights=[1.0]).validate_params()
 
 

@@ -14,11 +14,12 @@ DATA = Interactions.from_frame(pd.DataFrame({"user_id": [1, 1, 2, 2, 3],
                                              "item_id": [1, 2, 2, 3, 1]}))
 
 
-@pytest.mark.parametrize("k", [0, "3", True])
-def test_recommend_names_the_model_for_a_bad_k(k):
+@pytest.mark.parametrize(("k", "why"), [(0, ""), ("3", ""),
+                                        (True, r", a boolean \(true/false\), not a number")])
+def test_recommend_names_the_model_for_a_bad_k(k, why):
     model = create_model("item_knn").fit(DATA)
     with pytest.raises(ConfigError, match=rf"^item_knn: recommend: k must be a positive "
-                                          rf"integer, got {k!r}$"):
+                                          rf"integer, got {k!r}{why}$"):
         model.recommend([1], k=k)
 
 

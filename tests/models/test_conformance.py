@@ -328,9 +328,14 @@ def test_malformed_histories_are_refused_by_name(name, split):
     nan_row = np.zeros((1, n_items))
     nan_row[0, 3] = np.nan
     malformed = {
-        "NaN": (nan_row, r"NaN or infinite.*\(0, 3\)"),
-        "infinite": (sp.csr_matrix(np.full((1, n_items), np.inf)), "NaN or infinite"),
-        "beyond float32": (np.full((1, n_items), 1e300), "NaN or infinite"),
+        "NaN": (nan_row, r"not finite float32 numbers: NaN \(a missing value\) at \(row, "
+                         r"column\) \(0, 3\)"),
+        "infinite": (sp.csr_matrix(np.full((1, n_items), np.inf)),
+                     r"not finite float32 numbers: inf at \(row, column\) \(0, 0\).*replace "
+                     r"the infinite values"),
+        "beyond float32": (np.full((1, n_items), 1e300),
+                           r"not finite float32 numbers: 1e\+300 at \(row, column\) \(0, 0\)"
+                           r".*rescale the values beyond float32's range"),
         "text": (np.array([["a"] * n_items]), "must hold numbers"),
         "objects": ([[object()] * n_items], "matrix of numbers"),
         "3-D": (np.ones((1, 1, n_items)), "2-D users x items"),

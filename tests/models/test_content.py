@@ -202,8 +202,8 @@ def test_new_items_must_be_item_table_rows(catalog_data):
     """A list, None or a path failed on `.columns` inside item_vectors."""
     model = ContentBased().fit(catalog_data)
     for rows in ([1, 2], None, "items.csv"):
-        with pytest.raises(RecstackError, match=r"^content: item_vectors takes item-table "
-                                                rf"rows .*got {type(rows).__name__}"):
+        with pytest.raises(RecstackError, match=r"^content: score_new_items takes "
+                                                rf"item-table rows .*got {type(rows).__name__}"):
             model.score_new_items(["fan"], rows)
 
 

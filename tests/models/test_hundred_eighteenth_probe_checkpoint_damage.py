@@ -77,8 +77,8 @@ def test_a_truncated_state_is_refused_naming_it(tmp_path):
     _checkpoint(folder)
     state = folder / "state.json"
     state.write_text(state.read_text()[:40])
-    with pytest.raises(RecstackError, match=r"its state\.json is not valid JSON \(truncated "
-                                            r"or edited\)"):
+    with pytest.raises(RecstackError, match=r"its state\.json is not valid JSON \(line .*; "
+                                            r"it was cut short or edited: remove the folder"):
         _resume(folder)
 
 

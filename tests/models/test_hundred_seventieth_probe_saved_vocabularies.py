@@ -226,7 +226,8 @@ def saved_blend(tmp_path):
     (lambda meta: meta.__setitem__("model", 3), r"unknown model 3"),
     (lambda meta: meta.__setitem__("model", "Blend"), r"unknown model 'Blend' \(did you mean "
                                                       r"'blend'\?\)"),
-    (lambda meta: meta.__setitem__("params", [1]), r"params must be a JSON object, found \[1\]"),
+    (lambda meta: meta.__setitem__("params", [1]), r"params must be a JSON object, found a list "
+                                                   r"\(\[1\]\)"),
     (lambda meta: meta["params"].__setitem__("rounds", -1), r"rounds must be >= 1"),
     (lambda meta: meta.__setitem__("arrays", None), r"arrays must map each array name to"),
     (lambda meta: meta["arrays"]["weights"].__setitem__("shape", "2"),

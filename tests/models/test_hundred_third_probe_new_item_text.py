@@ -52,7 +52,8 @@ def rows(**columns) -> pd.DataFrame:
 ])
 def test_content_refuses_a_true_false_value_in_a_text_column(content, given, column, value):
     at = 1 if len(given) == 2 else 0
-    with pytest.raises(RecstackError, match=rf"^content: item_vectors: the item rows: column "
+    with pytest.raises(RecstackError, match=rf"^content: score_new_items: the item rows: "
+                                            rf"column "
                                             rf"'{column}' holds the true/false value "
                                             rf"{value} at row {at};"):
         content.score_new_items([1], given)
@@ -84,6 +85,6 @@ def test_two_tower_refuses_a_true_false_genre_in_new_rows():
     pytest.importorskip("torch")
     model = create_model("two_tower", dim=8, hidden=16, epochs=1, batch_size=128,
                          device="cpu").fit(interactions())
-    with pytest.raises(RecstackError, match=r"^two_tower: embed_items: the item rows: column "
-                                            r"'genres' holds the true/false value True"):
+    with pytest.raises(RecstackError, match=r"^two_tower: score_new_items: the item rows: "
+                                            r"column 'genres' holds the true/false value True"):
         model.score_new_items([1], rows(genres=[True]))

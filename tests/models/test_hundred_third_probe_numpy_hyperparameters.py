@@ -71,7 +71,8 @@ def test_a_bad_value_set_as_an_attribute_is_still_refused_naming_it(data):
     ("item_knn", lambda m: m.recommend([1], k=np.float64(3.5)), r"k must be a positive "
                                                                  r"integer, got 3\.5$"),
     ("item_knn", lambda m: m.recommend([1], k=np.int64(0)), r"got 0$"),
-    ("item_knn", lambda m: m.similar_items([1], k=np.float32(2.0)), r"got 2\.0$"),
+    ("item_knn", lambda m: m.similar_items([1], k=np.float32(2.0)),
+     r"got 2\.0, a float; write the whole number 2 \(int\(k\)\)$"),
     ("item_knn", lambda m: m.recommend([1], exclude_seen=np.int64(1)),
      r"exclude_seen must be True or False, got 1$"),
     ("two_stage", lambda m: m.recommend([1], exclude_seen=np.int64(0)),

@@ -41,7 +41,9 @@ def test_a_whole_exact_k_is_the_k_it_names(ease, data, k):
 @pytest.mark.parametrize("k, shown", [(Decimal("2.5"), "Decimal\\('2.5'\\)"),
                                       (Decimal("NaN"), "Decimal\\('NaN'\\)"),
                                       (Fraction(5, 2), "Fraction\\(5, 2\\)"),
-                                      (Decimal("0"), "Decimal\\('0'\\)"), (3.0, "3.0")])
+                                      (Decimal("0"), "Decimal\\('0'\\)"),
+                                      (3.0, "3.0, a float; write the whole number 3 "
+                                            "\\(int\\(k\\)\\)")])
 def test_a_k_that_is_no_positive_whole_number_is_refused_as_written(ease, data, k, shown):
     with pytest.raises(ConfigError, match=f"^ease: recommend: k must be a positive integer, "
                                           f"got {shown}$"):

@@ -22,7 +22,8 @@ def test_a_graph_filter_on_one_user_or_item_says_no_k_works(name, users, items):
     train = Interactions.from_arrays(users, items)
     with pytest.raises(RecstackError, match=rf"^{name}: the training data has \d user\(s\) "
                                             r"and \d item\(s\), .*so no value works: a graph "
-                                            r"filter needs at least 2 users and 2 items"):
+                                            r"filter with its ideal filter needs at least 2 "
+                                            r"users and 2 items"):
         create_model(name, k=1).fit(train)
 
 
@@ -48,7 +49,8 @@ def test_content_min_df_above_the_item_count_is_refused():
 
 
 def test_content_min_df_at_the_item_count_is_taken_to_tfidf():
-    # "film" is in 4 of 6 titles: no term reaches 6, which TF-IDF itself reports
-    with pytest.raises(RecstackError, match="cannot build TF-IDF features"):
+    # "film" is in 4 of 6 titles: no term reaches 6, said with the largest min_df that works
+    with pytest.raises(RecstackError, match=r"min_df=6 keeps no term: .*\(the most any term "
+                                            r"is in: 4 of 6\); use min_df <= 4$"):
         create_model("content", min_df=6).fit(_titled())
     assert create_model("content", min_df=4).fit(_titled()).vocabulary_.tolist() == ["film"]

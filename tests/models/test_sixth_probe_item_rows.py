@@ -24,8 +24,9 @@ def _data(genres) -> Interactions:
 
 
 @pytest.mark.parametrize(("name", "params", "method"), [
-    ("content", {}, "item_vectors"),
-    ("two_tower", {"dim": 4, "hidden": 8, "epochs": 1, "device": "cpu"}, "embed_items"),
+    # named as the method called (item_vectors / embed_items, which it uses, were named)
+    ("content", {}, "score_new_items"),
+    ("two_tower", {"dim": 4, "hidden": 8, "epochs": 1, "device": "cpu"}, "score_new_items"),
 ])
 def test_item_rows_naming_a_column_twice_are_refused(name, params, method):
     model = create_model(name, **params).fit(_data(["Drama", "Crime", "Comedy", "Horror"]))

@@ -33,7 +33,7 @@ def _rows(genres):
 
 def test_content_warns_naming_the_unknown_genre_and_the_nearest(data):
     model = ContentBased().fit(data)
-    with pytest.warns(UnknownGenreWarning, match=r"content: item_vectors: 1 genre\(s\) the "
+    with pytest.warns(UnknownGenreWarning, match=r"content: score_new_items: 1 genre\(s\) the "
                       r"model was not fitted with, counted as no genre: 'Comdy' \(row 1\) "
                       r"\(did you mean 'comedy'\?\)"):
         model.score_new_items(["fan"], _rows([["Sci-Fi"], ["Comdy"]]))

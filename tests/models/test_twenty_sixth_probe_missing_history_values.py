@@ -28,15 +28,16 @@ def _histories(dtype: str) -> pd.DataFrame:
 @pytest.mark.parametrize("name", ["item_knn", "ease"])
 def test_a_missing_cell_is_refused_naming_where_it_is(name, dtype):
     model = create_model(name).fit(TRAIN)
-    with pytest.raises(RecstackError, match=rf"^{name}: histories hold 1 NaN or infinite "
-                                            r"value\(s\).*at \(row, column\) \[\(1, 2\)\]; give "
+    with pytest.raises(RecstackError, match=rf"^{name}: histories hold 1 value\(s\) that are "
+                                            r"not finite float32 numbers: NaN \(a missing "
+                                            r"value\) at \(row, column\) \(1, 2\); give "
                                             r"finite interaction values"):
         model.score_histories(_histories(dtype))
 
 
 def test_fold_in_refuses_it_too():
     model = create_model("ials", factors=2, iterations=2, block_size=2).fit(TRAIN)
-    with pytest.raises(RecstackError, match=r"^ials: histories hold 1 NaN.*\[\(1, 2\)\]"):
+    with pytest.raises(RecstackError, match=r"^ials: histories hold 1 value\(s\) .*NaN.*\(1, 2\)"):
         model.fold_in(_histories("Float64"))
 
 

@@ -52,7 +52,9 @@ def test_item_fold_in_is_the_least_squares_item_step():
                                                  r"6\) matrix .*NaN or infinite"),
     (np.ones((2, 12)), np.ones(12), r"user_factors must be .*got shape \(12,\)"),
     (np.ones((2, 12)), np.ones((12, 5)), r"got shape \(12, 5\)"),
-    (np.full((2, 12), np.nan), np.ones((12, 6)), r"als: histories hold 24 NaN"),
+    (np.full((2, 12), np.nan), np.ones((12, 6)), r"als: histories hold 24 value\(s\) .*: "
+                                                 r"NaN \(a missing value\) at \(row, "
+                                                 r"column\) \(0, 0\)"),
     (np.array([["a"] * 12]), np.ones((12, 6)), r"als: histories must hold numbers"),
     (np.ones((2, 11)), np.ones((12, 6)), r"als: histories have 11 columns"),
 ])

@@ -17,8 +17,8 @@ USERS = [f"u{i}" for i in range(20)]
 def test_text_values_are_refused_by_name():
     # a TypeError inside pandas' mean ("Cannot perform reduction 'mean' with string dtype")
     with pytest.raises(RecstackError, match=r"^gate: the candidate model's per-user values "
-                                            r"must be an array of numbers \(could not convert "
-                                            r"text such as '0.5'"):
+                                            r"must be an array of numbers, got text '0.5' at "
+                                            r"position 0; text is not read as numbers"):
         decide(pd.Series(["0.5"] * 20, index=USERS), pd.Series([0.4] * 20, index=USERS),
                **SETTINGS)
     # numbers held as objects, and pandas' nullable Float64 (its NA: a user not evaluated),

@@ -238,7 +238,7 @@ def test_a_damaged_saved_calibrator_is_refused_by_name(fields, message, tmp_path
     (lambda: PlattCalibrator().predict([0.5]), "call fit"),
     # text, 2-D inputs and non-numbers name the argument instead of a numpy error
     (lambda: PlattCalibrator().fit([0.1, 0.9], [0, 1]).predict(["high"]),
-     "platt: scores must be an array of numbers \\(could not convert"),
+     "platt: scores must be an array of numbers, got text 'high' at position 0"),
     (lambda: PlattCalibrator().fit(np.zeros((2, 2)), [0, 1, 0, 1]),
      "platt: scores must be a 1-D array .* got shape \\(2, 2\\)"),
     (lambda: IsotonicCalibrator().fit([0.1, 0.9], [[0, 1]]), "labels must be a 1-D array"),

@@ -71,7 +71,8 @@ def test_training_context_is_the_label_rows_own_never_history_or_later_rows():
     # a negative's draw is seeded
     again = label_context(users, items, labels, window, seed=3)
     np.testing.assert_array_equal(again["row"], rows)
-    with pytest.raises(RecstackError, match="user index 1 has no interaction"):
+    with pytest.raises(RecstackError, match=r"label_context: user index 1 \(user 1, row 0 of "
+                                            r"users\) has no interaction"):
         label_context(np.array([1]), np.array([1]), np.array([0]), window.for_users([0]))
 
 

@@ -48,7 +48,7 @@ def test_the_bandit_checks_name_a_huge_value_by_argument_and_position():
 def test_a_huge_setting_is_refused_as_out_of_range():
     with pytest.raises(ConfigError, match="ips: confidence must be a number in"):
         ips([1.0, 0.0], [0, 1], [0.5, 0.5], np.full((2, 2), 0.5), confidence=HUGE)
-    with pytest.raises(ConfigError, match="negative sampling rate must be in"):
+    with pytest.raises(ConfigError, match=r"rate \(the factor .*\) must be a finite number > 0"):
         correct_probability(np.array([0.2]), HUGE)
     with pytest.raises(BanditInputError, match="width must be a finite number"):
         check_number("here", "width", HUGE, low=0.0)

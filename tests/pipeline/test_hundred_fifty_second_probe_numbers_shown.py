@@ -33,12 +33,15 @@ LABELS = (SCORES > 0.5).astype(float)
      "downsampling: rate (the share of negatives kept) must be in (0, 1], got a 5,001-digit "
      "integer"),
     (lambda: DownsamplingCorrection(rate=np.float64(2)).fit(),
-     "downsampling: rate (the share of negatives kept) must be in (0, 1], got 2.0"),
+     "downsampling: rate (the share of negatives kept) must be in (0, 1], got 2.0 (a share: "
+     "0.02 for 2%, or 0.5 to keep one in 2)"),
     (lambda: correct_probability([0.5], HUGE),
-     "correct_probability: the negative sampling rate must be in (0, inf), got a 5,001-digit "
-     "integer"),
+     "correct_probability: rate (the factor the negatives' weight was multiplied by: the "
+     "share of negatives kept, c0 / c1 under class weights) must be a finite number > 0 (1 "
+     "leaves the probabilities as they are), got a 5,001-digit integer"),
     (lambda: downsample_negatives([0, 1], np.float64(2)),
-     "downsample_negatives: the negative sampling rate must be in (0, 1], got 2.0"),
+     "downsample_negatives: rate (the share of negatives kept) must be in (0, 1], got 2.0 "
+     "(a share: 0.02 for 2%, or 0.5 to keep one in 2)"),
     (lambda: deterministic_target([0], np.int64(-1)),
      "deterministic_target: n_actions must be an integer >= 1, got -1"),
 ])

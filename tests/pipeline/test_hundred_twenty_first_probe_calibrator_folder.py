@@ -38,14 +38,18 @@ def test_a_folder_that_exists_still_takes_the_file(calibrator, tmp_path):
 @pytest.mark.parametrize("scores", [[b"1", b"2"], np.array([b"1", b"2"]),
                                     np.array([b"1", 2.0], dtype=object)])
 def test_bytes_are_named_as_bytes(calibrator, scores):
-    with pytest.raises(CalibrationError, match=r"could not convert bytes such as b'1' to "
-                                               r"numbers\); decode them"):
+    # among numbers, the bytes are named with their position (hundred-eighty-fifth probe)
+    said = (r"bytes b'1' at position 0" if not isinstance(scores, np.ndarray)
+            or scores.dtype != object else r"bytes b'1' at position 0 among the numbers")
+    with pytest.raises(CalibrationError, match=r"got " + said + r"; bytes are not read as "
+                                               r"numbers: decode them"):
         calibrator.predict(scores)
-    with pytest.raises(CalibrationError, match=r"bytes such as b'1'"):
+    with pytest.raises(CalibrationError, match=said):
         PlattCalibrator().fit(scores, [0, 1])
 
 
 def test_text_is_still_named_as_text(calibrator):
-    with pytest.raises(CalibrationError, match=r"could not convert text such as '1' to "
-                                               r"numbers\); convert them first"):
+    with pytest.raises(CalibrationError, match=r"got text '1' at position 0; text is not read "
+                                               r"as numbers, even where it spells one: convert "
+                                               r"it first"):
         calibrator.predict(["1", "2"])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from recstack.errors import RecstackError
-from recstack.pipeline.rankers import create_ranker
+from recstack.pipeline.rankers import FarFeatureWarning, create_ranker
 from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
 
 SCHEMA = FeatureSchema((Feature("signal", "numeric"),
@@ -38,7 +38,7 @@ def toy(n_groups: int = 20, size: int = 6, seed: int = 0):
 
 
 @pytest.mark.parametrize(("values", "said"), [
-    (np.array([["1_0"], ["2"]]), "text such as '1_0'"),  # numpy read it as 10
+    (np.array([["1_0"], ["2"]]), r"text '1_0' at position \(0, 0\)"),  # numpy read it as 10
     (np.array([[1 + 2j], [2]]), "complex values"),  # the imaginary part was dropped
     (np.array([["2020-01-01"], ["2020-01-02"]], dtype="datetime64[D]"), "datetimes"),
 ])
@@ -48,7 +48,8 @@ def test_feature_values_that_are_not_numbers_are_refused(values, said):
 
 
 def test_categorical_codes_given_as_text_are_refused():
-    with pytest.raises(RecstackError, match="categorical features must .*text such as '1'"):
+    with pytest.raises(RecstackError,
+                       match=r"categorical features must .*text '1' at position \(0, 0\)"):
         frame_of(np.ones((2, 1)), np.array([["1"], ["2"]]))
 
 
@@ -136,7 +137,14 @@ def test_scores_that_overflow_are_refused_by_row():
     frame, labels = toy()
     ranker = create_ranker("dcn_v2", epochs=1, hidden=(4,), device="cpu").fit(frame, labels)
     far = frame_of(np.array([[0.5], [1e30]]))
-    # the cross layer multiplies the feature by itself: 1e60 overflows float32, a NaN score
+    # with the training range kept, such a feature is clipped to the band's edge before the
+    # network (a FarFeatureWarning), so the score stays finite
+    with pytest.warns(FarFeatureWarning, match="'signal' is 1e\\+30 at row 1"):
+        assert np.isfinite(ranker.score(far)).all()
+    # a ranker without the range (saved before it was kept: scored unchecked) feeds 1e30 to
+    # the cross layer, which multiplies the feature by itself: 1e60 overflows float32, a NaN
+    # score, refused by row
+    del ranker.numeric_range_
     with pytest.raises(RecstackError, match="dcn_v2.score: the output of row 1 \\(user 0, item "
                        "1\\) is (nan|inf|-inf) .*'signal' = 1e\\+30"):
         ranker.score(far)

@@ -3,7 +3,10 @@
 
 Sends GETs of the paths (one per line, in turn) every INTERVAL seconds (default 0.005)
 from one connection until STOP_FILE exists, and writes one JSON line per request to OUT:
-``{"t": seconds, "status": code or null, "model": "name@v" or null, "error": text}``."""
+``{"t": seconds, "status": code or null, "model": "name@v" or null, "error": text}``.
+Each line is flushed as it is written, so that a test can wait on what the driver has seen
+(a fixed sleep before the first reload missed the first version whenever the driver took
+longer than the sleep to start)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,8 @@ def main(url: str, paths_file: str, out: str, stop_file: str, interval: float = 
     paths = Path(paths_file).read_text().split()
     stop = Path(stop_file)
     started = time.perf_counter()
-    with httpx.Client(base_url=url, timeout=10.0) as http, open(out, "w") as sink:
+    with httpx.Client(base_url=url, timeout=10.0) as http, \
+            open(out, "w", buffering=1) as sink:  # line-buffered: readable as it goes
         i = 0
         while not stop.exists():
             record: dict[str, object] = {"t": time.perf_counter() - started}

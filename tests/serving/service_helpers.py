@@ -38,26 +38,36 @@ def serve_refusal(*arguments: str) -> int:
 
 
 def start_service(tmp_path: Path, registry, *extra: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+    """``recstack serve`` in a subprocess on a free port, once it is ready. The port is
+    free when :func:`free_port` looks and taken by the service a moment later: another
+    process (a test run beside this one) can take it in between, and the service then
+    exits saying that the port is in use; it is started again on another port."""
     token = tmp_path / "token"
     token.write_text(TOKEN)
-    command = [sys.executable, "-m", "recstack.cli", "serve", "--registry", registry.root,
-               "--port", str(port), "--admin-token-file", str(token), "--log-level",
-               "warning", *extra]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the service exited: {process.stdout.read()}")
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError("the service did not become ready in 60 s")
+    for _attempt in range(5):
+        port = free_port()
+        command = [sys.executable, "-m", "recstack.cli", "serve", "--registry",
+                   registry.root, "--port", str(port), "--admin-token-file", str(token),
+                   "--log-level", "warning", *extra]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                output = process.stdout.read()
+                if f"port {port} is already in use" in output:
+                    break  # taken meanwhile: another port
+                raise AssertionError(f"the service exited: {output}")
+            try:
+                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                    return process, url
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            process.kill()
+            raise AssertionError("the service did not become ready in 60 s")
+    raise AssertionError("five free ports were each taken before the service could bind")
 
 
 def stop_service(process: subprocess.Popen) -> int:
@@ -122,15 +132,24 @@ def reverse_stage(_settings) -> ReverseStage:
     return ReverseStage()
 
 
+#: an environment variable naming a file SlowStage creates when a request reaches it, so
+#: that a test stops the service once the request is in flight rather than after a guess
+SLOW_STAGE_MARK = "RECSTACK_TEST_SLOW_STAGE_MARK"
+
+
 class SlowStage:
-    """A stage that sleeps, so that a request is in flight during a shutdown."""
+    """A stage that sleeps, so that a request is in flight during a shutdown (it creates
+    the file named by :data:`SLOW_STAGE_MARK`, where set, before sleeping)."""
 
     name = "slow"
     kind = "ranking"
 
     def __call__(self, request, candidates: Candidates) -> Candidates:
+        import os
         import time
 
+        if mark := os.environ.get(SLOW_STAGE_MARK):
+            Path(mark).touch()
         time.sleep(1.5)
         return candidates
 

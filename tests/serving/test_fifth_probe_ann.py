@@ -162,5 +162,5 @@ def test_loading_a_file_or_a_folder_named_index_json_is_named(tmp_path):
     folder = _saved(tmp_path, "exact")
     shutil.rmtree(folder)
     (folder / "index.json").mkdir(parents=True)
-    with pytest.raises(RecstackError, match=r"index.json: cannot be read"):
+    with pytest.raises(RecstackError, match=r"index.json: is a folder, not a file"):
         ItemIndex.load(folder)

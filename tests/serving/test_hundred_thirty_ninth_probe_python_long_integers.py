@@ -59,7 +59,7 @@ def test_index_options(option, named):
 def test_index_search_k(method):
     index = ItemIndex.build(VECTORS, backend="exact")
     queries = VECTORS[:2] if method == "search" else VECTORS[0]
-    with pytest.raises(ConfigError, match=f"k = {SHOWN} is larger than the catalog"):
+    with pytest.raises(ConfigError, match=f"k, {SHOWN}, is larger than the catalog"):
         getattr(index, method)(queries, HUGE)
     with pytest.raises(ConfigError, match=f"k must be a positive integer, got {SHOWN}"):
         getattr(index, method)(queries, -HUGE)

@@ -33,12 +33,14 @@ def test_a_misspelt_field_of_a_new_visitors_body_is_named(http, item):
 
 
 def test_a_field_of_another_endpoint_lists_the_fields_taken(http, item):
-    # exclude_seen belongs to a user's recommendations: nothing is near, every field is said
+    # exclude_seen belongs to a user's recommendations: nothing is near, every field is
+    # said, and (hundred-eighty-ninth probe) the endpoint whose body takes it
     answer = http.post("/recommendations/new-user", json={"items": [item],
                                                           "exclude_seen": False})
     assert _unknown(answer, ["body", "exclude_seen"]) == (
         "Unknown field of the body of POST /recommendations/new-user; it takes: items, k, "
-        "context, timestamp")
+        "context, timestamp; 'exclude_seen' is a field of POST /users/{user_id}/"
+        "recommendations")
 
 
 def test_a_misspelt_field_of_an_event_names_the_event(http, user, item):

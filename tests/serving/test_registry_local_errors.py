@@ -32,7 +32,7 @@ def test_a_folder_where_the_alias_belongs_names_that_path_not_credentials(publis
         with pytest.raises(RegistryUnavailableError) as caught:
             call()
         message = str(caught.value)
-        assert f"cannot use {alias}: Is a directory (IsADirectoryError)" in message
+        assert f"cannot use {alias}: it is a folder, not a file" in message
         assert "a folder stands where the registry keeps a file" in message
         assert "credentials" not in message
 
@@ -41,7 +41,8 @@ def test_a_folder_where_a_manifest_belongs_names_that_path(published):
     manifest = Path(published.root) / "pop" / "versions" / "00000001" / "manifest.json"
     _swap_for_a_folder(manifest)
     with pytest.raises(RegistryUnavailableError, match=re.escape(
-            f"registry {published.root}: cannot use {manifest}: Is a directory")) as caught:
+            f"registry {published.root}: cannot use {manifest}: it is a folder, not a file")
+    ) as caught:
         published.manifest("pop", 1)
     assert "credentials" not in str(caught.value)
 

@@ -26,8 +26,8 @@ def _refused(capsys, tmp_path, *flags) -> str:
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("missing.json", "cannot read it (No such file or directory)"),
-    ("folder", "cannot read it (Is a directory)"),
+    ("missing.json", "no such file (looked at "),
+    ("folder", "is a folder, not a file; give a JSON file of settings"),
 ])
 def test_a_config_that_cannot_be_read_is_named(tmp_path, capsys, name, expected):
     (tmp_path / "folder").mkdir()
@@ -40,7 +40,7 @@ def test_an_admin_token_file_that_cannot_be_read_is_named(tmp_path, capsys):
     token = tmp_path / "token"
     err = _refused(capsys, tmp_path, "--admin-token-file", token)
     assert (f"argument --admin-token-file: {token}: "
-            "cannot read it (No such file or directory)") in err
+            f"no such file (looked at {token.absolute()})") in err
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -23,7 +23,8 @@ def test_a_results_file_with_a_byte_order_mark_is_read(tmp_path):
 def test_a_folder_where_results_json_belongs_is_named(tmp_path):
     (tmp_path / "results.json").mkdir()
     # before: IsADirectoryError traceback
-    with pytest.raises(RecstackError, match=r"results.json: a folder, not a results file"):
+    with pytest.raises(RecstackError,
+                       match=r"results.json: is a folder, not a file; give an evaluation"):
         evaluation_of(tmp_path, "als")
 
 

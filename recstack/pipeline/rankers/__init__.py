@@ -17,7 +17,7 @@ name                    family                                   losses
 >>> scores = load_ranker("artifacts/ranker").score(serving_frame)         # doctest: +SKIP
 """
 
-from recstack.pipeline.rankers.base import Ranker
+from recstack.pipeline.rankers.base import FarFeatureWarning, Ranker
 from recstack.pipeline.rankers.registry import (
     available_rankers,
     create_ranker,
@@ -26,5 +26,5 @@ from recstack.pipeline.rankers.registry import (
 )
 from recstack.pipeline.rankers.storage import load_ranker
 
-__all__ = ["Ranker", "available_rankers", "create_ranker", "load_ranker", "ranker_class",
-           "register"]
+__all__ = ["FarFeatureWarning", "Ranker", "available_rankers", "create_ranker", "load_ranker",
+           "ranker_class", "register"]

@@ -24,6 +24,7 @@ explains is left out of the ranking).
 from __future__ import annotations
 
 import copy
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from recstack.errors import ConfigError, RecstackError, shown
-from recstack.metrics._validation import check_aligned
+from recstack.metrics._validation import check_aligned, exact_as_int
 from recstack.models.base import Configurable, Param, canonical_value
 from recstack.pipeline.bandit_checks import (
     _missing_as_nan,
@@ -94,6 +95,8 @@ class Ranker(Configurable, ABC):
     reads_missing: ClassVar[bool] = False
 
     schema_: FeatureSchema
+    #: the position feature and the smallest and largest position of the training frame
+    logged_positions_: tuple[str, float, float] | None
 
     # ------------------------------------------------------------------ hyperparameters
     def validate_params(self) -> None:
@@ -155,6 +158,8 @@ class Ranker(Configurable, ABC):
                                   else (self.position_feature, self.serving_position))
         self._check_position(frame.schema)
         self._check_logged_positions(frame, where)
+        logged = logged_position_range(frame, self.position_feature)
+        self._check_serving_within_logged(where, logged)
         if validation is not None:
             if not isinstance(validation, tuple) or len(validation) != 2:
                 raise RecstackError(f"{where}: validation must be a (frame, labels) pair")
@@ -171,6 +176,7 @@ class Ranker(Configurable, ABC):
         self.__dict__.pop("schema_", None)
         self._fit(frame, labels, weights, validation, progress)
         self.schema_ = frame.schema
+        self.logged_positions_ = logged
         # a copy: a list hyperparameter changed in place after fit changed the record too
         self.fitted_params_ = copy.deepcopy(self.get_params())
         return self
@@ -184,8 +190,9 @@ class Ranker(Configurable, ABC):
                 compute: Callable[[FeatureFrame], np.ndarray]) -> np.ndarray:
         """What ``compute`` gives for each row of ``frame`` (float32), after the checks every
         method that reads a fitted ranker shares: fitted, hyperparameters as at fit, a
-        frame of the fitted schema, the serving position applied; NaN or infinite results
-        refused by row."""
+        frame of the fitted schema, the serving position applied, numeric values far beyond
+        the training range clipped to the band the ranker scores (:func:`clip_to_training_band`,
+        a :class:`FarFeatureWarning`); NaN or infinite results refused by row."""
         if not self.is_fitted:
             raise RecstackError(f"{self.name}: call fit() before {method}()")
         self._refuse_changed_params(method)
@@ -195,6 +202,10 @@ class Ranker(Configurable, ABC):
             return np.zeros(0, np.float32)
         if self.serving_position is not None:
             frame = with_position(frame, self.position_feature, float(self.serving_position))
+        numeric_range = self.__dict__.get("numeric_range_")
+        if numeric_range is not None:  # the rankers that scale their features
+            lows, highs = numeric_range
+            frame = clip_to_training_band(frame, lows, highs, f"{self.name}.{method}")
         with np.errstate(over="ignore", invalid="ignore"):
             values = np.asarray(compute(frame), dtype=np.float32).reshape(len(frame))
         check_scores_finite(values, frame, f"{self.name}.{method}")
@@ -226,6 +237,27 @@ class Ranker(Configurable, ABC):
                 f"{where}: the feature {self.position_feature!r} holds {float(logged[row]):g} "
                 f"at row {row}, but logged positions are 1-based (1 = the top), as "
                 f"serving_position = {self.serving_position!r} is{hint}")
+
+    def _check_serving_within_logged(self, where: str,
+                                     logged: tuple[str, float, float] | None) -> None:
+        """Refuse a ``serving_position`` outside the positions of the training frame
+        (``logged``: the position feature and its smallest and largest logged value, from
+        :func:`logged_position_range`): every candidate was scored at a place the ranker
+        never saw, silently; a linear or neural ranker extrapolated its position effect
+        (serving_position = 50 after a log of positions 1..5), a tree ranker read it as the
+        last logged one."""
+        if self.serving_position is None or logged is None:
+            return
+        feature, low, high = logged
+        if feature != self.position_feature or low <= float(self.serving_position) <= high:
+            return
+        raise ConfigError(
+            f"{where}: serving_position = {self.serving_position!r} is outside the positions "
+            f"the ranker learned from (its training frame's {feature!r} runs from {low:g} to "
+            f"{high:g}), so every candidate would be scored at a place it never saw (a tree "
+            f"ranker reads it as {low if float(self.serving_position) < low else high:g}, "
+            f"the others extrapolate); give a serving_position from {low:g} to {high:g}"
+            + (" (1, the top, is usual)" if low <= 1 else ""))
 
     def _validation_unused(self) -> str | None:
         """Why ``fit(..., validation=...)`` would not read the rows under the current
@@ -278,6 +310,9 @@ class Ranker(Configurable, ABC):
             self.params[name].check(self.name, name, getattr(self, name),
                                     self._as_written(name))
         self._check_position(self.schema_)
+        # a serving position set after fit, checked against the logged ones as fit checks it
+        self._check_serving_within_logged(f"{self.name}.{doing}",
+                                          getattr(self, "logged_positions_", None))
 
     def _check_position(self, schema: FeatureSchema) -> None:
         if self.serving_position is None:
@@ -298,6 +333,21 @@ RUNTIME_PARAMS = frozenset({"device", "n_jobs"})
 #: losses that compare the rows of a group: they learn nothing from a group whose rows all
 #: have one label
 GROUP_LOSSES = frozenset({"lambdarank", "bpr", "ranknet", "hinge", "softmax"})
+
+
+def logged_position_range(frame: FeatureFrame, feature: Any
+                          ) -> tuple[str, float, float] | None:
+    """``(feature, smallest, largest)`` of the numeric feature ``feature`` (the logged
+    position) over the rows of ``frame`` that hold one; None when the frame has no such
+    feature or no row holds a value. Recorded at fit (``logged_positions_``) and saved,
+    so that a serving position is checked against what the ranker learned from."""
+    if not isinstance(feature, str) or feature not in [f.name for f in frame.schema.numeric]:
+        return None
+    logged = frame.column(feature)
+    logged = logged[np.isfinite(logged)]
+    if not logged.size:
+        return None
+    return feature, float(logged.min()), float(logged.max())
 
 
 def check_frame(frame: Any, where: str) -> None:
@@ -534,8 +584,11 @@ def labels_by_name(labels: Any, names: tuple[str, ...] | None, where: str) -> An
     expected = ", ".join(map(repr, names))
     unknown = [c for c in given if c not in names]
     if unknown:
+        # a misspelt task gets the nearest one, as a misspelt feature or parameter does
+        missing = [n for n in names if n not in given]
+        hint = did_you_mean(unknown[0], missing or names) if isinstance(unknown[0], str) else ""
         raise RecstackError(f"{where}: labels column(s) {', '.join(map(repr, unknown))} "
-                            f"name no task of this ranker; name the DataFrame's columns "
+                            f"name no task of this ranker{hint}; name the DataFrame's columns "
                             f"{expected} (or pass an array: columns in that order)")
     twice = sorted({c for c in given if given.count(c) > 1})
     missing = [n for n in names if n not in given]
@@ -673,6 +726,98 @@ def with_position(frame: FeatureFrame, feature: str, value: float) -> FeatureFra
                         frame.groups, dict(frame.extra))
 
 
+#: how far beyond the range of a numeric feature in training (in widths of that range,
+#: past either end) a ranker that scales its features (logistic, neural) scores a value
+RANGE_FACTOR = 10
+
+
+def training_ranges(numeric: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each numeric column's smallest and largest present value in training (float64);
+    NaN for a column without any (every row missing), which is then never checked."""
+    numeric = np.asarray(numeric, dtype=np.float64)
+    present = ~np.isnan(numeric)
+    any_present = present.any(axis=0)
+    lows = np.where(present, numeric, np.inf).min(axis=0, initial=np.inf)
+    highs = np.where(present, numeric, -np.inf).max(axis=0, initial=-np.inf)
+    return (np.where(any_present, lows, np.nan), np.where(any_present, highs, np.nan))
+
+
+class FarFeatureWarning(UserWarning):
+    """A numeric feature value far beyond the ranker's training range was scored as the
+    edge of the band the ranker scores (see :func:`clip_to_training_band`)."""
+
+
+def clip_to_training_band(frame: FeatureFrame, lows: np.ndarray, highs: np.ndarray,
+                          where: str) -> FeatureFrame:
+    """``frame`` with each numeric feature value more than :data:`RANGE_FACTOR` widths of
+    its training range beyond either end of it set to that edge of the band (``low -
+    RANGE_FACTOR * width`` or ``high + RANGE_FACTOR * width``), with one
+    :class:`FarFeatureWarning` per call naming the first such value, its row and the
+    training range, and how many values were clipped. A column constant or missing in
+    training (width 0) is left as it is: the ranker ignores it.
+
+    Why clip rather than refuse: the score of such a value means nothing (a value such as
+    1e30, a unit mix-up or a raw count where a logarithm was learned, made the logistic
+    ranker's sigmoid 0 or 1 for every candidate, so the list fell back to the candidates'
+    order without a word, and the neural rankers extrapolated their layers into numbers no
+    training row reached, a cross layer overflowing into NaN). Refusing the frame instead
+    made every request holding one such candidate fail (one viral item whose popularity
+    count grew past the training range took every list it was in down with it); clipped,
+    the far value ranks as the most extreme value the ranker scores, the other candidates
+    keep their own scores, and the request is served, with the warning saying what was
+    clipped. Values inside the band are scored unchanged."""
+    lows, highs = np.asarray(lows, np.float64), np.asarray(highs, np.float64)
+    if not len(frame) or not lows.size:
+        return frame
+    widths = highs - lows
+    checked = np.isfinite(widths) & (widths > 0)
+    if not checked.any():
+        return frame
+    numeric = frame.numeric.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        floor = lows - RANGE_FACTOR * widths
+        ceiling = highs + RANGE_FACTOR * widths
+        below = (numeric < floor) & checked
+        above = (numeric > ceiling) & checked
+    beyond = below | above
+    if not beyond.any():
+        return frame
+    row, column = (int(i) for i in np.argwhere(beyond)[0])
+    name = frame.schema.numeric[column].name
+    value = float(numeric[row, column])
+    edge = float(floor[column] if below[row, column] else ceiling[column])
+    count = int(beyond.sum())
+    features = int(beyond.any(axis=0).sum())
+    others = (f" (in {features} features)" if features > 1 else f" (all in {name!r})")
+    warnings.warn(FarFeatureWarning(
+        f"{where}: numeric feature {name!r} is {value:.6g} at row {row} (user "
+        f"{int(frame.users[row])}, item {int(frame.items[row])}), far beyond the values the "
+        f"ranker learned from ({lows[column]:.6g} to {highs[column]:.6g} in training), so "
+        f"it was scored as {edge:.6g}, the edge of the band the ranker scores "
+        f"({floor[column]:.6g} to {ceiling[column]:.6g}: {RANGE_FACTOR} times the range's "
+        f"width past either end); {count} of the frame's {beyond.size} numeric values were "
+        f"clipped so{others}; give the feature in the units and transform of the training "
+        "frame, or leave the value missing (NaN: the training mean)"), stacklevel=4)
+    clipped = np.where(below, floor, np.where(above, ceiling, numeric))
+    numeric_out = frame.numeric.copy()
+    numeric_out[beyond] = clipped[beyond]
+    return FeatureFrame(frame.schema, numeric_out, frame.categorical, frame.users,
+                        frame.items, frame.groups, dict(frame.extra))
+
+
+def check_saved_ranges(lows: Any, highs: Any, schema: FeatureSchema, file: Path) -> None:
+    """Refuse saved training ranges (:func:`training_ranges`) that are not one number per
+    numeric feature of ``schema`` each: the file was edited or is damaged."""
+    names = [f.name for f in schema.numeric]
+    for what, values in (("lows", lows), ("highs", highs)):
+        array = np.asarray(values)
+        if array.dtype.kind not in "fiu" or array.shape != (len(names),):
+            raise RecstackError(f"{file}: the saved training range {what} are of shape "
+                                f"{array.shape} ({array.dtype}), expected {len(names)} "
+                                "numbers, one per numeric feature of ranker.json; the file "
+                                "was edited or is damaged: save the ranker again")
+
+
 def training_means(numeric: np.ndarray) -> np.ndarray:
     """Each numeric column's mean over its present values (float64), the value a ranker
     imputes for NaN; 0 for a column without any (every row missing). Counted directly:
@@ -712,6 +857,7 @@ def grouped_ndcg(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray,
     if not scores.shape == labels.shape == groups.shape or scores.ndim != 1:
         raise RecstackError(f"grouped_ndcg: scores {scores.shape}, labels {labels.shape} and "
                             f"groups {groups.shape} must be 1-D arrays of one length")
+    k = exact_as_int(k)  # a whole Decimal or Fraction: its int
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise RecstackError(f"grouped_ndcg: k must be a positive integer, got {shown(k)}")
     if (labels < 0).any():

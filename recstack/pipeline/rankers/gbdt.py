@@ -34,6 +34,7 @@ from recstack.pipeline.rankers.base import (
 from recstack.pipeline.rankers.registry import register
 from recstack.pipeline.schema import FeatureFrame
 from recstack.progress import Progress, resolve
+from recstack.specs import did_you_mean
 
 MODEL_FILE = "model.txt"
 #: LightGBM's default label_gain (2^i - 1) covers grades up to 30
@@ -106,7 +107,7 @@ class LightGBMRanker(Ranker):
 
     def _dataset(self, lgb: Any, frame: FeatureFrame, labels: np.ndarray,
                  weights: np.ndarray | None, reference: Any = None) -> Any:
-        target = self._target(labels)
+        target = self._target(labels, "training" if reference is None else "validation")
         return lgb.Dataset(
             _matrix(frame), label=target, weight=weights,
             group=frame.group_sizes() if self.loss == "lambdarank" else None,
@@ -115,15 +116,26 @@ class LightGBMRanker(Ranker):
                                            + frame.categorical.shape[1])),
             reference=reference, free_raw_data=True)
 
-    def _target(self, labels: np.ndarray) -> np.ndarray:
+    def _target(self, labels: np.ndarray, rows: str = "training") -> np.ndarray:
+        """LightGBM's labels: 1/0 for 'binary'; for 'lambdarank' the whole-number grades,
+        refused (naming the ``rows``, training or validation, and what to do: the message
+        gave no remedy and did not say which rows) beyond LightGBM's default label_gain,
+        which has a gain for grades 0..30 only (LightGBM's own error was a "[Fatal]"
+        line)."""
         if self.loss == "binary":
             return (labels > 0).astype(np.float64)
         grades = np.rint(labels)
         bad = ~np.isclose(grades, labels) | (labels > _MAX_GRADE)
         if bad.any():
-            raise RecstackError(f"{self.name}: loss 'lambdarank' needs integer grades "
-                                f"0..{_MAX_GRADE} as labels, got e.g. {labels[bad][0]:g} "
-                                f"(row {int(np.flatnonzero(bad)[0])})")
+            row = int(np.flatnonzero(bad)[0])
+            value = float(labels[row])
+            remedy = (f"rescale the grades into 0..{_MAX_GRADE} (LightGBM's label_gain has "
+                      f"a gain for {_MAX_GRADE + 1} grades), e.g. bin them into a few levels"
+                      if value > _MAX_GRADE else "round or bin the grades to whole numbers")
+            raise RecstackError(f"{self.name}.fit: loss 'lambdarank' needs integer grades "
+                                f"0..{_MAX_GRADE} as labels, got e.g. {value:g} (row {row} of "
+                                f"the {rows} rows); {remedy}, or use loss='binary' (labels > "
+                                "0 are positives)")
         return grades.astype(np.int32)
 
     def _validation_unused(self) -> str | None:
@@ -237,9 +249,11 @@ class LightGBMRanker(Ranker):
         """Each feature's total split gain (or split count: ``kind="split"``)."""
         if not self.is_fitted:
             raise RecstackError(f"{self.name}: call fit() before feature_importance()")
-        if kind not in ("gain", "split"):
+        # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
+        if not isinstance(kind, str) or kind not in ("gain", "split"):
             raise RecstackError(f"{self.name}: feature_importance kind must be 'gain' (total "
-                                f"split gain) or 'split' (split count), got {kind!r}")
+                                f"split gain) or 'split' (split count), got {shown(kind)}"
+                                f"{did_you_mean(kind, ('gain', 'split'))}")
         values = self.booster_.feature_importance(importance_type=kind)
         names = [f.name for f in self.schema_.numeric] + [f.name for f in self.schema_.categorical]
         return dict(zip(names, map(float, values), strict=True))

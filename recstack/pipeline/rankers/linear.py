@@ -35,8 +35,10 @@ from recstack.pipeline.rankers.base import (
     check_input_scaling,
     check_model_cardinalities,
     check_model_features,
+    check_saved_ranges,
     model_feature_names,
     training_means,
+    training_ranges,
 )
 from recstack.pipeline.rankers.neural import MAX_NETWORK_PARAMETERS
 from recstack.pipeline.rankers.registry import register
@@ -87,6 +89,7 @@ class LogisticRanker(Ranker):
         target = (labels > 0).astype(np.int64)  # both classes: checked by Ranker.fit
         numeric = frame.numeric.astype(np.float64)
         self.means_ = training_means(numeric)  # an all-NaN column imputes 0
+        self.numeric_range_ = training_ranges(numeric)  # score clips to its band
         filled = np.where(np.isnan(numeric), self.means_, numeric)
         scales = filled.std(axis=0)
         self.scales_ = np.where(scales > 0, scales, 1.0)
@@ -138,6 +141,7 @@ class LogisticRanker(Ranker):
     def _save_files(self, folder: Path) -> dict[str, Any]:
         np.savez(folder / WEIGHTS_FILE, coef=self.coef_, intercept=np.array([self.intercept_]),
                  means=self.means_, scales=self.scales_, cardinalities=self.cardinalities_,
+                 lows=self.numeric_range_[0], highs=self.numeric_range_[1],
                  features=np.array(model_feature_names(self.schema_), dtype=np.str_))
         return {}
 
@@ -147,6 +151,9 @@ class LogisticRanker(Ranker):
             self.intercept_ = float(arrays["intercept"][0])
             self.means_, self.scales_ = arrays["means"], arrays["scales"]
             self.cardinalities_ = arrays["cardinalities"]
+            # saved since the training range is kept (an older file: scored unclipped)
+            ranges = ((arrays["lows"], arrays["highs"])
+                      if {"lows", "highs"} <= set(arrays.files) else None)
             # written since the names were recorded (an older file has none to check)
             saved = arrays["features"].tolist() if "features" in arrays.files else None
         check_model_features(saved, model_feature_names(self.schema_), folder / WEIGHTS_FILE)
@@ -160,6 +167,10 @@ class LogisticRanker(Ranker):
             raise RecstackError(f"{folder / WEIGHTS_FILE}: the weights were not fitted on the "
                                 "feature schema of ranker.json")
         check_input_scaling(self.means_, self.scales_, self.schema_, folder / WEIGHTS_FILE)
+        self.__dict__.pop("numeric_range_", None)
+        if ranges is not None:
+            check_saved_ranges(*ranges, self.schema_, folder / WEIGHTS_FILE)
+            self.numeric_range_ = (ranges[0].astype(np.float64), ranges[1].astype(np.float64))
         width = len(self.means_) + int(self.cardinalities_.sum())
         if self.coef_.shape != (width,) or not np.isfinite(self.coef_).all():
             raise RecstackError(f"{folder / WEIGHTS_FILE}: coefficients of shape "

@@ -47,9 +47,11 @@ from recstack.pipeline.rankers.base import (
     check_input_scaling,
     check_model_cardinalities,
     check_model_features,
+    check_saved_ranges,
     group_starts,
     model_feature_names,
     training_means,
+    training_ranges,
 )
 from recstack.pipeline.rankers.losses import LOSSES, ranking_loss
 from recstack.pipeline.schema import FeatureFrame
@@ -179,6 +181,7 @@ class TorchRanker(Ranker):
         device = resolve_device(self.device, self.name)
         numeric = frame.numeric.astype(np.float64)
         self.means_ = training_means(numeric).astype(np.float32)  # all-NaN columns: 0
+        self.numeric_range_ = training_ranges(numeric)  # score clips to its band
         filled = np.where(np.isnan(numeric), self.means_, numeric)
         scales = filled.std(axis=0)
         # a column without variation in training (one value, or missing on every row) fed
@@ -298,6 +301,7 @@ class TorchRanker(Ranker):
                    for k, v in self.module_.state_dict().items()}
         tensors["inputs.means"] = torch.as_tensor(self.means_)
         tensors["inputs.scales"] = torch.as_tensor(self.scales_)
+        tensors["inputs.ranges"] = torch.as_tensor(np.stack(self.numeric_range_))
         tensors.update(self._extra_tensors(torch))
         save_file(tensors, str(folder / WEIGHTS_FILE),
                   metadata={"features": json.dumps(model_feature_names(self.schema_))})
@@ -332,6 +336,12 @@ class TorchRanker(Ranker):
             raise RecstackError(f"{folder / WEIGHTS_FILE}: the network was not fitted on "
                                 "the feature schema of ranker.json")
         check_input_scaling(self.means_, self.scales_, self.schema_, folder / WEIGHTS_FILE)
+        self.__dict__.pop("numeric_range_", None)
+        if "inputs.ranges" in tensors:  # saved since it is checked (an older file: unchecked)
+            ranges = tensors["inputs.ranges"].numpy()
+            lows, highs = (ranges[0], ranges[1]) if len(ranges) == 2 else (ranges, ranges)
+            check_saved_ranges(lows, highs, self.schema_, folder / WEIGHTS_FILE)
+            self.numeric_range_ = (lows.astype(np.float64), highs.astype(np.float64))
         module = self._network(torch, len(self.means_), self.cardinalities_)
         network = {k[len("network."):]: v for k, v in tensors.items()
                    if k.startswith("network.")}

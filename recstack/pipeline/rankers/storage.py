@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,13 @@ from recstack import __version__, strict_json
 from recstack.atomic import atomic_directory, recover
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.persistence import META as MODEL_META
-from recstack.pipeline._paths import refuse_not_folder, refuse_unreadable_file
+from recstack.pipeline._paths import (
+    json_syntax_problem,
+    read_json_text,
+    refuse_not_folder,
+    refuse_unreadable_file,
+)
+from recstack.pipeline.position_bias import MAX_POSITION
 from recstack.pipeline.schema import FeatureSchema
 
 if TYPE_CHECKING:
@@ -40,6 +47,8 @@ if TYPE_CHECKING:
 FORMAT = "recstack-ranker"
 FORMAT_VERSION = 1
 META = "ranker.json"
+#: the key of a ranker's state holding the positions it learned from
+_LOGGED = "logged_positions"
 _FIELDS = {"format", "format_version", "recstack_version", "ranker", "params", "schema",
            "state", "sha256"}
 
@@ -53,6 +62,10 @@ def save_ranker(ranker: Ranker, path: str | Path, *, overwrite: bool = False) ->
                           f"existing folder) or False, got {shown(overwrite)}")
     with atomic_directory(path, overwrite=bool(overwrite)) as staging:
         state = ranker._save_files(staging)
+        logged = getattr(ranker, "logged_positions_", None)
+        if logged is not None:
+            # the positions it learned from, against which a serving position is checked
+            state = {**state, _LOGGED: list(logged)}
         files = sorted(p.name for p in staging.iterdir())
         meta: dict[str, Any] = {
             "format": FORMAT, "format_version": FORMAT_VERSION,
@@ -86,12 +99,18 @@ def load_ranker(path: str | Path) -> Ranker:
         model = (f"; it holds {MODEL_META}, a saved model, which "
                  "recstack.models.load_model reads" if (path / MODEL_META).is_file() else "")
         raise RecstackError(f"{path}: not a saved recstack ranker (no {META}){model}")
+    # a file without read permission, or one the disk cannot give back, was a traceback;
+    # an empty one (a save cut short) "not valid UTF-8 JSON (Expecting value: line 1 column
+    # 1 (char 0))"; an editor's byte-order mark (a hand edit) is no part of the JSON, as a
+    # saved model's and a calibrator's metadata read it
+    text = read_json_text(meta_path, "the metadata is corrupted: save the ranker again",
+                          RecstackError)
     try:
-        meta = strict_json.loads(meta_path.read_text(encoding="utf-8"))
-    except OSError as error:
-        # a file without read permission, or one the disk cannot give back: a traceback
-        raise RecstackError(f"{meta_path}: cannot read ({error.strerror or error})") from None
-    except (UnicodeDecodeError, ValueError) as error:
+        meta = strict_json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RecstackError(f"{meta_path}: not valid UTF-8 JSON ({json_syntax_problem(error)})"
+                            "; the metadata is corrupted") from None
+    except ValueError as error:
         raise RecstackError(f"{meta_path}: not valid UTF-8 JSON ({error}); the metadata is "
                             "corrupted") from None
     except RecursionError:
@@ -149,6 +168,7 @@ def load_ranker(path: str | Path) -> Ranker:
         # the schema first: a ranker checks its files against it
         ranker.schema_ = FeatureSchema.from_json(meta["schema"])
         ranker._load_files(path, meta["state"])
+        ranker.logged_positions_ = _logged_positions(meta["state"], meta_path)
         ranker.fitted_params_ = copy.deepcopy(ranker.get_params())
     except RecstackError as error:
         raise RecstackError(f"{path}: {error}") from None
@@ -163,6 +183,23 @@ def load_ranker(path: str | Path) -> Ranker:
                             f"({type(error).__name__}: {error}); it is damaged: save the "
                             "ranker again") from None
     return ranker
+
+
+def _logged_positions(state: Any, file: Path) -> tuple[str, float, float] | None:
+    """The saved ``[feature, smallest, largest]`` logged position of a ranker's state
+    (:func:`~recstack.pipeline.rankers.base.logged_position_range`); None for a ranker
+    saved without it (before it was recorded, or trained without a position feature)."""
+    saved = state.get(_LOGGED) if isinstance(state, dict) else None
+    if saved is None:
+        return None
+    if isinstance(saved, list) and len(saved) == 3 and isinstance(saved[0], str) \
+            and all(isinstance(v, int | float) and not isinstance(v, bool)
+                    and math.isfinite(v) for v in saved[1:]) \
+            and 1 <= saved[1] <= saved[2] <= MAX_POSITION:
+        return saved[0], float(saved[1]), float(saved[2])
+    raise RecstackError(f"{file}: state {_LOGGED!r} must be [the position feature, its "
+                        f"smallest, its largest logged value] with 1 <= smallest <= largest "
+                        f"<= {MAX_POSITION:,}, got {shown(saved)}; the metadata is corrupted")
 
 
 def _as_path(path: Any, where: str) -> Path:

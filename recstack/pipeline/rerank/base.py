@@ -32,7 +32,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, shown
-from recstack.metrics._validation import check_aligned, refuse_masked
+from recstack.metrics._validation import check_aligned, exact_as_int, refuse_masked
 from recstack.models import persistence
 from recstack.models.base import Configurable, canonical_value, check_interactions
 from recstack.models.persistence import SparseSpec, expected_array_names
@@ -276,6 +276,7 @@ def _item_count(where: str, n_items: Any) -> int:
     """``n_items`` of :meth:`Reranker.load_state` as an int (a numpy integer is one),
     refused when it is no whole count: a float, true/false, text or a negative number was
     kept and failed at rerank (or checked item indices against it)."""
+    n_items = exact_as_int(n_items)  # a whole Decimal or Fraction: its int
     if isinstance(n_items, bool | np.bool_) or not isinstance(n_items, int | np.integer) \
             or n_items < 0:
         raise RecstackError(f"{where}: n_items must be a whole number of items, 0 or more "

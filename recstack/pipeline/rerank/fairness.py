@@ -80,6 +80,20 @@ class ExposureFairness(Reranker):
                        doc="Positions re-ordered greedily; None: the whole list."),
     }
 
+    def validate_params(self) -> None:
+        if isinstance(self.target, dict):
+            # a table of shares by group name was "target must be list or tuple, got {...}",
+            # which did not say in what order the shares go
+            order = sorted(self.target, key=_group_order)
+            shares = ", ".join(shown(self.target[name]) for name in order)
+            raise ConfigError(f"{self.name}: target must be a list of shares, one per group "
+                              "in sorted group order (numbers by value, text "
+                              "alphabetically; 'head', 'tail' without group_column), got a "
+                              f"table by group name {shown(self.target)}; write the shares "
+                              f"in that order: [{shares}] for groups "
+                              f"{', '.join(shown(name) for name in order)}")
+        super().validate_params()
+
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:
         if self.group_column is None:
             counts = item_user_counts(train.to_csr())
@@ -200,3 +214,12 @@ def _check_one_group_each(column: pd.Series, where: str, name: str, item_ids: An
             refuse(row, f"{problem} ({value!r}); use a column of one group per item, the "
                         "group itself rather than a list (a multi-label column such as genres "
                         "is for mmr or calibrated)")
+
+
+def _group_order(name: Any) -> tuple[int, float, str]:
+    """Where a group named in a table of target shares comes in the sorted group order:
+    numbers (a TOML table's keys are text: "10" too) by value, then text alphabetically."""
+    try:
+        return 0, float(name), ""
+    except (TypeError, ValueError):
+        return 1, 0.0, str(name)

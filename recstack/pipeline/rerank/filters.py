@@ -31,6 +31,7 @@ from recstack.pipeline.rerank.base import (
     label_pairs,
     register_reranker,
 )
+from recstack.specs import closest, did_you_mean
 
 __all__ = ["BlockList", "ItemPredicate", "SeenFilter", "UnknownIdsWarning"]
 
@@ -89,11 +90,34 @@ class BlockList(Reranker):
     }
 
     def validate_params(self) -> None:
+        if isinstance(self.per_user, dict):
+            # {user: [items]}, the mapping Python suggests, was "must be list or tuple, got
+            # {...}", which did not say how to write it
+            user, items = next(iter(self.per_user.items()), ("a", ["x"]))
+            example = {"user": user, "items": list(items) if isinstance(items, list | tuple)
+                       else [items]}
+            count = len(self.per_user)
+            raise ConfigError(f"{self.name}: per_user must be a list of tables {{user = id, "
+                              f"items = [ids]}}, one per user, got a table of {count:,} "
+                              f"entr{'y' if count == 1 else 'ies'} keyed by user; write each "
+                              f"user as its own table, e.g. [{shown(example)}]")
         super().validate_params()
         for position, entry in enumerate(self.per_user):
-            if set(entry) != {"user", "items"} or not isinstance(entry["items"], list | tuple):
+            keys = set(entry)
+            if keys != {"user", "items"} or not isinstance(entry["items"], list | tuple):
+                # the key that is wrong, with the nearest one (a misspelt 'usr' was only
+                # "must be a table {user = id, items = [ids]}")
+                odd = sorted(map(str, keys - {"user", "items"}))
+                lacking = sorted({"user", "items"} - keys)
+                said = [f"unknown key {name!r}{did_you_mean(name, lacking or ('user', 'items'))}"
+                        for name in odd]
+                # a key the misspelt one was taken for is not said to be missing too
+                meant = {closest(name, lacking) for name in odd}
+                said += [f"no {name!r}" for name in lacking if name not in meant]
+                problem = "; " + "; ".join(said) if said else \
+                    f"; its items are {shown(entry['items'])}, not a list of ids"
                 raise ConfigError(f"{self.name}: per_user[{position}] must be a table "
-                                  f"{{user = id, items = [ids]}}, got {entry!r}")
+                                  f"{{user = id, items = [ids]}}, got {shown(entry)}{problem}")
         for position, value in enumerate(self.items):
             _check_id(self.name, f"items[{position}]", value)
         for position, entry in enumerate(self.per_user):
@@ -195,7 +219,8 @@ class BlockList(Reranker):
         saved = np.asarray(arrays["blocked"], bool)
         if saved.shape == blocked.shape and not np.array_equal(saved, blocked):
             differ = int(np.flatnonzero(saved != blocked)[0])
-            item = np.asarray(item_ids.external_ids)[differ].item()
+            # the id as Python has it: a text id has no .item() (AttributeError)
+            item = item_ids.to_external([differ]).tolist()[0]
             return (f"the saved block list {'blocks' if saved[differ] else 'does not block'} "
                     f"item {item!r}, but the model's items setting "
                     f"{'does not list' if saved[differ] else 'lists'} it; the settings and "

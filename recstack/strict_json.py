@@ -103,3 +103,14 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"{value!r:.80} cannot be written as JSON")
+
+
+def empty_file_problem(path: Path, error: json.JSONDecodeError, rerun: str) -> str | None:
+    """What to say of a JSON file that holds nothing (or white space only), with ``rerun``
+    the step that writes it again; None for a file that holds something. Python's words
+    ("Expecting value: line 1 column 1 (char 0)") read as if one character were wrong."""
+    if error.doc.strip():
+        return None
+    return (f"{path}: is empty ({path.stat().st_size} bytes): a run cut short or a copy that "
+            f"did not finish; {rerun}")
+

@@ -31,7 +31,11 @@ from recstack.analysis.report import Report, Section, _bidi, _table, render_html
 from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError, echoed
 from recstack.specs import arguments_named
-from recstack.strict_json import refuse_endless_integer, refuse_repeated_keys
+from recstack.strict_json import (
+    empty_file_problem,
+    refuse_endless_integer,
+    refuse_repeated_keys,
+)
 
 __all__ = ["check_step_output", "pipeline_report_html", "write_pipeline_report"]
 
@@ -73,11 +77,9 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
                             object_pairs_hook=refuse_repeated_keys,
                             parse_int=refuse_endless_integer)
     except json.JSONDecodeError as error:
-        if not error.doc.strip():
-            # it was "not valid JSON (Expecting value: line 1 column 1 (char 0))"
-            raise RecstackError(f"{source}: is empty ({source.stat().st_size} bytes): a "
-                                "run cut short or a copy that did not finish; run the "
-                                "pipeline's report step again") from None
+        empty = empty_file_problem(source, error, "run the pipeline's report step again")
+        if empty is not None:
+            raise RecstackError(empty) from None
         raise RecstackError(f"{source}: not valid JSON ({error})") from None
     except ValueError as error:
         raise RecstackError(f"{source}: not valid JSON ({error})") from None

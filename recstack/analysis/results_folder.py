@@ -33,6 +33,7 @@ from recstack.evaluation.results import EvaluationResult
 from recstack.specs import arguments_named
 from recstack.strict_json import (
     RepeatedKeyError,
+    empty_file_problem,
     refuse_constant,
     refuse_endless_integer,
     refuse_repeated_keys,
@@ -145,11 +146,9 @@ def _load_json(path: Path) -> dict[str, Any]:
                             "keep the one that is right, or rerun `recstack evaluate`"
                             ) from None
     except json.JSONDecodeError as error:
-        if not error.doc.strip():
-            # it was ":1: not valid JSON (Expecting value)", as if a character were wrong
-            raise RecstackError(f"{path}: is empty ({path.stat().st_size} bytes): a run "
-                                "cut short or a copy that did not finish; rerun `recstack "
-                                "evaluate`") from None
+        empty = empty_file_problem(path, error, "rerun `recstack evaluate`")
+        if empty is not None:
+            raise RecstackError(empty) from None
         raise RecstackError(f"{path}:{error.lineno}: not valid JSON ({error.msg}); the file "
                             "is damaged: rerun `recstack evaluate`") from None
     except UnicodeDecodeError:

@@ -433,6 +433,20 @@ def warn_of_users_without_fold_in(n_tested: int, n_without: int, single: int,
         stacklevel=caller_stacklevel())
 
 
+def kfold_stratify(stratify: Any) -> str | None:
+    """``kfold_split``'s ``stratify`` as read on one machine and on Spark: ``"user"``, or
+    None (also written ``"none"``, the spelling of experiment files and the CLI); anything
+    else is refused with the nearest spelling (an array of names was numpy's "truth value
+    of an array ... is ambiguous")."""
+    if stratify is None or is_one_of(stratify, ("none",)):
+        return None
+    if not is_one_of(stratify, ("user",)):
+        near = did_you_mean(stratify, ["user"]) if isinstance(stratify, str) else ""
+        raise ConfigError(f"kfold stratify must be 'user' or None, got {shown(stratify)}"
+                          f"{near}")
+    return "user"
+
+
 @arguments_named
 def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user",
                 seed: int = 0) -> Iterator[Split]:
@@ -443,13 +457,7 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
     every fold's test part: a fold whose test rows would all be set apart (items or users
     no other fold has, pairs another fold holds) is refused then, not when its turn comes."""
     require_interactions(data, "kfold_split")
-    if is_one_of(stratify, ("none",)):  # the spelling of experiment files and the CLI
-        stratify = None
-    if stratify is not None and not is_one_of(stratify, ("user",)):
-        # (an array was numpy's "truth value of an array ... is ambiguous")
-        near = did_you_mean(stratify, ["user"]) if isinstance(stratify, str) else ""
-        raise ConfigError(f"kfold stratify must be 'user' or None, got {shown(stratify)}"
-                          f"{near}")
+    stratify = kfold_stratify(stratify)
     spec = KFold(k, "none" if stratify is None else stratify, seed)
     k, seed = spec.k, spec.seed  # the spec's ints (a whole Decimal is read as one)
     _require_rows(data)

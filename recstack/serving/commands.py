@@ -110,7 +110,11 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     try:
         # utf-8-sig: a results.json saved again by an editor may begin with a byte-order
         # mark ("not valid JSON (Unexpected UTF-8 BOM)")
-        from recstack.strict_json import refuse_endless_integer, refuse_repeated_keys
+        from recstack.strict_json import (
+            empty_file_problem,
+            refuse_endless_integer,
+            refuse_repeated_keys,
+        )
 
         # parse_int: Python's "Exceeds the limit (4300 digits)" advised raising its limit
         payload = json.loads(path.read_text(encoding="utf-8-sig"),
@@ -125,11 +129,9 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
                             "results.json (recstack evaluate writes "
                             "results/NAME/results.json)") from None
     except json.JSONDecodeError as error:
-        if not error.doc.strip():
-            # it was "not valid JSON (Expecting value: line 1 column 1 (char 0))"
-            raise RecstackError(f"{path}: is empty ({path.stat().st_size} bytes): a run "
-                                "cut short or a copy that did not finish; rerun `recstack "
-                                "evaluate`") from None
+        empty = empty_file_problem(path, error, "rerun `recstack evaluate`")
+        if empty is not None:
+            raise RecstackError(empty) from None
         raise RecstackError(f"{path}: not valid JSON ({error})") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise RecstackError(f"{path}: not valid JSON ({error})") from None

@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.interactions import is_one_of
 from recstack.data.splits import (
     SPLITS,
     KFold,
@@ -47,8 +46,9 @@ from recstack.data.splits import (
     _exact_as_read,
     check_every_fold_has_rows,
     kfold_advice,
+    kfold_stratify,
 )
-from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
+from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.spark.data import (
     ITEM_INDEX,
     ROW,
@@ -65,7 +65,7 @@ from recstack.spark.data import (
     split_seed,
     temporal_split,
 )
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import arguments_named
 
 #: the split methods this backend runs (the names of the SPLITS registry)
 SPARK_SPLITS = ("random", "temporal", "leave_last_out", "users", "kfold")
@@ -158,14 +158,7 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    if is_one_of(stratify, ("none",)):  # the spelling of experiment files and the CLI
-        stratify = None
-    if stratify is not None and not is_one_of(stratify, ("user",)):
-        # one machine's words (recstack.data.splits.kfold_split); an array was numpy's
-        # "truth value of an array ... is ambiguous"
-        near = did_you_mean(stratify, ["user"]) if isinstance(stratify, str) else ""
-        raise ConfigError(f"kfold stratify must be 'user' or None, got {shown(stratify)}"
-                          f"{near}")
+    stratify = kfold_stratify(stratify)  # one machine's rule and words
     spec = KFold(k, "none" if stratify is None else stratify, seed)
     k, seed = spec.k, spec.seed  # as the spec read them: Decimal(2) is 2
     check_data(data, "kfold_split(data)")

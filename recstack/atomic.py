@@ -51,9 +51,10 @@ from typing import Any
 from recstack.errors import RecstackError, echoed
 
 __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
-           "check_regular_file", "checked_path", "describe_path", "folder_problem",
-           "is_looping_link", "recover", "refuse_non_file", "special_file_problem",
-           "write_bytes", "write_text", "write_with"]
+           "check_regular_file", "checked_path", "describe_path", "fitting_stem",
+           "folder_problem", "hashed_stem", "is_looping_link", "recover", "refuse_non_file",
+           "room_for_name", "special_file_problem", "write_bytes", "write_text",
+           "write_with"]
 
 _TMP = "recstack-tmp"
 _OLD = "recstack-old"
@@ -352,21 +353,42 @@ _DIGEST_LENGTH = 16
 def _work_name_room(target: Path) -> int:
     """Bytes left for the target's name (and extension) in a work name beside it: the file
     system's longest name, or what the longest path leaves, less :data:`_WORK_NAME_EXTRA`."""
-    name_max, path_max = _name_limits(target.parent)
-    folder = len(os.fsencode(os.path.abspath(target))) - len(os.fsencode(target.name))
-    return min(name_max, path_max - 1 - folder) - _WORK_NAME_EXTRA
+    return room_for_name(target.parent) - _WORK_NAME_EXTRA
 
 
 def _short_stem(target: Path) -> str:
     """The target's name as a work name holds it when the name itself does not fit
-    (:func:`_work_name`): its start and a hash of the whole name, ``NAME-START~HASH``,
-    recognisably the target's, and the same for every writer of it, so that
+    (:func:`_work_name`): :func:`hashed_stem`, the same for every writer of it, so that
     :func:`recover` finds the leftovers of any of them."""
-    name = target.name
+    return hashed_stem(target.name, _work_name_room(target) - _LONGEST_KEPT_EXTENSION)
+
+
+def room_for_name(folder: Path) -> int:
+    """Bytes a file or folder name inside ``folder`` may take: the file system's longest
+    name, or what its longest path leaves after the folder's own path, whichever is less."""
+    name_max, path_max = _name_limits(folder)
+    folder_bytes = len(os.fsencode(os.path.join(os.path.abspath(folder), "")))
+    return min(name_max, path_max - 1 - folder_bytes)
+
+
+def fitting_stem(target: Path, added: int) -> str:
+    """``target``'s name as the names made from it hold it (work names, ``NAME.old``) when
+    they add ``added`` bytes to it: the name itself where the result fits the file system's
+    limits (:func:`room_for_name`), else :func:`hashed_stem`. A valid name of 240 bytes
+    gave work names past 255, and every write through them failed ("File name too long")."""
+    room = room_for_name(target.parent) - added
+    if len(os.fsencode(target.name)) <= room:
+        return target.name
+    return hashed_stem(target.name, room)
+
+
+def hashed_stem(name: str, room: int) -> str:
+    """``START~HASH`` in at most ``room`` bytes: the name's start, recognisably its, and a
+    hash of the whole name, so that two long names sharing their start differ and every
+    writer of one name makes the same stem."""
     digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:_DIGEST_LENGTH]
-    room = _work_name_room(target) - _LONGEST_KEPT_EXTENSION - 1 - _DIGEST_LENGTH
     start = name
-    while start and len(os.fsencode(start)) > room:
+    while start and len(os.fsencode(start)) > room - 1 - _DIGEST_LENGTH:
         start = start[:-1]  # by characters: a multi-byte character is never cut in two
     return f"{start}~{digest}"
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from recstack.errors import RecstackError
+
 
 class RepeatedKeyError(ValueError):
     """A JSON object (a request body, a file edited by hand) names one key twice."""
@@ -114,3 +116,34 @@ def empty_file_problem(path: Path, error: json.JSONDecodeError, rerun: str) -> s
     return (f"{path}: is empty ({path.stat().st_size} bytes): a run cut short or a copy that "
             f"did not finish; {rerun}")
 
+
+def read_json_text(path: Path, give: str, error: type[RecstackError]) -> str:
+    """The text of the JSON file ``path`` (a saved calibrator, a ranker's metadata), a
+    byte-order mark from an editor dropped; a file that cannot be read, is empty, or is not
+    UTF-8 is refused naming what it is (an empty file was "not JSON (JSONDecodeError:
+    Expecting value: line 1 column 1 (char 0))", one saved in Latin-1 Python's
+    UnicodeDecodeError); ``give`` says what would be right."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as problem:
+        raise error(f"{path}: cannot read ({problem.strerror or problem})") from None
+    if not raw.strip():
+        held = "0 bytes" if not raw else f"only {len(raw):,} bytes of white space"
+        raise error(f"{path}: is empty ({held}); {give}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        line = raw.count(b"\n", 0, problem.start) + 1
+        raise error(f"{path}: not UTF-8 text (byte {problem.start:,}, line {line}, is "
+                    f"{raw[problem.start:problem.start + 1]!r}); {give}") from None
+
+
+def json_syntax_problem(problem: json.JSONDecodeError) -> str:
+    """Where and what a JSON syntax error is, ``line 1, column 27: Expecting ','
+    delimiter``, saying so when the text ends before the JSON does (at the error, or
+    inside a string it opens): a file cut short, as an interrupted write leaves it."""
+    ended = not problem.doc[problem.pos:].strip() \
+        or problem.msg.startswith("Unterminated string")
+    cut = "; the text ends before the JSON does: is the file cut short?" if ended else ""
+    return f"line {problem.lineno}, column {problem.colno}: {problem.msg}{cut}"

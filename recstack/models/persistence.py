@@ -80,8 +80,8 @@ from recstack.atomic import (
 )
 from recstack.data.idmap import IdMap
 from recstack.errors import ConfigError, RecstackError, echoed, shown
-from recstack.pipeline._paths import json_syntax_problem, read_json_text
 from recstack.specs import did_you_mean
+from recstack.strict_json import json_syntax_problem, read_json_text
 
 if TYPE_CHECKING:
     from recstack.models.base import Recommender

@@ -36,14 +36,20 @@ from pathlib import Path
 from typing import Any
 
 from recstack import strict_json
-from recstack.atomic import blocking_parent, checked_path, folder_problem, name_too_long
+from recstack.atomic import (
+    blocking_parent,
+    checked_path,
+    fitting_stem,
+    folder_problem,
+    name_too_long,
+)
 from recstack.errors import RecstackError, shown
 from recstack.models.base import Param
 from recstack.models.persistence import json_kind
 from recstack.models.training import ResumePoint, TrainingHistory, run_epochs
 from recstack.models.warm_start import WARM_START_KEY
-from recstack.pipeline._paths import json_syntax_problem, read_json_text
 from recstack.progress import Progress
+from recstack.strict_json import json_syntax_problem, read_json_text
 
 CHECKPOINT_FORMAT = 1
 _MODULE = "module.safetensors"
@@ -628,28 +634,17 @@ def _old_folder(folder: Path) -> Path:
     return folder.with_name(f"{_work_stem(folder)}.old")
 
 
-#: the longest name a work name adds to the folder's: a staging folder's ".", "." and a
+#: the most bytes a work name adds to the folder's: a staging folder's ".", "." and a
 #: process id of up to 10 digits, "." and tempfile's 8 random characters (``NAME.old``
 #: adds fewer)
-_LONGEST_WORK_NAME = f".{{}}.{'9' * 10}.{'x' * 8}"
-_DIGEST_LENGTH = 16
+_WORK_NAME_EXTRA = len(f"..{'9' * 10}.{'x' * 8}")
 
 
 def _work_stem(folder: Path) -> str:
     """The checkpoint folder's name as its staging folders and ``NAME.old`` hold it: the
-    name itself where those fit the file system's limits, else the name's start and a hash
-    of the whole name, ``START~HASH``, the same for every run on the folder. A valid
-    folder name of 240 bytes gave staging names past 255, and every epoch's checkpoint
-    failed ("File name too long")."""
-    name = folder.name
-    if name_too_long(folder.with_name(_LONGEST_WORK_NAME.format(name))) is None:
-        return name
-    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:_DIGEST_LENGTH]
-    start = name
-    while start and name_too_long(
-            folder.with_name(_LONGEST_WORK_NAME.format(f"{start}~{digest}"))) is not None:
-        start = start[:-1]  # by characters: a multi-byte character is never cut in two
-    return f"{start}~{digest}"
+    name itself where those fit the file system's limits, else ``START~HASH``
+    (:func:`recstack.atomic.fitting_stem`), the same for every run on the folder."""
+    return fitting_stem(folder, _WORK_NAME_EXTRA)
 
 
 def _remove_dead_writers_work(folder: Path) -> None:

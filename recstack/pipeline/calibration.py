@@ -72,8 +72,6 @@ from recstack.metrics.classification import (
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
 from recstack.pipeline._paths import (
-    json_syntax_problem,
-    read_json_text,
     refuse_missing_folder,
     refuse_unreadable_file,
     refuse_unwritable_file,
@@ -87,7 +85,13 @@ from recstack.pipeline.bandit_checks import (
     refuse_ragged,
 )
 from recstack.specs import did_you_mean, finite_or_infinite
-from recstack.strict_json import RepeatedKeyError, refuse_endless_integer, refuse_repeated_keys
+from recstack.strict_json import (
+    RepeatedKeyError,
+    json_syntax_problem,
+    read_json_text,
+    refuse_endless_integer,
+    refuse_repeated_keys,
+)
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
            "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",

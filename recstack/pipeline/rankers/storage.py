@@ -33,13 +33,12 @@ from recstack.atomic import atomic_directory, recover
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.persistence import META as MODEL_META
 from recstack.pipeline._paths import (
-    json_syntax_problem,
-    read_json_text,
     refuse_not_folder,
     refuse_unreadable_file,
 )
 from recstack.pipeline.position_bias import MAX_POSITION
 from recstack.pipeline.schema import FeatureSchema
+from recstack.strict_json import json_syntax_problem, read_json_text
 
 if TYPE_CHECKING:
     from recstack.pipeline.rankers.base import Ranker
